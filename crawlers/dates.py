@@ -1,0 +1,162 @@
+"""Date parsing for every source, and the one rule for turning a date into a deadline.
+
+All functions return timezone-aware datetimes or ``None``; none of them raises on
+bad input (a spider counts a ``None`` where a date was expected as a parse error).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+#: dates outside this range are treated as parse errors (typos, placeholders like 01.01.0001)
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+MONTHS = {
+    # Bokmål, Nynorsk and English, full and abbreviated
+    "januar": 1, "jan": 1, "january": 1,
+    "februar": 2, "feb": 2, "february": 2,
+    "mars": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mai": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "october": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "desember": 12, "des": 12, "december": 12, "dec": 12,
+}  # fmt: skip
+
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?:\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?")
+_SLASHED = re.compile(r"(\d{4})/(\d{2})/(\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?")
+_WORDS = re.compile(
+    r"(?<!\d)(\d{1,2})\.?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?:\s+(\d{4}))?\b",
+    re.IGNORECASE,
+)
+_RFC822 = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
+_MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
+
+
+def _sane(dt: datetime | None) -> datetime | None:
+    if dt is None or not (MIN_YEAR <= dt.year <= MAX_YEAR):
+        return None
+    return dt
+
+
+def _build(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0, tz=OSLO) -> datetime | None:
+    try:
+        return _sane(datetime(y, m, d, hh, mm, ss, tzinfo=tz))
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None, tz: ZoneInfo = OSLO, reference: date | None = None) -> datetime | None:
+    """Parse the first date in `text`.
+
+    Understands ``25.05.2016``, ``25.05.2016 kl. 12:00``, ``2026-03-01`` (with or
+    without time and offset), ``2026/09/28 23:59:59``, ``1. mars 2026``, ``mandag
+    2. februar`` (year taken from `reference`, the nearest such date), RFC 822 and
+    Stortinget's ``/Date(ms+0100)/``. Naive values are read in `tz`.
+    """
+    if not text:
+        return None
+    text = str(text).strip()
+    if "/Date(" in text:
+        return parse_ms_date(text)
+    if _RFC822.match(text):
+        return _rfc822(text, tz)
+    if m := _ISO.search(text):
+        y, mo, d, hh, mi, ss, off = m.groups()
+        dt = _build(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tz)
+        if dt and off:
+            dt = dt.replace(tzinfo=_offset(off))
+        return dt
+    if m := _SLASHED.search(text):
+        y, mo, d, hh, mi, ss = m.groups()
+        return _build(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tz)
+    if m := _NUMERIC.search(text):
+        d, mo, y, hh, mi, ss = m.groups()
+        return _build(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tz)
+    if m := _WORDS.search(text):
+        d, month, y = m.groups()
+        mo = MONTHS[month.lower()]
+        if y:
+            return _build(int(y), mo, int(d), tz=tz)
+        if reference is None:
+            return None
+        # no year: the nearest such date to the reference day
+        candidates = [_build(reference.year + k, mo, int(d), tz=tz) for k in (-1, 0, 1)]
+        candidates = [c for c in candidates if c]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: abs((c.date() - reference).days))
+    return _rfc822(text, tz)
+
+
+def _rfc822(text: str, tz: ZoneInfo) -> datetime | None:
+    try:
+        dt = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    return _sane(dt)
+
+
+def _offset(off: str) -> timezone:
+    if off == "Z":
+        return timezone.utc
+    off = off.replace(":", "")
+    sign = 1 if off[0] == "+" else -1
+    return timezone(sign * timedelta(hours=int(off[1:3]), minutes=int(off[3:5])))
+
+
+def parse_ms_date(text: str | None) -> datetime | None:
+    """Stortinget's JSON form ``/Date(1761550200000+0100)/`` → aware datetime in Oslo."""
+    if not text:
+        return None
+    m = _MS_DATE.search(str(text))
+    if not m:
+        return None
+    try:
+        dt = datetime.fromtimestamp(int(m.group(1)) / 1000, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return _sane(dt.astimezone(OSLO))
+
+
+def parse_stortinget_datetime(text: str | None) -> datetime | None:
+    """Saksgang dates ``dd.MM.yyyy HH:mm:ss`` or ISO; ``01.01.0001`` means empty."""
+    if not text or str(text).startswith(("01.01.0001", "0001-01-01")):
+        return None
+    return parse_date(text, OSLO)
+
+
+def deadline_at(day: date | datetime | None, tz: ZoneInfo = OSLO) -> datetime | None:
+    """The one rule for deadlines: a deadline given as a day ends at 23:59:59 that day in `tz`.
+
+    Norwegian hearings (Høringsfrist) use Europe/Oslo; EU feedback periods end at
+    midnight Brussels time. A datetime that already carries a time of day other
+    than midnight is kept as it is.
+    """
+    if day is None:
+        return None
+    if isinstance(day, datetime):
+        if day.tzinfo is None:
+            day = day.replace(tzinfo=tz)
+        if (day.hour, day.minute, day.second) != (0, 0, 0):
+            return day
+        day = day.astimezone(tz).date()
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """Serialise for items and the store: ISO 8601 with offset, seconds precision."""
+    return dt.isoformat(timespec="seconds") if dt else None

@@ -1,0 +1,217 @@
+"""Downloader middlewares: polite retries with backoff, and the replay/record pair.
+
+Replay and record sit closest to the downloader (after the HTTP cache), so a
+replayed day goes through exactly the same middlewares, spiders and pipelines as
+a live crawl; only the bytes come from disk instead of the network.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import mimetypes
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.error import ConnectionLost, TCPTimedOutError
+from twisted.internet.task import deferLater
+from w3lib.url import canonicalize_url
+
+logger = logging.getLogger(__name__)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """RetryMiddleware that waits before retrying: `Retry-After` when the server sends one
+    (capped by RETRY_AFTER_MAX), else exponential backoff from RETRY_BACKOFF_BASE seconds."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 120.0)
+
+    def _delay(self, request: Request, response: Response | None) -> float:
+        retries = request.meta.get("retry_times", 0)
+        delay = self.backoff_base * (2**retries)
+        if response is not None and (value := response.headers.get(b"Retry-After")):
+            value = value.decode("latin-1").strip()
+            if value.isdigit():
+                delay = float(value)
+            else:
+                when = email.utils.parsedate_to_datetime(value) if value else None
+                if when is not None:
+                    delay = max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+        return min(delay, self.retry_after_max)
+
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        stats = self.crawler.stats
+        stats.inc_value(f"tracker/retry/{response.status}")
+        retry = self._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        delay = self._delay(request, response)
+        if delay > 0:
+            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+        return retry
+
+    async def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None):
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            delay = self._delay(request, None)
+            if delay > 0:
+                await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+        return retry
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def replay_key(url: str, method: str = "GET") -> str:
+    """How a request is matched to a recorded response: method + canonical URL."""
+    return f"{method.upper()} {canonicalize_url(url, keep_fragments=False)}"
+
+
+class ReplayDay:
+    """A recorded day: ``<day>/<source>/manifest.json`` plus the body files beside it.
+
+    Manifest format (one per source folder)::
+
+        {"source": "no_regjeringen_horinger", "recorded_at": "2026-11-24T06:00:00+01:00",
+         "constructed": true,
+         "responses": [{"url": "...", "method": "GET", "status": 200,
+                        "headers": {"Content-Type": "..."}, "file": "rss.xml"},
+                       {"url": "...", "error": "connection_reset"}]}
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if not self.path.is_dir():
+            raise FileNotFoundError(f"replay day not found: {self.path}")
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.sources: list[str] = []
+        for manifest in sorted(self.path.glob("*/manifest.json")):
+            data = json.loads(manifest.read_text("utf-8"))
+            self.sources.append(data.get("source") or manifest.parent.name)
+            for entry in data.get("responses", []):
+                entry = dict(entry, _dir=str(manifest.parent))
+                self.entries[replay_key(entry["url"], entry.get("method", "GET"))] = entry
+
+    def lookup(self, url: str, method: str = "GET") -> dict[str, Any] | None:
+        return self.entries.get(replay_key(url, method))
+
+
+class ReplayMiddleware:
+    """Answers every request from a recorded day (setting REPLAY_DIR); nothing touches the network.
+
+    Conditional requests are honoured like a real server would: a request whose
+    If-None-Match matches the recorded ETag (or whose If-Modified-Since is not
+    older than Last-Modified) gets a 304, so the HTTP cache behaves as live.
+    """
+
+    def __init__(self, crawler):
+        path = crawler.settings.get("REPLAY_DIR")
+        if not path:
+            raise NotConfigured
+        self.day = ReplayDay(path)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None):
+        entry = self.day.lookup(request.url, request.method)
+        if entry is None:
+            self.stats.inc_value("replay/miss")
+            if not request.url.endswith("/robots.txt"):
+                logger.warning("replay: no recorded response for %s", request.url)
+            return Response(url=request.url, status=404, body=b"not recorded", request=request)
+        self.stats.inc_value("replay/hit")
+        error = entry.get("error")
+        if error == "connection_reset":
+            raise ConnectionLost("connection reset (recorded)")
+        if error == "timeout":
+            raise TCPTimedOutError("timed out (recorded)")
+        if error:
+            raise IgnoreRequest(f"recorded error: {error}")
+        headers = {k: v for k, v in entry.get("headers", {}).items()}
+        if self._not_modified(request, headers):
+            self.stats.inc_value("replay/not_modified")
+            return Response(url=request.url, status=304, headers=headers, request=request)
+        body = (Path(entry["_dir"]) / entry["file"]).read_bytes() if entry.get("file") else b""
+        self.stats.inc_value("replay/full_download")
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return cls(url=entry.get("final_url", request.url), status=int(entry.get("status", 200)),
+                   headers=headers, body=body, request=request)
+
+    @staticmethod
+    def _not_modified(request: Request, headers: dict[str, str]) -> bool:
+        lower = {k.lower(): v for k, v in headers.items()}
+        inm = request.headers.get(b"If-None-Match")
+        if inm and lower.get("etag") and inm.decode("latin-1") == lower["etag"]:
+            return True
+        ims = request.headers.get(b"If-Modified-Since")
+        if ims and lower.get("last-modified"):
+            try:
+                since = email.utils.parsedate_to_datetime(ims.decode("latin-1"))
+                modified = email.utils.parsedate_to_datetime(lower["last-modified"])
+            except (TypeError, ValueError):
+                return False
+            return modified <= since
+        return False
+
+
+class RecordMiddleware:
+    """Saves every response of a live run into RECORD_DIR in the replay format."""
+
+    def __init__(self, crawler):
+        path = crawler.settings.get("RECORD_DIR")
+        if not path:
+            raise NotConfigured
+        self.root = Path(path)
+        self.entries: dict[str, list[dict[str, Any]]] = {}
+        self.crawler = crawler
+        self.recorded_at = crawler.settings.get("TRACKER_AS_OF") or datetime.now().astimezone().isoformat(timespec="seconds")
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        if response.status == 304:
+            return response
+        source = self.crawler.spider.name
+        folder = self.root / source
+        folder.mkdir(parents=True, exist_ok=True)
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip()
+        ext = mimetypes.guess_extension(ctype) or ".bin"
+        name = hashlib.sha1(replay_key(request.url, request.method).encode()).hexdigest()[:16] + ext
+        (folder / name).write_bytes(response.body)
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        self.entries.setdefault(source, []).append(
+            {"url": request.url, "method": request.method, "status": response.status,
+             "headers": headers, "file": name}
+        )
+        return response
+
+    def spider_closed(self, spider: Spider) -> None:
+        for source, entries in self.entries.items():
+            folder = self.root / source
+            folder.mkdir(parents=True, exist_ok=True)
+            manifest = {"source": source, "recorded_at": self.recorded_at, "constructed": False,
+                        "responses": entries}
+            (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")

@@ -1,0 +1,65 @@
+"""Scrapy settings: polite by default, every knob overridable from the environment.
+
+`scrapy crawl <name>` from the repository root uses these as they are (items go
+wherever `-O` says). `ncp-tracker run` adds the store pipeline, the health
+extension and, for offline days, the replay middleware on top.
+"""
+
+import os
+
+BOT_NAME = "ncp_tracker"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+CONTACT = os.getenv("NCP_TRACKER_CONTACT", "postmottak@ansvarlignaringsliv.no")
+USER_AGENT = os.getenv(
+    "NCP_TRACKER_USER_AGENT",
+    f"ncp-tracker/0.1 (+https://www.responsiblebusiness.no; monitoring public consultations; contact {CONTACT})",
+)
+
+ROBOTSTXT_OBEY = os.getenv("NCP_TRACKER_ROBOTSTXT_OBEY", "1") != "0"
+# Scrapy 2.19 otherwise opens a remote-control port
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = int(os.getenv("NCP_TRACKER_CONCURRENCY", "2"))
+DOWNLOAD_DELAY = float(os.getenv("NCP_TRACKER_DOWNLOAD_DELAY", "1.5"))
+DOWNLOAD_TIMEOUT = int(os.getenv("NCP_TRACKER_DOWNLOAD_TIMEOUT", "30"))
+# a 50 MB answer from a consultation site is an error, not data
+DOWNLOAD_MAXSIZE = int(os.getenv("NCP_TRACKER_DOWNLOAD_MAXSIZE", str(20 * 1024 * 1024)))
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
+AUTOTHROTTLE_MAX_DELAY = float(os.getenv("NCP_TRACKER_AUTOTHROTTLE_MAX_DELAY", "60"))
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = int(os.getenv("NCP_TRACKER_RETRY_TIMES", "3"))
+# 403 is not retried: a Cloudflare challenge does not go away by asking again
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+
+DOWNLOADER_MIDDLEWARES = {
+    # honours Retry-After and backs off exponentially on 429/5xx (replaces the stock RetryMiddleware)
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+# let spiders see 403/404/429/5xx answers so a blocked page is reported, not silently dropped
+HTTPERROR_ALLOW_ALL = True
+
+ITEM_PIPELINES = {
+    "crawlers.pipelines.CleanItemPipeline": 100,
+}
+
+# Conditional requests for feeds and listings: the cache stores ETag/Last-Modified and,
+# because the spiders send `Cache-Control: max-age=0` on those requests, RFC2616Policy
+# revalidates them (If-None-Match / If-Modified-Since) instead of trusting a stale copy.
+HTTPCACHE_ENABLED = os.getenv("NCP_TRACKER_HTTPCACHE", "1") != "0"
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = os.getenv("NCP_TRACKER_HTTPCACHE_DIR", os.path.abspath("data/httpcache"))
+HTTPCACHE_IGNORE_HTTP_CODES = [403, 404, 429, 500, 502, 503, 504]
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.getenv("NCP_TRACKER_LOG_LEVEL", "WARNING")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,0 +1,1 @@
+"""One module per source, named `<jurisdiction>_<source>` like the spider itself."""

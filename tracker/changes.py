@@ -1,0 +1,110 @@
+"""The one place change events are decided.
+
+`compare(before, after)` is a pure function from two versions of an item to the
+events between them; `merge(stored, scraped)` decides what a fresh scrape may
+overwrite. A field the scrape did not observe (``None``: a blocked detail page,
+a feed without deadlines) never erases what is stored — absence of evidence is
+not a change.
+
+Event kinds: new, updated (which fields), deadline_changed (old → new),
+status_changed, documents_added, vanished, reappeared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+#: fields whose change is an `updated` event (deadline, status and documents have their own kinds)
+CONTENT_FIELDS = ("title", "summary", "body", "owner", "reference", "url", "published", "kind")
+#: fields that make up the content hash
+HASH_FIELDS = (*CONTENT_FIELDS, "deadline", "status", "documents")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    field: str | None = None
+    before: Any = None
+    after: Any = None
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "field": self.field,
+            "before": _dump(self.before),
+            "after": _dump(self.after),
+        }
+
+
+def _dump(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    payload = {f: item.get(f) for f in HASH_FIELDS}
+    docs = payload.get("documents")
+    if isinstance(docs, str):
+        docs = json.loads(docs or "[]")
+    payload["documents"] = sorted(d.get("url", "") for d in (docs or []))
+    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def merge(stored: dict[str, Any] | None, scraped: dict[str, Any]) -> dict[str, Any]:
+    """The item after this scrape: stored values overlaid with everything the scrape observed."""
+    merged = dict(stored or {})
+    for key, value in scraped.items():
+        if value is None or value == "" or value == []:
+            continue
+        if key == "documents" and stored:
+            merged[key] = _merge_documents(stored.get("documents"), value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _docs(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        return json.loads(value or "[]")
+    return list(value or [])
+
+
+def _merge_documents(old: Any, new: Any) -> list[dict[str, Any]]:
+    """Documents accumulate: a page that stops listing one does not delete it."""
+    merged = {d.get("url"): d for d in _docs(old)}
+    for d in _docs(new):
+        merged[d.get("url")] = d
+    return list(merged.values())
+
+
+def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]:
+    """Events that turn `before` into `after` (both full items as stored)."""
+    if before is None:
+        return [Event("new", after=after.get("title"))]
+    events: list[Event] = []
+    changed = [f for f in CONTENT_FIELDS if (before.get(f) or None) != (after.get(f) or None)]
+    if changed:
+        events.append(
+            Event(
+                "updated",
+                field=",".join(changed),
+                before={f: before.get(f) for f in changed},
+                after={f: after.get(f) for f in changed},
+            )
+        )
+    if (before.get("deadline") or None) != (after.get("deadline") or None):
+        events.append(Event("deadline_changed", "deadline", before.get("deadline"), after.get("deadline")))
+    if (before.get("status") or None) != (after.get("status") or None):
+        events.append(Event("status_changed", "status", before.get("status"), after.get("status")))
+    old_urls = {d.get("url") for d in _docs(before.get("documents"))}
+    added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]
+    if added:
+        events.append(Event("documents_added", "documents", None, added))
+    if before.get("vanished_at") and not after.get("vanished_at"):
+        events.append(Event("reappeared", None, before.get("vanished_at"), None))
+    return events

@@ -1,0 +1,218 @@
+"""Running spiders and storing what they saw: live, replayed or recorded.
+
+Scrapy's reactor starts once per process, so a whole plan — one or more days,
+each a set of sources — runs inside one `CrawlerProcess`: the sources of a day
+crawl concurrently, days run in order, and after each day an optional callback
+(tagging, digest) runs before the next day starts.
+
+Each spider's items are collected in memory and written when the spider closes,
+in one transaction per source, together with its health row: a crawl killed
+half-way leaves the store as it was before that source started.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from crawlers.dates import OSLO
+from tracker import health, store
+from tracker.db import open_db
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Step:
+    """One crawl: these sources, at this time, live or from a recorded day."""
+
+    sources: list[str]
+    as_of: datetime
+    replay_dir: str | None = None
+    record_dir: str | None = None
+    label: str = ""
+
+
+@dataclass
+class StepResult:
+    step: Step
+    run_id: int
+    health: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def red(self) -> list[str]:
+        return [h["source"] for h in self.health if h["status"] == health.RED]
+
+
+def replay_days(root: str | Path) -> list[Path]:
+    """The recorded days under `root` (folders named YYYY-MM-DD), oldest first; or `root` itself."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"replay directory not found: {root}")
+    days = sorted(p for p in root.iterdir() if p.is_dir() and p.name[:4].isdigit())
+    if any(root.glob("*/manifest.json")):
+        return [root]
+    if not days:
+        raise FileNotFoundError(f"no recorded days (YYYY-MM-DD folders) in {root}")
+    return days
+
+
+def replay_as_of(day: Path) -> datetime:
+    """The clock of a recorded day: day.json's `as_of`, else 06:00 Oslo on the folder's date."""
+    meta = day / "day.json"
+    if meta.exists():
+        data = json.loads(meta.read_text("utf-8"))
+        if data.get("as_of"):
+            return datetime.fromisoformat(data["as_of"])
+    return datetime.fromisoformat(day.name[:10]).replace(hour=6, tzinfo=OSLO)
+
+
+class _Collector:
+    """Receives one spider's items and, when it closes, hands them to the store."""
+
+    def __init__(self, crawler, db, run_id: int, as_of: datetime, results: list, progress):
+        self.crawler, self.db, self.run_id, self.as_of = crawler, db, run_id, as_of
+        self.results, self.progress = results, progress
+        self.items: list[dict[str, Any]] = []
+        self.started = time.monotonic()
+        crawler.signals.connect(self.item_scraped, signal=_signals().item_scraped)
+        crawler.signals.connect(self.response_received, signal=_signals().response_received)
+        crawler.signals.connect(self.spider_closed, signal=_signals().spider_closed)
+
+    def item_scraped(self, item, response, spider) -> None:
+        self.items.append(ItemAdapter(item).asdict())
+
+    def response_received(self, response, request, spider) -> None:
+        if self.progress is not None:
+            self.progress.update(1)
+
+    def spider_closed(self, spider, reason) -> None:
+        source = spider.name
+        notes = list(getattr(spider, "notes", []))
+        listing = getattr(spider, "listing", {}) or {}
+        try:
+            applied = store.apply_scrape(
+                self.db, run_id=self.run_id, as_of=self.as_of, source=source,
+                items=self.items, listing=listing,
+            )
+        except Exception as exc:  # the store refused: say so, lose nothing
+            logger.exception("storing %s failed", source)
+            applied = store.ApplyResult(source, notes=[("red", f"storing failed: {exc}")])
+        run = health.SourceRun(
+            source=source, finish_reason=reason, stats=dict(self.crawler.stats.get_stats()),
+            notes=notes + applied.notes, channel=listing.get("channel") or getattr(spider, "channel", None),
+            items_seen=applied.seen, items_new=applied.new, items_changed=applied.changed,
+            may_be_empty=getattr(spider, "may_be_empty", False),
+            duration_s=time.monotonic() - self.started,
+        )
+        with self.db.conn:
+            self.results.append(health.record(self.db, self.run_id, run, store.now_iso()))
+
+
+def _signals():
+    from scrapy import signals
+
+    return signals
+
+
+def base_settings(overrides: dict[str, Any] | None = None):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def step_settings(base, step: Step, cache_dir: str | None):
+    settings = base.copy()
+    settings.set("TRACKER_AS_OF", step.as_of.isoformat(timespec="seconds"), priority="cmdline")
+    mws = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    if step.replay_dir:
+        settings.set("REPLAY_DIR", str(step.replay_dir), priority="cmdline")
+        mws["crawlers.middlewares.ReplayMiddleware"] = 950
+        # replay is instant: no politeness delays, no waiting for Retry-After
+        for key, value in (("DOWNLOAD_DELAY", 0), ("AUTOTHROTTLE_ENABLED", False),
+                           ("RETRY_BACKOFF_BASE", 0), ("RETRY_AFTER_MAX", 0)):
+            settings.set(key, value, priority="cmdline")
+    if step.record_dir:
+        settings.set("RECORD_DIR", str(step.record_dir), priority="cmdline")
+        mws["crawlers.middlewares.RecordMiddleware"] = 960
+    settings.set("DOWNLOADER_MIDDLEWARES", mws, priority="cmdline")
+    if cache_dir:
+        settings.set("HTTPCACHE_DIR", cache_dir, priority="cmdline")
+    return settings
+
+
+def run_plan(
+    db_path: str | Path | None,
+    plan: list[Step],
+    *,
+    after_step: Callable[[StepResult], None] | None = None,
+    progress: bool = True,
+    settings: dict[str, Any] | None = None,
+    cache_dir: str | None = None,
+) -> list[StepResult]:
+    """Run every step of `plan` in this process (Scrapy's reactor starts once)."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.spiderloader import SpiderLoader
+    from tqdm import tqdm
+    from twisted.internet import defer
+
+    base = base_settings(settings)
+    loader = SpiderLoader.from_settings(base)
+    available = set(loader.list())
+    for step in plan:
+        unknown = [s for s in step.sources if s not in available]
+        if unknown:
+            raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
+    db = open_db(db_path)
+    process = CrawlerProcess(base, install_root_handler=False)
+    results: list[StepResult] = []
+    failure: list[BaseException] = []
+
+    @defer.inlineCallbacks
+    def go():
+        from twisted.internet import reactor
+
+        try:
+            for step in plan:
+                mode = f"replay:{step.replay_dir}" if step.replay_dir else "live"
+                run_id = store.start_run(db, as_of=step.as_of, mode=mode, sources=step.sources,
+                                         replay_dir=str(step.replay_dir) if step.replay_dir else None)
+                health_rows: list[dict[str, Any]] = []
+                bar = tqdm(desc=f"crawl {step.label or step.as_of.date()}", unit=" pages",
+                           disable=not progress, leave=True, dynamic_ncols=True)
+                crawls = []
+                for source in step.sources:
+                    crawler = Crawler(loader.load(source), step_settings(base, step, cache_dir))
+                    _Collector(crawler, db, run_id, step.as_of, health_rows, bar)
+                    crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
+                                                known=store.known_items(db, source)))
+                yield defer.DeferredList(crawls, consumeErrors=True)
+                bar.close()
+                result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
+                store.finish_run(db, run_id, 1 if result.red else 0)
+                results.append(result)
+                if after_step is not None:
+                    after_step(result)
+        except BaseException as exc:  # re-raised after the reactor stops
+            failure.append(exc)
+        finally:
+            reactor.stop()
+
+    go()
+    process.start(stop_after_crawl=False)
+    db.close()
+    if failure:
+        raise failure[0]
+    return results

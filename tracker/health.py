@@ -1,0 +1,93 @@
+"""The one place source health is decided: green, amber or red, with a one-line reason.
+
+A source is never silently fine: zero items, a high parse-error rate, a
+fallback channel or blocked pages always show, and `run` exits non-zero on red.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+GREEN, AMBER, RED = "green", "amber", "red"
+#: above this share of failed parses the source is red
+PARSE_ERROR_RED = 0.2
+
+
+@dataclass
+class SourceRun:
+    """Everything known about one source in one run, from the spider and the store."""
+
+    source: str
+    finish_reason: str = "finished"
+    stats: dict[str, Any] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    channel: str | None = None
+    items_seen: int = 0
+    items_new: int = 0
+    items_changed: int = 0
+    may_be_empty: bool = False
+    duration_s: float = 0.0
+
+
+def assess(run: SourceRun) -> tuple[str, str]:
+    """(status, reason) for one source run."""
+    s = run.stats
+    errors = int(s.get("tracker/parse_errors", 0))
+    attempts = int(s.get("tracker/parse_attempts", 0)) or (run.items_seen + errors)
+    exceptions = sum(v for k, v in s.items() if k.startswith("spider_exceptions/"))
+    reds = [reason for level, reason in run.notes if level == "red"]
+    ambers = [reason for level, reason in run.notes if level == "amber"]
+    if run.finish_reason not in ("finished", None):
+        return RED, f"crawl ended early: {run.finish_reason}"
+    if reds:
+        return RED, "; ".join(reds)
+    if run.items_seen == 0 and not run.may_be_empty:
+        why = f"{exceptions} spider errors" if exceptions else "no items"
+        return RED, f"zero items ({why}; {int(s.get('downloader/response_count', 0))} responses)"
+    if attempts and errors / attempts > PARSE_ERROR_RED:
+        return RED, f"parse errors {errors}/{attempts} ({errors / attempts:.0%})"
+    if exceptions:
+        ambers.append(f"{exceptions} spider errors")
+    if errors:
+        ambers.append(f"{errors} parse errors")
+    if blocked := int(s.get("tracker/detail_blocked", 0)):
+        ambers = [a for a in ambers if "blocked" not in a] + [f"{blocked} detail pages blocked (403/challenge)"]
+    if misses := int(s.get("replay/miss", 0)) - int(s.get("robotstxt/response_status_count/404", 0)):
+        if misses > 0:
+            ambers.append(f"{misses} requests not in the recording")
+    if ambers:
+        return AMBER, "; ".join(dict.fromkeys(ambers))
+    return GREEN, f"{run.items_seen} items, {run.items_new} new, {run.items_changed} changed"
+
+
+def record(db: sqlite_utils.Database, run_id: int, run: SourceRun, finished: str) -> dict[str, Any]:
+    status, reason = assess(run)
+    s = run.stats
+    row = {
+        "run_id": run_id, "source": run.source, "status": status, "reason": reason,
+        "channel": run.channel,
+        "requests": int(s.get("downloader/request_count", 0)),
+        "responses": int(s.get("downloader/response_count", 0)),
+        "items_seen": run.items_seen, "items_new": run.items_new, "items_changed": run.items_changed,
+        "parse_errors": int(s.get("tracker/parse_errors", 0)),
+        "parse_attempts": int(s.get("tracker/parse_attempts", 0)),
+        "duration_s": round(run.duration_s, 2), "finished": finished,
+        "notes": json.dumps(run.notes, ensure_ascii=False),
+        "stats": json.dumps({k: v for k, v in s.items() if isinstance(v, int | float | str)}, default=str),
+    }  # fmt: skip
+    db["health"].upsert(row, pk=("run_id", "source"))
+    return row
+
+
+def latest(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The latest health row of every source ever crawled."""
+    return list(db.query(
+        """select h.* from health h
+           join (select source, max(run_id) as run_id from health group by source) l
+             on h.source = l.source and h.run_id = l.run_id
+           order by h.source"""
+    ))  # fmt: skip

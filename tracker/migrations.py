@@ -1,0 +1,86 @@
+"""The schema, as migrations (sqlite-utils' built-in `Migrations`).
+
+Each feature area owns its migration set so that new ones are added without
+editing old ones; `apply_all` applies every set in order.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+core = Migrations("ncp_tracker.core")
+
+#: FTS5 must not fold å→a (får ≠ far), so diacritics are kept
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+ITEM_COLUMNS = {
+    "id": str, "source": str, "kind": str, "native_id": str,
+    "title": str, "summary": str, "body": str, "language": str,
+    "url": str, "canonical_url": str, "owner": str,
+    "published": str, "deadline": str, "status": str, "status_raw": str,
+    "channel": str, "reference": str, "documents": str, "extra": str,
+    "first_seen": str, "last_seen": str, "last_changed": str, "vanished_at": str,
+    "content_hash": str,
+    # tagging (filled by `ncp-tracker tag`)
+    "labels": str, "relevance": float, "relevant": int, "tagger_version": str, "tagged_hash": str,
+}  # fmt: skip
+
+
+@core()
+def m001_items(db: sqlite_utils.Database) -> None:
+    db["items"].create(ITEM_COLUMNS, pk="id", not_null={"source", "kind", "title", "url"})
+    db["items"].create_index(["source", "status"])
+    db["items"].create_index(["deadline"])
+    db["items"].create_index(["canonical_url"])
+    db["items"].enable_fts(["title", "summary", "body"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+@core()
+def m002_events_runs_health(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {"id": int, "started": str, "finished": str, "as_of": str, "mode": str,
+         "replay_dir": str, "sources": str, "exit_code": int, "note": str},
+        pk="id",
+    )  # fmt: skip
+    db["events"].create(
+        {"id": int, "item_id": str, "run_id": int, "at": str, "kind": str,
+         "field": str, "before": str, "after": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id"), ("run_id", "runs", "id")],
+    )  # fmt: skip
+    db["events"].create_index(["item_id"])
+    db["events"].create_index(["at"])
+    db["events"].create_index(["run_id"])
+    db["health"].create(
+        {"run_id": int, "source": str, "status": str, "reason": str, "channel": str,
+         "requests": int, "responses": int, "items_seen": int, "items_new": int,
+         "items_changed": int, "parse_errors": int, "parse_attempts": int,
+         "duration_s": float, "finished": str, "notes": str, "stats": str},
+        pk=("run_id", "source"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )  # fmt: skip
+
+
+@core()
+def m003_tags_digests(db: sqlite_utils.Database) -> None:
+    db["tags"].create(
+        {"item_id": str, "label": str, "strength": float, "evidence": str},
+        pk=("item_id", "label"),
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["tags"].create_index(["label"])
+    db["digests"].create(
+        {"id": int, "profile": str, "date": str, "generated_at": str,
+         "last_event_id": int, "format": str, "path": str},
+        pk="id",
+    )  # fmt: skip
+
+
+#: every migration set, in the order they are applied; later features append theirs
+MIGRATION_SETS: list[Migrations] = [core]
+
+
+def apply_all(db: sqlite_utils.Database) -> None:
+    for migrations in MIGRATION_SETS:
+        migrations.apply(db)

@@ -1,0 +1,56 @@
+"""The one place an item's status is decided: open, closed, withdrawn, upcoming or unknown.
+
+Inputs are the source's own status words (``status_raw``), the deadline and the
+day of the crawl. Explicit words win over dates (a hearing marked "Trukket" is
+withdrawn even if its deadline lies ahead); an open-looking hearing whose
+deadline has passed is closed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+OPEN, CLOSED, WITHDRAWN, UPCOMING, UNKNOWN = "open", "closed", "withdrawn", "upcoming", "unknown"
+STATUSES = (OPEN, CLOSED, WITHDRAWN, UPCOMING, UNKNOWN)
+
+# checked in order; the first phrase found in the lower-cased raw status decides
+_WORDS: tuple[tuple[str, str], ...] = (
+    ("trukket", WITHDRAWN), ("tilbaketrukket", WITHDRAWN), ("avlyst", WITHDRAWN),
+    ("withdrawn", WITHDRAWN), ("cancelled", WITHDRAWN), ("utgår", WITHDRAWN),
+    ("ferdigbehandlet", CLOSED), ("under behandling", CLOSED), ("avsluttet", CLOSED),
+    ("avholdt", CLOSED), ("lukket", CLOSED), ("closed", CLOSED), ("frist utløpt", CLOSED),
+    ("på høring", OPEN), ("på høyring", OPEN), ("åpen", OPEN), ("ope", OPEN),
+    ("open", OPEN), ("planlagt", OPEN), ("active", OPEN),
+    ("upcoming", UPCOMING), ("kommende", UPCOMING), ("not_started", UPCOMING), ("planned", UPCOMING),
+)  # fmt: skip
+
+
+def derive_status(
+    status_raw: str | None,
+    deadline: datetime | None,
+    as_of: datetime,
+    *,
+    opens: datetime | None = None,
+) -> str:
+    """Status of an item on `as_of`.
+
+    >>> from datetime import datetime, timezone
+    >>> now = datetime(2026, 11, 24, tzinfo=timezone.utc)
+    >>> derive_status("På høring", datetime(2026, 12, 1, tzinfo=timezone.utc), now)
+    'open'
+    >>> derive_status("På høring", datetime(2026, 11, 1, tzinfo=timezone.utc), now)
+    'closed'
+    """
+    raw = (status_raw or "").strip().lower()
+    word = next((status for phrase, status in _WORDS if phrase in raw), None) if raw else None
+    if word == WITHDRAWN:
+        return WITHDRAWN
+    if word == CLOSED:
+        return CLOSED
+    if deadline is not None and deadline < as_of:
+        return CLOSED
+    if word == UPCOMING or (opens is not None and opens > as_of):
+        return UPCOMING
+    if word == OPEN or deadline is not None:
+        return OPEN
+    return UNKNOWN

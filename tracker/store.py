@@ -1,0 +1,189 @@
+"""Writing scrapes into the store: one transaction per source and run.
+
+`apply_scrape` merges each scraped item into its stored row, derives status
+(`tracker.status`), computes events (`tracker.changes`), marks items that
+vanished from a complete listing (behind a guard) and records nothing as
+deleted, ever.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from crawlers.dates import OSLO, parse_date
+from tracker import changes, ids, status
+
+#: refuse to mark more than this share of a source's open items vanished in one run
+VANISH_GUARD_SHARE = 0.3
+#: … unless it is at most this many items
+VANISH_GUARD_MIN = 2
+LIVE_STATUSES = (status.OPEN, status.UPCOMING)
+
+
+@dataclass
+class ApplyResult:
+    source: str
+    seen: int = 0
+    new: int = 0
+    changed: int = 0
+    vanished: int = 0
+    events: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def now_iso() -> str:
+    return datetime.now(OSLO).isoformat(timespec="seconds")
+
+
+def start_run(db: sqlite_utils.Database, *, as_of: datetime, mode: str, sources: list[str],
+              replay_dir: str | None = None) -> int:
+    with db.conn:
+        table = db["runs"]
+        table.insert({"started": now_iso(), "as_of": as_of.isoformat(timespec="seconds"),
+                      "mode": mode, "replay_dir": replay_dir, "sources": json.dumps(sources)})
+        return table.last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, exit_code: int, note: str | None = None) -> None:
+    with db.conn:
+        db["runs"].update(run_id, {"finished": now_iso(), "exit_code": exit_code, "note": note})
+
+
+def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
+    """What a spider may know about the store: status and hash by native id."""
+    rows = db.execute(
+        "select native_id, status, content_hash, deadline from items where source = ? and native_id is not null",
+        [source],
+    ).fetchall()
+    return {r[0]: {"status": r[1], "content_hash": r[2], "deadline": r[3]} for r in rows}
+
+
+def _prepare(scraped: dict[str, Any]) -> dict[str, Any]:
+    row = {k: v for k, v in scraped.items() if k in (
+        "source", "kind", "native_id", "title", "summary", "body", "language", "url", "owner",
+        "published", "deadline", "status_raw", "channel", "reference", "documents", "extra")}  # fmt: skip
+    row["id"] = ids.item_id(row["source"], row.get("native_id"), row["url"])
+    row["canonical_url"] = ids.canonical_url(row["url"])
+    return row
+
+
+def _load(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
+    rows = list(db.query("select * from items where id = ?", [item_id]))
+    return rows[0] if rows else None
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key in ("documents", "extra"):
+        if key in out and not isinstance(out[key], str | type(None)):
+            out[key] = json.dumps(out[key], ensure_ascii=False, sort_keys=True)
+    return out
+
+
+def _derive(row: dict[str, Any], as_of: datetime) -> str:
+    extra = row.get("extra") or {}
+    if isinstance(extra, str):
+        extra = json.loads(extra or "{}")
+    opens = parse_date(extra.get("opens")) if extra.get("opens") else None
+    return status.derive_status(row.get("status_raw"), parse_date(row.get("deadline")), as_of, opens=opens)
+
+
+def _record(db, run_id: int, at: str, item_id: str, events: list[changes.Event]) -> None:
+    if events:
+        db["events"].insert_all(
+            [{"item_id": item_id, "run_id": run_id, "at": at, **e.as_row()} for e in events]
+        )
+
+
+def apply_scrape(
+    db: sqlite_utils.Database,
+    *,
+    run_id: int,
+    as_of: datetime,
+    source: str,
+    items: list[dict[str, Any]],
+    listing: dict[str, Any] | None = None,
+) -> ApplyResult:
+    """Merge one source's scrape into the store, in one transaction."""
+    at = as_of.isoformat(timespec="seconds")
+    result = ApplyResult(source)
+    batch: dict[str, dict[str, Any]] = {}
+    for scraped in items:
+        row = _prepare(scraped)
+        if row["id"] in batch:  # a feed repeating an item: one item, merged
+            row = changes.merge(batch[row["id"]], row)
+        batch[row["id"]] = row
+    result.seen = len(batch)
+    with db.conn:
+        for item_id, row in batch.items():
+            stored = _load(db, item_id)
+            if stored and row.get("extra") is not None:
+                row["extra"] = {**json.loads(stored.get("extra") or "{}"), **row["extra"]}
+            merged = changes.merge(stored, row)
+            merged["status"] = _derive(merged, as_of)
+            merged["vanished_at"] = None
+            merged = _jsonable(merged)
+            events = changes.compare(stored, merged)
+            merged["content_hash"] = changes.content_hash(merged)
+            merged["last_seen"] = at
+            if stored is None:
+                merged["first_seen"] = at
+                merged["last_changed"] = at
+                result.new += 1
+            elif events:
+                merged["last_changed"] = at
+                result.changed += 1
+            db["items"].upsert(merged, pk="id")
+            _record(db, run_id, at, item_id, events)
+            result.events += len(events)
+        _age_unseen(db, run_id, as_of, source, set(batch), result)
+        _mark_vanished(db, run_id, as_of, source, set(batch), listing or {}, result)
+    return result
+
+
+def _age_unseen(db, run_id: int, as_of: datetime, source: str, seen: set[str], result: ApplyResult) -> None:
+    """Items not in this scrape still close when their deadline passes."""
+    at = as_of.isoformat(timespec="seconds")
+    placeholders = ",".join("?" for _ in LIVE_STATUSES)
+    for row in db.query(
+        f"select * from items where source = ? and status in ({placeholders})", [source, *LIVE_STATUSES]
+    ):
+        if row["id"] in seen:
+            continue
+        new_status = _derive(row, as_of)
+        if new_status != row["status"]:
+            db["items"].update(row["id"], {"status": new_status, "last_changed": at})
+            _record(db, run_id, at, row["id"], [changes.Event("status_changed", "status", row["status"], new_status)])
+            result.events += 1
+
+
+def _mark_vanished(db, run_id: int, as_of: datetime, source: str, seen: set[str],
+                   listing: dict[str, Any], result: ApplyResult) -> None:
+    """An open item missing from a complete listing has vanished (never deleted)."""
+    if not listing.get("complete"):
+        return
+    at = as_of.isoformat(timespec="seconds")
+    since = listing.get("since")
+    rows = list(db.query(
+        "select id, published, vanished_at from items where source = ? and status in (?, ?)",
+        [source, *LIVE_STATUSES],
+    ))
+    in_window = [r for r in rows if not since or (r["published"] and r["published"] >= since)]
+    candidates = [r for r in in_window if r["id"] not in seen and not r["vanished_at"]]
+    if not candidates:
+        return
+    limit = max(VANISH_GUARD_MIN, int(VANISH_GUARD_SHARE * len(in_window)))
+    if len(candidates) > limit:
+        result.notes.append(("red", f"vanish guard: {len(candidates)} of {len(in_window)} open items "
+                                    "missing from the listing; none marked vanished (broken page?)"))
+        return
+    for r in candidates:
+        db["items"].update(r["id"], {"vanished_at": at, "last_changed": at})
+        _record(db, run_id, at, r["id"], [changes.Event("vanished", None, None, at)])
+        result.vanished += 1
+        result.events += 1
