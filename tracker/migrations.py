@@ -77,6 +77,24 @@ def m003_tags_digests(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
 
 
+@core()
+def m004_triage(db: sqlite_utils.Database) -> None:
+    """Advisers' decisions on items (the workbench writes them; the digest honours them)."""
+    db["triage"].create(
+        {"item_id": str, "state": str, "owner": str, "note": str,
+         "internal_deadline": str, "updated_at": str, "updated_by": str},
+        pk="item_id",
+        foreign_keys=[("item_id", "items", "id")],
+    )  # fmt: skip
+    db["triage_history"].create(
+        {"id": int, "item_id": str, "at": str, "by": str, "state_before": str,
+         "state_after": str, "owner": str, "note": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )  # fmt: skip
+    db["triage_history"].create_index(["item_id"])
+
+
 #: every migration set, in the order they are applied; later features append theirs
 MIGRATION_SETS: list[Migrations] = [core]
 

@@ -1,0 +1,351 @@
+"""The command line: thin wrappers around functions in `tracker/`.
+
+Heavy libraries (Scrapy, spaCy) are imported inside the commands that need them,
+so `ncp-tracker --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from tracker import __version__
+
+
+class TrackerError(click.ClickException):
+    """A clear, single-line error for the user."""
+
+
+def _db(ctx: click.Context):
+    from tracker.db import StoreError, open_db
+
+    try:
+        return open_db(ctx.obj["db"])
+    except StoreError as exc:
+        raise TrackerError(str(exc)) from exc
+
+
+def _parse_as_of(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from crawlers.dates import OSLO
+
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date or datetime: {value!r}") from exc
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=OSLO)
+        if len(value) <= 10:
+            dt = dt.replace(hour=6)
+    return dt
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", envvar="NCP_TRACKER_DB", type=click.Path(dir_okay=False),
+              help="Database file (default data/tracker.db; env NCP_TRACKER_DB).")
+@click.version_option(__version__, prog_name="ncp-tracker")
+@click.pass_context
+def main(ctx: click.Context, db_path: str | None) -> None:
+    """Tracks public consultations and legislation for Norway's OECD National Contact Point.
+
+    Example: ncp-tracker run && ncp-tracker digest --format html --out today.html
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db_path
+
+
+# ---------------------------------------------------------------------------- crawling
+
+
+def _all_sources() -> list[str]:
+    from scrapy.spiderloader import SpiderLoader
+
+    from tracker.crawl import base_settings
+
+    return sorted(SpiderLoader.from_settings(base_settings()).list())
+
+
+def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], record: str | None):
+    from crawlers.dates import OSLO
+    from tracker.crawl import Step, replay_as_of, replay_days
+
+    if replay:
+        try:
+            days = replay_days(replay)
+        except FileNotFoundError as exc:
+            raise TrackerError(str(exc)) from exc
+        steps = []
+        for day in days:
+            day_sources = sorted(p.parent.name for p in day.glob("*/manifest.json"))
+            chosen = [s for s in day_sources if not sources or s in sources]
+            steps.append(Step(chosen, as_of or replay_as_of(day), replay_dir=str(day), label=day.name))
+        return steps
+    now = as_of or datetime.now(OSLO)
+    chosen = list(sources) or _all_sources()
+    record_dir = str(Path(record) / now.date().isoformat()) if record else None
+    return [Step(chosen, now, record_dir=record_dir, label="live" if not record else "record")]
+
+
+def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None) -> list:
+    from tracker.crawl import run_plan
+
+    try:
+        results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress)
+    except (ValueError, FileNotFoundError) as exc:
+        raise TrackerError(str(exc)) from exc
+    for result in results:
+        _print_health(result.health, title=f"Source health — {result.step.label or result.step.as_of.date()}")
+    red = sorted({s for r in results for s in r.red})
+    if red and not allow_red:
+        click.echo(f"error: source(s) red: {', '.join(red)} (see health above; --allow-red to exit 0)", err=True)
+        ctx.exit(2)
+    return results
+
+
+_source_opt = click.option("--source", "sources", multiple=True, metavar="NAME",
+                           help="Only these sources (repeatable). Default: all.")
+_progress_opt = click.option("--progress/--no-progress", default=None,
+                             help="Progress bars (default: when stderr is a terminal).")
+
+
+@main.command()
+@click.option("--replay", type=click.Path(file_okay=False), help="Replay recorded day(s) from DIR instead of crawling live.")
+@click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime); default now, or the recorded day.")
+@_source_opt
+@click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
+@click.option("--no-tag", is_flag=True, help="Skip tagging new and changed items.")
+@click.option("--no-digest", is_flag=True, help="Skip writing the default profile's digest.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/digests", show_default=True,
+              help="Where the digest is written.")
+@_progress_opt
+@click.pass_context
+def run(ctx, replay, as_of, sources, allow_red, no_tag, no_digest, out_dir, progress) -> None:
+    """Crawl (live by default), store changes, tag, and write today's digest.
+
+    Example: ncp-tracker run --replay data/replay/2026-11-24
+    """
+    plan = _plan(replay, _parse_as_of(as_of), sources, None)
+    after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir))
+    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after)
+
+
+@main.command()
+@click.option("--replay", type=click.Path(file_okay=False), help="Replay recorded day(s) from DIR.")
+@click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime).")
+@_source_opt
+@click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
+@_progress_opt
+@click.pass_context
+def crawl(ctx, replay, as_of, sources, allow_red, progress) -> None:
+    """Crawl and store changes only (no tagging, no digest).
+
+    Example: ncp-tracker crawl --source no_stortinget_horinger
+    """
+    _crawl(ctx, _plan(replay, _parse_as_of(as_of), sources, None), allow_red=allow_red,
+           progress=_progress(progress))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@_source_opt
+@click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
+@_progress_opt
+@click.pass_context
+def record(ctx, directory, sources, allow_red, progress) -> None:
+    """Crawl live and save every response under DIRECTORY/<date>/ in the replay format.
+
+    Example: ncp-tracker record data/records && ncp-tracker run --replay data/records/2026-11-25
+    """
+    plan = _plan(None, None, sources, directory)
+    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress))
+    click.echo(plan[0].record_dir)
+
+
+@main.command()
+@click.option("--replay", "replay_root", type=click.Path(file_okay=False), default="data/replay",
+              show_default=True, help="Folder of recorded days.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/demo-out",
+              show_default=True, help="Where the digests are written.")
+@_progress_opt
+@click.pass_context
+def demo(ctx, replay_root, out_dir, progress) -> None:
+    """Replay every bundled day in order into data/demo.db (unless --db) and write the digests.
+
+    Days already replayed into that database are skipped, so running it twice changes nothing.
+    Example: ncp-tracker demo
+    """
+    from tracker.crawl import replay_days
+
+    if not ctx.obj["db"]:
+        ctx.obj["db"] = "data/demo.db"
+    db = _db(ctx)
+    done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null and exit_code is not null")}
+    db.close()
+    try:
+        days = replay_days(replay_root)
+    except FileNotFoundError as exc:
+        raise TrackerError(str(exc)) from exc
+    plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
+    for day in days:
+        if str(day) in done:
+            click.echo(f"{day.name}: already replayed into {ctx.obj['db']}, skipped")
+    written: list[Path] = []
+    after = _after_step(ctx, tag=True, digest_dir=Path(out_dir), written=written)
+    if plan:
+        _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
+    else:
+        db = _db(ctx)
+        written.extend(_write_digests(db, _last_as_of(db), Path(out_dir)))
+        db.close()
+    click.echo(f"database: {ctx.obj['db']}")
+    for path in written:
+        click.echo(f"digest: {path}")
+
+
+def _last_as_of(db) -> datetime:
+    row = next(db.query("select max(as_of) as a from runs"), None)
+    from crawlers.dates import OSLO
+
+    return datetime.fromisoformat(row["a"]) if row and row["a"] else datetime.now(OSLO)
+
+
+def _progress(flag: bool | None) -> bool:
+    return sys.stderr.isatty() if flag is None else flag
+
+
+def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None = None):
+    def after(result) -> None:
+        db = _db(ctx)
+        try:
+            if tag:
+                from tracker.tagging import tag_store
+
+                counts = tag_store(db)
+                click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)", err=True)
+            if digest_dir is not None:
+                paths = _write_digests(db, result.step.as_of, digest_dir / (result.step.label or "live"))
+                if written is not None:
+                    written.extend(paths)
+        finally:
+            db.close()
+
+    return after
+
+
+def _write_digests(db, as_of: datetime, out_dir: Path) -> list[Path]:
+    from tracker.digest import write_for_run
+
+    return write_for_run(db, as_of=as_of, out_dir=out_dir)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _print_health(rows: list[dict], title: str = "Source health") -> None:
+    click.echo(title, err=True)
+    marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
+    for h in rows:
+        mark = marks.get(h["status"], "?")
+        color = {"green": "green", "amber": "yellow", "red": "red"}.get(h["status"])
+        line = (f"  [{mark:<4}] {h['source']:<26} {h['status']:<5} items {h['items_seen']:>4} "
+                f"new {h['items_new']:>3} changed {h['items_changed']:>3} via {h['channel'] or '-':<6} {h['reason']}")
+        click.secho(line, fg=color, err=True, bold=h["status"] == "red")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.pass_context
+def health(ctx, fmt) -> None:
+    """Latest health of every source (green/amber/red with the reason).
+
+    Example: ncp-tracker health --format jsonl
+    """
+    from tracker import health as health_mod
+
+    db = _db(ctx)
+    rows = health_mod.latest(db)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no crawl has run yet: try `ncp-tracker demo` or `ncp-tracker run`")
+        return
+    _print_table(rows, ["source", "status", "channel", "items_seen", "items_new", "items_changed",
+                        "parse_errors", "requests", "finished", "reason"])
+    if any(r["status"] == "red" for r in rows):
+        ctx.exit(2)
+
+
+ITEM_FIELDS = ["id", "source", "kind", "title", "url", "owner", "published", "deadline", "status",
+               "first_seen", "last_seen", "last_changed", "language", "labels", "relevance", "relevant"]
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--source", help="Only this source.")
+@click.option("--kind", help="Only this kind (hearing, committee_hearing, …).")
+@click.option("--status", type=click.Choice(["open", "closed", "withdrawn", "upcoming", "unknown"]))
+@click.pass_context
+def items(ctx, fmt, source, kind, status) -> None:
+    """List stored items.
+
+    Example: ncp-tracker items --format jsonl --status open
+    """
+    from tracker.queries import list_items
+
+    db = _db(ctx)
+    rows = list_items(db, source=source, kind=kind, status=status)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        _print_table(rows, ["id", "status", "deadline", "source", "title"], widths={"title": 70})
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--since", help="Only events at or after this ISO date/datetime.")
+@click.option("--kind", "event_kind", help="Only this event kind (new, deadline_changed, …).")
+@click.pass_context
+def events(ctx, fmt, since, event_kind) -> None:
+    """List change events (item_id, at, kind, before, after).
+
+    Example: ncp-tracker events --since 2026-11-24 --format jsonl
+    """
+    from tracker.queries import list_events
+
+    db = _db(ctx)
+    rows = list_events(db, since=_parse_as_of(since).isoformat() if since else None, kind=event_kind)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        _print_table(rows, ["at", "kind", "item_id", "field", "before", "after"],
+                     widths={"before": 30, "after": 30})
+
+
+def _print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:
+    widths = widths or {}
+    if not rows:
+        click.echo("(nothing)")
+        return
+
+    def cell(value, col):
+        text = "" if value is None else str(value).replace("\n", " ")
+        limit = widths.get(col, 40)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    sizes = {c: max(len(c), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+    click.echo("  ".join(c.ljust(sizes[c]) for c in columns))
+    for r in rows:
+        click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns))
+
+
+# ---------------------------------------------------------------------------- more commands
+# Feature areas register their commands here (each module imports only click at import time).
