@@ -1,0 +1,207 @@
+"""spaCy factories: ``ncp_lemmatizer`` and ``ncp_topic_matcher`` (registered on import).
+
+Build a pipeline with :func:`build_pipeline` or from a config (``nlp.config``); both components
+serialise with ``nlp.to_disk`` / ``spacy.load`` (import ``nlp.components`` first).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .lemmatizer import EnglishLemmatizer, NorwegianLemmatizer
+from .lexicon import Lexicon, load_lexicon
+
+SPANS_KEY = "topics"
+HEAD_MIN = 4
+
+
+@Language.factory("ncp_lemmatizer", default_config={"mode": "nb", "extra_lemmas": []})
+def make_lemmatizer(nlp: Language, name: str, mode: str, extra_lemmas: list[str]) -> Lemmatizer:
+    return Lemmatizer(mode, extra_lemmas)
+
+
+class Lemmatizer:
+    """Sets ``token.lemma_`` (lower case): Norsk Ordbank compound lemmatizer for nb/nn, English
+    lookup table for en."""
+
+    def __init__(self, mode: str, extra_lemmas: list[str] | None = None) -> None:
+        if mode not in ("nb", "nn", "en"):
+            raise ValueError(f"ncp_lemmatizer: unknown mode {mode!r}")
+        self.mode = mode
+        self.extra_lemmas = list(extra_lemmas or [])
+        self._fn: Any = None
+
+    @property
+    def fn(self) -> Any:
+        if self._fn is None:
+            self._fn = (EnglishLemmatizer() if self.mode == "en"
+                        else NorwegianLemmatizer(self.extra_lemmas))
+        return self._fn
+
+    def __call__(self, doc: Doc) -> Doc:
+        """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with lemmas set."""
+        fn = self.fn
+        for token in doc:
+            if token.is_space or token.is_punct:
+                continue
+            token.lemma_ = fn(token.lower_) if self.mode != "en" else fn(token.text)
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(p / "cfg.json", {"mode": self.mode, "extra_lemmas": self.extra_lemmas})
+
+    def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> Lemmatizer:
+        cfg = srsly.read_json(Path(path) / "cfg.json")
+        self.__init__(cfg["mode"], cfg["extra_lemmas"])
+        return self
+
+
+@Language.factory("ncp_topic_matcher", default_config={"lexicon_dir": ""})
+def make_topic_matcher(nlp: Language, name: str, lexicon_dir: str) -> TopicMatcher:
+    return TopicMatcher(nlp, lexicon_dir)
+
+
+def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
+    alts = sorted({p.lower() for p in prefixes if p}, key=lambda s: (-len(s), s))
+    if not alts:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + ")")
+
+
+class TopicMatcher:
+    """Finds lexicon terms: a PhraseMatcher on LEMMA, plus ONE alternation regex ``^(?:h1|h2|…)``
+    on LOWER for terms that also match as the head of a longer compound
+    (``aktsomhetsvurderingsplikten``). Token-window context rules drop misleading hits. Results go
+    to ``doc.spans["topics"]`` (``span.label_`` = label, ``span.id_`` = term id)."""
+
+    def __init__(self, nlp: Language, lexicon_dir: str = "",
+                 lexicon: Lexicon | None = None) -> None:
+        self.nlp = nlp
+        self.lexicon_dir = lexicon_dir
+        self.lexicon = lexicon
+        self._ready = False
+
+    # -- building ---------------------------------------------------------------------------
+    def _lemmatize(self, text: str) -> Doc:
+        doc = self.nlp.make_doc(text)
+        if "ncp_lemmatizer" in self.nlp.pipe_names:
+            doc = self.nlp.get_pipe("ncp_lemmatizer")(doc)
+        return doc
+
+    def _build(self) -> None:
+        if self.lexicon is None:
+            self.lexicon = load_lexicon(self.lexicon_dir or None)
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        self.heads: dict[str, list[tuple[str, str]]] = {}
+        self.rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for label, spec in self.lexicon.labels.items():
+            for term in spec["terms"]:
+                phrases = {p for lang in ("nb", "nn", "en") for p in term[lang] if p.strip()}
+                docs = [self._lemmatize(p) for p in sorted(phrases)]
+                self.matcher.add(f"{label}|{term['id']}", [d for d in docs if len(d)])
+                for h in term["heads"]:
+                    if len(h) >= HEAD_MIN:
+                        self.heads.setdefault(h.lower(), []).append((label, term["id"]))
+            for rule in spec["context"]:
+                compiled = dict(rule)
+                compiled["_re"] = _prefix_regex(rule.get("unless", []))
+                compiled["_req"] = _prefix_regex(rule.get("requires", []))
+                for tid in rule.get("terms", []):
+                    self.rules.setdefault((label, tid), []).append(compiled)
+        alts = sorted(self.heads, key=lambda s: (-len(s), s))
+        self.head_re = re.compile("^(?:" + "|".join(re.escape(a) for a in alts) + ")") if alts else None
+        self._head_cache: dict[str, str | None] = {}
+        self._ready = True
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
+        self._build()
+
+    # -- matching ---------------------------------------------------------------------------
+    def _head(self, lower: str) -> str | None:
+        hit = self._head_cache.get(lower, 0)
+        if hit == 0:
+            m = self.head_re.match(lower) if self.head_re else None
+            hit = m.group(0) if m else None
+            if len(self._head_cache) < 200_000:
+                self._head_cache[lower] = hit
+        return hit  # type: ignore[return-value]
+
+    def _keep(self, doc: Doc, label: str, tid: str, start: int, end: int, lower: str) -> bool:
+        for rule in self.rules.get((label, tid), ()):
+            window = int(rule.get("window", 0))
+            if rule["_re"] is not None:
+                if window:
+                    lo, hi = max(0, start - window), min(len(doc), end + window)
+                    around = " ".join(t.lower_ for t in doc[lo:start]) + " | " + " ".join(
+                        t.lower_ for t in doc[end:hi])
+                    if rule["_re"].search(around):
+                        return False
+                elif rule["_re"].search(lower):
+                    return False
+            if rule["_req"] is not None and not rule["_req"].search(lower):
+                return False
+        return True
+
+    def __call__(self, doc: Doc) -> Doc:
+        """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with
+        ``doc.spans["topics"]`` set."""
+        if not self._ready:
+            self._build()
+        strings = self.nlp.vocab.strings
+        found: dict[tuple[str, str, int], tuple[int, int]] = {}
+        for match_id, start, end in self.matcher(doc):
+            label, tid = strings[match_id].split("|", 1)
+            key = (label, tid, start)
+            if key not in found or found[key][1] < end:
+                found[key] = (start, end)
+        if self.head_re is not None:
+            for tok in doc:
+                if len(tok) < HEAD_MIN or not tok.is_alpha and "-" not in tok.text:
+                    continue
+                head = self._head(tok.lower_)
+                if head:
+                    for label, tid in self.heads[head]:
+                        found.setdefault((label, tid, tok.i), (tok.i, tok.i + 1))
+        lower = doc.text.lower()
+        spans = []
+        for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: kv[1]):
+            if self._keep(doc, label, tid, start, end, lower):
+                spans.append(Span(doc, start, end, label=label, span_id=tid))
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+    # -- serialisation ----------------------------------------------------------------------
+    def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
+        if self.lexicon is None:
+            self.lexicon = load_lexicon(self.lexicon_dir or None)
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(p / "lexicon.json", self.lexicon.to_data())
+
+    def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> TopicMatcher:
+        self.lexicon = Lexicon.from_data(srsly.read_json(Path(path) / "lexicon.json"))
+        self._ready = False
+        return self
+
+
+def build_pipeline(lang: str, lexicon_dir: str | Path | None = None,
+                   lexicon: Lexicon | None = None) -> Language:
+    """``spacy.blank(lang)`` + ``ncp_lemmatizer`` + ``ncp_topic_matcher``."""
+    import spacy
+
+    if lexicon is None:
+        lexicon = load_lexicon(lexicon_dir)
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("ncp_lemmatizer", config={"mode": lang, "extra_lemmas": lexicon.extra_lemmas})
+    matcher = nlp.add_pipe("ncp_topic_matcher", config={"lexicon_dir": str(lexicon_dir or "")})
+    matcher.lexicon = lexicon
+    return nlp

@@ -1,0 +1,234 @@
+"""The public tagger: ``Tagger.load()``, ``tagger.tag(record)``, ``tagger.tag_many(records)``."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .langdetect import detect
+from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
+from .textclean import clean, repair
+
+_INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
+                 "text": ("text", "body")}
+_CHUNK = 64
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One matched term: ``text == original_field_text[start:end]``."""
+
+    label: str
+    field: str
+    start: int
+    end: int
+    text: str
+    term: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "field": self.field, "start": self.start, "end": self.end,
+                "text": self.text}
+
+
+@dataclass
+class TagResult:
+    id: Any
+    language: str
+    labels: list[str]
+    relevant: bool
+    relevance: float
+    strengths: dict[str, float] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "language": self.language, "labels": list(self.labels),
+                "relevant": self.relevant, "relevance": self.relevance,
+                "evidence": [e.to_json() for e in self.evidence]}
+
+
+@dataclass
+class Analysis:
+    """Weight-independent matching result of one record (re-scored cheaply by calibrate)."""
+
+    id: Any
+    language: str
+    hits: list[Evidence]
+
+
+def _fields(record: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for name, keys in _INPUT_FIELDS.items():
+        val: Any = ""
+        for k in keys:
+            v = record.get(k)
+            if v:
+                val = v
+                break
+        if not isinstance(val, str):
+            val = "" if val is None else str(val)
+        out[name] = val
+    return out
+
+
+def score(hits: list[Evidence], lexicon: Lexicon, weights: Weights,
+          ) -> tuple[list[str], dict[str, float], float, list[Evidence]]:
+    """Return (labels by strength desc, strengths of emitted labels, relevance, evidence)."""
+    per: dict[str, dict[str, list[Evidence]]] = {}
+    for h in hits:
+        per.setdefault(h.label, {}).setdefault(h.term, []).append(h)
+    strengths: dict[str, float] = {}
+    for label, terms in per.items():
+        raw = 0.0
+        for tid, evs in terms.items():
+            tw = float(lexicon.term(label, tid).get("weight", 1.0))
+            best = max(weights.fields.get(e.field, 0.4) for e in evs)
+            extra = min(len(evs) - 1, weights.repeat_cap)
+            raw += tw * best * (1 + weights.repeat_bonus * extra)
+        s = weights.label_weight(label) * raw
+        if s >= weights.label_min:
+            strengths[label] = round(s, 4)
+    labels = sorted(strengths, key=lambda k: (-strengths[k], k))
+    total = sum(strengths[k] * weights.priority(k) for k in labels)
+    relevance = round(1 - math.exp(-total), 4)
+    evidence = [h for h in hits if h.label in strengths]
+    return labels, strengths, relevance, evidence
+
+
+class Tagger:
+    """Language detection + spaCy pipelines (nb, nn, en) + lexicon scoring."""
+
+    def __init__(self, lexicon: Lexicon, weights: Weights) -> None:
+        self.lexicon = lexicon
+        self.weights = weights
+        self._pipes: dict[str, Any] = {}
+        self._item_rules = self._compile_item_rules()
+
+    @classmethod
+    def load(cls, lexicon_dir: str | Path | None = None,
+             weights_path: str | Path | None = None) -> Tagger:
+        """Load lexicons (default ``<repo>/data/lexicons``) and weights (``weights.toml`` there)."""
+        lexicon = load_lexicon(lexicon_dir)
+        if weights_path is None and lexicon_dir is not None:
+            candidate = Path(lexicon_dir) / "weights.toml"
+            weights_path = candidate if candidate.exists() else None
+        return cls(lexicon, load_weights(weights_path))
+
+    @property
+    def version(self) -> str:
+        h = hashlib.sha256((self.lexicon.digest + self.weights.canonical()).encode()).hexdigest()
+        return f"lex-{self.lexicon.version}+{h[:8]}"
+
+    def pipeline(self, lang: str) -> Any:
+        """The spaCy pipeline for ``lang`` (built once)."""
+        if lang not in self._pipes:
+            from .components import build_pipeline
+
+            self._pipes[lang] = build_pipeline(lang, lexicon=self.lexicon)
+        return self._pipes[lang]
+
+    def _compile_item_rules(self) -> dict[tuple[str, str], list[tuple[Any, Any]]]:
+        from .components import _prefix_regex  # cheap: re only, but keeps one definition
+
+        rules: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+        for label, spec in self.lexicon.labels.items():
+            for rule in spec["context"]:
+                if int(rule.get("window", 0)):
+                    continue
+                pair = (_prefix_regex(rule.get("unless", [])), _prefix_regex(rule.get("requires", [])))
+                for tid in rule.get("terms", []):
+                    rules.setdefault((label, tid), []).append(pair)
+        return rules
+
+    # -- analysis -----------------------------------------------------------------------------
+    def _prepare(self, record: Any) -> tuple[Any, str, dict[str, str], dict[str, tuple[str, Any]]]:
+        if not isinstance(record, dict):
+            record = {}
+        rid = record.get("id")
+        raw = _fields(record)
+        prepared = {}
+        for name in FIELDS:
+            cleaned = clean(raw[name], name)
+            prepared[name] = repair(cleaned) if cleaned.strip() else (cleaned, None)
+        sample = " ".join(prepared[f][0][:600] for f in FIELDS if prepared[f][0].strip())
+        lang = detect(sample, record.get("language"), record.get("source"))
+        return rid, lang, raw, prepared
+
+    def _evidence(self, doc: Any, name: str, original: str, omap: Any) -> list[Evidence]:
+        out = []
+        for span in doc.spans.get("topics", []):
+            s, e = span.start_char, span.end_char
+            if omap is not None:
+                s, e = omap(s), omap(e)
+            out.append(Evidence(span.label_, name, s, e, original[s:e], span.id_))
+        return out
+
+    def _filter_item(self, hits: list[Evidence], texts: list[str]) -> list[Evidence]:
+        if not self._item_rules:
+            return hits
+        lower = "\n".join(texts).lower()
+        keep = []
+        for h in hits:
+            ok = True
+            for unless, requires in self._item_rules.get((h.label, h.term), ()):
+                if (unless is not None and unless.search(lower)) or (
+                        requires is not None and not requires.search(lower)):
+                    ok = False
+                    break
+            if ok:
+                keep.append(h)
+        return keep
+
+    def analyse_many(self, records: Iterable[Any]) -> Iterator[Analysis]:
+        """Match terms in every record (weight-independent), in input order."""
+        batch: list[Any] = []
+        for rec in records:
+            batch.append(rec)
+            if len(batch) >= _CHUNK:
+                yield from self._analyse_batch(batch)
+                batch = []
+        if batch:
+            yield from self._analyse_batch(batch)
+
+    def _analyse_batch(self, batch: list[Any]) -> list[Analysis]:
+        prepared = [self._prepare(r) for r in batch]
+        hits: list[list[Evidence]] = [[] for _ in batch]
+        by_lang: dict[str, list[tuple[str, tuple[int, str]]]] = {}
+        for i, (_rid, lang, _raw, prep) in enumerate(prepared):
+            for name in FIELDS:
+                text = prep[name][0]
+                if text.strip():
+                    by_lang.setdefault(lang, []).append((text, (i, name)))
+        for lang, items in by_lang.items():
+            nlp = self.pipeline(lang)
+            for doc, (i, name) in nlp.pipe(items, as_tuples=True, batch_size=256):
+                raw, omap = prepared[i][2][name], prepared[i][3][name][1]
+                hits[i].extend(self._evidence(doc, name, raw, omap))
+        out = []
+        for i, (rid, lang, _raw, prep) in enumerate(prepared):
+            texts = [prep[f][0] for f in FIELDS]
+            out.append(Analysis(rid, lang, self._filter_item(hits[i], texts)))
+        return out
+
+    def result(self, analysis: Analysis, weights: Weights | None = None) -> TagResult:
+        w = weights or self.weights
+        labels, strengths, relevance, evidence = score(analysis.hits, self.lexicon, w)
+        return TagResult(analysis.id, analysis.language, labels, relevance >= w.relevance_threshold,
+                         relevance, strengths, evidence)
+
+    # -- public ---------------------------------------------------------------------------------
+    def tag(self, record: dict[str, Any]) -> TagResult:
+        """Tag one record (keys: id, title, summary|description, text|body, language, source)."""
+        return next(self.tag_many([record]))
+
+    def tag_many(self, records: Iterable[dict[str, Any]]) -> Iterator[TagResult]:
+        """Tag records lazily, in order, with ``nlp.pipe`` (single process)."""
+        for analysis in self.analyse_many(records):
+            yield self.result(analysis)
+
+
+_TOKEN_RE = re.compile(r"\w+")
