@@ -1,0 +1,86 @@
+"""The watchlist: the shipped file is valid, and a broken one fails with line and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawlers.watchlist_file import WatchlistError, default_path, parse
+from tracker.watchlist import entry_keys, load, match
+
+GOOD = """\
+[[file]]
+id = "csddd"
+name = "CSDDD"
+act = "Directive (EU) 2024/1760"
+celex = "32024L1760"
+procedure = "2022/0051(COD)"
+refs = ["åpenhetsloven § 4"]
+unverified = ["procedure"]
+"""
+
+
+def test_shipped_watchlist_is_valid_and_covers_the_issue_list():
+    entries = load(default_path())
+    ids = {e.id for e in entries}
+    for wanted in ("csrd", "esrs", "csddd", "omnibus_stop_the_clock", "omnibus_content", "eudr",
+                   "forced_labour", "batteries", "conflict_minerals", "taxonomy", "sfdr",
+                   "sfdr_revision", "cbam", "green_claims", "espr", "crma"):
+        assert wanted in ids
+    assert sum(1 for e in entries if e.procedure) >= 6
+
+
+def test_shipped_watchlist_marks_domain_unverified_procedures():
+    csddd = next(e for e in load(default_path()) if e.id == "csddd")
+    assert csddd.celex == "32024L1760"
+    assert not csddd.is_verified("procedure")
+    assert csddd.is_verified("celex")
+
+
+def test_parse_good():
+    (entry,) = parse(GOOD)
+    assert entry.id == "csddd"
+    assert entry.refs == ("åpenhetsloven § 4",)
+    assert entry.line == 1
+
+
+def test_entry_keys_cover_celex_act_number_procedure_and_refs():
+    (entry,) = parse(GOOD)
+    assert entry_keys(entry) == {"celex:32024L1760", "eu:2024/1760", "proc:2022/0051(COD)",
+                                 "law:apenhetsloven§4"}
+
+
+def test_match_by_untyped_act_number():
+    entries = parse(GOOD)
+    assert [e.id for e in match({"eu:2024/1760"}, entries)] == ["csddd"]
+    assert match({"eu:2022/2464"}, entries) == []
+
+
+@pytest.mark.parametrize(("text", "line", "field", "words"), [
+    (GOOD.replace('celex = "32024L1760"', 'celex = "3202L1760"'), 5, "celex", "not a CELEX"),
+    (GOOD.replace('procedure = "2022/0051(COD)"', 'procedure = "2022/51"'), 6, "procedure", "not a procedure"),
+    (GOOD.replace('name = "CSDDD"\n', ''), 1, "name", "required"),
+    (GOOD.replace('celex = ', 'celx = '), 5, "celx", "unknown field"),
+    (GOOD.replace('refs = ["åpenhetsloven § 4"]', 'refs = "åpenhetsloven § 4"'), 7, "refs", "list of strings"),
+    (GOOD.replace('unverified = ["procedure"]', 'unverified = ["procedur"]'), 8, "unverified", "unknown field"),
+    (GOOD + GOOD.replace('name = "CSDDD"', 'name = "Other"'), 10, "id", "duplicate"),
+    (GOOD.replace('id = "csddd"', 'id = "CSDDD 2"'), 2, "id", "lower-case"),
+])
+def test_invalid_watchlist_names_line_and_field(text, line, field, words):
+    with pytest.raises(WatchlistError) as info:
+        parse(text, "wl.toml")
+    err = info.value
+    assert (err.line, err.field) == (line, field)
+    assert words in str(err)
+    assert str(err).startswith(f"wl.toml:{line}:")
+
+
+def test_toml_syntax_error_names_line():
+    with pytest.raises(WatchlistError) as info:
+        parse(GOOD.replace('name = "CSDDD"', 'name = "CSDDD'), "wl.toml")
+    assert info.value.line == 3
+    assert "not valid TOML" in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(WatchlistError, match="not found"):
+        load(tmp_path / "nope.toml")
