@@ -130,13 +130,13 @@ class Weights:
     def to_toml(self) -> str:
         out = ["# Scoring weights for nlp.Tagger (see nlp/README.md); written by nlp.calibrate.",
                f'version = "{self.version}"', "", "[fields]"]
-        out += [f"{k} = {v:.4g}" for k, v in self.fields.items()]
-        out += ["", "[scoring]", f"label_min = {self.label_min:.4g}",
-                f"relevance_threshold = {self.relevance_threshold:.4g}",
-                f"repeat_bonus = {self.repeat_bonus:.4g}", f"repeat_cap = {int(self.repeat_cap)}"]
+        out += [f"{k} = {v:.6g}" for k, v in self.fields.items()]
+        out += ["", "[scoring]", f"label_min = {self.label_min:.6g}",
+                f"relevance_threshold = {self.relevance_threshold:.6g}",
+                f"repeat_bonus = {self.repeat_bonus:.6g}", f"repeat_cap = {int(self.repeat_cap)}"]
         for label in sorted(self.labels):
             out += ["", f"[labels.{label}]"]
-            out += [f"{k} = {float(v):.4g}" for k, v in sorted(self.labels[label].items())]
+            out += [f"{k} = {float(v):.6g}" for k, v in sorted(self.labels[label].items())]
         return "\n".join(out) + "\n"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,4 +230,13 @@ class Tagger:
             yield self.result(analysis)
 
 
-_TOKEN_RE = re.compile(r"\w+")
+
+
+_DEFAULT: list[Tagger] = []
+
+
+def default_tagger() -> Tagger:
+    """One shared ``Tagger.load()`` per process (tests, CLI helpers)."""
+    if not _DEFAULT:
+        _DEFAULT.append(Tagger.load())
+    return _DEFAULT[0]

@@ -1,0 +1,72 @@
+"""Runs every self-describing case in tests/nlp_cases/*.txt.
+
+Format: header lines ``Description: ...``, ``Expect: {json}`` and optionally ``Field: title|summary|
+text``, ``Language: nb``, ``Source: ...``; a blank line; then the text. Without ``Field`` the first
+text line is the title and the rest the summary. Expect keys: labels, labels_include,
+labels_exclude, relevant, language, evidence_text_include.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.tagger import default_tagger
+
+CASES = sorted((Path(__file__).parent / "nlp_cases").glob("*.txt"))
+
+
+def parse_case(path: Path) -> tuple[dict, dict, str]:
+    raw = path.read_text(encoding="utf-8")
+    head, _, body = raw.partition("\n\n")
+    headers = {}
+    for line in head.splitlines():
+        key, _, value = line.partition(":")
+        headers[key.strip().lower()] = value.strip()
+    assert "description" in headers and "expect" in headers, f"{path.name}: missing headers"
+    expect = json.loads(headers["expect"])
+    body = body.rstrip("\n")
+    record: dict = {"id": path.stem}
+    if "field" in headers:
+        record[headers["field"]] = body
+    else:
+        title, _, rest = body.partition("\n")
+        record["title"], record["summary"] = title, rest
+    for key in ("language", "source"):
+        if key in headers:
+            record[key] = headers[key]
+    return record, expect, headers["description"]
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return default_tagger()
+
+
+def test_cases_exist():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case(path: Path, tagger) -> None:
+    record, expect, description = parse_case(path)
+    res = tagger.tag(record)
+    msg = f"{description}: got {res.to_json()}"
+    if "labels" in expect:
+        assert sorted(res.labels) == sorted(expect["labels"]), msg
+    for lab in expect.get("labels_include", []):
+        assert lab in res.labels, msg
+    for lab in expect.get("labels_exclude", []):
+        assert lab not in res.labels, msg
+    if "relevant" in expect:
+        assert res.relevant is expect["relevant"], msg
+    if "language" in expect:
+        assert res.language == expect["language"], msg
+    texts = [e.text for e in res.evidence]
+    for t in expect.get("evidence_text_include", []):
+        assert t in texts, msg
+    for ev in res.evidence:
+        original = record.get(ev.field, "")
+        assert original[ev.start : ev.end] == ev.text, msg

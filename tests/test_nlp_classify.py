@@ -1,0 +1,59 @@
+"""JSON Lines classification: nlp.classify_stream and python -m nlp.classify."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nlp import classify_stream
+from nlp.tagger import default_tagger
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return default_tagger()
+
+
+def test_jsonl_in_out_with_broken_lines(tagger):
+    lines = [
+        json.dumps({"id": "a", "title": "Høring – endringer i åpenhetsloven"}),
+        '{"id": "b", "title": broken',
+        "",
+        json.dumps({"id": "c", "title": "Consultation on school meals"}),
+        "[1, 2, 3]",
+        json.dumps({"id": "d", "title": "Etikkrådet", "body": "<p>utelukkelse</p>"}),
+    ]
+    out, err = io.StringIO(), io.StringIO()
+    bad = classify_stream(io.StringIO("\n".join(lines) + "\n"), out, err, tagger=tagger)
+    assert bad == 2
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == ["a", "c", "d"]
+    assert rows[0]["labels"] == ["apenhetsloven"] and rows[0]["relevant"] is True
+    assert rows[1]["labels"] == [] and rows[1]["relevant"] is False
+    assert set(rows[0]) == {"id", "language", "labels", "relevant", "relevance", "evidence"}
+    msg = err.getvalue()
+    assert "line 2" in msg and "line 5" in msg and "line 4" not in msg
+
+
+def test_empty_input(tagger):
+    out, err = io.StringIO(), io.StringIO()
+    assert classify_stream(io.StringIO(""), out, err, tagger=tagger) == 0
+    assert out.getvalue() == "" and err.getvalue() == ""
+
+
+def test_module_entry_point(tmp_path):
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps({"id": 1, "title": "Forced labour regulation"}) + "\n{oops\n",
+                 encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "nlp.classify", str(f)], capture_output=True,
+                          text=True, cwd=REPO)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout.splitlines()[0])["labels"] == ["oecd-v"]
+    assert "line 2" in proc.stderr
