@@ -1,0 +1,273 @@
+"""EU "Have your say" (Better Regulation portal): initiatives open for feedback.
+
+Channel: the portal's public JSON API ``brpapi`` (undocumented, described as
+stable by several public projects; docs/sources.md §3 and Appendix A.2).
+
+- Listing: ``searchInitiatives?page=N&size=100&language=EN&feedbackStatus=OPEN``,
+  every page. **All open feedback periods are fetched, not a topic subset**: the
+  portal's topic codes are too coarse to find sustainability items reliably (they
+  sit under ENV, JUST, FISMA, GROW, TRADE, …), so relevance is left to the tagger.
+  The listing is therefore complete for open initiatives, and an open initiative
+  that disappears before its deadline is reported as vanished.
+- Both documented response shapes are read: the current
+  ``initiativeResultDtoPage.content[]`` and the legacy ``_embedded.initiativeResultDtoes[]``.
+- Detail ``groupInitiatives/{id}``, best effort: DG, summary, and the COM
+  references of the publications (``publications[].reference``). A failed detail
+  keeps the listing's item (amber).
+
+Items: kind ``eu_consultation``; deadline = ``feedbackEndDate`` at the end of that
+day in Brussels (``deadline_at(…, BRUSSELS)``); ``status_raw`` = the current
+status's ``receivingFeedbackStatus`` (OPEN / CLOSED / …); ``extra.opens`` =
+``feedbackStartDate`` (the store derives *upcoming* from it); language ``en``.
+
+**Access is disputed** (sources.md A.2): one project found that plain HTTP
+clients only get the Angular single-page-app shell or a WAF challenge, and that
+brpapi needs a browser context; others call it directly. Whatever answers HTML
+or a challenge instead of JSON is reported red with that reason — never a
+silent zero. A browser (Playwright) fallback is not built.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.http import Response
+
+from crawlers.dates import BRUSSELS, deadline_at, iso, parse_date
+from crawlers.spiders.base import TrackerSpider
+
+API = "https://ec.europa.eu/info/law/better-regulation/brpapi/"
+HUMAN = "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/{id}-{slug}_en"
+PAGE_SIZE = 100
+#: never follow more pages than this (100 × 20 = 2,000 open initiatives; there are a few hundred)
+MAX_PAGES = 20
+_COM = re.compile(r"COM\s*\(\s*\d{4}\s*\)\s*\d+", re.I)
+
+
+def search_url(page: int, size: int = PAGE_SIZE) -> str:
+    query = {"page": page, "size": size, "language": "EN", "feedbackStatus": "OPEN"}
+    return API + "searchInitiatives?" + urlencode(query)
+
+
+def detail_url(initiative_id: str) -> str:
+    return f"{API}groupInitiatives/{initiative_id}"
+
+
+def slug(title: str) -> str:
+    text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return text[:80].rstrip("-") or "initiative"
+
+
+class EuHaveyoursaySpider(TrackerSpider):
+    name = "eu_haveyoursay"
+    kind = "eu_consultation"
+    channel = "api"
+    allowed_domains = ["ec.europa.eu"]
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield self.revalidate(search_url(0), self.parse, cb_kwargs={"page": 0},
+                              headers={"Accept": "application/json"}, dont_filter=True)
+
+    # ------------------------------------------------------------------ listing
+
+    def parse(self, response: Response, page: int = 0, **kwargs: Any) -> Iterator[Any]:
+        data = self._json(response, f"searchInitiatives page {page}", level="red" if page == 0 else "amber")
+        if data is None:
+            self.set_listing(complete=False, channel="api")
+            return
+        initiatives, total_pages = self._parse_page(data)
+        if initiatives is None:
+            keys = ", ".join(sorted(data)[:8]) if isinstance(data, dict) else type(data).__name__
+            self.note("red" if page == 0 else "amber",
+                      f"searchInitiatives: unknown response shape (keys: {keys}); neither "
+                      "initiativeResultDtoPage.content nor _embedded.initiativeResultDtoes")
+            return
+        if page == 0 and not initiatives:
+            self.note("amber", "searchInitiatives returned no open initiatives")
+        for raw in initiatives:
+            item = self._item(raw)
+            if item is None:
+                continue
+            if self.known.get(item["native_id"], {}).get("status") in ("closed", "withdrawn"):
+                self.count("detail_skipped_closed")
+                yield item
+                continue
+            yield scrapy.Request(detail_url(item["native_id"]), callback=self.parse_detail,
+                                 cb_kwargs={"item": item}, errback=self.detail_failed,
+                                 headers={"Accept": "application/json"}, dont_filter=True)
+        if total_pages is not None and page + 1 < min(total_pages, MAX_PAGES) and initiatives:
+            yield self.revalidate(search_url(page + 1), self.parse, cb_kwargs={"page": page + 1},
+                                  headers={"Accept": "application/json"}, dont_filter=True)
+        else:
+            # pages are read one after another: reaching the last one means all were read
+            complete = total_pages is None or page + 1 >= total_pages
+            if not complete:
+                self.note("amber", f"searchInitiatives has {total_pages} pages; only {MAX_PAGES} read")
+            self.set_listing(complete=complete, channel="api")
+
+    def _json(self, response: Response, what: str, level: str) -> Any | None:
+        """The response's JSON, or None with a note saying why (blocked, HTML shell, broken JSON)."""
+        if response.status == 304:
+            self.note("amber", f"{what}: 304 Not Modified without a cached copy")
+            return None
+        if self.is_blocked(response):
+            self.count("blocked")
+            self.note(level, f"{what}: blocked (HTTP {response.status}"
+                             f"{', WAF/bot challenge page' if response.status == 200 else ''}); "
+                             "brpapi access is disputed and may need a browser context")
+            return None
+        if response.status >= 400:
+            self.note(level, f"{what}: HTTP {response.status}")
+            return None
+        body = response.body.lstrip()
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if body[:1] == b"<" or "html" in ctype:
+            self.count("blocked")
+            self.note(level, f"{what}: answered HTML instead of JSON (single-page-app shell or WAF "
+                             "page); brpapi may need a browser context (disputed access, docs/sources.md A.2)")
+            return None
+        try:
+            return json.loads(response.body)
+        except ValueError as exc:
+            self.note(level, f"{what}: malformed JSON ({exc})"[:200])
+            return None
+
+    @staticmethod
+    def _parse_page(data: Any) -> tuple[list[dict] | None, int | None]:
+        """(initiatives, total pages) from either documented shape; (None, None) if neither."""
+        if not isinstance(data, dict):
+            return None, None
+        current = data.get("initiativeResultDtoPage")
+        if isinstance(current, dict) and isinstance(current.get("content"), list):
+            total = current.get("totalPages")
+            return current["content"], int(total) if isinstance(total, int | float) else None
+        embedded = data.get("_embedded")
+        if isinstance(embedded, dict) and isinstance(embedded.get("initiativeResultDtoes"), list):
+            page = data.get("page") if isinstance(data.get("page"), dict) else {}
+            total = page.get("totalPages")
+            return embedded["initiativeResultDtoes"], int(total) if isinstance(total, int | float) else None
+        if isinstance(data.get("_embedded"), dict) or data.get("page", {}).get("totalElements") == 0:
+            return [], None  # HAL page without items
+        return None, None
+
+    def _item(self, raw: dict) -> Any | None:
+        try:
+            native_id = str(int(float(raw["id"])))
+            title = (raw.get("shortTitle") or "").strip()
+        except (KeyError, TypeError, ValueError):
+            self.parse_error("initiative without a numeric id", None)
+            return None
+        if not title:
+            self.parse_error(f"initiative {native_id} without shortTitle", None)
+            return None
+        status = self._parse_current_status(raw.get("currentStatuses") or [])
+        deadline = self._parse_deadline(status)
+        opens = parse_date(status.get("feedbackStartDate"), BRUSSELS) if status.get("feedbackStartDate") else None
+        if deadline is None:
+            self.parse_error(f"initiative {native_id}: no readable feedbackEndDate", None)
+        topics = [t.get("label") or t.get("code") for t in raw.get("topics") or [] if isinstance(t, dict)]
+        return self.make_item(
+            native_id=native_id,
+            url=HUMAN.format(id=native_id, slug=slug(title)),
+            title=title,
+            language="en",
+            deadline=iso(deadline),
+            published=iso(opens),
+            status_raw=status.get("receivingFeedbackStatus"),
+            reference=raw.get("reference"),
+            extra={
+                "opens": iso(opens),
+                "stage": status.get("frontEndStage"),
+                "act_type": raw.get("foreseenActType"),
+                "initiative_status": raw.get("initiativeStatus"),
+                "topics": [t for t in topics if t],
+                "detail": "pending",
+            },
+        )
+
+    @staticmethod
+    def _parse_current_status(statuses: list[dict]) -> dict:
+        """The status of the feedback period that matters now: isCurrent, else an open one, else the last."""
+        statuses = [s for s in statuses if isinstance(s, dict)]
+        for pick in (lambda s: s.get("isCurrent"), lambda s: s.get("receivingFeedbackStatus") == "OPEN"):
+            found = [s for s in statuses if pick(s)]
+            if found:
+                return found[-1]
+        return statuses[-1] if statuses else {}
+
+    @staticmethod
+    def _parse_deadline(status: dict):
+        end = parse_date(status.get("feedbackEndDate"), BRUSSELS) if status.get("feedbackEndDate") else None
+        return deadline_at(end, BRUSSELS)
+
+    # ------------------------------------------------------------------ detail
+
+    def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
+        if self.is_blocked(response) or response.status >= 400:
+            self.count("detail_blocked" if self.is_blocked(response) else "detail_failed")
+            self.note("amber", f"initiative details failed (HTTP {response.status}): COM references and DG missing")
+            item["extra"] = {**item["extra"], "detail": f"http {response.status}"}
+            yield item
+            return
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            self.parse_error("groupInitiatives: not JSON", response.url)
+            item["extra"] = {**item["extra"], "detail": "unreadable"}
+            yield item
+            return
+        if not isinstance(data, dict):
+            self.parse_error("groupInitiatives: unexpected JSON", response.url)
+            yield item
+            return
+        coms = self._parse_com_references(data)
+        summary = _clean(data.get("dossierSummary"))
+        if summary:
+            item["summary"] = summary
+        if data.get("dg"):
+            item["owner"] = f"European Commission, {data['dg']}"
+        if coms:
+            item["body"] = "Commission documents: " + "; ".join(coms)
+        item["documents"] = self._parse_documents(data, item["url"])
+        item["extra"] = {**item["extra"], "detail": "ok", "com": coms,
+                         "policy_areas": data.get("policyAreas") or None}
+        yield item
+
+    @staticmethod
+    def _parse_com_references(data: dict) -> list[str]:
+        found: list[str] = []
+        for pub in data.get("publications") or []:
+            if isinstance(pub, dict):
+                found += _COM.findall(str(pub.get("reference") or ""))
+        return list(dict.fromkeys(" ".join(c.split()) for c in found))
+
+    @staticmethod
+    def _parse_documents(data: dict, url: str) -> list[dict[str, str]]:
+        docs = []
+        for pub in data.get("publications") or []:
+            if isinstance(pub, dict) and pub.get("id") is not None:
+                title = " ".join(str(x) for x in (pub.get("type"), pub.get("reference")) if x) or "publication"
+                docs.append({"title": title, "url": f"{url}#publication-{int(float(pub['id']))}",
+                             "type": str(pub.get("type") or "publication").lower()})
+        return docs
+
+    def detail_failed(self, failure: Any) -> Iterator[Any]:
+        item = failure.request.cb_kwargs["item"]
+        self.count("detail_failed")
+        self.note("amber", f"initiative details failed ({failure.type.__name__})")
+        item["extra"] = {**item["extra"], "detail": f"error {failure.type.__name__}"}
+        yield item
+
+
+def _clean(value: Any) -> str | None:
+    if not value:
+        return None
+    text = str(value)
+    if "<" in text:
+        text = " ".join(scrapy.Selector(text=f"<div>{text}</div>").css("::text").getall())
+    return " ".join(text.split()) or None

@@ -1,0 +1,141 @@
+"""eu_haveyoursay: both brpapi shapes, one test per field, and the blocked/odd answers."""
+
+from __future__ import annotations
+
+import pytest
+import scrapy
+
+from crawlers.items import TrackedItem
+from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url
+from tests.conftest import file_response, make_spider
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _run(spider, fixture, page=0, status=200, headers=None):
+    response = file_response(f"eu_haveyoursay/{fixture}", search_url(page), status=status,
+                             headers=headers if headers is not None else JSON)
+    return list(spider.parse(response, page=page))
+
+
+def _items(results):
+    """Items, whether yielded directly or waiting in a detail request."""
+    out = []
+    for r in results:
+        if isinstance(r, TrackedItem):
+            out.append(r)
+        elif isinstance(r, scrapy.Request) and "item" in r.cb_kwargs:
+            out.append(r.cb_kwargs["item"])
+    return {i["native_id"]: i for i in out}
+
+
+@pytest.fixture
+def spider():
+    return make_spider(EuHaveyoursaySpider)
+
+
+@pytest.fixture
+def current(spider):
+    return _items(_run(spider, "search_current.json"))
+
+
+def test_current_shape_ids(current):
+    assert sorted(current) == ["18805", "18812", "18830"]
+
+
+def test_legacy_shape(spider):
+    items = _items(_run(spider, "search_legacy.json"))
+    assert sorted(items) == ["14488", "18805"]
+    assert items["14488"]["status_raw"] == "CLOSED"
+    assert spider.notes == []
+
+
+def test_title_kind_language(current):
+    item = current["18805"]
+    assert item["title"].startswith("Forced labour – guidelines")
+    assert item["kind"] == "eu_consultation"
+    assert item["language"] == "en"
+
+
+def test_url_is_human_page(current):
+    assert current["18805"]["url"] == (
+        "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/"
+        "18805-forced-labour-guidelines-on-the-application-of-regulation-eu-2024-3015_en")
+
+
+def test_deadline_end_of_day_brussels(current):
+    assert current["18805"]["deadline"] == "2026-12-14T23:59:59+01:00"
+    # a feedbackEndDate at midnight means the whole day
+    assert current["18812"]["deadline"] == "2026-12-08T23:59:59+01:00"
+
+
+def test_status_raw_from_current_period(current):
+    # the closed call for evidence in March is history; the current period is open
+    assert current["18805"]["status_raw"] == "OPEN"
+    assert current["18830"]["status_raw"] == "NOT_STARTED"
+
+
+def test_opens_and_published(current):
+    assert current["18830"]["extra"]["opens"] == "2026-12-01T00:00:00+01:00"
+    assert current["18805"]["published"] == "2026-11-02T00:00:00+01:00"
+
+
+def test_reference_and_extra(current):
+    item = current["18805"]
+    assert item["reference"] == "Ares(2026)7014840"
+    assert item["extra"]["act_type"] == "COM"
+    assert item["extra"]["topics"] == ["Trade", "Employment and social affairs"]
+
+
+def test_listing_complete(spider):
+    _run(spider, "search_current.json")
+    assert spider.listing["complete"] is True
+
+
+def test_next_page_requested(spider):
+    results = _run(spider, "search_page0_of_2.json")
+    pages = [r for r in results if isinstance(r, scrapy.Request) and r.callback == spider.parse]
+    assert [r.url for r in pages] == [search_url(1)]
+    assert spider.listing["complete"] is False
+
+
+def test_detail_adds_summary_owner_and_com(spider, current):
+    item = current["18805"]
+    response = file_response("eu_haveyoursay/detail_18805.json", detail_url("18805"), headers=JSON)
+    (out,) = list(spider.parse_detail(response, item=item))
+    assert out["summary"].startswith("The Commission will publish guidelines")
+    assert out["owner"] == "European Commission, TRADE"
+    assert out["body"] == "Commission documents: COM(2022)453"
+    assert out["extra"]["detail"] == "ok"
+    assert len(out["documents"]) == 2
+
+
+def test_detail_blocked_keeps_item(spider, current):
+    response = file_response("eu_haveyoursay/challenge.html", detail_url("18805"), status=403)
+    (out,) = list(spider.parse_detail(response, item=current["18805"]))
+    assert out["deadline"] == "2026-12-14T23:59:59+01:00"
+    assert spider.notes and spider.notes[0][0] == "amber"
+
+
+def test_known_closed_skips_detail():
+    spider = make_spider(EuHaveyoursaySpider, known={"18805": {"status": "closed"}})
+    results = _run(spider, "search_current.json")
+    assert any(isinstance(r, TrackedItem) and r["native_id"] == "18805" for r in results)
+    assert detail_url("18805") not in [r.url for r in results if isinstance(r, scrapy.Request)]
+
+
+@pytest.mark.parametrize(("fixture", "status", "headers", "words"), [
+    ("spa_shell.html", 200, {"Content-Type": "text/html"}, "HTML instead of JSON"),
+    ("challenge.html", 200, {"Content-Type": "text/html"}, "WAF/bot challenge"),
+    ("challenge.html", 403, {"Content-Type": "text/html"}, "blocked (HTTP 403"),
+    ("other_shape.json", 200, JSON, "unknown response shape (keys: results, status)"),
+    ("broken.json", 200, JSON, "malformed JSON"),
+    ("broken.json", 500, JSON, "HTTP 500"),
+])
+def test_bad_answers_are_red_with_reason(spider, fixture, status, headers, words):
+    results = _run(spider, fixture, status=status, headers=headers)
+    assert results == []
+    (level, reason), = spider.notes
+    assert level == "red"
+    assert words in reason
+    assert spider.listing["complete"] is False
