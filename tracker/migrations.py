@@ -102,3 +102,8 @@ MIGRATION_SETS: list[Migrations] = [core]
 def apply_all(db: sqlite_utils.Database) -> None:
     for migrations in MIGRATION_SETS:
         migrations.apply(db)
+
+
+from tracker.drafts import workbench as _workbench  # noqa: E402  (drafts, answers)
+
+MIGRATION_SETS.append(_workbench)

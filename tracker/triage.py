@@ -1,0 +1,217 @@
+"""Advisers' decisions on items: the triage state machine, owner, notes, internal deadline.
+
+States and the moves between them::
+
+    new ──► watching | not_relevant | respond
+    respond ──► assigned ──► drafting ──► submitted ──► published
+    respond | assigned | drafting ──► closed_unanswered   (deadline passed, no answer)
+
+plus the corrections an adviser needs (watching ⇄ respond, not_relevant → watching | respond,
+assigned → respond to unassign, drafting → assigned, a late answer after closed_unanswered).
+Everything else is an illegal transition and raises `TriageError` with the allowed moves.
+
+Every change is kept in ``triage_history`` with who and when; *who* is ``--by``, else
+``$NCP_TRACKER_USER``, else the OS user. Notes are stored as plain text (escaped when shown).
+
+The marks are also the tagger's feedback: `feedback()` turns ``not_relevant`` into a negative
+and ``watching``/``respond`` (and every later stage of an answer) into a positive.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from crawlers.dates import OSLO
+
+NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
+ASSIGNED, DRAFTING, SUBMITTED, PUBLISHED = "assigned", "drafting", "submitted", "published"
+CLOSED_UNANSWERED = "closed_unanswered"
+
+STATES = (NEW, WATCHING, NOT_RELEVANT, RESPOND, ASSIGNED, DRAFTING, SUBMITTED, PUBLISHED,
+          CLOSED_UNANSWERED)  # fmt: skip
+
+#: legal moves (state → states it may go to)
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    NEW: (WATCHING, NOT_RELEVANT, RESPOND),
+    WATCHING: (RESPOND, NOT_RELEVANT),
+    NOT_RELEVANT: (WATCHING, RESPOND),
+    RESPOND: (ASSIGNED, WATCHING, NOT_RELEVANT, CLOSED_UNANSWERED),
+    ASSIGNED: (DRAFTING, RESPOND, CLOSED_UNANSWERED),
+    DRAFTING: (SUBMITTED, ASSIGNED, CLOSED_UNANSWERED),
+    SUBMITTED: (PUBLISHED,),
+    PUBLISHED: (),
+    CLOSED_UNANSWERED: (SUBMITTED,),  # a late answer the department still accepted
+}
+
+#: states in which an answer was intended but not yet sent (these close when the deadline passes)
+OPEN_ANSWER_STATES = (RESPOND, ASSIGNED, DRAFTING)
+#: states that need a named owner
+OWNED_STATES = (ASSIGNED, DRAFTING)
+#: feedback for the tagger: True = the item was relevant to the NCP
+FEEDBACK = {NOT_RELEVANT: False, WATCHING: True, RESPOND: True, ASSIGNED: True, DRAFTING: True,
+            SUBMITTED: True, PUBLISHED: True, CLOSED_UNANSWERED: True}  # fmt: skip
+
+SYSTEM_USER = "ncp-tracker"
+NOTE_MAX = 4000
+
+
+class TriageError(ValueError):
+    """A triage change that cannot be made (unknown item, illegal transition, bad value)."""
+
+
+def current_user(by: str | None = None) -> str:
+    """Who makes a change: `by`, else $NCP_TRACKER_USER, else the OS user."""
+    for candidate in (by, os.environ.get("NCP_TRACKER_USER")):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "unknown"
+
+
+def _now() -> str:
+    return datetime.now(OSLO).isoformat(timespec="seconds")
+
+
+def item_exists(db: sqlite_utils.Database, item_id: str) -> bool:
+    return db.execute("select 1 from items where id = ?", [item_id]).fetchone() is not None
+
+
+def get(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
+    """The item's triage row; an untriaged item is in state ``new``."""
+    row = db.execute(
+        "select item_id, state, owner, note, internal_deadline, updated_at, updated_by "
+        "from triage where item_id = ?", [item_id],
+    ).fetchone()  # fmt: skip
+    if row is None:
+        return {"item_id": item_id, "state": NEW, "owner": None, "note": None,
+                "internal_deadline": None, "updated_at": None, "updated_by": None}  # fmt: skip
+    keys = ("item_id", "state", "owner", "note", "internal_deadline", "updated_at", "updated_by")
+    return dict(zip(keys, row, strict=True))
+
+
+def history(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
+    """Every triage change of an item, oldest first."""
+    return list(db.query(
+        "select id, item_id, at, by, state_before, state_after, owner, note from triage_history "
+        "where item_id = ? order by id", [item_id],
+    ))  # fmt: skip
+
+
+def allowed(state: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(state, ())
+
+
+def _check_deadline(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError as exc:
+        raise TriageError(f"internal deadline must be a date YYYY-MM-DD, not {value!r}") from exc
+
+
+def set_state(
+    db: sqlite_utils.Database,
+    item_id: str,
+    state: str | None = None,
+    *,
+    owner: str | None = None,
+    note: str | None = None,
+    internal_deadline: str | None = None,
+    by: str | None = None,
+    at: str | None = None,
+) -> dict[str, Any]:
+    """Change an item's triage (state and/or owner, note, internal deadline) and keep the history.
+
+    `state=None` (or the current state) changes only owner/note/deadline. Raises `TriageError`
+    for an unknown item, an unknown state, an illegal transition or an ownerless assignment.
+    """
+    if not item_exists(db, item_id):
+        raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+    current = get(db, item_id)
+    before = current["state"]
+    target = before if state in (None, "") else state.strip().lower()
+    if target not in STATES:
+        raise TriageError(f"unknown state {state!r}; states: {', '.join(STATES)}")
+    if target != before and target not in allowed(before):
+        moves = ", ".join(allowed(before)) or "none (final state)"
+        raise TriageError(f"illegal transition {before} → {target} for {item_id}; allowed from {before}: {moves}")
+    new_owner = current["owner"] if owner is None else (owner.strip() or None)
+    if target in OWNED_STATES and not new_owner:
+        raise TriageError(f"state {target} needs an owner (--owner NAME)")
+    if note is not None:
+        note = note.strip()
+        if len(note) > NOTE_MAX:
+            raise TriageError(f"note too long ({len(note)} characters, at most {NOTE_MAX})")
+    new_deadline = current["internal_deadline"] if internal_deadline is None else _check_deadline(internal_deadline)
+    changed = (target != before or new_owner != current["owner"] or bool(note)
+               or new_deadline != current["internal_deadline"])  # fmt: skip
+    if not changed:
+        return current
+    who = current_user(by)
+    when = at or _now()
+    row = {
+        "item_id": item_id, "state": target, "owner": new_owner,
+        "note": note if note else current["note"],
+        "internal_deadline": new_deadline, "updated_at": when, "updated_by": who,
+    }  # fmt: skip
+    with db.conn:
+        db["triage"].upsert(row, pk="item_id")
+        db["triage_history"].insert({
+            "item_id": item_id, "at": when, "by": who, "state_before": before,
+            "state_after": target, "owner": new_owner, "note": note or None,
+        })  # fmt: skip
+    return get(db, item_id)
+
+
+def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SYSTEM_USER) -> list[str]:
+    """Move items whose deadline passed while an answer was intended to ``closed_unanswered``.
+
+    Runs after crawls (and before the inbox is shown); idempotent. Returns the item ids moved.
+    """
+    at = as_of.isoformat(timespec="seconds")
+    placeholders = ",".join("?" for _ in OPEN_ANSWER_STATES)
+    rows = list(db.query(
+        f"select t.item_id, i.deadline from triage t join items i on i.id = t.item_id "
+        f"where t.state in ({placeholders}) and i.deadline is not null",
+        list(OPEN_ANSWER_STATES),
+    ))  # fmt: skip
+    moved = []
+    for row in rows:
+        try:
+            deadline = datetime.fromisoformat(row["deadline"])
+        except ValueError:
+            continue
+        if deadline.tzinfo is None:
+            deadline = deadline.replace(tzinfo=OSLO)
+        if deadline < as_of:
+            set_state(db, row["item_id"], CLOSED_UNANSWERED, by=by, at=at,
+                      note=f"deadline {row['deadline']} passed without an answer")
+            moved.append(row["item_id"])
+    return moved
+
+
+def feedback(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Advisers' relevance marks: one row per triaged item (``new`` items give no feedback)."""
+    rows = []
+    for row in db.query(
+        "select t.item_id, t.state, t.updated_at, t.updated_by, i.source, i.kind, i.title, "
+        "i.summary, i.body, i.language, i.labels, i.relevant, i.relevance "
+        "from triage t join items i on i.id = t.item_id order by t.item_id"
+    ):
+        if row["state"] not in FEEDBACK:
+            continue
+        row["marked_relevant"] = FEEDBACK[row["state"]]
+        rows.append(row)
+    return rows
+
+
+def by_owner(db: sqlite_utils.Database, owner: str) -> list[str]:
+    return [r[0] for r in db.execute("select item_id from triage where owner = ? order by item_id", [owner])]
