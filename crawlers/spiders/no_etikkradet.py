@@ -52,7 +52,7 @@ ACTIONS = (
 _RECOMMENDATION = re.compile(r"tilrådning|anbefal|recommend", re.I)
 _WP_ID = re.compile(r"[?&]p=(\d+)")
 _POST_PATH = re.compile(r"^/(?:en/)?[a-z0-9][a-z0-9\-]{2,}/?$")
-_NOT_POSTS = re.compile(r"^/(?:en/?)?(?:om-|about|kontakt|contact|category|tag|feed|wp-|page/)", re.I)
+_NOT_POSTS = re.compile(r"^/(?:en/?)?(?:om-|about|kontakt|contact|category/|tag/|feed|wp-|page/)", re.I)
 
 
 class NoEtikkradetSpider(TrackerSpider):
