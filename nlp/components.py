@@ -51,7 +51,11 @@ class Lemmatizer:
         for token in doc:
             if token.is_space or token.is_punct:
                 continue
-            token.lemma_ = fn(token.lower_) if self.mode != "en" else fn(token.text)
+            text = token.text
+            if text.isupper() and len(text) <= 8:  # acronyms (AI, CSRD, NIM) are not inflected
+                token.lemma_ = token.lower_
+            else:
+                token.lemma_ = fn(token.lower_) if self.mode != "en" else fn(text)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
