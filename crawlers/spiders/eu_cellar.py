@@ -1,0 +1,302 @@
+"""EU acts on the watchlist: Cellar SPARQL, with the Official Journal RSS as second channel.
+
+Channel 1 — the Publications Office's Cellar SPARQL endpoint
+(``https://publications.europa.eu/webapi/rdf/sparql``, docs/sources.md §4), one
+GET per watched CELEX number (``celex`` in data/watchlist.toml; GET so each query
+has its own URL, which the HTTP cache and the replay format key on). Each query
+asks for the act itself and for the works that amend it, consolidate it, correct
+it (corrigenda) or are based on it. Results are SPARQL JSON (``head.vars``,
+``results.bindings``); CELEX literals are typed ``xsd:string``, so the query
+compares ``STR(?celex)``.
+
+**Unverified**: the cdm predicates other than ``resource_legal_id_celex``,
+``work_date_document`` and the expression/title/language chain —
+``resource_legal_amends_resource_legal``, ``act_consolidated_consolidates_resource_legal``,
+``resource_legal_corrects_resource_legal``, ``resource_legal_based_on_resource_legal`` —
+are taken from public projects' notes and have not been checked live. A query
+that returns nothing for a watched act (not even the act itself) is reported as
+an unknown CELEX (amber, naming the watchlist entry).
+
+Channel 2 — the OJ L RSS ``https://eur-lex.europa.eu/EN/display-feed.rss?rssId=222``
+(today's acts): an entry whose title or description cites a watched act's CELEX
+number, act number "(EU) yyyy/n" or COM number becomes an item too. A SPARQL
+error (HTTP 400/500, malformed JSON) is an amber note ("… RSS used"); the RSS is
+read in any case, and if SPARQL fails entirely the RSS is the only channel.
+
+Items: kind ``eu_act_update``, native id = the CELEX number of the work (the
+RSS entry's own act number turned into CELEX when the title names its type, else
+the OJ reference). A work related to several watched acts (the stop-the-clock
+directive amends both CSRD and CSDDD) is one item naming all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import feedparser
+import scrapy
+from scrapy.http import Response
+
+from crawlers.dates import BRUSSELS, iso, parse_date
+from crawlers.spiders.base import TrackerSpider
+from crawlers.watchlist_file import WatchEntry, WatchlistError
+from crawlers.watchlist_file import load as load_watchlist
+
+SPARQL_ENDPOINT = "https://publications.europa.eu/webapi/rdf/sparql"
+OJ_RSS = "https://eur-lex.europa.eu/EN/display-feed.rss?rssId=222"
+EURLEX = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:{celex}"
+
+QUERY = """PREFIX cdm: <http://publications.europa.eu/ontology/cdm#>
+SELECT DISTINCT ?relation ?celex ?date ?title WHERE {{
+  ?act cdm:resource_legal_id_celex ?actCelex .
+  FILTER(STR(?actCelex) = "{celex}")
+  {{ ?work cdm:resource_legal_id_celex ?selfCelex . FILTER(STR(?selfCelex) = "{celex}") BIND("self" AS ?relation) }}
+  UNION {{ ?work cdm:resource_legal_amends_resource_legal ?act . BIND("amends" AS ?relation) }}
+  UNION {{ ?work cdm:act_consolidated_consolidates_resource_legal ?act . BIND("consolidated" AS ?relation) }}
+  UNION {{ ?work cdm:resource_legal_corrects_resource_legal ?act . BIND("corrigendum" AS ?relation) }}
+  UNION {{ ?work cdm:resource_legal_based_on_resource_legal ?act . BIND("based_on" AS ?relation) }}
+  ?work cdm:resource_legal_id_celex ?celex .
+  OPTIONAL {{ ?work cdm:work_date_document ?date }}
+  OPTIONAL {{ ?expr cdm:expression_belongs_to_work ?work ;
+                   cdm:expression_uses_language <http://publications.europa.eu/resource/authority/language/ENG> ;
+                   cdm:expression_title ?title }}
+}}
+ORDER BY ?date
+LIMIT 500"""
+
+RELATION_TEXT = {
+    "self": "Watched act",
+    "amends": "Amends",
+    "consolidated": "Consolidated version of",
+    "corrigendum": "Corrigendum to",
+    "based_on": "Adopted on the basis of",
+    "rss": "Official Journal: cites",
+}
+_TYPE = (("delegated regulation", "R"), ("implementing regulation", "R"), ("regulation", "R"),
+         ("directive", "L"), ("decision", "D"))  # fmt: skip
+_OWN_NUMBER = re.compile(r"^\s*(?:Commission\s+|Council\s+)?(?P<type>(?:Delegated |Implementing )?(?:Regulation|Directive|Decision))"
+                         r"\s*\((?:EU|EU, Euratom)\)\s*(?P<year>\d{4})/(?P<num>\d{1,4})\b", re.I)
+_CELEX_IN_LINK = re.compile(r"CELEX(?::|%3A)([0-9A-Z()\-]+)", re.I)
+_OJ_IN_LINK = re.compile(r"uri=OJ(?::|%3A)([A-Z]_?\d{6,})", re.I)
+
+
+def sparql_url(celex: str) -> str:
+    query = QUERY.format(celex=celex)
+    return SPARQL_ENDPOINT + "?" + urlencode({"query": query, "format": "application/sparql-results+json"})
+
+
+def act_number(entry: WatchEntry) -> tuple[int, int] | None:
+    """(year, number) of a watched act from its CELEX (3yyyyTnnnn)."""
+    if entry.celex and (m := re.match(r"^[03](\d{4})[LRD](\d{4})", entry.celex)):
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def citation(entry: WatchEntry) -> str:
+    """How the watched act is cited in items: "Directive (EU) 2024/1760 (CSDDD)"."""
+    base = entry.act or (entry.com if entry.com else f"CELEX {entry.celex}")
+    return f"{base} ({entry.name})"
+
+
+class EuCellarSpider(TrackerSpider):
+    name = "eu_cellar"
+    kind = "eu_act_update"
+    channel = "sparql"
+    allowed_domains = ["publications.europa.eu", "eur-lex.europa.eu"]
+
+    def __init__(self, *args: Any, watchlist: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.watchlist_path = watchlist
+        self.entries: list[WatchEntry] = []
+        #: work CELEX -> aggregated facts
+        self.works: dict[str, dict[str, Any]] = {}
+        self.sparql_ok = 0
+        self.sparql_failed = 0
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        try:
+            self.entries = [e for e in load_watchlist(self.watchlist_path) if e.celex]
+        except WatchlistError as exc:
+            self.note("red", f"watchlist invalid: {exc}")
+            return
+        if not self.entries:
+            self.note("amber", "no CELEX numbers in the watchlist")
+            return
+        yield self._sparql_request(0)
+
+    def _sparql_request(self, index: int) -> scrapy.Request:
+        entry = self.entries[index]
+        return scrapy.Request(sparql_url(entry.celex), callback=self.parse_sparql, errback=self.sparql_failed_err,
+                              cb_kwargs={"index": index}, headers={"Accept": "application/sparql-results+json"},
+                              dont_filter=True)
+
+    def _next(self, index: int) -> scrapy.Request:
+        """The next SPARQL query, or the RSS once every watched act was asked for."""
+        if index + 1 < len(self.entries):
+            return self._sparql_request(index + 1)
+        if self.sparql_failed and not self.sparql_ok:
+            self.note("amber", "SPARQL endpoint failed for every watched act: OJ RSS is the only channel")
+            self.set_listing(complete=False, channel="rss")
+        return self.revalidate(OJ_RSS, self.parse_rss, errback=self.rss_failed, dont_filter=True)
+
+    # ------------------------------------------------------------------ SPARQL
+
+    def parse_sparql(self, response: Response, index: int) -> Iterator[Any]:
+        entry = self.entries[index]
+        bindings = self._bindings(response, entry)
+        if bindings is not None:
+            self.sparql_ok += 1
+            self._add_bindings(entry, bindings)
+        yield self._next(index)
+
+    def sparql_failed_err(self, failure: Any) -> Iterator[Any]:
+        index = failure.request.cb_kwargs["index"]
+        self.sparql_failed += 1
+        self.note("amber", f"SPARQL request failed ({failure.type.__name__}); OJ RSS used as fallback")
+        yield self._next(index)
+
+    def _bindings(self, response: Response, entry: WatchEntry) -> list[dict] | None:
+        what = f"SPARQL for {entry.celex} ({entry.id})"
+        problem = None
+        if self.is_blocked(response) or response.status >= 400:
+            problem = f"HTTP {response.status}"
+        else:
+            try:
+                data = json.loads(response.body)
+                bindings = data["results"]["bindings"]
+                if not isinstance(bindings, list) or "vars" not in data.get("head", {}):
+                    raise TypeError("no head.vars / results.bindings")
+            except (ValueError, KeyError, TypeError) as exc:
+                problem = f"malformed SPARQL JSON ({type(exc).__name__}: {exc})"[:160]
+        if problem:
+            self.sparql_failed += 1
+            self.note("amber", f"{what}: {problem}; OJ RSS used as fallback")
+            return None
+        return bindings
+
+    def _add_bindings(self, entry: WatchEntry, bindings: list[dict]) -> None:
+        found_self = False
+        for row in bindings:
+            value = {k: (v.get("value") if isinstance(v, dict) else None) for k, v in row.items()}
+            relation, celex = value.get("relation"), (value.get("celex") or "").strip()
+            if not relation or not celex:
+                self.parse_error(f"SPARQL row without relation or celex for {entry.celex}")
+                continue
+            found_self |= relation == "self"
+            self._add_work(celex, relation, entry, value.get("title"), value.get("date"), channel="sparql")
+        if not found_self:
+            self.note("amber", f"watchlist CELEX {entry.celex} ({entry.id}) not found in Cellar: "
+                               "typo in data/watchlist.toml, or not published yet?")
+
+    def _add_work(self, celex: str, relation: str, entry: WatchEntry, title: str | None, date: str | None,
+                  channel: str, url: str | None = None) -> None:
+        work = self.works.setdefault(celex, {"relations": [], "title": None, "date": None, "channels": [],
+                                             "url": url})
+        if (relation, entry.id) not in [(r["relation"], r["watch"]) for r in work["relations"]]:
+            work["relations"].append({"relation": relation, "watch": entry.id, "celex": entry.celex,
+                                      "citation": citation(entry)})
+        work["title"] = work["title"] or (" ".join(title.split()) if title else None)
+        work["date"] = work["date"] or date
+        if channel not in work["channels"]:
+            work["channels"].append(channel)
+
+    # ------------------------------------------------------------------ RSS
+
+    def parse_rss(self, response: Response) -> Iterator[Any]:
+        if self.is_blocked(response) or response.status >= 400:
+            self.note("amber", f"OJ RSS answered HTTP {response.status}")
+        elif response.status != 304:
+            feed = feedparser.parse(response.body)
+            if feed.bozo and not feed.entries:
+                self.note("amber", f"OJ RSS unreadable: {feed.get('bozo_exception')!r}"[:200])
+            for entry in feed.entries:
+                self._match_rss(entry)
+        yield from self._items()
+
+    def rss_failed(self, failure: Any) -> Iterator[Any]:
+        self.note("amber", f"OJ RSS failed ({failure.type.__name__})")
+        yield from self._items()
+
+    def _match_rss(self, rss: Any) -> None:
+        title = " ".join((rss.get("title") or "").split())
+        text = f"{title} {rss.get('summary') or rss.get('description') or ''}"
+        link = rss.get("link") or ""
+        own = self._parse_own_celex(title, link)
+        for entry in self.entries:
+            if own and entry.celex == own:
+                relation = "self"
+            elif self._cites(entry, text):
+                relation = "rss"
+            else:
+                continue
+            date = rss.get("published") or rss.get("updated")
+            parsed = parse_date(date, BRUSSELS) if date else None
+            key = own or _oj_id(link) or link
+            self._add_work(key, relation, entry, title, parsed.date().isoformat() if parsed else None,
+                           channel="rss", url=link or None)
+
+    @staticmethod
+    def _parse_own_celex(title: str, link: str) -> str | None:
+        if m := _CELEX_IN_LINK.search(link):
+            return m.group(1)
+        if m := _OWN_NUMBER.match(title):
+            kind = m.group("type").lower()
+            letter = next(letter for word, letter in _TYPE if word in kind)
+            return f"3{m.group('year')}{letter}{int(m.group('num')):04d}"
+        return None
+
+    @staticmethod
+    def _cites(entry: WatchEntry, text: str) -> bool:
+        if entry.celex and re.search(rf"(?<![0-9A-Z]){re.escape(entry.celex)}(?![0-9])", text):
+            return True
+        if number := act_number(entry):
+            year, num = number
+            if re.search(rf"\((?:EU|EC)\)\s*(?:No\.?\s*)?{year}/{num}(?!\d)", text):
+                return True
+        m = re.search(r"\((\d{4})\)\s*(\d+)", entry.com or "")
+        return bool(m and re.search(rf"COM\s*\(\s*{m.group(1)}\s*\)\s*0*{int(m.group(2))}(?!\d)", text))
+
+    # ------------------------------------------------------------------ items
+
+    def _items(self) -> Iterator[Any]:
+        for celex, work in self.works.items():
+            relations = work["relations"]
+            lines = [f"{RELATION_TEXT.get(r['relation'], r['relation'])} {r['citation']}" for r in relations
+                     if r["relation"] != "self"]
+            self_rel = next((r for r in relations if r["relation"] == "self"), None)
+            title = work["title"] or self._fallback_title(celex, relations)
+            if celex.startswith("0") and "-" in celex:
+                version = celex.rsplit("-", 1)[1]
+                title = f"Consolidated text ({version[:4]}-{version[4:6]}-{version[6:]}): {title}"
+            summary = ("Watched act: " + self_rel["citation"]) if self_rel and not lines else "; ".join(lines)
+            date = parse_date(work["date"], BRUSSELS) if work["date"] else None
+            yield self.make_item(
+                native_id=celex,
+                url=EURLEX.format(celex=celex) if re.match(r"^[0-9]{5}[A-Z]", celex) else (work["url"] or OJ_RSS),
+                title=title,
+                summary=summary + ".",
+                body=f"CELEX {celex}" if re.match(r"^[0-9]{5}[A-Z]", celex) else None,
+                published=iso(date),
+                language="en",
+                reference=celex,
+                channel="+".join(work["channels"]),
+                extra={"relations": [{"relation": r["relation"], "watch": r["watch"], "celex": r["celex"]}
+                                     for r in relations],
+                       "watch": sorted({r["watch"] for r in relations})},
+            )
+
+    @staticmethod
+    def _fallback_title(celex: str, relations: list[dict]) -> str:
+        first = relations[0]
+        if first["relation"] == "self":
+            return first["citation"]
+        return f"{RELATION_TEXT.get(first['relation'], first['relation'])} {first['citation']} (CELEX {celex})"
+
+
+def _oj_id(link: str) -> str | None:
+    m = _OJ_IN_LINK.search(link)
+    return f"OJ:{m.group(1)}" if m else None

@@ -1,0 +1,177 @@
+"""eu_cellar: SPARQL JSON, OJ RSS matching, and the failure paths (SPARQL error, unknown CELEX)."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import scrapy
+
+from crawlers.items import TrackedItem
+from crawlers.spiders.eu_cellar import OJ_RSS, EuCellarSpider, sparql_url
+from tests.conftest import file_response, make_spider
+
+WATCHLIST = """\
+[[file]]
+id = "csrd"
+name = "CSRD"
+act = "Directive (EU) 2022/2464"
+celex = "32022L2464"
+
+[[file]]
+id = "csddd"
+name = "CSDDD"
+act = "Directive (EU) 2024/1760"
+celex = "32024L1760"
+
+[[file]]
+id = "forced_labour"
+name = "Forced Labour Regulation"
+act = "Regulation (EU) 2024/3015"
+celex = "32024R3015"
+"""
+JSON = {"Content-Type": "application/sparql-results+json"}
+
+
+@pytest.fixture
+def spider(tmp_path):
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST, "utf-8")
+    spider = make_spider(EuCellarSpider, watchlist=str(path))
+
+    async def first():
+        return [r async for r in spider.start()]
+
+    spider.first_requests = asyncio.run(first())
+    return spider
+
+
+def _sparql(spider, index, fixture, status=200, headers=JSON):
+    celex = spider.entries[index].celex
+    response = file_response(f"eu_cellar/{fixture}", sparql_url(celex), status=status, headers=headers)
+    return list(spider.parse_sparql(response, index=index))
+
+
+def _rss(spider, fixture="oj_rss.xml", status=200):
+    response = file_response(f"eu_cellar/{fixture}", OJ_RSS, status=status,
+                             headers={"Content-Type": "application/rss+xml"})
+    return {i["native_id"]: i for i in spider.parse_rss(response) if isinstance(i, TrackedItem)}
+
+
+def _all_ok(spider):
+    _sparql(spider, 0, "sparql_csrd.json")
+    _sparql(spider, 1, "sparql_csddd.json")
+    _sparql(spider, 2, "sparql_empty.json")
+    return _rss(spider)
+
+
+def test_query_filters_on_str_of_celex():
+    query = parse_qs(urlsplit(sparql_url("32024L1760")).query)["query"][0]
+    assert 'FILTER(STR(?actCelex) = "32024L1760")' in query
+    assert "cdm:resource_legal_amends_resource_legal" in query
+
+
+def test_first_request_is_first_watched_celex(spider):
+    (request,) = spider.first_requests
+    assert request.url == sparql_url("32022L2464")
+
+
+def test_chain_ends_with_rss(spider):
+    (nxt,) = _sparql(spider, 0, "sparql_csrd.json")
+    assert nxt.url == sparql_url("32024L1760")
+    _sparql(spider, 1, "sparql_csddd.json")
+    (last,) = _sparql(spider, 2, "sparql_empty.json")
+    assert isinstance(last, scrapy.Request) and last.url == OJ_RSS
+
+
+def test_watched_act_item(spider):
+    items = _all_ok(spider)
+    act = items["32024L1760"]
+    assert act["kind"] == "eu_act_update"
+    assert act["title"].startswith("Directive (EU) 2024/1760 of the European Parliament")
+    assert act["summary"] == "Watched act: Directive (EU) 2024/1760 (CSDDD)."
+    assert act["url"] == "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32024L1760"
+    assert act["published"] == "2024-06-13T00:00:00+02:00"
+
+
+def test_amending_act_names_every_watched_act(spider):
+    items = _all_ok(spider)
+    amending = items["32025L0794"]
+    assert amending["summary"] == "Amends Directive (EU) 2022/2464 (CSRD); Amends Directive (EU) 2024/1760 (CSDDD)."
+    assert amending["extra"]["watch"] == ["csddd", "csrd"]
+
+
+def test_consolidated_version_title(spider):
+    items = _all_ok(spider)
+    assert items["02024L1760-20250417"]["title"] == (
+        "Consolidated text (2025-04-17): Consolidated version of Directive (EU) 2024/1760 (CSDDD) "
+        "(CELEX 02024L1760-20250417)")
+
+
+def test_corrigendum(spider):
+    items = _all_ok(spider)
+    assert items["32024L1760R(01)"]["summary"] == "Corrigendum to Directive (EU) 2024/1760 (CSDDD)."
+
+
+def test_rss_match_by_act_number(spider):
+    items = _all_ok(spider)
+    delegated = items["32026R2187"]
+    assert delegated["summary"] == "Official Journal: cites Regulation (EU) 2024/3015 (Forced Labour Regulation)."
+    assert delegated["channel"] == "rss"
+    assert delegated["published"] == "2026-11-23T00:00:00+01:00"
+
+
+def test_rss_unrelated_entry_ignored(spider):
+    items = _all_ok(spider)
+    assert "32026R2190" not in items
+
+
+def test_rss_corrigendum_celex_from_link(spider):
+    items = _all_ok(spider)
+    assert "32024L1760R(02)" in items
+
+
+def test_unknown_celex_is_amber_with_entry_name(spider):
+    _all_ok(spider)
+    assert ("amber", "watchlist CELEX 32024R3015 (forced_labour) not found in Cellar: typo in "
+                     "data/watchlist.toml, or not published yet?") in spider.notes
+
+
+@pytest.mark.parametrize(("fixture", "status", "words"), [
+    ("sparql_error.txt", 400, "HTTP 400"),
+    ("sparql_error.txt", 500, "HTTP 500"),
+    ("sparql_truncated.json", 200, "malformed SPARQL JSON"),
+    ("sparql_error.txt", 200, "malformed SPARQL JSON"),
+])
+def test_sparql_error_falls_back_to_rss(spider, fixture, status, words):
+    for index in range(3):
+        _sparql(spider, index, fixture, status=status)
+    items = _rss(spider)
+    assert sorted(items) == ["32024L1760R(02)", "32026R2187"]
+    levels = {level for level, _ in spider.notes}
+    assert levels == {"amber"}
+    assert any(words in reason and "OJ RSS used as fallback" in reason for _, reason in spider.notes)
+    assert any("OJ RSS is the only channel" in reason for _, reason in spider.notes)
+
+
+def test_rss_failure_keeps_sparql_items(spider):
+    _sparql(spider, 0, "sparql_csrd.json")
+    _sparql(spider, 1, "sparql_csddd.json")
+    _sparql(spider, 2, "sparql_empty.json")
+    items = _rss(spider, "sparql_error.txt", status=503)
+    assert "32025L0794" in items
+    assert any("OJ RSS answered HTTP 503" in reason for _, reason in spider.notes)
+
+
+def test_invalid_watchlist_is_red(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[[file]]\nid = "x"\nname = "X"\ncelex = "2024L1760"\n', "utf-8")
+    spider = make_spider(EuCellarSpider, watchlist=str(path))
+
+    async def first():
+        return [r async for r in spider.start()]
+
+    assert asyncio.run(first()) == []
+    (level, reason), = spider.notes
+    assert level == "red" and "bad.toml:4" in reason and "'celex'" in reason
