@@ -1,0 +1,215 @@
+"""regjeringen.no EØS-notater (the government's notes on EU proposals and acts, "EØS-notatbasen").
+
+Channel: regjeringen.no's RSS generator, as for hearings. **The feed URL is
+UNVERIFIED**: the ``documentType`` value for EØS-notater is not known (docs/sources.md
+§8 and §10.6; guessed listing feeds gave 404 to another project). The default
+below follows the working hearing feed's form; set the spider argument
+``feed_url`` or ``$NCP_TRACKER_EOS_FEED`` to change it without code. Because a wrong
+``documentType`` may make the generator answer with some *other* document feed,
+only entries whose link lies under ``/eos-notatbasen/`` are kept, and a feed
+with entries but no EØS-notat at all is red ("documentType wrong?"), never a
+silent zero.
+
+Each note's page is fetched **best effort** (regjeringen.no HTML sits behind
+Cloudflare; a blocked page keeps the feed's item and turns the source amber).
+The page structure is known only from one excerpt (sources.md Appendix A.3), so
+the parser reads the labels from the page text: Sakstrinn, Opprettet,
+Spesialutvalg, Dato sist behandlet i spesialutvalg, Hovedansvarlig(e)
+departement(er), Vedlegg/protokoll i EØS-avtalen, Kapittel i EØS-avtalen,
+Status, Sammendrag av innhold (and the later sections, kept in the body).
+
+Items: kind ``eea_note``, native id = the page id, owner = the lead ministry,
+published = Opprettet, body = the English proposal title, Status and Sammendrag
+(the text the reference linker reads for "direktiv (EU) 2024/1760", "COM(2025) 81" …).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import feedparser
+import scrapy
+from scrapy.http import Response
+
+from crawlers.dates import iso, parse_date
+from crawlers.spiders.base import TrackerSpider
+
+ENV_FEED = "NCP_TRACKER_EOS_FEED"
+#: UNVERIFIED documentType value (see the module docstring)
+DEFAULT_FEED_URL = "https://www.regjeringen.no/no/rss/Rss/2581966/?documentType=eos-notat"
+NOTE_PATH = "/eos-notatbasen/"
+_PAGE_ID = re.compile(r"/id(\d{4,})/?")
+
+#: field labels of an EØS-notat page (Appendix A.3), longest first where one is a prefix of another
+LABELS: tuple[tuple[str, str], ...] = (
+    ("sakstrinn", r"Sakstrinn"),
+    ("opprettet", r"Opprettet"),
+    ("sist_behandlet", r"Dato sist behandlet i spesialutvalg"),
+    ("spesialutvalg", r"Spesialutvalg"),
+    ("departement", r"Hovedansvarlig(?:e)?\s*(?:\(e\))?\s*departement(?:\(er\)|er)?"),
+    ("vedlegg", r"Vedlegg\s*/\s*protokoll i EØS-avtalen"),
+    ("kapittel", r"Kapittel i EØS-avtalen"),
+    ("status", r"Status"),
+    ("sammendrag", r"Sammendrag av innhold"),
+    ("merknader", r"Merknader"),
+    ("konsekvenser", r"(?:Rettslige|Økonomiske og administrative) konsekvenser"),
+    ("sakkyndige", r"Sakkyndige instansers merknader"),
+    ("vurdering", r"Vurdering"),
+    ("andre", r"Andre opplysninger"),
+)  # fmt: skip
+_LABEL_RE = re.compile(r"^(?:" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in LABELS) + r")\s*:?\s*(?P<rest>.*)$", re.I)
+
+
+class NoEosNotaterSpider(TrackerSpider):
+    name = "no_eos_notater"
+    kind = "eea_note"
+    channel = "rss"
+    allowed_domains = ["regjeringen.no", "www.regjeringen.no"]
+
+    def __init__(self, *args: Any, feed_url: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.feed_url = feed_url or os.environ.get(ENV_FEED) or DEFAULT_FEED_URL
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield self.revalidate(self.feed_url, self.parse, dont_filter=True)
+
+    # ------------------------------------------------------------------ feed
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if self.is_blocked(response) or response.status >= 400:
+            self.note("red", f"EØS-notat RSS answered HTTP {response.status}"
+                             + (" (bot challenge)" if response.status == 200 else "")
+                             + f" — feed URL unverified: {self.feed_url}")
+            return
+        feed = feedparser.parse(response.body)
+        if feed.bozo and not feed.entries:
+            self.note("red", f"EØS-notat RSS unreadable: {feed.get('bozo_exception')!r}"[:200])
+            return
+        notes = [e for e in feed.entries if NOTE_PATH in (e.get("link") or "")]
+        if feed.entries and not notes:
+            self.note("red", f"the feed holds {len(feed.entries)} entries but no EØS-notat "
+                             f"(no link under {NOTE_PATH}): documentType value wrong? {self.feed_url}")
+            return
+        if not notes:
+            self.note("red", "EØS-notat RSS has no items")
+            return
+        if skipped := len(feed.entries) - len(notes):
+            self.count("feed_entries_not_notes", skipped)
+        published = []
+        for entry in notes:
+            item = self._item_from_entry(entry)
+            if item is None:
+                continue
+            if item.get("published"):
+                published.append(item["published"])
+            yield self.revalidate(item["url"], self.parse_detail, cb_kwargs={"item": item},
+                                  errback=self.detail_failed, dont_filter=True)
+        self.set_listing(complete=False, since=min(published) if published else None, channel="rss")
+
+    def _item_from_entry(self, entry: Any) -> Any | None:
+        link = (entry.get("link") or "").strip()
+        title = " ".join((entry.get("title") or "").split())
+        native_id = str(entry.get("id") or entry.get("guid") or "").strip()
+        if not native_id.isdigit() and (m := _PAGE_ID.search(link)):
+            native_id = m.group(1)
+        if not link or not title or not native_id.isdigit():
+            self.parse_error("EØS-notat RSS item without link, title or page id", link)
+            return None
+        published = parse_date(entry.get("published")) if entry.get("published") else None
+        summary = _strip_html(entry.get("summary") or entry.get("description") or "")
+        return self.make_item(native_id=native_id, url=link, title=title, summary=summary or None,
+                              published=iso(published), language="nb", extra={"detail": "pending"})
+
+    # ------------------------------------------------------------------ detail
+
+    def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
+        if self.is_blocked(response) or response.status >= 400:
+            blocked = self.is_blocked(response)
+            self.count("detail_blocked" if blocked else "detail_failed")
+            self.note("amber", f"EØS-notat pages {'blocked' if blocked else 'failed'} (HTTP {response.status}): "
+                               "kept the RSS data (no status, ministry or summary)")
+            item["extra"] = {**item["extra"], "detail": f"http {response.status}"}
+            yield item
+            return
+        if response.status == 304:
+            item["extra"] = {**item["extra"], "detail": "not modified"}
+            yield item
+            return
+        lines = _page_lines(response)
+        fields = self._parse_fields(lines)
+        if not fields:
+            self.parse_error("EØS-notat page without any known label", response.url)
+            item["extra"] = {**item["extra"], "detail": "unreadable"}
+            yield item
+            return
+        created = parse_date(fields.get("opprettet"))
+        if created:
+            item["published"] = iso(created)
+        if fields.get("departement"):
+            item["owner"] = fields["departement"]
+        english = self._parse_english_title(lines)
+        body = [english] if english else []
+        for key, heading in (("status", "Status"), ("sammendrag", "Sammendrag av innhold"),
+                             ("merknader", "Merknader"), ("vurdering", "Vurdering")):
+            if fields.get(key):
+                body.append(f"{heading}: {fields[key]}")
+        if body:
+            item["body"] = "\n\n".join(body)
+        if fields.get("sammendrag") and not item.get("summary"):
+            item["summary"] = fields["sammendrag"][:500]
+        item["extra"] = {
+            **item["extra"], "detail": "ok",
+            "sakstrinn": fields.get("sakstrinn"), "spesialutvalg": fields.get("spesialutvalg"),
+            "sist_behandlet": fields.get("sist_behandlet"), "status_text": fields.get("status"),
+            "eea_annex": fields.get("vedlegg"), "eea_chapter": fields.get("kapittel"),
+            "english_title": english,
+        }
+        yield item
+
+    @staticmethod
+    def _parse_fields(lines: list[str]) -> dict[str, str]:
+        """Label → text up to the next label."""
+        fields: dict[str, list[str]] = {}
+        current: str | None = None
+        for line in lines:
+            m = _LABEL_RE.match(line)
+            if m:
+                current = next(key for key, _ in LABELS if m.group(key))
+                if current in fields:  # a label repeated (e.g. "Status" in a menu): keep the first
+                    current = None
+                    continue
+                fields[current] = [m.group("rest")] if m.group("rest") else []
+            elif current:
+                fields[current].append(line)
+        return {k: " ".join(v).strip() for k, v in fields.items() if " ".join(v).strip()}
+
+    @staticmethod
+    def _parse_english_title(lines: list[str]) -> str | None:
+        for line in lines[:12]:
+            if re.match(r"^(?:Proposal for|Commission (?:Delegated|Implementing)|Regulation|Directive)\b", line):
+                return line
+        return None
+
+    def detail_failed(self, failure: Any) -> Iterator[Any]:
+        item = failure.request.cb_kwargs["item"]
+        self.count("detail_failed")
+        self.note("amber", f"EØS-notat pages failed ({failure.type.__name__}): kept the RSS data")
+        item["extra"] = {**item["extra"], "detail": f"error {failure.type.__name__}"}
+        yield item
+
+
+def _strip_html(value: str) -> str:
+    if "<" not in value:
+        return " ".join(value.split())
+    return " ".join(" ".join(scrapy.Selector(text=f"<div>{value}</div>").css("::text").getall()).split())
+
+
+def _page_lines(response: Response) -> list[str]:
+    root = response.css("main, #mainContent, article") or response.css("body")
+    if not root:
+        return []
+    texts = root[0].xpath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::nav)]").getall()
+    return [t for t in (" ".join(x.split()) for x in texts) if t]

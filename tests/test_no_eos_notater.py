@@ -1,0 +1,105 @@
+"""no_eos_notater: RSS filtering, detail fields (Appendix A.3 labels), blocked and wrong feeds."""
+
+from __future__ import annotations
+
+import pytest
+import scrapy
+
+from crawlers.spiders.no_eos_notater import DEFAULT_FEED_URL, NoEosNotaterSpider
+from tests.conftest import file_response, make_spider
+
+NOTE_URL = "https://www.regjeringen.no/no/sub/eos-notatbasen/notatene/2022/mars/aktsomhetsdirektivet-/id2918419/"
+
+
+@pytest.fixture
+def spider():
+    return make_spider(NoEosNotaterSpider)
+
+
+def _feed(spider, fixture="feed.xml", status=200):
+    response = file_response(f"no_eos_notater/{fixture}", spider.feed_url, status=status)
+    return list(spider.parse(response))
+
+
+@pytest.fixture
+def feed_items(spider):
+    return {r.cb_kwargs["item"]["native_id"]: r.cb_kwargs["item"] for r in _feed(spider)
+            if isinstance(r, scrapy.Request)}
+
+
+@pytest.fixture
+def detail(spider, feed_items):
+    response = file_response("no_eos_notater/aktsomhetsdirektivet.html", NOTE_URL)
+    (item,) = list(spider.parse_detail(response, item=feed_items["2918419"]))
+    return item
+
+
+def test_feed_url_configurable(monkeypatch):
+    assert make_spider(NoEosNotaterSpider).feed_url == DEFAULT_FEED_URL
+    assert make_spider(NoEosNotaterSpider, feed_url="https://x/feed").feed_url == "https://x/feed"
+    monkeypatch.setenv("NCP_TRACKER_EOS_FEED", "https://y/feed")
+    assert make_spider(NoEosNotaterSpider).feed_url == "https://y/feed"
+
+
+def test_only_eos_notes_kept(spider, feed_items):
+    assert sorted(feed_items) == ["2907670", "2918419"]
+    assert spider.crawler.stats.get_value("tracker/feed_entries_not_notes") == 1
+
+
+def test_feed_fields(feed_items):
+    item = feed_items["2918419"]
+    assert item["title"] == "Aktsomhetsdirektivet"
+    assert item["kind"] == "eea_note"
+    assert item["url"] == NOTE_URL
+    assert item["language"] == "nb"
+    assert "COM(2025) 81" in item["summary"]
+
+
+def test_published_from_opprettet(detail):
+    assert detail["published"] == "2022-03-15T00:00:00+01:00"
+
+
+def test_owner_from_lead_ministry(detail):
+    assert detail["owner"] == "Barne- og familiedepartementet"
+
+
+def test_sakstrinn_and_committee(detail):
+    extra = detail["extra"]
+    assert extra["sakstrinn"] == "Faktanotat Foreløpig posisjonsnotat Posisjonsnotat Gjennomføringsnotat"
+    assert extra["spesialutvalg"] == "Forbrukerspørsmål"
+    assert extra["sist_behandlet"] == "12.11.2026"
+    assert extra["eea_annex"] == "Vedlegg XXII Selskapsrett"
+    assert extra["detail"] == "ok"
+
+
+def test_body_holds_english_title_status_and_summary(detail):
+    body = detail["body"]
+    assert body.startswith("Proposal for a Directive of the European Parliament and of the Council on Corporate")
+    assert "Status: Direktiv (EU) 2024/1760 ble vedtatt 13. juni 2024" in body
+    assert "Sammendrag av innhold: Direktivet pålegger store selskaper" in body
+    assert "Merknader: Direktivet er ventet gjennomført i norsk rett gjennom endringer i åpenhetsloven § 4." in body
+
+
+def test_status_label_in_nav_is_ignored(detail):
+    assert detail["extra"]["status_text"].startswith("Direktiv (EU) 2024/1760")
+
+
+def test_blocked_detail_keeps_rss_item_amber(spider, feed_items):
+    response = file_response("no_eos_notater/aktsomhetsdirektivet.html", NOTE_URL, status=403)
+    (item,) = list(spider.parse_detail(response, item=feed_items["2918419"]))
+    assert item["title"] == "Aktsomhetsdirektivet"
+    assert item["extra"]["detail"] == "http 403"
+    assert spider.notes[0][0] == "amber"
+    assert spider.crawler.stats.get_value("tracker/detail_blocked") == 1
+
+
+def test_feed_without_notes_is_red(spider):
+    assert _feed(spider, "other_feed.xml") == []
+    (level, reason), = spider.notes
+    assert level == "red" and "documentType value wrong?" in reason
+
+
+def test_blocked_feed_is_red(spider):
+    assert _feed(spider, "other_feed.xml", status=403) == []
+    assert spider.notes[0][0] == "red"
+    assert "HTTP 403" in spider.notes[0][1]
