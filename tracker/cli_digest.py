@@ -1,0 +1,102 @@
+"""`ncp-tracker digest`: the morning read in any format, to a file, stdout or by e-mail.
+
+Only click is imported at module level (the command is registered in tracker/cli.py).
+"""
+
+from __future__ import annotations
+
+import click
+
+FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
+#: formats that are "a digest" (recorded so the next day knows what was shown)
+RECORDED = ("md", "html", "txt", "eml")
+
+
+def _as_of(db, day_text: str | None):
+    """The digest's clock: the latest run on that day, else now (today) or the end of that day."""
+    from datetime import date, datetime, time
+
+    from crawlers.dates import OSLO
+    from tracker.deadlines import oslo_date, to_datetime
+
+    runs = [to_datetime(r["as_of"]) for r in db.query("select as_of from runs where as_of is not null")]
+    runs = [r for r in runs if r is not None]
+    if not day_text:
+        return max(runs) if runs else datetime.now(OSLO)
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date (YYYY-MM-DD): {day_text!r}", param_hint="--date") from exc
+    same_day = [r for r in runs if oslo_date(r) == day]
+    if same_day:
+        return max(same_day)
+    now = datetime.now(OSLO)
+    if day == now.date():
+        return now
+    return datetime.combine(day, time(23, 59, 59), tzinfo=OSLO)
+
+
+@click.command("digest")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day of the digest (default: the latest run's day).")
+@click.option("--profile", default="ncp", show_default=True, help="Profile from data/profiles.toml (ncp, gpfg, eu, …).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
+@click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the digest.")
+@click.pass_context
+def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
+    """The morning read: needs input, new, changed, EU, GPFG, coming deadlines, source health.
+
+    Example: ncp-tracker digest --format html --out today.html
+    """
+    from datetime import datetime
+    from pathlib import Path
+
+    from crawlers.dates import OSLO
+    from tracker import digest as digest_mod
+    from tracker import mailer
+    from tracker.cli import TrackerError, _db
+    from tracker.profiles import ProfileError, load_profile, smtp_config
+
+    db = _db(ctx)
+    try:
+        prof = load_profile(profile)
+    except ProfileError as exc:
+        raise TrackerError(str(exc)) from exc
+    as_of = _as_of(db, day)
+    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang) if (fmt in RECORDED or send) else None
+
+    if out or not send:
+        config = smtp_config()
+        data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,
+                                 sender=mailer.default_sender(config), recipients=list(to) or None)
+        if not out or out == "-":
+            click.get_binary_stream("stdout").write(data)
+        else:
+            path = Path(out)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(path.name + ".tmp")
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            except OSError as exc:
+                raise TrackerError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            if fmt in RECORDED and built is not None:
+                digest_mod.record(db, built, fmt, str(path))
+            click.echo(str(path), err=True)
+
+    if send:
+        recipients = list(to) or list(prof.recipients)
+        try:
+            settings = mailer.settings(smtp_config())
+            message = digest_mod.render_email(built, sender=settings.sender, recipients=recipients,
+                                              date_header=datetime.now(OSLO))
+            accepted = mailer.send(message, settings)
+        except mailer.MailError as exc:
+            partial = getattr(exc, "accepted", None)
+            if partial:
+                digest_mod.record(db, built, "email", "mailto:" + ",".join(partial))
+            raise TrackerError(f"digest not sent: {exc}") from exc
+        digest_mod.record(db, built, "email", "mailto:" + ",".join(accepted))
+        click.echo(f"sent to {', '.join(accepted)}", err=True)

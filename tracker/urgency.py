@@ -1,0 +1,191 @@
+"""The one place "needs input" is decided, and in what order.
+
+An item needs the NCP's input when it is
+
+1. a consultation an adviser can answer: kind ``hearing`` (government hearings, including the
+   Finansdepartementet's GPFG hearings), ``committee_hearing`` or ``eu_consultation``;
+2. open: status ``open`` with a deadline not yet passed at `as_of`, or no deadline known
+   (status ``open``, or ``unknown`` when published/first seen within the last
+   `UNKNOWN_STATUS_WINDOW_DAYS` days — a hearing whose detail page was blocked must not vanish);
+   items that vanished from their listing are left out (the digest reports them under "Changed");
+3. in the profile's scope with relevance at or above the profile's threshold
+   (`tracker.profiles.Profile.passes_threshold`);
+4. not set aside by an adviser: triage state ``not_relevant``, ``submitted``, ``published`` or
+   ``closed_unanswered`` removes it.
+
+Order (most urgent first)::
+
+    urgency = working_days_left − relevance_weight_days × relevance      (lower = more urgent)
+
+with ``relevance_weight_days`` from the profile (default 5: a relevance of 1.0 is worth one
+working week, so a hearing due in 8 working days with relevance 0.9 (urgency 3.5) comes before
+one due in 5 days with relevance 0.2 (urgency 4.0)). Ties: earlier deadline, higher relevance,
+id. Items without a deadline come after all dated ones, by relevance.
+
+Each row's "draft due" date is the profile's lead time (working days, default 5) before the
+deadline day, or the adviser's internal deadline from triage when one is set; `draft_overdue`
+is true once the day of `as_of` is past it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from tracker import deadlines
+from tracker.profiles import Profile, default_profile
+
+CONSULTATION_KINDS = ("hearing", "committee_hearing", "eu_consultation")
+#: triage states that take an item out of "needs input"
+SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")
+#: an open-looking consultation with unknown status counts only if this recent
+UNKNOWN_STATUS_WINDOW_DAYS = 120
+#: characters of context either side of an evidence span
+SNIPPET_CONTEXT = 60
+
+
+def _loads_list(value: Any) -> list:
+    if isinstance(value, list):
+        return value
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def item_labels(row: dict[str, Any]) -> list[str]:
+    """The item's label codes (from `items.labels`, a JSON list)."""
+    return [str(label) for label in _loads_list(row.get("labels")) if label]
+
+
+def _table_exists(db: sqlite_utils.Database, name: str) -> bool:
+    return db[name].exists()
+
+
+def item_evidence(db: sqlite_utils.Database, items: list[dict[str, Any]],
+                  prefer_labels: tuple[str, ...] = ()) -> dict[str, dict[str, Any] | None]:
+    """One evidence snippet per item: the strongest label's first span (title spans first).
+
+    Returns ``{item_id: {"label", "field", "text", "before", "after"} | None}``; `before` and
+    `after` are up to `SNIPPET_CONTEXT` characters of the field around the matched text when the
+    stored offsets agree with the stored text, else empty.
+    """
+    out: dict[str, dict[str, Any] | None] = {item["id"]: None for item in items}
+    if not items or not _table_exists(db, "tags"):
+        return out
+    by_id = {item["id"]: item for item in items}
+    ids = list(by_id)
+    tags: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" for _ in chunk)
+        for row in db.query(f"select item_id, label, strength, evidence from tags where item_id in ({marks})", chunk):
+            tags.setdefault(row["item_id"], []).append(row)
+    field_rank = {"title": 0, "summary": 1, "body": 2}
+    for item_id, rows in tags.items():
+        rows.sort(key=lambda r: (r["label"] not in prefer_labels, -(r["strength"] or 0.0), r["label"]))
+        for row in rows:
+            spans = [s for s in _loads_list(row["evidence"]) if isinstance(s, dict) and s.get("text")]
+            if not spans:
+                continue
+            spans.sort(key=lambda s: (field_rank.get(str(s.get("field")), 3), s.get("start") or 0))
+            out[item_id] = _snippet(by_id[item_id], row["label"], spans[0])
+            break
+    return out
+
+
+def _snippet(item: dict[str, Any], label: str, span: dict[str, Any]) -> dict[str, Any]:
+    field = str(span.get("field") or "")
+    text = str(span.get("text"))
+    before = after = ""
+    source = item.get(field) if field in ("title", "summary", "body") else None
+    start, end = span.get("start"), span.get("end")
+    if isinstance(source, str) and isinstance(start, int) and isinstance(end, int) and source[start:end] == text:
+        before = source[max(0, start - SNIPPET_CONTEXT) : start]
+        after = source[end : end + SNIPPET_CONTEXT]
+        if start > SNIPPET_CONTEXT:
+            before = "…" + before.lstrip()
+        if end + SNIPPET_CONTEXT < len(source):
+            after = after.rstrip() + "…"
+    return {"label": span.get("label") or label, "field": field, "text": text, "before": before, "after": after}
+
+
+def urgency_score(working_days_left: int, relevance: float | None, weight_days: float) -> float:
+    """Lower is more urgent: working days left minus `weight_days` × relevance."""
+    return working_days_left - weight_days * float(relevance or 0.0)
+
+
+def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
+    if row.get("vanished_at"):
+        return False
+    deadline = deadlines.to_datetime(row.get("deadline"))
+    if deadline is not None:
+        return row["status"] == "open" and deadline >= as_of
+    if row["status"] == "open":
+        return True
+    if row["status"] != "unknown":
+        return False
+    seen = deadlines.to_datetime(row.get("published")) or deadlines.to_datetime(row.get("first_seen"))
+    return seen is not None and seen >= as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS)
+
+
+def candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Consultations that may be open (status open/unknown), with their triage state."""
+    kinds = ",".join("?" for _ in CONSULTATION_KINDS)
+    sql = f"""select i.*, t.state as triage_state, t.owner as triage_owner,
+                     t.internal_deadline as internal_deadline, t.note as triage_note
+              from items i left join triage t on t.item_id = i.id
+              where i.kind in ({kinds}) and i.status in ('open', 'unknown')"""
+    return list(db.query(sql, list(CONSULTATION_KINDS)))
+
+
+def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None) -> list[dict[str, Any]]:
+    """Open consultations that need the NCP's input, most urgent first (see the module docstring).
+
+    Each row holds the item's fields plus: `labels` (list), `evidence` (one snippet or None),
+    `deadline_day` (ISO date or None), `working_days_left` (int or None), `draft_due` (ISO date
+    or None), `draft_overdue` (bool), `urgency` (float or None), `deadline_known` (bool),
+    `triage_state` (default "new"), `triage_owner`, `internal_deadline`.
+    """
+    profile = profile or default_profile()
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    today = deadlines.oslo_date(as_of)
+    rows: list[dict[str, Any]] = []
+    for row in candidates(db):
+        row["labels"] = item_labels(row)
+        if (row.get("triage_state") or "new") in SET_ASIDE_STATES:
+            continue
+        if not _open_enough(row, as_of):
+            continue
+        if not profile.in_scope(row) or not profile.passes_threshold(row):
+            continue
+        row["triage_state"] = row.get("triage_state") or "new"
+        day = deadlines.deadline_day(row.get("deadline"))
+        row["deadline_known"] = day is not None
+        row["deadline_day"] = day.isoformat() if day else None
+        row["working_days_left"] = deadlines.working_days_between(today, day) if day else None
+        internal = deadlines.to_datetime(row.get("internal_deadline"))
+        due = internal.astimezone(deadlines.OSLO).date() if internal else (
+            deadlines.add_working_days(day, -profile.lead_days) if day else None)
+        row["draft_due"] = due.isoformat() if due else None
+        row["draft_overdue"] = bool(due and today > due)
+        row["urgency"] = (
+            urgency_score(row["working_days_left"], row.get("relevance"), profile.relevance_weight_days)
+            if day else None
+        )
+        rows.append(row)
+    evidence = item_evidence(db, rows, profile.labels)
+    for row in rows:
+        row["evidence"] = evidence.get(row["id"])
+    dated = [r for r in rows if r["deadline_known"]]
+    undated = [r for r in rows if not r["deadline_known"]]
+    dated.sort(key=lambda r: (r["urgency"], deadlines.to_datetime(r["deadline"]), -(r.get("relevance") or 0.0), r["id"]))
+    undated.sort(key=lambda r: (-(r.get("relevance") or 0.0), r["id"]))
+    return dated + undated
