@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy
 import srsly
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -37,6 +39,7 @@ class Lemmatizer:
         self.mode = mode
         self.extra_lemmas = list(extra_lemmas or [])
         self._fn: Any = None
+        self._cache: dict[int, int] = {}
 
     @property
     def fn(self) -> Any:
@@ -45,17 +48,34 @@ class Lemmatizer:
                         else NorwegianLemmatizer(self.extra_lemmas))
         return self._fn
 
+    def _lemma_hash(self, strings: Any, orth: int) -> int:
+        text = strings[orth]
+        if text.isupper() and len(text) <= 8:  # acronyms (AI, CSRD, NIM) are not inflected
+            lemma = text.lower()
+        elif self.mode == "en":
+            lemma = self.fn(text)
+        else:
+            lemma = self.fn(text.lower())
+        return strings.add(lemma)
+
     def __call__(self, doc: Doc) -> Doc:
-        """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with lemmas set."""
-        fn = self.fn
-        for token in doc:
-            if token.is_space or token.is_punct:
-                continue
-            text = token.text
-            if text.isupper() and len(text) <= 8:  # acronyms (AI, CSRD, NIM) are not inflected
-                token.lemma_ = token.lower_
-            else:
-                token.lemma_ = fn(token.lower_) if self.mode != "en" else fn(text)
+        """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with lemmas set.
+
+        Works on the ORTH array (no Token objects) with a per-form cache, for speed."""
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        cache = self._cache
+        orths = doc.to_array(ORTH).tolist()
+        lemmas = []
+        for o in orths:
+            h = cache.get(o)
+            if h is None:
+                h = self._lemma_hash(strings, o)
+                if len(cache) < 500_000:
+                    cache[o] = h
+            lemmas.append(h)
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
@@ -123,7 +143,7 @@ class TopicMatcher:
                     self.rules.setdefault((label, tid), []).append(compiled)
         alts = sorted(self.heads, key=lambda s: (-len(s), s))
         self.head_re = re.compile("^(?:" + "|".join(re.escape(a) for a in alts) + ")") if alts else None
-        self._head_cache: dict[str, str | None] = {}
+        self._head_cache: dict[int, str | None] = {}
         self._ready = True
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
@@ -131,16 +151,18 @@ class TopicMatcher:
 
     # -- matching ---------------------------------------------------------------------------
     def _head(self, lower: str) -> str | None:
-        hit = self._head_cache.get(lower, 0)
-        if hit == 0:
-            m = self.head_re.match(lower) if self.head_re else None
-            hit = m.group(0) if m else None
-            if len(self._head_cache) < 200_000:
-                self._head_cache[lower] = hit
-        return hit  # type: ignore[return-value]
+        if len(lower) < HEAD_MIN or self.head_re is None:
+            return None
+        m = self.head_re.match(lower)
+        return m.group(0) if m else None
 
-    def _keep(self, doc: Doc, label: str, tid: str, start: int, end: int, lower: str) -> bool:
-        for rule in self.rules.get((label, tid), ()):
+    def _keep(self, doc: Doc, label: str, tid: str, start: int, end: int,
+              lowered: dict[str, str]) -> bool:
+        rules = self.rules.get((label, tid), ())
+        if rules and "text" not in lowered:
+            lowered["text"] = doc.text.lower()
+        lower = lowered.get("text", "")
+        for rule in rules:
             window = int(rule.get("window", 0))
             if rule["_re"] is not None:
                 if window:
@@ -167,18 +189,21 @@ class TopicMatcher:
             key = (label, tid, start)
             if key not in found or found[key][1] < end:
                 found[key] = (start, end)
-        if self.head_re is not None:
-            for tok in doc:
-                if len(tok) < HEAD_MIN or not tok.is_alpha and "-" not in tok.text:
-                    continue
-                head = self._head(tok.lower_)
+        if self.head_re is not None and len(doc):
+            cache = self._head_cache
+            for i, low in enumerate(doc.to_array(LOWER).tolist()):
+                head = cache.get(low, 0)
+                if head == 0:
+                    head = self._head(strings[low])
+                    if len(cache) < 200_000:
+                        cache[low] = head
                 if head:
                     for label, tid in self.heads[head]:
-                        found.setdefault((label, tid, tok.i), (tok.i, tok.i + 1))
-        lower = doc.text.lower()
+                        found.setdefault((label, tid, i), (i, i + 1))
+        lowered: dict[str, str] = {}
         spans = []
         for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: kv[1]):
-            if self._keep(doc, label, tid, start, end, lower):
+            if self._keep(doc, label, tid, start, end, lowered):
                 spans.append(Span(doc, start, end, label=label, span_id=tid))
         doc.spans[SPANS_KEY] = spans
         return doc

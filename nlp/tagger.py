@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .langdetect import detect
+from .langdetect import detect_many
 from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
 from .textclean import clean, repair
 
 _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
-_CHUNK = 64
+_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,8 @@ class Tagger:
         return rules
 
     # -- analysis -----------------------------------------------------------------------------
-    def _prepare(self, record: Any) -> tuple[Any, str, dict[str, str], dict[str, tuple[str, Any]]]:
+    def _prepare(self, record: Any) -> tuple[Any, tuple[str, Any, Any], dict[str, str],
+                                             dict[str, tuple[str, Any]]]:
         if not isinstance(record, dict):
             record = {}
         rid = record.get("id")
@@ -153,9 +154,8 @@ class Tagger:
         for name in FIELDS:
             cleaned = clean(raw[name], name)
             prepared[name] = repair(cleaned) if cleaned.strip() else (cleaned, None)
-        sample = " ".join(prepared[f][0][:600] for f in FIELDS if prepared[f][0].strip())
-        lang = detect(sample, record.get("language"), record.get("source"))
-        return rid, lang, raw, prepared
+        sample = " ".join(prepared[f][0][:300] for f in FIELDS if prepared[f][0].strip())[:400]
+        return rid, (sample, record.get("language"), record.get("source")), raw, prepared
 
     def _evidence(self, doc: Any, name: str, original: str, omap: Any) -> list[Evidence]:
         out = []
@@ -195,6 +195,8 @@ class Tagger:
 
     def _analyse_batch(self, batch: list[Any]) -> list[Analysis]:
         prepared = [self._prepare(r) for r in batch]
+        langs = detect_many([p[1] for p in prepared])
+        prepared = [(p[0], lang, p[2], p[3]) for p, lang in zip(prepared, langs, strict=True)]
         hits: list[list[Evidence]] = [[] for _ in batch]
         by_lang: dict[str, list[tuple[str, tuple[int, str]]]] = {}
         for i, (_rid, lang, _raw, prep) in enumerate(prepared):
