@@ -107,3 +107,6 @@ def apply_all(db: sqlite_utils.Database) -> None:
 from tracker.drafts import workbench as _workbench  # noqa: E402  (drafts, answers)
 
 MIGRATION_SETS.append(_workbench)
+from tracker.links import links_migrations as _links  # noqa: E402  (refs, links)
+
+MIGRATION_SETS.append(_links)
