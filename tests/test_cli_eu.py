@@ -1,0 +1,79 @@
+"""`ncp-tracker watchlist`: stage from eu_oeil, last event, Norwegian links, and a broken watchlist."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from tracker import store
+from tracker.cli import main
+from tracker.db import open_db
+
+WATCH = """\
+[[file]]
+id = "csddd"
+name = "CSDDD"
+act = "Directive (EU) 2024/1760"
+celex = "32024L1760"
+procedure = "2022/0051(COD)"
+unverified = ["procedure"]
+
+[[file]]
+id = "sfdr_revision"
+name = "SFDR 2.0 proposal"
+"""
+
+ITEMS = [
+    {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
+     "title": "Corporate sustainability due diligence – 2022/0051(COD)", "reference": "2022/0051(COD)",
+     "summary": "Stage: Procedure completed.",
+     "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)",
+     "extra": {"watch": "csddd", "stage": "Procedure completed",
+               "key_events": [{"date": "2024-07-05", "event": "Final act published in Official Journal"}]}},
+    {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150100",
+     "title": "Høring - gjennomføring av direktiv (EU) 2024/1760 i åpenhetsloven",
+     "url": "https://www.regjeringen.no/no/dokumenter/horing-aktsomhet/id3150100/"},
+]
+
+
+def _setup(tmp_path, as_of):
+    db_path, wl = tmp_path / "t.db", tmp_path / "watchlist.toml"
+    wl.write_text(WATCH, "utf-8")
+    db = open_db(db_path)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[])
+    for item in ITEMS:
+        store.apply_scrape(db, run_id=run, as_of=as_of, source=item["source"], items=[item])
+    db.close()
+    return db_path, wl
+
+
+def test_watchlist_jsonl(tmp_path, as_of):
+    db_path, wl = _setup(tmp_path, as_of)
+    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
+    csddd = rows["csddd"]
+    assert csddd["stage"] == "Procedure completed"
+    assert csddd["stage_date"] == "2024-07-05"
+    assert [n["title"] for n in csddd["norwegian"]] == [ITEMS[1]["title"]]
+    assert csddd["last_event"]["kind"] == "new"
+    assert csddd["unverified"] == ["procedure"]
+    assert rows["sfdr_revision"]["stage"] is None and rows["sfdr_revision"]["norwegian"] == []
+
+
+def test_watchlist_table(tmp_path, as_of):
+    db_path, wl = _setup(tmp_path, as_of)
+    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl)])
+    assert result.exit_code == 0, result.output
+    assert "stage: Procedure completed — since 2024-07-05" in result.output
+    assert "NO: Høring - gjennomføring av direktiv (EU) 2024/1760 i åpenhetsloven" in result.output
+    assert "(no CELEX, procedure or COM number yet)" in result.output
+
+
+def test_invalid_watchlist_fails_with_line_and_field(tmp_path):
+    wl = tmp_path / "watchlist.toml"
+    wl.write_text(WATCH.replace('celex = "32024L1760"', 'celex = 32024'), "utf-8")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "watchlist", "--file", str(wl)])
+    assert result.exit_code == 1
+    assert "watchlist.toml:5: file 'csddd' field 'celex': must be a string" in result.output

@@ -1,0 +1,93 @@
+"""`ncp-tracker watchlist`: the watched EU files with their stage, last event and Norwegian links.
+
+Only click is imported at module level (the CLI's rule); the store, links and
+watchlist modules are imported inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command("watchlist")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--file", "path", type=click.Path(dir_okay=False),
+              help="Watchlist file (default data/watchlist.toml; env NCP_TRACKER_WATCHLIST).")
+@click.pass_context
+def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
+    """List the watched EU files: CELEX, procedure, current stage, last event, Norwegian links.
+
+    Example: ncp-tracker watchlist --format jsonl
+    """
+    from tracker.db import StoreError, open_db
+    from tracker.watchlist import WatchlistError, load
+
+    try:
+        entries = load(path)
+    except WatchlistError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        db = open_db((ctx.obj or {}).get("db"))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        rows = watchlist_rows(db, entries)
+    finally:
+        db.close()
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for row in rows:
+        ids = " · ".join(x for x in (row["celex"] and f"CELEX {row['celex']}", row["procedure"], row["com"]) if x)
+        click.secho(f"{row['name']} [{row['id']}]", bold=True)
+        click.echo(f"  {ids or '(no CELEX, procedure or COM number yet)'}"
+                   + (f"  (unverified: {', '.join(row['unverified'])})" if row["unverified"] else ""))
+        stage = row["stage"] or ("(not crawled yet)" if row["procedure"] else "(no procedure)")
+        click.echo(f"  stage: {stage}" + (f" — since {row['stage_date']}" if row["stage_date"] else ""))
+        last = row["last_event"]
+        click.echo(f"  last event: {last['at'][:10]} {last['kind']}: {last['title']}" if last else "  last event: —")
+        if row["norwegian"]:
+            for link in row["norwegian"][:5]:
+                click.echo(f"  NO: {link['title']} ({link['source']})")
+            if len(row["norwegian"]) > 5:
+                click.echo(f"  NO: … and {len(row['norwegian']) - 5} more")
+        else:
+            click.echo("  NO: (no Norwegian item linked yet)")
+
+
+def watchlist_rows(db, entries) -> list[dict]:
+    """One dict per watched file (also used by tests and, if wanted, the digest)."""
+    from tracker.links import items_of_watch, update_links
+
+    update_links(db, entries=entries)  # links follow the current watchlist
+    rows = []
+    for entry in entries:
+        stage = stage_date = None
+        if entry.procedure:
+            found = list(db.query("select extra from items where source = 'eu_oeil' and native_id = ?",
+                                  [entry.procedure]))
+            if found:
+                extra = json.loads(found[0]["extra"] or "{}")
+                stage = extra.get("stage")
+                events = extra.get("key_events") or []
+                stage_date = events[-1]["date"] if events else None
+        members = items_of_watch(db, entry.id)
+        ids = [m["id"] for m in members]
+        last = None
+        if ids:
+            marks = ",".join("?" for _ in ids)
+            last_rows = list(db.query(
+                f"""select e.at, e.kind, e.field, i.title, i.source from events e join items i on i.id = e.item_id
+                    where e.item_id in ({marks}) order by e.at desc, e.id desc limit 1""", ids))
+            last = last_rows[0] if last_rows else None
+        rows.append({
+            "id": entry.id, "name": entry.name, "celex": entry.celex, "procedure": entry.procedure,
+            "com": entry.com, "unverified": list(entry.unverified), "stage": stage, "stage_date": stage_date,
+            "last_event": last, "items": len(members),
+            "norwegian": [{"id": m["id"], "title": m["title"], "source": m["source"], "url": m["url"]}
+                          for m in members if (m["source"] or "").startswith("no_")],
+        })
+    return rows
