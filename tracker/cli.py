@@ -350,4 +350,5 @@ def _print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | 
 # ---------------------------------------------------------------------------- more commands
 # Feature areas register their commands here (each module imports only click at import time).
 from tracker.cli_digest import digest as _digest; main.add_command(_digest)  # noqa: E402, E702, I001
+from tracker.cli_work import register as _register_work; _register_work(main)  # noqa: E402
 from tracker.cli_eu import watchlist as _watchlist; main.add_command(_watchlist)  # noqa: E402, E702, I001

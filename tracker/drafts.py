@@ -57,6 +57,14 @@ def m002_answers(db: sqlite_utils.Database) -> None:
     db["answers"].create_index(["item_id"])
 
 
+@workbench()
+def m003_answer_checks(db: sqlite_utils.Database) -> None:
+    """When each closed hearing's answer list was last read (also when it had no answers)."""
+    db["answer_checks"].create(
+        {"item_id": str, "checked_at": str, "answers": int, "run_id": int}, pk="item_id",
+    )  # fmt: skip
+
+
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
 NCP_NAME_EN = "Norwegian National Contact Point for Responsible Business Conduct"
 

@@ -1,0 +1,169 @@
+"""Offline tests of the answers spider (constructed fixtures; structure unverified, see README there)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import scrapy
+
+from crawlers.spiders.no_regjeringen_horingssvar import (
+    NoRegjeringenHoringssvarSpider,
+    classify_responder,
+    is_ncp,
+)
+from tests.conftest import file_response, make_spider
+
+DETAIL = "https://www.regjeringen.no/no/dokumenter/hoyring---evalueringen-av-offentleglova/id2477095/"
+PAGE1 = DETAIL + "?showSvar=true&consterm=&page=1&isFilterOpen=true"
+PAGE2 = DETAIL + "?showSvar=true&consterm=&page=2&isFilterOpen=true"
+HEARINGS = {"2477095": {"url": DETAIL, "status": "closed"}}
+
+
+def _spider(**kwargs):
+    return make_spider(NoRegjeringenHoringssvarSpider, hearings=HEARINGS, **kwargs)
+
+
+def _run(spider, fixture, url, page=1, status=200):
+    response = file_response(f"no_regjeringen_horingssvar/{fixture}", url, status=status)
+    return list(spider.parse(response, hearing_id="2477095", detail_url=DETAIL, page=page))
+
+
+@pytest.fixture(scope="module")
+def page1():
+    spider = _spider()
+    out = _run(spider, "list_page1.html", PAGE1)
+    return spider, [o for o in out if not isinstance(o, scrapy.Request)], [o for o in out if isinstance(o, scrapy.Request)]
+
+
+def test_one_item_per_answer(page1):
+    _, items, _ = page1
+    assert len(items) == 4
+
+
+def test_responder(page1):
+    _, items, _ = page1
+    assert [i["extra"]["responder"] for i in items] == [
+        "Norsk Hydro ASA", "Landsorganisasjonen i Norge (LO)", "Amnesty International Norge",
+        "Norges nasjonale kontaktpunkt for ansvarlig næringsliv",
+    ]
+
+
+def test_responder_type(page1):
+    _, items, _ = page1
+    assert [i["extra"]["responder_type"] for i in items] == ["business", "union", "ngo", "public_body"]
+
+
+def test_html_answer_url_keeps_hearing_path(page1):
+    _, items, _ = page1
+    assert items[0]["url"] == DETAIL + "?uid=4f1c2a9e-1b7d-4c55-9a0e-2f6b8c1d3e01"
+    assert items[0]["extra"]["format"] == "html"
+
+
+def test_pdf_answer_url(page1):
+    _, items, _ = page1
+    assert items[1]["url"].startswith("https://www.regjeringen.no/contentassets/8a1b2c3d4e5f60718293a4b5c6d7e8f9/lo.pdf")
+    assert items[1]["extra"]["format"] == "pdf"
+
+
+def test_date_from_text_and_time_element(page1):
+    _, items, _ = page1
+    assert items[0]["published"].startswith("2016-05-20")
+    assert items[2]["published"].startswith("2016-05-25")
+
+
+def test_native_id_is_stable_and_per_hearing(page1):
+    _, items, _ = page1
+    assert items[0]["native_id"] == "2477095:4f1c2a9e-1b7d-4c55-9a0e-2f6b8c1d3e01"
+    assert items[1]["native_id"] == "2477095:8a1b2c3d4e5f60718293a4b5c6d7e8f9/lo.pdf"
+    assert len({i["native_id"] for i in items}) == 4
+
+
+def test_ncp_answer_is_marked(page1):
+    _, items, _ = page1
+    assert [i["extra"]["is_ncp"] for i in items] == [False, False, False, True]
+
+
+def test_follows_next_page(page1):
+    _, _, requests = page1
+    assert [r.url for r in requests] == [PAGE2]
+    assert requests[0].cb_kwargs["page"] == 2
+
+
+def test_last_page_no_next_and_row_without_link_is_parse_error():
+    spider = _spider()
+    out = _run(spider, "list_page2.html", PAGE2, page=2)
+    assert not [o for o in out if isinstance(o, scrapy.Request)]
+    assert [o["extra"]["responder_type"] for o in out] == ["public_body", "public_body"]
+    assert spider.crawler.stats.get_value("tracker/parse_errors") == 1
+
+
+def test_empty_list_is_not_an_error():
+    spider = _spider()
+    assert _run(spider, "list_empty.html", PAGE1) == []
+    assert spider.notes == []
+    assert spider.crawler.stats.get_value("tracker/parse_errors") is None
+    assert spider.crawler.stats.get_value("tracker/hearings_without_answers") == 1
+
+
+def test_fallback_markup_reads_links_and_turns_amber():
+    spider = _spider()
+    items = _run(spider, "list_fallback.html", PAGE1)
+    assert [(i["extra"]["responder"], i["extra"]["responder_type"]) for i in items] == [
+        ("Fellesforbundet", "union"), ("NHO", "business")]
+    assert spider.notes and spider.notes[0][0] == "amber"
+
+
+def test_blocked_page_is_amber_not_silent():
+    spider = _spider()
+    assert _run(spider, "challenge.html", PAGE1, status=403) == []
+    assert spider.notes[0][0] == "amber" and "blocked" in spider.notes[0][1]
+
+
+def test_page_that_is_not_a_list_is_a_parse_error():
+    spider = _spider()
+    assert _run(spider, "not_a_list.html", PAGE1) == []
+    assert spider.crawler.stats.get_value("tracker/parse_errors") == 1
+
+
+def _start(spider):
+    async def collect():
+        return [r async for r in spider.start()]
+
+    return asyncio.run(collect())
+
+
+def test_start_requests_one_list_per_closed_hearing_from_known_and_argument():
+    spider = make_spider(NoRegjeringenHoringssvarSpider, hearings=json.dumps({"2477095": {"url": DETAIL}}),
+                         known={"3144080": {"status": "closed"}, "3143082": {"status": "open"}})
+    urls = sorted(r.url for r in _start(spider))
+    assert urls == [
+        "https://www.regjeringen.no/no/dokumenter/hoyring---evalueringen-av-offentleglova/id2477095/"
+        "?showSvar=true&consterm=&page=1&isFilterOpen=true",
+        "https://www.regjeringen.no/no/dokumenter/id3144080/?showSvar=true&consterm=&page=1&isFilterOpen=true",
+    ]
+
+
+def test_nothing_to_check_says_so():
+    spider = make_spider(NoRegjeringenHoringssvarSpider)
+    assert _start(spider) == []
+    assert spider.notes and spider.notes[0][0] == "amber"
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("Equinor ASA", "business"), ("Telenor Norge AS", "business"), ("NHO", "business"),
+    ("Norges Rederiforbund", "business"), ("Fellesforbundet", "union"), ("LO Stat", "union"),
+    ("Naturvernforbundet", "ngo"), ("Framtiden i våre hender", "ngo"), ("Kirkens Nødhjelp", "ngo"),
+    ("ForUM", "ngo"), ("Barne- og familiedepartementet", "public_body"),
+    ("Utlendingsdirektoratet", "public_body"), ("Forbrukertilsynet", "public_body"),
+    ("Bergen kommune", "public_body"), ("Ola Nordmann", None), ("", None),
+])
+def test_classify_responder(name, kind):
+    assert classify_responder(name) == kind
+
+
+def test_is_ncp():
+    assert is_ncp("Norges nasjonale kontaktpunkt for ansvarlig næringsliv")
+    assert is_ncp("Kontaktpunktet for ansvarlig næringsliv")
+    assert not is_ncp("Forbrukertilsynet")

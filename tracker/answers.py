@@ -1,0 +1,169 @@
+"""Other actors' published answers to closed hearings: which hearings to check, and storing them.
+
+The spider ``no_regjeringen_horingssvar`` yields one item per published answer. Those items are
+*not* consultations, so they are stored here, in the ``answers`` table
+(``item_id`` = the hearing's item id, ``url``, responder, responder type, date, format, is_ncp),
+never in ``items`` — the digest, search and inbox stay about consultations.
+
+`ncp-tracker answers` runs the spider with the closed hearings of ``no_regjeringen_horinger``
+(passed as the spider argument ``hearings``, since the generic runner passes a spider only its
+own source's `known` map), stores what it yields, records the run's health like any source, and
+logs each check in ``answer_checks``. Answers keep appearing for weeks after a deadline, so a
+closed hearing is re-checked until `RECHECK_DAYS` after its deadline, at most `MAX_PER_RUN`
+hearings per run (least recently checked first).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from tracker import ids
+
+SPIDER = "no_regjeringen_horingssvar"
+HEARINGS_SOURCE = "no_regjeringen_horinger"
+RECHECK_DAYS = 60
+MAX_PER_RUN = 25
+
+
+def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int = MAX_PER_RUN,
+                      recheck_days: int = RECHECK_DAYS) -> dict[str, dict[str, Any]]:
+    """Closed hearings whose answer list should be read now: ``native_id -> {url, status, item_id}``."""
+    rows = db.query(
+        """select i.id, i.native_id, i.url, i.deadline, c.checked_at
+           from items i left join answer_checks c on c.item_id = i.id
+           where i.source = ? and i.status = 'closed' and i.native_id is not null
+           order by coalesce(c.checked_at, '') , i.deadline desc, i.id""",
+        [HEARINGS_SOURCE],
+    )  # fmt: skip
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        deadline = _dt(row["deadline"])
+        checked = _dt(row["checked_at"])
+        if checked and deadline and checked > deadline + timedelta(days=recheck_days):
+            continue  # read once after the answers stopped coming
+        if checked and checked.date() >= as_of.date():
+            continue  # already read today
+        out[row["native_id"]] = {"url": row["url"], "status": "closed", "item_id": row["id"]}
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _dt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def store(db: sqlite_utils.Database, scraped: list[dict[str, Any]], *, as_of: datetime,
+          checked: dict[str, dict[str, Any]] | None = None, run_id: int | None = None) -> int:
+    """Upsert the spider's answer items into ``answers``; log the hearings checked. Returns rows stored."""
+    at = as_of.isoformat(timespec="seconds")
+    count: dict[str, int] = {}
+    with db.conn:
+        for item in scraped:
+            extra = item.get("extra") or {}
+            hearing = str(extra.get("hearing_id") or "")
+            if not hearing or not item.get("url"):
+                continue
+            item_id = ids.item_id(HEARINGS_SOURCE, hearing, extra.get("hearing_url") or item["url"])
+            existing = db.execute("select first_seen from answers where item_id = ? and url = ?",
+                                  [item_id, item["url"]]).fetchone()  # fmt: skip
+            db["answers"].upsert({
+                "item_id": item_id, "url": item["url"], "hearing_native_id": hearing,
+                "responder": extra.get("responder"), "responder_type": extra.get("responder_type"),
+                "date": item.get("published"), "format": extra.get("format"),
+                "is_ncp": int(bool(extra.get("is_ncp"))),
+                "first_seen": existing[0] if existing else at, "last_seen": at,
+            }, pk=("item_id", "url"))  # fmt: skip
+            count[item_id] = count.get(item_id, 0) + 1
+        for native_id, info in (checked or {}).items():
+            item_id = info.get("item_id") or ids.item_id(HEARINGS_SOURCE, native_id, info.get("url") or "")
+            db["answer_checks"].upsert({"item_id": item_id, "checked_at": at,
+                                        "answers": count.get(item_id, 0), "run_id": run_id},
+                                       pk="item_id")  # fmt: skip
+    return sum(count.values())
+
+
+def for_item(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
+    """Published answers to a hearing, the NCP's first, then by date and responder."""
+    return list(db.query(
+        "select responder, responder_type, url, date, format, is_ncp, first_seen from answers "
+        "where item_id = ? order by is_ncp desc, coalesce(date, ''), responder", [item_id],
+    ))  # fmt: skip
+
+
+def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None,
+          limit: int = MAX_PER_RUN, hearings: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Run the answers spider in this process and store what it finds; returns its health row."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.spiderloader import SpiderLoader
+    from twisted.internet import defer
+
+    from tracker import health
+    from tracker import store as item_store
+    from tracker.crawl import Step, base_settings, step_settings
+    from tracker.db import open_db
+
+    db = open_db(db_path)
+    try:
+        todo = hearings if hearings is not None else hearings_to_check(db, as_of, limit=limit)
+        step = Step([SPIDER], as_of, replay_dir=replay_dir, label="answers")
+        base = base_settings()
+        loader = SpiderLoader.from_settings(base)
+        run_id = item_store.start_run(db, as_of=as_of, mode=f"replay:{replay_dir}" if replay_dir else "live",
+                                      sources=[SPIDER], replay_dir=replay_dir)  # fmt: skip
+        crawler = Crawler(loader.load(SPIDER), step_settings(base, step, None))
+        scraped: list[dict[str, Any]] = []
+        started = time.monotonic()
+        from itemadapter import ItemAdapter
+        from scrapy import signals
+
+        crawler.signals.connect(lambda item, response, spider: scraped.append(ItemAdapter(item).asdict()),
+                                signal=signals.item_scraped, weak=False)  # fmt: skip
+        state: dict[str, Any] = {}
+
+        def closed(spider, reason):
+            state["spider"], state["reason"] = spider, reason
+
+        crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+        process = CrawlerProcess(base, install_root_handler=False)
+        failure: list[BaseException] = []
+
+        @defer.inlineCallbacks
+        def go():
+            from twisted.internet import reactor
+
+            try:
+                yield process.crawl(crawler, as_of=as_of.isoformat(), hearings=todo)
+            except BaseException as exc:  # re-raised after the reactor stops
+                failure.append(exc)
+            finally:
+                reactor.stop()
+
+        go()
+        process.start(stop_after_crawl=False)
+        if failure:
+            raise failure[0]
+        stored = store(db, scraped, as_of=as_of, checked=todo, run_id=run_id)
+        spider = state.get("spider")
+        run = health.SourceRun(
+            source=SPIDER, finish_reason=state.get("reason", "finished"),
+            stats=dict(crawler.stats.get_stats()), notes=list(getattr(spider, "notes", [])),
+            channel="html", items_seen=len(scraped), items_new=stored, items_changed=0,
+            may_be_empty=True, duration_s=time.monotonic() - started,
+        )  # fmt: skip
+        with db.conn:
+            row = health.record(db, run_id, run, item_store.now_iso())
+        item_store.finish_run(db, run_id, 1 if row["status"] == health.RED else 0)
+        row["hearings_checked"] = len(todo)
+        return row
+    finally:
+        db.close()

@@ -1,0 +1,361 @@
+"""Workbench commands: triage, inbox, search, export, draft, calibrate, answers, serve.
+
+Registered on the main group by the last line of tracker/cli.py. Only click is imported at
+module level (heavy imports live inside the commands) so `ncp-tracker --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+
+
+class WorkError(click.ClickException):
+    """A clear, single-line error for the user."""
+
+
+def _db(ctx: click.Context):
+    from tracker.db import StoreError, open_db
+
+    try:
+        return open_db(ctx.obj.get("db") if ctx.obj else None)
+    except StoreError as exc:
+        raise WorkError(str(exc)) from exc
+
+
+def _now(as_of: str | None = None) -> datetime:
+    from crawlers.dates import OSLO
+
+    if not as_of:
+        return datetime.now(OSLO)
+    try:
+        dt = datetime.fromisoformat(as_of)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date or datetime: {as_of!r}") from exc
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=OSLO)
+        if len(as_of) <= 10:
+            dt = dt.replace(hour=6)
+    return dt
+
+
+def _table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:
+    widths = widths or {}
+    if not rows:
+        click.echo("(nothing)")
+        return
+
+    def cell(value, col):
+        text = "" if value is None else str(value).replace("\n", " ")
+        limit = widths.get(col, 40)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    sizes = {c: max(len(c), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+    click.echo("  ".join(c.ljust(sizes[c]) for c in columns).rstrip())
+    for r in rows:
+        click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
+
+
+def inbox_rows(db, as_of: datetime, owner: str | None = None) -> list[dict]:
+    """Needs input, most urgent first (tracker.urgency), optionally one adviser's items only."""
+    try:
+        from tracker.urgency import needs_input
+    except ImportError:  # the digest engine is not installed: open, relevant consultations by deadline
+        needs_input = None
+    if needs_input is not None:
+        rows = needs_input(db, as_of=as_of)
+    else:
+        rows = list(db.query(
+            """select i.*, coalesce(t.state, 'new') as triage_state, t.owner as triage_owner,
+                      t.internal_deadline from items i left join triage t on t.item_id = i.id
+               where i.kind in ('hearing', 'committee_hearing', 'eu_consultation')
+                 and i.status = 'open' and coalesce(i.relevant, 1) = 1
+                 and coalesce(t.state, 'new') not in
+                     ('not_relevant', 'submitted', 'published', 'closed_unanswered')
+               order by coalesce(i.deadline, '9999'), i.id"""))  # fmt: skip
+    if owner:
+        rows = [r for r in rows if (r.get("triage_owner") or "") == owner]
+    return rows
+
+
+def register(main: click.Group) -> None:
+    """Add the workbench commands to the `ncp-tracker` group."""
+    for command in (triage, inbox, search, export, draft, calibrate, answers, close_unanswered, serve):
+        main.add_command(command)
+
+
+_filters = [
+    click.option("--label", help="Only items with this label (e.g. apenhetsloven, oecd-iv)."),
+    click.option("--source", help="Only this source."),
+    click.option("--status", type=click.Choice(["open", "closed", "withdrawn", "upcoming", "unknown"])),
+    click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Items dated (published, else first seen) on or after."),
+    click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Items dated on or before."),
+    click.option("--owner", help="Only items this adviser owns (triage)."),
+    click.option("--state", help="Only items in this triage state."),
+]  # fmt: skip
+
+
+def with_filters(fn):
+    for option in reversed(_filters):
+        fn = option(fn)
+    return fn
+
+
+def _make_filters(label, source, status, date_from, date_to, owner, state):
+    from tracker.search import Filters
+
+    return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
+                   owner=owner, state=state)
+
+
+# ---------------------------------------------------------------------------- triage
+
+
+@click.command()
+@click.argument("item_id", metavar="ITEM")
+@click.option("--state", help="New state: watching, not_relevant, respond, assigned, drafting, submitted, published.")
+@click.option("--owner", help="The adviser who owns the answer.")
+@click.option("--note", help="A note (plain text).")
+@click.option("--deadline", "internal_deadline", metavar="YYYY-MM-DD", help="Internal deadline for the draft.")
+@click.option("--by", help="Who makes the change (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--history", "show_history", is_flag=True, help="Show the item's triage history.")
+@click.pass_context
+def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history) -> None:
+    """Set an item's triage state, owner, note or internal deadline (every change is kept).
+
+    Example: ncp-tracker triage no_regjeringen_horinger:3144080 --state assigned --owner kari
+    """
+    from tracker import triage as tri
+
+    db = _db(ctx)
+    try:
+        if state or owner is not None or note is not None or internal_deadline is not None:
+            row = tri.set_state(db, item_id, state, owner=owner, note=note,
+                                internal_deadline=internal_deadline, by=by)
+        else:
+            if not tri.item_exists(db, item_id):
+                raise tri.TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+            row = tri.get(db, item_id)
+    except tri.TriageError as exc:
+        raise WorkError(str(exc)) from exc
+    click.echo(f"{row['item_id']}: {row['state']}"
+               + (f" (owner {row['owner']})" if row["owner"] else "")
+               + (f", internal deadline {row['internal_deadline']}" if row["internal_deadline"] else "")
+               + (f" — next: {', '.join(tri.allowed(row['state'])) or 'final'}"))  # fmt: skip
+    if show_history:
+        _table(tri.history(db, item_id), ["at", "by", "state_before", "state_after", "owner", "note"],
+               widths={"note": 60})
+
+
+@click.command("close-unanswered")
+@click.option("--as-of", "as_of", help="Clock (ISO); default now.")
+@click.pass_context
+def close_unanswered(ctx, as_of) -> None:
+    """Mark items whose deadline passed while an answer was planned as closed_unanswered.
+
+    Example: ncp-tracker close-unanswered
+    """
+    from tracker.triage import close_unanswered as close
+
+    moved = close(_db(ctx), _now(as_of))
+    for item_id in moved:
+        click.echo(f"{item_id}: closed_unanswered")
+    click.echo(f"{len(moved)} item(s) closed unanswered", err=True)
+
+
+@click.command()
+@click.option("--owner", help="Only this adviser's items.")
+@click.option("--as-of", "as_of", help="Clock (ISO); default now.")
+@click.pass_context
+def inbox(ctx, owner, as_of) -> None:
+    """Consultations that need the NCP's input, most urgent first.
+
+    Example: ncp-tracker inbox --owner kari
+    """
+    db = _db(ctx)
+    now = _now(as_of)
+    rows = inbox_rows(db, now, owner)
+    for r in rows:
+        r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else "")
+        r["days"] = r.get("working_days_left")
+        r["deadline_"] = (r.get("deadline") or "")[:10]
+    _table(rows, ["days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
+           widths={"title": 60, "id": 40})
+
+
+# ---------------------------------------------------------------------------- search / export
+
+
+@click.command()
+@click.argument("query")
+@with_filters
+@click.option("--limit", default=30, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.pass_context
+def search(ctx, query, label, source, status, date_from, date_to, owner, state, limit, fmt) -> None:
+    """Full-text search (æøå-correct; hoering/aapenhet also find høring/åpenhet), best first.
+
+    Example: ncp-tracker search "aapenhetsloven aktsomhet" --status open
+    """
+    import json
+
+    from tracker.search import SearchError, plain_snippet
+    from tracker.search import search as run_search
+
+    db = _db(ctx)
+    try:
+        rows = run_search(db, query, _make_filters(label, source, status, date_from, date_to, owner, state),
+                          limit=limit)
+    except SearchError as exc:
+        raise WorkError(str(exc)) from exc
+    for r in rows:
+        r["snippet"] = plain_snippet(r.get("snippet"))
+        r["labels_"] = ",".join(r["labels"])
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    _table(rows, ["id", "status", "triage_state", "labels_", "title", "snippet"],
+           widths={"title": 50, "snippet": 70, "id": 40})
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
+@click.option("--query", "query", help="Only items matching this full-text query.")
+@with_filters
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="File to write (required for xlsx; default stdout).")
+@click.pass_context
+def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, state, out) -> None:
+    """Export items with labels, owner, triage state and deadlines as CSV, JSON or XLSX.
+
+    Example: ncp-tracker export --format xlsx --status open --out data/exports/open.xlsx
+    """
+    from tracker import export as ex
+    from tracker.drafts import DraftError
+    from tracker.search import SearchError
+
+    db = _db(ctx)
+    try:
+        data = ex.rows(db, _make_filters(label, source, status, date_from, date_to, owner, state), query)
+        if out:
+            path = ex.write(data, fmt, out)
+            click.echo(f"{len(data)} items → {path}", err=True)
+            return
+    except (SearchError, DraftError, ValueError) as exc:
+        raise WorkError(str(exc)) from exc
+    if fmt == "xlsx":
+        raise WorkError("xlsx needs --out FILE")
+    sys.stdout.write(ex.render(data, fmt))
+
+
+# ---------------------------------------------------------------------------- drafts
+
+
+@click.command()
+@click.argument("item_id", metavar="ITEM")
+@click.option("--out", "out_dir", default="data/drafts", show_default=True,
+              help="Directory inside the working tree (created if missing).")
+@click.option("--by", help="Who drafts (default $NCP_TRACKER_USER or the OS user).")
+@click.pass_context
+def draft(ctx, item_id, out_dir, by) -> None:
+    """Write a hearing-response draft (.docx and .md) for ITEM.
+
+    Example: ncp-tracker draft no_regjeringen_horinger:3144080 --out drafts
+    """
+    from tracker import drafts
+
+    db = _db(ctx)
+    try:
+        written = drafts.write(db, item_id, out_dir, by=by)
+    except drafts.DraftError as exc:
+        raise WorkError(str(exc)) from exc
+    click.echo(str(written.docx))
+    click.echo(str(written.md))
+
+
+# ---------------------------------------------------------------------------- calibration
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--weights", "weights_path", type=click.Path(dir_okay=False),
+              help="Weights file to write (default: the tagger's data/lexicons/weights.toml).")
+@click.pass_context
+def calibrate(ctx, dry_run, weights_path) -> None:
+    """Refit the tagger's label weights and threshold from advisers' triage marks.
+
+    not_relevant marks are negatives; watching/respond (and later stages) are positives.
+    Prints what changed and precision/recall per label and per source, before and after.
+    Example: ncp-tracker calibrate --dry-run
+    """
+    from tracker import calibration
+
+    db = _db(ctx)
+    try:
+        result = calibration.run(db, dry_run=dry_run, weights_path=weights_path)
+    except calibration.CalibrationError as exc:
+        raise WorkError(str(exc)) from exc
+    click.echo(calibration.format_report(result))
+
+
+# ---------------------------------------------------------------------------- answers
+
+
+@click.command()
+@click.option("--replay", "replay_dir", type=click.Path(file_okay=False), help="Answer from a recorded day.")
+@click.option("--as-of", "as_of", help="Clock (ISO); default now, or the recorded day.")
+@click.option("--limit", default=25, show_default=True, help="At most this many hearings per run.")
+@click.option("--item", "item_id", help="Show the stored answers of this hearing instead of crawling.")
+@click.pass_context
+def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
+    """Fetch other actors' published answers to closed regjeringen.no hearings.
+
+    Example: ncp-tracker answers && ncp-tracker answers --item no_regjeringen_horinger:2477095
+    """
+    from tracker import answers as ans
+
+    if item_id:
+        _table(ans.for_item(_db(ctx), item_id), ["responder", "responder_type", "date", "format", "url"],
+               widths={"url": 90})
+        return
+    when = _now(as_of)
+    if replay_dir and not as_of:
+        from pathlib import Path
+
+        from tracker.crawl import replay_as_of
+
+        when = replay_as_of(Path(replay_dir))
+    row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
+    click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_checked']} hearings checked)")
+    if row["status"] == "red":
+        ctx.exit(2)
+
+
+# ---------------------------------------------------------------------------- web
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--token", envvar="NCP_TRACKER_TOKEN",
+              help="Access token (required when --host is not a loopback address; env NCP_TRACKER_TOKEN).")
+@click.pass_context
+def serve(ctx, host, port, token) -> None:
+    """Run the web workbench (inbox, items, triage, drafts, search, health).
+
+    Example: ncp-tracker serve --port 8000
+    """
+    from tracker.web.app import WebConfigError, create_app, is_loopback
+
+    try:
+        app = create_app(ctx.obj.get("db") if ctx.obj else None, host=host, token=token)
+    except WebConfigError as exc:
+        raise WorkError(str(exc)) from exc
+    shown = "localhost" if is_loopback(host) else host
+    suffix = f"/?token={token}" if token else "/"
+    click.echo(f"ncp-tracker workbench on http://{shown}:{port}{suffix}  (Ctrl-C stops)", err=True)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

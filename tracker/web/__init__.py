@@ -1,0 +1,1 @@
+"""The local web workbench (`ncp-tracker serve`): Flask, server-rendered, CSRF-protected."""
