@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy
 import srsly
-from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -94,6 +94,13 @@ def make_topic_matcher(nlp: Language, name: str, lexicon_dir: str) -> TopicMatch
     return TopicMatcher(nlp, lexicon_dir)
 
 
+def _lower_text(doc: Doc) -> str:
+    """``doc.text.lower()`` from the LOWER/SPACY arrays (no Token objects: much faster)."""
+    strings = doc.vocab.strings
+    return "".join(strings[low] + (" " if sp else "")
+                   for low, sp in doc.to_array([LOWER, SPACY]).tolist())
+
+
 def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
     alts = sorted({p.lower() for p in prefixes if p}, key=lambda s: (-len(s), s))
     if not alts:
@@ -160,7 +167,7 @@ class TopicMatcher:
               lowered: dict[str, str]) -> bool:
         rules = self.rules.get((label, tid), ())
         if rules and "text" not in lowered:
-            lowered["text"] = doc.text.lower()
+            lowered["text"] = _lower_text(doc)
         lower = lowered.get("text", "")
         for rule in rules:
             window = int(rule.get("window", 0))

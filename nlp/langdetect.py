@@ -17,7 +17,7 @@ _NB_SOURCES = ("regjeringen", "stortinget", "lovdata", "forbrukertilsynet", "fin
                "nbim", "etikkradet", "okokrim", "miljodirektoratet", "konkurransetilsynet", "ncp")
 # Function words that mark one language clearly (fast path; lingua decides every unclear case).
 _MARKERS = {
-    "nb": {"ikke", "fra", "hvordan", "hva", "høring", "endringer", "forslag", "virksomheter",
+    "nb": {"ikke", "fra", "hvordan", "hva", "høring", "endringer", "virksomheter",
            "gjennomføring", "skal", "eller", "av", "mot", "ved", "etter", "regjeringen", "deres",
            "hvor", "være", "noen", "dette", "lov", "selskaper", "loven", "ny", "nye", "bare", "en",
            "et", "også", "hvis", "meldingen", "utvalget", "gjelder", "styrke", "endring"},
@@ -69,7 +69,7 @@ def _fast(sample: str) -> str | None:
     words = _WORD.findall(sample.lower())[:40]
     counts = {lang: sum(w in _MARKERS[lang] and w not in _SHARED for w in words) for lang in LANGS}
     ranked = sorted(LANGS, key=lambda lang: -counts[lang])
-    if counts[ranked[0]] >= 2 and counts[ranked[1]] == 0:
+    if counts[ranked[0]] >= 1 and counts[ranked[1]] == 0:
         return ranked[0]
     return None
 

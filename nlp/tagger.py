@@ -16,6 +16,8 @@ from .textclean import clean, repair
 _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
 _CHUNK = 256
+_SEP = "\n\n\u2029\n\n"
+SPANS_KEY = "topics"
 
 
 @dataclass(frozen=True)
@@ -157,13 +159,19 @@ class Tagger:
         sample = " ".join(prepared[f][0][:300] for f in FIELDS if prepared[f][0].strip())[:400]
         return rid, (sample, record.get("language"), record.get("source")), raw, prepared
 
-    def _evidence(self, doc: Any, name: str, original: str, omap: Any) -> list[Evidence]:
+    def _evidence(self, doc: Any, bounds: list[tuple[str, int, int]],
+                  prep: dict[str, tuple[str, Any]], raw: dict[str, str]) -> list[Evidence]:
         out = []
-        for span in doc.spans.get("topics", []):
+        for span in doc.spans.get(SPANS_KEY, []):
             s, e = span.start_char, span.end_char
-            if omap is not None:
-                s, e = omap(s), omap(e)
-            out.append(Evidence(span.label_, name, s, e, original[s:e], span.id_))
+            for name, lo, hi in bounds:
+                if lo <= s and e <= hi:
+                    s, e = s - lo, e - lo
+                    omap = prep[name][1]
+                    if omap is not None:
+                        s, e = omap(s), omap(e)
+                    out.append(Evidence(span.label_, name, s, e, raw[name][s:e], span.id_))
+                    break
         return out
 
     def _filter_item(self, hits: list[Evidence], texts: list[str]) -> list[Evidence]:
@@ -198,17 +206,26 @@ class Tagger:
         langs = detect_many([p[1] for p in prepared])
         prepared = [(p[0], lang, p[2], p[3]) for p, lang in zip(prepared, langs, strict=True)]
         hits: list[list[Evidence]] = [[] for _ in batch]
-        by_lang: dict[str, list[tuple[str, tuple[int, str]]]] = {}
+        by_lang: dict[str, list[tuple[str, tuple[int, list[tuple[str, int, int]]]]]] = {}
         for i, (_rid, lang, _raw, prep) in enumerate(prepared):
+            # One Doc per record: fields joined by a blank-line separator (a whitespace token, so
+            # no phrase can match across fields); offsets are mapped back per field.
+            parts, bounds, pos = [], [], 0
             for name in FIELDS:
                 text = prep[name][0]
                 if text.strip():
-                    by_lang.setdefault(lang, []).append((text, (i, name)))
+                    if parts:
+                        parts.append(_SEP)
+                        pos += len(_SEP)
+                    parts.append(text)
+                    bounds.append((name, pos, pos + len(text)))
+                    pos += len(text)
+            if parts:
+                by_lang.setdefault(lang, []).append(("".join(parts), (i, bounds)))
         for lang, items in by_lang.items():
             nlp = self.pipeline(lang)
-            for doc, (i, name) in nlp.pipe(items, as_tuples=True, batch_size=256):
-                raw, omap = prepared[i][2][name], prepared[i][3][name][1]
-                hits[i].extend(self._evidence(doc, name, raw, omap))
+            for doc, (i, bounds) in nlp.pipe(items, as_tuples=True, batch_size=128):
+                hits[i].extend(self._evidence(doc, bounds, prepared[i][3], prepared[i][2]))
         out = []
         for i, (rid, lang, _raw, prep) in enumerate(prepared):
             texts = [prep[f][0] for f in FIELDS]
