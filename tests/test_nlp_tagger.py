@@ -186,3 +186,11 @@ def test_calibrate_moves_weights_in_expected_direction(tmp_path):
 
 def test_labels_are_the_issue_codes():
     assert {p.stem for p in LEXICON_DIR.glob("*.toml")} - {"weights"} == set(LABELS)
+
+
+def test_no_phrase_across_fields(tagger):
+    # "due" ends the title, "diligence" starts the summary: not one phrase.
+    res = tagger.tag({"title": "Payments that are due", "summary": "diligence of the clerk"})
+    assert res.evidence == []
+    both = tagger.tag({"title": "Report", "summary": "Human rights due diligence in supply chains"})
+    assert all(e.field == "summary" for e in both.evidence) and "oecd-ii" in both.labels
