@@ -1,0 +1,116 @@
+"""The triage state machine: legal and illegal moves, owners, history, closing unanswered, feedback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from crawlers.dates import OSLO
+from tests.browser.seed import COMMITTEE, HEARING, HEARING_FISH, seed
+from tracker import triage
+
+
+@pytest.fixture
+def store(db):
+    seed(db)
+    return db
+
+
+def test_untriaged_item_is_new(store):
+    assert triage.get(store, HEARING)["state"] == "new"
+
+
+def test_full_path_to_published_keeps_every_change(store):
+    for state, owner in (("respond", None), ("assigned", "kari"), ("drafting", None),
+                         ("submitted", None), ("published", None)):
+        triage.set_state(store, HEARING, state, owner=owner, by="ola")
+    history = triage.history(store, HEARING)
+    assert [(h["state_before"], h["state_after"]) for h in history] == [
+        ("new", "respond"), ("respond", "assigned"), ("assigned", "drafting"),
+        ("drafting", "submitted"), ("submitted", "published")]
+    assert {h["by"] for h in history} == {"ola"}
+    assert triage.get(store, HEARING)["owner"] == "kari"
+
+
+@pytest.mark.parametrize(("path", "bad"), [
+    ((), "assigned"), ((), "published"), (("respond",), "submitted"),
+    (("not_relevant",), "drafting"), (("respond", "assigned", "drafting", "submitted", "published"), "respond"),
+])
+def test_illegal_transitions_raise_clear_error_and_change_nothing(store, path, bad):
+    for state in path:
+        triage.set_state(store, HEARING, state, owner="kari" if state == "assigned" else None)
+    before = triage.history(store, HEARING)
+    with pytest.raises(triage.TriageError, match=r"illegal transition .* allowed from"):
+        triage.set_state(store, HEARING, bad, owner="kari")
+    assert triage.history(store, HEARING) == before
+
+
+def test_unknown_state_and_unknown_item(store):
+    with pytest.raises(triage.TriageError, match="unknown state"):
+        triage.set_state(store, HEARING, "maybe")
+    with pytest.raises(triage.TriageError, match="unknown item id"):
+        triage.set_state(store, "no_such:1", "respond")
+    assert store.execute("select count(*) from triage_history").fetchone()[0] == 0
+
+
+def test_assigned_needs_an_owner(store):
+    triage.set_state(store, HEARING, "respond")
+    with pytest.raises(triage.TriageError, match="needs an owner"):
+        triage.set_state(store, HEARING, "assigned")
+
+
+def test_note_with_markup_is_stored_verbatim(store):
+    note = '<script>alert("x")</script> & <b>viktig</b>'
+    triage.set_state(store, HEARING, "watching", note=note)
+    assert triage.get(store, HEARING)["note"] == note
+    assert triage.history(store, HEARING)[-1]["note"] == note
+
+
+def test_owner_change_without_state_change_is_recorded(store):
+    triage.set_state(store, HEARING, "respond")
+    triage.set_state(store, HEARING, "assigned", owner="kari")
+    triage.set_state(store, HEARING, owner="per", by="leder")
+    last = triage.history(store, HEARING)[-1]
+    assert (last["state_before"], last["state_after"], last["owner"], last["by"]) == ("assigned", "assigned", "per", "leder")
+
+
+def test_noop_is_not_recorded(store):
+    triage.set_state(store, HEARING, "watching")
+    triage.set_state(store, HEARING, "watching")
+    assert len(triage.history(store, HEARING)) == 1
+
+
+def test_bad_internal_deadline(store):
+    with pytest.raises(triage.TriageError, match="YYYY-MM-DD"):
+        triage.set_state(store, HEARING, "respond", internal_deadline="next friday")
+
+
+def test_who_comes_from_env_then_os(store, monkeypatch):
+    monkeypatch.setenv("NCP_TRACKER_USER", "kontaktpunktet-kari")
+    triage.set_state(store, HEARING, "watching")
+    assert triage.history(store, HEARING)[-1]["by"] == "kontaktpunktet-kari"
+    assert triage.current_user("explicit") == "explicit"
+    monkeypatch.delenv("NCP_TRACKER_USER")
+    assert triage.current_user() not in ("", "kontaktpunktet-kari")
+
+
+def test_close_unanswered_after_deadline_only_for_planned_answers(store):
+    triage.set_state(store, COMMITTEE, "respond")  # deadline 2026-12-03 12:00
+    triage.set_state(store, HEARING, "watching")  # deadline 2026-12-10, only watched
+    triage.set_state(store, HEARING_FISH, "respond")  # deadline 2026-12-20
+    assert triage.close_unanswered(store, datetime(2026, 12, 3, 11, 0, tzinfo=OSLO)) == []
+    moved = triage.close_unanswered(store, datetime(2026, 12, 11, 6, 0, tzinfo=OSLO))
+    assert moved == [COMMITTEE]
+    assert triage.get(store, COMMITTEE)["state"] == "closed_unanswered"
+    assert triage.get(store, HEARING)["state"] == "watching"
+    assert triage.history(store, COMMITTEE)[-1]["by"] == triage.SYSTEM_USER
+    assert triage.close_unanswered(store, datetime(2026, 12, 12, 6, 0, tzinfo=OSLO)) == []  # idempotent
+
+
+def test_feedback_from_marks(store):
+    triage.set_state(store, HEARING, "respond")
+    triage.set_state(store, HEARING_FISH, "not_relevant")
+    triage.set_state(store, COMMITTEE, "watching")
+    fb = {r["item_id"]: r["marked_relevant"] for r in triage.feedback(store)}
+    assert fb == {HEARING: True, HEARING_FISH: False, COMMITTEE: True}
