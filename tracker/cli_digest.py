@@ -72,7 +72,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,
                                  sender=mailer.default_sender(config), recipients=list(to) or None)
         if not out or out == "-":
-            click.get_binary_stream("stdout").write(data)
+            click.echo(data, nl=False)
         else:
             path = Path(out)
             try:

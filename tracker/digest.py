@@ -1352,7 +1352,9 @@ def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Pro
 
     message = render_email(d, sender=sender or default_sender(smtp_config()),
                            recipients=list(recipients if recipients is not None else profile.recipients))
-    return message.as_bytes()
+    from email.policy import compat32
+
+    return message.as_bytes(policy=compat32.clone(linesep="\r\n"))  # RFC 5322 line ends
 
 
 def record(db: sqlite_utils.Database, d: Digest, fmt: str, path: str) -> None:

@@ -21,13 +21,17 @@ record a digest as sent only when the server accepted it.
 from __future__ import annotations
 
 import os
+import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from typing import Any
 
 DEFAULT_FROM = "ncp-tracker <ncp-tracker@localhost>"
@@ -94,21 +98,35 @@ def default_sender(config: dict[str, Any] | None = None) -> str:
 
 
 def build_message(*, subject: str, text: str, html: str, sender: str, recipients: list[str],
-                  date: datetime, idstring: str | None = None) -> EmailMessage:
-    """multipart/alternative (text/plain then text/html), UTF-8, with Date and Message-ID."""
-    message = EmailMessage(policy=SMTP)
-    message["Subject"] = subject
-    message["From"] = sender
+                  date: datetime, idstring: str | None = None) -> Message:
+    """multipart/alternative (text/plain then text/html), UTF-8, with Date and Message-ID.
+
+    Headers are encoded the classic way (`email.header.Header`: the whole subject as RFC 2047
+    encoded words): the modern policy's folder can leave a double space where it folds a
+    subject before a word with æøå.
+    """
+    message = MIMEMultipart("alternative")
+    message["Subject"] = Header(subject, "utf-8")
+    message["From"] = _address_header(sender)
     if recipients:
-        message["To"] = ", ".join(recipients)
+        message["To"] = ", ".join(_address_header(r) for r in recipients)
     message["Date"] = format_datetime(date)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "ncp-tracker.localhost"
-    message["Message-ID"] = make_msgid(idstring=idstring, domain=domain)
-    message["MIME-Version"] = "1.0"
+    message["Message-ID"] = f"<{secrets.token_hex(6)}.{idstring or 'ncp-tracker'}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    qp = Charset("utf-8")
+    qp.body_encoding = QP
+    for body, subtype in ((text, "plain"), (html, "html")):
+        message.attach(MIMEText(body, subtype, qp))
     return message
+
+
+def _address_header(address: str) -> str:
+    """'Name <addr>' with a non-ASCII display name encoded; the address part stays ASCII."""
+    name, addr = parseaddr(address)
+    if not name:
+        return addr or address
+    return formataddr((name, addr), charset="utf-8")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -124,7 +142,7 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def send(message: EmailMessage, config: SmtpSettings) -> list[str]:
+def send(message: Message, config: SmtpSettings) -> list[str]:
     """Deliver `message` to its To/Cc/Bcc recipients; the accepted recipients are returned.
 
     Raises MailError if nothing was delivered, or if some recipients were refused (the message

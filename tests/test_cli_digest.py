@@ -1,0 +1,108 @@
+"""`ncp-tracker digest`: formats, files, unknown profile, --send to a real local SMTP server."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+import feedparser
+import icalendar
+import pytest
+from click.testing import CliRunner
+from test_digest_world import build_world
+from test_mailer import Inbox, Refuser, smtp_server  # noqa: F401 - fixture
+
+from tracker.cli import main
+from tracker.db import open_db
+
+
+@pytest.fixture
+def world(tmp_path):
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    build_world(db)
+    db.close()
+    return path
+
+
+def run(path, *args, env=None):
+    return CliRunner().invoke(main, ["--db", str(path), "digest", *args], env=env or {}, catch_exceptions=False)
+
+
+def test_markdown_to_stdout_defaults_to_the_latest_run(world):
+    result = run(world)
+    assert result.exit_code == 0, result.output
+    assert "# Kontaktpunktet: morgenoversikt – tirsdag 24. november 2026" in result.output
+    assert "## Trenger innspill (8)" in result.output
+
+
+def test_every_format_to_a_file(world, tmp_path):
+    for fmt in ("md", "html", "txt", "eml", "atom", "ics"):
+        out = tmp_path / f"d.{fmt}"
+        result = run(world, "--date", "2026-11-24", "--format", fmt, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 100
+    assert feedparser.parse(str(tmp_path / "d.atom")).bozo == 0
+    assert icalendar.Calendar.from_ical((tmp_path / "d.ics").read_bytes()).walk("VEVENT")
+    msg = email.message_from_bytes((tmp_path / "d.eml").read_bytes(), policy=policy.default)
+    assert msg.get_content_type() == "multipart/alternative"
+    db = open_db(world)
+    assert {r["format"] for r in db.query("select format from digests")} == {"md", "html", "txt", "eml"}
+    db.close()
+
+
+def test_english_and_another_day(world):
+    result = run(world, "--date", "2026-11-23", "--lang", "en", "--profile", "eu")
+    assert result.exit_code == 0
+    assert "EU and EEA: consultations and acts – Monday 23 November 2026" in result.output
+
+
+def test_unknown_profile_is_one_line_and_non_zero(world):
+    result = run(world, "--profile", "nope")
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == ["Error: unknown profile 'nope' (known profiles: eu, gpfg, ncp)"]
+
+
+def test_bad_date(world):
+    result = run(world, "--date", "24.11.2026")
+    assert result.exit_code == 2 and "not an ISO date" in result.output
+
+
+def test_send_delivers_and_only_then_records(world, smtp_server):  # noqa: F811
+    inbox = Inbox()
+    controller = smtp_server(inbox)
+    env = {"NCP_TRACKER_SMTP_HOST": "127.0.0.1", "NCP_TRACKER_SMTP_PORT": str(controller.port),
+           "NCP_TRACKER_SMTP_STARTTLS": "false", "NCP_TRACKER_SMTP_FROM": "Tracker <tracker@example.org>"}
+    result = run(world, "--send", "--to", "radgiver@example.org", env=env)
+    assert result.exit_code == 0, result.output
+    (mail_from, rcpts, content), = inbox.messages
+    assert rcpts == ["radgiver@example.org"] and mail_from == "tracker@example.org"
+    msg = email.message_from_bytes(content, policy=policy.default)
+    assert msg["Subject"].endswith("8 høringer trenger innspill")
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    db = open_db(world)
+    assert [(r["format"], r["path"]) for r in db.query("select format, path from digests")] == [
+        ("email", "mailto:radgiver@example.org")]
+    db.close()
+
+
+def test_a_refusing_server_records_nothing(world, smtp_server):  # noqa: F811
+    controller = smtp_server(Refuser())
+    env = {"NCP_TRACKER_SMTP_HOST": "127.0.0.1", "NCP_TRACKER_SMTP_PORT": str(controller.port),
+           "NCP_TRACKER_SMTP_STARTTLS": "false"}
+    result = run(world, "--send", env=env)
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: digest not sent:") and "550" in lines[0]
+    db = open_db(world)
+    assert db["digests"].count == 0
+    db.close()
+
+
+def test_send_without_a_server_configured(world, monkeypatch, tmp_path):
+    empty = tmp_path / "p.toml"
+    empty.write_text("[profiles.ncp]\nrecipients = ['a@example.org']\n", "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_PROFILES", str(empty))
+    result = run(world, "--send")
+    assert result.exit_code != 0 and "no SMTP server configured" in result.output

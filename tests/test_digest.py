@@ -1,0 +1,279 @@
+"""The digest's sections, its "since" point, languages and hostile input."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from html.parser import HTMLParser
+
+from test_digest_world import (
+    DAY1,
+    DAY2,
+    HOSTILE_TITLE,
+    build_world,
+    crawl_day,
+    day1_items,
+    hearing,
+    iid,
+    tag,
+)
+
+from crawlers.dates import OSLO
+from tracker import digest, store
+from tracker.profiles import load_profile
+
+
+def _build(db, **kw):
+    return digest.build_digest(db, as_of=kw.pop("as_of", DAY2), profile=kw.pop("profile", "ncp"), **kw)
+
+
+def _day1_digest_then_day2(db, tmp_path):
+    build_world(db, days=1)
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path)
+    build_world_day2(db)
+    return _build(db)
+
+
+def build_world_day2(db):
+    from test_digest_world import EU, RG, ST, day2_items
+
+    crawl_day(db, DAY2, day2_items(), health_status={RG: ("green", 10), ST: ("red", 0), EU: ("amber", 1)})
+    tag(db)
+
+
+def test_new_since_the_previous_digest(db, tmp_path):
+    d = _day1_digest_then_day2(db, tmp_path)
+    assert {r["id"] for r in d.new} == {iid("3100009"), iid("3100010")}
+    assert d.since == DAY1
+    assert d.new[0]["id"] == iid("3100010")  # the more relevant first
+    assert d.new[0]["evidence"]["text"] == "Menneskerettigheter"
+
+
+def test_changed_lists_each_kind_of_change(db, tmp_path):
+    d = _day1_digest_then_day2(db, tmp_path)
+    changes = {r["id"]: [c["kind"] for c in r["changes"]] for r in d.changed}
+    assert set(changes[iid("3100001")]) == {"deadline_changed", "documents_added"}
+    assert "status_changed" in changes[iid("3100003")]
+    assert "status_changed" in changes[iid("3100004")]
+    assert changes[iid("3100007")] == ["vanished"]
+    assert changes[iid("3100009")] == ["resent"]
+    text = digest.render_text(d)
+    assert "Fristen er flyttet: fre. 04.12.2026 → fre. 11.12.2026" in text
+    assert "Trukket tilbake" in text and "Lukket" in text
+    assert "Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder" in text
+    assert "Nye dokumenter (1): Høringsnotat" in text
+    assert "Forsvant fra kildens liste" in text
+
+
+def test_regenerating_the_same_day_keeps_the_since_point(db, tmp_path):
+    _day1_digest_then_day2(db, tmp_path)
+    first = digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path)
+    again = digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path)
+    assert first == again
+    d = _build(db)
+    assert {r["id"] for r in d.new} == {iid("3100009"), iid("3100010")}
+    assert d.baseline_event_id > 0
+    rows = list(db.query("select date, format from digests order by id"))
+    assert [r["date"] for r in rows] == ["2026-11-23"] * 2 + ["2026-11-24"] * 4
+
+
+def test_an_extra_digest_later_the_same_day_hides_nothing_the_next_day(db, tmp_path):
+    """Day 1 is written at 06:00 and again after a 14:00 crawl; day 2 still shows the 14:00 news."""
+    build_world(db, days=1)
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path)
+    afternoon = DAY1.replace(hour=14)
+    run = store.start_run(db, as_of=afternoon, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=afternoon, source="no_regjeringen_horinger",
+                       items=[hearing("3200001", "Høring – ettermiddagsnytt om leverandørkjeder", "2027-03-01T23:59:59+01:00")])
+    digest.write_for_run(db, as_of=afternoon, out_dir=tmp_path)
+    build_world_day2(db)
+    new_ids = {r["id"] for r in _build(db).new}
+    assert iid("3100010") in new_ids
+    assert any(r["title"].startswith("Høring – ettermiddagsnytt") for r in _build(db).new)
+
+
+def test_first_digest_without_baseline_uses_the_last_24_hours(db):
+    build_world(db, days=1)
+    d = _build(db, as_of=DAY1)
+    assert d.since is None and len(d.new) == len(day1_items())
+    later = _build(db, as_of=datetime(2026, 11, 25, 6, 0, tzinfo=OSLO))
+    assert later.new == []
+
+
+def test_needs_input_section_uses_the_one_decision(db):
+    build_world(db)
+    d = _build(db)
+    from tracker.urgency import needs_input
+
+    assert [r["id"] for r in d.needs_input] == [r["id"] for r in needs_input(db, as_of=DAY2, profile=load_profile("ncp"))]
+    md = digest.render_markdown(d)
+    assert "Tildelt: Kari Nordmann" in md
+    assert "utkastfristen er passert" in md
+    assert "9 **Menneskerettigheter** og" in md
+
+
+def test_coming_deadlines_buckets_and_nothing_left_out(db):
+    build_world(db)
+    d = _build(db)
+    buckets = {key: [r["id"] for r in rows] for key, rows in d.coming}
+    assert buckets["2w"] == [iid("3100010"), iid("h-1042"), iid("h-1043")]
+    assert iid("14567") in buckets["6w"] and iid("3100001") in buckets["6w"]
+    assert iid("3100002") in buckets["12w"] and iid("3100009") in buckets["12w"]
+    assert buckets["later"] == [iid("3100005")]
+    # the set-aside hearing is still listed (not starred)
+    set_aside = next(r for _, rows in d.coming for r in rows if r["id"] == iid("3100006"))
+    assert set_aside["passes"] is False
+
+
+def test_health_is_last_and_red_is_loud_at_the_top(db):
+    build_world(db)
+    d = _build(db)
+    md = digest.render_markdown(d)
+    assert md.index("1 kilde feiler: no\\_stortinget\\_horinger (feed answered 404)") < md.index("## Trenger innspill")
+    assert md.rindex("## ") == md.index("## Kildenes helse")
+    assert digest.subject(d).startswith("[1 kilde feiler]")
+    en = digest.render_text(_build(db, lang="en"))
+    assert "!! 1 source is failing: no_stortinget_horinger" in en
+
+
+def test_stale_sources_are_flagged(db):
+    build_world(db)
+    d = _build(db, as_of=datetime(2026, 11, 27, 6, 0, tzinfo=OSLO))
+    assert {h["source"] for h in d.stale} == {"no_regjeringen_horinger", "no_stortinget_horinger", "eu_haveyoursay"}
+    assert "Ikke sjekket på over 36 timer" in digest.render_text(d)
+
+
+def test_eu_section_only_when_eu_items_exist(db):
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_regjeringen_horinger",
+                       items=[hearing("1", "Høring – noe", "2026-12-04T23:59:59+01:00")])
+    assert _build(db).eu is None
+    assert "## EU" not in digest.render_markdown(_build(db))
+    build_world(db)
+    d = _build(db)
+    assert [r["id"] for r in d.eu["consultations"]] == [iid("14567")]
+    assert "Corporate sustainability due diligence" in digest.render_markdown(_build(db, lang="en"))
+
+
+def test_eu_stage_changes_of_watched_files(db):
+    build_world(db)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["eu_oeil"])
+    item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
+            "title": "Corporate sustainability due diligence", "extra": {"stage": "Awaiting Council's 1st reading position"},
+            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)"}
+    store.apply_scrape(db, run_id=run, as_of=DAY1, source="eu_oeil", items=[item])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_oeil",
+                       items=[{**item, "title": "Corporate sustainability due diligence (Omnibus I)"}])
+    d = _build(db)
+    (entry,) = d.eu["stage"]
+    assert entry["stage"] == "Awaiting Council's 1st reading position"
+    assert [c["kind"] for c in entry["changes"]] == ["new", "updated"]
+    assert "Awaiting Council&#39;s 1st reading position" in digest.render_html(d)
+
+
+def test_gpfg_and_apenhetsloven_sections_from_the_store_when_their_module_is_absent(db, monkeypatch):
+    monkeypatch.setattr(digest, "_module", lambda name, attr: None)
+    build_world(db)
+    assert _build(db).gpfg is None and _build(db).apenhetsloven is None
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_nbim", "no_forbrukertilsynet"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_nbim", items=[{
+        "source": "no_nbim", "kind": "gpfg_decision", "native_id": "n1", "title": "Beslutning om utelukkelse av Selskap ASA",
+        "url": "https://www.nbim.no/no/nyheter/n1"}])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_forbrukertilsynet", items=[{
+        "source": "no_forbrukertilsynet", "kind": "regulator_news", "native_id": "f1",
+        "title": "Oppdatert veiledning om aktsomhetsvurderinger", "url": "https://www.forbrukertilsynet.no/f1"}])
+    d = _build(db)
+    assert [r["title"] for _, rows in d.gpfg.groups for r in rows] == ["Beslutning om utelukkelse av Selskap ASA"]
+    assert [r["title"] for _, rows in d.apenhetsloven.groups for r in rows] == ["Oppdatert veiledning om aktsomhetsvurderinger"]
+    md = digest.render_markdown(d)
+    assert md.index("## Statens pensjonsfond utland") < md.index("## Åpenhetsloven") < md.index("## Kommende frister")
+    assert _build(db, profile="eu").gpfg is None
+
+
+def test_sections_from_another_module_in_any_shape_and_its_failure(db, monkeypatch):
+    build_world(db)
+    calls = []
+
+    def gpfg_section(db_, since, as_of):
+        calls.append((since, as_of))
+        return {"Etikkrådet": [{"title": "Tilrådning <b>om</b> utelukkelse", "url": "javascript:alert(1)", "date": "2026-11-23"}]}
+
+    def broken(db_, since, as_of):
+        raise RuntimeError("no table companies")
+
+    monkeypatch.setattr(digest, "_module", lambda name, attr: {"digest_section": gpfg_section,
+                                                               "apenhetsloven_section": broken}.get(attr))
+    d = _build(db)
+    assert calls == [(DAY1, DAY2)]
+    assert d.gpfg.groups == [("Etikkrådet", [{"title": "Tilrådning <b>om</b> utelukkelse", "url": None,
+                                              "meta": ["2026-11-23"], "summary": ""}])]
+    assert "RuntimeError: no table companies" in d.apenhetsloven.error
+    html = digest.render_html(d)
+    assert "Tilrådning &lt;b&gt;om&lt;/b&gt; utelukkelse" in html and "javascript:" not in html
+
+
+class _ScriptFinder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.handlers, self.bad_links, self.external = 0, [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed"):
+            self.scripts += 1
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(name)
+            if name in ("href", "src") and value and not value.startswith(("http://", "https://")):
+                self.bad_links.append(value)
+            if name == "src" or (tag == "link" and name == "href"):
+                self.external.append(value)
+
+
+def test_html_has_no_executable_script_and_escapes_hostile_titles(db):
+    build_world(db)
+    html = digest.render_html(_build(db))
+    finder = _ScriptFinder()
+    finder.feed(html)
+    assert finder.scripts == 0 and finder.handlers == [] and finder.bad_links == [] and finder.external == []
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Høring &amp; «test»" in html
+    assert "\u202e" not in html  # the bidi override is removed
+    assert 'name="viewport"' in html and "<style>" in html
+
+
+def test_markdown_escapes_and_cuts_long_titles(db):
+    build_world(db)
+    md = digest.render_markdown(_build(db))
+    assert "\\<script\\>alert(\"x\")\\</script\\> Høring \\& «test»" in md
+    assert "<script>" not in md and "javascript:" not in md
+    longest = max(len(line) for line in md.splitlines())
+    assert len(HOSTILE_TITLE) > 2000 and longest < 600
+
+
+def test_an_empty_store_gives_a_valid_digest_in_every_format(db):
+    d = _build(db, as_of=DAY2)
+    assert d.needs_input == [] and d.health == []
+    md = digest.render_markdown(d)
+    assert "Ingen innhenting er kjørt ennå." in md and "## Trenger innspill (0)" in md
+    for fmt in digest.FORMATS:
+        assert digest.render(db, fmt, as_of=DAY2, profile="ncp")
+
+
+def test_english(db):
+    build_world(db)
+    md = digest.render_markdown(_build(db, lang="en"))
+    assert "## Needs input (8)" in md and "Deadline: Fri 27 Nov 2026 (3 working days left)" in md
+    assert "Assigned to: Kari Nordmann" in md
+
+
+def test_documents_added_lists_titles(db):
+    build_world(db)
+    change = {"kind": "documents_added", "after": json.loads('[{"title": "A"}, {"title": "B"}, {"title": "C"}, {"title": "D"}]')}
+    assert digest.describe_change(change, "en") == "New documents (4): A; B; C (+1)"
+
+
+def test_clean_and_safe_url():
+    assert digest.clean("a\u202eb\x00c\ud800 d\n\te") == "ab c\ufffd d e"  # NUL → space
+    assert digest.safe_url("javascript:alert(1)") is None
+    assert digest.safe_url("data:text/html,x") is None
+    assert digest.safe_url("/relative") is None
+    assert digest.safe_url('https://x.no/a"b') == "https://x.no/a%22b"

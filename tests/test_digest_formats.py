@@ -1,0 +1,147 @@
+"""Every format read back by an independent reader: feedparser, icalendar, the email parser."""
+
+from __future__ import annotations
+
+import email
+from datetime import date, timedelta
+from email import policy
+
+import feedparser
+import icalendar
+from test_digest_world import DAY1, DAY2, build_world, iid
+
+from tracker import digest, store
+
+
+def _atom(db, **kw):
+    return feedparser.parse(digest.render_atom(db, as_of=kw.pop("as_of", DAY2), profile=kw.pop("profile", "ncp"), **kw))
+
+
+def _ics(db, **kw):
+    return icalendar.Calendar.from_ical(digest.render_ics(db, as_of=kw.pop("as_of", DAY2), profile=kw.pop("profile", "ncp"), **kw))
+
+
+def _events(cal):
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+def test_atom_is_valid_with_needs_input_then_changes(db):
+    build_world(db)
+    feed = _atom(db)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    titles = [e.title for e in feed.entries]
+    assert titles[0].startswith("Trenger innspill: Høring – NOU 2026: 9 Menneskerettigheter")
+    assert any(t.startswith("Endret: Høring – endringer i åpenhetsloven") for t in titles)
+    assert any(t.startswith("Ny: ") for t in titles)
+    assert len({e.id for e in feed.entries}) == len(feed.entries)
+    hostile = next(e for e in feed.entries if "script" in e.title)
+    assert hostile.title.startswith('Trenger innspill: <script>alert("x")</script> Høring & «test»')
+    assert "links" not in hostile or all(link.href.startswith("http") for link in hostile.links)
+
+
+def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):
+    from tracker.db import open_db
+
+    build_world(db)
+    first = [e.id for e in _atom(db).entries]
+    assert first == [e.id for e in _atom(db).entries]
+    other = open_db(tmp_path / "other.db")
+    build_world(other)
+    assert [e.id for e in _atom(other).entries] == first
+    other.close()
+
+
+def test_ics_is_valid_with_deadline_and_draft_events(db):
+    build_world(db)
+    cal = _ics(db)
+    assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
+    events = _events(cal)
+    for event in events.values():
+        for prop in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE", "STATUS"):
+            assert prop in event, prop
+    deadline = events[f"deadline-{iid('3100010')}-ncp@ncp-tracker"]
+    assert deadline["DTSTART"].dt == date(2026, 11, 27) and deadline["DTEND"].dt == date(2026, 11, 28)
+    assert str(deadline["SUMMARY"]).startswith("Frist: Høring – NOU 2026: 9")
+    draft = events[f"draft-{iid('3100010')}-ncp@ncp-tracker"]
+    assert draft["DTSTART"].dt == date(2026, 11, 20)
+    eu = events[f"deadline-{iid('14567')}-ncp@ncp-tracker"]
+    assert eu["DTSTART"].dt == date(2026, 12, 10)
+    assert f"deadline-{iid('3100006')}-ncp@ncp-tracker" not in events  # not relevant (triage)
+    assert f"deadline-{iid('3100003')}-ncp@ncp-tracker" not in events  # below the threshold
+
+
+def test_ics_sequence_grows_when_a_deadline_moves_and_withdrawn_is_cancelled(db):
+    build_world(db, days=1)
+    day1 = _events(_ics(db, as_of=DAY1))
+    moved_uid = f"deadline-{iid('3100001')}-ncp@ncp-tracker"
+    withdrawn_uid = f"deadline-{iid('3100004')}-ncp@ncp-tracker"
+    assert int(day1[moved_uid]["SEQUENCE"]) == 0 and day1[moved_uid]["DTSTART"].dt == date(2026, 12, 4)
+    assert str(day1[withdrawn_uid]["STATUS"]) == "CONFIRMED"
+    build_world_day2(db)
+    day2 = _events(_ics(db))
+    assert int(day2[moved_uid]["SEQUENCE"]) == 1 and day2[moved_uid]["DTSTART"].dt == date(2026, 12, 11)
+    assert str(day2[withdrawn_uid]["STATUS"]) == "CANCELLED" and int(day2[withdrawn_uid]["SEQUENCE"]) == 1
+    # regenerating gives the same calendar, byte for byte
+    assert digest.render_ics(db, as_of=DAY2, profile="ncp") == digest.render_ics(db, as_of=DAY2, profile="ncp")
+
+
+def build_world_day2(db):
+    from test_digest_world import EU, RG, ST, crawl_day, day2_items, tag
+
+    crawl_day(db, DAY2, day2_items(), health_status={RG: ("green", 10), ST: ("red", 0), EU: ("amber", 1)})
+    tag(db)
+
+
+def test_ics_keeps_recent_past_deadlines_and_drops_old_ones(db):
+    build_world(db)
+    later = _events(_ics(db, as_of=DAY2 + timedelta(days=10)))
+    assert f"deadline-{iid('3100010')}-ncp@ncp-tracker" in later
+    much_later = _events(_ics(db, as_of=DAY2 + timedelta(days=45)))
+    assert f"deadline-{iid('3100010')}-ncp@ncp-tracker" not in much_later
+
+
+def test_empty_calendar_and_feed_are_still_valid(db):
+    cal = _ics(db)
+    assert list(cal.walk("VEVENT")) == [] and list(cal.walk("VTIMEZONE"))
+    feed = _atom(db)
+    assert feed.bozo == 0 and feed.entries == []
+
+
+def test_eml_is_multipart_alternative_and_parses(db):
+    build_world(db)
+    raw = digest.render(db, "eml", as_of=DAY2, profile="ncp", recipients=["radgiver@example.org"])
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert msg.get_content_type() == "multipart/alternative"
+    assert msg["Subject"] == "[1 kilde feiler] Kontaktpunktet: morgenoversikt tir. 24.11.2026: 8 høringer trenger innspill"
+    assert msg["To"] == "radgiver@example.org" and msg["Date"] and msg["Message-ID"] and msg["From"]
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "TRENGER INNSPILL (8)" in text and '<script>alert("x")</script>' in text
+    assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_english_eml_subject_and_profile_recipients(db):
+    build_world(db)
+    raw = digest.render(db, "eml", as_of=DAY2, profile="eu", lang="en")
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert msg["Subject"] == "[1 source failing] EU and EEA: consultations and acts Tue 24 Nov 2026: 1 consultation need input"
+    assert msg["To"] == "ncp-eu@example.org"
+
+
+def test_write_for_run_writes_every_format(db, tmp_path):
+    build_world(db)
+    paths = digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path, formats=digest.FORMATS)
+    assert [p.name for p in paths] == [f"digest-ncp-2026-11-24.{ext}" for ext in
+                                       ("md", "html", "txt", "eml", "atom.xml", "ics")]
+    assert all(p.stat().st_size > 200 for p in paths)
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_store_unchanged_by_rendering(db):
+    build_world(db)
+    before = (db["items"].count, db["events"].count)
+    for fmt in ("atom", "ics", "md"):
+        digest.render(db, fmt, as_of=DAY2, profile="ncp")
+    assert (db["items"].count, db["events"].count) == before
+    assert store  # the write path used by build_world

@@ -1,0 +1,123 @@
+"""Needs input: which consultations, in which order, with which facts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from test_digest_world import DAY2, build_world, hearing, iid
+
+from crawlers.dates import OSLO
+from tracker import store
+from tracker.profiles import Profile, load_profile
+from tracker.urgency import needs_input, urgency_score
+
+NCP = Profile(name="ncp")
+
+
+def _ids(rows):
+    return [r["id"] for r in rows]
+
+
+def test_order_is_urgency_then_undated(db):
+    build_world(db)
+    rows = needs_input(db, as_of=DAY2, profile=NCP)
+    dated = [r for r in rows if r["deadline_known"]]
+    assert [r["urgency"] for r in dated] == sorted(r["urgency"] for r in dated)
+    assert _ids(rows)[:3] == [iid("3100010"), iid("h-1042"), iid("h-1043")]
+    assert rows[-1]["id"] == iid("3100005") and rows[-1]["working_days_left"] is None  # no deadline: last
+    first = rows[0]
+    assert first["working_days_left"] == 3
+    assert first["urgency"] == urgency_score(3, 0.88, 5.0)
+
+
+def test_relevance_can_outrank_a_closer_deadline(db):
+    """Documented formula: 8 days at relevance 0.9 (3.5) before 5 days at relevance 0.2 (4.0)."""
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_regjeringen_horinger", items=[
+        hearing("1", "Høring – svært relevant", "2026-12-04T23:59:59+01:00"),   # 8 working days
+        hearing("2", "Høring – lite relevant", "2026-12-01T23:59:59+01:00"),    # 5 working days
+    ])
+    for native, rel in (("1", 0.9), ("2", 0.2)):
+        item_id = next(r["id"] for r in db.query("select id from items where native_id = ?", [native]))
+        db["items"].update(item_id, {"relevance": rel, "relevant": 1, "labels": "[]"})
+    rows = needs_input(db, as_of=DAY2, profile=NCP)
+    assert [r["title"] for r in rows] == ["Høring – svært relevant", "Høring – lite relevant"]
+    assert [r["working_days_left"] for r in rows] == [8, 5]
+
+
+def test_set_aside_closed_withdrawn_past_and_vanished_are_left_out(db):
+    build_world(db)
+    ids = _ids(needs_input(db, as_of=DAY2, profile=NCP))
+    assert iid("3100006") not in ids  # triaged not_relevant
+    assert iid("3100004") not in ids  # withdrawn
+    assert iid("3100003") not in ids  # closed (and irrelevant)
+    assert iid("3100008") not in ids  # deadline in the past
+    assert iid("3100007") not in ids  # vanished from the listing
+    assert iid("3100009") in ids  # the new hearing that replaced the withdrawn one
+
+
+def test_later_clock_drops_items_whose_deadline_passed(db):
+    build_world(db)
+    later = datetime(2026, 11, 28, 6, 0, tzinfo=OSLO)
+    assert iid("3100010") not in _ids(needs_input(db, as_of=later, profile=NCP))
+
+
+def test_threshold_of_the_profile(db):
+    build_world(db)
+    strict = Profile(name="strict", threshold=0.85)
+    ids = _ids(needs_input(db, as_of=DAY2, profile=strict))
+    assert set(ids) == {iid("3100010"), iid("3100001")}
+
+
+def test_scope_of_the_eu_profile(db):
+    build_world(db)
+    rows = needs_input(db, as_of=DAY2, profile=load_profile("eu"))
+    assert _ids(rows) == [iid("14567")]
+
+
+def test_row_facts_draft_due_owner_labels_evidence(db):
+    build_world(db)
+    rows = {r["id"]: r for r in needs_input(db, as_of=DAY2, profile=NCP)}
+    urgent = rows[iid("3100010")]
+    assert urgent["draft_due"] == "2026-11-20" and urgent["draft_overdue"] is True
+    assert urgent["labels"] == ["oecd-iv", "oecd-ii"]
+    assert urgent["evidence"]["text"] == "Menneskerettigheter"
+    assert urgent["evidence"]["before"].endswith("9 ") and urgent["evidence"]["after"].startswith(" og")
+    assigned = rows[iid("h-1042")]
+    assert assigned["triage_state"] == "assigned" and assigned["triage_owner"] == "Kari Nordmann"
+    assert assigned["draft_due"] == "2026-11-24" and assigned["draft_overdue"] is False
+    eu = rows[iid("14567")]
+    assert eu["deadline_day"] == "2026-12-10" and eu["working_days_left"] == 12
+    assert rows[iid("3100005")]["deadline_known"] is False
+
+
+def test_internal_deadline_from_triage_wins(db):
+    build_world(db)
+    db["triage"].upsert({"item_id": iid("3100001"), "state": "drafting", "owner": "Ola",
+                         "internal_deadline": "2026-11-23"}, pk="item_id")
+    row = next(r for r in needs_input(db, as_of=DAY2, profile=NCP) if r["id"] == iid("3100001"))
+    assert row["draft_due"] == "2026-11-23" and row["draft_overdue"] is True
+
+
+def test_untagged_items_do_not_need_input_yet(db):
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_regjeringen_horinger",
+                       items=[hearing("1", "Høring – ikke merket", "2026-12-04T23:59:59+01:00")])
+    assert needs_input(db, as_of=DAY2, profile=NCP) == []
+
+
+def test_evidence_with_broken_offsets_still_gives_the_text(db):
+    build_world(db)
+    db["tags"].upsert({"item_id": iid("3100010"), "label": "oecd-iv", "strength": 1.0,
+                       "evidence": json.dumps([{"label": "oecd-iv", "field": "title", "start": 900, "end": 910,
+                                                "text": "menneskerettigheter"}])}, pk=("item_id", "label"))
+    row = next(r for r in needs_input(db, as_of=DAY2, profile=NCP) if r["id"] == iid("3100010"))
+    assert row["evidence"]["text"] == "menneskerettigheter" and row["evidence"]["before"] == ""
+
+
+def test_naive_clock_is_refused(db):
+    import pytest
+
+    with pytest.raises(ValueError):
+        needs_input(db, as_of=datetime(2026, 11, 24), profile=NCP)
