@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/ncp-tracker demo
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
@@ -30,3 +30,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data/demo.db data/demo-out
+
+# Headless Chromium for tests/browser (Debian packages; never a downloaded browser).
+.PHONY: browser-deps
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	else \
+		echo "browser tests need Chromium: run 'sudo apt-get install -y chromium chromium-driver' (or make browser-deps as root)"; \
+	fi

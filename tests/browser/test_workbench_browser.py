@@ -1,0 +1,116 @@
+"""In a real headless Chromium: inbox → item → triage (respond, assign) → draft download."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.seed import HEARING
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_for_file(folder, suffix, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
+        if done and not any(p.name.endswith(".crdownload") for p in folder.iterdir()):
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} downloaded into {folder}: {list(folder.iterdir())}")
+
+
+def _submit(browser):
+    """Submit the triage form and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, "triage-submit").click()
+    WebDriverWait(browser, 15).until(ec.staleness_of(page))
+    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.ID, "triage-state")))
+
+
+def test_triage_and_download_draft(server, browser):
+    from docx import Document
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, db_path = server
+    browser.get(base + "/")
+    assert "Trenger innspill" in browser.page_source
+    browser.find_element(By.LINK_TEXT, "Høring - endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet)").click()
+    assert browser.find_element(By.ID, "item-id").text == HEARING
+    assert browser.find_element(By.ID, "triage-state").text == "new"
+
+    # mark it for an answer, with a note carrying markup
+    Select(browser.find_element(By.ID, "state")).select_by_value("respond")
+    browser.find_element(By.ID, "note").send_keys("<b>Svar</b> sammen med BFD")
+    browser.find_element(By.ID, "by").send_keys("kari")
+    _submit(browser)
+    assert browser.find_element(By.ID, "triage-state").text == "respond"
+    assert browser.find_element(By.ID, "triage-note").text == "<b>Svar</b> sammen med BFD"
+
+    # an illegal move is refused with a clear message
+    Select(browser.find_element(By.ID, "state")).select_by_value("assigned")
+    browser.find_element(By.ID, "owner").clear()
+    _submit(browser)
+    assert "needs an owner" in browser.find_element(By.ID, "flash-error").text
+
+    # assign it
+    Select(browser.find_element(By.ID, "state")).select_by_value("assigned")
+    browser.find_element(By.ID, "owner").send_keys("per")
+    _submit(browser)
+    assert browser.find_element(By.ID, "triage-state").text == "assigned"
+    assert browser.find_element(By.ID, "triage-owner").text == "per"
+    history = browser.find_element(By.ID, "triage-history").text
+    assert "respond → assigned" in history and "new → respond" in history and "kari" in history
+
+    # the inbox shows the owner
+    browser.get(base + "/?owner=per")
+    assert HEARING in browser.page_source and "per" in browser.find_element(By.ID, "inbox").text
+
+    # download the draft
+    browser.get(base + "/item/" + HEARING)
+    browser.find_element(By.ID, "draft-docx").click()
+    path = _wait_for_file(browser.downloads, ".docx")
+    doc = Document(str(path))
+    assert doc.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0].startswith("Høringssvar – Endringer i åpenhetsloven")
+    assert any("tvangsarbeid" in p.text for p in doc.paragraphs if p.style.name == "Quote")
+
+    # the store has it all
+    from tracker.db import open_db
+
+    db = open_db(db_path)
+    assert db.execute("select state, owner from triage where item_id = ?", [HEARING]).fetchone() == ("assigned", "per")
+    assert db.execute("select count(*) from drafts where item_id = ?", [HEARING]).fetchone()[0] == 1
+    db.close()
+
+
+def test_search_with_ascii_spelling_and_fts_syntax(server, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = server
+    browser.get(base + "/search")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("aapenhetsloven")
+    box.submit()
+    results = browser.find_element(By.ID, "results")
+    assert "åpenhetsloven" in results.text
+    assert results.find_elements(By.TAG_NAME, "mark")
+    browser.get(base + '/search?q=%22NEAR(%2A')
+    assert "Søk" in browser.title
+    assert "Internal Server Error" not in browser.page_source
+
+
+def test_health_page(server, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = server
+    browser.get(base + "/health")
+    table = browser.find_element(By.ID, "health").text
+    assert "no_regjeringen_horinger" in table and "amber" in table
