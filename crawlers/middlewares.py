@@ -22,9 +22,15 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.error import ConnectionLost, TCPTimedOutError
 from twisted.internet.task import deferLater
+
+
+async def _sleep(seconds: float) -> None:
+    """Wait without blocking the reactor (the reactor is imported late: Scrapy installs it)."""
+    from twisted.internet import reactor
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 from w3lib.url import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -62,7 +68,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         delay = self._delay(request, response)
         if delay > 0:
-            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+            await _sleep(delay)
         return retry
 
     async def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None):
@@ -72,7 +78,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is not None:
             delay = self._delay(request, None)
             if delay > 0:
-                await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+                await _sleep(delay)
         return retry
 
 

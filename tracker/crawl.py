@@ -25,7 +25,7 @@ from itemadapter import ItemAdapter
 
 from crawlers.dates import OSLO
 from tracker import health, store
-from tracker.db import open_db
+from tracker.db import open_db, resolve_path
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +168,10 @@ def run_plan(
     from tqdm import tqdm
     from twisted.internet import defer
 
+    from scrapy.utils.reactor import install_reactor
+
     base = base_settings(settings)
+    install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     loader = SpiderLoader.from_settings(base)
     available = set(loader.list())
     for step in plan:
@@ -176,7 +179,10 @@ def run_plan(
         if unknown:
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
     db = open_db(db_path)
-    process = CrawlerProcess(base, install_root_handler=False)
+    # the HTTP cache (for conditional requests) lives beside the database it feeds
+    cache = cache_dir or str(Path(resolve_path(db_path)).resolve().with_suffix(".httpcache"))
+    base.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(base)
     results: list[StepResult] = []
     failure: list[BaseException] = []
 
@@ -193,13 +199,21 @@ def run_plan(
                 bar = tqdm(desc=f"crawl {step.label or step.as_of.date()}", unit=" pages",
                            disable=not progress, leave=True, dynamic_ncols=True)
                 crawls = []
+                # signal receivers are weak references: keep the collectors alive
+                collectors = []
                 for source in step.sources:
-                    crawler = Crawler(loader.load(source), step_settings(base, step, cache_dir))
-                    _Collector(crawler, db, run_id, step.as_of, health_rows, bar)
+                    crawler = Crawler(loader.load(source), step_settings(base, step, cache))
+                    collectors.append(_Collector(crawler, db, run_id, step.as_of, health_rows, bar))
                     crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
                                                 known=store.known_items(db, source)))
-                yield defer.DeferredList(crawls, consumeErrors=True)
+                outcomes = yield defer.DeferredList(crawls, consumeErrors=True)
                 bar.close()
+                for source, (ok, value) in zip(step.sources, outcomes, strict=True):
+                    if not ok:  # the crawler itself failed to start or crashed: a red source
+                        logger.error("crawl of %s failed: %s", source, value.getTraceback())
+                        run = health.SourceRun(source=source, finish_reason=f"crashed: {value.value!r}"[:200])
+                        with db.conn:
+                            health_rows.append(health.record(db, run_id, run, store.now_iso()))
                 result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
                 store.finish_run(db, run_id, 1 if result.red else 0)
                 results.append(result)
@@ -210,7 +224,9 @@ def run_plan(
         finally:
             reactor.stop()
 
-    go()
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(go)
     process.start(stop_after_crawl=False)
     db.close()
     if failure:

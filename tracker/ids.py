@@ -40,7 +40,13 @@ def native_id_from_url(url: str) -> str | None:
 
 
 def item_id(source: str, native_id: str | None, url: str) -> str:
-    """Stable id for an item of `source`."""
+    """Stable id for an item of `source`.
+
+    A regjeringen.no page is one item whichever spider finds it (the hearings feed,
+    Finansdepartementet's feed, EØS-notater): its id is ``regjeringen:<page id>``.
+    """
+    if (page_id := native_id_from_url(url)) and "regjeringen.no" in (urlsplit(url).hostname or ""):
+        return f"regjeringen:{page_id}"
     native = (native_id or "").strip() or native_id_from_url(url)
     if native:
         return f"{source}:{native}"

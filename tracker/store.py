@@ -77,6 +77,21 @@ def _load(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def _seen_by_another(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """The same page found by a second spider stays one item, owned by its first source;
+    a consultation kind wins over a document kind (a GPFG hearing is a hearing)."""
+    from crawlers.items import CONSULTATION_KINDS
+
+    row = dict(row)
+    extra = dict(row.get("extra") or {})
+    extra["also_seen_by"] = sorted({*json.loads(stored.get("extra") or "{}").get("also_seen_by", []), row["source"]})
+    row["extra"] = extra
+    row["source"] = stored["source"]
+    if row.get("kind") not in CONSULTATION_KINDS or stored["kind"] in CONSULTATION_KINDS:
+        row["kind"] = stored["kind"]
+    return row
+
+
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for key in ("documents", "extra"):
@@ -122,6 +137,8 @@ def apply_scrape(
     with db.conn:
         for item_id, row in batch.items():
             stored = _load(db, item_id)
+            if stored and stored["source"] != source:
+                row = _seen_by_another(stored, row)
             if stored and row.get("extra") is not None:
                 row["extra"] = {**json.loads(stored.get("extra") or "{}"), **row["extra"]}
             merged = changes.merge(stored, row)

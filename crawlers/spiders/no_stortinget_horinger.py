@@ -1,0 +1,649 @@
+"""Stortinget committee hearings (komitéhøringer) from data.stortinget.no.
+
+Channels (docs/sources.md §2):
+
+1. **Primary** — ``eksport/sesjoner`` (current session, ``innevaerende_sesjon``), then
+   ``eksport/horinger?sesjonid=<session>``: every hearing of the session with committee,
+   status (``horing_status``), deadlines (``innspillsfrist`` for written input,
+   ``anmodningsfrist_dato_tid`` to ask to take part), hearing time/place and the cases
+   (``horing_sak_info_liste``). For hearings not yet held, ``eksport/horingsprogram?horingid=``
+   is fetched *best effort*: a failure there turns the source amber, never loses the hearing.
+   The list is complete for the session, so the spider declares a complete listing and
+   hearings that disappear from it are reported as vanished by the tracker.
+2. **Fallback** — when ``horinger`` fails (HTTP 5xx/4xx, network error, unreadable body or an
+   empty list; a July 2026 report had HTTP 500 for every ``sesjonid``): ``eksport/saker`` for
+   the session, then ``eksport/sak?sakid=`` only for cases still pending (status not
+   ``behandlet``/``trukket``/``bortfalt``, with a committee, not ``ferdigbehandlet``). A case
+   whose saksgang has a ``HOERFRIST`` event becomes a hearing item; with several HOERFRIST
+   events the last one is used (the written-input deadline, as other public code does). The
+   source turns amber ("fallback channel in use: …") and the listing is *not* declared
+   complete: a partial channel must never mark hearings as vanished.
+
+Identity: a hearing has no title and the fallback channel knows only case ids, so the
+native id is the hearing's **primary case id** (``sak-<first sak_id>``) on both channels and
+the hearing id is kept in ``extra["hearing_id"]``. Limits of this choice: a second hearing
+on the same primary case in one session gets ``sak-<id>-h<hearing id>``; a hearing without
+any case gets ``horing-<hearing id>``; in fallback mode the *other* cases of a multi-case
+hearing appear as hearings of their own, and the item URL becomes the case page (the
+hearing id is unknown there), which the tracker records as one ``updated`` event.
+
+Both forms of the API are parsed: XML (default; namespace ``http://data.stortinget.no``;
+``*_liste`` elements hold lists) and JSON (``&format=json``; dates ``/Date(ms+offset)/``).
+``01.01.0001`` / ``0001-01-01T00:00:00`` / ``/Date(-62135596800000)/`` mean "no date".
+
+**Unverified** (no raw response has been published; fixtures and replay files are built
+from the field lists in sources.md): the XML date format (ISO local time is assumed; every
+documented format is accepted), ``horing_status`` values other than ``Avholdt`` (e.g.
+``Planlagt``, ``Avlyst``), the layout of ``horingsprogram`` (every ``horingsprogram``
+element is read), the meaning of ``HOERFRIST`` versus ``innspillsfrist`` /
+``anmodningsfrist``, and the human hearing page URL pattern
+``https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=<id>``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import scrapy
+from lxml import etree
+from scrapy.http import Response
+
+from crawlers.dates import OSLO, deadline_at, iso, parse_stortinget_datetime
+from crawlers.spiders.base import TrackerSpider
+
+API = "https://data.stortinget.no/eksport"
+SESSIONS_URL = f"{API}/sesjoner"
+HEARINGS_URL = API + "/horinger?sesjonid={session}"
+PROGRAM_URL = API + "/horingsprogram?horingid={hearing_id}"
+CASES_URL = API + "/saker?sesjonid={session}"
+CASE_URL = API + "/sak?sakid={case_id}"
+#: human pages; the hearing page pattern is **unverified** (sources.md §2)
+HEARING_PAGE = "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p={hearing_id}"
+CASE_PAGE = "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p={case_id}"
+
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+_SESSION_ID = re.compile(r"^\d{4}-\d{4}$")
+#: case statuses of `eksport/saker` that mean the case can no longer get a hearing
+CASE_DONE = ("behandlet", "trukket", "bortfalt")
+#: hearing statuses after which the programme can no longer change
+HEARING_DONE = ("avholdt", "avlyst")
+FALLBACK = "fallback channel in use: eksport/saker + eksport/sak HOERFRIST"
+
+
+def session_for(day: date) -> str:
+    """The parliamentary session a day belongs to (a session starts on 1 October)."""
+    year = day.year
+    return f"{year}-{year + 1}" if day.month >= 10 else f"{year - 1}-{year}"
+
+
+class NoStortingetHoringerSpider(TrackerSpider):
+    name = "no_stortinget_horinger"
+    kind = "committee_hearing"
+    channel = "api"
+    allowed_domains = ["data.stortinget.no"]
+    #: at most this many `eksport/sak` requests in fallback mode (newest-updated cases first)
+    fallback_max_cases = 400
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.session: str | None = None
+        #: native ids given out in this run (a second hearing on the same primary case)
+        self._used_ids: set[str] = set()
+        #: fallback: `eksport/sak` requests still out, and the hearings found so far
+        self._fallback_outstanding = 0
+        self._fallback_found: list[dict[str, Any]] = []
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield self.revalidate(SESSIONS_URL, self.parse_sessions, errback=self.sessions_failed,
+                              dont_filter=True)
+
+    # ------------------------------------------------------------------ session
+
+    def parse_sessions(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Read `innevaerende_sesjon.id`; compute the session from `as_of` if that fails."""
+        session, problem = None, None
+        if response.status >= 400 or self.is_blocked(response):
+            problem = f"HTTP {response.status}"
+        else:
+            data, error = load(response)
+            if error:
+                problem = f"unreadable ({error})"
+            else:
+                current = data.get("innevaerende_sesjon") if isinstance(data, dict) else None
+                session = str((current or {}).get("id") or "").strip() if isinstance(current, dict) else ""
+                if not _SESSION_ID.match(session):
+                    problem, session = f"no usable innevaerende_sesjon ({session or 'missing'})", None
+        if session is None:
+            session = session_for(self.today)
+            self.note("amber", f"eksport/sesjoner {problem}: session computed from as_of ({session})")
+        yield self._hearings_request(session)
+
+    def sessions_failed(self, failure: Any) -> Iterator[Any]:
+        session = session_for(self.today)
+        self.note("amber", f"eksport/sesjoner failed ({failure.type.__name__}): session computed from as_of ({session})")
+        yield self._hearings_request(session)
+
+    def _hearings_request(self, session: str) -> scrapy.Request:
+        self.session = session
+        return self.revalidate(HEARINGS_URL.format(session=session), self.parse,
+                               errback=self.hearings_failed, dont_filter=True)
+
+    # ------------------------------------------------------------------ primary: horinger
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """The session's hearing list; any failure here switches to the fallback channel."""
+        session = self._session_of(response.url)
+        problem = None
+        hearings: list[Any] = []
+        if self.is_blocked(response) or response.status >= 300:
+            problem = f"answered HTTP {response.status}"
+        else:
+            data, error = load(response)
+            if error:
+                problem = f"unreadable ({error})"
+            else:
+                hearings = _as_list(data.get("horinger_liste")) if isinstance(data, dict) else []
+                if not hearings:
+                    problem = "has no hearings"
+        if problem:
+            yield from self._start_fallback(session, f"eksport/horinger {problem}")
+            return
+        complete = True
+        for raw in hearings:
+            hearing = self._parse_hearing(raw, response.url)
+            if hearing is None:
+                complete = False
+                continue
+            item = self._hearing_item(hearing)
+            if self._needs_program(hearing, item):
+                yield self.revalidate(
+                    PROGRAM_URL.format(hearing_id=hearing["id"]), self.parse_program,
+                    cb_kwargs={"item": item}, errback=self.program_failed, dont_filter=True,
+                )
+            else:
+                yield item
+        # the list holds every hearing of the session; with an unparseable entry it is not complete
+        self.set_listing(complete=complete, since=None, channel="api")
+
+    def hearings_failed(self, failure: Any) -> Iterator[Any]:
+        session = self._session_of(failure.request.url)
+        yield from self._start_fallback(session, f"eksport/horinger failed ({failure.type.__name__})")
+
+    def _parse_hearing(self, raw: Any, url: str) -> dict[str, Any] | None:
+        """One `horing` as a plain dict, or None (counted as a parse error)."""
+        if not isinstance(raw, dict) or not str(raw.get("id") or "").strip():
+            self.parse_error("hearing without id", url)
+            return None
+        hearing = dict(raw)
+        hearing["id"] = str(raw["id"]).strip()
+        hearing["cases"] = [c for c in (_case_info(x) for x in _as_list(raw.get("horing_sak_info_liste"))) if c]
+        hearing["times"] = [
+            {"sted": _text(t.get("sted")), "tidspunkt": iso(parse_stortinget_datetime(_text(t.get("tidspunkt"))))}
+            for t in _as_list(raw.get("horingstidspunkt_liste")) if isinstance(t, dict)
+        ]
+        if not hearing["cases"]:
+            self.parse_error(f"hearing {hearing['id']} has no case (horing_sak_info_liste empty)", url)
+        return hearing
+
+    def _hearing_item(self, hearing: dict[str, Any]) -> Any:
+        deadline, basis = self._parse_deadline(hearing)
+        cases = hearing["cases"]
+        return self.make_item(
+            native_id=self._parse_native_id(hearing),
+            title=self._parse_title(cases, hearing),
+            owner=self._parse_owner(hearing),
+            deadline=iso(deadline),
+            status_raw=self._parse_status(hearing),
+            url=HEARING_PAGE.format(hearing_id=hearing["id"]),
+            reference=self._parse_reference(cases),
+            documents=self._parse_documents(cases),
+            summary=self._parse_summary(hearing),
+            channel="api",
+            extra=self._parse_extra(hearing, basis),
+        )
+
+    def _parse_native_id(self, hearing: dict[str, Any]) -> str:
+        """`sak-<primary case id>`, the id the fallback channel can also produce."""
+        cases = hearing["cases"]
+        native = f"sak-{cases[0]['sak_id']}" if cases else f"horing-{hearing['id']}"
+        if native in self._used_ids:
+            native = f"{native}-h{hearing['id']}"
+        self._used_ids.add(native)
+        return native
+
+    @staticmethod
+    def _parse_title(cases: list[dict[str, Any]], hearing: dict[str, Any] | None = None) -> str:
+        """A hearing has no title: 'Komitéhøring: <case short title> – <document reference>'."""
+        if not cases:
+            hearing = hearing or {}
+            committee = _committee(hearing)[1] or "Stortinget"
+            return f"Komitéhøring {hearing.get('id', '')} ({committee})"
+        first = cases[0]
+        name = first.get("korttittel") or first.get("tittel") or f"sak {first['sak_id']}"
+        ref = _document_reference(first.get("henvisning"))
+        return f"Komitéhøring: {name} – {ref}" if ref else f"Komitéhøring: {name}"
+
+    @staticmethod
+    def _parse_owner(hearing: dict[str, Any]) -> str | None:
+        return _committee(hearing)[1]
+
+    def _parse_deadline(self, hearing: dict[str, Any]) -> tuple[datetime | None, str | None]:
+        """Written-input deadline when there is one, else the deadline to ask to take part."""
+        for field, basis in (("innspillsfrist", "innspillsfrist"), ("anmodningsfrist_dato_tid", "anmodningsfrist")):
+            raw = _text(hearing.get(field))
+            when = parse_stortinget_datetime(raw)
+            if when is None and raw and not _is_empty_date(raw):
+                self.parse_error(f"hearing {hearing['id']}: unreadable {field} {raw!r}")
+            if when is not None:
+                return _deadline(when), basis
+        return None, None
+
+    @staticmethod
+    def _parse_status(hearing: dict[str, Any]) -> str | None:
+        return _text(hearing.get("horing_status"))
+
+    @staticmethod
+    def _parse_reference(cases: list[dict[str, Any]]) -> str | None:
+        return _document_reference(cases[0].get("henvisning")) if cases else None
+
+    @staticmethod
+    def _parse_documents(cases: list[dict[str, Any]]) -> list[dict[str, str]]:
+        docs = []
+        for case in cases:
+            label = case.get("korttittel") or case.get("tittel") or f"sak {case['sak_id']}"
+            if ref := _document_reference(case.get("henvisning")):
+                label = f"{ref}: {label}"
+            docs.append({"title": label, "url": CASE_PAGE.format(case_id=case["sak_id"]), "type": "sak"})
+            if (pub := case.get("publikasjon")) and pub.startswith("http"):
+                docs.append({"title": f"Publikasjon: {label}", "url": pub, "type": "publikasjon"})
+        return docs
+
+    @staticmethod
+    def _parse_summary(hearing: dict[str, Any]) -> str | None:
+        cases = hearing["cases"]
+        committee = _committee(hearing)[1] or "komiteen"
+        written = _bool(hearing.get("skriftlig"))
+        kind = "Skriftlig høring" if written else "Høring"
+        if not cases:
+            return f"{kind} i {committee}."
+        first = cases[0]
+        text = f"{kind} i {committee} om {first.get('tittel') or first.get('korttittel')}"
+        if ref := _document_reference(first.get("henvisning")):
+            text += f" ({ref})"
+        text += "."
+        if len(cases) > 1:
+            others = "; ".join(c.get("korttittel") or c.get("tittel") or str(c["sak_id"]) for c in cases[1:])
+            text += f" Høringen gjelder også: {others}."
+        return text
+
+    @staticmethod
+    def _parse_extra(hearing: dict[str, Any], basis: str | None) -> dict[str, Any]:
+        def when(field: str) -> str | None:
+            return iso(parse_stortinget_datetime(_text(hearing.get(field))))
+
+        committee_id, _ = _committee(hearing)
+        times = hearing["times"]
+        start = when("start_dato") or next((t["tidspunkt"] for t in times if t["tidspunkt"]), None)
+        return {
+            "hearing_id": hearing["id"],
+            "committee_id": committee_id,
+            "deadline_basis": basis,
+            "innspillsfrist": when("innspillsfrist"),
+            "anmodningsfrist": when("anmodningsfrist_dato_tid"),
+            "soknadfrist": when("soknadfrist_dato"),
+            "hearing_start": start,
+            "hearing_times": times,
+            "written": _bool(hearing.get("skriftlig")),
+            "hearing_type": _text(hearing.get("type")),
+            "publication_status": _text(hearing.get("status")),
+            "status_info": _text(hearing.get("status_info_tekst")),
+            "case_ids": [c["sak_id"] for c in hearing["cases"]],
+            "case_references": [c.get("henvisning") for c in hearing["cases"]],
+            "hearing_page_pattern": "unverified",
+            "program": "pending",
+        }
+
+    def _needs_program(self, hearing: dict[str, Any], item: Any) -> bool:
+        """Only hearings not yet held (and not known to be closed) get their programme fetched."""
+        if (item.get("status_raw") or "").strip().lower() in HEARING_DONE:
+            item["extra"]["program"] = "skipped (held or cancelled)"
+            return False
+        if self.known.get(item["native_id"], {}).get("status") in ("closed", "withdrawn"):
+            self.count("program_skipped_closed")
+            item["extra"]["program"] = "skipped (closed)"
+            return False
+        start = item["extra"].get("hearing_start")
+        if start and datetime.fromisoformat(start).astimezone(OSLO).date() < self.today:
+            item["extra"]["program"] = "skipped (hearing date passed)"
+            return False
+        return True
+
+    # ------------------------------------------------------------------ horingsprogram (best effort)
+
+    def parse_program(self, response: Response, item: Any) -> Iterator[Any]:
+        """Add the hearing programme to `extra`; any failure keeps the hearing as it is."""
+        if self.is_blocked(response) or response.status >= 400:
+            self.count("program_failed")
+            self.note("amber", f"some hearing programmes failed (eksport/horingsprogram HTTP {response.status}); hearings kept")
+            item["extra"]["program"] = f"http {response.status}"
+            yield item
+            return
+        if response.status == 304:
+            item["extra"]["program"] = "not modified"
+            yield item
+            return
+        data, error = load(response)
+        if error or not isinstance(data, dict):
+            self.count("program_failed")
+            self.note("amber", "some hearing programmes unreadable (eksport/horingsprogram); hearings kept")
+            item["extra"]["program"] = f"unreadable: {error}"[:120]
+            yield item
+            return
+        item["extra"]["program"] = self._parse_program(data)
+        yield item
+
+    def program_failed(self, failure: Any) -> Iterator[Any]:
+        item = failure.request.cb_kwargs["item"]
+        self.count("program_failed")
+        self.note("amber", f"some hearing programmes failed ({failure.type.__name__}); hearings kept")
+        item["extra"]["program"] = f"error {failure.type.__name__}"
+        yield item
+
+    @staticmethod
+    def _parse_program(data: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every `horingsprogram` (date, footnote, ordered speakers) wherever it sits."""
+        programmes = []
+        for prog in _find_dicts(data, lambda d: "horingsprogram_element_liste" in d or "fotnote" in d):
+            elements = [
+                {"nr": _text(e.get("rekkefolge_nummer")), "tekst": _text(e.get("tekst")),
+                 "tid": _text(e.get("tidsangivelse"))}
+                for e in _as_list(prog.get("horingsprogram_element_liste")) if isinstance(e, dict)
+            ]
+            programmes.append({"dato": iso(parse_stortinget_datetime(_text(prog.get("dato")))),
+                               "fotnote": _text(prog.get("fotnote")), "elements": elements})
+        return programmes
+
+    # ------------------------------------------------------------------ fallback: saker + sak
+
+    def _start_fallback(self, session: str, reason: str) -> Iterator[Any]:
+        self.note("amber", f"{FALLBACK} ({reason})")
+        # a partial channel: nothing may be marked vanished from it
+        self.set_listing(complete=False, since=None, channel="api-fallback")
+        yield self.revalidate(CASES_URL.format(session=session), self.parse_cases,
+                              errback=self.cases_failed, dont_filter=True)
+
+    def parse_cases(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """The session's cases; fetch the detail of every case still pending in a committee."""
+        if self.is_blocked(response) or response.status >= 300:
+            self.note("red", f"fallback failed too: eksport/saker answered HTTP {response.status}")
+            return
+        data, error = load(response)
+        if error:
+            self.note("red", f"fallback failed too: eksport/saker unreadable ({error})")
+            return
+        cases = [c for c in _as_list(data.get("saker_liste") if isinstance(data, dict) else None)
+                 if isinstance(c, dict) and str(c.get("id") or "").strip()]
+        if not cases:
+            self.note("red", "fallback failed too: eksport/saker has no cases")
+            return
+        # the committee filter is ignored server-side (sources.md §2): filter here
+        pending = [c for c in cases if _is_pending(c)]
+        pending.sort(key=lambda c: _text(c.get("sist_oppdatert_dato")) or "", reverse=True)
+        self.count("fallback_cases_listed", len(cases))
+        self.count("fallback_cases_pending", len(pending))
+        if len(pending) > self.fallback_max_cases:
+            self.note("amber", f"fallback: only the {self.fallback_max_cases} most recently updated of "
+                               f"{len(pending)} pending cases checked")
+            pending = pending[: self.fallback_max_cases]
+        self._fallback_outstanding = len(pending)
+        for case in pending:
+            yield self.revalidate(CASE_URL.format(case_id=str(case["id"]).strip()), self.parse_case,
+                                  cb_kwargs={"listed": case}, errback=self.case_failed, dont_filter=True)
+
+    def cases_failed(self, failure: Any) -> Iterator[Any]:
+        self.note("red", f"fallback failed too: eksport/saker failed ({failure.type.__name__})")
+        return iter(())
+
+    def parse_case(self, response: Response, listed: dict[str, Any]) -> Iterator[Any]:
+        """One case's saksgang: a HOERFRIST event means a committee hearing.
+
+        Cases are collected and turned into items when the last case has answered, so
+        that the cases of one hearing (same committee, same HOERFRIST and HOER dates)
+        become one item, as on the primary channel.
+        """
+        candidate = self._parse_case(response, listed)
+        if candidate is not None:
+            self._fallback_found.append(candidate)
+        yield from self._case_done()
+
+    def case_failed(self, failure: Any) -> Iterator[Any]:
+        self.count("fallback_case_failed")
+        self.note("amber", f"fallback: some eksport/sak requests failed ({failure.type.__name__}); "
+                           "hearings of those cases missing this run")
+        yield from self._case_done()
+
+    def _case_done(self) -> Iterator[Any]:
+        self._fallback_outstanding -= 1
+        if self._fallback_outstanding <= 0:
+            found, self._fallback_found = self._fallback_found, []
+            yield from self._fallback_items(found)
+
+    def _parse_case(self, response: Response, listed: dict[str, Any]) -> dict[str, Any] | None:
+        if self.is_blocked(response) or response.status >= 300:
+            self.count("fallback_case_failed")
+            self.note("amber", f"fallback: some eksport/sak requests failed (HTTP {response.status}); "
+                               "hearings of those cases missing this run")
+            return None
+        data, error = load(response)
+        if error or not isinstance(data, dict):
+            self.parse_error(f"eksport/sak unreadable ({error})", response.url)
+            return None
+        if _bool(data.get("ferdigbehandlet")):
+            self.count("fallback_case_finished")
+            return None
+        deadlines, held = [], []
+        for event in _find_dicts(data.get("saksgang"), lambda d: d.get("id") in ("HOERFRIST", "HOER")):
+            when = parse_stortinget_datetime(_text(event.get("dato")))
+            if when is not None:
+                (deadlines if event["id"] == "HOERFRIST" else held).append(when)
+        if not deadlines:
+            self.count("fallback_case_without_hearing")
+            return None
+        case = _case_info({
+            "sak_id": data.get("id") or listed.get("id"),
+            "sak_korttittel": data.get("korttittel") or listed.get("korttittel"),
+            "sak_tittel": data.get("tittel") or listed.get("tittel"),
+            "sak_henvisning": data.get("henvisning") or listed.get("henvisning"),
+        })
+        if case is None:
+            self.parse_error("eksport/sak without id", response.url)
+            return None
+        committee = data.get("komite") if isinstance(data.get("komite"), dict) else listed.get("komite")
+        committee = committee if isinstance(committee, dict) else {}
+        return {
+            "case": case,
+            "committee_id": _text(committee.get("id")),
+            "committee": _text(committee.get("navn")),
+            "deadlines": sorted(deadlines),
+            "held": sorted(held),
+            "case_status": _text(data.get("status")) or _text(listed.get("status")),
+        }
+
+    def _fallback_items(self, found: list[dict[str, Any]]) -> Iterator[Any]:
+        """One item per hearing: cases with the same committee and hearing dates are grouped.
+
+        The item's id is `sak-<id>` of the case the store already knows for that hearing
+        (the primary channel's first case) or, failing that, of the lowest case id.
+        """
+        groups: dict[tuple, list[dict[str, Any]]] = {}
+        for cand in found:
+            key = (cand["committee_id"], tuple(cand["deadlines"]), tuple(cand["held"]))
+            groups.setdefault(key, []).append(cand)
+        for members in groups.values():
+            members.sort(key=lambda c: (f"sak-{c['case']['sak_id']}" not in self.known,
+                                        int(c["case"]["sak_id"]) if c["case"]["sak_id"].isdigit() else 0,
+                                        c["case"]["sak_id"]))
+            lead = members[0]
+            cases = [m["case"] for m in members]
+            native = f"sak-{lead['case']['sak_id']}"
+            self._used_ids.add(native)
+            yield self.make_item(
+                native_id=native,
+                title=self._parse_title(cases),
+                owner=lead["committee"],
+                deadline=iso(_deadline(lead["deadlines"][-1])),
+                url=CASE_PAGE.format(case_id=lead["case"]["sak_id"]),
+                reference=self._parse_reference(cases),
+                documents=self._parse_documents(cases),
+                channel="api-fallback",
+                extra={
+                    "committee_id": lead["committee_id"],
+                    "deadline_basis": "HOERFRIST",
+                    "hoerfrist": [iso(d) for d in lead["deadlines"]],
+                    "hearing_times": [{"sted": None, "tidspunkt": iso(d)} for d in lead["held"]],
+                    "case_ids": [c["sak_id"] for c in cases],
+                    "case_status": lead["case_status"],
+                    "fallback": True,
+                },
+            )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _session_of(self, url: str) -> str:
+        values = parse_qs(urlsplit(url).query).get("sesjonid")
+        return values[0] if values else (self.session or session_for(self.today))
+
+
+# ---------------------------------------------------------------------- module helpers
+
+
+def load(response: Response) -> tuple[Any, str | None]:
+    """The body as plain data (XML and JSON give the same shape), or (None, reason)."""
+    body = response.body or b""
+    head = body.lstrip()[:1]
+    if not head:
+        return None, "empty body"
+    if head in (b"{", b"["):
+        try:
+            return json.loads(body), None
+        except (ValueError, UnicodeDecodeError) as exc:
+            return None, f"JSON: {exc}"[:160]
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+        root = etree.fromstring(body, parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        return None, f"XML: {exc}"[:160]
+    if root is None:
+        return None, "XML: no root element"
+    return _convert(root), None
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _convert(element: Any) -> Any:
+    """XML element → dict / list / text: `*_liste` elements become lists, leaves text."""
+    if element.get(XSI_NIL) == "true":
+        return None
+    children = [c for c in element if isinstance(c.tag, str)]
+    if _local(element.tag).endswith("_liste"):
+        return [_convert(c) for c in children]
+    if not children:
+        text = (element.text or "").strip()
+        return text or None
+    out: dict[str, Any] = {}
+    for child in children:
+        key, value = _local(child.tag), _convert(child)
+        if key in out:  # a repeated element outside a *_liste wrapper: keep them all
+            out[key] = (out[key] if isinstance(out[key], list) else [out[key]]) + [value]
+        else:
+            out[key] = value
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), list):
+        return next(iter(value.values()))  # {"horing": [...]} style wrappers
+    return [value]
+
+
+def _find_dicts(value: Any, predicate) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        if predicate(value):
+            yield value
+        for child in value.values():
+            yield from _find_dicts(child, predicate)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _find_dicts(child, predicate)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _bool(value: Any) -> bool:
+    return value is True or str(value).strip().lower() == "true"
+
+
+def _is_empty_date(raw: str) -> bool:
+    return raw.startswith(("01.01.0001", "0001-01-01", "/Date(-62135"))
+
+
+def _deadline(when: datetime) -> datetime | None:
+    """Deadlines given as 23:59 (or midnight) mean the end of that day: one rule, both channels."""
+    local = when.astimezone(OSLO)
+    if (local.hour, local.minute) == (23, 59):
+        return deadline_at(local.date())
+    return deadline_at(local)
+
+
+def _committee(hearing: dict[str, Any]) -> tuple[str | None, str | None]:
+    committee = hearing.get("komite")
+    if not isinstance(committee, dict):
+        return None, None
+    return _text(committee.get("id")), _text(committee.get("navn"))
+
+
+def _case_info(raw: Any) -> dict[str, Any] | None:
+    """A case reference from `horing_sak_info` (or a case of `eksport/sak[er]`)."""
+    if not isinstance(raw, dict):
+        return None
+    case_id = str(raw.get("sak_id") or raw.get("id") or "").strip()
+    if not case_id:
+        return None
+    return {
+        "sak_id": case_id,
+        "korttittel": _text(raw.get("sak_korttittel") or raw.get("korttittel")),
+        "tittel": _text(raw.get("sak_tittel") or raw.get("tittel")),
+        "henvisning": _text(raw.get("sak_henvisning") or raw.get("henvisning")),
+        "publikasjon": _text(raw.get("sak_publikasjon")),
+    }
+
+
+def _document_reference(henvisning: str | None) -> str | None:
+    """The case's own document: 'Prop. 1 S (2025-2026), Innst. 15 S …' → 'Prop. 1 S (2025-2026)'."""
+    if not henvisning:
+        return None
+    first = henvisning.split(",")[0].strip()
+    return first or None
+
+
+def _is_pending(case: dict[str, Any]) -> bool:
+    status = (_text(case.get("status")) or "").lower()
+    committee = case.get("komite")
+    has_committee = isinstance(committee, dict) and bool(_text(committee.get("id")) or _text(committee.get("navn")))
+    return status not in CASE_DONE and has_committee
