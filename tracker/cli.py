@@ -352,3 +352,34 @@ def _print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | 
 from tracker.cli_digest import digest as _digest; main.add_command(_digest)  # noqa: E402, E702, I001
 from tracker.cli_work import register as _register_work; _register_work(main)  # noqa: E402
 from tracker.cli_eu import watchlist as _watchlist; main.add_command(_watchlist)  # noqa: E402, E702, I001
+
+
+@main.command()
+@click.option("--all", "force", is_flag=True, help="Re-tag every item, not only new and changed ones.")
+@click.pass_context
+def tag(ctx, force) -> None:
+    """Tag new and changed items with OECD chapters, åpenhetsloven and GPFG labels.
+
+    Example: ncp-tracker tag --all
+    """
+    from tracker.tagging import tag_store
+
+    db = _db(ctx)
+    counts = tag_store(db, force=force)
+    click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
+
+
+@main.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.pass_context
+def classify(ctx, source) -> None:
+    """Classify JSON Lines (id, title, summary/description, text, language, source) to JSON Lines.
+
+    A broken line is reported on stderr with its line number; the rest is still classified.
+    Example: echo '{"id": "1", "title": "Høring om åpenhetsloven"}' | ncp-tracker classify
+    """
+    from nlp import classify_stream
+
+    bad = classify_stream(source, sys.stdout, sys.stderr)
+    if bad:
+        ctx.exit(1)

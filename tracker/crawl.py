@@ -181,7 +181,6 @@ def run_plan(
     db = open_db(db_path)
     # the HTTP cache (for conditional requests) lives beside the database it feeds
     cache = cache_dir or str(Path(resolve_path(db_path)).resolve().with_suffix(".httpcache"))
-    base.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(base)
     results: list[StepResult] = []
     failure: list[BaseException] = []

@@ -1,0 +1,65 @@
+"""Tagging stored items with the `nlp` tagger: new and changed items, and everything again
+after a lexicon or weights change (the tagger's version is stored with each item).
+
+Tags never alter the item's text: labels, relevance and evidence are stored beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlite_utils
+
+BATCH = 200
+
+
+def _pending(db: sqlite_utils.Database, version: str, force: bool) -> Iterator[dict[str, Any]]:
+    sql = "select id, source, title, summary, body, language, content_hash from items"
+    if not force:
+        sql += " where tagged_hash is null or tagged_hash != content_hash or tagger_version is null or tagger_version != ?"
+        yield from db.query(sql, [version])
+    else:
+        yield from db.query(sql)
+
+
+def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = False) -> dict[str, int]:
+    """Tag every item that is new, changed or tagged by another tagger version."""
+    from nlp.tagger import default_tagger
+
+    tagger = tagger or default_tagger()
+    version = tagger.version
+    rows = list(_pending(db, version, force))
+    counts = {"tagged": 0, "relevant": 0}
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        records = [
+            {"id": r["id"], "title": r["title"] or "", "summary": r["summary"] or "",
+             "text": r["body"] or "", "language": r["language"], "source": r["source"]}
+            for r in batch
+        ]  # fmt: skip
+        results = list(tagger.tag_many(records))
+        with db.conn:
+            for row, res in zip(batch, results, strict=True):
+                db["items"].update(row["id"], {
+                    "labels": json.dumps(res.labels), "relevance": round(res.relevance, 4),
+                    "relevant": int(res.relevant), "tagger_version": version,
+                    "tagged_hash": row["content_hash"],
+                    "language": row["language"] or res.language,
+                })  # fmt: skip
+                db.execute("delete from tags where item_id = ?", [row["id"]])
+                evidence: dict[str, list] = {}
+                for ev in res.evidence:
+                    evidence.setdefault(ev.label, []).append(
+                        {"field": ev.field, "start": ev.start, "end": ev.end, "text": ev.text}
+                    )
+                db["tags"].insert_all(
+                    [{"item_id": row["id"], "label": label, "strength": round(res.strengths.get(label, 0.0), 4),
+                      "evidence": json.dumps(evidence.get(label, []), ensure_ascii=False)}
+                     for label in res.labels],
+                    pk=("item_id", "label"), replace=True,
+                )  # fmt: skip
+                counts["tagged"] += 1
+                counts["relevant"] += int(res.relevant)
+    return counts
