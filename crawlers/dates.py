@@ -7,7 +7,7 @@ bad input (a spider counts a ``None`` where a date was expected as a parse error
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -112,7 +112,7 @@ def _rfc822(text: str, tz: ZoneInfo) -> datetime | None:
 
 def _offset(off: str) -> timezone:
     if off == "Z":
-        return timezone.utc
+        return UTC
     off = off.replace(":", "")
     sign = 1 if off[0] == "+" else -1
     return timezone(sign * timedelta(hours=int(off[1:3]), minutes=int(off[3:5])))
@@ -126,7 +126,7 @@ def parse_ms_date(text: str | None) -> datetime | None:
     if not m:
         return None
     try:
-        dt = datetime.fromtimestamp(int(m.group(1)) / 1000, tz=timezone.utc)
+        dt = datetime.fromtimestamp(int(m.group(1)) / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
     return _sane(dt.astimezone(OSLO))

@@ -24,6 +24,9 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.error import ConnectionLost, TCPTimedOutError
 from twisted.internet.task import deferLater
+from w3lib.url import canonicalize_url
+
+logger = logging.getLogger(__name__)
 
 
 async def _sleep(seconds: float) -> None:
@@ -31,9 +34,6 @@ async def _sleep(seconds: float) -> None:
     from twisted.internet import reactor
 
     await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
-from w3lib.url import canonicalize_url
-
-logger = logging.getLogger(__name__)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -165,10 +165,9 @@ def run_plan(
     """Run every step of `plan` in this process (Scrapy's reactor starts once)."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.reactor import install_reactor
     from tqdm import tqdm
     from twisted.internet import defer
-
-    from scrapy.utils.reactor import install_reactor
 
     base = base_settings(settings)
     install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")

@@ -56,9 +56,9 @@ def assess(run: SourceRun) -> tuple[str, str]:
         ambers.append(f"{errors} parse errors")
     if blocked := int(s.get("tracker/detail_blocked", 0)):
         ambers = [a for a in ambers if "blocked" not in a] + [f"{blocked} detail pages blocked (403/challenge)"]
-    if misses := int(s.get("replay/miss", 0)) - int(s.get("robotstxt/response_status_count/404", 0)):
-        if misses > 0:
-            ambers.append(f"{misses} requests not in the recording")
+    misses = int(s.get("replay/miss", 0)) - int(s.get("robotstxt/response_status_count/404", 0))
+    if misses > 0:
+        ambers.append(f"{misses} requests not in the recording")
     if ambers:
         return AMBER, "; ".join(dict.fromkeys(ambers))
     return GREEN, f"{run.items_seen} items, {run.items_new} new, {run.items_changed} changed"

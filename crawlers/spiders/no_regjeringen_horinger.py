@@ -28,13 +28,14 @@ from scrapy.http import Response
 from w3lib.url import url_query_cleaner
 
 from crawlers.dates import deadline_at, iso, parse_date
+from crawlers.pipelines import clean_text
 from crawlers.spiders.base import TrackerSpider
 
 FEED_URL = "https://www.regjeringen.no/no/rss/Rss/2581966/?documentType=dokumenter/h%C3%B8ringer"
 
 _DEADLINE = re.compile(r"H(?:ø|o|oe)y?ringsfrist\s*:?\s*([0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4}|\d{1,2}\.\s*\w+\s+\d{4})", re.I)
 _STATUS = re.compile(r"\bStatus\s*:\s*([^\n|:]{3,40}?)(?=\s*(?:\n|\||H(?:ø|o)y?ringsfrist|Vår ref|Frist|$))", re.I)
-_REFERENCE = re.compile(r"(?:Vår ref\.?|Saksnr\.?|Saksnummer)\s*:?\s*([0-9]{2,4}/[0-9]+[\w\-/ ]*?)(?=\s{2,}|\n|$|\s+[A-ZÆØÅ][a-zæøå])", re.I)
+_REFERENCE = re.compile(r"(?:Vår ref\.?|Saksnr\.?|Saksnummer)\s*:?\s*([0-9]{2,4}/[0-9]+[^\n|]{0,40})", re.I)
 _OWNER_LABEL = re.compile(r"(?:Ansvarlig|Departement)\s*:\s*([^\n|]{4,80})", re.I)
 _META_LINE = re.compile(r"H(?:ø|o)y?ring\s*\|\s*Dato\s*:\s*[0-9./]+\s*\|\s*([^\n|]{4,80})", re.I)
 TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -227,9 +228,11 @@ def _strip_html(value: str) -> str:
 
 
 def _page_text(response: Response) -> str:
+    """The page's main text, one text node per line, with mojibake (UTF-8 read as Latin-1) repaired."""
     root = response.css("main, #mainContent, article") or response.css("body")
     lines = [" ".join(t.split()) for t in root[0].css("::text").getall()] if root else []
-    return "\n".join(line for line in lines if line)
+    text, _ = clean_text("\n".join(line for line in lines if line))
+    return text or ""
 
 
 def _first(values: list[str]) -> str | None:

@@ -1,0 +1,61 @@
+"""Change tracking as tables: (before, after) → events."""
+
+import pytest
+
+from tracker.changes import compare, content_hash, merge
+
+BASE = {"title": "Høring – A", "summary": "s", "deadline": "2026-12-01T23:59:59+01:00", "status": "open",
+        "owner": "BFD", "documents": '[{"url": "u1", "title": "Høringsbrev"}]'}
+
+
+def ev(events):
+    return [(e.kind, e.field, e.before, e.after) for e in events]
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({}, []),
+        ({"deadline": "2026-12-15T23:59:59+01:00"},
+         [("deadline_changed", "deadline", "2026-12-01T23:59:59+01:00", "2026-12-15T23:59:59+01:00")]),
+        ({"status": "closed"}, [("status_changed", "status", "open", "closed")]),
+        ({"status": "withdrawn"}, [("status_changed", "status", "open", "withdrawn")]),
+        ({"title": "Høring – A (ny)"},
+         [("updated", "title", {"title": "Høring – A"}, {"title": "Høring – A (ny)"})]),
+        ({"title": "T2", "owner": "FIN"},
+         [("updated", "title,owner", {"title": "Høring – A", "owner": "BFD"}, {"title": "T2", "owner": "FIN"})]),
+        ({"documents": '[{"url": "u1", "title": "Høringsbrev"}, {"url": "u2", "title": "Notat"}]'},
+         [("documents_added", "documents", None, [{"url": "u2", "title": "Notat"}])]),
+        ({"deadline": None}, [("deadline_changed", "deadline", "2026-12-01T23:59:59+01:00", None)]),
+    ],
+)
+def test_compare(change, expected):
+    assert ev(compare(BASE, {**BASE, **change})) == expected
+
+
+def test_new_item():
+    assert ev(compare(None, BASE)) == [("new", None, None, "Høring – A")]
+
+
+def test_reappeared():
+    assert ev(compare({**BASE, "vanished_at": "2026-11-24"}, {**BASE, "vanished_at": None})) == [
+        ("reappeared", None, "2026-11-24", None)
+    ]
+
+
+def test_merge_never_erases_what_the_scrape_did_not_see():
+    merged = merge(BASE, {"title": "Høring – A", "deadline": None, "summary": "", "documents": []})
+    assert merged["deadline"] == BASE["deadline"]
+    assert merged["summary"] == "s"
+
+
+def test_merge_accumulates_documents():
+    merged = merge(BASE, {"documents": [{"url": "u2", "title": "Notat"}]})
+    assert {d["url"] for d in merged["documents"]} == {"u1", "u2"}
+
+
+def test_hash_ignores_document_order_but_not_deadline():
+    a = {**BASE, "documents": [{"url": "a"}, {"url": "b"}]}
+    b = {**BASE, "documents": [{"url": "b"}, {"url": "a"}]}
+    assert content_hash(a) == content_hash(b)
+    assert content_hash(a) != content_hash({**a, "deadline": "2027-01-01T23:59:59+01:00"})

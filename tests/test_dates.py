@@ -1,0 +1,73 @@
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawlers.dates import (
+    BRUSSELS,
+    OSLO,
+    deadline_at,
+    parse_date,
+    parse_ms_date,
+    parse_stortinget_datetime,
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("25.05.2016", "2016-05-25T00:00:00+02:00"),
+        ("Høringsfrist: 1.3.2027", "2027-03-01T00:00:00+01:00"),
+        ("25.05.2016 kl. 12:00", "2016-05-25T12:00:00+02:00"),
+        ("1. mars 2026", "2026-03-01T00:00:00+01:00"),
+        ("17. mai 2026", "2026-05-17T00:00:00+02:00"),
+        ("2026-03-01", "2026-03-01T00:00:00+01:00"),
+        ("2026-03-01T10:15:00Z", "2026-03-01T10:15:00+00:00"),
+        ("Thu, 17 Sep 2026 11:00:00 +0200", "2026-09-17T11:00:00+02:00"),
+        ("2026/09/28 23:59:59", "2026-09-28T23:59:59+02:00"),
+        ("/Date(1761550200000+0100)/", "2025-10-27T08:30:00+01:00"),
+    ],
+)
+def test_parse_date(text, expected):
+    assert parse_date(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "snart", "99.99.2026", "01.01.0001", "31.02.2026", "1. smarch 2026"])
+def test_unparseable_dates_are_none(text):
+    assert parse_date(text) is None
+
+
+def test_weekday_and_day_without_year_takes_nearest_year():
+    assert parse_date("mandag 2. februar", reference=date(2026, 11, 24)).date() == date(2027, 2, 2)
+    assert parse_date("2. februar", reference=date(2026, 3, 1)).date() == date(2026, 2, 2)
+    assert parse_date("2. februar") is None  # no year and no reference: unknown, not a guess
+
+
+def test_stortinget_empty_date():
+    assert parse_stortinget_datetime("01.01.0001 00:00:00") is None
+    assert parse_stortinget_datetime("15.01.2026 12:00:00").isoformat() == "2026-01-15T12:00:00+01:00"
+
+
+def test_ms_date_garbage():
+    assert parse_ms_date("/Date(abc)/") is None
+
+
+def test_deadline_is_end_of_day_in_zone():
+    assert deadline_at(date(2026, 12, 1)).isoformat() == "2026-12-01T23:59:59+01:00"
+    assert deadline_at(date(2026, 12, 1), BRUSSELS).isoformat() == "2026-12-01T23:59:59+01:00"
+    exact = datetime(2026, 9, 28, 23, 59, 59, tzinfo=BRUSSELS)
+    assert deadline_at(exact) == exact
+    assert deadline_at(datetime(2026, 12, 1, tzinfo=OSLO)).isoformat() == "2026-12-01T23:59:59+01:00"
+    assert deadline_at(None) is None
+
+
+@given(st.text(max_size=80))
+def test_parse_date_never_crashes_and_stays_sane(text):
+    result = parse_date(text, reference=date(2026, 11, 24))
+    assert result is None or (1990 <= result.year <= 2100 and result.tzinfo is not None)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_numeric_round_trip(day):
+    assert parse_date(day.strftime("%d.%m.%Y")).date() == day

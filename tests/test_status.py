@@ -1,0 +1,41 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from crawlers.dates import OSLO
+from tracker.status import derive_status
+
+NOW = datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)
+LATER = NOW + timedelta(days=20)
+EARLIER = NOW - timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "raw, deadline, opens, expected",
+    [
+        ("På høring", LATER, None, "open"),
+        ("På høyring", LATER, None, "open"),
+        ("På høring", EARLIER, None, "closed"),  # deadline passed, page not yet updated
+        ("Under behandling", LATER, None, "closed"),
+        ("Ferdigbehandlet", None, None, "closed"),
+        ("Trukket", LATER, None, "withdrawn"),
+        ("Høringen er trukket", EARLIER, None, "withdrawn"),
+        ("Avlyst", LATER, None, "withdrawn"),
+        ("Avholdt", None, None, "closed"),
+        (None, LATER, None, "open"),
+        (None, None, None, "unknown"),
+        ("OPEN", LATER, None, "open"),
+        ("CLOSED", LATER, None, "closed"),
+        (None, LATER, NOW + timedelta(days=3), "upcoming"),
+        ("upcoming", LATER, None, "upcoming"),
+        ("", EARLIER, None, "closed"),
+    ],
+)
+def test_derive_status(raw, deadline, opens, expected):
+    assert derive_status(raw, deadline, NOW, opens=opens) == expected
+
+
+def test_deadline_today_is_open_until_midnight():
+    deadline = datetime(2026, 11, 24, 23, 59, 59, tzinfo=OSLO)
+    assert derive_status("På høring", deadline, NOW) == "open"
+    assert derive_status("På høring", deadline, deadline + timedelta(seconds=1)) == "closed"

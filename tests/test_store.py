@@ -1,0 +1,151 @@
+"""The store: migrations, apply_scrape (events, vanish guard, no deletion), FTS."""
+
+from datetime import timedelta
+
+import pytest
+
+from tracker import store
+from tracker.migrations import MIGRATION_SETS, apply_all
+
+SRC = "no_regjeringen_horinger"
+
+
+def hearing(n: int, **kw):
+    base = {"source": SRC, "kind": "hearing", "native_id": str(3100000 + n),
+            "url": f"https://www.regjeringen.no/no/dokumenter/h{n}/id{3100000 + n}/",
+            "title": f"Høring {n}", "published": f"2026-11-{10 + n % 10:02d}T10:00:00+01:00",
+            "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring", "channel": "rss"}
+    base.update(kw)
+    return base
+
+
+def apply(db, as_of, items, complete=True, since=None):
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[SRC])
+    result = store.apply_scrape(db, run_id=run, as_of=as_of, source=SRC, items=items,
+                                listing={"complete": complete, "since": since})
+    return result, run
+
+
+def events(db, run=None):
+    sql = "select item_id, kind, field, before, after from events" + (f" where run_id = {run}" if run else "")
+    return [tuple(r.values()) for r in db.query(sql + " order by id")]
+
+
+def test_migrations_apply_twice_without_change(db):
+    before = {t: db[t].columns_dict for t in db.table_names()}
+    apply_all(db)
+    assert {t: db[t].columns_dict for t in db.table_names()} == before
+    assert all(not m.pending(db) for m in MIGRATION_SETS)
+
+
+def test_wal_mode(db):
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_new_items_and_their_events(db, as_of):
+    result, run = apply(db, as_of, [hearing(1), hearing(2)])
+    assert (result.seen, result.new, result.changed) == (2, 2, 0)
+    rows = list(db.query("select id, status, first_seen, last_changed from items order by id"))
+    assert rows[0] == {"id": "regjeringen:3100001", "status": "open",
+                       "first_seen": "2026-11-24T06:00:00+01:00", "last_changed": "2026-11-24T06:00:00+01:00"}
+    assert [e[1] for e in events(db)] == ["new", "new"]
+
+
+def test_same_day_twice_no_duplicates_no_events(db, as_of):
+    apply(db, as_of, [hearing(1), hearing(2)])
+    result, run = apply(db, as_of, [hearing(1), hearing(2)])
+    assert (result.new, result.changed, result.events) == (0, 0, 0)
+    assert db["items"].count == 2
+    assert events(db, run) == []
+
+
+def test_feed_repeating_an_item_gives_one_item(db, as_of):
+    result, _ = apply(db, as_of, [hearing(1), hearing(1, summary="again")])
+    assert result.seen == 1 and db["items"].count == 1
+
+
+def test_deadline_moved_and_status_words(db, as_of):
+    apply(db, as_of, [hearing(1), hearing(2)])
+    day2 = as_of + timedelta(days=1)
+    _, run = apply(db, day2, [hearing(1, deadline="2027-02-01T23:59:59+01:00"), hearing(2, status_raw="Trukket")])
+    assert events(db, run) == [
+        ("regjeringen:3100001", "deadline_changed", "deadline", "2027-01-15T23:59:59+01:00", "2027-02-01T23:59:59+01:00"),
+        ("regjeringen:3100002", "status_changed", "status", "open", "withdrawn"),
+    ]
+
+
+def test_blocked_detail_keeps_stored_deadline(db, as_of):
+    apply(db, as_of, [hearing(1)])
+    no_detail = hearing(1)
+    del no_detail["deadline"], no_detail["status_raw"]
+    _, run = apply(db, as_of + timedelta(days=1), [no_detail])
+    assert events(db, run) == []
+    assert db["items"].get("regjeringen:3100001")["deadline"] == "2027-01-15T23:59:59+01:00"
+
+
+def test_unseen_item_closes_when_its_deadline_passes(db, as_of):
+    apply(db, as_of, [hearing(1, deadline="2026-11-24T23:59:59+01:00")])
+    _, run = apply(db, as_of + timedelta(days=1), [], complete=False)
+    assert events(db, run) == [("regjeringen:3100001", "status_changed", "status", "open", "closed")]
+
+
+def test_vanished_never_deleted_then_reappeared(db, as_of):
+    apply(db, as_of, [hearing(n) for n in range(1, 11)])
+    _, run = apply(db, as_of + timedelta(days=1), [hearing(n) for n in range(2, 11)])
+    assert events(db, run) == [("regjeringen:3100001", "vanished", None, None, "2026-11-25T06:00:00+01:00")]
+    assert db["items"].count == 10
+    _, run3 = apply(db, as_of + timedelta(days=2), [hearing(n) for n in range(1, 11)])
+    assert [e[1] for e in events(db, run3)] == ["reappeared"]
+    assert db["items"].get("regjeringen:3100001")["vanished_at"] is None
+
+
+def test_vanish_only_inside_the_complete_window(db, as_of):
+    apply(db, as_of, [hearing(n) for n in range(1, 11)])
+    since = "2026-11-13T00:00:00+01:00"  # items 1 and 2 are older than the listing window
+    _, run = apply(db, as_of + timedelta(days=1), [hearing(n) for n in range(3, 11)], since=since)
+    assert events(db, run) == []
+
+
+def test_incomplete_listing_never_vanishes(db, as_of):
+    apply(db, as_of, [hearing(n) for n in range(1, 11)])
+    _, run = apply(db, as_of + timedelta(days=1), [hearing(5)], complete=False)
+    assert events(db, run) == []
+
+
+def test_vanish_guard_refuses_mass_vanishing(db, as_of):
+    apply(db, as_of, [hearing(n) for n in range(1, 21)])
+    result, run = apply(db, as_of + timedelta(days=1), [hearing(1)])
+    assert events(db, run) == []
+    assert result.notes and result.notes[0][0] == "red" and "vanish guard" in result.notes[0][1]
+    assert db["items"].count == 20
+
+
+def test_fts_keeps_aa_apart_from_a(db, as_of):
+    apply(db, as_of, [hearing(1, title="Høring om åpenhetsloven og får"), hearing(2, title="Høring om far")])
+    hits = [r["rowid"] for r in db.query("select rowid from items_fts where items_fts match ?", ["får"])]
+    assert len(hits) == 1
+    assert len(list(db.query("select rowid from items_fts where items_fts match ?", ["åpenhetsloven"]))) == 1
+
+
+def test_second_spider_finding_the_same_page_merges(db, as_of):
+    apply(db, as_of, [hearing(1)])
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_finansdep"])
+    other = hearing(1, source="no_finansdep", kind="gpfg_document", summary="Finansdepartementet")
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_finansdep", items=[other], listing={})
+    row = db["items"].get("regjeringen:3100001")
+    assert (row["source"], row["kind"]) == (SRC, "hearing")
+    assert '"also_seen_by": ["no_finansdep"]' in row["extra"]
+
+
+def test_failed_write_loses_nothing(db, as_of, monkeypatch):
+    apply(db, as_of, [hearing(1)])
+    from tracker import changes
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(changes, "compare", boom)
+    with pytest.raises(RuntimeError):
+        apply(db, as_of + timedelta(days=1), [hearing(1, title="changed"), hearing(2)])
+    assert db["items"].count == 1
+    assert db["items"].get("regjeringen:3100001")["title"] == "Høring 1"
