@@ -70,7 +70,18 @@ def _all_sources() -> list[str]:
     return sorted(SpiderLoader.from_settings(base_settings()).list())
 
 
-def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], record: str | None):
+def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:
+    args = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.isidentifier():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--arg")
+        args[key] = value
+    return args
+
+
+def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], record: str | None,
+          args: tuple[str, ...] = ()):
     from crawlers.dates import OSLO
     from tracker.crawl import Step, replay_as_of, replay_days
 
@@ -83,12 +94,14 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
         for day in days:
             day_sources = sorted(p.parent.name for p in day.glob("*/manifest.json"))
             chosen = [s for s in day_sources if not sources or s in sources]
-            steps.append(Step(chosen, as_of or replay_as_of(day), replay_dir=str(day), label=day.name))
+            steps.append(Step(chosen, as_of or replay_as_of(day), replay_dir=str(day), label=day.name,
+                              spider_args=_spider_args(args)))
         return steps
     now = as_of or datetime.now(OSLO)
     chosen = list(sources) or _all_sources()
     record_dir = str(Path(record) / now.date().isoformat()) if record else None
-    return [Step(chosen, now, record_dir=record_dir, label="live" if not record else "record")]
+    return [Step(chosen, now, record_dir=record_dir, label="live" if not record else "record",
+                 spider_args=_spider_args(args))]
 
 
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None) -> list:
@@ -109,6 +122,8 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None) -> li
 
 _source_opt = click.option("--source", "sources", multiple=True, metavar="NAME",
                            help="Only these sources (repeatable). Default: all.")
+_arg_opt = click.option("--arg", "args", multiple=True, metavar="NAME=VALUE",
+                        help="Spider argument (like scrapy crawl -a), e.g. feed_url=… (repeatable).")
 _progress_opt = click.option("--progress/--no-progress", default=None,
                              help="Progress bars (default: when stderr is a terminal).")
 
@@ -118,18 +133,19 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
 @click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime); default now, or the recorded day.")
 @_source_opt
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
+@_arg_opt
 @click.option("--no-tag", is_flag=True, help="Skip tagging new and changed items.")
 @click.option("--no-digest", is_flag=True, help="Skip writing the default profile's digest.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/digests", show_default=True,
               help="Where the digest is written.")
 @_progress_opt
 @click.pass_context
-def run(ctx, replay, as_of, sources, allow_red, no_tag, no_digest, out_dir, progress) -> None:
+def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, progress) -> None:
     """Crawl (live by default), store changes, tag, and write today's digest.
 
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
-    plan = _plan(replay, _parse_as_of(as_of), sources, None)
+    plan = _plan(replay, _parse_as_of(as_of), sources, None, args)
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir))
     _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after)
 
@@ -139,14 +155,15 @@ def run(ctx, replay, as_of, sources, allow_red, no_tag, no_digest, out_dir, prog
 @click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime).")
 @_source_opt
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
+@_arg_opt
 @_progress_opt
 @click.pass_context
-def crawl(ctx, replay, as_of, sources, allow_red, progress) -> None:
+def crawl(ctx, replay, as_of, sources, allow_red, args, progress) -> None:
     """Crawl and store changes only (no tagging, no digest).
 
     Example: ncp-tracker crawl --source no_stortinget_horinger
     """
-    _crawl(ctx, _plan(replay, _parse_as_of(as_of), sources, None), allow_red=allow_red,
+    _crawl(ctx, _plan(replay, _parse_as_of(as_of), sources, None, args), allow_red=allow_red,
            progress=_progress(progress))
 
 
@@ -154,14 +171,15 @@ def crawl(ctx, replay, as_of, sources, allow_red, progress) -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 @_source_opt
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
+@_arg_opt
 @_progress_opt
 @click.pass_context
-def record(ctx, directory, sources, allow_red, progress) -> None:
+def record(ctx, directory, sources, allow_red, args, progress) -> None:
     """Crawl live and save every response under DIRECTORY/<date>/ in the replay format.
 
     Example: ncp-tracker record data/records && ncp-tracker run --replay data/records/2026-11-25
     """
-    plan = _plan(None, None, sources, directory)
+    plan = _plan(None, None, sources, directory, args)
     _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress))
     click.echo(plan[0].record_dir)
 

@@ -39,6 +39,8 @@ class Step:
     replay_dir: str | None = None
     record_dir: str | None = None
     label: str = ""
+    #: extra spider arguments, as `scrapy crawl -a NAME=VALUE` would give them
+    spider_args: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -203,7 +205,7 @@ def run_plan(
                     crawler = Crawler(loader.load(source), step_settings(base, step, cache))
                     collectors.append(_Collector(crawler, db, run_id, step.as_of, health_rows, bar))
                     crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
-                                                known=store.known_items(db, source)))
+                                                known=store.known_items(db, source), **step.spider_args))
                 outcomes = yield defer.DeferredList(crawls, consumeErrors=True)
                 bar.close()
                 for source, (ok, value) in zip(step.sources, outcomes, strict=True):

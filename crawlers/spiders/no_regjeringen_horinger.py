@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import scrapy
@@ -53,7 +53,6 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
     name = "no_regjeringen_horinger"
     kind = "hearing"
     channel = "rss"
-    allowed_domains = ["regjeringen.no", "www.regjeringen.no"]
     feed_url = FEED_URL
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -80,6 +79,9 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         for entry in entries:
             item = self._item_from_entry(entry, response.url)
             if item is None:
+                continue
+            if urlsplit(item["url"]).hostname != urlsplit(response.url).hostname:
+                self.parse_error("feed links to another site", item["url"])
                 continue
             if item.get("published"):
                 published.append(item["published"])

@@ -146,7 +146,7 @@ def real_hearings() -> list[dict]:
     out = []
     for r in rows:
         m = re.search(r"/id(\d{7})/", r["url"])
-        if not m:
+        if not m or "/no/dokument/hoyringar/" in r["url"]:  # navigation pages, not hearings
             continue
         title = r["title"]
         if r["listing"].endswith("(NOU)"):

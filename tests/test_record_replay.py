@@ -1,0 +1,78 @@
+"""`record` against a live HTTP server on 127.0.0.1, then `crawl --replay` of what it saved:
+the same spider, through the real Scrapy engine, gives the same items both ways."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    feed = (FIXTURES / "no_regjeringen_horinger" / "feed.xml").read_text("utf-8")
+    feed = feed.replace("https://www.regjeringen.no", base)
+    (root / "feed.xml").write_text(feed, "utf-8")
+    detail = (FIXTURES / "no_regjeringen_horinger" / "detail_csddd.html").read_text("utf-8")
+    import re
+
+    for path in re.findall(re.escape(base) + r"(/no/[^?<]+/)", feed):
+        target = root / path.strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(detail, "utf-8")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+
+
+def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NCP_TRACKER_DOWNLOAD_DELAY": "0", "NCP_TRACKER_DB": str(db)}
+    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=240)
+
+
+def items(db: Path) -> list[dict]:
+    out = cli("items", "--format", "jsonl", db=db)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    return sorted(({k: r[k] for k in ("id", "title", "deadline", "status", "owner", "url")} for r in rows),
+                  key=lambda r: r["id"])
+
+
+def test_record_then_replay_gives_the_same_items(site, tmp_path):
+    records = tmp_path / "records"
+    feed_arg = f"feed_url={site}/feed.xml"
+    live = cli("record", str(records), "--source", "no_regjeringen_horinger", "--arg", feed_arg,
+               "--no-progress", db=tmp_path / "live.db")
+    assert live.returncode == 0, live.stderr
+    (day,) = [p for p in records.iterdir() if p.is_dir()]
+    manifest = json.loads((day / "no_regjeringen_horinger" / "manifest.json").read_text("utf-8"))
+    assert manifest["constructed"] is False
+    assert len(manifest["responses"]) >= 6  # feed + 5 detail pages (+ robots.txt)
+    replay = cli("crawl", "--replay", str(day), "--source", "no_regjeringen_horinger", "--arg", feed_arg,
+                 "--no-progress", db=tmp_path / "replay.db")
+    assert replay.returncode == 0, replay.stderr
+    live_items, replayed = items(tmp_path / "live.db"), items(tmp_path / "replay.db")
+    assert len(live_items) == 5
+    assert live_items == replayed
+    assert {i["deadline"] for i in replayed} == {"2026-12-11T23:59:59+01:00"}, replayed
