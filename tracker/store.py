@@ -23,6 +23,8 @@ VANISH_GUARD_SHARE = 0.3
 #: … unless it is at most this many items
 VANISH_GUARD_MIN = 2
 LIVE_STATUSES = (status.OPEN, status.UPCOMING)
+#: sources that own an item found by several spiders (see `_seen_by_another`)
+PRIMARY_SOURCES = frozenset({"no_regjeringen_horinger", "no_stortinget_horinger", "eu_haveyoursay"})
 
 
 @dataclass
@@ -78,17 +80,32 @@ def _load(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
 
 
 def _seen_by_another(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """The same page found by a second spider stays one item, owned by its first source;
-    a consultation kind wins over a document kind (a GPFG hearing is a hearing)."""
+    """The same page found by a second spider stays one item.
+
+    Its owner is the spider that sees it as a consultation, and among those a
+    primary source (a GPFG hearing found by both the hearings feed and
+    Finansdepartementet's feed belongs to the hearings feed); otherwise the
+    spider that found it first keeps it. So the owner does not depend on which
+    spider happens to finish first.
+    """
     from crawlers.items import CONSULTATION_KINDS
 
     row = dict(row)
     extra = dict(row.get("extra") or {})
-    extra["also_seen_by"] = sorted({*json.loads(stored.get("extra") or "{}").get("also_seen_by", []), row["source"]})
+    seen_by = set(json.loads(stored.get("extra") or "{}").get("also_seen_by", []))
+    def rank(kind: str | None, source: str) -> tuple[bool, bool]:
+        return kind in CONSULTATION_KINDS, source in PRIMARY_SOURCES
+
+    if rank(row.get("kind"), row["source"]) > rank(stored["kind"], stored["source"]):
+        seen_by.add(stored["source"])  # the better owner takes the item over
+    else:
+        seen_by.add(row["source"])
+        # a second spider only fills in what the owner has not seen: no flip-flopping
+        # between two versions of the same text on every run
+        row = {k: v for k, v in row.items() if stored.get(k) in (None, "", "[]")}
+        row["source"], row["kind"] = stored["source"], stored["kind"]
+    extra["also_seen_by"] = sorted(seen_by - {row["source"]})
     row["extra"] = extra
-    row["source"] = stored["source"]
-    if row.get("kind") not in CONSULTATION_KINDS or stored["kind"] in CONSULTATION_KINDS:
-        row["kind"] = stored["kind"]
     return row
 
 

@@ -1,0 +1,98 @@
+"""End to end: the bundled replay days through the real Scrapy engine (`ncp-tracker demo`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+DAY2 = "2026-11-24T06:00:00+01:00"
+
+
+def cli(*args, db):
+    env = {**os.environ, "NCP_TRACKER_DB": str(db)}
+    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=400)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    db, out = tmp / "demo.db", tmp / "out"
+    first = cli("demo", "--out", str(out), "--no-progress", db=db)
+    assert first.returncode == 0, first.stderr[-3000:]
+    return db, out, first
+
+
+def jsonl(result):
+    assert result.returncode == 0, result.stderr[-2000:]
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_demo_prints_digest_paths_that_exist(demo):
+    _, _, first = demo
+    paths = [line.split(": ", 1)[1] for line in first.stdout.splitlines() if line.startswith("digest: ")]
+    assert any(p.endswith(".html") for p in paths) and any(p.endswith(".md") for p in paths)
+    assert all(os.path.exists(p) for p in paths)
+
+
+def test_demo_holds_hearings_with_deadlines(demo):
+    db, _, _ = demo
+    items = jsonl(cli("items", "--format", "jsonl", db=db))
+    hearings = [i for i in items if i["source"] == "no_regjeringen_horinger" and i["kind"] == "hearing" and i["deadline"]]
+    committee = [i for i in items if i["kind"] == "committee_hearing" and i["deadline"]]
+    assert len(hearings) >= 60
+    assert len(committee) >= 15
+    for key in ("id", "source", "kind", "title", "url", "owner", "published", "deadline", "status",
+                "first_seen", "last_changed", "labels", "relevance"):
+        assert key in items[0]
+
+
+def test_day_two_events_of_the_hearings_feed(demo):
+    db, _, _ = demo
+    events = jsonl(cli("events", "--format", "jsonl", "--since", "2026-11-24T06:00", db=db))
+    got = {(e["item_id"], e["kind"]) for e in events}
+    assert ("regjeringen:3172240", "new") in got
+    assert ("regjeringen:3150100", "deadline_changed") in got
+    assert ("regjeringen:3150100", "documents_added") in got
+    assert ("regjeringen:3150692", "status_changed") in got  # deadline passed overnight
+    assert ("regjeringen:3150840", "status_changed") in got  # withdrawn ("Trukket")
+    assert ("regjeringen:3152636", "vanished") in got
+    moved = next(e for e in events if e["kind"] == "deadline_changed" and e["item_id"] == "regjeringen:3150100")
+    assert moved["before"] < moved["after"]
+    assert all(e["at"] == DAY2 for e in events)
+
+
+def test_blocked_detail_page_keeps_the_hearing_and_turns_amber(demo):
+    db, _, _ = demo
+    health = {h["source"]: h for h in jsonl(cli("health", "--format", "jsonl", db=db))}
+    assert health["no_regjeringen_horinger"]["status"] == "amber"
+    assert "blocked" in health["no_regjeringen_horinger"]["reason"]
+    items = {i["id"]: i for i in jsonl(cli("items", "--format", "jsonl", db=db))}
+    assert items["regjeringen:3142702"]["deadline"]  # its deadline survives the 403
+
+
+def test_demo_twice_changes_nothing(demo):
+    db, out, _ = demo
+    before_items = cli("items", "--format", "jsonl", db=db).stdout
+    before_events = cli("events", "--format", "jsonl", db=db).stdout
+    again = cli("demo", "--out", str(out), "--no-progress", db=db)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "already replayed" in again.stdout
+    assert cli("items", "--format", "jsonl", db=db).stdout == before_items
+    assert cli("events", "--format", "jsonl", db=db).stdout == before_events
+
+
+def test_same_day_crawled_twice_gives_no_new_events(demo, tmp_path):
+    db = tmp_path / "twice.db"
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    assert cli("crawl", "--replay", day, "--no-progress", "--allow-red", db=db).returncode == 0
+    count = len(jsonl(cli("events", "--format", "jsonl", db=db)))
+    assert cli("crawl", "--replay", day, "--no-progress", "--allow-red", db=db).returncode == 0
+    assert len(jsonl(cli("events", "--format", "jsonl", db=db))) == count
