@@ -21,11 +21,15 @@ Channels (docs/sources.md §2):
 
 Identity: a hearing has no title and the fallback channel knows only case ids, so the
 native id is the hearing's **primary case id** (``sak-<first sak_id>``) on both channels and
-the hearing id is kept in ``extra["hearing_id"]``. Limits of this choice: a second hearing
-on the same primary case in one session gets ``sak-<id>-h<hearing id>``; a hearing without
-any case gets ``horing-<hearing id>``; in fallback mode the *other* cases of a multi-case
-hearing appear as hearings of their own, and the item URL becomes the case page (the
-hearing id is unknown there), which the tracker records as one ``updated`` event.
+the hearing id is kept in ``extra["hearing_id"]``. In fallback mode the cases of one hearing
+(same committee, same HOERFRIST and HOER dates) are grouped into one item whose id is the
+case id the store already knows (``known``), else the lowest case id (a guess: the primary
+channel's first case). Limits: a second hearing on the same primary case in one session
+gets ``sak-<id>-h<hearing id>``; a hearing without any case gets ``horing-<hearing id>``
+(the fallback can never produce those); in fallback mode the item URL is the case page
+(the hearing id is unknown there), which the tracker records as one ``updated`` event, and
+a deadline given with a time of day on one channel but as a day on the other shows as a
+``deadline_changed``.
 
 Both forms of the API are parsed: XML (default; namespace ``http://data.stortinget.no``;
 ``*_liste`` elements hold lists) and JSON (``&format=json``; dates ``/Date(ms+offset)/``).
