@@ -238,13 +238,14 @@ def _progress(flag: bool | None) -> bool:
 
 def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None = None):
     def after(result) -> None:
+        from tracker.daily import after_crawl
+
         db = _db(ctx)
         try:
-            if tag:
-                from tracker.tagging import tag_store
-
-                counts = tag_store(db)
-                click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)", err=True)
+            summary = after_crawl(db, result.step.as_of, tag=tag)
+            if "tagging" in summary:
+                t = summary["tagging"]
+                click.echo(f"tagged {t['tagged']} items ({t['relevant']} relevant)", err=True)
             if digest_dir is not None:
                 paths = _write_digests(db, result.step.as_of, digest_dir / (result.step.label or "live"))
                 if written is not None:
@@ -315,12 +316,15 @@ def items(ctx, fmt, source, kind, status) -> None:
 
     Example: ncp-tracker items --format jsonl --status open
     """
+    from tracker.links import related_map
     from tracker.queries import list_items
 
     db = _db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
     if fmt == "jsonl":
+        related = related_map(db)
         for row in rows:
+            row["related"] = related.get(row["id"], [])
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
         _print_table(rows, ["id", "status", "deadline", "source", "title"], widths={"title": 70})

@@ -1,0 +1,26 @@
+"""What happens after every crawl step, in one place: tag, link, triage housekeeping.
+
+`ncp-tracker run` and `demo` call `after_crawl` after each day, before the digest.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+
+def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True) -> dict[str, Any]:
+    """Tag new and changed items, resolve references into links, find companies, and close
+    triaged items whose deadline passed unanswered. Returns counts for the log line."""
+    from tracker import links, triage
+
+    summary: dict[str, Any] = {}
+    if tag:
+        from tracker.tagging import tag_store
+
+        summary["tagging"] = tag_store(db)
+    summary["links"] = links.update_links(db)
+    summary["closed_unanswered"] = len(triage.close_unanswered(db, as_of))
+    return summary
