@@ -5,7 +5,7 @@ automated clients, docs/sources.md §0, §6), filtered by owner and then by fund
 keywords. Two feeds are read: the department's hearings and all its documents.
 An item is kept when its title or description mentions the fund (Statens
 pensjonsfond, SPU, oljefondet, etiske retningslinjer, Etikkrådet,
-forvaltningsmandat, Norges Bank …); everything else the department publishes
+forvaltningsmandat, Norges Banks eierskapsutøvelse …); everything else the department publishes
 (tax, budget, financial markets) is counted as ``filtered_out`` and dropped.
 
 Unverified (docs/sources.md §6, §10):
@@ -62,7 +62,7 @@ FUND_KEYWORDS = re.compile(
     r"statens\s+pensjonsfond|\bspu\b|\bspn\b|oljefond|pensjonsfondet|government\s+pension\s+fund|\bgpfg\b"
     r"|etiske?\s+retningslinjer|ethical\s+guidelines|etikkråd|council\s+on\s+ethics|etikkutval"
     r"|forvaltningsmandat|mandat(?:et)?\s+for\s+(?:forvaltningen|forvaltninga)|management\s+mandate"
-    r"|norges\s+bank|\bnbim\b|observasjon\s+og\s+utelukkelse|utelukkelse\s+av\s+selskap"
+    r"|norges\s+banks?\s+(?:eierskap|forvaltning|hovedstyre|representantskap)|\bnbim\b|observasjon\s+og\s+utelukkelse|utelukkelse\s+av\s+selskap"
     r"|gjedrem|ansvarlig\s+forvaltning|referanseindeks",
     re.IGNORECASE,
 )
