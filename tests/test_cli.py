@@ -1,0 +1,143 @@
+"""The CLI: every command has help with an example; core commands against a small store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from tracker import store
+from tracker.cli import main
+
+
+def commands():
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help_with_an_example(name):
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output, f"{name} --help lacks a one-line example"
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_is_in_the_readme(name):
+    assert f"`{name}" in (ROOT / "README.md").read_text("utf-8"), f"README does not mention {name}"
+
+
+def test_readme_opens_with_the_two_commands():
+    head = (ROOT / "README.md").read_text("utf-8").split("\n", 8)[:8]
+    assert any(line.startswith("make demo") for line in head)
+    assert any(line.startswith("make test") for line in head)
+
+
+@pytest.fixture
+def filled(tmp_path, as_of):
+    from tracker.db import open_db
+
+    path = tmp_path / "cli.db"
+    db = open_db(path)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=[
+        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
+         "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven",
+         "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"},
+    ], listing={})
+    db.close()
+    return path
+
+
+def invoke(*args, db):
+    return CliRunner().invoke(main, ["--db", str(db), *args])
+
+
+def test_items_jsonl(filled):
+    result = invoke("items", "--format", "jsonl", db=filled)
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.output.splitlines()]
+    assert row["id"] == "regjeringen:3100001"
+    assert row["status"] == "open" and row["owner"] == "BFD" and row["related"] == []
+    for key in ("source", "kind", "title", "url", "published", "deadline", "first_seen", "last_changed"):
+        assert key in row
+
+
+def test_items_filters(filled):
+    assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).output == ""
+    assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).output.count("\n") == 1
+
+
+def test_events_jsonl(filled):
+    result = invoke("events", "--format", "jsonl", db=filled)
+    (event,) = [json.loads(line) for line in result.output.splitlines()]
+    assert (event["item_id"], event["kind"], event["after"]) == ("regjeringen:3100001", "new", "Høring – åpenhetsloven")
+    assert invoke("events", "--format", "jsonl", "--since", "2027-01-01", db=filled).output == ""
+
+
+def test_items_table(filled):
+    result = invoke("items", db=filled)
+    assert "Høring – åpenhetsloven" in result.output
+
+
+def test_health_without_runs_says_what_to_do(tmp_path):
+    result = invoke("health", db=tmp_path / "empty.db")
+    assert result.exit_code == 0 and "ncp-tracker demo" in result.output
+
+
+def test_db_path_that_is_a_directory_is_a_clear_error(tmp_path):
+    result = invoke("items", db=tmp_path)
+    assert result.exit_code != 0
+    assert "directory" in result.output and "Traceback" not in result.output
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("this is not sqlite " * 100)
+    result = invoke("items", db=bogus)
+    assert result.exit_code != 0 and "cannot open database" in result.output
+    assert bogus.read_text().startswith("this is not sqlite")  # nothing overwritten
+
+
+def test_env_var_selects_the_database(filled, monkeypatch):
+    monkeypatch.setenv("NCP_TRACKER_DB", str(filled))
+    result = CliRunner().invoke(main, ["items", "--format", "jsonl"])
+    assert "regjeringen:3100001" in result.output
+
+
+def test_unknown_source_is_a_clear_error(tmp_path):
+    result = invoke("crawl", "--source", "no_such_spider", "--no-progress", db=tmp_path / "x.db")
+    assert result.exit_code != 0 and "unknown source" in result.output
+
+
+def test_missing_replay_dir_is_a_clear_error(tmp_path):
+    result = invoke("crawl", "--replay", str(tmp_path / "nope"), db=tmp_path / "x.db")
+    assert result.exit_code != 0 and "not found" in result.output
+
+
+def test_bad_spider_argument(tmp_path):
+    result = invoke("crawl", "--arg", "novalue", "--replay", str(ROOT / "data/replay/2026-11-23"), db=tmp_path / "x.db")
+    assert result.exit_code != 0 and "NAME=VALUE" in result.output
+
+
+def test_classify_reads_stdin():
+    result = CliRunner().invoke(main, ["classify"], input='{"id": "1", "title": "Høring om endringer i åpenhetsloven"}\n')
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["id"] == "1" and "apenhetsloven" in out["labels"]
+
+
+def test_python_dash_m_and_fast_help():
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "tracker", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and "Commands:" in out.stdout
+    # heavy libraries are imported only by the commands that use them
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys, tracker.cli; print(sorted(m for m in ('scrapy', 'spacy', 'flask', 'docx') if m in sys.modules))"],
+        cwd=ROOT, capture_output=True, text=True)
+    assert probe.stdout.strip() == "[]", probe.stdout + probe.stderr
+    assert time.perf_counter() - start < 30
