@@ -106,17 +106,27 @@ class ReplayDay:
         self.path = Path(path)
         if not self.path.is_dir():
             raise FileNotFoundError(f"replay day not found: {self.path}")
-        self.entries: dict[str, dict[str, Any]] = {}
-        self.sources: list[str] = []
+        #: per source: two spiders may record the same URL on the same day (with different
+        #: answers, e.g. one of them blocked): each replays its own recording
+        self.entries: dict[str, dict[str, dict[str, Any]]] = {}
         for manifest in sorted(self.path.glob("*/manifest.json")):
             data = json.loads(manifest.read_text("utf-8"))
-            self.sources.append(data.get("source") or manifest.parent.name)
+            source = data.get("source") or manifest.parent.name
+            table = self.entries.setdefault(source, {})
             for entry in data.get("responses", []):
                 entry = dict(entry, _dir=str(manifest.parent))
-                self.entries[replay_key(entry["url"], entry.get("method", "GET"))] = entry
+                table[replay_key(entry["url"], entry.get("method", "GET"))] = entry
 
-    def lookup(self, url: str, method: str = "GET") -> dict[str, Any] | None:
-        return self.entries.get(replay_key(url, method))
+    @property
+    def sources(self) -> list[str]:
+        return sorted(self.entries)
+
+    def lookup(self, url: str, method: str = "GET", source: str | None = None) -> dict[str, Any] | None:
+        """The recording of `source` first, then any other source's recording of the same URL."""
+        key = replay_key(url, method)
+        if source and key in self.entries.get(source, {}):
+            return self.entries[source][key]
+        return next((table[key] for table in self.entries.values() if key in table), None)
 
 
 class ReplayMiddleware:
@@ -132,6 +142,7 @@ class ReplayMiddleware:
         if not path:
             raise NotConfigured
         self.day = ReplayDay(path)
+        self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
@@ -139,7 +150,8 @@ class ReplayMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None):
-        entry = self.day.lookup(request.url, request.method)
+        spider = self.crawler.spider
+        entry = self.day.lookup(request.url, request.method, spider.name if spider else None)
         if entry is None:
             self.stats.inc_value("replay/miss")
             if not request.url.endswith("/robots.txt"):
@@ -167,8 +179,8 @@ class ReplayMiddleware:
     def _not_modified(request: Request, headers: dict[str, str]) -> bool:
         lower = {k.lower(): v for k, v in headers.items()}
         inm = request.headers.get(b"If-None-Match")
-        if inm and lower.get("etag") and inm.decode("latin-1") == lower["etag"]:
-            return True
+        if inm:  # RFC 9110 §13.1.3: If-Modified-Since is ignored when If-None-Match is sent
+            return bool(lower.get("etag")) and inm.decode("latin-1") == lower["etag"]
         ims = request.headers.get(b"If-Modified-Since")
         if ims and lower.get("last-modified"):
             try:

@@ -1,0 +1,90 @@
+"""Replay (conditional requests, per-source recordings, recorded errors) and backoff."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionLost
+
+from crawlers.middlewares import BackoffRetryMiddleware, ReplayDay, ReplayMiddleware
+
+URL = "https://example.org/feed.xml"
+
+
+@pytest.fixture
+def day(tmp_path):
+    def write(source, entries, files=None):
+        folder = tmp_path / source
+        folder.mkdir()
+        for name, body in (files or {}).items():
+            (folder / name).write_text(body, "utf-8")
+        (folder / "manifest.json").write_text(json.dumps({"source": source, "responses": entries}))
+
+    write("a", [{"url": URL, "status": 200, "file": "a.xml",
+                 "headers": {"Content-Type": "text/xml", "ETag": '"v2"', "Last-Modified": "Tue, 24 Nov 2026 05:00:00 GMT"}},
+                {"url": "https://example.org/reset", "error": "connection_reset"}],
+          {"a.xml": "<a/>"})
+    write("b", [{"url": URL, "status": 403, "file": "b.html", "headers": {"Content-Type": "text/html"}}],
+          {"b.html": "blocked"})
+    return tmp_path
+
+
+def middleware(day, spider_name="a"):
+    crawler = get_crawler(Spider, {"REPLAY_DIR": str(day)})
+    crawler.spider = Spider(spider_name)
+    crawler.stats.open_spider()
+    return ReplayMiddleware.from_crawler(crawler), crawler
+
+
+def test_each_source_replays_its_own_recording(day):
+    mw_a, _ = middleware(day, "a")
+    mw_b, _ = middleware(day, "b")
+    assert mw_a.process_request(Request(URL)).status == 200
+    assert mw_b.process_request(Request(URL)).status == 403
+    assert ReplayDay(day).sources == ["a", "b"]
+
+
+def test_matching_etag_gives_304(day):
+    mw, crawler = middleware(day)
+    assert mw.process_request(Request(URL, headers={"If-None-Match": '"v2"'})).status == 304
+    assert crawler.stats.get_value("replay/not_modified") == 1
+
+
+def test_other_etag_gives_the_body_even_if_modified_since_is_recent(day):
+    mw, _ = middleware(day)
+    response = mw.process_request(Request(URL, headers={
+        "If-None-Match": '"v1"', "If-Modified-Since": "Wed, 25 Nov 2026 05:00:00 GMT"}))
+    assert response.status == 200 and response.body == b"<a/>"
+
+
+def test_if_modified_since_alone(day):
+    mw, _ = middleware(day)
+    assert mw.process_request(Request(URL, headers={"If-Modified-Since": "Wed, 25 Nov 2026 05:00:00 GMT"})).status == 304
+    assert mw.process_request(Request(URL, headers={"If-Modified-Since": "Mon, 23 Nov 2026 05:00:00 GMT"})).status == 200
+
+
+def test_unrecorded_url_is_404_and_counted(day):
+    mw, crawler = middleware(day)
+    assert mw.process_request(Request("https://example.org/other")).status == 404
+    assert crawler.stats.get_value("replay/miss") == 1
+
+
+def test_recorded_connection_reset(day):
+    mw, _ = middleware(day)
+    with pytest.raises(ConnectionLost):
+        mw.process_request(Request("https://example.org/reset"))
+
+
+def test_backoff_honours_retry_after_with_a_cap():
+    crawler = get_crawler(Spider, {"RETRY_AFTER_MAX": 60, "RETRY_BACKOFF_BASE": 2})
+    mw = BackoffRetryMiddleware.from_crawler(crawler)
+    from scrapy.http import Response
+
+    request = Request(URL)
+    assert mw._delay(request, Response(URL, status=429, headers={"Retry-After": "30"})) == 30
+    assert mw._delay(request, Response(URL, status=429, headers={"Retry-After": "3600"})) == 60
+    assert mw._delay(request, Response(URL, status=503)) == 2
+    assert mw._delay(Request(URL, meta={"retry_times": 3}), Response(URL, status=503)) == 16
