@@ -63,3 +63,12 @@ HTTPCACHE_IGNORE_HTTP_CODES = [403, 404, 429, 500, 502, 503, 504]
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.getenv("NCP_TRACKER_LOG_LEVEL", "WARNING")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+# `NCP_TRACKER_REPLAY_DIR=data/replay/2026-11-24 scrapy crawl no_regjeringen_horinger -O out.jsonl`
+# replays a recorded day with plain Scrapy, offline (`ncp-tracker run --replay` sets the same).
+REPLAY_DIR = os.getenv("NCP_TRACKER_REPLAY_DIR") or None
+if REPLAY_DIR:
+    DOWNLOADER_MIDDLEWARES["crawlers.middlewares.ReplayMiddleware"] = 950
+    DOWNLOAD_DELAY = 0
+    AUTOTHROTTLE_ENABLED = False
+    HTTPCACHE_ENABLED = False
