@@ -68,7 +68,8 @@ def test_case_empty_dates_ignored_and_decided():
 
 def test_case_documents_and_decision():
     assert case["documents"][0]["type"] == "dok8"
-    assert case["body"] == "Forslaget ble ikke vedtatt."
+    assert case["body"].splitlines() == ["Status: behandlet", "Komité: Finanskomiteen", "Vedtatt: 2025-11-04",
+                                         "Vedtak: Forslaget ble ikke vedtatt."]
 
 
 def test_finished_known_case_skips_detail():

@@ -189,8 +189,8 @@ class NoStortingetSpuSpider(TrackerSpider):
         item["extra"] = {**item["extra"], **extra}
         if documents := self._parse_documents(data):
             item["documents"] = documents
-        if decision := (data.get("kortvedtak") if isinstance(data, dict) else None):
-            item["body"] = " ".join(str(decision).split())
+        decision = data.get("kortvedtak") if isinstance(data, dict) else None
+        item["body"] = self._summarise(item, extra, decision)
         yield item
 
     def case_failed(self, failure: Any) -> Iterator[Any]:
@@ -199,6 +199,20 @@ class NoStortingetSpuSpider(TrackerSpider):
         self.note("amber", f"some eksport/sak requests failed ({failure.type.__name__})")
         item["extra"] = {**item["extra"], "detail": f"error {failure.type.__name__}"}
         yield item
+
+    @staticmethod
+    def _summarise(item: Any, extra: dict[str, Any], decision: Any) -> str:
+        """A readable state of the case, so a status change or a new hearing deadline is a change event."""
+        lines = [f"Status: {(item.get('status_raw') or 'ukjent').replace('_', ' ')}"]
+        if item.get("owner"):
+            lines.append(f"Komité: {item['owner']}")
+        for key, label in (("hearing_deadline", "Frist for å be om høring"), ("hearing", "Høring i komiteen"),
+                           ("decided", "Vedtatt")):
+            if extra.get(key):
+                lines.append(f"{label}: {extra[key][:10]}")
+        if decision and str(decision).strip():
+            lines.append(f"Vedtak: {' '.join(str(decision).split())}")
+        return "\n".join(lines)
 
     @staticmethod
     def _parse_events(data: Any) -> list[dict[str, Any]]:
