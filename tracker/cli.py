@@ -369,11 +369,6 @@ def _print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | 
         click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns))
 
 
-# ---------------------------------------------------------------------------- more commands
-# Feature areas register their commands here (each module imports only click at import time).
-from tracker.cli_digest import digest as _digest; main.add_command(_digest)  # noqa: E402, E702, I001
-from tracker.cli_work import register as _register_work; _register_work(main)  # noqa: E402
-from tracker.cli_eu import watchlist as _watchlist; main.add_command(_watchlist)  # noqa: E402, E702, I001
 
 
 @main.command()
@@ -405,3 +400,14 @@ def classify(ctx, source) -> None:
     bad = classify_stream(source, sys.stdout, sys.stderr)
     if bad:
         ctx.exit(1)
+
+
+# ---------------------------------------------------------------------------- more commands
+# Feature areas keep their commands in their own modules (each imports only click at import time).
+from tracker.cli_digest import digest  # noqa: E402
+from tracker.cli_eu import watchlist  # noqa: E402
+from tracker.cli_work import register as register_work  # noqa: E402
+
+main.add_command(digest)
+main.add_command(watchlist)
+register_work(main)
