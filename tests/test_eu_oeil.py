@@ -46,7 +46,7 @@ def test_title(csddd):
 
 def test_stage_next_to_label(csddd):
     assert csddd["extra"]["stage"] == "Procedure completed"
-    assert csddd["status_raw"] == "Procedure completed"
+    assert csddd.get("status_raw") is None
 
 
 def test_stage_in_summary_with_last_event(csddd):
@@ -76,6 +76,16 @@ def test_legacy_like_layout(spider):
     assert [e["event"] for e in item["extra"]["key_events"]] == [
         "Legislative proposal published", "Decision by Parliament, 1st reading", "Debate in Council"]
     assert item["title"].startswith("Substantiation and communication of explicit environmental claims")
+
+
+def test_withdrawn_stage_is_status_raw(spider, tmp_path):
+    page = (tmp_path / "w.html")
+    text = (file_response("eu_oeil/legacy_like.html", procedure_url(GREEN)).text
+            .replace("Awaiting Council's 1st reading position", "Procedure lapsed or withdrawn"))
+    page.write_text(text, "utf-8")
+    (item,) = list(spider.parse(file_response(page, procedure_url(GREEN)), reference=GREEN))
+    assert item["status_raw"] == "withdrawn"
+    assert item["extra"]["stage"] == "Procedure lapsed or withdrawn"
 
 
 def test_page_without_structure_is_parse_error_not_item(spider):

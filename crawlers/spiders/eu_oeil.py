@@ -119,7 +119,9 @@ class EuOeilSpider(TrackerSpider):
             summary=summary,
             body="\n".join(body_lines),
             reference=reference,
-            status_raw=stage,
+            # the stage is not a consultation status ("Awaiting European Parliament's position" would
+            # read as open in tracker.status); only a withdrawn/lapsed procedure says so
+            status_raw="withdrawn" if stage and re.search(r"withdrawn|lapsed", stage, re.I) else None,
             published=iso(parse_date(events[0]["date"], BRUSSELS)) if events else None,
             language="en",
             extra={"stage": stage, "key_events": events, "forecasts": forecasts,
