@@ -66,7 +66,7 @@ def test_watchlist_table(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
     result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl)])
     assert result.exit_code == 0, result.output
-    assert "stage: Procedure completed — since 2024-07-05" in result.output
+    assert "stage: Procedure completed (last key event 2024-07-05)" in result.output
     assert "NO: Høring - gjennomføring av direktiv (EU) 2024/1760 i åpenhetsloven" in result.output
     assert "(no CELEX, procedure or COM number yet)" in result.output
 

@@ -46,7 +46,7 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
         click.echo(f"  {ids or '(no CELEX, procedure or COM number yet)'}"
                    + (f"  (unverified: {', '.join(row['unverified'])})" if row["unverified"] else ""))
         stage = row["stage"] or ("(not crawled yet)" if row["procedure"] else "(no procedure)")
-        click.echo(f"  stage: {stage}" + (f" — since {row['stage_date']}" if row["stage_date"] else ""))
+        click.echo(f"  stage: {stage}" + (f" (last key event {row['stage_date']})" if row["stage_date"] else ""))
         last = row["last_event"]
         click.echo(f"  last event: {last['at'][:10]} {last['kind']}: {last['title']}" if last else "  last event: —")
         if row["norwegian"]:
