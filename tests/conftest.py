@@ -1,39 +1,14 @@
-"""Shared test helpers: fixture responses, a migrated temporary database, frozen clocks."""
+"""Shared fixtures: a migrated temporary database, a frozen clock. Helpers live in `support.py`
+(re-exported here for modules that still import them from conftest)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
-from scrapy.utils.test import get_crawler
+from support import FIXTURES, ROOT, file_response, make_spider  # noqa: F401
 
 from crawlers.dates import OSLO
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def file_response(path: str | Path, url: str, status: int = 200, headers: dict | None = None,
-                  meta: dict | None = None) -> TextResponse:
-    """A Scrapy response built from a fixture file (City Bureau's `file_response`)."""
-    path = Path(path)
-    if not path.is_absolute():
-        path = FIXTURES / path
-    body = path.read_bytes()
-    suffix = path.suffix.lower()
-    cls = HtmlResponse if suffix in (".html", ".htm") else XmlResponse if suffix in (".xml", ".rss") else TextResponse
-    return cls(url=url, body=body, status=status, headers=headers or {}, encoding="utf-8",
-               request=Request(url=url, meta=meta or {}))
-
-
-def make_spider(spider_cls, as_of: str = "2026-11-24T06:00:00+01:00", **kwargs):
-    """A spider bound to a test crawler (stats work), with a frozen `as_of`."""
-    crawler = get_crawler(spider_cls)
-    spider = spider_cls.from_crawler(crawler, as_of=as_of, **kwargs)
-    crawler.spider = spider
-    return spider
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from support import ROOT
 
 from tracker import store
 from tracker.cli import main

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import file_response, make_spider
+from support import file_response, make_spider
 
 from crawlers.items import TrackedItem
 from crawlers.spiders.no_regjeringen_horinger import FEED_URL, NoRegjeringenHoringerSpider

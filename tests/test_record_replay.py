@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from support import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow
 
