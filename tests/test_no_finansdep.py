@@ -138,3 +138,7 @@ def test_closed_hearing_detail_not_downloaded():
     sp = _spider(known={"3161402": {"status": "closed"}})
     out = list(sp.parse(file_response("no_finansdep/hearings.rss", HEARINGS_URL), hearings_feed=True))
     assert out[0]["extra"]["detail"] == "skipped"
+
+
+def test_hearing_reference():
+    assert hearing["reference"] == "26/4512"

@@ -411,3 +411,4 @@ from tracker.cli_work import register as register_work  # noqa: E402
 main.add_command(digest)
 main.add_command(watchlist)
 register_work(main)
+from tracker.cli_gpfg import companies as _companies, gpfg as _gpfg; main.add_command(_companies); main.add_command(_gpfg)  # noqa: E402

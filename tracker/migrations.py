@@ -110,3 +110,6 @@ MIGRATION_SETS.append(_workbench)
 from tracker.links import links_migrations as _links  # noqa: E402  (refs, links)
 
 MIGRATION_SETS.append(_links)
+from tracker.companies import migrations as _companies  # noqa: E402  (companies, company_mentions)
+
+MIGRATION_SETS.append(_companies)

@@ -188,10 +188,14 @@ class NoEtikkradetSpider(TrackerSpider):
     @staticmethod
     def _parse_action(title: str, summary: str, categories: list[str]) -> str:
         """What the post is, from the Council's own words (title first, then the rest)."""
-        for text in (title, f"{summary} {' '.join(categories)}"):
-            for action, pattern in ACTIONS:
-                if pattern.search(text):
-                    return action
+        for action, pattern in ACTIONS:
+            if pattern.search(title):
+                return action
+        # the teaser decides only for posts filed as recommendations (a news post may mention one)
+        is_recommendation = any(_RECOMMENDATION.search(c) for c in categories)
+        for action, pattern in ACTIONS:
+            if (is_recommendation or action == "interim_regime") and pattern.search(summary):
+                return action
         return "news"
 
     @staticmethod

@@ -203,6 +203,8 @@ class NoFinansdepSpider(TrackerSpider):
                 item["deadline"] = iso(deadline)
             if status_raw := self._parse_status(text):
                 item["status_raw"] = status_raw
+        if reference := NoRegjeringenHoringerSpider._parse_reference(text):
+            item["reference"] = reference
         if owner := self._parse_owner(text):
             item["owner"] = owner
         if documents := NoRegjeringenHoringerSpider._parse_documents(response):

@@ -169,8 +169,6 @@ class NoNbimSpider(TrackerSpider):
                 item["published"] = iso(published)
             else:
                 self.count("undated_detail")
-        if item["extra"].get("decision") is None and body:
-            item["extra"] = {**item["extra"], "decision": self._parse_decision("", body[:600])}
         item["extra"] = {**item["extra"], "detail": "ok"}
         yield item
 

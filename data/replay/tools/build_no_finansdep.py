@@ -185,13 +185,35 @@ def write_day(day: str, responses: list[tuple[str, int, str, str, str]]) -> None
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
+def shared_from_hearings_source(day: str, hearings: list) -> list:
+    """Title, description and pubDate of the shared hearings exactly as no_regjeringen_horinger's feed has them.
+
+    Both spiders read the same regjeringen.no page and the store keeps one item per page, so
+    the two recordings must agree or every replay would show spurious "updated" events.
+    """
+    import xml.etree.ElementTree as ET
+
+    feed = REPLAY / day / "no_regjeringen_horinger" / "feed.xml"
+    if not feed.exists():
+        return hearings
+    theirs = {i.findtext("guid"): i for i in ET.parse(feed).getroot().iter("item")}
+    out = []
+    for h in hearings:
+        if h[0] in SHARED and h[0] in theirs:
+            item = theirs[h[0]]
+            h = (h[0], h[1], item.findtext("title"), item.findtext("pubDate"), h[4], item.findtext("description"), h[6])
+        out.append(h)
+    return out
+
+
 def build(day: str, documents: list, blocked: set[str]) -> None:
     built = {"2026-11-23": "Mon, 23 Nov 2026 05:00:00 +0100", "2026-11-24": "Tue, 24 Nov 2026 05:00:00 +0100"}[day]
-    fund_hearings = [h for h in HEARINGS if h[6]]
+    hearings = shared_from_hearings_source(day, HEARINGS)
+    fund_hearings = [h for h in hearings if h[6]]
     responses = [
         (f"{BASE}/robots.txt", 200, "text/plain; charset=utf-8", "robots.txt", ROBOTS),
         (HEARINGS_FEED, 200, "application/rss+xml; charset=utf-8", "hearings.xml",
-         rss("Høringer - Finansdepartementet", HEARINGS, built)),
+         rss("Høringer - Finansdepartementet", hearings, built)),
         # the documents feed carries every document type, hearings included
         (DOCS_FEED, 200, "application/rss+xml; charset=utf-8", "documents.xml",
          rss("Dokumenter - Finansdepartementet", documents + fund_hearings, built)),

@@ -13,7 +13,10 @@ stortinget_saker_2025-12.csv): 104917, 105849, 105928, 105929. Invented: every
 other case id and case (the redegjørelse and Dokument 8 cases describe real
 events of Oct–Nov 2025 with invented ids and numbers; the white paper
 "Statens pensjonsfond 2026" and its Meld. St./Innst. numbers are invented — the
-real 2026 white paper was not found), all dates, topics and saksgang events.
+real 2026 white paper was not found), all dates, topics and saksgang events. Case
+107131 (Meld. St. 8 (2026-2027), the ethical framework) is the invented case that
+build_no_stortinget_horinger.py holds a finance committee hearing on; it is
+reproduced here with the same id and henvisning so the two sources link.
 
 Run: python data/replay/tools/build_no_stortinget_spu.py
 """
@@ -90,16 +93,23 @@ S2526 = [
           "proposisjoner", "lovsak"), [], [], ""),
 ]
 S2627 = [
-    (case(107010, "Bevilgninger på statsbudsjettet for 2027 vedrørende rammeområde 23 (Tilfeldige utgifter og inntekter, "
+    (case(107090, "Bevilgninger på statsbudsjettet for 2027 vedrørende rammeområde 23 (Tilfeldige utgifter og inntekter, "
           "finansadministrasjon, utbytte, 90-poster, Statens pensjonsfond utland)",
           "Tilfeldige utgifter og inntekter, finansadministrasjon, utbytte, 90-poster, Statens pensjonsfond utland",
           "Prop. 1 S (2026-2027)", "til_behandling", FINANS, [SPF], "2026-10-08T12:00", "budsjett", "budsjett"),
      [("SAK", "07.10.2026"), ("AVGFRIST", "19.11.2026")], [], ""),
-    (case(107050, "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland",
+    (case(107095, "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland",
           "Gjeninnføring av Etikkrådets tilrådninger", "Dokument 8:12 S (2026-2027)", "mottatt", FINANS, [SPF],
           "2026-11-10T12:00", "dok8"),
      [("FREMMET", "10.11.2026")], [], ""),
-    (case(107022, "Endringer i skatteloven (skattesatser 2027)", "Skattesatser 2027", "Prop. 1 LS (2026-2027)",
+    # the finance committee's hearing on this case is in build_no_stortinget_horinger (hearing 10006202, sak 107131)
+    (case(107131, "Statens pensjonsfond utland – etisk rammeverk etter gjennomgangen i 2026",
+          "Etisk rammeverk for Statens pensjonsfond utland", "Meld. St. 8 (2026-2027)", "til_behandling", FINANS, [SPF],
+          "2026-11-13T12:00", "meldinger"),
+     [("FRADEP", "06.11.2026"), ("SAK", "10.11.2026"), ("HOERFRIST", "04.12.2026"), ("HOER", "08.12.2026")],
+     [("Meld. St. 8 (2026-2027)", "https://www.regjeringen.no/no/dokumenter/meld.-st.-8-20262027/id3171000/", "melding")],
+     ""),
+    (case(107097, "Endringer i skatteloven (skattesatser 2027)", "Skattesatser 2027", "Prop. 1 LS (2026-2027)",
           "til_behandling", FINANS, [FINANS_TOPIC], "2026-10-08T12:00", "proposisjoner", "lovsak"), [], [], ""),
 ]
 
@@ -147,7 +157,7 @@ def write_day(day: str, sessions: dict[str, list]) -> None:
 def main() -> None:
     write_day("2026-11-23", {"2026-2027": S2627, "2025-2026": S2526})
     # day 2: the Dokument 8 proposal is sent to the finance committee, which sets a hearing deadline
-    day2 = [e for e in S2627 if e[0]["id"] != 107050]
+    day2 = [e for e in S2627 if e[0]["id"] != 107095]
     c = dict(S2627[1][0], status="til_behandling", sist_oppdatert_dato=ms("2026-11-23T15:00"))
     day2.append((c, [("FREMMET", "10.11.2026"), ("REFS", "23.11.2026"), ("HOERFRIST", "07.12.2026")], [], ""))
     write_day("2026-11-24", {"2026-2027": day2, "2025-2026": S2526})

@@ -1,0 +1,94 @@
+"""`ncp-tracker companies` and `ncp-tracker gpfg` (registered at the end of tracker/cli.py).
+
+Only click is imported at import time; the database and the feature modules are
+imported inside the commands, so `ncp-tracker --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+def _open(ctx: click.Context):
+    from tracker.cli import _db
+
+    return _db(ctx)
+
+
+@click.command("companies")
+@click.argument("name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--no-refresh", is_flag=True, help="Do not re-extract company mentions before listing.")
+@click.pass_context
+def companies(ctx: click.Context, name: str | None, fmt: str, no_refresh: bool) -> None:
+    """Companies named in any item (GPFG decisions, hearings, regulator news), with those items.
+
+    NAME filters by part of the company name (case and accents ignored).
+    Example: ncp-tracker companies caterpillar
+    """
+    from tracker.companies import list_companies, update_companies
+
+    db = _open(ctx)
+    try:
+        if not no_refresh:
+            update_companies(db)
+        rows = list_companies(db, name)
+    finally:
+        db.close()
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"no company named {name!r} in any item" if name else "no companies found in any item")
+        return
+    for row in rows:
+        ids = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(row["identifiers"].items()) if v)
+        click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {row['n_items']} item(s)", bold=True)
+        for item in row["items"]:
+            date = (item["published"] or "")[:10] or "(no date)"
+            click.echo(f"  {date:<10}  {item['source']:<24} {item['title'][:90]}")
+            click.echo(f"              {item['url']}")
+
+
+@click.command("gpfg")
+@click.option("--actor", help="Only this actor (Finansdepartementet, Etikkrådet, Norges Bank, Stortinget).")
+@click.option("--stage", type=click.Choice(["proposal", "hearing", "decision", "white_paper", "storting", "other"]),
+              help="Only this stage.")
+@click.option("--by", type=click.Choice(["actor", "stage"]), default="actor", show_default=True,
+              help="Group by actor (then stage) or by stage (then actor).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.pass_context
+def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt: str) -> None:
+    """GPFG governance items by actor and stage (proposal → hearing → decision → white paper → Storting), newest first.
+
+    Example: ncp-tracker gpfg --by stage
+    """
+    from tracker.gpfg import STAGE_LABELS, gpfg_items, grouped
+
+    db = _open(ctx)
+    try:
+        items = gpfg_items(db, actor=actor, stage=stage, by=by)
+    finally:
+        db.close()
+    if fmt == "jsonl":
+        for item in items:
+            click.echo(json.dumps(item, ensure_ascii=False))
+        return
+    if not items:
+        click.echo("no GPFG governance items: run `ncp-tracker demo` or crawl the GPFG sources")
+        return
+    for outer, inner_groups in grouped(items, by):
+        click.secho(STAGE_LABELS.get(outer, outer) if by == "stage" else outer, bold=True)
+        for inner, group in inner_groups:
+            click.secho(f"  {STAGE_LABELS.get(inner, inner) if by == 'actor' else inner}", underline=True)
+            for item in group:
+                date = (item["published"] or "")[:10] or "(no date)"
+                extra = f"  frist {item['deadline'][:10]}" if item.get("deadline") else ""
+                status = f" [{item['status']}]" if item.get("status") and item["status"] != "unknown" else ""
+                click.echo(f"    {date:<10} {item['title'][:95]}{status}{extra}")
+                click.echo(f"               {item['url']}")
+                if item["related"]:
+                    click.echo(f"               related: {', '.join(item['related'])}")

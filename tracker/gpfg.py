@@ -1,0 +1,231 @@
+"""The GPFG governance view: fund items by actor and by stage, and the digest's GPFG and åpenhetsloven sections.
+
+Actors: Finansdepartementet, Etikkrådet, Norges Bank, Stortinget (anything else
+about the fund: "Andre"). Stages, in the order a governance change moves:
+proposal (committee reports, NOUs, the Council's recommendations) → hearing
+(hearings and hearing responses) → decision (guidelines laid down, Norges
+Bank's decisions) → white paper (Meld. St.) → Storting (cases and committee
+hearings); "other" for the rest (speeches, reports).
+
+An item is a governance item when it comes from one of the GPFG spiders, when a
+spider marked it ``extra.topic = "gpfg"`` (regjeringen.no pages are one item
+whichever spider found them), when the tagger labelled it ``gpfg``, or when it
+is a Storting committee hearing about the fund or on one of the fund's cases
+(linked by the case's henvisning).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
+STAGES = ("proposal", "hearing", "decision", "white_paper", "storting", "other")
+STAGE_LABELS = {
+    "proposal": "Forslag / utredning", "hearing": "Høring", "decision": "Beslutning",
+    "white_paper": "Stortingsmelding", "storting": "Stortinget", "other": "Annet",
+}  # fmt: skip
+GPFG_SOURCES = ("no_finansdep", "no_etikkradet", "no_nbim", "no_stortinget_spu")
+APENHETSLOVEN_SOURCES = ("no_forbrukertilsynet", "no_lovdata")
+
+FUND = re.compile(
+    r"statens\s+pensjonsfond|pensjonsfondet|oljefond|\bSPU\b|\bGPFG\b|government\s+pension\s+fund"
+    r"|etikkråd|council\s+on\s+ethics|etiske\s+retningslinjer|ethical\s+guidelines|forvaltningsmandat",
+    re.I,
+)
+_WHITE_PAPER = re.compile(r"\bMeld\.\s*St\.|stortingsmelding|white\s+paper", re.I)
+_HEARING = re.compile(r"^\s*(?:høring|høyring|hearing)\b|høringsuttalelse|høringssvar|høyringssvar|submission|"
+                      r"consultation\s+response|consults", re.I)
+_DECISION = re.compile(r"\bfastsatt|\bfastsetter|\bbesluttet|\bvedtatt|\bdecision\b|\bdecided\b|laid\s+down", re.I)
+_PROPOSAL = re.compile(r"\bNOU\b|utvalg|committee|tilrådning|recommend|anbefal|forslag|identifisert|identified", re.I)
+_HENVISNING = re.compile(r"(?:Meld\.\s*St\.|Prop\.|Innst\.|Dokument)\s*[\d:]+\s*[A-Z]{0,2}\s*\(\d{4}\s*[-–]\s*\d{4}\)")
+
+
+def _json(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    try:
+        return json.loads(value or "{}")
+    except (TypeError, ValueError):
+        return {}
+
+
+def actor_of(item: dict[str, Any]) -> str:
+    source, kind, owner = item.get("source") or "", item.get("kind") or "", item.get("owner") or ""
+    if source == "no_etikkradet" or "etikkråd" in owner.lower():
+        return "Etikkrådet"
+    if source == "no_nbim" or owner.startswith("Norges Bank"):
+        return "Norges Bank"
+    if source.startswith("no_stortinget") or kind in ("storting_case", "committee_hearing") or "komite" in owner.lower():
+        return "Stortinget"
+    if source == "no_finansdep" or "finansdepartementet" in owner.lower() or "ministry of finance" in owner.lower():
+        return "Finansdepartementet"
+    return "Andre"
+
+
+def stage_of(item: dict[str, Any]) -> str:
+    """Where in the governance cycle an item sits (see the module docstring)."""
+    title = item.get("title") or ""
+    extra = _json(item.get("extra"))
+    if actor_of(item) == "Stortinget":
+        return "storting"
+    if _WHITE_PAPER.search(title) or extra.get("doc_type") == "Melding til Stortinget":
+        return "white_paper"
+    if item.get("kind") in ("hearing", "eu_consultation") or _HEARING.search(title):
+        return "hearing"
+    if extra.get("decision") in ("exclusion", "observation", "revocation", "ownership"):
+        return "decision"
+    if extra.get("doc_type") == "Retningslinjer" or _DECISION.search(title):
+        return "decision"
+    if extra.get("action") in ("exclusion", "observation", "revocation", "ownership_flag") or _PROPOSAL.search(title):
+        return "proposal"
+    return "other"
+
+
+def _henvisninger(text: str | None) -> set[str]:
+    return {re.sub(r"\s+", " ", m.replace("–", "-")).strip() for m in _HENVISNING.findall(text or "")}
+
+
+def _candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    tagged: set[str] = set()
+    if db["tags"].exists():
+        tagged = {r["item_id"] for r in db.query("select item_id from tags where label = 'gpfg'")}
+    placeholders = ",".join("?" for _ in GPFG_SOURCES)
+    rows = list(db.query(
+        f"""select * from items where source in ({placeholders}) or kind = 'committee_hearing'
+            or extra like '%"topic": "gpfg"%' or id in (select item_id from tags where label = 'gpfg')""",
+        list(GPFG_SOURCES)))  # fmt: skip
+    cases = [r for r in rows if r["kind"] == "storting_case"]
+    case_by_native = {str(c.get("native_id")): c for c in cases}
+    out = []
+    for row in rows:
+        if row["kind"] == "committee_hearing":
+            linked = sorted({c["id"] for c in _linked_cases(row, cases, case_by_native)})
+            text = " ".join(str(row.get(k) or "") for k in ("title", "summary", "reference"))
+            if not linked and not FUND.search(text) and row["id"] not in tagged:
+                continue
+            row["related"] = linked
+        out.append(row)
+    # a case lists the committee hearings linked to it
+    by_case: dict[str, list[str]] = {}
+    for row in out:
+        for case_id in row.get("related") or []:
+            by_case.setdefault(case_id, []).append(row["id"])
+    for row in out:
+        if row["kind"] == "storting_case":
+            row["related"] = by_case.get(row["id"], [])
+    return out
+
+
+def _linked_cases(hearing: dict[str, Any], cases: list[dict[str, Any]],
+                  case_by_native: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fund cases a committee hearing is on: by Stortinget case id, else by henvisning and committee."""
+    extra = _json(hearing.get("extra"))
+    by_id = [case_by_native[str(c)] for c in extra.get("case_ids") or [] if str(c) in case_by_native]
+    if by_id:
+        return by_id
+    refs = _henvisninger(" ".join([hearing.get("reference") or "", hearing.get("title") or "",
+                                   " ".join(str(r) for r in extra.get("case_references") or [] if r)]))
+    return [c for c in cases if refs & _henvisninger(c.get("reference"))
+            and (c.get("owner") or "").lower() == (hearing.get("owner") or "").lower()]
+
+
+def _view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"], "title": row["title"], "url": row["url"], "source": row["source"],
+        "kind": row["kind"], "actor": actor_of(row), "stage": stage_of(row),
+        "published": row.get("published"), "deadline": row.get("deadline"), "status": row.get("status"),
+        "reference": row.get("reference"), "owner": row.get("owner"), "first_seen": row.get("first_seen"),
+        "last_changed": row.get("last_changed"), "related": row.get("related") or [],
+    }  # fmt: skip
+
+
+def _newest_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda i: (i.get("published") or i.get("deadline") or i.get("first_seen") or ""),
+                  reverse=True)
+
+
+def _ordered(items: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    rank_a = {a: n for n, a in enumerate(ACTORS)}
+    rank_s = {s: n for n, s in enumerate(STAGES)}
+    items = _newest_first(items)
+    if by == "stage":
+        return sorted(items, key=lambda i: (rank_s[i["stage"]], rank_a[i["actor"]]))
+    return sorted(items, key=lambda i: (rank_a[i["actor"]], rank_s[i["stage"]]))
+
+
+def gpfg_items(db: sqlite_utils.Database, *, actor: str | None = None, stage: str | None = None,
+               by: str = "actor") -> list[dict[str, Any]]:
+    """Governance items ordered by actor then stage (or stage then actor), newest first within each."""
+    items = [_view(r) for r in _candidates(db)]
+    if actor:
+        items = [i for i in items if i["actor"].lower() == actor.lower()]
+    if stage:
+        items = [i for i in items if i["stage"] == stage]
+    return _ordered(items, by)
+
+
+def grouped(items: list[dict[str, Any]], by: str = "actor") -> list[tuple[str, list[tuple[str, list[dict]]]]]:
+    """[(actor, [(stage, items)])] (or stage first), keeping the order of `items`."""
+    outer_key, inner_key = ("actor", "stage") if by == "actor" else ("stage", "actor")
+    groups: dict[str, dict[str, list[dict]]] = {}
+    for item in items:
+        groups.setdefault(item[outer_key], {}).setdefault(item[inner_key], []).append(item)
+    return [(k, list(v.items())) for k, v in groups.items()]
+
+
+def _changed_between(db: sqlite_utils.Database, since: Any, as_of: Any) -> dict[str, str]:
+    """item id → 'new' or 'changed' for items with events in (since, as_of]."""
+    since_s = since.isoformat(timespec="seconds") if isinstance(since, datetime) else str(since or "")
+    as_of_s = as_of.isoformat(timespec="seconds") if isinstance(as_of, datetime) else str(as_of or "9999")
+    out: dict[str, str] = {}
+    for row in db.query("select item_id, kind from events where at > ? and at <= ? order by id", [since_s, as_of_s]):
+        if row["kind"] == "new" or out.get(row["item_id"]) == "new":
+            out[row["item_id"]] = "new"
+        else:
+            out.setdefault(row["item_id"], "changed")
+    return out
+
+
+def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any) -> list[dict[str, Any]]:
+    """GPFG items new or changed since `since` (up to `as_of`), by actor then stage, newest first.
+
+    Each entry: id, title, url, actor, stage, stage_label, published, status, deadline, change.
+    """
+    changed = _changed_between(db, since, as_of)
+    out = []
+    for item in gpfg_items(db):
+        if item["id"] in changed:
+            out.append({k: item[k] for k in ("id", "title", "url", "actor", "stage", "published", "status",
+                                              "deadline", "source")}
+                       | {"stage_label": STAGE_LABELS[item["stage"]], "change": changed[item["id"]]})
+    return out
+
+
+def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
+                          only_topic: bool = False) -> list[dict[str, Any]]:
+    """Forbrukertilsynet and Lovdata items new or changed since `since`: those about åpenhetsloven first.
+
+    Each entry: id, title, url, source, actor, published, status, apenhetsloven (bool), change.
+    """
+    changed = _changed_between(db, since, as_of)
+    if not changed:
+        return []
+    placeholders = ",".join("?" for _ in APENHETSLOVEN_SOURCES)
+    rows = list(db.query(f"select * from items where source in ({placeholders})", list(APENHETSLOVEN_SOURCES)))
+    out = []
+    for row in _newest_first(rows):
+        if row["id"] not in changed:
+            continue
+        topic = _json(row.get("extra")).get("topic") == "åpenhetsloven"
+        if only_topic and not topic:
+            continue
+        out.append({"id": row["id"], "title": row["title"], "url": row["url"], "source": row["source"],
+                    "actor": "Lovdata" if row["source"] == "no_lovdata" else "Forbrukertilsynet",
+                    "published": row.get("published"), "status": row.get("status"),
+                    "apenhetsloven": topic, "change": changed[row["id"]]})
+    return sorted(out, key=lambda i: not i["apenhetsloven"])
