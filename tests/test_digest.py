@@ -206,10 +206,28 @@ def test_sections_from_another_module_in_any_shape_and_its_failure(db, monkeypat
     d = _build(db)
     assert calls == [(DAY1, DAY2)]
     assert d.gpfg.groups == [("Etikkrådet", [{"title": "Tilrådning <b>om</b> utelukkelse", "url": None,
-                                              "meta": ["2026-11-23"], "summary": ""}])]
+                                              "meta": ["man. 23.11.2026"], "summary": ""}])]
     assert "RuntimeError: no table companies" in d.apenhetsloven.error
     html = digest.render_html(d)
     assert "Tilrådning &lt;b&gt;om&lt;/b&gt; utelukkelse" in html and "javascript:" not in html
+
+
+def test_a_flat_list_with_actors_is_grouped_by_actor(db, monkeypatch):
+    """The shape tracker.gpfg.digest_section returns: flat rows with actor, stage_label, change."""
+    build_world(db)
+    rows = [{"id": "a", "title": "Tilrådning om utelukkelse", "url": "https://etikkradet.no/a", "actor": "Etikkrådet",
+             "stage": "decision", "stage_label": "Beslutning", "published": "2026-11-23T10:00:00+01:00",
+             "status": "unknown", "deadline": None, "change": "new"},
+            {"id": "b", "title": "Høring om forvaltningen av SPU", "url": "https://www.regjeringen.no/b",
+             "actor": "Finansdepartementet", "stage": "hearing", "stage_label": "Høring", "published": None,
+             "status": "open", "deadline": "2027-01-10T23:59:59+01:00", "change": "changed"}]
+    monkeypatch.setattr(digest, "_module", lambda name, attr: (lambda db_, since, as_of: rows)
+                        if attr == "digest_section" else None)
+    d = _build(db)
+    assert [name for name, _ in d.gpfg.groups] == ["Etikkrådet", "Finansdepartementet"]
+    assert d.gpfg.groups[0][1][0]["meta"] == ["Beslutning", "ukjent", "man. 23.11.2026", "ny"]
+    assert d.gpfg.groups[1][1][0]["meta"] == ["Høring", "åpen", "frist søn. 10.01.2027", "endret"]
+    assert "### Finansdepartementet" in digest.render_markdown(d)
 
 
 class _ScriptFinder(HTMLParser):

@@ -505,12 +505,13 @@ def _module(name: str, attr: str):
     return getattr(module, attr, None)
 
 
-def _normalise_section(result: Any) -> Section:
+def _normalise_section(result: Any, lang: str = "nb") -> Section:
     """Whatever another module's section function returns, as a Section.
 
-    Accepted: None; a string (lines of text); a list of dicts (rows: title, url and any other
-    fields); a dict with "items"/"rows" (rows) or "groups" ({name: rows} or [(name, rows)]) or
-    any other {name: rows} mapping.
+    Accepted: None; a string (lines of text); a list of dicts (rows: title, url and any of
+    actor, stage_label/stage, status, published, deadline, change, …) — grouped by `actor` when
+    every row has one; a dict with "items"/"rows" (rows) or "groups" ({name: rows} or
+    [(name, rows)]) or any other {name: rows} mapping.
     """
     section = Section()
     if result is None:
@@ -519,33 +520,50 @@ def _normalise_section(result: Any) -> Section:
         section.lines = [clean(line) for line in result.splitlines() if clean(line)]
         return section
     if isinstance(result, list | tuple):
-        section.groups = [("", [_row(r) for r in result])]
+        rows = list(result)
+        if rows and all(isinstance(r, dict) and r.get("actor") for r in rows):
+            groups: dict[str, list[dict[str, Any]]] = {}
+            for r in rows:
+                groups.setdefault(clean(r["actor"], 120), []).append(_row(r, lang, skip=("actor",)))
+            section.groups = list(groups.items())
+        else:
+            section.groups = [("", [_row(r, lang) for r in rows])]
         return section
     if isinstance(result, dict):
         if "items" in result or "rows" in result:
-            section.groups = [("", [_row(r) for r in result.get("items") or result.get("rows") or []])]
+            section.groups = [("", [_row(r, lang) for r in result.get("items") or result.get("rows") or []])]
             return section
         groups = result.get("groups", result)
         pairs = groups.items() if isinstance(groups, dict) else groups
         for name, rows in pairs:
             if isinstance(rows, list | tuple):
-                section.groups.append((clean(name), [_row(r) for r in rows]))
+                section.groups.append((clean(name), [_row(r, lang) for r in rows]))
         return section
     section.lines = [clean(result)]
     return section
 
 
-_ROW_META = ("actor", "stage", "kind", "status", "owner", "date", "published", "deadline", "company", "companies")
+_ROW_META = ("actor", "stage_label", "stage", "kind", "status", "owner", "date", "published", "deadline",
+             "change", "company", "companies")
+_CHANGE_WORDS = {"nb": {"new": "ny", "changed": "endret"}, "en": {"new": "new", "changed": "changed"}}
 
 
-def _row(value: Any) -> dict[str, Any]:
+def _row(value: Any, lang: str = "nb", skip: tuple[str, ...] = ()) -> dict[str, Any]:
     if not isinstance(value, dict):
         return {"title": clean(value, TITLE_LIMIT), "url": None, "meta": [], "summary": ""}
     meta = []
     for key in _ROW_META:
         v = value.get(key)
-        if v:
-            meta.append(clean(", ".join(map(str, v)) if isinstance(v, list | tuple) else v, 120))
+        if not v or key in skip or (key == "stage" and value.get("stage_label")):
+            continue
+        if key in ("published", "deadline", "date") and isinstance(v, str) and re.match(r"\d{4}-\d\d-\d\d", v):
+            day = deadlines.deadline_day(v) if key == "deadline" else date.fromisoformat(v[:10])
+            v = (f"{STRINGS[lang]['deadline'].lower()} " if key == "deadline" else "") + fmt_date(day, lang)
+        elif key == "status":
+            v = STATUS_NAMES[lang].get(str(v), v)
+        elif key == "change":
+            v = _CHANGE_WORDS[lang].get(str(v), v)
+        meta.append(clean(", ".join(map(str, v)) if isinstance(v, list | tuple) else v, 120))
     return {"title": clean(value.get("title") or value.get("name") or value.get("id"), TITLE_LIMIT),
             "url": safe_url(value.get("url")), "meta": meta,
             "summary": clean(value.get("summary") or value.get("note"), SUMMARY_LIMIT)}
@@ -568,14 +586,14 @@ def _store_section(db, kinds: tuple[str, ...], sources: tuple[str, ...], events:
             continue
         seen.add(item["id"])
         rows.append(_row({"title": item["title"], "url": item["url"], "kind": KIND_NAMES[lang].get(item["kind"]),
-                          "owner": item.get("owner"), "published": (item.get("published") or "")[:10],
-                          "summary": item.get("summary")}))
+                          "owner": item.get("owner"), "published": item.get("published"),
+                          "summary": item.get("summary")}, lang))
     return Section(groups=[("", rows)])
 
 
-def _call_section(func, db, since: datetime, as_of: datetime) -> Section:
+def _call_section(func, db, since: datetime, as_of: datetime, lang: str = "nb") -> Section:
     try:
-        return _normalise_section(func(db, since, as_of))
+        return _normalise_section(func(db, since, as_of), lang)
     except Exception as exc:  # another module's bug must not cost the morning read
         return Section(error=clean(f"{type(exc).__name__}: {exc}", 200))
 
@@ -672,10 +690,10 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
     gpfg = apl = None
     if _wants(profile, GPFG_KINDS, GPFG_SOURCES, ("gpfg",)):
         func = _module("tracker.gpfg", "digest_section")
-        gpfg = _call_section(func, db, section_since, as_of) if func else _store_section(db, GPFG_KINDS, GPFG_SOURCES, events, lang)
+        gpfg = _call_section(func, db, section_since, as_of, lang) if func else _store_section(db, GPFG_KINDS, GPFG_SOURCES, events, lang)
     if profile.covers_everything or "apenhetsloven" in profile.labels or any(s in profile.sources for s in APL_SOURCES):
         func = _module("tracker.gpfg", "apenhetsloven_section")
-        apl = _call_section(func, db, section_since, as_of) if func else _store_section(db, APL_KINDS, APL_SOURCES, events, lang)
+        apl = _call_section(func, db, section_since, as_of, lang) if func else _store_section(db, APL_KINDS, APL_SOURCES, events, lang)
     health_rows, stale = _health(db, as_of)
     return Digest(
         profile=profile, lang=lang, as_of=as_of, day=day, since=since, baseline_event_id=base_id,
