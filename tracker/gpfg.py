@@ -9,9 +9,10 @@ hearings); "other" for the rest (speeches, reports).
 
 An item is a governance item when it comes from one of the GPFG spiders, when a
 spider marked it ``extra.topic = "gpfg"`` (regjeringen.no pages are one item
-whichever spider found them), when the tagger labelled it ``gpfg``, or when it
-is a Storting committee hearing about the fund or on one of the fund's cases
-(linked by the case's henvisning).
+whichever spider found them), when the tagger labelled it ``gpfg``, when it is
+a Finansdepartementet item whose title or summary names the fund, or when it is
+a Storting committee hearing about the fund or on one of the fund's cases
+(linked by Stortinget case id, else by henvisning and committee).
 """
 
 from __future__ import annotations
@@ -97,12 +98,17 @@ def _candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     placeholders = ",".join("?" for _ in GPFG_SOURCES)
     rows = list(db.query(
         f"""select * from items where source in ({placeholders}) or kind = 'committee_hearing'
-            or extra like '%"topic": "gpfg"%' or id in (select item_id from tags where label = 'gpfg')""",
+            or extra like '%"topic": "gpfg"%' or id in (select item_id from tags where label = 'gpfg')
+            or owner like '%Finansdepartementet%'""",
         list(GPFG_SOURCES)))  # fmt: skip
     cases = [r for r in rows if r["kind"] == "storting_case"]
     case_by_native = {str(c.get("native_id")): c for c in cases}
     out = []
     for row in rows:
+        own_text = " ".join(str(row.get(k) or "") for k in ("title", "summary"))
+        if (row["source"] not in GPFG_SOURCES and row["kind"] != "committee_hearing" and row["id"] not in tagged
+                and '"topic": "gpfg"' not in (row.get("extra") or "") and not FUND.search(own_text)):
+            continue  # a Finansdepartementet item that is not about the fund
         if row["kind"] == "committee_hearing":
             linked = sorted({c["id"] for c in _linked_cases(row, cases, case_by_native)})
             text = " ".join(str(row.get(k) or "") for k in ("title", "summary", "reference"))

@@ -1,0 +1,77 @@
+"""`ncp-tracker companies` and `ncp-tracker gpfg` on a small store."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from click.testing import CliRunner
+
+from crawlers.dates import OSLO
+from tracker import store
+from tracker.cli import main
+from tracker.db import open_db
+
+
+def _seed(path):
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    for source, kind, nid, title, body in (
+        ("no_regjeringen_horinger", "hearing", "1", "Høring – etisk rammeverk for Statens pensjonsfond utland",
+         "Salget av Caterpillar Inc. i august 2025."),
+        ("no_nbim", "gpfg_decision", "2025/x", "Decision on exclusion of Caterpillar Inc.", ""),
+        ("no_etikkradet", "gpfg_recommendation", "9", "Tilrådning om observasjon av Nestlé S.A.", ""),
+    ):
+        run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+        store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=[
+            {"source": source, "kind": kind, "native_id": nid, "title": title, "body": body,
+             "owner": "Finansdepartementet" if kind == "hearing" else None,
+             "published": "2026-11-20T10:00:00+01:00", "url": f"https://example.org/{nid}"}])
+    db.close()
+
+
+def test_companies_lists_items_across_sources(tmp_path):
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar"])
+    assert result.exit_code == 0, result.output
+    assert "Caterpillar Inc." in result.output and "no_nbim" in result.output and "no_regjeringen_horinger" in result.output
+    assert "Nestlé" not in result.output
+
+
+def test_companies_jsonl(tmp_path):
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "--format", "jsonl"])
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert {r["name"] for r in rows} == {"Caterpillar Inc.", "Nestlé S.A."}
+
+
+def test_companies_unknown_name(tmp_path):
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "equinor"])
+    assert result.exit_code == 0 and "no company named 'equinor'" in result.output
+
+
+def test_gpfg_groups_by_actor_and_stage(tmp_path):
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines.index("Finansdepartementet") < lines.index("Etikkrådet") < lines.index("Norges Bank")
+    assert "  Høring" in lines and "  Beslutning" in lines
+
+
+def test_gpfg_jsonl_filters(tmp_path):
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--format", "jsonl", "--stage", "decision"])
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["actor"], r["stage"]) for r in rows] == [("Norges Bank", "decision")]
+
+
+def test_gpfg_empty_store(tmp_path):
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg"])
+    assert result.exit_code == 0 and "no GPFG governance items" in result.output
