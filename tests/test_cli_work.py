@@ -41,7 +41,7 @@ def test_digest_to_assigned_item_to_docx(env):
     assert HEARING in mine.output and COMMITTEE not in mine.output
     r = run("draft", HEARING, "--out", "utkast")
     assert r.exit_code == 0
-    docx = env / "utkast" / "no_regjeringen_horinger_3150001-horingssvar-{}.docx".format(r.output.split("horingssvar-")[1][:10])
+    docx = env / "utkast" / "regjeringen_3150001-horingssvar-{}.docx".format(r.output.split("horingssvar-")[1][:10])
     assert docx.exists()
     assert any(p.style.name == "Quote" for p in Document(str(docx)).paragraphs)
     hist = run("triage", HEARING, "--history")
@@ -110,5 +110,5 @@ def test_serve_refuses_public_bind_without_token(env, monkeypatch):
 
 
 def test_answers_for_item(env):
-    r = run("answers", "--item", "no_regjeringen_horinger:2477095")
+    r = run("answers", "--item", "regjeringen:2477095")
     assert "Norsk Hydro ASA" in r.output and "business" in r.output

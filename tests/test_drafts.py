@@ -30,7 +30,7 @@ def _paragraphs(path):
 
 def test_files_written_inside_working_tree(written, tmp_path):
     assert written.docx.parent == tmp_path / "drafts"
-    assert written.docx.name == "no_regjeringen_horinger_3150001-horingssvar-2026-11-24.docx"
+    assert written.docx.name == "regjeringen_3150001-horingssvar-2026-11-24.docx"
     assert written.md.exists()
 
 

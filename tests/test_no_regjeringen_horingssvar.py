@@ -167,3 +167,51 @@ def test_is_ncp():
     assert is_ncp("Norges nasjonale kontaktpunkt for ansvarlig næringsliv")
     assert is_ncp("Kontaktpunktet for ansvarlig næringsliv")
     assert not is_ncp("Forbrukertilsynet")
+
+
+@pytest.mark.slow
+def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
+    """`ncp-tracker answers --replay` runs the spider in Scrapy, stores answers, records health."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import FIXTURES, ROOT
+    from tracker.db import open_db
+
+    day = tmp_path / "replay" / "2026-11-24"
+    folder = day / "no_regjeringen_horingssvar"
+    folder.mkdir(parents=True)
+    for name in ("list_page1.html", "list_page2.html"):
+        shutil.copy(Path(FIXTURES) / "no_regjeringen_horingssvar" / name, folder / name)
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    (folder / "manifest.json").write_text(json.dumps({
+        "source": "no_regjeringen_horingssvar", "recorded_at": "2026-11-24T06:00:00+01:00", "constructed": True,
+        "responses": [{"url": PAGE1, "method": "GET", "status": 200, "headers": html, "file": "list_page1.html"},
+                      {"url": PAGE2, "method": "GET", "status": 200, "headers": html, "file": "list_page2.html"}],
+    }), encoding="utf-8")  # fmt: skip
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    db["items"].insert({"id": "regjeringen:2477095", "source": "no_regjeringen_horinger", "kind": "hearing",
+                        "native_id": "2477095", "title": "Høyring - evalueringen av offentleglova", "url": DETAIL,
+                        "deadline": "2016-05-25T23:59:59+02:00", "status": "closed"})  # fmt: skip
+    db.close()
+    env = {**__import__("os").environ, "NCP_TRACKER_DB": str(db_path), "NCP_TRACKER_HTTPCACHE": "0"}
+    out = subprocess.run([sys.executable, "-m", "tracker", "answers", "--replay", str(day)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "1 hearings checked" in out.stdout
+    db = open_db(db_path)
+    rows = list(db.query("select responder, responder_type, is_ncp from answers where item_id = ? order by responder",
+                         ["regjeringen:2477095"]))  # fmt: skip
+    assert len(rows) == 6
+    assert {"responder": "Norges nasjonale kontaktpunkt for ansvarlig næringsliv", "responder_type": "public_body",
+            "is_ncp": 1} in rows  # fmt: skip
+    health = db.execute("select status, items_seen, parse_errors from health where source = ?",
+                        ["no_regjeringen_horingssvar"]).fetchone()  # fmt: skip
+    assert health == ("amber", 6, 1)  # the row without a link on page 2 is counted, not hidden
+    # read once today: a second run checks nothing
+    again = subprocess.run([sys.executable, "-m", "tracker", "answers", "--replay", str(day)], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert "0 hearings checked" in again.stdout

@@ -90,7 +90,7 @@ def test_unknown_item_is_404(client):
 def test_draft_download_is_a_docx(client):
     r = client.get(f"/item/{HEARING}/draft.docx")
     assert r.status_code == 200
-    assert 'filename="no_regjeringen_horinger_3150001-horingssvar-2026-11-24.docx"' in r.headers["Content-Disposition"]
+    assert 'filename="regjeringen_3150001-horingssvar-2026-11-24.docx"' in r.headers["Content-Disposition"]
     doc = Document(io.BytesIO(r.data))
     assert doc.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     assert client.get(f"/item/{HEARING}/draft.exe").status_code == 404

@@ -67,13 +67,16 @@ def store(db: sqlite_utils.Database, scraped: list[dict[str, Any]], *, as_of: da
     """Upsert the spider's answer items into ``answers``; log the hearings checked. Returns rows stored."""
     at = as_of.isoformat(timespec="seconds")
     count: dict[str, int] = {}
+    #: the hearing's own item id as the store holds it (else decided by tracker.ids, as the store would)
+    known_ids = {str(k): v["item_id"] for k, v in (checked or {}).items() if v.get("item_id")}
     with db.conn:
         for item in scraped:
             extra = item.get("extra") or {}
             hearing = str(extra.get("hearing_id") or "")
             if not hearing or not item.get("url"):
                 continue
-            item_id = ids.item_id(HEARINGS_SOURCE, hearing, extra.get("hearing_url") or item["url"])
+            item_id = known_ids.get(hearing) or ids.item_id(HEARINGS_SOURCE, hearing,
+                                                             extra.get("hearing_url") or item["url"])
             existing = db.execute("select first_seen from answers where item_id = ? and url = ?",
                                   [item_id, item["url"]]).fetchone()  # fmt: skip
             db["answers"].upsert({
@@ -105,7 +108,6 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
     """Run the answers spider in this process and store what it finds; returns its health row."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
-    from twisted.internet import defer
 
     from tracker import health
     from tracker import store as item_store
@@ -120,6 +122,11 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
         loader = SpiderLoader.from_settings(base)
         run_id = item_store.start_run(db, as_of=as_of, mode=f"replay:{replay_dir}" if replay_dir else "live",
                                       sources=[SPIDER], replay_dir=replay_dir)  # fmt: skip
+        from scrapy.utils.reactor import install_reactor
+
+        # as tracker.crawl.run_plan does: Scrapy's asyncio reactor before anything imports one
+        install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+        process = CrawlerProcess(base)
         crawler = Crawler(loader.load(SPIDER), step_settings(base, step, None))
         scraped: list[dict[str, Any]] = []
         started = time.monotonic()
@@ -134,24 +141,12 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
             state["spider"], state["reason"] = spider, reason
 
         crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
-        process = CrawlerProcess(base, install_root_handler=False)
-        failure: list[BaseException] = []
-
-        @defer.inlineCallbacks
-        def go():
-            from twisted.internet import reactor
-
-            try:
-                yield process.crawl(crawler, as_of=as_of.isoformat(), hearings=todo)
-            except BaseException as exc:  # re-raised after the reactor stops
-                failure.append(exc)
-            finally:
-                reactor.stop()
-
-        go()
-        process.start(stop_after_crawl=False)
+        failure: list[Any] = []
+        done = process.crawl(crawler, as_of=as_of.isoformat(), hearings=todo)  # installs the reactor
+        done.addErrback(failure.append)
+        process.start()  # stops after the crawl
         if failure:
-            raise failure[0]
+            failure[0].raiseException()
         stored = store(db, scraped, as_of=as_of, checked=todo, run_id=run_id)
         spider = state.get("spider")
         run = health.SourceRun(

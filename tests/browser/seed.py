@@ -1,4 +1,4 @@
-"""A small, realistic store for the workbench tests (real hearing titles, tags with evidence).
+"""A small, realistic store (item ids as tracker.ids decides them: regjeringen:<page id>) for the workbench tests (real hearing titles, tags with evidence).
 
 Used by the CLI, web and browser tests; inserts rows the way the store and tagger write them.
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-HEARING = "no_regjeringen_horinger:3150001"
-HEARING_OLD = "no_regjeringen_horinger:2477095"
-HEARING_FISH = "no_regjeringen_horinger:3143999"
+HEARING = "regjeringen:3150001"
+HEARING_OLD = "regjeringen:2477095"
+HEARING_FISH = "regjeringen:3143999"
 COMMITTEE = "no_stortinget_horinger:10423"
 EU = "eu_haveyoursay:14567"
 
