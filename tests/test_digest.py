@@ -295,3 +295,21 @@ def test_clean_and_safe_url():
     assert digest.safe_url("data:text/html,x") is None
     assert digest.safe_url("/relative") is None
     assert digest.safe_url('https://x.no/a"b') == "https://x.no/a%22b"
+
+
+def test_a_sources_first_crawl_is_not_reported_as_stage_changes(db):
+    from tracker import health
+
+    build_world(db)
+    item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0269(COD)",
+            "title": "Prohibiting products made with forced labour",
+            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0269(COD)"}
+    first = store.start_run(db, as_of=DAY1, mode="test", sources=["eu_oeil"])
+    store.apply_scrape(db, run_id=first, as_of=DAY1, source="eu_oeil", items=[item])
+    health.record(db, first, health.SourceRun(source="eu_oeil", items_seen=1), DAY1.isoformat())
+    assert _build(db).eu["stage"] == []  # first seen in the backfill: not a change
+    second = store.start_run(db, as_of=DAY2, mode="test", sources=["eu_oeil"])
+    store.apply_scrape(db, run_id=second, as_of=DAY2, source="eu_oeil",
+                       items=[{**item, "summary": "Council position adopted"}])
+    (entry,) = _build(db).eu["stage"]
+    assert [c["kind"] for c in entry["changes"]] == ["updated"]

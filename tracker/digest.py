@@ -620,10 +620,14 @@ def _eu(db, as_of: datetime, profile: Profile, lang: str) -> dict[str, Any] | No
             join items i on i.id = e.item_id where i.kind in ({wmarks}) and e.id <= ? order by e.id""",
         [*EU_WATCH_KINDS, upto],
     ))  # fmt: skip
+    # a source's first crawl is a backfill: its "new" events say "first seen", not "changed"
+    first_run = {r["source"]: r["run_id"] for r in db.query("select source, min(run_id) as run_id from health group by source")}
     grouped: dict[str, dict[str, Any]] = {}
     for e in rows:
         at = deadlines.to_datetime(e["at"])
         if at is None or at <= week_ago:
+            continue
+        if e["kind"] == "new" and e["run_id"] is not None and e["run_id"] <= first_run.get(e["source"], -1):
             continue
         entry = grouped.setdefault(e["item_id"], {"id": e["item_id"], "title": e["title"], "url": e["url"],
                                                   "kind": e["item_kind"], "extra": _json(e["extra"]), "changes": []})
@@ -951,9 +955,9 @@ def _section_markdown(section: Section, t: dict[str, str]) -> list[str]:
     if section.empty:
         out.append(md(t["nothing"]))
     out += [md(line) for line in section.lines]
-    for name, rows in section.groups:
+    for k, (name, rows) in enumerate(section.groups):
         if name:
-            out += ["", f"### {md(name)}", ""]
+            out += ([""] if k or out else []) + [f"### {md(name)}", ""]
         for row in rows:
             line = f"- {md_link(row['title'], row['url'])}"
             if row["meta"]:
