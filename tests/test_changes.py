@@ -33,6 +33,15 @@ def test_compare(change, expected):
     assert ev(compare(BASE, {**BASE, **change})) == expected
 
 
+def test_stage_changed():
+    before = {**BASE, "extra": '{"stage": "Awaiting committee decision"}'}
+    after = {**BASE, "extra": {"stage": "Awaiting Council's 1st reading position"}}
+    assert ev(compare(before, after)) == [
+        ("stage_changed", "stage", "Awaiting committee decision", "Awaiting Council's 1st reading position")
+    ]
+    assert ev(compare(before, {**BASE, "extra": {"stage": None}})) == []  # not observed is not a change
+
+
 def test_new_item():
     assert ev(compare(None, BASE)) == [("new", None, None, "Høring – A")]
 

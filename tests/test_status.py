@@ -29,6 +29,10 @@ EARLIER = NOW - timedelta(days=1)
         (None, LATER, NOW + timedelta(days=3), "upcoming"),
         ("upcoming", LATER, None, "upcoming"),
         ("", EARLIER, None, "closed"),
+        ("Ope", LATER, None, "open"),
+        ("European Parliament: awaiting committee decision", None, None, "unknown"),  # not "ope(n)"
+        ("Åpenhetsloven", None, None, "unknown"),  # not "åpen"
+        ("Høringen er avsluttet", LATER, None, "closed"),
     ],
 )
 def test_derive_status(raw, deadline, opens, expected):

@@ -7,7 +7,8 @@ a feed without deadlines) never erases what is stored — absence of evidence is
 not a change.
 
 Event kinds: new, updated (which fields), deadline_changed (old → new),
-status_changed, documents_added, vanished, reappeared.
+status_changed, stage_changed (a legislative procedure's stage, `extra["stage"]`),
+documents_added, vanished, reappeared.
 """
 
 from __future__ import annotations
@@ -74,6 +75,13 @@ def _docs(value: Any) -> list[dict[str, Any]]:
     return list(value or [])
 
 
+def _extra(item: dict[str, Any]) -> dict[str, Any]:
+    value = item.get("extra")
+    if isinstance(value, str):
+        return json.loads(value or "{}")
+    return dict(value or {})
+
+
 def _merge_documents(old: Any, new: Any) -> list[dict[str, Any]]:
     """Documents accumulate: a page that stops listing one does not delete it."""
     merged = {d.get("url"): d for d in _docs(old)}
@@ -101,6 +109,9 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
         events.append(Event("deadline_changed", "deadline", before.get("deadline"), after.get("deadline")))
     if (before.get("status") or None) != (after.get("status") or None):
         events.append(Event("status_changed", "status", before.get("status"), after.get("status")))
+    old_stage, new_stage = _extra(before).get("stage"), _extra(after).get("stage")
+    if new_stage and old_stage != new_stage:
+        events.append(Event("stage_changed", "stage", old_stage, new_stage))
     old_urls = {d.get("url") for d in _docs(before.get("documents"))}
     added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]
     if added:

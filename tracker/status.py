@@ -8,6 +8,7 @@ deadline has passed is closed.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 OPEN, CLOSED, WITHDRAWN, UPCOMING, UNKNOWN = "open", "closed", "withdrawn", "upcoming", "unknown"
@@ -23,6 +24,10 @@ _WORDS: tuple[tuple[str, str], ...] = (
     ("open", OPEN), ("planlagt", OPEN), ("active", OPEN),
     ("upcoming", UPCOMING), ("kommende", UPCOMING), ("not_started", UPCOMING), ("planned", UPCOMING),
 )  # fmt: skip
+
+
+# whole words only: "ope" (nynorsk: open) must not match "European" or "cooperation"
+_PATTERNS = tuple((phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), status) for phrase, status in _WORDS)
 
 
 def derive_status(
@@ -42,7 +47,7 @@ def derive_status(
     'closed'
     """
     raw = (status_raw or "").strip().lower()
-    word = next((status for phrase, status in _WORDS if phrase in raw), None) if raw else None
+    word = next((status for phrase, pattern, status in _PATTERNS if pattern.search(raw)), None) if raw else None
     if word == WITHDRAWN:
         return WITHDRAWN
     if word == CLOSED:
