@@ -171,10 +171,7 @@ def test_eu_stage_changes_of_watched_files(db):
     assert "Awaiting Council&#39;s 1st reading position" in digest.render_html(d)
 
 
-def test_gpfg_and_apenhetsloven_sections_from_the_store_when_their_module_is_absent(db, monkeypatch):
-    monkeypatch.setattr(digest, "_module", lambda name, attr: None)
-    build_world(db)
-    assert _build(db).gpfg is None and _build(db).apenhetsloven is None
+def _add_gpfg_and_apl(db):
     run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_nbim", "no_forbrukertilsynet"])
     store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_nbim", items=[{
         "source": "no_nbim", "kind": "gpfg_decision", "native_id": "n1", "title": "Beslutning om utelukkelse av Selskap ASA",
@@ -182,6 +179,13 @@ def test_gpfg_and_apenhetsloven_sections_from_the_store_when_their_module_is_abs
     store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_forbrukertilsynet", items=[{
         "source": "no_forbrukertilsynet", "kind": "regulator_news", "native_id": "f1",
         "title": "Oppdatert veiledning om aktsomhetsvurderinger", "url": "https://www.forbrukertilsynet.no/f1"}])
+
+
+def test_gpfg_and_apenhetsloven_sections_from_the_store_when_their_module_is_absent(db, monkeypatch):
+    monkeypatch.setattr(digest, "_module", lambda name, attr: None)
+    build_world(db)
+    assert _build(db).gpfg is None and _build(db).apenhetsloven is None
+    _add_gpfg_and_apl(db)
     d = _build(db)
     assert [r["title"] for _, rows in d.gpfg.groups for r in rows] == ["Beslutning om utelukkelse av Selskap ASA"]
     assert [r["title"] for _, rows in d.apenhetsloven.groups for r in rows] == ["Oppdatert veiledning om aktsomhetsvurderinger"]
@@ -192,6 +196,7 @@ def test_gpfg_and_apenhetsloven_sections_from_the_store_when_their_module_is_abs
 
 def test_sections_from_another_module_in_any_shape_and_its_failure(db, monkeypatch):
     build_world(db)
+    _add_gpfg_and_apl(db)
     calls = []
 
     def gpfg_section(db_, since, as_of):
@@ -215,6 +220,7 @@ def test_sections_from_another_module_in_any_shape_and_its_failure(db, monkeypat
 def test_a_flat_list_with_actors_is_grouped_by_actor(db, monkeypatch):
     """The shape tracker.gpfg.digest_section returns: flat rows with actor, stage_label, change."""
     build_world(db)
+    _add_gpfg_and_apl(db)
     rows = [{"id": "a", "title": "Tilrådning om utelukkelse", "url": "https://etikkradet.no/a", "actor": "Etikkrådet",
              "stage": "decision", "stage_label": "Beslutning", "published": "2026-11-23T10:00:00+01:00",
              "status": "unknown", "deadline": None, "change": "new"},

@@ -569,13 +569,17 @@ def _row(value: Any, lang: str = "nb", skip: tuple[str, ...] = ()) -> dict[str, 
             "summary": clean(value.get("summary") or value.get("note"), SUMMARY_LIMIT)}
 
 
+def _present(db, kinds: tuple[str, ...], sources: tuple[str, ...]) -> bool:
+    """Does the store hold any item of these kinds or sources (has that source ever been crawled)?"""
+    kmarks, smarks = ",".join("?" for _ in kinds), ",".join("?" for _ in sources)
+    return bool(next(db.query(f"select count(*) as n from items where kind in ({kmarks}) or source in ({smarks})",
+                              [*kinds, *sources]))["n"])
+
+
 def _store_section(db, kinds: tuple[str, ...], sources: tuple[str, ...], events: list[dict[str, Any]],
                    lang: str) -> Section | None:
     """Fallback section from the store: items of these kinds/sources new or changed in the window."""
-    kmarks, smarks = ",".join("?" for _ in kinds), ",".join("?" for _ in sources)
-    present = next(db.query(f"select count(*) as n from items where kind in ({kmarks}) or source in ({smarks})",
-                            [*kinds, *sources]))["n"]
-    if not present:
+    if not _present(db, kinds, sources):
         return None
     items = _items_by_id(db, [e["item_id"] for e in events])
     rows = []
@@ -692,10 +696,13 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
     section_since = since or (as_of - timedelta(hours=24))
     eu = _eu(db, as_of, profile, lang) if _wants(profile, EU_KINDS, (), ()) else None
     gpfg = apl = None
-    if _wants(profile, GPFG_KINDS, GPFG_SOURCES, ("gpfg",)):
+    # a section appears when its items are in the store: from tracker.gpfg when that module is
+    # there, else built from the store here
+    if _wants(profile, GPFG_KINDS, GPFG_SOURCES, ("gpfg",)) and _present(db, GPFG_KINDS, GPFG_SOURCES):
         func = _module("tracker.gpfg", "digest_section")
         gpfg = _call_section(func, db, section_since, as_of, lang) if func else _store_section(db, GPFG_KINDS, GPFG_SOURCES, events, lang)
-    if profile.covers_everything or "apenhetsloven" in profile.labels or any(s in profile.sources for s in APL_SOURCES):
+    if (profile.covers_everything or "apenhetsloven" in profile.labels
+            or any(s in profile.sources for s in APL_SOURCES)) and _present(db, APL_KINDS, APL_SOURCES):
         func = _module("tracker.gpfg", "apenhetsloven_section")
         apl = _call_section(func, db, section_since, as_of, lang) if func else _store_section(db, APL_KINDS, APL_SOURCES, events, lang)
     health_rows, stale = _health(db, as_of)
