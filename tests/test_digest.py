@@ -295,6 +295,12 @@ def test_documents_added_lists_titles(db):
     assert digest.describe_change(change, "en") == "New documents (4): A; B; C (+1)"
 
 
+def test_stage_changes_are_worded():
+    change = {"kind": "stage_changed", "before": "Awaiting committee decision", "after": "Awaiting Council's 1st reading position"}
+    assert digest.describe_change(change, "en") == "New stage: Awaiting committee decision → Awaiting Council's 1st reading position"
+    assert digest.describe_change({**change, "before": None}, "nb") == "Nytt trinn: Awaiting Council's 1st reading position"
+
+
 def test_clean_and_safe_url():
     assert digest.clean("a\u202eb\x00c\ud800 d\n\te") == "ab c\ufffd d e"  # NUL → space
     assert digest.safe_url("javascript:alert(1)") is None

@@ -741,6 +741,9 @@ def describe_change(change: dict[str, Any], lang: str) -> str:
         titles = [clean(d.get("title") or d.get("url"), 80) for d in docs if isinstance(d, dict)]
         shown = "; ".join(titles[:3]) + (f" (+{len(titles) - 3})" if len(titles) > 3 else "")
         return f"{'Nye dokumenter' if nb else 'New documents'} ({len(titles)}): {shown}"
+    if kind == "stage_changed":
+        label = "Nytt trinn" if nb else "New stage"
+        return f"{label}: {clean(before, 120)} → {clean(after, 120)}" if before else f"{label}: {clean(after, 120)}"
     if kind == "vanished":
         return ("Forsvant fra kildens liste (beholdt her)" if nb else "Vanished from the source's listing (kept here)")
     if kind == "reappeared":
