@@ -103,6 +103,10 @@ def _candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         list(GPFG_SOURCES)))  # fmt: skip
     cases = [r for r in rows if r["kind"] == "storting_case"]
     case_by_native = {str(c.get("native_id")): c for c in cases}
+    case_by_ref: dict[str, list[dict[str, Any]]] = {}  # henvisning -> cases (parsed once)
+    for case in cases:
+        for ref in _henvisninger(case.get("reference")):
+            case_by_ref.setdefault(ref, []).append(case)
     out = []
     for row in rows:
         own_text = " ".join(str(row.get(k) or "") for k in ("title", "summary"))
@@ -110,7 +114,7 @@ def _candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
                 and '"topic": "gpfg"' not in (row.get("extra") or "") and not FUND.search(own_text)):
             continue  # a Finansdepartementet item that is not about the fund
         if row["kind"] == "committee_hearing":
-            linked = sorted({c["id"] for c in _linked_cases(row, cases, case_by_native)})
+            linked = sorted({c["id"] for c in _linked_cases(row, case_by_ref, case_by_native)})
             text = " ".join(str(row.get(k) or "") for k in ("title", "summary", "reference"))
             if not linked and not FUND.search(text) and row["id"] not in tagged:
                 continue
@@ -127,7 +131,7 @@ def _candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return out
 
 
-def _linked_cases(hearing: dict[str, Any], cases: list[dict[str, Any]],
+def _linked_cases(hearing: dict[str, Any], case_by_ref: dict[str, list[dict[str, Any]]],
                   case_by_native: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Fund cases a committee hearing is on: by Stortinget case id, else by henvisning and committee."""
     extra = _json(hearing.get("extra"))
@@ -136,8 +140,8 @@ def _linked_cases(hearing: dict[str, Any], cases: list[dict[str, Any]],
         return by_id
     refs = _henvisninger(" ".join([hearing.get("reference") or "", hearing.get("title") or "",
                                    " ".join(str(r) for r in extra.get("case_references") or [] if r)]))
-    return [c for c in cases if refs & _henvisninger(c.get("reference"))
-            and (c.get("owner") or "").lower() == (hearing.get("owner") or "").lower()]
+    cases = {c["id"]: c for ref in refs for c in case_by_ref.get(ref, [])}
+    return [c for c in cases.values() if (c.get("owner") or "").lower() == (hearing.get("owner") or "").lower()]
 
 
 def _view(row: dict[str, Any]) -> dict[str, Any]:
