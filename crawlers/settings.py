@@ -35,6 +35,9 @@ AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
 AUTOTHROTTLE_MAX_DELAY = float(os.getenv("NCP_TRACKER_AUTOTHROTTLE_MAX_DELAY", "60"))
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+# a spider still running after this many seconds is closed (finish reason closespider_timeout → red)
+CLOSESPIDER_TIMEOUT = int(os.getenv("NCP_TRACKER_SPIDER_TIMEOUT", "1800"))
+
 RETRY_ENABLED = True
 RETRY_TIMES = int(os.getenv("NCP_TRACKER_RETRY_TIMES", "3"))
 # 403 is not retried: a Cloudflare challenge does not go away by asking again

@@ -30,6 +30,9 @@ EARLIER = NOW - timedelta(days=1)
         ("upcoming", LATER, None, "upcoming"),
         ("", EARLIER, None, "closed"),
         ("Ope", LATER, None, "open"),
+        ("mottatt", None, None, "open"),
+        ("til_behandling", None, None, "open"),
+        ("behandlet", None, None, "closed"),
         ("European Parliament: awaiting committee decision", None, None, "unknown"),  # not "ope(n)"
         ("Åpenhetsloven", None, None, "unknown"),  # not "åpen"
         ("Høringen er avsluttet", LATER, None, "closed"),

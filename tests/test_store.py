@@ -137,6 +137,17 @@ def test_second_spider_finding_the_same_page_merges(db, as_of):
     assert '"also_seen_by": ["no_finansdep"]' in row["extra"]
 
 
+def test_known_items_include_pages_owned_by_another_source(db, as_of):
+    apply(db, as_of, [hearing(1, status_raw="Ferdigbehandlet")])
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_finansdep"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_finansdep",
+                       items=[hearing(1, source="no_finansdep", kind="gpfg_document")], listing={})
+    assert store.known_items(db, "no_finansdep") == {"3100001": {
+        "status": "closed", "content_hash": db["items"].get("regjeringen:3100001")["content_hash"],
+        "deadline": "2027-01-15T23:59:59+01:00"}}
+    assert store.known_items(db, "no_etikkradet") == {}
+
+
 def test_failed_write_loses_nothing(db, as_of, monkeypatch):
     apply(db, as_of, [hearing(1)])
     from tracker import changes

@@ -406,9 +406,9 @@ def classify(ctx, source) -> None:
 # Feature areas keep their commands in their own modules (each imports only click at import time).
 from tracker.cli_digest import digest  # noqa: E402
 from tracker.cli_eu import watchlist  # noqa: E402
+from tracker.cli_gpfg import companies, gpfg  # noqa: E402
 from tracker.cli_work import register as register_work  # noqa: E402
 
-main.add_command(digest)
-main.add_command(watchlist)
+for _command in (digest, watchlist, companies, gpfg):
+    main.add_command(_command)
 register_work(main)
-from tracker.cli_gpfg import companies as _companies, gpfg as _gpfg; main.add_command(_companies); main.add_command(_gpfg)  # noqa: E402

@@ -12,9 +12,9 @@ import sqlite_utils
 
 
 def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True) -> dict[str, Any]:
-    """Tag new and changed items, resolve references into links, find companies, and close
+    """Tag new and changed items, resolve references into links, find named companies, and close
     triaged items whose deadline passed unanswered. Returns counts for the log line."""
-    from tracker import links, triage
+    from tracker import companies, links, triage
 
     summary: dict[str, Any] = {}
     if tag:
@@ -22,5 +22,6 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True)
 
         summary["tagging"] = tag_store(db)
     summary["links"] = links.update_links(db)
+    summary["companies"] = companies.update_companies(db)
     summary["closed_unanswered"] = len(triage.close_unanswered(db, as_of))
     return summary

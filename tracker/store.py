@@ -59,10 +59,16 @@ def finish_run(db: sqlite_utils.Database, run_id: int, exit_code: int, note: str
 def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
     """What a spider may know about the store: status and hash by native id."""
     rows = db.execute(
-        "select native_id, status, content_hash, deadline from items where source = ? and native_id is not null",
-        [source],
+        """select native_id, status, content_hash, deadline, source, extra from items
+           where native_id is not null and (source = ? or extra like ?)""",
+        [source, f'%"{source}"%'],
     ).fetchall()
-    return {r[0]: {"status": r[1], "content_hash": r[2], "deadline": r[3]} for r in rows}
+    known = {}
+    for native_id, status_, chash, deadline, owner, extra in rows:
+        # items this source found but another source owns (see _seen_by_another) count too
+        if owner == source or source in json.loads(extra or "{}").get("also_seen_by", []):
+            known[native_id] = {"status": status_, "content_hash": chash, "deadline": deadline}
+    return known
 
 
 def _prepare(scraped: dict[str, Any]) -> dict[str, Any]:
