@@ -146,3 +146,17 @@ def test_highlight_escapes_and_marks():
 
 def test_word_diff():
     assert str(word_diff("frist 1. desember", "frist 10. desember")) == "frist <del>1.</del> <ins>10.</ins> desember"
+
+
+def test_related_items_shown_when_links_exist(db_path):
+    db = open_db(db_path)
+    if "links" not in db.table_names():
+        pytest.skip("tracker.links migrations not installed")
+    from tests.browser.seed import EU
+
+    db["links"].insert({"a": HEARING, "b": EU, "ref": "celex:32024L1760", "how": "text"})
+    db.conn.commit()
+    db.close()
+    html = create_app(db_path, as_of=AS_OF).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    section = html[html.index('id="related"'):html.index('id="history"')]
+    assert f"/item/{EU}" in section and "celex:32024L1760" in section
