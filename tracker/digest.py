@@ -621,8 +621,11 @@ def _eu(db, as_of: datetime, profile: Profile, lang: str) -> dict[str, Any] | No
     stage = []
     rows = list(db.query(
         f"""select e.*, i.title, i.url, i.kind as item_kind, i.source, i.extra from events e
-            join items i on i.id = e.item_id where i.kind in ({wmarks}) and e.id <= ? order by e.id""",
-        [*EU_WATCH_KINDS, upto],
+            join items i on i.id = e.item_id where i.kind in ({wmarks}) and e.id <= ? and e.at >= ?
+            order by e.id""",
+        # `at` prefilter (index on events.at; the exact aware comparison follows): a week of
+        # events, not every event of every watched file ever
+        [*EU_WATCH_KINDS, upto, (week_ago - timedelta(days=2)).date().isoformat()],
     ))  # fmt: skip
     # a source's first crawl is a backfill: its "new" events say "first seen", not "changed"
     first_run = {r["source"]: r["run_id"] for r in db.query("select source, min(run_id) as run_id from health group by source")}
