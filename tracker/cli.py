@@ -63,11 +63,13 @@ def main(ctx: click.Context, db_path: str | None) -> None:
 
 
 def _all_sources() -> list[str]:
+    """Every spider that belongs to a scheduled run."""
     from scrapy.spiderloader import SpiderLoader
 
     from tracker.crawl import base_settings
 
-    return sorted(SpiderLoader.from_settings(base_settings()).list())
+    loader = SpiderLoader.from_settings(base_settings())
+    return sorted(name for name in loader.list() if getattr(loader.load(name), "scheduled", True))
 
 
 def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:

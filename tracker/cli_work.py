@@ -125,7 +125,7 @@ def _make_filters(label, source, status, date_from, date_to, owner, state):
 def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history) -> None:
     """Set an item's triage state, owner, note or internal deadline (every change is kept).
 
-    Example: ncp-tracker triage no_regjeringen_horinger:3144080 --state assigned --owner kari
+    Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari
     """
     from tracker import triage as tri
 
@@ -262,7 +262,7 @@ def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, st
 def draft(ctx, item_id, out_dir, by) -> None:
     """Write a hearing-response draft (.docx and .md) for ITEM.
 
-    Example: ncp-tracker draft no_regjeringen_horinger:3144080 --out drafts
+    Example: ncp-tracker draft regjeringen:3144080 --out drafts
     """
     from tracker import drafts
 
@@ -312,7 +312,7 @@ def calibrate(ctx, dry_run, weights_path) -> None:
 def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     """Fetch other actors' published answers to closed regjeringen.no hearings.
 
-    Example: ncp-tracker answers && ncp-tracker answers --item no_regjeringen_horinger:2477095
+    Example: ncp-tracker answers && ncp-tracker answers --item regjeringen:2477095
     """
     from tracker import answers as ans
 

@@ -44,6 +44,8 @@ class TrackerSpider(scrapy.Spider):
     channel: str = ""
     #: an empty result is an error unless the spider says an empty day is normal
     may_be_empty: bool = False
+    #: part of every `ncp-tracker run`; a spider run by its own command says False
+    scheduled: bool = True
 
     def __init__(self, *args: Any, as_of: str | datetime | None = None, known: dict | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
