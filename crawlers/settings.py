@@ -40,6 +40,9 @@ CLOSESPIDER_TIMEOUT = int(os.getenv("NCP_TRACKER_SPIDER_TIMEOUT", "1800"))
 
 RETRY_ENABLED = True
 RETRY_TIMES = int(os.getenv("NCP_TRACKER_RETRY_TIMES", "3"))
+# backoff before retry n is RETRY_BACKOFF_BASE * 2**n seconds; a Retry-After is honoured up to RETRY_AFTER_MAX
+RETRY_BACKOFF_BASE = float(os.getenv("NCP_TRACKER_RETRY_BACKOFF_BASE", "2"))
+RETRY_AFTER_MAX = float(os.getenv("NCP_TRACKER_RETRY_AFTER_MAX", "120"))
 # 403 is not retried: a Cloudflare challenge does not go away by asking again
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
