@@ -6,7 +6,9 @@ serialise with ``nlp.to_disk`` / ``spacy.load`` (import ``nlp.components`` first
 
 from __future__ import annotations
 
+import operator
 import re
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lemmatizer import EnglishLemmatizer, NorwegianLemmatizer
+from .lemmatizer import shared_lemmatizer
 from .lexicon import Lexicon, load_lexicon
 
 SPANS_KEY = "topics"
@@ -44,8 +46,7 @@ class Lemmatizer:
     @property
     def fn(self) -> Any:
         if self._fn is None:
-            self._fn = (EnglishLemmatizer() if self.mode == "en"
-                        else NorwegianLemmatizer(self.extra_lemmas))
+            self._fn = shared_lemmatizer(self.mode, self.extra_lemmas)
         return self._fn
 
     def _lemma_hash(self, strings: Any, orth: int) -> int:
@@ -61,20 +62,24 @@ class Lemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with lemmas set.
 
-        Works on the ORTH array (no Token objects) with a per-form cache, for speed."""
+        Works on the ORTH array (no Token objects) with a per-form cache: known forms are looked
+        up in C (``map``), only new forms run Python code."""
         if not len(doc):
             return doc
-        strings = doc.vocab.strings
         cache = self._cache
         orths = doc.to_array(ORTH).tolist()
-        lemmas = []
-        for o in orths:
-            h = cache.get(o)
-            if h is None:
-                h = self._lemma_hash(strings, o)
-                if len(cache) < 500_000:
-                    cache[o] = h
-            lemmas.append(h)
+        lemmas = list(map(cache.get, orths))
+        if None in lemmas:
+            strings = doc.vocab.strings
+            for i, h in enumerate(lemmas):
+                if h is None:
+                    o = orths[i]
+                    h = cache.get(o)
+                    if h is None:
+                        h = self._lemma_hash(strings, o)
+                        if len(cache) < 500_000:
+                            cache[o] = h
+                    lemmas[i] = h
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 
@@ -94,11 +99,33 @@ def make_topic_matcher(nlp: Language, name: str, lexicon_dir: str) -> TopicMatch
     return TopicMatcher(nlp, lexicon_dir)
 
 
-def _lower_text(doc: Doc) -> str:
-    """``doc.text.lower()`` from the LOWER/SPACY arrays (no Token objects: much faster)."""
-    strings = doc.vocab.strings
-    return "".join(strings[low] + (" " if sp else "")
-                   for low, sp in doc.to_array([LOWER, SPACY]).tolist())
+_WS = ("", " ")
+
+
+class _StrCache(dict):
+    """Hash -> string of a StringStore, decoded once per hash (at most 500,000 kept)."""
+
+    def __init__(self, strings: Any) -> None:
+        super().__init__()
+        self._strings = strings
+
+    def __missing__(self, key: int) -> str:
+        text = self._strings[key]
+        if len(self) < 500_000:
+            self[key] = text
+        return text
+
+
+def _lower_text(doc: Doc, strs: Any = None) -> str:
+    """``doc.text.lower()`` from the LOWER/SPACY arrays, token by token (no Token objects: much
+    faster). ``strs`` maps a hash to its string (default: the vocab's StringStore)."""
+    if not len(doc):
+        return ""
+    if strs is None:
+        strs = doc.vocab.strings
+    arr = doc.to_array([LOWER, SPACY])
+    return "".join(map(operator.add, map(strs.__getitem__, arr[:, 0].tolist()),
+                       map(_WS.__getitem__, arr[:, 1].tolist())))
 
 
 def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
@@ -106,6 +133,21 @@ def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
     if not alts:
         return None
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + ")")
+
+
+class _HeadCache(dict):
+    """LOWER hash -> matched head (or None), computed on first lookup; at most 200,000 forms are
+    kept (later new forms are recomputed each time)."""
+
+    def __init__(self, head: Any, strings: Any) -> None:
+        super().__init__()
+        self._headfn, self._strings = head, strings
+
+    def __missing__(self, low: int) -> str | None:
+        head = self._headfn(self._strings[low])
+        if len(self) < 200_000:
+            self[low] = head
+        return head
 
 
 class TopicMatcher:
@@ -150,7 +192,9 @@ class TopicMatcher:
                     self.rules.setdefault((label, tid), []).append(compiled)
         alts = sorted(self.heads, key=lambda s: (-len(s), s))
         self.head_re = re.compile("^(?:" + "|".join(re.escape(a) for a in alts) + ")") if alts else None
-        self._head_cache: dict[int, str | None] = {}
+        self._head_cache = _HeadCache(self._head, self.nlp.vocab.strings)
+        self._match_keys: dict[int, tuple[str, str]] = {}
+        self._strs = _StrCache(self.nlp.vocab.strings)
         self._ready = True
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
@@ -164,18 +208,23 @@ class TopicMatcher:
         return m.group(0) if m else None
 
     def _keep(self, doc: Doc, label: str, tid: str, start: int, end: int,
-              lowered: dict[str, str]) -> bool:
+              lowered: dict[str, Any]) -> bool:
         rules = self.rules.get((label, tid), ())
-        if rules and "text" not in lowered:
-            lowered["text"] = _lower_text(doc)
-        lower = lowered.get("text", "")
+        if not rules:
+            return True
+        if "text" not in lowered:
+            lowered["text"] = _lower_text(doc, self._strs)
+        lower = lowered["text"]
         for rule in rules:
             window = int(rule.get("window", 0))
             if rule["_re"] is not None:
                 if window:
+                    if "lows" not in lowered:
+                        lowered["lows"] = doc.to_array(LOWER).tolist()
+                    lows, strs = lowered["lows"], self._strs.__getitem__
                     lo, hi = max(0, start - window), min(len(doc), end + window)
-                    around = " ".join(t.lower_ for t in doc[lo:start]) + " | " + " ".join(
-                        t.lower_ for t in doc[end:hi])
+                    around = " ".join(map(strs, lows[lo:start])) + " | " + " ".join(
+                        map(strs, lows[end:hi]))
                     if rule["_re"].search(around):
                         return False
                 elif rule["_re"].search(lower):
@@ -189,25 +238,24 @@ class TopicMatcher:
         ``doc.spans["topics"]`` set."""
         if not self._ready:
             self._build()
-        strings = self.nlp.vocab.strings
+        keys = self._match_keys
         found: dict[tuple[str, str, int], tuple[int, int]] = {}
         for match_id, start, end in self.matcher(doc):
-            label, tid = strings[match_id].split("|", 1)
-            key = (label, tid, start)
+            lt = keys.get(match_id)
+            if lt is None:
+                lt = keys[match_id] = tuple(self.nlp.vocab.strings[match_id].split("|", 1))
+            key = (*lt, start)
             if key not in found or found[key][1] < end:
                 found[key] = (start, end)
+        lowered: dict[str, Any] = {}
         if self.head_re is not None and len(doc):
-            cache = self._head_cache
-            for i, low in enumerate(doc.to_array(LOWER).tolist()):
-                head = cache.get(low, 0)
-                if head == 0:
-                    head = self._head(strings[low])
-                    if len(cache) < 200_000:
-                        cache[low] = head
-                if head:
-                    for label, tid in self.heads[head]:
-                        found.setdefault((label, tid, i), (i, i + 1))
-        lowered: dict[str, str] = {}
+            # Head of each token's lower-case form, looked up per form in C (``map`` over the
+            # LOWER array); only forms not seen before run the regex.
+            lows = lowered["lows"] = doc.to_array(LOWER).tolist()
+            heads = list(map(self._head_cache.__getitem__, lows))
+            for i in compress(range(len(heads)), heads):
+                for label, tid in self.heads[heads[i]]:
+                    found.setdefault((label, tid, i), (i, i + 1))
         spans = []
         for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: kv[1]):
             if self._keep(doc, label, tid, start, end, lowered):

@@ -30,6 +30,11 @@ _MARKERS = {
            "on", "is", "will", "agrees", "adopts", "publishes", "guidance", "act"},
 }
 _SHARED = _MARKERS["nb"] & _MARKERS["nn"]
+# word -> the languages it marks (shared nb/nn words mark none); built once for the fast path
+_MARKS: dict[str, tuple[str, ...]] = {}
+for _lang in LANGS:
+    for _w in _MARKERS[_lang] - _SHARED:
+        _MARKS[_w] = (*_MARKS.get(_w, ()), _lang)
 _WORD = re.compile(r"[a-zæøåòéèâôüäö]+")
 _LOCK = threading.Lock()
 _DETECTOR: list[Any] = []
@@ -66,8 +71,10 @@ def source_prior(source: object) -> str | None:
 
 def _fast(sample: str) -> str | None:
     """A clear-cut decision from function words, or None (then lingua decides)."""
-    words = _WORD.findall(sample.lower())[:40]
-    counts = {lang: sum(w in _MARKERS[lang] and w not in _SHARED for w in words) for lang in LANGS}
+    counts = dict.fromkeys(LANGS, 0)
+    for marks in filter(None, map(_MARKS.get, _WORD.findall(sample.lower())[:40])):
+        for lang in marks:
+            counts[lang] += 1
     ranked = sorted(LANGS, key=lambda lang: -counts[lang])
     if counts[ranked[0]] >= 1 and counts[ranked[1]] == 0:
         return ranked[0]

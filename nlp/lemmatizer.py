@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 _LOCK = threading.Lock()
 _NB: dict[str, dict] = {}
@@ -120,6 +121,21 @@ class NorwegianLemmatizer:
             if base:
                 return base
         return self._compound(w) or w
+
+
+_SHARED: dict[tuple[str, frozenset[str]], NorwegianLemmatizer | EnglishLemmatizer] = {}
+
+
+def shared_lemmatizer(mode: str, extra_lemmas: Iterable[str] = ()) -> Any:
+    """One lemmatizer (and so one per-form cache) per process for each mode and supplement: the
+    nb and nn pipelines share the Norwegian one (same tables, same rules, same results)."""
+    kind = "en" if mode == "en" else "no"
+    key = (kind, frozenset(w.strip().lower() for w in extra_lemmas if w.strip()))
+    with _LOCK:
+        fn = _SHARED.get(key)
+        if fn is None:
+            fn = _SHARED[key] = EnglishLemmatizer() if kind == "en" else NorwegianLemmatizer(key[1])
+    return fn
 
 
 class EnglishLemmatizer:

@@ -175,13 +175,14 @@ class Tagger:
         return out
 
     def _filter_item(self, hits: list[Evidence], texts: list[str]) -> list[Evidence]:
-        if not self._item_rules:
+        rules = self._item_rules
+        if not rules or not any((h.label, h.term) in rules for h in hits):
             return hits
         lower = "\n".join(texts).lower()
         keep = []
         for h in hits:
             ok = True
-            for unless, requires in self._item_rules.get((h.label, h.term), ()):
+            for unless, requires in rules.get((h.label, h.term), ()):
                 if (unless is not None and unless.search(lower)) or (
                         requires is not None and not requires.search(lower)):
                     ok = False
