@@ -1,0 +1,111 @@
+"""Replay crawl throughput: our spiders + pipelines + store vs. a bare Scrapy spider.
+
+Each measurement runs in its own process (Scrapy's reactor starts once per process) and prints
+one JSON line ``{"pages": N, "seconds": S}``:
+
+``python bench/crawl_bench.py ours REPLAY_ROOT WORKDIR``
+    `tracker.crawl.run_plan` over every recorded day under REPLAY_ROOT, in order, into a fresh
+    database and HTTP cache in WORKDIR: our spiders, item pipelines, change tracking, health —
+    exactly what `ncp-tracker crawl --replay` does (no tagging, no digest).
+
+``python bench/crawl_bench.py bare REPLAY_ROOT WORKDIR``
+    The baseline: per day and source, one bare spider (same name, same settings, same
+    ReplayMiddleware and HTTP cache in a fresh WORKDIR) that requests every recorded URL of that
+    source and does nothing with the response. Sources of a day crawl concurrently, days in
+    order — the same shape as `run_plan`.
+
+Pages are the downloader's responses (`downloader/response_count`), seconds the wall time of
+the crawl itself (Python and Scrapy imports excluded from both).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def ours(root: str, workdir: str) -> dict:
+    from tracker.cli import _plan
+    from tracker.crawl import run_plan
+
+    plan = _plan(root, None, (), None)
+    t0 = time.perf_counter()
+    results = run_plan(Path(workdir) / "ours.db", plan, progress=False, cache_dir=str(Path(workdir) / "cache-ours"))
+    seconds = time.perf_counter() - t0
+    pages = sum(h["responses"] for r in results for h in r.health)
+    items = sum(h["items_seen"] for r in results for h in r.health)
+    return {"pages": pages, "seconds": seconds, "items": items, "days": len(plan)}
+
+
+def bare(root: str, workdir: str) -> dict:
+    import scrapy
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+    from twisted.internet import defer
+
+    from tracker.cli import _plan
+    from tracker.crawl import base_settings, step_settings
+
+    plan = _plan(root, None, (), None)
+    base = base_settings()
+    base.set("ITEM_PIPELINES", {}, priority="cmdline")
+    install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    process = CrawlerProcess(base)
+    crawlers: list = []
+    cache = str(Path(workdir) / "cache-bare")
+
+    def spider_for(source: str, urls: list[str]):
+        class Bare(scrapy.Spider):
+            name = source
+
+            async def start(self):
+                for url in urls:
+                    yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+
+            def parse(self, response, **kwargs):
+                return None
+
+        return Bare
+
+    @defer.inlineCallbacks
+    def go():
+        from twisted.internet import reactor
+
+        try:
+            for step in plan:
+                runs = []
+                for source in step.sources:
+                    manifest = json.loads((Path(step.replay_dir) / source / "manifest.json").read_text("utf-8"))
+                    urls = [e["url"] for e in manifest["responses"] if e.get("method", "GET") == "GET"]
+                    crawler = Crawler(spider_for(source, urls), step_settings(base, step, cache))
+                    crawlers.append(crawler)
+                    runs.append(process.crawl(crawler))
+                yield defer.DeferredList(runs, consumeErrors=True)
+        finally:
+            reactor.stop()
+
+    from twisted.internet import reactor
+
+    t0 = time.perf_counter()
+    reactor.callWhenRunning(go)
+    process.start(stop_after_crawl=False)
+    seconds = time.perf_counter() - t0
+    pages = sum(int(c.stats.get_value("downloader/response_count", 0)) for c in crawlers)
+    return {"pages": pages, "seconds": seconds, "days": len(plan)}
+
+
+def main() -> int:
+    mode, root, workdir = sys.argv[1:4]
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    out = {"ours": ours, "bare": bare}[mode](root, workdir)
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""Digest generation and full-text search on a large generated database.
+
+``python bench/digest_bench.py DB [--date 2026-11-24]`` (DB from `bench/gen_db.py`) prints one
+JSON line:
+
+- ``digest_s``: the median of three builds of the default profile's digest for 06:00 Oslo on
+  DATE (`tracker.digest.build_digest`, then `render_markdown` and `render_html` — what
+  `ncp-tracker run` writes), and ``digest_first_s`` the first (cold) one;
+- ``breakdown``: where one more build spends its time (seconds in each step of build_digest,
+  timed by wrapping the step functions), so a slow digest points at its slow query;
+- ``search_p95_s`` / ``search_p50_s``: latency of `tracker.search.search` (limit 100, as the
+  CLI and workbench call it) over a fixed list of realistic queries (Norwegian with æøå, their
+  ASCII spellings, English, multi-word), and ``like_p95_s``: the same first words found with a
+  plain ``LIKE '%word%'`` scan of title/summary/body, the naive baseline FTS replaces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+QUERIES = (
+    "høring", "åpenhetsloven", "hoering", "menneskerettigheter", "klima", "pensjonsfond",
+    "aapenhetsloven", "forbruker", "bærekraft rapportering", "due diligence",
+    "Statens pensjonsfond utland", "arbeidsmiljøloven", "CSDDD", "Etikkrådet", "tvangsarbeid",
+    "korrupsjon", "skatt", "taxonomy", "næringsliv", "høyring forskrift",
+)  # fmt: skip
+
+
+def _p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * len(values)) - 1))]
+
+
+#: build_digest's steps, timed by wrapping them (cheap, unlike a profiler): (module, function)
+STEPS = (("tracker.urgency", "needs_input"), ("tracker.digest", "_window_events"),
+         ("tracker.digest", "_changes"), ("tracker.digest", "_resent"), ("tracker.digest", "_coming"),
+         ("tracker.digest", "_eu"), ("tracker.digest", "_health"), ("tracker.gpfg", "digest_section"),
+         ("tracker.gpfg", "apenhetsloven_section"), ("tracker.digest", "last_event_id"))  # fmt: skip
+
+
+def _timed_steps(spent: dict[str, float]) -> None:
+    import importlib
+
+    for module_name, name in STEPS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        func = getattr(module, name, None)
+        if func is None:
+            continue
+
+        key = f"{module_name.rsplit('.', 1)[-1]}.{name}"
+
+        def wrapper(*args, _func=func, _key=key, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return _func(*args, **kwargs)
+            finally:
+                spent[_key] = spent.get(_key, 0.0) + time.perf_counter() - t0
+
+        setattr(module, name, wrapper)
+
+
+def digest_times(db, as_of: datetime) -> dict:
+    from tracker import digest
+
+    def once() -> float:
+        t0 = time.perf_counter()
+        d = digest.build_digest(db, as_of=as_of, profile="ncp")
+        digest.render_markdown(d)
+        digest.render_html(d)
+        return time.perf_counter() - t0
+
+    first = once()
+    runs = [first] + ([once(), once()] if first < 5 else [])  # a very slow digest is timed once
+    spent: dict[str, float] = {}
+    _timed_steps(spent)
+    t0 = time.perf_counter()
+    d = digest.build_digest(db, as_of=as_of, profile="ncp")
+    spent["total build_digest"] = time.perf_counter() - t0
+    breakdown = {k: round(v, 3) for k, v in sorted(spent.items(), key=lambda kv: -kv[1]) if v >= 0.01}
+    return {"digest_first_s": first, "digest_s": statistics.median(runs), "breakdown": breakdown,
+            "needs_input": len(d.needs_input), "new": len(d.new), "changed": len(d.changed)}
+
+
+def search_times(db) -> dict:
+    from tracker import search
+
+    fts, like = [], []
+    hits = 0
+    for query in QUERIES:
+        t0 = time.perf_counter()
+        hits += len(search.search(db, query))
+        fts.append(time.perf_counter() - t0)
+        word = f"%{search.words(query)[0]}%"
+        t0 = time.perf_counter()
+        db.execute("select id from items where title like ? or summary like ? or body like ? limit 100",
+                   [word, word, word]).fetchall()
+        like.append(time.perf_counter() - t0)
+    return {"search_p95_s": _p(fts, 0.95), "search_p50_s": _p(fts, 0.5), "like_p95_s": _p(like, 0.95),
+            "queries": len(QUERIES), "hits": hits}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("db")
+    ap.add_argument("--date", default="2026-11-24")
+    args = ap.parse_args()
+    from crawlers.dates import OSLO
+    from tracker.db import open_db
+
+    db = open_db(args.db)
+    as_of = datetime.combine(date.fromisoformat(args.date), datetime.min.time(), OSLO).replace(hour=6)
+    out = {**digest_times(db, as_of), **search_times(db)}
+    items = db.execute("select count(*) from items").fetchone()[0]
+    events = db.execute("select count(*) from events").fetchone()[0]
+    out.update(items=items, events=events)
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,224 @@
+"""A large, realistic tracker database for the digest and search benchmarks.
+
+``python bench/gen_db.py PATH [--items 100000] [--events 1000000]`` writes a database with the
+real schema (`tracker.db.open_db` runs the migrations, FTS triggers included) holding ten years
+of daily runs: most items closed, a few hundred open consultations with deadlines ahead, labels
+and relevance filled by a plausible tagger, `tags` rows (with evidence) for the open ones, one
+"new" event per item plus updates, deadline moves, status changes, documents and vanishings up
+to the requested number of events, health rows for every run's sources, and the previous day's
+digest recorded (so the digest of the last day has a baseline, as in daily use).
+
+Texts are recombined from the development set's real titles and descriptions, so the FTS index
+holds real Norwegian/English vocabulary. Deterministic (seeded). Rows go in with executemany in
+one transaction per table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from crawlers.dates import OSLO  # noqa: E402
+
+#: (source, kind, share of items, consultation?)
+SOURCES = (
+    ("no_regjeringen_horinger", "hearing", 0.26, True),
+    ("no_stortinget_horinger", "committee_hearing", 0.06, True),
+    ("eu_haveyoursay", "eu_consultation", 0.12, True),
+    ("eu_cellar", "eu_act_update", 0.14, False),
+    ("eu_oeil", "eu_procedure", 0.03, False),
+    ("no_eos_notater", "eea_note", 0.08, False),
+    ("no_finansdep", "gpfg_document", 0.04, False),
+    ("no_etikkradet", "gpfg_recommendation", 0.02, False),
+    ("no_nbim", "gpfg_decision", 0.02, False),
+    ("no_stortinget_spu", "storting_case", 0.01, False),
+    ("no_forbrukertilsynet", "regulator_news", 0.08, False),
+    ("no_lovdata", "law_change", 0.14, False),
+)
+LABELS = ("oecd-ii", "oecd-iii", "oecd-iv", "oecd-v", "oecd-vi", "oecd-vii", "oecd-viii",
+          "oecd-ix", "oecd-x", "oecd-xi", "apenhetsloven", "gpfg")  # fmt: skip
+OWNERS = ("Finansdepartementet", "Nærings- og fiskeridepartementet", "Utenriksdepartementet",
+          "Barne- og familiedepartementet", "Klima- og miljødepartementet",
+          "Justis- og beredskapsdepartementet", "Arbeids- og inkluderingsdepartementet",
+          "Finanskomiteen", "Næringskomiteen", "European Commission")  # fmt: skip
+EXTRA_EVENTS = (("updated", 0.55), ("deadline_changed", 0.12), ("status_changed", 0.15),
+                ("documents_added", 0.15), ("vanished", 0.02), ("reappeared", 0.01))
+#: open consultations in the store on the last day (a few hundred)
+OPEN_CONSULTATIONS = 320
+
+
+def _reference(kind: str, day: date, n: int) -> str:
+    """Committee hearings and Storting cases carry a henvisning (Prop. … L (session)), others a case number."""
+    if kind in ("committee_hearing", "storting_case"):
+        session = day.year if day.month >= 10 else day.year - 1
+        return f"Prop. {n % 180 + 1} L ({session}–{session + 1})"
+    return f"{day.year % 100}/{n}"
+
+
+def _corpus() -> list[dict]:
+    rows = []
+    for split in ("tune", "heldout"):
+        path = REPO / "data" / "devset" / f"{split}.jsonl"
+        rows += [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+    return rows
+
+
+def _at(day: date) -> str:
+    return datetime(day.year, day.month, day.day, 6, 0, tzinfo=OSLO).isoformat(timespec="seconds")
+
+
+def _deadline(day: date) -> str:
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=OSLO).isoformat(timespec="seconds")
+
+
+def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
+             last_day: date = date(2026, 11, 24), years: int = 10, seed: int = 8) -> dict:
+    """Write the database at `path` (must not exist); returns counts and timings."""
+    from tracker.db import open_db
+
+    t0 = time.perf_counter()
+    rng = random.Random(seed)
+    corpus = _corpus()
+    first_day = last_day - timedelta(days=365 * years)
+    n_days = (last_day - first_day).days + 1
+    at_of = {}  # day offset -> ISO timestamp (06:00 Oslo)
+
+    def at(offset: int) -> str:
+        if offset not in at_of:
+            at_of[offset] = _at(first_day + timedelta(days=offset))
+        return at_of[offset]
+
+    db = open_db(path)
+    db.execute("PRAGMA synchronous = OFF")
+    conn = db.conn
+
+    # ------------------------------------------------------------------ items
+    weights = [s[2] for s in SOURCES]
+    item_rows, tag_rows, item_meta = [], [], []
+    open_left = OPEN_CONSULTATIONS
+    for n in range(items):
+        source, kind, _, consultation = rng.choices(SOURCES, weights)[0]
+        a, b, c = rng.choice(corpus), rng.choice(corpus), rng.choice(corpus)
+        # the newest items are the open ones: the last `OPEN_CONSULTATIONS` consultations
+        is_open = consultation and open_left > 0 and n >= items - OPEN_CONSULTATIONS * 3
+        if is_open:
+            open_left -= 1
+            day0 = n_days - 1 - rng.randint(0, 60)
+            deadline_day = last_day + timedelta(days=rng.randint(1, 90))
+            status = "open"
+        else:
+            day0 = min(n_days - 1, int(n * n_days / items) + rng.randint(-20, 20))
+            day0 = max(0, day0)
+            deadline_day = first_day + timedelta(days=day0 + rng.randint(21, 90))
+            if deadline_day > last_day:
+                deadline_day = last_day - timedelta(days=1)
+            status = rng.choices(("closed", "withdrawn"), (0.99, 0.01))[0] if consultation else \
+                rng.choice(("closed", "unknown"))
+        published = _at(first_day + timedelta(days=day0))
+        relevance = round(rng.betavariate(1.2, 4.0), 3)
+        labels = rng.sample(LABELS, rng.choice((0, 0, 1, 1, 2, 3))) if relevance > 0.15 else []
+        item_id = f"{source.split('_', 1)[-1]}:{1_000_000 + n}"
+        title = f"{a['title']} ({n})"
+        summary = f"{a['description']} {b['description']}"
+        body = f"{b['title']}. {c['description']} {a['description']} {c['title']}. Saksnummer {n}/26."
+        last_seen = at(n_days - 1) if is_open else at(min(n_days - 1, day0 + 60))
+        item_rows.append((
+            item_id, source, kind, str(1_000_000 + n), title, summary, body, a.get("language") or "nb",
+            f"https://example.org/{source}/{n}", f"https://example.org/{source}/{n}", rng.choice(OWNERS),
+            published, _deadline(deadline_day) if consultation else None, status,
+            "På høring" if is_open else "Avsluttet", "rss", _reference(kind, first_day + timedelta(days=day0), n),
+            "[]", "{}", published, last_seen, last_seen, None, f"{rng.getrandbits(64):016x}",
+            json.dumps(labels), relevance, int(relevance >= 0.5), "bench", None,
+        ))  # fmt: skip
+        item_meta.append((item_id, day0, status))
+        if is_open:
+            for label in labels or ["oecd-ii"]:
+                word = title.split()[min(2, len(title.split()) - 1)]
+                start = title.find(word)
+                evidence = [{"field": "title", "start": start, "end": start + len(word), "text": word}]
+                tag_rows.append((item_id, label, round(rng.uniform(0.5, 3.0), 3), json.dumps(evidence)))
+    cols = ("id, source, kind, native_id, title, summary, body, language, url, canonical_url, owner, "
+            "published, deadline, status, status_raw, channel, reference, documents, extra, first_seen, "
+            "last_seen, last_changed, vanished_at, content_hash, labels, relevance, relevant, "
+            "tagger_version, tagged_hash")
+    marks = ",".join("?" * len(cols.split(",")))
+    with conn:
+        conn.executemany(f"insert into items ({cols}) values ({marks})", item_rows)
+        conn.executemany("insert into tags (item_id, label, strength, evidence) values (?,?,?,?)", tag_rows)
+    t_items = time.perf_counter()
+
+    # ------------------------------------------------------------------ runs, health, events
+    with conn:
+        conn.executemany(
+            "insert into runs (id, started, finished, as_of, mode, sources, exit_code) values (?,?,?,?,?,?,?)",
+            [(d + 1, at(d), at(d), at(d), "live", json.dumps([s[0] for s in SOURCES]), 0) for d in range(n_days)],
+        )
+        conn.executemany(
+            "insert into health (run_id, source, status, reason, channel, requests, responses, items_seen,"
+            " items_new, items_changed, parse_errors, parse_attempts, duration_s, finished, notes, stats)"
+            " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(d + 1, s[0], "green", "ok", "rss", 10, 10, 100, 1, 1, 0, 100, 1.0, at(d), "[]", "{}")
+             for d in range(max(0, n_days - 30), n_days) for s in SOURCES],
+        )  # fmt: skip
+    kinds = [k for k, _ in EXTRA_EVENTS]
+    kind_weights = [w for _, w in EXTRA_EVENTS]
+    pending = []  # (day offset, item id, kind, field, before, after)
+    for item_id, day0, _status in item_meta:
+        pending.append((day0, item_id, "new", None, None, "title"))
+    extra = max(0, events - len(pending))
+    for _ in range(extra):
+        item_id, day0, _status = item_meta[rng.randrange(len(item_meta))]
+        day = min(n_days - 1, day0 + int(rng.expovariate(1 / 30)))
+        kind = rng.choices(kinds, kind_weights)[0]
+        if kind == "deadline_changed":
+            before, after = _deadline(first_day + timedelta(days=day + 10)), _deadline(first_day + timedelta(days=day + 24))
+            pending.append((day, item_id, kind, "deadline", before, after))
+        elif kind == "status_changed":
+            pending.append((day, item_id, kind, "status", "open", "closed"))
+        elif kind == "updated":
+            pending.append((day, item_id, kind, rng.choice(("title", "summary", "body", "owner")), "a", "b"))
+        elif kind == "documents_added":
+            pending.append((day, item_id, kind, "documents", None, '[{"title": "Høringsnotat"}]'))
+        else:
+            pending.append((day, item_id, kind, None, None, at(day)))
+    pending.sort(key=lambda e: e[0])
+    event_rows = [(i + 1, e[1], e[0] + 1, at(e[0]), e[2], e[3], e[4], e[5]) for i, e in enumerate(pending)]
+    with conn:
+        conn.executemany("insert into events (id, item_id, run_id, at, kind, field, before, after)"
+                         " values (?,?,?,?,?,?,?,?)", event_rows)
+        # yesterday's digest was written: today's digest reports what happened since
+        yesterday_last = max((r[0] for r in event_rows if r[2] <= n_days - 1), default=0)
+        conn.execute("insert into digests (profile, date, generated_at, last_event_id, format, path)"
+                     " values (?,?,?,?,?,?)",
+                     ("ncp", (last_day - timedelta(days=1)).isoformat(), at(n_days - 2), yesterday_last, "md", ""))
+    t_events = time.perf_counter()
+    db.execute("ANALYZE")
+    db.close()
+    return {"items": len(item_rows), "events": len(event_rows), "tags": len(tag_rows),
+            "open_consultations": OPEN_CONSULTATIONS - open_left, "days": n_days,
+            "seconds_items": round(t_items - t0, 1), "seconds_events": round(t_events - t_items, 1),
+            "seconds_total": round(time.perf_counter() - t0, 1), "last_day": last_day.isoformat()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path")
+    ap.add_argument("--items", type=int, default=100_000)
+    ap.add_argument("--events", type=int, default=1_000_000)
+    args = ap.parse_args()
+    if Path(args.path).exists():
+        ap.error(f"{args.path} exists; give a new path")
+    print(json.dumps(generate(args.path, items=args.items, events=args.events)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

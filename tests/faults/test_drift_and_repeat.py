@@ -1,0 +1,70 @@
+"""A listing whose structure changed, and the same day crawled twice — on copies of the bundled
+replay days, through the real engine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from .conftest import REGJERINGEN, ROOT, crawl, health, query
+
+pytestmark = pytest.mark.slow
+
+DAY = ROOT / "data" / "replay" / "2026-11-23"
+AS_OF = "2026-11-23T06:00:00+01:00"
+#: regjeringen.no after a redesign: the RSS generator answers an HTML page, no <item> left
+REDESIGNED = """<!DOCTYPE html><html lang="no"><head><title>Høringer - regjeringen.no</title></head>
+<body><main><div class="listing-v2"><article class="card"><h3 class="card__title">
+<a href="/no/dokumenter/horing-x/id3199999/">Høring – ny side</a></h3></article></div></main></body></html>"""
+
+
+def _copy_day(tmp_path, sources: tuple[str, ...]):
+    day = tmp_path / "2026-11-23"
+    for source in sources:
+        shutil.copytree(DAY / source, day / source)
+    return day
+
+
+def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes_nothing(tmp_path):
+    day = _copy_day(tmp_path, (REGJERINGEN, "no_stortinget_horinger"))
+    db = tmp_path / "t.db"
+    first = crawl(db, "--replay", str(day), as_of=AS_OF)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = query(db, "select * from items order by id")
+    assert len([r for r in before if r["source"] == REGJERINGEN]) >= 60
+    # the next morning the feed URL answers the redesigned page (new validators: a real change)
+    manifest_path = day / REGJERINGEN / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    feed = next(e for e in manifest["responses"] if e["file"] == "feed.xml")
+    (day / REGJERINGEN / "feed.xml").write_text(REDESIGNED, "utf-8")
+    feed["headers"] = {"Content-Type": "text/html; charset=utf-8", "ETag": '"redesign-1"'}
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    second = crawl(db, "--replay", str(day), as_of="2026-11-24T06:00:00+01:00")
+    assert second.returncode == 2, second.stdout + second.stderr[-2000:]
+    assert f"source(s) red: {REGJERINGEN}" in second.stderr
+    h = health(db)
+    assert h[REGJERINGEN]["status"] == "red"
+    assert "RSS" in h[REGJERINGEN]["reason"], h[REGJERINGEN]["reason"]  # says which channel broke, and how
+    assert h["no_stortinget_horinger"]["status"] == "green", h["no_stortinget_horinger"]["reason"]
+    after = {r["id"]: r for r in query(db, "select * from items")}
+    assert all(r["id"] in after for r in before), "a stored item was deleted"
+    vanished = query(db, "select count(*) n from events where kind = 'vanished'")[0]["n"]
+    assert vanished == 0  # a broken page is not a mass withdrawal
+    for row in before:  # nothing the broken page "said" overwrote what was known
+        assert after[row["id"]]["title"] == row["title"] and after[row["id"]]["deadline"] == row["deadline"]
+
+
+def test_the_same_day_crawled_twice_gives_no_duplicates_and_no_new_events(tmp_path):
+    day = _copy_day(tmp_path, (REGJERINGEN, "no_stortinget_horinger"))
+    db = tmp_path / "t.db"
+    assert crawl(db, "--replay", str(day), as_of=AS_OF).returncode == 0
+    items = query(db, "select id, content_hash, last_changed from items order by id")
+    events = query(db, "select count(*) n from events")[0]["n"]
+    assert crawl(db, "--replay", str(day), as_of=AS_OF).returncode == 0
+    assert query(db, "select id, content_hash, last_changed from items order by id") == items
+    assert query(db, "select count(*) n from events")[0]["n"] == events
+    dupes = query(db, "select canonical_url, count(*) n from items group by canonical_url having n > 1")
+    assert dupes == []
+    assert query(db, "select count(distinct run_id) n from health")[0]["n"] == 2
