@@ -72,6 +72,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     async def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None):
+        # the last download failure, in words (a refused 50 MB answer, a timeout): health shows it
+        # when the source ends up with nothing
+        self.crawler.stats.set_value("tracker/download_error", f"{type(exception).__name__}: {exception}"[:300])
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
         retry = self._retry(request, exception)

@@ -108,6 +108,8 @@ class _Collector:
         except Exception as exc:  # the store refused: say so, lose nothing
             logger.exception("storing %s failed", source)
             applied = store.ApplyResult(source, notes=[("red", f"storing failed: {exc}")])
+        if applied.seen == 0 and (error := self.crawler.stats.get_value("tracker/download_error")):
+            notes.append(("red", f"no items; last download error: {error}"))
         run = health.SourceRun(
             source=source, finish_reason=reason, stats=dict(self.crawler.stats.get_stats()),
             notes=notes + applied.notes, channel=listing.get("channel") or getattr(spider, "channel", None),
