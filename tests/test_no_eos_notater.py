@@ -88,7 +88,7 @@ def test_blocked_detail_keeps_rss_item_amber(spider, feed_items):
     response = file_response("no_eos_notater/aktsomhetsdirektivet.html", NOTE_URL, status=403)
     (item,) = list(spider.parse_detail(response, item=feed_items["2918419"]))
     assert item["title"] == "Aktsomhetsdirektivet"
-    assert item["extra"]["detail"] == "http 403"
+    assert item["extra"]["detail"] == "blocked 403"
     assert spider.notes[0][0] == "amber"
     assert spider.crawler.stats.get_value("tracker/detail_blocked") == 1
 

@@ -8,14 +8,18 @@ spider closes and turns them into source health (green/amber/red).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urljoin
 
+import feedparser
 import scrapy
 from scrapy.http import Response
 
-from crawlers.dates import OSLO
+from crawlers.dates import OSLO, parse_date
 from crawlers.items import TrackedItem
+from crawlers.text import strip_html
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +29,20 @@ CHALLENGE_MARKERS = (
     b"cf-browser-verification", b"_cf_chl_opt", b"Enable JavaScript and cookies to continue",
     b"awswaf", b"Request Rejected", b"captcha",
 )  # fmt: skip
+
+
+@dataclass
+class FeedEntry:
+    """The fields every RSS/Atom entry has, already cleaned; `raw` is feedparser's entry."""
+
+    url: str
+    title: str
+    guid: str
+    published: datetime | None
+    summary: str
+    body: str
+    categories: list[str] = field(default_factory=list)
+    raw: Any = None
 
 
 class TrackerSpider(scrapy.Spider):
@@ -99,6 +117,105 @@ class TrackerSpider(scrapy.Spider):
             return True
         head = response.body[:20000]
         return response.status == 200 and any(m in head for m in CHALLENGE_MARKERS) and b"<rss" not in head
+
+    # ------------------------------------------------------------------ feeds
+
+    def read_feed(self, response: Response, label: str = "feed") -> list[Any] | None:
+        """The entries of an RSS/Atom response, or None when there are none to read.
+
+        A 304 (only seen behind the HTTP cache, when nothing changed) is counted and
+        gives None without a note; a blocked, failed, unreadable or empty feed gives
+        None after a red note saying which; a feed that parsed only leniently is amber.
+        """
+        if response.status == 304:
+            self.count("feed_not_modified")
+            return None
+        problem = self.feed_problem(response, label)
+        if problem:
+            self.note("red", problem)
+            return None
+        return feedparser.parse(response.body).entries
+
+    def feed_problem(self, response: Response, label: str = "feed") -> str | None:
+        """Why a feed response holds nothing to read (None when it does); for spiders that
+        fall back to another channel instead of turning red."""
+        if self.is_blocked(response) or response.status >= 400:
+            challenge = " (bot challenge)" if response.status == 200 else ""
+            return f"{label} answered HTTP {response.status}{challenge}"
+        feed = feedparser.parse(response.body)
+        if feed.bozo and not feed.entries:
+            return f"{label} unreadable ({type(feed.get('bozo_exception')).__name__})"
+        if not feed.entries:
+            return f"{label} has no items"
+        if feed.bozo:
+            self.note("amber", f"{label} not well-formed, parsed leniently")
+        return None
+
+    def feed_entry(self, entry: Any, base_url: str) -> FeedEntry | None:
+        """The common fields of one feed entry; an entry without link or title is a parse error."""
+        link = (entry.get("link") or "").strip()
+        title = " ".join((entry.get("title") or "").split())
+        if not link or not title:
+            self.parse_error("feed item without link or title", link or base_url)
+            return None
+        url = urljoin(base_url, link)
+        published = None
+        if entry.get("published"):
+            published = parse_date(entry["published"], reference=self.today)
+            if published is None:
+                self.parse_error(f"unparseable pubDate {entry['published']!r}", url)
+        content = entry.get("content") or []
+        return FeedEntry(
+            url=url, title=title, guid=str(entry.get("id") or entry.get("guid") or "").strip(),
+            published=published,
+            summary=strip_html(entry.get("summary") or entry.get("description") or ""),
+            body=strip_html(content[0].get("value", "")) if content else "",
+            categories=[t.get("term") for t in entry.get("tags") or [] if t.get("term")],
+            raw=entry,
+        )
+
+    # ------------------------------------------------------------------ detail pages
+
+    def follow_detail(self, item: TrackedItem, callback=None) -> TrackedItem | scrapy.Request:
+        """A request for `item`'s detail page — or the item itself when the store says it is
+        closed or withdrawn: such a page no longer changes and is not downloaded again."""
+        if self.known.get(item.get("native_id"), {}).get("status") in ("closed", "withdrawn"):
+            self.count("detail_skipped_closed")
+            item["extra"] = {**item.get("extra", {}), "detail": "skipped"}
+            return item
+        return self.revalidate(item["url"], callback or self.parse_detail, cb_kwargs={"item": item},
+                               errback=self.detail_failed, dont_filter=True)
+
+    def detail_usable(self, response: Response, item: TrackedItem, what: str = "detail pages") -> bool:
+        """True when `response` is a page to parse; otherwise the item keeps what the listing
+        gave, the reason goes into health (blocked → amber) and the caller yields it as it is."""
+        if self.is_blocked(response):
+            self.count("detail_blocked")
+            self.note("amber", f"{what} blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs")
+            item["extra"] = {**item.get("extra", {}), "detail": f"blocked {response.status}"}
+            return False
+        if response.status == 304:
+            item["extra"] = {**item.get("extra", {}), "detail": "not modified"}
+            return False
+        if response.status >= 400:
+            self.count("detail_failed")
+            self.note("amber", f"some {what} failed (HTTP {response.status})")
+            item["extra"] = {**item.get("extra", {}), "detail": f"http {response.status}"}
+            return False
+        return True
+
+    def detail_failed(self, failure: Any):
+        """Network failure on a detail page: keep the listing's item."""
+        item = failure.request.cb_kwargs["item"]
+        self.count("detail_failed")
+        self.note("amber", f"some detail pages failed ({failure.type.__name__})")
+        item["extra"] = {**item.get("extra", {}), "detail": f"error {failure.type.__name__}"}
+        yield item
+
+    def parse_detail(self, response: Response, item: TrackedItem):
+        raise NotImplementedError(f"{type(self).__name__} follows detail pages but has no parse_detail")
+
+    # ------------------------------------------------------------------ requests
 
     def revalidate(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
         """A request that the HTTP cache revalidates (If-None-Match / If-Modified-Since).

@@ -34,14 +34,15 @@ import feedparser
 import scrapy
 from scrapy.http import Response
 
+from crawlers import regjeringen
 from crawlers.dates import iso, parse_date
 from crawlers.spiders.base import TrackerSpider
+from crawlers.text import page_lines
 
 ENV_FEED = "NCP_TRACKER_EOS_FEED"
 #: UNVERIFIED documentType value (see the module docstring)
 DEFAULT_FEED_URL = "https://www.regjeringen.no/no/rss/Rss/2581966/?documentType=eos-notat"
 NOTE_PATH = "/eos-notatbasen/"
-_PAGE_ID = re.compile(r"/id(\d{4,})/?")
 
 #: field labels of an EØS-notat page (Appendix A.3), longest first where one is a prefix of another
 LABELS: tuple[tuple[str, str], ...] = (
@@ -67,7 +68,6 @@ class NoEosNotaterSpider(TrackerSpider):
     name = "no_eos_notater"
     kind = "eea_note"
     channel = "rss"
-    allowed_domains = ["regjeringen.no", "www.regjeringen.no"]
 
     def __init__(self, *args: Any, feed_url: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -79,24 +79,19 @@ class NoEosNotaterSpider(TrackerSpider):
     # ------------------------------------------------------------------ feed
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if self.is_blocked(response) or response.status >= 400:
-            self.note("red", f"EØS-notat RSS answered HTTP {response.status}"
-                             + (" (bot challenge)" if response.status == 200 else "")
-                             + f" — feed URL unverified: {self.feed_url}")
+        if response.status == 304:
+            self.count("feed_not_modified")
             return
-        feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            self.note("red", f"EØS-notat RSS unreadable: {feed.get('bozo_exception')!r}"[:200])
+        if problem := self.feed_problem(response, "EØS-notat RSS"):
+            self.note("red", f"{problem} — feed URL unverified: {self.feed_url}")
             return
-        notes = [e for e in feed.entries if NOTE_PATH in (e.get("link") or "")]
-        if feed.entries and not notes:
-            self.note("red", f"the feed holds {len(feed.entries)} entries but no EØS-notat "
+        entries = feedparser.parse(response.body).entries
+        notes = [e for e in entries if NOTE_PATH in (e.get("link") or "")]
+        if not notes:
+            self.note("red", f"the feed holds {len(entries)} entries but no EØS-notat "
                              f"(no link under {NOTE_PATH}): documentType value wrong? {self.feed_url}")
             return
-        if not notes:
-            self.note("red", "EØS-notat RSS has no items")
-            return
-        if skipped := len(feed.entries) - len(notes):
+        if skipped := len(entries) - len(notes):
             self.count("feed_entries_not_notes", skipped)
         published = []
         for entry in notes:
@@ -105,40 +100,27 @@ class NoEosNotaterSpider(TrackerSpider):
                 continue
             if item.get("published"):
                 published.append(item["published"])
-            yield self.revalidate(item["url"], self.parse_detail, cb_kwargs={"item": item},
-                                  errback=self.detail_failed, dont_filter=True)
+            yield self.follow_detail(item)
         self.set_listing(complete=False, since=min(published) if published else None, channel="rss")
 
     def _item_from_entry(self, entry: Any) -> Any | None:
-        link = (entry.get("link") or "").strip()
-        title = " ".join((entry.get("title") or "").split())
-        native_id = str(entry.get("id") or entry.get("guid") or "").strip()
-        if not native_id.isdigit() and (m := _PAGE_ID.search(link)):
-            native_id = m.group(1)
-        if not link or not title or not native_id.isdigit():
-            self.parse_error("EØS-notat RSS item without link, title or page id", link)
+        fields = self.feed_entry(entry, self.feed_url)
+        native_id = regjeringen.page_id(fields.url, fields.guid) if fields else None
+        if fields is None or native_id is None:
+            if fields is not None:
+                self.parse_error("EØS-notat RSS item without a page id", fields.url)
             return None
-        published = parse_date(entry.get("published")) if entry.get("published") else None
-        summary = _strip_html(entry.get("summary") or entry.get("description") or "")
-        return self.make_item(native_id=native_id, url=link, title=title, summary=summary or None,
-                              published=iso(published), language="nb", extra={"detail": "pending"})
+        return self.make_item(native_id=native_id, url=regjeringen.clean_link(fields.url), title=fields.title,
+                              summary=fields.summary or None, published=iso(fields.published), language="nb",
+                              extra={"detail": "pending"})
 
     # ------------------------------------------------------------------ detail
 
     def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
-        if self.is_blocked(response) or response.status >= 400:
-            blocked = self.is_blocked(response)
-            self.count("detail_blocked" if blocked else "detail_failed")
-            self.note("amber", f"EØS-notat pages {'blocked' if blocked else 'failed'} (HTTP {response.status}): "
-                               "kept the RSS data (no status, ministry or summary)")
-            item["extra"] = {**item["extra"], "detail": f"http {response.status}"}
+        if not self.detail_usable(response, item, "EØS-notat pages"):
             yield item
             return
-        if response.status == 304:
-            item["extra"] = {**item["extra"], "detail": "not modified"}
-            yield item
-            return
-        lines = _page_lines(response)
+        lines = page_lines(response)
         fields = self._parse_fields(lines)
         if not fields:
             self.parse_error("EØS-notat page without any known label", response.url)
@@ -192,24 +174,3 @@ class NoEosNotaterSpider(TrackerSpider):
             if re.match(r"^(?:Proposal for|Commission (?:Delegated|Implementing)|Regulation|Directive)\b", line):
                 return line
         return None
-
-    def detail_failed(self, failure: Any) -> Iterator[Any]:
-        item = failure.request.cb_kwargs["item"]
-        self.count("detail_failed")
-        self.note("amber", f"EØS-notat pages failed ({failure.type.__name__}): kept the RSS data")
-        item["extra"] = {**item["extra"], "detail": f"error {failure.type.__name__}"}
-        yield item
-
-
-def _strip_html(value: str) -> str:
-    if "<" not in value:
-        return " ".join(value.split())
-    return " ".join(" ".join(scrapy.Selector(text=f"<div>{value}</div>").css("::text").getall()).split())
-
-
-def _page_lines(response: Response) -> list[str]:
-    root = response.css("main, #mainContent, article") or response.css("body")
-    if not root:
-        return []
-    texts = root[0].xpath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::nav)]").getall()
-    return [t for t in (" ".join(x.split()) for x in texts) if t]

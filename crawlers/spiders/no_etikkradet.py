@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import feedparser
 import scrapy
@@ -34,7 +34,6 @@ from scrapy.http import Response
 
 from crawlers.dates import iso, parse_date
 from crawlers.spiders.base import TrackerSpider
-from crawlers.spiders.no_regjeringen_horinger import _strip_html
 
 FEED_URL = "https://etikkradet.no/feed/"
 FRONT_URL = "https://etikkradet.no/"
@@ -73,22 +72,11 @@ class NoEtikkradetSpider(TrackerSpider):
         if response.status == 304:
             self.count("feed_not_modified")
             return
-        problem = None
-        feed = None
-        if self.is_blocked(response) or response.status >= 400:
-            problem = f"feed answered HTTP {response.status}"
-        else:
-            feed = feedparser.parse(response.body)
-            if feed.bozo and not feed.entries:
-                problem = f"feed unreadable ({type(feed.get('bozo_exception')).__name__})"
-            elif not feed.entries:
-                problem = "feed has no items"
+        problem = self.feed_problem(response)
         if problem:
             yield self._fallback(problem)
             return
-        if feed.bozo:
-            self.note("amber", "feed not well-formed, parsed leniently")
-        for entry in feed.entries:
+        for entry in feedparser.parse(response.body).entries:
             item = self._item_from_entry(entry, response.url)
             if item is not None:
                 yield item
@@ -102,25 +90,13 @@ class NoEtikkradetSpider(TrackerSpider):
                                errback=self.front_failed, cb_kwargs={"problem": problem})
 
     def _item_from_entry(self, entry: Any, base_url: str) -> Any | None:
-        link = (entry.get("link") or "").strip()
-        title = " ".join((entry.get("title") or "").split())
-        if not link or not title:
-            self.parse_error("feed item without link or title", link or base_url)
+        fields = self.feed_entry(entry, base_url)
+        if fields is None:
             return None
-        url = urljoin(base_url, link)
-        published = None
-        if entry.get("published"):
-            published = parse_date(entry["published"], reference=self.today)
-            if published is None:
-                self.parse_error(f"unparseable pubDate {entry['published']!r}", url)
-        summary = _strip_html(entry.get("summary") or "")
-        content = entry.get("content") or []
-        body = _strip_html(content[0].get("value", "")) if content else ""
-        categories = [t.get("term") for t in entry.get("tags") or [] if t.get("term")]
         return self._make(
-            native_id=self._parse_native_id(str(entry.get("id") or entry.get("guid") or ""), url),
-            url=url, title=title, summary=summary or None, body=body or None,
-            published=iso(published), categories=categories, channel="rss",
+            native_id=self._parse_native_id(fields.guid, fields.url),
+            url=fields.url, title=fields.title, summary=fields.summary or None, body=fields.body or None,
+            published=iso(fields.published), categories=fields.categories, channel="rss",
         )
 
     # ------------------------------------------------------------------ fallback

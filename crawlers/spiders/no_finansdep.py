@@ -30,31 +30,18 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
-import feedparser
 import scrapy
 from scrapy.http import Response
-from w3lib.url import url_query_cleaner
 
-from crawlers.dates import deadline_at, iso, parse_date
+from crawlers import regjeringen
+from crawlers.dates import iso, parse_date
 from crawlers.spiders.base import TrackerSpider
-from crawlers.spiders.no_regjeringen_horinger import (
-    _DEADLINE,
-    _META_LINE,
-    _OWNER_LABEL,
-    _PAGE_ID,
-    _STATUS,
-    TRACKING_PARAMS,
-    NoRegjeringenHoringerSpider,
-    _first,
-    _page_text,
-    _strip_html,
-)
+from crawlers.text import page_text
 
 #: Finansdepartementet's owner id in the RSS generator — UNVERIFIED (from /no/dep/fin/id216/)
 DEFAULT_OWNER = "216"
-RSS_BASE = "https://www.regjeringen.no/no/rss/Rss/2581966/"
 OWNER_NAME = "Finansdepartementet"
 
 #: words that make a department document a fund (SPU/GPFG) governance document
@@ -74,14 +61,13 @@ _DOC_TYPE = re.compile(r"^\s*([A-ZÆØÅ][\w .()–-]{2,40}?)\s*\|\s*Dat[oe]\s*:
 def feed_url(owner: str, document_type: str | None = None) -> str:
     """The RSS generator URL for one owner (and optionally one document type)."""
     query = f"documentType={quote(document_type, safe='/')}&" if document_type else ""
-    return f"{RSS_BASE}?{query}owner={owner}"
+    return f"{regjeringen.RSS_BASE}?{query}owner={owner}"
 
 
 class NoFinansdepSpider(TrackerSpider):
     name = "no_finansdep"
     kind = "gpfg_document"
     channel = "rss"
-    allowed_domains = ["regjeringen.no", "www.regjeringen.no"]
 
     def __init__(self, *args: Any, owner: str = DEFAULT_OWNER, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -100,22 +86,10 @@ class NoFinansdepSpider(TrackerSpider):
     def parse(self, response: Response, hearings_feed: bool = False, **kwargs: Any) -> Iterator[Any]:
         """Read one feed; keep fund items; ask for each one's detail page."""
         label = "hearings feed" if hearings_feed else "documents feed"
-        if response.status == 304:
-            self.count("feed_not_modified")
+        entries = self.read_feed(response, f"{label} (owner={self.owner}, unverified id)")
+        if entries is None:
             return
-        if self.is_blocked(response) or response.status >= 400:
-            self.note("red", f"{label} (owner={self.owner}, unverified id) answered HTTP {response.status}")
-            return
-        feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            self.note("red", f"{label} unreadable: {feed.get('bozo_exception')!r}"[:200])
-            return
-        if feed.bozo:
-            self.note("amber", f"{label} not well-formed, parsed leniently")
-        if not feed.entries:
-            self.note("red", f"{label} (owner={self.owner}) has no items")
-            return
-        for entry in feed.entries:
+        for entry in entries:
             item = self._item_from_entry(entry, response.url, hearings_feed)
             if item is None:
                 continue
@@ -123,116 +97,67 @@ class NoFinansdepSpider(TrackerSpider):
                 self.count("duplicates_skipped")
                 continue
             self._seen.add(item["native_id"])
-            known = self.known.get(item["native_id"], {})
-            if known.get("status") in ("closed", "withdrawn"):
-                self.count("detail_skipped_closed")
-                item["extra"] = {**item["extra"], "detail": "skipped"}
-                yield item
-                continue
-            yield self.revalidate(item["url"], self.parse_detail, cb_kwargs={"item": item},
-                                  errback=self.detail_failed, dont_filter=True)
+            yield self.follow_detail(item)
 
     def feed_failed(self, failure: Any) -> None:
         self.note("red", f"feed {failure.request.url} failed ({failure.type.__name__})")
 
     def _item_from_entry(self, entry: Any, base_url: str, hearings_feed: bool) -> Any | None:
-        link = (entry.get("link") or "").strip()
-        title = " ".join((entry.get("title") or "").split())
-        if not link or not title:
-            self.parse_error("RSS item without link or title", link or base_url)
+        fields = self.feed_entry(entry, base_url)
+        if fields is None:
             return None
-        summary = _strip_html(entry.get("summary") or entry.get("description") or "")
-        if not FUND_KEYWORDS.search(f"{title} {summary}"):
+        if not FUND_KEYWORDS.search(f"{fields.title} {fields.summary}"):
             self.count("filtered_out")
             return None
-        native_id = self._parse_native_id(entry, link)
+        native_id = regjeringen.page_id(fields.url, fields.guid)
         if native_id is None:
-            self.parse_error("RSS item without a page id", link)
+            self.parse_error("RSS item without a page id", fields.url)
             return None
-        published = parse_date(entry.get("published")) if entry.get("published") else None
-        if entry.get("published") and published is None:
-            self.parse_error(f"unparseable pubDate {entry.get('published')!r}", link)
-        is_hearing = hearings_feed or bool(_HEARING_TITLE.match(title))
+        is_hearing = hearings_feed or bool(_HEARING_TITLE.match(fields.title))
         return self.make_item(
             native_id=native_id,
             kind="hearing" if is_hearing else "gpfg_document",
-            url=url_query_cleaner(urljoin(base_url, link), TRACKING_PARAMS, remove=True),
-            title=title,
-            summary=summary or None,
-            published=iso(published),
+            url=regjeringen.clean_link(fields.url),
+            title=fields.title,
+            summary=fields.summary or None,
+            published=iso(fields.published),
             owner=OWNER_NAME,
-            language="nn" if re.match(r"^\s*Høyring", title) else None,
+            language="nn" if regjeringen.is_nynorsk_title(fields.title) else None,
             extra={"detail": "pending", "feed": "hearings" if hearings_feed else "documents",
                    "topic": "gpfg"},
         )
-
-    @staticmethod
-    def _parse_native_id(entry: Any, link: str) -> str | None:
-        guid = str(entry.get("id") or entry.get("guid") or "").strip()
-        if guid.isdigit():
-            return guid
-        m = _PAGE_ID.search(link) or _PAGE_ID.search(guid)
-        return m.group(1) if m else None
 
     # ------------------------------------------------------------------ detail
 
     def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
         """Best effort: type, owner, deadline and status, documents and body; never lose the item."""
-        if self.is_blocked(response):
-            self.count("detail_blocked")
-            self.note("amber", "detail pages blocked (HTTP 403/429/challenge): kept the feed's fields")
-            item["extra"] = {**item["extra"], "detail": f"blocked {response.status}"}
+        if not self.detail_usable(response, item):
             yield item
             return
-        if response.status == 304 or response.status >= 400:
-            if response.status >= 400:
-                self.count("detail_failed")
-                self.note("amber", f"some detail pages failed (HTTP {response.status})")
-            item["extra"] = {**item["extra"], "detail": "not modified" if response.status == 304 else f"http {response.status}"}
-            yield item
-            return
-        text = _page_text(response)
+        text = page_text(response)
         doc_type = self._parse_doc_type(text)
         if doc_type and _HEARING_TITLE.match(doc_type):
             item["kind"] = "hearing"
         if item["kind"] == "hearing":
-            deadline = self._parse_deadline(text)
+            deadline = regjeringen.parse_deadline(text, self.today)
             if deadline is None:
                 self.parse_error("hearing page without a readable Høringsfrist", response.url)
-            if deadline is not None:
-                item["deadline"] = iso(deadline)
-            if status_raw := self._parse_status(text):
-                item["status_raw"] = status_raw
-        if reference := NoRegjeringenHoringerSpider._parse_reference(text):
-            item["reference"] = reference
-        if owner := self._parse_owner(text):
-            item["owner"] = owner
-        if documents := NoRegjeringenHoringerSpider._parse_documents(response):
-            item["documents"] = documents
-        if body := NoRegjeringenHoringerSpider._parse_body(response):
-            item["body"] = body
-        if not item.get("summary") and (ingress := _first(response.css(".article-ingress ::text, .ingress ::text").getall())):
-            item["summary"] = ingress
-        if not item.get("published") and (published := self._parse_page_date(text)):
-            item["published"] = iso(published)
+            fields = {"deadline": iso(deadline), "status_raw": regjeringen.parse_status(text)}
+        else:
+            fields = {}
+        fields.update({
+            "reference": regjeringen.parse_reference(text),
+            "owner": self._parse_owner(response, text),
+            "documents": regjeringen.parse_documents(response),
+            "body": regjeringen.parse_body(response),
+            "summary": item.get("summary") or regjeringen.parse_ingress(response),
+            "published": item.get("published") or iso(self._parse_page_date(text)),
+        })
+        for key, value in fields.items():
+            if value:
+                item[key] = value
         item["extra"] = {**item["extra"], "detail": "ok", **({"doc_type": doc_type} if doc_type else {})}
         yield item
-
-    def detail_failed(self, failure: Any) -> Iterator[Any]:
-        item = failure.request.cb_kwargs["item"]
-        self.count("detail_failed")
-        self.note("amber", f"some detail pages failed ({failure.type.__name__})")
-        item["extra"] = {**item["extra"], "detail": f"error {failure.type.__name__}"}
-        yield item
-
-    def _parse_deadline(self, text: str):
-        m = _DEADLINE.search(text)
-        return deadline_at(parse_date(m.group(1), reference=self.today)) if m else None
-
-    @staticmethod
-    def _parse_status(text: str) -> str | None:
-        m = _STATUS.search(text)
-        return m.group(1).strip() if m else None
 
     @staticmethod
     def _parse_doc_type(text: str) -> str | None:
@@ -240,10 +165,10 @@ class NoFinansdepSpider(TrackerSpider):
         return m.group(1).strip() if m else None
 
     @staticmethod
-    def _parse_owner(text: str) -> str | None:
-        for pattern in (_OWNER_LABEL, _META_LINE):
-            if m := pattern.search(text):
-                return m.group(1).strip()
+    def _parse_owner(response: Response, text: str) -> str | None:
+        """The hearing labels first, then any "Type | Dato: … | Owner" line (documents, /en pages)."""
+        if owner := regjeringen.parse_owner(response, text):
+            return owner
         m = re.search(r"\|\s*Dat[oe]\s*:\s*[0-9./]+\s*\|\s*([^\n|]{4,80})", text)
         return m.group(1).strip() if m else None
 

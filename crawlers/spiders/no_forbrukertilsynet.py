@@ -17,15 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import feedparser
 import scrapy
 from scrapy.http import Response
 
-from crawlers.dates import iso, parse_date
+from crawlers.dates import iso
 from crawlers.spiders.base import TrackerSpider
-from crawlers.spiders.no_regjeringen_horinger import _strip_html
 
 FEED_URL = "https://www.forbrukertilsynet.no/feed"
 OWNER = "Forbrukertilsynet"
@@ -49,23 +47,11 @@ class NoForbrukertilsynetSpider(TrackerSpider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Every feed item, with its topic marked."""
-        if response.status == 304:
-            self.count("feed_not_modified")
-            return
-        if self.is_blocked(response) or response.status >= 400:
-            self.note("red", f"feed answered HTTP {response.status}")
-            return
-        feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            self.note("red", f"feed unreadable ({type(feed.get('bozo_exception')).__name__})")
-            return
-        if feed.bozo:
-            self.note("amber", "feed not well-formed, parsed leniently")
-        if not feed.entries:
-            self.note("red", "feed has no items")
+        entries = self.read_feed(response)
+        if entries is None:
             return
         seen: set[str] = set()
-        for entry in feed.entries:
+        for entry in entries:
             item = self._item_from_entry(entry, response.url)
             if item is None or item["native_id"] in seen:
                 continue
@@ -76,26 +62,15 @@ class NoForbrukertilsynetSpider(TrackerSpider):
         self.note("red", f"feed failed ({failure.type.__name__})")
 
     def _item_from_entry(self, entry: Any, base_url: str) -> Any | None:
-        link = (entry.get("link") or "").strip()
-        title = " ".join((entry.get("title") or "").split())
-        if not link or not title:
-            self.parse_error("feed item without link or title", link or base_url)
+        fields = self.feed_entry(entry, base_url)
+        if fields is None:
             return None
-        url = urljoin(base_url, link)
-        published = None
-        if entry.get("published"):
-            published = parse_date(entry["published"], reference=self.today)
-            if published is None:
-                self.parse_error(f"unparseable pubDate {entry['published']!r}", url)
-        summary = _strip_html(entry.get("summary") or "")
-        content = entry.get("content") or []
-        body = _strip_html(content[0].get("value", "")) if content else ""
-        categories = [t.get("term") for t in entry.get("tags") or [] if t.get("term")]
         return self.make_item(
-            native_id=self._parse_native_id(str(entry.get("id") or entry.get("guid") or ""), url),
-            url=url, title=title, summary=summary or None, body=body or None,
-            published=iso(published), owner=OWNER, language="nb",
-            extra={"topic": self._parse_topic(title, summary, body, categories), "categories": categories},
+            native_id=self._parse_native_id(fields.guid, fields.url),
+            url=fields.url, title=fields.title, summary=fields.summary or None, body=fields.body or None,
+            published=iso(fields.published), owner=OWNER, language="nb",
+            extra={"topic": self._parse_topic(fields.title, fields.summary, fields.body, fields.categories),
+                   "categories": fields.categories},
         )
 
     @staticmethod
