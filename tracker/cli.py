@@ -14,35 +14,7 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-
-
-class TrackerError(click.ClickException):
-    """A clear, single-line error for the user."""
-
-
-def _db(ctx: click.Context):
-    from tracker.db import StoreError, open_db
-
-    try:
-        return open_db(ctx.obj["db"])
-    except StoreError as exc:
-        raise TrackerError(str(exc)) from exc
-
-
-def _parse_as_of(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    from crawlers.dates import OSLO
-
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"not an ISO date or datetime: {value!r}") from exc
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=OSLO)
-        if len(value) <= 10:
-            dt = dt.replace(hour=6)
-    return dt
+from tracker.cli_support import TrackerError, open_db, parse_as_of, print_table
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,7 +119,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
 
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
-    plan = _plan(replay, _parse_as_of(as_of), sources, None, args)
+    plan = _plan(replay, parse_as_of(as_of), sources, None, args)
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir))
     _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after)
 
@@ -165,7 +137,7 @@ def crawl(ctx, replay, as_of, sources, allow_red, args, progress) -> None:
 
     Example: ncp-tracker crawl --source no_stortinget_horinger
     """
-    _crawl(ctx, _plan(replay, _parse_as_of(as_of), sources, None, args), allow_red=allow_red,
+    _crawl(ctx, _plan(replay, parse_as_of(as_of), sources, None, args), allow_red=allow_red,
            progress=_progress(progress))
 
 
@@ -203,7 +175,7 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
 
     if not ctx.obj["db"]:
         ctx.obj["db"] = "data/demo.db"
-    db = _db(ctx)
+    db = open_db(ctx)
     done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null and exit_code is not null")}
     db.close()
     try:
@@ -219,7 +191,7 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     if plan:
         _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
-        db = _db(ctx)
+        db = open_db(ctx)
         written.extend(_write_digests(db, _last_as_of(db), Path(out_dir)))
         db.close()
     click.echo(f"database: {ctx.obj['db']}")
@@ -242,7 +214,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
     def after(result) -> None:
         from tracker.daily import after_crawl
 
-        db = _db(ctx)
+        db = open_db(ctx)
         try:
             summary = after_crawl(db, result.step.as_of, tag=tag)
             if "tagging" in summary:
@@ -288,7 +260,7 @@ def health(ctx, fmt) -> None:
     """
     from tracker import health as health_mod
 
-    db = _db(ctx)
+    db = open_db(ctx)
     rows = health_mod.latest(db)
     if fmt == "jsonl":
         for row in rows:
@@ -297,7 +269,7 @@ def health(ctx, fmt) -> None:
     if not rows:
         click.echo("no crawl has run yet: try `ncp-tracker demo` or `ncp-tracker run`")
         return
-    _print_table(rows, ["source", "status", "channel", "items_seen", "items_new", "items_changed",
+    print_table(rows, ["source", "status", "channel", "items_seen", "items_new", "items_changed",
                         "parse_errors", "requests", "finished", "reason"])
     if any(r["status"] == "red" for r in rows):
         ctx.exit(2)
@@ -321,7 +293,7 @@ def items(ctx, fmt, source, kind, status) -> None:
     from tracker.links import related_map
     from tracker.queries import list_items
 
-    db = _db(ctx)
+    db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
     if fmt == "jsonl":
         related = related_map(db)
@@ -329,7 +301,7 @@ def items(ctx, fmt, source, kind, status) -> None:
             row["related"] = related.get(row["id"], [])
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        _print_table(rows, ["id", "status", "deadline", "source", "title"], widths={"title": 70})
+        print_table(rows, ["id", "status", "deadline", "source", "title"], widths={"title": 70})
 
 
 @main.command()
@@ -344,33 +316,14 @@ def events(ctx, fmt, since, event_kind) -> None:
     """
     from tracker.queries import list_events
 
-    db = _db(ctx)
-    rows = list_events(db, since=_parse_as_of(since).isoformat() if since else None, kind=event_kind)
+    db = open_db(ctx)
+    rows = list_events(db, since=parse_as_of(since).isoformat() if since else None, kind=event_kind)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        _print_table(rows, ["at", "kind", "item_id", "field", "before", "after"],
+        print_table(rows, ["at", "kind", "item_id", "field", "before", "after"],
                      widths={"before": 30, "after": 30})
-
-
-def _print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:
-    widths = widths or {}
-    if not rows:
-        click.echo("(nothing)")
-        return
-
-    def cell(value, col):
-        text = "" if value is None else str(value).replace("\n", " ")
-        limit = widths.get(col, 40)
-        return text if len(text) <= limit else text[: limit - 1] + "…"
-
-    sizes = {c: max(len(c), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
-    click.echo("  ".join(c.ljust(sizes[c]) for c in columns))
-    for r in rows:
-        click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns))
-
-
 
 
 @main.command()
@@ -383,7 +336,7 @@ def tag(ctx, force) -> None:
     """
     from tracker.tagging import tag_store
 
-    db = _db(ctx)
+    db = open_db(ctx)
     counts = tag_store(db, force=force)
     click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from tracker.cli_support import TrackerError, open_db
+
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 #: formats that are "a digest" (recorded so the next day knows what was shown)
 RECORDED = ("md", "html", "txt", "eml")
@@ -56,10 +58,9 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
     from crawlers.dates import OSLO
     from tracker import digest as digest_mod
     from tracker import mailer
-    from tracker.cli import TrackerError, _db
     from tracker.profiles import ProfileError, load_profile, smtp_config
 
-    db = _db(ctx)
+    db = open_db(ctx)
     try:
         prof = load_profile(profile)
     except ProfileError as exc:

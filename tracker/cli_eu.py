@@ -10,6 +10,8 @@ import json
 
 import click
 
+from tracker.cli_support import TrackerError, open_db
+
 
 @click.command("watchlist")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
@@ -21,17 +23,13 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
 
     Example: ncp-tracker watchlist --format jsonl
     """
-    from tracker.db import StoreError, open_db
     from tracker.watchlist import WatchlistError, load
 
     try:
         entries = load(path)
     except WatchlistError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        db = open_db((ctx.obj or {}).get("db"))
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise TrackerError(str(exc)) from exc
+    db = open_db(ctx)
     try:
         rows = watchlist_rows(db, entries)
     finally:

@@ -10,11 +10,7 @@ import json
 
 import click
 
-
-def _open(ctx: click.Context):
-    from tracker.cli import _db
-
-    return _db(ctx)
+from tracker.cli_support import open_db
 
 
 @click.command("companies")
@@ -30,7 +26,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, no_refresh: bool) 
     """
     from tracker.companies import list_companies, update_companies
 
-    db = _open(ctx)
+    db = open_db(ctx)
     try:
         if not no_refresh:
             update_companies(db)
@@ -68,7 +64,7 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
     """
     from tracker.gpfg import STAGE_LABELS, gpfg_items, grouped
 
-    db = _open(ctx)
+    db = open_db(ctx)
     try:
         items = gpfg_items(db, actor=actor, stage=stage, by=by)
     finally:

@@ -11,51 +11,7 @@ from datetime import datetime
 
 import click
 
-
-class WorkError(click.ClickException):
-    """A clear, single-line error for the user."""
-
-
-def _db(ctx: click.Context):
-    from tracker.db import StoreError, open_db
-
-    try:
-        return open_db(ctx.obj.get("db") if ctx.obj else None)
-    except StoreError as exc:
-        raise WorkError(str(exc)) from exc
-
-
-def _now(as_of: str | None = None) -> datetime:
-    from crawlers.dates import OSLO
-
-    if not as_of:
-        return datetime.now(OSLO)
-    try:
-        dt = datetime.fromisoformat(as_of)
-    except ValueError as exc:
-        raise click.BadParameter(f"not an ISO date or datetime: {as_of!r}") from exc
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=OSLO)
-        if len(as_of) <= 10:
-            dt = dt.replace(hour=6)
-    return dt
-
-
-def _table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:
-    widths = widths or {}
-    if not rows:
-        click.echo("(nothing)")
-        return
-
-    def cell(value, col):
-        text = "" if value is None else str(value).replace("\n", " ")
-        limit = widths.get(col, 40)
-        return text if len(text) <= limit else text[: limit - 1] + "…"
-
-    sizes = {c: max(len(c), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
-    click.echo("  ".join(c.ljust(sizes[c]) for c in columns).rstrip())
-    for r in rows:
-        click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
+from tracker.cli_support import TrackerError, now_or, open_db, print_table
 
 
 def inbox_rows(db, as_of: datetime, owner: str | None = None) -> list[dict]:
@@ -129,7 +85,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history
     """
     from tracker import triage as tri
 
-    db = _db(ctx)
+    db = open_db(ctx)
     try:
         if state or owner is not None or note is not None or internal_deadline is not None:
             row = tri.set_state(db, item_id, state, owner=owner, note=note,
@@ -139,13 +95,13 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history
                 raise tri.TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
             row = tri.get(db, item_id)
     except tri.TriageError as exc:
-        raise WorkError(str(exc)) from exc
+        raise TrackerError(str(exc)) from exc
     click.echo(f"{row['item_id']}: {row['state']}"
                + (f" (owner {row['owner']})" if row["owner"] else "")
                + (f", internal deadline {row['internal_deadline']}" if row["internal_deadline"] else "")
                + (f" — next: {', '.join(tri.allowed(row['state'])) or 'final'}"))  # fmt: skip
     if show_history:
-        _table(tri.history(db, item_id), ["at", "by", "state_before", "state_after", "owner", "note"],
+        print_table(tri.history(db, item_id), ["at", "by", "state_before", "state_after", "owner", "note"],
                widths={"note": 60})
 
 
@@ -159,7 +115,7 @@ def close_unanswered(ctx, as_of) -> None:
     """
     from tracker.triage import close_unanswered as close
 
-    moved = close(_db(ctx), _now(as_of))
+    moved = close(open_db(ctx), now_or(as_of))
     for item_id in moved:
         click.echo(f"{item_id}: closed_unanswered")
     click.echo(f"{len(moved)} item(s) closed unanswered", err=True)
@@ -174,14 +130,14 @@ def inbox(ctx, owner, as_of) -> None:
 
     Example: ncp-tracker inbox --owner kari
     """
-    db = _db(ctx)
-    now = _now(as_of)
+    db = open_db(ctx)
+    now = now_or(as_of)
     rows = inbox_rows(db, now, owner)
     for r in rows:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else "")
         r["days"] = r.get("working_days_left")
         r["deadline_"] = (r.get("deadline") or "")[:10]
-    _table(rows, ["days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
+    print_table(rows, ["days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
            widths={"title": 60, "id": 40})
 
 
@@ -204,12 +160,12 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
     from tracker.search import SearchError, plain_snippet
     from tracker.search import search as run_search
 
-    db = _db(ctx)
+    db = open_db(ctx)
     try:
         rows = run_search(db, query, _make_filters(label, source, status, date_from, date_to, owner, state),
                           limit=limit)
     except SearchError as exc:
-        raise WorkError(str(exc)) from exc
+        raise TrackerError(str(exc)) from exc
     for r in rows:
         r["snippet"] = plain_snippet(r.get("snippet"))
         r["labels_"] = ",".join(r["labels"])
@@ -217,7 +173,7 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    _table(rows, ["id", "status", "triage_state", "labels_", "title", "snippet"],
+    print_table(rows, ["id", "status", "triage_state", "labels_", "title", "snippet"],
            widths={"title": 50, "snippet": 70, "id": 40})
 
 
@@ -236,7 +192,7 @@ def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, st
     from tracker.drafts import DraftError
     from tracker.search import SearchError
 
-    db = _db(ctx)
+    db = open_db(ctx)
     try:
         data = ex.rows(db, _make_filters(label, source, status, date_from, date_to, owner, state), query)
         if out:
@@ -244,9 +200,9 @@ def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, st
             click.echo(f"{len(data)} items → {path}", err=True)
             return
     except (SearchError, DraftError, ValueError) as exc:
-        raise WorkError(str(exc)) from exc
+        raise TrackerError(str(exc)) from exc
     if fmt == "xlsx":
-        raise WorkError("xlsx needs --out FILE")
+        raise TrackerError("xlsx needs --out FILE")
     sys.stdout.write(ex.render(data, fmt))
 
 
@@ -266,11 +222,11 @@ def draft(ctx, item_id, out_dir, by) -> None:
     """
     from tracker import drafts
 
-    db = _db(ctx)
+    db = open_db(ctx)
     try:
         written = drafts.write(db, item_id, out_dir, by=by)
     except drafts.DraftError as exc:
-        raise WorkError(str(exc)) from exc
+        raise TrackerError(str(exc)) from exc
     click.echo(str(written.docx))
     click.echo(str(written.md))
 
@@ -292,11 +248,11 @@ def calibrate(ctx, dry_run, weights_path) -> None:
     """
     from tracker import calibration
 
-    db = _db(ctx)
+    db = open_db(ctx)
     try:
         result = calibration.run(db, dry_run=dry_run, weights_path=weights_path)
     except calibration.CalibrationError as exc:
-        raise WorkError(str(exc)) from exc
+        raise TrackerError(str(exc)) from exc
     click.echo(calibration.format_report(result))
 
 
@@ -317,10 +273,10 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     from tracker import answers as ans
 
     if item_id:
-        _table(ans.for_item(_db(ctx), item_id), ["responder", "responder_type", "date", "format", "url"],
+        print_table(ans.for_item(open_db(ctx), item_id), ["responder", "responder_type", "date", "format", "url"],
                widths={"url": 90})
         return
-    when = _now(as_of)
+    when = now_or(as_of)
     if replay_dir and not as_of:
         from pathlib import Path
 
@@ -352,7 +308,7 @@ def serve(ctx, host, port, token) -> None:
     try:
         app = create_app(ctx.obj.get("db") if ctx.obj else None, host=host, token=token)
     except WebConfigError as exc:
-        raise WorkError(str(exc)) from exc
+        raise TrackerError(str(exc)) from exc
     shown = "localhost" if is_loopback(host) else host
     suffix = f"/?token={token}" if token else "/"
     click.echo(f"ncp-tracker workbench on http://{shown}:{port}{suffix}  (Ctrl-C stops)", err=True)

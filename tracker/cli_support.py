@@ -1,0 +1,67 @@
+"""What every command module shares: the database from the context, clear errors, dates, tables.
+
+Only click is imported at module level, so `ncp-tracker --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+
+class TrackerError(click.ClickException):
+    """A clear, single-line error for the user."""
+
+
+def open_db(ctx: click.Context):
+    """The database named by --db / $NCP_TRACKER_DB (default data/tracker.db), migrated."""
+    from tracker.db import StoreError
+    from tracker.db import open_db as _open
+
+    try:
+        return _open((ctx.obj or {}).get("db"))
+    except StoreError as exc:
+        raise TrackerError(str(exc)) from exc
+
+
+def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | None:
+    """An ISO date or datetime in Europe/Oslo; a bare date means 06:00 that day (the daily run)."""
+    if not value:
+        return None
+    from crawlers.dates import OSLO
+
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date or datetime: {value!r}", param_hint=param_hint) from exc
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=OSLO)
+        if len(value) <= 10:
+            dt = dt.replace(hour=6)
+    return dt
+
+
+def now_or(value: str | None) -> datetime:
+    """`parse_as_of(value)`, or now in Europe/Oslo."""
+    from crawlers.dates import OSLO
+
+    return parse_as_of(value) or datetime.now(OSLO)
+
+
+def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:
+    """A plain aligned table; long cells are cut with an ellipsis."""
+    widths = widths or {}
+    if not rows:
+        click.echo("(nothing)")
+        return
+
+    def cell(value, col):
+        text = "" if value is None else str(value).replace("\n", " ")
+        limit = widths.get(col, 40)
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    sizes = {c: max(len(c), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+    click.echo("  ".join(c.ljust(sizes[c]) for c in columns).rstrip())
+    for r in rows:
+        click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
