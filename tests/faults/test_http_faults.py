@@ -135,3 +135,42 @@ def test_an_error_page_served_as_200_is_not_taken_for_a_feed(site, tmp_path):
     assert out.returncode == 2
     h = health(db)[REGJERINGEN]
     assert h["status"] == "red" and "challenge" in h["reason"]
+
+
+def test_500_on_the_primary_api_is_retried_then_the_fallback_channel_is_used(tmp_path):
+    """Stortinget's eksport/horinger answers 500 (every retry too): the spider switches to the
+    documented fallback (eksport/saker + eksport/sak HOERFRIST) and health says so (amber)."""
+    import json
+    import shutil
+
+
+    fixtures = FIXTURES / "no_stortinget_horinger"
+    folder = tmp_path / "day" / "no_stortinget_horinger"
+    folder.mkdir(parents=True)
+    api = "https://data.stortinget.no/eksport"
+    responses = [
+        {"url": f"{api}/sesjoner", "status": 200, "headers": {"Content-Type": "application/xml"}, "file": "sesjoner.xml"},
+        {"url": f"{api}/horinger?sesjonid=2026-2027", "status": 500, "headers": {"Content-Type": "text/html"},
+         "file": "horinger_500.html"},
+        {"url": f"{api}/saker?sesjonid=2026-2027", "status": 200, "headers": {"Content-Type": "application/xml"},
+         "file": "saker.xml"},
+    ]
+    for name in ("sesjoner.xml", "horinger_500.html", "saker.xml"):
+        shutil.copy(fixtures / name, folder / name)
+    for sak in sorted(fixtures.glob("sak-*.xml")):
+        shutil.copy(sak, folder / sak.name)
+        case_id = sak.stem.split("-", 1)[1]
+        responses.append({"url": f"{api}/sak?sakid={case_id}", "status": 200,
+                          "headers": {"Content-Type": "application/xml"}, "file": sak.name})
+    (folder / "manifest.json").write_text(json.dumps({"source": "no_stortinget_horinger", "responses": responses}))
+    db = tmp_path / "t.db"
+    out = crawl(db, "--replay", str(tmp_path / "day"), as_of="2026-11-24T06:00:00+01:00",
+                env={"NCP_TRACKER_RETRY_TIMES": "2"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    h = health(db)["no_stortinget_horinger"]
+    assert h["status"] == "amber"
+    assert "fallback channel in use" in h["reason"] and "HTTP 500" in h["reason"], h["reason"]
+    assert h["channel"] == "api-fallback"
+    assert h["stats"]["tracker/retry/500"] == 3  # tried, retried twice, then the fallback
+    items = query(db, "select native_id, deadline, channel from items")
+    assert len(items) >= 4 and all(i["deadline"] and i["channel"] == "api-fallback" for i in items)
