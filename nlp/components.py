@@ -6,7 +6,6 @@ serialise with ``nlp.to_disk`` / ``spacy.load`` (import ``nlp.components`` first
 
 from __future__ import annotations
 
-import operator
 import re
 from itertools import compress
 from pathlib import Path
@@ -19,11 +18,12 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lemmatizer import shared_lemmatizer
+from .lemmatizer import EnglishLemmatizer, NorwegianLemmatizer
 from .lexicon import Lexicon, load_lexicon
 
 SPANS_KEY = "topics"
 HEAD_MIN = 4
+_CACHE_MAX = 500_000  # word forms per lemma cache
 
 
 @Language.factory("ncp_lemmatizer", default_config={"mode": "nb", "extra_lemmas": []})
@@ -46,8 +46,19 @@ class Lemmatizer:
     @property
     def fn(self) -> Any:
         if self._fn is None:
-            self._fn = shared_lemmatizer(self.mode, self.extra_lemmas)
+            self._fn = (EnglishLemmatizer() if self.mode == "en"
+                        else NorwegianLemmatizer(self.extra_lemmas))
         return self._fn
+
+    def load(self) -> None:
+        """Load the lemma tables now rather than on the first Doc."""
+        self.fn.load()
+
+    def share(self, other: Lemmatizer) -> None:
+        """Use ``other``'s word-form lemmatizer (and its cache) when both are Norwegian: the nb
+        and nn pipelines lemmatize with the same tables and rules."""
+        if self.mode != "en" and other.mode != "en" and self.extra_lemmas == other.extra_lemmas:
+            self._fn = other.fn
 
     def _lemma_hash(self, strings: Any, orth: int) -> int:
         text = strings[orth]
@@ -71,15 +82,12 @@ class Lemmatizer:
         lemmas = list(map(cache.get, orths))
         if None in lemmas:
             strings = doc.vocab.strings
-            for i, h in enumerate(lemmas):
-                if h is None:
-                    o = orths[i]
-                    h = cache.get(o)
-                    if h is None:
-                        h = self._lemma_hash(strings, o)
-                        if len(cache) < 500_000:
-                            cache[o] = h
-                    lemmas[i] = h
+            new = {o: self._lemma_hash(strings, o) for o in set(orths).difference(cache)}
+            if len(cache) + len(new) <= _CACHE_MAX:
+                cache.update(new)
+                lemmas = list(map(cache.__getitem__, orths))
+            else:  # cache full: keep it as it is (the lemmas are the same either way)
+                lemmas = [cache[o] if o in cache else new[o] for o in orths]
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 
@@ -124,8 +132,10 @@ def _lower_text(doc: Doc, strs: Any = None) -> str:
     if strs is None:
         strs = doc.vocab.strings
     arr = doc.to_array([LOWER, SPACY])
-    return "".join(map(operator.add, map(strs.__getitem__, arr[:, 0].tolist()),
-                       map(_WS.__getitem__, arr[:, 1].tolist())))
+    parts: list[str] = [""] * (2 * len(arr))
+    parts[::2] = map(strs.__getitem__, arr[:, 0].tolist())
+    parts[1::2] = map(_WS.__getitem__, arr[:, 1].tolist())
+    return "".join(parts)
 
 
 def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
@@ -199,6 +209,11 @@ class TopicMatcher:
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
         self._build()
+
+    def load(self) -> None:
+        """Build the matcher now rather than on the first Doc."""
+        if not self._ready:
+            self._build()
 
     # -- matching ---------------------------------------------------------------------------
     def _head(self, lower: str) -> str | None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
+import os
 import re
+import struct
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 LANGS = ("nb", "nn", "en")
@@ -38,6 +48,11 @@ for _lang in LANGS:
 _WORD = re.compile(r"[a-zæøåòéèâôüäö]+")
 _LOCK = threading.Lock()
 _DETECTOR: list[Any] = []
+_HELPER: list[_Helper] = []
+_LINGUA_LANGS = ("BOKMAL", "NYNORSK", "ENGLISH", "DANISH", "SWEDISH")
+_KEYS = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en", "DANISH": "nb", "SWEDISH": "nb"}
+_WORKER = Path(__file__).with_name("_lingua_worker.py")
+_TIMEOUT = 120.0  # seconds for one helper reply (model loading included) before falling back
 
 
 def _detector() -> Any:
@@ -45,10 +60,112 @@ def _detector() -> Any:
         if not _DETECTOR:
             from lingua import Language, LanguageDetectorBuilder
 
-            langs = [Language.BOKMAL, Language.NYNORSK, Language.ENGLISH, Language.DANISH,
-                     Language.SWEDISH]
-            _DETECTOR.append(LanguageDetectorBuilder.from_languages(*langs).build())
+            langs = [getattr(Language, name) for name in _LINGUA_LANGS]
+            _DETECTOR.append(LanguageDetectorBuilder.from_languages(*langs)
+                             .with_preloaded_language_models().build())
     return _DETECTOR[0]
+
+
+class _Helper:
+    """lingua in a helper process (``nlp/_lingua_worker.py``) on the second CPU core, so that
+    detection for the next batch overlaps spaCy work on this one (lingua holds the GIL, so a
+    thread cannot do this). One I/O thread here sends requests one at a time."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.broken = False
+        self.proc = subprocess.Popen(
+            [sys.executable, "-P", str(_WORKER), *_LINGUA_LANGS],  # -P: not nlp/ on sys.path
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            close_fds=True)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-lingua")
+        self.ready = self.pool.submit(self._handshake)
+
+    def _handshake(self) -> None:
+        if _read_frame(self.proc.stdout) != "ready":
+            raise RuntimeError("lingua helper did not start")
+
+    def _call(self, samples: list[str]) -> list[list[tuple[str, float]]] | None:
+        self.ready.result()
+        _write_frame(self.proc.stdin, samples)
+        reply = _read_frame(self.proc.stdout)
+        if reply is _EOF or (reply is not None and len(reply) != len(samples)):
+            raise RuntimeError("lingua helper stopped")
+        return None if reply is None else [[(n, v) for n, v in values] for values in reply]
+
+    def submit(self, samples: list[str]) -> Future:
+        return self.pool.submit(self._call, samples)
+
+    def close(self) -> None:
+        self.broken = True
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        with contextlib.suppress(Exception):
+            self.proc.stdin.close()  # the helper exits on end of input
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=2)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            with contextlib.suppress(Exception):
+                self.proc.wait(timeout=2)
+
+
+_EOF = object()
+
+
+def _read_frame(stream: Any) -> Any:
+    head = stream.read(4)
+    if len(head) < 4:
+        return _EOF
+    (n,) = struct.unpack("<I", head)
+    body = stream.read(n)
+    if len(body) < n:
+        return _EOF
+    return json.loads(body.decode("utf-8"))
+
+
+def _write_frame(stream: Any, obj: Any) -> None:
+    body = json.dumps(obj, ensure_ascii=True).encode("utf-8")
+    stream.write(struct.pack("<I", len(body)) + body)
+    stream.flush()
+
+
+def _helper() -> _Helper | None:
+    """The process's lingua helper, started on first use; None where it cannot help (one CPU,
+    ``NCP_NLP_LINGUA_PROCESS=0``) or after it failed once (then lingua runs in-process)."""
+    with _LOCK:
+        if _HELPER and _HELPER[0].pid != os.getpid():
+            _HELPER.clear()  # forked: the parent's helper and pipes are not ours
+        if _HELPER:
+            return None if _HELPER[0].broken else _HELPER[0]
+        if os.environ.get("NCP_NLP_LINGUA_PROCESS", "1").strip().lower() in ("0", "no", "false"):
+            return None
+        if len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else (
+                (os.cpu_count() or 1) < 2):
+            return None
+        try:
+            helper = _Helper()
+        except Exception:  # noqa: BLE001 - no helper: lingua runs in this process
+            return None
+        _HELPER.append(helper)
+        atexit.register(helper.close)
+        return helper
+
+
+def preload() -> Callable[[], None]:
+    """Start loading lingua now (its models load in the helper process meanwhile); call the
+    returned function to wait until it is ready (without a helper, lingua loads here then)."""
+    helper = _helper()
+
+    def wait() -> None:
+        if helper is not None:
+            try:
+                helper.ready.result(timeout=_TIMEOUT)
+                return
+            except Exception:  # noqa: BLE001 - fall back to in-process detection
+                helper.close()
+        _detector()
+
+    return wait
 
 
 def normalise_hint(hint: object) -> str | None:
@@ -82,13 +199,23 @@ def _fast(sample: str) -> str | None:
 
 
 def _lingua_scores(values: Any) -> dict[str, float]:
+    """nb/nn/en scores from lingua's (language name, confidence) pairs, summed in lingua's order
+    (da and sv count as nb)."""
     scores = {lang: 0.0 for lang in LANGS}
-    for cv in values:
-        key = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en", "DANISH": "nb",
-               "SWEDISH": "nb"}.get(cv.language.name)
+    for name, value in values:
+        key = _KEYS.get(name)
         if key:
-            scores[key] += cv.value
+            scores[key] += value
     return scores
+
+
+def _local_values(samples: list[str]) -> list[list[tuple[str, float]]]:
+    """lingua in this process (parallel threads); a failure leaves every sample undecided."""
+    try:
+        results = _detector().compute_language_confidence_values_in_parallel(samples)
+    except Exception:  # noqa: BLE001 - detection must never stop tagging
+        return [[] for _ in samples]
+    return [[(cv.language.name, cv.value) for cv in values] for values in results]
 
 
 def _decide(scores: dict[str, float], h: str | None, source: object) -> str:
@@ -102,9 +229,10 @@ def _decide(scores: dict[str, float], h: str | None, source: object) -> str:
     return max(LANGS, key=lambda lang: scores[lang])
 
 
-def detect_many(items: list[tuple[str, object, object]]) -> list[str]:
-    """Batch form of :func:`detect` for (text, hint, source) triples; lingua runs once, in
-    parallel threads, over the texts the fast path leaves open."""
+def detect_many_async(items: list[tuple[str, object, object]]) -> Callable[[], list[str]]:
+    """Start :func:`detect_many` and return a function that returns its result: the fast path runs
+    now; lingua, for the texts it leaves open, runs in the helper process meanwhile (or, without
+    one, in this process when the result is asked for)."""
     out: list[str | None] = []
     todo: list[int] = []
     samples: list[str] = []
@@ -120,15 +248,37 @@ def detect_many(items: list[tuple[str, object, object]]) -> list[str]:
             out.append(None)
             todo.append(i)
             samples.append(sample)
-    if samples:
+    helper = _helper() if samples else None
+    future = None
+    if helper is not None:
         try:
-            results = _detector().compute_language_confidence_values_in_parallel(samples)
-        except Exception:  # noqa: BLE001 - detection must never stop tagging
-            results = [[] for _ in samples]
-        for i, values in zip(todo, results, strict=True):
-            _text, hint, source = items[i]
-            out[i] = _decide(_lingua_scores(values), normalise_hint(hint), source)
-    return [o or "nb" for o in out]
+            future = helper.submit(samples)
+        except Exception:  # noqa: BLE001 - pool shut down: run lingua here
+            future = None
+
+    def result() -> list[str]:
+        if samples:
+            values: list[list[tuple[str, float]]] | None = None
+            if future is not None:
+                try:
+                    values = future.result(timeout=_TIMEOUT) or [[] for _ in samples]
+                except Exception:  # noqa: BLE001 - helper failed: in-process from now on
+                    if helper is not None:
+                        helper.close()
+            if values is None:
+                values = _local_values(samples)
+            for i, vals in zip(todo, values, strict=True):
+                _text, hint, source = items[i]
+                out[i] = _decide(_lingua_scores(vals), normalise_hint(hint), source)
+        return [o or "nb" for o in out]
+
+    return result
+
+
+def detect_many(items: list[tuple[str, object, object]]) -> list[str]:
+    """Batch form of :func:`detect` for (text, hint, source) triples; lingua runs once over the
+    texts the fast path leaves open (in the helper process, or in parallel threads here)."""
+    return detect_many_async(items)()
 
 
 def detect(text: str, hint: object = None, source: object = None) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 _LOCK = threading.Lock()
 _NB: dict[str, dict] = {}
@@ -69,6 +68,10 @@ class NorwegianLemmatizer:
         if self._tables is None:
             self._tables = _load_nb()
         return self._tables
+
+    def load(self) -> None:
+        """Load the Norsk Ordbank tables now rather than on the first word."""
+        _ = self.tables
 
     def _is_noun_lemma(self, stem: str) -> bool:
         return stem in self.extra or stem in self.tables["noun_lemmas"]
@@ -123,26 +126,15 @@ class NorwegianLemmatizer:
         return self._compound(w) or w
 
 
-_SHARED: dict[tuple[str, frozenset[str]], NorwegianLemmatizer | EnglishLemmatizer] = {}
-
-
-def shared_lemmatizer(mode: str, extra_lemmas: Iterable[str] = ()) -> Any:
-    """One lemmatizer (and so one per-form cache) per process for each mode and supplement: the
-    nb and nn pipelines share the Norwegian one (same tables, same rules, same results)."""
-    kind = "en" if mode == "en" else "no"
-    key = (kind, frozenset(w.strip().lower() for w in extra_lemmas if w.strip()))
-    with _LOCK:
-        fn = _SHARED.get(key)
-        if fn is None:
-            fn = _SHARED[key] = EnglishLemmatizer() if kind == "en" else NorwegianLemmatizer(key[1])
-    return fn
-
-
 class EnglishLemmatizer:
     """spaCy's English lookup table (``en_lemma_lookup``), lower-cased, cached."""
 
     def __init__(self) -> None:
         self._cache: dict[str, str] = {}
+
+    def load(self) -> None:
+        """Load the lookup table now rather than on the first word."""
+        _load_en()
 
     def __call__(self, word: str) -> str:
         hit = self._cache.get(word)

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .langdetect import detect_many
+from .langdetect import detect_many_async
 from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
 from .textclean import clean, repair
 
 _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
-_CHUNK = 256
+_CHUNK = 64
 _SEP = "\n\n\u2029\n\n"
 SPANS_KEY = "topics"
 
@@ -129,8 +129,25 @@ class Tagger:
         if lang not in self._pipes:
             from .components import build_pipeline
 
-            self._pipes[lang] = build_pipeline(lang, lexicon=self.lexicon)
+            nlp = build_pipeline(lang, lexicon=self.lexicon)
+            for other in ("nb", "nn"):
+                if lang in ("nb", "nn") and other in self._pipes:
+                    nlp.get_pipe("ncp_lemmatizer").share(self._pipes[other].get_pipe("ncp_lemmatizer"))
+            self._pipes[lang] = nlp
         return self._pipes[lang]
+
+    def preload(self) -> Tagger:
+        """Load everything tagging needs now (lemma tables, the three pipelines and their
+        matchers, lingua) instead of on first use; returns the tagger."""
+        from .langdetect import preload as preload_lingua
+
+        lingua_ready = preload_lingua()
+        for lang in ("nb", "nn", "en"):
+            nlp = self.pipeline(lang)
+            for name in ("ncp_lemmatizer", "ncp_topic_matcher"):
+                nlp.get_pipe(name).load()
+        lingua_ready()
+        return self
 
     def _compile_item_rules(self) -> dict[tuple[str, str], list[tuple[Any, Any]]]:
         from .components import _prefix_regex  # cheap: re only, but keeps one definition
@@ -192,21 +209,34 @@ class Tagger:
         return keep
 
     def analyse_many(self, records: Iterable[Any]) -> Iterator[Analysis]:
-        """Match terms in every record (weight-independent), in input order."""
+        """Match terms in every record (weight-independent), in input order.
+
+        Records stream through in batches of ``_CHUNK``: at most two batches are held, because
+        language detection for the next batch runs (in the lingua helper process) while this
+        batch goes through spaCy."""
+        pending: tuple[list[Any], Any] | None = None
         batch: list[Any] = []
         for rec in records:
             batch.append(rec)
             if len(batch) >= _CHUNK:
-                yield from self._analyse_batch(batch)
-                batch = []
-        if batch:
-            yield from self._analyse_batch(batch)
+                job = self._start_batch(batch)
+                if pending is not None:
+                    yield from self._analyse_batch(*pending)
+                pending, batch = job, []
+        job = self._start_batch(batch) if batch else None
+        if pending is not None:
+            yield from self._analyse_batch(*pending)
+        if job is not None:
+            yield from self._analyse_batch(*job)
 
-    def _analyse_batch(self, batch: list[Any]) -> list[Analysis]:
+    def _start_batch(self, batch: list[Any]) -> tuple[list[Any], Any]:
         prepared = [self._prepare(r) for r in batch]
-        langs = detect_many([p[1] for p in prepared])
+        return prepared, detect_many_async([p[1] for p in prepared])
+
+    def _analyse_batch(self, prepared: list[Any], languages: Any) -> list[Analysis]:
+        langs = languages()
         prepared = [(p[0], lang, p[2], p[3]) for p, lang in zip(prepared, langs, strict=True)]
-        hits: list[list[Evidence]] = [[] for _ in batch]
+        hits: list[list[Evidence]] = [[] for _ in prepared]
         by_lang: dict[str, list[tuple[str, tuple[int, list[tuple[str, int, int]]]]]] = {}
         for i, (_rid, lang, _raw, prep) in enumerate(prepared):
             # One Doc per record: fields joined by a blank-line separator (a whitespace token, so
