@@ -115,9 +115,6 @@ def test_every_digest_format_escapes_hostile_strings(hostile_db):
     assert html_part is not None and "<script>" not in html_part.get_content()
 
 
-@pytest.mark.xfail(strict=True, reason="workbench bug: tracker/web/templates/item.html links a document's "
-                   "(and the item's) URL whatever its scheme, so a scraped javascript: URL becomes a "
-                   "clickable script link; digest.safe_url is the fix (remove this marker then)")
 def test_the_workbench_pages_escape_hostile_strings(hostile_db, tmp_path):
     from tracker.web.app import create_app
 

@@ -125,6 +125,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
         MAX_CONTENT_LENGTH=64 * 1024,
     )  # fmt: skip
 
+    from tracker.digest import safe_url
+
+    # scraped URLs become links only when they are http(s): never javascript:, data: or the like
+    app.jinja_env.filters["safe_href"] = safe_url
+
     def db():
         if "db" not in g:
             g.db = open_db(app.config["DB_PATH"], migrate=False)
