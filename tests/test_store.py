@@ -127,6 +127,18 @@ def test_fts_keeps_aa_apart_from_a(db, as_of):
     assert len(list(db.query("select rowid from items_fts where items_fts match ?", ["åpenhetsloven"]))) == 1
 
 
+def test_fts_follows_a_changed_title_but_not_other_updates(db, as_of):
+    apply(db, as_of, [hearing(1, title="Høring om åpenhetsloven")])
+    apply(db, as_of + timedelta(days=1), [hearing(1, title="Høring om aktsomhetsdirektivet")])
+    db.execute("update items set labels = '[]', last_seen = 'x'")
+
+    def hits(word):
+        return len(list(db.query("select rowid from items_fts where items_fts match ?", [word])))
+
+    assert (hits("aktsomhetsdirektivet"), hits("åpenhetsloven")) == (1, 0)
+    assert db.execute("insert into items_fts(items_fts) values('integrity-check')") is not None
+
+
 def test_second_spider_finding_the_same_page_merges(db, as_of):
     apply(db, as_of, [hearing(1)])
     run = store.start_run(db, as_of=as_of, mode="test", sources=["no_finansdep"])

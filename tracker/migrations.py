@@ -95,6 +95,20 @@ def m004_triage(db: sqlite_utils.Database) -> None:
     db["triage_history"].create_index(["item_id"])
 
 
+@core()
+def m005_fts_trigger_on_text_only(db: sqlite_utils.Database) -> None:
+    """Reindex an item's full text only when its text changes, not on every `last_seen` or tag update."""
+    db.execute("drop trigger if exists items_au")
+    db.execute(
+        """create trigger items_au after update of title, summary, body on items begin
+             insert into items_fts (items_fts, rowid, title, summary, body)
+               values ('delete', old.rowid, old.title, old.summary, old.body);
+             insert into items_fts (rowid, title, summary, body)
+               values (new.rowid, new.title, new.summary, new.body);
+           end"""
+    )
+
+
 #: every migration set, in the order they are applied; later features append theirs
 MIGRATION_SETS: list[Migrations] = [core]
 

@@ -80,11 +80,6 @@ def _prepare(scraped: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _load(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
-    rows = list(db.query("select * from items where id = ?", [item_id]))
-    return rows[0] if rows else None
-
-
 def _seen_by_another(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     """The same page found by a second spider stays one item.
 
@@ -158,8 +153,12 @@ def apply_scrape(
         batch[row["id"]] = row
     result.seen = len(batch)
     with db.conn:
+        stored_rows = _load_many(db, list(batch))
+        upserts: list[dict[str, Any]] = []
+        only_seen: list[str] = []
+        new_events: list[dict[str, Any]] = []
         for item_id, row in batch.items():
-            stored = _load(db, item_id)
+            stored = stored_rows.get(item_id)
             if stored and stored["source"] != source:
                 row = _seen_by_another(stored, row)
             if stored and row.get("extra") is not None:
@@ -178,12 +177,39 @@ def apply_scrape(
             elif events:
                 merged["last_changed"] = at
                 result.changed += 1
-            db["items"].upsert(merged, pk="id")
-            _record(db, run_id, at, item_id, events)
-            result.events += len(events)
+            if stored is not None and not events and _same(stored, merged):
+                only_seen.append(item_id)  # nothing but "seen again": no rewrite of the row
+            else:
+                upserts.append(merged)
+            new_events += [{"item_id": item_id, "run_id": run_id, "at": at, **e.as_row()} for e in events]
+        if upserts:
+            db["items"].upsert_all(upserts, pk="id", alter=False)
+        for chunk in _chunks(only_seen):
+            db.execute(f"update items set last_seen = ? where id in ({','.join('?' * len(chunk))})", [at, *chunk])
+        if new_events:
+            db["events"].insert_all(new_events)
+        result.events += len(new_events)
         _age_unseen(db, run_id, as_of, source, set(batch), result)
         _mark_vanished(db, run_id, as_of, source, set(batch), listing or {}, result)
     return result
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _load_many(db: sqlite_utils.Database, item_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Stored rows by id, read in a few queries instead of one per item."""
+    rows: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(item_ids):
+        for row in db.query(f"select * from items where id in ({','.join('?' * len(chunk))})", chunk):
+            rows[row["id"]] = row
+    return rows
+
+
+def _same(stored: dict[str, Any], merged: dict[str, Any]) -> bool:
+    """Would writing `merged` change anything in the stored row but last_seen?"""
+    return all(stored.get(k) == v for k, v in merged.items() if k != "last_seen")
 
 
 def _age_unseen(db, run_id: int, as_of: datetime, source: str, seen: set[str], result: ApplyResult) -> None:
