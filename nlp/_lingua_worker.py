@@ -3,10 +3,10 @@
 Started by ``nlp.langdetect`` as ``python _lingua_worker.py BOKMAL NYNORSK ...`` (run as a script,
 so it imports lingua only, never the ``nlp`` package or the caller's main module). Frames on
 stdin/stdout are a 4-byte little-endian length plus UTF-8 JSON. After loading the models it writes
-``"ready"``; then, for every request (a list of texts), it writes one reply: per text the list of
-``[language name, confidence]`` pairs in lingua's order, or ``null`` if lingua failed on the
-request (the caller then treats every text of that request as undecided, as in-process detection
-does). It exits when stdin closes.
+``"ready"``; then, for every request ``[id, texts]``, in order, it writes one reply ``[id, values]``:
+per text the list of ``[language name, confidence]`` pairs in lingua's order, or ``null`` for
+``values`` if lingua failed on the request (the caller then treats every text of that request as
+undecided, as in-process detection does). It exits when stdin closes.
 """
 
 from __future__ import annotations
@@ -42,16 +42,17 @@ def main(names: list[str]) -> int:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     _write(stdout, "ready")
     while True:
-        texts = _read(stdin)
-        if texts is None:
+        request = _read(stdin)
+        if request is None:
             return 0
+        rid, texts = request
         try:
             reply: Any = [[[cv.language.name, cv.value]
                            for cv in detector.compute_language_confidence_values(t)]
                           for t in texts]
         except Exception:  # noqa: BLE001 - reported to the caller as a failed request
             reply = None
-        _write(stdout, reply)
+        _write(stdout, [rid, reply])
 
 
 if __name__ == "__main__":

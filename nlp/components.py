@@ -186,6 +186,8 @@ class TopicMatcher:
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.heads: dict[str, list[tuple[str, str]]] = {}
         self.rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # rules with a token window; the others (window = 0) look at the whole item
+        self.window_rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for label, spec in self.lexicon.labels.items():
             for term in spec["terms"]:
                 phrases = {p for lang in ("nb", "nn", "en") for p in term[lang] if p.strip()}
@@ -200,6 +202,8 @@ class TopicMatcher:
                 compiled["_req"] = _prefix_regex(rule.get("requires", []))
                 for tid in rule.get("terms", []):
                     self.rules.setdefault((label, tid), []).append(compiled)
+                    if int(rule.get("window", 0)):
+                        self.window_rules.setdefault((label, tid), []).append(compiled)
         alts = sorted(self.heads, key=lambda s: (-len(s), s))
         self.head_re = re.compile("^(?:" + "|".join(re.escape(a) for a in alts) + ")") if alts else None
         self._head_cache = _HeadCache(self._head, self.nlp.vocab.strings)
@@ -222,9 +226,8 @@ class TopicMatcher:
         m = self.head_re.match(lower)
         return m.group(0) if m else None
 
-    def _keep(self, doc: Doc, label: str, tid: str, start: int, end: int,
+    def _keep(self, doc: Doc, rules: list[dict[str, Any]], start: int, end: int,
               lowered: dict[str, Any]) -> bool:
-        rules = self.rules.get((label, tid), ())
         if not rules:
             return True
         if "text" not in lowered:
@@ -248,11 +251,14 @@ class TopicMatcher:
                 return False
         return True
 
-    def __call__(self, doc: Doc) -> Doc:
-        """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with
-        ``doc.spans["topics"]`` set."""
+    def __call__(self, doc: Doc, item_rules: bool = True) -> Doc:
+        """doc (Doc): The Doc object in the pipeline. item_rules (bool): apply the context rules
+        that look at the whole Doc (``window = 0``); the Tagger passes False (via
+        ``component_cfg``) because it applies them itself, per record, on the record's text.
+        RETURNS (Doc): the Doc with ``doc.spans["topics"]`` set."""
         if not self._ready:
             self._build()
+        rules = self.rules if item_rules else self.window_rules
         keys = self._match_keys
         found: dict[tuple[str, str, int], tuple[int, int]] = {}
         for match_id, start, end in self.matcher(doc):
@@ -273,7 +279,7 @@ class TopicMatcher:
                     found.setdefault((label, tid, i), (i, i + 1))
         spans = []
         for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: kv[1]):
-            if self._keep(doc, label, tid, start, end, lowered):
+            if self._keep(doc, rules.get((label, tid), ()), start, end, lowered):
                 spans.append(Span(doc, start, end, label=label, span_id=tid))
         doc.spans[SPANS_KEY] = spans
         return doc

@@ -7,12 +7,13 @@ import contextlib
 import json
 import os
 import re
+import select
 import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,11 @@ def _detector() -> Any:
 
 class _Helper:
     """lingua in a helper process (``nlp/_lingua_worker.py``) on the second CPU core, so that
-    detection for the next batch overlaps spaCy work on this one (lingua holds the GIL, so a
-    thread cannot do this). One I/O thread here sends requests one at a time."""
+    detection for the next batches overlaps spaCy work on this one (lingua holds the GIL, so a
+    thread cannot do this). Requests carry an id and are pipelined: :meth:`submit` writes one and
+    returns at once, :meth:`collect` reads replies (in order) until it has its own. Pipe I/O is
+    non-blocking with ``select``, reading replies whenever writing would wait, so the two pipes can
+    never block each other."""
 
     def __init__(self) -> None:
         self.pid = os.getpid()
@@ -77,28 +81,90 @@ class _Helper:
         self.proc = subprocess.Popen(
             [sys.executable, "-P", str(_WORKER), *_LINGUA_LANGS],  # -P: not nlp/ on sys.path
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            close_fds=True)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-lingua")
-        self.ready = self.pool.submit(self._handshake)
+            bufsize=0, close_fds=True)
+        self.wfd, self.rfd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        os.set_blocking(self.wfd, False)
+        os.set_blocking(self.rfd, False)
+        self.lock = threading.RLock()
+        self.buf = bytearray()
+        self.next_id = 0
+        self.wanted: set[int] = set()
+        self.replies: dict[int, Any] = {}
+        self.started = False
 
-    def _handshake(self) -> None:
-        if _read_frame(self.proc.stdout) != "ready":
-            raise RuntimeError("lingua helper did not start")
+    # -- raw frames ---------------------------------------------------------------------------
+    def _pump(self, deadline: float, want_write: bool) -> bool:
+        """Wait until the pipe is writable (``want_write``) or a reply has been read; stash every
+        complete reply frame. Returns True when writable."""
+        timeout = deadline - time.monotonic()
+        if timeout <= 0:
+            raise TimeoutError("lingua helper does not answer")
+        readable, writable, _ = select.select([self.rfd], [self.wfd] if want_write else [], [],
+                                              timeout)
+        if readable:
+            chunk = os.read(self.rfd, 1 << 16)
+            if not chunk:
+                raise EOFError("lingua helper stopped")
+            self.buf += chunk
+            self._parse()
+        return bool(writable)
 
-    def _call(self, samples: list[str]) -> list[list[tuple[str, float]]] | None:
-        self.ready.result()
-        _write_frame(self.proc.stdin, samples)
-        reply = _read_frame(self.proc.stdout)
-        if reply is _EOF or (reply is not None and len(reply) != len(samples)):
-            raise RuntimeError("lingua helper stopped")
-        return None if reply is None else [[(n, v) for n, v in values] for values in reply]
+    def _parse(self) -> None:
+        while len(self.buf) >= 4:
+            (n,) = struct.unpack_from("<I", self.buf)
+            if len(self.buf) < 4 + n:
+                return
+            frame = json.loads(bytes(self.buf[4 : 4 + n]).decode("utf-8"))
+            del self.buf[: 4 + n]
+            if frame == "ready":
+                self.started = True
+            elif isinstance(frame, list) and len(frame) == 2 and frame[0] in self.wanted:
+                self.replies[frame[0]] = frame[1]
 
-    def submit(self, samples: list[str]) -> Future:
-        return self.pool.submit(self._call, samples)
+    def _send(self, obj: Any) -> None:
+        data = memoryview(_frame(obj))
+        deadline = time.monotonic() + _TIMEOUT
+        while data:
+            if self._pump(deadline, want_write=True):
+                with contextlib.suppress(BlockingIOError):
+                    data = data[os.write(self.wfd, data) :]
+
+    # -- requests ---------------------------------------------------------------------------------
+    def wait_ready(self, timeout: float = _TIMEOUT) -> None:
+        with self.lock:
+            deadline = time.monotonic() + timeout
+            while not self.started:
+                self._pump(deadline, want_write=False)
+
+    def submit(self, samples: list[str]) -> int:
+        with self.lock:
+            rid = self.next_id
+            self.next_id += 1
+            self.wanted.add(rid)
+            self._send([rid, samples])
+            return rid
+
+    def collect(self, rid: int, n: int) -> list[list[tuple[str, float]]] | None:
+        """lingua's values for request ``rid`` (``n`` texts), or None if lingua failed on it."""
+        with self.lock:
+            deadline = time.monotonic() + _TIMEOUT
+            self.wait_ready()
+            while rid not in self.replies:
+                self._pump(deadline, want_write=False)
+            self.wanted.discard(rid)
+            reply = self.replies.pop(rid)
+        if reply is not None and len(reply) != n:
+            raise RuntimeError("lingua helper: reply does not match the request")
+        return None if reply is None else [[(name, v) for name, v in values] for values in reply]
+
+    def forget(self, rid: int) -> None:
+        """The caller no longer wants request ``rid`` (its reply is dropped when it arrives).
+        No lock: called from ``__del__``; set and dict operations are atomic."""
+        self.wanted.discard(rid)
+        self.replies.pop(rid, None)
 
     def close(self) -> None:
         self.broken = True
-        self.pool.shutdown(wait=False, cancel_futures=True)
         with contextlib.suppress(Exception):
             self.proc.stdin.close()  # the helper exits on end of input
         with contextlib.suppress(Exception):
@@ -107,26 +173,13 @@ class _Helper:
             self.proc.kill()
             with contextlib.suppress(Exception):
                 self.proc.wait(timeout=2)
+        with contextlib.suppress(Exception):
+            self.proc.stdout.close()
 
 
-_EOF = object()
-
-
-def _read_frame(stream: Any) -> Any:
-    head = stream.read(4)
-    if len(head) < 4:
-        return _EOF
-    (n,) = struct.unpack("<I", head)
-    body = stream.read(n)
-    if len(body) < n:
-        return _EOF
-    return json.loads(body.decode("utf-8"))
-
-
-def _write_frame(stream: Any, obj: Any) -> None:
+def _frame(obj: Any) -> bytes:
     body = json.dumps(obj, ensure_ascii=True).encode("utf-8")
-    stream.write(struct.pack("<I", len(body)) + body)
-    stream.flush()
+    return struct.pack("<I", len(body)) + body
 
 
 def _helper() -> _Helper | None:
@@ -159,7 +212,7 @@ def preload() -> Callable[[], None]:
     def wait() -> None:
         if helper is not None:
             try:
-                helper.ready.result(timeout=_TIMEOUT)
+                helper.wait_ready()
                 return
             except Exception:  # noqa: BLE001 - fall back to in-process detection
                 helper.close()
@@ -249,30 +302,45 @@ def detect_many_async(items: list[tuple[str, object, object]]) -> Callable[[], l
             todo.append(i)
             samples.append(sample)
     helper = _helper() if samples else None
-    future = None
+    rid = None
     if helper is not None:
         try:
-            future = helper.submit(samples)
-        except Exception:  # noqa: BLE001 - pool shut down: run lingua here
-            future = None
+            rid = helper.submit(samples)
+        except Exception:  # noqa: BLE001 - helper failed: in-process from now on
+            helper.close()
 
-    def result() -> list[str]:
+    return _Pending(items, out, todo, samples, helper, rid)
+
+
+class _Pending:
+    """The languages of one :func:`detect_many_async` batch, once called."""
+
+    def __init__(self, items: list[tuple[str, object, object]], out: list[str | None],
+                 todo: list[int], samples: list[str], helper: _Helper | None,
+                 rid: int | None) -> None:
+        self.items, self.out, self.todo, self.samples = items, out, todo, samples
+        self.helper, self.rid = helper, rid
+
+    def __call__(self) -> list[str]:
+        helper, rid, samples, out = self.helper, self.rid, self.samples, self.out
+        self.rid = None
         if samples:
             values: list[list[tuple[str, float]]] | None = None
-            if future is not None:
+            if helper is not None and rid is not None and not helper.broken:
                 try:
-                    values = future.result(timeout=_TIMEOUT) or [[] for _ in samples]
+                    values = helper.collect(rid, len(samples)) or [[] for _ in samples]
                 except Exception:  # noqa: BLE001 - helper failed: in-process from now on
-                    if helper is not None:
-                        helper.close()
+                    helper.close()
             if values is None:
                 values = _local_values(samples)
-            for i, vals in zip(todo, values, strict=True):
-                _text, hint, source = items[i]
+            for i, vals in zip(self.todo, values, strict=True):
+                _text, hint, source = self.items[i]
                 out[i] = _decide(_lingua_scores(vals), normalise_hint(hint), source)
         return [o or "nb" for o in out]
 
-    return result
+    def __del__(self) -> None:
+        if self.rid is not None and self.helper is not None:
+            self.helper.forget(self.rid)
 
 
 def detect_many(items: list[tuple[str, object, object]]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,10 @@ from .textclean import clean, repair
 _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
 _CHUNK = 64
+_AHEAD = 3  # batches whose language detection runs ahead (helper process)
 _SEP = "\n\n\u2029\n\n"
 SPANS_KEY = "topics"
+_MATCHER_CFG = {"ncp_topic_matcher": {"item_rules": False}}
 
 
 @dataclass(frozen=True)
@@ -125,11 +128,20 @@ class Tagger:
         return f"lex-{self.lexicon.version}+{h[:8]}"
 
     def pipeline(self, lang: str) -> Any:
-        """The spaCy pipeline for ``lang`` (built once)."""
+        """The spaCy pipeline for ``lang`` (built once).
+
+        Its vocab computes only the lexical attributes tagging reads (``LOWER``, and ``NORM``):
+        new word forms are cheaper, and ``token.is_stop``, ``like_num``, ``shape_`` … of forms
+        first seen here keep their defaults. A pipeline from :func:`nlp.components.build_pipeline`,
+        ``nlp.config`` or ``to_disk`` has spaCy's full set (and the same topic spans)."""
         if lang not in self._pipes:
+            from spacy.attrs import LOWER, NORM
+
             from .components import build_pipeline
 
             nlp = build_pipeline(lang, lexicon=self.lexicon)
+            getters = nlp.vocab.lex_attr_getters
+            nlp.vocab.lex_attr_getters = {k: v for k, v in getters.items() if k in (LOWER, NORM)}
             for other in ("nb", "nn"):
                 if lang in ("nb", "nn") and other in self._pipes:
                     nlp.get_pipe("ncp_lemmatizer").share(self._pipes[other].get_pipe("ncp_lemmatizer"))
@@ -211,23 +223,22 @@ class Tagger:
     def analyse_many(self, records: Iterable[Any]) -> Iterator[Analysis]:
         """Match terms in every record (weight-independent), in input order.
 
-        Records stream through in batches of ``_CHUNK``: at most two batches are held, because
-        language detection for the next batch runs (in the lingua helper process) while this
-        batch goes through spaCy."""
-        pending: tuple[list[Any], Any] | None = None
+        Records stream through in batches of ``_CHUNK``; language detection for up to ``_AHEAD``
+        batches ahead runs in the lingua helper process while this batch goes through spaCy, so
+        at most ``(_AHEAD + 1) * _CHUNK`` records are held."""
+        pending: deque[tuple[list[Any], Any]] = deque()
         batch: list[Any] = []
         for rec in records:
             batch.append(rec)
             if len(batch) >= _CHUNK:
-                job = self._start_batch(batch)
-                if pending is not None:
-                    yield from self._analyse_batch(*pending)
-                pending, batch = job, []
-        job = self._start_batch(batch) if batch else None
-        if pending is not None:
-            yield from self._analyse_batch(*pending)
-        if job is not None:
-            yield from self._analyse_batch(*job)
+                pending.append(self._start_batch(batch))
+                batch = []
+                if len(pending) > _AHEAD:
+                    yield from self._analyse_batch(*pending.popleft())
+        if batch:
+            pending.append(self._start_batch(batch))
+        while pending:
+            yield from self._analyse_batch(*pending.popleft())
 
     def _start_batch(self, batch: list[Any]) -> tuple[list[Any], Any]:
         prepared = [self._prepare(r) for r in batch]
@@ -255,7 +266,9 @@ class Tagger:
                 by_lang.setdefault(lang, []).append(("".join(parts), (i, bounds)))
         for lang, items in by_lang.items():
             nlp = self.pipeline(lang)
-            for doc, (i, bounds) in nlp.pipe(items, as_tuples=True, batch_size=128):
+            # the whole-item context rules are applied once, by _filter_item, on the record
+            for doc, (i, bounds) in nlp.pipe(items, as_tuples=True, batch_size=128,
+                                             component_cfg=_MATCHER_CFG):
                 hits[i].extend(self._evidence(doc, bounds, prepared[i][3], prepared[i][2]))
         out = []
         for i, (rid, lang, _raw, prep) in enumerate(prepared):
