@@ -8,6 +8,7 @@ a live crawl; only the bytes come from disk instead of the network.
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import json
 import logging
@@ -132,6 +133,12 @@ class ReplayDay:
         return next((table[key] for table in self.entries.values() if key in table), None)
 
 
+@functools.lru_cache(maxsize=4)
+def _replay_day(path: str) -> ReplayDay:
+    """Every spider of a day shares one read of that day's manifests."""
+    return ReplayDay(path)
+
+
 class ReplayMiddleware:
     """Answers every request from a recorded day (setting REPLAY_DIR); nothing touches the network.
 
@@ -144,7 +151,7 @@ class ReplayMiddleware:
         path = crawler.settings.get("REPLAY_DIR")
         if not path:
             raise NotConfigured
-        self.day = ReplayDay(path)
+        self.day = _replay_day(str(path))
         self.crawler = crawler
         self.stats = crawler.stats
 

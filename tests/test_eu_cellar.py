@@ -72,16 +72,15 @@ def test_query_filters_on_str_of_celex():
     assert "cdm:resource_legal_amends_resource_legal" in query
 
 
-def test_first_request_is_first_watched_celex(spider):
-    (request,) = spider.first_requests
-    assert request.url == sparql_url("32022L2464")
+def test_every_watched_celex_is_queried_at_once(spider):
+    assert [r.url for r in spider.first_requests] == [
+        sparql_url("32022L2464"), sparql_url("32024L1760"), sparql_url("32024R3015")]
 
 
-def test_chain_ends_with_rss(spider):
-    (nxt,) = _sparql(spider, 0, "sparql_csrd.json")
-    assert nxt.url == sparql_url("32024L1760")
-    _sparql(spider, 1, "sparql_csddd.json")
-    (last,) = _sparql(spider, 2, "sparql_empty.json")
+def test_rss_follows_the_last_answer_whatever_the_order(spider):
+    assert _sparql(spider, 2, "sparql_empty.json") == []
+    assert _sparql(spider, 0, "sparql_csrd.json") == []
+    (last,) = _sparql(spider, 1, "sparql_csddd.json")
     assert isinstance(last, scrapy.Request) and last.url == OJ_RSS
 
 

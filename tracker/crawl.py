@@ -90,7 +90,8 @@ class _Collector:
         crawler.signals.connect(self.spider_closed, signal=_signals().spider_closed)
 
     def item_scraped(self, item, response, spider) -> None:
-        self.items.append(ItemAdapter(item).asdict())
+        # a shallow copy: items are not changed once yielded (ItemAdapter.asdict deep-copies)
+        self.items.append(dict(ItemAdapter(item).items()))
 
     def response_received(self, response, request, spider) -> None:
         if self.progress is not None:

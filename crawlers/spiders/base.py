@@ -130,26 +130,26 @@ class TrackerSpider(scrapy.Spider):
         if response.status == 304:
             self.count("feed_not_modified")
             return None
-        problem = self.feed_problem(response, label)
+        entries, problem = self.parse_feed(response, label)
         if problem:
             self.note("red", problem)
             return None
-        return feedparser.parse(response.body).entries
+        return entries
 
-    def feed_problem(self, response: Response, label: str = "feed") -> str | None:
-        """Why a feed response holds nothing to read (None when it does); for spiders that
-        fall back to another channel instead of turning red."""
+    def parse_feed(self, response: Response, label: str = "feed") -> tuple[list[Any], str | None]:
+        """(entries, None), or ([], why the feed holds nothing to read) — for spiders that fall
+        back to another channel instead of turning red. A lenient parse is noted amber."""
         if self.is_blocked(response) or response.status >= 400:
             challenge = " (bot challenge)" if response.status == 200 else ""
-            return f"{label} answered HTTP {response.status}{challenge}"
+            return [], f"{label} answered HTTP {response.status}{challenge}"
         feed = feedparser.parse(response.body)
         if feed.bozo and not feed.entries:
-            return f"{label} unreadable ({type(feed.get('bozo_exception')).__name__})"
+            return [], f"{label} unreadable ({type(feed.get('bozo_exception')).__name__})"
         if not feed.entries:
-            return f"{label} has no items"
+            return [], f"{label} has no items"
         if feed.bozo:
             self.note("amber", f"{label} not well-formed, parsed leniently")
-        return None
+        return feed.entries, None
 
     def feed_entry(self, entry: Any, base_url: str) -> FeedEntry | None:
         """The common fields of one feed entry; an entry without link or title is a parse error."""

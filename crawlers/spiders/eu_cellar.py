@@ -116,6 +116,8 @@ class EuCellarSpider(TrackerSpider):
         self.works: dict[str, dict[str, Any]] = {}
         self.sparql_ok = 0
         self.sparql_failed = 0
+        #: queries not yet answered; the OJ RSS is read when it reaches 0
+        self.pending = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         try:
@@ -126,7 +128,11 @@ class EuCellarSpider(TrackerSpider):
         if not self.entries:
             self.note("amber", "no CELEX numbers in the watchlist")
             return
-        yield self._sparql_request(0)
+        # all queries are queued at once: Scrapy's per-domain concurrency, delay and AutoThrottle
+        # keep them polite, and a chain of one-at-a-time queries would make every run wait on it
+        self.pending = len(self.entries)
+        for index in range(len(self.entries)):
+            yield self._sparql_request(index)
 
     def _sparql_request(self, index: int) -> scrapy.Request:
         entry = self.entries[index]
@@ -134,14 +140,15 @@ class EuCellarSpider(TrackerSpider):
                               cb_kwargs={"index": index}, headers={"Accept": "application/sparql-results+json"},
                               dont_filter=True)
 
-    def _next(self, index: int) -> scrapy.Request:
-        """The next SPARQL query, or the RSS once every watched act was asked for."""
-        if index + 1 < len(self.entries):
-            return self._sparql_request(index + 1)
+    def _next(self, index: int) -> Iterator[scrapy.Request]:
+        """The OJ RSS, once every watched act's query has been answered (or has failed)."""
+        self.pending -= 1
+        if self.pending:
+            return
         if self.sparql_failed and not self.sparql_ok:
             self.note("amber", "SPARQL endpoint failed for every watched act: OJ RSS is the only channel")
             self.set_listing(complete=False, channel="rss")
-        return self.revalidate(OJ_RSS, self.parse_rss, errback=self.rss_failed, dont_filter=True)
+        yield self.revalidate(OJ_RSS, self.parse_rss, errback=self.rss_failed, dont_filter=True)
 
     # ------------------------------------------------------------------ SPARQL
 
@@ -151,13 +158,13 @@ class EuCellarSpider(TrackerSpider):
         if bindings is not None:
             self.sparql_ok += 1
             self._add_bindings(entry, bindings)
-        yield self._next(index)
+        yield from self._next(index)
 
     def sparql_failed_err(self, failure: Any) -> Iterator[Any]:
         index = failure.request.cb_kwargs["index"]
         self.sparql_failed += 1
         self.note("amber", f"SPARQL request failed ({failure.type.__name__}); OJ RSS used as fallback")
-        yield self._next(index)
+        yield from self._next(index)
 
     def _bindings(self, response: Response, entry: WatchEntry) -> list[dict] | None:
         what = f"SPARQL for {entry.celex} ({entry.id})"

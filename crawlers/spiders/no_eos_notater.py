@@ -30,7 +30,6 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import feedparser
 import scrapy
 from scrapy.http import Response
 
@@ -82,10 +81,10 @@ class NoEosNotaterSpider(TrackerSpider):
         if response.status == 304:
             self.count("feed_not_modified")
             return
-        if problem := self.feed_problem(response, "EØS-notat RSS"):
+        entries, problem = self.parse_feed(response, "EØS-notat RSS")
+        if problem:
             self.note("red", f"{problem} — feed URL unverified: {self.feed_url}")
             return
-        entries = feedparser.parse(response.body).entries
         notes = [e for e in entries if NOTE_PATH in (e.get("link") or "")]
         if not notes:
             self.note("red", f"the feed holds {len(entries)} entries but no EØS-notat "

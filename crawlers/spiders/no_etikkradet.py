@@ -28,7 +28,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import feedparser
 import scrapy
 from scrapy.http import Response
 
@@ -72,11 +71,11 @@ class NoEtikkradetSpider(TrackerSpider):
         if response.status == 304:
             self.count("feed_not_modified")
             return
-        problem = self.feed_problem(response)
+        entries, problem = self.parse_feed(response)
         if problem:
             yield self._fallback(problem)
             return
-        for entry in feedparser.parse(response.body).entries:
+        for entry in entries:
             item = self._item_from_entry(entry, response.url)
             if item is not None:
                 yield item
