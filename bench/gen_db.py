@@ -82,6 +82,7 @@ def _deadline(day: date) -> str:
 def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
              last_day: date = date(2026, 11, 24), years: int = 10, seed: int = 8) -> dict:
     """Write the database at `path` (must not exist); returns counts and timings."""
+    from tracker.changes import title_key
     from tracker.db import open_db
 
     t0 = time.perf_counter()
@@ -136,7 +137,7 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
             published, _deadline(deadline_day) if consultation else None, status,
             "På høring" if is_open else "Avsluttet", "rss", _reference(kind, first_day + timedelta(days=day0), n),
             "[]", "{}", published, last_seen, last_seen, None, f"{rng.getrandbits(64):016x}",
-            json.dumps(labels), relevance, int(relevance >= 0.5), "bench", None,
+            json.dumps(labels), relevance, int(relevance >= 0.5), "bench", None, title_key(title),
         ))  # fmt: skip
         item_meta.append((item_id, day0, status))
         if is_open:
@@ -148,7 +149,7 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
     cols = ("id, source, kind, native_id, title, summary, body, language, url, canonical_url, owner, "
             "published, deadline, status, status_raw, channel, reference, documents, extra, first_seen, "
             "last_seen, last_changed, vanished_at, content_hash, labels, relevance, relevant, "
-            "tagger_version, tagged_hash")
+            "tagger_version, tagged_hash, title_key")
     marks = ",".join("?" * len(cols.split(",")))
     with conn:
         conn.executemany(f"insert into items ({cols}) values ({marks})", item_rows)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,19 @@ def _dump(value: Any) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+_RESENT_PREFIX = re.compile(r"^(ny |new )?(høring|høyring|consultation)\s*[-–—:]\s*")
+_RESENT_MARK = re.compile(r"\((ny høring|ny høyring|new consultation)\)")
+
+
+def title_key(title: str | None) -> str:
+    """A title reduced to its words (case, punctuation, a leading "Høring –" and "(ny høring)"
+    ignored), stored with each item so that a consultation sent out again under the same title
+    is found by an index lookup."""
+    text = " ".join(unicodedata.normalize("NFC", title or "").casefold().split())
+    text = _RESENT_MARK.sub("", _RESENT_PREFIX.sub("", text))
+    return re.sub(r"[\W_]+", " ", text).strip()
 
 
 def content_hash(item: dict[str, Any]) -> str:

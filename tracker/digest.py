@@ -39,7 +39,7 @@ from urllib.parse import quote, urlsplit
 import sqlite_utils
 
 from crawlers.dates import OSLO
-from tracker import deadlines, urgency
+from tracker import changes, deadlines, urgency
 from tracker.profiles import Profile, load_profile
 
 LANGS = ("nb", "en")
@@ -368,46 +368,56 @@ def _decorate(row: dict[str, Any], as_of: datetime, profile: Profile) -> dict[st
     return row
 
 
-def _norm_title(title: str | None) -> str:
-    text = clean(title).casefold()
-    text = re.sub(r"^(ny |new )?(høring|høyring|consultation)\s*[-–—:]\s*", "", text)
-    text = re.sub(r"\((ny høring|ny høyring|new consultation)\)", "", text)
-    return re.sub(r"[\W_]+", " ", text).strip()
-
-
 def _resent(db: sqlite_utils.Database, new_items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """New consultations that repeat an earlier one: {new item id: previous item}.
 
     Decided by the source's own pointer (extra `previous_hearing`/`replaces`: an id or URL) or by
-    the same title (ignoring a leading "Høring –"/"(ny høring)", case and punctuation; at least
-    20 characters) as an earlier consultation of another id.
+    the same title (`changes.title_key`: a leading "Høring –"/"(ny høring)", case and punctuation
+    ignored; at least 20 characters) as an earlier consultation of another id.
     """
     consult = [i for i in new_items if i.get("kind") in urgency.CONSULTATION_KINDS]
     if not consult:
         return {}
-    kinds = ",".join("?" for _ in urgency.CONSULTATION_KINDS)
-    older = list(db.query(
-        f"select id, title, url, canonical_url, deadline, status, first_seen from items where kind in ({kinds})",
-        list(urgency.CONSULTATION_KINDS),
-    ))  # fmt: skip
-    by_title: dict[str, list[dict[str, Any]]] = {}
-    by_ref: dict[str, dict[str, Any]] = {}
-    for row in older:
-        by_title.setdefault(_norm_title(row["title"]), []).append(row)
-        for ref in (row["id"], row["url"], row["canonical_url"]):
-            if ref:
-                by_ref[ref] = row
-    out: dict[str, dict[str, Any]] = {}
+    pointers: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for item in consult:
         extra = _json(item.get("extra")) or {}
         pointer = extra.get("previous_hearing") or extra.get("replaces") if isinstance(extra, dict) else None
-        if isinstance(pointer, str) and pointer in by_ref and by_ref[pointer]["id"] != item["id"]:
+        if isinstance(pointer, str) and pointer:
+            pointers[item["id"]] = pointer
+        key = changes.title_key(item.get("title"))
+        if len(key) >= 20:
+            keys[item["id"]] = key
+    kinds = list(urgency.CONSULTATION_KINDS)
+    by_ref: dict[str, dict[str, Any]] = {}
+    refs = sorted(set(pointers.values()))
+    for chunk in (refs[i : i + 300] for i in range(0, len(refs), 300)):
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
+            f"""select id, title, url, canonical_url, deadline, status, first_seen from items
+                where kind in ({",".join("?" * len(kinds))})
+                  and (id in ({marks}) or url in ({marks}) or canonical_url in ({marks}))""",
+            [*kinds, *chunk, *chunk, *chunk],
+        ):
+            for ref in (row["id"], row["url"], row["canonical_url"]):
+                if ref:
+                    by_ref[ref] = row
+    by_title: dict[str, list[dict[str, Any]]] = {}
+    wanted = sorted(set(keys.values()))
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        for row in db.query(
+            f"""select id, title, url, canonical_url, deadline, status, first_seen, title_key from items
+                where title_key in ({",".join("?" * len(chunk))}) and kind in ({",".join("?" * len(kinds))})""",
+            [*chunk, *kinds],
+        ):
+            by_title.setdefault(row["title_key"], []).append(row)
+    out: dict[str, dict[str, Any]] = {}
+    for item in consult:
+        pointer = pointers.get(item["id"])
+        if pointer in by_ref and by_ref[pointer]["id"] != item["id"]:
             out[item["id"]] = by_ref[pointer]
             continue
-        key = _norm_title(item.get("title"))
-        if len(key) < 20:
-            continue
-        earlier = [r for r in by_title.get(key, []) if r["id"] != item["id"]
+        earlier = [r for r in by_title.get(keys.get(item["id"], ""), []) if r["id"] != item["id"]
                    and (r["first_seen"] or "") <= (item.get("first_seen") or "")]
         if earlier:
             out[item["id"]] = max(earlier, key=lambda r: r["first_seen"] or "")

@@ -91,17 +91,27 @@ def _henvisninger(text: str | None) -> set[str]:
     return {re.sub(r"\s+", " ", m.replace("–", "-")).strip() for m in _HENVISNING.findall(text or "")}
 
 
-def _candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[dict[str, Any]]:
+    """Governance items; only those among `ids` when given (the fund's cases are always read,
+    to link committee hearings to them)."""
     tagged: set[str] = set()
     if db["tags"].exists():
         tagged = {r["item_id"] for r in db.query("select item_id from tags where label = 'gpfg'")}
     placeholders = ",".join("?" for _ in GPFG_SOURCES)
-    rows = list(db.query(
-        f"""select * from items where source in ({placeholders}) or kind = 'committee_hearing'
-            or extra like '%"topic": "gpfg"%' or id in (select item_id from tags where label = 'gpfg')
-            or owner like '%Finansdepartementet%'""",
-        list(GPFG_SOURCES)))  # fmt: skip
-    cases = [r for r in rows if r["kind"] == "storting_case"]
+    where = f"""(source in ({placeholders}) or kind = 'committee_hearing'
+                 or extra like '%"topic": "gpfg"%' or id in (select item_id from tags where label = 'gpfg')
+                 or owner like '%Finansdepartementet%')"""
+    if ids is None:
+        rows = list(db.query(f"select * from items where {where}", list(GPFG_SOURCES)))
+        cases = [r for r in rows if r["kind"] == "storting_case"]
+    else:
+        rows = []
+        wanted = sorted(ids)
+        for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+            rows += db.query(f"select * from items where {where} and id in ({','.join('?' * len(chunk))})",
+                             [*GPFG_SOURCES, *chunk])
+        cases = list(db.query(f"select * from items where kind = 'storting_case' and source in ({placeholders})",
+                              list(GPFG_SOURCES)))
     case_by_native = {str(c.get("native_id")): c for c in cases}
     case_by_ref: dict[str, list[dict[str, Any]]] = {}  # henvisning -> cases (parsed once)
     for case in cases:
@@ -207,8 +217,10 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any) -> list[di
     Each entry: id, title, url, actor, stage, stage_label, published, status, deadline, change.
     """
     changed = _changed_between(db, since, as_of)
+    if not changed:
+        return []
     out = []
-    for item in gpfg_items(db):
+    for item in _ordered([_view(r) for r in _candidates(db, set(changed))], "actor"):
         if item["id"] in changed:
             out.append({k: item[k] for k in ("id", "title", "url", "actor", "stage", "published", "status",
                                               "deadline", "source")}
@@ -226,7 +238,11 @@ def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     if not changed:
         return []
     placeholders = ",".join("?" for _ in APENHETSLOVEN_SOURCES)
-    rows = list(db.query(f"select * from items where source in ({placeholders})", list(APENHETSLOVEN_SOURCES)))
+    wanted = sorted(changed)
+    rows = []
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        rows += db.query(f"select * from items where source in ({placeholders}) and id in ({','.join('?' * len(chunk))})",
+                         [*APENHETSLOVEN_SOURCES, *chunk])
     out = []
     for row in _newest_first(rows):
         if row["id"] not in changed:

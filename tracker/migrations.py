@@ -109,6 +109,17 @@ def m005_fts_trigger_on_text_only(db: sqlite_utils.Database) -> None:
     )
 
 
+@core()
+def m006_title_key(db: sqlite_utils.Database) -> None:
+    """`title_key`: the title reduced to its words, for finding consultations sent out again."""
+    from tracker.changes import title_key
+
+    db["items"].add_column("title_key", str)
+    rows = db.execute("select id, title from items").fetchall()
+    db.conn.executemany("update items set title_key = ? where id = ?", [(title_key(t), i) for i, t in rows])
+    db["items"].create_index(["title_key"])
+
+
 #: every migration set, in the order they are applied; later features append theirs
 MIGRATION_SETS: list[Migrations] = [core]
 

@@ -166,6 +166,7 @@ def apply_scrape(
             merged = changes.merge(stored, row)
             merged["status"] = _derive(merged, as_of)
             merged["vanished_at"] = None
+            merged["title_key"] = changes.title_key(merged.get("title"))
             merged = _jsonable(merged)
             events = changes.compare(stored, merged)
             merged["content_hash"] = changes.content_hash(merged)
