@@ -54,6 +54,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
 
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     t0 = time.perf_counter()
     import spacy
 
@@ -104,7 +105,8 @@ def main() -> int:
     print(f"warm-up: none for any of the three; each of {args.rounds} rounds starts cold (new "
           f"tokenizer, new tagger pipelines and caches); one-off loading of tables and models "
           f"before the rounds: {load_secs:.1f} s (not in the figures)")
-    print(f"CPUs: {len(os.sched_getaffinity(0))}; lingua "
+    print(f"CPUs: {len(os.sched_getaffinity(0))} (1-min load average before the run "
+          f"{load_before:.2f}: other processes slow the two-process tagger most); lingua "
           f"{'in a helper process (second core)' if helper else 'in this process'}; "
           f"tokenizer and naive loop single-threaded")
     print(f"{'pipeline':<30}{'seconds':>9}{'words/s':>12}{'x tokenizer':>13}   (median round)")

@@ -110,6 +110,7 @@ class Tagger:
         self.lexicon = lexicon
         self.weights = weights
         self._pipes: dict[str, Any] = {}
+        self._names: dict[int, str] = {}
         self._item_rules = self._compile_item_rules()
 
     @classmethod
@@ -191,6 +192,7 @@ class Tagger:
     def _evidence(self, doc: Any, bounds: list[tuple[str, int, int]],
                   prep: dict[str, tuple[str, Any]], raw: dict[str, str]) -> list[Evidence]:
         out = []
+        names = self._names  # label / term id hash -> string (same in every vocab)
         for span in doc.spans.get(SPANS_KEY, []):
             s, e = span.start_char, span.end_char
             for name, lo, hi in bounds:
@@ -199,7 +201,12 @@ class Tagger:
                     omap = prep[name][1]
                     if omap is not None:
                         s, e = omap(s), omap(e)
-                    out.append(Evidence(span.label_, name, s, e, raw[name][s:e], span.id_))
+                    label, tid = names.get(span.label), names.get(span.id)
+                    if label is None:
+                        label = names[span.label] = span.label_
+                    if tid is None:
+                        tid = names[span.id] = span.id_
+                    out.append(Evidence(label, name, s, e, raw[name][s:e], tid))
                     break
         return out
 
