@@ -243,3 +243,71 @@ class RecordMiddleware:
             manifest = {"source": source, "recorded_at": self.recorded_at, "constructed": False,
                         "responses": entries}
             (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+
+
+# --------------------------------------------------------------------------- cache policy
+
+FETCHED_AT = b"X-Tracker-Fetched-At"
+
+
+def _clock(settings) -> datetime:
+    """The crawl's clock: TRACKER_AS_OF (set for every run, replayed or live), else now."""
+    value = settings.get("TRACKER_AS_OF")
+    return datetime.fromisoformat(value) if value else datetime.now().astimezone()
+
+
+class FetchClockMiddleware:
+    """Stamps each downloaded 200 with the crawl's clock, so the cache policy can tell how old
+    a copy is in the same clock the crawl runs on (a replayed day's, or now)."""
+
+    def __init__(self, crawler):
+        self.stamp = _clock(crawler.settings).isoformat(timespec="seconds").encode()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        if response.status == 200 and FETCHED_AT not in response.headers:
+            response.headers[FETCHED_AT] = self.stamp
+        return response
+
+
+class TrackerCachePolicy:
+    """RFC 2616 caching with two changes for a monitor that must be polite and honest.
+
+    - A page whose server sends no validator (no ETag, no Last-Modified) cannot be asked "has
+      it changed?", so every run would download it again. It is kept and fetched again at most
+      every MIN_REFETCH_HOURS (default 12: once per daily run; `--fresh` sets 0).
+    - A server error is shown to the spider, never replaced by an old copy: a source that
+      answers 500 must turn red, not look fine on yesterday's data.
+    """
+
+    def __init__(self, settings):
+        from scrapy.extensions.httpcache import RFC2616Policy
+
+        self._rfc = RFC2616Policy(settings)
+        self.min_refetch = settings.getfloat("MIN_REFETCH_HOURS", 12.0) * 3600
+        self.now = _clock(settings)
+
+    def should_cache_request(self, request: Request) -> bool:
+        return self._rfc.should_cache_request(request)
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        if self._rfc.should_cache_response(response, request):
+            return True
+        return response.status == 200 and FETCHED_AT in response.headers and self.min_refetch > 0
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        headers = cachedresponse.headers
+        if b"ETag" not in headers and b"Last-Modified" not in headers and (stamp := headers.get(FETCHED_AT)):
+            try:
+                age = (self.now - datetime.fromisoformat(stamp.decode())).total_seconds()
+            except ValueError:
+                age = None
+            if age is not None and 0 <= age < self.min_refetch:
+                return True
+        return self._rfc.is_cached_response_fresh(cachedresponse, request)
+
+    def is_cached_response_valid(self, cachedresponse: Response, response: Response, request: Request) -> bool:
+        return response.status == 304

@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     # honours Retry-After and backs off exponentially on 429/5xx (replaces the stock RetryMiddleware)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # between the HTTP cache (900) and the replay (950): stamps what the cache stores
+    "crawlers.middlewares.FetchClockMiddleware": 920,
 }
 # let spiders see 403/404/429/5xx answers so a blocked page is reported, not silently dropped
 HTTPERROR_ALLOW_ALL = True
@@ -59,10 +61,12 @@ ITEM_PIPELINES = {
 }
 
 # Conditional requests for feeds and listings: the cache stores ETag/Last-Modified and,
-# because the spiders send `Cache-Control: max-age=0` on those requests, RFC2616Policy
+# because the spiders send `Cache-Control: max-age=0` on those requests, the RFC 2616 policy
 # revalidates them (If-None-Match / If-Modified-Since) instead of trusting a stale copy.
 HTTPCACHE_ENABLED = os.getenv("NCP_TRACKER_HTTPCACHE", "1") != "0"
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_POLICY = "crawlers.middlewares.TrackerCachePolicy"
+# pages without ETag/Last-Modified are fetched again at most this often (see TrackerCachePolicy)
+MIN_REFETCH_HOURS = float(os.getenv("NCP_TRACKER_MIN_REFETCH_HOURS", "12"))
 HTTPCACHE_DIR = os.getenv("NCP_TRACKER_HTTPCACHE_DIR", os.path.abspath("data/httpcache"))
 HTTPCACHE_IGNORE_HTTP_CODES = [403, 404, 429, 500, 502, 503, 504]
 

@@ -89,6 +89,15 @@ def test_demo_twice_changes_nothing(demo):
     assert cli("events", "--format", "jsonl", db=db).stdout == before_events
 
 
+def test_day_two_changes_of_eu_sources_are_seen(demo):
+    # EU pages carry no ETag: the cache keeps them for 12 hours, so day 2 (24 h later) must refetch
+    db, _, _ = demo
+    kinds = {(e["item_id"].split(":")[0], e["kind"])
+             for e in jsonl(cli("events", "--format", "jsonl", "--since", "2026-11-24T06:00", db=db))}
+    assert ("eu_oeil", "stage_changed") in kinds
+    assert ("eu_haveyoursay", "deadline_changed") in kinds
+
+
 def test_same_day_crawled_twice_gives_no_new_events(demo, tmp_path):
     db = tmp_path / "twice.db"
     day = str(ROOT / "data" / "replay" / "2026-11-23")

@@ -88,3 +88,59 @@ def test_backoff_honours_retry_after_with_a_cap():
     assert mw._delay(request, Response(URL, status=429, headers={"Retry-After": "3600"})) == 60
     assert mw._delay(request, Response(URL, status=503)) == 2
     assert mw._delay(Request(URL, meta={"retry_times": 3}), Response(URL, status=503)) == 16
+
+
+def _policy(as_of="2026-11-24T06:00:00+01:00", hours=12):
+    from scrapy.settings import Settings
+
+    from crawlers.middlewares import TrackerCachePolicy
+
+    return TrackerCachePolicy(Settings({"TRACKER_AS_OF": as_of, "MIN_REFETCH_HOURS": hours}))
+
+
+def _cached(stamp, **headers):
+    from scrapy.http import Response
+
+    return Response(URL, status=200, headers={"X-Tracker-Fetched-At": stamp, **headers})
+
+
+REVALIDATE = {"Cache-Control": "max-age=0"}
+
+
+@pytest.mark.parametrize("stamp, fresh", [
+    ("2026-11-24T05:00:00+01:00", True),   # an hour ago, same day: not downloaded again
+    ("2026-11-23T06:00:00+01:00", False),  # yesterday's run: downloaded again
+    ("2026-11-25T06:00:00+01:00", False),  # from the future (a clock mix-up): downloaded again
+])
+def test_pages_without_validators_are_refetched_at_most_every_12_hours(stamp, fresh):
+    assert _policy().is_cached_response_fresh(_cached(stamp), Request(URL, headers=REVALIDATE)) is fresh
+
+
+def test_pages_with_validators_are_always_revalidated():
+    request = Request(URL, headers=REVALIDATE)
+    cached = _cached("2026-11-24T05:59:00+01:00", ETag='"v1"')
+    assert _policy().is_cached_response_fresh(cached, request) is False
+    assert request.headers.get("If-None-Match") == b'"v1"'
+
+
+def test_fresh_flag_refetches_everything():
+    assert _policy(hours=0).is_cached_response_fresh(_cached("2026-11-24T05:59:00+01:00"),
+                                                     Request(URL, headers=REVALIDATE)) is False
+
+
+def test_a_server_error_is_never_masked_by_an_old_copy():
+    from scrapy.http import Response
+
+    policy = _policy()
+    cached = _cached("2026-11-23T06:00:00+01:00", ETag='"v1"')
+    assert policy.is_cached_response_valid(cached, Response(URL, status=500), Request(URL)) is False
+    assert policy.is_cached_response_valid(cached, Response(URL, status=304), Request(URL)) is True
+
+
+def test_validator_less_pages_are_stored_only_when_stamped():
+    from scrapy.http import Response
+
+    policy = _policy()
+    assert policy.should_cache_response(_cached("2026-11-24T06:00:00+01:00"), Request(URL))
+    assert not policy.should_cache_response(Response(URL, status=200), Request(URL))
+    assert not _policy(hours=0).should_cache_response(_cached("2026-11-24T06:00:00+01:00"), Request(URL))

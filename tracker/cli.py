@@ -78,11 +78,12 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
                  spider_args=_spider_args(args))]
 
 
-def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None) -> list:
+def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False) -> list:
     from tracker.crawl import run_plan
 
+    settings = {"MIN_REFETCH_HOURS": 0} if fresh else None
     try:
-        results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress)
+        results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings)
     except (ValueError, FileNotFoundError) as exc:
         raise TrackerError(str(exc)) from exc
     for result in results:
@@ -98,6 +99,8 @@ _source_opt = click.option("--source", "sources", multiple=True, metavar="NAME",
                            help="Only these sources (repeatable). Default: all.")
 _arg_opt = click.option("--arg", "args", multiple=True, metavar="NAME=VALUE",
                         help="Spider argument (like scrapy crawl -a), e.g. feed_url=… (repeatable).")
+_fresh_opt = click.option("--fresh", is_flag=True,
+                          help="Download pages without ETag/Last-Modified again even if fetched in the last 12 hours.")
 _progress_opt = click.option("--progress/--no-progress", default=None,
                              help="Progress bars (default: when stderr is a terminal).")
 
@@ -112,16 +115,17 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
 @click.option("--no-digest", is_flag=True, help="Skip writing the default profile's digest.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/digests", show_default=True,
               help="Where the digest is written.")
+@_fresh_opt
 @_progress_opt
 @click.pass_context
-def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, progress) -> None:
+def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, fresh, progress) -> None:
     """Crawl (live by default), store changes, tag, and write today's digest.
 
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
     plan = _plan(replay, parse_as_of(as_of), sources, None, args)
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir))
-    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after)
+    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh)
 
 
 @main.command()
@@ -130,15 +134,16 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
 @_source_opt
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
 @_arg_opt
+@_fresh_opt
 @_progress_opt
 @click.pass_context
-def crawl(ctx, replay, as_of, sources, allow_red, args, progress) -> None:
+def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, progress) -> None:
     """Crawl and store changes only (no tagging, no digest).
 
     Example: ncp-tracker crawl --source no_stortinget_horinger
     """
     _crawl(ctx, _plan(replay, parse_as_of(as_of), sources, None, args), allow_red=allow_red,
-           progress=_progress(progress))
+           progress=_progress(progress), fresh=fresh)
 
 
 @main.command()
