@@ -208,20 +208,46 @@ def help_time() -> list[Row]:
     return rows
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (kB; 0 once gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
 def demo_rss(tmp: Path) -> list[Row]:
+    """Peak memory of a full demo: the demo process itself (wait4) and its whole process tree
+    (the tagger's language-detection helper included), sampled every 20 ms from /proc."""
     _say("peak RSS of a full demo run")
     proc = subprocess.Popen([PY, "-m", "tracker", "--db", str(tmp / "demo.db"), "demo", "--out",
                              str(tmp / "demo-out"), "--no-progress"], cwd=REPO, env=_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.perf_counter()
-    _, status, usage = os.wait4(proc.pid, 0)
+    tree_peak = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        tree_peak = max(tree_peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.02)
     proc.returncode = os.waitstatus_to_exitcode(status)
     secs = time.perf_counter() - t0
     mb = usage.ru_maxrss / 1024  # Linux: kilobytes
+    tree_mb = tree_peak / 1024
     if proc.returncode != 0:
         return [Row("peak RSS of `ncp-tracker demo`", f"demo failed (exit {proc.returncode})", "≤ 400 MB", False)]
-    why = "" if mb <= 400 else "spaCy pipelines, lingua models and the Ordbank lookup tables are loaded for tagging"
-    return [Row("peak RSS of `ncp-tracker demo`", f"{mb:.0f} MB ({secs:.1f} s)", "≤ 400 MB", mb <= 400, why)]
+    peak = max(mb, tree_mb)
+    why = "" if peak <= 400 else "spaCy pipelines, lingua models and the Ordbank lookup tables are loaded for tagging"
+    return [Row("peak RSS of `ncp-tracker demo` (process tree)",
+                f"{tree_mb:.0f} MB tree, {mb:.0f} MB main process ({secs:.1f} s)", "≤ 400 MB", peak <= 400, why)]
 
 
 # ---------------------------------------------------------------------------- output

@@ -182,15 +182,32 @@ def _frame(obj: Any) -> bytes:
     return struct.pack("<I", len(body)) + body
 
 
-def _helper() -> _Helper | None:
-    """The process's lingua helper, started on first use; None where it cannot help (one CPU,
-    ``NCP_NLP_LINGUA_PROCESS=0``) or after it failed once (then lingua runs in-process)."""
+#: texts sent to lingua in this process so far; the helper starts only past HELPER_MIN_TEXTS
+_SEEN = [0]
+
+
+def _helper_min_texts() -> int:
+    """A helper costs a second process (~180 MB, ~1 s to load lingua's models): worth it for
+    a large batch (a backfill, a re-tag after a lexicon change), not for a day's few new items.
+    ``NCP_NLP_LINGUA_PROCESS_MIN`` (default 500) is how many texts lingua must have seen first."""
+    try:
+        return int(os.environ.get("NCP_NLP_LINGUA_PROCESS_MIN", "500"))
+    except ValueError:
+        return 500
+
+
+def _helper(force: bool = False) -> _Helper | None:
+    """The process's lingua helper, started once lingua has seen enough texts (or when `force`d by
+    `preload`); None where it cannot help (one CPU, ``NCP_NLP_LINGUA_PROCESS=0``, a small batch) or
+    after it failed once (then lingua runs in-process)."""
     with _LOCK:
         if _HELPER and _HELPER[0].pid != os.getpid():
             _HELPER.clear()  # forked: the parent's helper and pipes are not ours
         if _HELPER:
             return None if _HELPER[0].broken else _HELPER[0]
         if os.environ.get("NCP_NLP_LINGUA_PROCESS", "1").strip().lower() in ("0", "no", "false"):
+            return None
+        if not force and _SEEN[0] < _helper_min_texts():
             return None
         if len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else (
                 (os.cpu_count() or 1) < 2):
@@ -207,7 +224,7 @@ def _helper() -> _Helper | None:
 def preload() -> Callable[[], None]:
     """Start loading lingua now (its models load in the helper process meanwhile); call the
     returned function to wait until it is ready (without a helper, lingua loads here then)."""
-    helper = _helper()
+    helper = _helper(force=True)
 
     def wait() -> None:
         if helper is not None:
@@ -302,6 +319,7 @@ def detect_many_async(items: list[tuple[str, object, object]]) -> Callable[[], l
             todo.append(i)
             samples.append(sample)
     helper = _helper() if samples else None
+    _SEEN[0] += len(samples)
     rid = None
     if helper is not None:
         try:

@@ -58,7 +58,7 @@ def _records() -> list[dict]:
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two CPUs")
 def test_helper_process_gives_the_in_process_results():
-    with_helper = _dump({"NCP_NLP_LINGUA_PROCESS": "1"})
+    with_helper = _dump({"NCP_NLP_LINGUA_PROCESS": "1", "NCP_NLP_LINGUA_PROCESS_MIN": "0"})
     in_process = _dump({"NCP_NLP_LINGUA_PROCESS": "0"})
     assert len(with_helper) == 367
     assert with_helper == in_process
@@ -67,7 +67,8 @@ def test_helper_process_gives_the_in_process_results():
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two CPUs")
-def test_helper_is_used_here(tagger):
+def test_helper_is_used_here(tagger, monkeypatch):
+    monkeypatch.setenv("NCP_NLP_LINGUA_PROCESS_MIN", "0")
     list(tagger.tag_many(_records()[:80]))
     assert langdetect._HELPER and not langdetect._HELPER[0].broken
     assert langdetect._HELPER[0].proc.poll() is None
@@ -91,8 +92,29 @@ def test_dead_helper_falls_back_to_in_process(monkeypatch, tagger):
     assert langdetect._helper() is None  # in-process from now on (in this patched state)
 
 
+_HELPER_STARTED = ("import sys\nfrom nlp import Tagger, langdetect\n"
+                   "n = int(sys.argv[1])\n"
+                   "recs = [{'title': f'Høyring nr. {i} om openheitslova og the report {i}'} for i in range(n)]\n"
+                   "list(Tagger.load().tag_many(recs))\n"
+                   "print(bool(langdetect._HELPER))\n")
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two CPUs")
+def test_helper_starts_only_for_a_large_batch():
+    def started(n: int) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "NCP_NLP_LINGUA_PROCESS_MIN"}
+        out = subprocess.run([sys.executable, "-c", _HELPER_STARTED, str(n)], capture_output=True,
+                             text=True, cwd=REPO, timeout=300, env=env)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    assert started(100) == "False"  # a day's few new items: no second process
+    assert started(1500) == "True"  # a re-tag of the store: lingua on the second core
+
+
 def test_no_helper_left_after_exit():
-    code = ("from nlp import Tagger, langdetect\n"
+    code = ("import os\nos.environ['NCP_NLP_LINGUA_PROCESS_MIN'] = '0'\n"
+            "from nlp import Tagger, langdetect\n"
             "Tagger.load().tag({'title': 'Høyring om openheitslova og the report'})\n"
             "print(langdetect._HELPER[0].proc.pid if langdetect._HELPER else 0)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
