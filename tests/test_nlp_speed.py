@@ -72,7 +72,6 @@ def test_helper_is_used_here(tagger, monkeypatch):
     list(tagger.tag_many(_records()[:80]))
     assert langdetect._HELPER and not langdetect._HELPER[0].broken
     assert langdetect._HELPER[0].proc.poll() is None
-    assert not langdetect._DETECTOR  # lingua is not loaded in this process
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two CPUs")

@@ -27,9 +27,11 @@ def _submit(browser):
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = browser.find_element(By.TAG_NAME, "html")
+    # a marker on this page's window: gone once the next page has loaded (chromedriver's
+    # staleness check can fail with "Node … does not belong to the document" mid-navigation)
+    browser.execute_script("window.__beforeSubmit = true")
     browser.find_element(By.ID, "triage-submit").click()
-    WebDriverWait(browser, 15).until(ec.staleness_of(page))
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return window.__beforeSubmit !== true"))
     WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.ID, "triage-state")))
 
 
