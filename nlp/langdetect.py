@@ -372,27 +372,4 @@ def detect(text: str, hint: object = None, source: object = None) -> str:
 
     A function-word fast path settles clear-cut texts; lingua (restricted to nb, nn, en, da, sv;
     da/sv count as nb) decides the rest, on the first 300 characters."""
-    scores = {lang: 0.0 for lang in LANGS}
-    sample = " ".join(text.split())[:300]
-    h = normalise_hint(hint)
-    fast = _fast(sample) if sample else None
-    if fast and (h is None or h == fast):
-        return fast
-    if sample:
-        try:
-            for cv in _detector().compute_language_confidence_values(sample):
-                name = cv.language.name
-                key = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en",
-                       "DANISH": "nb", "SWEDISH": "nb"}.get(name)
-                if key:
-                    scores[key] += cv.value
-        except Exception:  # noqa: BLE001 - detection must never stop tagging
-            pass
-    if h:
-        scores[h] += 0.6
-    p = source_prior(source)
-    if p:
-        scores[p] += 0.15
-    if not any(scores.values()):
-        return "nb"
-    return max(LANGS, key=lambda lang: scores[lang])
+    return detect_many([(text, hint, source)])[0]
