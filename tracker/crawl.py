@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,11 @@ class _Collector:
         crawler.signals.connect(self.item_scraped, signal=_signals().item_scraped)
         crawler.signals.connect(self.response_received, signal=_signals().response_received)
         crawler.signals.connect(self.spider_closed, signal=_signals().spider_closed)
+        # Scrapy installs its log handler when the crawl starts: shorten its records from then on
+        crawler.signals.connect(self.engine_started, signal=_signals().engine_started)
+
+    def engine_started(self) -> None:
+        _one_line_logs()
 
     def item_scraped(self, item, response, spider) -> None:
         # a shallow copy: items are not changed once yielded (ItemAdapter.asdict deep-copies)
@@ -120,6 +126,28 @@ class _Collector:
         )
         with self.db.conn:
             self.results.append(health.record(self.db, self.run_id, run, store.now_iso()))
+
+
+class _NoTraceback(logging.Filter):
+    """Console log records on one line: the error's message stays, its traceback goes (a DNS
+    failure is not a bug). NCP_TRACKER_LOG_LEVEL=DEBUG keeps tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            exc = record.exc_info[1]
+            message = record.getMessage()
+            if exc is not None and str(exc) not in message:
+                record.msg, record.args = f"{message} ({type(exc).__name__}: {exc})", None
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _one_line_logs() -> None:
+    if os.getenv("NCP_TRACKER_LOG_LEVEL", "").upper() == "DEBUG":
+        return
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _NoTraceback) for f in handler.filters):
+            handler.addFilter(_NoTraceback())
 
 
 def _signals():

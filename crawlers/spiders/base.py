@@ -151,6 +151,10 @@ class TrackerSpider(scrapy.Spider):
             self.note("amber", f"{label} not well-formed, parsed leniently")
         return feed.entries, None
 
+    def feed_failed(self, failure: Any) -> None:
+        """Errback of a feed or listing request: the network failed (DNS, reset, timeout)."""
+        self.note("red", f"{failure.request.url} failed ({failure.type.__name__}: {failure.value})"[:300])
+
     def feed_entry(self, entry: Any, base_url: str) -> FeedEntry | None:
         """The common fields of one feed entry; an entry without link or title is a parse error."""
         link = (entry.get("link") or "").strip()

@@ -34,7 +34,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
     feed_url = FEED_URL
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.revalidate(self.feed_url, self.parse, dont_filter=True)
+        yield self.revalidate(self.feed_url, self.parse, dont_filter=True, errback=self.feed_failed)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The feed; each hearing's detail page unless it can no longer change."""
