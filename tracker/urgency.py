@@ -35,10 +35,10 @@ from typing import Any
 
 import sqlite_utils
 
+from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
 from tracker import deadlines
 from tracker.profiles import Profile, default_profile
 
-CONSULTATION_KINDS = ("hearing", "committee_hearing", "eu_consultation")
 #: triage states that take an item out of "needs input"
 SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")
 #: an open-looking consultation with unknown status counts only if this recent
