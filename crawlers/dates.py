@@ -143,14 +143,16 @@ def deadline_at(day: date | datetime | None, tz: ZoneInfo = OSLO) -> datetime | 
     """The one rule for deadlines: a deadline given as a day ends at 23:59:59 that day in `tz`.
 
     Norwegian hearings (Høringsfrist) use Europe/Oslo; EU feedback periods end at
-    midnight Brussels time. A datetime that already carries a time of day other
-    than midnight is kept as it is.
+    midnight Brussels time. A time of 23:59 means the end of that day too; any other
+    time of day is kept as it is.
     """
     if day is None:
         return None
     if isinstance(day, datetime):
         if day.tzinfo is None:
             day = day.replace(tzinfo=tz)
+        if (day.hour, day.minute) == (23, 59):
+            return day.replace(second=59, microsecond=0)
         if (day.hour, day.minute, day.second) != (0, 0, 0):
             return day
         day = day.astimezone(tz).date()

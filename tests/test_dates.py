@@ -59,6 +59,8 @@ def test_deadline_is_end_of_day_in_zone():
     exact = datetime(2026, 9, 28, 23, 59, 59, tzinfo=BRUSSELS)
     assert deadline_at(exact) == exact
     assert deadline_at(datetime(2026, 12, 1, tzinfo=OSLO)).isoformat() == "2026-12-01T23:59:59+01:00"
+    assert deadline_at(datetime(2026, 12, 1, 23, 59, tzinfo=OSLO)).isoformat() == "2026-12-01T23:59:59+01:00"
+    assert deadline_at(datetime(2026, 12, 1, 12, 0, tzinfo=OSLO)).isoformat() == "2026-12-01T12:00:00+01:00"
     assert deadline_at(None) is None
 
 

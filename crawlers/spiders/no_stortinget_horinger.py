@@ -608,11 +608,8 @@ def _is_empty_date(raw: str) -> bool:
 
 
 def _deadline(when: datetime) -> datetime | None:
-    """Deadlines given as 23:59 (or midnight) mean the end of that day: one rule, both channels."""
-    local = when.astimezone(OSLO)
-    if (local.hour, local.minute) == (23, 59):
-        return deadline_at(local.date())
-    return deadline_at(local)
+    """In Oslo time, by the one deadline rule (23:59 or midnight: the end of that day)."""
+    return deadline_at(when.astimezone(OSLO))
 
 
 def _committee(hearing: dict[str, Any]) -> tuple[str | None, str | None]:
