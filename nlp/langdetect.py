@@ -1,4 +1,4 @@
-"""Language of an item: nb, nn or en, from lingua (restricted to nb, nn, en, da, sv) plus priors."""
+"""Language of an item: nb, nn or en, from lingua (restricted to nb, nn, en, da) plus priors."""
 
 from __future__ import annotations
 
@@ -50,8 +50,9 @@ _WORD = re.compile(r"[a-zæøåòéèâôüäö]+")
 _LOCK = threading.Lock()
 _DETECTOR: list[Any] = []
 _HELPER: list[_Helper] = []
-_LINGUA_LANGS = ("BOKMAL", "NYNORSK", "ENGLISH", "DANISH", "SWEDISH")
-_KEYS = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en", "DANISH": "nb", "SWEDISH": "nb"}
+# Swedish, once in this list, changed no decision on the development set and cost ~37 MB
+_LINGUA_LANGS = ("BOKMAL", "NYNORSK", "ENGLISH", "DANISH")
+_KEYS = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en", "DANISH": "nb"}
 _WORKER = Path(__file__).with_name("_lingua_worker.py")
 _TIMEOUT = 120.0  # seconds for one helper reply (model loading included) before falling back
 
@@ -270,7 +271,7 @@ def _fast(sample: str) -> str | None:
 
 def _lingua_scores(values: Any) -> dict[str, float]:
     """nb/nn/en scores from lingua's (language name, confidence) pairs, summed in lingua's order
-    (da and sv count as nb)."""
+    (da counts as nb)."""
     scores = {lang: 0.0 for lang in LANGS}
     for name, value in values:
         key = _KEYS.get(name)
@@ -370,6 +371,6 @@ def detect_many(items: list[tuple[str, object, object]]) -> list[str]:
 def detect(text: str, hint: object = None, source: object = None) -> str:
     """Return "nb", "nn" or "en". A valid hint is a strong prior, the source a weak one.
 
-    A function-word fast path settles clear-cut texts; lingua (restricted to nb, nn, en, da, sv;
-    da/sv count as nb) decides the rest, on the first 300 characters."""
+    A function-word fast path settles clear-cut texts; lingua (restricted to nb, nn, en, da;
+    da counts as nb) decides the rest, on the first 300 characters."""
     return detect_many([(text, hint, source)])[0]
