@@ -30,6 +30,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from crawlers.dates import OSLO
+from tracker.queries import select_in
 
 migrations = Migrations("ncp_tracker.companies")
 
@@ -249,10 +250,7 @@ def update_companies(db: sqlite_utils.Database, item_ids: Iterable[str] | None =
     if item_ids is None:
         rows = db.query("select id, title, summary, body from items")
     else:
-        ids = list(item_ids)
-        rows = (r for chunk in range(0, len(ids), 500)
-                for r in db.query(f"select id, title, summary, body from items where id in ({','.join('?' * len(ids[chunk:chunk + 500]))})",
-                                  ids[chunk:chunk + 500]))
+        rows = select_in(db, "select id, title, summary, body from items where id in ({marks})", list(item_ids))
     now = datetime.now(OSLO).isoformat(timespec="seconds")
     counts = {"items": 0, "mentions": 0, "companies_new": 0}
     with db.conn:

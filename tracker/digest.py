@@ -41,6 +41,7 @@ import sqlite_utils
 from crawlers.dates import OSLO
 from tracker import changes, deadlines, urgency
 from tracker.profiles import Profile, load_profile
+from tracker.queries import select_in
 
 LANGS = ("nb", "en")
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
@@ -343,15 +344,11 @@ def _window_events(db: sqlite_utils.Database, after_id: int, upto_id: int,
 
 def _items_by_id(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    ids = list(dict.fromkeys(ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" for _ in chunk)
-        sql = f"""select i.*, t.state as triage_state, t.owner as triage_owner
-                  from items i left join triage t on t.item_id = i.id where i.id in ({marks})"""
-        for row in db.query(sql, chunk):
-            row["labels"] = urgency.item_labels(row)
-            out[row["id"]] = row
+    sql = """select i.*, t.state as triage_state, t.owner as triage_owner
+             from items i left join triage t on t.item_id = i.id where i.id in ({marks})"""
+    for row in select_in(db, sql, list(dict.fromkeys(ids))):
+        row["labels"] = urgency.item_labels(row)
+        out[row["id"]] = row
     return out
 
 
@@ -389,28 +386,23 @@ def _resent(db: sqlite_utils.Database, new_items: list[dict[str, Any]]) -> dict[
         if len(key) >= 20:
             keys[item["id"]] = key
     kinds = list(urgency.CONSULTATION_KINDS)
+    in_kinds = f"kind in ({','.join('?' * len(kinds))})"
     by_ref: dict[str, dict[str, Any]] = {}
-    refs = sorted(set(pointers.values()))
-    for chunk in (refs[i : i + 300] for i in range(0, len(refs), 300)):
-        marks = ",".join("?" * len(chunk))
-        for row in db.query(
-            f"""select id, title, url, canonical_url, deadline, status, first_seen from items
-                where kind in ({",".join("?" * len(kinds))})
-                  and (id in ({marks}) or url in ({marks}) or canonical_url in ({marks}))""",
-            [*kinds, *chunk, *chunk, *chunk],
-        ):
-            for ref in (row["id"], row["url"], row["canonical_url"]):
-                if ref:
-                    by_ref[ref] = row
+    for row in select_in(
+        db, f"""select id, title, url, canonical_url, deadline, status, first_seen from items
+                where {in_kinds} and (id in ({{marks}}) or url in ({{marks}}) or canonical_url in ({{marks}}))""",
+        sorted(set(pointers.values())), before=kinds,
+    ):
+        for ref in (row["id"], row["url"], row["canonical_url"]):
+            if ref:
+                by_ref[ref] = row
     by_title: dict[str, list[dict[str, Any]]] = {}
-    wanted = sorted(set(keys.values()))
-    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
-        for row in db.query(
-            f"""select id, title, url, canonical_url, deadline, status, first_seen, title_key from items
-                where title_key in ({",".join("?" * len(chunk))}) and kind in ({",".join("?" * len(kinds))})""",
-            [*chunk, *kinds],
-        ):
-            by_title.setdefault(row["title_key"], []).append(row)
+    for row in select_in(
+        db, f"""select id, title, url, canonical_url, deadline, status, first_seen, title_key from items
+                where title_key in ({{marks}}) and {in_kinds}""",
+        sorted(set(keys.values())), after=kinds,
+    ):
+        by_title.setdefault(row["title_key"], []).append(row)
     out: dict[str, dict[str, Any]] = {}
     for item in consult:
         pointer = pointers.get(item["id"])

@@ -24,6 +24,8 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.queries import select_in
+
 ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
 STAGES = ("proposal", "hearing", "decision", "white_paper", "storting", "other")
 STAGE_LABELS = {
@@ -105,11 +107,8 @@ def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[
         rows = list(db.query(f"select * from items where {where}", list(GPFG_SOURCES)))
         cases = [r for r in rows if r["kind"] == "storting_case"]
     else:
-        rows = []
-        wanted = sorted(ids)
-        for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
-            rows += db.query(f"select * from items where {where} and id in ({','.join('?' * len(chunk))})",
-                             [*GPFG_SOURCES, *chunk])
+        rows = list(select_in(db, f"select * from items where {where} and id in ({{marks}})", sorted(ids),
+                              before=GPFG_SOURCES))
         cases = list(db.query(f"select * from items where kind = 'storting_case' and source in ({placeholders})",
                               list(GPFG_SOURCES)))
     case_by_native = {str(c.get("native_id")): c for c in cases}
@@ -238,11 +237,8 @@ def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     if not changed:
         return []
     placeholders = ",".join("?" for _ in APENHETSLOVEN_SOURCES)
-    wanted = sorted(changed)
-    rows = []
-    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
-        rows += db.query(f"select * from items where source in ({placeholders}) and id in ({','.join('?' * len(chunk))})",
-                         [*APENHETSLOVEN_SOURCES, *chunk])
+    rows = list(select_in(db, f"select * from items where source in ({placeholders}) and id in ({{marks}})",
+                          sorted(changed), before=APENHETSLOVEN_SOURCES))
     out = []
     for row in _newest_first(rows):
         if row["id"] not in changed:

@@ -25,6 +25,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from tracker import references
+from tracker.queries import select_in
 from tracker.watchlist import WatchEntry, entry_keys, watch_key
 from tracker.watchlist import load as load_watchlist
 
@@ -91,12 +92,8 @@ def update_links(db: sqlite_utils.Database, item_ids: Iterable[str] | None = Non
     if full:
         rows = list(db.query(f"select id, extra, {', '.join(TEXT_FIELDS)} from items"))
     else:
-        ids = list(dict.fromkeys(item_ids))
-        rows = []
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            marks = ",".join("?" for _ in part)
-            rows += list(db.query(f"select id, extra, {', '.join(TEXT_FIELDS)} from items where id in ({marks})", part))
+        rows = list(select_in(db, f"select id, extra, {', '.join(TEXT_FIELDS)} from items where id in ({{marks}})",
+                              list(dict.fromkeys(item_ids))))
     new = {row["id"]: item_refs(row, entries) for row in rows}
     with db.conn:
         if full:

@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlite_utils
+
+#: SQLite's bound-parameter limit is 32,766 (older builds: 999); `select_in` stays far below it
+IN_CHUNK = 500
+
+
+def select_in(db: sqlite_utils.Database, sql: str, values: Sequence[Any], *,
+              before: Sequence[Any] = (), after: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    """Rows of `sql` for any number of `values`, queried in chunks.
+
+    `sql` holds ``{marks}`` where the values' placeholders go (it may hold it more than once,
+    e.g. ``id in ({marks}) or url in ({marks})``); `before` and `after` are the parameters that
+    stand before and after them.
+    """
+    values = list(values)
+    repeat = sql.count("{marks}")
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start : start + IN_CHUNK]
+        yield from db.query(sql.format(marks=",".join("?" * len(chunk))), [*before, *(chunk * repeat), *after])
 
 
 def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: str | None = None,

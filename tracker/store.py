@@ -17,6 +17,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO, parse_date
 from tracker import changes, ids, status
+from tracker.queries import IN_CHUNK, select_in
 
 #: refuse to mark more than this share of a source's open items vanished in one run
 VANISH_GUARD_SHARE = 0.3
@@ -185,7 +186,8 @@ def apply_scrape(
             new_events += [{"item_id": item_id, "run_id": run_id, "at": at, **e.as_row()} for e in events]
         if upserts:
             db["items"].upsert_all(upserts, pk="id", alter=False)
-        for chunk in _chunks(only_seen):
+        for start in range(0, len(only_seen), IN_CHUNK):
+            chunk = only_seen[start : start + IN_CHUNK]
             db.execute(f"update items set last_seen = ? where id in ({','.join('?' * len(chunk))})", [at, *chunk])
         if new_events:
             db["events"].insert_all(new_events)
@@ -195,17 +197,9 @@ def apply_scrape(
     return result
 
 
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
-
-
 def _load_many(db: sqlite_utils.Database, item_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Stored rows by id, read in a few queries instead of one per item."""
-    rows: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(item_ids):
-        for row in db.query(f"select * from items where id in ({','.join('?' * len(chunk))})", chunk):
-            rows[row["id"]] = row
-    return rows
+    return {row["id"]: row for row in select_in(db, "select * from items where id in ({marks})", item_ids)}
 
 
 def _same(stored: dict[str, Any], merged: dict[str, Any]) -> bool:
