@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker import ids
+from tracker.deadlines import to_datetime
 
 SPIDER = "no_regjeringen_horingssvar"
 HEARINGS_SOURCE = "no_regjeringen_horinger"
@@ -41,8 +42,8 @@ def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int 
     )  # fmt: skip
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
-        deadline = _dt(row["deadline"])
-        checked = _dt(row["checked_at"])
+        deadline = to_datetime(row["deadline"])
+        checked = to_datetime(row["checked_at"])
         if checked and deadline and checked > deadline + timedelta(days=recheck_days):
             continue  # read once after the answers stopped coming
         if checked and checked.date() >= as_of.date():
@@ -51,15 +52,6 @@ def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int 
         if len(out) >= limit:
             break
     return out
-
-
-def _dt(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def store(db: sqlite_utils.Database, scraped: list[dict[str, Any]], *, as_of: datetime,

@@ -27,6 +27,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
+from tracker.store import now_iso
 
 NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
 ASSIGNED, DRAFTING, SUBMITTED, PUBLISHED = "assigned", "drafting", "submitted", "published"
@@ -73,10 +74,6 @@ def current_user(by: str | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return "unknown"
-
-
-def _now() -> str:
-    return datetime.now(OSLO).isoformat(timespec="seconds")
 
 
 def item_exists(db: sqlite_utils.Database, item_id: str) -> bool:
@@ -156,7 +153,7 @@ def set_state(
     if not changed:
         return current
     who = current_user(by)
-    when = at or _now()
+    when = at or now_iso()
     row = {
         "item_id": item_id, "state": target, "owner": new_owner,
         "note": note if note else current["note"],

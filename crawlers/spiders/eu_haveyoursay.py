@@ -40,6 +40,7 @@ from scrapy.http import Response
 
 from crawlers.dates import BRUSSELS, deadline_at, iso, parse_date
 from crawlers.spiders.base import TrackerSpider
+from crawlers.text import strip_html
 
 API = "https://ec.europa.eu/info/law/better-regulation/brpapi/"
 HUMAN = "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/{id}-{slug}_en"
@@ -267,7 +268,4 @@ class EuHaveyoursaySpider(TrackerSpider):
 def _clean(value: Any) -> str | None:
     if not value:
         return None
-    text = str(value)
-    if "<" in text:
-        text = " ".join(scrapy.Selector(text=f"<div>{text}</div>").css("::text").getall())
-    return " ".join(text.split()) or None
+    return strip_html(str(value)) or None
