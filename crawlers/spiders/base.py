@@ -180,15 +180,17 @@ class TrackerSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ detail pages
 
-    def follow_detail(self, item: TrackedItem, callback=None) -> TrackedItem | scrapy.Request:
-        """A request for `item`'s detail page — or the item itself when the store says it is
-        closed or withdrawn: such a page no longer changes and is not downloaded again."""
+    def follow_detail(self, item: TrackedItem, callback=None, *, url: str | None = None,
+                      **kwargs: Any) -> TrackedItem | scrapy.Request:
+        """A request for `item`'s detail page (`url`, default the item's own) — or the item itself
+        when the store says it is closed or withdrawn: such a page no longer changes and is not
+        downloaded again. Other keyword arguments (headers) go to the request."""
         if self.known.get(item.get("native_id"), {}).get("status") in ("closed", "withdrawn"):
             self.count("detail_skipped_closed")
             item["extra"] = {**item.get("extra", {}), "detail": "skipped"}
             return item
-        return self.revalidate(item["url"], callback or self.parse_detail, cb_kwargs={"item": item},
-                               errback=self.detail_failed, dont_filter=True)
+        return self.revalidate(url or item["url"], callback or self.parse_detail, cb_kwargs={"item": item},
+                               errback=self.detail_failed, dont_filter=True, **kwargs)
 
     def detail_usable(self, response: Response, item: TrackedItem, what: str = "detail pages") -> bool:
         """True when `response` is a page to parse; otherwise the item keeps what the listing

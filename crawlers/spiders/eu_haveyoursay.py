@@ -94,13 +94,8 @@ class EuHaveyoursaySpider(TrackerSpider):
             item = self._item(raw)
             if item is None:
                 continue
-            if self.known.get(item["native_id"], {}).get("status") in ("closed", "withdrawn"):
-                self.count("detail_skipped_closed")
-                yield item
-                continue
-            yield scrapy.Request(detail_url(item["native_id"]), callback=self.parse_detail,
-                                 cb_kwargs={"item": item}, errback=self.detail_failed,
-                                 headers={"Accept": "application/json"}, dont_filter=True)
+            yield self.follow_detail(item, url=detail_url(item["native_id"]),
+                                     headers={"Accept": "application/json"})
         if total_pages is not None and page + 1 < min(total_pages, MAX_PAGES) and initiatives:
             yield self.revalidate(search_url(page + 1), self.parse, cb_kwargs={"page": page + 1},
                                   headers={"Accept": "application/json"}, dont_filter=True)
@@ -209,10 +204,7 @@ class EuHaveyoursaySpider(TrackerSpider):
     # ------------------------------------------------------------------ detail
 
     def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
-        if self.is_blocked(response) or response.status >= 400:
-            self.count("detail_blocked" if self.is_blocked(response) else "detail_failed")
-            self.note("amber", f"initiative details failed (HTTP {response.status}): COM references and DG missing")
-            item["extra"] = {**item["extra"], "detail": f"http {response.status}"}
+        if not self.detail_usable(response, item, "initiative details (COM references, DG)"):
             yield item
             return
         try:
@@ -256,13 +248,6 @@ class EuHaveyoursaySpider(TrackerSpider):
                 docs.append({"title": title, "url": f"{url}#publication-{int(float(pub['id']))}",
                              "type": str(pub.get("type") or "publication").lower()})
         return docs
-
-    def detail_failed(self, failure: Any) -> Iterator[Any]:
-        item = failure.request.cb_kwargs["item"]
-        self.count("detail_failed")
-        self.note("amber", f"initiative details failed ({failure.type.__name__})")
-        item["extra"] = {**item["extra"], "detail": f"error {failure.type.__name__}"}
-        yield item
 
 
 def _clean(value: Any) -> str | None:

@@ -151,10 +151,7 @@ class NoNbimSpider(TrackerSpider):
 
     def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
         """Body text (names the companies) and the date when the listing had none."""
-        if self.is_blocked(response) or response.status >= 400:
-            self.count("detail_blocked" if self.is_blocked(response) else "detail_failed")
-            self.note("amber", f"some release pages unavailable (HTTP {response.status}): kept the listing's fields")
-            item["extra"] = {**item["extra"], "detail": f"http {response.status}"}
+        if not self.detail_usable(response, item, "release pages"):
             yield item
             return
         root = response.css("article") or response.css("main") or response.css("body")
@@ -170,11 +167,4 @@ class NoNbimSpider(TrackerSpider):
             else:
                 self.count("undated_detail")
         item["extra"] = {**item["extra"], "detail": "ok"}
-        yield item
-
-    def detail_failed(self, failure: Any) -> Iterator[Any]:
-        item = failure.request.cb_kwargs["item"]
-        self.count("detail_failed")
-        self.note("amber", f"some release pages failed ({failure.type.__name__})")
-        item["extra"] = {**item["extra"], "detail": f"error {failure.type.__name__}"}
         yield item
