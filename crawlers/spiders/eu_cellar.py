@@ -37,7 +37,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-import feedparser
 import scrapy
 from scrapy.http import Response
 
@@ -214,13 +213,11 @@ class EuCellarSpider(TrackerSpider):
     # ------------------------------------------------------------------ RSS
 
     def parse_rss(self, response: Response) -> Iterator[Any]:
-        if self.is_blocked(response) or response.status >= 400:
-            self.note("amber", f"OJ RSS answered HTTP {response.status}")
-        elif response.status != 304:
-            feed = feedparser.parse(response.body)
-            if feed.bozo and not feed.entries:
-                self.note("amber", f"OJ RSS unreadable: {feed.get('bozo_exception')!r}"[:200])
-            for entry in feed.entries:
+        if response.status != 304:  # second channel: a problem here is amber, SPARQL carries the source
+            entries, problem = self.parse_feed(response, "OJ RSS")
+            if problem:
+                self.note("amber", problem)
+            for entry in entries:
                 self._match_rss(entry)
         yield from self._items()
 
