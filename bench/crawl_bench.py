@@ -4,7 +4,7 @@ Each measurement runs in its own process (Scrapy's reactor starts once per proce
 one JSON line ``{"pages": N, "seconds": S}``:
 
 ``python bench/crawl_bench.py ours REPLAY_ROOT WORKDIR``
-    `tracker.crawl.run_plan` over every recorded day under REPLAY_ROOT, in order, into a fresh
+    `tracker.jobs.crawl.run_plan` over every recorded day under REPLAY_ROOT, in order, into a fresh
     database and HTTP cache in WORKDIR: our spiders, item pipelines, change tracking, health —
     exactly what `ncp-tracker crawl --replay` does (no tagging, no digest).
 
@@ -30,8 +30,8 @@ sys.path.insert(0, str(REPO))
 
 
 def ours(root: str, workdir: str) -> dict:
-    from tracker.cli import _plan
-    from tracker.crawl import run_plan
+    from tracker.cli.pipeline import _plan
+    from tracker.jobs.crawl import run_plan
 
     plan = _plan(root, None, (), None)
     t0 = time.perf_counter()
@@ -48,8 +48,8 @@ def bare(root: str, workdir: str) -> dict:
     from scrapy.utils.reactor import install_reactor
     from twisted.internet import defer
 
-    from tracker.cli import _plan
-    from tracker.crawl import base_settings, step_settings
+    from tracker.cli.pipeline import _plan
+    from tracker.jobs.crawl import base_settings, step_settings
 
     plan = _plan(root, None, (), None)
     base = base_settings()

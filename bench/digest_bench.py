@@ -4,11 +4,11 @@
 JSON line:
 
 - ``digest_s``: the median of three builds of the default profile's digest for 06:00 Oslo on
-  DATE (`tracker.digest.build_digest`, then `render_markdown` and `render_html` — what
+  DATE (`tracker.digest.build.build_digest`, then `render_markdown` and `render_html` — what
   `ncp-tracker run` writes), and ``digest_first_s`` the first (cold) one;
 - ``breakdown``: where one more build spends its time (seconds in each step of build_digest,
   timed by wrapping the step functions), so a slow digest points at its slow query;
-- ``search_p95_s`` / ``search_p50_s``: latency of `tracker.search.search` (limit 100, as the
+- ``search_p95_s`` / ``search_p50_s``: latency of `tracker.workbench.search.search` (limit 100, as the
   CLI and workbench call it) over a fixed list of realistic queries (Norwegian with æøå, their
   ASCII spellings, English, multi-word), and ``like_p95_s``: the same first words found with a
   plain ``LIKE '%word%'`` scan of title/summary/body, the naive baseline FTS replaces.
@@ -41,10 +41,10 @@ def _p(values: list[float], q: float) -> float:
 
 
 #: build_digest's steps, timed by wrapping them (cheap, unlike a profiler): (module, function)
-STEPS = (("tracker.urgency", "needs_input"), ("tracker.digest", "_window_events"),
-         ("tracker.digest", "_changes"), ("tracker.digest", "_resent"), ("tracker.digest", "_coming"),
-         ("tracker.digest", "_eu"), ("tracker.digest", "_health"), ("tracker.gpfg", "digest_section"),
-         ("tracker.gpfg", "apenhetsloven_section"), ("tracker.digest", "last_event_id"))  # fmt: skip
+STEPS = (("tracker.attention.urgency", "needs_input"), ("tracker.digest.build", "_window_events"),
+         ("tracker.digest.build", "_changes"), ("tracker.digest.build", "_resent"), ("tracker.digest.build", "_coming"),
+         ("tracker.digest.build", "_eu"), ("tracker.digest.build", "_health"), ("tracker.links.gpfg", "digest_section"),
+         ("tracker.links.gpfg", "apenhetsloven_section"), ("tracker.digest.build", "last_event_id"))  # fmt: skip
 
 
 def _timed_steps(spent: dict[str, float]) -> None:
@@ -72,7 +72,7 @@ def _timed_steps(spent: dict[str, float]) -> None:
 
 
 def digest_times(db, as_of: datetime) -> dict:
-    from tracker import digest
+    from tracker.digest import build as digest
 
     def once() -> float:
         t0 = time.perf_counter()
@@ -94,7 +94,7 @@ def digest_times(db, as_of: datetime) -> dict:
 
 
 def search_times(db) -> dict:
-    from tracker import search
+    from tracker.workbench import search
 
     fts, like = [], []
     hits = 0
@@ -117,7 +117,7 @@ def main() -> int:
     ap.add_argument("--date", default="2026-11-24")
     args = ap.parse_args()
     from crawlers.dates import OSLO
-    from tracker.db import open_db
+    from tracker.store.db import open_db
 
     db = open_db(args.db)
     as_of = datetime.combine(date.fromisoformat(args.date), datetime.min.time(), OSLO).replace(hour=6)

@@ -1,7 +1,7 @@
 """A large, realistic tracker database for the digest and search benchmarks.
 
 ``python bench/gen_db.py PATH [--items 100000] [--events 1000000]`` writes a database with the
-real schema (`tracker.db.open_db` runs the migrations, FTS triggers included) holding ten years
+real schema (`tracker.store.db.open_db` runs the migrations, FTS triggers included) holding ten years
 of daily runs: most items closed, a few hundred open consultations with deadlines ahead, labels
 and relevance filled by a plausible tagger, `tags` rows (with evidence) for the open ones, one
 "new" event per item plus updates, deadline moves, status changes, documents and vanishings up
@@ -82,8 +82,8 @@ def _deadline(day: date) -> str:
 def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
              last_day: date = date(2026, 11, 24), years: int = 10, seed: int = 8) -> dict:
     """Write the database at `path` (must not exist); returns counts and timings."""
-    from tracker.changes import title_key
-    from tracker.db import open_db
+    from tracker.store.changes import title_key
+    from tracker.store.db import open_db
 
     t0 = time.perf_counter()
     rng = random.Random(seed)

@@ -29,7 +29,7 @@ class TrackedItem(scrapy.Item):
 
     Dates are ISO 8601 strings with an offset (Europe/Oslo unless the source
     says otherwise). `status_raw` is the source's own wording; the tracker turns
-    it into open/closed/withdrawn/unknown in `tracker.status`.
+    it into open/closed/withdrawn/unknown in `tracker.store.status`.
     """
 
     source = scrapy.Field()  # spider name

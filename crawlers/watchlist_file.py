@@ -2,7 +2,7 @@
 
 This is the one parser of the watchlist. It lives in ``crawlers/`` because the
 EU spiders need it and spiders import nothing from ``tracker/``;
-``tracker.watchlist`` builds on it (reference keys, matching items to files).
+``tracker.links.watchlist`` builds on it (reference keys, matching items to files).
 
 A watchlist that cannot be read fails fast with the line and field at fault::
 
@@ -84,12 +84,13 @@ class WatchEntry:
 
 
 def default_path() -> Path:
-    """$NCP_TRACKER_WATCHLIST, else data/watchlist.toml (from the working directory, else the repository)."""
+    """$NCP_TRACKER_WATCHLIST, else data/watchlist.toml in the working directory (the user's copy),
+    else the copy shipped in this package."""
     if env := os.environ.get(ENV_WATCHLIST):
         return Path(env)
     if DEFAULT_WATCHLIST.exists():
         return DEFAULT_WATCHLIST
-    return Path(__file__).resolve().parent.parent / DEFAULT_WATCHLIST
+    return Path(__file__).resolve().parent / "watchlist.toml"
 
 
 def _entry_lines(text: str) -> list[int]:

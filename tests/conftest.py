@@ -11,9 +11,30 @@ from support import FIXTURES, ROOT, file_response, make_spider  # noqa: F401
 from crawlers.dates import OSLO
 
 
+@pytest.fixture(autouse=True)
+def fresh_config():
+    """Each test reads the configuration anew (so monkeypatched environment variables count)."""
+    from tracker.config import set_config
+
+    set_config(None)
+    yield
+    set_config(None)
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A user data directory of the test's own, named by a configuration file ($NCP_TRACKER_CONFIG)."""
+    directory = tmp_path / "userdata"
+    directory.mkdir()
+    config = tmp_path / "ncp-tracker.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{directory}"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(config))
+    return directory
+
+
 @pytest.fixture
 def db(tmp_path):
-    from tracker.db import open_db
+    from tracker.store.db import open_db
 
     database = open_db(tmp_path / "test.db")
     yield database

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import calibration, triage
+from tracker.workbench import calibration, triage
 
 LABOUR = [
     ("a1", "Høring - endringer i arbeidsmiljøloven om innleie fra bemanningsforetak"),

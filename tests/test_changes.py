@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.changes import compare, content_hash, merge
+from tracker.store.changes import compare, content_hash, merge
 
 BASE = {"title": "Høring – A", "summary": "s", "deadline": "2026-12-01T23:59:59+01:00", "status": "open",
         "owner": "BFD", "documents": '[{"url": "u1", "title": "Høringsbrev"}]'}

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from support import ROOT
 
-from tracker import store
 from tracker.cli import main
+from tracker.store import merge as store
 
 
 def commands():
@@ -39,7 +39,7 @@ def test_readme_opens_with_the_two_commands():
 
 @pytest.fixture
 def filled(tmp_path, as_of):
-    from tracker.db import open_db
+    from tracker.store.db import open_db
 
     path = tmp_path / "cli.db"
     db = open_db(path)

@@ -13,7 +13,7 @@ from test_digest_world import build_world
 from test_mailer import Inbox, Refuser, smtp_server  # noqa: F401 - fixture
 
 from tracker.cli import main
-from tracker.db import open_db
+from tracker.store.db import open_db
 
 
 @pytest.fixture
@@ -100,9 +100,8 @@ def test_a_refusing_server_records_nothing(world, smtp_server):  # noqa: F811
     db.close()
 
 
-def test_send_without_a_server_configured(world, monkeypatch, tmp_path):
-    empty = tmp_path / "p.toml"
+def test_send_without_a_server_configured(world, data_dir):
+    empty = data_dir / "profiles.toml"
     empty.write_text("[profiles.ncp]\nrecipients = ['a@example.org']\n", "utf-8")
-    monkeypatch.setenv("NCP_TRACKER_PROFILES", str(empty))
     result = run(world, "--send")
     assert result.exit_code != 0 and "no SMTP server configured" in result.output

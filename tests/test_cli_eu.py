@@ -6,9 +6,9 @@ import json
 
 from click.testing import CliRunner
 
-from tracker import store
 from tracker.cli import main
-from tracker.db import open_db
+from tracker.store import merge as store
+from tracker.store.db import open_db
 
 WATCH = """\
 [[file]]

@@ -8,9 +8,9 @@ from datetime import datetime
 from click.testing import CliRunner
 
 from crawlers.dates import OSLO
-from tracker import store
 from tracker.cli import main
-from tracker.db import open_db
+from tracker.store import merge as store
+from tracker.store.db import open_db
 
 
 def _seed(path):

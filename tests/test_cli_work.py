@@ -12,7 +12,7 @@ from docx import Document
 
 from tests.browser.seed import COMMITTEE, HEARING, seed
 from tracker.cli import main
-from tracker.db import open_db
+from tracker.store.db import open_db
 
 
 @pytest.fixture

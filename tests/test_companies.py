@@ -1,12 +1,11 @@
-"""tracker.companies: names by legal-form suffix, identifiers, exceptions, and the store tables."""
+"""tracker.links.companies: names by legal-form suffix, identifiers, exceptions, and the store tables."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from crawlers.dates import OSLO
-from tracker import store
-from tracker.companies import (
+from tracker.links.companies import (
     extract,
     extract_item,
     list_companies,
@@ -14,6 +13,7 @@ from tracker.companies import (
     update_companies,
     valid_isin,
 )
+from tracker.store import merge as store
 
 
 def names(text: str) -> list[str]:

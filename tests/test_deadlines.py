@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawlers.dates import BRUSSELS, OSLO
-from tracker import deadlines as dl
+from tracker.store import deadlines as dl
 
 
 @pytest.mark.parametrize(("day", "working"), [

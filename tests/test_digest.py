@@ -19,8 +19,9 @@ from test_digest_world import (
 )
 
 from crawlers.dates import OSLO
-from tracker import digest, store
-from tracker.profiles import load_profile
+from tracker.attention.profiles import load_profile
+from tracker.digest import build as digest
+from tracker.store import merge as store
 
 
 def _build(db, **kw):
@@ -103,7 +104,7 @@ def test_first_digest_without_baseline_uses_the_last_24_hours(db):
 def test_needs_input_section_uses_the_one_decision(db):
     build_world(db)
     d = _build(db)
-    from tracker.urgency import needs_input
+    from tracker.attention.urgency import needs_input
 
     assert [r["id"] for r in d.needs_input] == [r["id"] for r in needs_input(db, as_of=DAY2, profile=load_profile("ncp"))]
     md = digest.render_markdown(d)
@@ -218,7 +219,7 @@ def test_sections_from_another_module_in_any_shape_and_its_failure(db, monkeypat
 
 
 def test_a_flat_list_with_actors_is_grouped_by_actor(db, monkeypatch):
-    """The shape tracker.gpfg.digest_section returns: flat rows with actor, stage_label, change."""
+    """The shape tracker.links.gpfg.digest_section returns: flat rows with actor, stage_label, change."""
     build_world(db)
     _add_gpfg_and_apl(db)
     rows = [{"id": "a", "title": "Tilrådning om utelukkelse", "url": "https://etikkradet.no/a", "actor": "Etikkrådet",
@@ -310,7 +311,7 @@ def test_clean_and_safe_url():
 
 
 def test_a_sources_first_crawl_is_not_reported_as_stage_changes(db):
-    from tracker import health
+    from tracker.store import health
 
     build_world(db)
     item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0269(COD)",

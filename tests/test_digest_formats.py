@@ -10,7 +10,8 @@ import feedparser
 import icalendar
 from test_digest_world import DAY1, DAY2, build_world, iid
 
-from tracker import digest, store
+from tracker.digest import build as digest
+from tracker.store import merge as store
 
 
 def _atom(db, **kw):
@@ -41,7 +42,7 @@ def test_atom_is_valid_with_needs_input_then_changes(db):
 
 
 def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):
-    from tracker.db import open_db
+    from tracker.store.db import open_db
 
     build_world(db)
     first = [e.id for e in _atom(db).entries]

@@ -1,6 +1,6 @@
 """Snapshot of the day-2 digest (Markdown, nb and en) on the small replay-like store.
 
-The store is filled through `tracker.store.apply_scrape` exactly as two replayed days would be
+The store is filled through `tracker.store.merge.apply_scrape` exactly as two replayed days would be
 (see test_digest_world.py); day 1's digest is written first so day 2 shows "since the previous
 digest". Update deliberately with `UPDATE_SNAPSHOTS=1 pytest tests/test_digest_snapshot.py`
 and review the diff.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_digest_world import DAY1, DAY2, build_world
 
-from tracker import digest
+from tracker.digest import build as digest
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

@@ -1,7 +1,7 @@
 """A small two-day, replay-like store for the digest tests, written through the real write path.
 
 Day 1 (Mon 23 Nov 2026, 06:00 Oslo) and day 2 (Tue 24 Nov) are applied with
-`tracker.store.apply_scrape`, health with `tracker.health.record`; tags, relevance and triage
+`tracker.store.merge.apply_scrape`, health with `tracker.store.health.record`; tags, relevance and triage
 are written as the tagger and the workbench would. Titles are real regjeringen.no titles where
 they fit (lovsonar-derived samples), plus hostile ones.
 """
@@ -12,7 +12,8 @@ import json
 from datetime import datetime
 
 from crawlers.dates import OSLO
-from tracker import health, ids, store
+from tracker.store import health, ids
+from tracker.store import merge as store
 
 DAY1 = datetime(2026, 11, 23, 6, 0, tzinfo=OSLO)
 DAY2 = datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)
@@ -88,7 +89,7 @@ def day2_items() -> list[dict]:
 
 
 def iid(native_id: str) -> str:
-    """The store's id of a world item, decided by tracker.ids (never hard-coded here)."""
+    """The store's id of a world item, decided by tracker.store.ids (never hard-coded here)."""
     for item in day1_items() + day2_items():
         if item["native_id"] == native_id:
             return ids.item_id(item["source"], item["native_id"], item["url"])

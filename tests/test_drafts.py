@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD, seed
-from tracker import drafts, triage
+from tracker.workbench import drafts, triage
 
 DAY = date(2026, 11, 24)
 

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from tests.browser.seed import HEARING, seed
-from tracker import export, triage
-from tracker.drafts import DraftError
-from tracker.search import Filters
+from tracker.workbench import export, triage
+from tracker.workbench.drafts import DraftError
+from tracker.workbench.search import Filters
 
 
 @pytest.fixture

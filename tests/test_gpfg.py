@@ -1,11 +1,12 @@
-"""tracker.gpfg: actors, stages, ordering, committee-hearing links and the digest sections."""
+"""tracker.links.gpfg: actors, stages, ordering, committee-hearing links and the digest sections."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from crawlers.dates import OSLO
-from tracker import gpfg, store
+from tracker.links import gpfg
+from tracker.store import merge as store
 
 DAY1 = datetime(2026, 11, 23, 6, tzinfo=OSLO)
 DAY2 = datetime(2026, 11, 24, 6, tzinfo=OSLO)

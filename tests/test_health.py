@@ -1,6 +1,6 @@
 import pytest
 
-from tracker.health import SourceRun, assess
+from tracker.store.health import SourceRun, assess
 
 
 @pytest.mark.parametrize(

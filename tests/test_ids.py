@@ -1,6 +1,6 @@
 import pytest
 
-from tracker.ids import canonical_url, item_id
+from tracker.store.ids import canonical_url, item_id
 
 SLUG = "https://www.regjeringen.no/no/dokumenter/horing-endringer-i-apenhetsloven/id3171341/"
 

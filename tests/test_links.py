@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crawlers.watchlist_file import WatchlistError, parse
-from tracker import ids, store
-from tracker.links import item_refs, related, related_map, update_links
+from tracker.links.related import item_refs, related, related_map, update_links
+from tracker.store import ids
+from tracker.store import merge as store
 
 WATCH = parse("""\
 [[file]]
@@ -46,7 +47,7 @@ ITEMS = [
 
 
 def iid(n: int) -> str:
-    """The store's id of ITEMS[n] (decided by tracker.ids, not by this test)."""
+    """The store's id of ITEMS[n] (decided by tracker.store.ids, not by this test)."""
     item = ITEMS[n]
     return ids.item_id(item["source"], item["native_id"], item["url"])
 

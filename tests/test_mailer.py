@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from crawlers.dates import OSLO
-from tracker import mailer
+from tracker.digest import mailer
 
 
 def free_port() -> int:

@@ -178,7 +178,7 @@ def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
     from pathlib import Path
 
     from tests.conftest import FIXTURES, ROOT
-    from tracker.db import open_db
+    from tracker.store.db import open_db
 
     day = tmp_path / "replay" / "2026-11-24"
     folder = day / "no_regjeringen_horingssvar"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.profiles import Profile, ProfileError, load_profile, load_profiles, smtp_config
+from tracker.attention.profiles import (
+    Profile,
+    ProfileError,
+    load_profile,
+    load_profiles,
+    smtp_config,
+)
 
 
 def test_the_shipped_profiles_load():
@@ -56,10 +62,9 @@ def test_bad_files_are_clear_errors(tmp_path):
         load_profiles(tmp_path / "missing.toml")
 
 
-def test_env_points_at_another_file(tmp_path, monkeypatch):
-    other = tmp_path / "p.toml"
+def test_the_data_directory_copy_wins_over_the_shipped_file(data_dir):
+    other = data_dir / "profiles.toml"
     other.write_text('[smtp]\nhost = "mail.example"\n[profiles.solo]\nlabels = ["oecd-iv"]\nlead_days = 3\n', "utf-8")
-    monkeypatch.setenv("NCP_TRACKER_PROFILES", str(other))
     assert load_profile("solo").lead_days == 3
     assert smtp_config()["host"] == "mail.example"
     with pytest.raises(ProfileError, match="known profiles: solo"):

@@ -2,7 +2,7 @@
 
 import sqlite_utils
 
-from tracker.queries import IN_CHUNK, select_in
+from tracker.store.queries import IN_CHUNK, select_in
 
 
 def _db():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.references import celex_key, expand, extract, label, normalise
+from tracker.links.references import celex_key, expand, extract, label, normalise
 
 #: (text as it appears in a title or body, the keys expected in order)
 TABLE: list[tuple[str, list[str]]] = [

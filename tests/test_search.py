@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD, seed
-from tracker import triage
-from tracker.search import Filters, SearchError, fts_query, search, skeleton, spellings
+from tracker.workbench import triage
+from tracker.workbench.search import Filters, SearchError, fts_query, search, skeleton, spellings
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_bad_date_filter(store):
 
 
 def test_snippet_marks_the_match(store):
-    from tracker.search import plain_snippet
+    from tracker.workbench.search import plain_snippet
 
     snippet = plain_snippet(search(store, "tvangsarbeid")[0]["snippet"])
     assert "[tvangsarbeid]" in snippet

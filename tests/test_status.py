@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from crawlers.dates import OSLO
-from tracker.status import derive_status
+from tracker.store.status import derive_status
 
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)
 LATER = NOW + timedelta(days=20)

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from tracker import store
-from tracker.migrations import MIGRATION_SETS, apply_all
+from tracker.store import merge as store
+from tracker.store.migrations import MIGRATION_SETS, apply_all
 
 SRC = "no_regjeringen_horinger"
 
@@ -162,7 +162,7 @@ def test_known_items_include_pages_owned_by_another_source(db, as_of):
 
 def test_failed_write_loses_nothing(db, as_of, monkeypatch):
     apply(db, as_of, [hearing(1)])
-    from tracker import changes
+    from tracker.store import changes
 
     def boom(*a, **k):
         raise RuntimeError("disk full")

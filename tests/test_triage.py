@@ -8,7 +8,7 @@ import pytest
 
 from crawlers.dates import OSLO
 from tests.browser.seed import COMMITTEE, HEARING, HEARING_FISH, seed
-from tracker import triage
+from tracker.workbench import triage
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from datetime import datetime
 from test_digest_world import DAY2, build_world, hearing, iid
 
 from crawlers.dates import OSLO
-from tracker import store
-from tracker.profiles import Profile, load_profile
-from tracker.urgency import needs_input, urgency_score
+from tracker.attention.profiles import Profile, load_profile
+from tracker.attention.urgency import needs_input, urgency_score
+from tracker.store import merge as store
 
 NCP = Profile(name="ncp")
 

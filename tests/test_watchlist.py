@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawlers.watchlist_file import WatchlistError, default_path, parse
-from tracker.watchlist import entry_keys, load, match
+from tracker.links.watchlist import entry_keys, load, match
 
 GOOD = """\
 [[file]]

@@ -11,7 +11,7 @@ from docx import Document
 
 from crawlers.dates import OSLO
 from tests.browser.seed import HEARING, HEARING_OLD, seed
-from tracker.db import open_db
+from tracker.store.db import open_db
 from tracker.web.app import WebConfigError, create_app, highlight, word_diff
 
 AS_OF = datetime(2026, 11, 24, 6, tzinfo=OSLO)
@@ -151,7 +151,7 @@ def test_word_diff():
 def test_related_items_shown_when_links_exist(db_path):
     db = open_db(db_path)
     if "links" not in db.table_names():
-        pytest.skip("tracker.links migrations not installed")
+        pytest.skip("tracker.links.related migrations not installed")
     from tests.browser.seed import EU
 
     db["links"].insert({"a": HEARING, "b": EU, "ref": "celex:32024L1760", "how": "text"})

@@ -120,7 +120,7 @@ class EuOeilSpider(TrackerSpider):
             body="\n".join(body_lines),
             reference=reference,
             # the stage is not a consultation status ("Awaiting European Parliament's position" would
-            # read as open in tracker.status); only a withdrawn/lapsed procedure says so
+            # read as open in tracker.store.status); only a withdrawn/lapsed procedure says so
             status_raw="withdrawn" if stage and re.search(r"withdrawn|lapsed", stage, re.I) else None,
             published=iso(parse_date(events[0]["date"], BRUSSELS)) if events else None,
             language="en",

@@ -18,7 +18,7 @@ line) — `ncp-tracker answers` passes it — and from ``known`` entries that ar
 (numeric page ids; the short URL ``/no/dokumenter/id<N>/`` redirects to the hearing page). With
 neither, there is nothing to check: the run is empty and health says why (amber).
 
-Its items are *not* consultations: `tracker.answers` stores them in the ``answers`` table, not in
+Its items are *not* consultations: `tracker.workbench.answers` stores them in the ``answers`` table, not in
 ``items`` (kind ``hearing_response``). The spider imports nothing from ``tracker``.
 """
 

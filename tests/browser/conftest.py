@@ -52,7 +52,7 @@ def server(tmp_path, chromium_or_skip):
 
     from crawlers.dates import OSLO
     from tests.browser.seed import seed
-    from tracker.db import open_db
+    from tracker.store.db import open_db
     from tracker.web.app import create_app
 
     db_path = tmp_path / "browser.db"

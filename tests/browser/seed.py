@@ -1,4 +1,4 @@
-"""A small, realistic store (item ids as tracker.ids decides them: regjeringen:<page id>) for the workbench tests (real hearing titles, tags with evidence).
+"""A small, realistic store (item ids as tracker.store.ids decides them: regjeringen:<page id>) for the workbench tests (real hearing titles, tags with evidence).
 
 Used by the CLI, web and browser tests; inserts rows the way the store and tagger write them.
 """

@@ -85,7 +85,7 @@ def test_triage_and_download_draft(server, browser):
     assert any("tvangsarbeid" in p.text for p in doc.paragraphs if p.style.name == "Quote")
 
     # the store has it all
-    from tracker.db import open_db
+    from tracker.store.db import open_db
 
     db = open_db(db_path)
     assert db.execute("select state, owner from triage where item_id = ?", [HEARING]).fetchone() == ("assigned", "per")

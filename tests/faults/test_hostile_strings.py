@@ -21,7 +21,8 @@ import lxml.html
 import pytest
 
 from crawlers.dates import OSLO
-from tracker import digest, store
+from tracker.digest import build as digest
+from tracker.store import merge as store
 
 AS_OF = datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -18,7 +18,7 @@ from crawlers.dates import (
     parse_ms_date,
     parse_stortinget_datetime,
 )
-from tracker import references
+from tracker.links import references
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -4,7 +4,7 @@ Flask (a small, well-kept WSGI stack on Jinja2, which the project already uses):
 pages, Jinja2 autoescaping, a per-session CSRF token on every form, loopback by default and a
 required access token on any other address (plus a Host-header check on loopback against DNS
 rebinding). Each request opens its own database connection (WAL + busy timeout, see
-tracker.db.open_db), so crawls keep writing while the server runs.
+tracker.store.db.open_db), so crawls keep writing while the server runs.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: str | None = None,
                as_of: datetime | None = None, secret_key: str | None = None) -> Flask:
     """The workbench WSGI app. A non-loopback `host` requires a `token`."""
-    from tracker.db import open_db, resolve_path
+    from tracker.store.db import open_db, resolve_path
 
     if not is_loopback(host) and not token:
         raise WebConfigError(f"--host {host} is not a loopback address: a --token (or $NCP_TRACKER_TOKEN) is required")
@@ -125,7 +125,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
         MAX_CONTENT_LENGTH=64 * 1024,
     )  # fmt: skip
 
-    from tracker.digest import safe_url
+    from tracker.digest.build import safe_url
 
     # scraped URLs become links only when they are http(s): never javascript:, data: or the like
     app.jinja_env.filters["safe_href"] = safe_url
@@ -189,7 +189,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
 
     @app.get("/")
     def inbox():
-        from tracker.cli_work import inbox_rows
+        from tracker.workbench.triage import inbox_rows
 
         owner = request.args.get("owner") or None
         rows = inbox_rows(db(), now(), owner)
@@ -198,8 +198,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
 
     @app.get("/item/<path:item_id>")
     def item(item_id: str):
-        from tracker import answers, drafts, triage
-        from tracker.queries import list_events
+        from tracker.store.queries import list_events
+        from tracker.workbench import answers, drafts, triage
 
         try:
             it = drafts.load_item(db(), item_id)
@@ -214,7 +214,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
                     spans[key].append({**ev, "label": tag["label"]})
         related = []
         try:
-            from tracker.links import related as related_fn
+            from tracker.links.related import related as related_fn
         except ImportError:
             related_fn = None
         if related_fn is not None:
@@ -240,7 +240,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
 
     @app.post("/item/<path:item_id>/triage")
     def triage_post(item_id: str):
-        from tracker import triage
+        from tracker.workbench import triage
 
         form = request.form
         by = (form.get("by") or "").strip()[:80] or session.get("by") or None
@@ -262,7 +262,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
 
     @app.get("/item/<path:item_id>/draft.<fmt>")
     def draft(item_id: str, fmt: str):
-        from tracker import drafts
+        from tracker.workbench import drafts
 
         if fmt not in ("docx", "md"):
             abort(404, "drafts are .docx or .md")
@@ -283,8 +283,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
 
     @app.get("/search")
     def search():
-        from tracker.search import HL_END, HL_START, Filters, SearchError, filtered
-        from tracker.search import search as run_search
+        from tracker.workbench.search import HL_END, HL_START, Filters, SearchError, filtered
+        from tracker.workbench.search import search as run_search
 
         args = request.args
         q = (args.get("q") or "").strip()
@@ -310,7 +310,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
 
     @app.get("/health")
     def health():
-        from tracker.health import latest
+        from tracker.store.health import latest
 
         rows = latest(db())
         for r in rows:

@@ -14,11 +14,13 @@ import sqlite_utils
 def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True) -> dict[str, Any]:
     """Tag new and changed items, resolve references into links, find named companies, and close
     triaged items whose deadline passed unanswered. Returns counts for the log line."""
-    from tracker import companies, links, triage
+    from tracker.links import companies
+    from tracker.links import related as links
+    from tracker.workbench import triage
 
     summary: dict[str, Any] = {}
     if tag:
-        from tracker.tagging import tag_store
+        from tracker.jobs.tagging import tag_store
 
         summary["tagging"] = tag_store(db)
     summary["links"] = links.update_links(db)

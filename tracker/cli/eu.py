@@ -10,7 +10,7 @@ import json
 
 import click
 
-from tracker.cli_support import TrackerError, open_db
+from tracker.cli.support import TrackerError, open_db
 
 
 @click.command("watchlist")
@@ -23,7 +23,7 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
 
     Example: ncp-tracker watchlist --format jsonl
     """
-    from tracker.watchlist import WatchlistError, load
+    from tracker.links.watchlist import WatchlistError, load
 
     try:
         entries = load(path)
@@ -58,7 +58,7 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
 
 def watchlist_rows(db, entries) -> list[dict]:
     """One dict per watched file (also used by tests and, if wanted, the digest)."""
-    from tracker.links import items_of_watch, update_links
+    from tracker.links.related import items_of_watch, update_links
 
     update_links(db, entries=entries)  # links follow the current watchlist
     rows = []

@@ -1,46 +1,16 @@
 """Workbench commands: triage, inbox, search, export, draft, calibrate, answers, serve.
 
-Registered on the main group by the last line of tracker/cli.py. Only click is imported at
+Registered on the main group in tracker/cli/main.py. Only click is imported at
 module level (heavy imports live inside the commands) so `ncp-tracker --help` stays fast.
 """
 
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 
 import click
 
-from tracker.cli_support import TrackerError, now_or, open_db, print_table
-
-
-def inbox_rows(db, as_of: datetime, owner: str | None = None) -> list[dict]:
-    """Needs input, most urgent first (tracker.urgency), optionally one adviser's items only."""
-    try:
-        from tracker.urgency import needs_input
-    except ImportError:  # the digest engine is not installed: open, relevant consultations by deadline
-        needs_input = None
-    if needs_input is not None:
-        rows = needs_input(db, as_of=as_of)
-    else:
-        rows = list(db.query(
-            """select i.*, coalesce(t.state, 'new') as triage_state, t.owner as triage_owner,
-                      t.internal_deadline from items i left join triage t on t.item_id = i.id
-               where i.kind in ('hearing', 'committee_hearing', 'eu_consultation')
-                 and i.status = 'open' and coalesce(i.relevant, 1) = 1
-                 and coalesce(t.state, 'new') not in
-                     ('not_relevant', 'submitted', 'published', 'closed_unanswered')
-               order by coalesce(i.deadline, '9999'), i.id"""))  # fmt: skip
-    if owner:
-        rows = [r for r in rows if (r.get("triage_owner") or "") == owner]
-    return rows
-
-
-def register(main: click.Group) -> None:
-    """Add the workbench commands to the `ncp-tracker` group."""
-    for command in (triage, inbox, search, export, draft, calibrate, answers, close_unanswered, serve):
-        main.add_command(command)
-
+from tracker.cli.support import TrackerError, now_or, open_db, print_table
 
 _filters = [
     click.option("--label", help="Only items with this label (e.g. apenhetsloven, oecd-iv)."),
@@ -60,7 +30,7 @@ def with_filters(fn):
 
 
 def _make_filters(label, source, status, date_from, date_to, owner, state):
-    from tracker.search import Filters
+    from tracker.workbench.search import Filters
 
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state)
@@ -83,7 +53,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history
 
     Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari
     """
-    from tracker import triage as tri
+    from tracker.workbench import triage as tri
 
     db = open_db(ctx)
     try:
@@ -113,7 +83,7 @@ def close_unanswered(ctx, as_of) -> None:
 
     Example: ncp-tracker close-unanswered
     """
-    from tracker.triage import close_unanswered as close
+    from tracker.workbench.triage import close_unanswered as close
 
     moved = close(open_db(ctx), now_or(as_of))
     for item_id in moved:
@@ -132,6 +102,8 @@ def inbox(ctx, owner, as_of) -> None:
     """
     db = open_db(ctx)
     now = now_or(as_of)
+    from tracker.workbench.triage import inbox_rows
+
     rows = inbox_rows(db, now, owner)
     for r in rows:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else "")
@@ -157,8 +129,8 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
     """
     import json
 
-    from tracker.search import SearchError, plain_snippet
-    from tracker.search import search as run_search
+    from tracker.workbench.search import SearchError, plain_snippet
+    from tracker.workbench.search import search as run_search
 
     db = open_db(ctx)
     try:
@@ -188,9 +160,9 @@ def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, st
 
     Example: ncp-tracker export --format xlsx --status open --out data/exports/open.xlsx
     """
-    from tracker import export as ex
-    from tracker.drafts import DraftError
-    from tracker.search import SearchError
+    from tracker.workbench import export as ex
+    from tracker.workbench.drafts import DraftError
+    from tracker.workbench.search import SearchError
 
     db = open_db(ctx)
     try:
@@ -220,7 +192,7 @@ def draft(ctx, item_id, out_dir, by) -> None:
 
     Example: ncp-tracker draft regjeringen:3144080 --out drafts
     """
-    from tracker import drafts
+    from tracker.workbench import drafts
 
     db = open_db(ctx)
     try:
@@ -246,7 +218,7 @@ def calibrate(ctx, dry_run, weights_path) -> None:
     Prints what changed and precision/recall per label and per source, before and after.
     Example: ncp-tracker calibrate --dry-run
     """
-    from tracker import calibration
+    from tracker.workbench import calibration
 
     db = open_db(ctx)
     try:
@@ -270,7 +242,7 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
     Example: ncp-tracker answers && ncp-tracker answers --item regjeringen:2477095
     """
-    from tracker import answers as ans
+    from tracker.workbench import answers as ans
 
     if item_id:
         print_table(ans.for_item(open_db(ctx), item_id), ["responder", "responder_type", "date", "format", "url"],
@@ -280,7 +252,7 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     if replay_dir and not as_of:
         from pathlib import Path
 
-        from tracker.crawl import replay_as_of
+        from tracker.jobs.crawl import replay_as_of
 
         when = replay_as_of(Path(replay_dir))
     row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)

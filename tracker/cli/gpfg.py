@@ -10,7 +10,7 @@ import json
 
 import click
 
-from tracker.cli_support import open_db
+from tracker.cli.support import open_db
 
 
 @click.command("companies")
@@ -24,7 +24,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, no_refresh: bool) 
     NAME filters by part of the company name (case and accents ignored).
     Example: ncp-tracker companies caterpillar
     """
-    from tracker.companies import list_companies, update_companies
+    from tracker.links.companies import list_companies, update_companies
 
     db = open_db(ctx)
     try:
@@ -62,7 +62,7 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
 
     Example: ncp-tracker gpfg --by stage
     """
-    from tracker.gpfg import STAGE_LABELS, gpfg_items, grouped
+    from tracker.links.gpfg import STAGE_LABELS, gpfg_items, grouped
 
     db = open_db(ctx)
     try:

@@ -2,7 +2,7 @@
 
 Parsing and validation live in `crawlers.watchlist_file` (the EU spiders read the
 same file and may not import `tracker/`); this module adds what only the tracker
-needs: each file's reference keys (`tracker.references`), and which files an
+needs: each file's reference keys (`tracker.links.references`), and which files an
 item's references belong to.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from crawlers.watchlist_file import WatchEntry, WatchlistError, default_path
 from crawlers.watchlist_file import load as _load
-from tracker import references
+from tracker.links import references
 
 __all__ = ["WatchEntry", "WatchlistError", "default_path", "entry_keys", "load", "match", "watch_key"]
 

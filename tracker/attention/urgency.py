@@ -9,7 +9,7 @@ An item needs the NCP's input when it is
    `UNKNOWN_STATUS_WINDOW_DAYS` days — a hearing whose detail page was blocked must not vanish);
    items that vanished from their listing are left out (the digest reports them under "Changed");
 3. in the profile's scope with relevance at or above the profile's threshold
-   (`tracker.profiles.Profile.passes_threshold`);
+   (`tracker.attention.profiles.Profile.passes_threshold`);
 4. not set aside by an adviser: triage state ``not_relevant``, ``submitted``, ``published`` or
    ``closed_unanswered`` removes it.
 
@@ -36,8 +36,8 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
-from tracker import deadlines
-from tracker.profiles import Profile, default_profile
+from tracker.attention.profiles import Profile, default_profile
+from tracker.store import deadlines
 
 #: triage states that take an item out of "needs input"
 SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")

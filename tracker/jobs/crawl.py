@@ -25,8 +25,9 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawlers.dates import OSLO
-from tracker import health, store
-from tracker.db import open_db, resolve_path
+from tracker.store import health
+from tracker.store import merge as store
+from tracker.store.db import open_db, resolve_path
 
 logger = logging.getLogger(__name__)
 

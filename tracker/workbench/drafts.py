@@ -10,9 +10,8 @@ consultation and a clearly marked place for the adviser's text, the NCP's earlie
 similar items (full-text similarity over earlier drafts and submitted answers), the deadline
 and the submission route. Norwegian by default, English for EU consultations.
 
-Every draft written is kept in the ``drafts`` table (with its text, for later similarity).
-This module also owns the workbench's tables (migration set ``ncp_tracker.workbench``):
-``drafts`` (+ FTS) and ``answers`` (other actors' published hearing responses).
+Every draft written is kept in the ``drafts`` table (with its text, for later similarity); the
+schema is in ``tracker/store/migrations.py``.
 """
 
 from __future__ import annotations
@@ -25,45 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
 from crawlers.dates import OSLO
-
-workbench = Migrations("ncp_tracker.workbench")
-
-
-@workbench()
-def m001_drafts(db: sqlite_utils.Database) -> None:
-    db["drafts"].create(
-        {"id": int, "item_id": str, "created_at": str, "created_by": str, "language": str,
-         "title": str, "text": str, "docx_path": str, "md_path": str},
-        pk="id",
-        foreign_keys=[("item_id", "items", "id")],
-    )  # fmt: skip
-    db["drafts"].create_index(["item_id"])
-    db["drafts"].enable_fts(["title", "text"], create_triggers=True,
-                            tokenize="unicode61 remove_diacritics 0")
-
-
-@workbench()
-def m002_answers(db: sqlite_utils.Database) -> None:
-    """Other actors' published answers to closed hearings (see tracker/answers.py)."""
-    db["answers"].create(
-        {"item_id": str, "url": str, "hearing_native_id": str, "responder": str,
-         "responder_type": str, "date": str, "format": str, "is_ncp": int,
-         "first_seen": str, "last_seen": str},
-        pk=("item_id", "url"),
-    )  # fmt: skip
-    db["answers"].create_index(["item_id"])
-
-
-@workbench()
-def m003_answer_checks(db: sqlite_utils.Database) -> None:
-    """When each closed hearing's answer list was last read (also when it had no answers)."""
-    db["answer_checks"].create(
-        {"item_id": str, "checked_at": str, "answers": int, "run_id": int}, pk="item_id",
-    )  # fmt: skip
-
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
 NCP_NAME_EN = "Norwegian National Contact Point for Responsible Business Conduct"
@@ -317,7 +279,7 @@ _STOP = frozenset({
 
 
 def _similarity_query(text: str, max_terms: int = 20) -> str | None:
-    from tracker.search import words
+    from tracker.workbench.search import words
 
     seen: list[str] = []
     for w in words(text):
@@ -513,7 +475,7 @@ def file_stem(draft: Draft, as_of: date | None = None) -> str:
 def record(db: sqlite_utils.Database, draft: Draft, *, by: str | None = None,
            docx_path: str | None = None, md_path: str | None = None) -> int:
     """Keep a draft (its text feeds the similarity search of later drafts)."""
-    from tracker.triage import current_user
+    from tracker.workbench.triage import current_user
 
     with db.conn:
         table = db["drafts"]

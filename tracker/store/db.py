@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-DEFAULT_DB = Path("data") / "tracker.db"
+DEFAULT_DB = Path("data") / "tracker.store.db"
 ENV_DB = "NCP_TRACKER_DB"
 
 
@@ -17,7 +17,7 @@ class StoreError(Exception):
 
 
 def resolve_path(path: str | os.PathLike | None = None) -> Path:
-    """--db beats $NCP_TRACKER_DB beats data/tracker.db."""
+    """--db beats $NCP_TRACKER_DB beats data/tracker.store.db."""
     return Path(path or os.environ.get(ENV_DB) or DEFAULT_DB)
 
 
@@ -40,7 +40,7 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         if migrate:
-            from tracker.migrations import apply_all
+            from tracker.store.migrations import apply_all
 
             apply_all(db)
     except sqlite3.DatabaseError as exc:

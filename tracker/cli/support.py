@@ -15,9 +15,9 @@ class TrackerError(click.ClickException):
 
 
 def open_db(ctx: click.Context):
-    """The database named by --db / $NCP_TRACKER_DB (default data/tracker.db), migrated."""
-    from tracker.db import StoreError
-    from tracker.db import open_db as _open
+    """The database named by --db / $NCP_TRACKER_DB (default data/tracker.store.db), migrated."""
+    from tracker.store.db import StoreError
+    from tracker.store.db import open_db as _open
 
     try:
         return _open((ctx.obj or {}).get("db"))

@@ -27,7 +27,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
-from tracker.store import now_iso
+from tracker.store.merge import now_iso
 
 NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
 ASSIGNED, DRAFTING, SUBMITTED, PUBLISHED = "assigned", "drafting", "submitted", "published"
@@ -212,3 +212,15 @@ def feedback(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 def by_owner(db: sqlite_utils.Database, owner: str) -> list[str]:
     return [r[0] for r in db.execute("select item_id from triage where owner = ? order by item_id", [owner])]
+
+
+def inbox_rows(db: sqlite_utils.Database, as_of: datetime, owner: str | None = None) -> list[dict]:
+    """Needs input, most urgent first (decided in tracker.attention.urgency), optionally one
+    adviser's items only (owner names compared case-insensitively: "kari" finds "Kari")."""
+    from tracker.attention.urgency import needs_input
+
+    rows = needs_input(db, as_of=as_of)
+    if owner:
+        wanted = owner.strip().casefold()
+        rows = [r for r in rows if (r.get("triage_owner") or "").strip().casefold() == wanted]
+    return rows

@@ -21,8 +21,8 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker import ids
-from tracker.deadlines import to_datetime
+from tracker.store import ids
+from tracker.store.deadlines import to_datetime
 
 SPIDER = "no_regjeringen_horingssvar"
 HEARINGS_SOURCE = "no_regjeringen_horinger"
@@ -59,7 +59,7 @@ def store(db: sqlite_utils.Database, scraped: list[dict[str, Any]], *, as_of: da
     """Upsert the spider's answer items into ``answers``; log the hearings checked. Returns rows stored."""
     at = as_of.isoformat(timespec="seconds")
     count: dict[str, int] = {}
-    #: the hearing's own item id as the store holds it (else decided by tracker.ids, as the store would)
+    #: the hearing's own item id as the store holds it (else decided by tracker.store.ids, as the store would)
     known_ids = {str(k): v["item_id"] for k, v in (checked or {}).items() if v.get("item_id")}
     with db.conn:
         for item in scraped:
@@ -101,10 +101,10 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
 
-    from tracker import health
-    from tracker import store as item_store
-    from tracker.crawl import Step, base_settings, step_settings
-    from tracker.db import open_db
+    from tracker.jobs.crawl import Step, base_settings, step_settings
+    from tracker.store import health
+    from tracker.store import merge as item_store
+    from tracker.store.db import open_db
 
     db = open_db(db_path)
     try:
@@ -116,7 +116,7 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
                                       sources=[SPIDER], replay_dir=replay_dir)  # fmt: skip
         from scrapy.utils.reactor import install_reactor
 
-        # as tracker.crawl.run_plan does: Scrapy's asyncio reactor before anything imports one
+        # as tracker.jobs.crawl.run_plan does: Scrapy's asyncio reactor before anything imports one
         install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
         process = CrawlerProcess(base)
         crawler = Crawler(loader.load(SPIDER), step_settings(base, step, None))

@@ -1,7 +1,8 @@
 """The schema, as migrations (sqlite-utils' built-in `Migrations`).
 
-Each feature area owns its migration set so that new ones are added without
-editing old ones; `apply_all` applies every set in order.
+The whole schema lives in this one module, in order. Four named sets exist because databases
+created before the sets were merged here record those names; `apply_all` applies them in order and
+only the write paths (`open_db(..., migrate=True)`) call it.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def m005_fts_trigger_on_text_only(db: sqlite_utils.Database) -> None:
 @core()
 def m006_title_key(db: sqlite_utils.Database) -> None:
     """`title_key`: the title reduced to its words, for finding consultations sent out again."""
-    from tracker.changes import title_key
+    from tracker.store.changes import title_key
 
     db["items"].add_column("title_key", str)
     rows = db.execute("select id, title from items").fetchall()
@@ -120,21 +121,78 @@ def m006_title_key(db: sqlite_utils.Database) -> None:
     db["items"].create_index(["title_key"])
 
 
-#: every migration set, in the order they are applied; later features append theirs
-MIGRATION_SETS: list[Migrations] = [core]
+workbench = Migrations("ncp_tracker.workbench")
+
+
+@workbench()
+def m001_drafts(db: sqlite_utils.Database) -> None:
+    db["drafts"].create(
+        {"id": int, "item_id": str, "created_at": str, "created_by": str, "language": str,
+         "title": str, "text": str, "docx_path": str, "md_path": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )  # fmt: skip
+    db["drafts"].create_index(["item_id"])
+    db["drafts"].enable_fts(["title", "text"], create_triggers=True,
+                            tokenize="unicode61 remove_diacritics 0")
+
+
+@workbench()
+def m002_answers(db: sqlite_utils.Database) -> None:
+    """Other actors' published answers to closed hearings (see tracker/answers.py)."""
+    db["answers"].create(
+        {"item_id": str, "url": str, "hearing_native_id": str, "responder": str,
+         "responder_type": str, "date": str, "format": str, "is_ncp": int,
+         "first_seen": str, "last_seen": str},
+        pk=("item_id", "url"),
+    )  # fmt: skip
+    db["answers"].create_index(["item_id"])
+
+
+@workbench()
+def m003_answer_checks(db: sqlite_utils.Database) -> None:
+    """When each closed hearing's answer list was last read (also when it had no answers)."""
+    db["answer_checks"].create(
+        {"item_id": str, "checked_at": str, "answers": int, "run_id": int}, pk="item_id",
+    )  # fmt: skip
+
+
+links = Migrations("ncp_tracker.links")
+
+
+@links()
+def m001_refs_links(db: sqlite_utils.Database) -> None:
+    db["refs"].create({"item_id": str, "ref": str}, pk=("item_id", "ref"),
+                      foreign_keys=[("item_id", "items", "id")])
+    db["refs"].create_index(["ref"])
+    db["links"].create({"a": str, "b": str, "ref": str, "how": str}, pk=("a", "b", "ref"),
+                       foreign_keys=[("a", "items", "id"), ("b", "items", "id")])
+    db["links"].create_index(["b"])
+
+
+companies = Migrations("ncp_tracker.companies")
+
+
+@companies()
+def m001_companies(db: sqlite_utils.Database) -> None:
+    db["companies"].create(
+        {"id": int, "name": str, "normalised_name": str, "identifiers": str, "first_seen": str},
+        pk="id",
+    )
+    db["companies"].create_index(["normalised_name"], unique=True)
+    db["company_mentions"].create(
+        {"company_id": int, "item_id": str, "evidence": str, "field": str},
+        pk=("company_id", "item_id"),
+        foreign_keys=[("company_id", "companies", "id"), ("item_id", "items", "id")],
+    )
+    db["company_mentions"].create_index(["item_id"])
+
+
+#: every migration set, in the order they are applied (the set names are stored in each database's
+#: `_sqlite_migrations` table, so they never change; a new migration goes at the end of its set)
+MIGRATION_SETS: tuple[Migrations, ...] = (core, workbench, links, companies)
 
 
 def apply_all(db: sqlite_utils.Database) -> None:
     for migrations in MIGRATION_SETS:
         migrations.apply(db)
-
-
-from tracker.drafts import workbench as _workbench  # noqa: E402  (drafts, answers)
-
-MIGRATION_SETS.append(_workbench)
-from tracker.links import links_migrations as _links  # noqa: E402  (refs, links)
-
-MIGRATION_SETS.append(_links)
-from tracker.companies import migrations as _companies  # noqa: E402  (companies, company_mentions)
-
-MIGRATION_SETS.append(_companies)

@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker.queries import select_in
+from tracker.store.queries import select_in
 
 ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
 STAGES = ("proposal", "hearing", "decision", "white_paper", "storting", "other")

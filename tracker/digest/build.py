@@ -2,10 +2,10 @@
 HTML, e-mail, Atom and iCalendar.
 
 Sections, in order: a loud banner when a source is failing; **Needs input**
-(`tracker.urgency.needs_input`, the one place that is decided); **New since the previous
+(`tracker.attention.urgency.needs_input`, the one place that is decided); **New since the previous
 digest**; **Changed** (deadline moved old → new, closed, withdrawn, sent on a new hearing, new
 documents, vanished, reappeared); **EU** (when EU items are in the store; Norwegian links when
-`tracker.links` is available); **GPFG** and **Åpenhetsloven** (from `tracker.gpfg` when it is
+`tracker.links.related` is available); **GPFG** and **Åpenhetsloven** (from `tracker.links.gpfg` when it is
 available, else from the store's GPFG and Forbrukertilsynet/Lovdata items when there are any);
 **Coming deadlines** in 2 / 6 / 12 weeks (every open consultation in scope, relevant or not, so
 nothing is silently left out); **Source health** (always, last).
@@ -39,9 +39,10 @@ from urllib.parse import quote, urlsplit
 import sqlite_utils
 
 from crawlers.dates import OSLO
-from tracker import changes, deadlines, urgency
-from tracker.profiles import Profile, load_profile
-from tracker.queries import select_in
+from tracker.attention import urgency
+from tracker.attention.profiles import Profile, load_profile
+from tracker.store import changes, deadlines
+from tracker.store.queries import select_in
 
 LANGS = ("nb", "en")
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
@@ -482,7 +483,7 @@ def _coming(db: sqlite_utils.Database, as_of: datetime, profile: Profile) -> lis
 
 
 def _health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from tracker import health as health_mod
+    from tracker.store import health as health_mod
 
     rows = health_mod.latest(db)
     run_clock = {r["id"]: deadlines.to_datetime(r["as_of"]) for r in db.query("select id, as_of from runs")}
@@ -608,7 +609,7 @@ def _eu(db, as_of: datetime, profile: Profile, lang: str) -> dict[str, Any] | No
     kmarks = ",".join("?" for _ in EU_KINDS)
     if not next(db.query(f"select count(*) as n from items where kind in ({kmarks})", list(EU_KINDS)))["n"]:
         return None
-    related = _module("tracker.links", "related") if db["links"].exists() else None
+    related = _module("tracker.links.related", "related") if db["links"].exists() else None
     consultations = []
     for row in db.query("select * from items where kind = 'eu_consultation' and status = 'open' and vanished_at is null"):
         row["labels"] = urgency.item_labels(row)
@@ -701,14 +702,14 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
     section_since = since or (as_of - timedelta(hours=24))
     eu = _eu(db, as_of, profile, lang) if _wants(profile, EU_KINDS, (), ()) else None
     gpfg = apl = None
-    # a section appears when its items are in the store: from tracker.gpfg when that module is
+    # a section appears when its items are in the store: from tracker.links.gpfg when that module is
     # there, else built from the store here
     if _wants(profile, GPFG_KINDS, GPFG_SOURCES, ("gpfg",)) and _present(db, GPFG_KINDS, GPFG_SOURCES):
-        func = _module("tracker.gpfg", "digest_section")
+        func = _module("tracker.links.gpfg", "digest_section")
         gpfg = _call_section(func, db, section_since, as_of, lang) if func else _store_section(db, GPFG_KINDS, GPFG_SOURCES, events, lang)
     if (profile.covers_everything or "apenhetsloven" in profile.labels
             or any(s in profile.sources for s in APL_SOURCES)) and _present(db, APL_KINDS, APL_SOURCES):
-        func = _module("tracker.gpfg", "apenhetsloven_section")
+        func = _module("tracker.links.gpfg", "apenhetsloven_section")
         apl = _call_section(func, db, section_since, as_of, lang) if func else _store_section(db, APL_KINDS, APL_SOURCES, events, lang)
     health_rows, stale = _health(db, as_of)
     return Digest(
@@ -1165,7 +1166,7 @@ def _html_row(row: dict[str, Any], lang: str) -> dict[str, Any]:
 def render_email(d: Digest, *, sender: str, recipients: list[str] | tuple[str, ...],
                  date_header: datetime | None = None):
     """A multipart/alternative message (text + HTML) with the digest's subject."""
-    from tracker.mailer import build_message
+    from tracker.digest.mailer import build_message
 
     return build_message(subject=subject(d), text=render_text(d), html=render_html(d), sender=sender,
                          recipients=list(recipients), date=date_header or d.as_of,
@@ -1384,8 +1385,8 @@ def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Pro
         return render_text(d).encode("utf-8")
     if fmt == "html":
         return render_html(d).encode("utf-8")
-    from tracker.mailer import default_sender
-    from tracker.profiles import smtp_config
+    from tracker.attention.profiles import smtp_config
+    from tracker.digest.mailer import default_sender
 
     message = render_email(d, sender=sender or default_sender(smtp_config()),
                            recipients=list(recipients if recipients is not None else profile.recipients))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli_support import TrackerError, open_db
+from tracker.cli.support import TrackerError, open_db
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 #: formats that are "a digest" (recorded so the next day knows what was shown)
@@ -19,7 +19,7 @@ def _as_of(db, day_text: str | None):
     from datetime import date, datetime, time
 
     from crawlers.dates import OSLO
-    from tracker.deadlines import oslo_date, to_datetime
+    from tracker.store.deadlines import oslo_date, to_datetime
 
     runs = [to_datetime(r["as_of"]) for r in db.query("select as_of from runs where as_of is not null")]
     runs = [r for r in runs if r is not None]
@@ -56,9 +56,9 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
     from pathlib import Path
 
     from crawlers.dates import OSLO
-    from tracker import digest as digest_mod
-    from tracker import mailer
-    from tracker.profiles import ProfileError, load_profile, smtp_config
+    from tracker.attention.profiles import ProfileError, load_profile, smtp_config
+    from tracker.digest import build as digest_mod
+    from tracker.digest import mailer
 
     db = open_db(ctx)
     try:

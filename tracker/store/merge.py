@@ -1,7 +1,7 @@
 """Writing scrapes into the store: one transaction per source and run.
 
 `apply_scrape` merges each scraped item into its stored row, derives status
-(`tracker.status`), computes events (`tracker.changes`), marks items that
+(`tracker.store.status`), computes events (`tracker.store.changes`), marks items that
 vanished from a complete listing (behind a guard) and records nothing as
 deleted, ever.
 """
@@ -16,8 +16,8 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO, parse_date
-from tracker import changes, ids, status
-from tracker.queries import IN_CHUNK, select_in
+from tracker.store import changes, ids, status
+from tracker.store.queries import IN_CHUNK, select_in
 
 #: refuse to mark more than this share of a source's open items vanished in one run
 VANISH_GUARD_SHARE = 0.3

@@ -1,7 +1,7 @@
 """Links between items that cite the same thing: an EU act, its EØS-notat, the hearing and the Prop.
 
 `update_links(db)` reads each item's title, summary, body and reference through
-`tracker.references`, stores the keys in ``refs(item_id, ref)`` and links every
+`tracker.links.references`, stores the keys in ``refs(item_id, ref)`` and links every
 pair of items that share a key in ``links(a, b, ref, how)`` — both directions.
 Watched files (data/watchlist.toml) add one more key, ``watch:<id>``, to every
 item that cites one of the file's identifiers (CELEX, act number, COM number,
@@ -22,28 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
-from tracker import references
-from tracker.queries import select_in
-from tracker.watchlist import WatchEntry, entry_keys, watch_key
-from tracker.watchlist import load as load_watchlist
-
-links_migrations = Migrations("ncp_tracker.links")
+from tracker.links import references
+from tracker.links.watchlist import WatchEntry, entry_keys, watch_key
+from tracker.links.watchlist import load as load_watchlist
+from tracker.store.queries import select_in
 
 TEXT_FIELDS = ("title", "summary", "body", "reference")
 #: which key names a link best, most specific first
 REF_PRIORITY = ("celex", "com", "proc", "eu", "prop", "innst", "meldst", "nou", "law", "watch")
-
-
-@links_migrations()
-def m001_refs_links(db: sqlite_utils.Database) -> None:
-    db["refs"].create({"item_id": str, "ref": str}, pk=("item_id", "ref"),
-                      foreign_keys=[("item_id", "items", "id")])
-    db["refs"].create_index(["ref"])
-    db["links"].create({"a": str, "b": str, "ref": str, "how": str}, pk=("a", "b", "ref"),
-                       foreign_keys=[("a", "items", "id"), ("b", "items", "id")])
-    db["links"].create_index(["b"])
 
 
 def item_refs(item: dict[str, Any], entries: Iterable[WatchEntry] = ()) -> set[str]:

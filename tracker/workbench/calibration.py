@@ -1,6 +1,6 @@
 """`ncp-tracker calibrate`: refit the tagger from advisers' triage marks, transparently.
 
-Feedback comes from triage (`tracker.triage.feedback`): ``not_relevant`` is a negative,
+Feedback comes from triage (`tracker.workbench.triage.feedback`): ``not_relevant`` is a negative,
 ``watching``/``respond`` and every later stage of an answer a positive; untriaged items give no
 feedback. `nlp.calibrate.calibrate` refits the label weights (a not_relevant item's labels are
 wrong labels) and the relevance threshold; this module prints what changed and precision /
@@ -41,7 +41,7 @@ class CalibrationResult:
 
 def feedback_records(db: sqlite_utils.Database) -> list[tuple[dict[str, Any], bool, list[str] | None]]:
     """(record, relevant, labels) triples for nlp.calibrate; labels unknown (None) for positives."""
-    from tracker.triage import feedback
+    from tracker.workbench.triage import feedback
 
     out = []
     for row in feedback(db):

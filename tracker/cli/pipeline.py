@@ -1,4 +1,4 @@
-"""The command line: thin wrappers around functions in `tracker/`.
+"""Pipeline commands: run, crawl, record, demo, health, items, events, tag, classify.
 
 Heavy libraries (Scrapy, spaCy) are imported inside the commands that need them,
 so `ncp-tracker --help` stays fast.
@@ -13,23 +13,7 @@ from pathlib import Path
 
 import click
 
-from tracker import __version__
-from tracker.cli_support import TrackerError, open_db, parse_as_of, print_table
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", envvar="NCP_TRACKER_DB", type=click.Path(dir_okay=False),
-              help="Database file (default data/tracker.db; env NCP_TRACKER_DB).")
-@click.version_option(__version__, prog_name="ncp-tracker")
-@click.pass_context
-def main(ctx: click.Context, db_path: str | None) -> None:
-    """Tracks public consultations and legislation for Norway's OECD National Contact Point.
-
-    Example: ncp-tracker run && ncp-tracker digest --format html --out today.html
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["db"] = db_path
-
+from tracker.cli.support import TrackerError, open_db, parse_as_of, print_table
 
 # ---------------------------------------------------------------------------- crawling
 
@@ -38,7 +22,7 @@ def _all_sources() -> list[str]:
     """Every spider that belongs to a scheduled run."""
     from scrapy.spiderloader import SpiderLoader
 
-    from tracker.crawl import base_settings
+    from tracker.jobs.crawl import base_settings
 
     loader = SpiderLoader.from_settings(base_settings())
     return sorted(name for name in loader.list() if getattr(loader.load(name), "scheduled", True))
@@ -57,7 +41,7 @@ def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:
 def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], record: str | None,
           args: tuple[str, ...] = ()):
     from crawlers.dates import OSLO
-    from tracker.crawl import Step, replay_as_of, replay_days
+    from tracker.jobs.crawl import Step, replay_as_of, replay_days
 
     if replay:
         try:
@@ -79,7 +63,7 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
 
 
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False) -> list:
-    from tracker.crawl import run_plan
+    from tracker.jobs.crawl import run_plan
 
     settings = {"MIN_REFETCH_HOURS": 0} if fresh else None
     try:
@@ -105,7 +89,7 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
                              help="Progress bars (default: when stderr is a terminal).")
 
 
-@main.command()
+@click.command()
 @click.option("--replay", type=click.Path(file_okay=False), help="Replay recorded day(s) from DIR instead of crawling live.")
 @click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime); default now, or the recorded day.")
 @_source_opt
@@ -128,7 +112,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh)
 
 
-@main.command()
+@click.command()
 @click.option("--replay", type=click.Path(file_okay=False), help="Replay recorded day(s) from DIR.")
 @click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime).")
 @_source_opt
@@ -146,7 +130,7 @@ def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, progress) -> None
            progress=_progress(progress), fresh=fresh)
 
 
-@main.command()
+@click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @_source_opt
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
@@ -163,7 +147,7 @@ def record(ctx, directory, sources, allow_red, args, progress) -> None:
     click.echo(plan[0].record_dir)
 
 
-@main.command()
+@click.command()
 @click.option("--replay", "replay_root", type=click.Path(file_okay=False), default="data/replay",
               show_default=True, help="Folder of recorded days.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/demo-out",
@@ -176,7 +160,7 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     Days already replayed into that database are skipped, so running it twice changes nothing.
     Example: ncp-tracker demo
     """
-    from tracker.crawl import replay_days
+    from tracker.jobs.crawl import replay_days
 
     if not ctx.obj["db"]:
         ctx.obj["db"] = "data/demo.db"
@@ -217,7 +201,7 @@ def _progress(flag: bool | None) -> bool:
 
 def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None = None):
     def after(result) -> None:
-        from tracker.daily import after_crawl
+        from tracker.jobs.daily import after_crawl
 
         db = open_db(ctx)
         try:
@@ -236,7 +220,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
 
 
 def _write_digests(db, as_of: datetime, out_dir: Path) -> list[Path]:
-    from tracker.digest import write_for_run
+    from tracker.digest.build import write_for_run
 
     return write_for_run(db, as_of=as_of, out_dir=out_dir)
 
@@ -255,7 +239,7 @@ def _print_health(rows: list[dict], title: str = "Source health") -> None:
         click.secho(line, fg=color, err=True, bold=h["status"] == "red")
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def health(ctx, fmt) -> None:
@@ -263,7 +247,7 @@ def health(ctx, fmt) -> None:
 
     Example: ncp-tracker health --format jsonl
     """
-    from tracker import health as health_mod
+    from tracker.store import health as health_mod
 
     db = open_db(ctx)
     rows = health_mod.latest(db)
@@ -284,7 +268,7 @@ ITEM_FIELDS = ["id", "source", "kind", "title", "url", "owner", "published", "de
                "first_seen", "last_seen", "last_changed", "language", "labels", "relevance", "relevant"]
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--source", help="Only this source.")
 @click.option("--kind", help="Only this kind (hearing, committee_hearing, …).")
@@ -295,8 +279,8 @@ def items(ctx, fmt, source, kind, status) -> None:
 
     Example: ncp-tracker items --format jsonl --status open
     """
-    from tracker.links import related_map
-    from tracker.queries import list_items
+    from tracker.links.related import related_map
+    from tracker.store.queries import list_items
 
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
@@ -309,7 +293,7 @@ def items(ctx, fmt, source, kind, status) -> None:
         print_table(rows, ["id", "status", "deadline", "source", "title"], widths={"title": 70})
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--since", help="Only events at or after this ISO date/datetime.")
 @click.option("--kind", "event_kind", help="Only this event kind (new, deadline_changed, …).")
@@ -319,7 +303,7 @@ def events(ctx, fmt, since, event_kind) -> None:
 
     Example: ncp-tracker events --since 2026-11-24 --format jsonl
     """
-    from tracker.queries import list_events
+    from tracker.store.queries import list_events
 
     db = open_db(ctx)
     rows = list_events(db, since=parse_as_of(since).isoformat() if since else None, kind=event_kind)
@@ -331,7 +315,7 @@ def events(ctx, fmt, since, event_kind) -> None:
                      widths={"before": 30, "after": 30})
 
 
-@main.command()
+@click.command()
 @click.option("--all", "force", is_flag=True, help="Re-tag every item, not only new and changed ones.")
 @click.pass_context
 def tag(ctx, force) -> None:
@@ -339,14 +323,14 @@ def tag(ctx, force) -> None:
 
     Example: ncp-tracker tag --all
     """
-    from tracker.tagging import tag_store
+    from tracker.jobs.tagging import tag_store
 
     db = open_db(ctx)
     counts = tag_store(db, force=force)
     click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
 
 
-@main.command()
+@click.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.pass_context
 def classify(ctx, source) -> None:
@@ -360,15 +344,3 @@ def classify(ctx, source) -> None:
     bad = classify_stream(source, sys.stdout, sys.stderr)
     if bad:
         ctx.exit(1)
-
-
-# ---------------------------------------------------------------------------- more commands
-# Feature areas keep their commands in their own modules (each imports only click at import time).
-from tracker.cli_digest import digest  # noqa: E402
-from tracker.cli_eu import watchlist  # noqa: E402
-from tracker.cli_gpfg import companies, gpfg  # noqa: E402
-from tracker.cli_work import register as register_work  # noqa: E402
-
-for _command in (digest, watchlist, companies, gpfg):
-    main.add_command(_command)
-register_work(main)

@@ -5,21 +5,19 @@ or that carries one of `labels`; a profile naming none of the three covers every
 `threshold` is the relevance an open consultation needs to be listed under "Needs input";
 without one, the tagger's own decision (`items.relevant`) is used.
 
-The file is found at ``$NCP_TRACKER_PROFILES`` or ``data/profiles.toml`` next to the code.
+The file is ``profiles.toml`` in the data directory (configuration), else the shipped default.
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from tracker.deadlines import DEFAULT_LEAD_DAYS
+from tracker.store.deadlines import DEFAULT_LEAD_DAYS
 
-ENV_PROFILES = "NCP_TRACKER_PROFILES"
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "profiles.toml"
 DEFAULT_PROFILE = "ncp"
 #: a relevance of 1.0 is worth this many working days in the urgency order
 DEFAULT_RELEVANCE_WEIGHT_DAYS = 5.0
@@ -66,11 +64,14 @@ class Profile:
         return self.title.get(lang) or self.title.get("nb") or self.name
 
 
-def profiles_path() -> Path:
-    return Path(os.environ.get(ENV_PROFILES) or DEFAULT_PATH)
+def profiles_path() -> Path | Traversable:
+    """The data directory's profiles.toml if the user has one, else the shipped default."""
+    from tracker.resources import locate
+
+    return locate("profiles.toml")
 
 
-def _read(path: Path | None = None) -> dict[str, Any]:
+def _read(path: Path | Traversable | None = None) -> dict[str, Any]:
     path = path or profiles_path()
     try:
         return tomllib.loads(path.read_text("utf-8"))

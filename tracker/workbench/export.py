@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker.search import Filters, filtered, search
+from tracker.workbench.search import Filters, filtered, search
 
 COLUMNS = (
     "id", "source", "kind", "status", "title", "url", "department", "reference", "published",
@@ -96,7 +96,7 @@ def render(data: list[dict[str, Any]], fmt: str) -> str | bytes:
 
 def write(data: list[dict[str, Any]], fmt: str, out: str | Path, base: str | Path | None = None) -> Path:
     """Write an export file; its folder must lie inside the working tree (created there if missing)."""
-    from tracker.drafts import safe_out_dir
+    from tracker.workbench.drafts import safe_out_dir
 
     out = Path(out)
     folder = safe_out_dir(out.parent if str(out.parent) else ".", base)

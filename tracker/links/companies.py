@@ -27,14 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
 from crawlers.dates import OSLO
-from tracker.queries import select_in
-
-migrations = Migrations("ncp_tracker.companies")
-
-EXCEPTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "companies_exceptions.txt"
+from tracker.store.queries import select_in
 
 #: legal-form suffixes, longest first; case-sensitive ("as" and "co" in running text are not suffixes)
 SUFFIXES = (
@@ -82,28 +77,16 @@ class Mention:
 # --------------------------------------------------------------------------- schema
 
 
-@migrations()
-def m001_companies(db: sqlite_utils.Database) -> None:
-    db["companies"].create(
-        {"id": int, "name": str, "normalised_name": str, "identifiers": str, "first_seen": str},
-        pk="id",
-    )
-    db["companies"].create_index(["normalised_name"], unique=True)
-    db["company_mentions"].create(
-        {"company_id": int, "item_id": str, "evidence": str, "field": str},
-        pk=("company_id", "item_id"),
-        foreign_keys=[("company_id", "companies", "id"), ("item_id", "items", "id")],
-    )
-    db["company_mentions"].create_index(["item_id"])
-
-
 # --------------------------------------------------------------------------- extraction
 
 
 def load_exceptions(path: Path | None = None) -> set[str]:
     """Normalised names that are never companies (one per line; ``#`` starts a comment)."""
-    path = path or EXCEPTIONS_FILE
-    if not path.exists():
+    if path is None:
+        from tracker.resources import locate
+
+        path = locate("companies_exceptions.txt")
+    if not path.is_file():
         return set()
     names = set()
     for line in path.read_text("utf-8").splitlines():
@@ -245,7 +228,6 @@ def extract_item(item: dict[str, Any], exceptions: set[str] | None = None) -> li
 
 def update_companies(db: sqlite_utils.Database, item_ids: Iterable[str] | None = None) -> dict[str, int]:
     """Re-extract company mentions for these items (default: all); returns counts."""
-    migrations.apply(db)
     exceptions = load_exceptions()
     if item_ids is None:
         rows = db.query("select id, title, summary, body from items")
@@ -293,7 +275,6 @@ def _company(db: sqlite_utils.Database, mention: Mention, now: str) -> tuple[int
 
 def list_companies(db: sqlite_utils.Database, name: str | None = None) -> list[dict[str, Any]]:
     """Companies (optionally those whose name contains `name`) with the items that name them, newest first."""
-    migrations.apply(db)
     where, params = "", []
     if name:
         where = "where c.normalised_name like ?"

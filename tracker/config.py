@@ -1,0 +1,260 @@
+"""One configuration: `ncp-tracker.toml`, with a documented search order and provenance.
+
+Where the file is found (first match wins):
+
+1. `--config PATH` (the CLI's global option),
+2. `$NCP_TRACKER_CONFIG`,
+3. `ncp-tracker.toml` in the working directory,
+4. none: the built-in defaults below.
+
+The environment is read only for secrets and for the few overrides a cron line needs
+(`ENV_OVERRIDES`); the CLI's `--db` beats them all. `ncp-tracker config` prints every effective
+value and where it came from. An unknown table or key, or a value of the wrong type, is an error
+that names the file, the line and the key: a misspelt setting must never be silently ignored.
+
+Scrapy settings pass through unchanged with `-s NAME=VALUE` on `run`, `crawl` and `record`, as in
+`scrapy crawl`; the `[crawl]` table holds the polite defaults an operator is likely to change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = "ncp-tracker.toml"
+ENV_CONFIG = "NCP_TRACKER_CONFIG"
+
+
+class ConfigError(Exception):
+    """A configuration the user must fix; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    type: type
+    default: Any
+    help: str
+
+
+#: every setting there is: table → key → (type, default, meaning)
+SCHEMA: dict[str, dict[str, Setting]] = {
+    "tracker": {
+        "db": Setting(str, "data/tracker.db", "the database file"),
+        "data_dir": Setting(str, "data", "user-editable data (profiles, watchlist, weights, drafts template)"),
+        "log_level": Setting(str, "WARNING", "log level of crawls (DEBUG shows tracebacks)"),
+    },
+    "crawl": {
+        "contact": Setting(str, "", "contact address in the User-Agent; required for live crawls"),
+        "concurrency_per_domain": Setting(int, 2, "parallel requests per site"),
+        "download_delay": Setting(float, 1.5, "seconds between requests to one site (AutoThrottle starts here)"),
+        "autothrottle_max_delay": Setting(float, 60.0, "longest AutoThrottle delay, seconds"),
+        "download_timeout": Setting(int, 30, "seconds before a request is abandoned"),
+        "download_maxsize": Setting(int, 20 * 1024 * 1024, "largest answer accepted, bytes"),
+        "spider_timeout": Setting(int, 1800, "seconds before a still-running source is closed (red)"),
+        "retry_times": Setting(int, 3, "retries of 429/5xx answers"),
+        "retry_backoff_base": Setting(float, 2.0, "backoff before retry n is base × 2ⁿ seconds"),
+        "retry_after_max": Setting(float, 120.0, "longest Retry-After honoured, seconds"),
+        "robotstxt_obey": Setting(bool, True, "honour robots.txt"),
+        "httpcache": Setting(bool, True, "conditional requests through Scrapy's HTTP cache"),
+        "httpcache_dir": Setting(str, "data/httpcache", "where the HTTP cache lives"),
+        "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
+    },
+    "smtp": {
+        "host": Setting(str, "localhost", "SMTP server for `digest --send`"),
+        "port": Setting(int, 587, "SMTP port"),
+        "starttls": Setting(bool, True, "STARTTLS before login"),
+        "user": Setting(str, "", "SMTP login (the password only from $NCP_TRACKER_SMTP_PASSWORD)"),
+        "from": Setting(str, "ncp-tracker <ncp-tracker@localhost>", "the digest's sender"),
+    },
+    "web": {
+        "host": Setting(str, "127.0.0.1", "address `serve` listens on"),
+        "port": Setting(int, 8000, "port `serve` listens on"),
+    },
+    "digest": {
+        "profile": Setting(str, "ncp", "profile of `digest` and of the digest `run` writes"),
+        "lang": Setting(str, "nb", "language of what people read: nb or en"),
+        "out_dir": Setting(str, "data/digests", "where `run` writes the day's digest"),
+    },
+    "nlp": {
+        "cache_dir": Setting(str, "", "where the lemma cache is built (default ~/.cache/ncp-tracker)"),
+    },
+}
+
+#: environment variables that override a setting (for cron lines and secrets), and nothing else
+ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "NCP_TRACKER_DB": ("tracker", "db"),
+    "NCP_TRACKER_CONTACT": ("crawl", "contact"),
+    "NCP_TRACKER_LOG_LEVEL": ("tracker", "log_level"),
+}
+#: secrets: read from the environment only, never from a file, never printed
+SECRETS = {"smtp_password": "NCP_TRACKER_SMTP_PASSWORD"}
+
+#: Scrapy setting of each [crawl] key
+SCRAPY_NAMES = {
+    "concurrency_per_domain": "CONCURRENT_REQUESTS_PER_DOMAIN", "download_delay": "DOWNLOAD_DELAY",
+    "autothrottle_max_delay": "AUTOTHROTTLE_MAX_DELAY", "download_timeout": "DOWNLOAD_TIMEOUT",
+    "download_maxsize": "DOWNLOAD_MAXSIZE", "spider_timeout": "CLOSESPIDER_TIMEOUT",
+    "retry_times": "RETRY_TIMES", "retry_backoff_base": "RETRY_BACKOFF_BASE",
+    "retry_after_max": "RETRY_AFTER_MAX", "robotstxt_obey": "ROBOTSTXT_OBEY",
+    "httpcache": "HTTPCACHE_ENABLED", "httpcache_dir": "HTTPCACHE_DIR",
+    "min_refetch_hours": "MIN_REFETCH_HOURS", "log_level": "LOG_LEVEL",
+}  # fmt: skip
+
+
+@dataclass
+class Config:
+    """The effective configuration: `values[table][key]` and where each value came from."""
+
+    path: Path | None = None
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    origin: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def get(self, table: str, key: str) -> Any:
+        return self.values[table][key]
+
+    def set(self, table: str, key: str, value: Any, origin: str) -> None:
+        self.values[table][key] = value
+        self.origin[table][key] = origin
+
+    @property
+    def db(self) -> Path:
+        return Path(self.values["tracker"]["db"])
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.values["tracker"]["data_dir"])
+
+    def secret(self, name: str) -> str | None:
+        return os.environ.get(SECRETS[name]) or None
+
+    def scrapy_settings(self) -> dict[str, Any]:
+        """The [crawl] table (and the log level) as Scrapy settings, for the crawl runner."""
+        out = {SCRAPY_NAMES[k]: v for k, v in self.values["crawl"].items() if k in SCRAPY_NAMES}
+        out["AUTOTHROTTLE_START_DELAY"] = out["DOWNLOAD_DELAY"]
+        out["LOG_LEVEL"] = self.values["tracker"]["log_level"].upper()
+        out["HTTPCACHE_DIR"] = os.path.abspath(out["HTTPCACHE_DIR"])
+        return out
+
+    def rows(self) -> list[dict[str, str]]:
+        """Every setting with its value and origin, for `ncp-tracker config`."""
+        rows = []
+        for table, keys in SCHEMA.items():
+            for key in keys:
+                rows.append({"setting": f"{table}.{key}", "value": _show(self.values[table][key]),
+                             "from": self.origin[table][key]})
+        for name, env in SECRETS.items():
+            rows.append({"setting": name, "value": "(set)" if os.environ.get(env) else "(not set)",
+                         "from": f"env {env}"})
+        return rows
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def find_file(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The configuration file by the search order above (None: built-in defaults)."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"configuration file not found: {path}")
+        return path
+    if env := os.environ.get(ENV_CONFIG):
+        path = Path(env).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"configuration file not found: {path} (from ${ENV_CONFIG})")
+        return path
+    local = Path(FILE_NAME)
+    return local if local.is_file() else None
+
+
+def _line_of(text: str, table: str, key: str | None) -> int:
+    """The 1-based line of `key` inside `[table]` (or of the table header); 0 if not found."""
+    in_table = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.match(r"\[\s*([^\]]+?)\s*\]", stripped)
+        if header:
+            in_table = header.group(1) == table
+            if in_table and key is None:
+                return number
+            continue
+        if in_table and key is not None and re.match(rf'"?{re.escape(key)}"?\s*=', stripped):
+            return number
+    return 0
+
+
+def _coerce(value: Any, setting: Setting) -> Any:
+    """The value if it has the setting's type (ints are accepted as floats); else TypeError."""
+    if setting.type is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if setting.type is int and isinstance(value, bool):
+        raise TypeError
+    if not isinstance(value, setting.type):
+        raise TypeError
+    return value
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+
+
+def load_config(path: str | os.PathLike | None = None, *, db: str | None = None) -> Config:
+    """Read the configuration by the search order; `db` (the CLI's --db) beats everything."""
+    config = Config(path=find_file(path))
+    for table, keys in SCHEMA.items():
+        config.values[table] = {k: s.default for k, s in keys.items()}
+        config.origin[table] = {k: "default" for k in keys}
+    if config.path is not None:
+        text = config.path.read_text("utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config.path}: not valid TOML: {exc}") from exc
+        for table, entries in data.items():
+            if table not in SCHEMA or not isinstance(entries, dict):
+                line = _line_of(text, table, None) or _line_of(text, "", table)
+                raise ConfigError(f"{config.path}:{line}: unknown table [{table}] "
+                                  f"(known: {', '.join(SCHEMA)})")
+            for key, value in entries.items():
+                line = _line_of(text, table, key)
+                setting = SCHEMA[table].get(key)
+                if setting is None:
+                    raise ConfigError(f"{config.path}:{line}: unknown key {table}.{key} "
+                                      f"(known in [{table}]: {', '.join(SCHEMA[table])})")
+                try:
+                    value = _coerce(value, setting)
+                except TypeError:
+                    raise ConfigError(f"{config.path}:{line}: {table}.{key} must be "
+                                      f"{_TYPE_NAMES[setting.type]}, not {value!r}") from None
+                config.set(table, key, value, f"{config.path}:{line}")
+        if "smtp" in data and "password" in data["smtp"]:  # pragma: no cover - caught above as unknown
+            raise ConfigError(f"{config.path}: the SMTP password is read only from ${SECRETS['smtp_password']}")
+    for env, (table, key) in ENV_OVERRIDES.items():
+        if value := os.environ.get(env):
+            config.set(table, key, value, f"env {env}")
+    if db:
+        config.set("tracker", "db", str(db), "--db")
+    return config
+
+
+_current: Config | None = None
+
+
+def get_config() -> Config:
+    """The process's configuration (loaded on first use by the search order, or set by the CLI)."""
+    global _current
+    if _current is None:
+        _current = load_config()
+    return _current
+
+
+def set_config(config: Config | None) -> None:
+    """Make `config` the process's configuration (the CLI does this once; tests reset with None)."""
+    global _current
+    _current = config
