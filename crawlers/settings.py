@@ -70,6 +70,9 @@ MIN_REFETCH_HOURS = float(os.getenv("NCP_TRACKER_MIN_REFETCH_HOURS", "12"))
 HTTPCACHE_DIR = os.getenv("NCP_TRACKER_HTTPCACHE_DIR", os.path.abspath("data/httpcache"))
 HTTPCACHE_IGNORE_HTTP_CODES = [403, 404, 429, 500, 502, 503, 504]
 
+# the regjeringen.no hearings listing (second channel): never read more pages than this in one run
+REGJERINGEN_LISTING_MAX_PAGES = 5
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.getenv("NCP_TRACKER_LOG_LEVEL", "WARNING")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

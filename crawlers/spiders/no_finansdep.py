@@ -100,7 +100,7 @@ class NoFinansdepSpider(TrackerSpider):
             yield self.follow_detail(item)
 
     def feed_failed(self, failure: Any) -> None:
-        self.note("red", f"feed {failure.request.url} failed ({failure.type.__name__})")
+        self.note("red", f"feed {self.failure_reason(failure)}")
 
     def _item_from_entry(self, entry: Any, base_url: str, hearings_feed: bool) -> Any | None:
         fields = self.feed_entry(entry, base_url)
