@@ -65,3 +65,23 @@ def run_spider(name: str, responses: list[dict], tmp_path: Path, *, as_of: str =
                           cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout)
+
+
+def put_evidence(db, item_id: str, label: str, strength: float | None, spans) -> None:
+    """Write one label's strength and evidence spans into ``items.evidence`` as the tagger does
+    (``spans`` is a list, or a JSON string of one), adding the label to ``items.labels``."""
+    import json
+
+    row = db["items"].get(item_id)
+    evidence = json.loads(row.get("evidence") or "{}")
+    if isinstance(spans, str):
+        try:
+            spans = json.loads(spans)
+        except ValueError:
+            spans = []
+    evidence[label] = {"strength": strength, "instrument": "", "evidence": spans if isinstance(spans, list) else []}
+    labels = json.loads(row.get("labels") or "[]")
+    if label not in labels:
+        labels.append(label)
+    db["items"].update(item_id, {"evidence": json.dumps(evidence, ensure_ascii=False),
+                                 "labels": json.dumps(labels)})
