@@ -74,6 +74,21 @@ def word_diff(before: Any, after: Any) -> Markup:
     return Markup(" ").join(out)
 
 
+def _consultees(item: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The stored consultee list (items.consultees, JSON), Kontaktpunktet marked; None when unknown."""
+    from crawlers.consultees import is_ncp
+
+    raw = item.get("consultees")
+    try:
+        rows = json.loads(raw) if isinstance(raw, str) and raw else raw
+    except ValueError:
+        return None
+    if not isinstance(rows, list):
+        return None
+    return [{"name": str(c.get("name") or ""), "orgnr": c.get("orgnr"), "is_ncp": is_ncp(c.get("name"))}
+            for c in rows if isinstance(c, dict) and c.get("name")]
+
+
 def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for e in events:
@@ -224,7 +239,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
                 related = [{"id": None, "title": f"(related items unavailable: {exc})"}]
         state = triage.get(db(), item_id)
         return render_template(
-            "item.html", item=it, tags=tags, state=state,
+            "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),
             allowed=triage.allowed(state["state"]), states=triage.STATES,
             title_html=highlight(it.get("title"), spans["title"]),
             summary_html=highlight(it.get("summary"), spans["summary"]),
