@@ -192,13 +192,14 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
                 if native_id not in self._followed:
                     self.count("listing_items")
                     yield from self._follow(self._item_from_row(row, known=native_id in self.known))
-        missing_in_window = [
-            r for r in rows if r["native_id"] not in self._feed_ids and self._feed_since
-            and r["published"] and iso(r["published"]) >= self._feed_since[:10]
-        ]  # fmt: skip
-        if not self._fallback and missing_in_window:
-            self.note("amber", f"RSS feed looks truncated: {len(missing_in_window)} hearing(s) on listing page "
-                               f"{page} are missing from it (kept from the listing)")
+        # the feed looks truncated when the listing shows hearings it lacks inside the feed's own
+        # window, or when it holds fewer items than one listing page (it normally holds ~100)
+        missing = [r for r in rows if r["native_id"] not in self._feed_ids]
+        in_window = [r for r in missing if self._feed_since and r["published"]
+                     and iso(r["published"]) >= self._feed_since[:10]]
+        if not self._fallback and missing and (in_window or len(self._feed_ids) < len(rows)):
+            self.note("amber", f"RSS feed looks truncated ({len(self._feed_ids)} items): {len(missing)} "
+                               f"hearing(s) on listing page {page} are missing from it (kept from the listing)")
         if new and page < self.max_listing_pages and regjeringen.listing_has_next(response, page):
             yield self._listing_request(page + 1)
             return
