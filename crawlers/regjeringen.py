@@ -109,7 +109,9 @@ def parse_documents(response: Response) -> list[dict[str, str]]:
         title = attr if len(attr) > len(text) else text or attr or href.rsplit("/", 1)[-1]
         box = link.xpath("ancestor::*[@id][1]/@id").get() or ""
         low = title.lower()
-        doc_type = FACTBOX_TYPES.get(box) or next((t for key, t in DOC_TYPES if key in low), "dokument")
+        by_text = next((t for key, t in DOC_TYPES if key in low), None)
+        # a NOU or a draft regulation in the notes' factbox is that, not "a note"
+        doc_type = by_text if by_text in ("nou", "forskriftsutkast", "utkast") else FACTBOX_TYPES.get(box) or by_text or "dokument"
         docs.append({"title": title, "url": href, "type": doc_type})
     return docs
 

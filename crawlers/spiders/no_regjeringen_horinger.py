@@ -188,10 +188,9 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             is_new = native_id not in self._feed_ids and native_id not in self.known
             if is_new:
                 new.append(native_id)
-            if self._fallback or native_id not in self._feed_ids:
-                if native_id not in self._followed:
-                    self.count("listing_items")
-                    yield from self._follow(self._item_from_row(row, known=native_id in self.known))
+            if (self._fallback or native_id not in self._feed_ids) and native_id not in self._followed:
+                self.count("listing_items")
+                yield from self._follow(self._item_from_row(row, known=native_id in self.known))
         # the feed looks truncated when the listing shows hearings it lacks inside the feed's own
         # window, or when it holds fewer items than one listing page (it normally holds ~100)
         missing = [r for r in rows if r["native_id"] not in self._feed_ids]

@@ -148,7 +148,7 @@ def listing_row(*, path: str, title: str, published: date | datetime, nynorsk: b
     return f"""    <li class="listItem">
     <h2 class="title">
         <a href="{esc(path)}"  data-nav=searchResultItem >
-            {esc(title)} 
+            {esc(title)}
         </a>
     </h2>
     <div class="info">
@@ -165,7 +165,7 @@ def listing_row(*, path: str, title: str, published: date | datetime, nynorsk: b
 
             <span class="event-details-open">Status: {ent(status)}</span>
         </p>
-    </li>        
+    </li>
 """
 
 
