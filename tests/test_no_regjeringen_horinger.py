@@ -322,3 +322,13 @@ def test_fixture_readme_lists_every_constructed_file():
     for path in (FIXTURES / "no_regjeringen_horinger").iterdir():
         if path.name != "README.md":
             assert f"`{path.name}`" in readme, path.name
+
+
+def test_fallback_keeps_page_1_when_page_2_fails(tmp_path):
+    run = run_spider(SPIDER, [ROBOTS, feed(status=500), LISTING], tmp_path, as_of=JULY,
+                     args={"listing_pages": "3"}, settings={"RETRY_TIMES": 0})
+    assert f"{regjeringen.LISTING_URL}?page=2" in run["requested"]  # not recorded: 404
+    assert len(run["items"]) == 20
+    assert not [n for n in run["notes"] if n[0] == "red"]
+    assert ["amber", "hearings listing (fallback) answered HTTP 404 on page 2: only 1 page(s) read"] in run["notes"]
+    assert run["listing"]["complete"] is True and run["listing"]["channel"] == "listing"

@@ -69,6 +69,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         self._details: dict[str, dict] = {}
         self._followed: set[str] = set()
         self._listing_oldest = None
+        self._pages_read = 0
 
     @property
     def max_listing_pages(self) -> int:
@@ -154,7 +155,11 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         return self._feed_problem is not None
 
     def _listing_broken(self, why: str) -> None:
-        if self._fallback:
+        if self._fallback and self._pages_read:
+            # later pages failed: what the first pages gave is kept, and complete for their window
+            self.note("amber", f"hearings listing (fallback) {why}: only {self._pages_read} page(s) read")
+            self._finish_fallback(self._pages_read)
+        elif self._fallback:
             self.note("red", f"{self._feed_problem}; the hearings listing (fallback) {why}")
         else:
             self.note("amber", f"hearings listing (second channel) {why}: deadlines and status not cross-checked")
@@ -178,6 +183,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         for problem in problems:
             self.parse_error(problem, response.url)
         self.count("listing_pages")
+        self._pages_read += 1
         new = []
         for row in rows:
             native_id = row["native_id"]
@@ -206,11 +212,14 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             self.note("amber", f"hearings listing: still new hearings on page {page}, the last one read "
                                "(listing_pages / REGJERINGEN_LISTING_MAX_PAGES)")
         if self._fallback:
-            self.note("amber", f"{self._feed_problem}; hearings read from the listing instead ({page} page(s))")
-            # pages are read newest first without gaps: every hearing published after the oldest
-            # day shown was seen (that day itself may continue on the next page)
-            since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
-            self.set_listing(complete=since is not None, since=iso(since), channel="listing")
+            self._finish_fallback(page)
+
+    def _finish_fallback(self, pages: int) -> None:
+        self.note("amber", f"{self._feed_problem}; hearings read from the listing instead ({pages} page(s))")
+        # pages are read newest first without gaps: every hearing published after the oldest
+        # day shown was seen (that day itself may continue on the next page)
+        since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
+        self.set_listing(complete=since is not None, since=iso(since), channel="listing")
 
     def _item_from_row(self, row: dict, *, known: bool) -> Any:
         """An item from a listing row; for a hearing the store already has, only what the listing
