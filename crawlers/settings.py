@@ -18,6 +18,10 @@ USER_AGENT = os.getenv(
 )
 
 ROBOTSTXT_OBEY = os.getenv("NCP_TRACKER_ROBOTSTXT_OBEY", "1") != "0"
+# Protego (Scrapy's default, named here on purpose): Google's matching rules, case-sensitive paths —
+# regjeringen.no's `Disallow: /*/?documenttype` does not forbid the RSS generator's `?documentType=`
+# (tests/test_no_regjeringen_horinger.py checks both against the real robots.txt)
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 # Scrapy 2.19 otherwise opens a remote-control port
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
