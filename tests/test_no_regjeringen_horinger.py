@@ -181,13 +181,15 @@ def test_known_hearings_stop_the_listing_at_page_1(tmp_path):
 
 def test_disagreement_between_detail_page_and_listing_is_amber_with_both_values(tmp_path):
     page = (FIXTURES / REAL_PAGES[0]["file"]).read_text("utf-8").replace(
-        "<strong>Høringsfrist:</strong> 07.08.2026", "<strong>Høringsfrist:</strong> 21.08.2026")
+        "<strong>Høringsfrist:</strong> 07.08.2026", "<strong>Høringsfrist:</strong> 21.08.2026").replace(
+        "<strong>Status:</strong> P&#xE5; h&#xF8;ring", "<strong>Status:</strong> Trukket")
     changed = tmp_path / "changed.html"
     changed.write_text(page, "utf-8")
     run = run_spider(SPIDER, [ROBOTS, feed(), LISTING, {**REAL_PAGES[0], "file": str(changed)}], tmp_path, as_of=JULY)
     assert by_id(run)["3167072"]["deadline"] == "2026-08-21T23:59:59+02:00"  # the detail page's value is stored
     assert ["amber", "hearing 3167072: deadline 2026-08-21 on the detail page, 2026-08-07 in the listing"] in run["notes"]
-    assert run["stats"]["tracker/cross_check_disagreements"] == 1
+    assert ["amber", "hearing 3167072: status 'Trukket' on the detail page, 'På høring' in the listing"] in run["notes"]
+    assert run["stats"]["tracker/cross_check_disagreements"] == 2
 
 
 # ------------------------------------------------------------------ robots.txt
