@@ -404,8 +404,7 @@ def test_same_primary_case_twice_gets_distinct_ids():
 
 @pytest.mark.skipif(not (ROOT / "data/replay/2026-11-24/no_stortinget_horinger").is_dir(), reason="no replay")
 def test_replay_days_through_the_engine(tmp_path):
-    env = {**os.environ, "NCP_TRACKER_DB": str(tmp_path / "t.db"),
-           "NCP_TRACKER_HTTPCACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "NCP_TRACKER_DB": str(tmp_path / "t.db")}
 
     def cli(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,

@@ -29,7 +29,7 @@ def main(ctx: click.Context, db_path: str | None) -> None:
 
 COMMANDS: tuple[click.Command, ...] = (
     # collect, store, tag
-    pipeline.run, pipeline.crawl, pipeline.record, pipeline.demo, pipeline.health,
+    pipeline.run, pipeline.crawl, pipeline.record, pipeline.ingest, pipeline.demo, pipeline.health,
     pipeline.items, pipeline.events, pipeline.tag, pipeline.classify,
     # tell
     digest.digest, eu.watchlist, gpfg.gpfg, gpfg.companies,
