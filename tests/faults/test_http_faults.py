@@ -150,9 +150,9 @@ def test_500_on_the_primary_api_is_retried_then_the_fallback_channel_is_used(tmp
     api = "https://data.stortinget.no/eksport"
     responses = [
         {"url": f"{api}/sesjoner", "status": 200, "headers": {"Content-Type": "application/xml"}, "file": "sesjoner.xml"},
-        {"url": f"{api}/horinger?sesjonid=2026-2027", "status": 500, "headers": {"Content-Type": "text/html"},
+        {"url": f"{api}/horinger?sesjonid=2026-2027&format=json", "status": 500, "headers": {"Content-Type": "text/html"},
          "file": "horinger_500.html"},
-        {"url": f"{api}/saker?sesjonid=2026-2027", "status": 200, "headers": {"Content-Type": "application/xml"},
+        {"url": f"{api}/saker?sesjonid=2026-2027&format=json", "status": 200, "headers": {"Content-Type": "application/xml"},
          "file": "saker.xml"},
     ]
     for name in ("sesjoner.xml", "horinger_500.html", "saker.xml"):
@@ -160,7 +160,7 @@ def test_500_on_the_primary_api_is_retried_then_the_fallback_channel_is_used(tmp
     for sak in sorted(fixtures.glob("sak-*.xml")):
         shutil.copy(sak, folder / sak.name)
         case_id = sak.stem.split("-", 1)[1]
-        responses.append({"url": f"{api}/sak?sakid={case_id}", "status": 200,
+        responses.append({"url": f"{api}/sak?sakid={case_id}&format=json", "status": 200,
                           "headers": {"Content-Type": "application/xml"}, "file": sak.name})
     (folder / "manifest.json").write_text(json.dumps({"source": "no_stortinget_horinger", "responses": responses}))
     db = tmp_path / "t.db"
