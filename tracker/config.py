@@ -101,7 +101,7 @@ SCRAPY_NAMES = {
     "retry_times": "RETRY_TIMES", "retry_backoff_base": "RETRY_BACKOFF_BASE",
     "retry_after_max": "RETRY_AFTER_MAX", "robotstxt_obey": "ROBOTSTXT_OBEY",
     "httpcache": "HTTPCACHE_ENABLED", "httpcache_dir": "HTTPCACHE_DIR",
-    "min_refetch_hours": "MIN_REFETCH_HOURS", "log_level": "LOG_LEVEL",
+    "min_refetch_hours": "MIN_REFETCH_HOURS", "log_level": "LOG_LEVEL", "contact": "CONTACT",
 }  # fmt: skip
 
 

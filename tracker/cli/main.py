@@ -42,7 +42,7 @@ COMMANDS: tuple[click.Command, ...] = (
     # the house: configuration, data directory, schema
     house.config, house.init, house.migrate,
     # collect, store, tag
-    pipeline.run, pipeline.crawl, pipeline.record, pipeline.demo, pipeline.health,
+    pipeline.run, pipeline.crawl, pipeline.record, pipeline.ingest, pipeline.demo, pipeline.health,
     pipeline.items, pipeline.events, pipeline.tag, pipeline.classify,
     # tell
     digest.digest, eu.watchlist, gpfg.gpfg, gpfg.companies,
