@@ -186,7 +186,7 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     """
     from tracker.jobs.ingest import IngestError, ingest_feed
 
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     try:
         row = ingest_feed(db, Path(feed), source=source, as_of=parse_as_of(as_of))
     except IngestError as exc:
