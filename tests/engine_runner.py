@@ -35,7 +35,11 @@ def main(config: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"items": [], "requested": [], "finish_reason": None}
 
     def item_scraped(item, response, spider):
-        out["items"].append(dict(ItemAdapter(item).items()))
+        data = dict(ItemAdapter(item).items())
+        if "crawl_report" in data:  # crawlers.report's last item: what the spider saw besides items
+            out["report"] = data
+        else:
+            out["items"].append(data)
 
     def reached(response, request, spider):
         out["requested"].append(request.url)
