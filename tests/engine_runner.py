@@ -42,7 +42,8 @@ def main(config: dict[str, Any]) -> dict[str, Any]:
             out["items"].append(data)
 
     def reached(response, request, spider):
-        out["requested"].append(request.url)
+        if not request.url.startswith("data:"):  # crawlers.report's own request is not the site's
+            out["requested"].append(request.url)
 
     def closed(spider, reason):
         out["finish_reason"] = reason

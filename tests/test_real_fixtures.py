@@ -24,7 +24,11 @@ def test_real_body_is_verbatim_and_used_by_a_test(body):
     sidecar = body.with_name(body.name + ".fetch.json")
     if sidecar.exists():
         assert hashlib.sha256(body.read_bytes()).hexdigest() == json.loads(sidecar.read_text("utf-8"))["sha256"]
-    else:
+    elif body.suffix == ".json":
         json.loads(body.read_text("utf-8"))  # the Have your say answers (no sidecar): valid JSON, as copied
+    else:
+        import xml.etree.ElementTree as ET
+
+        ET.parse(body)  # the Stortinget excerpt (no sidecar): well-formed XML, as copied
     tests = "".join(p.read_text("utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     assert body.name in tests, f"{body} is not used by any test"
