@@ -135,3 +135,21 @@ def test_plain_scrapy_live_crawl_without_contact_stops_before_any_request(tmp_pa
         assert hits == []
     finally:
         server.shutdown()
+
+
+def test_malformed_set_pair_is_a_usage_error(tmp_path):
+    done = run("crawl", "--replay", f"data/replay/{DAYS[0]}", "--source", SOURCE, "-s", "NOEQUALS", db=tmp_path / "t.db")
+    assert done.returncode == 2 and "expected -s NAME=VALUE" in done.stderr
+    assert not (tmp_path / "t.db").exists() or rows(tmp_path / "t.db", "select count(*) from runs") == [(0,)]
+
+
+def test_replay_middleware_is_always_listed_and_off_without_replay_dir():
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.middlewares import ReplayMiddleware
+    from tracker.jobs.crawl import base_settings
+
+    assert base_settings().getdict("DOWNLOADER_MIDDLEWARES")["crawlers.middlewares.ReplayMiddleware"] == 950
+    with pytest.raises(NotConfigured):
+        ReplayMiddleware.from_crawler(get_crawler(settings_dict={"REPLAY_DIR": None}))
