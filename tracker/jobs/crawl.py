@@ -207,7 +207,6 @@ def run_plan(
     from twisted.internet import defer
 
     base = base_settings(tracker_settings() if settings is None else settings)
-    check_contact(plan, base)
     _KEEP_TRACEBACKS[0] = str(base.get("LOG_LEVEL", "")).upper() == "DEBUG"
     install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     loader = SpiderLoader.from_settings(base)
@@ -216,6 +215,7 @@ def run_plan(
         unknown = [s for s in step.sources if s not in available]
         if unknown:
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
+    check_contact(plan, base)
     db = open_db(db_path)
     # the HTTP cache (for conditional requests) lives beside the database it feeds
     cache = cache_dir or str(Path(resolve_path(db_path)).resolve().with_suffix(".httpcache"))
