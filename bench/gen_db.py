@@ -3,7 +3,7 @@
 ``python bench/gen_db.py PATH [--items 100000] [--events 1000000]`` writes a database with the
 real schema (`tracker.store.db.open_db` runs the migrations, FTS triggers included) holding ten years
 of daily runs: most items closed, a few hundred open consultations with deadlines ahead, labels
-and relevance filled by a plausible tagger, `tags` rows (with evidence) for the open ones, one
+and relevance filled by a plausible tagger, label evidence (items.evidence) for the open ones, one
 "new" event per item plus updates, deadline moves, status changes, documents and vanishings up
 to the requested number of events, health rows for every run's sources, and the previous day's
 digest recorded (so the digest of the last day has a baseline, as in daily use).
@@ -153,7 +153,12 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
     marks = ",".join("?" * len(cols.split(",")))
     with conn:
         conn.executemany(f"insert into items ({cols}) values ({marks})", item_rows)
-        conn.executemany("insert into tags (item_id, label, strength, evidence) values (?,?,?,?)", tag_rows)
+        evidence: dict[str, dict] = {}
+        for item_id, label, strength, spans in tag_rows:
+            evidence.setdefault(item_id, {})[label] = {"strength": strength, "instrument": "",
+                                                      "evidence": json.loads(spans)}
+        conn.executemany("update items set evidence = ? where id = ?",
+                         [(json.dumps(v, ensure_ascii=False), k) for k, v in evidence.items()])
     t_items = time.perf_counter()
 
     # ------------------------------------------------------------------ runs, health, events

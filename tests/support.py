@@ -31,3 +31,23 @@ def make_spider(spider_cls, as_of: str = "2026-11-24T06:00:00+01:00", **kwargs):
     spider = spider_cls.from_crawler(crawler, as_of=as_of, **kwargs)
     crawler.spider = spider
     return spider
+
+
+def put_evidence(db, item_id: str, label: str, strength: float | None, spans) -> None:
+    """Write one label's strength and evidence spans into ``items.evidence`` as the tagger does
+    (``spans`` is a list, or a JSON string of one), adding the label to ``items.labels``."""
+    import json
+
+    row = db["items"].get(item_id)
+    evidence = json.loads(row.get("evidence") or "{}")
+    if isinstance(spans, str):
+        try:
+            spans = json.loads(spans)
+        except ValueError:
+            spans = []
+    evidence[label] = {"strength": strength, "instrument": "", "evidence": spans if isinstance(spans, list) else []}
+    labels = json.loads(row.get("labels") or "[]")
+    if label not in labels:
+        labels.append(label)
+    db["items"].update(item_id, {"evidence": json.dumps(evidence, ensure_ascii=False),
+                                 "labels": json.dumps(labels)})

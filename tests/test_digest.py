@@ -47,7 +47,7 @@ def test_new_since_the_previous_digest(db, tmp_path):
     assert {r["id"] for r in d.new} == {iid("3100009"), iid("3100010")}
     assert d.since == DAY1
     assert d.new[0]["id"] == iid("3100010")  # the more relevant first
-    assert d.new[0]["evidence"]["text"] == "Menneskerettigheter"
+    assert d.new[0]["snippet"]["text"] == "Menneskerettigheter"
 
 
 def test_changed_lists_each_kind_of_change(db, tmp_path):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from support import put_evidence
+
 from crawlers.dates import OSLO
 from tracker.store import health, ids
 from tracker.store import merge as store
@@ -131,8 +133,7 @@ def tag(db) -> None:
                     start = title.find(evidence[2])
                     spans = [{"label": label, "field": "title", "start": start, "end": start + len(evidence[2]),
                               "text": evidence[2]}]
-                db["tags"].upsert({"item_id": item_id, "label": label, "strength": 1.0 - 0.1 * k,
-                                   "evidence": json.dumps(spans, ensure_ascii=False)}, pk=("item_id", "label"))
+                put_evidence(db, item_id, label, 1.0 - 0.1 * k, spans)
 
 
 def _health(db, run_id: int, as_of: datetime, statuses: dict[str, tuple[str, int]]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from support import put_evidence
+
 from crawlers.dates import OSLO
 from tracker.links import gpfg
 from tracker.store import merge as store
@@ -100,7 +102,7 @@ def test_committee_hearing_linked_to_case(db):
 def test_tagged_item_from_another_source_included(db):
     _seed(db)
     _put(db, DAY1, "eu_oeil", [{"native_id": "z", "kind": "eu_procedure", "title": "Something on sovereign funds"}])
-    db["tags"].insert({"item_id": "eu_oeil:z", "label": "gpfg", "strength": 1.0, "evidence": "test"})
+    put_evidence(db, "eu_oeil:z", "gpfg", 1.0, [])
     assert any(i["id"] == "eu_oeil:z" and i["actor"] == "Andre" for i in gpfg.gpfg_items(db))
 
 

@@ -2,7 +2,7 @@
 
 import sqlite_utils
 
-from tracker.store.queries import IN_CHUNK, select_in
+from tracker.store.queries import select_in
 
 
 def _db():
@@ -11,10 +11,10 @@ def _db():
     return db
 
 
-def test_more_values_than_one_chunk():
+def test_more_values_than_sqlites_old_parameter_limit():
     db = _db()
     wanted = [f"i{n}" for n in range(0, 1300, 1)]
-    assert len(wanted) > 2 * IN_CHUNK
+    assert len(wanted) > 999
     rows = list(select_in(db, "select id from t where id in ({marks})", wanted))
     assert len(rows) == 1300
 

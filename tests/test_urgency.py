@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
+from support import put_evidence
 from test_digest_world import DAY2, build_world, hearing, iid
 
 from crawlers.dates import OSLO
@@ -82,8 +82,8 @@ def test_row_facts_draft_due_owner_labels_evidence(db):
     urgent = rows[iid("3100010")]
     assert urgent["draft_due"] == "2026-11-20" and urgent["draft_overdue"] is True
     assert urgent["labels"] == ["oecd-iv", "oecd-ii"]
-    assert urgent["evidence"]["text"] == "Menneskerettigheter"
-    assert urgent["evidence"]["before"].endswith("9 ") and urgent["evidence"]["after"].startswith(" og")
+    assert urgent["snippet"]["text"] == "Menneskerettigheter"
+    assert urgent["snippet"]["before"].endswith("9 ") and urgent["snippet"]["after"].startswith(" og")
     assigned = rows[iid("h-1042")]
     assert assigned["triage_state"] == "assigned" and assigned["triage_owner"] == "Kari Nordmann"
     assert assigned["draft_due"] == "2026-11-24" and assigned["draft_overdue"] is False
@@ -109,11 +109,10 @@ def test_untagged_items_do_not_need_input_yet(db):
 
 def test_evidence_with_broken_offsets_still_gives_the_text(db):
     build_world(db)
-    db["tags"].upsert({"item_id": iid("3100010"), "label": "oecd-iv", "strength": 1.0,
-                       "evidence": json.dumps([{"label": "oecd-iv", "field": "title", "start": 900, "end": 910,
-                                                "text": "menneskerettigheter"}])}, pk=("item_id", "label"))
+    put_evidence(db, iid("3100010"), "oecd-iv", 1.0, [{"label": "oecd-iv", "field": "title", "start": 900,
+                                                       "end": 910, "text": "menneskerettigheter"}])
     row = next(r for r in needs_input(db, as_of=DAY2, profile=NCP) if r["id"] == iid("3100010"))
-    assert row["evidence"]["text"] == "menneskerettigheter" and row["evidence"]["before"] == ""
+    assert row["snippet"]["text"] == "menneskerettigheter" and row["snippet"]["before"] == ""
 
 
 def test_naive_clock_is_refused(db):

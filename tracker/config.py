@@ -64,7 +64,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
     },
     "smtp": {
-        "host": Setting(str, "localhost", "SMTP server for `digest --send`"),
+        "host": Setting(str, "", "SMTP server for `digest --send` (none: sending is refused)"),
         "port": Setting(int, 587, "SMTP port"),
         "starttls": Setting(bool, True, "STARTTLS before login"),
         "user": Setting(str, "", "SMTP login (the password only from $NCP_TRACKER_SMTP_PASSWORD)"),

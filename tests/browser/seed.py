@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from support import put_evidence
+
 HEARING = "regjeringen:3150001"
 HEARING_OLD = "regjeringen:2477095"
 HEARING_FISH = "regjeringen:3143999"
@@ -85,7 +87,8 @@ def seed(db, as_of: str = "2026-11-24T06:00:00+01:00") -> dict[str, str]:
             {"item_id": EU, "label": "oecd-ii", "strength": 1.2, "evidence": json.dumps([
                 _ev("oecd-ii", "summary", items[4]["summary"], "stakeholder engagement")])},
         ]
-        db["tags"].insert_all(tags, pk=("item_id", "label"), replace=True)
+        for tag in tags:
+            put_evidence(db, tag["item_id"], tag["label"], tag["strength"], tag["evidence"])
         db["runs"].insert({"id": 1, "started": as_of, "finished": as_of, "as_of": as_of, "mode": "test",
                            "sources": "[]", "exit_code": 0})
         db["events"].insert_all([

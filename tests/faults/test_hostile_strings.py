@@ -19,6 +19,7 @@ from datetime import datetime
 import icalendar
 import lxml.html
 import pytest
+from support import put_evidence
 
 from crawlers.dates import OSLO
 from tracker.digest import build as digest
@@ -54,8 +55,8 @@ def hostile_db(db):
     with db.conn:  # tagged and relevant, so they appear in every section, evidence included
         db.execute("update items set labels = ?, relevance = 0.9, relevant = 1", [json.dumps(["oecd-iv"])])
         for row in db.query("select id, title from items"):
-            db["tags"].insert({"item_id": row["id"], "label": "oecd-iv", "strength": 2.0, "evidence": json.dumps(
-                [{"field": "title", "start": 0, "end": 6, "text": row["title"][:6]}])})
+            put_evidence(db, row["id"], "oecd-iv", 2.0, [{"field": "title", "start": 0, "end": 6,
+                                                          "text": row["title"][:6]}])
     store.finish_run(db, run_id, 0)
     return db
 

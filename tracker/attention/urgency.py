@@ -38,6 +38,7 @@ import sqlite_utils
 from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
 from tracker.attention.profiles import Profile, default_profile
 from tracker.store import deadlines
+from tracker.store.queries import label_evidence, select_in
 
 #: triage states that take an item out of "needs input"
 SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")
@@ -77,21 +78,17 @@ def item_evidence(db: sqlite_utils.Database, items: list[dict[str, Any]],
     stored offsets agree with the stored text, else empty.
     """
     out: dict[str, dict[str, Any] | None] = {item["id"]: None for item in items}
-    if not items or not _table_exists(db, "tags"):
+    if not items:
         return out
     by_id = {item["id"]: item for item in items}
-    ids = list(by_id)
     tags: dict[str, list[dict[str, Any]]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" for _ in chunk)
-        for row in db.query(f"select item_id, label, strength, evidence from tags where item_id in ({marks})", chunk):
-            tags.setdefault(row["item_id"], []).append(row)
+    for row in select_in(db, "select id, labels, evidence from items where id in ({marks})", list(by_id)):
+        tags[row["id"]] = label_evidence(row)
     field_rank = {"title": 0, "summary": 1, "body": 2}
     for item_id, rows in tags.items():
         rows.sort(key=lambda r: (r["label"] not in prefer_labels, -(r["strength"] or 0.0), r["label"]))
         for row in rows:
-            spans = [s for s in _loads_list(row["evidence"]) if isinstance(s, dict) and s.get("text")]
+            spans = [s for s in row["evidence"] if isinstance(s, dict) and s.get("text")]
             if not spans:
                 continue
             spans.sort(key=lambda s: (field_rank.get(str(s.get("field")), 3), s.get("start") or 0))
@@ -181,9 +178,9 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             if day else None
         )
         rows.append(row)
-    evidence = item_evidence(db, rows, profile.labels)
+    snippets = item_evidence(db, rows, profile.labels)
     for row in rows:
-        row["evidence"] = evidence.get(row["id"])
+        row["snippet"] = snippets.get(row["id"])
     dated = [r for r in rows if r["deadline_known"]]
     undated = [r for r in rows if not r["deadline_known"]]
     dated.sort(key=lambda r: (r["urgency"], deadlines.to_datetime(r["deadline"]), -(r.get("relevance") or 0.0), r["id"]))

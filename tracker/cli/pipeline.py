@@ -184,13 +184,15 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     refused and nothing is stored.
     Example: scrapy crawl no_regjeringen_horinger -O items.jsonl && ncp-tracker ingest items.jsonl --source no_regjeringen_horinger
     """
-    from tracker.jobs.ingest import IngestError, ingest_feed
+    from tracker.jobs.ingest import IngestError, check_feed, store_checked
 
-    db = open_db(ctx)
-    try:
-        row = ingest_feed(db, Path(feed), source=source, as_of=parse_as_of(as_of))
+    try:  # every check before the database is opened (or created): a refused file changes nothing
+        checked = check_feed(Path(feed), source=source, as_of=parse_as_of(as_of))
     except IngestError as exc:
         raise TrackerError(str(exc)) from exc
+    db = open_db(ctx, create=True)
+    try:
+        row = store_checked(db, checked)
     finally:
         db.close()
     _print_health([row], title=f"Source health — ingest {Path(feed).name}")
@@ -214,9 +216,11 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     """
     from tracker.jobs.crawl import replay_days
 
-    if not ctx.obj["db"]:
+    config = ctx.obj["config"]
+    if config.origin["tracker"]["db"] == "default":  # no --db, $NCP_TRACKER_DB or config: its own file
+        config.set("tracker", "db", "data/demo.db", "demo's default")
         ctx.obj["db"] = "data/demo.db"
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null and exit_code is not null")}
     db.close()
     try:
@@ -232,7 +236,7 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     if plan:
         _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
-        db = open_db(ctx)
+        db = open_db(ctx, write=True)
         written.extend(_write_digests(db, _last_as_of(db), Path(out_dir)))
         db.close()
     click.echo(f"database: {ctx.obj['db']}")
@@ -255,7 +259,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
     def after(result) -> None:
         from tracker.jobs.daily import after_crawl
 
-        db = open_db(ctx)
+        db = open_db(ctx, write=True)
         try:
             summary = after_crawl(db, result.step.as_of, tag=tag)
             if "tagging" in summary:
@@ -377,7 +381,7 @@ def tag(ctx, force) -> None:
     """
     from tracker.jobs.tagging import tag_store
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     counts = tag_store(db, force=force)
     click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
 

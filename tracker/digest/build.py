@@ -696,7 +696,7 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
     changed, changed_hidden = _trim(_rank(changed))
     evidence = urgency.item_evidence(db, [r for r in new if r.get("passes")], profile.labels)
     for row in new:
-        row["evidence"] = evidence.get(row["id"])
+        row["snippet"] = evidence.get(row["id"])
     coming = _coming(db, as_of, profile)
     untagged = sum(1 for _, rows in coming for r in rows if r.get("relevance") is None and r.get("relevant") is None)
     section_since = since or (as_of - timedelta(hours=24))
@@ -879,7 +879,7 @@ def render_markdown(d: Digest) -> str:
             out.append(f"   - {md(part)}")
         if row.get("labels"):
             out.append(f"   - {md(t['labels'])}: {md(_labels_text(row))}")
-        if ev := _evidence_parts(row.get("evidence")):
+        if ev := _evidence_parts(row.get("snippet")):
             out.append(f"   - {md(t['evidence'])} ({ev[0]}): “{md_escaped(ev[1])}**{md(ev[2])}**{md_escaped(ev[3])}”")
     if d.untagged_open:
         out += ["", f"_{md(t['untagged'].format(n=d.untagged_open))}_"]
@@ -897,7 +897,7 @@ def render_markdown(d: Digest) -> str:
         if row.get("labels"):
             line += f" · {md(_labels_text(row))}"
         out.append(line)
-        if ev := _evidence_parts(row.get("evidence")):
+        if ev := _evidence_parts(row.get("snippet")):
             out.append(f"  - {md(t['evidence'])} ({ev[0]}): “{md_escaped(ev[1])}**{md(ev[2])}**{md_escaped(ev[3])}”")
     if d.new_minor_hidden:
         out.append(md(t["more"].format(n=d.new_minor_hidden)).replace("\\`", "`"))
@@ -1021,7 +1021,7 @@ def render_text(d: Digest) -> str:
         out += [f"   {part}" for part in _needs_meta(row, lang)]
         if row.get("labels"):
             out.append(f"   {t['labels']}: {_labels_text(row)}")
-        if ev := _evidence_parts(row.get("evidence")):
+        if ev := _evidence_parts(row.get("snippet")):
             out.append(f"   {t['evidence']} ({ev[0]}): “{ev[1]}[{ev[2]}]{ev[3]}”")
         if href := link(row):
             out.append(href)
@@ -1122,7 +1122,7 @@ def render_html(d: Digest) -> str:
         "needs": [{"title": clean(r["title"], TITLE_LIMIT), "url": safe_url(r.get("url")), "kind": _kind(r, lang),
                    "meta": _needs_meta(r, lang), "overdue": r.get("draft_overdue"),
                    "labels": [clean(x, 40) for x in r.get("labels") or []],
-                   "evidence": _evidence_parts(r.get("evidence")),
+                   "evidence": _evidence_parts(r.get("snippet")),
                    "relevance": r.get("relevance")} for r in d.needs_input],
         "untagged": d.t["untagged"].format(n=d.untagged_open) if d.untagged_open else None,
         "new": [_html_row(r, lang) for r in d.new], "new_hidden": d.new_minor_hidden,
@@ -1157,7 +1157,7 @@ def _html_row(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"title": clean(row.get("title"), TITLE_LIMIT), "url": safe_url(row.get("url")), "kind": _kind(row, lang),
             "owner": clean(row.get("owner"), 120), "deadline": deadline_text(row, lang) if row.get("deadline_day") else "",
             "deadline_full": deadline_text(row, lang), "labels": [clean(x, 40) for x in row.get("labels") or []],
-            "passes": row.get("passes"), "evidence": _evidence_parts(row.get("evidence"))}
+            "passes": row.get("passes"), "evidence": _evidence_parts(row.get("snippet"))}
 
 
 # ---------------------------------------------------------------------------- e-mail
@@ -1211,7 +1211,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         lines = _needs_meta(row, lang)
         if row.get("labels"):
             lines.append(f"{t['labels']}: {_labels_text(row)}")
-        if ev := _evidence_parts(row.get("evidence")):
+        if ev := _evidence_parts(row.get("snippet")):
             lines.append(f"{t['evidence']} ({ev[0]}): “{ev[1]}{ev[2]}{ev[3]}”")
         updated = max(filter(None, [deadlines.to_datetime(row.get("last_changed")),
                                     deadlines.to_datetime(_triage_updated(db, row["id"]))]), default=None)
@@ -1385,10 +1385,9 @@ def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Pro
         return render_text(d).encode("utf-8")
     if fmt == "html":
         return render_html(d).encode("utf-8")
-    from tracker.attention.profiles import smtp_config
     from tracker.digest.mailer import default_sender
 
-    message = render_email(d, sender=sender or default_sender(smtp_config()),
+    message = render_email(d, sender=sender or default_sender(),
                            recipients=list(recipients if recipients is not None else profile.recipients))
     from email.policy import compat32
 

@@ -42,24 +42,22 @@ def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = Fa
         results = list(tagger.tag_many(records))
         with db.conn:
             for row, res in zip(batch, results, strict=True):
+                evidence: dict[str, dict[str, Any]] = {
+                    label: {"strength": round(res.strengths.get(label, 0.0), 4), "instrument": "",
+                            "evidence": []}
+                    for label in res.labels
+                }
+                for ev in res.evidence:
+                    if ev.label in evidence:
+                        evidence[ev.label]["evidence"].append(
+                            {"field": ev.field, "start": ev.start, "end": ev.end, "text": ev.text})
                 db["items"].update(row["id"], {
                     "labels": json.dumps(res.labels), "relevance": round(res.relevance, 4),
                     "relevant": int(res.relevant), "tagger_version": version,
                     "tagged_hash": row["content_hash"],
                     "language": row["language"] or res.language,
+                    "evidence": json.dumps(evidence, ensure_ascii=False),
                 })  # fmt: skip
-                db.execute("delete from tags where item_id = ?", [row["id"]])
-                evidence: dict[str, list] = {}
-                for ev in res.evidence:
-                    evidence.setdefault(ev.label, []).append(
-                        {"field": ev.field, "start": ev.start, "end": ev.end, "text": ev.text}
-                    )
-                db["tags"].insert_all(
-                    [{"item_id": row["id"], "label": label, "strength": round(res.strengths.get(label, 0.0), 4),
-                      "evidence": json.dumps(evidence.get(label, []), ensure_ascii=False)}
-                     for label in res.labels],
-                    pk=("item_id", "label"), replace=True,
-                )  # fmt: skip
                 counts["tagged"] += 1
                 counts["relevant"] += int(res.relevant)
     return counts

@@ -96,12 +96,12 @@ def _henvisninger(text: str | None) -> set[str]:
 def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[dict[str, Any]]:
     """Governance items; only those among `ids` when given (the fund's cases are always read,
     to link committee hearings to them)."""
-    tagged: set[str] = set()
-    if db["tags"].exists():
-        tagged = {r["item_id"] for r in db.query("select item_id from tags where label = 'gpfg'")}
+    tagged = {r["id"] for r in db.query(
+        "select id from items where exists (select 1 from json_each(case when json_valid(labels) "
+        "then labels else '[]' end) where value = 'gpfg')")}
     placeholders = ",".join("?" for _ in GPFG_SOURCES)
     where = f"""(source in ({placeholders}) or kind = 'committee_hearing'
-                 or extra like '%"topic": "gpfg"%' or id in (select item_id from tags where label = 'gpfg')
+                 or extra like '%"topic": "gpfg"%' or exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end) where value = 'gpfg')
                  or owner like '%Finansdepartementet%')"""
     if ids is None:
         rows = list(db.query(f"select * from items where {where}", list(GPFG_SOURCES)))

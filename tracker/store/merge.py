@@ -17,7 +17,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO, parse_date
 from tracker.store import changes, ids, status
-from tracker.store.queries import IN_CHUNK, select_in
+from tracker.store.queries import select_in
 
 #: refuse to mark more than this share of a source's open items vanished in one run
 VANISH_GUARD_SHARE = 0.3
@@ -186,9 +186,9 @@ def apply_scrape(
             new_events += [{"item_id": item_id, "run_id": run_id, "at": at, **e.as_row()} for e in events]
         if upserts:
             db["items"].upsert_all(upserts, pk="id", alter=False)
-        for start in range(0, len(only_seen), IN_CHUNK):
-            chunk = only_seen[start : start + IN_CHUNK]
-            db.execute(f"update items set last_seen = ? where id in ({','.join('?' * len(chunk))})", [at, *chunk])
+        if only_seen:
+            db.execute("update items set last_seen = ? where id in (select value from json_each(?))",
+                       [at, json.dumps(only_seen)])
         if new_events:
             db["events"].insert_all(new_events)
         result.events += len(new_events)

@@ -121,6 +121,32 @@ def m006_title_key(db: sqlite_utils.Database) -> None:
     db["items"].create_index(["title_key"])
 
 
+
+@core()
+def m007_labels_once_reason_consultees(db: sqlite_utils.Database) -> None:
+    """Labels stored once: each item's labels (`labels`, JSON list of codes) and, beside them, their
+    strength, evidence spans and implying instrument (`evidence`, JSON {label: {...}}); the `tags`
+    table that held a second copy is folded in and dropped. Also the tagger's one-line reason and
+    the consultee list of a hearing (with `ncp_consultee`: Kontaktpunktet is itself a consultee)."""
+    import json
+
+    for column, kind in (("evidence", str), ("relevance_reason", str), ("consultees", str),
+                         ("ncp_consultee", int)):
+        db["items"].add_column(column, kind)
+    if "tags" in db.table_names():
+        grouped: dict[str, dict[str, dict]] = {}
+        for item_id, label, strength, evidence in db.execute(
+                "select item_id, label, strength, evidence from tags order by item_id, label"):
+            try:
+                spans = json.loads(evidence or "[]")
+            except ValueError:
+                spans = []
+            grouped.setdefault(item_id, {})[label] = {
+                "strength": strength, "instrument": "", "evidence": spans if isinstance(spans, list) else []}
+        db.conn.executemany("update items set evidence = ? where id = ?",
+                            [(json.dumps(v, ensure_ascii=False), k) for k, v in grouped.items()])
+        db["tags"].drop()
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
@@ -196,3 +222,15 @@ MIGRATION_SETS: tuple[Migrations, ...] = (core, workbench, links, companies)
 def apply_all(db: sqlite_utils.Database) -> None:
     for migrations in MIGRATION_SETS:
         migrations.apply(db)
+
+
+def schema_state(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
+    """(migrations this program has that the database lacks, migrations the database has that this
+    program does not know — written by a newer version). Reads only."""
+    pending = [f"{s.name}.{m.name}" for s in MIGRATION_SETS for m in s.pending(db)]
+    known = {(s.name, m.name) for s in MIGRATION_SETS for m in s._migrations}
+    table = Migrations.migrations_table
+    applied = (db.execute(f"select migration_set, name from {table}").fetchall()
+               if table in db.table_names() else [])
+    unknown = [f"{s}.{n}" for s, n in applied if (s, n) not in known]
+    return pending, unknown

@@ -8,23 +8,48 @@ from typing import Any
 
 import sqlite_utils
 
-#: SQLite's bound-parameter limit is 32,766 (older builds: 999); `select_in` stays far below it
-IN_CHUNK = 500
-
 
 def select_in(db: sqlite_utils.Database, sql: str, values: Sequence[Any], *,
               before: Sequence[Any] = (), after: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
-    """Rows of `sql` for any number of `values`, queried in chunks.
+    """Rows of `sql` for any number of `values`, in one query: the values travel as one JSON
+    array read by ``json_each`` (no placeholder lists, no chunking, no parameter limit).
 
-    `sql` holds ``{marks}`` where the values' placeholders go (it may hold it more than once,
-    e.g. ``id in ({marks}) or url in ({marks})``); `before` and `after` are the parameters that
-    stand before and after them.
+    `sql` holds ``{marks}`` where the list goes (``id in ({marks})``; it may hold it more than
+    once); `before` and `after` are the parameters that stand before and after them.
     """
     values = list(values)
+    if not values:
+        return
     repeat = sql.count("{marks}")
-    for start in range(0, len(values), IN_CHUNK):
-        chunk = values[start : start + IN_CHUNK]
-        yield from db.query(sql.format(marks=",".join("?" * len(chunk))), [*before, *(chunk * repeat), *after])
+    packed = json.dumps(values, ensure_ascii=False)
+    yield from db.query(sql.format(marks="select value from json_each(?)"), [*before, *([packed] * repeat), *after])
+
+
+def label_evidence(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """An item's labels, strongest first: ``{"label", "strength", "instrument", "evidence": [spans]}``.
+
+    Read from the item's `labels` and `evidence` columns (the one place labels are stored); a label
+    without an evidence entry (tagged before evidence was kept) is listed with no spans.
+    """
+    def loads(value: Any, default: Any) -> Any:
+        if not isinstance(value, str):
+            return value if value is not None else default
+        try:
+            return json.loads(value)
+        except ValueError:
+            return default
+
+    labels = [x for x in loads(item.get("labels"), []) if isinstance(x, str)]
+    evidence = loads(item.get("evidence"), {})
+    evidence = evidence if isinstance(evidence, dict) else {}
+    out = []
+    for label in labels:
+        entry = evidence.get(label) if isinstance(evidence.get(label), dict) else {}
+        spans = entry.get("evidence") if isinstance(entry.get("evidence"), list) else []
+        out.append({"label": label, "strength": entry.get("strength"),
+                    "instrument": entry.get("instrument") or "", "evidence": spans})
+    out.sort(key=lambda t: (-(t["strength"] or 0.0), t["label"]))
+    return out
 
 
 def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: str | None = None,

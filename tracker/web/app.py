@@ -304,7 +304,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
             snip = escape(r.get("snippet") or "")
             r["snippet_html"] = Markup(str(snip).replace(HL_START, "<mark>").replace(HL_END, "</mark>"))
         sources = [r[0] for r in db().execute("select distinct source from items order by source")]
-        labels = [r[0] for r in db().execute("select distinct label from tags order by label")]
+        labels = [r[0] for r in db().execute(
+            "select distinct j.value from items, json_each(case when json_valid(items.labels) "
+            "then items.labels else '[]' end) j order by j.value")]
         return render_template("search.html", rows=rows, q=q, args=args, error=error,
                                sources=sources, labels=labels)
 

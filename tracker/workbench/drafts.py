@@ -178,20 +178,10 @@ def load_item(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
 
 
 def item_tags(db: sqlite_utils.Database, item: dict[str, Any]) -> list[dict[str, Any]]:
-    """The item's labels, strongest first, each with its evidence list."""
-    tags = []
-    for row in db.query("select label, strength, evidence from tags where item_id = ? "
-                        "order by strength desc, label", [item["id"]]):  # fmt: skip
-        try:
-            evidence = json.loads(row["evidence"] or "[]")
-        except ValueError:
-            evidence = []
-        tags.append({"label": row["label"], "strength": row["strength"], "evidence": evidence or []})
-    known = {t["label"] for t in tags}
-    for label in item.get("labels") or []:  # labels without a tags row (older tagging)
-        if isinstance(label, str) and label not in known:
-            tags.append({"label": label, "strength": None, "evidence": []})
-    return tags
+    """The item's labels, strongest first, each with its evidence list (from `items.evidence`)."""
+    from tracker.store.queries import label_evidence
+
+    return label_evidence(item)
 
 
 def language_of(item: dict[str, Any]) -> str:

@@ -60,10 +60,9 @@ class Filters:
             where.append(f"{alias}.status = ?")
             params.append(self.status)
         if self.label:
-            where.append(f"(exists (select 1 from tags g where g.item_id = {alias}.id and g.label = ?) "
-                         f"or exists (select 1 from json_each(case when json_valid({alias}.labels) "
-                         f"then {alias}.labels else '[]' end) j where j.value = ?))")  # fmt: skip
-            params += [self.label, self.label]
+            where.append(f"exists (select 1 from json_each(case when json_valid({alias}.labels) "
+                         f"then {alias}.labels else '[]' end) j where j.value = ?)")  # fmt: skip
+            params.append(self.label)
         day = f"substr(coalesce({alias}.published, {alias}.first_seen, {alias}.deadline), 1, 10)"
         if self.date_from:
             where.append(f"{day} >= ?")
