@@ -1,4 +1,5 @@
-"""Lexicons and weights as data: one TOML file per label in data/lexicons/, plus weights.toml."""
+"""Lexicons and weights as data: one TOML file per label in nlp/lexicons/, plus weights.toml
+(and the instrument register instruments.toml, read by nlp.instruments)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .labels import LABELS
 from .paths import LEXICON_DIR
 
-LABELS = (
-    "oecd-ii", "oecd-iii", "oecd-iv", "oecd-v", "oecd-vi", "oecd-vii", "oecd-viii", "oecd-ix",
-    "oecd-x", "oecd-xi", "apenhetsloven", "gpfg",
-)  # fmt: skip
+__all__ = ["LABELS", "FIELDS", "Lexicon", "Weights", "load_lexicon", "load_weights",
+           "save_weights"]
+
 FIELDS = ("title", "summary", "text")
+NOT_LABEL_FILES = ("weights.toml", "instruments.toml", "relevance.toml")
 
 
 @dataclass
@@ -73,7 +75,9 @@ def load_lexicon(lexicon_dir: str | Path | None = None) -> Lexicon:
     versions = []
     files = []
     for path in sorted(d.glob("*.toml")):
-        if path.name == "weights.toml":
+        if path.name in NOT_LABEL_FILES:
+            if path.name != "weights.toml":  # the register and relevance rules are versioned too
+                h.update(path.name.encode() + b"\0" + path.read_bytes())
             continue
         raw = path.read_bytes()
         h.update(path.name.encode() + b"\0" + raw)
