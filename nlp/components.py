@@ -64,6 +64,8 @@ class Lemmatizer:
         text = strings[orth]
         if text.isupper() and len(text) <= 8:  # acronyms (AI, CSRD, NIM) are not inflected
             lemma = text.lower()
+        elif len(text) > 3 and text.endswith("-") and self.mode != "en":
+            lemma = self.fn(text[:-1].lower())  # truncated compound: "miljø- og sosiale"
         elif self.mode == "en":
             lemma = self.fn(text)
         else:

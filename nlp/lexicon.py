@@ -118,6 +118,9 @@ class Weights:
     repeat_cap: int
     labels: dict[str, dict[str, float]]
     version: str = "0"
+    extra_min: float = 0.9
+    anchor_fields: dict[str, float] = field(
+        default_factory=lambda: {"title": 1.0, "summary": 0.9, "text": 0.7})
 
     def label_weight(self, label: str) -> float:
         return float(self.labels.get(label, {}).get("weight", 1.0))
@@ -137,7 +140,10 @@ class Weights:
         out += [f"{k} = {v:.6g}" for k, v in self.fields.items()]
         out += ["", "[scoring]", f"label_min = {self.label_min:.6g}",
                 f"relevance_threshold = {self.relevance_threshold:.6g}",
-                f"repeat_bonus = {self.repeat_bonus:.6g}", f"repeat_cap = {int(self.repeat_cap)}"]
+                f"repeat_bonus = {self.repeat_bonus:.6g}", f"repeat_cap = {int(self.repeat_cap)}",
+                f"extra_min = {self.extra_min:.6g}",
+                "", "[anchor_fields]"]
+        out += [f"{k} = {v:.6g}" for k, v in self.anchor_fields.items()]
         for label in sorted(self.labels):
             out += ["", f"[labels.{label}]"]
             out += [f"{k} = {float(v):.6g}" for k, v in sorted(self.labels[label].items())]
@@ -155,8 +161,11 @@ def load_weights(path: str | Path | None = None) -> Weights:
         relevance_threshold=float(sc.get("relevance_threshold", 0.4)),
         repeat_bonus=float(sc.get("repeat_bonus", 0.1)),
         repeat_cap=int(sc.get("repeat_cap", 3)),
+        extra_min=float(sc.get("extra_min", 0.9)),
         labels={k: {kk: float(vv) for kk, vv in v.items()} for k, v in data.get("labels", {}).items()},
         version=str(data.get("version", "0")),
+        anchor_fields={f: float(data.get("anchor_fields", {}).get(f, d))
+                       for f, d in zip(FIELDS, (1.0, 0.9, 0.7), strict=True)},
     )
 
 
