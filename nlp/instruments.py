@@ -151,6 +151,11 @@ def _identifier_re(ident: str) -> list[str]:
     return out
 
 
+def _first_char(ident: str) -> str:
+    c = ident.strip()[0]
+    return "0123456789" if c.isdigit() else c
+
+
 class InstrumentMatcher:
     """Finds register mentions in a text: names (case-insensitive, stems), abbreviations
     (case-sensitive whole words) and identifiers."""
@@ -178,7 +183,12 @@ class InstrumentMatcher:
                 for pat in _identifier_re(ident):
                     groups.append(f"(?P<i{len(self._id_groups)}>{pat})")
                     self._id_groups.append(ins.id)
-        self._ids_re = re.compile("|".join(groups), re.IGNORECASE) if groups else None
+        # every identifier starts with "(", a digit or a capital (COM, Prop., NOU, LOV, Innst.):
+        # a case-sensitive lookahead lets the engine skip all other positions quickly
+        starts = sorted({_first_char(i) for ins in instruments for i in ins.identifiers})
+        lead = "(?=(?-i:[" + "".join(re.escape(c) for c in starts) + "]))" if starts else ""
+        self._ids_re = re.compile(lead + "(?:" + "|".join(groups) + ")",
+                                  re.IGNORECASE) if groups else None
 
     @staticmethod
     def _key(name: str) -> str:
