@@ -135,25 +135,37 @@ def trie_regex(words: list[str], char_re: Any = _char_re) -> str:
     return emit(trie)
 
 
-def _identifier_re(ident: str) -> list[str]:
-    """Regexes for one identifier: flexible spacing and dashes; (EU) numbers also bare;
-    COM numbers with or without leading zeros."""
-    out = []
-    m = re.fullmatch(r"COM\s*\((\d{4})\)\s*0*(\d+)", ident)
-    if m:
-        return [rf"COM\s*\(\s*{m.group(1)}\s*\)\s*0*{m.group(2)}(?!\d)"]
-    parts = [re.escape(p) for p in ident.split()]
-    pat = r"\s*".join(parts).replace("–", "[-–]").replace(r"\-", "[-–]")
-    out.append(pat + r"(?![\d/])")
-    m = re.search(r"\(EU\)\s*(?:No\s*|nr\.\s*)?(\d{4}/\d+)$", ident)
-    if m:
-        out.append(r"(?<![\d/])" + re.escape(m.group(1)) + r"(?![\d/])")
-    return out
+#: one regex for every identifier shape; a match is looked up by its canonical form
+_ID_RE = re.compile(
+    r"(?<![\w/])(?=[(\dCcLlPpIiNn])(?:"
+    r"\(EU\)\s*(?:No\.?\s*|nr\.\s*)?\d{1,4}/\d{1,4}(?:/EU)?"
+    r"|\d{1,4}/\d{1,4}(?:/EU\b|\s*\(COD\))?"
+    r"|COM\s*\(\s*\d{4}\s*\)\s*\d{1,4}"
+    r"|\d{5}[A-Z]{1,2}\d{4}"
+    r"|LOV-\d{4}-\d{2}-\d{2}-\d+"
+    r"|(?:Prop\.|Innst\.)\s*\d{1,4}\s*[A-Z]{1,2}\s*\(\s*\d{4}\s*[-–]\s*\d{4}\s*\)"
+    r"|NOU\s*\d{4}\s*:\s*\d{1,3}"
+    r")(?![\d/])")
 
 
-def _first_char(ident: str) -> str:
-    c = ident.strip()[0]
-    return "0123456789" if c.isdigit() else c
+#: the same shapes on lower-cased text (the matcher scans text.lower(), case-sensitively: faster)
+_ID_LOWER = (_ID_RE.pattern.removeprefix(r"(?<![\w/])(?=[(\dCcLlPpIiNn])")
+             .replace(r"\(EU\)", r"\(eu\)").replace("No\\.", "no\\.").replace("/EU", "/eu")
+             .replace(r"\(COD\)", r"\(cod\)").replace("COM", "com").replace("[A-Z]", "[a-z]")
+             .replace("LOV-", "lov-").replace("Prop", "prop").replace("Innst", "innst")
+             .replace("NOU", "nou"))
+
+
+def canonical_identifier(text: str) -> str:
+    """Canonical form of an identifier: no spaces, upper case, '-' for dashes, no '(EU)' / 'No'
+    prefix or '/EU' suffix on act numbers, no leading zeros in COM numbers."""
+    t = re.sub(r"\s+", "", text).upper().replace("–", "-").replace("—", "-")
+    t = re.sub(r"^\(EU\)(?:NO\.?|NR\.)?", "", t)
+    t = re.sub(r"/EU$", "", t)
+    m = re.fullmatch(r"COM\((\d{4})\)0*(\d+)", t)
+    if m:
+        t = f"COM({m.group(1)}){m.group(2)}"
+    return t
 
 
 class InstrumentMatcher:
@@ -164,67 +176,91 @@ class InstrumentMatcher:
         self.instruments = {i.id: i for i in instruments}
         self._by_name: dict[str, str] = {}
         self._by_abbr: dict[str, str] = {}
+        self._folded: dict[str, str] | None = None
+        self._resolved: dict[str, str | None] = {}
         for ins in instruments:
             for n in ins.all_names():
                 self._by_name.setdefault(self._key(n), ins.id)
             for a in ins.abbreviations:
                 self._by_abbr.setdefault(a, ins.id)
         names = sorted(self._by_name)
-        self._names_re = re.compile(r"(?<![\w])(?:" + trie_regex(names) + r")[\w]*",
-                                    re.IGNORECASE) if names else None
-        abbrs = sorted(self._by_abbr)
-        self._abbr_re = re.compile(
-            r"(?<![\w])(" + "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
-            + r")(?:s|['’]s)?(?!\w)") if abbrs else None
-        groups = []
-        self._id_groups: list[str] = []
+        abbrs = sorted(self._by_abbr, key=len, reverse=True)
+        # ONE scan for names, abbreviations and identifiers (case-insensitive; an abbreviation
+        # must then match its case exactly)
+        alts = []
+        if names:
+            alts.append(r"(?P<n>" + trie_regex(names) + r")\w*")
+        if abbrs:
+            alts.append(r"(?P<a>" + "|".join(re.escape(a) for a in abbrs)
+                        + r")(?:s|['’]s)?(?!\w)")
+        alts.append(r"(?P<i>" + _ID_RE.pattern.removeprefix(r"(?<![\w/])") + ")")
+        self._re = re.compile(r"(?<![\w/])(?:" + "|".join(alts) + ")", re.IGNORECASE)
+        low = []
+        if names:
+            low.append(r"(?P<n>" + trie_regex(names) + r")\w*")
+        if abbrs:
+            low.append(r"(?P<a>" + "|".join(re.escape(a.lower()) for a in abbrs)
+                       + r")(?:s|['’]s)?(?!\w)")
+        low.append(r"(?P<i>" + _ID_LOWER + ")")
+        self._re_lower = re.compile(r"(?<![\w/])(?:" + "|".join(low) + ")")
+        self._by_id: dict[str, str] = {}
         for ins in instruments:
             for ident in ins.identifiers:
-                for pat in _identifier_re(ident):
-                    groups.append(f"(?P<i{len(self._id_groups)}>{pat})")
-                    self._id_groups.append(ins.id)
-        # every identifier starts with "(", a digit or a capital (COM, Prop., NOU, LOV, Innst.):
-        # a case-sensitive lookahead lets the engine skip all other positions quickly
-        starts = sorted({_first_char(i) for ins in instruments for i in ins.identifiers})
-        lead = "(?=(?-i:[" + "".join(re.escape(c) for c in starts) + "]))" if starts else ""
-        self._ids_re = re.compile(lead + "(?:" + "|".join(groups) + ")",
-                                  re.IGNORECASE) if groups else None
+                key = canonical_identifier(ident)
+                if not _ID_RE.fullmatch(ident.strip()):
+                    raise ValueError(f"instrument {ins.id}: identifier {ident!r} has an "
+                                     "unknown shape (see nlp/instruments.py: _ID_RE)")
+                self._by_id.setdefault(key, ins.id)
 
     @staticmethod
     def _key(name: str) -> str:
         return re.sub(r"\s+", " ", name.strip().lower())
 
+    @staticmethod
+    def _fold(text: str) -> str:
+        low = text.lower().replace("aa", "å").replace("oe", "ø").replace("ae", "æ")
+        return re.sub(r"[\s\-–—‐'’]+", "", low)
+
     def _resolve_name(self, matched: str) -> str | None:
-        low = re.sub(r"\s+", " ", matched.lower())
-        low = low.replace("aa", "å").replace("oe", "ø").replace("ae", "æ")
-        low = re.sub(r"[-–—‐]", "-", low)
-        best = None
-        for key, iid in self._by_name.items():
-            k = re.sub(r"[-–—‐]", "-", key)
-            hit = low.startswith(k) or low.replace("-", "").replace(" ", "").startswith(
-                k.replace("-", "").replace(" ", ""))
-            if hit and (best is None or len(k) > len(best[0])):
-                best = (k, iid)
-        return best[1] if best else None
+        """The instrument whose longest name the matched text starts with (cached per form)."""
+        hit = self._resolved.get(matched, "")
+        if hit != "":
+            return hit
+        if self._folded is None:
+            self._folded = {}
+            for key, iid in self._by_name.items():
+                self._folded.setdefault(self._fold(key), iid)
+        low = self._fold(matched)
+        out = None
+        for n in range(len(low), 0, -1):
+            out = self._folded.get(low[:n])
+            if out is not None:
+                break
+        if len(self._resolved) < 100_000:
+            self._resolved[matched] = out
+        return out
 
     def find(self, text: str) -> list[Mention]:
         """Mentions in ``text`` (offsets into ``text``), in order, not overlapping."""
         found: list[Mention] = []
         if not text:
             return found
-        if self._ids_re is not None:
-            for m in self._ids_re.finditer(text):
-                iid = self._id_groups[int(m.lastgroup[1:])]  # type: ignore[index]
-                found.append(Mention(iid, m.start(), m.end(), m.group(0), "identifier"))
-        if self._names_re is not None:
-            for m in self._names_re.finditer(text):
-                iid = self._resolve_name(m.group(0))
-                if iid:
-                    found.append(Mention(iid, m.start(), m.end(), m.group(0), "name"))
-        if self._abbr_re is not None:
-            for m in self._abbr_re.finditer(text):
-                found.append(Mention(self._by_abbr[m.group(1)], m.start(), m.end(), m.group(0),
-                                     "abbreviation"))
+        low = text.lower()
+        same = len(low) == len(text)  # else (rare: "İ") scan the text case-insensitively
+        for m in (self._re_lower.finditer(low) if same else self._re.finditer(text)):
+            kind = m.lastgroup
+            orig = text[m.start():m.end()]
+            if kind == "n":
+                iid = self._resolve_name(orig)
+                how = "name"
+            elif kind == "a":
+                iid = self._by_abbr.get(text[m.start("a"):m.end("a")])  # exact case
+                how = "abbreviation"
+            else:
+                iid = self._by_id.get(canonical_identifier(orig))
+                how = "identifier"
+            if iid is not None:
+                found.append(Mention(iid, m.start(), m.end(), orig, how))
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         out: list[Mention] = []
         last = -1

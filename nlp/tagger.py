@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .instruments import Instrument, InstrumentMatcher, load_register
+from .instruments import Instrument, InstrumentMatcher, load_register, trie_regex
 from .langdetect import detect_many_async
 from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
 from .textclean import MAX_CHARS, prepare
@@ -154,17 +154,27 @@ class RelevanceRules:
             raw = resources.files("nlp.lexicons").joinpath(_RULES_FILE).read_bytes()
         return cls(tomllib.loads(raw.decode("utf-8")))
 
-    def find_contexts(self, text: str, source: str) -> frozenset[str]:
-        found = {name for name, rx in self.contexts.items() if rx.search(text)}
-        for name, prefixes in self.context_sources.items():
-            if source and any(source.startswith(p) for p in prefixes):
+    def find_contexts(self, text: str, source: str,
+                      names: set[str] | None = None) -> frozenset[str]:
+        """The contexts (of ``names``, default all) that occur in ``text`` or ``source``."""
+        found = set()
+        for name, rx in self.contexts.items():
+            if names is not None and name not in names:
+                continue
+            prefixes = self.context_sources.get(name, ())
+            if (source and any(source.startswith(p) for p in prefixes)) or rx.search(text):
                 found.add(name)
         return frozenset(found)
 
 
 def _word_re(patterns: list[str]) -> re.Pattern[str]:
-    alts = "|".join(sorted(patterns, key=len, reverse=True)) or "(?!)"
-    return re.compile(r"(?<!\w)(?:" + alts + ")", re.IGNORECASE)
+    """One regex for word-start patterns: plain words go into a trie (fast), regex fragments
+    are added as they are."""
+    plain = [p.lower() for p in patterns if re.escape(p) == p.replace(" ", "\\ ")
+             or not re.search(r"[\\.^$*+?{}\[\]|()]", p)]
+    other = [p for p in patterns if p.lower() not in plain and p not in plain]
+    alts = ([trie_regex(sorted(set(plain)))] if plain else []) + other
+    return re.compile(r"(?<!\w)(?:" + ("|".join(alts) or "(?!)") + ")", re.IGNORECASE)
 
 
 def _load_register(lexicon_dir: str | Path | None) -> list[Instrument]:
@@ -294,17 +304,25 @@ class Tagger:
         count only when title and summary name no instrument: then the instruments the body
         names most often (and any named three times or more)."""
         per_field: dict[str, list[Evidence]] = {}
+        parts, bounds, pos = [], [], 0
         for name in FIELDS:
             text = prep[name][0]
-            if not text.strip():
+            if text.strip():
+                parts.append(text)
+                bounds.append((name, pos, pos + len(text)))
+                pos += len(text) + 1
+        joined = "\n".join(parts)  # no name, abbreviation or identifier spans a newline + field
+        for m in self.matcher.find(joined) if joined else ():
+            where = [(n, lo) for n, lo, hi in bounds if lo <= m.start and m.end <= hi]
+            if not where:
                 continue
-            for m in self.matcher.find(text):
-                ins = self.register[m.instrument]
-                if ins.requires and not any(r in item_text for r in ins.requires):
-                    continue
-                s, e = self._to_original(prep[name], m.start, m.end)
-                per_field.setdefault(name, []).append(
-                    Evidence("", name, s, e, raw[name][s:e], "instrument:" + m.how, m.instrument))
+            name, lo = where[0]
+            ins = self.register[m.instrument]
+            if ins.requires and not any(r in item_text for r in ins.requires):
+                continue
+            s, e = self._to_original(prep[name], m.start - lo, m.end - lo)
+            per_field.setdefault(name, []).append(
+                Evidence("", name, s, e, raw[name][s:e], "instrument:" + m.how, m.instrument))
         out = per_field.get("title", []) + per_field.get("summary", [])
         body = per_field.get("text", [])
         if body and not out:
@@ -316,13 +334,13 @@ class Tagger:
             out = [ev for ev in body if ev.instrument in keep]
         return out
 
-    def _context_hits(self, prep: dict[str, tuple[str, Any]],
-                      raw: dict[str, str]) -> dict[str, list[Evidence]]:
+    def _context_hits(self, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
+                      contexts: frozenset[str]) -> dict[str, list[Evidence]]:
         """Evidence for combinations that imply labels: their contexts' words in the title and
-        summary."""
+        summary (only for combinations whose contexts are all present)."""
         out: dict[str, list[Evidence]] = {}
         for combo in self.rules.combos:
-            if not combo.get("implies"):
+            if not combo.get("implies") or not set(combo.get("needs", [])) <= contexts:
                 continue
             evs = []
             for ctx in combo.get("needs", []):
@@ -432,13 +450,31 @@ class Tagger:
             texts = [prep[f][0][: MAX_CHARS.get(f, MAX_CHARS["text"])] for f in FIELDS]
             item_text = "\n".join(texts).lower()
             source = sources[i]
+            kept = self._filter_item(hits[i], texts)
+            mentions = self._instruments(rid, prep, raw, item_text)
+            # only the contexts, grounds and combination evidence the decision can use
+            needed = self._needed_contexts(kept, mentions)
+            contexts = self.rules.find_contexts(item_text, source, needed)
+            gpfg = any(h.label == "gpfg" for h in kept) or any(
+                "gpfg" in self.register[m.instrument].labels for m in mentions)
             out.append(Analysis(
-                rid, lang, self._filter_item(hits[i], texts),
-                mentions=self._instruments(rid, prep, raw, item_text),
-                contexts=self.rules.find_contexts(item_text, source),
-                grounds=self._grounds(prep, raw), source=source,
-                context_hits=self._context_hits(prep, raw)))
+                rid, lang, kept, mentions=mentions, contexts=contexts,
+                grounds=self._grounds(prep, raw) if gpfg else [], source=source,
+                context_hits=self._context_hits(prep, raw, contexts)))
         return out
+
+    def _needed_contexts(self, hits: list[Evidence], mentions: list[Evidence]) -> set[str]:
+        needed: set[str] = set()
+        if any(self.register[m.instrument].norwegian_side for m in mentions):
+            needed.add("norwegian_side")
+        labels = {h.label for h in hits
+                  if float(self.lexicon.term(h.label, h.term).get("weight", 1.0))
+                  >= self.rules.min_term_weight}
+        for combo in self.rules.combos:
+            if set(combo.get("labels", [])) <= labels:
+                needed.update(combo.get("needs", []))
+                needed.update(combo.get("unless", []))
+        return needed
 
     def result(self, analysis: Analysis, weights: Weights | None = None) -> TagResult:
         """Decide relevance and labels from a weight-independent analysis (see nlp/README.md).
