@@ -14,6 +14,7 @@ case-insensitively; ASCII spellings aa/oe/ae of å/ø/æ match too).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ _ID_LOWER = (_ID_RE.pattern.removeprefix(r"(?<![\w/])(?=[(\dCcLlPpIiNn])")
              .replace("NOU", "nou"))
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_identifier(text: str) -> str:
     """Canonical form of an identifier: no spaces, upper case, '-' for dashes, no '(EU)' / 'No'
     prefix or '/EU' suffix on act numbers, no leading zeros in COM numbers."""

@@ -453,8 +453,7 @@ class Tagger:
             kept = self._filter_item(hits[i], texts)
             mentions = self._instruments(rid, prep, raw, item_text)
             # only the contexts, grounds and combination evidence the decision can use
-            needed = self._needed_contexts(kept, mentions)
-            contexts = self.rules.find_contexts(item_text, source, needed)
+            contexts = self._contexts(kept, mentions, item_text, source)
             gpfg = any(h.label == "gpfg" for h in kept) or any(
                 "gpfg" in self.register[m.instrument].labels for m in mentions)
             out.append(Analysis(
@@ -463,18 +462,56 @@ class Tagger:
                 context_hits=self._context_hits(prep, raw, contexts)))
         return out
 
-    def _needed_contexts(self, hits: list[Evidence], mentions: list[Evidence]) -> set[str]:
-        needed: set[str] = set()
+    def _strengths(self, hits: list[Evidence], w: Weights,
+                   ) -> tuple[dict[str, float], dict[str, float], list[tuple[float, str]]]:
+        """One pass over the hits: label strengths (see :func:`label_strengths`), the same from
+        terms of weight >= min_term_weight only, and the anchors of anchor terms."""
+        per: dict[tuple[str, str], list[Evidence]] = {}
+        for h in hits:
+            per.setdefault((h.label, h.term), []).append(h)
+        strengths: dict[str, float] = {}
+        strong: dict[str, float] = {}
+        anchors: list[tuple[float, str]] = []
+        af, fields, mt = w.anchor_fields, w.fields, self.rules.min_term_weight
+        for (label, tid), evs in per.items():
+            term = self.lexicon.term(label, tid)
+            tw = float(term.get("weight", 1.0))
+            lw = w.label_weight(label)
+            best = max(fields.get(e.field, 0.4) for e in evs)
+            extra = min(len(evs) - 1, w.repeat_cap)
+            st = lw * tw * best * (1 + w.repeat_bonus * extra)
+            strengths[label] = strengths.get(label, 0.0) + st
+            if tw >= mt:
+                strong[label] = strong.get(label, 0.0) + st
+            if term.get("anchor"):
+                aw = tw * max(af.get(e.field, 0.5) for e in evs) * lw
+                anchors.append((aw, term.get("reason") or _term_reason(term)))
+        return strengths, strong, anchors
+
+    def _contexts(self, hits: list[Evidence], mentions: list[Evidence], text: str,
+                  source: str) -> frozenset[str]:
+        """The contexts the decision can use, looked up lazily: the Norwegian side only for
+        instruments with Norwegian-side labels; a combination's contexts only when its labels
+        were matched, in order, stopping at the first that is absent."""
+        rules = self.rules
+        found: dict[str, bool] = {}
+
+        def has(name: str) -> bool:
+            if name not in found:
+                found[name] = bool(rules.find_contexts(text, source, {name}))
+            return found[name]
+
         if any(self.register[m.instrument].norwegian_side for m in mentions):
-            needed.add("norwegian_side")
+            has("norwegian_side")
+        mt = rules.min_term_weight
         labels = {h.label for h in hits
-                  if float(self.lexicon.term(h.label, h.term).get("weight", 1.0))
-                  >= self.rules.min_term_weight}
-        for combo in self.rules.combos:
-            if set(combo.get("labels", [])) <= labels:
-                needed.update(combo.get("needs", []))
-                needed.update(combo.get("unless", []))
-        return needed
+                  if float(self.lexicon.term(h.label, h.term).get("weight", 1.0)) >= mt}
+        for combo in rules.combos:
+            if set(combo.get("labels", [])) <= labels and all(
+                    has(c) for c in combo.get("needs", [])):
+                for c in combo.get("unless", []):
+                    has(c)
+        return frozenset(k for k, v in found.items() if v)
 
     def result(self, analysis: Analysis, weights: Weights | None = None) -> TagResult:
         """Decide relevance and labels from a weight-independent analysis (see nlp/README.md).
@@ -485,14 +522,11 @@ class Tagger:
         Norwegian side), lexicon labels of strength >= label_min, and for GPFG items only the
         chapter of a named ground (rule 6)."""
         w = weights or self.weights
-        lex = self.lexicon
         af = w.anchor_fields
-        strengths = label_strengths(analysis.hits, lex, w)
-        strong = label_strengths(analysis.hits, lex, w, self.rules.min_term_weight)
+        strengths, strong, anchors = self._strengths(analysis.hits, w)
         evidence: dict[str, list[Evidence]] = {}
         for h in analysis.hits:
             evidence.setdefault(h.label, []).append(h)
-        anchors: list[tuple[float, str]] = []
         # 1. instruments (rule 4, 5)
         ins_labels: dict[str, float] = {}
         best_field: dict[str, float] = {}
@@ -513,17 +547,6 @@ class Tagger:
             for lab in list(ins.labels) + (list(ins.norwegian_side) if norwegian else []):
                 evidence.setdefault(lab, []).append(Evidence(
                     lab, ev.field, ev.start, ev.end, ev.text, ev.term, ev.instrument))
-        # 2. anchor terms
-        seen_terms: set[tuple[str, str]] = set()
-        for h in analysis.hits:
-            term = lex.term(h.label, h.term)
-            if not term.get("anchor") or (h.label, h.term) in seen_terms:
-                continue
-            best = max(af.get(e.field, 0.5) for e in analysis.hits
-                       if e.label == h.label and e.term == h.term)
-            seen_terms.add((h.label, h.term))
-            aw = float(term.get("weight", 1.0)) * best * w.label_weight(h.label)
-            anchors.append((aw, term.get("reason") or _term_reason(term)))
         # 3. combinations of a chapter topic and a context
         only: set[str] = set()
         for combo in self.rules.combos:
