@@ -485,6 +485,8 @@ class Tagger:
                 strong[label] = strong.get(label, 0.0) + st
             if term.get("anchor"):
                 aw = tw * max(af.get(e.field, 0.5) for e in evs) * lw
+                if all(e.field == "text" for e in evs) and len(evs) == 1:
+                    aw *= 0.5  # one passing mention deep in a body is a weak anchor
                 anchors.append((aw, term.get("reason") or _term_reason(term)))
         return strengths, strong, anchors
 
