@@ -37,6 +37,7 @@ class Instrument:
     labels: tuple[str, ...]
     norwegian_side: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
     weight: float = 1.0
     watchlist: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
@@ -88,6 +89,7 @@ def parse_register(raw: bytes | str) -> tuple[str, list[Instrument]]:
             abbreviations=tuple(spec.get("abbreviations", [])),
             identifiers=tuple(spec.get("identifiers", [])), labels=labels, norwegian_side=side,
             requires=tuple(p.lower() for p in spec.get("requires", [])),
+            unless=tuple(p.lower() for p in spec.get("unless", [])),
             weight=float(spec.get("weight", 1.0)), watchlist=tuple(spec.get("watchlist", [])),
             unverified=tuple(spec.get("unverified", []))))
     return str(data.get("version", "0")), out

@@ -320,6 +320,8 @@ class Tagger:
             ins = self.register[m.instrument]
             if ins.requires and not any(r in item_text for r in ins.requires):
                 continue
+            if ins.unless and any(r in item_text for r in ins.unless):
+                continue
             s, e = self._to_original(prep[name], m.start - lo, m.end - lo)
             per_field.setdefault(name, []).append(
                 Evidence("", name, s, e, raw[name][s:e], "instrument:" + m.how, m.instrument))
