@@ -40,7 +40,8 @@ FOLDS = 5
 
 
 def fmt(x: float | None, spec: str = ".2f") -> str:
-    """A number, or ``n/a`` when it is undefined (never ``nan``)."""
+    """A number, or ``n/a`` when it is undefined (never ``nan``): use it to print the report's
+    before / after figures, which are floats with NaN for "undefined" (no predictions)."""
     if x is None or x != x:  # noqa: PLR0124 - nan check
         return "n/a"
     return format(x, spec)
@@ -59,7 +60,7 @@ class CalibrationReport:
     def summary(self) -> str:
         lines = ["label/source        P before  R before   P after   R after"]
         for key in sorted(set(self.before) | set(self.after)):
-            b, a = self.before.get(key, (None, None)), self.after.get(key, (None, None))
+            b, a = self.before.get(key, (NA, NA)), self.after.get(key, (NA, NA))
             lines.append(f"{key:<18}{fmt(b[0]):>9}{fmt(b[1]):>10}{fmt(a[0]):>10}{fmt(a[1]):>10}")
         if self.cv:
             lines.append("cross-validated (never in-sample)   before     after")
@@ -75,8 +76,11 @@ class CalibrationReport:
         return "\n".join(lines)
 
 
-def _pr(tp: int, fp: int, fn: int) -> tuple[float | None, float | None]:
-    return (tp / (tp + fp) if tp + fp else None, tp / (tp + fn) if tp + fn else None)
+NA = float("nan")  # undefined precision / recall: a float (callers format it), shown as n/a
+
+
+def _pr(tp: int, fp: int, fn: int) -> tuple[float, float]:
+    return (tp / (tp + fp) if tp + fp else NA, tp / (tp + fn) if tp + fn else NA)
 
 
 def _gold(labels: Any, relevant: bool, predicted: list[str]) -> set[str] | None:

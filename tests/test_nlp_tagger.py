@@ -184,7 +184,7 @@ def test_calibrate_moves_weights_in_expected_direction(tmp_path):
     rep = calibrate(t, up + down)
     assert rep.weights.label_weight("oecd-ix") > before_ix
     assert rep.weights.label_weight("oecd-x") < before_x
-    assert rep.after["oecd-ix"][1] > (rep.before["oecd-ix"][1] or 0)
+    assert rep.after["oecd-ix"][1] > rep.before["oecd-ix"][1]
     assert rep.cv["oecd-ix F1"][1] > rep.cv["oecd-ix F1"][0]  # cross-validated, not in-sample
     assert "source:x" in rep.after and "relevance" in rep.before
     assert "oecd-ix" in t.tag(up[0][0]).labels
