@@ -299,7 +299,7 @@ class Tagger:
         return out
 
     def _instruments(self, rid: Any, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
-                     item_text: str) -> list[Evidence]:
+                     item_text: Any) -> list[Evidence]:
         """Register mentions in every field (the whole text, also past MAX_CHARS). Body mentions
         count only when title and summary name no instrument: then the instruments the body
         names most often (and any named three times or more)."""
@@ -318,9 +318,9 @@ class Tagger:
                 continue
             name, lo = where[0]
             ins = self.register[m.instrument]
-            if ins.requires and not any(r in item_text for r in ins.requires):
+            if ins.requires and not any(r in str(item_text) for r in ins.requires):
                 continue
-            if ins.unless and any(r in item_text for r in ins.unless):
+            if ins.unless and any(r in str(item_text) for r in ins.unless):
                 continue
             s, e = self._to_original(prep[name], m.start - lo, m.end - lo)
             per_field.setdefault(name, []).append(
@@ -450,7 +450,7 @@ class Tagger:
         out = []
         for i, (rid, lang, raw, prep) in enumerate(prepared):
             texts = [prep[f][0][: MAX_CHARS.get(f, MAX_CHARS["text"])] for f in FIELDS]
-            item_text = "\n".join(texts).lower()
+            item_text = _LazyText(texts)
             source = sources[i]
             kept = self._filter_item(hits[i], texts)
             mentions = self._instruments(rid, prep, raw, item_text)
@@ -492,7 +492,7 @@ class Tagger:
                 anchors.append((aw, term.get("reason") or _term_reason(term)))
         return strengths, strong, anchors
 
-    def _contexts(self, hits: list[Evidence], mentions: list[Evidence], text: str,
+    def _contexts(self, hits: list[Evidence], mentions: list[Evidence], text: Any,
                   source: str) -> frozenset[str]:
         """The contexts the decision can use, looked up lazily: the Norwegian side only for
         instruments with Norwegian-side labels; a combination's contexts only when its labels
@@ -502,7 +502,7 @@ class Tagger:
 
         def has(name: str) -> bool:
             if name not in found:
-                found[name] = bool(rules.find_contexts(text, source, {name}))
+                found[name] = bool(rules.find_contexts(str(text), source, {name}))
             return found[name]
 
         if any(self.register[m.instrument].norwegian_side for m in mentions):
@@ -528,6 +528,8 @@ class Tagger:
         w = weights or self.weights
         af = w.anchor_fields
         strengths, strong, anchors = self._strengths(analysis.hits, w)
+        if not anchors and not analysis.mentions and not analysis.contexts:
+            return self._irrelevant(analysis, strengths, anchors, 0.0, w)  # the common case
         evidence: dict[str, list[Evidence]] = {}
         for h in analysis.hits:
             evidence.setdefault(h.label, []).append(h)
@@ -577,15 +579,7 @@ class Tagger:
         if analysis.source in self.rules.irrelevant_sources:
             relevant, anchors = False, [(0.0, "selskapets egenpresentasjon")]
         if not relevant:
-            words = sorted({h.text.lower() for h in analysis.hits
-                            if strengths.get(h.label, 0.0) >= w.label_min})[:3]
-            if anchors:
-                reason = "svak forankring: " + "; ".join(_top_reasons(anchors))
-            elif words:
-                reason = "bare kapittelord (" + ", ".join(words) + "), ingen næringslivsvinkel"
-            else:
-                reason = "ingen treff på ansvarlig næringsliv"
-            return TagResult(analysis.id, analysis.language, [], False, relevance, {}, [], reason)
+            return self._irrelevant(analysis, strengths, anchors, relevance, w)
         final: dict[str, float] = {k: v for k, v in strengths.items() if v >= w.label_min}
         if ins_labels:
             # rule 4: an instrument carries its chapters; another chapter only where it is
@@ -617,6 +611,19 @@ class Tagger:
         return TagResult(analysis.id, analysis.language, labels, True, relevance, final, ev_out,
                          reason)
 
+    @staticmethod
+    def _irrelevant(analysis: Analysis, strengths: dict[str, float],
+                    anchors: list[tuple[float, str]], relevance: float, w: Weights) -> TagResult:
+        words = sorted({h.text.lower() for h in analysis.hits
+                        if strengths.get(h.label, 0.0) >= w.label_min})[:3]
+        if anchors:
+            reason = "svak forankring: " + "; ".join(_top_reasons(anchors))
+        elif words:
+            reason = "bare kapittelord (" + ", ".join(words) + "), ingen næringslivsvinkel"
+        else:
+            reason = "ingen treff på ansvarlig næringsliv"
+        return TagResult(analysis.id, analysis.language, [], False, relevance, {}, [], reason)
+
     # -- public ---------------------------------------------------------------------------------
     def tag(self, record: dict[str, Any]) -> TagResult:
         """Tag one record (keys: id, title, summary|description, text|body, language, source)."""
@@ -628,6 +635,20 @@ class Tagger:
             yield self.result(analysis)
 
 
+
+
+class _LazyText:
+    """The lower-cased item text, joined only when a rule needs it."""
+
+    __slots__ = ("_parts", "_text")
+
+    def __init__(self, parts: list[str]) -> None:
+        self._parts, self._text = parts, None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(self._parts).lower()
+        return self._text
 
 
 def _term_reason(term: dict[str, Any]) -> str:

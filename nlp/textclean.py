@@ -41,7 +41,8 @@ def _blank(m: re.Match[str]) -> str:
 def blank_consultees(text: str) -> str:
     """Blank a consultee list: its heading line and the following short lines (names of bodies),
     up to the first line of prose (more than 12 words). Length-preserving."""
-    if "instans" not in text.lower() and "liste" not in text.lower():
+    low = text.lower()
+    if "instans" not in low and "liste" not in low:
         return text
     out = text
     for m in list(_CONSULTEES.finditer(text)):
