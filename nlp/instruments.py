@@ -198,7 +198,10 @@ class InstrumentMatcher:
             alts.append(r"(?P<a>" + "|".join(re.escape(a) for a in abbrs)
                         + r")(?:s|['’]s)?(?!\w)")
         alts.append(r"(?P<i>" + _ID_RE.pattern.removeprefix(r"(?<![\w/])") + ")")
-        self._re = re.compile(r"(?<![\w/])(?:" + "|".join(alts) + ")", re.IGNORECASE)
+        # a match consumes the character before the word (scan " " + text): the engine can then
+        # skip positions inside words by a character-set test, about twice as fast as a
+        # look-behind at every position
+        self._re = re.compile(r"[^\w/](?P<m>" + "|".join(alts) + ")", re.IGNORECASE)
         low = []
         if names:
             low.append(r"(?P<n>" + trie_regex(names) + r")\w*")
@@ -206,7 +209,7 @@ class InstrumentMatcher:
             low.append(r"(?P<a>" + "|".join(re.escape(a.lower()) for a in abbrs)
                        + r")(?:s|['’]s)?(?!\w)")
         low.append(r"(?P<i>" + _ID_LOWER + ")")
-        self._re_lower = re.compile(r"(?<![\w/])(?:" + "|".join(low) + ")")
+        self._re_lower = re.compile(r"[^\w/](?P<m>" + "|".join(low) + ")")
         self._by_id: dict[str, str] = {}
         for ins in instruments:
             for ident in ins.identifiers:
@@ -251,20 +254,22 @@ class InstrumentMatcher:
             return found
         low = text.lower()
         same = len(low) == len(text)  # else (rare: "İ") scan the text case-insensitively
-        for m in (self._re_lower.finditer(low) if same else self._re.finditer(text)):
-            kind = m.lastgroup
-            orig = text[m.start():m.end()]
-            if kind == "n":
+        scan = (self._re_lower.finditer(" " + low) if same
+                else self._re.finditer(" " + text))
+        for m in scan:
+            start, end = m.start("m") - 1, m.end("m") - 1  # offsets in text (" " prepended)
+            orig = text[start:end]
+            if m.group("n") is not None:
                 iid = self._resolve_name(orig)
                 how = "name"
-            elif kind == "a":
-                iid = self._by_abbr.get(text[m.start("a"):m.end("a")])  # exact case
+            elif m.group("a") is not None:
+                iid = self._by_abbr.get(text[m.start("a") - 1:m.end("a") - 1])  # exact case
                 how = "abbreviation"
             else:
                 iid = self._by_id.get(canonical_identifier(orig))
                 how = "identifier"
             if iid is not None:
-                found.append(Mention(iid, m.start(), m.end(), orig, how))
+                found.append(Mention(iid, start, end, orig, how))
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         out: list[Mention] = []
         last = -1

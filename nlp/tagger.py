@@ -508,10 +508,12 @@ class Tagger:
         if any(self.register[m.instrument].norwegian_side for m in mentions):
             has("norwegian_side")
         mt = rules.min_term_weight
+        any_hit = {h.label for h in hits}
         labels = {h.label for h in hits
                   if float(self.lexicon.term(h.label, h.term).get("weight", 1.0)) >= mt}
         for combo in rules.combos:
-            if set(combo.get("labels", [])) <= labels and all(
+            if set(combo.get("labels", [])) <= labels and set(
+                    combo.get("hit_labels", [])) <= any_hit and all(
                     has(c) for c in combo.get("needs", [])):
                 for c in combo.get("unless", []):
                     has(c)

@@ -28,6 +28,7 @@ _MOJIBAKE = re.compile(r"[ÃÂâ][\x80-\xbf¤¥¦§¨©ª«¬®¯°±²³´µ¶�
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _SPECIAL = re.compile(f"[{_INVISIBLE}]|.[{_COMBINING}]+", re.DOTALL)
+_ANY_FIX = re.compile(f"[{_INVISIBLE}{_COMBINING}]|" + _MOJIBAKE.pattern)
 _CONSULTEES = re.compile(
     r"(?im)^[ \t#*]*(?:høringsinstanser|høyringsinstansar|hoeringsinstanser|høringsliste|"
     r"høyringsliste|adresseliste|liste over høringsinstanser)\b[^\n]*$")
@@ -191,8 +192,8 @@ def repair(text: str) -> tuple[str, OffsetMap | None]:
 def prepare(raw: object, field: str) -> tuple[str, ChainMap | None]:
     """clean -> normalize -> repair: (text for matching, map back to ``raw`` or None)."""
     cleaned = clean(raw, field)
-    if not cleaned.strip():
-        return cleaned, None
+    if not cleaned or not _ANY_FIX.search(cleaned):
+        return cleaned, None  # nothing to normalize or repair (the common case)
     normed, nmap = normalize(cleaned)
     fixed, rmap = repair(normed)
     if nmap is None and rmap is None:
