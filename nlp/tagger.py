@@ -197,6 +197,10 @@ class Tagger:
         self._pipes: dict[str, Any] = {}
         self._names: dict[int, str] = {}
         self._item_rules = self._compile_item_rules()
+        # (label, term id) -> (term weight, is anchor, reason): read per hit, so looked up once
+        self._terms = {(label, t["id"]): (float(t.get("weight", 1.0)), bool(t.get("anchor")),
+                                          t.get("reason") or _term_reason(t))
+                       for label, spec in lexicon.labels.items() for t in spec["terms"]}
 
     @classmethod
     def load(cls, lexicon_dir: str | Path | None = None,
@@ -475,9 +479,9 @@ class Tagger:
         strong: dict[str, float] = {}
         anchors: list[tuple[float, str]] = []
         af, fields, mt = w.anchor_fields, w.fields, self.rules.min_term_weight
+        terms = self._terms
         for (label, tid), evs in per.items():
-            term = self.lexicon.term(label, tid)
-            tw = float(term.get("weight", 1.0))
+            tw, is_anchor, why = terms[(label, tid)]
             lw = w.label_weight(label)
             best = max(fields.get(e.field, 0.4) for e in evs)
             extra = min(len(evs) - 1, w.repeat_cap)
@@ -485,11 +489,11 @@ class Tagger:
             strengths[label] = strengths.get(label, 0.0) + st
             if tw >= mt:
                 strong[label] = strong.get(label, 0.0) + st
-            if term.get("anchor"):
+            if is_anchor:
                 aw = tw * max(af.get(e.field, 0.5) for e in evs) * lw
-                if all(e.field == "text" for e in evs) and len(evs) == 1:
+                if len(evs) == 1 and evs[0].field == "text":
                     aw *= 0.5  # one passing mention deep in a body is a weak anchor
-                anchors.append((aw, term.get("reason") or _term_reason(term)))
+                anchors.append((aw, why))
         return strengths, strong, anchors
 
     def _contexts(self, hits: list[Evidence], mentions: list[Evidence], text: Any,
@@ -509,8 +513,8 @@ class Tagger:
             has("norwegian_side")
         mt = rules.min_term_weight
         any_hit = {h.label for h in hits}
-        labels = {h.label for h in hits
-                  if float(self.lexicon.term(h.label, h.term).get("weight", 1.0)) >= mt}
+        terms = self._terms
+        labels = {h.label for h in hits if terms[(h.label, h.term)][0] >= mt}
         for combo in rules.combos:
             if set(combo.get("labels", [])) <= labels and set(
                     combo.get("hit_labels", [])) <= any_hit and all(
@@ -550,11 +554,6 @@ class Tagger:
                 ins_labels[lab] = max(ins_labels.get(lab, 0.0), st)
             aw = ins.weight * fw * max(w.label_weight(lab) for lab in ins.labels)
             anchors.append((aw, f"{ins.name} nevnt"))
-        for ev in analysis.mentions:
-            ins = self.register[ev.instrument]
-            for lab in list(ins.labels) + (list(ins.norwegian_side) if norwegian else []):
-                evidence.setdefault(lab, []).append(Evidence(
-                    lab, ev.field, ev.start, ev.end, ev.text, ev.term, ev.instrument))
         # 3. combinations of a chapter topic and a context
         only: set[str] = set()
         for combo in self.rules.combos:
@@ -582,6 +581,11 @@ class Tagger:
             relevant, anchors = False, [(0.0, "selskapets egenpresentasjon")]
         if not relevant:
             return self._irrelevant(analysis, strengths, anchors, relevance, w)
+        for ev in analysis.mentions:
+            ins = self.register[ev.instrument]
+            for lab in list(ins.labels) + (list(ins.norwegian_side) if norwegian else []):
+                evidence.setdefault(lab, []).append(Evidence(
+                    lab, ev.field, ev.start, ev.end, ev.text, ev.term, ev.instrument))
         final: dict[str, float] = {k: v for k, v in strengths.items() if v >= w.label_min}
         if ins_labels:
             # rule 4: an instrument carries its chapters; another chapter only where it is
