@@ -270,6 +270,8 @@ class InstrumentMatcher:
                 how = "identifier"
             if iid is not None:
                 found.append(Mention(iid, start, end, orig, how))
+        if len(found) < 2:
+            return found
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         out: list[Mention] = []
         last = -1

@@ -22,6 +22,7 @@ log = logging.getLogger("nlp.tagger")
 
 _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
+_FIELD_ORDER = {"title": 0, "summary": 1, "text": 2}
 _CHUNK = 64
 _AHEAD = 3  # batches whose language detection runs ahead (helper process)
 _SEP = "\n\n\u2029\n\n"
@@ -156,25 +157,28 @@ class RelevanceRules:
 
     def find_contexts(self, text: str, source: str,
                       names: set[str] | None = None) -> frozenset[str]:
-        """The contexts (of ``names``, default all) that occur in ``text`` or ``source``."""
+        """The contexts (of ``names``, default all) that occur in the lower-cased ``text`` or
+        in ``source``."""
         found = set()
         for name, rx in self.contexts.items():
             if names is not None and name not in names:
                 continue
             prefixes = self.context_sources.get(name, ())
-            if (source and any(source.startswith(p) for p in prefixes)) or rx.search(text):
+            if (source and any(source.startswith(p) for p in prefixes)) or rx.search(" " + text):
                 found.add(name)
         return frozenset(found)
 
 
 def _word_re(patterns: list[str]) -> re.Pattern[str]:
-    """One regex for word-start patterns: plain words go into a trie (fast), regex fragments
-    are added as they are."""
-    plain = [p.lower() for p in patterns if re.escape(p) == p.replace(" ", "\\ ")
-             or not re.search(r"[\\.^$*+?{}\[\]|()]", p)]
-    other = [p for p in patterns if p.lower() not in plain and p not in plain]
-    alts = ([trie_regex(sorted(set(plain)))] if plain else []) + other
-    return re.compile(r"(?<!\w)(?:" + ("|".join(alts) or "(?!)") + ")", re.IGNORECASE)
+    """One regex for word-start patterns, matched on LOWER-CASED text with a space prepended
+    (see :meth:`RelevanceRules.find_contexts`): plain words go into a trie, regex fragments are
+    added as they are; the match consumes the character before the word (faster than a
+    look-behind at every position)."""
+    pats = [p.lower() for p in patterns]
+    plain = sorted({p for p in pats if not re.search(r"[\\.^$*+?{}\[\]|()]", p)})
+    other = [p for p in pats if p not in plain]
+    alts = ([trie_regex(plain)] if plain else []) + other
+    return re.compile(r"[^\w](?:" + ("|".join(alts) or "(?!)") + ")")
 
 
 def _load_register(lexicon_dir: str | Path | None) -> list[Instrument]:
@@ -292,7 +296,10 @@ class Tagger:
             s, e = span.start_char, span.end_char
             for name, lo, hi in bounds:
                 if lo <= s and e <= hi:
-                    s, e = self._to_original(prep[name], s - lo, e - lo)
+                    s, e = s - lo, e - lo
+                    fmap = prep[name][1]
+                    if fmap is not None:
+                        s, e = fmap.span(s, e)
                     label, tid = names.get(span.label), names.get(span.id)
                     if label is None:
                         label = names[span.label] = span.label_
@@ -355,8 +362,9 @@ class Tagger:
                     text = prep[name][0]
                     if rx is None or not text.strip():
                         continue
-                    for m in rx.finditer(text):
-                        s, e = self._to_original(prep[name], m.start(), m.end())
+                    low = " " + text.lower() if len(text.lower()) == len(text) else " " + text
+                    for m in rx.finditer(low):
+                        s, e = self._to_original(prep[name], m.start(), m.end() - 1)
                         while e < len(raw[name]) and raw[name][e].isalnum():
                             e += 1
                         evs.append(Evidence("", name, s, e, raw[name][s:e], "combo:" + combo["id"]))
@@ -369,9 +377,10 @@ class Tagger:
             text = prep[name][0]
             if not text.strip():
                 continue
+            low = " " + text.lower() if len(text.lower()) == len(text) else " " + text
             for label, rx in self.rules.grounds:
-                for m in rx.finditer(text):
-                    s, e = self._to_original(prep[name], m.start(), m.end())
+                for m in rx.finditer(low):
+                    s, e = self._to_original(prep[name], m.start(), m.end() - 1)
                     # extend to the end of the word for readable evidence
                     while e < len(raw[name]) and raw[name][e].isalnum():
                         e += 1
@@ -483,14 +492,17 @@ class Tagger:
         for (label, tid), evs in per.items():
             tw, is_anchor, why = terms[(label, tid)]
             lw = w.label_weight(label)
-            best = max(fields.get(e.field, 0.4) for e in evs)
+            if len(evs) == 1:
+                best = fields.get(evs[0].field, 0.4)
+            else:
+                best = max([fields.get(e.field, 0.4) for e in evs])
             extra = min(len(evs) - 1, w.repeat_cap)
             st = lw * tw * best * (1 + w.repeat_bonus * extra)
             strengths[label] = strengths.get(label, 0.0) + st
             if tw >= mt:
                 strong[label] = strong.get(label, 0.0) + st
             if is_anchor:
-                aw = tw * max(af.get(e.field, 0.5) for e in evs) * lw
+                aw = tw * max([af.get(e.field, 0.5) for e in evs]) * lw
                 if len(evs) == 1 and evs[0].field == "text":
                     aw *= 0.5  # one passing mention deep in a body is a weak anchor
                 anchors.append((aw, why))
@@ -612,7 +624,7 @@ class Tagger:
         final = {k: round(v, 4) for k, v in final.items()}
         labels = sorted(final, key=lambda k: (-final[k], k))
         ev_out = sorted((e for lab in labels for e in evidence.get(lab, [])),
-                        key=lambda e: (FIELDS.index(e.field), e.start, e.label))
+                        key=lambda e: (_FIELD_ORDER[e.field], e.start, e.label))
         reason = "; ".join(_top_reasons(anchors))
         return TagResult(analysis.id, analysis.language, labels, True, relevance, final, ev_out,
                          reason)
