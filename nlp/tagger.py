@@ -136,7 +136,7 @@ class RelevanceRules:
     def __init__(self, data: dict[str, Any]) -> None:
         self.version = str(data.get("version", "0"))
         self.contexts: dict[str, re.Pattern[str]] = {}
-        self.context_sources: dict[str, tuple[str, ...]] = {}
+        self.context_sources: dict[str, tuple[str, ...]] = {}  # str.startswith takes a tuple
         for name, spec in data.get("context", {}).items():
             self.contexts[name] = _word_re(spec.get("patterns", []))
             self.context_sources[name] = tuple(spec.get("sources", []))
@@ -159,14 +159,17 @@ class RelevanceRules:
                       names: set[str] | None = None) -> frozenset[str]:
         """The contexts (of ``names``, default all) that occur in the lower-cased ``text`` or
         in ``source``."""
-        found = set()
-        for name, rx in self.contexts.items():
-            if names is not None and name not in names:
-                continue
-            prefixes = self.context_sources.get(name, ())
-            if (source and any(source.startswith(p) for p in prefixes)) or rx.search(" " + text):
-                found.add(name)
-        return frozenset(found)
+        padded = text if text.startswith(" ") else " " + text
+        return frozenset(name for name in (self.contexts if names is None else names)
+                         if self.has_context(name, padded, source))
+
+    def has_context(self, name: str, padded: str, source: str) -> bool:
+        """Whether context ``name`` occurs in ``padded`` (" " + lower-cased text) or ``source``."""
+        prefixes = self.context_sources.get(name)
+        if prefixes and source and source.startswith(prefixes):
+            return True
+        rx = self.contexts.get(name)
+        return rx is not None and rx.search(padded) is not None
 
 
 def _word_re(patterns: list[str]) -> re.Pattern[str]:
@@ -518,7 +521,7 @@ class Tagger:
 
         def has(name: str) -> bool:
             if name not in found:
-                found[name] = bool(rules.find_contexts(str(text), source, {name}))
+                found[name] = rules.has_context(name, text.padded(), source)
             return found[name]
 
         if any(self.register[m.instrument].norwegian_side for m in mentions):
@@ -663,10 +666,14 @@ class _LazyText:
     def __init__(self, parts: list[str]) -> None:
         self._parts, self._text = parts, None
 
-    def __str__(self) -> str:
+    def padded(self) -> str:
+        """" " + the lower-cased text (what the context patterns scan)."""
         if self._text is None:
-            self._text = "\n".join(self._parts).lower()
+            self._text = " " + "\n".join(self._parts).lower()
         return self._text
+
+    def __str__(self) -> str:
+        return self.padded()
 
 
 def _term_reason(term: dict[str, Any]) -> str:
