@@ -101,3 +101,7 @@ def test_normalized_offsets_point_into_the_original(raw, needle):
     import unicodedata
     cleaned = "".join(c for c in raw[s:e] if c not in "\u00ad\u200b\u202a\u202c")
     assert unicodedata.normalize("NFC", cleaned) == needle
+
+
+def test_an_empty_register_finds_nothing():
+    assert InstrumentMatcher([]).find("CSDDD, (EU) 2024/1760 og åpenhetsloven") == []
