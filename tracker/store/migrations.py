@@ -147,6 +147,18 @@ def m007_labels_once_reason_consultees(db: sqlite_utils.Database) -> None:
                             [(json.dumps(v, ensure_ascii=False), k) for k, v in grouped.items()])
         db["tags"].drop()
 
+
+@core()
+def m008_label_marks(db: sqlite_utils.Database) -> None:
+    """Advisers' label marks: a label added to (`+`) or removed from (`-`) the tagger's result;
+    the latest mark per item and label counts (history in triage_history). Calibration learns
+    from them."""
+    db["label_marks"].create(
+        {"item_id": str, "label": str, "mark": str, "at": str, "by": str},
+        pk=("item_id", "label"),
+        foreign_keys=[("item_id", "items", "id")],
+    )
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
