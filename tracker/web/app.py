@@ -272,7 +272,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 expired = g.get("expired", False)
                 session.clear()
                 if expired:
-                    g.notice = "Du ble logget ut etter en periode uten aktivitet."
+                    session["expired"] = True  # said once, on the login page
             if user is not None:
                 g.user, g.role, g.name = user, user["role"], user["name"]
                 session["seen"] = int(time.time())
@@ -351,8 +351,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             return redirect(url_for("inbox"))
         if g.user is not None:
             return redirect(safe_next(request.args.get("next")))
+        notice = "Du ble logget ut etter en periode uten aktivitet." if session.pop("expired", None) else None
         return render_template("login.html", next=safe_next(request.args.get("next")), error=None,
-                               notice=g.get("notice"), name="")
+                               notice=notice, name="")
 
     @app.post("/login")
     def login_post():
