@@ -170,15 +170,25 @@ def test_export_from_the_web(client):
     assert client.get("/export", query_string={"format": "exe"}).status_code == 404
 
 
-def test_watchlist_gpfg_companies_pages_read_only(client, db_path):
+def fingerprint(db_path) -> str:
+    """A digest of the database's whole content (schema and rows), WAL included."""
     import hashlib
+    import sqlite3
 
-    before = hashlib.sha256(open(db_path, "rb").read()).hexdigest()
+    conn = sqlite3.connect(db_path)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+def test_watchlist_gpfg_companies_pages_read_only(client, db_path):
+    before = fingerprint(db_path)
     for url in ("/watchlist", "/gpfg", "/gpfg?by=stage", "/companies", "/companies?name=hydro"):
         r = client.get(url)
         assert r.status_code == 200, url
     assert "EU-saker" in client.get("/watchlist").get_data(as_text=True)
-    assert hashlib.sha256(open(db_path, "rb").read()).hexdigest() == before
+    assert fingerprint(db_path) == before
 
 
 @pytest.mark.parametrize("q", ['"', "NEAR(", "*", "hoering\" OR *"])

