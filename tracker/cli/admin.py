@@ -65,15 +65,21 @@ def users_add(ctx, name, role, password_stdin) -> None:
 @click.pass_context
 def users_list(ctx) -> None:
     """Every account with its role and whether it is active."""
-    from tracker.store.db import StoreError
-    from tracker.store.db import open_db as _open
+    import sqlite3
+    from pathlib import Path
+
+    import sqlite_utils
+
     from tracker.workbench import accounts
 
-    try:
-        db = _open(_db_path(ctx), migrate=False)  # a read command never migrates
-    except StoreError as exc:
-        raise TrackerError(str(exc)) from exc
-    rows = accounts.list_users(db)
+    path = Path(_db_path(ctx))
+    if not path.is_file():
+        raise TrackerError(f"no database at {path}")
+    try:  # a read command opens the file read-only: no migration, no WAL switch, nothing written
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        rows = accounts.list_users(db)
+    except sqlite3.DatabaseError as exc:
+        raise TrackerError(f"cannot read {path}: {exc}") from exc
     for r in rows:
         r["status"] = "deaktivert" if r["disabled"] else "aktiv"
         r["feed"] = "ja" if r["has_feed_token"] else ""
