@@ -316,3 +316,34 @@ def test_security_headers_on_every_page(team):
         assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"] == "no-referrer"
     cookie = Client(base).get("/login").headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_forwarded_headers_are_trusted_only_when_configured(team, tmp_path, team_db):
+    import shutil
+
+    base, _, _ = team
+    # no proxy configured: a spoofed X-Forwarded-For does not give a fresh address to the limiter
+    sprayer = Client(base)
+    statuses = []
+    for n, name in enumerate(("anne", "kari", "rolf", "per")):
+        token = sprayer.csrf("/login")
+        statuses.append(sprayer.post("/login", {"csrf": token, "name": name, "password": "feil-passord-123"},
+                                     headers={"X-Forwarded-For": f"203.0.113.{n}"}).status)
+    assert statuses == [401, 401, 401, 429]
+
+    # one proxy configured: its X-Forwarded-For is the address, X-Forwarded-Proto makes links https
+    db_path = tmp_path / "proxied.db"
+    shutil.copy(team_db, db_path)
+    app = create_app(str(db_path), as_of=AS_OF, data_dir=tmp_path / "data2", trusted_proxies=1,
+                     login_max_attempts=3)
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "ncp.example.org"}
+    with running(app) as proxied:
+        client = Client(proxied)
+        for n, name in enumerate(("anne", "kari", "rolf", "per")):
+            token = client.csrf("/login")
+            r = client.post("/login", {"csrf": token, "name": name, "password": "feil-passord-123"},
+                            headers={**proxy, "X-Forwarded-For": f"203.0.113.{n}"})
+            assert r.status == 401  # four addresses, one failure each: nobody is locked out
+        r = Client(proxied).get("/", headers=proxy)
+        assert r.status == 302 and "Secure" in r.headers["set-cookie"]
+        assert r.headers["strict-transport-security"]

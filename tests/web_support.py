@@ -27,7 +27,10 @@ def running(app, threads: int = 8):
     """Serve `app` with waitress on 127.0.0.1:<free port>; yields the base URL."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_loop_timeout=0.2)
+    from tracker.web.app import server_options
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_loop_timeout=0.2,
+                           **server_options(app))
     stopping = threading.Event()
 
     def serve() -> None:

@@ -160,7 +160,7 @@ def serve(ctx, host, port, threads) -> None:
     """
     from tracker.config import get_config
     from tracker.store.db import StoreError
-    from tracker.web.app import WebConfigError, create_app, is_loopback
+    from tracker.web.app import WebConfigError, create_app, is_loopback, server_options
     from tracker.workbench import accounts
 
     cfg = get_config()
@@ -192,7 +192,8 @@ def serve(ctx, host, port, threads) -> None:
                    "(session cookies are Secure and will not be sent over plain HTTP)", err=True)
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="ncp-tracker", _quiet=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="ncp-tracker", _quiet=True,
+                   **server_options(app))
 
 
 # ---------------------------------------------------------------------------- backup / restore

@@ -42,7 +42,7 @@ from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
-__all__ = ["WebConfigError", "create_app", "feed_body", "highlight", "is_loopback", "word_diff"]
+__all__ = ["WebConfigError", "create_app", "feed_body", "highlight", "is_loopback", "server_options", "word_diff"]
 
 
 def is_loopback(host: str) -> bool:
@@ -167,6 +167,13 @@ def needs(role: str) -> Callable:
 
 DEFAULT_NAME_RE = re.compile(r"^[\w .'@-]{1,80}$")
 
+def server_options(app: Flask) -> dict[str, Any]:
+    """Waitress settings that go with the app: with trusted proxies the X-Forwarded-* headers
+    must reach the app (werkzeug's ProxyFix reads exactly `trusted_proxies` hops of them);
+    without, waitress drops them before the app sees them."""
+    return {"clear_untrusted_proxy_headers": not app.config["TRUSTED_PROXIES"]}
+
+
 # ---------------------------------------------------------------------------- the app
 
 
@@ -206,6 +213,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key, DB_PATH=path, DATA_DIR=str(data), LOOPBACK=loopback, AS_OF=as_of,
+        TRUSTED_PROXIES=proxies,
         IDLE_S=idle * 60, PROFILE=profile or cfg.get("digest", "profile"),
         SESSION_COOKIE_NAME="ncp_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not loopback, PERMANENT_SESSION_LIFETIME=timedelta(days=30),
