@@ -50,7 +50,7 @@ def users_add(ctx, name, role, password_stdin) -> None:
     """Add an account (the password is asked for, never given on the command line)."""
     from tracker.workbench import accounts
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     try:
         accounts.check_name(name)
         if accounts.get_user(db, name) is not None:
@@ -93,7 +93,7 @@ def users_list(ctx) -> None:
 def _change(ctx, name: str, action) -> dict:
     from tracker.workbench import accounts
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     try:
         return action(db, name)
     except accounts.AccountError as exc:
@@ -131,7 +131,7 @@ def users_reset_password(ctx, name, role, password_stdin) -> None:
     """Set a new password (every session of the account ends)."""
     from tracker.workbench import accounts
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     try:
         if accounts.get_user(db, name) is None:
             raise accounts.AccountError(f"ingen konto heter {name!r} (se `ncp-tracker users list`)")
@@ -171,7 +171,7 @@ def serve(ctx, host, port, threads) -> None:
         raise TrackerError("--threads must be at least 1")
     try:
         app = create_app((ctx.obj or {}).get("db"), host=host)
-        db = open_db(ctx)
+        db = open_db(ctx, write=True)
         active = [u for u in accounts.list_users(db) if not u["disabled"]]
         with_accounts = accounts.has_users(db)
         db.close()

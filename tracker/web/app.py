@@ -195,7 +195,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     data = Path(data_dir) if data_dir is not None else cfg.data_dir
     proxies = cfg.get("web", "trusted_proxies") if trusted_proxies is None else trusted_proxies
     loopback = is_loopback(host) and proxies == 0
-    db0 = open_db(path)  # create/migrate once, not per request
+    db0 = open_db(path, create=False)  # must exist (a mistyped path is no empty workbench); migrated once
     try:
         with_accounts = accounts.has_users(db0)
     finally:
