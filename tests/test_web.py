@@ -259,3 +259,12 @@ def test_related_items_shown_when_links_exist(db_path):
     html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
     section = html[html.index('id="related"'):html.index('id="history"')]
     assert f"/item/{EU}" in section and "celex:32024L1760" in section
+
+
+def test_single_user_mode_has_no_accounts_pages(client):
+    html = client.get("/account").get_data(as_text=True)
+    assert "uten kontoer" in html and "users add" in html
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/login").status_code == 302  # nothing to log in to
+    token = _csrf(client, f"/item/{HEARING}")
+    assert client.post("/account/feed-token", data={"csrf": token}).status_code == 403

@@ -248,12 +248,12 @@ def test_idle_timeout(tmp_path):
     db = seeded_db(db_path)
     make_accounts(db, [("kari", "adviser")])
     db.close()
-    app = create_app(str(db_path), as_of=AS_OF, data_dir=tmp_path / "data", idle_timeout_minutes=1.5 / 60)
+    app = create_app(str(db_path), as_of=AS_OF, data_dir=tmp_path / "data", idle_timeout_minutes=4 / 60)
     with running(app) as base:
         kari = Client(base)
         kari.login("kari")
         assert kari.get("/").status == 200
-        time.sleep(2.0)
+        time.sleep(4.5)
         r = kari.get("/")
         assert r.status == 302 and "/login" in r.location
         assert "uten aktivitet" in kari.get(r.location).text
