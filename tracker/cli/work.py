@@ -1,4 +1,4 @@
-"""Workbench commands: triage, inbox, search, export, draft, calibrate, answers, serve.
+"""Workbench commands: triage, inbox, search, export, draft, calibrate, answers (serve: tracker/cli/admin.py).
 
 Registered on the main group in tracker/cli/main.py. Only click is imported at
 module level (heavy imports live inside the commands) so `ncp-tracker --help` stays fast.
@@ -269,31 +269,3 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_checked']} hearings checked)")
     if row["status"] == "red":
         ctx.exit(2)
-
-
-# ---------------------------------------------------------------------------- web
-
-
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--token", envvar="NCP_TRACKER_TOKEN",
-              help="Access token (required when --host is not a loopback address; env NCP_TRACKER_TOKEN).")
-@click.pass_context
-def serve(ctx, host, port, token) -> None:
-    """Run the web workbench (inbox, items, triage, drafts, search, health).
-
-    Example: ncp-tracker serve --port 8000
-    """
-    from tracker.web.app import WebConfigError, create_app, is_loopback
-
-    try:
-        app = create_app(ctx.obj.get("db") if ctx.obj else None, host=host, token=token)
-    except WebConfigError as exc:
-        raise TrackerError(str(exc)) from exc
-    shown = "localhost" if is_loopback(host) else host
-    suffix = f"/?token={token}" if token else "/"
-    click.echo(f"ncp-tracker workbench on http://{shown}:{port}{suffix}  (Ctrl-C stops)", err=True)
-    from werkzeug.serving import run_simple
-
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -159,6 +159,22 @@ def m008_label_marks(db: sqlite_utils.Database) -> None:
         foreign_keys=[("item_id", "items", "id")],
     )
 
+
+@core()
+def m0501_users(db: sqlite_utils.Database) -> None:
+    """Workbench accounts (tracker.workbench.accounts): argon2 password hashes, a role, a disabled
+    flag, a session epoch (raised by logout, disable and password reset, which ends every cookie
+    session of the account) and the SHA-256 of the account's calendar/feed token."""
+    db["users"].create(
+        {"id": int, "name": str, "name_key": str, "password_hash": str, "role": str,
+         "disabled": int, "created_at": str, "updated_at": str, "session_epoch": int,
+         "feed_token_hash": str},
+        pk="id", not_null={"name", "name_key", "password_hash", "role"},
+        defaults={"disabled": 0, "session_epoch": 0},
+    )  # fmt: skip
+    db["users"].create_index(["name_key"], unique=True)
+    db["users"].create_index(["feed_token_hash"], unique=True)
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
