@@ -92,7 +92,7 @@ def test_draft_download_is_a_docx(client):
     assert r.status_code == 200
     assert 'filename="regjeringen_3150001-horingssvar-2026-11-24.docx"' in r.headers["Content-Disposition"]
     doc = Document(io.BytesIO(r.data))
-    assert doc.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
+    assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     assert client.get(f"/item/{HEARING}/draft.exe").status_code == 404
 
 
