@@ -152,3 +152,53 @@ def test_snippet_marks_the_match(store):
 
     snippet = plain_snippet(search(store, "tvangsarbeid")[0]["snippet"])
     assert "[tvangsarbeid]" in snippet
+
+
+@pytest.fixture
+def climate(db):
+    rows = [
+        ("k1", "Høring om klimaloven", "Klimamål for 2035 og rapportering om klimarisiko."),
+        ("k2", "Høring om miljøinformasjonsloven", "Retten til miljøinformasjon og klima i leverandørkjeden."),
+        ("k3", "Endringer i naturmangfoldloven", "Miljøhensyn og vern av natur."),
+        ("k4", "Menneskerettighetsloven", "Menneskerettigheter og aktsomhet i næringslivet."),
+        ("k5", "Veileder om menneskerettighet", "En menneskerettighet er universell."),
+    ]
+    db["items"].insert_all([{"id": i, "source": "s", "kind": "hearing", "title": t, "summary": s,
+                             "url": f"https://example.org/{i}"} for i, t, s in rows], pk="id")
+    return db
+
+
+def test_the_issues_examples_on_norwegian_text(climate):
+    # Snowball strips "-loven": klimaloven is a klima word (k1), as miljøinformasjonsloven is miljøinformasjon
+    assert set(ids(search(climate, "klima OR miljøhensyn"))) == {"k1", "k2", "k3"}
+    assert set(ids(search(climate, "klima"))) == {"k1", "k2"}
+    assert set(ids(search(climate, "klima*"))) == {"k1", "k2"}
+    assert set(ids(search(climate, "miljøinformasjon -klima"))) == set()
+    assert set(ids(search(climate, "miljøinformasjon"))) == {"k2"}
+    assert set(ids(search(climate, "natur -klima"))) == {"k3"}
+    assert set(ids(search(climate, "natur NOT klima"))) == {"k3"}
+    assert set(ids(search(climate, "klima natur"))) == set()  # AND: no item has both
+    assert set(ids(search(climate, "NEAR(klima leverandørkjeden, 3)"))) == {"k2"}
+    assert set(ids(search(climate, "NEAR(retten leverandørkjeden, 2)"))) == set()
+    # stemming: singular and plural give the same hits
+    assert set(ids(search(climate, "menneskerettighet"))) == set(ids(search(climate, "menneskerettigheter"))) \
+        == {"k4", "k5"}
+    # snippets mark the word as written in the text
+    from tracker.workbench.search import plain_snippet
+
+    row = next(r for r in search(climate, "menneskerettighet") if r["id"] == "k4")
+    assert "[Menneskerettigheter]" in plain_snippet(row["snippet"])
+
+
+def test_ranking_pool_keeps_the_newest_matches_and_export_gets_all(db, monkeypatch):
+    from tracker.workbench import export
+    from tracker.workbench import search as search_module
+
+    db["items"].insert_all([{"id": f"n{n:02d}", "source": "s", "kind": "hearing", "url": f"https://e.org/{n}",
+                             "title": "Høring om åpenhetsloven" if n == 0 else f"Sak {n} om åpenhetsloven"}
+                            for n in range(30)], pk="id")
+    monkeypatch.setattr(search_module, "RANK_POOL", 10)
+    found = ids(search(db, "åpenhetsloven", limit=5))
+    assert len(found) == 5 and set(found) <= {f"n{n:02d}" for n in range(20, 30)}  # the newest ten only
+    assert len(search(db, "åpenhetsloven", limit=50)) == 30  # asking for more than the pool: all of them
+    assert len(export.rows(db, query="åpenhetsloven")) == 30

@@ -429,7 +429,9 @@ def _fts(node: Any) -> str:
     """FTS5 expression over `items_norm` for a node without item filters."""
     if isinstance(node, Term):
         if node.prefix:
-            return _col(node.column, _q(fold(node.word)) + "*")
+            # the prefix itself is indexed as its stem (klima → klim): match that stem exactly too
+            alts = [_q(fold(node.word)) + "*"] + [_q(k) for k in word_keys(node.word) if k != fold(node.word)]
+            return _col(node.column, " OR ".join(alts))
         keys = word_keys(node.word)
         return _col(node.column, " OR ".join(_q(k) for k in keys))
     if isinstance(node, Phrase):
@@ -569,7 +571,8 @@ def search(db: sqlite_utils.Database, query: str, filters: Filters | None = None
     inner_limit = "" if conditions else f" limit {int(limit)}"  # no filter: rank only `limit` rows
     try:
         if compiled.match is not None:
-            bound = _pool_bound(db, compiled.match, where, params)
+            # rank over the newest RANK_POOL matches, unless more rows than that are asked for (export)
+            bound = _pool_bound(db, compiled.match, where, params) if limit < RANK_POOL else -(2**63)
             sql = (SELECT + f""", i.summary, i.body, r.rank
 from (select rowid, bm25(items_norm, 10.0, 3.0, 1.0) as rank from items_norm
       where items_norm match ? and rowid >= ? order by rank{inner_limit}) r
@@ -633,6 +636,7 @@ def _highlight_keys(node: Any) -> tuple[set[str], tuple[str, ...]]:
         if isinstance(n, Term):
             if n.prefix:
                 prefixes.append(fold(n.word))
+                keys.update(word_keys(n.word))
             else:
                 keys.update(word_keys(n.word))
         elif isinstance(n, Phrase | Near):
