@@ -176,7 +176,8 @@ def test_committee_gets_written_input_with_its_deadlines(store):
     assert "Frist for å be om å delta i høringen: 01.12.2026 kl. 12:00" in md
     assert "Frist for skriftlige innspill: 03.12.2026 kl. 12:00" in md
     assert "Høringen holdes: 05.12.2026 kl. 09:00, Stortinget" in md
-    assert "Kontaktpunktet viser til Finanskomiteens høring om" in md
+    assert ("Kontaktpunktet viser til Finanskomiteens høring om endringer i regnskapsloven "
+            "(bærekraftsrapportering) 05.12.2026 kl. 09:00 og sender med dette et skriftlig innspill.") in md
     assert drafts.file_stem(d) == "no_stortinget_horinger_10423-innspill"
 
 

@@ -566,7 +566,8 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
                       if isinstance(h, dict) and h.get("sted")), None)  # fmt: skip
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
-        opening = t["c_opening"].format(committee_gen=_genitive(committee), case=title,
+        in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
+        opening = t["c_opening"].format(committee_gen=_genitive(committee), case=in_sentence,
                                         when=t["c_when"].format(start=start) if start else "")
         facts = [(t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
                   or t["no_deadline"]),
@@ -614,7 +615,9 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         blocks.append(Block("bullets", items=[_similar_line(s, lang) for s in similar]))
     else:
         blocks.append(Block("para", t["no_earlier"]))
-    route_rows = [(t["deadline"], _fmt_day(item.get("deadline"), lang) or t["no_deadline"]),
+    deadline_name = t["c_written"] if form == "committee" else t["deadline"]
+    shown = _fmt_time if form == "committee" else _fmt_day
+    route_rows = [(deadline_name, shown(item.get("deadline"), lang) or t["no_deadline"]),
                   (t["route"], submission_route(item, lang)), (t["source"], item.get("url") or "")]
     blocks += [Block("heading", t["deadline_route"], level=2), Block("meta", rows=route_rows)]
     blocks += _signature_blocks(lang, data_dir)
