@@ -181,6 +181,14 @@ def test_committee_gets_written_input_with_its_deadlines(store):
     assert drafts.file_stem(d) == "no_stortinget_horinger_10423-innspill"
 
 
+def test_committee_subject_from_a_real_stortinget_title(store):
+    title = "Komitéhøring: Endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet) – Prop. 25 L (2026-2027)"
+    store["items"].update(COMMITTEE, {"title": title})
+    d = drafts.build(store, COMMITTEE, as_of=DAY)
+    assert d.subject == ("Innspill til Finanskomiteen – Endringer i åpenhetsloven (gjennomføring av "
+                         "aktsomhetsdirektivet) – Prop. 25 L (2026-2027)")
+
+
 def test_eu_gets_the_english_feedback_form(store):
     d = drafts.build(store, EU, as_of=DAY)
     md = drafts.render_markdown(d)

@@ -222,7 +222,8 @@ def form_of(item: dict[str, Any]) -> str:
     return "hearing"
 
 
-_HEARING_PREFIX = re.compile(r"^\s*(?:h(?:ø|o|oe)y?ring|consultation)\s*(?:[-–:]\s*|om\s+)", re.I)
+_HEARING_PREFIX = re.compile(r"^\s*(?:komit[ée]h(?:ø|o|oe)ring|h(?:ø|o|oe)y?ring|consultation)\s*(?:[-–:]\s*|om\s+)",
+                             re.I)
 
 
 def subject_title(title: str) -> str:
