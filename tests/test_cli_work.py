@@ -47,6 +47,8 @@ def test_digest_to_assigned_item_to_docx(env):
     r = CliRunner().invoke(main, ["draft", HEARING, "--out", "utkast"])
     assert r.exit_code == 0 and "version 2 (earlier versions kept)" in r.stderr
     assert (env / "utkast" / "regjeringen_3150001-horingssvar-v2.docx").exists()
+    listed = run("draft", HEARING, "--versions").output
+    assert "regjeringen_3150001-horingssvar.docx" in listed and "regjeringen_3150001-horingssvar-v2.docx" in listed
     hist = run("triage", HEARING, "--history")
     assert "new" in hist.output and "respond" in hist.output and "kari" in hist.output
 

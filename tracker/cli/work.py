@@ -204,8 +204,9 @@ def export(ctx, fmt, dialect, lang, query, label, source, status, date_from, dat
               help="The short answer: «Kontaktpunktet har ingen merknader» (no sections).")
 @click.option("--force", is_flag=True, help="Overwrite the latest version instead of writing the next (-v2, -v3, …).")
 @click.option("--by", help="Who drafts (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--versions", "list_versions", is_flag=True, help="List the drafts written for ITEM; write nothing.")
 @click.pass_context
-def draft(ctx, item_id, out_dir, no_comments, force, by) -> None:
+def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     """Write a response draft (.docx from the secretariat's template, and .md) for ITEM.
 
     A hearing gets a letter to the ministry, a Stortinget hearing a written input to the
@@ -216,6 +217,14 @@ def draft(ctx, item_id, out_dir, no_comments, force, by) -> None:
     from tracker.workbench import drafts
 
     db = open_db(ctx)
+    if list_versions:
+        found = drafts.versions(db, item_id)
+        for v in found:  # whole paths (a table would cut them)
+            click.echo(f"v{v.version}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
+                       + ("" if v.exists else "\t(missing)"))
+        if not found:
+            click.echo(f"no drafts written for {item_id}", err=True)
+        return
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
