@@ -202,3 +202,7 @@ def test_ranking_pool_keeps_the_newest_matches_and_export_gets_all(db, monkeypat
     assert len(found) == 5 and set(found) <= {f"n{n:02d}" for n in range(20, 30)}  # the newest ten only
     assert len(search(db, "åpenhetsloven", limit=50)) == 30  # asking for more than the pool: all of them
     assert len(export.rows(db, query="åpenhetsloven")) == 30
+    # filters that leave fewer than asked for widen the pool: the oldest items are still found
+    db.execute("update items set source = 'old' where id in ('n00', 'n01', 'n02')")
+    assert set(ids(search(db, "åpenhetsloven source:old", limit=5))) == {"n00", "n01", "n02"}
+    assert ids(search(db, "åpenhetsloven", Filters(source="old"), limit=5))[0] == "n00"  # title "Høring om …"

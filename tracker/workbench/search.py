@@ -20,8 +20,9 @@ query never scans the index vocabulary. Operators are upper-case (OR, AND, NOT, 
 lower-case *or*/*and*/*not* are words. A query the grammar does not accept raises SearchError
 with the reason — it never quietly returns nothing.
 
-Ranking is bm25 (title 10, summary 3, body 1) over the newest `RANK_POOL` matching items (after
-the filters): scoring every match of a word found in half the store is what made search slow.
+Ranking is bm25 (title 10, summary 3, body 1) over the newest `RANK_POOL` matching items, widened
+when the filters leave fewer than asked for: scoring every match of a word found in half the
+store is what made search slow.
 A query of filters and excluded words only lists the newest items that pass.
 """
 
@@ -571,8 +572,6 @@ def search(db: sqlite_utils.Database, query: str, filters: Filters | None = None
     inner_limit = "" if conditions else f" limit {int(limit)}"  # no filter: rank only `limit` rows
     try:
         if compiled.match is not None:
-            # rank over the newest RANK_POOL matches, unless more rows than that are asked for (export)
-            bound = _pool_bound(db, compiled.match, where, params) if limit < RANK_POOL else -(2**63)
             sql = (SELECT + f""", i.summary, i.body, r.rank
 from (select rowid, bm25(items_norm, 10.0, 3.0, 1.0) as rank from items_norm
       where items_norm match ? and rowid >= ? order by rank{inner_limit}) r
@@ -580,7 +579,15 @@ join items i on i.rowid = r.rowid
 left join triage t on t.item_id = i.id
 where {where}
 order by r.rank, i.id limit ?""")  # fmt: skip
-            rows = list(db.query(sql, [compiled.match, bound, *params, limit]))
+            # rank the newest RANK_POOL matches; when the filters leave fewer than `limit` of them,
+            # widen the pool (×8, then every match). Asking for more than the pool ranks everything.
+            pool = RANK_POOL if limit < RANK_POOL else None
+            while True:
+                bound = _pool_bound(db, compiled.match, pool) if pool else NO_BOUND
+                rows = list(db.query(sql, [compiled.match, bound, *params, limit]))
+                if len(rows) >= limit or bound == NO_BOUND:
+                    break
+                pool = pool * 8 if pool < RANK_POOL * 8 else None
         else:
             exclude = ""
             if compiled.exclude:
@@ -608,23 +615,20 @@ order by coalesce(i.published, i.first_seen) desc, i.id limit ?""")  # fmt: skip
     return out
 
 
-def _pool_bound(db: sqlite_utils.Database, match: str, where: str, params: list[Any]) -> int:
-    """The lowest rowid of the newest `RANK_POOL` items that match (and pass the filters).
+NO_BOUND = -(2**63)
+
+
+def _pool_bound(db: sqlite_utils.Database, match: str, pool: int) -> int:
+    """The lowest rowid of the newest `pool` items that match (NO_BOUND when fewer match).
 
     bm25 has to score every match before it can keep the best; a word in half of 100,000
-    items would cost ~60 ms. So ranking is over the newest RANK_POOL matches (rowids grow with
-    first_seen): older items come up only for rarer words, or with filters or more words.
+    items would cost ~60 ms. So ranking is over the newest matches (rowids grow with
+    first_seen): older items come up for rarer words, more words, or filters that leave few.
+    Reading the newest rowids of a match is cheap (no scoring, no table look-ups).
     """
-    if where == "1":
-        sql = f"""select rowid from items_norm where items_norm match ?
-                  order by rowid desc limit 1 offset {RANK_POOL - 1}"""  # fmt: skip
-    else:
-        sql = f"""select n.rowid from items_norm n join items i on i.rowid = n.rowid
-                  left join triage t on t.item_id = i.id
-                  where items_norm match ? and {where}
-                  order by n.rowid desc limit 1 offset {RANK_POOL - 1}"""  # fmt: skip
-    row = db.execute(sql, [match, *params]).fetchone()
-    return row[0] if row else -(2**63)
+    row = db.execute(f"select rowid from items_norm where items_norm match ? "
+                     f"order by rowid desc limit 1 offset {int(pool) - 1}", [match]).fetchone()
+    return row[0] if row else NO_BOUND
 
 
 def _highlight_keys(node: Any) -> tuple[set[str], tuple[str, ...]]:
