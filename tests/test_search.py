@@ -92,6 +92,8 @@ def test_field_filters(store):
     assert COMMITTEE not in ids(search(store, "høring -source:no_stortinget_horinger"))
     assert ids(search(store, "status:closed offentleglova")) == [HEARING_OLD]
     # any spelling of a label
+    assert ids(search(store, 'høring label:"OECD kapittel V"')) == [HEARING]
+    assert ids(search(store, "høring label:oecd-v")) == [HEARING]
     for spelling in ("apenhetsloven", "Åpenhetsloven"):
         assert ids(search(store, f"høring label:{spelling}")) == [HEARING]
     # filters alone list the filtered items
