@@ -56,11 +56,11 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
     from pathlib import Path
 
     from crawlers.dates import OSLO
-    from tracker.attention.profiles import ProfileError, load_profile, smtp_config
+    from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import build as digest_mod
     from tracker.digest import mailer
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
         prof = load_profile(profile)
     except ProfileError as exc:
@@ -69,9 +69,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
     built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang) if (fmt in RECORDED or send) else None
 
     if out or not send:
-        config = smtp_config()
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,
-                                 sender=mailer.default_sender(config), recipients=list(to) or None)
+                                 sender=mailer.default_sender(), recipients=list(to) or None)
         if not out or out == "-":
             click.echo(data, nl=False)
         else:
@@ -90,7 +89,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
     if send:
         recipients = list(to) or list(prof.recipients)
         try:
-            settings = mailer.settings(smtp_config())
+            settings = mailer.settings()
             message = digest_mod.render_email(built, sender=settings.sender, recipients=recipients,
                                               date_header=datetime.now(OSLO))
             accepted = mailer.send(message, settings)

@@ -14,13 +14,18 @@ class TrackerError(click.ClickException):
     """A clear, single-line error for the user."""
 
 
-def open_db(ctx: click.Context):
-    """The database named by --db / $NCP_TRACKER_DB (default data/tracker.store.db), migrated."""
+def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
+    """The configured database (--db, $NCP_TRACKER_DB, [tracker] db; see `ncp-tracker config`).
+
+    It must exist unless `create` (run, crawl, record, demo): a mistyped path is an error, never
+    an empty database. Only commands that `write` bring its schema up to date; read commands
+    open it as it is.
+    """
     from tracker.store.db import StoreError
     from tracker.store.db import open_db as _open
 
     try:
-        return _open((ctx.obj or {}).get("db"))
+        return _open(None, migrate=write or create, create=create)
     except StoreError as exc:
         raise TrackerError(str(exc)) from exc
 

@@ -1385,10 +1385,9 @@ def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Pro
         return render_text(d).encode("utf-8")
     if fmt == "html":
         return render_html(d).encode("utf-8")
-    from tracker.attention.profiles import smtp_config
     from tracker.digest.mailer import default_sender
 
-    message = render_email(d, sender=sender or default_sender(smtp_config()),
+    message = render_email(d, sender=sender or default_sender(),
                            recipients=list(recipients if recipients is not None else profile.recipients))
     from email.policy import compat32
 
