@@ -175,9 +175,12 @@ def digest_and_search(tmp: Path) -> list[Row]:
                 f"{secs:.2f} s (first {res['digest_first_s']:.2f} s)", "≤ 1 s", secs <= 1.0, why)]
     rows.append(Row("full-text search p95 (tracker.workbench.search, limit 100)",
                     f"{res['search_p95_s'] * 1000:.0f} ms (p50 {res['search_p50_s'] * 1000:.0f} ms; "
-                    f"LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)", "—", None,
-                    "no goal in the issue; ASCII words are expanded against the index vocabulary "
-                    "(fts5vocab scan), which is most of an ASCII query's time"))
+                    f"LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)", "≤ 20 ms",
+                    res["search_p95_s"] <= 0.020,
+                    "" if res["search_p95_s"] <= 0.020 else
+                    f"slowest queries: {', '.join(res.get('slowest', []))}. bm25 scores the newest "
+                    "2,000 matches of each query (more when filters leave fewer than 100); on a busy "
+                    "machine compare with the LIKE scan measured in the same run"))
     return rows
 
 

@@ -108,7 +108,7 @@ def test_draft_is_made_by_post_and_every_version_downloads(client, db_path):
     first = client.get(r.location)
     assert 'filename="regjeringen_3150001-horingssvar-' in first.headers["Content-Disposition"]
     doc = Document(io.BytesIO(first.data))
-    assert doc.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
+    assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     r2 = client.post(f"/item/{HEARING}/draft", data={"csrf": token, "format": "md"})  # the name is remembered
     assert r2.status_code == 303 and r2.location.endswith(".md")
     md = client.get(r2.location).get_data(as_text=True)

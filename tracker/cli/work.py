@@ -130,9 +130,17 @@ def inbox(ctx, owner, as_of) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def search(ctx, query, label, source, status, date_from, date_to, owner, state, limit, fmt) -> None:
-    """Full-text search (æøå-correct; hoering/aapenhet also find høring/åpenhet), best first.
+    """Full-text search, best first. All words must match (stemmed: høringer finds høring; ASCII
+    spellings: hoering finds høring).
 
-    Example: ncp-tracker search "aapenhetsloven aktsomhet" --status open
+    \b
+    klima OR miljø        either word          miljø -klima   without klima (or: NOT klima)
+    "due diligence"       the phrase           høring*        prefix
+    NEAR(klima risiko, 5) words close together  (a OR b) c    grouping
+    title:… summary:… body:…                   words in one field
+    source:… label:… status:… kind:…           filters (label: any spelling, e.g. "OECD IV")
+
+    Example: ncp-tracker search 'aapenhetsloven aktsomhet -"norsk rett"' --status open
     """
     import json
 
@@ -158,31 +166,38 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
-@click.option("--query", "query", help="Only items matching this full-text query.")
+@click.option("--dialect", type=click.Choice(["excel-nb", "excel", "rfc4180"]), default="excel-nb",
+              show_default=True,
+              help="CSV for Norwegian Excel (; and BOM), for English Excel (, and BOM), or plain RFC 4180 "
+                   "for programs (, no BOM, column keys, ISO dates).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Header language of the .xlsx.")
+@click.option("--query", "query", help="Only items matching this search (same syntax as `search`).")
 @with_filters
-@click.option("--out", "out", type=click.Path(dir_okay=False), help="File to write (required for xlsx; default stdout).")
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              help="File to write: absolute, ~/… or relative to here (folders are created; required "
+                   "for xlsx; default stdout).")
 @click.pass_context
-def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, state, out) -> None:
+def export(ctx, fmt, dialect, lang, query, label, source, status, date_from, date_to, owner, state, out) -> None:
     """Export items with labels, owner, triage state and deadlines as CSV, JSON or XLSX.
 
-    Example: ncp-tracker export --format xlsx --status open --out data/exports/open.xlsx
+    Example: ncp-tracker export --format xlsx --status open --out ~/Dokumenter/apne-horinger.xlsx
     """
     from tracker.workbench import export as ex
-    from tracker.workbench.drafts import DraftError
     from tracker.workbench.search import SearchError
 
     db = open_db(ctx)
     try:
         data = ex.rows(db, _make_filters(label, source, status, date_from, date_to, owner, state), query)
         if out:
-            path = ex.write(data, fmt, out)
+            path = ex.write(data, fmt, out, dialect=dialect, lang=lang)
             click.echo(f"{len(data)} items → {path}", err=True)
             return
-    except (SearchError, DraftError, ValueError) as exc:
+    except (SearchError, ValueError) as exc:
         raise TrackerError(str(exc)) from exc
     if fmt == "xlsx":
         raise TrackerError("xlsx needs --out FILE")
-    sys.stdout.write(ex.render(data, fmt))
+    sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
 
 
 # ---------------------------------------------------------------------------- drafts
@@ -191,21 +206,42 @@ def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, st
 @click.command()
 @click.argument("item_id", metavar="ITEM")
 @click.option("--out", "out_dir", default="data/drafts", show_default=True,
-              help="Directory inside the working tree (created if missing).")
+              help="Folder to write to: absolute, ~/… or relative to here (created if missing).")
+@click.option("--no-comments", is_flag=True,
+              help="The short answer: «Kontaktpunktet har ingen merknader» (no sections).")
+@click.option("--force", is_flag=True, help="Overwrite the latest version instead of writing the next (-v2, -v3, …).")
 @click.option("--by", help="Who drafts (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--versions", "list_versions", is_flag=True, help="List the drafts written for ITEM; write nothing.")
 @click.pass_context
-def draft(ctx, item_id, out_dir, by) -> None:
-    """Write a hearing-response draft (.docx and .md) for ITEM.
+def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
+    """Write a response draft (.docx from the secretariat's template, and .md) for ITEM.
 
-    Example: ncp-tracker draft regjeringen:3144080 --out drafts
+    A hearing gets a letter to the ministry, a Stortinget hearing a written input to the
+    committee, an EU consultation the "Have your say" feedback form. An existing draft is never
+    overwritten: the next version (-v2, -v3, …) is written unless --force.
+    Example: ncp-tracker draft regjeringen:3144080 --out ~/Dokumenter/horingssvar
     """
     from tracker.workbench import drafts
 
+    if list_versions:
+        found = drafts.versions(open_db(ctx), item_id)
+        for v in found:  # whole paths (a table would cut them)
+            click.echo(f"v{v.version}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
+                       + ("" if v.exists else "\t(missing)"))
+        if not found:
+            click.echo(f"no drafts written for {item_id}", err=True)
+        return
     db = open_db(ctx, write=True)
     try:
-        written = drafts.write(db, item_id, out_dir, by=by)
+        written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
         raise TrackerError(str(exc)) from exc
+    for warning in written.draft.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if written.overwritten:
+        click.echo(f"overwrote version {written.version} (--force)", err=True)
+    elif written.version > 1:
+        click.echo(f"version {written.version} (earlier versions kept)", err=True)
     click.echo(str(written.docx))
     click.echo(str(written.md))
 

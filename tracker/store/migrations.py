@@ -175,6 +175,36 @@ def m0501_users(db: sqlite_utils.Database) -> None:
     db["users"].create_index(["name_key"], unique=True)
     db["users"].create_index(["feed_token_hash"], unique=True)
 
+
+@core()
+def m0401_search_keys(db: sqlite_utils.Database) -> None:
+    """`items_norm`: the items' text as search keys (Snowball stem + ASCII folding, one key per
+    word; tracker/store/textindex.py), kept in step with `items` by triggers that call the SQL
+    function ``ncp_norm`` (registered by `open_db` on every connection)."""
+    from tracker.store.textindex import register
+
+    register(db.conn)
+    db.execute("create virtual table items_norm using fts5(title, summary, body, "
+               "tokenize = 'unicode61 remove_diacritics 0')")
+    db.execute("""insert into items_norm (rowid, title, summary, body)
+                  select rowid, ncp_norm(title, language), ncp_norm(summary, language),
+                         ncp_norm(body, language) from items""")
+    db.execute("""create trigger items_norm_ai after insert on items begin
+                    insert into items_norm (rowid, title, summary, body)
+                    values (new.rowid, ncp_norm(new.title, new.language),
+                            ncp_norm(new.summary, new.language), ncp_norm(new.body, new.language));
+                  end""")
+    db.execute("""create trigger items_norm_ad after delete on items begin
+                    delete from items_norm where rowid = old.rowid;
+                  end""")
+    db.execute("""create trigger items_norm_au after update of title, summary, body, language on items
+                  begin
+                    delete from items_norm where rowid = old.rowid;
+                    insert into items_norm (rowid, title, summary, body)
+                    values (new.rowid, ncp_norm(new.title, new.language),
+                            ncp_norm(new.summary, new.language), ncp_norm(new.body, new.language));
+                  end""")
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
