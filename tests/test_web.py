@@ -268,3 +268,20 @@ def test_single_user_mode_has_no_accounts_pages(client):
     assert client.get("/login").status_code == 302  # nothing to log in to
     token = _csrf(client, f"/item/{HEARING}")
     assert client.post("/account/feed-token", data={"csrf": token}).status_code == 403
+
+
+def test_an_adviser_marks_a_label_on_the_item_page(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert 'id="label-form"' in html and "Kap. IV Menneskerettigheter" in html  # names, not codes
+    r = client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "oecd-iv", "by": "Kari"})
+    assert r.status_code in (302, 303)
+    page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert 'id="label-marks"' in page and "+Kap. IV Menneskerettigheter" in page
+    bad = client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "kapittel tolv"})
+    assert "unknown label" in client.get(bad.location).get_data(as_text=True).lower()
+    db = open_db(db_path)
+    assert [(r["label"], r["mark"], r["by"]) for r in db.query("select * from label_marks")] == [("oecd-iv", "+", "Kari")]
+    db.close()
+    no_csrf = client.post(f"/item/{HEARING}/labels", data={"mark": "-", "label": "oecd-iv"})
+    assert no_csrf.status_code in (400, 403)

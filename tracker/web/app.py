@@ -38,6 +38,7 @@ from flask import Flask, Response, abort, g, redirect, render_template, request,
 from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
+from nlp.labels import LABEL_NAMES
 from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
@@ -459,6 +460,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             history=_triage_rows(triage.history(db(), item_id)),
             answers=answers.for_item(db(), item_id), related=related,
             drafts=draft_versions(item_id),
+            label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             message=request.args.get("msg"), error=request.args.get("err"),
             by=g.name or "", read_only=read_only(),
         )  # fmt: skip
@@ -507,6 +509,26 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         except triage.TriageError as exc:
             return redirect(url_for("item", item_id=item_id, err=str(exc)))
         return redirect(url_for("item", item_id=item_id, msg=f"Lagret: {row['state']}"))
+
+    @app.post("/item/<path:item_id>/labels")
+    @needs("adviser")
+    @_with_write_check
+    def labels_post(item_id: str):
+        """An adviser adds or removes a label the tagger got wrong (calibration learns from it)."""
+        from tracker.workbench import triage
+
+        if not triage.item_exists(db(), item_id):
+            abort(404, f"Ukjent sak: {item_id}")
+        by = _writer_name()
+        if not by:
+            return redirect(url_for("item", item_id=item_id,
+                                    err="Skriv navnet ditt i «Endret av» før du lagrer (det huskes etterpå)."))
+        mark, label = request.form.get("mark", ""), request.form.get("label", "")
+        try:
+            triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
+        except triage.TriageError as exc:
+            return redirect(url_for("item", item_id=item_id, err=str(exc)))
+        return redirect(url_for("item", item_id=item_id, msg=f"Lagret: {mark}{label}"))
 
     @app.post("/item/<path:item_id>/draft")
     @needs("adviser")
