@@ -73,6 +73,18 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "web": {
         "host": Setting(str, "127.0.0.1", "address `serve` listens on"),
         "port": Setting(int, 8000, "port `serve` listens on"),
+        "threads": Setting(int, 8, "worker threads of the production server (waitress)"),
+        "trusted_proxies": Setting(int, 0, "reverse proxies in front whose X-Forwarded-For/-Proto/-Host "
+                                           "are trusted (0: none; 1: one nginx/Caddy with TLS)"),
+        "idle_timeout_minutes": Setting(int, 60, "a login ends after this many minutes without a request"),
+        "login_max_attempts": Setting(int, 5, "failed logins per account and per address before a pause"),
+        "login_window_minutes": Setting(int, 15, "the window (and pause) of the login limit, minutes"),
+        "secret_file": Setting(str, "", "file with the session signing key (default <data_dir>/web-secret.key, "
+                                        "created with mode 0600)"),
+    },
+    "backup": {
+        "dir": Setting(str, "data/backups", "where `backup` puts its copies"),
+        "keep": Setting(int, 14, "generations `backup` keeps (the oldest beyond are removed)"),
     },
     "digest": {
         "profile": Setting(str, "ncp", "profile of `digest` and of the digest `run` writes"),

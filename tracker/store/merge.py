@@ -157,6 +157,10 @@ def apply_scrape(
         batch[row["id"]] = row
     result.seen = len(batch)
     with db.conn:
+        if not db.conn.in_transaction:
+            # take the write lock before reading: a deferred transaction that reads and then writes
+            # fails at once with "database is locked" when the web server wrote in between (WAL)
+            db.conn.execute("BEGIN IMMEDIATE")
         stored_rows = _load_many(db, list(batch))
         upserts: list[dict[str, Any]] = []
         only_seen: list[str] = []
