@@ -62,6 +62,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "httpcache": Setting(bool, True, "conditional requests through Scrapy's HTTP cache"),
         "httpcache_dir": Setting(str, "data/httpcache", "where the HTTP cache lives"),
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
+        "regjeringen_listing_pages": Setting(int, 5, "most regjeringen.no hearing listing pages read per run"),
     },
     "smtp": {
         "host": Setting(str, "", "SMTP server for `digest --send` (none: sending is refused)"),
@@ -113,7 +114,7 @@ SCRAPY_NAMES = {
     "retry_times": "RETRY_TIMES", "retry_backoff_base": "RETRY_BACKOFF_BASE",
     "retry_after_max": "RETRY_AFTER_MAX", "robotstxt_obey": "ROBOTSTXT_OBEY",
     "httpcache": "HTTPCACHE_ENABLED", "httpcache_dir": "HTTPCACHE_DIR",
-    "min_refetch_hours": "MIN_REFETCH_HOURS", "log_level": "LOG_LEVEL", "contact": "CONTACT",
+    "min_refetch_hours": "MIN_REFETCH_HOURS", "regjeringen_listing_pages": "REGJERINGEN_LISTING_MAX_PAGES", "log_level": "LOG_LEVEL", "contact": "CONTACT",
 }  # fmt: skip
 
 
