@@ -202,8 +202,8 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
 
 
 @click.command()
-@click.option("--replay", "replay_root", type=click.Path(file_okay=False), default="data/replay",
-              show_default=True, help="Folder of recorded days.")
+@click.option("--replay", "replay_root", type=click.Path(file_okay=False),
+              help="Folder of recorded days (default: the days bundled with the program, data/replay).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/demo-out",
               show_default=True, help="Where the digests are written.")
 @_progress_opt
@@ -214,8 +214,9 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     Days already replayed into that database are skipped, so running it twice changes nothing.
     Example: ncp-tracker demo
     """
-    from tracker.jobs.crawl import replay_days
+    from tracker.jobs.crawl import bundled_days, replay_days
 
+    replay_root = replay_root or str(bundled_days())
     config = ctx.obj["config"]
     if config.origin["tracker"]["db"] == "default":  # no --db, $NCP_TRACKER_DB or config: its own file
         config.set("tracker", "db", "data/demo.db", "demo's default")

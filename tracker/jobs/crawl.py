@@ -53,6 +53,14 @@ class StepResult:
         return [h["source"] for h in self.health if h["status"] == health.RED]
 
 
+def bundled_days() -> Path:
+    """The recorded days shipped with the program (`crawlers/recorded`, a link to data/replay in the
+    repository, real files in an installed wheel): what `demo` replays."""
+    from importlib.resources import files
+
+    return Path(str(files("crawlers") / "recorded"))
+
+
 def replay_days(root: str | Path) -> list[Path]:
     """The recorded days under `root` (folders named YYYY-MM-DD), oldest first; or `root` itself."""
     root = Path(root)
