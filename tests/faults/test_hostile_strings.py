@@ -22,7 +22,7 @@ import pytest
 from support import put_evidence
 
 from crawlers.dates import OSLO
-from tracker.digest import build as digest
+import tracker.digest as digest
 from tracker.store import merge as store
 
 AS_OF = datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, parse_as_of, print_table
+from tracker.cli.support import (
+    TrackerError,
+    check_kind,
+    check_source,
+    open_db,
+    parse_as_of,
+    print_table,
+)
 
 # ---------------------------------------------------------------------------- crawling
 
@@ -43,6 +50,8 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
     from crawlers.dates import OSLO
     from tracker.jobs.crawl import Step, replay_as_of, replay_days
 
+    for name in sources:
+        check_source(name)
     if replay:
         try:
             days = replay_days(replay)
@@ -164,7 +173,7 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
 
     if not ctx.obj["db"]:
         ctx.obj["db"] = "data/demo.db"
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null and exit_code is not null")}
     db.close()
     try:
@@ -220,7 +229,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
 
 
 def _write_digests(db, as_of: datetime, out_dir: Path) -> list[Path]:
-    from tracker.digest.build import write_for_run
+    from tracker.digest import write_for_run
 
     return write_for_run(db, as_of=as_of, out_dir=out_dir)
 
@@ -282,6 +291,8 @@ def items(ctx, fmt, source, kind, status) -> None:
     from tracker.links.related import related_map
     from tracker.store.queries import list_items
 
+    check_source(source)
+    check_kind(kind)
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
     if fmt == "jsonl":

@@ -14,15 +14,67 @@ class TrackerError(click.ClickException):
     """A clear, single-line error for the user."""
 
 
-def open_db(ctx: click.Context):
-    """The database named by --db / $NCP_TRACKER_DB (default data/tracker.store.db), migrated."""
-    from tracker.store.db import StoreError
+def open_db(ctx: click.Context, *, create: bool = False):
+    """The database named by --db / $NCP_TRACKER_DB (default data/tracker.db), migrated.
+
+    Only the commands that collect data (run, crawl, record, demo) pass ``create=True``; every
+    other command refuses a database that does not exist — an empty new database would give a
+    quiet, successful-looking answer ("nothing needs input") to a mistyped path.
+    """
+    from tracker.store.db import StoreError, resolve_path
     from tracker.store.db import open_db as _open
 
+    path = (ctx.obj or {}).get("db")
+    target = resolve_path(path)
+    if not create and str(target) != ":memory:" and not target.exists():
+        raise TrackerError(
+            f"no database at {target}: check --db / $NCP_TRACKER_DB, or create one with "
+            "`ncp-tracker run` (or `ncp-tracker demo`)"
+        )
     try:
-        return _open((ctx.obj or {}).get("db"))
+        return _open(path)
     except StoreError as exc:
         raise TrackerError(str(exc)) from exc
+
+
+def known_sources() -> list[str]:
+    """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
+    from tracker.attention.profiles import known_sources as _known
+
+    return _known()
+
+
+def check_source(name: str | None, param_hint: str = "--source") -> str | None:
+    """`name` if it is a known source; an unknown one is an error listing the valid ones."""
+    if name is None:
+        return None
+    known = known_sources()
+    if name not in known:
+        raise click.BadParameter(f"unknown source {name!r} (valid: {', '.join(known)})", param_hint=param_hint)
+    return name
+
+
+def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
+    """`name` if it is a known item kind; an unknown one is an error listing the valid ones."""
+    if name is None:
+        return None
+    from crawlers.items import KINDS
+
+    if name not in KINDS:
+        raise click.BadParameter(f"unknown kind {name!r} (valid: {', '.join(KINDS)})", param_hint=param_hint)
+    return name
+
+
+def check_label(text: str | None, param_hint: str = "--label") -> str | None:
+    """The label code for any usual spelling (åpenhetsloven, Kap. IV, oecd-iv, SPU …)."""
+    if text is None:
+        return None
+    from nlp.labels import parse_label
+
+    try:
+        return parse_label(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=param_hint) from exc
 
 
 def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | None:

@@ -7,7 +7,9 @@ Rules (Europe/Oslo calendar):
   Ascension Day, 17 May, Whit Monday, 25–26 Dec; Sundays are never counted as
   holidays here — they are weekend days anyway, and ``include_sundays`` is switched
   off explicitly because older versions of the library listed every Sunday).
-  Christmas Eve and New Year's Eve are *not* public holidays and count as working days.
+  Christmas Eve and New Year's Eve are *not* public holidays and count as working days,
+  unless the caller passes ``eves_off=True`` (the digest and needs-input do, per the profile's
+  ``eves_are_working_days``, default false).
 - A deadline is stored as an aware datetime (Oslo for Norwegian hearings, Brussels for EU
   feedback periods — both Central European Time, with the same summer-time rules). Its
   *deadline day* is its calendar date in Oslo; a deadline at exactly 00:00:00 (the EU's
@@ -33,13 +35,18 @@ DEFAULT_LEAD_DAYS = 5
 
 
 @lru_cache(maxsize=64)
-def _holidays_for(year: int) -> frozenset[date]:
+def _holidays_for(year: int, eves: bool = False) -> frozenset[date]:
+    """Weekday public holidays of `year`; with `eves`, Christmas Eve and New Year's Eve too
+    (a digest profile's ``eves_are_working_days = false``)."""
     try:
         cal = holidays.Norway(years=year, include_sundays=False)
     except TypeError:  # a version without the switch
         cal = holidays.Norway(years=year)
+    days = set(cal)
+    if eves:
+        days |= {date(year, 12, 24), date(year, 12, 31)}
     # whatever the version does with Sundays, only weekday holidays matter below
-    return frozenset(d for d in cal if d.weekday() < 5)
+    return frozenset(d for d in days if d.weekday() < 5)
 
 
 def holiday_name(day: date) -> str | None:
@@ -52,12 +59,12 @@ def holiday_name(day: date) -> str | None:
     return None if name is None or name == "Sunday" else str(name)
 
 
-def is_working_day(day: date) -> bool:
-    """Monday–Friday and not a Norwegian public holiday."""
-    return day.weekday() < 5 and day not in _holidays_for(day.year)
+def is_working_day(day: date, *, eves_off: bool = False) -> bool:
+    """Monday–Friday and not a Norwegian public holiday (nor 24/31 December with `eves_off`)."""
+    return day.weekday() < 5 and day not in _holidays_for(day.year, eves_off)
 
 
-def working_days_between(start: date, end: date) -> int:
+def working_days_between(start: date, end: date, *, eves_off: bool = False) -> int:
     """Working days d with start < d ≤ end; negative (−count of start ≥ d > end) if end < start."""
     if end == start:
         return 0
@@ -72,18 +79,18 @@ def working_days_between(start: date, end: date) -> int:
         if (start + timedelta(days=k)).weekday() < 5:
             count += 1
     for year in range(start.year, end.year + 1):
-        count -= sum(1 for h in _holidays_for(year) if start < h <= end)
+        count -= sum(1 for h in _holidays_for(year, eves_off) if start < h <= end)
     return sign * count
 
 
-def add_working_days(day: date, n: int) -> date:
+def add_working_days(day: date, n: int, *, eves_off: bool = False) -> date:
     """The n-th working day after `day` (n > 0) or before it (n < 0); `day` itself if n == 0."""
     step = 1 if n >= 0 else -1
     remaining = abs(n)
     current = day
     while remaining:
         current += timedelta(days=step)
-        if is_working_day(current):
+        if is_working_day(current, eves_off=eves_off):
             remaining -= 1
     return current
 
