@@ -18,9 +18,9 @@ from test_digest_world import (
     tag,
 )
 
+import tracker.digest as digest
 from crawlers.dates import OSLO
 from tracker.attention.profiles import load_profile
-import tracker.digest as digest
 from tracker.store import merge as store
 
 

@@ -81,12 +81,18 @@ def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[st
     ex = extra(row)
     today = deadlines.oslo_date(as_of)
     out = []
-    if ask := when_text(ex.get("anmodningsfrist"), today, lang):
-        out.append(_("Request to speak by: %(when)s", when=ask))
+    ask = deadlines.to_datetime(ex.get("anmodningsfrist"))
+    if ask is not None and deadlines.oslo_date(ask) == today:
+        out.append(_("Request to speak: due today %(time)s", time=format_time(ask, lang)))
+    elif ask is not None:
+        out.append(_("Request to speak by: %(when)s", when=when_text(ask, today, lang)))
     if held := when_text(ex.get("hearing_start"), today, lang):
         out.append(_("Hearing: %(when)s", when=held))
-    if written := when_text(ex.get("innspillsfrist"), today, lang):
-        out.append(_("Written input by: %(when)s", when=written))
+    written = deadlines.to_datetime(ex.get("innspillsfrist"))
+    if written is not None and deadlines.oslo_date(written) == today:
+        out.append(_("Written input: due today %(time)s", time=format_time(written, lang)))
+    elif written is not None:
+        out.append(_("Written input by: %(when)s", when=when_text(written, today, lang)))
     return out
 
 
