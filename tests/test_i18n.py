@@ -94,3 +94,18 @@ def test_the_catalogues_are_package_data():
 
     data = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
     assert "*.po" in data["tool"]["setuptools"]["package-data"]["*"]
+
+
+def test_no_message_is_hidden_in_an_f_string():
+    """Babel cannot extract a message from inside an f-string: it would never be translated."""
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent / "tracker"
+    bad = []
+    pattern = re.compile(r"""f(["']).*\{(?:\w+\.)?_(?:\.n|\.p)?\(""")
+    for path in [*root.joinpath("digest").rglob("*.py"), *root.joinpath("web").rglob("*.py"),
+                 root / "vocabulary.py", root / "attention" / "urgency.py"]:
+        for lineno, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if pattern.search(line):
+                bad.append(f"{path.name}:{lineno}: {line.strip()}")
+    assert bad == []

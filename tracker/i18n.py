@@ -179,7 +179,10 @@ def _as_date(value: date | datetime | str | None) -> date | None:
         parsed = _as_datetime(text)
         if parsed is not None:
             return _oslo(parsed).date()
-    return date.fromisoformat(text[:10])
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def _as_datetime(value: datetime | str | None) -> datetime | None:
@@ -203,7 +206,7 @@ def format_date(value: date | datetime | str | None, lang: str = DEFAULT_LANG) -
     """Short date: 'fre. 11.12.2026' / 'Fri 11 Dec 2026' ('' for none)."""
     day = _as_date(value)
     if day is None:
-        return ""
+        return "" if value is None else str(value)  # not a date: shown as it came
     if lang == "en":
         return f"{_WEEKDAYS['en'][day.weekday()][:3]} {day.day} {_MONTHS['en'][day.month - 1][:3]} {day.year}"
     return f"{_WEEKDAYS['nb'][day.weekday()][:3]}. {day:%d.%m.%Y}"

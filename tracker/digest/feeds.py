@@ -16,7 +16,7 @@ from tracker.attention.profiles import Profile, load_profile
 from tracker.digest.build import Context, decorate, items_by_id, last_event_id, window_events
 from tracker.digest.text import TITLE_LIMIT, clean, safe_url
 from tracker.digest.wording import (
-    deadline_text,
+    deadline_line,
     describe_change,
     stortinget_events,
     stortinget_times,
@@ -72,7 +72,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
 
     entries: list[dict[str, Any]] = []
     for row in urgency.needs_input(db, as_of=as_of, profile=profile):
-        lines = stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=deadline_text(row, as_of, lang))]
+        lines = stortinget_times(row, as_of, lang) or [deadline_line(row, as_of, lang)]
         if row.get("draft_due"):
             lines.append(_("Draft due: %(day)s", day=format_date(row["draft_due"], lang)))
         if row.get("owner"):
@@ -109,7 +109,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         item = decorate(items[item_id], ctx)
         if group == "new":
             summary = [kind_name(item.get("kind"), lang) + (f" · {clean(item['owner'], 120)}" if item.get("owner") else ""),
-                       _("Deadline: %(when)s", when=deadline_text(item, as_of, lang))]
+                       deadline_line(item, as_of, lang)]
             title = _("New: %(title)s", title=clean(item["title"], TITLE_LIMIT))
         else:
             summary = [describe_change(e, lang) for e in evs]

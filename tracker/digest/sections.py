@@ -27,7 +27,7 @@ from tracker.digest.build import (
 )
 from tracker.digest.model import Banner, Digest, Entry, Evidence, Group, HealthRow, Link, Section
 from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url
-from tracker.digest.wording import deadline_text, describe_change, stortinget_times
+from tracker.digest.wording import deadline_line, deadline_text, describe_change, stortinget_times
 from tracker.i18n import format_date, format_datetime, format_long_date
 from tracker.store import deadlines
 from tracker.vocabulary import (
@@ -48,7 +48,19 @@ BUCKET_NAMES = {"2w": N_("Within 2 weeks"), "6w": N_("Within 6 weeks"), "12w": N
 STAGE_NAMES = {"proposal": N_("Proposal / study"), "hearing": N_("Hearing"), "decision": N_("Decision"),
                "white_paper": N_("White paper"), "storting": N_("Storting"), "other": N_("Other")}
 
+#: New and Changed list at most this many entries (relevance first); the rest are counted
+LIST_CAP = 12
+
 Builder = Callable[[Context], Section | None]
+
+
+def counted(heading: str, n: int) -> str:
+    return f"{heading} ({n})"
+
+
+def capped(entries: list[Entry], ctx: Context, cap: int = LIST_CAP) -> Group:
+    hidden = len(entries) - cap
+    return Group("", entries[:cap], more=ctx._("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "")
 
 
 # ---------------------------------------------------------------------------- entries
@@ -89,8 +101,7 @@ def reason_text(row: dict[str, Any], ctx: Context) -> str:
 
 def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
     _ = ctx._
-    lines = stortinget_times(row, ctx.as_of, ctx.lang) or [
-        _("Deadline: %(when)s", when=deadline_text(row, ctx.as_of, ctx.lang))]
+    lines = stortinget_times(row, ctx.as_of, ctx.lang) or [deadline_line(row, ctx.as_of, ctx.lang)]
     warn = []
     if row.get("draft_due"):
         due = _("Draft due: %(day)s", day=format_date(row["draft_due"], ctx.lang))
@@ -114,7 +125,7 @@ def _short_facts(row: dict[str, Any], ctx: Context) -> list[str]:
     if row.get("owner"):
         facts.append(clean(row["owner"], 120))
     if row.get("deadline_day"):
-        facts.append(ctx._("Deadline: %(when)s", when=deadline_text(row, ctx.as_of, ctx.lang)))
+        facts.append(deadline_line(row, ctx.as_of, ctx.lang))
     return facts
 
 
@@ -132,7 +143,7 @@ def needs_input(ctx: Context) -> Section:
             continue
         hidden = len(in_window) - cap
         groups.append(Group(
-            heading=f"{_(WINDOW_NAMES[window])} ({len(in_window)})",
+            heading=counted(_(WINDOW_NAMES[window]), len(in_window)),
             entries=[needs_entry(r, ctx) for r in in_window[:cap]],
             more=_("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "",
         ))  # fmt: skip
@@ -142,7 +153,7 @@ def needs_input(ctx: Context) -> Section:
         notes.append(_.n("%(num)d open consultation is not tagged yet and is counted under “Coming deadlines”.",
                          "%(num)d open consultations are not tagged yet and are counted under “Coming deadlines”.",
                          untagged))
-    return Section(id="needs-input", heading=f"{_('Needs input')} ({len(rows)})", groups=groups, notes=notes,
+    return Section(id="needs-input", heading=counted(_("Needs input"), len(rows)), groups=groups, notes=notes,
                    empty=_("Nothing."))
 
 
@@ -162,7 +173,7 @@ def new_items(ctx: Context) -> Section:
         notes.append(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
                          "%(num)d other new items are not relevant to this profile (see the workbench).", others))
     heading = _("New since the previous digest") if not ctx.first else _("New in the last 24 hours (first digest)")
-    return Section(id="new", heading=f"{heading} ({len(shown)})", groups=[Group("", entries)] if entries else [],
+    return Section(id="new", heading=counted(heading, len(shown)), groups=[capped(entries, ctx)] if entries else [],
                    notes=notes, empty=_("Nothing."))
 
 
@@ -181,8 +192,8 @@ def changed_items(ctx: Context) -> Section:
         notes.append(_.n("%(num)d other changed item is not relevant to this profile (see the workbench).",
                          "%(num)d other changed items are not relevant to this profile (see the workbench).",
                          others))
-    return Section(id="changed", heading=f"{_('Changed')} ({len(shown)})",
-                   groups=[Group("", entries)] if entries else [], notes=notes, empty=_("Nothing."))
+    return Section(id="changed", heading=counted(_("Changed"), len(shown)),
+                   groups=[capped(entries, ctx)] if entries else [], notes=notes, empty=_("Nothing."))
 
 
 def eu_section(ctx: Context) -> Section | None:
@@ -193,16 +204,22 @@ def eu_section(ctx: Context) -> Section | None:
     def links(rows: list[dict[str, Any]]) -> list[Link]:
         return [Link(clean(r.get("title"), TITLE_LIMIT), safe_url(r.get("url"))) for r in rows]
 
-    consultations = [_base(r, ctx, star=bool(r.get("passes")),
-                           lines=[_("Deadline: %(when)s", when=deadline_text(r, ctx.as_of, ctx.lang))],
-                           links=links(r.get("links") or [])) for r in ctx.eu["consultations"]]
+    relevant = [r for r in ctx.eu["consultations"] if r.get("passes")]
+    consultations = [_base(r, ctx, new=r["id"] in ctx.new_ids,
+                           lines=[deadline_line(r, ctx.as_of, ctx.lang)],
+                           links=links(r.get("links") or [])) for r in relevant]
     stage = [_base(e, ctx, lines=[_("Stage: %(stage)s", stage=clean(e["stage"], 120))] if e.get("stage") else [],
                    changes=[describe_change(c, ctx.lang) for c in e["changes"]], links=links(e.get("links") or []))
              for e in ctx.eu["stage"]]
-    return Section(id="eu", heading=_("EU"), empty=_("Nothing."), groups=[
-        Group(f"{_('Open EU consultations')} ({len(consultations)})", consultations),
-        Group(f"{_('Changes to watched files this week')} ({len(stage)})", stage),
-    ])  # fmt: skip
+    groups = [Group(counted(_("Open EU consultations"), len(consultations)), consultations),
+              Group(counted(_("Changes to watched files this week"), len(stage)), stage)]
+    notes = []
+    if others := len(ctx.eu["consultations"]) - len(relevant):
+        notes.append(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
+                         "%(num)d other open EU consultations are below the profile's relevance (see the workbench).",
+                         others))
+    return Section(id="eu", heading=_("EU"), empty=_("Nothing."), notes=notes,
+                   groups=[g for g in groups if g.entries] or groups[:1])
 
 
 def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
@@ -266,7 +283,7 @@ def coming_deadlines(ctx: Context) -> Section:
         shown = [r for r in rows if r.get("passes")]
         others += len(rows) - len(shown)
         if shown:
-            groups.append(Group(f"{_(BUCKET_NAMES[key])} ({len(shown)})", [
+            groups.append(Group(counted(_(BUCKET_NAMES[key]), len(shown)), [
                 _base(r, ctx, compact=deadline_text(r, ctx.as_of, ctx.lang), new=r["id"] in ctx.new_ids,
                       lines=[clean(r["owner"], 120)] if r.get("owner") else [])
                 for r in shown]))  # fmt: skip

@@ -72,6 +72,16 @@ def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     return f"{text} ({left})" if left else text
 
 
+def deadline_line(row: dict[str, Any], as_of: datetime, lang: str) -> str:
+    """'Frist: fre. 04.12.2026 (3 virkedager igjen)', or 'Frist i dag kl. 12.00' on the day."""
+    _ = Translator(lang)
+    when = deadlines.to_datetime(row.get("deadline"))
+    if when is not None and deadlines.deadline_day(when) == deadlines.oslo_date(as_of):
+        text = deadline_text(row, as_of, lang)
+        return text[:1].upper() + text[1:]
+    return _("Deadline: %(when)s", when=deadline_text(row, as_of, lang))
+
+
 def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[str]:
     """A Storting committee hearing's three times, each on its own line (those that are known):
     the deadline to ask to speak (anmodningsfrist), the hearing itself, written input."""
