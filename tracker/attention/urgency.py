@@ -158,22 +158,25 @@ def candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query(sql, list(CONSULTATION_KINDS)))
 
 
-def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None) -> list[dict[str, Any]]:
+def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
+                rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Open consultations that need the NCP's input, in order (see the module docstring).
 
     Each row holds the item's fields plus: `labels` (list), `snippet` (one evidence snippet or
     None), `why` ("relevance" or "ncp_consultee"), `window` ("this_week"/"next_week"/"later"),
     `deadline_day` (ISO date or None), `working_days_left` (int or None), `draft_due` (ISO date
     or None), `draft_overdue` (bool), `deadline_known` (bool), `triage_state` (default "new"),
-    `triage_owner`, `internal_deadline`.
+    `triage_owner`, `internal_deadline`. `rows`: the `candidates(db)` already read (the digest
+    reads them once for this and "Coming deadlines"); they are not modified.
     """
     profile = profile or default_profile()
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
     eves_off = not profile.eves_are_working_days
     today = deadlines.oslo_date(as_of)
-    rows: list[dict[str, Any]] = []
-    for row in candidates(db):
+    source_rows = candidates(db) if rows is None else [dict(r) for r in rows]
+    rows = []
+    for row in source_rows:
         row["labels"] = item_labels(row)
         if (row.get("triage_state") or "new") in SET_ASIDE_STATES:
             continue

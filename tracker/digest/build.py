@@ -236,12 +236,12 @@ def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, 
     return _rank(new), _rank(changed)
 
 
-def coming(ctx: Context) -> list[tuple[str, list[dict[str, Any]]]]:
+def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple[str, list[dict[str, Any]]]]:
     """Open consultations in scope by how far ahead their deadline is (every one, relevant or not;
     the section shows the relevant ones and counts the rest)."""
     buckets: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in BUCKETS}
     buckets["later"] = []
-    for row in urgency.candidates(ctx.db):
+    for row in urgency.candidates(ctx.db) if rows is None else [dict(r) for r in rows]:
         row["labels"] = urgency.item_labels(row)
         if not ctx.profile.in_scope(row) or row.get("vanished_at"):
             continue
@@ -285,8 +285,7 @@ def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, A
 def eu_data(ctx: Context) -> dict[str, Any] | None:
     """Open EU consultations and last week's changes to watched EU files (with Norwegian links)."""
     db, as_of = ctx.db, ctx.as_of
-    kmarks = ",".join("?" for _ in EU_KINDS)
-    if not next(db.query(f"select count(*) as n from items where kind in ({kmarks})", list(EU_KINDS)))["n"]:
+    if not present(db, EU_KINDS, ()):
         return None
     from tracker.links.related import related
 
@@ -303,10 +302,12 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
     upto = last_event_id(db, as_of)
     wmarks = ",".join("?" for _ in EU_WATCH_KINDS)
     rows = list(db.query(
-        f"""select e.*, i.title, i.url, i.kind as item_kind, i.source, i.extra from events e
-            join items i on i.id = e.item_id where i.kind in ({wmarks}) and e.id <= ? and e.at >= ?
-            order by e.id""",
-        # `at` prefilter (index on events.at; the exact aware comparison follows)
+        f"""select e.*, i.title, i.url, i.kind as item_kind, i.source, i.extra
+            from events e indexed by idx_events_at cross join items i on i.id = e.item_id
+            where i.kind in ({wmarks}) and e.id <= ? and e.at >= ? order by e.id""",
+        # `at` prefilter on the events.at index, events first (a week of events, not every event
+        # of every watched file: the planner would otherwise start from items by kind); the
+        # exact aware comparison follows
         [*EU_WATCH_KINDS, upto, (week_ago - timedelta(days=2)).date().isoformat()],
     ))  # fmt: skip
     # a source's first crawl is a backfill: its "new" events say "first seen", not "changed"
@@ -340,8 +341,10 @@ def _norwegian_links(db, item_id: str, related) -> list[dict[str, Any]]:
 def present(db: sqlite_utils.Database, kinds: tuple[str, ...], sources: tuple[str, ...]) -> bool:
     """Does the store hold any item of these kinds or sources (has that source ever been crawled)?"""
     kmarks, smarks = ",".join("?" for _ in kinds), ",".join("?" for _ in sources)
-    return bool(next(db.query(f"select count(*) as n from items where kind in ({kmarks}) or source in ({smarks})",
-                              [*kinds, *sources]))["n"])
+    # two indexed look-ups (kind, source) instead of one scan for "kind in … or source in …"
+    return bool(db.execute(f"select exists(select 1 from items where kind in ({kmarks})) "
+                           f"or exists(select 1 from items where source in ({smarks}))",
+                           [*kinds, *sources]).fetchone()[0])
 
 
 def wants(profile: Profile, kinds: tuple[str, ...], sources: tuple[str, ...], labels: tuple[str, ...]) -> bool:
@@ -406,9 +409,10 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
         events = window_events(db, 0, upto, since=as_of - timedelta(hours=24))
     ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=day, since=since, first=base is None,
                   events=events)
-    ctx.needs = urgency.needs_input(db, as_of=as_of, profile=profile)
+    candidates = urgency.candidates(db)
+    ctx.needs = urgency.needs_input(db, as_of=as_of, profile=profile, rows=candidates)
     ctx.new, ctx.changed = new_and_changed(ctx)
-    ctx.coming = coming(ctx)
+    ctx.coming = coming(ctx, candidates)
     ctx.eu = eu_data(ctx) if wants(profile, EU_KINDS, (), ()) else None
     ctx.health, ctx.stale = health(db, as_of)
     return sections.assemble(ctx, base_id=base_id, upto=upto, problems=problems(db, as_of, profile, lang))

@@ -58,9 +58,12 @@ def counted(heading: str, n: int) -> str:
     return f"{heading} ({n})"
 
 
-def capped(entries: list[Entry], ctx: Context, cap: int = LIST_CAP) -> Group:
-    hidden = len(entries) - cap
-    return Group("", entries[:cap], more=ctx._("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "")
+def capped(rows: list[dict[str, Any]], make: Callable[[dict[str, Any]], Entry], ctx: Context,
+           cap: int = LIST_CAP) -> Group:
+    """The first `cap` rows as entries (only those are built), and "+N til i arbeidsbenken"."""
+    hidden = len(rows) - cap
+    return Group("", [make(r) for r in rows[:cap]],
+                 more=ctx._("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "")
 
 
 # ---------------------------------------------------------------------------- entries
@@ -163,8 +166,11 @@ def new_items(ctx: Context) -> Section:
     shown = [r for r in ctx.new if r.get("passes") and r["id"] not in listed]
     in_needs = sum(1 for r in ctx.new if r["id"] in listed)
     others = sum(1 for r in ctx.new if not r.get("passes"))
-    entries = [_base(r, ctx, new=True, lines=_short_facts(r, ctx), reason=reason_text(r, ctx),
-                     evidence=_evidence(r.get("snippet"), ctx.lang)) for r in shown]
+
+    def make(r: dict[str, Any]) -> Entry:
+        return _base(r, ctx, new=True, lines=_short_facts(r, ctx), reason=reason_text(r, ctx),
+                     evidence=_evidence(r.get("snippet"), ctx.lang))
+
     notes = []
     if in_needs:
         notes.append(_.n("%(num)d new item is listed under “Needs input” (marked NEW).",
@@ -173,7 +179,7 @@ def new_items(ctx: Context) -> Section:
         notes.append(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
                          "%(num)d other new items are not relevant to this profile (see the workbench).", others))
     heading = _("New since the previous digest") if not ctx.first else _("New in the last 24 hours (first digest)")
-    return Section(id="new", heading=counted(heading, len(shown)), groups=[capped(entries, ctx)] if entries else [],
+    return Section(id="new", heading=counted(heading, len(shown)), groups=[capped(shown, make, ctx)] if shown else [],
                    notes=notes, empty=_("Nothing."))
 
 
@@ -185,15 +191,17 @@ def changed_items(ctx: Context) -> Section:
     _ = ctx._
     shown = [r for r in ctx.changed if _followed(r)]
     others = len(ctx.changed) - len(shown)
-    entries = [_base(r, ctx, star=bool(r.get("passes")),
-                     changes=[describe_change(c, ctx.lang) for c in r["changes"]]) for r in shown]
+
+    def make(r: dict[str, Any]) -> Entry:
+        return _base(r, ctx, star=bool(r.get("passes")), changes=[describe_change(c, ctx.lang) for c in r["changes"]])
+
     notes = []
     if others:
         notes.append(_.n("%(num)d other changed item is not relevant to this profile (see the workbench).",
                          "%(num)d other changed items are not relevant to this profile (see the workbench).",
                          others))
     return Section(id="changed", heading=counted(_("Changed"), len(shown)),
-                   groups=[capped(entries, ctx)] if entries else [], notes=notes, empty=_("Nothing."))
+                   groups=[capped(shown, make, ctx)] if shown else [], notes=notes, empty=_("Nothing."))
 
 
 def eu_section(ctx: Context) -> Section | None:

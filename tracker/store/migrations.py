@@ -147,6 +147,14 @@ def m007_labels_once_reason_consultees(db: sqlite_utils.Database) -> None:
                             [(json.dumps(v, ensure_ascii=False), k) for k, v in grouped.items()])
         db["tags"].drop()
 
+
+@core()
+def m0300_items_kind_status_index(db: sqlite_utils.Database) -> None:
+    """The digest and needs-input read items by kind and status (open consultations, EU
+    consultations, "is there any GPFG item"): an index instead of a scan of every item."""
+    db["items"].create_index(["kind", "status"], if_not_exists=True)
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
