@@ -161,12 +161,15 @@ def record(ctx, directory, sources, allow_red, args, progress) -> None:
               show_default=True, help="Folder of recorded days.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/demo-out",
               show_default=True, help="Where the digests are written.")
+@click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red on a replayed day.")
 @_progress_opt
 @click.pass_context
-def demo(ctx, replay_root, out_dir, progress) -> None:
+def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     """Replay every bundled day in order into data/demo.db (unless --db) and write the digests.
 
     Days already replayed into that database are skipped, so running it twice changes nothing.
+    A red source on any day makes it exit 2 (the bundled days have none: a red one means a
+    spider no longer reads its recorded page).
     Example: ncp-tracker demo
     """
     from tracker.jobs.crawl import replay_days
@@ -187,7 +190,7 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     written: list[Path] = []
     after = _after_step(ctx, tag=True, digest_dir=Path(out_dir), written=written)
     if plan:
-        _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
+        results = _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
         db = open_db(ctx)
         written.extend(_write_digests(db, _last_as_of(db), Path(out_dir)))
@@ -195,6 +198,10 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     click.echo(f"database: {ctx.obj['db']}")
     for path in written:
         click.echo(f"digest: {path}")
+    red = sorted({f"{r.step.label}: {s}" for r in (results if plan else []) for s in r.red})
+    if red and not allow_red:
+        click.echo(f"error: source(s) red: {', '.join(red)} (see health above; --allow-red to exit 0)", err=True)
+        ctx.exit(2)
 
 
 def _last_as_of(db) -> datetime:
