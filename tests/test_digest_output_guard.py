@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import icalendar
 import pytest
-from test_digest_world import DAY1, DAY2, ST, build_world, crawl_day, day2_items, iid, tag
+from test_digest_world import DAY1, DAY2, EU, RG, ST, build_world, crawl_day, day2_items, iid, tag
 
 import tracker.digest as digest
 from nlp.labels import LABEL_NAMES
@@ -72,7 +72,7 @@ def visible(fmt: str, data: bytes) -> str:
 def _world_with_storting(db):
     build_world(db, days=1)
     digest.write_for_run(db, as_of=DAY1, out_dir=db_dir(db))
-    crawl_day(db, DAY2, [*day2_items(), STORTING])
+    crawl_day(db, DAY2, [*day2_items(), STORTING], health_status={RG: ("green", 10), ST: ("red", 0), EU: ("amber", 1)})
     tag(db)
     storting_id = next(r["id"] for r in db.query("select id from items where native_id = 'sak-99001'"))
     with db.conn:
