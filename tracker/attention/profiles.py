@@ -19,7 +19,7 @@ from typing import Any
 from tracker.store.deadlines import DEFAULT_LEAD_DAYS
 
 DEFAULT_PROFILE = "ncp"
-#: a relevance of 1.0 is worth this many working days in the urgency order
+#: accepted in old profiles files; the needs-input order no longer uses it (window, then relevance)
 DEFAULT_RELEVANCE_WEIGHT_DAYS = 5.0
 #: a digest whose latest successful run is older than this (hours) is red
 DEFAULT_MAX_AGE_HOURS = 36
