@@ -12,6 +12,8 @@ the answer (triage owner); *Utkast innen* / *Draft due* is the internal draft de
 
 from __future__ import annotations
 
+import re
+
 from tracker.i18n import gettext
 
 
@@ -85,6 +87,33 @@ FIELD_NAMES: dict[str, str] = {
 }
 
 
+#: the fixed health reasons of tracker.store.health (one "; "-separated part each); a spider's own
+#: free-text note (e.g. "feed answered 404") is shown as it is
+HEALTH_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?P<seen>\d+) items, (?P<new>\d+) new, (?P<changed>\d+) changed"),
+     N_("%(seen)s items, %(new)s new, %(changed)s changed")),
+    (re.compile(r"(?P<num>\d+) detail pages blocked \(403/challenge\)"),
+     N_("%(num)s detail pages blocked (403/challenge)")),
+    (re.compile(r"(?P<num>\d+) spider errors"), N_("%(num)s errors while crawling")),
+    (re.compile(r"(?P<num>\d+) parse errors"), N_("%(num)s parse errors")),
+    (re.compile(r"(?P<num>\d+) requests not in the recording"), N_("%(num)s requests not in the recording")),
+    (re.compile(r"zero items \((?P<detail>.*)\)"), N_("zero items (%(detail)s)")),
+    (re.compile(r"crawl ended early: (?P<why>.*)"), N_("crawl ended early: %(why)s")),
+)
+
+
+def health_reason(text: str | None, lang: str = "nb") -> str:
+    """A health reason in `lang`: the tracker's own fixed phrases translated, a spider's note kept."""
+    parts = []
+    for part in str(text or "").split("; "):
+        for pattern, msgid in HEALTH_REASONS:
+            if match := pattern.fullmatch(part):
+                part = gettext(lang, msgid, **match.groupdict())
+                break
+        parts.append(part)
+    return "; ".join(p for p in parts if p)
+
+
 def _name(table: dict[str, str], code: str | None, lang: str) -> str:
     if code is None or code == "":
         return ""
@@ -123,6 +152,7 @@ def label_name(code: str | None, lang: str = "nb") -> str:
 
 
 def install_jinja_filters(env, lang: str) -> None:
-    """Filters `source_name`, `kind_name`, `status_name`, `triage_name`, `label_name` for `lang`."""
-    for func in (source_name, kind_name, status_name, triage_name, label_name, health_name):
+    """Filters `source_name`, `kind_name`, `status_name`, `triage_name`, `label_name`,
+    `health_name`, `health_reason` for `lang`."""
+    for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, lang)

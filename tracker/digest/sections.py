@@ -33,6 +33,7 @@ from tracker.store import deadlines
 from tracker.vocabulary import (
     N_,
     health_name,
+    health_reason,
     kind_name,
     label_name,
     source_name,
@@ -316,7 +317,8 @@ def banners(ctx: Context, problems: list[str]) -> list[Banner]:
     out = [Banner("red", text) for text in problems]
     red = [h for h in ctx.health if h["status"] == "red"]
     if red:
-        names = ", ".join(f"{source_name(h['source'], ctx.lang)} ({clean(h['reason'], 160)})" for h in red)
+        names = ", ".join(f"{source_name(h['source'], ctx.lang)} ({clean(health_reason(h['reason'], ctx.lang), 160)})"
+                          for h in red)
         out.append(Banner("red", _.n("%(num)d source is failing: %(names)s", "%(num)d sources are failing: %(names)s",
                                      len(red), names=names)))
     if ctx.stale:
@@ -367,7 +369,7 @@ def health_rows(ctx: Context) -> list[HealthRow]:
     return [HealthRow(source=source_name(h["source"], ctx.lang), status=h["status"] if h["status"] in ("green", "amber", "red") else "amber",
                       status_text=health_name(h["status"], ctx.lang), count=int(h["items_seen"] or 0),
                       checked=format_datetime(h["checked"], ctx.lang) if h.get("checked") else "",
-                      stale=bool(h.get("stale")), reason=clean(h["reason"], 200))
+                      stale=bool(h.get("stale")), reason=clean(health_reason(h["reason"], ctx.lang), 200))
             for h in ctx.health]  # fmt: skip
 
 
