@@ -26,7 +26,7 @@ def cli(*args, env=None):
 
 
 @pytest.mark.parametrize("command", [["digest"], ["items"], ["health"], ["inbox"], ["events"],
-                                     ["search", "åpenhetsloven"]])
+                                     ["search", "åpenhetsloven"], ["serve", "--port", "1"]])
 def test_a_database_that_does_not_exist_is_refused_not_created(tmp_path, command):
     missing = tmp_path / "typo" / "trakcer.db"
     result = cli("--db", str(missing), *command)

@@ -279,6 +279,7 @@ def serve(ctx, host, port, token) -> None:
     """
     from tracker.web.app import WebConfigError, create_app, is_loopback
 
+    open_db(ctx).close()  # a database that does not exist is refused (and an old one migrated)
     try:
         app = create_app(ctx.obj.get("db") if ctx.obj else None, host=host, token=token)
     except WebConfigError as exc:
