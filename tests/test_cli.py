@@ -85,6 +85,9 @@ def test_items_table(filled):
 
 
 def test_health_without_runs_says_what_to_do(tmp_path):
+    from tracker.store.db import open_db
+
+    open_db(tmp_path / "empty.db").close()  # a database that does not exist is refused (test_never_silently_quiet)
     result = invoke("health", db=tmp_path / "empty.db")
     assert result.exit_code == 0 and "ncp-tracker demo" in result.output
 

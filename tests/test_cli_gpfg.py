@@ -73,5 +73,8 @@ def test_gpfg_jsonl_filters(tmp_path):
 
 
 def test_gpfg_empty_store(tmp_path):
+    from tracker.store.db import open_db
+
+    open_db(tmp_path / "e.db").close()  # a database that does not exist is refused (test_never_silently_quiet)
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg"])
     assert result.exit_code == 0 and "no GPFG governance items" in result.output
