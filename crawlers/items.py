@@ -48,3 +48,29 @@ class TrackedItem(scrapy.Item):
     reference = scrapy.Field()  # their reference (saksnr), when known
     documents = scrapy.Field()  # [{"title", "url", "type"}]
     extra = scrapy.Field()  # source-specific facts (dict)
+
+
+#: the value of `CrawlReport.crawl_report`: the format of the report line in a feed export
+REPORT_VERSION = 1
+
+
+class CrawlReport(scrapy.Item):
+    """What a spider saw besides its items, as the last item of every finished crawl.
+
+    `crawlers.report.CrawlReportExtension` yields it when the spider has nothing left to do, so a
+    feed export (`scrapy crawl X -O items.jsonl`, a Scrapyd job) carries everything the tracker
+    needs to judge the crawl: `ncp-tracker ingest` stores such a file with the same change events
+    and health as a crawl the tracker ran itself. A file without it is not a finished crawl.
+    """
+
+    crawl_report = scrapy.Field()  # REPORT_VERSION
+    source = scrapy.Field()  # spider name
+    as_of = scrapy.Field()  # the crawl's clock (ISO)
+    notes = scrapy.Field()  # [[level, reason], …] (TrackerSpider.notes)
+    listing = scrapy.Field()  # TrackerSpider.listing
+    channel = scrapy.Field()
+    may_be_empty = scrapy.Field()
+    finish_reason = scrapy.Field()
+    stats = scrapy.Field()  # the crawl's stats when it ran out of work (JSON-safe values)
+    duration_s = scrapy.Field()
+    args = scrapy.Field()  # spider facts a store needs (TrackerSpider.report_args())

@@ -1,8 +1,12 @@
-"""Downloader middlewares: polite retries with backoff, and the replay/record pair.
+"""Downloader middlewares: the User-Agent with a contact, polite retries with backoff, and the
+replay/record pair.
 
-Replay and record sit closest to the downloader (after the HTTP cache), so a
-replayed day goes through exactly the same middlewares, spiders and pipelines as
-a live crawl; only the bytes come from disk instead of the network.
+Replay sits closest to the downloader (after the HTTP cache), so a replayed day goes through
+exactly the same middlewares, spiders and pipelines as a live crawl; only the bytes come from disk
+instead of the network. Record sits *above* the HTTP cache: it saves what the spider sees, so a
+page the cache answered (fresh, or revalidated with a 304) is recorded with its full body too.
+All of them are always listed in crawlers/settings.py and switch themselves on from a setting
+(REPLAY_DIR, RECORD_DIR).
 """
 
 from __future__ import annotations
@@ -37,6 +41,38 @@ async def _sleep(seconds: float) -> None:
     await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
+class ContactMissing(Exception):
+    """A live crawl without a contact address for the User-Agent: it must not start."""
+
+
+class ContactUserAgentMiddleware:
+    """Sets the User-Agent (USER_AGENT with `{contact}` filled from CONTACT) on every request.
+
+    A live crawl with no CONTACT stops before its first request: sites are asked to be told who
+    crawls them, and no real organisation's mailbox is a safe default. A replayed crawl
+    (REPLAY_DIR) sends nothing anywhere and needs no contact.
+    """
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        contact = (settings.get("CONTACT") or "").strip()
+        if not contact and not settings.get("REPLAY_DIR"):
+            raise ContactMissing(
+                "no contact address for the User-Agent: a live crawl needs one. With scrapy: "
+                "`scrapy crawl NAME -s CONTACT=you@example.org`; with ncp-tracker: `[crawl] contact` in "
+                "ncp-tracker.toml, $NCP_TRACKER_CONTACT or `-s CONTACT=…`. A replay (REPLAY_DIR) needs none."
+            )
+        template = settings.get("USER_AGENT") or "ncp-tracker ({contact})"
+        self.user_agent = template.replace("{contact}", contact or "replay")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None):
+        request.headers.setdefault(b"User-Agent", self.user_agent)
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """RetryMiddleware that waits before retrying: `Retry-After` when the server sends one
     (capped by RETRY_AFTER_MAX), else exponential backoff from RETRY_BACKOFF_BASE seconds."""
@@ -45,6 +81,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 120.0)
+        #: a replayed day answers at once: waiting would only slow the replay down
+        self.replay = bool(settings.get("REPLAY_DIR"))
 
     def _delay(self, request: Request, response: Response | None) -> float:
         retries = request.meta.get("retry_times", 0)
@@ -57,7 +95,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 when = email.utils.parsedate_to_datetime(value) if value else None
                 if when is not None:
                     delay = max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
-        return min(delay, self.retry_after_max)
+        return 0.0 if self.replay else min(delay, self.retry_after_max)
 
     async def process_response(self, request: Request, response: Response, spider: Spider | None = None):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
@@ -160,6 +198,8 @@ class ReplayMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None):
+        if request.url.startswith("data:"):  # answered without any network (the crawl report)
+            return None
         spider = self.crawler.spider
         entry = self.day.lookup(request.url, request.method, spider.name if spider else None)
         if entry is None:
@@ -203,14 +243,21 @@ class ReplayMiddleware:
 
 
 class RecordMiddleware:
-    """Saves every response of a live run into RECORD_DIR in the replay format."""
+    """Saves every response the spiders see into RECORD_DIR in the replay format.
+
+    It sits above the HTTP cache, so with a warm cache it still records full bodies: a page the
+    cache served fresh, or revalidated with a 304, reaches it as the cached 200. A 304 that still
+    arrives here has no body to record: the source is noted amber ("recording incomplete"), never
+    silently left out of the recording.
+    """
 
     def __init__(self, crawler):
         path = crawler.settings.get("RECORD_DIR")
         if not path:
             raise NotConfigured
         self.root = Path(path)
-        self.entries: dict[str, list[dict[str, Any]]] = {}
+        #: source → replay key → manifest entry (a retried URL keeps its last answer)
+        self.entries: dict[str, dict[str, dict[str, Any]]] = {}
         self.crawler = crawler
         self.recorded_at = crawler.settings.get("TRACKER_AS_OF") or datetime.now().astimezone().isoformat(timespec="seconds")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -220,20 +267,31 @@ class RecordMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None):
-        if response.status == 304:
+        if request.url.startswith("data:"):
             return response
-        source = self.crawler.spider.name
+        spider = self.crawler.spider
+        if response.status == 304:
+            self.crawler.stats.inc_value("record/not_modified_unrecorded")
+            if hasattr(spider, "note"):
+                spider.note("amber", "recording incomplete: a 304 without a cached body was not recorded")
+            return response
+        source = spider.name
         folder = self.root / source
         folder.mkdir(parents=True, exist_ok=True)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip()
         ext = mimetypes.guess_extension(ctype) or ".bin"
-        name = hashlib.sha1(replay_key(request.url, request.method).encode()).hexdigest()[:16] + ext
+        key = replay_key(request.url, request.method)
+        name = hashlib.sha1(key.encode()).hexdigest()[:16] + ext
         (folder / name).write_bytes(response.body)
-        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        self.entries.setdefault(source, []).append(
-            {"url": request.url, "method": request.method, "status": response.status,
-             "headers": headers, "file": name}
-        )
+        # the cache's own bookkeeping is not part of the answer
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
+                   if k.lower() != FETCHED_AT.lower()}
+        entry = {"url": request.url, "method": request.method, "status": response.status,
+                 "headers": headers, "file": name}
+        if response.url != request.url:
+            entry["final_url"] = response.url
+        self.entries.setdefault(source, {})[key] = entry
+        self.crawler.stats.inc_value("record/responses")
         return response
 
     def spider_closed(self, spider: Spider) -> None:
@@ -241,7 +299,7 @@ class RecordMiddleware:
             folder = self.root / source
             folder.mkdir(parents=True, exist_ok=True)
             manifest = {"source": source, "recorded_at": self.recorded_at, "constructed": False,
-                        "responses": entries}
+                        "responses": list(entries.values())}
             (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
 
 

@@ -1,7 +1,8 @@
 """Item pipelines that belong to crawling itself (cleaning and validation).
 
-Storing is the tracker's business: `tracker/crawl.py` collects the items a spider
-yields and writes them when it closes, so `scrapy crawl` works without a database.
+Storing is the tracker's business: its store pipeline (tracker/jobs/storing.py) is added by the
+tracker's runner, so `scrapy crawl` works without a database. The crawl report
+(`crawlers.items.CrawlReport`) passes through untouched.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from crawlers.items import CrawlReport
 from crawlers.text import clean_text
 
 TEXT_FIELDS = ("title", "summary", "body", "owner", "status_raw", "reference")
@@ -25,6 +27,8 @@ class CleanItemPipeline:
         return cls(crawler)
 
     def process_item(self, item):
+        if isinstance(item, CrawlReport):
+            return item
         adapter = ItemAdapter(item)
         stats = self.crawler.stats
         for field in TEXT_FIELDS:

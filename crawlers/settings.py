@@ -1,57 +1,74 @@
-"""Scrapy settings: polite by default, every knob overridable from the environment.
+"""Scrapy settings: plain, polite defaults. Nothing here reads the environment.
 
-`scrapy crawl <name>` from the repository root uses these as they are (items go
-wherever `-O` says). `ncp-tracker run` adds the store pipeline, the health
-extension and, for offline days, the replay middleware on top.
+`scrapy crawl <name>` from the repository root uses these as they are; change any of them with
+`-s NAME=VALUE`, as with every Scrapy project:
+
+    scrapy crawl no_regjeringen_horinger -s CONTACT=you@example.org -O items.jsonl
+    scrapy crawl no_regjeringen_horinger -s REPLAY_DIR=data/replay/2026-11-24 -O items.jsonl
+
+A live crawl needs a contact address for the User-Agent (`-s CONTACT=…`); without one it stops
+before its first request. A replayed crawl (`-s REPLAY_DIR=<recorded day>`) needs none and touches
+no network. `ncp-tracker` passes its configuration (`[crawl]` in ncp-tracker.toml, see
+tracker/config.py) and its own `-s NAME=VALUE` pairs on top of these, and adds its store pipeline.
 """
-
-import os
 
 BOT_NAME = "ncp_tracker"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
 
-CONTACT = os.getenv("NCP_TRACKER_CONTACT", "postmottak@ansvarlignaringsliv.no")
-USER_AGENT = os.getenv(
-    "NCP_TRACKER_USER_AGENT",
-    f"ncp-tracker/0.1 (+https://www.responsiblebusiness.no; monitoring public consultations; contact {CONTACT})",
-)
+#: who to write to about this crawler; required for live crawls (crawlers.middlewares.ContactUserAgentMiddleware)
+CONTACT = ""
+#: the User-Agent; `{contact}` is replaced by CONTACT
+USER_AGENT = "ncp-tracker/0.1 (+https://github.com/ncp-tracker; monitoring public consultations; contact {contact})"
 
-ROBOTSTXT_OBEY = os.getenv("NCP_TRACKER_ROBOTSTXT_OBEY", "1") != "0"
+ROBOTSTXT_OBEY = True
 # Scrapy 2.19 otherwise opens a remote-control port
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 CONCURRENT_REQUESTS = 8
-CONCURRENT_REQUESTS_PER_DOMAIN = int(os.getenv("NCP_TRACKER_CONCURRENCY", "2"))
-DOWNLOAD_DELAY = float(os.getenv("NCP_TRACKER_DOWNLOAD_DELAY", "1.5"))
-DOWNLOAD_TIMEOUT = int(os.getenv("NCP_TRACKER_DOWNLOAD_TIMEOUT", "30"))
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.5
+DOWNLOAD_TIMEOUT = 30
 # a 50 MB answer from a consultation site is an error, not data
-DOWNLOAD_MAXSIZE = int(os.getenv("NCP_TRACKER_DOWNLOAD_MAXSIZE", str(20 * 1024 * 1024)))
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
-AUTOTHROTTLE_MAX_DELAY = float(os.getenv("NCP_TRACKER_AUTOTHROTTLE_MAX_DELAY", "60"))
+AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # a spider still running after this many seconds is closed (finish reason closespider_timeout → red)
-CLOSESPIDER_TIMEOUT = int(os.getenv("NCP_TRACKER_SPIDER_TIMEOUT", "1800"))
+CLOSESPIDER_TIMEOUT = 1800
 
 RETRY_ENABLED = True
-RETRY_TIMES = int(os.getenv("NCP_TRACKER_RETRY_TIMES", "3"))
+RETRY_TIMES = 3
 # backoff before retry n is RETRY_BACKOFF_BASE * 2**n seconds; a Retry-After is honoured up to RETRY_AFTER_MAX
-RETRY_BACKOFF_BASE = float(os.getenv("NCP_TRACKER_RETRY_BACKOFF_BASE", "2"))
-RETRY_AFTER_MAX = float(os.getenv("NCP_TRACKER_RETRY_AFTER_MAX", "120"))
+# (a replayed crawl never waits)
+RETRY_BACKOFF_BASE = 2.0
+RETRY_AFTER_MAX = 120.0
 # 403 is not retried: a Cloudflare challenge does not go away by asking again
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
+#: a recorded day (data/replay/<day>) to answer every request from, offline; unset: live
+REPLAY_DIR = None
+#: save every response the spiders see into this folder, in the replay format (`ncp-tracker record`)
+RECORD_DIR = None
+
 DOWNLOADER_MIDDLEWARES = {
+    # the User-Agent with CONTACT; a live crawl without a contact stops here, before any request
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "crawlers.middlewares.ContactUserAgentMiddleware": 500,
     # honours Retry-After and backs off exponentially on 429/5xx (replaces the stock RetryMiddleware)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # above the HTTP cache (900): records what the spider sees, cached or not (needs RECORD_DIR)
+    "crawlers.middlewares.RecordMiddleware": 880,
     # between the HTTP cache (900) and the replay (950): stamps what the cache stores
     "crawlers.middlewares.FetchClockMiddleware": 920,
+    # next to the downloader: answers from REPLAY_DIR (does nothing when it is unset)
+    "crawlers.middlewares.ReplayMiddleware": 950,
 }
 # let spiders see 403/404/429/5xx answers so a blocked page is reported, not silently dropped
 HTTPERROR_ALLOW_ALL = True
@@ -60,25 +77,22 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.CleanItemPipeline": 100,
 }
 
-# Conditional requests for feeds and listings: the cache stores ETag/Last-Modified and,
-# because the spiders send `Cache-Control: max-age=0` on those requests, the RFC 2616 policy
-# revalidates them (If-None-Match / If-Modified-Since) instead of trusting a stale copy.
-HTTPCACHE_ENABLED = os.getenv("NCP_TRACKER_HTTPCACHE", "1") != "0"
+EXTENSIONS = {
+    # the last item of every finished crawl: notes, listing and stats (what `ncp-tracker ingest` reads)
+    "crawlers.report.CrawlReportExtension": 500,
+}
+
+# Conditional requests for feeds and listings (off for plain `scrapy crawl`; the tracker turns it on,
+# `[crawl] httpcache`): the cache stores ETag/Last-Modified and, because the spiders send
+# `Cache-Control: max-age=0` on those requests, the RFC 2616 policy revalidates them
+# (If-None-Match / If-Modified-Since) instead of trusting a stale copy.
+HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "crawlers.middlewares.TrackerCachePolicy"
 # pages without ETag/Last-Modified are fetched again at most this often (see TrackerCachePolicy)
-MIN_REFETCH_HOURS = float(os.getenv("NCP_TRACKER_MIN_REFETCH_HOURS", "12"))
-HTTPCACHE_DIR = os.getenv("NCP_TRACKER_HTTPCACHE_DIR", os.path.abspath("data/httpcache"))
+MIN_REFETCH_HOURS = 12.0
+HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = [403, 404, 429, 500, 502, 503, 504]
 
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = os.getenv("NCP_TRACKER_LOG_LEVEL", "WARNING")
+LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-
-# `NCP_TRACKER_REPLAY_DIR=data/replay/2026-11-24 scrapy crawl no_regjeringen_horinger -O out.jsonl`
-# replays a recorded day with plain Scrapy, offline (`ncp-tracker run --replay` sets the same).
-REPLAY_DIR = os.getenv("NCP_TRACKER_REPLAY_DIR") or None
-if REPLAY_DIR:
-    DOWNLOADER_MIDDLEWARES["crawlers.middlewares.ReplayMiddleware"] = 950
-    DOWNLOAD_DELAY = 0
-    AUTOTHROTTLE_ENABLED = False
-    HTTPCACHE_ENABLED = False

@@ -84,10 +84,22 @@ def test_items_table(filled):
     assert "Høring – åpenhetsloven" in result.output
 
 
+def test_a_missing_database_is_an_error_not_an_empty_one(tmp_path):
+    missing = tmp_path / "typo" / "tracker.db"
+    for command in (["health"], ["items"], ["events"], ["digest"], ["inbox"], ["search", "klima"],
+                    ["watchlist"], ["gpfg"], ["companies"], ["triage", "x", "--state", "watching"]):
+        result = invoke(*command, db=missing)
+        assert result.exit_code != 0, command
+        assert f"no database at {missing}" in result.output and "ncp-tracker demo" in result.output, command
+    assert not missing.exists() and not missing.parent.exists()
+
+
 def test_health_without_runs_says_what_to_do(tmp_path):
+    invoke("migrate", db=tmp_path / "empty.db")  # migrate refuses a missing database too
+    assert not (tmp_path / "empty.db").exists()
     from tracker.store.db import open_db
 
-    open_db(tmp_path / "empty.db").close()  # a database that does not exist is refused (test_never_silently_quiet)
+    open_db(tmp_path / "empty.db").close()
     result = invoke("health", db=tmp_path / "empty.db")
     assert result.exit_code == 0 and "ncp-tracker demo" in result.output
 

@@ -69,11 +69,18 @@ def test_bad_date(world):
     assert result.exit_code == 2 and "not an ISO date" in result.output
 
 
-def test_send_delivers_and_only_then_records(world, smtp_server):  # noqa: F811
+def _smtp_config(tmp_path, port: int, sender: str = "") -> dict[str, str]:
+    """A configuration file naming the test's SMTP server, as the environment of the command."""
+    path = tmp_path / "smtp.toml"
+    path.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n'
+                    + (f'from = "{sender}"\n' if sender else ""), "utf-8")
+    return {"NCP_TRACKER_CONFIG": str(path)}
+
+
+def test_send_delivers_and_only_then_records(world, smtp_server, tmp_path):  # noqa: F811
     inbox = Inbox()
     controller = smtp_server(inbox)
-    env = {"NCP_TRACKER_SMTP_HOST": "127.0.0.1", "NCP_TRACKER_SMTP_PORT": str(controller.port),
-           "NCP_TRACKER_SMTP_STARTTLS": "false", "NCP_TRACKER_SMTP_FROM": "Tracker <tracker@example.org>"}
+    env = _smtp_config(tmp_path, controller.port, "Tracker <tracker@example.org>")
     result = run(world, "--send", "--to", "radgiver@example.org", env=env)
     assert result.exit_code == 0, result.output
     (mail_from, rcpts, content), = inbox.messages
@@ -87,10 +94,9 @@ def test_send_delivers_and_only_then_records(world, smtp_server):  # noqa: F811
     db.close()
 
 
-def test_a_refusing_server_records_nothing(world, smtp_server):  # noqa: F811
+def test_a_refusing_server_records_nothing(world, smtp_server, tmp_path):  # noqa: F811
     controller = smtp_server(Refuser())
-    env = {"NCP_TRACKER_SMTP_HOST": "127.0.0.1", "NCP_TRACKER_SMTP_PORT": str(controller.port),
-           "NCP_TRACKER_SMTP_STARTTLS": "false"}
+    env = _smtp_config(tmp_path, controller.port)
     result = run(world, "--send", env=env)
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]

@@ -50,7 +50,14 @@ def _setup(tmp_path, as_of):
 
 def test_watchlist_jsonl(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
-    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--format", "jsonl"])
+    plain = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--format", "jsonl"])
+    assert plain.exit_code == 0, plain.output
+    db = open_db(db_path)
+    assert db["links"].count == 0  # a read command writes nothing: links are refreshed by run or --refresh
+    db.close()
+    assert json.loads(plain.output.splitlines()[0])["norwegian"] == []
+    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--format", "jsonl",
+                                       "--refresh"])
     assert result.exit_code == 0, result.output
     rows = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
     csddd = rows["csddd"]
@@ -64,7 +71,7 @@ def test_watchlist_jsonl(tmp_path, as_of):
 
 def test_watchlist_table(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
-    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl)])
+    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--refresh"])
     assert result.exit_code == 0, result.output
     assert "stage: Procedure completed (last key event 2024-07-05)" in result.output
     assert "NO: Høring - gjennomføring av direktiv (EU) 2024/1760 i åpenhetsloven" in result.output

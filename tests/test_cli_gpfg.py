@@ -30,10 +30,22 @@ def _seed(path):
     db.close()
 
 
+def _seed_and_run(path):
+    """The store after a run: `run` extracts company mentions after every crawl."""
+    from tracker.links.companies import update_companies
+
+    _seed(path)
+    db = open_db(path)
+    update_companies(db)
+    db.close()
+
+
 def test_companies_lists_items_across_sources(tmp_path):
     path = tmp_path / "t.db"
     _seed(path)
-    result = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar"])
+    before = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar"])
+    assert before.exit_code == 0 and "no company named 'caterpillar'" in before.output  # a read writes nothing
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar", "--refresh"])
     assert result.exit_code == 0, result.output
     assert "Caterpillar Inc." in result.output and "no_nbim" in result.output and "no_regjeringen_horinger" in result.output
     assert "Nestlé" not in result.output
@@ -41,7 +53,7 @@ def test_companies_lists_items_across_sources(tmp_path):
 
 def test_companies_jsonl(tmp_path):
     path = tmp_path / "t.db"
-    _seed(path)
+    _seed_and_run(path)
     result = CliRunner().invoke(main, ["--db", str(path), "companies", "--format", "jsonl"])
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert {r["name"] for r in rows} == {"Caterpillar Inc.", "Nestlé S.A."}
@@ -73,8 +85,6 @@ def test_gpfg_jsonl_filters(tmp_path):
 
 
 def test_gpfg_empty_store(tmp_path):
-    from tracker.store.db import open_db
-
-    open_db(tmp_path / "e.db").close()  # a database that does not exist is refused (test_never_silently_quiet)
+    open_db(tmp_path / "e.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg"])
     assert result.exit_code == 0 and "no GPFG governance items" in result.output

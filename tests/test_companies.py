@@ -11,7 +11,6 @@ from tracker.links.companies import (
     list_companies,
     normalise,
     update_companies,
-    valid_isin,
 )
 from tracker.store import merge as store
 
@@ -76,12 +75,14 @@ def test_normalised_name_merges_spellings():
 
 
 def test_orgnr_attached_to_the_company_before_it():
-    found = extract("Brødrene Ærø & Søn ASA (org.nr. 987 654 321) og Kestrel Offshore Holdings Ltd")
-    assert found[0].identifiers == {"orgnr": ["987654321"]} and found[1].identifiers == {}
+    found = extract("Brødrene Ærø & Søn ASA (org.nr. 923 609 016) og Kestrel Offshore Holdings Ltd")
+    assert found[0].identifiers == {"orgnr": ["923609016"]} and found[1].identifiers == {}
+    # a number whose mod-11 check digit is wrong is not an organisation number
+    assert extract("Brødrene Ærø & Søn ASA (org.nr. 923 609 017)")[0].identifiers == {}
 
 
 def test_isin_validated():
-    assert valid_isin("US0378331005") and valid_isin("NO0010096985") and not valid_isin("US0378331006")
+    assert extract("Apple Inc. (ISIN US0378331006)")[0].identifiers == {}  # wrong check digit
     found = extract("Nestlé S.A. (ISIN CH0038863350) and Caterpillar Inc. (ISIN US1491231015)")
     assert [m.identifiers for m in found] == [{"isin": ["CH0038863350"]}, {"isin": ["US1491231015"]}]
 

@@ -23,15 +23,24 @@ from tracker.store import deadlines as dl
     (date(2026, 5, 25), False),  # 2. pinsedag
     (date(2027, 5, 17), False),  # 17 May on a Monday
     (date(2026, 5, 18), True),   # 17 May 2026 was a Sunday: no substitute day in Norway
-    (date(2026, 12, 24), True),  # julaften is not a public holiday
+    (date(2026, 12, 24), False),  # julaften: no public holiday, but a day off by default
     (date(2026, 12, 25), False),
-    (date(2026, 12, 31), True),
+    (date(2026, 12, 31), False),  # nyttårsaften likewise
     (date(2027, 1, 1), False),
     (date(2026, 11, 28), False),  # Saturday
     (date(2026, 11, 29), False),  # Sunday
 ])  # fmt: skip
 def test_is_working_day(day, working):
     assert dl.is_working_day(day) is working
+
+
+def test_the_eves_are_working_days_when_a_profile_says_so():
+    assert dl.is_working_day(date(2026, 12, 24), eves_are_working_days=True)
+    assert dl.is_working_day(date(2026, 12, 31), eves_are_working_days=True)
+    assert not dl.is_working_day(date(2026, 12, 25), eves_are_working_days=True)
+    assert dl.holiday_name(date(2026, 12, 24)) == "Julaften"
+    assert dl.holiday_name(date(2026, 12, 24), eves_are_working_days=True) is None
+    assert dl.holiday_name(date(2026, 5, 17)) == "Grunnlovsdag"
 
 
 def test_easter_week_has_one_working_day_between_wednesday_and_tuesday():
@@ -44,12 +53,13 @@ def test_17_may_on_a_monday_is_skipped():
 
 
 def test_christmas_and_new_year_across_years():
-    # Wed 23 Dec 2026 → Mon 4 Jan 2027: 24, 28, 29, 30, 31 Dec and 4 Jan
-    assert dl.working_days_between(date(2026, 12, 23), date(2027, 1, 4)) == 6
+    # Wed 23 Dec 2026 → Mon 4 Jan 2027: 28, 29, 30 Dec and 4 Jan (the eves are days off by default)
+    assert dl.working_days_between(date(2026, 12, 23), date(2027, 1, 4)) == 4
+    assert dl.working_days_between(date(2026, 12, 23), date(2027, 1, 4), eves_are_working_days=True) == 6
 
 
 def test_counting_backwards_is_negative():
-    assert dl.working_days_between(date(2027, 1, 4), date(2026, 12, 23)) == -6
+    assert dl.working_days_between(date(2027, 1, 4), date(2026, 12, 23)) == -4
     assert dl.working_days_between(date(2026, 11, 24), date(2026, 11, 24)) == 0
 
 

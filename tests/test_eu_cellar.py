@@ -9,7 +9,7 @@ import pytest
 import scrapy
 
 from crawlers.items import TrackedItem
-from crawlers.spiders.eu_cellar import OJ_RSS, EuCellarSpider, sparql_url
+from crawlers.spiders.eu_cellar import OJ_RSS, EuCellarSpider, derives_from, sparql_url
 from tests.conftest import file_response, make_spider
 
 WATCHLIST = """\
@@ -66,10 +66,64 @@ def _all_ok(spider):
     return _rss(spider)
 
 
-def test_query_filters_on_str_of_celex():
+def test_query_binds_the_act_directly_without_a_string_scan():
     query = parse_qs(urlsplit(sparql_url("32024L1760")).query)["query"][0]
-    assert 'FILTER(STR(?actCelex) = "32024L1760")' in query
+    assert "?act owl:sameAs <http://publications.europa.eu/resource/celex/32024L1760>" in query
+    assert "FILTER" not in query and "STR(" not in query  # a scan over every CELEX literal times out
     assert "cdm:resource_legal_amends_resource_legal" in query
+
+
+def test_a_celex_that_cannot_be_put_into_an_iri_is_refused():
+    with pytest.raises(ValueError, match="not a CELEX"):
+        sparql_url('32024L1760> } DROP ALL {')
+
+
+def test_only_consolidated_versions_of_the_watched_act_are_kept(spider):
+    _sparql(spider, 0, "sparql_csrd.json")
+    _sparql(spider, 1, "sparql_csddd_other_consolidated.json")
+    _sparql(spider, 2, "sparql_empty.json")
+    items = _rss(spider)
+    assert "02024L1760-20250417" in items  # CSDDD's own consolidated text
+    assert "02019L1937-20240725" not in items  # the consolidated text of an act CSDDD amends
+    assert spider.crawler.stats.get_value("tracker/consolidated_of_other_act") == 1
+
+
+@pytest.mark.parametrize(("consolidated", "celex", "expected"), [
+    ("02024L1760-20250417", "32024L1760", True),
+    ("02024L1760", "32024L1760", True),
+    ("02019L1937-20240725", "32024L1760", False),
+    ("02024L17601-20250417", "32024L1760", False),
+])
+def test_derives_from(consolidated, celex, expected):
+    assert derives_from(consolidated, celex) is expected
+
+
+@pytest.mark.parametrize(("fixture", "status", "headers", "words"), [
+    ("sparql_virtuoso_timeout.txt", 504, {"Content-Type": "text/plain"}, "timed out (HTTP 504)"),
+    ("sparql_virtuoso_timeout.txt", 500, {"Content-Type": "text/plain"}, "timed out (HTTP 500)"),
+    ("sparql_csddd.json", 200, {**JSON, "X-SQL-State": "S1TAT"}, "timed out (partial answer"),
+])
+def test_a_timeout_for_a_known_act_is_amber_with_the_reason(spider, fixture, status, headers, words):
+    _sparql(spider, 0, "sparql_csrd.json")
+    _sparql(spider, 1, fixture, status=status, headers=headers)
+    _sparql(spider, 2, "sparql_empty.json")
+    items = _rss(spider)
+    assert "32022L2464" in items and "32024L1760" not in items  # a partial answer is not trusted
+    assert ("amber", f"SPARQL for 32024L1760 (csddd): {words}") in [
+        (level, reason[:len(f"SPARQL for 32024L1760 (csddd): {words}")]) for level, reason in spider.notes]
+    assert {level for level, _ in spider.notes} == {"amber"}
+
+
+def test_a_network_timeout_names_the_act(spider):
+    from twisted.internet.error import TimeoutError as TxTimeout
+    from twisted.python.failure import Failure
+
+    request = spider.first_requests[1]
+    failure = Failure(TxTimeout("took too long"))
+    failure.request = request
+    list(spider.sparql_failed_err(failure))
+    assert any(reason.startswith("SPARQL for 32024L1760 (csddd) timed out (TimeoutError)")
+               for level, reason in spider.notes if level == "amber")
 
 
 def test_every_watched_celex_is_queried_at_once(spider):
@@ -133,8 +187,8 @@ def test_rss_corrigendum_celex_from_link(spider):
 
 def test_unknown_celex_is_amber_with_entry_name(spider):
     _all_ok(spider)
-    assert ("amber", "watchlist CELEX 32024R3015 (forced_labour) not found in Cellar: typo in "
-                     "data/watchlist.toml, or not published yet?") in spider.notes
+    assert ("amber", "SPARQL for 32024R3015 (forced_labour) answered nothing, not even the act: typo in "
+                     "data/watchlist.toml, not published yet, or an endpoint problem?") in spider.notes
 
 
 @pytest.mark.parametrize(("fixture", "status", "words"), [

@@ -142,15 +142,22 @@ def test_starttls_required_but_not_offered(smtp_server):
         mailer.send(message(), cfg)
 
 
-def test_settings_from_env_beat_the_config_file():
-    cfg = mailer.settings({"host": "file.example", "port": 25, "from": "file@example.org"},
-                          env={"NCP_TRACKER_SMTP_HOST": "env.example", "NCP_TRACKER_SMTP_STARTTLS": "false",
-                               "NCP_TRACKER_SMTP_USER": "u", "NCP_TRACKER_SMTP_PASSWORD": "p"})
+def test_settings_come_from_the_config_and_the_password_from_the_environment(tmp_path, monkeypatch):
+    from tracker.config import ConfigError, load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text('[smtp]\nhost = "file.example"\nport = 25\nstarttls = false\nuser = "u"\n'
+                    'from = "file@example.org"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_SMTP_PASSWORD", "p")
+    cfg = mailer.settings(load_config(path))
     assert (cfg.host, cfg.port, cfg.starttls, cfg.user, cfg.password, cfg.sender) == (
-        "env.example", 25, False, "u", "p", "file@example.org")
+        "file.example", 25, False, "u", "p", "file@example.org")
+    path.write_text("[smtp]\nport = 25\n", "utf-8")
     with pytest.raises(mailer.MailError, match="no SMTP server"):
-        mailer.settings({}, env={})
-    with pytest.raises(mailer.MailError, match="PORT"):
-        mailer.settings({}, env={"NCP_TRACKER_SMTP_HOST": "h", "NCP_TRACKER_SMTP_PORT": "x"})
-    with pytest.raises(mailer.MailError, match="STARTTLS"):
-        mailer.settings({}, env={"NCP_TRACKER_SMTP_HOST": "h", "NCP_TRACKER_SMTP_STARTTLS": "maybe"})
+        mailer.settings(load_config(path))
+    path.write_text('[smtp]\nhost = "h"\nport = "x"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"c.toml:3: smtp.port must be an integer"):
+        load_config(path)
+    path.write_text('[smtp]\nhost = "h"\npassword = "secret"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"c.toml:3: unknown key smtp.password"):
+        load_config(path)

@@ -110,11 +110,12 @@ def test_a_database_without_any_run_is_red(tmp_path):
     assert "Ingen innhenting er kjørt ennå: denne oversikten viser ingen data." in result.stdout
 
 
-def test_a_stale_digest_is_not_sent(world, smtp_server):  # noqa: F811
+def test_a_stale_digest_is_not_sent(world, smtp_server, tmp_path):  # noqa: F811
+    from test_cli_digest import _smtp_config
+
     inbox = Inbox()
     controller = smtp_server(inbox)
-    env = {"NCP_TRACKER_SMTP_HOST": "127.0.0.1", "NCP_TRACKER_SMTP_PORT": str(controller.port),
-           "NCP_TRACKER_SMTP_STARTTLS": "false"}
+    env = _smtp_config(tmp_path, controller.port)
     result = cli("--db", str(world), "digest", "--date", "2026-11-30", "--send", "--to", "a@example.org", env=env)
     assert result.exit_code == 2 and "digest not sent" in result.stderr
     assert inbox.messages == []

@@ -25,11 +25,11 @@ from tests.conftest import FIXTURES, ROOT, file_response, make_spider
 
 HERE = FIXTURES / "no_stortinget_horinger"
 API = "https://data.stortinget.no/eksport"
-HEARINGS = f"{API}/horinger?sesjonid=2026-2027"
+HEARINGS = f"{API}/horinger?sesjonid=2026-2027&format=json"
 PROGRAM_FIXTURE = {
-    f"{API}/horingsprogram?horingid=10006201": "horingsprogram.xml",
-    f"{API}/horingsprogram?horingid=10006203": "horingsprogram_empty.xml",
-    f"{API}/horingsprogram?horingid=10006204": "horingsprogram_empty.xml",
+    f"{API}/horingsprogram?horingid=10006201&format=json": "horingsprogram.xml",
+    f"{API}/horingsprogram?horingid=10006203&format=json": "horingsprogram_empty.xml",
+    f"{API}/horingsprogram?horingid=10006204&format=json": "horingsprogram_empty.xml",
 }
 
 
@@ -65,8 +65,8 @@ def primary(fixture: str = "horinger.xml", program_status: int = 200, **kwargs):
 
 
 FALLBACK_ROUTES = {
-    f"{API}/saker?sesjonid=2026-2027": ("saker.xml", 200),
-    **{f"{API}/sak?sakid={p.stem.split('-')[1]}": (p.name, 200) for p in HERE.glob("sak-*.xml")},
+    f"{API}/saker?sesjonid=2026-2027&format=json": ("saker.xml", 200),
+    **{f"{API}/sak?sakid={p.stem.split('-')[1]}&format=json": (p.name, 200) for p in HERE.glob("sak-*.xml")},
 }
 
 
@@ -245,15 +245,15 @@ def test_json_ms_dates():
 def test_session_from_sesjoner_xml_and_json():
     for name in ("sesjoner.xml", "sesjoner.json"):
         s = make_spider(NoStortingetHoringerSpider)
-        (request,) = s.parse_sessions(file_response(HERE / name, url=f"{API}/sesjoner"))
+        (request,) = s.parse_sessions(file_response(HERE / name, url=f"{API}/sesjoner?format=json"))
         assert request.url == HEARINGS
         assert s.notes == []
 
 
 def test_session_computed_when_sesjoner_fails():
     s = make_spider(NoStortingetHoringerSpider, as_of="2026-09-30T12:00:00+02:00")
-    (request,) = s.parse_sessions(file_response(HERE / "horinger_500.html", url=f"{API}/sesjoner", status=500))
-    assert request.url == f"{API}/horinger?sesjonid=2025-2026"
+    (request,) = s.parse_sessions(file_response(HERE / "horinger_500.html", url=f"{API}/sesjoner?format=json", status=500))
+    assert request.url == f"{API}/horinger?sesjonid=2025-2026&format=json"
     assert s.notes[0][0] == "amber" and "computed from as_of (2025-2026)" in s.notes[0][1]
 
 
@@ -270,7 +270,7 @@ def test_session_for_starts_on_1_october():
 def test_500_on_horinger_leads_to_the_fallback():
     s = make_spider(NoStortingetHoringerSpider)
     (request,) = s.parse(file_response(HERE / "horinger_500.html", url=HEARINGS, status=500))
-    assert request.url == f"{API}/saker?sesjonid=2026-2027"
+    assert request.url == f"{API}/saker?sesjonid=2026-2027&format=json"
 
 
 def test_fallback_gives_the_same_ids_titles_owners_and_deadlines():
@@ -305,8 +305,8 @@ def test_fallback_notes_amber_and_does_not_declare_the_listing_complete():
 
 def test_fallback_fetches_only_pending_cases_with_a_committee():
     s = make_spider(NoStortingetHoringerSpider)
-    requests = list(s.parse_cases(file_response(HERE / "saker.xml", url=f"{API}/saker?sesjonid=2026-2027")))
-    fetched = sorted(r.url.rsplit("=", 1)[1] for r in requests)
+    requests = list(s.parse_cases(file_response(HERE / "saker.xml", url=f"{API}/saker?sesjonid=2026-2027&format=json")))
+    fetched = sorted(r.url.split("sakid=")[1].split("&")[0] for r in requests)
     # 107001 is behandlet, 105849 has no committee
     assert fetched == ["103533", "104555", "105210", "105211", "105929", "107130", "107132"]
 
@@ -314,7 +314,7 @@ def test_fallback_fetches_only_pending_cases_with_a_committee():
 def test_fallback_reads_json_saksgang_dates():
     s = make_spider(NoStortingetHoringerSpider)
     s._fallback_outstanding = 1
-    request = Request(f"{API}/sak?sakid=107130")
+    request = Request(f"{API}/sak?sakid=107130&format=json")
     (fb,) = s.parse_case(respond(request, "sak-107130.json"), listed={})
     assert fb["deadline"] == "2026-12-01T23:59:59+01:00"
     assert fb["extra"]["hoerfrist"] == ["2026-11-26T12:00:00+01:00", "2026-12-01T00:00:00+01:00"]
@@ -325,13 +325,13 @@ def test_network_error_on_horinger_leads_to_the_fallback():
     failure = Failure(ConnectionLost("reset"))
     failure.request = Request(HEARINGS)
     (request,) = s.hearings_failed(failure)
-    assert request.url == f"{API}/saker?sesjonid=2026-2027"
+    assert request.url == f"{API}/saker?sesjonid=2026-2027&format=json"
     assert "ConnectionLost" in s.notes[0][1]
 
 
 def test_failed_case_requests_still_flush_the_found_hearings():
     s = make_spider(NoStortingetHoringerSpider)
-    routes = {**FALLBACK_ROUTES, f"{API}/sak?sakid=105929": (None, "reset")}
+    routes = {**FALLBACK_ROUTES, f"{API}/sak?sakid=105929&format=json": (None, "reset")}
     first = s.parse(file_response(HERE / "horinger_500.html", url=HEARINGS, status=500))
     items = drive(s, first, routes)
     assert len(items) == 4
@@ -340,7 +340,7 @@ def test_failed_case_requests_still_flush_the_found_hearings():
 
 def test_fallback_failing_too_is_red():
     s = make_spider(NoStortingetHoringerSpider)
-    routes = {f"{API}/saker?sesjonid=2026-2027": ("horinger_500.html", 500)}
+    routes = {f"{API}/saker?sesjonid=2026-2027&format=json": ("horinger_500.html", 500)}
     items = drive(s, s.parse(file_response(HERE / "horinger_500.html", url=HEARINGS, status=500)), routes)
     assert items == []
     assert ("red", "fallback failed too: eksport/saker answered HTTP 500") in s.notes
@@ -361,7 +361,7 @@ def test_500_on_horingsprogram_keeps_the_hearing():
 
 def test_malformed_horinger_goes_to_fallback_and_malformed_fallback_is_red():
     s = make_spider(NoStortingetHoringerSpider)
-    routes = {f"{API}/saker?sesjonid=2026-2027": ("malformed.xml", 200)}
+    routes = {f"{API}/saker?sesjonid=2026-2027&format=json": ("malformed.xml", 200)}
     items = drive(s, s.parse(file_response(HERE / "malformed.xml", url=HEARINGS)), routes)
     assert items == []
     assert "eksport/horinger unreadable (XML:" in s.notes[0][1]
@@ -404,8 +404,7 @@ def test_same_primary_case_twice_gets_distinct_ids():
 
 @pytest.mark.skipif(not (ROOT / "data/replay/2026-11-24/no_stortinget_horinger").is_dir(), reason="no replay")
 def test_replay_days_through_the_engine(tmp_path):
-    env = {**os.environ, "NCP_TRACKER_DB": str(tmp_path / "t.db"),
-           "NCP_TRACKER_HTTPCACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "NCP_TRACKER_DB": str(tmp_path / "t.db")}
 
     def cli(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.spiders.no_stortinget_spu import API, NoStortingetSpuSpider, session_ids
+from crawlers.spiders.no_stortinget_spu import NoStortingetSpuSpider, session_ids
+from crawlers.stortinget import API
 from tests.conftest import file_response, make_spider
 
 LIST_URL = f"{API}/saker?sesjonid=2025-2026&format=json"

@@ -9,7 +9,6 @@ from tracker.attention.profiles import (
     ProfileError,
     load_profile,
     load_profiles,
-    smtp_config,
 )
 
 
@@ -64,8 +63,7 @@ def test_bad_files_are_clear_errors(tmp_path):
 
 def test_the_data_directory_copy_wins_over_the_shipped_file(data_dir):
     other = data_dir / "profiles.toml"
-    other.write_text('[smtp]\nhost = "mail.example"\n[profiles.solo]\nlabels = ["oecd-iv"]\nlead_days = 3\n', "utf-8")
+    other.write_text('[profiles.solo]\nlabels = ["oecd-iv"]\nlead_days = 3\n', "utf-8")
     assert load_profile("solo").lead_days == 3
-    assert smtp_config()["host"] == "mail.example"
     with pytest.raises(ProfileError, match="known profiles: solo"):
         load_profile("ncp")

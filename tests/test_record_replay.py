@@ -1,5 +1,6 @@
 """`record` against a live HTTP server on 127.0.0.1, then `crawl --replay` of what it saved:
-the same spider, through the real Scrapy engine, gives the same items both ways."""
+the same spider, through the real Scrapy engine, gives the same items both ways — also when the
+HTTP cache is warm (the recorder sits above the cache and records what the spider sees)."""
 
 from __future__ import annotations
 
@@ -45,8 +46,13 @@ def site(tmp_path):
     server.shutdown()
 
 
+#: live crawls of the local site: no politeness wait, a contact for the User-Agent
+LIVE = ("-s", "DOWNLOAD_DELAY=0", "-s", "CONTACT=tests@example.org")
+
+
 def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NCP_TRACKER_DOWNLOAD_DELAY": "0", "NCP_TRACKER_DB": str(db)}
+    env = {**os.environ, "NCP_TRACKER_DB": str(db)}
+    env.pop("NCP_TRACKER_CONTACT", None)
     return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=240)
 
@@ -63,7 +69,7 @@ def test_record_then_replay_gives_the_same_items(site, tmp_path):
     records = tmp_path / "records"
     feed_arg = f"feed_url={site}/feed.xml"
     live = cli("record", str(records), "--source", "no_regjeringen_horinger", "--arg", feed_arg,
-               "--no-progress", db=tmp_path / "live.db")
+               "--no-progress", *LIVE, db=tmp_path / "live.db")
     assert live.returncode == 0, live.stderr
     (day,) = [p for p in records.iterdir() if p.is_dir()]
     manifest = json.loads((day / "no_regjeringen_horinger" / "manifest.json").read_text("utf-8"))
@@ -76,3 +82,36 @@ def test_record_then_replay_gives_the_same_items(site, tmp_path):
     assert len(live_items) == 5
     assert live_items == replayed
     assert {i["deadline"] for i in replayed} == {"2026-12-11T23:59:59+01:00"}, replayed
+
+
+def health(db: Path) -> dict[str, dict]:
+    out = cli("health", "--format", "jsonl", db=db)
+    return {h["source"]: h for h in map(json.loads, out.stdout.splitlines())}
+
+
+def test_record_with_a_warm_cache_is_complete(site, tmp_path):
+    """A crawl warms the HTTP cache (the site sends Last-Modified, so the next crawl gets 304s);
+    `record` into the same database must still save every page with its body."""
+    db = tmp_path / "live.db"
+    feed_arg = f"feed_url={site}/feed.xml"
+    first = cli("crawl", "--source", "no_regjeringen_horinger", "--arg", feed_arg, "--no-progress", *LIVE, db=db)
+    assert first.returncode == 0, first.stderr
+    records = tmp_path / "records"
+    again = cli("record", str(records), "--source", "no_regjeringen_horinger", "--arg", feed_arg,
+                "--no-progress", *LIVE, db=db)
+    assert again.returncode == 0, again.stderr
+    stats = json.loads(health(db)["no_regjeringen_horinger"]["stats"])
+    assert stats.get("httpcache/revalidate", 0) + stats.get("httpcache/hit", 0) >= 6, stats  # the cache answered
+    (day,) = [p for p in records.iterdir() if p.is_dir()]
+    manifest = json.loads((day / "no_regjeringen_horinger" / "manifest.json").read_text("utf-8"))
+    assert all(e["status"] == 200 for e in manifest["responses"] if "feed" in e["url"] or "/no/" in e["url"])
+    assert all((day / "no_regjeringen_horinger" / e["file"]).stat().st_size > 0 for e in manifest["responses"]
+               if e["status"] == 200)
+    replay = cli("crawl", "--replay", str(day), "--source", "no_regjeringen_horinger", "--arg", feed_arg,
+                 "--no-progress", db=tmp_path / "replay.db")
+    assert replay.returncode == 0, replay.stderr
+    replayed = health(tmp_path / "replay.db")["no_regjeringen_horinger"]
+    assert replayed["status"] == "green", replayed
+    assert "not in the recording" not in replayed["reason"]
+    assert items(tmp_path / "replay.db") == items(db)
+    assert len(items(db)) == 5

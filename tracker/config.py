@@ -64,7 +64,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
     },
     "smtp": {
-        "host": Setting(str, "localhost", "SMTP server for `digest --send`"),
+        "host": Setting(str, "", "SMTP server for `digest --send` (none: sending is refused)"),
         "port": Setting(int, 587, "SMTP port"),
         "starttls": Setting(bool, True, "STARTTLS before login"),
         "user": Setting(str, "", "SMTP login (the password only from $NCP_TRACKER_SMTP_PASSWORD)"),
@@ -101,7 +101,7 @@ SCRAPY_NAMES = {
     "retry_times": "RETRY_TIMES", "retry_backoff_base": "RETRY_BACKOFF_BASE",
     "retry_after_max": "RETRY_AFTER_MAX", "robotstxt_obey": "ROBOTSTXT_OBEY",
     "httpcache": "HTTPCACHE_ENABLED", "httpcache_dir": "HTTPCACHE_DIR",
-    "min_refetch_hours": "MIN_REFETCH_HOURS", "log_level": "LOG_LEVEL",
+    "min_refetch_hours": "MIN_REFETCH_HOURS", "log_level": "LOG_LEVEL", "contact": "CONTACT",
 }  # fmt: skip
 
 

@@ -108,6 +108,11 @@ class TrackerSpider(scrapy.Spider):
     def set_listing(self, *, complete: bool, since: str | None = None, channel: str | None = None) -> None:
         self.listing = {"complete": complete, "since": since, "channel": channel or self.channel}
 
+    def report_args(self) -> dict[str, Any]:
+        """Facts of this crawl, besides notes and listing, that storing its items needs (JSON-safe);
+        they travel in the crawl report (crawlers/report.py)."""
+        return {}
+
     # ------------------------------------------------------------------ helpers
 
     @staticmethod

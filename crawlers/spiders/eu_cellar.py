@@ -6,8 +6,20 @@ GET per watched CELEX number (``celex`` in data/watchlist.toml; GET so each quer
 has its own URL, which the HTTP cache and the replay format key on). Each query
 asks for the act itself and for the works that amend it, consolidate it, correct
 it (corrigenda) or are based on it. Results are SPARQL JSON (``head.vars``,
-``results.bindings``); CELEX literals are typed ``xsd:string``, so the query
-compares ``STR(?celex)``.
+``results.bindings``).
+
+The watched act is bound directly, by its CELEX resource
+(``?act owl:sameAs <http://publications.europa.eu/resource/celex/32024L1760>``): an index
+lookup. (A ``FILTER(STR(?celex) = "…")`` would scan every CELEX literal in Cellar, which
+Virtuoso endpoints abandon with a timeout.) ``act_consolidated_consolidates_resource_legal``
+also points from the consolidated texts of acts that the watched act amends, so a consolidated
+version is kept only when its CELEX derives from the watched one
+(``32024L1760`` → ``02024L1760-<yyyymmdd>``); the others are counted
+(``tracker/consolidated_of_other_act``) and dropped.
+
+A query that times out (network timeout, HTTP 504/500 with a Virtuoso timeout message, or
+Virtuoso's "anytime" partial answer, header ``X-SQL-State: S1TAT``) or that returns nothing
+for a watched act (not even the act itself) is amber with that reason, naming the act.
 
 **Unverified**: the cdm predicates other than ``resource_legal_id_celex``,
 ``work_date_document`` and the expression/title/language chain —
@@ -49,11 +61,14 @@ SPARQL_ENDPOINT = "https://publications.europa.eu/webapi/rdf/sparql"
 OJ_RSS = "https://eur-lex.europa.eu/EN/display-feed.rss?rssId=222"
 EURLEX = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:{celex}"
 
+CELEX_RESOURCE = "http://publications.europa.eu/resource/celex/{celex}"
+#: what a CELEX number may contain (so it can be put into an IRI as it is)
+_CELEX_OK = re.compile(r"^[0-9][0-9A-Z()_.\-]{5,40}$")
 QUERY = """PREFIX cdm: <http://publications.europa.eu/ontology/cdm#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT DISTINCT ?relation ?celex ?date ?title WHERE {{
-  ?act cdm:resource_legal_id_celex ?actCelex .
-  FILTER(STR(?actCelex) = "{celex}")
-  {{ ?work cdm:resource_legal_id_celex ?selfCelex . FILTER(STR(?selfCelex) = "{celex}") BIND("self" AS ?relation) }}
+  ?act owl:sameAs <{resource}> .
+  {{ ?work owl:sameAs <{resource}> . BIND("self" AS ?relation) }}
   UNION {{ ?work cdm:resource_legal_amends_resource_legal ?act . BIND("amends" AS ?relation) }}
   UNION {{ ?work cdm:act_consolidated_consolidates_resource_legal ?act . BIND("consolidated" AS ?relation) }}
   UNION {{ ?work cdm:resource_legal_corrects_resource_legal ?act . BIND("corrigendum" AS ?relation) }}
@@ -84,8 +99,16 @@ _OJ_IN_LINK = re.compile(r"uri=OJ(?::|%3A)([A-Z]_?\d{6,})", re.I)
 
 
 def sparql_url(celex: str) -> str:
-    query = QUERY.format(celex=celex)
+    """The GET URL of the query for one watched act (ValueError for a CELEX that cannot be one)."""
+    if not _CELEX_OK.match(celex):
+        raise ValueError(f"not a CELEX number: {celex!r}")
+    query = QUERY.format(resource=CELEX_RESOURCE.format(celex=celex))
     return SPARQL_ENDPOINT + "?" + urlencode({"query": query, "format": "application/sparql-results+json"})
+
+
+def derives_from(consolidated: str, celex: str) -> bool:
+    """True when `consolidated` is a consolidated text of the act `celex`: 32024L1760 → 02024L1760-20250417."""
+    return len(celex) > 1 and consolidated.split("-", 1)[0] == "0" + celex[1:]
 
 
 def act_number(entry: WatchEntry) -> tuple[int, int] | None:
@@ -124,6 +147,9 @@ class EuCellarSpider(TrackerSpider):
         except WatchlistError as exc:
             self.note("red", f"watchlist invalid: {exc}")
             return
+        for entry in [e for e in self.entries if not _CELEX_OK.match(e.celex)]:
+            self.note("amber", f"watchlist CELEX {entry.celex!r} ({entry.id}) is not a CELEX number: not queried")
+            self.entries.remove(entry)
         if not self.entries:
             self.note("amber", "no CELEX numbers in the watchlist")
             return
@@ -161,15 +187,23 @@ class EuCellarSpider(TrackerSpider):
 
     def sparql_failed_err(self, failure: Any) -> Iterator[Any]:
         index = failure.request.cb_kwargs["index"]
+        entry = self.entries[index]
         self.sparql_failed += 1
-        self.note("amber", f"SPARQL request failed ({failure.type.__name__}); OJ RSS used as fallback")
+        timeout = "timed out" if "Timeout" in failure.type.__name__ else "failed"
+        self.note("amber", f"SPARQL for {entry.celex} ({entry.id}) {timeout} ({failure.type.__name__}); "
+                           "OJ RSS used as fallback")
         yield from self._next(index)
 
     def _bindings(self, response: Response, entry: WatchEntry) -> list[dict] | None:
         what = f"SPARQL for {entry.celex} ({entry.id})"
         problem = None
+        state = response.headers.get(b"X-SQL-State", b"").decode("latin-1").strip()
         if self.is_blocked(response) or response.status >= 400:
             problem = f"HTTP {response.status}"
+            if response.status in (500, 503, 504) and re.search(rb"(?i)time[ -]?out|S1T00|SR171", response.body[:4000]):
+                problem = f"timed out (HTTP {response.status})"
+        elif state == "S1TAT":  # Virtuoso's "anytime" answer: whatever it had found when time ran out
+            problem = "timed out (partial answer, X-SQL-State S1TAT)"
         else:
             try:
                 data = json.loads(response.body)
@@ -193,10 +227,17 @@ class EuCellarSpider(TrackerSpider):
                 self.parse_error(f"SPARQL row without relation or celex for {entry.celex}")
                 continue
             found_self |= relation == "self"
+            if relation == "consolidated" and not derives_from(celex, entry.celex):
+                # a consolidated text of an act the watched act amends, not of the watched act
+                self.count("consolidated_of_other_act")
+                continue
             self._add_work(celex, relation, entry, value.get("title"), value.get("date"), channel="sparql")
-        if not found_self:
-            self.note("amber", f"watchlist CELEX {entry.celex} ({entry.id}) not found in Cellar: "
-                               "typo in data/watchlist.toml, or not published yet?")
+        if not bindings:
+            self.note("amber", f"SPARQL for {entry.celex} ({entry.id}) answered nothing, not even the act: "
+                               "typo in data/watchlist.toml, not published yet, or an endpoint problem?")
+        elif not found_self:
+            self.note("amber", f"watchlist CELEX {entry.celex} ({entry.id}) not found in Cellar "
+                               f"({len(bindings)} related works, but not the act itself)")
 
     def _add_work(self, celex: str, relation: str, entry: WatchEntry, title: str | None, date: str | None,
                   channel: str, url: str | None = None) -> None:

@@ -31,8 +31,9 @@ gets ``sak-<id>-h<hearing id>``; a hearing without any case gets ``horing-<heari
 a deadline given with a time of day on one channel but as a day on the other shows as a
 ``deadline_changed``.
 
-Both forms of the API are parsed: XML (default; namespace ``http://data.stortinget.no``;
-``*_liste`` elements hold lists) and JSON (``&format=json``; dates ``/Date(ms+offset)/``).
+The spider asks for the JSON form (``&format=json``) and reads every answer through the shared
+Stortinget client (crawlers/stortinget.py, also used by ``no_stortinget_spu``), which reads the
+XML form too (namespace ``http://data.stortinget.no``, ``*_liste`` lists, ``i:nil``).
 ``01.01.0001`` / ``0001-01-01T00:00:00`` / ``/Date(-62135596800000)/`` mean "no date".
 
 **Unverified** (no raw response has been published; fixtures and replay files are built
@@ -46,7 +47,6 @@ element is read), the meaning of ``HOERFRIST`` versus ``innspillsfrist`` /
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
@@ -54,23 +54,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy.http import Response
 
-from crawlers.dates import OSLO, deadline_at, iso, parse_stortinget_datetime
+from crawlers import stortinget as api
+from crawlers.dates import OSLO, deadline_at, iso
 from crawlers.spiders.base import TrackerSpider
+from crawlers.stortinget import CaseRef, Hearing
 
-API = "https://data.stortinget.no/eksport"
-SESSIONS_URL = f"{API}/sesjoner"
-HEARINGS_URL = API + "/horinger?sesjonid={session}"
-PROGRAM_URL = API + "/horingsprogram?horingid={hearing_id}"
-CASES_URL = API + "/saker?sesjonid={session}"
-CASE_URL = API + "/sak?sakid={case_id}"
 #: human pages; the hearing page pattern is **unverified** (sources.md §2)
 HEARING_PAGE = "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p={hearing_id}"
 CASE_PAGE = "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p={case_id}"
 
-XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _SESSION_ID = re.compile(r"^\d{4}-\d{4}$")
 #: case statuses of `eksport/saker` that mean the case can no longer get a hearing
 CASE_DONE = ("behandlet", "trukket", "bortfalt")
@@ -103,7 +97,7 @@ class NoStortingetHoringerSpider(TrackerSpider):
         self._fallback_found: list[dict[str, Any]] = []
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.revalidate(SESSIONS_URL, self.parse_sessions, errback=self.sessions_failed,
+        yield self.revalidate(api.sessions_url(), self.parse_sessions, errback=self.sessions_failed,
                               dont_filter=True)
 
     # ------------------------------------------------------------------ session
@@ -114,12 +108,11 @@ class NoStortingetHoringerSpider(TrackerSpider):
         if response.status >= 400 or self.is_blocked(response):
             problem = f"HTTP {response.status}"
         else:
-            data, error = load(response)
+            root, error = api.read(response.body)
             if error:
                 problem = f"unreadable ({error})"
             else:
-                current = data.get("innevaerende_sesjon") if isinstance(data, dict) else None
-                session = str((current or {}).get("id") or "").strip() if isinstance(current, dict) else ""
+                session = api.current_session(root) or ""
                 if not _SESSION_ID.match(session):
                     problem, session = f"no usable innevaerende_sesjon ({session or 'missing'})", None
         if session is None:
@@ -134,7 +127,7 @@ class NoStortingetHoringerSpider(TrackerSpider):
 
     def _hearings_request(self, session: str) -> scrapy.Request:
         self.session = session
-        return self.revalidate(HEARINGS_URL.format(session=session), self.parse,
+        return self.revalidate(api.hearings_url(session), self.parse,
                                errback=self.hearings_failed, dont_filter=True)
 
     # ------------------------------------------------------------------ primary: horinger
@@ -143,30 +136,29 @@ class NoStortingetHoringerSpider(TrackerSpider):
         """The session's hearing list; any failure here switches to the fallback channel."""
         session = self._session_of(response.url)
         problem = None
-        hearings: list[Any] = []
+        hearings: list[Hearing] = []
         if self.is_blocked(response) or response.status >= 300:
             problem = f"answered HTTP {response.status}"
         else:
-            data, error = load(response)
+            root, error = api.read(response.body)
             if error:
                 problem = f"unreadable ({error})"
             else:
-                hearings = _as_list(data.get("horinger_liste")) if isinstance(data, dict) else []
+                hearings = api.hearings(root)
                 if not hearings:
                     problem = "has no hearings"
         if problem:
             yield from self._start_fallback(session, f"eksport/horinger {problem}")
             return
         complete = True
-        for raw in hearings:
-            hearing = self._parse_hearing(raw, response.url)
-            if hearing is None:
+        for hearing in hearings:
+            if not self._check_hearing(hearing, response.url):
                 complete = False
                 continue
             item = self._hearing_item(hearing)
             if self._needs_program(hearing, item):
                 yield self.revalidate(
-                    PROGRAM_URL.format(hearing_id=hearing["id"]), self.parse_program,
+                    api.program_url(hearing.id), self.parse_program,
                     cb_kwargs={"item": item}, errback=self.program_failed, dont_filter=True,
                 )
             else:
@@ -178,32 +170,25 @@ class NoStortingetHoringerSpider(TrackerSpider):
         session = self._session_of(failure.request.url)
         yield from self._start_fallback(session, f"eksport/horinger failed ({failure.type.__name__})")
 
-    def _parse_hearing(self, raw: Any, url: str) -> dict[str, Any] | None:
-        """One `horing` as a plain dict, or None (counted as a parse error)."""
-        if not isinstance(raw, dict) or not str(raw.get("id") or "").strip():
+    def _check_hearing(self, hearing: Hearing, url: str) -> bool:
+        """False (a parse error) for a hearing without id; a hearing without cases is counted too."""
+        if not hearing.id:
             self.parse_error("hearing without id", url)
-            return None
-        hearing = dict(raw)
-        hearing["id"] = str(raw["id"]).strip()
-        hearing["cases"] = [c for c in (_case_info(x) for x in _as_list(raw.get("horing_sak_info_liste"))) if c]
-        hearing["times"] = [
-            {"sted": _text(t.get("sted")), "tidspunkt": iso(parse_stortinget_datetime(_text(t.get("tidspunkt"))))}
-            for t in _as_list(raw.get("horingstidspunkt_liste")) if isinstance(t, dict)
-        ]
-        if not hearing["cases"]:
-            self.parse_error(f"hearing {hearing['id']} has no case (horing_sak_info_liste empty)", url)
-        return hearing
+            return False
+        if not hearing.cases:
+            self.parse_error(f"hearing {hearing.id} has no case (horing_sak_info_liste empty)", url)
+        return True
 
-    def _hearing_item(self, hearing: dict[str, Any]) -> Any:
+    def _hearing_item(self, hearing: Hearing) -> Any:
         deadline, basis = self._parse_deadline(hearing)
-        cases = hearing["cases"]
+        cases = hearing.cases
         return self.make_item(
             native_id=self._parse_native_id(hearing),
             title=self._parse_title(cases, hearing),
             owner=self._parse_owner(hearing),
             deadline=iso(deadline),
             status_raw=self._parse_status(hearing),
-            url=HEARING_PAGE.format(hearing_id=hearing["id"]),
+            url=HEARING_PAGE.format(hearing_id=hearing.id),
             reference=self._parse_reference(cases),
             documents=self._parse_documents(cases),
             summary=self._parse_summary(hearing),
@@ -211,108 +196,101 @@ class NoStortingetHoringerSpider(TrackerSpider):
             extra=self._parse_extra(hearing, basis),
         )
 
-    def _parse_native_id(self, hearing: dict[str, Any]) -> str:
+    def _parse_native_id(self, hearing: Hearing) -> str:
         """`sak-<primary case id>`, the id the fallback channel can also produce."""
-        cases = hearing["cases"]
-        native = f"sak-{cases[0]['sak_id']}" if cases else f"horing-{hearing['id']}"
+        cases = hearing.cases
+        native = f"sak-{cases[0].sak_id}" if cases else f"horing-{hearing.id}"
         if native in self._used_ids:
-            native = f"{native}-h{hearing['id']}"
+            native = f"{native}-h{hearing.id}"
         self._used_ids.add(native)
         return native
 
     @staticmethod
-    def _parse_title(cases: list[dict[str, Any]], hearing: dict[str, Any] | None = None) -> str:
+    def _parse_title(cases: list[CaseRef], hearing: Hearing | None = None) -> str:
         """A hearing has no title: 'Komitéhøring: <case short title> – <document reference>'."""
         if not cases:
-            hearing = hearing or {}
-            committee = _committee(hearing)[1] or "Stortinget"
-            return f"Komitéhøring {hearing.get('id', '')} ({committee})"
+            committee = _committee_name(hearing) or "Stortinget"
+            return f"Komitéhøring {hearing.id if hearing else ''} ({committee})"
         first = cases[0]
-        name = first.get("korttittel") or first.get("tittel") or f"sak {first['sak_id']}"
-        ref = _document_reference(first.get("henvisning"))
+        name = first.short_title or first.title or f"sak {first.sak_id}"
+        ref = _document_reference(first.reference)
         return f"Komitéhøring: {name} – {ref}" if ref else f"Komitéhøring: {name}"
 
     @staticmethod
-    def _parse_owner(hearing: dict[str, Any]) -> str | None:
-        return _committee(hearing)[1]
+    def _parse_owner(hearing: Hearing) -> str | None:
+        return _committee_name(hearing)
 
-    def _parse_deadline(self, hearing: dict[str, Any]) -> tuple[datetime | None, str | None]:
+    def _parse_deadline(self, hearing: Hearing) -> tuple[datetime | None, str | None]:
         """Written-input deadline when there is one, else the deadline to ask to take part."""
-        for field, basis in (("innspillsfrist", "innspillsfrist"), ("anmodningsfrist_dato_tid", "anmodningsfrist")):
-            raw = _text(hearing.get(field))
-            when = parse_stortinget_datetime(raw)
-            if when is None and raw and not _is_empty_date(raw):
-                self.parse_error(f"hearing {hearing['id']}: unreadable {field} {raw!r}")
+        for field, when, basis in (("innspillsfrist", hearing.innspillsfrist, "innspillsfrist"),
+                                   ("anmodningsfrist_dato_tid", hearing.anmodningsfrist, "anmodningsfrist")):
+            if field in hearing.unreadable:
+                self.parse_error(f"hearing {hearing.id}: unreadable {field} {hearing.unreadable[field]!r}")
             if when is not None:
                 return _deadline(when), basis
         return None, None
 
     @staticmethod
-    def _parse_status(hearing: dict[str, Any]) -> str | None:
-        return _text(hearing.get("horing_status"))
+    def _parse_status(hearing: Hearing) -> str | None:
+        return hearing.hearing_status
 
     @staticmethod
-    def _parse_reference(cases: list[dict[str, Any]]) -> str | None:
-        return _document_reference(cases[0].get("henvisning")) if cases else None
+    def _parse_reference(cases: list[CaseRef]) -> str | None:
+        return _document_reference(cases[0].reference) if cases else None
 
     @staticmethod
-    def _parse_documents(cases: list[dict[str, Any]]) -> list[dict[str, str]]:
+    def _parse_documents(cases: list[CaseRef]) -> list[dict[str, str]]:
         docs = []
         for case in cases:
-            label = case.get("korttittel") or case.get("tittel") or f"sak {case['sak_id']}"
-            if ref := _document_reference(case.get("henvisning")):
+            label = case.short_title or case.title or f"sak {case.sak_id}"
+            if ref := _document_reference(case.reference):
                 label = f"{ref}: {label}"
-            docs.append({"title": label, "url": CASE_PAGE.format(case_id=case["sak_id"]), "type": "sak"})
-            if (pub := case.get("publikasjon")) and pub.startswith("http"):
+            docs.append({"title": label, "url": CASE_PAGE.format(case_id=case.sak_id), "type": "sak"})
+            if (pub := case.publication) and pub.startswith("http"):
                 docs.append({"title": f"Publikasjon: {label}", "url": pub, "type": "publikasjon"})
         return docs
 
     @staticmethod
-    def _parse_summary(hearing: dict[str, Any]) -> str | None:
-        cases = hearing["cases"]
-        committee = _committee(hearing)[1] or "komiteen"
-        written = _bool(hearing.get("skriftlig"))
-        kind = "Skriftlig høring" if written else "Høring"
+    def _parse_summary(hearing: Hearing) -> str | None:
+        cases = hearing.cases
+        committee = _committee_name(hearing) or "komiteen"
+        kind = "Skriftlig høring" if hearing.written else "Høring"
         if not cases:
             return f"{kind} i {committee}."
         first = cases[0]
-        text = f"{kind} i {committee} om {first.get('tittel') or first.get('korttittel')}"
-        if ref := _document_reference(first.get("henvisning")):
+        text = f"{kind} i {committee} om {first.title or first.short_title}"
+        if ref := _document_reference(first.reference):
             text += f" ({ref})"
         text += "."
         if len(cases) > 1:
-            others = "; ".join(c.get("korttittel") or c.get("tittel") or str(c["sak_id"]) for c in cases[1:])
+            others = "; ".join(c.short_title or c.title or c.sak_id for c in cases[1:])
             text += f" Høringen gjelder også: {others}."
         return text
 
     @staticmethod
-    def _parse_extra(hearing: dict[str, Any], basis: str | None) -> dict[str, Any]:
-        def when(field: str) -> str | None:
-            return iso(parse_stortinget_datetime(_text(hearing.get(field))))
-
-        committee_id, _ = _committee(hearing)
-        times = hearing["times"]
-        start = when("start_dato") or next((t["tidspunkt"] for t in times if t["tidspunkt"]), None)
+    def _parse_extra(hearing: Hearing, basis: str | None) -> dict[str, Any]:
+        times = [{"sted": t.place, "tidspunkt": iso(t.at)} for t in hearing.times]
+        start = iso(hearing.start) or next((t["tidspunkt"] for t in times if t["tidspunkt"]), None)
         return {
-            "hearing_id": hearing["id"],
-            "committee_id": committee_id,
+            "hearing_id": hearing.id,
+            "committee_id": hearing.committee.id if hearing.committee else None,
             "deadline_basis": basis,
-            "innspillsfrist": when("innspillsfrist"),
-            "anmodningsfrist": when("anmodningsfrist_dato_tid"),
-            "soknadfrist": when("soknadfrist_dato"),
+            "innspillsfrist": iso(hearing.innspillsfrist),
+            "anmodningsfrist": iso(hearing.anmodningsfrist),
+            "soknadfrist": iso(hearing.soknadfrist),
             "hearing_start": start,
             "hearing_times": times,
-            "written": _bool(hearing.get("skriftlig")),
-            "hearing_type": _text(hearing.get("type")),
-            "publication_status": _text(hearing.get("status")),
-            "status_info": _text(hearing.get("status_info_tekst")),
-            "case_ids": [c["sak_id"] for c in hearing["cases"]],
-            "case_references": [c.get("henvisning") for c in hearing["cases"]],
+            "written": hearing.written,
+            "hearing_type": hearing.type,
+            "publication_status": hearing.publication_status,
+            "status_info": hearing.status_info,
+            "case_ids": [c.sak_id for c in hearing.cases],
+            "case_references": [c.reference for c in hearing.cases],
             "hearing_page_pattern": "unverified",
             "program": "pending",
         }
 
-    def _needs_program(self, hearing: dict[str, Any], item: Any) -> bool:
+    def _needs_program(self, hearing: Hearing, item: Any) -> bool:
         """Only hearings not yet held (and not known to be closed) get their programme fetched."""
         if (item.get("status_raw") or "").strip().lower() in HEARING_DONE:
             item["extra"]["program"] = "skipped (held or cancelled)"
@@ -341,14 +319,14 @@ class NoStortingetHoringerSpider(TrackerSpider):
             item["extra"]["program"] = "not modified"
             yield item
             return
-        data, error = load(response)
-        if error or not isinstance(data, dict):
+        root, error = api.read(response.body)
+        if error:
             self.count("program_failed")
             self.note("amber", "some hearing programmes unreadable (eksport/horingsprogram); hearings kept")
             item["extra"]["program"] = f"unreadable: {error}"[:120]
             yield item
             return
-        item["extra"]["program"] = self._parse_program(data)
+        item["extra"]["program"] = self._parse_program(root)
         yield item
 
     def program_failed(self, failure: Any) -> Iterator[Any]:
@@ -359,18 +337,11 @@ class NoStortingetHoringerSpider(TrackerSpider):
         yield item
 
     @staticmethod
-    def _parse_program(data: dict[str, Any]) -> list[dict[str, Any]]:
+    def _parse_program(root: api.Node) -> list[dict[str, Any]]:
         """Every `horingsprogram` (date, footnote, ordered speakers) wherever it sits."""
-        programmes = []
-        for prog in _find_dicts(data, lambda d: "horingsprogram_element_liste" in d or "fotnote" in d):
-            elements = [
-                {"nr": _text(e.get("rekkefolge_nummer")), "tekst": _text(e.get("tekst")),
-                 "tid": _text(e.get("tidsangivelse"))}
-                for e in _as_list(prog.get("horingsprogram_element_liste")) if isinstance(e, dict)
-            ]
-            programmes.append({"dato": iso(parse_stortinget_datetime(_text(prog.get("dato")))),
-                               "fotnote": _text(prog.get("fotnote")), "elements": elements})
-        return programmes
+        return [{"dato": iso(p.date), "fotnote": p.footnote,
+                 "elements": [{"nr": e.nr, "tekst": e.text, "tid": e.time} for e in p.elements]}
+                for p in api.programs(root)]  # fmt: skip
 
     # ------------------------------------------------------------------ fallback: saker + sak
 
@@ -378,7 +349,7 @@ class NoStortingetHoringerSpider(TrackerSpider):
         self.note("amber", f"{FALLBACK} ({reason})")
         # a partial channel: nothing may be marked vanished from it
         self.set_listing(complete=False, since=None, channel="api-fallback")
-        yield self.revalidate(CASES_URL.format(session=session), self.parse_cases,
+        yield self.revalidate(api.cases_url(session), self.parse_cases,
                               errback=self.cases_failed, dont_filter=True)
 
     def parse_cases(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -386,18 +357,17 @@ class NoStortingetHoringerSpider(TrackerSpider):
         if self.is_blocked(response) or response.status >= 300:
             self.note("red", f"fallback failed too: eksport/saker answered HTTP {response.status}")
             return
-        data, error = load(response)
+        root, error = api.read(response.body)
         if error:
             self.note("red", f"fallback failed too: eksport/saker unreadable ({error})")
             return
-        cases = [c for c in _as_list(data.get("saker_liste") if isinstance(data, dict) else None)
-                 if isinstance(c, dict) and str(c.get("id") or "").strip()]
+        cases = [c for c in api.cases(root) if c.id]
         if not cases:
             self.note("red", "fallback failed too: eksport/saker has no cases")
             return
         # the committee filter is ignored server-side (sources.md §2): filter here
         pending = [c for c in cases if _is_pending(c)]
-        pending.sort(key=lambda c: _text(c.get("sist_oppdatert_dato")) or "", reverse=True)
+        pending.sort(key=lambda c: c.updated.isoformat() if c.updated else "", reverse=True)
         self.count("fallback_cases_listed", len(cases))
         self.count("fallback_cases_pending", len(pending))
         if len(pending) > self.fallback_max_cases:
@@ -406,14 +376,14 @@ class NoStortingetHoringerSpider(TrackerSpider):
             pending = pending[: self.fallback_max_cases]
         self._fallback_outstanding = len(pending)
         for case in pending:
-            yield self.revalidate(CASE_URL.format(case_id=str(case["id"]).strip()), self.parse_case,
+            yield self.revalidate(api.case_url(case.id), self.parse_case,
                                   cb_kwargs={"listed": case}, errback=self.case_failed, dont_filter=True)
 
     def cases_failed(self, failure: Any) -> Iterator[Any]:
         self.note("red", f"fallback failed too: eksport/saker failed ({failure.type.__name__})")
         return iter(())
 
-    def parse_case(self, response: Response, listed: dict[str, Any]) -> Iterator[Any]:
+    def parse_case(self, response: Response, listed: api.Case) -> Iterator[Any]:
         """One case's saksgang: a HOERFRIST event means a committee hearing.
 
         Cases are collected and turned into items when the last case has answered, so
@@ -437,45 +407,39 @@ class NoStortingetHoringerSpider(TrackerSpider):
             found, self._fallback_found = self._fallback_found, []
             yield from self._fallback_items(found)
 
-    def _parse_case(self, response: Response, listed: dict[str, Any]) -> dict[str, Any] | None:
+    def _parse_case(self, response: Response, listed: api.Case) -> dict[str, Any] | None:
         if self.is_blocked(response) or response.status >= 300:
             self.count("fallback_case_failed")
             self.note("amber", f"fallback: some eksport/sak requests failed (HTTP {response.status}); "
                                "hearings of those cases missing this run")
             return None
-        data, error = load(response)
-        if error or not isinstance(data, dict):
+        root, error = api.read(response.body)
+        if error:
             self.parse_error(f"eksport/sak unreadable ({error})", response.url)
             return None
-        if _bool(data.get("ferdigbehandlet")):
+        detail = api.case_detail(root)
+        if detail.finished:
             self.count("fallback_case_finished")
             return None
-        deadlines, held = [], []
-        for event in _find_dicts(data.get("saksgang"), lambda d: d.get("id") in ("HOERFRIST", "HOER")):
-            when = parse_stortinget_datetime(_text(event.get("dato")))
-            if when is not None:
-                (deadlines if event["id"] == "HOERFRIST" else held).append(when)
+        deadlines = sorted(e.at for e in detail.events if e.id == "HOERFRIST" and e.at is not None)
+        held = sorted(e.at for e in detail.events if e.id == "HOER" and e.at is not None)
         if not deadlines:
             self.count("fallback_case_without_hearing")
             return None
-        case = _case_info({
-            "sak_id": data.get("id") or listed.get("id"),
-            "sak_korttittel": data.get("korttittel") or listed.get("korttittel"),
-            "sak_tittel": data.get("tittel") or listed.get("tittel"),
-            "sak_henvisning": data.get("henvisning") or listed.get("henvisning"),
-        })
-        if case is None:
+        case_id = detail.id or listed.id
+        if not case_id:
             self.parse_error("eksport/sak without id", response.url)
             return None
-        committee = data.get("komite") if isinstance(data.get("komite"), dict) else listed.get("komite")
-        committee = committee if isinstance(committee, dict) else {}
+        case = CaseRef(case_id, detail.short_title or listed.short_title, detail.title or listed.title,
+                       detail.reference or listed.reference)
+        committee = detail.committee or listed.committee or api.Committee()
         return {
             "case": case,
-            "committee_id": _text(committee.get("id")),
-            "committee": _text(committee.get("navn")),
-            "deadlines": sorted(deadlines),
-            "held": sorted(held),
-            "case_status": _text(data.get("status")) or _text(listed.get("status")),
+            "committee_id": committee.id,
+            "committee": committee.name,
+            "deadlines": deadlines,
+            "held": held,
+            "case_status": detail.status or listed.status,
         }
 
     def _fallback_items(self, found: list[dict[str, Any]]) -> Iterator[Any]:
@@ -489,19 +453,19 @@ class NoStortingetHoringerSpider(TrackerSpider):
             key = (cand["committee_id"], tuple(cand["deadlines"]), tuple(cand["held"]))
             groups.setdefault(key, []).append(cand)
         for members in groups.values():
-            members.sort(key=lambda c: (f"sak-{c['case']['sak_id']}" not in self.known,
-                                        int(c["case"]["sak_id"]) if c["case"]["sak_id"].isdigit() else 0,
-                                        c["case"]["sak_id"]))
+            members.sort(key=lambda c: (f"sak-{c['case'].sak_id}" not in self.known,
+                                        int(c["case"].sak_id) if c["case"].sak_id.isdigit() else 0,
+                                        c["case"].sak_id))
             lead = members[0]
             cases = [m["case"] for m in members]
-            native = f"sak-{lead['case']['sak_id']}"
+            native = f"sak-{lead['case'].sak_id}"
             self._used_ids.add(native)
             yield self.make_item(
                 native_id=native,
                 title=self._parse_title(cases),
                 owner=lead["committee"],
                 deadline=iso(_deadline(lead["deadlines"][-1])),
-                url=CASE_PAGE.format(case_id=lead["case"]["sak_id"]),
+                url=CASE_PAGE.format(case_id=lead["case"].sak_id),
                 reference=self._parse_reference(cases),
                 documents=self._parse_documents(cases),
                 channel="api-fallback",
@@ -510,7 +474,7 @@ class NoStortingetHoringerSpider(TrackerSpider):
                     "deadline_basis": "HOERFRIST",
                     "hoerfrist": [iso(d) for d in lead["deadlines"]],
                     "hearing_times": [{"sted": None, "tidspunkt": iso(d)} for d in lead["held"]],
-                    "case_ids": [c["sak_id"] for c in cases],
+                    "case_ids": [c.sak_id for c in cases],
                     "case_status": lead["case_status"],
                     "fallback": True,
                 },
@@ -526,113 +490,13 @@ class NoStortingetHoringerSpider(TrackerSpider):
 # ---------------------------------------------------------------------- module helpers
 
 
-def load(response: Response) -> tuple[Any, str | None]:
-    """The body as plain data (XML and JSON give the same shape), or (None, reason)."""
-    body = response.body or b""
-    head = body.lstrip()[:1]
-    if not head:
-        return None, "empty body"
-    if head in (b"{", b"["):
-        try:
-            return json.loads(body), None
-        except (ValueError, UnicodeDecodeError) as exc:
-            return None, f"JSON: {exc}"[:160]
-    try:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
-        root = etree.fromstring(body, parser)
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        return None, f"XML: {exc}"[:160]
-    if root is None:
-        return None, "XML: no root element"
-    return _convert(root), None
-
-
-def _local(tag: Any) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def _convert(element: Any) -> Any:
-    """XML element → dict / list / text: `*_liste` elements become lists, leaves text."""
-    if element.get(XSI_NIL) == "true":
-        return None
-    children = [c for c in element if isinstance(c.tag, str)]
-    if _local(element.tag).endswith("_liste"):
-        return [_convert(c) for c in children]
-    if not children:
-        text = (element.text or "").strip()
-        return text or None
-    out: dict[str, Any] = {}
-    for child in children:
-        key, value = _local(child.tag), _convert(child)
-        if key in out:  # a repeated element outside a *_liste wrapper: keep them all
-            out[key] = (out[key] if isinstance(out[key], list) else [out[key]]) + [value]
-        else:
-            out[key] = value
-    return out
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), list):
-        return next(iter(value.values()))  # {"horing": [...]} style wrappers
-    return [value]
-
-
-def _find_dicts(value: Any, predicate) -> Iterator[dict[str, Any]]:
-    if isinstance(value, dict):
-        if predicate(value):
-            yield value
-        for child in value.values():
-            yield from _find_dicts(child, predicate)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _find_dicts(child, predicate)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
-def _bool(value: Any) -> bool:
-    return value is True or str(value).strip().lower() == "true"
-
-
-def _is_empty_date(raw: str) -> bool:
-    return raw.startswith(("01.01.0001", "0001-01-01", "/Date(-62135"))
-
-
 def _deadline(when: datetime) -> datetime | None:
     """In Oslo time, by the one deadline rule (23:59 or midnight: the end of that day)."""
     return deadline_at(when.astimezone(OSLO))
 
 
-def _committee(hearing: dict[str, Any]) -> tuple[str | None, str | None]:
-    committee = hearing.get("komite")
-    if not isinstance(committee, dict):
-        return None, None
-    return _text(committee.get("id")), _text(committee.get("navn"))
-
-
-def _case_info(raw: Any) -> dict[str, Any] | None:
-    """A case reference from `horing_sak_info` (or a case of `eksport/sak[er]`)."""
-    if not isinstance(raw, dict):
-        return None
-    case_id = str(raw.get("sak_id") or raw.get("id") or "").strip()
-    if not case_id:
-        return None
-    return {
-        "sak_id": case_id,
-        "korttittel": _text(raw.get("sak_korttittel") or raw.get("korttittel")),
-        "tittel": _text(raw.get("sak_tittel") or raw.get("tittel")),
-        "henvisning": _text(raw.get("sak_henvisning") or raw.get("henvisning")),
-        "publikasjon": _text(raw.get("sak_publikasjon")),
-    }
+def _committee_name(hearing: Hearing | None) -> str | None:
+    return hearing.committee.name if hearing is not None and hearing.committee else None
 
 
 def _document_reference(henvisning: str | None) -> str | None:
@@ -643,8 +507,7 @@ def _document_reference(henvisning: str | None) -> str | None:
     return first or None
 
 
-def _is_pending(case: dict[str, Any]) -> bool:
-    status = (_text(case.get("status")) or "").lower()
-    committee = case.get("komite")
-    has_committee = isinstance(committee, dict) and bool(_text(committee.get("id")) or _text(committee.get("navn")))
+def _is_pending(case: api.Case) -> bool:
+    status = (case.status or "").lower()
+    has_committee = case.committee is not None and bool(case.committee.id or case.committee.name)
     return status not in CASE_DONE and has_committee

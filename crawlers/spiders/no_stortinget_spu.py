@@ -1,7 +1,9 @@
 """Stortinget: the Storting's cases on the Government Pension Fund (SPU/GPFG).
 
 Channel: the open data API ``https://data.stortinget.no/eksport/saker?sesjonid=<id>&format=json``
-(list key ``saker_liste``; docs/sources.md §2), for the current session and the
+(list key ``saker_liste``; docs/sources.md §2), read through the shared Stortinget client
+(crawlers/stortinget.py, also used by ``no_stortinget_horinger``; it reads the XML form too),
+for the current session and the
 one before it (the spring white paper "Statens pensjonsfond <year>" is treated
 before the summer, so in November it sits in the previous session). The
 server ignores ``komite=`` filters, so cases are chosen **client-side**: a case
@@ -26,7 +28,6 @@ items; this spider does not duplicate them. The two are linked by the case's
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -34,10 +35,10 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawlers.dates import iso, parse_ms_date, parse_stortinget_datetime
+from crawlers import stortinget as api
+from crawlers.dates import iso
 from crawlers.spiders.base import TrackerSpider
 
-API = "https://data.stortinget.no/eksport"
 CASE_URL = "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p={id}"
 
 FUND_TOPIC = re.compile(r"pensjonsfond|oljefond|petroleumsfond", re.I)
@@ -73,7 +74,7 @@ class NoStortingetSpuSpider(TrackerSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for session in self.sessions:
-            yield self.revalidate(f"{API}/saker?sesjonid={session}&format=json", self.parse,
+            yield self.revalidate(api.cases_url(session), self.parse,
                                   cb_kwargs={"session": session}, errback=self.session_failed, dont_filter=True)
 
     # ------------------------------------------------------------------ list
@@ -87,15 +88,14 @@ class NoStortingetSpuSpider(TrackerSpider):
         if response.status >= 400:
             self._failed(session, f"HTTP {response.status}")
             return
-        try:
-            data = json.loads(response.text)
-        except ValueError:
-            self._failed(session, "not JSON")
+        root, error = api.read(response.body)
+        if error:
+            self._failed(session, f"unreadable: {error}")
             return
-        cases = data.get("saker_liste") if isinstance(data, dict) else None
-        if cases is None:
+        if not api.has_list(root, "saker_liste"):
             self._failed(session, "no saker_liste in the answer")
             return
+        cases = api.cases(root)
         self._sessions_ok.append(session)
         self.count("cases_listed", len(cases))
         for case in cases:
@@ -106,11 +106,11 @@ class NoStortingetSpuSpider(TrackerSpider):
             if item is None or item["native_id"] in self._seen:
                 continue
             self._seen.add(item["native_id"])
-            if (case.get("status") or "").lower() in FINISHED and item["native_id"] in self.known:
+            if (case.status or "").lower() in FINISHED and item["native_id"] in self.known:
                 self.count("detail_skipped_finished")
                 yield item
                 continue
-            yield scrapy.Request(f"{API}/sak?sakid={item['native_id']}&format=json", callback=self.parse_case,
+            yield scrapy.Request(api.case_url(item["native_id"]), callback=self.parse_case,
                                  cb_kwargs={"item": item}, errback=self.case_failed, dont_filter=True)
 
     def session_failed(self, failure: Any) -> None:
@@ -121,41 +121,38 @@ class NoStortingetSpuSpider(TrackerSpider):
         level = "red" if len(self._sessions_failed) == len(self.sessions) else "amber"
         self.note(level, f"eksport/saker for session {session} failed ({why})")
 
-    def _parse_match(self, case: dict[str, Any]) -> str | None:
-        topics = " ".join(str(e.get("navn") or "") for e in case.get("emne_liste") or [] if isinstance(e, dict))
+    def _parse_match(self, case: api.Case) -> str | None:
+        topics = " ".join(t.name or "" for t in case.topics)
         if FUND_TOPIC.search(topics):
             return "emne"
-        title = f"{case.get('tittel') or ''} {case.get('korttittel') or ''}"
+        title = f"{case.title or ''} {case.short_title or ''}"
         if FUND_TITLE.search(title):
             return "title"
-        committee = (case.get("komite") or {}).get("id") if isinstance(case.get("komite"), dict) else None
+        committee = case.committee.id if case.committee else None
         if committee == FINANCE_COMMITTEE and FINANCE_TITLE.search(title):
             return "komite"
         return None
 
-    def _item_from_case(self, case: dict[str, Any], session: str, matched_by: str) -> Any | None:
-        case_id = str(case.get("id") or "").strip()
-        title = " ".join(str(case.get("tittel") or case.get("korttittel") or "").split())
-        if not case_id.isdigit() or not title:
+    def _item_from_case(self, case: api.Case, session: str, matched_by: str) -> Any | None:
+        title = case.title or case.short_title or ""
+        if not case.id.isdigit() or not title:
             self.parse_error("case without id or title", f"saker {session}")
             return None
-        committee = case.get("komite") if isinstance(case.get("komite"), dict) else {}
-        updated = parse_ms_date(case.get("sist_oppdatert_dato"))
-        short = " ".join(str(case.get("korttittel") or "").split())
+        committee = case.committee or api.Committee()
+        short = case.short_title or ""
         return self.make_item(
-            native_id=case_id,
-            url=CASE_URL.format(id=case_id),
+            native_id=case.id,
+            url=CASE_URL.format(id=case.id),
             title=title,
             summary=short if short and short != title else None,
-            owner=committee.get("navn") or None,
-            reference=(case.get("henvisning") or "").strip() or None,
-            status_raw=case.get("status") or None,
+            owner=committee.name,
+            reference=case.reference,
+            status_raw=case.status,
             language="nb",
             extra={
-                "session": session, "matched_by": matched_by, "type": case.get("type"),
-                "dokumentgruppe": case.get("dokumentgruppe"), "committee_id": committee.get("id"),
-                "updated": iso(updated), "topics": [e.get("navn") for e in case.get("emne_liste") or []
-                                                    if isinstance(e, dict) and e.get("navn")],
+                "session": session, "matched_by": matched_by, "type": case.type,
+                "dokumentgruppe": case.document_group, "committee_id": committee.id,
+                "updated": iso(case.updated), "topics": [t.name for t in case.topics if t.name],
                 "detail": "pending", "topic": "gpfg",
             },
         )
@@ -170,13 +167,13 @@ class NoStortingetSpuSpider(TrackerSpider):
             item["extra"] = {**item["extra"], "detail": f"http {response.status}"}
             yield item
             return
-        try:
-            data = json.loads(response.text)
-        except ValueError:
-            self.parse_error("eksport/sak answer is not JSON", response.url)
+        root, error = api.read(response.body)
+        if error:
+            self.parse_error(f"eksport/sak answer unreadable ({error})", response.url)
             yield item
             return
-        events = self._parse_events(data)
+        detail = api.case_detail(root)
+        events = [{"id": e.id, "dato": iso(e.at)} for e in detail.events]
         if not events:
             self.count("case_without_events")
         dates = [e["dato"] for e in events if e["dato"]]
@@ -187,10 +184,9 @@ class NoStortingetSpuSpider(TrackerSpider):
             if found := [e["dato"] for e in events if e["id"] == event_id and e["dato"]]:
                 extra[key] = max(found)
         item["extra"] = {**item["extra"], **extra}
-        if documents := self._parse_documents(data):
+        if documents := [{"title": p.title, "url": p.url, "type": p.type} for p in detail.publications]:
             item["documents"] = documents
-        decision = data.get("kortvedtak") if isinstance(data, dict) else None
-        item["body"] = self._summarise(item, extra, decision)
+        item["body"] = self._summarise(item, extra, detail.decision)
         yield item
 
     def case_failed(self, failure: Any) -> Iterator[Any]:
@@ -213,36 +209,3 @@ class NoStortingetSpuSpider(TrackerSpider):
         if decision and str(decision).strip():
             lines.append(f"Vedtak: {' '.join(str(decision).split())}")
         return "\n".join(lines)
-
-    @staticmethod
-    def _parse_events(data: Any) -> list[dict[str, Any]]:
-        """Every saksgang event ({id, dato}) wherever the answer nests them."""
-        events: list[dict[str, Any]] = []
-
-        def walk(node: Any) -> None:
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    if key == "saksgang_hendelse_liste" and isinstance(value, list):
-                        for event in value:
-                            if isinstance(event, dict) and event.get("id"):
-                                raw = event.get("dato")
-                                dt = parse_ms_date(raw) if raw and "/Date(" in str(raw) else parse_stortinget_datetime(raw)
-                                events.append({"id": str(event["id"]), "dato": iso(dt)})
-                    else:
-                        walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(data)
-        return events
-
-    @staticmethod
-    def _parse_documents(data: Any) -> list[dict[str, str]]:
-        refs = data.get("publikasjon_referanse_liste") if isinstance(data, dict) else None
-        docs = []
-        for ref in refs or []:
-            if isinstance(ref, dict) and ref.get("lenke_url"):
-                docs.append({"title": ref.get("lenke_tekst") or ref["lenke_url"], "url": ref["lenke_url"],
-                             "type": ref.get("type") or "publikasjon"})
-        return docs

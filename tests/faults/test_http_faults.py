@@ -65,7 +65,7 @@ def test_500_is_retried_with_backoff_then_red_with_the_status(site, tmp_path):
     assert out.returncode == 2  # red → non-zero exit
     assert "red" in out.stderr and REGJERINGEN in out.stderr
     hits = site.hits("/feed.xml")
-    assert len(hits) == 3  # first try + NCP_TRACKER_RETRY_TIMES=2
+    assert len(hits) == 3  # first try + RETRY_TIMES=2
     gaps = [b - a for a, b in zip(hits, hits[1:], strict=False)]
     assert gaps[0] >= 0.18 and gaps[1] >= 0.36, f"no exponential backoff: {gaps}"
     h = health(db)[REGJERINGEN]
@@ -106,8 +106,8 @@ def test_a_reset_then_a_good_answer_recovers_without_a_trace_but_the_retry(site,
 def test_a_feed_that_never_ends_times_out_and_turns_red(site, tmp_path):
     arg = serve_regjeringen(site, feed_handler=never_ends(site))
     db = tmp_path / "t.db"
-    out = crawl(db, "--source", REGJERINGEN, "--arg", arg, env={"NCP_TRACKER_DOWNLOAD_TIMEOUT": "1",
-                                                                "NCP_TRACKER_RETRY_TIMES": "1"})
+    out = crawl(db, "--source", REGJERINGEN, "--arg", arg, settings={"DOWNLOAD_TIMEOUT": "1",
+                                                                     "RETRY_TIMES": "1"})
     assert out.returncode == 2
     assert len(site.hits("/feed.xml")) == 2  # timed out, retried once, timed out again
     h = health(db)[REGJERINGEN]
@@ -118,8 +118,8 @@ def test_a_feed_that_never_ends_times_out_and_turns_red(site, tmp_path):
 def test_detail_pages_that_never_end_keep_the_feed_items(site, tmp_path):
     arg = serve_regjeringen(site, detail=never_ends(site), limit=2)
     db = tmp_path / "t.db"
-    out = crawl(db, "--source", REGJERINGEN, "--arg", arg, env={"NCP_TRACKER_DOWNLOAD_TIMEOUT": "1",
-                                                                "NCP_TRACKER_RETRY_TIMES": "0"})
+    out = crawl(db, "--source", REGJERINGEN, "--arg", arg, settings={"DOWNLOAD_TIMEOUT": "1",
+                                                                     "RETRY_TIMES": "0"})
     assert out.returncode == 0, out.stderr[-2000:]
     h = health(db)[REGJERINGEN]
     assert h["status"] == "amber" and "TimeoutError" in h["reason"]
@@ -150,9 +150,9 @@ def test_500_on_the_primary_api_is_retried_then_the_fallback_channel_is_used(tmp
     api = "https://data.stortinget.no/eksport"
     responses = [
         {"url": f"{api}/sesjoner", "status": 200, "headers": {"Content-Type": "application/xml"}, "file": "sesjoner.xml"},
-        {"url": f"{api}/horinger?sesjonid=2026-2027", "status": 500, "headers": {"Content-Type": "text/html"},
+        {"url": f"{api}/horinger?sesjonid=2026-2027&format=json", "status": 500, "headers": {"Content-Type": "text/html"},
          "file": "horinger_500.html"},
-        {"url": f"{api}/saker?sesjonid=2026-2027", "status": 200, "headers": {"Content-Type": "application/xml"},
+        {"url": f"{api}/saker?sesjonid=2026-2027&format=json", "status": 200, "headers": {"Content-Type": "application/xml"},
          "file": "saker.xml"},
     ]
     for name in ("sesjoner.xml", "horinger_500.html", "saker.xml"):
@@ -160,12 +160,12 @@ def test_500_on_the_primary_api_is_retried_then_the_fallback_channel_is_used(tmp
     for sak in sorted(fixtures.glob("sak-*.xml")):
         shutil.copy(sak, folder / sak.name)
         case_id = sak.stem.split("-", 1)[1]
-        responses.append({"url": f"{api}/sak?sakid={case_id}", "status": 200,
+        responses.append({"url": f"{api}/sak?sakid={case_id}&format=json", "status": 200,
                           "headers": {"Content-Type": "application/xml"}, "file": sak.name})
     (folder / "manifest.json").write_text(json.dumps({"source": "no_stortinget_horinger", "responses": responses}))
     db = tmp_path / "t.db"
     out = crawl(db, "--replay", str(tmp_path / "day"), as_of="2026-11-24T06:00:00+01:00",
-                env={"NCP_TRACKER_RETRY_TIMES": "2"})
+                settings={"RETRY_TIMES": "2"})
     assert out.returncode == 0, out.stderr[-2000:]
     h = health(db)["no_stortinget_horinger"]
     assert h["status"] == "amber"

@@ -12,7 +12,6 @@ import time
 import pytest
 
 from .conftest import (
-    FAST_ENV,
     FIXTURES,
     REGJERINGEN,
     ROOT,
@@ -21,6 +20,7 @@ from .conftest import (
     query,
     send,
     serve_regjeringen,
+    set_args,
 )
 
 pytestmark = pytest.mark.slow
@@ -45,9 +45,9 @@ def test_sigkill_mid_crawl_leaves_a_consistent_store_and_the_next_run_completes(
     # the next morning the detail pages are slow; the process is killed while they load
     for path in [p for p in site.routes if "/id" in p]:
         site.routes[path] = _slow(page.replace(b"11.12.2026", b"18.12.2026"), 0.5)
-    env = {**os.environ, **FAST_ENV, "NCP_TRACKER_DB": str(db)}
+    env = {**os.environ, "NCP_TRACKER_DB": str(db)}
     proc = subprocess.Popen([sys.executable, "-m", "tracker", "crawl", "--as-of", "2026-11-24T06:00:00+01:00",
-                             "--no-progress", "--source", REGJERINGEN, "--arg", arg], cwd=ROOT, env=env,
+                             "--no-progress", *set_args(), "--source", REGJERINGEN, "--arg", arg], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len([p for _, p in site.log if "/id" in p]) <= 5 and time.monotonic() < deadline:

@@ -203,13 +203,3 @@ def default_profile() -> Profile:
         return load_profile(DEFAULT_PROFILE)
     except ProfilesFileMissing:
         return Profile(name=DEFAULT_PROFILE, title={"nb": "Kontaktpunktet", "en": "NCP"})
-
-
-def smtp_config(path: Path | None = None) -> dict[str, Any]:
-    """The [smtp] table of the profiles file ({} if none or no file)."""
-    try:
-        data = _read(path)
-    except ProfileError:
-        return {}
-    smtp = data.get("smtp") or {}
-    return dict(smtp) if isinstance(smtp, dict) else {}

@@ -172,7 +172,6 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     profile = profile or default_profile()
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
-    eves_off = not profile.eves_are_working_days
     today = deadlines.oslo_date(as_of)
     source_rows = candidates(db) if rows is None else [dict(r) for r in rows]
     rows = []
@@ -195,10 +194,10 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         row["deadline_known"] = day is not None
         row["deadline_day"] = day.isoformat() if day else None
         row["window"] = deadline_window(today, day)
-        row["working_days_left"] = deadlines.working_days_between(today, day, eves_off=eves_off) if day else None
+        row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=profile.eves_are_working_days) if day else None
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(deadlines.OSLO).date() if internal else (
-            deadlines.add_working_days(day, -profile.lead_days, eves_off=eves_off) if day else None)
+            deadlines.add_working_days(day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days) if day else None)
         row["draft_due"] = due.isoformat() if due else None
         row["draft_overdue"] = bool(due and today > due)
         rows.append(row)

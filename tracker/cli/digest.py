@@ -64,10 +64,10 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red) -> None:
 
     import tracker.digest as digest_mod
     from crawlers.dates import OSLO
-    from tracker.attention.profiles import ProfileError, load_profile, smtp_config
+    from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
         prof = load_profile(profile)
     except ProfileError as exc:
@@ -76,9 +76,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red) -> None:
     built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang)
 
     if out or not send:
-        config = smtp_config()
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,
-                                 sender=mailer.default_sender(config), recipients=list(to) or None)
+                                 sender=mailer.default_sender(), recipients=list(to) or None)
         if not out or out == "-":
             click.echo(data, nl=False)
         else:
@@ -105,7 +104,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red) -> None:
     if send:
         recipients = list(to) or list(prof.recipients)
         try:
-            settings = mailer.settings(smtp_config())
+            settings = mailer.settings()
             message = digest_mod.render_email(built, sender=settings.sender, recipients=recipients,
                                               date_header=datetime.now(OSLO))
             accepted = mailer.send(message, settings)

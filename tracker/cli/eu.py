@@ -18,7 +18,9 @@ from tracker.cli.support import TrackerError, open_db
 @click.option("--file", "path", type=click.Path(dir_okay=False),
               help="Watchlist file (default data/watchlist.toml; env NCP_TRACKER_WATCHLIST).")
 @click.pass_context
-def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
+@click.option("--refresh", is_flag=True,
+              help="Re-link items to the watched files first (a write; `run` does it after every crawl).")
+def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool) -> None:
     """List the watched EU files: CELEX, procedure, current stage, last event, Norwegian links.
 
     Example: ncp-tracker watchlist --format jsonl
@@ -29,8 +31,12 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
         entries = load(path)
     except WatchlistError as exc:
         raise TrackerError(str(exc)) from exc
-    db = open_db(ctx)
+    db = open_db(ctx, write=refresh)
     try:
+        if refresh:
+            from tracker.links.related import update_links
+
+            update_links(db, entries=entries)
         rows = watchlist_rows(db, entries)
     finally:
         db.close()
@@ -57,10 +63,9 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None) -> None:
 
 
 def watchlist_rows(db, entries) -> list[dict]:
-    """One dict per watched file (also used by tests and, if wanted, the digest)."""
-    from tracker.links.related import items_of_watch, update_links
+    """One dict per watched file (reads only; links are refreshed by `run` or `watchlist --refresh`)."""
+    from tracker.links.related import items_of_watch
 
-    update_links(db, entries=entries)  # links follow the current watchlist
     rows = []
     for entry in entries:
         stage = stage_date = None

@@ -16,9 +16,9 @@ from tracker.cli.support import open_db
 @click.command("companies")
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-@click.option("--no-refresh", is_flag=True, help="Do not re-extract company mentions before listing.")
+@click.option("--refresh", is_flag=True, help="Re-extract company mentions first (a write; `run` does it after every crawl).")
 @click.pass_context
-def companies(ctx: click.Context, name: str | None, fmt: str, no_refresh: bool) -> None:
+def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> None:
     """Companies named in any item (GPFG decisions, hearings, regulator news), with those items.
 
     NAME filters by part of the company name (case and accents ignored).
@@ -26,9 +26,9 @@ def companies(ctx: click.Context, name: str | None, fmt: str, no_refresh: bool) 
     """
     from tracker.links.companies import list_companies, update_companies
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=refresh)
     try:
-        if not no_refresh:
+        if refresh:
             update_companies(db)
         rows = list_companies(db, name)
     finally:

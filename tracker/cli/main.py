@@ -10,26 +10,39 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import digest, eu, gpfg, pipeline, work
+from tracker.cli import digest, eu, gpfg, house, pipeline, work
+from tracker.cli.support import TrackerError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", envvar="NCP_TRACKER_DB", type=click.Path(dir_okay=False),
-              help="Database file (default data/tracker.db; env NCP_TRACKER_DB).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default $NCP_TRACKER_CONFIG, else ./ncp-tracker.toml).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="Database file (beats $NCP_TRACKER_DB and the configuration; default data/tracker.db).")
 @click.version_option(__version__, prog_name="ncp-tracker")
 @click.pass_context
-def main(ctx: click.Context, db_path: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
     """Tracks public consultations and legislation for Norway's OECD National Contact Point.
 
     Example: ncp-tracker run && ncp-tracker digest --format html --out today.html
     """
+    from tracker.config import ConfigError, load_config, set_config
+
+    try:
+        config = load_config(config_path, db=db_path)
+    except ConfigError as exc:
+        raise TrackerError(str(exc)) from exc
+    set_config(config)
     ctx.ensure_object(dict)
-    ctx.obj["db"] = db_path
+    ctx.obj["db"] = str(config.db)
+    ctx.obj["config"] = config
 
 
 COMMANDS: tuple[click.Command, ...] = (
+    # the house: configuration, data directory, schema
+    house.config, house.init, house.migrate,
     # collect, store, tag
-    pipeline.run, pipeline.crawl, pipeline.record, pipeline.demo, pipeline.health,
+    pipeline.run, pipeline.crawl, pipeline.record, pipeline.ingest, pipeline.demo, pipeline.health,
     pipeline.items, pipeline.events, pipeline.tag, pipeline.classify,
     # tell
     digest.digest, eu.watchlist, gpfg.gpfg, gpfg.companies,

@@ -1,4 +1,4 @@
-"""Pipeline commands: run, crawl, record, demo, health, items, events, tag, classify.
+"""Pipeline commands: run, crawl, record, ingest, demo, health, items, events, tag, classify.
 
 Heavy libraries (Scrapy, spaCy) are imported inside the commands that need them,
 so `ncp-tracker --help` stays fast.
@@ -71,10 +71,25 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
                  spider_args=_spider_args(args))]
 
 
-def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False) -> list:
+def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
+    """The configuration's Scrapy settings, then --fresh, then the `-s NAME=VALUE` pairs."""
+    from tracker.config import ConfigError
+    from tracker.jobs.crawl import parse_setting_pairs, tracker_settings
+
+    try:
+        overrides = {**({"MIN_REFETCH_HOURS": 0} if fresh else {}), **parse_setting_pairs(pairs)}
+        return tracker_settings(overrides)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-s/--set") from exc
+    except ConfigError as exc:
+        raise TrackerError(str(exc)) from exc
+
+
+def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
+           sets: tuple[str, ...] = ()) -> list:
     from tracker.jobs.crawl import run_plan
 
-    settings = {"MIN_REFETCH_HOURS": 0} if fresh else None
+    settings = _settings(sets, fresh=fresh)
     try:
         results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings)
     except (ValueError, FileNotFoundError) as exc:
@@ -94,6 +109,8 @@ _arg_opt = click.option("--arg", "args", multiple=True, metavar="NAME=VALUE",
                         help="Spider argument (like scrapy crawl -a), e.g. feed_url=… (repeatable).")
 _fresh_opt = click.option("--fresh", is_flag=True,
                           help="Download pages without ETag/Last-Modified again even if fetched in the last 12 hours.")
+_set_opt = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+                        help="Scrapy setting, as with scrapy crawl -s (repeatable), e.g. -s CONTACT=you@example.org.")
 _progress_opt = click.option("--progress/--no-progress", default=None,
                              help="Progress bars (default: when stderr is a terminal).")
 
@@ -109,16 +126,17 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/digests", show_default=True,
               help="Where the digest is written.")
 @_fresh_opt
+@_set_opt
 @_progress_opt
 @click.pass_context
-def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, fresh, progress) -> None:
+def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, fresh, sets, progress) -> None:
     """Crawl (live by default), store changes, tag, and write today's digest.
 
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
     plan = _plan(replay, parse_as_of(as_of), sources, None, args)
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir))
-    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh)
+    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh, sets=sets)
 
 
 @click.command()
@@ -128,15 +146,16 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
 @_arg_opt
 @_fresh_opt
+@_set_opt
 @_progress_opt
 @click.pass_context
-def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, progress) -> None:
+def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, progress) -> None:
     """Crawl and store changes only (no tagging, no digest).
 
     Example: ncp-tracker crawl --source no_stortinget_horinger
     """
     _crawl(ctx, _plan(replay, parse_as_of(as_of), sources, None, args), allow_red=allow_red,
-           progress=_progress(progress), fresh=fresh)
+           progress=_progress(progress), fresh=fresh, sets=sets)
 
 
 @click.command()
@@ -144,16 +163,49 @@ def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, progress) -> None
 @_source_opt
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
 @_arg_opt
+@_set_opt
 @_progress_opt
 @click.pass_context
-def record(ctx, directory, sources, allow_red, args, progress) -> None:
+def record(ctx, directory, sources, allow_red, args, sets, progress) -> None:
     """Crawl live and save every response under DIRECTORY/<date>/ in the replay format.
 
+    What the spiders see is recorded, also pages the HTTP cache answered, so a warm cache still
+    gives a complete recording.
     Example: ncp-tracker record data/records && ncp-tracker run --replay data/records/2026-11-25
     """
     plan = _plan(None, None, sources, directory, args)
-    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress))
+    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), sets=sets)
     click.echo(plan[0].record_dir)
+
+
+@click.command()
+@click.argument("feed", type=click.Path(dir_okay=False))
+@click.option("--source", required=True, metavar="NAME", help="The spider that wrote FEED.")
+@click.option("--as-of", "as_of", help="Clock of the crawl (ISO); default the one in FEED's crawl report.")
+@click.option("--allow-red", is_flag=True, help="Exit 0 even when the source is red.")
+@click.pass_context
+def ingest(ctx, feed, source, as_of, allow_red) -> None:
+    """Store the JSON Lines output of a plain Scrapy crawl (scrapy crawl NAME -O FEED, or a Scrapyd
+    job's items) with the same change events and health as `crawl`.
+
+    FEED must be one spider's complete output: its items and the crawl report that ends every
+    finished crawl. A file that is empty, not such output, cut short, or of another source is
+    refused and nothing is stored.
+    Example: scrapy crawl no_regjeringen_horinger -O items.jsonl && ncp-tracker ingest items.jsonl --source no_regjeringen_horinger
+    """
+    from tracker.jobs.ingest import IngestError, ingest_feed
+
+    db = open_db(ctx, create=True)
+    try:
+        row = ingest_feed(db, Path(feed), source=source, as_of=parse_as_of(as_of))
+    except IngestError as exc:
+        raise TrackerError(str(exc)) from exc
+    finally:
+        db.close()
+    _print_health([row], title=f"Source health — ingest {Path(feed).name}")
+    if row["status"] == "red" and not allow_red:
+        click.echo(f"error: source red: {source} (see health above; --allow-red to exit 0)", err=True)
+        ctx.exit(2)
 
 
 @click.command()
@@ -174,7 +226,9 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     """
     from tracker.jobs.crawl import replay_days
 
-    if not ctx.obj["db"]:
+    config = ctx.obj["config"]
+    if config.origin["tracker"]["db"] == "default":  # no --db, $NCP_TRACKER_DB or config: its own file
+        config.set("tracker", "db", "data/demo.db", "demo's default")
         ctx.obj["db"] = "data/demo.db"
     db = open_db(ctx, create=True)
     done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null and exit_code is not null")}
@@ -192,7 +246,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     if plan:
         results = _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
-        db = open_db(ctx)
+        db = open_db(ctx, write=True)
         written.extend(_write_digests(db, _last_as_of(db), Path(out_dir)))
         db.close()
     click.echo(f"database: {ctx.obj['db']}")
@@ -219,7 +273,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
     def after(result) -> None:
         from tracker.jobs.daily import after_crawl
 
-        db = open_db(ctx)
+        db = open_db(ctx, write=True)
         try:
             summary = after_crawl(db, result.step.as_of, tag=tag)
             if "tagging" in summary:
@@ -343,7 +397,7 @@ def tag(ctx, force) -> None:
     """
     from tracker.jobs.tagging import tag_store
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     counts = tag_store(db, force=force)
     click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
 

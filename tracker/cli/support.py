@@ -14,25 +14,18 @@ class TrackerError(click.ClickException):
     """A clear, single-line error for the user."""
 
 
-def open_db(ctx: click.Context, *, create: bool = False):
-    """The database named by --db / $NCP_TRACKER_DB (default data/tracker.db), migrated.
+def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
+    """The configured database (--db, $NCP_TRACKER_DB, [tracker] db; see `ncp-tracker config`).
 
-    Only the commands that collect data (run, crawl, record, demo) pass ``create=True``; every
-    other command refuses a database that does not exist — an empty new database would give a
-    quiet, successful-looking answer ("nothing needs input") to a mistyped path.
+    It must exist unless `create` (run, crawl, record, demo): a mistyped path is an error, never
+    an empty database. Only commands that `write` bring its schema up to date; read commands
+    open it as it is.
     """
-    from tracker.store.db import StoreError, resolve_path
+    from tracker.store.db import StoreError
     from tracker.store.db import open_db as _open
 
-    path = (ctx.obj or {}).get("db")
-    target = resolve_path(path)
-    if not create and str(target) != ":memory:" and not target.exists():
-        raise TrackerError(
-            f"no database at {target}: check --db / $NCP_TRACKER_DB, or create one with "
-            "`ncp-tracker run` (or `ncp-tracker demo`)"
-        )
     try:
-        return _open(path)
+        return _open(None, migrate=write or create, create=create)
     except StoreError as exc:
         raise TrackerError(str(exc)) from exc
 

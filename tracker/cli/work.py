@@ -57,7 +57,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history
     """
     from tracker.workbench import triage as tri
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     try:
         if state or owner is not None or note is not None or internal_deadline is not None:
             row = tri.set_state(db, item_id, state, owner=owner, note=note,
@@ -87,7 +87,7 @@ def close_unanswered(ctx, as_of) -> None:
     """
     from tracker.workbench.triage import close_unanswered as close
 
-    moved = close(open_db(ctx), now_or(as_of))
+    moved = close(open_db(ctx, write=True), now_or(as_of))
     for item_id in moved:
         click.echo(f"{item_id}: closed_unanswered")
     click.echo(f"{len(moved)} item(s) closed unanswered", err=True)
@@ -196,7 +196,7 @@ def draft(ctx, item_id, out_dir, by) -> None:
     """
     from tracker.workbench import drafts
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     try:
         written = drafts.write(db, item_id, out_dir, by=by)
     except drafts.DraftError as exc:
@@ -222,7 +222,7 @@ def calibrate(ctx, dry_run, weights_path) -> None:
     """
     from tracker.workbench import calibration
 
-    db = open_db(ctx)
+    db = open_db(ctx, write=True)
     try:
         result = calibration.run(db, dry_run=dry_run, weights_path=weights_path)
     except calibration.CalibrationError as exc:
@@ -257,7 +257,10 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
         from tracker.jobs.crawl import replay_as_of
 
         when = replay_as_of(Path(replay_dir))
-    row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
+    try:
+        row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
+    except ValueError as exc:  # no contact for a live crawl, an unknown spider
+        raise TrackerError(str(exc)) from exc
     click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_checked']} hearings checked)")
     if row["status"] == "red":
         ctx.exit(2)
@@ -279,7 +282,7 @@ def serve(ctx, host, port, token) -> None:
     """
     from tracker.web.app import WebConfigError, create_app, is_loopback
 
-    open_db(ctx).close()  # a database that does not exist is refused (and an old one migrated)
+    open_db(ctx).close()  # a database that does not exist is refused
     try:
         app = create_app(ctx.obj.get("db") if ctx.obj else None, host=host, token=token)
     except WebConfigError as exc:

@@ -69,10 +69,6 @@ class Context:
         return Translator(self.lang)
 
     @property
-    def eves_off(self) -> bool:
-        return not self.profile.eves_are_working_days
-
-    @property
     def new_ids(self) -> set[str]:
         return {r["id"] for r in self.new}
 
@@ -139,7 +135,7 @@ def decorate(row: dict[str, Any], ctx: Context) -> dict[str, Any]:
     open_ = row.get("status") == "open" and day is not None
     passed = day is not None and (deadlines.to_datetime(row["deadline"]) or ctx.as_of) < ctx.as_of
     row["working_days_left"] = (
-        deadlines.working_days_between(ctx.today, day, eves_off=ctx.eves_off) if open_ and not passed else None
+        deadlines.working_days_between(ctx.today, day, eves_are_working_days=ctx.profile.eves_are_working_days) if open_ and not passed else None
     )
     row["passes"] = relevant(row, ctx.profile)
     return row

@@ -167,7 +167,6 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     if isinstance(profile, str):
         profile = load_profile(profile)
     _ = Translator(lang)
-    eves_off = not profile.eves_are_working_days
     cal = Calendar()
     cal.add("prodid", f"-//ncp-tracker//digest {profile.name}//{lang.upper()}")
     cal.add("version", "2.0")
@@ -214,7 +213,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             desc.append(url)
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(OSLO).date() if internal else deadlines.add_working_days(
-            day, -profile.lead_days, eves_off=eves_off)
+            day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days)
         timed = stortinget_events(row)
         plan: list[tuple[str, Any]] = list(timed) if timed else [("deadline", day)]
         if state not in urgency.SET_ASIDE_STATES:

@@ -1,17 +1,8 @@
 """E-mail: building the digest message and delivering it over SMTP.
 
-Settings come from the environment, which wins over the ``[smtp]`` table of
-``data/profiles.toml``; the password is only read from the environment:
-
-==============================  ==========================================================
-``NCP_TRACKER_SMTP_HOST``       server name (required to send)
-``NCP_TRACKER_SMTP_PORT``       port (default 587; 465 means implicit TLS)
-``NCP_TRACKER_SMTP_STARTTLS``   ``1``/``true`` (default): require STARTTLS; ``0``/``false``:
-                                plain connection (only for a relay on localhost)
-``NCP_TRACKER_SMTP_USER``       login name (no login when empty)
-``NCP_TRACKER_SMTP_PASSWORD``   password
-``NCP_TRACKER_SMTP_FROM``       From address, e.g. ``NCP-trackeren <tracker@example.org>``
-==============================  ==========================================================
+Settings come from the ``[smtp]`` table of the configuration (tracker/config.py: host, port —
+465 means implicit TLS —, starttls, user, from); the password only from
+``$NCP_TRACKER_SMTP_PASSWORD``, never from a file.
 
 `send` raises `MailError` with one line of explanation on every failure (connection
 refused, STARTTLS missing, login refused, recipients or message refused), so the caller can
@@ -20,7 +11,6 @@ record a digest as sent only when the server accepted it.
 
 from __future__ import annotations
 
-import os
 import secrets
 import smtplib
 import ssl
@@ -32,10 +22,12 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, getaddresses, parseaddr
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracker.config import Config
 
 DEFAULT_FROM = "ncp-tracker <ncp-tracker@localhost>"
-ENV = "NCP_TRACKER_SMTP_"
 
 
 class MailError(Exception):
@@ -57,44 +49,25 @@ class SmtpSettings:
         return self.port == 465
 
 
-def _flag(value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise MailError(f"{ENV}STARTTLS must be true or false, not {value!r}")
+def settings(config: Config | None = None) -> SmtpSettings:
+    """SMTP settings from the configuration's [smtp] table and the password secret."""
+    from tracker.config import get_config
 
-
-def settings(config: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> SmtpSettings:
-    """SMTP settings: environment over `config` (the [smtp] table) over defaults."""
-    env = dict(os.environ if env is None else env)
-    config = config or {}
-
-    def pick(key: str) -> Any:
-        value = env.get(ENV + key.upper())
-        return value if value not in (None, "") else config.get(key)
-
-    host = pick("host")
+    config = config or get_config()
+    host = config.get("smtp", "host")
     if not host:
-        raise MailError(f"no SMTP server configured: set {ENV}HOST (and PORT, USER, PASSWORD, FROM)")
-    try:
-        port = int(pick("port") or 587)
-    except ValueError as exc:
-        raise MailError(f"{ENV}PORT is not a number: {pick('port')!r}") from exc
+        raise MailError("no SMTP server configured: set [smtp] host in the configuration")
     return SmtpSettings(
-        host=str(host), port=port, starttls=_flag(pick("starttls"), True),
-        user=pick("user") or None, password=env.get(ENV + "PASSWORD") or None,
-        sender=str(pick("from") or DEFAULT_FROM),
+        host=host, port=config.get("smtp", "port"), starttls=config.get("smtp", "starttls"),
+        user=config.get("smtp", "user") or None, password=config.secret("smtp_password"),
+        sender=config.get("smtp", "from") or DEFAULT_FROM,
     )  # fmt: skip
 
 
-def default_sender(config: dict[str, Any] | None = None) -> str:
-    return os.environ.get(ENV + "FROM") or (config or {}).get("from") or DEFAULT_FROM
+def default_sender(config: Config | None = None) -> str:
+    from tracker.config import get_config
+
+    return (config or get_config()).get("smtp", "from") or DEFAULT_FROM
 
 
 def build_message(*, subject: str, text: str, html: str, sender: str, recipients: list[str],
@@ -165,7 +138,7 @@ def send(message: Message, config: SmtpSettings) -> list[str]:
             if config.starttls and not config.implicit_tls:
                 if not client.has_extn("starttls"):
                     raise MailError(f"SMTP server {where} does not offer STARTTLS "
-                                    f"(set {ENV}STARTTLS=false only for a trusted local relay)")
+                                    "(set [smtp] starttls = false only for a trusted local relay)")
                 client.starttls(context=ssl.create_default_context())
                 client.ehlo()
             if config.user:

@@ -40,10 +40,9 @@ def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Pro
         return render_html(d).encode("utf-8")
     from email.policy import compat32
 
-    from tracker.attention.profiles import smtp_config
     from tracker.digest.mailer import default_sender
 
-    message = render_email(d, sender=sender or default_sender(smtp_config()),
+    message = render_email(d, sender=sender or default_sender(),
                            recipients=list(recipients if recipients is not None else profile.recipients))
     return message.as_bytes(policy=compat32.clone(linesep="\r\n"))  # RFC 5322 line ends
 

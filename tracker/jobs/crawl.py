@@ -5,24 +5,21 @@ each a set of sources — runs inside one `CrawlerProcess`: the sources of a day
 crawl concurrently, days run in order, and after each day an optional callback
 (tagging, digest) runs before the next day starts.
 
-Each spider's items are collected in memory and written when the spider closes,
-in one transaction per source, together with its health row: a crawl killed
-half-way leaves the store as it was before that source started.
+Each spider's items go through the store pipeline (tracker/jobs/storing.py), which writes them
+when the spider closes, in one transaction per source, together with its health row: a crawl
+killed half-way leaves the store as it was before that source started. Replay is switched on by
+one Scrapy setting, REPLAY_DIR, and recording by RECORD_DIR, exactly as with plain `scrapy crawl`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from itemadapter import ItemAdapter
 
 from crawlers.dates import OSLO
 from tracker.store import health
@@ -79,59 +76,26 @@ def replay_as_of(day: Path) -> datetime:
     return datetime.fromisoformat(day.name[:10]).replace(hour=6, tzinfo=OSLO)
 
 
-class _Collector:
-    """Receives one spider's items and, when it closes, hands them to the store."""
+class _Progress:
+    """Ticks the progress bar once per response."""
 
-    def __init__(self, crawler, db, run_id: int, as_of: datetime, results: list, progress):
-        self.crawler, self.db, self.run_id, self.as_of = crawler, db, run_id, as_of
-        self.results, self.progress = results, progress
-        self.items: list[dict[str, Any]] = []
-        self.started = time.monotonic()
-        crawler.signals.connect(self.item_scraped, signal=_signals().item_scraped)
+    def __init__(self, crawler, progress):
+        self.progress = progress
         crawler.signals.connect(self.response_received, signal=_signals().response_received)
-        crawler.signals.connect(self.spider_closed, signal=_signals().spider_closed)
         # Scrapy installs its log handler when the crawl starts: shorten its records from then on
         crawler.signals.connect(self.engine_started, signal=_signals().engine_started)
 
     def engine_started(self) -> None:
         _one_line_logs()
 
-    def item_scraped(self, item, response, spider) -> None:
-        # a shallow copy: items are not changed once yielded (ItemAdapter.asdict deep-copies)
-        self.items.append(dict(ItemAdapter(item).items()))
-
     def response_received(self, response, request, spider) -> None:
         if self.progress is not None:
             self.progress.update(1)
 
-    def spider_closed(self, spider, reason) -> None:
-        source = spider.name
-        notes = list(getattr(spider, "notes", []))
-        listing = getattr(spider, "listing", {}) or {}
-        try:
-            applied = store.apply_scrape(
-                self.db, run_id=self.run_id, as_of=self.as_of, source=source,
-                items=self.items, listing=listing,
-            )
-        except Exception as exc:  # the store refused: say so, lose nothing
-            logger.exception("storing %s failed", source)
-            applied = store.ApplyResult(source, notes=[("red", f"storing failed: {exc}")])
-        if applied.seen == 0 and (error := self.crawler.stats.get_value("tracker/download_error")):
-            notes.append(("red", f"no items; last download error: {error}"))
-        run = health.SourceRun(
-            source=source, finish_reason=reason, stats=dict(self.crawler.stats.get_stats()),
-            notes=notes + applied.notes, channel=listing.get("channel") or getattr(spider, "channel", None),
-            items_seen=applied.seen, items_new=applied.new, items_changed=applied.changed,
-            may_be_empty=getattr(spider, "may_be_empty", False),
-            duration_s=time.monotonic() - self.started,
-        )
-        with self.db.conn:
-            self.results.append(health.record(self.db, self.run_id, run, store.now_iso()))
-
 
 class _NoTraceback(logging.Filter):
     """Console log records on one line: the error's message stays, its traceback goes (a DNS
-    failure is not a bug). NCP_TRACKER_LOG_LEVEL=DEBUG keeps tracebacks."""
+    failure is not a bug). LOG_LEVEL=DEBUG (`[tracker] log_level`) keeps tracebacks."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info:
@@ -143,8 +107,11 @@ class _NoTraceback(logging.Filter):
         return True
 
 
+_KEEP_TRACEBACKS = [False]
+
+
 def _one_line_logs() -> None:
-    if os.getenv("NCP_TRACKER_LOG_LEVEL", "").upper() == "DEBUG":
+    if _KEEP_TRACEBACKS[0]:
         return
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, _NoTraceback) for f in handler.filters):
@@ -157,7 +124,27 @@ def _signals():
     return signals
 
 
+def tracker_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The tracker's Scrapy settings: its configuration (`[crawl]`, tracker/config.py), then the
+    command line's `-s NAME=VALUE` pairs (`overrides`), which win."""
+    from tracker.config import get_config
+
+    return {**get_config().scrapy_settings(), **(overrides or {})}
+
+
+def parse_setting_pairs(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """`-s NAME=VALUE` pairs as Scrapy's own command line takes them (ValueError when malformed)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"expected -s NAME=VALUE, got {pair!r}")
+        out[name.strip()] = value
+    return out
+
+
 def base_settings(overrides: dict[str, Any] | None = None):
+    """crawlers/settings.py with `overrides` on top (at Scrapy's command-line priority)."""
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -167,24 +154,37 @@ def base_settings(overrides: dict[str, Any] | None = None):
     return settings
 
 
-def step_settings(base, step: Step, cache_dir: str | None):
+def step_settings(base, step: Step, cache_dir: str | None, *, db_path: str | Path | None = None,
+                  run_id: int | None = None):
+    """The settings of one crawl of `step`: its clock, replay or record folder, HTTP cache folder,
+    and the store pipeline (when `run_id` is given)."""
+    from tracker.jobs.storing import AS_OF_SETTING, DB_SETTING, RUN_SETTING
+
     settings = base.copy()
-    settings.set("TRACKER_AS_OF", step.as_of.isoformat(timespec="seconds"), priority="cmdline")
-    mws = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    settings.set(AS_OF_SETTING, step.as_of.isoformat(timespec="seconds"), priority="cmdline")
     if step.replay_dir:
         settings.set("REPLAY_DIR", str(step.replay_dir), priority="cmdline")
-        mws["crawlers.middlewares.ReplayMiddleware"] = 950
-        # replay is instant: no politeness delays, no waiting for Retry-After
-        for key, value in (("DOWNLOAD_DELAY", 0), ("AUTOTHROTTLE_ENABLED", False),
-                           ("RETRY_BACKOFF_BASE", 0), ("RETRY_AFTER_MAX", 0)):
-            settings.set(key, value, priority="cmdline")
     if step.record_dir:
         settings.set("RECORD_DIR", str(step.record_dir), priority="cmdline")
-        mws["crawlers.middlewares.RecordMiddleware"] = 960
-    settings.set("DOWNLOADER_MIDDLEWARES", mws, priority="cmdline")
     if cache_dir:
         settings.set("HTTPCACHE_DIR", cache_dir, priority="cmdline")
+    if run_id is not None:
+        pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+        pipelines["tracker.jobs.storing.StorePipeline"] = 900
+        settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
+        settings.set(DB_SETTING, str(resolve_path(db_path)), priority="cmdline")
+        settings.set(RUN_SETTING, run_id, priority="cmdline")
     return settings
+
+
+def check_contact(plan: list[Step], settings) -> None:
+    """A live step without a contact address must not start (ValueError saying how to set one)."""
+    if any(not step.replay_dir for step in plan) and not (settings.get("CONTACT") or "").strip():
+        raise ValueError(
+            "no contact address for the crawler's User-Agent: a live crawl needs one. Set `contact` "
+            "in the [crawl] table of ncp-tracker.toml, $NCP_TRACKER_CONTACT, or pass -s CONTACT=you@example.org "
+            "(replays need none)."
+        )
 
 
 def run_plan(
@@ -196,14 +196,18 @@ def run_plan(
     settings: dict[str, Any] | None = None,
     cache_dir: str | None = None,
 ) -> list[StepResult]:
-    """Run every step of `plan` in this process (Scrapy's reactor starts once)."""
+    """Run every step of `plan` in this process (Scrapy's reactor starts once).
+
+    `settings` are Scrapy settings on top of crawlers/settings.py (the CLI passes
+    `tracker_settings(-s pairs)`); a live step needs CONTACT among them."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.reactor import install_reactor
     from tqdm import tqdm
     from twisted.internet import defer
 
-    base = base_settings(settings)
+    base = base_settings(tracker_settings() if settings is None else settings)
+    _KEEP_TRACEBACKS[0] = str(base.get("LOG_LEVEL", "")).upper() == "DEBUG"
     install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     loader = SpiderLoader.from_settings(base)
     available = set(loader.list())
@@ -211,6 +215,7 @@ def run_plan(
         unknown = [s for s in step.sources if s not in available]
         if unknown:
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
+    check_contact(plan, base)
     db = open_db(db_path)
     # the HTTP cache (for conditional requests) lives beside the database it feeds
     cache = cache_dir or str(Path(resolve_path(db_path)).resolve().with_suffix(".httpcache"))
@@ -231,15 +236,18 @@ def run_plan(
                 bar = tqdm(desc=f"crawl {step.label or step.as_of.date()}", unit=" pages",
                            disable=not progress, leave=True, dynamic_ncols=True)
                 crawls = []
-                # signal receivers are weak references: keep the collectors alive
-                collectors = []
+                # signal receivers are weak references: keep the progress hooks alive
+                hooks = []
                 for source in step.sources:
-                    crawler = Crawler(loader.load(source), step_settings(base, step, cache))
-                    collectors.append(_Collector(crawler, db, run_id, step.as_of, health_rows, bar))
+                    crawler = Crawler(loader.load(source),
+                                      step_settings(base, step, cache, db_path=db_path, run_id=run_id))
+                    hooks.append(_Progress(crawler, bar))
                     crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
                                                 known=store.known_items(db, source), **step.spider_args))
                 outcomes = yield defer.DeferredList(crawls, consumeErrors=True)
                 bar.close()
+                # the store pipeline wrote each source's health row when its spider closed
+                health_rows.extend(db.query("select * from health where run_id = ?", [run_id]))
                 for source, (ok, value) in zip(step.sources, outcomes, strict=True):
                     if not ok:  # the crawler itself failed to start or crashed: a red source
                         logger.error("crawl of %s failed: %s", source, value.getTraceback())

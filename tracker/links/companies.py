@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from stdnum import isin as stdnum_isin
+from stdnum.no import orgnr as stdnum_orgnr
 
 from crawlers.dates import OSLO
 from tracker.store.queries import select_in
@@ -60,6 +62,8 @@ _TITLE_WORDS = {
 # "lager" above is a Norwegian noun; "Lager 157 AS" survives because "157" follows it (see _strip_front)
 _ORGNR = re.compile(r"(?:org(?:anisasjons)?\.?\s*(?:nr|nummer)\.?|organisasjonsnummer)\s*:?\s*(\d{3}\s?\d{3}\s?\d{3})\b", re.I)
 _ISIN = re.compile(r"\b([A-Z]{2}[A-Z0-9]{9}\d)\b")
+#: identifier kind → its python-stdnum validator (ISO 6166 check digit; Brønnøysund mod-11)
+VALIDATORS = {"orgnr": stdnum_orgnr, "isin": stdnum_isin}
 _TOKEN = re.compile(r"\S+")
 
 
@@ -184,28 +188,13 @@ def _attach_identifiers(text: str, mentions: list[Mention]) -> None:
     for kind, pattern in (("orgnr", _ORGNR), ("isin", _ISIN)):
         for m in pattern.finditer(text):
             value = re.sub(r"\s", "", m.group(1))
-            if kind == "isin" and not valid_isin(value):
+            if not VALIDATORS[kind].is_valid(value):  # check digits (python-stdnum)
                 continue
             owner = [c for c in mentions if c.end <= m.start() and m.start() - c.end < 120]
             if owner:
                 ids = owner[-1].identifiers.setdefault(kind, [])
                 if value not in ids:
                     ids.append(value)
-
-
-def valid_isin(value: str) -> bool:
-    """ISO 6166 check digit (Luhn over letters as numbers)."""
-    if not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{9}\d", value):
-        return False
-    digits = "".join(str(int(c, 36)) for c in value)
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d)
-        if i % 2 == 1:
-            n *= 2
-            n = n - 9 if n > 9 else n
-        total += n
-    return total % 10 == 0
 
 
 def extract_item(item: dict[str, Any], exceptions: set[str] | None = None) -> list[Mention]:

@@ -1,4 +1,8 @@
-"""Opening the database: path resolution, WAL, busy timeout and migrations."""
+"""Opening the database: path resolution, WAL, busy timeout, and the schema check.
+
+Only write paths migrate (`migrate=True`); a read path opens the database as it is and refuses
+one whose schema is older or newer than this program, with the command that fixes it.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +12,61 @@ from pathlib import Path
 
 import sqlite_utils
 
-DEFAULT_DB = Path("data") / "tracker.store.db"
-ENV_DB = "NCP_TRACKER_DB"
-
 
 class StoreError(Exception):
     """A problem with the database that the user must fix (bad path, not a database, …)."""
 
 
 def resolve_path(path: str | os.PathLike | None = None) -> Path:
-    """--db beats $NCP_TRACKER_DB beats data/tracker.store.db."""
-    return Path(path or os.environ.get(ENV_DB) or DEFAULT_DB)
+    """`path` if given, else the configured database (--db beats $NCP_TRACKER_DB beats the config file
+    beats data/tracker.db; see tracker/config.py)."""
+    if path:
+        return Path(path)
+    from tracker.config import get_config
+
+    return get_config().db
 
 
-def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
-    """Open (and create, and migrate) the tracker database.
+def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
+            create: bool = True) -> sqlite_utils.Database:
+    """Open the tracker database.
 
-    WAL lets the web workbench read while a crawl writes; the busy timeout lets a
-    second writer wait instead of failing.
+    `create=False` refuses a path where no database exists (a mistyped --db must never look like
+    an empty, quiet day). `migrate=True` brings the schema up to date (write paths only); with
+    `migrate=False` a schema that is not exactly this program's is refused with a clear message.
+    WAL lets the web workbench read while a crawl writes; the busy timeout lets a second writer
+    wait instead of failing.
     """
     target = resolve_path(path)
-    if str(target) != ":memory:":
+    memory = str(target) == ":memory:"
+    if not memory:
         if target.is_dir():
             raise StoreError(f"database path is a directory: {target}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            if not create:
+                raise StoreError(
+                    f"no database at {target}: run `ncp-tracker run` (or `ncp-tracker demo`) to create "
+                    "one, or name an existing one with --db, $NCP_TRACKER_DB or [tracker] db")
+            target.parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = sqlite3.connect(str(target), timeout=30)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA busy_timeout = 30000")
-        if str(target) != ":memory:":
+        if not memory and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
-        if migrate:
-            from tracker.store.migrations import apply_all
+        from tracker.store.migrations import apply_all, schema_state
 
+        if migrate:
             apply_all(db)
+        else:
+            pending, unknown = schema_state(db)
+            if unknown:
+                raise StoreError(f"database {target} was written by a newer ncp-tracker "
+                                 f"(unknown migrations: {', '.join(unknown[:3])}); upgrade ncp-tracker")
+            if pending:
+                raise StoreError(f"database {target} has an older schema ({len(pending)} migrations "
+                                 "pending): run `ncp-tracker migrate` once")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open database {target}: {exc}") from exc
     return db

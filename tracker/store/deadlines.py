@@ -4,12 +4,10 @@ Rules (Europe/Oslo calendar):
 
 - A *working day* is Monday–Friday that is not a Norwegian public holiday
   (``holidays.Norway``: 1 Jan, Maundy Thursday, Good Friday, Easter Monday, 1 May,
-  Ascension Day, 17 May, Whit Monday, 25–26 Dec; Sundays are never counted as
-  holidays here — they are weekend days anyway, and ``include_sundays`` is switched
-  off explicitly because older versions of the library listed every Sunday).
-  Christmas Eve and New Year's Eve are *not* public holidays and count as working days,
-  unless the caller passes ``eves_off=True`` (the digest and needs-input do, per the profile's
-  ``eves_are_working_days``, default false).
+  Ascension Day, 17 May, Whit Monday, 25–26 Dec) and, unless a profile says
+  ``eves_are_working_days``, not Christmas Eve or New Year's Eve: they are no public holidays,
+  but offices close, so by default they are not counted. Counting and stepping use the library's
+  ``get_working_days_count`` / ``get_nth_working_day``.
 - A deadline is stored as an aware datetime (Oslo for Norwegian hearings, Brussels for EU
   feedback periods — both Central European Time, with the same summer-time rules). Its
   *deadline day* is its calendar date in Oslo; a deadline at exactly 00:00:00 (the EU's
@@ -26,73 +24,61 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
-import holidays
+from holidays.countries import Norway
 
 from crawlers.dates import OSLO
 
 DEFAULT_LEAD_DAYS = 5
 
 
-@lru_cache(maxsize=64)
-def _holidays_for(year: int, eves: bool = False) -> frozenset[date]:
-    """Weekday public holidays of `year`; with `eves`, Christmas Eve and New Year's Eve too
-    (a digest profile's ``eves_are_working_days = false``)."""
-    try:
-        cal = holidays.Norway(years=year, include_sundays=False)
-    except TypeError:  # a version without the switch
-        cal = holidays.Norway(years=year)
-    days = set(cal)
-    if eves:
-        days |= {date(year, 12, 24), date(year, 12, 31)}
-    # whatever the version does with Sundays, only weekday holidays matter below
-    return frozenset(d for d in days if d.weekday() < 5)
+class _Calendar(Norway):
+    """Norway's public holidays (the `holidays` library), and Christmas Eve and New Year's Eve as
+    days off unless `eves_are_working_days`: they are not public holidays, but ministries and the
+    NCP's secretariat are closed, so a deadline's working days must not count them by default."""
+
+    def __init__(self, *, eves_are_working_days: bool = False, **kwargs: Any) -> None:
+        self.eves_are_working_days = eves_are_working_days
+        super().__init__(include_sundays=False, language="no", **kwargs)
+
+    def _populate(self, year: int) -> None:
+        super()._populate(year)
+        if not self.eves_are_working_days:
+            self._add_holiday("Julaften", date(year, 12, 24))
+            self._add_holiday("Nyttårsaften", date(year, 12, 31))
 
 
-def holiday_name(day: date) -> str | None:
-    """The public holiday on `day`, if any (English name from the holidays library)."""
-    try:
-        cal = holidays.Norway(years=day.year, include_sundays=False)
-    except TypeError:
-        cal = holidays.Norway(years=day.year)
-    name = cal.get(day)
-    return None if name is None or name == "Sunday" else str(name)
+@lru_cache(maxsize=2)
+def calendar(eves_are_working_days: bool = False) -> _Calendar:
+    """The working-day calendar (years are filled in as they are asked for)."""
+    return _Calendar(eves_are_working_days=eves_are_working_days)
 
 
-def is_working_day(day: date, *, eves_off: bool = False) -> bool:
-    """Monday–Friday and not a Norwegian public holiday (nor 24/31 December with `eves_off`)."""
-    return day.weekday() < 5 and day not in _holidays_for(day.year, eves_off)
+def holiday_name(day: date, eves_are_working_days: bool = False) -> str | None:
+    """The day off on `day`, if any (Norwegian name: "Grunnlovsdag", "Julaften", …)."""
+    name = calendar(eves_are_working_days).get(day)
+    return None if name is None else str(name)
 
 
-def working_days_between(start: date, end: date, *, eves_off: bool = False) -> int:
+def is_working_day(day: date, eves_are_working_days: bool = False) -> bool:
+    """Monday–Friday and not a day off."""
+    return calendar(eves_are_working_days).is_working_day(day)
+
+
+def working_days_between(start: date, end: date, eves_are_working_days: bool = False) -> int:
     """Working days d with start < d ≤ end; negative (−count of start ≥ d > end) if end < start."""
     if end == start:
         return 0
-    sign = 1
-    if end < start:
-        start, end, sign = end, start, -1
-    # whole weeks first (5 weekdays each), then the rest; holidays subtracted after
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for k in range(1, rest + 1):
-        if (start + timedelta(days=k)).weekday() < 5:
-            count += 1
-    for year in range(start.year, end.year + 1):
-        count -= sum(1 for h in _holidays_for(year, eves_off) if start < h <= end)
-    return sign * count
+    cal = calendar(eves_are_working_days)
+    if end > start:
+        return cal.get_working_days_count(start + timedelta(days=1), end)
+    return -cal.get_working_days_count(end + timedelta(days=1), start)
 
 
-def add_working_days(day: date, n: int, *, eves_off: bool = False) -> date:
+def add_working_days(day: date, n: int, eves_are_working_days: bool = False) -> date:
     """The n-th working day after `day` (n > 0) or before it (n < 0); `day` itself if n == 0."""
-    step = 1 if n >= 0 else -1
-    remaining = abs(n)
-    current = day
-    while remaining:
-        current += timedelta(days=step)
-        if is_working_day(current, eves_off=eves_off):
-            remaining -= 1
-    return current
+    return calendar(eves_are_working_days).get_nth_working_day(day, n) if n else day
 
 
 def to_datetime(value: str | datetime | None) -> datetime | None:

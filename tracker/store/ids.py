@@ -12,25 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.I)
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+#: tracking parameters that never change which page a URL names
+TRACKING = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "utm_name",
+            "fbclid", "gclid", "mc_cid", "mc_eid", "ref")
 _REGJERINGEN_ID = re.compile(r"/id(\d{4,})/?$")
 
 
 def canonical_url(url: str) -> str:
-    """https, lower-case host without ``www.``, no tracking parameters or fragment."""
-    parts = urlsplit(url.strip())
+    """w3lib's canonical form (sorted query, normalised percent-encoding, no fragment) without
+    tracking parameters, with https and a lower-case host without ``www.``."""
+    cleaned = url_query_cleaner(url.strip(), TRACKING, remove=True, keep_fragments=False)
+    parts = urlsplit(canonicalize_url(cleaned))
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     path = parts.path or "/"
     if host == "regjeringen.no" and (m := _REGJERINGEN_ID.search(path)):
         # /no/dokumenter/<slug>/id123/ and /no/dokumenter/id123/ are the same page
         lang = path.strip("/").split("/", 1)[0]
         path = f"/{lang}/dokumenter/id{m.group(1)}/"
-    return urlunsplit(("https", host, path, urlencode(query), ""))
+    return urlunsplit(("https", host, path, parts.query, ""))
 
 
 def native_id_from_url(url: str) -> str | None:

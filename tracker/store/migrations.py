@@ -230,3 +230,15 @@ MIGRATION_SETS: tuple[Migrations, ...] = (core, workbench, links, companies)
 def apply_all(db: sqlite_utils.Database) -> None:
     for migrations in MIGRATION_SETS:
         migrations.apply(db)
+
+
+def schema_state(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
+    """(migrations this program has that the database lacks, migrations the database has that this
+    program does not know — written by a newer version). Reads only."""
+    pending = [f"{s.name}.{m.name}" for s in MIGRATION_SETS for m in s.pending(db)]
+    known = {(s.name, m.name) for s in MIGRATION_SETS for m in s._migrations}
+    table = Migrations.migrations_table
+    applied = (db.execute(f"select migration_set, name from {table}").fetchall()
+               if table in db.table_names() else [])
+    unknown = [f"{s}.{n}" for s, n in applied if (s, n) not in known]
+    return pending, unknown

@@ -7,7 +7,8 @@ never in ``items`` — the digest, search and inbox stay about consultations.
 
 `ncp-tracker answers` runs the spider with the closed hearings of ``no_regjeringen_horinger``
 (passed as the spider argument ``hearings``, since the generic runner passes a spider only its
-own source's `known` map), stores what it yields, records the run's health like any source, and
+own source's `known` map) through the one crawl path (tracker.jobs.crawl.run_plan, whose store
+pipeline calls `store` here for this spider), records the run's health like any source, and
 logs each check in ``answer_checks``. Answers keep appearing for weeks after a deadline, so a
 closed hearing is re-checked until `RECHECK_DAYS` after its deadline, at most `MAX_PER_RUN`
 hearings per run (least recently checked first).
@@ -15,7 +16,6 @@ hearings per run (least recently checked first).
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -96,61 +96,22 @@ def for_item(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
 
 
 def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None,
-          limit: int = MAX_PER_RUN, hearings: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Run the answers spider in this process and store what it finds; returns its health row."""
-    from scrapy.crawler import Crawler, CrawlerProcess
-    from scrapy.spiderloader import SpiderLoader
-
-    from tracker.jobs.crawl import Step, base_settings, step_settings
-    from tracker.store import health
-    from tracker.store import merge as item_store
+          limit: int = MAX_PER_RUN, hearings: dict[str, dict[str, Any]] | None = None,
+          settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the answers spider in this process through the tracker's one crawl path
+    (tracker.jobs.crawl.run_plan; its store pipeline puts the answers into `answers`, see
+    tracker.jobs.storing) and return its health row."""
+    from tracker.jobs.crawl import Step, run_plan
     from tracker.store.db import open_db
 
     db = open_db(db_path)
     try:
         todo = hearings if hearings is not None else hearings_to_check(db, as_of, limit=limit)
-        step = Step([SPIDER], as_of, replay_dir=replay_dir, label="answers")
-        base = base_settings()
-        loader = SpiderLoader.from_settings(base)
-        run_id = item_store.start_run(db, as_of=as_of, mode=f"replay:{replay_dir}" if replay_dir else "live",
-                                      sources=[SPIDER], replay_dir=replay_dir)  # fmt: skip
-        from scrapy.utils.reactor import install_reactor
-
-        # as tracker.jobs.crawl.run_plan does: Scrapy's asyncio reactor before anything imports one
-        install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-        process = CrawlerProcess(base)
-        crawler = Crawler(loader.load(SPIDER), step_settings(base, step, None))
-        scraped: list[dict[str, Any]] = []
-        started = time.monotonic()
-        from itemadapter import ItemAdapter
-        from scrapy import signals
-
-        crawler.signals.connect(lambda item, response, spider: scraped.append(ItemAdapter(item).asdict()),
-                                signal=signals.item_scraped, weak=False)  # fmt: skip
-        state: dict[str, Any] = {}
-
-        def closed(spider, reason):
-            state["spider"], state["reason"] = spider, reason
-
-        crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
-        failure: list[Any] = []
-        done = process.crawl(crawler, as_of=as_of.isoformat(), hearings=todo)  # installs the reactor
-        done.addErrback(failure.append)
-        process.start()  # stops after the crawl
-        if failure:
-            failure[0].raiseException()
-        stored = store(db, scraped, as_of=as_of, checked=todo, run_id=run_id)
-        spider = state.get("spider")
-        run = health.SourceRun(
-            source=SPIDER, finish_reason=state.get("reason", "finished"),
-            stats=dict(crawler.stats.get_stats()), notes=list(getattr(spider, "notes", [])),
-            channel="html", items_seen=len(scraped), items_new=stored, items_changed=0,
-            may_be_empty=True, duration_s=time.monotonic() - started,
-        )  # fmt: skip
-        with db.conn:
-            row = health.record(db, run_id, run, item_store.now_iso())
-        item_store.finish_run(db, run_id, 1 if row["status"] == health.RED else 0)
-        row["hearings_checked"] = len(todo)
-        return row
     finally:
         db.close()
+    step = Step([SPIDER], as_of, replay_dir=replay_dir, label="answers", spider_args={"hearings": todo})
+    (result,) = run_plan(db_path, [step], progress=False, settings=settings)
+    row = dict(result.health[0]) if result.health else {"source": SPIDER, "status": "red",
+                                                         "reason": "the crawl left no health row"}
+    row["hearings_checked"] = len(todo)
+    return row

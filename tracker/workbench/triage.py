@@ -210,10 +210,6 @@ def feedback(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return rows
 
 
-def by_owner(db: sqlite_utils.Database, owner: str) -> list[str]:
-    return [r[0] for r in db.execute("select item_id from triage where owner = ? order by item_id", [owner])]
-
-
 def inbox_rows(db: sqlite_utils.Database, as_of: datetime, owner: str | None = None) -> list[dict]:
     """Needs input, most urgent first (decided in tracker.attention.urgency), optionally one
     adviser's items only (owner names compared case-insensitively: "kari" finds "Kari")."""

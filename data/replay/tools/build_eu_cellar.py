@@ -127,7 +127,7 @@ def write_day(day: str, second: bool) -> None:
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "sparql").mkdir(parents=True)
-    watched = [e.celex for e in load(ROOT / "data" / "watchlist.toml") if e.celex]
+    watched = [e.celex for e in load(ROOT / "crawlers" / "watchlist.toml") if e.celex]
     responses = []
     for n, celex in enumerate(watched):
         if celex not in ACTS:

@@ -7,7 +7,8 @@ Deterministic (no clock, no network): run it from the repository root and commit
 
 Writes
 - data/replay/2026-11-23/no_stortinget_horinger/ and data/replay/2026-11-24/no_stortinget_horinger/
-  (manifest.json, sesjoner.xml, horinger.xml, horingsprogram-<id>.xml)
+  (manifest.json, sesjoner, horinger, horingsprogram-<id>: written as XML, then turned into the
+  JSON form the spider asks for by stortinget_xml_to_json.py)
 - tests/fixtures/no_stortinget_horinger/ (XML and JSON forms, the fallback set, error bodies)
 
 No raw data.stortinget.no response has been published (docs/sources.md §2 and §9), so every body is
@@ -544,7 +545,14 @@ def main() -> None:
     build_day(23)
     build_day(24)
     build_fixtures()
-    print("built", SPIDER, "replay days 2026-11-23, 2026-11-24 and fixtures")
+    # the spider asks for the JSON form: the days are written as XML above, then turned into JSON
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from stortinget_xml_to_json import main as to_json_days
+
+    to_json_days()
+    print("built", SPIDER, "replay days 2026-11-23, 2026-11-24 (JSON form) and fixtures")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,432 @@
+"""The one client of data.stortinget.no's export API, shared by both Stortinget spiders.
+
+The spiders ask for the JSON form (``&format=json``). The reader also takes the XML form (the
+default form of the API, and the only form any real response of it has been published in: the
+2012 ``eksport/saker`` capture under tests/fixtures/real/no_stortinget_horinger/), through the
+same accessors — a `Node` reads a JSON object or an XML element alike; nothing converts one form
+into the other. What each endpoint holds is read into the typed records below, field by field,
+by name; a spider never looks at raw JSON or XML.
+
+The two forms (docs/sources.md §2):
+
+- names: the same in both (``saker_liste``, ``sak``, ``komite``, ``sist_oppdatert_dato`` …); XML
+  elements are in the namespace ``http://data.stortinget.no``;
+- lists: ``*_liste`` holds a JSON array, or XML elements (``<emne_liste><emne>…``);
+- empty: JSON ``null``; XML ``i:nil="true"`` (and an empty ``<x_liste />``);
+- dates: JSON ``/Date(1334700000000+0200)/``; XML local ISO ``2012-04-20T00:00:00``; saksgang
+  events also ``dd.MM.yyyy HH:mm:ss``; ``0001-01-01``, ``01.01.0001`` and
+  ``/Date(-62135596800000)/`` mean "no date";
+- ids: JSON numbers or strings, XML text; ``innstilling_id`` ``-1`` means "no recommendation yet".
+
+Tolerant by design: an unknown field is ignored, a missing one is None, a list in a
+``{"sak": [...]}`` wrapper is unwrapped, and whitespace (CRLF inside titles) is collapsed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+from crawlers.dates import parse_ms_date, parse_stortinget_datetime
+
+API = "https://data.stortinget.no/eksport"
+NAMESPACE = "http://data.stortinget.no"
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+NO_DATE = ("01.01.0001", "0001-01-01", "/Date(-62135")
+
+
+# ---------------------------------------------------------------------- URLs (the JSON form)
+
+
+def sessions_url() -> str:
+    return f"{API}/sesjoner?format=json"
+
+
+def hearings_url(session: str) -> str:
+    return f"{API}/horinger?sesjonid={session}&format=json"
+
+
+def program_url(hearing_id: str) -> str:
+    return f"{API}/horingsprogram?horingid={hearing_id}&format=json"
+
+
+def cases_url(session: str) -> str:
+    return f"{API}/saker?sesjonid={session}&format=json"
+
+
+def case_url(case_id: str) -> str:
+    return f"{API}/sak?sakid={case_id}&format=json"
+
+
+# ---------------------------------------------------------------------- reading either form
+
+
+def _clean(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def when(text: str | None) -> datetime | None:
+    """A date of either form (None for "no date" and for what cannot be read)."""
+    if not text or text.startswith(NO_DATE):
+        return None
+    if "/Date(" in text:
+        return parse_ms_date(text)
+    return parse_stortinget_datetime(text)
+
+
+def unreadable_date(text: str | None) -> bool:
+    """True when `text` is given, is not "no date", and still cannot be read as a date."""
+    return bool(text) and not text.startswith(NO_DATE) and when(text) is None
+
+
+class Node:
+    """One object of an answer: a JSON object or an XML element, read through the same methods."""
+
+    def text(self, name: str) -> str | None:
+        """The child `name` as text (whitespace collapsed); None when missing, empty or nil."""
+        raise NotImplementedError
+
+    def node(self, name: str) -> Node | None:
+        """The child object `name`; None when missing or nil."""
+        raise NotImplementedError
+
+    def items(self, name: str) -> list[Node]:
+        """The objects of the list `name` (a ``*_liste``); [] when missing or empty."""
+        raise NotImplementedError
+
+    def descendants(self, name: str) -> Iterator[Node]:
+        """Every object called `name` at any depth (an element `name`, a key `name`, or an entry
+        of a list `name_liste`)."""
+        raise NotImplementedError
+
+    def flag(self, name: str) -> bool:
+        return (self.text(name) or "").lower() == "true"
+
+    def id(self, name: str = "id") -> str:
+        return self.text(name) or ""
+
+
+class JsonNode(Node):
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+
+    def text(self, name: str) -> str | None:
+        return _clean(self.data.get(name))
+
+    def node(self, name: str) -> Node | None:
+        value = self.data.get(name)
+        return JsonNode(value) if isinstance(value, dict) else None
+
+    def items(self, name: str) -> list[Node]:
+        value = self.data.get(name)
+        if isinstance(value, dict):  # {"sak": [...]} wrappers, or one object alone
+            inner = list(value.values())
+            value = inner[0] if len(inner) == 1 and isinstance(inner[0], list) else [value]
+        if not isinstance(value, list):
+            return []
+        return [JsonNode(v) for v in value if isinstance(v, dict)]
+
+    def descendants(self, name: str) -> Iterator[Node]:
+        def walk(value: Any) -> Iterator[Node]:
+            if isinstance(value, dict):
+                for key, child in value.items():
+                    if key == name and isinstance(child, dict):
+                        yield JsonNode(child)
+                    elif key == f"{name}_liste" and isinstance(child, list):
+                        yield from (JsonNode(c) for c in child if isinstance(c, dict))
+                    yield from walk(child)
+            elif isinstance(value, list):
+                for child in value:
+                    yield from walk(child)
+
+        yield from walk(self.data)
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+class XmlNode(Node):
+    def __init__(self, element: Any):
+        self.element = element
+
+    def _child(self, name: str) -> Any:
+        for child in self.element:
+            if _local(child.tag) == name:
+                return None if child.get(XSI_NIL) == "true" else child
+        return None
+
+    def text(self, name: str) -> str | None:
+        child = self._child(name)
+        if child is None or any(isinstance(c.tag, str) for c in child):
+            return None
+        return _clean(child.text)
+
+    def node(self, name: str) -> Node | None:
+        child = self._child(name)
+        return XmlNode(child) if child is not None else None
+
+    def items(self, name: str) -> list[Node]:
+        child = self._child(name)
+        if child is None:
+            return []
+        return [XmlNode(c) for c in child if isinstance(c.tag, str) and c.get(XSI_NIL) != "true"]
+
+    def descendants(self, name: str) -> Iterator[Node]:
+        for element in self.element.iter():
+            if _local(element.tag) == name and element.get(XSI_NIL) != "true":
+                yield XmlNode(element)
+
+
+def read(body: bytes | None) -> tuple[Node | None, str | None]:
+    """The answer's root object (either form), or (None, why it cannot be read)."""
+    body = body or b""
+    head = body.lstrip()[:1]
+    if not head:
+        return None, "empty body"
+    if head in (b"{", b"["):
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return None, f"JSON: {exc}"[:160]
+        if not isinstance(data, dict):
+            return None, "JSON: not an object"
+        return JsonNode(data), None
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+        root = etree.fromstring(body, parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        return None, f"XML: {exc}"[:160]
+    if root is None:
+        return None, "XML: no root element"
+    return XmlNode(root), None
+
+
+# ---------------------------------------------------------------------- what the endpoints hold
+
+
+@dataclass
+class Committee:
+    id: str | None = None
+    name: str | None = None
+
+
+def _committee(node: Node | None) -> Committee | None:
+    if node is None:
+        return None
+    committee = Committee(node.text("id"), node.text("navn"))
+    return committee if committee.id or committee.name else None
+
+
+@dataclass
+class Topic:
+    id: str | None
+    name: str | None
+    main: bool = False
+    subtopics: list[Topic] = field(default_factory=list)
+
+
+def _topic(node: Node) -> Topic:
+    return Topic(node.text("id"), node.text("navn"), node.flag("er_hovedemne"),
+                 [_topic(n) for n in node.items("underemne_liste")])
+
+
+@dataclass
+class Case:
+    """One case of ``eksport/saker``."""
+
+    id: str
+    title: str | None = None
+    short_title: str | None = None
+    status: str | None = None
+    type: str | None = None
+    document_group: str | None = None
+    reference: str | None = None  # henvisning: "Prop. 90 S (2011-2012), Innst. … "
+    recommendation_id: str | None = None  # innstilling_id; -1 (none yet) is None
+    committee: Committee | None = None
+    topics: list[Topic] = field(default_factory=list)
+    updated: datetime | None = None  # sist_oppdatert_dato
+    session_treated: str | None = None  # behandlet_sesjon_id
+    proposed_id: str | None = None  # sak_fremmet_id
+    rapporteurs: list[str] = field(default_factory=list)  # saksordfoerer_liste: "Fornavn Etternavn (parti)"
+
+
+def _case(node: Node) -> Case:
+    recommendation = node.text("innstilling_id")
+    rapporteurs = []
+    for rep in node.items("saksordfoerer_liste"):
+        name = " ".join(x for x in (rep.text("fornavn"), rep.text("etternavn")) if x)
+        party = rep.node("parti")
+        party_id = party.text("id") if party else None
+        if name:
+            rapporteurs.append(f"{name} ({party_id})" if party_id else name)
+    return Case(
+        id=node.id(), title=node.text("tittel"), short_title=node.text("korttittel"),
+        status=node.text("status"), type=node.text("type"), document_group=node.text("dokumentgruppe"),
+        reference=node.text("henvisning"),
+        recommendation_id=None if recommendation in (None, "-1", "0") else recommendation,
+        committee=_committee(node.node("komite")), topics=[_topic(n) for n in node.items("emne_liste")],
+        updated=when(node.text("sist_oppdatert_dato")),
+        session_treated=node.text("behandlet_sesjon_id"), proposed_id=node.text("sak_fremmet_id"),
+        rapporteurs=rapporteurs,
+    )  # fmt: skip
+
+
+def current_session(root: Node) -> str | None:
+    """``eksport/sesjoner``: the id of ``innevaerende_sesjon``."""
+    current = root.node("innevaerende_sesjon")
+    return current.text("id") if current else None
+
+
+def cases(root: Node) -> list[Case]:
+    """``eksport/saker``: every case of the list (a case without id has id "")."""
+    return [_case(n) for n in root.items("saker_liste")]
+
+
+def has_list(root: Node, name: str) -> bool:
+    """True when the answer has the list `name` at all (possibly empty)."""
+    if isinstance(root, JsonNode):
+        return name in root.data
+    return any(_local(c.tag) == name for c in root.element)  # type: ignore[attr-defined]
+
+
+@dataclass
+class Event:
+    id: str
+    at: datetime | None
+
+
+@dataclass
+class Publication:
+    title: str
+    url: str
+    type: str
+
+
+@dataclass
+class CaseDetail:
+    """``eksport/sak``: one case with its saksgang."""
+
+    id: str
+    title: str | None = None
+    short_title: str | None = None
+    reference: str | None = None
+    status: str | None = None
+    committee: Committee | None = None
+    finished: bool = False  # ferdigbehandlet
+    decision: str | None = None  # kortvedtak
+    events: list[Event] = field(default_factory=list)
+    publications: list[Publication] = field(default_factory=list)
+
+
+def case_detail(root: Node) -> CaseDetail:
+    """``eksport/sak``; saksgang events are read wherever the answer nests them."""
+    events = [Event(n.id(), when(n.text("dato"))) for n in root.descendants("saksgang_hendelse")]
+    publications = []
+    for ref in root.items("publikasjon_referanse_liste"):
+        if url := ref.text("lenke_url"):
+            publications.append(Publication(ref.text("lenke_tekst") or url, url, ref.text("type") or "publikasjon"))
+    return CaseDetail(
+        id=root.id(), title=root.text("tittel"), short_title=root.text("korttittel"),
+        reference=root.text("henvisning"), status=root.text("status"),
+        committee=_committee(root.node("komite")), finished=root.flag("ferdigbehandlet"),
+        decision=root.text("kortvedtak"), events=[e for e in events if e.id], publications=publications,
+    )  # fmt: skip
+
+
+@dataclass
+class CaseRef:
+    """A case a hearing is about (``horing_sak_info``)."""
+
+    sak_id: str
+    short_title: str | None = None
+    title: str | None = None
+    reference: str | None = None
+    publication: str | None = None
+
+
+@dataclass
+class HearingTime:
+    place: str | None
+    at: datetime | None
+
+
+@dataclass
+class Hearing:
+    """One hearing of ``eksport/horinger``."""
+
+    id: str
+    hearing_status: str | None = None  # horing_status: Avholdt, Planlagt, Avlyst …
+    publication_status: str | None = None  # status
+    type: str | None = None
+    status_info: str | None = None
+    written: bool = False
+    committee: Committee | None = None
+    innspillsfrist: datetime | None = None
+    anmodningsfrist: datetime | None = None
+    soknadfrist: datetime | None = None
+    start: datetime | None = None
+    cases: list[CaseRef] = field(default_factory=list)
+    times: list[HearingTime] = field(default_factory=list)
+    #: date fields given but not readable: field → the text
+    unreadable: dict[str, str] = field(default_factory=dict)
+
+
+def _case_ref(node: Node) -> CaseRef | None:
+    sak_id = node.text("sak_id") or ""
+    if not sak_id:
+        return None
+    return CaseRef(sak_id, node.text("sak_korttittel"), node.text("sak_tittel"), node.text("sak_henvisning"),
+                   node.text("sak_publikasjon"))
+
+
+def hearings(root: Node) -> list[Hearing]:
+    """``eksport/horinger``: every hearing of the list (a hearing without id has id "")."""
+    out = []
+    for node in root.items("horinger_liste"):
+        dates = {f: node.text(f) for f in ("innspillsfrist", "anmodningsfrist_dato_tid", "soknadfrist_dato", "start_dato")}
+        out.append(Hearing(
+            id=node.id(), hearing_status=node.text("horing_status"), publication_status=node.text("status"),
+            type=node.text("type"), status_info=node.text("status_info_tekst"), written=node.flag("skriftlig"),
+            committee=_committee(node.node("komite")),
+            innspillsfrist=when(dates["innspillsfrist"]), anmodningsfrist=when(dates["anmodningsfrist_dato_tid"]),
+            soknadfrist=when(dates["soknadfrist_dato"]), start=when(dates["start_dato"]),
+            cases=[c for c in (_case_ref(n) for n in node.items("horing_sak_info_liste")) if c],
+            times=[HearingTime(n.text("sted"), when(n.text("tidspunkt"))) for n in node.items("horingstidspunkt_liste")],
+            unreadable={f: v for f, v in dates.items() if v and unreadable_date(v)},
+        ))  # fmt: skip
+    return out
+
+
+@dataclass
+class ProgramElement:
+    nr: str | None
+    text: str | None
+    time: str | None
+
+
+@dataclass
+class Program:
+    date: datetime | None
+    footnote: str | None
+    elements: list[ProgramElement]
+
+
+def programs(root: Node) -> list[Program]:
+    """``eksport/horingsprogram``: every ``horingsprogram`` wherever it sits."""
+    return [
+        Program(when(p.text("dato")), p.text("fotnote"),
+                [ProgramElement(e.text("rekkefolge_nummer"), e.text("tekst"), e.text("tidsangivelse"))
+                 for e in p.items("horingsprogram_element_liste")])
+        for p in root.descendants("horingsprogram")
+    ]  # fmt: skip

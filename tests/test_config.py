@@ -1,0 +1,91 @@
+"""The one configuration: search order, provenance, errors with file, line and key, `config`, `init`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tracker.cli import main
+from tracker.config import ConfigError, load_config
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NCP_TRACKER_DB", raising=False)
+    config = load_config()
+    assert config.path is None
+    assert str(config.db) == "data/tracker.db" and config.origin["tracker"]["db"] == "default"
+    assert config.get("crawl", "contact") == ""  # no real organisation's mailbox by default
+
+
+def test_search_order_and_provenance(tmp_path, monkeypatch):
+    local = tmp_path / "ncp-tracker.toml"
+    local.write_text('[tracker]\ndb = "local.db"\n', "utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text('# a comment\n[tracker]\n\ndb = "other.db"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NCP_TRACKER_DB", raising=False)
+    assert str(load_config().db) == "local.db"
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(other))
+    config = load_config()
+    assert str(config.db) == "other.db" and config.origin["tracker"]["db"] == f"{other}:4"
+    assert str(load_config(local).db) == "local.db"  # --config beats $NCP_TRACKER_CONFIG
+    monkeypatch.setenv("NCP_TRACKER_DB", "env.db")
+    assert load_config().origin["tracker"]["db"] == "env NCP_TRACKER_DB"
+    assert str(load_config(db="flag.db").db) == "flag.db"  # --db beats everything
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[tracker]\ndb = "x.db"\n\n[crawl]\ncontakt = "a@b"\n', r":5: unknown key crawl.contakt"),
+    ('[smtp]\nport = "587"\n', r":2: smtp.port must be an integer"),
+    ('[crawl]\nrobotstxt_obey = "no"\n', r":2: crawl.robotstxt_obey must be true or false"),
+    ('[tracker]\ndb = "x"\n[webb]\nport = 1\n', r":3: unknown table \[webb\]"),
+    ('[tracker\n', r"not valid TOML"),
+])
+def test_bad_files_name_file_line_and_key(tmp_path, text, message):
+    path = tmp_path / "c.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_explicit_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml")
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "nope.toml"), "config"])
+    assert result.exit_code != 0 and "configuration file not found" in result.output
+
+
+def test_config_command_shows_values_and_origins(tmp_path, monkeypatch):
+    path = tmp_path / "c.toml"
+    path.write_text('[crawl]\ncontact = "ops@example.org"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_SMTP_PASSWORD", "hunter2")
+    result = CliRunner().invoke(main, ["--config", str(path), "--db", "x.db", "config", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = {r["setting"]: r for r in map(json.loads, result.output.splitlines())}
+    assert rows["crawl.contact"] == {"setting": "crawl.contact", "value": "ops@example.org", "from": f"{path}:2"}
+    assert rows["tracker.db"]["from"] == "--db"
+    assert rows["smtp_password"]["value"] == "(set)" and "hunter2" not in result.output
+
+
+def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monkeypatch):
+    target = tmp_path / "srv"
+    result = CliRunner().invoke(main, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    for name in ("ncp-tracker.toml", "data/profiles.toml", "data/watchlist.toml", "data/companies_exceptions.txt"):
+        assert (target / name).is_file(), name
+    config = load_config(target / "ncp-tracker.toml")
+    assert config.data_dir == (target / "data").resolve()
+    again = CliRunner().invoke(main, ["init", str(target)])
+    assert "kept" in again.output  # an adviser's edited copies are never overwritten silently
+    # the data directory's copy wins over the shipped file
+    (target / "data" / "profiles.toml").write_text('[profiles.solo]\nlead_days = 2\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(target / "ncp-tracker.toml"))
+    from tracker.attention.profiles import load_profile
+    from tracker.config import set_config
+
+    set_config(None)
+    assert load_profile("solo").lead_days == 2

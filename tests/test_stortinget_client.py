@@ -1,0 +1,127 @@
+"""The shared Stortinget client (crawlers/stortinget.py): both forms of the API, the real 2012 XML
+capture, and both Stortinget spiders reading it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from datetime import datetime
+
+import pytest
+import scrapy
+
+from crawlers import stortinget as api
+from crawlers.dates import OSLO
+from crawlers.spiders.no_stortinget_horinger import NoStortingetHoringerSpider
+from crawlers.spiders.no_stortinget_spu import NoStortingetSpuSpider
+from tests.conftest import FIXTURES, file_response, make_spider
+
+REAL = FIXTURES / "real" / "no_stortinget_horinger" / "hdo_saker_2011-2012_excerpt_2012-04.xml"
+TWIN = FIXTURES / "no_stortinget_horinger" / "saker_2011-2012_excerpt.json"
+HERE = FIXTURES / "no_stortinget_horinger"
+
+
+def root(path) -> api.Node:
+    node, error = api.read(path.read_bytes())
+    assert error is None, error
+    return node
+
+
+@pytest.fixture(scope="module")
+def real_cases() -> list[api.Case]:
+    return api.cases(root(REAL))
+
+
+def test_the_real_capture_is_the_verbatim_one():
+    body = REAL.read_bytes()
+    assert hashlib.sha256(body).hexdigest() == "92b89d3e98c6458e936e6e05b986b41fab190fa19caef9524c95c4841576bd8c"
+    assert b"\r\n" in body and b'xmlns="http://data.stortinget.no"' in body
+
+
+def test_every_case_of_the_real_capture_is_read(real_cases):
+    assert len(real_cases) == 55
+    assert all(c.id.isdigit() and c.title for c in real_cases)
+    assert {c.status for c in real_cases} == {"behandlet", "mottatt", "til_behandling"}
+    assert sorted({c.type for c in real_cases}) == ["alminneligsak", "budsjett", "lovsak"]
+
+
+def test_real_capture_nil_minus_one_and_lists(real_cases):
+    first = real_cases[0]
+    assert first.id == "53520" and first.reference == "Prop. 90 S (2011-2012)"
+    assert first.committee is None  # <komite i:nil="true" />
+    assert first.session_treated is None  # <behandlet_sesjon_id i:nil="true" />
+    assert first.recommendation_id is None  # <innstilling_id>-1</innstilling_id>
+    assert [(t.name, t.main) for t in first.topics] == [
+        ("UTENRIKSSAKER", True), ("TRAKTATER", False), ("NORDISK SAMARBEID", False)]
+    assert first.rapporteurs == []  # <saksordfoerer_liste />
+    assert first.updated == datetime(2012, 4, 20, tzinfo=OSLO)
+    assert sum(1 for c in real_cases if c.recommendation_id) == 10
+    assert "10780" in {c.recommendation_id for c in real_cases}
+
+
+def test_real_capture_committee_and_rapporteur(real_cases):
+    fund = next(c for c in real_cases if c.id == "53370")
+    assert fund.title == "Forvaltningen av Statens pensjonsfond i 2011"
+    assert fund.committee == api.Committee("FINANS", "Finanskomiteen")
+    assert fund.rapporteurs == ["Irene Johansen (A)"]
+    assert "NORGES BANK" in {t.name for t in fund.topics}
+
+
+def test_a_title_broken_over_a_crlf_is_one_line(real_cases):
+    report = next(c for c in real_cases if c.id == "53294")
+    assert report.title == "Rapport til Stortinget fra Norges Banks representantskap for 2011"
+
+
+def test_the_json_twin_reads_the_same(real_cases):
+    assert [asdict(c) for c in api.cases(root(TWIN))] == [asdict(c) for c in real_cases]
+
+
+@pytest.mark.parametrize(("xml", "json_"), [("horinger.xml", "horinger.json"), ("sesjoner.xml", "sesjoner.json"),
+                                            ("sak-107130.xml", "sak-107130.json")])
+def test_both_forms_of_the_constructed_fixtures_read_the_same(xml, json_):
+    a, b = root(HERE / xml), root(HERE / json_)
+    assert api.hearings(a) == api.hearings(b)
+    assert api.current_session(a) == api.current_session(b)
+    assert asdict(api.case_detail(a)) == asdict(api.case_detail(b))
+
+
+def test_tolerant_json_variants():
+    node, _ = api.read(b'{"saker_liste": {"sak": [{"id": 1, "tittel": "  A\\r\\n b ", "komite": null,'
+                       b' "emne_liste": null, "innstilling_id": "-1", "sist_oppdatert_dato": "/Date(-62135596800000)/"}]}}')
+    (case,) = api.cases(node)
+    assert (case.id, case.title, case.committee, case.topics, case.recommendation_id, case.updated) == (
+        "1", "A b", None, [], None, None)
+
+
+@pytest.mark.parametrize(("body", "why"), [(b"", "empty body"), (b"[1, 2]", "not an object"),
+                                           (b"{broken", "JSON"), (b"<a><b></a>", "XML")])
+def test_unreadable_answers_say_why(body, why):
+    node, error = api.read(body)
+    assert node is None and why in error
+
+
+def test_spu_spider_reads_the_real_xml_list():
+    spider = make_spider(NoStortingetSpuSpider, as_of="2012-04-25T06:00:00+02:00", sessions="2011-2012")
+    out = list(spider.parse(file_response(REAL, api.cases_url("2011-2012")), session="2011-2012"))
+    requests = {r.url: r.cb_kwargs["item"] for r in out if isinstance(r, scrapy.Request)}
+    items = {i["native_id"]: i for i in requests.values()}
+    assert set(items) == {"53370", "53294"}  # the fund's white paper; Norges Bank's supervisory council
+    assert items["53370"]["extra"]["matched_by"] == "title"
+    assert items["53294"]["extra"]["matched_by"] == "komite"
+    assert items["53370"]["owner"] == "Finanskomiteen"
+    assert items["53370"]["extra"]["updated"] == "2012-04-12T00:00:00+02:00"
+    assert api.case_url("53370") in requests
+    assert spider.notes == []
+
+
+def test_hearings_fallback_reads_the_real_xml_list():
+    spider = make_spider(NoStortingetHoringerSpider, as_of="2012-04-25T06:00:00+02:00")
+    requests = list(spider.parse_cases(file_response(REAL, api.cases_url("2011-2012"))))
+    ids = [r.cb_kwargs["listed"].id for r in requests]
+    # pending (not behandlet) cases with a committee, newest update first
+    real = api.cases(root(REAL))
+    expected = [c for c in real if c.status != "behandlet" and c.committee]
+    assert sorted(ids) == sorted(c.id for c in expected) and len(ids) == len(expected) > 0
+    updated = [next(c.updated for c in real if c.id == i) for i in ids]
+    assert updated == sorted(updated, reverse=True)
+    assert all(r.url.endswith("&format=json") for r in requests)

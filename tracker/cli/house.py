@@ -1,0 +1,100 @@
+"""The house: `config` (effective settings and their origin), `init` (a starter configuration and
+data directory), `migrate` (bring a database's schema up to date)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from tracker.cli.support import TrackerError, open_db, print_table
+
+
+@click.command("config")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.pass_context
+def config(ctx: click.Context, fmt: str) -> None:
+    """Print the effective configuration: every setting, its value and where it came from.
+
+    Example: ncp-tracker --config /etc/ncp-tracker.toml config
+    """
+    cfg = ctx.obj["config"]
+    rows = cfg.rows()
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    click.echo(f"configuration file: {cfg.path or '(none: built-in defaults)'}")
+    print_table(rows, ["setting", "value", "from"], widths={"value": 60, "from": 50})
+
+
+STARTER = """# ncp-tracker configuration (see `ncp-tracker config` for every setting and its origin).
+# Secrets never go here: the SMTP password is read from $NCP_TRACKER_SMTP_PASSWORD only.
+
+[tracker]
+db = "{db}"
+data_dir = "{data_dir}"
+
+[crawl]
+# required for live crawls: the address sites can write to about this crawler
+contact = ""
+
+[smtp]
+host = ""          # the mail server `digest --send` uses
+port = 587
+starttls = true
+from = "ncp-tracker <ncp-tracker@localhost>"
+
+[digest]
+profile = "ncp"
+lang = "nb"
+"""
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(directory: str, force: bool) -> None:
+    """Write a starter ncp-tracker.toml and a data directory with editable copies of the shipped
+    profiles, watchlist and company exceptions into DIRECTORY (default: here).
+
+    Example: ncp-tracker init /srv/ncp-tracker
+    """
+    from tracker.resources import SHIPPED, shipped
+
+    root = Path(directory).expanduser()
+    data_dir = root / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    written, kept = [], []
+    targets = {root / "ncp-tracker.toml": STARTER.format(db=(data_dir / "tracker.db").resolve(),
+                                                          data_dir=data_dir.resolve())}
+    for name in SHIPPED:
+        targets[data_dir / name] = shipped(name).read_text("utf-8")
+    for path, text in targets.items():
+        if path.exists() and not force:
+            kept.append(path)
+            continue
+        path.write_text(text, "utf-8")
+        written.append(path)
+    for path in written:
+        click.echo(f"wrote {path}")
+    for path in kept:
+        click.echo(f"kept {path} (exists; --force overwrites)")
+    click.echo(f"next: cd {root} && ncp-tracker config")
+
+
+@click.command("migrate")
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Bring the database's schema up to date (commands that write do this themselves).
+
+    Example: ncp-tracker --db data/tracker.db migrate
+    """
+    from tracker.store.migrations import schema_state
+
+    db = open_db(ctx, write=True)
+    pending, unknown = schema_state(db)
+    if unknown or pending:  # pragma: no cover - open_db(write=True) has applied them
+        raise TrackerError(f"schema not up to date: pending {pending}, unknown {unknown}")
+    click.echo(f"schema up to date: {ctx.obj['db']}")

@@ -1,0 +1,104 @@
+"""`ncp-tracker ingest`: store the feed export of a plain Scrapy crawl as if the tracker had run it.
+
+    scrapy crawl no_regjeringen_horinger -s CONTACT=you@example.org -O items.jsonl
+    ncp-tracker ingest items.jsonl --source no_regjeringen_horinger
+
+The file is JSON Lines: the spider's items, and the crawl report (crawlers/report.py) that ends
+every finished crawl. Everything is checked before anything is stored — one source, known
+fields, a report — and the items then go through `tracker.jobs.storing.store_crawl`, the same
+function the store pipeline of a tracker crawl calls: same change events, same health.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crawlers.items import REPORT_VERSION, CrawlReport, TrackedItem
+from tracker.jobs.storing import Report, store_crawl
+from tracker.store import health
+from tracker.store import merge as store
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested; the message says why. Nothing was stored."""
+
+
+def known_sources() -> list[str]:
+    from scrapy.spiderloader import SpiderLoader
+
+    from tracker.jobs.crawl import base_settings
+
+    return sorted(SpiderLoader.from_settings(base_settings()).list())
+
+
+def read_feed(path: Path, source: str) -> tuple[list[dict[str, Any]], Report, str | None]:
+    """(items, report, the report's as_of) of a feed export of `source`, or IngestError."""
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IngestError(f"{path}: cannot read it as UTF-8 text ({exc})") from exc
+    if not text.strip():
+        raise IngestError(f"{path}: the file is empty (a crawl's output holds at least its crawl report)")
+    item_fields, report_fields = set(TrackedItem.fields), set(CrawlReport.fields)
+    items: list[dict[str, Any]] = []
+    reports: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            raise IngestError(f"{path}:{number}: not JSON ({exc}); expected JSON Lines as "
+                              "`scrapy crawl NAME -O items.jsonl` writes them") from exc
+        if not isinstance(data, dict):
+            raise IngestError(f"{path}:{number}: not a JSON object; expected JSON Lines as "
+                              "`scrapy crawl NAME -O items.jsonl` writes them")
+        if "crawl_report" in data:
+            unknown = set(data) - report_fields
+            if unknown or data.get("crawl_report") != REPORT_VERSION:
+                raise IngestError(f"{path}:{number}: not a crawl report of this version "
+                                  f"(crawl_report={data.get('crawl_report')!r}, unknown fields: {sorted(unknown)})")
+            if data.get("source") != source:
+                raise IngestError(f"{path}:{number}: the crawl report is of source {data.get('source')!r}, "
+                                  f"not {source!r}")
+            reports.append(data)
+            continue
+        unknown = set(data) - item_fields
+        if unknown:
+            raise IngestError(f"{path}:{number}: not an item of ncp-tracker's spiders "
+                              f"(unknown fields: {', '.join(sorted(unknown))})")
+        if data.get("source") != source:
+            raise IngestError(f"{path}:{number}: item of source {data.get('source')!r}, not {source!r}")
+        if not data.get("title") or not data.get("url"):
+            raise IngestError(f"{path}:{number}: item without title or url")
+        items.append(data)
+    if not reports:
+        raise IngestError(f"{path}: no crawl report: not the complete output of a finished crawl "
+                          f"({len(items)} items; the crawl was cut short, or the file was written by something else)")
+    if len(reports) > 1:
+        raise IngestError(f"{path}: {len(reports)} crawl reports: the output of several crawls in one file")
+    report = Report.from_item(reports[0])
+    return items, report, reports[0].get("as_of")
+
+
+def ingest_feed(db: sqlite_utils.Database, path: Path, *, source: str, as_of: datetime | None = None) -> dict[str, Any]:
+    """Check `path` and store it as one run of `source`; returns the health row (IngestError: nothing stored)."""
+    sources = known_sources()
+    if source not in sources:
+        raise IngestError(f"unknown source {source!r} (known: {', '.join(sources)})")
+    items, report, report_as_of = read_feed(path, source)
+    if as_of is None:
+        if not report_as_of:
+            raise IngestError(f"{path}: the crawl report has no as_of; pass --as-of")
+        as_of = datetime.fromisoformat(report_as_of)
+    run_id = store.start_run(db, as_of=as_of, mode=f"ingest:{path}", sources=[source])
+    row = store_crawl(db, run_id=run_id, as_of=as_of, report=report, items=items)
+    store.finish_run(db, run_id, 1 if row["status"] == health.RED else 0)
+    return row
