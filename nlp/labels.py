@@ -1,9 +1,10 @@
-"""Label codes and their display names (docs/labelling.md): codes are for files and filters,
-names are what people read.
+"""Label codes, their display names (nb, en) and a forgiving parser for what people type.
 
-`parse_label` accepts the spellings people use ("åpenhetsloven", "aapenhetsloven",
-"Kap. IV", "kap iv", "IV", "oecd-iv", "SPU", "oljefondet", …) and raises ValueError listing the
-valid values for anything else.
+Pure Python, no spaCy::
+
+    from nlp.labels import LABEL_NAMES, parse_label
+    parse_label("Kap. IV")        # -> "oecd-iv"
+    parse_label("aapenhetsloven") # -> "apenhetsloven"
 """
 
 from __future__ import annotations
@@ -11,56 +12,93 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ROMAN = ("ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi")
-_CHAPTERS_NB = {
-    "ii": "Generelle prinsipper", "iii": "Offentliggjøring", "iv": "Menneskerettigheter",
-    "v": "Arbeidsliv", "vi": "Miljø", "vii": "Korrupsjon", "viii": "Forbrukerinteresser",
-    "ix": "Vitenskap, teknologi og innovasjon", "x": "Konkurranse", "xi": "Beskatning",
-}  # fmt: skip
-_CHAPTERS_EN = {
-    "ii": "General policies", "iii": "Disclosure", "iv": "Human rights", "v": "Employment and industrial relations",
-    "vi": "Environment", "vii": "Combating bribery", "viii": "Consumer interests",
-    "ix": "Science, technology and innovation", "x": "Competition", "xi": "Taxation",
-}  # fmt: skip
+LABELS = (
+    "oecd-ii", "oecd-iii", "oecd-iv", "oecd-v", "oecd-vi", "oecd-vii", "oecd-viii", "oecd-ix",
+    "oecd-x", "oecd-xi", "apenhetsloven", "gpfg",
+)  # fmt: skip
 
-#: code → {"nb": name, "en": name}
-LABEL_NAMES: dict[str, dict[str, str]] = {
-    **{f"oecd-{r}": {"nb": f"Kap. {r.upper()} {_CHAPTERS_NB[r]}", "en": f"Ch. {r.upper()} {_CHAPTERS_EN[r]}"}
-       for r in _ROMAN},
-    "apenhetsloven": {"nb": "Åpenhetsloven", "en": "Transparency Act"},
-    "gpfg": {"nb": "Statens pensjonsfond utland", "en": "Government Pension Fund Global"},
+#: Norwegian (Bokmål) names from docs/labelling.md: show these to people.
+LABEL_NAMES = {
+    "oecd-ii": "Kap. II Generelle prinsipper",
+    "oecd-iii": "Kap. III Offentliggjøring",
+    "oecd-iv": "Kap. IV Menneskerettigheter",
+    "oecd-v": "Kap. V Arbeidsliv",
+    "oecd-vi": "Kap. VI Miljø",
+    "oecd-vii": "Kap. VII Korrupsjon",
+    "oecd-viii": "Kap. VIII Forbrukerinteresser",
+    "oecd-ix": "Kap. IX Vitenskap, teknologi og innovasjon",
+    "oecd-x": "Kap. X Konkurranse",
+    "oecd-xi": "Kap. XI Beskatning",
+    "apenhetsloven": "Åpenhetsloven",
+    "gpfg": "Statens pensjonsfond utland",
 }
 
+LABEL_NAMES_EN = {
+    "oecd-ii": "Ch. II General Policies",
+    "oecd-iii": "Ch. III Disclosure",
+    "oecd-iv": "Ch. IV Human Rights",
+    "oecd-v": "Ch. V Employment and Industrial Relations",
+    "oecd-vi": "Ch. VI Environment",
+    "oecd-vii": "Ch. VII Combating Bribery and Other Forms of Corruption",
+    "oecd-viii": "Ch. VIII Consumer Interests",
+    "oecd-ix": "Ch. IX Science, Technology and Innovation",
+    "oecd-x": "Ch. X Competition",
+    "oecd-xi": "Ch. XI Taxation",
+    "apenhetsloven": "Transparency Act (åpenhetsloven)",
+    "gpfg": "Government Pension Fund Global",
+}
+
+_ROMAN = ("ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi")
 _ALIASES = {
-    "apenhetsloven": "apenhetsloven", "aapenhetsloven": "apenhetsloven", "transparencyact": "apenhetsloven",
-    "transparency": "apenhetsloven", "gpfg": "gpfg", "spu": "gpfg", "oljefondet": "gpfg",
-    "statenspensjonsfondutland": "gpfg", "governmentpensionfundglobal": "gpfg", "pensjonsfondet": "gpfg",
-}  # fmt: skip
+    "apenhetsloven": "apenhetsloven", "åpenhetsloven": "apenhetsloven",
+    "aapenhetsloven": "apenhetsloven", "apenhetslova": "apenhetsloven",
+    "åpenhetslova": "apenhetsloven", "openheitslova": "apenhetsloven",
+    "openheitslov": "apenhetsloven", "åpenhetslov": "apenhetsloven",
+    "transparencyact": "apenhetsloven", "thetransparencyact": "apenhetsloven",
+    "apl": "apenhetsloven",
+    "gpfg": "gpfg", "spu": "gpfg", "oljefondet": "gpfg", "oljefond": "gpfg",
+    "statenspensjonsfondutland": "gpfg", "governmentpensionfundglobal": "gpfg",
+    "pensjonsfondet": "gpfg",
+}
+_NAME_KEYS: dict[str, str] = {}
 
 
 def _key(text: str) -> str:
-    text = text.strip().casefold().replace("å", "a").replace("æ", "ae").replace("ø", "o")
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if ch.isalnum())
+    t = unicodedata.normalize("NFC", text).strip().lower()
+    return re.sub(r"[\s._:\-–()]+", "", t)
 
 
 def parse_label(text: str) -> str:
-    """The label code for any usual spelling of a label; ValueError (listing the codes) otherwise."""
-    raw = str(text or "")
-    key = _key(raw)
-    if key in _ALIASES:
-        return _ALIASES[key]
-    for code, names in LABEL_NAMES.items():
-        if key in (_key(code), _key(names["nb"]), _key(names["en"])):
-            return code
-    roman = re.fullmatch(r"(?:oecd|kap|kapittel|ch|chapter)?([ivx]+)", key)
-    if roman and roman.group(1) in _ROMAN:
-        return f"oecd-{roman.group(1)}"
-    valid = ", ".join(f"{code} ({names['nb']})" for code, names in LABEL_NAMES.items())
-    raise ValueError(f"unknown label {raw!r} (valid: {valid})")
+    """Return the label code for any usual spelling: the code (``oecd-iv``), a chapter
+    (``IV``, ``Kap. IV``, ``kap iv``, ``chapter 4``, ``Ch. IV``), a name (``Åpenhetsloven``,
+    ``aapenhetsloven``, ``SPU``, ``oljefondet``, ``Kap. IV Menneskerettigheter``).
+    Raises ValueError listing the valid values otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(_invalid(text))
+    if not _NAME_KEYS:
+        for code in LABELS:
+            _NAME_KEYS[_key(LABEL_NAMES[code])] = code
+            _NAME_KEYS[_key(LABEL_NAMES_EN[code])] = code
+    k = _key(text)
+    if k in _ALIASES:
+        return _ALIASES[k]
+    if k in _NAME_KEYS:
+        return _NAME_KEYS[k]
+    m = re.fullmatch(r"(?:oecd|kap(?:ittel)?|chapter|ch|kapittel)?([ivx]+|\d{1,2})([a-zæøå]*)", k)
+    if m:
+        num = m.group(1)
+        if num.isdigit():
+            n = int(num)
+            num = _ROMAN[n - 2] if 2 <= n <= 11 else ""
+        if num in _ROMAN:
+            code = f"oecd-{num}"
+            rest = m.group(2)
+            if not rest or _key(LABEL_NAMES[code]).endswith(rest) or _key(
+                    LABEL_NAMES_EN[code]).endswith(rest):
+                return code
+    raise ValueError(_invalid(text))
 
 
-def label_name(code: str, lang: str = "nb") -> str:
-    """The display name of a code (an unknown code is returned as it is)."""
-    names = LABEL_NAMES.get(code)
-    return names.get(lang, names["nb"]) if names else code
+def _invalid(text: object) -> str:
+    valid = ", ".join(f"{c} ({LABEL_NAMES[c]})" for c in LABELS)
+    return f"unknown label {text!r}; valid labels: {valid}"

@@ -290,7 +290,7 @@ def test_english(db):
     build_world(db)
     md = digest.render_markdown(_build(db, lang="en"))
     assert "## Needs input (8)" in md and "Deadline: Fri 27 Nov 2026 (3 working days left)" in md
-    assert "Adviser: Kari Nordmann" in md and "Labels: Ch. IV Human rights" in md
+    assert "Adviser: Kari Nordmann" in md and "Labels: Ch. IV Human Rights" in md
 
 
 def test_documents_added_lists_titles(db):

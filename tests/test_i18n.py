@@ -75,9 +75,11 @@ def test_every_code_has_a_bokmal_name(table):
 
 def test_every_label_has_names_and_any_spelling_parses():
     from nlp.labels import LABEL_NAMES, parse_label
+    from tracker.vocabulary import label_name
 
     assert len(LABEL_NAMES) == 12
-    assert LABEL_NAMES["oecd-iv"] == {"nb": "Kap. IV Menneskerettigheter", "en": "Ch. IV Human rights"}
+    assert label_name("oecd-iv", "nb") == "Kap. IV Menneskerettigheter"
+    assert label_name("oecd-iv", "en").startswith("Ch. IV Human")
     for text, code in [("åpenhetsloven", "apenhetsloven"), ("Åpenhetsloven", "apenhetsloven"),
                        ("aapenhetsloven", "apenhetsloven"), ("Kap. IV", "oecd-iv"), ("kap iv", "oecd-iv"),
                        ("IV", "oecd-iv"), ("oecd-iv", "oecd-iv"), ("gpfg", "gpfg"), ("SPU", "gpfg"),

@@ -146,9 +146,13 @@ def field_name(code: str | None, lang: str = "nb") -> str:
 
 
 def label_name(code: str | None, lang: str = "nb") -> str:
-    from nlp.labels import label_name as _label
+    """A label's name (docs/labelling.md) from `nlp.labels`: Bokmål, or English with "en"."""
+    from nlp.labels import LABEL_NAMES, LABEL_NAMES_EN
 
-    return _label(str(code), lang) if code else ""
+    if not code:
+        return ""
+    names = LABEL_NAMES_EN if lang == "en" else LABEL_NAMES
+    return names.get(str(code)) or str(code)
 
 
 def install_jinja_filters(env, lang: str) -> None:
