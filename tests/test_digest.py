@@ -110,7 +110,7 @@ def test_needs_input_section_uses_the_one_decision(db):
 
     assert [r["id"] for r in d.needs_input] == [r["id"] for r in needs_input(db, as_of=DAY2, profile=load_profile("ncp"))]
     md = digest.render_markdown(d)
-    assert "Saksbehandler: Kari Nordmann" in md
+    assert "Ansvarlig: Kari Nordmann" in md
     assert "Utkast innen: fre. 20.11.2026 – utkastfristen er passert" in md
     assert "9 **Menneskerettigheter** og" in md
     assert "Merker: Kap. IV Menneskerettigheter, Kap. II Generelle prinsipper" in md

@@ -5,9 +5,10 @@ Every name is a catalogue message (English msgid, Bokmål in tracker/locale/nb);
 from `nlp.labels.LABEL_NAMES`. An unknown code is shown as it is — the i18n test renders every
 known code in both languages so that never happens for a code the tracker produces.
 
-Words fixed here (one meaning each): *Avsender* / *Sender* is the ministry, committee or body
-that sent a consultation (items.owner); *Saksbehandler* / *Adviser* is the NCP adviser who owns
-the answer (triage owner); *Utkast innen* / *Draft due* is the internal draft deadline.
+Words fixed here (one meaning each, the same in the digest and on the web): *Avsender* /
+*Sender* is the ministry, committee or body that sent a consultation (items.owner); *Ansvarlig* /
+*Adviser* is the NCP adviser who owns the answer (triage owner), never a ministry; *Utkast innen*
+/ *Draft due* is the internal draft deadline.
 """
 
 from __future__ import annotations
