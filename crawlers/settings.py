@@ -19,7 +19,7 @@ NEWSPIDER_MODULE = "crawlers.spiders"
 #: who to write to about this crawler; required for live crawls (crawlers.middlewares.ContactUserAgentMiddleware)
 CONTACT = ""
 #: the User-Agent; `{contact}` is replaced by CONTACT
-USER_AGENT = "ncp-tracker/0.1 (+https://github.com/ncp-tracker; monitoring public consultations; contact {contact})"
+USER_AGENT = "ncp-tracker/0.1 (monitoring public consultations; contact {contact})"
 
 ROBOTSTXT_OBEY = True
 # Scrapy 2.19 otherwise opens a remote-control port

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -148,12 +149,15 @@ def test_the_demo_digest_reads_in_one_screen_per_window(demo):
     windows = needs.split("\n### ")[1:]
     assert [w.split(" (")[0] for w in windows] == ["Denne uken", "Neste uke", "Senere"]
     for window in windows:
+        count = int(re.match(r"[^(]+\((\d+)\)", window).group(1))
         entries = [e for e in window.split("\n- ")[1:]]
-        assert len(entries) <= 6
+        assert len(entries) == min(count, 6)
+        more = re.search(r"_\+(\d+) til i arbeidsbenken_", window)
+        assert (int(more.group(1)) if more else 0) == max(0, count - 6)
         for entry in entries:
             assert "Merker: " in entry and "Hvorfor: " in entry and "Treff (" in entry, entry
+            assert "relevans " in entry  # the relevance that ranks it is shown
             assert "oecd-" not in entry and "apenhetsloven" not in entry.replace("https://", "").split("](")[0]
-    assert "+20 til i arbeidsbenken" in needs
     assert "**NY** **[Høring – forslag til endringer i åpenhetsloven (utvidelse til miljø" in needs
     assert "Be om å delta innen: tor. 26.11.2026 kl. 12.00" in needs
     assert "Høringen holdes: tor. 03.12.2026 kl. 09.00" in needs

@@ -77,13 +77,20 @@ def test_ingest_gives_the_same_events_and_health_as_a_crawl(feeds, tmp_path):
     assert all(m.startswith("ingest:") for m in modes)
 
 
-def _refused(path: Path, db: Path, source: str = SOURCE) -> str:
-    done = run("ingest", str(path), "--source", source, db=db)
-    assert done.returncode != 0
-    assert rows(db, "select count(*) from items") == [(0,)] if db.exists() else True
-    if db.exists():
-        assert rows(db, "select count(*) from runs") == [(0,)]
-    return done.stderr
+def _refused(path: Path, db_path: Path, source: str = SOURCE) -> str:
+    """The IngestError message for `path` (in-process, the command's own function); nothing stored."""
+    from tracker.jobs.ingest import IngestError, ingest_feed
+    from tracker.store.db import open_db
+
+    db = open_db(db_path)
+    try:
+        with pytest.raises(IngestError) as caught:
+            ingest_feed(db, path, source=source)
+        assert db.execute("select count(*) from runs").fetchone() == (0,)
+        assert db.execute("select count(*) from items").fetchone() == (0,)
+    finally:
+        db.close()
+    return str(caught.value)
 
 
 def test_ingest_refuses_what_is_not_a_crawl_output(feeds, tmp_path):
@@ -106,6 +113,11 @@ def test_ingest_refuses_what_is_not_a_crawl_output(feeds, tmp_path):
     # the right file, another source
     assert "not 'no_lovdata'" in _refused(feeds[DAYS[0]], db, source="no_lovdata")
     assert "unknown source" in _refused(feeds[DAYS[0]], db, source="no_such_spider")
+    # the command says it and exits non-zero
+    cut = tmp_path / "cut_short.jsonl"
+    done = run("ingest", str(cut), "--source", SOURCE, db=tmp_path / "cli.db")
+    assert done.returncode == 1 and "no crawl report" in done.stderr
+    assert not (tmp_path / "cli.db").exists()  # refused before any database was created
 
 
 def test_plain_scrapy_live_crawl_without_contact_stops_before_any_request(tmp_path):
@@ -135,3 +147,21 @@ def test_plain_scrapy_live_crawl_without_contact_stops_before_any_request(tmp_pa
         assert hits == []
     finally:
         server.shutdown()
+
+
+def test_malformed_set_pair_is_a_usage_error(tmp_path):
+    done = run("crawl", "--replay", f"data/replay/{DAYS[0]}", "--source", SOURCE, "-s", "NOEQUALS", db=tmp_path / "t.db")
+    assert done.returncode == 2 and "expected -s NAME=VALUE" in done.stderr
+    assert not (tmp_path / "t.db").exists() or rows(tmp_path / "t.db", "select count(*) from runs") == [(0,)]
+
+
+def test_replay_middleware_is_always_listed_and_off_without_replay_dir():
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.middlewares import ReplayMiddleware
+    from tracker.jobs.crawl import base_settings
+
+    assert base_settings().getdict("DOWNLOADER_MIDDLEWARES")["crawlers.middlewares.ReplayMiddleware"] == 950
+    with pytest.raises(NotConfigured):
+        ReplayMiddleware.from_crawler(get_crawler(settings_dict={"REPLAY_DIR": None}))

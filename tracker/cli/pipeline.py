@@ -193,13 +193,15 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     refused and nothing is stored.
     Example: scrapy crawl no_regjeringen_horinger -O items.jsonl && ncp-tracker ingest items.jsonl --source no_regjeringen_horinger
     """
-    from tracker.jobs.ingest import IngestError, ingest_feed
+    from tracker.jobs.ingest import IngestError, check_feed, store_checked
 
-    db = open_db(ctx, create=True)
-    try:
-        row = ingest_feed(db, Path(feed), source=source, as_of=parse_as_of(as_of))
+    try:  # every check before the database is opened (or created): a refused file changes nothing
+        checked = check_feed(Path(feed), source=source, as_of=parse_as_of(as_of))
     except IngestError as exc:
         raise TrackerError(str(exc)) from exc
+    db = open_db(ctx, create=True)
+    try:
+        row = store_checked(db, checked)
     finally:
         db.close()
     _print_health([row], title=f"Source health — ingest {Path(feed).name}")

@@ -48,17 +48,21 @@ def _make_filters(label, source, status, date_from, date_to, owner, state):
 @click.option("--note", help="A note (plain text).")
 @click.option("--deadline", "internal_deadline", metavar="YYYY-MM-DD", help="Internal deadline for the draft.")
 @click.option("--by", help="Who makes the change (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--label", "labels", multiple=True, metavar="+LABEL|-LABEL",
+              help="Add (+) or remove (-) a label the tagger got wrong, in any spelling: +oecd-iv, '-Kap. V', "
+                   "+åpenhetsloven (repeatable; calibration learns from it).")
 @click.option("--history", "show_history", is_flag=True, help="Show the item's triage history.")
 @click.pass_context
-def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history) -> None:
-    """Set an item's triage state, owner, note or internal deadline (every change is kept).
+def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history) -> None:
+    """Set an item's triage state, owner, note, internal deadline or label marks (every change is kept).
 
-    Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari
+    Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
     """
     from tracker.workbench import triage as tri
 
     db = open_db(ctx, write=True)
     try:
+        tri.parse_label_marks(labels)  # a bad mark stops before anything is written
         if state or owner is not None or note is not None or internal_deadline is not None:
             row = tri.set_state(db, item_id, state, owner=owner, note=note,
                                 internal_deadline=internal_deadline, by=by)
@@ -66,6 +70,9 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history
             if not tri.item_exists(db, item_id):
                 raise tri.TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
             row = tri.get(db, item_id)
+        if labels:
+            marks = tri.mark_labels(db, item_id, labels, by=by)
+            click.echo(f"{item_id}: label marks " + ", ".join(f"{m}{label}" for label, m in marks.items()))
     except tri.TriageError as exc:
         raise TrackerError(str(exc)) from exc
     click.echo(f"{row['item_id']}: {row['state']}"

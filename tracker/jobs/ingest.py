@@ -12,6 +12,7 @@ function the store pipeline of a tracker crawl calls: same change events, same h
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,19 @@ def read_feed(path: Path, source: str) -> tuple[list[dict[str, Any]], Report, st
     return items, report, reports[0].get("as_of")
 
 
-def ingest_feed(db: sqlite_utils.Database, path: Path, *, source: str, as_of: datetime | None = None) -> dict[str, Any]:
-    """Check `path` and store it as one run of `source`; returns the health row (IngestError: nothing stored)."""
+@dataclass
+class Checked:
+    """A feed export that passed every check, ready to store."""
+
+    path: Path
+    source: str
+    as_of: datetime
+    items: list[dict[str, Any]]
+    report: Report
+
+
+def check_feed(path: Path, *, source: str, as_of: datetime | None = None) -> Checked:
+    """Every check of `ingest`, before any database is opened (IngestError says what is wrong)."""
     sources = known_sources()
     if source not in sources:
         raise IngestError(f"unknown source {source!r} (known: {', '.join(sources)})")
@@ -98,7 +110,17 @@ def ingest_feed(db: sqlite_utils.Database, path: Path, *, source: str, as_of: da
         if not report_as_of:
             raise IngestError(f"{path}: the crawl report has no as_of; pass --as-of")
         as_of = datetime.fromisoformat(report_as_of)
-    run_id = store.start_run(db, as_of=as_of, mode=f"ingest:{path}", sources=[source])
-    row = store_crawl(db, run_id=run_id, as_of=as_of, report=report, items=items)
+    return Checked(path, source, as_of, items, report)
+
+
+def store_checked(db: sqlite_utils.Database, checked: Checked) -> dict[str, Any]:
+    """Store a checked feed as one run of its source; returns the health row."""
+    run_id = store.start_run(db, as_of=checked.as_of, mode=f"ingest:{checked.path}", sources=[checked.source])
+    row = store_crawl(db, run_id=run_id, as_of=checked.as_of, report=checked.report, items=checked.items)
     store.finish_run(db, run_id, 1 if row["status"] == health.RED else 0)
     return row
+
+
+def ingest_feed(db: sqlite_utils.Database, path: Path, *, source: str, as_of: datetime | None = None) -> dict[str, Any]:
+    """Check `path` and store it as one run of `source`; returns the health row (IngestError: nothing stored)."""
+    return store_checked(db, check_feed(path, source=source, as_of=as_of))

@@ -149,6 +149,18 @@ def m007_labels_once_reason_consultees(db: sqlite_utils.Database) -> None:
 
 
 @core()
+def m008_label_marks(db: sqlite_utils.Database) -> None:
+    """Advisers' label marks: a label added to (`+`) or removed from (`-`) the tagger's result;
+    the latest mark per item and label counts (history in triage_history). Calibration learns
+    from them."""
+    db["label_marks"].create(
+        {"item_id": str, "label": str, "mark": str, "at": str, "by": str},
+        pk=("item_id", "label"),
+        foreign_keys=[("item_id", "items", "id")],
+    )
+
+
+@core()
 def m0300_items_kind_status_index(db: sqlite_utils.Database) -> None:
     """The digest and needs-input read items by kind and status (open consultations, EU
     consultations, "is there any GPFG item"): an index instead of a scan of every item."""
