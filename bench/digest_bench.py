@@ -4,7 +4,7 @@
 JSON line:
 
 - ``digest_s``: the median of three builds of the default profile's digest for 06:00 Oslo on
-  DATE (`tracker.digest.build.build_digest`, then `render_markdown` and `render_html` — what
+  DATE (`tracker.digest.build_digest`, then `render_markdown` and `render_html` — what
   `ncp-tracker run` writes), and ``digest_first_s`` the first (cold) one;
 - ``breakdown``: where one more build spends its time (seconds in each step of build_digest,
   timed by wrapping the step functions), so a slow digest points at its slow query;
@@ -43,10 +43,12 @@ def _p(values: list[float], q: float) -> float:
 
 
 #: build_digest's steps, timed by wrapping them (cheap, unlike a profiler): (module, function)
-STEPS = (("tracker.attention.urgency", "needs_input"), ("tracker.digest.build", "_window_events"),
-         ("tracker.digest.build", "_changes"), ("tracker.digest.build", "_resent"), ("tracker.digest.build", "_coming"),
-         ("tracker.digest.build", "_eu"), ("tracker.digest.build", "_health"), ("tracker.links.gpfg", "digest_section"),
-         ("tracker.links.gpfg", "apenhetsloven_section"), ("tracker.digest.build", "last_event_id"))  # fmt: skip
+STEPS = (("tracker.attention.urgency", "needs_input"), ("tracker.digest.build", "window_events"),
+         ("tracker.digest.build", "new_and_changed"), ("tracker.digest.build", "resent"),
+         ("tracker.digest.build", "coming"), ("tracker.digest.build", "eu_data"), ("tracker.digest.build", "health"),
+         ("tracker.digest.build", "problems"), ("tracker.digest.build", "last_event_id"),
+         ("tracker.digest.sections", "assemble"), ("tracker.links.gpfg", "digest_section"),
+         ("tracker.links.gpfg", "apenhetsloven_section"))  # fmt: skip
 
 
 def _timed_steps(spent: dict[str, float]) -> None:
@@ -74,7 +76,7 @@ def _timed_steps(spent: dict[str, float]) -> None:
 
 
 def digest_times(db, as_of: datetime) -> dict:
-    from tracker.digest import build as digest
+    import tracker.digest as digest
 
     def once() -> float:
         t0 = time.perf_counter()

@@ -18,9 +18,9 @@ from test_digest_world import (
     tag,
 )
 
+import tracker.digest as digest
 from crawlers.dates import OSLO
 from tracker.attention.profiles import load_profile
-from tracker.digest import build as digest
 from tracker.store import merge as store
 
 
@@ -60,10 +60,12 @@ def test_changed_lists_each_kind_of_change(db, tmp_path):
     assert changes[iid("3100009")] == ["resent"]
     text = digest.render_text(d)
     assert "Fristen er flyttet: fre. 04.12.2026 → fre. 11.12.2026" in text
-    assert "Trukket tilbake" in text and "Lukket" in text
+    assert "Trukket tilbake" in text
+    # 3100003 closed, but it is not relevant: counted in one line, not listed
+    assert "Lukket" not in text and "2 andre endrede saker er ikke relevante for denne profilen" in text
     assert "Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder" in text
     assert "Nye dokumenter (1): Høringsnotat" in text
-    assert "Forsvant fra kildens liste" in text
+    assert digest.describe_change({"kind": "vanished"}, "nb") == "Forsvant fra kildens liste (beholdt her)"
 
 
 def test_regenerating_the_same_day_keeps_the_since_point(db, tmp_path):
@@ -108,9 +110,11 @@ def test_needs_input_section_uses_the_one_decision(db):
 
     assert [r["id"] for r in d.needs_input] == [r["id"] for r in needs_input(db, as_of=DAY2, profile=load_profile("ncp"))]
     md = digest.render_markdown(d)
-    assert "Tildelt: Kari Nordmann" in md
-    assert "utkastfristen er passert" in md
+    assert "Ansvarlig: Kari Nordmann" in md
+    assert "Utkast innen: fre. 20.11.2026 – utkastfristen er passert" in md
     assert "9 **Menneskerettigheter** og" in md
+    assert "Merker: Kap. IV Menneskerettigheter, Kap. II Generelle prinsipper" in md
+    assert md.index("### Denne uken (1)") < md.index("### Neste uke (2)") < md.index("### Senere (5)")
 
 
 def test_coming_deadlines_buckets_and_nothing_left_out(db):
@@ -130,11 +134,11 @@ def test_health_is_last_and_red_is_loud_at_the_top(db):
     build_world(db)
     d = _build(db)
     md = digest.render_markdown(d)
-    assert md.index("1 kilde feiler: no\\_stortinget\\_horinger (feed answered 404)") < md.index("## Trenger innspill")
+    assert md.index("1 kilde feiler: Stortingets komitéhøringer (feed answered 404)") < md.index("## Trenger innspill")
     assert md.rindex("## ") == md.index("## Kildenes helse")
     assert digest.subject(d).startswith("[1 kilde feiler]")
     en = digest.render_text(_build(db, lang="en"))
-    assert "!! 1 source is failing: no_stortinget_horinger" in en
+    assert "!! 1 source is failing: Storting committee hearings" in en
 
 
 def test_stale_sources_are_flagged(db):
@@ -182,59 +186,58 @@ def _add_gpfg_and_apl(db):
         "title": "Oppdatert veiledning om aktsomhetsvurderinger", "url": "https://www.forbrukertilsynet.no/f1"}])
 
 
-def test_gpfg_and_apenhetsloven_sections_from_the_store_when_their_module_is_absent(db, monkeypatch):
-    monkeypatch.setattr(digest, "_module", lambda name, attr: None)
+def test_gpfg_and_apenhetsloven_sections_from_the_links_module(db):
     build_world(db)
     assert _build(db).gpfg is None and _build(db).apenhetsloven is None
     _add_gpfg_and_apl(db)
     d = _build(db)
-    assert [r["title"] for _, rows in d.gpfg.groups for r in rows] == ["Beslutning om utelukkelse av Selskap ASA"]
-    assert [r["title"] for _, rows in d.apenhetsloven.groups for r in rows] == ["Oppdatert veiledning om aktsomhetsvurderinger"]
+    assert [e.title for g in d.gpfg.groups for e in g.entries] == ["Beslutning om utelukkelse av Selskap ASA"]
+    assert [e.title for g in d.apenhetsloven.groups for e in g.entries] == ["Oppdatert veiledning om aktsomhetsvurderinger"]
     md = digest.render_markdown(d)
     assert md.index("## Statens pensjonsfond utland") < md.index("## Åpenhetsloven") < md.index("## Kommende frister")
     assert _build(db, profile="eu").gpfg is None
 
 
-def test_sections_from_another_module_in_any_shape_and_its_failure(db, monkeypatch):
+def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch):
+    import tracker.links.gpfg as links
+
     build_world(db)
     _add_gpfg_and_apl(db)
-    calls = []
-
-    def gpfg_section(db_, since, as_of):
-        calls.append((since, as_of))
-        return {"Etikkrådet": [{"title": "Tilrådning <b>om</b> utelukkelse", "url": "javascript:alert(1)", "date": "2026-11-23"}]}
 
     def broken(db_, since, as_of):
         raise RuntimeError("no table companies")
 
-    monkeypatch.setattr(digest, "_module", lambda name, attr: {"digest_section": gpfg_section,
-                                                               "apenhetsloven_section": broken}.get(attr))
+    monkeypatch.setattr(links, "apenhetsloven_section", broken)
     d = _build(db)
-    assert calls == [(DAY1, DAY2)]
-    assert d.gpfg.groups == [("Etikkrådet", [{"title": "Tilrådning <b>om</b> utelukkelse", "url": None,
-                                              "meta": ["man. 23.11.2026"], "summary": ""}])]
     assert "RuntimeError: no table companies" in d.apenhetsloven.error
-    html = digest.render_html(d)
-    assert "Tilrådning &lt;b&gt;om&lt;/b&gt; utelukkelse" in html and "javascript:" not in html
+    assert "Seksjonen kunne ikke lages: RuntimeError: no table companies" in digest.render_html(d)
 
 
-def test_a_flat_list_with_actors_is_grouped_by_actor(db, monkeypatch):
-    """The shape tracker.links.gpfg.digest_section returns: flat rows with actor, stage_label, change."""
+def test_linked_rows_are_grouped_by_actor_and_worded(db, monkeypatch):
+    """The shape tracker.links.gpfg.digest_section returns: flat rows with actor, stage, change."""
+    import tracker.links.gpfg as links
+
     build_world(db)
     _add_gpfg_and_apl(db)
-    rows = [{"id": "a", "title": "Tilrådning om utelukkelse", "url": "https://etikkradet.no/a", "actor": "Etikkrådet",
+    rows = [{"id": "a", "title": "Tilrådning <b>om</b> utelukkelse", "url": "javascript:alert(1)", "actor": "Etikkrådet",
              "stage": "decision", "stage_label": "Beslutning", "published": "2026-11-23T10:00:00+01:00",
              "status": "unknown", "deadline": None, "change": "new"},
             {"id": "b", "title": "Høring om forvaltningen av SPU", "url": "https://www.regjeringen.no/b",
              "actor": "Finansdepartementet", "stage": "hearing", "stage_label": "Høring", "published": None,
              "status": "open", "deadline": "2027-01-10T23:59:59+01:00", "change": "changed"}]
-    monkeypatch.setattr(digest, "_module", lambda name, attr: (lambda db_, since, as_of: rows)
-                        if attr == "digest_section" else None)
+    calls = []
+    monkeypatch.setattr(links, "digest_section", lambda db_, since, as_of: calls.append((since, as_of)) or rows)
     d = _build(db)
-    assert [name for name, _ in d.gpfg.groups] == ["Etikkrådet", "Finansdepartementet"]
-    assert d.gpfg.groups[0][1][0]["meta"] == ["Beslutning", "ukjent", "man. 23.11.2026", "ny"]
-    assert d.gpfg.groups[1][1][0]["meta"] == ["Høring", "åpen", "frist søn. 10.01.2027", "endret"]
+    assert calls == [(DAY1, DAY2)]
+    assert [g.heading for g in d.gpfg.groups] == ["Etikkrådet", "Finansdepartementet"]
+    assert d.gpfg.groups[0].entries[0].lines == ["Beslutning · ukjent · man. 23.11.2026 · ny"]
+    assert d.gpfg.groups[0].entries[0].url is None
+    assert d.gpfg.groups[1].entries[0].lines == ["Høring · åpen · Frist: søn. 10.01.2027 · endret"]
     assert "### Finansdepartementet" in digest.render_markdown(d)
+    html = digest.render_html(d)
+    assert "Tilrådning &lt;b&gt;om&lt;/b&gt; utelukkelse" in html and "javascript:" not in html
+    en = _build(db, lang="en")
+    assert en.gpfg.groups[0].entries[0].lines == ["Decision · unknown · Mon 23 Nov 2026 · new"]
 
 
 class _ScriptFinder(HTMLParser):
@@ -287,7 +290,7 @@ def test_english(db):
     build_world(db)
     md = digest.render_markdown(_build(db, lang="en"))
     assert "## Needs input (8)" in md and "Deadline: Fri 27 Nov 2026 (3 working days left)" in md
-    assert "Assigned to: Kari Nordmann" in md
+    assert "Adviser: Kari Nordmann" in md and "Labels: Ch. IV Human Rights" in md
 
 
 def test_documents_added_lists_titles(db):

@@ -10,7 +10,7 @@ import feedparser
 import icalendar
 from test_digest_world import DAY1, DAY2, build_world, iid
 
-from tracker.digest import build as digest
+import tracker.digest as digest
 from tracker.store import merge as store
 
 
@@ -126,7 +126,7 @@ def test_english_eml_subject_and_profile_recipients(db):
     build_world(db)
     raw = digest.render(db, "eml", as_of=DAY2, profile="eu", lang="en")
     msg = email.message_from_bytes(raw, policy=policy.default)
-    assert msg["Subject"] == "[1 source failing] EU and EEA: consultations and acts Tue 24 Nov 2026: 1 consultation need input"
+    assert msg["Subject"] == "[1 source failing] EU and EEA: consultations and acts Tue 24 Nov 2026: 1 consultation needs input"
     assert msg["To"] == "ncp-eu@example.org"
 
 

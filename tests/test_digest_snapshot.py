@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_digest_world import DAY1, DAY2, build_world
 
-from tracker.digest import build as digest
+import tracker.digest as digest
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

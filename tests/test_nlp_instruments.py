@@ -47,7 +47,7 @@ def test_register_labels_follow_rule_4():
 
 
 def test_register_covers_the_watchlist_celex_numbers():
-    watch = tomllib.loads((REPO / "data" / "watchlist.toml").read_text(encoding="utf-8"))
+    watch = tomllib.loads((REPO / "crawlers" / "watchlist.toml").read_text(encoding="utf-8"))
     register_ids = {canonical_identifier(x) for i in load_register() for x in i.identifiers}
     register_watch = {w for i in load_register() for w in i.watchlist}
     for f in watch.get("file", []):

@@ -9,7 +9,7 @@ from test_digest_world import DAY2, build_world, hearing, iid
 
 from crawlers.dates import OSLO
 from tracker.attention.profiles import Profile, load_profile
-from tracker.attention.urgency import needs_input, urgency_score
+from tracker.attention.urgency import WINDOWS, needs_input
 from tracker.store import merge as store
 
 NCP = Profile(name="ncp")
@@ -19,31 +19,61 @@ def _ids(rows):
     return [r["id"] for r in rows]
 
 
-def test_order_is_urgency_then_undated(db):
+def test_order_is_window_then_relevance(db):
+    """DAY2 is Tuesday 24 Nov: this week ends Sunday 29 Nov, next week Sunday 6 Dec."""
     build_world(db)
     rows = needs_input(db, as_of=DAY2, profile=NCP)
-    dated = [r for r in rows if r["deadline_known"]]
-    assert [r["urgency"] for r in dated] == sorted(r["urgency"] for r in dated)
+    windows = [r["window"] for r in rows]
+    assert windows == sorted(windows, key=WINDOWS.index)
     assert _ids(rows)[:3] == [iid("3100010"), iid("h-1042"), iid("h-1043")]
-    assert rows[-1]["id"] == iid("3100005") and rows[-1]["working_days_left"] is None  # no deadline: last
+    for window in WINDOWS:
+        rel = [r["relevance"] for r in rows if r["window"] == window]
+        assert rel == sorted(rel, reverse=True), window
+    undated = next(r for r in rows if r["id"] == iid("3100005"))
+    assert undated["window"] == "later" and undated["working_days_left"] is None
     first = rows[0]
-    assert first["working_days_left"] == 3
-    assert first["urgency"] == urgency_score(3, 0.88, 5.0)
+    assert first["working_days_left"] == 3 and first["window"] == "this_week" and first["why"] == "relevance"
 
 
-def test_relevance_can_outrank_a_closer_deadline(db):
-    """Documented formula: 8 days at relevance 0.9 (3.5) before 5 days at relevance 0.2 (4.0)."""
+def test_a_closer_week_comes_first_and_relevance_orders_inside_it(db):
     run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_regjeringen_horinger"])
     store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_regjeringen_horinger", items=[
-        hearing("1", "Høring – svært relevant", "2026-12-04T23:59:59+01:00"),   # 8 working days
-        hearing("2", "Høring – lite relevant", "2026-12-01T23:59:59+01:00"),    # 5 working days
+        hearing("1", "Høring – svært relevant, neste uke", "2026-12-04T23:59:59+01:00"),
+        hearing("2", "Høring – lite relevant, denne uken", "2026-11-27T23:59:59+01:00"),
+        hearing("3", "Høring – litt relevant, neste uke", "2026-12-01T23:59:59+01:00"),
     ])
-    for native, rel in (("1", 0.9), ("2", 0.2)):
+    for native, rel in (("1", 0.9), ("2", 0.2), ("3", 0.5)):
         item_id = next(r["id"] for r in db.query("select id from items where native_id = ?", [native]))
         db["items"].update(item_id, {"relevance": rel, "relevant": 1, "labels": "[]"})
     rows = needs_input(db, as_of=DAY2, profile=NCP)
-    assert [r["title"] for r in rows] == ["Høring – svært relevant", "Høring – lite relevant"]
-    assert [r["working_days_left"] for r in rows] == [8, 5]
+    assert [r["title"] for r in rows] == ["Høring – lite relevant, denne uken", "Høring – svært relevant, neste uke",
+                                          "Høring – litt relevant, neste uke"]
+    assert [r["window"] for r in rows] == ["this_week", "next_week", "next_week"]
+
+
+def test_the_ncp_as_consultee_needs_input_whatever_its_relevance(db):
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_regjeringen_horinger", items=[
+        hearing("1", "Høring – forskrift om noe helt annet", "2026-12-04T23:59:59+01:00")])
+    item_id = next(r["id"] for r in db.query("select id from items where native_id = '1'"))
+    db["items"].update(item_id, {"relevance": 0.05, "relevant": 0, "labels": "[]"})
+    assert needs_input(db, as_of=DAY2, profile=NCP) == []
+    db["items"].update(item_id, {"ncp_consultee": 1})
+    (row,) = needs_input(db, as_of=DAY2, profile=NCP)
+    assert row["why"] == "ncp_consultee"
+
+
+def test_christmas_and_new_years_eve_are_not_working_days_unless_the_profile_says_so(db):
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_regjeringen_horinger", items=[
+        hearing("1", "Høring – frist i romjulen", "2027-01-04T23:59:59+01:00")])
+    item_id = next(r["id"] for r in db.query("select id from items where native_id = '1'"))
+    db["items"].update(item_id, {"relevance": 0.9, "relevant": 1, "labels": "[]"})
+    as_of = datetime(2026, 12, 23, 9, 0, tzinfo=OSLO)  # Wednesday
+    (off,) = needs_input(db, as_of=as_of, profile=NCP)
+    (on,) = needs_input(db, as_of=as_of, profile=Profile(name="x", eves_are_working_days=True))
+    # 24 (Thu), 28, 29, 30, 31 Dec, 4 Jan; 25 Dec and 1 Jan are public holidays
+    assert on["working_days_left"] == 6 and off["working_days_left"] == 4
 
 
 def test_set_aside_closed_withdrawn_past_and_vanished_are_left_out(db):

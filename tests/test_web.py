@@ -204,7 +204,8 @@ def test_search_ascii_spelling(client):
 
 def test_health_page(client):
     html = client.get("/health").get_data(as_text=True)
-    assert "no_regjeringen_horinger" in html and "detail pages blocked" in html
+    assert "Høringer (regjeringen.no)" in html and "detaljsider blokkert" in html
+    assert "no_regjeringen_horinger" not in html and "detail pages blocked" not in html
 
 
 def test_security_headers(client):

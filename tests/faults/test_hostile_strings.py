@@ -21,8 +21,8 @@ import lxml.html
 import pytest
 from support import put_evidence
 
+import tracker.digest as digest
 from crawlers.dates import OSLO
-from tracker.digest import build as digest
 from tracker.store import merge as store
 
 AS_OF = datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)

@@ -19,12 +19,33 @@ from typing import Any
 from tracker.store.deadlines import DEFAULT_LEAD_DAYS
 
 DEFAULT_PROFILE = "ncp"
-#: a relevance of 1.0 is worth this many working days in the urgency order
+#: accepted in old profiles files; the needs-input order no longer uses it (window, then relevance)
 DEFAULT_RELEVANCE_WEIGHT_DAYS = 5.0
+#: a digest whose latest successful run is older than this (hours) is red
+DEFAULT_MAX_AGE_HOURS = 36
+#: "Needs input" shows at most this many entries per deadline window
+DEFAULT_NEEDS_INPUT_CAP = 6
+#: every key a profile table may have (anything else is a typo, and an error)
+FIELDS = ("title", "description", "labels", "sources", "kinds", "threshold", "lead_days",
+          "relevance_weight_days", "recipients", "max_age_hours", "needs_input_cap", "eves_are_working_days")
+
+
+def known_sources() -> list[str]:
+    """Every source (spider) name: the modules of crawlers.spiders (without importing Scrapy)."""
+    import pkgutil
+
+    import crawlers.spiders
+
+    return sorted(m.name for m in pkgutil.iter_modules(crawlers.spiders.__path__)
+                  if not m.name.startswith("_") and m.name != "base")
 
 
 class ProfileError(Exception):
     """An unknown profile or a broken profiles file (the message is one line for the user)."""
+
+
+class ProfilesFileMissing(ProfileError):
+    """There is no profiles file at all."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,10 @@ class Profile:
     lead_days: int = DEFAULT_LEAD_DAYS
     relevance_weight_days: float = DEFAULT_RELEVANCE_WEIGHT_DAYS
     recipients: tuple[str, ...] = ()
+    max_age_hours: float = DEFAULT_MAX_AGE_HOURS
+    needs_input_cap: int = DEFAULT_NEEDS_INPUT_CAP
+    #: do Christmas Eve and New Year's Eve count as working days? (default: no)
+    eves_are_working_days: bool = False
 
     @property
     def covers_everything(self) -> bool:
@@ -76,7 +101,7 @@ def _read(path: Path | Traversable | None = None) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise ProfileError(f"profiles file not found: {path}") from exc
+        raise ProfilesFileMissing(f"profiles file not found: {path}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"profiles file {path} is not valid TOML: {exc}") from exc
 
@@ -91,9 +116,32 @@ def _tuple(value: Any, key: str, name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _checked(values: tuple[str, ...], valid: list[str] | tuple[str, ...], what: str, name: str) -> tuple[str, ...]:
+    for value in values:
+        if value not in valid:
+            raise ProfileError(f"profile {name!r}: unknown {what} {value!r} (valid: {', '.join(valid)})")
+    return values
+
+
+def _labels(values: tuple[str, ...], name: str) -> tuple[str, ...]:
+    from nlp.labels import parse_label
+
+    out = []
+    for value in values:
+        try:
+            out.append(parse_label(value))
+        except ValueError as exc:
+            raise ProfileError(f"profile {name!r}: {exc}") from exc
+    return tuple(out)
+
+
 def _build(name: str, raw: dict[str, Any]) -> Profile:
     if not isinstance(raw, dict):
         raise ProfileError(f"profile {name!r} must be a table")
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        raise ProfileError(f"profile {name!r}: unknown field(s) {', '.join(map(repr, unknown))} "
+                           f"(valid: {', '.join(FIELDS)})")
     title = raw.get("title") or {}
     if isinstance(title, str):
         title = {"nb": title, "en": title}
@@ -106,14 +154,26 @@ def _build(name: str, raw: dict[str, Any]) -> Profile:
     weight = raw.get("relevance_weight_days", DEFAULT_RELEVANCE_WEIGHT_DAYS)
     if not isinstance(weight, int | float) or weight < 0:
         raise ProfileError(f"profile {name!r}: relevance_weight_days must be a number ≥ 0")
+    max_age = raw.get("max_age_hours", DEFAULT_MAX_AGE_HOURS)
+    if not isinstance(max_age, int | float) or isinstance(max_age, bool) or max_age <= 0:
+        raise ProfileError(f"profile {name!r}: max_age_hours must be a number > 0")
+    cap = raw.get("needs_input_cap", DEFAULT_NEEDS_INPUT_CAP)
+    if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
+        raise ProfileError(f"profile {name!r}: needs_input_cap must be a whole number ≥ 1")
+    eves = raw.get("eves_are_working_days", False)
+    if not isinstance(eves, bool):
+        raise ProfileError(f"profile {name!r}: eves_are_working_days must be true or false")
+    from crawlers.items import KINDS
+
     return Profile(
         name=name, title=dict(title), description=str(raw.get("description") or ""),
-        labels=_tuple(raw.get("labels"), "labels", name),
-        sources=_tuple(raw.get("sources"), "sources", name),
-        kinds=_tuple(raw.get("kinds"), "kinds", name),
+        labels=_labels(_tuple(raw.get("labels"), "labels", name), name),
+        sources=_checked(_tuple(raw.get("sources"), "sources", name), known_sources(), "source", name),
+        kinds=_checked(_tuple(raw.get("kinds"), "kinds", name), KINDS, "kind", name),
         threshold=None if threshold is None else float(threshold),
         lead_days=lead, relevance_weight_days=float(weight),
         recipients=_tuple(raw.get("recipients"), "recipients", name),
+        max_age_hours=float(max_age), needs_input_cap=cap, eves_are_working_days=eves,
     )  # fmt: skip
 
 
@@ -137,8 +197,9 @@ def load_profile(name: str | None = None, path: Path | None = None) -> Profile:
 
 
 def default_profile() -> Profile:
-    """The `ncp` profile from the file, or a built-in one covering everything if the file is missing."""
+    """The `ncp` profile from the file, or a built-in one covering everything if there is no file
+    (a broken file is an error, never a silent fallback)."""
     try:
         return load_profile(DEFAULT_PROFILE)
-    except ProfileError:
+    except ProfilesFileMissing:
         return Profile(name=DEFAULT_PROFILE, title={"nb": "Kontaktpunktet", "en": "NCP"})

@@ -13,24 +13,26 @@ An item needs the NCP's input when it is
 4. not set aside by an adviser: triage state ``not_relevant``, ``submitted``, ``published`` or
    ``closed_unanswered`` removes it.
 
-Order (most urgent first)::
+5. **or** the NCP itself is named a consultee (``items.ncp_consultee = 1``, "Kontaktpunktet er
+   høringsinstans"): such an open consultation in scope needs input whatever its relevance score
+   (``row["why"] == "ncp_consultee"``; otherwise ``"relevance"``).
 
-    urgency = working_days_left − relevance_weight_days × relevance      (lower = more urgent)
-
-with ``relevance_weight_days`` from the profile (default 5: a relevance of 1.0 is worth one
-working week, so a hearing due in 8 working days with relevance 0.9 (urgency 3.5) comes before
-one due in 5 days with relevance 0.2 (urgency 4.0)). Ties: earlier deadline, higher relevance,
-id. Items without a deadline come after all dated ones, by relevance.
+Order: by **deadline window** first — ``this_week`` (deadline day in the ISO week of `as_of`),
+``next_week`` (the week after), ``later`` (after that, or no deadline known) — and inside a
+window by **relevance**, highest first (an NCP-consultee hearing counts as relevance 1.0), then
+earlier deadline, then id. The window and the relevance are both shown in the digest, so the
+order can be seen: nothing due this week is ever below something due next week.
 
 Each row's "draft due" date is the profile's lead time (working days, default 5) before the
 deadline day, or the adviser's internal deadline from triage when one is set; `draft_overdue`
-is true once the day of `as_of` is past it.
+is true once the day of `as_of` is past it. Working days follow the profile's
+``eves_are_working_days`` (default: Christmas Eve and New Year's Eve are not working days).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -46,6 +48,8 @@ SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered
 UNKNOWN_STATUS_WINDOW_DAYS = 120
 #: characters of context either side of an evidence span
 SNIPPET_CONTEXT = 60
+#: deadline windows of "needs input", in order
+WINDOWS = ("this_week", "next_week", "later")
 
 
 def _loads_list(value: Any) -> list:
@@ -113,9 +117,21 @@ def _snippet(item: dict[str, Any], label: str, span: dict[str, Any]) -> dict[str
     return {"label": span.get("label") or label, "field": field, "text": text, "before": before, "after": after}
 
 
-def urgency_score(working_days_left: int, relevance: float | None, weight_days: float) -> float:
-    """Lower is more urgent: working days left minus `weight_days` × relevance."""
-    return working_days_left - weight_days * float(relevance or 0.0)
+def deadline_window(today: date, day: date | None) -> str:
+    """``this_week`` / ``next_week`` / ``later`` for a deadline day seen from `today`."""
+    if day is None:
+        return "later"
+    monday = today - timedelta(days=today.weekday())
+    if day < monday + timedelta(days=7):
+        return "this_week"
+    if day < monday + timedelta(days=14):
+        return "next_week"
+    return "later"
+
+
+def rank_relevance(row: dict[str, Any]) -> float:
+    """The relevance the order uses (an NCP-consultee hearing counts as 1.0)."""
+    return 1.0 if row.get("ncp_consultee") else float(row.get("relevance") or 0.0)
 
 
 def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
@@ -142,47 +158,53 @@ def candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query(sql, list(CONSULTATION_KINDS)))
 
 
-def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None) -> list[dict[str, Any]]:
-    """Open consultations that need the NCP's input, most urgent first (see the module docstring).
+def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
+                rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Open consultations that need the NCP's input, in order (see the module docstring).
 
-    Each row holds the item's fields plus: `labels` (list), `evidence` (one snippet or None),
+    Each row holds the item's fields plus: `labels` (list), `snippet` (one evidence snippet or
+    None), `why` ("relevance" or "ncp_consultee"), `window` ("this_week"/"next_week"/"later"),
     `deadline_day` (ISO date or None), `working_days_left` (int or None), `draft_due` (ISO date
-    or None), `draft_overdue` (bool), `urgency` (float or None), `deadline_known` (bool),
-    `triage_state` (default "new"), `triage_owner`, `internal_deadline`.
+    or None), `draft_overdue` (bool), `deadline_known` (bool), `triage_state` (default "new"),
+    `triage_owner`, `internal_deadline`. `rows`: the `candidates(db)` already read (the digest
+    reads them once for this and "Coming deadlines"); they are not modified.
     """
     profile = profile or default_profile()
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
     today = deadlines.oslo_date(as_of)
-    rows: list[dict[str, Any]] = []
-    for row in candidates(db):
+    source_rows = candidates(db) if rows is None else [dict(r) for r in rows]
+    rows = []
+    for row in source_rows:
         row["labels"] = item_labels(row)
         if (row.get("triage_state") or "new") in SET_ASIDE_STATES:
             continue
         if not _open_enough(row, as_of):
             continue
-        if not profile.in_scope(row) or not profile.passes_threshold(row):
+        if not profile.in_scope(row):
+            continue
+        if row.get("ncp_consultee"):
+            row["why"] = "ncp_consultee"
+        elif profile.passes_threshold(row):
+            row["why"] = "relevance"
+        else:
             continue
         row["triage_state"] = row.get("triage_state") or "new"
         day = deadlines.deadline_day(row.get("deadline"))
         row["deadline_known"] = day is not None
         row["deadline_day"] = day.isoformat() if day else None
-        row["working_days_left"] = deadlines.working_days_between(today, day) if day else None
+        row["window"] = deadline_window(today, day)
+        row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=profile.eves_are_working_days) if day else None
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(deadlines.OSLO).date() if internal else (
-            deadlines.add_working_days(day, -profile.lead_days) if day else None)
+            deadlines.add_working_days(day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days) if day else None)
         row["draft_due"] = due.isoformat() if due else None
         row["draft_overdue"] = bool(due and today > due)
-        row["urgency"] = (
-            urgency_score(row["working_days_left"], row.get("relevance"), profile.relevance_weight_days)
-            if day else None
-        )
         rows.append(row)
     snippets = item_evidence(db, rows, profile.labels)
     for row in rows:
         row["snippet"] = snippets.get(row["id"])
-    dated = [r for r in rows if r["deadline_known"]]
-    undated = [r for r in rows if not r["deadline_known"]]
-    dated.sort(key=lambda r: (r["urgency"], deadlines.to_datetime(r["deadline"]), -(r.get("relevance") or 0.0), r["id"]))
-    undated.sort(key=lambda r: (-(r.get("relevance") or 0.0), r["id"]))
-    return dated + undated
+    far = datetime.max.replace(tzinfo=as_of.tzinfo)
+    rows.sort(key=lambda r: (WINDOWS.index(r["window"]), -rank_relevance(r),
+                             deadlines.to_datetime(r.get("deadline")) or far, r["id"]))
+    return rows

@@ -46,18 +46,25 @@ def _as_of(db, day_text: str | None):
 @click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
 @click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the digest.")
+@click.option("--allow-red", is_flag=True,
+              help="Exit 0 and send even when the data is missing or out of date (the red banner stays).")
 @click.pass_context
-def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
-    """The morning read: needs input, new, changed, EU, GPFG, coming deadlines, source health.
+def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red) -> None:
+    """The morning read: summary, needs input, new, changed, EU, GPFG, coming deadlines, source health.
+
+    The digest is written even when its data is missing or out of date (no crawl, the latest
+    successful crawl older than the profile's max_age_hours, or a day before the first crawl),
+    with a red banner at the top; the command then exits 2 and --send sends nothing, unless
+    --allow-red.
 
     Example: ncp-tracker digest --format html --out today.html
     """
     from datetime import datetime
     from pathlib import Path
 
+    import tracker.digest as digest_mod
     from crawlers.dates import OSLO
     from tracker.attention.profiles import ProfileError, load_profile
-    from tracker.digest import build as digest_mod
     from tracker.digest import mailer
 
     db = open_db(ctx, write=True)  # records the digest it writes or sends
@@ -66,7 +73,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
     except ProfileError as exc:
         raise TrackerError(str(exc)) from exc
     as_of = _as_of(db, day)
-    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang) if (fmt in RECORDED or send) else None
+    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang)
 
     if out or not send:
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,
@@ -82,9 +89,17 @@ def digest(ctx, day, profile, fmt, out, send, to, lang) -> None:
                 tmp.replace(path)
             except OSError as exc:
                 raise TrackerError(f"cannot write {path}: {exc.strerror or exc}") from exc
-            if fmt in RECORDED and built is not None:
+            if fmt in RECORDED:
                 digest_mod.record(db, built, fmt, str(path))
             click.echo(str(path), err=True)
+
+    if built.is_red:
+        for problem in built.problems:
+            click.echo(f"error: {problem}", err=True)
+        if not allow_red:
+            if send:
+                click.echo("error: digest not sent (--allow-red to send it anyway)", err=True)
+            ctx.exit(2)
 
     if send:
         recipients = list(to) or list(prof.recipients)

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, parse_as_of, print_table
+from tracker.cli.support import (
+    TrackerError,
+    check_kind,
+    check_source,
+    open_db,
+    parse_as_of,
+    print_table,
+)
 
 # ---------------------------------------------------------------------------- crawling
 
@@ -43,6 +50,8 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
     from crawlers.dates import OSLO
     from tracker.jobs.crawl import Step, replay_as_of, replay_days
 
+    for name in sources:
+        check_source(name)
     if replay:
         try:
             days = replay_days(replay)
@@ -206,12 +215,15 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
               help="Folder of recorded days (default: the days bundled with the program, data/replay).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/demo-out",
               show_default=True, help="Where the digests are written.")
+@click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red on a replayed day.")
 @_progress_opt
 @click.pass_context
-def demo(ctx, replay_root, out_dir, progress) -> None:
+def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     """Replay every bundled day in order into data/demo.db (unless --db) and write the digests.
 
     Days already replayed into that database are skipped, so running it twice changes nothing.
+    A red source on any day makes it exit 2 (the bundled days have none: a red one means a
+    spider no longer reads its recorded page).
     Example: ncp-tracker demo
     """
     from tracker.jobs.crawl import bundled_days, replay_days
@@ -235,7 +247,7 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     written: list[Path] = []
     after = _after_step(ctx, tag=True, digest_dir=Path(out_dir), written=written)
     if plan:
-        _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
+        results = _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
         db = open_db(ctx, write=True)
         written.extend(_write_digests(db, _last_as_of(db), Path(out_dir)))
@@ -243,6 +255,10 @@ def demo(ctx, replay_root, out_dir, progress) -> None:
     click.echo(f"database: {ctx.obj['db']}")
     for path in written:
         click.echo(f"digest: {path}")
+    red = sorted({f"{r.step.label}: {s}" for r in (results if plan else []) for s in r.red})
+    if red and not allow_red:
+        click.echo(f"error: source(s) red: {', '.join(red)} (see health above; --allow-red to exit 0)", err=True)
+        ctx.exit(2)
 
 
 def _last_as_of(db) -> datetime:
@@ -277,7 +293,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
 
 
 def _write_digests(db, as_of: datetime, out_dir: Path) -> list[Path]:
-    from tracker.digest.build import write_for_run
+    from tracker.digest import write_for_run
 
     return write_for_run(db, as_of=as_of, out_dir=out_dir)
 
@@ -339,6 +355,8 @@ def items(ctx, fmt, source, kind, status) -> None:
     from tracker.links.related import related_map
     from tracker.store.queries import list_items
 
+    check_source(source)
+    check_kind(kind)
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
     if fmt == "jsonl":

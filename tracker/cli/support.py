@@ -30,6 +30,46 @@ def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
         raise TrackerError(str(exc)) from exc
 
 
+def known_sources() -> list[str]:
+    """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
+    from tracker.attention.profiles import known_sources as _known
+
+    return _known()
+
+
+def check_source(name: str | None, param_hint: str = "--source") -> str | None:
+    """`name` if it is a known source; an unknown one is an error listing the valid ones."""
+    if name is None:
+        return None
+    known = known_sources()
+    if name not in known:
+        raise click.BadParameter(f"unknown source {name!r} (valid: {', '.join(known)})", param_hint=param_hint)
+    return name
+
+
+def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
+    """`name` if it is a known item kind; an unknown one is an error listing the valid ones."""
+    if name is None:
+        return None
+    from crawlers.items import KINDS
+
+    if name not in KINDS:
+        raise click.BadParameter(f"unknown kind {name!r} (valid: {', '.join(KINDS)})", param_hint=param_hint)
+    return name
+
+
+def check_label(text: str | None, param_hint: str = "--label") -> str | None:
+    """The label code for any usual spelling (åpenhetsloven, Kap. IV, oecd-iv, SPU …)."""
+    if text is None:
+        return None
+    from nlp.labels import parse_label
+
+    try:
+        return parse_label(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=param_hint) from exc
+
+
 def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | None:
     """An ISO date or datetime in Europe/Oslo; a bare date means 06:00 that day (the daily run)."""
     if not value:

@@ -30,8 +30,10 @@ def with_filters(fn):
 
 
 def _make_filters(label, source, status, date_from, date_to, owner, state):
+    from tracker.cli.support import check_label, check_source
     from tracker.workbench.search import Filters
 
+    label, source = check_label(label), check_source(source)
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state)
 

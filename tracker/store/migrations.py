@@ -205,6 +205,14 @@ def m0401_search_keys(db: sqlite_utils.Database) -> None:
                             ncp_norm(new.summary, new.language), ncp_norm(new.body, new.language));
                   end""")
 
+
+@core()
+def m0300_items_kind_status_index(db: sqlite_utils.Database) -> None:
+    """The digest and needs-input read items by kind and status (open consultations, EU
+    consultations, "is there any GPFG item"): an index instead of a scan of every item."""
+    db["items"].create_index(["kind", "status"], if_not_exists=True)
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

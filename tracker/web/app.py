@@ -246,6 +246,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     # scraped URLs become links only when they are http(s): never javascript:, data: or the like
     app.jinja_env.filters["safe_href"] = safe_url
+    from tracker.web import display
+
+    display.install(app)  # catalogue, Norwegian dates, names for codes, Stortinget's times
 
     def db():
         if "db" not in g:

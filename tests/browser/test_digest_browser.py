@@ -1,0 +1,120 @@
+"""In a real headless Chromium: the HTML digest (page and inlined mail) and the web item/inbox pages,
+read as a person sees them (rendered text, not the template source)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+JUNK = re.compile(r"object at 0x|<built-in|<bound method|\bNone\b|\bnan\b|\boecd-[ivx]+\b|\bno_[a-z_]+\b")
+
+
+def _digest_world(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from test_digest_output_guard import _world_with_storting
+
+    from tracker.store.db import open_db
+
+    db = open_db(tmp_path / "digest.db")
+    _world_with_storting(db)
+    return db
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_section_of_the_html_digest_reads_right(tmp_path, browser, lang):
+    from selenium.webdriver.common.by import By
+    from test_digest_world import DAY2
+
+    import tracker.digest as digest
+
+    db = _digest_world(tmp_path)
+    d = digest.build_digest(db, as_of=DAY2, profile="ncp", lang=lang)
+    page = tmp_path / f"digest.{lang}.html"
+    page.write_text(digest.render_html(d), "utf-8")
+    browser.get(page.as_uri())
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert not JUNK.search(body), JUNK.search(body).group(0)
+    summary = browser.find_element(By.ID, "summary").text
+    sections = {s.get_attribute("id"): s.text for s in browser.find_elements(By.TAG_NAME, "section")}
+    assert set(sections) >= {"needs-input", "new", "changed", "eu", "coming", "health"}
+    for section_id, text in sections.items():
+        assert text.strip(), section_id
+    health = sections["health"]
+    if lang == "nb":
+        assert summary.startswith("9 høringer trenger innspill, 3 av dem nye.")
+        assert "Denne uken" in sections["needs-input"] and "Neste uke" in sections["needs-input"]
+        assert "NY" in sections["needs-input"] and "Kap. IV Menneskerettigheter" in sections["needs-input"]
+        assert "Hvorfor: Kontaktpunktet er høringsinstans" in sections["needs-input"]
+        assert "Be om å delta: frist i dag kl. 12.00" in sections["needs-input"]
+        assert "Høringen holdes: tir. 01.12.2026 kl. 09.30" in sections["needs-input"]
+        assert "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00" in sections["needs-input"]
+        assert "Kilde Status Saker Årsak" in health
+        assert "Stortingets komitéhøringer FEILER 0 feed answered 404" in health
+        assert "Sjekket tir. 24.11.2026 kl. 06.00" in health
+        banner = browser.find_element(By.CSS_SELECTOR, ".banner").text
+        assert banner.startswith("⚠ 1 kilde feiler: Stortingets komitéhøringer")
+    else:
+        assert "This week" in sections["needs-input"] and "NEW" in sections["needs-input"]
+        assert "Why: The NCP is a consultee" in sections["needs-input"]
+        assert "Source Status Items Reason" in health and "Storting committee hearings FAILING" in health
+
+
+def test_the_mail_html_is_styled_inline_and_reads_the_same(tmp_path, browser):
+    import email
+    from email import policy
+
+    from selenium.webdriver.common.by import By
+    from test_digest_world import DAY2
+
+    import tracker.digest as digest
+
+    db = _digest_world(tmp_path)
+    raw = digest.render(db, "eml", as_of=DAY2, profile="ncp", recipients=["a@example.org"])
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "<style" not in html and 'style="' in html  # every rule inlined (Outlook drops <style>)
+    assert "TRENGER INNSPILL (9)" in text and "Be om å delta: frist i dag kl. 12.00" in text
+    page = tmp_path / "mail.html"
+    page.write_text(html, "utf-8")
+    browser.get(page.as_uri())
+    banner = browser.find_element(By.CSS_SELECTOR, ".banner")
+    assert banner.value_of_css_property("background-color") in ("rgba(176, 0, 32, 1)", "rgb(176, 0, 32)")
+    health = browser.find_element(By.ID, "health").text
+    assert "Stortingets komitéhøringer FEILER" in health and not JUNK.search(health)
+
+
+def test_the_web_item_page_shows_stortingets_three_times_and_names(server, browser):
+    from selenium.webdriver.common.by import By
+
+    from tracker.store import merge as store
+    from tracker.store.db import open_db
+
+    base, db_path = server
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from test_digest_output_guard import STORTING
+    from test_digest_world import DAY2
+
+    db = open_db(db_path)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=[STORTING["source"]])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source=STORTING["source"], items=[STORTING])
+    item_id = next(r["id"] for r in db.query("select id from items where native_id = 'sak-99001'"))
+    db.close()
+    browser.get(f"{base}/item/{item_id}")
+    deadlines = browser.find_element(By.ID, "deadlines").text.splitlines()
+    assert deadlines[0].startswith("Be om å delta")
+    assert "Høringen holdes: tir. 01.12.2026 kl. 09.30" in deadlines
+    assert "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00" in deadlines
+    facts = browser.find_element(By.CSS_SELECTOR, "dl.facts").text.splitlines()
+    source = facts[facts.index("Kilde") + 1]
+    assert source == "Stortingets komitéhøringer (Komitéhøring)"
+    assert facts[facts.index("Status") + 1] in ("åpen", "kommende", "ukjent")

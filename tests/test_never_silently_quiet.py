@@ -1,0 +1,124 @@
+"""Issue 13: a quiet digest must mean a quiet day. Every way of getting an empty, successful-looking
+answer from wrong input is an error with a message (exit ≠ 0)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from test_digest_world import build_world
+from test_mailer import Inbox, smtp_server  # noqa: F401 - fixture
+
+from tracker.cli import main
+from tracker.store.db import open_db
+
+
+@pytest.fixture
+def world(tmp_path):
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    build_world(db)
+    db.close()
+    return path
+
+
+def cli(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env or {}, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", [["digest"], ["items"], ["health"], ["inbox"], ["events"],
+                                     ["search", "åpenhetsloven"], ["serve", "--port", "1"]])
+def test_a_database_that_does_not_exist_is_refused_not_created(tmp_path, command):
+    missing = tmp_path / "typo" / "trakcer.db"
+    result = cli("--db", str(missing), *command)
+    assert result.exit_code != 0
+    assert f"no database at {missing}" in result.output
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_run_with_an_unknown_source_lists_the_valid_ones(tmp_path):
+    result = cli("--db", str(tmp_path / "new.db"), "run", "--source", "no_stortinget_horingar", "--no-digest")
+    assert result.exit_code != 0
+    assert "unknown source 'no_stortinget_horingar'" in result.output and "no_stortinget_horinger" in result.output
+
+
+def test_items_with_an_unknown_source_or_kind(world):
+    result = cli("--db", str(world), "items", "--source", "eu_celar")
+    assert result.exit_code != 0 and "eu_cellar" in result.output
+    result = cli("--db", str(world), "items", "--kind", "hearings")
+    assert result.exit_code != 0 and "committee_hearing" in result.output
+
+
+@pytest.mark.parametrize("spelling", ["åpenhetsloven", "Åpenhetsloven", "aapenhetsloven", "apenhetsloven"])
+def test_a_label_filter_in_any_spelling_finds_the_items(world, spelling):
+    result = cli("--db", str(world), "search", "åpenhetsloven", "--label", spelling, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert "endringer i åpenhetsloven" in result.output
+
+
+def test_an_unknown_label_lists_the_valid_ones(world):
+    result = cli("--db", str(world), "search", "høring", "--label", "miljøet")
+    assert result.exit_code != 0
+    assert "unknown label 'miljøet'" in result.output and "oecd-vi (Kap. VI Miljø)" in result.output
+
+
+@pytest.mark.parametrize(("profile", "message"), [
+    ("sources = ['no_regjeringen_horingar']", "unknown source 'no_regjeringen_horingar'"),
+    ("kinds = ['hearings']", "unknown kind 'hearings'"),
+    ("labels = ['miljøet']", "unknown label 'miljøet'"),
+    ("treshold = 0.5", "unknown field(s) 'treshold'"),
+])  # fmt: skip
+def test_a_misspelt_profile_is_an_error(world, data_dir, profile, message):
+    (data_dir / "profiles.toml").write_text(f"[profiles.ncp]\n{profile}\n", "utf-8")
+    result = cli("--db", str(world), "digest")
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_profile_labels_are_accepted_in_any_spelling(world, data_dir):
+    (data_dir / "profiles.toml").write_text("[profiles.apl]\nlabels = ['Åpenhetsloven', 'Kap. IV']\n", "utf-8")
+    from tracker.attention.profiles import load_profile
+
+    assert load_profile("apl").labels == ("apenhetsloven", "oecd-iv")
+    result = cli("--db", str(world), "digest", "--profile", "apl")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_fresh_digest_exits_zero(world):
+    result = cli("--db", str(world), "digest")
+    assert result.exit_code == 0, result.output
+    assert "Siste vellykkede innhenting" not in result.output
+
+
+@pytest.mark.parametrize(("day", "words"), [
+    ("2026-11-30", "Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, mer enn 36 timer før"),
+    ("2026-11-01", "Oversiktens dag er før første innhenting"),
+])  # fmt: skip
+def test_stale_data_or_a_day_outside_the_data_is_red_and_exits_non_zero(world, day, words):
+    result = cli("--db", str(world), "digest", "--date", day)
+    assert result.exit_code == 2
+    banner = result.stdout.split("## ")[0]
+    assert words in banner and "⚠" in banner
+    assert f"error: {words}" in result.stderr
+    allowed = cli("--db", str(world), "digest", "--date", day, "--allow-red")
+    assert allowed.exit_code == 0 and words in allowed.stdout
+
+
+def test_a_database_without_any_run_is_red(tmp_path):
+    path = tmp_path / "empty.db"
+    open_db(path).close()
+    result = cli("--db", str(path), "digest")
+    assert result.exit_code == 2
+    assert "Ingen innhenting er kjørt ennå: denne oversikten viser ingen data." in result.stdout
+
+
+def test_a_stale_digest_is_not_sent(world, smtp_server, tmp_path):  # noqa: F811
+    from test_cli_digest import _smtp_config
+
+    inbox = Inbox()
+    controller = smtp_server(inbox)
+    env = _smtp_config(tmp_path, controller.port)
+    result = cli("--db", str(world), "digest", "--date", "2026-11-30", "--send", "--to", "a@example.org", env=env)
+    assert result.exit_code == 2 and "digest not sent" in result.stderr
+    assert inbox.messages == []
+    result = cli("--db", str(world), "digest", "--date", "2026-11-30", "--send", "--to", "a@example.org",
+                 "--allow-red", env=env)
+    assert result.exit_code == 0 and len(inbox.messages) == 1

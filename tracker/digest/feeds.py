@@ -1,0 +1,240 @@
+"""The Atom feed and the iCalendar file of a profile (built with ElementTree and icalendar, which
+escape for their formats; every word from the catalogue)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from crawlers.dates import OSLO
+from tracker.attention import urgency
+from tracker.attention.profiles import Profile, load_profile
+from tracker.digest.build import Context, decorate, items_by_id, last_event_id, window_events
+from tracker.digest.text import TITLE_LIMIT, clean, safe_url
+from tracker.digest.wording import (
+    deadline_line,
+    describe_change,
+    stortinget_events,
+    stortinget_times,
+)
+from tracker.i18n import Translator, format_date
+from tracker.store import deadlines
+from tracker.vocabulary import kind_name, label_name
+
+#: the Atom feed carries changes from this many days back
+FEED_WINDOW_DAYS = 14
+#: the calendar keeps deadlines that passed up to this many days ago
+CALENDAR_PAST_DAYS = 30
+
+
+def _uuid(*parts: str) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "ncp-tracker:" + "/".join(parts)))
+
+
+def _rfc3339(dt: datetime | None) -> str:
+    dt = dt or datetime(1970, 1, 1, tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _labels(row: dict[str, Any], lang: str) -> str:
+    return ", ".join(label_name(code, lang) for code in row.get("labels") or [])
+
+
+def _triage_updated(db: sqlite_utils.Database, item_id: str) -> str | None:
+    row = next(db.query("select updated_at from triage where item_id = ?", [item_id]), None)
+    return row["updated_at"] if row else None
+
+
+def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
+                lang: str = "nb") -> str:
+    """An Atom feed for the profile: needs-input items, then the changes of the last 14 days.
+
+    Entry ids are stable: a needs-input entry is the (profile, item) pair; a change entry is the
+    (profile, item, kind, time) of the event(s) — the same data gives the same feed.
+    """
+    import xml.etree.ElementTree as ET
+
+    if isinstance(profile, str):
+        profile = load_profile(profile)
+    _ = Translator(lang)
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+
+    def el(parent, tag, text=None, **attrs):
+        node = ET.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+        if text is not None:
+            node.text = text
+        return node
+
+    entries: list[dict[str, Any]] = []
+    for row in urgency.needs_input(db, as_of=as_of, profile=profile):
+        lines = stortinget_times(row, as_of, lang) or [deadline_line(row, as_of, lang)]
+        if row.get("draft_due"):
+            lines.append(_("Draft due: %(day)s", day=format_date(row["draft_due"], lang)))
+        if row.get("owner"):
+            lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+        if row.get("labels"):
+            lines.append(_("Labels: %(names)s", names=_labels(row, lang)))
+        if row.get("ncp_consultee"):
+            lines.append(_("The NCP is a consultee"))
+        elif row.get("relevance_reason"):
+            lines.append(_("Why: %(reason)s", reason=clean(row["relevance_reason"], 200)))
+        if ev := row.get("snippet"):
+            lines.append(_("Evidence (%(label)s): “%(text)s”", label=label_name(ev.get("label"), lang),
+                           text=clean(f"{ev.get('before') or ''}{ev.get('text') or ''}{ev.get('after') or ''}", 300)))
+        updated = max(filter(None, [deadlines.to_datetime(row.get("last_changed")),
+                                    deadlines.to_datetime(_triage_updated(db, row["id"]))]), default=None)
+        entries.append({"id": _uuid(profile.name, "needs-input", row["id"]),
+                        "title": _("Needs input: %(title)s", title=clean(row["title"], TITLE_LIMIT)),
+                        "url": safe_url(row.get("url")), "updated": updated,
+                        "published": deadlines.to_datetime(row.get("first_seen")), "summary": "\n".join(lines)})
+    upto = last_event_id(db, as_of)
+    events = window_events(db, 0, upto, since=as_of - timedelta(days=FEED_WINDOW_DAYS))
+    items = items_by_id(db, [e["item_id"] for e in events])
+    ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=deadlines.oslo_date(as_of), since=None,
+                  first=False, events=events)
+    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for e in events:
+        item = items.get(e["item_id"])
+        if item is None or not profile.in_scope(item):
+            continue
+        group = "new" if e["kind"] == "new" else "changed"
+        grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
+    change_entries = []
+    for (item_id, group, at), evs in grouped.items():
+        item = decorate(items[item_id], ctx)
+        if group == "new":
+            summary = [kind_name(item.get("kind"), lang) + (f" · {clean(item['owner'], 120)}" if item.get("owner") else ""),
+                       deadline_line(item, as_of, lang)]
+            title = _("New: %(title)s", title=clean(item["title"], TITLE_LIMIT))
+        else:
+            summary = [describe_change(e, lang) for e in evs]
+            title = _("Changed: %(title)s", title=clean(item["title"], TITLE_LIMIT))
+        change_entries.append({"id": _uuid(profile.name, group, item_id, at), "title": title,
+                               "url": safe_url(item.get("url")), "updated": deadlines.to_datetime(at),
+                               "published": deadlines.to_datetime(at), "summary": "\n".join(summary)})
+    change_entries.sort(key=lambda e: (e["updated"] or as_of, e["id"]), reverse=True)
+    entries += change_entries
+    feed = ET.Element(f"{{{ns}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
+    el(feed, "id", _uuid(profile.name, "feed"))
+    el(feed, "title", clean(f"ncp-tracker: {profile.display_title(lang)}"))
+    el(feed, "updated", _rfc3339(max((e["updated"] for e in entries if e["updated"]), default=None) or as_of))
+    author = el(feed, "author")
+    el(author, "name", "ncp-tracker")
+    el(feed, "generator", "ncp-tracker")
+    for e in entries:
+        entry = el(feed, "entry")
+        el(entry, "id", e["id"])
+        el(entry, "title", clean(e["title"]) or "–")
+        el(entry, "updated", _rfc3339(e["updated"]))
+        if e["published"]:
+            el(entry, "published", _rfc3339(e["published"]))
+        if e["url"]:
+            el(entry, "link", href=e["url"], rel="alternate")
+        el(entry, "summary", "\n".join(clean(line) for line in e["summary"].splitlines()), type="text")
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+_UID_SAFE = re.compile(r"[^A-Za-z0-9._:-]")
+
+
+def _uid(kind: str, item_id: str, profile: str) -> str:
+    safe = _UID_SAFE.sub("-", item_id)
+    if safe != item_id or len(safe) > 120:
+        safe = uuid.uuid5(uuid.NAMESPACE_URL, item_id).hex
+    return f"{kind}-{safe}-{profile}@ncp-tracker"
+
+
+def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
+               lang: str = "nb") -> bytes:
+    """A calendar for the profile: an all-day event on each deadline day and each draft-due day;
+    a Storting committee hearing gets three timed events instead of its deadline day: the
+    deadline to ask to speak, the hearing, and the written-input deadline (those known).
+
+    Covered: consultations in scope that are relevant (or where the NCP is a consultee), not marked
+    not-relevant, whose deadline day is at most 30 days ago. UIDs are stable; SEQUENCE is the
+    number of times the deadline moved plus one when withdrawn, so it only grows when the event
+    really changes; a withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the item's
+    last change, so the same data gives the same calendar.
+    """
+    from icalendar import Calendar, Event, Timezone
+
+    if isinstance(profile, str):
+        profile = load_profile(profile)
+    _ = Translator(lang)
+    cal = Calendar()
+    cal.add("prodid", f"-//ncp-tracker//digest {profile.name}//{lang.upper()}")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", clean(f"ncp-tracker: {profile.display_title(lang)}"))
+    cal.add("x-wr-timezone", "Europe/Oslo")
+    cal.add_component(Timezone.from_tzid("Europe/Oslo"))
+    today = deadlines.oslo_date(as_of)
+    moves = {r["item_id"]: r["n"] for r in db.query(
+        "select item_id, count(*) as n from events where kind = 'deadline_changed' group by item_id")}
+    kinds = ",".join("?" for _k in urgency.CONSULTATION_KINDS)
+    rows = list(db.query(
+        f"""select i.*, t.state as triage_state, t.owner as triage_owner, t.internal_deadline
+            from items i left join triage t on t.item_id = i.id
+            where i.kind in ({kinds}) and i.deadline is not null order by i.deadline, i.id""",
+        list(urgency.CONSULTATION_KINDS),
+    ))  # fmt: skip
+    names = {"deadline": _("Deadline"), "draft": _("Draft due"), "ask": _("Request to speak"),
+             "hearing": _("Committee hearing"), "written": _("Written input")}
+    for row in rows:
+        row["labels"] = urgency.item_labels(row)
+        day = deadlines.deadline_day(row["deadline"])
+        if day is None or (today - day).days > CALENDAR_PAST_DAYS:
+            continue
+        if not profile.in_scope(row) or not (row.get("ncp_consultee") or profile.passes_threshold(row)):
+            continue
+        state = row.get("triage_state") or "new"
+        if state == "not_relevant":
+            continue
+        withdrawn = row["status"] == "withdrawn"
+        sequence = int(moves.get(row["id"], 0)) + (1 if withdrawn else 0)
+        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
+        title = clean(row["title"], TITLE_LIMIT)
+        url = safe_url(row.get("url"))
+        desc = stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]
+        if row.get("owner"):
+            desc.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+        if row.get("triage_owner"):
+            desc.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
+        if row["labels"]:
+            desc.append(_("Labels: %(names)s", names=_labels(row, lang)))
+        if url:
+            desc.append(url)
+        internal = deadlines.to_datetime(row.get("internal_deadline"))
+        due = internal.astimezone(OSLO).date() if internal else deadlines.add_working_days(
+            day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days)
+        timed = stortinget_events(row)
+        plan: list[tuple[str, Any]] = list(timed) if timed else [("deadline", day)]
+        if state not in urgency.SET_ASIDE_STATES:
+            plan.append(("draft", due))
+        for kind, when in plan:
+            event = Event()
+            event.add("uid", _uid(kind, row["id"], profile.name))
+            event.add("dtstamp", stamp.astimezone(UTC))
+            event.add("last-modified", stamp.astimezone(UTC))
+            if isinstance(when, datetime):
+                event.add("dtstart", when.astimezone(OSLO))
+                event.add("dtend", when.astimezone(OSLO) + timedelta(hours=1 if kind == "hearing" else 0, minutes=0 if kind == "hearing" else 15))
+            else:
+                event.add("dtstart", when)
+                event.add("dtend", when + timedelta(days=1))
+            event.add("summary", f"{names[kind]}: {title}")
+            event.add("description", "\n".join(desc))
+            event.add("sequence", sequence)
+            event.add("status", "CANCELLED" if withdrawn else "CONFIRMED")
+            event.add("transp", "TRANSPARENT")
+            if url:
+                event.add("url", url)
+            cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,394 @@
+"""One builder per section, one interface: ``builder(ctx: Context) -> Section | None`` (None: the
+section does not apply to this profile or store). `assemble` runs them in order and adds the
+banners, the summary and the health table.
+
+Sections, in order: **Needs input** (decided in `tracker.attention.urgency`; grouped by deadline
+window, ranked by relevance, capped per window with "+N til i arbeidsbenken"); **New** (relevant
+new items not already under Needs input; the rest counted); **Changed** (relevant or followed
+items; the rest counted); **EU**; **GPFG** and **Åpenhetsloven** (from `tracker.links.gpfg`);
+**Coming deadlines** (relevant open consultations in 2 / 6 / 12 weeks; the rest counted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from tracker.attention import urgency
+from tracker.digest.build import (
+    APL_KINDS,
+    APL_SOURCES,
+    GPFG_KINDS,
+    GPFG_SOURCES,
+    Context,
+    present,
+    wants,
+)
+from tracker.digest.model import Banner, Digest, Entry, Evidence, Group, HealthRow, Link, Section
+from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url
+from tracker.digest.wording import deadline_line, deadline_text, describe_change, stortinget_times
+from tracker.i18n import format_date, format_datetime, format_long_date
+from tracker.store import deadlines
+from tracker.vocabulary import (
+    N_,
+    health_name,
+    health_reason,
+    kind_name,
+    label_name,
+    source_name,
+    status_name,
+    triage_name,
+)
+
+#: triage states of items the NCP follows (their changes are always shown)
+FOLLOWED_STATES = ("watching", "respond", "assigned", "drafting")
+WINDOW_NAMES = {"this_week": N_("This week"), "next_week": N_("Next week"), "later": N_("Later")}
+BUCKET_NAMES = {"2w": N_("Within 2 weeks"), "6w": N_("Within 6 weeks"), "12w": N_("Within 12 weeks"),
+                "later": N_("Later or no deadline known")}
+STAGE_NAMES = {"proposal": N_("Proposal / study"), "hearing": N_("Hearing"), "decision": N_("Decision"),
+               "white_paper": N_("White paper"), "storting": N_("Storting"), "other": N_("Other")}
+
+#: New and Changed list at most this many entries (relevance first); the rest are counted
+LIST_CAP = 12
+
+Builder = Callable[[Context], Section | None]
+
+
+def counted(heading: str, n: int) -> str:
+    return f"{heading} ({n})"
+
+
+def capped(rows: list[dict[str, Any]], make: Callable[[dict[str, Any]], Entry], ctx: Context,
+           cap: int = LIST_CAP) -> Group:
+    """The first `cap` rows as entries (only those are built), and "+N til i arbeidsbenken"."""
+    hidden = len(rows) - cap
+    return Group("", [make(r) for r in rows[:cap]],
+                 more=ctx._("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "")
+
+
+# ---------------------------------------------------------------------------- entries
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def _evidence(snippet: dict[str, Any] | None, lang: str) -> Evidence | None:
+    if not snippet or not snippet.get("text"):
+        return None
+    return Evidence(label=label_name(snippet.get("label"), lang), before=edges(snippet.get("before"), 80),
+                    text=clean(snippet.get("text"), SNIPPET_LIMIT), after=edges(snippet.get("after"), 80))
+
+
+def _base(row: dict[str, Any], ctx: Context, **kw: Any) -> Entry:
+    return Entry(id=row["id"], title=clean(row.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
+                 url=safe_url(row.get("url")), kind=kind_name(row.get("kind"), ctx.lang),
+                 labels=[label_name(code, ctx.lang) for code in row.get("labels") or []], **kw)
+
+
+def reason_text(row: dict[str, Any], ctx: Context) -> str:
+    """Why an item is listed, with the relevance that ranks it."""
+    _ = ctx._
+    if row.get("ncp_consultee"):
+        reason = _("The NCP is a consultee")
+        if row.get("relevance_reason"):
+            reason += f"; {clean(row['relevance_reason'], 200)}"
+        return reason
+    reason = clean(row.get("relevance_reason"), 200)
+    if row.get("relevance") is None:
+        return reason
+    score = _("relevance %(score)s", score=_number(float(row["relevance"]), ctx.lang))
+    return f"{reason} ({score})" if reason else score[:1].upper() + score[1:]
+
+
+def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
+    _ = ctx._
+    lines = stortinget_times(row, ctx.as_of, ctx.lang) or [deadline_line(row, ctx.as_of, ctx.lang)]
+    warn = []
+    if row.get("draft_due"):
+        due = _("Draft due: %(day)s", day=format_date(row["draft_due"], ctx.lang))
+        if row.get("draft_overdue"):
+            overdue = _("the draft is overdue")
+            warn.append(f"{due} – {overdue}")
+        else:
+            lines.append(due)
+    if row.get("owner"):
+        lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+    if row.get("triage_owner"):
+        lines.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
+    if row.get("triage_state") and row["triage_state"] != "new":
+        lines.append(_("State: %(state)s", state=triage_name(row["triage_state"], ctx.lang)))
+    return _base(row, ctx, new=row["id"] in ctx.new_ids, reason=reason_text(row, ctx), lines=lines, warn=warn,
+                 evidence=_evidence(row.get("snippet"), ctx.lang))
+
+
+def _short_facts(row: dict[str, Any], ctx: Context) -> list[str]:
+    facts = []
+    if row.get("owner"):
+        facts.append(clean(row["owner"], 120))
+    if row.get("deadline_day"):
+        facts.append(deadline_line(row, ctx.as_of, ctx.lang))
+    return facts
+
+
+# ---------------------------------------------------------------------------- builders
+
+
+def needs_input(ctx: Context) -> Section:
+    _ = ctx._
+    rows = ctx.needs
+    cap = ctx.profile.needs_input_cap
+    groups = []
+    for window in urgency.WINDOWS:
+        in_window = [r for r in rows if r["window"] == window]
+        if not in_window:
+            continue
+        hidden = len(in_window) - cap
+        groups.append(Group(
+            heading=counted(_(WINDOW_NAMES[window]), len(in_window)),
+            entries=[needs_entry(r, ctx) for r in in_window[:cap]],
+            more=_("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "",
+        ))  # fmt: skip
+    notes = []
+    untagged = sum(1 for _k, rs in ctx.coming for r in rs if r.get("relevance") is None and r.get("relevant") is None)
+    if untagged:
+        notes.append(_.n("%(num)d open consultation is not tagged yet and is counted under “Coming deadlines”.",
+                         "%(num)d open consultations are not tagged yet and are counted under “Coming deadlines”.",
+                         untagged))
+    return Section(id="needs-input", heading=counted(_("Needs input"), len(rows)), groups=groups, notes=notes,
+                   empty=_("Nothing."))
+
+
+def new_items(ctx: Context) -> Section:
+    _ = ctx._
+    listed = {r["id"] for r in ctx.needs}
+    shown = [r for r in ctx.new if r.get("passes") and r["id"] not in listed]
+    in_needs = sum(1 for r in ctx.new if r["id"] in listed)
+    others = sum(1 for r in ctx.new if not r.get("passes"))
+
+    def make(r: dict[str, Any]) -> Entry:
+        return _base(r, ctx, new=True, lines=_short_facts(r, ctx), reason=reason_text(r, ctx),
+                     evidence=_evidence(r.get("snippet"), ctx.lang))
+
+    notes = []
+    if in_needs:
+        notes.append(_.n("%(num)d new item is listed under “Needs input” (marked NEW).",
+                         "%(num)d new items are listed under “Needs input” (marked NEW).", in_needs))
+    if others:
+        notes.append(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
+                         "%(num)d other new items are not relevant to this profile (see the workbench).", others))
+    heading = _("New since the previous digest") if not ctx.first else _("New in the last 24 hours (first digest)")
+    return Section(id="new", heading=counted(heading, len(shown)), groups=[capped(shown, make, ctx)] if shown else [],
+                   notes=notes, empty=_("Nothing."))
+
+
+def _followed(row: dict[str, Any]) -> bool:
+    return bool(row.get("passes")) or row.get("triage_state") in FOLLOWED_STATES
+
+
+def changed_items(ctx: Context) -> Section:
+    _ = ctx._
+    shown = [r for r in ctx.changed if _followed(r)]
+    others = len(ctx.changed) - len(shown)
+
+    def make(r: dict[str, Any]) -> Entry:
+        return _base(r, ctx, star=bool(r.get("passes")), changes=[describe_change(c, ctx.lang) for c in r["changes"]])
+
+    notes = []
+    if others:
+        notes.append(_.n("%(num)d other changed item is not relevant to this profile (see the workbench).",
+                         "%(num)d other changed items are not relevant to this profile (see the workbench).",
+                         others))
+    return Section(id="changed", heading=counted(_("Changed"), len(shown)),
+                   groups=[capped(shown, make, ctx)] if shown else [], notes=notes, empty=_("Nothing."))
+
+
+def eu_section(ctx: Context) -> Section | None:
+    if ctx.eu is None:
+        return None
+    _ = ctx._
+
+    def links(rows: list[dict[str, Any]]) -> list[Link]:
+        return [Link(clean(r.get("title"), TITLE_LIMIT), safe_url(r.get("url"))) for r in rows]
+
+    relevant = [r for r in ctx.eu["consultations"] if r.get("passes")]
+    consultations = [_base(r, ctx, new=r["id"] in ctx.new_ids,
+                           lines=[deadline_line(r, ctx.as_of, ctx.lang)],
+                           links=links(r.get("links") or [])) for r in relevant]
+    stage = [_base(e, ctx, lines=[_("Stage: %(stage)s", stage=clean(e["stage"], 120))] if e.get("stage") else [],
+                   changes=[describe_change(c, ctx.lang) for c in e["changes"]], links=links(e.get("links") or []))
+             for e in ctx.eu["stage"]]
+    groups = [Group(counted(_("Open EU consultations"), len(consultations)), consultations),
+              Group(counted(_("Changes to watched files this week"), len(stage)), stage)]
+    notes = []
+    if others := len(ctx.eu["consultations"]) - len(relevant):
+        notes.append(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
+                         "%(num)d other open EU consultations are below the profile's relevance (see the workbench).",
+                         others))
+    return Section(id="eu", heading=_("EU"), empty=_("Nothing."), notes=notes,
+                   groups=[g for g in groups if g.entries] or groups[:1])
+
+
+def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
+    """Rows of `tracker.links.gpfg` (id, title, url, actor, stage, published, status, deadline,
+    change) as groups by actor."""
+    _ = ctx._
+    groups: dict[str, list[Entry]] = {}
+    for r in rows:
+        facts = []
+        if r.get("stage") in STAGE_NAMES:
+            facts.append(_(STAGE_NAMES[r["stage"]]))
+        if r.get("status"):
+            facts.append(status_name(r["status"], ctx.lang))
+        if r.get("published"):
+            facts.append(format_date(r["published"], ctx.lang))
+        if r.get("deadline"):
+            facts.append(_("Deadline: %(when)s", when=format_date(deadlines.deadline_day(r["deadline"]), ctx.lang)))
+        if r.get("change") == "new":
+            facts.append(_("new"))
+        elif r.get("change") == "changed":
+            facts.append(_("changed"))
+        entry = Entry(id=str(r.get("id") or ""), title=clean(r.get("title"), TITLE_LIMIT) or _("(untitled)"),
+                      url=safe_url(r.get("url")), new=r.get("change") == "new", lines=[" · ".join(facts)] if facts else [])
+        groups.setdefault(clean(r.get("actor"), 120), []).append(entry)
+    return [Group(name, entries) for name, entries in groups.items()]
+
+
+def _linked_section(ctx: Context, section_id: str, heading: str, func) -> Section:
+    since = ctx.since or (ctx.as_of - timedelta(hours=24))
+    section = Section(id=section_id, heading=heading, empty=ctx._("Nothing."))
+    try:
+        section.groups = _linked_rows(func(ctx.db, since, ctx.as_of), ctx)
+    except Exception as exc:  # noqa: BLE001 - another module's bug must not cost the morning read
+        section.error = ctx._("This section could not be built: %(error)s",
+                              error=clean(f"{type(exc).__name__}: {exc}", 200))
+    return section
+
+
+def gpfg_section(ctx: Context) -> Section | None:
+    if not (wants(ctx.profile, GPFG_KINDS, GPFG_SOURCES, ("gpfg",)) and present(ctx.db, GPFG_KINDS, GPFG_SOURCES)):
+        return None
+    from tracker.links.gpfg import digest_section
+
+    return _linked_section(ctx, "gpfg", ctx._("Government Pension Fund Global (GPFG)"), digest_section)
+
+
+def apenhetsloven_section(ctx: Context) -> Section | None:
+    profile = ctx.profile
+    if not ((profile.covers_everything or "apenhetsloven" in profile.labels
+             or any(s in profile.sources for s in APL_SOURCES)) and present(ctx.db, APL_KINDS, APL_SOURCES)):
+        return None
+    from tracker.links.gpfg import apenhetsloven_section as func
+
+    return _linked_section(ctx, "apenhetsloven", ctx._("Transparency Act (åpenhetsloven)"), func)
+
+
+def coming_deadlines(ctx: Context) -> Section:
+    _ = ctx._
+    groups, others = [], 0
+    for key, rows in ctx.coming:
+        shown = [r for r in rows if r.get("passes")]
+        others += len(rows) - len(shown)
+        if shown:
+            groups.append(Group(counted(_(BUCKET_NAMES[key]), len(shown)), [
+                _base(r, ctx, compact=deadline_text(r, ctx.as_of, ctx.lang), new=r["id"] in ctx.new_ids,
+                      lines=[clean(r["owner"], 120)] if r.get("owner") else [])
+                for r in shown]))  # fmt: skip
+    notes = []
+    if others:
+        notes.append(_.n("%(num)d other open consultation is below the profile's relevance (see the workbench).",
+                         "%(num)d other open consultations are below the profile's relevance (see the workbench).",
+                         others))
+    return Section(id="coming", heading=_("Coming deadlines"), groups=groups, notes=notes, empty=_("Nothing."))
+
+
+#: the sections, in order
+BUILDERS: tuple[Builder, ...] = (needs_input, new_items, changed_items, eu_section, gpfg_section,
+                                 apenhetsloven_section, coming_deadlines)
+
+
+# ---------------------------------------------------------------------------- the rest
+
+
+def banners(ctx: Context, problems: list[str]) -> list[Banner]:
+    _ = ctx._
+    out = [Banner("red", text) for text in problems]
+    red = [h for h in ctx.health if h["status"] == "red"]
+    if red:
+        names = ", ".join(f"{source_name(h['source'], ctx.lang)} ({clean(health_reason(h['reason'], ctx.lang), 160)})"
+                          for h in red)
+        out.append(Banner("red", _.n("%(num)d source is failing: %(names)s", "%(num)d sources are failing: %(names)s",
+                                     len(red), names=names)))
+    if ctx.stale:
+        names = ", ".join(source_name(h["source"], ctx.lang) for h in ctx.stale)
+        out.append(Banner("amber", _("Not checked for over 36 hours: %(names)s", names=names)))
+    return out
+
+
+def summary(ctx: Context, problems: list[str]) -> list[str]:
+    """Three to five lines before anything else."""
+    _ = ctx._
+    lines = []
+    if problems:
+        lines.append(_("Warning: the data behind this digest is missing or out of date (see above)."))
+    n = len(ctx.needs)
+    new = sum(1 for r in ctx.needs if r["id"] in ctx.new_ids)
+    text = _.n("%(num)d consultation needs input", "%(num)d consultations need input", n)
+    if new:
+        text += _.n(", %(num)d of them new", ", %(num)d of them new", new)
+    lines.append(text + ".")
+    this_week = [r for r in ctx.needs if r["window"] == "this_week"]
+    if this_week:
+        first = min(this_week, key=lambda r: deadlines.to_datetime(r.get("deadline")) or ctx.as_of)
+        lines.append(_.n("%(num)d deadline this week; the first: %(when)s (%(title)s).",
+                         "%(num)d deadlines this week; the first: %(when)s (%(title)s).", len(this_week),
+                         when=deadline_text(first, ctx.as_of, ctx.lang), title=clean(first.get("title"), 80)))
+    else:
+        lines.append(_("No deadline this week."))
+    followed = [r for r in ctx.changed if _followed(r)]
+    lines.append(_.n("%(num)d change to items the NCP follows.", "%(num)d changes to items the NCP follows.",
+                     len(followed)) if followed else _("No change to items the NCP follows."))
+    red = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "red"]
+    amber = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "amber"]
+    if red or amber:
+        parts = []
+        if red:
+            parts.append(_.n("%(num)d failing (%(names)s)", "%(num)d failing (%(names)s)", len(red), names=", ".join(red)))
+        if amber:
+            parts.append(_.n("%(num)d with warnings (%(names)s)", "%(num)d with warnings (%(names)s)", len(amber),
+                             names=", ".join(amber)))
+        lines.append(_("Sources: %(parts)s.", parts="; ".join(parts)))
+    elif ctx.health:
+        lines.append(_("All sources OK."))
+    return lines
+
+
+def health_rows(ctx: Context) -> list[HealthRow]:
+    return [HealthRow(source=source_name(h["source"], ctx.lang), status=h["status"] if h["status"] in ("green", "amber", "red") else "amber",
+                      status_text=health_name(h["status"], ctx.lang), count=int(h["items_seen"] or 0),
+                      checked=format_datetime(h["checked"], ctx.lang) if h.get("checked") else "",
+                      stale=bool(h.get("stale")), reason=clean(health_reason(h["reason"], ctx.lang), 200))
+            for h in ctx.health]  # fmt: skip
+
+
+def assemble(ctx: Context, *, base_id: int, upto: int, problems: list[str]) -> Digest:
+    _ = ctx._
+    built = [section for builder in BUILDERS if (section := builder(ctx)) is not None]
+    since_text = (_("Changes since the previous digest (%(when)s)", when=format_datetime(ctx.since, ctx.lang))
+                  if ctx.since else _("First digest: changes in the last 24 hours"))
+    return Digest(
+        profile=ctx.profile, lang=ctx.lang, as_of=ctx.as_of, day=ctx.today, since=ctx.since,
+        baseline_event_id=base_id, last_event_id=upto,
+        title=f"{ctx.profile.display_title(ctx.lang)} – {format_long_date(ctx.today, ctx.lang)}",
+        as_of_text=_("As of %(when)s", when=format_datetime(ctx.as_of, ctx.lang)), since_text=since_text,
+        banners=banners(ctx, problems), summary=summary(ctx, problems), sections=built,
+        health_heading=_("Source health"), health_rows=health_rows(ctx),
+        health_empty=_("No crawl has run yet."),
+        footer=_("Made by ncp-tracker. Titles and texts are quoted from the sources."),
+        problems=problems, needs_input=ctx.needs, new=ctx.new, changed=ctx.changed, coming=ctx.coming,
+        eu=ctx.eu, gpfg=next((s for s in built if s.id == "gpfg"), None),
+        apenhetsloven=next((s for s in built if s.id == "apenhetsloven"), None),
+        health=ctx.health, red=[h for h in ctx.health if h["status"] == "red"], stale=ctx.stale,
+    )  # fmt: skip

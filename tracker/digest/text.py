@@ -1,0 +1,69 @@
+"""Text safety: every string that comes from a source is cleaned (`clean`: control characters,
+bidi overrides, lone surrogates removed; whitespace collapsed; long strings cut) before it enters
+the model, and escaped by the renderer for its format (Jinja2 autoescape for HTML, `md` for
+Markdown, ElementTree for Atom, icalendar for ICS). Links are only ever http(s) URLs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+TITLE_LIMIT = 300
+SUMMARY_LIMIT = 400
+SNIPPET_LIMIT = 200
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+#: bidi embeddings, overrides and isolates (U+202A–E, U+2066–9): they can reorder the text
+#: around them ("Trojan source"); the plain marks U+200E/U+200F are kept
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SPACE = re.compile(r"\s+")
+
+
+def clean(value: Any, limit: int | None = None) -> str:
+    """A scraped value made safe to show on one line in any format (not yet escaped)."""
+    if value is None:
+        return ""
+    text = str(value)
+    text = _SURROGATE.sub("\ufffd", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _BIDI.sub("", _CONTROL.sub(" ", text))
+    text = _SPACE.sub(" ", text).strip()
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def edges(value: Any, limit: int) -> str:
+    """Like `clean`, but a space at either end is kept (the text around an evidence span)."""
+    raw = "" if value is None else str(value)
+    text = clean(raw, limit)
+    if text and raw[:1].isspace():
+        text = " " + text
+    if text and raw[-1:].isspace():
+        text += " "
+    return text
+
+
+def safe_url(url: Any) -> str | None:
+    """An http(s) URL fit for a link, or None (javascript:, data:, relative or broken URLs)."""
+    text = clean(url)
+    if not text or " " in text:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(text, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+
+
+def md(value: Any) -> str:
+    """Escape cleaned text for Markdown (CommonMark backslash escapes; edge spaces kept)."""
+    return _MD_SPECIAL.sub(r"\\\1", "" if value is None else str(value))

@@ -1,0 +1,168 @@
+"""Sentences the digest, mail, feed and calendar share: deadlines (with Stortinget's three
+times), days left, changes. Every word comes from the catalogue (`tracker.i18n`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from typing import Any
+
+from tracker.digest.text import clean
+from tracker.i18n import Translator, format_date, format_datetime, format_time
+from tracker.store import deadlines
+from tracker.vocabulary import field_name, status_name
+
+#: a deadline at this time of day or later is "end of day": no time is shown
+END_OF_DAY = time(23, 59)
+
+
+def _json(value: Any) -> Any:
+    if value is None or not isinstance(value, str):
+        return value
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def extra(row: dict[str, Any]) -> dict[str, Any]:
+    value = _json(row.get("extra"))
+    return value if isinstance(value, dict) else {}
+
+
+def _has_time(when: datetime) -> bool:
+    local = when.astimezone(deadlines.OSLO).time()
+    return local < END_OF_DAY and local != time(0, 0)
+
+
+def when_text(value: str | datetime | None, today: date, lang: str) -> str:
+    """'fre. 04.12.2026 kl. 12.00', or 'i dag kl. 12.00' / 'today 12:00' on the day itself."""
+    _ = Translator(lang)
+    when = deadlines.to_datetime(value)
+    if when is None:
+        return ""
+    day = deadlines.oslo_date(when)
+    if day == today:
+        return _("today %(time)s", time=format_time(when, lang)) if _has_time(when) else _("today")
+    return format_datetime(when, lang) if _has_time(when) else format_date(day, lang)
+
+
+def days_left_text(n: int | None, lang: str) -> str:
+    _ = Translator(lang)
+    if n is None:
+        return ""
+    if n <= 0:
+        return _("due today")
+    return _.n("%(num)d working day left", "%(num)d working days left", n)
+
+
+def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
+    """'fre. 04.12.2026 (3 virkedager igjen)', 'frist i dag kl. 12.00', 'ingen frist kjent'."""
+    _ = Translator(lang)
+    when = deadlines.to_datetime(row.get("deadline"))
+    if when is None:
+        return _("no deadline known")
+    today = deadlines.oslo_date(as_of)
+    if deadlines.deadline_day(when) == today:
+        return _("due today %(time)s", time=format_time(when, lang)) if _has_time(when) else _("due today")
+    text = format_datetime(when, lang) if _has_time(when) else format_date(deadlines.deadline_day(when), lang)
+    left = days_left_text(row.get("working_days_left"), lang)
+    return f"{text} ({left})" if left else text
+
+
+def deadline_line(row: dict[str, Any], as_of: datetime, lang: str) -> str:
+    """'Frist: fre. 04.12.2026 (3 virkedager igjen)', or 'Frist i dag kl. 12.00' on the day."""
+    _ = Translator(lang)
+    when = deadlines.to_datetime(row.get("deadline"))
+    if when is not None and deadlines.deadline_day(when) == deadlines.oslo_date(as_of):
+        text = deadline_text(row, as_of, lang)
+        return text[:1].upper() + text[1:]
+    return _("Deadline: %(when)s", when=deadline_text(row, as_of, lang))
+
+
+def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[str]:
+    """A Storting committee hearing's three times, each on its own line (those that are known):
+    the deadline to ask to speak (anmodningsfrist), the hearing itself, written input."""
+    if row.get("kind") != "committee_hearing":
+        return []
+    _ = Translator(lang)
+    ex = extra(row)
+    today = deadlines.oslo_date(as_of)
+    out = []
+    ask = deadlines.to_datetime(ex.get("anmodningsfrist"))
+    if ask is not None and deadlines.oslo_date(ask) == today:
+        out.append(_("Request to speak: due today %(time)s", time=format_time(ask, lang)))
+    elif ask is not None:
+        out.append(_("Request to speak by: %(when)s", when=when_text(ask, today, lang)))
+    if held := when_text(ex.get("hearing_start"), today, lang):
+        out.append(_("Hearing: %(when)s", when=held))
+    written = deadlines.to_datetime(ex.get("innspillsfrist"))
+    if written is not None and deadlines.oslo_date(written) == today:
+        out.append(_("Written input: due today %(time)s", time=format_time(written, lang)))
+    elif written is not None:
+        out.append(_("Written input by: %(when)s", when=when_text(written, today, lang)))
+    return out
+
+
+def stortinget_events(row: dict[str, Any]) -> list[tuple[str, datetime]]:
+    """(key, time) of a committee hearing's three times (for the calendar): ``ask``, ``hearing``,
+    ``written``."""
+    if row.get("kind") != "committee_hearing":
+        return []
+    ex = extra(row)
+    out = []
+    for key, field in (("ask", "anmodningsfrist"), ("hearing", "hearing_start"), ("written", "innspillsfrist")):
+        when = deadlines.to_datetime(ex.get(field))
+        if when is not None:
+            out.append((key, when))
+    return out
+
+
+def describe_change(change: dict[str, Any], lang: str) -> str:
+    """One change as a plain sentence (not yet escaped)."""
+    _ = Translator(lang)
+    kind, before, after = change["kind"], change.get("before"), change.get("after")
+    if kind == "deadline_changed":
+        old = format_date(deadlines.deadline_day(before), lang) if before else None
+        new = format_date(deadlines.deadline_day(after), lang) if after else None
+        if old and new:
+            return _("Deadline moved: %(old)s → %(new)s", old=old, new=new)
+        if new:
+            return _("Deadline set: %(new)s", new=new)
+        return _("Deadline removed, was %(old)s", old=old or "–")
+    if kind == "status_changed":
+        if after == "withdrawn":
+            return _("Withdrawn")
+        if after == "closed":
+            return _("Closed")
+        return _("Status: %(old)s → %(new)s", old=status_name(str(before), lang) or "–",
+                 new=status_name(str(after), lang) or "–")
+    if kind == "documents_added":
+        docs = after if isinstance(after, list) else []
+        titles = [clean(d.get("title") or d.get("url"), 80) for d in docs if isinstance(d, dict)]
+        shown = "; ".join(titles[:3]) + (f" (+{len(titles) - 3})" if len(titles) > 3 else "")
+        return _("New documents (%(num)d): %(titles)s", num=len(titles), titles=shown)
+    if kind == "stage_changed":
+        if before:
+            return _("New stage: %(old)s → %(new)s", old=clean(before, 120), new=clean(after, 120))
+        return _("New stage: %(new)s", new=clean(after, 120))
+    if kind == "vanished":
+        return _("Vanished from the source's listing (kept here)")
+    if kind == "reappeared":
+        return _("Reappeared in the source's listing")
+    if kind == "new":
+        return _("New")
+    if kind == "updated":
+        fields = [field_name(f, lang) for f in str(change.get("field") or "").split(",") if f]
+        text = _("Updated: %(fields)s", fields=", ".join(fields))
+        if isinstance(before, dict) and isinstance(after, dict) and "title" in after:
+            text += " " + _("(was «%(title)s»)", title=clean(before.get("title"), 120))
+        return text
+    if kind == "resent":
+        prev = change["previous"]
+        when = format_date(deadlines.deadline_day(prev.get("deadline")), lang) if prev.get("deadline") else "–"
+        return _("Sent on a new hearing; previous: «%(title)s» (deadline %(day)s)",
+                 title=clean(prev.get("title"), 120), day=when)
+    return _("Changed")

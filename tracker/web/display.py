@@ -1,0 +1,37 @@
+"""What the web pages show for codes, dates and deadlines: the same vocabulary and catalogue as
+the digest (`tracker.vocabulary`, `tracker.i18n`), as Jinja2 filters and globals.
+
+``install(app, lang="nb")`` gives the app's templates ``_()``/``ngettext`` (the catalogue),
+the date filters (``date``, ``longdate``, ``time``, ``datetime``), the name filters
+(``source_name``, ``kind_name``, ``status_name``, ``triage_name``, ``label_name``) and
+``deadline_lines(item)``: an item's deadline as people act on it — for a Storting committee
+hearing the deadline to ask to speak, the hearing and the written-input deadline, each with
+its time; for others the deadline day (with its time when it has one), or "ingen frist kjent".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tracker.i18n import install_jinja
+from tracker.vocabulary import install_jinja_filters
+
+
+def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
+    from crawlers.dates import OSLO
+    from tracker.digest.wording import deadline_text, stortinget_times
+
+    now = now or datetime.now(OSLO)
+    lines = stortinget_times(item, now, lang)
+    if lines:
+        return lines
+    return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
+
+
+def install(app: Any, lang: str = "nb") -> None:
+    """Register the catalogue, date and name filters and `deadline_lines` on a Flask app."""
+    env = app.jinja_env
+    install_jinja(env, lang)
+    install_jinja_filters(env, lang)
+    env.globals["deadline_lines"] = lambda item: deadline_lines(item, lang)
