@@ -82,28 +82,46 @@ def test_login_triage_draft_search_export(team_server, browser):
     browser.find_element(By.ID, "draft-docx").click()
     path = _wait_for_file(browser.downloads, ".docx")
     doc = Document(str(path))
-    assert doc.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
+    assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
+    assert doc.sections[0].page_width.mm == pytest.approx(210, abs=1)  # A4, from the template
+    path.unlink()
+    browser.get(base + "/item/" + HEARING)  # a second draft is a second version, never an overwrite
+    browser.find_element(By.ID, "draft-docx").click()
+    second = _wait_for_file(browser.downloads, ".docx")
+    second.unlink()
     browser.get(base + "/item/" + HEARING)
     versions = browser.find_elements(By.CSS_SELECTOR, "#draft-versions a.draft-version-docx")
-    assert len(versions) == 1 and "Kari" in browser.find_element(By.ID, "draft-versions").text
+    assert len(versions) == 2 and "Kari" in browser.find_element(By.ID, "draft-versions").text
+    for link in [v.get_attribute("href") for v in versions]:  # v1 and v2 both download
+        browser.get(link)
+        got = _wait_for_file(browser.downloads, ".docx")
+        Document(str(got))
+        got.unlink()
 
     browser.get(base + "/search")
     box = browser.find_element(By.ID, "q")
-    box.send_keys("aapenhetsloven")
+    box.send_keys("aapenhetsloven OR regnskapsloven")
     box.submit()
-    assert "åpenhetsloven" in browser.find_element(By.ID, "results").text
-    path.unlink()
+    results = browser.find_element(By.ID, "results").text
+    assert "åpenhetsloven" in results and "regnskapsloven" in results.lower()
+    box = browser.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys('"endringer i åpenhetsloven"')
+    box.submit()
+    results = browser.find_element(By.ID, "results").text
+    assert "endringer i åpenhetsloven" in results and "regnskapsloven" not in results.lower()
     browser.find_element(By.ID, "export-csv").click()
     exported = _wait_for_file(browser.downloads, ".csv")
-    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
-    mine = [r for r in rows if r["id"] == HEARING]
-    assert mine and mine[0]["state"] == "respond"
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Norwegian Excel
+    rows = list(csv.DictReader(exported.open(encoding="utf-8-sig"), delimiter=";"))
+    mine = [r for r in rows if r["ID"] == HEARING]
+    assert mine and mine[0]["Behandling"] in ("respond", "Svare")
 
     from tracker.store.db import open_db
 
     db = open_db(db_path)
     assert db.execute("select by from triage_history").fetchall() == [("Kari",)]
-    assert db.execute("select created_by from drafts").fetchall() == [("Kari",)]
+    assert db.execute("select created_by from drafts").fetchall() == [("Kari",), ("Kari",)]
     db.close()
 
 
