@@ -84,7 +84,7 @@ def parse_label(text: str) -> str:
         return _ALIASES[k]
     if k in _NAME_KEYS:
         return _NAME_KEYS[k]
-    m = re.fullmatch(r"(?:oecd|kap(?:ittel)?|chapter|ch|kapittel)?([ivx]+|\d{1,2})([a-zæøå]*)", k)
+    m = re.fullmatch(r"(?:oecd)?(?:kap(?:ittel)?|chapter|ch)?([ivx]+|\d{1,2})([a-zæøå]*)", k)
     if m:
         num = m.group(1)
         if num.isdigit():

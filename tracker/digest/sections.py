@@ -91,12 +91,9 @@ def _base(row: dict[str, Any], ctx: Context, **kw: Any) -> Entry:
 def reason_text(row: dict[str, Any], ctx: Context) -> str:
     """Why an item is listed, with the relevance that ranks it."""
     _ = ctx._
-    if row.get("ncp_consultee"):
-        reason = _("The NCP is a consultee")
-        if row.get("relevance_reason"):
-            reason += f"; {clean(row['relevance_reason'], 200)}"
-        return reason
     reason = clean(row.get("relevance_reason"), 200)
+    if row.get("ncp_consultee"):  # listed whatever its score; the score still ranks it and is shown
+        reason = _("The NCP is a consultee") + (f"; {reason}" if reason else "")
     if row.get("relevance") is None:
         return reason
     score = _("relevance %(score)s", score=_number(float(row["relevance"]), ctx.lang))

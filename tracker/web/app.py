@@ -140,7 +140,7 @@ def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def feed_body(db, fmt: str, *, as_of: datetime, profile: str) -> bytes:
     """The profile's ICS calendar or Atom feed, from the digest renderer (the one place the web
     calls it, so a rebuilt digest package changes only this function)."""
-    from tracker.digest.build import render
+    from tracker.digest.output import render
 
     return render(db, fmt, as_of=as_of, profile=profile)
 
