@@ -177,7 +177,7 @@ class OecdNcpCasesSpider(TrackerSpider):
         status_raw = fields.get("status") or None
         lead = fields.get("lead_ncp") or ""
         keywords = lists["keywords"]
-        body_parts = [summary or "", f"Company: {company}" if company else "",
+        body_parts = [summary or "", f"Named enterprise: {company}" if company else "",
                       f"Keywords: {', '.join(keywords)}" if keywords else ""]
         yield self.make_item(
             native_id=native_id, url=response.url, title=title,
