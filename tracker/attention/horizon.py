@@ -51,9 +51,8 @@ MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "augus
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")  # fmt: skip
 #: a watchlist note's date of application / transposition / postponement
-_NOTE_DATE = re.compile(
-    r"(?P<cue>appl(?:ies|ication)|transpos\w*|postponed to|due|mandatory from|from)\D{0,40}?"
-    r"(?P<date>\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4})", re.I)
+_NOTE_CUE = re.compile(r"appl(?:ies|ication)|transpos\w*|postponed to|\bdue\b|mandatory from|\bfrom\b", re.I)
+_NOTE_DATE = re.compile(r"\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}")
 
 
 @dataclass
@@ -124,14 +123,20 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
 def watchlist_dates(entries: Iterable[Any]) -> Iterable[Dated]:
     """Application / transposition dates written in the watchlist's notes."""
     for entry in entries:
-        for m in _NOTE_DATE.finditer(entry.note or ""):
-            dt = parse_date(m.group("date"))
-            if dt is None:
-                continue
-            clause = entry.note[max(0, m.start() - 30):m.end()].split(";")[-1].strip(" ,.")
-            yield Dated(day=dt.date(), at=dt.date().isoformat(), what="application",
-                        title=f"{entry.name}: {entry.title or entry.act or ''}".strip(" :"),
-                        detail=clause, source="watchlist")
+        note = entry.note or ""
+        seen: set[date] = set()
+        for cue in _NOTE_CUE.finditer(note):
+            # the dates of the cue's clause (up to the next ";" or sentence end)
+            clause_end = min([i for i in (note.find(";", cue.end()), note.find(". ", cue.end())) if i >= 0] or [len(note)])
+            clause = note[cue.start():clause_end].strip(" ,.")
+            for m in _NOTE_DATE.finditer(clause):
+                dt = parse_date(m.group(0))
+                if dt is None or dt.date() in seen:
+                    continue
+                seen.add(dt.date())
+                yield Dated(day=dt.date(), at=dt.date().isoformat(), what="application",
+                            title=f"{entry.name}: {entry.title or entry.act or ''}".strip(" :"),
+                            detail=clause, source="watchlist")
 
 
 def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, profile: Profile | None = None,
