@@ -107,11 +107,12 @@ def outcome_chain(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | N
             db, "select distinct i.id, i.source, i.title, i.url, coalesce(i.published, i.first_seen) as at "
                 "from refs r join items i on i.id = r.item_id where r.ref in ({marks}) order by at", [key]))
         acts = [c for c in carriers if c["source"] == "no_lovdata"]
-        first = carriers[0] if carriers else None
+        others = [c for c in carriers if c["source"] != "no_lovdata"]
+        first = (others or carriers or [None])[0]
         steps.append({"what": key.split(":")[0], "label": ref_label(key), "date": first["at"] if first else None,
                       "item_id": first["id"] if first else None, "url": first["url"] if first else None, "how": how})
         for act in acts:
-            if not any(s["item_id"] == act["id"] for s in steps):
+            if not any(s["what"] == "act" and s["item_id"] == act["id"] for s in steps):
                 steps.append({"what": "act", "label": "lov vedtatt", "date": act["at"], "item_id": act["id"],
                               "url": act["url"], "how": "reference", "title": act["title"]})
     steps.sort(key=lambda s: (ORDER[s["what"]], s["date"] or "", s["label"]))

@@ -199,6 +199,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
     @app.get("/item/<path:item_id>")
     def item(item_id: str):
         from tracker.store.queries import list_events
+        from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
 
         try:
@@ -231,7 +232,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
             body_html=highlight(it.get("body"), spans["text"]),
             events=_event_rows(list_events(db(), item_id=item_id)),
             history=_triage_rows(triage.history(db(), item_id)),
-            answers=answers.for_item(db(), item_id), related=related,
+            answers=answers.for_item(db(), item_id), related=related, outcome=outcome_context(db(), item_id),
             drafts=list(db().query("select id, created_at, created_by, language from drafts "
                                    "where item_id = ? order by id desc", [item_id])),
             message=request.args.get("msg"), error=request.args.get("err"),
@@ -309,6 +310,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
             "then items.labels else '[]' end) j order by j.value")]
         return render_template("search.html", rows=rows, q=q, args=args, error=error,
                                sources=sources, labels=labels)
+
+    @app.get("/horizon")
+    def horizon():
+        from tracker.web.horizon import horizon_context
+
+        return render_template("horizon.html", **horizon_context(db(), request.args, now()))
 
     @app.get("/health")
     def health():
