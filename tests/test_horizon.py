@@ -162,3 +162,25 @@ def test_cli_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path): 
 def test_cli_send_without_smtp_is_an_error(replayed, data_dir):
     result = cli(replayed, "--as-of", "2026-12-01", "--send")
     assert result.exit_code != 0 and "no SMTP server configured" in result.output
+
+
+def test_oecd_cases_through_the_engine_green_with_day_two_events(db):
+    health = list(db.query("select status, reason from health where source = 'oecd_ncp_cases' order by rowid desc limit 1"))
+    assert health and health[0]["status"] == "green", health
+    events = {(e["item_id"], e["kind"], e["after"]) for e in db.query(
+        "select item_id, kind, after from events where item_id like 'oecd_ncp_cases:%' and kind != 'new'")}
+    assert ("oecd_ncp_cases:uk0112", "stage_changed", "final_statement") in events
+    assert ("oecd_ncp_cases:uk0112", "status_changed", "closed") in events
+    assert ("oecd_ncp_cases:nl0050", "stage_changed", "accepted") in events
+    new = {e["item_id"] for e in db.query("select item_id from events where kind = 'new' and at like '2026-11-24%'")}
+    assert "oecd_ncp_cases:fr0021" in new
+
+
+def test_flagged_cases_on_the_bundled_days(db):
+    from tracker.links.ncp_cases import flagged_cases
+
+    flagged = {c["id"]: c for c in flagged_cases(db)}
+    assert set(flagged) == {"oecd_ncp_cases:cl0045", "oecd_ncp_cases:uk0112", "oecd_ncp_cases:br0019"}
+    assert "identifisert for Norges Banks eierskapsutøvelse" in flagged["oecd_ncp_cases:cl0045"]["reason"]
+    assert "norsk selskap" in flagged["oecd_ncp_cases:br0019"]["reason"]
+    assert [c["id"] for c in flagged_cases(db, since="2026-11-24T06:00:00+01:00")] == ["oecd_ncp_cases:uk0112"]

@@ -89,3 +89,17 @@ def test_searchable_by_chapter(db, world):
     assert [c["hearing"]["id"] for c in outcome_chains(db, chapter="oecd-iv")] == [world["hearing"]]
     assert len(outcome_chains(db)) == 3
     assert outcome_chains(db, chapter="oecd-xi") == []
+
+
+def test_cli_outcomes_by_chapter(db, world, tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    path = db.conn.execute("pragma database_list").fetchone()[2]
+    db.conn.commit()
+    result = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "apenhetsloven"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "→ lov vedtatt 15.06.2027" in result.output and "vegtrafikkloven" not in result.output
+    none = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "oecd-xi"], catch_exceptions=False)
+    assert none.output.startswith("no answered hearings labelled oecd-xi")

@@ -105,3 +105,35 @@ def _send(rendered: list, to: list[str], when) -> None:
         except mailer.MailError as exc:
             raise TrackerError(f"{view.name}: {exc}") from exc
         click.echo(f"sent {view.name} to {', '.join(accepted)}")
+
+
+@click.command("outcomes")
+@click.option("--chapter", help="Only hearings with this label (oecd-iv, apenhetsloven, …).")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.pass_context
+def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
+    """What became of the hearings the NCP answered: answer → Prop. → Innst. → act.
+
+    Example: ncp-tracker outcomes --chapter apenhetsloven
+    """
+    from tracker.links.outcomes import outcome_chains
+
+    db = open_db(ctx)
+    try:
+        chains = outcome_chains(db, chapter=chapter)
+    finally:
+        db.close()
+    if fmt == "jsonl":
+        for chain in chains:
+            click.echo(json.dumps(chain, ensure_ascii=False))
+        return
+    if not chains:
+        click.echo("no answered hearings" + (f" labelled {chapter}" if chapter else "")
+                   + " (a hearing counts once its triage is submitted/published or Kontaktpunktet's answer is found)")
+        return
+    for chain in chains:
+        click.secho(chain["hearing"]["title"], bold=True)
+        click.echo(f"  {chain['text']}")
+        for step in chain["steps"]:
+            if step.get("how") == "title":
+                click.echo(f"  ({step['label']} linked by title only: check it)")
