@@ -137,3 +137,33 @@ def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
         for step in chain["steps"]:
             if step.get("how") == "title":
                 click.echo(f"  ({step['label']} linked by title only: check it)")
+
+
+@click.command("action-plan")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.pass_context
+def action_plan(ctx: click.Context, fmt: str) -> None:
+    """Items about the national action plan on business and human rights, and about policy coherence.
+
+    Example: ncp-tracker action-plan
+    """
+    from tracker.links.action_plan import THEMES, grouped_items
+
+    db = open_db(ctx)
+    try:
+        groups = grouped_items(db)
+    finally:
+        db.close()
+    for name, items in groups.items():
+        if fmt == "jsonl":
+            for item in items:
+                click.echo(json.dumps({"theme": name, **item}, ensure_ascii=False))
+            continue
+        click.secho(f"{THEMES[name]['title']['nb']} ({len(items)})", bold=True)
+        if not items:
+            click.echo("  (ingen saker funnet)")
+        for item in items:
+            when = (item["published"] or "")[:10] or "(no date)"
+            deadline = f"  frist {item['deadline'][:10]}" if item["deadline"] else ""
+            click.echo(f"  {when:<10}  {item['title'][:100]}{deadline}")
+            click.echo(f"              {item['url']}")
