@@ -31,7 +31,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     """Everything with a date ahead — hearing deadlines, Stortinget hearings, EU feedback windows and
     forecasts, application dates of watched acts — by week or by month.
 
-    Examples: ncp-tracker horizon --weeks 12 --by month;
+    Example: ncp-tracker horizon --weeks 12 --by month;
     ncp-tracker horizon --view uka_som_kommer --as-of 2026-11-30;
     ncp-tracker horizon --send
     """
