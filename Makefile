@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/ncp-tracker demo
 
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps office-deps
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
@@ -39,4 +39,14 @@ browser-deps:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
 	else \
 		echo "browser tests need Chromium: run 'sudo apt-get install -y chromium chromium-driver' (or make browser-deps as root)"; \
+	fi
+
+# LibreOffice Writer (headless) opens the generated .docx drafts in tests/test_drafts.py (Debian packages).
+.PHONY: office-deps
+office-deps:
+	@if command -v soffice >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libreoffice-writer-nogui; \
+	else \
+		echo "the .docx test needs LibreOffice: run 'sudo apt-get install -y libreoffice-writer-nogui' (or make office-deps as root)"; \
 	fi

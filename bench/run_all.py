@@ -14,7 +14,9 @@ same run where the issue asks for one:
   1,000,000 events (`bench/gen_db.py`, `bench/digest_bench.py`);
 - `ncp-tracker --help` wall time (median of five; `python -m tracker` and the venv's console
   script when there is one);
-- peak RSS of a full `ncp-tracker demo` (os.wait4 of that one child).
+- peak RSS of a full `ncp-tracker demo` (os.wait4 of that one child);
+- the web workbench's p95 page time with 20 advisers for 30 s while a replayed crawl writes
+  (`bench/web_load.py`; no 5xx and no "database is locked" is the goal).
 
 ``python bench/run_all.py [--record]``: ``--record`` also writes the table, with the machine
 described, to bench/RESULTS.md. Everything runs in a temporary directory; nothing in the
@@ -173,9 +175,12 @@ def digest_and_search(tmp: Path) -> list[Row]:
                 f"{secs:.2f} s (first {res['digest_first_s']:.2f} s)", "≤ 1 s", secs <= 1.0, why)]
     rows.append(Row("full-text search p95 (tracker.workbench.search, limit 100)",
                     f"{res['search_p95_s'] * 1000:.0f} ms (p50 {res['search_p50_s'] * 1000:.0f} ms; "
-                    f"LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)", "—", None,
-                    "no goal in the issue; ASCII words are expanded against the index vocabulary "
-                    "(fts5vocab scan), which is most of an ASCII query's time"))
+                    f"LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)", "≤ 20 ms",
+                    res["search_p95_s"] <= 0.020,
+                    "" if res["search_p95_s"] <= 0.020 else
+                    f"slowest queries: {', '.join(res.get('slowest', []))}. bm25 scores the newest "
+                    "2,000 matches of each query (more when filters leave fewer than 100); on a busy "
+                    "machine compare with the LIKE scan measured in the same run"))
     return rows
 
 
@@ -289,6 +294,17 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
+def web_load() -> list[Row]:
+    _say("web workbench: 20 advisers for 30 s while a replayed crawl writes (bench/web_load.py)")
+    res = _json_line(_run([PY, "bench/web_load.py", "--seconds", "30"]), "web_load")
+    measured = (f"p95 {res['p95_ms']:.0f} ms, median {res['median_ms']:.0f} ms ({res['requests']} requests, "
+                f"{res['triage_writes_acknowledged']} triage writes, {res['server_errors']} 5xx, "
+                f"{res['database_locked']} locked)")
+    ok = res["server_errors"] == 0 and res["database_locked"] == 0
+    return [Row("web: page time under 20 advisers + crawl", measured, "no 5xx, no locked", ok,
+                "" if ok else "see bench/web_load.py output")]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="Run every benchmark and print one table.")
     ap.add_argument("--record", action="store_true", help="also write the table to bench/RESULTS.md")
@@ -298,7 +314,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ncp-bench-") as tmpdir:
         tmp = Path(tmpdir)
         for step in (tagging, lambda: crawl_throughput(tmp), lambda: second_run(tmp),
-                     lambda: digest_and_search(tmp), help_time, lambda: demo_rss(tmp)):
+                     lambda: digest_and_search(tmp), help_time, lambda: demo_rss(tmp), web_load):
             try:
                 rows += step()
             except Exception as exc:  # one broken benchmark must not hide the others

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,17 @@ def build_corpus(target_words: int, seed: int = 7) -> list[dict]:
     return records
 
 
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory (VmRSS) of a process in MB, from /proc (nan where unavailable)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 def timed(fn) -> float:
     t0 = time.perf_counter()
     fn()
@@ -59,6 +71,7 @@ def main() -> int:
     import spacy
 
     from nlp import langdetect
+    from nlp.instruments import InstrumentMatcher
     from nlp.tagger import Tagger
 
     Tagger.load().preload()  # tables, lingua models, lexicon: once per process (daily-run start)
@@ -77,12 +90,16 @@ def main() -> int:
             low = text.lower()
             [term for term in terms if term in low]
 
-    names = ("spaCy blank('nb') tokenizer", "naive substring loop", "our full tagging")
+    names = ("spaCy blank('nb') tokenizer", "naive substring loop", "our full tagging",
+             "tagging without register")
     secs: dict[str, list[float]] = {n: [] for n in names}
     ratios = []
     for _ in range(args.rounds):
         tok = spacy.blank("nb")  # cold: new vocab, new tokenizer cache
         tagger = Tagger.load().preload()  # cold: new pipelines, vocabs and caches
+        bare = Tagger.load()  # the same tagger with an empty instrument register
+        bare.register, bare.matcher = {}, InstrumentMatcher([])
+        bare.preload()
 
         def tokenizer(tok=tok) -> None:
             for _ in tok.tokenizer.pipe(texts, batch_size=256):
@@ -92,7 +109,11 @@ def main() -> int:
             for _ in tagger.tag_many(records):
                 pass
 
-        for name, fn in zip(names, (tokenizer, naive, full), strict=True):
+        def no_register(tagger=bare) -> None:
+            for _ in tagger.tag_many(records):
+                pass
+
+        for name, fn in zip(names, (tokenizer, naive, full, no_register), strict=True):
             secs[name].append(timed(fn))
         ratios.append(secs[names[0]][-1] / secs[names[2]][-1])
 
@@ -117,6 +138,14 @@ def main() -> int:
     print(f"full tagging / tokenizer = {wps[names[2]] / base:.2f} (target >= 0.30; per round: "
           f"{', '.join(f'{r:.2f}' for r in ratios)}); "
           f"full tagging / naive loop = {wps[names[2]] / wps[names[1]]:.2f}")
+    reg = wps[names[3]] / wps[names[2]] - 1
+    print(f"instrument register cost: {reg:+.1%} of throughput (full tagging vs the same tagger "
+          f"with an empty register; target <= 10 %)")
+    helper_pid = langdetect._HELPER[0].proc.pid if helper and hasattr(
+        langdetect._HELPER[0], "proc") else None
+    print(f"resident memory: tagger process {rss_mb():.0f} MB (peak "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
+          + (f", lingua helper {rss_mb(helper_pid):.0f} MB" if helper_pid else ""))
     return 0
 
 

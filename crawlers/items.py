@@ -48,6 +48,8 @@ class TrackedItem(scrapy.Item):
     reference = scrapy.Field()  # their reference (saksnr), when known
     documents = scrapy.Field()  # [{"title", "url", "type"}]
     extra = scrapy.Field()  # source-specific facts (dict)
+    consultees = scrapy.Field()  # [{"name", "orgnr" (None unless the page gives it)}] — the hearing's consultee list
+    ncp_consultee = scrapy.Field()  # bool: Kontaktpunktet is itself among the consultees (only set with `consultees`)
 
 
 #: the value of `CrawlReport.crawl_report`: the format of the report line in a feed export

@@ -1,10 +1,18 @@
-"""What every regjeringen.no spider needs: the RSS generator's URLs and the hearing-page labels.
+"""What every regjeringen.no spider needs: the RSS generator's URLs, the hearing-page labels,
+the hearings listing.
 
-Detail-page markup is **unverified** (no raw page has been published; docs/sources.md §1):
-the parsers read labels from the page text ("Høringsfrist:", "Status:", "Vår ref.:",
-"Ansvarlig:") and the "Høring | Dato: … | Department" metadata line, which covers every
-markup generation seen so far (the 2026 `<strong>` labels, the older `div.horing-meta`
-paragraphs, the oldest `div.content-owner-dep`).
+Detail pages follow two real captures (tests/fixtures/real/, July 2026, bokmål and nynorsk):
+`div.article-info > p` with `span.type "Høring |"`, `span.date "Dato: dd.mm.yyyy"` and
+`span.owner "| <a>Department</a>"` (the separators inside the spans); Status and Høringsfrist
+(nynorsk: Høyringsfrist) as `<strong>` labels in `div.article-body > div.horing-meta`; the letter
+inline in the factbox `#horingsbrev` (with `div.horing-ref` "Vår ref.: …"); notes as PDF links in
+`#horingsnotater`; the consultee list inline in `#horingsinstanser` (see crawlers/consultees.py:
+it is data, never body text); the answer form at svar.regjeringen.no. The parsers read the labels
+from the page text, which also covers the older markup generations (`div.content-owner-dep`).
+
+The hearings listing (`/no/dokument/hoyringar/id1763/?page=N`, 20 per page, newest first) is real
+too: `li.listItem` with `h2.title a`, `span.date`, `span.type`, `span.department`, `p.excerpts`
+and `p.event-details` ("Høringsfrist: dd.mm.yyyy", "Status: På høring").
 """
 
 from __future__ import annotations
@@ -17,6 +25,9 @@ from w3lib.url import url_query_cleaner
 
 from crawlers.dates import deadline_at, parse_date
 from crawlers.text import first_text
+
+#: the hearings listing (nynorsk path; the bokmål /no/dokument/horinger/… is the same list), 20 a page
+LISTING_URL = "https://www.regjeringen.no/no/dokument/hoyringar/id1763/"
 
 RSS_BASE = "https://www.regjeringen.no/no/rss/Rss/2581966/"
 TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -65,6 +76,8 @@ def parse_status(text: str) -> str | None:
 
 
 def parse_owner(response: Response, text: str) -> str | None:
+    if owner := first_text(response.css(".article-info .owner a::text").getall()):
+        return owner
     for pattern in (OWNER_LABEL, META_LINE):
         if m := pattern.search(text):
             return m.group(1).strip()
@@ -76,26 +89,53 @@ def parse_reference(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+#: the factbox a document sits in says what it is (real pages)
+FACTBOX_TYPES = {"horingsbrev": "høringsbrev", "horingsnotater": "høringsnotat", "horingsnotat": "høringsnotat",
+                 "horingsinstanser": "høringsinstanser"}  # fmt: skip
+
+
 def parse_documents(response: Response) -> list[dict[str, str]]:
-    """Attachments under /contentassets/, typed by their link text."""
+    """Attachments under /contentassets/, typed by their factbox (#horingsnotater …), else by their
+    link text; titled by the link's `title` attribute when it says more than the link text."""
     docs, seen = [], set()
     for link in response.css('a[href*="/contentassets/"]'):
         href = response.urljoin(link.attrib.get("href", ""))
         if href in seen:
             continue
         seen.add(href)
-        title = " ".join(" ".join(link.css("::text").getall()).split()) or href.rsplit("/", 1)[-1]
+        text = " ".join(" ".join(link.css("::text").getall()).split())
+        attr = " ".join((link.attrib.get("title") or "").split())
+        attr = re.sub(r"\.(pdf|docx?|xlsx?)$", "", attr, flags=re.I)
+        title = attr if len(attr) > len(text) else text or attr or href.rsplit("/", 1)[-1]
+        box = link.xpath("ancestor::*[@id][1]/@id").get() or ""
         low = title.lower()
-        docs.append({"title": title, "url": href, "type": next((t for key, t in DOC_TYPES if key in low), "dokument")})
+        by_text = next((t for key, t in DOC_TYPES if key in low), None)
+        # a NOU or a draft regulation in the notes' factbox is that, not "a note"
+        doc_type = by_text if by_text in ("nou", "forskriftsutkast", "utkast") else FACTBOX_TYPES.get(box) or by_text or "dokument"
+        docs.append({"title": title, "url": href, "type": doc_type})
     return docs
 
 
+#: parts of the article body that are not its text: the consultee list (data, see
+#: crawlers/consultees.py — company extraction and tagging must not read it) and the answer button
+_NOT_BODY = ("ancestor::*[@id='horingsinstanser' or contains(concat(' ', @class, ' '), ' horing-cta ')"
+             " or (contains(concat(' ', @class, ' '), ' factbox ') and .//*[@id='horingsinstanser'])]")
+
+
 def parse_body(response: Response) -> str | None:
-    parts = response.css(".article-body ::text, #mainContent .article-body ::text").getall()
-    if not parts:
+    roots = response.css(".article-body")
+    if roots:
+        parts = roots[0].xpath(f".//text()[not(ancestor::script) and not(ancestor::style) and not({_NOT_BODY})]").getall()
+    else:
         parts = response.css("main p::text, #mainContent p::text").getall()
     text = "\n".join(p.strip() for p in parts if p.strip())
     return text or None
+
+
+def submit_url(response: Response) -> str | None:
+    """Where answers are submitted (an open hearing's "Send inn høringssvar": svar.regjeringen.no)."""
+    link = response.css('a[href*="registrer_horingsuttalelse"]::attr(href), .horing-cta a::attr(href)').get()
+    return response.urljoin(link) if link else None
 
 
 def parse_ingress(response: Response) -> str | None:
@@ -106,3 +146,54 @@ def responses_url(response: Response) -> str | None:
     """The link to the hearing's published answers (`?showSvar=true`), when the page has one."""
     link = response.css('a[href*="showSvar=true"]::attr(href)').get()
     return response.urljoin(link) if link else None
+
+
+# --------------------------------------------------------------------------- the hearings listing
+
+_LISTING_DEADLINE = re.compile(r"H(?:ø|o)y?ringsfrist\s*:\s*([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})", re.I)
+_LISTING_STATUS = re.compile(r"Status\s*:\s*(.+)", re.I)
+
+
+def listing_url(page: int) -> str:
+    return LISTING_URL if page <= 1 else f"{LISTING_URL}?page={page}"
+
+
+def parse_listing(response: Response, today: date) -> tuple[list[dict], list[str]] | None:
+    """The hearings of one listing page: ([{native_id, url, title, published, type, owner, summary,
+    deadline, status_raw}], [problems]); None when the page is not a hearings listing."""
+    rows = response.css("#searchResultsListing li.listItem, ul.listing li.listItem")
+    if not rows:
+        return None
+    out, problems = [], []
+    for li in rows:
+        href = li.css("h2.title a::attr(href), .title a::attr(href)").get()
+        title = first_text([" ".join(li.css("h2.title a ::text, .title a ::text").getall())])
+        url = response.urljoin(href) if href else None
+        native_id = page_id(url or "")
+        if not url or not title or not native_id:
+            problems.append(f"listing row without link, title or page id ({url or title or '?'})")
+            continue
+        details = " ".join(" ".join(li.css("p.event-details ::text").getall()).split())
+        m_deadline = _LISTING_DEADLINE.search(details)
+        status = None
+        for span in li.css("p.event-details span"):
+            text = " ".join(" ".join(span.css("::text").getall()).split())
+            if m := _LISTING_STATUS.match(text):
+                status = m.group(1).strip()
+        published = parse_date(first_text(li.css("span.date::text").getall()) or "", reference=today)
+        out.append({
+            "native_id": native_id, "url": url, "title": title,
+            "published": published,
+            "type": first_text(li.css("span.type::text").getall()),
+            "owner": first_text(li.css("span.department::text").getall()),
+            "summary": first_text([" ".join(li.css("p.excerpts ::text").getall())]),
+            "deadline": deadline_at(parse_date(m_deadline.group(1), reference=today)) if m_deadline else None,
+            "status_raw": status,
+        })  # fmt: skip
+    return out, problems
+
+
+def listing_has_next(response: Response, page: int) -> bool:
+    """The listing links a next page (`li.next a`, or `rel=next`)."""
+    nxt = response.css("ul.pagination li.next a::attr(href)").get() or response.css('link[rel="next"]::attr(href)').get()
+    return bool(nxt and f"page={page + 1}" in nxt)

@@ -22,6 +22,10 @@ CONTACT = ""
 USER_AGENT = "ncp-tracker/0.1 (monitoring public consultations; contact {contact})"
 
 ROBOTSTXT_OBEY = True
+# Protego (Scrapy's default, named here on purpose): Google's matching rules, case-sensitive paths —
+# regjeringen.no's `Disallow: /*/?documenttype` does not forbid the RSS generator's `?documentType=`
+# (tests/test_no_regjeringen_horinger.py checks both against the real robots.txt)
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 # Scrapy 2.19 otherwise opens a remote-control port
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -92,6 +96,9 @@ HTTPCACHE_POLICY = "crawlers.middlewares.TrackerCachePolicy"
 MIN_REFETCH_HOURS = 12.0
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = [403, 404, 429, 500, 502, 503, 504]
+
+# the regjeringen.no hearings listing (second channel): never read more pages than this in one run
+REGJERINGEN_LISTING_MAX_PAGES = 5
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "WARNING"

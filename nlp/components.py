@@ -64,6 +64,8 @@ class Lemmatizer:
         text = strings[orth]
         if text.isupper() and len(text) <= 8:  # acronyms (AI, CSRD, NIM) are not inflected
             lemma = text.lower()
+        elif len(text) > 3 and text.endswith("-") and self.mode != "en":
+            lemma = self.fn(text[:-1].lower())  # truncated compound: "miljø- og sosiale"
         elif self.mode == "en":
             lemma = self.fn(text)
         else:
@@ -138,6 +140,14 @@ def _lower_text(doc: Doc, strs: Any = None) -> str:
     return "".join(parts)
 
 
+_ASCII = str.maketrans({"å": "aa", "Å": "Aa", "ø": "oe", "Ø": "Oe", "æ": "ae", "Æ": "Ae"})
+
+
+def ascii_spelling(text: str) -> str:
+    """The ASCII spelling people type without a Norwegian keyboard (åpenhet -> aapenhet)."""
+    return text.translate(_ASCII)
+
+
 def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
     alts = sorted({p.lower() for p in prefixes if p}, key=lambda s: (-len(s), s))
     if not alts:
@@ -191,11 +201,14 @@ class TopicMatcher:
         for label, spec in self.lexicon.labels.items():
             for term in spec["terms"]:
                 phrases = {p for lang in ("nb", "nn", "en") for p in term[lang] if p.strip()}
+                phrases |= {ascii_spelling(p) for p in phrases}  # aapenhetsloven, baerekraft
                 docs = [self._lemmatize(p) for p in sorted(phrases)]
                 self.matcher.add(f"{label}|{term['id']}", [d for d in docs if len(d)])
-                for h in term["heads"]:
+                for h in {*term["heads"], *map(ascii_spelling, term["heads"])}:
                     if len(h) >= HEAD_MIN:
-                        self.heads.setdefault(h.lower(), []).append((label, term["id"]))
+                        pairs = self.heads.setdefault(h.lower(), [])
+                        if (label, term["id"]) not in pairs:
+                            pairs.append((label, term["id"]))
             for rule in spec["context"]:
                 compiled = dict(rule)
                 compiled["_re"] = _prefix_regex(rule.get("unless", []))

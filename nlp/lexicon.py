@@ -1,4 +1,5 @@
-"""Lexicons and weights as data: one TOML file per label in data/lexicons/, plus weights.toml."""
+"""Lexicons and weights as data: one TOML file per label in nlp/lexicons/, plus weights.toml
+(and the instrument register instruments.toml, read by nlp.instruments)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .labels import LABELS
 from .paths import LEXICON_DIR
 
-LABELS = (
-    "oecd-ii", "oecd-iii", "oecd-iv", "oecd-v", "oecd-vi", "oecd-vii", "oecd-viii", "oecd-ix",
-    "oecd-x", "oecd-xi", "apenhetsloven", "gpfg",
-)  # fmt: skip
+__all__ = ["LABELS", "FIELDS", "Lexicon", "Weights", "load_lexicon", "load_weights",
+           "save_weights"]
+
 FIELDS = ("title", "summary", "text")
+NOT_LABEL_FILES = ("weights.toml", "instruments.toml", "relevance.toml")
 
 
 @dataclass
@@ -73,7 +75,9 @@ def load_lexicon(lexicon_dir: str | Path | None = None) -> Lexicon:
     versions = []
     files = []
     for path in sorted(d.glob("*.toml")):
-        if path.name == "weights.toml":
+        if path.name in NOT_LABEL_FILES:
+            if path.name != "weights.toml":  # the register and relevance rules are versioned too
+                h.update(path.name.encode() + b"\0" + path.read_bytes())
             continue
         raw = path.read_bytes()
         h.update(path.name.encode() + b"\0" + raw)
@@ -114,6 +118,9 @@ class Weights:
     repeat_cap: int
     labels: dict[str, dict[str, float]]
     version: str = "0"
+    extra_min: float = 0.9
+    anchor_fields: dict[str, float] = field(
+        default_factory=lambda: {"title": 1.0, "summary": 0.9, "text": 0.7})
 
     def label_weight(self, label: str) -> float:
         return float(self.labels.get(label, {}).get("weight", 1.0))
@@ -133,7 +140,10 @@ class Weights:
         out += [f"{k} = {v:.6g}" for k, v in self.fields.items()]
         out += ["", "[scoring]", f"label_min = {self.label_min:.6g}",
                 f"relevance_threshold = {self.relevance_threshold:.6g}",
-                f"repeat_bonus = {self.repeat_bonus:.6g}", f"repeat_cap = {int(self.repeat_cap)}"]
+                f"repeat_bonus = {self.repeat_bonus:.6g}", f"repeat_cap = {int(self.repeat_cap)}",
+                f"extra_min = {self.extra_min:.6g}",
+                "", "[anchor_fields]"]
+        out += [f"{k} = {v:.6g}" for k, v in self.anchor_fields.items()]
         for label in sorted(self.labels):
             out += ["", f"[labels.{label}]"]
             out += [f"{k} = {float(v):.6g}" for k, v in sorted(self.labels[label].items())]
@@ -151,8 +161,11 @@ def load_weights(path: str | Path | None = None) -> Weights:
         relevance_threshold=float(sc.get("relevance_threshold", 0.4)),
         repeat_bonus=float(sc.get("repeat_bonus", 0.1)),
         repeat_cap=int(sc.get("repeat_cap", 3)),
+        extra_min=float(sc.get("extra_min", 0.9)),
         labels={k: {kk: float(vv) for kk, vv in v.items()} for k, v in data.get("labels", {}).items()},
         version=str(data.get("version", "0")),
+        anchor_fields={f: float(data.get("anchor_fields", {}).get(f, d))
+                       for f, d in zip(FIELDS, (1.0, 0.9, 0.7), strict=True)},
     )
 
 

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
+import re
+import tomllib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .instruments import Instrument, InstrumentMatcher, load_register, trie_regex
 from .langdetect import detect_many_async
 from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
-from .textclean import clean, repair
+from .textclean import MAX_CHARS, prepare
+
+log = logging.getLogger("nlp.tagger")
 
 _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
+_FIELD_ORDER = {"title": 0, "summary": 1, "text": 2}
 _CHUNK = 64
 _AHEAD = 3  # batches whose language detection runs ahead (helper process)
 _SEP = "\n\n\u2029\n\n"
@@ -33,10 +40,11 @@ class Evidence:
     end: int
     text: str
     term: str = ""
+    instrument: str = ""  # register id of the instrument that implied the label, else ""
 
     def to_json(self) -> dict[str, Any]:
         return {"label": self.label, "field": self.field, "start": self.start, "end": self.end,
-                "text": self.text}
+                "text": self.text, "instrument": self.instrument}
 
 
 @dataclass
@@ -48,10 +56,11 @@ class TagResult:
     relevance: float
     strengths: dict[str, float] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
+    reason: str = ""  # one line, nb: why the item is (not) relevant
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "language": self.language, "labels": list(self.labels),
-                "relevant": self.relevant, "relevance": self.relevance,
+                "relevant": self.relevant, "relevance": self.relevance, "reason": self.reason,
                 "evidence": [e.to_json() for e in self.evidence]}
 
 
@@ -62,6 +71,11 @@ class Analysis:
     id: Any
     language: str
     hits: list[Evidence]
+    mentions: list[Evidence] = field(default_factory=list)  # register instruments (label "")
+    contexts: frozenset[str] = frozenset()
+    grounds: list[Evidence] = field(default_factory=list)  # GPFG grounds (rule 6)
+    source: str = ""
+    context_hits: dict[str, list[Evidence]] = field(default_factory=dict)  # evidence of combos
 
 
 def _fields(record: dict[str, Any]) -> dict[str, str]:
@@ -81,47 +95,134 @@ def _fields(record: dict[str, Any]) -> dict[str, str]:
 
 def score(hits: list[Evidence], lexicon: Lexicon, weights: Weights,
           ) -> tuple[list[str], dict[str, float], float, list[Evidence]]:
-    """Return (labels by strength desc, strengths of emitted labels, relevance, evidence)."""
+    """Lexicon-only strengths (kept for callers of the old API): (labels by strength desc,
+    strengths of labels >= label_min, relevance from them, their evidence)."""
+    raw = label_strengths(hits, lexicon, weights)
+    strengths = {k: round(v, 4) for k, v in raw.items() if v >= weights.label_min}
+    labels = sorted(strengths, key=lambda k: (-strengths[k], k))
+    total = sum(strengths[k] * weights.priority(k) for k in labels)
+    relevance = round(1 - math.exp(-total), 4)
+    return labels, strengths, relevance, [h for h in hits if h.label in strengths]
+
+
+def label_strengths(hits: list[Evidence], lexicon: Lexicon, weights: Weights,
+                    min_term_weight: float = 0.0) -> dict[str, float]:
+    """strength(label) = label weight x sum over distinct terms of term weight x best field
+    weight x (1 + repeat_bonus x min(repeats, repeat_cap))."""
     per: dict[str, dict[str, list[Evidence]]] = {}
     for h in hits:
         per.setdefault(h.label, {}).setdefault(h.term, []).append(h)
-    strengths: dict[str, float] = {}
+    out: dict[str, float] = {}
     for label, terms in per.items():
         raw = 0.0
         for tid, evs in terms.items():
             tw = float(lexicon.term(label, tid).get("weight", 1.0))
+            if tw < min_term_weight:
+                continue
             best = max(weights.fields.get(e.field, 0.4) for e in evs)
             extra = min(len(evs) - 1, weights.repeat_cap)
             raw += tw * best * (1 + weights.repeat_bonus * extra)
-        s = weights.label_weight(label) * raw
-        if s >= weights.label_min:
-            strengths[label] = round(s, 4)
-    labels = sorted(strengths, key=lambda k: (-strengths[k], k))
-    total = sum(strengths[k] * weights.priority(k) for k in labels)
-    relevance = round(1 - math.exp(-total), 4)
-    evidence = [h for h in hits if h.label in strengths]
-    return labels, strengths, relevance, evidence
+        if raw:
+            out[label] = weights.label_weight(label) * raw
+    return out
+
+
+_RULES_FILE = "relevance.toml"
+
+
+class RelevanceRules:
+    """``relevance.toml``: contexts (word-prefix patterns), combinations and GPFG grounds."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.version = str(data.get("version", "0"))
+        self.contexts: dict[str, re.Pattern[str]] = {}
+        self.context_sources: dict[str, tuple[str, ...]] = {}  # str.startswith takes a tuple
+        for name, spec in data.get("context", {}).items():
+            self.contexts[name] = _word_re(spec.get("patterns", []))
+            self.context_sources[name] = tuple(spec.get("sources", []))
+        self.combos = list(data.get("combo", []))
+        self.grounds = [(g["label"], _word_re(g["patterns"])) for g in data.get("gpfg_ground", [])]
+        self.min_term_weight = float(data.get("min_term_weight", 0.6))
+        self.irrelevant_sources = tuple(data.get("sources", {}).get("irrelevant", []))
+
+    @classmethod
+    def load(cls, lexicon_dir: str | Path | None = None) -> RelevanceRules:
+        if lexicon_dir is not None and (Path(lexicon_dir) / _RULES_FILE).exists():
+            raw = (Path(lexicon_dir) / _RULES_FILE).read_bytes()
+        else:
+            from importlib import resources
+
+            raw = resources.files("nlp.lexicons").joinpath(_RULES_FILE).read_bytes()
+        return cls(tomllib.loads(raw.decode("utf-8")))
+
+    def find_contexts(self, text: str, source: str,
+                      names: set[str] | None = None) -> frozenset[str]:
+        """The contexts (of ``names``, default all) that occur in the lower-cased ``text`` or
+        in ``source``."""
+        padded = text if text.startswith(" ") else " " + text
+        return frozenset(name for name in (self.contexts if names is None else names)
+                         if self.has_context(name, padded, source))
+
+    def has_context(self, name: str, padded: str, source: str) -> bool:
+        """Whether context ``name`` occurs in ``padded`` (" " + lower-cased text) or ``source``."""
+        prefixes = self.context_sources.get(name)
+        if prefixes and source and source.startswith(prefixes):
+            return True
+        rx = self.contexts.get(name)
+        return rx is not None and rx.search(padded) is not None
+
+
+def _word_re(patterns: list[str]) -> re.Pattern[str]:
+    """One regex for word-start patterns, matched on LOWER-CASED text with a space prepended
+    (see :meth:`RelevanceRules.find_contexts`): plain words go into a trie, regex fragments are
+    added as they are; the match consumes the character before the word (faster than a
+    look-behind at every position)."""
+    pats = [p.lower() for p in patterns]
+    plain = sorted({p for p in pats if not re.search(r"[\\.^$*+?{}\[\]|()]", p)})
+    other = [p for p in pats if p not in plain]
+    alts = ([trie_regex(plain)] if plain else []) + other
+    return re.compile(r"[^\w](?:" + ("|".join(alts) or "(?!)") + ")")
+
+
+def _load_register(lexicon_dir: str | Path | None) -> list[Instrument]:
+    if lexicon_dir is not None and (Path(lexicon_dir) / "instruments.toml").exists():
+        return load_register(Path(lexicon_dir) / "instruments.toml")
+    return load_register()
 
 
 class Tagger:
     """Language detection + spaCy pipelines (nb, nn, en) + lexicon scoring."""
 
-    def __init__(self, lexicon: Lexicon, weights: Weights) -> None:
+    def __init__(self, lexicon: Lexicon, weights: Weights,
+                 register: list[Instrument] | None = None,
+                 rules: RelevanceRules | None = None) -> None:
         self.lexicon = lexicon
         self.weights = weights
+        self.register = {i.id: i for i in (register if register is not None else load_register())}
+        self.rules = rules if rules is not None else RelevanceRules.load()
+        self.matcher = InstrumentMatcher(list(self.register.values()))
         self._pipes: dict[str, Any] = {}
         self._names: dict[int, str] = {}
         self._item_rules = self._compile_item_rules()
+        # (label, term id) -> (term weight, is anchor, reason): read per hit, so looked up once
+        self._terms = {(label, t["id"]): (float(t.get("weight", 1.0)), bool(t.get("anchor")),
+                                          t.get("reason") or _term_reason(t))
+                       for label, spec in lexicon.labels.items() for t in spec["terms"]}
 
     @classmethod
     def load(cls, lexicon_dir: str | Path | None = None,
              weights_path: str | Path | None = None) -> Tagger:
-        """Load lexicons (default ``<repo>/data/lexicons``) and weights (``weights.toml`` there)."""
+        """Load lexicons, instrument register and relevance rules (default: shipped in the
+        package, ``nlp/lexicons``) and weights. ``weights_path``, when given and existing,
+        overrides the shipped ``weights.toml`` (calibration writes there)."""
         lexicon = load_lexicon(lexicon_dir)
+        if weights_path is not None and not Path(weights_path).exists():
+            weights_path = None
         if weights_path is None and lexicon_dir is not None:
             candidate = Path(lexicon_dir) / "weights.toml"
             weights_path = candidate if candidate.exists() else None
-        return cls(lexicon, load_weights(weights_path))
+        return cls(lexicon, load_weights(weights_path), _load_register(lexicon_dir),
+                   RelevanceRules.load(lexicon_dir))
 
     @property
     def version(self) -> str:
@@ -182,12 +283,13 @@ class Tagger:
             record = {}
         rid = record.get("id")
         raw = _fields(record)
-        prepared = {}
-        for name in FIELDS:
-            cleaned = clean(raw[name], name)
-            prepared[name] = repair(cleaned) if cleaned.strip() else (cleaned, None)
+        prepared = {name: prepare(raw[name], name) for name in FIELDS}
         sample = " ".join(prepared[f][0][:300] for f in FIELDS if prepared[f][0].strip())[:400]
         return rid, (sample, record.get("language"), record.get("source")), raw, prepared
+
+    @staticmethod
+    def _to_original(prep: tuple[str, Any], s: int, e: int) -> tuple[int, int]:
+        return prep[1].span(s, e) if prep[1] is not None else (s, e)
 
     def _evidence(self, doc: Any, bounds: list[tuple[str, int, int]],
                   prep: dict[str, tuple[str, Any]], raw: dict[str, str]) -> list[Evidence]:
@@ -198,9 +300,9 @@ class Tagger:
             for name, lo, hi in bounds:
                 if lo <= s and e <= hi:
                     s, e = s - lo, e - lo
-                    omap = prep[name][1]
-                    if omap is not None:
-                        s, e = omap(s), omap(e)
+                    fmap = prep[name][1]
+                    if fmap is not None:
+                        s, e = fmap.span(s, e)
                     label, tid = names.get(span.label), names.get(span.id)
                     if label is None:
                         label = names[span.label] = span.label_
@@ -208,6 +310,84 @@ class Tagger:
                         tid = names[span.id] = span.id_
                     out.append(Evidence(label, name, s, e, raw[name][s:e], tid))
                     break
+        return out
+
+    def _instruments(self, rid: Any, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
+                     item_text: Any) -> list[Evidence]:
+        """Register mentions in every field (the whole text, also past MAX_CHARS). Body mentions
+        count only when title and summary name no instrument: then the instruments the body
+        names most often (and any named three times or more)."""
+        per_field: dict[str, list[Evidence]] = {}
+        parts, bounds, pos = [], [], 0
+        for name in FIELDS:
+            text = prep[name][0]
+            if text.strip():
+                parts.append(text)
+                bounds.append((name, pos, pos + len(text)))
+                pos += len(text) + 1
+        joined = "\n".join(parts)  # no name, abbreviation or identifier spans a newline + field
+        for m in self.matcher.find(joined) if joined else ():
+            where = [(n, lo) for n, lo, hi in bounds if lo <= m.start and m.end <= hi]
+            if not where:
+                continue
+            name, lo = where[0]
+            ins = self.register[m.instrument]
+            if ins.requires and not any(r in str(item_text) for r in ins.requires):
+                continue
+            if ins.unless and any(r in str(item_text) for r in ins.unless):
+                continue
+            s, e = self._to_original(prep[name], m.start - lo, m.end - lo)
+            per_field.setdefault(name, []).append(
+                Evidence("", name, s, e, raw[name][s:e], "instrument:" + m.how, m.instrument))
+        out = per_field.get("title", []) + per_field.get("summary", [])
+        body = per_field.get("text", [])
+        if body and not out:
+            counts: dict[str, int] = {}
+            for ev in body:
+                counts[ev.instrument] = counts.get(ev.instrument, 0) + 1
+            top = max(counts.values())
+            keep = {k for k, n in counts.items() if n == top or n >= 3}
+            out = [ev for ev in body if ev.instrument in keep]
+        return out
+
+    def _context_hits(self, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
+                      contexts: frozenset[str]) -> dict[str, list[Evidence]]:
+        """Evidence for combinations that imply labels: their contexts' words in the title and
+        summary (only for combinations whose contexts are all present)."""
+        out: dict[str, list[Evidence]] = {}
+        for combo in self.rules.combos:
+            if not combo.get("implies") or not set(combo.get("needs", [])) <= contexts:
+                continue
+            evs = []
+            for ctx in combo.get("needs", []):
+                rx = self.rules.contexts.get(ctx)
+                for name in ("title", "summary"):
+                    text = prep[name][0]
+                    if rx is None or not text.strip():
+                        continue
+                    low = " " + text.lower() if len(text.lower()) == len(text) else " " + text
+                    for m in rx.finditer(low):
+                        s, e = self._to_original(prep[name], m.start(), m.end() - 1)
+                        while e < len(raw[name]) and raw[name][e].isalnum():
+                            e += 1
+                        evs.append(Evidence("", name, s, e, raw[name][s:e], "combo:" + combo["id"]))
+            out[combo["id"]] = evs
+        return out
+
+    def _grounds(self, prep: dict[str, tuple[str, Any]], raw: dict[str, str]) -> list[Evidence]:
+        out = []
+        for name in ("title", "summary"):
+            text = prep[name][0]
+            if not text.strip():
+                continue
+            low = " " + text.lower() if len(text.lower()) == len(text) else " " + text
+            for label, rx in self.rules.grounds:
+                for m in rx.finditer(low):
+                    s, e = self._to_original(prep[name], m.start(), m.end() - 1)
+                    # extend to the end of the word for readable evidence
+                    while e < len(raw[name]) and raw[name][e].isalnum():
+                        e += 1
+                    out.append(Evidence(label, name, s, e, raw[name][s:e], "gpfg-ground"))
         return out
 
     def _filter_item(self, hits: list[Evidence], texts: list[str]) -> list[Evidence]:
@@ -253,6 +433,7 @@ class Tagger:
 
     def _analyse_batch(self, prepared: list[Any], languages: Any) -> list[Analysis]:
         langs = languages()
+        sources = [p[1][2] if isinstance(p[1][2], str) else "" for p in prepared]
         prepared = [(p[0], lang, p[2], p[3]) for p, lang in zip(prepared, langs, strict=True)]
         hits: list[list[Evidence]] = [[] for _ in prepared]
         by_lang: dict[str, list[tuple[str, tuple[int, list[tuple[str, int, int]]]]]] = {}
@@ -262,6 +443,11 @@ class Tagger:
             parts, bounds, pos = [], [], 0
             for name in FIELDS:
                 text = prep[name][0]
+                cap = MAX_CHARS.get(name, MAX_CHARS["text"])
+                if len(text) > cap:
+                    log.info("item %s: %s has %d characters; the lexicons tag the first %d, the "
+                             "instrument register scans all of it", _rid, name, len(text), cap)
+                    text = text[:cap]
                 if text.strip():
                     if parts:
                         parts.append(_SEP)
@@ -278,16 +464,186 @@ class Tagger:
                                              component_cfg=_MATCHER_CFG):
                 hits[i].extend(self._evidence(doc, bounds, prepared[i][3], prepared[i][2]))
         out = []
-        for i, (rid, lang, _raw, prep) in enumerate(prepared):
-            texts = [prep[f][0] for f in FIELDS]
-            out.append(Analysis(rid, lang, self._filter_item(hits[i], texts)))
+        for i, (rid, lang, raw, prep) in enumerate(prepared):
+            texts = [prep[f][0][: MAX_CHARS.get(f, MAX_CHARS["text"])] for f in FIELDS]
+            item_text = _LazyText(texts)
+            source = sources[i]
+            kept = self._filter_item(hits[i], texts)
+            mentions = self._instruments(rid, prep, raw, item_text)
+            # only the contexts, grounds and combination evidence the decision can use
+            contexts = self._contexts(kept, mentions, item_text, source)
+            gpfg = any(h.label == "gpfg" for h in kept) or any(
+                "gpfg" in self.register[m.instrument].labels for m in mentions)
+            out.append(Analysis(
+                rid, lang, kept, mentions=mentions, contexts=contexts,
+                grounds=self._grounds(prep, raw) if gpfg else [], source=source,
+                context_hits=self._context_hits(prep, raw, contexts)))
         return out
 
+    def _strengths(self, hits: list[Evidence], w: Weights,
+                   ) -> tuple[dict[str, float], dict[str, float], list[tuple[float, str]]]:
+        """One pass over the hits: label strengths (see :func:`label_strengths`), the same from
+        terms of weight >= min_term_weight only, and the anchors of anchor terms."""
+        per: dict[tuple[str, str], list[Evidence]] = {}
+        for h in hits:
+            per.setdefault((h.label, h.term), []).append(h)
+        strengths: dict[str, float] = {}
+        strong: dict[str, float] = {}
+        anchors: list[tuple[float, str]] = []
+        af, fields, mt = w.anchor_fields, w.fields, self.rules.min_term_weight
+        terms = self._terms
+        for (label, tid), evs in per.items():
+            tw, is_anchor, why = terms[(label, tid)]
+            lw = w.label_weight(label)
+            if len(evs) == 1:
+                best = fields.get(evs[0].field, 0.4)
+            else:
+                best = max([fields.get(e.field, 0.4) for e in evs])
+            extra = min(len(evs) - 1, w.repeat_cap)
+            st = lw * tw * best * (1 + w.repeat_bonus * extra)
+            strengths[label] = strengths.get(label, 0.0) + st
+            if tw >= mt:
+                strong[label] = strong.get(label, 0.0) + st
+            if is_anchor:
+                aw = tw * max([af.get(e.field, 0.5) for e in evs]) * lw
+                if len(evs) == 1 and evs[0].field == "text":
+                    aw *= 0.5  # one passing mention deep in a body is a weak anchor
+                anchors.append((aw, why))
+        return strengths, strong, anchors
+
+    def _contexts(self, hits: list[Evidence], mentions: list[Evidence], text: Any,
+                  source: str) -> frozenset[str]:
+        """The contexts the decision can use, looked up lazily: the Norwegian side only for
+        instruments with Norwegian-side labels; a combination's contexts only when its labels
+        were matched, in order, stopping at the first that is absent."""
+        rules = self.rules
+        found: dict[str, bool] = {}
+
+        def has(name: str) -> bool:
+            if name not in found:
+                found[name] = rules.has_context(name, text.padded(), source)
+            return found[name]
+
+        if any(self.register[m.instrument].norwegian_side for m in mentions):
+            has("norwegian_side")
+        mt = rules.min_term_weight
+        any_hit = {h.label for h in hits}
+        terms = self._terms
+        labels = {h.label for h in hits if terms[(h.label, h.term)][0] >= mt}
+        for combo in rules.combos:
+            if set(combo.get("labels", [])) <= labels and set(
+                    combo.get("hit_labels", [])) <= any_hit and all(
+                    has(c) for c in combo.get("needs", [])):
+                for c in combo.get("unless", []):
+                    has(c)
+        return frozenset(k for k, v in found.items() if v)
+
     def result(self, analysis: Analysis, weights: Weights | None = None) -> TagResult:
+        """Decide relevance and labels from a weight-independent analysis (see nlp/README.md).
+
+        Relevant when the item has a business-conduct anchor (an instrument of the register, an
+        anchor term, or a combination of relevance.toml) — never for a chapter word alone.
+        Labels (only on relevant items): those an instrument implies (rule 4; rule 5 on the
+        Norwegian side), lexicon labels of strength >= label_min, and for GPFG items only the
+        chapter of a named ground (rule 6)."""
         w = weights or self.weights
-        labels, strengths, relevance, evidence = score(analysis.hits, self.lexicon, w)
-        return TagResult(analysis.id, analysis.language, labels, relevance >= w.relevance_threshold,
-                         relevance, strengths, evidence)
+        af = w.anchor_fields
+        strengths, strong, anchors = self._strengths(analysis.hits, w)
+        if not anchors and not analysis.mentions and not analysis.contexts:
+            return self._irrelevant(analysis, strengths, anchors, 0.0, w)  # the common case
+        evidence: dict[str, list[Evidence]] = {}
+        for h in analysis.hits:
+            evidence.setdefault(h.label, []).append(h)
+        # 1. instruments (rule 4, 5)
+        ins_labels: dict[str, float] = {}
+        best_field: dict[str, float] = {}
+        for ev in analysis.mentions:
+            best_field[ev.instrument] = max(best_field.get(ev.instrument, 0.0),
+                                            af.get(ev.field, 0.5))
+        norwegian = "norwegian_side" in analysis.contexts
+        for iid, fw in best_field.items():
+            ins = self.register[iid]
+            labels = list(ins.labels) + (list(ins.norwegian_side) if norwegian else [])
+            for lab in labels:
+                st = ins.weight * fw * w.label_weight(lab)
+                ins_labels[lab] = max(ins_labels.get(lab, 0.0), st)
+            aw = ins.weight * fw * max(w.label_weight(lab) for lab in ins.labels)
+            anchors.append((aw, f"{ins.name} nevnt"))
+        # 3. combinations of a chapter topic and a context
+        only: set[str] = set()
+        for combo in self.rules.combos:
+            labs = combo.get("labels", [])
+            if not all(strong.get(lab, 0.0) >= w.label_min for lab in labs):
+                continue
+            implies = combo.get("implies", [])
+            if not all(c in analysis.contexts for c in combo.get("needs", [])):
+                continue
+            if any(c in analysis.contexts for c in combo.get("unless", [])):
+                continue
+            aw = float(combo.get("weight", 0.8)) * max(w.label_weight(lab)
+                                                        for lab in (labs or implies))
+            anchors.append((aw, combo.get("reason", combo["id"])))
+            only |= set(combo.get("only", []))
+            for lab in implies:
+                ins_labels[lab] = max(ins_labels.get(lab, 0.0), aw)
+                evidence.setdefault(lab, []).extend(
+                    Evidence(lab, h.field, h.start, h.end, h.text, h.term)
+                    for h in analysis.context_hits.get(combo["id"], []))
+        total = sum(a for a, _ in anchors)
+        relevance = round(1 - math.exp(-total), 4)
+        relevant = relevance >= w.relevance_threshold
+        if analysis.source in self.rules.irrelevant_sources:
+            relevant, anchors = False, [(0.0, "selskapets egenpresentasjon")]
+        if not relevant:
+            return self._irrelevant(analysis, strengths, anchors, relevance, w)
+        for ev in analysis.mentions:
+            ins = self.register[ev.instrument]
+            for lab in list(ins.labels) + (list(ins.norwegian_side) if norwegian else []):
+                evidence.setdefault(lab, []).append(Evidence(
+                    lab, ev.field, ev.start, ev.end, ev.text, ev.term, ev.instrument))
+        final: dict[str, float] = {k: v for k, v in strengths.items() if v >= w.label_min}
+        if ins_labels:
+            # rule 4: an instrument carries its chapters; another chapter only where it is
+            # named as the object (a strong hit, not a word in passing in the summary)
+            final = {k: v for k, v in final.items() if k in ins_labels or v >= w.extra_min}
+        if "gpfg" in final or "gpfg" in ins_labels:
+            # rule 6: a GPFG item gets a chapter only for the ground it names
+            final = {k: v for k, v in final.items() if k == "gpfg"}
+            for ev in analysis.grounds:
+                final[ev.label] = max(final.get(ev.label, 0.0), w.label_weight(ev.label))
+                evidence.setdefault(ev.label, []).append(ev)
+        for lab, st in ins_labels.items():
+            if st >= w.label_min:
+                final[lab] = max(final.get(lab, 0.0), st) + 0.5 * min(final.get(lab, 0.0), st)
+        if only and not analysis.mentions:
+            final = {k: v for k, v in final.items() if k in only}
+        if not final:  # rule 1: a relevant item has a label: the strongest anchor's
+            cand = {k: v for k, v in {**strengths, **ins_labels}.items() if v > 0}
+            if only:
+                cand = {k: v for k, v in cand.items() if k in only} or cand
+            if cand:
+                top = max(cand, key=lambda k: (cand[k], k))
+                final[top] = cand[top]
+        final = {k: round(v, 4) for k, v in final.items()}
+        labels = sorted(final, key=lambda k: (-final[k], k))
+        ev_out = sorted((e for lab in labels for e in evidence.get(lab, [])),
+                        key=lambda e: (_FIELD_ORDER[e.field], e.start, e.label))
+        reason = "; ".join(_top_reasons(anchors))
+        return TagResult(analysis.id, analysis.language, labels, True, relevance, final, ev_out,
+                         reason)
+
+    @staticmethod
+    def _irrelevant(analysis: Analysis, strengths: dict[str, float],
+                    anchors: list[tuple[float, str]], relevance: float, w: Weights) -> TagResult:
+        words = sorted({h.text.lower() for h in analysis.hits
+                        if strengths.get(h.label, 0.0) >= w.label_min})[:3]
+        if anchors:
+            reason = "svak forankring: " + "; ".join(_top_reasons(anchors))
+        elif words:
+            reason = "bare kapittelord (" + ", ".join(words) + "), ingen næringslivsvinkel"
+        else:
+            reason = "ingen treff på ansvarlig næringsliv"
+        return TagResult(analysis.id, analysis.language, [], False, relevance, {}, [], reason)
 
     # -- public ---------------------------------------------------------------------------------
     def tag(self, record: dict[str, Any]) -> TagResult:
@@ -300,6 +656,41 @@ class Tagger:
             yield self.result(analysis)
 
 
+
+
+class _LazyText:
+    """The lower-cased item text, joined only when a rule needs it."""
+
+    __slots__ = ("_parts", "_text")
+
+    def __init__(self, parts: list[str]) -> None:
+        self._parts, self._text = parts, None
+
+    def padded(self) -> str:
+        """" " + the lower-cased text (what the context patterns scan)."""
+        if self._text is None:
+            self._text = " " + "\n".join(self._parts).lower()
+        return self._text
+
+    def __str__(self) -> str:
+        return self.padded()
+
+
+def _term_reason(term: dict[str, Any]) -> str:
+    for lang in ("nb", "nn", "en"):
+        if term.get(lang):
+            return str(term[lang][0])
+    return str(term["id"])
+
+
+def _top_reasons(anchors: list[tuple[float, str]], n: int = 3) -> list[str]:
+    out: list[str] = []
+    for _w, r in sorted(anchors, key=lambda a: -a[0]):
+        if r not in out:
+            out.append(r)
+        if len(out) == n:
+            break
+    return out
 
 
 _DEFAULT: list[Tagger] = []

@@ -33,6 +33,40 @@ def make_spider(spider_cls, as_of: str = "2026-11-24T06:00:00+01:00", **kwargs):
     return spider
 
 
+def run_spider(name: str, responses: list[dict], tmp_path: Path, *, as_of: str = "2026-07-06T06:00:00+02:00",
+               args: dict | None = None, settings: dict | None = None, timeout: int = 120) -> dict:
+    """Run spider `name` through the real Scrapy engine (downloader middlewares with robots.txt,
+    the replay middleware, spider callbacks, item pipelines) on the given responses.
+
+    `responses`: replay manifest entries ({"url", "file", "status", "headers"} or {"url", "error"});
+    a relative `file` is under tests/fixtures. A URL not listed answers 404 (the replay middleware's
+    "not recorded"). Returns {"items", "notes", "listing", "stats", "requested", "finish_reason"}:
+    `requested` is every URL that got an answer (robots.txt included; a request refused by
+    robots.txt never gets one).
+    """
+    import json
+    import subprocess
+    import sys
+
+    day = Path(tmp_path) / f"replay-{name}"
+    (day / name).mkdir(parents=True, exist_ok=True)
+    entries = []
+    for entry in responses:
+        entry = dict(entry)
+        if entry.get("file"):
+            path = Path(entry["file"])
+            entry["file"] = str(path if path.is_absolute() else FIXTURES / path)
+            assert Path(entry["file"]).is_file(), entry["file"]
+        entries.append(entry)
+    manifest = {"source": name, "recorded_at": as_of, "constructed": False, "responses": entries}
+    (day / name / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    config = {"spider": name, "replay_dir": str(day), "as_of": as_of, "args": args or {}, "settings": settings or {}}
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "engine_runner.py"), json.dumps(config)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout)
+
+
 def put_evidence(db, item_id: str, label: str, strength: float | None, spans) -> None:
     """Write one label's strength and evidence spans into ``items.evidence`` as the tagger does
     (``spans`` is a list, or a JSON string of one), adding the label to ``items.labels``."""

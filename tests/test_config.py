@@ -75,8 +75,12 @@ def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monke
     target = tmp_path / "srv"
     result = CliRunner().invoke(main, ["init", str(target)])
     assert result.exit_code == 0, result.output
-    for name in ("ncp-tracker.toml", "data/profiles.toml", "data/watchlist.toml", "data/companies_exceptions.txt"):
+    for name in ("ncp-tracker.toml", "data/profiles.toml", "data/watchlist.toml", "data/companies_exceptions.txt",
+                 "data/horingssvar-mal.docx", "data/horingssvar-mandat.nb.txt"):
         assert (target / name).is_file(), name
+    from docx import Document
+
+    assert Document(str(target / "data" / "horingssvar-mal.docx")).sections[0].page_width is not None
     config = load_config(target / "ncp-tracker.toml")
     assert config.data_dir == (target / "data").resolve()
     again = CliRunner().invoke(main, ["init", str(target)])

@@ -105,3 +105,25 @@ def test_same_day_crawled_twice_gives_no_new_events(demo, tmp_path):
     count = len(jsonl(cli("events", "--format", "jsonl", db=db)))
     assert cli("crawl", "--replay", day, "--no-progress", "--allow-red", db=db).returncode == 0
     assert len(jsonl(cli("events", "--format", "jsonl", db=db))) == count
+
+
+def test_demo_stores_consultee_lists_and_kontaktpunktet_as_consultee(demo):
+    import sqlite3
+
+    db, _, _ = demo
+    conn = sqlite3.connect(db)
+    try:
+        ncp = {r[0] for r in conn.execute("select id from items where ncp_consultee = 1")}
+        listed = conn.execute("select count(*) from items where consultees is not null").fetchone()[0]
+        csddd = json.loads(conn.execute("select consultees from items where id = 'regjeringen:3150100'").fetchone()[0])
+        mentioned = {r[0] for r in conn.execute(
+            "select c.name from company_mentions m join companies c on c.id = m.company_id")}
+    finally:
+        conn.close()
+    # the CSDDD hearing, the forced-labour and action-plan hearings, and day 2's new åpenhetsloven hearing
+    assert {"regjeringen:3150100", "regjeringen:3172240"} <= ncp and len(ncp) == 4
+    assert listed >= 95  # every hearing page read (not the one blocked on day 2)
+    assert {"name": "Kontaktpunktet for ansvarlig næringsliv", "orgnr": None} in csddd
+    assert {"name": "Equinor ASA", "orgnr": None} in csddd
+    # consultees are never company mentions (Equinor ASA, Aker BP ASA are consultees only)
+    assert not {"Equinor ASA", "Aker BP ASA", "Norsk Hydro ASA"} & mentioned

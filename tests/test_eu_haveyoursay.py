@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import scrapy
+from support import FIXTURES
 
 from crawlers.items import TrackedItem
 from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url
@@ -139,3 +140,78 @@ def test_bad_answers_are_red_with_reason(spider, fixture, status, headers, words
     assert level == "red"
     assert words in reason
     assert spider.listing["complete"] is False
+
+
+# ------------------------------------------------------------------ real answers, through the engine
+
+REAL = "real/eu_haveyoursay/"
+HYS = "eu_haveyoursay"
+
+
+def _real_run(tmp_path, listing: str = REAL + "parlmonitor_hys-initiatives_2026-09-01.json", **kw):
+    from support import run_spider
+
+    return run_spider(HYS, [
+        {"url": search_url(0), "file": listing, "headers": JSON},
+        {"url": detail_url("18805"), "file": REAL + "parlmonitor_hys-detail-18805_2026-09-01.json", "headers": JSON},
+    ], tmp_path, as_of="2026-09-01T12:00:00+02:00", **kw)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory):
+    return _real_run(tmp_path_factory.mktemp("hys"))
+
+
+@pytest.mark.slow
+def test_real_listing_page_gives_its_three_initiatives(real_run):
+    items = {i["native_id"]: i for i in real_run["items"]}
+    assert set(items) == {"18805", "18806", "14778"}  # float ids in the listing, plain ids here
+    ngt = items["18805"]
+    assert ngt["title"] == "Plants obtained by new genomic techniques: information requirements and verification of category 1 status"
+    assert ngt["deadline"] == "2026-09-28T23:59:59+02:00" and ngt["status_raw"] == "OPEN"
+    assert ngt["reference"] == "Ares(2026)7014840" and ngt["extra"]["act_type"] == "REG_DEL"
+    assert ngt["extra"]["topics"] == ["Food safety"]
+    assert items["14778"]["deadline"] == "2026-11-19T23:59:59+01:00"
+    assert "tracker/parse_errors" not in real_run["stats"]
+
+
+@pytest.mark.slow
+def test_real_detail(real_run):
+    ngt = next(i for i in real_run["items"] if i["native_id"] == "18805")
+    assert ngt["extra"]["detail"] == "ok" and ngt["owner"] == "European Commission, SANTE"
+    assert ngt["summary"].startswith("This initiative supplements Regulation (EU) 2026/1388")
+    assert "\n" in ngt["summary"] and "<" not in ngt["summary"]  # plain text keeps its paragraphs
+    assert ngt["extra"]["policy_areas"] == ["Food Safety"]
+    assert ngt["extra"]["com"] == [] and "body" not in ngt  # real publications carry Ares numbers only
+    assert ngt["extra"]["ares"] == ["Ares(2026)7014840", "Ares(2026)8283054"]
+    # the planned stages (publishedDate null) are not documents
+    assert ngt["extra"]["planned_stages"] == ["REG_DEL_DRAFT", "REG_DEL"]
+    assert [d["type"] for d in ngt["documents"]] == ["init_planned", "call_for_evidence"]
+
+
+@pytest.mark.slow
+def test_real_listing_is_one_of_1367_pages(real_run):
+    # the capture was page 0 of size 3: the spider asks for page 1 (not recorded → 404, amber)
+    assert search_url(1) in real_run["requested"]
+    assert real_run["listing"]["complete"] is False
+    assert any("searchInitiatives page 1: HTTP 404" in r for _, r in real_run["notes"])
+    # the two details without a recording failed: amber with the reason, items kept
+    assert any("initiative details" in r and "404" in r for _, r in real_run["notes"])
+
+
+@pytest.mark.slow
+def test_initiative_without_current_status_or_end_date_is_kept_without_deadline(tmp_path):
+    import json
+
+    data = json.loads((FIXTURES / REAL / "parlmonitor_hys-initiatives_2026-09-01.json").read_text("utf-8"))
+    content = data["initiativeResultDtoPage"]["content"]
+    del content[1]["currentStatuses"]  # as some real initiatives are
+    content[2]["currentStatuses"][0]["feedbackEndDate"] = None
+    del content[2]["foreseenActType"]
+    changed = tmp_path / "listing.json"
+    changed.write_text(json.dumps(data), "utf-8")
+    run = _real_run(tmp_path, listing=str(changed))
+    items = {i["native_id"]: i for i in run["items"]}
+    assert set(items) == {"18805", "18806", "14778"}
+    assert "deadline" not in items["18806"] and "deadline" not in items["14778"]
+    assert "tracker/parse_errors" not in run["stats"] and run["stats"]["tracker/no_feedback_end_date"] == 2

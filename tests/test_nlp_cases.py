@@ -3,7 +3,9 @@
 Format: header lines ``Description: ...``, ``Expect: {json}`` and optionally ``Field: title|summary|
 text``, ``Language: nb``, ``Source: ...``; a blank line; then the text. Without ``Field`` the first
 text line is the title and the rest the summary. Expect keys: labels, labels_include,
-labels_exclude, relevant, language, evidence_text_include.
+labels_exclude, relevant, language, evidence_text_include, reason_include; and, for what the
+lexicons match before the relevance decision (rule 1 drops labels of irrelevant items):
+matches_include, matches_exclude, match_text_include.
 """
 
 from __future__ import annotations
@@ -64,6 +66,16 @@ def test_case(path: Path, tagger) -> None:
         assert res.relevant is expect["relevant"], msg
     if "language" in expect:
         assert res.language == expect["language"], msg
+    if "reason_include" in expect:
+        assert expect["reason_include"] in res.reason, msg
+    if any(k.startswith("match") for k in expect):
+        analysis = next(tagger.analyse_many([record]))
+        matched = {h.label for h in analysis.hits}
+        assert set(expect.get("matches_include", [])) <= matched, f"{msg} / matched {matched}"
+        assert not set(expect.get("matches_exclude", [])) & matched, f"{msg} / matched {matched}"
+        hit_texts = [h.text for h in analysis.hits]
+        for t in expect.get("match_text_include", []):
+            assert t in hit_texts, f"{msg} / matched {hit_texts}"
     texts = [e.text for e in res.evidence]
     for t in expect.get("evidence_text_include", []):
         assert t in texts, msg

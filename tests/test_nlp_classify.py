@@ -35,9 +35,12 @@ def test_jsonl_in_out_with_broken_lines(tagger):
     assert bad == 2
     rows = [json.loads(x) for x in out.getvalue().splitlines()]
     assert [r["id"] for r in rows] == ["a", "c", "d"]
-    assert rows[0]["labels"] == ["apenhetsloven"] and rows[0]["relevant"] is True
+    assert rows[0]["labels"] == ["apenhetsloven", "oecd-ii", "oecd-iv", "oecd-v"]
+    assert rows[0]["relevant"] is True and "Åpenhetsloven" in rows[0]["reason"]
     assert rows[1]["labels"] == [] and rows[1]["relevant"] is False
-    assert set(rows[0]) == {"id", "language", "labels", "relevant", "relevance", "evidence"}
+    assert set(rows[0]) == {"id", "language", "labels", "relevant", "relevance", "reason",
+                            "evidence"}
+    assert {e["instrument"] for e in rows[0]["evidence"]} == {"apenhetsloven"}
     msg = err.getvalue()
     assert "line 2" in msg and "line 5" in msg and "line 4" not in msg
 
@@ -55,5 +58,5 @@ def test_module_entry_point(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "nlp.classify", str(f)], capture_output=True,
                           text=True, cwd=REPO)
     assert proc.returncode == 1
-    assert json.loads(proc.stdout.splitlines()[0])["labels"] == ["oecd-v"]
+    assert sorted(json.loads(proc.stdout.splitlines()[0])["labels"]) == ["oecd-iv", "oecd-v"]
     assert "line 2" in proc.stderr

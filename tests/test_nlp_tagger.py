@@ -39,14 +39,15 @@ def test_api_shape(tagger):
     assert res.id == "a1" and res.language == "nb"
     assert res.labels[0] in ("apenhetsloven", "oecd-ii")
     assert {"apenhetsloven", "oecd-ii"} <= set(res.labels)
-    assert res.relevant and 0.9 <= res.relevance <= 1.0
+    assert res.relevant and 0.8 <= res.relevance <= 1.0
     strengths = [res.strengths[k] for k in res.labels]
     assert strengths == sorted(strengths, reverse=True)
     assert all(isinstance(e, Evidence) for e in res.evidence)
     assert {e.field for e in res.evidence} == {"title", "summary", "text"}
     j = res.to_json()
-    assert set(j) == {"id", "language", "labels", "relevant", "relevance", "evidence"}
-    assert set(j["evidence"][0]) == {"label", "field", "start", "end", "text"}
+    assert set(j) == {"id", "language", "labels", "relevant", "relevance", "reason", "evidence"}
+    assert set(j["evidence"][0]) == {"label", "field", "start", "end", "text", "instrument"}
+    assert "Åpenhetsloven nevnt" in res.reason and "\n" not in res.reason
     json.dumps(j)
 
 
@@ -61,14 +62,16 @@ def test_evidence_offsets_point_into_original(tagger):
 
 
 def test_title_weighs_more_than_body(tagger):
-    t = tagger.tag({"title": "Tvangsarbeid", "summary": ""})
+    t = tagger.tag({"title": "Tvangsarbeid i leverandørkjeden", "summary": ""})
     b = tagger.tag({"title": "Melding", "text": "Tvangsarbeid og barnearbeid i verdikjeden"})
     assert t.strengths["oecd-v"] > b.strengths.get("oecd-v", 0)
 
 
 def test_distinct_terms_weigh_more_than_repeats(tagger):
-    one = tagger.tag({"title": "x", "summary": "tvangsarbeid tvangsarbeid tvangsarbeid"})
-    two = tagger.tag({"title": "x", "summary": "tvangsarbeid, sosial dumping og arbeidsvilkår"})
+    one = tagger.tag({"title": "Verdikjeder",
+                      "summary": "tvangsarbeid tvangsarbeid tvangsarbeid"})
+    two = tagger.tag({"title": "Verdikjeder",
+                      "summary": "tvangsarbeid, sosial dumping og arbeidsvilkår"})
     assert two.strengths["oecd-v"] > one.strengths["oecd-v"]
 
 
@@ -90,13 +93,20 @@ def test_non_dict_record(tagger):
     assert tagger.tag("not a dict").labels == []  # type: ignore[arg-type]
 
 
-def test_five_megabytes_is_fast(tagger):
-    body = ("Dette er en lang tekst om menneskerettigheter og tvangsarbeid. " * 80_000)[:5_000_000]
+def test_five_megabytes_is_fast_and_nothing_is_dropped_silently(tagger, caplog):
+    body = ("Dette er en lang tekst om menneskerettigheter og tvangsarbeid i selskaper. "
+            * 70_000)[:5_000_000]
+    body += " Til slutt: forslag til endringer i åpenhetsloven."
     t0 = time.perf_counter()
-    res = tagger.tag({"id": "big", "title": "Stor rapport", "text": body})
+    with caplog.at_level("INFO", logger="nlp.tagger"):
+        res = tagger.tag({"id": "big", "title": "Stor rapport", "text": body})
     assert time.perf_counter() - t0 < 5
-    assert "oecd-iv" in res.labels
-    assert max(e.end for e in res.evidence) <= 50_000
+    assert "oecd-iv" in res.labels and "apenhetsloven" in res.labels
+    # the instrument mention at the very end of the body is found and quoted
+    ev = [e for e in res.evidence if e.instrument == "apenhetsloven"]
+    assert ev and ev[0].start > 4_900_000 and body[ev[0].start:ev[0].end] == "åpenhetsloven"
+    assert any("big" in r.getMessage() and "characters" in r.getMessage()
+               for r in caplog.records)
 
 
 def test_tag_many_keeps_order_and_matches_tag(tagger):
@@ -130,7 +140,7 @@ def test_version_changes_when_lexicon_changes(tmp_path, tagger):
 def test_new_term_in_lexicon_is_used(tmp_path):
     d = tmp_path / "lex"
     shutil.copytree(LEXICON_DIR, d)
-    rec = {"title": "Ny veileder om fjellgorilla-vern"}
+    rec = {"title": "Ny veileder om fjellgorilla-vern i verdikjeden"}
     assert "oecd-vi" not in Tagger.load(d).tag(rec).labels
     with open(d / "oecd-vi.toml", "a", encoding="utf-8") as f:
         f.write('\n[[terms]]\nid = "test"\nnb = ["fjellgorilla-vern"]\nnn = []\nen = []\n')
@@ -150,7 +160,7 @@ def test_pipeline_to_disk_and_from_config(tmp_path, tagger):
         return [(s.label_, s.id_, s.text) for s in doc.spans["topics"]]
 
     spans = spans_of(nlp_nb)
-    assert ("apenhetsloven", "act", "åpenhetslova") in spans
+    assert ("oecd-ii", "due-diligence", "aktsomhetsvurderingsplikten") in spans
     nlp_nb.to_disk(tmp_path / "nb")
     loaded = spacy.load(tmp_path / "nb")
     assert spans_of(loaded) == spans
@@ -164,28 +174,45 @@ def test_calibrate_moves_weights_in_expected_direction(tmp_path):
     from nlp.calibrate import calibrate, save_weights
 
     t = Tagger.load()
-    # Advisers say items that only mention technology words are oecd-ix (missed -> weight up) ...
-    up = [({"id": f"u{i}", "title": f"Strategi for teknologi og innovasjon {i}", "source": "x"},
-           True, ["oecd-ix"]) for i in range(6)]
-    # ... and that competition items are not relevant to them (wrong labels -> weight down).
-    down = [({"id": f"d{i}", "title": f"Konkurransetilsynet og konkurranseloven {i}"}, False, [])
-            for i in range(6)]
+    # Advisers add oecd-ix to value-chain items that name technology (missed -> weight up) ...
+    up = [({"id": f"u{i}", "title": f"Teknologi og innovasjon i verdikjeden {i}", "source": "x"},
+           True, {"added": ["oecd-ix"]}) for i in range(6)]
+    # ... and remove oecd-x from value-chain items that name the competition act (wrong -> down).
+    down = [({"id": f"d{i}", "title": f"Konkurranseloven og verdikjeden {i}"}, True,
+             ["oecd-ii"]) for i in range(6)]
     before_ix, before_x = t.weights.label_weight("oecd-ix"), t.weights.label_weight("oecd-x")
     rep = calibrate(t, up + down)
     assert rep.weights.label_weight("oecd-ix") > before_ix
     assert rep.weights.label_weight("oecd-x") < before_x
-    assert rep.after["oecd-ix"][1] >= rep.before["oecd-ix"][1]
+    assert rep.after["oecd-ix"][1] > rep.before["oecd-ix"][1]
+    assert rep.cv["oecd-ix F1"][1] > rep.cv["oecd-ix F1"][0]  # cross-validated, not in-sample
     assert "source:x" in rep.after and "relevance" in rep.before
     assert "oecd-ix" in t.tag(up[0][0]).labels
+    assert {rid for rid, _ in rep.changed_items} == {f"u{i}" for i in range(6)} | {
+        f"d{i}" for i in range(6)}
+    assert "nan" not in rep.summary() and "n/a" in rep.summary()
     path = save_weights(rep.weights, tmp_path / "w.toml")
     t2 = Tagger.load(weights_path=path)
     assert t2.weights.label_weight("oecd-ix") == pytest.approx(rep.weights.label_weight("oecd-ix"))
     assert t2.version != Tagger.load().version
-    assert rep.summary()
+    with pytest.raises(ValueError):
+        save_weights(rep.weights, LEXICON_DIR / "weights.toml")
+
+
+def test_calibrate_needs_a_minimum_per_label():
+    from nlp.calibrate import calibrate
+
+    t = Tagger.load()
+    few = [({"id": f"u{i}", "title": f"Teknologi og innovasjon i verdikjeden {i}"}, True,
+            {"added": ["oecd-ix"]}) for i in range(3)]
+    rep = calibrate(t, few, apply=False)
+    assert "oecd-ix.weight" not in rep.changes
+    assert "oecd-ix.weight" in rep.skipped
 
 
 def test_labels_are_the_issue_codes():
-    assert {p.stem for p in LEXICON_DIR.glob("*.toml")} - {"weights"} == set(LABELS)
+    assert {p.stem for p in LEXICON_DIR.glob("*.toml")} - {
+        "weights", "instruments", "relevance"} == set(LABELS)
 
 
 def test_no_phrase_across_fields(tagger):

@@ -1,160 +1,336 @@
-"""no_regjeringen_horinger: RSS feed first, detail pages best effort (fixtures follow docs/sources.md §1)."""
+"""no_regjeringen_horinger through the real Scrapy engine (robots.txt, replay, callbacks, pipelines).
+
+Real bodies (tests/fixtures/real/no_regjeringen_horinger/): two hearing pages (bokmål, nynorsk),
+page 1 of the hearings listing and robots.txt. No real RSS body exists: the feeds are constructed
+(`feed_2026-07-04.xml` holds the real listing's 20 hearings as the RSS generator would list them,
+`feed.xml` five constructed ones); see tests/fixtures/no_regjeringen_horinger/README.md.
+"""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from support import file_response, make_spider
+from support import FIXTURES, file_response, run_spider
 
-from crawlers.items import TrackedItem
-from crawlers.spiders.no_regjeringen_horinger import FEED_URL, NoRegjeringenHoringerSpider
+from crawlers import regjeringen
+from crawlers.dates import parse_date
+from crawlers.spiders.no_regjeringen_horinger import FEED_URL
+from tracker.links import companies
 
-DETAIL_URL = "https://www.regjeringen.no/no/dokumenter/x/id3150100/"
+pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def spider():
-    return make_spider(NoRegjeringenHoringerSpider)
-
-
-@pytest.fixture
-def feed_output(spider):
-    return list(spider.parse(file_response("no_regjeringen_horinger/feed.xml", FEED_URL)))
-
-
-def _detail(spider, fixture: str, status: int = 200, url: str = DETAIL_URL) -> TrackedItem:
-    item = spider.make_item(native_id="3150100", url=url, title="from the feed", summary="feed summary")
-    out = list(spider.parse_detail(file_response(f"no_regjeringen_horinger/{fixture}", url, status=status), item=item))
-    assert len(out) == 1
-    return out[0]
-
-
-def test_feed_yields_one_detail_request_per_item(feed_output):
-    assert len(feed_output) == 5
-    assert all(r.callback.__name__ == "parse_detail" for r in feed_output)
+SPIDER = "no_regjeringen_horinger"
+REAL = "real/no_regjeringen_horinger/"
+BASE = "https://www.regjeringen.no"
+ROBOTS = {"url": f"{BASE}/robots.txt", "file": REAL + "quaat_robots_2026-07-04.txt", "headers": {"Content-Type": "text/plain"}}
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
+LISTING = {"url": regjeringen.LISTING_URL, "file": REAL + "quaat_listing_hoyringar_id1763_2026-07-04.html", "headers": HTML}
+AVSKOGING = f"{BASE}/no/dokumenter/kort-horing-avskogingsforordningen-og-forbud-mot-eksport-til-tredjeland/id3167072/"
+NAV = f"{BASE}/no/dokumenter/hoyring-framlegg-om-presiseringar-i-reglane-om-nav-si-opplysingsplikt-overfor-skattestyresmaktene/id3168525/"
+REAL_PAGES = [
+    {"url": AVSKOGING, "file": REAL + "quaat_detail_id3167072_2026-07-04.html", "headers": HTML},
+    {"url": NAV, "file": "real/no_finansdep/quaat_detail_id3168525_2026-07-04.html", "headers": HTML},
+]
+JULY = "2026-07-04T10:00:00+02:00"
+NOV = "2026-11-24T06:00:00+01:00"
 
 
-def test_feed_requests_revalidate(feed_output):
-    assert feed_output[0].headers.get("Cache-Control") == b"max-age=0"
+def feed(file: str = "no_regjeringen_horinger/feed_2026-07-04.xml", **kw) -> dict:
+    return {"url": FEED_URL, "file": file, "headers": RSS, **kw}
 
 
-def test_feed_item_url_without_tracking(feed_output):
-    item = feed_output[0].cb_kwargs["item"]
-    assert "utm_" not in item["url"]
-    assert item["url"].endswith("/id3142702/")
+def by_id(run: dict) -> dict[str, dict]:
+    return {i["native_id"]: i for i in run["items"]}
 
 
-def test_feed_item_native_id_is_guid(feed_output):
-    assert feed_output[0].cb_kwargs["item"]["native_id"] == "3142702"
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """Feed + real listing + the two real hearing pages; the other 18 pages are not recorded (404)."""
+    return run_spider(SPIDER, [ROBOTS, feed(), LISTING, *REAL_PAGES], tmp_path_factory.mktemp("real"), as_of=JULY)
 
 
-def test_feed_item_published_keeps_time_and_offset(feed_output):
-    assert feed_output[0].cb_kwargs["item"]["published"] == "2026-11-18T09:00:00+01:00"
+# ------------------------------------------------------------------ real pages, through the engine
 
 
-def test_feed_item_kind_source_channel(feed_output):
-    item = feed_output[0].cb_kwargs["item"]
-    assert (item["kind"], item["source"], item["channel"]) == ("hearing", "no_regjeringen_horinger", "rss")
+def test_real_bokmal_hearing(real):
+    item = by_id(real)["3167072"]
+    assert item["extra"]["detail"] == "ok"
+    assert item["deadline"] == "2026-08-07T23:59:59+02:00"
+    assert item["status_raw"] == "På høring"
+    assert item["owner"] == "Klima- og miljødepartementet"
+    assert item["reference"] == "26/2371"
+    assert item["title"] == "Kort høring - Avskogingsforordningen og forbud mot eksport til tredjeland"
+    assert item["documents"] == [{
+        "title": "Høringsnotat - Avskogingsforordningen – eksport til tredjeland - 03.07.2026",
+        "url": "https://www.regjeringen.no/contentassets/b04cfc23c69343ef800ce6a45f8cc456/"
+               "horingsnotat-avskogingsforordningen-eksport-til-tredjeland-03.07.2026.pdf",
+        "type": "høringsnotat"}]  # fmt: skip
+    # open hearing: no published answers link, the svar.regjeringen.no form instead
+    assert "responses_url" not in item["extra"]
+    assert item["extra"]["submit_url"] == "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H3167072/"
 
 
-def test_feed_declares_complete_listing_since_oldest_item(spider, feed_output):
-    assert spider.listing["complete"] is True
-    assert spider.listing["since"].startswith("2026-11-1")
+def test_real_bokmal_consultees_are_data_not_body(real):
+    item = by_id(real)["3167072"]
+    names = [c["name"] for c in item["consultees"]]
+    assert len(names) == 134 and "Norske Skog ASA" in names and "Økokrim" in names
+    assert item["ncp_consultee"] is False
+    assert "Miljødirektoratets brev 19. august 2025" in item["body"]
+    assert not any(n in item["body"] for n in ("Norske Skog ASA", "ASKO NORGE AS", "Bewi Food AS", "Tine AS"))
+    # company extraction reads title, summary and body: no consultee becomes a "mention"
+    assert companies.extract_item(item) == []
 
 
-def test_known_closed_item_is_not_downloaded_again():
-    spider = make_spider(NoRegjeringenHoringerSpider, known={"3142702": {"status": "closed"}})
-    out = list(spider.parse(file_response("no_regjeringen_horinger/feed.xml", FEED_URL)))
-    assert isinstance(out[0], TrackedItem) and out[0]["extra"]["detail"] == "skipped"
-    assert len([o for o in out if not isinstance(o, TrackedItem)]) == 4
+def test_real_nynorsk_hearing(real):
+    item = by_id(real)["3168525"]
+    assert item["language"] == "nn"
+    assert item["deadline"] == "2026-08-14T23:59:59+02:00"  # "Høyringsfrist:"
+    assert item["status_raw"] == "På høyring"
+    assert item["owner"] == "Finansdepartementet"
+    assert item["reference"] == "26/3567"
+    assert [d["type"] for d in item["documents"]] == ["høringsnotat"]
+    assert len(item["consultees"]) == 28  # one <p>, names split at <br />
+    assert item["extra"]["submit_url"].endswith("/nn/registrer_horingsuttalelse/H3168525/")
 
 
-def test_detail_deadline_is_end_of_day_oslo(spider):
-    assert _detail(spider, "detail_csddd.html")["deadline"] == "2026-12-11T23:59:59+01:00"
+def test_real_run_reads_listing_page_1_only_and_cross_checks_without_disagreement(real):
+    listing_requests = [u for u in real["requested"] if "/hoyringar/id1763/" in u]
+    assert listing_requests == [regjeringen.LISTING_URL]  # nothing new on page 1: page 2 not read
+    assert real["stats"]["tracker/cross_checked"] == 2
+    assert "tracker/cross_check_disagreements" not in real["stats"]
+    assert not [n for n in real["notes"] if "disagree" in n[1] or "listing" in n[1]]
+    # the 18 pages that have no real body answered 404: amber with the reason, items kept
+    assert real["notes"] == [["amber", "some detail pages failed (HTTP 404)"]]
+    assert len(real["items"]) == 20
+    assert real["listing"] == {"complete": True, "since": "2026-06-24T08:00:00+02:00", "channel": "rss"}
 
 
-def test_detail_status(spider):
-    assert _detail(spider, "detail_csddd.html")["status_raw"] == "På høring"
+def test_robots_txt_read_first_and_nothing_disallowed_requested(real):
+    from protego import Protego
+
+    robots = Protego.parse((FIXTURES / REAL / "quaat_robots_2026-07-04.txt").read_text("utf-8"))
+    assert real["requested"][0] == f"{BASE}/robots.txt"
+    assert real["stats"]["robotstxt/response_status_count/200"] == 1
+    assert all(robots.can_fetch(u, "ncp-tracker") for u in real["requested"])
+    assert FEED_URL in real["requested"]  # `?documentType=` (camel case) is allowed: robots is case-sensitive
 
 
-def test_detail_owner_from_metadata_line(spider):
-    assert _detail(spider, "detail_csddd.html")["owner"] == "Barne- og familiedepartementet"
+def test_the_real_listing_page_parses():
+    response = file_response(REAL + "quaat_listing_hoyringar_id1763_2026-07-04.html", regjeringen.LISTING_URL)
+    rows, problems = regjeringen.parse_listing(response, parse_date("2026-07-04").date())
+    assert problems == [] and len(rows) == 20
+    first = rows[0]
+    assert first["native_id"] == "3168525" and first["type"] == "Høyring" and first["owner"] == "Finansdepartementet"
+    assert first["status_raw"] == "På høyring" and first["deadline"].isoformat() == "2026-08-14T23:59:59+02:00"
+    assert all(r["deadline"] and r["status_raw"] for r in rows)
+    assert regjeringen.listing_has_next(response, 1)
 
 
-def test_detail_reference(spider):
-    assert _detail(spider, "detail_csddd.html")["reference"].startswith("26/")
+# ------------------------------------------------------------------ the listing as second channel
 
 
-def test_detail_documents_classified(spider):
-    docs = _detail(spider, "detail_csddd.html")["documents"]
-    assert [d["type"] for d in docs] == ["høringsbrev", "høringsnotat", "høringsinstanser"]
-    assert all(d["url"].startswith("https://www.regjeringen.no/contentassets/") for d in docs)
+def test_feed_failure_falls_back_to_the_listing(tmp_path):
+    run = run_spider(SPIDER, [ROBOTS, feed(status=500), LISTING, *REAL_PAGES], tmp_path, as_of=JULY,
+                     args={"listing_pages": "1"}, settings={"RETRY_TIMES": 0})
+    items = by_id(run)
+    assert len(items) == 20  # every hearing of page 1, from the listing
+    item = items["3167072"]
+    assert item["channel"] == "listing" and item["extra"]["listing"] is True
+    assert item["deadline"] == "2026-08-07T23:59:59+02:00" and item["extra"]["detail"] == "ok"
+    unfetched = items["3168423"]  # detail page not recorded: the listing's deadline and status are kept
+    assert unfetched["deadline"] == "2026-10-01T23:59:59+02:00" and unfetched["status_raw"] == "På høring"
+    assert unfetched["owner"] == "Energidepartementet" and unfetched["published"].startswith("2026-07-03")
+    reasons = [r for level, r in run["notes"] if level == "amber"]
+    assert any("hearing RSS answered HTTP 500; hearings read from the listing instead" in r for r in reasons)
+    assert any("still new hearings on page 1" in r for r in reasons)  # max pages reached, said so
+    assert not [n for n in run["notes"] if n[0] == "red"]
+    assert run["listing"] == {"complete": True, "since": "2026-06-25T00:00:00+02:00", "channel": "listing"}
 
 
-def test_detail_body_and_responses_link(spider):
-    item = _detail(spider, "detail_csddd.html")
-    assert "2024/1760" in item["body"]
-    assert "showSvar=true" in item["extra"]["responses_url"]
+def test_feed_and_listing_both_failing_is_red_with_both_reasons(tmp_path):
+    run = run_spider(SPIDER, [ROBOTS, feed(status=500), {**LISTING, "status": 503}], tmp_path, as_of=JULY,
+                     settings={"RETRY_TIMES": 0})
+    assert run["items"] == []
+    (red,) = [r for level, r in run["notes"] if level == "red"]
+    assert "hearing RSS answered HTTP 500" in red and "listing (fallback) answered HTTP 503" in red
 
 
-def test_detail_keeps_feed_summary(spider):
-    assert _detail(spider, "detail_csddd.html")["summary"] == "feed summary"
+def test_truncated_feed_is_completed_from_the_listing(tmp_path):
+    text = (FIXTURES / "no_regjeringen_horinger" / "feed_2026-07-04.xml").read_text("utf-8")
+    head, *entries = re.split(r"(?=<item>)", text)
+    short = tmp_path / "short.xml"
+    short.write_text(head + "".join(entries[:5]).split("</channel>")[0] + "</channel>\n</rss>\n", "utf-8")
+    run = run_spider(SPIDER, [ROBOTS, feed(str(short)), LISTING, *REAL_PAGES], tmp_path, as_of=JULY)
+    assert len(run["items"]) == 20
+    assert sum(1 for i in run["items"] if i["channel"] == "listing") == 15
+    assert any("RSS feed looks truncated" in r for _, r in run["notes"])
+    assert len([u for u in run["requested"] if "/hoyringar/id1763/" in u]) >= 2  # page 1 had news: page 2 asked
 
 
-def test_nynorsk_detail(spider):
-    item = _detail(spider, "detail_nynorsk.html")
-    assert item["status_raw"] == "Under behandling"
-    assert item["deadline"] == "2026-11-19T23:59:59+01:00"
+def test_known_hearings_stop_the_listing_at_page_1(tmp_path):
+    known = {str(i): {"status": "open"} for i in re.findall(r"/id(\d+)/", (FIXTURES / LISTING["file"]).read_text("utf-8"))}
+    run = run_spider(SPIDER, [ROBOTS, feed(status=500), LISTING, *REAL_PAGES], tmp_path, as_of=JULY,
+                     args={"known": known}, settings={"RETRY_TIMES": 0})
+    assert [u for u in run["requested"] if "/hoyringar/id1763/" in u] == [regjeringen.LISTING_URL]
+    assert len(run["items"]) == 20
+    # a known hearing's listing row does not overwrite the feed's finer date or its summary
+    assert all("published" not in i and "summary" not in i for i in run["items"] if i["extra"]["detail"] != "ok")
+
+
+def test_disagreement_between_detail_page_and_listing_is_amber_with_both_values(tmp_path):
+    page = (FIXTURES / REAL_PAGES[0]["file"]).read_text("utf-8").replace(
+        "<strong>Høringsfrist:</strong> 07.08.2026", "<strong>Høringsfrist:</strong> 21.08.2026").replace(
+        "<strong>Status:</strong> P&#xE5; h&#xF8;ring", "<strong>Status:</strong> Trukket")
+    changed = tmp_path / "changed.html"
+    changed.write_text(page, "utf-8")
+    run = run_spider(SPIDER, [ROBOTS, feed(), LISTING, {**REAL_PAGES[0], "file": str(changed)}], tmp_path, as_of=JULY)
+    assert by_id(run)["3167072"]["deadline"] == "2026-08-21T23:59:59+02:00"  # the detail page's value is stored
+    assert ["amber", "hearing 3167072: deadline 2026-08-21 on the detail page, 2026-08-07 in the listing"] in run["notes"]
+    assert ["amber", "hearing 3167072: status 'Trukket' on the detail page, 'På høring' in the listing"] in run["notes"]
+    assert run["stats"]["tracker/cross_check_disagreements"] == 2
+
+
+# ------------------------------------------------------------------ robots.txt
+
+
+def test_a_disallowed_feed_url_is_never_fetched_and_reported(tmp_path):
+    lower = FEED_URL.replace("documentType", "documenttype")  # what robots.txt disallows
+    run = run_spider(SPIDER, [ROBOTS, feed(url=lower), LISTING], tmp_path, as_of=JULY,
+                     args={"feed_url": lower, "listing_pages": "1"})
+    assert lower not in run["requested"]
+    assert any(f"blocked by robots.txt (not fetched): {lower}" in r for _, r in run["notes"])
+    assert run["stats"]["tracker/robots_blocked"] == 1 and run["stats"]["robotstxt/forbidden"] == 1
+    assert len(run["items"]) == 20  # the listing (allowed) took over
+
+
+def test_a_disallowed_detail_page_keeps_the_feed_item(tmp_path):
+    robots = tmp_path / "robots.txt"
+    robots.write_text((FIXTURES / ROBOTS["file"]).read_text("utf-8") + "Disallow: /no/dokumenter/kort-horing-*\n", "utf-8")
+    run = run_spider(SPIDER, [{**ROBOTS, "file": str(robots)}, feed(), LISTING, *REAL_PAGES], tmp_path,
+                     as_of=JULY)
+    assert AVSKOGING not in run["requested"]
+    item = by_id(run)["3167072"]
+    assert item["extra"]["detail"] == "blocked by robots.txt" and "deadline" not in item
+    assert ["amber", "detail pages blocked by robots.txt (not fetched): fields kept from the listing"] in run["notes"]
+
+
+# ------------------------------------------------------------------ constructed pages (no real body)
+
+
+@pytest.fixture(scope="module")
+def constructed(tmp_path_factory):
+    """The five constructed feed entries, each answered by one constructed page (README.md says why)."""
+    tmp = tmp_path_factory.mktemp("constructed")
+    text = (FIXTURES / "no_regjeringen_horinger" / "feed.xml").read_text("utf-8")
+    urls = [u.split("?")[0].replace("&amp;", "&") for u in re.findall(r"<link>(https://www\.regjeringen\.no/no/dokument[^<]+)</link>", text)]
+    pages = ["detail_csddd.html", "detail_nynorsk.html", "detail_old_markup.html", "detail_no_deadline.html",
+             "detail_mojibake.html"]
+    responses = [ROBOTS, feed("no_regjeringen_horinger/feed.xml")]
+    responses += [{"url": u, "file": f"no_regjeringen_horinger/{p}", "headers": HTML} for u, p in zip(urls, pages, strict=True)]
+    run = run_spider(SPIDER, responses, tmp, as_of=NOV, args={"listing_pages": "0"})
+    return run, dict(zip(pages, [u.rsplit("/id", 1)[1].strip("/") for u in urls], strict=True))
+
+
+def _page(constructed, name):
+    run, ids = constructed
+    return by_id(run)[ids[name]]
+
+
+def test_constructed_csddd_page(constructed):
+    item = _page(constructed, "detail_csddd.html")
+    assert item["deadline"] == "2026-12-11T23:59:59+01:00" and item["status_raw"] == "På høring"
+    assert item["owner"] == "Barne- og familiedepartementet" and item["reference"] == "26/2753"
+    assert "2024/1760" in item["body"] and "Equinor" not in item["body"]
+    assert item["ncp_consultee"] is True
+    assert {"name": "Kontaktpunktet for ansvarlig næringsliv", "orgnr": None} in item["consultees"]
+    assert companies.extract_item(item) == []  # Equinor ASA, Aker BP ASA are consultees only
+
+
+def test_constructed_nynorsk_closed_page(constructed):
+    item = _page(constructed, "detail_nynorsk.html")
+    assert item["status_raw"] == "Under behandling" and item["deadline"] == "2026-11-19T23:59:59+01:00"
     assert item["owner"] == "Energidepartementet"
+    assert "showSvar=true" in item["extra"]["responses_url"]
+    assert "consultees" not in item and "ncp_consultee" not in item  # the list is a PDF: unknown
+    assert [d["type"] for d in item["documents"]] == ["høringsnotat", "høringsinstanser"]
 
 
-def test_old_markup_generation(spider):
-    item = _detail(spider, "detail_old_markup.html")
+def test_constructed_old_markup_generation(constructed):
+    item = _page(constructed, "detail_old_markup.html")
     assert item["deadline"] == "2016-05-25T23:59:59+02:00"
     assert item["status_raw"] == "Under behandling"
     assert item["reference"] == "16/1243 EO OKL/bj"
     assert item["owner"] == "Justis- og beredskapsdepartementet"
 
 
-def test_changed_structure_keeps_item_and_counts_parse_error(spider):
-    item = _detail(spider, "detail_no_deadline.html")
-    assert "deadline" not in item
-    assert item["title"] == "from the feed"
-    assert spider.crawler.stats.get_value("tracker/parse_errors") == 1
+def test_constructed_page_without_deadline_is_a_parse_error_and_mojibake_is_repaired(constructed):
+    run, _ = constructed
+    assert "deadline" not in _page(constructed, "detail_no_deadline.html")
+    assert run["stats"]["tracker/parse_errors"] == 1
+    item = _page(constructed, "detail_mojibake.html")
+    assert item["deadline"] == "2027-03-01T23:59:59+01:00" and item["status_raw"] == "På høring"
+    assert run["notes"] == [] and run["listing"]["channel"] == "rss"
 
 
-def test_mojibake_detail_is_repaired(spider):
-    item = _detail(spider, "detail_mojibake.html")
-    assert item["deadline"] == "2027-03-01T23:59:59+01:00"
-    assert item["status_raw"] == "På høring"
+def test_feed_items_keep_feed_fields_and_lose_tracking(constructed):
+    item = _page(constructed, "detail_csddd.html")
+    assert "utm_" not in item["url"] and item["source"] == SPIDER and item["kind"] == "hearing"
+    assert item["channel"] == "rss"
 
 
 @pytest.mark.parametrize("status", [403, 429])
-def test_blocked_detail_keeps_feed_data_and_turns_amber(spider, status):
-    item = _detail(spider, "challenge.html", status=status)
-    assert item["title"] == "from the feed" and "deadline" not in item
-    assert item["extra"]["detail"] == f"blocked {status}"
-    assert spider.notes and spider.notes[0][0] == "amber"
+def test_blocked_detail_keeps_feed_data_and_turns_amber(tmp_path, status):
+    text = (FIXTURES / "no_regjeringen_horinger" / "feed.xml").read_text("utf-8")
+    urls = [u.split("?")[0].replace("&amp;", "&") for u in re.findall(r"<link>(https://www\.regjeringen\.no/no/dokument[^<]+)</link>", text)]
+    responses = [ROBOTS, feed("no_regjeringen_horinger/feed.xml")]
+    responses += [{"url": u, "file": "no_regjeringen_horinger/challenge.html", "status": status, "headers": HTML} for u in urls]
+    run = run_spider(SPIDER, responses, tmp_path, as_of=NOV, args={"listing_pages": "0"}, settings={"RETRY_TIMES": 0})
+    assert len(run["items"]) == 5
+    assert all(i["extra"]["detail"] == f"blocked {status}" and "deadline" not in i for i in run["items"])
+    assert run["notes"][0][0] == "amber" and "blocked" in run["notes"][0][1]
 
 
-def test_challenge_page_with_200_is_detected(spider):
-    item = _detail(spider, "challenge.html", status=200)
-    assert item["extra"]["detail"].startswith("blocked")
+def test_known_closed_item_is_not_downloaded_again(tmp_path):
+    run = run_spider(SPIDER, [ROBOTS, feed("no_regjeringen_horinger/feed.xml")], tmp_path, as_of=NOV,
+                     args={"known": {"3142702": {"status": "closed"}}, "listing_pages": "0"})
+    assert by_id(run)["3142702"]["extra"]["detail"] == "skipped"
+    assert not [u for u in run["requested"] if "id3142702" in u]
 
 
-def test_blocked_feed_is_red(spider):
-    out = list(spider.parse(file_response("no_regjeringen_horinger/challenge.html", FEED_URL, status=403)))
-    assert out == []
-    assert spider.notes[0][0] == "red"
+def test_blocked_feed_without_listing_is_red(tmp_path):
+    run = run_spider(SPIDER, [ROBOTS, feed("no_regjeringen_horinger/challenge.html", status=403, headers=HTML)],
+                     tmp_path, as_of=NOV, args={"listing_pages": "0"})
+    assert run["items"] == [] and run["notes"][0][0] == "red" and "403" in run["notes"][0][1]
 
 
-def test_malformed_feed_parsed_leniently(spider):
-    out = list(spider.parse(file_response("no_regjeringen_horinger/feed_malformed.xml", FEED_URL)))
-    assert out, "a malformed feed must still give the readable items"
-    assert any(level == "amber" for level, _ in spider.notes)
+def test_malformed_feed_parsed_leniently(tmp_path):
+    run = run_spider(SPIDER, [ROBOTS, feed("no_regjeringen_horinger/feed_malformed.xml")], tmp_path, as_of=NOV,
+                     args={"listing_pages": "0"})
+    assert run["items"], "a malformed feed must still give the readable items"
+    assert any(level == "amber" and "leniently" in r for level, r in run["notes"])
 
 
-def test_empty_feed_is_red(spider, tmp_path):
+def test_empty_feed_is_red_without_listing(tmp_path):
     empty = tmp_path / "empty.xml"
     empty.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>')
-    assert list(spider.parse(file_response(empty, FEED_URL))) == []
-    assert spider.notes == [("red", "hearing RSS has no items")]
+    run = run_spider(SPIDER, [ROBOTS, feed(str(empty))], tmp_path, as_of=NOV, args={"listing_pages": "0"})
+    assert run["notes"] == [["red", "hearing RSS has no items"]]
+
+
+def test_fixture_readme_lists_every_constructed_file():
+    readme = (FIXTURES / "no_regjeringen_horinger" / "README.md").read_text("utf-8")
+    for path in (FIXTURES / "no_regjeringen_horinger").iterdir():
+        if path.name != "README.md":
+            assert f"`{path.name}`" in readme, path.name
+
+
+def test_fallback_keeps_page_1_when_page_2_fails(tmp_path):
+    run = run_spider(SPIDER, [ROBOTS, feed(status=500), LISTING], tmp_path, as_of=JULY,
+                     args={"listing_pages": "3"}, settings={"RETRY_TIMES": 0})
+    assert f"{regjeringen.LISTING_URL}?page=2" in run["requested"]  # not recorded: 404
+    assert len(run["items"]) == 20
+    assert not [n for n in run["notes"] if n[0] == "red"]
+    assert ["amber", "hearings listing (fallback) answered HTTP 404 on page 2: only 1 page(s) read"] in run["notes"]
+    assert run["listing"]["complete"] is True and run["listing"]["channel"] == "listing"

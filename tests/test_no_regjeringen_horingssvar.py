@@ -215,3 +215,48 @@ def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
     again = subprocess.run([sys.executable, "-m", "tracker", "answers", "--replay", str(day)], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=180)  # fmt: skip
     assert "0 hearings checked" in again.stdout
+
+
+# ------------------------------------------------------------------ robots.txt, through the engine
+
+ROBOTS_REAL = "real/no_regjeringen_horinger/quaat_robots_2026-07-04.txt"
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _engine(tmp_path, robots: str):
+    from support import run_spider
+
+    return run_spider("no_regjeringen_horingssvar", [
+        {"url": "https://www.regjeringen.no/robots.txt", "file": robots, "headers": {"Content-Type": "text/plain"}},
+        {"url": PAGE1, "file": "no_regjeringen_horingssvar/list_page1.html", "headers": HTML},
+        {"url": PAGE2, "file": "no_regjeringen_horingssvar/list_page2.html", "headers": HTML},
+    ], tmp_path, as_of="2026-11-24T06:00:00+01:00", args={"hearings": json.dumps(HEARINGS)})  # fmt: skip
+
+
+@pytest.mark.slow
+def test_real_robots_allows_the_answer_list_and_no_uid_page_is_fetched(tmp_path):
+    from protego import Protego
+
+    from tests.conftest import FIXTURES
+
+    robots = Protego.parse((FIXTURES / ROBOTS_REAL).read_text("utf-8"))
+    run = _engine(tmp_path, ROBOTS_REAL)
+    assert run["requested"] == ["https://www.regjeringen.no/robots.txt", PAGE1, PAGE2]
+    assert all(robots.can_fetch(u, "ncp-tracker") for u in run["requested"])
+    uid_links = [i["url"] for i in run["items"] if "/?uid=" in i["url"]]  # the HTML answer pages
+    assert uid_links and not any(robots.can_fetch(u, "ncp-tracker") for u in uid_links)  # listed, never fetched
+    assert not [n for n in run["notes"] if "robots" in n[1]]
+
+
+@pytest.mark.slow
+def test_answer_list_forbidden_by_robots_is_never_fetched_and_says_so(tmp_path):
+    from tests.conftest import FIXTURES
+
+    robots = tmp_path / "robots.txt"
+    robots.write_text((FIXTURES / ROBOTS_REAL).read_text("utf-8") + "Disallow: /*?showSvar\n", "utf-8")
+    run = _engine(tmp_path, str(robots))
+    assert run["requested"] == ["https://www.regjeringen.no/robots.txt"]
+    assert run["items"] == []
+    (note,) = run["notes"]
+    assert note[0] == "amber" and note[1].startswith("answer lists blocked by robots.txt (not fetched)")
+    assert run["stats"]["tracker/robots_blocked"] == 1

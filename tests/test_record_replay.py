@@ -40,6 +40,12 @@ def site(tmp_path):
         target = root / path.strip("/") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(detail, "utf-8")
+    # the hearings listing (the spider's second channel), as the real site has it
+    from tests.faults.conftest import LISTING_PATH, regjeringen_listing
+
+    listing = root / LISTING_PATH.strip("/") / "index.html"
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text(regjeringen_listing(feed, base), "utf-8")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base

@@ -1,4 +1,5 @@
-"""Web workbench through Flask's test client: pages, CSRF, escaping, token, host, downloads."""
+"""Web workbench through Flask's test client (one person on loopback, no accounts): pages, CSRF,
+escaping, host, drafts, the remembered name, read-only database, watchlist/GPFG/companies pages."""
 
 from __future__ import annotations
 
@@ -26,9 +27,16 @@ def db_path(tmp_path):
     return str(path)
 
 
+def make_app(db_path, **kw):
+    from pathlib import Path
+
+    data_dir = Path(db_path).parent / "data"
+    return create_app(db_path, as_of=AS_OF, data_dir=data_dir, **kw)
+
+
 @pytest.fixture
 def client(db_path):
-    return create_app(db_path, as_of=AS_OF).test_client()
+    return make_app(db_path).test_client()
 
 
 def _csrf(client, url):
@@ -47,7 +55,7 @@ def test_item_page_shows_evidence_history_answers(client):
     html = client.get(f"/item/{HEARING}").get_data(as_text=True)
     assert '<mark class="ev" title="oecd-v">tvangsarbeid</mark>' in html
     assert "<ins>" in html and "deadline_changed" in html  # readable diff of changes
-    assert "Last ned .docx" in html
+    assert "Lag utkast (.docx)" in html
     old = client.get(f"/item/{HEARING_OLD}").get_data(as_text=True)
     assert "Norsk Hydro ASA" in old and "business" in old
 
@@ -75,25 +83,112 @@ def test_post_without_csrf_is_refused_and_changes_nothing(client, db_path):
 
 def test_illegal_transition_shows_error(client):
     token = _csrf(client, f"/item/{HEARING}")
-    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "published"})
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "published", "by": "kari"})
     html = client.get(r.location).get_data(as_text=True)
     assert "illegal transition new → published" in html
 
 
 def test_unknown_item_is_404(client):
     assert client.get("/item/no_such:1").status_code == 404
-    assert client.get("/item/no_such:1/draft.docx").status_code == 404
     token = _csrf(client, f"/item/{HEARING}")
+    assert client.post("/item/no_such:1/draft", data={"csrf": token, "by": "kari"}).status_code == 404
     assert client.post("/item/no_such:1/triage", data={"csrf": token, "state": "respond"}).status_code == 404
+    assert client.get("/drafts/999.docx").status_code == 404
 
 
-def test_draft_download_is_a_docx(client):
-    r = client.get(f"/item/{HEARING}/draft.docx")
-    assert r.status_code == 200
-    assert 'filename="regjeringen_3150001-horingssvar-2026-11-24.docx"' in r.headers["Content-Disposition"]
-    doc = Document(io.BytesIO(r.data))
-    assert doc.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
-    assert client.get(f"/item/{HEARING}/draft.exe").status_code == 404
+def test_draft_is_made_by_post_and_every_version_downloads(client, db_path):
+    assert client.get(f"/item/{HEARING}/draft.docx").status_code == 404  # no GET writes a draft
+    assert client.get(f"/item/{HEARING}/draft").status_code == 404
+    db = open_db(db_path)
+    assert db.execute("select count(*) from drafts").fetchone()[0] == 0
+    db.close()
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/draft", data={"csrf": token, "format": "docx", "by": "Kari"})
+    assert r.status_code == 303 and r.location.endswith(".docx")
+    first = client.get(r.location)
+    assert 'filename="regjeringen_3150001-horingssvar-' in first.headers["Content-Disposition"]
+    doc = Document(io.BytesIO(first.data))
+    assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
+    r2 = client.post(f"/item/{HEARING}/draft", data={"csrf": token, "format": "md"})  # the name is remembered
+    assert r2.status_code == 303 and r2.location.endswith(".md")
+    md = client.get(r2.location).get_data(as_text=True)
+    assert "Høringssvar" in md
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    versions = re.findall(r'href="(/drafts/\d+\.docx)"', html)
+    assert len(versions) == 2  # both versions listed, each downloadable
+    for href in versions:
+        Document(io.BytesIO(client.get(href).data))
+    db = open_db(db_path)
+    assert [r[0] for r in db.execute("select created_by from drafts")] == ["Kari", "Kari"]
+    db.close()
+
+
+def test_writes_need_a_name_without_accounts(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond"})
+    assert "Endret av" in client.get(r.location).get_data(as_text=True)
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari"})
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert 'id="by" value="Kari"' in html  # remembered
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "assigned", "owner": "Kari"})
+    db = open_db(db_path)
+    assert [r[0] for r in db.execute("select by from triage_history order by id")] == ["Kari", "Kari"]
+    db.close()
+    # owners are matched case-insensitively
+    inbox = client.get("/?owner=kari").get_data(as_text=True)
+    assert HEARING in inbox and '<option value="Kari" selected>' in inbox
+
+
+def test_read_only_database_is_reported_before_anything_is_written(client, db_path, tmp_path):
+    import os
+
+    token = _csrf(client, f"/item/{HEARING}")
+    os.chmod(db_path, 0o444)
+    try:
+        html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+        assert "skrivebeskyttet" in html and 'id="draft-docx"' not in html
+        r = client.post(f"/item/{HEARING}/draft", data={"csrf": token, "format": "docx", "by": "Kari"})
+        assert r.status_code == 503 and "skrivebeskyttet" in r.get_data(as_text=True)
+        r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari"})
+        assert r.status_code == 503 and "Ingenting ble lagret" in r.get_data(as_text=True)
+    finally:
+        os.chmod(db_path, 0o644)
+    drafts_dir = tmp_path / "data" / "drafts"
+    assert not drafts_dir.exists() or not list(drafts_dir.iterdir())  # no .docx left behind
+    db = open_db(db_path)
+    assert db.execute("select count(*) from drafts").fetchone()[0] == 0
+    db.close()
+
+
+def test_export_from_the_web(client):
+    r = client.get("/export", query_string={"format": "csv", "q": "aapenhetsloven"})
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert HEARING in r.get_data(as_text=True)
+    assert client.get("/export", query_string={"format": "exe"}).status_code == 404
+
+
+def fingerprint(db_path) -> str:
+    """A digest of the database's whole content (schema and rows), WAL included."""
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+def test_watchlist_gpfg_companies_pages_read_only(client, db_path):
+    before = fingerprint(db_path)
+    for url in ("/watchlist", "/gpfg", "/gpfg?by=stage", "/companies", "/companies?name=hydro"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+    assert "EU-saker" in client.get("/watchlist").get_data(as_text=True)
+    assert fingerprint(db_path) == before
 
 
 @pytest.mark.parametrize("q", ['"', "NEAR(", "*", "hoering\" OR *"])
@@ -122,21 +217,25 @@ def test_foreign_host_header_is_refused_on_loopback(client):
     assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
 
 
-def test_public_bind_requires_token(db_path):
-    with pytest.raises(WebConfigError, match="token"):
-        create_app(db_path, host="0.0.0.0")
-    with pytest.raises(WebConfigError, match="12 characters"):
-        create_app(db_path, host="0.0.0.0", token="short")
+def test_public_bind_requires_accounts(db_path):
+    with pytest.raises(WebConfigError, match="users add"):
+        make_app(db_path, host="0.0.0.0")
+    with pytest.raises(WebConfigError, match="users add"):
+        make_app(db_path, host="127.0.0.1", trusted_proxies=1)
 
 
-def test_token_required_when_set(db_path):
-    app = create_app(db_path, host="0.0.0.0", token="s3cret-token-123", as_of=AS_OF)
-    c = app.test_client()
-    assert c.get("/", headers={"Host": "10.0.0.5:8000"}).status_code == 401
-    assert c.get("/?token=wrong-token-0000", headers={"Host": "10.0.0.5:8000"}).status_code == 401
-    r = c.get("/?token=s3cret-token-123", headers={"Host": "10.0.0.5:8000"})
-    assert r.status_code == 302 and "token" not in r.location  # token leaves the URL
-    assert c.get("/", headers={"Host": "10.0.0.5:8000"}).status_code == 200  # session remembers
+def test_public_bind_with_accounts_sets_a_secure_cookie(db_path):
+    from tracker.workbench import accounts
+
+    db = open_db(db_path)
+    accounts.add_user(db, "kari", "riktig-passord-1", "adviser")
+    db.close()
+    c = make_app(db_path, host="0.0.0.0").test_client()
+    r = c.get("/", headers={"Host": "ncp.example.org"})
+    assert r.status_code == 302 and "/login" in r.location
+    cookie = r.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert r.headers["Strict-Transport-Security"]
 
 
 def test_highlight_escapes_and_marks():
@@ -157,6 +256,32 @@ def test_related_items_shown_when_links_exist(db_path):
     db["links"].insert({"a": HEARING, "b": EU, "ref": "celex:32024L1760", "how": "text"})
     db.conn.commit()
     db.close()
-    html = create_app(db_path, as_of=AS_OF).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
     section = html[html.index('id="related"'):html.index('id="history"')]
     assert f"/item/{EU}" in section and "celex:32024L1760" in section
+
+
+def test_single_user_mode_has_no_accounts_pages(client):
+    html = client.get("/account").get_data(as_text=True)
+    assert "uten kontoer" in html and "users add" in html
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/login").status_code == 302  # nothing to log in to
+    token = _csrf(client, f"/item/{HEARING}")
+    assert client.post("/account/feed-token", data={"csrf": token}).status_code == 403
+
+
+def test_an_adviser_marks_a_label_on_the_item_page(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert 'id="label-form"' in html and "Kap. IV Menneskerettigheter" in html  # names, not codes
+    r = client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "oecd-iv", "by": "Kari"})
+    assert r.status_code in (302, 303)
+    page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert 'id="label-marks"' in page and "+Kap. IV Menneskerettigheter" in page
+    bad = client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "kapittel tolv"})
+    assert "unknown label" in client.get(bad.location).get_data(as_text=True).lower()
+    db = open_db(db_path)
+    assert [(r["label"], r["mark"], r["by"]) for r in db.query("select * from label_marks")] == [("oecd-iv", "+", "Kari")]
+    db.close()
+    no_csrf = client.post(f"/item/{HEARING}/labels", data={"mark": "-", "label": "oecd-iv"})
+    assert no_csrf.status_code in (400, 403)

@@ -62,6 +62,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "httpcache": Setting(bool, True, "conditional requests through Scrapy's HTTP cache"),
         "httpcache_dir": Setting(str, "data/httpcache", "where the HTTP cache lives"),
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
+        "regjeringen_listing_pages": Setting(int, 5, "most regjeringen.no hearing listing pages read per run"),
     },
     "smtp": {
         "host": Setting(str, "", "SMTP server for `digest --send` (none: sending is refused)"),
@@ -73,6 +74,18 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "web": {
         "host": Setting(str, "127.0.0.1", "address `serve` listens on"),
         "port": Setting(int, 8000, "port `serve` listens on"),
+        "threads": Setting(int, 8, "worker threads of the production server (waitress)"),
+        "trusted_proxies": Setting(int, 0, "reverse proxies in front whose X-Forwarded-For/-Proto/-Host "
+                                           "are trusted (0: none; 1: one nginx/Caddy with TLS)"),
+        "idle_timeout_minutes": Setting(int, 60, "a login ends after this many minutes without a request"),
+        "login_max_attempts": Setting(int, 5, "failed logins per account and per address before a pause"),
+        "login_window_minutes": Setting(int, 15, "the window (and pause) of the login limit, minutes"),
+        "secret_file": Setting(str, "", "file with the session signing key (default <data_dir>/web-secret.key, "
+                                        "created with mode 0600)"),
+    },
+    "backup": {
+        "dir": Setting(str, "data/backups", "where `backup` puts its copies"),
+        "keep": Setting(int, 14, "generations `backup` keeps (the oldest beyond are removed)"),
     },
     "digest": {
         "profile": Setting(str, "ncp", "profile of `digest` and of the digest `run` writes"),
@@ -101,7 +114,7 @@ SCRAPY_NAMES = {
     "retry_times": "RETRY_TIMES", "retry_backoff_base": "RETRY_BACKOFF_BASE",
     "retry_after_max": "RETRY_AFTER_MAX", "robotstxt_obey": "ROBOTSTXT_OBEY",
     "httpcache": "HTTPCACHE_ENABLED", "httpcache_dir": "HTTPCACHE_DIR",
-    "min_refetch_hours": "MIN_REFETCH_HOURS", "log_level": "LOG_LEVEL", "contact": "CONTACT",
+    "min_refetch_hours": "MIN_REFETCH_HOURS", "regjeringen_listing_pages": "REGJERINGEN_LISTING_MAX_PAGES", "log_level": "LOG_LEVEL", "contact": "CONTACT",
 }  # fmt: skip
 
 

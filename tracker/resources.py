@@ -17,6 +17,12 @@ SHIPPED: dict[str, str] = {
     "horizon.toml": "tracker.defaults",
     "companies_exceptions.txt": "tracker.defaults",
     "watchlist.toml": "crawlers",
+    # hearing-response drafts (tracker/workbench/drafts.py): the secretariat's template and texts
+    "horingssvar-mal.docx": "tracker.defaults",
+    "horingssvar-mandat.nb.txt": "tracker.defaults",
+    "horingssvar-mandat.en.txt": "tracker.defaults",
+    "horingssvar-signatur.nb.txt": "tracker.defaults",
+    "horingssvar-signatur.en.txt": "tracker.defaults",
 }
 
 

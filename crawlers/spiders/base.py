@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 import feedparser
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawlers.dates import OSLO, parse_date
@@ -157,8 +158,22 @@ class TrackerSpider(scrapy.Spider):
         return feed.entries, None
 
     def feed_failed(self, failure: Any) -> None:
-        """Errback of a feed or listing request: the network failed (DNS, reset, timeout)."""
-        self.note("red", f"{failure.request.url} failed ({failure.type.__name__}: {failure.value})"[:300])
+        """Errback of a feed or listing request: the network failed (DNS, reset, timeout), or
+        robots.txt forbids the URL (then it was never fetched)."""
+        self.note("red", self.failure_reason(failure))
+
+    def failure_reason(self, failure: Any) -> str:
+        """One line saying why a request gave no response; "blocked by robots.txt" when the site's
+        robots.txt forbids it (Scrapy's RobotsTxtMiddleware refused it: nothing was fetched)."""
+        if self.robots_blocked(failure):
+            return f"blocked by robots.txt (not fetched): {failure.request.url}"[:300]
+        return f"{failure.request.url} failed ({failure.type.__name__}: {failure.value})"[:300]
+
+    def robots_blocked(self, failure: Any) -> bool:
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.count("robots_blocked")
+            return True
+        return False
 
     def feed_entry(self, entry: Any, base_url: str) -> FeedEntry | None:
         """The common fields of one feed entry; an entry without link or title is a parse error."""
@@ -218,6 +233,11 @@ class TrackerSpider(scrapy.Spider):
     def detail_failed(self, failure: Any):
         """Network failure on a detail page: keep the listing's item."""
         item = failure.request.cb_kwargs["item"]
+        if self.robots_blocked(failure):
+            self.note("amber", "detail pages blocked by robots.txt (not fetched): fields kept from the listing")
+            item["extra"] = {**item.get("extra", {}), "detail": "blocked by robots.txt"}
+            yield item
+            return
         self.count("detail_failed")
         self.note("amber", f"some detail pages failed ({failure.type.__name__})")
         item["extra"] = {**item.get("extra", {}), "detail": f"error {failure.type.__name__}"}

@@ -11,9 +11,16 @@ stable by several public projects; docs/sources.md §3 and Appendix A.2).
   that disappears before its deadline is reported as vanished.
 - Both documented response shapes are read: the current
   ``initiativeResultDtoPage.content[]`` and the legacy ``_embedded.initiativeResultDtoes[]``.
-- Detail ``groupInitiatives/{id}``, best effort: DG, summary, and the COM
-  references of the publications (``publications[].reference``). A failed detail
-  keeps the listing's item (amber).
+- Detail ``groupInitiatives/{id}``, best effort: DG, summary (plain text with
+  newlines in the real answer), policy areas (``{id, code, label}`` objects), the
+  COM references of the publications when there are any (real publications carry
+  Ares references: ``extra.ares``), and the *published* stages as documents —
+  planned stages (``publishedDate: null``, e.g. INIT_PLANNED, REG_DEL_DRAFT) are
+  listed in ``extra.planned_stages``, not as documents. A failed detail keeps the
+  listing's item (amber). Real answers (tests/fixtures/real/eu_haveyoursay/): the
+  listing is a Spring ``Page`` inside ``initiativeResultDtoPage``; an initiative
+  may lack ``currentStatuses`` or have a null ``feedbackEndDate`` (kept, without
+  a deadline).
 
 Items: kind ``eu_consultation``; deadline = ``feedbackEndDate`` at the end of that
 day in Brussels (``deadline_at(…, BRUSSELS)``); ``status_raw`` = the current
@@ -48,6 +55,7 @@ PAGE_SIZE = 100
 #: never follow more pages than this (100 × 20 = 2,000 open initiatives; there are a few hundred)
 MAX_PAGES = 20
 _COM = re.compile(r"COM\s*\(\s*\d{4}\s*\)\s*\d+", re.I)
+_ARES = re.compile(r"^Ares\(\d{4}\)\d+$")
 
 
 def search_url(page: int, size: int = PAGE_SIZE) -> str:
@@ -139,6 +147,8 @@ class EuHaveyoursaySpider(TrackerSpider):
         if not isinstance(data, dict):
             return None, None
         current = data.get("initiativeResultDtoPage")
+        if not isinstance(current, dict) and isinstance(data.get("content"), list) and "pageable" in data:
+            current = data  # a bare Spring Page
         if isinstance(current, dict) and isinstance(current.get("content"), list):
             total = current.get("totalPages")
             return current["content"], int(total) if isinstance(total, int | float) else None
@@ -164,8 +174,12 @@ class EuHaveyoursaySpider(TrackerSpider):
         status = self._parse_current_status(raw.get("currentStatuses") or [])
         deadline = self._parse_deadline(status)
         opens = parse_date(status.get("feedbackStartDate"), BRUSSELS) if status.get("feedbackStartDate") else None
-        if deadline is None:
-            self.parse_error(f"initiative {native_id}: no readable feedbackEndDate", None)
+        if not status or not status.get("feedbackEndDate"):
+            # real: some initiatives have no currentStatuses, some a null feedbackEndDate — no
+            # deadline is known, which is not a parse error (the item is kept without one)
+            self.count("no_feedback_end_date")
+        elif deadline is None:
+            self.parse_error(f"initiative {native_id}: unreadable feedbackEndDate {status.get('feedbackEndDate')!r}", None)
         topics = [t.get("label") or t.get("code") for t in raw.get("topics") or [] if isinstance(t, dict)]
         return self.make_item(
             native_id=native_id,
@@ -226,10 +240,35 @@ class EuHaveyoursaySpider(TrackerSpider):
             item["owner"] = f"European Commission, {data['dg']}"
         if coms:
             item["body"] = "Commission documents: " + "; ".join(coms)
-        item["documents"] = self._parse_documents(data, item["url"])
+        documents = self._parse_documents(data, item["url"])
+        if documents:
+            item["documents"] = documents
+        planned = [str(p.get("type")) for p in data.get("publications") or []
+                   if isinstance(p, dict) and not p.get("publishedDate")]
         item["extra"] = {**item["extra"], "detail": "ok", "com": coms,
-                         "policy_areas": data.get("policyAreas") or None}
+                         "ares": self._parse_ares_references(data),
+                         "planned_stages": planned or None,
+                         "policy_areas": self._parse_policy_areas(data.get("policyAreas"))}
         yield item
+
+    @staticmethod
+    def _parse_policy_areas(value: Any) -> list[str] | None:
+        """Real details carry `[{id, code, label}]`; older descriptions a list of strings."""
+        areas = []
+        for area in value or []:
+            if isinstance(area, dict):
+                areas.append(area.get("label") or area.get("code"))
+            elif isinstance(area, str):
+                areas.append(area)
+        return [a for a in areas if a] or None
+
+    @staticmethod
+    def _parse_ares_references(data: dict) -> list[str]:
+        """The Ares registration numbers of the initiative and its published stages (real
+        publications carry these, not COM numbers)."""
+        refs = [data.get("reference")] + [p.get("reference") for p in data.get("publications") or []
+                                          if isinstance(p, dict) and p.get("publishedDate")]
+        return list(dict.fromkeys(r for r in refs if isinstance(r, str) and _ARES.match(r)))
 
     @staticmethod
     def _parse_com_references(data: dict) -> list[str]:
@@ -243,7 +282,8 @@ class EuHaveyoursaySpider(TrackerSpider):
     def _parse_documents(data: dict, url: str) -> list[dict[str, str]]:
         docs = []
         for pub in data.get("publications") or []:
-            if isinstance(pub, dict) and pub.get("id") is not None:
+            # a planned stage (publishedDate null: INIT_PLANNED, REG_DEL_DRAFT …) is no document yet
+            if isinstance(pub, dict) and pub.get("id") is not None and pub.get("publishedDate"):
                 title = " ".join(str(x) for x in (pub.get("type"), pub.get("reference")) if x) or "publication"
                 docs.append({"title": title, "url": f"{url}#publication-{int(float(pub['id']))}",
                              "type": str(pub.get("type") or "publication").lower()})
@@ -251,6 +291,12 @@ class EuHaveyoursaySpider(TrackerSpider):
 
 
 def _clean(value: Any) -> str | None:
+    """Text of an HTML or plain-text field; plain text keeps its paragraphs (real dossierSummary
+    is plain text with newlines)."""
     if not value:
         return None
-    return strip_html(str(value)) or None
+    text = str(value)
+    if "<" not in text:
+        lines = (" ".join(line.split()) for line in text.splitlines())
+        return "\n".join(line for line in lines if line) or None
+    return strip_html(text) or None

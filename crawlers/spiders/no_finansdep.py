@@ -16,8 +16,9 @@ Unverified (docs/sources.md §6, §10):
   HTTP status — never a silent zero;
 - whether ``&owner=`` combines with ``documentType=`` the way it is used here.
 
-Detail pages are fetched best effort: for hearings the deadline (Høringsfrist)
-and status, for every document its type ("Høring | Dato: … | Finansdepartementet",
+Detail pages are fetched best effort: for hearings the deadline (Høringsfrist,
+nynorsk Høyringsfrist), status and consultee list (`consultees`, `ncp_consultee`;
+crawlers/consultees.py), for every document its type ("Høring | Dato: … | Finansdepartementet",
 "Retningslinjer | …"), owner, documents and body text. A blocked page (403,
 challenge) keeps the feed's item and turns the source amber.
 
@@ -35,7 +36,7 @@ from urllib.parse import quote
 import scrapy
 from scrapy.http import Response
 
-from crawlers import regjeringen
+from crawlers import consultees, regjeringen
 from crawlers.dates import iso, parse_date
 from crawlers.spiders.base import TrackerSpider
 from crawlers.text import page_text
@@ -100,7 +101,7 @@ class NoFinansdepSpider(TrackerSpider):
             yield self.follow_detail(item)
 
     def feed_failed(self, failure: Any) -> None:
-        self.note("red", f"feed {failure.request.url} failed ({failure.type.__name__})")
+        self.note("red", f"feed {self.failure_reason(failure)}")
 
     def _item_from_entry(self, entry: Any, base_url: str, hearings_feed: bool) -> Any | None:
         fields = self.feed_entry(entry, base_url)
@@ -142,7 +143,10 @@ class NoFinansdepSpider(TrackerSpider):
             deadline = regjeringen.parse_deadline(text, self.today)
             if deadline is None:
                 self.parse_error("hearing page without a readable Høringsfrist", response.url)
-            fields = {"deadline": iso(deadline), "status_raw": regjeringen.parse_status(text)}
+            listed = consultees.parse_consultees(response)
+            fields = {"deadline": iso(deadline), "status_raw": regjeringen.parse_status(text), "consultees": listed}
+            if listed is not None:
+                item["ncp_consultee"] = consultees.ncp_consultee(listed)
         else:
             fields = {}
         fields.update({

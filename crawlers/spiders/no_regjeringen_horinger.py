@@ -1,30 +1,50 @@
 """regjeringen.no public hearings (høringer).
 
-The HTML site sits behind Cloudflare and answers 403 to most automated clients,
-so the **RSS generator is the primary channel** (about 100 newest hearings, with
-title, link, description, numeric guid and pubDate — but no deadline, status or
-department). Each hearing's detail page is then fetched *best effort* for
-Høringsfrist, Status, department, reference and documents. A blocked detail page
-never loses the item: it is kept with what the feed gave, and the source turns
-amber with the reason. Detail-page structure is **unverified**: see
-`crawlers/regjeringen.py`; a page without a deadline counts as a parse error.
+Two channels:
+
+- the **RSS generator** (primary): about 100 newest hearings, with title, link, description,
+  numeric guid and pubDate — but no deadline, status or department;
+- the **hearings listing** `/no/dokument/hoyringar/id1763/?page=N` (real structure,
+  crawlers/regjeringen.py): 20 hearings a page, newest first, each with deadline and status.
+  It is read *after* the feed, page by page, and only as far as it shows something new: on a
+  normal day page 1 holds nothing the feed lacks and is the only page read. It is used
+  (a) as the **fallback** when the feed fails (every hearing is then read from the listing, amber),
+  (b) to find hearings a **truncated feed** lacks (amber, the hearings are kept), and
+  (c) as a **cross-check** of each hearing's deadline and status against its detail page
+  (a disagreement is amber with both values; the detail page's value is stored).
+  At most `listing_pages` pages are read (spider argument; default the Scrapy setting
+  REGJERINGEN_LISTING_MAX_PAGES, 5).
+
+Each hearing's detail page is then fetched *best effort* for Høringsfrist, Status, department,
+reference, documents and the consultee list (`consultees`, `ncp_consultee`: the list is data,
+never body text). A blocked detail page never loses the item: it is kept with what the feed or
+listing gave, and the source turns amber with the reason. A page without a deadline counts as
+a parse error. robots.txt is honoured (Scrapy's RobotsTxtMiddleware, Protego: case-sensitive,
+so the feed's `?documentType=` is allowed): a refused URL is never fetched and health says
+"blocked by robots.txt".
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
 
-from crawlers import regjeringen
+from crawlers import consultees, regjeringen
 from crawlers.dates import iso
 from crawlers.spiders.base import TrackerSpider
 from crawlers.text import page_text
 
 FEED_URL = regjeringen.RSS_BASE + "?documentType=dokumenter/h%C3%B8ringer"
+DEFAULT_LISTING_PAGES = 5
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").casefold().split()) == " ".join((b or "").casefold().split())
 
 
 class NoRegjeringenHoringerSpider(TrackerSpider):
@@ -33,13 +53,43 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
     channel = "rss"
     feed_url = FEED_URL
 
+    def __init__(self, *args: Any, listing_url: str | None = None, listing_pages: int | str | None = None,
+                 **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if listing_url is None:
+            # a feed served elsewhere (a test site, a mirror): its listing is on the same host
+            parts = urlsplit(self.feed_url)
+            listing_url = urlunsplit((parts.scheme, parts.netloc, urlsplit(regjeringen.LISTING_URL).path, "", ""))
+        self.listing_url = listing_url
+        self._listing_pages = int(listing_pages) if listing_pages not in (None, "") else None
+        self._feed_ids: set[str] = set()
+        self._feed_problem: str | None = None
+        self._feed_since: str | None = None
+        self._listing_rows: dict[str, dict] = {}
+        self._details: dict[str, dict] = {}
+        self._followed: set[str] = set()
+        self._listing_oldest = None
+        self._pages_read = 0
+
+    @property
+    def max_listing_pages(self) -> int:
+        if self._listing_pages is not None:
+            return self._listing_pages
+        return self.settings.getint("REGJERINGEN_LISTING_MAX_PAGES", DEFAULT_LISTING_PAGES)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.revalidate(self.feed_url, self.parse, dont_filter=True, errback=self.feed_failed)
+        yield self.revalidate(self.feed_url, self.parse, dont_filter=True, errback=self._feed_errback)
+
+    # ------------------------------------------------------------------ the feed
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """The feed; each hearing's detail page unless it can no longer change."""
-        entries = self.read_feed(response, "hearing RSS")
-        if entries is None:
+        """The feed; each hearing's detail page unless it can no longer change; then the listing."""
+        if response.status == 304:
+            self.count("feed_not_modified")
+            return
+        entries, problem = self.parse_feed(response, "hearing RSS")
+        if problem:
+            yield from self._fall_back(problem)
             return
         published = []
         for entry in entries:
@@ -51,9 +101,24 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
                 continue
             if item.get("published"):
                 published.append(item["published"])
-            yield self.follow_detail(item)
+            self._feed_ids.add(item["native_id"])
+            yield from self._follow(item)
         # the feed holds the newest ~100 hearings: it is complete for hearings published since its oldest item
-        self.set_listing(complete=True, since=min(published) if published else None, channel="rss")
+        self._feed_since = min(published) if published else None
+        self.set_listing(complete=True, since=self._feed_since, channel="rss")
+        if self.max_listing_pages > 0:
+            yield self._listing_request(1)
+
+    def _feed_errback(self, failure: Any) -> Iterator[Any]:
+        yield from self._fall_back(self.failure_reason(failure))
+
+    def _fall_back(self, problem: str) -> Iterator[Any]:
+        self._feed_problem = problem
+        self.set_listing(complete=False, channel="listing")
+        if self.max_listing_pages <= 0:
+            self.note("red", problem)
+            return
+        yield self._listing_request(1)
 
     def _item_from_entry(self, entry: Any, feed_url: str) -> Any | None:
         fields = self.feed_entry(entry, feed_url)
@@ -72,6 +137,121 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             extra={"detail": "pending"},
         )
 
+    def _follow(self, item: Any) -> Iterator[Any]:
+        if item["native_id"] in self._followed:
+            return
+        self._followed.add(item["native_id"])
+        yield self.follow_detail(item)
+
+    # ------------------------------------------------------------------ the listing
+
+    def _listing_request(self, page: int) -> scrapy.Request:
+        url = self.listing_url if page <= 1 else f"{self.listing_url}?page={page}"
+        return self.revalidate(url, self.parse_listing, cb_kwargs={"page": page}, dont_filter=True,
+                               errback=self._listing_errback)
+
+    @property
+    def _fallback(self) -> bool:
+        return self._feed_problem is not None
+
+    def _listing_broken(self, why: str) -> None:
+        if self._fallback and self._pages_read:
+            # later pages failed: what the first pages gave is kept, and complete for their window
+            self.note("amber", f"hearings listing (fallback) {why}: only {self._pages_read} page(s) read")
+            self._finish_fallback(self._pages_read)
+        elif self._fallback:
+            self.note("red", f"{self._feed_problem}; the hearings listing (fallback) {why}")
+        else:
+            self.note("amber", f"hearings listing (second channel) {why}: deadlines and status not cross-checked")
+
+    def _listing_errback(self, failure: Any) -> None:
+        self._listing_broken(f"gave no answer ({self.failure_reason(failure)})")
+
+    def parse_listing(self, response: Response, page: int = 1) -> Iterator[Any]:
+        """One listing page, newest first: cross-check what the detail pages said, keep what the feed
+        lacks, and read the next page only while this one showed something new."""
+        if self.is_blocked(response) or response.status >= 400:
+            challenge = " (bot challenge)" if response.status == 200 else ""
+            self._listing_broken(f"answered HTTP {response.status}{challenge} on page {page}")
+            return
+        parsed = regjeringen.parse_listing(response, self.today)
+        if parsed is None:
+            self.parse_error("hearings listing page without listItem rows", response.url)
+            self._listing_broken(f"page {page} has no hearings (li.listItem) — markup changed?")
+            return
+        rows, problems = parsed
+        for problem in problems:
+            self.parse_error(problem, response.url)
+        self.count("listing_pages")
+        self._pages_read += 1
+        new = []
+        for row in rows:
+            native_id = row["native_id"]
+            self._listing_rows[native_id] = row
+            self._cross_check(native_id)
+            if row["published"] and (self._listing_oldest is None or row["published"] < self._listing_oldest):
+                self._listing_oldest = row["published"]
+            is_new = native_id not in self._feed_ids and native_id not in self.known
+            if is_new:
+                new.append(native_id)
+            if (self._fallback or native_id not in self._feed_ids) and native_id not in self._followed:
+                self.count("listing_items")
+                yield from self._follow(self._item_from_row(row, known=native_id in self.known))
+        # the feed looks truncated when the listing shows hearings it lacks inside the feed's own
+        # window, or when it holds fewer items than one listing page (it normally holds ~100)
+        missing = [r for r in rows if r["native_id"] not in self._feed_ids]
+        in_window = [r for r in missing if self._feed_since and r["published"]
+                     and iso(r["published"]) >= self._feed_since[:10]]
+        if not self._fallback and missing and (in_window or len(self._feed_ids) < len(rows)):
+            self.note("amber", f"RSS feed looks truncated ({len(self._feed_ids)} items): {len(missing)} "
+                               f"hearing(s) on listing page {page} are missing from it (kept from the listing)")
+        if new and page < self.max_listing_pages and regjeringen.listing_has_next(response, page):
+            yield self._listing_request(page + 1)
+            return
+        if new and page >= self.max_listing_pages and regjeringen.listing_has_next(response, page):
+            self.note("amber", f"hearings listing: still new hearings on page {page}, the last one read "
+                               "(listing_pages / REGJERINGEN_LISTING_MAX_PAGES)")
+        if self._fallback:
+            self._finish_fallback(page)
+
+    def _finish_fallback(self, pages: int) -> None:
+        self.note("amber", f"{self._feed_problem}; hearings read from the listing instead ({pages} page(s))")
+        # pages are read newest first without gaps: every hearing published after the oldest
+        # day shown was seen (that day itself may continue on the next page)
+        since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
+        self.set_listing(complete=since is not None, since=iso(since), channel="listing")
+
+    def _item_from_row(self, row: dict, *, known: bool) -> Any:
+        """An item from a listing row; for a hearing the store already has, only what the listing
+        says better than the feed did (its date is a day, its excerpt may differ from the feed's)."""
+        language = "nn" if (row.get("type") or "").startswith("Høyring") or regjeringen.is_nynorsk_title(row["title"]) else None
+        return self.make_item(
+            native_id=row["native_id"], url=row["url"], title=row["title"],
+            summary=None if known else row.get("summary"),
+            published=None if known else iso(row.get("published")),
+            owner=row.get("owner"), deadline=iso(row.get("deadline")), status_raw=row.get("status_raw"),
+            language=language, channel="listing",
+            extra={"detail": "pending", "listing": True},
+        )  # fmt: skip
+
+    def _cross_check(self, native_id: str) -> None:
+        """Detail page and listing on deadline and status: a disagreement is amber with both values."""
+        row, detail = self._listing_rows.get(native_id), self._details.get(native_id)
+        if not row or not detail:
+            return
+        self.count("cross_checked")
+        listing_deadline = iso(row.get("deadline"))
+        if detail.get("deadline") and listing_deadline and detail["deadline"][:10] != listing_deadline[:10]:
+            self.count("cross_check_disagreements")
+            self.note("amber", f"hearing {native_id}: deadline {detail['deadline'][:10]} on the detail page, "
+                               f"{listing_deadline[:10]} in the listing")
+        if detail.get("status_raw") and row.get("status_raw") and not _same(detail["status_raw"], row["status_raw"]):
+            self.count("cross_check_disagreements")
+            self.note("amber", f"hearing {native_id}: status {detail['status_raw']!r} on the detail page, "
+                               f"{row['status_raw']!r} in the listing")
+
+    # ------------------------------------------------------------------ detail pages
+
     def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
         if not self.detail_usable(response, item):
             yield item
@@ -80,6 +260,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         deadline = regjeringen.parse_deadline(text, self.today)
         if deadline is None:
             self.parse_error("detail page without a readable Høringsfrist", response.url)
+        listed = consultees.parse_consultees(response)
         fields = {
             "deadline": iso(deadline),
             "status_raw": regjeringen.parse_status(text),
@@ -88,10 +269,15 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             "documents": regjeringen.parse_documents(response),
             "body": regjeringen.parse_body(response),
             "summary": item.get("summary") or regjeringen.parse_ingress(response),
+            "consultees": listed,
         }
         for key, value in fields.items():
             if value:
                 item[key] = value
-        answers = regjeringen.responses_url(response)
-        item["extra"] = {**item.get("extra", {}), "detail": "ok", **({"responses_url": answers} if answers else {})}
+        if listed is not None:
+            item["ncp_consultee"] = consultees.ncp_consultee(listed)
+        links = {"responses_url": regjeringen.responses_url(response), "submit_url": regjeringen.submit_url(response)}
+        item["extra"] = {**item.get("extra", {}), "detail": "ok", **{k: v for k, v in links.items() if v}}
+        self._details[item["native_id"]] = {"deadline": item.get("deadline"), "status_raw": item.get("status_raw")}
+        self._cross_check(item["native_id"])
         yield item

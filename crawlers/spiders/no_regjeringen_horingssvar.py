@@ -18,6 +18,15 @@ line) — `ncp-tracker answers` passes it — and from ``known`` entries that ar
 (numeric page ids; the short URL ``/no/dokumenter/id<N>/`` redirects to the hearing page). With
 neither, there is nothing to check: the run is empty and health says why (amber).
 
+robots.txt (the real file, tests/fixtures/real/no_regjeringen_horinger/): the list URL
+``…/id<N>/?showSvar=true&consterm=…`` is allowed (``Disallow: /*/?consterm`` matches only when
+``consterm`` is the first parameter; matching is case-sensitive, Protego), but every ``?uid=`` answer
+page is disallowed: the spider only *lists* those links (a person opens them), it never fetches one.
+If robots.txt ever forbids the list, the request is refused by Scrapy's RobotsTxtMiddleware and
+health says "blocked by robots.txt" (amber) — the answers cannot be read, and the spider says so.
+Open hearings have no published answers (their page links svar.regjeringen.no, where answers are
+*submitted*); the spider asks only for closed ones.
+
 Its items are *not* consultations: `tracker.workbench.answers` stores them in the ``answers`` table, not in
 ``items`` (kind ``hearing_response``). The spider imports nothing from ``tracker``.
 """
@@ -33,6 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 import scrapy
 from scrapy.http import Response
 
+from crawlers import consultees
 from crawlers.dates import iso, parse_date
 from crawlers.spiders.base import TrackerSpider
 
@@ -74,8 +84,6 @@ _PUBLIC = re.compile(
     r"konkurransetilsyn|økokrim|statistisk sentralbyrå|riksadvokat|stortinget",
     re.I,
 )
-_NCP = re.compile(r"kontaktpunkt(?:et)? for ansvarlig næringsliv|national contact point|"
-                  r"nasjonale kontaktpunkt", re.I)
 
 
 def classify_responder(name: str | None) -> str | None:
@@ -101,7 +109,8 @@ def classify_responder(name: str | None) -> str | None:
 
 
 def is_ncp(name: str | None) -> bool:
-    return bool(name and _NCP.search(name))
+    """Kontaktpunktet under any of its names (the one rule: crawlers/consultees.py)."""
+    return consultees.is_ncp(name)
 
 
 class NoRegjeringenHoringssvarSpider(TrackerSpider):
@@ -282,6 +291,11 @@ class NoRegjeringenHoringssvarSpider(TrackerSpider):
         )  # fmt: skip
 
     def list_failed(self, failure: Any) -> Iterator[Any]:
+        if self.robots_blocked(failure):
+            # regjeringen.no's robots.txt decides; an answer list it forbids is never fetched
+            self.note("amber", "answer lists blocked by robots.txt (not fetched): answers cannot be read "
+                               f"for these hearings, e.g. {failure.request.url}"[:300])
+            return iter(())
         self.count("list_failed")
         self.note("amber", f"some answer lists failed ({failure.type.__name__})")
         return iter(())

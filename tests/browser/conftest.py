@@ -59,7 +59,7 @@ def server(tmp_path, chromium_or_skip):
     db = open_db(db_path)
     seed(db)
     db.close()
-    app = create_app(str(db_path), as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO))
+    app = create_app(str(db_path), as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO), data_dir=tmp_path / "data")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -79,7 +79,7 @@ def test_triage_and_download_draft(server, browser):
     browser.find_element(By.ID, "draft-docx").click()
     path = _wait_for_file(browser.downloads, ".docx")
     doc = Document(str(path))
-    assert doc.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
+    assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0].startswith("Høringssvar – Endringer i åpenhetsloven")
     assert any("tvangsarbeid" in p.text for p in doc.paragraphs if p.style.name == "Quote")

@@ -8,6 +8,7 @@ or against a copy of the bundled replay files. Politeness waits are shrunk with 
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -167,14 +168,41 @@ def detail_paths(feed: str, base: str) -> list[str]:
     return sorted(set(re.findall(re.escape(base) + r"(/no/[^?<]+/)", feed)))
 
 
+LISTING_PATH = "/no/dokument/hoyringar/id1763/"
+
+
+def regjeringen_listing(feed: str, base: str) -> str:
+    """The hearings listing (real structure) holding the feed's hearings, each with the CSDDD fixture
+    page's deadline and status (every detail page of this site is that page: no disagreement)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("regjeringen_markup", ROOT / "data/replay/tools/regjeringen_markup.py")
+    markup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(markup)
+    from datetime import date
+
+    rows = []
+    for title, link in re.findall(r"<item>\s*<title>([^<]+)</title>\s*<link>([^<]+)</link>", feed):
+        rows.append(markup.listing_row(path=link.split("?")[0].replace(base, ""), title=html.unescape(title),
+                                       published=date(2026, 11, 16), nynorsk=False, dep_name="Barne- og familiedepartementet",
+                                       excerpt="", deadline=date(2026, 12, 11), status="På høring"))  # fmt: skip
+    return markup.listing_page(rows, page=1, pages=1, total=len(rows))
+
+
 def serve_regjeringen(site: Site, *, detail: Handler | None = None, feed_handler: Handler | None = None,
-                      limit: int | None = None) -> str:
-    """Feed at /feed.xml, every detail page answered by `detail` (default: the CSDDD fixture page)."""
+                      limit: int | None = None, listing: Handler | bool = True) -> str:
+    """Feed at /feed.xml, every detail page answered by `detail` (default: the CSDDD fixture page),
+    the hearings listing (the spider's second channel) at its real path unless `listing=False`
+    (the whole site down but the feed) or a handler."""
     feed = regjeringen_feed(site.base, limit=limit)
     site.routes["/feed.xml"] = feed_handler or static(feed, ctype="application/rss+xml; charset=utf-8")
     page = (FIXTURES / REGJERINGEN / "detail_csddd.html").read_text("utf-8")
     for path in detail_paths(feed, site.base):
         site.routes[path] = detail or static(page)
+    if listing is True:
+        site.routes[LISTING_PATH] = static(regjeringen_listing(feed, site.base))
+    elif listing:
+        site.routes[LISTING_PATH] = listing
     return f"feed_url={site.base}/feed.xml"
 
 

@@ -40,6 +40,10 @@ def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes
     feed = next(e for e in manifest["responses"] if e["file"] == "feed.xml")
     (day / REGJERINGEN / "feed.xml").write_text(REDESIGNED, "utf-8")
     feed["headers"] = {"Content-Type": "text/html; charset=utf-8", "ETag": '"redesign-1"'}
+    # the redesign reaches the hearings listing too (else the listing, the second channel, takes over)
+    listing = next(e for e in manifest["responses"] if e["file"] == "listing.html")
+    (day / REGJERINGEN / "listing.html").write_text(REDESIGNED, "utf-8")
+    listing["headers"] = {"Content-Type": "text/html; charset=utf-8", "ETag": '"redesign-2"'}
     manifest_path.write_text(json.dumps(manifest), "utf-8")
     second = crawl(db, "--replay", str(day), as_of="2026-11-24T06:00:00+01:00")
     assert second.returncode == 2, second.stdout + second.stderr[-2000:]

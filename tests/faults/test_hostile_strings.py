@@ -120,7 +120,7 @@ def test_every_digest_format_escapes_hostile_strings(hostile_db):
 def test_the_workbench_pages_escape_hostile_strings(hostile_db, tmp_path):
     from tracker.web.app import create_app
 
-    app = create_app(str(tmp_path / "test.db"), as_of=AS_OF)
+    app = create_app(str(tmp_path / "test.db"), as_of=AS_OF, data_dir=tmp_path / "data")
     client = app.test_client()
     for row in hostile_db.query("select id from items"):
         page = client.get(f"/item/{row['id']}")

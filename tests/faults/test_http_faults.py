@@ -59,7 +59,8 @@ def test_429_with_retry_after_is_honoured_then_the_feed_is_read(site, tmp_path):
 
 
 def test_500_is_retried_with_backoff_then_red_with_the_status(site, tmp_path):
-    arg = serve_regjeringen(site, feed_handler=static(b"<h1>Internal Server Error</h1>", status=500))
+    # the whole site is down (the hearings listing too: otherwise it takes over, see the next test)
+    arg = serve_regjeringen(site, feed_handler=static(b"<h1>Internal Server Error</h1>", status=500), listing=False)
     db = tmp_path / "t.db"
     out = crawl(db, "--source", REGJERINGEN, "--arg", arg)
     assert out.returncode == 2  # red → non-zero exit
@@ -71,6 +72,24 @@ def test_500_is_retried_with_backoff_then_red_with_the_status(site, tmp_path):
     h = health(db)[REGJERINGEN]
     assert h["status"] == "red" and "HTTP 500" in h["reason"]
     assert h["stats"]["tracker/retry/500"] == 3
+
+
+def test_feed_failing_with_500_falls_back_to_the_hearings_listing(site, tmp_path):
+    """The RSS feed answers 500 (every retry too) but the site's hearings listing answers: the
+    hearings are read from the listing (deadline and status from it, details best effort), amber
+    with the feed's failure — not red, nothing lost."""
+    arg = serve_regjeringen(site, feed_handler=static(b"<h1>Internal Server Error</h1>", status=500))
+    db = tmp_path / "t.db"
+    out = crawl(db, "--source", REGJERINGEN, "--arg", arg)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert len(site.hits("/feed.xml")) == 3 and len(site.hits("/no/dokument/hoyringar/id1763/")) == 1
+    h = health(db)[REGJERINGEN]
+    assert h["status"] == "amber" and h["channel"] == "listing"
+    assert "hearing RSS answered HTTP 500; hearings read from the listing instead" in h["reason"], h["reason"]
+    items = query(db, "select deadline, status, channel, consultees, ncp_consultee from items")
+    assert len(items) == 5
+    assert {i["deadline"] for i in items} == {"2026-12-11T23:59:59+01:00"} and {i["status"] for i in items} == {"open"}
+    assert {i["ncp_consultee"] for i in items} == {1}  # the detail pages name Kontaktpunktet
 
 
 def test_connection_reset_on_detail_pages_is_retried_and_reported(site, tmp_path):
@@ -88,7 +107,7 @@ def test_connection_reset_on_detail_pages_is_retried_and_reported(site, tmp_path
 def test_a_reset_then_a_good_answer_recovers_without_a_trace_but_the_retry(site, tmp_path):
     page = (FIXTURES / REGJERINGEN / "detail_csddd.html").read_bytes()
     arg = serve_regjeringen(site, limit=1)
-    (path,) = [p for p in site.routes if p.startswith("/no/") and "/id" in p]
+    (path,) = [p for p in site.routes if p.startswith("/no/dokumenter/") and "/id" in p]
     # twisted's connection pool silently re-sends a GET once when a reused connection drops, so
     # two resets are needed before our retry middleware sees the failure
     site.routes[path] = sequence(reset, reset, static(page))
@@ -104,7 +123,7 @@ def test_a_reset_then_a_good_answer_recovers_without_a_trace_but_the_retry(site,
 
 
 def test_a_feed_that_never_ends_times_out_and_turns_red(site, tmp_path):
-    arg = serve_regjeringen(site, feed_handler=never_ends(site))
+    arg = serve_regjeringen(site, feed_handler=never_ends(site), listing=False)  # the whole site hangs
     db = tmp_path / "t.db"
     out = crawl(db, "--source", REGJERINGEN, "--arg", arg, settings={"DOWNLOAD_TIMEOUT": "1",
                                                                      "RETRY_TIMES": "1"})
@@ -129,7 +148,8 @@ def test_detail_pages_that_never_end_keep_the_feed_items(site, tmp_path):
 def test_an_error_page_served_as_200_is_not_taken_for_a_feed(site, tmp_path):
     """A WAF answering 200 with a challenge where the feed should be: red, not zero silent items."""
     challenge = (FIXTURES / REGJERINGEN / "challenge.html").read_bytes()
-    arg = serve_regjeringen(site, feed_handler=lambda h: send(h, 200, challenge))
+    # the WAF challenges the listing (the second channel) too
+    arg = serve_regjeringen(site, feed_handler=lambda h: send(h, 200, challenge), listing=lambda h: send(h, 200, challenge))
     db = tmp_path / "t.db"
     out = crawl(db, "--source", REGJERINGEN, "--arg", arg)
     assert out.returncode == 2

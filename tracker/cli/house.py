@@ -68,14 +68,14 @@ def init(directory: str, force: bool) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     written, kept = [], []
     targets = {root / "ncp-tracker.toml": STARTER.format(db=(data_dir / "tracker.db").resolve(),
-                                                          data_dir=data_dir.resolve())}
+                                                          data_dir=data_dir.resolve()).encode("utf-8")}
     for name in SHIPPED:
-        targets[data_dir / name] = shipped(name).read_text("utf-8")
-    for path, text in targets.items():
+        targets[data_dir / name] = shipped(name).read_bytes()  # bytes: the draft template is a .docx
+    for path, data in targets.items():
         if path.exists() and not force:
             kept.append(path)
             continue
-        path.write_text(text, "utf-8")
+        path.write_bytes(data)
         written.append(path)
     for path in written:
         click.echo(f"wrote {path}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import digest, eu, gpfg, horizon, house, pipeline, work
+from tracker.cli import admin, digest, eu, gpfg, horizon, house, pipeline, work
 from tracker.cli.support import TrackerError
 
 
@@ -48,7 +48,9 @@ COMMANDS: tuple[click.Command, ...] = (
     digest.digest, eu.watchlist, gpfg.gpfg, gpfg.companies, horizon.horizon, horizon.outcomes, horizon.action_plan,
     # the advisers' workbench
     work.triage, work.inbox, work.search, work.export, work.draft, work.calibrate, work.answers,
-    work.close_unanswered, work.serve,
+    work.close_unanswered,
+    # running it for a team
+    admin.users, admin.serve, admin.backup, admin.restore,
 )
 for _command in COMMANDS:
     main.add_command(_command)

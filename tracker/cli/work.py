@@ -1,4 +1,4 @@
-"""Workbench commands: triage, inbox, search, export, draft, calibrate, answers, serve.
+"""Workbench commands: triage, inbox, search, export, draft, calibrate, answers (serve: tracker/cli/admin.py).
 
 Registered on the main group in tracker/cli/main.py. Only click is imported at
 module level (heavy imports live inside the commands) so `ncp-tracker --help` stays fast.
@@ -46,17 +46,21 @@ def _make_filters(label, source, status, date_from, date_to, owner, state):
 @click.option("--note", help="A note (plain text).")
 @click.option("--deadline", "internal_deadline", metavar="YYYY-MM-DD", help="Internal deadline for the draft.")
 @click.option("--by", help="Who makes the change (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--label", "labels", multiple=True, metavar="+LABEL|-LABEL",
+              help="Add (+) or remove (-) a label the tagger got wrong, in any spelling: +oecd-iv, '-Kap. V', "
+                   "+åpenhetsloven (repeatable; calibration learns from it).")
 @click.option("--history", "show_history", is_flag=True, help="Show the item's triage history.")
 @click.pass_context
-def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history) -> None:
-    """Set an item's triage state, owner, note or internal deadline (every change is kept).
+def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history) -> None:
+    """Set an item's triage state, owner, note, internal deadline or label marks (every change is kept).
 
-    Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari
+    Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
     """
     from tracker.workbench import triage as tri
 
     db = open_db(ctx, write=True)
     try:
+        tri.parse_label_marks(labels)  # a bad mark stops before anything is written
         if state or owner is not None or note is not None or internal_deadline is not None:
             row = tri.set_state(db, item_id, state, owner=owner, note=note,
                                 internal_deadline=internal_deadline, by=by)
@@ -64,6 +68,9 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, show_history
             if not tri.item_exists(db, item_id):
                 raise tri.TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
             row = tri.get(db, item_id)
+        if labels:
+            marks = tri.mark_labels(db, item_id, labels, by=by)
+            click.echo(f"{item_id}: label marks " + ", ".join(f"{m}{label}" for label, m in marks.items()))
     except tri.TriageError as exc:
         raise TrackerError(str(exc)) from exc
     click.echo(f"{row['item_id']}: {row['state']}"
@@ -123,9 +130,17 @@ def inbox(ctx, owner, as_of) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def search(ctx, query, label, source, status, date_from, date_to, owner, state, limit, fmt) -> None:
-    """Full-text search (æøå-correct; hoering/aapenhet also find høring/åpenhet), best first.
+    """Full-text search, best first. All words must match (stemmed: høringer finds høring; ASCII
+    spellings: hoering finds høring).
 
-    Example: ncp-tracker search "aapenhetsloven aktsomhet" --status open
+    \b
+    klima OR miljø        either word          miljø -klima   without klima (or: NOT klima)
+    "due diligence"       the phrase           høring*        prefix
+    NEAR(klima risiko, 5) words close together  (a OR b) c    grouping
+    title:… summary:… body:…                   words in one field
+    source:… label:… status:… kind:…           filters (label: any spelling, e.g. "OECD IV")
+
+    Example: ncp-tracker search 'aapenhetsloven aktsomhet -"norsk rett"' --status open
     """
     import json
 
@@ -151,31 +166,38 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
-@click.option("--query", "query", help="Only items matching this full-text query.")
+@click.option("--dialect", type=click.Choice(["excel-nb", "excel", "rfc4180"]), default="excel-nb",
+              show_default=True,
+              help="CSV for Norwegian Excel (; and BOM), for English Excel (, and BOM), or plain RFC 4180 "
+                   "for programs (, no BOM, column keys, ISO dates).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Header language of the .xlsx.")
+@click.option("--query", "query", help="Only items matching this search (same syntax as `search`).")
 @with_filters
-@click.option("--out", "out", type=click.Path(dir_okay=False), help="File to write (required for xlsx; default stdout).")
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              help="File to write: absolute, ~/… or relative to here (folders are created; required "
+                   "for xlsx; default stdout).")
 @click.pass_context
-def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, state, out) -> None:
+def export(ctx, fmt, dialect, lang, query, label, source, status, date_from, date_to, owner, state, out) -> None:
     """Export items with labels, owner, triage state and deadlines as CSV, JSON or XLSX.
 
-    Example: ncp-tracker export --format xlsx --status open --out data/exports/open.xlsx
+    Example: ncp-tracker export --format xlsx --status open --out ~/Dokumenter/apne-horinger.xlsx
     """
     from tracker.workbench import export as ex
-    from tracker.workbench.drafts import DraftError
     from tracker.workbench.search import SearchError
 
     db = open_db(ctx)
     try:
         data = ex.rows(db, _make_filters(label, source, status, date_from, date_to, owner, state), query)
         if out:
-            path = ex.write(data, fmt, out)
+            path = ex.write(data, fmt, out, dialect=dialect, lang=lang)
             click.echo(f"{len(data)} items → {path}", err=True)
             return
-    except (SearchError, DraftError, ValueError) as exc:
+    except (SearchError, ValueError) as exc:
         raise TrackerError(str(exc)) from exc
     if fmt == "xlsx":
         raise TrackerError("xlsx needs --out FILE")
-    sys.stdout.write(ex.render(data, fmt))
+    sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
 
 
 # ---------------------------------------------------------------------------- drafts
@@ -184,21 +206,42 @@ def export(ctx, fmt, query, label, source, status, date_from, date_to, owner, st
 @click.command()
 @click.argument("item_id", metavar="ITEM")
 @click.option("--out", "out_dir", default="data/drafts", show_default=True,
-              help="Directory inside the working tree (created if missing).")
+              help="Folder to write to: absolute, ~/… or relative to here (created if missing).")
+@click.option("--no-comments", is_flag=True,
+              help="The short answer: «Kontaktpunktet har ingen merknader» (no sections).")
+@click.option("--force", is_flag=True, help="Overwrite the latest version instead of writing the next (-v2, -v3, …).")
 @click.option("--by", help="Who drafts (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--versions", "list_versions", is_flag=True, help="List the drafts written for ITEM; write nothing.")
 @click.pass_context
-def draft(ctx, item_id, out_dir, by) -> None:
-    """Write a hearing-response draft (.docx and .md) for ITEM.
+def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
+    """Write a response draft (.docx from the secretariat's template, and .md) for ITEM.
 
-    Example: ncp-tracker draft regjeringen:3144080 --out drafts
+    A hearing gets a letter to the ministry, a Stortinget hearing a written input to the
+    committee, an EU consultation the "Have your say" feedback form. An existing draft is never
+    overwritten: the next version (-v2, -v3, …) is written unless --force.
+    Example: ncp-tracker draft regjeringen:3144080 --out ~/Dokumenter/horingssvar
     """
     from tracker.workbench import drafts
 
+    if list_versions:
+        found = drafts.versions(open_db(ctx), item_id)
+        for v in found:  # whole paths (a table would cut them)
+            click.echo(f"v{v.version}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
+                       + ("" if v.exists else "\t(missing)"))
+        if not found:
+            click.echo(f"no drafts written for {item_id}", err=True)
+        return
     db = open_db(ctx, write=True)
     try:
-        written = drafts.write(db, item_id, out_dir, by=by)
+        written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
         raise TrackerError(str(exc)) from exc
+    for warning in written.draft.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if written.overwritten:
+        click.echo(f"overwrote version {written.version} (--force)", err=True)
+    elif written.version > 1:
+        click.echo(f"version {written.version} (earlier versions kept)", err=True)
     click.echo(str(written.docx))
     click.echo(str(written.md))
 
@@ -262,31 +305,3 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_checked']} hearings checked)")
     if row["status"] == "red":
         ctx.exit(2)
-
-
-# ---------------------------------------------------------------------------- web
-
-
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--token", envvar="NCP_TRACKER_TOKEN",
-              help="Access token (required when --host is not a loopback address; env NCP_TRACKER_TOKEN).")
-@click.pass_context
-def serve(ctx, host, port, token) -> None:
-    """Run the web workbench (inbox, items, triage, drafts, search, health).
-
-    Example: ncp-tracker serve --port 8000
-    """
-    from tracker.web.app import WebConfigError, create_app, is_loopback
-
-    try:
-        app = create_app(ctx.obj.get("db") if ctx.obj else None, host=host, token=token)
-    except WebConfigError as exc:
-        raise TrackerError(str(exc)) from exc
-    shown = "localhost" if is_loopback(host) else host
-    suffix = f"/?token={token}" if token else "/"
-    click.echo(f"ncp-tracker workbench on http://{shown}:{port}{suffix}  (Ctrl-C stops)", err=True)
-    from werkzeug.serving import run_simple
-
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -24,11 +25,31 @@ def _pending(db: sqlite_utils.Database, version: str, force: bool) -> Iterator[d
         yield from db.query(sql)
 
 
+def weights_file() -> Path:
+    """Where calibrated weights live: `weights.toml` in the data directory (never in the package)."""
+    from tracker.config import get_config
+
+    return get_config().data_dir / "weights.toml"
+
+
+_TAGGERS: dict[str, Any] = {}
+
+
+def load_tagger(weights: Path | None = None) -> Any:
+    """The tagger with the shipped lexicons and, when the data directory has calibrated weights,
+    those weights (one per weights file and process)."""
+    from nlp import Tagger
+
+    path = weights or weights_file()
+    key = str(path.resolve()) if path.exists() else ""
+    if key not in _TAGGERS:
+        _TAGGERS[key] = Tagger.load(weights_path=path if key else None)
+    return _TAGGERS[key]
+
+
 def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = False) -> dict[str, int]:
     """Tag every item that is new, changed or tagged by another tagger version."""
-    from nlp.tagger import default_tagger
-
-    tagger = tagger or default_tagger()
+    tagger = tagger or load_tagger()
     version = tagger.version
     rows = list(_pending(db, version, force))
     counts = {"tagged": 0, "relevant": 0}
@@ -50,13 +71,17 @@ def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = Fa
                 for ev in res.evidence:
                     if ev.label in evidence:
                         evidence[ev.label]["evidence"].append(
-                            {"field": ev.field, "start": ev.start, "end": ev.end, "text": ev.text})
+                            {"field": ev.field, "start": ev.start, "end": ev.end, "text": ev.text,
+                             "instrument": ev.instrument})
+                        if ev.instrument and not evidence[ev.label]["instrument"]:
+                            evidence[ev.label]["instrument"] = ev.instrument
                 db["items"].update(row["id"], {
                     "labels": json.dumps(res.labels), "relevance": round(res.relevance, 4),
                     "relevant": int(res.relevant), "tagger_version": version,
                     "tagged_hash": row["content_hash"],
                     "language": row["language"] or res.language,
                     "evidence": json.dumps(evidence, ensure_ascii=False),
+                    "relevance_reason": res.reason,
                 })  # fmt: skip
                 counts["tagged"] += 1
                 counts["relevant"] += int(res.relevant)

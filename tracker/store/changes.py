@@ -22,6 +22,9 @@ from typing import Any
 
 #: fields whose change is an `updated` event (deadline, status and documents have their own kinds)
 CONTENT_FIELDS = ("title", "summary", "body", "owner", "reference", "url", "published", "kind")
+#: fields whose change is also an `updated` event but that are not content: the consultee list (JSON
+#: text) is data beside the text — it is kept out of tagging, so it stays out of the content hash
+DATA_FIELDS = ("consultees",)
 #: fields that make up the content hash
 HASH_FIELDS = (*CONTENT_FIELDS, "deadline", "status", "documents")
 
@@ -110,7 +113,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
     if before is None:
         return [Event("new", after=after.get("title"))]
     events: list[Event] = []
-    changed = [f for f in CONTENT_FIELDS if (before.get(f) or None) != (after.get(f) or None)]
+    changed = [f for f in (*CONTENT_FIELDS, *DATA_FIELDS) if (before.get(f) or None) != (after.get(f) or None)]
     if changed:
         events.append(
             Event(

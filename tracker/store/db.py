@@ -50,6 +50,9 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
             target.parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = sqlite3.connect(str(target), timeout=30)
+        from tracker.store.textindex import register
+
+        register(conn)  # the search-index triggers call ncp_norm (m0401)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA busy_timeout = 30000")
         if not memory and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

@@ -75,7 +75,10 @@ def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, A
 def _prepare(scraped: dict[str, Any]) -> dict[str, Any]:
     row = {k: v for k, v in scraped.items() if k in (
         "source", "kind", "native_id", "title", "summary", "body", "language", "url", "owner",
-        "published", "deadline", "status_raw", "channel", "reference", "documents", "extra")}  # fmt: skip
+        "published", "deadline", "status_raw", "channel", "reference", "documents", "extra",
+        "consultees", "ncp_consultee")}  # fmt: skip
+    if row.get("ncp_consultee") is not None:
+        row["ncp_consultee"] = 1 if row["ncp_consultee"] else 0
     row["id"] = ids.item_id(row["source"], row.get("native_id"), row["url"])
     row["canonical_url"] = ids.canonical_url(row["url"])
     return row
@@ -113,7 +116,7 @@ def _seen_by_another(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, A
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
-    for key in ("documents", "extra"):
+    for key in ("documents", "extra", "consultees"):
         if key in out and not isinstance(out[key], str | type(None)):
             out[key] = json.dumps(out[key], ensure_ascii=False, sort_keys=True)
     return out
@@ -154,6 +157,10 @@ def apply_scrape(
         batch[row["id"]] = row
     result.seen = len(batch)
     with db.conn:
+        if not db.conn.in_transaction:
+            # take the write lock before reading: a deferred transaction that reads and then writes
+            # fails at once with "database is locked" when the web server wrote in between (WAL)
+            db.conn.execute("BEGIN IMMEDIATE")
         stored_rows = _load_many(db, list(batch))
         upserts: list[dict[str, Any]] = []
         only_seen: list[str] = []

@@ -147,6 +147,64 @@ def m007_labels_once_reason_consultees(db: sqlite_utils.Database) -> None:
                             [(json.dumps(v, ensure_ascii=False), k) for k, v in grouped.items()])
         db["tags"].drop()
 
+
+@core()
+def m008_label_marks(db: sqlite_utils.Database) -> None:
+    """Advisers' label marks: a label added to (`+`) or removed from (`-`) the tagger's result;
+    the latest mark per item and label counts (history in triage_history). Calibration learns
+    from them."""
+    db["label_marks"].create(
+        {"item_id": str, "label": str, "mark": str, "at": str, "by": str},
+        pk=("item_id", "label"),
+        foreign_keys=[("item_id", "items", "id")],
+    )
+
+
+@core()
+def m0501_users(db: sqlite_utils.Database) -> None:
+    """Workbench accounts (tracker.workbench.accounts): argon2 password hashes, a role, a disabled
+    flag, a session epoch (raised by logout, disable and password reset, which ends every cookie
+    session of the account) and the SHA-256 of the account's calendar/feed token."""
+    db["users"].create(
+        {"id": int, "name": str, "name_key": str, "password_hash": str, "role": str,
+         "disabled": int, "created_at": str, "updated_at": str, "session_epoch": int,
+         "feed_token_hash": str},
+        pk="id", not_null={"name", "name_key", "password_hash", "role"},
+        defaults={"disabled": 0, "session_epoch": 0},
+    )  # fmt: skip
+    db["users"].create_index(["name_key"], unique=True)
+    db["users"].create_index(["feed_token_hash"], unique=True)
+
+
+@core()
+def m0401_search_keys(db: sqlite_utils.Database) -> None:
+    """`items_norm`: the items' text as search keys (Snowball stem + ASCII folding, one key per
+    word; tracker/store/textindex.py), kept in step with `items` by triggers that call the SQL
+    function ``ncp_norm`` (registered by `open_db` on every connection)."""
+    from tracker.store.textindex import register
+
+    register(db.conn)
+    db.execute("create virtual table items_norm using fts5(title, summary, body, "
+               "tokenize = 'unicode61 remove_diacritics 0')")
+    db.execute("""insert into items_norm (rowid, title, summary, body)
+                  select rowid, ncp_norm(title, language), ncp_norm(summary, language),
+                         ncp_norm(body, language) from items""")
+    db.execute("""create trigger items_norm_ai after insert on items begin
+                    insert into items_norm (rowid, title, summary, body)
+                    values (new.rowid, ncp_norm(new.title, new.language),
+                            ncp_norm(new.summary, new.language), ncp_norm(new.body, new.language));
+                  end""")
+    db.execute("""create trigger items_norm_ad after delete on items begin
+                    delete from items_norm where rowid = old.rowid;
+                  end""")
+    db.execute("""create trigger items_norm_au after update of title, summary, body, language on items
+                  begin
+                    delete from items_norm where rowid = old.rowid;
+                    insert into items_norm (rowid, title, summary, body)
+                    values (new.rowid, ncp_norm(new.title, new.language),
+                            ncp_norm(new.summary, new.language), ncp_norm(new.body, new.language));
+                  end""")
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

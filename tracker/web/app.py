@@ -1,32 +1,49 @@
-"""The web workbench: inbox, item page (triage, history, evidence, answers, drafts), search, health.
+"""The web workbench: inbox, item page (triage, history, evidence, answers, drafts), search,
+export, watchlist, GPFG, companies, health, accounts and calendar/feed subscriptions.
 
 Flask (a small, well-kept WSGI stack on Jinja2, which the project already uses): server-rendered
-pages, Jinja2 autoescaping, a per-session CSRF token on every form, loopback by default and a
-required access token on any other address (plus a Host-header check on loopback against DNS
-rebinding). Each request opens its own database connection (WAL + busy timeout, see
-tracker.store.db.open_db), so crawls keep writing while the server runs.
+pages, Jinja2 autoescaping, a per-session CSRF token on every form. Two modes:
+
+* accounts (any row in `users`): every page needs a login (tracker.workbench.accounts); roles
+  reader < adviser < admin; sessions are signed cookies (HttpOnly, SameSite=Lax, Secure unless
+  the server listens on loopback without a proxy) carrying the account's session epoch, with an
+  idle timeout; failed logins are limited per account and per address.
+* no accounts: one person on loopback only (plus a Host-header check against DNS rebinding);
+  the name written into the triage history is asked once and remembered in the session cookie.
+
+Every state change is a POST with a CSRF token; GETs never write. Each request opens its own
+database connection (WAL + busy timeout, see tracker.store.db.open_db), so crawls keep writing
+while the server runs; a read-only database is reported before anything is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
 import hmac
 import ipaddress
 import json
+import os
+import re
 import secrets
-from datetime import datetime
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
+from nlp.labels import LABEL_NAMES
+from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
-
-class WebConfigError(ValueError):
-    """The server cannot start with this configuration (e.g. public address without a token)."""
+__all__ = ["WebConfigError", "create_app", "feed_body", "highlight", "is_loopback", "server_options", "word_diff"]
 
 
 def is_loopback(host: str) -> bool:
@@ -74,6 +91,21 @@ def word_diff(before: Any, after: Any) -> Markup:
     return Markup(" ").join(out)
 
 
+def _consultees(item: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The stored consultee list (items.consultees, JSON), Kontaktpunktet marked; None when unknown."""
+    from crawlers.consultees import is_ncp
+
+    raw = item.get("consultees")
+    try:
+        rows = json.loads(raw) if isinstance(raw, str) and raw else raw
+    except ValueError:
+        return None
+    if not isinstance(rows, list):
+        return None
+    return [{"name": str(c.get("name") or ""), "orgnr": c.get("orgnr"), "is_ncp": is_ncp(c.get("name"))}
+            for c in rows if isinstance(c, dict) and c.get("name")]
+
+
 def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for e in events:
@@ -102,28 +134,113 @@ def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(reversed(rows))
 
 
+# ---------------------------------------------------------------------------- small helpers
+
+
+def feed_body(db, fmt: str, *, as_of: datetime, profile: str) -> bytes:
+    """The profile's ICS calendar or Atom feed, from the digest renderer (the one place the web
+    calls it, so a rebuilt digest package changes only this function)."""
+    from tracker.digest.build import render
+
+    return render(db, fmt, as_of=as_of, profile=profile)
+
+
+READ_ONLY_HELP = "Ingenting ble lagret. Be den som drifter ncp-tracker om skrivetilgang."
+
+
+def write_problem(db_path: str | os.PathLike, *folders: str | os.PathLike) -> str | None:
+    """Why nothing can be written (a read-only database file or folder), in Norwegian; None if fine.
+
+    A file without any write bit counts as read-only even for root (who could write it anyway):
+    whoever marked it so meant it.
+    """
+    path = Path(db_path)
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        return f"Databasen {path.name} er skrivebeskyttet. {READ_ONLY_HELP}"
+    for folder in (path.parent, *map(Path, folders)):
+        probe = folder
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not os.access(probe, os.W_OK) or not probe.stat().st_mode & 0o222:
+            return f"Mappen {folder} er skrivebeskyttet. {READ_ONLY_HELP}"
+    return None
+
+
+def _is_read_only_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "attempt to write" in text
+
+
+def needs(role: str) -> Callable:
+    """Mark a view as needing `role` (reader, adviser or admin)."""
+
+    def mark(fn: Callable) -> Callable:
+        fn.needs_role = role
+        return fn
+
+    return mark
+
+
+DEFAULT_NAME_RE = re.compile(r"^[\w .'@-]{1,80}$")
+
+def server_options(app: Flask) -> dict[str, Any]:
+    """Waitress settings that go with the app: with trusted proxies the X-Forwarded-* headers
+    must reach the app (werkzeug's ProxyFix reads exactly `trusted_proxies` hops of them);
+    without, waitress drops them before the app sees them."""
+    return {"clear_untrusted_proxy_headers": not app.config["TRUSTED_PROXIES"]}
+
+
 # ---------------------------------------------------------------------------- the app
 
 
-def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: str | None = None,
-               as_of: datetime | None = None, secret_key: str | None = None) -> Flask:
-    """The workbench WSGI app. A non-loopback `host` requires a `token`."""
-    from tracker.store.db import open_db, resolve_path
+def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: datetime | None = None,
+               secret_key: bytes | str | None = None, data_dir: str | os.PathLike | None = None,
+               trusted_proxies: int | None = None, idle_timeout_minutes: int | None = None,
+               login_max_attempts: int | None = None, login_window_minutes: int | None = None,
+               profile: str | None = None) -> Flask:
+    """The workbench WSGI app. Without accounts only a loopback `host` is allowed.
 
-    if not is_loopback(host) and not token:
-        raise WebConfigError(f"--host {host} is not a loopback address: a --token (or $NCP_TRACKER_TOKEN) is required")
-    if token is not None and len(token) < 12:
-        raise WebConfigError("the access token must be at least 12 characters")
+    Unset arguments come from the configuration ([web], [tracker], [digest]).
+    """
+    from tracker.config import get_config
+    from tracker.store.db import open_db, resolve_path
+    from tracker.workbench import accounts
+
+    cfg = get_config()
     path = str(resolve_path(db_path))
-    open_db(path).close()  # create/migrate once, not per request
+    data = Path(data_dir) if data_dir is not None else cfg.data_dir
+    proxies = cfg.get("web", "trusted_proxies") if trusted_proxies is None else trusted_proxies
+    loopback = is_loopback(host) and proxies == 0
+    db0 = open_db(path, create=False)  # must exist (a mistyped path is no empty workbench); migrated once
+    try:
+        with_accounts = accounts.has_users(db0)
+    finally:
+        db0.close()
+    if not with_accounts and not loopback:
+        where = f"--host {host}" if not is_loopback(host) else "behind a proxy (web.trusted_proxies)"
+        raise WebConfigError(f"{where} needs accounts: add one with `ncp-tracker users add NAME --role admin` "
+                             "(without accounts the workbench serves one person on 127.0.0.1 only)")
+    if secret_key is None:
+        secret_key = load_secret_key(cfg.get("web", "secret_file") or data / "web-secret.key")
+    idle = idle_timeout_minutes if idle_timeout_minutes is not None else cfg.get("web", "idle_timeout_minutes")
+    attempts = login_max_attempts if login_max_attempts is not None else cfg.get("web", "login_max_attempts")
+    window = login_window_minutes if login_window_minutes is not None else cfg.get("web", "login_window_minutes")
 
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=secret_key or secrets.token_hex(32), DB_PATH=path, TOKEN=token,
-        LOOPBACK=is_loopback(host), AS_OF=as_of,
-        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
+        SECRET_KEY=secret_key, DB_PATH=path, DATA_DIR=str(data), LOOPBACK=loopback, AS_OF=as_of,
+        TRUSTED_PROXIES=proxies,
+        IDLE_S=idle * 60, PROFILE=profile or cfg.get("digest", "profile"),
+        SESSION_COOKIE_NAME="ncp_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not loopback, PERMANENT_SESSION_LIFETIME=timedelta(days=30),
         MAX_CONTENT_LENGTH=64 * 1024,
     )  # fmt: skip
+    limiter = LoginLimiter(attempts, window * 60.0)
+    app.extensions["login_limiter"] = limiter
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     from tracker.digest.build import safe_url
 
@@ -138,52 +255,174 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
     def now() -> datetime:
         return app.config["AS_OF"] or datetime.now(OSLO)
 
+    def drafts_dir() -> Path:
+        return Path(app.config["DATA_DIR"]) / "drafts"
+
+    def read_only(*folders) -> str | None:
+        return write_problem(app.config["DB_PATH"], *folders)
+
     @app.teardown_appcontext
     def _close(exc):
         conn = g.pop("db", None)
         if conn is not None:
             conn.close()
 
+    def _current_user() -> dict | None:
+        uid, epoch, seen = session.get("uid"), session.get("epoch"), session.get("seen")
+        if not isinstance(uid, int) or not isinstance(epoch, int) or not isinstance(seen, (int, float)):
+            return None
+        if time.time() - seen > app.config["IDLE_S"]:
+            g.expired = True
+            return None
+        user = accounts.get_by_id(db(), uid)
+        if user is None or user["disabled"] or user["session_epoch"] != epoch:
+            return None
+        return user
+
     @app.before_request
     def _guard():
-        host_name = request.host.split("]")[0] + "]" if request.host.startswith("[") else request.host.rsplit(":", 1)[0]
-        if app.config["LOOPBACK"] and host_name not in LOOPBACK_NAMES:
-            abort(400, "unexpected Host header (DNS rebinding?)")
-        expected = app.config["TOKEN"]
-        if expected and not session.get("authed"):
-            given = request.args.get("token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
-            if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-                abort(401)
-            session["authed"] = True
-            if request.args.get("token"):
-                args = {k: v for k, v in request.args.items() if k != "token"}
-                return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+        if app.config["LOOPBACK"]:
+            host_name = request.host.split("]")[0] + "]" if request.host.startswith("[") else request.host.rsplit(":", 1)[0]
+            if host_name not in LOOPBACK_NAMES:
+                abort(400, "Uventet Host-header (DNS rebinding?)")
+        endpoint = request.endpoint or ""
+        if endpoint in ("static", "feed"):
+            return None  # the feed checks its own token
+        g.accounts = accounts.has_users(db())
+        g.user, g.role, g.name = None, None, None
+        if g.accounts:
+            user = _current_user()
+            if user is None and session.get("uid") is not None:
+                expired = g.get("expired", False)
+                session.clear()
+                if expired:
+                    session["expired"] = True  # said once, on the login page
+            if user is not None:
+                g.user, g.role, g.name = user, user["role"], user["name"]
+                session["seen"] = int(time.time())
+        elif not app.config["LOOPBACK"]:
+            abort(503, "Ingen kontoer finnes: legg til en med `ncp-tracker users add`.")
+        else:
+            g.role, g.name = "adviser", session.get("by")
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(32)
         if request.method == "POST":
             sent = request.form.get("csrf", "")
             if not hmac.compare_digest(sent.encode(), session["csrf"].encode()):
-                abort(400, "missing or wrong CSRF token (reload the page and try again)")
+                abort(400, "CSRF-nøkkelen mangler eller er feil (last siden på nytt og prøv igjen).")
+        if endpoint in ("login", "login_post"):
+            return None
+        if g.accounts and g.user is None:
+            if request.method == "GET":
+                return redirect(url_for("login", next=request.full_path.rstrip("?")))
+            abort(401, "Du må logge inn.")
+        view = app.view_functions.get(endpoint)
+        wanted = getattr(view, "needs_role", "reader" if request.method in ("GET", "HEAD") else "adviser")
+        if not accounts.may(g.role, wanted):
+            abort(403, f"Kontoen din ({g.role}) har ikke tilgang til dette (krever {wanted}).")
         return None
 
     @app.after_request
     def _headers(resp: Response) -> Response:
         resp.headers["Content-Security-Policy"] = ("default-src 'self'; style-src 'self'; img-src 'self'; "
-                                                   "form-action 'self'; frame-ancestors 'none'")  # fmt: skip
+                                                   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
         resp.headers["X-Frame-Options"] = "DENY"
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers.setdefault("Cache-Control", "no-store")
+        if not app.config["LOOPBACK"]:
+            resp.headers["Strict-Transport-Security"] = "max-age=31536000"
         return resp
 
     @app.context_processor
     def _globals():
-        return {"csrf_token": session.get("csrf", ""), "now": now()}
+        return {"csrf_token": session.get("csrf", ""), "now": now(), "user": g.get("user"),
+                "role": g.get("role"), "with_accounts": g.get("accounts", False),
+                "may": lambda needed: accounts.may(g.get("role"), needed)}
 
     @app.errorhandler(400)
     @app.errorhandler(401)
+    @app.errorhandler(403)
     @app.errorhandler(404)
+    @app.errorhandler(405)
+    @app.errorhandler(429)
+    @app.errorhandler(503)
     def _error(exc):
         return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+    def _with_write_check(fn: Callable) -> Callable:
+        """Answer a read-only database with a clear page, before and while writing; run the view
+        in one write transaction taken up front (BEGIN IMMEDIATE: it waits for a crawl's write
+        instead of failing with "database is locked", and what it read cannot change under it)."""
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            problem = read_only()
+            if problem:
+                abort(503, problem)
+            conn = db().conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    answer = fn(*args, **kwargs)
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.rollback()
+                    raise
+                if conn.in_transaction:
+                    conn.commit()
+                return answer
+            except sqlite3.OperationalError as exc:
+                if _is_read_only_error(exc):
+                    abort(503, f"Databasen er skrivebeskyttet. {READ_ONLY_HELP}")
+                raise
+
+        return wrapper
+
+    # ------------------------------------------------------------------ login
+
+    @app.get("/login")
+    def login():
+        if not g.accounts:
+            return redirect(url_for("inbox"))
+        if g.user is not None:
+            return redirect(safe_next(request.args.get("next")))
+        notice = "Du ble logget ut etter en periode uten aktivitet." if session.pop("expired", None) else None
+        return render_template("login.html", next=safe_next(request.args.get("next")), error=None,
+                               notice=notice, name="")
+
+    @app.post("/login")
+    def login_post():
+        if not g.accounts:
+            return redirect(url_for("inbox"))
+        name = (request.form.get("name") or "").strip()[:80]
+        password = request.form.get("password") or ""
+        target = safe_next(request.form.get("next"))
+        keys = ("account:" + accounts.name_key(name), "address:" + (request.remote_addr or "?"))
+        if limiter.blocked(*keys):
+            return render_template("login.html", next=target, name=name, notice=None,
+                                   error="For mange mislykkede forsøk. Vent noen minutter og prøv igjen."), 429
+        user = accounts.authenticate(db(), name, password)
+        if user is None:
+            limiter.failed(*keys)
+            return render_template("login.html", next=target, name=name, notice=None,
+                                   error="Feil brukernavn eller passord."), 401
+        limiter.succeeded(keys[0])
+        session.clear()  # a new session: nothing from before the login survives (fixation)
+        session.permanent = True
+        session.update(uid=user["id"], epoch=user["session_epoch"], seen=int(time.time()),
+                       csrf=secrets.token_urlsafe(32))
+        return redirect(target)
+
+    @app.post("/logout")
+    @needs("reader")
+    def logout():
+        if g.user is not None:
+            # this cookie (and any copy of it) stops working; on a read-only database it is still cleared
+            with contextlib.suppress(sqlite3.OperationalError):
+                accounts.end_sessions(db(), g.user["id"])
+        session.clear()
+        return redirect(url_for("login") if g.accounts else url_for("inbox"))
 
     # ------------------------------------------------------------------ pages
 
@@ -191,10 +430,13 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
     def inbox():
         from tracker.workbench.triage import inbox_rows
 
-        owner = request.args.get("owner") or None
+        owner = (request.args.get("owner") or "").strip() or None
         rows = inbox_rows(db(), now(), owner)
-        owners = [r[0] for r in db().execute("select distinct owner from triage where owner is not null order by owner")]
-        return render_template("inbox.html", rows=rows, owner=owner, owners=owners)
+        owners: dict[str, str] = {}
+        for (name,) in db().execute("select distinct owner from triage where owner is not null order by owner"):
+            owners.setdefault(name.strip().casefold(), name.strip())
+        return render_template("inbox.html", rows=rows, owner=owner, owners=sorted(owners.values(), key=str.casefold),
+                               owner_key=owner.casefold() if owner else None)
 
     @app.get("/item/<path:item_id>")
     def item(item_id: str):
@@ -205,7 +447,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
         try:
             it = drafts.load_item(db(), item_id)
         except drafts.DraftError:
-            abort(404, f"unknown item id: {item_id}")
+            abort(404, f"Ukjent sak: {item_id}")
         tags = drafts.item_tags(db(), it)
         spans: dict[str, list[dict]] = {"title": [], "summary": [], "text": []}
         for tag in tags:
@@ -222,10 +464,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
             try:
                 related = list(related_fn(db(), item_id))
             except Exception as exc:  # noqa: BLE001 - a broken links table must not hide the item
-                related = [{"id": None, "title": f"(related items unavailable: {exc})"}]
+                related = [{"id": None, "title": f"(relaterte saker utilgjengelige: {exc})"}]
         state = triage.get(db(), item_id)
         return render_template(
-            "item.html", item=it, tags=tags, state=state,
+            "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),
             allowed=triage.allowed(state["state"]), states=triage.STATES,
             title_html=highlight(it.get("title"), spans["title"]),
             summary_html=highlight(it.get("summary"), spans["summary"]),
@@ -233,20 +475,45 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
             events=_event_rows(list_events(db(), item_id=item_id)),
             history=_triage_rows(triage.history(db(), item_id)),
             answers=answers.for_item(db(), item_id), related=related, outcome=outcome_context(db(), item_id),
-            drafts=list(db().query("select id, created_at, created_by, language from drafts "
-                                   "where item_id = ? order by id desc", [item_id])),
+            drafts=draft_versions(item_id),
+            label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             message=request.args.get("msg"), error=request.args.get("err"),
-            by=session.get("by", ""),
+            by=g.name or "", read_only=read_only(),
         )  # fmt: skip
 
+    def draft_versions(item_id: str) -> list[dict[str, Any]]:
+        rows = list(db().query("select id, created_at, created_by, language, docx_path, md_path from drafts "
+                               "where item_id = ? order by id desc", [item_id]))  # fmt: skip
+        for r in rows:
+            r["has_docx"] = bool(r["docx_path"]) and Path(r["docx_path"]).is_file()
+        return rows
+
+    def _writer_name() -> str | None:
+        """Who writes: the account; without accounts the remembered (or just typed) name."""
+        if g.accounts:
+            return g.name
+        typed = (request.form.get("by") or "").strip()
+        if typed:
+            if not DEFAULT_NAME_RE.match(typed):
+                return None
+            session["by"] = typed
+            session.permanent = True
+            return typed
+        return session.get("by")
+
     @app.post("/item/<path:item_id>/triage")
+    @needs("adviser")
+    @_with_write_check
     def triage_post(item_id: str):
         from tracker.workbench import triage
 
+        if not triage.item_exists(db(), item_id):
+            abort(404, f"Ukjent sak: {item_id}")
+        by = _writer_name()
+        if not by:
+            return redirect(url_for("item", item_id=item_id,
+                                    err="Skriv navnet ditt i «Endret av» før du lagrer (det huskes etterpå)."))
         form = request.form
-        by = (form.get("by") or "").strip()[:80] or session.get("by") or None
-        if by:
-            session["by"] = by
         try:
             row = triage.set_state(
                 db(), item_id, form.get("state") or None,
@@ -256,45 +523,99 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
                 by=by,
             )  # fmt: skip
         except triage.TriageError as exc:
-            if not triage.item_exists(db(), item_id):
-                abort(404, str(exc))
             return redirect(url_for("item", item_id=item_id, err=str(exc)))
-        return redirect(url_for("item", item_id=item_id, msg=f"saved: {row['state']}"))
+        return redirect(url_for("item", item_id=item_id, msg=f"Lagret: {row['state']}"))
 
-    @app.get("/item/<path:item_id>/draft.<fmt>")
-    def draft(item_id: str, fmt: str):
+    @app.post("/item/<path:item_id>/labels")
+    @needs("adviser")
+    @_with_write_check
+    def labels_post(item_id: str):
+        """An adviser adds or removes a label the tagger got wrong (calibration learns from it)."""
+        from tracker.workbench import triage
+
+        if not triage.item_exists(db(), item_id):
+            abort(404, f"Ukjent sak: {item_id}")
+        by = _writer_name()
+        if not by:
+            return redirect(url_for("item", item_id=item_id,
+                                    err="Skriv navnet ditt i «Endret av» før du lagrer (det huskes etterpå)."))
+        mark, label = request.form.get("mark", ""), request.form.get("label", "")
+        try:
+            triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
+        except triage.TriageError as exc:
+            return redirect(url_for("item", item_id=item_id, err=str(exc)))
+        return redirect(url_for("item", item_id=item_id, msg=f"Lagret: {mark}{label}"))
+
+    @app.post("/item/<path:item_id>/draft")
+    @needs("adviser")
+    @_with_write_check
+    def draft_post(item_id: str):
         from tracker.workbench import drafts
 
+        fmt = request.form.get("format", "docx")
         if fmt not in ("docx", "md"):
-            abort(404, "drafts are .docx or .md")
+            abort(400, "Utkast lages som .docx eller .md.")
+        problem = read_only(drafts_dir())
+        if problem:
+            abort(503, problem)
+        by = _writer_name()
+        if not by:
+            return redirect(url_for("item", item_id=item_id,
+                                    err="Skriv navnet ditt i «Endret av» før du lager et utkast."))
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
         except drafts.DraftError as exc:
             abort(404, str(exc))
-        name = drafts.file_stem(d, now().date())
-        if fmt == "docx":
-            drafts.record(db(), d, by=session.get("by") or None)
-            body = drafts.docx_bytes(d)
-            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        else:
-            body = drafts.render_markdown(d).encode("utf-8")
+        folder = drafts_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{drafts.file_stem(d, now().date())}-{datetime.now(OSLO):%H%M%S}-{secrets.token_hex(3)}"
+        docx_path, md_path = folder / f"{stem}.docx", folder / f"{stem}.md"
+        docx_path.write_bytes(drafts.docx_bytes(d))
+        md_path.write_text(drafts.render_markdown(d), encoding="utf-8")
+        try:
+            draft_id = drafts.record(db(), d, by=by, docx_path=str(docx_path), md_path=str(md_path))
+        except sqlite3.Error:
+            docx_path.unlink(missing_ok=True)
+            md_path.unlink(missing_ok=True)
+            raise
+        return redirect(url_for("draft_file", draft_id=draft_id, fmt=fmt), code=303)
+
+    @app.get("/drafts/<int:draft_id>.<fmt>")
+    def draft_file(draft_id: int, fmt: str):
+        rows = list(db().query("select id, item_id, created_at, text, docx_path from drafts where id = ?", [draft_id]))
+        if not rows or fmt not in ("docx", "md"):
+            abort(404, "Ukjent utkast.")
+        row = rows[0]
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{row['created_at'][:10]}-{row['id']}"
+        if fmt == "md":
+            body = (row["text"] or "").encode("utf-8")
             mime = "text/markdown; charset=utf-8"
-        return Response(body, mimetype=mime,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+        else:
+            path = Path(row["docx_path"] or "")
+            if not row["docx_path"] or path.suffix != ".docx" or not path.is_file():
+                abort(404, "Word-filen til dette utkastet finnes ikke lenger; .md-versjonen er lagret i databasen.")
+            body = path.read_bytes()
+            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+    def _filters(args):
+        from tracker.workbench.search import Filters
+
+        return Filters(label=args.get("label") or None, source=args.get("source") or None,
+                       status=args.get("status") or None, date_from=args.get("from") or None,
+                       date_to=args.get("to") or None, owner=args.get("owner") or None,
+                       state=args.get("state") or None)  # fmt: skip
 
     @app.get("/search")
     def search():
-        from tracker.workbench.search import HL_END, HL_START, Filters, SearchError, filtered
+        from tracker.workbench.search import HL_END, HL_START, SearchError, filtered
         from tracker.workbench.search import search as run_search
 
         args = request.args
         q = (args.get("q") or "").strip()
-        filters = Filters(label=args.get("label") or None, source=args.get("source") or None,
-                          status=args.get("status") or None, date_from=args.get("from") or None,
-                          date_to=args.get("to") or None, owner=args.get("owner") or None,
-                          state=args.get("state") or None)  # fmt: skip
         rows, error = [], None
         try:
+            filters = _filters(args)
             if q:
                 rows = run_search(db(), q, filters, limit=100)
             elif any(args.get(k) for k in ("label", "source", "status", "from", "to", "owner", "state")):
@@ -308,8 +629,62 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
         labels = [r[0] for r in db().execute(
             "select distinct j.value from items, json_each(case when json_valid(items.labels) "
             "then items.labels else '[]' end) j order by j.value")]
+        export_args = {k: v for k, v in args.items() if k in ("q", "label", "source", "status", "from", "to",
+                                                              "owner", "state") and v}
         return render_template("search.html", rows=rows, q=q, args=args, error=error,
-                               sources=sources, labels=labels)
+                               sources=sources, labels=labels, export_args=export_args)
+
+    @app.get("/export")
+    def export():
+        from tracker.workbench import export as ex
+        from tracker.workbench.search import SearchError
+
+        fmt = request.args.get("format", "csv")
+        if fmt not in ex.FORMATS:
+            abort(404, f"Ukjent eksportformat {fmt!r} (kjente: {', '.join(ex.FORMATS)}).")
+        try:
+            data = ex.rows(db(), _filters(request.args), (request.args.get("q") or "").strip() or None)
+        except (SearchError, ValueError) as exc:
+            abort(400, str(exc))
+        payload = ex.render(data, fmt)
+        body = payload if isinstance(payload, bytes) else payload.encode("utf-8")
+        mime = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+        name = f"ncp-tracker-{now():%Y-%m-%d}.{fmt}"
+        return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/watchlist")
+    def watchlist():
+        from tracker.links.related import items_of_watch
+        from tracker.links.watchlist import WatchlistError, load
+
+        try:
+            entries = load()
+        except (WatchlistError, OSError) as exc:
+            return render_template("watchlist.html", rows=[], error=str(exc))
+        rows = [{"entry": e, "items": items_of_watch(db(), e.id)} for e in entries]
+        return render_template("watchlist.html", rows=rows, error=None)
+
+    @app.get("/gpfg")
+    def gpfg():
+        from tracker.links.gpfg import ACTORS, STAGE_LABELS, STAGES, gpfg_items, grouped
+
+        by = request.args.get("by", "actor")
+        if by not in ("actor", "stage"):
+            by = "actor"
+        actor = request.args.get("actor") or None
+        stage = request.args.get("stage") if request.args.get("stage") in STAGES else None
+        groups = grouped(gpfg_items(db(), actor=actor, stage=stage, by=by), by)
+        return render_template("gpfg.html", groups=groups, by=by, actor=actor, stage=stage, actors=ACTORS,
+                               stages=STAGES, stage_labels=STAGE_LABELS)
+
+    @app.get("/companies")
+    def companies():
+        from tracker.links.companies import list_companies
+
+        name = (request.args.get("name") or "").strip() or None
+        rows = list_companies(db(), name)
+        return render_template("companies.html", rows=rows[:200], total=len(rows), name=name or "")
 
     @app.get("/horizon")
     def horizon():
@@ -328,5 +703,71 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
             except ValueError:
                 r["notes"] = []
         return render_template("health.html", rows=rows)
+
+    # ------------------------------------------------------------------ account, feeds, admin
+
+    @app.get("/account")
+    def account():
+        return render_template("account.html", feed_urls=None, read_only=read_only())
+
+    @app.post("/account/feed-token")
+    @needs("reader")
+    @_with_write_check
+    def feed_token():
+        if g.user is None:
+            abort(403, "Abonnementsadresser krever kontoer (se `ncp-tracker users add`).")
+        token = accounts.new_feed_token(db(), g.user["id"])
+        urls = {fmt: url_for("feed", token=token, fmt=fmt, _external=True) for fmt in ("ics", "atom")}
+        g.user = accounts.get_by_id(db(), g.user["id"])
+        return render_template("account.html", feed_urls=urls, read_only=None)
+
+    @app.post("/account/feed-token/revoke")
+    @needs("reader")
+    @_with_write_check
+    def feed_token_revoke():
+        if g.user is None:
+            abort(403, "Abonnementsadresser krever kontoer.")
+        accounts.revoke_feed_token(db(), g.user["id"])
+        return redirect(url_for("account"))
+
+    @app.get("/feed/<token>.<fmt>")
+    def feed(token: str, fmt: str):
+        if fmt not in ("ics", "atom"):
+            abort(404, "Ukjent format.")
+        user = accounts.user_by_feed_token(db(), token)
+        if user is None:
+            abort(404, "Ukjent eller tilbakekalt abonnementsadresse.")
+        body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"])
+        mime = "text/calendar; charset=utf-8" if fmt == "ics" else "application/atom+xml; charset=utf-8"
+        return Response(body, mimetype=mime)
+
+    @app.get("/admin/users")
+    @needs("admin")
+    def admin_users():
+        return render_template("admin_users.html", users=accounts.list_users(db()), roles=accounts.ROLES,
+                               message=request.args.get("msg"), error=request.args.get("err"))
+
+    @app.post("/admin/users")
+    @needs("admin")
+    @_with_write_check
+    def admin_users_add():
+        form = request.form
+        try:
+            added = accounts.add_user(db(), form.get("name", ""), form.get("password", ""), form.get("role", "adviser"))
+        except accounts.AccountError as exc:
+            return redirect(url_for("admin_users", err=str(exc)))
+        return redirect(url_for("admin_users", msg=f"Kontoen {added['name']} ({added['role']}) er lagt til."))
+
+    @app.post("/admin/users/<int:user_id>/disable")
+    @needs("admin")
+    @_with_write_check
+    def admin_users_disable(user_id: int):
+        target = accounts.get_by_id(db(), user_id)
+        if target is None:
+            abort(404, "Ukjent konto.")
+        if g.user is not None and target["id"] == g.user["id"]:
+            return redirect(url_for("admin_users", err="Du kan ikke deaktivere din egen konto."))
+        accounts.disable(db(), target["name"])
+        return redirect(url_for("admin_users", msg=f"Kontoen {target['name']} er deaktivert."))
 
     return app

@@ -1,11 +1,13 @@
 """`ncp-tracker calibrate`: refit the tagger from advisers' triage marks, transparently.
 
 Feedback comes from triage (`tracker.workbench.triage.feedback`): ``not_relevant`` is a negative,
-``watching``/``respond`` and every later stage of an answer a positive; untriaged items give no
-feedback. `nlp.calibrate.calibrate` refits the label weights (a not_relevant item's labels are
-wrong labels) and the relevance threshold; this module prints what changed and precision /
-recall per label and per source before and after, and writes the new weights unless
-``--dry-run``. Nothing is retagged here: the next `ncp-tracker run` (or `tag`) uses the new
+``watching``/``respond`` and every later stage of an answer a positive, and the advisers' label
+marks (``triage ITEM --label +oecd-iv``, or the item page) say which labels were missing or wrong.
+`nlp.calibrate.calibrate` refits a label's weight only with enough marks for that label, keeps a
+change only when its cross-validated effect is not worse, and refits the relevance threshold;
+this module prints what changed, precision / recall per label and per source before and after
+(``n/a`` where undefined), the items whose decision changes, and writes the new weights to the
+data directory (``weights.toml``; never a file of the package) unless ``--dry-run``. Nothing is retagged here: the next `ncp-tracker run` (or `tag`) uses the new
 weights, since the tagger version changes with them.
 """
 
@@ -37,6 +39,8 @@ class CalibrationResult:
     dry_run: bool
     weights: Any = None
     per_source_counts: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    changed_items: list[tuple[Any, str]] = field(default_factory=list)
 
 
 def feedback_records(db: sqlite_utils.Database) -> list[tuple[dict[str, Any], bool, list[str] | None]]:
@@ -48,7 +52,7 @@ def feedback_records(db: sqlite_utils.Database) -> list[tuple[dict[str, Any], bo
         record = {"id": row["item_id"], "title": row["title"], "summary": row["summary"],
                   "body": row["body"], "language": row["language"], "source": row["source"]}  # fmt: skip
         relevant = bool(row["marked_relevant"])
-        out.append((record, relevant, None if relevant else []))
+        out.append((record, relevant, row["label_marks"] if relevant else []))
     return out
 
 
@@ -58,22 +62,21 @@ def run(db: sqlite_utils.Database, *, dry_run: bool = False, weights_path: str |
     records = feedback_records(db)
     positives = sum(1 for _, rel, _ in records if rel)
     negatives = len(records) - positives
-    if len(records) < min_marks or not positives or not negatives:
+    label_marked = sum(1 for _, rel, labels in records if rel and labels)
+    if len(records) < min_marks or (not label_marked and (not positives or not negatives)):
         raise CalibrationError(
             f"not enough feedback to calibrate: {positives} relevant and {negatives} not_relevant "
-            f"marks (need at least {min_marks} in all, and some of each; mark items with "
-            "`ncp-tracker triage ITEM --state not_relevant|watching|respond`)")  # fmt: skip
-    try:
-        from nlp.calibrate import calibrate, save_weights
-        from nlp.paths import LEXICON_DIR
-    except ImportError as exc:  # pragma: no cover - the tagger ships with the project
-        raise CalibrationError(f"the tagger (nlp) is not available: {exc}") from exc
-    target = Path(weights_path) if weights_path else LEXICON_DIR / "weights.toml"
-    if tagger is None:
-        from nlp import Tagger
+            f"marks, {label_marked} with label marks (need at least {min_marks} in all, and label marks "
+            "or some relevance marks of each kind; mark items with `ncp-tracker triage ITEM "
+            "--state not_relevant|watching|respond` or `--label +oecd-iv`)")  # fmt: skip
+    from nlp.calibrate import calibrate, save_weights
+    from tracker.jobs.tagging import load_tagger, weights_file
 
-        tagger = Tagger.load(weights_path=target if target.exists() else None)
+    target = Path(weights_path) if weights_path else weights_file()
+    if tagger is None:
+        tagger = load_tagger(target)
     report = calibrate(tagger, records, apply=False)
+    changed_items = list(report.changed_items)
     written = False
     if not dry_run and report.changes:
         save_weights(report.weights, target)
@@ -82,10 +85,13 @@ def run(db: sqlite_utils.Database, *, dry_run: bool = False, weights_path: str |
     for rec, _, _ in records:
         sources[rec["source"]] = sources.get(rec["source"], 0) + 1
     return CalibrationResult(positives, negatives, dict(report.before), dict(report.after),
-                             dict(report.changes), target, written, dry_run, report.weights, sources)
+                             dict(report.changes), target, written, dry_run, report.weights, sources,
+                             dict(report.skipped), changed_items)
 
 
 def format_report(result: CalibrationResult) -> str:
+    from nlp.calibrate import fmt
+
     lines = [f"feedback: {result.positives} relevant, {result.negatives} not relevant "
              f"({', '.join(f'{s}: {n}' for s, n in sorted(result.per_source_counts.items()))})", ""]
     lines.append("what changed:")
@@ -101,8 +107,13 @@ def format_report(result: CalibrationResult) -> str:
     for key in keys:
         b = result.before.get(key, (float("nan"), float("nan")))
         a = result.after.get(key, (float("nan"), float("nan")))
-        mark = "  *" if b != a else ""
-        lines.append(f"{key:<34}{b[0]:9.2f}{b[1]:9.2f}{a[0]:9.2f}{a[1]:9.2f}{mark}")
+        mark = "  *" if fmt(b[0]) + fmt(b[1]) != fmt(a[0]) + fmt(a[1]) else ""
+        lines.append(f"{key:<34}{fmt(b[0]):>9}{fmt(b[1]):>9}{fmt(a[0]):>9}{fmt(a[1]):>9}{mark}")
+    for key, why in sorted(result.skipped.items()):
+        lines.append(f"  unchanged {key}: {why}")
+    if result.changed_items:
+        lines += ["", f"items whose decision would change ({len(result.changed_items)}):"]
+        lines += [f"  {item_id}: {what}" for item_id, what in result.changed_items]
     lines.append("")
     if result.dry_run:
         lines.append(f"dry run: nothing written (would write {result.weights_path})")

@@ -1,25 +1,44 @@
-"""Hearing-response drafts (.docx for regjeringen.no, .md for reading and diffing).
+"""Hearing-response drafts (.docx from the secretariat's template, .md for reading and diffing).
 
-One document model (a list of blocks) is built from the item, its tags and the store, then
+One document model (a list of blocks) is built from the item, its labels and the store, then
 rendered twice — `render_markdown` and `render_docx` — so both files always say the same.
 
-A draft has: the NCP letterhead, addressee (department or committee), their reference when
-known, date, subject "Høringssvar – <title>", a short introduction of the NCP's mandate, one
-section per matched OECD chapter / åpenhetsloven / GPFG with the evidence quotes from the
-consultation and a clearly marked place for the adviser's text, the NCP's earlier answers on
-similar items (full-text similarity over earlier drafts and submitted answers), the deadline
-and the submission route. Norwegian by default, English for EU consultations.
+The .docx is filled into the secretariat's template ``horingssvar-mal.docx`` (shipped default:
+tracker/defaults, built by tracker/defaults/make_draft_template.py; a copy of the same name in
+the data directory wins): its page setup (A4), styles, letterhead, footer and document
+properties are kept and only the body is replaced. The mandate paragraph and the signature come
+from the text files ``horingssvar-mandat.<nb|en>.txt`` and ``horingssvar-signatur.<nb|en>.txt``
+beside it (same rule), not from code.
 
-Every draft written is kept in the ``drafts`` table (with its text, for later similarity); the
-schema is in ``tracker/store/migrations.py``.
+Three forms, chosen by the item:
+
+* a hearing (regjeringen.no and other Norwegian consultations): letter to the ministry, opening
+  "Vi viser til høringsbrev av <dato> med høringsfrist <dato>.";
+* a Stortinget committee hearing: written input to the committee, "Innspill til <komité> –
+  <sak>", with the deadline to ask to take part and the time of the hearing;
+* an EU consultation: the "Have your say" feedback form, in English.
+
+Each matched label gets a section quoting the sentences its evidence is in — whole sentences
+(spaCy's sentencizer, with Norwegian legal abbreviations such as "Prop." kept whole), each quoted
+once in the document, with where it is from. ``no_comments`` gives the short "Kontaktpunktet har
+ingen merknader" answer instead. A deadline that has passed is a warning in the document (and
+on `Draft.warnings` for the command line).
+
+Files are versioned, never overwritten: ``<item>-horingssvar.docx``, then ``…-v2.docx``, …
+(``force`` overwrites the latest version instead). Every draft written is kept in the ``drafts``
+table; `versions` lists an item's versions with their paths.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,30 +48,9 @@ from crawlers.dates import OSLO
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
 NCP_NAME_EN = "Norwegian National Contact Point for Responsible Business Conduct"
-
-#: the NCP's mandate (facts: docs/domain.md §6)
-MANDATE = {
-    "nb": (
-        "Norges nasjonale kontaktpunkt for ansvarlig næringsliv (Kontaktpunktet) er et faglig "
-        "uavhengig ekspertorgan oppnevnt av norske myndigheter. Kontaktpunktet skal fremme OECDs "
-        "retningslinjer for flernasjonale selskaper om ansvarlig næringsliv, gi råd til næringslivet "
-        "om aktsomhetsvurderinger og behandle klager (enkeltsaker) om at selskaper ikke har fulgt "
-        "retningslinjene. Kontaktpunktet har vært uavhengig siden 1. mars 2011 og behandler siden "
-        "2018 også saker under ILOs trepartserklæring om flernasjonale selskaper. Kontaktpunktet har "
-        "fire medlemmer, oppnevnt av Utenriksdepartementet og Nærings- og fiskeridepartementet, og "
-        "et sekretariat."
-    ),
-    "en": (
-        "The Norwegian National Contact Point for Responsible Business Conduct (the NCP) is an "
-        "independent expert body appointed by the Norwegian authorities. It promotes the OECD "
-        "Guidelines for Multinational Enterprises on Responsible Business Conduct, advises "
-        "business on due diligence and handles complaints (specific instances) alleging that "
-        "an enterprise has not observed the Guidelines. The NCP has been independent since "
-        "1 March 2011 and since 2018 also handles cases under the ILO MNE Declaration. It has "
-        "four members, appointed by the Ministry of Foreign Affairs and the Ministry of Trade, "
-        "Industry and Fisheries, and a secretariat."
-    ),
-}
+TEMPLATE = "horingssvar-mal.docx"
+MANDATE_FILE = "horingssvar-mandat.{lang}.txt"
+SIGNATURE_FILE = "horingssvar-signatur.{lang}.txt"
 
 #: label → (Norwegian heading, English heading)
 LABEL_HEADINGS: dict[str, tuple[str, str]] = {
@@ -82,63 +80,87 @@ LABEL_HEADINGS: dict[str, tuple[str, str]] = {
 TEXT = {
     "nb": {
         "to": "Til", "their_ref": "Deres ref.", "our_ref": "Vår ref.", "date": "Dato",
-        "subject": "Høringssvar", "intro": "Innledning", "main": "Hovedsynspunkter",
+        "subject": "Høringssvar", "intro": "Om Kontaktpunktet", "main": "Hovedsynspunkter",
         "quotes": "Fra høringsdokumentene", "no_quotes": "Ingen tekstutdrag ble funnet for dette temaet.",
-        "general": "Kontaktpunktets merknader", "earlier": "Kontaktpunktets tidligere høringssvar på lignende saker",
+        "quoted_above": "Tekstutdragene for dette temaet er sitert under «{heading}».",
+        "general": "Kontaktpunktets merknader", "earlier": "Kontaktpunktets tidligere svar på lignende saker",
         "no_earlier": "Ingen tidligere svar eller utkast på lignende saker ble funnet.",
         "deadline_route": "Frist og innsending", "deadline": "Høringsfrist", "no_deadline": "ikke oppgitt",
-        "route": "Innsending", "closing": "Med vennlig hilsen", "fill": "FYLL INN",
+        "route": "Innsending", "fill": "FYLL INN",
         "fill_main": "Kontaktpunktets hovedsynspunkter (2–4 setninger)",
         "fill_section": "Kontaktpunktets vurdering knyttet til dette temaet",
-        "fill_ref": "Kontaktpunktets saksnummer", "fill_name": "navn og tittel",
-        "source": "Kilde", "state": "status",
+        "fill_ref": "Kontaktpunktets saksnummer", "source": "Kilde",
+        "opening": "Vi viser til høringsbrev av {sent} med høringsfrist {deadline}.",
+        "opening_no_sent": "Vi viser til høringen «{title}» med høringsfrist {deadline}.",
+        "opening_no_deadline": "Vi viser til høringsbrev av {sent}.",
+        "opening_bare": "Vi viser til høringen «{title}».",
+        "no_comments": "Kontaktpunktet har ingen merknader til høringen.",
+        "passed": "Høringsfristen gikk ut {deadline}. Avklar med {owner} om et svar fortsatt tas imot "
+                  "før det sendes.",
+        "similarity": "likhet", "shared": "felles etiketter",
+        "kinds": {"draft": "utkast", "submitted": "sendt", "published": "publisert"},
+        "src": {"title": "tittelen", "summary": "sammendraget", "text": "teksten på høringssiden",
+                "document": "høringsdokumentet"},
+        # committee hearings
+        "c_subject": "Innspill til {committee} – {case}",
+        "c_opening": "Kontaktpunktet viser til {committee_gen} høring om {case}{when} og sender med dette "
+                     "et skriftlig innspill.",
+        "c_when": " {start}", "c_case": "Sak", "c_written": "Frist for skriftlige innspill",
+        "c_request": "Frist for å be om å delta i høringen", "c_held": "Høringen holdes",
+        "c_no_comments": "Kontaktpunktet har ingen merknader til saken.",
+        "c_passed": "Fristen for innspill gikk ut {deadline}. Avklar med komiteens sekretariat om et "
+                    "innspill fortsatt tas imot.",
     },
     "en": {
         "to": "To", "their_ref": "Your ref.", "our_ref": "Our ref.", "date": "Date",
-        "subject": "Consultation response", "intro": "Introduction", "main": "Main points",
+        "subject": "Feedback", "intro": "About the NCP", "main": "Main points",
         "quotes": "From the consultation documents", "no_quotes": "No text excerpts were found for this topic.",
+        "quoted_above": "The excerpts for this topic are quoted under “{heading}”.",
         "general": "Comments of the NCP", "earlier": "The NCP's earlier responses on similar matters",
         "no_earlier": "No earlier responses or drafts on similar matters were found.",
-        "deadline_route": "Deadline and submission", "deadline": "Deadline", "no_deadline": "not given",
-        "route": "How to submit", "closing": "Yours sincerely", "fill": "FILL IN",
+        "deadline_route": "Deadline and submission", "deadline": "Feedback period ends",
+        "no_deadline": "not given", "route": "How to submit", "fill": "FILL IN",
         "fill_main": "The NCP's main points (2–4 sentences)",
         "fill_section": "The NCP's assessment on this topic",
-        "fill_ref": "the NCP's case number", "fill_name": "name and title",
-        "source": "Source", "state": "state",
+        "fill_ref": "the NCP's case number", "source": "Source",
+        "opening": "The NCP welcomes the opportunity to give feedback on “{title}” (feedback period "
+                   "ending {deadline}).",
+        "opening_no_sent": "The NCP welcomes the opportunity to give feedback on “{title}” (feedback period "
+                           "ending {deadline}).",
+        "opening_no_deadline": "The NCP welcomes the opportunity to give feedback on “{title}”.",
+        "opening_bare": "The NCP welcomes the opportunity to give feedback on “{title}”.",
+        "no_comments": "The NCP has no comments on this initiative.",
+        "passed": "The feedback period ended on {deadline}. Check with {owner} whether feedback is still "
+                  "accepted before sending.",
+        "similarity": "similarity", "shared": "shared labels",
+        "kinds": {"draft": "draft", "submitted": "submitted", "published": "published"},
+        "src": {"title": "the title", "summary": "the summary", "text": "the consultation page",
+                "document": "the consultation document"},
+        "form": "Have your say – feedback form",
+        "form_rows": (
+            ("Initiative", "{title}"), ("Link", "{url}"), ("Feedback period ends", "{deadline}"),
+            ("I am giving my contribution as", "Public authority"),
+            ("Organisation name", NCP_NAME_EN), ("Scope", "National"), ("Country of origin", "Norway"),
+            ("Transparency register number", "[FILL IN: if registered, else leave empty]"),
+            ("Publication privacy settings", "Public (name and organisation are published)"),
+        ),
+        "feedback": "Feedback (at most 4,000 characters; a longer position paper can be attached as PDF)",
     },
 }  # fmt: skip
 
-FIELD_COLUMNS = {"title": "title", "summary": "summary", "text": "body", "body": "body"}
 MAX_QUOTES = 5
+
+#: abbreviations that end with a full stop without ending the sentence (Norwegian legal texts)
+ABBREVIATIONS = (
+    "Prop.", "prop.", "Meld.", "meld.", "St.", "St.meld.", "St.prp.", "Ot.prp.", "Innst.", "innst.",
+    "Dok.", "kap.", "Kap.", "pkt.", "jf.", "Jf.", "bl.a.", "f.eks.", "m.m.", "mv.", "nr.", "Nr.",
+    "ca.", "dvs.", "inkl.", "iht.", "ref.", "art.", "Art.", "vedr.", "evt.", "ev.", "mht.", "pr.",
+    "tlf.", "Lovdata.", "No.", "no.", "Art.", "para.", "e.g.", "i.e.", "cf.", "etc.", "approx.",
+)  # fmt: skip
 
 
 class DraftError(ValueError):
-    """A draft that cannot be written (unknown item, bad output directory)."""
-
-
-# ---------------------------------------------------------------------------- output directories
-
-
-def safe_out_dir(out: str | Path, base: str | Path | None = None, *, create: bool = True) -> Path:
-    """Resolve an output directory that must lie inside the working tree (`base`, default cwd).
-
-    A directory that does not exist is created only inside the working tree; a path that
-    escapes it (``../../etc``, an absolute path elsewhere, a symlink out) is refused, and nothing
-    is written.
-    """
-    root = Path(base or Path.cwd()).resolve()
-    raw = Path(out).expanduser()
-    target = (raw if raw.is_absolute() else root / raw).resolve()
-    if target != root and root not in target.parents:
-        raise DraftError(f"output directory {out!s} resolves to {target}, outside the working tree "
-                         f"{root}; refusing to write there")  # fmt: skip
-    if target.exists() and not target.is_dir():
-        raise DraftError(f"output path {out!s} exists and is not a directory")
-    if not target.exists():
-        if not create:
-            raise DraftError(f"output directory {out!s} does not exist")
-        target.mkdir(parents=True)
-    return target
+    """A draft that cannot be written (unknown item, bad output path)."""
 
 
 # ---------------------------------------------------------------------------- the document model
@@ -146,11 +168,12 @@ def safe_out_dir(out: str | Path, base: str | Path | None = None, *, create: boo
 
 @dataclass
 class Block:
-    kind: str  # letterhead, meta, heading, para, quote, placeholder, bullets
+    kind: str  # letterhead, meta, heading, para, quote, placeholder, bullets, warning
     text: str = ""
     level: int = 1
     rows: list[tuple[str, str]] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
+    source: str = ""  # quote: where the sentence is from
 
 
 @dataclass
@@ -160,6 +183,9 @@ class Draft:
     subject: str
     blocks: list[Block]
     sections: list[str]  # headings of the topic sections
+    form: str = "hearing"  # hearing, committee, eu
+    warnings: list[str] = field(default_factory=list)
+    no_comments: bool = False
 
 
 def load_item(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
@@ -188,7 +214,16 @@ def language_of(item: dict[str, Any]) -> str:
     return "en" if item.get("kind") == "eu_consultation" or item.get("language") == "en" else "nb"
 
 
-_HEARING_PREFIX = re.compile(r"^\s*(?:h(?:ø|o|oe)y?ring|consultation)\s*[-–:]\s*", re.I)
+def form_of(item: dict[str, Any]) -> str:
+    if item.get("kind") == "eu_consultation":
+        return "eu"
+    if item.get("kind") == "committee_hearing":
+        return "committee"
+    return "hearing"
+
+
+_HEARING_PREFIX = re.compile(r"^\s*(?:komit[ée]h(?:ø|o|oe)ring|h(?:ø|o|oe)y?ring|consultation)\s*(?:[-–:]\s*|om\s+)",
+                             re.I)
 
 
 def subject_title(title: str) -> str:
@@ -197,26 +232,89 @@ def subject_title(title: str) -> str:
     return (stripped[:1].upper() + stripped[1:]) if stripped else (title or "").strip()
 
 
-def quote_for(item: dict[str, Any], ev: dict[str, Any], width: int = 160) -> str | None:
-    """The sentence(s) around one piece of evidence, from the item's own text."""
-    column = FIELD_COLUMNS.get(str(ev.get("field") or ""))
+# ---------------------------------------------------------------------------- resources
+
+
+def _resource_text(name: str, data_dir: str | Path | None = None) -> str:
+    from tracker.resources import locate
+
+    return locate(name, data_dir).read_text(encoding="utf-8").strip()
+
+
+def mandate(lang: str, data_dir: str | Path | None = None) -> str:
+    """The NCP's mandate paragraph (the secretariat's text file, user copy first)."""
+    return " ".join(_resource_text(MANDATE_FILE.format(lang=lang), data_dir).split())
+
+
+def signature(lang: str, data_dir: str | Path | None = None) -> list[str]:
+    """The closing lines (greeting, sender, name placeholder) from the secretariat's text file."""
+    return [line.strip() for line in _resource_text(SIGNATURE_FILE.format(lang=lang), data_dir).splitlines()
+            if line.strip()]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- sentences and quotes
+
+
+@lru_cache(maxsize=2)
+def _sentencizer(lang: str):
+    import spacy
+    from spacy.symbols import ORTH
+
+    nlp = spacy.blank("en" if lang == "en" else "nb")
+    for abbr in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@lru_cache(maxsize=64)
+def sentence_spans(text: str, lang: str = "nb") -> tuple[tuple[int, int], ...]:
+    """Character spans of the sentences of `text` (spaCy's sentencizer)."""
+    doc = _sentencizer(lang)(text)
+    return tuple((s.start_char, s.end_char) for s in doc.sents)
+
+
+FIELD_COLUMNS = {"title": "title", "summary": "summary", "text": "body", "body": "body"}
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote_for(item: dict[str, Any], ev: dict[str, Any], lang: str = "nb") -> tuple[str, str] | None:
+    """The whole sentence one piece of evidence is in, and which field it is from.
+
+    None when the evidence cannot be placed in the item's text (never a fragment).
+    """
+    field_name = str(ev.get("field") or "")
+    column = FIELD_COLUMNS.get(field_name)
     text = item.get(column) if column else None
+    if not isinstance(text, str) or not text.strip():
+        return None
     start, end = ev.get("start"), ev.get("end")
-    if not isinstance(text, str) or not isinstance(start, int) or not isinstance(end, int) \
-            or not (0 <= start < end <= len(text)):
-        snippet = (ev.get("text") or "").strip()
-        return snippet or None
-    left = max(0, start - width)
-    right = min(len(text), end + width)
-    # widen to sentence boundaries inside the window
-    cut = max(text.rfind(". ", left, start), text.rfind("\n", left, start))
-    left = cut + 2 if cut >= 0 else left
-    stop = min([i for i in (text.find(". ", end, right), text.find("\n", end, right)) if i >= 0] or [right])
-    right = stop + 1 if stop < right else right
-    piece = " ".join(text[left:right].split())
-    prefix = "…" if left > 0 and cut < 0 else ""
-    suffix = "…" if right < len(text) and stop >= right else ""
-    return f"{prefix}{piece}{suffix}"
+    needle = (ev.get("text") or "").strip()
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+            and (not needle or text[start:end].lower() == needle.lower())):
+        pos = text.lower().find(needle.lower()) if needle else -1
+        if pos < 0:
+            return None
+        start, end = pos, pos + len(needle)
+    if column == "title":
+        return _normalise(text), "title"
+    spans = sentence_spans(text, lang)
+    first = next((n for n, (a, b) in enumerate(spans) if a <= start < b), None)
+    if first is None:
+        return None
+    last = next((n for n in range(first, len(spans)) if spans[n][0] < end <= spans[n][1]), first)
+    sentence = _normalise(text[spans[first][0]:spans[last][1]])
+    return sentence, ("summary" if column == "summary" else "text")
+
+
+def source_label(source: str, lang: str) -> str:
+    return TEXT[lang]["src"].get(source, source)
+
+
+# ---------------------------------------------------------------------------- routes and dates
 
 
 def submission_route(item: dict[str, Any], lang: str) -> str:
@@ -246,151 +344,289 @@ def addressee(item: dict[str, Any], lang: str) -> str:
     return owner or ("the responsible ministry" if lang == "en" else "Departementet")
 
 
-def _fmt_day(value: str | None, lang: str) -> str | None:
+def _local(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
-        return value
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(OSLO)
-    return dt.strftime("%d.%m.%Y") if lang == "nb" else dt.strftime("%d %B %Y")
+        return None
+    return dt.astimezone(OSLO) if dt.tzinfo is not None else dt
+
+
+def _fmt_day(value: str | None, lang: str) -> str | None:
+    dt = _local(value)
+    if dt is None:
+        return value or None
+    return dt.strftime("%d.%m.%Y") if lang == "nb" else f"{dt.day} {dt.strftime('%B %Y')}"
+
+
+def _fmt_time(value: str | None, lang: str) -> str | None:
+    dt = _local(value)
+    if dt is None:
+        return value or None
+    if (dt.hour, dt.minute) == (0, 0):
+        return _fmt_day(value, lang)
+    return dt.strftime("%d.%m.%Y kl. %H:%M") if lang == "nb" else dt.strftime("%d %B %Y, %H:%M")
+
+
+def deadline_passed(item: dict[str, Any], today: date) -> bool:
+    dt = _local(item.get("deadline"))
+    return dt is not None and dt.date() < today
+
+
+def _genitive(name: str) -> str:
+    return name + ("'" if name.endswith(("s", "x", "z")) else "s")
 
 
 # ---------------------------------------------------------------------------- similar answers
 
 
-#: words of five letters or more that say nothing about a hearing's topic
-_STOP = frozenset({
-    "eller", "etter", "under", "endringer", "endring", "forslag", "høring", "høyring",
-    "høringsnotat", "departementet", "forskrift", "which", "their", "about",
-})
+#: words that say nothing about a hearing's topic (compared as index keys)
+_STOP_WORDS = (
+    "høring", "høyring", "høringsnotat", "forslag", "endring", "endringer", "departementet", "forskrift",
+    "forskrifter", "lov", "loven", "ny", "nye", "om", "og", "i", "til", "av", "for", "med", "på", "the",
+    "of", "and", "on", "for", "to", "in", "a", "an", "regulation", "directive", "proposal", "consultation",
+)  # fmt: skip
 
 
-def _similarity_query(text: str, max_terms: int = 20) -> str | None:
-    from tracker.workbench.search import words
+@lru_cache(maxsize=1)
+def _stop_keys() -> frozenset[str]:
+    from tracker.store.textindex import word_keys
 
-    seen: list[str] = []
-    for w in words(text):
-        if len(w) < 5 or w in _STOP or w.isdigit() or w in seen:
+    return frozenset(k for w in _STOP_WORDS for k in word_keys(w))
+
+
+def _vector(text: str, language: str | None) -> Counter:
+    from tracker.store.textindex import norm_text
+
+    stop = _stop_keys()
+    return Counter(k for k in norm_text(text, language).split() if len(k) >= 3 and k not in stop
+                   and not k.isdigit())  # fmt: skip
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+
+
+def _labels(value: Any) -> set[str]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return set()
+    return {x for x in value or [] if isinstance(x, str)}
+
+
+#: a candidate scores 0.5 × shared labels (Jaccard) + 0.5 × text similarity (cosine of stems)
+MIN_SIMILARITY = 0.15
+
+
+def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int = 5,
+                    min_score: float = MIN_SIMILARITY) -> list[dict[str, Any]]:
+    """Earlier answers of the NCP (drafts, submitted, published) on similar items, best first.
+
+    Ranked by shared labels and by text similarity of title and summary (Snowball stems), each
+    with its `score` (0–1) and `shared` labels; items scoring below `min_score` are left out.
+    """
+    candidates: dict[str, dict[str, Any]] = {}
+    rows = db.query(
+        """select i.id, i.title, i.summary, i.url, i.labels, i.language, i.deadline, t.state,
+                  (select max(a.date) from answers a where a.item_id = i.id and a.is_ncp = 1) as ncp_date,
+                  (select max(d.created_at) from drafts d where d.item_id = i.id) as drafted
+           from items i left join triage t on t.item_id = i.id
+           where i.id != ? and (t.state in ('submitted', 'published')
+                 or exists (select 1 from answers a where a.item_id = i.id and a.is_ncp = 1)
+                 or exists (select 1 from drafts d where d.item_id = i.id))""",
+        [item["id"]],
+    )  # fmt: skip
+    mine = _vector(f"{item.get('title') or ''} {item.get('summary') or ''}", item.get("language"))
+    my_labels = _labels(item.get("labels"))
+    for r in rows:
+        if r["state"] in ("submitted", "published"):
+            kind, day = r["state"], r["ncp_date"] or (r["deadline"] or "")[:10]
+        elif r["ncp_date"]:
+            kind, day = "published", r["ncp_date"]
+        else:
+            kind, day = "draft", (r["drafted"] or "")[:10]
+        theirs = _labels(r["labels"])
+        shared = sorted(my_labels & theirs)
+        label_part = len(shared) / len(my_labels | theirs) if (my_labels | theirs) else 0.0
+        text_part = _cosine(mine, _vector(f"{r['title'] or ''} {r['summary'] or ''}", r["language"]))
+        score = round(0.5 * label_part + 0.5 * text_part, 3)
+        if score < min_score:
             continue
-        seen.append(w)
-        if len(seen) >= max_terms:
-            break
-    if not seen:
-        return None
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in seen)
+        candidates[r["id"]] = {"item_id": r["id"], "title": r["title"], "url": r["url"],
+                               "date": (day or "")[:10], "kind": kind, "score": score,
+                               "shared": shared}  # fmt: skip
+    return sorted(candidates.values(), key=lambda c: (-c["score"], c["item_id"]))[:limit]
 
 
-def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int = 5) -> list[dict[str, Any]]:
-    """Earlier drafts and submitted/published answers of the NCP on similar items, best first."""
-    query = _similarity_query(" ".join(str(item.get(k) or "") for k in ("title", "summary")))
-    if not query:
-        return []
-    found: dict[str, dict[str, Any]] = {}
-    drafts = db.query(
-        """select d.item_id, d.title, d.created_at, bm25(drafts_fts) as rank, i.url, i.deadline,
-                  t.state
-           from drafts_fts join drafts d on d.rowid = drafts_fts.rowid
-           left join items i on i.id = d.item_id left join triage t on t.item_id = d.item_id
-           where drafts_fts match ? and d.item_id != ? order by rank limit 50""",
-        [query, item["id"]],
-    )  # fmt: skip
-    for row in drafts:
-        kind = "submitted" if row["state"] in ("submitted", "published") else "draft"
-        found.setdefault(row["item_id"], {
-            "item_id": row["item_id"], "title": row["title"], "url": row["url"],
-            "date": (row["created_at"] or "")[:10], "kind": kind, "rank": row["rank"],
-        })  # fmt: skip
-    answered = db.query(
-        """select i.id, i.title, i.url, i.deadline, t.state, bm25(items_fts) as rank,
-                  (select max(a.date) from answers a where a.item_id = i.id and a.is_ncp = 1) as ncp_date
-           from items_fts join items i on i.rowid = items_fts.rowid
-           left join triage t on t.item_id = i.id
-           where items_fts match ? and i.id != ?
-             and (t.state in ('submitted', 'published')
-                  or exists (select 1 from answers a where a.item_id = i.id and a.is_ncp = 1))
-           order by rank limit 50""",
-        [query, item["id"]],
-    )  # fmt: skip
-    for row in answered:
-        entry = {"item_id": row["id"], "title": row["title"], "url": row["url"],
-                 "date": (row["ncp_date"] or row["deadline"] or "")[:10],
-                 "kind": row["state"] if row["state"] in ("submitted", "published") else "published",
-                 "rank": row["rank"]}  # fmt: skip
-        if row["id"] not in found or found[row["id"]]["kind"] == "draft":
-            found[row["id"]] = entry
-    return sorted(found.values(), key=lambda r: (r["rank"], r["item_id"]))[:limit]
+def _similar_line(s: dict[str, Any], lang: str) -> str:
+    t = TEXT[lang]
+    score = f"{s['score']:.2f}".replace(".", ",") if lang == "nb" else f"{s['score']:.2f}"
+    when = f", {s['date']}" if s["date"] else ""
+    shared = f"; {t['shared']}: {', '.join(s['shared'])}" if s["shared"] else ""
+    return (f"{s['title']} ({t['kinds'].get(s['kind'], s['kind'])}{when}) — {t['similarity']} {score}"
+            f"{shared} — {s['url'] or s['item_id']}")
 
 
 # ---------------------------------------------------------------------------- building
 
 
-def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None) -> Draft:
-    """The draft of a response to `item_id` as a document model."""
-    item = load_item(db, item_id)
-    lang = language_of(item)
+def _fill(lang: str, what: str) -> str:
+    return f"[{TEXT[lang]['fill']}: {what}]"
+
+
+def _opening(item: dict[str, Any], lang: str, title: str) -> str:
     t = TEXT[lang]
-    today = as_of or datetime.now(OSLO).date()
-    title = subject_title(item.get("title") or "")
-    subject = f"Høringssvar – {title}" if lang == "nb" else f"{t['subject']} – {title}"
-    fill = lambda what: f"[{t['fill']}: {what}]"  # noqa: E731
-    blocks = [
-        Block("letterhead", NCP_NAME_NB if lang == "nb" else f"{NCP_NAME_EN}\n{NCP_NAME_NB}"),
-        Block("meta", rows=[
-            (t["to"], addressee(item, lang)),
-            (t["their_ref"], item.get("reference") or "–"),
-            (t["our_ref"], fill(t["fill_ref"])),
-            (t["date"], today.strftime("%d.%m.%Y") if lang == "nb" else today.strftime("%d %B %Y")),
-        ]),
-        Block("heading", subject, level=1),
-        Block("heading", t["intro"], level=2),
-        Block("para", MANDATE[lang]),
-        Block("heading", t["main"], level=2),
-        Block("placeholder", fill(t["fill_main"])),
-    ]  # fmt: skip
-    sections = []
-    tags = item_tags(db, item)
+    sent = _fmt_day(item.get("published"), lang)
+    deadline = _fmt_day(item.get("deadline"), lang)
+    if sent and deadline:
+        return t["opening"].format(sent=sent, deadline=deadline, title=title)
+    if deadline:
+        return t["opening_no_sent"].format(deadline=deadline, title=title)
+    if sent:
+        return t["opening_no_deadline"].format(sent=sent, title=title)
+    return t["opening_bare"].format(title=title)
+
+
+def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str) -> tuple[list[Block], list[str]]:
+    t = TEXT[lang]
+    blocks: list[Block] = []
+    sections: list[str] = []
+    quoted: dict[str, str] = {}  # sentence → heading it is quoted under
     for tag in tags:
         heading = LABEL_HEADINGS.get(tag["label"], (tag["label"], tag["label"]))[0 if lang == "nb" else 1]
         sections.append(heading)
         blocks.append(Block("heading", heading, level=2))
-        quotes = []
+        quotes: list[tuple[str, str]] = []
+        elsewhere: list[str] = []
         for ev in tag["evidence"]:
-            q = quote_for(item, ev)
-            if q and q not in quotes:
-                quotes.append(q)
+            found = quote_for(item, ev, lang)
+            if not found:
+                continue
+            sentence, source = found
+            if sentence in quoted:
+                if quoted[sentence] != heading and quoted[sentence] not in elsewhere:
+                    elsewhere.append(quoted[sentence])
+                continue
+            quoted[sentence] = heading
+            quotes.append((sentence, source))
             if len(quotes) >= MAX_QUOTES:
                 break
         if quotes:
             blocks.append(Block("para", t["quotes"] + ":"))
-            blocks += [Block("quote", q) for q in quotes]
+            blocks += [Block("quote", q, source=source_label(src, lang)) for q, src in quotes]
+        elif elsewhere:
+            blocks.append(Block("para", t["quoted_above"].format(heading=elsewhere[0])))
         else:
             blocks.append(Block("para", t["no_quotes"]))
-        blocks.append(Block("placeholder", fill(t["fill_section"])))
+        blocks.append(Block("placeholder", _fill(lang, t["fill_section"])))
     if not tags:
         sections.append(t["general"])
-        blocks += [Block("heading", t["general"], level=2), Block("placeholder", fill(t["fill_section"]))]
+        blocks += [Block("heading", t["general"], level=2), Block("placeholder", _fill(lang, t["fill_section"]))]
+    return blocks, sections
+
+
+def _signature_blocks(lang: str, data_dir: str | Path | None) -> list[Block]:
+    out = []
+    for line in signature(lang, data_dir):
+        out.append(Block("placeholder" if line.startswith("[") else "para", line))
+    return out
+
+
+def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
+          no_comments: bool = False, data_dir: str | Path | None = None) -> Draft:
+    """The draft of a response to `item_id` as a document model."""
+    item = load_item(db, item_id)
+    lang = language_of(item)
+    form = form_of(item)
+    t = TEXT[lang]
+    today = as_of or datetime.now(OSLO).date()
+    title = subject_title(item.get("title") or "")
+    owner = (item.get("owner") or "").strip()
+    extra = item.get("extra") if isinstance(item.get("extra"), dict) else {}
+    today_text = today.strftime("%d.%m.%Y") if lang == "nb" else f"{today.day} {today.strftime('%B %Y')}"
+    warnings: list[str] = []
+    if deadline_passed(item, today):
+        key = "c_passed" if form == "committee" else "passed"
+        warnings.append(t[key].format(deadline=_fmt_day(item.get("deadline"), lang),
+                                      owner=owner or ("the organiser" if lang == "en" else "avsender")))
+
+    if form == "committee":
+        committee = owner or "komiteen"
+        subject = t["c_subject"].format(committee=committee, case=title)
+        start = _fmt_time(extra.get("hearing_start"), lang)
+        held = [h.get("tidspunkt") for h in extra.get("hearing_times") or [] if isinstance(h, dict)]
+        start = start or _fmt_time(next((h for h in held if h), None), lang)
+        place = next((h.get("sted") for h in extra.get("hearing_times") or []
+                      if isinstance(h, dict) and h.get("sted")), None)  # fmt: skip
+        meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
+                (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
+        in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
+        opening = t["c_opening"].format(committee_gen=_genitive(committee), case=in_sentence,
+                                        when=t["c_when"].format(start=start) if start else "")
+        facts = [(t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
+                  or t["no_deadline"]),
+                 (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
+                 (t["c_held"], ", ".join(x for x in (start, place) if x) or t["no_deadline"])]
+    elif form == "eu":
+        subject = f"{t['subject']} – {title}"
+        meta = [(t["to"], addressee(item, lang)), (t["date"], today_text)]
+        opening = _opening(item, lang, title)
+        facts = []
+    else:
+        subject = f"{t['subject']} – {title}"
+        meta = [(t["to"], addressee(item, lang)), (t["their_ref"], item.get("reference") or "–"),
+                (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
+        opening = _opening(item, lang, title)
+        facts = []
+
+    blocks = [Block("letterhead", NCP_NAME_NB if lang == "nb" else f"{NCP_NAME_EN}\n{NCP_NAME_NB}"),
+              Block("meta", rows=meta), Block("heading", subject, level=1)]
+    blocks += [Block("warning", w) for w in warnings]
+    if form == "committee":
+        blocks.append(Block("meta", rows=facts))
+    if form == "eu":
+        form_values = {"title": item.get("title") or title, "url": item.get("url") or "",
+                       "deadline": _fmt_day(item.get("deadline"), lang) or t["no_deadline"]}
+        blocks += [Block("heading", t["form"], level=2),
+                   Block("meta", rows=[(k, v.format(**form_values)) for k, v in t["form_rows"]]),
+                   Block("heading", t["feedback"], level=2)]
+
+    if no_comments:
+        closing = t["c_no_comments"] if form == "committee" else t["no_comments"]
+        blocks.append(Block("para", f"{opening} {closing}"))
+        blocks += _signature_blocks(lang, data_dir)
+        return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=[],
+                     form=form, warnings=warnings, no_comments=True)
+
+    blocks += [Block("para", opening),
+               Block("heading", t["intro"], level=2), Block("para", mandate(lang, data_dir)),
+               Block("heading", t["main"], level=2), Block("placeholder", _fill(lang, t["fill_main"]))]
+    topic_blocks, sections = _topic_sections(item, item_tags(db, item), lang)
+    blocks += topic_blocks
     blocks.append(Block("heading", t["earlier"], level=2))
     similar = similar_answers(db, item)
     if similar:
-        blocks.append(Block("bullets", items=[
-            f"{s['title']} ({s['kind']}{', ' + s['date'] if s['date'] else ''}) — {s['url'] or s['item_id']}"
-            for s in similar
-        ]))  # fmt: skip
+        blocks.append(Block("bullets", items=[_similar_line(s, lang) for s in similar]))
     else:
         blocks.append(Block("para", t["no_earlier"]))
-    blocks += [
-        Block("heading", t["deadline_route"], level=2),
-        Block("meta", rows=[(t["deadline"], _fmt_day(item.get("deadline"), lang) or t["no_deadline"]),
-                            (t["route"], submission_route(item, lang)),
-                            (t["source"], item.get("url") or "")]),
-        Block("para", t["closing"]),
-        Block("para", NCP_NAME_NB if lang == "nb" else NCP_NAME_EN),
-        Block("placeholder", fill(t["fill_name"])),
-    ]  # fmt: skip
-    return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=sections)
+    deadline_name = t["c_written"] if form == "committee" else t["deadline"]
+    shown = _fmt_time if form == "committee" else _fmt_day
+    route_rows = [(deadline_name, shown(item.get("deadline"), lang) or t["no_deadline"]),
+                  (t["route"], submission_route(item, lang)), (t["source"], item.get("url") or "")]
+    blocks += [Block("heading", t["deadline_route"], level=2), Block("meta", rows=route_rows)]
+    blocks += _signature_blocks(lang, data_dir)
+    return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=sections,
+                 form=form, warnings=warnings)
+
+
+# ---------------------------------------------------------------------------- rendering
 
 
 def render_markdown(draft: Draft) -> str:
@@ -404,8 +640,10 @@ def render_markdown(draft: Draft) -> str:
             out += ["#" * b.level + " " + b.text, ""]
         elif b.kind == "para":
             out += [b.text, ""]
+        elif b.kind == "warning":
+            out += [f"> **⚠ {b.text}**", ""]
         elif b.kind == "quote":
-            out += [f"> «{b.text}»", ""]
+            out += [f"> «{b.text}»" + (f" ({b.source})" if b.source else ""), ""]
         elif b.kind == "placeholder":
             out += [f"**{b.text}**", ""]
         elif b.kind == "bullets":
@@ -413,53 +651,136 @@ def render_markdown(draft: Draft) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_docx(draft: Draft):
-    """A python-docx Document of the draft (headings are real Word headings)."""
+def template_document(data_dir: str | Path | None = None):
+    """The secretariat's template (user copy first) with its body emptied."""
     from docx import Document
-    from docx.enum.text import WD_COLOR_INDEX
-    from docx.shared import Pt
+    from docx.oxml.ns import qn
 
-    doc = Document()
-    doc.core_properties.title = draft.subject
-    doc.core_properties.language = "nb-NO" if draft.language == "nb" else "en-GB"
-    for b in draft.blocks:
-        if b.kind == "letterhead":
-            for line in b.text.splitlines():
-                run = doc.add_paragraph().add_run(line)
-                run.bold = True
-                run.font.size = Pt(13)
-        elif b.kind == "meta":
-            for k, v in b.rows:
-                p = doc.add_paragraph()
-                p.add_run(f"{k}: ").bold = True
-                p.add_run(v)
-        elif b.kind == "heading":
-            doc.add_heading(b.text, level=b.level)
-        elif b.kind == "para":
-            doc.add_paragraph(b.text)
-        elif b.kind == "quote":
-            doc.add_paragraph(f"«{b.text}»", style="Quote")
-        elif b.kind == "placeholder":
-            run = doc.add_paragraph().add_run(b.text)
-            run.bold = True
-            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        elif b.kind == "bullets":
-            for i in b.items:
-                doc.add_paragraph(i, style="List Bullet")
+    from tracker.resources import locate
+
+    source = locate(TEMPLATE, data_dir)
+    try:
+        doc = Document(io.BytesIO(source.read_bytes()))
+    except Exception as exc:  # noqa: BLE001 - a broken user template must be named, not a traceback
+        raise DraftError(f"the draft template {source} cannot be read as .docx: {exc}") from exc
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
     return doc
 
 
-def docx_bytes(draft: Draft) -> bytes:
-    import io
+def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | None = None):
+    """A python-docx Document of the draft in the template (headings are real Word headings)."""
+    from docx.enum.text import WD_COLOR_INDEX
 
+    doc = template_document(data_dir)
+    names = {s.name for s in doc.styles}
+
+    def para(text: str = "", style: str | None = None):
+        return doc.add_paragraph(text, style=style if style in names else None)
+
+    for b in draft.blocks:
+        if b.kind == "letterhead":
+            continue  # the template's page header is the letterhead
+        if b.kind == "meta":
+            for k, v in b.rows:
+                p = para(style="Brevhode")
+                p.add_run(f"{k}: ").bold = True
+                _add_text(p, v, names)
+            para()
+        elif b.kind == "heading":
+            doc.add_heading(b.text, level=b.level)
+        elif b.kind == "para":
+            para(b.text)
+        elif b.kind == "warning":
+            p = para(style="Advarsel")
+            run = p.add_run(f"⚠ {b.text}")
+            if "Advarsel" not in names:
+                run.bold = True
+        elif b.kind == "quote":
+            p = para(f"«{b.text}»", style="Quote")
+            if b.source:
+                run = p.add_run(f" ({b.source})")
+                if "Kilde" in names:
+                    run.style = doc.styles["Kilde"]
+        elif b.kind == "placeholder":
+            p = para()
+            _add_text(p, b.text, names)
+        elif b.kind == "bullets":
+            for i in b.items:
+                para(i, style="List Bullet")
+    props = doc.core_properties
+    props.title = draft.subject
+    props.subject = draft.subject
+    props.language = "nb-NO" if draft.language == "nb" else "en-GB"
+    now = datetime.now(OSLO).replace(tzinfo=None, microsecond=0)
+    props.created = props.modified = now
+    props.revision = 1
+    props.comments = ""
+    if by:
+        props.last_modified_by = by
+    if "Fyll inn" not in names:  # a user's template without the character style: mark by hand
+        for p in doc.paragraphs:
+            for run in p.runs:
+                if run.text.startswith("[") and "]" in run.text:
+                    run.bold = True
+                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    return doc
+
+
+_FILL_SPLIT = re.compile(r"(\[(?:FYLL INN|FILL IN):[^\]]*\])")
+
+
+def _add_text(p, text: str, names: set[str]) -> None:
+    """Text with its [FYLL INN: …] parts in the template's "Fyll inn" character style."""
+    for part in _FILL_SPLIT.split(text):
+        if not part:
+            continue
+        run = p.add_run(part)
+        if _FILL_SPLIT.fullmatch(part) and "Fyll inn" in names:
+            run.style = p.part.document.styles["Fyll inn"]
+
+
+def docx_bytes(draft: Draft, data_dir: str | Path | None = None) -> bytes:
     buf = io.BytesIO()
-    render_docx(draft).save(buf)
+    render_docx(draft, data_dir).save(buf)
     return buf.getvalue()
 
 
+# ---------------------------------------------------------------------------- files and versions
+
+
+_FORM_WORD = {"hearing": "horingssvar", "committee": "innspill", "eu": "feedback"}
+
+
 def file_stem(draft: Draft, as_of: date | None = None) -> str:
-    day = (as_of or datetime.now(OSLO).date()).isoformat()
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", draft.item_id).strip("._") + f"-horingssvar-{day}"
+    """``<item>-horingssvar`` (``-innspill`` for Stortinget, ``-feedback`` for the EU), sanitised;
+    with `as_of` the day is added (a one-off download); files on disk are told apart by version."""
+    from tracker.workbench.outputs import safe_name
+
+    stem = f"{safe_name(draft.item_id)}-{_FORM_WORD.get(draft.form, 'horingssvar')}"
+    return f"{stem}-{as_of.isoformat()}" if as_of else stem
+
+
+_VERSION = re.compile(r"-v(\d+)$")
+
+
+def version_of(path: str | Path) -> int:
+    m = _VERSION.search(Path(path).stem)
+    return int(m.group(1)) if m else 1
+
+
+def _existing_versions(folder: Path, stem: str) -> list[int]:
+    found = []
+    for p in folder.glob(f"{stem}*"):
+        if p.suffix in (".docx", ".md") and (p.stem == stem or re.fullmatch(re.escape(stem) + r"-v\d+", p.stem)):
+            found.append(version_of(p))
+    return sorted(set(found))
+
+
+def versioned_name(stem: str, version: int) -> str:
+    return stem if version <= 1 else f"{stem}-v{version}"
 
 
 def record(db: sqlite_utils.Database, draft: Draft, *, by: str | None = None,
@@ -478,20 +799,70 @@ def record(db: sqlite_utils.Database, draft: Draft, *, by: str | None = None,
 
 
 @dataclass
+class DraftVersion:
+    """One written draft of an item (for listing and downloading every version)."""
+
+    id: int
+    version: int
+    created_at: str
+    created_by: str | None
+    docx_path: Path | None
+    md_path: Path | None
+
+    @property
+    def exists(self) -> bool:
+        return self.docx_path is not None and self.docx_path.is_file()
+
+
+def versions(db: sqlite_utils.Database, item_id: str) -> list[DraftVersion]:
+    """Every draft of `item_id` written to disk, oldest first, with its paths.
+
+    A version overwritten with ``--force`` is listed once (its latest write); a file removed by
+    hand is still listed, with ``exists`` False.
+    """
+    latest: dict[str, DraftVersion] = {}
+    for r in db.query("select id, created_at, created_by, docx_path, md_path from drafts "
+                      "where item_id = ? and docx_path is not null order by id", [item_id]):
+        v = DraftVersion(id=r["id"], version=version_of(r["docx_path"]), created_at=r["created_at"],
+                         created_by=r["created_by"], docx_path=Path(r["docx_path"]),
+                         md_path=Path(r["md_path"]) if r["md_path"] else None)  # fmt: skip
+        latest[str(v.docx_path)] = v
+    return sorted(latest.values(), key=lambda v: (v.created_at, v.id))
+
+
+@dataclass
 class Written:
     draft: Draft
     docx: Path
     md: Path
+    version: int = 1
+    overwritten: bool = False
 
 
 def write(db: sqlite_utils.Database, item_id: str, out_dir: str | Path = "data/drafts", *,
-          base: str | Path | None = None, by: str | None = None, as_of: date | None = None) -> Written:
-    """Build the draft and write `<out>/<item>-horingssvar-<date>.docx` and `.md`."""
-    draft = build(db, item_id, as_of=as_of)  # unknown ids fail before anything is created
-    target = safe_out_dir(out_dir, base)
-    stem = file_stem(draft, as_of)
-    docx_path, md_path = target / f"{stem}.docx", target / f"{stem}.md"
-    render_docx(draft).save(str(docx_path))
+          base: str | Path | None = None, by: str | None = None, as_of: date | None = None,
+          no_comments: bool = False, force: bool = False, data_dir: str | Path | None = None) -> Written:
+    """Build the draft and write ``<out>/<item>-horingssvar[-vN].docx`` and ``.md``.
+
+    `out_dir` is where the user said (absolute, ``~`` or relative to `base`/cwd). An existing
+    draft is never overwritten: the next version is written (``-v2``, ``-v3``, …), unless `force`,
+    which overwrites the latest version.
+    """
+    from tracker.workbench.outputs import OutputError, inside, output_dir
+
+    draft = build(db, item_id, as_of=as_of, no_comments=no_comments, data_dir=data_dir)  # unknown ids fail first
+    document = render_docx(draft, data_dir, by=by)  # a broken template fails before any folder is made
+    try:
+        target = output_dir(out_dir, base)
+        stem = file_stem(draft)
+        existing = _existing_versions(target, stem)
+        version = (existing[-1] if force else existing[-1] + 1) if existing else 1
+        name = versioned_name(stem, version)
+        docx_path, md_path = inside(target, name + ".docx"), inside(target, name + ".md")
+    except OutputError as exc:
+        raise DraftError(str(exc)) from exc
+    overwritten = docx_path.exists() or md_path.exists()
+    document.save(str(docx_path))
     md_path.write_text(render_markdown(draft), encoding="utf-8")
     record(db, draft, by=by, docx_path=str(docx_path), md_path=str(md_path))
-    return Written(draft, docx_path, md_path)
+    return Written(draft, docx_path, md_path, version=version, overwritten=overwritten)

@@ -1,8 +1,16 @@
 """Export items with their triage as CSV, JSON or XLSX (the same filters as search).
 
-Columns are fixed and documented in `COLUMNS`; rows are ordered by item id (or by search rank
-when a query is given), so two exports of the same store are identical. ``owner`` is the
-adviser who owns the answer (triage); the department/committee is ``department``.
+Columns are fixed and documented in `COLUMNS` (with Norwegian and English headers in
+`HEADERS`); rows are ordered by item id (or by search rank when a query is given), so two
+exports of the same store are identical. ``owner`` is the adviser who owns the answer (triage);
+the department/committee is ``department``.
+
+CSV is written for Norwegian Excel by default (dialect ``excel-nb``: ``;`` between fields,
+UTF-8 with a byte-order mark, CRLF, Norwegian headers, dates as ``dd.mm.åååå tt:mm`` and
+decimal commas — what Excel with Norwegian regional settings opens without the import wizard).
+Other dialects: ``excel`` (``,``, BOM, English headers), ``rfc4180`` (``,``, no BOM, column keys
+and ISO dates, for programs). The .xlsx has real dates, Norwegian headers, an autofilter, a
+frozen header row, fitted column widths and clickable links.
 """
 
 from __future__ import annotations
@@ -10,6 +18,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +31,34 @@ COLUMNS = (
     "id", "source", "kind", "status", "title", "url", "department", "reference", "published",
     "deadline", "labels", "relevance", "state", "owner", "internal_deadline", "triage_updated_at",
 )  # fmt: skip
+HEADERS = {
+    "nb": ("ID", "Kilde", "Type", "Status", "Tittel", "Lenke", "Departement/komité", "Referanse",
+           "Publisert", "Frist", "Etiketter", "Relevans", "Behandling", "Saksbehandler",
+           "Intern frist", "Sist behandlet"),
+    "en": ("ID", "Source", "Kind", "Status", "Title", "Link", "Department/committee", "Reference",
+           "Published", "Deadline", "Labels", "Relevance", "Triage state", "Adviser",
+           "Internal deadline", "Triage updated"),
+}  # fmt: skip
+DATE_COLUMNS = ("published", "deadline", "internal_deadline", "triage_updated_at")
 FORMATS = ("csv", "json", "xlsx")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str
+    bom: bool
+    headers: str | None  # "nb", "en" or None (column keys)
+    local_dates: bool  # dd.mm.yyyy [hh:mm] in Oslo time instead of ISO
+    decimal_comma: bool
+    lineterminator: str = "\r\n"
+
+
+DIALECTS = {
+    "excel-nb": Dialect(";", True, "nb", True, True),
+    "excel": Dialect(",", True, "en", True, False),
+    "rfc4180": Dialect(",", False, None, False, False),
+}
+DEFAULT_DIALECT = "excel-nb"
 #: a spreadsheet must never evaluate a title as a formula
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,22 +80,58 @@ def rows(db: sqlite_utils.Database, filters: Filters | None = None, query: str |
     return out
 
 
-def _flat(value: Any) -> Any:
+def local_datetime(value: Any) -> datetime | None:
+    """An ISO date/datetime string as a naive Oslo-time datetime (None if it is not one)."""
+    from crawlers.dates import OSLO
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(OSLO).replace(tzinfo=None)
+    return dt
+
+
+def _has_time(dt: datetime) -> bool:
+    return (dt.hour, dt.minute, dt.second) != (0, 0, 0)
+
+
+def _guard(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # CSV injection guard (OWASP)
+    return value
+
+
+def _csv_value(column: str, value: Any, dialect: Dialect) -> Any:
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else value
+        return ", ".join(str(v) for v in value) if dialect.headers else ";".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if column in DATE_COLUMNS and dialect.local_dates:
+        dt = local_datetime(value)
+        if dt is not None:
+            return dt.strftime("%d.%m.%Y %H:%M" if _has_time(dt) else "%d.%m.%Y")
+    if isinstance(value, float) and dialect.decimal_comma:
+        return f"{value:g}".replace(".", ",")
+    return _guard(value)
 
 
-def to_csv(data: list[dict[str, Any]]) -> str:
+def to_csv(data: list[dict[str, Any]], dialect: str = DEFAULT_DIALECT) -> str:
+    """CSV text in `dialect` (the BOM, when the dialect has one, is the text's first character)."""
+    try:
+        d = DIALECTS[dialect]
+    except KeyError:
+        raise ValueError(f"unknown CSV dialect {dialect!r}; dialects: {', '.join(DIALECTS)}") from None
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    if d.bom:
+        buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=d.delimiter, lineterminator=d.lineterminator)
+    writer.writerow(HEADERS[d.headers] if d.headers else COLUMNS)
     for row in data:
-        flat = {k: _flat(row[k]) for k in COLUMNS}
-        for k, v in flat.items():
-            if isinstance(v, str) and v.startswith(_FORMULA_START):
-                flat[k] = "'" + v  # CSV injection guard (OWASP)
-        writer.writerow(flat)
+        writer.writerow([_csv_value(k, row[k], d) for k in COLUMNS])
     return buf.getvalue()
 
 
@@ -66,46 +139,80 @@ def to_json(data: list[dict[str, Any]]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def to_xlsx(data: list[dict[str, Any]]) -> bytes:
+#: column widths are fitted to the content, within these bounds (characters)
+MIN_WIDTH, MAX_WIDTH = 8, 70
+
+
+def to_xlsx(data: list[dict[str, Any]], lang: str = "nb") -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "items"
-    ws.append(list(COLUMNS))
+    ws.title = "Saker" if lang == "nb" else "Items"
+    headers = HEADERS.get(lang, HEADERS["nb"])
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(h) + 3 for h in headers]  # room for the filter button
+    link_font = Font(color="0563C1", underline="single")
     for row in data:
-        ws.append([_flat(row[k]) if k == "labels" else row[k] for k in COLUMNS])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        values: list[Any] = []
+        for k in COLUMNS:
+            v = row[k]
+            if k == "labels":
+                v = ", ".join(v)
+            elif k in DATE_COLUMNS:
+                v = local_datetime(v) or v
+            values.append(v)
+        ws.append(values)
+        r = ws.max_row
+        for n, (k, cell) in enumerate(zip(COLUMNS, ws[r], strict=True)):
+            v = cell.value
+            if isinstance(v, str) and v.startswith(_FORMULA_START):
                 cell.data_type = "s"  # text, never a formula
+            if isinstance(v, datetime):
+                cell.number_format = "dd.mm.yyyy hh:mm" if _has_time(v) else "dd.mm.yyyy"
+                shown = 16 if _has_time(v) else 10
+            elif k == "relevance" and isinstance(v, float):
+                cell.number_format = "0.00"
+                shown = 5
+            else:
+                shown = len(str(v)) if v is not None else 0
+            if k == "url" and isinstance(v, str) and v.startswith(("http://", "https://")):
+                cell.hyperlink = v
+                cell.font = link_font
+            widths[n] = max(widths[n], shown + 2)
+    for n, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = max(MIN_WIDTH, min(MAX_WIDTH, w))
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, ws.max_row)}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def render(data: list[dict[str, Any]], fmt: str) -> str | bytes:
+def render(data: list[dict[str, Any]], fmt: str, *, dialect: str = DEFAULT_DIALECT,
+           lang: str = "nb") -> str | bytes:
     if fmt == "csv":
-        return to_csv(data)
+        return to_csv(data, dialect)
     if fmt == "json":
         return to_json(data)
     if fmt == "xlsx":
-        return to_xlsx(data)
+        return to_xlsx(data, lang)
     raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
 
 
-def write(data: list[dict[str, Any]], fmt: str, out: str | Path, base: str | Path | None = None) -> Path:
-    """Write an export file; its folder must lie inside the working tree (created there if missing)."""
-    from tracker.workbench.drafts import safe_out_dir
+def write(data: list[dict[str, Any]], fmt: str, out: str | Path, base: str | Path | None = None, *,
+          dialect: str = DEFAULT_DIALECT, lang: str = "nb") -> Path:
+    """Write an export file where the user said (absolute, ``~`` or relative to `base`/cwd)."""
+    from tracker.workbench.outputs import output_file
 
-    out = Path(out)
-    folder = safe_out_dir(out.parent if str(out.parent) else ".", base)
-    target = folder / out.name
-    if target.is_dir():
-        raise ValueError(f"--out {out} is a directory; give a file name")
-    payload = render(data, fmt)
+    payload = render(data, fmt, dialect=dialect, lang=lang)  # a bad format fails before any folder
+    target = output_file(out, base)
     if isinstance(payload, bytes):
         target.write_bytes(payload)
     else:
-        target.write_text(payload, encoding="utf-8")
+        target.write_text(payload, encoding="utf-8", newline="")
     return target

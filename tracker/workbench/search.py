@@ -1,22 +1,33 @@
-"""Full-text search over items (SQLite FTS5, bm25-ranked), æøå-correct, forgiving of ASCII spellings.
+"""Full-text search over items that means what it says.
 
-The index keeps diacritics (``unicode61 remove_diacritics 0``: *får* is not *far*), so an
-ASCII query is expanded: every query word becomes an OR of its spellings —
+Query language (what the CLI's and the workbench's search box accept)::
 
-* digraphs and bare letters: ``hoering``/``horing`` → ``høring``, ``aapenhet`` → ``åpenhet``,
-  ``naering`` → ``næring`` (bounded number of combinations), and
-* every word actually in the index whose *skeleton* equals the query word's skeleton
-  (``skeleton("høring") == skeleton("hoering") == skeleton("horing") == "horing"``), read
-  from an ``fts5vocab`` view of the index.
+    klima miljø              both words (AND is the default; AND may be written)
+    klima OR miljø           either word
+    miljø -klima             miljø without klima (also: miljø NOT klima)
+    "due diligence"          the words next to each other, in this order
+    høring*                  any word starting with høring (høringsnotat, høringsfrist)
+    NEAR(klima risiko, 5)    both words at most 5 words apart (default 10)
+    (klima OR miljø) -olje   parentheses group
+    title:åpenhetsloven      only in the title (title:, summary:, body:/text:; tittel:, tekst:)
+    source:regjeringen_horinger  label:"OECD kapittel IV"  status:open  kind:hearing
+                             filters on the item (top level only; -source:… excludes)
 
-Each alternative is a quoted FTS5 prefix string (``"høring"*``), so Norwegian compounds are
-found (``høring`` finds ``høringsnotat``). User input never reaches FTS5 syntax: only word
-characters are kept, so ``"``, ``*``, ``NEAR(``, ``AND``/``OR`` are plain words, never operators.
+Words match by their Snowball stem (Norwegian for Norwegian items, English for English
+items) and ASCII folding, so *menneskerettighet* finds *menneskerettigheter*, *hoering* and
+*horing* find *høring*. The stems are indexed (`items_norm`, tracker/store/textindex.py): a
+query never scans the index vocabulary. Operators are upper-case (OR, AND, NOT, NEAR);
+lower-case *or*/*and*/*not* are words. A query the grammar does not accept raises SearchError
+with the reason — it never quietly returns nothing.
+
+Ranking is bm25 (title 10, summary 3, body 1) over the newest `RANK_POOL` matching items, widened
+when the filters leave fewer than asked for: scoring every match of a word found in half the
+store is what made search slow.
+A query of filters and excluded words only lists the newest items that pass.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import unicodedata
@@ -25,17 +36,31 @@ from typing import Any
 
 import sqlite_utils
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-#: at most this many alternatives per query word
-MAX_VARIANTS = 24
-#: at most this many query words
-MAX_TERMS = 12
+from tracker.store.textindex import WORD, fold, key, stem_language, word_keys
+
 #: snippet markers (private-use characters, replaced by the caller: CLI brackets, HTML <mark>)
 HL_START, HL_END = "\ue000", "\ue001"
+#: at most this many words in one query
+MAX_TERMS = 32
+NEAR_DEFAULT = 10
+#: ranking (bm25) is over the newest this-many matches (see `_pool_bound`)
+RANK_POOL = 2000
+
+#: text fields → FTS column(s)
+TEXT_FIELDS = {"title": "title", "tittel": "title", "summary": "summary", "sammendrag": "summary",
+               "body": "body", "text": "body", "tekst": "body"}  # fmt: skip
+#: item fields → column (filters, not text)
+ITEM_FIELDS = {"source": "source", "kilde": "source", "label": "label", "etikett": "label",
+               "status": "status", "kind": "kind", "type": "kind", "language": "language",
+               "lang": "language", "språk": "language"}  # fmt: skip
+STATUSES = ("open", "closed", "withdrawn", "upcoming", "unknown")
 
 
 class SearchError(ValueError):
-    """A search that cannot be run (nothing to search for, bad filter)."""
+    """A search that cannot be run (nothing to search for, bad syntax, bad filter)."""
+
+
+# ---------------------------------------------------------------------------- filters
 
 
 @dataclass
@@ -60,9 +85,8 @@ class Filters:
             where.append(f"{alias}.status = ?")
             params.append(self.status)
         if self.label:
-            where.append(f"exists (select 1 from json_each(case when json_valid({alias}.labels) "
-                         f"then {alias}.labels else '[]' end) j where j.value = ?)")  # fmt: skip
-            params.append(self.label)
+            where.append(_label_sql(alias))
+            params += _label_params(normalise_label(self.label))
         day = f"substr(coalesce({alias}.published, {alias}.first_seen, {alias}.deadline), 1, 10)"
         if self.date_from:
             where.append(f"{day} >= ?")
@@ -82,6 +106,17 @@ class Filters:
         return (" and ".join(where) or "1"), params
 
 
+def _label_sql(alias: str) -> str:
+    # instr() first: json_each runs only on rows whose JSON mentions the label at all
+    return (f"(instr({alias}.labels, ?) > 0 and exists (select 1 from "
+            f"json_each(case when json_valid({alias}.labels) then {alias}.labels else '[]' end) j "
+            f"where j.value = ?))")  # fmt: skip
+
+
+def _label_params(code: str) -> list[str]:
+    return [json.dumps(code), code]
+
+
 def _day(value: str, name: str) -> str:
     from datetime import date
 
@@ -91,104 +126,397 @@ def _day(value: str, name: str) -> str:
         raise SearchError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from exc
 
 
-def words(text: str) -> list[str]:
-    """The words of a user's query (lower-case, NFC); everything else is dropped."""
-    text = unicodedata.normalize("NFC", text or "").lower()
-    return [w for w in _WORD.findall(text) if w.replace("_", "")]
+def normalise_label(text: str) -> str:
+    """Any spelling of a label → its code (nlp.labels.parse_label); SearchError if unknown."""
+    from nlp.labels import parse_label
 
-
-def skeleton(word: str) -> str:
-    """ASCII skeleton shared by a word and its ASCII spellings: høring, hoering, horing → horing."""
-    s = unicodedata.normalize("NFC", word.lower())
-    s = s.replace("å", "a").replace("æ", "ae").replace("ø", "o")
-    s = s.replace("aa", "a").replace("oe", "o").replace("ae", "e")
-    return s
-
-
-_DIGRAPHS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
-_LETTERS = (("o", "ø"), ("a", "å"))
-#: bare-letter spellings (horing → høring) and index look-ups only for words this long
-MIN_FUZZY_LEN = 5
-
-
-def spellings(word: str) -> list[str]:
-    """Norwegian spellings of an ASCII-typed word (the word itself first), bounded."""
-    out = [word]
-    if not word.isascii():
-        return out
-    # digraphs: replace each occurrence or not
-    spots = [(m.start(), a, b) for a, b in _DIGRAPHS for m in re.finditer(a, word)]
-    spots.sort()
-    # overlapping digraphs (e.g. "aae") are resolved by taking them left to right
-    clean, last_end = [], -1
-    for pos, a, b in spots:
-        if pos >= last_end:
-            clean.append((pos, a, b))
-            last_end = pos + len(a)
-    for choice in itertools.islice(itertools.product((False, True), repeat=min(len(clean), 4)), 16):
-        chars, prev = [], 0
-        for (pos, a, b), use in zip(clean, choice, strict=False):
-            chars.append(word[prev:pos])
-            chars.append(b if use else a)
-            prev = pos + len(a)
-        chars.append(word[prev:])
-        candidate = "".join(chars)
-        if candidate not in out:
-            out.append(candidate)
-    # bare letters typed for æ/ø/å: horing → høring, apenhet → åpenhet (few positions only)
-    positions = [(i, b) for i, ch in enumerate(word) for a, b in _LETTERS if ch == a]
-    if len(clean) == 0 and len(word) >= MIN_FUZZY_LEN and 0 < len(positions) <= 4:
-        for choice in itertools.product((False, True), repeat=len(positions)):
-            if not any(choice):
-                continue
-            chars = list(word)
-            for (i, b), use in zip(positions, choice, strict=True):
-                if use:
-                    chars[i] = b
-            candidate = "".join(chars)
-            if candidate not in out:
-                out.append(candidate)
-    return out[:MAX_VARIANTS]
-
-
-def _vocab_matches(db: sqlite_utils.Database, word: str, limit: int = 12) -> list[str]:
-    """Indexed words whose skeleton equals the word's (reads an fts5vocab view of the index)."""
-    conn = db.conn
     try:
-        conn.execute("create virtual table if not exists temp.items_fts_vocab "
-                     "using fts5vocab(main, 'items_fts', 'row')")  # fmt: skip
-        conn.create_function("ncp_skeleton", 1, skeleton, deterministic=True)
-    except Exception:  # noqa: BLE001 - an index without fts5vocab: expansion by rules only
-        return []
-    target = skeleton(word)
-    first = {target[:1], *{c for c, s in (("å", "a"), ("æ", "a"), ("ø", "o")) if s == target[:1]}}
-    placeholders = ",".join("?" for _ in first)
-    rows = conn.execute(
-        f"select term from temp.items_fts_vocab where substr(term, 1, 1) in ({placeholders}) "
-        f"and ncp_skeleton(term) = ? order by doc desc limit ?",
-        [*sorted(first), target, limit],
-    ).fetchall()
-    return [r[0] for r in rows]
+        return parse_label(text)
+    except ValueError as exc:
+        raise SearchError(str(exc)) from exc
 
 
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+# ---------------------------------------------------------------------------- query language
+
+
+@dataclass
+class Term:
+    word: str
+    prefix: bool = False
+    column: str | None = None
+
+
+@dataclass
+class Phrase:
+    words: list[str]
+    column: str | None = None
+
+
+@dataclass
+class Near:
+    words: list[str]
+    distance: int
+
+
+@dataclass
+class Not:
+    child: Any
+
+
+@dataclass
+class And:
+    children: list[Any]
+
+
+@dataclass
+class Or:
+    children: list[Any]
+
+
+@dataclass
+class ItemFilter:
+    column: str
+    value: str
+    negated: bool = False
+
+
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<field>[^\W\d_][\w]*):(?P<fvalue>"[^"]*"|[^\s()"]+)
+  | (?P<phrase>"[^"]*")
+  | (?P<open>\()
+  | (?P<close>\))
+  | (?P<comma>,)
+  | (?P<minus>-(?=[^\s-]))
+  | (?P<word>[^\s()",]+)
+""", re.VERBOSE)
+
+
+def _tokens(query: str) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    pos = 0
+    text = unicodedata.normalize("NFC", query)
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            if text[pos] == '"':
+                raise SearchError('unbalanced quote: a phrase needs a closing "')
+            raise SearchError(f"cannot read the query at {text[pos:pos + 10]!r}")
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "space":
+            continue
+        if kind == "fvalue":
+            out.append(("field", m.group("field").lower(), m.group("fvalue")))
+        else:
+            out.append((kind, m.group(kind), ""))
+    return out
+
+
+def _words_of(text: str) -> list[str]:
+    return WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+
+class _Parser:
+    def __init__(self, query: str) -> None:
+        self.toks = _tokens(query)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, str] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> tuple[str, str, str]:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self) -> Any:
+        if not self.toks:
+            raise SearchError("nothing to search for: the query is empty")
+        node = self.or_expr()
+        if self.peek() is not None:
+            kind, text, _ = self.peek()
+            raise SearchError(f"unexpected {text!r}" + (" (no matching '(')" if kind == "close" else ""))
+        return node
+
+    def or_expr(self) -> Any:
+        parts = [self.and_expr()]
+        while (tok := self.peek()) and tok[0] == "word" and tok[1] == "OR":
+            self.take()
+            if self.peek() is None or self.peek()[0] == "close":
+                raise SearchError("OR needs a word after it")
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else Or(parts)
+
+    def and_expr(self) -> Any:
+        parts = []
+        while (tok := self.peek()) is not None and tok[0] != "close":
+            kind, text, _ = tok
+            if kind == "word" and text == "OR":
+                if not parts:
+                    raise SearchError("OR needs a word before it")
+                break
+            if kind == "word" and text == "AND":
+                self.take()
+                if not parts or self.peek() is None or self.peek()[0] == "close":
+                    raise SearchError("AND needs a word on both sides")
+                continue
+            if kind == "word" and text == "NOT":
+                self.take()
+                if not parts:
+                    raise SearchError("NOT needs a word before it (or write -word)")
+                if self.peek() is None or self.peek()[0] == "close":
+                    raise SearchError("NOT needs a word after it")
+                parts.append(_negate(self.unary()))
+                continue
+            parts.append(self.unary())
+        if not parts:
+            raise SearchError("empty group: nothing to search for")
+        return parts[0] if len(parts) == 1 else And(parts)
+
+    def unary(self) -> Any:
+        tok = self.peek()
+        if tok and tok[0] == "minus":
+            self.take()
+            if self.peek() is None:
+                raise SearchError("'-' needs a word after it")
+            return _negate(self.primary())
+        return self.primary()
+
+    def primary(self) -> Any:
+        kind, text, value = self.take()
+        if kind == "open":
+            node = self.or_expr()
+            if self.peek() is None or self.peek()[0] != "close":
+                raise SearchError("unbalanced parentheses: a '(' is not closed")
+            self.take()
+            return node
+        if kind == "close":
+            raise SearchError("unbalanced parentheses: ')' without '('")
+        if kind == "comma":
+            raise SearchError("a comma only separates NEAR's distance: NEAR(a b, 5)")
+        if kind == "phrase":
+            return self._phrase(text[1:-1], None)
+        if kind == "field":
+            return self._field(text, value)
+        if text == "NEAR":
+            return self._near()
+        return self._word(text, None)
+
+    def _word(self, text: str, column: str | None) -> Any:
+        prefix = text.endswith("*")
+        core = text.rstrip("*")
+        if "*" in core:
+            raise SearchError(f"'*' only ends a word (prefix search), as in høring*: {text!r}")
+        ws = _words_of(core)
+        if not ws:
+            raise SearchError(f"{text!r} has no letters or digits to search for")
+        if len(ws) > 1:  # "co2-avgift", "e-post": the words in a row
+            if prefix:
+                raise SearchError(f"prefix search needs one word: {text!r}")
+            return Phrase(ws, column)
+        if prefix and len(fold(ws[0])) < 2:
+            raise SearchError(f"a prefix needs at least two letters: {text!r}")
+        return Term(ws[0], prefix, column)
+
+    def _phrase(self, inner: str, column: str | None) -> Any:
+        ws = _words_of(inner)
+        if not ws:
+            raise SearchError(f'the phrase "{inner}" has no words')
+        return Term(ws[0], False, column) if len(ws) == 1 else Phrase(ws, column)
+
+    def _field(self, name: str, value: str) -> Any:
+        raw = value[1:-1] if value.startswith('"') else value
+        if name in TEXT_FIELDS:
+            col = TEXT_FIELDS[name]
+            return self._phrase(raw, col) if value.startswith('"') else self._word(raw, col)
+        if name in ITEM_FIELDS:
+            if not raw.strip():
+                raise SearchError(f"{name}: needs a value")
+            return ItemFilter(ITEM_FIELDS[name], raw.strip())
+        known = sorted(set(TEXT_FIELDS) | set(ITEM_FIELDS))
+        raise SearchError(f"unknown field {name}: (fields: {', '.join(k + ':' for k in known)}); "
+                          f'to search for the text, put it in quotes: "{name}:{raw}"')  # fmt: skip
+
+    def _near(self) -> Any:
+        if self.peek() is None or self.peek()[0] != "open":
+            raise SearchError("NEAR is written NEAR(word word) or NEAR(word word, 5)")
+        self.take()
+        ws: list[str] = []
+        distance = NEAR_DEFAULT
+        while True:
+            tok = self.peek()
+            if tok is None:
+                raise SearchError("NEAR( is not closed")
+            kind, text, _ = self.take()
+            if kind == "close":
+                break
+            if kind == "comma":
+                nxt = self.take() if self.peek() else None
+                if not nxt or nxt[0] != "word" or not nxt[1].isdigit():
+                    raise SearchError("NEAR's distance is a number: NEAR(a b, 5)")
+                distance = int(nxt[1])
+                if not self.peek() or self.take()[0] != "close":
+                    raise SearchError("NEAR(a b, 5): ')' expected after the distance")
+                break
+            if kind in ("word", "phrase"):
+                ws += _words_of(text.strip('"'))
+            else:
+                raise SearchError(f"NEAR( takes words only, not {text!r}")
+        if len(ws) < 2:
+            raise SearchError("NEAR needs at least two words: NEAR(klima risiko)")
+        return Near(ws, distance)
+
+
+def _negate(node: Any) -> Any:
+    if isinstance(node, ItemFilter):
+        return ItemFilter(node.column, node.value, not node.negated)
+    if isinstance(node, Not):
+        raise SearchError("a double negation (- NOT) is not a search")
+    return Not(node)
+
+
+def parse(query: str) -> Any:
+    """The query's syntax tree (SearchError with the reason when it is not a valid query)."""
+    node = _Parser(query or "").parse()
+    if _count_words(node) > MAX_TERMS:
+        raise SearchError(f"too many words: at most {MAX_TERMS} in one search")
+    return node
+
+
+def _count_words(node: Any) -> int:
+    if isinstance(node, Term):
+        return 1
+    if isinstance(node, Phrase | Near):
+        return len(node.words)
+    if isinstance(node, Not):
+        return _count_words(node.child)
+    if isinstance(node, And | Or):
+        return sum(_count_words(c) for c in node.children)
+    return 0
+
+
+# ---------------------------------------------------------------------------- compiling to FTS5
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _col(column: str | None, expr: str) -> str:
+    return f"{{{column}}} : ({expr})" if column else expr
+
+
+def _fts(node: Any) -> str:
+    """FTS5 expression over `items_norm` for a node without item filters."""
+    if isinstance(node, Term):
+        if node.prefix:
+            # the prefix itself is indexed as its stem (klima → klim): match that stem exactly too
+            alts = [_q(fold(node.word)) + "*"] + [_q(k) for k in word_keys(node.word) if k != fold(node.word)]
+            return _col(node.column, " OR ".join(alts))
+        keys = word_keys(node.word)
+        return _col(node.column, " OR ".join(_q(k) for k in keys))
+    if isinstance(node, Phrase):
+        alts = []
+        for lang in ("nb", "en"):
+            p = _q(" ".join(key(w, lang) for w in node.words))
+            if p not in alts:
+                alts.append(p)
+        return _col(node.column, " OR ".join(alts))
+    if isinstance(node, Near):
+        alts = []
+        for lang in ("nb", "en"):
+            n = f"NEAR({' '.join(_q(key(w, lang)) for w in node.words)}, {node.distance})"
+            if n not in alts:
+                alts.append(n)
+        return " OR ".join(alts)
+    if isinstance(node, Or):
+        parts = []
+        for c in node.children:
+            if isinstance(c, Not) or (isinstance(c, And) and not _positives(c)):
+                raise SearchError("a side of OR has only excluded words: write (a OR b) -c instead")
+            parts.append("(" + _fts(c) + ")")
+        return " OR ".join(parts)
+    if isinstance(node, And):
+        pos = [c for c in node.children if not isinstance(c, Not)]
+        neg = [c.child for c in node.children if isinstance(c, Not)]
+        if not pos:
+            raise SearchError("a group has only excluded words: say what to look for as well")
+        expr = " AND ".join("(" + _fts(c) + ")" for c in pos)
+        if neg:
+            expr = f"({expr}) NOT (" + " OR ".join("(" + _fts(c) + ")" for c in neg) + ")"
+        return expr
+    if isinstance(node, Not):
+        raise SearchError("a query of only excluded words lists everything else: add a word to look for")
+    if isinstance(node, ItemFilter):
+        raise SearchError(f"{node.column}: filters apply to the whole query; they cannot stand "
+                          "inside OR or parentheses")  # fmt: skip
+    raise SearchError(f"cannot search for {node!r}")
+
+
+def _positives(node: And) -> list[Any]:
+    return [c for c in node.children if not isinstance(c, Not)]
+
+
+@dataclass
+class Compiled:
+    """A query as FTS5 MATCH expressions and item filters."""
+
+    match: str | None  # what must match (None: nothing positive; filters only)
+    exclude: str | None  # what must not match (when there is no positive part)
+    where: list[str]
+    params: list[Any]
+    node: Any = None  # the parsed query
+
+
+def compile_query(query: str) -> Compiled:
+    """The query as an FTS5 expression over `items_norm` plus SQL filters on `items i`."""
+    node = parse(query)
+    top = node.children if isinstance(node, And) else [node]
+    filters = [c for c in top if isinstance(c, ItemFilter)]
+    text = [c for c in top if not isinstance(c, ItemFilter)]
+    where, params = [], []
+    for f in filters:
+        op = "!=" if f.negated else "="
+        if f.column == "label":
+            where.append(("not " if f.negated else "") + _label_sql("i"))
+            params += _label_params(normalise_label(f.value))
+        elif f.column == "status":
+            value = f.value.lower()
+            if value not in STATUSES:
+                raise SearchError(f"status:{f.value} — status is one of {', '.join(STATUSES)}")
+            where.append(f"i.status {op} ?")
+            params.append(value)
+        elif f.column == "language":
+            where.append(f"coalesce(i.language, 'nb') {op} ?")
+            params.append(f.value.lower())
+        else:
+            where.append(f"i.{f.column} {op} ?")
+            params.append(f.value)
+    positives = [c for c in text if not isinstance(c, Not)]
+    negatives = [c.child for c in text if isinstance(c, Not)]
+    if not positives and not filters:
+        raise SearchError("a query of only excluded words lists everything else: add a word to look for")
+    if positives:
+        return Compiled(_fts(And(text) if len(text) > 1 else text[0]), None, where, params, node)
+    exclude = " OR ".join("(" + _fts(c) + ")" for c in negatives) if negatives else None
+    return Compiled(None, exclude, where, params, node)
 
 
 def fts_query(db: sqlite_utils.Database | None, query: str) -> str:
-    """The FTS5 MATCH expression for a user's query (every word must match, in any spelling)."""
-    terms = words(query)[:MAX_TERMS]
-    if not terms:
-        raise SearchError("nothing to search for: the query has no words")
-    groups = []
-    for term in terms:
-        alternatives = spellings(term)
-        if db is not None and term.isascii() and len(term) >= MIN_FUZZY_LEN:
-            alternatives += [t for t in _vocab_matches(db, term) if t not in alternatives]
-        alternatives = alternatives[:MAX_VARIANTS]
-        parts = [_quote(a) + ("*" if len(a) >= 3 else "") for a in alternatives]
-        groups.append("(" + " OR ".join(parts) + ")")
-    return " AND ".join(groups)
+    """The FTS5 MATCH expression (over `items_norm`) of a query with no item filters."""
+    compiled = compile_query(query)
+    if compiled.match is None:
+        raise SearchError("nothing to search for in the text")
+    return compiled.match
+
+
+def words(text: str) -> list[str]:
+    """The words of a text (lower-case, NFC), as the index splits them."""
+    return _words_of(text or "")
+
+
+# ---------------------------------------------------------------------------- running
 
 
 SELECT = """
@@ -213,18 +541,131 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
 
 def search(db: sqlite_utils.Database, query: str, filters: Filters | None = None,
            limit: int = 100) -> list[dict[str, Any]]:
-    """Items matching `query` (all words, any spelling), best first (bm25; title weighs most)."""
+    """Items matching `query` (see the module doc), best first (bm25; title weighs most)."""
+    import sqlite3
+
     filters = filters or Filters()
-    match = fts_query(db, query)
-    where, params = filters.clause()
-    sql = (SELECT + f""",
-       bm25(items_fts, 10.0, 3.0, 1.0) as rank,
-       snippet(items_fts, -1, '{HL_START}', '{HL_END}', '…', 16) as snippet
-from items_fts join items i on i.rowid = items_fts.rowid
+    compiled = compile_query(query)
+    fwhere, fparams = filters.clause()
+    conditions = [c for c in (fwhere, *compiled.where) if c != "1"]
+    where = " and ".join(conditions) or "1"
+    params = [*fparams, *compiled.params]
+    inner_limit = "" if conditions else f" limit {int(limit)}"  # no filter: rank only `limit` rows
+    try:
+        if compiled.match is not None:
+            sql = (SELECT + f""", i.summary, i.body, r.rank
+from (select rowid, bm25(items_norm, 10.0, 3.0, 1.0) as rank from items_norm
+      where items_norm match ? and rowid >= ? order by rank{inner_limit}) r
+join items i on i.rowid = r.rowid
 left join triage t on t.item_id = i.id
-where items_fts match ? and {where}
-order by rank, i.id limit ?""")  # fmt: skip
-    return [_decode(r) for r in db.query(sql, [match, *params, limit])]
+where {where}
+order by r.rank, i.id limit ?""")  # fmt: skip
+            # rank the newest RANK_POOL matches; when the filters leave fewer than `limit` of them,
+            # widen the pool (×8, then every match). Asking for more than the pool ranks everything.
+            pool = RANK_POOL if limit < RANK_POOL else None
+            while True:
+                bound = _pool_bound(db, compiled.match, pool) if pool else NO_BOUND
+                rows = list(db.query(sql, [compiled.match, bound, *params, limit]))
+                if len(rows) >= limit or bound == NO_BOUND:
+                    break
+                pool = pool * 8 if pool < RANK_POOL * 8 else None
+        else:
+            exclude = ""
+            if compiled.exclude:
+                exclude = " and i.rowid not in (select rowid from items_norm where items_norm match ?)"
+                params.append(compiled.exclude)
+            sql = (SELECT + f""", i.summary, i.body, 0.0 as rank
+from items i left join triage t on t.item_id = i.id
+where {where}{exclude}
+order by coalesce(i.published, i.first_seen) desc, i.id limit ?""")  # fmt: skip
+            rows = list(db.query(sql, [*params, limit]))
+    except sqlite3.OperationalError as exc:
+        if "no such table: items_norm" in str(exc):
+            raise SearchError("the search index (items_norm) is not in this database yet: it is built "
+                              "when the database is next opened for writing (e.g. `ncp-tracker run`)") from exc
+        if "fts5" in str(exc) or "no such column" in str(exc):
+            raise SearchError(f"the search index cannot run this query: {exc}") from exc
+        raise
+    wanted = _highlight_keys(compiled.node)
+    out = []
+    for r in rows:
+        r["snippet"] = snippet(r, wanted)
+        r.pop("summary", None)
+        r.pop("body", None)
+        out.append(_decode(r))
+    return out
+
+
+NO_BOUND = -(2**63)
+
+
+def _pool_bound(db: sqlite_utils.Database, match: str, pool: int) -> int:
+    """The lowest rowid of the newest `pool` items that match (NO_BOUND when fewer match).
+
+    bm25 has to score every match before it can keep the best; a word in half of 100,000
+    items would cost ~60 ms. So ranking is over the newest matches (rowids grow with
+    first_seen): older items come up for rarer words, more words, or filters that leave few.
+    Reading the newest rowids of a match is cheap (no scoring, no table look-ups).
+    """
+    row = db.execute(f"select rowid from items_norm where items_norm match ? "
+                     f"order by rowid desc limit 1 offset {int(pool) - 1}", [match]).fetchone()
+    return row[0] if row else NO_BOUND
+
+
+def _highlight_keys(node: Any) -> tuple[set[str], tuple[str, ...]]:
+    """The keys (and prefixes) of a query's positive words, for snippets."""
+    keys: set[str] = set()
+    prefixes: list[str] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, Term):
+            if n.prefix:
+                prefixes.append(fold(n.word))
+                keys.update(word_keys(n.word))
+            else:
+                keys.update(word_keys(n.word))
+        elif isinstance(n, Phrase | Near):
+            for w in n.words:
+                keys.update(word_keys(w))
+        elif isinstance(n, And | Or):
+            for c in n.children:
+                walk(c)
+
+    walk(node)
+    return keys, tuple(prefixes)
+
+
+def snippet(row: dict[str, Any], wanted: tuple[set[str], tuple[str, ...]], width: int = 16) -> str:
+    """A few words around the first match in title, summary or body, matches marked."""
+    keys, prefixes = wanted
+    lang = stem_language(row.get("language"))
+    for column in ("title", "summary", "body"):
+        text = row.get(column) or ""
+        if not text:
+            continue
+        spans = [m.span() for m in WORD.finditer(text)]
+        hits = []
+        for n, (a, b) in enumerate(spans):
+            k = key(text[a:b], lang)
+            if k in keys or (prefixes and fold(text[a:b]).startswith(prefixes)):
+                hits.append(n)
+            if hits and n >= hits[0] + width:
+                break
+        if not hits:
+            continue
+        first = max(0, hits[0] - width // 4)
+        last = min(len(spans), first + width)
+        marks = set(hits)
+        pieces = []
+        cursor = spans[first][0]
+        for n in range(first, last):
+            a, b = spans[n]
+            pieces.append(text[cursor:a])
+            pieces.append(f"{HL_START}{text[a:b]}{HL_END}" if n in marks else text[a:b])
+            cursor = b
+        body = " ".join("".join(pieces).split())
+        return ("…" if first > 0 else "") + body + ("…" if last < len(spans) else "")
+    return ""
 
 
 def filtered(db: sqlite_utils.Database, filters: Filters | None = None,

@@ -195,17 +195,72 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
     return moved
 
 
+def parse_label_marks(marks: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """``["+oecd-iv", "-Kap. V", "+åpenhetsloven"]`` → ``[("+", "oecd-iv"), ("-", "oecd-v"),
+    ("+", "apenhetsloven")]``; a label in any spelling people use; TriageError otherwise."""
+    from nlp.labels import parse_label
+
+    out = []
+    for mark in marks:
+        text = (mark or "").strip()
+        if text[:1] not in ("+", "-") or not text[1:].strip():
+            raise TriageError(f"a label mark is +LABEL or -LABEL (e.g. +oecd-iv, -Kap. V), not {mark!r}")
+        try:
+            out.append((text[0], parse_label(text[1:].strip())))
+        except ValueError as exc:
+            raise TriageError(str(exc)) from exc
+    return out
+
+
+def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tuple[str, ...], *,
+                by: str | None = None, at: str | None = None) -> dict[str, str]:
+    """Record an adviser's label marks on an item (the latest mark per label counts; each mark is
+    also kept in triage_history). Returns the item's marks ``{label: "+"|"-"}``."""
+    parsed = parse_label_marks(marks)
+    if not item_exists(db, item_id):
+        raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+    who, when = current_user(by), at or now_iso()
+    state = get(db, item_id)["state"]
+    with db.conn:
+        for sign, label in parsed:
+            db["label_marks"].upsert({"item_id": item_id, "label": label, "mark": sign, "at": when, "by": who},
+                                     pk=("item_id", "label"))
+            db["triage_history"].insert({"item_id": item_id, "at": when, "by": who, "state_before": state,
+                                         "state_after": state, "owner": None, "note": f"label {sign}{label}"})
+    return label_marks(db, item_id)
+
+
+def label_marks(db: sqlite_utils.Database, item_id: str) -> dict[str, str]:
+    return {r["label"]: r["mark"] for r in db.query(
+        "select label, mark from label_marks where item_id = ? order by label", [item_id])}
+
+
 def feedback(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Advisers' relevance marks: one row per triaged item (``new`` items give no feedback)."""
+    """Advisers' marks: one row per item with a relevance mark (a triage state in FEEDBACK) or label
+    marks. ``marked_relevant`` comes from the state, else from whether labels remain after the
+    marks; ``label_marks`` is ``{"added": [...], "removed": [...]}`` or None (labels not marked)."""
+    marks: dict[str, dict[str, list[str]]] = {}
+    for r in db.query("select item_id, label, mark from label_marks order by item_id, label"):
+        entry = marks.setdefault(r["item_id"], {"added": [], "removed": []})
+        entry["added" if r["mark"] == "+" else "removed"].append(r["label"])
     rows = []
     for row in db.query(
-        "select t.item_id, t.state, t.updated_at, t.updated_by, i.source, i.kind, i.title, "
+        "select i.id as item_id, t.state, t.updated_at, t.updated_by, i.source, i.kind, i.title, "
         "i.summary, i.body, i.language, i.labels, i.relevant, i.relevance "
-        "from triage t join items i on i.id = t.item_id order by t.item_id"
+        "from items i left join triage t on t.item_id = i.id "
+        "where t.item_id is not null or i.id in (select item_id from label_marks) order by i.id"
     ):
-        if row["state"] not in FEEDBACK:
+        label_mark = marks.get(row["item_id"])
+        if row["state"] in FEEDBACK:
+            row["marked_relevant"] = FEEDBACK[row["state"]]
+        elif label_mark:
+            import json
+
+            tagged = set(json.loads(row["labels"] or "[]"))
+            row["marked_relevant"] = bool((tagged | set(label_mark["added"])) - set(label_mark["removed"]))
+        else:
             continue
-        row["marked_relevant"] = FEEDBACK[row["state"]]
+        row["label_marks"] = label_mark
         rows.append(row)
     return rows
 

@@ -1,7 +1,9 @@
 """Builds the replay days of `eu_haveyoursay` (constructed, deterministic).
 
-No verbatim brpapi response has been published (docs/sources.md §3, A.2), so the
-JSON is *constructed* from the documented current shape
+The JSON is *constructed* in the structure of the two REAL brpapi answers in
+tests/fixtures/real/eu_haveyoursay/ (a full Spring Page listing; details with plain-text
+dossierSummary, policyAreas as {id, code, label}, int ids, publications with the real fields
+and a planned unpublished stage, publishedDate null). Originally built from the documented shape
 (``{"exactMatch", "initiativeResultDtoPage": {"content", "totalElements", "totalPages", "last"}}``,
 items with ``id`` as float, ``shortTitle``, ``reference`` (Ares), ``foreseenActType``,
 ``initiativeStatus``, ``topics[{code,label}]``, ``currentStatuses[…]`` with
@@ -112,26 +114,54 @@ NEW_DAY2 = (18915, "Greenwashing – guidance on environmental claims under Dire
 def search_item(row: tuple) -> dict:
     id_, title, act, topics, _dg, start, end, status, _summary, _coms = row
     return {
-        "id": float(id_), "shortTitle": title, "reference": f"Ares(2026){7000000 + id_ * 7 % 999983}",
-        "foreseenActType": act, "initiativeStatus": "ACTIVE",
-        "topics": [{"code": t, "label": TOPICS[t]} for t in topics],
+        "id": float(id_), "initiativeStatus": "ACTIVE", "reference": f"Ares(2026){7000000 + id_ * 7 % 999983}",
+        "foreseenActType": act, "shortTitle": title,
         "currentStatuses": [{"frontEndStage": "OPC_LAUNCHED" if status == "OPEN" else "PLANNING_WORKFLOW",
                              "receivingFeedbackStatus": status, "feedbackStartDate": f"{start} 00:00:00",
                              "feedbackEndDate": f"{end} 23:59:59", "isCurrent": True}],
+        "topics": [{"code": t, "label": TOPICS[t]} for t in topics],
+        # the real listing carries 24 translations; only the English one is constructed here
+        "initiativeTranslations": [{"value": title, "language": "EN", "field": "SHORT_TITLE"}],
     }
 
 
+def _publication(id_: int, n: int, **fields) -> dict:
+    """A publication with the real detail's fields (tests/fixtures/real/eu_haveyoursay/)."""
+    base = {"id": id_ * 10 + n, "createdDate": None, "modifiedDate": None, "publishedDate": None,
+            "translationEndDate": None, "decideSendDate": None, "adoptionDate": None, "reference": None,
+            "referenceNumber": f"PLAN/2026/{id_ % 10000}", "type": None, "stage": None, "title": None,
+            "attachments": [], "initiativeStatus": "ACTIVE", "endDate": None, "feedbackPeriod": 0,
+            "totalFeedback": 0, "receivingFeedbackStatus": "DISABLED", "groupId": id_, "isCurrent": False,
+            "frontEndStage": None, "isComplete": True}  # fmt: skip
+    return {**base, **fields}
+
+
 def detail(row: tuple) -> dict:
-    id_, title, _act, topics, dg, start, end, _status, summary, coms = row
-    pubs = [{"id": float(id_ * 10 + 1), "type": "CALL_FOR_EVIDENCE", "reference": search_item(row)["reference"],
-             "totalFeedback": (id_ * 13) % 180, "publishedDate": f"{start} 10:00:00", "endDate": f"{end} 23:59:59",
-             "frontEndStage": "OPC_LAUNCHED", "isCurrent": True}]
+    id_, title, act, topics, dg, start, end, _status, summary, coms = row
+    ares = search_item(row)["reference"]
+    pubs = [_publication(id_, 1, createdDate=f"{start} 09:00:00", modifiedDate=f"{start} 10:00:00",
+                         publishedDate=f"{start} 10:00:00", reference=ares, type="CALL_FOR_EVIDENCE",
+                         stage="PLANNING_WORKFLOW", title=title, endDate=f"{end} 23:59:59", feedbackPeriod=4,
+                         totalFeedback=(id_ * 13) % 180, receivingFeedbackStatus="OPEN", isCurrent=True,
+                         frontEndStage="OPC_LAUNCHED")]  # fmt: skip
     for n, com in enumerate(coms, 2):
-        pubs.append({"id": float(id_ * 10 + n), "type": "PROPOSAL", "reference": com, "totalFeedback": 0,
-                     "publishedDate": "2025/02/26 12:00:00", "isCurrent": False})
-    return {"id": id_, "shortTitle": title, "dossierSummary": f"<p>{summary}</p>", "dg": dg,
-            "stage": "OPC_LAUNCHED", "policyAreas": [TOPICS[t] for t in topics], "publications": pubs,
-            "createdDate": f"{start} 09:00:00", "modifiedDate": f"{start} 10:00:00", "publishedDate": f"{start} 10:00:00"}
+        # constructed: real publications carry Ares references; the COM numbers let tracker.links
+        # connect these initiatives to the Norwegian items that cite the same proposals
+        pubs.append(_publication(id_, n, publishedDate="2025/02/26 12:00:00", reference=com, type="PROPOSAL",
+                                 stage="ADOPTION_WORKFLOW", frontEndStage="ADOPTION_WORKFLOW"))
+    # a planned, unpublished stage (real details list these with publishedDate null)
+    pubs.append(_publication(id_, 9, type=f"{act}_DRAFT" if act else "DRAFT_ACT", stage="ISC_WORKFLOW",
+                             receivingFeedbackStatus="UPCOMING", frontEndStage="ISC_WORKFLOW"))
+    summary_text = summary.replace(". ", ". \n", 1) + "\n"  # plain text with newlines, as the real one
+    return {"reference": ares, "unit": f"{dg}.A.1", "dossierSummary": summary_text, "shortTitle": title,
+            "publications": pubs, "publishedDate": f"{start} 10:00:00", "orderDate": f"{start} 10:00:00",
+            "initiativeStatus": "ACTIVE", "isMajor": True, "isEvaluation": False, "stage": "PLANNING_WORKFLOW",
+            "initiativeCategory": [], "foreseenActType": act, "receivingFeedbackStatus": "OPEN",
+            "createdDate": f"{start} 09:00:00", "betterRegulationRequirement": [], "initiativeTranslations": [],
+            "committee": None, "expertGroup": None, "legalBasis": [],
+            "policyAreas": [{"id": 40000 + n, "code": t, "label": TOPICS[t]} for n, t in enumerate(topics)],
+            "dg": dg, "modifiedDate": f"{start} 10:00:00", "id": id_, "isGroupedCfe": False,
+            "topics": [{"code": t, "label": TOPICS[t]} for t in topics]}  # fmt: skip
 
 
 def write_day(day: str, rows: list[tuple]) -> None:
@@ -139,8 +169,13 @@ def write_day(day: str, rows: list[tuple]) -> None:
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "detail").mkdir(parents=True)
+    unsorted = {"sorted": False, "unsorted": True, "empty": True}
+    # a full Spring Page object, as the real listing (tests/fixtures/real/eu_haveyoursay/)
     page = {"exactMatch": False, "initiativeResultDtoPage": {
-        "content": [search_item(r) for r in rows], "totalElements": len(rows), "totalPages": 1, "last": True}}
+        "content": [search_item(r) for r in rows],
+        "pageable": {"pageNumber": 0, "pageSize": 100, "sort": unsorted, "offset": 0, "paged": True, "unpaged": False},
+        "last": True, "totalPages": 1, "totalElements": len(rows), "sort": unsorted, "numberOfElements": len(rows),
+        "size": 100, "number": 0, "first": True, "empty": not rows}}  # fmt: skip
     body = json.dumps(page, ensure_ascii=False, indent=1)
     (folder / "search_page0.json").write_text(body, "utf-8")
     etag = '"' + hashlib.sha1(body.encode()).hexdigest()[:16] + '"'

@@ -3,8 +3,9 @@
 Constructed from the structures in docs/sources.md §0, §1 and §6: regjeringen.no's
 RSS generator (RSS 2.0; numeric guid = page id; RFC-822 pubDate; description),
 filtered by `owner=216` (the unverified Finansdepartementet id), and detail pages
-with the "Type | Dato: dd.mm.yyyy | Department" metadata line, "Status:",
-"Høringsfrist:", "Vår ref.:" labels and /contentassets/ links.
+in the structure of the real regjeringen.no pages (tests/fixtures/real/, via
+regjeringen_markup.py): "Type |", "Dato: dd.mm.yyyy", "| Department" spans, numeric
+entities, /contentassets/ links; robots.txt is the real one.
 
 Real: the titles/URLs of the interim ethical guidelines (id3138527), Meld. St. 22
 (2024–2025) (id3095855) and the 23 Oct 2025 redegjørelse (id3126748). The two
@@ -23,7 +24,10 @@ import hashlib
 import html
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
+
+from regjeringen_markup import detail_page
 
 ROOT = Path(__file__).resolve().parents[3]
 REPLAY = ROOT / "data" / "replay"
@@ -104,15 +108,8 @@ DAY2_NEW = [
 #: hearing pages that build_no_regjeringen_horinger.py records for the same URL: a replay day
 #: answers a URL once, so this builder does not record a second, different copy
 SHARED = {"3150248", "3150285"}
-ROBOTS = """# constructed from the 2026 summary in docs/sources.md §1 (unverified live)
-User-agent: *
-Disallow: /api/
-Disallow: /no/dokument/*?documenttype
-Disallow: /no/dokument/*?ownerid
-Disallow: /no/dokument/*?sortby
-Disallow: /no/dokument/*?topic
-Sitemap: https://www.regjeringen.no/globalassets/sitemap/sitemap.xml
-"""
+#: the REAL robots.txt (tests/fixtures/real/no_regjeringen_horinger/quaat_robots_2026-07-04.txt)
+ROBOTS = (ROOT / "tests" / "fixtures" / "real" / "no_regjeringen_horinger" / "quaat_robots_2026-07-04.txt").read_text("utf-8")
 CHALLENGE = ('<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>'
              '<div id="cf-browser-verification">Enable JavaScript and cookies to continue</div>'
              '<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1"></script></body></html>')
@@ -147,26 +144,19 @@ def rss(title: str, docs: list, built: str) -> str:
 
 
 def page(doc) -> str:
+    """A document page in the structure of the real regjeringen.no pages (regjeringen_markup.py):
+    the metadata spans with the separators inside, numeric entities, the ingress, the body; the
+    attachments as /contentassets/ links. Only hearing pages have been captured for real; that
+    document pages share their template is an assumption."""
     doc_id, _slug, title, _pub, doc_type, desc, p = doc
-    meta = [f'<p class="article-info">{html.escape(doc_type)} | Dato: {p["dato"]} | Finansdepartementet</p>']
-    if "status" in p:
-        meta.append(f'<div class="horing-meta"><p><strong>Status:</strong> {p["status"]}</p>'
-                    f'<p><strong>Høringsfrist:</strong> {p["frist"]}</p><p><strong>Vår ref.:</strong> {p["ref"]}</p></div>')
-    body = "".join(f"<p>{html.escape(b)}</p>" for b in p["body"])
-    docs = "".join(f'<a href="/contentassets/{hashlib.sha1(doc_id.encode()).hexdigest()[:12]}/{f}">{html.escape(t)}</a>'
-                   for t, f in p["docs"])
-    return f"""<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"><title>{html.escape(title)} - regjeringen.no</title></head>
-<body>
-<main id="mainContent">
-  <h1>{html.escape(title)}</h1>
-  {"".join(meta)}
-  <div class="article-ingress"><p>{html.escape(desc)}</p></div>
-  <div class="article-body">{body}</div>
-  <div class="documents">{docs}</div>
-</main>
-</body></html>
-"""
+    digest = hashlib.sha1(doc_id.encode()).hexdigest()[:12]
+    dato = datetime.strptime(p["dato"], "%d.%m.%Y").date()
+    out = detail_page(hearing_id=doc_id, title=title, nynorsk=False, published=dato, dep_path="/no/dep/fin/id216/",
+                      dep_name="Finansdepartementet", ingress=desc, status="", deadline=dato, ref=None,
+                      letter=[], notes=[], consultees=None, doc_type=doc_type)
+    body = "\n".join(f"<p>{html.escape(b)}</p>" for b in p["body"])
+    body += "\n" + "\n".join(f'<p><a href="/contentassets/{digest}/{f}">{html.escape(t)}</a></p>' for t, f in p["docs"])
+    return out.replace('<div class="content-row">\n\n                </div>', f'<div class="content-row">\n{body}\n                </div>')
 
 
 def write_day(day: str, responses: list[tuple[str, int, str, str, str]]) -> None:

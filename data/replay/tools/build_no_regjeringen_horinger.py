@@ -1,10 +1,11 @@
 """Builds the replay days of `no_regjeringen_horinger` (constructed, deterministic).
 
-No raw regjeringen.no response has ever been published, so the RSS feed and the
-detail pages are *constructed* from the structures documented in
-docs/sources.md §1 (RSS 2.0 item fields; the "Status:", "Høringsfrist:",
-"Vår ref.:" labels; the "Høring | Dato: … | Department" metadata line;
-/contentassets/ PDF links; the ?showSvar=true link). Titles and page URLs of
+The RSS feed, the detail pages and the hearings listing are *constructed*: no real feed body
+exists; the detail pages and the listing page follow the structure of the REAL captures in
+tests/fixtures/real/no_regjeringen_horinger/ (markup in regjeringen_markup.py: metadata spans
+with the separators inside, numeric entities, horing-meta labels, factboxes #horingsbrev /
+#horingsnotater / #horingsinstanser with the consultee list inline, the svar.regjeringen.no
+button of open hearings; the ?showSvar=true link only on closed ones — constructed). Titles and page URLs of
 hearings and NOUs are real (data/real-samples/, harvested from regjeringen.no
 in Dec 2025); the rest of the titles are invented but realistic and marked
 `invented` in the generated index.json. Dates are shifted into autumn 2026.
@@ -23,6 +24,8 @@ import re
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from regjeringen_markup import detail_page, listing_page, listing_row
 
 ROOT = Path(__file__).resolve().parents[3]
 REPLAY = ROOT / "data" / "replay"
@@ -214,57 +217,57 @@ def status_for(h: dict, as_of: date) -> str:
     return h["status"]
 
 
+#: a consultee list (constructed; names of real organisations that are typical consultees)
+CONSULTEES = [
+    "Arbeids- og inkluderingsdepartementet", "Barne- og familiedepartementet", "Finansdepartementet",
+    "Justis- og beredskapsdepartementet", "Nærings- og fiskeridepartementet", "Utenriksdepartementet",
+    "Datatilsynet", "Finanstilsynet", "Forbrukertilsynet", "Konkurransetilsynet", "Regelrådet",
+    "Akademikerne", "Den Norske Advokatforening", "Finans Norge", "Hovedorganisasjonen Virke",
+    "Landsorganisasjonen i Norge", "Næringslivets Hovedorganisasjon (NHO)", "Regnskap Norge",
+    "Unio", "Yrkesorganisasjonenes Sentralforbund YS", "Forbrukerrådet", "Økokrim",
+]  # fmt: skip
+#: added for the hearings on responsible business conduct (INVENTED indices), so that the demo has
+#: hearings where Kontaktpunktet is itself a consultee — and companies that are consultees only
+NCP_CONSULTEES = [
+    "Kontaktpunktet for ansvarlig næringsliv", "Norges institusjon for menneskerettigheter",
+    "Amnesty International Norge", "Framtiden i våre hender", "Forum for utvikling og miljø",
+    "Equinor ASA", "Aker BP ASA", "Norsk Hydro ASA", "Etisk handel Norge",
+]  # fmt: skip
+NCP_CONSULTEE_INDICES = (0, 3, 7)
+
+
 def detail_html(h: dict, as_of: date) -> str:
-    esc = html.escape
     dep = DEPARTMENTS[h["owner"]]
-    lang = "nn" if h["nynorsk"] else "nb"
-    word = "Høyring" if h["nynorsk"] else "Høring"
+    verb = "sender på høyring" if h["nynorsk"] else "sender på høring"
     ingress = h.get("ingress") or (
-        f"{dep} sender på høyring forslag om {h['title'].split('–', 1)[-1].split('-', 1)[-1].strip().lower()}."
-        if h["nynorsk"] else
-        f"{dep} sender på høring forslag om {h['title'].split('–', 1)[-1].split('-', 1)[-1].strip().lower()}."
+        f"{dep} {verb} forslag om {h['title'].split('–', 1)[-1].split('-', 1)[-1].strip().lower()}."
     )
     digest = hashlib.md5(h["id"].encode()).hexdigest()[:10]
-    docs = [("Høringsbrev", "horingsbrev.pdf"), ("Høringsnotat", "horingsnotat.pdf"),
-            ("Liste over høringsinstanser", "horingsinstanser.pdf")] + h.get("extra_docs", [])
-    doc_links = "\n".join(f'        <li><a href="/contentassets/{digest}/{f}">{esc(t)}</a></li>' for t, f in docs)
-    body = (
-        f"<p>{esc(ingress)}</p>\n"
-        f"      <p>Høringsinstansene bes om å sende sine merknader innen fristen. Alle kan avgi høringsuttalelse. "
-        f"Høringssvar publiseres på regjeringen.no.</p>"
-    )
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head><meta charset="utf-8"><title>{esc(h['title'])} - regjeringen.no</title></head>
-<body>
-  <header class="site-header"><a href="/no/">Regjeringen.no</a></header>
-  <main id="mainContent">
-    <div class="article-info"><span class="type">{word}</span> | <span class="date">Dato: {h['published']:%d.%m.%Y}</span> | <span class="owner"><a href="/no/dep/{h['owner'].lower()}/">{esc(dep)}</a></span></div>
-    <h1>{esc(h['title'])}</h1>
-    <div class="article-ingress"><p>{esc(ingress)}</p></div>
-    <div class="factbox horing-meta">
-      <p><strong>Status:</strong> {esc(status_for(h, as_of))}</p>
-      <p><strong>Høringsfrist:</strong> {h['deadline']:%d.%m.%Y}</p>
-      <p><strong>Vår ref.:</strong> {h['ref']}</p>
-    </div>
-    <div class="article-body">
-      <h2>{word}sbrev</h2>
-      {body}
-    </div>
-    <section id="horingsbrev">
-      <h2>Dokumenter</h2>
-      <ul class="link-list">
-{doc_links}
-      </ul>
-    </section>
-    <section id="horingssvar"><h2>Høringssvar</h2>
-      <p><a href="?showSvar=true&amp;consterm=&amp;page=1&amp;isFilterOpen=true">Se publiserte høringssvar</a></p>
-    </section>
-  </main>
-  <footer>Regjeringen.no – Departementenes sikkerhets- og serviceorganisasjon</footer>
-</body>
-</html>
-"""
+    notes = [("Høringsnotat", f"/contentassets/{digest}/horingsnotat.pdf")]
+    notes += [(t, f"/contentassets/{digest}/{f}") for t, f in h.get("extra_docs", [])]
+    letter = [
+        ingress,
+        "Høringsinstansene bes om å sende sine merknader innen fristen. Alle kan avgi høringsuttalelse. "
+        "Høringssvar publiseres på regjeringen.no.",
+    ]
+    consultees = CONSULTEES + (NCP_CONSULTEES if h.get("ncp_consultee") else [])
+    status = status_for(h, as_of)
+    return detail_page(
+        hearing_id=h["id"], title=h["title"], nynorsk=h["nynorsk"], published=h["published"],
+        dep_path=f"/no/dep/{h['owner'].lower()}/", dep_name=dep, ingress=ingress,
+        status=status, deadline=h["deadline"], ref=h["ref"], letter=letter, notes=notes,
+        consultees=consultees, closed=h["deadline"] < as_of,
+    )  # fmt: skip
+
+
+def listing_html(items: list[dict], as_of: date, page: int, pages: int) -> str:
+    rows = [
+        listing_row(path=h["url"].replace(BASE, ""), title=h["title"], published=h["published"],
+                    nynorsk=h["nynorsk"], dep_name=DEPARTMENTS[h["owner"]],
+                    excerpt=h.get("ingress") or "", deadline=h["deadline"], status=status_for(h, as_of))
+        for h in items
+    ]  # fmt: skip
+    return listing_page(rows, page=page, pages=pages, total=len(items) + (pages - 1) * 20)
 
 
 def rss(items: list[dict], built: datetime) -> str:
@@ -306,15 +309,9 @@ var a = document.createElement('script');a.src = '/cdn-cgi/challenge-platform/h/
 document.getElementsByTagName('head')[0].appendChild(a);}());</script></body></html>
 """
 
-ROBOTS = """# constructed from the 2026 summary in docs/sources.md §1 (unverified live)
-User-agent: *
-Disallow: /api/
-Disallow: /no/dokument/*?documenttype
-Disallow: /no/dokument/*?ownerid
-Disallow: /no/dokument/*?sortby
-Disallow: /no/dokument/*?topic
-Sitemap: https://www.regjeringen.no/globalassets/sitemap/sitemap.xml
-"""
+#: the REAL robots.txt (tests/fixtures/real/no_regjeringen_horinger/quaat_robots_2026-07-04.txt)
+ROBOTS = (ROOT / "tests" / "fixtures" / "real" / "no_regjeringen_horinger" / "quaat_robots_2026-07-04.txt").read_text("utf-8")
+LISTING_URL = "https://www.regjeringen.no/no/dokument/hoyringar/id1763/"
 
 
 def etag(body: str) -> str:
@@ -342,6 +339,14 @@ def write_day(day: str, hearings: list[dict], blocked: set[str]) -> None:
          "file": "feed.xml"},
     ]
     (folder / "challenge.html").write_text(CHALLENGE, "utf-8")
+    # the hearings listing, page 1 (the spider reads further pages only when page 1 shows hearings
+    # the feed lacks; here it shows the feed's 20 newest, so page 1 is the only one read)
+    listing = listing_html(feed_items[:20], as_of, 1, (len(feed_items) + 19) // 20)
+    (folder / "listing.html").write_text(listing, "utf-8")
+    responses.append({"url": LISTING_URL, "status": 200,
+                      "headers": {"Content-Type": "text/html; charset=utf-8", "ETag": etag(listing),
+                                  "Cache-Control": "public,max-age=5"},
+                      "file": "listing.html"})
     for h in feed_items:
         url = h["url"]
         if h["id"] in blocked:
@@ -369,6 +374,8 @@ def main() -> None:
     hearings = build_hearings()
     by_title = {h["title"]: h for h in hearings}
     csddd = by_title[INVENTED[0][0]]
+    for index in NCP_CONSULTEE_INDICES:
+        by_title[INVENTED[index][0]]["ncp_consultee"] = True
     # day 1: the CSDDD hearing has its original deadline; the one hearing that is about to close
     # has its deadline on day 1 (still open at 06:00 on day 1, closed by day 2).
     open_on_day1 = [h for h in hearings if h["deadline"] >= date(2026, 11, 23)]
@@ -391,7 +398,7 @@ def main() -> None:
            "owner": "BFD", "invented": True, "relevant": True,
            "ingress": "Barne- og familiedepartementet foreslår å utvide åpenhetsloven til også å omfatte aktsomhetsvurderinger av negativ påvirkning på miljø, og å pålegge større virksomheter å offentliggjøre produksjonssteder i leverandørkjeden, i tråd med evalueringen av loven og direktiv (EU) 2024/1760.",
            "published": datetime(2026, 11, 23, 13, 0), "deadline": date(2027, 2, 23), "ref": "26/3318",
-           "nynorsk": False, "status": "På høring"}
+           "nynorsk": False, "status": "På høring", "ncp_consultee": True}
     new["url"] = f"{BASE}/no/dokumenter/{slugify(new['title'])}/id{new['id']}/"
     day2 = [h for h in hearings if h is not vanishing] + [new]
     write_day(DAYS[1], day2, blocked={blocked_day2["id"]})

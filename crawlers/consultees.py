@@ -1,0 +1,107 @@
+"""Consultee lists (høringsinstanser) as data, and whether the NCP itself is one of them.
+
+A regjeringen.no hearing page lists its consultees inline in the factbox ``#horingsinstanser``:
+one ``<p>`` per organisation (bokmål page id3167072) or one ``<p>`` with the names separated by
+``<br />`` (nynorsk page id3168525) — both real. Older pages link a PDF list instead; then the
+names are not on the page and the list is unknown (None), never an empty list.
+
+Each consultee is ``{"name": str, "orgnr": str | None}``. There is no offline register of
+organisation numbers, so ``orgnr`` is filled only when the page itself gives one next to the
+name ("Foo AS (org.nr. 123 456 789)"); otherwise it is None.
+
+``is_ncp(name)`` recognises Kontaktpunktet (Norway's OECD National Contact Point for Responsible
+Business Conduct) under its names in bokmål, nynorsk and English, old and new; other "kontaktpunkt"
+bodies (Nasjonalt kontaktpunkt for helsetjenester …) are not it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from scrapy.http import Response
+
+from crawlers.text import strip_html
+
+_ORGNR = re.compile(r"[(,\s]*\b(?:org(?:anisasjons)?\.?\s*(?:nr|nummer)\.?|orgnr\.?)\s*:?\s*(\d{3})\s?(\d{3})\s?(\d{3})\b\)?",
+                    re.I)
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+#: a whole "name" that is no organisation: a file, a placeholder, a heading
+_NOT_A_NAME = re.compile(r"^(?:\(?pdf\)?|\(?docx?\)?|høy?ringsinstans(?:er|ar)?:?|liste over .*|se vedlegg.*)$", re.I)
+MAX_NAME = 200
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("’", "'").replace("-", " ").replace("–", " ")
+    return " ".join(re.sub(r"[^\w' ]+", " ", text).split())
+
+
+def is_ncp(name: str | None) -> bool:
+    """True when `name` is Kontaktpunktet (nb/nn/en, current and former names).
+
+    >>> is_ncp("Kontaktpunktet for ansvarlig næringsliv"), is_ncp("Nasjonalt kontaktpunkt for ansvarleg næringsliv")
+    (True, True)
+    >>> is_ncp("OECDs kontaktpunkt for ansvarlig næringsliv"), is_ncp("Norway's National Contact Point for RBC")
+    (True, True)
+    >>> is_ncp("Nasjonalt kontaktpunkt for helsetjenester"), is_ncp("Næringslivets hovedorganisasjon")
+    (False, False)
+    """
+    if not name:
+        return False
+    f = _fold(name)
+    if "kontaktpunkt" in f:
+        if f in ("kontaktpunktet", "kontaktpunkt", "oecd kontaktpunktet", "oecd kontaktpunkt"):
+            return True
+        return "oecd" in f or bool(re.search(r"ansvarl[ei]g\w* næringsliv", f))
+    if "contact point" in f:
+        return "oecd" in f or "responsible business" in f or bool(re.search(r"\brbc\b", f)) or "norw" in f
+    return bool(re.search(r"\bncp\b", f) and re.search(r"norw|norge|noreg|oecd|\brbc\b", f))
+
+
+def split_orgnr(text: str) -> tuple[str, str | None]:
+    """("Foo AS", "123456789") from "Foo AS (org.nr. 123 456 789)"; (text, None) without one."""
+    m = _ORGNR.search(text)
+    if not m:
+        return text, None
+    name = (text[: m.start()] + " " + text[m.end():]).strip(" ,;-–")
+    return " ".join(name.split()), "".join(m.groups())
+
+
+def parse_consultee_names(block_html: list[str]) -> list[dict[str, Any]]:
+    """Consultees from the HTML of the list's blocks (one name per block or per <br> line)."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for html in block_html:
+        for part in _BREAK.split(html):
+            text = " ".join(strip_html(part).split()).strip(" ,;•·-–")
+            if not text or len(text) > MAX_NAME or _NOT_A_NAME.match(text):
+                continue
+            name, orgnr = split_orgnr(text)
+            key = _fold(name)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            out.append({"name": name, "orgnr": orgnr})
+    return out
+
+
+def parse_consultees(response: Response) -> list[dict[str, Any]] | None:
+    """The consultees of a regjeringen.no hearing page, or None when the page does not list them
+    inline (no ``#horingsinstanser``, or only a linked file)."""
+    root = response.css("#horingsinstanser")
+    if not root:
+        return None
+    blocks = root[0].xpath(".//p[not(.//a[contains(@href, '/contentassets/')])] | .//li[not(.//a[contains(@href, '/contentassets/')])]")
+    if not blocks:
+        return None
+    names = parse_consultee_names([b.get() for b in blocks])
+    return names or None
+
+
+def ncp_consultee(consultees: list[dict[str, Any]] | None) -> bool | None:
+    """True/False when the list is known; None when it is not."""
+    if consultees is None:
+        return None
+    return any(is_ncp(c.get("name")) for c in consultees)

@@ -1,0 +1,287 @@
+"""The instrument register (``nlp/lexicons/instruments.toml``): every instrument the NCP follows,
+its names (nb, nn, en), abbreviations, legal identifiers and the labels it implies.
+
+Pure Python (tomllib and re only; no spaCy), so the tracker's reference resolver and EU watchlist can
+read it cheaply::
+
+    from nlp.instruments import load_register
+    for ins in load_register():
+        ins.id, ins.names["nb"], ins.identifiers, ins.labels, ins.norwegian_side
+
+:class:`InstrumentMatcher` finds mentions in text (one trie-shaped regex per kind of name, matched
+case-insensitively; ASCII spellings aa/oe/ae of å/ø/æ match too).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+REGISTER_FILE = "instruments.toml"
+KINDS = ("eu-act", "eu-proposal", "norwegian-act", "international", "gpfg", "state-lever", "topic")
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    kind: str
+    name: str
+    names: dict[str, tuple[str, ...]]
+    abbreviations: tuple[str, ...]
+    identifiers: tuple[str, ...]
+    labels: tuple[str, ...]
+    norwegian_side: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    weight: float = 1.0
+    watchlist: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = ()
+
+    def all_names(self) -> list[str]:
+        return [n for lang in ("nb", "nn", "en") for n in self.names.get(lang, ())]
+
+    def celex(self) -> list[str]:
+        return [i for i in self.identifiers if re.fullmatch(r"[0-9]{5}[A-Z]{1,2}[0-9]{4}", i)]
+
+
+@dataclass(frozen=True)
+class Mention:
+    instrument: str
+    start: int
+    end: int
+    text: str
+    how: str  # name | abbreviation | identifier
+
+
+def _register_text(path: str | Path | None) -> bytes:
+    if path is not None:
+        return Path(path).read_bytes()
+    return resources.files("nlp.lexicons").joinpath(REGISTER_FILE).read_bytes()
+
+
+def parse_register(raw: bytes | str) -> tuple[str, list[Instrument]]:
+    """Parse and check a register file; return (version, instruments)."""
+    from .labels import LABELS
+
+    data = tomllib.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    out: list[Instrument] = []
+    seen: set[str] = set()
+    for spec in data.get("instrument", []):
+        iid = spec.get("id", "")
+        if not re.fullmatch(r"[a-z0-9-]+", iid) or iid in seen:
+            raise ValueError(f"instrument register: bad or duplicate id {iid!r}")
+        seen.add(iid)
+        if spec.get("kind") not in KINDS:
+            raise ValueError(f"instrument {iid}: kind must be one of {KINDS}")
+        labels = tuple(spec.get("labels", []))
+        side = tuple(spec.get("norwegian_side", []))
+        bad = set(labels + side) - set(LABELS)
+        if bad or not labels:
+            raise ValueError(f"instrument {iid}: unknown labels {sorted(bad)} (or none)")
+        names = {lang: tuple(spec.get("names", {}).get(lang, [])) for lang in ("nb", "nn", "en")}
+        out.append(Instrument(
+            id=iid, kind=spec["kind"], name=spec.get("name", iid), names=names,
+            abbreviations=tuple(spec.get("abbreviations", [])),
+            identifiers=tuple(spec.get("identifiers", [])), labels=labels, norwegian_side=side,
+            requires=tuple(p.lower() for p in spec.get("requires", [])),
+            unless=tuple(p.lower() for p in spec.get("unless", [])),
+            weight=float(spec.get("weight", 1.0)), watchlist=tuple(spec.get("watchlist", [])),
+            unverified=tuple(spec.get("unverified", []))))
+    return str(data.get("version", "0")), out
+
+
+def load_register(path: str | Path | None = None) -> list[Instrument]:
+    """The instruments of the register shipped in the package (or of ``path``)."""
+    return parse_register(_register_text(path))[1]
+
+
+# -- matching -----------------------------------------------------------------------------------
+_ASCII = {"å": "(?:å|aa)", "ø": "(?:ø|oe)", "æ": "(?:æ|ae)"}
+
+
+def _char_re(ch: str) -> str:
+    if ch in _ASCII:
+        return _ASCII[ch]
+    if ch.isspace():
+        return r"\s+"
+    if ch in "-–—‐":
+        return r"[-–—‐ ]?"
+    if ch in "'’":
+        return "['’]?"
+    return re.escape(ch)
+
+
+def trie_regex(words: list[str], char_re: Any = _char_re) -> str:
+    """One regex alternation shaped as a trie (fast in Python's backtracking engine)."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = [char_re(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+#: one regex for every identifier shape; a match is looked up by its canonical form
+_ID_RE = re.compile(
+    r"(?<![\w/])(?=[(\dCcLlPpIiNn])(?:"
+    r"\(EU\)\s*(?:No\.?\s*|nr\.\s*)?\d{1,4}/\d{1,4}(?:/EU)?"
+    r"|\d{1,4}/\d{1,4}(?:/EU\b|\s*\(COD\))?"
+    r"|COM\s*\(\s*\d{4}\s*\)\s*\d{1,4}"
+    r"|\d{5}[A-Z]{1,2}\d{4}"
+    r"|LOV-\d{4}-\d{2}-\d{2}-\d+"
+    r"|(?:Prop\.|Innst\.)\s*\d{1,4}\s*[A-Z]{1,2}\s*\(\s*\d{4}\s*[-–]\s*\d{4}\s*\)"
+    r"|NOU\s*\d{4}\s*:\s*\d{1,3}"
+    r")(?![\d/])")
+
+
+#: the same shapes on lower-cased text (the matcher scans text.lower(), case-sensitively: faster)
+_ID_LOWER = (_ID_RE.pattern.removeprefix(r"(?<![\w/])(?=[(\dCcLlPpIiNn])")
+             .replace(r"\(EU\)", r"\(eu\)").replace("No\\.", "no\\.").replace("/EU", "/eu")
+             .replace(r"\(COD\)", r"\(cod\)").replace("COM", "com").replace("[A-Z]", "[a-z]")
+             .replace("LOV-", "lov-").replace("Prop", "prop").replace("Innst", "innst")
+             .replace("NOU", "nou"))
+
+
+@functools.lru_cache(maxsize=65536)
+def canonical_identifier(text: str) -> str:
+    """Canonical form of an identifier: no spaces, upper case, '-' for dashes, no '(EU)' / 'No'
+    prefix or '/EU' suffix on act numbers, no leading zeros in COM numbers."""
+    t = re.sub(r"\s+", "", text).upper().replace("–", "-").replace("—", "-")
+    t = re.sub(r"^\(EU\)(?:NO\.?|NR\.)?", "", t)
+    t = re.sub(r"/EU$", "", t)
+    m = re.fullmatch(r"COM\((\d{4})\)0*(\d+)", t)
+    if m:
+        t = f"COM({m.group(1)}){m.group(2)}"
+    return t
+
+
+class InstrumentMatcher:
+    """Finds register mentions in a text: names (case-insensitive, stems), abbreviations
+    (case-sensitive whole words) and identifiers."""
+
+    def __init__(self, instruments: list[Instrument]) -> None:
+        self.instruments = {i.id: i for i in instruments}
+        self._by_name: dict[str, str] = {}
+        self._by_abbr: dict[str, str] = {}
+        self._folded: dict[str, str] | None = None
+        self._resolved: dict[str, str | None] = {}
+        for ins in instruments:
+            for n in ins.all_names():
+                self._by_name.setdefault(self._key(n), ins.id)
+            for a in ins.abbreviations:
+                self._by_abbr.setdefault(a, ins.id)
+        names = sorted(self._by_name)
+        abbrs = sorted(self._by_abbr, key=len, reverse=True)
+        # ONE scan for names, abbreviations and identifiers (case-insensitive; an abbreviation
+        # must then match its case exactly)
+        alts = []  # the groups n, a and i always exist ((?!) never matches)
+        alts.append(r"(?P<n>" + (trie_regex(names) if names else "(?!)") + r")\w*")
+        alts.append(r"(?P<a>" + ("|".join(re.escape(a) for a in abbrs) or "(?!)")
+                    + r")(?:s|['’]s)?(?!\w)")
+        alts.append(r"(?P<i>" + _ID_RE.pattern.removeprefix(r"(?<![\w/])") + ")")
+        # a match consumes the character before the word (scan " " + text): the engine can then
+        # skip positions inside words by a character-set test, about twice as fast as a
+        # look-behind at every position
+        self._re = re.compile(r"[^\w/](?P<m>" + "|".join(alts) + ")", re.IGNORECASE)
+        low = []
+        low.append(r"(?P<n>" + (trie_regex(names) if names else "(?!)") + r")\w*")
+        low.append(r"(?P<a>" + ("|".join(re.escape(a.lower()) for a in abbrs) or "(?!)")
+                   + r")(?:s|['’]s)?(?!\w)")
+        low.append(r"(?P<i>" + _ID_LOWER + ")")
+        self._re_lower = re.compile(r"[^\w/](?P<m>" + "|".join(low) + ")")
+        self._by_id: dict[str, str] = {}
+        for ins in instruments:
+            for ident in ins.identifiers:
+                key = canonical_identifier(ident)
+                if not _ID_RE.fullmatch(ident.strip()):
+                    raise ValueError(f"instrument {ins.id}: identifier {ident!r} has an "
+                                     "unknown shape (see nlp/instruments.py: _ID_RE)")
+                self._by_id.setdefault(key, ins.id)
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return re.sub(r"\s+", " ", name.strip().lower())
+
+    @staticmethod
+    def _fold(text: str) -> str:
+        low = text.lower().replace("aa", "å").replace("oe", "ø").replace("ae", "æ")
+        return re.sub(r"[\s\-–—‐'’]+", "", low)
+
+    def _resolve_name(self, matched: str) -> str | None:
+        """The instrument whose longest name the matched text starts with (cached per form)."""
+        hit = self._resolved.get(matched, "")
+        if hit != "":
+            return hit
+        if self._folded is None:
+            self._folded = {}
+            for key, iid in self._by_name.items():
+                self._folded.setdefault(self._fold(key), iid)
+        low = self._fold(matched)
+        out = None
+        for n in range(len(low), 0, -1):
+            out = self._folded.get(low[:n])
+            if out is not None:
+                break
+        if len(self._resolved) < 100_000:
+            self._resolved[matched] = out
+        return out
+
+    def find(self, text: str) -> list[Mention]:
+        """Mentions in ``text`` (offsets into ``text``), in order, not overlapping."""
+        found: list[Mention] = []
+        if not text:
+            return found
+        low = text.lower()
+        same = len(low) == len(text)  # else (rare: "İ") scan the text case-insensitively
+        scan = (self._re_lower.finditer(" " + low) if same
+                else self._re.finditer(" " + text))
+        for m in scan:
+            start, end = m.start("m") - 1, m.end("m") - 1  # offsets in text (" " prepended)
+            orig = text[start:end]
+            if m.group("n") is not None:
+                iid = self._resolve_name(orig)
+                how = "name"
+            elif m.group("a") is not None:
+                iid = self._by_abbr.get(text[m.start("a") - 1:m.end("a") - 1])  # exact case
+                how = "abbreviation"
+            else:
+                iid = self._by_id.get(canonical_identifier(orig))
+                how = "identifier"
+            if iid is not None:
+                found.append(Mention(iid, start, end, orig, how))
+        if len(found) < 2:
+            return found
+        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        out: list[Mention] = []
+        last = -1
+        for mm in found:
+            if mm.start >= last:
+                out.append(mm)
+                last = mm.end
+        return out
+
+
+_MATCHER: list[InstrumentMatcher] = []
+
+
+def default_matcher() -> InstrumentMatcher:
+    if not _MATCHER:
+        _MATCHER.append(InstrumentMatcher(load_register()))
+    return _MATCHER[0]

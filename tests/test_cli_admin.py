@@ -1,0 +1,210 @@
+"""`users`, `serve`, `backup` and `restore` through the real CLI (and `serve` as a real process)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from web_support import PASSWORD, Client, seeded_db
+
+from tracker.cli.main import main
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    db_path = tmp_path / "cli.db"
+    seeded_db(db_path).close()
+    monkeypatch.setenv("NCP_TRACKER_DB", str(db_path))
+    monkeypatch.chdir(tmp_path)
+    return db_path
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result
+
+
+def test_users_add_list_disable_reset(env):
+    r = run("users", "add", "Kari", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
+    assert r.exit_code == 0, r.output
+    assert PASSWORD not in r.output
+    r = run("users", "add", "kari", "--password-stdin", input=PASSWORD + "\n")
+    assert r.exit_code == 1 and "finnes allerede" in r.output  # names are case-insensitive
+    r = run("users", "add", "per", "--password-stdin", input="kort\n")
+    assert r.exit_code == 1 and "minst 10 tegn" in r.output
+    r = run("users", "add", "per", "--role", "boss", "--password-stdin", input=PASSWORD + "\n")
+    assert r.exit_code == 2  # an unknown role is a usage error
+    assert run("users", "add", "per", "--role", "reader", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    listing = run("users", "list").output
+    assert re.search(r"Kari\s+admin\s+aktiv", listing) and re.search(r"per\s+reader\s+aktiv", listing)
+    conn = sqlite3.connect(env)
+    hashes = [h for (h,) in conn.execute("select password_hash from users")]
+    conn.close()
+    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+    assert run("users", "disable", "PER").exit_code == 0
+    assert re.search(r"per\s+reader\s+deaktivert", run("users", "list").output)
+    r = run("users", "reset-password", "per", "--role", "adviser", "--password-stdin", input="nytt-passord-99\n")
+    assert r.exit_code == 0 and "adviser" in r.output
+    from tracker.store.db import open_db
+    from tracker.workbench import accounts
+
+    db = open_db(env)
+    assert accounts.authenticate(db, "per", "nytt-passord-99") is None  # still disabled
+    accounts.enable(db, "per")
+    assert accounts.authenticate(db, "per", "nytt-passord-99")["role"] == "adviser"
+    assert accounts.authenticate(db, "per", PASSWORD) is None
+    db.close()
+    assert run("users", "disable", "nobody").exit_code == 1
+
+
+def test_users_list_without_accounts_writes_nothing(tmp_path, monkeypatch):
+    db_path = tmp_path / "old.db"
+    conn = sqlite3.connect(db_path)  # a database from before accounts existed
+    conn.execute("create table items (id text primary key)")
+    conn.commit()
+    conn.close()
+    monkeypatch.setenv("NCP_TRACKER_DB", str(db_path))
+    before = db_path.read_bytes()
+    r = run("users", "list")
+    assert r.exit_code == 0 and "ingen kontoer" in r.output
+    assert db_path.read_bytes() == before
+
+
+def test_backup_keeps_generations_and_restore_round_trips(env, tmp_path):
+    folder = tmp_path / "backups"
+    made = []
+    for _ in range(4):
+        r = run("backup", str(folder), "--keep", "2")
+        assert r.exit_code == 0, r.output
+        made.append(Path(r.output.strip().splitlines()[0]))
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == sorted(p.name for p in made[-2:])  # the two newest
+    # change the database, then restore the backup
+    conn = sqlite3.connect(env)
+    conn.execute("delete from items")
+    conn.commit()
+    conn.close()
+    r = run("restore", str(made[-1]), "--yes")
+    assert r.exit_code == 0, r.output
+    assert "before-restore" in r.output
+    conn = sqlite3.connect(env)
+    assert conn.execute("select count(*) from items").fetchone()[0] == 5
+    conn.close()
+    safety = list(env.parent.glob("cli.db.before-restore-*"))
+    assert len(safety) == 1
+    conn = sqlite3.connect(safety[0])
+    assert conn.execute("select count(*) from items").fetchone()[0] == 0  # the replaced state is kept
+    conn.close()
+
+
+def test_restore_refuses_newer_damaged_and_foreign_files(env, tmp_path):
+    r = run("backup", str(tmp_path / "b"))
+    copy = Path(r.output.strip().splitlines()[0])
+    newer = tmp_path / "newer.db"
+    newer.write_bytes(copy.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                 "values ('ncp_tracker.core', 'm9999_from_the_future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    before = sqlite3.connect(env).execute("select count(*) from items").fetchone()
+    r = run("restore", str(newer), "--yes")
+    assert r.exit_code == 1 and "newer ncp-tracker" in r.output and "m9999_from_the_future" in r.output
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    r = run("restore", str(damaged), "--yes")
+    assert r.exit_code == 1 and "not an intact" in r.output
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("create table x (a)").connection.commit()
+    r = run("restore", str(foreign), "--yes")
+    assert r.exit_code == 1 and "not an ncp-tracker database" in r.output
+    assert sqlite3.connect(env).execute("select count(*) from items").fetchone() == before
+    assert not list(env.parent.glob("cli.db.before-restore-*"))  # nothing was touched
+
+
+def test_restore_migrates_an_older_backup(env, tmp_path):
+    from tracker.store.backup import backup, restore
+
+    result = backup(env, tmp_path / "b")
+    conn = sqlite3.connect(result.path)  # as if made before accounts existed
+    conn.execute("drop table users")
+    conn.execute("delete from _sqlite_migrations where name = 'm0501_users'")
+    conn.commit()
+    conn.close()
+    target = tmp_path / "fresh.db"
+    restore(result.path, target)
+    conn = sqlite3.connect(target)
+    assert conn.execute("select count(*) from users").fetchone() == (0,)
+    assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
+    conn.close()
+
+
+def test_serve_refuses_a_public_address_without_accounts(env):
+    r = run("serve", "--host", "0.0.0.0")
+    assert r.exit_code == 1 and "users add" in r.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(env, *args) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tracker", "serve", "--port", str(port), *args],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "NCP_TRACKER_DB": str(env)}, cwd=env.parent)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"serve did not start: {proc.stderr.read()}")
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    try:
+        _, err = proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err
+
+
+def test_serve_runs_waitress_and_says_which_mode(env):
+    proc, base = _serve(env, "--threads", "4")
+    try:
+        r = Client(base).get("/")
+        assert r.status == 200 and "Trenger innspill" in r.text
+        assert r.headers["server"] == "ncp-tracker"  # waitress, not Werkzeug's development server
+    finally:
+        err = _stop(proc)
+    assert "ingen kontoer" in err and "4 threads" in err
+    assert (env.parent / "data" / "web-secret.key").stat().st_mode & 0o777 == 0o600
+
+    assert run("users", "add", "kari", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    proc, base = _serve(env)
+    try:
+        assert Client(base).get("/").status == 302
+        kari = Client(base)
+        assert kari.login("kari").status == 302 and kari.get("/").status == 200
+    finally:
+        err = _stop(proc)
+    assert "1 aktive kontoer; innlogging kreves" in err
+    assert PASSWORD not in err

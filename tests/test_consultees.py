@@ -1,0 +1,148 @@
+"""Consultee lists as data: parsed from real pages, Kontaktpunktet recognised, stored in
+items.consultees / items.ncp_consultee, never read by company extraction or tagging."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from support import file_response
+
+from crawlers import consultees, regjeringen
+from crawlers.dates import OSLO
+from tracker.links import companies
+from tracker.store import merge as store
+from tracker.store.db import open_db
+
+REAL = "real/no_regjeringen_horinger/quaat_detail_id3167072_2026-07-04.html"
+REAL_NN = "real/no_finansdep/quaat_detail_id3168525_2026-07-04.html"
+URL = "https://www.regjeringen.no/no/dokumenter/x/id3167072/"
+
+
+@pytest.mark.parametrize("name", [
+    "Kontaktpunktet for ansvarlig næringsliv", "Norges kontaktpunkt for ansvarlig næringsliv",
+    "Nasjonalt kontaktpunkt for ansvarlig næringsliv", "Nasjonalt kontaktpunkt for ansvarleg næringsliv",
+    "OECDs kontaktpunkt for ansvarlig næringsliv", "OECD-kontaktpunktet", "Kontaktpunktet",
+    "Norges nasjonale kontaktpunkt for OECDs retningslinjer for flernasjonale selskaper",
+    "KONTAKTPUNKTET FOR ANSVARLIG NÆRINGSLIV", "Kontaktpunktet for ansvarlig  næringsliv (OECD)",
+    "National Contact Point for Responsible Business Conduct Norway", "OECD National Contact Point of Norway",
+    "Norwegian NCP for Responsible Business Conduct",
+])  # fmt: skip
+def test_kontaktpunktet_is_recognised_in_every_spelling(name):
+    assert consultees.is_ncp(name)
+
+
+@pytest.mark.parametrize("name", [
+    "Nasjonalt kontaktpunkt for helsetjenester", "Næringslivets hovedorganisasjon (NHO)", "Norad",
+    "Forbrukertilsynet", "Kontaktpunkt for pasientrettigheter", "Ansvarlig Næringsliv AS", "",
+    "Nasjonalt kontaktpunkt for Horisont Europa",
+])  # fmt: skip
+def test_other_bodies_are_not_kontaktpunktet(name):
+    assert not consultees.is_ncp(name)
+
+
+def test_real_bokmal_list_one_p_per_organisation():
+    found = consultees.parse_consultees(file_response(REAL, URL))
+    names = [c["name"] for c in found]
+    assert len(names) == 134  # 135 paragraphs, "NORAD" and "Norad" are one organisation
+    assert names[:3] == ["Animalia", "Apotek 1", "Apotekerforeningen"]
+    assert "Solberg & Hansen AS" in names  # the entity decoded, one name
+    assert "WWF – Norge, Verdens Naturfond" in names
+    assert all(c["orgnr"] is None for c in found)  # the page gives no org numbers
+    assert consultees.ncp_consultee(found) is False
+
+
+def test_real_nynorsk_list_split_at_line_breaks():
+    found = consultees.parse_consultees(file_response(REAL_NN, URL))
+    names = [c["name"] for c in found]
+    assert len(names) == 28
+    assert names[0] == "Arbeids- og inkluderingsdepartementet"
+    assert "Kommunal- og distriktsdepartementet" in names  # trailing space inside the <br> line
+    assert names[-1] == "Økonomiforbundet"
+    assert not any("<" in n or "\n" in n for n in names)
+
+
+def test_org_number_on_the_page_is_kept_and_names_without_one_get_none():
+    html = ('<div id="horingsinstanser"><p>Brødrene Ærø &amp; Søn ASA (org.nr. 987 654 321)</p>'
+            "<p>Kontaktpunktet for ansvarlig næringsliv<br>Datatilsynet</p></div>")
+    found = consultees.parse_consultees(_page(html))
+    assert found == [{"name": "Brødrene Ærø & Søn ASA", "orgnr": "987654321"},
+                     {"name": "Kontaktpunktet for ansvarlig næringsliv", "orgnr": None},
+                     {"name": "Datatilsynet", "orgnr": None}]
+    assert consultees.ncp_consultee(found) is True
+
+
+def test_a_linked_pdf_list_is_unknown_not_empty():
+    html = '<div id="horingsinstanser"><p><a href="/contentassets/ab/liste.pdf">Liste over høringsinstanser</a> (pdf)</p></div>'
+    assert consultees.parse_consultees(_page(html)) is None
+    assert consultees.parse_consultees(_page("<p>no list</p>")) is None
+    assert consultees.ncp_consultee(None) is None
+
+
+def _page(fragment: str):
+    from scrapy.http import HtmlResponse
+
+    body = f"<html><body><main><div class='article-body'>{fragment}</div></main></body></html>"
+    return HtmlResponse(url=URL, body=body.encode(), encoding="utf-8")
+
+
+def test_consultees_stay_out_of_body_so_companies_are_only_those_in_the_text():
+    response = file_response(REAL, URL)
+    body = regjeringen.parse_body(response)
+    assert "Vi viser til Miljødirektoratets brev" in body
+    for consultee in ("ASKO NORGE AS", "Norske Skog ASA", "Tine AS", "Animalia", "Øst politidistrikt"):
+        assert consultee not in body
+    assert "Send inn høringssvar" not in body
+    assert companies.extract_item({"title": "Kort høring", "summary": "", "body": body}) == []
+    # the same page read as before (the whole article body) made ~30 "companies" of the consultees
+    whole = "\n".join(t.strip() for t in response.css(".article-body ::text").getall() if t.strip())
+    assert len(companies.extract_item({"title": "", "summary": "", "body": whole})) >= 20
+
+
+# ------------------------------------------------------------------ the store
+
+AS_OF = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+
+
+def _scrape(db, items, as_of=AS_OF):
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=items,
+                       listing={"complete": False})
+    return run
+
+
+def _hearing(names, ncp):
+    return {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150100",
+            "url": "https://www.regjeringen.no/no/dokumenter/csddd/id3150100/", "title": "Høring – CSDDD",
+            "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring",
+            "consultees": [{"name": n, "orgnr": None} for n in names], "ncp_consultee": ncp}
+
+
+def test_stored_with_ncp_consultee_and_a_changed_list_is_an_updated_event(tmp_path):
+    db = open_db(tmp_path / "t.db")
+    _scrape(db, [_hearing(["Datatilsynet", "Kontaktpunktet for ansvarlig næringsliv"], True)])
+    row = db["items"].get("regjeringen:3150100")
+    assert row["ncp_consultee"] == 1
+    assert json.loads(row["consultees"])[1] == {"name": "Kontaktpunktet for ansvarlig næringsliv", "orgnr": None}
+    first_hash = row["content_hash"]
+    # same list again: nothing happens
+    run = _scrape(db, [_hearing(["Datatilsynet", "Kontaktpunktet for ansvarlig næringsliv"], True)],
+                  AS_OF + timedelta(days=1))
+    assert list(db.query("select kind from events where run_id = ?", [run])) == []
+    # Kontaktpunktet dropped from the list: an `updated` event on consultees; not a content change
+    run = _scrape(db, [_hearing(["Datatilsynet"], False)], AS_OF + timedelta(days=2))
+    (event,) = db.query("select kind, field, before, after from events where run_id = ?", [run])
+    assert (event["kind"], event["field"]) == ("updated", "consultees")
+    assert "Kontaktpunktet" in event["before"] and "Kontaktpunktet" not in event["after"]
+    row = db["items"].get("regjeringen:3150100")
+    assert row["ncp_consultee"] == 0 and row["content_hash"] == first_hash
+
+
+def test_an_item_without_a_list_keeps_the_stored_one(tmp_path):
+    db = open_db(tmp_path / "t.db")
+    _scrape(db, [_hearing(["Kontaktpunktet"], True)])
+    blocked = {k: v for k, v in _hearing([], None).items() if k not in ("consultees", "ncp_consultee")}
+    run = _scrape(db, [blocked], AS_OF + timedelta(days=1))
+    assert list(db.query("select kind from events where run_id = ?", [run])) == []
+    assert db["items"].get("regjeringen:3150100")["ncp_consultee"] == 1

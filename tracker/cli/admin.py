@@ -1,0 +1,247 @@
+"""Running the workbench for a team: accounts (`users`), the production server (`serve`),
+`backup` and `restore`.
+
+Registered on the main group in tracker/cli/main.py. Only click is imported at module level.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tracker.cli.support import TrackerError, open_db, print_table
+
+
+def _db_path(ctx: click.Context) -> str:
+    from tracker.store.db import resolve_path
+
+    return str(resolve_path((ctx.obj or {}).get("db")))
+
+
+def _read_password(from_stdin: bool) -> str:
+    """A new password: one line from stdin (scripts), else asked twice without echo."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise TrackerError("--password-stdin: no password on standard input")
+        return line.rstrip("\r\n")
+    return click.prompt("Passord", hide_input=True, confirmation_prompt="Gjenta passordet")
+
+
+# ---------------------------------------------------------------------------- users
+
+
+@click.group()
+def users() -> None:
+    """Workbench accounts: add, list, disable, enable, reset-password.
+
+    Roles: reader (sees), adviser (triages and drafts), admin (also manages accounts).
+    Example: ncp-tracker users add kari --role admin
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "adviser", "admin"]), default="adviser", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+@click.pass_context
+def users_add(ctx, name, role, password_stdin) -> None:
+    """Add an account (the password is asked for, never given on the command line)."""
+    from tracker.workbench import accounts
+
+    db = open_db(ctx, write=True)
+    try:
+        accounts.check_name(name)
+        if accounts.get_user(db, name) is not None:
+            raise accounts.AccountError(f"kontoen {name!r} finnes allerede")
+        user = accounts.add_user(db, name, _read_password(password_stdin), role)
+    except accounts.AccountError as exc:
+        raise TrackerError(str(exc)) from exc
+    click.echo(f"{user['name']}: {user['role']} lagt til")
+
+
+@users.command("list")
+@click.pass_context
+def users_list(ctx) -> None:
+    """Every account with its role and whether it is active."""
+    import sqlite3
+    from pathlib import Path
+
+    import sqlite_utils
+
+    from tracker.workbench import accounts
+
+    path = Path(_db_path(ctx))
+    if not path.is_file():
+        raise TrackerError(f"no database at {path}")
+    try:  # a read command opens the file read-only: no migration, no WAL switch, nothing written
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        rows = accounts.list_users(db)
+    except sqlite3.DatabaseError as exc:
+        raise TrackerError(f"cannot read {path}: {exc}") from exc
+    for r in rows:
+        r["status"] = "deaktivert" if r["disabled"] else "aktiv"
+        r["feed"] = "ja" if r["has_feed_token"] else ""
+        r["created"] = (r.get("created_at") or "")[:10]
+    if not rows:
+        click.echo("(ingen kontoer: arbeidsbenken kan bare brukes av én person på 127.0.0.1)")
+        return
+    print_table(rows, ["name", "role", "status", "feed", "created"])
+
+
+def _change(ctx, name: str, action) -> dict:
+    from tracker.workbench import accounts
+
+    db = open_db(ctx, write=True)
+    try:
+        return action(db, name)
+    except accounts.AccountError as exc:
+        raise TrackerError(str(exc)) from exc
+
+
+@users.command("disable")
+@click.argument("name")
+@click.pass_context
+def users_disable(ctx, name) -> None:
+    """Disable an account: its sessions and its calendar/feed addresses stop working at once."""
+    from tracker.workbench import accounts
+
+    user = _change(ctx, name, accounts.disable)
+    click.echo(f"{user['name']}: deaktivert")
+
+
+@users.command("enable")
+@click.argument("name")
+@click.pass_context
+def users_enable(ctx, name) -> None:
+    """Enable a disabled account again."""
+    from tracker.workbench import accounts
+
+    user = _change(ctx, name, accounts.enable)
+    click.echo(f"{user['name']}: aktiv")
+
+
+@users.command("reset-password")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "adviser", "admin"]), help="Also change the role.")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (one line).")
+@click.pass_context
+def users_reset_password(ctx, name, role, password_stdin) -> None:
+    """Set a new password (every session of the account ends)."""
+    from tracker.workbench import accounts
+
+    db = open_db(ctx, write=True)
+    try:
+        if accounts.get_user(db, name) is None:
+            raise accounts.AccountError(f"ingen konto heter {name!r} (se `ncp-tracker users list`)")
+        user = accounts.reset_password(db, name, _read_password(password_stdin))
+        if role:
+            user = accounts.set_role(db, name, role)
+    except accounts.AccountError as exc:
+        raise TrackerError(str(exc)) from exc
+    click.echo(f"{user['name']}: nytt passord ({user['role']})")
+
+
+# ---------------------------------------------------------------------------- serve
+
+
+@click.command()
+@click.option("--host", help="Address to listen on (default [web] host: 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default [web] port: 8000).")
+@click.option("--threads", type=int, help="Worker threads (default [web] threads).")
+@click.pass_context
+def serve(ctx, host, port, threads) -> None:
+    """Run the web workbench with a production WSGI server (waitress).
+
+    Without accounts it serves one person on 127.0.0.1 only; with accounts every page needs a
+    login. Put it behind a TLS reverse proxy for a team (see README, "Running it for a team").
+    Example: ncp-tracker serve --port 8000
+    """
+    from tracker.config import get_config
+    from tracker.store.db import StoreError
+    from tracker.web.app import WebConfigError, create_app, is_loopback, server_options
+    from tracker.workbench import accounts
+
+    cfg = get_config()
+    host = host or cfg.get("web", "host")
+    port = port if port is not None else cfg.get("web", "port")
+    threads = threads if threads is not None else cfg.get("web", "threads")
+    if threads < 1:
+        raise TrackerError("--threads must be at least 1")
+    try:
+        app = create_app((ctx.obj or {}).get("db"), host=host)
+        db = open_db(ctx, write=True)
+        active = [u for u in accounts.list_users(db) if not u["disabled"]]
+        with_accounts = accounts.has_users(db)
+        db.close()
+    except (WebConfigError, StoreError) as exc:
+        raise TrackerError(str(exc)) from exc
+    shown = f"[{host}]" if ":" in host else host
+    proxies = cfg.get("web", "trusted_proxies")
+    if with_accounts:
+        mode = (f"{len(active)} aktive kontoer; innlogging kreves"
+                + (f"; X-Forwarded-* fra {proxies} proxy(er) stoles på" if proxies else ""))
+    else:
+        mode = ("ingen kontoer: kun for én person på denne maskinen "
+                "(legg til kontoer med `ncp-tracker users add NAVN --role admin`)")
+    click.echo(f"ncp-tracker workbench on http://{shown}:{port}/ — {mode}; {threads} threads (Ctrl-C stops)",
+               err=True)
+    if not is_loopback(host) and not proxies:
+        click.echo("note: plain HTTP on a public address; put a TLS reverse proxy in front "
+                   "(session cookies are Secure and will not be sent over plain HTTP)", err=True)
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="ncp-tracker", _quiet=True,
+                   **server_options(app))
+
+
+# ---------------------------------------------------------------------------- backup / restore
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--keep", type=int, help="Generations to keep (default [backup] keep).")
+@click.pass_context
+def backup(ctx, directory, keep) -> None:
+    """Take a consistent online copy of the database (also while a crawl or the server writes),
+    verify it and keep the newest N copies.
+
+    Example: ncp-tracker backup /srv/ncp-tracker/backups --keep 14
+    """
+    from tracker.config import get_config
+    from tracker.store.backup import BackupError
+    from tracker.store.backup import backup as take
+
+    cfg = get_config()
+    try:
+        result = take(_db_path(ctx), directory or cfg.get("backup", "dir"),
+                      keep=keep if keep is not None else cfg.get("backup", "keep"))
+    except BackupError as exc:
+        raise TrackerError(str(exc)) from exc
+    click.echo(str(result.path))
+    click.echo(f"{result.size} bytes, integrity ok; {len(result.removed)} old copies removed", err=True)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@click.pass_context
+def restore(ctx, file, yes) -> None:
+    """Replace the database by a backup (refused if it is damaged or from a newer ncp-tracker).
+
+    The current database is first kept beside itself as <db>.before-restore-<time>.
+    Example: ncp-tracker restore data/backups/tracker-20261124T050000123456Z.db
+    """
+    from tracker.store.backup import BackupError, check_restorable
+    from tracker.store.backup import restore as put_back
+
+    target = _db_path(ctx)
+    try:
+        check_restorable(file)
+        if not yes:
+            click.confirm(f"Replace {target} by {file}?", abort=True)
+        safety = put_back(file, target)
+    except BackupError as exc:
+        raise TrackerError(str(exc)) from exc
+    click.echo(f"{target} restored from {file}" + (f" (the old database is kept as {safety})" if safety else ""))

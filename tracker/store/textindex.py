@@ -1,0 +1,78 @@
+"""The search index's second text: every word stemmed (Snowball) and ASCII-folded.
+
+`items_fts` keeps the items' own words (diacritics kept: *får* is not *far*). Beside it,
+`items_norm` (FTS5, one row per item, same rowid) holds the same columns with every word
+replaced by its *key*: the Norwegian (or, for English items, English) Snowball stem, folded to
+ASCII the way advisers type Norwegian without æøå::
+
+    høringene → høring → horing        hoeringer → hoering → horing
+    menneskerettigheter → menneskerett  åpenhetsloven → åpen → apen
+
+One key per word, in order, so FTS5 phrases and NEAR work on the keys exactly as on the words.
+SQL triggers (migration m0401) keep `items_norm` in step with `items`; they call the SQL
+function ``ncp_norm(text, language)``, which `register` adds to every connection `open_db`
+makes. Search turns each query word into its keys with the same functions (`word_keys`), so
+nothing scans the index vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+#: one word: letters and digits (underscore is a separator, as in FTS5's unicode61 tokenizer)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_STEMMERS = {"nb": Stemmer.Stemmer("norwegian"), "en": Stemmer.Stemmer("english")}
+_FOLD = str.maketrans({"å": "a", "æ": "ae", "ø": "o", "ß": "ss", "þ": "th", "ð": "d", "ł": "l"})
+
+
+def stem_language(language: str | None) -> str:
+    """The stemmer an item's text gets: English for English items, Norwegian otherwise."""
+    return "en" if (language or "").lower().startswith("en") else "nb"
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(word: str) -> str:
+    """ASCII folding shared by a word and its ASCII spellings: høring, hoering, horing → horing.
+
+    æ/ø/å and their digraphs (ae/oe/aa) collapse to one letter; other accents are dropped
+    (é → e, ü → u).
+    """
+    s = word.lower().translate(_FOLD)
+    if not s.isascii():
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    return s.replace("aa", "a").replace("oe", "o").replace("ae", "e")
+
+
+@lru_cache(maxsize=1 << 18)
+def key(word: str, language: str = "nb") -> str:
+    """The index key of one word (lower-case, stemmed in `language`, folded)."""
+    w = unicodedata.normalize("NFC", word.lower())
+    return fold(_STEMMERS[language].stemWord(w))
+
+
+def word_keys(word: str) -> list[str]:
+    """The keys a query word may have in the index (Norwegian and English stems), distinct."""
+    out = [key(word, "nb")]
+    en = key(word, "en")
+    if en not in out:
+        out.append(en)
+    return out
+
+
+def norm_text(text: str | None, language: str | None = None) -> str:
+    """`text` as index keys, one per word, space-separated."""
+    if not text:
+        return ""
+    lang = stem_language(language)
+    return " ".join(key(w, lang) for w in WORD.findall(text))
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """Add ``ncp_norm(text, language)`` to a connection (the index triggers call it)."""
+    conn.create_function("ncp_norm", 2, norm_text, deterministic=True)
