@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import admin, digest, eu, gpfg, house, pipeline, work
+from tracker.cli import admin, digest, eu, gpfg, horizon, house, pipeline, work
 from tracker.cli.support import TrackerError
 
 
@@ -45,7 +45,7 @@ COMMANDS: tuple[click.Command, ...] = (
     pipeline.run, pipeline.crawl, pipeline.record, pipeline.ingest, pipeline.demo, pipeline.health,
     pipeline.items, pipeline.events, pipeline.tag, pipeline.classify,
     # tell
-    digest.digest, eu.watchlist, gpfg.gpfg, gpfg.companies,
+    digest.digest, eu.watchlist, gpfg.gpfg, gpfg.companies, horizon.horizon, horizon.outcomes, horizon.action_plan,
     # the advisers' workbench
     work.triage, work.inbox, work.search, work.export, work.draft, work.calibrate, work.answers,
     work.close_unanswered,

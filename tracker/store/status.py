@@ -22,6 +22,8 @@ _WORDS: tuple[tuple[str, str], ...] = (
     ("avholdt", CLOSED), ("lukket", CLOSED), ("closed", CLOSED), ("frist utløpt", CLOSED),
     ("på høring", OPEN), ("på høyring", OPEN), ("åpen", OPEN), ("ope", OPEN),
     ("open", OPEN), ("planlagt", OPEN), ("active", OPEN),
+    # OECD database of specific instances (oecd_ncp_cases; words unverified)
+    ("concluded", CLOSED), ("not accepted", CLOSED), ("in progress", OPEN),
     # Stortinget cases (eksport/saker `status`): received / under consideration / dealt with
     ("behandlet", CLOSED), ("mottatt", OPEN), ("til_behandling", OPEN), ("til behandling", OPEN),
     ("upcoming", UPCOMING), ("kommende", UPCOMING), ("not_started", UPCOMING), ("planned", UPCOMING),

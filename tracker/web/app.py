@@ -444,6 +444,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     @app.get("/item/<path:item_id>")
     def item(item_id: str):
         from tracker.store.queries import list_events
+        from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
 
         try:
@@ -476,7 +477,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             body_html=highlight(it.get("body"), spans["text"]),
             events=_event_rows(list_events(db(), item_id=item_id)),
             history=_triage_rows(triage.history(db(), item_id)),
-            answers=answers.for_item(db(), item_id), related=related,
+            answers=answers.for_item(db(), item_id), related=related, outcome=outcome_context(db(), item_id),
             drafts=draft_versions(item_id),
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             message=request.args.get("msg"), error=request.args.get("err"),
@@ -687,6 +688,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         name = (request.args.get("name") or "").strip() or None
         rows = list_companies(db(), name)
         return render_template("companies.html", rows=rows[:200], total=len(rows), name=name or "")
+
+    @app.get("/horizon")
+    def horizon():
+        from tracker.web.horizon import horizon_context
+
+        return render_template("horizon.html", **horizon_context(db(), request.args, now()))
 
     @app.get("/health")
     def health():

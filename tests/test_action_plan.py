@@ -1,0 +1,53 @@
+"""The national action plan on business and human rights and policy coherence (tracker/links/action_plan.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from click.testing import CliRunner
+
+from crawlers.dates import OSLO
+from tracker.cli import main
+from tracker.links.action_plan import grouped_items, themes_of
+from tracker.store import merge as store
+from tracker.store.db import open_db
+
+
+def item(title, body="", source="no_regjeringen_horinger", url="https://www.regjeringen.no/no/dokumenter/x/id3150359/"):
+    return {"id": "regjeringen:3150359" if "regjeringen" in url else f"{source}:1", "source": source,
+            "title": title, "body": body, "url": url}
+
+
+def test_themes_recognised():
+    assert themes_of(item("Høring – strategi for næringsliv og menneskerettigheter (ny nasjonal handlingsplan)")) == ["action_plan"]
+    assert themes_of(item("Regjeringens handlingsplan for ansvarlig næringsliv og menneskerettigheter")) == ["action_plan"]
+    assert themes_of(item("x", "Policy coherence for sustainable development", "eu_haveyoursay", "https://ec.europa.eu/x")) \
+        == ["policy_coherence"]
+    assert themes_of(item("OECD Recommendation on the Role of Government in Promoting Responsible Business Conduct",
+                          source="oecd", url="https://mneguidelines.oecd.org/x")) == ["policy_coherence"]
+
+
+def test_action_plan_only_from_regjeringen_and_not_loose_words():
+    assert themes_of(item("National action plan on business and human rights", source="eu_haveyoursay",
+                          url="https://ec.europa.eu/x")) == []
+    assert themes_of(item("Menneskerettigheter i næringslivet: ny veileder")) == []
+
+
+def test_grouped_and_cli(tmp_path):
+    path = tmp_path / "a.db"
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=[
+        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150359",
+         "title": "Høring – strategi for næringsliv og menneskerettigheter (ny nasjonal handlingsplan)",
+         "body": "Strategien skal styrke samstemt politikk for ansvarlig næringsliv.",
+         "url": "https://www.regjeringen.no/no/dokumenter/horing/id3150359/"},
+        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150360",
+         "title": "Høring – endringer i vegtrafikkloven", "url": "https://www.regjeringen.no/no/dokumenter/v/id3150360/"}])
+    groups = grouped_items(db)
+    db.close()
+    assert [i["id"] for i in groups["action_plan"]] == ["regjeringen:3150359"]
+    assert [i["id"] for i in groups["policy_coherence"]] == ["regjeringen:3150359"]
+    out = CliRunner().invoke(main, ["--db", str(path), "action-plan"], catch_exceptions=False).output
+    assert "Handlingsplan for næringsliv og menneskerettigheter (1)" in out and "vegtrafikkloven" not in out

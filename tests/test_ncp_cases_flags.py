@@ -1,0 +1,70 @@
+"""Other NCPs' cases flagged against the company register and the fund (tracker/links/ncp_cases.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from crawlers.dates import OSLO
+from crawlers.spiders.oecd_ncp_cases import LISTING_URL, OecdNcpCasesSpider
+from tests.conftest import file_response, make_spider
+from tracker.links.companies import update_companies
+from tracker.links.ncp_cases import flagged_cases
+from tracker.store import merge as store
+
+DAY1 = datetime(2026, 11, 23, 6, tzinfo=OSLO)
+DAY2 = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+
+
+def cases(*names: str) -> list[dict]:
+    spider = make_spider(OecdNcpCasesSpider)
+    out = []
+    for name in names:
+        response = file_response(f"oecd_ncp_cases/{name}.html", f"{LISTING_URL}instances/{name}.htm")
+        out += [dict(i) for i in spider.parse_case(response, native_id=name)]
+    return out
+
+
+def put(db, as_of, source, items):
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=items)
+
+
+def fill(db):
+    put(db, DAY1, "no_etikkradet", [
+        {"source": "no_etikkradet", "kind": "gpfg_recommendation", "native_id": "9290",
+         "url": "https://etikkradet.no/x/", "title": "Selskaper identifisert for Norges Banks eierskapsutøvelse",
+         "body": "Etikkrådet har identifisert Compania Minera Rio Azul SA og Kestrel Offshore Holdings Ltd.",
+         "extra": {"action": "ownership_flag"}},
+        {"source": "no_etikkradet", "kind": "gpfg_recommendation", "native_id": "9100",
+         "url": "https://etikkradet.no/y/", "title": "Nyhetsbrev", "body": "Om Rheinwerk Chemie AG.",
+         "extra": {"action": "news"}},
+    ])
+    put(db, DAY1, "oecd_ncp_cases", cases("cl0045_day1", "nl0050", "br0019", "de0033"))
+    put(db, DAY2, "oecd_ncp_cases", cases("uk0112"))
+    update_companies(db)
+
+
+def test_flagged_cases_with_reasons(db):
+    fill(db)
+    got = {c["id"]: c for c in flagged_cases(db)}
+    assert set(got) == {"oecd_ncp_cases:cl0045_day1", "oecd_ncp_cases:br0019", "oecd_ncp_cases:uk0112",
+                        "oecd_ncp_cases:de0033"}
+    # spelled differently in the Etikkrådet post: one company in the register
+    rio = got["oecd_ncp_cases:cl0045_day1"]
+    assert [f["code"] for f in rio["flags"]] == ["gpfg", "norway_ncp"]
+    assert "identifisert for Norges Banks eierskapsutøvelse" in rio["reason"]
+    assert "Kontaktpunktet i Norge støtter saken" in rio["reason"]
+    assert [f["code"] for f in got["oecd_ncp_cases:br0019"]["flags"]] == ["norwegian", "norway_ncp"]
+    assert got["oecd_ncp_cases:de0033"]["reason"].startswith("Rheinwerk Chemie AG: nevnt i en sak om SPU")
+    assert got["oecd_ncp_cases:uk0112"]["stage"] == "final_statement"
+    assert got["oecd_ncp_cases:uk0112"]["chapters"] == ["oecd-iii", "oecd-vi"]
+
+
+def test_unrelated_case_is_not_flagged(db):
+    fill(db)
+    assert "oecd_ncp_cases:nl0050" not in {c["id"] for c in flagged_cases(db)}
+
+
+def test_since_keeps_only_new_or_changed(db):
+    fill(db)
+    assert [c["id"] for c in flagged_cases(db, since=DAY2.isoformat())] == ["oecd_ncp_cases:uk0112"]

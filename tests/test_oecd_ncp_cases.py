@@ -1,0 +1,105 @@
+"""oecd_ncp_cases: the OECD database of specific instances (constructed fixtures; layout unverified)."""
+
+from __future__ import annotations
+
+import scrapy
+
+from crawlers.spiders.oecd_ncp_cases import LISTING_URL, OecdNcpCasesSpider, chapters_of, stage_of
+from tests.conftest import file_response, make_spider
+
+
+def case(name: str, spider=None):
+    spider = spider or make_spider(OecdNcpCasesSpider)
+    url = f"{LISTING_URL}instances/{name}.htm"
+    return list(spider.parse_case(file_response(f"oecd_ncp_cases/{name}.html", url), native_id=name)), spider
+
+
+def test_listing_requests_every_case_page_once():
+    spider = make_spider(OecdNcpCasesSpider)
+    out = list(spider.parse(file_response("oecd_ncp_cases/listing.html", LISTING_URL)))
+    assert all(isinstance(r, scrapy.Request) for r in out)
+    assert [r.cb_kwargs["native_id"] for r in out] == ["cl0045", "uk0112", "br0019", "nl0050", "de0033"]
+    assert spider.listing["complete"] is False and not spider.notes
+
+
+def test_listing_without_case_links_is_red():
+    spider = make_spider(OecdNcpCasesSpider)
+    assert list(spider.parse(file_response("oecd_ncp_cases/empty_listing.html", LISTING_URL))) == []
+    assert spider.notes and spider.notes[0][0] == "red" and "no links" in spider.notes[0][1]
+
+
+def test_blocked_listing_is_red():
+    spider = make_spider(OecdNcpCasesSpider)
+    list(spider.parse(file_response("oecd_ncp_cases/empty_listing.html", LISTING_URL, status=403)))
+    assert spider.notes == [("red", "case listing answered HTTP 403")]
+
+
+def test_case_fields():
+    [item], spider = case("cl0045")
+    extra = item["extra"]
+    assert item["kind"] == "ncp_case" and item["native_id"] == "cl0045" and item["language"] == "en"
+    assert item["owner"] == "NCP Chile" and item["status_raw"] == "In progress"
+    assert item["published"].startswith("2026-09-14")
+    assert extra["supporting_ncps"] == ["Norway"] and extra["host_countries"] == ["Chile"]
+    assert extra["themes"] == ["Human rights", "Employment and industrial relations", "Environment"]
+    assert extra["chapters"] == ["oecd-iv", "oecd-v", "oecd-vi"]
+    assert extra["company"] == "Compañía Minera Río Azul S.A."
+    assert extra["keywords"] == ["due diligence", "water", "freedom of association"]
+    assert extra["sector"] == "Mining and quarrying" and extra["submitter_type"] == "Trade union"
+    assert extra["stage"] == "accepted"
+    assert "freedom of association" in item["body"] and "good offices" in item["summary"]
+    assert not spider.notes
+
+
+def test_final_statement_is_the_stage_and_a_document():
+    [item], _ = case("uk0112")
+    assert item["extra"]["stage"] == "final_statement" and item["status_raw"] == "Concluded"
+    assert [d["title"] for d in item["documents"]] == ["Initial assessment", "Final statement"]
+
+
+def test_not_accepted_and_submitted():
+    assert case("de0033")[0][0]["extra"]["stage"] == "not_accepted"
+    assert case("br0019")[0][0]["extra"]["stage"] == "filed"
+
+
+def test_layout_variant_table_and_strong_labels():
+    [item], spider = case("variant_table")
+    assert item["extra"]["lead_ncp"] == "Netherlands" and item["status_raw"] == "Submitted"
+    assert item["published"].startswith("2026-10-20")
+    assert item["extra"]["company"] == "Tulpenveld Logistics B.V."
+    assert spider.crawler.stats.get_value("tracker/unknown_labels") == 1  # "Case reference"
+
+
+def test_page_without_labels_is_kept_and_amber_once_per_field():
+    spider = make_spider(OecdNcpCasesSpider)
+    [item], _ = case("no_labels", spider)
+    case("no_labels", spider)
+    assert item["title"] == "Some case" and "status_raw" not in item
+    assert sorted(n[1].split("'")[1] for n in spider.notes) == ["lead_ncp", "status"]
+    assert all(level == "amber" for level, _ in spider.notes)
+    assert spider.crawler.stats.get_value("tracker/cases_without_status") == 2
+
+
+def test_failed_case_page_is_amber():
+    spider = make_spider(OecdNcpCasesSpider)
+    url = f"{LISTING_URL}instances/xx0001.htm"
+    assert list(spider.parse_case(file_response("oecd_ncp_cases/no_labels.html", url, status=500), native_id="x")) == []
+    assert spider.notes[0][0] == "amber" and "HTTP 500" in spider.notes[0][1]
+
+
+def test_chapters_and_stages():
+    assert chapters_of(["Combating bribery", "Taxation", "General policies"]) == ["oecd-ii", "oecd-vii", "oecd-xi"]
+    assert stage_of("Closed", []) == "closed"
+    assert stage_of("", [{"title": "Initial assessment"}]) == "accepted"
+    assert stage_of("In progress", [{"title": "Final statement"}]) == "final_statement"
+
+
+def test_status_words_map_to_item_status():
+    from datetime import datetime
+
+    from tracker.store.status import derive_status
+
+    now = datetime.fromisoformat("2026-11-24T06:00:00+01:00")
+    assert derive_status("Concluded", None, now) == "closed"
+    assert derive_status("Not accepted", None, now) == "closed"
+    assert derive_status("In progress", None, now) == "open"

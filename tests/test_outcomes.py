@@ -1,0 +1,105 @@
+"""Outcome memory (tracker/links/outcomes.py): answered hearing → Prop. → Innst. → act."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from crawlers.dates import OSLO
+from tracker.links.outcomes import answered, outcome_chain, outcome_chains
+from tracker.links.related import update_links
+from tracker.store import merge as store
+from tracker.workbench import triage
+
+AS_OF = datetime(2027, 6, 16, 6, tzinfo=OSLO)
+
+
+def put(db, source, kind, native_id, title, body="", published=None):
+    run = store.start_run(db, as_of=AS_OF, mode="test", sources=[source])
+    store.apply_scrape(db, run_id=run, as_of=AS_OF, source=source, items=[
+        {"source": source, "kind": kind, "native_id": native_id, "title": title, "body": body,
+         "published": published, "url": f"https://example.org/{source}/{native_id}"}])
+    return f"{source}:{native_id}"
+
+
+def answer(db, item_id, at):
+    for state, owner in (("respond", None), ("assigned", "Kari"), ("drafting", None), ("submitted", None)):
+        triage.set_state(db, item_id, state, owner=owner, by="kari", at=at)
+
+
+@pytest.fixture
+def world(db):
+    hearing = put(db, "no_regjeringen_horinger", "hearing", "3150100",
+                  "Høring – endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet)",
+                  "Gjennomføring av direktiv (EU) 2024/1760.", "2026-01-10T10:00:00+01:00")
+    db.execute("update items set labels = ? where id = ?", ['["apenhetsloven", "oecd-iv"]', hearing])
+    put(db, "no_stortinget_horinger", "committee_hearing", "sak-107130",
+        "Komitéhøring: Prop. 25 L (2026-2027) Endringer i åpenhetsloven", "Om direktiv (EU) 2024/1760.",
+        "2026-10-20T10:00:00+02:00")
+    put(db, "no_stortinget_spu", "storting_case", "innst-120",
+        "Innst. 120 L (2026–2027) Innstilling fra familie- og kulturkomiteen om Prop. 25 L (2026–2027)", "",
+        "2027-05-02T10:00:00+02:00")
+    put(db, "no_lovdata", "law_change", "LTI/lov/2027-06-15-40", "Lov om endringer i åpenhetsloven",
+        "Jf. Prop. 25 L (2026–2027) og Innst. 120 L (2026–2027).", "2027-06-15T00:00:00+02:00")
+    # answered, tied only by its title (no shared reference)
+    titled = put(db, "no_regjeringen_horinger", "hearing", "3160000",
+                 "Høring – forslag til lov om virksomheters plikt til bærekraftsrapportering i verdikjeden", "",
+                 "2026-02-01T10:00:00+01:00")
+    put(db, "no_stortinget_horinger", "committee_hearing", "sak-107200",
+        "Komitéhøring: Lov om virksomheters plikt til bærekraftsrapportering i verdikjeden – Prop. 40 L (2026-2027)",
+        "", "2026-11-01T10:00:00+01:00")
+    lonely = put(db, "no_regjeringen_horinger", "hearing", "3170000", "Høring – endringer i vegtrafikkloven")
+    unanswered = put(db, "no_regjeringen_horinger", "hearing", "3180000", "Høring – endringer i åpenhetsloven § 5")
+    update_links(db, entries=[])
+    answer(db, hearing, "2026-03-12T14:00:00+01:00")
+    answer(db, titled, "2026-04-02T14:00:00+02:00")
+    answer(db, lonely, "2026-05-02T14:00:00+02:00")
+    return {"hearing": hearing, "titled": titled, "lonely": lonely, "unanswered": unanswered}
+
+
+def test_full_chain(db, world):
+    chain = outcome_chain(db, world["hearing"])
+    assert [s["what"] for s in chain["steps"]] == ["answer", "prop", "innst", "act"]
+    assert chain["text"] == ("Kontaktpunktets svar 12.03.2026 → Prop. 25 L (2026–2027) → Innst. 120 L (2026–2027)"
+                             " → lov vedtatt 15.06.2027")
+    assert chain["complete"] and chain["steps"][1]["how"] == "reference"
+    assert chain["steps"][3]["item_id"] == "no_lovdata:LTI/lov/2027-06-15-40"
+
+
+def test_chain_by_title_is_marked(db, world):
+    chain = outcome_chain(db, world["titled"])
+    assert [(s["what"], s["how"]) for s in chain["steps"]] == [("answer", "triage"), ("prop", "title")]
+    assert not chain["complete"]
+
+
+def test_answered_without_outcome_and_unanswered(db, world):
+    assert outcome_chain(db, world["lonely"])["text"] == "Kontaktpunktets svar 02.05.2026"
+    assert outcome_chain(db, world["unanswered"]) is None and answered(db, world["unanswered"]) is None
+
+
+def test_published_ncp_answer_counts(db, world):
+    db["answers"].insert({"item_id": world["unanswered"], "url": "https://example.org/svar.pdf",
+                          "responder": "Kontaktpunktet", "date": "2026-09-01", "is_ncp": 1})
+    assert answered(db, world["unanswered"]) == {"date": "2026-09-01", "how": "published",
+                                                 "url": "https://example.org/svar.pdf"}
+
+
+def test_searchable_by_chapter(db, world):
+    assert [c["hearing"]["id"] for c in outcome_chains(db, chapter="oecd-iv")] == [world["hearing"]]
+    assert len(outcome_chains(db)) == 3
+    assert outcome_chains(db, chapter="oecd-xi") == []
+
+
+def test_cli_outcomes_by_chapter(db, world, tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    path = db.conn.execute("pragma database_list").fetchone()[2]
+    db.conn.commit()
+    result = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "apenhetsloven"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "→ lov vedtatt 15.06.2027" in result.output and "vegtrafikkloven" not in result.output
+    none = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "oecd-xi"], catch_exceptions=False)
+    assert none.output.startswith("no answered hearings labelled oecd-xi")

@@ -1,0 +1,195 @@
+"""The horizon: everything with a date ahead, by week and by month.
+
+Dates come from what the store already holds (nothing is invented here):
+
+- ``deadline`` of open/upcoming items: hearing deadlines (regjeringen.no), Stortinget
+  written-input deadlines (``committee_hearing``), EU feedback windows (``eu_consultation``),
+  any other kind's deadline;
+- Stortinget hearing times (``extra.hearing_times[].tidspunkt`` of ``committee_hearing`` items);
+- an EU feedback window that has not opened yet (``extra.opens`` of ``eu_consultation``);
+- OEIL forecasts (``extra.forecasts[]`` of ``eu_procedure``: planned Commission adoptions,
+  plenary votes, transposition deadlines);
+- application and transposition dates written in the watchlist's ``note`` of each watched
+  EU file (crawlers/watchlist.toml), read by pattern ("applies 14 Dec 2027") — a date the
+  pattern does not see is not shown.
+
+Not covered (no source holds them yet): EEA Joint Committee dates (EØS-notater carry
+only the date last handled), the Commission's planned adoption dates outside OEIL.
+
+"What the NCP follows": an item in the profile's scope that passes its relevance threshold
+(the tagger's decision without one), or carries a label, or belongs to a watched EU file, or
+names Kontaktpunktet as a consultee. ``followed_only=False`` shows every dated item.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from crawlers.dates import OSLO, parse_date
+from tracker.attention.profiles import Profile, default_profile
+
+#: what a date is (code → nb/en text)
+WHAT = {
+    "hearing_deadline": {"nb": "Høringsfrist", "en": "Consultation deadline"},
+    "storting_deadline": {"nb": "Innspillsfrist, Stortinget", "en": "Storting input deadline"},
+    "storting_hearing": {"nb": "Høring i Stortinget", "en": "Storting committee hearing"},
+    "eu_feedback": {"nb": "EU: frist for tilbakemelding", "en": "EU feedback deadline"},
+    "eu_feedback_opens": {"nb": "EU: tilbakemelding åpner", "en": "EU feedback opens"},
+    "eu_forecast": {"nb": "EU: planlagt", "en": "EU: forecast"},
+    "application": {"nb": "EU-rettsakt: anvendelse/frist", "en": "EU act: application/deadline"},
+    "deadline": {"nb": "Frist", "en": "Deadline"},
+}
+MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+             "november", "desember")  # fmt: skip
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")  # fmt: skip
+#: a watchlist note's date of application / transposition / postponement
+_NOTE_CUE = re.compile(r"appl(?:ies|ication)|transpos\w*|postponed to|\bdue\b|mandatory from|\bfrom\b", re.I)
+_NOTE_DATE = re.compile(r"\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}")
+
+
+@dataclass
+class Dated:
+    """One date ahead."""
+
+    day: date
+    at: str  # ISO date or datetime as the source gave it
+    what: str  # a WHAT code
+    title: str
+    item_id: str | None = None
+    url: str | None = None
+    owner: str | None = None
+    source: str | None = None
+    detail: str | None = None  # the event's own words (OEIL), the place (Stortinget), the note (watchlist)
+
+    def label(self, lang: str = "nb") -> str:
+        return WHAT[self.what].get(lang) or WHAT[self.what]["nb"]
+
+    def as_dict(self, lang: str = "nb") -> dict[str, Any]:
+        return {**asdict(self), "day": self.day.isoformat(), "label": self.label(lang)}
+
+
+def _json(value: Any, default: Any) -> Any:
+    if isinstance(value, dict | list):
+        return value
+    try:
+        return json.loads(value) if value else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _day(value: str | None) -> tuple[date, str] | None:
+    if not value:
+        return None
+    dt = parse_date(value)
+    return (dt.astimezone(OSLO).date(), value) if dt else None
+
+
+def followed(item: dict[str, Any], profile: Profile, watched: set[str]) -> bool:
+    """Does the NCP follow this item (see the module docstring)?"""
+    if not profile.in_scope(item):
+        return False
+    return (profile.passes_threshold(item) or bool(item.get("labels")) or item["id"] in watched
+            or bool(item.get("ncp_consultee")))  # fmt: skip
+
+
+def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]:
+    extra = item["extra"]
+    base = {"title": item["title"], "item_id": item["id"], "url": item.get("url"), "owner": item.get("owner"),
+            "source": item["source"]}
+    kind = item["kind"]
+    if item.get("deadline") and item.get("status") in ("open", "upcoming") and (d := _day(item["deadline"])):
+        what = {"hearing": "hearing_deadline", "committee_hearing": "storting_deadline",
+                "eu_consultation": "eu_feedback"}.get(kind, "deadline")
+        yield Dated(day=d[0], at=d[1], what=what, **base)
+    if kind == "committee_hearing" and item.get("status") != "withdrawn":
+        for t in extra.get("hearing_times") or []:
+            if (d := _day((t or {}).get("tidspunkt"))):
+                yield Dated(day=d[0], at=d[1], what="storting_hearing", detail=t.get("sted"), **base)
+    if kind == "eu_consultation" and (d := _day(extra.get("opens"))) and d[0] > start:
+        yield Dated(day=d[0], at=d[1], what="eu_feedback_opens", **base)
+    for f in extra.get("forecasts") or []:
+        if isinstance(f, dict) and (d := _day(f.get("date"))):
+            yield Dated(day=d[0], at=d[1], what="eu_forecast", detail=f.get("event"), **base)
+
+
+def watchlist_dates(entries: Iterable[Any]) -> Iterable[Dated]:
+    """Application / transposition dates written in the watchlist's notes."""
+    for entry in entries:
+        note = entry.note or ""
+        seen: set[date] = set()
+        for cue in _NOTE_CUE.finditer(note):
+            # the dates of the cue's clause (up to the next ";" or sentence end)
+            clause_end = min([i for i in (note.find(";", cue.end()), note.find(". ", cue.end())) if i >= 0] or [len(note)])
+            clause = note[cue.start():clause_end].strip(" ,.")
+            for m in _NOTE_DATE.finditer(clause):
+                dt = parse_date(m.group(0))
+                if dt is None or dt.date() in seen:
+                    continue
+                seen.add(dt.date())
+                yield Dated(day=dt.date(), at=dt.date().isoformat(), what="application",
+                            title=f"{entry.name}: {entry.title or entry.act or ''}".strip(" :"),
+                            detail=clause, source="watchlist")
+
+
+def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, profile: Profile | None = None,
+            followed_only: bool = True, watch_entries: Iterable[Any] | None = None,
+            end: date | None = None) -> list[Dated]:
+    """Every date from `as_of`'s day up to `weeks` weeks ahead (or up to, not including, `end`), earliest first."""
+    profile = profile or default_profile()
+    start = as_of.astimezone(OSLO).date()
+    end = end or start + timedelta(weeks=weeks)
+    watched = {r["item_id"] for r in db.query("select distinct item_id from refs where ref like 'watch:%'")} \
+        if "refs" in db.table_names() else set()
+    columns = {c.name for c in db["items"].columns}
+    consultee = "ncp_consultee" if "ncp_consultee" in columns else "0 as ncp_consultee"
+    out: list[Dated] = []
+    for row in db.query(
+        f"""select id, source, kind, title, url, owner, status, deadline, extra, labels, relevance, relevant,
+                   {consultee} from items
+            where vanished_at is null and status != 'withdrawn'
+              and (deadline >= ? or extra like '%hearing_times%' or extra like '%forecasts%'
+                   or extra like '%"opens"%')""", [start.isoformat()]):  # fmt: skip
+        row["extra"] = _json(row["extra"], {})
+        row["labels"] = _json(row["labels"], [])
+        if followed_only and not followed(row, profile, watched):
+            continue
+        out += [d for d in _item_dates(row, start, end) if start <= d.day < end]
+    if watch_entries is None:
+        from tracker.links.watchlist import load
+
+        watch_entries = load()
+    out += [d for d in watchlist_dates(watch_entries) if start <= d.day < end]
+    out.sort(key=lambda d: (d.day, d.at, d.what, d.title))
+    return out
+
+
+def week_label(day: date, lang: str = "nb") -> str:
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    week = day.isocalendar().week
+    if lang == "en":
+        return f"Week {week} ({monday.day} {MONTHS_EN[monday.month - 1][:3]} – {sunday.day} {MONTHS_EN[sunday.month - 1][:3]})"
+    return f"Uke {week} ({monday.day}. {MONTHS_NB[monday.month - 1][:3]} – {sunday.day}. {MONTHS_NB[sunday.month - 1][:3]})"
+
+
+def month_label(day: date, lang: str = "nb") -> str:
+    return f"{MONTHS_EN[day.month - 1]} {day.year}" if lang == "en" else f"{MONTHS_NB[day.month - 1]} {day.year}"
+
+
+def grouped(entries: list[Dated], by: str = "week", lang: str = "nb") -> list[tuple[str, list[Dated]]]:
+    """Entries under week labels ("Uke 49 (30. nov – 6. des)") or month labels ("desember 2026"), in order."""
+    if by not in ("week", "month"):
+        raise ValueError(f"group by 'week' or 'month', not {by!r}")
+    label = week_label if by == "week" else month_label
+    groups: dict[str, list[Dated]] = {}
+    for entry in entries:
+        groups.setdefault(label(entry.day, lang), []).append(entry)
+    return list(groups.items())

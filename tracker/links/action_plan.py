@@ -1,0 +1,68 @@
+"""The national action plan on business and human rights, and policy coherence for responsible business.
+
+Items are recognised by their own words (title, summary, body) — no tagger label exists for these:
+
+- ``action_plan``: the national action plan / strategy on business and human rights
+  ("handlingsplan for næringsliv og menneskerettigheter", "strategi for næringsliv og
+  menneskerettigheter", "national action plan on business and human rights"), from any
+  regjeringen.no page (id ``regjeringen:…``) or regjeringen.no spider;
+- ``policy_coherence``: policy coherence for responsible business conduct — "samstemt politikk",
+  "politikksamstemthet", "policy coherence", the OECD Recommendation on the Role of Government in
+  Promoting Responsible Business Conduct (OECD/LEGAL/0486) — from any source.
+
+``grouped_items(db)`` gives both groups, newest first; an item can be in both.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlite_utils
+
+THEMES: dict[str, dict[str, Any]] = {
+    "action_plan": {
+        "title": {"nb": "Handlingsplan for næringsliv og menneskerettigheter",
+                  "en": "National action plan on business and human rights"},
+        "pattern": re.compile(
+            r"(?:handlingsplan\w*|strategi\w*)\s+(?:\w+\s+){0,3}?(?:for\s+)?(?:ansvarlig\s+)?næringsliv\w*\s+og\s+"
+            r"menneskerettigheter|(?:national\s+)?action\s+plan\s+on\s+business\s+and\s+human\s+rights", re.I),
+        "regjeringen_only": True,
+    },
+    "policy_coherence": {
+        "title": {"nb": "Samstemt politikk for ansvarlig næringsliv", "en": "Policy coherence for responsible business"},
+        "pattern": re.compile(
+            r"samstemt\s+politikk|politikksamstemthet|policy\s+coherence|"
+            r"role\s+of\s+government\s+in\s+promoting\s+responsible\s+business|OECD/LEGAL/0486", re.I),
+        "regjeringen_only": False,
+    },
+}  # fmt: skip
+
+
+def _is_regjeringen(item: dict[str, Any]) -> bool:
+    return item["id"].startswith("regjeringen:") or "regjeringen" in item["source"] or \
+        "regjeringen.no" in (item.get("url") or "")
+
+
+def themes_of(item: dict[str, Any]) -> list[str]:
+    """The themes (``action_plan``, ``policy_coherence``) one item is about."""
+    text = " ".join(item.get(k) or "" for k in ("title", "summary", "body"))
+    return [name for name, theme in THEMES.items()
+            if theme["pattern"].search(text) and (not theme["regjeringen_only"] or _is_regjeringen(item))]
+
+
+def grouped_items(db: sqlite_utils.Database) -> dict[str, list[dict[str, Any]]]:
+    """theme → its items (id, source, kind, title, url, status, deadline, published), newest first."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in THEMES}
+    text = "(title || ' ' || coalesce(summary, '') || ' ' || coalesce(body, ''))"
+    words = ("%menneskerettigheter%", "%human rights%", "%samstemt%", "%coherence%", "%role of government%",
+             "%LEGAL/0486%")
+    rows = db.query(
+        f"""select id, source, kind, title, summary, body, url, status, deadline, published, first_seen from items
+            where vanished_at is null and ({" or ".join(f"{text} like ?" for _ in words)})
+            order by coalesce(published, first_seen) desc, id""", list(words))  # fmt: skip
+    for row in rows:
+        for name in themes_of(row):
+            out[name].append({k: row[k] for k in ("id", "source", "kind", "title", "url", "status", "deadline",
+                                                  "published")})
+    return out

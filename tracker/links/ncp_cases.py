@@ -1,0 +1,124 @@
+"""Other NCPs' cases (items of kind ``ncp_case``, spider oecd_ncp_cases) set against what the NCP follows.
+
+A case is *flagged* when the company it names
+
+- is named in a fund item (Etikkrådet, Norges Bank, Finansdepartementet, the Storting's
+  fund cases: tracker.links.gpfg.GPFG_SOURCES) — excluded, under observation, identified
+  for Norges Bank's ownership work, or otherwise discussed as a fund holding;
+- is Norwegian: an ``ASA``/``AS`` name or a Norwegian organisation number in the
+  company register (tracker/links/companies.py);
+
+or when the Norwegian NCP is the lead or a supporting NCP. The company is resolved
+through the register by its normalised name (``companies.normalised_name``), so
+"Río Azul S.A." in a case and "Rio Azul SA" in an Etikkrådet post are one company.
+
+``flagged_cases(db, since)`` is what the digest shows; every flag carries a
+one-line Norwegian reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import sqlite_utils
+
+from tracker.links.companies import normalise
+from tracker.links.gpfg import GPFG_SOURCES
+
+#: Etikkrådet's `extra.action` → what it means for the fund (Norwegian, for the reason line)
+ACTION_TEXT = {
+    "exclusion": "utelukket fra SPU", "observation": "satt til observasjon av SPU",
+    "ownership_flag": "identifisert for Norges Banks eierskapsutøvelse",
+    "revocation": "utelukkelse opphevet (SPU)",
+}  # fmt: skip
+STAGE_TEXT = {
+    "filed": "klage innlevert", "accepted": "akseptert for videre behandling", "not_accepted": "ikke akseptert",
+    "final_statement": "sluttuttalelse", "closed": "avsluttet",
+}  # fmt: skip
+_NORWEGIAN_FORM = re.compile(r"\b(?:asa|as)$")
+_NORWAY = re.compile(r"^(?:norway|norge|noreg)$", re.I)
+
+
+def _json(value: Any, default: Any) -> Any:
+    if isinstance(value, dict | list):
+        return value
+    try:
+        return json.loads(value) if value else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _company_row(db: sqlite_utils.Database, case_id: str, name: str | None) -> dict[str, Any] | None:
+    """The register's row for the case's company: by its normalised name, else the case item's own mention."""
+    if name:
+        rows = list(db.query("select id, name, identifiers from companies where normalised_name = ?", [normalise(name)]))
+        if rows:
+            return rows[0]
+    rows = list(db.query(
+        """select c.id, c.name, c.identifiers from company_mentions m join companies c on c.id = m.company_id
+           where m.item_id = ? order by m.field = 'title' desc, c.id limit 1""", [case_id]))  # fmt: skip
+    return rows[0] if rows else None
+
+
+def _fund_mentions(db: sqlite_utils.Database, company_id: int, case_id: str) -> list[dict[str, Any]]:
+    marks = ", ".join("?" for _ in GPFG_SOURCES)
+    return list(db.query(
+        f"""select i.id, i.source, i.title, i.url, i.extra, coalesce(i.published, i.first_seen) as at
+            from company_mentions m join items i on i.id = m.item_id
+            where m.company_id = ? and i.id != ?
+              and (i.source in ({marks}) or json_extract(i.extra, '$.topic') = 'gpfg')
+            order by at desc, i.id""", [company_id, case_id, *GPFG_SOURCES]))  # fmt: skip
+
+
+def case_flags(db: sqlite_utils.Database, item: dict[str, Any]) -> list[dict[str, str]]:
+    """Why one case matters to the NCP: [{"code", "text", "item_id"?}] (empty: not flagged)."""
+    extra = _json(item.get("extra"), {})
+    flags: list[dict[str, str]] = []
+    company = _company_row(db, item["id"], extra.get("company"))
+    if company is not None:
+        mentions = _fund_mentions(db, company["id"], item["id"])
+        # the fund's decisions about the company (newest first); else one line saying the fund discussed it
+        decided = [r for r in mentions if _json(r["extra"], {}).get("action") in ACTION_TEXT]
+        for row in decided or mentions[:1]:
+            what = ACTION_TEXT.get(_json(row["extra"], {}).get("action") or "", "nevnt i en sak om SPU")
+            flags.append({"code": "gpfg", "item_id": row["id"],
+                          "text": f"{company['name']}: {what} («{row['title']}»)"})
+        identifiers = _json(company["identifiers"], {})
+        if identifiers.get("orgnr") or _NORWEGIAN_FORM.search(normalise(company["name"])):
+            orgnr = ", ".join(identifiers.get("orgnr") or [])
+            flags.append({"code": "norwegian",
+                          "text": f"{company['name']} er et norsk selskap" + (f" (org.nr. {orgnr})" if orgnr else "")})
+    elif extra.get("company") and _NORWEGIAN_FORM.search(normalise(extra["company"])):
+        flags.append({"code": "norwegian", "text": f"{extra['company']} er et norsk selskap"})
+    if extra.get("lead_ncp") and _NORWAY.match(extra["lead_ncp"].strip()):
+        flags.append({"code": "norway_ncp", "text": "Kontaktpunktet i Norge leder saken"})
+    elif any(_NORWAY.match(s.strip()) for s in extra.get("supporting_ncps") or []):
+        flags.append({"code": "norway_ncp", "text": "Kontaktpunktet i Norge støtter saken"})
+    return flags
+
+
+def flagged_cases(db: sqlite_utils.Database, since: str | None = None) -> list[dict[str, Any]]:
+    """Cases new or changed since `since` (ISO; None: all) that name a followed company or involve Norway.
+
+    Each: id, title, url, company, lead_ncp, stage, stage_text, chapters, status, last_changed,
+    flags ([{"code", "text"}]) and `reason` (the flags' texts joined by "; ")."""
+    where, params = "kind = 'ncp_case' and vanished_at is null", []
+    if since:
+        where += " and (last_changed >= ? or first_seen >= ?)"
+        params += [since, since]
+    out = []
+    for item in db.query(f"select * from items where {where} order by last_changed desc, id", params):
+        flags = case_flags(db, item)
+        if not flags:
+            continue
+        extra = _json(item.get("extra"), {})
+        stage = extra.get("stage") or "filed"
+        out.append({
+            "id": item["id"], "title": item["title"], "url": item["url"], "company": extra.get("company"),
+            "lead_ncp": extra.get("lead_ncp"), "stage": stage, "stage_text": STAGE_TEXT.get(stage, stage),
+            "chapters": extra.get("chapters") or [], "status": item["status"], "last_changed": item["last_changed"],
+            "flags": flags, "reason": "; ".join(f["text"] for f in flags),
+        })
+    return out
