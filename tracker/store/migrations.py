@@ -147,6 +147,21 @@ def m007_labels_once_reason_consultees(db: sqlite_utils.Database) -> None:
                             [(json.dumps(v, ensure_ascii=False), k) for k, v in grouped.items()])
         db["tags"].drop()
 
+
+@core()
+def m0800_backfill(db: sqlite_utils.Database) -> None:
+    """Backfill (`ncp-tracker backfill`): `runs.backfill` = 1 marks a run that walked a source's
+    history, so its events never reach a digest as news (tracker.store.queries.digest_visible_events);
+    `backfill_checkpoints` holds one row per source and unit of history (a Storting session, …)
+    finished, so an interrupted backfill resumes where it stopped."""
+    db["runs"].add_column("backfill", int, not_null_default=0)
+    db["backfill_checkpoints"].create(
+        {"source": str, "unit": str, "since": int, "run_id": int, "finished": str,
+         "items_seen": int, "items_new": int},
+        pk=("source", "unit"),
+    )  # fmt: skip
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
