@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -128,10 +127,14 @@ def tag_all(db: str, budget_s: float) -> dict:
             if first is None and done > 0:
                 first = (now - t0, done)
         if now - t0 > budget_s:
-            proc.send_signal(signal.SIGINT)
+            proc.terminate()  # committed batches stay; the one in flight is rolled back
             break
         time.sleep(0.5)
-    out, err = proc.communicate(timeout=120)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
     elapsed = time.perf_counter() - t0
     finished = proc.returncode == 0
     done = _tagged(db) - before
@@ -146,7 +149,7 @@ def tag_all(db: str, budget_s: float) -> dict:
             "tag_startup_s": round(first[0], 1), "tag_items_per_s": round(rate, 1),
             "tag_peak_rss_mb": round(peak / 1024), "tag_rss_samples": samples[-6:],
             "tag_eta_s": None if finished or not rate else round((total - tagged) / rate),
-            "tag_error": None if finished or proc.returncode in (-2, 130, 1) else err.strip()[-300:]}
+            "tag_error": None if finished or proc.returncode in (-15, -9) else err.strip()[-300:]}
 
 
 def main() -> int:
@@ -189,6 +192,7 @@ def main() -> int:
     size = sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*"))
     out.update(db_bytes=size, bytes_per_item=round(size / max(1, out["items"])))
     if not args.no_tag:
+        print(json.dumps(out, ensure_ascii=False), file=sys.stderr, flush=True)  # kept if tagging fails
         out.update(tag_all(db, args.tag_seconds))
     print(json.dumps(out, ensure_ascii=False))
     return 0
