@@ -53,6 +53,8 @@ EXTRA_EVENTS = (("updated", 0.55), ("deadline_changed", 0.12), ("status_changed"
                 ("documents_added", 0.15), ("vanished", 0.02), ("reappeared", 0.01))
 #: open consultations in the store on the last day (a few hundred)
 OPEN_CONSULTATIONS = 320
+#: items inserted per executemany (memory bound of the generator)
+CHUNK = 50_000
 
 
 def _reference(kind: str, day: date, n: int) -> str:
@@ -103,7 +105,15 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
 
     # ------------------------------------------------------------------ items
     weights = [s[2] for s in SOURCES]
+    cols = ("id, source, kind, native_id, title, summary, body, language, url, canonical_url, owner, "
+            "published, deadline, status, status_raw, channel, reference, documents, extra, first_seen, "
+            "last_seen, last_changed, vanished_at, content_hash, labels, relevance, relevant, "
+            "tagger_version, tagged_hash, title_key")
+    marks = ",".join("?" * len(cols.split(",")))
+    insert_items = f"insert into items ({cols}) values ({marks})"
     item_rows, tag_rows, item_meta = [], [], []
+    n_items = 0
+    conn.execute("begin")
     open_left = OPEN_CONSULTATIONS
     for n in range(items):
         source, kind, _, consultation = rng.choices(SOURCES, weights)[0]
@@ -139,20 +149,22 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
             "[]", "{}", published, last_seen, last_seen, None, f"{rng.getrandbits(64):016x}",
             json.dumps(labels), relevance, int(relevance >= 0.5), "bench", None, title_key(title),
         ))  # fmt: skip
-        item_meta.append((item_id, day0, status))
+        item_meta.append((item_id, day0))
+        if len(item_rows) >= CHUNK:  # memory bounded: a million items go in by chunks
+            conn.executemany(insert_items, item_rows)
+            n_items += len(item_rows)
+            item_rows = []
         if is_open:
             for label in labels or ["oecd-ii"]:
                 word = title.split()[min(2, len(title.split()) - 1)]
                 start = title.find(word)
                 evidence = [{"field": "title", "start": start, "end": start + len(word), "text": word}]
                 tag_rows.append((item_id, label, round(rng.uniform(0.5, 3.0), 3), json.dumps(evidence)))
-    cols = ("id, source, kind, native_id, title, summary, body, language, url, canonical_url, owner, "
-            "published, deadline, status, status_raw, channel, reference, documents, extra, first_seen, "
-            "last_seen, last_changed, vanished_at, content_hash, labels, relevance, relevant, "
-            "tagger_version, tagged_hash, title_key")
-    marks = ",".join("?" * len(cols.split(",")))
+    conn.executemany(insert_items, item_rows)
+    n_items += len(item_rows)
+    conn.commit()
+    del item_rows
     with conn:
-        conn.executemany(f"insert into items ({cols}) values ({marks})", item_rows)
         evidence: dict[str, dict] = {}
         for item_id, label, strength, spans in tag_rows:
             evidence.setdefault(item_id, {})[label] = {"strength": strength, "instrument": "",
@@ -177,11 +189,11 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
     kinds = [k for k, _ in EXTRA_EVENTS]
     kind_weights = [w for _, w in EXTRA_EVENTS]
     pending = []  # (day offset, item id, kind, field, before, after)
-    for item_id, day0, _status in item_meta:
+    for item_id, day0 in item_meta:
         pending.append((day0, item_id, "new", None, None, "title"))
     extra = max(0, events - len(pending))
     for _ in range(extra):
-        item_id, day0, _status = item_meta[rng.randrange(len(item_meta))]
+        item_id, day0 = item_meta[rng.randrange(len(item_meta))]
         day = min(n_days - 1, day0 + int(rng.expovariate(1 / 30)))
         kind = rng.choices(kinds, kind_weights)[0]
         if kind == "deadline_changed":
@@ -196,19 +208,22 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
         else:
             pending.append((day, item_id, kind, None, None, at(day)))
     pending.sort(key=lambda e: e[0])
-    event_rows = [(i + 1, e[1], e[0] + 1, at(e[0]), e[2], e[3], e[4], e[5]) for i, e in enumerate(pending)]
+    del item_meta
+    # streamed into executemany: the event rows are never all built at once
+    event_rows = ((i + 1, e[1], e[0] + 1, at(e[0]), e[2], e[3], e[4], e[5]) for i, e in enumerate(pending))
     with conn:
         conn.executemany("insert into events (id, item_id, run_id, at, kind, field, before, after)"
                          " values (?,?,?,?,?,?,?,?)", event_rows)
-        # yesterday's digest was written: today's digest reports what happened since
-        yesterday_last = max((r[0] for r in event_rows if r[2] <= n_days - 1), default=0)
+        # yesterday's digest was written: today's digest reports what happened since (events are
+        # sorted by day; run id = day offset + 1)
+        yesterday_last = sum(1 for e in pending if e[0] + 1 <= n_days - 1)
         conn.execute("insert into digests (profile, date, generated_at, last_event_id, format, path)"
                      " values (?,?,?,?,?,?)",
                      ("ncp", (last_day - timedelta(days=1)).isoformat(), at(n_days - 2), yesterday_last, "md", ""))
     t_events = time.perf_counter()
     db.execute("ANALYZE")
     db.close()
-    return {"items": len(item_rows), "events": len(event_rows), "tags": len(tag_rows),
+    return {"items": n_items, "events": len(pending), "tags": len(tag_rows),
             "open_consultations": OPEN_CONSULTATIONS - open_left, "days": n_days,
             "seconds_items": round(t_items - t0, 1), "seconds_events": round(t_events - t_items, 1),
             "seconds_total": round(time.perf_counter() - t0, 1), "last_day": last_day.isoformat()}

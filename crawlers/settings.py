@@ -31,6 +31,10 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 CONCURRENT_REQUESTS = 8
+# Scrapy starts this many asyncio worker tasks for *every* response's callback output; our item
+# pipelines are synchronous, so the default 100 only costs time (38,000 tasks in one replay of the
+# bundled days, ~10 % of the crawl: bench/RESULTS.md). 4 keeps requests and items flowing.
+CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.5
 DOWNLOAD_TIMEOUT = 30
@@ -92,6 +96,8 @@ EXTENSIONS = {
 # (If-None-Match / If-Modified-Since) instead of trusting a stale copy.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "crawlers.middlewares.TrackerCachePolicy"
+# one SQLite file per spider instead of Scrapy's seven files and a folder per response
+HTTPCACHE_STORAGE = "crawlers.middlewares.SqliteCacheStorage"
 # pages without ETag/Last-Modified are fetched again at most this often (see TrackerCachePolicy)
 MIN_REFETCH_HOURS = 12.0
 HTTPCACHE_DIR = "httpcache"

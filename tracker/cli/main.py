@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import admin, digest, eu, gpfg, horizon, house, pipeline, work
+from tracker.cli import admin, backfill, digest, eu, gpfg, horizon, house, pipeline, work
 from tracker.cli.support import TrackerError
 
 
@@ -43,7 +43,7 @@ COMMANDS: tuple[click.Command, ...] = (
     house.config, house.init, house.migrate,
     # collect, store, tag
     pipeline.run, pipeline.crawl, pipeline.record, pipeline.ingest, pipeline.demo, pipeline.health,
-    pipeline.items, pipeline.events, pipeline.tag, pipeline.classify,
+    pipeline.items, pipeline.events, pipeline.tag, pipeline.classify, backfill.backfill,
     # tell
     digest.digest, eu.watchlist, gpfg.gpfg, gpfg.companies, horizon.horizon, horizon.outcomes, horizon.action_plan,
     # the advisers' workbench

@@ -352,7 +352,6 @@ def items(ctx, fmt, source, kind, status) -> None:
 
     Example: ncp-tracker items --format jsonl --status open
     """
-    from tracker.links.related import related_map
     from tracker.store.queries import list_items
 
     check_source(source)
@@ -360,6 +359,9 @@ def items(ctx, fmt, source, kind, status) -> None:
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
     if fmt == "jsonl":
+        # imported only here: its imports cost the table view ~0.1 s
+        from tracker.links.related import related_map
+
         related = related_map(db)
         for row in rows:
             row["related"] = related.get(row["id"], [])

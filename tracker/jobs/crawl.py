@@ -40,6 +40,11 @@ class Step:
     label: str = ""
     #: extra spider arguments, as `scrapy crawl -a NAME=VALUE` would give them
     spider_args: dict[str, str] = field(default_factory=dict)
+    #: a walk through history (`ncp-tracker backfill`): the run is marked, its events are no news
+    backfill: bool = False
+    #: spider classes used instead of the project's for these sources (same `name`; e.g. the
+    #: backfill spiders of crawlers/backfill.py, which the spider loader does not list)
+    spider_classes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,8 +243,10 @@ def run_plan(
         try:
             for step in plan:
                 mode = f"replay:{step.replay_dir}" if step.replay_dir else "live"
+                mode = f"backfill:{step.label}+{mode}" if step.backfill else mode
                 run_id = store.start_run(db, as_of=step.as_of, mode=mode, sources=step.sources,
-                                         replay_dir=str(step.replay_dir) if step.replay_dir else None)
+                                         replay_dir=str(step.replay_dir) if step.replay_dir else None,
+                                         backfill=step.backfill)
                 health_rows: list[dict[str, Any]] = []
                 bar = tqdm(desc=f"crawl {step.label or step.as_of.date()}", unit=" pages",
                            disable=not progress, leave=True, dynamic_ncols=True)
@@ -247,7 +254,7 @@ def run_plan(
                 # signal receivers are weak references: keep the progress hooks alive
                 hooks = []
                 for source in step.sources:
-                    crawler = Crawler(loader.load(source),
+                    crawler = Crawler(step.spider_classes.get(source) or loader.load(source),
                                       step_settings(base, step, cache, db_path=db_path, run_id=run_id))
                     hooks.append(_Progress(crawler, bar))
                     crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),

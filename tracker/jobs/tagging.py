@@ -16,13 +16,10 @@ import sqlite_utils
 BATCH = 200
 
 
-def _pending(db: sqlite_utils.Database, version: str, force: bool) -> Iterator[dict[str, Any]]:
-    sql = "select id, source, title, summary, body, language, content_hash from items"
-    if not force:
-        sql += " where tagged_hash is null or tagged_hash != content_hash or tagger_version is null or tagger_version != ?"
-        yield from db.query(sql, [version])
-    else:
-        yield from db.query(sql)
+#: only the columns the tagger reads, so a batch of BATCH rows is all that is held in memory
+_COLUMNS = "rowid, id, source, title, summary, body, language, content_hash"
+_UPDATE = ("update items set labels = ?, relevance = ?, relevant = ?, tagger_version = ?, tagged_hash = ?,"
+           " language = ?, evidence = ?, relevance_reason = ? where rowid = ?")
 
 
 def weights_file() -> Path:
@@ -47,42 +44,64 @@ def load_tagger(weights: Path | None = None) -> Any:
     return _TAGGERS[key]
 
 
-def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = False) -> dict[str, int]:
-    """Tag every item that is new, changed or tagged by another tagger version."""
+def _pending(db: sqlite_utils.Database, version: str, force: bool,
+             batch: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    """The items to tag, in batches of at most `batch` rows, in rowid order.
+
+    Each batch is its own query (``rowid > last``, the primary key's range), so the whole table is
+    never read into memory and rows updated by an earlier batch are never read again — the
+    query holds no cursor open across the updates.
+    """
+    where = "" if force else (" and (tagged_hash is null or tagged_hash != content_hash"
+                              " or tagger_version is null or tagger_version != ?)")
+    sql = f"select {_COLUMNS} from items where rowid > ?{where} order by rowid limit ?"
+    last = 0
+    while True:
+        params: list[Any] = [last] + ([] if force else [version]) + [batch]
+        rows = [dict(r) for r in db.query(sql, params)]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["rowid"]
+
+
+def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = False,
+              batch: int = BATCH) -> dict[str, int]:
+    """Tag every item that is new, changed or tagged by another tagger version (`force`: all).
+
+    Streams: at most `batch` items are held at a time, each batch committed on its own, so
+    tagging a million items needs the memory of one batch (and an interrupted run keeps what
+    it finished: the next run resumes with the items still pending).
+    """
     tagger = tagger or load_tagger()
     version = tagger.version
-    rows = list(_pending(db, version, force))
     counts = {"tagged": 0, "relevant": 0}
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
+    for batch_rows in _pending(db, version, force, batch):
         records = [
             {"id": r["id"], "title": r["title"] or "", "summary": r["summary"] or "",
              "text": r["body"] or "", "language": r["language"], "source": r["source"]}
-            for r in batch
+            for r in batch_rows
         ]  # fmt: skip
         results = list(tagger.tag_many(records))
-        with db.conn:
-            for row, res in zip(batch, results, strict=True):
-                evidence: dict[str, dict[str, Any]] = {
-                    label: {"strength": round(res.strengths.get(label, 0.0), 4), "instrument": "",
-                            "evidence": []}
-                    for label in res.labels
-                }
-                for ev in res.evidence:
-                    if ev.label in evidence:
-                        evidence[ev.label]["evidence"].append(
-                            {"field": ev.field, "start": ev.start, "end": ev.end, "text": ev.text,
-                             "instrument": ev.instrument})
-                        if ev.instrument and not evidence[ev.label]["instrument"]:
-                            evidence[ev.label]["instrument"] = ev.instrument
-                db["items"].update(row["id"], {
-                    "labels": json.dumps(res.labels), "relevance": round(res.relevance, 4),
-                    "relevant": int(res.relevant), "tagger_version": version,
-                    "tagged_hash": row["content_hash"],
-                    "language": row["language"] or res.language,
-                    "evidence": json.dumps(evidence, ensure_ascii=False),
-                    "relevance_reason": res.reason,
-                })  # fmt: skip
-                counts["tagged"] += 1
-                counts["relevant"] += int(res.relevant)
+        updates = []
+        for row, res in zip(batch_rows, results, strict=True):
+            evidence: dict[str, dict[str, Any]] = {
+                label: {"strength": round(res.strengths.get(label, 0.0), 4), "instrument": "",
+                        "evidence": []}
+                for label in res.labels
+            }
+            for ev in res.evidence:
+                if ev.label in evidence:
+                    evidence[ev.label]["evidence"].append(
+                        {"field": ev.field, "start": ev.start, "end": ev.end, "text": ev.text,
+                         "instrument": ev.instrument})
+                    if ev.instrument and not evidence[ev.label]["instrument"]:
+                        evidence[ev.label]["instrument"] = ev.instrument
+            updates.append((json.dumps(res.labels), round(res.relevance, 4), int(res.relevant), version,
+                            row["content_hash"], row["language"] or res.language,
+                            json.dumps(evidence, ensure_ascii=False), res.reason, row["rowid"]))
+            counts["tagged"] += 1
+            counts["relevant"] += int(res.relevant)
+        with db.conn:  # one statement for the batch, by rowid (no per-row lookup)
+            db.conn.executemany(_UPDATE, updates)
     return counts

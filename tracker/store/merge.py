@@ -44,11 +44,15 @@ def now_iso() -> str:
 
 
 def start_run(db: sqlite_utils.Database, *, as_of: datetime, mode: str, sources: list[str],
-              replay_dir: str | None = None) -> int:
+              replay_dir: str | None = None, backfill: bool = False) -> int:
+    """A new `runs` row; `backfill`: a walk through history, whose events no digest reports as news."""
+    row = {"started": now_iso(), "as_of": as_of.isoformat(timespec="seconds"), "mode": mode,
+           "replay_dir": replay_dir, "sources": json.dumps(sources)}
+    if backfill:
+        row["backfill"] = 1
     with db.conn:
         table = db["runs"]
-        table.insert({"started": now_iso(), "as_of": as_of.isoformat(timespec="seconds"),
-                      "mode": mode, "replay_dir": replay_dir, "sources": json.dumps(sources)})
+        table.insert(row)
         return table.last_pk
 
 

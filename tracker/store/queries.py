@@ -93,3 +93,19 @@ def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: st
                 row[key] = json.loads(value)
         rows.append(row)
     return rows
+
+
+#: THE query for the events a digest reports: those in an id window, except the events of
+#: backfill runs (`runs.backfill` = 1, `ncp-tracker backfill`): history found today is not news.
+DIGEST_EVENTS_SQL = """select e.* from events e
+  where e.id > ? and e.id <= ?
+    and not exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)
+  order by e.id"""
+
+
+def digest_visible_events(db: sqlite_utils.Database, after_id: int, upto_id: int) -> list[dict[str, Any]]:
+    """Events with ``after_id < id <= upto_id`` that a digest may report (as new, changed, …):
+    every event but those written by a backfill run. `before`/`after` are returned as stored."""
+    if "backfill" not in db["runs"].columns_dict:  # a database from before m0800: no backfill yet
+        return list(db.query("select * from events where id > ? and id <= ? order by id", [after_id, upto_id]))
+    return list(db.query(DIGEST_EVENTS_SQL, [after_id, upto_id]))

@@ -1,0 +1,169 @@
+"""`ncp-tracker backfill`: a recorded three-session history of Stortinget hearings in replay
+(tests/fixtures/backfill, built by its build.py), checkpoints and resuming, backfill runs kept
+out of the digest's news, and the polite defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime
+
+import pytest
+from click.testing import CliRunner
+from support import ROOT
+
+from crawlers.backfill import BACKFILL_SPIDERS, StortingetSessionHearings
+from crawlers.dates import OSLO
+from tracker.cli import main
+from tracker.jobs import backfill as job
+from tracker.store import merge as store
+from tracker.store.db import open_db
+from tracker.store.queries import digest_visible_events
+
+HISTORY = ROOT / "tests" / "fixtures" / "backfill"
+AS_OF = "2026-11-24"
+
+
+def cli(db, *args: str) -> subprocess.CompletedProcess:
+    """The real command in its own process (Scrapy's reactor starts once per process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NCP_TRACKER_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def backfill(db, since: int, *extra: str) -> subprocess.CompletedProcess:
+    return cli(db, "backfill", "--since", str(since), "--replay", str(HISTORY), "--as-of", AS_OF,
+               "-s", "DOWNLOAD_DELAY=0", "--no-progress", *extra)
+
+
+def rows(db, sql: str, params=()) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_sessions_since_a_year_newest_first():
+    units = StortingetSessionHearings.units(2015, date(2026, 11, 24))
+    assert units[0] == "2026-2027" and units[-1] == "2014-2015"  # 2014-2015 has its spring in 2015
+    assert len(units) == 13
+    # before 1 October a day belongs to the session that started the year before
+    assert StortingetSessionHearings.units(2026, date(2026, 9, 30)) == ["2025-2026"]
+
+
+@pytest.mark.parametrize("unit", [None, "2019", "2019-2021", "x-y"])
+def test_a_session_spider_refuses_a_unit_that_is_not_a_session(unit):
+    with pytest.raises(ValueError, match="Storting session"):
+        StortingetSessionHearings(unit=unit)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """A store after `backfill --since 2026`, then `--since 2025` (the two commands' output kept)."""
+    db = tmp_path_factory.mktemp("backfill") / "t.db"
+    first = backfill(db, 2026)
+    assert first.returncode == 0, first.stderr
+    checkpoints_after_first = rows(db, "select unit, items_seen from backfill_checkpoints order by unit")
+    second = backfill(db, 2025)
+    assert second.returncode == 0, second.stderr
+    return db, first, checkpoints_after_first, second
+
+
+def test_backfill_walks_history_and_resumes_from_its_checkpoints(history):
+    db, first, after_first, second = history
+    # since 2026: the current session and the one whose spring is in 2026, newest first
+    assert "session 2026-2027: green items 43 new 43" in first.stderr
+    assert "session 2025-2026: green items 25 new 25" in first.stderr
+    assert first.stderr.index("2026-2027: green") < first.stderr.index("2025-2026: green")
+    assert after_first == [("2025-2026", 25), ("2026-2027", 43)]
+    # further back: only the session not checkpointed is crawled
+    assert "2026-2027: done before (checkpoint)" in second.stderr
+    assert "session 2024-2025: green items 25 new 25" in second.stderr
+    assert "2026-2027: green" not in second.stderr
+    assert rows(db, "select count(*), sum(backfill) from runs") == [(3, 3)]
+    assert rows(db, "select count(*) from items where source = 'no_stortinget_horinger'") == [(93,)]
+    # the old sessions' hearings are closed history, each with its session in the reference
+    assert rows(db, "select count(*) from items where reference like '%(2024-2025)%' and status = 'closed'")[0][0] > 0
+    # a third time: nothing left
+    store_db = open_db(db)
+    again = job.plan(store_db, since=2025, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO))
+    store_db.close()
+    assert again.steps == [] and len(again.done) == 3
+
+
+def test_backfill_events_never_reach_a_digest_as_new(history, tmp_path):
+    import shutil
+
+    db_path = tmp_path / "t.db"
+    shutil.copy(history[0], db_path)
+    db = open_db(db_path)
+    top = db.execute("select max(id) from events").fetchone()[0]
+    assert top and rows(db_path, "select count(*) from events where kind = 'new'")[0][0] == 93
+    assert digest_visible_events(db, 0, top) == []
+    # a daily run's event afterwards is news
+    as_of = datetime(2026, 11, 25, 6, tzinfo=OSLO)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_lovdata"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_lovdata", items=[
+        {"source": "no_lovdata", "kind": "law_change", "native_id": "x1", "title": "Endring i åpenhetsloven",
+         "url": "https://lovdata.no/x1"}])
+    visible = digest_visible_events(db, 0, db.execute("select max(id) from events").fetchone()[0])
+    assert [(e["item_id"], e["kind"]) for e in visible] == [("no_lovdata:x1", "new")]
+    db.close()
+
+
+def test_a_red_unit_is_not_checkpointed_and_today_is_never_vanished(tmp_path):
+    db = tmp_path / "t.db"
+    daily = cli(db, "crawl", "--replay", str(ROOT / "data" / "replay" / "2026-11-24"),
+                "--source", "no_stortinget_horinger", "--no-progress")
+    assert daily.returncode == 0, daily.stderr
+    open_before = rows(db, "select count(*) from items where status = 'open' and vanished_at is null")[0][0]
+    assert open_before > 5
+    out = backfill(db, 2024)  # 2023-2024 is not in the recording: that unit fails
+    assert out.returncode == 2
+    assert "2023-2024" in out.stdout and "red (run again to retry)" in out.stdout
+    done = {u for (u,) in rows(db, "select unit from backfill_checkpoints")}
+    assert done == {"2026-2027", "2025-2026", "2024-2025"}
+    # the past sessions list none of today's open hearings: a complete listing would vanish them
+    assert rows(db, "select count(*) from events where kind = 'vanished'") == [(0,)]
+    assert rows(db, "select count(*) from items where status = 'open' and vanished_at is null")[0][0] == open_before
+    again = backfill(db, 2024, "--allow-red")
+    assert again.returncode == 0
+    assert "session 2023-2024" in again.stderr and "session 2024-2025: green" not in again.stderr
+
+
+def test_polite_defaults_and_overrides():
+    configured = {"DOWNLOAD_DELAY": 1.5, "AUTOTHROTTLE_START_DELAY": 1.5, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
+    polite = job.polite_settings(configured)
+    assert polite["DOWNLOAD_DELAY"] == 3.0 and polite["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
+    assert polite["ROBOTSTXT_OBEY"] is True and polite["AUTOTHROTTLE_ENABLED"] is True
+    assert job.polite_settings({**configured, "DOWNLOAD_DELAY": 10.0})["DOWNLOAD_DELAY"] == 10.0
+    fast = job.polite_settings(configured, {"DOWNLOAD_DELAY": "0"})
+    assert fast["DOWNLOAD_DELAY"] == "0" and fast["AUTOTHROTTLE_START_DELAY"] == "0"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--since", "1999"], "--since must be a year"),
+    (["--since", "2015", "--source", "no_regjeringen_horinger"], "no backfill for source(s): no_regjeringen_horinger"),
+])
+def test_wrong_input_is_refused_before_anything_runs(tmp_path, args, message):
+    db = tmp_path / "t.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "backfill", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not rows(db, "select * from runs")
+
+
+def test_every_backfill_spider_is_its_sources_spider():
+    from scrapy.spiderloader import SpiderLoader
+
+    from tracker.jobs.crawl import base_settings
+
+    loader = SpiderLoader.from_settings(base_settings())
+    for name, cls in BACKFILL_SPIDERS.items():
+        assert issubclass(cls, loader.load(name)) and cls.name == name and cls.scheduled is False
+    assert json.dumps(sorted(BACKFILL_SPIDERS)) == '["no_stortinget_horinger"]'

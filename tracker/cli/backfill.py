@@ -1,0 +1,78 @@
+"""`ncp-tracker backfill`: a source's history since a year, politely, resumable (tracker/jobs/backfill.py)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tracker.cli.support import TrackerError, now_or, open_db
+
+
+@click.command()
+@click.option("--since", type=int, required=True, metavar="YEAR", help="Walk back to this year (e.g. 2015).")
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Only these sources (repeatable). Default: every source with a backfill.")
+@click.option("--replay", type=click.Path(file_okay=False),
+              help="Replay a recorded history from DIR (a folder with <source>/manifest.json) instead of crawling live.")
+@click.option("--as-of", "as_of", help="Clock of the backfill (ISO date/datetime); default now.")
+@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Scrapy setting (repeatable); beats the polite defaults, e.g. -s DOWNLOAD_DELAY=5.")
+@click.option("--allow-red", is_flag=True, help="Exit 0 even when a unit is red.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar with ETA (default: when stderr is a terminal).")
+@click.pass_context
+def backfill(ctx, since, sources, replay, as_of, sets, allow_red, progress) -> None:
+    """Fill the store with a source's history since YEAR, newest first, one unit (a Storting
+    session, …) at a time. Stored like the daily run, but marked as backfill: no digest reports
+    it as new. Each finished unit is checkpointed; run the same command again to resume.
+
+    Polite by default: one request at a time per site, at least 3 s apart, robots.txt obeyed.
+    Example: ncp-tracker backfill --since 2015 --source no_stortinget_horinger
+    """
+    from tracker.config import ConfigError
+    from tracker.jobs import backfill as job
+    from tracker.jobs.crawl import parse_setting_pairs, tracker_settings
+
+    clock = now_or(as_of)
+    try:
+        overrides = parse_setting_pairs(sets)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-s/--set") from exc
+    try:
+        settings = job.polite_settings(tracker_settings(), overrides)
+    except ConfigError as exc:
+        raise TrackerError(str(exc)) from exc
+    db = open_db(ctx, write=True, create=True)
+    try:
+        the_plan = job.plan(db, since=since, sources=sources, as_of=clock, replay_dir=replay)
+    except ValueError as exc:
+        raise TrackerError(str(exc)) from exc
+    finally:
+        db.close()
+    for source, unit in the_plan.done:
+        click.echo(f"{source} {unit}: done before (checkpoint)", err=True)
+    if not the_plan.steps:
+        click.echo(f"backfill since {since}: nothing left to do ({len(the_plan.done)} units checkpointed)")
+        return
+    click.echo(f"backfill since {since}: {len(the_plan.steps)} units to crawl, "
+               f"{len(the_plan.done)} checkpointed before; delay {settings.get('DOWNLOAD_DELAY')} s, "
+               f"{settings.get('CONCURRENT_REQUESTS_PER_DOMAIN')} request(s) at a time per site", err=True)
+    red: list[str] = []
+
+    def on_unit(result, ok: bool) -> None:
+        h = result.health[0] if result.health else {}
+        line = (f"{result.step.label}: {h.get('status', '?')} items {h.get('items_seen', 0)} "
+                f"new {h.get('items_new', 0)}" + ("" if ok else f" — NOT checkpointed ({h.get('reason', '')})"))
+        click.echo(line, err=True)
+        if not ok:
+            red.append(result.step.label)
+
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        results = job.run(ctx.obj["db"], the_plan, since=since, settings=settings, progress=show, on_unit=on_unit)
+    except (ValueError, FileNotFoundError) as exc:
+        raise TrackerError(str(exc)) from exc
+    click.echo(f"backfill since {since}: {len(results) - len(red)} of {len(the_plan.steps)} units done"
+               + (f"; red (run again to retry): {', '.join(red)}" if red else ""))
+    if red and not allow_red:
+        ctx.exit(2)
