@@ -105,8 +105,10 @@ def _event_at(db: sqlite_utils.Database, event_id: int) -> datetime | None:
 
 def window_events(db: sqlite_utils.Database, after_id: int, upto_id: int,
                   since: datetime | None = None) -> list[dict[str, Any]]:
+    from tracker.store.queries import digest_visible_events
+
     rows = []
-    for row in db.query("select * from events where id > ? and id <= ? order by id", [after_id, upto_id]):
+    for row in digest_visible_events(db, after_id, upto_id):  # never a backfill run's events
         at = deadlines.to_datetime(row["at"])
         if since is not None and (at is None or at <= since):
             continue

@@ -106,6 +106,4 @@ DIGEST_EVENTS_SQL = """select e.* from events e
 def digest_visible_events(db: sqlite_utils.Database, after_id: int, upto_id: int) -> list[dict[str, Any]]:
     """Events with ``after_id < id <= upto_id`` that a digest may report (as new, changed, …):
     every event but those written by a backfill run. `before`/`after` are returned as stored."""
-    if "backfill" not in db["runs"].columns_dict:  # a database from before m0800: no backfill yet
-        return list(db.query("select * from events where id > ? and id <= ? order by id", [after_id, upto_id]))
     return list(db.query(DIGEST_EVENTS_SQL, [after_id, upto_id]))
