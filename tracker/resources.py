@@ -16,6 +16,7 @@ SHIPPED: dict[str, str] = {
     "profiles.toml": "tracker.defaults",
     "companies_exceptions.txt": "tracker.defaults",
     "watchlist.toml": "crawlers",
+    "provisions.toml": "tracker.defaults",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import digest, eu, gpfg, house, pipeline, work
+from tracker.cli import digest, documents, eu, gpfg, house, pipeline, work
 from tracker.cli.support import TrackerError
 
 
@@ -49,6 +49,8 @@ COMMANDS: tuple[click.Command, ...] = (
     # the advisers' workbench
     work.triage, work.inbox, work.search, work.export, work.draft, work.calibrate, work.answers,
     work.close_unanswered, work.serve,
+    # the documents items link to
+    documents.documents,
 )
 for _command in COMMANDS:
     main.add_command(_command)

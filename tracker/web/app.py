@@ -21,6 +21,7 @@ from flask import Flask, Response, abort, g, redirect, render_template, request,
 from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
+from tracker.web import documents as web_documents
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
@@ -232,6 +233,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
             events=_event_rows(list_events(db(), item_id=item_id)),
             history=_triage_rows(triage.history(db(), item_id)),
             answers=answers.for_item(db(), item_id), related=related,
+            documents=web_documents.item_documents(db(), item_id),
             drafts=list(db().query("select id, created_at, created_by, language from drafts "
                                    "where item_id = ? order by id desc", [item_id])),
             message=request.args.get("msg"), error=request.args.get("err"),
@@ -259,6 +261,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", token: st
                 abort(404, str(exc))
             return redirect(url_for("item", item_id=item_id, err=str(exc)))
         return redirect(url_for("item", item_id=item_id, msg=f"saved: {row['state']}"))
+
+    web_documents.register(app, db)
 
     @app.get("/item/<path:item_id>/draft.<fmt>")
     def draft(item_id: str, fmt: str):
