@@ -250,9 +250,14 @@ def extract_pdf(source: str | Path | bytes) -> Document:
 # --------------------------------------------------------------------------- HTML, .docx
 
 
-def extract_html(source: str | bytes) -> Document:
+def extract_html(source: str | bytes, content_type: str | None = None) -> Document:
+    """`source` as text, or bytes decoded by the Content-Type's charset, a BOM or <meta charset>,
+    else UTF-8 (w3lib's rules, as Scrapy decodes pages)."""
     from lxml import html as lxml_html
+    from w3lib.encoding import html_to_unicode
 
+    if isinstance(source, bytes):
+        _, source = html_to_unicode(content_type, source, default_encoding="utf-8")
     try:
         tree = lxml_html.fromstring(source)
     except (ValueError, Exception) as exc:  # lxml's ParserError on an empty document
@@ -327,12 +332,12 @@ def kind_of(content_type: str | None) -> str | None:
     return None
 
 
-def extract(path: str | Path, kind: str) -> Document:
+def extract(path: str | Path, kind: str, content_type: str | None = None) -> Document:
     """Extract the stored file `path` as `kind` (pdf, html, docx)."""
     if kind == "pdf":
         return extract_pdf(path)
     if kind == "html":
-        return extract_html(Path(path).read_bytes())
+        return extract_html(Path(path).read_bytes(), content_type)
     if kind == "docx":
         return extract_docx(path)
     raise ExtractionError(f"cannot read documents of kind {kind!r}")

@@ -44,7 +44,7 @@ def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, sou
     """Extract and tag one stored file; returns its read status (read, scanned, unreadable)."""
     row = db["document_files"].get(sha256)
     try:
-        doc = ex.extract(row["path"], row["kind"])
+        doc = ex.extract(row["path"], row["kind"], row.get("content_type"))
     except (ex.ExtractionError, OSError) as exc:
         with db.conn:
             db["document_files"].update(sha256, {"read_status": "unreadable", "read_error": str(exc)[:500],

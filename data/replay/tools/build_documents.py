@@ -116,6 +116,17 @@ def apenhet_new() -> Spec:
     ], header="Barne- og familiedepartementet", footer="Høringsnotat", two_column={"3"})
 
 
+def supplement() -> Spec:
+    return Spec("Tilleggsnotat om forholdet til Omnibus I", [
+        ("1", "Bakgrunn", ["Endringsdirektivet i forenklingspakken Omnibus I endrer aktsomhetsdirektivet "
+                           "(direktiv (EU) 2024/1760) på flere punkter. Dette notatet supplerer høringsnotatet."]),
+        ("2", "Endringer i artikkel 8", [
+            "Etter endringsdirektivet skal plikten etter aktsomhetsdirektivet artikkel 8 i utgangspunktet "
+            "avgrenses til direkte forretningspartnere, med mindre virksomheten har plausibel informasjon om "
+            "negative konsekvenser lenger ned i verdikjeden.", P_CHAIN]),
+    ], header="Barne- og familiedepartementet", footer="Tilleggsnotat")
+
+
 def scanned_letter() -> Spec:
     return Spec("Høringsbrev – aktsomhetsdirektivet", [], header="Barne- og familiedepartementet",
                 footer="Høringsbrev", scanned_page=True)
@@ -125,6 +136,7 @@ def scanned_letter() -> Spec:
 DOCS = [
     ("3150100", "82e2ca873d", "horingsnotat.pdf", {"2026-11-23": csddd(1), "2026-11-24": csddd(2)}),
     ("3150100", "82e2ca873d", "horingsbrev.pdf", {"2026-11-23": scanned_letter(), "2026-11-24": scanned_letter()}),
+    ("3150100", "82e2ca873d", "tilleggsnotat.pdf", {"2026-11-24": supplement()}),
     ("3150137", "9a1916b7a2", "horingsnotat.pdf", {"2026-11-23": omnibus(), "2026-11-24": omnibus()}),
     ("3150581", "f51e178104", "horingsnotat.pdf", {"2026-11-23": ecodesign(), "2026-11-24": ecodesign()}),
     ("3172240", "2b6a9bd163", "horingsnotat.pdf", {"2026-11-24": apenhet_new()}),
