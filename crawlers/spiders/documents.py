@@ -10,8 +10,8 @@ yields one result per link:
 - ``status: "not_modified"`` when the server answered 304 to the conditional request built from the
   validators of the copy the tracker already holds;
 - ``status: "refused"`` with ``error`` for a content type that is no document (an HTML error page
-  where a PDF was linked, an image) or a body over the size limit (`max_bytes`, also enforced while
-  downloading through Scrapy's `download_maxsize`);
+  where a PDF was linked, an image) or a body over the size limit (`max_bytes`, default DOWNLOAD_MAXSIZE; also enforced
+  while downloading through Scrapy's `download_maxsize`);
 - ``status: "failed"`` with ``error`` for an HTTP error, a blocked page or a download failure.
 
 Politeness is the project's: one site's requests are throttled by the settings, robots.txt is
@@ -35,7 +35,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 DOCX_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",)
 #: a server that does not know what it sends: the bytes decide
 GENERIC_TYPES = ("application/octet-stream", "binary/octet-stream", "application/download", "")
-DEFAULT_MAX_BYTES = 30 * 1024 * 1024
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def sniff(body: bytes) -> str | None:
@@ -73,7 +73,15 @@ class DocumentsSpider(TrackerSpider):
         if isinstance(documents, str):
             documents = json.loads(Path(documents).read_text("utf-8"))
         self.links: list[dict[str, Any]] = list(documents or [])
-        self.max_bytes = int(max_bytes or DEFAULT_MAX_BYTES)
+        self._max_bytes = int(max_bytes) if max_bytes else None
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit: the `max_bytes` argument, else DOWNLOAD_MAXSIZE (`[crawl] download_maxsize`)."""
+        if self._max_bytes:
+            return self._max_bytes
+        crawler = getattr(self, "crawler", None)
+        return (crawler.settings.getint("DOWNLOAD_MAXSIZE") if crawler else 0) or DEFAULT_MAX_BYTES
 
     async def start(self):
         for link in self.links:
