@@ -29,9 +29,7 @@ from docgen import Spec, source_text, write_pdf  # noqa: E402
 
 from tracker.documents.extract import extract_pdf  # noqa: E402
 
-WORDS = ("aktsomhetsvurderinger leverandørkjeden menneskerettigheter forretningsforbindelser "
-         "virksomheter offentliggjøring redegjørelse tilsynsmyndigheten miljøkonsekvenser "
-         "og i for med at som skal etter den det til av på er ikke").split()
+WORDS = ["aktsomhetsvurderinger", "leverandørkjeden", "menneskerettigheter", "forretningsforbindelser", "virksomheter", "offentliggjøring", "redegjørelse", "tilsynsmyndigheten", "miljøkonsekvenser", "og", "i", "for", "med", "at", "som", "skal", "etter", "den", "det", "til", "av", "på", "er", "ikke"]
 
 
 def paragraph(seed: int, words: int = 70) -> str:
