@@ -364,3 +364,31 @@ def test_cli_show_provisions_and_redline(tmp_path, tagger):
     missing = cli("redline", "regjeringen:nope", "--out", str(tmp_path / "x.docx"))
     assert missing.exit_code == 1 and "no changed document" in missing.output
     assert not Path(tmp_path / "x.docx").exists()
+
+
+def test_a_failed_fetch_after_a_crawl_is_reported_not_raised(tmp_path, monkeypatch):
+    """A live run without a contact address: the child refuses to fetch; the crawl's after-step
+    goes on and says why (the items stay as they were stored)."""
+    from tracker.documents.pipeline import after_crawl
+    from tracker.store.db import open_db
+
+    config = tmp_path / "c.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(config))
+    monkeypatch.delenv("NCP_TRACKER_CONTACT", raising=False)
+    db = open_db(tmp_path / "t.db")
+    _item(db)
+    db["runs"].insert({"started": AT, "as_of": AT, "mode": "live"}, pk="id")
+    summary = after_crawl(db, datetime(2026, 11, 24, 6, tzinfo=OSLO))
+    assert summary["fetched_links"] == 1 and "no contact address" in summary["fetch_error"]
+    assert db["items"].get("regjeringen:1")["title"].startswith("Høring")
+    db.close()
+
+
+def test_page_anchors_are_not_fetched(db):
+    _item(db, documents=json.dumps([{"title": "Proposal", "type": "proposal",
+                                     "url": "https://ec.europa.eu/x/initiatives/1#publication-5"},
+                                    {"title": "Proposal", "type": "proposal", "url": "https://x.no/p.pdf"}]))
+    from tracker.documents.fetch import pending_links
+
+    assert [link["url"] for link in pending_links(db)] == ["https://x.no/p.pdf"]

@@ -17,6 +17,15 @@ from typing import Any
 import sqlite_utils
 
 
+def doc_word(title: str | None, doc_type: str | None) -> str:
+    """What the document is called in a line: the first word of its title ("Tilleggsnotat om …" →
+    "tilleggsnotat"), else its type, else "dokument"."""
+    first = (title or "").split(" ", 1)[0].strip(":,;.–-").lower()
+    if first and not first.startswith("http") and first.isalpha():
+        return first
+    return (doc_type or "dokument").lower()
+
+
 @dataclass(frozen=True)
 class ProvisionHit:
     item_id: str
@@ -35,7 +44,7 @@ class ProvisionHit:
     new_item: bool
 
     def line(self, lang: str = "nb") -> str:
-        what = (self.document_type or self.document_title or "dokument").lower()
+        what = doc_word(self.document_title, self.document_type)
         where = f" s. {self.page}" if self.page else ""
         if lang == "en":
             lead = "New proposal touches" if self.new_item else "Proposal touches"
@@ -60,12 +69,12 @@ class Paragraph:
 
     def citation(self, lang: str = "nb") -> str:
         """"(høringsnotatet punkt 5.2, s. 14)"."""
-        doc = (self.document_type or self.document_title or "dokumentet").lower()
+        doc = doc_word(self.document_title, self.document_type)
         if lang == "en":
             parts = [f"the {doc}"] + ([f"section {self.section_number}"] if self.section_number else []) \
                 + ([f"p. {self.page}"] if self.page else [])
             return "(" + ", ".join(parts) + ")"
-        definite = doc + ("et" if doc.endswith("notat") else "")
+        definite = doc + ("et" if doc.endswith(("notat", "brev")) else "")
         head = definite + (f" punkt {self.section_number}" if self.section_number else "")
         return "(" + ", ".join([head] + ([f"s. {self.page}"] if self.page else [])) + ")"
 
@@ -123,3 +132,32 @@ def strongest_paragraphs(db: sqlite_utils.Database, item_id: str, label: str | N
         if len(out) >= limit:
             break
     return out
+
+
+def event_text(db: sqlite_utils.Database, event: dict[str, Any], lang: str = "nb") -> str | None:
+    """The digest's words for the two event kinds this package writes (None for any other kind):
+    `documents_changed` ("Høringsnotat er endret: 2 avsnitt (5.2 endret, 5.3 nytt)") and
+    `provision_hit` (the hit's `line`)."""
+    kind = event.get("kind")
+    if kind == "provision_hit":
+        hit = next((h for h in provision_hits(db, since_event_id=int(event["id"]) - 1)
+                    if h.event_id == event["id"]), None)
+        return hit.line(lang) if hit else None
+    if kind != "documents_changed":
+        return None
+    from tracker.documents import redline
+
+    row = next(iter(db.query("select title, type from documents where item_id = ? and url = ?",
+                             [event["item_id"], event["field"]])), None)
+    title = (row["title"] if row else None) or event["field"]
+    try:
+        changes = redline.compare(db, event["before"], event["after"])
+    except Exception:  # noqa: BLE001 - versions not read yet: say that it changed
+        changes = []
+    words_nb = {"added": "nytt", "removed": "fjernet", "changed": "endret"}
+    words_en = {"added": "new", "removed": "removed", "changed": "changed"}
+    words = words_en if lang == "en" else words_nb
+    parts = ", ".join(f"{c.number or c.heading} {words[c.kind]}" for c in changes[:4])
+    if lang == "en":
+        return f"{title} changed" + (f": {len(changes)} sections ({parts})" if changes else "")
+    return f"{title} er endret" + (f": {len(changes)} avsnitt ({parts})" if changes else "")

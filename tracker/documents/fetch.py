@@ -54,6 +54,8 @@ def pending_links(db: sqlite_utils.Database, *, types: tuple[str, ...] = DEFAULT
         for doc in docs if isinstance(docs, list) else []:
             if not isinstance(doc, dict) or str(doc.get("type", "")).lower() not in wanted or not doc.get("url"):
                 continue
+            if "#" in doc["url"]:  # a part of a page (Have your say's publication anchors), not a file
+                continue
             key = (row["id"], doc["url"])
             have = held.get(key)
             # checked since the item last changed: done, unless it failed in a way worth retrying

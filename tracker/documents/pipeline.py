@@ -4,6 +4,7 @@ raise items' relevance from their documents. `tracker.jobs.daily.after_crawl` ca
 from __future__ import annotations
 
 import logging
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,13 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
         if links:
             before = {r["status"]: r["n"] for r in db.query(
                 "select status, count(*) as n from documents group by status")} if "documents" in db.table_names() else {}
-            fetch_in_child(db_file(db), links, as_of=as_of, replay_dir=run["replay_dir"] if run else None,
-                           data_dir=data_dir, run_id=run_id, config_path=_config_path())
+            try:
+                fetch_in_child(db_file(db), links, as_of=as_of, replay_dir=run["replay_dir"] if run else None,
+                               data_dir=data_dir, run_id=run_id, config_path=_config_path())
+            except (RuntimeError, ValueError, OSError, subprocess.TimeoutExpired) as exc:
+                # the crawl is stored already: a failed document fetch is reported, never loses it
+                logger.error("fetching documents failed: %s", exc)
+                summary["fetch_error"] = str(exc)[-500:]
             after = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
             summary["documents"] = after
             summary["documents_before"] = before

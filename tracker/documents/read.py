@@ -202,7 +202,9 @@ def raise_relevance(db: sqlite_utils.Database) -> int:
         if para is None or para["score"] < MIN_SCORE:
             continue
         evs = json.loads(para["evidence"] or "[]")
-        what = (r["doc_type"] or r["doc_title"] or "dokument").lower()
+        from tracker.documents.api import doc_word
+
+        what = doc_word(r["doc_title"], r["doc_type"])
         snippet = excerpt(para["text"], evs[0]["start"]) if evs else para["text"][:60]
         where = f" s. {para['page']}" if para["page"] else ""
         reason = f"{what}{where}: {snippet}"
