@@ -302,36 +302,6 @@ def extract_docx(source: str | Path | bytes) -> Document:
 
 # --------------------------------------------------------------------------- dispatch
 
-PDF_TYPES = {"application/pdf", "application/x-pdf"}
-HTML_TYPES = {"text/html", "application/xhtml+xml"}
-DOCX_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-ACCEPTED_TYPES = PDF_TYPES | HTML_TYPES | DOCX_TYPES
-
-
-def sniff(body: bytes) -> str | None:
-    """The kind the bytes themselves say (pdf, docx, html), whatever the server claimed."""
-    head = body[:1024].lstrip()
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04") and b"word/" in body[:65536]:
-        return "docx"
-    low = head.lower()
-    if low.startswith((b"<!doctype html", b"<html")) or b"<body" in low or b"<p>" in low:
-        return "html"
-    return None
-
-
-def kind_of(content_type: str | None) -> str | None:
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    if ctype in PDF_TYPES:
-        return "pdf"
-    if ctype in HTML_TYPES:
-        return "html"
-    if ctype in DOCX_TYPES:
-        return "docx"
-    return None
-
-
 def extract(path: str | Path, kind: str, content_type: str | None = None) -> Document:
     """Extract the stored file `path` as `kind` (pdf, html, docx)."""
     if kind == "pdf":
