@@ -4,6 +4,7 @@ strongest paragraphs, a scanned letter flagged, the redline of a changed høring
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -65,11 +66,19 @@ def _wait_for_file(folder, suffix, timeout=20.0):
 
 
 def test_item_page_shows_sections_pages_and_redline(server, browser, tmp_path):
+    import subprocess
+
     from docx import Document
     from selenium.webdriver.common.by import By
 
     base, db_path = server
-    _add_documents(db_path, tmp_path / "documents")
+    # read in a child process: the tagger (~270 MB) must not stay in the test process, whose memory
+    # later tests measure
+    done = subprocess.run([sys.executable, __file__, str(db_path), str(tmp_path / "documents")],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                              str(Path(__file__).resolve().parents[i]) for i in (2, 1))})
+    assert done.returncode == 0, done.stderr[-2000:]
     browser.get(f"{base}/item/{HEARING}")
     section = browser.find_element(By.ID, "documents")
     text = section.text
@@ -91,3 +100,7 @@ def test_item_page_shows_sections_pages_and_redline(server, browser, tmp_path):
     path = _wait_for_file(browser.downloads, ".docx")
     xml = Document(str(path)).element.body.xml
     assert "<w:ins " in xml and "<w:del " in xml and "miljø" in xml
+
+
+if __name__ == "__main__":
+    _add_documents(Path(sys.argv[1]), Path(sys.argv[2]))
