@@ -39,8 +39,8 @@ from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES
-from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
 from tracker.web import documents as web_documents
+from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
