@@ -18,6 +18,11 @@ DAY2 = "2026-11-24T06:00:00+01:00"
 
 def cli(*args, db):
     env = {**os.environ, "NCP_TRACKER_DB": str(db)}
+    # the fetched documents go to the data directory: a temporary one beside the database
+    config = db.parent / "ncp-tracker.toml"
+    if not config.exists() and "NCP_TRACKER_CONFIG" not in os.environ:
+        config.write_text(f'[tracker]\ndata_dir = "{db.parent / "data"}"\n', "utf-8")
+    env.setdefault("NCP_TRACKER_CONFIG", str(config))
     return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=400)
 
@@ -184,3 +189,37 @@ def test_the_demo_digest_reads_in_one_screen_per_window(demo):
     assert "Be om å delta innen: tor. 26.11.2026 kl. 12.00" in needs
     assert "Høringen holdes: tor. 03.12.2026 kl. 09.00" in needs
     assert "Skriftlige innspill innen: tir. 01.12.2026" in needs
+
+
+def test_documents_of_the_bundled_hearings_are_read(demo):
+    """Issue 18: høringsnotat read and tagged per section with pages, a watched provision hit, and
+    the changed høringsnotat of day 2 as a section-level redline."""
+    import sqlite3
+
+    from tracker.documents import redline
+    from tracker.documents.api import provision_hits
+    from tracker.store.db import open_db
+
+    db_path = demo[0]
+    con = sqlite3.connect(db_path)
+    read = [r[0] for r in con.execute(
+        """select distinct d.item_id from documents d join document_files f on f.sha256 = d.sha256
+            where d.type = 'høringsnotat' and f.read_status = 'read'
+              and exists (select 1 from document_sections s where s.sha256 = d.sha256
+                           and s.page is not null and s.labels != '[]')""")]
+    assert len(read) >= 3, read
+    scanned = con.execute("select count(*) from document_files where read_status = 'scanned'").fetchone()[0]
+    assert scanned >= 1
+    changed = con.execute("select count(*) from events where kind = 'documents_changed' "
+                          "and item_id = 'regjeringen:3150100'").fetchone()[0]
+    assert changed == 1
+    con.close()
+    db = open_db(db_path, migrate=False)
+    try:
+        lines = [h.line() for h in provision_hits(db) if h.item_id == "regjeringen:3172240"]
+        assert "Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. 2" in lines
+        (change,) = [c for c in redline.latest_change(db, "regjeringen:3150100") if c["url"].endswith("horingsnotat.pdf")]
+        sections = redline.compare(db, change["old"], change["new"])
+        assert {s.number: s.kind for s in sections} == {"5.2": "changed", "5.3": "added"}
+    finally:
+        db.close()

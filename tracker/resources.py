@@ -23,6 +23,7 @@ SHIPPED: dict[str, str] = {
     "horingssvar-mandat.en.txt": "tracker.defaults",
     "horingssvar-signatur.nb.txt": "tracker.defaults",
     "horingssvar-signatur.en.txt": "tracker.defaults",
+    "provisions.toml": "tracker.defaults",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import admin, backfill, digest, eu, gpfg, horizon, house, pipeline, work
+from tracker.cli import admin, backfill, digest, documents, eu, gpfg, horizon, house, pipeline, work
 from tracker.cli.support import TrackerError
 
 
@@ -51,6 +51,8 @@ COMMANDS: tuple[click.Command, ...] = (
     work.close_unanswered,
     # running it for a team
     admin.users, admin.serve, admin.backup, admin.restore,
+    # the documents items link to
+    documents.documents,
 )
 for _command in COMMANDS:
     main.add_command(_command)

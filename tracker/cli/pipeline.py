@@ -60,7 +60,9 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
         steps = []
         for day in days:
             day_sources = sorted(p.parent.name for p in day.glob("*/manifest.json"))
-            chosen = [s for s in day_sources if not sources or s in sources]
+            # a recorded day also holds what unscheduled spiders fetched (documents): not a source
+            scheduled = set(_all_sources())
+            chosen = [s for s in day_sources if s in sources or (not sources and s in scheduled)]
             steps.append(Step(chosen, as_of or replay_as_of(day), replay_dir=str(day), label=day.name,
                               spider_args=_spider_args(args)))
         return steps

@@ -12,7 +12,7 @@ import sqlite_utils
 
 
 def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True) -> dict[str, Any]:
-    """Tag new and changed items, resolve references into links, find named companies, and close
+    """Tag new and changed items, fetch and read their documents (tracker/documents), resolve references into links, find named companies, and close
     triaged items whose deadline passed unanswered. Returns counts for the log line."""
     from tracker.links import companies
     from tracker.links import related as links
@@ -23,6 +23,9 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True)
         from tracker.jobs.tagging import tag_store
 
         summary["tagging"] = tag_store(db)
+    from tracker.documents.pipeline import after_crawl as read_documents
+
+    summary["documents"] = read_documents(db, as_of)
     summary["links"] = links.update_links(db)
     summary["companies"] = companies.update_companies(db)
     summary["closed_unanswered"] = len(triage.close_unanswered(db, as_of))

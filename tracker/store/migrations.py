@@ -234,6 +234,48 @@ def m0801_items_status_index(db: sqlite_utils.Database) -> None:
     db["items"].create_index(["status", "deadline"], if_not_exists=True)
 
 
+@core()
+def m0600_documents(db: sqlite_utils.Database) -> None:
+    """The documents items link to (tracker/documents): each link's fetch state, the files
+    (content-addressed by sha256, stored under <data_dir>/documents), every version an item's link
+    has had, the sections and paragraphs read from each file with their pages and labels, and the
+    watched provisions found in them."""
+    db["documents"].create(
+        {"item_id": str, "url": str, "title": str, "type": str, "status": str, "http_status": int,
+         "content_type": str, "sha256": str, "etag": str, "last_modified": str, "checked_at": str,
+         "fetched_at": str, "changed_at": str, "error": str},
+        pk=("item_id", "url"),
+    )  # fmt: skip
+    db["documents"].create_index(["sha256"])
+    db["document_files"].create(
+        {"sha256": str, "kind": str, "content_type": str, "size": int, "path": str, "first_url": str,
+         "first_seen": str, "pages": int, "chars": int, "scanned_pages": str, "read_status": str,
+         "read_error": str, "tagger_version": str, "read_at": str},
+        pk="sha256",
+    )  # fmt: skip
+    db["document_versions"].create(
+        {"id": int, "item_id": str, "url": str, "sha256": str, "seen_at": str, "previous": str},
+        pk="id",
+    )  # fmt: skip
+    db["document_versions"].create_index(["item_id", "url"])
+    db["document_sections"].create(
+        {"sha256": str, "seq": int, "number": str, "heading": str, "level": int, "page": int,
+         "labels": str, "relevance": float, "relevant": int, "reason": str},
+        pk=("sha256", "seq"),
+    )  # fmt: skip
+    db["document_paragraphs"].create(
+        {"sha256": str, "seq": int, "section_seq": int, "page": int, "text": str, "labels": str,
+         "score": float, "evidence": str},
+        pk=("sha256", "seq"),
+    )  # fmt: skip
+    db["provision_hits"].create(
+        {"id": int, "item_id": str, "url": str, "sha256": str, "provision": str, "label": str,
+         "page": int, "section_number": str, "section_heading": str, "excerpt": str,
+         "found_at": str, "event_id": int},
+        pk="id",
+    )  # fmt: skip
+    db["provision_hits"].create_index(["item_id", "url", "provision"], unique=True)
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

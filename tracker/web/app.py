@@ -39,6 +39,7 @@ from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES
+from tracker.web import documents as web_documents
 from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
@@ -480,6 +481,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             answers=answers.for_item(db(), item_id), related=related, outcome=outcome_context(db(), item_id),
             drafts=draft_versions(item_id),
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
+            documents=web_documents.item_documents(db(), item_id),
             message=request.args.get("msg"), error=request.args.get("err"),
             by=g.name or "", read_only=read_only(),
         )  # fmt: skip
@@ -528,6 +530,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         except triage.TriageError as exc:
             return redirect(url_for("item", item_id=item_id, err=str(exc)))
         return redirect(url_for("item", item_id=item_id, msg=f"Lagret: {row['state']}"))
+
+    web_documents.register(app, db)
 
     @app.post("/item/<path:item_id>/labels")
     @needs("adviser")

@@ -1,0 +1,394 @@
+"""Documents: the fetcher (spider + store), extraction from generated PDF/HTML/.docx, reading with
+the real tagger, watched provisions, redlines, and what the digest and drafts read (api)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from docgen import Spec, source_text, write_docx, write_html, write_pdf
+from scrapy.http import Request, Response
+from support import FIXTURES, ROOT, make_spider
+
+from crawlers.dates import OSLO
+from crawlers.spiders.documents import DocumentsSpider
+from tracker.documents import api, provisions, read, redline
+from tracker.documents import extract as ex
+from tracker.documents import store as dstore
+
+AT = "2026-11-24T06:00:00+01:00"
+LONG = ("Departementet foreslår at virksomheter skal gjennomføre aktsomhetsvurderinger i leverandørkjeden "
+        "i samsvar med OECDs retningslinjer for flernasjonale virksomheter, og at menneskerettighetsvurderingene "
+        "dokumenteres årlig.")
+ROUTINE = "Forslaget har begrensede økonomiske og administrative konsekvenser for det offentlige."
+
+
+def spec(version: int = 1, **kw) -> Spec:
+    s3 = [f"Etter åpenhetsloven § 4 skal virksomheten utføre aktsomhetsvurderinger. {LONG}"]
+    if version == 2:
+        s3 = [f"Etter § 4 i åpenhetsloven skal virksomheten utføre aktsomhetsvurderinger for miljø. {LONG}"]
+    sections = [("1", "Innledning", [ROUTINE, "Kort avsnitt om bakgrunnen."]),
+                ("2", "Gjeldende rett", [LONG, ROUTINE, LONG]),
+                ("3", "Aktsomhetsvurderinger", s3),
+                ("4", "Konsekvenser", [ROUTINE])]
+    if version == 2:
+        sections.append(("5", "Ikrafttredelse", ["Loven trer i kraft 1. juli 2027."]))
+    return Spec("Høringsnotat – endringer i åpenhetsloven", sections, **kw)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    from nlp.tagger import default_tagger
+
+    return default_tagger()
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def test_pdf_sections_pages_headings_and_hyphenation():
+    doc = ex.extract_pdf(write_pdf(spec(two_column={"2"})))
+    numbers = [s.number for s in doc.sections if s.number]
+    assert numbers == ["1", "2", "3", "4"]
+    by = {s.number: s for s in doc.sections}
+    assert by["3"].heading == "3 Aktsomhetsvurderinger"
+    assert by["1"].page == 1 and by["2"].page == 2  # the two-column section starts a new page
+    text = doc.plain_text()
+    # words hyphenated at line ends (docgen splits long words) are whole again
+    assert "menneskerettighetsvurderingene" in text and "menneskerettighets- " not in text
+    # running headers/footers and page numbers are not text
+    assert "Side 1" not in text and "Side 2" not in text
+    # two columns are read column by column: each paragraph comes out whole and in order
+    assert [p.text for p in by["2"].paragraphs] == [LONG, ROUTINE, LONG]
+
+
+def test_pdf_scanned_page_is_flagged_and_an_image_only_pdf_is_scanned():
+    doc = ex.extract_pdf(write_pdf(spec(scanned_page=True)))
+    assert doc.scanned_pages == [doc.pages] and not doc.scanned
+    only_image = ex.extract_pdf(write_pdf(Spec("x", [], scanned_page=True)))
+    assert only_image.scanned_pages and only_image.chars == 0
+    assert only_image.scanned
+
+
+def test_html_and_docx_give_the_same_sections():
+    s = spec()
+    html = ex.extract_html(write_html(s))
+    docx_doc = ex.extract_docx(write_docx(s))
+    for doc in (html, docx_doc):
+        numbers = [x.number for x in doc.sections if x.number]
+        assert numbers == ["1", "2", "3", "4"]
+        assert doc.plain_text().count(LONG) == 3
+        assert "Meny" not in doc.plain_text()  # navigation is not text
+
+
+def test_extraction_character_error_rate_is_low():
+    s = spec()
+    text = ex.extract_pdf(write_pdf(s)).plain_text()
+    import difflib
+
+    ref = source_text(s)
+    ratio = difflib.SequenceMatcher(a=ref, b=text, autojunk=False).ratio()
+    assert ratio > 0.97, (ratio, text[:500])
+
+
+def test_not_a_pdf_is_a_clear_error():
+    with pytest.raises(ex.ExtractionError):
+        ex.extract_pdf(b"<html>not a pdf</html>")
+    with pytest.raises(ex.ExtractionError):
+        ex.extract_docx(b"PK\x03\x04 broken")
+
+
+def test_join_lines_keeps_real_hyphens():
+    assert ex.join_lines(["aktsomhets-", "vurderinger"]) == "aktsomhetsvurderinger"
+    assert ex.join_lines(["gjennomføring av EU-", "direktivet"]) == "gjennomføring av EU-direktivet"
+    assert ex.join_lines(["miljø –", "og klima"]) == "miljø – og klima"
+
+
+# --------------------------------------------------------------------------- the spider
+
+
+def _response(url, status=200, body=b"", headers=None):
+    return Response(url=url, status=status, body=body, headers=headers or {}, request=Request(url))
+
+
+def test_spider_results_ok_not_modified_refused_failed():
+    link = {"item_id": "regjeringen:1", "url": "https://x.no/a.pdf", "title": "Høringsnotat", "type": "høringsnotat"}
+    spider = make_spider(DocumentsSpider, documents=[link], max_bytes=50_000)
+    pdf = write_pdf(spec())
+    (ok,) = spider.parse_document(_response(link["url"], body=pdf, headers={"Content-Type": "application/pdf",
+                                                                               "ETag": '"e1"'}), link)
+    assert ok["status"] == "ok" and ok["kind"] == "pdf" and ok["content"] == pdf and ok["etag"] == '"e1"'
+    (nm,) = spider.parse_document(_response(link["url"], 304), link)
+    assert nm["status"] == "not_modified"
+    (html_as_pdf,) = spider.parse_document(_response(link["url"], body=b"<!DOCTYPE html><html><body>404</body></html>",
+                                                     headers={"Content-Type": "application/pdf"}), link)
+    assert html_as_pdf["status"] == "refused" and "not a document" in html_as_pdf["error"]
+    (big,) = spider.parse_document(_response(link["url"], body=pdf + b"0" * 60_000,
+                                             headers={"Content-Type": "application/pdf"}), link)
+    assert big["status"] == "refused" and "larger than the limit" in big["error"]
+    (gone,) = spider.parse_document(_response(link["url"], 404, b"nope"), link)
+    assert gone["status"] == "failed" and gone["error"] == "HTTP 404"
+
+
+def test_spider_sends_conditional_requests_and_bypasses_the_cache():
+    import asyncio
+
+    links = [{"item_id": "a", "url": "https://x.no/a.pdf", "etag": '"e1"'},
+             {"item_id": "b", "url": "https://x.no/b.pdf", "last_modified": "Mon, 23 Nov 2026 05:30:00 GMT"},
+             {"item_id": "c", "url": "mailto:x@y.no"}]
+    spider = make_spider(DocumentsSpider, documents=links)
+
+    async def collect():
+        return [r async for r in spider.start()]
+
+    a, b, c = asyncio.run(collect())
+    assert a.headers[b"If-None-Match"] == b'"e1"' and a.meta["dont_cache"]
+    assert b.headers[b"If-Modified-Since"].startswith(b"Mon, 23 Nov")
+    assert c["status"] == "failed" and "not a fetchable URL" in c["error"]
+
+
+# --------------------------------------------------------------------------- store
+
+
+def _record(db, root, body, *, item="regjeringen:1", url="https://x.no/notat.pdf", at=AT):
+    return dstore.record_fetch(db, {"item_id": item, "url": url, "title": "Høringsnotat", "type": "høringsnotat",
+                                    "status": "ok", "kind": "pdf", "body": body, "content_type": "application/pdf",
+                                    "etag": None, "http_status": 200}, root=root, at=at)
+
+
+def _item(db, item_id="regjeringen:1", title="Høring – endringer i forskrift om hundehold", **kw):
+    db["items"].insert({"id": item_id, "source": "no_regjeringen_horinger", "kind": "hearing", "title": title,
+                        "url": f"https://x.no/{item_id}", "status": "open", "first_seen": AT, "last_changed": AT,
+                        "relevance": 0.05, "relevant": 0, "labels": "[]",
+                        "documents": json.dumps([{"title": "Høringsnotat", "url": "https://x.no/notat.pdf",
+                                                  "type": "høringsnotat"}]), **kw}, pk="id")
+
+
+def test_store_is_content_addressed_with_provenance_and_change_events(db, tmp_path):
+    _item(db)
+    root = tmp_path / "documents"
+    v1, v2 = write_pdf(spec(1)), write_pdf(spec(2))
+    assert _record(db, root, v1) == "new"
+    assert _record(db, root, v1, at="2026-11-25T06:00:00+01:00") == "unchanged"
+    assert _record(db, root, v2, at="2026-11-26T06:00:00+01:00") == "changed"
+    import hashlib
+
+    sha1, sha2 = hashlib.sha256(v1).hexdigest(), hashlib.sha256(v2).hexdigest()
+    assert (root / sha1[:2] / f"{sha1}.pdf").read_bytes() == v1
+    meta = json.loads((root / sha1[:2] / f"{sha1}.json").read_text("utf-8"))
+    assert {s["fetched_at"] for s in meta["seen"]} == {AT, "2026-11-25T06:00:00+01:00"}
+    (event,) = db.query("select * from events where kind = 'documents_changed'")
+    assert (event["before"], event["after"], event["field"]) == (sha1, sha2, "https://x.no/notat.pdf")
+    assert [v["sha256"] for v in dstore.versions(db, "regjeringen:1", "https://x.no/notat.pdf")] == [sha1, sha2]
+    # a failure is recorded, and keeps the copy we have
+    dstore.record_fetch(db, {"item_id": "regjeringen:1", "url": "https://x.no/notat.pdf", "status": "failed",
+                             "error": "HTTP 503", "http_status": 503}, root=root, at=AT)
+    row = db["documents"].get(("regjeringen:1", "https://x.no/notat.pdf"))
+    assert row["status"] == "failed" and row["sha256"] == sha2 and row["error"] == "HTTP 503"
+
+
+# --------------------------------------------------------------------------- provisions
+
+
+def test_provisions_match_through_the_reference_resolver():
+    watch = provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml")
+    keys = lambda text: [p.key for p in provisions.matches(text, watch)]  # noqa: E731
+    assert "apenhetsloven-4" in keys("Etter § 4 i åpenhetsloven skal virksomheten …")
+    assert "apenhetsloven-4" not in keys("Etter åpenhetsloven § 5 skal virksomheten …")
+    assert "csddd-art-8" in keys("Aktsomhetsdirektivet artikkel 8 pålegger …")
+    assert "csddd-art-8" in keys("Direktiv (EU) 2024/1760 art. 8 …")
+    assert "csddd-art-8" not in keys("Direktiv (EU) 2024/1760 artikkel 18 …")
+    assert "aktsomhetsvurdering" in keys("Aktsomhetsvurderingene skal dokumenteres.")
+
+
+def test_a_wrong_watch_list_is_a_clear_error(tmp_path):
+    bad = tmp_path / "p.toml"
+    bad.write_text('[[provision]]\nkey = "x"\nlabel = "X"\nreference = "noe tull"\n', "utf-8")
+    with pytest.raises(provisions.ProvisionError, match="not a reference"):
+        provisions.load(bad)
+    bad.write_text('[[provision]]\nkey = "x"\nlabel = "X"\n', "utf-8")
+    with pytest.raises(provisions.ProvisionError, match="exactly one of"):
+        provisions.load(bad)
+
+
+def test_user_copy_of_the_watch_list_wins(data_dir):
+    (data_dir / "provisions.toml").write_text('[[provision]]\nkey = "hvitvask"\nlabel = "hvitvaskingsloven § 4"\n'
+                                              'reference = "hvitvaskingsloven § 4"\n', "utf-8")
+    assert [p.key for p in provisions.load()] == ["hvitvask"]
+
+
+# --------------------------------------------------------------------------- reading (real tagger)
+
+
+def test_read_tag_provisions_relevance_api_and_redline(db, tmp_path, tagger):
+    _item(db)
+    root = tmp_path / "documents"
+    _record(db, root, write_pdf(spec(1)))
+    assert read.read_pending(db, tagger=tagger) == {"read": 1, "scanned": 0, "unreadable": 0}
+    sections = list(db.query("select * from document_sections order by seq"))
+    s3 = next(s for s in sections if s["number"] == "3")
+    assert s3["relevant"] and json.loads(s3["labels"]) and s3["page"] >= 1
+    # per-paragraph evidence with the page
+    para = next(db.query("select * from document_paragraphs where section_seq = ?", [s3["seq"]]))
+    evidence = json.loads(para["evidence"])
+    assert evidence and all(para["text"][e["start"]:e["end"]] == e["text"] for e in evidence)
+
+    watch = provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml")
+    assert read.find_provisions(db, watch, at=AT) >= 2
+    assert read.find_provisions(db, watch, at=AT) == 0  # once
+    hits = {h.provision: h for h in api.provision_hits(db)}
+    h = hits["apenhetsloven-4"]
+    assert h.section_number == "3" and h.page == s3["page"]
+    assert h.line() == f"Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. {s3['page']}"
+    assert api.provision_hits(db, since_event_id=max(x.event_id for x in hits.values())) == []
+
+    # the listing said nothing (a dog-keeping regulation): the document raises the item
+    assert read.raise_relevance(db) == 1
+    item = db["items"].get("regjeringen:1")
+    assert item["relevant"] == 1 and item["relevance"] > 0.5
+    assert item["relevance_reason"].startswith("høringsnotat s. ")
+    assert read.raise_relevance(db) == 0
+
+    top = api.strongest_paragraphs(db, "regjeringen:1", limit=2)
+    assert len(top) == 2 and top[0].score >= top[1].score
+    assert top[0].citation().startswith("(høringsnotatet punkt ") and f"s. {top[0].page})" in top[0].citation()
+    label = top[0].labels[0]
+    only = api.strongest_paragraphs(db, "regjeringen:1", label=label, limit=5)
+    assert only and all(label in p.labels for p in only)
+    assert api.strongest_paragraphs(db, "regjeringen:1", label="gpfg") == []
+
+    # a new version: section-level redline, tagged sections first
+    _record(db, root, write_pdf(spec(2)), at="2026-11-25T06:00:00+01:00")
+    read.read_pending(db, tagger=tagger)
+    (change,) = redline.latest_change(db, "regjeringen:1")
+    changes = redline.compare(db, change["old"], change["new"])
+    kinds = {c.number: c.kind for c in changes}
+    assert kinds == {"3": "changed", "5": "added"}
+    assert changes[0].number == "3" and changes[0].tagged  # tagged first
+    assert ("+", "for miljø. ") in changes[0].ops or any(op == "+" and "miljø" in t for op, t in changes[0].ops)
+    # the moved hit follows the new version without a second event
+    assert read.find_provisions(db, watch, at="2026-11-25T06:00:00+01:00") == 0
+
+    import docx
+
+    data = redline.to_docx("Høringsnotat: endringer", changes)
+    path = tmp_path / "r.docx"
+    path.write_bytes(data)
+    document = docx.Document(str(path))
+    xml = document.element.body.xml
+    assert xml.count("<w:ins ") >= 2 and "<w:del " in xml
+    assert "miljø" in "".join(t.text or "" for t in document.element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+
+
+def test_a_scanned_document_is_flagged_not_empty(db, tmp_path, tagger):
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(Spec("Høringsbrev", [], scanned_page=True)))
+    assert read.read_pending(db, tagger=tagger)["scanned"] == 1
+    (row,) = db.query("select read_status, read_error from document_files")
+    assert row["read_status"] == "scanned" and "OCR" in row["read_error"]
+    from tracker.documents.view import item_documents
+
+    (doc,) = item_documents(db, "regjeringen:1")
+    assert doc["state"].startswith("skannet")
+
+
+# --------------------------------------------------------------------------- the fetcher end to end
+
+
+def test_fetch_from_a_replayed_day_stores_files_and_refuses_bad_answers(tmp_path):
+    from tracker.documents.fetch import fetch_in_child, pending_links
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    base = "https://www.regjeringen.no/contentassets/abc"
+    docs = [{"title": t, "url": f"{base}/{f}", "type": "høringsnotat"}
+            for t, f in (("Høringsnotat", "horingsnotat.pdf"), ("Feil", "feil.pdf"), ("Borte", "borte.pdf"),
+                         ("Ukjent", "ukjent.pdf"))]
+    docs.append({"title": "Liste over høringsinstanser", "url": f"{base}/liste.pdf", "type": "høringsinstanser"})
+    _item(db, documents=json.dumps(docs))
+    links = pending_links(db)
+    assert len(links) == 4  # the consultee list is not a document type that is read
+    db.close()
+    config = tmp_path / "c.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
+    fetch_in_child(db_path, links, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO),
+                   replay_dir=str(FIXTURES / "documents" / "day"), data_dir=tmp_path / "data",
+                   config_path=str(config))
+    db = open_db(db_path)
+    rows = {r["url"].rsplit("/", 1)[-1]: r for r in db.query("select * from documents")}
+    assert rows["horingsnotat.pdf"]["status"] == "ok" and rows["horingsnotat.pdf"]["etag"] == '"v1"'
+    sha = rows["horingsnotat.pdf"]["sha256"]
+    stored = tmp_path / "data" / "documents" / sha[:2] / f"{sha}.pdf"
+    assert stored.read_bytes() == (FIXTURES / "documents" / "day" / "documents" / "notat.pdf").read_bytes()
+    assert rows["feil.pdf"]["status"] == "refused"
+    assert rows["borte.pdf"]["status"] == "failed" and rows["borte.pdf"]["http_status"] == 404
+    assert rows["ukjent.pdf"]["status"] == "failed"  # not recorded: the replay answers 404
+    # nothing to fetch again until the item changes; the copy we have is asked for conditionally
+    assert [link["url"] for link in pending_links(db)] == []
+    db["items"].update("regjeringen:1", {"last_changed": "2026-11-25T06:00:00+01:00"})
+    again = {link["url"].rsplit("/", 1)[-1]: link for link in pending_links(db)}
+    assert again["horingsnotat.pdf"]["etag"] == '"v1"'
+    db.close()
+
+
+def test_cli_show_provisions_and_redline(tmp_path, tagger):
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(spec(1)))
+    _record(db, tmp_path / "d", write_pdf(spec(2)), at="2026-11-25T06:00:00+01:00")
+    read.read_pending(db, tagger=tagger)
+    read.find_provisions(db, provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml"), at=AT)
+    db.close()
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+
+    def cli(*args):
+        return CliRunner().invoke(main, ["--db", str(db_path), "documents", *args])
+
+    shown = cli("show", "regjeringen:1")
+    assert shown.exit_code == 0, shown.output
+    assert "3 Aktsomhetsvurderinger" in shown.output and "lest, " in shown.output
+    hits = cli("provisions")
+    assert "åpenhetsloven § 4 – høringsnotat s." in hits.output
+    out = tmp_path / "r.docx"
+    made = cli("redline", "regjeringen:1", "--out", str(out))
+    assert made.exit_code == 0 and out.exists() and "2 changed sections" in made.output
+    missing = cli("redline", "regjeringen:nope", "--out", str(tmp_path / "x.docx"))
+    assert missing.exit_code == 1 and "no changed document" in missing.output
+    assert not Path(tmp_path / "x.docx").exists()
+
+
+def test_a_failed_fetch_after_a_crawl_is_reported_not_raised(tmp_path, monkeypatch):
+    """A live run without a contact address: the child refuses to fetch; the crawl's after-step
+    goes on and says why (the items stay as they were stored)."""
+    from tracker.documents.pipeline import after_crawl
+    from tracker.store.db import open_db
+
+    config = tmp_path / "c.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(config))
+    monkeypatch.delenv("NCP_TRACKER_CONTACT", raising=False)
+    db = open_db(tmp_path / "t.db")
+    _item(db)
+    db["runs"].insert({"started": AT, "as_of": AT, "mode": "live"}, pk="id")
+    summary = after_crawl(db, datetime(2026, 11, 24, 6, tzinfo=OSLO))
+    assert summary["fetched_links"] == 1 and "no contact address" in summary["fetch_error"]
+    assert db["items"].get("regjeringen:1")["title"].startswith("Høring")
+    db.close()
+
+
+def test_page_anchors_are_not_fetched(db):
+    _item(db, documents=json.dumps([{"title": "Proposal", "type": "proposal",
+                                     "url": "https://ec.europa.eu/x/initiatives/1#publication-5"},
+                                    {"title": "Proposal", "type": "proposal", "url": "https://x.no/p.pdf"}]))
+    from tracker.documents.fetch import pending_links
+
+    assert [link["url"] for link in pending_links(db)] == ["https://x.no/p.pdf"]

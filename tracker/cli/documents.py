@@ -1,0 +1,127 @@
+"""`ncp-tracker documents …`: fetch and read the documents items link to, show what was read,
+list watched-provision hits, write a redline .docx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tracker.cli.support import TrackerError, now_or, open_db, print_table
+
+
+@click.group()
+def documents() -> None:
+    """The documents items link to: høringsnotat, proposals, case documents.
+
+    Example: ncp-tracker documents fetch && ncp-tracker documents show regjeringen:3150100
+    """
+
+
+@documents.command("fetch")
+@click.option("--item", "item_ids", multiple=True, help="Only this item's documents (repeatable).")
+@click.option("--replay", "replay_dir", type=click.Path(file_okay=False, exists=True),
+              help="Answer from a recorded day (data/replay/<day>) instead of the network.")
+@click.option("--as-of", help="The fetch's clock (ISO date or datetime; default now).")
+@click.pass_context
+def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None, as_of: str | None) -> None:
+    """Fetch the documents of live items not fetched yet (or changed since), then read them.
+
+    Example: ncp-tracker documents fetch --item regjeringen:3150100
+    """
+    from tracker.documents.fetch import fetch_in_process, pending_links
+    from tracker.documents.pipeline import db_file, read_and_match
+
+    when = now_or(as_of)
+    db = open_db(ctx, write=True)
+    try:
+        links = pending_links(db, item_ids=list(item_ids) or None)
+        path = db_file(db)
+    finally:
+        db.close()
+    if links:
+        try:
+            fetch_in_process(path, links, as_of=when, replay_dir=replay_dir)
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from exc
+    db = open_db(ctx, write=True)
+    try:
+        summary = read_and_match(db, at=when.isoformat(timespec="seconds"))
+        counts = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
+    finally:
+        db.close()
+    click.echo(f"{len(links)} links checked; documents by status: {counts or '{}'}; read {summary['read']}, "
+               f"scanned {summary['scanned']}, unreadable {summary['unreadable']}; "
+               f"{summary['provision_hits']} new provision hits; {summary['raised']} items raised")
+
+
+@documents.command("show")
+@click.argument("item_id")
+@click.pass_context
+def show(ctx: click.Context, item_id: str) -> None:
+    """An item's documents: fetch status, pages, and each section with its labels and page.
+
+    Example: ncp-tracker documents show regjeringen:3150100
+    """
+    from tracker.documents.view import item_documents
+
+    db = open_db(ctx)
+    try:
+        docs = item_documents(db, item_id)
+    finally:
+        db.close()
+    if not docs:
+        raise TrackerError(f"no fetched documents for {item_id} (see `ncp-tracker documents fetch`)")
+    for d in docs:
+        click.echo(f"{d['title']} [{d['type'] or 'dokument'}] — {d['state']}")
+        click.echo(f"  {d['url']}")
+        print_table(d["sections"], ["number", "heading", "page", "labels"], {"heading": 60})
+        click.echo("")
+
+
+@documents.command("provisions")
+@click.option("--since-event", type=int, help="Only hits after this event id.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@click.pass_context
+def provisions(ctx: click.Context, since_event: int | None, lang: str) -> None:
+    """Watched provisions found in documents (the watch list: provisions.toml).
+
+    Example: ncp-tracker documents provisions --since-event 120
+    """
+    from tracker.documents.api import provision_hits
+
+    db = open_db(ctx)
+    try:
+        hits = provision_hits(db, since_event_id=since_event)
+    finally:
+        db.close()
+    print_table([{"event": h.event_id, "line": h.line(lang), "item": h.item_id,
+                  "section": h.section_number or ""} for h in hits],
+                ["event", "line", "item", "section"], {"line": 80})
+
+
+@documents.command("redline")
+@click.argument("item_id")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
+@click.option("--url", help="Which of the item's documents (default: the last one that changed).")
+@click.pass_context
+def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) -> None:
+    """Write the section-level changes between a document's last two versions as a .docx with
+    tracked changes.
+
+    Example: ncp-tracker documents redline regjeringen:3150100 --out endringer.docx
+    """
+    from tracker.documents import redline as rl
+
+    db = open_db(ctx)
+    try:
+        changes = [c for c in rl.latest_change(db, item_id) if url is None or c["url"] == url]
+        if not changes:
+            raise TrackerError(f"no changed document for {item_id}" + (f" at {url}" if url else ""))
+        c = changes[0]
+        sections = rl.compare(db, c["old"], c["new"])
+    finally:
+        db.close()
+    data = rl.to_docx(f"{c['title'] or c['url']}: endringer", sections)
+    Path(out_path).write_bytes(data)
+    click.echo(f"wrote {out_path}: {len(sections)} changed sections")

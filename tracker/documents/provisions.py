@@ -1,0 +1,103 @@
+"""The watch list of provisions (provisions.toml, user copy in the data directory wins) and
+matching it against a paragraph's text through the reference resolver (tracker/links/references.py)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.links import references
+
+
+class ProvisionError(ValueError):
+    """The watch list of provisions cannot be used as written."""
+
+
+@dataclass(frozen=True)
+class Provision:
+    key: str
+    label: str
+    #: reference keys that are this provision (law:apenhetsloven§4) or its act (celex:…, eu:…)
+    ref_keys: frozenset[str] = frozenset()
+    article: str | None = None
+    names: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    _patterns: tuple[re.Pattern, ...] = field(default=(), compare=False)
+
+    def match(self, text: str, keys: set[str] | None = None) -> bool:
+        """Does `text` (with its already extracted reference keys, if known) refer to this provision?"""
+        if keys is None:
+            keys = {k2 for k in references.extract(text) for k2 in references.expand(k)}
+        if self.terms:
+            return any(p.search(text) for p in self._patterns)
+        if self.article is None:
+            return bool(self.ref_keys & keys)
+        act = bool(self.ref_keys & keys) or any(p.search(text) for p in self._patterns)
+        return act and re.search(rf"(?<!\w)(?:artikkel|artikler|art\.|article|articles)\s*{re.escape(self.article)}(?![\d\w])",
+                                 text, re.IGNORECASE) is not None
+
+
+def _word_start(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}", re.IGNORECASE)
+
+
+def parse(data: dict, origin: str = "provisions.toml") -> list[Provision]:
+    out: list[Provision] = []
+    entries = data.get("provision", [])
+    if not isinstance(entries, list):
+        raise ProvisionError(f"{origin}: expected [[provision]] tables")
+    seen: set[str] = set()
+    for i, entry in enumerate(entries, 1):
+        where = f"{origin}: provision {i}"
+        key, label = entry.get("key"), entry.get("label")
+        if not key or not label:
+            raise ProvisionError(f"{where}: needs `key` and `label`")
+        if key in seen:
+            raise ProvisionError(f"{where}: key {key!r} used twice")
+        seen.add(key)
+        ways = [w for w in ("reference", "act", "terms") if entry.get(w)]
+        if len(ways) != 1:
+            raise ProvisionError(f"{where} ({key}): give exactly one of reference, act (+ article) or terms")
+        if entry.get("reference"):
+            ref = references.normalise(entry["reference"])
+            if ref is None:
+                raise ProvisionError(f"{where} ({key}): reference {entry['reference']!r} is not a reference "
+                                     "the resolver knows (e.g. 'åpenhetsloven § 4', 'direktiv (EU) 2024/1760')")
+            out.append(Provision(key, label, frozenset(references.expand(ref))))
+        elif entry.get("act"):
+            ref = references.normalise(entry["act"])
+            if ref is None:
+                raise ProvisionError(f"{where} ({key}): act {entry['act']!r} is not an act number the resolver knows")
+            if not entry.get("article"):
+                raise ProvisionError(f"{where} ({key}): `act` needs `article`")
+            names = tuple(entry.get("names") or ())
+            out.append(Provision(key, label, frozenset(references.expand(ref)), article=str(entry["article"]),
+                                 names=names, _patterns=tuple(_word_start(n) for n in names)))
+        else:
+            terms = entry["terms"]
+            terms = (terms,) if isinstance(terms, str) else tuple(terms)
+            out.append(Provision(key, label, terms=terms, _patterns=tuple(_word_start(t) for t in terms)))
+    return out
+
+
+def load(path: str | Path | None = None) -> list[Provision]:
+    """The watch list: `path`, else the user's copy in the data directory, else the shipped default."""
+    if path is None:
+        from tracker.resources import locate
+
+        source = locate("provisions.toml")
+        text, origin = source.read_text("utf-8"), str(source)
+    else:
+        text, origin = Path(path).read_text("utf-8"), str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProvisionError(f"{origin}: {exc}") from exc
+    return parse(data, origin)
+
+
+def matches(text: str, provisions: list[Provision]) -> list[Provision]:
+    keys = {k2 for k in references.extract(text) for k2 in references.expand(k)}
+    return [p for p in provisions if p.match(text, keys)]

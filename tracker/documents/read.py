@@ -1,0 +1,225 @@
+"""Reading fetched documents: extract, split into sections and paragraphs, tag each section with
+the `nlp` tagger, keep per-paragraph evidence with pages, find watched provisions, and let a
+document's strongest paragraphs raise its item's relevance with their reason.
+
+Sections and paragraphs are stored per file (sha256): two items linking the same file share them,
+and every version of a document keeps its own, which is what the redline compares.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import sqlite_utils
+
+from tracker.documents import extract as ex
+from tracker.documents import provisions as prov
+
+logger = logging.getLogger(__name__)
+
+#: a paragraph counts as evidence for the item's relevance from this score on
+MIN_SCORE = 0.2
+EVENT_PROVISION = "provision_hit"
+
+
+def _now() -> str:
+    from tracker.store.merge import now_iso
+
+    return now_iso()
+
+
+def excerpt(text: str, start: int, words: int = 5) -> str:
+    """A few words of `text` from `start` (the evidence), cut at word boundaries."""
+    head = text[:start].rsplit(" ", 1)
+    begin = start if len(head) == 1 and start == 0 else len(head[0]) + (1 if len(head) > 1 else 0)
+    if begin > start:
+        begin = start
+    tail = text[begin:].split()
+    return " ".join(tail[:words]).rstrip(".,;:")
+
+
+def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, source: str = "") -> str:
+    """Extract and tag one stored file; returns its read status (read, scanned, unreadable)."""
+    row = db["document_files"].get(sha256)
+    try:
+        doc = ex.extract(row["path"], row["kind"], row.get("content_type"))
+    except (ex.ExtractionError, OSError) as exc:
+        with db.conn:
+            db["document_files"].update(sha256, {"read_status": "unreadable", "read_error": str(exc)[:500],
+                                                 "read_at": _now()})
+        return "unreadable"
+    sections = doc.sections
+    tagger = tagger or _tagger()
+    records = [{"id": f"{sha256}:{i}", "title": s.heading, "summary": "", "text": s.text,
+                "language": None, "source": source} for i, s in enumerate(sections)]
+    results = list(tagger.tag_many(records)) if records else []
+    section_rows, para_rows = [], []
+    pseq = 0
+    for i, (section, res) in enumerate(zip(sections, results, strict=True)):
+        # where each paragraph starts in the section text the tagger saw
+        bounds, pos = [], 0
+        for p in section.paragraphs:
+            bounds.append((pos, pos + len(p.text)))
+            pos += len(p.text) + 2
+        per_para: list[list[dict[str, Any]]] = [[] for _ in section.paragraphs]
+        for ev in res.evidence:
+            if ev.field not in ("text", "body") or ev.label not in res.labels:
+                continue
+            for j, (a, b) in enumerate(bounds):
+                if a <= ev.start < b:
+                    per_para[j].append({"label": ev.label, "start": ev.start - a, "end": ev.end - a,
+                                        "text": ev.text, "strength": round(res.strengths.get(ev.label, 0.0), 4)})
+                    break
+        section_rows.append({
+            "sha256": sha256, "seq": i, "number": section.number, "heading": section.heading,
+            "level": section.level, "page": section.page, "labels": json.dumps(res.labels),
+            "relevance": round(res.relevance, 4), "relevant": int(res.relevant),
+            "reason": getattr(res, "reason", None)})  # fmt: skip
+        for p, evs in zip(section.paragraphs, per_para, strict=True):
+            labels = sorted({e["label"] for e in evs})
+            score = sum(res.strengths.get(lab, 0.0) for lab in labels) + 0.1 * len(evs)
+            para_rows.append({"sha256": sha256, "seq": pseq, "section_seq": i, "page": p.page, "text": p.text,
+                              "labels": json.dumps(labels), "score": round(score, 4),
+                              "evidence": json.dumps(evs, ensure_ascii=False)})
+            pseq += 1
+    status = "scanned" if doc.scanned else "read"
+    with db.conn:
+        db.execute("delete from document_sections where sha256 = ?", [sha256])
+        db.execute("delete from document_paragraphs where sha256 = ?", [sha256])
+        if section_rows:
+            db["document_sections"].insert_all(section_rows, pk=("sha256", "seq"))
+        if para_rows:
+            db["document_paragraphs"].insert_all(para_rows, pk=("sha256", "seq"), batch_size=500)
+        db["document_files"].update(sha256, {
+            "pages": doc.pages, "chars": doc.chars, "scanned_pages": json.dumps(doc.scanned_pages),
+            "read_status": status, "tagger_version": tagger.version, "read_at": _now(),
+            "read_error": (f"no text layer: scanned pages {_pages(doc.scanned_pages)} need OCR"
+                           if doc.scanned else (f"pages without text (scanned): {_pages(doc.scanned_pages)}"
+                                                if doc.scanned_pages else None))})  # fmt: skip
+    return status
+
+
+def _pages(pages: list[int]) -> str:
+    return ", ".join(str(p) for p in pages)
+
+
+def _tagger() -> Any:
+    from nlp.tagger import default_tagger
+
+    return default_tagger()
+
+
+def read_pending(db: sqlite_utils.Database, *, tagger: Any = None) -> dict[str, int]:
+    """Read every stored file not yet read (or read by another tagger version)."""
+    counts = {"read": 0, "scanned": 0, "unreadable": 0}
+    rows = list(db.query(
+        """select f.sha256, f.tagger_version, f.read_status,
+                  (select i.source from documents d join items i on i.id = d.item_id
+                    where d.sha256 = f.sha256 limit 1) as source
+             from document_files f"""))
+    if not rows:
+        return counts
+    pending = [r for r in rows if r["read_status"] is None]
+    if pending or any(r["read_status"] in ("read", "scanned") for r in rows):
+        tagger = tagger or _tagger()
+        pending = [r for r in rows if r["read_status"] is None
+                   or (r["read_status"] in ("read", "scanned") and r["tagger_version"] != tagger.version)]
+    for r in pending:
+        status = read_file(db, r["sha256"], tagger=tagger, source=r["source"] or "")
+        counts[status] += 1
+    return counts
+
+
+def find_provisions(db: sqlite_utils.Database, provisions: list[prov.Provision], *, at: str,
+                    run_id: int | None = None) -> int:
+    """Record each watched provision a current document refers to (the first paragraph it is in)
+    with a `provision_hit` event: once per item, link and provision. A new version of a document
+    that still refers to it moves the hit to the new version (page, section) without a new event.
+    Returns the new hits."""
+    if not provisions:
+        return 0
+    new = 0
+    docs = list(db.query("""select d.item_id, d.url, d.sha256 from documents d
+                            join document_files f on f.sha256 = d.sha256
+                            where d.status = 'ok' and f.read_status = 'read'"""))
+    held = {(r["item_id"], r["url"], r["provision"]): r
+            for r in db.query("select id, item_id, url, sha256, provision from provision_hits")}
+    for d in docs:
+        wanted = [p for p in provisions
+                  if (h := held.get((d["item_id"], d["url"], p.key))) is None or h["sha256"] != d["sha256"]]
+        if not wanted:
+            continue
+        found: dict[str, dict[str, Any]] = {}
+        for para in db.query(
+                """select p.text, p.page, s.number, s.heading from document_paragraphs p
+                   join document_sections s on s.sha256 = p.sha256 and s.seq = p.section_seq
+                   where p.sha256 = ? order by p.seq""", [d["sha256"]]):
+            for p in prov.matches(para["text"], [w for w in wanted if w.key not in found]):
+                found[p.key] = {"provision": p, **para}
+            if len(found) == len(wanted):
+                break
+        with db.conn:
+            for key, hit in found.items():
+                p = hit["provision"]
+                row = {"item_id": d["item_id"], "url": d["url"], "sha256": d["sha256"], "provision": key,
+                       "label": p.label, "page": hit["page"], "section_number": hit["number"],
+                       "section_heading": hit["heading"], "excerpt": hit["text"][:400]}
+                if (old := held.get((d["item_id"], d["url"], key))) is not None:
+                    db["provision_hits"].update(old["id"], row)
+                    continue
+                event_id = db["events"].insert({"item_id": d["item_id"], "run_id": run_id, "at": at,
+                                                "kind": EVENT_PROVISION, "field": key, "before": None,
+                                                "after": p.label}).last_pk
+                db["provision_hits"].insert({**row, "found_at": at, "event_id": event_id}, pk="id")
+                new += 1
+    return new
+
+
+def raise_relevance(db: sqlite_utils.Database) -> int:
+    """Let each item's documents raise its relevance: the strongest relevant section of a current
+    document sets relevance (when higher), adds its labels, and gives the reason
+    ("høringsnotat s. 14: aktsomhetsvurderinger i leverandørkjeden"). Returns items raised."""
+    raised = 0
+    rows = list(db.query(
+        """select d.item_id, d.title as doc_title, d.type as doc_type, s.sha256, s.seq, s.relevance,
+                  s.labels, i.relevance as item_relevance, i.relevant as item_relevant, i.labels as item_labels,
+                  i.evidence as item_evidence
+             from documents d join document_sections s on s.sha256 = d.sha256
+             join items i on i.id = d.item_id
+            where d.status = 'ok' and s.relevant = 1
+            order by d.item_id, s.relevance desc"""))
+    best: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        best.setdefault(r["item_id"], r)
+    for item_id, r in best.items():
+        if (r["item_relevance"] or 0) >= r["relevance"] and r["item_relevant"]:
+            continue
+        para = next(iter(db.query(
+            "select * from document_paragraphs where sha256 = ? and section_seq = ? order by score desc, seq limit 1",
+            [r["sha256"], r["seq"]])), None)
+        if para is None or para["score"] < MIN_SCORE:
+            continue
+        evs = json.loads(para["evidence"] or "[]")
+        from tracker.documents.api import doc_word
+
+        what = doc_word(r["doc_title"], r["doc_type"])
+        snippet = excerpt(para["text"], evs[0]["start"]) if evs else para["text"][:60]
+        where = f" s. {para['page']}" if para["page"] else ""
+        reason = f"{what}{where}: {snippet}"
+        labels = list(dict.fromkeys(json.loads(r["item_labels"] or "[]") + json.loads(r["labels"] or "[]")))
+        try:
+            evidence = json.loads(r["item_evidence"] or "{}")
+        except ValueError:
+            evidence = {}
+        for e in evs:
+            entry = evidence.setdefault(e["label"], {"strength": e["strength"], "instrument": "", "evidence": []})
+            entry["evidence"].append({"field": "document", "start": e["start"], "end": e["end"], "text": e["text"],
+                                      "page": para["page"], "document": r["doc_title"]})
+        with db.conn:
+            db["items"].update(item_id, {"relevance": max(r["relevance"], r["item_relevance"] or 0), "relevant": 1,
+                                         "labels": json.dumps(labels), "relevance_reason": reason,
+                                         "evidence": json.dumps(evidence, ensure_ascii=False)})
+        raised += 1
+    return raised

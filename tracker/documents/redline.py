@@ -1,0 +1,162 @@
+"""Section-level comparison of two versions of a document: which sections were added, removed or
+changed, and inside a changed section which words — tagged sections first. Shown on the item page
+(HTML with <ins>/<del>) and written as a .docx with real tracked changes (w:ins / w:del), which Word
+and LibreOffice show as tracked changes to accept or reject.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+
+import sqlite_utils
+
+
+@dataclass
+class SectionChange:
+    kind: str  # added | removed | changed
+    number: str | None
+    heading: str
+    page_before: int | None
+    page_after: int | None
+    labels: list[str]
+    #: (op, text) with op "=", "+", "-": word-level diff of the section text
+    ops: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def tagged(self) -> bool:
+        return bool(self.labels)
+
+
+def _sections(db: sqlite_utils.Database, sha256: str) -> list[dict[str, Any]]:
+    sections = list(db.query("select * from document_sections where sha256 = ? order by seq", [sha256]))
+    texts: dict[int, list[str]] = {}
+    for p in db.query("select section_seq, text from document_paragraphs where sha256 = ? order by seq", [sha256]):
+        texts.setdefault(p["section_seq"], []).append(p["text"])
+    for s in sections:
+        s["text"] = "\n\n".join(texts.get(s["seq"], []))
+    return sections
+
+
+def _key(section: dict[str, Any]) -> str:
+    """Sections are paired by number, else by heading."""
+    return f"n:{section['number']}" if section.get("number") else "h:" + re.sub(r"\W+", " ", (section.get("heading") or "").lower()).strip()
+
+
+def word_ops(before: str, after: str) -> list[tuple[str, str]]:
+    a, b = re.findall(r"\S+\s*", before), re.findall(r"\S+\s*", after)
+    ops: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", "".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                ops.append(("-", "".join(a[i1:i2])))
+            if j2 > j1:
+                ops.append(("+", "".join(b[j1:j2])))
+    return ops
+
+
+def compare(db: sqlite_utils.Database, old_sha: str, new_sha: str) -> list[SectionChange]:
+    """The changed sections from `old_sha` to `new_sha`, tagged sections first, then in document order."""
+    old, new = _sections(db, old_sha), _sections(db, new_sha)
+    old_by = {_key(s): s for s in old}
+    new_keys = {_key(s) for s in new}
+    changes: list[tuple[int, SectionChange]] = []
+    for order, s in enumerate(new):
+        labels = json.loads(s["labels"] or "[]")
+        prev = old_by.get(_key(s))
+        if prev is None:
+            changes.append((order, SectionChange("added", s["number"], s["heading"], None, s["page"], labels,
+                                                 [("+", s["text"])])))
+        elif prev["text"] != s["text"] or prev["heading"] != s["heading"]:
+            labels = list(dict.fromkeys(labels + json.loads(prev["labels"] or "[]")))
+            changes.append((order, SectionChange("changed", s["number"], s["heading"], prev["page"], s["page"],
+                                                 labels, word_ops(prev["text"], s["text"]))))
+    for s in old:
+        if _key(s) not in new_keys:
+            changes.append((len(new), SectionChange("removed", s["number"], s["heading"], s["page"], None,
+                                                    json.loads(s["labels"] or "[]"), [("-", s["text"])])))
+    changes.sort(key=lambda oc: (not oc[1].tagged, oc[0]))
+    return [c for _, c in changes]
+
+
+def latest_change(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
+    """Each of the item's links that has an earlier version: (link, old sha, new sha), newest first."""
+    if "document_versions" not in db.table_names():
+        return []
+    return list(db.query(
+        """select v.item_id, v.url, v.previous as old, v.sha256 as new, v.seen_at, d.title, d.type
+             from document_versions v left join documents d on d.item_id = v.item_id and d.url = v.url
+            where v.item_id = ? and v.previous is not null
+              and v.id = (select max(id) from document_versions w where w.item_id = v.item_id and w.url = v.url)
+            order by v.id desc""", [item_id]))
+
+
+KIND_NB = {"added": "ny", "removed": "fjernet", "changed": "endret"}
+
+
+def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-tracker",
+            when: datetime | None = None) -> bytes:
+    """A .docx of the changed sections, each change a tracked insertion or deletion."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    when_s = (when or datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    document.add_paragraph("Endringer per avsnitt mellom to versjoner; merkede (tematiske) avsnitt først. "
+                           "Endringene er sporede endringer: godta eller avvis dem i Word eller LibreOffice.")
+    counter = [1]
+
+    def run(text: str, deleted: bool = False):
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:delText" if deleted else "w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        r.append(t)
+        return r
+
+    def tracked(tag: str, text: str):
+        el = OxmlElement(tag)
+        el.set(qn("w:id"), str(counter[0]))
+        el.set(qn("w:author"), author)
+        el.set(qn("w:date"), when_s)
+        counter[0] += 1
+        el.append(run(text, deleted=tag == "w:del"))
+        return el
+
+    for c in changes:
+        head = f"{c.heading or c.number or '(uten overskrift)'} — {KIND_NB[c.kind]}"
+        if c.labels:
+            head += f" [{', '.join(c.labels)}]"
+        document.add_heading(head, level=2)
+        for chunk in _paragraph_chunks(c.ops):
+            p = document.add_paragraph()
+            for op, text in chunk:
+                if op == "=":
+                    p._p.append(run(text))
+                else:
+                    p._p.append(tracked("w:ins" if op == "+" else "w:del", text))
+    buf = BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _paragraph_chunks(ops: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Split the ops at paragraph breaks ("\\n\\n") so each paragraph is one .docx paragraph."""
+    chunks: list[list[tuple[str, str]]] = [[]]
+    for op, text in ops:
+        parts = text.split("\n\n")
+        for i, part in enumerate(parts):
+            if i:
+                chunks.append([])
+            if part:
+                chunks[-1].append((op, part))
+    return [c for c in chunks if c]
