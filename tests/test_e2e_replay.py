@@ -141,14 +141,14 @@ EXPECTED_HEALTH = {
     "2026-11-23": {s: "green" for s in (
         "eu_cellar", "eu_haveyoursay", "eu_oeil", "no_eos_notater", "no_etikkradet", "no_finansdep",
         "no_forbrukertilsynet", "no_lovdata", "no_nbim", "no_regjeringen_horinger", "no_stortinget_horinger",
-        "no_stortinget_spu")},
+        "no_stortinget_spu", "oecd_ncp_cases")},
     "2026-11-24": {
         "eu_cellar": "amber",  # SPARQL answers 500 for one act: OJ RSS fallback
         "eu_haveyoursay": "green", "eu_oeil": "green", "no_eos_notater": "green", "no_etikkradet": "green",
         "no_finansdep": "amber",  # one detail page blocked (403)
         "no_forbrukertilsynet": "green", "no_lovdata": "green", "no_nbim": "green",
         "no_regjeringen_horinger": "amber",  # one detail page blocked (403)
-        "no_stortinget_horinger": "green", "no_stortinget_spu": "green",
+        "no_stortinget_horinger": "green", "no_stortinget_spu": "green", "oecd_ncp_cases": "green",
     },
 }  # fmt: skip
 
