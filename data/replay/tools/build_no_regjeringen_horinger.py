@@ -388,10 +388,12 @@ def main() -> None:
                      and h["published"] > datetime(2026, 9, 15))
     blocked_day2 = next(h for h in sorted(hearings, key=lambda h: h["title"])
                         if h["deadline"] > date(2026, 12, 20) and h not in (csddd, withdrawn, vanishing))
+    # the signed letter as a scanned PDF beside the inline letter (read as "scanned", never as empty)
+    csddd["extra_docs"] = [("Signert høringsbrev (skannet)", "horingsbrev.pdf")]
     write_day(DAYS[0], hearings, blocked=set())
     # day 2
     csddd["deadline"] = csddd["deadline"] + timedelta(days=32)
-    csddd["extra_docs"] = [("Tilleggsnotat om forholdet til Omnibus I", "tilleggsnotat.pdf")]
+    csddd["extra_docs"] += [("Tilleggsnotat om forholdet til Omnibus I", "tilleggsnotat.pdf")]
     withdrawn["status_override"] = "Trukket"
     new = {"id": "3172240",
            "title": "Høring – forslag til endringer i åpenhetsloven (utvidelse til miljø og offentliggjøring av produksjonssteder)",
