@@ -18,7 +18,10 @@ from nlp.labels import LABEL_NAMES
 from tracker.attention.profiles import known_sources
 
 JUNK = re.compile(r"object at 0x|<built-in|<bound method|\bNone\b|\bnan\b|\bNaN\b|\{\{|\}\}|%\(\w+\)")
-CODES = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in [*LABEL_NAMES, *known_sources()]) + r")\b")
+#: label codes and source codes; `documents` (the fetcher of linked documents, never a digest's source)
+#: is also an ordinary English word, so only source names with an underscore count as codes
+CODES = re.compile(r"\b(?:" + "|".join(
+    re.escape(c) for c in [*LABEL_NAMES, *(s for s in known_sources() if "_" in s)]) + r")\b")
 URL = re.compile(r"https?://\S+|urn:uuid:\S+")
 
 #: a Storting hearing as the spider stores it: three times in `extra`

@@ -11,6 +11,7 @@ items; the rest counted); **EU**; **GPFG** and **Åpenhetsloven** (from `tracker
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -202,6 +203,26 @@ def changed_items(ctx: Context) -> Section:
                    groups=[capped(shown, make, ctx)] if shown else [], notes=notes, empty=_("Nothing."))
 
 
+def provisions_section(ctx: Context) -> Section | None:
+    """Watched provisions (tracker/defaults/provisions.toml) that a new or changed document of an
+    item touches, one line each: "Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. 22"."""
+    from tracker.documents.api import provision_hits
+
+    ids = {e["id"] for e in ctx.events if e.get("kind") == "provision_hit"}
+    if not ids:
+        return None
+    hits = [h for h in provision_hits(ctx.db, since_event_id=min(ids) - 1) if h.event_id in ids]
+    urls = {r["id"]: r["url"] for r in ctx.db.query(
+        "select id, url from items where id in (select value from json_each(?))",
+        [json.dumps(sorted({h.item_id for h in hits}))])}
+    entries = [Entry(id=h.item_id, title=clean(h.line(ctx.lang), TITLE_LIMIT), url=safe_url(urls.get(h.item_id)),
+                     lines=[clean(h.item_title, TITLE_LIMIT)] + ([f"«{clean(h.excerpt, SNIPPET_LIMIT)}»"]
+                                                                 if h.excerpt else []))
+               for h in hits]
+    return Section(id="provisions", heading=counted(ctx._("Watched provisions"), len(entries)),
+                   groups=[Group("", entries)], empty=ctx._("Nothing."))
+
+
 def eu_section(ctx: Context) -> Section | None:
     if ctx.eu is None:
         return None
@@ -302,7 +323,7 @@ def coming_deadlines(ctx: Context) -> Section:
 
 
 #: the sections, in order
-BUILDERS: tuple[Builder, ...] = (needs_input, new_items, changed_items, eu_section, gpfg_section,
+BUILDERS: tuple[Builder, ...] = (needs_input, new_items, changed_items, provisions_section, eu_section, gpfg_section,
                                  apenhetsloven_section, coming_deadlines)
 
 

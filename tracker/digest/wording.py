@@ -152,6 +152,8 @@ def describe_change(change: dict[str, Any], lang: str) -> str:
         return _("Vanished from the source's listing (kept here)")
     if kind == "reappeared":
         return _("Reappeared in the source's listing")
+    if kind == "documents_changed":
+        return _("Document changed: %(doc)s", doc=clean(str(change.get("field") or ""), 120))
     if kind == "new":
         return _("New")
     if kind == "updated":
