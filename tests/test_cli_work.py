@@ -19,7 +19,6 @@ from tracker.store.db import open_db
 def env(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NCP_TRACKER_DB", str(tmp_path / "t.db"))
-    monkeypatch.setenv("NCP_TRACKER_USER", "kari")
     db = open_db(tmp_path / "t.db")
     seed(db)
     db.close()
@@ -34,7 +33,7 @@ def test_digest_to_assigned_item_to_docx(env):
     """The adviser's path: inbox → triage → assign → draft, without leaving ncp-tracker."""
     inbox = run("inbox", "--as-of", "2026-11-24")
     assert inbox.exit_code == 0 and HEARING in inbox.output
-    assert run("triage", HEARING, "--state", "respond", "--note", "Svarer sammen med BFD").exit_code == 0
+    assert run("triage", HEARING, "--state", "respond", "--note", "Svarer sammen med BFD", "--by", "kari").exit_code == 0
     r = run("triage", HEARING, "--state", "assigned", "--owner", "per", "--deadline", "2026-12-01")
     assert r.exit_code == 0 and "assigned (owner per)" in r.output
     mine = run("inbox", "--owner", "per", "--as-of", "2026-11-24")

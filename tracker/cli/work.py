@@ -47,7 +47,7 @@ def _make_filters(label, source, status, date_from, date_to, owner, state):
 @click.option("--owner", help="The adviser who owns the answer.")
 @click.option("--note", help="A note (plain text).")
 @click.option("--deadline", "internal_deadline", metavar="YYYY-MM-DD", help="Internal deadline for the draft.")
-@click.option("--by", help="Who makes the change (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--by", help="Who makes the change (default: the OS user).")
 @click.option("--label", "labels", multiple=True, metavar="+LABEL|-LABEL",
               help="Add (+) or remove (-) a label the tagger got wrong, in any spelling: +oecd-iv, '-Kap. V', "
                    "+åpenhetsloven (repeatable; calibration learns from it).")
@@ -212,7 +212,7 @@ def export(ctx, fmt, dialect, lang, query, label, source, status, date_from, dat
 @click.option("--no-comments", is_flag=True,
               help="The short answer: «Kontaktpunktet har ingen merknader» (no sections).")
 @click.option("--force", is_flag=True, help="Overwrite the latest version instead of writing the next (-v2, -v3, …).")
-@click.option("--by", help="Who drafts (default $NCP_TRACKER_USER or the OS user).")
+@click.option("--by", help="Who drafts (default: the OS user).")
 @click.option("--versions", "list_versions", is_flag=True, help="List the drafts written for ITEM; write nothing.")
 @click.pass_context
 def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:

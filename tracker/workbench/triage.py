@@ -11,7 +11,7 @@ assigned → respond to unassign, drafting → assigned, a late answer after clo
 Everything else is an illegal transition and raises `TriageError` with the allowed moves.
 
 Every change is kept in ``triage_history`` with who and when; *who* is ``--by``, else
-``$NCP_TRACKER_USER``, else the OS user. Notes are stored as plain text (escaped when shown).
+the OS user (the web workbench passes the logged-in account or the remembered name). Notes are stored as plain text (escaped when shown).
 
 The marks are also the tagger's feedback: `feedback()` turns ``not_relevant`` into a negative
 and ``watching``/``respond`` (and every later stage of an answer) into a positive.
@@ -20,7 +20,6 @@ and ``watching``/``respond`` (and every later stage of an answer) into a positiv
 from __future__ import annotations
 
 import getpass
-import os
 from datetime import date, datetime
 from typing import Any
 
@@ -66,10 +65,9 @@ class TriageError(ValueError):
 
 
 def current_user(by: str | None = None) -> str:
-    """Who makes a change: `by`, else $NCP_TRACKER_USER, else the OS user."""
-    for candidate in (by, os.environ.get("NCP_TRACKER_USER")):
-        if candidate and candidate.strip():
-            return candidate.strip()
+    """Who makes a change: `by`, else the OS user."""
+    if by and by.strip():
+        return by.strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
