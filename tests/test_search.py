@@ -141,6 +141,7 @@ def test_owner_and_state_filters(store):
     triage.set_state(store, HEARING, "respond")
     triage.set_state(store, HEARING, "assigned", owner="kari")
     assert ids(search(store, "høring", Filters(owner="kari"))) == [HEARING]
+    assert ids(search(store, "høring", Filters(owner=" KARI "))) == [HEARING]  # names match case-insensitively
     assert HEARING not in ids(search(store, "høring", Filters(state="new")))
 
 

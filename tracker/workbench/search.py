@@ -94,8 +94,8 @@ class Filters:
         if self.date_to:
             where.append(f"{day} <= ?")
             params.append(_day(self.date_to, "--to"))
-        if self.owner:
-            where.append("t.owner = ?")
+        if self.owner:  # owner names match case-insensitively ("kari" finds "Kari"), as in the inbox
+            where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
         if self.state:
             if self.state == "new":
