@@ -223,3 +223,14 @@ def test_documents_of_the_bundled_hearings_are_read(demo):
         assert {s.number: s.kind for s in sections} == {"5.2": "changed", "5.3": "added"}
     finally:
         db.close()
+
+
+def test_the_demo_digest_carries_provision_hits_and_flagged_ncp_cases(demo):
+    """Issues 18 and 19 in the morning read: a watched provision a new proposal touches, and another
+    country's NCP case against a company the NCP follows (here a Norwegian one), each with its reason."""
+    _, out, _ = demo
+    md = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
+    provisions = md.split("## Berørte bestemmelser", 1)[1].split("\n## ", 1)[0]
+    assert "Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. 2" in provisions
+    cases = md.split("## Andre lands kontaktpunkter", 1)[1].split("\n## ", 1)[0]
+    assert "Brødrene Ærø \\& Søn ASA er et norsk selskap" in cases

@@ -223,6 +223,21 @@ def provisions_section(ctx: Context) -> Section | None:
                    groups=[Group("", entries)], empty=ctx._("Nothing."))
 
 
+def ncp_cases_section(ctx: Context) -> Section | None:
+    """Other countries' NCP cases, new or changed in the window, that name a company the NCP follows
+    (the fund's exclusions and observations, a Norwegian company) or involve Norway's NCP."""
+    from tracker.links.ncp_cases import flagged_cases
+
+    since = (ctx.since or (ctx.as_of - timedelta(hours=24))).isoformat(timespec="seconds")
+    cases = flagged_cases(ctx.db, since)
+    if not cases:
+        return None
+    entries = [Entry(id=c["id"], title=clean(c.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
+                     url=safe_url(c.get("url")), lines=[clean(c.get("reason"), 300)]) for c in cases]
+    return Section(id="ncp_cases", heading=counted(ctx._("Other NCPs' cases"), len(entries)),
+                   groups=[Group("", entries)], empty=ctx._("Nothing."))
+
+
 def eu_section(ctx: Context) -> Section | None:
     if ctx.eu is None:
         return None
@@ -323,7 +338,7 @@ def coming_deadlines(ctx: Context) -> Section:
 
 
 #: the sections, in order
-BUILDERS: tuple[Builder, ...] = (needs_input, new_items, changed_items, provisions_section, eu_section, gpfg_section,
+BUILDERS: tuple[Builder, ...] = (needs_input, new_items, changed_items, provisions_section, ncp_cases_section, eu_section, gpfg_section,
                                  apenhetsloven_section, coming_deadlines)
 
 
