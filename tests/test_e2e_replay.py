@@ -234,3 +234,12 @@ def test_the_demo_digest_carries_provision_hits_and_flagged_ncp_cases(demo):
     assert "Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. 2" in provisions
     cases = md.split("## Andre lands kontaktpunkter", 1)[1].split("\n## ", 1)[0]
     assert "Brødrene Ærø \\& Søn ASA er et norsk selskap" in cases
+
+
+def test_a_draft_quotes_the_hoeringsnotat_with_section_and_page(demo, tmp_path):
+    """Issue 18: the draft's chapter sections quote the strongest paragraphs of the høringsnotat."""
+    db, _, _ = demo
+    done = cli("draft", "regjeringen:3172240", "--out", str(tmp_path / "utkast"), db=db)
+    assert done.returncode == 0, done.stderr
+    md = next((tmp_path / "utkast").glob("*.md")).read_text("utf-8")
+    assert "åpenhetsloven § 4 om aktsomhetsvurderinger" in md and "(høringsnotatet punkt 3, s. 2)" in md

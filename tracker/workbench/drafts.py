@@ -494,8 +494,13 @@ def _opening(item: dict[str, Any], lang: str, title: str) -> str:
     return t["opening_bare"].format(title=title)
 
 
-def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str) -> tuple[list[Block], list[str]]:
+def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
+                    paragraphs: dict[str, list[Any]] | None = None) -> tuple[list[Block], list[str]]:
+    """One section per label: whole sentences of the page text quoted once, then the strongest
+    paragraphs of the item's documents (tracker/documents), each cited "(høringsnotatet punkt 5.2, s. 14)"."""
     t = TEXT[lang]
+    paragraphs = paragraphs or {}
+    cited: set[str] = set()
     blocks: list[Block] = []
     sections: list[str] = []
     quoted: dict[str, str] = {}  # sentence → heading it is quoted under
@@ -518,9 +523,13 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str)
             quotes.append((sentence, source))
             if len(quotes) >= MAX_QUOTES:
                 break
-        if quotes:
+        from_documents = [p for p in paragraphs.get(tag["label"], []) if p.text not in cited]
+        cited.update(p.text for p in from_documents)
+        if quotes or from_documents:
             blocks.append(Block("para", t["quotes"] + ":"))
             blocks += [Block("quote", q, source=source_label(src, lang)) for q, src in quotes]
+            blocks += [Block("quote", p.text, source=p.citation(lang).strip("()"))
+                       for p in from_documents]
         elif elsewhere:
             blocks.append(Block("para", t["quoted_above"].format(heading=elsewhere[0])))
         else:
@@ -608,7 +617,11 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     blocks += [Block("para", opening),
                Block("heading", t["intro"], level=2), Block("para", mandate(lang, data_dir)),
                Block("heading", t["main"], level=2), Block("placeholder", _fill(lang, t["fill_main"]))]
-    topic_blocks, sections = _topic_sections(item, item_tags(db, item), lang)
+    from tracker.documents.api import strongest_paragraphs
+
+    tags = item_tags(db, item)
+    paragraphs = {tag["label"]: strongest_paragraphs(db, item["id"], tag["label"], limit=2) for tag in tags}
+    topic_blocks, sections = _topic_sections(item, tags, lang, paragraphs)
     blocks += topic_blocks
     blocks.append(Block("heading", t["earlier"], level=2))
     similar = similar_answers(db, item)
