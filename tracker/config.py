@@ -238,16 +238,16 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
                 line = _line_of(text, table, key)
                 setting = SCHEMA[table].get(key)
                 if setting is None:
+                    hint = (f"; secrets are read only from ${SECRETS['smtp_password']}"
+                            if (table, key) == ("smtp", "password") else "")
                     raise ConfigError(f"{config.path}:{line}: unknown key {table}.{key} "
-                                      f"(known in [{table}]: {', '.join(SCHEMA[table])})")
+                                      f"(known in [{table}]: {', '.join(SCHEMA[table])}){hint}")
                 try:
                     value = _coerce(value, setting)
                 except TypeError:
                     raise ConfigError(f"{config.path}:{line}: {table}.{key} must be "
                                       f"{_TYPE_NAMES[setting.type]}, not {value!r}") from None
                 config.set(table, key, value, f"{config.path}:{line}")
-        if "smtp" in data and "password" in data["smtp"]:  # pragma: no cover - caught above as unknown
-            raise ConfigError(f"{config.path}: the SMTP password is read only from ${SECRETS['smtp_password']}")
     for env, (table, key) in ENV_OVERRIDES.items():
         if value := os.environ.get(env):
             config.set(table, key, value, f"env {env}")

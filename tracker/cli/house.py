@@ -95,6 +95,7 @@ def migrate(ctx: click.Context) -> None:
 
     db = open_db(ctx, write=True)
     pending, unknown = schema_state(db)
-    if unknown or pending:  # pragma: no cover - open_db(write=True) has applied them
-        raise TrackerError(f"schema not up to date: pending {pending}, unknown {unknown}")
+    if unknown:  # written by a newer ncp-tracker: nothing here can bring it "up to date"
+        raise TrackerError(f"database {ctx.obj['db']} was written by a newer ncp-tracker "
+                           f"(unknown migrations: {', '.join(unknown[:3])}); upgrade ncp-tracker")
     click.echo(f"schema up to date: {ctx.obj['db']}")
