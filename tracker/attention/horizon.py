@@ -23,7 +23,6 @@ names Kontaktpunktet as a consultee. ``followed_only=False`` shows every dated i
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -34,6 +33,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO, parse_date
 from tracker.attention.profiles import Profile, default_profile
+from tracker.store.queries import loads_json
 
 #: what a date is (code → nb/en text)
 WHAT = {
@@ -74,15 +74,6 @@ class Dated:
 
     def as_dict(self, lang: str = "nb") -> dict[str, Any]:
         return {**asdict(self), "day": self.day.isoformat(), "label": self.label(lang)}
-
-
-def _json(value: Any, default: Any) -> Any:
-    if isinstance(value, dict | list):
-        return value
-    try:
-        return json.loads(value) if value else default
-    except (TypeError, ValueError):
-        return default
 
 
 def _day(value: str | None) -> tuple[date, str] | None:
@@ -157,8 +148,8 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
             where vanished_at is null and status != 'withdrawn'
               and (deadline >= ? or extra like '%hearing_times%' or extra like '%forecasts%'
                    or extra like '%"opens"%')""", [start.isoformat()]):  # fmt: skip
-        row["extra"] = _json(row["extra"], {})
-        row["labels"] = _json(row["labels"], [])
+        row["extra"] = loads_json(row["extra"], {})
+        row["labels"] = loads_json(row["labels"], [])
         if followed_only and not followed(row, profile, watched):
             continue
         out += [d for d in _item_dates(row, start, end) if start <= d.day < end]

@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.items import REPORT_VERSION, CrawlReport, TrackedItem
+from tracker.attention.profiles import known_sources
 from tracker.jobs.storing import Report, store_crawl
 from tracker.store import health
 from tracker.store import merge as store
@@ -27,14 +28,6 @@ from tracker.store import merge as store
 
 class IngestError(Exception):
     """A file that cannot be ingested; the message says why. Nothing was stored."""
-
-
-def known_sources() -> list[str]:
-    from scrapy.spiderloader import SpiderLoader
-
-    from tracker.jobs.crawl import base_settings
-
-    return sorted(SpiderLoader.from_settings(base_settings()).list())
 
 
 def read_feed(path: Path, source: str) -> tuple[list[dict[str, Any]], Report, str | None]:

@@ -18,7 +18,6 @@ one-line Norwegian reason.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -26,6 +25,7 @@ import sqlite_utils
 
 from tracker.links.companies import normalise
 from tracker.links.gpfg import GPFG_SOURCES
+from tracker.store.queries import loads_json
 
 #: Etikkrådet's `extra.action` → what it means for the fund (Norwegian, for the reason line)
 ACTION_TEXT = {
@@ -39,15 +39,6 @@ STAGE_TEXT = {
 }  # fmt: skip
 _NORWEGIAN_FORM = re.compile(r"\b(?:asa|as)$")
 _NORWAY = re.compile(r"^(?:norway|norge|noreg)$", re.I)
-
-
-def _json(value: Any, default: Any) -> Any:
-    if isinstance(value, dict | list):
-        return value
-    try:
-        return json.loads(value) if value else default
-    except (TypeError, ValueError):
-        return default
 
 
 def _company_row(db: sqlite_utils.Database, case_id: str, name: str | None) -> dict[str, Any] | None:
@@ -74,18 +65,18 @@ def _fund_mentions(db: sqlite_utils.Database, company_id: int, case_id: str) -> 
 
 def case_flags(db: sqlite_utils.Database, item: dict[str, Any]) -> list[dict[str, str]]:
     """Why one case matters to the NCP: [{"code", "text", "item_id"?}] (empty: not flagged)."""
-    extra = _json(item.get("extra"), {})
+    extra = loads_json(item.get("extra"), {})
     flags: list[dict[str, str]] = []
     company = _company_row(db, item["id"], extra.get("company"))
     if company is not None:
         mentions = _fund_mentions(db, company["id"], item["id"])
         # the fund's decisions about the company (newest first); else one line saying the fund discussed it
-        decided = [r for r in mentions if _json(r["extra"], {}).get("action") in ACTION_TEXT]
+        decided = [r for r in mentions if loads_json(r["extra"], {}).get("action") in ACTION_TEXT]
         for row in decided or mentions[:1]:
-            what = ACTION_TEXT.get(_json(row["extra"], {}).get("action") or "", "nevnt i en sak om SPU")
+            what = ACTION_TEXT.get(loads_json(row["extra"], {}).get("action") or "", "nevnt i en sak om SPU")
             flags.append({"code": "gpfg", "item_id": row["id"],
                           "text": f"{company['name']}: {what} («{row['title']}»)"})
-        identifiers = _json(company["identifiers"], {})
+        identifiers = loads_json(company["identifiers"], {})
         if identifiers.get("orgnr") or _NORWEGIAN_FORM.search(normalise(company["name"])):
             orgnr = ", ".join(identifiers.get("orgnr") or [])
             flags.append({"code": "norwegian",
@@ -113,7 +104,7 @@ def flagged_cases(db: sqlite_utils.Database, since: str | None = None) -> list[d
         flags = case_flags(db, item)
         if not flags:
             continue
-        extra = _json(item.get("extra"), {})
+        extra = loads_json(item.get("extra"), {})
         stage = extra.get("stage") or "filed"
         out.append({
             "id": item["id"], "title": item["title"], "url": item["url"], "company": extra.get("company"),

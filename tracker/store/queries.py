@@ -25,22 +25,25 @@ def select_in(db: sqlite_utils.Database, sql: str, values: Sequence[Any], *,
     yield from db.query(sql.format(marks="select value from json_each(?)"), [*before, *([packed] * repeat), *after])
 
 
+def loads_json(value: Any, default: Any) -> Any:
+    """A stored JSON column as Python: an already-decoded list/dict as it is, `default` for NULL,
+    empty or unreadable text."""
+    if isinstance(value, dict | list):
+        return value
+    try:
+        return json.loads(value) if value else default
+    except (TypeError, ValueError):
+        return default
+
+
 def label_evidence(item: dict[str, Any]) -> list[dict[str, Any]]:
     """An item's labels, strongest first: ``{"label", "strength", "instrument", "evidence": [spans]}``.
 
     Read from the item's `labels` and `evidence` columns (the one place labels are stored); a label
     without an evidence entry (tagged before evidence was kept) is listed with no spans.
     """
-    def loads(value: Any, default: Any) -> Any:
-        if not isinstance(value, str):
-            return value if value is not None else default
-        try:
-            return json.loads(value)
-        except ValueError:
-            return default
-
-    labels = [x for x in loads(item.get("labels"), []) if isinstance(x, str)]
-    evidence = loads(item.get("evidence"), {})
+    labels = [x for x in loads_json(item.get("labels"), []) if isinstance(x, str)]
+    evidence = loads_json(item.get("evidence"), {})
     evidence = evidence if isinstance(evidence, dict) else {}
     out = []
     for label in labels:

@@ -506,18 +506,27 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             return typed
         return session.get("by")
 
+    def _writer_of(item_id: str) -> str | None:
+        """Who writes to this item (404 for an unknown item); None: no name yet (no accounts)."""
+        from tracker.workbench import triage
+
+        if not triage.item_exists(db(), item_id):
+            abort(404, f"Ukjent sak: {item_id}")
+        return _writer_name()
+
+    def _ask_for_name(item_id: str) -> Response:
+        return redirect(url_for("item", item_id=item_id,
+                                err="Skriv navnet ditt i «Endret av» før du lagrer (det huskes etterpå)."))
+
     @app.post("/item/<path:item_id>/triage")
     @needs("adviser")
     @_with_write_check
     def triage_post(item_id: str):
         from tracker.workbench import triage
 
-        if not triage.item_exists(db(), item_id):
-            abort(404, f"Ukjent sak: {item_id}")
-        by = _writer_name()
+        by = _writer_of(item_id)
         if not by:
-            return redirect(url_for("item", item_id=item_id,
-                                    err="Skriv navnet ditt i «Endret av» før du lagrer (det huskes etterpå)."))
+            return _ask_for_name(item_id)
         form = request.form
         try:
             row = triage.set_state(
@@ -540,12 +549,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         """An adviser adds or removes a label the tagger got wrong (calibration learns from it)."""
         from tracker.workbench import triage
 
-        if not triage.item_exists(db(), item_id):
-            abort(404, f"Ukjent sak: {item_id}")
-        by = _writer_name()
+        by = _writer_of(item_id)
         if not by:
-            return redirect(url_for("item", item_id=item_id,
-                                    err="Skriv navnet ditt i «Endret av» før du lagrer (det huskes etterpå)."))
+            return _ask_for_name(item_id)
         mark, label = request.form.get("mark", ""), request.form.get("label", "")
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
