@@ -13,7 +13,7 @@ from support import ROOT
 
 pytestmark = pytest.mark.slow
 
-DAY2 = "2026-11-24T06:00:00+01:00"
+DAY2 = "2026-11-24T05:00:00+00:00"  # 06:00 in Oslo, stored in UTC (tracker.store.instants)
 
 
 def cli(*args, db):
@@ -73,6 +73,30 @@ def test_day_two_events_of_the_hearings_feed(demo):
     moved = next(e for e in events if e["kind"] == "deadline_changed" and e["item_id"] == "regjeringen:3150100")
     assert moved["before"] < moved["after"]
     assert all(e["at"] == DAY2 for e in events)
+
+
+def test_every_stored_instant_is_utc_and_every_instant_column_is_known(demo):
+    import sqlite3
+
+    from tracker.store.instants import INSTANT_COLUMNS
+
+    db, _, _ = demo
+    conn = sqlite3.connect(db)
+    utc = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+    checked = 0
+    for table, columns in INSTANT_COLUMNS.items():
+        for column in columns:
+            values = [v for (v,) in conn.execute(f"select [{column}] from [{table}] where [{column}] is not null")]
+            assert all(utc.match(v) for v in values), (table, column, [v for v in values if not utc.match(v)][:3])
+            checked += len(values)
+    assert checked > 1000
+    looks_like_instant = re.compile(r"(_at|^first_seen|^last_seen|^last_changed|^started|^finished|^as_of)$")
+    tables = [t for (t,) in conn.execute("select name from sqlite_master where type = 'table'")
+              if not t.startswith("_sqlite")]  # sqlite-utils' own bookkeeping
+    for table in tables:
+        for column in (r[1] for r in conn.execute(f"pragma table_info([{table}])")):
+            if looks_like_instant.search(column):
+                assert column in INSTANT_COLUMNS.get(table, ()), f"{table}.{column} is not in INSTANT_COLUMNS"
 
 
 def test_blocked_detail_page_keeps_the_hearing_and_turns_amber(demo):
@@ -232,7 +256,11 @@ def test_the_demo_digest_carries_provision_hits_and_flagged_ncp_cases(demo):
     md = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
     provisions = md.split("## Berørte bestemmelser", 1)[1].split("\n## ", 1)[0]
     assert "Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. 2" in provisions
+    # each case in the digest of the day it came or changed, not again the next day
     cases = md.split("## Andre lands kontaktpunkter", 1)[1].split("\n## ", 1)[0]
+    assert "Kestrel Offshore Holdings Ltd" in cases and "Brødrene" not in cases
+    day1 = (out / "2026-11-23" / "digest-ncp-2026-11-23.md").read_text("utf-8")
+    cases = day1.split("## Andre lands kontaktpunkter", 1)[1].split("\n## ", 1)[0]
     assert "Brødrene Ærø \\& Søn ASA er et norsk selskap" in cases
 
 

@@ -183,4 +183,5 @@ def test_flagged_cases_on_the_bundled_days(db):
     assert set(flagged) == {"oecd_ncp_cases:cl0045", "oecd_ncp_cases:uk0112", "oecd_ncp_cases:br0019"}
     assert "identifisert for Norges Banks eierskapsutøvelse" in flagged["oecd_ncp_cases:cl0045"]["reason"]
     assert "norsk selskap" in flagged["oecd_ncp_cases:br0019"]["reason"]
-    assert [c["id"] for c in flagged_cases(db, since="2026-11-24T06:00:00+01:00")] == ["oecd_ncp_cases:uk0112"]
+    # after day 1 (06:00 Oslo = 05:00 UTC): only what day 2 brought
+    assert [c["id"] for c in flagged_cases(db, since="2026-11-23T05:00:00+00:00")] == ["oecd_ncp_cases:uk0112"]

@@ -10,6 +10,7 @@ from tests.conftest import file_response, make_spider
 from tracker.links.companies import update_companies
 from tracker.links.ncp_cases import flagged_cases
 from tracker.store import merge as store
+from tracker.store.instants import stored
 
 DAY1 = datetime(2026, 11, 23, 6, tzinfo=OSLO)
 DAY2 = datetime(2026, 11, 24, 6, tzinfo=OSLO)
@@ -67,4 +68,6 @@ def test_unrelated_case_is_not_flagged(db):
 
 def test_since_keeps_only_new_or_changed(db):
     fill(db)
-    assert [c["id"] for c in flagged_cases(db, since=DAY2.isoformat())] == ["oecd_ncp_cases:uk0112"]
+    # the window after day 1's run: day 2's new case only; a case changed at the bound is not re-shown
+    assert [c["id"] for c in flagged_cases(db, since=stored(DAY1))] == ["oecd_ncp_cases:uk0112"]
+    assert flagged_cases(db, since=stored(DAY2)) == []

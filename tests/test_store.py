@@ -47,7 +47,7 @@ def test_new_items_and_their_events(db, as_of):
     assert (result.seen, result.new, result.changed) == (2, 2, 0)
     rows = list(db.query("select id, status, first_seen, last_changed from items order by id"))
     assert rows[0] == {"id": "regjeringen:3100001", "status": "open",
-                       "first_seen": "2026-11-24T06:00:00+01:00", "last_changed": "2026-11-24T06:00:00+01:00"}
+                       "first_seen": "2026-11-24T05:00:00+00:00", "last_changed": "2026-11-24T05:00:00+00:00"}  # 06:00 Oslo, in UTC
     assert [e[1] for e in events(db)] == ["new", "new"]
 
 
@@ -92,7 +92,7 @@ def test_unseen_item_closes_when_its_deadline_passes(db, as_of):
 def test_vanished_never_deleted_then_reappeared(db, as_of):
     apply(db, as_of, [hearing(n) for n in range(1, 11)])
     _, run = apply(db, as_of + timedelta(days=1), [hearing(n) for n in range(2, 11)])
-    assert events(db, run) == [("regjeringen:3100001", "vanished", None, None, "2026-11-25T06:00:00+01:00")]
+    assert events(db, run) == [("regjeringen:3100001", "vanished", None, None, "2026-11-25T05:00:00+00:00")]
     assert db["items"].count == 10
     _, run3 = apply(db, as_of + timedelta(days=2), [hearing(n) for n in range(1, 11)])
     assert [e[1] for e in events(db, run3)] == ["reappeared"]

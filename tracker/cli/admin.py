@@ -11,6 +11,7 @@ import sys
 import click
 
 from tracker.cli.support import TrackerError, open_db, print_table
+from tracker.store.deadlines import oslo_date
 
 
 def _db_path(ctx: click.Context) -> str:
@@ -83,7 +84,7 @@ def users_list(ctx) -> None:
     for r in rows:
         r["status"] = "deaktivert" if r["disabled"] else "aktiv"
         r["feed"] = "ja" if r["has_feed_token"] else ""
-        r["created"] = (r.get("created_at") or "")[:10]
+        r["created"] = oslo_date(r["created_at"]).isoformat() if r.get("created_at") else ""
     if not rows:
         click.echo("(ingen kontoer: arbeidsbenken kan bare brukes av én person på 127.0.0.1)")
         return

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.support import TrackerError, now_or, open_db, print_table
+from tracker.store.instants import stored
 
 
 @click.group()
@@ -46,7 +47,7 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
             raise TrackerError(str(exc)) from exc
     db = open_db(ctx, write=True)
     try:
-        summary = read_and_match(db, at=when.isoformat(timespec="seconds"))
+        summary = read_and_match(db, at=stored(when))
         counts = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
     finally:
         db.close()

@@ -11,6 +11,7 @@ import json
 import click
 
 from tracker.cli.support import TrackerError, open_db
+from tracker.store.deadlines import oslo_date
 
 
 @click.command("watchlist")
@@ -52,7 +53,7 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool) -> 
         stage = row["stage"] or ("(not crawled yet)" if row["procedure"] else "(no procedure)")
         click.echo(f"  stage: {stage}" + (f" (last key event {row['stage_date']})" if row["stage_date"] else ""))
         last = row["last_event"]
-        click.echo(f"  last event: {last['at'][:10]} {last['kind']}: {last['title']}" if last else "  last event: —")
+        click.echo(f"  last event: {oslo_date(last['at']).isoformat()} {last['kind']}: {last['title']}" if last else "  last event: —")
         if row["norwegian"]:
             for link in row["norwegian"][:5]:
                 click.echo(f"  NO: {link['title']} ({link['source']})")

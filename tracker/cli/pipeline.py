@@ -21,6 +21,7 @@ from tracker.cli.support import (
     parse_as_of,
     print_table,
 )
+from tracker.store.instants import stored
 
 # ---------------------------------------------------------------------------- crawling
 
@@ -264,10 +265,11 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
 
 
 def _last_as_of(db) -> datetime:
-    row = next(db.query("select max(as_of) as a from runs"), None)
     from crawlers.dates import OSLO
+    from tracker.store.deadlines import to_datetime
 
-    return datetime.fromisoformat(row["a"]) if row and row["a"] else datetime.now(OSLO)
+    row = next(db.query("select max(as_of) as a from runs"), None)
+    return to_datetime(row["a"]) if row and row["a"] else datetime.now(OSLO)
 
 
 def _progress(flag: bool | None) -> bool:
@@ -385,7 +387,7 @@ def events(ctx, fmt, since, event_kind) -> None:
     from tracker.store.queries import list_events
 
     db = open_db(ctx)
-    rows = list_events(db, since=parse_as_of(since).isoformat() if since else None, kind=event_kind)
+    rows = list_events(db, since=stored(parse_as_of(since)) if since else None, kind=event_kind)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from crawlers.dates import OSLO
 from tracker.attention.profiles import Profile, load_profile
 from tracker.digest.build import build_digest
 from tracker.digest.feeds import render_atom, render_ics
 from tracker.digest.model import Digest
 from tracker.digest.render import render_email, render_html, render_markdown, render_text
+from tracker.store.instants import now_iso
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 EXTENSIONS = {"md": "md", "html": "html", "txt": "txt", "eml": "eml", "atom": "atom.xml", "ics": "ics"}
@@ -52,7 +52,7 @@ def record(db: sqlite_utils.Database, d: Digest, fmt: str, path: str) -> None:
     with db.conn:
         db["digests"].insert({
             "profile": d.profile.name, "date": d.day.isoformat(),
-            "generated_at": datetime.now(OSLO).isoformat(timespec="seconds"),
+            "generated_at": now_iso(),
             "last_event_id": d.last_event_id, "format": fmt, "path": path,
         })  # fmt: skip
 

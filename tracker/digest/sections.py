@@ -31,6 +31,7 @@ from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_u
 from tracker.digest.wording import deadline_line, deadline_text, describe_change, stortinget_times
 from tracker.i18n import format_date, format_datetime, format_long_date
 from tracker.store import deadlines
+from tracker.store.instants import stored
 from tracker.vocabulary import (
     N_,
     health_name,
@@ -228,8 +229,8 @@ def ncp_cases_section(ctx: Context) -> Section | None:
     (the fund's exclusions and observations, a Norwegian company) or involve Norway's NCP."""
     from tracker.links.ncp_cases import flagged_cases
 
-    since = (ctx.since or (ctx.as_of - timedelta(hours=24))).isoformat(timespec="seconds")
-    cases = flagged_cases(ctx.db, since)
+    since = stored(ctx.since or (ctx.as_of - timedelta(hours=24)))
+    cases = flagged_cases(ctx.db, since, stored(ctx.as_of))
     if not cases:
         return None
     entries = [Entry(id=c["id"], title=clean(c.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),

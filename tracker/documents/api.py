@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.instants import stored
+
 
 def doc_word(title: str | None, doc_type: str | None) -> str:
     """What the document is called in a line: the first word of its title ("Tilleggsnotat om …" →
@@ -95,7 +97,7 @@ def provision_hits(db: sqlite_utils.Database, since_event_id: int | None = None,
         params.append(since_event_id)
     if as_of is not None:
         where.append("h.found_at >= ?")
-        params.append(as_of.isoformat(timespec="seconds") if isinstance(as_of, datetime) else as_of)
+        params.append(stored(as_of) if isinstance(as_of, datetime) else as_of)
     sql = f"""select h.*, i.title as item_title, i.first_seen, d.title as doc_title, d.type as doc_type
                 from provision_hits h join items i on i.id = h.item_id
                 left join documents d on d.item_id = h.item_id and d.url = h.url

@@ -81,7 +81,9 @@ class DocumentStorePipeline:
         if not settings.get(DB_SETTING):
             raise NotConfigured("DocumentStorePipeline needs TRACKER_DB")
         self.db = open_db(settings.get(DB_SETTING), migrate=True)
-        self.at = settings.get(AS_OF_SETTING)
+        from tracker.store.instants import to_stored_text
+
+        self.at = to_stored_text(settings.get(AS_OF_SETTING))  # the run's clock, as stored (UTC)
         self.root = documents_dir(settings.get(DATA_SETTING))
         self.run_id = settings.getint(RUN_SETTING) or None
         self.counts: dict[str, int] = {}

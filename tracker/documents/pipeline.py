@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.instants import stored
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,7 +45,7 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
     from tracker.documents.fetch import fetch_in_child, pending_links
 
     data_dir = data_dir or get_config().data_dir
-    at = as_of.isoformat(timespec="seconds")
+    at = stored(as_of)
     run = next(iter(db.query("select id, replay_dir from runs order by id desc limit 1")), None)
     run_id = run["id"] if run else None
     summary: dict[str, Any] = {"fetched_links": 0}

@@ -25,7 +25,7 @@ EVENT_PROVISION = "provision_hit"
 
 
 def _now() -> str:
-    from tracker.store.merge import now_iso
+    from tracker.store.instants import now_iso
 
     return now_iso()
 

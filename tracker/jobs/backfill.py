@@ -109,7 +109,7 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
 
 def record_checkpoint(db: sqlite_utils.Database, result: StepResult, *, since: int) -> bool:
     """Checkpoint the unit `result` crawled unless its source is red; True when checkpointed."""
-    from tracker.store.merge import now_iso
+    from tracker.store.instants import now_iso
 
     if result.red:
         return False

@@ -25,6 +25,7 @@ from crawlers.dates import OSLO
 from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db, resolve_path
+from tracker.store.instants import now_iso
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +269,7 @@ def run_plan(
                         logger.error("crawl of %s failed: %s", source, value.getTraceback())
                         run = health.SourceRun(source=source, finish_reason=f"crashed: {value.value!r}"[:200])
                         with db.conn:
-                            health_rows.append(health.record(db, run_id, run, store.now_iso()))
+                            health_rows.append(health.record(db, run_id, run, now_iso()))
                 result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
                 store.finish_run(db, run_id, 1 if result.red else 0)
                 results.append(result)

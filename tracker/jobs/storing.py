@@ -27,6 +27,7 @@ from itemadapter import ItemAdapter
 
 from tracker.store import health
 from tracker.store import merge as store
+from tracker.store.instants import now_iso
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def store_crawl(db: sqlite_utils.Database, *, run_id: int, as_of: datetime, repo
         may_be_empty=report.may_be_empty, duration_s=report.duration_s,
     )  # fmt: skip
     with db.conn:
-        return health.record(db, run_id, run, store.now_iso())
+        return health.record(db, run_id, run, now_iso())
 
 
 class StorePipeline:

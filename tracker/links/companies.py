@@ -22,7 +22,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ import sqlite_utils
 from stdnum import isin as stdnum_isin
 from stdnum.no import orgnr as stdnum_orgnr
 
-from crawlers.dates import OSLO
+from tracker.store.instants import now_iso
 from tracker.store.queries import select_in
 
 #: legal-form suffixes, longest first; case-sensitive ("as" and "co" in running text are not suffixes)
@@ -222,7 +221,7 @@ def update_companies(db: sqlite_utils.Database, item_ids: Iterable[str] | None =
         rows = db.query("select id, title, summary, body from items")
     else:
         rows = select_in(db, "select id, title, summary, body from items where id in ({marks})", list(item_ids))
-    now = datetime.now(OSLO).isoformat(timespec="seconds")
+    now = now_iso()
     counts = {"items": 0, "mentions": 0, "companies_new": 0}
     with db.conn:
         for row in list(rows):

@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.instants import stored
 from tracker.store.queries import select_in
 
 ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
@@ -199,8 +200,8 @@ def grouped(items: list[dict[str, Any]], by: str = "actor") -> list[tuple[str, l
 
 def _changed_between(db: sqlite_utils.Database, since: Any, as_of: Any) -> dict[str, str]:
     """item id → 'new' or 'changed' for items with events in (since, as_of]."""
-    since_s = since.isoformat(timespec="seconds") if isinstance(since, datetime) else str(since or "")
-    as_of_s = as_of.isoformat(timespec="seconds") if isinstance(as_of, datetime) else str(as_of or "9999")
+    since_s = stored(since) if isinstance(since, datetime) else str(since or "")
+    as_of_s = stored(as_of) if isinstance(as_of, datetime) else str(as_of or "9999")
     out: dict[str, str] = {}
     for row in db.query("select item_id, kind from events where at > ? and at <= ? order by id", [since_s, as_of_s]):
         if row["kind"] == "new" or out.get(row["item_id"]) == "new":

@@ -12,7 +12,7 @@ or when the Norwegian NCP is the lead or a supporting NCP. The company is resolv
 through the register by its normalised name (``companies.normalised_name``), so
 "Río Azul S.A." in a case and "Rio Azul SA" in an Etikkrådet post are one company.
 
-``flagged_cases(db, since)`` is what the digest shows; every flag carries a
+``flagged_cases(db, since, upto)`` is what the digest shows; every flag carries a
 one-line Norwegian reason.
 """
 
@@ -90,15 +90,18 @@ def case_flags(db: sqlite_utils.Database, item: dict[str, Any]) -> list[dict[str
     return flags
 
 
-def flagged_cases(db: sqlite_utils.Database, since: str | None = None) -> list[dict[str, Any]]:
-    """Cases new or changed since `since` (ISO; None: all) that name a followed company or involve Norway.
+def flagged_cases(db: sqlite_utils.Database, since: str | None = None,
+                  upto: str | None = None) -> list[dict[str, Any]]:
+    """Cases with an event in the window (`since`, `upto`] (stored instants, tracker.store.instants;
+    None: open-ended) that name a followed company or involve Norway; with neither bound, every case.
 
     Each: id, title, url, company, lead_ncp, stage, stage_text, chapters, status, last_changed,
     flags ([{"code", "text"}]) and `reason` (the flags' texts joined by "; ")."""
     where, params = "kind = 'ncp_case' and vanished_at is null", []
-    if since:
-        where += " and (last_changed >= ? or first_seen >= ?)"
-        params += [since, since]
+    if since or upto:
+        where += (" and exists (select 1 from events e where e.item_id = items.id"
+                  " and e.at > ? and e.at <= ?)")
+        params += [since or "", upto or "9999"]
     out = []
     for item in db.query(f"select * from items where {where} order by last_changed desc, id", params):
         flags = case_flags(db, item)

@@ -53,6 +53,9 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
         from tracker.store.textindex import register
 
         register(conn)  # the search-index triggers call ncp_norm (m0401)
+        from tracker.store import instants
+
+        instants.register(conn)  # ncp_oslo_day: an instant's day in Oslo
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA busy_timeout = 30000")
         if not memory and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

@@ -82,7 +82,9 @@ def add_working_days(day: date, n: int, eves_are_working_days: bool = False) -> 
 
 
 def to_datetime(value: str | datetime | None) -> datetime | None:
-    """An aware datetime from a stored ISO string (naive values are read as Oslo time)."""
+    """An aware datetime in Oslo time from a stored ISO string: an instant stored in UTC
+    (tracker.store.instants) or a deadline with its publisher's offset; naive values are read as
+    Oslo time."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -92,9 +94,7 @@ def to_datetime(value: str | datetime | None) -> datetime | None:
             dt = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError:
             return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=OSLO)
-    return dt
+    return dt.replace(tzinfo=OSLO) if dt.tzinfo is None else dt.astimezone(OSLO)
 
 
 def oslo_date(value: str | datetime) -> date:

@@ -15,8 +15,10 @@ from typing import Any
 
 import sqlite_utils
 
-from crawlers.dates import OSLO, parse_date
+from crawlers.dates import parse_date
 from tracker.store import changes, ids, status
+from tracker.store.instants import now_iso
+from tracker.store.instants import stored as stored_instant
 from tracker.store.queries import select_in
 
 #: refuse to mark more than this share of a source's open items vanished in one run
@@ -39,14 +41,10 @@ class ApplyResult:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def now_iso() -> str:
-    return datetime.now(OSLO).isoformat(timespec="seconds")
-
-
 def start_run(db: sqlite_utils.Database, *, as_of: datetime, mode: str, sources: list[str],
               replay_dir: str | None = None, backfill: bool = False) -> int:
     """A new `runs` row; `backfill`: a walk through history, whose events no digest reports as news."""
-    row = {"started": now_iso(), "as_of": as_of.isoformat(timespec="seconds"), "mode": mode,
+    row = {"started": now_iso(), "as_of": stored_instant(as_of), "mode": mode,
            "replay_dir": replay_dir, "sources": json.dumps(sources)}
     if backfill:
         row["backfill"] = 1
@@ -151,7 +149,7 @@ def apply_scrape(
     listing: dict[str, Any] | None = None,
 ) -> ApplyResult:
     """Merge one source's scrape into the store, in one transaction."""
-    at = as_of.isoformat(timespec="seconds")
+    at = stored_instant(as_of)
     result = ApplyResult(source)
     batch: dict[str, dict[str, Any]] = {}
     for scraped in items:
@@ -220,7 +218,7 @@ def _same(stored: dict[str, Any], merged: dict[str, Any]) -> bool:
 
 def _age_unseen(db, run_id: int, as_of: datetime, source: str, seen: set[str], result: ApplyResult) -> None:
     """Items not in this scrape still close when their deadline passes."""
-    at = as_of.isoformat(timespec="seconds")
+    at = stored_instant(as_of)
     placeholders = ",".join("?" for _ in LIVE_STATUSES)
     for row in db.query(
         f"select * from items where source = ? and status in ({placeholders})", [source, *LIVE_STATUSES]
@@ -239,7 +237,7 @@ def _mark_vanished(db, run_id: int, as_of: datetime, source: str, seen: set[str]
     """An open item missing from a complete listing has vanished (never deleted)."""
     if not listing.get("complete"):
         return
-    at = as_of.isoformat(timespec="seconds")
+    at = stored_instant(as_of)
     since = listing.get("since")
     rows = list(db.query(
         "select id, published, vanished_at from items where source = ? and status in (?, ?)",

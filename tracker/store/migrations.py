@@ -276,6 +276,24 @@ def m0600_documents(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
     db["provision_hits"].create_index(["item_id", "url", "provision"], unique=True)
 
+
+@core()
+def m0900_instants_utc(db: sqlite_utils.Database) -> None:
+    """Instants in UTC (tracker.store.instants): databases written before stored them with an Oslo
+    offset (+01:00/+02:00), which text comparison orders wrongly across summer time. Every instant
+    column of every table that exists is rewritten in the stored form; other values are kept."""
+    from tracker.store.instants import INSTANT_COLUMNS, to_stored_text
+
+    db.conn.create_function("ncp_utc", 1, to_stored_text, deterministic=True)
+    tables = set(db.table_names())
+    for table, columns in INSTANT_COLUMNS.items():
+        if table not in tables:
+            continue
+        present = [c for c in columns if c in db[table].columns_dict]
+        if present:
+            sets = ", ".join(f"[{c}] = ncp_utc([{c}])" for c in present)
+            db.execute(f"update [{table}] set {sets}")
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

@@ -39,6 +39,7 @@ from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES
+from tracker.store.deadlines import oslo_date
 from tracker.web import documents as web_documents
 from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
 
@@ -599,7 +600,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if not rows or fmt not in ("docx", "md"):
             abort(404, "Ukjent utkast.")
         row = rows[0]
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{row['created_at'][:10]}-{row['id']}"
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{oslo_date(row['created_at']).isoformat()}-{row['id']}"
         if fmt == "md":
             body = (row["text"] or "").encode("utf-8")
             mime = "text/markdown; charset=utf-8"

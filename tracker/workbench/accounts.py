@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker.store.merge import now_iso
+from tracker.store.instants import now_iso
 
 ROLES = ("reader", "adviser", "admin")
 RANK = {role: n for n, role in enumerate(ROLES)}

@@ -23,6 +23,7 @@ import sqlite_utils
 
 from tracker.store import ids
 from tracker.store.deadlines import to_datetime
+from tracker.store.instants import stored
 
 SPIDER = "no_regjeringen_horingssvar"
 HEARINGS_SOURCE = "no_regjeringen_horinger"
@@ -57,7 +58,7 @@ def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int 
 def store(db: sqlite_utils.Database, scraped: list[dict[str, Any]], *, as_of: datetime,
           checked: dict[str, dict[str, Any]] | None = None, run_id: int | None = None) -> int:
     """Upsert the spider's answer items into ``answers``; log the hearings checked. Returns rows stored."""
-    at = as_of.isoformat(timespec="seconds")
+    at = stored(as_of)
     count: dict[str, int] = {}
     #: the hearing's own item id as the store holds it (else decided by tracker.store.ids, as the store would)
     known_ids = {str(k): v["item_id"] for k, v in (checked or {}).items() if v.get("item_id")}

@@ -45,6 +45,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
+from tracker.store.instants import now_iso
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
 NCP_NAME_EN = "Norwegian National Contact Point for Responsible Business Conduct"
@@ -804,7 +805,7 @@ def record(db: sqlite_utils.Database, draft: Draft, *, by: str | None = None,
     with db.conn:
         table = db["drafts"]
         table.insert({
-            "item_id": draft.item_id, "created_at": datetime.now(OSLO).isoformat(timespec="seconds"),
+            "item_id": draft.item_id, "created_at": now_iso(),
             "created_by": current_user(by), "language": draft.language, "title": draft.subject,
             "text": render_markdown(draft), "docx_path": docx_path, "md_path": md_path,
         })  # fmt: skip

@@ -87,7 +87,9 @@ class Filters:
         if self.label:
             where.append(_label_sql(alias))
             params += _label_params(normalise_label(self.label))
-        day = f"substr(coalesce({alias}.published, {alias}.first_seen, {alias}.deadline), 1, 10)"
+        # published and deadline are the publisher's civil dates; first_seen is a UTC instant (its Oslo day)
+        day = (f"coalesce(substr({alias}.published, 1, 10), ncp_oslo_day({alias}.first_seen), "
+               f"substr({alias}.deadline, 1, 10))")
         if self.date_from:
             where.append(f"{day} >= ?")
             params.append(_day(self.date_from, "--from"))

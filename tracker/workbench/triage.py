@@ -26,7 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
-from tracker.store.merge import now_iso
+from tracker.store.instants import now_iso, stored
 
 NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
 ASSIGNED, DRAFTING, SUBMITTED, PUBLISHED = "assigned", "drafting", "submitted", "published"
@@ -171,7 +171,7 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
 
     Runs after crawls (and before the inbox is shown); idempotent. Returns the item ids moved.
     """
-    at = as_of.isoformat(timespec="seconds")
+    at = stored(as_of)
     placeholders = ",".join("?" for _ in OPEN_ANSWER_STATES)
     rows = list(db.query(
         f"select t.item_id, i.deadline from triage t join items i on i.id = t.item_id "

@@ -1,0 +1,97 @@
+"""Instants — when the tracker saw, changed, ran or wrote something — as stored and as read.
+
+The one place that decides how an instant is written to the database:
+
+- **Stored in UTC**, as ISO 8601 with seconds and an explicit ``+00:00`` offset
+  (``2026-11-23T05:00:00+00:00``). Every stored instant has the same form, so SQL compares
+  them as text correctly (``at >= ?``), across the summer-time changes too — which an Oslo
+  offset (+01:00 in winter, +02:00 in summer) does not allow.
+- **Shown in Europe/Oslo**: readers parse with :func:`tracker.store.deadlines.to_datetime`,
+  which returns Oslo time, and the display filters (``tracker.i18n``) format Oslo time.
+- A query bound compared with a stored instant goes through :func:`stored` as well.
+
+Not instants, and stored as published: an item's ``published`` date and its ``deadline`` (civil
+dates and times of the publisher, with their own offset), an answer's ``date``, a digest's ``date``
+(an Oslo calendar day).
+
+``INSTANT_COLUMNS`` names every stored instant column; a test checks each one in a demo
+database and that no instant-looking column is missing from it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, time
+
+from crawlers.dates import OSLO
+
+#: table → its columns holding instants (in UTC)
+INSTANT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "items": ("first_seen", "last_seen", "last_changed", "vanished_at"),
+    "runs": ("started", "finished", "as_of"),
+    "events": ("at",),
+    "health": ("finished",),
+    "digests": ("generated_at",),
+    "triage": ("updated_at",),
+    "triage_history": ("at",),
+    "label_marks": ("at",),
+    "users": ("created_at", "updated_at"),
+    "backfill_checkpoints": ("finished",),
+    "documents": ("checked_at", "fetched_at", "changed_at"),
+    "document_files": ("first_seen", "read_at"),
+    "document_versions": ("seen_at",),
+    "provision_hits": ("found_at",),
+    "drafts": ("created_at",),
+    "answers": ("first_seen", "last_seen"),
+    "answer_checks": ("checked_at",),
+    "companies": ("first_seen",),
+}
+
+
+def stored(when: datetime | date) -> str:
+    """The stored form of an instant: UTC, seconds, ``+00:00``.
+
+    A naive datetime is read as Oslo time; a date as the start of that Oslo day (for bounds
+    such as "since 2026-11-01").
+    """
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, time(0), tzinfo=OSLO)
+    elif when.tzinfo is None:
+        when = when.replace(tzinfo=OSLO)
+    return when.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def now_iso() -> str:
+    """Now, in the stored form."""
+    return stored(datetime.now(UTC))
+
+
+def to_stored_text(value: str | None) -> str | None:
+    """A stored instant written in any ISO form (an Oslo offset, naive Oslo, ``Z``) in the stored
+    form; ``None`` and text that is not an ISO instant are returned unchanged (used by the
+    migration that moved older databases to UTC)."""
+    if value is None or not isinstance(value, str) or len(value.strip()) < 11:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    return stored(parsed)
+
+
+def oslo_day_text(value: str | None) -> str | None:
+    """``YYYY-MM-DD``: the Oslo calendar day of a stored instant (SQL ``ncp_oslo_day``)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return value[:10]
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(OSLO)
+    return parsed.date().isoformat()
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """Add ``ncp_oslo_day(instant)`` to a connection, for SQL that groups or filters by Oslo day."""
+    conn.create_function("ncp_oslo_day", 1, oslo_day_text, deterministic=True)
