@@ -31,7 +31,6 @@ is true once the day of `as_of` is past it. Working days follow the profile's
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,7 +39,7 @@ import sqlite_utils
 from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
 from tracker.attention.profiles import Profile, default_profile
 from tracker.store import deadlines
-from tracker.store.queries import label_evidence, select_in
+from tracker.store.queries import label_evidence, loads_json, select_in
 
 #: triage states that take an item out of "needs input"
 SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")
@@ -52,21 +51,10 @@ SNIPPET_CONTEXT = 60
 WINDOWS = ("this_week", "next_week", "later")
 
 
-def _loads_list(value: Any) -> list:
-    if isinstance(value, list):
-        return value
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value)
-    except (TypeError, ValueError):
-        return []
-    return parsed if isinstance(parsed, list) else []
-
-
 def item_labels(row: dict[str, Any]) -> list[str]:
     """The item's label codes (from `items.labels`, a JSON list)."""
-    return [str(label) for label in _loads_list(row.get("labels")) if label]
+    labels = loads_json(row.get("labels"), [])
+    return [str(label) for label in labels if label] if isinstance(labels, list) else []
 
 
 def _table_exists(db: sqlite_utils.Database, name: str) -> bool:
