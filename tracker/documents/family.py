@@ -202,13 +202,14 @@ def family(db: sqlite_utils.Database, procedure_item: str) -> list[dict[str, Any
     previous: dict[str, Any] | None = None
     for r in rows:
         readable = r["status"] == "ok" and r["read_status"] == "read" and r["sha256"]
-        stage = dict(r, changes=None, against=None, articles=0)
+        stage = dict(r, changes=None, against=None, articles=0, articles_changed=0)
         if readable:
             stage["articles"] = db.execute(
                 "select count(*) from document_sections where sha256 = ? and number is not null",
                 [r["sha256"]]).fetchone()[0]
             if previous is not None:
                 stage["changes"] = redline.compare(db, previous["sha256"], r["sha256"])
+                stage["articles_changed"] = sum(1 for c in stage["changes"] if c.number or c.number_before)
                 stage["against"] = previous["stage"]
             previous = stage
         out.append(stage)
