@@ -410,3 +410,127 @@ def csddd_family() -> dict[str, Act]:
          "on corporate sustainability due diligence and amending Directive (EU) 2019/1937 and Regulation (EU) 2023/2859"],
         _CSDDD_RECITALS, ep.articles, header="Official Journal of the European Union", footer="L series 5.7.2024")
     return {"proposal": proposal, "council_mandate": council, "ep_position": ep, "adopted": adopted}
+
+
+# --------------------------------------------------------------------------- a second real writer
+
+
+def soft_hyphenate(text: str, every: int = 6) -> str:
+    """Soft hyphens (U+00AD) inside words of 12+ letters, as a word processor's hyphenation leaves
+    them: the writer may break the word there (printing a hyphen), and otherwise shows nothing."""
+    def word(w: str) -> str:
+        if len(w) < 12 or not w.isalpha():
+            return w
+        return "\u00ad".join(w[i:i + every] for i in range(0, len(w), every))
+    return " ".join(word(w) for w in text.split(" "))
+
+
+def write_pdf_libreoffice(spec: Spec, path: str | Path, *, timeout: float = 180) -> bytes:
+    """The PDF of `spec` as a word processor makes it: a .docx (python-docx) with heading styles,
+    a running header and a footer with the page number, a two-column section for each of
+    `spec.two_column`, soft hyphens in long words, and the scanned page as an image; converted by
+    LibreOffice (`soffice --headless --convert-to pdf`). Raises RuntimeError when LibreOffice fails."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    import docx
+    from docx.enum.section import WD_SECTION
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed")
+    document = docx.Document()
+
+    def columns(section, n: int) -> None:
+        cols = section._sectPr.find(qn("w:cols"))
+        if cols is None:  # schema order: w:cols comes before w:docGrid
+            cols = OxmlElement("w:cols")
+            section._sectPr.insert_element_before(
+                cols, "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
+                "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+        cols.set(qn("w:num"), str(n))
+        cols.set(qn("w:space"), "567")
+
+    def furniture(section) -> None:
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        section.header.paragraphs[0].text = f"{spec.header}    {spec.title[:60]}"
+        foot = section.footer.paragraphs[0]
+        foot.text = f"{spec.footer}    Side "
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), "PAGE")
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "1"
+        r.append(t)
+        fld.append(r)
+        foot._p.append(fld)
+
+    furniture(document.sections[0])
+    document.add_heading(spec.title, level=0)
+    for para in spec.preamble:
+        document.add_paragraph(soft_hyphenate(para))
+    for number, heading, paragraphs in spec.sections:
+        two = number in spec.two_column
+        if two:
+            section = document.add_section(WD_SECTION.NEW_PAGE)
+            columns(section, 2)
+            furniture(section)
+        document.add_heading(f"{number} {heading}", level=number.count(".") + 1)
+        for para in paragraphs:
+            document.add_paragraph(soft_hyphenate(para))
+        if two:
+            section = document.add_section(WD_SECTION.NEW_PAGE)
+            columns(section, 1)
+            furniture(section)
+    if spec.scanned_page:
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        img = _scan_image("Skannet vedlegg\nUnderskrevet brev\n" + spec.title)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+        buf.seek(0)
+        document.add_picture(buf, width=Cm(15))
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "doc.docx"
+        document.save(str(src))
+        profile = Path(tmp) / "profile"
+        out = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                              "--outdir", tmp, str(src)], capture_output=True, text=True, timeout=timeout)
+        pdf = Path(tmp) / "doc.pdf"
+        if out.returncode != 0 or not pdf.exists():
+            raise RuntimeError(f"LibreOffice could not convert: {out.returncode} {out.stderr[-500:]}")
+        data = pdf.read_bytes()
+    Path(path).write_bytes(data)
+    return data
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def _char_errors(a: str, b: str) -> int:
+    import difflib
+
+    errors = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            errors += max(i2 - i1, j2 - j1)
+    return errors
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    """Character edits ÷ len(reference), on whitespace-collapsed text. The texts are aligned
+    paragraph by paragraph first (a character diff of 100,000 characters at once is quadratic);
+    unequal blocks are then compared character by character."""
+    import difflib
+
+    ref = [" ".join(p.split()) for p in reference.split("\n\n") if p.strip()]
+    hyp = [" ".join(p.split()) for p in hypothesis.split("\n\n") if p.strip()]
+    errors = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=ref, b=hyp, autojunk=False).get_opcodes():
+        if tag != "equal":
+            errors += _char_errors(" ".join(ref[i1:i2]), " ".join(hyp[j1:j2]))
+    return errors / max(1, len(" ".join(ref)))

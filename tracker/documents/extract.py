@@ -219,6 +219,22 @@ def iter_pdf_pages(source: str | Path | bytes) -> Iterator[tuple[int, list[tuple
         raise
 
 
+def _split_heading(lines: list[tuple[str, float, bool]], body: float) -> list[list[tuple[str, float, bool]]]:
+    """A text box that starts with a heading in larger or bold type and goes on with body text
+    (word processors leave little space after a heading, and pdfminer groups the two) → the
+    heading's lines, then the rest."""
+    style = [(size, bold) for _, size, bold in lines]
+    cut = next((i for i in range(1, len(lines)) if style[i] != style[0]), None)
+    if cut is None or cut > 2:
+        return [lines]
+    size, bold = style[0]
+    head_text = " ".join(t.strip() for t, _, _ in lines[:cut])
+    heading_like = (bold or (body and size >= body * 1.12)) and len(head_text) <= 160 \
+        and not head_text.endswith((".", ",", ";", ":"))
+    rest_body = all(st != style[0] for st in style[cut:])
+    return [lines[:cut], lines[cut:]] if heading_like and rest_body else [lines]
+
+
 def extract_pdf(source: str | Path | bytes) -> Document:
     doc = Document("pdf")
     builder = _Builder()
@@ -229,9 +245,12 @@ def extract_pdf(source: str | Path | bytes) -> Document:
             if image:
                 doc.scanned_pages.append(number)
             continue
-        for box_index, lines in enumerate(boxes):
+        blocks: list[list[tuple[str, float, bool]]] = []
+        for lines in boxes:
             for _, size, _ in lines:
                 sizes[size] += 1
+            blocks.extend(_split_heading(lines, sizes.most_common(1)[0][0] if sizes else 0.0))
+        for box_index, lines in enumerate(blocks):
             body = sizes.most_common(1)[0][0] if sizes else 0.0
             text = join_lines([t for t, _, _ in lines])
             size = max((s for _, s, _ in lines), default=0.0)
