@@ -55,6 +55,15 @@ def spec(pages: int, two_column: bool = True) -> Spec:
 
 
 def rss_mb() -> float:
+    """This process's peak RSS in MB: VmHWM of its own address space. (`ru_maxrss` is not used: on
+    Linux it keeps the high-water mark of the parent it was forked from across exec, so a child would
+    report the parent's size.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
