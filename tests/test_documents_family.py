@@ -311,3 +311,17 @@ def test_stortinget_case_publications_are_fetched_and_read_through_the_spider(tm
     (innst,) = item_documents(db, by_url[pub["innst.html"]])
     assert innst["kind"] == "html" and "2 Komiteens merknader" in [s["heading"] for s in innst["sections"]]
     db.close()
+
+
+def test_stage_documents_are_called_by_their_stage_in_lines_and_citations():
+    from tracker.documents.api import Paragraph, ProvisionHit, doc_word
+
+    assert doc_word("Directive (EU) 2024/1760 – Final act published in Official Journal", "eu_adopted") == "rettsakt"
+    assert doc_word("COM(2022)0071 – Legislative proposal published", "eu_proposal") == "forslag"
+    para = Paragraph("eu_oeil:x", "…", 2, "8", "Article 8 Identifying …", "T9-0329/2024", "eu_ep_position", "u",
+                     ["oecd-ii"], 1.0, [])
+    assert para.citation() == "(parlamentsposisjonen artikkel 8, s. 2)"
+    assert para.citation("en") == "(the Parliament position, Article 8, p. 2)"
+    hit = ProvisionHit("eu_oeil:x", "CSDDD", "csddd-art-8", "CSDDD art. 8", "Directive (EU) 2024/1760", "eu_adopted",
+                       "u", None, "8", "…", "2026-11-24", 1, False)
+    assert hit.line() == "Forslag berører CSDDD art. 8 – rettsakt"
