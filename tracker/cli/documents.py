@@ -36,6 +36,9 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
     when = now_or(as_of)
     db = open_db(ctx, write=True)
     try:
+        from tracker.documents.family import sync as sync_stages
+
+        sync_stages(db, at=stored(when))  # EU files' stage documents
         links = pending_links(db, item_ids=list(item_ids) or None)
         path = db_file(db)
     finally:

@@ -18,10 +18,21 @@ import sqlite_utils
 
 from tracker.store.instants import stored
 
+#: an EU file's stage documents (tracker/documents/family.py) are called by their stage
+STAGE_WORDS = {"eu_proposal": "forslag", "eu_council_mandate": "rådsmandat", "eu_ep_position": "parlamentsposisjon",
+               "eu_adopted": "rettsakt"}
+
+STAGE_NAMES_NB = {"eu_proposal": "forslaget", "eu_council_mandate": "rådsmandatet",
+                  "eu_ep_position": "parlamentsposisjonen", "eu_adopted": "rettsakten"}
+STAGE_NAMES_EN = {"eu_proposal": "the proposal", "eu_council_mandate": "the Council mandate",
+                  "eu_ep_position": "the Parliament position", "eu_adopted": "the act"}
+
 
 def doc_word(title: str | None, doc_type: str | None) -> str:
-    """What the document is called in a line: the first word of its title ("Tilleggsnotat om …" →
-    "tilleggsnotat"), else its type, else "dokument"."""
+    """What the document is called in a line: an EU stage document by its stage ("rettsakt"), else
+    the first word of its title ("Tilleggsnotat om …" → "tilleggsnotat"), else its type, else "dokument"."""
+    if doc_type in STAGE_WORDS:
+        return STAGE_WORDS[doc_type]
     first = (title or "").split(" ", 1)[0].strip(":,;.–-").lower()
     if first and not first.startswith("http") and first.isalpha():
         return first
@@ -72,6 +83,14 @@ class Paragraph:
     def citation(self, lang: str = "nb") -> str:
         """"(høringsnotatet punkt 5.2, s. 14)"."""
         doc = doc_word(self.document_title, self.document_type)
+        if self.document_type in STAGE_WORDS:  # "(rettsakten artikkel 8, s. 2)", "(the act, Article 8, p. 2)"
+            if lang == "en":
+                parts = [STAGE_NAMES_EN[self.document_type]] + (
+                    [f"Article {self.section_number}"] if self.section_number else []) + (
+                    [f"p. {self.page}"] if self.page else [])
+                return "(" + ", ".join(parts) + ")"
+            head = STAGE_NAMES_NB[self.document_type] + (f" artikkel {self.section_number}" if self.section_number else "")
+            return "(" + ", ".join([head] + ([f"s. {self.page}"] if self.page else [])) + ")"
         if lang == "en":
             parts = [f"the {doc}"] + ([f"section {self.section_number}"] if self.section_number else []) \
                 + ([f"p. {self.page}"] if self.page else [])

@@ -219,6 +219,22 @@ def iter_pdf_pages(source: str | Path | bytes) -> Iterator[tuple[int, list[tuple
         raise
 
 
+def _split_heading(lines: list[tuple[str, float, bool]], body: float) -> list[list[tuple[str, float, bool]]]:
+    """A text box that starts with a heading in larger or bold type and goes on with body text
+    (word processors leave little space after a heading, and pdfminer groups the two) → the
+    heading's lines, then the rest."""
+    style = [(size, bold) for _, size, bold in lines]
+    cut = next((i for i in range(1, len(lines)) if style[i] != style[0]), None)
+    if cut is None or cut > 2:
+        return [lines]
+    size, bold = style[0]
+    head_text = " ".join(t.strip() for t, _, _ in lines[:cut])
+    heading_like = (bold or (body and size >= body * 1.12)) and len(head_text) <= 160 \
+        and not head_text.endswith((".", ",", ";", ":"))
+    rest_body = all(st != style[0] for st in style[cut:])
+    return [lines[:cut], lines[cut:]] if heading_like and rest_body else [lines]
+
+
 def extract_pdf(source: str | Path | bytes) -> Document:
     doc = Document("pdf")
     builder = _Builder()
@@ -229,9 +245,12 @@ def extract_pdf(source: str | Path | bytes) -> Document:
             if image:
                 doc.scanned_pages.append(number)
             continue
+        blocks: list[list[tuple[str, float, bool]]] = []
         for lines in boxes:
             for _, size, _ in lines:
                 sizes[size] += 1
+            blocks.extend(_split_heading(lines, sizes.most_common(1)[0][0] if sizes else 0.0))
+        for box_index, lines in enumerate(blocks):
             body = sizes.most_common(1)[0][0] if sizes else 0.0
             text = join_lines([t for t, _, _ in lines])
             size = max((s for _, s, _ in lines), default=0.0)
@@ -239,8 +258,13 @@ def extract_pdf(source: str | Path | bytes) -> Document:
             short = len(lines) <= 2 and len(text) <= 160 and not text.endswith((".", ",", ";", ":"))
             larger = body and size >= body * 1.12
             numbered = len(lines) == 1 and len(text) <= 100 and heading_number(text) is not None
+            last = builder.sections[-1].paragraphs
             if short and (larger or bold or numbered):
                 builder.heading(text, number)
+            elif (box_index == 0 and last and last[-1].page == number - 1 and text[:1].islower()
+                  and not last[-1].text.endswith((".", "!", "?", ":", ";"))):
+                # a paragraph running on from the previous page (or column break): one paragraph
+                last[-1].text = join_lines([last[-1].text, text])
             else:
                 builder.paragraph(text, number)
     doc.sections = builder.result()
@@ -264,6 +288,8 @@ def extract_html(source: str | bytes, content_type: str | None = None) -> Docume
         raise ExtractionError(f"not readable HTML: {exc}") from exc
     for bad in tree.xpath("//script|//style|//nav|//header|//footer|//noscript"):
         bad.getparent().remove(bad)
+    if tree.xpath(_EURLEX_PROBE):
+        return _extract_eurlex(tree)
     root = (tree.xpath("//main") or tree.xpath("//article") or tree.xpath("//body") or [tree])[0]
     builder = _Builder()
     for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "li"):
@@ -274,6 +300,73 @@ def extract_html(source: str | bytes, content_type: str | None = None) -> Docume
             builder.heading(text, None, level=int(el.tag[1]))
         else:
             builder.paragraph(text, None)
+    return Document("html", pages=0, sections=builder.result())
+
+
+#: EUR-Lex's article titles and subtitles: the Official Journal's (`oj-ti-art`/`oj-sti-art`, acts
+#: since 2023), the older OJ markup (`ti-art`/`sti-art`), consolidated texts
+#: (`title-article-norm`/`stitle-article-norm`) and Commission proposals (COM documents:
+#: `Titrearticle`, number and title in one paragraph split by <br>)
+_ART_TITLE = ("oj-ti-art", "ti-art", "title-article-norm", "Titrearticle")
+_ART_SUBTITLE = ("oj-sti-art", "sti-art", "stitle-article-norm")
+#: chapter and section titles of an act ("CHAPTER I", "GENERAL PROVISIONS")
+_ACT_PART = ("oj-ti-section-1", "oj-ti-section-2", "ti-section-1", "ti-section-2", "title-division-1",
+             "title-division-2", "ChapterTitle", "SectionTitle")
+_EURLEX_PROBE = "//p[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+                                     for c in _ART_TITLE) + "]"
+_ARTICLE = re.compile(r"^(?:article|artikkel|artikel)\s+(\d{1,3}[a-z]?)\b\.?\s*(.*)$", re.IGNORECASE)
+#: a paragraph that is only a point's label: "(12)", "1.", "(a)" (the text follows in the next cell)
+_POINT_LABEL = re.compile(r"^(?:\(\d{1,3}\)|\d{1,3}\.|\([a-z]{1,4}\)|[a-z]\))$")
+
+
+def _classes(el: Any) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _extract_eurlex(tree: Any) -> Document:
+    """An act or proposal in EUR-Lex's HTML: one section per article ("Article 8 Identifying actual
+    and potential adverse impacts", number "8"), chapter titles as their own headings, the title,
+    citations and recitals before Article 1 in the first section. Recitals and points laid out as
+    two table cells ("(12)" | text) become one paragraph."""
+    builder = _Builder()
+    pending_label = ""
+    article: Section | None = None
+    part: Section | None = None
+    for el in tree.iter("p"):
+        classes = _classes(el)
+        if classes & set(_ART_TITLE):
+            lines = [" ".join(t.split()) for t in el.itertext()]
+            text = " ".join(x for x in lines if x)
+            m = _ARTICLE.match(text)
+            if not m:
+                builder.paragraph(text, None)
+                continue
+            builder.heading(text, None, level=2)
+            article = builder.sections[-1]
+            article.number = m.group(1)
+            article.heading = f"Article {m.group(1)}" + (f" {m.group(2).strip()}" if m.group(2).strip() else "")
+            continue
+        text = " ".join(el.text_content().split())
+        if not text:
+            continue
+        if classes & set(_ART_SUBTITLE) and article is not None and not article.paragraphs:
+            article.heading = f"{article.heading} {text}"
+            continue
+        if classes & set(_ACT_PART):
+            text = " ".join(" ".join(t.split()) for t in el.itertext() if t.strip())  # "CHAPTER I<br/>TITLE"
+            last = builder.sections[-1]
+            if part is not None and last is part and not part.paragraphs:
+                part.heading = f"{part.heading} {text}"  # "CHAPTER I" + "GENERAL PROVISIONS"
+            else:
+                builder.heading(text, None, level=1)
+                part = builder.sections[-1]
+            article = None
+            continue
+        if _POINT_LABEL.match(text):
+            pending_label = f"{pending_label} {text}".strip()
+            continue
+        builder.paragraph(f"{pending_label} {text}".strip(), None)
+        pending_label = ""
     return Document("html", pages=0, sections=builder.result())
 
 

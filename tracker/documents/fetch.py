@@ -21,7 +21,9 @@ import sqlite_utils
 logger = logging.getLogger(__name__)
 
 #: the document types read by default (regjeringen.no's link types, Stortinget's publications)
-DEFAULT_TYPES = ("høringsnotat", "høringsbrev", "publikasjon", "proposal", "forslag")
+DEFAULT_TYPES = ("høringsnotat", "høringsbrev", "publikasjon", "proposal", "forslag",
+                 # a watched EU file's stage documents (tracker/documents/family.py)
+                 "eu_proposal", "eu_council_mandate", "eu_ep_position", "eu_adopted")
 #: items whose documents can still matter
 LIVE_STATUSES = ("open", "upcoming", "unknown")
 DB_SETTING, AS_OF_SETTING, DATA_SETTING, RUN_SETTING = (
@@ -44,13 +46,19 @@ def pending_links(db: sqlite_utils.Database, *, types: tuple[str, ...] = DEFAULT
     if item_ids:
         sql = "select id, documents, last_changed from items where id in (select value from json_each(?))"
         params = [json.dumps(item_ids)]
+    from tracker.documents.family import pending_stage_links
+
+    stages: dict[str, list[dict[str, Any]]] = {}
+    for link in pending_stage_links(db):
+        stages.setdefault(link["item_id"], []).append(link)
     out = []
     wanted = {t.lower() for t in types}
     for row in db.query(sql, params):
         try:
             docs = json.loads(row["documents"] or "[]")
         except ValueError:
-            continue
+            docs = []
+        docs = (docs if isinstance(docs, list) else []) + stages.get(row["id"], [])
         for doc in docs if isinstance(docs, list) else []:
             if not isinstance(doc, dict) or str(doc.get("type", "")).lower() not in wanted or not doc.get("url"):
                 continue

@@ -50,6 +50,9 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
     run_id = run["id"] if run else None
     summary: dict[str, Any] = {"fetched_links": 0}
     if fetch:
+        from tracker.documents.family import sync as sync_stages
+
+        summary["eu_stages"] = sync_stages(db, at=at)
         links = pending_links(db)
         summary["fetched_links"] = len(links)
         if links:

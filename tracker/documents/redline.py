@@ -27,6 +27,17 @@ class SectionChange:
     labels: list[str]
     #: (op, text) with op "=", "+", "-": word-level diff of the section text
     ops: list[tuple[str, str]] = field(default_factory=list)
+    #: the paired section's number and heading in the older version (renumbered or retitled)
+    number_before: str | None = None
+    heading_before: str | None = None
+
+    @property
+    def renumbered(self) -> bool:
+        return self.kind == "changed" and self.number_before != self.number
+
+    @property
+    def retitled(self) -> bool:
+        return self.kind == "changed" and self.heading_before is not None and self.heading_before != self.heading
 
     @property
     def tagged(self) -> bool:
@@ -43,9 +54,64 @@ def _sections(db: sqlite_utils.Database, sha256: str) -> list[dict[str, Any]]:
     return sections
 
 
-def _key(section: dict[str, Any]) -> str:
-    """Sections are paired by number, else by heading."""
-    return f"n:{section['number']}" if section.get("number") else "h:" + re.sub(r"\W+", " ", (section.get("heading") or "").lower()).strip()
+#: how alike two section titles must be (difflib ratio) to pair two sections under other numbers
+TITLE_SIMILARITY = 0.8
+
+
+def _title(section: dict[str, Any]) -> str:
+    """The heading without its number ("Article 8 Identifying …" → "identifying …"), normalised."""
+    from tracker.documents.extract import heading_number
+
+    heading = section.get("heading") or ""
+    parsed = heading_number(heading)
+    return re.sub(r"\W+", " ", (parsed[1] if parsed else heading).lower()).strip()
+
+
+def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """new section index → the old section it continues. In turn: the same number and title; the
+    same title under another number (an article renumbered between a proposal and the adopted act:
+    proposal Article 6 "Identifying actual and potential adverse impacts" is Article 8 in the act);
+    the same number (a section retitled); the unnumbered first sections (title and preamble)."""
+    pairs: dict[int, dict[str, Any]] = {}
+    used: set[int] = set()
+
+    def match(key) -> None:
+        index: dict[Any, list[int]] = {}
+        for j, o in enumerate(old):
+            if j not in used and (k := key(o)) is not None:
+                index.setdefault(k, []).append(j)
+        for i, n in enumerate(new):
+            if i in pairs or (k := key(n)) is None or not index.get(k):
+                continue
+            j = index[k].pop(0)
+            pairs[i] = old[j]
+            used.add(j)
+
+    match(lambda s: (s["number"], _title(s)) if s.get("number") else None)
+    match(lambda s: _title(s) or None)
+    # a title reworded ("Identifying actual …" → "Identifying and assessing actual …"): the most
+    # similar remaining title, when similar enough
+    for i, n in enumerate(new):
+        if i in pairs or not (t := _title(n)):
+            continue
+        best = max(((difflib.SequenceMatcher(a=t, b=_title(o)).ratio(), j) for j, o in enumerate(old)
+                    if j not in used and _title(o)), default=(0.0, -1))
+        if best[0] < TITLE_SIMILARITY:  # "Civil liability" → "Civil liability of companies and …"
+            best = next(((1.0, j) for j, o in enumerate(old) if j not in used and len(_title(o).split()) >= 2
+                         and (t.startswith(_title(o) + " ") or _title(o).startswith(t + " "))), best)
+        if best[0] >= TITLE_SIMILARITY:
+            pairs[i] = old[best[1]]
+            used.add(best[1])
+    match(lambda s: s.get("number") or None)
+    if new and old and 0 not in pairs and 0 not in used and not new[0].get("number") and not old[0].get("number"):
+        pairs[0] = old[0]
+        used.add(0)
+    return pairs
+
+
+def _plain(text: str | None) -> str:
+    """Text without its layout: a paragraph broken by a page in one version is the same text."""
+    return " ".join((text or "").split())
 
 
 def word_ops(before: str, after: str) -> list[tuple[str, str]]:
@@ -65,24 +131,26 @@ def word_ops(before: str, after: str) -> list[tuple[str, str]]:
 def compare(db: sqlite_utils.Database, old_sha: str, new_sha: str) -> list[SectionChange]:
     """The changed sections from `old_sha` to `new_sha`, tagged sections first, then in document order."""
     old, new = _sections(db, old_sha), _sections(db, new_sha)
-    old_by = {_key(s): s for s in old}
-    new_keys = {_key(s) for s in new}
+    pairs = _pair(old, new)
+    paired_old = {id(o) for o in pairs.values()}
     changes: list[tuple[int, SectionChange]] = []
     for order, s in enumerate(new):
         labels = json.loads(s["labels"] or "[]")
-        prev = old_by.get(_key(s))
+        prev = pairs.get(order)
         if prev is None:
             changes.append((order, SectionChange("added", s["number"], s["heading"], None, s["page"], labels,
                                                  [("+", s["text"])])))
-        elif prev["text"] != s["text"] or prev["heading"] != s["heading"]:
+        elif _plain(prev["text"]) != _plain(s["text"]) or _plain(prev["heading"]) != _plain(s["heading"]):
             labels = list(dict.fromkeys(labels + json.loads(prev["labels"] or "[]")))
             changes.append((order, SectionChange("changed", s["number"], s["heading"], prev["page"], s["page"],
-                                                 labels, word_ops(prev["text"], s["text"]))))
+                                                 labels, word_ops(prev["text"], s["text"]),
+                                                 number_before=prev["number"], heading_before=prev["heading"])))
     for s in old:
-        if _key(s) not in new_keys:
+        if id(s) not in paired_old:
             changes.append((len(new), SectionChange("removed", s["number"], s["heading"], s["page"], None,
                                                     json.loads(s["labels"] or "[]"), [("-", s["text"])])))
-    changes.sort(key=lambda oc: (not oc[1].tagged, oc[0]))
+    # tagged numbered sections (articles, points) first, then the other tagged ones (a title, a preamble)
+    changes.sort(key=lambda oc: (not oc[1].tagged, oc[1].tagged and not oc[1].number, oc[0]))
     return [c for _, c in changes]
 
 
@@ -102,7 +170,7 @@ KIND_NB = {"added": "ny", "removed": "fjernet", "changed": "endret"}
 
 
 def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-tracker",
-            when: datetime | None = None) -> bytes:
+            when: datetime | None = None, intro: str | None = None) -> bytes:
     """A .docx of the changed sections, each change a tracked insertion or deletion."""
     import docx
     from docx.oxml import OxmlElement
@@ -111,7 +179,7 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
     when_s = (when or datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
     document = docx.Document()
     document.add_heading(title, level=1)
-    document.add_paragraph("Endringer per avsnitt mellom to versjoner; merkede (tematiske) avsnitt først. "
+    document.add_paragraph(intro or "Endringer per avsnitt mellom to versjoner; merkede (tematiske) avsnitt først. "
                            "Endringene er sporede endringer: godta eller avvis dem i Word eller LibreOffice.")
     counter = [1]
 
@@ -134,6 +202,8 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
 
     for c in changes:
         head = f"{c.heading or c.number or '(uten overskrift)'} — {KIND_NB[c.kind]}"
+        if c.renumbered or c.retitled:
+            head += f" (var {c.heading_before or c.number_before})"
         if c.labels:
             head += f" [{', '.join(c.labels)}]"
         document.add_heading(head, level=2)

@@ -26,6 +26,17 @@ def _state(d: dict[str, Any]) -> str:
     return f"lest, {pages}{extra}"
 
 
+#: an EU file's stage documents (tracker/documents/family.py) by the names the item page gives them
+STAGE_LABELS = {"eu_proposal": "Commission proposal", "eu_council_mandate": "Council mandate",
+                "eu_ep_position": "Parliament position", "eu_adopted": "Adopted act"}
+
+
+def _type_label(doc_type: str | None, lang: str = "nb") -> str | None:
+    from tracker.i18n import gettext
+
+    return gettext(lang, STAGE_LABELS[doc_type]) if doc_type in STAGE_LABELS else doc_type
+
+
 def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int = 3) -> list[dict[str, Any]]:
     if "documents" not in db.table_names():
         return []
@@ -54,5 +65,5 @@ def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int =
         if change is not None:
             redline = {"seen_at": change["seen_at"], "sections": rl.compare(db, change["old"], change["new"])}
         out.append({**d, "state": _state(d), "sections": sections, "redline": redline,
-                    "title": d["title"] or d["url"]})
+                    "title": d["title"] or d["url"], "type": _type_label(d["type"])})
     return out

@@ -41,6 +41,7 @@ INSTANT_COLUMNS: dict[str, tuple[str, ...]] = {
     "document_files": ("first_seen", "read_at"),
     "document_versions": ("seen_at",),
     "provision_hits": ("found_at",),
+    "document_stages": ("found_at",),
     "drafts": ("created_at",),
     "answers": ("first_seen", "last_seen"),
     "answer_checks": ("checked_at",),

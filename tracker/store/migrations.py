@@ -294,6 +294,19 @@ def m0900_instants_utc(db: sqlite_utils.Database) -> None:
             sets = ", ".join(f"[{c}] = ncp_utc([{c}])" for c in present)
             db.execute(f"update [{table}] set {sets}")
 
+
+@core()
+def m1800_document_stages(db: sqlite_utils.Database) -> None:
+    """The documents of a watched EU file's stages (tracker/documents/family): the Commission
+    proposal, the Council mandate, the Parliament position and the adopted act, in order, each a
+    link of the file's OEIL procedure item (its fetch state and versions are in `documents`)."""
+    db["document_stages"].create(
+        {"item_id": str, "url": str, "watch": str, "stage": str, "seq": int, "reference": str,
+         "date": str, "event": str, "title": str, "found_at": str},
+        pk=("item_id", "url"),
+    )  # fmt: skip
+    db["document_stages"].create_index(["watch", "seq"])
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

@@ -19,7 +19,43 @@ def item_documents(db: Any, item_id: str) -> list[dict[str, Any]]:
                  "sections": [], "redline": None}]
 
 
+def document_families(db: Any, item_id: str) -> list[dict[str, Any]]:
+    """The EU document families shown on the item page (never fails the page: an error is shown)."""
+    from tracker.documents.family import for_page
+
+    try:
+        return for_page(db, item_id)
+    except Exception as exc:  # noqa: BLE001 - a broken stages table must not hide the item
+        return [{"item_id": item_id, "title": item_id, "watch": None, "stages": [], "own": True, "error": str(exc)}]
+
+
 def register(app: Flask, db: Callable[[], Any]) -> None:
+    from tracker.i18n import gettext
+
+    # the templates' `_` until the web installs the catalogues per request (then that one wins)
+    app.jinja_env.globals.setdefault("_", lambda message, **kw: gettext("nb", message, **kw))
+    app.jinja_env.globals["document_families"] = lambda item_id: document_families(db(), item_id)
+
+    @app.get("/item/<path:item_id>/stage/<stage>.docx")
+    def stage_redline_docx(item_id: str, stage: str):
+        from tracker.documents import family as fam
+        from tracker.documents import redline as rl
+
+        try:
+            prev, cur = fam.stage_pair(db(), item_id, stage)
+        except LookupError:
+            abort(404, f"no redline for stage {stage} of {item_id}")
+        names = {"proposal": gettext("nb", "Commission proposal"), "council_mandate": gettext("nb", "Council mandate"),
+                 "ep_position": gettext("nb", "Parliament position"), "adopted": gettext("nb", "Adopted act")}
+        title = f"{names.get(prev['stage'], prev['stage'])} → {names.get(cur['stage'], cur['stage'])}"
+        intro = gettext("nb", "%(before)s → %(after)s: changes per article, tagged articles first. The changes are "
+                              "tracked changes: accept or reject them in Word or LibreOffice.",
+                        before=prev["reference"], after=cur["reference"])
+        body = rl.to_docx(title, cur["changes"], intro=intro)
+        safe = "".join(ch if ch.isalnum() else "-" for ch in f"{item_id}-{stage}")
+        return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        headers={"Content-Disposition": f'attachment; filename="endringer-{safe}.docx"'})
+
     @app.get("/item/<path:item_id>/redline.docx")
     def redline_docx(item_id: str):
         from tracker.documents import redline as rl

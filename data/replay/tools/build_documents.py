@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from docgen import Spec, write_pdf  # noqa: E402
+from docgen import Spec, act_spec, csddd_family, write_eurlex_com, write_eurlex_oj, write_pdf  # noqa: E402
 
 BASE = "https://www.regjeringen.no/contentassets"
 DAYS = {"2026-11-23": "2026-11-23T06:00:00+01:00", "2026-11-24": "2026-11-24T06:00:00+01:00"}
@@ -143,6 +143,20 @@ DOCS = [
 ]
 
 
+#: the CSDDD file's stage documents (procedure 2022/0051(COD)) at the addresses tracker/documents/family.py
+#: derives from the OEIL key events of the constructed eu_oeil replay: (file, URL, content type, writer).
+#: The Council general approach is not among the OEIL key events there, so it is not here either
+#: (tests/test_documents_family.py covers it).
+EU_FAMILY = [
+    ("eu-52022PC0071.html", "https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=CELEX:52022PC0071",
+     "text/html; charset=UTF-8", lambda f: write_eurlex_com(f["proposal"])),
+    ("eu-TA-9-2024-0329.pdf", "https://www.europarl.europa.eu/doceo/document/TA-9-2024-0329_EN.pdf",
+     "application/pdf", lambda f: write_pdf(act_spec(f["ep_position"]))),
+    ("eu-32024L1760.html", "https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=CELEX:32024L1760",
+     "text/html; charset=UTF-8", lambda f: write_eurlex_oj(f["adopted"])),
+]
+
+
 def main() -> None:
     for day, recorded in DAYS.items():
         folder = ROOT / "data" / "replay" / day / "documents"
@@ -164,6 +178,19 @@ def main() -> None:
                               "file": fname})
             index.append({"hearing": hearing, "file": fname, "title": spec.title,
                           "scanned": spec.scanned_page, "generated": True})
+        for old in folder.glob("eu-*"):
+            old.unlink()
+        family = csddd_family()
+        for fname, url, ctype, write in EU_FAMILY:
+            body = write(family)
+            (folder / fname).write_bytes(body)
+            etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            responses.append({"url": url, "method": "GET", "status": 200,
+                              "headers": {"Content-Type": ctype, "ETag": etag, "Content-Length": str(len(body))},
+                              "file": fname})
+            index.append({"procedure": "2022/0051(COD)", "file": fname, "url": url, "generated": True,
+                          "constructed": "CSDDD stage document: article numbers and titles as in the real texts, "
+                                         "wording a short paraphrase (tests/docgen.py csddd_family)"})
         manifest = {"source": "documents", "recorded_at": recorded, "constructed": True,
                     "generated": "data/replay/tools/build_documents.py (reportlab); invented texts, not real documents",
                     "responses": responses}
