@@ -26,20 +26,24 @@ HEAD_MIN = 4
 _CACHE_MAX = 500_000  # word forms per lemma cache
 
 
-@Language.factory("ncp_lemmatizer", default_config={"mode": "nb", "extra_lemmas": []})
-def make_lemmatizer(nlp: Language, name: str, mode: str, extra_lemmas: list[str]) -> Lemmatizer:
-    return Lemmatizer(mode, extra_lemmas)
+@Language.factory("ncp_lemmatizer",
+                  default_config={"mode": "nb", "extra_lemmas": [], "cache_dir": ""})
+def make_lemmatizer(nlp: Language, name: str, mode: str, extra_lemmas: list[str],
+                    cache_dir: str) -> Lemmatizer:
+    return Lemmatizer(mode, extra_lemmas, cache_dir or None)
 
 
 class Lemmatizer:
     """Sets ``token.lemma_`` (lower case): Norsk Ordbank compound lemmatizer for nb/nn, English
     lookup table for en."""
 
-    def __init__(self, mode: str, extra_lemmas: list[str] | None = None) -> None:
+    def __init__(self, mode: str, extra_lemmas: list[str] | None = None,
+                 cache_dir: str | Path | None = None) -> None:
         if mode not in ("nb", "nn", "en"):
             raise ValueError(f"ncp_lemmatizer: unknown mode {mode!r}")
         self.mode = mode
         self.extra_lemmas = list(extra_lemmas or [])
+        self.cache_dir = str(cache_dir) if cache_dir else ""
         self._fn: Any = None
         self._cache: dict[int, int] = {}
 
@@ -47,7 +51,7 @@ class Lemmatizer:
     def fn(self) -> Any:
         if self._fn is None:
             self._fn = (EnglishLemmatizer() if self.mode == "en"
-                        else NorwegianLemmatizer(self.extra_lemmas))
+                        else NorwegianLemmatizer(self.extra_lemmas, self.cache_dir or None))
         return self._fn
 
     def load(self) -> None:
@@ -96,11 +100,12 @@ class Lemmatizer:
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(p / "cfg.json", {"mode": self.mode, "extra_lemmas": self.extra_lemmas})
+        srsly.write_json(p / "cfg.json", {"mode": self.mode, "extra_lemmas": self.extra_lemmas,
+                                          "cache_dir": self.cache_dir})
 
     def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> Lemmatizer:
         cfg = srsly.read_json(Path(path) / "cfg.json")
-        self.__init__(cfg["mode"], cfg["extra_lemmas"])
+        self.__init__(cfg["mode"], cfg["extra_lemmas"], cfg.get("cache_dir") or None)
         return self
 
 
@@ -312,14 +317,16 @@ class TopicMatcher:
 
 
 def build_pipeline(lang: str, lexicon_dir: str | Path | None = None,
-                   lexicon: Lexicon | None = None) -> Language:
-    """``spacy.blank(lang)`` + ``ncp_lemmatizer`` + ``ncp_topic_matcher``."""
+                   lexicon: Lexicon | None = None, cache_dir: str | Path | None = None) -> Language:
+    """``spacy.blank(lang)`` + ``ncp_lemmatizer`` + ``ncp_topic_matcher``; ``cache_dir``: where
+    the lemma cache lives (see :class:`nlp.options.NlpOptions`)."""
     import spacy
 
     if lexicon is None:
         lexicon = load_lexicon(lexicon_dir)
     nlp = spacy.blank(lang)
-    nlp.add_pipe("ncp_lemmatizer", config={"mode": lang, "extra_lemmas": lexicon.extra_lemmas})
+    nlp.add_pipe("ncp_lemmatizer", config={"mode": lang, "extra_lemmas": lexicon.extra_lemmas,
+                                           "cache_dir": str(cache_dir or "")})
     matcher = nlp.add_pipe("ncp_topic_matcher", config={"lexicon_dir": str(lexicon_dir or "")})
     matcher.lexicon = lexicon
     return nlp

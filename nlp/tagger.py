@@ -16,6 +16,7 @@ from typing import Any
 from .instruments import Instrument, InstrumentMatcher, load_register, trie_regex
 from .langdetect import detect_many_async
 from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
+from .options import DEFAULT_OPTIONS, NlpOptions
 from .textclean import MAX_CHARS, prepare
 
 log = logging.getLogger("nlp.tagger")
@@ -195,7 +196,9 @@ class Tagger:
 
     def __init__(self, lexicon: Lexicon, weights: Weights,
                  register: list[Instrument] | None = None,
-                 rules: RelevanceRules | None = None) -> None:
+                 rules: RelevanceRules | None = None,
+                 options: NlpOptions | None = None) -> None:
+        self.options = options if options is not None else DEFAULT_OPTIONS
         self.lexicon = lexicon
         self.weights = weights
         self.register = {i.id: i for i in (register if register is not None else load_register())}
@@ -211,10 +214,13 @@ class Tagger:
 
     @classmethod
     def load(cls, lexicon_dir: str | Path | None = None,
-             weights_path: str | Path | None = None) -> Tagger:
+             weights_path: str | Path | None = None,
+             options: NlpOptions | None = None) -> Tagger:
         """Load lexicons, instrument register and relevance rules (default: shipped in the
         package, ``nlp/lexicons``) and weights. ``weights_path``, when given and existing,
-        overrides the shipped ``weights.toml`` (calibration writes there)."""
+        overrides the shipped ``weights.toml`` (calibration writes there). ``options``: the
+        lemma cache directory and the lingua helper process (:class:`nlp.options.NlpOptions`;
+        nothing is read from the environment)."""
         lexicon = load_lexicon(lexicon_dir)
         if weights_path is not None and not Path(weights_path).exists():
             weights_path = None
@@ -222,7 +228,7 @@ class Tagger:
             candidate = Path(lexicon_dir) / "weights.toml"
             weights_path = candidate if candidate.exists() else None
         return cls(lexicon, load_weights(weights_path), _load_register(lexicon_dir),
-                   RelevanceRules.load(lexicon_dir))
+                   RelevanceRules.load(lexicon_dir), options)
 
     @property
     def version(self) -> str:
@@ -241,7 +247,7 @@ class Tagger:
 
             from .components import build_pipeline
 
-            nlp = build_pipeline(lang, lexicon=self.lexicon)
+            nlp = build_pipeline(lang, lexicon=self.lexicon, cache_dir=self.options.cache_dir)
             getters = nlp.vocab.lex_attr_getters
             nlp.vocab.lex_attr_getters = {k: v for k, v in getters.items() if k in (LOWER, NORM)}
             for other in ("nb", "nn"):
@@ -255,7 +261,7 @@ class Tagger:
         matchers, lingua) instead of on first use; returns the tagger."""
         from .langdetect import preload as preload_lingua
 
-        lingua_ready = preload_lingua()
+        lingua_ready = preload_lingua(self.options)
         for lang in ("nb", "nn", "en"):
             nlp = self.pipeline(lang)
             for name in ("ncp_lemmatizer", "ncp_topic_matcher"):
@@ -429,7 +435,7 @@ class Tagger:
 
     def _start_batch(self, batch: list[Any]) -> tuple[list[Any], Any]:
         prepared = [self._prepare(r) for r in batch]
-        return prepared, detect_many_async([p[1] for p in prepared])
+        return prepared, detect_many_async([p[1] for p in prepared], self.options)
 
     def _analyse_batch(self, prepared: list[Any], languages: Any) -> list[Analysis]:
         langs = languages()
@@ -693,11 +699,13 @@ def _top_reasons(anchors: list[tuple[float, str]], n: int = 3) -> list[str]:
     return out
 
 
-_DEFAULT: list[Tagger] = []
+_DEFAULT: dict[NlpOptions, Tagger] = {}
 
 
-def default_tagger() -> Tagger:
-    """One shared ``Tagger.load()`` per process (tests, CLI helpers)."""
-    if not _DEFAULT:
-        _DEFAULT.append(Tagger.load())
-    return _DEFAULT[0]
+def default_tagger(options: NlpOptions | None = None) -> Tagger:
+    """One shared ``Tagger.load(options=options)`` per process and options (tests, CLI
+    helpers)."""
+    key = options if options is not None else DEFAULT_OPTIONS
+    if key not in _DEFAULT:
+        _DEFAULT[key] = Tagger.load(options=key)
+    return _DEFAULT[key]
