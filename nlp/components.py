@@ -81,10 +81,13 @@ class Lemmatizer:
 
         Works on the ORTH array (no Token objects) with a per-form cache: known forms are looked
         up in C (``map``), only new forms run Python code."""
-        if not len(doc):
-            return doc
+        if len(doc):
+            self.set_lemmas(doc, doc.to_array(ORTH).tolist())
+        return doc
+
+    def set_lemmas(self, doc: Doc, orths: list[int]) -> None:
+        """Set the lemmas of ``doc``, whose ORTH hashes are ``orths`` (non-empty)."""
         cache = self._cache
-        orths = doc.to_array(ORTH).tolist()
         lemmas = list(map(cache.get, orths))
         if None in lemmas:
             strings = doc.vocab.strings
@@ -95,7 +98,6 @@ class Lemmatizer:
             else:  # cache full: keep it as it is (the lemmas are the same either way)
                 lemmas = [cache[o] if o in cache else new[o] for o in orths]
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
-        return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
         p = Path(path)
@@ -161,17 +163,17 @@ def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
 
 
 class _HeadCache(dict):
-    """LOWER hash -> matched head (or None), computed on first lookup; at most 200,000 forms are
-    kept (later new forms are recomputed each time)."""
+    """ORTH hash -> matched head of its lower-case form (or None), computed on first lookup; at
+    most 200,000 forms are kept (later new forms are recomputed each time)."""
 
     def __init__(self, head: Any, strings: Any) -> None:
         super().__init__()
         self._headfn, self._strings = head, strings
 
-    def __missing__(self, low: int) -> str | None:
-        head = self._headfn(self._strings[low])
+    def __missing__(self, orth: int) -> str | None:
+        head = self._headfn(self._strings[orth].lower())  # = the LOWER attribute's string
         if len(self) < 200_000:
-            self[low] = head
+            self[orth] = head
         return head
 
 
@@ -248,9 +250,12 @@ class TopicMatcher:
               lowered: dict[str, Any]) -> bool:
         if not rules:
             return True
-        if "text" not in lowered:
-            lowered["text"] = _lower_text(doc, self._strs)
-        lower = lowered["text"]
+
+        def lower() -> str:  # the Doc's lower-cased text, made only when a rule reads it
+            if "text" not in lowered:
+                lowered["text"] = _lower_text(doc, self._strs)
+            return lowered["text"]
+
         for rule in rules:
             window = int(rule.get("window", 0))
             if rule["_re"] is not None:
@@ -263,17 +268,26 @@ class TopicMatcher:
                         map(strs, lows[end:hi]))
                     if rule["_re"].search(around):
                         return False
-                elif rule["_re"].search(lower):
+                elif rule["_re"].search(lower()):
                     return False
-            if rule["_req"] is not None and not rule["_req"].search(lower):
+            if rule["_req"] is not None and not rule["_req"].search(lower()):
                 return False
         return True
 
     def __call__(self, doc: Doc, item_rules: bool = True) -> Doc:
         """doc (Doc): The Doc object in the pipeline. item_rules (bool): apply the context rules
-        that look at the whole Doc (``window = 0``); the Tagger passes False (via
-        ``component_cfg``) because it applies them itself, per record, on the record's text.
+        that look at the whole Doc (``window = 0``); the Tagger passes False because it applies
+        them itself, per record, on the record's text.
         RETURNS (Doc): the Doc with ``doc.spans["topics"]`` set."""
+        doc.spans[SPANS_KEY] = [Span(doc, start, end, label=label, span_id=tid)
+                                for label, tid, start, end in self.matches(doc, item_rules)]
+        return doc
+
+    def matches(self, doc: Doc, item_rules: bool = True,
+                orths: list[int] | None = None) -> list[tuple[str, str, int, int]]:
+        """The kept hits of a lemmatized ``doc`` as (label, term id, start token, end token), in
+        the order of ``doc.spans["topics"]``; ``orths``: its ORTH hashes, if already read (the
+        Tagger reads them once for lemmas and heads, and makes no Span objects)."""
         if not self._ready:
             self._build()
         rules = self.rules if item_rules else self.window_rules
@@ -289,18 +303,18 @@ class TopicMatcher:
         lowered: dict[str, Any] = {}
         if self.head_re is not None and len(doc):
             # Head of each token's lower-case form, looked up per form in C (``map`` over the
-            # LOWER array); only forms not seen before run the regex.
-            lows = lowered["lows"] = doc.to_array(LOWER).tolist()
-            heads = list(map(self._head_cache.__getitem__, lows))
+            # ORTH array); only forms not seen before run the regex.
+            if orths is None:
+                orths = doc.to_array(ORTH).tolist()
+            heads = list(map(self._head_cache.__getitem__, orths))
             for i in compress(range(len(heads)), heads):
                 for label, tid in self.heads[heads[i]]:
                     found.setdefault((label, tid, i), (i, i + 1))
-        spans = []
+        out = []
         for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: kv[1]):
             if self._keep(doc, rules.get((label, tid), ()), start, end, lowered):
-                spans.append(Span(doc, start, end, label=label, span_id=tid))
-        doc.spans[SPANS_KEY] = spans
-        return doc
+                out.append((label, tid, start, end))
+        return out
 
     # -- serialisation ----------------------------------------------------------------------
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:

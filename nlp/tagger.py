@@ -28,7 +28,6 @@ _CHUNK = 64
 _AHEAD = 3  # batches whose language detection runs ahead (helper process)
 _SEP = "\n\n\u2029\n\n"
 SPANS_KEY = "topics"
-_MATCHER_CFG = {"ncp_topic_matcher": {"item_rules": False}}
 
 
 @dataclass(frozen=True)
@@ -205,7 +204,6 @@ class Tagger:
         self.rules = rules if rules is not None else RelevanceRules.load()
         self.matcher = InstrumentMatcher(list(self.register.values()))
         self._pipes: dict[str, Any] = {}
-        self._names: dict[int, str] = {}
         self._item_rules = self._compile_item_rules()
         # (label, term id) -> (term weight, is anchor, reason): read per hit, so looked up once
         self._terms = {(label, t["id"]): (float(t.get("weight", 1.0)), bool(t.get("anchor")),
@@ -297,23 +295,21 @@ class Tagger:
     def _to_original(prep: tuple[str, Any], s: int, e: int) -> tuple[int, int]:
         return prep[1].span(s, e) if prep[1] is not None else (s, e)
 
-    def _evidence(self, doc: Any, bounds: list[tuple[str, int, int]],
-                  prep: dict[str, tuple[str, Any]], raw: dict[str, str]) -> list[Evidence]:
+    def _evidence(self, doc: Any, matches: list[tuple[str, str, int, int]],
+                  bounds: list[tuple[str, int, int]], prep: dict[str, tuple[str, Any]],
+                  raw: dict[str, str]) -> list[Evidence]:
+        """Evidence of the matcher's hits (token offsets in the record's Doc) with offsets into
+        the original field text."""
         out = []
-        names = self._names  # label / term id hash -> string (same in every vocab)
-        for span in doc.spans.get(SPANS_KEY, []):
-            s, e = span.start_char, span.end_char
+        for label, tid, start, end in matches:
+            last = doc[end - 1]
+            s, e = doc[start].idx, last.idx + len(last)
             for name, lo, hi in bounds:
                 if lo <= s and e <= hi:
                     s, e = s - lo, e - lo
                     fmap = prep[name][1]
                     if fmap is not None:
                         s, e = fmap.span(s, e)
-                    label, tid = names.get(span.label), names.get(span.id)
-                    if label is None:
-                        label = names[span.label] = span.label_
-                    if tid is None:
-                        tid = names[span.id] = span.id_
                     out.append(Evidence(label, name, s, e, raw[name][s:e], tid))
                     break
         return out
@@ -396,11 +392,12 @@ class Tagger:
                     out.append(Evidence(label, name, s, e, raw[name][s:e], "gpfg-ground"))
         return out
 
-    def _filter_item(self, hits: list[Evidence], texts: list[str]) -> list[Evidence]:
+    def _filter_item(self, hits: list[Evidence], item_text: _LazyText) -> list[Evidence]:
         rules = self._item_rules
         if not rules or not any((h.label, h.term) in rules for h in hits):
             return hits
-        lower = "\n".join(texts).lower()
+        # " " + the lower-cased fields: the patterns' (?<![\w-]) sees the same at the start
+        lower = item_text.padded()
         keep = []
         for h in hits:
             ok = True
@@ -463,18 +460,32 @@ class Tagger:
                     pos += len(text)
             if parts:
                 by_lang.setdefault(lang, []).append(("".join(parts), (i, bounds)))
+        from spacy.attrs import ORTH  # spaCy is imported lazily (cheap here: loaded already)
+
         for lang, items in by_lang.items():
             nlp = self.pipeline(lang)
-            # the whole-item context rules are applied once, by _filter_item, on the record
-            for doc, (i, bounds) in nlp.pipe(items, as_tuples=True, batch_size=128,
-                                             component_cfg=_MATCHER_CFG):
-                hits[i].extend(self._evidence(doc, bounds, prepared[i][3], prepared[i][2]))
+            # the pipeline's components run directly on each Doc: the ORTH array is read once
+            # (lemmas and compound heads), hits come back as tuples (no Span objects); the
+            # whole-item context rules are applied once, by _filter_item, on the record
+            make_doc = nlp.make_doc
+            lemmatizer = nlp.get_pipe("ncp_lemmatizer")
+            matcher = nlp.get_pipe("ncp_topic_matcher")
+            for text, (i, bounds) in items:
+                doc = make_doc(text)
+                if not len(doc):
+                    continue
+                orths = doc.to_array(ORTH).tolist()
+                lemmatizer.set_lemmas(doc, orths)
+                matches = matcher.matches(doc, False, orths)
+                if matches:
+                    hits[i].extend(self._evidence(doc, matches, bounds, prepared[i][3],
+                                                  prepared[i][2]))
         out = []
         for i, (rid, lang, raw, prep) in enumerate(prepared):
             texts = [prep[f][0][: MAX_CHARS.get(f, MAX_CHARS["text"])] for f in FIELDS]
             item_text = _LazyText(texts)
             source = sources[i]
-            kept = self._filter_item(hits[i], texts)
+            kept = self._filter_item(hits[i], item_text)
             mentions = self._instruments(rid, prep, raw, item_text)
             # only the contexts, grounds and combination evidence the decision can use
             contexts = self._contexts(kept, mentions, item_text, source)

@@ -189,8 +189,14 @@ def repair(text: str) -> tuple[str, OffsetMap | None]:
     return fixed, OffsetMap(text, fixed)
 
 
+#: any character that clean, normalize or repair would act on (one scan for the common case)
+_ANY_WORK = re.compile(_CTRL.pattern + "|[<&]|" + _ANY_FIX.pattern)
+
+
 def prepare(raw: object, field: str) -> tuple[str, ChainMap | None]:
     """clean -> normalize -> repair: (text for matching, map back to ``raw`` or None)."""
+    if isinstance(raw, str) and not _ANY_WORK.search(raw):  # nothing to clean or map
+        return (blank_consultees(raw) if field == "text" else raw), None
     cleaned = clean(raw, field)
     if not cleaned or not _ANY_FIX.search(cleaned):
         return cleaned, None  # nothing to normalize or repair (the common case)
