@@ -23,7 +23,7 @@ from .lexicon import Lexicon, load_lexicon
 
 SPANS_KEY = "topics"
 HEAD_MIN = 4
-_CACHE_MAX = 500_000  # word forms per lemma cache
+_CACHE_MAX = 100_000  # word forms per cache (lemmas, heads, strings): bounded memory
 
 
 @Language.factory("ncp_lemmatizer",
@@ -65,7 +65,9 @@ class Lemmatizer:
             self._fn = other.fn
 
     def _lemma_hash(self, strings: Any, orth: int) -> int:
-        text = strings[orth]
+        return strings.add(self._lemma_text(strings[orth]))
+
+    def _lemma_text(self, text: str) -> str:
         if text.isupper() and len(text) <= 8:  # acronyms (AI, CSRD, NIM) are not inflected
             lemma = text.lower()
         elif len(text) > 3 and text.endswith("-") and self.mode != "en":
@@ -74,7 +76,7 @@ class Lemmatizer:
             lemma = self.fn(text)
         else:
             lemma = self.fn(text.lower())
-        return strings.add(lemma)
+        return lemma
 
     def __call__(self, doc: Doc) -> Doc:
         """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with lemmas set.
@@ -82,7 +84,15 @@ class Lemmatizer:
         Works on the ORTH array (no Token objects) with a per-form cache: known forms are looked
         up in C (``map``), only new forms run Python code."""
         if len(doc):
-            self.set_lemmas(doc, doc.to_array(ORTH).tolist())
+            orths = doc.to_array(ORTH).tolist()
+            self.set_lemmas(doc, orths)
+            # a lemma cached while the Tagger tagged inside a memory zone may have lost its
+            # string since: add it back, so that token.lemma_ reads
+            strings, cache = doc.vocab.strings, self._cache
+            for orth in set(orths):
+                lemma = cache.get(orth)
+                if lemma is not None and lemma not in strings:
+                    strings.add(self._lemma_text(strings[orth]))
         return doc
 
     def set_lemmas(self, doc: Doc, orths: list[int]) -> None:
@@ -120,7 +130,7 @@ _WS = ("", " ")
 
 
 class _StrCache(dict):
-    """Hash -> string of a StringStore, decoded once per hash (at most 500,000 kept)."""
+    """Hash -> string of a StringStore, decoded once per hash (at most ``_CACHE_MAX`` kept)."""
 
     def __init__(self, strings: Any) -> None:
         super().__init__()
@@ -128,7 +138,7 @@ class _StrCache(dict):
 
     def __missing__(self, key: int) -> str:
         text = self._strings[key]
-        if len(self) < 500_000:
+        if len(self) < _CACHE_MAX:
             self[key] = text
         return text
 
@@ -164,7 +174,7 @@ def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
 
 class _HeadCache(dict):
     """ORTH hash -> matched head of its lower-case form (or None), computed on first lookup; at
-    most 200,000 forms are kept (later new forms are recomputed each time)."""
+    most ``_CACHE_MAX`` forms are kept (later new forms are recomputed each time)."""
 
     def __init__(self, head: Any, strings: Any) -> None:
         super().__init__()
@@ -172,7 +182,7 @@ class _HeadCache(dict):
 
     def __missing__(self, orth: int) -> str | None:
         head = self._headfn(self._strings[orth].lower())  # = the LOWER attribute's string
-        if len(self) < 200_000:
+        if len(self) < _CACHE_MAX:
             self[orth] = head
         return head
 

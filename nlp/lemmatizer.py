@@ -37,6 +37,7 @@ _LOCK = threading.Lock()
 _NB: dict[str, Any] = {}
 _EN: dict[str, str] = {}
 _NN_SUFFIXES = ("ane", "ene", "ar", "er", "en", "et", "a")
+CACHE_MAX = 100_000  # word forms kept per lemmatizer cache (bounded memory on long runs)
 
 
 def _raw_table_path() -> Path:
@@ -166,7 +167,7 @@ class NorwegianLemmatizer:
         if hit is not None:
             return hit
         lemma = self._lemma(w)
-        if len(self._cache) < 500_000:
+        if len(self._cache) < CACHE_MAX:
             self._cache[w] = lemma
         return lemma
 
@@ -206,7 +207,7 @@ class EnglishLemmatizer:
             return hit
         table = _load_en()
         lemma = (table.get(word) or table.get(word.lower()) or word).lower()
-        if len(self._cache) < 500_000:
+        if len(self._cache) < CACHE_MAX:
             self._cache[word] = lemma
         return lemma
 
