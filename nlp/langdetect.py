@@ -214,6 +214,13 @@ def _helper(force: bool = False, options: NlpOptions = DEFAULT_OPTIONS) -> _Help
             return None
         _HELPER.append(helper)
         atexit.register(helper.close)
+        # lingua's models (~120 MB) are in the helper now: free this process's copy (loaded for
+        # the first texts; lingua keeps models process-wide until unloaded); should the helper
+        # fail, they load here again
+        if _DETECTOR:
+            with contextlib.suppress(Exception):
+                _DETECTOR[0].unload_language_models()
+            _DETECTOR.clear()
         return helper
 
 
@@ -346,6 +353,14 @@ class _Pending:
                     values = helper.collect(rid, len(samples)) or [[] for _ in samples]
                 except Exception:  # noqa: BLE001 - helper failed: in-process from now on
                     helper.close()
+            if values is None and helper is None and _HELPER and not _HELPER[0].broken \
+                    and _HELPER[0].pid == os.getpid():
+                late = _HELPER[0]  # started after this batch was sent off: ask it now
+                try:
+                    values = late.collect(late.submit(samples), len(samples)) or [
+                        [] for _ in samples]
+                except Exception:  # noqa: BLE001 - helper failed: in-process from now on
+                    late.close()
             if values is None:
                 values = _local_values(samples)
             for i, vals in zip(self.todo, values, strict=True):
