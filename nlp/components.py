@@ -97,6 +97,11 @@ class Lemmatizer:
 
     def set_lemmas(self, doc: Doc, orths: list[int]) -> None:
         """Set the lemmas of ``doc``, whose ORTH hashes are ``orths`` (non-empty)."""
+        lemmas = self.lemma_hashes(doc, orths)
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+
+    def lemma_hashes(self, doc: Doc, orths: list[int]) -> list[int]:
+        """The LEMMA hashes of the tokens of ``doc`` (ORTH hashes ``orths``), not set on it."""
         cache = self._cache
         lemmas = list(map(cache.get, orths))
         if None in lemmas:
@@ -107,7 +112,7 @@ class Lemmatizer:
                 lemmas = list(map(cache.__getitem__, orths))
             else:  # cache full: keep it as it is (the lemmas are the same either way)
                 lemmas = [cache[o] if o in cache else new[o] for o in orths]
-        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+        return lemmas
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
         p = Path(path)
@@ -211,6 +216,9 @@ class TopicMatcher:
         if self.lexicon is None:
             self.lexicon = load_lexicon(self.lexicon_dir or None)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        # the same phrases by first lemma hash, shortest first (matched on a list of lemma
+        # hashes, without setting them on the Doc: see ``matches``)
+        self.phrases: dict[int, list[tuple[list[int], tuple[str, str]]]] = {}
         self.heads: dict[str, list[tuple[str, str]]] = {}
         self.rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
         # rules with a token window; the others (window = 0) look at the whole item
@@ -221,6 +229,10 @@ class TopicMatcher:
                 phrases |= {ascii_spelling(p) for p in phrases}  # aapenhetsloven, baerekraft
                 docs = [self._lemmatize(p) for p in sorted(phrases)]
                 self.matcher.add(f"{label}|{term['id']}", [d for d in docs if len(d)])
+                for d in docs:
+                    if len(d):
+                        seq = [int(x) for x in d.to_array(LEMMA).ravel()]
+                        self.phrases.setdefault(seq[0], []).append((seq, (label, term["id"])))
                 for h in {*term["heads"], *map(ascii_spelling, term["heads"])}:
                     if len(h) >= HEAD_MIN:
                         pairs = self.heads.setdefault(h.lower(), [])
@@ -234,6 +246,8 @@ class TopicMatcher:
                     self.rules.setdefault((label, tid), []).append(compiled)
                     if int(rule.get("window", 0)):
                         self.window_rules.setdefault((label, tid), []).append(compiled)
+        for entries in self.phrases.values():
+            entries.sort(key=lambda e: len(e[0]))
         alts = sorted(self.heads, key=lambda s: (-len(s), s))
         self.head_re = re.compile("^(?:" + "|".join(re.escape(a) for a in alts) + ")") if alts else None
         self._head_cache = _HeadCache(self._head, self.nlp.vocab.strings)
@@ -293,23 +307,35 @@ class TopicMatcher:
                                 for label, tid, start, end in self.matches(doc, item_rules)]
         return doc
 
-    def matches(self, doc: Doc, item_rules: bool = True,
-                orths: list[int] | None = None) -> list[tuple[str, str, int, int]]:
+    def matches(self, doc: Doc, item_rules: bool = True, orths: list[int] | None = None,
+                lemmas: list[int] | None = None) -> list[tuple[str, str, int, int]]:
         """The kept hits of a lemmatized ``doc`` as (label, term id, start token, end token), in
         the order of ``doc.spans["topics"]``; ``orths``: its ORTH hashes, if already read (the
-        Tagger reads them once for lemmas and heads, and makes no Span objects)."""
+        Tagger reads them once for lemmas and heads, and makes no Span objects); ``lemmas``: its
+        LEMMA hashes, when they are not set on the Doc (then matched here, not by the
+        PhraseMatcher: the same hits)."""
         if not self._ready:
             self._build()
         rules = self.rules if item_rules else self.window_rules
-        keys = self._match_keys
         found: dict[tuple[str, str, int], tuple[int, int]] = {}
-        for match_id, start, end in self.matcher(doc):
-            lt = keys.get(match_id)
-            if lt is None:
-                lt = keys[match_id] = tuple(self.nlp.vocab.strings[match_id].split("|", 1))
-            key = (*lt, start)
-            if key not in found or found[key][1] < end:
-                found[key] = (start, end)
+        if lemmas is None:
+            keys = self._match_keys
+            for match_id, start, end in self.matcher(doc):
+                lt = keys.get(match_id)
+                if lt is None:
+                    lt = keys[match_id] = tuple(self.nlp.vocab.strings[match_id].split("|", 1))
+                key = (*lt, start)
+                if key not in found or found[key][1] < end:
+                    found[key] = (start, end)
+        else:
+            phrases = self.phrases
+            for start in compress(range(len(lemmas)), map(phrases.__contains__, lemmas)):
+                for seq, lt in phrases[lemmas[start]]:
+                    end = start + len(seq)
+                    if end - start == 1 or lemmas[start:end] == seq:
+                        key = (*lt, start)
+                        if key not in found or found[key][1] < end:
+                            found[key] = (start, end)
         lowered: dict[str, Any] = {}
         if self.head_re is not None and len(doc):
             # Head of each token's lower-case form, looked up per form in C (``map`` over the

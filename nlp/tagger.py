@@ -467,7 +467,8 @@ class Tagger:
         for lang, items in by_lang.items():
             nlp = self.pipeline(lang)
             # the pipeline's components run directly on each Doc: the ORTH array is read once
-            # (lemmas and compound heads), hits come back as tuples (no Span objects); the
+            # (lemmas and compound heads), lemmas are matched as a list (not set on the Doc),
+            # hits come back as tuples (no Span objects); the
             # whole-item context rules are applied once, by _filter_item, on the record
             make_doc = nlp.make_doc
             lemmatizer = nlp.get_pipe("ncp_lemmatizer")
@@ -485,8 +486,8 @@ class Tagger:
                     if not len(doc):
                         continue
                     orths = doc.to_array(ORTH).tolist()
-                    lemmatizer.set_lemmas(doc, orths)
-                    matches = matcher.matches(doc, False, orths)
+                    lemmas = lemmatizer.lemma_hashes(doc, orths)
+                    matches = matcher.matches(doc, False, orths, lemmas)
                     if matches:
                         hits[i].extend(self._evidence(doc, matches, bounds, prepared[i][3],
                                                       prepared[i][2]))

@@ -174,3 +174,21 @@ def test_whole_item_rules_apply_in_component_and_tagger(tagger):
     assert "oecd-vii" not in res.labels
     plain = tagger.tag({"title": "Ny strategi mot korrupsjon og bestikkelser i næringslivet"})
     assert "oecd-vii" in plain.labels
+
+
+def test_lemma_list_matching_gives_the_phrase_matchers_hits(tagger):
+    from spacy.attrs import ORTH
+
+    texts = [f"{r['title']}\n\n{r['summary']}" for r in _records()]
+    texts.append("Aktsomhetsvurderinger for menneskerettigheter og anstendig arbeid, åpenhetsloven")
+    n = 0
+    for lang in ("nb", "nn", "en"):
+        nlp = tagger.pipeline(lang)
+        lem, matcher = nlp.get_pipe("ncp_lemmatizer"), nlp.get_pipe("ncp_topic_matcher")
+        for text in texts:
+            doc = lem(nlp.make_doc(text))
+            orths = doc.to_array(ORTH).tolist()
+            by_list = matcher.matches(doc, False, orths, lem.lemma_hashes(doc, orths))
+            assert by_list == matcher.matches(doc, False), text
+            n += len(by_list)
+    assert n > 500
