@@ -346,8 +346,8 @@ class TopicMatcher:
             for i in compress(range(len(heads)), heads):
                 for label, tid in self.heads[heads[i]]:
                     found.setdefault((label, tid, i), (i, i + 1))
-        out = []
-        for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: kv[1]):
+        out = []  # by position, then label and term id (hits on one span in a fixed order)
+        for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: (kv[1], kv[0])):
             if self._keep(doc, rules.get((label, tid), ()), start, end, lowered):
                 out.append((label, tid, start, end))
         return out
