@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .instruments import trie_regex
 from .lemmatizer import EnglishLemmatizer, NorwegianLemmatizer
 from .lexicon import Lexicon, load_lexicon
 
@@ -171,10 +172,13 @@ def ascii_spelling(text: str) -> str:
 
 
 def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
-    alts = sorted({p.lower() for p in prefixes if p}, key=lambda s: (-len(s), s))
+    """Whether (``.search``) a word starting with one of ``prefixes`` occurs in lower-cased
+    text: one trie-shaped alternation after a start or a character that is neither a word
+    character nor "-" (consumed: faster than a look-behind at every position)."""
+    alts = sorted({p.lower() for p in prefixes if p})
     if not alts:
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + ")")
+    return re.compile(r"(?:^|[^\w-])(?:" + trie_regex(alts, re.escape) + ")")
 
 
 class _HeadCache(dict):

@@ -189,8 +189,10 @@ def repair(text: str) -> tuple[str, OffsetMap | None]:
     return fixed, OffsetMap(text, fixed)
 
 
-#: any character that clean, normalize or repair would act on (one scan for the common case)
-_ANY_WORK = re.compile(_CTRL.pattern + "|[<&]|" + _ANY_FIX.pattern)
+#: one character class (a fast scan) for every character that clean, normalize or repair could
+#: act on: control characters, tags and entities, invisible and combining characters, the first
+#: character of mojibake; a text without any needs none of them (the common case)
+_ANY_WORK = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff<&ÃÂâ{_INVISIBLE}{_COMBINING}]")
 
 
 def prepare(raw: object, field: str) -> tuple[str, ChainMap | None]:
