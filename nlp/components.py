@@ -223,6 +223,8 @@ class TopicMatcher:
         # the same phrases by first lemma hash, shortest first (matched on a list of lemma
         # hashes, without setting them on the Doc: see ``matches``)
         self.phrases: dict[int, list[tuple[list[int], tuple[str, str]]]] = {}
+        self._singles: dict[int, list[tuple[str, str]]] = {}  # one-token phrases by lemma
+        self._pairs: dict[tuple[int, int], list[tuple[int, list[int], tuple[str, str]]]] = {}
         self.heads: dict[str, list[tuple[str, str]]] = {}
         self.rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
         # rules with a token window; the others (window = 0) look at the whole item
@@ -237,6 +239,11 @@ class TopicMatcher:
                     if len(d):
                         seq = [int(x) for x in d.to_array(LEMMA).ravel()]
                         self.phrases.setdefault(seq[0], []).append((seq, (label, term["id"])))
+                        if len(seq) == 1:
+                            self._singles.setdefault(seq[0], []).append((label, term["id"]))
+                        else:
+                            self._pairs.setdefault((seq[0], seq[1]), []).append(
+                                (len(seq), seq, (label, term["id"])))
                 for h in {*term["heads"], *map(ascii_spelling, term["heads"])}:
                     if len(h) >= HEAD_MIN:
                         pairs = self.heads.setdefault(h.lower(), [])
@@ -252,6 +259,8 @@ class TopicMatcher:
                         self.window_rules.setdefault((label, tid), []).append(compiled)
         for entries in self.phrases.values():
             entries.sort(key=lambda e: len(e[0]))
+        for longer in self._pairs.values():
+            longer.sort(key=lambda e: e[0])
         alts = sorted(self.heads, key=lambda s: (-len(s), s))
         self.head_re = re.compile("^(?:" + "|".join(re.escape(a) for a in alts) + ")") if alts else None
         self._head_cache = _HeadCache(self._head, self.nlp.vocab.strings)
@@ -332,14 +341,21 @@ class TopicMatcher:
                 if key not in found or found[key][1] < end:
                     found[key] = (start, end)
         else:
-            phrases = self.phrases
-            for start in compress(range(len(lemmas)), map(phrases.__contains__, lemmas)):
-                for seq, lt in phrases[lemmas[start]]:
-                    end = start + len(seq)
-                    if end - start == 1 or lemmas[start:end] == seq:
-                        key = (*lt, start)
-                        if key not in found or found[key][1] < end:
-                            found[key] = (start, end)
+            singles, pairs = self._singles, self._pairs
+            last = len(lemmas) - 1
+            for start in compress(range(len(lemmas)), map(self.phrases.__contains__, lemmas)):
+                first = lemmas[start]
+                for lt in singles.get(first, ()):
+                    key = (*lt, start)
+                    if key not in found:
+                        found[key] = (start, start + 1)
+                if start < last:
+                    for n, seq, lt in pairs.get((first, lemmas[start + 1]), ()):
+                        end = start + n
+                        if n == 2 or lemmas[start:end] == seq:
+                            key = (*lt, start)
+                            if key not in found or found[key][1] < end:
+                                found[key] = (start, end)
         lowered: dict[str, Any] = {}
         if self.head_re is not None and len(doc):
             # Head of each token's lower-case form, looked up per form in C (``map`` over the
