@@ -3,9 +3,10 @@
 Run standalone: ``python bench/tagger.py [--words N] [--rounds R]``. The corpus is built from the
 dev set (titles + descriptions, recombined and numbered so it is not one text repeated) to ~200k
 words. All are measured on the same corpus in one run, in each of R rounds, interleaved: the
-corpus is cut into slices and each slice goes through the tokenizer, the naive loop, the tagger
-and the tagger without register in turn (the taggers stream on, so their batching and language
-look-ahead run as in one call), so that all of them see the same load on a shared machine.
+corpus is cut into slices and each slice goes through the tokenizer, the naive loop and the
+tagger in turn (the tagger streams on, so its batching and language look-ahead run as in one
+call), so that all of them see the same load on a shared machine; a second pass does the same
+for a new tagger and the tagger without register (the register's cost).
 Each round starts cold for all: a new ``spacy.blank("nb")`` (empty vocab and cache) and a new
 ``Tagger`` (new pipelines, vocabs and caches); no warm-up pass for any of them. One-off loading
 (Ordbank and English lemma tables, lingua's models, the lexicon) happens once before the rounds,
@@ -58,9 +59,12 @@ def rss_mb(pid: int | str = "self") -> float:
     return float("nan")
 
 
-def timed(fn) -> float:
-    t0 = time.perf_counter()
+def timed(fn, cpu: dict[str, float] | None = None, name: str = "") -> float:
+    """Wall seconds of ``fn()``; this thread's CPU seconds are added to ``cpu[name]``."""
+    t0, c0 = time.perf_counter(), time.thread_time()
     fn()
+    if cpu is not None:
+        cpu[name] = cpu.get(name, 0.0) + time.thread_time() - c0
     return time.perf_counter() - t0
 
 
@@ -99,41 +103,46 @@ def main() -> int:
     names = ("spaCy blank('nb') tokenizer", "naive substring loop", "our full tagging",
              "tagging without register")
     secs: dict[str, list[float]] = {n: [] for n in names}
-    ratios, reg_costs = [], []
+    ratios, reg_costs, cpu_ratios, cpu_reg = [], [], [], []
     slice_len = max(1, len(records) // args.slices)
+    def turns(pipelines: dict[str, object], spent: dict[str, float],
+              cpu: dict[str, float]) -> None:
+        """Each slice of the corpus through each pipeline in turn (the order alternates)."""
+        for k, lo in enumerate(range(0, len(records), slice_len)):
+            part = texts[3 * lo: 3 * (lo + slice_len)]
+            order = list(pipelines.items())
+            for name, run in order if k % 2 == 0 else order[::-1]:
+                spent[name] += timed(lambda run=run, part=part: run(part), cpu, name)
+
     for _ in range(args.rounds):
         tok = spacy.blank("nb")  # cold: new vocab, new tokenizer cache
         tagger = Tagger.load().preload()  # cold: new pipelines, vocabs and caches
-        bare = Tagger.load()  # the same tagger with an empty instrument register
+        spent = dict.fromkeys(names, 0.0)
+        cpu: dict[str, float] = {}
+        full_it = tagger.tag_many(records)
+        # pass 1: tokenizer, naive loop and tagger take turns
+        turns({names[0]: lambda part, tok=tok: list(tok.tokenizer.pipe(part, batch_size=256)),
+               names[1]: naive,
+               names[2]: lambda part, it=full_it: list(itertools.islice(it, len(part) // 3))},
+              spent, cpu)
+        # pass 2: a new cold tagger and the same tagger with an empty register take turns
+        # (one lingua helper serves both: each waits for the other's requests alike)
+        again = Tagger.load().preload()
+        bare = Tagger.load()
         bare.register, bare.matcher = {}, InstrumentMatcher([])
         bare.preload()
-        full_it, bare_it = tagger.tag_many(records), bare.tag_many(records)
-        spent = dict.fromkeys(names, 0.0)
-        for lo in range(0, len(records), slice_len):
-            part = texts[3 * lo: 3 * (lo + slice_len)]
-            n = len(part) // 3
-
-            def tokenizer(tok=tok, part=part) -> None:
-                for _ in tok.tokenizer.pipe(part, batch_size=256):
-                    pass
-
-            def naive_part(part=part) -> None:
-                naive(part)
-
-            def full(n=n, full_it=full_it) -> None:
-                for _ in itertools.islice(full_it, n):
-                    pass
-
-            def no_register(n=n, bare_it=bare_it) -> None:
-                for _ in itertools.islice(bare_it, n):
-                    pass
-
-            for name, fn in zip(names, (tokenizer, naive_part, full, no_register), strict=True):
-                spent[name] += timed(fn)
+        pair = dict.fromkeys(("full", "bare"), 0.0)
+        again_it, bare_it = again.tag_many(records), bare.tag_many(records)
+        turns({"full": lambda part, it=again_it: list(itertools.islice(it, len(part) // 3)),
+               "bare": lambda part, it=bare_it: list(itertools.islice(it, len(part) // 3))},
+              pair, cpu)
+        spent[names[3]] = pair["bare"]
         for name in names:
             secs[name].append(spent[name])
         ratios.append(spent[names[0]] / spent[names[2]])
-        reg_costs.append(spent[names[3]] / spent[names[2]] - 1)
+        reg_costs.append(pair["bare"] / pair["full"] - 1)
+        cpu_ratios.append(cpu[names[0]] / cpu[names[2]])
+        cpu_reg.append(cpu["full"] / cpu["bare"] - 1)
 
     def median(xs: list[float]) -> float:
         return sorted(xs)[len(xs) // 2]
@@ -160,6 +169,10 @@ def main() -> int:
     print(f"instrument register cost: {median(reg_costs):+.1%} of throughput (median round; full "
           f"tagging vs the same tagger with an empty register; target <= 10 %; per round: "
           f"{', '.join(f'{r:+.1%}' for r in reg_costs)})")
+    print(f"this thread's CPU time (lingua's helper process not counted; steadier on a loaded "
+          f"machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
+          f"{', '.join(f'{r:.2f}' for r in cpu_ratios)}); register's extra CPU "
+          f"{median(cpu_reg):+.1%} (per round: {', '.join(f'{r:+.1%}' for r in cpu_reg)})")
     helper_pid = langdetect._HELPER[0].proc.pid if helper and hasattr(
         langdetect._HELPER[0], "proc") else None
     print(f"resident memory: tagger process {rss_mb():.0f} MB (peak "
