@@ -2,8 +2,12 @@
 
 Run standalone: ``python bench/tagger.py [--words N] [--rounds R]``. The corpus is built from the
 dev set (titles + descriptions, recombined and numbered so it is not one text repeated) to ~200k
-words. All three are measured on the same corpus in one run, in each of R rounds, and each round
-starts cold for all three: a new ``spacy.blank("nb")`` (empty vocab and cache) and a new
+words. All are measured on the same corpus in one run, in each of R rounds, interleaved: the
+corpus is cut into slices and each slice goes through the tokenizer, the naive loop and the
+tagger in turn (the tagger streams on, so its batching and language look-ahead run as in one
+call), so that all of them see the same load on a shared machine; a second pass does the same
+for a new tagger and the tagger without register (the register's cost).
+Each round starts cold for all: a new ``spacy.blank("nb")`` (empty vocab and cache) and a new
 ``Tagger`` (new pipelines, vocabs and caches); no warm-up pass for any of them. One-off loading
 (Ordbank and English lemma tables, lingua's models, the lexicon) happens once before the rounds,
 as at the start of a daily run; its time is printed separately. Reported: the median round.
@@ -12,6 +16,7 @@ as at the start of a daily run; its time is printed separately. Reported: the me
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -54,9 +59,12 @@ def rss_mb(pid: int | str = "self") -> float:
     return float("nan")
 
 
-def timed(fn) -> float:
-    t0 = time.perf_counter()
+def timed(fn, cpu: dict[str, float] | None = None, name: str = "") -> float:
+    """Wall seconds of ``fn()``; this thread's CPU seconds are added to ``cpu[name]``."""
+    t0, c0 = time.perf_counter(), time.thread_time()
     fn()
+    if cpu is not None:
+        cpu[name] = cpu.get(name, 0.0) + time.thread_time() - c0
     return time.perf_counter() - t0
 
 
@@ -64,6 +72,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--words", type=int, default=200_000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--slices", type=int, default=20,
+                    help="slices of the corpus the pipelines take turns on (same load for all)")
     args = ap.parse_args()
 
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -85,37 +95,54 @@ def main() -> int:
     terms = sorted({p.lower() for spec in lexicon.labels.values() for t in spec["terms"]
                     for lang in ("nb", "nn", "en") for p in t[lang]})
 
-    def naive() -> None:
-        for text in texts:
+    def naive(part: list[str]) -> None:
+        for text in part:
             low = text.lower()
             [term for term in terms if term in low]
 
     names = ("spaCy blank('nb') tokenizer", "naive substring loop", "our full tagging",
              "tagging without register")
     secs: dict[str, list[float]] = {n: [] for n in names}
-    ratios = []
+    ratios, reg_costs, cpu_ratios, cpu_reg = [], [], [], []
+    slice_len = max(1, len(records) // args.slices)
+    def turns(pipelines: dict[str, object], spent: dict[str, float],
+              cpu: dict[str, float]) -> None:
+        """Each slice of the corpus through each pipeline in turn (the order alternates)."""
+        for k, lo in enumerate(range(0, len(records), slice_len)):
+            part = texts[3 * lo: 3 * (lo + slice_len)]
+            order = list(pipelines.items())
+            for name, run in order if k % 2 == 0 else order[::-1]:
+                spent[name] += timed(lambda run=run, part=part: run(part), cpu, name)
+
     for _ in range(args.rounds):
         tok = spacy.blank("nb")  # cold: new vocab, new tokenizer cache
         tagger = Tagger.load().preload()  # cold: new pipelines, vocabs and caches
-        bare = Tagger.load()  # the same tagger with an empty instrument register
+        spent = dict.fromkeys(names, 0.0)
+        cpu: dict[str, float] = {}
+        full_it = tagger.tag_many(records)
+        # pass 1: tokenizer, naive loop and tagger take turns
+        turns({names[0]: lambda part, tok=tok: list(tok.tokenizer.pipe(part, batch_size=256)),
+               names[1]: naive,
+               names[2]: lambda part, it=full_it: list(itertools.islice(it, len(part) // 3))},
+              spent, cpu)
+        # pass 2: a new cold tagger and the same tagger with an empty register take turns
+        # (one lingua helper serves both: each waits for the other's requests alike)
+        again = Tagger.load().preload()
+        bare = Tagger.load()
         bare.register, bare.matcher = {}, InstrumentMatcher([])
         bare.preload()
-
-        def tokenizer(tok=tok) -> None:
-            for _ in tok.tokenizer.pipe(texts, batch_size=256):
-                pass
-
-        def full(tagger=tagger) -> None:
-            for _ in tagger.tag_many(records):
-                pass
-
-        def no_register(tagger=bare) -> None:
-            for _ in tagger.tag_many(records):
-                pass
-
-        for name, fn in zip(names, (tokenizer, naive, full, no_register), strict=True):
-            secs[name].append(timed(fn))
-        ratios.append(secs[names[0]][-1] / secs[names[2]][-1])
+        pair = dict.fromkeys(("full", "bare"), 0.0)
+        again_it, bare_it = again.tag_many(records), bare.tag_many(records)
+        turns({"full": lambda part, it=again_it: list(itertools.islice(it, len(part) // 3)),
+               "bare": lambda part, it=bare_it: list(itertools.islice(it, len(part) // 3))},
+              pair, cpu)
+        spent[names[3]] = pair["bare"]
+        for name in names:
+            secs[name].append(spent[name])
+        ratios.append(spent[names[0]] / spent[names[2]])
+        reg_costs.append(pair["bare"] / pair["full"] - 1)
+        cpu_ratios.append(cpu[names[0]] / cpu[names[2]])
+        cpu_reg.append(cpu["full"] / cpu["bare"] - 1)
 
     def median(xs: list[float]) -> float:
         return sorted(xs)[len(xs) // 2]
@@ -123,8 +150,9 @@ def main() -> int:
     base = n_words / median(secs[names[0]])
     print(f"corpus: {len(records)} records, {n_words:,} words, {len(terms)} lexicon terms "
           f"(tagger {tagger.version})")
-    print(f"warm-up: none for any of the three; each of {args.rounds} rounds starts cold (new "
-          f"tokenizer, new tagger pipelines and caches); one-off loading of tables and models "
+    print(f"warm-up: none for any of them; each of {args.rounds} rounds starts cold (new "
+          f"tokenizer, new tagger pipelines and caches) and takes the pipelines in turns over "
+          f"{args.slices} slices of the corpus; one-off loading of tables and models "
           f"before the rounds: {load_secs:.1f} s (not in the figures)")
     print(f"CPUs: {len(os.sched_getaffinity(0))} (1-min load average before the run "
           f"{load_before:.2f}: other processes slow the two-process tagger most); lingua "
@@ -135,12 +163,16 @@ def main() -> int:
         sec = median(secs[name])
         print(f"{name:<30}{sec:9.2f}{n_words / sec:12,.0f}{n_words / sec / base:13.2f}")
     wps = {name: n_words / median(secs[name]) for name in names}
-    print(f"full tagging / tokenizer = {wps[names[2]] / base:.2f} (target >= 0.30; per round: "
-          f"{', '.join(f'{r:.2f}' for r in ratios)}); "
+    print(f"full tagging / tokenizer = {median(ratios):.2f} (median round; target >= 0.30; per "
+          f"round: {', '.join(f'{r:.2f}' for r in ratios)}); "
           f"full tagging / naive loop = {wps[names[2]] / wps[names[1]]:.2f}")
-    reg = wps[names[3]] / wps[names[2]] - 1
-    print(f"instrument register cost: {reg:+.1%} of throughput (full tagging vs the same tagger "
-          f"with an empty register; target <= 10 %)")
+    print(f"instrument register cost: {median(reg_costs):+.1%} of throughput (median round; full "
+          f"tagging vs the same tagger with an empty register; target <= 10 %; per round: "
+          f"{', '.join(f'{r:+.1%}' for r in reg_costs)})")
+    print(f"this thread's CPU time (lingua's helper process not counted; steadier on a loaded "
+          f"machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
+          f"{', '.join(f'{r:.2f}' for r in cpu_ratios)}); register's extra CPU "
+          f"{median(cpu_reg):+.1%} (per round: {', '.join(f'{r:+.1%}' for r in cpu_reg)})")
     helper_pid = langdetect._HELPER[0].proc.pid if helper and hasattr(
         langdetect._HELPER[0], "proc") else None
     print(f"resident memory: tagger process {rss_mb():.0f} MB (peak "

@@ -18,28 +18,33 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .instruments import trie_regex
 from .lemmatizer import EnglishLemmatizer, NorwegianLemmatizer
 from .lexicon import Lexicon, load_lexicon
 
 SPANS_KEY = "topics"
 HEAD_MIN = 4
-_CACHE_MAX = 500_000  # word forms per lemma cache
+_CACHE_MAX = 100_000  # word forms per cache (lemmas, heads, strings): bounded memory
 
 
-@Language.factory("ncp_lemmatizer", default_config={"mode": "nb", "extra_lemmas": []})
-def make_lemmatizer(nlp: Language, name: str, mode: str, extra_lemmas: list[str]) -> Lemmatizer:
-    return Lemmatizer(mode, extra_lemmas)
+@Language.factory("ncp_lemmatizer",
+                  default_config={"mode": "nb", "extra_lemmas": [], "cache_dir": ""})
+def make_lemmatizer(nlp: Language, name: str, mode: str, extra_lemmas: list[str],
+                    cache_dir: str) -> Lemmatizer:
+    return Lemmatizer(mode, extra_lemmas, cache_dir or None)
 
 
 class Lemmatizer:
     """Sets ``token.lemma_`` (lower case): Norsk Ordbank compound lemmatizer for nb/nn, English
     lookup table for en."""
 
-    def __init__(self, mode: str, extra_lemmas: list[str] | None = None) -> None:
+    def __init__(self, mode: str, extra_lemmas: list[str] | None = None,
+                 cache_dir: str | Path | None = None) -> None:
         if mode not in ("nb", "nn", "en"):
             raise ValueError(f"ncp_lemmatizer: unknown mode {mode!r}")
         self.mode = mode
         self.extra_lemmas = list(extra_lemmas or [])
+        self.cache_dir = str(cache_dir) if cache_dir else ""
         self._fn: Any = None
         self._cache: dict[int, int] = {}
 
@@ -47,7 +52,7 @@ class Lemmatizer:
     def fn(self) -> Any:
         if self._fn is None:
             self._fn = (EnglishLemmatizer() if self.mode == "en"
-                        else NorwegianLemmatizer(self.extra_lemmas))
+                        else NorwegianLemmatizer(self.extra_lemmas, self.cache_dir or None))
         return self._fn
 
     def load(self) -> None:
@@ -61,7 +66,9 @@ class Lemmatizer:
             self._fn = other.fn
 
     def _lemma_hash(self, strings: Any, orth: int) -> int:
-        text = strings[orth]
+        return strings.add(self._lemma_text(strings[orth]))
+
+    def _lemma_text(self, text: str) -> str:
         if text.isupper() and len(text) <= 8:  # acronyms (AI, CSRD, NIM) are not inflected
             lemma = text.lower()
         elif len(text) > 3 and text.endswith("-") and self.mode != "en":
@@ -70,17 +77,33 @@ class Lemmatizer:
             lemma = self.fn(text)
         else:
             lemma = self.fn(text.lower())
-        return strings.add(lemma)
+        return lemma
 
     def __call__(self, doc: Doc) -> Doc:
         """doc (Doc): The Doc object in the pipeline. RETURNS (Doc): the Doc with lemmas set.
 
         Works on the ORTH array (no Token objects) with a per-form cache: known forms are looked
         up in C (``map``), only new forms run Python code."""
-        if not len(doc):
-            return doc
+        if len(doc):
+            orths = doc.to_array(ORTH).tolist()
+            self.set_lemmas(doc, orths)
+            # a lemma cached while the Tagger tagged inside a memory zone may have lost its
+            # string since: add it back, so that token.lemma_ reads
+            strings, cache = doc.vocab.strings, self._cache
+            for orth in set(orths):
+                lemma = cache.get(orth)
+                if lemma is not None and lemma not in strings:
+                    strings.add(self._lemma_text(strings[orth]))
+        return doc
+
+    def set_lemmas(self, doc: Doc, orths: list[int]) -> None:
+        """Set the lemmas of ``doc``, whose ORTH hashes are ``orths`` (non-empty)."""
+        lemmas = self.lemma_hashes(doc, orths)
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+
+    def lemma_hashes(self, doc: Doc, orths: list[int]) -> list[int]:
+        """The LEMMA hashes of the tokens of ``doc`` (ORTH hashes ``orths``), not set on it."""
         cache = self._cache
-        orths = doc.to_array(ORTH).tolist()
         lemmas = list(map(cache.get, orths))
         if None in lemmas:
             strings = doc.vocab.strings
@@ -90,17 +113,17 @@ class Lemmatizer:
                 lemmas = list(map(cache.__getitem__, orths))
             else:  # cache full: keep it as it is (the lemmas are the same either way)
                 lemmas = [cache[o] if o in cache else new[o] for o in orths]
-        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
-        return doc
+        return lemmas
 
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(p / "cfg.json", {"mode": self.mode, "extra_lemmas": self.extra_lemmas})
+        srsly.write_json(p / "cfg.json", {"mode": self.mode, "extra_lemmas": self.extra_lemmas,
+                                          "cache_dir": self.cache_dir})
 
     def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> Lemmatizer:
         cfg = srsly.read_json(Path(path) / "cfg.json")
-        self.__init__(cfg["mode"], cfg["extra_lemmas"])
+        self.__init__(cfg["mode"], cfg["extra_lemmas"], cfg.get("cache_dir") or None)
         return self
 
 
@@ -113,7 +136,7 @@ _WS = ("", " ")
 
 
 class _StrCache(dict):
-    """Hash -> string of a StringStore, decoded once per hash (at most 500,000 kept)."""
+    """Hash -> string of a StringStore, decoded once per hash (at most ``_CACHE_MAX`` kept)."""
 
     def __init__(self, strings: Any) -> None:
         super().__init__()
@@ -121,7 +144,7 @@ class _StrCache(dict):
 
     def __missing__(self, key: int) -> str:
         text = self._strings[key]
-        if len(self) < 500_000:
+        if len(self) < _CACHE_MAX:
             self[key] = text
         return text
 
@@ -149,24 +172,27 @@ def ascii_spelling(text: str) -> str:
 
 
 def _prefix_regex(prefixes: list[str]) -> re.Pattern[str] | None:
-    alts = sorted({p.lower() for p in prefixes if p}, key=lambda s: (-len(s), s))
+    """Whether (``.search``) a word starting with one of ``prefixes`` occurs in lower-cased
+    text: one trie-shaped alternation after a start or a character that is neither a word
+    character nor "-" (consumed: faster than a look-behind at every position)."""
+    alts = sorted({p.lower() for p in prefixes if p})
     if not alts:
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + ")")
+    return re.compile(r"(?:^|[^\w-])(?:" + trie_regex(alts, re.escape) + ")")
 
 
 class _HeadCache(dict):
-    """LOWER hash -> matched head (or None), computed on first lookup; at most 200,000 forms are
-    kept (later new forms are recomputed each time)."""
+    """ORTH hash -> matched head of its lower-case form (or None), computed on first lookup; at
+    most ``_CACHE_MAX`` forms are kept (later new forms are recomputed each time)."""
 
     def __init__(self, head: Any, strings: Any) -> None:
         super().__init__()
         self._headfn, self._strings = head, strings
 
-    def __missing__(self, low: int) -> str | None:
-        head = self._headfn(self._strings[low])
-        if len(self) < 200_000:
-            self[low] = head
+    def __missing__(self, orth: int) -> str | None:
+        head = self._headfn(self._strings[orth].lower())  # = the LOWER attribute's string
+        if len(self) < _CACHE_MAX:
+            self[orth] = head
         return head
 
 
@@ -194,6 +220,11 @@ class TopicMatcher:
         if self.lexicon is None:
             self.lexicon = load_lexicon(self.lexicon_dir or None)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        # the same phrases by first lemma hash, shortest first (matched on a list of lemma
+        # hashes, without setting them on the Doc: see ``matches``)
+        self.phrases: dict[int, list[tuple[list[int], tuple[str, str]]]] = {}
+        self._singles: dict[int, list[tuple[str, str]]] = {}  # one-token phrases by lemma
+        self._pairs: dict[tuple[int, int], list[tuple[int, list[int], tuple[str, str]]]] = {}
         self.heads: dict[str, list[tuple[str, str]]] = {}
         self.rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
         # rules with a token window; the others (window = 0) look at the whole item
@@ -204,6 +235,15 @@ class TopicMatcher:
                 phrases |= {ascii_spelling(p) for p in phrases}  # aapenhetsloven, baerekraft
                 docs = [self._lemmatize(p) for p in sorted(phrases)]
                 self.matcher.add(f"{label}|{term['id']}", [d for d in docs if len(d)])
+                for d in docs:
+                    if len(d):
+                        seq = [int(x) for x in d.to_array(LEMMA).ravel()]
+                        self.phrases.setdefault(seq[0], []).append((seq, (label, term["id"])))
+                        if len(seq) == 1:
+                            self._singles.setdefault(seq[0], []).append((label, term["id"]))
+                        else:
+                            self._pairs.setdefault((seq[0], seq[1]), []).append(
+                                (len(seq), seq, (label, term["id"])))
                 for h in {*term["heads"], *map(ascii_spelling, term["heads"])}:
                     if len(h) >= HEAD_MIN:
                         pairs = self.heads.setdefault(h.lower(), [])
@@ -217,6 +257,10 @@ class TopicMatcher:
                     self.rules.setdefault((label, tid), []).append(compiled)
                     if int(rule.get("window", 0)):
                         self.window_rules.setdefault((label, tid), []).append(compiled)
+        for entries in self.phrases.values():
+            entries.sort(key=lambda e: len(e[0]))
+        for longer in self._pairs.values():
+            longer.sort(key=lambda e: e[0])
         alts = sorted(self.heads, key=lambda s: (-len(s), s))
         self.head_re = re.compile("^(?:" + "|".join(re.escape(a) for a in alts) + ")") if alts else None
         self._head_cache = _HeadCache(self._head, self.nlp.vocab.strings)
@@ -243,9 +287,12 @@ class TopicMatcher:
               lowered: dict[str, Any]) -> bool:
         if not rules:
             return True
-        if "text" not in lowered:
-            lowered["text"] = _lower_text(doc, self._strs)
-        lower = lowered["text"]
+
+        def lower() -> str:  # the Doc's lower-cased text, made only when a rule reads it
+            if "text" not in lowered:
+                lowered["text"] = _lower_text(doc, self._strs)
+            return lowered["text"]
+
         for rule in rules:
             window = int(rule.get("window", 0))
             if rule["_re"] is not None:
@@ -258,44 +305,72 @@ class TopicMatcher:
                         map(strs, lows[end:hi]))
                     if rule["_re"].search(around):
                         return False
-                elif rule["_re"].search(lower):
+                elif rule["_re"].search(lower()):
                     return False
-            if rule["_req"] is not None and not rule["_req"].search(lower):
+            if rule["_req"] is not None and not rule["_req"].search(lower()):
                 return False
         return True
 
     def __call__(self, doc: Doc, item_rules: bool = True) -> Doc:
         """doc (Doc): The Doc object in the pipeline. item_rules (bool): apply the context rules
-        that look at the whole Doc (``window = 0``); the Tagger passes False (via
-        ``component_cfg``) because it applies them itself, per record, on the record's text.
+        that look at the whole Doc (``window = 0``); the Tagger passes False because it applies
+        them itself, per record, on the record's text.
         RETURNS (Doc): the Doc with ``doc.spans["topics"]`` set."""
+        doc.spans[SPANS_KEY] = [Span(doc, start, end, label=label, span_id=tid)
+                                for label, tid, start, end in self.matches(doc, item_rules)]
+        return doc
+
+    def matches(self, doc: Doc, item_rules: bool = True, orths: list[int] | None = None,
+                lemmas: list[int] | None = None) -> list[tuple[str, str, int, int]]:
+        """The kept hits of a lemmatized ``doc`` as (label, term id, start token, end token), in
+        the order of ``doc.spans["topics"]``; ``orths``: its ORTH hashes, if already read (the
+        Tagger reads them once for lemmas and heads, and makes no Span objects); ``lemmas``: its
+        LEMMA hashes, when they are not set on the Doc (then matched here, not by the
+        PhraseMatcher: the same hits)."""
         if not self._ready:
             self._build()
         rules = self.rules if item_rules else self.window_rules
-        keys = self._match_keys
         found: dict[tuple[str, str, int], tuple[int, int]] = {}
-        for match_id, start, end in self.matcher(doc):
-            lt = keys.get(match_id)
-            if lt is None:
-                lt = keys[match_id] = tuple(self.nlp.vocab.strings[match_id].split("|", 1))
-            key = (*lt, start)
-            if key not in found or found[key][1] < end:
-                found[key] = (start, end)
+        if lemmas is None:
+            keys = self._match_keys
+            for match_id, start, end in self.matcher(doc):
+                lt = keys.get(match_id)
+                if lt is None:
+                    lt = keys[match_id] = tuple(self.nlp.vocab.strings[match_id].split("|", 1))
+                key = (*lt, start)
+                if key not in found or found[key][1] < end:
+                    found[key] = (start, end)
+        else:
+            singles, pairs = self._singles, self._pairs
+            last = len(lemmas) - 1
+            for start in compress(range(len(lemmas)), map(self.phrases.__contains__, lemmas)):
+                first = lemmas[start]
+                for lt in singles.get(first, ()):
+                    key = (*lt, start)
+                    if key not in found:
+                        found[key] = (start, start + 1)
+                if start < last:
+                    for n, seq, lt in pairs.get((first, lemmas[start + 1]), ()):
+                        end = start + n
+                        if n == 2 or lemmas[start:end] == seq:
+                            key = (*lt, start)
+                            if key not in found or found[key][1] < end:
+                                found[key] = (start, end)
         lowered: dict[str, Any] = {}
         if self.head_re is not None and len(doc):
             # Head of each token's lower-case form, looked up per form in C (``map`` over the
-            # LOWER array); only forms not seen before run the regex.
-            lows = lowered["lows"] = doc.to_array(LOWER).tolist()
-            heads = list(map(self._head_cache.__getitem__, lows))
+            # ORTH array); only forms not seen before run the regex.
+            if orths is None:
+                orths = doc.to_array(ORTH).tolist()
+            heads = list(map(self._head_cache.__getitem__, orths))
             for i in compress(range(len(heads)), heads):
                 for label, tid in self.heads[heads[i]]:
                     found.setdefault((label, tid, i), (i, i + 1))
-        spans = []
-        for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: kv[1]):
+        out = []  # by position, then label and term id (hits on one span in a fixed order)
+        for (label, tid, _), (start, end) in sorted(found.items(), key=lambda kv: (kv[1], kv[0])):
             if self._keep(doc, rules.get((label, tid), ()), start, end, lowered):
-                spans.append(Span(doc, start, end, label=label, span_id=tid))
-        doc.spans[SPANS_KEY] = spans
-        return doc
+                out.append((label, tid, start, end))
+        return out
 
     # -- serialisation ----------------------------------------------------------------------
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
@@ -312,14 +387,16 @@ class TopicMatcher:
 
 
 def build_pipeline(lang: str, lexicon_dir: str | Path | None = None,
-                   lexicon: Lexicon | None = None) -> Language:
-    """``spacy.blank(lang)`` + ``ncp_lemmatizer`` + ``ncp_topic_matcher``."""
+                   lexicon: Lexicon | None = None, cache_dir: str | Path | None = None) -> Language:
+    """``spacy.blank(lang)`` + ``ncp_lemmatizer`` + ``ncp_topic_matcher``; ``cache_dir``: where
+    the lemma cache lives (see :class:`nlp.options.NlpOptions`)."""
     import spacy
 
     if lexicon is None:
         lexicon = load_lexicon(lexicon_dir)
     nlp = spacy.blank(lang)
-    nlp.add_pipe("ncp_lemmatizer", config={"mode": lang, "extra_lemmas": lexicon.extra_lemmas})
+    nlp.add_pipe("ncp_lemmatizer", config={"mode": lang, "extra_lemmas": lexicon.extra_lemmas,
+                                           "cache_dir": str(cache_dir or "")})
     matcher = nlp.add_pipe("ncp_topic_matcher", config={"lexicon_dir": str(lexicon_dir or "")})
     matcher.lexicon = lexicon
     return nlp

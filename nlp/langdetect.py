@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .options import DEFAULT_OPTIONS, NlpOptions
+
 LANGS = ("nb", "nn", "en")
 _HINTS = {
     "nb": "nb", "nob": "nb", "no": "nb", "nor": "nb", "bokmål": "nb", "bokmal": "nb",
@@ -187,28 +189,21 @@ def _frame(obj: Any) -> bytes:
 _SEEN = [0]
 
 
-def _helper_min_texts() -> int:
-    """A helper costs a second process (~180 MB, ~1 s to load lingua's models): worth it for
-    a large batch (a backfill, a re-tag after a lexicon change), not for a day's few new items.
-    ``NCP_NLP_LINGUA_PROCESS_MIN`` (default 500) is how many texts lingua must have seen first."""
-    try:
-        return int(os.environ.get("NCP_NLP_LINGUA_PROCESS_MIN", "500"))
-    except ValueError:
-        return 500
-
-
-def _helper(force: bool = False) -> _Helper | None:
-    """The process's lingua helper, started once lingua has seen enough texts (or when `force`d by
-    `preload`); None where it cannot help (one CPU, ``NCP_NLP_LINGUA_PROCESS=0``, a small batch) or
-    after it failed once (then lingua runs in-process)."""
+def _helper(force: bool = False, options: NlpOptions = DEFAULT_OPTIONS) -> _Helper | None:
+    """The process's lingua helper, started once lingua has seen ``options.lingua_process_min``
+    texts (or when `force`d by `preload`); None where it cannot help (one CPU,
+    ``options.lingua_process`` false, a small batch) or after it failed once (then lingua runs
+    in-process). A helper costs a second process (~150 MB, ~1 s to load lingua's models): worth
+    it for a large batch (a backfill, a re-tag after a lexicon change), not for a day's few new
+    items."""
     with _LOCK:
         if _HELPER and _HELPER[0].pid != os.getpid():
             _HELPER.clear()  # forked: the parent's helper and pipes are not ours
+        if not options.lingua_process:
+            return None
         if _HELPER:
             return None if _HELPER[0].broken else _HELPER[0]
-        if os.environ.get("NCP_NLP_LINGUA_PROCESS", "1").strip().lower() in ("0", "no", "false"):
-            return None
-        if not force and _SEEN[0] < _helper_min_texts():
+        if not force and _SEEN[0] < options.lingua_process_min:
             return None
         if len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else (
                 (os.cpu_count() or 1) < 2):
@@ -219,13 +214,20 @@ def _helper(force: bool = False) -> _Helper | None:
             return None
         _HELPER.append(helper)
         atexit.register(helper.close)
+        # lingua's models (~120 MB) are in the helper now: free this process's copy (loaded for
+        # the first texts; lingua keeps models process-wide until unloaded); should the helper
+        # fail, they load here again
+        if _DETECTOR:
+            with contextlib.suppress(Exception):
+                _DETECTOR[0].unload_language_models()
+            _DETECTOR.clear()
         return helper
 
 
-def preload() -> Callable[[], None]:
+def preload(options: NlpOptions = DEFAULT_OPTIONS) -> Callable[[], None]:
     """Start loading lingua now (its models load in the helper process meanwhile); call the
     returned function to wait until it is ready (without a helper, lingua loads here then)."""
-    helper = _helper(force=True)
+    helper = _helper(force=True, options=options)
 
     def wait() -> None:
         if helper is not None:
@@ -300,7 +302,8 @@ def _decide(scores: dict[str, float], h: str | None, source: object) -> str:
     return max(LANGS, key=lambda lang: scores[lang])
 
 
-def detect_many_async(items: list[tuple[str, object, object]]) -> Callable[[], list[str]]:
+def detect_many_async(items: list[tuple[str, object, object]],
+                      options: NlpOptions = DEFAULT_OPTIONS) -> Callable[[], list[str]]:
     """Start :func:`detect_many` and return a function that returns its result: the fast path runs
     now; lingua, for the texts it leaves open, runs in the helper process meanwhile (or, without
     one, in this process when the result is asked for)."""
@@ -319,7 +322,7 @@ def detect_many_async(items: list[tuple[str, object, object]]) -> Callable[[], l
             out.append(None)
             todo.append(i)
             samples.append(sample)
-    helper = _helper() if samples else None
+    helper = _helper(options=options) if samples else None
     _SEEN[0] += len(samples)
     rid = None
     if helper is not None:
@@ -350,6 +353,14 @@ class _Pending:
                     values = helper.collect(rid, len(samples)) or [[] for _ in samples]
                 except Exception:  # noqa: BLE001 - helper failed: in-process from now on
                     helper.close()
+            if values is None and helper is None and _HELPER and not _HELPER[0].broken \
+                    and _HELPER[0].pid == os.getpid():
+                late = _HELPER[0]  # started after this batch was sent off: ask it now
+                try:
+                    values = late.collect(late.submit(samples), len(samples)) or [
+                        [] for _ in samples]
+                except Exception:  # noqa: BLE001 - helper failed: in-process from now on
+                    late.close()
             if values is None:
                 values = _local_values(samples)
             for i, vals in zip(self.todo, values, strict=True):
@@ -362,10 +373,11 @@ class _Pending:
             self.helper.forget(self.rid)
 
 
-def detect_many(items: list[tuple[str, object, object]]) -> list[str]:
+def detect_many(items: list[tuple[str, object, object]],
+                options: NlpOptions = DEFAULT_OPTIONS) -> list[str]:
     """Batch form of :func:`detect` for (text, hint, source) triples; lingua runs once over the
     texts the fast path leaves open (in the helper process, or in parallel threads here)."""
-    return detect_many_async(items)()
+    return detect_many_async(items, options)()
 
 
 def detect(text: str, hint: object = None, source: object = None) -> str:

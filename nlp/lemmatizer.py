@@ -2,7 +2,7 @@
 
 The Norwegian full-form list (``nb_lemma_exc`` in spacy-lookups-data, Norsk Ordbank Bokmål 2005,
 Språkbanken / Nasjonalbiblioteket, CC-BY-4.0) is loaded lazily, once per process, from a compact
-form → lemma cache (``~/.cache/ncp-tracker``, ~14 MB on disk, ~85 MB in memory, 0.2 s). The cache
+form → lemma cache (``NlpOptions.cache_dir``, default ``~/.cache/ncp-tracker``, ~14 MB on disk, ~85 MB in memory, 0.2 s). The cache
 is built once, in a child process, so that the full JSON table (~190 MB as Python objects) never
 sits in a tracker process; where no cache can be written, the table is compacted in-process.
 Rules, in order, for a lower-cased word:
@@ -31,10 +31,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .options import NlpOptions
+
 _LOCK = threading.Lock()
 _NB: dict[str, Any] = {}
 _EN: dict[str, str] = {}
 _NN_SUFFIXES = ("ane", "ene", "ar", "er", "en", "et", "a")
+CACHE_MAX = 100_000  # word forms kept per lemmatizer cache (bounded memory on long runs)
 
 
 def _raw_table_path() -> Path:
@@ -43,14 +46,14 @@ def _raw_table_path() -> Path:
     return Path(spacy_lookups_data.__file__).parent / "data" / "nb_lemma_exc.json.gz"
 
 
-def cache_path() -> Path:
-    """Where the compact table is kept: $NCP_TRACKER_CACHE, else $XDG_CACHE_HOME or ~/.cache,
-    under ncp-tracker/, named by the lookups package's version and the marshal format."""
+def cache_path(cache_dir: str | Path | None = None) -> Path:
+    """Where the compact table is kept: in ``cache_dir`` (default ``~/.cache/ncp-tracker``),
+    named by the lookups package's version and the marshal format."""
     import spacy_lookups_data
 
-    base = os.environ.get("NCP_TRACKER_CACHE") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = NlpOptions(cache_dir=Path(cache_dir) if cache_dir else None).lemma_cache_dir
     version = getattr(spacy_lookups_data, "__version__", "0")
-    return Path(base) / "ncp-tracker" / f"nb_lemma_exc-{version}-m{marshal.version}.marshal"
+    return base / f"nb_lemma_exc-{version}-m{marshal.version}.marshal"
 
 
 def compact_table() -> dict[str, Any]:
@@ -83,10 +86,12 @@ def _read_cache(path: Path) -> dict[str, Any] | None:
     return data if ok else None
 
 
-def _load_nb() -> dict[str, Any]:
+def _load_nb(cache_dir: str | Path | None = None) -> dict[str, Any]:
+    """The Norsk Ordbank tables (once per process; the first caller's ``cache_dir`` decides
+    where the compact cache is read or built)."""
     with _LOCK:
         if not _NB:
-            path = cache_path()
+            path = cache_path(cache_dir)
             data = _read_cache(path) if path.exists() else None
             if data is None:
                 try:  # built by a child process: the full JSON never enters this one
@@ -117,15 +122,16 @@ def _load_en() -> dict[str, str]:
 class NorwegianLemmatizer:
     """Lemmatize Bokmål and Nynorsk word forms (lower-cased lemmas)."""
 
-    def __init__(self, extra_lemmas: Iterable[str] = ()) -> None:
+    def __init__(self, extra_lemmas: Iterable[str] = (), cache_dir: str | Path | None = None) -> None:
         self.extra = {w.strip().lower() for w in extra_lemmas if w.strip()}
+        self.cache_dir = cache_dir
         self._cache: dict[str, str] = {}
         self._tables: dict[str, dict] | None = None
 
     @property
     def tables(self) -> dict[str, dict]:
         if self._tables is None:
-            self._tables = _load_nb()
+            self._tables = _load_nb(self.cache_dir)
         return self._tables
 
     def load(self) -> None:
@@ -161,7 +167,7 @@ class NorwegianLemmatizer:
         if hit is not None:
             return hit
         lemma = self._lemma(w)
-        if len(self._cache) < 500_000:
+        if len(self._cache) < CACHE_MAX:
             self._cache[w] = lemma
         return lemma
 
@@ -201,7 +207,7 @@ class EnglishLemmatizer:
             return hit
         table = _load_en()
         lemma = (table.get(word) or table.get(word.lower()) or word).lower()
-        if len(self._cache) < 500_000:
+        if len(self._cache) < CACHE_MAX:
             self._cache[word] = lemma
         return lemma
 

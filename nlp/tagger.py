@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -16,6 +17,7 @@ from typing import Any
 from .instruments import Instrument, InstrumentMatcher, load_register, trie_regex
 from .langdetect import detect_many_async
 from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
+from .options import DEFAULT_OPTIONS, NlpOptions
 from .textclean import MAX_CHARS, prepare
 
 log = logging.getLogger("nlp.tagger")
@@ -24,10 +26,10 @@ _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
 _FIELD_ORDER = {"title": 0, "summary": 1, "text": 2}
 _CHUNK = 64
+_VOCAB_KEEP = 60_000  # strings a pipeline's vocab keeps for good; later batches: memory zones
 _AHEAD = 3  # batches whose language detection runs ahead (helper process)
 _SEP = "\n\n\u2029\n\n"
 SPANS_KEY = "topics"
-_MATCHER_CFG = {"ncp_topic_matcher": {"item_rules": False}}
 
 
 @dataclass(frozen=True)
@@ -195,14 +197,15 @@ class Tagger:
 
     def __init__(self, lexicon: Lexicon, weights: Weights,
                  register: list[Instrument] | None = None,
-                 rules: RelevanceRules | None = None) -> None:
+                 rules: RelevanceRules | None = None,
+                 options: NlpOptions | None = None) -> None:
+        self.options = options if options is not None else DEFAULT_OPTIONS
         self.lexicon = lexicon
         self.weights = weights
         self.register = {i.id: i for i in (register if register is not None else load_register())}
         self.rules = rules if rules is not None else RelevanceRules.load()
         self.matcher = InstrumentMatcher(list(self.register.values()))
         self._pipes: dict[str, Any] = {}
-        self._names: dict[int, str] = {}
         self._item_rules = self._compile_item_rules()
         # (label, term id) -> (term weight, is anchor, reason): read per hit, so looked up once
         self._terms = {(label, t["id"]): (float(t.get("weight", 1.0)), bool(t.get("anchor")),
@@ -211,10 +214,13 @@ class Tagger:
 
     @classmethod
     def load(cls, lexicon_dir: str | Path | None = None,
-             weights_path: str | Path | None = None) -> Tagger:
+             weights_path: str | Path | None = None,
+             options: NlpOptions | None = None) -> Tagger:
         """Load lexicons, instrument register and relevance rules (default: shipped in the
         package, ``nlp/lexicons``) and weights. ``weights_path``, when given and existing,
-        overrides the shipped ``weights.toml`` (calibration writes there)."""
+        overrides the shipped ``weights.toml`` (calibration writes there). ``options``: the
+        lemma cache directory and the lingua helper process (:class:`nlp.options.NlpOptions`;
+        nothing is read from the environment)."""
         lexicon = load_lexicon(lexicon_dir)
         if weights_path is not None and not Path(weights_path).exists():
             weights_path = None
@@ -222,7 +228,7 @@ class Tagger:
             candidate = Path(lexicon_dir) / "weights.toml"
             weights_path = candidate if candidate.exists() else None
         return cls(lexicon, load_weights(weights_path), _load_register(lexicon_dir),
-                   RelevanceRules.load(lexicon_dir))
+                   RelevanceRules.load(lexicon_dir), options)
 
     @property
     def version(self) -> str:
@@ -241,7 +247,7 @@ class Tagger:
 
             from .components import build_pipeline
 
-            nlp = build_pipeline(lang, lexicon=self.lexicon)
+            nlp = build_pipeline(lang, lexicon=self.lexicon, cache_dir=self.options.cache_dir)
             getters = nlp.vocab.lex_attr_getters
             nlp.vocab.lex_attr_getters = {k: v for k, v in getters.items() if k in (LOWER, NORM)}
             for other in ("nb", "nn"):
@@ -255,7 +261,7 @@ class Tagger:
         matchers, lingua) instead of on first use; returns the tagger."""
         from .langdetect import preload as preload_lingua
 
-        lingua_ready = preload_lingua()
+        lingua_ready = preload_lingua(self.options)
         for lang in ("nb", "nn", "en"):
             nlp = self.pipeline(lang)
             for name in ("ncp_lemmatizer", "ncp_topic_matcher"):
@@ -291,23 +297,21 @@ class Tagger:
     def _to_original(prep: tuple[str, Any], s: int, e: int) -> tuple[int, int]:
         return prep[1].span(s, e) if prep[1] is not None else (s, e)
 
-    def _evidence(self, doc: Any, bounds: list[tuple[str, int, int]],
-                  prep: dict[str, tuple[str, Any]], raw: dict[str, str]) -> list[Evidence]:
+    def _evidence(self, doc: Any, matches: list[tuple[str, str, int, int]],
+                  bounds: list[tuple[str, int, int]], prep: dict[str, tuple[str, Any]],
+                  raw: dict[str, str]) -> list[Evidence]:
+        """Evidence of the matcher's hits (token offsets in the record's Doc) with offsets into
+        the original field text."""
         out = []
-        names = self._names  # label / term id hash -> string (same in every vocab)
-        for span in doc.spans.get(SPANS_KEY, []):
-            s, e = span.start_char, span.end_char
+        for label, tid, start, end in matches:
+            last = doc[end - 1]
+            s, e = doc[start].idx, last.idx + len(last)
             for name, lo, hi in bounds:
                 if lo <= s and e <= hi:
                     s, e = s - lo, e - lo
                     fmap = prep[name][1]
                     if fmap is not None:
                         s, e = fmap.span(s, e)
-                    label, tid = names.get(span.label), names.get(span.id)
-                    if label is None:
-                        label = names[span.label] = span.label_
-                    if tid is None:
-                        tid = names[span.id] = span.id_
                     out.append(Evidence(label, name, s, e, raw[name][s:e], tid))
                     break
         return out
@@ -390,11 +394,12 @@ class Tagger:
                     out.append(Evidence(label, name, s, e, raw[name][s:e], "gpfg-ground"))
         return out
 
-    def _filter_item(self, hits: list[Evidence], texts: list[str]) -> list[Evidence]:
+    def _filter_item(self, hits: list[Evidence], item_text: _LazyText) -> list[Evidence]:
         rules = self._item_rules
         if not rules or not any((h.label, h.term) in rules for h in hits):
             return hits
-        lower = "\n".join(texts).lower()
+        # " " + the lower-cased fields: the patterns' (?<![\w-]) sees the same at the start
+        lower = item_text.padded()
         keep = []
         for h in hits:
             ok = True
@@ -429,7 +434,7 @@ class Tagger:
 
     def _start_batch(self, batch: list[Any]) -> tuple[list[Any], Any]:
         prepared = [self._prepare(r) for r in batch]
-        return prepared, detect_many_async([p[1] for p in prepared])
+        return prepared, detect_many_async([p[1] for p in prepared], self.options)
 
     def _analyse_batch(self, prepared: list[Any], languages: Any) -> list[Analysis]:
         langs = languages()
@@ -457,18 +462,41 @@ class Tagger:
                     pos += len(text)
             if parts:
                 by_lang.setdefault(lang, []).append(("".join(parts), (i, bounds)))
+        from spacy.attrs import ORTH  # spaCy is imported lazily (cheap here: loaded already)
+
         for lang, items in by_lang.items():
             nlp = self.pipeline(lang)
-            # the whole-item context rules are applied once, by _filter_item, on the record
-            for doc, (i, bounds) in nlp.pipe(items, as_tuples=True, batch_size=128,
-                                             component_cfg=_MATCHER_CFG):
-                hits[i].extend(self._evidence(doc, bounds, prepared[i][3], prepared[i][2]))
+            # the pipeline's components run directly on each Doc: the ORTH array is read once
+            # (lemmas and compound heads), lemmas are matched as a list (not set on the Doc),
+            # hits come back as tuples (no Span objects); the
+            # whole-item context rules are applied once, by _filter_item, on the record
+            make_doc = nlp.make_doc
+            lemmatizer = nlp.get_pipe("ncp_lemmatizer")
+            matcher = nlp.get_pipe("ncp_topic_matcher")
+            matcher.load()  # its patterns and keys are permanent strings: built outside any zone
+            # Once the vocab holds _VOCAB_KEEP strings (the common forms are in it then), each
+            # batch's new strings and lexemes are freed when it is done (no Doc leaves this
+            # block): the vocab stops growing with the number of records tagged. Before, they
+            # stay: a zone for every batch would re-create the common forms each time (2x slower)
+            zone = (nlp.memory_zone() if len(nlp.vocab.strings) >= _VOCAB_KEEP
+                    else contextlib.nullcontext())
+            with zone:
+                for text, (i, bounds) in items:
+                    doc = make_doc(text)
+                    if not len(doc):
+                        continue
+                    orths = doc.to_array(ORTH).tolist()
+                    lemmas = lemmatizer.lemma_hashes(doc, orths)
+                    matches = matcher.matches(doc, False, orths, lemmas)
+                    if matches:
+                        hits[i].extend(self._evidence(doc, matches, bounds, prepared[i][3],
+                                                      prepared[i][2]))
         out = []
         for i, (rid, lang, raw, prep) in enumerate(prepared):
             texts = [prep[f][0][: MAX_CHARS.get(f, MAX_CHARS["text"])] for f in FIELDS]
             item_text = _LazyText(texts)
             source = sources[i]
-            kept = self._filter_item(hits[i], texts)
+            kept = self._filter_item(hits[i], item_text)
             mentions = self._instruments(rid, prep, raw, item_text)
             # only the contexts, grounds and combination evidence the decision can use
             contexts = self._contexts(kept, mentions, item_text, source)
@@ -693,11 +721,13 @@ def _top_reasons(anchors: list[tuple[float, str]], n: int = 3) -> list[str]:
     return out
 
 
-_DEFAULT: list[Tagger] = []
+_DEFAULT: dict[NlpOptions, Tagger] = {}
 
 
-def default_tagger() -> Tagger:
-    """One shared ``Tagger.load()`` per process (tests, CLI helpers)."""
-    if not _DEFAULT:
-        _DEFAULT.append(Tagger.load())
-    return _DEFAULT[0]
+def default_tagger(options: NlpOptions | None = None) -> Tagger:
+    """One shared ``Tagger.load(options=options)`` per process and options (tests, CLI
+    helpers)."""
+    key = options if options is not None else DEFAULT_OPTIONS
+    if key not in _DEFAULT:
+        _DEFAULT[key] = Tagger.load(options=key)
+    return _DEFAULT[key]

@@ -189,8 +189,16 @@ def repair(text: str) -> tuple[str, OffsetMap | None]:
     return fixed, OffsetMap(text, fixed)
 
 
+#: one character class (a fast scan) for every character that clean, normalize or repair could
+#: act on: control characters, tags and entities, invisible and combining characters, the first
+#: character of mojibake; a text without any needs none of them (the common case)
+_ANY_WORK = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff<&ÃÂâ{_INVISIBLE}{_COMBINING}]")
+
+
 def prepare(raw: object, field: str) -> tuple[str, ChainMap | None]:
     """clean -> normalize -> repair: (text for matching, map back to ``raw`` or None)."""
+    if isinstance(raw, str) and not _ANY_WORK.search(raw):  # nothing to clean or map
+        return (blank_consultees(raw) if field == "text" else raw), None
     cleaned = clean(raw, field)
     if not cleaned or not _ANY_FIX.search(cleaned):
         return cleaned, None  # nothing to normalize or repair (the common case)

@@ -18,6 +18,7 @@ from nlp import langdetect
 from nlp import tagger as tagger_mod
 from nlp.components import SPANS_KEY, build_pipeline
 from nlp.eval import load_split
+from nlp.options import NlpOptions
 from nlp.tagger import Tagger, default_tagger
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,11 +26,12 @@ REPO = Path(__file__).resolve().parent.parent
 _DUMP = """
 import json, sys
 from nlp.eval import load_split
+from nlp.options import NlpOptions
 from nlp.tagger import Tagger
 items = load_split("tune") + load_split("heldout")
 recs = [{"id": it["id"], "title": it["title"], "summary": it.get("description", ""),
          "source": it.get("source")} for it in items]
-t = Tagger.load()
+t = Tagger.load(options=NlpOptions(lingua_process=sys.argv[1] == "1", lingua_process_min=0))
 for res in t.tag_many(recs):
     j = res.to_json()
     j["strengths"] = res.strengths
@@ -37,10 +39,9 @@ for res in t.tag_many(recs):
 """
 
 
-def _dump(env_extra: dict[str, str]) -> list[str]:
-    env = {**os.environ, **env_extra}
-    out = subprocess.run([sys.executable, "-c", _DUMP], capture_output=True, text=True,
-                         cwd=REPO, env=env, timeout=300)
+def _dump(helper: bool) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", _DUMP, "1" if helper else "0"],
+                         capture_output=True, text=True, cwd=REPO, timeout=300)
     assert out.returncode == 0, out.stderr
     return out.stdout.splitlines()
 
@@ -58,8 +59,8 @@ def _records() -> list[dict]:
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two CPUs")
 def test_helper_process_gives_the_in_process_results():
-    with_helper = _dump({"NCP_NLP_LINGUA_PROCESS": "1", "NCP_NLP_LINGUA_PROCESS_MIN": "0"})
-    in_process = _dump({"NCP_NLP_LINGUA_PROCESS": "0"})
+    with_helper = _dump(helper=True)
+    in_process = _dump(helper=False)
     assert len(with_helper) == 367
     assert with_helper == in_process
     langs = {json.loads(line)["language"] for line in with_helper}
@@ -67,9 +68,9 @@ def test_helper_process_gives_the_in_process_results():
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two CPUs")
-def test_helper_is_used_here(tagger, monkeypatch):
-    monkeypatch.setenv("NCP_NLP_LINGUA_PROCESS_MIN", "0")
-    list(tagger.tag_many(_records()[:80]))
+def test_helper_is_used_here():
+    eager = default_tagger(NlpOptions(lingua_process_min=0))
+    list(eager.tag_many(_records()[:80]))
     assert langdetect._HELPER and not langdetect._HELPER[0].broken
     assert langdetect._HELPER[0].proc.poll() is None
 
@@ -101,9 +102,8 @@ _HELPER_STARTED = ("import sys\nfrom nlp import Tagger, langdetect\n"
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two CPUs")
 def test_helper_starts_only_for_a_large_batch():
     def started(n: int) -> str:
-        env = {k: v for k, v in os.environ.items() if k != "NCP_NLP_LINGUA_PROCESS_MIN"}
         out = subprocess.run([sys.executable, "-c", _HELPER_STARTED, str(n)], capture_output=True,
-                             text=True, cwd=REPO, timeout=300, env=env)
+                             text=True, cwd=REPO, timeout=300)
         assert out.returncode == 0, out.stderr
         return out.stdout.strip()
 
@@ -112,9 +112,8 @@ def test_helper_starts_only_for_a_large_batch():
 
 
 def test_no_helper_left_after_exit():
-    code = ("import os\nos.environ['NCP_NLP_LINGUA_PROCESS_MIN'] = '0'\n"
-            "from nlp import Tagger, langdetect\n"
-            "Tagger.load().tag({'title': 'Høyring om openheitslova og the report'})\n"
+    code = ("from nlp import Tagger, langdetect\nfrom nlp.options import NlpOptions\n"
+            "Tagger.load(options=NlpOptions(lingua_process_min=0)).tag({'title': 'Høyring om openheitslova og the report'})\n"
             "print(langdetect._HELPER[0].proc.pid if langdetect._HELPER else 0)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                          timeout=120)
@@ -175,3 +174,21 @@ def test_whole_item_rules_apply_in_component_and_tagger(tagger):
     assert "oecd-vii" not in res.labels
     plain = tagger.tag({"title": "Ny strategi mot korrupsjon og bestikkelser i næringslivet"})
     assert "oecd-vii" in plain.labels
+
+
+def test_lemma_list_matching_gives_the_phrase_matchers_hits(tagger):
+    from spacy.attrs import ORTH
+
+    texts = [f"{r['title']}\n\n{r['summary']}" for r in _records()]
+    texts.append("Aktsomhetsvurderinger for menneskerettigheter og anstendig arbeid, åpenhetsloven")
+    n = 0
+    for lang in ("nb", "nn", "en"):
+        nlp = tagger.pipeline(lang)
+        lem, matcher = nlp.get_pipe("ncp_lemmatizer"), nlp.get_pipe("ncp_topic_matcher")
+        for text in texts:
+            doc = lem(nlp.make_doc(text))
+            orths = doc.to_array(ORTH).tolist()
+            by_list = matcher.matches(doc, False, orths, lem.lemma_hashes(doc, orths))
+            assert by_list == matcher.matches(doc, False), text
+            n += len(by_list)
+    assert n > 500

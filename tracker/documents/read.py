@@ -107,8 +107,9 @@ def _pages(pages: list[int]) -> str:
 
 def _tagger() -> Any:
     from nlp.tagger import default_tagger
+    from tracker.jobs.tagging import nlp_options
 
-    return default_tagger()
+    return default_tagger(nlp_options())
 
 
 def read_pending(db: sqlite_utils.Database, *, tagger: Any = None) -> dict[str, int]:

@@ -29,18 +29,31 @@ def weights_file() -> Path:
     return get_config().data_dir / "weights.toml"
 
 
-_TAGGERS: dict[str, Any] = {}
+def nlp_options() -> Any:
+    """The tagger's options (lemma cache, lingua helper process) from the `[nlp]` table."""
+    from nlp.options import NlpOptions
+    from tracker.config import get_config
+
+    cfg = get_config()
+    cache_dir = cfg.get("nlp", "cache_dir")
+    return NlpOptions(cache_dir=Path(cache_dir).expanduser() if cache_dir else None,
+                      lingua_process=cfg.get("nlp", "lingua_process"),
+                      lingua_process_min=cfg.get("nlp", "lingua_process_min"))
+
+
+_TAGGERS: dict[tuple[str, Any], Any] = {}
 
 
 def load_tagger(weights: Path | None = None) -> Any:
-    """The tagger with the shipped lexicons and, when the data directory has calibrated weights,
-    those weights (one per weights file and process)."""
+    """The tagger with the shipped lexicons, the `[nlp]` options and, when the data directory
+    has calibrated weights, those weights (one per weights file, options and process)."""
     from nlp import Tagger
 
     path = weights or weights_file()
-    key = str(path.resolve()) if path.exists() else ""
+    options = nlp_options()
+    key = (str(path.resolve()) if path.exists() else "", options)
     if key not in _TAGGERS:
-        _TAGGERS[key] = Tagger.load(weights_path=path if key else None)
+        _TAGGERS[key] = Tagger.load(weights_path=path if key[0] else None, options=options)
     return _TAGGERS[key]
 
 
