@@ -15,6 +15,7 @@ a quiet digest must mean a quiet day, never missing data.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -137,10 +138,17 @@ def decorate(row: dict[str, Any], ctx: Context) -> dict[str, Any]:
     open_ = row.get("status") == "open" and day is not None
     passed = day is not None and (deadlines.to_datetime(row["deadline"]) or ctx.as_of) < ctx.as_of
     row["working_days_left"] = (
-        deadlines.working_days_between(ctx.today, day, eves_are_working_days=ctx.profile.eves_are_working_days) if open_ and not passed else None
+        _working_days_between(ctx.today, day, ctx.profile.eves_are_working_days) if open_ and not passed else None
     )
     row["passes"] = relevant(row, ctx.profile)
     return row
+
+
+@functools.lru_cache(maxsize=8192)
+def _working_days_between(today: date, day: date, eves_are_working_days: bool) -> int:
+    """`deadlines.working_days_between`, once per (today, deadline day): a digest decorates
+    thousands of rows that share a few hundred deadline days, and each count walks the calendar."""
+    return deadlines.working_days_between(today, day, eves_are_working_days=eves_are_working_days)
 
 
 def relevant(row: dict[str, Any], profile: Profile) -> bool:

@@ -94,23 +94,29 @@ def _henvisninger(text: str | None) -> set[str]:
 
 
 def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[dict[str, Any]]:
-    """Governance items; only those among `ids` when given (the fund's cases are always read,
-    to link committee hearings to them)."""
-    tagged = {r["id"] for r in db.query(
-        "select id from items where exists (select 1 from json_each(case when json_valid(labels) "
-        "then labels else '[]' end) where value = 'gpfg')")}
+    """Governance items; only those among `ids` when given (the fund's cases are then read only
+    when a committee hearing is among them, to link it to its case)."""
+    labelled = ("exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end) "
+                "where value = 'gpfg')")
     placeholders = ",".join("?" for _ in GPFG_SOURCES)
     where = f"""(source in ({placeholders}) or kind = 'committee_hearing'
-                 or extra like '%"topic": "gpfg"%' or exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end) where value = 'gpfg')
+                 or extra like '%"topic": "gpfg"%' or {labelled}
                  or owner like '%Finansdepartementet%')"""
     if ids is None:
+        tagged = {r["id"] for r in db.query(f"select id from items where {labelled}")}
         rows = list(db.query(f"select * from items where {where}", list(GPFG_SOURCES)))
         cases = [r for r in rows if r["kind"] == "storting_case"]
     else:
+        # only the given items: their label, not every item's (a scan of the whole store)
+        tagged = {r["id"] for r in select_in(db, f"select id from items where id in ({{marks}}) and {labelled}",
+                                             sorted(ids))}
         rows = list(select_in(db, f"select * from items where {where} and id in ({{marks}})", sorted(ids),
                               before=GPFG_SOURCES))
-        cases = list(db.query(f"select * from items where kind = 'storting_case' and source in ({placeholders})",
-                              list(GPFG_SOURCES)))
+        # the fund's cases only link committee hearings: read them when one is among the rows
+        cases = list(db.query(
+            f"select id, kind, native_id, reference, owner from items where kind = 'storting_case' "
+            f"and source in ({placeholders})", list(GPFG_SOURCES),
+        )) if any(r["kind"] == "committee_hearing" for r in rows) else []  # fmt: skip
     case_by_native = {str(c.get("native_id")): c for c in cases}
     case_by_ref: dict[str, list[dict[str, Any]]] = {}  # henvisning -> cases (parsed once)
     for case in cases:
