@@ -110,9 +110,10 @@ def window_events(db: sqlite_utils.Database, after_id: int, upto_id: int,
 
     rows = []
     for row in digest_visible_events(db, after_id, upto_id):  # never a backfill run's events
-        at = deadlines.to_datetime(row["at"])
-        if since is not None and (at is None or at <= since):
-            continue
+        if since is not None:
+            at = deadlines.to_datetime(row["at"])
+            if at is None or at <= since:
+                continue
         row["before"], row["after"] = _json(row["before"]), _json(row["after"])
         rows.append(row)
     return rows

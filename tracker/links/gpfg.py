@@ -207,13 +207,10 @@ def _changed_between(db: sqlite_utils.Database, since: Any, as_of: Any) -> dict[
     """item id → 'new' or 'changed' for items with events in (since, as_of]."""
     since_s = since.isoformat(timespec="seconds") if isinstance(since, datetime) else str(since or "")
     as_of_s = as_of.isoformat(timespec="seconds") if isinstance(as_of, datetime) else str(as_of or "9999")
-    out: dict[str, str] = {}
-    for row in db.query("select item_id, kind from events where at > ? and at <= ? order by id", [since_s, as_of_s]):
-        if row["kind"] == "new" or out.get(row["item_id"]) == "new":
-            out[row["item_id"]] = "new"
-        else:
-            out.setdefault(row["item_id"], "changed")
-    return out
+    # one row per item, decided in SQL ("new" when any of its events is), not one per event
+    return {item_id: "new" if new else "changed" for item_id, new in db.execute(
+        "select item_id, max(kind = 'new') from events where at > ? and at <= ? group by item_id",
+        [since_s, as_of_s])}  # fmt: skip
 
 
 def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any) -> list[dict[str, Any]]:
