@@ -219,8 +219,8 @@ def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(new items, changed items with their changes) from the window's events, in scope, ranked."""
     items = items_by_id(ctx.db, [e["item_id"] for e in ctx.events])
-    new_ids = [e["item_id"] for e in ctx.events if e["kind"] == "new"]
-    new = [decorate(items[i], ctx) for i in dict.fromkeys(new_ids) if i in items and ctx.profile.in_scope(items[i])]
+    new_ids = dict.fromkeys(e["item_id"] for e in ctx.events if e["kind"] == "new")  # ordered; a set to look up
+    new = [decorate(items[i], ctx) for i in new_ids if i in items and ctx.profile.in_scope(items[i])]
     found: dict[str, list[dict[str, Any]]] = {}
     for e in ctx.events:
         if e["kind"] == "new" or e["item_id"] in new_ids or e["item_id"] not in items:
@@ -296,7 +296,8 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
         return None
     from tracker.links.related import related
 
-    has_links = db["links"].exists()
+    # one look: with no link at all, no entry asks for its links (one query per entry otherwise)
+    has_links = db["links"].exists() and db.execute("select exists(select 1 from links)").fetchone()[0]
     consultations = []
     for row in db.query("select * from items where kind = 'eu_consultation' and status = 'open' and vanished_at is null"):
         row["labels"] = urgency.item_labels(row)
