@@ -93,8 +93,11 @@ def digest_times(db, as_of: datetime) -> dict:
     d = digest.build_digest(db, as_of=as_of, profile="ncp")
     spent["total build_digest"] = time.perf_counter() - t0
     breakdown = {k: round(v, 3) for k, v in sorted(spent.items(), key=lambda kv: -kv[1]) if v >= 0.01}
+    window = db.execute("select count(*) from events where id > coalesce((select max(last_event_id) from digests), 0)"
+                        ).fetchone()[0]  # fmt: skip
     return {"digest_first_s": first, "digest_s": statistics.median(runs), "breakdown": breakdown,
-            "needs_input": len(d.needs_input), "new": len(d.new), "changed": len(d.changed)}
+            "needs_input": len(d.needs_input), "new": len(d.new), "changed": len(d.changed),
+            "window_events": window}
 
 
 def _first_word(query: str) -> str:
@@ -125,9 +128,45 @@ def search_times(db, rounds: int = 3) -> dict:
             db.execute("select id from items where title like ? or summary like ? or body like ? limit 100",
                        [word, word, word]).fetchall()
             like.append(time.perf_counter() - t0)
-    slowest = [f"{q} {t * 1000:.0f} ms" for q, t in sorted(per_query.items(), key=lambda kv: -kv[1])[:3]]
+    worst = sorted(per_query.items(), key=lambda kv: -kv[1])[:5]
+    slowest = [f"{q} {t * 1000:.0f} ms" for q, t in worst[:3]]
     return {"search_p95_s": _p(fts, 0.95), "search_p50_s": _p(fts, 0.5), "like_p95_s": _p(like, 0.95),
-            "queries": len(QUERIES), "rounds": rounds, "hits": hits // rounds, "slowest": slowest}
+            "queries": len(QUERIES), "rounds": rounds, "hits": hits // rounds, "slowest": slowest,
+            "slow_parts": [search_parts(db, q) for q, _ in worst]}
+
+
+def search_parts(db, query: str, n: int = 3) -> dict:
+    """Where one search's time goes (best of `n`): the FTS match of its ranking pool alone, the same
+    with bm25 (which first counts every match of each phrase in the whole index, for its IDF), and
+    the whole `search()` (item rows, triage, snippets); `matches` is how many items match at all."""
+    from tracker.workbench import search
+
+    compiled = search.compile_query(query)
+    if compiled.match is None:
+        return {"query": query}
+    match = compiled.match
+
+    def best(sql: str, params: list) -> float:
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            db.execute(sql, params).fetchall()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    bound = search._pool_bound(db, match, search.RANK_POOL)
+    pool = "from items_norm where items_norm match ? and rowid >= ?"
+    whole = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        search.search(db, query)
+        whole.append(time.perf_counter() - t0)
+    return {"query": query, "matches": db.execute("select count(*) from items_norm where items_norm match ?",
+                                                  [match]).fetchone()[0],
+            "pool_match_ms": round(best(f"select rowid {pool}", [match, bound]) * 1000, 1),
+            "pool_bm25_ms": round(best(f"select rowid, bm25(items_norm, 10.0, 3.0, 1.0) as r {pool} order by r limit 100",
+                                       [match, bound]) * 1000, 1),
+            "search_ms": round(min(whole) * 1000, 1)}
 
 
 def main() -> int:

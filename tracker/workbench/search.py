@@ -640,6 +640,8 @@ def _highlight_keys(node: Any) -> tuple[set[str], tuple[str, ...]]:
 def snippet(row: dict[str, Any], wanted: tuple[set[str], tuple[str, ...]], width: int = 16) -> str:
     """A few words around the first match in title, summary or body, matches marked."""
     keys, prefixes = wanted
+    if not keys and not prefixes:  # nothing to mark (a query of filters only)
+        return ""
     lang = stem_language(row.get("language"))
     for column in ("title", "summary", "body"):
         text = row.get(column) or ""
