@@ -221,7 +221,7 @@ def scale(tmp: Path, items: int, events: int, tag_seconds: float, reuse: str | N
     why = ""
     if secs > 1.5:
         steps = ", ".join(f"{k} {v:.2f} s" for k, v in res["breakdown"].items() if not k.startswith("total"))
-        why = (f"one build: {steps}; {res.get('window_events', '?'):,} events in the digest's window, "
+        why = (f"one build: {steps}; {res.get('window_events', 0):,} events in the digest's window, "
                f"{res.get('new', '?')} new and {res.get('changed', '?')} changed items listed "
                f"(event window: {'; '.join(res['events_window_plan'])})")
     rows.append(Row(f"digest (build + md + html), {n}", f"{secs:.2f} s (first {res['digest_first_s']:.2f} s)",
