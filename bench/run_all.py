@@ -188,7 +188,8 @@ def digest_and_search(tmp: Path) -> list[Row]:
     rows = [Row(f"digest (build + md + html), {res['items']:,} items / {res['events']:,} events",
                 f"{secs:.2f} s (first {res['digest_first_s']:.2f} s)", "≤ 1 s", secs <= 1.0, why)]
     rows.append(Row("full-text search p95 (tracker.workbench.search, limit 100)",
-                    f"{res['search_p95_s'] * 1000:.0f} ms (p50 {res['search_p50_s'] * 1000:.0f} ms; "
+                    f"{res['search_p95_s'] * 1000:.0f} ms warm (p50 {res['search_p50_s'] * 1000:.0f} ms; first, cold "
+                    f"round p95 {res.get('search_cold_p95_s', 0) * 1000:.0f} ms; "
                     f"LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)", "≤ 20 ms",
                     res["search_p95_s"] <= 0.020,
                     "" if res["search_p95_s"] <= 0.020 else
@@ -239,7 +240,8 @@ def scale(tmp: Path, items: int, events: int, tag_seconds: float, reuse: str | N
                "(høring*) merges the doclists of every word it starts. The rest is reading the 100 item rows "
                "and their snippets")
     rows.append(Row(f"full-text search p95, {res['items']:,} items",
-                    f"{p95:.0f} ms (p50 {res['search_p50_s'] * 1000:.0f} ms; LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)",
+                    f"{p95:.0f} ms warm (p50 {res['search_p50_s'] * 1000:.0f} ms; first, cold round p95 "
+                    f"{res.get('search_cold_p95_s', 0) * 1000:.0f} ms; LIKE-scan p95 {res['like_p95_s'] * 1000:.0f} ms)",
                     "≤ 50 ms", p95 <= 50, why))
     cli, cpu = res["items_open_cli_s"], res["items_open_cli_cpu_s"]
     why = ""

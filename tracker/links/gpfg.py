@@ -114,7 +114,7 @@ def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[
                               before=GPFG_SOURCES))
         # the fund's cases only link committee hearings: read them when one is among the rows
         cases = list(db.query(
-            f"select id, kind, native_id, reference, owner from items where kind = 'storting_case' "
+            f"select id, native_id, reference, owner from items where kind = 'storting_case' "
             f"and source in ({placeholders})", list(GPFG_SOURCES),
         )) if any(r["kind"] == "committee_hearing" for r in rows) else []  # fmt: skip
     case_by_native = {str(c.get("native_id")): c for c in cases}

@@ -276,6 +276,17 @@ def m0600_documents(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
     db["provision_hits"].create_index(["item_id", "url", "provision"], unique=True)
 
+
+@core()
+def m1750_storting_cases_index(db: sqlite_utils.Database) -> None:
+    """The digest's GPFG section links committee hearings to the fund's Storting cases by case id or
+    henvisning: a covering index of the cases only (partial), so reading them never walks the item
+    rows' bodies (`reference` and `owner` sit after `body`: overflow pages; EXPLAIN QUERY PLAN in
+    bench/RESULTS.md)."""
+    db.execute("create index if not exists idx_items_storting_cases on items "
+               "(kind, source, id, native_id, reference, owner) where kind = 'storting_case'")
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
