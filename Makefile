@@ -25,8 +25,10 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m nlp.eval
 
+# `make bench BENCH_ARGS="--scale-db bench-data/million.db"` reuses a million-item store from
+# bench/gen_db.py (generating one takes 20 minutes or more); see bench/run_all.py --help
 bench: $(STAMP)
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/demo.db data/demo-out

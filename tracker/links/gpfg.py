@@ -95,23 +95,29 @@ def _henvisninger(text: str | None) -> set[str]:
 
 
 def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[dict[str, Any]]:
-    """Governance items; only those among `ids` when given (the fund's cases are always read,
-    to link committee hearings to them)."""
-    tagged = {r["id"] for r in db.query(
-        "select id from items where exists (select 1 from json_each(case when json_valid(labels) "
-        "then labels else '[]' end) where value = 'gpfg')")}
+    """Governance items; only those among `ids` when given (the fund's cases are then read only
+    when a committee hearing is among them, to link it to its case)."""
+    labelled = ("exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end) "
+                "where value = 'gpfg')")
     placeholders = ",".join("?" for _ in GPFG_SOURCES)
     where = f"""(source in ({placeholders}) or kind = 'committee_hearing'
-                 or extra like '%"topic": "gpfg"%' or exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end) where value = 'gpfg')
+                 or extra like '%"topic": "gpfg"%' or {labelled}
                  or owner like '%Finansdepartementet%')"""
     if ids is None:
+        tagged = {r["id"] for r in db.query(f"select id from items where {labelled}")}
         rows = list(db.query(f"select * from items where {where}", list(GPFG_SOURCES)))
         cases = [r for r in rows if r["kind"] == "storting_case"]
     else:
+        # only the given items: their label, not every item's (a scan of the whole store)
+        tagged = {r["id"] for r in select_in(db, f"select id from items where id in ({{marks}}) and {labelled}",
+                                             sorted(ids))}
         rows = list(select_in(db, f"select * from items where {where} and id in ({{marks}})", sorted(ids),
                               before=GPFG_SOURCES))
-        cases = list(db.query(f"select * from items where kind = 'storting_case' and source in ({placeholders})",
-                              list(GPFG_SOURCES)))
+        # the fund's cases only link committee hearings: read them when one is among the rows
+        cases = list(db.query(
+            f"select id, native_id, reference, owner from items where kind = 'storting_case' "
+            f"and source in ({placeholders})", list(GPFG_SOURCES),
+        )) if any(r["kind"] == "committee_hearing" for r in rows) else []  # fmt: skip
     case_by_native = {str(c.get("native_id")): c for c in cases}
     case_by_ref: dict[str, list[dict[str, Any]]] = {}  # henvisning -> cases (parsed once)
     for case in cases:
@@ -202,13 +208,10 @@ def _changed_between(db: sqlite_utils.Database, since: Any, as_of: Any) -> dict[
     """item id → 'new' or 'changed' for items with events in (since, as_of]."""
     since_s = stored(since) if isinstance(since, datetime) else str(since or "")
     as_of_s = stored(as_of) if isinstance(as_of, datetime) else str(as_of or "9999")
-    out: dict[str, str] = {}
-    for row in db.query("select item_id, kind from events where at > ? and at <= ? order by id", [since_s, as_of_s]):
-        if row["kind"] == "new" or out.get(row["item_id"]) == "new":
-            out[row["item_id"]] = "new"
-        else:
-            out.setdefault(row["item_id"], "changed")
-    return out
+    # one row per item, decided in SQL ("new" when any of its events is), not one per event
+    return {item_id: "new" if new else "changed" for item_id, new in db.execute(
+        "select item_id, max(kind = 'new') from events where at > ? and at <= ? group by item_id",
+        [since_s, as_of_s])}  # fmt: skip
 
 
 def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any) -> list[dict[str, Any]]:

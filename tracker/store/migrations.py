@@ -307,6 +307,16 @@ def m1800_document_stages(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
     db["document_stages"].create_index(["watch", "seq"])
 
+@core()
+def m1750_storting_cases_index(db: sqlite_utils.Database) -> None:
+    """The digest's GPFG section links committee hearings to the fund's Storting cases by case id or
+    henvisning: a covering index of the cases only (partial), so reading them never walks the item
+    rows' bodies (`reference` and `owner` sit after `body`: overflow pages; EXPLAIN QUERY PLAN in
+    bench/RESULTS.md)."""
+    db.execute("create index if not exists idx_items_storting_cases on items "
+               "(kind, source, id, native_id, reference, owner) where kind = 'storting_case'")
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
