@@ -276,6 +276,19 @@ def m0600_documents(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
     db["provision_hits"].create_index(["item_id", "url", "provision"], unique=True)
 
+
+@core()
+def m1700_backfill_pages(db: sqlite_utils.Database) -> None:
+    """Backfill of paged histories (a listing read page by page, newest first: regjeringen.no,
+    Have your say): what a finished page said about the pages after it — `has_next` (the listing
+    links a next page), `oldest` / `newest` (the oldest and newest item dates on the page, ISO
+    dates), `pages` (the listing's page count when it says one) — so a resumed backfill knows
+    whether the walk goes on for its `--since` without fetching the page again."""
+    table = db["backfill_checkpoints"]
+    for name, kind in (("has_next", int), ("oldest", str), ("newest", str), ("pages", int)):
+        if name not in table.columns_dict:
+            table.add_column(name, kind)
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
