@@ -78,7 +78,9 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
                           max_units=max_units)
     except (ValueError, FileNotFoundError) as exc:
         raise TrackerError(str(exc)) from exc
+    stopped = max_units is not None and len(results) >= max_units
     click.echo(f"backfill since {since}: {len(results) - len(red)} of {len(the_plan.steps)} units done"
-               + (f"; red (run again to retry): {', '.join(red)}" if red else ""))
+               + (f"; red (run again to retry): {', '.join(red)}" if red else "")
+               + (f"; --max-units {max_units} reached (run again to go on)" if stopped else ""))
     if red and not allow_red:
         ctx.exit(2)
