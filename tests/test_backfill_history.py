@@ -298,3 +298,18 @@ def test_a_live_backfill_without_a_contact_does_not_start(tmp_path):
     assert out.returncode != 0
     assert "no contact address for the crawler's User-Agent: a live crawl needs one" in out.stderr
     assert rows(db, "select count(*) from runs") == [(0,)]
+
+
+def test_robots_txt_is_obeyed_in_a_backfill(tmp_path):
+    """The recorded robots.txt is the real one (it allows `?page=N`); a site that disallowed the
+    listing would get no request for it, and the page is red, never an empty green."""
+    replay = broken_copy(tmp_path, REGJ, "/robots.txt", file="robots-disallowing-the-listing.txt")
+    (tmp_path / "history" / REGJ / "robots-disallowing-the-listing.txt").write_text(
+        "User-agent: *\nDisallow: /no/dokument/hoyringar/\n", "utf-8")
+    db = tmp_path / "t.db"
+    out = backfill(db, 2025, REGJ, replay=replay)
+    assert out.returncode == 2
+    assert (f"{REGJ} page 1: red items 0 new 0 — NOT checkpointed (blocked by robots.txt (not fetched): "
+            "https://www.regjeringen.no/no/dokument/hoyringar/id1763/") in out.stderr
+    stats = json.loads(rows(db, "select stats from health")[0][0])
+    assert stats["tracker/robots_blocked"] == 1 and stats.get("replay/hit", 0) == 1  # robots.txt only
