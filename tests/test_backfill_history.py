@@ -313,3 +313,50 @@ def test_robots_txt_is_obeyed_in_a_backfill(tmp_path):
             "https://www.regjeringen.no/no/dokument/hoyringar/id1763/") in out.stderr
     stats = json.loads(rows(db, "select stats from health")[0][0])
     assert stats["tracker/robots_blocked"] == 1 and stats.get("replay/hit", 0) == 1  # robots.txt only
+
+
+def test_ctrl_c_in_the_middle_of_a_walk_then_resume(tmp_path):
+    """Ctrl-C (SIGINT) as soon as page 1 is checkpointed: a page being read then is not
+    checkpointed; the next run fetches no finished page again and stores no hearing twice."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "t.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NCP_TRACKER_")}
+    args = [sys.executable, "-m", "tracker", "--db", str(db), "backfill", "--since", "2025", "--source", REGJ,
+            "--replay", str(HISTORY), "--as-of", AS_OF, *FAST, "-s", f"HTTPCACHE_DIR={db}.httpcache", "--no-progress"]
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                conn = sqlite3.connect(db, timeout=1)
+                done = conn.execute("select count(*) from backfill_checkpoints").fetchone()[0]
+                conn.close()
+            except sqlite3.Error:
+                done = 0
+            if done:
+                break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # the interrupt came mid-walk: between two units, or inside one ("crawl ended early: shutdown",
+    # that unit red and not checkpointed); either way the walk did not finish
+    assert "interrupted before" in out or "crawl ended early: shutdown" in err, (out, err[-2000:])
+    assert proc.returncode in (2, 130)
+    finished = [u for u, *_ in checkpoints(db, REGJ)]
+    assert finished[0] == "page-1" and "sitemap" not in finished
+    resumed = backfill(db, 2025, REGJ)
+    assert resumed.returncode == 0, resumed.stderr
+    for unit in finished:
+        assert f"{REGJ} {unit}: done before (checkpoint)" in resumed.stderr
+        assert runs_of(db, f"{REGJ} {unit.replace('-', ' ')}") == 1  # fetched once, by the first run
+    assert [u for u, *_ in checkpoints(db, REGJ)] == ["page-1", "page-2", "page-3", "sitemap"]
+    assert rows(db, "select count(*), count(distinct native_id) from items where source = ?", (REGJ,)) == [(29, 29)]
+    assert rows(db, "select count(*) from events where kind = 'new'") == [(29,)]
