@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from scrapy.http import Response
 from w3lib.url import url_query_cleaner
@@ -212,9 +213,9 @@ def listing_page_count(response: Response) -> int | None:
 
 # --------------------------------------------------------------------------- the sitemap
 
-#: where robots.txt is (it names the sitemap: `Sitemap: …/globalassets/sitemap/sitemap.xml`, real
-#: capture of 2026-07-04); the sitemap follows the sitemaps.org protocol (no real capture of it)
-ROBOTS_URL = "https://www.regjeringen.no/robots.txt"
+# robots.txt names it (`Sitemap: https://www.regjeringen.no/globalassets/sitemap/sitemap.xml`, real
+# capture of 2026-07-04); it follows the sitemaps.org protocol (no real capture of the sitemap itself)
+
 #: a document page: /no/dokumenter/<slug>/id<N>/
 DOCUMENT_PATH = re.compile(r"^/(?:no|nb|nn)/dokumenter/(?P<slug>[^/]+)/id(?P<id>\d{4,})/?$")
 #: a slug that names a hearing ("horing-…", "kort-horing-…", "hoyring-…", "horingsnotat-…" and
@@ -225,8 +226,6 @@ HEARING_SLUG = re.compile(r"(?:^|-)h(?:o|oe|ø)y?rin+g", re.I)
 
 def sitemap_hearing_url(url: str) -> str | None:
     """The page id of a sitemap URL that looks like a hearing's detail page, else None."""
-    from urllib.parse import urlsplit
-
     m = DOCUMENT_PATH.match(urlsplit(url).path)
     return m.group("id") if m and HEARING_SLUG.search(m.group("slug")) else None
 
