@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from scrapy.http import Response
 from w3lib.url import url_query_cleaner
@@ -197,3 +198,55 @@ def listing_has_next(response: Response, page: int) -> bool:
     """The listing links a next page (`li.next a`, or `rel=next`)."""
     nxt = response.css("ul.pagination li.next a::attr(href)").get() or response.css('link[rel="next"]::attr(href)').get()
     return bool(nxt and f"page={page + 1}" in nxt)
+
+
+_PAGE_COUNT = re.compile(r"\b(?:av|of)\s+(\d+)\b", re.I)
+
+
+def listing_page_count(response: Response) -> int | None:
+    """How many pages the listing has, as its pagination says ("Du er på sida 1 av 348")."""
+    label = response.css("ul.pagination::attr(aria-label)").get() or " ".join(
+        response.css("ul.pagination li[class^='current'] ::text").getall())
+    m = _PAGE_COUNT.search(label or "")
+    return int(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------- the sitemap
+
+# robots.txt names it (`Sitemap: https://www.regjeringen.no/globalassets/sitemap/sitemap.xml`, real
+# capture of 2026-07-04); it follows the sitemaps.org protocol (no real capture of the sitemap itself)
+
+#: a document page: /no/dokumenter/<slug>/id<N>/
+DOCUMENT_PATH = re.compile(r"^/(?:no|nb|nn)/dokumenter/(?P<slug>[^/]+)/id(?P<id>\d{4,})/?$")
+#: a slug that names a hearing ("horing-…", "kort-horing-…", "hoyring-…", "horingsnotat-…" and
+#: the real typo "horinng-…"); 17 of the 20 rows of the real listing page have one — the listing
+#: walk is the complete channel, the sitemap only catches what it missed
+HEARING_SLUG = re.compile(r"(?:^|-)h(?:o|oe|ø)y?rin+g", re.I)
+
+
+def sitemap_hearing_url(url: str) -> str | None:
+    """The page id of a sitemap URL that looks like a hearing's detail page, else None."""
+    m = DOCUMENT_PATH.match(urlsplit(url).path)
+    return m.group("id") if m and HEARING_SLUG.search(m.group("slug")) else None
+
+
+def detail_type(response: Response) -> str | None:
+    """The page type of a detail page ("Høring", "Høyring", "NOU", …): `div.article-info span.type`
+    without its "|" separator (real markup)."""
+    text = first_text([" ".join(" ".join(response.css(".article-info .type ::text").getall()).split())])
+    return text.strip(" |") or None if text else None
+
+
+def is_hearing_page(response: Response) -> bool:
+    return bool(re.match(r"^H(?:ø|o)y?ring\b", detail_type(response) or ""))
+
+
+def detail_title(response: Response) -> str | None:
+    return first_text([" ".join(" ".join(response.css("h1 ::text").getall()).split())])
+
+
+def detail_published(response: Response, today: date) -> datetime | None:
+    """`span.date` "Dato: 03.07.2026" of the metadata line."""
+    text = " ".join(" ".join(response.css(".article-info .date ::text").getall()).split())
+    m = re.search(r"(\d{1,2}\.\d{1,2}\.\d{4})", text)
+    return parse_date(m.group(1), reference=today) if m else None

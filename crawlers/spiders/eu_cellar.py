@@ -98,11 +98,20 @@ _CELEX_IN_LINK = re.compile(r"CELEX(?::|%3A)([0-9A-Z()\-]+)", re.I)
 _OJ_IN_LINK = re.compile(r"uri=OJ(?::|%3A)([A-Z]_?\d{6,})", re.I)
 
 
-def sparql_url(celex: str) -> str:
-    """The GET URL of the query for one watched act (ValueError for a CELEX that cannot be one)."""
+def sparql_url(celex: str, *, since: int | None = None, limit: int = 500, offset: int = 0) -> str:
+    """The GET URL of the query for one watched act (ValueError for a CELEX that cannot be one).
+
+    The daily query is the plain QUERY. With `since` (a year: `ncp-tracker backfill`) the related
+    works are limited to those dated from 1 January of that year on (the act itself, and works
+    without a date, always come back), ordered for paging, `limit` rows from `offset`."""
     if not _CELEX_OK.match(celex):
         raise ValueError(f"not a CELEX number: {celex!r}")
     query = QUERY.format(resource=CELEX_RESOURCE.format(celex=celex))
+    if since is not None:
+        window = (f'  FILTER(?relation = "self" || !BOUND(?date) || ?date >= "{int(since):04d}-01-01"'
+                  "^^<http://www.w3.org/2001/XMLSchema#date>)\n}\n")
+        query = (query.replace("}\nORDER BY ?date\nLIMIT 500", window.rstrip("\n")
+                               + f"\nORDER BY ?date ?celex ?relation\nLIMIT {int(limit)}\nOFFSET {int(offset)}"))
     return SPARQL_ENDPOINT + "?" + urlencode({"query": query, "format": "application/sparql-results+json"})
 
 
@@ -194,7 +203,8 @@ class EuCellarSpider(TrackerSpider):
                            "OJ RSS used as fallback")
         yield from self._next(index)
 
-    def _bindings(self, response: Response, entry: WatchEntry) -> list[dict] | None:
+    def _bindings(self, response: Response, entry: WatchEntry, *, level: str = "amber",
+                  consequence: str = "OJ RSS used as fallback") -> list[dict] | None:
         what = f"SPARQL for {entry.celex} ({entry.id})"
         problem = None
         state = response.headers.get(b"X-SQL-State", b"").decode("latin-1").strip()
@@ -214,7 +224,7 @@ class EuCellarSpider(TrackerSpider):
                 problem = f"malformed SPARQL JSON ({type(exc).__name__}: {exc})"[:160]
         if problem:
             self.sparql_failed += 1
-            self.note("amber", f"{what}: {problem}; OJ RSS used as fallback")
+            self.note(level, f"{what}: {problem}; {consequence}")
             return None
         return bindings
 

@@ -19,15 +19,19 @@ from tracker.cli.support import TrackerError, now_or, open_db
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Scrapy setting (repeatable); beats the polite defaults, e.g. -s DOWNLOAD_DELAY=5.")
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a unit is red.")
+@click.option("--max-units", type=click.IntRange(min=1), metavar="N",
+              help="Stop after N units (a slice of history a night); run again to go on.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with ETA (default: when stderr is a terminal).")
 @click.pass_context
-def backfill(ctx, since, sources, replay, as_of, sets, allow_red, progress) -> None:
+def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, progress) -> None:
     """Fill the store with a source's history since YEAR, newest first, one unit (a Storting
-    session, …) at a time. Stored like the daily run, but marked as backfill: no digest reports
-    it as new. Each finished unit is checkpointed; run the same command again to resume.
+    session, a listing page, a watched act, …) at a time. Stored like the daily run, but marked as
+    backfill: no digest reports it as new. Each finished unit is checkpointed; run the same
+    command again to resume.
 
-    Polite by default: one request at a time per site, at least 3 s apart, robots.txt obeyed.
-    Example: ncp-tracker backfill --since 2015 --source no_stortinget_horinger
+    Polite by default: one request at a time per site, at least 3 s apart, AutoThrottle, robots.txt
+    obeyed, the configured contact in the User-Agent (a live backfill without one does not start).
+    Example: ncp-tracker backfill --since 2015 --source no_regjeringen_horinger
     """
     from tracker.config import ConfigError
     from tracker.jobs import backfill as job
@@ -54,7 +58,8 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, progress) -> N
     if not the_plan.steps:
         click.echo(f"backfill since {since}: nothing left to do ({len(the_plan.done)} units checkpointed)")
         return
-    click.echo(f"backfill since {since}: {len(the_plan.steps)} units to crawl, "
+    pages = f" (+ about {sum(the_plan.expected.values())} listing pages to find)" if the_plan.expected else ""
+    click.echo(f"backfill since {since}: {len(the_plan.steps)} units to crawl{pages}, "
                f"{len(the_plan.done)} checkpointed before; delay {settings.get('DOWNLOAD_DELAY')} s, "
                f"{settings.get('CONCURRENT_REQUESTS_PER_DOMAIN')} request(s) at a time per site", err=True)
     red: list[str] = []
@@ -69,10 +74,19 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, progress) -> N
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        results = job.run(ctx.obj["db"], the_plan, since=since, settings=settings, progress=show, on_unit=on_unit)
+        results = job.run(ctx.obj["db"], the_plan, since=since, settings=settings, progress=show, on_unit=on_unit,
+                          max_units=max_units)
     except (ValueError, FileNotFoundError) as exc:
         raise TrackerError(str(exc)) from exc
+    stopped = max_units is not None and len(results) >= max_units
+    # the plan grows as pages are found: units planned but not crawled mean the walk was stopped (Ctrl-C)
+    interrupted = len(results) < len(the_plan.steps)
     click.echo(f"backfill since {since}: {len(results) - len(red)} of {len(the_plan.steps)} units done"
-               + (f"; red (run again to retry): {', '.join(red)}" if red else ""))
+               + (f"; red (run again to retry): {', '.join(red)}" if red else "")
+               + (f"; --max-units {max_units} reached (run again to go on)" if stopped else "")
+               + (f"; interrupted before {len(the_plan.steps) - len(results)} unit(s) (run again to go on)"
+                  if interrupted else ""))
+    if interrupted:
+        ctx.exit(130)
     if red and not allow_red:
         ctx.exit(2)

@@ -1,20 +1,26 @@
 """`ncp-tracker backfill`: a source's history, unit by unit, stored as the daily run stores.
 
-The history of a source is cut into units (a Storting session, …: crawlers/backfill.py), newest
-first. Each unit is one crawl of the source's backfill spider through the same runner and store
-pipeline as the daily run (tracker/jobs/crawl.py, tracker/jobs/storing.py), in a run marked
-``runs.backfill = 1``: its events are history, and no digest reports them as news
+The history of a source is cut into units (a Storting session, a listing page, a watched act …:
+crawlers/backfill.py), newest first. Each unit is one crawl of the source's backfill spider through
+the same runner and store pipeline as the daily run (tracker/jobs/crawl.py, tracker/jobs/storing.py),
+in a run marked ``runs.backfill = 1``: its events are history, and no digest reports them as news
 (tracker.store.queries.digest_visible_events).
 
 A unit that ends without a red health row is checkpointed (`backfill_checkpoints`, one row per
 source and unit); a backfill that is interrupted, or finds a unit red, starts again with the
-units not yet checkpointed. Politeness (POLITE_SETTINGS): one request at a time per site, at
+units not yet checkpointed. A paged history (regjeringen.no's hearings listing, Have your say's
+register) is walked page after page: the next page's step is added to the running plan when a
+page finishes green and says the walk goes on (`walk_goes_on`); a red page stops that source's
+walk (run again to retry it). A unit whose content depends on --since (a watched act's works
+since the year, the sitemap's pages changed since it) counts as done only for a --since no
+earlier than the one it was crawled for. Politeness (POLITE_SETTINGS): one request at a time per site, at
 least DOWNLOAD_DELAY seconds apart (AutoThrottle may only slow down), robots.txt obeyed, one
 source and unit at a time; `-s NAME=VALUE` overrides, as for every crawl.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -72,17 +78,83 @@ def checkpoints(db: sqlite_utils.Database, source: str | None = None) -> dict[tu
     return {(r["source"], r["unit"]): r for r in db.query(sql, params)}
 
 
+def walk_goes_on(checkpoint: dict[str, Any], since: int) -> bool:
+    """After this finished page, is there more history for `since`? When the listing links a next
+    page and this page's oldest item is not older than 1 January of `since` (a page without dates
+    — an unsorted register — goes on while there are pages)."""
+    if not checkpoint.get("has_next"):
+        return False
+    oldest = checkpoint.get("oldest")
+    return not oldest or oldest >= f"{since:04d}-01-01"
+
+
+def _counts(checkpoint: dict[str, Any], since: int, cls: type) -> bool:
+    return not cls.since_bound(checkpoint["unit"]) or int(checkpoint.get("since") or 0) <= since
+
+
 @dataclass
 class BackfillPlan:
     steps: list[Step]
     #: units already checkpointed, skipped: (source, unit)
     done: list[tuple[str, str]] = field(default_factory=list)
+    #: per paged source, the steps expected after its step in `steps` (pages not yet found, its
+    #: final units), for the progress bar's total and so its ETA
+    expected: dict[str, int] = field(default_factory=dict)
+
+
+def _step(source: str, cls: type, unit: str, *, since: int, as_of: datetime,
+          replay_dir: str | Path | None) -> Step:
+    return Step(
+        [source], as_of, replay_dir=str(replay_dir) if replay_dir else None,
+        label=f"{source} {cls.label(unit)}", spider_args={"unit": unit, "since": str(since)},
+        backfill=True, spider_classes={source: cls},
+    )  # fmt: skip
+
+
+def _page_walk(source: str, cls: type, done: dict[tuple[str, str], dict[str, Any]], since: int) -> tuple[int | None, list[str]]:
+    """(the next page to read, or None when the walk is over for `since`; the pages checkpointed)."""
+    from crawlers.backfill import page_unit
+
+    page, seen = 1, []
+    while (source, page_unit(page)) in done:
+        seen.append(page_unit(page))
+        if not walk_goes_on(done[(source, page_unit(page))], since):
+            return None, seen
+        page += 1
+    return page, seen
+
+
+def estimate_pages_left(rows: list[dict[str, Any]], since: int) -> int:
+    """How many more pages a walk will read for `since`, from the pages read so far (newest first):
+    the days the pages covered per page, and the days left back to 1 January of `since`, capped by
+    the page count the listing gave. 1 when nothing can be told yet."""
+    if not rows:
+        return 1
+    last = rows[-1]
+    total = max((int(r["pages"]) for r in rows if r.get("pages")), default=None)
+    if not last.get("has_next"):
+        return 0
+    left_by_count = total - len(rows) if total else None
+    newest = next((r["newest"] for r in rows if r.get("newest")), None)
+    oldest = last.get("oldest")
+    if newest and oldest:
+        covered = (date.fromisoformat(newest) - date.fromisoformat(oldest)).days
+        remaining = (date.fromisoformat(oldest) - date(since, 1, 1)).days
+        if remaining <= 0:
+            return 0
+        per_page = max(covered / len(rows), 0.5)
+        guess = int(remaining / per_page) + 1
+        return min(guess, left_by_count) if left_by_count is not None else guess
+    return left_by_count if left_by_count is not None else 1
 
 
 def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[str, ...] = (),
          as_of: datetime, today: date | None = None, replay_dir: str | Path | None = None) -> BackfillPlan:
-    """One step per source and unit not yet checkpointed, newest unit first (ValueError for a
-    source without a backfill spider or a year out of range)."""
+    """One step per source and unit not yet checkpointed, newest unit first; for a paged source
+    the next page of its walk (or its final units once the walk is over). ValueError for a source
+    without a backfill spider or a year out of range."""
+    from crawlers.backfill import page_unit
+
     today = today or as_of.date()
     if not FIRST_YEAR <= since <= today.year:
         raise ValueError(f"--since must be a year from {FIRST_YEAR} to {today.year}, got {since}")
@@ -95,59 +167,109 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
     result = BackfillPlan(steps=[])
     for source in sources or sorted(available):
         cls = available[source]
-        for unit in cls.units(since, today):
-            if (source, unit) in done:
+        units = list(cls.units(since, today))
+        if cls.paged:
+            page, seen = _page_walk(source, cls, done, since)
+            result.done += [(source, unit) for unit in seen]
+            if page is not None:
+                units.insert(0, page_unit(page))
+                rows = [done[(source, u)] for u in seen]
+                result.expected[source] = max(estimate_pages_left(rows, since) - 1, 0) + len(cls.final_units)
+            else:
+                units += list(cls.final_units)
+        elif not units:
+            raise ValueError(f"{source}: no units of history to backfill (for {source!r} check its "
+                             "configuration, e.g. the watchlist)")
+        for unit in units:
+            if (source, unit) in done and _counts(done[(source, unit)], since, cls):
                 result.done.append((source, unit))
                 continue
-            result.steps.append(Step(
-                [source], as_of, replay_dir=str(replay_dir) if replay_dir else None,
-                label=f"{source} {cls.unit_name} {unit}", spider_args={"unit": unit},
-                backfill=True, spider_classes={source: cls},
-            ))  # fmt: skip
+            result.steps.append(_step(source, cls, unit, since=since, as_of=as_of, replay_dir=replay_dir))
     return result
 
 
-def record_checkpoint(db: sqlite_utils.Database, result: StepResult, *, since: int) -> bool:
-    """Checkpoint the unit `result` crawled unless its source is red; True when checkpointed."""
+def record_checkpoint(db: sqlite_utils.Database, result: StepResult, *, since: int) -> dict[str, Any] | None:
+    """Checkpoint the unit `result` crawled unless its source is red; the checkpoint row, or None."""
+    import json
+
     from tracker.store.instants import now_iso
 
     if result.red:
-        return False
+        return None
     unit = result.step.spider_args["unit"]
+    row = None
     with db.conn:
         for h in result.health:
-            db["backfill_checkpoints"].upsert(
-                {"source": h["source"], "unit": unit, "since": since, "run_id": result.run_id,
-                 "finished": now_iso(), "items_seen": h["items_seen"], "items_new": h["items_new"]},
-                pk=("source", "unit"),
-            )  # fmt: skip
-    return True
+            stats = json.loads(h.get("stats") or "{}")
+            row = {"source": h["source"], "unit": unit, "since": since, "run_id": result.run_id,
+                   "finished": now_iso(), "items_seen": h["items_seen"], "items_new": h["items_new"],
+                   "has_next": stats.get("tracker/backfill_has_next"),
+                   "oldest": stats.get("tracker/backfill_oldest"), "newest": stats.get("tracker/backfill_newest"),
+                   "pages": stats.get("tracker/backfill_pages")}  # fmt: skip
+            db["backfill_checkpoints"].upsert(row, pk=("source", "unit"), alter=False)
+    return row
+
+
+def next_steps(db: sqlite_utils.Database, result: StepResult, *, since: int) -> tuple[list[Step], int]:
+    """After a green page of a paged history: (the steps that follow it — the next page, or the
+    source's final units when the walk is over — and the pages still expected after them)."""
+    from crawlers.backfill import page_unit
+
+    step = result.step
+    source = step.sources[0]
+    cls = step.spider_classes.get(source)
+    unit = step.spider_args.get("unit", "")
+    if cls is None or not cls.paged or unit in cls.final_units:
+        return [], 0
+    done = checkpoints(db, source)
+    page, seen = _page_walk(source, cls, done, since)
+    make = functools.partial(_step, source, cls, since=since, as_of=step.as_of, replay_dir=step.replay_dir)
+    if page is not None:
+        rows = [done[(source, u)] for u in seen]
+        return [make(page_unit(page))], max(estimate_pages_left(rows, since) - 1, 0) + len(cls.final_units)
+    return [make(u) for u in cls.final_units
+            if not ((source, u) in done and _counts(done[(source, u)], since, cls))], 0
 
 
 def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, settings: dict[str, Any],
-        progress: bool = True, on_unit: Callable[[StepResult, bool], None] | None = None) -> list[StepResult]:
-    """Crawl every step of `backfill`, checkpointing each unit as it finishes. A progress bar
-    (units done of all, with an ETA from the time the units so far took) when `progress`."""
+        progress: bool = True, on_unit: Callable[[StepResult, bool], None] | None = None,
+        max_units: int | None = None) -> list[StepResult]:
+    """Crawl every step of `backfill`, checkpointing each unit as it finishes, and growing the plan
+    with the next page of each paged history as its pages finish. A progress bar (units done of
+    all known and estimated, with an ETA from the time the units so far took) when `progress`.
+    `max_units`: stop after that many units (the rest waits for the next run, as after Ctrl-C)."""
     from tqdm import tqdm
 
     from tracker.jobs.crawl import run_plan
     from tracker.store.db import open_db
 
-    bar = tqdm(total=len(backfill.steps), desc="backfill", unit=" units", disable=not progress,
+    steps = backfill.steps
+    if max_units is not None:
+        del steps[max_units:]
+    expected = dict(backfill.expected)
+    bar = tqdm(total=len(steps) + sum(expected.values()), desc="backfill", unit=" units", disable=not progress,
                dynamic_ncols=True)
 
     def after(result: StepResult) -> None:
         db = open_db(db_path)
         try:
-            ok = record_checkpoint(db, result, since=since)
+            row = record_checkpoint(db, result, since=since)
+            following, more = next_steps(db, result, since=since) if row is not None else ([], 0)
         finally:
             db.close()
+        room = None if max_units is None else max(max_units - len(steps), 0)
+        # run_plan iterates this very list: a step appended here is crawled after the ones before it
+        steps.extend(following if room is None else following[:room])
+        source = result.step.sources[0]
+        if source in expected:  # a paged source: what its walk still expects (none after a red page)
+            expected[source] = more if following else 0
+        bar.total = len(steps) + sum(expected.values())
         bar.update(1)
-        bar.set_postfix_str(result.step.label + ("" if ok else " (red: not checkpointed)"))
+        bar.set_postfix_str(result.step.label + ("" if row is not None else " (red: not checkpointed)"))
         if on_unit is not None:
-            on_unit(result, ok)
+            on_unit(result, row is not None)
 
     try:
-        return run_plan(db_path, backfill.steps, after_step=after, progress=False, settings=settings)
+        return run_plan(db_path, steps, after_step=after, progress=False, settings=settings)
     finally:
         bar.close()

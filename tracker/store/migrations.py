@@ -307,6 +307,7 @@ def m1800_document_stages(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
     db["document_stages"].create_index(["watch", "seq"])
 
+
 @core()
 def m1750_storting_cases_index(db: sqlite_utils.Database) -> None:
     """The digest's GPFG section links committee hearings to the fund's Storting cases by case id or
@@ -316,6 +317,18 @@ def m1750_storting_cases_index(db: sqlite_utils.Database) -> None:
     db.execute("create index if not exists idx_items_storting_cases on items "
                "(kind, source, id, native_id, reference, owner) where kind = 'storting_case'")
 
+
+@core()
+def m1700_backfill_pages(db: sqlite_utils.Database) -> None:
+    """Backfill of paged histories (a listing read page by page, newest first: regjeringen.no,
+    Have your say): what a finished page said about the pages after it — `has_next` (the listing
+    links a next page), `oldest` / `newest` (the oldest and newest item dates on the page, ISO
+    dates), `pages` (the listing's page count when it says one) — so a resumed backfill knows
+    whether the walk goes on for its `--since` without fetching the page again."""
+    table = db["backfill_checkpoints"]
+    for name, kind in (("has_next", int), ("oldest", str), ("newest", str), ("pages", int)):
+        if name not in table.columns_dict:
+            table.add_column(name, kind)
 
 workbench = Migrations("ncp_tracker.workbench")
 
