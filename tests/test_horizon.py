@@ -21,7 +21,7 @@ from crawlers.dates import OSLO
 from tracker.attention.horizon import Dated, grouped, horizon, watchlist_dates
 from tracker.attention.profiles import load_profile
 from tracker.cli import main
-from tracker.i18n import format_date
+from tracker.i18n import format_date, format_long_date
 from tracker.links.watchlist import load as load_watchlist
 from tracker.store.db import open_db
 
@@ -186,6 +186,20 @@ def test_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # n
     # out of date: red, exit 2, nothing sent
     result = cli(replayed, "digest", "--profile", "neste_tre_maneder", "--date", "2026-12-01", "--send", env=env)
     assert result.exit_code == 2 and "digest not sent" in result.output and len(inbox.messages) == 2
+
+
+def test_without_date_a_scheduled_mail_is_todays(replayed, data_dir):
+    """No --date: the week mail is of today (the bundled data is from November 2026, so on its due day
+    it is out of date and refused; on any other day it is not due)."""
+    today = datetime.now(OSLO).date()
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--send")
+    if today.weekday() == 0:
+        assert result.exit_code == 2 and "digest not sent" in result.output, result.output
+    else:
+        assert result.exit_code == 0, result.output
+        assert f"is due on Mondays; {today.strftime('%A')} {today.isoformat()} is not: nothing sent" in result.output
+    shown = cli(replayed, "digest", "--profile", "uka_som_kommer", "--format", "txt")
+    assert shown.exit_code == 2 and format_long_date(today, "nb") in shown.output.splitlines()[0]
 
 
 def test_send_without_smtp_is_an_error(replayed, data_dir):

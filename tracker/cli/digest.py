@@ -66,9 +66,10 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> N
     --allow-red.
 
     A profile whose mail is due on some days only (`due` in profiles.toml: uka_som_kommer on
-    Mondays, neste_tre_maneder on the 1st) is sent by --send on those days only: on another day
-    (the digest's day: --date, else the latest crawl's) it says so, sends nothing and exits 0, so
-    one daily cron line per profile is enough (--any-day sends anyway).
+    Mondays, neste_tre_maneder on the 1st) is of today without --date (not of the latest crawl's
+    day, so a missing crawl makes it red) and is sent by --send on its due days only: on another
+    day it says so, sends nothing and exits 0, so one daily cron line per profile is enough
+    (--any-day sends anyway).
 
     Example: ncp-tracker digest --format html --out today.html;
     ncp-tracker digest --profile uka_som_kommer --send
@@ -87,6 +88,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> N
         prof = load_profile(profile)
     except ProfileError as exc:
         raise TrackerError(str(exc)) from exc
+    if day is None and prof.due != "daily":  # a scheduled mail is today's, and stale data is then red
+        day = datetime.now(OSLO).date().isoformat()
     as_of = _as_of(db, day)
     if send and not any_day and not prof.is_due(oslo_date(as_of)):
         click.echo(f"{prof.name} is due {_due_text(prof.due)}; {oslo_date(as_of).strftime('%A %Y-%m-%d')} is not: "
