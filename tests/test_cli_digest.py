@@ -61,7 +61,7 @@ def test_unknown_profile_is_one_line_and_non_zero(world):
     result = run(world, "--profile", "nope")
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert lines == ["Error: unknown profile 'nope' (known profiles: eu, gpfg, ncp)"]
+    assert lines == ["Error: unknown profile 'nope' (known profiles: eu, gpfg, ncp, neste_tre_maneder, uka_som_kommer)"]
 
 
 def test_bad_date(world):

@@ -1,4 +1,5 @@
-"""The horizon (tracker/attention/horizon.py), its two e-mail views and `ncp-tracker horizon`, on the bundled days."""
+"""The horizon (tracker/attention/horizon.py), its two e-mail profiles (uka_som_kommer, neste_tre_maneder) and
+`ncp-tracker horizon`, on the bundled days."""
 
 from __future__ import annotations
 
@@ -8,35 +9,34 @@ import subprocess
 import sys
 from datetime import date, datetime
 from email import policy
+from html import escape
 
 import pytest
 from click.testing import CliRunner
 from support import ROOT
+from test_digest_output_guard import CODES, JUNK, URL, visible
 from test_mailer import Inbox, smtp_server  # noqa: F401 - fixture
 
 from crawlers.dates import OSLO
 from tracker.attention.horizon import Dated, grouped, horizon, watchlist_dates
-from tracker.attention.horizon_views import ViewError, load_view, load_views, render
+from tracker.attention.profiles import load_profile
 from tracker.cli import main
+from tracker.i18n import format_date, format_long_date
 from tracker.links.watchlist import load as load_watchlist
 from tracker.store.db import open_db
 
 pytestmark = pytest.mark.slow
-SOURCES = ("no_regjeringen_horinger", "no_stortinget_horinger", "eu_haveyoursay", "eu_oeil", "oecd_ncp_cases",
-           "no_etikkradet")
 DAY2 = datetime(2026, 11, 24, 6, tzinfo=OSLO)
 
 
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory):
-    """The bundled days 23 and 24 Nov 2026 replayed (these sources) through the real engine."""
-    path = tmp_path_factory.mktemp("horizon") / "h.db"
-    env = {**os.environ, "NCP_TRACKER_DB": str(path)}
-    for day in ("2026-11-23", "2026-11-24"):
-        args = [sys.executable, "-m", "tracker", "run", "--replay", f"data/replay/{day}", "--no-digest",
-                "--no-progress", "--allow-red", *[a for s in SOURCES for a in ("--source", s)]]
-        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-3000:]
+    """Every bundled day (23 and 24 Nov 2026) replayed by `ncp-tracker demo` through the real engine."""
+    folder = tmp_path_factory.mktemp("horizon")
+    path = folder / "h.db"
+    args = [sys.executable, "-m", "tracker", "--db", str(path), "demo", "--out", str(folder / "out"), "--no-progress"]
+    done = subprocess.run(args, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
     return path
 
 
@@ -91,77 +91,134 @@ def test_watchlist_application_dates():
     assert ("EUDR", date(2026, 12, 30)) in dates and ("EUDR", date(2027, 6, 30)) in dates
 
 
-def test_week_view_text_and_html(db):
-    view = load_view("uka_som_kommer")
-    monday = datetime(2026, 11, 30, 7, tzinfo=OSLO)
-    r = render(db, view, monday)
-    assert r.subject.startswith("Uka som kommer: man. 30. november – søn. 6. desember 2026 (")
-    assert all(date(2026, 11, 30) <= e.day <= date(2026, 12, 6) for e in r.entries) and r.entries
-    assert "== Uke 49 (30. nov – 6. des) ==" in r.text
-    assert "tor. 3. desember: Høring i Stortinget – Komitéhøring: Endringer i åpenhetsloven" in r.text
-    assert "<h2>Uke 49 (30. nov – 6. des)</h2>" in r.html and "&lt;" not in r.subject
-
-
-def test_month_view_english(db):
-    r = render(db, load_view("neste_tre_maaneder"), datetime(2026, 12, 1, 7, tzinfo=OSLO), lang="en")
-    assert r.subject.startswith("The next three months: Tue 1 December – Sun 28 February 2027")
-    assert "== December 2026 ==" in r.text and "== January 2027 ==" in r.text
-    assert max(e.day for e in r.entries) < date(2027, 3, 1)
-
-
-def test_views_are_due_on_their_days():
-    views = load_views()
-    assert views["uka_som_kommer"].due(date(2026, 11, 30)) and not views["uka_som_kommer"].due(date(2026, 12, 1))
-    assert views["neste_tre_maaneder"].due(date(2026, 12, 1)) and not views["neste_tre_maaneder"].due(date(2026, 12, 2))
-
-
-def test_broken_views_file_is_one_clear_error(tmp_path):
-    path = tmp_path / "horizon.toml"
-    path.write_text('[horizon.x]\ntitle = "x"\nweeks = 1\nmonths = 2\n', "utf-8")
-    with pytest.raises(ViewError, match="exactly one of weeks or months"):
-        load_views(path)
-    with pytest.raises(ViewError, match="known views: neste_tre_maaneder, uka_som_kommer"):
-        load_view("nope")
+MONDAY = date(2026, 11, 23)  # a bundled day, and a Monday
 
 
 def cli(path, *args, env=None):
-    return CliRunner().invoke(main, ["--db", str(path), "horizon", *args], env=env or {}, catch_exceptions=False)
+    return CliRunner().invoke(main, ["--db", str(path), *args], env=env or {}, catch_exceptions=False)
 
 
-def test_cli_by_month_and_jsonl(replayed):
-    result = cli(replayed, "--as-of", "2026-11-24", "--by", "month")
+def mail_parts(raw: bytes):
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    return msg, msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
+
+
+def expected(db, profile: str, day: date):
+    """The horizon's dates for the profile's span, computed here from tracker.attention.horizon."""
+    prof = load_profile(profile)
+    start, end = prof.horizon_span(day)
+    return horizon(db, datetime.combine(day, datetime.min.time(), OSLO).replace(hour=6), profile=prof, end=end)
+
+
+def test_the_week_mail_on_a_monday_has_the_weeks_dates_in_both_parts(replayed, db, tmp_path):
+    out = tmp_path / "uka.eml"
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", MONDAY.isoformat(), "--format", "eml",
+                 "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "november 2026" in result.output and "desember 2026" in result.output
-    lines = cli(replayed, "--as-of", "2026-11-24", "--format", "jsonl", "--weeks", "2").output.splitlines()
-    assert lines and all('"label"' in line for line in lines)
+    msg, text, html = mail_parts(out.read_bytes())
+    dates = expected(db, "uka_som_kommer", MONDAY)
+    assert dates and all(MONDAY <= d.day < date(2026, 11, 30) for d in dates)
+    assert str(msg["Subject"]) == f"Uka som kommer man. 23.11.2026: {len(dates)} datoer fremover"
+    assert f"Uke 48 (23. nov – 29. nov) ({len(dates)})" in text and f"Uke 48 (23. nov – 29. nov) ({len(dates)})" in html
+    for d in dates:  # every date of the week, with its day and what it is, in both parts
+        line = f"{format_date(d.day, 'nb')} – {d.label('nb')}"
+        assert f"{line} — {d.title}" in text, line
+        assert line in html and (d.title in html or escape(d.title) in html), line
+    # nothing of the next week (the Storting hearing on 3 December), and none of the morning digest's sections
+    assert "Høring i Stortinget" not in text and "TRENGER INNSPILL" not in text and "Trenger innspill" not in html
+    assert "Datoer i EØS-komiteen er ikke med" in text  # what the horizon cannot show is said
+    for fmt, body in (("txt", text), ("html", html.encode())):
+        seen = visible(fmt, body if isinstance(body, bytes) else body.encode())
+        assert not JUNK.search(URL.sub("", seen)) and not CODES.search(URL.sub("", seen)), fmt
 
 
-def test_cli_send_nothing_due_says_so(replayed):
-    result = cli(replayed, "--as-of", "2026-11-24", "--send")
-    assert result.exit_code == 0 and "no horizon view is due on 2026-11-24" in result.output
-    assert "nothing sent" in result.output
+def test_the_week_mail_in_english(replayed):
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", MONDAY.isoformat(), "--format", "txt",
+                 "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("The week ahead – Monday 23 November 2026")
+    assert "Week 48 (23 Nov – 29 Nov) (2)" in result.output
+    assert "- Tue 24 Nov 2026 – Consultation deadline — Høring – endringer i verdipapirhandelloven" in result.output
+    assert "EEA Joint Committee dates are not included" in result.output
 
 
-def test_cli_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # noqa: F811
+def test_the_three_month_profile_groups_by_month(replayed, db):
+    day = date(2026, 11, 24)
+    dates = expected(db, "neste_tre_maneder", day)
+    assert max(d.day for d in dates) < date(2027, 2, 1) and any(d.day.month == 1 for d in dates)
+    for lang, months in (("nb", ["november 2026", "desember 2026", "januar 2027"]),
+                         ("en", ["November 2026", "December 2026", "January 2027"])):
+        result = cli(replayed, "digest", "--profile", "neste_tre_maneder", "--date", day.isoformat(), "--format", "md",
+                     "--lang", lang)
+        assert result.exit_code == 0, result.output
+        headings = [line[4:] for line in result.output.splitlines() if line.startswith("### ")]
+        counts = [sum(1 for d in dates if d.day.month == m) for m in (11, 12, 1)]
+        assert headings == [f"{m} ({n})" for m, n in zip(months, counts, strict=True)]
+        assert "Uke " not in result.output and "Week " not in result.output
+
+
+def test_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # noqa: F811
     inbox = Inbox()
     controller = smtp_server(inbox)
     config = tmp_path / "smtp.toml"
     config.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\nstarttls = false\n', "utf-8")
-    result = cli(replayed, "--as-of", "2026-11-30", "--send", "--to", "radgiver@example.org",
-                 env={"NCP_TRACKER_CONFIG": str(config)})
+    env = {"NCP_TRACKER_CONFIG": str(config)}
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", MONDAY.isoformat(), "--send",
+                 "--to", "radgiver@example.org", env=env)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "sent uka_som_kommer to radgiver@example.org"
+    assert "sent to radgiver@example.org" in result.output
     [(_, rcpts, raw)] = inbox.messages
-    msg = email.message_from_bytes(raw, policy=policy.default)
-    assert rcpts == ["radgiver@example.org"] and str(msg["Subject"]).startswith("Uka som kommer: man. 30. november")
-    text = msg.get_body(("plain",)).get_content()
-    html = msg.get_body(("html",)).get_content()
-    assert "Høring i Stortinget" in text and "<h2>Uke 49" in html
+    msg, text, html = mail_parts(raw)
+    assert rcpts == ["radgiver@example.org"] and str(msg["Subject"]).startswith("Uka som kommer man. 23.11.2026: 2 datoer")
+    assert "tir. 24.11.2026 – Høringsfrist" in text
+    assert "Uke 48 (23. nov – 29. nov) (2)" in visible("html", html.encode()) and "<h3 " in html
+
+    # Tuesday: not due. A daily cron line sends nothing, says so, and exits 0 (not a failure)
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", "2026-11-24", "--send", env=env)
+    assert result.exit_code == 0, result.output
+    assert "uka_som_kommer is due on Mondays; Tuesday 2026-11-24 is not: nothing sent" in result.output
+    assert len(inbox.messages) == 1
+    # --any-day sends it anyway
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", "2026-11-24", "--send", "--any-day",
+                 "--to", "radgiver@example.org", env=env)
+    assert result.exit_code == 0 and len(inbox.messages) == 2, result.output
+    # the 1st of the month is due for the three-month mail, but a week after the last crawl the data is
+    # out of date: red, exit 2, nothing sent
+    result = cli(replayed, "digest", "--profile", "neste_tre_maneder", "--date", "2026-12-01", "--send", env=env)
+    assert result.exit_code == 2 and "digest not sent" in result.output and len(inbox.messages) == 2
 
 
-def test_cli_send_without_smtp_is_an_error(replayed, data_dir):
-    result = cli(replayed, "--as-of", "2026-12-01", "--send")
+def test_without_date_a_scheduled_mail_is_todays(replayed, data_dir):
+    """No --date: the week mail is of today (the bundled data is from November 2026, so on its due day
+    it is out of date and refused; on any other day it is not due)."""
+    today = datetime.now(OSLO).date()
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--send")
+    if today.weekday() == 0:
+        assert result.exit_code == 2 and "digest not sent" in result.output, result.output
+    else:
+        assert result.exit_code == 0, result.output
+        assert f"is due on Mondays; {today.strftime('%A')} {today.isoformat()} is not: nothing sent" in result.output
+    shown = cli(replayed, "digest", "--profile", "uka_som_kommer", "--format", "txt")
+    assert shown.exit_code == 2 and format_long_date(today, "nb") in shown.output.splitlines()[0]
+
+
+def test_send_without_smtp_is_an_error(replayed, data_dir):
+    result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", MONDAY.isoformat(), "--send")
     assert result.exit_code != 0 and "no SMTP server configured" in result.output
+
+
+def test_cli_by_month_and_jsonl(replayed):
+    result = cli(replayed, "horizon", "--as-of", "2026-11-24", "--by", "month")
+    assert result.exit_code == 0, result.output
+    assert "november 2026" in result.output and "desember 2026" in result.output
+    lines = cli(replayed, "horizon", "--as-of", "2026-11-24", "--format", "jsonl", "--weeks", "2").output.splitlines()
+    assert lines and all('"label"' in line for line in lines)
+
+
+def test_the_horizon_command_no_longer_mails(replayed):
+    """One way to send mail: the horizon e-mails are digest profiles."""
+    result = CliRunner().invoke(main, ["--db", str(replayed), "horizon", "--send"])
+    assert result.exit_code == 2 and "No such option '--send'" in result.output
 
 
 def test_oecd_cases_through_the_engine_green_with_day_two_events(db):

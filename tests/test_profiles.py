@@ -67,3 +67,64 @@ def test_the_data_directory_copy_wins_over_the_shipped_file(data_dir):
     assert load_profile("solo").lead_days == 3
     with pytest.raises(ProfileError, match="known profiles: solo"):
         load_profile("ncp")
+
+
+def test_the_two_horizon_mails_are_profiles():
+    from datetime import date
+
+    profiles = load_profiles()
+    week, months = profiles["uka_som_kommer"], profiles["neste_tre_maneder"]
+    assert week.sections == ("horizon",) and months.sections == ("horizon",)
+    assert week.horizon_span(date(2026, 11, 30)) == (date(2026, 11, 30), date(2026, 12, 7))
+    # the rest of the month and the two after it (from the 1st: three whole months)
+    assert months.horizon_span(date(2026, 12, 1)) == (date(2026, 12, 1), date(2027, 3, 1))
+    assert months.horizon_span(date(2026, 11, 24)) == (date(2026, 11, 24), date(2027, 2, 1))
+    assert (week.horizon_by, months.horizon_by) == ("week", "month")
+    assert week.is_due(date(2026, 11, 30)) and not week.is_due(date(2026, 12, 1))
+    assert months.is_due(date(2026, 12, 1)) and not months.is_due(date(2026, 12, 2))
+    # the morning digests: every section but the horizon, due every day
+    ncp = profiles["ncp"]
+    assert "horizon" not in ncp.sections and "needs-input" in ncp.sections and ncp.horizon_span(date(2026, 12, 1)) is None
+    assert ncp.is_due(date(2026, 12, 5)) and ncp.due == "daily"
+
+
+def test_weekdays_and_a_span_without_sections():
+    from datetime import date
+
+    p = load_profiles_from('[profiles.w]\ndue = "weekdays"\nhorizon_weeks = 2\n')["w"]
+    assert p.is_due(date(2026, 12, 4)) and not p.is_due(date(2026, 12, 5))  # Friday, Saturday
+    assert p.sections[-1] == "horizon" and "needs-input" in p.sections  # a span adds the horizon to the rest
+    assert p.horizon_span(date(2026, 12, 4)) == (date(2026, 12, 4), date(2026, 12, 18))
+
+
+def load_profiles_from(text: str):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.toml"
+        path.write_text(text, "utf-8")
+        return load_profiles(path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('horizon_weeks = 1\nhorizon_months = 3', "horizon_weeks or horizon_months, not both"),
+    ('horizon_weeks = 0', "horizon_weeks must be a whole number from 1 to 104"),
+    ('horizon_months = "3"', "horizon_months must be a whole number"),
+    ('horizon_weeks = 1\nhorizon_by = "day"', "horizon_by must be 'week' or 'month'"),
+    ('due = "mondays"', "unknown due 'mondays' (valid: daily, weekdays, monday"),
+    ('sections = ["horizon"]', "the horizon section needs horizon_weeks or horizon_months"),
+    ('sections = ["needs_input"]', "unknown section 'needs_input' (valid: needs-input, new, changed"),
+    ('sections = []', "sections is empty"),
+])
+def test_bad_horizon_fields_are_clear_errors(text, message):
+    with pytest.raises(ProfileError) as err:
+        load_profiles_from(f"[profiles.x]\n{text}\n")
+    assert message in str(err.value) and "'x'" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_section_names_are_the_digests_builders():
+    from tracker.attention.profiles import SECTION_IDS
+    from tracker.digest.sections import BUILDERS, SECTION_BUILDERS
+
+    assert tuple(SECTION_BUILDERS) == SECTION_IDS and tuple(SECTION_BUILDERS.values()) == BUILDERS

@@ -14,7 +14,6 @@ from pathlib import Path
 #: shipped file name → the package that ships it
 SHIPPED: dict[str, str] = {
     "profiles.toml": "tracker.defaults",
-    "horizon.toml": "tracker.defaults",
     "companies_exceptions.txt": "tracker.defaults",
     "watchlist.toml": "crawlers",
     # hearing-response drafts (tracker/workbench/drafts.py): the secretariat's template and texts

@@ -37,6 +37,7 @@ SOURCE_NAMES: dict[str, str] = {
     "no_regjeringen_horingssvar": N_("Hearing responses (regjeringen.no)"),
     "no_stortinget_horinger": N_("Storting committee hearings"),
     "no_stortinget_spu": N_("Storting: GPFG cases"),
+    "oecd_ncp_cases": N_("OECD: other NCPs' cases"),
 }
 
 KIND_NAMES: dict[str, str] = {
@@ -52,6 +53,7 @@ KIND_NAMES: dict[str, str] = {
     "storting_case": N_("Storting case"),
     "regulator_news": N_("Regulator"),
     "law_change": N_("Law change"),
+    "ncp_case": N_("NCP case"),
 }
 
 STATUS_NAMES: dict[str, str] = {

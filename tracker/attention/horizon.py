@@ -33,18 +33,20 @@ import sqlite_utils
 
 from crawlers.dates import OSLO, parse_date
 from tracker.attention.profiles import Profile, default_profile
+from tracker.i18n import gettext
 from tracker.store.queries import loads_json
+from tracker.vocabulary import N_
 
-#: what a date is (code → nb/en text)
+#: what a date is (code → catalogue message, tracker/locale)
 WHAT = {
-    "hearing_deadline": {"nb": "Høringsfrist", "en": "Consultation deadline"},
-    "storting_deadline": {"nb": "Innspillsfrist, Stortinget", "en": "Storting input deadline"},
-    "storting_hearing": {"nb": "Høring i Stortinget", "en": "Storting committee hearing"},
-    "eu_feedback": {"nb": "EU: frist for tilbakemelding", "en": "EU feedback deadline"},
-    "eu_feedback_opens": {"nb": "EU: tilbakemelding åpner", "en": "EU feedback opens"},
-    "eu_forecast": {"nb": "EU: planlagt", "en": "EU: forecast"},
-    "application": {"nb": "EU-rettsakt: anvendelse/frist", "en": "EU act: application/deadline"},
-    "deadline": {"nb": "Frist", "en": "Deadline"},
+    "hearing_deadline": N_("Consultation deadline"),
+    "storting_deadline": N_("Storting input deadline"),
+    "storting_hearing": N_("Storting committee hearing"),
+    "eu_feedback": N_("EU feedback deadline"),
+    "eu_feedback_opens": N_("EU feedback opens"),
+    "eu_forecast": N_("EU: forecast"),
+    "application": N_("EU act: application/deadline"),
+    "deadline": N_("Deadline"),
 }
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember")  # fmt: skip
@@ -70,7 +72,7 @@ class Dated:
     detail: str | None = None  # the event's own words (OEIL), the place (Stortinget), the note (watchlist)
 
     def label(self, lang: str = "nb") -> str:
-        return WHAT[self.what].get(lang) or WHAT[self.what]["nb"]
+        return gettext(lang, WHAT[self.what])
 
     def as_dict(self, lang: str = "nb") -> dict[str, Any]:
         return {**asdict(self), "day": self.day.isoformat(), "label": self.label(lang)}
@@ -165,10 +167,15 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
 def week_label(day: date, lang: str = "nb") -> str:
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
-    week = day.isocalendar().week
+    return gettext(lang, "Week %(week)d (%(start)s – %(end)s)", week=day.isocalendar().week,
+                   start=day_month(monday, lang), end=day_month(sunday, lang))
+
+
+def day_month(day: date, lang: str = "nb") -> str:
+    """'30. nov' / '30 Nov'."""
     if lang == "en":
-        return f"Week {week} ({monday.day} {MONTHS_EN[monday.month - 1][:3]} – {sunday.day} {MONTHS_EN[sunday.month - 1][:3]})"
-    return f"Uke {week} ({monday.day}. {MONTHS_NB[monday.month - 1][:3]} – {sunday.day}. {MONTHS_NB[sunday.month - 1][:3]})"
+        return f"{day.day} {MONTHS_EN[day.month - 1][:3]}"
+    return f"{day.day}. {MONTHS_NB[day.month - 1][:3]}"
 
 
 def month_label(day: date, lang: str = "nb") -> str:

@@ -5,6 +5,14 @@ or that carries one of `labels`; a profile naming none of the three covers every
 `threshold` is the relevance an open consultation needs to be listed under "Needs input";
 without one, the tagger's own decision (`items.relevant`) is used.
 
+A profile may also look ahead: `horizon_weeks` (a span of whole weeks from the digest's day) or
+`horizon_months` (the rest of the digest's month and the months after it, up to that many months
+counted from the 1st) adds the **horizon** section (every date ahead among what the profile
+follows, tracker/attention/horizon.py), grouped by `horizon_by` ("week" or "month"). `sections`
+names the sections a profile shows (default: every section but the horizon; the horizon is added
+when a span is set), and `due` the days its mail is due (`daily`, `weekdays`, `monday` …
+`sunday`, `first_of_month`): `ncp-tracker digest --send` sends only on a due day.
+
 The file is ``profiles.toml`` in the data directory (configuration), else the shipped default.
 """
 
@@ -12,6 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -27,7 +36,17 @@ DEFAULT_MAX_AGE_HOURS = 36
 DEFAULT_NEEDS_INPUT_CAP = 6
 #: every key a profile table may have (anything else is a typo, and an error)
 FIELDS = ("title", "description", "labels", "sources", "kinds", "threshold", "lead_days",
-          "relevance_weight_days", "recipients", "max_age_hours", "needs_input_cap", "eves_are_working_days")
+          "relevance_weight_days", "recipients", "max_age_hours", "needs_input_cap", "eves_are_working_days",
+          "sections", "horizon_weeks", "horizon_months", "horizon_by", "due")
+#: the digest's sections a profile may name, in the order the digest shows them (the builders are
+#: tracker/digest/sections.py's BUILDERS; tests/test_profiles.py checks the two agree)
+SECTION_IDS = ("needs-input", "new", "changed", "provisions", "ncp_cases", "eu", "gpfg", "apenhetsloven", "coming",
+               "horizon")
+#: the sections of a profile that names none (the horizon joins them when the profile has a span)
+DEFAULT_SECTIONS = tuple(s for s in SECTION_IDS if s != "horizon")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: the days a profile's mail can be due on
+DUE = ("daily", "weekdays", *WEEKDAYS, "first_of_month")
 
 
 def known_sources() -> list[str]:
@@ -64,6 +83,36 @@ class Profile:
     needs_input_cap: int = DEFAULT_NEEDS_INPUT_CAP
     #: do Christmas Eve and New Year's Eve count as working days? (default: no)
     eves_are_working_days: bool = False
+    #: the sections this profile shows (SECTION_IDS), in the digest's order
+    sections: tuple[str, ...] = DEFAULT_SECTIONS
+    #: how far the horizon section looks ahead: whole weeks from the day, or months from the 1st
+    horizon_weeks: int | None = None
+    horizon_months: int | None = None
+    horizon_by: str = "week"
+    #: the days the mail is due (DUE)
+    due: str = "daily"
+
+    def shows(self, section_id: str) -> bool:
+        return section_id in self.sections
+
+    def horizon_span(self, day: date) -> tuple[date, date] | None:
+        """[start, end) of the horizon section of a digest of `day` (None: no horizon)."""
+        if self.horizon_months:
+            y, m = divmod(day.month - 1 + self.horizon_months, 12)
+            return day, date(day.year + y, m + 1, 1)
+        if self.horizon_weeks:
+            return day, day + timedelta(weeks=self.horizon_weeks)
+        return None
+
+    def is_due(self, day: date) -> bool:
+        """Is the profile's mail due on `day` (`digest --send` sends only then)?"""
+        if self.due == "daily":
+            return True
+        if self.due == "weekdays":
+            return day.weekday() < 5
+        if self.due == "first_of_month":
+            return day.day == 1
+        return WEEKDAYS[day.weekday()] == self.due
 
     @property
     def covers_everything(self) -> bool:
@@ -163,6 +212,7 @@ def _build(name: str, raw: dict[str, Any]) -> Profile:
     eves = raw.get("eves_are_working_days", False)
     if not isinstance(eves, bool):
         raise ProfileError(f"profile {name!r}: eves_are_working_days must be true or false")
+    span = _span(raw, name)
     from crawlers.items import KINDS
 
     return Profile(
@@ -173,8 +223,34 @@ def _build(name: str, raw: dict[str, Any]) -> Profile:
         threshold=None if threshold is None else float(threshold),
         lead_days=lead, relevance_weight_days=float(weight),
         recipients=_tuple(raw.get("recipients"), "recipients", name),
-        max_age_hours=float(max_age), needs_input_cap=cap, eves_are_working_days=eves,
+        max_age_hours=float(max_age), needs_input_cap=cap, eves_are_working_days=eves, **span,
     )  # fmt: skip
+
+
+def _span(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    """The horizon and schedule fields (sections, horizon_weeks/months/by, due), checked."""
+    weeks, months = raw.get("horizon_weeks"), raw.get("horizon_months")
+    if weeks is not None and months is not None:
+        raise ProfileError(f"profile {name!r}: give horizon_weeks or horizon_months, not both")
+    for key, value in (("horizon_weeks", weeks), ("horizon_months", months)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 104):
+            raise ProfileError(f"profile {name!r}: {key} must be a whole number from 1 to 104")
+    by = raw.get("horizon_by", "month" if months else "week")
+    if by not in ("week", "month"):
+        raise ProfileError(f"profile {name!r}: horizon_by must be 'week' or 'month', not {by!r}")
+    due = raw.get("due", "daily")
+    if due not in DUE:
+        raise ProfileError(f"profile {name!r}: unknown due {due!r} (valid: {', '.join(DUE)})")
+    if "sections" in raw:
+        sections = _checked(_tuple(raw["sections"], "sections", name), SECTION_IDS, "section", name)
+        if not sections:
+            raise ProfileError(f"profile {name!r}: sections is empty (valid: {', '.join(SECTION_IDS)})")
+    else:
+        sections = DEFAULT_SECTIONS + (("horizon",) if weeks or months else ())
+    if "horizon" in sections and not (weeks or months):
+        raise ProfileError(f"profile {name!r}: the horizon section needs horizon_weeks or horizon_months")
+    return {"sections": tuple(s for s in SECTION_IDS if s in sections), "horizon_weeks": weeks,
+            "horizon_months": months, "horizon_by": by, "due": due}
 
 
 def load_profiles(path: Path | None = None) -> dict[str, Profile]:

@@ -38,6 +38,12 @@ def _as_of(db, day_text: str | None):
     return datetime.combine(day, time(23, 59, 59), tzinfo=OSLO)
 
 
+def _due_text(due: str) -> str:
+    """'on Mondays', 'on the 1st of the month', 'on weekdays', 'every day'."""
+    return {"daily": "every day", "weekdays": "on weekdays", "first_of_month": "on the 1st of the month"}.get(
+        due, f"on {due.capitalize()}s")
+
+
 @click.command("digest")
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day of the digest (default: the latest run's day).")
 @click.option("--profile", default="ncp", show_default=True, help="Profile from data/profiles.toml (ncp, gpfg, eu, …).")
@@ -48,8 +54,10 @@ def _as_of(db, day_text: str | None):
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the digest.")
 @click.option("--allow-red", is_flag=True,
               help="Exit 0 and send even when the data is missing or out of date (the red banner stays).")
+@click.option("--any-day", is_flag=True,
+              help="Send even on a day the profile's mail is not due (its `due`: monday, first_of_month, …).")
 @click.pass_context
-def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red) -> None:
+def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> None:
     """The morning read: summary, needs input, new, changed, EU, GPFG, coming deadlines, source health.
 
     The digest is written even when its data is missing or out of date (no crawl, the latest
@@ -57,7 +65,14 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red) -> None:
     with a red banner at the top; the command then exits 2 and --send sends nothing, unless
     --allow-red.
 
-    Example: ncp-tracker digest --format html --out today.html
+    A profile whose mail is due on some days only (`due` in profiles.toml: uka_som_kommer on
+    Mondays, neste_tre_maneder on the 1st) is of today without --date (not of the latest crawl's
+    day, so a missing crawl makes it red) and is sent by --send on its due days only: on another
+    day it says so, sends nothing and exits 0, so one daily cron line per profile is enough
+    (--any-day sends anyway).
+
+    Example: ncp-tracker digest --format html --out today.html;
+    ncp-tracker digest --profile uka_som_kommer --send
     """
     from datetime import datetime
     from pathlib import Path
@@ -66,13 +81,22 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red) -> None:
     from crawlers.dates import OSLO
     from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
+    from tracker.store.deadlines import oslo_date
 
     db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
         prof = load_profile(profile)
     except ProfileError as exc:
         raise TrackerError(str(exc)) from exc
+    if day is None and prof.due != "daily":  # a scheduled mail is today's, and stale data is then red
+        day = datetime.now(OSLO).date().isoformat()
     as_of = _as_of(db, day)
+    if send and not any_day and not prof.is_due(oslo_date(as_of)):
+        click.echo(f"{prof.name} is due {_due_text(prof.due)}; {oslo_date(as_of).strftime('%A %Y-%m-%d')} is not: "
+                   "nothing sent (--any-day sends it anyway)", err=True)
+        if not out:
+            return
+        send = False
     built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang)
 
     if out or not send:

@@ -1,4 +1,4 @@
-"""`ncp-tracker horizon`: everything with a date ahead, and the two horizon e-mails.
+"""`ncp-tracker horizon`: everything with a date ahead (the e-mails are digest profiles); `outcomes`; `action-plan`.
 
 Only click is imported at import time (see tracker/cli/main.py).
 """
@@ -17,62 +17,34 @@ from tracker.cli.support import TrackerError, now_or, open_db
 @click.option("--by", type=click.Choice(["week", "month"]), default="week", show_default=True, help="Group by week or month.")
 @click.option("--all", "show_all", is_flag=True, help="Every dated item, not only what the NCP follows.")
 @click.option("--profile", default="ncp", show_default=True, help="Digest profile deciding what the NCP follows.")
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl", "html"]), default="text", show_default=True,
-              help="html: the e-mail view's HTML (needs --view).")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
 @click.option("--as-of", "as_of", help="The day the horizon starts (ISO date/datetime); default now.")
-@click.option("--view", help="A horizon e-mail view from horizon.toml (uka_som_kommer, neste_tre_maaneder).")
-@click.option("--send", is_flag=True, help="E-mail the views due today (Monday: uka_som_kommer; the 1st: "
-              "neste_tre_maaneder), or the --view given, through [smtp].")
-@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the view's recipients.")
 @click.pass_context
 def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: str, fmt: str, lang: str,
-            as_of: str | None, view: str | None, send: bool, to: tuple[str, ...]) -> None:
+            as_of: str | None) -> None:
     """Everything with a date ahead — hearing deadlines, Stortinget hearings, EU feedback windows and
-    forecasts, application dates of watched acts — by week or by month.
+    forecasts, application dates of watched acts — by week or by month, in the terminal.
 
-    Example: ncp-tracker horizon --weeks 12 --by month;
-    ncp-tracker horizon --view uka_som_kommer --as-of 2026-11-30;
-    ncp-tracker horizon --send
+    The two horizon e-mails are digest profiles: ncp-tracker digest --profile uka_som_kommer --send
+    (Mondays) and --profile neste_tre_maneder --send (the 1st).
+
+    Example: ncp-tracker horizon --weeks 12 --by month
     """
     from tracker.attention.horizon import grouped
     from tracker.attention.horizon import horizon as build
-    from tracker.attention.horizon_views import ViewError, load_view, load_views, render
     from tracker.attention.profiles import ProfileError, load_profile
 
     when = now_or(as_of)
     try:
-        views = [load_view(view)] if view else []
-        if send and not view:
-            views = [v for v in load_views().values() if v.due(when.date())]
-            if not views:
-                click.echo(f"no horizon view is due on {when.date().isoformat()} (uka_som_kommer: Mondays; "
-                           "neste_tre_maaneder: the 1st); nothing sent — give --view NAME to send one anyway")
-                return
         prof = load_profile(profile)
-    except (ViewError, ProfileError) as exc:
+    except ProfileError as exc:
         raise TrackerError(str(exc)) from exc
-    if fmt == "html" and not views:
-        raise TrackerError("--format html renders an e-mail view: give --view NAME")
     db = open_db(ctx)
     try:
-        if views:
-            rendered = [(v, render(db, v, when, lang=lang)) for v in views]
-        else:
-            entries = build(db, when, weeks=weeks, profile=prof, followed_only=not show_all)
+        entries = build(db, when, weeks=weeks, profile=prof, followed_only=not show_all)
     finally:
         db.close()
-    if views:
-        if send:
-            _send(rendered, list(to), when)
-            return
-        for _, r in rendered:
-            if fmt == "jsonl":
-                for e in r.entries:
-                    click.echo(json.dumps(e.as_dict(lang), ensure_ascii=False))
-            else:
-                click.echo(r.html if fmt == "html" else r.text)
-        return
     if fmt == "jsonl":
         for e in entries:
             click.echo(json.dumps(e.as_dict(lang), ensure_ascii=False))
@@ -87,24 +59,6 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
             click.echo(f"  {e.day.isoformat()}  {e.label(lang):<30} {e.title[:90]}{owner}")
             if e.detail:
                 click.echo(f"              {e.detail}")
-
-
-def _send(rendered: list, to: list[str], when) -> None:
-    from tracker.digest import mailer
-
-    try:
-        settings = mailer.settings()
-    except mailer.MailError as exc:
-        raise TrackerError(str(exc)) from exc
-    for view, r in rendered:
-        recipients = to or list(view.recipients)
-        message = mailer.build_message(subject=r.subject, text=r.text, html=r.html, sender=settings.sender,
-                                       recipients=recipients, date=when, idstring=f"horizon-{view.name}")
-        try:
-            accepted = mailer.send(message, settings)
-        except mailer.MailError as exc:
-            raise TrackerError(f"{view.name}: {exc}") from exc
-        click.echo(f"sent {view.name} to {', '.join(accepted)}")
 
 
 @click.command("outcomes")

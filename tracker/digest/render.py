@@ -79,6 +79,9 @@ def subject(d: Digest) -> str:
     n = len(d.needs_input)
     text = _.n("%(title)s %(day)s: %(num)d consultation needs input", "%(title)s %(day)s: %(num)d consultations need input",
                n, title=d.profile.display_title(d.lang), day=format_date(d.day, d.lang))
+    if (horizon := d.section("horizon")) is not None and not d.profile.shows("needs-input"):  # a horizon mail
+        text = _.n("%(title)s %(day)s: %(num)d date ahead", "%(title)s %(day)s: %(num)d dates ahead",
+                   horizon.entry_count, title=d.profile.display_title(d.lang), day=format_date(d.day, d.lang))
     prefix = []
     if d.problems:
         prefix.append(_("[DATA OUT OF DATE]"))

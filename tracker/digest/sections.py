@@ -6,7 +6,10 @@ Sections, in order: **Needs input** (decided in `tracker.attention.urgency`; gro
 window, ranked by relevance, capped per window with "+N til i arbeidsbenken"); **New** (relevant
 new items not already under Needs input; the rest counted); **Changed** (relevant or followed
 items; the rest counted); **EU**; **GPFG** and **Åpenhetsloven** (from `tracker.links.gpfg`);
-**Coming deadlines** (relevant open consultations in 2 / 6 / 12 weeks; the rest counted).
+**Coming deadlines** (relevant open consultations in 2 / 6 / 12 weeks; the rest counted);
+**Horizon** (every date ahead among what the profile follows, over the profile's `horizon_weeks` /
+`horizon_months`, by week or month: tracker/attention/horizon.py). A profile's `sections` picks
+which of them it shows (the "Uka som kommer" and "Neste tre måneder" mails show the horizon only).
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ from tracker.digest.build import (
 )
 from tracker.digest.model import Banner, Digest, Entry, Evidence, Group, HealthRow, Link, Section
 from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url
-from tracker.digest.wording import deadline_line, deadline_text, describe_change, stortinget_times
+from tracker.digest.wording import (
+    deadline_line,
+    deadline_text,
+    describe_change,
+    stortinget_times,
+    when_text,
+)
 from tracker.i18n import format_date, format_datetime, format_long_date
 from tracker.store import deadlines
 from tracker.store.instants import stored
@@ -338,9 +347,39 @@ def coming_deadlines(ctx: Context) -> Section:
     return Section(id="coming", heading=_("Coming deadlines"), groups=groups, notes=notes, empty=_("Nothing."))
 
 
+def _horizon_entry(d: Any, ctx: Context) -> Entry:
+    """One date ahead: "tor. 03.12.2026 kl. 10.00 – Høring i Stortinget — <title> · <owner> · <place>"."""
+    when = when_text(d.at, ctx.today, ctx.lang) or format_date(d.day, ctx.lang)
+    return Entry(id=d.item_id or "", title=clean(d.title, TITLE_LIMIT) or ctx._("(untitled)"), url=safe_url(d.url),
+                 compact=f"{when} – {d.label(ctx.lang)}",
+                 lines=[clean(text, 200) for text in (d.owner, d.detail) if clean(text)])
+
+
+def horizon_section(ctx: Context) -> Section | None:
+    """Every date ahead among what the profile follows (tracker/attention/horizon.py) from the
+    digest's day over the profile's span, under week or month headings; None without a span."""
+    span = ctx.profile.horizon_span(ctx.today)
+    if span is None:
+        return None
+    from tracker.attention.horizon import grouped, horizon
+
+    _ = ctx._
+    dates = horizon(ctx.db, ctx.as_of, profile=ctx.profile, end=span[1])
+    groups = [Group(counted(label, len(group)), [_horizon_entry(d, ctx) for d in group])
+              for label, group in grouped(dates, ctx.profile.horizon_by, ctx.lang)]
+    return Section(id="horizon", heading=counted(_("Dates ahead"), len(dates)), groups=groups,
+                   notes=[_("EEA Joint Committee dates are not included: no source holds them yet.")],
+                   empty=_("No dates in this period."))
+
+
+#: the sections by id (the names a profile's `sections` lists: tracker.attention.profiles.SECTION_IDS), in order
+SECTION_BUILDERS: dict[str, Builder] = {
+    "needs-input": needs_input, "new": new_items, "changed": changed_items, "provisions": provisions_section,
+    "ncp_cases": ncp_cases_section, "eu": eu_section, "gpfg": gpfg_section, "apenhetsloven": apenhetsloven_section,
+    "coming": coming_deadlines, "horizon": horizon_section,
+}
 #: the sections, in order
-BUILDERS: tuple[Builder, ...] = (needs_input, new_items, changed_items, provisions_section, ncp_cases_section, eu_section, gpfg_section,
-                                 apenhetsloven_section, coming_deadlines)
+BUILDERS: tuple[Builder, ...] = tuple(SECTION_BUILDERS.values())
 
 
 # ---------------------------------------------------------------------------- the rest
@@ -361,12 +400,21 @@ def banners(ctx: Context, problems: list[str]) -> list[Banner]:
     return out
 
 
-def summary(ctx: Context, problems: list[str]) -> list[str]:
-    """Three to five lines before anything else."""
+def summary(ctx: Context, problems: list[str], built: list[Section] | None = None) -> list[str]:
+    """Three to five lines before anything else (a profile showing the horizon but not "Needs
+    input" summarises the horizon)."""
     _ = ctx._
     lines = []
     if problems:
         lines.append(_("Warning: the data behind this digest is missing or out of date (see above)."))
+    horizon = next((s for s in built or [] if s.id == "horizon"), None)
+    if horizon is not None and not ctx.profile.shows("needs-input"):
+        entries = [e for g in horizon.groups for e in g.entries]
+        lines.append(_.n("%(num)d date ahead in this period.", "%(num)d dates ahead in this period.", len(entries)))
+        if entries:
+            lines.append(_("The first: %(when)s (%(title)s).", when=entries[0].compact,
+                           title=clean(entries[0].title, 80)))
+        return lines + _sources_line(ctx)
     n = len(ctx.needs)
     new = sum(1 for r in ctx.needs if r["id"] in ctx.new_ids)
     text = _.n("%(num)d consultation needs input", "%(num)d consultations need input", n)
@@ -384,6 +432,13 @@ def summary(ctx: Context, problems: list[str]) -> list[str]:
     followed = [r for r in ctx.changed if _followed(r)]
     lines.append(_.n("%(num)d change to items the NCP follows.", "%(num)d changes to items the NCP follows.",
                      len(followed)) if followed else _("No change to items the NCP follows."))
+    return lines + _sources_line(ctx)
+
+
+def _sources_line(ctx: Context) -> list[str]:
+    """The summary's line on failing and warning sources ([] before the first crawl)."""
+    _ = ctx._
+    lines = []
     red = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "red"]
     amber = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "amber"]
     if red or amber:
@@ -409,15 +464,19 @@ def health_rows(ctx: Context) -> list[HealthRow]:
 
 def assemble(ctx: Context, *, base_id: int, upto: int, problems: list[str]) -> Digest:
     _ = ctx._
-    built = [section for builder in BUILDERS if (section := builder(ctx)) is not None]
+    built = [section for section_id, builder in SECTION_BUILDERS.items()
+             if ctx.profile.shows(section_id) and (section := builder(ctx)) is not None]
     since_text = (_("Changes since the previous digest (%(when)s)", when=format_datetime(ctx.since, ctx.lang))
                   if ctx.since else _("First digest: changes in the last 24 hours"))
+    if (span := ctx.profile.horizon_span(ctx.today)) and not (ctx.profile.shows("new") or ctx.profile.shows("changed")):
+        since_text = _("Dates from %(start)s to %(end)s among what this profile follows",
+                       start=format_date(span[0], ctx.lang), end=format_date(span[1] - timedelta(days=1), ctx.lang))
     return Digest(
         profile=ctx.profile, lang=ctx.lang, as_of=ctx.as_of, day=ctx.today, since=ctx.since,
         baseline_event_id=base_id, last_event_id=upto,
         title=f"{ctx.profile.display_title(ctx.lang)} – {format_long_date(ctx.today, ctx.lang)}",
         as_of_text=_("As of %(when)s", when=format_datetime(ctx.as_of, ctx.lang)), since_text=since_text,
-        banners=banners(ctx, problems), summary=summary(ctx, problems), sections=built,
+        banners=banners(ctx, problems), summary=summary(ctx, problems, built), sections=built,
         health_heading=_("Source health"), health_rows=health_rows(ctx),
         health_empty=_("No crawl has run yet."),
         footer=_("Made by ncp-tracker. Titles and texts are quoted from the sources."),
