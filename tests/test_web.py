@@ -53,8 +53,9 @@ def test_inbox_lists_needs_input_by_urgency(client):
 
 def test_item_page_shows_evidence_history_answers(client):
     html = client.get(f"/item/{HEARING}").get_data(as_text=True)
-    assert '<mark class="ev" title="oecd-v">tvangsarbeid</mark>' in html
-    assert "<ins>" in html and "deadline_changed" in html  # readable diff of changes
+    assert '<mark class="ev" title="Kap. V Arbeidsliv">tvangsarbeid</mark>' in html  # the label by name
+    assert "<ins>" in html and ">frist endret<" in html  # readable diff of changes, the change by name
+    assert ">deadline_changed<" not in html and "<del>tir. 01.12.2026</del> <ins>tor. 10.12.2026</ins>" in html
     assert "Lag utkast (.docx)" in html
     old = client.get(f"/item/{HEARING_OLD}").get_data(as_text=True)
     assert "Norsk Hydro ASA" in old and "business" in old
@@ -68,7 +69,7 @@ def test_triage_post_with_csrf_and_escaped_note(client):
     html = client.get(r.location).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert 'id="triage-state">respond<' in html
+    assert 'id="triage-state">skal svares<' in html  # the state by name, never its code
 
 
 def test_post_without_csrf_is_refused_and_changes_nothing(client, db_path):
