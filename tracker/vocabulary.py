@@ -88,6 +88,10 @@ EVENT_NAMES: dict[str, str] = {
     "reappeared": N_("reappeared"),
 }
 
+#: who answered a hearing (crawlers.answers classify_responder: answers.responder_type)
+RESPONDER_NAMES: dict[str, str] = {"public_body": N_("public body"), "business": N_("business"),
+                                   "ngo": N_("organisation"), "union": N_("trade union")}  # fmt: skip
+
 #: workbench account roles (tracker.workbench.accounts.ROLES)
 ROLE_NAMES: dict[str, str] = {"reader": N_("reader"), "adviser": N_("adviser"), "admin": N_("administrator")}
 
@@ -244,6 +248,10 @@ def event_name(code: str | None, lang: str = "nb") -> str:
     return _name(EVENT_NAMES, code, lang)
 
 
+def responder_name(code: str | None, lang: str = "nb") -> str:
+    return _name(RESPONDER_NAMES, code, lang)
+
+
 def role_name(code: str | None, lang: str = "nb") -> str:
     return _name(ROLE_NAMES, code, lang)
 
@@ -272,5 +280,5 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     returning the current one)."""
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
-                 event_name, field_name, role_name, gpfg_stage_name, gpfg_actor_name):
+                 event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())

@@ -210,6 +210,7 @@ DEFAULT_ERRORS = {
     405: N_("This address does not take that kind of request."),
     429: N_("Too many requests. Wait a little and try again."),
     503: N_("The workbench cannot answer right now."),
+    500: N_("Something went wrong in the workbench; the details are in the server's log."),
 }
 
 
@@ -331,7 +332,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             asked_lang()
         except ValueError:
-            abort(400, _("Unknown language %(lang)s (known: nb, en).", lang=repr(request.args.get("lang"))))
+            abort(400, _("Unknown language %(code)s (known: nb, en).", code=repr(request.args.get("lang"))))
 
     @app.before_request
     def _guard():
@@ -419,6 +420,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if message == type(exc).description:  # werkzeug's own English text: ours instead
             message = _(DEFAULT_ERRORS.get(exc.code, "Something went wrong."))
         return render_template("error.html", code=exc.code, message=message), exc.code
+
+    @app.errorhandler(500)
+    def _server_error(exc):
+        return render_template("error.html", code=500, message=_(DEFAULT_ERRORS[500])), 500
 
     def _with_write_check(fn: Callable) -> Callable:
         """Answer a read-only database with a clear page, before and while writing; run the view
