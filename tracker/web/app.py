@@ -214,6 +214,38 @@ DEFAULT_ERRORS = {
 }
 
 
+#: the triage module's refusals (tracker.workbench.triage.TriageError, worded for the command line)
+#: as the web says them, in the request's language; any other refusal is shown as it is
+_TRIAGE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
+    (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: none \(final state\)",
+     N_("The status cannot go from “%(before)s” to “%(target)s”: “%(before)s” is final.")),
+    (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: (?P<moves>[\w, ]+)",
+     N_("The status cannot go from “%(before)s” to “%(target)s”; from “%(before)s” it can go to: %(moves)s.")),
+    (r"state (?P<target>\w+) needs an owner \(--owner NAME\)",
+     N_("The status “%(target)s” needs an adviser: write a name under “Adviser”.")),
+    (r"note too long \((?P<num>\d+) characters, at most (?P<max>\d+)\)",
+     N_("The note is too long (%(num)s characters, at most %(max)s).")),
+    (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
+     N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
+))
+
+
+def triage_problem(text: str) -> str:
+    """A triage refusal in the request's language (states by name); other text unchanged."""
+    lang = current_lang()
+    for pattern, msgid in _TRIAGE_PROBLEMS:
+        if match := pattern.fullmatch(text):
+            values = match.groupdict()
+            for key in ("before", "target"):
+                if key in values:
+                    values[key] = triage_name(values[key], lang)
+            if "moves" in values:
+                values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
+            return _(msgid, **values)
+    return text
+
+
 def strength_text(value: Any, lang: str) -> str:
     """A tag's strength with two decimals (decimal comma in Bokmål); '–' when not a number."""
     import math
@@ -608,7 +640,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 by=by,
             )  # fmt: skip
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=str(exc)))
+            return redirect(url_for("item", item_id=item_id, err=triage_problem(str(exc))))
         return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=triage_name(row["state"], current_lang()))))
 
     web_documents.register(app, db)
@@ -627,7 +659,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=str(exc)))
+            return redirect(url_for("item", item_id=item_id, err=triage_problem(str(exc))))
         shown = mark + label_name(label, current_lang())
         return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=shown)))
 
