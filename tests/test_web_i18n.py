@@ -246,6 +246,12 @@ def test_error_400_login_and_accounts_pages_read_cleanly(world, other_language, 
         answer = _get(team, url, lang)
         assert answer.status_code == 200
         pages.append(answer.get_data(as_text=True))
+    token = re.search(r'name="csrf" value="([^"]+)"', pages[-1]).group(1)
+    refused = team.post("/admin/users", data={"csrf": token, "name": "Per", "password": "kort", "role": "reader"})
+    assert refused.status_code == 302
+    page = team.get(refused.location).get_data(as_text=True)  # the accounts module's refusal, translated
+    assert ("Passordet må ha minst 10 tegn." if lang == "nb" else "The password must have at least 10 characters.") in page
+    pages.append(page)
     for html in pages:
         assert find_problems(html, lang, world["content"], other_language) == []
 
@@ -262,6 +268,12 @@ def test_the_language_is_chosen_per_request_and_remembered(world):
     assert ">Oppfølging<" in page and ">Lagre<" in page and 'id="triage-state">tildelt<' in page
     bad = client.get("/?lang=se")
     assert bad.status_code == 400 and "Ukjent språk 'se' (kjente: nb, en)." in visible_text(bad.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nb", "Et anførselstegn er ikke lukket"), ("en", "A quote is not closed")])
+def test_search_refusals_in_the_readers_language(world, lang, said):
+    page = _get(world["client"], "/search?q=%22unbalanced", lang).get_data(as_text=True)
+    assert said in visible_text(page) and "unbalanced quote" not in page
 
 
 def test_dates_on_the_item_page_are_norwegian_and_never_sliced(world):

@@ -214,9 +214,9 @@ DEFAULT_ERRORS = {
 }
 
 
-#: the triage module's refusals (tracker.workbench.triage.TriageError, worded for the command line)
-#: as the web says them, in the request's language; any other refusal is shown as it is
-_TRIAGE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
+#: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
+#: line) as the web says them, in the request's language; any other refusal is shown as it is
+_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
     (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: none \(final state\)",
      N_("The status cannot go from “%(before)s” to “%(target)s”: “%(before)s” is final.")),
     (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: (?P<moves>[\w, ]+)",
@@ -228,13 +228,32 @@ _TRIAGE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p)
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
+    # tracker.workbench.search.SearchError
+    (r'unbalanced quote: a phrase needs a closing "', N_("A quote is not closed: a phrase needs a closing \".")),
+    (r"cannot read the query at (?P<at>.+)", N_("The search cannot be read at %(at)s.")),
+    (r"nothing to search for: the query is empty", N_("Nothing to search for: the search is empty.")),
+    (r"unexpected (?P<what>.+?) \(no matching '\('\)", N_("Unexpected %(what)s (no matching “(”).")),
+    (r"unexpected (?P<what>.+)", N_("Unexpected %(what)s.")),
+    (r"OR needs a word after it", N_("OR needs a word after it.")),
+    (r"OR needs a word before it", N_("OR needs a word before it.")),
+    (r"AND needs a word on both sides", N_("AND needs a word on both sides.")),
+    (r"(?P<name>\w+) must be a date YYYY-MM-DD, not (?P<value>.+)",
+     N_("“%(name)s” must be a date (YYYY-MM-DD), not %(value)s.")),
+    # tracker.workbench.accounts.AccountError (worded in Bokmål for the command line)
+    (r"ugyldig brukernavn (?P<name>.+): 2–40 tegn, bokstaver, sifre, punktum, - eller _",
+     N_("Invalid user name %(name)s: 2–40 characters, letters, digits, full stop, - or _.")),
+    (r"ukjent rolle (?P<role>.+?); roller: .*", N_("Unknown role %(role)s.")),
+    (r"passordet må ha minst (?P<num>\d+) tegn", N_("The password must have at least %(num)s characters.")),
+    (r"passordet kan ha høyst (?P<num>\d+) tegn", N_("The password can have at most %(num)s characters.")),
+    (r"ingen konto heter (?P<name>.+) \(se `ncp-tracker users list`\)", N_("No account is called %(name)s.")),
+    (r"kontoen (?P<name>.+) finnes allerede", N_("The account %(name)s already exists.")),
 ))
 
 
-def triage_problem(text: str) -> str:
-    """A triage refusal in the request's language (states by name); other text unchanged."""
+def refusal(text: str) -> str:
+    """A workbench refusal in the request's language (states by name); other text unchanged."""
     lang = current_lang()
-    for pattern, msgid in _TRIAGE_PROBLEMS:
+    for pattern, msgid in _REFUSALS:
         if match := pattern.fullmatch(text):
             values = match.groupdict()
             for key in ("before", "target"):
@@ -640,7 +659,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 by=by,
             )  # fmt: skip
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=triage_problem(str(exc))))
+            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
         return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=triage_name(row["state"], current_lang()))))
 
     web_documents.register(app, db)
@@ -659,7 +678,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=triage_problem(str(exc))))
+            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
         shown = mark + label_name(label, current_lang())
         return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=shown)))
 
@@ -738,7 +757,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             elif any(args.get(k) for k in ("label", "source", "status", "from", "to", "owner", "state")):
                 rows = filtered(db(), filters, limit=200)
         except SearchError as exc:
-            error = str(exc)
+            error = refusal(str(exc))
         for r in rows:
             snip = escape(r.get("snippet") or "")
             r["snippet_html"] = Markup(str(snip).replace(HL_START, "<mark>").replace(HL_END, "</mark>"))
@@ -763,7 +782,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             data = ex.rows(db(), _filters(request.args), (request.args.get("q") or "").strip() or None)
         except (SearchError, ValueError) as exc:
-            abort(400, str(exc))
+            abort(400, refusal(str(exc)))
         payload = ex.render(data, fmt)
         body = payload if isinstance(payload, bytes) else payload.encode("utf-8")
         mime = {"csv": "text/csv; charset=utf-8", "json": "application/json",
@@ -873,7 +892,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             added = accounts.add_user(db(), form.get("name", ""), form.get("password", ""), form.get("role", "adviser"))
         except accounts.AccountError as exc:
-            return redirect(url_for("admin_users", err=str(exc)))
+            return redirect(url_for("admin_users", err=refusal(str(exc))))
         return redirect(url_for("admin_users", msg=_("The account %(name)s (%(role)s) was added.", name=added["name"],
                                                  role=role_name(added["role"], current_lang()))))
 
