@@ -205,6 +205,11 @@ def _as_date(value: date | datetime | str | None) -> date | None:
         return None
 
 
+def local_day(value: date | datetime | str | None) -> date | None:
+    """The day of a date or instant in Oslo (an instant stored in UTC keeps its Norwegian day)."""
+    return _as_date(value)
+
+
 def _as_datetime(value: datetime | str | None) -> datetime | None:
     if value is None or value == "":
         return None

@@ -722,7 +722,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if not rows or fmt not in ("docx", "md"):
             abort(404, _("Unknown draft."))
         row = rows[0]
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{row['created_at'][:10]}-{row['id']}"
+        from tracker.i18n import local_day
+
+        day = local_day(row["created_at"])  # the day in Oslo, also for an instant stored in UTC
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{day or 'utkast'}-{row['id']}"
         if fmt == "md":
             body = (row["text"] or "").encode("utf-8")
             mime = "text/markdown; charset=utf-8"

@@ -460,11 +460,11 @@ def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int 
     my_labels = _labels(item.get("labels"))
     for r in rows:
         if r["state"] in ("submitted", "published"):
-            kind, day = r["state"], r["ncp_date"] or (r["deadline"] or "")[:10]
+            kind, day = r["state"], r["ncp_date"] or r["deadline"] or ""
         elif r["ncp_date"]:
             kind, day = "published", r["ncp_date"]
         else:
-            kind, day = "draft", (r["drafted"] or "")[:10]
+            kind, day = "draft", r["drafted"] or ""
         theirs = _labels(r["labels"])
         shared = sorted(my_labels & theirs)
         label_part = len(shared) / len(my_labels | theirs) if (my_labels | theirs) else 0.0
@@ -473,7 +473,7 @@ def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int 
         if score < min_score:
             continue
         candidates[r["id"]] = {"item_id": r["id"], "title": r["title"], "url": r["url"],
-                               "date": (day or "")[:10], "kind": kind, "score": score,
+                               "date": day or "", "kind": kind, "score": score,
                                "shared": shared}  # fmt: skip
     return sorted(candidates.values(), key=lambda c: (-c["score"], c["item_id"]))[:limit]
 
