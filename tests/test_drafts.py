@@ -246,7 +246,7 @@ def test_similar_answers_are_ranked_by_labels_and_text_with_a_score(store, tmp_p
     assert similar[0]["shared"] == ["apenhetsloven"] and 0.15 <= similar[0]["score"] <= 1
     md = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY).md.read_text("utf-8")
     line = next(x for x in md.splitlines() if x.startswith("- Høyring - evalueringen av offentleglova"))
-    assert "(publisert, 2016-05-25) — likhet 0," in line and "felles etiketter: apenhetsloven" in line
+    assert "(publisert, 25.05.2016) — likhet 0," in line and "felles etiketter: Åpenhetsloven" in line
 
 
 def test_unrelated_drafts_are_not_similar(store, tmp_path):

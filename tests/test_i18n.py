@@ -106,8 +106,115 @@ def test_no_message_is_hidden_in_an_f_string():
     bad = []
     pattern = re.compile(r"""f(["']).*\{(?:\w+\.)?_(?:\.n|\.p)?\(""")
     for path in [*root.joinpath("digest").rglob("*.py"), *root.joinpath("web").rglob("*.py"),
+                 root / "workbench" / "drafts.py",
                  root / "vocabulary.py", root / "attention" / "urgency.py"]:
         for lineno, line in enumerate(path.read_text("utf-8").splitlines(), 1):
             if pattern.search(line):
                 bad.append(f"{path.name}:{lineno}: {line.strip()}")
     assert bad == []
+
+
+def test_the_extractor_reads_the_web_and_the_drafts():
+    """The catalogue test above only guards what `extract` finds: it must read every template of
+    the web, the web's Python code, the drafts and the vocabulary."""
+    from pathlib import Path
+
+    places = {where.split(":")[0] for wheres in extract().values() for where in wheres}
+    templates = Path(__file__).parent.parent / "tracker" / "web" / "templates"
+    for path in sorted(templates.glob("*.html")):
+        assert f"tracker/web/templates/{path.name}" in places, path.name
+    for module in ("tracker/web/app.py", "tracker/web/documents.py", "tracker/web/horizon.py",
+                   "tracker/workbench/drafts.py", "tracker/vocabulary.py"):
+        assert module in places, module
+    messages = extract()
+    assert "Save" in messages and "Consultation response" in messages  # a button, a draft's subject
+    assert "The feedback period ended on %(deadline)s. Check with %(owner)s whether feedback is still accepted before sending." in messages
+
+
+def _norwegian_literals(source: str, allowed_names: set[str]) -> list[tuple[int, str]]:
+    """(line, text) of every string constant with Norwegian letters outside a catalogue call
+    (_(), N_(), gettext(), ngettext(), n_(), .fmt()), a docstring or an assignment to an allowed name."""
+    import ast
+
+    tree = ast.parse(source)
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in ("_", "N_", "gettext", "ngettext", "n_", "fmt"):
+                inside |= {id(n) for n in ast.walk(node)}
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id in allowed_names for t in targets):
+                inside |= {id(n) for n in ast.walk(node)}
+        if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Module) and ast.get_docstring(node):
+            inside.add(id(node.body[0].value))
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inside
+            and re.search(r"[æøåÆØÅ]", node.value)]
+
+
+def test_no_norwegian_literal_outside_the_catalogue():
+    """In the web's Python code and the drafts, a string with Norwegian letters is a catalogue
+    message, a docstring, or one of the few named non-messages (the NCP's name on the
+    letterhead, the words parsing needs)."""
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent / "tracker"
+    allowed = {"NCP_NAME_NB", "ABBREVIATIONS", "_STOP_WORDS", "_HEARING_PREFIX",
+               "_REFUSALS"}  # the accounts module's Bokmål refusals, recognised to be translated
+    bad = []
+    for path in [*sorted(root.joinpath("web").glob("*.py")), root / "workbench" / "drafts.py"]:
+        bad += [f"{path.name}:{line}: {text[:60]!r}" for line, text in _norwegian_literals(path.read_text("utf-8"), allowed)]
+    assert bad == []
+    # and the check sees one
+    sample = 'def f():\n    """Docstring på norsk."""\n    abort(404, "Ukjent sak")\n    return _("Søk") + "Lagret: ø"\n'
+    assert _norwegian_literals(sample, allowed) == [(4, "Lagret: ø")]
+
+
+@pytest.mark.parametrize(("reason", "nb", "en"), [
+    ("feed answered HTTP 404", "nyhetsstrømmen svarte HTTP 404", "feed answered HTTP 404"),
+    ("zero items (no items; 3 responses)", "ingen saker (ingen oppføringer; 3 svar)", "zero items (no items; 3 responses)"),
+    ("https://www.nbim.no/en/rss failed (DNSLookupError: no such host)",
+     "https://www.nbim.no/en/rss feilet (DNSLookupError: no such host)",
+     "https://www.nbim.no/en/rss failed (DNSLookupError: no such host)"),
+    ("12 items, 1 new, 0 changed", "12 saker, 1 nye, 0 endret", "12 items, 1 new, 0 changed"),
+    ("no items; last download error: TimeoutError", "ingen saker; siste nedlastingsfeil: TimeoutError",
+     "no items; last download error: TimeoutError"),
+    ("some detail pages failed (HTTP 500); 2 parse errors", "noen detaljsider feilet (HTTP 500); 2 tolkningsfeil",
+     "some detail pages failed (HTTP 500); 2 parse errors"),
+    ("blocked by robots.txt (not fetched): https://x.no/a", "blokkert av robots.txt (ikke hentet): https://x.no/a",
+     "blocked by robots.txt (not fetched): https://x.no/a"),
+    ("searchInitiatives has 9 pages; only 5 read", "searchInitiatives has 9 pages; only 5 read",
+     "searchInitiatives has 9 pages; only 5 read"),  # a note of another shape: as the spider wrote it
+])  # fmt: skip
+def test_spider_health_notes_in_the_readers_language(reason, nb, en):
+    from tracker.vocabulary import health_reason
+
+    assert health_reason(reason, "nb") == nb
+    assert health_reason(reason, "en") == en
+
+
+def test_the_common_spider_note_shapes_are_known():
+    """The shapes `health_reason` translates are the ones crawlers/spiders/base.py writes: each
+    phrase the base class uses must still match one (a reworded note would silently stay English)."""
+    from pathlib import Path
+
+    from tracker.vocabulary import HEALTH_REASONS
+
+    source = (Path(__file__).parent.parent / "crawlers" / "spiders" / "base.py").read_text("utf-8")
+    samples = {
+        "answered HTTP {response.status}": "feed answered HTTP 503",
+        "unreadable ({type(feed.get('bozo_exception')).__name__})": "feed unreadable (SAXParseException)",
+        "has no items": "feed has no items",
+        "not well-formed, parsed leniently": "feed not well-formed, parsed leniently",
+        "blocked by robots.txt (not fetched): {failure.request.url}": "blocked by robots.txt (not fetched): https://a.no/",
+        "failed ({failure.type.__name__}: {failure.value})": "https://a.no/ failed (TimeoutError: 30 s)",
+        "blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs":
+            "detail pages blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs",
+        "failed (HTTP {response.status})": "some detail pages failed (HTTP 500)",
+        "detail pages failed ({failure.type.__name__})": "some detail pages failed (TimeoutError)",
+    }  # fmt: skip
+    for phrase, sample in samples.items():
+        assert phrase in source, phrase
+        assert any(p.fullmatch(sample) for p, _ in HEALTH_REASONS), sample

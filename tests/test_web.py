@@ -53,11 +53,12 @@ def test_inbox_lists_needs_input_by_urgency(client):
 
 def test_item_page_shows_evidence_history_answers(client):
     html = client.get(f"/item/{HEARING}").get_data(as_text=True)
-    assert '<mark class="ev" title="oecd-v">tvangsarbeid</mark>' in html
-    assert "<ins>" in html and "deadline_changed" in html  # readable diff of changes
+    assert '<mark class="ev" title="Kap. V Arbeidsliv">tvangsarbeid</mark>' in html  # the label by name
+    assert "<ins>" in html and ">frist endret<" in html  # readable diff of changes, the change by name
+    assert ">deadline_changed<" not in html and "<del>tir. 01.12.2026</del> <ins>tor. 10.12.2026</ins>" in html
     assert "Lag utkast (.docx)" in html
     old = client.get(f"/item/{HEARING_OLD}").get_data(as_text=True)
-    assert "Norsk Hydro ASA" in old and "business" in old
+    assert "Norsk Hydro ASA" in old and ">næringsliv<" in old  # the responder type by name
 
 
 def test_triage_post_with_csrf_and_escaped_note(client):
@@ -68,7 +69,7 @@ def test_triage_post_with_csrf_and_escaped_note(client):
     html = client.get(r.location).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert 'id="triage-state">respond<' in html
+    assert 'id="triage-state">skal svares<' in html  # the state by name, never its code
 
 
 def test_post_without_csrf_is_refused_and_changes_nothing(client, db_path):
@@ -85,7 +86,7 @@ def test_illegal_transition_shows_error(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "published", "by": "kari"})
     html = client.get(r.location).get_data(as_text=True)
-    assert "illegal transition new → published" in html
+    assert "Statusen kan ikke gå fra «ny» til «publisert»; fra «ny» kan den gå til: " in html
 
 
 def test_unknown_item_is_404(client):

@@ -27,6 +27,7 @@ Dates are written the Norwegian way in Bokmål (``fre. 11.12.2026``, ``fredag 11
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -152,16 +153,35 @@ class Translator:
         return pgettext(self.lang, context, msgid, **values)
 
 
-def install_jinja(env: Any, lang: str) -> None:
+def install_jinja(env: Any, lang: str | Callable[[], str]) -> None:
     """Give a Jinja2 environment `lang`'s catalogue (adds the i18n extension if missing) and the
-    date filters (`date`, `longdate`, `time`, `datetime`)."""
+    date filters (`date`, `longdate`, `time`, `datetime`).
+
+    `lang` is a language code, or a function returning the current one (the web: a language per
+    request), looked up on every call."""
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_translations(translations(_check(lang)), newstyle=True)
-    env.filters["date"] = lambda value: format_date(value, lang)
-    env.filters["longdate"] = lambda value: format_long_date(value, lang)
-    env.filters["time"] = lambda value: format_time(value, lang)
-    env.filters["datetime"] = lambda value: format_datetime(value, lang)
+    if callable(lang):
+        current = lang
+        env.install_gettext_callables(
+            lambda message: translations(_check(current())).gettext(message),
+            lambda singular, plural, num: translations(_check(current())).ngettext(singular, plural, num),
+            newstyle=True,
+            pgettext=lambda context, message: translations(_check(current())).pgettext(context, message),
+            npgettext=lambda context, singular, plural, num: translations(_check(current())).npgettext(
+                context, singular, plural, num),
+        )  # fmt: skip
+    else:
+        env.install_gettext_translations(translations(_check(lang)), newstyle=True)
+        fixed = lang
+
+        def current() -> str:
+            return fixed
+
+    env.filters["date"] = lambda value: format_date(value, current())
+    env.filters["longdate"] = lambda value: format_long_date(value, current())
+    env.filters["time"] = lambda value: format_time(value, current())
+    env.filters["datetime"] = lambda value: format_datetime(value, current())
 
 
 # ---------------------------------------------------------------------------- dates
@@ -183,6 +203,11 @@ def _as_date(value: date | datetime | str | None) -> date | None:
         return date.fromisoformat(text[:10])
     except ValueError:
         return None
+
+
+def local_day(value: date | datetime | str | None) -> date | None:
+    """The day of a date or instant in Oslo (an instant stored in UTC keeps its Norwegian day)."""
+    return _as_date(value)
 
 
 def _as_datetime(value: datetime | str | None) -> datetime | None:

@@ -14,6 +14,7 @@ Words fixed here (one meaning each, the same in the digest and on the web): *Avs
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from tracker.i18n import gettext
 
@@ -76,6 +77,36 @@ TRIAGE_NAMES: dict[str, str] = {
     "closed_unanswered": N_("closed unanswered"),
 }
 
+#: change events (tracker.store events.kind) as a person reads them in a history
+EVENT_NAMES: dict[str, str] = {
+    "new": N_("new"),
+    "updated": N_("updated"),
+    "deadline_changed": N_("deadline changed"),
+    "status_changed": N_("status changed"),
+    "stage_changed": N_("stage changed"),
+    "documents_added": N_("documents added"),
+    "documents_changed": N_("document changed"),
+    "vanished": N_("vanished"),
+    "reappeared": N_("reappeared"),
+}
+
+#: who answered a hearing (crawlers.answers classify_responder: answers.responder_type)
+RESPONDER_NAMES: dict[str, str] = {"public_body": N_("public body"), "business": N_("business"),
+                                   "ngo": N_("organisation"), "union": N_("trade union")}  # fmt: skip
+
+#: workbench account roles (tracker.workbench.accounts.ROLES)
+ROLE_NAMES: dict[str, str] = {"reader": N_("reader"), "adviser": N_("adviser"), "admin": N_("administrator")}
+
+#: GPFG governance stages and actors (tracker.links.gpfg.STAGES, ACTORS) on the web
+GPFG_STAGE_NAMES: dict[str, str] = {
+    "proposal": N_("Proposal / study"), "hearing": N_("Hearing"), "decision": N_("Decision"),
+    "white_paper": N_("White paper"), "storting": N_("The Storting"), "other": N_("Other"),
+}  # fmt: skip
+GPFG_ACTOR_NAMES: dict[str, str] = {
+    "Finansdepartementet": N_("Ministry of Finance"), "Etikkrådet": N_("Council on Ethics"),
+    "Norges Bank": N_("Norges Bank"), "Stortinget": N_("The Storting"), "Andre": N_("Others"),
+}  # fmt: skip
+
 HEALTH_NAMES: dict[str, str] = {"green": N_("OK"), "amber": N_("warning"), "red": N_("FAILING")}
 
 FIELD_NAMES: dict[str, str] = {
@@ -87,34 +118,101 @@ FIELD_NAMES: dict[str, str] = {
     "url": N_("link"),
     "published": N_("published"),
     "kind": N_("kind"),
+    "deadline": N_("deadline"),
+    "status": N_("status"),
+    "documents": N_("documents"),
+    "stage": N_("stage"),
 }
 
 
-#: the fixed health reasons of tracker.store.health (one "; "-separated part each); a spider's own
-#: free-text note (e.g. "feed answered 404") is shown as it is
-HEALTH_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?P<seen>\d+) items, (?P<new>\d+) new, (?P<changed>\d+) changed"),
+#: the health reasons of tracker.store.health and the note shapes the spiders use (crawlers/spiders,
+#: which cannot import the catalogue), one "; "-separated part each, most specific first. What
+#: the spider measured (URL, HTTP status, exception, counts) is kept verbatim; a note of another
+#: shape is shown as the spider wrote it.
+HEALTH_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
+    (r"(?P<seen>\d+) items, (?P<new>\d+) new, (?P<changed>\d+) changed",
      N_("%(seen)s items, %(new)s new, %(changed)s changed")),
-    (re.compile(r"(?P<num>\d+) detail pages blocked \(403/challenge\)"),
-     N_("%(num)s detail pages blocked (403/challenge)")),
-    (re.compile(r"(?P<num>\d+) spider errors"), N_("%(num)s errors while crawling")),
-    (re.compile(r"(?P<num>\d+) parse errors"), N_("%(num)s parse errors")),
-    (re.compile(r"(?P<num>\d+) requests not in the recording"), N_("%(num)s requests not in the recording")),
-    (re.compile(r"zero items \((?P<detail>.*)\)"), N_("zero items (%(detail)s)")),
-    (re.compile(r"crawl ended early: (?P<why>.*)"), N_("crawl ended early: %(why)s")),
-)
+    (r"(?P<num>\d+) detail pages blocked \(403/challenge\)", N_("%(num)s detail pages blocked (403/challenge)")),
+    (r"(?P<num>\d+) spider errors", N_("%(num)s errors while crawling")),
+    (r"(?P<num>\d+) parse errors", N_("%(num)s parse errors")),
+    (r"parse errors (?P<errors>\d+)/(?P<attempts>\d+) \((?P<share>\d+%)\)",
+     N_("parse errors %(errors)s/%(attempts)s (%(share)s)")),
+    (r"(?P<num>\d+) requests not in the recording", N_("%(num)s requests not in the recording")),
+    (r"zero items \(no items; (?P<num>\d+) responses\)", N_("zero items (no items; %(num)s responses)")),
+    (r"zero items \((?P<errors>\d+) spider errors; (?P<num>\d+) responses\)",
+     N_("zero items (%(errors)s spider errors; %(num)s responses)")),
+    (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
+    (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
+    (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
+    (r"no items; last download error: (?P<error>.*)", N_("no items; last download error: %(error)s")),
+    # the spiders' common notes (crawlers/spiders/base.py and the spiders using its wording)
+    (r"blocked by robots\.txt \(not fetched\): (?P<url>\S+)", N_("blocked by robots.txt (not fetched): %(url)s")),
+    (r"detail pages blocked by robots\.txt \(not fetched\): fields kept from the listing",
+     N_("detail pages blocked by robots.txt (not fetched): fields kept from the listing")),
+    (r"(?P<what>.+?) blocked \(HTTP 403/429/challenge\): fields kept from the listing and earlier runs",
+     N_("%(what)s blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs")),
+    (r"(?P<what>.+?) answered HTTP (?P<status>\d{3}) \(bot challenge\)",
+     N_("%(what)s answered HTTP %(status)s (bot challenge)")),
+    (r"(?P<what>.+?) answered HTTP (?P<status>\d{3})", N_("%(what)s answered HTTP %(status)s")),
+    (r"(?P<what>.+?) unreadable \((?P<error>.+)\)", N_("%(what)s unreadable (%(error)s)")),
+    (r"(?P<what>.+?) has no items", N_("%(what)s has no items")),
+    (r"(?P<what>.+?) not well-formed, parsed leniently", N_("%(what)s not well-formed, parsed leniently")),
+    (r"some (?P<what>.+?) failed \(HTTP (?P<status>\d{3})\)", N_("some %(what)s failed (HTTP %(status)s)")),
+    (r"some (?P<what>.+?) failed \((?P<error>\w+)\)", N_("some %(what)s failed (%(error)s)")),
+    (r"(?P<url>https?://\S+) failed \((?P<error>.+)\)", N_("%(url)s failed (%(error)s)")),
+    (r"feed (?P<url>https?://\S+) failed \((?P<error>.+)\)", N_("feed %(url)s failed (%(error)s)")),
+    (r"(?P<what>[\w /-]+?) failed \((?P<error>\w+)\)", N_("%(what)s failed (%(error)s)")),
+))
+
+#: what a spider's note is about (the `what` of the shapes above); other words are kept as written
+HEALTH_SUBJECTS: dict[str, str] = {
+    "feed": N_("feed"), "listing": N_("listing"), "detail pages": N_("detail pages"),
+    "case pages": N_("case pages"), "answer lists": N_("answer lists"), "case listing": N_("case listing"),
+    "press release listing": N_("press release listing"), "front page": N_("front page"),
+    "hearing programmes": N_("hearing programmes"),
+}  # fmt: skip
+
+
+def _reason_parts(text: str) -> list[str]:
+    """`text` split at "; " outside parentheses (a part's own detail may hold "; ")."""
+    parts, depth, start = [], 0, 0
+    for pos, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text.startswith("; ", pos):
+            parts.append(text[start:pos])
+            start = pos + 2
+    parts.append(text[start:])
+    return parts
+
+
+def _reason_part(part: str, lang: str) -> str | None:
+    for pattern, msgid in HEALTH_REASONS:
+        if match := pattern.fullmatch(part):
+            values = match.groupdict()
+            if "what" in values and values["what"] in HEALTH_SUBJECTS:
+                values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
+            return gettext(lang, msgid, **values)
+    return None
 
 
 def health_reason(text: str | None, lang: str = "nb") -> str:
-    """A health reason in `lang`: the tracker's own fixed phrases translated, a spider's note kept."""
-    parts = []
-    for part in str(text or "").split("; "):
-        for pattern, msgid in HEALTH_REASONS:
-            if match := pattern.fullmatch(part):
-                part = gettext(lang, msgid, **match.groupdict())
+    """A health reason in `lang`: the tracker's own phrases and the spiders' common note shapes
+    translated (URLs, HTTP statuses, errors and counts verbatim); any other note kept as written."""
+    parts, out, pos = _reason_parts(str(text or "")), [], 0
+    while pos < len(parts):
+        for end in range(pos + 1, min(len(parts), pos + 2) + 1):  # a phrase may itself hold "; "
+            shown = _reason_part("; ".join(parts[pos:end]), lang)
+            if shown is not None:
+                out.append(shown)
+                pos = end
                 break
-        parts.append(part)
-    return "; ".join(p for p in parts if p)
+        else:
+            out.append(parts[pos])
+            pos += 1
+    return "; ".join(p for p in out if p)
 
 
 def _name(table: dict[str, str], code: str | None, lang: str) -> str:
@@ -148,6 +246,26 @@ def field_name(code: str | None, lang: str = "nb") -> str:
     return _name(FIELD_NAMES, code, lang)
 
 
+def event_name(code: str | None, lang: str = "nb") -> str:
+    return _name(EVENT_NAMES, code, lang)
+
+
+def responder_name(code: str | None, lang: str = "nb") -> str:
+    return _name(RESPONDER_NAMES, code, lang)
+
+
+def role_name(code: str | None, lang: str = "nb") -> str:
+    return _name(ROLE_NAMES, code, lang)
+
+
+def gpfg_stage_name(code: str | None, lang: str = "nb") -> str:
+    return _name(GPFG_STAGE_NAMES, code, lang)
+
+
+def gpfg_actor_name(code: str | None, lang: str = "nb") -> str:
+    return _name(GPFG_ACTOR_NAMES, code, lang)
+
+
 def label_name(code: str | None, lang: str = "nb") -> str:
     """A label's name (docs/labelling.md) from `nlp.labels`: Bokmål, or English with "en"."""
     from nlp.labels import LABEL_NAMES, LABEL_NAMES_EN
@@ -158,8 +276,11 @@ def label_name(code: str | None, lang: str = "nb") -> str:
     return names.get(str(code)) or str(code)
 
 
-def install_jinja_filters(env, lang: str) -> None:
+def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     """Filters `source_name`, `kind_name`, `status_name`, `triage_name`, `label_name`,
-    `health_name`, `health_reason` for `lang`."""
-    for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason):
-        env.filters[func.__name__] = lambda code, _f=func: _f(code, lang)
+    `health_name`, `health_reason`, `event_name`, `field_name` for `lang` (a code, or a function
+    returning the current one)."""
+    current = lang if callable(lang) else (lambda: lang)
+    for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
+                 event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name):
+        env.filters[func.__name__] = lambda code, _f=func: _f(code, current())

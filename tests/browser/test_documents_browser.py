@@ -82,7 +82,7 @@ def test_item_page_shows_sections_pages_and_redline(server, browser, tmp_path):
     browser.get(f"{base}/item/{HEARING}")
     section = browser.find_element(By.ID, "documents")
     text = section.text
-    assert "Høringsnotat" in text and "lest, 1 sider" in text
+    assert "Høringsnotat" in text and "lest, 1 side" in text
     rows = section.find_elements(By.CSS_SELECTOR, "tr.section")
     by_heading = {r.find_element(By.TAG_NAME, "td").text: r for r in rows}
     row = by_heading["2 Aktsomhetsvurderinger i leverandørkjeden"]

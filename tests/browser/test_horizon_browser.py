@@ -53,8 +53,8 @@ def test_item_page_shows_the_outcome_chain(outcome_server, browser):
     base, hearing, _ = outcome_server
     browser.get(f"{base}/item/{hearing}")
     chain = browser.find_element(By.ID, "outcome-chain").text
-    assert chain == ("Kontaktpunktets svar 12.03.2026 → Prop. 25 L (2026–2027) → Innst. 120 L (2026–2027)"
-                     " → lov vedtatt 15.06.2027")
+    assert chain == ("Kontaktpunktets svar tor. 12.03.2026 → Prop. 25 L (2026–2027) → Innst. 120 L (2026–2027)"
+                     " → lov vedtatt tir. 15.06.2027")
     browser.find_element(By.LINK_TEXT, "lov vedtatt").click()
     assert "Lov om endringer i åpenhetsloven" in browser.find_element(By.TAG_NAME, "h1").text
 
@@ -74,7 +74,7 @@ def test_horizon_page_by_week_and_month(outcome_server, browser):
     browser.get(base + "/")
     browser.find_element(By.ID, "nav-horizon").click()
     text = browser.find_element(By.TAG_NAME, "main").text
-    assert "Uke 26 (28. jun – 4. jul)" in text and "30.06.2027 · Høringsfrist: Høring – ny lov om bærekraftig handel" in text
+    assert "Uke 26 (28. jun – 4. jul)" in text and "ons. 30.06.2027 · Høringsfrist: Høring – ny lov om bærekraftig handel" in text
     browser.get(base + "/horizon?by=month&weeks=4")
     assert [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".horizon-group h2")] == ["juni 2027"]
     browser.get(base + "/horizon?weeks=abc")

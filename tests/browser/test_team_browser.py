@@ -76,7 +76,7 @@ def test_login_triage_draft_search_export(team_server, browser):
     Select(browser.find_element(By.ID, "state")).select_by_value("respond")
     browser.find_element(By.ID, "note").send_keys("Svar sammen med BFD")
     _click_and_wait(browser, "triage-submit", "triage-state")
-    assert browser.find_element(By.ID, "triage-state").text == "respond"
+    assert browser.find_element(By.ID, "triage-state").text == "skal svares"
     assert "Kari" in browser.find_element(By.ID, "triage-history").text
 
     browser.find_element(By.ID, "draft-docx").click()

@@ -37,38 +37,58 @@ def _submit(browser):
 
 def test_triage_and_download_draft(server, browser):
     from docx import Document
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, db_path = server
     browser.get(base + "/")
     assert "Trenger innspill" in browser.page_source
     browser.find_element(By.LINK_TEXT, "Høring - endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet)").click()
     assert browser.find_element(By.ID, "item-id").text == HEARING
-    assert browser.find_element(By.ID, "triage-state").text == "new"
+    assert browser.find_element(By.ID, "triage-state").text == "ny"
+    # what a person reads in Chromium is Norwegian by default: labels, buttons, states, dates
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nb"
+    body = browser.find_element(By.TAG_NAME, "body").text
+    for word in ("Oppfølging", "Frist", "Avsender", "Lagre", "Historikk", "Endringer i saken", "frist endret",
+                 "Lag utkast (.docx)", "Publisert", "tor. 01.10.2026"):
+        assert word in body, word
+    for word in ("Follow-up", "Save", "Deadline", "Sender", "deadline_changed", "oecd-", "None", "2026-10-01"):
+        assert word not in body, word
+    # English on request (a link in the header), remembered, and back again
+    browser.find_element(By.ID, "lang-en").click()
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    english = browser.find_element(By.TAG_NAME, "body").text
+    assert "Follow-up" in english and "Save" in english and "Oppfølging" not in english
+    browser.get(browser.current_url.split("?")[0])
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    browser.find_element(By.ID, "lang-nb").click()
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nb")
 
     # mark it for an answer, with a note carrying markup
     Select(browser.find_element(By.ID, "state")).select_by_value("respond")
     browser.find_element(By.ID, "note").send_keys("<b>Svar</b> sammen med BFD")
     browser.find_element(By.ID, "by").send_keys("kari")
     _submit(browser)
-    assert browser.find_element(By.ID, "triage-state").text == "respond"
+    assert browser.find_element(By.ID, "triage-state").text == "skal svares"
     assert browser.find_element(By.ID, "triage-note").text == "<b>Svar</b> sammen med BFD"
 
     # an illegal move is refused with a clear message
     Select(browser.find_element(By.ID, "state")).select_by_value("assigned")
     browser.find_element(By.ID, "owner").clear()
     _submit(browser)
-    assert "needs an owner" in browser.find_element(By.ID, "flash-error").text
+    assert "krever en ansvarlig" in browser.find_element(By.ID, "flash-error").text
 
     # assign it
     Select(browser.find_element(By.ID, "state")).select_by_value("assigned")
     browser.find_element(By.ID, "owner").send_keys("per")
     _submit(browser)
-    assert browser.find_element(By.ID, "triage-state").text == "assigned"
+    assert browser.find_element(By.ID, "triage-state").text == "tildelt"
     assert browser.find_element(By.ID, "triage-owner").text == "per"
     history = browser.find_element(By.ID, "triage-history").text
-    assert "respond → assigned" in history and "new → respond" in history and "kari" in history
+    assert "skal svares → tildelt" in history and "ny → skal svares" in history and "kari" in history
 
     # the inbox shows the owner
     browser.get(base + "/?owner=per")

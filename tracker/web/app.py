@@ -39,9 +39,10 @@ from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES
-from tracker.store.deadlines import oslo_date
+from tracker.vocabulary import N_, label_name, role_name, status_name, triage_name
 from tracker.web import documents as web_documents
 from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
+from tracker.web.lang import LANG_COOKIE, _, asked_lang, current_lang, request_lang
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
@@ -114,14 +115,29 @@ def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         before, after = e.get("before"), e.get("after")
         if e["kind"] == "updated" and isinstance(before, dict) and isinstance(after, dict):
             diffs = [(f, word_diff(before.get(f), after.get(f))) for f in sorted(set(before) | set(after))]
-        elif e["kind"] in ("deadline_changed", "status_changed"):
-            diffs = [(e.get("field") or e["kind"], word_diff(before, after))]
+        elif e["kind"] == "deadline_changed":
+            diffs = [(e.get("field") or "deadline", word_diff(_deadline_shown(before), _deadline_shown(after)))]
+        elif e["kind"] == "status_changed":
+            lang = current_lang()
+            diffs = [(e.get("field") or "status", word_diff(status_name(before, lang) if before else None,
+                                                           status_name(after, lang) if after else None))]
         elif e["kind"] == "documents_added" and isinstance(after, list):
             diffs = [("documents", Markup("<ins>{}</ins>").format(", ".join(d.get("title") or d.get("url", "") for d in after)))]
         else:
             diffs = [(e.get("field") or "", escape("" if after is None else str(after)))]
         rows.append({**e, "diffs": diffs})
     return rows
+
+
+def _deadline_shown(value: Any) -> str | None:
+    """A stored deadline as the digest writes it (its day, in the request's language)."""
+    from tracker.i18n import format_date
+    from tracker.store import deadlines
+
+    if not value:
+        return None
+    day = deadlines.deadline_day(value)
+    return format_date(day, current_lang()) if day else str(value)
 
 
 def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -147,24 +163,26 @@ def feed_body(db, fmt: str, *, as_of: datetime, profile: str) -> bytes:
     return render(db, fmt, as_of=as_of, profile=profile)
 
 
-READ_ONLY_HELP = "Ingenting ble lagret. Be den som drifter ncp-tracker om skrivetilgang."
+def _read_only_help() -> str:
+    return _("Nothing was saved. Ask whoever runs ncp-tracker for write access.")
 
 
 def write_problem(db_path: str | os.PathLike, *folders: str | os.PathLike) -> str | None:
-    """Why nothing can be written (a read-only database file or folder), in Norwegian; None if fine.
+    """Why nothing can be written (a read-only database file or folder), in the request's
+    language; None if fine.
 
     A file without any write bit counts as read-only even for root (who could write it anyway):
     whoever marked it so meant it.
     """
     path = Path(db_path)
     if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
-        return f"Databasen {path.name} er skrivebeskyttet. {READ_ONLY_HELP}"
+        return _("The database %(name)s is read-only.", name=path.name) + " " + _read_only_help()
     for folder in (path.parent, *map(Path, folders)):
         probe = folder
         while not probe.exists() and probe != probe.parent:
             probe = probe.parent
         if not os.access(probe, os.W_OK) or not probe.stat().st_mode & 0o222:
-            return f"Mappen {folder} er skrivebeskyttet. {READ_ONLY_HELP}"
+            return _("The folder %(folder)s is read-only.", folder=str(folder)) + " " + _read_only_help()
     return None
 
 
@@ -181,6 +199,80 @@ def needs(role: str) -> Callable:
         return fn
 
     return mark
+
+
+#: the error pages' text when a view gave no reason of its own (werkzeug's default is English)
+DEFAULT_ERRORS = {
+    400: N_("The request was not understood."),
+    401: N_("You must log in."),
+    403: N_("You have no access to this."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not take that kind of request."),
+    429: N_("Too many requests. Wait a little and try again."),
+    503: N_("The workbench cannot answer right now."),
+    500: N_("Something went wrong in the workbench; the details are in the server's log."),
+}
+
+
+#: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
+#: line) as the web says them, in the request's language; any other refusal is shown as it is
+_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
+    (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: none \(final state\)",
+     N_("The status cannot go from “%(before)s” to “%(target)s”: “%(before)s” is final.")),
+    (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: (?P<moves>[\w, ]+)",
+     N_("The status cannot go from “%(before)s” to “%(target)s”; from “%(before)s” it can go to: %(moves)s.")),
+    (r"state (?P<target>\w+) needs an owner \(--owner NAME\)",
+     N_("The status “%(target)s” needs an adviser: write a name under “Adviser”.")),
+    (r"note too long \((?P<num>\d+) characters, at most (?P<max>\d+)\)",
+     N_("The note is too long (%(num)s characters, at most %(max)s).")),
+    (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
+     N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
+    # tracker.workbench.search.SearchError
+    (r'unbalanced quote: a phrase needs a closing "', N_("A quote is not closed: a phrase needs a closing \".")),
+    (r"cannot read the query at (?P<at>.+)", N_("The search cannot be read at %(at)s.")),
+    (r"nothing to search for: the query is empty", N_("Nothing to search for: the search is empty.")),
+    (r"unexpected (?P<what>.+?) \(no matching '\('\)", N_("Unexpected %(what)s (no matching “(”).")),
+    (r"unexpected (?P<what>.+)", N_("Unexpected %(what)s.")),
+    (r"OR needs a word after it", N_("OR needs a word after it.")),
+    (r"OR needs a word before it", N_("OR needs a word before it.")),
+    (r"AND needs a word on both sides", N_("AND needs a word on both sides.")),
+    (r"(?P<name>\w+) must be a date YYYY-MM-DD, not (?P<value>.+)",
+     N_("“%(name)s” must be a date (YYYY-MM-DD), not %(value)s.")),
+    # tracker.workbench.accounts.AccountError (worded in Bokmål for the command line)
+    (r"ugyldig brukernavn (?P<name>.+): 2–40 tegn, bokstaver, sifre, punktum, - eller _",
+     N_("Invalid user name %(name)s: 2–40 characters, letters, digits, full stop, - or _.")),
+    (r"ukjent rolle (?P<role>.+?); roller: .*", N_("Unknown role %(role)s.")),
+    (r"passordet må ha minst (?P<num>\d+) tegn", N_("The password must have at least %(num)s characters.")),
+    (r"passordet kan ha høyst (?P<num>\d+) tegn", N_("The password can have at most %(num)s characters.")),
+    (r"ingen konto heter (?P<name>.+) \(se `ncp-tracker users list`\)", N_("No account is called %(name)s.")),
+    (r"kontoen (?P<name>.+) finnes allerede", N_("The account %(name)s already exists.")),
+))
+
+
+def refusal(text: str) -> str:
+    """A workbench refusal in the request's language (states by name); other text unchanged."""
+    lang = current_lang()
+    for pattern, msgid in _REFUSALS:
+        if match := pattern.fullmatch(text):
+            values = match.groupdict()
+            for key in ("before", "target"):
+                if key in values:
+                    values[key] = triage_name(values[key], lang)
+            if "moves" in values:
+                values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
+            return _(msgid, **values)
+    return text
+
+
+def strength_text(value: Any, lang: str) -> str:
+    """A tag's strength with two decimals (decimal comma in Bokmål); '–' when not a number."""
+    import math
+
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "nb" else text
 
 
 DEFAULT_NAME_RE = re.compile(r"^[\w .'@-]{1,80}$")
@@ -248,9 +340,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     # scraped URLs become links only when they are http(s): never javascript:, data: or the like
     app.jinja_env.filters["safe_href"] = safe_url
+    app.jinja_env.filters["strength"] = lambda value: strength_text(value, current_lang())
     from tracker.web import display
 
-    display.install(app)  # catalogue, Norwegian dates, names for codes, Stortinget's times
+    display.install(app, current_lang)  # catalogue, dates, names for codes, Stortinget's times, per request
 
     def db():
         if "db" not in g:
@@ -285,11 +378,19 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return user
 
     @app.before_request
+    def _language():
+        g.lang = request_lang()
+        try:
+            asked_lang()
+        except ValueError:
+            abort(400, _("Unknown language %(code)s (known: nb, en).", code=repr(request.args.get("lang"))))
+
+    @app.before_request
     def _guard():
         if app.config["LOOPBACK"]:
             host_name = request.host.split("]")[0] + "]" if request.host.startswith("[") else request.host.rsplit(":", 1)[0]
             if host_name not in LOOPBACK_NAMES:
-                abort(400, "Uventet Host-header (DNS rebinding?)")
+                abort(400, _("Unexpected Host header (DNS rebinding?)"))
         endpoint = request.endpoint or ""
         if endpoint in ("static", "feed"):
             return None  # the feed checks its own token
@@ -306,7 +407,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 g.user, g.role, g.name = user, user["role"], user["name"]
                 session["seen"] = int(time.time())
         elif not app.config["LOOPBACK"]:
-            abort(503, "Ingen kontoer finnes: legg til en med `ncp-tracker users add`.")
+            abort(503, _("No accounts exist: add one with `ncp-tracker users add`."))
         else:
             g.role, g.name = "adviser", session.get("by")
         if "csrf" not in session:
@@ -314,17 +415,18 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if request.method == "POST":
             sent = request.form.get("csrf", "")
             if not hmac.compare_digest(sent.encode(), session["csrf"].encode()):
-                abort(400, "CSRF-nøkkelen mangler eller er feil (last siden på nytt og prøv igjen).")
+                abort(400, _("The CSRF token is missing or wrong (reload the page and try again)."))
         if endpoint in ("login", "login_post"):
             return None
         if g.accounts and g.user is None:
             if request.method == "GET":
                 return redirect(url_for("login", next=request.full_path.rstrip("?")))
-            abort(401, "Du må logge inn.")
+            abort(401, _("You must log in."))
         view = app.view_functions.get(endpoint)
         wanted = getattr(view, "needs_role", "reader" if request.method in ("GET", "HEAD") else "adviser")
         if not accounts.may(g.role, wanted):
-            abort(403, f"Kontoen din ({g.role}) har ikke tilgang til dette (krever {wanted}).")
+            abort(403, _("Your account (%(role)s) has no access to this (needs %(wanted)s).",
+                         role=role_name(g.role, current_lang()), wanted=role_name(wanted, current_lang())))
         return None
 
     @app.after_request
@@ -335,6 +437,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
         resp.headers.setdefault("Cache-Control", "no-store")
+        asked = request.args.get("lang")
+        if asked in ("nb", "en") and request.cookies.get(LANG_COOKIE) != asked:
+            resp.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=not app.config["LOOPBACK"])
         if not app.config["LOOPBACK"]:
             resp.headers["Strict-Transport-Security"] = "max-age=31536000"
         return resp
@@ -343,7 +449,15 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     def _globals():
         return {"csrf_token": session.get("csrf", ""), "now": now(), "user": g.get("user"),
                 "role": g.get("role"), "with_accounts": g.get("accounts", False),
-                "may": lambda needed: accounts.may(g.get("role"), needed)}
+                "may": lambda needed: accounts.may(g.get("role"), needed), "lang": current_lang(),
+                "lang_url": _lang_url}
+
+    def _lang_url(lang: str) -> str:
+        """This page in `lang` (same path and query, ?lang= replaced)."""
+        args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+        from urllib.parse import urlencode
+
+        return request.path + "?" + urlencode([*args.items(), ("lang", lang)])
 
     @app.errorhandler(400)
     @app.errorhandler(401)
@@ -353,7 +467,14 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     @app.errorhandler(429)
     @app.errorhandler(503)
     def _error(exc):
-        return render_template("error.html", code=exc.code, message=exc.description), exc.code
+        message = exc.description
+        if message == type(exc).description:  # werkzeug's own English text: ours instead
+            message = _(DEFAULT_ERRORS.get(exc.code, "Something went wrong."))
+        return render_template("error.html", code=exc.code, message=message), exc.code
+
+    @app.errorhandler(500)
+    def _server_error(exc):
+        return render_template("error.html", code=500, message=_(DEFAULT_ERRORS[500])), 500
 
     def _with_write_check(fn: Callable) -> Callable:
         """Answer a read-only database with a clear page, before and while writing; run the view
@@ -379,7 +500,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 return answer
             except sqlite3.OperationalError as exc:
                 if _is_read_only_error(exc):
-                    abort(503, f"Databasen er skrivebeskyttet. {READ_ONLY_HELP}")
+                    abort(503, _("The database is read-only.") + " " + _read_only_help())
                 raise
 
         return wrapper
@@ -392,7 +513,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             return redirect(url_for("inbox"))
         if g.user is not None:
             return redirect(safe_next(request.args.get("next")))
-        notice = "Du ble logget ut etter en periode uten aktivitet." if session.pop("expired", None) else None
+        notice = _("You were logged out after a period without activity.") if session.pop("expired", None) else None
         return render_template("login.html", next=safe_next(request.args.get("next")), error=None,
                                notice=notice, name="")
 
@@ -406,12 +527,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         keys = ("account:" + accounts.name_key(name), "address:" + (request.remote_addr or "?"))
         if limiter.blocked(*keys):
             return render_template("login.html", next=target, name=name, notice=None,
-                                   error="For mange mislykkede forsøk. Vent noen minutter og prøv igjen."), 429
+                                   error=_("Too many failed attempts. Wait a few minutes and try again.")), 429
         user = accounts.authenticate(db(), name, password)
         if user is None:
             limiter.failed(*keys)
             return render_template("login.html", next=target, name=name, notice=None,
-                                   error="Feil brukernavn eller passord."), 401
+                                   error=_("Wrong user name or password.")), 401
         limiter.succeeded(keys[0])
         session.clear()  # a new session: nothing from before the login survives (fixation)
         session.permanent = True
@@ -452,14 +573,14 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             it = drafts.load_item(db(), item_id)
         except drafts.DraftError:
-            abort(404, f"Ukjent sak: {item_id}")
+            abort(404, _("Unknown item: %(id)s", id=item_id))
         tags = drafts.item_tags(db(), it)
         spans: dict[str, list[dict]] = {"title": [], "summary": [], "text": []}
         for tag in tags:
             for ev in tag["evidence"]:
                 key = "text" if ev.get("field") in ("text", "body") else ev.get("field")
                 if key in spans:
-                    spans[key].append({**ev, "label": tag["label"]})
+                    spans[key].append({**ev, "label": label_name(tag["label"], current_lang())})
         related = []
         try:
             from tracker.links.related import related as related_fn
@@ -469,7 +590,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             try:
                 related = list(related_fn(db(), item_id))
             except Exception as exc:  # noqa: BLE001 - a broken links table must not hide the item
-                related = [{"id": None, "title": f"(relaterte saker utilgjengelige: {exc})"}]
+                related = [{"id": None, "title": _("(related items unavailable: %(error)s)", error=str(exc))}]
         state = triage.get(db(), item_id)
         return render_template(
             "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),
@@ -512,12 +633,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         from tracker.workbench import triage
 
         if not triage.item_exists(db(), item_id):
-            abort(404, f"Ukjent sak: {item_id}")
+            abort(404, _("Unknown item: %(id)s", id=item_id))
         return _writer_name()
 
     def _ask_for_name(item_id: str) -> Response:
         return redirect(url_for("item", item_id=item_id,
-                                err="Skriv navnet ditt i «Endret av» før du lagrer (det huskes etterpå)."))
+                                err=_("Write your name in “Changed by” before saving (it is remembered afterwards).")))
 
     @app.post("/item/<path:item_id>/triage")
     @needs("adviser")
@@ -538,8 +659,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 by=by,
             )  # fmt: skip
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=str(exc)))
-        return redirect(url_for("item", item_id=item_id, msg=f"Lagret: {row['state']}"))
+            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
+        return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=triage_name(row["state"], current_lang()))))
 
     web_documents.register(app, db)
 
@@ -557,8 +678,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=str(exc)))
-        return redirect(url_for("item", item_id=item_id, msg=f"Lagret: {mark}{label}"))
+            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
+        shown = mark + label_name(label, current_lang())
+        return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=shown)))
 
     @app.post("/item/<path:item_id>/draft")
     @needs("adviser")
@@ -568,14 +690,14 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
         fmt = request.form.get("format", "docx")
         if fmt not in ("docx", "md"):
-            abort(400, "Utkast lages som .docx eller .md.")
+            abort(400, _("Drafts are made as .docx or .md."))
         problem = read_only(drafts_dir())
         if problem:
             abort(503, problem)
         by = _writer_name()
         if not by:
             return redirect(url_for("item", item_id=item_id,
-                                    err="Skriv navnet ditt i «Endret av» før du lager et utkast."))
+                                    err=_("Write your name in “Changed by” before making a draft.")))
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
         except drafts.DraftError as exc:
@@ -598,16 +720,19 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     def draft_file(draft_id: int, fmt: str):
         rows = list(db().query("select id, item_id, created_at, text, docx_path from drafts where id = ?", [draft_id]))
         if not rows or fmt not in ("docx", "md"):
-            abort(404, "Ukjent utkast.")
+            abort(404, _("Unknown draft."))
         row = rows[0]
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{oslo_date(row['created_at']).isoformat()}-{row['id']}"
+        from tracker.i18n import local_day
+
+        day = local_day(row["created_at"])  # the day in Oslo, also for an instant stored in UTC
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{day or 'utkast'}-{row['id']}"
         if fmt == "md":
             body = (row["text"] or "").encode("utf-8")
             mime = "text/markdown; charset=utf-8"
         else:
             path = Path(row["docx_path"] or "")
             if not row["docx_path"] or path.suffix != ".docx" or not path.is_file():
-                abort(404, "Word-filen til dette utkastet finnes ikke lenger; .md-versjonen er lagret i databasen.")
+                abort(404, _("The Word file of this draft no longer exists; the .md version is kept in the database."))
             body = path.read_bytes()
             mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
@@ -635,7 +760,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             elif any(args.get(k) for k in ("label", "source", "status", "from", "to", "owner", "state")):
                 rows = filtered(db(), filters, limit=200)
         except SearchError as exc:
-            error = str(exc)
+            error = refusal(str(exc))
         for r in rows:
             snip = escape(r.get("snippet") or "")
             r["snippet_html"] = Markup(str(snip).replace(HL_START, "<mark>").replace(HL_END, "</mark>"))
@@ -655,11 +780,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
         fmt = request.args.get("format", "csv")
         if fmt not in ex.FORMATS:
-            abort(404, f"Ukjent eksportformat {fmt!r} (kjente: {', '.join(ex.FORMATS)}).")
+            abort(404, _("Unknown export format %(format)s (known: %(known)s).", format=repr(fmt),
+                         known=", ".join(ex.FORMATS)))
         try:
             data = ex.rows(db(), _filters(request.args), (request.args.get("q") or "").strip() or None)
         except (SearchError, ValueError) as exc:
-            abort(400, str(exc))
+            abort(400, refusal(str(exc)))
         payload = ex.render(data, fmt)
         body = payload if isinstance(payload, bytes) else payload.encode("utf-8")
         mime = {"csv": "text/csv; charset=utf-8", "json": "application/json",
@@ -729,7 +855,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     @_with_write_check
     def feed_token():
         if g.user is None:
-            abort(403, "Abonnementsadresser krever kontoer (se `ncp-tracker users add`).")
+            abort(403, _("Subscription addresses need accounts (see `ncp-tracker users add`)."))
         token = accounts.new_feed_token(db(), g.user["id"])
         urls = {fmt: url_for("feed", token=token, fmt=fmt, _external=True) for fmt in ("ics", "atom")}
         g.user = accounts.get_by_id(db(), g.user["id"])
@@ -740,17 +866,17 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     @_with_write_check
     def feed_token_revoke():
         if g.user is None:
-            abort(403, "Abonnementsadresser krever kontoer.")
+            abort(403, _("Subscription addresses need accounts."))
         accounts.revoke_feed_token(db(), g.user["id"])
         return redirect(url_for("account"))
 
     @app.get("/feed/<token>.<fmt>")
     def feed(token: str, fmt: str):
         if fmt not in ("ics", "atom"):
-            abort(404, "Ukjent format.")
+            abort(404, _("Unknown format."))
         user = accounts.user_by_feed_token(db(), token)
         if user is None:
-            abort(404, "Ukjent eller tilbakekalt abonnementsadresse.")
+            abort(404, _("Unknown or revoked subscription address."))
         body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"])
         mime = "text/calendar; charset=utf-8" if fmt == "ics" else "application/atom+xml; charset=utf-8"
         return Response(body, mimetype=mime)
@@ -769,8 +895,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             added = accounts.add_user(db(), form.get("name", ""), form.get("password", ""), form.get("role", "adviser"))
         except accounts.AccountError as exc:
-            return redirect(url_for("admin_users", err=str(exc)))
-        return redirect(url_for("admin_users", msg=f"Kontoen {added['name']} ({added['role']}) er lagt til."))
+            return redirect(url_for("admin_users", err=refusal(str(exc))))
+        return redirect(url_for("admin_users", msg=_("The account %(name)s (%(role)s) was added.", name=added["name"],
+                                                 role=role_name(added["role"], current_lang()))))
 
     @app.post("/admin/users/<int:user_id>/disable")
     @needs("admin")
@@ -778,10 +905,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     def admin_users_disable(user_id: int):
         target = accounts.get_by_id(db(), user_id)
         if target is None:
-            abort(404, "Ukjent konto.")
+            abort(404, _("Unknown account."))
         if g.user is not None and target["id"] == g.user["id"]:
-            return redirect(url_for("admin_users", err="Du kan ikke deaktivere din egen konto."))
+            return redirect(url_for("admin_users", err=_("You cannot disable your own account.")))
         accounts.disable(db(), target["name"])
-        return redirect(url_for("admin_users", msg=f"Kontoen {target['name']} er deaktivert."))
+        return redirect(url_for("admin_users", msg=_("The account %(name)s was disabled.", name=target["name"])))
 
     return app

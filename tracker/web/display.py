@@ -11,6 +11,7 @@ its time; for others the deadline day (with its time when it has one), or "ingen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -29,9 +30,13 @@ def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None 
     return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
 
 
-def install(app: Any, lang: str = "nb") -> None:
-    """Register the catalogue, date and name filters and `deadline_lines` on a Flask app."""
+def install(app: Any, lang: str | Callable[[], str] = "nb") -> None:
+    """Register the catalogue, date and name filters and `deadline_lines` on a Flask app.
+
+    `lang` is a language code or a function returning the request's language (looked up on
+    every call, so one app serves Bokmål and English side by side)."""
     env = app.jinja_env
     install_jinja(env, lang)
     install_jinja_filters(env, lang)
-    env.globals["deadline_lines"] = lambda item: deadline_lines(item, lang)
+    current = lang if callable(lang) else (lambda: lang)
+    env.globals["deadline_lines"] = lambda item: deadline_lines(item, current())

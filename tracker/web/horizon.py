@@ -14,34 +14,35 @@ class HorizonArgsError(ValueError):
 
 
 def horizon_context(db: sqlite_utils.Database, args: Mapping[str, str], as_of: datetime) -> dict[str, Any]:
-    """Template context of /horizon: ?weeks=1..104 (12), ?by=week|month, ?all=1, ?lang=nb|en."""
+    """Template context of /horizon: ?weeks=1..104 (12), ?by=week|month, ?all=1; in the request's
+    language (tracker.web.lang: ?lang=nb|en or the reader's cookie)."""
     from tracker.attention.horizon import grouped, horizon
+    from tracker.web.lang import _, current_lang
 
     error = None
     weeks_raw = args.get("weeks") or "12"
     by = args.get("by") or "week"
-    lang = args.get("lang") or "nb"
+    lang = current_lang()
     try:
         weeks = int(weeks_raw)
         if not 1 <= weeks <= 104:
             raise ValueError
     except ValueError:
-        error, weeks = f"weeks må være et heltall 1–104, ikke {weeks_raw!r}", 12
+        error, weeks = _("weeks must be a whole number 1–104, not %(value)s", value=repr(weeks_raw)), 12
     if by not in ("week", "month"):
-        error, by = f"by må være week eller month, ikke {by!r}", "week"
-    if lang not in ("nb", "en"):
-        error, lang = f"lang må være nb eller en, ikke {lang!r}", "nb"
+        error, by = _("by must be week or month, not %(value)s", value=repr(by)), "week"
     show_all = args.get("all") == "1"
     entries = horizon(db, as_of, weeks=weeks, followed_only=not show_all)
     return {"groups": grouped(entries, by, lang), "count": len(entries), "weeks": weeks, "by": by,
-            "show_all": show_all, "lang": lang, "error": error, "start": as_of.date().isoformat()}
+            "show_all": show_all, "lang": lang, "error": error, "start": as_of.date()}
 
 
 def outcome_context(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
     """The item's outcome chain (None when the NCP has not answered it); a broken store shows the error."""
     from tracker.links.outcomes import outcome_chain
+    from tracker.web.lang import _
 
     try:
         return outcome_chain(db, item_id)
     except Exception as exc:  # noqa: BLE001 - a broken links table must not hide the item
-        return {"error": f"utfallskjeden kunne ikke leses: {exc}", "steps": [], "text": ""}
+        return {"error": _("the outcome chain could not be read: %(error)s", error=str(exc)), "steps": [], "text": ""}

@@ -45,7 +45,9 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
+from tracker.i18n import gettext
 from tracker.store.instants import now_iso
+from tracker.vocabulary import N_
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
 NCP_NAME_EN = "Norwegian National Contact Point for Responsible Business Conduct"
@@ -53,101 +55,111 @@ TEMPLATE = "horingssvar-mal.docx"
 MANDATE_FILE = "horingssvar-mandat.{lang}.txt"
 SIGNATURE_FILE = "horingssvar-signatur.{lang}.txt"
 
-#: label → (Norwegian heading, English heading)
-LABEL_HEADINGS: dict[str, tuple[str, str]] = {
-    "apenhetsloven": ("Åpenhetsloven og menneskerettslig aktsomhet",
-                      "The Transparency Act (åpenhetsloven) and mandatory due diligence"),
-    "oecd-ii": ("OECDs retningslinjer kapittel II – Generelle prinsipper",
-                "OECD Guidelines Chapter II – General Policies"),
-    "oecd-iii": ("OECDs retningslinjer kapittel III – Offentliggjøring av informasjon",
-                 "OECD Guidelines Chapter III – Disclosure"),
-    "oecd-iv": ("OECDs retningslinjer kapittel IV – Menneskerettigheter",
-                "OECD Guidelines Chapter IV – Human Rights"),
-    "oecd-v": ("OECDs retningslinjer kapittel V – Sysselsetting og forholdet mellom partene i arbeidslivet",
-               "OECD Guidelines Chapter V – Employment and Industrial Relations"),
-    "oecd-vi": ("OECDs retningslinjer kapittel VI – Miljø", "OECD Guidelines Chapter VI – Environment"),
-    "oecd-vii": ("OECDs retningslinjer kapittel VII – Bekjempelse av bestikkelser og andre former for korrupsjon",
-                 "OECD Guidelines Chapter VII – Combating Bribery and Other Forms of Corruption"),
-    "oecd-viii": ("OECDs retningslinjer kapittel VIII – Forbrukerinteresser",
-                  "OECD Guidelines Chapter VIII – Consumer Interests"),
-    "oecd-ix": ("OECDs retningslinjer kapittel IX – Vitenskap, teknologi og innovasjon",
-                "OECD Guidelines Chapter IX – Science, Technology and Innovation"),
-    "oecd-x": ("OECDs retningslinjer kapittel X – Konkurranse", "OECD Guidelines Chapter X – Competition"),
-    "oecd-xi": ("OECDs retningslinjer kapittel XI – Beskatning", "OECD Guidelines Chapter XI – Taxation"),
-    "gpfg": ("Statens pensjonsfond utland – ansvarlig forvaltning",
-             "Government Pension Fund Global – responsible management"),
+#: label → the heading of its section (a catalogue message; Bokmål in tracker/locale/nb)
+LABEL_HEADINGS: dict[str, str] = {
+    "apenhetsloven": N_("The Transparency Act (åpenhetsloven) and mandatory due diligence"),
+    "oecd-ii": N_("OECD Guidelines Chapter II – General Policies"),
+    "oecd-iii": N_("OECD Guidelines Chapter III – Disclosure"),
+    "oecd-iv": N_("OECD Guidelines Chapter IV – Human Rights"),
+    "oecd-v": N_("OECD Guidelines Chapter V – Employment and Industrial Relations"),
+    "oecd-vi": N_("OECD Guidelines Chapter VI – Environment"),
+    "oecd-vii": N_("OECD Guidelines Chapter VII – Combating Bribery and Other Forms of Corruption"),
+    "oecd-viii": N_("OECD Guidelines Chapter VIII – Consumer Interests"),
+    "oecd-ix": N_("OECD Guidelines Chapter IX – Science, Technology and Innovation"),
+    "oecd-x": N_("OECD Guidelines Chapter X – Competition"),
+    "oecd-xi": N_("OECD Guidelines Chapter XI – Taxation"),
+    "gpfg": N_("Government Pension Fund Global – responsible management"),
 }  # fmt: skip
 
-TEXT = {
+#: the fixed wording of a draft: key → catalogue message, the same in both languages …
+_WORDS: dict[str, str] = {
+    "to": N_("To"), "their_ref": N_("Your ref."), "our_ref": N_("Our ref."), "date": N_("Date"),
+    "intro": N_("About the NCP"), "main": N_("Main points"),
+    "quotes": N_("From the consultation documents"), "no_quotes": N_("No text excerpts were found for this topic."),
+    "quoted_above": N_("The excerpts for this topic are quoted under “%(heading)s”."),
+    "general": N_("Comments of the NCP"), "earlier": N_("The NCP's earlier responses on similar matters"),
+    "no_earlier": N_("No earlier responses or drafts on similar matters were found."),
+    "deadline_route": N_("Deadline and submission"), "no_deadline": N_("not given"), "fill": N_("FILL IN"),
+    "fill_main": N_("The NCP's main points (2–4 sentences)"),
+    "fill_section": N_("The NCP's assessment on this topic"),
+    "fill_ref": N_("the NCP's case number"), "source": N_("Source"),
+    "similarity": N_("similarity"), "shared": N_("shared labels"),
+    "kind_draft": N_("draft"), "kind_submitted": N_("submitted"), "kind_published": N_("published"),
+    "src_title": N_("the title"), "src_summary": N_("the summary"), "src_text": N_("the consultation page"),
+    "src_document": N_("the consultation document"),
+    "organiser": N_("the organiser"), "ministry": N_("the responsible ministry"), "committee": N_("the committee"),
+    # committee hearings
+    "c_subject": N_("Input to %(committee)s – %(case)s"),
+    "c_opening": N_("The NCP refers to %(committee_gen)s hearing on %(case)s%(when)s and hereby submits "
+                    "written input."),
+    "c_case": N_("Case"), "c_written": N_("Deadline for written input"),
+    "c_request": N_("Deadline to ask to take part in the hearing"), "c_held": N_("The hearing is held"),
+    "c_no_comments": N_("The NCP has no comments on the case."),
+    "c_passed": N_("The deadline for input passed on %(deadline)s. Check with the committee's secretariat "
+                   "whether input is still accepted."),
+    # the EU's "Have your say" form (its own field names, in the draft's language)
+    "form": N_("Have your say – feedback form"),
+    "feedback": N_("Feedback (at most 4,000 characters; a longer position paper can be attached as PDF)"),
+    "f_initiative": N_("Initiative"), "f_link": N_("Link"), "f_period": N_("Feedback period ends"),
+    "f_as": N_("I am giving my contribution as"), "f_authority": N_("Public authority"),
+    "f_organisation": N_("Organisation name"), "f_scope": N_("Scope"), "f_national": N_("National"),
+    "f_country": N_("Country of origin"), "f_norway": N_("Norway"),
+    "f_register": N_("Transparency register number"), "f_if_registered": N_("if registered, else leave empty"),
+    "f_privacy": N_("Publication privacy settings"),
+    "f_public": N_("Public (name and organisation are published)"),
+}  # fmt: skip
+
+#: … and where a Norwegian letter and an English feedback say it differently, each its own message
+_FORM_WORDS: dict[str, dict[str, str]] = {
     "nb": {
-        "to": "Til", "their_ref": "Deres ref.", "our_ref": "Vår ref.", "date": "Dato",
-        "subject": "Høringssvar", "intro": "Om Kontaktpunktet", "main": "Hovedsynspunkter",
-        "quotes": "Fra høringsdokumentene", "no_quotes": "Ingen tekstutdrag ble funnet for dette temaet.",
-        "quoted_above": "Tekstutdragene for dette temaet er sitert under «{heading}».",
-        "general": "Kontaktpunktets merknader", "earlier": "Kontaktpunktets tidligere svar på lignende saker",
-        "no_earlier": "Ingen tidligere svar eller utkast på lignende saker ble funnet.",
-        "deadline_route": "Frist og innsending", "deadline": "Høringsfrist", "no_deadline": "ikke oppgitt",
-        "route": "Innsending", "fill": "FYLL INN",
-        "fill_main": "Kontaktpunktets hovedsynspunkter (2–4 setninger)",
-        "fill_section": "Kontaktpunktets vurdering knyttet til dette temaet",
-        "fill_ref": "Kontaktpunktets saksnummer", "source": "Kilde",
-        "opening": "Vi viser til høringsbrev av {sent} med høringsfrist {deadline}.",
-        "opening_no_sent": "Vi viser til høringen «{title}» med høringsfrist {deadline}.",
-        "opening_no_deadline": "Vi viser til høringsbrev av {sent}.",
-        "opening_bare": "Vi viser til høringen «{title}».",
-        "no_comments": "Kontaktpunktet har ingen merknader til høringen.",
-        "passed": "Høringsfristen gikk ut {deadline}. Avklar med {owner} om et svar fortsatt tas imot "
-                  "før det sendes.",
-        "similarity": "likhet", "shared": "felles etiketter",
-        "kinds": {"draft": "utkast", "submitted": "sendt", "published": "publisert"},
-        "src": {"title": "tittelen", "summary": "sammendraget", "text": "teksten på høringssiden",
-                "document": "høringsdokumentet"},
-        # committee hearings
-        "c_subject": "Innspill til {committee} – {case}",
-        "c_opening": "Kontaktpunktet viser til {committee_gen} høring om {case}{when} og sender med dette "
-                     "et skriftlig innspill.",
-        "c_when": " {start}", "c_case": "Sak", "c_written": "Frist for skriftlige innspill",
-        "c_request": "Frist for å be om å delta i høringen", "c_held": "Høringen holdes",
-        "c_no_comments": "Kontaktpunktet har ingen merknader til saken.",
-        "c_passed": "Fristen for innspill gikk ut {deadline}. Avklar med komiteens sekretariat om et "
-                    "innspill fortsatt tas imot.",
+        "subject": N_("Consultation response"), "deadline": N_("Consultation deadline"), "route": N_("Submission"),
+        "opening": N_("We refer to the consultation letter of %(sent)s with consultation deadline %(deadline)s."),
+        "opening_no_sent": N_("We refer to the consultation “%(title)s” with consultation deadline %(deadline)s."),
+        "opening_no_deadline": N_("We refer to the consultation letter of %(sent)s."),
+        "opening_bare": N_("We refer to the consultation “%(title)s”."),
+        "no_comments": N_("The NCP has no comments on the consultation."),
+        "passed": N_("The consultation deadline passed on %(deadline)s. Check with %(owner)s whether a "
+                     "response is still accepted before it is sent."),
     },
     "en": {
-        "to": "To", "their_ref": "Your ref.", "our_ref": "Our ref.", "date": "Date",
-        "subject": "Feedback", "intro": "About the NCP", "main": "Main points",
-        "quotes": "From the consultation documents", "no_quotes": "No text excerpts were found for this topic.",
-        "quoted_above": "The excerpts for this topic are quoted under “{heading}”.",
-        "general": "Comments of the NCP", "earlier": "The NCP's earlier responses on similar matters",
-        "no_earlier": "No earlier responses or drafts on similar matters were found.",
-        "deadline_route": "Deadline and submission", "deadline": "Feedback period ends",
-        "no_deadline": "not given", "route": "How to submit", "fill": "FILL IN",
-        "fill_main": "The NCP's main points (2–4 sentences)",
-        "fill_section": "The NCP's assessment on this topic",
-        "fill_ref": "the NCP's case number", "source": "Source",
-        "opening": "The NCP welcomes the opportunity to give feedback on “{title}” (feedback period "
-                   "ending {deadline}).",
-        "opening_no_sent": "The NCP welcomes the opportunity to give feedback on “{title}” (feedback period "
-                           "ending {deadline}).",
-        "opening_no_deadline": "The NCP welcomes the opportunity to give feedback on “{title}”.",
-        "opening_bare": "The NCP welcomes the opportunity to give feedback on “{title}”.",
-        "no_comments": "The NCP has no comments on this initiative.",
-        "passed": "The feedback period ended on {deadline}. Check with {owner} whether feedback is still "
-                  "accepted before sending.",
-        "similarity": "similarity", "shared": "shared labels",
-        "kinds": {"draft": "draft", "submitted": "submitted", "published": "published"},
-        "src": {"title": "the title", "summary": "the summary", "text": "the consultation page",
-                "document": "the consultation document"},
-        "form": "Have your say – feedback form",
-        "form_rows": (
-            ("Initiative", "{title}"), ("Link", "{url}"), ("Feedback period ends", "{deadline}"),
-            ("I am giving my contribution as", "Public authority"),
-            ("Organisation name", NCP_NAME_EN), ("Scope", "National"), ("Country of origin", "Norway"),
-            ("Transparency register number", "[FILL IN: if registered, else leave empty]"),
-            ("Publication privacy settings", "Public (name and organisation are published)"),
-        ),
-        "feedback": "Feedback (at most 4,000 characters; a longer position paper can be attached as PDF)",
+        "subject": N_("Feedback"), "deadline": N_("Feedback period ends"), "route": N_("How to submit"),
+        "opening": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
+                      "ending %(deadline)s)."),
+        "opening_no_sent": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
+                              "ending %(deadline)s)."),
+        "opening_no_deadline": N_("The NCP welcomes the opportunity to give feedback on “%(title)s”."),
+        "opening_bare": N_("The NCP welcomes the opportunity to give feedback on “%(title)s”."),
+        "no_comments": N_("The NCP has no comments on this initiative."),
+        "passed": N_("The feedback period ended on %(deadline)s. Check with %(owner)s whether feedback is "
+                     "still accepted before sending."),
     },
 }  # fmt: skip
+
+
+class _Words:
+    """A draft's fixed wording in `lang`: ``t["subject"]``, ``t.fmt("opening", sent=…)``."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._ids = {**_WORDS, **_FORM_WORDS[lang]}
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self.lang, self._ids[key])
+
+    def fmt(self, key: str, **values: Any) -> str:
+        return gettext(self.lang, self._ids[key], **values)
+
+
+def words(lang: str) -> _Words:
+    """The fixed wording of a draft in `lang` (catalogue messages)."""
+    return _Words(lang)
+
+
+def heading_of(label: str, lang: str) -> str:
+    """The section heading of a label in `lang` (the label code itself for an unknown one)."""
+    msgid = LABEL_HEADINGS.get(label)
+    return gettext(lang, msgid) if msgid else label
+
 
 MAX_QUOTES = 5
 
@@ -312,7 +324,7 @@ def quote_for(item: dict[str, Any], ev: dict[str, Any], lang: str = "nb") -> tup
 
 
 def source_label(source: str, lang: str) -> str:
-    return TEXT[lang]["src"].get(source, source)
+    return words(lang)[f"src_{source}"] if f"src_{source}" in _WORDS else source
 
 
 # ---------------------------------------------------------------------------- routes and dates
@@ -321,19 +333,20 @@ def source_label(source: str, lang: str) -> str:
 def submission_route(item: dict[str, Any], lang: str) -> str:
     kind, url, owner = item.get("kind"), item.get("url") or "", item.get("owner") or ""
     if kind == "hearing":
-        return (f"Via skjemaet «Send inn høringssvar» på høringssiden: {url} (som privatperson eller "
-                "på vegne av en organisasjon; svaret publiseres på regjeringen.no). Adressen til selve "
-                "skjemaet er ikke bekreftet — bruk knappen på høringssiden.")  # fmt: skip
+        return gettext(lang, "Through the form “Send inn høringssvar” on the consultation page: %(url)s (as a "
+                       "private person or on behalf of an organisation; the response is published on "
+                       "regjeringen.no). The address of the form itself is not confirmed — use the button on "
+                       "the consultation page.", url=url)  # fmt: skip
     if kind == "committee_hearing":
-        return (f"Skriftlig innspill til {owner or 'komiteen'} via komiteens høringsside: {url}. "
-                "Ønsker Kontaktpunktet å delta muntlig, må det sendes en kort anmodning om å delta "
-                "innen anmodningsfristen; komiteen velger selv hvem som inviteres.")  # fmt: skip
+        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. If "
+                       "the NCP wants to take part orally, a short request to take part must be sent before "
+                       "the deadline for requests; the committee decides whom it invites.",
+                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
     if kind == "eu_consultation":
-        return (f"Through the European Commission's “Have your say” page for this initiative: {url} "
-                "(log in with an EU Login account; feedback is published).")  # fmt: skip
-    if lang == "en":
-        return f"No formal consultation: consider a letter to {owner or 'the responsible body'} ({url})."
-    return f"Ingen formell høring: vurder et brev til {owner or 'ansvarlig myndighet'} ({url})."
+        return gettext(lang, "Through the European Commission's “Have your say” page for this initiative: "
+                       "%(url)s (log in with an EU Login account; feedback is published).", url=url)  # fmt: skip
+    return gettext(lang, "No formal consultation: consider a letter to %(owner)s (%(url)s).",
+                   owner=owner or gettext(lang, "the responsible body"), url=url)
 
 
 def addressee(item: dict[str, Any], lang: str) -> str:
@@ -341,8 +354,8 @@ def addressee(item: dict[str, Any], lang: str) -> str:
     if item.get("kind") == "committee_hearing":
         return f"Stortinget – {owner}" if owner else "Stortinget"
     if item.get("kind") == "eu_consultation":
-        return owner or "European Commission"
-    return owner or ("the responsible ministry" if lang == "en" else "Departementet")
+        return owner or gettext(lang, "European Commission")
+    return owner or words(lang)["ministry"]
 
 
 def _local(value: str | None) -> datetime | None:
@@ -448,11 +461,11 @@ def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int 
     my_labels = _labels(item.get("labels"))
     for r in rows:
         if r["state"] in ("submitted", "published"):
-            kind, day = r["state"], r["ncp_date"] or (r["deadline"] or "")[:10]
+            kind, day = r["state"], r["ncp_date"] or r["deadline"] or ""
         elif r["ncp_date"]:
             kind, day = "published", r["ncp_date"]
         else:
-            kind, day = "draft", (r["drafted"] or "")[:10]
+            kind, day = "draft", r["drafted"] or ""
         theirs = _labels(r["labels"])
         shared = sorted(my_labels & theirs)
         label_part = len(shared) / len(my_labels | theirs) if (my_labels | theirs) else 0.0
@@ -461,17 +474,20 @@ def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int 
         if score < min_score:
             continue
         candidates[r["id"]] = {"item_id": r["id"], "title": r["title"], "url": r["url"],
-                               "date": (day or "")[:10], "kind": kind, "score": score,
+                               "date": day or "", "kind": kind, "score": score,
                                "shared": shared}  # fmt: skip
     return sorted(candidates.values(), key=lambda c: (-c["score"], c["item_id"]))[:limit]
 
 
 def _similar_line(s: dict[str, Any], lang: str) -> str:
-    t = TEXT[lang]
+    from tracker.vocabulary import label_name
+
+    t = words(lang)
     score = f"{s['score']:.2f}".replace(".", ",") if lang == "nb" else f"{s['score']:.2f}"
-    when = f", {s['date']}" if s["date"] else ""
-    shared = f"; {t['shared']}: {', '.join(s['shared'])}" if s["shared"] else ""
-    return (f"{s['title']} ({t['kinds'].get(s['kind'], s['kind'])}{when}) — {t['similarity']} {score}"
+    when = f", {_fmt_day(s['date'], lang)}" if s["date"] else ""
+    shared = f"; {t['shared']}: {', '.join(label_name(x, lang) for x in s['shared'])}" if s["shared"] else ""
+    kind = t[f"kind_{s['kind']}"] if f"kind_{s['kind']}" in _WORDS else s["kind"]
+    return (f"{s['title']} ({kind}{when}) — {t['similarity']} {score}"
             f"{shared} — {s['url'] or s['item_id']}")
 
 
@@ -479,34 +495,34 @@ def _similar_line(s: dict[str, Any], lang: str) -> str:
 
 
 def _fill(lang: str, what: str) -> str:
-    return f"[{TEXT[lang]['fill']}: {what}]"
+    return f"[{words(lang)['fill']}: {what}]"
 
 
 def _opening(item: dict[str, Any], lang: str, title: str) -> str:
-    t = TEXT[lang]
+    t = words(lang)
     sent = _fmt_day(item.get("published"), lang)
     deadline = _fmt_day(item.get("deadline"), lang)
     if sent and deadline:
-        return t["opening"].format(sent=sent, deadline=deadline, title=title)
+        return t.fmt("opening", sent=sent, deadline=deadline, title=title)
     if deadline:
-        return t["opening_no_sent"].format(deadline=deadline, title=title)
+        return t.fmt("opening_no_sent", deadline=deadline, title=title)
     if sent:
-        return t["opening_no_deadline"].format(sent=sent, title=title)
-    return t["opening_bare"].format(title=title)
+        return t.fmt("opening_no_deadline", sent=sent, title=title)
+    return t.fmt("opening_bare", title=title)
 
 
 def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
                     paragraphs: dict[str, list[Any]] | None = None) -> tuple[list[Block], list[str]]:
     """One section per label: whole sentences of the page text quoted once, then the strongest
     paragraphs of the item's documents (tracker/documents), each cited "(høringsnotatet punkt 5.2, s. 14)"."""
-    t = TEXT[lang]
+    t = words(lang)
     paragraphs = paragraphs or {}
     cited: set[str] = set()
     blocks: list[Block] = []
     sections: list[str] = []
     quoted: dict[str, str] = {}  # sentence → heading it is quoted under
     for tag in tags:
-        heading = LABEL_HEADINGS.get(tag["label"], (tag["label"], tag["label"]))[0 if lang == "nb" else 1]
+        heading = heading_of(tag["label"], lang)
         sections.append(heading)
         blocks.append(Block("heading", heading, level=2))
         quotes: list[tuple[str, str]] = []
@@ -532,7 +548,7 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
             blocks += [Block("quote", p.text, source=p.citation(lang).strip("()"))
                        for p in from_documents]
         elif elsewhere:
-            blocks.append(Block("para", t["quoted_above"].format(heading=elsewhere[0])))
+            blocks.append(Block("para", t.fmt("quoted_above", heading=elsewhere[0])))
         else:
             blocks.append(Block("para", t["no_quotes"]))
         blocks.append(Block("placeholder", _fill(lang, t["fill_section"])))
@@ -555,7 +571,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     item = load_item(db, item_id)
     lang = language_of(item)
     form = form_of(item)
-    t = TEXT[lang]
+    t = words(lang)
     today = as_of or datetime.now(OSLO).date()
     title = subject_title(item.get("title") or "")
     owner = (item.get("owner") or "").strip()
@@ -564,12 +580,11 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     warnings: list[str] = []
     if deadline_passed(item, today):
         key = "c_passed" if form == "committee" else "passed"
-        warnings.append(t[key].format(deadline=_fmt_day(item.get("deadline"), lang),
-                                      owner=owner or ("the organiser" if lang == "en" else "avsender")))
+        warnings.append(t.fmt(key, deadline=_fmt_day(item.get("deadline"), lang), owner=owner or t["organiser"]))
 
     if form == "committee":
-        committee = owner or "komiteen"
-        subject = t["c_subject"].format(committee=committee, case=title)
+        committee = owner or t["committee"]
+        subject = t.fmt("c_subject", committee=committee, case=title)
         start = _fmt_time(extra.get("hearing_start"), lang)
         held = [h.get("tidspunkt") for h in extra.get("hearing_times") or [] if isinstance(h, dict)]
         start = start or _fmt_time(next((h for h in held if h), None), lang)
@@ -578,8 +593,8 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
         in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
-        opening = t["c_opening"].format(committee_gen=_genitive(committee), case=in_sentence,
-                                        when=t["c_when"].format(start=start) if start else "")
+        opening = t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence,
+                        when=f" {start}" if start else "")
         facts = [(t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
                   or t["no_deadline"]),
                  (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
@@ -604,8 +619,12 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     if form == "eu":
         form_values = {"title": item.get("title") or title, "url": item.get("url") or "",
                        "deadline": _fmt_day(item.get("deadline"), lang) or t["no_deadline"]}
-        blocks += [Block("heading", t["form"], level=2),
-                   Block("meta", rows=[(k, v.format(**form_values)) for k, v in t["form_rows"]]),
+        form_rows = [(t["f_initiative"], form_values["title"]), (t["f_link"], form_values["url"]),
+                     (t["f_period"], form_values["deadline"]), (t["f_as"], t["f_authority"]),
+                     (t["f_organisation"], NCP_NAME_EN), (t["f_scope"], t["f_national"]),
+                     (t["f_country"], t["f_norway"]), (t["f_register"], _fill(lang, t["f_if_registered"])),
+                     (t["f_privacy"], t["f_public"])]
+        blocks += [Block("heading", t["form"], level=2), Block("meta", rows=form_rows),
                    Block("heading", t["feedback"], level=2)]
 
     if no_comments:
