@@ -67,6 +67,18 @@ def test_full_chain(db, world):
     assert chain["steps"][3]["item_id"] == "no_lovdata:LTI/lov/2027-06-15-40"
 
 
+def test_chain_in_english_and_days_in_oslo(db, world):
+    chain = outcome_chain(db, world["hearing"], "en")
+    assert chain["text"].startswith("The NCP's answer 12.03.2026 → Prop. 25 L")
+    assert chain["text"].endswith("→ act adopted 15.06.2027")
+    # an answer given at 00:30 Oslo time is stored as 23:30 UTC the day before: shown on its Oslo day
+    late = put(db, "no_regjeringen_horinger", "hearing", "3190000", "Høring – endringer i åpenhetsloven § 6")
+    answer(db, late, "2026-03-13T00:30:00+01:00")
+    assert next(db.query("select at from triage_history where item_id = ? limit 1", [late]))["at"] == \
+        "2026-03-12T23:30:00+00:00"
+    assert outcome_chain(db, late)["text"].startswith("Kontaktpunktets svar 13.03.2026")
+
+
 def test_chain_by_title_is_marked(db, world):
     chain = outcome_chain(db, world["titled"])
     assert [(s["what"], s["how"]) for s in chain["steps"]] == [("answer", "triage"), ("prop", "title")]

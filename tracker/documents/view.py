@@ -9,21 +9,30 @@ from typing import Any
 
 import sqlite_utils
 
-STATE_NB = {"ok": "hentet", "not_modified": "uendret", "failed": "kunne ikke hentes", "refused": "avvist"}
+from tracker.i18n import gettext, ngettext
+from tracker.vocabulary import N_
+
+#: a document's fetch status (documents.status) in words (catalogue msgids)
+FETCH_STATES = {"ok": N_("fetched"), "not_modified": N_("unchanged"), "failed": N_("could not be fetched"),
+                "refused": N_("refused")}
 
 
-def _state(d: dict[str, Any]) -> str:
-    if d["status"] != "ok":
-        return f"{STATE_NB.get(d['status'], d['status'])}: {d['error'] or 'ukjent feil'}"
-    if d["read_status"] == "scanned":
-        return f"skannet – ingen tekst å lese ({d['read_error']})"
-    if d["read_status"] == "unreadable":
-        return f"kunne ikke leses: {d['read_error']}"
-    if d["read_status"] is None:
-        return "hentet, ikke lest ennå"
-    pages = f"{d['pages']} sider" if d["pages"] else "uten sidetall"
-    extra = f"; {d['read_error']}" if d["read_error"] else ""
-    return f"lest, {pages}{extra}"
+def document_state(d: dict[str, Any], lang: str = "nb") -> str:
+    """Whether a document was fetched and read, in `lang` (the raw error verbatim)."""
+    status, read = d.get("status"), d.get("read_status")
+    if status != "ok":
+        what = gettext(lang, FETCH_STATES[status]) if status in FETCH_STATES else str(status)
+        return gettext(lang, "%(state)s: %(error)s", state=what, error=d.get("error") or gettext(lang, "unknown error"))
+    if read == "scanned":
+        return gettext(lang, "scanned – no text to read (%(error)s)", error=d.get("read_error") or "")
+    if read == "unreadable":
+        return gettext(lang, "could not be read: %(error)s", error=d.get("read_error") or "")
+    if read is None:
+        return gettext(lang, "fetched, not read yet")
+    pages = (ngettext(lang, "%(num)d page", "%(num)d pages", d["pages"]) if d.get("pages")
+             else gettext(lang, "no page count"))
+    extra = f"; {d['read_error']}" if d.get("read_error") else ""
+    return gettext(lang, "read, %(pages)s", pages=pages) + extra
 
 
 #: an EU file's stage documents (tracker/documents/family.py) by the names the item page gives them
@@ -32,12 +41,12 @@ STAGE_LABELS = {"eu_proposal": "Commission proposal", "eu_council_mandate": "Cou
 
 
 def _type_label(doc_type: str | None, lang: str = "nb") -> str | None:
-    from tracker.i18n import gettext
-
     return gettext(lang, STAGE_LABELS[doc_type]) if doc_type in STAGE_LABELS else doc_type
 
 
-def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int = 3) -> list[dict[str, Any]]:
+def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int = 3,
+                   lang: str = "nb") -> list[dict[str, Any]]:
+    """The item's documents, each with its state, sections, strongest paragraphs and last redline (in `lang`)."""
     if "documents" not in db.table_names():
         return []
     from tracker.documents import redline as rl
@@ -64,6 +73,6 @@ def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int =
         redline = None
         if change is not None:
             redline = {"seen_at": change["seen_at"], "sections": rl.compare(db, change["old"], change["new"])}
-        out.append({**d, "state": _state(d), "sections": sections, "redline": redline,
-                    "title": d["title"] or d["url"], "type": _type_label(d["type"])})
+        out.append({**d, "state": document_state(d, lang), "sections": sections, "redline": redline,
+                    "title": d["title"] or d["url"], "type": _type_label(d["type"], lang)})
     return out

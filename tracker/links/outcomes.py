@@ -26,6 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.i18n import gettext, local_day
 from tracker.links.references import label as ref_label
 from tracker.store.queries import select_in
 
@@ -44,7 +45,9 @@ def _words(title: str | None) -> set[str]:
 
 
 def _dmy(value: str | None) -> str:
-    return f"{value[8:10]}.{value[5:7]}.{value[:4]}" if value and len(value) >= 10 else "?"
+    """12.03.2026: the Oslo day of a date or instant (an answer's triage step is stored in UTC)."""
+    day = local_day(value)
+    return f"{day:%d.%m.%Y}" if day else "?"
 
 
 def answered(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
@@ -79,8 +82,9 @@ def _candidates(db: sqlite_utils.Database, hearing: dict[str, Any]) -> dict[str,
     return out
 
 
-def outcome_chain(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
-    """The answered hearing's chain ({"hearing", "answer", "steps", "text"}), or None if not answered."""
+def outcome_chain(db: sqlite_utils.Database, item_id: str, lang: str = "nb") -> dict[str, Any] | None:
+    """The answered hearing's chain ({"hearing", "answer", "steps", "text"}), or None if not answered;
+    step labels and the chain's text in `lang`."""
     rows = list(db.query("select id, title, url, labels from items where id = ?", [item_id]))
     if not rows:
         return None
@@ -100,7 +104,7 @@ def outcome_chain(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | N
                                  "where a.ref in ({marks}) and (b.ref like 'prop:%' or b.ref like 'innst:%')",
                              sorted(keys)):
             keys.setdefault(row["ref"], "reference")
-    steps: list[dict[str, Any]] = [{"what": "answer", "label": "Kontaktpunktets svar", "date": answer["date"],
+    steps: list[dict[str, Any]] = [{"what": "answer", "label": gettext(lang, "The NCP's answer"), "date": answer["date"],
                                     "item_id": item_id, "url": answer.get("url"), "how": answer["how"]}]
     for key, how in sorted(keys.items()):
         carriers = list(select_in(
@@ -113,7 +117,7 @@ def outcome_chain(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | N
                       "item_id": first["id"] if first else None, "url": first["url"] if first else None, "how": how})
         for act in acts:
             if not any(s["what"] == "act" and s["item_id"] == act["id"] for s in steps):
-                steps.append({"what": "act", "label": "lov vedtatt", "date": act["at"], "item_id": act["id"],
+                steps.append({"what": "act", "label": gettext(lang, "act adopted"), "date": act["at"], "item_id": act["id"],
                               "url": act["url"], "how": "reference", "title": act["title"]})
     steps.sort(key=lambda s: (ORDER[s["what"]], s["date"] or "", s["label"]))
     text = " → ".join(
@@ -123,7 +127,8 @@ def outcome_chain(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | N
             "answer": answer, "steps": steps, "text": text, "complete": any(s["what"] == "act" for s in steps)}
 
 
-def outcome_chains(db: sqlite_utils.Database, *, chapter: str | None = None) -> list[dict[str, Any]]:
+def outcome_chains(db: sqlite_utils.Database, *, chapter: str | None = None,
+                   lang: str = "nb") -> list[dict[str, Any]]:
     """Every answered hearing's chain (optionally only hearings labelled `chapter`, e.g. ``oecd-iv``)."""
     ids: set[str] = set()
     if "triage_history" in db.table_names():
@@ -134,7 +139,7 @@ def outcome_chains(db: sqlite_utils.Database, *, chapter: str | None = None) -> 
         ids |= {r["item_id"] for r in db.query("select distinct item_id from answers where is_ncp = 1")}
     out = []
     for item_id in sorted(ids):
-        chain = outcome_chain(db, item_id)
+        chain = outcome_chain(db, item_id, lang)
         if chain is None or (chapter and chapter not in chain["hearing"]["labels"]):
             continue
         out.append(chain)

@@ -7,44 +7,19 @@ from typing import Any
 
 from flask import Flask, Response, abort
 
-from tracker.vocabulary import N_
-from tracker.web.lang import _, n_
+from tracker.web.lang import _, current_lang
 
 
 def item_documents(db: Any, item_id: str) -> list[dict[str, Any]]:
-    """The item's documents for the template (never fails the page: an error is shown instead)."""
+    """The item's documents for the template, in the request's language (never fails the page:
+    an error is shown instead)."""
     from tracker.documents.view import item_documents as view
 
     try:
-        docs = view(db, item_id)
+        return view(db, item_id, lang=current_lang())
     except Exception as exc:  # noqa: BLE001 - a broken documents table must not hide the item
         return [{"title": _("(the documents cannot be shown)"), "state": str(exc), "url": "", "type": None,
                  "status": "failed", "read_status": None, "sections": [], "redline": None}]
-    for d in docs:
-        d["state"] = document_state(d)
-    return docs
-
-
-#: a document's fetch status (documents.status) in words
-FETCH_STATES = {"ok": N_("fetched"), "not_modified": N_("unchanged"), "failed": N_("could not be fetched"),
-                "refused": N_("refused")}
-
-
-def document_state(d: dict[str, Any]) -> str:
-    """Whether a document was fetched and read, in the request's language (the raw error verbatim)."""
-    status, read = d.get("status"), d.get("read_status")
-    if status != "ok":
-        what = _(FETCH_STATES[status]) if status in FETCH_STATES else str(status)
-        return _("%(state)s: %(error)s", state=what, error=d.get("error") or _("unknown error"))
-    if read == "scanned":
-        return _("scanned – no text to read (%(error)s)", error=d.get("read_error") or "")
-    if read == "unreadable":
-        return _("could not be read: %(error)s", error=d.get("read_error") or "")
-    if read is None:
-        return _("fetched, not read yet")
-    pages = n_("%(num)d page", "%(num)d pages", d["pages"]) if d.get("pages") else _("no page count")
-    extra = f"; {d['read_error']}" if d.get("read_error") else ""
-    return _("read, %(pages)s", pages=pages) + extra
 
 
 def document_families(db: Any, item_id: str) -> list[dict[str, Any]]:

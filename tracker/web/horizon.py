@@ -40,9 +40,9 @@ def horizon_context(db: sqlite_utils.Database, args: Mapping[str, str], as_of: d
 def outcome_context(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
     """The item's outcome chain (None when the NCP has not answered it); a broken store shows the error."""
     from tracker.links.outcomes import outcome_chain
-    from tracker.web.lang import _
+    from tracker.web.lang import _, current_lang
 
     try:
-        return outcome_chain(db, item_id)
+        return outcome_chain(db, item_id, current_lang())
     except Exception as exc:  # noqa: BLE001 - a broken links table must not hide the item
         return {"error": _("the outcome chain could not be read: %(error)s", error=str(exc)), "steps": [], "text": ""}

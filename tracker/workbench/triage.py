@@ -26,7 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
-from tracker.store.instants import now_iso, stored
+from tracker.store.instants import now_iso, stored, to_stored_text
 
 NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
 ASSIGNED, DRAFTING, SUBMITTED, PUBLISHED = "assigned", "drafting", "submitted", "published"
@@ -151,7 +151,7 @@ def set_state(
     if not changed:
         return current
     who = current_user(by)
-    when = at or now_iso()
+    when = to_stored_text(at) if at else now_iso()  # a given instant, stored in UTC
     row = {
         "item_id": item_id, "state": target, "owner": new_owner,
         "note": note if note else current["note"],
@@ -217,7 +217,7 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
     parsed = parse_label_marks(marks)
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
-    who, when = current_user(by), at or now_iso()
+    who, when = current_user(by), (to_stored_text(at) if at else now_iso())
     state = get(db, item_id)["state"]
     with db.conn:
         for sign, label in parsed:
