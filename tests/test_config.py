@@ -93,3 +93,18 @@ def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monke
 
     set_config(None)
     assert load_profile("solo").lead_days == 2
+
+
+def test_http_cache_dir_beside_the_database_unless_configured_or_given(tmp_path, monkeypatch):
+    from tracker.config import load_config, set_config
+    from tracker.jobs.crawl import http_cache_dir, parse_setting_pairs, tracker_settings
+
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "a" / "tracker.db"
+    set_config(load_config(None))
+    assert http_cache_dir(db, tracker_settings()) == str(tmp_path / "a" / "tracker.httpcache")
+    (tmp_path / "ncp-tracker.toml").write_text('[crawl]\nhttpcache_dir = "cache/http"\n', "utf-8")
+    set_config(load_config(None))
+    assert http_cache_dir(db, tracker_settings()) == str(tmp_path / "cache" / "http")
+    given = tracker_settings(parse_setting_pairs([f"HTTPCACHE_DIR={tmp_path / 'given'}"]))
+    assert http_cache_dir(db, given) == str(tmp_path / "given")

@@ -60,7 +60,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "retry_after_max": Setting(float, 120.0, "longest Retry-After honoured, seconds"),
         "robotstxt_obey": Setting(bool, True, "honour robots.txt"),
         "httpcache": Setting(bool, True, "conditional requests through Scrapy's HTTP cache"),
-        "httpcache_dir": Setting(str, "data/httpcache", "where the HTTP cache lives"),
+        "httpcache_dir": Setting(str, "", "where the HTTP cache lives (empty: beside the database, <db>.httpcache)"),
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
         "regjeringen_listing_pages": Setting(int, 5, "most regjeringen.no hearing listing pages read per run"),
     },
@@ -153,7 +153,10 @@ class Config:
         out = {SCRAPY_NAMES[k]: v for k, v in self.values["crawl"].items() if k in SCRAPY_NAMES}
         out["AUTOTHROTTLE_START_DELAY"] = out["DOWNLOAD_DELAY"]
         out["LOG_LEVEL"] = self.values["tracker"]["log_level"].upper()
-        out["HTTPCACHE_DIR"] = os.path.abspath(out["HTTPCACHE_DIR"])
+        if out["HTTPCACHE_DIR"]:
+            out["HTTPCACHE_DIR"] = os.path.abspath(out["HTTPCACHE_DIR"])
+        else:
+            del out["HTTPCACHE_DIR"]  # beside the database (tracker.jobs.crawl.run_plan)
         return out
 
     def rows(self) -> list[dict[str, str]]:

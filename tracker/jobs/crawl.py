@@ -157,6 +157,16 @@ def parse_setting_pairs(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def http_cache_dir(db_path: str | Path | None, settings: dict[str, Any]) -> str:
+    """Where the HTTP cache (for conditional requests) lives: `-s HTTPCACHE_DIR=…`, else
+    `[crawl] httpcache_dir` (both in `settings`, tracker_settings()), else beside the database it
+    feeds (`<db>.httpcache`: a cache shared by two databases would mix their crawls)."""
+    chosen = settings.get("HTTPCACHE_DIR")
+    if chosen:
+        return str(Path(chosen).resolve())
+    return str(Path(resolve_path(db_path)).resolve().with_suffix(".httpcache"))
+
+
 def base_settings(overrides: dict[str, Any] | None = None):
     """crawlers/settings.py with `overrides` on top (at Scrapy's command-line priority)."""
     from scrapy.settings import Settings
@@ -220,7 +230,8 @@ def run_plan(
     from tqdm import tqdm
     from twisted.internet import defer
 
-    base = base_settings(tracker_settings() if settings is None else settings)
+    chosen = tracker_settings() if settings is None else settings
+    base = base_settings(chosen)
     _KEEP_TRACEBACKS[0] = str(base.get("LOG_LEVEL", "")).upper() == "DEBUG"
     install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     loader = SpiderLoader.from_settings(base)
@@ -231,8 +242,7 @@ def run_plan(
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
     check_contact(plan, base)
     db = open_db(db_path)
-    # the HTTP cache (for conditional requests) lives beside the database it feeds
-    cache = cache_dir or str(Path(resolve_path(db_path)).resolve().with_suffix(".httpcache"))
+    cache = cache_dir or http_cache_dir(db_path, chosen)
     process = CrawlerProcess(base)
     results: list[StepResult] = []
     failure: list[BaseException] = []
