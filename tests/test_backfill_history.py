@@ -350,6 +350,7 @@ def test_ctrl_c_in_the_middle_of_a_walk_then_resume(tmp_path):
     # that unit red and not checkpointed); either way the walk did not finish
     assert "interrupted before" in out or "crawl ended early: shutdown" in err, (out, err[-2000:])
     assert proc.returncode in (2, 130)
+    assert "ReactorNotRunning" not in err and "Traceback" not in err, err[-2000:]
     finished = [u for u, *_ in checkpoints(db, REGJ)]
     assert finished[0] == "page-1" and "sitemap" not in finished
     resumed = backfill(db, 2025, REGJ)

@@ -13,6 +13,7 @@ one Scrapy setting, REPLAY_DIR, and recording by RECORD_DIR, exactly as with pla
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -288,7 +289,10 @@ def run_plan(
         except BaseException as exc:  # re-raised after the reactor stops
             failure.append(exc)
         finally:
-            reactor.stop()
+            from twisted.internet.error import ReactorNotRunning
+
+            with contextlib.suppress(ReactorNotRunning):  # Ctrl-C: Scrapy's signal handler stopped it
+                reactor.stop()
 
     from twisted.internet import reactor
 
