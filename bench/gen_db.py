@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from crawlers.dates import OSLO  # noqa: E402
+from tracker.store.instants import stored  # noqa: E402
 
 #: (source, kind, share of items, consultation?)
 SOURCES = (
@@ -74,7 +75,8 @@ def _corpus() -> list[dict]:
 
 
 def _at(day: date) -> str:
-    return datetime(day.year, day.month, day.day, 6, 0, tzinfo=OSLO).isoformat(timespec="seconds")
+    """06:00 in Oslo on `day`, as the store keeps instants (UTC, tracker.store.instants)."""
+    return stored(datetime(day.year, day.month, day.day, 6, 0, tzinfo=OSLO))
 
 
 def _deadline(day: date) -> str:
