@@ -18,7 +18,7 @@ from tracker.documents import api, provisions, read, redline
 from tracker.documents import extract as ex
 from tracker.documents import store as dstore
 
-AT = "2026-11-24T06:00:00+01:00"
+AT = "2026-11-24T05:00:00+00:00"  # 06:00 in Oslo, stored in UTC (tracker.store.instants)
 LONG = ("Departementet foreslår at virksomheter skal gjennomføre aktsomhetsvurderinger i leverandørkjeden "
         "i samsvar med OECDs retningslinjer for flernasjonale virksomheter, og at menneskerettighetsvurderingene "
         "dokumenteres årlig.")
@@ -171,14 +171,14 @@ def test_store_is_content_addressed_with_provenance_and_change_events(db, tmp_pa
     root = tmp_path / "documents"
     v1, v2 = write_pdf(spec(1)), write_pdf(spec(2))
     assert _record(db, root, v1) == "new"
-    assert _record(db, root, v1, at="2026-11-25T06:00:00+01:00") == "unchanged"
-    assert _record(db, root, v2, at="2026-11-26T06:00:00+01:00") == "changed"
+    assert _record(db, root, v1, at="2026-11-25T05:00:00+00:00") == "unchanged"
+    assert _record(db, root, v2, at="2026-11-26T05:00:00+00:00") == "changed"
     import hashlib
 
     sha1, sha2 = hashlib.sha256(v1).hexdigest(), hashlib.sha256(v2).hexdigest()
     assert (root / sha1[:2] / f"{sha1}.pdf").read_bytes() == v1
     meta = json.loads((root / sha1[:2] / f"{sha1}.json").read_text("utf-8"))
-    assert {s["fetched_at"] for s in meta["seen"]} == {AT, "2026-11-25T06:00:00+01:00"}
+    assert {s["fetched_at"] for s in meta["seen"]} == {AT, "2026-11-25T05:00:00+00:00"}
     (event,) = db.query("select * from events where kind = 'documents_changed'")
     assert (event["before"], event["after"], event["field"]) == (sha1, sha2, "https://x.no/notat.pdf")
     assert [v["sha256"] for v in dstore.versions(db, "regjeringen:1", "https://x.no/notat.pdf")] == [sha1, sha2]
@@ -260,7 +260,7 @@ def test_read_tag_provisions_relevance_api_and_redline(db, tmp_path, tagger):
     assert api.strongest_paragraphs(db, "regjeringen:1", label="gpfg") == []
 
     # a new version: section-level redline, tagged sections first
-    _record(db, root, write_pdf(spec(2)), at="2026-11-25T06:00:00+01:00")
+    _record(db, root, write_pdf(spec(2)), at="2026-11-25T05:00:00+00:00")
     read.read_pending(db, tagger=tagger)
     (change,) = redline.latest_change(db, "regjeringen:1")
     changes = redline.compare(db, change["old"], change["new"])
@@ -269,7 +269,7 @@ def test_read_tag_provisions_relevance_api_and_redline(db, tmp_path, tagger):
     assert changes[0].number == "3" and changes[0].tagged  # tagged first
     assert ("+", "for miljø. ") in changes[0].ops or any(op == "+" and "miljø" in t for op, t in changes[0].ops)
     # the moved hit follows the new version without a second event
-    assert read.find_provisions(db, watch, at="2026-11-25T06:00:00+01:00") == 0
+    assert read.find_provisions(db, watch, at="2026-11-25T05:00:00+00:00") == 0
 
     import docx
 
@@ -329,7 +329,7 @@ def test_fetch_from_a_replayed_day_stores_files_and_refuses_bad_answers(tmp_path
     assert rows["ukjent.pdf"]["status"] == "failed"  # not recorded: the replay answers 404
     # nothing to fetch again until the item changes; the copy we have is asked for conditionally
     assert [link["url"] for link in pending_links(db)] == []
-    db["items"].update("regjeringen:1", {"last_changed": "2026-11-25T06:00:00+01:00"})
+    db["items"].update("regjeringen:1", {"last_changed": "2026-11-25T05:00:00+00:00"})
     again = {link["url"].rsplit("/", 1)[-1]: link for link in pending_links(db)}
     assert again["horingsnotat.pdf"]["etag"] == '"v1"'
     db.close()
@@ -342,7 +342,7 @@ def test_cli_show_provisions_and_redline(tmp_path, tagger):
     db = open_db(db_path)
     _item(db)
     _record(db, tmp_path / "d", write_pdf(spec(1)))
-    _record(db, tmp_path / "d", write_pdf(spec(2)), at="2026-11-25T06:00:00+01:00")
+    _record(db, tmp_path / "d", write_pdf(spec(2)), at="2026-11-25T05:00:00+00:00")
     read.read_pending(db, tagger=tagger)
     read.find_provisions(db, provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml"), at=AT)
     db.close()
