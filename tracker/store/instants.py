@@ -24,6 +24,7 @@ import sqlite3
 from datetime import UTC, date, datetime, time
 
 from crawlers.dates import OSLO
+from tracker.store.deadlines import to_datetime
 
 #: table → its columns holding instants (in UTC)
 INSTANT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -73,24 +74,16 @@ def to_stored_text(value: str | None) -> str | None:
     migration that moved older databases to UTC)."""
     if value is None or not isinstance(value, str) or len(value.strip()) < 11:
         return value
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    return stored(parsed)
+    parsed = to_datetime(value)
+    return value if parsed is None else stored(parsed)
 
 
 def oslo_day_text(value: str | None) -> str | None:
     """``YYYY-MM-DD``: the Oslo calendar day of a stored instant (SQL ``ncp_oslo_day``)."""
     if not value:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return value[:10]
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(OSLO)
-    return parsed.date().isoformat()
+    parsed = to_datetime(value)  # Oslo time
+    return value[:10] if parsed is None else parsed.date().isoformat()
 
 
 def register(conn: sqlite3.Connection) -> None:
