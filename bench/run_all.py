@@ -292,24 +292,11 @@ def help_time() -> list[Row]:
     return rows
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (kB; 0 once gone)."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
-
-
 def demo_rss(tmp: Path) -> list[Row]:
     """Peak memory of a full demo: the demo process itself (wait4) and its whole process tree
     (the tagger's language-detection helper included), sampled every 20 ms from /proc."""
+    from procinfo import tree_rss_kb
+
     _say("peak RSS of a full demo run")
     proc = subprocess.Popen([PY, "-m", "tracker", "--db", str(tmp / "demo.db"), "demo", "--out",
                              str(tmp / "demo-out"), "--no-progress"], cwd=REPO, env=_env(),
@@ -320,7 +307,7 @@ def demo_rss(tmp: Path) -> list[Row]:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        tree_peak = max(tree_peak, _tree_rss_kb(proc.pid))
+        tree_peak = max(tree_peak, tree_rss_kb(proc.pid))
         time.sleep(0.02)
     proc.returncode = os.waitstatus_to_exitcode(status)
     secs = time.perf_counter() - t0

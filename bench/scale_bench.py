@@ -86,20 +86,6 @@ def _wall(args: list[str], n: int = 3) -> tuple[float, float]:
     return statistics.median(times), statistics.median(cpu)
 
 
-def _tree_rss_kb(pid: int) -> int:
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
-
-
 def _tagged(db: str) -> int:
     conn = sqlite3.connect(db, timeout=30)
     try:
@@ -109,6 +95,8 @@ def _tagged(db: str) -> int:
 
 
 def tag_all(db: str, budget_s: float) -> dict:
+    from procinfo import tree_rss_kb
+
     conn = sqlite3.connect(db, timeout=30)
     total = conn.execute("select count(*) from items").fetchone()[0]
     # progress is counted as items no longer marked by the generator: an earlier (stopped) run's
@@ -123,7 +111,7 @@ def tag_all(db: str, budget_s: float) -> dict:
     peak, samples, first = 0, [], None
     last_count = time.perf_counter()
     while proc.poll() is None:
-        rss = _tree_rss_kb(proc.pid)
+        rss = tree_rss_kb(proc.pid)
         peak = max(peak, rss)
         now = time.perf_counter()
         if now - last_count >= 5:
