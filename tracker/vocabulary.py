@@ -129,7 +129,28 @@ FIELD_NAMES: dict[str, str] = {
 #: which cannot import the catalogue), one "; "-separated part each, most specific first. What
 #: the spider measured (URL, HTTP status, exception, counts) is kept verbatim; a note of another
 #: shape is shown as the spider wrote it.
-HEALTH_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
+#: text of a known shape → its catalogue message: (compiled pattern, msgid) pairs
+MessageTable = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def message_table(pairs: tuple[tuple[str, str], ...]) -> MessageTable:
+    """(regex, msgid) pairs compiled, for `match_message`."""
+    return tuple((re.compile(p), m) for p, m in pairs)
+
+
+def match_message(table: MessageTable, text: str, lang: str,
+                  name_values: Callable[[dict[str, str], str], dict[str, str]] | None = None) -> str | None:
+    """`text` in `lang` when it fully matches a pattern of `table` — the first that does — with the
+    pattern's named groups as the message's values (after `name_values`, which names codes); None
+    when no pattern matches."""
+    for pattern, msgid in table:
+        if match := pattern.fullmatch(text):
+            values = match.groupdict()
+            return gettext(lang, msgid, **(name_values(values, lang) if name_values else values))
+    return None
+
+
+HEALTH_REASONS: MessageTable = message_table((
     (r"(?P<seen>\d+) items, (?P<new>\d+) new, (?P<changed>\d+) changed",
      N_("%(seen)s items, %(new)s new, %(changed)s changed")),
     (r"(?P<num>\d+) detail pages blocked \(403/challenge\)", N_("%(num)s detail pages blocked (403/challenge)")),
@@ -188,14 +209,14 @@ def _reason_parts(text: str) -> list[str]:
     return parts
 
 
+def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("what") in HEALTH_SUBJECTS:
+        values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
+    return values
+
+
 def _reason_part(part: str, lang: str) -> str | None:
-    for pattern, msgid in HEALTH_REASONS:
-        if match := pattern.fullmatch(part):
-            values = match.groupdict()
-            if "what" in values and values["what"] in HEALTH_SUBJECTS:
-                values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
-            return gettext(lang, msgid, **values)
-    return None
+    return match_message(HEALTH_REASONS, part, lang, _health_values)
 
 
 def health_reason(text: str | None, lang: str = "nb") -> str:

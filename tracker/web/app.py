@@ -39,7 +39,16 @@ from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES
-from tracker.vocabulary import N_, label_name, role_name, status_name, triage_name
+from tracker.vocabulary import (
+    N_,
+    MessageTable,
+    label_name,
+    match_message,
+    message_table,
+    role_name,
+    status_name,
+    triage_name,
+)
 from tracker.web import documents as web_documents
 from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
 from tracker.web.lang import LANG_COOKIE, _, asked_lang, current_lang, request_lang
@@ -216,7 +225,7 @@ DEFAULT_ERRORS = {
 
 #: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
 #: line) as the web says them, in the request's language; any other refusal is shown as it is
-_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
+_REFUSALS: MessageTable = message_table((
     (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: none \(final state\)",
      N_("The status cannot go from “%(before)s” to “%(target)s”: “%(before)s” is final.")),
     (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: (?P<moves>[\w, ]+)",
@@ -250,19 +259,19 @@ _REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) fo
 ))
 
 
+def _refusal_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    for key in ("before", "target"):
+        if key in values:
+            values[key] = triage_name(values[key], lang)
+    if "moves" in values:
+        values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
+    return values
+
+
 def refusal(text: str) -> str:
     """A workbench refusal in the request's language (states by name); other text unchanged."""
-    lang = current_lang()
-    for pattern, msgid in _REFUSALS:
-        if match := pattern.fullmatch(text):
-            values = match.groupdict()
-            for key in ("before", "target"):
-                if key in values:
-                    values[key] = triage_name(values[key], lang)
-            if "moves" in values:
-                values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
-            return _(msgid, **values)
-    return text
+    shown = match_message(_REFUSALS, text, current_lang(), _refusal_values)
+    return text if shown is None else shown
 
 
 def strength_text(value: Any, lang: str) -> str:
