@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.browser.downloads import wait_for_file
 from tests.browser.seed import HEARING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -55,16 +55,6 @@ def _add_documents(db_path: Path, root: Path) -> None:
     db.close()
 
 
-def _wait_for_file(folder, suffix, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
-        if done and not any(p.name.endswith(".crdownload") for p in folder.iterdir()):
-            return done[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no {suffix} downloaded into {folder}: {list(folder.iterdir())}")
-
-
 def test_item_page_shows_sections_pages_and_redline(server, browser, tmp_path):
     import subprocess
 
@@ -97,7 +87,7 @@ def test_item_page_shows_sections_pages_and_redline(server, browser, tmp_path):
     assert "miljø" in " ".join(e.text for e in red.find_elements(By.TAG_NAME, "ins"))
     assert red.find_elements(By.TAG_NAME, "del")
     red.find_element(By.LINK_TEXT, "Last ned endringene (.docx)").click()
-    path = _wait_for_file(browser.downloads, ".docx")
+    path = wait_for_file(browser.downloads, ".docx")
     xml = Document(str(path)).element.body.xml
     assert "<w:ins " in xml and "<w:del " in xml and "miljø" in xml
 
@@ -176,7 +166,7 @@ def test_eu_file_stage_by_stage_with_tagged_articles_first(server, browser, tmp_
     assert "(var artikkel 6)" in ep.text and "(var artikkel 22)" in ep.text
     assert "Ingen artikler er endret." in fam.find_element(By.ID, "stage-adopted").text
     council.find_element(By.LINK_TEXT, "Last ned endringene (.docx)").click()
-    path = _wait_for_file(browser.downloads, ".docx")
+    path = wait_for_file(browser.downloads, ".docx")
     document = Document(str(path))
     xml = document.element.body.xml
     assert xml.count("<w:ins ") >= 3 and xml.count("<w:del ") >= 3

@@ -4,11 +4,11 @@ search → export, and the inbox and item pages at phone width (400 px) without 
 from __future__ import annotations
 
 import csv
-import time
 from datetime import datetime
 
 import pytest
 
+from tests.browser.downloads import wait_for_file
 from tests.browser.seed import HEARING
 
 pytestmark = pytest.mark.browser
@@ -28,16 +28,6 @@ def team_server(tmp_path, chromium_or_skip):
     app = create_app(str(db_path), as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO), data_dir=tmp_path / "data")
     with running(app) as base:
         yield base, db_path
-
-
-def _wait_for_file(folder, suffix, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
-        if done and not any(p.name.endswith(".crdownload") for p in folder.iterdir()):
-            return done[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no {suffix} downloaded into {folder}: {list(folder.iterdir())}")
 
 
 def _click_and_wait(browser, element_id, marker_id):
@@ -80,21 +70,21 @@ def test_login_triage_draft_search_export(team_server, browser):
     assert "Kari" in browser.find_element(By.ID, "triage-history").text
 
     browser.find_element(By.ID, "draft-docx").click()
-    path = _wait_for_file(browser.downloads, ".docx")
+    path = wait_for_file(browser.downloads, ".docx")
     doc = Document(str(path))
     assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     assert doc.sections[0].page_width.mm == pytest.approx(210, abs=1)  # A4, from the template
     path.unlink()
     browser.get(base + "/item/" + HEARING)  # a second draft is a second version, never an overwrite
     browser.find_element(By.ID, "draft-docx").click()
-    second = _wait_for_file(browser.downloads, ".docx")
+    second = wait_for_file(browser.downloads, ".docx")
     second.unlink()
     browser.get(base + "/item/" + HEARING)
     versions = browser.find_elements(By.CSS_SELECTOR, "#draft-versions a.draft-version-docx")
     assert len(versions) == 2 and "Kari" in browser.find_element(By.ID, "draft-versions").text
     for link in [v.get_attribute("href") for v in versions]:  # v1 and v2 both download
         browser.get(link)
-        got = _wait_for_file(browser.downloads, ".docx")
+        got = wait_for_file(browser.downloads, ".docx")
         Document(str(got))
         got.unlink()
 
@@ -111,7 +101,7 @@ def test_login_triage_draft_search_export(team_server, browser):
     results = browser.find_element(By.ID, "results").text
     assert "endringer i åpenhetsloven" in results and "regnskapsloven" not in results.lower()
     browser.find_element(By.ID, "export-csv").click()
-    exported = _wait_for_file(browser.downloads, ".csv")
+    exported = wait_for_file(browser.downloads, ".csv")
     assert exported.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Norwegian Excel
     rows = list(csv.DictReader(exported.open(encoding="utf-8-sig"), delimiter=";"))
     mine = [r for r in rows if r["ID"] == HEARING]

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tests.browser.downloads import wait_for_file
 from tests.browser.seed import HEARING
 
 pytestmark = pytest.mark.browser
-
-
-def _wait_for_file(folder, suffix, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
-        if done and not any(p.name.endswith(".crdownload") for p in folder.iterdir()):
-            return done[0]
-        time.sleep(0.1)
-    raise AssertionError(f"no {suffix} downloaded into {folder}: {list(folder.iterdir())}")
 
 
 def _submit(browser):
@@ -97,7 +86,7 @@ def test_triage_and_download_draft(server, browser):
     # download the draft
     browser.get(base + "/item/" + HEARING)
     browser.find_element(By.ID, "draft-docx").click()
-    path = _wait_for_file(browser.downloads, ".docx")
+    path = wait_for_file(browser.downloads, ".docx")
     doc = Document(str(path))
     assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
