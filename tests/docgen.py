@@ -115,15 +115,21 @@ def write_pdf(spec: Spec, path: str | Path | None = None) -> bytes:
         c.drawString(left, y, line)
         y -= 24
     y -= 12
-    for para in spec.preamble:
-        for line in _wrap(para, body, size, width - left - right):
-            if y < bottom:
-                new_page()
-                y = height - top
-            c.setFont(body, size)
-            c.drawString(left, y, line)
-            y -= lead
-        y -= 8
+
+    def one_column(paragraphs: list[str], y: float) -> float:
+        """Write `paragraphs` across the page from `y` down, onto new pages as needed; the new y."""
+        for para in paragraphs:
+            for line in _wrap(para, body, size, width - left - right):
+                if y < bottom:
+                    new_page()
+                    y = height - top
+                c.setFont(body, size)
+                c.drawString(left, y, line)
+                y -= lead
+            y -= 8
+        return y
+
+    y = one_column(spec.preamble, y)
 
     for number, heading, paragraphs in spec.sections:
         columns = number in spec.two_column
@@ -157,16 +163,7 @@ def write_pdf(spec: Spec, path: str | Path | None = None) -> bytes:
             new_page()
             y = height - top
             continue
-        for para in paragraphs:
-            for line in _wrap(para, body, size, width - left - right):
-                if y < bottom:
-                    new_page()
-                    y = height - top
-                c.setFont(body, size)
-                c.drawString(left, y, line)
-                y -= lead
-            y -= 8
-        y -= 10
+        y = one_column(paragraphs, y) - 10
     if spec.scanned_page:
         new_page()
         img = _scan_image("Skannet vedlegg\nUnderskrevet brev\n" + spec.title)
