@@ -124,6 +124,17 @@ class TrackerSpider(scrapy.Spider):
         head = response.body[:20000]
         return response.status == 200 and any(m in head for m in CHALLENGE_MARKERS) and b"<rss" not in head
 
+    def listing_readable(self, response: Response, what: str) -> bool:
+        """Whether a listing page can be read: a 304 (nothing changed behind the HTTP cache) is
+        counted and is not read; a blocked or failed page is not read and turns the source red."""
+        if response.status == 304:
+            self.count("listing_not_modified")
+            return False
+        if self.is_blocked(response) or response.status >= 400:
+            self.note("red", f"{what} answered HTTP {response.status}")
+            return False
+        return True
+
     # ------------------------------------------------------------------ feeds
 
     def read_feed(self, response: Response, label: str = "feed") -> list[Any] | None:

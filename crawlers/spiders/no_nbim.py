@@ -68,11 +68,7 @@ class NoNbimSpider(TrackerSpider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Read the press release listing; keep governance releases; ask for their pages."""
-        if response.status == 304:
-            self.count("listing_not_modified")
-            return
-        if self.is_blocked(response) or response.status >= 400:
-            self.note("red", f"press release listing answered HTTP {response.status}")
+        if not self.listing_readable(response, "press release listing"):
             return
         links = response.css("a.article-list_item")
         if not links:

@@ -114,11 +114,7 @@ class OecdNcpCasesSpider(TrackerSpider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The listing: one request per case page."""
-        if response.status == 304:
-            self.count("listing_not_modified")
-            return
-        if self.is_blocked(response) or response.status >= 400:
-            self.note("red", f"case listing answered HTTP {response.status}")
+        if not self.listing_readable(response, "case listing"):
             return
         seen: set[str] = set()
         for href in response.css("a::attr(href)").getall():
