@@ -190,17 +190,14 @@ def install_jinja(env: Any, lang: str | Callable[[], str]) -> None:
 def _as_date(value: date | datetime | str | None) -> date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return _oslo(value).date()
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    text = str(value)
-    if len(text) > 10:
-        parsed = _as_datetime(text)
+    if isinstance(value, datetime) or len(str(value)) > 10:
+        parsed = _as_datetime(value)
         if parsed is not None:
-            return _oslo(parsed).date()
+            return parsed.date()
     try:
-        return date.fromisoformat(text[:10])
+        return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
 
@@ -211,20 +208,10 @@ def local_day(value: date | datetime | str | None) -> date | None:
 
 
 def _as_datetime(value: datetime | str | None) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
+    """In Oslo time, read as the store reads instants and deadlines (naive values are Oslo time)."""
+    from tracker.store.deadlines import to_datetime
 
-
-def _oslo(value: datetime) -> datetime:
-    from crawlers.dates import OSLO
-
-    return value.astimezone(OSLO) if value.tzinfo else value
+    return to_datetime(value)
 
 
 def format_date(value: date | datetime | str | None, lang: str = DEFAULT_LANG) -> str:
@@ -252,7 +239,6 @@ def format_time(value: datetime | str | None, lang: str = DEFAULT_LANG) -> str:
     when = _as_datetime(value)
     if when is None:
         return ""
-    when = _oslo(when)
     return f"kl. {when:%H.%M}" if lang == "nb" else f"{when:%H:%M}"
 
 
