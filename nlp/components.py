@@ -59,12 +59,6 @@ class Lemmatizer:
         """Load the lemma tables now rather than on the first Doc."""
         self.fn.load()
 
-    def share(self, other: Lemmatizer) -> None:
-        """Use ``other``'s word-form lemmatizer (and its cache) when both are Norwegian: the nb
-        and nn pipelines lemmatize with the same tables and rules."""
-        if self.mode != "en" and other.mode != "en" and self.extra_lemmas == other.extra_lemmas:
-            self._fn = other.fn
-
     def _lemma_hash(self, strings: Any, orth: int) -> int:
         return strings.add(self._lemma_text(strings[orth]))
 
@@ -386,6 +380,9 @@ class TopicMatcher:
         return self
 
 
+_CODE_FULL_STOP = (r"(?<=[A-Za-zÆØÅæøå][0-9])\.", r"(?<=[A-Za-zÆØÅæøå][0-9][0-9])\.")
+
+
 def build_pipeline(lang: str, lexicon_dir: str | Path | None = None,
                    lexicon: Lexicon | None = None, cache_dir: str | Path | None = None) -> Language:
     """``spacy.blank(lang)`` + ``ncp_lemmatizer`` + ``ncp_topic_matcher``; ``cache_dir``: where
@@ -395,6 +392,14 @@ def build_pipeline(lang: str, lexicon_dir: str | Path | None = None,
     if lexicon is None:
         lexicon = load_lexicon(lexicon_dir)
     nlp = spacy.blank(lang)
+    if lang == "nb":
+        # Bokmål's tokenizer keeps a number's full stop (the ordinal "2."), also after a code
+        # ending in a digit: "IFRS S2." at a sentence's end was one token "S2." and missed the
+        # term "IFRS S2". A full stop after letter(s) + one or two digits is split off.
+        from spacy.util import compile_suffix_regex
+
+        suffixes = [*nlp.Defaults.suffixes, *_CODE_FULL_STOP]
+        nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe("ncp_lemmatizer", config={"mode": lang, "extra_lemmas": lexicon.extra_lemmas,
                                            "cache_dir": str(cache_dir or "")})
     matcher = nlp.add_pipe("ncp_topic_matcher", config={"lexicon_dir": str(lexicon_dir or "")})

@@ -153,7 +153,7 @@ def test_lean_pipelines_give_the_full_pipelines_spans(tagger):
     texts = [f"{r['title']}\n\n{r['summary']}" for r in _records()]
     for lang in ("nb", "nn", "en"):
         lean = tagger.pipeline(lang)
-        full = build_pipeline(lang, lexicon=tagger.lexicon)
+        full = build_pipeline(tagger_mod.PIPELINE_OF[lang], lexicon=tagger.lexicon)
         for text in texts:
             a, b = lean(text), full(text)
             assert [(s.start, s.end, s.label_, s.id_) for s in a.spans[SPANS_KEY]] == [
