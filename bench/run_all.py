@@ -92,7 +92,7 @@ def tagging() -> list[Row]:
     why = ""
     if tok < 0.3:
         why = (f"tagging runs {detail} ({corpus.group(0) if corpus else ''}); the tagger "
-               "(lemmatizer, phrase matching, language detection) is being optimised by another engineer; the tokenizer alone is the limit's unit, so ≥ 0.3 means ≤ 3.3× its cost")
+               "tokenizes, then lemmatizes, matches phrases and detects the language (lingua, in a helper process on the second core, which a busy machine slows first); the tokenizer alone is the limit's unit, so ≥ 0.3 means ≤ 3.3× its cost")
     rows = [Row("tagging ÷ spaCy blank tokenizer (words/s)", f"{tok:.2f}", "≥ 0.30", tok >= 0.3, why),
             Row("tagging ÷ naive substring keyword loop", f"{naive:.2f}", "—", None)]
     reg = re.search(r"instrument register cost: ([+-][0-9.]+)%", out.stdout)
@@ -100,7 +100,7 @@ def tagging() -> list[Row]:
         cost = float(reg.group(1))
         rows.append(Row("instrument register's cost (full tagging vs an empty register)", f"{cost:+.1f} % of throughput",
                         "≤ 10 %", cost <= 10.0, "" if cost <= 10.0 else
-                        "the register's scan of every field (nlp/, another engineer's, issue 17 part 3)"))
+                        "the register's scan of every field (see the A/A noise in bench/tagger.py's output)"))
     mem = re.search(r"resident memory: (.*)", out.stdout)
     if mem:
         rows.append(Row("tagger resident memory (bench/tagger.py)", mem.group(1).strip(), "—", None))
