@@ -210,6 +210,17 @@ def test_passed_deadline_is_a_warning_in_the_document(store, tmp_path):
     assert drafts.build(store, HEARING, as_of=date(2026, 12, 10)).warnings == []  # the deadline day itself
 
 
+def test_deadline_passed_reads_the_deadline_day_in_oslo():
+    # 00:00 sharp ends the day before; an instant stored in UTC is an Oslo day
+    midnight = {"deadline": "2026-12-11T00:00:00+01:00"}
+    assert drafts.deadline_passed(midnight, date(2026, 12, 11))
+    assert not drafts.deadline_passed(midnight, date(2026, 12, 10))
+    late_utc = {"deadline": "2026-12-10T23:30:00Z"}  # 00:30 on 11 December in Oslo
+    assert not drafts.deadline_passed(late_utc, date(2026, 12, 11))
+    assert drafts.deadline_passed(late_utc, date(2026, 12, 12))
+    assert not drafts.deadline_passed({"deadline": "not a date"}, date(2026, 12, 12))
+
+
 def test_versions_never_overwrite(store, tmp_path):
     first = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
     edited = Document(str(first.docx))

@@ -46,6 +46,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO
 from tracker.i18n import gettext
+from tracker.store.deadlines import deadline_day, to_datetime
 from tracker.store.instants import now_iso
 from tracker.vocabulary import N_
 
@@ -358,25 +359,15 @@ def addressee(item: dict[str, Any], lang: str) -> str:
     return owner or words(lang)["ministry"]
 
 
-def _local(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return dt.astimezone(OSLO) if dt.tzinfo is not None else dt
-
-
 def _fmt_day(value: str | None, lang: str) -> str | None:
-    dt = _local(value)
+    dt = to_datetime(value)
     if dt is None:
         return value or None
     return dt.strftime("%d.%m.%Y") if lang == "nb" else f"{dt.day} {dt.strftime('%B %Y')}"
 
 
 def _fmt_time(value: str | None, lang: str) -> str | None:
-    dt = _local(value)
+    dt = to_datetime(value)
     if dt is None:
         return value or None
     if (dt.hour, dt.minute) == (0, 0):
@@ -385,8 +376,10 @@ def _fmt_time(value: str | None, lang: str) -> str | None:
 
 
 def deadline_passed(item: dict[str, Any], today: date) -> bool:
-    dt = _local(item.get("deadline"))
-    return dt is not None and dt.date() < today
+    """Whether ``today`` is after the deadline's last day (tracker.store.deadlines decides it:
+    a deadline at 00:00 sharp ends the day before)."""
+    day = deadline_day(item.get("deadline"))
+    return day is not None and day < today
 
 
 def _genitive(name: str) -> str:

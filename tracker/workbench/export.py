@@ -81,18 +81,14 @@ def rows(db: sqlite_utils.Database, filters: Filters | None = None, query: str |
 
 
 def local_datetime(value: Any) -> datetime | None:
-    """An ISO date/datetime string as a naive Oslo-time datetime (None if it is not one)."""
-    from crawlers.dates import OSLO
+    """An ISO date/datetime string as a naive Oslo-time datetime (None if it is not one):
+    spreadsheet cells hold no time zone. Read by tracker.store.deadlines.to_datetime."""
+    from tracker.store.deadlines import to_datetime
 
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         return None
-    try:
-        dt = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(OSLO).replace(tzinfo=None)
-    return dt
+    dt = to_datetime(value)
+    return dt.replace(tzinfo=None) if dt is not None else None
 
 
 def _has_time(dt: datetime) -> bool:
