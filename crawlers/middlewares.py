@@ -177,6 +177,10 @@ def _replay_day(path: str) -> ReplayDay:
     return ReplayDay(path)
 
 
+#: misses a replayed crawl lists one by one; the rest are counted in one line at its end
+MISSES_LISTED = 3
+
+
 class ReplayMiddleware:
     """Answers every request from a recorded day (setting REPLAY_DIR); nothing touches the network.
 
@@ -192,6 +196,8 @@ class ReplayMiddleware:
         self.day = _replay_day(str(path))
         self.crawler = crawler
         self.stats = crawler.stats
+        self.misses = 0
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -205,7 +211,9 @@ class ReplayMiddleware:
         if entry is None:
             self.stats.inc_value("replay/miss")
             if not request.url.endswith("/robots.txt"):
-                logger.warning("replay: no recorded response for %s", request.url)
+                self.misses += 1
+                if self.misses <= MISSES_LISTED:
+                    logger.warning("replay: no recorded response for %s", request.url)
             return Response(url=request.url, status=404, body=b"not recorded", request=request)
         self.stats.inc_value("replay/hit")
         error = entry.get("error")
@@ -224,6 +232,13 @@ class ReplayMiddleware:
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return cls(url=entry.get("final_url", request.url), status=int(entry.get("status", 200)),
                    headers=headers, body=body, request=request)
+
+    def spider_closed(self, spider: Spider | None = None) -> None:
+        """One line for the misses past the first few (each one is a 404 and counted in the
+        stats, which source health reads)."""
+        if self.misses > MISSES_LISTED:
+            logger.warning("replay: %d requests had no recorded response (404 for each; the first "
+                           "%d are listed above)", self.misses, MISSES_LISTED)
 
     @staticmethod
     def _not_modified(request: Request, headers: dict[str, str]) -> bool:

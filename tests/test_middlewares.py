@@ -72,6 +72,22 @@ def test_unrecorded_url_is_404_and_counted(day):
     assert crawler.stats.get_value("replay/miss") == 1
 
 
+def test_misses_past_the_first_few_are_one_line(day, caplog):
+    from crawlers.middlewares import MISSES_LISTED
+
+    mw, crawler = middleware(day)
+    with caplog.at_level("WARNING", logger="crawlers.middlewares"):
+        for i in range(MISSES_LISTED + 4):
+            assert mw.process_request(Request(f"https://example.org/doc{i}.pdf")).status == 404
+        mw.spider_closed()
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[:MISSES_LISTED] == [f"replay: no recorded response for https://example.org/doc{i}.pdf"
+                                     for i in range(MISSES_LISTED)]
+    assert lines[MISSES_LISTED:] == [f"replay: {MISSES_LISTED + 4} requests had no recorded response "
+                                     f"(404 for each; the first {MISSES_LISTED} are listed above)"]
+    assert crawler.stats.get_value("replay/miss") == MISSES_LISTED + 4
+
+
 def test_recorded_connection_reset(day):
     mw, _ = middleware(day)
     with pytest.raises(ConnectionLost):
