@@ -4,6 +4,7 @@ the real tagger, watched provisions, redlines, and what the digest and drafts re
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -298,7 +299,39 @@ def test_a_scanned_document_is_flagged_not_empty(db, tmp_path, tagger):
 # --------------------------------------------------------------------------- the fetcher end to end
 
 
-def test_fetch_from_a_replayed_day_stores_files_and_refuses_bad_answers(tmp_path):
+#: run_plan over one small recorded source, fetching the documents from its after-step thread on
+#: the plan's reactor (no child process: fetch_in_child would fail); argv: db, links JSON, data dir
+_IN_REACTOR = """
+import json, sys, threading
+from datetime import datetime
+from pathlib import Path
+from crawlers.dates import OSLO
+from tracker.documents import fetch
+from tracker.jobs.crawl import Step, bundled_days, replay_as_of, replay_days, run_plan, running_crawls
+
+db_path, links, data_dir, replay = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+def no_child(*args, **kwargs):
+    raise AssertionError("a child process was started")
+fetch.fetch_in_child = no_child
+seen = {}
+def after(result):
+    seen["own_thread"] = threading.current_thread() is not threading.main_thread()
+    crawls = running_crawls()
+    fetch.fetch_in_reactor(crawls, db_path, links, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO),
+                           replay_dir=replay, data_dir=data_dir)
+day = replay_days(bundled_days())[0]
+run_plan(db_path.with_name("crawl.db"), [Step(["no_lovdata"], replay_as_of(day), replay_dir=str(day))],
+         after_step=after, progress=False)
+seen["none_outside"] = running_crawls() is None
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("how", ["child process", "crawl plan's reactor"])
+def test_fetch_from_a_replayed_day_stores_files_and_refuses_bad_answers(tmp_path, how):
+    import subprocess
+    import sys
+
     from tracker.documents.fetch import fetch_in_child, pending_links
     from tracker.store.db import open_db
 
@@ -315,9 +348,17 @@ def test_fetch_from_a_replayed_day_stores_files_and_refuses_bad_answers(tmp_path
     db.close()
     config = tmp_path / "c.toml"
     config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
-    fetch_in_child(db_path, links, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO),
-                   replay_dir=str(FIXTURES / "documents" / "day"), data_dir=tmp_path / "data",
-                   config_path=str(config))
+    replay = str(FIXTURES / "documents" / "day")
+    if how == "child process":
+        fetch_in_child(db_path, links, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO),
+                       replay_dir=replay, data_dir=tmp_path / "data", config_path=str(config))
+    else:
+        out = subprocess.run([sys.executable, "-c", _IN_REACTOR, str(db_path), json.dumps(links),
+                              str(tmp_path / "data"), replay], capture_output=True, text=True,
+                             cwd=ROOT, timeout=300, env={**os.environ, "NCP_TRACKER_CONFIG": str(config)})
+        assert out.returncode == 0, out.stderr[-3000:]
+        assert json.loads(out.stdout.strip().splitlines()[-1]) == {"own_thread": True,
+                                                                   "none_outside": True}
     db = open_db(db_path)
     rows = {r["url"].rsplit("/", 1)[-1]: r for r in db.query("select * from documents")}
     assert rows["horingsnotat.pdf"]["status"] == "ok" and rows["horingsnotat.pdf"]["etag"] == '"v1"'

@@ -1,9 +1,11 @@
 """Fetching the documents of new or changed items with the `documents` spider, and storing each
 answer as it arrives (`DocumentStorePipeline`: files content-addressed, rows in `documents`).
 
-Scrapy's reactor runs once per process, and `ncp-tracker run` calls `after_crawl` from inside its
-own crawl; so after a crawl the fetch runs in a child process (`python -m tracker.documents.fetch`),
-while `ncp-tracker documents fetch` runs it in its own process directly.
+Scrapy's reactor runs once per process. `ncp-tracker run`, `demo` and `backfill` call `after_crawl`
+from their crawl plan's after-step thread, and the fetch runs on that plan's reactor
+(`fetch_in_reactor`); called anywhere else after a crawl, it runs in a child process
+(`python -m tracker.documents.fetch`, `fetch_in_child`); `ncp-tracker documents fetch` runs it in its
+own process directly (`fetch_in_process`).
 """
 
 from __future__ import annotations
@@ -120,14 +122,11 @@ class DocumentStorePipeline:
         self.db.close()
 
 
-def fetch_in_process(db_path: str | Path, links: list[dict[str, Any]], *, as_of: datetime,
-                     replay_dir: str | None = None, data_dir: str | Path | None = None,
-                     settings: dict[str, Any] | None = None, run_id: int | None = None,
-                     max_bytes: int | None = None) -> None:
-    """Run the `documents` spider over `links` in this process (starts Scrapy's reactor: once per
-    process)."""
-    from scrapy.crawler import CrawlerProcess
-
+def documents_settings(db_path: str | Path, *, as_of: datetime, replay_dir: str | None = None,
+                       data_dir: str | Path | None = None, settings: dict[str, Any] | None = None,
+                       run_id: int | None = None) -> Any:
+    """The Scrapy settings of a `documents` crawl (the project's, plus the store pipeline and
+    where it writes); a live fetch needs a contact address (ValueError)."""
     from tracker.config import get_config
     from tracker.jobs.crawl import base_settings, tracker_settings
 
@@ -136,7 +135,6 @@ def fetch_in_process(db_path: str | Path, links: list[dict[str, Any]], *, as_of:
                                 "tracker.documents.fetch.DocumentStorePipeline": 800}, priority="cmdline")
     base.set(DB_SETTING, str(db_path), priority="cmdline")
     base.set(AS_OF_SETTING, as_of.isoformat(timespec="seconds"), priority="cmdline")
-    base.set("TRACKER_AS_OF", as_of.isoformat(timespec="seconds"), priority="cmdline")
     base.set(DATA_SETTING, str(data_dir or get_config().data_dir), priority="cmdline")
     if run_id is not None:
         base.set(RUN_SETTING, run_id, priority="cmdline")
@@ -146,9 +144,33 @@ def fetch_in_process(db_path: str | Path, links: list[dict[str, Any]], *, as_of:
     if not replay_dir and not (base.get("CONTACT") or "").strip():
         raise ValueError("no contact address for the crawler's User-Agent: a live fetch needs one "
                          "(`[crawl] contact` in ncp-tracker.toml or -s CONTACT=you@example.org)")
+    return base
+
+
+def fetch_in_process(db_path: str | Path, links: list[dict[str, Any]], *, as_of: datetime,
+                     replay_dir: str | None = None, data_dir: str | Path | None = None,
+                     settings: dict[str, Any] | None = None, run_id: int | None = None,
+                     max_bytes: int | None = None) -> None:
+    """Run the `documents` spider over `links` in this process (starts Scrapy's reactor: once per
+    process)."""
+    from scrapy.crawler import CrawlerProcess
+
+    base = documents_settings(db_path, as_of=as_of, replay_dir=replay_dir, data_dir=data_dir,
+                              settings=settings, run_id=run_id)
     process = CrawlerProcess(base, install_root_handler=False)
     process.crawl("documents", documents=links, as_of=as_of.isoformat(), max_bytes=max_bytes)
     process.start()
+
+
+def fetch_in_reactor(crawls: Any, db_path: str | Path, links: list[dict[str, Any]], *,
+                     as_of: datetime, replay_dir: str | None = None,
+                     data_dir: str | Path | None = None, run_id: int | None = None,
+                     max_bytes: int | None = None) -> None:
+    """The same on the reactor of a running crawl plan (``crawls``:
+    :func:`tracker.jobs.crawl.running_crawls`), from its after-step thread; returns when done."""
+    base = documents_settings(db_path, as_of=as_of, replay_dir=replay_dir, data_dir=data_dir,
+                              run_id=run_id)
+    crawls.crawl("documents", base, documents=links, as_of=as_of.isoformat(), max_bytes=max_bytes)
 
 
 def fetch_in_child(db_path: str | Path, links: list[dict[str, Any]], *, as_of: datetime,

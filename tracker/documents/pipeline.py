@@ -39,10 +39,12 @@ def read_and_match(db: sqlite_utils.Database, *, at: str, run_id: int | None = N
 
 def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = True,
                 data_dir: str | Path | None = None) -> dict[str, Any]:
-    """Fetch (in a child process: the caller's reactor is running), then read and match. The run
-    that just finished (the newest `runs` row) says whether this is a replayed day and owns the events."""
+    """Fetch (on the running crawl plan's reactor when called from its after-step thread, else in a
+    child process), then read and match. The run that just finished (the newest `runs` row) says
+    whether this is a replayed day and owns the events."""
     from tracker.config import get_config
-    from tracker.documents.fetch import fetch_in_child, pending_links
+    from tracker.documents.fetch import fetch_in_child, fetch_in_reactor, pending_links
+    from tracker.jobs.crawl import running_crawls
 
     data_dir = data_dir or get_config().data_dir
     at = stored(as_of)
@@ -58,9 +60,15 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
         if links:
             before = {r["status"]: r["n"] for r in db.query(
                 "select status, count(*) as n from documents group by status")} if "documents" in db.table_names() else {}
+            replay_dir = run["replay_dir"] if run else None
+            crawls = running_crawls()
             try:
-                fetch_in_child(db_file(db), links, as_of=as_of, replay_dir=run["replay_dir"] if run else None,
-                               data_dir=data_dir, run_id=run_id, config_path=_config_path())
+                if crawls is not None:
+                    fetch_in_reactor(crawls, db_file(db), links, as_of=as_of, replay_dir=replay_dir,
+                                     data_dir=data_dir, run_id=run_id)
+                else:
+                    fetch_in_child(db_file(db), links, as_of=as_of, replay_dir=replay_dir,
+                                   data_dir=data_dir, run_id=run_id, config_path=_config_path())
             except (RuntimeError, ValueError, OSError, subprocess.TimeoutExpired) as exc:
                 # the crawl is stored already: a failed document fetch is reported, never loses it
                 logger.error("fetching documents failed: %s", exc)

@@ -3,7 +3,9 @@
 Scrapy's reactor starts once per process, so a whole plan — one or more days,
 each a set of sources — runs inside one `CrawlerProcess`: the sources of a day
 crawl concurrently, days run in order, and after each day an optional callback
-(tagging, digest) runs before the next day starts.
+(tagging, documents, digest) runs before the next day starts. The callback runs in a thread of
+its own while the reactor keeps running, so that it can crawl too — the documents of the day's
+items are fetched by the same process (:func:`running_crawls`), not by a child process.
 
 Each spider's items go through the store pipeline (tracker/jobs/storing.py), which writes them
 when the spider closes, in one transaction per source, together with its health row: a crawl
@@ -16,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +50,85 @@ class Step:
     #: spider classes used instead of the project's for these sources (same `name`; e.g. the
     #: backfill spiders of crawlers/backfill.py, which the spider loader does not list)
     spider_classes: dict[str, Any] = field(default_factory=dict)
+
+
+class ReactorCrawls:
+    """Crawls started from run_plan's after-step thread on the reactor that is running the plan;
+    the thread waits for each crawl to end. Scrapy's reactor starts once per process, so this is
+    how work that runs after a day's crawl (the documents of its items) crawls in the same
+    process."""
+
+    def __init__(self, process: Any, reactor: Any) -> None:
+        self.process, self.reactor = process, reactor
+
+    def crawl(self, spider: str | type, settings: Any, **kwargs: Any) -> None:
+        """Run `spider` (a name or a class) with `settings` (a Scrapy Settings object) and spider
+        arguments `kwargs`; blocks the calling thread until the crawl ends and raises what the
+        crawl raised. Never call it from the reactor's own thread."""
+        from scrapy.crawler import Crawler
+
+        if threading.current_thread() is threading.main_thread():
+            raise RuntimeError("ReactorCrawls.crawl is called from the after-step thread only")
+        done = threading.Event()
+        outcome: list[Any] = []
+
+        def start() -> None:
+            try:
+                cls = self.process.spider_loader.load(spider) if isinstance(spider, str) else spider
+                d = self.process.crawl(Crawler(cls, settings), **kwargs)
+            except Exception as exc:  # noqa: BLE001 - handed to the waiting thread
+                outcome.append(exc)
+                done.set()
+                return
+
+            def finished(result: Any) -> None:
+                outcome.append(result)
+                done.set()
+
+            d.addBoth(finished)
+
+        self.reactor.callFromThread(start)
+        while not done.wait(0.5):
+            if not self.reactor.running:
+                raise RuntimeError("the crawl was stopped (the reactor is no longer running)")
+        from twisted.python.failure import Failure
+
+        result = outcome[0]
+        if isinstance(result, Failure):
+            result.raiseException()
+        if isinstance(result, BaseException):
+            raise result
+
+
+_STEP_THREAD = threading.local()
+
+
+def running_crawls() -> ReactorCrawls | None:
+    """The running plan's crawls when called from its after-step thread, else None (then there
+    is no reactor to crawl with in this process, or it is busy: the caller crawls in a child)."""
+    return getattr(_STEP_THREAD, "crawls", None)
+
+
+def _in_step_thread(fn: Callable[[StepResult], None], result: StepResult,
+                    crawls: ReactorCrawls) -> Any:
+    """Run ``fn(result)`` in a daemon thread (the reactor keeps running meanwhile); a Deferred
+    that fires in the reactor's thread with its outcome. A daemon thread: a plan stopped by
+    Ctrl-C does not wait for it."""
+    from twisted.internet import defer
+
+    d: Any = defer.Deferred()
+
+    def body() -> None:
+        _STEP_THREAD.crawls = crawls
+        try:
+            fn(result)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the reactor's thread
+            crawls.reactor.callFromThread(d.errback, exc)
+        else:
+            crawls.reactor.callFromThread(d.callback, None)
+
+    threading.Thread(target=body, name=f"after-step-{result.run_id}", daemon=True).start()
+    return d
 
 
 @dataclass
@@ -285,7 +367,7 @@ def run_plan(
                 store.finish_run(db, run_id, 1 if result.red else 0)
                 results.append(result)
                 if after_step is not None:
-                    after_step(result)
+                    yield _in_step_thread(after_step, result, ReactorCrawls(process, reactor))
         except BaseException as exc:  # re-raised after the reactor stops
             failure.append(exc)
         finally:
