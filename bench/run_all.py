@@ -95,12 +95,24 @@ def tagging() -> list[Row]:
                "tokenizes, then lemmatizes, matches phrases and detects the language (lingua, in a helper process on the second core, which a busy machine slows first); the tokenizer alone is the limit's unit, so ≥ 0.3 means ≤ 3.3× its cost")
     rows = [Row("tagging ÷ spaCy blank tokenizer (words/s)", f"{tok:.2f}", "≥ 0.30", tok >= 0.3, why),
             Row("tagging ÷ naive substring keyword loop", f"{naive:.2f}", "—", None)]
-    reg = re.search(r"instrument register cost: ([+-][0-9.]+)%", out.stdout)
+    reg = re.search(r"instrument register cost: ([+-][0-9.]+)%.*?\(its noise\): ([+-][0-9.]+)%", out.stdout)
     if reg:
-        cost = float(reg.group(1))
-        rows.append(Row("instrument register's cost (full tagging vs an empty register)", f"{cost:+.1f} % of throughput",
-                        "≤ 10 %", cost <= 10.0, "" if cost <= 10.0 else
-                        "the register's scan of every field (see the A/A noise in bench/tagger.py's output)"))
+        cost, noise = float(reg.group(1)), float(reg.group(2))
+        rows.append(Row("instrument register's cost, cold (full tagging vs an empty register)",
+                        f"{cost:+.1f} % of throughput (A/A {noise:+.1f} %)", "≤ 10 %", cost <= 10.0,
+                        "" if cost <= 10.0 else "the register's scan of every field, and the contexts "
+                        "and labels its mentions bring (bench/tagger.py's output: per round, and "
+                        "two identical taggers measured the same way)"))
+    warm = re.search(r"instrument register cost, warm .*?: ([+-][0-9.]+)% of throughput.*?"
+                     r"two identical full taggers: ([+-][0-9.]+)%", out.stdout)
+    if warm:
+        cost, noise = float(warm.group(1)), float(warm.group(2))
+        rows.append(Row("instrument register's cost, warm (caches filled: a long re-tag)",
+                        f"{cost:+.1f} % of throughput (A/A {noise:+.1f} %)", "≤ 10 %", cost <= 10.0,
+                        "" if cost <= 10.0 else "with the vocabulary and lemma caches filled, "
+                        "spaCy's share shrinks and the register's does not: its regular-expression "
+                        "scan of every field (instruments.find), the Norwegian-side and combination "
+                        "contexts its mentions call for, and the labels they imply (profiled)"))
     mem = re.search(r"resident memory: (.*)", out.stdout)
     if mem:
         rows.append(Row("tagger resident memory (bench/tagger.py)", mem.group(1).strip(), "—", None))

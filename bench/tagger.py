@@ -7,7 +7,8 @@ corpus is cut into slices and each slice goes through the tokenizer, the naive l
 tagger in turn (the tagger streams on, so its batching and language look-ahead run as in one
 call), so that all of them see the same load on a shared machine. A second pass measures the
 register's cost: a new full tagger, a new tagger with an empty register and a second full tagger
-(an A/A pair: the noise of the measurement) each tag the whole corpus in turn.
+(an A/A pair: the noise of the measurement) take turns over the slices in the same way, cold,
+then once more warm.
 Each round starts cold for all: a new ``spacy.blank("nb")`` (empty vocab and cache) and a new
 ``Tagger`` (new pipelines, vocabs and caches); no warm-up pass for any of them. One-off loading
 (Ordbank and English lemma tables, lingua's models, the lexicon) happens once before the rounds,
@@ -17,7 +18,7 @@ as at the start of a daily run; its time is printed separately. Reported: the me
 from __future__ import annotations
 
 import argparse
-import collections
+import gc
 import itertools
 import json
 import os
@@ -105,7 +106,14 @@ def main() -> int:
     names = ("spaCy blank('nb') tokenizer", "naive substring loop", "our full tagging",
              "tagging without register")
     secs: dict[str, list[float]] = {n: [] for n in names}
-    ratios, reg_costs, cpu_ratios, cpu_reg, aa_diffs = [], [], [], [], []
+    ratios: list[float] = []
+    reg_costs: list[float] = []
+    cpu_ratios: list[float] = []
+    cpu_reg: list[float] = []
+    aa_diffs: list[float] = []
+    warm_costs: list[float] = []
+    warm_aa: list[float] = []
+    warm_cpu: list[float] = []
     slice_len = max(1, len(records) // args.slices)
     def turns(pipelines: dict[str, object], spent: dict[str, float],
               cpu: dict[str, float]) -> None:
@@ -127,31 +135,39 @@ def main() -> int:
                names[1]: naive,
                names[2]: lambda part, it=full_it: list(itertools.islice(it, len(part) // 3))},
               spent, cpu)
-        # pass 2, the register's cost: a new full tagger, a new tagger with an empty register
-        # and a second new full tagger (an A/A pair with the first: the measurement's own noise)
-        # each tag the whole corpus, one after the other, the order reversed every other round.
-        # Pass 1's slice-by-slice turns would keep two live taggers side by side, each evicting
-        # the other's caches: two identical taggers came out up to ±12 % apart that way.
-        def bare_tagger() -> Tagger:
-            bare = Tagger.load()
-            bare.register, bare.matcher = {}, InstrumentMatcher([])
-            return bare.preload()
-
-        makers = [("full", lambda: Tagger.load().preload()), ("bare", bare_tagger),
-                  ("again", lambda: Tagger.load().preload())]
-        pair = dict.fromkeys(("full", "bare", "again"), 0.0)
-        for key, make in makers if len(ratios) % 2 == 0 else makers[::-1]:
-            t = make()
-            pair[key] = timed(lambda t=t: collections.deque(t.tag_many(records), maxlen=0),
-                              cpu, key)
-        spent[names[3]] = pair["bare"]
-        for name in names:
+        for name in names[:3]:
             secs[name].append(spent[name])
         ratios.append(spent[names[0]] / spent[names[2]])
-        reg_costs.append(1 - pair["bare"] / pair["full"])
-        aa_diffs.append(1 - pair["again"] / pair["full"])
         cpu_ratios.append(cpu[names[0]] / cpu[names[2]])
-        cpu_reg.append(1 - cpu["bare"] / cpu["full"])
+
+    # pass 2, the register's cost: in each round a new full tagger, a new tagger with an empty
+    # register and a second new full tagger (an A/A pair with the first: the measurement's own
+    # noise) take turns over the slices as in pass 1, cold like it (as in a daily run); then the
+    # same three, warm (vocab, lemma and head caches filled: as in a long re-tag), once more.
+    # Whole-corpus runs one after the other drifted with this shared machine by ±30 % between
+    # identical taggers; turns over slices cancel the drift.
+    def bare_tagger() -> Tagger:
+        bare = Tagger.load()
+        bare.register, bare.matcher = {}, InstrumentMatcher([])
+        return bare.preload()
+
+    for _ in range(args.rounds):
+        three = None
+        gc.collect()  # the previous round's taggers (reference cycles) are collected now
+        three = {"full": Tagger.load().preload(), "bare": bare_tagger(),
+                 "again": Tagger.load().preload()}
+        for state, costs, aa, cpus in (("cold", reg_costs, aa_diffs, cpu_reg),
+                                       ("warm", warm_costs, warm_aa, warm_cpu)):
+            pair = dict.fromkeys(three, 0.0)
+            cpu = {}
+            streams = {key: t.tag_many(records) for key, t in three.items()}
+            turns({key: lambda part, it=it: list(itertools.islice(it, len(part) // 3))
+                   for key, it in streams.items()}, pair, cpu)
+            if state == "cold":
+                secs[names[3]].append(pair["bare"])
+            costs.append(1 - pair["bare"] / pair["full"])
+            aa.append(1 - pair["again"] / pair["full"])
+            cpus.append(1 - cpu["bare"] / cpu["full"])
 
     def median(xs: list[float]) -> float:
         return sorted(xs)[len(xs) // 2]
@@ -175,12 +191,17 @@ def main() -> int:
     print(f"full tagging / tokenizer = {median(ratios):.2f} (median round; target >= 0.30; per "
           f"round: {', '.join(f'{r:.2f}' for r in ratios)}); "
           f"full tagging / naive loop = {wps[names[2]] / wps[names[1]]:.2f}")
+    def listed(xs: list[float]) -> str:
+        return ", ".join(f"{x:+.1%}" for x in xs)
+
     print(f"instrument register cost: {median(reg_costs):+.1%} of throughput (median round; the "
-          f"throughput full tagging loses against the same tagger with an empty register, each "
-          f"over the whole corpus; target <= 10 %; per round: "
-          f"{', '.join(f'{r:+.1%}' for r in reg_costs)}); the same measurement of two identical "
-          f"full taggers (its noise): {median(aa_diffs):+.1%} (per round: "
-          f"{', '.join(f'{r:+.1%}' for r in aa_diffs)})")
+          f"throughput full tagging loses against the same tagger with an empty register, cold "
+          f"as in a daily run; target <= 10 %; per round: {listed(reg_costs)}); the same "
+          f"measurement of two identical full taggers (its noise): {median(aa_diffs):+.1%} "
+          f"(per round: {listed(aa_diffs)})")
+    print(f"instrument register cost, warm (the same taggers again, caches filled, as in a long "
+          f"re-tag): {median(warm_costs):+.1%} of throughput (per round: {listed(warm_costs)}); "
+          f"two identical full taggers: {median(warm_aa):+.1%} (per round: {listed(warm_aa)})")
     print(f"this thread's CPU time (lingua's helper process not counted; steadier on a loaded "
           f"machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
           f"{', '.join(f'{r:.2f}' for r in cpu_ratios)}); CPU the register costs "
