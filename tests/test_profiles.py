@@ -69,6 +69,19 @@ def test_the_data_directory_copy_wins_over_the_shipped_file(data_dir):
         load_profile("ncp")
 
 
+def test_a_profile_only_the_shipped_file_has_says_how_to_add_it(data_dir):
+    # a data directory made before the horizon mails existed: its own profiles.toml lacks them
+    own = data_dir / "profiles.toml"
+    own.write_text('[profiles.ncp]\nlead_days = 5\n', "utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile("uka_som_kommer")
+    assert str(err.value) == (f"unknown profile 'uka_som_kommer' (known profiles: ncp); the shipped "
+                              f"profiles.toml has it: copy its [profiles.uka_som_kommer] table into {own}")
+    with pytest.raises(ProfileError) as err:
+        load_profile("nope")
+    assert str(err.value) == "unknown profile 'nope' (known profiles: ncp)"
+
+
 def test_the_two_horizon_mails_are_profiles():
     from datetime import date
 

@@ -268,7 +268,20 @@ def load_profile(name: str | None = None, path: Path | None = None) -> Profile:
     profiles = load_profiles(path)
     if name not in profiles:
         known = ", ".join(sorted(profiles))
-        raise ProfileError(f"unknown profile {name!r} (known profiles: {known})")
+        hint = ""
+        where = path or profiles_path()
+        if isinstance(where, Path):  # the user's own file: the shipped one may have it (newer)
+            from tracker.resources import shipped
+
+            try:
+                has = name in (tomllib.loads(shipped("profiles.toml").read_text("utf-8"))
+                               .get("profiles") or {})
+            except (OSError, tomllib.TOMLDecodeError):
+                has = False
+            if has:
+                hint = (f"; the shipped profiles.toml has it: copy its [profiles.{name}] table "
+                        f"into {where}")
+        raise ProfileError(f"unknown profile {name!r} (known profiles: {known}){hint}")
     return profiles[name]
 
 
