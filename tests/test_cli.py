@@ -152,7 +152,7 @@ def test_python_dash_m_and_fast_help():
     assert out.returncode == 0 and "Commands:" in out.stdout
     # heavy libraries are imported only by the commands that use them
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys, tracker.cli; print(sorted(m for m in ('scrapy', 'spacy', 'flask', 'docx') if m in sys.modules))"],
+        [sys.executable, "-c", "import sys, tracker.cli; print(sorted(m for m in ('scrapy', 'spacy', 'flask', 'docx', 'holidays') if m in sys.modules))"],
         cwd=ROOT, capture_output=True, text=True)
     assert probe.stdout.strip() == "[]", probe.stdout + probe.stderr
     assert time.perf_counter() - start < 30

@@ -26,33 +26,41 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from holidays.countries import Norway
-
 from crawlers.dates import OSLO
 
 DEFAULT_LEAD_DAYS = 5
 
 
-class _Calendar(Norway):
-    """Norway's public holidays (the `holidays` library), and Christmas Eve and New Year's Eve as
-    days off unless `eves_are_working_days`: they are not public holidays, but ministries and the
-    NCP's secretariat are closed, so a deadline's working days must not count them by default."""
+@lru_cache(maxsize=1)
+def _calendar_class() -> type:
+    """The calendar class, made on first use: importing the `holidays` country data takes ~0.1 s,
+    which every command that imports this module (the CLI's help included) would pay otherwise."""
+    from holidays.countries import Norway
 
-    def __init__(self, *, eves_are_working_days: bool = False, **kwargs: Any) -> None:
-        self.eves_are_working_days = eves_are_working_days
-        super().__init__(include_sundays=False, language="no", **kwargs)
+    class _Calendar(Norway):
+        """Norway's public holidays (the `holidays` library), and Christmas Eve and New Year's Eve
+        as days off unless `eves_are_working_days`: they are not public holidays, but ministries
+        and the NCP's secretariat are closed, so a deadline's working days must not count them by
+        default."""
 
-    def _populate(self, year: int) -> None:
-        super()._populate(year)
-        if not self.eves_are_working_days:
-            self._add_holiday("Julaften", date(year, 12, 24))
-            self._add_holiday("Nyttårsaften", date(year, 12, 31))
+        def __init__(self, *, eves_are_working_days: bool = False, **kwargs: Any) -> None:
+            self.eves_are_working_days = eves_are_working_days
+            super().__init__(include_sundays=False, language="no", **kwargs)
+
+        def _populate(self, year: int) -> None:
+            super()._populate(year)
+            if not self.eves_are_working_days:
+                self._add_holiday("Julaften", date(year, 12, 24))
+                self._add_holiday("Nyttårsaften", date(year, 12, 31))
+
+    return _Calendar
 
 
 @lru_cache(maxsize=2)
-def calendar(eves_are_working_days: bool = False) -> _Calendar:
-    """The working-day calendar (years are filled in as they are asked for)."""
-    return _Calendar(eves_are_working_days=eves_are_working_days)
+def calendar(eves_are_working_days: bool = False) -> Any:
+    """The working-day calendar (a `holidays.Norway`; years are filled in as they are asked
+    for)."""
+    return _calendar_class()(eves_are_working_days=eves_are_working_days)
 
 
 def holiday_name(day: date, eves_are_working_days: bool = False) -> str | None:
