@@ -80,7 +80,7 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         raise TrackerError(str(exc)) from exc
     stopped = max_units is not None and len(results) >= max_units
     # the plan grows as pages are found: units planned but not crawled mean the walk was stopped (Ctrl-C)
-    interrupted = len(results) < len(the_plan.steps)
+    interrupted = len(results) < len(the_plan.steps) or not all(r.finished for r in results)
     click.echo(f"backfill since {since}: {len(results) - len(red)} of {len(the_plan.steps)} units done"
                + (f"; red (run again to retry): {', '.join(red)}" if red else "")
                + (f"; --max-units {max_units} reached (run again to go on)" if stopped else "")

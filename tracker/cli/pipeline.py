@@ -99,6 +99,11 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
         raise TrackerError(str(exc)) from exc
     for result in results:
         _print_health(result.health, title=f"Source health — {result.step.label or result.step.as_of.date()}")
+    done = sum(r.finished for r in results)
+    if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
+        click.echo(f"error: interrupted: {done} of {len(plan)} step(s) finished (crawl, tagging, "
+                   "documents, digest); run again to go on", err=True)
+        ctx.exit(130)
     red = sorted({s for r in results for s in r.red})
     if red and not allow_red:
         click.echo(f"error: source(s) red: {', '.join(red)} (see health above; --allow-red to exit 0)", err=True)

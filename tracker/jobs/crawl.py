@@ -110,24 +110,38 @@ def running_crawls() -> ReactorCrawls | None:
 
 
 def _in_step_thread(fn: Callable[[StepResult], None], result: StepResult,
-                    crawls: ReactorCrawls) -> Any:
-    """Run ``fn(result)`` in a daemon thread (the reactor keeps running meanwhile); a Deferred
-    that fires in the reactor's thread with its outcome. A daemon thread: a plan stopped by
-    Ctrl-C does not wait for it."""
+                    crawls: ReactorCrawls, threads: list[threading.Thread]) -> Any:
+    """Run ``fn(result)`` in a thread of its own (the reactor keeps running meanwhile; the
+    thread is added to ``threads``); a Deferred that fires in the reactor's thread with its
+    outcome. A daemon thread, which run_plan joins after the reactor stops: Ctrl-C during the
+    after-step stops the reactor at once (a crawl the step is waiting for fails), and the step
+    ends before the plan returns, never cut off half-way by the interpreter's exit."""
     from twisted.internet import defer
 
     d: Any = defer.Deferred()
 
     def body() -> None:
         _STEP_THREAD.crawls = crawls
+        error: BaseException | None = None
         try:
             fn(result)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the reactor's thread
-            crawls.reactor.callFromThread(d.errback, exc)
-        else:
-            crawls.reactor.callFromThread(d.callback, None)
+            error = exc
+        # a step that ends after the reactor stopped (Ctrl-C) did not finish: a crawl it wanted
+        # (the documents) may have failed for that reason alone; nobody waits for its Deferred
+        if crawls.reactor.running:
+            result.finished = error is None
+            if error is None:
+                crawls.reactor.callFromThread(d.callback, None)
+            else:
+                crawls.reactor.callFromThread(d.errback, error)
+        elif error is not None:
+            logger.error("the after-step of %s failed after the interrupt: %r",
+                         result.step.label or result.step.as_of.date(), error)
 
-    threading.Thread(target=body, name=f"after-step-{result.run_id}", daemon=True).start()
+    thread = threading.Thread(target=body, name=f"after-step-{result.run_id}", daemon=True)
+    threads.append(thread)
+    thread.start()
     return d
 
 
@@ -136,6 +150,9 @@ class StepResult:
     step: Step
     run_id: int
     health: list[dict[str, Any]] = field(default_factory=list)
+    #: its after-step (tagging, documents, digest) ran to the end; False when the plan was
+    #: interrupted (Ctrl-C) before or during it
+    finished: bool = False
 
     @property
     def red(self) -> list[str]:
@@ -329,6 +346,7 @@ def run_plan(
     process = CrawlerProcess(base)
     results: list[StepResult] = []
     failure: list[BaseException] = []
+    step_threads: list[threading.Thread] = []
 
     @defer.inlineCallbacks
     def go():
@@ -367,7 +385,10 @@ def run_plan(
                 store.finish_run(db, run_id, 1 if result.red else 0)
                 results.append(result)
                 if after_step is not None:
-                    yield _in_step_thread(after_step, result, ReactorCrawls(process, reactor))
+                    yield _in_step_thread(after_step, result, ReactorCrawls(process, reactor),
+                                          step_threads)
+                else:
+                    result.finished = True
         except BaseException as exc:  # re-raised after the reactor stops
             failure.append(exc)
         finally:
@@ -380,6 +401,8 @@ def run_plan(
 
     reactor.callWhenRunning(go)
     process.start(stop_after_crawl=False)
+    for thread in step_threads:  # stopped by Ctrl-C during an after-step: let it end
+        thread.join()
     db.close()
     if failure:
         raise failure[0]

@@ -1,0 +1,62 @@
+"""tracker.jobs.crawl.run_plan's after-step thread: Ctrl-C while it runs stops the reactor at once,
+the step still ends before run_plan returns (never cut off by the interpreter's exit), and the plan
+says it was interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from support import ROOT
+
+#: argv: a marker folder. The after-step writes "started", waits for the reactor to stop, tries a
+#: crawl (it must fail: the reactor is gone), sleeps a little and writes "ended".
+_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from tracker.jobs.crawl import Step, bundled_days, replay_as_of, replay_days, run_plan, running_crawls
+
+marks = Path(sys.argv[1])
+def after(result):
+    crawls = running_crawls()
+    (marks / "started").write_text("x")
+    while crawls.reactor.running:
+        time.sleep(0.05)
+    try:
+        crawls.crawl("documents", None)
+        outcome = "crawled"
+    except RuntimeError as exc:
+        outcome = str(exc)
+    time.sleep(0.5)
+    (marks / "ended").write_text(outcome)
+days = replay_days(bundled_days())[:2]
+plan = [Step(["no_lovdata"], replay_as_of(d), replay_dir=str(d)) for d in days]
+results = run_plan(marks / "t.db", plan, after_step=after, progress=False)
+print(json.dumps([r.finished for r in results]))
+"""
+
+
+def test_ctrl_c_during_the_after_step_lets_it_end_and_marks_the_plan_unfinished(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NCP_TRACKER_")}
+    proc = subprocess.Popen([sys.executable, "-c", _SCRIPT, str(tmp_path)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "started").exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "started").exists(), proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-3000:]
+    # the step ran to its end before run_plan returned; the crawl it asked for failed clearly
+    assert (tmp_path / "ended").read_text() == "the crawl was stopped (the reactor is no longer running)"
+    # the first day's after-step did not finish, the second day never started
+    assert json.loads(out.strip().splitlines()[-1]) == [False]
+    assert "Traceback" not in err, err[-3000:]
