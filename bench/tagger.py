@@ -6,10 +6,9 @@ words. All are measured on the same corpus in one run, in each of R rounds, inte
 corpus is cut into slices and each slice goes through the tokenizer, the naive loop and the
 tagger in turn (the tagger streams on, so its batching and language look-ahead run as in one
 call), so that all of them see the same load on a shared machine. A second pass measures the
-register's cost: a new full tagger, a new tagger with an empty register and a second full tagger
-(an A/A pair: the noise of the measurement) take turns over the slices in the same way, cold,
-then once more warm; the cost is the empty-register tagger's time against the two full taggers'
-mean.
+register's cost over populations of tagger instances (full, empty register, and full again: the
+A/A pair that shows the measurement's noise), each tagging the whole corpus cold and then warm;
+see the comment at pass 2 for why.
 Each round starts cold for all: a new ``spacy.blank("nb")`` (empty vocab and cache) and a new
 ``Tagger`` (new pipelines, vocabs and caches); no warm-up pass for any of them. One-off loading
 (Ordbank and English lemma tables, lingua's models, the lexicon) happens once before the rounds,
@@ -76,6 +75,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--words", type=int, default=200_000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--instances", type=int, default=5,
+                    help="tagger instances of each kind for the register's cost")
     ap.add_argument("--slices", type=int, default=20,
                     help="slices of the corpus the pipelines take turns on (same load for all)")
     args = ap.parse_args()
@@ -104,17 +105,12 @@ def main() -> int:
             low = text.lower()
             [term for term in terms if term in low]
 
-    names = ("spaCy blank('nb') tokenizer", "naive substring loop", "our full tagging",
-             "tagging without register")
+    names = ("spaCy blank('nb') tokenizer", "naive substring loop", "our full tagging")
     secs: dict[str, list[float]] = {n: [] for n in names}
     ratios: list[float] = []
-    reg_costs: list[float] = []
     cpu_ratios: list[float] = []
-    cpu_reg: list[float] = []
-    aa_diffs: list[float] = []
-    warm_costs: list[float] = []
-    warm_aa: list[float] = []
-    warm_cpu: list[float] = []
+    populations: dict[str, dict[str, list[float]]] = {
+        state: {"full": [], "bare": [], "again": []} for state in ("cold", "warm")}
     slice_len = max(1, len(records) // args.slices)
     def turns(pipelines: dict[str, object], spent: dict[str, float],
               cpu: dict[str, float]) -> None:
@@ -136,45 +132,50 @@ def main() -> int:
                names[1]: naive,
                names[2]: lambda part, it=full_it: list(itertools.islice(it, len(part) // 3))},
               spent, cpu)
-        for name in names[:3]:
+        for name in names:
             secs[name].append(spent[name])
         ratios.append(spent[names[0]] / spent[names[2]])
         cpu_ratios.append(cpu[names[0]] / cpu[names[2]])
 
-    # pass 2, the register's cost: in each round a new full tagger, a new tagger with an empty
-    # register and a second new full tagger (an A/A pair with the first: the measurement's own
-    # noise) take turns over the slices as in pass 1, cold like it (as in a daily run); then the
-    # same three, warm (vocab, lemma and head caches filled: as in a long re-tag), once more.
-    # Whole-corpus runs one after the other drifted with this shared machine by ±30 % between
-    # identical taggers; turns over slices cancel the drift.
+    # pass 2, the register's cost. Two tagger instances built alike ran up to 13 % apart, the
+    # same way round all run long, when they took turns over slices (as in pass 1: each evicts
+    # the other's caches) and still ~9 % apart as the best of several runs each: an instance's
+    # own speed varies. So the cost is measured over populations of instances: for each of
+    # `--instances` rounds, a new full tagger, a new tagger with an empty register and a second
+    # new full tagger (the A/A pair: the measurement's own noise) each tag the whole corpus
+    # cold (as in a daily run) and then twice warm (caches filled, as in a long re-tag; the
+    # faster run counts), one after the other, the order reversed every other round; this
+    # thread's CPU time. The cost is the empty-register population's median against the
+    # median of both full populations.
     def bare_tagger() -> Tagger:
         bare = Tagger.load()
         bare.register, bare.matcher = {}, InstrumentMatcher([])
         return bare.preload()
 
-    for _ in range(args.rounds):
-        three = None
-        gc.collect()  # the previous round's taggers (reference cycles) are collected now
-        three = {"full": Tagger.load().preload(), "bare": bare_tagger(),
-                 "again": Tagger.load().preload()}
-        for state, costs, aa, cpus in (("cold", reg_costs, aa_diffs, cpu_reg),
-                                       ("warm", warm_costs, warm_aa, warm_cpu)):
-            pair = dict.fromkeys(three, 0.0)
-            cpu = {}
-            streams = {key: t.tag_many(records) for key, t in three.items()}
-            turns({key: lambda part, it=it: list(itertools.islice(it, len(part) // 3))
-                   for key, it in streams.items()}, pair, cpu)
-            if state == "cold":
-                secs[names[3]].append(pair["bare"])
-            # against the mean of the two identical full taggers: each alone was up to 13 % off
-            # the other, the same way round in every round (the A/A figure shows it; making
-            # them in a rotating order did not change that)
-            costs.append(1 - 2 * pair["bare"] / (pair["full"] + pair["again"]))
-            aa.append(1 - pair["again"] / pair["full"])
-            cpus.append(1 - 2 * cpu["bare"] / (cpu["full"] + cpu["again"]))
+    def whole(t: Tagger) -> float:
+        c0 = time.thread_time()
+        for _ in t.tag_many(records):
+            pass
+        return time.thread_time() - c0
+
+    makers = [("full", lambda: Tagger.load().preload()), ("bare", bare_tagger),
+              ("again", lambda: Tagger.load().preload())]
+    for r in range(args.instances):
+        for key, make in makers if r % 2 == 0 else makers[::-1]:
+            t = None  # the previous instance (spaCy objects hold reference cycles) goes now,
+            gc.collect()  # not during the next one's run
+            t = make()
+            populations["cold"][key].append(whole(t))
+            populations["warm"][key].append(min(whole(t), whole(t)))
+        t = None
 
     def median(xs: list[float]) -> float:
         return sorted(xs)[len(xs) // 2]
+
+    def cost(state: str) -> tuple[float, float]:
+        pop = populations[state]
+        fulls = pop["full"] + pop["again"]
+        return 1 - median(pop["bare"]) / median(fulls), 1 - median(pop["again"]) / median(pop["full"])
 
     base = n_words / median(secs[names[0]])
     print(f"corpus: {len(records)} records, {n_words:,} words, {len(terms)} lexicon terms "
@@ -196,20 +197,22 @@ def main() -> int:
           f"round: {', '.join(f'{r:.2f}' for r in ratios)}); "
           f"full tagging / naive loop = {wps[names[2]] / wps[names[1]]:.2f}")
     def listed(xs: list[float]) -> str:
-        return ", ".join(f"{x:+.1%}" for x in xs)
+        return ", ".join(f"{x:.2f}" for x in xs)
 
-    print(f"instrument register cost: {median(reg_costs):+.1%} of throughput (median round; the "
-          f"throughput full tagging (the mean of two identical full taggers) loses against the "
-          f"same tagger with an empty register, cold as in a daily run; target <= 10 %; per "
-          f"round: {listed(reg_costs)}); the two identical full taggers against each other (the "
-          f"measurement's noise): {median(aa_diffs):+.1%} (per round: {listed(aa_diffs)})")
-    print(f"instrument register cost, warm (the same taggers again, caches filled, as in a long "
-          f"re-tag): {median(warm_costs):+.1%} of throughput (per round: {listed(warm_costs)}); "
-          f"two identical full taggers: {median(warm_aa):+.1%} (per round: {listed(warm_aa)})")
+    for state, what in (("cold", "cold, as in a daily run; target <= 10 %"),
+                        ("warm", "caches filled, as in a long re-tag")):
+        pop = populations[state]
+        loss, aa = cost(state)
+        label = "instrument register cost" + (", warm" if state == "warm" else "")
+        print(f"{label}: {loss:+.1%} of throughput ({what}; this thread's CPU seconds per "
+              f"whole-corpus run, median of {args.instances} instances of each kind: full "
+              f"{median(pop['full'] + pop['again']):.2f} ({listed(pop['full'])}; "
+              f"{listed(pop['again'])}), empty register {median(pop['bare']):.2f} "
+              f"({listed(pop['bare'])})); two identical full taggers against each other (the "
+              f"measurement's noise): {aa:+.1%}")
     print(f"this thread's CPU time (lingua's helper process not counted; steadier on a loaded "
           f"machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
-          f"{', '.join(f'{r:.2f}' for r in cpu_ratios)}); CPU the register costs "
-          f"{median(cpu_reg):+.1%} (per round: {', '.join(f'{r:+.1%}' for r in cpu_reg)})")
+          f"{', '.join(f'{r:.2f}' for r in cpu_ratios)})")
     helper_pid = langdetect._HELPER[0].proc.pid if helper and hasattr(
         langdetect._HELPER[0], "proc") else None
     print(f"resident memory: tagger process {rss_mb():.0f} MB (peak "
