@@ -274,9 +274,8 @@ def load_profile(name: str | None = None, path: Path | None = None) -> Profile:
             from tracker.resources import shipped
 
             try:
-                has = name in (tomllib.loads(shipped("profiles.toml").read_text("utf-8"))
-                               .get("profiles") or {})
-            except (OSError, tomllib.TOMLDecodeError):
+                has = name in (_read(shipped("profiles.toml")).get("profiles") or {})
+            except ProfileError:
                 has = False
             if has:
                 hint = (f"; the shipped profiles.toml has it: copy its [profiles.{name}] table "
