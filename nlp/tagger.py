@@ -273,8 +273,8 @@ class Tagger:
         from .langdetect import preload as preload_lingua
 
         lingua_ready = preload_lingua(self.options)
-        for lang in ("nb", "en"):
-            nlp = self.pipeline(lang)
+        for key in dict.fromkeys(PIPELINE_OF.values()):  # each pipeline once
+            nlp = self.pipeline(key)
             for name in ("ncp_lemmatizer", "ncp_topic_matcher"):
                 nlp.get_pipe(name).load()
         lingua_ready()
