@@ -214,9 +214,10 @@ class TopicMatcher:
         if self.lexicon is None:
             self.lexicon = load_lexicon(self.lexicon_dir or None)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        # the same phrases by first lemma hash, shortest first (matched on a list of lemma
-        # hashes, without setting them on the Doc: see ``matches``)
-        self.phrases: dict[int, list[tuple[list[int], tuple[str, str]]]] = {}
+        # the same phrases as lemma hashes (matched on a list of lemma hashes, without setting
+        # them on the Doc: see ``matches``): the first lemmas of all phrases, one-token phrases
+        # by lemma, longer ones by their first two lemmas, shortest first
+        self._firsts: set[int] = set()
         self._singles: dict[int, list[tuple[str, str]]] = {}  # one-token phrases by lemma
         self._pairs: dict[tuple[int, int], list[tuple[int, list[int], tuple[str, str]]]] = {}
         self.heads: dict[str, list[tuple[str, str]]] = {}
@@ -232,7 +233,7 @@ class TopicMatcher:
                 for d in docs:
                     if len(d):
                         seq = [int(x) for x in d.to_array(LEMMA).ravel()]
-                        self.phrases.setdefault(seq[0], []).append((seq, (label, term["id"])))
+                        self._firsts.add(seq[0])
                         if len(seq) == 1:
                             self._singles.setdefault(seq[0], []).append((label, term["id"]))
                         else:
@@ -251,8 +252,6 @@ class TopicMatcher:
                     self.rules.setdefault((label, tid), []).append(compiled)
                     if int(rule.get("window", 0)):
                         self.window_rules.setdefault((label, tid), []).append(compiled)
-        for entries in self.phrases.values():
-            entries.sort(key=lambda e: len(e[0]))
         for longer in self._pairs.values():
             longer.sort(key=lambda e: e[0])
         alts = sorted(self.heads, key=lambda s: (-len(s), s))
@@ -337,7 +336,7 @@ class TopicMatcher:
         else:
             singles, pairs = self._singles, self._pairs
             last = len(lemmas) - 1
-            for start in compress(range(len(lemmas)), map(self.phrases.__contains__, lemmas)):
+            for start in compress(range(len(lemmas)), map(self._firsts.__contains__, lemmas)):
                 first = lemmas[start]
                 for lt in singles.get(first, ()):
                     key = (*lt, start)
