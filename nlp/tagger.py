@@ -35,7 +35,6 @@ ANALYSIS_REVISION = "2"
 PIPELINE_OF = {"nb": "nb", "nn": "nb", "en": "en"}
 _AHEAD = 3  # batches whose language detection runs ahead (helper process)
 _SEP = "\n\n\u2029\n\n"
-SPANS_KEY = "topics"
 
 
 @dataclass(frozen=True)
@@ -268,8 +267,8 @@ class Tagger:
         return self._pipes[key]
 
     def preload(self) -> Tagger:
-        """Load everything tagging needs now (lemma tables, the three pipelines and their
-        matchers, lingua) instead of on first use; returns the tagger."""
+        """Load everything tagging needs now (lemma tables, the pipelines and their matchers,
+        lingua) instead of on first use; returns the tagger."""
         from .langdetect import preload as preload_lingua
 
         lingua_ready = preload_lingua(self.options)
