@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawlers.dates import OSLO
+from tracker.store.deadlines import to_datetime
 from tracker.store.instants import now_iso, stored, to_stored_text
 
 NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
@@ -180,12 +180,9 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
     ))  # fmt: skip
     moved = []
     for row in rows:
-        try:
-            deadline = datetime.fromisoformat(row["deadline"])
-        except ValueError:
+        deadline = to_datetime(row["deadline"])  # naive: Oslo time
+        if deadline is None:
             continue
-        if deadline.tzinfo is None:
-            deadline = deadline.replace(tzinfo=OSLO)
         if deadline < as_of:
             set_state(db, row["item_id"], CLOSED_UNANSWERED, by=by, at=at,
                       note=f"deadline {row['deadline']} passed without an answer")
