@@ -1,6 +1,6 @@
 """Helper process for :mod:`nlp.langdetect`: lingua on the second CPU core.
 
-Started by ``nlp.langdetect`` as ``python _lingua_worker.py BOKMAL NYNORSK ...`` (run as a script,
+Started by ``nlp.langdetect`` as ``python _lingua_worker.py [--low-accuracy] BOKMAL NYNORSK ...`` (run as a script,
 so it imports lingua only, never the ``nlp`` package or the caller's main module). Frames on
 stdin/stdout are a 4-byte little-endian length plus UTF-8 JSON. After loading the models it writes
 ``"ready"``; then, for every request ``[id, texts]``, in order, it writes one reply ``[id, values]``:
@@ -37,8 +37,12 @@ def _write(stream: BinaryIO, obj: Any) -> None:
 def main(names: list[str]) -> int:
     from lingua import Language, LanguageDetectorBuilder
 
-    langs = [getattr(Language, name) for name in names]
-    detector = LanguageDetectorBuilder.from_languages(*langs).with_preloaded_language_models().build()
+    low = "--low-accuracy" in names
+    langs = [getattr(Language, name) for name in names if name != "--low-accuracy"]
+    builder = LanguageDetectorBuilder.from_languages(*langs)
+    if low:
+        builder = builder.with_low_accuracy_mode()
+    detector = builder.with_preloaded_language_models().build()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     _write(stdout, "ready")
     while True:

@@ -1,10 +1,11 @@
 """Compound-aware Norwegian lemmatizer over Norsk Ordbank, plus the English lookup table.
 
 The Norwegian full-form list (``nb_lemma_exc`` in spacy-lookups-data, Norsk Ordbank Bokmål 2005,
-Språkbanken / Nasjonalbiblioteket, CC-BY-4.0) is loaded lazily, once per process, from a compact
-form → lemma cache (``NlpOptions.cache_dir``, default ``~/.cache/ncp-tracker``, ~14 MB on disk, ~85 MB in memory, 0.2 s). The cache
-is built once, in a child process, so that the full JSON table (~190 MB as Python objects) never
-sits in a tracker process; where no cache can be written, the table is compacted in-process.
+Språkbanken / Nasjonalbiblioteket, CC-BY-4.0) is read lazily, once per process, from marisa tries
+in a cache directory (``NlpOptions.cache_dir``, default ``~/.cache/ncp-tracker``; ~5 MB on disk,
+memory-mapped; the same table as Python dicts was ~90 MB of the tagger's memory). The cache is
+built once, in a child process, so that the full JSON table (~190 MB as Python objects) never
+sits in a tracker process; where no cache can be written, the tries are built in-process.
 Rules, in order, for a lower-cased word:
 
 1. hyphenated word: lemmatize the last part (``KI-forordningen`` -> ``ki-forordning``);
@@ -22,8 +23,9 @@ Results are cached per word form.
 
 from __future__ import annotations
 
-import marshal
+import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -34,10 +36,12 @@ from typing import Any
 from .options import NlpOptions
 
 _LOCK = threading.Lock()
-_NB: dict[str, Any] = {}
+_NB: list[OrdbankTables] = []
 _EN: dict[str, str] = {}
 _NN_SUFFIXES = ("ane", "ene", "ar", "er", "en", "et", "a")
 CACHE_MAX = 100_000  # word forms kept per lemmatizer cache (bounded memory on long runs)
+_POS = ("noun", "adj", "verb", "adv")
+_FORMAT = "trie1"  # the cache's layout: bump when OrdbankTables changes what it writes
 
 
 def _raw_table_path() -> Path:
@@ -47,65 +51,136 @@ def _raw_table_path() -> Path:
 
 
 def cache_path(cache_dir: str | Path | None = None) -> Path:
-    """Where the compact table is kept: in ``cache_dir`` (default ``~/.cache/ncp-tracker``),
-    named by the lookups package's version and the marshal format."""
+    """Where the compact tables are kept: a directory in ``cache_dir`` (default
+    ``~/.cache/ncp-tracker``), named by the lookups package's version and the cache's layout."""
     import spacy_lookups_data
 
     base = NlpOptions(cache_dir=Path(cache_dir) if cache_dir else None).lemma_cache_dir
     version = getattr(spacy_lookups_data, "__version__", "0")
-    return base / f"nb_lemma_exc-{version}-m{marshal.version}.marshal"
+    return base / f"nb_lemma_exc-{version}-{_FORMAT}"
 
 
-def compact_table() -> dict[str, Any]:
-    """The full-form list reduced to what the lemmatizer reads: form → first lemma per part of
-    speech (lemma strings shared), and the set of noun lemmas (as a sorted list)."""
-    import srsly
+class OrdbankTables:
+    """Norsk Ordbank's full forms as marisa tries (~5 MB; the same table as Python dicts is
+    ~90 MB): per part of speech form → lemma id, the lemmas, and the noun lemmas. Read from a
+    cache directory by memory-mapping (pages load on use) or built in memory."""
 
-    exc = srsly.read_gzip_json(_raw_table_path())
-    noun = {form: sys.intern(lemmas[0]) for form, lemmas in exc["noun"].items() if lemmas}
-    other = [{form: sys.intern(lemmas[0]) for form, lemmas in exc[pos].items() if lemmas}
-             for pos in ("adj", "verb", "adv")]
-    return {"noun": noun, "other": other, "noun_lemmas": sorted(set(noun.values()))}
+    def __init__(self, tries: dict[str, Any]) -> None:
+        self._lemmas = tries["lemmas"]
+        self._noun = tries["noun"]
+        self._other = [tries[pos] for pos in _POS[1:]]
+        self._noun_lemmas = tries["noun_lemmas"]
+
+    @classmethod
+    def build(cls) -> OrdbankTables:
+        """From spacy-lookups-data's full-form list (~190 MB as Python objects while it runs):
+        per part of speech, each form's first lemma."""
+        import marisa_trie
+        import srsly
+
+        exc = srsly.read_gzip_json(_raw_table_path())
+        firsts = {pos: {form: lemmas[0] for form, lemmas in exc[pos].items() if lemmas}
+                  for pos in _POS}
+        del exc
+        lemmas = marisa_trie.Trie({lem for table in firsts.values() for lem in table.values()})
+        tries: dict[str, Any] = {"lemmas": lemmas,
+                                 "noun_lemmas": marisa_trie.Trie(set(firsts["noun"].values()))}
+        for pos, table in firsts.items():
+            tries[pos] = marisa_trie.RecordTrie("<I", [(f, (lemmas[lem],)) for f, lem in table.items()])
+        return cls(tries)
+
+    def save(self, path: Path) -> None:
+        """Write the tries into the directory `path` atomically (a sibling temporary directory,
+        renamed when complete; its manifest, written last, records every file's size)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        sizes = {}
+        for name, trie in self._named().items():
+            trie.save(str(tmp / f"{name}.marisa"))
+            sizes[name] = (tmp / f"{name}.marisa").stat().st_size
+        (tmp / "manifest.json").write_text(json.dumps(sizes), encoding="utf-8")
+        try:
+            tmp.rename(path)
+        except OSError:  # another process finished first (or an old broken copy is in the way)
+            shutil.rmtree(tmp, ignore_errors=True)
+            if _open(path) is None:
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+
+    def _named(self) -> dict[str, Any]:
+        return {"lemmas": self._lemmas, "noun_lemmas": self._noun_lemmas,
+                **dict(zip(_POS, (self._noun, *self._other), strict=True))}
+
+    def _lemma(self, hit: list[tuple[int]] | None) -> str | None:
+        return self._lemmas.restore_key(hit[0][0]) if hit else None
+
+    def noun(self, form: str) -> str | None:
+        """The lemma of a noun full form, or None."""
+        return self._lemma(self._noun.get(form))
+
+    def other(self, form: str) -> str | None:
+        """The lemma of an adjective, verb or adverb full form (in that order), or None."""
+        for trie in self._other:
+            hit = trie.get(form)
+            if hit:
+                return self._lemma(hit)
+        return None
+
+    def is_noun_lemma(self, word: str) -> bool:
+        return word in self._noun_lemmas
+
+    def is_form(self, word: str) -> bool:
+        """Whether `word` is a full form of any part of speech in the table."""
+        return word in self._noun or any(word in trie for trie in self._other)
+
+
+def _open(path: Path) -> OrdbankTables | None:
+    """The tables memory-mapped from the cache directory `path`, or None where it is missing,
+    incomplete or unreadable."""
+    import marisa_trie
+
+    try:
+        sizes = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        if set(sizes) != {"lemmas", "noun_lemmas", *_POS}:
+            return None
+        tries: dict[str, Any] = {}
+        for name, size in sizes.items():
+            file = path / f"{name}.marisa"
+            if file.stat().st_size != size:
+                return None
+            trie = marisa_trie.RecordTrie("<I") if name in _POS else marisa_trie.Trie()
+            tries[name] = trie.mmap(str(file))
+    except (OSError, ValueError, TypeError, AttributeError, RuntimeError):
+        return None
+    return OrdbankTables(tries)
 
 
 def write_cache(path: Path) -> None:
-    """Build the compact table and write it atomically to `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(marshal.dumps(compact_table()))
-    tmp.replace(path)
+    """Build the tables and write them to the cache directory `path`."""
+    OrdbankTables.build().save(path)
 
 
-def _read_cache(path: Path) -> dict[str, Any] | None:
-    try:
-        with path.open("rb") as stream:  # read incrementally: no second copy of the file in memory
-            data = marshal.load(stream)
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    ok = isinstance(data, dict) and {"noun", "other", "noun_lemmas"} <= set(data)
-    return data if ok else None
-
-
-def _load_nb(cache_dir: str | Path | None = None) -> dict[str, Any]:
+def _load_nb(cache_dir: str | Path | None = None) -> OrdbankTables:
     """The Norsk Ordbank tables (once per process; the first caller's ``cache_dir`` decides
-    where the compact cache is read or built)."""
+    where the cache is read or built)."""
     with _LOCK:
         if not _NB:
             path = cache_path(cache_dir)
-            data = _read_cache(path) if path.exists() else None
-            if data is None:
+            tables = _open(path) if path.exists() else None
+            if tables is None:
+                shutil.rmtree(path, ignore_errors=True)  # a broken or partial copy
                 try:  # built by a child process: the full JSON never enters this one
                     subprocess.run([sys.executable, "-m", "nlp.lemmatizer", "--build-cache", str(path)],
                                    check=True, timeout=600, capture_output=True)
-                    data = _read_cache(path)
+                    tables = _open(path)
                 except (OSError, subprocess.SubprocessError):
-                    data = None
-            if data is None:  # no writable cache here: compact in this process
-                data = compact_table()
-            _NB["noun"] = data["noun"]
-            _NB["other"] = data["other"]
-            _NB["noun_lemmas"] = set(data["noun_lemmas"])
-    return _NB
+                    tables = None
+            if tables is None:  # no writable cache here: build in this process
+                tables = OrdbankTables.build()
+            _NB.append(tables)
+    return _NB[0]
 
 
 def _load_en() -> dict[str, str]:
@@ -126,10 +201,10 @@ class NorwegianLemmatizer:
         self.extra = {w.strip().lower() for w in extra_lemmas if w.strip()}
         self.cache_dir = cache_dir
         self._cache: dict[str, str] = {}
-        self._tables: dict[str, dict] | None = None
+        self._tables: OrdbankTables | None = None
 
     @property
-    def tables(self) -> dict[str, dict]:
+    def tables(self) -> OrdbankTables:
         if self._tables is None:
             self._tables = _load_nb(self.cache_dir)
         return self._tables
@@ -139,10 +214,10 @@ class NorwegianLemmatizer:
         _ = self.tables
 
     def _is_noun_lemma(self, stem: str) -> bool:
-        return stem in self.extra or stem in self.tables["noun_lemmas"]
+        return stem in self.extra or self.tables.is_noun_lemma(stem)
 
     def _noun(self, w: str) -> str | None:
-        lem = self.tables["noun"].get(w)
+        lem = self.tables.noun(w)
         if lem:
             return lem
         if w in self.extra:
@@ -180,10 +255,9 @@ class NorwegianLemmatizer:
         found = self._noun(w)
         if found:
             return found
-        for table in self.tables["other"]:
-            lem = table.get(w)
-            if lem:
-                return lem
+        lem = self.tables.other(w)
+        if lem:
+            return lem
         if w.endswith("s") and len(w) > 4:
             base = self._noun(w[:-1]) or self._compound(w[:-1])
             if base:

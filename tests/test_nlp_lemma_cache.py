@@ -1,10 +1,12 @@
-"""The Norsk Ordbank table is read from a compact cache built by a child process."""
+"""The Norsk Ordbank table is read from a cache of marisa tries built once by a child process."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,20 +27,38 @@ def _run(cache: Path) -> str:
     return out.stdout.strip()
 
 
+def _cache_dir(root: Path) -> Path:
+    (cached,) = root.glob("nb_lemma_exc-*-trie1")
+    assert cached.is_dir() and (cached / "manifest.json").exists()
+    return cached
+
+
 def test_cache_is_built_once_and_gives_the_same_lemmas(tmp_path):
     assert _run(tmp_path) == EXPECTED
-    (cached,) = tmp_path.glob("nb_lemma_exc-*.marshal")
-    stamp = cached.stat().st_mtime_ns
+    cached = _cache_dir(tmp_path)
+    stamps = {f.name: f.stat().st_mtime_ns for f in cached.iterdir()}
+    assert len(stamps) == 7  # six tries and the manifest
+    assert sum(f.stat().st_size for f in cached.iterdir()) < 10_000_000  # compact: ~5 MB
     assert _run(tmp_path) == EXPECTED
-    assert cached.stat().st_mtime_ns == stamp  # read, not rebuilt
+    assert {f.name: f.stat().st_mtime_ns for f in cached.iterdir()} == stamps  # read, not rebuilt
+    assert not list(tmp_path.glob("*.tmp"))
 
 
-def test_a_corrupt_cache_is_rebuilt(tmp_path):
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "no manifest"])
+def test_a_damaged_cache_is_rebuilt(tmp_path, damage):
     assert _run(tmp_path) == EXPECTED
-    (cached,) = tmp_path.glob("nb_lemma_exc-*.marshal")
-    cached.write_bytes(b"not a marshal file")
+    cached = _cache_dir(tmp_path)
+    noun = cached / "noun.marisa"
+    size = noun.stat().st_size
+    if damage == "garbage":
+        noun.write_bytes(b"not a trie" * (size // 10))
+    elif damage == "truncated":
+        noun.write_bytes(noun.read_bytes()[: size // 2])
+    else:
+        (cached / "manifest.json").unlink()
     assert _run(tmp_path) == EXPECTED
-    assert cached.stat().st_size > 1_000_000
+    assert _cache_dir(tmp_path) == cached
+    assert noun.stat().st_size == size and (cached / "manifest.json").exists()
 
 
 def test_no_writable_cache_still_lemmatizes(tmp_path):

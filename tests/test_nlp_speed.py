@@ -94,7 +94,8 @@ def test_dead_helper_falls_back_to_in_process(monkeypatch, tagger):
 
 _HELPER_STARTED = ("import sys\nfrom nlp import Tagger, langdetect\n"
                    "n = int(sys.argv[1])\n"
-                   "recs = [{'title': f'Høyring nr. {i} om openheitslova og the report {i}'} for i in range(n)]\n"
+                   # titles no function word or word form decides: each goes to lingua
+                   "recs = [{'title': f'Dokument nr. {i} Oslo'} for i in range(n)]\n"
                    "list(Tagger.load().tag_many(recs))\n"
                    "print(bool(langdetect._HELPER))\n")
 
@@ -113,7 +114,7 @@ def test_helper_starts_only_for_a_large_batch():
 
 def test_no_helper_left_after_exit():
     code = ("from nlp import Tagger, langdetect\nfrom nlp.options import NlpOptions\n"
-            "Tagger.load(options=NlpOptions(lingua_process_min=0)).tag({'title': 'Høyring om openheitslova og the report'})\n"
+            "Tagger.load(options=NlpOptions(lingua_process_min=0)).tag({'title': 'Dokument nr. 7 Oslo'})\n"
             "print(langdetect._HELPER[0].proc.pid if langdetect._HELPER else 0)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                          timeout=120)
