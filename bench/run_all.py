@@ -92,7 +92,7 @@ def tagging() -> list[Row]:
     why = ""
     if tok < 0.3:
         why = (f"tagging runs {detail} ({corpus.group(0) if corpus else ''}); the tagger "
-               "tokenizes, then lemmatizes, matches phrases and detects the language (lingua, in a helper process on the second core, which a busy machine slows first); the tokenizer alone is the limit's unit, so ≥ 0.3 means ≤ 3.3× its cost")
+               "tokenizes, then lemmatizes, matches phrases and detects the language (function words, word forms, lingua for the few texts they leave open); the tokenizer alone is the limit's unit, so ≥ 0.3 means ≤ 3.3× its cost")
     rows = [Row("tagging ÷ spaCy blank tokenizer (words/s)", f"{tok:.2f}", "≥ 0.30", tok >= 0.3, why),
             Row("tagging ÷ naive substring keyword loop", f"{naive:.2f}", "—", None)]
     # bench/tagger.py prints one line per state: "instrument register cost[, warm]: X% … (the
@@ -327,11 +327,9 @@ def demo_rss(tmp: Path) -> list[Row]:
     peak = max(mb, tree_mb)
     why = "" if peak <= 300 else (
         "one process since the documents are fetched on the crawl's own reactor (no child); "
-        "measured step by step in a fresh process: Python + Scrapy + the tracker's modules 88 MB, "
-        "spaCy 50 MB, the Norsk Ordbank form → lemma table 84 MB (compacted from ~190 MB), the two "
-        "pipelines 8 MB, lingua's high-accuracy models for nb/nn/en/da ~170 MB; lingua's "
-        "low-accuracy mode or a word-form rule instead of lingua are less accurate on the real "
-        "labelled set's held-out part (nlp/README.md), so neither is used")
+        "measured step by step in a fresh process on 2026-12-02: Python + Scrapy + the tracker's "
+        "modules 88 MB, spaCy 50 MB, the two pipelines 8 MB, the Norsk Ordbank tries ~5 MB, "
+        "lingua's low-accuracy models ~11 MB; a figure above that is the crawl or the documents")
     return [Row("peak RSS of `ncp-tracker demo` (process tree)",
                 f"{tree_mb:.0f} MB tree, {mb:.0f} MB main process ({secs:.1f} s)", "≤ 300 MB", peak <= 300, why)]
 

@@ -195,13 +195,12 @@ def _frame(obj: Any) -> bytes:
 _SEEN = [0]
 
 
-def _helper(force: bool = False, options: NlpOptions = DEFAULT_OPTIONS) -> _Helper | None:
+def _helper(options: NlpOptions = DEFAULT_OPTIONS) -> _Helper | None:
     """The process's lingua helper, started once lingua has seen ``options.lingua_process_min``
-    texts (or when `force`d by `preload`); None where it cannot help (one CPU,
-    ``options.lingua_process`` false, a small batch) or after it failed once (then lingua runs
-    in-process). A helper costs a second process (~150 MB, ~1 s to load lingua's models): worth
-    it for a large batch (a backfill, a re-tag after a lexicon change), not for a day's few new
-    items."""
+    texts; None where it cannot help (one CPU, ``options.lingua_process`` false, a small batch)
+    or after it failed once (then lingua runs in-process). A helper costs a second process
+    (~25 MB): worth it only for a very large batch (lingua sees a few per cent of the texts, the
+    rest are decided by function words and word forms)."""
     with _LOCK:
         if _HELPER and _HELPER[0].pid != os.getpid():
             _HELPER.clear()  # forked: the parent's helper and pipes are not ours
@@ -209,7 +208,7 @@ def _helper(force: bool = False, options: NlpOptions = DEFAULT_OPTIONS) -> _Help
             return None
         if _HELPER:
             return None if _HELPER[0].broken else _HELPER[0]
-        if not force and _SEEN[0] < options.lingua_process_min:
+        if _SEEN[0] < options.lingua_process_min:
             return None
         if len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else (
                 (os.cpu_count() or 1) < 2):
@@ -230,21 +229,13 @@ def _helper(force: bool = False, options: NlpOptions = DEFAULT_OPTIONS) -> _Help
         return helper
 
 
-def preload(options: NlpOptions = DEFAULT_OPTIONS) -> Callable[[], None]:
-    """Start loading lingua now (its models load in the helper process meanwhile); call the
-    returned function to wait until it is ready (without a helper, lingua loads here then)."""
-    helper = _helper(force=True, options=options)
-
-    def wait() -> None:
-        if helper is not None:
-            try:
-                helper.wait_ready()
-                return
-            except Exception:  # noqa: BLE001 - fall back to in-process detection
-                helper.close()
-        _detector()
-
-    return wait
+def preload(options: NlpOptions = DEFAULT_OPTIONS) -> None:
+    """Load the word-form rule's tables and lingua's models (low-accuracy: ~11 MB, a fraction of
+    a second) in this process now rather than on first use. No helper process is started: with
+    the function words and word forms before it, lingua sees a few per cent of the texts, so the
+    helper starts only for a batch that gives it ``options.lingua_process_min`` of them."""
+    _form_rule(options)
+    _detector()
 
 
 def normalise_hint(hint: object) -> str | None:

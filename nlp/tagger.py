@@ -269,14 +269,13 @@ class Tagger:
     def preload(self) -> Tagger:
         """Load everything tagging needs now (lemma tables, the pipelines and their matchers,
         lingua) instead of on first use; returns the tagger."""
-        from .langdetect import preload as preload_lingua
+        from .langdetect import preload as preload_language
 
-        lingua_ready = preload_lingua(self.options)
+        preload_language(self.options)
         for key in dict.fromkeys(PIPELINE_OF.values()):  # each pipeline once
             nlp = self.pipeline(key)
             for name in ("ncp_lemmatizer", "ncp_topic_matcher"):
                 nlp.get_pipe(name).load()
-        lingua_ready()
         return self
 
     def _compile_item_rules(self) -> dict[tuple[str, str], list[tuple[Any, Any]]]:
