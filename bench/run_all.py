@@ -97,7 +97,7 @@ def tagging() -> list[Row]:
             Row("tagging ÷ naive substring keyword loop", f"{naive:.2f}", "—", None)]
     # bench/tagger.py prints one line per state: "instrument register cost[, warm]: X% … (the
     # measurement's noise): Y%"
-    for state, label in (("", "cold (full vs empty-register taggers)"),
+    for state, label in (("", "cold (register full vs empty, same tagger)"),
                          (", warm", "warm (caches filled: a long re-tag)")):
         m = re.search(rf"instrument register cost{state}: ([+-][0-9.]+)% of throughput.*?"
                       r"\(the measurement's noise\): ([+-][0-9.]+)%", out.stdout)
@@ -105,11 +105,13 @@ def tagging() -> list[Row]:
             cost, noise = float(m.group(1)), float(m.group(2))
             rows.append(Row(f"instrument register's cost, {label}",
                             f"{cost:+.1f} % of throughput (A/A {noise:+.1f} %)", "≤ 10 %", cost <= 10.0,
-                            "" if cost <= 10.0 else "two identically built taggers run up to 13 % apart "
-                            "on this machine (the A/A figure), which the figure moves with; what the "
-                            "register costs: its regular-expression scan of every field "
-                            "(instruments.find) and the labels its mentions imply (profiled: 3-6 % of "
-                            "the tagger's CPU; bench/RESULTS.md)"))
+                            "" if cost <= 10.0 else "measured on one tagger instance per round "
+                            "with its register full or empty slice by slice (the A/A figure is the "
+                            "full register against itself); profiled (bench/RESULTS.md), the "
+                            "register's own work is about half its regex scan of every field for "
+                            "names, abbreviations and identifiers (instruments.find), the rest the "
+                            "decisions its mentions bring: implied labels, the Norwegian-side "
+                            "context, evidence"))
     mem = re.search(r"resident memory: (.*)", out.stdout)
     if mem:
         rows.append(Row("tagger resident memory (bench/tagger.py)", mem.group(1).strip(), "—", None))

@@ -6,9 +6,9 @@ words. All are measured on the same corpus in one run, in each of R rounds, inte
 corpus is cut into slices and each slice goes through the tokenizer, the naive loop and the
 tagger in turn (the tagger streams on, so its batching and language look-ahead run as in one
 call), so that all of them see the same load on a shared machine. A second pass measures the
-register's cost over populations of tagger instances (full, empty register, and full again: the
-A/A pair that shows the measurement's noise), each tagging the whole corpus cold and then warm;
-see the comment at pass 2 for why.
+register's cost on one tagger instance per round, its register set full or empty slice by slice
+(and full again: the A/A pair that shows the measurement's noise), cold and warm; see the comment
+at pass 2 for why.
 Each round starts cold for all: a new ``spacy.blank("nb")`` (empty vocab and cache) and a new
 ``Tagger`` (new pipelines, vocabs and caches); no warm-up pass for any of them. One-off loading
 (Ordbank and English lemma tables, lingua's models, the lexicon) happens once before the rounds,
@@ -75,8 +75,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--words", type=int, default=200_000)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--instances", type=int, default=5,
-                    help="tagger instances of each kind for the register's cost")
+    ap.add_argument("--register-rounds", type=int, default=6,
+                    help="rounds of the register's cost (a multiple of 3: each slice of the "
+                         "corpus once in each condition)")
     ap.add_argument("--slices", type=int, default=20,
                     help="slices of the corpus the pipelines take turns on (same load for all)")
     args = ap.parse_args()
@@ -137,45 +138,43 @@ def main() -> int:
         ratios.append(spent[names[0]] / spent[names[2]])
         cpu_ratios.append(cpu[names[0]] / cpu[names[2]])
 
-    # pass 2, the register's cost. Two tagger instances built alike ran up to 13 % apart, the
-    # same way round all run long, when they took turns over slices (as in pass 1: each evicts
-    # the other's caches) and still ~9 % apart as the best of several runs each: an instance's
-    # own speed varies. So the cost is measured over populations of instances: for each of
-    # `--instances` rounds, a new full tagger, a new tagger with an empty register and a second
-    # new full tagger (the A/A pair: the measurement's own noise) each tag the whole corpus
-    # cold (as in a daily run) and then twice warm (caches filled, as in a long re-tag; the
-    # faster run counts), one after the other, the order reversed every other round; this
-    # thread's CPU time. The cost is the empty-register population's median against the
-    # median of both full populations.
-    def bare_tagger() -> Tagger:
-        bare = Tagger.load()
-        bare.register, bare.matcher = {}, InstrumentMatcher([])
-        return bare.preload()
-
-    def whole(t: Tagger) -> float:
-        c0 = time.thread_time()
-        for _ in t.tag_many(records):
-            pass
-        return time.thread_time() - c0
-
-    makers = [("full", lambda: Tagger.load().preload()), ("bare", bare_tagger),
-              ("again", lambda: Tagger.load().preload())]
-    for r in range(args.instances):
-        for key, make in makers if r % 2 == 0 else makers[::-1]:
-            t = None  # the previous instance (spaCy objects hold reference cycles) goes now,
-            gc.collect()  # not during the next one's run
-            t = make()
-            populations["cold"][key].append(whole(t))
-            populations["warm"][key].append(min(whole(t), whole(t)))
-        t = None
+    # pass 2, the register's cost, on one tagger instance at a time: two instances built alike
+    # ran up to 13 % apart (an instance's own speed varies on this machine), which swamped the
+    # figure whenever a full and an empty-register tagger were separate instances. So one fresh
+    # tagger per round tags the corpus slice by slice, and before each slice its register is
+    # set to the full one ("full", and "again": the A/A pair, the measurement's own noise) or an
+    # empty one ("bare": the matcher then finds nothing and scans nothing); slice k gets
+    # condition (k + round) mod 3, so over every three rounds each slice is tagged once in
+    # each condition, at the same place in a run (same cache history). Each round tags the
+    # corpus twice: cold (a new tagger, as in a daily run) and warm (caches filled, as in a long
+    # re-tag). This thread's CPU seconds are summed per condition and state.
+    full_register = Tagger.load()
+    conditions = {"full": (full_register.register, full_register.matcher),
+                  "bare": ({}, InstrumentMatcher([])),
+                  "again": (full_register.register, full_register.matcher)}
+    order = ("full", "bare", "again")
+    slices = [records[lo: lo + slice_len] for lo in range(0, len(records), slice_len)]
+    for r in range(args.register_rounds):
+        t = None  # the previous instance (spaCy objects hold reference cycles) goes now,
+        gc.collect()  # not during the next one's run
+        t = Tagger.load().preload()
+        for state in ("cold", "warm"):
+            for k, part in enumerate(slices):
+                key = order[(k + r) % 3]
+                t.register, t.matcher = conditions[key]
+                c0 = time.thread_time()
+                for _ in t.tag_many(part):
+                    pass
+                populations[state][key].append(time.thread_time() - c0)
+    t = None
 
     def median(xs: list[float]) -> float:
         return sorted(xs)[len(xs) // 2]
 
     def cost(state: str) -> tuple[float, float]:
         pop = populations[state]
-        fulls = pop["full"] + pop["again"]
-        return 1 - median(pop["bare"]) / median(fulls), 1 - median(pop["again"]) / median(pop["full"])
+        full, bare, again = sum(pop["full"]), sum(pop["bare"]), sum(pop["again"])
+        return 1 - bare / ((full + again) / 2), 1 - again / full
 
     base = n_words / median(secs[names[0]])
     print(f"corpus: {len(records)} records, {n_words:,} words, {len(terms)} lexicon terms "
@@ -200,16 +199,15 @@ def main() -> int:
         return ", ".join(f"{x:.2f}" for x in xs)
 
     for state, what in (("cold", "cold, as in a daily run; target <= 10 %"),
-                        ("warm", "caches filled, as in a long re-tag")):
+                        ("warm", "caches filled, as in a long re-tag; target <= 10 %")):
         pop = populations[state]
         loss, aa = cost(state)
         label = "instrument register cost" + (", warm" if state == "warm" else "")
-        print(f"{label}: {loss:+.1%} of throughput ({what}; this thread's CPU seconds per "
-              f"whole-corpus run, median of {args.instances} instances of each kind: full "
-              f"{median(pop['full'] + pop['again']):.2f} ({listed(pop['full'])}; "
-              f"{listed(pop['again'])}), empty register {median(pop['bare']):.2f} "
-              f"({listed(pop['bare'])})); two identical full taggers against each other (the "
-              f"measurement's noise): {aa:+.1%}")
+        print(f"{label}: {loss:+.1%} of throughput ({what}; this thread's CPU seconds summed over "
+              f"{args.register_rounds} rounds, one tagger instance per round, register full or "
+              f"empty slice by slice: full {sum(pop['full']):.2f}, full again "
+              f"{sum(pop['again']):.2f}, empty register {sum(pop['bare']):.2f}); the full "
+              f"register against itself (the measurement's noise): {aa:+.1%}")
     print(f"this thread's CPU time (lingua's helper process not counted; steadier on a loaded "
           f"machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
           f"{', '.join(f'{r:.2f}' for r in cpu_ratios)})")

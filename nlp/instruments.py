@@ -246,7 +246,7 @@ class InstrumentMatcher:
     def find(self, text: str) -> list[Mention]:
         """Mentions in ``text`` (offsets into ``text``), in order, not overlapping."""
         found: list[Mention] = []
-        if not text:
+        if not text or not self.instruments:  # an empty register has nothing to find
             return found
         low = text.lower()
         same = len(low) == len(text)  # else (rare: "İ") scan the text case-insensitively
