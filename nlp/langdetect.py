@@ -373,9 +373,15 @@ def _lingua_scores(values: Any) -> dict[str, float]:
 
 
 def _local_values(samples: list[str]) -> list[list[tuple[str, float]]]:
-    """lingua in this process (parallel threads); a failure leaves every sample undecided."""
+    """lingua in this process, one text after another; a failure leaves every sample undecided.
+
+    Not lingua's ``..._in_parallel``: that starts a native (rayon) thread pool that lives until
+    the process exits, for no gain here — lingua sees a few per cent of the texts, and in
+    low-accuracy mode one text takes ~0.06 ms (265 real items: 0.015 s one by one, 0.011-0.027 s
+    in parallel, the same values)."""
+    detector = _detector()
     try:
-        results = _detector().compute_language_confidence_values_in_parallel(samples)
+        results = [detector.compute_language_confidence_values(sample) for sample in samples]
     except Exception:  # noqa: BLE001 - detection must never stop tagging
         return [[] for _ in samples]
     return [[(cv.language.name, cv.value) for cv in values] for values in results]

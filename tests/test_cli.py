@@ -156,3 +156,28 @@ def test_python_dash_m_and_fast_help():
         cwd=ROOT, capture_output=True, text=True)
     assert probe.stdout.strip() == "[]", probe.stdout + probe.stderr
     assert time.perf_counter() - start < 30
+
+
+CRASH = """
+import faulthandler, sys
+import click
+from tracker.cli import main
+
+@main.command("crash-here")
+def crash_here():
+    faulthandler._sigsegv()  # what a fault in an extension module does
+
+main(["crash-here"])
+"""
+
+
+def test_a_native_crash_prints_where_it_happened(tmp_path):
+    """A segmentation fault in native code ends the process (exit -11) but first prints the
+    Python stack of every thread to stderr, so a cron mail or CI log says where it was."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NCP_TRACKER_DB": str(tmp_path / "t.db"),
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", CRASH], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == -11
+    assert "Fatal Python error: Segmentation fault" in done.stderr
+    assert "crash_here" in done.stderr  # the frame that crashed, by name

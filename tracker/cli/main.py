@@ -28,6 +28,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> No
     """
     from tracker.config import ConfigError, load_config, set_config
 
+    _crash_traces()
     try:
         config = load_config(config_path, db=db_path)
     except ConfigError as exc:
@@ -36,6 +37,20 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> No
     ctx.ensure_object(dict)
     ctx.obj["db"] = str(config.db)
     ctx.obj["config"] = config
+
+
+def _crash_traces() -> None:
+    """A crash in native code (a segmentation fault in an extension module) prints every thread's
+    Python stack to the real stderr before the process dies, so a cron mail or a CI log says
+    where it happened instead of only "exit -11"."""
+    import contextlib
+    import faulthandler
+    import sys
+
+    if faulthandler.is_enabled() or sys.__stderr__ is None:
+        return
+    with contextlib.suppress(ValueError, OSError):  # no file descriptor behind stderr
+        faulthandler.enable(file=sys.__stderr__, all_threads=True)
 
 
 COMMANDS: tuple[click.Command, ...] = (
