@@ -305,7 +305,7 @@ def help_time() -> list[Row]:
 
 def demo_rss(tmp: Path) -> list[Row]:
     """Peak memory of a full demo: the demo process itself (wait4) and its whole process tree
-    (the tagger's language-detection helper included), sampled every 20 ms from /proc."""
+    (any child process included), sampled every 20 ms from /proc."""
     from procinfo import tree_rss_kb
 
     _say("peak RSS of a full demo run")

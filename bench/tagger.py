@@ -86,13 +86,11 @@ def main() -> int:
     t0 = time.perf_counter()
     import spacy
 
-    from nlp import langdetect
     from nlp.instruments import InstrumentMatcher
     from nlp.tagger import Tagger
 
     Tagger.load().preload()  # tables, lingua models, lexicon: once per process (daily-run start)
     load_secs = time.perf_counter() - t0
-    helper = bool(langdetect._HELPER) and not langdetect._HELPER[0].broken
 
     records = build_corpus(args.words)
     texts = [r[f] for r in records for f in ("title", "summary", "text")]
@@ -184,9 +182,7 @@ def main() -> int:
           f"{args.slices} slices of the corpus; one-off loading of tables and models "
           f"before the rounds: {load_secs:.1f} s (not in the figures)")
     print(f"CPUs: {len(os.sched_getaffinity(0))} (1-min load average before the run "
-          f"{load_before:.2f}: other processes slow the two-process tagger most); lingua "
-          f"{'in a helper process (second core)' if helper else 'in this process'}; "
-          f"tokenizer and naive loop single-threaded")
+          f"{load_before:.2f}); tokenizer, naive loop and tagger single-threaded")
     print(f"{'pipeline':<30}{'seconds':>9}{'words/s':>12}{'x tokenizer':>13}   (median round)")
     for name in names:
         sec = median(secs[name])
@@ -208,14 +204,10 @@ def main() -> int:
               f"empty slice by slice: full {sum(pop['full']):.2f}, full again "
               f"{sum(pop['again']):.2f}, empty register {sum(pop['bare']):.2f}); the full "
               f"register against itself (the measurement's noise): {aa:+.1%}")
-    print(f"this thread's CPU time (lingua's helper process not counted; steadier on a loaded "
-          f"machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
+    print(f"this thread's CPU time (steadier on a loaded machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
           f"{', '.join(f'{r:.2f}' for r in cpu_ratios)})")
-    helper_pid = langdetect._HELPER[0].proc.pid if helper and hasattr(
-        langdetect._HELPER[0], "proc") else None
     print(f"resident memory: tagger process {rss_mb():.0f} MB (peak "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
-          + (f", lingua helper {rss_mb(helper_pid):.0f} MB" if helper_pid else ""))
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
     return 0
 
 

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import json
-import os
 import re
-import select
-import struct
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from .options import DEFAULT_OPTIONS, NlpOptions
@@ -51,15 +40,12 @@ for _lang in LANGS:
 _WORD = re.compile(r"[a-zæøåòéèâôüäö]+")
 _LOCK = threading.Lock()
 _DETECTOR: list[Any] = []
-_HELPER: list[_Helper] = []
 # Swedish, once in this list, changed no decision on the development set and cost ~37 MB
 _LINGUA_LANGS = ("BOKMAL", "NYNORSK", "ENGLISH", "DANISH")
 _KEYS = {"BOKMAL": "nb", "NYNORSK": "nn", "ENGLISH": "en", "DANISH": "nb"}
 # lingua's low-accuracy mode (trigrams only): ~11 MB of models instead of ~130 MB; with the word
 # form rule before it, as accurate on the development sets as the high-accuracy mode (nlp/README.md)
 _LINGUA_LOW_ACCURACY = True
-_WORKER = Path(__file__).with_name("_lingua_worker.py")
-_TIMEOUT = 120.0  # seconds for one helper reply (model loading included) before falling back
 
 
 def _detector() -> Any:
@@ -71,171 +57,18 @@ def _detector() -> Any:
             builder = LanguageDetectorBuilder.from_languages(*langs)
             if _LINGUA_LOW_ACCURACY:
                 builder = builder.with_low_accuracy_mode()
-            _DETECTOR.append(builder.with_preloaded_language_models().build())
+            # models load on first use (a few ms in low-accuracy mode), in the calling thread:
+            # with_preloaded_language_models() loads them in a rayon thread pool that then
+            # lives, idle, until the process exits
+            _DETECTOR.append(builder.build())
     return _DETECTOR[0]
-
-
-class _Helper:
-    """lingua in a helper process (``nlp/_lingua_worker.py``) on the second CPU core, so that
-    detection for the next batches overlaps spaCy work on this one (lingua holds the GIL, so a
-    thread cannot do this). Requests carry an id and are pipelined: :meth:`submit` writes one and
-    returns at once, :meth:`collect` reads replies (in order) until it has its own. Pipe I/O is
-    non-blocking with ``select``, reading replies whenever writing would wait, so the two pipes can
-    never block each other."""
-
-    def __init__(self) -> None:
-        self.pid = os.getpid()
-        self.broken = False
-        self.proc = subprocess.Popen(
-            [sys.executable, "-P", str(_WORKER),  # -P: not nlp/ on sys.path
-             *(["--low-accuracy"] if _LINGUA_LOW_ACCURACY else []), *_LINGUA_LANGS],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            bufsize=0, close_fds=True)
-        self.wfd, self.rfd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
-        os.set_blocking(self.wfd, False)
-        os.set_blocking(self.rfd, False)
-        self.lock = threading.RLock()
-        self.buf = bytearray()
-        self.next_id = 0
-        self.wanted: set[int] = set()
-        self.replies: dict[int, Any] = {}
-        self.started = False
-
-    # -- raw frames ---------------------------------------------------------------------------
-    def _pump(self, deadline: float, want_write: bool) -> bool:
-        """Wait until the pipe is writable (``want_write``) or a reply has been read; stash every
-        complete reply frame. Returns True when writable."""
-        timeout = deadline - time.monotonic()
-        if timeout <= 0:
-            raise TimeoutError("lingua helper does not answer")
-        readable, writable, _ = select.select([self.rfd], [self.wfd] if want_write else [], [],
-                                              timeout)
-        if readable:
-            chunk = os.read(self.rfd, 1 << 16)
-            if not chunk:
-                raise EOFError("lingua helper stopped")
-            self.buf += chunk
-            self._parse()
-        return bool(writable)
-
-    def _parse(self) -> None:
-        while len(self.buf) >= 4:
-            (n,) = struct.unpack_from("<I", self.buf)
-            if len(self.buf) < 4 + n:
-                return
-            frame = json.loads(bytes(self.buf[4 : 4 + n]).decode("utf-8"))
-            del self.buf[: 4 + n]
-            if frame == "ready":
-                self.started = True
-            elif isinstance(frame, list) and len(frame) == 2 and frame[0] in self.wanted:
-                self.replies[frame[0]] = frame[1]
-
-    def _send(self, obj: Any) -> None:
-        data = memoryview(_frame(obj))
-        deadline = time.monotonic() + _TIMEOUT
-        while data:
-            if self._pump(deadline, want_write=True):
-                with contextlib.suppress(BlockingIOError):
-                    data = data[os.write(self.wfd, data) :]
-
-    # -- requests ---------------------------------------------------------------------------------
-    def wait_ready(self, timeout: float = _TIMEOUT) -> None:
-        with self.lock:
-            deadline = time.monotonic() + timeout
-            while not self.started:
-                self._pump(deadline, want_write=False)
-
-    def submit(self, samples: list[str]) -> int:
-        with self.lock:
-            rid = self.next_id
-            self.next_id += 1
-            self.wanted.add(rid)
-            self._send([rid, samples])
-            return rid
-
-    def collect(self, rid: int, n: int) -> list[list[tuple[str, float]]] | None:
-        """lingua's values for request ``rid`` (``n`` texts), or None if lingua failed on it."""
-        with self.lock:
-            deadline = time.monotonic() + _TIMEOUT
-            self.wait_ready()
-            while rid not in self.replies:
-                self._pump(deadline, want_write=False)
-            self.wanted.discard(rid)
-            reply = self.replies.pop(rid)
-        if reply is not None and len(reply) != n:
-            raise RuntimeError("lingua helper: reply does not match the request")
-        return None if reply is None else [[(name, v) for name, v in values] for values in reply]
-
-    def forget(self, rid: int) -> None:
-        """The caller no longer wants request ``rid`` (its reply is dropped when it arrives).
-        No lock: called from ``__del__``; set and dict operations are atomic."""
-        self.wanted.discard(rid)
-        self.replies.pop(rid, None)
-
-    def close(self) -> None:
-        self.broken = True
-        with contextlib.suppress(Exception):
-            self.proc.stdin.close()  # the helper exits on end of input
-        with contextlib.suppress(Exception):
-            self.proc.wait(timeout=2)
-        if self.proc.poll() is None:
-            self.proc.kill()
-            with contextlib.suppress(Exception):
-                self.proc.wait(timeout=2)
-        with contextlib.suppress(Exception):
-            self.proc.stdout.close()
-
-
-def _frame(obj: Any) -> bytes:
-    body = json.dumps(obj, ensure_ascii=True).encode("utf-8")
-    return struct.pack("<I", len(body)) + body
-
-
-#: texts sent to lingua in this process so far; the helper starts only past HELPER_MIN_TEXTS
-_SEEN = [0]
-
-
-def _helper(options: NlpOptions = DEFAULT_OPTIONS) -> _Helper | None:
-    """The process's lingua helper, started once lingua has seen ``options.lingua_process_min``
-    texts; None where it cannot help (one CPU, ``options.lingua_process`` false, a small batch)
-    or after it failed once (then lingua runs in-process). A helper costs a second process
-    (~25 MB): worth it only for a very large batch (lingua sees a few per cent of the texts, the
-    rest are decided by function words and word forms)."""
-    with _LOCK:
-        if _HELPER and _HELPER[0].pid != os.getpid():
-            _HELPER.clear()  # forked: the parent's helper and pipes are not ours
-        if not options.lingua_process:
-            return None
-        if _HELPER:
-            return None if _HELPER[0].broken else _HELPER[0]
-        if _SEEN[0] < options.lingua_process_min:
-            return None
-        if len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else (
-                (os.cpu_count() or 1) < 2):
-            return None
-        try:
-            helper = _Helper()
-        except Exception:  # noqa: BLE001 - no helper: lingua runs in this process
-            return None
-        _HELPER.append(helper)
-        atexit.register(helper.close)
-        # lingua's models (~120 MB) are in the helper now: free this process's copy (loaded for
-        # the first texts; lingua keeps models process-wide until unloaded); should the helper
-        # fail, they load here again
-        if _DETECTOR:
-            with contextlib.suppress(Exception):
-                _DETECTOR[0].unload_language_models()
-            _DETECTOR.clear()
-        return helper
 
 
 def preload(options: NlpOptions = DEFAULT_OPTIONS) -> None:
     """Load the word-form rule's tables and lingua's models (low-accuracy: ~11 MB, a fraction of
-    a second) in this process now rather than on first use. No helper process is started: with
-    the function words and word forms before it, lingua sees a few per cent of the texts, so the
-    helper starts only for a batch that gives it ``options.lingua_process_min`` of them."""
+    a second) now rather than on first use."""
     _form_rule(options)
-    _detector()
+    _local_values(["Forslag til endringar i lova om åpenhet. Proposal for a new act."])
 
 
 def normalise_hint(hint: object) -> str | None:
@@ -398,11 +231,11 @@ def _decide(scores: dict[str, float], h: str | None, source: object) -> str:
     return max(LANGS, key=lambda lang: scores[lang])
 
 
-def detect_many_async(items: list[tuple[str, object, object]],
-                      options: NlpOptions = DEFAULT_OPTIONS) -> Callable[[], list[str]]:
-    """Start :func:`detect_many` and return a function that returns its result: the fast path runs
-    now; lingua, for the texts it leaves open, runs in the helper process meanwhile (or, without
-    one, in this process when the result is asked for)."""
+def detect_many(items: list[tuple[str, object, object]],
+                options: NlpOptions = DEFAULT_OPTIONS) -> list[str]:
+    """Batch form of :func:`detect` for (text, hint, source) triples: function words and word
+    forms settle most texts; lingua decides the rest, in this process (a few per cent of the
+    texts, ~0.1 ms each in low-accuracy mode)."""
     out: list[str | None] = []
     todo: list[int] = []
     samples: list[str] = []
@@ -422,62 +255,11 @@ def detect_many_async(items: list[tuple[str, object, object]],
             out.append(None)
             todo.append(i)
             samples.append(sample)
-    helper = _helper(options=options) if samples else None
-    _SEEN[0] += len(samples)
-    rid = None
-    if helper is not None:
-        try:
-            rid = helper.submit(samples)
-        except Exception:  # noqa: BLE001 - helper failed: in-process from now on
-            helper.close()
-
-    return _Pending(items, out, todo, samples, helper, rid)
-
-
-class _Pending:
-    """The languages of one :func:`detect_many_async` batch, once called."""
-
-    def __init__(self, items: list[tuple[str, object, object]], out: list[str | None],
-                 todo: list[int], samples: list[str], helper: _Helper | None,
-                 rid: int | None) -> None:
-        self.items, self.out, self.todo, self.samples = items, out, todo, samples
-        self.helper, self.rid = helper, rid
-
-    def __call__(self) -> list[str]:
-        helper, rid, samples, out = self.helper, self.rid, self.samples, self.out
-        self.rid = None
-        if samples:
-            values: list[list[tuple[str, float]]] | None = None
-            if helper is not None and rid is not None and not helper.broken:
-                try:
-                    values = helper.collect(rid, len(samples)) or [[] for _ in samples]
-                except Exception:  # noqa: BLE001 - helper failed: in-process from now on
-                    helper.close()
-            if values is None and helper is None and _HELPER and not _HELPER[0].broken \
-                    and _HELPER[0].pid == os.getpid():
-                late = _HELPER[0]  # started after this batch was sent off: ask it now
-                try:
-                    values = late.collect(late.submit(samples), len(samples)) or [
-                        [] for _ in samples]
-                except Exception:  # noqa: BLE001 - helper failed: in-process from now on
-                    late.close()
-            if values is None:
-                values = _local_values(samples)
-            for i, vals in zip(self.todo, values, strict=True):
-                _text, hint, source = self.items[i]
-                out[i] = _decide(_lingua_scores(vals), normalise_hint(hint), source)
-        return [o or "nb" for o in out]
-
-    def __del__(self) -> None:
-        if self.rid is not None and self.helper is not None:
-            self.helper.forget(self.rid)
-
-
-def detect_many(items: list[tuple[str, object, object]],
-                options: NlpOptions = DEFAULT_OPTIONS) -> list[str]:
-    """Batch form of :func:`detect` for (text, hint, source) triples; lingua runs once over the
-    texts the fast path leaves open (in the helper process, or in parallel threads here)."""
-    return detect_many_async(items, options)()
+    if samples:
+        for i, vals in zip(todo, _local_values(samples), strict=True):
+            _text, hint, source = items[i]
+            out[i] = _decide(_lingua_scores(vals), normalise_hint(hint), source)
+    return [o or "nb" for o in out]
 
 
 def detect(text: str, hint: object = None, source: object = None) -> str:

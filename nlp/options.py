@@ -13,20 +13,13 @@ from pathlib import Path
 @dataclass(frozen=True)
 class NlpOptions:
     """``cache_dir``: the directory of the compact Norsk Ordbank lemma table (None:
-    ``~/.cache/ncp-tracker``). ``lingua_process``: run lingua in a helper process on the second
-    CPU core for large batches. ``lingua_process_min``: how many texts lingua must have seen in
-    this process before the helper starts (a day's few items never start one)."""
+    ``~/.cache/ncp-tracker``)."""
 
     cache_dir: Path | None = None
-    lingua_process: bool = True
-    lingua_process_min: int = 500
 
     def __post_init__(self) -> None:
         if self.cache_dir is not None and not isinstance(self.cache_dir, Path):
             object.__setattr__(self, "cache_dir", Path(self.cache_dir))
-        if not isinstance(self.lingua_process_min, int) or self.lingua_process_min < 0:
-            raise ValueError(f"lingua_process_min must be an integer >= 0, not "
-                             f"{self.lingua_process_min!r}")
 
     @property
     def lemma_cache_dir(self) -> Path:

@@ -8,14 +8,13 @@ import logging
 import math
 import re
 import tomllib
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .instruments import Instrument, InstrumentMatcher, load_register, trie_regex
-from .langdetect import detect_many_async
+from .langdetect import detect_many
 from .lexicon import FIELDS, Lexicon, Weights, load_lexicon, load_weights
 from .options import DEFAULT_OPTIONS, NlpOptions
 from .textclean import MAX_CHARS, prepare
@@ -33,7 +32,6 @@ _VOCAB_KEEP = 60_000  # strings a pipeline's vocab keeps for good; later batches
 ANALYSIS_REVISION = "2"
 #: the spaCy pipeline that tags each language (see :meth:`Tagger.pipeline`)
 PIPELINE_OF = {"nb": "nb", "nn": "nb", "en": "en"}
-_AHEAD = 3  # batches whose language detection runs ahead (helper process)
 _SEP = "\n\n\u2029\n\n"
 
 
@@ -224,8 +222,8 @@ class Tagger:
         """Load lexicons, instrument register and relevance rules (default: shipped in the
         package, ``nlp/lexicons``) and weights. ``weights_path``, when given and existing,
         overrides the shipped ``weights.toml`` (calibration writes there). ``options``: the
-        lemma cache directory and the lingua helper process (:class:`nlp.options.NlpOptions`;
-        nothing is read from the environment)."""
+        lemma cache directory (:class:`nlp.options.NlpOptions`; nothing is read from the
+        environment)."""
         lexicon = load_lexicon(lexicon_dir)
         if weights_path is not None and not Path(weights_path).exists():
             weights_path = None
@@ -422,31 +420,20 @@ class Tagger:
         return keep
 
     def analyse_many(self, records: Iterable[Any]) -> Iterator[Analysis]:
-        """Match terms in every record (weight-independent), in input order.
-
-        Records stream through in batches of ``_CHUNK``; language detection for up to ``_AHEAD``
-        batches ahead runs in the lingua helper process while this batch goes through spaCy, so
-        at most ``(_AHEAD + 1) * _CHUNK`` records are held."""
-        pending: deque[tuple[list[Any], Any]] = deque()
+        """Match terms in every record (weight-independent), in input order. Records stream
+        through in batches of ``_CHUNK``: at most one batch is held."""
         batch: list[Any] = []
         for rec in records:
             batch.append(rec)
             if len(batch) >= _CHUNK:
-                pending.append(self._start_batch(batch))
+                yield from self._analyse_batch(batch)
                 batch = []
-                if len(pending) > _AHEAD:
-                    yield from self._analyse_batch(*pending.popleft())
         if batch:
-            pending.append(self._start_batch(batch))
-        while pending:
-            yield from self._analyse_batch(*pending.popleft())
+            yield from self._analyse_batch(batch)
 
-    def _start_batch(self, batch: list[Any]) -> tuple[list[Any], Any]:
+    def _analyse_batch(self, batch: list[Any]) -> list[Analysis]:
         prepared = [self._prepare(r) for r in batch]
-        return prepared, detect_many_async([p[1] for p in prepared], self.options)
-
-    def _analyse_batch(self, prepared: list[Any], languages: Any) -> list[Analysis]:
-        langs = languages()
+        langs = detect_many([p[1] for p in prepared], self.options)
         sources = [p[1][2] if isinstance(p[1][2], str) else "" for p in prepared]
         prepared = [(p[0], lang, p[2], p[3]) for p, lang in zip(prepared, langs, strict=True)]
         hits: list[list[Evidence]] = [[] for _ in prepared]

@@ -42,9 +42,7 @@ def test_nlp_reads_no_environment_variables():
     assert bad == []
 
 
-def test_options_are_checked():
-    with pytest.raises(ValueError, match="lingua_process_min"):
-        NlpOptions(lingua_process_min=-1)
+def test_options_take_a_path():
     assert NlpOptions(cache_dir="/tmp/x").cache_dir == Path("/tmp/x")  # type: ignore[arg-type]
     assert NlpOptions().lemma_cache_dir == Path.home() / ".cache" / "ncp-tracker"
 
@@ -54,13 +52,11 @@ def test_tracker_passes_the_nlp_table(tmp_path):
     from tracker.jobs.tagging import load_tagger, nlp_options
 
     path = tmp_path / "ncp-tracker.toml"
-    path.write_text(f'[nlp]\ncache_dir = "{tmp_path / "lemmas"}"\nlingua_process = false\n'
-                    'lingua_process_min = 7\n', encoding="utf-8")
+    path.write_text(f'[nlp]\ncache_dir = "{tmp_path / "lemmas"}"\n', encoding="utf-8")
     config.set_config(config.load_config(path))
     try:
         opts = nlp_options()
-        assert opts == NlpOptions(cache_dir=tmp_path / "lemmas", lingua_process=False,
-                                  lingua_process_min=7)
+        assert opts == NlpOptions(cache_dir=tmp_path / "lemmas")
         assert load_tagger(tmp_path / "no-weights.toml").options == opts
     finally:
         config.set_config(None)
@@ -70,6 +66,9 @@ def test_a_wrong_nlp_value_is_refused(tmp_path):
     from tracker import config
 
     path = tmp_path / "ncp-tracker.toml"
-    path.write_text('[nlp]\nlingua_process_min = "many"\n', encoding="utf-8")
-    with pytest.raises(config.ConfigError, match="lingua_process_min"):
+    path.write_text('[nlp]\ncache_dir = 7\n', encoding="utf-8")
+    with pytest.raises(config.ConfigError, match="cache_dir"):
+        config.load_config(path)
+    path.write_text('[nlp]\nlingua_process = false\n', encoding="utf-8")  # a removed setting
+    with pytest.raises(config.ConfigError, match="lingua_process"):
         config.load_config(path)

@@ -94,10 +94,6 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "nlp": {
         "cache_dir": Setting(str, "", "where the lemma cache is built (default ~/.cache/ncp-tracker)"),
-        "lingua_process": Setting(bool, True, "language detection (lingua) in a helper process on the "
-                                              "second CPU core for large batches"),
-        "lingua_process_min": Setting(int, 500, "texts lingua must have seen before the helper process "
-                                                "starts (a day's few items never start one)"),
     },
 }
 

@@ -30,15 +30,13 @@ def weights_file() -> Path:
 
 
 def nlp_options() -> Any:
-    """The tagger's options (lemma cache, lingua helper process) from the `[nlp]` table."""
+    """The tagger's options (the lemma cache's directory) from the `[nlp]` table."""
     from nlp.options import NlpOptions
     from tracker.config import get_config
 
     cfg = get_config()
     cache_dir = cfg.get("nlp", "cache_dir")
-    return NlpOptions(cache_dir=Path(cache_dir).expanduser() if cache_dir else None,
-                      lingua_process=cfg.get("nlp", "lingua_process"),
-                      lingua_process_min=cfg.get("nlp", "lingua_process_min"))
+    return NlpOptions(cache_dir=Path(cache_dir).expanduser() if cache_dir else None)
 
 
 _TAGGERS: dict[tuple[str, Any], Any] = {}
