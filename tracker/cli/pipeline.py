@@ -242,7 +242,8 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         config.set("tracker", "db", "data/demo.db", "demo's default")
         ctx.obj["db"] = "data/demo.db"
     db = open_db(ctx, create=True)
-    done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null and exit_code is not null")}
+    done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null"
+                                              " and completed is not null")}
     db.close()
     try:
         days = replay_days(replay_root)

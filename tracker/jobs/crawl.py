@@ -385,10 +385,13 @@ def run_plan(
                 store.finish_run(db, run_id, 1 if result.red else 0)
                 results.append(result)
                 if after_step is not None:
+                    # an interrupt (Ctrl-C) stops the reactor and this never resumes: the run
+                    # keeps `completed` empty, so a replayed day is replayed again, not skipped
                     yield _in_step_thread(after_step, result, ReactorCrawls(process, reactor),
                                           step_threads)
                 else:
                     result.finished = True
+                store.complete_run(db, run_id)
         except BaseException as exc:  # re-raised after the reactor stops
             failure.append(exc)
         finally:

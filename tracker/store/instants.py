@@ -29,7 +29,7 @@ from tracker.store.deadlines import to_datetime
 #: table → its columns holding instants (in UTC)
 INSTANT_COLUMNS: dict[str, tuple[str, ...]] = {
     "items": ("first_seen", "last_seen", "last_changed", "vanished_at"),
-    "runs": ("started", "finished", "as_of"),
+    "runs": ("started", "finished", "as_of", "completed"),
     "events": ("at",),
     "health": ("finished",),
     "digests": ("generated_at",),

@@ -59,6 +59,12 @@ def finish_run(db: sqlite_utils.Database, run_id: int, exit_code: int, note: str
         db["runs"].update(run_id, {"finished": now_iso(), "exit_code": exit_code, "note": note})
 
 
+def complete_run(db: sqlite_utils.Database, run_id: int) -> None:
+    """Everything after the run's crawl (tagging, documents, digest) has ended."""
+    with db.conn:
+        db["runs"].update(run_id, {"completed": now_iso()})
+
+
 def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
     """What a spider may know about the store: status and hash by native id."""
     rows = db.execute(

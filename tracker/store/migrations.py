@@ -330,6 +330,16 @@ def m1700_backfill_pages(db: sqlite_utils.Database) -> None:
         if name not in table.columns_dict:
             table.add_column(name, kind)
 
+@core()
+def m1900_runs_completed(db: sqlite_utils.Database) -> None:
+    """`runs.completed`: when everything after the run's crawl (tagging, documents, digest) ended.
+    `finished` and `exit_code` are written when the crawl ends, before the digest (which checks
+    them); a run whose after-step was interrupted keeps `completed` empty, so `demo` replays its
+    day again instead of skipping it as done."""
+    if "completed" not in db["runs"].columns_dict:
+        db["runs"].add_column("completed", str)
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
