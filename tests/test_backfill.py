@@ -115,6 +115,48 @@ def test_backfill_events_never_reach_a_digest_as_new(history, tmp_path):
     db.close()
 
 
+def test_backfill_events_are_marked_wherever_events_are_listed(history, tmp_path):
+    """A backfill's "new" events are old items entering the store, not news: the events query,
+    `ncp-tracker events` and an item's history on the workbench say so, and --no-backfill hides
+    them; a daily run's event afterwards is unmarked."""
+    import json
+    import shutil
+
+    from tracker.store.queries import list_events
+    from tracker.web.app import create_app
+
+    db_path = tmp_path / "t.db"
+    shutil.copy(history[0], db_path)
+    db = open_db(db_path)
+    as_of = datetime(2026, 11, 25, 6, tzinfo=OSLO)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_lovdata"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_lovdata", items=[
+        {"source": "no_lovdata", "kind": "law_change", "native_id": "x1", "title": "Endring i åpenhetsloven",
+         "url": "https://lovdata.no/x1"}])
+    every = list_events(db)
+    assert len(every) == 94 and sum(e["backfill"] for e in every) == 93
+    daily = list_events(db, backfill=False)
+    assert [(e["item_id"], e["kind"], e["backfill"]) for e in daily] == [("no_lovdata:x1", "new", False)]
+    old_item = next(e["item_id"] for e in every if e["backfill"])
+    db.close()
+
+    jsonl = CliRunner().invoke(main, ["--db", str(db_path), "events", "--no-backfill", "--format", "jsonl"])
+    assert jsonl.exit_code == 0, jsonl.output
+    assert [json.loads(line)["item_id"] for line in jsonl.output.splitlines()] == ["no_lovdata:x1"]
+    table = CliRunner().invoke(main, ["--db", str(db_path), "events", "--kind", "new"])
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert lines[0].split()[:3] == ["at", "kind", "backfill"]
+    assert sum(" backfill " in line for line in lines[1:]) == 93
+    assert "backfill" not in next(line for line in lines if "no_lovdata:x1" in line)
+
+    app = create_app(str(db_path), data_dir=tmp_path / "data")
+    page = app.test_client().get(f"/item/{old_item}").get_data(as_text=True)
+    assert "funnet senere, i kildens historikk" in page
+    fresh = app.test_client().get("/item/no_lovdata:x1").get_data(as_text=True)
+    assert "kildens historikk" not in fresh
+
+
 def test_a_red_unit_is_not_checkpointed_and_today_is_never_vanished(tmp_path):
     db = tmp_path / "t.db"
     daily = cli(db, "crawl", "--replay", str(ROOT / "data" / "replay" / "2026-11-24"),

@@ -384,22 +384,26 @@ def items(ctx, fmt, source, kind, status) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--since", help="Only events at or after this ISO date/datetime.")
 @click.option("--kind", "event_kind", help="Only this event kind (new, deadline_changed, …).")
+@click.option("--no-backfill", is_flag=True,
+              help="Leave out the events of backfill runs (history found later: old items, not news).")
 @click.pass_context
-def events(ctx, fmt, since, event_kind) -> None:
-    """List change events (item_id, at, kind, before, after).
+def events(ctx, fmt, since, event_kind, no_backfill) -> None:
+    """List change events (item_id, at, kind, before, after; backfill: written by a backfill run).
 
-    Example: ncp-tracker events --since 2026-11-24 --format jsonl
+    Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl
     """
     from tracker.store.queries import list_events
 
     db = open_db(ctx)
-    rows = list_events(db, since=stored(parse_as_of(since)) if since else None, kind=event_kind)
+    rows = list_events(db, since=stored(parse_as_of(since)) if since else None, kind=event_kind,
+                       backfill=not no_backfill)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        print_table(rows, ["at", "kind", "item_id", "field", "before", "after"],
-                     widths={"before": 30, "after": 30})
+        shown = [{**row, "backfill": "backfill" if row["backfill"] else ""} for row in rows]
+        print_table(shown, ["at", "kind", "backfill", "item_id", "field", "before", "after"],
+                    widths={"before": 30, "after": 30})
 
 
 @click.command()

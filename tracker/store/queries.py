@@ -75,25 +75,35 @@ def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: st
 
 
 def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
-                item_id: str | None = None) -> list[dict[str, Any]]:
+                item_id: str | None = None, backfill: bool = True) -> list[dict[str, Any]]:
+    """Change events, oldest first; each says whether a backfill run wrote it (`backfill`: history
+    found later, never news: a "new" event of a backfill is an old item entering the store).
+    ``backfill=False`` leaves those out."""
     where, params = [], []
     if since:
-        where.append("at >= ?")
+        where.append("e.at >= ?")
         params.append(since)
     if kind:
-        where.append("kind = ?")
+        where.append("e.kind = ?")
         params.append(kind)
     if item_id:
-        where.append("item_id = ?")
+        where.append("e.item_id = ?")
         params.append(item_id)
-    sql = "select id, item_id, run_id, at, kind, field, before, after from events"
-    sql += (" where " + " and ".join(where) if where else "") + " order by id"
+    # a database older than backfill (m0800), opened read-only as it is, has no runs.backfill
+    has_flag = "backfill" in db["runs"].columns_dict
+    flag = "coalesce(r.backfill, 0)" if has_flag else "0"
+    if not backfill and has_flag:
+        where.append("coalesce(r.backfill, 0) = 0")
+    sql = (f"select e.id, e.item_id, e.run_id, e.at, e.kind, e.field, e.before, e.after, {flag} as backfill"
+           " from events e" + (" left join runs r on r.id = e.run_id" if has_flag else ""))
+    sql += (" where " + " and ".join(where) if where else "") + " order by e.id"
     rows = []
     for row in db.query(sql, params):
         for key in ("before", "after"):
             value = row[key]
             if value and value[:1] in "[{":
                 row[key] = json.loads(value)
+        row["backfill"] = bool(row["backfill"])
         rows.append(row)
     return rows
 
