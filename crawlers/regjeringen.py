@@ -25,7 +25,7 @@ from scrapy.http import Response
 from w3lib.url import url_query_cleaner
 
 from crawlers.dates import deadline_at, parse_date
-from crawlers.text import first_text
+from crawlers.text import first_text, text_nodes
 
 #: the hearings listing (nynorsk path; the bokmål /no/dokument/horinger/… is the same list), 20 a page
 LISTING_URL = "https://www.regjeringen.no/no/dokument/hoyringar/id1763/"
@@ -126,7 +126,8 @@ _NOT_BODY = ("ancestor::*[@id='horingsinstanser' or contains(concat(' ', @class,
 def parse_body(response: Response) -> str | None:
     roots = response.css(".article-body")
     if roots:
-        parts = roots[0].xpath(f".//text()[not(ancestor::script) and not(ancestor::style) and not({_NOT_BODY})]").getall()
+        parts = text_nodes(roots[0], f".//text()[not(ancestor::script) and not(ancestor::style)"
+                                     f" and not({_NOT_BODY})]")
     else:
         parts = response.css("main p::text, #mainContent p::text").getall()
     text = "\n".join(p.strip() for p in parts if p.strip())
