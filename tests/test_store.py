@@ -38,6 +38,23 @@ def test_migrations_apply_twice_without_change(db):
     assert all(not m.pending(db) for m in MIGRATION_SETS)
 
 
+def test_runs_of_an_older_store_count_as_completed(db, as_of):
+    """m1900 adds runs.completed; runs an older version wrote count as completed when their crawl
+    finished (so `demo` does not replay an older store's days again), unfinished ones do not."""
+    done = store.start_run(db, as_of=as_of, mode="test", sources=[SRC])
+    store.finish_run(db, done, 0)
+    cut = store.start_run(db, as_of=as_of, mode="test", sources=[SRC])  # never finished
+    with db.conn:  # as an older version left it: no column, m1900 not applied
+        db.execute("alter table runs drop column completed")
+        db.execute("delete from _sqlite_migrations where name = 'm1900_runs_completed'")
+    apply_all(db)
+    rows = {r["id"]: r for r in db.query("select id, finished, completed from runs")}
+    assert rows[done]["completed"] == rows[done]["finished"] is not None
+    assert rows[cut]["completed"] is None
+    store.complete_run(db, cut)
+    assert next(db.query("select completed from runs where id = ?", [cut]))["completed"]
+
+
 def test_wal_mode(db):
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
 

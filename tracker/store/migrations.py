@@ -335,9 +335,12 @@ def m1900_runs_completed(db: sqlite_utils.Database) -> None:
     """`runs.completed`: when everything after the run's crawl (tagging, documents, digest) ended.
     `finished` and `exit_code` are written when the crawl ends, before the digest (which checks
     them); a run whose after-step was interrupted keeps `completed` empty, so `demo` replays its
-    day again instead of skipping it as done."""
+    day again instead of skipping it as done. Runs written before this column existed count as
+    completed when their crawl finished (what `demo` assumed then): otherwise a store made by an
+    older version would have its recorded days replayed again, out of order after the newest."""
     if "completed" not in db["runs"].columns_dict:
         db["runs"].add_column("completed", str)
+        db.execute("update runs set completed = finished where exit_code is not null")
 
 
 workbench = Migrations("ncp_tracker.workbench")
