@@ -75,6 +75,9 @@ def test_ingest_gives_the_same_events_and_health_as_a_crawl(feeds, tmp_path):
     assert [h[2] for h in health] == ["green", "amber"]
     modes = [m for (m,) in rows(ingested, "select mode from runs order by id")]
     assert all(m.startswith("ingest:") for m in modes)
+    # like a crawl with its after-step done: both runs finished and completed
+    assert rows(ingested, "select count(*) from runs where completed is null") == [(0,)]
+    assert rows(crawled, "select count(*) from runs where completed is null") == [(0,)]
 
 
 def _refused(path: Path, db_path: Path, source: str = SOURCE) -> str:

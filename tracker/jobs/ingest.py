@@ -111,6 +111,7 @@ def store_checked(db: sqlite_utils.Database, checked: Checked) -> dict[str, Any]
     run_id = store.start_run(db, as_of=checked.as_of, mode=f"ingest:{checked.path}", sources=[checked.source])
     row = store_crawl(db, run_id=run_id, as_of=checked.as_of, report=checked.report, items=checked.items)
     store.finish_run(db, run_id, 1 if row["status"] == health.RED else 0)
+    store.complete_run(db, run_id)  # nothing runs after an ingest's store
     return row
 
 
