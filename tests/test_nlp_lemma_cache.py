@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,20 +34,27 @@ def _cache_dir(root: Path) -> Path:
     return cached
 
 
-def test_cache_is_built_once_and_gives_the_same_lemmas(tmp_path):
-    assert _run(tmp_path) == EXPECTED
-    cached = _cache_dir(tmp_path)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A cache directory built once by the first lemmatizer that needed it (a child process)."""
+    root = tmp_path_factory.mktemp("lemma-cache")
+    assert _run(root) == EXPECTED
+    return root
+
+
+def test_cache_is_built_once_and_gives_the_same_lemmas(built):
+    cached = _cache_dir(built)
     stamps = {f.name: f.stat().st_mtime_ns for f in cached.iterdir()}
     assert len(stamps) == 7  # six tries and the manifest
     assert sum(f.stat().st_size for f in cached.iterdir()) < 10_000_000  # compact: ~5 MB
-    assert _run(tmp_path) == EXPECTED
+    assert _run(built) == EXPECTED
     assert {f.name: f.stat().st_mtime_ns for f in cached.iterdir()} == stamps  # read, not rebuilt
-    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(built.glob("*.tmp"))
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "no manifest"])
-def test_a_damaged_cache_is_rebuilt(tmp_path, damage):
-    assert _run(tmp_path) == EXPECTED
+def test_a_damaged_cache_is_rebuilt(built, tmp_path, damage):
+    shutil.copytree(_cache_dir(built), tmp_path / _cache_dir(built).name)  # a good cache, then damaged
     cached = _cache_dir(tmp_path)
     noun = cached / "noun.marisa"
     size = noun.stat().st_size

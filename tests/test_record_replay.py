@@ -53,7 +53,7 @@ def site(tmp_path):
 
 
 #: live crawls of the local site: no politeness wait, a contact for the User-Agent
-LIVE = ("-s", "DOWNLOAD_DELAY=0", "-s", "CONTACT=tests@example.org")
+LIVE = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONTACT=tests@example.org")
 
 
 def cli(*args: str, db: Path) -> subprocess.CompletedProcess:

@@ -32,6 +32,7 @@ REGJERINGEN = "no_regjeringen_horinger"
 #: fast but real: retries happen, backoff and Retry-After are honoured (scaled down)
 FAST_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "0",  # its start delay (1.5 s) would apply despite DOWNLOAD_DELAY=0
     "RETRY_TIMES": "2",
     "RETRY_BACKOFF_BASE": "0.2",
     "RETRY_AFTER_MAX": "5",
