@@ -204,7 +204,8 @@ def main() -> int:
               f"empty slice by slice: full {sum(pop['full']):.2f}, full again "
               f"{sum(pop['again']):.2f}, empty register {sum(pop['bare']):.2f}); the full "
               f"register against itself (the measurement's noise): {aa:+.1%}")
-    print(f"this thread's CPU time (steadier on a loaded machine): full tagging / tokenizer = {median(cpu_ratios):.2f} (per round: "
+    print(f"this thread's CPU time (steadier on a loaded machine): full tagging / tokenizer = "
+          f"{median(cpu_ratios):.2f} (per round: "
           f"{', '.join(f'{r:.2f}' for r in cpu_ratios)})")
     print(f"resident memory: tagger process {rss_mb():.0f} MB (peak "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 import ftfy
 import scrapy
@@ -50,7 +49,7 @@ def strip_html(value: str | None) -> str:
     return " ".join(" ".join(_TEXT_NODES(root)).split())
 
 
-def text_nodes(selector: scrapy.Selector | Any, xpath: str) -> list[str]:
+def text_nodes(selector: scrapy.Selector, xpath: str) -> list[str]:
     """The strings of the text nodes ``xpath`` selects under ``selector`` — what
     ``selector.xpath(xpath).getall()`` gives, without a Selector object per text node (a
     regjeringen.no page has thousands)."""

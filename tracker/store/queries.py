@@ -74,6 +74,11 @@ def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: st
     return rows
 
 
+#: THE test of an event written by a backfill run (`runs.backfill` = 1, `ncp-tracker backfill`):
+#: history found later, never news
+BACKFILL_EVENT_SQL = "exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)"
+
+
 def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
                 item_id: str | None = None, backfill: bool = True) -> list[dict[str, Any]]:
     """Change events, oldest first; each says whether a backfill run wrote it (`backfill`: history
@@ -89,13 +94,10 @@ def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: st
     if item_id:
         where.append("e.item_id = ?")
         params.append(item_id)
-    # a database older than backfill (m0800), opened read-only as it is, has no runs.backfill
-    has_flag = "backfill" in db["runs"].columns_dict
-    flag = "coalesce(r.backfill, 0)" if has_flag else "0"
-    if not backfill and has_flag:
-        where.append("coalesce(r.backfill, 0) = 0")
-    sql = (f"select e.id, e.item_id, e.run_id, e.at, e.kind, e.field, e.before, e.after, {flag} as backfill"
-           " from events e" + (" left join runs r on r.id = e.run_id" if has_flag else ""))
+    if not backfill:
+        where.append(f"not {BACKFILL_EVENT_SQL}")
+    sql = (f"select e.id, e.item_id, e.run_id, e.at, e.kind, e.field, e.before, e.after,"
+           f" {BACKFILL_EVENT_SQL} as backfill from events e")
     sql += (" where " + " and ".join(where) if where else "") + " order by e.id"
     rows = []
     for row in db.query(sql, params):
@@ -109,10 +111,10 @@ def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: st
 
 
 #: THE query for the events a digest reports: those in an id window, except the events of
-#: backfill runs (`runs.backfill` = 1, `ncp-tracker backfill`): history found today is not news.
-DIGEST_EVENTS_SQL = """select e.* from events e
+#: backfill runs: history found today is not news.
+DIGEST_EVENTS_SQL = f"""select e.* from events e
   where e.id > ? and e.id <= ?
-    and not exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)
+    and not {BACKFILL_EVENT_SQL}
   order by e.id"""
 
 
