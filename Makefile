@@ -17,7 +17,7 @@ demo: $(STAMP)
 
 test: $(STAMP) browser-deps office-deps
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

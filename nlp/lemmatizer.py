@@ -169,8 +169,13 @@ def _load_nb(cache_dir: str | Path | None = None) -> OrdbankTables:
         if not _NB:
             path = cache_path(cache_dir)
             tables = _open(path) if path.exists() else None
+            if tables is None and path.exists():
+                # the cache only appears complete (renamed into place): opened again in case
+                # another process (a parallel test worker, a second run) just put it there
+                tables = _open(path)
+                if tables is None:  # a broken or damaged copy
+                    shutil.rmtree(path, ignore_errors=True)
             if tables is None:
-                shutil.rmtree(path, ignore_errors=True)  # a broken or partial copy
                 try:  # built by a child process: the full JSON never enters this one
                     subprocess.run([sys.executable, "-m", "nlp.lemmatizer", "--build-cache", str(path)],
                                    check=True, timeout=600, capture_output=True)

@@ -73,3 +73,15 @@ def test_no_writable_cache_still_lemmatizes(tmp_path):
     blocked = tmp_path / "file-not-dir"
     blocked.write_text("x")  # the cache directory cannot be created under a file
     assert _run(blocked / "ncp-tracker") == EXPECTED
+
+
+def test_processes_starting_together_on_an_empty_cache_all_lemmatize_and_leave_one_cache(tmp_path):
+    """Parallel test workers, or a crawl's after-step and a `tag` started together, find no cache:
+    each builds one, the first renamed into place wins, none deletes it, nothing is left over."""
+    procs = [subprocess.Popen([sys.executable, "-c", PROBE, str(tmp_path)], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outs]
+    assert [out.strip() for out, _ in outs] == [EXPECTED] * 3
+    assert _run(tmp_path) == EXPECTED and _cache_dir(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [_cache_dir(tmp_path).name]
