@@ -25,7 +25,7 @@ from scrapy.http import Response
 from w3lib.url import url_query_cleaner
 
 from crawlers.dates import deadline_at, parse_date
-from crawlers.text import first_text, text_nodes
+from crawlers.text import first_text, texts_outside
 
 #: the hearings listing (nynorsk path; the bokmål /no/dokument/horinger/… is the same list), 20 a page
 LISTING_URL = "https://www.regjeringen.no/no/dokument/hoyringar/id1763/"
@@ -117,17 +117,18 @@ def parse_documents(response: Response) -> list[dict[str, str]]:
     return docs
 
 
-#: parts of the article body that are not its text: the consultee list (data, see
-#: crawlers/consultees.py — company extraction and tagging must not read it) and the answer button
-_NOT_BODY = ("ancestor::*[@id='horingsinstanser' or contains(concat(' ', @class, ' '), ' horing-cta ')"
-             " or (contains(concat(' ', @class, ' '), ' factbox ') and .//*[@id='horingsinstanser'])]")
+#: what in the article body is not its text (an XPath predicate for `texts_outside`): scripts,
+#: styles, the consultee list (data, see crawlers/consultees.py — company extraction and tagging
+#: must not read it), the factbox that holds it, and the answer button
+NOT_BODY = ("self::script or self::style or @id='horingsinstanser'"
+            " or contains(concat(' ', @class, ' '), ' horing-cta ')"
+            " or (contains(concat(' ', @class, ' '), ' factbox ') and .//*[@id='horingsinstanser'])")
 
 
 def parse_body(response: Response) -> str | None:
     roots = response.css(".article-body")
     if roots:
-        parts = text_nodes(roots[0], f".//text()[not(ancestor::script) and not(ancestor::style)"
-                                     f" and not({_NOT_BODY})]")
+        parts = texts_outside(roots[0].root, NOT_BODY)
     else:
         parts = response.css("main p::text, #mainContent p::text").getall()
     text = "\n".join(p.strip() for p in parts if p.strip())

@@ -35,6 +35,10 @@ CONCURRENT_REQUESTS = 8
 # pipelines are synchronous, so the default 100 only costs time (38,000 tasks in one replay of the
 # bundled days, ~10 % of the crawl: bench/RESULTS.md). 4 keeps requests and items flowing.
 CONCURRENT_ITEMS = 4
+# Scrapy otherwise reads the source of every generator callback (inspect + tokenize, again for
+# each new spider instance) to warn about `return value` in a generator: ~6 % of a replayed crawl.
+# tests/test_scrapy_project.py makes that check once, for every spider's callbacks.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.5
 DOWNLOAD_TIMEOUT = 30

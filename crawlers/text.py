@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 import ftfy
 import scrapy
@@ -45,8 +46,23 @@ def strip_html(value: str | None) -> str:
         return ""
     if "<" not in value:
         return " ".join(value.split())
-    root = scrapy.Selector(text=f"<div>{value}</div>").root
+    # parsed as parsel would (lxml's HTML parser, UTF-8, NUL removed) without a Selector around
+    # it: a consultee list is thousands of fragments, and a Selector each made it 6 × slower
+    root = etree.fromstring(f"<div>{value.replace(chr(0), '')}</div>".encode(), _fragment_parser())
+    if root is None:
+        return ""
     return " ".join(" ".join(_TEXT_NODES(root)).split())
+
+
+_PARSERS = threading.local()
+
+
+def _fragment_parser() -> etree.HTMLParser:
+    """One lxml HTML parser per thread (lxml parsers must not be shared between threads)."""
+    parser = getattr(_PARSERS, "html", None)
+    if parser is None:
+        parser = _PARSERS.html = etree.HTMLParser(recover=True, encoding="utf-8")
+    return parser
 
 
 def text_nodes(selector: scrapy.Selector, xpath: str) -> list[str]:
@@ -54,6 +70,31 @@ def text_nodes(selector: scrapy.Selector, xpath: str) -> list[str]:
     ``selector.xpath(xpath).getall()`` gives, without a Selector object per text node (a
     regjeringen.no page has thousands)."""
     return _compiled(xpath)(selector.root)
+
+
+def texts_outside(element: etree._Element, excluded: str) -> list[str]:
+    """The strings of ``element``'s text nodes (``.//text()``, in document order) except those
+    inside an element that matches the XPath predicate ``excluded`` (``"self::script or
+    self::style"``), the element itself and its ancestors included: what
+    ``.//text()[not(ancestor::*[excluded])]`` selects, found by one walk that skips the excluded
+    subtrees instead of testing every text node's ancestors (3 × faster on a regjeringen.no page)."""
+    if _compiled(f"boolean(ancestor-or-self::*[{excluded}])")(element):
+        return []
+    skip = set(_compiled(f".//*[{excluded}]")(element))
+    out: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            out.append(node.text)
+        for child in node:
+            # comments and processing instructions hold no text nodes: only their tails count
+            if isinstance(child.tag, str) and child not in skip:
+                walk(child)
+            if child.tail:
+                out.append(child.tail)
+
+    walk(element)
+    return out
 
 
 @functools.lru_cache(maxsize=64)
@@ -73,13 +114,16 @@ def first_text(values: list[str]) -> str | None:
     return None
 
 
+#: elements whose text is not a page's text (an XPath predicate for `texts_outside`)
+PAGE_EXCLUDED = "self::script or self::style or self::nav"
+
+
 def page_lines(response: Response) -> list[str]:
     """The main content's text nodes (no scripts, styles or navigation), one per line."""
     root = response.css("main, #mainContent, article") or response.css("body")
     if not root:
         return []
-    texts = text_nodes(root[0], ".//text()[not(ancestor::script) and not(ancestor::style)"
-                                " and not(ancestor::nav)]")
+    texts = texts_outside(root[0].root, PAGE_EXCLUDED)
     return [t for t in (" ".join(x.split()) for x in texts) if t]
 
 

@@ -38,3 +38,30 @@ def test_scrapy_crawl_on_a_replay_day(tmp_path):
     assert any("blocked" in reason for _, reason in report["notes"])
     assert len(items) == 100
     assert sum(1 for i in items if i.get("deadline")) >= 99  # one detail page answers 403 that day
+
+
+def test_no_spider_callback_is_a_generator_that_returns_a_value():
+    """What Scrapy's WARN_ON_GENERATOR_RETURN_VALUE checks at crawl time (turned off in
+    crawlers/settings.py: it re-reads the source per spider instance), checked here once: a
+    `return value` inside a generator callback is silently lost."""
+    import inspect
+
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.misc import is_generator_with_return_value
+    from scrapy.utils.project import get_project_settings
+
+    def bad(response):
+        yield response
+        return [response]  # noqa: B901 - the mistake this test is for
+
+    assert is_generator_with_return_value(bad)  # the check itself can fail
+
+    loader = SpiderLoader.from_settings(get_project_settings())
+    checked, offenders = 0, []
+    for name in loader.list():
+        for attr, func in inspect.getmembers(loader.load(name), inspect.isfunction):
+            if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+                checked += 1
+                if inspect.isgeneratorfunction(func) and is_generator_with_return_value(func):
+                    offenders.append(f"{name}.{attr}")
+    assert checked >= 20 and offenders == []

@@ -9,8 +9,8 @@ import pytest
 import scrapy
 from scrapy.http import HtmlResponse
 
-from crawlers.regjeringen import parse_body
-from crawlers.text import page_lines, strip_html, text_nodes
+from crawlers.regjeringen import NOT_BODY, parse_body
+from crawlers.text import PAGE_EXCLUDED, page_lines, strip_html, text_nodes, texts_outside
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 PAGES = sorted(REAL.glob("*/*.html"))
@@ -37,6 +37,7 @@ def test_text_nodes_are_what_the_selector_api_gives(path):
     ("a<br>b<!-- note -->c", "a b c"),
     ("<p>unclosed <i>tags", "unclosed tags"),
     ("<script>x()</script>tekst", "x() tekst"),  # as parsel's ::text: every text node
+    ("a\x00b<i>c</i>", "ab c"),  # parsel removes NUL before parsing
     ("", ""),
     (None, ""),
 ])
@@ -45,3 +46,47 @@ def test_strip_html(fragment, text):
     if fragment and "<" in fragment:
         sel = scrapy.Selector(text=f"<div>{fragment}</div>")
         assert strip_html(fragment) == " ".join(" ".join(sel.css("::text").getall()).split())
+
+
+#: every recorded HTML page: real captures, the replay days and the spiders' fixtures
+ROOT = Path(__file__).parent.parent
+HTML_PAGES = sorted(p for folder in (REAL, ROOT / "data" / "replay", ROOT / "tests" / "fixtures")
+                    for p in folder.rglob("*.htm*"))
+#: what the walk replaces: XPaths that test each text node's ancestors (as the spiders had them)
+BODY_XPATH = ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::*[@id='horingsinstanser'" \
+             " or contains(concat(' ', @class, ' '), ' horing-cta ') or (contains(concat(' ', @class, ' '), ' factbox ')" \
+             " and .//*[@id='horingsinstanser'])])]"
+PAGE_XPATH = ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::nav)]"
+
+
+def test_texts_outside_is_what_the_ancestor_xpaths_select_on_every_recorded_page():
+    bodies = 0
+    assert len(HTML_PAGES) >= 250
+    for path in HTML_PAGES:
+        response = _response(path)
+        for root in response.css("main, #mainContent, article, body")[:2]:
+            assert texts_outside(root.root, PAGE_EXCLUDED) == root.xpath(PAGE_XPATH).getall(), path
+        for body in response.css(".article-body"):
+            bodies += 1
+            assert texts_outside(body.root, NOT_BODY) == body.xpath(BODY_XPATH).getall(), path
+    assert bodies >= 200
+
+
+@pytest.mark.parametrize("html", [
+    # the consultee list in a factbox (the factbox goes), a factbox without it (stays), the answer
+    # button, a script, a comment, text after each of them (tails stay)
+    "<div class='article-body'>a<div class='factbox x'><p>f</p><div id='horingsinstanser'><p>NHO</p>"
+    "</div></div>b<div class='factbox'>c</div><p class='horing-cta'>Send</p>d<script>s()</script>e"
+    "<!-- k -->f<style>p{}</style><b>g</b>h<nav>n</nav>i</div>",
+    # the body itself inside what is not body text: nothing
+    "<div id='horingsinstanser'><div class='article-body'>x<p>y</p></div></div>",
+    "<div class='horing-cta'><div class='article-body'>x</div></div>",
+    "<nav><div class='article-body'>x</div></nav>",
+    "<div class='article-body horing-cta'>x</div>",
+])
+def test_texts_outside_matches_the_xpaths_on_awkward_markup(html):
+    response = HtmlResponse(url="https://www.regjeringen.no/x", body=f"<html><body>{html}</body></html>".encode(),
+                            encoding="utf-8")
+    body = response.css(".article-body")[0]
+    assert texts_outside(body.root, NOT_BODY) == body.xpath(BODY_XPATH).getall()
+    assert texts_outside(body.root, PAGE_EXCLUDED) == body.xpath(PAGE_XPATH).getall()
