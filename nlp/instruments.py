@@ -188,13 +188,13 @@ class InstrumentMatcher:
             for a in ins.abbreviations:
                 self._by_abbr.setdefault(a, ins.id)
         names = sorted(self._by_name)
-        abbrs = sorted(self._by_abbr, key=len, reverse=True)
         # ONE scan for names, abbreviations and identifiers (case-insensitive; an abbreviation
         # must then match its case exactly)
         alts = []  # the groups n, a and i always exist ((?!) never matches)
         alts.append(r"(?P<n>" + (trie_regex(names) if names else "(?!)") + r")\w*")
-        alts.append(r"(?P<a>" + ("|".join(re.escape(a) for a in abbrs) or "(?!)")
-                    + r")(?:s|['’]s)?(?!\w)")
+        # abbreviations as a trie too (longest first, as the alternation sorted by length was)
+        abbr_trie = trie_regex(sorted({a.lower() for a in self._by_abbr}), char_re=re.escape) or "(?!)"
+        alts.append(r"(?P<a>" + abbr_trie + r")(?:s|['’]s)?(?!\w)")
         alts.append(r"(?P<i>" + _ID_RE.pattern.removeprefix(r"(?<![\w/])") + ")")
         # a match consumes the character before the word (scan " " + text): the engine can then
         # skip positions inside words by a character-set test, about twice as fast as a
@@ -202,8 +202,7 @@ class InstrumentMatcher:
         self._re = re.compile(r"[^\w/](?P<m>" + "|".join(alts) + ")", re.IGNORECASE)
         low = []
         low.append(r"(?P<n>" + (trie_regex(names) if names else "(?!)") + r")\w*")
-        low.append(r"(?P<a>" + ("|".join(re.escape(a.lower()) for a in abbrs) or "(?!)")
-                   + r")(?:s|['’]s)?(?!\w)")
+        low.append(r"(?P<a>" + abbr_trie + r")(?:s|['’]s)?(?!\w)")
         low.append(r"(?P<i>" + _ID_LOWER + ")")
         self._re_lower = re.compile(r"[^\w/](?P<m>" + "|".join(low) + ")")
         self._by_id: dict[str, str] = {}

@@ -325,41 +325,47 @@ class Tagger:
 
     def _instruments(self, rid: Any, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
                      item_text: Any) -> list[Evidence]:
-        """Register mentions in every field (the whole text, also past MAX_CHARS). Body mentions
-        count only when title and summary name no instrument: then the instruments the body
-        names most often (and any named three times or more)."""
-        per_field: dict[str, list[Evidence]] = {}
-        parts, bounds, pos = [], [], 0
-        for name in FIELDS:
-            text = prep[name][0]
-            if text.strip():
-                parts.append(text)
-                bounds.append((name, pos, pos + len(text)))
-                pos += len(text) + 1
-        joined = "\n".join(parts)  # no name, abbreviation or identifier spans a newline + field
-        for m in self.matcher.find(joined) if joined else ():
-            where = [(n, lo) for n, lo, hi in bounds if lo <= m.start and m.end <= hi]
-            if not where:
-                continue
-            name, lo = where[0]
-            ins = self.register[m.instrument]
-            if ins.requires and not any(r in str(item_text) for r in ins.requires):
-                continue
-            if ins.unless and any(r in str(item_text) for r in ins.unless):
-                continue
-            s, e = self._to_original(prep[name], m.start - lo, m.end - lo)
-            per_field.setdefault(name, []).append(
-                Evidence("", name, s, e, raw[name][s:e], "instrument:" + m.how, m.instrument))
-        out = per_field.get("title", []) + per_field.get("summary", [])
-        body = per_field.get("text", [])
-        if body and not out:
-            counts: dict[str, int] = {}
-            for ev in body:
-                counts[ev.instrument] = counts.get(ev.instrument, 0) + 1
-            top = max(counts.values())
-            keep = {k for k, n in counts.items() if n == top or n >= 3}
-            out = [ev for ev in body if ev.instrument in keep]
-        return out
+        """Register mentions (the whole text, also past MAX_CHARS), each inside one field. Body
+        mentions count only when title and summary name no instrument: then the instruments the
+        body names most often (and any named three times or more). So the body — most of the
+        text — is scanned only then; title and summary are scanned together, joined by NUL (never
+        in prepared text, and matched by no name, abbreviation or identifier: no mention runs from
+        one field into the other)."""
+        title = prep["title"][0]
+        cut = len(title)
+        out = []
+        for m in self.matcher.find(title + "\0" + prep["summary"][0]):
+            name, lo = ("title", 0) if m.end <= cut else ("summary", cut + 1)
+            ev = self._mention(m, name, lo, prep, raw, item_text)
+            if ev is not None:
+                out.append(ev)
+        if out:
+            return out
+        body = []
+        for m in self.matcher.find(prep["text"][0]):
+            ev = self._mention(m, "text", 0, prep, raw, item_text)
+            if ev is not None:
+                body.append(ev)
+        if not body:
+            return []
+        counts: dict[str, int] = {}
+        for ev in body:
+            counts[ev.instrument] = counts.get(ev.instrument, 0) + 1
+        top = max(counts.values())
+        keep = {k for k, n in counts.items() if n == top or n >= 3}
+        return [ev for ev in body if ev.instrument in keep]
+
+    def _mention(self, m: Any, name: str, lo: int, prep: dict[str, tuple[str, Any]],
+                 raw: dict[str, str], item_text: Any) -> Evidence | None:
+        """The evidence of mention `m` (offsets from `lo` in field `name`), or None when its
+        instrument `requires` a word the item lacks or has an `unless` word the item has."""
+        ins = self.register[m.instrument]
+        if ins.requires and not any(r in str(item_text) for r in ins.requires):
+            return None
+        if ins.unless and any(r in str(item_text) for r in ins.unless):
+            return None
+        s, e = self._to_original(prep[name], m.start - lo, m.end - lo)
+        return Evidence("", name, s, e, raw[name][s:e], "instrument:" + m.how, m.instrument)
 
     def _context_hits(self, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
                       contexts: frozenset[str]) -> dict[str, list[Evidence]]:

@@ -221,3 +221,18 @@ def test_no_phrase_across_fields(tagger):
     assert res.evidence == []
     both = tagger.tag({"title": "Report", "summary": "Human rights due diligence in supply chains"})
     assert all(e.field == "summary" for e in both.evidence) and "oecd-ii" in both.labels
+
+
+@pytest.mark.parametrize("record, field", [
+    # "supply chain transparency act" is a name too: read across the field boundary it once
+    # swallowed the summary's (or body's) own mention, which was then in no field and lost
+    ({"title": "Consultation on the supply chain", "summary": "Transparency Act: the duties of companies"},
+     "summary"),
+    ({"title": "Høring", "summary": "Innspill om the supply chain", "text": "Transparency Act: the duties of companies"},
+     "text"),
+])
+def test_an_instrument_is_found_inside_its_field_not_across_two(tagger, record, field):
+    res = tagger.tag({"id": "x", **record})
+    mentions = [e for e in res.evidence if e.instrument]
+    assert "apenhetsloven" in res.labels and mentions
+    assert {(e.field, e.start, e.end, e.text) for e in mentions} == {(field, 0, 16, "Transparency Act")}
