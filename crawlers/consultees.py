@@ -20,6 +20,7 @@ import re
 import unicodedata
 from typing import Any
 
+from lxml import etree
 from scrapy.http import Response
 
 from crawlers.text import strip_html
@@ -93,11 +94,22 @@ def parse_consultees(response: Response) -> list[dict[str, Any]] | None:
     root = response.css("#horingsinstanser")
     if not root:
         return None
-    blocks = root[0].xpath(".//p[not(.//a[contains(@href, '/contentassets/')])] | .//li[not(.//a[contains(@href, '/contentassets/')])]")
+    blocks = block_html(root[0].root)
     if not blocks:
         return None
-    names = parse_consultee_names([b.get() for b in blocks])
+    names = parse_consultee_names(blocks)
     return names or None
+
+
+#: the list's blocks: paragraphs and list items that do not link a file
+_BLOCKS = etree.XPath(".//p[not(.//a[contains(@href, '/contentassets/')])]"
+                      " | .//li[not(.//a[contains(@href, '/contentassets/')])]")
+
+
+def block_html(root: etree._Element) -> list[str]:
+    """The HTML of each block of the list under `root`, as parsel's ``.xpath(…).getall()`` gives
+    it, without a Selector per block (a list has hundreds)."""
+    return [etree.tostring(b, method="html", encoding="unicode", with_tail=False) for b in _BLOCKS(root)]
 
 
 def ncp_consultee(consultees: list[dict[str, Any]] | None) -> bool | None:

@@ -146,3 +146,21 @@ def test_an_item_without_a_list_keeps_the_stored_one(tmp_path):
     run = _scrape(db, [blocked], AS_OF + timedelta(days=1))
     assert list(db.query("select kind from events where run_id = ?", [run])) == []
     assert db["items"].get("regjeringen:3150100")["ncp_consultee"] == 1
+
+
+def test_block_html_is_what_parsel_gives_on_every_recorded_page():
+    """The list's blocks are read with lxml directly; the HTML must be parsel's, byte for byte."""
+    from pathlib import Path
+
+    from scrapy.http import HtmlResponse
+
+    root = Path(__file__).resolve().parent.parent
+    xpath = (".//p[not(.//a[contains(@href, '/contentassets/')])]"
+             " | .//li[not(.//a[contains(@href, '/contentassets/')])]")
+    lists = 0
+    for path in sorted(p for d in (root / "data" / "replay", root / "tests" / "fixtures") for p in d.rglob("*.htm*")):
+        response = HtmlResponse(url=URL, body=path.read_bytes(), encoding="utf-8")
+        for box in response.css("#horingsinstanser"):
+            lists += 1
+            assert consultees.block_html(box.root) == [b.get() for b in box.xpath(xpath)], path
+    assert lists >= 100
