@@ -81,19 +81,22 @@ def texts_outside(element: etree._Element, excluded: str) -> list[str]:
     if _compiled(f"boolean(ancestor-or-self::*[{excluded}])")(element):
         return []
     skip = set(_compiled(f".//*[{excluded}]")(element))
-    out: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if node.text:
-            out.append(node.text)
-        for child in node:
-            # comments and processing instructions hold no text nodes: only their tails count
-            if isinstance(child.tag, str) and child not in skip:
-                walk(child)
-            if child.tail:
-                out.append(child.tail)
-
-    walk(element)
+    out: list[str] = [element.text] if element.text else []
+    # depth-first with a stack, not recursion: lxml parses pages nested thousands deep
+    stack = [(element, iter(element))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and node.tail:  # a node's tail follows its subtree (not `element`'s own)
+                out.append(node.tail)
+        elif isinstance(child.tag, str) and child not in skip:
+            if child.text:
+                out.append(child.text)
+            stack.append((child, iter(child)))
+        elif child.tail:  # skipped, or a comment / processing instruction: only its tail is text
+            out.append(child.tail)
     return out
 
 

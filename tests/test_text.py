@@ -83,6 +83,8 @@ def test_texts_outside_is_what_the_ancestor_xpaths_select_on_every_recorded_page
     "<div class='horing-cta'><div class='article-body'>x</div></div>",
     "<nav><div class='article-body'>x</div></nav>",
     "<div class='article-body horing-cta'>x</div>",
+    # nested deeper than Python's recursion limit (lxml parses it)
+    "<div class='article-body'>" + "<div>a<script>s</script>b" * 1200 + "</div>" * 1200 + "c</div>",
 ])
 def test_texts_outside_matches_the_xpaths_on_awkward_markup(html):
     response = HtmlResponse(url="https://www.regjeringen.no/x", body=f"<html><body>{html}</body></html>".encode(),
