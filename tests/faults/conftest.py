@@ -210,15 +210,23 @@ def serve_regjeringen(site: Site, *, detail: Handler | None = None, feed_handler
 # ---------------------------------------------------------------------------- the CLI and the store
 
 
-def cli(*args: str, db: Path, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def cli(*args: str, db: Path, env: dict[str, str] | None = None, timeout: float = 120,
+        own_memory: bool = False) -> subprocess.CompletedProcess:
+    """`python -m tracker *args` on `db`. With `own_memory`, started by a small shell that waits
+    for it: on Linux a process's peak RSS (`ru_maxrss`, what Scrapy's `memusage/max` reads)
+    starts from its parent's when it is forked from it directly — here a pytest worker holding
+    hundreds of MB."""
     full_env = {**os.environ, "NCP_TRACKER_DB": str(db), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    command = [sys.executable, "-m", "tracker", *args]
+    if own_memory:
+        command = ["/bin/sh", "-c", '"$@"; exit $?', "sh", *command]
+    return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
 
 
 def crawl(db: Path, *args: str, as_of: str = "2026-11-24T06:00:00+01:00", settings: dict[str, str] | None = None,
-          timeout: float = 120) -> subprocess.CompletedProcess:
-    return cli("crawl", "--as-of", as_of, "--no-progress", *set_args(settings), *args, db=db, timeout=timeout)
+          timeout: float = 120, own_memory: bool = False) -> subprocess.CompletedProcess:
+    return cli("crawl", "--as-of", as_of, "--no-progress", *set_args(settings), *args, db=db, timeout=timeout,
+               own_memory=own_memory)
 
 
 def query(db: Path, sql: str, params: tuple = ()) -> list[dict]:
