@@ -323,7 +323,7 @@ class Tagger:
                     break
         return out
 
-    def _instruments(self, rid: Any, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
+    def _instruments(self, prep: dict[str, tuple[str, Any]], raw: dict[str, str],
                      item_text: Any) -> list[Evidence]:
         """Register mentions (the whole text, also past MAX_CHARS), each inside one field. Body
         mentions count only when title and summary name no instrument: then the instruments the
@@ -499,7 +499,7 @@ class Tagger:
             item_text = _LazyText(texts)
             source = sources[i]
             kept = self._filter_item(hits[i], item_text)
-            mentions = self._instruments(rid, prep, raw, item_text)
+            mentions = self._instruments(prep, raw, item_text)
             # only the contexts, grounds and combination evidence the decision can use
             contexts = self._contexts(kept, mentions, item_text, source)
             gpfg = any(h.label == "gpfg" for h in kept) or any(
