@@ -46,7 +46,7 @@ def strip_html(value: str | None) -> str:
         return ""
     if "<" not in value:
         return " ".join(value.split())
-    # parsed as parsel would (lxml's HTML parser, UTF-8, NUL removed) without a Selector around
+    # parsed as parsel would (lxml's HTML parser, UTF-8, huge trees, NUL removed) without a Selector around
     # it: a consultee list is thousands of fragments, and a Selector each made it 6 × slower
     root = etree.fromstring(f"<div>{value.replace(chr(0), '')}</div>".encode(), _fragment_parser())
     if root is None:
@@ -61,7 +61,8 @@ def _fragment_parser() -> etree.HTMLParser:
     """One lxml HTML parser per thread (lxml parsers must not be shared between threads)."""
     parser = getattr(_PARSERS, "html", None)
     if parser is None:
-        parser = _PARSERS.html = etree.HTMLParser(recover=True, encoding="utf-8")
+        # huge_tree as parsel has it: without it lxml silently drops a text node over 10 MB
+        parser = _PARSERS.html = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     return parser
 
 

@@ -31,6 +31,11 @@ def test_text_nodes_are_what_the_selector_api_gives(path):
     assert page_lines(response)
 
 
+def test_strip_html_keeps_a_text_node_over_ten_megabytes():
+    """lxml drops such a node silently unless huge_tree is set (parsel sets it)."""
+    assert strip_html("<p>" + "a" * 11_000_000 + "</p> b") == "a" * 11_000_000 + " b"
+
+
 @pytest.mark.parametrize("fragment, text", [
     ("<p>Høring om <b>åpenhetsloven</b></p>\n<p>Frist 1. mars</p>", "Høring om åpenhetsloven Frist 1. mars"),
     ("Uten &amp; markup", "Uten &amp; markup"),  # no "<": taken as text, whitespace collapsed
