@@ -101,6 +101,14 @@ def test_not_a_pdf_is_a_clear_error():
         ex.extract_docx(b"PK\x03\x04 broken")
 
 
+def test_an_html_document_with_a_paragraph_over_ten_megabytes_is_read_to_its_end():
+    """lxml's HTML parser drops a text node over 10 MB, and all after it, unless huge_tree is set."""
+    long = "ord " * 2_800_000
+    doc = ex.extract_html(f"<html><body><main><h1>Notat</h1><p>{long}</p><p>Siste avsnitt.</p></main></body></html>")
+    text = doc.plain_text()
+    assert long.strip() in text and text.rstrip().endswith("Siste avsnitt.")
+
+
 def test_join_lines_keeps_real_hyphens():
     assert ex.join_lines(["aktsomhets-", "vurderinger"]) == "aktsomhetsvurderinger"
     assert ex.join_lines(["gjennomføring av EU-", "direktivet"]) == "gjennomføring av EU-direktivet"

@@ -283,7 +283,8 @@ def extract_html(source: str | bytes, content_type: str | None = None) -> Docume
     if isinstance(source, bytes):
         _, source = html_to_unicode(content_type, source, default_encoding="utf-8")
     try:
-        tree = lxml_html.fromstring(source)
+        # huge_tree: without it lxml drops a text node over 10 MB and everything after it, silently
+        tree = lxml_html.fromstring(source, parser=lxml_html.HTMLParser(huge_tree=True))
     except (ValueError, Exception) as exc:  # lxml's ParserError on an empty document
         raise ExtractionError(f"not readable HTML: {exc}") from exc
     for bad in tree.xpath("//script|//style|//nav|//header|//footer|//noscript"):
