@@ -215,3 +215,37 @@ def test_initiative_without_current_status_or_end_date_is_kept_without_deadline(
     assert set(items) == {"18805", "18806", "14778"}
     assert "deadline" not in items["18806"] and "deadline" not in items["14778"]
     assert "tracker/parse_errors" not in run["stats"] and run["stats"]["tracker/no_feedback_end_date"] == 2
+
+
+def _json_page(spider, page, content, total_pages):
+    import json
+
+    from scrapy.http import TextResponse
+
+    body = json.dumps({"initiativeResultDtoPage": {"content": content, "totalPages": total_pages}})
+    response = TextResponse(search_url(page), body=body.encode(), headers=JSON, encoding="utf-8",
+                            request=scrapy.Request(search_url(page)))
+    return list(spider.parse(response, page=page))
+
+
+def test_an_empty_page_before_the_last_is_incomplete_and_says_why(spider):
+    out = _json_page(spider, 1, [], 5)  # the rest is unknown, and health says why
+    assert not [r for r in out if isinstance(r, scrapy.Request) and "page" in r.cb_kwargs]
+    assert ("amber", "searchInitiatives has 5 pages; page 2 was empty, so the pages after it were "
+                     "not read") in spider.notes
+    assert spider.listing["complete"] is False
+
+
+def test_a_listing_longer_than_max_pages_is_incomplete_and_says_so(spider, monkeypatch):
+    from crawlers.spiders import eu_haveyoursay as mod
+
+    monkeypatch.setattr(mod, "MAX_PAGES", 2)
+    out = _json_page(spider, 1, [{"id": 18805, "shortTitle": "Forced labour"}], 5)
+    assert not [r for r in out if isinstance(r, scrapy.Request) and "page" in r.cb_kwargs]
+    assert ("amber", "searchInitiatives has 5 pages; only 2 read") in spider.notes
+    assert spider.listing["complete"] is False
+
+
+def test_the_last_announced_page_completes_the_listing(spider):
+    _json_page(spider, 4, [{"id": 18805, "shortTitle": "Forced labour"}], 5)
+    assert spider.notes == [] and spider.listing["complete"] is True

@@ -91,6 +91,18 @@ def test_follows_next_page(page1):
     assert requests[0].cb_kwargs["page"] == 2
 
 
+def test_a_list_longer_than_max_pages_stops_there_and_says_so(monkeypatch):
+    from crawlers.spiders import no_regjeringen_horingssvar as mod
+
+    monkeypatch.setattr(mod, "MAX_PAGES", 1)
+    spider = _spider()
+    out = _run(spider, "list_page1.html", PAGE1)
+    assert not [o for o in out if isinstance(o, scrapy.Request)]  # page 2 exists but is not read
+    assert len(out) == 4  # the page's answers are kept
+    assert spider.notes == [("amber", "hearing 2477095: the answers list has more than 1 pages; only the "
+                                      "first 1 were read")]
+
+
 def test_last_page_no_next_and_row_without_link_is_parse_error():
     spider = _spider()
     out = _run(spider, "list_page2.html", PAGE2, page=2)

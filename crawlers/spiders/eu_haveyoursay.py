@@ -111,7 +111,9 @@ class EuHaveyoursaySpider(TrackerSpider):
             # pages are read one after another: reaching the last one means all were read
             complete = total_pages is None or page + 1 >= total_pages
             if not complete:
-                self.note("amber", f"searchInitiatives has {total_pages} pages; only {MAX_PAGES} read")
+                why = (f"only {MAX_PAGES} read" if page + 1 >= MAX_PAGES
+                       else f"page {page + 1} was empty, so the pages after it were not read")
+                self.note("amber", f"searchInitiatives has {total_pages} pages; {why}")
             self.set_listing(complete=complete, channel="api")
 
     def _json(self, response: Response, what: str, level: str) -> Any | None:

@@ -186,8 +186,12 @@ class NoRegjeringenHoringssvarSpider(TrackerSpider):
             item = self._item(entry, hearing_id, detail_url)
             if item is not None:
                 yield item
-        if entries and page < MAX_PAGES and self._has_next(response, page):
-            yield self._list_request(hearing_id, detail_url, page + 1)
+        if entries and self._has_next(response, page):
+            if page < MAX_PAGES:
+                yield self._list_request(hearing_id, detail_url, page + 1)
+            else:  # never a silent stop: the answers past this page are not read
+                self.note("amber", f"hearing {hearing_id}: the answers list has more than {MAX_PAGES} "
+                                   f"pages; only the first {MAX_PAGES} were read")
 
     def _parse_entries(self, response: Response) -> list[dict[str, Any]] | None:
         rows = response.css("ul[data-horingssvar-list] > li[data-instans], [data-horingssvar-list] li[data-instans]")
