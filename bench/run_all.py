@@ -305,7 +305,9 @@ def help_time() -> list[Row]:
 
 def demo_rss(tmp: Path) -> list[Row]:
     """Peak memory of a full demo: the demo process itself (wait4) and its whole process tree
-    (any child process included), sampled every 20 ms from /proc."""
+    (any child process included), sampled every 20 ms from /proc. (On Linux a child's
+    ru_maxrss starts from its parent's peak; this process stays far below the demo's, so wait4's
+    figure is the demo's own — tests/faults/conftest.py `cli(own_memory=True)` has the details.)"""
     from procinfo import tree_rss_kb
 
     _say("peak RSS of a full demo run")
