@@ -6,8 +6,10 @@ the request-side pieces.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 import threading
 import time
 from collections import deque
@@ -26,13 +28,25 @@ def load_secret_key(path: str | os.PathLike) -> bytes:
     """
     file = Path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "wb") as out:
-            out.write(os.urandom(64))
+    if not file.exists():
+        # written whole under a temporary name, then linked into place: a process starting at the
+        # same moment never reads a key file that exists but is still empty, and the first link
+        # wins (os.link never replaces an existing file)
+        key = os.urandom(64)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(key)
+            try:
+                os.link(tmp, file)
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links: created in place, exclusively
+                with contextlib.suppress(FileExistsError), \
+                        os.fdopen(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+                    out.write(key)
+        finally:
+            os.unlink(tmp)
     info = file.stat()
     if not stat.S_ISREG(info.st_mode):
         raise WebConfigError(f"the session key {file} is not a regular file")
