@@ -201,6 +201,45 @@ def test_store_is_content_addressed_with_provenance_and_change_events(db, tmp_pa
 # --------------------------------------------------------------------------- provisions
 
 
+def test_two_writers_saving_the_same_document_do_not_collide(tmp_path):
+    """Both wrote one shared `<sha>.pdf.part` and renamed it: the second rename found it gone."""
+    import hashlib
+    import threading
+
+    body = os.urandom(3_000_000)
+    sha = hashlib.sha256(body).hexdigest()
+    barrier, errors = threading.Barrier(6), []
+
+    def save(n: int) -> None:
+        barrier.wait()
+        try:
+            dstore.save_file(tmp_path, body, "pdf", {"url": f"https://x.no/{n}.pdf"})
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert (tmp_path / sha[:2] / f"{sha}.pdf").read_bytes() == body
+    assert sorted(p.name for p in (tmp_path / sha[:2]).iterdir()) == [f"{sha}.json", f"{sha}.pdf"]  # no .part
+
+
+def test_an_unreadable_provenance_file_is_kept_aside_not_fatal(tmp_path, caplog):
+    body = b"%PDF-1.4 x"
+    sha, path = dstore.save_file(tmp_path, body, "pdf", {"url": "https://x.no/a.pdf"})
+    meta = path.with_suffix(".json")
+    meta.write_text('{"sha256": "' + sha + '", "seen": [{"url": "https://x.no/a.pd', "utf-8")  # cut off
+    with caplog.at_level("WARNING", logger="tracker.documents.store"):
+        dstore.save_file(tmp_path, body, "pdf", {"url": "https://x.no/b.pdf"})
+    assert json.loads(meta.read_text("utf-8"))["seen"] == [{"url": "https://x.no/b.pdf"}]
+    (kept,) = path.parent.glob(f"{sha}.json.unreadable-*")
+    assert kept.read_text("utf-8").endswith("a.pd")  # the broken copy is kept as it was
+    assert "unreadable" in caplog.text
+
+
 def test_provisions_match_through_the_reference_resolver():
     watch = provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml")
     keys = lambda text: [p.key for p in provisions.matches(text, watch)]  # noqa: E731

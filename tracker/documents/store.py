@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,8 @@ import sqlite_utils
 OK, NOT_MODIFIED, FAILED, REFUSED = "ok", "not_modified", "failed", "refused"
 EVENT_CHANGED = "documents_changed"
 EXTENSIONS = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}
+
+log = logging.getLogger(__name__)
 
 
 def documents_dir(data_dir: str | Path | None = None) -> Path:
@@ -41,15 +46,43 @@ def save_file(root: Path, body: bytes, kind: str, provenance: dict[str, Any]) ->
     path = file_path(root, sha, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(body)
-        tmp.replace(path)
+        _write_whole(path, body)
     meta_path = path.with_suffix(".json")
-    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {"sha256": sha, "seen": []}
+    meta = _read_meta(meta_path) or {"sha256": sha, "seen": []}
     if provenance not in meta["seen"]:
         meta["seen"].append(provenance)
-        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+        _write_whole(meta_path, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
     return sha, path
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """`data` into `path` atomically, through a temporary file of this writer's own: a reader
+    never sees half a file, and two processes saving the same document do not collide."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    try:
+        with open(tmp, "xb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _read_meta(path: Path) -> dict[str, Any] | None:
+    """A provenance file, or None when there is none. An unreadable one (a crash while an older
+    version wrote it in place) is kept beside, renamed, and a new one is started: loud, not lost."""
+    try:
+        meta = json.loads(path.read_text("utf-8"))
+        if isinstance(meta, dict) and isinstance(meta.get("seen"), list):
+            return meta
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        pass
+    broken = path.with_name(f"{path.name}.unreadable-{secrets.token_hex(4)}")
+    os.replace(path, broken)
+    log.warning("provenance file %s was unreadable; kept as %s, a new one is started", path, broken.name)
+    return None
 
 
 def record_fetch(db: sqlite_utils.Database, result: dict[str, Any], *, root: Path, at: str,
