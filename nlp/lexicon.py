@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,8 +171,16 @@ def load_weights(path: str | Path | None = None) -> Weights:
 
 
 def save_weights(weights: Weights, path: str | Path) -> Path:
-    """Write ``weights`` as TOML to ``path`` (used after ``nlp.calibrate``)."""
+    """Write ``weights`` as TOML to ``path`` (used after ``nlp.calibrate``), whole or not at all:
+    through a temporary file renamed into place, so an interrupted write leaves the previous
+    weights, never a cut-off file that stops every later tagging run."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(weights.to_toml(), encoding="utf-8")
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.part")
+    try:
+        tmp.write_text(weights.to_toml(), encoding="utf-8")
+        os.replace(tmp, p)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return p

@@ -199,6 +199,28 @@ def test_calibrate_moves_weights_in_expected_direction(tmp_path):
         save_weights(rep.weights, LEXICON_DIR / "weights.toml")
 
 
+def test_an_interrupted_weights_write_leaves_the_previous_weights(tmp_path, monkeypatch):
+    from nlp import lexicon
+    from nlp.calibrate import save_weights
+
+    t = Tagger.load()
+    path = save_weights(t.weights, tmp_path / "w.toml")
+    before = path.read_text("utf-8")
+    changed = t.weights.copy()
+    changed.label_min = 0.77
+
+    def cut_off(self, text, **kw):  # the disk fills up half-way through the file
+        Path.write_bytes(self, text.encode()[: len(text) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(lexicon.Path, "write_text", cut_off)
+    with pytest.raises(OSError):
+        save_weights(changed, path)
+    monkeypatch.undo()
+    assert path.read_text("utf-8") == before and list(tmp_path.iterdir()) == [path]
+    assert Tagger.load(weights_path=path).weights.label_min == t.weights.label_min
+
+
 def test_calibrate_needs_a_minimum_per_label():
     from nlp.calibrate import calibrate
 
