@@ -7,7 +7,6 @@ import re
 import threading
 
 import ftfy
-import scrapy
 from lxml import etree
 from scrapy.http import Response
 
@@ -64,13 +63,6 @@ def _fragment_parser() -> etree.HTMLParser:
         # huge_tree as parsel has it: without it lxml silently drops a text node over 10 MB
         parser = _PARSERS.html = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     return parser
-
-
-def text_nodes(selector: scrapy.Selector, xpath: str) -> list[str]:
-    """The strings of the text nodes ``xpath`` selects under ``selector`` — what
-    ``selector.xpath(xpath).getall()`` gives, without a Selector object per text node (a
-    regjeringen.no page has thousands)."""
-    return _compiled(xpath)(selector.root)
 
 
 def texts_outside(element: etree._Element, excluded: str) -> list[str]:

@@ -132,11 +132,12 @@ def test_english_eml_subject_and_profile_recipients(db):
 
 def test_write_for_run_writes_every_format(db, tmp_path):
     build_world(db)
-    paths = digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path, formats=digest.FORMATS)
+    out = tmp_path / "digests"  # the database lives in tmp_path itself
+    paths = digest.write_for_run(db, as_of=DAY2, out_dir=out, formats=digest.FORMATS)
     assert [p.name for p in paths] == [f"digest-ncp-2026-11-24.{ext}" for ext in
                                        ("md", "html", "txt", "eml", "atom.xml", "ics")]
     assert all(p.stat().st_size > 200 for p in paths)
-    assert not list(tmp_path.glob("*.tmp"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # no temporary left
 
 
 def test_store_unchanged_by_rendering(db):

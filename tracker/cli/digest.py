@@ -82,6 +82,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> N
     from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
     from tracker.store.deadlines import oslo_date
+    from tracker.store.files import write_whole
 
     db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
@@ -108,9 +109,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> N
             path = Path(out)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(path.name + ".tmp")
-                tmp.write_bytes(data)
-                tmp.replace(path)
+                write_whole(path, data)
             except OSError as exc:
                 raise TrackerError(f"cannot write {path}: {exc.strerror or exc}") from exc
             if fmt in RECORDED:

@@ -13,6 +13,7 @@ from tracker.digest.build import build_digest
 from tracker.digest.feeds import render_atom, render_ics
 from tracker.digest.model import Digest
 from tracker.digest.render import render_email, render_html, render_markdown, render_text
+from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
@@ -72,9 +73,7 @@ def write_for_run(db: sqlite_utils.Database, *, as_of: datetime, out_dir: Path, 
     for fmt in formats:
         data = render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=d)
         path = out_dir / output_name(prof.name, d.day, fmt)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_whole(path, data)
         record(db, d, fmt, str(path))
         paths.append(path)
     return paths

@@ -19,6 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.files import write_whole
+
 #: what the `documents.status` column says
 OK, NOT_MODIFIED, FAILED, REFUSED = "ok", "not_modified", "failed", "refused"
 EVENT_CHANGED = "documents_changed"
@@ -46,26 +48,13 @@ def save_file(root: Path, body: bytes, kind: str, provenance: dict[str, Any]) ->
     path = file_path(root, sha, kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        _write_whole(path, body)
+        write_whole(path, body)
     meta_path = path.with_suffix(".json")
     meta = _read_meta(meta_path) or {"sha256": sha, "seen": []}
     if provenance not in meta["seen"]:
         meta["seen"].append(provenance)
-        _write_whole(meta_path, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_whole(meta_path, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
     return sha, path
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """`data` into `path` atomically, through a temporary file of this writer's own: a reader
-    never sees half a file, and two processes saving the same document do not collide."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        with open(tmp, "xb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _read_meta(path: Path) -> dict[str, Any] | None:

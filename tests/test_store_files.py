@@ -1,0 +1,56 @@
+"""tracker.store.files.write_whole: the one way the tracker writes a file a reader may open."""
+
+import os
+import threading
+
+import pytest
+
+from tracker.store import files
+
+
+def test_replaces_whole_and_leaves_no_temporary(tmp_path):
+    path = tmp_path / "digest.html"
+    path.write_bytes(b"old")
+    files.write_whole(path, b"new" * 1000)
+    assert path.read_bytes() == b"new" * 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["digest.html"]
+
+
+def test_failed_write_keeps_previous_file_and_removes_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "digest.html"
+    path.write_bytes(b"yesterday, complete")
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", refuse)
+    with pytest.raises(OSError, match="No space"):
+        files.write_whole(path, b"today, never finished")
+    assert path.read_bytes() == b"yesterday, complete"
+    assert [p.name for p in tmp_path.iterdir()] == ["digest.html"]
+
+
+def test_writers_of_one_path_do_not_collide(tmp_path):
+    """Two digests written to one --out at once shared one `.tmp` name before; the second
+    rename then failed with FileNotFoundError."""
+    path = tmp_path / "digest.txt"
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def write(i: int) -> None:
+        start.wait()
+        try:
+            for _ in range(200):
+                files.write_whole(path, str(i).encode() * 5000)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    body = path.read_bytes()
+    assert body in {str(i).encode() * 5000 for i in range(4)}
+    assert os.listdir(tmp_path) == ["digest.txt"]
