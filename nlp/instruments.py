@@ -9,7 +9,8 @@ read it cheaply::
         ins.id, ins.names["nb"], ins.identifiers, ins.labels, ins.norwegian_side
 
 :class:`InstrumentMatcher` finds mentions in text (one trie-shaped regex per kind of name, matched
-case-insensitively; ASCII spellings aa/oe/ae of å/ø/æ match too).
+case-insensitively; ASCII spellings aa/oe/ae of å/ø/æ match too). A cheaper "gate" regex finds
+where a mention can start and the full regex decides there (identical results, tested).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -138,25 +140,35 @@ def trie_regex(words: list[str], char_re: Any = _char_re) -> str:
     return emit(trie)
 
 
+#: every identifier shape as (its first character, the rest), in the order they are tried: one
+#: table for the identifier regex and for the scan's gate, which dispatches on the first character
+_ID_SHAPES: tuple[tuple[str, str], ...] = (
+    (r"\(", r"EU\)\s*(?:No\.?\s*|nr\.\s*)?\d{1,4}/\d{1,4}(?:/EU)?"),
+    (r"\d", r"\d{0,3}/\d{1,4}(?:/EU\b|\s*\(COD\))?"),
+    ("C", r"OM\s*\(\s*\d{4}\s*\)\s*\d{1,4}"),
+    (r"\d", r"\d{4}[A-Z]{1,2}\d{4}"),
+    ("L", r"OV-\d{4}-\d{2}-\d{2}-\d+"),
+    ("P", r"rop\.\s*\d{1,4}\s*[A-Z]{1,2}\s*\(\s*\d{4}\s*[-–]\s*\d{4}\s*\)"),
+    ("I", r"nnst\.\s*\d{1,4}\s*[A-Z]{1,2}\s*\(\s*\d{4}\s*[-–]\s*\d{4}\s*\)"),
+    ("N", r"OU\s*\d{4}\s*:\s*\d{1,3}"),
+)
+
 #: one regex for every identifier shape; a match is looked up by its canonical form
-_ID_RE = re.compile(
-    r"(?<![\w/])(?=[(\dCcLlPpIiNn])(?:"
-    r"\(EU\)\s*(?:No\.?\s*|nr\.\s*)?\d{1,4}/\d{1,4}(?:/EU)?"
-    r"|\d{1,4}/\d{1,4}(?:/EU\b|\s*\(COD\))?"
-    r"|COM\s*\(\s*\d{4}\s*\)\s*\d{1,4}"
-    r"|\d{5}[A-Z]{1,2}\d{4}"
-    r"|LOV-\d{4}-\d{2}-\d{2}-\d+"
-    r"|(?:Prop\.|Innst\.)\s*\d{1,4}\s*[A-Z]{1,2}\s*\(\s*\d{4}\s*[-–]\s*\d{4}\s*\)"
-    r"|NOU\s*\d{4}\s*:\s*\d{1,3}"
-    r")(?![\d/])")
+_ID_RE = re.compile(r"(?<![\w/])(?=[(\dCcLlPpIiNn])(?:" + "|".join(f + r for f, r in _ID_SHAPES)
+                    + r")(?![\d/])")
 
 
-#: the same shapes on lower-cased text (the matcher scans text.lower(), case-sensitively: faster)
-_ID_LOWER = (_ID_RE.pattern.removeprefix(r"(?<![\w/])(?=[(\dCcLlPpIiNn])")
-             .replace(r"\(EU\)", r"\(eu\)").replace("No\\.", "no\\.").replace("/EU", "/eu")
-             .replace(r"\(COD\)", r"\(cod\)").replace("COM", "com").replace("[A-Z]", "[a-z]")
-             .replace("LOV-", "lov-").replace("Prop", "prop").replace("Innst", "innst")
-             .replace("NOU", "nou"))
+def _lower_id(pattern: str) -> str:
+    """An identifier pattern for lower-cased text (the matcher scans text.lower(), case-sensitively:
+    faster than IGNORECASE)."""
+    return (pattern.replace(r"\(EU\)", r"\(eu\)").replace("No\\.", "no\\.").replace("/EU", "/eu")
+            .replace(r"\(COD\)", r"\(cod\)").replace("COM", "com").replace("[A-Z]", "[a-z]")
+            .replace("LOV-", "lov-").replace("Prop", "prop").replace("Innst", "innst")
+            .replace("NOU", "nou"))
+
+
+#: the same shapes on lower-cased text
+_ID_LOWER = _lower_id("|".join(f + r for f, r in _ID_SHAPES))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -205,6 +217,7 @@ class InstrumentMatcher:
         low.append(r"(?P<a>" + abbr_trie + r")(?:s|['’]s)?(?!\w)")
         low.append(r"(?P<i>" + _ID_LOWER + ")")
         self._re_lower = re.compile(r"[^\w/](?P<m>" + "|".join(low) + ")")
+        self._gate = _gate_regex(names, sorted({a.lower() for a in self._by_abbr}))
         self._by_id: dict[str, str] = {}
         for ins in instruments:
             for ident in ins.identifiers:
@@ -242,6 +255,23 @@ class InstrumentMatcher:
             self._resolved[matched] = out
         return out
 
+    def _gated(self, padded: str) -> Iterator[re.Match[str]]:
+        """What ``self._re_lower.finditer(padded)`` gives, found faster: the gate (one branch per
+        first character, see _gate_regex) finds the next place where a match can start, and the
+        full regex decides there. Every match of the full regex starts where the gate matches, so
+        the first place the gate finds at or after a position is never after the full regex's
+        next match."""
+        search, match = self._gate.search, self._re_lower.match
+        pos = 0
+        while (g := search(padded, pos)) is not None:
+            at = g.start()
+            m = match(padded, at)
+            if m is None:
+                pos = at + 1
+            else:
+                yield m
+                pos = m.end()
+
     def find(self, text: str) -> list[Mention]:
         """Mentions in ``text`` (offsets into ``text``), in order, not overlapping."""
         found: list[Mention] = []
@@ -249,7 +279,7 @@ class InstrumentMatcher:
             return found
         low = text.lower()
         same = len(low) == len(text)  # else (rare: "İ") scan the text case-insensitively
-        scan = (self._re_lower.finditer(" " + low) if same
+        scan = (self._gated(" " + low) if same
                 else self._re.finditer(" " + text))
         for m in scan:
             start, end = m.start("m") - 1, m.end("m") - 1  # offsets in text (" " prepended)
@@ -275,6 +305,77 @@ class InstrumentMatcher:
                 out.append(mm)
                 last = mm.end
         return out
+
+
+_ASCII_SPELLING = {"å": "aa", "ø": "oe", "æ": "ae"}
+
+
+def _gate_regex(names: list[str], abbreviations: list[str]) -> re.Pattern[str]:
+    """A regex that matches (at least) wherever the scan's full regex matches on lower-cased text,
+    and is cheaper to search with: one branch per first character (Python's engine skips a branch
+    by its first literal at once), holding the names, abbreviations and identifier shapes that
+    start with it, without their endings (``\\w*``, a plural, look-aheads). The full regex walks
+    the names, then the abbreviations, then the identifiers at every word start."""
+    starts: dict[str, dict[str, list[str]]] = {}
+    loose: list[str] = []  # names whose first character is not a plain letter (none today)
+
+    def at(ch: str) -> dict[str, list[str]]:
+        return starts.setdefault(ch, {"n": [], "a": [], "i": []})
+
+    for name in names:
+        first = name[0]
+        if first in _ASCII:
+            at(first)["n"].append(name[1:])
+            at(_ASCII_SPELLING[first][0])["n"].append(_ASCII_SPELLING[first][1:] + name[1:])
+        elif _char_re(first) == re.escape(first):
+            at(first)["n"].append(name[1:])
+        else:
+            loose.append(name)
+    for abbr in abbreviations:
+        at(abbr[0])["a"].append(abbr[1:])
+    digits = []
+    for first, rest in _ID_SHAPES:
+        lowered = _lower_id(first + rest)
+        if first == r"\d":
+            digits.append(lowered.removeprefix(first))
+        else:
+            ch = first.removeprefix("\\").lower()
+            if not lowered.startswith(re.escape(ch)):
+                raise ValueError(f"identifier shape {first + rest!r}: its first character must be "
+                                 "a literal or \\d (nlp/instruments.py: _ID_SHAPES)")
+            at(ch)["i"].append(lowered.removeprefix(re.escape(ch)))
+    branches = []
+    for ch, kinds in sorted(starts.items()):
+        parts = []
+        if kinds["n"]:
+            parts.append(trie_regex(kinds["n"]))
+        if kinds["a"]:
+            parts.append(trie_regex(kinds["a"], char_re=re.escape))
+        parts += kinds["i"]
+        if "" in parts:  # a one-character name or abbreviation: the character itself
+            branches.append(re.escape(ch))
+        else:
+            branches.append(re.escape(ch) + "(?:" + "|".join(parts) + ")")
+    branches.append(r"\d(?:" + "|".join(digits) + ")")
+    if loose:
+        branches.append(trie_regex(loose))
+    return re.compile(_GATE_BOUNDARY + "(?:" + "|".join(branches) + ")")
+
+
+def _boundary_class() -> str:
+    """A character class holding every character that ``[^\\w/]`` (the character before a
+    mention) matches, and a few more: all but the word characters of Latin-1 and "/". Python's
+    engine tests it by a table where ``\\w`` asks the Unicode database: a quarter of the gate's time."""
+    excluded = [cp for cp in range(256) if re.match(r"[\w/]", chr(cp))]
+    ranges, start = [], excluded[0]
+    for prev, cp in zip(excluded, excluded[1:] + [None], strict=True):
+        if cp != prev + 1:
+            ranges.append(f"\\x{start:02x}" + (f"-\\x{prev:02x}" if prev > start else ""))
+            start = cp
+    return "[^" + "".join(ranges) + "]"
+
+
+_GATE_BOUNDARY = _boundary_class()
 
 
 _MATCHER: list[InstrumentMatcher] = []

@@ -105,3 +105,69 @@ def test_normalized_offsets_point_into_the_original(raw, needle):
 
 def test_an_empty_register_finds_nothing():
     assert InstrumentMatcher([]).find("CSDDD, (EU) 2024/1760 og åpenhetsloven") == []
+
+
+# -- the scan's gate (nlp/instruments.py: _gate_regex) -------------------------------------------
+# find() looks for the next place a mention can start with a cheaper regex and lets the full one
+# decide there; it must find exactly what the full regex alone finds.
+
+def _stress_texts(n: int = 20000, seed: int = 11) -> list[str]:
+    """Register names, abbreviations and identifiers in every spelling the scan allows (and some
+    it does not), glued to each other and to boundary characters, digits and words."""
+    import random
+
+    rng = random.Random(seed)
+    pieces = [p for ins in load_register()
+              for p in (*ins.all_names(), *ins.abbreviations, *ins.identifiers)]
+
+    def spelling(p: str) -> str:
+        return rng.choice([
+            p, p.upper(), p.lower(), p.title(), p.replace("å", "aa").replace("ø", "oe").replace("æ", "ae"),
+            p.replace(" ", "\u00a0"), p.replace(" ", "-"), p.replace("-", ""), p.replace("-", "–"),
+            p + "s", p + "’s", p + "ene", p[:-1], p[1:], "x" + p, p.replace("/", " / ")])
+
+    filler = ["og", "the", "/", "-", "(", ")", "2024", "12345", "1/2", "æ", "å", "\u00a0", "–", "’",
+              "COM", "(EU)", "nr.", "No.", "Prop.", "Innst.", "NOU", "LOV-", "(COD)", ",", ".", ":",
+              "\n", "_", "ª", "²", "×", "\u200b", "Ωmega", "İ"]
+    out = []
+    for _ in range(n):
+        parts = [spelling(rng.choice(pieces)) if rng.random() < 0.5 else rng.choice(filler)
+                 for _ in range(rng.randint(1, 6))]
+        out.append(rng.choice([" ", "", "/", "-", "\u00a0", "\0", "\n"]).join(parts))
+    return out
+
+
+def _repository_texts() -> list[str]:
+    import json
+
+    out = []
+    for path in [*(REPO / "data" / "devset").glob("*.jsonl"),
+                 *(REPO / "data" / "devset" / "real").glob("*.jsonl")]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out += [v for v in json.loads(line).values() if isinstance(v, str)]
+    return out
+
+
+def test_gated_scan_finds_exactly_what_the_full_regex_finds():
+    m = InstrumentMatcher(load_register())
+    texts = _repository_texts() + _stress_texts()
+    checked = mentions = 0
+    for text in texts:
+        padded = " " + text.lower()
+        expected = [(x.span(), x.groupdict()) for x in m._re_lower.finditer(padded)]
+        assert [(x.span(), x.groupdict()) for x in m._gated(padded)] == expected, text
+        checked += 1
+        mentions += len(expected)
+    assert checked > 20000 and mentions > 10000  # the texts do exercise the scan
+
+
+def test_gate_boundary_class_holds_every_character_before_a_mention():
+    import re
+
+    from nlp.instruments import _GATE_BOUNDARY
+
+    gate, full = re.compile(_GATE_BOUNDARY), re.compile(r"[^\w/]")
+    missing = [hex(cp) for cp in range(sys.maxunicode + 1)
+               if full.match(chr(cp)) and not gate.match(chr(cp))]
+    assert missing == []
