@@ -9,10 +9,11 @@ one JSON line ``{"pages": N, "seconds": S}``:
     exactly what `ncp-tracker crawl --replay` does (no tagging, no digest).
 
 ``python bench/crawl_bench.py bare REPLAY_ROOT WORKDIR``
-    The baseline: per day and source, one bare spider (same name, same settings, same
-    ReplayMiddleware and HTTP cache in a fresh WORKDIR) that requests every recorded URL of that
-    source and does nothing with the response. Sources of a day crawl concurrently, days in
-    order — the same shape as `run_plan`.
+    The baseline: per day and source, one bare spider (same name, crawlers/settings.py, the same
+    ReplayMiddleware; no item pipelines, and no HTTP cache: crawlers/settings.py leaves it off and
+    only the tracker's configuration turns it on, so the conditional-request cache counts as our
+    crawl's work) that requests every recorded URL of that source and does nothing with the
+    response. Sources of a day crawl concurrently, days in order — the same shape as `run_plan`.
 
 Pages are the downloader's responses (`downloader/response_count`), seconds the wall time of
 the crawl itself (Python and Scrapy imports excluded from both).

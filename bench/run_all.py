@@ -137,8 +137,9 @@ def crawl_throughput(tmp: Path, repeats: int = 3) -> list[Row]:
         why = (f"our crawl parses {ours['items']} items from {ours['pages']} pages and stores them; the bare spider "
                "does neither. Profiled (cProfile of bench/crawl_bench.py ours, two runs, bench/RESULTS.md): the "
                "spiders' callbacks are ~25 % of our crawl (regjeringen.no detail pages ~10 %, feedparser ~5 %), "
-               "storing at spider close ~12 %, the item pipeline 1 %; the replay middleware and HTTP cache "
-               "(~12 %) and settings copies per crawler (~5 %) both sides pay. With our own work at zero the "
+               "storing at spider close ~12 %, the item pipeline 1 %, the HTTP cache of conditional requests "
+               "~6 % (the bare spider has none); the replay middleware and settings copies per crawler "
+               "(~5 % each) both sides pay. With our own work at zero the "
                "rest — Scrapy's engine carrying our requests and 520 items through the spider middlewares and "
                "the scraper — would still put the ratio near 0.5. Timings on the shared 2-core machine vary by "
                "±30 %")
