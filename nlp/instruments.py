@@ -255,15 +255,16 @@ class InstrumentMatcher:
             self._resolved[matched] = out
         return out
 
-    def _gated(self, padded: str) -> Iterator[re.Match[str]]:
+    def _gated(self, padded: str, g: re.Match[str] | None = None) -> Iterator[re.Match[str]]:
         """What ``self._re_lower.finditer(padded)`` gives, found faster: the gate (one branch per
         first character, see _gate_regex) finds the next place where a match can start, and the
         full regex decides there. Every match of the full regex starts where the gate matches, so
         the first place the gate finds at or after a position is never after the full regex's
-        next match."""
+        next match. `g`: the gate's first match in `padded`, when the caller has it."""
         search, match = self._gate.search, self._re_lower.match
-        pos = 0
-        while (g := search(padded, pos)) is not None:
+        if g is None:
+            g = search(padded)
+        while g is not None:
             at = g.start()
             m = match(padded, at)
             if m is None:
@@ -271,6 +272,7 @@ class InstrumentMatcher:
             else:
                 yield m
                 pos = m.end()
+            g = search(padded, pos)
 
     def find(self, text: str) -> list[Mention]:
         """Mentions in ``text`` (offsets into ``text``), in order, not overlapping."""
@@ -278,9 +280,14 @@ class InstrumentMatcher:
         if not text or not self.instruments:  # an empty register has nothing to find
             return found
         low = text.lower()
-        same = len(low) == len(text)  # else (rare: "İ") scan the text case-insensitively
-        scan = (self._gated(" " + low) if same
-                else self._re.finditer(" " + text))
+        if len(low) == len(text):
+            padded = " " + low
+            first = self._gate.search(padded)
+            if first is None:  # most texts name no instrument: no generator, no loop
+                return found
+            scan: Iterator[re.Match[str]] = self._gated(padded, first)
+        else:  # rare ("İ"): scan the text case-insensitively
+            scan = self._re.finditer(" " + text)
         for m in scan:
             start, end = m.start("m") - 1, m.end("m") - 1  # offsets in text (" " prepended)
             orig = text[start:end]
