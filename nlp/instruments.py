@@ -288,11 +288,14 @@ class InstrumentMatcher:
             scan: Iterator[re.Match[str]] = self._gated(padded, first)
         else:  # rare ("İ"): scan the text case-insensitively
             scan = self._re.finditer(" " + text)
+        resolved = self._resolved
         for m in scan:
             start, end = m.start("m") - 1, m.end("m") - 1  # offsets in text (" " prepended)
             orig = text[start:end]
             if m.group("n") is not None:
-                iid = self._resolve_name(orig)
+                iid = resolved.get(orig, "")
+                if iid == "":
+                    iid = self._resolve_name(orig)
                 how = "name"
             elif m.group("a") is not None:
                 iid = self._by_abbr.get(text[m.start("a") - 1:m.end("a") - 1])  # exact case
@@ -302,16 +305,9 @@ class InstrumentMatcher:
                 how = "identifier"
             if iid is not None:
                 found.append(Mention(iid, start, end, orig, how))
-        if len(found) < 2:
-            return found
-        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
-        out: list[Mention] = []
-        last = -1
-        for mm in found:
-            if mm.start >= last:
-                out.append(mm)
-                last = mm.end
-        return out
+        # in order and not overlapping already: one regex's matches, each consuming the character
+        # before its mention, so the next one starts after this one's end
+        return found
 
 
 _ASCII_SPELLING = {"å": "aa", "ø": "oe", "æ": "ae"}

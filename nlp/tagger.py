@@ -593,12 +593,14 @@ class Tagger:
         norwegian = "norwegian_side" in analysis.contexts
         for iid, fw in best_field.items():
             ins = self.register[iid]
-            labels = list(ins.labels) + (list(ins.norwegian_side) if norwegian else [])
-            for lab in labels:
-                st = ins.weight * fw * w.label_weight(lab)
-                ins_labels[lab] = max(ins_labels.get(lab, 0.0), st)
-            aw = ins.weight * fw * max(w.label_weight(lab) for lab in ins.labels)
-            anchors.append((aw, f"{ins.name} nevnt"))
+            base = ins.weight * fw
+            own = [w.label_weight(lab) for lab in ins.labels]
+            for lab, lw in zip(ins.labels, own, strict=True):
+                ins_labels[lab] = max(ins_labels.get(lab, 0.0), base * lw)
+            if norwegian:
+                for lab in ins.norwegian_side:
+                    ins_labels[lab] = max(ins_labels.get(lab, 0.0), base * w.label_weight(lab))
+            anchors.append((base * max(own), f"{ins.name} nevnt"))
         # 3. combinations of a chapter topic and a context
         only: set[str] = set()
         for combo in self.rules.combos:
