@@ -107,11 +107,12 @@ def tagging() -> list[Row]:
                             f"{cost:+.1f} % of throughput (A/A {noise:+.1f} %)", "≤ 10 %", cost <= 10.0,
                             "" if cost <= 10.0 else "measured on one tagger instance per round "
                             "with its register full or empty slice by slice (the A/A figure is the "
-                            "full register against itself); timed in place (bench/RESULTS.md), about "
-                            "two thirds is its regex scan for names, abbreviations and identifiers "
-                            "(instruments.find: title and summary, the body only when they name "
-                            "none), the rest the decisions its mentions bring: implied labels, "
-                            "evidence, reasons"))
+                            "full register against itself; identical code moves about ±3 points "
+                            "between runs); profiled (bench/RESULTS.md), about half is its regex "
+                            "scan for names, abbreviations and identifiers (instruments.find, a gate "
+                            "regex then the full one: title and summary, the body only when they "
+                            "name none), a fifth result() for the items it makes relevant, the rest "
+                            "the mention bookkeeping"))
     mem = re.search(r"resident memory: (.*)", out.stdout)
     if mem:
         rows.append(Row("tagger resident memory (bench/tagger.py)", mem.group(1).strip(), "—", None))
