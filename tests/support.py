@@ -85,3 +85,27 @@ def put_evidence(db, item_id: str, label: str, strength: float | None, spans) ->
         labels.append(label)
     db["items"].update(item_id, {"evidence": json.dumps(evidence, ensure_ascii=False),
                                  "labels": json.dumps(labels)})
+
+
+def run_together(fn, n: int) -> tuple[list, list[BaseException]]:
+    """`fn(i)` for i in range(n), each in its own thread, all released at once by a barrier (to
+    provoke races): the results returned and the exceptions raised, each in the order they came."""
+    import threading
+
+    barrier = threading.Barrier(n)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results.append(fn(i))
+        except BaseException as exc:  # noqa: BLE001 - collected for the caller's assertions
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors

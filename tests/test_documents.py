@@ -204,24 +204,13 @@ def test_store_is_content_addressed_with_provenance_and_change_events(db, tmp_pa
 def test_two_writers_saving_the_same_document_do_not_collide(tmp_path):
     """Both wrote one shared `<sha>.pdf.part` and renamed it: the second rename found it gone."""
     import hashlib
-    import threading
+
+    from support import run_together
 
     body = os.urandom(3_000_000)
     sha = hashlib.sha256(body).hexdigest()
-    barrier, errors = threading.Barrier(6), []
-
-    def save(n: int) -> None:
-        barrier.wait()
-        try:
-            dstore.save_file(tmp_path, body, "pdf", {"url": f"https://x.no/{n}.pdf"})
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = run_together(
+        lambda n: dstore.save_file(tmp_path, body, "pdf", {"url": f"https://x.no/{n}.pdf"}), 6)
     assert errors == []
     assert (tmp_path / sha[:2] / f"{sha}.pdf").read_bytes() == body
     assert sorted(p.name for p in (tmp_path / sha[:2]).iterdir()) == [f"{sha}.json", f"{sha}.pdf"]  # no .part

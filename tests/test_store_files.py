@@ -1,9 +1,9 @@
 """tracker.store.files.write_whole: the one way the tracker writes a file a reader may open."""
 
 import os
-import threading
 
 import pytest
+from support import run_together
 
 from tracker.store import files
 
@@ -34,22 +34,12 @@ def test_writers_of_one_path_do_not_collide(tmp_path):
     """Two digests written to one --out at once shared one `.tmp` name before; the second
     rename then failed with FileNotFoundError."""
     path = tmp_path / "digest.txt"
-    errors: list[BaseException] = []
-    start = threading.Barrier(4)
 
     def write(i: int) -> None:
-        start.wait()
-        try:
-            for _ in range(200):
-                files.write_whole(path, str(i).encode() * 5000)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
+        for _ in range(200):
+            files.write_whole(path, str(i).encode() * 5000)
 
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = run_together(write, 4)
     assert errors == []
     body = path.read_bytes()
     assert body in {str(i).encode() * 5000 for i in range(4)}

@@ -352,32 +352,13 @@ def test_forwarded_headers_are_trusted_only_when_configured(team, tmp_path, team
 def test_servers_starting_together_share_one_whole_session_key(tmp_path):
     """The key file was created empty and written after: a second server starting at that moment
     read an empty file and refused to start ("too short"), about one time in two with 8 threads."""
-    import threading
+    from support import run_together
 
     from tracker.web.auth import load_secret_key
 
-    def start_together(path, n: int = 8) -> tuple[list[bytes], list[Exception]]:
-        barrier = threading.Barrier(n)
-        keys: list[bytes] = []
-        errors: list[Exception] = []
-
-        def start() -> None:
-            barrier.wait()
-            try:
-                keys.append(load_secret_key(path))
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=start) for _ in range(n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return keys, errors
-
     for n in range(40):
         path = tmp_path / f"d{n}" / "web-secret.key"
-        keys, errors = start_together(path)
+        keys, errors = run_together(lambda _i, path=path: load_secret_key(path), 8)
         assert errors == [] and len(keys) == 8 and len(set(keys)) == 1 and len(keys[0]) == 64
         assert path.stat().st_mode & 0o777 == 0o600
         assert [p.name for p in path.parent.iterdir()] == ["web-secret.key"]  # no temporary left
