@@ -95,6 +95,14 @@ def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monke
     assert load_profile("solo").lead_days == 2
 
 
+def test_init_into_a_place_it_cannot_write_says_so(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", "utf-8")
+    result = CliRunner().invoke(main, ["init", str(blocker / "srv")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # an error, no traceback
+    assert "cannot create" in result.output and "Not a directory" in result.output
+
+
 def test_http_cache_dir_beside_the_database_unless_configured_or_given(tmp_path, monkeypatch):
     from tracker.config import load_config, set_config
     from tracker.jobs.crawl import http_cache_dir, parse_setting_pairs, tracker_settings

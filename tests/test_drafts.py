@@ -327,3 +327,21 @@ def test_libreoffice_opens_the_docx(written, tmp_path):
     pdf = out / (written.docx.stem + ".pdf")
     assert result.returncode == 0, result.stderr
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+
+
+def test_an_interrupted_forced_rewrite_keeps_the_previous_draft(store, tmp_path, monkeypatch):
+    """`--force` overwrites the latest version: a disk that fills (or a Ctrl-C) half-way used to
+    leave a cut-off .docx in its place. Now the new file is renamed into place only when whole."""
+    import os
+
+    first = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    before = first.docx.read_bytes(), first.md.read_bytes()
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(drafts.DraftError, match="cannot write the draft in .*No space left on device"):
+        drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY, force=True)
+    assert (first.docx.read_bytes(), first.md.read_bytes()) == before
+    assert sorted(p.name for p in first.docx.parent.iterdir()) == sorted([first.docx.name, first.md.name])

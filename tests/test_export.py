@@ -130,3 +130,19 @@ def test_out_that_is_a_folder_is_refused(store, tmp_path):
     (tmp_path / "d").mkdir()
     with pytest.raises(OutputError, match="directory"):
         export.write(export.rows(store), "csv", "d", base=tmp_path)
+
+
+def test_an_interrupted_export_keeps_the_previous_file(store, tmp_path, monkeypatch):
+    import os
+
+    out = tmp_path / "exports"  # the store's database lives in tmp_path itself
+    path = export.write(export.rows(store), "csv", "e.csv", base=out)
+    before = path.read_bytes()
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(ValueError, match="cannot write .*e.csv: No space left on device"):
+        export.write(export.rows(store), "json", "e.csv", base=out)
+    assert path.read_bytes() == before and [p.name for p in out.iterdir()] == ["e.csv"]

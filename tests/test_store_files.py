@@ -44,3 +44,30 @@ def test_writers_of_one_path_do_not_collide(tmp_path):
     body = path.read_bytes()
     assert body in {str(i).encode() * 5000 for i in range(4)}
     assert os.listdir(tmp_path) == ["digest.txt"]
+
+
+def test_a_symbolic_link_is_written_through(tmp_path):
+    target = tmp_path / "real" / "export.csv"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "export.csv"
+    link.symlink_to(target)
+    files.write_whole(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["export.csv"]
+
+
+def test_a_pipe_is_written_to_not_replaced(tmp_path):
+    """`--out /dev/stdout` (or any pipe): renaming a temporary file over it would replace the
+    pipe itself — as root, /dev/stdout — and the reader would get nothing."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    files.write_whole(fifo, b"digest body")
+    reader.join(timeout=10)
+    assert got == [b"digest body"]
+    assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

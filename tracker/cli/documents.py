@@ -116,6 +116,7 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) ->
     Example: ncp-tracker documents redline regjeringen:3150100 --out endringer.docx
     """
     from tracker.documents import redline as rl
+    from tracker.store.files import write_whole
 
     db = open_db(ctx)
     try:
@@ -127,5 +128,8 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) ->
     finally:
         db.close()
     data = rl.to_docx(f"{c['title'] or c['url']}: endringer", sections)
-    Path(out_path).write_bytes(data)
+    try:
+        write_whole(Path(out_path), data)
+    except OSError as exc:
+        raise TrackerError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
     click.echo(f"wrote {out_path}: {len(sections)} changed sections")

@@ -62,10 +62,14 @@ def init(directory: str, force: bool) -> None:
     Example: ncp-tracker init /srv/ncp-tracker
     """
     from tracker.resources import SHIPPED, shipped
+    from tracker.store.files import write_whole
 
     root = Path(directory).expanduser()
     data_dir = root / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TrackerError(f"cannot create {data_dir}: {exc.strerror or exc}") from exc
     written, kept = [], []
     targets = {root / "ncp-tracker.toml": STARTER.format(db=(data_dir / "tracker.db").resolve(),
                                                           data_dir=data_dir.resolve()).encode("utf-8")}
@@ -75,7 +79,10 @@ def init(directory: str, force: bool) -> None:
         if path.exists() and not force:
             kept.append(path)
             continue
-        path.write_bytes(data)
+        try:
+            write_whole(path, data)  # --force over an edited file: the old one stays if this fails
+        except OSError as exc:
+            raise TrackerError(f"cannot write {path}: {exc.strerror or exc}") from exc
         written.append(path)
     for path in written:
         click.echo(f"wrote {path}")

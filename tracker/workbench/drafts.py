@@ -47,6 +47,7 @@ import sqlite_utils
 from crawlers.dates import OSLO
 from tracker.i18n import gettext
 from tracker.store.deadlines import deadline_day, to_datetime
+from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
 from tracker.vocabulary import N_
 
@@ -888,7 +889,13 @@ def write(db: sqlite_utils.Database, item_id: str, out_dir: str | Path = "data/d
     except OutputError as exc:
         raise DraftError(str(exc)) from exc
     overwritten = docx_path.exists() or md_path.exists()
-    document.save(str(docx_path))
-    md_path.write_text(render_markdown(draft), encoding="utf-8")
+    buf = io.BytesIO()
+    document.save(buf)
+    # whole or not at all: an interrupted --force leaves the previous version, not half a file
+    try:
+        write_whole(docx_path, buf.getvalue())
+        write_whole(md_path, render_markdown(draft).encode("utf-8"))
+    except OSError as exc:
+        raise DraftError(f"cannot write the draft in {docx_path.parent}: {exc.strerror or exc}") from exc
     record(db, draft, by=by, docx_path=str(docx_path), md_path=str(md_path))
     return Written(draft, docx_path, md_path, version=version, overwritten=overwritten)

@@ -203,12 +203,14 @@ def render(data: list[dict[str, Any]], fmt: str, *, dialect: str = DEFAULT_DIALE
 def write(data: list[dict[str, Any]], fmt: str, out: str | Path, base: str | Path | None = None, *,
           dialect: str = DEFAULT_DIALECT, lang: str = "nb") -> Path:
     """Write an export file where the user said (absolute, ``~`` or relative to `base`/cwd)."""
-    from tracker.workbench.outputs import output_file
+    from tracker.store.files import write_whole
+    from tracker.workbench.outputs import OutputError, output_file
 
     payload = render(data, fmt, dialect=dialect, lang=lang)  # a bad format fails before any folder
     target = output_file(out, base)
-    if isinstance(payload, bytes):
-        target.write_bytes(payload)
-    else:
-        target.write_text(payload, encoding="utf-8", newline="")
+    # whole or not at all: an interrupted write leaves the previous export, not half a file
+    try:
+        write_whole(target, payload if isinstance(payload, bytes) else payload.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     return target
