@@ -1,6 +1,7 @@
 """tracker.store.files.write_whole: the one way the tracker writes a file a reader may open."""
 
 import os
+from pathlib import Path
 
 import pytest
 from support import run_together
@@ -71,3 +72,15 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path):
     reader.join(timeout=10)
     assert got == [b"digest body"]
     assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_a_descriptor_name_is_appended_to_through_the_descriptor(tmp_path):
+    """`digest --out /dev/stdout >> log.md`: the log keeps what it had and gets the digest after
+    it (renaming over /dev/stdout, or opening it to write, would lose one or the other)."""
+    log = tmp_path / "log.md"
+    log.write_bytes(b"yesterday\n")
+    with open(log, "ab") as shell_redirect:
+        files.write_whole(Path(f"/proc/self/fd/{shell_redirect.fileno()}"), b"today\n")
+        files.write_whole(Path(f"/dev/fd/{shell_redirect.fileno()}"), b"and more\n")
+    assert log.read_bytes() == b"yesterday\ntoday\nand more\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.md"]

@@ -13,16 +13,18 @@ def write_whole(path: Path, data: bytes) -> None:
     folder, renamed into place: a reader never sees half a file, an interrupted write leaves the
     previous file, and two processes writing the same path do not collide on one temporary name.
 
-    A symbolic link is written through (its target is replaced, the link stays), and a path that
-    exists but is no regular file — a pipe, a terminal, ``/dev/stdout`` — is written to directly:
-    there is nothing to replace there, and renaming over it would replace the device itself."""
+    A symbolic link is written through (its target is replaced, the link stays). A name for one of
+    this process's descriptors (``/dev/stdout``, ``/dev/fd/N``, ``/proc/self/fd/N``) and a path
+    that is no regular file (a pipe, a terminal) are appended to directly: renaming over them would
+    replace the name, not write to what it stands for — and ``/dev/stdout`` sent to a file by the
+    shell (``>> log``) must reach that file through the descriptor, after what is there."""
     path = Path(path)
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
-    if path.exists() and not path.is_file():
-        with open(path, "wb") as out:
+    if _names_a_descriptor(path) or (path.exists() and not path.is_file()):
+        with open(path, "ab") as out:
             out.write(data)
         return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
         with open(tmp, "xb") as out:
@@ -31,3 +33,16 @@ def write_whole(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether `path` (or the link it is) lies in a /proc/<pid>/fd folder."""
+    names = [path]
+    if path.is_symlink():
+        target = Path(os.readlink(path))
+        names.append(target if target.is_absolute() else path.parent / target)
+    for name in names:
+        folder = Path(os.path.realpath(name.parent)).parts
+        if len(folder) == 4 and folder[1] == "proc" and folder[3] == "fd":
+            return True
+    return False
