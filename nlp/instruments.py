@@ -103,7 +103,10 @@ def load_register(path: str | Path | None = None) -> list[Instrument]:
 
 
 # -- matching -----------------------------------------------------------------------------------
-_ASCII = {"å": "(?:å|aa)", "ø": "(?:ø|oe)", "æ": "(?:æ|ae)"}
+#: the ASCII spellings of å, ø and æ that names also match in (one table for the names' regex, the
+#: scan's gate and the fold that resolves a matched name)
+_ASCII_SPELLING = {"å": "aa", "ø": "oe", "æ": "ae"}
+_ASCII = {ch: f"(?:{ch}|{spelled})" for ch, spelled in _ASCII_SPELLING.items()}
 
 
 def _char_re(ch: str) -> str:
@@ -233,7 +236,9 @@ class InstrumentMatcher:
 
     @staticmethod
     def _fold(text: str) -> str:
-        low = text.lower().replace("aa", "å").replace("oe", "ø").replace("ae", "æ")
+        low = text.lower()
+        for ch, spelled in _ASCII_SPELLING.items():
+            low = low.replace(spelled, ch)
         return re.sub(r"[\s\-–—‐'’]+", "", low)
 
     def _resolve_name(self, matched: str) -> str | None:
@@ -308,9 +313,6 @@ class InstrumentMatcher:
         # in order and not overlapping already: one regex's matches, each consuming the character
         # before its mention, so the next one starts after this one's end
         return found
-
-
-_ASCII_SPELLING = {"å": "aa", "ø": "oe", "æ": "ae"}
 
 
 def _gate_regex(names: list[str], abbreviations: list[str]) -> re.Pattern[str]:
