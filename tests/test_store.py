@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tracker.store import merge as store
-from tracker.store.migrations import MIGRATION_SETS, apply_all
+from tracker.store.migrations import MIGRATION_SETS, apply_all, schema_state
 
 SRC = "no_regjeringen_horinger"
 
@@ -36,6 +36,28 @@ def test_migrations_apply_twice_without_change(db):
     apply_all(db)
     assert {t: db[t].columns_dict for t in db.table_names()} == before
     assert all(not m.pending(db) for m in MIGRATION_SETS)
+
+
+def test_an_up_to_date_store_is_checked_in_two_statements(db):
+    """Every write path opens the database through apply_all (each spider's close, in a crawl of
+    26): one that has every migration costs two statements, not sqlite-utils' four per set."""
+    seen: list[str] = []
+    db.conn.set_trace_callback(seen.append)
+    try:
+        apply_all(db)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert len(seen) == 2, seen
+    assert schema_state(db) == ([], [])
+
+
+def test_schema_state_names_pending_and_unknown_migrations(db):
+    with db.conn:
+        db.execute("delete from _sqlite_migrations where name = 'm1900_runs_completed'")
+        db.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                   "values ('ncp_tracker.core', 'm9999_from_the_future', '2030-01-01')")
+    assert schema_state(db) == (["ncp_tracker.core.m1900_runs_completed"],
+                                ["ncp_tracker.core.m9999_from_the_future"])
 
 
 def test_runs_of_an_older_store_count_as_completed(db, as_of):

@@ -106,21 +106,10 @@ def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: in
     return BackupResult(final, final.stat().st_size, removed)
 
 
-def applied_migrations(conn: sqlite3.Connection) -> set[tuple[str, str]]:
-    has = conn.execute("select 1 from sqlite_master where type = 'table' and name = '_sqlite_migrations'").fetchone()
-    if not has:
-        return set()
-    return {(s, n) for s, n in conn.execute("select migration_set, name from _sqlite_migrations")}
-
-
-def known_migrations() -> set[tuple[str, str]]:
-    from tracker.store.migrations import MIGRATION_SETS
-
-    return {(m.name, migration.name) for m in MIGRATION_SETS for migration in m._migrations}
-
-
 def check_restorable(path: str | os.PathLike) -> set[tuple[str, str]]:
     """The backup's migrations, after checking it is an intact tracker database no newer than us."""
+    from tracker.store.migrations import KNOWN, applied_migrations
+
     file = Path(path)
     if not file.is_file():
         raise BackupError(f"no backup file at {file}")
@@ -135,7 +124,7 @@ def check_restorable(path: str | os.PathLike) -> set[tuple[str, str]]:
         conn.close()
     if not applied or not has_items:
         raise BackupError(f"{file} is not an ncp-tracker database (no items table or schema record)")
-    unknown = sorted(applied - known_migrations())
+    unknown = sorted(applied - KNOWN)
     if unknown:
         names = ", ".join(f"{s}/{n}" for s, n in unknown[:5])
         raise BackupError(f"{file} was written by a newer ncp-tracker (schema steps this version does not "
