@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import mimetypes
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -315,7 +316,19 @@ class RecordMiddleware:
             folder.mkdir(parents=True, exist_ok=True)
             manifest = {"source": source, "recorded_at": self.recorded_at, "constructed": False,
                         "responses": list(entries.values())}
-            (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+            _write_replacing(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+
+
+def _write_replacing(path: Path, text: str) -> None:
+    """Write `path` whole, through a temporary file beside it: a write cut off by a full disk or a
+    Ctrl-C leaves the previous manifest of a re-recorded day, never half of one (which would fail
+    that day's replay). The tracker's own writer (tracker/store/files.py) is above crawlers/."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        part.write_text(text, "utf-8")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- cache policy

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 
-from crawlers.middlewares import BackoffRetryMiddleware, ReplayDay, ReplayMiddleware
+from crawlers.middlewares import (
+    BackoffRetryMiddleware,
+    RecordMiddleware,
+    ReplayDay,
+    ReplayMiddleware,
+)
 
 URL = "https://example.org/feed.xml"
 
@@ -92,6 +98,32 @@ def test_recorded_connection_reset(day):
     mw, _ = middleware(day)
     with pytest.raises(ConnectionLost):
         mw.process_request(Request("https://example.org/reset"))
+
+
+def test_a_cut_off_recording_keeps_the_previous_manifest(tmp_path, monkeypatch):
+    """Re-recording a day whose manifest write fails half-way (a full disk) keeps the previous
+    manifest whole — half of one would fail that day's replay — and leaves no temporary file."""
+    folder = tmp_path / "a"
+    folder.mkdir()
+    before = json.dumps({"source": "a", "responses": [{"url": URL, "status": 200, "file": "x.xml"}]})
+    (folder / "manifest.json").write_text(before, "utf-8")
+    crawler = get_crawler(Spider, {"RECORD_DIR": str(tmp_path)})
+    recorder = RecordMiddleware.from_crawler(crawler)
+    recorder.entries = {"a": {URL: {"url": URL, "status": 200, "file": "y.xml", "headers": {}}}}
+    real_write = Path.write_text
+
+    def disk_full(self, data, *args, **kwargs):
+        real_write(self, data[: len(data) // 2], *args, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        recorder.spider_closed(Spider("a"))
+    monkeypatch.undo()
+    assert (folder / "manifest.json").read_text("utf-8") == before
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json"]
+    recorder.spider_closed(Spider("a"))  # with room on the disk, the new manifest replaces it
+    assert json.loads((folder / "manifest.json").read_text("utf-8"))["responses"][0]["file"] == "y.xml"
 
 
 def test_backoff_honours_retry_after_with_a_cap():
