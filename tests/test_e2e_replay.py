@@ -137,6 +137,39 @@ def test_same_day_crawled_twice_gives_no_new_events(demo, tmp_path):
     assert len(jsonl(cli("events", "--format", "jsonl", db=db))) == count
 
 
+def test_a_source_whose_store_step_fails_is_red_and_the_run_exits_non_zero(tmp_path):
+    """Scrapy logs an error raised in a spider_closed handler and goes on: a source whose store
+    step failed before its health row was written (a full disk; here a trigger that refuses the
+    row) used to vanish from the health list of a run that exited 0. It is red with the error, the
+    run exits 2, the other sources are stored, and the next run is green again."""
+    from tracker.store.db import open_db
+
+    db = tmp_path / "t.db"
+    store = open_db(db)
+    with store.conn:  # the pipeline's row (items seen) is refused; the runner's (none seen) is not
+        store.execute("create trigger refuse before insert on health when new.source = "
+                      "'no_regjeringen_horinger' and new.items_seen > 0 "
+                      "begin select raise(abort, 'database or disk is full'); end")
+    store.close()
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    sources = ("--source", "no_regjeringen_horinger", "--source", "no_lovdata")
+    failed = cli("crawl", "--replay", day, "--no-progress", *sources, db=db)
+    assert failed.returncode == 2, failed.stderr[-2000:]
+    assert "source(s) red: no_regjeringen_horinger" in failed.stderr
+    health = {h["source"]: h for h in map(json.loads, cli("health", "--format", "jsonl", db=db).stdout.splitlines())}
+    assert health["no_regjeringen_horinger"]["status"] == "red"
+    assert health["no_regjeringen_horinger"]["reason"] == "storing failed: IntegrityError: database or disk is full"
+    assert health["no_lovdata"]["status"] == "green"
+    store = open_db(db)
+    with store.conn:
+        store.execute("drop trigger refuse")
+    store.close()
+    again = cli("crawl", "--replay", day, "--no-progress", *sources, db=db)
+    assert again.returncode == 0, again.stderr[-2000:]
+    stored = [i["source"] for i in jsonl(cli("items", "--format", "jsonl", db=db))]
+    assert stored.count("no_regjeringen_horinger") >= 5 and "no_lovdata" in stored
+
+
 def test_demo_stores_consultee_lists_and_kontaktpunktet_as_consultee(demo):
     import sqlite3
 

@@ -330,6 +330,8 @@ def run_plan(
     from tqdm import tqdm
     from twisted.internet import defer
 
+    from tracker.jobs.storing import STORE_ERROR_STAT
+
     chosen = tracker_settings() if settings is None else settings
     base = base_settings(chosen)
     _KEEP_TRACEBACKS[0] = str(base.get("LOG_LEVEL", "")).upper() == "DEBUG"
@@ -365,9 +367,11 @@ def run_plan(
                 crawls = []
                 # signal receivers are weak references: keep the progress hooks alive
                 hooks = []
+                crawlers = []
                 for source in step.sources:
                     crawler = Crawler(step.spider_classes.get(source) or loader.load(source),
                                       step_settings(base, step, cache, db_path=db_path, run_id=run_id))
+                    crawlers.append(crawler)
                     hooks.append(_Progress(crawler, bar))
                     crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
                                                 known=store.known_items(db, source), **step.spider_args))
@@ -375,12 +379,22 @@ def run_plan(
                 bar.close()
                 # the store pipeline wrote each source's health row when its spider closed
                 health_rows.extend(db.query("select * from health where run_id = ?", [run_id]))
-                for source, (ok, value) in zip(step.sources, outcomes, strict=True):
+                stored = {h["source"] for h in health_rows}
+                for source, crawler, (ok, value) in zip(step.sources, crawlers, outcomes, strict=True):
                     if not ok:  # the crawler itself failed to start or crashed: a red source
                         logger.error("crawl of %s failed: %s", source, value.getTraceback())
                         run = health.SourceRun(source=source, finish_reason=f"crashed: {value.value!r}"[:200])
-                        with db.conn:
-                            health_rows.append(health.record(db, run_id, run, now_iso()))
+                    elif source not in stored:
+                        # crawled, but its store step raised before its health row was written (a
+                        # full disk, a database that cannot be opened): Scrapy only logs that
+                        stats = dict(crawler.stats.get_stats())
+                        why = stats.get(STORE_ERROR_STAT) or "no health row was written"
+                        run = health.SourceRun(source=source, stats=stats,
+                                               notes=[("red", f"storing failed: {why}")])
+                    else:
+                        continue
+                    with db.conn:
+                        health_rows.append(health.record(db, run_id, run, now_iso()))
                 result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
                 store.finish_run(db, run_id, 1 if result.red else 0)
                 results.append(result)

@@ -3,8 +3,10 @@
 Every crawl the tracker runs — the daily `run`/`crawl`, `record`, `answers`, `demo` — stores
 through `StorePipeline` (added to ITEM_PIPELINES by tracker/jobs/crawl.py). It keeps the items a
 spider yields and, when the spider closes, hands them with the crawl report (notes, listing,
-stats: crawlers/report.py) to `store_crawl`, in one transaction per source together with the
-health row: a crawl killed half-way leaves the store as it was before that source started.
+stats: crawlers/report.py) to `store_crawl`: its items in one transaction (a crawl killed
+half-way leaves each source's items as they were before it, or wholly stored), then its health
+row. If the store step raises before that row is written, the error is kept in the crawl's stats
+(`STORE_ERROR_STAT`) and the runner (tracker/jobs/crawl.py) records the source red with it.
 
 `ncp-tracker ingest` (tracker/jobs/ingest.py) calls the same `store_crawl` with the items and
 report of a feed export, so a plain `scrapy crawl X -O items.jsonl` or a Scrapyd job is stored
@@ -33,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 #: Scrapy settings the runner sets for the pipeline
 DB_SETTING, RUN_SETTING, AS_OF_SETTING = "TRACKER_DB", "TRACKER_RUN_ID", "TRACKER_AS_OF"
+#: the crawl stat that carries a failed store step's error to the runner: Scrapy logs an error
+#: raised in a spider_closed handler and goes on, so the runner must look for it (crawl.py)
+STORE_ERROR_STAT = "tracker/store_error"
 
 
 @dataclass
@@ -162,8 +167,13 @@ class StorePipeline:
             report = Report.from_item(dict(build_report(spider, dict(self.crawler.stats.get_stats()),
                                                         finish_reason=reason)))
         report.duration_s = time.monotonic() - self.started
-        db = open_db(self.db_path)
         try:
-            store_crawl(db, run_id=self.run_id, as_of=self.as_of, report=report, items=self.items, spider=spider)
-        finally:
-            db.close()
+            db = open_db(self.db_path)
+            try:
+                store_crawl(db, run_id=self.run_id, as_of=self.as_of, report=report, items=self.items,
+                            spider=spider)
+            finally:
+                db.close()
+        except Exception as exc:  # nothing of this source was stored (one transaction)
+            self.crawler.stats.set_value(STORE_ERROR_STAT, f"{type(exc).__name__}: {exc}"[:300])
+            raise
