@@ -121,3 +121,21 @@ def test_record_with_a_warm_cache_is_complete(site, tmp_path):
     assert "not in the recording" not in replayed["reason"]
     assert items(tmp_path / "replay.db") == items(db)
     assert len(items(db)) == 5
+
+
+def test_a_manifest_that_cannot_be_written_fails_the_recording(site, tmp_path):
+    """The manifest is written when the spider closes, where Scrapy only logs an error: `record`
+    used to print the day's folder and exit 0 with a day that could not be replayed. Here its
+    path is taken by a folder (as a full disk or a permission would refuse it)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    records = tmp_path / "records"
+    today = datetime.now(ZoneInfo("Europe/Oslo")).date()
+    for day in (today, today + timedelta(days=1)):  # the run may start after midnight
+        (records / day.isoformat() / "no_regjeringen_horinger" / "manifest.json").mkdir(parents=True)
+    out = cli("record", str(records), "--source", "no_regjeringen_horinger", "--arg", f"feed_url={site}/feed.xml",
+              "--no-progress", *LIVE, db=tmp_path / "live.db")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "the recording is incomplete and cannot be replayed" in out.stderr
+    assert "no_regjeringen_horinger: " in out.stderr and "manifest.json cannot be read" in out.stderr

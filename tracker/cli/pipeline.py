@@ -182,7 +182,10 @@ def record(ctx, directory, sources, allow_red, args, sets, progress) -> None:
     Example: ncp-tracker record data/records && ncp-tracker run --replay data/records/2026-11-25
     """
     plan = _plan(None, None, sources, directory, args)
-    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), sets=sets)
+    results = _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), sets=sets)
+    gaps = [gap for result in results for gap in result.recording_gaps()]
+    if gaps:
+        raise TrackerError("the recording is incomplete and cannot be replayed:\n  " + "\n  ".join(gaps))
     click.echo(plan[0].record_dir)
 
 

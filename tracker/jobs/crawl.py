@@ -158,6 +158,25 @@ class StepResult:
     def red(self) -> list[str]:
         return [h["source"] for h in self.health if h["status"] == health.RED]
 
+    def recording_gaps(self) -> list[str]:
+        """For a recorded step: each source that recorded responses but whose manifest.json is
+        missing or unreadable (its write failed; Scrapy only logs an error of a spider_closed
+        handler), so that the day could not be replayed."""
+        if not self.step.record_dir:
+            return []
+        gaps = []
+        for row in self.health:
+            recorded = int(json.loads(row.get("stats") or "{}").get("record/responses", 0))
+            manifest = Path(self.step.record_dir) / row["source"] / "manifest.json"
+            if not recorded:
+                continue
+            try:
+                json.loads(manifest.read_text("utf-8"))["responses"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                gaps.append(f"{row['source']}: {recorded} responses recorded, but {manifest} cannot "
+                            f"be read ({type(exc).__name__}: {exc})")
+        return gaps
+
 
 def bundled_days() -> Path:
     """The recorded days shipped with the program (`crawlers/recorded`, a link to data/replay in the
