@@ -133,6 +133,10 @@ def replay_key(url: str, method: str = "GET") -> str:
     return f"{method.upper()} {canonicalize_url(url, keep_fragments=False)}"
 
 
+#: the flag of the 404 a replay answers for a request the recording does not hold
+NOT_RECORDED = "not recorded"
+
+
 class ReplayDay:
     """A recorded day: ``<day>/<source>/manifest.json`` plus the body files beside it.
 
@@ -215,7 +219,8 @@ class ReplayMiddleware:
                 self.misses += 1
                 if self.misses <= MISSES_LISTED:
                     logger.warning("replay: no recorded response for %s", request.url)
-            return Response(url=request.url, status=404, body=b"not recorded", request=request)
+            return Response(url=request.url, status=404, body=b"not recorded", request=request,
+                            flags=[NOT_RECORDED])
         self.stats.inc_value("replay/hit")
         error = entry.get("error")
         if error == "connection_reset":

@@ -122,7 +122,7 @@ def _response(url, status=200, body=b"", headers=None):
     return Response(url=url, status=status, body=body, headers=headers or {}, request=Request(url))
 
 
-def test_spider_results_ok_not_modified_refused_failed():
+def test_spider_results_ok_not_modified_refused_failed(tmp_path):
     link = {"item_id": "regjeringen:1", "url": "https://x.no/a.pdf", "title": "Høringsnotat", "type": "høringsnotat"}
     spider = make_spider(DocumentsSpider, documents=[link], max_bytes=50_000)
     pdf = write_pdf(spec())
@@ -139,6 +139,18 @@ def test_spider_results_ok_not_modified_refused_failed():
     assert big["status"] == "refused" and "larger than the limit" in big["error"]
     (gone,) = spider.parse_document(_response(link["url"], 404, b"nope"), link)
     assert gone["status"] == "failed" and gone["error"] == "HTTP 404"
+    # the 404 a replay answers for what its day does not hold says so (the documents' health counts it)
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.middlewares import ReplayMiddleware
+    from crawlers.spiders.documents import NOT_IN_RECORDING
+
+    crawler = get_crawler(DocumentsSpider, {"REPLAY_DIR": str(tmp_path)})  # a day holding nothing
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    miss = ReplayMiddleware.from_crawler(crawler).process_request(Request(link["url"]))
+    (unrecorded,) = spider.parse_document(miss, link)
+    assert unrecorded["status"] == "failed" and unrecorded["error"] == NOT_IN_RECORDING
 
 
 def test_spider_sends_conditional_requests_and_bypasses_the_cache():
@@ -199,6 +211,69 @@ def test_store_is_content_addressed_with_provenance_and_change_events(db, tmp_pa
 
 
 # --------------------------------------------------------------------------- provisions
+
+
+def _links(*urls, item="regjeringen:1"):
+    return [{"item_id": item, "url": u, "title": "Høringsnotat", "type": "høringsnotat"} for u in urls]
+
+
+def _run(db):
+    from tracker.store import merge
+
+    return merge.start_run(db, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO), mode="test", sources=[])
+
+
+def test_the_documents_have_a_health_row_of_their_own(db, tmp_path):
+    """The documents of the items turn amber or red like a source (the digest and `health` show
+    them): a fetch that failed as a whole, or recorded nothing, used to be only a log line."""
+    from tracker.documents.pipeline import record_health
+
+    _item(db)
+    root = tmp_path / "documents"
+    run = _run(db)
+    assert record_health(db, run, [], at=AT)["status"] == "green"  # nothing to fetch
+    a, b, c = "https://x.no/a.pdf", "https://x.no/b.pdf", "https://x.no/c.pdf"
+    _record(db, root, write_pdf(spec(1)), url=a)
+    row = record_health(db, run, _links(a), at=AT)
+    assert (row["status"], row["reason"], row["items_new"]) == ("green", "1 items, 1 new, 0 changed", 1)
+    for url in (b, c):
+        dstore.record_fetch(db, {"item_id": "regjeringen:1", "url": url, "status": "failed", "error": "HTTP 404",
+                                 "http_status": 404}, root=root, at=AT)
+    row = record_health(db, run, _links(a, b, c), at=AT)
+    assert (row["status"], row["reason"]) == ("amber", "2 of 3 documents could not be fetched (HTTP 404 ×2)")
+    dstore.record_fetch(db, {"item_id": "regjeringen:1", "url": "https://x.no/d.pdf", "status": "failed",
+                             "error": "not in the recording", "http_status": 404}, root=root, at=AT)
+    row = record_health(db, run, _links(a, "https://x.no/d.pdf"), at=AT)
+    assert (row["status"], row["reason"]) == ("amber", "1 of 2 documents not in the recording")
+    row = record_health(db, run, _links(a, "https://x.no/never.pdf"), at=AT)
+    assert (row["status"], row["reason"]) == ("amber", "1 of 2 documents gave no result")
+    row = record_health(db, run, _links("https://x.no/never.pdf"), at=AT)
+    assert (row["status"], row["reason"]) == ("red", "none of 1 documents gave a result")
+    row = record_health(db, run, _links(a), at=AT, error="fetching documents failed (exit -9): killed")
+    assert row["status"] == "red" and row["reason"].startswith("fetching documents failed: fetching documents")
+    from tracker.vocabulary import health_reason
+
+    assert health_reason("2 of 3 documents could not be fetched (HTTP 404 ×2)", "nb") == (
+        "2 av 3 dokumenter kunne ikke hentes (HTTP 404 ×2)")
+
+
+def test_a_document_fetch_that_fails_as_a_whole_is_red_after_the_crawl(db, tmp_path, monkeypatch):
+    """`after_crawl` (run, demo) records the documents' row in the newest run: red with the error
+    when the fetcher process fails."""
+    from tracker.documents import fetch, pipeline
+
+    _item(db)
+    run = _run(db)
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("fetching documents failed (exit -9): ")
+
+    monkeypatch.setattr(fetch, "fetch_in_child", killed)
+    monkeypatch.setattr(pipeline, "db_file", lambda db: str(tmp_path / "test.db"))
+    summary = pipeline.after_crawl(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), data_dir=tmp_path)
+    row = summary["health"]
+    assert (row["run_id"], row["source"], row["status"]) == (run, "documents", "red")
+    assert "fetching documents failed (exit -9)" in row["reason"]
 
 
 def test_two_writers_saving_the_same_document_do_not_collide(tmp_path):

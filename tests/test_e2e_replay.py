@@ -198,8 +198,10 @@ EXPECTED_HEALTH = {
     "2026-11-23": {s: "green" for s in (
         "eu_cellar", "eu_haveyoursay", "eu_oeil", "no_eos_notater", "no_etikkradet", "no_finansdep",
         "no_forbrukertilsynet", "no_lovdata", "no_nbim", "no_regjeringen_horinger", "no_stortinget_horinger",
-        "no_stortinget_spu", "oecd_ncp_cases")},
+        "no_stortinget_spu", "oecd_ncp_cases")}
+    | {"documents": "amber"},  # 81 of 88 documents are not in the recording (HTTP 404)
     "2026-11-24": {
+        "documents": "amber",  # 12 of 19 not in the recording
         "eu_cellar": "amber",  # SPARQL answers 500 for one act: OJ RSS fallback
         "eu_haveyoursay": "green", "eu_oeil": "green", "no_eos_notater": "green", "no_etikkradet": "green",
         "no_finansdep": "amber",  # one detail page blocked (403)

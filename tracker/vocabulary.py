@@ -39,6 +39,7 @@ SOURCE_NAMES: dict[str, str] = {
     "no_stortinget_horinger": N_("Storting committee hearings"),
     "no_stortinget_spu": N_("Storting: GPFG cases"),
     "oecd_ncp_cases": N_("OECD: other NCPs' cases"),
+    "documents": N_("Documents of the items"),  # not a spider: tracker/documents/pipeline.py
 }
 
 KIND_NAMES: dict[str, str] = {
@@ -165,6 +166,15 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
+    # the documents' row (tracker/documents/pipeline.py: record_health)
+    (r"fetching documents failed: (?P<error>.*)", N_("fetching documents failed: %(error)s")),
+    (r"none of (?P<num>\d+) documents gave a result", N_("none of %(num)s documents gave a result")),
+    (r"(?P<failed>\d+) of (?P<num>\d+) documents could not be fetched \((?P<why>.*)\)",
+     N_("%(failed)s of %(num)s documents could not be fetched (%(why)s)")),
+    (r"(?P<missing>\d+) of (?P<num>\d+) documents not in the recording",
+     N_("%(missing)s of %(num)s documents not in the recording")),
+    (r"(?P<missing>\d+) of (?P<num>\d+) documents gave no result",
+     N_("%(missing)s of %(num)s documents gave no result")),
     (r"no items; last download error: (?P<error>.*)", N_("no items; last download error: %(error)s")),
     # the spiders' common notes (crawlers/spiders/base.py and the spiders using its wording)
     (r"blocked by robots\.txt \(not fetched\): (?P<url>\S+)", N_("blocked by robots.txt (not fetched): %(url)s")),

@@ -12,7 +12,8 @@ yields one result per link:
 - ``status: "refused"`` with ``error`` for a content type that is no document (an HTML error page
   where a PDF was linked, an image) or a body over the size limit (`max_bytes`, default DOWNLOAD_MAXSIZE; also enforced
   while downloading through Scrapy's `download_maxsize`);
-- ``status: "failed"`` with ``error`` for an HTTP error, a blocked page or a download failure.
+- ``status: "failed"`` with ``error`` for an HTTP error, a blocked page or a download failure
+  (`NOT_IN_RECORDING` on a replayed day that does not hold the document).
 
 Politeness is the project's: one site's requests are throttled by the settings, robots.txt is
 obeyed, and these requests bypass the HTTP cache (`dont_cache`), which would otherwise keep a
@@ -28,6 +29,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
+from crawlers.middlewares import NOT_RECORDED
 from crawlers.spiders.base import TrackerSpider
 
 PDF_TYPES = ("application/pdf", "application/x-pdf")
@@ -36,6 +38,8 @@ DOCX_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.do
 #: a server that does not know what it sends: the bytes decide
 GENERIC_TYPES = ("application/octet-stream", "binary/octet-stream", "application/download", "")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: the error of a document a replayed day does not hold (tracker/documents/pipeline.py counts them)
+NOT_IN_RECORDING = "not in the recording"
 
 
 def sniff(body: bytes) -> str | None:
@@ -110,6 +114,9 @@ class DocumentsSpider(TrackerSpider):
     def parse_document(self, response: Response, link: dict[str, Any]):
         if response.status == 304:
             yield self._result(link, "not_modified", http_status=304)
+            return
+        if NOT_RECORDED in response.flags:  # a replayed day that does not hold this document
+            yield self._result(link, "failed", http_status=response.status, error=NOT_IN_RECORDING)
             return
         if response.status != 200 or self.is_blocked(response):
             yield self._result(link, "failed", http_status=response.status,

@@ -292,6 +292,8 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
         db = open_db(ctx, write=True)
         try:
             summary = after_crawl(db, result.step.as_of, tag=tag)
+            if row := summary["documents"].get("health"):  # printed and counted with the sources'
+                result.health.append(row)
             if "tagging" in summary:
                 t = summary["tagging"]
                 click.echo(f"tagged {t['tagged']} items ({t['relevant']} relevant)", err=True)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import subprocess
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from tracker.documents.store import OK
 from tracker.store.instants import stored
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
         summary["eu_stages"] = sync_stages(db, at=at)
         links = pending_links(db)
         summary["fetched_links"] = len(links)
+        error: str | None = None
         if links:
             before = {r["status"]: r["n"] for r in db.query(
                 "select status, count(*) as n from documents group by status")} if "documents" in db.table_names() else {}
@@ -72,12 +75,64 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
             except (RuntimeError, ValueError, OSError, subprocess.TimeoutExpired) as exc:
                 # the crawl is stored already: a failed document fetch is reported, never loses it
                 logger.error("fetching documents failed: %s", exc)
-                summary["fetch_error"] = str(exc)[-500:]
+                error = summary["fetch_error"] = str(exc)[-500:]
             after = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
             summary["documents"] = after
             summary["documents_before"] = before
+        if run_id is not None:
+            summary["health"] = record_health(db, run_id, links, at=at, error=error)
     summary.update(read_and_match(db, at=at, run_id=run_id))
     return summary
+
+
+#: the documents' row in a run's source health (beside the spiders': `ncp-tracker health`, the digest)
+HEALTH_SOURCE = "documents"
+
+
+def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, Any]], *, at: str,
+                  error: str | None = None) -> dict[str, Any]:
+    """The documents' health row in run `run_id`, from what the fetch at `at` recorded for `links`:
+    red when the fetch failed as a whole (`error`) or gave a result for none of them; amber when
+    some could not be fetched, gave no result or are not in a replayed day's recording; else green
+    with the documents fetched, new and changed."""
+    from crawlers.spiders.documents import NOT_IN_RECORDING
+    from tracker.store import health
+    from tracker.store.instants import now_iso
+
+    wanted = {(link["item_id"], link["url"]) for link in links}
+    checked: dict[tuple[str, str], str] = {}
+    errors: dict[tuple[str, str], str] = {}
+    versions: dict[tuple[str, str], bool] = {}
+    if wanted and "documents" in db.table_names():
+        for r in db.query("select item_id, url, status, error from documents where checked_at = ?", [at]):
+            checked[(r["item_id"], r["url"])] = r["status"]
+            errors[(r["item_id"], r["url"])] = r["error"] or r["status"]
+        for r in db.query("select item_id, url, previous from document_versions where seen_at = ?", [at]):
+            versions[(r["item_id"], r["url"])] = r["previous"] is not None
+    checked = {k: v for k, v in checked.items() if k in wanted}
+    fetched = sum(1 for v in checked.values() if v == OK)
+    missing = len(wanted) - len(checked)
+    notes: list[tuple[str, str]] = []
+    if error:
+        notes.append(("red", f"fetching documents failed: {error}"))
+    elif wanted and not checked:
+        notes.append(("red", f"none of {len(wanted)} documents gave a result"))
+    else:
+        why = Counter(errors[k] for k, v in checked.items() if v != OK)
+        if unrecorded := why.pop(NOT_IN_RECORDING, 0):  # a replayed day without them: as the spiders'
+            notes.append(("amber", f"{unrecorded} of {len(wanted)} documents not in the recording"))
+        if why:
+            shown = ", ".join(f"{e} ×{n}" for e, n in why.most_common(3)) + (", …" if len(why) > 3 else "")
+            notes.append(("amber", f"{sum(why.values())} of {len(wanted)} documents could not be fetched "
+                                   f"({shown})"))
+        if missing:
+            notes.append(("amber", f"{missing} of {len(wanted)} documents gave no result"))
+    changed = sum(1 for k, was in versions.items() if k in wanted and was)
+    run = health.SourceRun(source=HEALTH_SOURCE, notes=notes, items_seen=fetched,
+                           items_new=sum(1 for k, was in versions.items() if k in wanted and not was),
+                           items_changed=changed, may_be_empty=True)
+    with db.conn:
+        return health.record(db, run_id, run, now_iso())
 
 
 def _config_path() -> str | None:
