@@ -127,10 +127,10 @@ def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, 
                                    f"({shown})"))
         if missing:
             notes.append(("amber", f"{missing} of {len(wanted)} documents gave no result"))
-    changed = sum(1 for k, was in versions.items() if k in wanted and was)
+    seen_before = [was for k, was in versions.items() if k in wanted]  # a new version: had one?
     run = health.SourceRun(source=HEALTH_SOURCE, notes=notes, items_seen=fetched,
-                           items_new=sum(1 for k, was in versions.items() if k in wanted and not was),
-                           items_changed=changed, may_be_empty=True)
+                           items_new=seen_before.count(False), items_changed=seen_before.count(True),
+                           may_be_empty=True)
     with db.conn:
         return health.record(db, run_id, run, now_iso())
 

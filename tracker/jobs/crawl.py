@@ -167,9 +167,9 @@ class StepResult:
         gaps = []
         for row in self.health:
             recorded = int(json.loads(row.get("stats") or "{}").get("record/responses", 0))
-            manifest = Path(self.step.record_dir) / row["source"] / "manifest.json"
             if not recorded:
                 continue
+            manifest = Path(self.step.record_dir) / row["source"] / "manifest.json"
             try:
                 json.loads(manifest.read_text("utf-8"))["responses"]
             except (OSError, ValueError, KeyError, TypeError) as exc:
