@@ -242,6 +242,28 @@ def test_versions_never_overwrite(store, tmp_path):
     assert [v.exists for v in drafts.versions(store, HEARING)] == [False, True, True]
 
 
+def test_a_web_draft_is_listed_as_such_not_as_version_1(store, tmp_path):
+    """`draft --versions` numbered every draft by its file name, so each draft made in the web
+    workbench (dated, unique names) was listed as "v1" beside the CLI's own v1."""
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    made = drafts.build(store, HEARING, as_of=DAY)
+    web = tmp_path / "web" / f"{drafts.file_stem(made, DAY)}-061500-a1b2c3.docx"  # as the web names it
+    web.parent.mkdir()
+    web.write_bytes(drafts.docx_bytes(made))
+    drafts.record(store, made, by="kari", docx_path=str(web))
+    drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    assert [v.version for v in drafts.versions(store, HEARING)] == [1, None, 2]
+    path = store.execute("pragma database_list").fetchone()[2]
+    listed = CliRunner().invoke(main, ["--db", path, "draft", HEARING, "--versions"])
+    assert listed.exit_code == 0, listed.output
+    assert [line.split("\t")[0] for line in listed.output.splitlines()] == ["v1", "web", "v2"]
+    assert drafts.version_of("x-innspill-v4.docx") == 4 and drafts.version_of("x-feedback.md") == 1
+
+
 def test_draft_is_recorded(written, store):
     rows = list(store.query("select item_id, created_by, docx_path from drafts"))
     assert rows == [{"item_id": HEARING, "created_by": "kari", "docx_path": str(written.docx)}]

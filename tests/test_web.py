@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from crawlers.dates import OSLO
-from tests.browser.seed import HEARING, HEARING_OLD, seed
+from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_OLD, seed
 from tracker.store.db import open_db
 from tracker.web.app import WebConfigError, create_app, highlight, word_diff
 
@@ -122,6 +122,17 @@ def test_draft_is_made_by_post_and_every_version_downloads(client, db_path):
     db = open_db(db_path)
     assert [r[0] for r in db.execute("select created_by from drafts")] == ["Kari", "Kari"]
     db.close()
+
+
+@pytest.mark.parametrize(("item", "word"), [(EU, "feedback"), (COMMITTEE, "innspill")])
+def test_a_downloaded_draft_is_named_by_its_form(client, item, word):
+    """An EU draft is a feedback form, a Stortinget one a written input (as `ncp-tracker draft`
+    names them); the download called every one a høringssvar."""
+    token = _csrf(client, f"/item/{item}")
+    r = client.post(f"/item/{item}/draft", data={"csrf": token, "format": "md", "by": "Kari"})
+    assert r.status_code == 303
+    name = re.search(r'filename="([^"]+)"', client.get(r.location).headers["Content-Disposition"]).group(1)
+    assert re.fullmatch(rf"[A-Za-z0-9_.-]+-{word}-\d{{4}}-\d\d-\d\d-\d+\.md", name), name
 
 
 def test_writes_need_a_name_without_accounts(client, db_path):

@@ -227,8 +227,8 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
 
     if list_versions:
         found = drafts.versions(open_db(ctx), item_id)
-        for v in found:  # whole paths (a table would cut them)
-            click.echo(f"v{v.version}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
+        for v in found:  # whole paths (a table would cut them); a web workbench draft is not versioned
+            click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
                        + ("" if v.exists else "\t(missing)"))
         if not found:
             click.echo(f"no drafts written for {item_id}", err=True)

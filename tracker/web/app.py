@@ -732,9 +732,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(404, _("Unknown draft."))
         row = rows[0]
         from tracker.i18n import local_day
+        from tracker.workbench.drafts import download_stem
 
         day = local_day(row["created_at"])  # the day in Oslo, also for an instant stored in UTC
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", row["item_id"]).strip("._") + f"-horingssvar-{day or 'utkast'}-{row['id']}"
+        kind = db().execute("select kind from items where id = ?", [row["item_id"]]).fetchone()
+        stem = download_stem(row["item_id"], kind[0] if kind else None, day, row["id"])
         if fmt == "md":
             body = (row["text"] or "").encode("utf-8")
             mime = "text/markdown; charset=utf-8"

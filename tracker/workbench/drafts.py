@@ -784,25 +784,38 @@ _FORM_WORD = {"hearing": "horingssvar", "committee": "innspill", "eu": "feedback
 def file_stem(draft: Draft, as_of: date | None = None) -> str:
     """``<item>-horingssvar`` (``-innspill`` for Stortinget, ``-feedback`` for the EU), sanitised;
     with `as_of` the day is added (a one-off download); files on disk are told apart by version."""
+    return _stem(draft.item_id, draft.form, as_of.isoformat() if as_of else None)
+
+
+def download_stem(item_id: str, kind: str | None, day: str | None, draft_id: int) -> str:
+    """The name a kept draft is downloaded under: as `file_stem` (the form from the item's `kind`),
+    with its day and its number in the `drafts` table."""
+    return f"{_stem(item_id, form_of({'kind': kind}), day or 'utkast')}-{draft_id}"
+
+
+def _stem(item_id: str, form: str, day: str | None) -> str:
     from tracker.workbench.outputs import safe_name
 
-    stem = f"{safe_name(draft.item_id)}-{_FORM_WORD.get(draft.form, 'horingssvar')}"
-    return f"{stem}-{as_of.isoformat()}" if as_of else stem
+    stem = f"{safe_name(item_id)}-{_FORM_WORD.get(form, 'horingssvar')}"
+    return f"{stem}-{day}" if day else stem
 
 
-_VERSION = re.compile(r"-v(\d+)$")
+#: the end of a name `draft` writes: ``<item>-horingssvar`` (``-innspill``, ``-feedback``), ``-vN``
+_VERSIONED = re.compile("-(?:" + "|".join(map(re.escape, _FORM_WORD.values())) + r")(?:-v(\d+))?$")
 
 
-def version_of(path: str | Path) -> int:
-    m = _VERSION.search(Path(path).stem)
-    return int(m.group(1)) if m else 1
+def version_of(path: str | Path) -> int | None:
+    """The version in the name of a draft `draft` wrote (``…-horingssvar-v3`` → 3, no ``-vN`` → 1);
+    None for a draft made in the web workbench (its name is dated and unique, not versioned)."""
+    m = _VERSIONED.search(Path(path).stem)
+    return (int(m.group(1)) if m.group(1) else 1) if m else None
 
 
 def _existing_versions(folder: Path, stem: str) -> list[int]:
     found = []
     for p in folder.glob(f"{stem}*"):
         if p.suffix in (".docx", ".md") and (p.stem == stem or re.fullmatch(re.escape(stem) + r"-v\d+", p.stem)):
-            found.append(version_of(p))
+            found.append(version_of(p) or 1)
     return sorted(set(found))
 
 
@@ -830,7 +843,7 @@ class DraftVersion:
     """One written draft of an item (for listing and downloading every version)."""
 
     id: int
-    version: int
+    version: int | None  # None: made in the web workbench (see version_of)
     created_at: str
     created_by: str | None
     docx_path: Path | None
