@@ -102,6 +102,33 @@ def test_stale_data_or_a_day_outside_the_data_is_red_and_exits_non_zero(world, d
     assert allowed.exit_code == 0 and words in allowed.stdout
 
 
+@pytest.mark.parametrize(("command", "words"), [
+    (["inbox"], "more than 36 hours ago: what is shown may be out of date"),
+    (["horizon"], "for mer enn 36 timer siden: det som vises, kan være utdatert"),
+    (["horizon", "--format", "jsonl"], "for mer enn 36 timer siden"),
+])  # fmt: skip
+def test_inbox_and_horizon_say_when_their_data_is_old(world, command, words):
+    """They showed a week-old picture as quietly as today's: like the digest, they say first that
+    the data is old (exit 2), and still show it."""
+    old = cli("--db", str(world), *command, "--as-of", "2026-11-30")
+    assert old.exit_code == 2, old.output
+    assert "error: Siste vellykkede" in old.stderr or "error: The latest successful crawl" in old.stderr
+    assert words in old.stderr and old.stdout.strip()
+    fresh = cli("--db", str(world), *command, "--as-of", "2026-11-24T09:00")
+    assert fresh.exit_code == 0 and "error:" not in fresh.stderr, fresh.stderr
+
+
+def test_inbox_names_a_failing_source(world):
+    db = open_db(world)
+    with db.conn:
+        db.execute("update health set status = 'red', reason = 'feed answered HTTP 503' "
+                   "where run_id = (select max(run_id) from health) and source = 'eu_haveyoursay'")
+    db.close()
+    result = cli("--db", str(world), "inbox", "--as-of", "2026-11-24T09:00")
+    assert result.exit_code == 0  # as the digest: a failing source is said, the data is current
+    assert "warning: 2 sources are failing: EU Have your say (feed answered HTTP 503), " in result.stderr
+
+
 def test_a_database_without_any_run_is_red(tmp_path):
     path = tmp_path / "empty.db"
     open_db(path).close()

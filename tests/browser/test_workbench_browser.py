@@ -127,3 +127,30 @@ def test_health_page(server, browser):
     # names and Norwegian words, never the codes (tracker/vocabulary.py)
     assert "Høringer (regjeringen.no) advarsel" in table and "detaljsider blokkert" in table
     assert "no_regjeringen_horinger" not in table and "amber" not in table
+
+
+def test_every_page_says_when_the_data_is_old_or_a_source_fails(server, browser):
+    """The digest's red banner was only in the digest: the workbench showed a week-old inbox as
+    quietly as today's. Now every page says it first, above its content, and links to the health."""
+    from selenium.webdriver.common.by import By
+
+    from tracker.store.db import open_db
+
+    base, db_path = server
+    browser.get(base + "/")
+    assert not browser.find_elements(By.ID, "trust")  # the seeded crawl is fresh and no source is red
+    db = open_db(db_path)
+    with db.conn:  # the last crawl four days before the workbench's clock, and one source red
+        db.execute("update runs set as_of = '2026-11-20T06:00:00+01:00'")
+        db.execute("update health set status = 'red', reason = 'feed answered HTTP 503' "
+                   "where source = 'eu_haveyoursay'")
+    db.close()
+    for path in ("/", "/horizon", "/search?q=klima"):
+        browser.get(base + path)
+        trust = browser.find_element(By.ID, "trust")
+        main = browser.find_element(By.TAG_NAME, "main")
+        assert trust.is_displayed() and trust.location["y"] <= main.location["y"] + 40, path
+        assert "Siste vellykkede innhenting var fre. 20.11.2026 kl. 06.00, for mer enn 36 timer siden" in trust.text
+        assert "1 kilde feiler: EU: Si din mening (Have your say) (nyhetsstrømmen svarte HTTP 503)" in trust.text
+    trust.find_element(By.LINK_TEXT, "Kildenes helse").click()
+    assert browser.current_url.endswith("/health")

@@ -9,7 +9,7 @@ import json
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db
+from tracker.cli.support import TrackerError, now_or, open_db, say_untrusted
 
 
 @click.command("horizon")
@@ -27,7 +27,9 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     forecasts, application dates of watched acts — by week or by month, in the terminal.
 
     The two horizon e-mails are digest profiles: ncp-tracker digest --profile uka_som_kommer --send
-    (Mondays) and --profile neste_tre_maneder --send (the 1st).
+    (Mondays) and --profile neste_tre_maneder --send (the 1st). Like the digest, it says first when
+    its data cannot be taken as current (no crawl, no successful or recent one: exit 2) and which
+    sources are failing or unchecked.
 
     Example: ncp-tracker horizon --weeks 12 --by month
     """
@@ -42,23 +44,25 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
         raise TrackerError(str(exc)) from exc
     db = open_db(ctx)
     try:
+        untrusted = say_untrusted(db, when, lang=lang, profile=prof)
         entries = build(db, when, weeks=weeks, profile=prof, followed_only=not show_all)
     finally:
         db.close()
     if fmt == "jsonl":
         for e in entries:
             click.echo(json.dumps(e.as_dict(lang), ensure_ascii=False))
-        return
-    if not entries:
+    elif not entries:
         click.echo("no dates ahead" + ("" if show_all else " among what the NCP follows (try --all)"))
-        return
-    for label, group in grouped(entries, by, lang):
-        click.secho(label, bold=True)
-        for e in group:
-            owner = f" ({e.owner})" if e.owner else ""
-            click.echo(f"  {e.day.isoformat()}  {e.label(lang):<30} {e.title[:90]}{owner}")
-            if e.detail:
-                click.echo(f"              {e.detail}")
+    else:
+        for label, group in grouped(entries, by, lang):
+            click.secho(label, bold=True)
+            for e in group:
+                owner = f" ({e.owner})" if e.owner else ""
+                click.echo(f"  {e.day.isoformat()}  {e.label(lang):<30} {e.title[:90]}{owner}")
+                if e.detail:
+                    click.echo(f"              {e.detail}")
+    if untrusted:
+        ctx.exit(2)
 
 
 @click.command("outcomes")

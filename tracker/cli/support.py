@@ -30,6 +30,21 @@ def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
         raise TrackerError(str(exc)) from exc
 
 
+def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | object = "ncp") -> bool:
+    """Before a view of the store other than the digest (`inbox`, `horizon`): the digest's banners
+    on stderr — no crawl, no successful or recent one ("error:"), failing sources and sources not
+    checked for 36 hours ("warning:"). True when the data must not pass for current: the command
+    then exits 2, as `digest` does."""
+    from tracker.digest.build import trust_banners
+
+    found, banners = trust_banners(db, as_of=when, profile=profile, lang=lang)
+    for banner in banners:
+        error = banner.text in found
+        click.secho(f"{'error' if error else 'warning'}: {banner.text}", err=True,
+                    fg="red" if banner.level == "red" else "yellow", bold=error)
+    return bool(found)
+
+
 def known_sources() -> list[str]:
     """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
     from tracker.attention.profiles import known_sources as _known

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db, print_table
+from tracker.cli.support import TrackerError, now_or, open_db, print_table, say_untrusted
 
 _filters = [
     click.option("--label", help="Only items with this label (e.g. apenhetsloven, oecd-iv)."),
@@ -107,12 +107,15 @@ def close_unanswered(ctx, as_of) -> None:
 def inbox(ctx, owner, as_of) -> None:
     """Consultations that need the NCP's input, most urgent first.
 
+    Like the digest, it says first when its data cannot be taken as current (no crawl, no
+    successful or recent one: exit 2) and which sources are failing or unchecked.
     Example: ncp-tracker inbox --owner kari
     """
     db = open_db(ctx)
     now = now_or(as_of)
     from tracker.workbench.triage import inbox_rows
 
+    untrusted = say_untrusted(db, now, lang="en")
     rows = inbox_rows(db, now, owner)
     for r in rows:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else "")
@@ -120,6 +123,8 @@ def inbox(ctx, owner, as_of) -> None:
         r["deadline_"] = (r.get("deadline") or "")[:10]
     print_table(rows, ["days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
            widths={"title": 60, "id": 40})
+    if untrusted:
+        ctx.exit(2)
 
 
 # ---------------------------------------------------------------------------- search / export

@@ -25,7 +25,7 @@ import sqlite_utils
 from crawlers.dates import OSLO
 from tracker.attention import urgency
 from tracker.attention.profiles import Profile, load_profile
-from tracker.digest.model import Digest
+from tracker.digest.model import Banner, Digest
 from tracker.digest.text import safe_url  # noqa: F401 - tracker.web imports it from here
 from tracker.digest.wording import _json
 from tracker.i18n import LANGS, Translator, format_datetime
@@ -365,12 +365,15 @@ def wants(profile: Profile, kinds: tuple[str, ...], sources: tuple[str, ...], la
 # ---------------------------------------------------------------------------- freshness
 
 
-def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang: str) -> list[str]:
-    """Why this digest must not pass for a quiet day (empty when the data is fresh)."""
+def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang: str, *,
+             digest: bool = True) -> list[str]:
+    """Why this digest must not pass for a quiet day (empty when the data is fresh); `digest=False`
+    words the same for another view of the store at `as_of` (inbox, horizon, the web workbench)."""
     _ = Translator(lang)
     runs = [r for r in db.query("select id, as_of, exit_code from runs") if deadlines.to_datetime(r["as_of"])]
     if not runs:
-        return [_("No crawl has run yet: this digest shows no data.")]
+        return [_("No crawl has run yet: this digest shows no data.") if digest
+                else _("No crawl has run yet: there is no data to show.")]
     ok_runs = {r["run_id"] for r in db.query("select distinct run_id from health where status != 'red'")}
     clocks = sorted(deadlines.to_datetime(r["as_of"]) for r in runs)
     out = []
@@ -381,14 +384,17 @@ def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang:
     good = [deadlines.to_datetime(r["as_of"]) for r in runs if r["exit_code"] is not None and r["id"] in ok_runs]
     good = [g for g in good if g <= as_of]
     if not good:
-        out.append(_("No successful crawl before this digest: its data cannot be trusted."))
+        out.append(_("No successful crawl before this digest: its data cannot be trusted.") if digest
+                   else _("No crawl has succeeded yet: what is shown cannot be trusted."))
         return out
     latest = max(good)
     hours = (as_of - latest).total_seconds() / 3600
     if hours > profile.max_age_hours:
+        when = format_datetime(latest, lang)
         out.append(_("The latest successful crawl was %(when)s, more than %(hours)d hours before this digest: "
-                     "what it shows may be out of date.", when=format_datetime(latest, lang),
-                     hours=int(profile.max_age_hours)))
+                     "what it shows may be out of date.", when=when, hours=int(profile.max_age_hours)) if digest
+                   else _("The latest successful crawl was %(when)s, more than %(hours)d hours ago: what is "
+                          "shown may be out of date.", when=when, hours=int(profile.max_age_hours)))
     return out
 
 
@@ -426,3 +432,22 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
     ctx.eu = eu_data(ctx) if wants(profile, EU_KINDS, (), ()) else None
     ctx.health, ctx.stale = health(db, as_of)
     return sections.assemble(ctx, base_id=base_id, upto=upto, problems=problems(db, as_of, profile, lang))
+
+
+def trust_banners(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
+                  lang: str = "nb") -> tuple[list[str], list[Banner]]:
+    """The digest's banners for the other views of the store (`inbox`, `horizon`, the web
+    workbench), decided where the digest decides them: (problems — no crawl, no successful or no
+    recent one, as in `problems`, which make the digest red — and every banner: those problems,
+    the failing sources with their reasons, the sources not checked for 36 hours)."""
+    from tracker.digest import sections
+
+    if isinstance(profile, str):
+        profile = load_profile(profile)
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=OSLO)
+    ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=deadlines.oslo_date(as_of),
+                  since=None, first=False, events=[])
+    ctx.health, ctx.stale = health(db, as_of)
+    found = problems(db, as_of, profile, lang, digest=False)
+    return found, sections.banners(ctx, found)

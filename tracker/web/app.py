@@ -459,7 +459,19 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return {"csrf_token": session.get("csrf", ""), "now": now(), "user": g.get("user"),
                 "role": g.get("role"), "with_accounts": g.get("accounts", False),
                 "may": lambda needed: accounts.may(g.get("role"), needed), "lang": current_lang(),
-                "lang_url": _lang_url}
+                "lang_url": _lang_url, "trust_banners": _trust_banners}
+
+    def _trust_banners() -> list[Any]:
+        """The digest's banners above every page (base.html): no crawl, no successful or recent
+        one, failing sources, sources not checked for 36 hours (tracker.digest.build)."""
+        from tracker.attention.profiles import ProfileError
+        from tracker.digest.build import trust_banners
+        from tracker.digest.model import Banner
+
+        try:
+            return trust_banners(db(), as_of=now(), lang=current_lang())[1]
+        except ProfileError as exc:  # a broken profile file must not take every page down
+            return [Banner("red", str(exc))]
 
     def _lang_url(lang: str) -> str:
         """This page in `lang` (same path and query, ?lang= replaced)."""
