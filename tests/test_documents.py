@@ -257,6 +257,23 @@ def test_the_documents_have_a_health_row_of_their_own(db, tmp_path):
         "2 av 3 dokumenter kunne ikke hentes (HTTP 404 ×2)")
 
 
+def test_the_documents_row_never_makes_a_failed_crawl_look_successful(db):
+    """Every source red and nothing to fetch (a green documents row): still no successful crawl."""
+    from tracker.attention.profiles import load_profile
+    from tracker.digest.build import problems
+    from tracker.documents.pipeline import record_health
+    from tracker.store import health, merge
+
+    run = _run(db)
+    with db.conn:
+        health.record(db, run, health.SourceRun(source="no_regjeringen_horinger", finish_reason="crashed"), AT)
+    assert record_health(db, run, [], at=AT)["status"] == "green"
+    merge.finish_run(db, run, 1)
+    when = datetime(2026, 11, 24, 9, tzinfo=OSLO)
+    assert problems(db, when, load_profile("ncp"), "en") == [
+        "No successful crawl before this digest: its data cannot be trusted."]
+
+
 def test_a_document_fetch_that_fails_as_a_whole_is_red_after_the_crawl(db, tmp_path, monkeypatch):
     """`after_crawl` (run, demo) records the documents' row in the newest run: red with the error
     when the fetcher process fails."""

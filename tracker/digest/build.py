@@ -369,12 +369,16 @@ def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang:
              digest: bool = True) -> list[str]:
     """Why this digest must not pass for a quiet day (empty when the data is fresh); `digest=False`
     words the same for another view of the store at `as_of` (inbox, horizon, the web workbench)."""
+    from tracker.store import health as health_mod
+
     _ = Translator(lang)
     runs = [r for r in db.query("select id, as_of, exit_code from runs") if deadlines.to_datetime(r["as_of"])]
     if not runs:
         return [_("No crawl has run yet: this digest shows no data.") if digest
                 else _("No crawl has run yet: there is no data to show.")]
-    ok_runs = {r["run_id"] for r in db.query("select distinct run_id from health where status != 'red'")}
+    # a crawl succeeded when one of its sources is not red (the documents' row is no crawl)
+    ok_runs = {r["run_id"] for r in db.query("select distinct run_id from health where status != 'red' "
+                                             "and source != ?", [health_mod.DOCUMENTS])}
     clocks = sorted(deadlines.to_datetime(r["as_of"]) for r in runs)
     out = []
     if deadlines.oslo_date(as_of) < deadlines.oslo_date(clocks[0]):

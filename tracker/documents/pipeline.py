@@ -85,10 +85,6 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
     return summary
 
 
-#: the documents' row in a run's source health (beside the spiders': `ncp-tracker health`, the digest)
-HEALTH_SOURCE = "documents"
-
-
 def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, Any]], *, at: str,
                   error: str | None = None) -> dict[str, Any]:
     """The documents' health row in run `run_id`, from what the fetch at `at` recorded for `links`:
@@ -128,7 +124,7 @@ def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, 
         if missing:
             notes.append(("amber", f"{missing} of {len(wanted)} documents gave no result"))
     seen_before = [was for k, was in versions.items() if k in wanted]  # a new version: had one?
-    run = health.SourceRun(source=HEALTH_SOURCE, notes=notes, items_seen=fetched,
+    run = health.SourceRun(source=health.DOCUMENTS, notes=notes, items_seen=fetched,
                            items_new=seen_before.count(False), items_changed=seen_before.count(True),
                            may_be_empty=True)
     with db.conn:

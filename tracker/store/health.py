@@ -13,6 +13,9 @@ from typing import Any
 import sqlite_utils
 
 GREEN, AMBER, RED = "green", "amber", "red"
+#: the row of the documents of a run's items (tracker/documents/pipeline.py), beside the sources'
+#: rows; not a crawl of its own: it never makes a run count as a successful crawl
+DOCUMENTS = "documents"
 #: above this share of failed parses the source is red
 PARSE_ERROR_RED = 0.2
 
