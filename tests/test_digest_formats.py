@@ -102,11 +102,30 @@ def test_ics_keeps_recent_past_deadlines_and_drops_old_ones(db):
     assert f"deadline-{iid('3100010')}-ncp@ncp-tracker" not in much_later
 
 
-def test_empty_calendar_and_feed_are_still_valid(db):
+def test_empty_calendar_and_feed_are_still_valid_and_say_why(db):
+    """No crawl has run: a subscribed calendar or feed says so instead of looking like a quiet
+    month (it used to be empty)."""
     cal = _ics(db)
-    assert list(cal.walk("VEVENT")) == [] and list(cal.walk("VTIMEZONE"))
+    (event,) = cal.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "⚠ ncp-tracker: Ingen innhenting er kjørt ennå: det finnes ingen data å vise."
+    assert event.decoded("DTSTART") == DAY2.date() and list(cal.walk("VTIMEZONE"))
     feed = _atom(db)
-    assert feed.bozo == 0 and feed.entries == []
+    assert feed.bozo == 0 and [e.title for e in feed.entries] == [
+        "⚠ Ingen innhenting er kjørt ennå: det finnes ingen data å vise."]
+
+
+def test_calendar_and_feed_say_first_when_the_crawl_stopped(db):
+    build_world(db)
+    assert not [e for e in _ics(db).walk("VEVENT") if str(e["UID"]).startswith("warning-")]  # fresh
+    later = DAY2 + timedelta(days=3)
+    events = list(_ics(db, as_of=later).walk("VEVENT"))
+    warning = next(e for e in events if str(e["UID"]).startswith("warning-"))
+    assert "Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden" in str(warning["SUMMARY"])
+    assert warning.decoded("DTSTART") == later.date()
+    assert str(warning["UID"]) in {str(e["UID"]) for e in _ics(db, as_of=later).walk("VEVENT")}  # stable that day
+    feed = _atom(db, as_of=later, lang="en")
+    assert feed.entries[0].title.startswith("⚠ The latest successful crawl was Tue 24 Nov 2026 06:00")
+    assert feed.entries[0].id == _atom(db, as_of=later, lang="en").entries[0].id
 
 
 def test_eml_is_multipart_alternative_and_parses(db):

@@ -13,7 +13,14 @@ import sqlite_utils
 from crawlers.dates import OSLO
 from tracker.attention import urgency
 from tracker.attention.profiles import Profile, load_profile
-from tracker.digest.build import Context, decorate, items_by_id, last_event_id, window_events
+from tracker.digest.build import (
+    Context,
+    decorate,
+    items_by_id,
+    last_event_id,
+    problems,
+    window_events,
+)
 from tracker.digest.text import TITLE_LIMIT, clean, safe_url
 from tracker.digest.wording import (
     deadline_line,
@@ -51,7 +58,9 @@ def _triage_updated(db: sqlite_utils.Database, item_id: str) -> str | None:
 
 def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
                 lang: str = "nb") -> str:
-    """An Atom feed for the profile: needs-input items, then the changes of the last 14 days.
+    """An Atom feed for the profile: needs-input items, then the changes of the last 14 days;
+    before them an entry for each reason the data must not pass for current (no crawl, no
+    successful or recent one: the digest's red banners).
 
     Entry ids are stable: a needs-input entry is the (profile, item) pair; a change entry is the
     (profile, item, kind, time) of the event(s) — the same data gives the same feed.
@@ -70,7 +79,11 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             node.text = text
         return node
 
-    entries: list[dict[str, Any]] = []
+    # first, what the digest's red banner says: a feed read in a reader must not pass for current
+    entries: list[dict[str, Any]] = [
+        {"id": _uuid(profile.name, "warning", deadlines.oslo_date(as_of).isoformat(), text),
+         "title": f"⚠ {text}", "url": None, "updated": as_of, "published": as_of, "summary": text}
+        for text in problems(db, as_of, profile, lang, digest=False)]
     for row in urgency.needs_input(db, as_of=as_of, profile=profile):
         lines = stortinget_times(row, as_of, lang) or [deadline_line(row, as_of, lang)]
         if row.get("draft_due"):
@@ -160,7 +173,9 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     not-relevant, whose deadline day is at most 30 days ago. UIDs are stable; SEQUENCE is the
     number of times the deadline moved plus one when withdrawn, so it only grows when the event
     really changes; a withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the item's
-    last change, so the same data gives the same calendar.
+    last change, so the same data gives the same calendar. When the data must not pass for current
+    (no crawl, no successful or recent one: the digest's red banners), an all-day event today says
+    so.
     """
     from icalendar import Calendar, Event, Timezone
 
@@ -187,6 +202,18 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     ))  # fmt: skip
     names = {"deadline": _("Deadline"), "draft": _("Draft due"), "ask": _("Request to speak"),
              "hearing": _("Committee hearing"), "written": _("Written input")}
+    # first, what the digest's red banner says, as an event today: a subscribed calendar must not
+    # pass for current when the crawl stopped
+    for n, text in enumerate(problems(db, as_of, profile, lang, digest=False)):
+        event = Event()
+        event.add("uid", f"warning-{today.isoformat()}-{n}-{profile.name}@ncp-tracker")
+        event.add("dtstamp", as_of.astimezone(UTC))
+        event.add("dtstart", today)
+        event.add("dtend", today + timedelta(days=1))
+        event.add("summary", f"⚠ ncp-tracker: {text}")
+        event.add("description", text)
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
     for row in rows:
         row["labels"] = urgency.item_labels(row)
         day = deadlines.deadline_day(row["deadline"])
