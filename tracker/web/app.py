@@ -469,7 +469,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         from tracker.digest.model import Banner
 
         try:
-            return trust_banners(db(), as_of=now(), lang=current_lang())[1]
+            return trust_banners(db(), as_of=now(), profile=app.config["PROFILE"], lang=current_lang())[1]
         except ProfileError as exc:  # a broken profile file must not take every page down
             return [Banner("red", str(exc))]
 
