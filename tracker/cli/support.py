@@ -6,8 +6,12 @@ Only click is imported at module level, so `ncp-tracker --help` stays fast.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from tracker.attention.profiles import Profile
 
 
 class TrackerError(click.ClickException):
@@ -30,7 +34,7 @@ def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
         raise TrackerError(str(exc)) from exc
 
 
-def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | object = "ncp") -> bool:
+def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profile = "ncp") -> bool:
     """Before a view of the store other than the digest (`inbox`, `horizon`): the digest's banners
     on stderr — no crawl, no successful or recent one ("error:"), failing sources and sources not
     checked for 36 hours ("warning:"). True when the data must not pass for current: the command
