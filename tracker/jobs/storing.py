@@ -174,6 +174,6 @@ class StorePipeline:
                             spider=spider)
             finally:
                 db.close()
-        except Exception as exc:  # nothing of this source was stored (one transaction)
+        except Exception as exc:  # no health row for this source (its items: wholly stored or not at all)
             self.crawler.stats.set_value(STORE_ERROR_STAT, f"{type(exc).__name__}: {exc}"[:300])
             raise
