@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from support import ROOT
@@ -135,6 +136,18 @@ def test_same_day_crawled_twice_gives_no_new_events(demo, tmp_path):
     count = len(jsonl(cli("events", "--format", "jsonl", db=db)))
     assert cli("crawl", "--replay", day, "--no-progress", "--allow-red", db=db).returncode == 0
     assert len(jsonl(cli("events", "--format", "jsonl", db=db))) == count
+
+
+def test_run_says_where_its_digests_are(tmp_path):
+    """`run` wrote the digest and never said where (demo does)."""
+    out = tmp_path / "digests"
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", "--out", str(out),
+                 db=tmp_path / "t.db")
+    assert result.returncode == 0, result.stderr[-2000:]
+    paths = [line.removeprefix("digest: ") for line in result.stdout.splitlines() if line.startswith("digest: ")]
+    assert sorted(Path(p).suffix for p in paths) == [".html", ".md"]
+    assert all(Path(p).is_file() and Path(p).parent.parent == out for p in paths)
 
 
 def test_a_source_whose_store_step_fails_is_red_and_the_run_exits_non_zero(tmp_path):

@@ -143,8 +143,14 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
     plan = _plan(replay, parse_as_of(as_of), sources, None, args)
-    after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir))
-    _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh, sets=sets)
+    written: list[Path] = []
+    after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
+    try:
+        _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh,
+               sets=sets)
+    finally:  # where the digests went, also when a red source makes it exit 2 (as demo says it)
+        for path in written:
+            click.echo(f"digest: {path}")
 
 
 @click.command()
