@@ -187,6 +187,15 @@ def test_no_norwegian_literal_outside_the_catalogue():
      "blocked by robots.txt (not fetched): https://x.no/a"),
     ("searchInitiatives has 9 pages; only 5 read", "searchInitiatives has 9 pages; only 5 read",
      "searchInitiatives has 9 pages; only 5 read"),  # a note of another shape: as the spider wrote it
+    # the two main sources' fallbacks failing too (red), with the reason inside translated as well
+    ("fallback failed too: eksport/saker failed (TimeoutError)",
+     "reserveløsningen feilet også: eksport/saker feilet (TimeoutError)",
+     "the fallback failed too: eksport/saker failed (TimeoutError)"),
+    ("the hearings listing (fallback) gave no answer (https://x.no/h failed (TimeoutError: 30 s))",
+     "høringslisten (reserveløsningen) svarte ikke (https://x.no/h feilet (TimeoutError: 30 s))",
+     "the hearings listing (fallback) gave no answer (https://x.no/h failed (TimeoutError: 30 s))"),
+    ("3 of 9 documents could not be fetched (HTTP 503 ×3)", "3 av 9 dokumenter kunne ikke hentes (HTTP 503 ×3)",
+     "3 of 9 documents could not be fetched (HTTP 503 ×3)"),
 ])  # fmt: skip
 def test_spider_health_notes_in_the_readers_language(reason, nb, en):
     from tracker.vocabulary import health_reason

@@ -176,6 +176,10 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"(?P<missing>\d+) of (?P<num>\d+) documents gave no result",
      N_("%(missing)s of %(num)s documents gave no result")),
     (r"no items; last download error: (?P<error>.*)", N_("no items; last download error: %(error)s")),
+    # the fallbacks of the two main sources failing too (red); `inner` is itself a reason
+    (r"fallback failed too: (?P<inner>.+)", N_("the fallback failed too: %(inner)s")),
+    (r"the hearings listing \(fallback\) gave no answer \((?P<inner>.+)\)",
+     N_("the hearings listing (fallback) gave no answer (%(inner)s)")),
     # the spiders' common notes (crawlers/spiders/base.py and the spiders using its wording)
     (r"blocked by robots\.txt \(not fetched\): (?P<url>\S+)", N_("blocked by robots.txt (not fetched): %(url)s")),
     (r"detail pages blocked by robots\.txt \(not fetched\): fields kept from the listing",
@@ -222,6 +226,8 @@ def _reason_parts(text: str) -> list[str]:
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
     if values.get("what") in HEALTH_SUBJECTS:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
+    if values.get("inner"):  # a reason inside a reason
+        values["inner"] = _reason_part(values["inner"], lang) or values["inner"]
     return values
 
 
