@@ -196,6 +196,13 @@ def test_no_norwegian_literal_outside_the_catalogue():
      "the hearings listing (fallback) gave no answer (https://x.no/h failed (TimeoutError: 30 s))"),
     ("3 of 9 documents could not be fetched (HTTP 503 ×3)", "3 av 9 dokumenter kunne ikke hentes (HTTP 503 ×3)",
      "3 of 9 documents could not be fetched (HTTP 503 ×3)"),
+    # eu_cellar's notes (the demo's second day has one)
+    ("SPARQL for 32024R1781 (espr): timed out (HTTP 500); OJ RSS used as fallback",
+     "SPARQL-spørringen for 32024R1781 (espr): tidsavbrudd (HTTP 500); EU-tidendes RSS brukt i stedet",
+     "SPARQL query for 32024R1781 (espr): timed out (HTTP 500); the Official Journal's RSS used instead"),
+    ("SPARQL for 32024L1760 (csddd) failed (ConnectionLost); OJ RSS used as fallback",
+     "SPARQL-spørringen for 32024L1760 (csddd) feilet (ConnectionLost); EU-tidendes RSS brukt i stedet",
+     "SPARQL query for 32024L1760 (csddd) failed (ConnectionLost); the Official Journal's RSS used instead"),
 ])  # fmt: skip
 def test_spider_health_notes_in_the_readers_language(reason, nb, en):
     from tracker.vocabulary import health_reason

@@ -176,6 +176,16 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"(?P<missing>\d+) of (?P<num>\d+) documents gave no result",
      N_("%(missing)s of %(num)s documents gave no result")),
     (r"no items; last download error: (?P<error>.*)", N_("no items; last download error: %(error)s")),
+    # eu_cellar: a watched act's SPARQL query failing, the OJ RSS taking over
+    (r"SPARQL for (?P<act>\S+ \([^)]*\)):? timed out \((?P<detail>.+)\)",
+     N_("SPARQL query for %(act)s: timed out (%(detail)s)")),
+    (r"SPARQL for (?P<act>\S+ \([^)]*\)) failed \((?P<error>.+)\)", N_("SPARQL query for %(act)s failed (%(error)s)")),
+    (r"SPARQL for (?P<act>\S+ \([^)]*\)): HTTP (?P<status>\d{3})", N_("SPARQL query for %(act)s: HTTP %(status)s")),
+    (r"SPARQL for (?P<act>\S+ \([^)]*\)): malformed SPARQL JSON \((?P<error>.+)\)",
+     N_("SPARQL query for %(act)s: malformed answer (%(error)s)")),
+    (r"OJ RSS used as fallback", N_("the Official Journal's RSS used instead")),
+    (r"SPARQL endpoint failed for every watched act: OJ RSS is the only channel",
+     N_("the SPARQL endpoint failed for every watched act: the Official Journal's RSS is the only channel")),
     # the fallbacks of the two main sources failing too (red); `inner` is itself a reason
     (r"fallback failed too: (?P<inner>.+)", N_("the fallback failed too: %(inner)s")),
     (r"the hearings listing \(fallback\) gave no answer \((?P<inner>.+)\)",
