@@ -49,6 +49,18 @@ def test_demo_prints_digest_paths_that_exist(demo):
     assert all(os.path.exists(p) for p in paths)
 
 
+def test_the_demo_digest_reads_its_health_in_bokmal(demo):
+    """The health table of day 2's digest as an adviser reads it: every source by its Norwegian name
+    and reason, the documents of the items among them."""
+    _, out, _ = demo
+    md = next((out / "2026-11-24").glob("digest-ncp-*.md")).read_text("utf-8")
+    health = md.split("## Kildenes helse", 1)[1]
+    assert "| Dokumenter i sakene | advarsel | 7 |" in health
+    assert "12 av 19 dokumenter mangler i opptaket |" in health
+    assert "SPARQL-spørringen for 32024R1781 (espr): tidsavbrudd (HTTP 500); EU-tidendes RSS brukt i stedet" in health
+    assert " failed" not in health and " used as " not in health and "documents" not in health
+
+
 def test_demo_holds_hearings_with_deadlines(demo):
     db, _, _ = demo
     items = jsonl(cli("items", "--format", "jsonl", db=db))
