@@ -234,3 +234,58 @@ def test_the_common_spider_note_shapes_are_known():
     for phrase, sample in samples.items():
         assert phrase in source, phrase
         assert any(p.fullmatch(sample) for p, _ in HEALTH_REASONS), sample
+
+
+#: (spider file, the phrase it writes, a note of that shape, the note in Bokmål)
+SPIDER_NOTES = [
+    ("no_regjeringen_horinger", "the hearings listing (fallback) {why}",
+     "feed answered HTTP 404; the hearings listing (fallback) answered HTTP 403 (bot challenge) on page 1",
+     "nyhetsstrømmen svarte HTTP 404; høringslisten (reserveløsningen) svarte HTTP 403 (robotsjekk) på side 1"),
+    ("no_regjeringen_horinger", "hearings listing (second channel) {why}: deadlines and status not cross-checked",
+     "hearings listing (second channel) answered HTTP 403 on page 1: deadlines and status not cross-checked",
+     "høringslisten (andre kanal) svarte HTTP 403 på side 1: frister og status ikke krysskontrollert"),
+    ("no_regjeringen_horinger", "gave no answer ({self.failure_reason(failure)})",
+     "feed answered HTTP 404; the hearings listing (fallback) gave no answer (https://x.no/h failed (TimeoutError: 30 s))",
+     "nyhetsstrømmen svarte HTTP 404; høringslisten (reserveløsningen) svarte ikke (https://x.no/h feilet (TimeoutError: 30 s))"),
+    ("no_regjeringen_horinger", "page {page} has no hearings (li.listItem) — markup changed?",
+     "hearings listing (fallback) page 3 has no hearings (li.listItem) — markup changed?: only 2 page(s) read",
+     "høringslisten (reserveløsningen) side 3 har ingen høringer (li.listItem): er sidens oppbygning endret?: bare 2 side(r) lest"),
+    ("eu_cellar", "watchlist invalid: {exc}", "watchlist invalid: line 3: bad CELEX",
+     "listen over fulgte EU-saker er ugyldig: line 3: bad CELEX"),
+    ("no_eos_notater", "— feed URL unverified: {self.feed_url}", "feed answered HTTP 404 — feed URL unverified: https://x.no/rss",
+     "nyhetsstrømmen svarte HTTP 404 — nyhetsstrømmens adresse er ikke bekreftet: https://x.no/rss"),
+    ("no_etikkradet", "(feed URL unverified); using the front page listing",
+     "feed answered HTTP 404 (feed URL unverified); using the front page listing",
+     "nyhetsstrømmen svarte HTTP 404 (nyhetsstrømmens adresse er ikke bekreftet); forsidens oversikt brukes i stedet"),
+    ("no_etikkradet", "front page listing has no recognisable posts", "feed has no items; front page listing has no recognisable posts",
+     "nyhetsstrømmen har ingen oppføringer; forsidens oversikt har ingen gjenkjennelige innlegg"),
+    ("no_nbim", "press release listing has no a.article-list_item (page structure changed?)",
+     "press release listing has no a.article-list_item (page structure changed?)",
+     "pressemeldingsoversikten har ingen a.article-list_item: er sidens oppbygning endret?"),
+    ("oecd_ncp_cases", "case listing has no links to /database/instances/ pages (layout unverified, changed?)",
+     "case listing has no links to /database/instances/ pages (layout unverified, changed?)",
+     "saksoversikten har ingen lenker til /database/instances/-sider: er oppsettet endret?"),
+    ("eu_haveyoursay", "brpapi access is disputed and may need a browser context",
+     "searchInitiatives page 0: blocked (HTTP 403); brpapi access is disputed and may need a browser context",
+     "searchInitiatives page 0: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser"),
+    ("eu_haveyoursay", "answered HTML instead of JSON (single-page-app shell or WAF ",
+     "searchInitiatives page 0: answered HTML instead of JSON (single-page-app shell or WAF page); brpapi may need a "
+     "browser context (disputed access, docs/sources.md A.2)",
+     "searchInitiatives page 0: svarte med HTML i stedet for JSON (en tom nettapp-side eller en WAF-side); brpapi kan "
+     "kreve en nettleser (omstridt tilgang, docs/sources.md A.2)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("spider", "phrase", "note", "nb"), SPIDER_NOTES)
+def test_the_spiders_red_notes_read_in_bokmal(spider, phrase, note, nb):
+    """A failing source's reason is the loudest line of the digest and the web: the main spiders'
+    red notes (and the amber one regjeringen.no's 403s give every day) read in Bokmål. Each phrase
+    must still be in its spider: a reworded note would silently stay English."""
+    from pathlib import Path
+
+    from tracker.vocabulary import health_reason
+
+    source = (Path(__file__).parent.parent / "crawlers" / "spiders" / f"{spider}.py").read_text("utf-8")
+    assert phrase in source, phrase
+    assert health_reason(note, "nb") == nb
+    assert health_reason(note, "en") != nb
