@@ -273,14 +273,37 @@ SPIDER_NOTES = [
      "browser context (disputed access, docs/sources.md A.2)",
      "searchInitiatives page 0: svarte med HTML i stedet for JSON (en tom nettapp-side eller en WAF-side); brpapi kan "
      "kreve en nettleser (omstridt tilgang, docs/sources.md A.2)"),
+    # the frequent amber ones
+    ("no_stortinget_horinger", 'FALLBACK = "fallback channel in use: eksport/saker + eksport/sak HOERFRIST"',
+     "fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger answered HTTP 500)",
+     "reservekanalen er i bruk: eksport/saker + eksport/sak HOERFRIST (eksport/horinger svarte HTTP 500)"),
+    ("no_stortinget_horinger", "hearings of those cases missing this run",
+     "fallback: some eksport/sak requests failed (HTTP 503); hearings of those cases missing this run",
+     "reservekanalen: noen eksport/sak-forespørsler feilet (HTTP 503); høringene i de sakene mangler denne gangen"),
+    ("no_stortinget_horinger", "most recently updated of ",
+     "fallback: only the 40 most recently updated of 57 pending cases checked",
+     "reservekanalen: bare de 40 sist oppdaterte av 57 ventende saker er sjekket"),
+    ("no_regjeringen_horinger", "are missing from it (kept from the listing)",
+     "RSS feed looks truncated (20 items): 3 hearing(s) on listing page 1 are missing from it (kept from the listing)",
+     "RSS-strømmen ser avkortet ut (20 oppføringer): 3 høring(er) på listeside 1 mangler i den (tatt fra listen)"),
+    ("eu_cellar", "OJ RSS failed ({failure.type.__name__})", "OJ RSS failed (TimeoutError)",
+     "EU-tidendes RSS feilet (TimeoutError)"),
+    ("eu_cellar", "not found in Cellar ", "watchlist CELEX 32024R1781 (espr) not found in Cellar (4 related works, but not "
+     "the act itself)", "fulgt CELEX 32024R1781 (espr) finnes ikke i Cellar (4 beslektede verk, men ikke selve rettsakten)"),
+    ("eu_oeil", "OEIL blocked (HTTP {response.status}) for {reference}: stage not updated",
+     "OEIL blocked (HTTP 403) for 2022/0051(COD): stage not updated",
+     "lovgivningsobservatoriet blokkerte forespørselen (HTTP 403) for 2022/0051(COD): stadiet er ikke oppdatert"),
+    ("eu_oeil", "OEIL request failed for {ref} ({failure.type.__name__})", "OEIL request failed for 2022/0051(COD) (TimeoutError)",
+     "forespørselen til lovgivningsobservatoriet for 2022/0051(COD) feilet (TimeoutError)"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("spider", "phrase", "note", "nb"), SPIDER_NOTES)
 def test_the_spiders_red_notes_read_in_bokmal(spider, phrase, note, nb):
     """A failing source's reason is the loudest line of the digest and the web: the main spiders'
-    red notes (and the amber one regjeringen.no's 403s give every day) read in Bokmål. Each phrase
-    must still be in its spider: a reworded note would silently stay English."""
+    red notes and their frequent amber ones (regjeringen.no's 403s, Stortinget's fallback channel,
+    the EU files') read in Bokmål. Each phrase must still be in its spider: a reworded note would
+    silently stay English."""
     from pathlib import Path
 
     from tracker.vocabulary import health_reason

@@ -214,6 +214,33 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"case listing has no links to (?P<path>\S+) pages \(layout unverified, changed\?\)",
      N_("the case listing has no links to %(path)s pages: has the layout changed?")),
     (r"spider argument `hearings` is not valid JSON", N_("the spider argument `hearings` is not valid JSON")),
+    # the frequent amber notes: Stortinget's fallback channel, regjeringen.no's truncated feed, EU files
+    (r"fallback channel in use: eksport/saker \+ eksport/sak HOERFRIST \((?P<inner>.+)\)",
+     N_("the fallback channel is in use: eksport/saker + eksport/sak HOERFRIST (%(inner)s)")),
+    (r"fallback: only the (?P<num>\d+) most recently updated of (?P<total>\d+) pending cases checked",
+     N_("fallback: only the %(num)s most recently updated of %(total)s pending cases checked")),
+    (r"fallback: some eksport/sak requests failed \((?P<error>.+?)\); hearings of those cases missing this run",
+     N_("fallback: some eksport/sak requests failed (%(error)s); the hearings of those cases are missing this run")),
+    (r"RSS feed looks truncated \((?P<num>\d+) items\): (?P<missing>\d+) hearing\(s\) on listing page (?P<page>\d+) "
+     r"are missing from it \(kept from the listing\)",
+     N_("the RSS feed looks truncated (%(num)s items): %(missing)s hearing(s) on listing page %(page)s are missing "
+        "from it (kept from the listing)")),
+    (r"OJ RSS failed \((?P<error>\w+)\)", N_("the Official Journal's RSS failed (%(error)s)")),
+    (r"SPARQL for (?P<act>\S+ \([^)]*\)) answered nothing, not even the act: typo in data/watchlist\.toml, not "
+     r"published yet, or an endpoint problem\?",
+     N_("SPARQL query for %(act)s answered nothing, not even the act: a typo in data/watchlist.toml, not published "
+        "yet, or a problem of the endpoint?")),
+    (r"watchlist CELEX (?P<act>\S+ \([^)]*\)) not found in Cellar \((?P<num>\d+) related works, but not the act "
+     r"itself\)",
+     N_("watched CELEX %(act)s not found in Cellar (%(num)s related works, but not the act itself)")),
+    (r"OEIL blocked \(HTTP (?P<status>\d{3})\) for (?P<ref>\S+): stage not updated",
+     N_("the Legislative Observatory blocked the request (HTTP %(status)s) for %(ref)s: stage not updated")),
+    (r"OEIL has no procedure file for (?P<ref>\S+) \(404\): check the watchlist reference",
+     N_("the Legislative Observatory has no procedure file for %(ref)s (404): check the watchlist's reference")),
+    (r"OEIL answered HTTP (?P<status>\d{3}) for (?P<ref>\S+)",
+     N_("the Legislative Observatory answered HTTP %(status)s for %(ref)s")),
+    (r"OEIL request failed for (?P<ref>\S+) \((?P<error>\w+)\)",
+     N_("the request to the Legislative Observatory for %(ref)s failed (%(error)s)")),
     # eu_haveyoursay's API answering something else than its JSON
     (r"(?P<what>.+?): unknown response shape \((?P<keys>.+)\); neither (?P<a>\S+) nor (?P<b>\S+)",
      N_("%(what)s: an answer of unknown shape (%(keys)s); neither %(a)s nor %(b)s")),
