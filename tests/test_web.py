@@ -27,11 +27,11 @@ def db_path(tmp_path):
     return str(path)
 
 
-def make_app(db_path, **kw):
+def make_app(db_path, as_of=AS_OF, **kw):
     from pathlib import Path
 
     data_dir = Path(db_path).parent / "data"
-    return create_app(db_path, as_of=AS_OF, data_dir=data_dir, **kw)
+    return create_app(db_path, as_of=as_of, data_dir=data_dir, **kw)
 
 
 @pytest.fixture
@@ -49,6 +49,15 @@ def test_inbox_lists_needs_input_by_urgency(client):
     assert "Endringer i regnskapsloven" in html
     assert html.index("Endringer i regnskapsloven") < html.index("Høring - endringer i åpenhetsloven")
     assert HEARING_OLD not in html  # closed
+
+
+@pytest.mark.parametrize(("day", "shown"), [(datetime(2026, 11, 30, 6, tzinfo=OSLO), "tor. 03.12.2026 kl. 12.00"),
+                                            (datetime(2026, 12, 3, 9, tzinfo=OSLO), "frist i dag kl. 12.00")])
+def test_deadlines_are_said_on_the_workbenchs_clock(db_path, day, shown):
+    """The deadline text ("frist i dag") was said of the machine's day, not the workbench's
+    (`as_of`): a store served on another day said "today" of a deadline three working days ahead."""
+    html = make_app(db_path, as_of=day).test_client().get(f"/item/{COMMITTEE}").get_data(as_text=True)
+    assert re.search(r'<dd id="deadlines">(.*?)</dd>', html, re.S).group(1) == f'<div class="deadline-line">{shown}</div>'
 
 
 def test_item_page_shows_evidence_history_answers(client):

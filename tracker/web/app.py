@@ -350,9 +350,6 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     # scraped URLs become links only when they are http(s): never javascript:, data: or the like
     app.jinja_env.filters["safe_href"] = safe_url
     app.jinja_env.filters["strength"] = lambda value: strength_text(value, current_lang())
-    from tracker.web import display
-
-    display.install(app, current_lang)  # catalogue, dates, names for codes, Stortinget's times, per request
 
     def db():
         if "db" not in g:
@@ -361,6 +358,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     def now() -> datetime:
         return app.config["AS_OF"] or datetime.now(OSLO)
+
+    from tracker.web import display
+
+    # catalogue, dates, names for codes, Stortinget's times (on the app's clock), per request
+    display.install(app, current_lang, now=now)
 
     def drafts_dir() -> Path:
         return Path(app.config["DATA_DIR"]) / "drafts"

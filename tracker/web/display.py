@@ -30,13 +30,15 @@ def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None 
     return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
 
 
-def install(app: Any, lang: str | Callable[[], str] = "nb") -> None:
+def install(app: Any, lang: str | Callable[[], str] = "nb",
+            now: Callable[[], datetime] | None = None) -> None:
     """Register the catalogue, date and name filters and `deadline_lines` on a Flask app.
 
     `lang` is a language code or a function returning the request's language (looked up on
-    every call, so one app serves Bokmål and English side by side)."""
+    every call, so one app serves Bokmål and English side by side); `now` the app's clock
+    (its `as_of` when it has one: "frist i dag" must be said of the app's day, not the machine's)."""
     env = app.jinja_env
     install_jinja(env, lang)
     install_jinja_filters(env, lang)
     current = lang if callable(lang) else (lambda: lang)
-    env.globals["deadline_lines"] = lambda item: deadline_lines(item, current())
+    env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
