@@ -412,6 +412,35 @@ def test_read_tag_provisions_relevance_api_and_redline(db, tmp_path, tagger):
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
 
 
+def test_a_redlines_change_times_are_utc(monkeypatch):
+    """w:date is UTC ("Z"); the machine's local clock was written with a Z, an hour or two off on a
+    machine set to Oslo time."""
+    import re
+    import time
+    from datetime import UTC
+
+    change = redline.SectionChange(kind="changed", number="1", heading="Formål", page_before=1, page_after=1,
+                                   labels=[], ops=[("=", "gammel "), ("+", "ny tekst")])
+    import io
+    import zipfile
+
+    def dates(data: bytes) -> list[bytes]:
+        return re.findall(rb'w:date="([^"]+)"', zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+
+    assert set(dates(redline.to_docx("t", [change], when=datetime(2026, 11, 25, 6, tzinfo=OSLO)))) == {
+        b"2026-11-25T05:00:00Z"}
+    monkeypatch.setenv("TZ", "Europe/Oslo")
+    time.tzset()
+    try:
+        before = datetime.now(UTC).replace(microsecond=0)
+        (stamp,) = set(dates(redline.to_docx("t", [change])))
+        after = datetime.now(UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert before <= datetime.strptime(stamp.decode(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) <= after
+
+
 def test_a_scanned_document_is_flagged_not_empty(db, tmp_path, tagger):
     _item(db)
     _record(db, tmp_path / "d", write_pdf(Spec("Høringsbrev", [], scanned_page=True)))

@@ -10,7 +10,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any
 
@@ -176,7 +176,8 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    when_s = (when or datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # w:date is UTC ("Z"): the local clock written with a Z put the changes an hour or two off in Oslo
+    when_s = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     document = docx.Document()
     document.add_heading(title, level=1)
     document.add_paragraph(intro or "Endringer per avsnitt mellom to versjoner; merkede (tematiske) avsnitt først. "
