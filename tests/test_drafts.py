@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from docx import Document
@@ -49,6 +49,10 @@ def test_docx_is_a4_with_the_templates_styles_and_properties(written):
     assert abs(section.left_margin - Cm(2.5)) < Cm(0.05)
     props = doc.core_properties
     assert props.author == "Kontaktpunktet for ansvarlig næringsliv"  # not "python-docx"
+    # written as UTC ("Z"): the time it was made, not an hour or two later in Oslo's winter or summer
+    made = datetime.fromtimestamp(written.docx.stat().st_mtime, UTC)
+    created = props.created if props.created.tzinfo else props.created.replace(tzinfo=UTC)
+    assert abs((created - made).total_seconds()) < 120 and props.modified == props.created
     assert props.language == "nb-NO"
     assert props.title.startswith("Høringssvar – Endringer i åpenhetsloven")
     styles = {s.name for s in doc.styles}

@@ -37,7 +37,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -741,7 +741,9 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
     props.title = draft.subject
     props.subject = draft.subject
     props.language = "nb-NO" if draft.language == "nb" else "en-GB"
-    now = datetime.now(OSLO).replace(tzinfo=None, microsecond=0)
+    # python-docx writes these naive datetimes with a "Z": they must be UTC (Oslo time was an hour
+    # or two off in Word's document properties)
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     props.created = props.modified = now
     props.revision = 1
     props.comments = ""
