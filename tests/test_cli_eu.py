@@ -7,8 +7,10 @@ import json
 from click.testing import CliRunner
 
 from tracker.cli import main
+from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db
+from tracker.store.instants import stored
 
 WATCH = """\
 [[file]]
@@ -44,20 +46,28 @@ def _setup(tmp_path, as_of):
     run = store.start_run(db, as_of=as_of, mode="test", sources=[])
     for item in ITEMS:
         store.apply_scrape(db, run_id=run, as_of=as_of, source=item["source"], items=[item])
+        with db.conn:  # a crawl that succeeded, as the daily run leaves it
+            health.record(db, run, health.SourceRun(source=item["source"], items_seen=1), stored(as_of))
+    store.finish_run(db, run, 0)
     db.close()
     return db_path, wl
 
 
+#: the commands' clock: three hours after the seeded crawl (its data is current)
+AS_OF = "2026-11-24T09:00"
+
+
 def test_watchlist_jsonl(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
-    plain = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--format", "jsonl"])
+    plain = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--format", "jsonl",
+                                      "--as-of", AS_OF])
     assert plain.exit_code == 0, plain.output
     db = open_db(db_path)
     assert db["links"].count == 0  # a read command writes nothing: links are refreshed by run or --refresh
     db.close()
     assert json.loads(plain.output.splitlines()[0])["norwegian"] == []
     result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--format", "jsonl",
-                                       "--refresh"])
+                                       "--refresh", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     rows = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
     csddd = rows["csddd"]
@@ -71,11 +81,19 @@ def test_watchlist_jsonl(tmp_path, as_of):
 
 def test_watchlist_table(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
-    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--refresh"])
+    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--refresh",
+                                       "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     assert "stage: Procedure completed (last key event 2024-07-05)" in result.output
     assert "NO: Høring - gjennomføring av direktiv (EU) 2024/1760 i åpenhetsloven" in result.output
     assert "(no CELEX, procedure or COM number yet)" in result.output
+
+
+def test_watchlist_says_when_its_data_is_old(tmp_path, as_of):
+    db_path, wl = _setup(tmp_path, as_of)
+    result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--as-of", "2026-12-01"])
+    assert result.exit_code == 2 and "CSDDD [csddd]" in result.stdout
+    assert "error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago" in result.stderr
 
 
 def test_invalid_watchlist_fails_with_line_and_field(tmp_path):

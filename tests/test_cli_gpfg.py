@@ -9,8 +9,10 @@ from click.testing import CliRunner
 
 from crawlers.dates import OSLO
 from tracker.cli import main
+from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db
+from tracker.store.instants import stored
 
 
 def _seed(path):
@@ -27,7 +29,14 @@ def _seed(path):
             {"source": source, "kind": kind, "native_id": nid, "title": title, "body": body,
              "owner": "Finansdepartementet" if kind == "hearing" else None,
              "published": "2026-11-20T10:00:00+01:00", "url": f"https://example.org/{nid}"}])
+        with db.conn:  # a crawl that succeeded, as the daily run leaves it
+            health.record(db, run, health.SourceRun(source=source, items_seen=1), stored(as_of))
+        store.finish_run(db, run, 0)
     db.close()
+
+
+#: the clock of the commands: three hours after the seeded crawl (its data is current)
+AS_OF = "2026-11-24T09:00"
 
 
 def _seed_and_run(path):
@@ -69,7 +78,7 @@ def test_companies_unknown_name(tmp_path):
 def test_gpfg_groups_by_actor_and_stage(tmp_path):
     path = tmp_path / "t.db"
     _seed(path)
-    result = CliRunner().invoke(main, ["--db", str(path), "gpfg"])
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines.index("Finansdepartementet") < lines.index("Etikkrådet") < lines.index("Norges Bank")
@@ -79,12 +88,23 @@ def test_gpfg_groups_by_actor_and_stage(tmp_path):
 def test_gpfg_jsonl_filters(tmp_path):
     path = tmp_path / "t.db"
     _seed(path)
-    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--format", "jsonl", "--stage", "decision"])
-    rows = [json.loads(line) for line in result.output.splitlines()]
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--format", "jsonl", "--stage", "decision",
+                                       "--as-of", AS_OF])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["actor"], r["stage"]) for r in rows] == [("Norges Bank", "decision")]
 
 
 def test_gpfg_empty_store(tmp_path):
+    """No crawl has run: it says so (exit 2), not only that there are no items."""
     open_db(tmp_path / "e.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg"])
-    assert result.exit_code == 0 and "no GPFG governance items" in result.output
+    assert result.exit_code == 2 and "no GPFG governance items" in result.stdout
+    assert "error: No crawl has run yet: there is no data to show." in result.stderr
+
+
+def test_gpfg_says_when_its_data_is_old(tmp_path):
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", "2026-12-01"])
+    assert result.exit_code == 2 and "Etikkrådet" in result.stdout
+    assert "error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago" in result.stderr

@@ -10,7 +10,7 @@ import json
 
 import click
 
-from tracker.cli.support import TrackerError, open_db
+from tracker.cli.support import TrackerError, now_or, open_db, say_untrusted
 from tracker.store.deadlines import oslo_date
 
 
@@ -21,9 +21,12 @@ from tracker.store.deadlines import oslo_date
 @click.pass_context
 @click.option("--refresh", is_flag=True,
               help="Re-link items to the watched files first (a write; `run` does it after every crawl).")
-def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool) -> None:
+@click.option("--as-of", "as_of", help="Clock (ISO); default now.")
+def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, as_of: str | None) -> None:
     """List the watched EU files: CELEX, procedure, current stage, last event, Norwegian links.
 
+    Like the digest, it says first when its data cannot be taken as current (no crawl, no
+    successful or recent one: exit 2) and which sources are failing or unchecked.
     Example: ncp-tracker watchlist --format jsonl
     """
     from tracker.links.watchlist import WatchlistError, load
@@ -38,13 +41,20 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool) -> 
             from tracker.links.related import update_links
 
             update_links(db, entries=entries)
+        untrusted = say_untrusted(db, now_or(as_of), lang="en")
         rows = watchlist_rows(db, entries)
     finally:
         db.close()
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
-        return
+    else:
+        _print_watchlist(rows)
+    if untrusted:
+        ctx.exit(2)
+
+
+def _print_watchlist(rows: list[dict]) -> None:
     for row in rows:
         ids = " · ".join(x for x in (row["celex"] and f"CELEX {row['celex']}", row["procedure"], row["com"]) if x)
         click.secho(f"{row['name']} [{row['id']}]", bold=True)

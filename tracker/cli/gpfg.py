@@ -10,7 +10,7 @@ import json
 
 import click
 
-from tracker.cli.support import open_db
+from tracker.cli.support import now_or, open_db, say_untrusted
 
 
 @click.command("companies")
@@ -56,26 +56,37 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> 
 @click.option("--by", type=click.Choice(["actor", "stage"]), default="actor", show_default=True,
               help="Group by actor (then stage) or by stage (then actor).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
-def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt: str) -> None:
+def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt: str, as_of: str | None) -> None:
     """GPFG governance items by actor and stage (proposal → hearing → decision → white paper → Storting), newest first.
 
+    Like the digest, it says first when its data cannot be taken as current (no crawl, no
+    successful or recent one: exit 2) and which sources are failing or unchecked.
     Example: ncp-tracker gpfg --by stage
     """
-    from tracker.links.gpfg import STAGE_LABELS, gpfg_items, grouped
+    from tracker.links.gpfg import gpfg_items
 
     db = open_db(ctx)
     try:
+        untrusted = say_untrusted(db, now_or(as_of), lang="en")
         items = gpfg_items(db, actor=actor, stage=stage, by=by)
     finally:
         db.close()
     if fmt == "jsonl":
         for item in items:
             click.echo(json.dumps(item, ensure_ascii=False))
-        return
-    if not items:
+    elif not items:
         click.echo("no GPFG governance items: run `ncp-tracker demo` or crawl the GPFG sources")
-        return
+    else:
+        _print_gpfg(items, by)
+    if untrusted:
+        ctx.exit(2)
+
+
+def _print_gpfg(items: list[dict], by: str) -> None:
+    from tracker.links.gpfg import STAGE_LABELS, grouped
+
     for outer, inner_groups in grouped(items, by):
         click.secho(STAGE_LABELS.get(outer, outer) if by == "stage" else outer, bold=True)
         for inner, group in inner_groups:
