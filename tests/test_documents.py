@@ -415,14 +415,14 @@ def test_read_tag_provisions_relevance_api_and_redline(db, tmp_path, tagger):
 def test_a_redlines_change_times_are_utc(monkeypatch):
     """w:date is UTC ("Z"); the machine's local clock was written with a Z, an hour or two off on a
     machine set to Oslo time."""
+    import io
     import re
     import time
+    import zipfile
     from datetime import UTC
 
     change = redline.SectionChange(kind="changed", number="1", heading="Formål", page_before=1, page_after=1,
                                    labels=[], ops=[("=", "gammel "), ("+", "ny tekst")])
-    import io
-    import zipfile
 
     def dates(data: bytes) -> list[bytes]:
         return re.findall(rb'w:date="([^"]+)"', zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
