@@ -185,8 +185,8 @@ def test_no_norwegian_literal_outside_the_catalogue():
      "some detail pages failed (HTTP 500); 2 parse errors"),
     ("blocked by robots.txt (not fetched): https://x.no/a", "blokkert av robots.txt (ikke hentet): https://x.no/a",
      "blocked by robots.txt (not fetched): https://x.no/a"),
-    ("searchInitiatives has 9 pages; only 5 read", "searchInitiatives has 9 pages; only 5 read",
-     "searchInitiatives has 9 pages; only 5 read"),  # a note of another shape: as the spider wrote it
+    ("case page without a title: https://x.org/1", "case page without a title: https://x.org/1",
+     "case page without a title: https://x.org/1"),  # a note of another shape: as the spider wrote it
     # the two main sources' fallbacks failing too (red), with the reason inside translated as well
     ("fallback failed too: eksport/saker failed (TimeoutError)",
      "reserveløsningen feilet også: eksport/saker feilet (TimeoutError)",
@@ -295,6 +295,16 @@ SPIDER_NOTES = [
      "lovgivningsobservatoriet blokkerte forespørselen (HTTP 403) for 2022/0051(COD): stadiet er ikke oppdatert"),
     ("eu_oeil", "OEIL request failed for {ref} ({failure.type.__name__})", "OEIL request failed for 2022/0051(COD) (TimeoutError)",
      "forespørselen til lovgivningsobservatoriet for 2022/0051(COD) feilet (TimeoutError)"),
+    ("no_regjeringen_horinger", "on the detail page, ", "hearing 3150100: deadline 2026-12-11 on the detail page, "
+     "2026-12-10 in the listing", "høring 3150100: frist 2026-12-11 på detaljsiden, 2026-12-10 i listen"),
+    ("no_regjeringen_horinger", "hearings read from the listing instead ({pages} page(s))",
+     "feed answered HTTP 503; hearings read from the listing instead (2 page(s))",
+     "nyhetsstrømmen svarte HTTP 503; høringene ble lest fra listen i stedet (2 side(r))"),
+    ("no_regjeringen_horingssvar", "answer lists blocked (HTTP 403/429/challenge): answers not updated",
+     "answer lists blocked (HTTP 403/429/challenge): answers not updated",
+     "svarlistene blokkert (HTTP 403/429/robotsjekk): svarene er ikke oppdatert"),
+    ("eu_haveyoursay", "searchInitiatives has {total_pages} pages; {why}", "searchInitiatives has 9 pages; only 5 read",
+     "searchInitiatives har 9 sider; bare 5 lest"),
 ]  # fmt: skip
 
 

@@ -241,6 +241,27 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("the Legislative Observatory answered HTTP %(status)s for %(ref)s")),
     (r"OEIL request failed for (?P<ref>\S+) \((?P<error>\w+)\)",
      N_("the request to the Legislative Observatory for %(ref)s failed (%(error)s)")),
+    # regjeringen.no: the detail page and the listing disagreeing, the listing read instead of the feed
+    (r"hearing (?P<id>\S+): deadline (?P<detail>\S+) on the detail page, (?P<listing>\S+) in the listing",
+     N_("hearing %(id)s: deadline %(detail)s on the detail page, %(listing)s in the listing")),
+    (r"hearing (?P<id>\S+): status (?P<detail>.+) on the detail page, (?P<listing>.+) in the listing",
+     N_("hearing %(id)s: status %(detail)s on the detail page, %(listing)s in the listing")),
+    (r"hearings read from the listing instead \((?P<num>\d+) page\(s\)\)",
+     N_("the hearings were read from the listing instead (%(num)s page(s))")),
+    (r"hearings listing: still new hearings on page (?P<page>\d+), the last one read \((?P<setting>.+)\)",
+     N_("hearings listing: still new hearings on page %(page)s, the last one read (%(setting)s)")),
+    # regjeringen.no's published answers (høringssvar), whose pages may answer 403 to bots
+    (r"answer lists blocked \(HTTP 403/429/challenge\): answers not updated",
+     N_("the answer lists blocked (HTTP 403/429/challenge): answers not updated")),
+    (r"answer lists blocked by robots\.txt \(not fetched\): answers cannot be read for these hearings, "
+     r"e\.g\. (?P<url>\S+)",
+     N_("the answer lists blocked by robots.txt (not fetched): answers cannot be read for these hearings, "
+        "e.g. %(url)s")),
+    # Have your say's paging
+    (r"searchInitiatives has (?P<total>\d+) pages", N_("searchInitiatives has %(total)s pages")),
+    (r"only (?P<num>\d+) read", N_("only %(num)s read")),
+    (r"page (?P<page>\d+) was empty, so the pages after it were not read",
+     N_("page %(page)s was empty, so the pages after it were not read")),
     # eu_haveyoursay's API answering something else than its JSON
     (r"(?P<what>.+?): unknown response shape \((?P<keys>.+)\); neither (?P<a>\S+) nor (?P<b>\S+)",
      N_("%(what)s: an answer of unknown shape (%(keys)s); neither %(a)s nor %(b)s")),
