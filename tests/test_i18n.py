@@ -185,8 +185,8 @@ def test_no_norwegian_literal_outside_the_catalogue():
      "some detail pages failed (HTTP 500); 2 parse errors"),
     ("blocked by robots.txt (not fetched): https://x.no/a", "blokkert av robots.txt (ikke hentet): https://x.no/a",
      "blocked by robots.txt (not fetched): https://x.no/a"),
-    ("case page without a title: https://x.org/1", "case page without a title: https://x.org/1",
-     "case page without a title: https://x.org/1"),  # a note of another shape: as the spider wrote it
+    ("a note of a shape nobody knows (x)", "a note of a shape nobody knows (x)",
+     "a note of a shape nobody knows (x)"),  # a note of another shape: as the spider wrote it
     # the two main sources' fallbacks failing too (red), with the reason inside translated as well
     ("fallback failed too: eksport/saker failed (TimeoutError)",
      "reserveløsningen feilet også: eksport/saker feilet (TimeoutError)",
