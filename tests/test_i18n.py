@@ -326,6 +326,7 @@ def test_the_spiders_red_notes_read_in_bokmal(spider, phrase, note, nb):
 
 #: sample values for the placeholders of the spiders' notes, chosen by what the expression names
 _NOTE_SAMPLES = [
+    (("sum(", "unrecorded", "missing"), "2"), (("shown",), "HTTP 404 ×2"),
     (("failure_reason",), "https://x.no/a failed (TimeoutError: t)"), (("status_raw",), "'Åpen'"),
     (("status",), "503"), (("__name__",), "TimeoutError"), (("url",), "https://x.no/a"),
     (("feed_problem", "problem"), "feed answered HTTP 404"), (("why",), "only 5 read"),
@@ -366,8 +367,9 @@ def _render(node, constants: dict[str, str]) -> str | None:
 
 
 def _spider_notes() -> list[tuple[str, int, str]]:
-    """Every note a spider writes (`self.note(level, text)`, regjeringen's `_listing_broken(why)`),
-    its placeholders filled with samples of their kind."""
+    """Every note a spider writes (`self.note(level, text)`, regjeringen's `_listing_broken(why)`)
+    and the tracker writes (`("red" | "amber", text)`), placeholders filled with samples of their
+    kind."""
     import ast
     from pathlib import Path
 
@@ -389,6 +391,15 @@ def _spider_notes() -> list[tuple[str, int, str]]:
                 continue
             if text is not None:
                 out.append((path.stem, node.lineno, text))
+    root = Path(__file__).parent.parent / "tracker"
+    for path in sorted(root.rglob("*.py")):  # the tracker's own notes: ("red"/"amber", text) pairs
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant)
+                    and node.elts[0].value in ("red", "amber")):
+                text = _render(node.elts[1], {})
+                if text is not None:
+                    out.append((path.stem, node.lineno, text))
     return out
 
 

@@ -166,6 +166,10 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
+    (r"vanish guard: (?P<num>\d+) of (?P<total>\d+) open items missing from the listing; none marked vanished "
+     r"\(broken page\?\)",
+     N_("vanish guard: %(num)s of %(total)s open items missing from the listing; none marked vanished (a broken "
+        "page?)")),
     # the documents' row (tracker/documents/pipeline.py: record_health)
     (r"fetching documents failed: (?P<error>.*)", N_("fetching documents failed: %(error)s")),
     (r"none of (?P<num>\d+) documents gave a result", N_("none of %(num)s documents gave a result")),
