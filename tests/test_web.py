@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -28,8 +29,6 @@ def db_path(tmp_path):
 
 
 def make_app(db_path, as_of=AS_OF, **kw):
-    from pathlib import Path
-
     data_dir = Path(db_path).parent / "data"
     return create_app(db_path, as_of=as_of, data_dir=data_dir, **kw)
 
@@ -130,7 +129,11 @@ def test_draft_is_made_by_post_and_every_version_downloads(client, db_path):
         Document(io.BytesIO(client.get(href).data))
     db = open_db(db_path)
     assert [r[0] for r in db.execute("select created_by from drafts")] == ["Kari", "Kari"]
+    names = [Path(r[0]).name for r in db.execute("select docx_path from drafts")]
     db.close()
+    # named on the workbench's clock (its as_of), day and time alike, made unique by a random part
+    assert all(re.fullmatch(r"regjeringen_3150001-horingssvar-2026-11-24-060000-[0-9a-f]{6}\.docx", n) for n in names)
+    assert len(set(names)) == 2
 
 
 @pytest.mark.parametrize(("item", "word"), [(EU, "feedback"), (COMMITTEE, "innspill")])

@@ -727,7 +727,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(404, str(exc))
         folder = drafts_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        stem = f"{drafts.file_stem(d, now().date())}-{datetime.now(OSLO):%H%M%S}-{secrets.token_hex(3)}"
+        stem = f"{drafts.file_stem(d, now().date())}-{now():%H%M%S}-{secrets.token_hex(3)}"
         docx_path, md_path = folder / f"{stem}.docx", folder / f"{stem}.md"
         docx_path.write_bytes(drafts.docx_bytes(d))
         md_path.write_text(drafts.render_markdown(d), encoding="utf-8")
