@@ -64,6 +64,10 @@ def assess(run: SourceRun) -> tuple[str, str]:
         ambers.append(f"{misses} requests not in the recording")
     if ambers:
         return AMBER, "; ".join(dict.fromkeys(ambers))
+    if run.source == DOCUMENTS:  # documents, not items; none seen when none was pending
+        if not run.items_seen:
+            return GREEN, "no documents to fetch"
+        return GREEN, f"{run.items_seen} documents, {run.items_new} new, {run.items_changed} changed"
     return GREEN, f"{run.items_seen} items, {run.items_new} new, {run.items_changed} changed"
 
 
