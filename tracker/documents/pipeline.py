@@ -96,17 +96,16 @@ def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, 
     from tracker.store.instants import now_iso
 
     wanted = {(link["item_id"], link["url"]) for link in links}
-    checked: dict[tuple[str, str], str] = {}
-    errors: dict[tuple[str, str], str] = {}
-    versions: dict[tuple[str, str], bool] = {}
+    checked: dict[tuple[str, str], str | None] = {}  # link → None when fetched, else why not
+    had_one: dict[tuple[str, str], bool] = {}  # a wanted link with a new version: had it one before?
     if wanted and "documents" in db.table_names():
         for r in db.query("select item_id, url, status, error from documents where checked_at = ?", [at]):
-            checked[(r["item_id"], r["url"])] = r["status"]
-            errors[(r["item_id"], r["url"])] = r["error"] or r["status"]
+            if (r["item_id"], r["url"]) in wanted:
+                checked[(r["item_id"], r["url"])] = None if r["status"] == OK else r["error"] or r["status"]
         for r in db.query("select item_id, url, previous from document_versions where seen_at = ?", [at]):
-            versions[(r["item_id"], r["url"])] = r["previous"] is not None
-    checked = {k: v for k, v in checked.items() if k in wanted}
-    fetched = sum(1 for v in checked.values() if v == OK)
+            if (r["item_id"], r["url"]) in wanted:
+                had_one[(r["item_id"], r["url"])] = r["previous"] is not None
+    fetched = sum(1 for why in checked.values() if why is None)
     missing = len(wanted) - len(checked)
     notes: list[tuple[str, str]] = []
     if error:
@@ -114,7 +113,7 @@ def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, 
     elif wanted and not checked:
         notes.append(("red", f"none of {len(wanted)} documents gave a result"))
     else:
-        why = Counter(errors[k] for k, v in checked.items() if v != OK)
+        why = Counter(e for e in checked.values() if e is not None)
         if unrecorded := why.pop(NOT_IN_RECORDING, 0):  # a replayed day without them: as the spiders'
             notes.append(("amber", f"{unrecorded} of {len(wanted)} documents not in the recording"))
         if why:
@@ -123,9 +122,9 @@ def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, 
                                    f"({shown})"))
         if missing:
             notes.append(("amber", f"{missing} of {len(wanted)} documents gave no result"))
-    seen_before = [was for k, was in versions.items() if k in wanted]  # a new version: had one?
     run = health.SourceRun(source=health.DOCUMENTS, notes=notes, items_seen=fetched,
-                           items_new=seen_before.count(False), items_changed=seen_before.count(True),
+                           items_new=list(had_one.values()).count(False),
+                           items_changed=list(had_one.values()).count(True),
                            may_be_empty=True)
     with db.conn:
         return health.record(db, run_id, run, now_iso())
