@@ -250,6 +250,11 @@ def test_the_documents_have_a_health_row_of_their_own(db, tmp_path):
     assert (row["status"], row["reason"]) == ("amber", "1 of 2 documents gave no result")
     row = record_health(db, run, _links("https://x.no/never.pdf"), at=AT)
     assert (row["status"], row["reason"]) == ("red", "none of 1 documents gave a result")
+    # two results the store could not keep left no row: counted as lost in storing, red, not "no result"
+    row = record_health(db, run, _links(a, "https://x.no/e.pdf", "https://x.no/f.pdf"), at=AT, store_failed=2,
+                        store_error="OSError: [Errno 28] No space left on device")
+    assert (row["status"], row["reason"]) == (
+        "red", "2 of 3 documents could not be stored: OSError: [Errno 28] No space left on device")
     row = record_health(db, run, _links(a), at=AT, error="fetching documents failed (exit -9): killed")
     assert row["status"] == "red" and row["reason"].startswith("fetching documents failed: fetching documents")
     from tracker.vocabulary import health_reason
@@ -257,6 +262,8 @@ def test_the_documents_have_a_health_row_of_their_own(db, tmp_path):
     assert health_reason("2 of 3 documents could not be fetched (HTTP 404 ×2)", "nb") == (
         "2 av 3 dokumenter kunne ikke hentes (HTTP 404 ×2)")
     assert health_reason("7 documents, 2 new, 1 changed", "nb") == "7 dokumenter, 2 nye, 1 endret"
+    assert health_reason("2 of 3 documents could not be stored: OSError: disk full", "nb") == (
+        "2 av 3 dokumenter kunne ikke lagres: OSError: disk full")
     assert health_reason("no documents to fetch", "nb") == "ingen dokumenter å hente"
 
 

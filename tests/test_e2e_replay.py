@@ -195,6 +195,51 @@ def test_a_source_whose_store_step_fails_is_red_and_the_run_exits_non_zero(tmp_p
     assert stored.count("no_regjeringen_horinger") >= 5 and "no_lovdata" in stored
 
 
+def test_documents_that_cannot_be_stored_turn_the_documents_row_red(tmp_path):
+    """A fetched document the store could not keep (a full disk; here a file where the documents
+    folder should be) was only an error in Scrapy's log: the documents' row counted it as "gave no
+    result", amber, and the run exited 0. It is red with the error, the run exits 2, the log
+    line does not carry the document's bytes; `documents fetch` and the child fetcher say so too,
+    and the next fetch into a working folder stores what was lost."""
+    from datetime import datetime
+
+    from tracker.documents.fetch import fetch_in_child, pending_links
+    from tracker.store.db import open_db
+
+    db = tmp_path / "t.db"
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "documents").write_text("not a folder", "utf-8")
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    failed = cli("run", "--replay", day, "--source", "no_regjeringen_horinger", "--no-progress",
+                 "--out", str(tmp_path / "out"), db=db)
+    assert failed.returncode == 2, failed.stderr[-2000:]
+    assert "source(s) red: documents" in failed.stderr
+    assert "%PDF" not in failed.stderr
+    health = {h["source"]: h for h in map(json.loads, cli("health", "--format", "jsonl", db=db).stdout.splitlines())}
+    row = health["documents"]
+    assert row["status"] == "red"
+    assert re.fullmatch(r"4 of \d+ documents could not be stored: NotADirectoryError: .*", row["reason"]), row["reason"]
+    assert "gave no result" not in row["reason"]
+    md = next((tmp_path / "out").glob("*/digest-ncp-*.md")).read_text("utf-8")
+    assert "4 av " in md and "dokumenter kunne ikke lagres: NotADirectoryError" in md
+
+    store = open_db(db)
+    links = pending_links(store)  # the four lost ones among them
+    store.close()
+    summary = fetch_in_child(db, links, as_of=datetime.fromisoformat(DAY2), replay_dir=day, data_dir=data)
+    assert summary["store_failed"] == 4 and summary["store_error"].startswith("NotADirectoryError")
+
+    again = cli("documents", "fetch", "--replay", day, "--as-of", DAY2, db=db)
+    assert again.returncode == 1 and "4 of" in again.stderr and "could not be stored" in again.stderr
+    (data / "documents").unlink()
+    fixed = cli("documents", "fetch", "--replay", day, "--as-of", DAY2, db=db)
+    assert fixed.returncode == 0, fixed.stderr[-2000:]
+    store = open_db(db)
+    assert store.execute("select count(*) from documents where status = 'ok'").fetchone()[0] == 4
+    store.close()
+
+
 def test_demo_stores_consultee_lists_and_kontaktpunktet_as_consultee(demo):
     import sqlite3
 

@@ -326,7 +326,7 @@ def test_the_spiders_red_notes_read_in_bokmal(spider, phrase, note, nb):
 
 #: sample values for the placeholders of the spiders' notes, chosen by what the expression names
 _NOTE_SAMPLES = [
-    (("sum(", "unrecorded", "missing"), "2"), (("shown",), "HTTP 404 ×2"),
+    (("sum(", "unrecorded", "missing", "store_failed"), "2"), (("shown",), "HTTP 404 ×2"),
     (("failure_reason",), "https://x.no/a failed (TimeoutError: t)"), (("status_raw",), "'Åpen'"),
     (("status",), "503"), (("__name__",), "TimeoutError"), (("url",), "https://x.no/a"),
     (("feed_problem", "problem"), "feed answered HTTP 404"), (("why",), "only 5 read"),

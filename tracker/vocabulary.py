@@ -175,6 +175,8 @@ HEALTH_REASONS: MessageTable = message_table((
         "page?)")),
     # the documents' row (tracker/documents/pipeline.py: record_health)
     (r"fetching documents failed: (?P<error>.*)", N_("fetching documents failed: %(error)s")),
+    (r"(?P<failed>\d+) of (?P<num>\d+) documents could not be stored: (?P<error>.*)",
+     N_("%(failed)s of %(num)s documents could not be stored: %(error)s")),
     (r"none of (?P<num>\d+) documents gave a result", N_("none of %(num)s documents gave a result")),
     (r"(?P<failed>\d+) of (?P<num>\d+) documents could not be fetched \((?P<why>.*)\)",
      N_("%(failed)s of %(num)s documents could not be fetched (%(why)s)")),

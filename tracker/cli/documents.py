@@ -43,9 +43,10 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
         path = db_file(db)
     finally:
         db.close()
+    lost = {"store_failed": 0, "store_error": None}  # results the store could not keep
     if links:
         try:
-            fetch_in_process(path, links, as_of=when, replay_dir=replay_dir)
+            lost = fetch_in_process(path, links, as_of=when, replay_dir=replay_dir)
         except ValueError as exc:
             raise TrackerError(str(exc)) from exc
     db = open_db(ctx, write=True)
@@ -57,6 +58,9 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
     click.echo(f"{len(links)} links checked; documents by status: {counts or '{}'}; read {summary['read']}, "
                f"scanned {summary['scanned']}, unreadable {summary['unreadable']}; "
                f"{summary['provision_hits']} new provision hits; {summary['raised']} items raised")
+    if lost["store_failed"]:  # what was stored is read above; the rest is retried next time
+        raise TrackerError(f"{lost['store_failed']} of {len(links)} documents could not be stored: "
+                           f"{lost['store_error']}")
 
 
 @documents.command("show")

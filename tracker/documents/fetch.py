@@ -30,6 +30,16 @@ DEFAULT_TYPES = ("høringsnotat", "høringsbrev", "publikasjon", "proposal", "fo
 LIVE_STATUSES = ("open", "upcoming", "unknown")
 DB_SETTING, AS_OF_SETTING, DATA_SETTING, RUN_SETTING = (
     "TRACKER_DB", "TRACKER_AS_OF", "TRACKER_DOCUMENTS_DATA_DIR", "TRACKER_RUN_ID")
+#: the crawl stats in which DocumentStorePipeline counts the results it could not store (a full
+#: disk, a database that refuses the row), and the first such error
+STORE_FAILED_STAT, STORE_ERROR_STAT = "documents/store_failed", "documents/store_error"
+
+
+def store_failures(stats: dict[str, Any]) -> dict[str, Any]:
+    """What a finished `documents` crawl could not store, from its stats: ``{"store_failed": n,
+    "store_error": the first error or None}`` (the documents' health row says so, red)."""
+    return {"store_failed": int(stats.get(STORE_FAILED_STAT, 0)),
+            "store_error": stats.get(STORE_ERROR_STAT)}
 
 
 def pending_links(db: sqlite_utils.Database, *, types: tuple[str, ...] = DEFAULT_TYPES,
@@ -96,6 +106,7 @@ class DocumentStorePipeline:
         self.at = to_stored_text(settings.get(AS_OF_SETTING))  # the run's clock, as stored (UTC)
         self.root = documents_dir(settings.get(DATA_SETTING))
         self.run_id = settings.getint(RUN_SETTING) or None
+        self.stats = crawler.stats
         self.counts: dict[str, int] = {}
 
     @classmethod
@@ -112,8 +123,18 @@ class DocumentStorePipeline:
             return item  # the crawl report
         if "content" in data:
             data["body"] = data.pop("content")
-        with self.db.conn:
-            outcome = record_fetch(self.db, data, root=self.root, at=self.at, run_id=self.run_id)
+        try:
+            with self.db.conn:
+                outcome = record_fetch(self.db, data, root=self.root, at=self.at, run_id=self.run_id)
+        except Exception as exc:
+            # Scrapy only logs what a pipeline raises: counted here for the documents' health row
+            # (red), then raised on for the log's traceback
+            self.stats.inc_value(STORE_FAILED_STAT)
+            if self.stats.get_value(STORE_ERROR_STAT) is None:
+                self.stats.set_value(STORE_ERROR_STAT, f"{type(exc).__name__}: {exc}"[:300])
+            if isinstance(item, dict):  # Scrapy's log line shows the item: not the document's bytes
+                item.pop("content", None)
+            raise
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
         item.pop("content", None) if isinstance(item, dict) else None
         return item
@@ -150,34 +171,39 @@ def documents_settings(db_path: str | Path, *, as_of: datetime, replay_dir: str 
 def fetch_in_process(db_path: str | Path, links: list[dict[str, Any]], *, as_of: datetime,
                      replay_dir: str | None = None, data_dir: str | Path | None = None,
                      settings: dict[str, Any] | None = None, run_id: int | None = None,
-                     max_bytes: int | None = None) -> None:
+                     max_bytes: int | None = None) -> dict[str, Any]:
     """Run the `documents` spider over `links` in this process (starts Scrapy's reactor: once per
-    process)."""
+    process); returns what it could not store (:func:`store_failures`)."""
     from scrapy.crawler import CrawlerProcess
 
     base = documents_settings(db_path, as_of=as_of, replay_dir=replay_dir, data_dir=data_dir,
                               settings=settings, run_id=run_id)
     process = CrawlerProcess(base, install_root_handler=False)
-    process.crawl("documents", documents=links, as_of=as_of.isoformat(), max_bytes=max_bytes)
+    crawler = process.create_crawler("documents")
+    process.crawl(crawler, documents=links, as_of=as_of.isoformat(), max_bytes=max_bytes)
     process.start()
+    return store_failures(crawler.stats.get_stats())
 
 
 def fetch_in_reactor(crawls: Any, db_path: str | Path, links: list[dict[str, Any]], *,
                      as_of: datetime, replay_dir: str | None = None,
                      data_dir: str | Path | None = None, run_id: int | None = None,
-                     max_bytes: int | None = None) -> None:
+                     max_bytes: int | None = None) -> dict[str, Any]:
     """The same on the reactor of a running crawl plan (``crawls``:
     :func:`tracker.jobs.crawl.running_crawls`), from its after-step thread; returns when done."""
     base = documents_settings(db_path, as_of=as_of, replay_dir=replay_dir, data_dir=data_dir,
                               run_id=run_id)
-    crawls.crawl("documents", base, documents=links, as_of=as_of.isoformat(), max_bytes=max_bytes)
+    crawler = crawls.crawl("documents", base, documents=links, as_of=as_of.isoformat(),
+                           max_bytes=max_bytes)
+    return store_failures(crawler.stats.get_stats())
 
 
 def fetch_in_child(db_path: str | Path, links: list[dict[str, Any]], *, as_of: datetime,
                    replay_dir: str | None = None, data_dir: str | Path | None = None,
                    run_id: int | None = None, config_path: str | None = None,
-                   timeout: float = 3600) -> None:
-    """The same, in a child process (for callers already inside a running reactor)."""
+                   timeout: float = 3600) -> dict[str, Any]:
+    """The same, in a child process (for callers already inside a running reactor); the child
+    prints what it could not store as its last line of output (JSON)."""
     import tempfile
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
@@ -197,6 +223,14 @@ def fetch_in_child(db_path: str | Path, links: list[dict[str, Any]], *, as_of: d
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         if out.returncode != 0:
             raise RuntimeError(f"fetching documents failed (exit {out.returncode}): {out.stderr[-2000:]}")
+        lines = out.stdout.strip().splitlines()
+        try:
+            summary = json.loads(lines[-1]) if lines else None
+        except ValueError:
+            summary = None
+        if not isinstance(summary, dict) or "store_failed" not in summary:
+            raise RuntimeError(f"the document fetcher ended without its summary: {out.stdout[-500:]!r}")
+        return summary
     finally:
         Path(links_path).unlink(missing_ok=True)
 
@@ -217,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
 
     set_config(load_config(args.config, db=args.db))
     links = json.loads(Path(args.links).read_text("utf-8"))
-    fetch_in_process(args.db, links, as_of=datetime.fromisoformat(args.as_of), replay_dir=args.replay,
-                     data_dir=args.data_dir, run_id=args.run_id)
+    summary = fetch_in_process(args.db, links, as_of=datetime.fromisoformat(args.as_of),
+                               replay_dir=args.replay, data_dir=args.data_dir, run_id=args.run_id)
+    print(json.dumps(summary))  # the last line of output: fetch_in_child reads it
     return 0
 
 

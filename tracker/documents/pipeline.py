@@ -60,6 +60,7 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
         links = pending_links(db)
         summary["fetched_links"] = len(links)
         error: str | None = None
+        lost: dict[str, Any] = {"store_failed": 0, "store_error": None}  # results not stored
         if links:
             before = {r["status"]: r["n"] for r in db.query(
                 "select status, count(*) as n from documents group by status")} if "documents" in db.table_names() else {}
@@ -67,11 +68,12 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
             crawls = running_crawls()
             try:
                 if crawls is not None:
-                    fetch_in_reactor(crawls, db_file(db), links, as_of=as_of, replay_dir=replay_dir,
-                                     data_dir=data_dir, run_id=run_id)
+                    lost = fetch_in_reactor(crawls, db_file(db), links, as_of=as_of,
+                                              replay_dir=replay_dir, data_dir=data_dir, run_id=run_id)
                 else:
-                    fetch_in_child(db_file(db), links, as_of=as_of, replay_dir=replay_dir,
-                                   data_dir=data_dir, run_id=run_id, config_path=_config_path())
+                    lost = fetch_in_child(db_file(db), links, as_of=as_of, replay_dir=replay_dir,
+                                            data_dir=data_dir, run_id=run_id,
+                                            config_path=_config_path())
             except (RuntimeError, ValueError, OSError, subprocess.TimeoutExpired) as exc:
                 # the crawl is stored already: a failed document fetch is reported, never loses it
                 logger.error("fetching documents failed: %s", exc)
@@ -79,18 +81,21 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, fetch: bool = Tru
             after = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
             summary["documents"] = after
             summary["documents_before"] = before
+            summary.update(lost)
         if run_id is not None:
-            summary["health"] = record_health(db, run_id, links, at=at, error=error)
+            summary["health"] = record_health(db, run_id, links, at=at, error=error, **lost)
     summary.update(read_and_match(db, at=at, run_id=run_id))
     return summary
 
 
 def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, Any]], *, at: str,
-                  error: str | None = None) -> dict[str, Any]:
+                  error: str | None = None, store_failed: int = 0,
+                  store_error: str | None = None) -> dict[str, Any]:
     """The documents' health row in run `run_id`, from what the fetch at `at` recorded for `links`:
-    red when the fetch failed as a whole (`error`) or gave a result for none of them; amber when
-    some could not be fetched, gave no result or are not in a replayed day's recording; else green
-    with the documents fetched, new and changed."""
+    red when the fetch failed as a whole (`error`), gave a result for none of them, or could not
+    store `store_failed` of them (the first error: `store_error`); amber when some could not be
+    fetched, gave no result or are not in a replayed day's recording; else green with the
+    documents fetched, new and changed."""
     from crawlers.spiders.documents import NOT_IN_RECORDING
     from tracker.store import health
     from tracker.store.instants import now_iso
@@ -106,11 +111,15 @@ def record_health(db: sqlite_utils.Database, run_id: int, links: list[dict[str, 
             if (r["item_id"], r["url"]) in wanted:
                 had_one[(r["item_id"], r["url"])] = r["previous"] is not None
     fetched = sum(1 for why in checked.values() if why is None)
-    missing = len(wanted) - len(checked)
+    # a result that could not be stored left no row: it is counted there, not as "no result"
+    missing = max(0, len(wanted) - len(checked) - store_failed)
     notes: list[tuple[str, str]] = []
+    if store_failed:
+        notes.append(("red", f"{store_failed} of {len(wanted)} documents could not be stored: "
+                             f"{store_error or 'unknown error'}"))
     if error:
         notes.append(("red", f"fetching documents failed: {error}"))
-    elif wanted and not checked:
+    elif wanted and not checked and not store_failed:
         notes.append(("red", f"none of {len(wanted)} documents gave a result"))
     else:
         why = Counter(e for e in checked.values() if e is not None)

@@ -61,21 +61,24 @@ class ReactorCrawls:
     def __init__(self, process: Any, reactor: Any) -> None:
         self.process, self.reactor = process, reactor
 
-    def crawl(self, spider: str | type, settings: Any, **kwargs: Any) -> None:
+    def crawl(self, spider: str | type, settings: Any, **kwargs: Any) -> Any:
         """Run `spider` (a name or a class) with `settings` (a Scrapy Settings object) and spider
         arguments `kwargs`; blocks the calling thread until the crawl ends and raises what the
-        crawl raised. Never call it from the reactor's own thread."""
+        crawl raised; returns the finished Crawler (its stats). Never call it from the reactor's
+        own thread."""
         from scrapy.crawler import Crawler
 
         if threading.current_thread() is threading.main_thread():
             raise RuntimeError("ReactorCrawls.crawl is called from the after-step thread only")
         done = threading.Event()
         outcome: list[Any] = []
+        crawler: list[Any] = []
 
         def start() -> None:
             try:
                 cls = self.process.spider_loader.load(spider) if isinstance(spider, str) else spider
-                d = self.process.crawl(Crawler(cls, settings), **kwargs)
+                crawler.append(Crawler(cls, settings))
+                d = self.process.crawl(crawler[0], **kwargs)
             except Exception as exc:  # noqa: BLE001 - handed to the waiting thread
                 outcome.append(exc)
                 done.set()
@@ -98,6 +101,7 @@ class ReactorCrawls:
             result.raiseException()
         if isinstance(result, BaseException):
             raise result
+        return crawler[0]
 
 
 _STEP_THREAD = threading.local()
