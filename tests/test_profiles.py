@@ -61,6 +61,23 @@ def test_bad_files_are_clear_errors(tmp_path):
         load_profiles(tmp_path / "missing.toml")
 
 
+def test_an_edited_file_counts_at_once_and_a_broken_edit_is_an_error(tmp_path):
+    """Parsed profiles are kept by the file's text (the web asks on every page): an edit, even
+    within the same second, is read at once, and an edit that breaks the file is an error, never
+    the last good copy."""
+    own = tmp_path / "p.toml"
+    own.write_text("[profiles.a]\nlead_days = 3\n", "utf-8")
+    assert load_profile("a", own).lead_days == 3
+    assert load_profile("a", own) is load_profile("a", own)  # parsed once
+    own.write_text("[profiles.a]\nlead_days = 4\n", "utf-8")
+    assert load_profile("a", own).lead_days == 4
+    own.write_text("[profiles.a]\nlead_days = -1\n", "utf-8")
+    with pytest.raises(ProfileError, match="lead_days"):
+        load_profile("a", own)
+    own.write_text("[profiles.a]\nlead_days = 3\n", "utf-8")
+    assert load_profile("a", own).lead_days == 3
+
+
 def test_the_data_directory_copy_wins_over_the_shipped_file(data_dir):
     other = data_dir / "profiles.toml"
     other.write_text('[profiles.solo]\nlabels = ["oecd-iv"]\nlead_days = 3\n', "utf-8")

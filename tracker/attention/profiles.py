@@ -145,14 +145,31 @@ def profiles_path() -> Path | Traversable:
     return locate("profiles.toml")
 
 
-def _read(path: Path | Traversable | None = None) -> dict[str, Any]:
-    path = path or profiles_path()
+def _read_text(path: Path | Traversable) -> str:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
+        return path.read_text("utf-8")
     except FileNotFoundError as exc:
         raise ProfilesFileMissing(f"profiles file not found: {path}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ProfileError(f"profiles file {path} is not valid TOML: {exc}") from exc
+
+
+def _parse(text: str, path: Path | Traversable) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"profiles file {path} is not valid TOML: {exc}") from exc
+
+
+def _read(path: Path | Traversable | None = None) -> dict[str, Any]:
+    path = path or profiles_path()
+    return _parse(_read_text(path), path)
+
+
+#: the profiles of a file, by its path and its whole text: the file is read on every call (an edit
+#: counts at once), parsing and checking it only when its text is new (the web workbench asks on
+#: every page for its banners)
+_PARSED: dict[tuple[str, str], dict[str, Profile]] = {}
 
 
 def _tuple(value: Any, key: str, name: str) -> tuple[str, ...]:
@@ -255,11 +272,18 @@ def _span(raw: dict[str, Any], name: str) -> dict[str, Any]:
 
 def load_profiles(path: Path | None = None) -> dict[str, Profile]:
     """Every profile in the file, by name."""
-    data = _read(path)
-    raw = data.get("profiles") or {}
-    if not isinstance(raw, dict) or not raw:
-        raise ProfileError(f"no [profiles.<name>] tables in {path or profiles_path()}")
-    return {name: _build(name, value) for name, value in raw.items()}
+    where = path or profiles_path()
+    text = _read_text(where)
+    key = (str(where), text)
+    if key not in _PARSED:
+        raw = _parse(text, where).get("profiles") or {}
+        if not isinstance(raw, dict) or not raw:
+            raise ProfileError(f"no [profiles.<name>] tables in {where}")
+        built = {name: _build(name, value) for name, value in raw.items()}
+        if len(_PARSED) >= 16:  # a few files and versions at a time; never grows without bound
+            _PARSED.clear()
+        _PARSED[key] = built
+    return dict(_PARSED[key])
 
 
 def load_profile(name: str | None = None, path: Path | None = None) -> Profile:
