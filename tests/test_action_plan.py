@@ -9,8 +9,10 @@ from click.testing import CliRunner
 from crawlers.dates import OSLO
 from tracker.cli import main
 from tracker.links.action_plan import grouped_items, themes_of
+from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db
+from tracker.store.instants import stored
 
 
 def item(title, body="", source="no_regjeringen_horinger", url="https://www.regjeringen.no/no/dokumenter/x/id3150359/"):
@@ -45,9 +47,27 @@ def test_grouped_and_cli(tmp_path):
          "url": "https://www.regjeringen.no/no/dokumenter/horing/id3150359/"},
         {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150360",
          "title": "Høring – endringer i vegtrafikkloven", "url": "https://www.regjeringen.no/no/dokumenter/v/id3150360/"}])
+    with db.conn:  # a crawl that succeeded, as the daily run leaves it
+        health.record(db, run, health.SourceRun(source="no_regjeringen_horinger", items_seen=2), stored(as_of))
+    store.finish_run(db, run, 0)
     groups = grouped_items(db)
     db.close()
     assert [i["id"] for i in groups["action_plan"]] == ["regjeringen:3150359"]
     assert [i["id"] for i in groups["policy_coherence"]] == ["regjeringen:3150359"]
-    out = CliRunner().invoke(main, ["--db", str(path), "action-plan"], catch_exceptions=False).output
-    assert "Handlingsplan for næringsliv og menneskerettigheter (1)" in out and "vegtrafikkloven" not in out
+    result = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--as-of", "2026-11-24T09:00"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "Handlingsplan for næringsliv og menneskerettigheter (1)" in result.stdout
+    assert "vegtrafikkloven" not in result.stdout
+    # a week later, nothing crawled since: the same list, and it says its data is old (exit 2)
+    old = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--as-of", "2026-12-01"])
+    assert old.exit_code == 2 and "Handlingsplan for næringsliv og menneskerettigheter (1)" in old.stdout
+    assert old.stderr.startswith("error: ") and "36 timer" in old.stderr
+
+
+def test_action_plan_on_a_store_no_crawl_has_filled_says_so(tmp_path):
+    """"(ingen saker funnet)" under every theme, exit 0, was all it said before any crawl."""
+    open_db(tmp_path / "e.db").close()
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "action-plan"])
+    assert result.exit_code == 2 and "(ingen saker funnet)" in result.stdout
+    assert result.stderr.startswith("error: ")

@@ -99,16 +99,20 @@ def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
 
 @click.command("action-plan")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
-def action_plan(ctx: click.Context, fmt: str) -> None:
+def action_plan(ctx: click.Context, fmt: str, as_of: str | None) -> None:
     """Items about the national action plan on business and human rights, and about policy coherence.
 
+    Like the digest, it says first when its data cannot be taken as current (no crawl, no
+    successful or recent one: exit 2) and which sources are failing or unchecked.
     Example: ncp-tracker action-plan
     """
     from tracker.links.action_plan import THEMES, grouped_items
 
     db = open_db(ctx)
     try:
+        untrusted = say_untrusted(db, now_or(as_of))
         groups = grouped_items(db)
     finally:
         db.close()
@@ -121,7 +125,9 @@ def action_plan(ctx: click.Context, fmt: str) -> None:
         if not items:
             click.echo("  (ingen saker funnet)")
         for item in items:
-            when = (item["published"] or "")[:10] or "(no date)"
+            when = (item["published"] or "")[:10] or "(uten dato)"
             deadline = f"  frist {item['deadline'][:10]}" if item["deadline"] else ""
             click.echo(f"  {when:<10}  {item['title'][:100]}{deadline}")
             click.echo(f"              {item['url']}")
+    if untrusted:
+        ctx.exit(2)
