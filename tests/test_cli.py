@@ -101,7 +101,42 @@ def test_health_without_runs_says_what_to_do(tmp_path):
 
     open_db(tmp_path / "empty.db").close()
     result = invoke("health", db=tmp_path / "empty.db")
-    assert result.exit_code == 0 and "ncp-tracker demo" in result.output
+    assert result.exit_code == 2 and "ncp-tracker demo" in result.stdout
+    assert "error: No crawl has run yet" in result.stderr
+
+
+def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(tmp_path):
+    """A monitor runs `health`: a daily job that stopped a week ago left every source green, and
+    exit 0 said all was well; `--format jsonl` exited 0 even with a red source."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.store import health
+    from tracker.store.db import open_db
+    from tracker.store.instants import stored
+
+    path = tmp_path / "h.db"
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_lovdata", "no_nbim"])
+    with db.conn:
+        health.record(db, run, health.SourceRun(source="no_lovdata", items_seen=3), stored(as_of))
+    store.finish_run(db, run, 0)
+    db.close()
+    for fmt in ("table", "jsonl"):
+        fresh = invoke("health", "--format", fmt, "--as-of", "2026-11-24T09:00", db=path)
+        assert fresh.exit_code == 0 and fresh.stderr == "" and "no_lovdata" in fresh.stdout
+        week = invoke("health", "--format", fmt, "--as-of", "2026-12-01T09:00", db=path)
+        assert week.exit_code == 2 and "no_lovdata" in week.stdout
+        assert week.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago")
+    db = open_db(path)
+    with db.conn:
+        health.record(db, run, health.SourceRun(source="no_nbim", finish_reason="crashed"), stored(as_of))
+    db.close()
+    red = invoke("health", "--format", "jsonl", "--as-of", "2026-11-24T09:00", db=path)
+    assert red.exit_code == 2
+    assert {json.loads(line)["source"]: json.loads(line)["status"] for line in red.stdout.splitlines()} == {
+        "no_lovdata": "green", "no_nbim": "red"}
 
 
 def test_db_path_that_is_a_directory_is_a_clear_error(tmp_path):

@@ -114,7 +114,7 @@ def test_every_stored_instant_is_utc_and_every_instant_column_is_known(demo):
 
 def test_blocked_detail_page_keeps_the_hearing_and_turns_amber(demo):
     db, _, _ = demo
-    health = {h["source"]: h for h in jsonl(cli("health", "--format", "jsonl", db=db))}
+    health = {h["source"]: h for h in jsonl(cli("health", "--format", "jsonl", "--as-of", "2026-11-24T09:00", db=db))}
     assert health["no_regjeringen_horinger"]["status"] == "amber"
     assert "blocked" in health["no_regjeringen_horinger"]["reason"]
     items = {i["id"]: i for i in jsonl(cli("items", "--format", "jsonl", db=db))}

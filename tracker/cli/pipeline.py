@@ -17,9 +17,11 @@ from tracker.cli.support import (
     TrackerError,
     check_kind,
     check_source,
+    now_or,
     open_db,
     parse_as_of,
     print_table,
+    say_untrusted,
 )
 from tracker.store.instants import stored
 
@@ -335,26 +337,33 @@ def _print_health(rows: list[dict], title: str = "Source health") -> None:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
-def health(ctx, fmt) -> None:
+def health(ctx, fmt, as_of) -> None:
     """Latest health of every source (green/amber/red with the reason).
 
+    Exits 2 when a source is red, and, with the digest's banners on stderr, when no crawl has run,
+    none succeeded or the latest successful one is older than the digest allows (a daily job that
+    stopped leaves every source green).
     Example: ncp-tracker health --format jsonl
     """
     from tracker.store import health as health_mod
 
     db = open_db(ctx)
-    rows = health_mod.latest(db)
+    try:
+        untrusted = say_untrusted(db, now_or(as_of), lang="en")
+        rows = health_mod.latest(db)
+    finally:
+        db.close()
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
-        return
-    if not rows:
+    elif not rows:
         click.echo("no crawl has run yet: try `ncp-tracker demo` or `ncp-tracker run`")
-        return
-    print_table(rows, ["source", "status", "channel", "items_seen", "items_new", "items_changed",
-                        "parse_errors", "requests", "finished", "reason"])
-    if any(r["status"] == "red" for r in rows):
+    else:
+        print_table(rows, ["source", "status", "channel", "items_seen", "items_new", "items_changed",
+                            "parse_errors", "requests", "finished", "reason"])
+    if untrusted or any(r["status"] == "red" for r in rows):
         ctx.exit(2)
 
 
