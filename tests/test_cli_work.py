@@ -79,10 +79,19 @@ def test_search_command(env):
 
 def test_export_command(env, monkeypatch):
     r = run("export", "--format", "csv", "--status", "open", "--dialect", "rfc4180")
-    rows = list(csv.DictReader(io.StringIO(r.output)))
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert {row["status"] for row in rows} == {"open"} and len(rows) == 4
+    assert r.stderr == "4 items\n"  # the count beside the data, as with --out
     r = run("export", "--format", "csv", "--status", "open")
-    assert r.output.startswith("\ufeffID;Kilde;Type;Status;Tittel")
+    assert r.stdout.startswith("\ufeffID;Kilde;Type;Status;Tittel")
+    # a mistyped triage state matched nothing and exported an empty file, exit 0
+    r = CliRunner().invoke(main, ["export", "--state", "repsond"])
+    assert r.exit_code == 2 and "unknown triage state 'repsond'" in r.stderr and "respond" in r.stderr
+    assert r.stdout == ""
+    r = run("export", "--state", "respond")
+    assert r.exit_code == 0 and r.stderr == "0 items\n"
+    r = CliRunner().invoke(main, ["search", "høring", "--state", "repsond"])  # search shares the filters
+    assert r.exit_code == 2 and "unknown triage state 'repsond'" in r.stderr
     r = run("export", "--format", "json", "--out", "exp/items.json")
     assert r.exit_code == 0
     assert len(json.loads((env / "exp" / "items.json").read_text("utf-8"))) == 5

@@ -19,7 +19,7 @@ _filters = [
     click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Items dated (published, else first seen) on or after."),
     click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Items dated on or before."),
     click.option("--owner", help="Only items this adviser owns (triage)."),
-    click.option("--state", help="Only items in this triage state."),
+    click.option("--state", help="Only items in this triage state (new, watching, respond, …)."),
 ]  # fmt: skip
 
 
@@ -34,6 +34,12 @@ def _make_filters(label, source, status, date_from, date_to, owner, state):
     from tracker.workbench.search import Filters
 
     label, source = check_label(label), check_source(source)
+    if state is not None:  # a mistyped state matched nothing: an empty list that looked like an answer
+        from tracker.workbench.triage import STATES
+
+        if state not in STATES:
+            raise click.BadParameter(f"unknown triage state {state!r} (valid: {', '.join(STATES)})",
+                                     param_hint="--state")
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state)
 
@@ -205,6 +211,7 @@ def export(ctx, fmt, dialect, lang, query, label, source, status, date_from, dat
     if fmt == "xlsx":
         raise TrackerError("xlsx needs --out FILE")
     sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
+    click.echo(f"{len(data)} items", err=True)  # as with --out: an empty export says so
 
 
 # ---------------------------------------------------------------------------- drafts
