@@ -102,6 +102,39 @@ def test_triage_and_download_draft(server, browser):
     db.close()
 
 
+def test_the_inbox_shows_why_its_order_is_what_it_is(server, browser):
+    """The inbox is ordered by the deadline's week, then by relevance (tracker.attention.urgency),
+    but showed neither: a hearing 12 working days away stood above one 8 days away with nothing
+    to say why. Now each week has its heading, and each row and the item page say why, with the
+    relevance — as the digest does."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browser.seed import COMMITTEE, EU, HEARING_FISH
+
+    base, _ = server
+    browser.get(base + "/")
+    groups = browser.find_elements(By.CSS_SELECTOR, "#inbox tbody.window")
+    assert [g.get_attribute("id") for g in groups] == ["window-next_week", "window-later"]
+    heads = [g.find_element(By.CSS_SELECTOR, "tr.window th").text for g in groups]
+    assert heads == ["Neste uke (1)", "Senere (3)"]
+    links = [[a.get_attribute("href").rsplit("/item/", 1)[1] for a in g.find_elements(By.CSS_SELECTOR, "td.title > a")]
+             for g in groups]
+    assert links == [[COMMITTEE], [HEARING, EU, HEARING_FISH]]  # relevance 0.92, 0.80, 0.45 in "later"
+    why = groups[1].find_elements(By.CSS_SELECTOR, "td.title .why")[0].text
+    assert why == "Hvorfor: Åpenhetsloven nevnt; CSDDD (aktsomhetsdirektivet) nevnt; verdikjede (relevans 0,92)"
+    assert groups[1].find_elements(By.CSS_SELECTOR, "td.title .why")[1].text == "Hvorfor: Relevans 0,80"
+    browser.get(base + f"/item/{HEARING}")
+    assert browser.find_element(By.ID, "why").text == (
+        "Åpenhetsloven nevnt; CSDDD (aktsomhetsdirektivet) nevnt; verdikjede (relevans 0,92)")
+    browser.get(base + f"/item/{HEARING}?lang=en")
+    assert browser.find_element(By.ID, "why").text.endswith("(relevance 0.92)")
+    # a phone: the week headings stay, above their cards
+    browser.set_window_size(390, 900)
+    browser.get(base + "/")
+    assert browser.find_element(By.CSS_SELECTOR, "#window-later tr.window th").is_displayed()
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def test_search_with_ascii_spelling_and_fts_syntax(server, browser):
     from selenium.webdriver.common.by import By
 

@@ -35,6 +35,7 @@ from tracker.digest.wording import (
     deadline_line,
     deadline_text,
     describe_change,
+    reason_text,
     stortinget_times,
     when_text,
 )
@@ -81,11 +82,6 @@ def capped(rows: list[dict[str, Any]], make: Callable[[dict[str, Any]], Entry], 
 # ---------------------------------------------------------------------------- entries
 
 
-def _number(value: float, lang: str) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
-
-
 def _evidence(snippet: dict[str, Any] | None, lang: str) -> Evidence | None:
     if not snippet or not snippet.get("text"):
         return None
@@ -97,18 +93,6 @@ def _base(row: dict[str, Any], ctx: Context, **kw: Any) -> Entry:
     return Entry(id=row["id"], title=clean(row.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
                  url=safe_url(row.get("url")), kind=kind_name(row.get("kind"), ctx.lang),
                  labels=[label_name(code, ctx.lang) for code in row.get("labels") or []], **kw)
-
-
-def reason_text(row: dict[str, Any], ctx: Context) -> str:
-    """Why an item is listed, with the relevance that ranks it."""
-    _ = ctx._
-    reason = clean(row.get("relevance_reason"), 200)
-    if row.get("ncp_consultee"):  # listed whatever its score; the score still ranks it and is shown
-        reason = _("The NCP is a consultee") + (f"; {reason}" if reason else "")
-    if row.get("relevance") is None:
-        return reason
-    score = _("relevance %(score)s", score=_number(float(row["relevance"]), ctx.lang))
-    return f"{reason} ({score})" if reason else score[:1].upper() + score[1:]
 
 
 def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
@@ -128,7 +112,7 @@ def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
         lines.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
     if row.get("triage_state") and row["triage_state"] != "new":
         lines.append(_("State: %(state)s", state=triage_name(row["triage_state"], ctx.lang)))
-    return _base(row, ctx, new=row["id"] in ctx.new_ids, reason=reason_text(row, ctx), lines=lines, warn=warn,
+    return _base(row, ctx, new=row["id"] in ctx.new_ids, reason=reason_text(row, ctx.lang), lines=lines, warn=warn,
                  evidence=_evidence(row.get("snippet"), ctx.lang))
 
 
@@ -177,7 +161,7 @@ def new_items(ctx: Context) -> Section:
     others = sum(1 for r in ctx.new if not r.get("passes"))
 
     def make(r: dict[str, Any]) -> Entry:
-        return _base(r, ctx, new=True, lines=_short_facts(r, ctx), reason=reason_text(r, ctx),
+        return _base(r, ctx, new=True, lines=_short_facts(r, ctx), reason=reason_text(r, ctx.lang),
                      evidence=_evidence(r.get("snippet"), ctx.lang))
 
     notes = []

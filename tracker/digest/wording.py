@@ -120,6 +120,20 @@ def stortinget_events(row: dict[str, Any]) -> list[tuple[str, datetime]]:
     return out
 
 
+def reason_text(row: dict[str, Any], lang: str) -> str:
+    """Why an item is listed, with the relevance that ranks it ("Åpenhetsloven nevnt; verdikjede
+    (relevans 0,86)"): the digest's "Why" and the workbench's."""
+    _ = Translator(lang)
+    reason = clean(row.get("relevance_reason"), 200)
+    if row.get("ncp_consultee"):  # listed whatever its score; the score still ranks it and is shown
+        reason = _("The NCP is a consultee") + (f"; {reason}" if reason else "")
+    if row.get("relevance") is None:
+        return reason
+    number = f"{float(row['relevance']):.2f}"
+    score = _("relevance %(score)s", score=number.replace(".", ",") if lang == "nb" else number)
+    return f"{reason} ({score})" if reason else score[:1].upper() + score[1:]
+
+
 def describe_change(change: dict[str, Any], lang: str) -> str:
     """One change as a plain sentence (not yet escaped)."""
     _ = Translator(lang)

@@ -6,7 +6,8 @@ the date filters (``date``, ``longdate``, ``time``, ``datetime``), the name filt
 (``source_name``, ``kind_name``, ``status_name``, ``triage_name``, ``label_name``) and
 ``deadline_lines(item)``: an item's deadline as people act on it — for a Storting committee
 hearing the deadline to ask to speak, the hearing and the written-input deadline, each with
-its time; for others the deadline day (with its time when it has one), or "ingen frist kjent".
+its time; for others the deadline day (with its time when it has one), or "ingen frist kjent";
+``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from typing import Any
 
 from tracker.i18n import install_jinja
 from tracker.vocabulary import install_jinja_filters
+
+
+def reason_text(item: dict[str, Any], lang: str = "nb") -> str:
+    from tracker.digest.wording import reason_text as reason
+
+    return reason(item, lang)
 
 
 def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
@@ -42,3 +49,4 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     install_jinja_filters(env, lang)
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
+    env.globals["why"] = lambda item: reason_text(item, current())
