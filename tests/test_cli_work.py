@@ -33,6 +33,11 @@ def test_digest_to_assigned_item_to_docx(env):
     """The adviser's path: inbox → triage → assign → draft, without leaving ncp-tracker."""
     inbox = run("inbox", "--as-of", "2026-11-24")
     assert inbox.exit_code == 0 and HEARING in inbox.output
+    # the order can be read: the deadline's week, then the relevance that ranks it
+    lines = inbox.stdout.splitlines()
+    assert lines[0].split()[:3] == ["week", "rel", "days"]
+    hearing = next(line for line in lines if HEARING in line)
+    assert hearing.startswith("later      0.92 ")
     assert run("triage", HEARING, "--state", "respond", "--note", "Svarer sammen med BFD", "--by", "kari").exit_code == 0
     r = run("triage", HEARING, "--state", "assigned", "--owner", "per", "--deadline", "2026-12-01")
     assert r.exit_code == 0 and "assigned (owner per)" in r.output
