@@ -43,6 +43,7 @@ class Instrument:
     weight: float = 1.0
     watchlist: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
+    name_en: str = ""  # the English display name ("" where the register has none: `name`)
 
     def all_names(self) -> list[str]:
         return [n for lang in ("nb", "nn", "en") for n in self.names.get(lang, ())]
@@ -88,6 +89,7 @@ def parse_register(raw: bytes | str) -> tuple[str, list[Instrument]]:
         names = {lang: tuple(spec.get("names", {}).get(lang, [])) for lang in ("nb", "nn", "en")}
         out.append(Instrument(
             id=iid, kind=spec["kind"], name=spec.get("name", iid), names=names,
+            name_en=spec.get("name_en", ""),
             abbreviations=tuple(spec.get("abbreviations", [])),
             identifiers=tuple(spec.get("identifiers", [])), labels=labels, norwegian_side=side,
             requires=tuple(p.lower() for p in spec.get("requires", [])),

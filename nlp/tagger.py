@@ -52,6 +52,10 @@ class Evidence:
                 "text": self.text, "instrument": self.instrument}
 
 
+#: a reason in Bokmål and in English ("Åpenhetsloven nevnt", "Transparency Act (åpenhetsloven) mentioned")
+Reason = tuple[str, str]
+
+
 @dataclass
 class TagResult:
     id: Any
@@ -62,11 +66,12 @@ class TagResult:
     strengths: dict[str, float] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     reason: str = ""  # one line, nb: why the item is (not) relevant
+    reason_en: str = ""  # the same line in English
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "language": self.language, "labels": list(self.labels),
                 "relevant": self.relevant, "relevance": self.relevance, "reason": self.reason,
-                "evidence": [e.to_json() for e in self.evidence]}
+                "reason_en": self.reason_en, "evidence": [e.to_json() for e in self.evidence]}
 
 
 @dataclass
@@ -210,9 +215,11 @@ class Tagger:
         self.matcher = InstrumentMatcher(list(self.register.values()))
         self._pipes: dict[str, Any] = {}
         self._item_rules = self._compile_item_rules()
-        # (label, term id) -> (term weight, is anchor, reason): read per hit, so looked up once
+        # (label, term id) -> (term weight, is anchor, (reason nb, reason en)): read per hit, so
+        # looked up once
         self._terms = {(label, t["id"]): (float(t.get("weight", 1.0)), bool(t.get("anchor")),
-                                          t.get("reason") or _term_reason(t))
+                                          (t.get("reason") or _term_reason(t, _NB_FIRST),
+                                           t.get("reason_en") or _term_reason(t, _EN_FIRST)))
                        for label, spec in lexicon.labels.items() for t in spec["terms"]}
 
     @classmethod
@@ -511,7 +518,7 @@ class Tagger:
         return out
 
     def _strengths(self, hits: list[Evidence], w: Weights,
-                   ) -> tuple[dict[str, float], dict[str, float], list[tuple[float, str]]]:
+                   ) -> tuple[dict[str, float], dict[str, float], list[tuple[float, Reason]]]:
         """One pass over the hits: label strengths (see :func:`label_strengths`), the same from
         terms of weight >= min_term_weight only, and the anchors of anchor terms."""
         per: dict[tuple[str, str], list[Evidence]] = {}
@@ -519,7 +526,7 @@ class Tagger:
             per.setdefault((h.label, h.term), []).append(h)
         strengths: dict[str, float] = {}
         strong: dict[str, float] = {}
-        anchors: list[tuple[float, str]] = []
+        anchors: list[tuple[float, Reason]] = []
         af, fields, mt = w.anchor_fields, w.fields, self.rules.min_term_weight
         terms = self._terms
         for (label, tid), evs in per.items():
@@ -600,7 +607,7 @@ class Tagger:
             if norwegian:
                 for lab in ins.norwegian_side:
                     ins_labels[lab] = max(ins_labels.get(lab, 0.0), base * w.label_weight(lab))
-            anchors.append((base * max(own), f"{ins.name} nevnt"))
+            anchors.append((base * max(own), (f"{ins.name} nevnt", f"{ins.name_en or ins.name} mentioned")))
         # 3. combinations of a chapter topic and a context
         only: set[str] = set()
         for combo in self.rules.combos:
@@ -614,7 +621,8 @@ class Tagger:
                 continue
             aw = float(combo.get("weight", 0.8)) * max(w.label_weight(lab)
                                                         for lab in (labs or implies))
-            anchors.append((aw, combo.get("reason", combo["id"])))
+            why = combo.get("reason", combo["id"])
+            anchors.append((aw, (why, combo.get("reason_en", why))))
             only |= set(combo.get("only", []))
             for lab in implies:
                 ins_labels[lab] = max(ins_labels.get(lab, 0.0), aw)
@@ -625,7 +633,7 @@ class Tagger:
         relevance = round(1 - math.exp(-total), 4)
         relevant = relevance >= w.relevance_threshold
         if analysis.source in self.rules.irrelevant_sources:
-            relevant, anchors = False, [(0.0, "selskapets egenpresentasjon")]
+            relevant, anchors = False, [(0.0, ("selskapets egenpresentasjon", "the company's own presentation"))]
         if not relevant:
             return self._irrelevant(analysis, strengths, anchors, relevance, w)
         for ev in analysis.mentions:
@@ -660,22 +668,27 @@ class Tagger:
         labels = sorted(final, key=lambda k: (-final[k], k))
         ev_out = sorted((e for lab in labels for e in evidence.get(lab, [])),
                         key=lambda e: (_FIELD_ORDER[e.field], e.start, e.label))
-        reason = "; ".join(_top_reasons(anchors))
+        top = _top_reasons(anchors)
         return TagResult(analysis.id, analysis.language, labels, True, relevance, final, ev_out,
-                         reason)
+                         "; ".join(nb for nb, _en in top), "; ".join(en for _nb, en in top))
 
     @staticmethod
     def _irrelevant(analysis: Analysis, strengths: dict[str, float],
-                    anchors: list[tuple[float, str]], relevance: float, w: Weights) -> TagResult:
+                    anchors: list[tuple[float, Reason]], relevance: float, w: Weights) -> TagResult:
         words = sorted({h.text.lower() for h in analysis.hits
                         if strengths.get(h.label, 0.0) >= w.label_min})[:3]
         if anchors:
-            reason = "svak forankring: " + "; ".join(_top_reasons(anchors))
+            top = _top_reasons(anchors)
+            reason = "svak forankring: " + "; ".join(nb for nb, _en in top)
+            reason_en = "weak anchor: " + "; ".join(en for _nb, en in top)
         elif words:
             reason = "bare kapittelord (" + ", ".join(words) + "), ingen næringslivsvinkel"
+            reason_en = "chapter words only (" + ", ".join(words) + "), no business conduct angle"
         else:
             reason = "ingen treff på ansvarlig næringsliv"
-        return TagResult(analysis.id, analysis.language, [], False, relevance, {}, [], reason)
+            reason_en = "nothing on responsible business conduct"
+        return TagResult(analysis.id, analysis.language, [], False, relevance, {}, [], reason,
+                         reason_en)
 
     # -- public ---------------------------------------------------------------------------------
     def tag(self, record: dict[str, Any]) -> TagResult:
@@ -708,17 +721,24 @@ class _LazyText:
         return self.padded()
 
 
-def _term_reason(term: dict[str, Any]) -> str:
-    for lang in ("nb", "nn", "en"):
+_NB_FIRST, _EN_FIRST = ("nb", "nn", "en"), ("en", "nb", "nn")
+
+
+def _term_reason(term: dict[str, Any], langs: tuple[str, ...]) -> str:
+    """A term as a reason: its first phrase in the first of `langs` that has one, else its id."""
+    for lang in langs:
         if term.get(lang):
             return str(term[lang][0])
     return str(term["id"])
 
 
-def _top_reasons(anchors: list[tuple[float, str]], n: int = 3) -> list[str]:
-    out: list[str] = []
+def _top_reasons(anchors: list[tuple[float, Reason]], n: int = 3) -> list[Reason]:
+    """The `n` strongest anchors' reasons, each once (by its Bokmål wording)."""
+    out: list[Reason] = []
+    seen: set[str] = set()
     for _w, r in sorted(anchors, key=lambda a: -a[0]):
-        if r not in out:
+        if r[0] not in seen:
+            seen.add(r[0])
             out.append(r)
         if len(out) == n:
             break

@@ -61,6 +61,19 @@ def test_the_demo_digest_reads_its_health_in_bokmal(demo):
     assert " failed" not in health and " used as " not in health and "documents" not in health
 
 
+def test_the_english_digest_says_why_in_english(demo):
+    """Every "Why" of the English digest of the bundled day is English: the tagger's reasons were
+    stored in Bokmål only ("CSDDD (aktsomhetsdirektivet) nevnt")."""
+    db, _, _ = demo
+    result = cli("digest", "--date", "2026-11-24", "--lang", "en", "--allow-red", db=db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    why = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("- Why: ")]
+    assert len(why) >= 20
+    norwegian = [line for line in why if re.search(r"\b(nevnt|verdikjede|næringsliv|relevans)\b", line)]
+    assert norwegian == []
+    assert any("CSDDD (Corporate Sustainability Due Diligence Directive) mentioned" in line for line in why)
+
+
 def test_demo_holds_hearings_with_deadlines(demo):
     db, _, _ = demo
     items = jsonl(cli("items", "--format", "jsonl", db=db))

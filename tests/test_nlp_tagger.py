@@ -45,9 +45,13 @@ def test_api_shape(tagger):
     assert all(isinstance(e, Evidence) for e in res.evidence)
     assert {e.field for e in res.evidence} == {"title", "summary", "text"}
     j = res.to_json()
-    assert set(j) == {"id", "language", "labels", "relevant", "relevance", "reason", "evidence"}
+    assert set(j) == {"id", "language", "labels", "relevant", "relevance", "reason", "reason_en", "evidence"}
     assert set(j["evidence"][0]) == {"label", "field", "start", "end", "text", "instrument"}
     assert "Åpenhetsloven nevnt" in res.reason and "\n" not in res.reason
+    # the same line in English, for the English digest: the register's English name of each
+    # instrument, a term's first English phrase, a combination's English reason
+    assert "Transparency Act (åpenhetsloven) mentioned" in res.reason_en and "nevnt" not in res.reason_en
+    assert res.reason_en.count(";") == res.reason.count(";")
     json.dumps(j)
 
 

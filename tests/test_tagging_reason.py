@@ -27,3 +27,46 @@ def test_reason_and_instrument_evidence_are_stored(db):
     school = db["items"].get("t:2")
     assert school["relevant"] == 0 and json.loads(school["labels"]) == [] and school["relevance_reason"]
     assert "tags" not in db.table_names()  # labels are stored once
+
+
+def test_the_reason_is_stored_in_english_too_and_the_english_digest_reads_it(db):
+    """The English digest and workbench said "Why: CSDDD (aktsomhetsdirektivet) nevnt": the
+    tagger's reason was Bokmål only. It is stored in both; an item tagged before that has the
+    Bokmål line only, and the English views fall back to it."""
+    from tracker.digest.wording import reason_text
+
+    db["items"].insert_all([
+        {"id": "t:1", "source": "no_regjeringen_horinger", "kind": "hearing", "url": "u1", "content_hash": "h1",
+         "title": "Høring – gjennomføring av CSDDD i norsk rett og endringer i åpenhetsloven"},
+        {"id": "t:2", "source": "no_regjeringen_horinger", "kind": "hearing", "url": "u2", "content_hash": "h2",
+         "title": "Høring om endringer i reglene for skolefritidsordningen"},
+    ])
+    tag_store(db)
+    csddd, school = db["items"].get("t:1"), db["items"].get("t:2")
+    assert "CSDDD (aktsomhetsdirektivet) nevnt" in csddd["relevance_reason"]
+    assert "CSDDD (Corporate Sustainability Due Diligence Directive) mentioned" in csddd["relevance_reason_en"]
+    assert "Transparency Act (åpenhetsloven) mentioned" in csddd["relevance_reason_en"]
+    assert school["relevance_reason_en"] == "nothing on responsible business conduct"
+    score = f"{csddd['relevance']:.2f}"
+    assert reason_text(csddd, "en") == f"{csddd['relevance_reason_en']} (relevance {score})"
+    assert reason_text(csddd, "nb") == f"{csddd['relevance_reason']} (relevans {score.replace('.', ',')})"
+    older = {**csddd, "relevance_reason_en": None}  # tagged before the English line existed
+    assert reason_text(older, "en").startswith(csddd["relevance_reason"])
+
+
+def test_every_reason_the_tagger_can_give_has_its_english_wording():
+    """An instrument without an English name, a combination without an English reason, or an
+    anchor term without an English phrase would put Bokmål into the English line unnoticed."""
+    import tomllib
+    from importlib import resources
+
+    from nlp.instruments import load_register
+    from nlp.tagger import default_tagger
+
+    assert [i.id for i in load_register() if not i.name_en] == []
+    rules = tomllib.loads(resources.files("nlp.lexicons").joinpath("relevance.toml").read_text("utf-8"))
+    assert [c["id"] for c in rules.get("combo", []) if c.get("reason") and not c.get("reason_en")] == []
+    lexicon = default_tagger().lexicon
+    anchors = [(label, t["id"]) for label, spec in lexicon.labels.items() for t in spec["terms"]
+               if t.get("anchor") and not (t.get("en") or t.get("reason_en"))]
+    assert anchors == []

@@ -25,6 +25,7 @@ from tracker.digest.text import TITLE_LIMIT, clean, safe_url
 from tracker.digest.wording import (
     deadline_line,
     describe_change,
+    reason_text,
     stortinget_events,
     stortinget_times,
 )
@@ -92,10 +93,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
         if row.get("labels"):
             lines.append(_("Labels: %(names)s", names=_labels(row, lang)))
-        if row.get("ncp_consultee"):
-            lines.append(_("The NCP is a consultee"))
-        elif row.get("relevance_reason"):
-            lines.append(_("Why: %(reason)s", reason=clean(row["relevance_reason"], 200)))
+        if why := reason_text(row, lang):  # as in the digest: the reason and the relevance that ranks it
+            lines.append(_("Why: %(reason)s", reason=why))
         if ev := row.get("snippet"):
             lines.append(_("Evidence (%(label)s): “%(text)s”", label=label_name(ev.get("label"), lang),
                            text=clean(f"{ev.get('before') or ''}{ev.get('text') or ''}{ev.get('after') or ''}", 300)))

@@ -124,7 +124,8 @@ def reason_text(row: dict[str, Any], lang: str) -> str:
     """Why an item is listed, with the relevance that ranks it ("Åpenhetsloven nevnt; verdikjede
     (relevans 0,86)"): the digest's "Why" and the workbench's."""
     _ = Translator(lang)
-    reason = clean(row.get("relevance_reason"), 200)
+    # the tagger writes both; an item not tagged since the English line came has the Bokmål one only
+    reason = clean((lang == "en" and row.get("relevance_reason_en")) or row.get("relevance_reason"), 200)
     if row.get("ncp_consultee"):  # listed whatever its score; the score still ranks it and is shown
         reason = _("The NCP is a consultee") + (f"; {reason}" if reason else "")
     if row.get("relevance") is None:

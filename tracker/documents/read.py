@@ -209,6 +209,7 @@ def raise_relevance(db: sqlite_utils.Database) -> int:
         snippet = excerpt(para["text"], evs[0]["start"]) if evs else para["text"][:60]
         where = f" s. {para['page']}" if para["page"] else ""
         reason = f"{what}{where}: {snippet}"
+        reason_en = f"{what}{where.replace(' s. ', ' p. ')}: {snippet}"  # the document's own word
         labels = list(dict.fromkeys(json.loads(r["item_labels"] or "[]") + json.loads(r["labels"] or "[]")))
         try:
             evidence = json.loads(r["item_evidence"] or "{}")
@@ -221,6 +222,7 @@ def raise_relevance(db: sqlite_utils.Database) -> int:
         with db.conn:
             db["items"].update(item_id, {"relevance": max(r["relevance"], r["item_relevance"] or 0), "relevant": 1,
                                          "labels": json.dumps(labels), "relevance_reason": reason,
+                                         "relevance_reason_en": reason_en,
                                          "evidence": json.dumps(evidence, ensure_ascii=False)})
         raised += 1
     return raised

@@ -19,7 +19,7 @@ BATCH = 200
 #: only the columns the tagger reads, so a batch of BATCH rows is all that is held in memory
 _COLUMNS = "rowid, id, source, title, summary, body, language, content_hash"
 _UPDATE = ("update items set labels = ?, relevance = ?, relevant = ?, tagger_version = ?, tagged_hash = ?,"
-           " language = ?, evidence = ?, relevance_reason = ? where rowid = ?")
+           " language = ?, evidence = ?, relevance_reason = ?, relevance_reason_en = ? where rowid = ?")
 
 
 def weights_file() -> Path:
@@ -110,7 +110,8 @@ def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = Fa
                         evidence[ev.label]["instrument"] = ev.instrument
             updates.append((json.dumps(res.labels), round(res.relevance, 4), int(res.relevant), version,
                             row["content_hash"], row["language"] or res.language,
-                            json.dumps(evidence, ensure_ascii=False), res.reason, row["rowid"]))
+                            json.dumps(evidence, ensure_ascii=False), res.reason, res.reason_en,
+                            row["rowid"]))
             counts["tagged"] += 1
             counts["relevant"] += int(res.relevant)
         with db.conn:  # one statement for the batch, by rowid (no per-row lookup)

@@ -345,6 +345,15 @@ def m1900_runs_completed(db: sqlite_utils.Database) -> None:
         db.execute("update runs set completed = finished where exit_code is not null")
 
 
+@core()
+def m2000_reason_en(db: sqlite_utils.Database) -> None:
+    """`items.relevance_reason_en`: the tagger's one-line reason in English, beside the Bokmål
+    one (`relevance_reason`), for the English digest and workbench. Empty until the item is tagged
+    again (a new tagger version re-tags every item); readers fall back to the Bokmål line."""
+    if "relevance_reason_en" not in db["items"].columns_dict:
+        db["items"].add_column("relevance_reason_en", str)
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
