@@ -39,7 +39,8 @@ def test_jsonl_in_out_with_broken_lines(tagger):
     assert rows[0]["relevant"] is True and "Åpenhetsloven" in rows[0]["reason"]
     assert rows[1]["labels"] == [] and rows[1]["relevant"] is False
     assert set(rows[0]) == {"id", "language", "labels", "relevant", "relevance", "reason",
-                            "evidence"}
+                            "reason_en", "evidence"}
+    assert "Transparency Act (åpenhetsloven) mentioned" in rows[0]["reason_en"]
     assert {e["instrument"] for e in rows[0]["evidence"]} == {"apenhetsloven"}
     msg = err.getvalue()
     assert "line 2" in msg and "line 5" in msg and "line 4" not in msg
