@@ -169,6 +169,31 @@ def test_missing_replay_dir_is_a_clear_error(tmp_path):
     assert result.exit_code != 0 and "not found" in result.output
 
 
+def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
+    """`run --replay DAY --source X` on a day without X's recording crawled nothing, wrote an empty
+    digest and exited 0; a folder not named by its date gave a traceback."""
+    import shutil
+
+    day = tmp_path / "days" / "2026-11-23"
+    day.mkdir(parents=True)
+    shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", day / "no_lovdata")
+    for command in ("run", "crawl"):
+        result = invoke(command, "--replay", str(day), "--source", "no_nbim", "--no-progress", db=tmp_path / "x.db")
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"Error: {day}: no recording of no_nbim (recorded sources: no_lovdata)\n"
+    (day / "no_lovdata").rename(day / "documents")  # a day holding only what no source wrote
+    result = invoke("run", "--replay", str(day.parent), "--no-progress", db=tmp_path / "x.db")
+    assert result.exit_code == 1 and "no recording of any source (recorded sources: none)" in result.stderr
+    undated = tmp_path / "recorded"
+    shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", undated / "no_lovdata")
+    result = invoke("run", "--replay", str(undated), "--no-progress", db=tmp_path / "x.db")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "YYYY-MM-DD" in result.stderr and "--as-of" in result.stderr
+    (undated / "day.json").write_text('{"as_of": "tomorrow"}', "utf-8")
+    result = invoke("run", "--replay", str(undated), "--no-progress", db=tmp_path / "x.db")
+    assert result.exit_code == 1 and "day.json: not a day's clock" in result.stderr
+
+
 def test_bad_spider_argument(tmp_path):
     result = invoke("crawl", "--arg", "novalue", "--replay", str(ROOT / "data/replay/2026-11-23"), db=tmp_path / "x.db")
     assert result.exit_code != 0 and "NAME=VALUE" in result.output

@@ -175,6 +175,20 @@ def test_run_says_where_its_digests_are(tmp_path):
     assert all(Path(p).is_file() and Path(p).parent.parent == out for p in paths)
 
 
+def test_a_requested_source_the_day_did_not_record_is_named(tmp_path):
+    """Two sources asked for, one recorded that day: the other is named on stderr, not left out
+    quietly (none recorded is an error: tests/test_cli.py)."""
+    import shutil
+
+    day = tmp_path / "days" / "2026-11-23"
+    day.mkdir(parents=True)
+    shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", day / "no_lovdata")
+    result = cli("crawl", "--replay", str(day), "--source", "no_lovdata", "--source", "no_nbim", "--no-progress",
+                 db=tmp_path / "t.db")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "warning: 2026-11-23: not recorded, not replayed: no_nbim (recorded sources: no_lovdata)" in result.stderr
+
+
 def test_a_source_whose_store_step_fails_is_red_and_the_run_exits_non_zero(tmp_path):
     """Scrapy logs an error raised in a spider_closed handler and goes on: a source whose store
     step failed before its health row was written (a full disk; here a trigger that refuses the

@@ -66,7 +66,18 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
             # a recorded day also holds what unscheduled spiders fetched (documents): not a source
             scheduled = set(_all_sources())
             chosen = [s for s in day_sources if s in sources or (not sources and s in scheduled)]
-            steps.append(Step(chosen, as_of or replay_as_of(day), replay_dir=str(day), label=day.name,
+            recorded = ", ".join(s for s in day_sources if s in scheduled) or "none"
+            if not chosen:  # crawling nothing would write an empty digest and exit 0
+                asked = ", ".join(sources) if sources else "any source"
+                raise TrackerError(f"{day}: no recording of {asked} (recorded sources: {recorded})")
+            if missing := [s for s in sources if s not in day_sources]:
+                click.echo(f"warning: {day.name}: not recorded, not replayed: {', '.join(missing)} "
+                           f"(recorded sources: {recorded})", err=True)
+            try:
+                clock = as_of or replay_as_of(day)
+            except ValueError as exc:
+                raise TrackerError(str(exc)) from exc
+            steps.append(Step(chosen, clock, replay_dir=str(day), label=day.name,
                               spider_args=_spider_args(args)))
         return steps
     now = as_of or datetime.now(OSLO)

@@ -315,7 +315,10 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
         from tracker.jobs.crawl import replay_as_of
 
-        when = replay_as_of(Path(replay_dir))
+        try:
+            when = replay_as_of(Path(replay_dir))
+        except ValueError as exc:
+            raise TrackerError(str(exc)) from exc
     try:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
     except ValueError as exc:  # no contact for a live crawl, an unknown spider

@@ -204,13 +204,24 @@ def replay_days(root: str | Path) -> list[Path]:
 
 
 def replay_as_of(day: Path) -> datetime:
-    """The clock of a recorded day: day.json's `as_of`, else 06:00 Oslo on the folder's date."""
+    """The clock of a recorded day: day.json's `as_of`, else 06:00 Oslo on the folder's date
+    (ValueError, saying what to do, when it has neither)."""
     meta = day / "day.json"
     if meta.exists():
-        data = json.loads(meta.read_text("utf-8"))
-        if data.get("as_of"):
-            return datetime.fromisoformat(data["as_of"])
-    return datetime.fromisoformat(day.name[:10]).replace(hour=6, tzinfo=OSLO)
+        try:
+            data = json.loads(meta.read_text("utf-8"))
+            stamp = data.get("as_of") if isinstance(data, dict) else None
+            if stamp:
+                when = datetime.fromisoformat(stamp)
+                return when if when.tzinfo else when.replace(tzinfo=OSLO)
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{meta}: not a day's clock ({exc}); it holds {{\"as_of\": "
+                             "\"2026-11-24T06:00:00+01:00\"}") from exc
+    try:
+        return datetime.fromisoformat(day.name[:10]).replace(hour=6, tzinfo=OSLO)
+    except ValueError:
+        raise ValueError(f"{day}: a recorded day's clock comes from its folder's name (YYYY-MM-DD) "
+                         "or its day.json (as_of); this folder has neither (or give --as-of)") from None
 
 
 class _Progress:
