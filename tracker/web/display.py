@@ -20,10 +20,11 @@ from tracker.i18n import install_jinja
 from tracker.vocabulary import install_jinja_filters
 
 
-def reason_text(item: dict[str, Any], lang: str = "nb") -> str:
-    from tracker.digest.wording import reason_text as reason
+def why(item: dict[str, Any], lang: str = "nb") -> str:
+    """The digest's "why" of an item (tracker.digest.wording.reason_text, imported when used)."""
+    from tracker.digest.wording import reason_text
 
-    return reason(item, lang)
+    return reason_text(item, lang)
 
 
 def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
@@ -49,4 +50,4 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     install_jinja_filters(env, lang)
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
-    env.globals["why"] = lambda item: reason_text(item, current())
+    env.globals["why"] = lambda item: why(item, current())
