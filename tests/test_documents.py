@@ -236,7 +236,7 @@ def test_the_documents_have_a_health_row_of_their_own(db, tmp_path):
     a, b, c = "https://x.no/a.pdf", "https://x.no/b.pdf", "https://x.no/c.pdf"
     _record(db, root, write_pdf(spec(1)), url=a)
     row = record_health(db, run, _links(a), at=AT)
-    assert (row["status"], row["reason"], row["items_new"]) == ("green", "1 documents, 1 new, 0 changed", 1)
+    assert (row["status"], row["reason"], row["items_new"]) == ("green", "1 document, 1 new, 0 changed", 1)
     for url in (b, c):
         dstore.record_fetch(db, {"item_id": "regjeringen:1", "url": url, "status": "failed", "error": "HTTP 404",
                                  "http_status": 404}, root=root, at=AT)
@@ -261,7 +261,7 @@ def test_the_documents_have_a_health_row_of_their_own(db, tmp_path):
 
     assert health_reason("2 of 3 documents could not be fetched (HTTP 404 ×2)", "nb") == (
         "2 av 3 dokumenter kunne ikke hentes (HTTP 404 ×2)")
-    assert health_reason("7 documents, 2 new, 1 changed", "nb") == "7 dokumenter, 2 nye, 1 endret"
+    assert health_reason("7 documents, 2 new, 1 changed", "nb") == "7 dokumenter, nye: 2, endret: 1"
     assert health_reason("2 of 3 documents could not be stored: OSError: disk full", "nb") == (
         "2 av 3 dokumenter kunne ikke lagres: OSError: disk full")
     assert health_reason("no documents to fetch", "nb") == "ingen dokumenter å hente"

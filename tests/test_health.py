@@ -12,7 +12,7 @@ from tracker.store.health import SourceRun, assess
         (SourceRun("s", items_seen=5, finish_reason="shutdown"), "red", "ended early"),
         (SourceRun("s", items_seen=5, notes=[("red", "RSS answered HTTP 500")]), "red", "HTTP 500"),
         (SourceRun("s", items_seen=5, notes=[("amber", "fallback channel in use")]), "amber", "fallback"),
-        (SourceRun("s", items_seen=8, stats={"tracker/parse_errors": 1, "tracker/parse_attempts": 9}), "amber", "1 parse errors"),
+        (SourceRun("s", items_seen=8, stats={"tracker/parse_errors": 1, "tracker/parse_attempts": 9}), "amber", "1 parse error"),
         (SourceRun("s", items_seen=5, stats={"tracker/parse_errors": 5, "tracker/parse_attempts": 10}), "red", "parse errors 5/10"),
         (SourceRun("s", items_seen=5, stats={"tracker/detail_blocked": 3}), "amber", "3 detail pages blocked"),
         (SourceRun("s", items_seen=5, stats={"spider_exceptions/ValueError": 2}), "amber", "2 spider errors"),

@@ -128,8 +128,9 @@ def gettext(lang: str, msgid: str, **values: Any) -> str:
     return _fmt(translations(_check(lang)).gettext(msgid), values)
 
 
-def ngettext(lang: str, singular: str, plural: str, num: int, **values: Any) -> str:
-    """The singular or plural form for `num` (``%(num)d`` is filled with it)."""
+def ngettext(lang: str, singular: str, plural: str, num: int, /, **values: Any) -> str:
+    """The singular or plural form for `num` (``%(num)d`` is filled with it, unless `values`
+    has its own `num`)."""
     return _fmt(translations(_check(lang)).ngettext(singular, plural, num), {"num": num, **values})
 
 

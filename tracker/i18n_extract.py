@@ -22,7 +22,7 @@ PYTHON_DIRS = ("digest", "attention", "web", "workbench", "documents", "links")
 PYTHON_FILES = ("vocabulary.py", "i18n.py")
 TEMPLATE_DIRS = ("digest/templates", "web/templates", "workbench/templates")
 KEYWORDS: dict[str, Any] = {
-    "_": None, "N_": None, "n": (1, 2), "n_": (1, 2), "gettext": (2,), "ngettext": (2, 3), "pgettext": ((2, "c"), 3),
+    "_": None, "N_": None, "n": (1, 2), "n_": (1, 2), "NP_": (1, 2), "gettext": (2,), "ngettext": (2, 3), "pgettext": ((2, "c"), 3),
 }  # fmt: skip
 
 

@@ -15,13 +15,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
-from tracker.i18n import gettext
+from tracker.i18n import gettext, ngettext
 
 
 def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it here (gettext_noop)."""
     return message
+
+
+class Plural(NamedTuple):
+    """A message with a singular and a plural form, the form chosen by the number in the
+    pattern's named group `count` ("1 detail page blocked", "2 detail pages blocked")."""
+
+    singular: str
+    plural: str
+    count: str
+
+
+def NP_(singular: str, plural: str, count: str) -> Plural:
+    """Mark a singular/plural pair for the catalogue without translating it here (the
+    extractor reads the first two arguments, as of ngettext)."""
+    return Plural(singular, plural, count)
 
 
 SOURCE_NAMES: dict[str, str] = {
@@ -131,10 +147,10 @@ FIELD_NAMES: dict[str, str] = {
 #: the spider measured (URL, HTTP status, exception, counts) is kept verbatim; a note of another
 #: shape is shown as the spider wrote it.
 #: text of a known shape → its catalogue message: (compiled pattern, msgid) pairs
-MessageTable = tuple[tuple[re.Pattern[str], str], ...]
+MessageTable = tuple[tuple[re.Pattern[str], str | Plural], ...]
 
 
-def message_table(pairs: tuple[tuple[str, str], ...]) -> MessageTable:
+def message_table(pairs: tuple[tuple[str, str | Plural], ...]) -> MessageTable:
     """(regex, msgid) pairs compiled, for `match_message`."""
     return tuple((re.compile(p), m) for p, m in pairs)
 
@@ -147,25 +163,33 @@ def match_message(table: MessageTable, text: str, lang: str,
     for pattern, msgid in table:
         if match := pattern.fullmatch(text):
             values = match.groupdict()
-            return gettext(lang, msgid, **(name_values(values, lang) if name_values else values))
+            shown = name_values(values, lang) if name_values else values
+            if isinstance(msgid, Plural):
+                return ngettext(lang, msgid.singular, msgid.plural, int(values[msgid.count]), **shown)
+            return gettext(lang, msgid, **shown)
     return None
 
 
 HEALTH_REASONS: MessageTable = message_table((
-    (r"(?P<seen>\d+) items, (?P<new>\d+) new, (?P<changed>\d+) changed",
-     N_("%(seen)s items, %(new)s new, %(changed)s changed")),
-    (r"(?P<seen>\d+) documents, (?P<new>\d+) new, (?P<changed>\d+) changed",
-     N_("%(seen)s documents, %(new)s new, %(changed)s changed")),
+    (r"(?P<seen>\d+) items?, (?P<new>\d+) new, (?P<changed>\d+) changed",
+     NP_("%(seen)s item, %(new)s new, %(changed)s changed", "%(seen)s items, %(new)s new, %(changed)s changed",
+         "seen")),
+    (r"(?P<seen>\d+) documents?, (?P<new>\d+) new, (?P<changed>\d+) changed",
+     NP_("%(seen)s document, %(new)s new, %(changed)s changed",
+         "%(seen)s documents, %(new)s new, %(changed)s changed", "seen")),
     (r"no documents to fetch", N_("no documents to fetch")),
-    (r"(?P<num>\d+) detail pages blocked \(403/challenge\)", N_("%(num)s detail pages blocked (403/challenge)")),
-    (r"(?P<num>\d+) spider errors", N_("%(num)s errors while crawling")),
-    (r"(?P<num>\d+) parse errors", N_("%(num)s parse errors")),
+    (r"(?P<num>\d+) detail pages? blocked \(403/challenge\)",
+     NP_("%(num)s detail page blocked (403/challenge)", "%(num)s detail pages blocked (403/challenge)", "num")),
+    (r"(?P<num>\d+) spider errors?", NP_("%(num)s error while crawling", "%(num)s errors while crawling", "num")),
+    (r"(?P<num>\d+) parse errors?", NP_("%(num)s parse error", "%(num)s parse errors", "num")),
     (r"parse errors (?P<errors>\d+)/(?P<attempts>\d+) \((?P<share>\d+%)\)",
      N_("parse errors %(errors)s/%(attempts)s (%(share)s)")),
-    (r"(?P<num>\d+) requests not in the recording", N_("%(num)s requests not in the recording")),
+    (r"(?P<num>\d+) requests? not in the recording",
+     NP_("%(num)s request not in the recording", "%(num)s requests not in the recording", "num")),
     (r"zero items \(no items; (?P<num>\d+) responses\)", N_("zero items (no items; %(num)s responses)")),
-    (r"zero items \((?P<errors>\d+) spider errors; (?P<num>\d+) responses\)",
-     N_("zero items (%(errors)s spider errors; %(num)s responses)")),
+    (r"zero items \((?P<errors>\d+) spider errors?; (?P<num>\d+) responses\)",
+     NP_("zero items (%(errors)s spider error; %(num)s responses)",
+         "zero items (%(errors)s spider errors; %(num)s responses)", "errors")),
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),

@@ -106,7 +106,7 @@ def seed(db, as_of: str = "2026-11-24T06:00:00+01:00") -> dict[str, str]:
              "reason": "3 detail pages blocked (403/challenge)", "items_seen": 3, "items_new": 1,
              "items_changed": 1, "parse_errors": 0, "requests": 4, "finished": as_of, "notes": "[]"},
             {"run_id": 1, "source": "eu_haveyoursay", "status": "green", "channel": "api",
-             "reason": "1 items, 1 new, 0 changed", "items_seen": 1, "items_new": 1, "items_changed": 0,
+             "reason": "1 item, 1 new, 0 changed", "items_seen": 1, "items_new": 1, "items_changed": 0,
              "parse_errors": 0, "requests": 2, "finished": as_of, "notes": "[]"},
         ])  # fmt: skip
         db["answers"].insert_all([
