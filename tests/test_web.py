@@ -232,6 +232,24 @@ def test_health_page(client):
     assert "no_regjeringen_horinger" not in html and "detail pages blocked" not in html
 
 
+def test_health_page_shows_the_checks_clock_and_failing_sources_first(db_path):
+    """The page said "last: today 18:19" (when a replay happened to run on this machine) above a
+    banner saying no source was checked for 36 hours: it now shows, as the digest does, the clock
+    of the run that checked each source, says when that is too long ago, and lists warnings and
+    failures before the sources that are fine."""
+    def rows(app):
+        html = app.test_client().get("/health").get_data(as_text=True)
+        body = html.split('<table class="list" id="health">', 1)[1].split("</table>", 1)[0]
+        return re.findall(r'<tr class="health-(\w+)">.*?<td class="checked">(.*?)</td>', body, re.S)
+
+    fresh = rows(make_app(db_path, as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO)))
+    assert [status for status, _ in fresh] == ["amber", "green"]
+    assert all(checked == "tir. 24.11.2026 kl. 06.00" for _, checked in fresh)
+    week = rows(make_app(db_path, as_of=datetime(2026, 12, 1, 9, tzinfo=OSLO)))
+    assert all(checked.startswith("tir. 24.11.2026 kl. 06.00 <strong class=\"stale\">(ikke sjekket på over 36 timer)")
+               for _, checked in week)
+
+
 def test_security_headers(client):
     r = client.get("/")
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]

@@ -859,9 +859,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/health")
     def health():
-        from tracker.store.health import latest
+        # as the digest shows it: failing sources first, each with the clock of the run that checked
+        # it (a replayed day's, not the machine's) and whether that is too long ago
+        from tracker.digest.build import health as source_health
 
-        rows = latest(db())
+        rows, _stale = source_health(db(), now())
         for r in rows:
             try:
                 r["notes"] = json.loads(r.get("notes") or "[]")
