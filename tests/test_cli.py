@@ -128,6 +128,13 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
         assert fresh.exit_code == 0 and fresh.stderr == "" and "no_lovdata" in fresh.stdout
         week = invoke("health", "--format", fmt, "--as-of", "2026-12-01T09:00", db=path)
         assert week.exit_code == 2 and "no_lovdata" in week.stdout
+        # each source says when it was checked: the run's clock (a replayed day's), and whether too long ago
+        if fmt == "jsonl":
+            row = json.loads(week.stdout.splitlines()[0])
+            assert (row["checked"], row["stale"]) == ("2026-11-24T05:00:00+00:00", True)
+            assert json.loads(fresh.stdout.splitlines()[0])["stale"] is False
+        else:
+            assert "2026-11-24 06:00 (stale)" in week.stdout and "(stale)" not in fresh.stdout
         assert week.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago")
     db = open_db(path)
     with db.conn:
@@ -135,8 +142,8 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
     db.close()
     red = invoke("health", "--format", "jsonl", "--as-of", "2026-11-24T09:00", db=path)
     assert red.exit_code == 2
-    assert {json.loads(line)["source"]: json.loads(line)["status"] for line in red.stdout.splitlines()} == {
-        "no_lovdata": "green", "no_nbim": "red"}
+    assert [(json.loads(line)["source"], json.loads(line)["status"]) for line in red.stdout.splitlines()] == [
+        ("no_nbim", "red"), ("no_lovdata", "green")]  # failing sources first, as the digest lists them
 
 
 def test_db_path_that_is_a_directory_is_a_clear_error(tmp_path):

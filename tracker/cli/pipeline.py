@@ -358,22 +358,31 @@ def health(ctx, fmt, as_of) -> None:
     stopped leaves every source green).
     Example: ncp-tracker health --format jsonl
     """
-    from tracker.store import health as health_mod
+    from crawlers.dates import OSLO
+    from tracker.digest.build import health as source_health
+    from tracker.store.instants import stored
 
+    when = now_or(as_of)
     db = open_db(ctx)
     try:
-        untrusted = say_untrusted(db, now_or(as_of), lang="en")
-        rows = health_mod.latest(db)
+        untrusted = say_untrusted(db, when, lang="en")
+        # as the digest lists them: failing sources first, each with the clock of the run that
+        # checked it (`checked`: a replayed day's, where `finished` is the machine's) and `stale`
+        rows, _stale = source_health(db, when)
     finally:
         db.close()
+    for row in rows:
+        local = row["checked"].astimezone(OSLO).strftime("%Y-%m-%d %H:%M") if row["checked"] else ""
+        row["checked_"] = local + (" (stale)" if row["stale"] else "")  # the table's, in Oslo time
+        row["checked"] = stored(row["checked"]) if row["checked"] else None
     if fmt == "jsonl":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(json.dumps({k: v for k, v in row.items() if k != "checked_"}, ensure_ascii=False))
     elif not rows:
         click.echo("no crawl has run yet: try `ncp-tracker demo` or `ncp-tracker run`")
     else:
         print_table(rows, ["source", "status", "channel", "items_seen", "items_new", "items_changed",
-                            "parse_errors", "requests", "finished", "reason"])
+                            "parse_errors", "requests", "checked_", "reason"], widths={"checked_": 24})
     if untrusted or any(r["status"] == "red" for r in rows):
         ctx.exit(2)
 
