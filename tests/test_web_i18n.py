@@ -276,16 +276,17 @@ def test_search_refusals_in_the_readers_language(world, lang, said):
     assert said in visible_text(page) and "unbalanced quote" not in page
 
 
-def _search_refusals() -> list[str]:
-    """Every message `raise SearchError(...)` in tracker/workbench/search.py can give, its
+def _refusals(module: str, error: str) -> list[str]:
+    """Every message `raise <error>(...)` in tracker/workbench/<module>.py can give, its
     placeholders filled with samples of their kind (a string with a condition: both ways)."""
     import ast
 
-    src = Path(__file__).resolve().parent.parent / "tracker" / "workbench" / "search.py"
+    src = Path(__file__).resolve().parent.parent / "tracker" / "workbench" / f"{module}.py"
 
     def sample(expr: ast.AST, conversion: int) -> str:
         code = ast.unparse(expr)
-        value = "32" if "MAX" in code else "label" if code.endswith(".column") else "x"
+        number = "MAX" in code or "len(" in code
+        value = "32" if number else "label" if code.endswith(".column") else "x"
         return repr(value) if conversion == ord("r") else value
 
     def texts(node: ast.AST) -> list[str]:
@@ -303,24 +304,24 @@ def _search_refusals() -> list[str]:
     out = []
     for node in ast.walk(ast.parse(src.read_text("utf-8"))):
         if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
-                and getattr(node.exc.func, "id", "") == "SearchError" and node.exc.args):
+                and getattr(node.exc.func, "id", "") == error and node.exc.args):
             out += texts(node.exc.args[0])
     return out
 
 
-def test_every_search_refusal_reads_in_bokmal():
+def test_every_search_and_triage_refusal_reads_in_bokmal():
     """The web translated six of the search's forty refusals: "NEAR( is not closed" and "unknown
-    label 'x'; valid labels: …" stood in English on a Bokmål page. Each is now in the catalogue;
-    a new or reworded refusal without a translation fails here."""
+    label 'x'; valid labels: …" stood in English on a Bokmål page. Each is now in the catalogue,
+    as are the triage's; a new or reworded refusal without a translation fails here."""
     from nlp.labels import parse_label
     from tracker.vocabulary import match_message
     from tracker.web.app import _REFUSALS
 
-    found = _search_refusals()
+    found = _refusals("search", "SearchError") + _refusals("triage", "TriageError")
     with pytest.raises(ValueError) as label_error:
         parse_label("nope")
     found.append(str(label_error.value))
-    assert len(found) > 35
+    assert len(found) > 45
     untranslated = [text for text in found if match_message(_REFUSALS, text, "nb") is None]
     assert untranslated == []
     english = [text for text in found if match_message(_REFUSALS, text, "nb") == match_message(_REFUSALS, text, "en")]

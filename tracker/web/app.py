@@ -237,6 +237,9 @@ _REFUSALS: MessageTable = message_table((
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
+    (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
+    (r"a label mark is \+LABEL or -LABEL \(e\.g\. \+oecd-iv, -Kap\. V\), not (?P<mark>.+)",
+     N_("A label mark is +LABEL or -LABEL, not %(mark)s.")),
     # tracker.workbench.search.SearchError
     (r'unbalanced quote: a phrase needs a closing "', N_("A quote is not closed: a phrase needs a closing \".")),
     (r"cannot read the query at (?P<at>.+)", N_("The search cannot be read at %(at)s.")),
@@ -769,7 +772,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
         except drafts.DraftError as exc:
-            abort(404, str(exc))
+            abort(404, refusal(str(exc)))
         folder = drafts_dir()
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{drafts.file_stem(d, now().date())}-{now():%H%M%S}-{secrets.token_hex(3)}"
