@@ -152,8 +152,18 @@ class Weights:
 
 
 def load_weights(path: str | Path | None = None) -> Weights:
+    """The weights in `path` (default: the shipped ones); ValueError naming the file when it is
+    not valid TOML or holds a value that is not a number."""
     p = Path(path) if path else LEXICON_DIR / "weights.toml"
-    data = tomllib.loads(p.read_text(encoding="utf-8"))
+    try:
+        return _weights(tomllib.loads(p.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
+        raise ValueError(f"weights file {p} cannot be read ({type(exc).__name__}: {exc}); it is written by "
+                         "`ncp-tracker calibrate`: restore it, or remove it to tag with the shipped "
+                         "weights") from exc
+
+
+def _weights(data: dict[str, Any]) -> Weights:
     sc = data.get("scoring", {})
     fields = {f: float(data.get("fields", {}).get(f, d)) for f, d in zip(FIELDS, (1.0, 0.7, 0.4), strict=True)}
     return Weights(

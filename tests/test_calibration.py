@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -105,3 +106,29 @@ def test_cli_marks_labels_and_calibrate_writes_to_the_data_directory(store, data
     result = CliRunner().invoke(main, ["--db", str(db_path), "calibrate"])
     assert result.exit_code == 0, result.output
     assert (data_dir / "weights.toml").exists() and str(data_dir / "weights.toml") in result.output
+
+
+def test_a_weights_file_that_cannot_be_read_is_a_clear_error_everywhere(store, data_dir, tmp_path):
+    """A broken weights.toml (a hand edit, a restore gone wrong) stopped `tag` with a traceback,
+    `run` with "Error: Invalid value (at line 1, column 5)" naming no file, and `calibrate` with
+    a traceback. Each names the file and says what to do; nothing tagged before is lost."""
+    import sqlite3
+
+    from nlp.lexicon import load_weights
+
+    db_path = tmp_path / "cli.db"
+    store.conn.commit()
+    backup = sqlite3.connect(db_path)
+    store.conn.backup(backup)
+    backup.close()
+    weights = data_dir / "weights.toml"
+    for broken, why in (("x = = =", "TOMLDecodeError"), ('[scoring]\nlabel_min = "high"\n', "ValueError")):
+        weights.write_text(broken, "utf-8")
+        with pytest.raises(ValueError, match=f"weights file {re.escape(str(weights))} cannot be read \\({why}"):
+            load_weights(weights)
+        for command in (["tag"], ["calibrate"]):
+            result = CliRunner().invoke(main, ["--db", str(db_path), *command])
+            assert result.exit_code == 1, result.output
+            assert str(weights) in result.stderr and "Traceback" not in result.output
+            assert "restore it, or remove it to tag with the shipped weights" in result.stderr
+    assert weights.read_text("utf-8") == broken  # never overwritten by calibrate

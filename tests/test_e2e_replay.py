@@ -267,6 +267,28 @@ def test_documents_that_cannot_be_stored_turn_the_documents_row_red(tmp_path):
     store.close()
 
 
+def test_a_failure_after_the_crawl_is_a_clear_error_and_the_crawl_is_kept(tmp_path):
+    """Tagging (or anything after a day's crawl) failing with an error that is not a ValueError —
+    here the database refusing the tags — ended `run` with a traceback. It is one clear line that
+    says the crawl is stored and what to run once the cause is fixed; the items are there."""
+    from tracker.store.db import open_db
+
+    db = tmp_path / "t.db"
+    store = open_db(db)
+    with store.conn:
+        store.execute("create trigger refuse_tags before update of labels on items "
+                      "begin select raise(abort, 'database or disk is full'); end")
+    store.close()
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", "--out", str(tmp_path / "out"), db=db)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: 2026-11-23: the crawl is stored, but what follows it failed (IntegrityError: database or disk "
+        "is full); no digest was written for it. Fix the cause, then run `ncp-tracker tag` and `ncp-tracker digest`")
+    assert [i["source"] for i in jsonl(cli("items", "--format", "jsonl", db=db))].count("no_lovdata") >= 1
+
+
 def test_demo_stores_consultee_lists_and_kontaktpunktet_as_consultee(demo):
     import sqlite3
 

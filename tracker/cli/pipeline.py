@@ -7,6 +7,7 @@ so `ncp-tracker --help` stays fast.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -108,7 +109,7 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
     settings = _settings(sets, fresh=fresh)
     try:
         results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, AfterCrawlFailed) as exc:
         raise TrackerError(str(exc)) from exc
     for result in results:
         _print_health(result.health, title=f"Source health — {result.step.label or result.step.as_of.date()}")
@@ -304,8 +305,25 @@ def _progress(flag: bool | None) -> bool:
     return sys.stderr.isatty() if flag is None else flag
 
 
+class AfterCrawlFailed(Exception):
+    """What follows a day's crawl (tagging, documents, links, the digest) failed; the crawl itself
+    is stored. `_crawl` says so as a clear error instead of a traceback."""
+
+
 def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None = None):
     def after(result) -> None:
+        try:
+            _after(result)
+        except Exception as exc:
+            logging.getLogger(__name__).debug("after the crawl", exc_info=True)  # LOG_LEVEL=DEBUG
+            label = result.step.label or result.step.as_of.date().isoformat()
+            then = "; no digest was written for it" if digest_dir is not None else ""
+            redo = "`ncp-tracker tag`" + (" and `ncp-tracker digest`" if digest_dir is not None else "")
+            raise AfterCrawlFailed(
+                f"{label}: the crawl is stored, but what follows it failed ({type(exc).__name__}: {exc})"
+                f"{then}. Fix the cause, then run {redo}") from exc
+
+    def _after(result) -> None:
         from tracker.jobs.daily import after_crawl
 
         db = open_db(ctx, write=True)
@@ -457,7 +475,12 @@ def tag(ctx, force) -> None:
     from tracker.jobs.tagging import tag_store
 
     db = open_db(ctx, write=True)
-    counts = tag_store(db, force=force)
+    try:
+        counts = tag_store(db, force=force)
+    except ValueError as exc:  # a weights file that cannot be read (what was tagged is kept)
+        raise TrackerError(str(exc)) from exc
+    finally:
+        db.close()
     click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
 
 

@@ -74,7 +74,10 @@ def run(db: sqlite_utils.Database, *, dry_run: bool = False, weights_path: str |
 
     target = Path(weights_path) if weights_path else weights_file()
     if tagger is None:
-        tagger = load_tagger(target)
+        try:
+            tagger = load_tagger(target)
+        except ValueError as exc:  # the weights file it would refit cannot be read
+            raise CalibrationError(str(exc)) from exc
     report = calibrate(tagger, records, apply=False)
     changed_items = list(report.changed_items)
     written = False
