@@ -37,6 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_WATCHLIST = "NCP_TRACKER_WATCHLIST"
+#: the Scrapy setting that names the watchlist file for the EU spiders (the tracker sets it to the
+#: data directory's copy; a spider's own `-a watchlist=FILE` wins)
+WATCHLIST_SETTING = "WATCHLIST_FILE"
 DEFAULT_WATCHLIST = Path("data") / "watchlist.toml"
 
 CELEX_RE = re.compile(r"^[0-9][0-9]{4}[A-Z]{1,2}[0-9]{4}(?:\([0-9]{2}\))?$")

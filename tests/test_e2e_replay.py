@@ -289,6 +289,31 @@ def test_a_failure_after_the_crawl_is_a_clear_error_and_the_crawl_is_kept(tmp_pa
     assert [i["source"] for i in jsonl(cli("items", "--format", "jsonl", db=db))].count("no_lovdata") >= 1
 
 
+def test_the_data_directorys_watchlist_is_the_one_the_crawl_reads(tmp_path):
+    """The README says a file in the data directory wins over the shipped default; the EU spiders
+    and the tracker read data/watchlist.toml under the working directory instead, so an edited
+    watchlist in a configured data directory was silently ignored (a cron job runs from $HOME).
+    The crawl now reads the data directory's copy: here one with the CSRD alone."""
+    shipped = (ROOT / "crawlers" / "watchlist.toml").read_text("utf-8")
+    _head, *files = shipped.split("\n[[file]]\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "watchlist.toml").write_text("[[file]]\n" + next(f for f in files if 'id = "csrd"' in f), "utf-8")
+    db = tmp_path / "t.db"
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    result = cli("crawl", "--replay", day, "--source", "eu_cellar", "--no-progress", db=db)
+    assert result.returncode in (0, 2), result.stderr[-2000:]
+    (health,) = [h for h in map(json.loads, cli("health", "--format", "jsonl", "--as-of", DAY2, db=db).stdout.splitlines())
+                 if h["source"] == "eu_cellar"]
+    # the CSRD's query (and robots.txt, the OJ RSS): the shipped watchlist makes 19 requests and 31 items
+    assert health["requests"] <= 4 and health["items_seen"] <= 5, health
+    listed = jsonl(cli("watchlist", "--format", "jsonl", "--as-of", DAY2, db=db))
+    assert [w["id"] for w in listed] == ["csrd"]
+    (data / "watchlist.toml").write_text("x = = =", "utf-8")  # broken: loud, never the shipped one instead
+    broken = cli("crawl", "--replay", day, "--source", "eu_cellar", "--no-progress", db=db)
+    assert broken.returncode == 2 and "watchlist invalid" in broken.stderr
+
+
 def test_demo_stores_consultee_lists_and_kontaktpunktet_as_consultee(demo):
     import sqlite3
 

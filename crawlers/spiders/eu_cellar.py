@@ -54,7 +54,7 @@ from scrapy.http import Response
 
 from crawlers.dates import BRUSSELS, iso, parse_date
 from crawlers.spiders.base import TrackerSpider
-from crawlers.watchlist_file import WatchEntry, WatchlistError
+from crawlers.watchlist_file import WATCHLIST_SETTING, WatchEntry, WatchlistError
 from crawlers.watchlist_file import load as load_watchlist
 
 SPARQL_ENDPOINT = "https://publications.europa.eu/webapi/rdf/sparql"
@@ -152,7 +152,7 @@ class EuCellarSpider(TrackerSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         try:
-            self.entries = [e for e in load_watchlist(self.watchlist_path) if e.celex]
+            self.entries = [e for e in load_watchlist(self.watchlist_path or self.settings.get(WATCHLIST_SETTING)) if e.celex]
         except WatchlistError as exc:
             self.note("red", f"watchlist invalid: {exc}")
             return

@@ -37,7 +37,7 @@ from scrapy.http import Response
 
 from crawlers.dates import BRUSSELS, iso, parse_date
 from crawlers.spiders.base import TrackerSpider
-from crawlers.watchlist_file import WatchlistError
+from crawlers.watchlist_file import WATCHLIST_SETTING, WatchlistError
 from crawlers.watchlist_file import load as load_watchlist
 
 PROCEDURE_URL = "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference={ref}"
@@ -69,7 +69,7 @@ class EuOeilSpider(TrackerSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.procedures:
             try:
-                entries = load_watchlist(self.watchlist_path)
+                entries = load_watchlist(self.watchlist_path or self.settings.get(WATCHLIST_SETTING))
             except WatchlistError as exc:
                 self.note("red", f"watchlist invalid: {exc}")
                 return

@@ -17,7 +17,7 @@ from tracker.store.deadlines import oslo_date
 @click.command("watchlist")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--file", "path", type=click.Path(dir_okay=False),
-              help="Watchlist file (default data/watchlist.toml; env NCP_TRACKER_WATCHLIST).")
+              help="Watchlist file (default: the data directory's watchlist.toml, else the shipped one; env NCP_TRACKER_WATCHLIST).")
 @click.pass_context
 @click.option("--refresh", is_flag=True,
               help="Re-link items to the watched files first (a write; `run` does it after every crawl).")

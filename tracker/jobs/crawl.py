@@ -275,9 +275,12 @@ def _signals():
 def tracker_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The tracker's Scrapy settings: its configuration (`[crawl]`, tracker/config.py), then the
     command line's `-s NAME=VALUE` pairs (`overrides`), which win."""
+    from crawlers.watchlist_file import WATCHLIST_SETTING
     from tracker.config import get_config
+    from tracker.links.watchlist import configured_path
 
-    return {**get_config().scrapy_settings(), **(overrides or {})}
+    # the EU spiders read the watchlist the tracker reads (the data directory's copy wins)
+    return {WATCHLIST_SETTING: str(configured_path()), **get_config().scrapy_settings(), **(overrides or {})}
 
 
 def parse_setting_pairs(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -8,21 +8,33 @@ item's references belong to.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from crawlers.watchlist_file import WatchEntry, WatchlistError, default_path
+from crawlers.watchlist_file import ENV_WATCHLIST, WatchEntry, WatchlistError, default_path
 from crawlers.watchlist_file import load as _load
 from tracker.links import references
 
-__all__ = ["WatchEntry", "WatchlistError", "default_path", "entry_keys", "load", "match", "watch_key"]
+__all__ = ["WatchEntry", "WatchlistError", "configured_path", "default_path", "entry_keys", "load", "match",
+           "watch_key"]
+
+
+def configured_path() -> Path:
+    """The watchlist the tracker and its crawls read: $NCP_TRACKER_WATCHLIST, else the data
+    directory's watchlist.toml (`data_dir`, as for every editable default), else the shipped one."""
+    if env := os.environ.get(ENV_WATCHLIST):
+        return Path(env)
+    from tracker.resources import locate
+
+    return Path(str(locate("watchlist.toml")))
 
 
 def load(path: str | Path | None = None) -> list[WatchEntry]:
-    """The validated watchlist (default data/watchlist.toml or $NCP_TRACKER_WATCHLIST).
+    """The validated watchlist (`path`, default :func:`configured_path`).
 
     Raises `WatchlistError` with the line and field at fault.
     """
-    return _load(path)
+    return _load(path or configured_path())
 
 
 def watch_key(entry: WatchEntry | str) -> str:
