@@ -43,6 +43,7 @@ def test_search_order_and_provenance(tmp_path, monkeypatch):
     ('[crawl]\nrobotstxt_obey = "no"\n', r":2: crawl.robotstxt_obey must be true or false"),
     ('[tracker]\ndb = "x"\n[webb]\nport = 1\n', r":3: unknown table \[webb\]"),
     ('[tracker\n', r"not valid TOML"),
+    ('[digest]\nlang = "no"\n', r":2: digest.lang must be one of nb, en, not 'no'"),
 ])
 def test_bad_files_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.toml"
@@ -116,3 +117,39 @@ def test_http_cache_dir_beside_the_database_unless_configured_or_given(tmp_path,
     assert http_cache_dir(db, tracker_settings()) == str(tmp_path / "cache" / "http")
     given = tracker_settings(parse_setting_pairs([f"HTTPCACHE_DIR={tmp_path / 'given'}"]))
     assert http_cache_dir(db, given) == str(tmp_path / "given")
+
+
+def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
+    """`[digest] lang`, `profile` and `out_dir` were shown by `ncp-tracker config` and used by no
+    command but the web's profile: `digest` and `run` wrote the ncp profile in Bokmål to
+    data/digests whatever the file said, and the web opened in Bokmål."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tests.browser.seed import seed
+    from tracker.store.db import open_db
+    from tracker.web.app import create_app
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    seed(db)
+    db.close()
+    path = tmp_path / "ncp-tracker.toml"
+    path.write_text('[digest]\nlang = "en"\nprofile = "eu"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(path), "--db", str(db_path), "digest", "--allow-red"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# EU and EEA: consultations and acts – Tuesday 24 November 2026")
+    nb = CliRunner().invoke(main, ["--config", str(path), "--db", str(db_path), "digest", "--allow-red",
+                                   "--lang", "nb", "--profile", "ncp"])  # the options still win
+    assert nb.stdout.startswith("# Kontaktpunktet: morgenoversikt")
+    from tracker.config import load_config, set_config
+
+    set_config(load_config(path, db=str(db_path)))
+    try:
+        app = create_app(str(db_path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "data")
+        page = app.test_client().get("/").get_data(as_text=True)
+        assert '<html lang="en">' in page and "Needs input" in page
+        again = app.test_client().get("/?lang=nb").get_data(as_text=True)  # a reader's choice still wins
+        assert '<html lang="nb">' in again
+    finally:
+        set_config(None)

@@ -189,6 +189,22 @@ def test_a_requested_source_the_day_did_not_record_is_named(tmp_path):
     assert "warning: 2026-11-23: not recorded, not replayed: no_nbim (recorded sources: no_lovdata)" in result.stderr
 
 
+def test_run_writes_the_configured_digest_where_the_configuration_says(tmp_path):
+    """`[digest] out_dir`, `lang` and `profile` were ignored by `run` (data/digests, Bokmål, ncp)."""
+    out = tmp_path / "morning"
+    (tmp_path / "ncp-tracker.toml").write_text(
+        f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n[digest]\nout_dir = "{out}"\nlang = "en"\nprofile = "gpfg"\n',
+        "utf-8")
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", db=tmp_path / "t.db")
+    assert result.returncode == 0, result.stderr[-2000:]
+    paths = [Path(line.removeprefix("digest: ")) for line in result.stdout.splitlines() if line.startswith("digest: ")]
+    assert sorted(p.name for p in paths) == ["digest-gpfg-2026-11-23.html", "digest-gpfg-2026-11-23.md"]
+    assert all(p.parent == out / "2026-11-23" for p in paths)
+    md = next(p for p in paths if p.suffix == ".md").read_text("utf-8")
+    assert "Source health" in md and "Kildenes helse" not in md
+
+
 def test_a_source_whose_store_step_fails_is_red_and_the_run_exits_non_zero(tmp_path):
     """Scrapy logs an error raised in a spider_closed handler and goes on: a source whose store
     step failed before its health row was written (a full disk; here a trigger that refuses the

@@ -38,6 +38,8 @@ class Setting:
     type: type
     default: Any
     help: str
+    #: the values it may take (empty: any of its type)
+    choices: tuple[Any, ...] = ()
 
 
 #: every setting there is: table → key → (type, default, meaning)
@@ -89,7 +91,8 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "digest": {
         "profile": Setting(str, "ncp", "profile of `digest` and of the digest `run` writes"),
-        "lang": Setting(str, "nb", "language of what people read: nb or en"),
+        "lang": Setting(str, "nb", "language of what people read (the digests, the web's first page): nb or en",
+                        choices=("nb", "en")),
         "out_dir": Setting(str, "data/digests", "where `run` writes the day's digest"),
     },
     "nlp": {
@@ -250,6 +253,9 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
                 except TypeError:
                     raise ConfigError(f"{config.path}:{line}: {table}.{key} must be "
                                       f"{_TYPE_NAMES[setting.type]}, not {value!r}") from None
+                if setting.choices and value not in setting.choices:
+                    raise ConfigError(f"{config.path}:{line}: {table}.{key} must be one of "
+                                      f"{', '.join(map(str, setting.choices))}, not {value!r}")
                 config.set(table, key, value, f"{config.path}:{line}")
     for env, (table, key) in ENV_OVERRIDES.items():
         if value := os.environ.get(env):

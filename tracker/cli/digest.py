@@ -46,12 +46,12 @@ def _due_text(due: str) -> str:
 
 @click.command("digest")
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Day of the digest (default: the latest run's day).")
-@click.option("--profile", default="ncp", show_default=True, help="Profile from data/profiles.toml (ncp, gpfg, eu, …).")
+@click.option("--profile", help="Profile from data/profiles.toml (ncp, gpfg, eu, …); default: [digest] profile (ncp).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
 @click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
 @click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the digest.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language of the digest; default: [digest] lang (nb).")
 @click.option("--allow-red", is_flag=True,
               help="Exit 0 and send even when the data is missing or out of date (the red banner stays).")
 @click.option("--any-day", is_flag=True,
@@ -84,6 +84,9 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> N
     from tracker.store.deadlines import oslo_date
     from tracker.store.files import write_whole
 
+    config = ctx.obj["config"]
+    profile = profile or config.get("digest", "profile")
+    lang = lang or config.get("digest", "lang")
     db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
         prof = load_profile(profile)

@@ -145,8 +145,8 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
 @_arg_opt
 @click.option("--no-tag", is_flag=True, help="Skip tagging new and changed items.")
 @click.option("--no-digest", is_flag=True, help="Skip writing the default profile's digest.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/digests", show_default=True,
-              help="Where the digest is written.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Where the digest is written (default: [digest] out_dir, data/digests).")
 @_fresh_opt
 @_set_opt
 @_progress_opt
@@ -158,6 +158,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     """
     plan = _plan(replay, parse_as_of(as_of), sources, None, args)
     written: list[Path] = []
+    out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
     try:
         _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh,
@@ -282,7 +283,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         results = _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
         db = open_db(ctx, write=True)
-        written.extend(_write_digests(db, _last_as_of(db), Path(out_dir)))
+        written.extend(_write_digests(ctx, db, _last_as_of(db), Path(out_dir)))
         db.close()
     click.echo(f"database: {ctx.obj['db']}")
     for path in written:
@@ -335,7 +336,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
                 t = summary["tagging"]
                 click.echo(f"tagged {t['tagged']} items ({t['relevant']} relevant)", err=True)
             if digest_dir is not None:
-                paths = _write_digests(db, result.step.as_of, digest_dir / (result.step.label or "live"))
+                paths = _write_digests(ctx, db, result.step.as_of, digest_dir / (result.step.label or "live"))
                 if written is not None:
                     written.extend(paths)
         finally:
@@ -344,10 +345,13 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
     return after
 
 
-def _write_digests(db, as_of: datetime, out_dir: Path) -> list[Path]:
+def _write_digests(ctx, db, as_of: datetime, out_dir: Path) -> list[Path]:
+    """The day's digest of the configured profile, in the configured language ([digest])."""
     from tracker.digest import write_for_run
 
-    return write_for_run(db, as_of=as_of, out_dir=out_dir)
+    config = ctx.obj["config"]
+    return write_for_run(db, as_of=as_of, out_dir=out_dir, profile=config.get("digest", "profile"),
+                         lang=config.get("digest", "lang"))
 
 
 # ---------------------------------------------------------------------------- reading

@@ -381,7 +381,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     app.config.update(
         SECRET_KEY=secret_key, DB_PATH=path, DATA_DIR=str(data), LOOPBACK=loopback, AS_OF=as_of,
         TRUSTED_PROXIES=proxies,
-        IDLE_S=idle * 60, PROFILE=profile or cfg.get("digest", "profile"),
+        IDLE_S=idle * 60, PROFILE=profile or cfg.get("digest", "profile"), LANG=cfg.get("digest", "lang"),
         SESSION_COOKIE_NAME="ncp_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not loopback, PERMANENT_SESSION_LIFETIME=timedelta(days=30),
         MAX_CONTENT_LENGTH=64 * 1024,

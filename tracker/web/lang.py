@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 
 from tracker.i18n import DEFAULT_LANG, LANGS, gettext, ngettext
 
@@ -31,12 +31,16 @@ def asked_lang() -> str | None:
 
 
 def request_lang() -> str:
-    """The language of this request: ?lang=, else the cookie, else Bokmål (no error raised)."""
+    """The language of this request: ?lang=, else the cookie, else the configured one ([digest]
+    lang, Bokmål by default; no error raised)."""
     asked = request.args.get("lang")
     if asked in LANGS:
         return asked
     cookie = request.cookies.get(LANG_COOKIE)
-    return cookie if cookie in LANGS else DEFAULT_LANG
+    if cookie in LANGS:
+        return cookie
+    configured = current_app.config.get("LANG")
+    return configured if configured in LANGS else DEFAULT_LANG
 
 
 def current_lang() -> str:
