@@ -208,3 +208,17 @@ def test_serve_runs_waitress_and_says_which_mode(env):
         err = _stop(proc)
     assert "1 aktive kontoer; innlogging kreves" in err
     assert PASSWORD not in err
+
+
+def test_serve_on_a_port_in_use_is_a_clear_error_and_says_nothing_of_serving(env):
+    """A second workbench on a taken port first said "workbench on http://…" and then died with
+    waitress's traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run([sys.executable, "-m", "tracker", "serve", "--port", str(port)], capture_output=True,
+                             text=True, timeout=60, env={**os.environ, "NCP_TRACKER_DB": str(env)}, cwd=env.parent)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == (f"Error: cannot serve on 127.0.0.1:{port}: Address already in use (another program, "
+                                  "or another workbench, may use the port: try --port)")

@@ -186,15 +186,25 @@ def serve(ctx, host, port, threads) -> None:
     else:
         mode = ("ingen kontoer: kun for én person på denne maskinen "
                 "(legg til kontoer med `ncp-tracker users add NAVN --role admin`)")
+    import waitress
+
+    try:  # bound before it says where it serves
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="ncp-tracker",
+                                        **server_options(app))
+    except OSError as exc:  # the port is taken, the address is not this machine's, …
+        raise TrackerError(f"cannot serve on {shown}:{port}: {exc.strerror or exc} (another program, or "
+                           "another workbench, may use the port: try --port)") from exc
     click.echo(f"ncp-tracker workbench on http://{shown}:{port}/ — {mode}; {threads} threads (Ctrl-C stops)",
                err=True)
     if not is_loopback(host) and not proxies:
         click.echo("note: plain HTTP on a public address; put a TLS reverse proxy in front "
                    "(session cookies are Secure and will not be sent over plain HTTP)", err=True)
-    import waitress
-
-    waitress.serve(app, host=host, port=port, threads=threads, ident="ncp-tracker", _quiet=True,
-                   **server_options(app))
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 # ---------------------------------------------------------------------------- backup / restore
