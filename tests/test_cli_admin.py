@@ -79,6 +79,14 @@ def test_users_list_without_accounts_writes_nothing(tmp_path, monkeypatch):
     assert db_path.read_bytes() == before
 
 
+def test_a_backup_folder_that_cannot_be_used_is_a_clear_error(env, tmp_path):
+    """A file where the backup folder should be ended the nightly backup with a traceback."""
+    (tmp_path / "blocked").write_text("not a folder", "utf-8")
+    r = run("backup", str(tmp_path / "blocked" / "backups"))
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.stderr == f"Error: cannot keep backups in {tmp_path / 'blocked' / 'backups'}: Not a directory\n"
+
+
 def test_backup_keeps_generations_and_restore_round_trips(env, tmp_path):
     folder = tmp_path / "backups"
     made = []

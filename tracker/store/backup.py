@@ -75,7 +75,10 @@ def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: in
         raise BackupError(f"keep must be at least 1, not {keep}")
     source = Path(db_path)
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, no permission, a read-only disk
+        raise BackupError(f"cannot keep backups in {folder}: {exc.strerror or exc}") from exc
     final = folder / f"tracker-{_stamp(when)}.db"
     if final.exists():
         raise BackupError(f"{final} already exists")
