@@ -111,3 +111,22 @@ def test_send_without_a_server_configured(world, data_dir):
     empty.write_text("[profiles.ncp]\nrecipients = ['a@example.org']\n", "utf-8")
     result = run(world, "--send")
     assert result.exit_code != 0 and "no SMTP server configured" in result.output
+
+
+def test_a_day_is_mailed_once_to_each_recipient(world, smtp_server, tmp_path):  # noqa: F811
+    """The cron line run twice (a retry, a second run that day) mailed the advisers twice; after a
+    partly refused send, a retry mailed those it had reached again."""
+    inbox = Inbox()
+    controller = smtp_server(inbox)
+    env = _smtp_config(tmp_path, controller.port, "Tracker <tracker@example.org>")
+    assert run(world, "--send", "--to", "kari@example.org", env=env).exit_code == 0
+    again = run(world, "--send", "--to", "Kari@example.org", env=env)
+    assert again.exit_code == 0 and len(inbox.messages) == 1
+    assert "already sent this day's ncp digest to Kari@example.org (--again sends it again)" in again.stderr
+    both = run(world, "--send", "--to", "kari@example.org", "--to", "per@example.org", env=env)
+    assert both.exit_code == 0 and [rcpts for _, rcpts, _ in inbox.messages] == [
+        ["kari@example.org"], ["per@example.org"]]
+    forced = run(world, "--send", "--to", "kari@example.org", "--again", env=env)
+    assert forced.exit_code == 0 and len(inbox.messages) == 3
+    other_day = run(world, "--send", "--to", "kari@example.org", "--date", "2026-11-23", env=env)
+    assert other_day.exit_code == 0 and len(inbox.messages) == 4

@@ -56,8 +56,10 @@ def _due_text(due: str) -> str:
               help="Exit 0 and send even when the data is missing or out of date (the red banner stays).")
 @click.option("--any-day", is_flag=True,
               help="Send even on a day the profile's mail is not due (its `due`: monday, first_of_month, …).")
+@click.option("--again", is_flag=True,
+              help="Send to recipients who already got this day's digest of the profile (not by default).")
 @click.pass_context
-def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> None:
+def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, again) -> None:
     """The morning read: summary, needs input, new, changed, EU, GPFG, coming deadlines, source health.
 
     The digest is written even when its data is missing or out of date (no crawl, the latest
@@ -69,7 +71,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> N
     Mondays, neste_tre_maneder on the 1st) is of today without --date (not of the latest crawl's
     day, so a missing crawl makes it red) and is sent by --send on its due days only: on another
     day it says so, sends nothing and exits 0, so one daily cron line per profile is enough
-    (--any-day sends anyway).
+    (--any-day sends anyway). A digest is mailed once a day to each recipient: run again, it goes
+    only to those it has not reached (--again sends it again).
 
     Example: ncp-tracker digest --format html --out today.html;
     ncp-tracker digest --profile uka_som_kommer --send
@@ -129,6 +132,15 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day) -> N
 
     if send:
         recipients = list(to) or list(prof.recipients)
+        # a cron line run twice (a retry, a second run later that day) must not mail twice; after a
+        # partly refused send, only those it did not reach get it
+        done = set() if again else digest_mod.sent_to(db, prof.name, built.day)
+        if skipped := [r for r in recipients if r.strip().lower() in done]:
+            recipients = [r for r in recipients if r not in skipped]
+            click.echo(f"already sent this day's {prof.name} digest to {', '.join(skipped)} "
+                       "(--again sends it again)", err=True)
+            if not recipients:
+                return
         try:
             settings = mailer.settings()
             message = digest_mod.render_email(built, sender=settings.sender, recipients=recipients,

@@ -58,6 +58,17 @@ def record(db: sqlite_utils.Database, d: Digest, fmt: str, path: str) -> None:
         })  # fmt: skip
 
 
+def sent_to(db: sqlite_utils.Database, profile: str, day: date) -> set[str]:
+    """The addresses (lower-cased) the profile's digest of `day` was already delivered to."""
+    if not db["digests"].exists():
+        return set()
+    out: set[str] = set()
+    for row in db.query("select path from digests where profile = ? and date = ? and format = 'email'",
+                        [profile, day.isoformat()]):
+        out |= {a.strip().lower() for a in (row["path"] or "").removeprefix("mailto:").split(",") if a.strip()}
+    return out
+
+
 def output_name(profile: str, day: date, fmt: str) -> str:
     return f"digest-{profile}-{day.isoformat()}.{EXTENSIONS[fmt]}"
 
