@@ -154,6 +154,23 @@ def test_due_today_is_worded_with_its_time(db):
     assert deadline_text(row, DAY2, "en") == "due today 12:00"
 
 
+def test_a_passed_request_to_speak_is_said_to_have_passed():
+    """The web (on its own clock) listed "Be om å delta innen: tir. 01.12.2026 kl. 12.00" on 3
+    December as if it were still ahead: a committee hearing stays open for written input after
+    the deadline to ask to speak."""
+    from datetime import datetime
+
+    from tracker.digest.wording import stortinget_times
+
+    row = {**STORTING, "extra": {**STORTING["extra"]}}
+    noon = datetime.fromisoformat("2026-11-24T12:00:00+01:00")
+    assert stortinget_times(row, noon.replace(hour=9), "nb")[0] == "Be om å delta: frist i dag kl. 12.00"
+    assert stortinget_times(row, noon.replace(hour=13), "nb")[0] == "Be om å delta innen: i dag kl. 12.00 (passert)"
+    later = stortinget_times(row, datetime.fromisoformat("2026-11-26T09:00:00+01:00"), "en")
+    assert later[0] == "Request to speak by: Tue 24 Nov 2026 12:00 (passed)"
+    assert later[2] == "Written input by: Tue 8 Dec 2026 12:00"
+
+
 def test_needs_input_is_capped_per_window_with_a_pointer_to_the_workbench(db, data_dir):
     (data_dir / "profiles.toml").write_text("[profiles.ncp]\nneeds_input_cap = 2\n", "utf-8")
     build_world(db)

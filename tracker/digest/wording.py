@@ -92,7 +92,9 @@ def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[st
     today = deadlines.oslo_date(as_of)
     out = []
     ask = deadlines.to_datetime(ex.get("anmodningsfrist"))
-    if ask is not None and deadlines.oslo_date(ask) == today:
+    if ask is not None and ask < as_of:  # the hearing may still take written input
+        out.append(_("Request to speak by: %(when)s (passed)", when=when_text(ask, today, lang)))
+    elif ask is not None and deadlines.oslo_date(ask) == today:
         out.append(_("Request to speak: due today %(time)s", time=format_time(ask, lang)))
     elif ask is not None:
         out.append(_("Request to speak by: %(when)s", when=when_text(ask, today, lang)))
