@@ -63,7 +63,7 @@ def update_links(db: sqlite_utils.Database, item_ids: Iterable[str] | None = Non
                  entries: list[WatchEntry] | None = None) -> dict[str, int]:
     """Recompute the references of `item_ids` (default: every item) and the links they make.
 
-    The watchlist is read from `watchlist` (default data/watchlist.toml); a missing
+    The watchlist is read from `watchlist` (default `watchlist.configured_path()`); a missing
     file means no ``watch:`` keys, an invalid one raises `WatchlistError`.
     Returns counts: items read, refs stored for them, links touched.
     """

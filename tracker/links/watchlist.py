@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from crawlers.watchlist_file import ENV_WATCHLIST, WatchEntry, WatchlistError, default_path
+from crawlers.watchlist_file import ENV_WATCHLIST, WatchEntry, WatchlistError
 from crawlers.watchlist_file import load as _load
 from tracker.links import references
 
-__all__ = ["WatchEntry", "WatchlistError", "configured_path", "default_path", "entry_keys", "load", "match",
-           "watch_key"]
+__all__ = ["WatchEntry", "WatchlistError", "configured_path", "entry_keys", "load", "match", "watch_key"]
 
 
 def configured_path() -> Path:
