@@ -107,7 +107,6 @@ class DocumentStorePipeline:
         self.root = documents_dir(settings.get(DATA_SETTING))
         self.run_id = settings.getint(RUN_SETTING) or None
         self.stats = crawler.stats
-        self.counts: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -125,18 +124,17 @@ class DocumentStorePipeline:
             data["body"] = data.pop("content")
         try:
             with self.db.conn:
-                outcome = record_fetch(self.db, data, root=self.root, at=self.at, run_id=self.run_id)
+                record_fetch(self.db, data, root=self.root, at=self.at, run_id=self.run_id)
         except Exception as exc:
             # Scrapy only logs what a pipeline raises: counted here for the documents' health row
             # (red), then raised on for the log's traceback
             self.stats.inc_value(STORE_FAILED_STAT)
             if self.stats.get_value(STORE_ERROR_STAT) is None:
                 self.stats.set_value(STORE_ERROR_STAT, f"{type(exc).__name__}: {exc}"[:300])
-            if isinstance(item, dict):  # Scrapy's log line shows the item: not the document's bytes
-                item.pop("content", None)
             raise
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
-        item.pop("content", None) if isinstance(item, dict) else None
+        finally:  # the bytes are stored (or not): never held on, nor shown in Scrapy's log line
+            if isinstance(item, dict):
+                item.pop("content", None)
         return item
 
     def close_spider(self, spider=None) -> None:
