@@ -125,6 +125,8 @@ GPFG_ACTOR_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 HEALTH_NAMES: dict[str, str] = {"green": N_("OK"), "amber": N_("warning"), "red": N_("FAILING")}
+#: the deadline windows of "needs input" (tracker.attention.urgency.WINDOWS), in their order
+WINDOW_NAMES: dict[str, str] = {"this_week": N_("This week"), "next_week": N_("Next week"), "later": N_("Later")}
 
 FIELD_NAMES: dict[str, str] = {
     "title": N_("title"),
@@ -437,6 +439,10 @@ def health_name(code: str | None, lang: str = "nb") -> str:
     return _name(HEALTH_NAMES, code, lang)
 
 
+def window_name(code: str | None, lang: str = "nb") -> str:
+    return _name(WINDOW_NAMES, code, lang)
+
+
 def field_name(code: str | None, lang: str = "nb") -> str:
     return _name(FIELD_NAMES, code, lang)
 
@@ -473,9 +479,10 @@ def label_name(code: str | None, lang: str = "nb") -> str:
 
 def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     """Filters `source_name`, `kind_name`, `status_name`, `triage_name`, `label_name`,
-    `health_name`, `health_reason`, `event_name`, `field_name` for `lang` (a code, or a function
-    returning the current one)."""
+    `health_name`, `health_reason`, `event_name`, `field_name`, `window_name` … for `lang` (a code,
+    or a function returning the current one)."""
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
-                 event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name):
+                 event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
+                 window_name):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())

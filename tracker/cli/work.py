@@ -120,16 +120,16 @@ def inbox(ctx, owner, as_of) -> None:
     db = open_db(ctx)
     now = now_or(as_of)
     from tracker.attention.urgency import rank_relevance
+    from tracker.vocabulary import window_name
     from tracker.workbench.triage import inbox_rows
 
     untrusted = say_untrusted(db, now, lang="en")
     rows = inbox_rows(db, now, owner)
-    weeks = {"this_week": "this week", "next_week": "next week", "later": "later"}
     for r in rows:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else "")
         r["days"] = r.get("working_days_left")
         r["deadline_"] = (r.get("deadline") or "")[:10]
-        r["week"] = weeks[r["window"]]  # the order: the deadline's week, then relevance
+        r["week"] = window_name(r["window"], "en").lower()  # the order: the deadline's week, then relevance
         r["rel"] = "NCP" if r.get("ncp_consultee") else f"{rank_relevance(r):.2f}"  # NCP: counts as 1.00
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
            widths={"title": 60, "id": 40})

@@ -51,11 +51,11 @@ from tracker.vocabulary import (
     source_name,
     status_name,
     triage_name,
+    window_name,
 )
 
 #: triage states of items the NCP follows (their changes are always shown)
 FOLLOWED_STATES = ("watching", "respond", "assigned", "drafting")
-WINDOW_NAMES = {"this_week": N_("This week"), "next_week": N_("Next week"), "later": N_("Later")}
 BUCKET_NAMES = {"2w": N_("Within 2 weeks"), "6w": N_("Within 6 weeks"), "12w": N_("Within 12 weeks"),
                 "later": N_("Later or no deadline known")}
 STAGE_NAMES = {"proposal": N_("Proposal / study"), "hearing": N_("Hearing"), "decision": N_("Decision"),
@@ -139,7 +139,7 @@ def needs_input(ctx: Context) -> Section:
             continue
         hidden = len(in_window) - cap
         groups.append(Group(
-            heading=counted(_(WINDOW_NAMES[window]), len(in_window)),
+            heading=counted(window_name(window, ctx.lang), len(in_window)),
             entries=[needs_entry(r, ctx) for r in in_window[:cap]],
             more=_("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "",
         ))  # fmt: skip
