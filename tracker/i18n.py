@@ -235,6 +235,12 @@ def format_long_date(value: date | datetime | str | None, lang: str = DEFAULT_LA
     return f"{_WEEKDAYS['nb'][day.weekday()]} {day.day}. {_MONTHS['nb'][day.month - 1]} {day.year}"
 
 
+def format_score(value: float, lang: str = DEFAULT_LANG) -> str:
+    """A score with two decimals: '0,86' / '0.86' (relevance, strength, similarity)."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
 def format_time(value: datetime | str | None, lang: str = DEFAULT_LANG) -> str:
     """'kl. 12.00' / '12:00' (Oslo time)."""
     when = _as_datetime(value)

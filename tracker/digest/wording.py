@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from tracker.digest.text import clean
-from tracker.i18n import Translator, format_date, format_datetime, format_time
+from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
 from tracker.vocabulary import field_name, status_name
 
@@ -132,8 +132,7 @@ def reason_text(row: dict[str, Any], lang: str) -> str:
         reason = _("The NCP is a consultee") + (f"; {reason}" if reason else "")
     if row.get("relevance") is None:
         return reason
-    number = f"{float(row['relevance']):.2f}"
-    score = _("relevance %(score)s", score=number.replace(".", ",") if lang == "nb" else number)
+    score = _("relevance %(score)s", score=format_score(float(row["relevance"]), lang))
     return f"{reason} ({score})" if reason else score[:1].upper() + score[1:]
 
 

@@ -326,10 +326,11 @@ def strength_text(value: Any, lang: str) -> str:
     """A tag's strength with two decimals (decimal comma in Bokmål); '–' when not a number."""
     import math
 
+    from tracker.i18n import format_score
+
     if not isinstance(value, int | float) or not math.isfinite(value):
         return "–"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
+    return format_score(value, lang)
 
 
 DEFAULT_NAME_RE = re.compile(r"^[\w .'@-]{1,80}$")

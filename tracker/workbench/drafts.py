@@ -474,10 +474,11 @@ def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int 
 
 
 def _similar_line(s: dict[str, Any], lang: str) -> str:
+    from tracker.i18n import format_score
     from tracker.vocabulary import label_name
 
     t = words(lang)
-    score = f"{s['score']:.2f}".replace(".", ",") if lang == "nb" else f"{s['score']:.2f}"
+    score = format_score(s["score"], lang)
     when = f", {_fmt_day(s['date'], lang)}" if s["date"] else ""
     shared = f"; {t['shared']}: {', '.join(label_name(x, lang) for x in s['shared'])}" if s["shared"] else ""
     kind = t[f"kind_{s['kind']}"] if f"kind_{s['kind']}" in _WORDS else s["kind"]
