@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .instruments import Instrument, InstrumentMatcher, load_register, trie_regex
 from .langdetect import detect_many
@@ -35,9 +35,10 @@ PIPELINE_OF = {"nb": "nb", "nn": "nb", "en": "en"}
 _SEP = "\n\n\u2029\n\n"
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One matched term: ``text == original_field_text[start:end]``."""
+class Evidence(NamedTuple):
+    """One matched term: ``text == original_field_text[start:end]``. Immutable; a NamedTuple,
+    not a frozen dataclass: a tagging pass makes tens of thousands, and a frozen dataclass's
+    ``__init__`` (one ``object.__setattr__`` per field) took five times as long."""
 
     label: str
     field: str
@@ -140,6 +141,30 @@ def label_strengths(hits: list[Evidence], lexicon: Lexicon, weights: Weights,
 _RULES_FILE = "relevance.toml"
 
 
+@dataclass(frozen=True)
+class Combo:
+    """A ``[[combo]]`` of relevance.toml: a chapter topic and contexts that make an anchor."""
+
+    id: str
+    labels: tuple[str, ...]  # chapters whose strong hits must be present
+    hit_labels: frozenset[str]  # labels with any hit (only to skip the context look-up)
+    needs: tuple[str, ...]  # contexts that must occur, in the order they are looked up
+    unless: tuple[str, ...]  # contexts that must not occur
+    implies: tuple[str, ...]  # labels the combination gives
+    only: frozenset[str]  # the item's labels are limited to these (rule 9)
+    weight: float
+    reason: tuple[str, str]  # (Bokmål, English)
+
+    @classmethod
+    def parse(cls, spec: dict[str, Any]) -> Combo:
+        why = str(spec.get("reason", spec["id"]))
+        return cls(str(spec["id"]), tuple(spec.get("labels", [])),
+                   frozenset(spec.get("hit_labels", [])), tuple(spec.get("needs", [])),
+                   tuple(spec.get("unless", [])), tuple(spec.get("implies", [])),
+                   frozenset(spec.get("only", [])), float(spec.get("weight", 0.8)),
+                   (why, str(spec.get("reason_en", why))))
+
+
 class RelevanceRules:
     """``relevance.toml``: contexts (word-prefix patterns), combinations and GPFG grounds."""
 
@@ -150,7 +175,7 @@ class RelevanceRules:
         for name, spec in data.get("context", {}).items():
             self.contexts[name] = _word_re(spec.get("patterns", []))
             self.context_sources[name] = tuple(spec.get("sources", []))
-        self.combos = list(data.get("combo", []))
+        self.combos = [Combo.parse(c) for c in data.get("combo", [])]
         self.grounds = [(g["label"], _word_re(g["patterns"])) for g in data.get("gpfg_ground", [])]
         self.min_term_weight = float(data.get("min_term_weight", 0.6))
         self.irrelevant_sources = tuple(data.get("sources", {}).get("irrelevant", []))
@@ -380,10 +405,10 @@ class Tagger:
         summary (only for combinations whose contexts are all present)."""
         out: dict[str, list[Evidence]] = {}
         for combo in self.rules.combos:
-            if not combo.get("implies") or not set(combo.get("needs", [])) <= contexts:
+            if not combo.implies or not contexts.issuperset(combo.needs):
                 continue
             evs = []
-            for ctx in combo.get("needs", []):
+            for ctx in combo.needs:
                 rx = self.rules.contexts.get(ctx)
                 for name in ("title", "summary"):
                     text = prep[name][0]
@@ -394,8 +419,8 @@ class Tagger:
                         s, e = self._to_original(prep[name], m.start(), m.end() - 1)
                         while e < len(raw[name]) and raw[name][e].isalnum():
                             e += 1
-                        evs.append(Evidence("", name, s, e, raw[name][s:e], "combo:" + combo["id"]))
-            out[combo["id"]] = evs
+                        evs.append(Evidence("", name, s, e, raw[name][s:e], "combo:" + combo.id))
+            out[combo.id] = evs
         return out
 
     def _grounds(self, prep: dict[str, tuple[str, Any]], raw: dict[str, str]) -> list[Evidence]:
@@ -568,10 +593,9 @@ class Tagger:
         terms = self._terms
         labels = {h.label for h in hits if terms[(h.label, h.term)][0] >= mt}
         for combo in rules.combos:
-            if set(combo.get("labels", [])) <= labels and set(
-                    combo.get("hit_labels", [])) <= any_hit and all(
-                    has(c) for c in combo.get("needs", [])):
-                for c in combo.get("unless", []):
+            if labels.issuperset(combo.labels) and combo.hit_labels <= any_hit and all(
+                    has(c) for c in combo.needs):
+                for c in combo.unless:
                     has(c)
         return frozenset(k for k, v in found.items() if v)
 
@@ -582,22 +606,20 @@ class Tagger:
         anchor term, or a combination of relevance.toml) — never for a chapter word alone.
         Labels (only on relevant items): those an instrument implies (rule 4; rule 5 on the
         Norwegian side), lexicon labels of strength >= label_min, and for GPFG items only the
-        chapter of a named ground (rule 6)."""
+        chapter of a named ground (rule 6). Evidence is gathered last, for the labels given."""
         w = weights or self.weights
         af = w.anchor_fields
+        contexts = analysis.contexts
         strengths, strong, anchors = self._strengths(analysis.hits, w)
-        if not anchors and not analysis.mentions and not analysis.contexts:
+        if not anchors and not analysis.mentions and not contexts:
             return self._irrelevant(analysis, strengths, anchors, 0.0, w)  # the common case
-        evidence: dict[str, list[Evidence]] = {}
-        for h in analysis.hits:
-            evidence.setdefault(h.label, []).append(h)
         # 1. instruments (rule 4, 5)
         ins_labels: dict[str, float] = {}
         best_field: dict[str, float] = {}
         for ev in analysis.mentions:
             best_field[ev.instrument] = max(best_field.get(ev.instrument, 0.0),
                                             af.get(ev.field, 0.5))
-        norwegian = "norwegian_side" in analysis.contexts
+        norwegian = "norwegian_side" in contexts
         for iid, fw in best_field.items():
             ins = self.register[iid]
             base = ins.weight * fw
@@ -608,27 +630,21 @@ class Tagger:
                 for lab in ins.norwegian_side:
                     ins_labels[lab] = max(ins_labels.get(lab, 0.0), base * w.label_weight(lab))
             anchors.append((base * max(own), (f"{ins.name} nevnt", f"{ins.name_en or ins.name} mentioned")))
-        # 3. combinations of a chapter topic and a context
+        # 3. combinations of a chapter topic and a context (the contexts first: most items lack them)
         only: set[str] = set()
+        implying: list[Combo] = []  # combinations that gave labels (their evidence comes last)
         for combo in self.rules.combos:
-            labs = combo.get("labels", [])
-            if not all(strong.get(lab, 0.0) >= w.label_min for lab in labs):
+            if not contexts.issuperset(combo.needs) or not contexts.isdisjoint(combo.unless):
                 continue
-            implies = combo.get("implies", [])
-            if not all(c in analysis.contexts for c in combo.get("needs", [])):
+            if not all(strong.get(lab, 0.0) >= w.label_min for lab in combo.labels):
                 continue
-            if any(c in analysis.contexts for c in combo.get("unless", [])):
-                continue
-            aw = float(combo.get("weight", 0.8)) * max(w.label_weight(lab)
-                                                        for lab in (labs or implies))
-            why = combo.get("reason", combo["id"])
-            anchors.append((aw, (why, combo.get("reason_en", why))))
-            only |= set(combo.get("only", []))
-            for lab in implies:
+            aw = combo.weight * max(w.label_weight(lab) for lab in (combo.labels or combo.implies))
+            anchors.append((aw, combo.reason))
+            only |= combo.only
+            for lab in combo.implies:
                 ins_labels[lab] = max(ins_labels.get(lab, 0.0), aw)
-                evidence.setdefault(lab, []).extend(
-                    Evidence(lab, h.field, h.start, h.end, h.text, h.term)
-                    for h in analysis.context_hits.get(combo["id"], []))
+            if combo.implies:
+                implying.append(combo)
         total = sum(a for a, _ in anchors)
         relevance = round(1 - math.exp(-total), 4)
         relevant = relevance >= w.relevance_threshold
@@ -636,22 +652,17 @@ class Tagger:
             relevant, anchors = False, [(0.0, ("selskapets egenpresentasjon", "the company's own presentation"))]
         if not relevant:
             return self._irrelevant(analysis, strengths, anchors, relevance, w)
-        for ev in analysis.mentions:
-            ins = self.register[ev.instrument]
-            for lab in list(ins.labels) + (list(ins.norwegian_side) if norwegian else []):
-                evidence.setdefault(lab, []).append(Evidence(
-                    lab, ev.field, ev.start, ev.end, ev.text, ev.term, ev.instrument))
         final: dict[str, float] = {k: v for k, v in strengths.items() if v >= w.label_min}
         if ins_labels:
             # rule 4: an instrument carries its chapters; another chapter only where it is
             # named as the object (a strong hit, not a word in passing in the summary)
             final = {k: v for k, v in final.items() if k in ins_labels or v >= w.extra_min}
-        if "gpfg" in final or "gpfg" in ins_labels:
+        grounds = "gpfg" in final or "gpfg" in ins_labels
+        if grounds:
             # rule 6: a GPFG item gets a chapter only for the ground it names
             final = {k: v for k, v in final.items() if k == "gpfg"}
             for ev in analysis.grounds:
                 final[ev.label] = max(final.get(ev.label, 0.0), w.label_weight(ev.label))
-                evidence.setdefault(ev.label, []).append(ev)
         for lab, st in ins_labels.items():
             if st >= w.label_min:
                 final[lab] = max(final.get(lab, 0.0), st) + 0.5 * min(final.get(lab, 0.0), st)
@@ -666,7 +677,29 @@ class Tagger:
                 final[top] = cand[top]
         final = {k: round(v, 4) for k, v in final.items()}
         labels = sorted(final, key=lambda k: (-final[k], k))
-        ev_out = sorted((e for lab in labels for e in evidence.get(lab, [])),
+        # the evidence of the labels given, per label in this order: lexicon hits, the contexts
+        # of combinations that implied it, instrument mentions, GPFG grounds
+        evidence: dict[str, list[Evidence]] = {lab: [] for lab in labels}
+        for h in analysis.hits:
+            if h.label in evidence:
+                evidence[h.label].append(h)
+        for combo in implying:
+            evs = analysis.context_hits.get(combo.id, [])
+            for lab in combo.implies:
+                if lab in evidence:
+                    evidence[lab].extend(Evidence(lab, h.field, h.start, h.end, h.text, h.term)
+                                         for h in evs)
+        for ev in analysis.mentions:
+            ins = self.register[ev.instrument]
+            for lab in ins.labels + (ins.norwegian_side if norwegian else ()):
+                if lab in evidence:
+                    evidence[lab].append(Evidence(lab, ev.field, ev.start, ev.end, ev.text,
+                                                  ev.term, ev.instrument))
+        if grounds:
+            for ev in analysis.grounds:
+                if ev.label in evidence:
+                    evidence[ev.label].append(ev)
+        ev_out = sorted((e for lab in labels for e in evidence[lab]),
                         key=lambda e: (_FIELD_ORDER[e.field], e.start, e.label))
         top = _top_reasons(anchors)
         return TagResult(analysis.id, analysis.language, labels, True, relevance, final, ev_out,
