@@ -137,3 +137,16 @@ def test_invalid_watchlist_raises(filled, tmp_path):
     bad.write_text('[[file]]\nid = "x"\n', "utf-8")
     with pytest.raises(WatchlistError, match="w.toml:1"):
         update_links(filled, watchlist=bad)
+
+
+def test_missing_watchlist_raises_and_keeps_the_links(filled, tmp_path, monkeypatch):
+    """$NCP_TRACKER_WATCHLIST naming a file that is not there is an error, not an empty
+    watchlist: read as empty, every watch: link would vanish and the run would look fine."""
+    before = sorted(filled.execute("select a, b, ref from links").fetchall())
+    assert any(ref.startswith("watch:") for _a, _b, ref in before)
+    missing = tmp_path / "moved" / "watchlist.toml"
+    monkeypatch.setenv("NCP_TRACKER_WATCHLIST", str(missing))
+    with pytest.raises(WatchlistError, match="watchlist file not found") as err:
+        update_links(filled)
+    assert str(missing) in str(err.value)
+    assert sorted(filled.execute("select a, b, ref from links").fetchall()) == before

@@ -63,18 +63,13 @@ def update_links(db: sqlite_utils.Database, item_ids: Iterable[str] | None = Non
                  entries: list[WatchEntry] | None = None) -> dict[str, int]:
     """Recompute the references of `item_ids` (default: every item) and the links they make.
 
-    The watchlist is read from `watchlist` (default `watchlist.configured_path()`); a missing
-    file means no ``watch:`` keys, an invalid one raises `WatchlistError`.
+    The watchlist is read from `watchlist` (default `watchlist.configured_path()`, which falls
+    back to the shipped file); a missing or invalid one raises `WatchlistError` naming it (read
+    as empty, every ``watch:`` link would vanish quietly).
     Returns counts: items read, refs stored for them, links touched.
     """
     if entries is None:
-        try:
-            entries = load_watchlist(watchlist)
-        except Exception as exc:  # a missing default file is fine; a broken one is not
-            if "not found" in str(exc) and watchlist is None:
-                entries = []
-            else:
-                raise
+        entries = load_watchlist(watchlist)
     full = item_ids is None
     if full:
         rows = list(db.query(f"select id, extra, {', '.join(TEXT_FIELDS)} from items"))
