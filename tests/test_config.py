@@ -153,3 +153,23 @@ def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
         assert '<html lang="nb">' in again
     finally:
         set_config(None)
+
+
+def test_the_horizon_speaks_the_digest_language(tmp_path):
+    """`horizon` (the horizon mails' view in the terminal) wrote Bokmål whatever `[digest] lang`
+    said; it now follows it as the digest does, and --lang still wins."""
+    from tests.browser.seed import seed
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    seed(db)
+    db.close()
+    path = tmp_path / "ncp-tracker.toml"
+    path.write_text('[digest]\nlang = "en"\n', "utf-8")
+    args = ["--config", str(path), "--db", str(db_path), "horizon", "--all", "--as-of", "2026-11-24T09:00"]
+    en = CliRunner().invoke(main, args)
+    assert en.exit_code == 0, en.output
+    assert "Week " in en.stdout and "Uke " not in en.stdout
+    nb = CliRunner().invoke(main, [*args, "--lang", "nb"])
+    assert "Uke " in nb.stdout and "Week " not in nb.stdout

@@ -18,7 +18,7 @@ from tracker.cli.support import TrackerError, now_or, open_db, say_untrusted
 @click.option("--all", "show_all", is_flag=True, help="Every dated item, not only what the NCP follows.")
 @click.option("--profile", default="ncp", show_default=True, help="Digest profile deciding what the NCP follows.")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language; default: [digest] lang (nb).")
 @click.option("--as-of", "as_of", help="The day the horizon starts (ISO date/datetime); default now.")
 @click.pass_context
 def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: str, fmt: str, lang: str,
@@ -38,6 +38,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     from tracker.attention.profiles import ProfileError, load_profile
 
     when = now_or(as_of)
+    lang = lang or ctx.obj["config"].get("digest", "lang")  # the horizon mails are digests
     try:
         prof = load_profile(profile)
     except ProfileError as exc:
