@@ -1,8 +1,9 @@
 """JSON Lines in -> JSON Lines out: ``python -m nlp.classify [FILE|-]``.
 
 Each input line is a record (id, title, summary|description, text|body, language, source); each
-output line is ``TagResult.to_json()``. A broken line is reported on the error stream with its line
-number and skipped; the rest are still classified.
+output line is ``TagResult.to_json()``. A broken line — not JSON, not an object, or an object with
+none of the text keys — is reported on the error stream with its line number and skipped; the rest
+are still classified. The exit status is 1 when a line was skipped or the input held no record.
 """
 
 from __future__ import annotations
@@ -10,10 +11,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
+
+
+class Counts(NamedTuple):
+    classified: int
+    bad: int  # lines reported on the error stream and skipped
 
 
 def _records(in_stream: TextIO, err_stream: TextIO, bad: list[int]) -> Iterator[dict[str, Any]]:
+    from .tagger import INPUT_KEYS
+
     for lineno, line in enumerate(in_stream, 1):
         if not line.strip():
             continue
@@ -28,32 +36,49 @@ def _records(in_stream: TextIO, err_stream: TextIO, bad: list[int]) -> Iterator[
             print(f"line {lineno}: expected a JSON object, got {type(rec).__name__}",
                   file=err_stream)
             continue
+        if not any(k in rec for k in INPUT_KEYS):  # e.g. another crawler's field names: read as
+            bad.append(lineno)  # an empty item, it would pass for "not relevant"
+            print(f"line {lineno}: no text to classify (none of the keys {', '.join(INPUT_KEYS)})",
+                  file=err_stream)
+            continue
         yield rec
 
 
 def classify_stream(in_stream: TextIO, out_stream: TextIO, err_stream: TextIO,
-                    tagger: Any | None = None) -> int:
-    """Classify JSON Lines from ``in_stream`` to ``out_stream``; return the number of bad lines."""
+                    tagger: Any | None = None) -> Counts:
+    """Classify JSON Lines from ``in_stream`` to ``out_stream``; return how many records were
+    classified and how many lines were skipped (each reported on ``err_stream``)."""
     if tagger is None:
         from .tagger import Tagger
 
         tagger = Tagger.load()
     bad: list[int] = []
+    n = 0
     for res in tagger.tag_many(_records(in_stream, err_stream, bad)):
         out_stream.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
+        n += 1
     out_stream.flush()
-    return len(bad)
+    return Counts(n, len(bad))
+
+
+def classify_command(in_stream: TextIO, out_stream: TextIO, err_stream: TextIO) -> int:
+    """``classify_stream`` as a command (``ncp-tracker classify``, ``python -m nlp.classify``):
+    its exit status, 1 when a line was skipped or the input held no record (an empty input must
+    not pass for a batch with nothing relevant in it)."""
+    counts = classify_stream(in_stream, out_stream, err_stream)
+    if not counts.classified and not counts.bad:
+        print("no records in the input: nothing was classified", file=err_stream)
+        return 1
+    return 1 if counts.bad else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     path = args[0] if args else "-"
     if path == "-":
-        bad = classify_stream(sys.stdin, sys.stdout, sys.stderr)
-    else:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            bad = classify_stream(f, sys.stdout, sys.stderr)
-    return 1 if bad else 0
+        return classify_command(sys.stdin, sys.stdout, sys.stderr)
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return classify_command(f, sys.stdout, sys.stderr)
 
 
 if __name__ == "__main__":

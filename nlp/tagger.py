@@ -23,6 +23,8 @@ log = logging.getLogger("nlp.tagger")
 
 _INPUT_FIELDS = {"title": ("title",), "summary": ("summary", "description"),
                  "text": ("text", "body")}
+#: every key a record's text is read from
+INPUT_KEYS = tuple(k for keys in _INPUT_FIELDS.values() for k in keys)
 _FIELD_ORDER = {"title": 0, "summary": 1, "text": 2}
 _CHUNK = 64
 _VOCAB_KEEP = 60_000  # strings a pipeline's vocab keeps for good; later batches: memory zones

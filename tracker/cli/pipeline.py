@@ -494,11 +494,10 @@ def tag(ctx, force) -> None:
 def classify(ctx, source) -> None:
     """Classify JSON Lines (id, title, summary/description, text, language, source) to JSON Lines.
 
-    A broken line is reported on stderr with its line number; the rest is still classified.
+    A broken line (not JSON, or with none of the text keys) is reported on stderr with its line
+    number; the rest is still classified. Exit 1 when a line was skipped or there was no record.
     Example: echo '{"id": "1", "title": "Høring om åpenhetsloven"}' | ncp-tracker classify
     """
-    from nlp import classify_stream
+    from nlp.classify import classify_command
 
-    bad = classify_stream(source, sys.stdout, sys.stderr)
-    if bad:
-        ctx.exit(1)
+    ctx.exit(classify_command(source, sys.stdout, sys.stderr))
