@@ -141,6 +141,9 @@ def test_demo_twice_changes_nothing(demo):
     again = cli("demo", "--out", str(out), "--no-progress", db=db)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "already replayed" in again.stdout
+    # the last day's digest again, where the first run wrote it (not beside the days' folders)
+    paths = [line.split(": ", 1)[1] for line in again.stdout.splitlines() if line.startswith("digest: ")]
+    assert paths and all(os.path.dirname(p) == str(out / "2026-11-24") for p in paths), paths
     assert cli("items", "--format", "jsonl", db=db).stdout == before_items
     assert cli("events", "--format", "jsonl", db=db).stdout == before_events
 

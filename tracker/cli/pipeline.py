@@ -283,7 +283,8 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         results = _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
         db = open_db(ctx, write=True)
-        written.extend(_write_digests(ctx, db, _last_as_of(db), Path(out_dir)))
+        as_of, label = _last_run(db)  # its digest, where the run that replayed it wrote it
+        written.extend(_write_digests(ctx, db, as_of, Path(out_dir) / label))
         db.close()
     click.echo(f"database: {ctx.obj['db']}")
     for path in written:
@@ -294,12 +295,16 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         ctx.exit(2)
 
 
-def _last_as_of(db) -> datetime:
+def _last_run(db) -> tuple[datetime, str]:
+    """The clock of the latest run and its digests' folder name (its replayed day, as
+    `_after_step` names it)."""
     from crawlers.dates import OSLO
     from tracker.store.deadlines import to_datetime
 
-    row = next(db.query("select max(as_of) as a from runs"), None)
-    return to_datetime(row["a"]) if row and row["a"] else datetime.now(OSLO)
+    row = next(db.query("select as_of, replay_dir from runs order by as_of desc limit 1"), None)
+    if not row or not row["as_of"]:
+        return datetime.now(OSLO), "live"
+    return to_datetime(row["as_of"]), Path(row["replay_dir"]).name if row["replay_dir"] else "live"
 
 
 def _progress(flag: bool | None) -> bool:
