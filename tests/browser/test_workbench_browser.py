@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.browser.downloads import wait_for_file
@@ -133,6 +135,35 @@ def test_the_inbox_shows_why_its_order_is_what_it_is(server, browser):
     browser.get(base + "/")
     assert browser.find_element(By.CSS_SELECTOR, "#window-later tr.window th").is_displayed()
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_committee_hearings_three_times_read_apart_in_the_inbox(server, browser):
+    """The inbox's deadline column ran a committee hearing's three times together in a narrow
+    column: "Be om å delta innen: tir. 01.12.2026 kl. 12.00 (passert) Høringen holdes: …" over a
+    dozen lines with no gap. Each time is now its own block, set apart, none over three lines."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browser.seed import COMMITTEE
+    from tracker.store.db import open_db
+
+    base, db_path = server
+    db = open_db(db_path)  # its three times, as the Storting spider stores them
+    db["items"].update(COMMITTEE, {"extra": json.dumps({
+        "anmodningsfrist": "2026-11-26T12:00:00+01:00", "hearing_start": "2026-12-02T09:30:00+01:00",
+        "innspillsfrist": "2026-12-03T12:00:00+01:00"})})
+    db.close()
+    browser.get(base + "/")
+    link = browser.find_element(By.CSS_SELECTOR, f'td.title > a[href$="/item/{COMMITTEE}"]')
+    row = link.find_element(By.XPATH, "./ancestor::tr")
+    lines = row.find_elements(By.CSS_SELECTOR, "td.deadline .deadline-line")
+    assert [ln.text.split(":")[0] for ln in lines] == ["Be om å delta innen", "Høringen holdes",
+                                                        "Skriftlige innspill innen"]
+    rects = [browser.execute_script("const r = arguments[0].getBoundingClientRect(); "
+                                    "return [r.top, r.bottom, parseFloat(getComputedStyle(arguments[0]).lineHeight)]",
+                                    ln) for ln in lines]
+    for (_top, bottom, _lh), (top, _bottom, _lh2) in zip(rects, rects[1:], strict=False):
+        assert top - bottom >= 4, rects  # a visible gap between two times
+    assert all(bottom - top <= 3 * lh + 1 for top, bottom, lh in rects), rects
 
 
 def test_search_with_ascii_spelling_and_fts_syntax(server, browser):
