@@ -87,6 +87,39 @@ def test_ics_sequence_grows_when_a_deadline_moves_and_withdrawn_is_cancelled(db)
     assert digest.render_ics(db, as_of=DAY2, profile="ncp") == digest.render_ics(db, as_of=DAY2, profile="ncp")
 
 
+def test_ics_sequence_grows_when_the_internal_deadline_moves_and_never_goes_back(db):
+    """The draft event is dated by the adviser's internal deadline, but SEQUENCE counted only the
+    source's deadline moves and DTSTAMP was the item's last change: a moved internal deadline kept
+    both, so a calendar that had imported the event could keep the old day. And SEQUENCE fell back
+    by one when a withdrawn hearing came back."""
+    from tracker.workbench import triage
+
+    build_world(db)
+    item = iid("3100010")
+    draft_uid = f"draft-{item}-ncp@ncp-tracker"
+    before = _events(_ics(db))[draft_uid]
+    assert before["DTSTART"].dt == date(2026, 11, 20)
+    triage.set_state(db, item, internal_deadline="2026-11-25", by="kari", at="2026-11-24T10:00:00+01:00")
+    after = _events(_ics(db))
+    moved = after[draft_uid]
+    assert moved["DTSTART"].dt == date(2026, 11, 25)
+    assert int(moved["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert moved["DTSTAMP"].dt > before["DTSTAMP"].dt and moved["LAST-MODIFIED"].dt == moved["DTSTAMP"].dt
+    deadline_uid = f"deadline-{item}-ncp@ncp-tracker"
+    assert int(after[deadline_uid]["SEQUENCE"]) == int(moved["SEQUENCE"])  # one number per item
+    # a withdrawn hearing that comes back: its events are confirmed again, with a higher SEQUENCE
+    withdrawn_uid = f"deadline-{iid('3100004')}-ncp@ncp-tracker"
+    cancelled = after[withdrawn_uid]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    from test_digest_world import crawl_day, day2_items
+
+    day3 = [{**i, "status_raw": "Åpen"} if i["native_id"] == "3100004" else i for i in day2_items()]
+    crawl_day(db, DAY2 + timedelta(days=1), day3)
+    assert db["items"].get(iid("3100004"))["status"] == "open"
+    back = _events(_ics(db, as_of=DAY2 + timedelta(days=1)))[withdrawn_uid]
+    assert str(back["STATUS"]) == "CONFIRMED" and int(back["SEQUENCE"]) > int(cancelled["SEQUENCE"])
+
+
 def build_world_day2(db):
     from test_digest_world import EU, RG, ST, crawl_day, day2_items, tag
 

@@ -169,10 +169,12 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     deadline to ask to speak, the hearing, and the written-input deadline (those known).
 
     Covered: consultations in scope that are relevant (or where the NCP is a consultee), not marked
-    not-relevant, whose deadline day is at most 30 days ago. UIDs are stable; SEQUENCE is the
-    number of times the deadline moved plus one when withdrawn, so it only grows when the event
-    really changes; a withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the item's
-    last change, so the same data gives the same calendar. When the data must not pass for current
+    not-relevant, whose deadline day is at most 30 days ago. UIDs are stable; SEQUENCE counts
+    what moves or cancels an item's events — its deadline's moves, its status going to or from
+    withdrawn, and its triage changes (the internal deadline that dates the draft event, the
+    adviser named in each) — so it grows whenever an event changes and never goes back; a
+    withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the later of the item's last
+    change and its last triage change, so the same data gives the same calendar. When the data must not pass for current
     (no crawl, no successful or recent one: the digest's red banners), an all-day event today says
     so.
     """
@@ -191,10 +193,14 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     cal.add_component(Timezone.from_tzid("Europe/Oslo"))
     today = deadlines.oslo_date(as_of)
     moves = {r["item_id"]: r["n"] for r in db.query(
-        "select item_id, count(*) as n from events where kind = 'deadline_changed' group by item_id")}
+        "select item_id, count(*) as n from events where kind = 'deadline_changed' or (kind = 'status_changed'"
+        " and 'withdrawn' in (coalesce(before, ''), coalesce(after, ''))) group by item_id")}
+    triaged = {r["item_id"]: r["n"] for r in db.query(
+        "select item_id, count(*) as n from triage_history group by item_id")}
     kinds = ",".join("?" for _k in urgency.CONSULTATION_KINDS)
     rows = list(db.query(
-        f"""select i.*, t.state as triage_state, t.owner as triage_owner, t.internal_deadline
+        f"""select i.*, t.state as triage_state, t.owner as triage_owner, t.internal_deadline,
+                   t.updated_at as triage_updated_at
             from items i left join triage t on t.item_id = i.id
             where i.kind in ({kinds}) and i.deadline is not null order by i.deadline, i.id""",
         list(urgency.CONSULTATION_KINDS),
@@ -224,8 +230,9 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         if state == "not_relevant":
             continue
         withdrawn = row["status"] == "withdrawn"
-        sequence = int(moves.get(row["id"], 0)) + (1 if withdrawn else 0)
-        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
+        sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
+        stamp = max(t for t in (deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen"))
+                                or as_of, deadlines.to_datetime(row.get("triage_updated_at"))) if t is not None)
         title = clean(row["title"], TITLE_LIMIT)
         url = safe_url(row.get("url"))
         desc = stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]
