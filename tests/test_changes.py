@@ -42,6 +42,26 @@ def test_stage_changed():
     assert ev(compare(before, {**BASE, "extra": {"stage": None}})) == []  # not observed is not a change
 
 
+def test_a_committee_hearings_times_moving():
+    """The hearing and the deadline to ask to take part are in `extra`: their moves were no event."""
+    times = {"deadline_basis": "innspillsfrist", "hearing_start": "2026-12-01T09:30:00+01:00",
+             "anmodningsfrist": "2026-11-24T12:00:00+01:00"}
+    before = {**BASE, "extra": __import__("json").dumps(times)}
+    moved = {**times, "hearing_start": "2026-12-03T10:00:00+01:00", "anmodningsfrist": "2026-11-26T12:00:00+01:00"}
+    assert ev(compare(before, {**BASE, "extra": moved})) == [
+        ("times_changed", "hearing_start", "2026-12-01T09:30:00+01:00", "2026-12-03T10:00:00+01:00"),
+        ("times_changed", "anmodningsfrist", "2026-11-24T12:00:00+01:00", "2026-11-26T12:00:00+01:00"),
+    ]
+    # the same instant written another way, a time first known or not seen: no move
+    same = {**times, "hearing_start": "2026-12-01T08:30:00+00:00"}
+    assert ev(compare(before, {**BASE, "extra": same})) == []
+    assert ev(compare({**BASE, "extra": "{}"}, {**BASE, "extra": times})) == []
+    assert ev(compare(before, {**BASE, "extra": {**times, "hearing_start": None}})) == []
+    # the deadline to ask to take part as the item's deadline: its moves are deadline_changed
+    basis = {**times, "deadline_basis": "anmodningsfrist"}
+    assert ev(compare({**BASE, "extra": basis}, {**BASE, "extra": {**basis, "anmodningsfrist": "2026-11-30T12:00:00+01:00"}})) == []
+
+
 def test_new_item():
     assert ev(compare(None, BASE)) == [("new", None, None, "Høring – A")]
 

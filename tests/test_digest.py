@@ -305,6 +305,15 @@ def test_stage_changes_are_worded():
     assert digest.describe_change({**change, "before": None}, "nb") == "Nytt trinn: Awaiting Council's 1st reading position"
 
 
+def test_a_committee_hearings_moved_times_are_worded():
+    change = {"kind": "times_changed", "field": "hearing_start", "before": "2026-12-01T09:30:00+01:00",
+              "after": "2026-12-03T10:00:00+01:00"}
+    assert digest.describe_change(change, "nb") == (
+        "Høringen er flyttet: tir. 01.12.2026 kl. 09.30 → tor. 03.12.2026 kl. 10.00")
+    assert digest.describe_change({**change, "field": "anmodningsfrist"}, "en") == (
+        "Deadline to ask to take part moved: Tue 1 Dec 2026 09:30 → Thu 3 Dec 2026 10:00")
+
+
 def test_clean_and_safe_url():
     assert digest.clean("a\u202eb\x00c\ud800 d\n\te") == "ab c\ufffd d e"  # NUL → space
     assert digest.safe_url("javascript:alert(1)") is None

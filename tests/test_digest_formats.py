@@ -120,6 +120,26 @@ def test_ics_sequence_grows_when_the_internal_deadline_moves_and_never_goes_back
     assert str(back["STATUS"]) == "CONFIRMED" and int(back["SEQUENCE"]) > int(cancelled["SEQUENCE"])
 
 
+def test_ics_sequence_grows_when_a_committee_hearing_moves(db):
+    """A committee hearing's own time is in `extra`: its move was no event, so the calendar's hearing
+    event changed day with the same SEQUENCE."""
+    from test_digest_world import crawl_day, day1_items, tag
+
+    def with_hearing(start):
+        return [{**i, "extra": {"hearing_start": start, "deadline_basis": "innspillsfrist"}}
+                if i["native_id"] == "h-1042" else i for i in day1_items()]
+
+    crawl_day(db, DAY1, with_hearing("2026-11-30T09:30:00+01:00"))
+    tag(db)
+    uid = f"hearing-{iid('h-1042')}-ncp@ncp-tracker"
+    first = _events(_ics(db, as_of=DAY1))[uid]
+    crawl_day(db, DAY2, with_hearing("2026-12-02T10:00:00+01:00"))
+    tag(db)
+    moved = _events(_ics(db))[uid]
+    assert moved["DTSTART"].dt.isoformat() == "2026-12-02T10:00:00+01:00"
+    assert int(moved["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
+
+
 def build_world_day2(db):
     from test_digest_world import EU, RG, ST, crawl_day, day2_items, tag
 

@@ -122,6 +122,19 @@ def test_blocked_detail_keeps_stored_deadline(db, as_of):
     assert db["items"].get("regjeringen:3100001")["deadline"] == "2027-01-15T23:59:59+01:00"
 
 
+def test_a_time_not_seen_keeps_the_stored_one_and_a_moved_hearing_is_an_event(db, as_of):
+    """`extra` keys the scrape did not observe (None: the Storting fallback channel gives no
+    hearing time) overwrote the stored ones, as the item's own fields never do."""
+    times = {"deadline_basis": "innspillsfrist", "hearing_start": "2026-12-01T09:30:00+01:00"}
+    apply(db, as_of, [hearing(1, extra=times)])
+    _, run = apply(db, as_of + timedelta(days=1), [hearing(1, extra={**times, "hearing_start": None})])
+    assert events(db, run) == []
+    assert '"hearing_start": "2026-12-01T09:30:00+01:00"' in db["items"].get("regjeringen:3100001")["extra"]
+    _, run = apply(db, as_of + timedelta(days=2), [hearing(1, extra={**times, "hearing_start": "2026-12-02T09:30:00+01:00"})])
+    assert events(db, run) == [("regjeringen:3100001", "times_changed", "hearing_start",
+                                "2026-12-01T09:30:00+01:00", "2026-12-02T09:30:00+01:00")]
+
+
 def test_unseen_item_closes_when_its_deadline_passes(db, as_of):
     apply(db, as_of, [hearing(1, deadline="2026-11-24T23:59:59+01:00")])
     _, run = apply(db, as_of + timedelta(days=1), [], complete=False)

@@ -69,6 +69,18 @@ def test_item_page_shows_evidence_history_answers(client):
     assert "Norsk Hydro ASA" in old and ">næringsliv<" in old  # the responder type by name
 
 
+def test_a_moved_committee_hearing_reads_in_the_items_history(db_path):
+    db = open_db(db_path)
+    with db.conn:
+        db["events"].insert({"item_id": COMMITTEE, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": "times_changed", "field": "hearing_start",
+                             "before": "2026-12-01T09:30:00+01:00", "after": "2026-12-03T10:00:00+01:00"})
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{COMMITTEE}").get_data(as_text=True)
+    assert ">høringstidspunkt flyttet<" in html and '<span class="meta">høringen:</span>' in html
+    assert "<del>tir. 01.12.2026</del> <ins>tor. 03.12.2026</ins> kl. <del>09.30</del> <ins>10.00</ins>" in html
+
+
 def test_triage_post_with_csrf_and_escaped_note(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "kari",

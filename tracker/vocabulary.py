@@ -101,6 +101,7 @@ EVENT_NAMES: dict[str, str] = {
     "deadline_changed": N_("deadline changed"),
     "status_changed": N_("status changed"),
     "stage_changed": N_("stage changed"),
+    "times_changed": N_("hearing time moved"),
     "documents_added": N_("documents added"),
     "documents_changed": N_("document changed"),
     "vanished": N_("vanished"),
@@ -141,6 +142,8 @@ FIELD_NAMES: dict[str, str] = {
     "status": N_("status"),
     "documents": N_("documents"),
     "stage": N_("stage"),
+    "hearing_start": N_("hearing"),
+    "anmodningsfrist": N_("deadline to ask to take part"),
 }
 
 

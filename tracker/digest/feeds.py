@@ -171,7 +171,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     Covered: consultations in scope that are relevant (or where the NCP is a consultee), not marked
     not-relevant, whose deadline day is at most 30 days ago. UIDs are stable; SEQUENCE counts
     what moves or cancels an item's events — its deadline's moves, its status going to or from
-    withdrawn, and its triage changes (the internal deadline that dates the draft event, the
+    withdrawn, a committee hearing's other times moving, and its triage changes (the internal deadline that dates the draft event, the
     adviser named in each) — so it grows whenever an event changes and never goes back; a
     withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the later of the item's last
     change and its last triage change, so the same data gives the same calendar. When the data must not pass for current
@@ -193,7 +193,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     cal.add_component(Timezone.from_tzid("Europe/Oslo"))
     today = deadlines.oslo_date(as_of)
     moves = {r["item_id"]: r["n"] for r in db.query(
-        "select item_id, count(*) as n from events where kind = 'deadline_changed' or (kind = 'status_changed'"
+        "select item_id, count(*) as n from events where kind in ('deadline_changed', 'times_changed') or (kind = 'status_changed'"
         " and 'withdrawn' in (coalesce(before, ''), coalesce(after, ''))) group by item_id")}
     triaged = {r["item_id"]: r["n"] for r in db.query(
         "select item_id, count(*) as n from triage_history group by item_id")}

@@ -160,6 +160,11 @@ def describe_change(change: dict[str, Any], lang: str) -> str:
         titles = [clean(d.get("title") or d.get("url"), 80) for d in docs if isinstance(d, dict)]
         shown = "; ".join(titles[:3]) + (f" (+{len(titles) - 3})" if len(titles) > 3 else "")
         return _("New documents (%(num)d): %(titles)s", num=len(titles), titles=shown)
+    if kind == "times_changed":
+        old, new = format_datetime(before, lang) if before else "–", format_datetime(after, lang) if after else "–"
+        if change.get("field") == "anmodningsfrist":
+            return _("Deadline to ask to take part moved: %(old)s → %(new)s", old=old, new=new)
+        return _("Hearing moved: %(old)s → %(new)s", old=old, new=new)
     if kind == "stage_changed":
         if before:
             return _("New stage: %(old)s → %(new)s", old=clean(before, 120), new=clean(after, 120))

@@ -8,7 +8,9 @@ not a change.
 
 Event kinds: new, updated (which fields), deadline_changed (old → new),
 status_changed, stage_changed (a legislative procedure's stage, `extra["stage"]`),
-documents_added, vanished, reappeared.
+times_changed (a committee hearing's other times moved: `extra["hearing_start"]`, and
+`extra["anmodningsfrist"]` where it is not the deadline; field = the key), documents_added,
+vanished, reappeared.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.store.deadlines import to_datetime
+
 #: fields whose change is an `updated` event (deadline, status and documents have their own kinds)
 CONTENT_FIELDS = ("title", "summary", "body", "owner", "reference", "url", "published", "kind")
 #: fields whose change is also an `updated` event but that are not content: the consultee list (JSON
@@ -27,6 +31,9 @@ CONTENT_FIELDS = ("title", "summary", "body", "owner", "reference", "url", "publ
 DATA_FIELDS = ("consultees",)
 #: fields that make up the content hash
 HASH_FIELDS = (*CONTENT_FIELDS, "deadline", "status", "documents")
+#: a committee hearing's times besides its deadline (`extra`): the hearing itself and the deadline
+#: to ask to take part (the `deadline` is the written-input deadline when there is one)
+HEARING_TIMES = ("hearing_start", "anmodningsfrist")
 
 
 @dataclass(frozen=True)
@@ -127,9 +134,18 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
         events.append(Event("deadline_changed", "deadline", before.get("deadline"), after.get("deadline")))
     if (before.get("status") or None) != (after.get("status") or None):
         events.append(Event("status_changed", "status", before.get("status"), after.get("status")))
-    old_stage, new_stage = _extra(before).get("stage"), _extra(after).get("stage")
+    old_extra, new_extra = _extra(before), _extra(after)
+    old_stage, new_stage = old_extra.get("stage"), new_extra.get("stage")
     if new_stage and old_stage != new_stage:
         events.append(Event("stage_changed", "stage", old_stage, new_stage))
+    for key in HEARING_TIMES:
+        # a move only (both known, other instants): a time first known, or not seen on a day
+        # another channel answered, is no move; the deadline's own moves are deadline_changed
+        old_time, new_time = old_extra.get(key), new_extra.get(key)
+        if key == new_extra.get("deadline_basis") or not (old_time and new_time):
+            continue
+        if to_datetime(old_time) != to_datetime(new_time):
+            events.append(Event("times_changed", key, old_time, new_time))
     old_urls = {d.get("url") for d in _docs(before.get("documents"))}
     added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]
     if added:

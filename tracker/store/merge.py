@@ -178,7 +178,11 @@ def apply_scrape(
             if stored and stored["source"] != source:
                 row = _seen_by_another(stored, row)
             if stored and row.get("extra") is not None:
-                row["extra"] = {**json.loads(stored.get("extra") or "{}"), **row["extra"]}
+                # as for the item's own fields (changes.merge): a key the scrape did not observe
+                # (None) keeps what is stored — e.g. a committee hearing's time on a day the
+                # fallback channel, which does not give it, answered
+                seen = {k: v for k, v in row["extra"].items() if v is not None}
+                row["extra"] = {**json.loads(stored.get("extra") or "{}"), **seen}
             merged = changes.merge(stored, row)
             merged["status"] = _derive(merged, as_of)
             merged["vanished_at"] = None

@@ -126,6 +126,12 @@ def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             diffs = [(f, word_diff(before.get(f), after.get(f))) for f in sorted(set(before) | set(after))]
         elif e["kind"] == "deadline_changed":
             diffs = [(e.get("field") or "deadline", word_diff(_deadline_shown(before), _deadline_shown(after)))]
+        elif e["kind"] == "times_changed":  # a committee hearing's time: its day and hour
+            from tracker.i18n import format_datetime
+
+            lang = current_lang()
+            diffs = [(e.get("field") or "", word_diff(format_datetime(before, lang) if before else None,
+                                                      format_datetime(after, lang) if after else None))]
         elif e["kind"] == "status_changed":
             lang = current_lang()
             diffs = [(e.get("field") or "status", word_diff(status_name(before, lang) if before else None,
