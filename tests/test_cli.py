@@ -79,6 +79,15 @@ def test_events_jsonl(filled):
     assert invoke("events", "--format", "jsonl", "--since", "2027-01-01", db=filled).output == ""
 
 
+def test_events_refuse_an_unknown_kind(filled):
+    """`events --kind deadine_changed` listed nothing and exited 0: a typo passed for a quiet week."""
+    result = invoke("events", "--kind", "deadine_changed", db=filled)
+    assert result.exit_code == 2
+    assert "unknown event kind 'deadine_changed'" in result.output and "deadline_changed" in result.output
+    ok = invoke("events", "--format", "jsonl", "--kind", "new", db=filled)
+    assert ok.exit_code == 0 and ok.output.count("\n") == 1
+
+
 def test_items_table(filled):
     result = invoke("items", db=filled)
     assert "Høring – åpenhetsloven" in result.output

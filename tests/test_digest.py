@@ -314,6 +314,22 @@ def test_a_committee_hearings_moved_times_are_worded():
         "Deadline to ask to take part moved: Tue 1 Dec 2026 09:30 → Thu 3 Dec 2026 10:00")
 
 
+def test_every_event_kind_has_a_name_and_a_sentence():
+    """A watched provision found in a document was listed under "Endret" as a bare "Endret" (twice
+    in the demo's day 2), and its kind was shown raw (provision_hit) in the item's history."""
+    from tracker.documents.read import EVENT_PROVISION
+    from tracker.documents.store import EVENT_CHANGED
+    from tracker.store.changes import EVENT_KINDS
+    from tracker.vocabulary import EVENT_NAMES, event_name
+
+    assert {EVENT_PROVISION, EVENT_CHANGED} <= set(EVENT_KINDS)
+    assert set(EVENT_NAMES) == set(EVENT_KINDS)
+    assert all(event_name(k, "nb") != k for k in EVENT_KINDS)
+    change = {"kind": "provision_hit", "field": "csddd-art-8", "before": None, "after": "CSDDD art. 8"}
+    assert digest.describe_change(change, "nb") == "Et dokument i saken berører CSDDD art. 8"
+    assert digest.describe_change(change, "en") == "A document touches CSDDD art. 8"
+
+
 def test_clean_and_safe_url():
     assert digest.clean("a\u202eb\x00c\ud800 d\n\te") == "ab c\ufffd d e"  # NUL → space
     assert digest.safe_url("javascript:alert(1)") is None

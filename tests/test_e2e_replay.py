@@ -134,6 +134,16 @@ def test_blocked_detail_page_keeps_the_hearing_and_turns_amber(demo):
     assert items["regjeringen:3142702"]["deadline"]  # its deadline survives the 403
 
 
+def test_every_change_in_the_demo_digest_says_what_changed(demo):
+    """Day 2's "Endret" listed a watched provision found in a new document as a bare "Endret"."""
+    _, out, _ = demo
+    md = next((out / "2026-11-24").glob("digest-ncp-*.md")).read_text("utf-8")
+    changed = md.split("## Endret", 1)[1].split("\n## ", 1)[0]
+    lines = [ln.strip() for ln in changed.splitlines() if ln.startswith("  - ") and not ln.startswith("  - Merker")]
+    assert lines and not [ln for ln in lines if ln in ("- Endret", "- Changed")], lines
+    assert "- Et dokument i saken berører CSDDD art. 8" in lines
+
+
 def test_demo_twice_changes_nothing(demo):
     db, out, _ = demo
     before_items = cli("items", "--format", "jsonl", db=db).stdout

@@ -81,6 +81,18 @@ def test_a_moved_committee_hearing_reads_in_the_items_history(db_path):
     assert "<del>tir. 01.12.2026</del> <ins>tor. 03.12.2026</ins> kl. <del>09.30</del> <ins>10.00</ins>" in html
 
 
+def test_a_watched_provision_reads_by_name_in_the_items_history(db_path):
+    db = open_db(db_path)
+    with db.conn:
+        db["events"].insert({"item_id": HEARING, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": "provision_hit", "field": "apenhetsloven-4", "before": None,
+                             "after": "åpenhetsloven § 4"})
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    assert ">overvåket bestemmelse berørt<" in html and "<div>åpenhetsloven § 4</div>" in html
+    assert ">provision_hit<" not in html and "apenhetsloven-4" not in html  # (a class name may hold it)
+
+
 def test_triage_post_with_csrf_and_escaped_note(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "kari",

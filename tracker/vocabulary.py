@@ -104,6 +104,7 @@ EVENT_NAMES: dict[str, str] = {
     "times_changed": N_("hearing time moved"),
     "documents_added": N_("documents added"),
     "documents_changed": N_("document changed"),
+    "provision_hit": N_("watched provision touched"),
     "vanished": N_("vanished"),
     "reappeared": N_("reappeared"),
 }

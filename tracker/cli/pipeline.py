@@ -16,6 +16,7 @@ import click
 
 from tracker.cli.support import (
     TrackerError,
+    check_event_kind,
     check_kind,
     check_source,
     now_or,
@@ -461,6 +462,7 @@ def events(ctx, fmt, since, event_kind, no_backfill) -> None:
     """
     from tracker.store.queries import list_events
 
+    event_kind = check_event_kind(event_kind)
     db = open_db(ctx)
     rows = list_events(db, since=stored(parse_as_of(since)) if since else None, kind=event_kind,
                        backfill=not no_backfill)

@@ -77,6 +77,18 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     return name
 
 
+def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None:
+    """`name` if it is a kind of change event; an unknown one is an error listing the valid ones."""
+    if name is None:
+        return None
+    from tracker.store.changes import EVENT_KINDS
+
+    if name not in EVENT_KINDS:
+        raise click.BadParameter(f"unknown event kind {name!r} (valid: {', '.join(EVENT_KINDS)})",
+                                 param_hint=param_hint)
+    return name
+
+
 def check_label(text: str | None, param_hint: str = "--label") -> str | None:
     """The label code for any usual spelling (åpenhetsloven, Kap. IV, oecd-iv, SPU …)."""
     if text is None:

@@ -173,6 +173,8 @@ def describe_change(change: dict[str, Any], lang: str) -> str:
         return _("Vanished from the source's listing (kept here)")
     if kind == "reappeared":
         return _("Reappeared in the source's listing")
+    if kind == "provision_hit":  # a linked document names a watched provision (tracker/documents)
+        return _("A document touches %(provision)s", provision=clean(str(after or change.get("field") or ""), 120))
     if kind == "documents_changed":
         return _("Document changed: %(doc)s", doc=clean(str(change.get("field") or ""), 120))
     if kind == "new":

@@ -31,6 +31,10 @@ CONTENT_FIELDS = ("title", "summary", "body", "owner", "reference", "url", "publ
 DATA_FIELDS = ("consultees",)
 #: fields that make up the content hash
 HASH_FIELDS = (*CONTENT_FIELDS, "deadline", "status", "documents")
+#: every kind of event the store holds: those decided here, and the documents' (tracker/documents:
+#: a linked document's text changed; a watched provision found in a document)
+EVENT_KINDS = ("new", "updated", "deadline_changed", "status_changed", "stage_changed", "times_changed",
+               "documents_added", "vanished", "reappeared", "documents_changed", "provision_hit")
 #: a committee hearing's times besides its deadline (`extra`): the hearing itself and the deadline
 #: to ask to take part (the `deadline` is the written-input deadline when there is one)
 HEARING_TIMES = ("hearing_start", "anmodningsfrist")

@@ -136,6 +136,8 @@ def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             lang = current_lang()
             diffs = [(e.get("field") or "status", word_diff(status_name(before, lang) if before else None,
                                                            status_name(after, lang) if after else None))]
+        elif e["kind"] == "provision_hit":  # the provision by its name, not its key
+            diffs = [("", escape("" if after is None else str(after)))]
         elif e["kind"] == "documents_added" and isinstance(after, list):
             diffs = [("documents", Markup("<ins>{}</ins>").format(", ".join(d.get("title") or d.get("url", "") for d in after)))]
         else:
