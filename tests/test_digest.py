@@ -314,6 +314,15 @@ def test_a_committee_hearings_moved_times_are_worded():
         "Deadline to ask to take part moved: Tue 1 Dec 2026 09:30 → Thu 3 Dec 2026 10:00")
 
 
+def test_a_document_is_named_by_its_title_else_its_file():
+    from tracker.digest.wording import document_name
+
+    row = {"documents": '[{"title": "Høringsnotat", "url": "https://x.no/a/horingsnotat.pdf"}]'}
+    assert document_name(row, "https://x.no/a/horingsnotat.pdf") == "Høringsnotat"
+    assert document_name(row, "https://x.no/b/vedlegg-2.pdf") == "vedlegg-2.pdf"
+    assert document_name({"documents": None}, "https://x.no/c/") == "c"
+
+
 def test_every_event_kind_has_a_name_and_a_sentence():
     """A watched provision found in a document was listed under "Endret" as a bare "Endret" (twice
     in the demo's day 2), and its kind was shown raw (provision_hit) in the item's history."""

@@ -142,6 +142,8 @@ def test_every_change_in_the_demo_digest_says_what_changed(demo):
     lines = [ln.strip() for ln in changed.splitlines() if ln.startswith("  - ") and not ln.startswith("  - Merker")]
     assert lines and not [ln for ln in lines if ln in ("- Endret", "- Changed")], lines
     assert "- Et dokument i saken berører CSDDD art. 8" in lines
+    # a changed document by its title, not its address
+    assert "- Dokument endret: Høringsnotat" in lines and not [ln for ln in lines if "Dokument endret: http" in ln]
 
 
 def test_demo_twice_changes_nothing(demo):

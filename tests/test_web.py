@@ -93,6 +93,21 @@ def test_a_watched_provision_reads_by_name_in_the_items_history(db_path):
     assert ">provision_hit<" not in html and "apenhetsloven-4" not in html  # (a class name may hold it)
 
 
+def test_a_changed_document_reads_by_title_in_the_items_history(db_path):
+    """The history showed a changed document as its address and two SHA-256 hashes."""
+    db = open_db(db_path)
+    url = "https://www.regjeringen.no/contentassets/abc/horingsnotat.pdf"
+    with db.conn:
+        db["items"].update(HEARING, {"documents": f'[{{"title": "Høringsnotat", "url": "{url}"}}]'})
+        db["events"].insert({"item_id": HEARING, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": "documents_changed", "field": url, "before": "a" * 64, "after": "b" * 64})
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    history = html[html.index('id="history"'):]
+    assert ">dokument endret<" in history and "<div>Høringsnotat</div>" in history
+    assert "b" * 64 not in history and url not in history
+
+
 def test_triage_post_with_csrf_and_escaped_note(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "kari",

@@ -32,6 +32,17 @@ def extra(row: dict[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def document_name(row: dict[str, Any], url: str | None) -> str:
+    """A linked document as a person names it: its title in the item's documents, else the last
+    part of its address ("horingsnotat.pdf"), else the address."""
+    docs = _json(row.get("documents"))
+    for doc in docs if isinstance(docs, list) else []:
+        if isinstance(doc, dict) and doc.get("url") == url and doc.get("title"):
+            return clean(str(doc["title"]), 120)
+    tail = (url or "").rstrip("/").rsplit("/", 1)[-1]
+    return clean(tail or url or "", 120)
+
+
 def _has_time(when: datetime) -> bool:
     local = when.astimezone(deadlines.OSLO).time()
     return local < END_OF_DAY and local != time(0, 0)
@@ -175,8 +186,8 @@ def describe_change(change: dict[str, Any], lang: str) -> str:
         return _("Reappeared in the source's listing")
     if kind == "provision_hit":  # a linked document names a watched provision (tracker/documents)
         return _("A document touches %(provision)s", provision=clean(str(after or change.get("field") or ""), 120))
-    if kind == "documents_changed":
-        return _("Document changed: %(doc)s", doc=clean(str(change.get("field") or ""), 120))
+    if kind == "documents_changed":  # `title`: the document's name (document_name), when known
+        return _("Document changed: %(doc)s", doc=clean(str(change.get("title") or change.get("field") or ""), 120))
     if kind == "new":
         return _("New")
     if kind == "updated":

@@ -118,7 +118,9 @@ def _consultees(item: dict[str, Any]) -> list[dict[str, Any]] | None:
             for c in rows if isinstance(c, dict) and c.get("name")]
 
 
-def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
+    from tracker.digest.wording import document_name
+
     rows = []
     for e in events:
         before, after = e.get("before"), e.get("after")
@@ -138,6 +140,8 @@ def _event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                                            status_name(after, lang) if after else None))]
         elif e["kind"] == "provision_hit":  # the provision by its name, not its key
             diffs = [("", escape("" if after is None else str(after)))]
+        elif e["kind"] == "documents_changed":  # the document by its title (not its address and hashes)
+            diffs = [("", escape(document_name(item, e.get("field"))))]
         elif e["kind"] == "documents_added" and isinstance(after, list):
             diffs = [("documents", Markup("<ins>{}</ins>").format(", ".join(d.get("title") or d.get("url", "") for d in after)))]
         else:
@@ -679,7 +683,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             title_html=highlight(it.get("title"), spans["title"]),
             summary_html=highlight(it.get("summary"), spans["summary"]),
             body_html=highlight(it.get("body"), spans["text"]),
-            events=_event_rows(list_events(db(), item_id=item_id)),
+            events=_event_rows(list_events(db(), item_id=item_id), it),
             history=_triage_rows(triage.history(db(), item_id)),
             answers=answers.for_item(db(), item_id), related=related, outcome=outcome_context(db(), item_id),
             drafts=draft_versions(item_id),
