@@ -230,14 +230,15 @@ def test_linked_rows_are_grouped_by_actor_and_worded(db, monkeypatch):
     d = _build(db)
     assert calls == [(DAY1, DAY2)]
     assert [g.heading for g in d.gpfg.groups] == ["Etikkrådet", "Finansdepartementet"]
-    assert d.gpfg.groups[0].entries[0].lines == ["Beslutning · ukjent · man. 23.11.2026 · ny"]
+    # no "ukjent" status for a decision, and "new" is the entry's NEW mark, not said again
+    assert d.gpfg.groups[0].entries[0].lines == ["Beslutning · man. 23.11.2026"] and d.gpfg.groups[0].entries[0].new
     assert d.gpfg.groups[0].entries[0].url is None
     assert d.gpfg.groups[1].entries[0].lines == ["Høring · åpen · Frist: søn. 10.01.2027 · endret"]
     assert "### Finansdepartementet" in digest.render_markdown(d)
     html = digest.render_html(d)
     assert "Tilrådning &lt;b&gt;om&lt;/b&gt; utelukkelse" in html and "javascript:" not in html
     en = _build(db, lang="en")
-    assert en.gpfg.groups[0].entries[0].lines == ["Decision · unknown · Mon 23 Nov 2026 · new"]
+    assert en.gpfg.groups[0].entries[0].lines == ["Decision · Mon 23 Nov 2026"]
 
 
 class _ScriptFinder(HTMLParser):

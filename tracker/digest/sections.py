@@ -42,6 +42,7 @@ from tracker.digest.wording import (
 from tracker.i18n import format_date, format_datetime, format_long_date
 from tracker.store import deadlines
 from tracker.store.instants import stored
+from tracker.store.status import UNKNOWN
 from tracker.vocabulary import (
     N_,
     health_name,
@@ -260,22 +261,21 @@ def eu_section(ctx: Context) -> Section | None:
 
 def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
     """Rows of `tracker.links.gpfg` (id, title, url, actor, stage, published, status, deadline,
-    change) as groups by actor."""
+    change) as groups by actor. A status is said when it is known (a decision or a report has
+    none), and "new" by the entry's NEW mark, not again in its line."""
     _ = ctx._
     groups: dict[str, list[Entry]] = {}
     for r in rows:
         facts = []
         if r.get("stage") in STAGE_NAMES:
             facts.append(_(STAGE_NAMES[r["stage"]]))
-        if r.get("status"):
+        if r.get("status") and r["status"] != UNKNOWN:
             facts.append(status_name(r["status"], ctx.lang))
         if r.get("published"):
             facts.append(format_date(r["published"], ctx.lang))
         if r.get("deadline"):
             facts.append(_("Deadline: %(when)s", when=format_date(deadlines.deadline_day(r["deadline"]), ctx.lang)))
-        if r.get("change") == "new":
-            facts.append(_("new"))
-        elif r.get("change") == "changed":
+        if r.get("change") == "changed":
             facts.append(_("changed"))
         entry = Entry(id=str(r.get("id") or ""), title=clean(r.get("title"), TITLE_LIMIT) or _("(untitled)"),
                       url=safe_url(r.get("url")), new=r.get("change") == "new", lines=[" · ".join(facts)] if facts else [])
