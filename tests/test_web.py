@@ -108,6 +108,21 @@ def test_a_changed_document_reads_by_title_in_the_items_history(db_path):
     assert "b" * 64 not in history and url not in history
 
 
+def test_a_themes_evidence_names_each_wording_once(db_path):
+    """"Kap. II … — aktsomhetsdirektivet, (EU) 2024/1760, åpenhetsloven, (EU) 2024/1760, …": the same
+    words found in the title and the text were listed once per place."""
+    from support import put_evidence
+
+    db = open_db(db_path)
+    spans = [{"field": f, "start": s, "end": s + 9, "text": t} for f, s, t in
+             (("title", 0, "CSDDD-lov"), ("text", 5, "CSDDD-lov"), ("text", 40, "csddd-lov"), ("text", 60, "verdikjede"))]
+    put_evidence(db, HEARING, "oecd-ii", 2.0, spans)
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    theme = next(li for li in re.findall(r"<li><span class=\"label\">.*?</li>", html, re.S) if "Generelle prinsipper" in li)
+    assert re.findall(r'<mark class="ev">([^<]*)</mark>', theme) == ["CSDDD-lov", "verdikjede"]
+
+
 def test_triage_post_with_csrf_and_escaped_note(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "kari",
