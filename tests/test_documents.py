@@ -603,3 +603,22 @@ def test_page_anchors_are_not_fetched(db):
     from tracker.documents.fetch import pending_links
 
     assert [link["url"] for link in pending_links(db)] == ["https://x.no/p.pdf"]
+
+
+@pytest.mark.parametrize(("row", "nb", "en"), [
+    ({"status": "ok", "read_status": "scanned", "scanned_pages": "[1, 2]",
+      "read_error": "no text layer: scanned pages 1, 2 need OCR"},
+     "skannet – ingen tekst å lese (skannede sider 1, 2 må tolkes med OCR)",
+     "scanned – no text to read (scanned pages 1, 2 need OCR)"),
+    ({"status": "ok", "read_status": "read", "pages": 3, "scanned_pages": "[3]",
+      "read_error": "pages without text (scanned): 3"},
+     "lest, 3 sider; sider uten tekst (skannet): 3", "read, 3 pages; pages without text (scanned): 3"),
+    ({"status": "ok", "read_status": "unreadable", "scanned_pages": None, "read_error": "PdfReadError: EOF"},
+     "kunne ikke leses: PdfReadError: EOF", "could not be read: PdfReadError: EOF"),
+])
+def test_a_documents_state_is_said_in_the_readers_language(row, nb, en):
+    """The item page said a scanned document's pages in the stored English reason on Bokmål pages
+    ("skannet – ingen tekst å lese (no text layer: …)"); a read error stays verbatim."""
+    from tracker.documents.view import document_state
+
+    assert (document_state(row, "nb"), document_state(row, "en")) == (nb, en)

@@ -17,12 +17,25 @@ FETCH_STATES = {"ok": N_("fetched"), "not_modified": N_("unchanged"), "failed": 
                 "refused": N_("refused")}
 
 
+def _scanned_pages(d: dict[str, Any]) -> str:
+    """The scanned pages of a document (document_files.scanned_pages, JSON), "2, 5"; "" if unknown."""
+    try:
+        pages = json.loads(d.get("scanned_pages") or "[]")
+    except ValueError:
+        return ""
+    return ", ".join(str(p) for p in pages) if isinstance(pages, list) else ""
+
+
 def document_state(d: dict[str, Any], lang: str = "nb") -> str:
-    """Whether a document was fetched and read, in `lang` (the raw error verbatim)."""
+    """Whether a document was fetched and read, in `lang` (a fetch or read error verbatim; scanned
+    pages in `lang`: the stored read_error says them in English)."""
     status, read = d.get("status"), d.get("read_status")
     if status != "ok":
         what = gettext(lang, FETCH_STATES[status]) if status in FETCH_STATES else str(status)
         return gettext(lang, "%(state)s: %(error)s", state=what, error=d.get("error") or gettext(lang, "unknown error"))
+    scanned = _scanned_pages(d)
+    if read == "scanned" and scanned:
+        return gettext(lang, "scanned – no text to read (scanned pages %(pages)s need OCR)", pages=scanned)
     if read == "scanned":
         return gettext(lang, "scanned – no text to read (%(error)s)", error=d.get("read_error") or "")
     if read == "unreadable":
@@ -31,7 +44,10 @@ def document_state(d: dict[str, Any], lang: str = "nb") -> str:
         return gettext(lang, "fetched, not read yet")
     pages = (ngettext(lang, "%(num)d page", "%(num)d pages", d["pages"]) if d.get("pages")
              else gettext(lang, "no page count"))
-    extra = f"; {d['read_error']}" if d.get("read_error") else ""
+    if scanned:
+        extra = "; " + gettext(lang, "pages without text (scanned): %(pages)s", pages=scanned)
+    else:
+        extra = f"; {d['read_error']}" if d.get("read_error") else ""
     return gettext(lang, "read, %(pages)s", pages=pages) + extra
 
 
@@ -52,7 +68,7 @@ def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int =
     from tracker.documents import redline as rl
 
     docs = list(db.query(
-        """select d.*, f.read_status, f.read_error, f.pages, f.kind from documents d
+        """select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages, f.kind from documents d
              left join document_files f on f.sha256 = d.sha256
             where d.item_id = ? order by d.type = 'høringsnotat' desc, d.url""", [item_id]))
     changes = {c["url"]: c for c in rl.latest_change(db, item_id)}
