@@ -35,7 +35,7 @@ def test_digest_to_assigned_item_to_docx(env):
     assert inbox.exit_code == 0 and HEARING in inbox.output
     # the order can be read: the deadline's week, then the relevance that ranks it
     lines = inbox.stdout.splitlines()
-    assert lines[0].split()[:3] == ["week", "rel", "days"]
+    assert lines[0].split() == ["week", "rel", "days", "deadline", "due", "triage_state", "triage_owner", "id", "title"]
     hearing = next(line for line in lines if HEARING in line)
     assert hearing.startswith("later      0.92 ")
     assert run("triage", HEARING, "--state", "respond", "--note", "Svarer sammen med BFD", "--by", "kari").exit_code == 0

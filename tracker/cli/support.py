@@ -126,7 +126,8 @@ def now_or(value: str | None) -> datetime:
 
 
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:
-    """A plain aligned table; long cells are cut with an ellipsis."""
+    """A plain aligned table; long cells are cut with an ellipsis. A column named with a trailing
+    "_" (a display copy of a field, e.g. ``deadline_``: the day of ``deadline``) is headed without it."""
     widths = widths or {}
     if not rows:
         click.echo("(nothing)")
@@ -137,7 +138,7 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
         limit = widths.get(col, 40)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    sizes = {c: max(len(c), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
-    click.echo("  ".join(c.ljust(sizes[c]) for c in columns).rstrip())
+    sizes = {c: max(len(c.rstrip("_")), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+    click.echo("  ".join(c.rstrip("_").ljust(sizes[c]) for c in columns).rstrip())
     for r in rows:
         click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
