@@ -112,6 +112,30 @@ def test_abbreviations_do_not_end_a_quote(store):
     assert quotes == ["Finanskomiteen holder høring om Prop. 57 L (2025–2026)."]
 
 
+PAGE_TEXT = ("Status:\nPå høring\nHøringsfrist:\n23.02.2027\nHøringsbrev\nVår ref.: 26/3318\n"
+             "Departementet foreslår å utvide åpenhetsloven til miljø, i tråd med direktiv (EU) 2024/1760.\n"
+             "Høringsinstansene bes om å sende sine merknader innen fristen. Alle kan avgi høringsuttalelse.\n"
+             "Forslaget bygger på en evaluering av loven som viser at virksomhetene i\n"
+             "stor grad har gjennomført aktsomhetsvurderinger av leverandørkjeden sin, men\n"
+             "at rapporteringen varierer mye.\n")
+
+
+def test_a_quote_is_the_sentence_not_the_page_around_it(store):
+    """The body quote ran from the page's "Status: På høring Høringsfrist: 23.02.2027 Høringsbrev
+    Vår ref.: …" through the next sentence: lines without a full stop, and "2024/1760." (a number's
+    full stop, for spaCy), did not end it. Hard-wrapped prose still quotes its whole sentence."""
+    store["items"].update(HEARING_FISH, {"body": PAGE_TEXT, "summary": ""})
+    first, wrapped = PAGE_TEXT.index("utvide åpenhetsloven"), PAGE_TEXT.index("aktsomhetsvurderinger")
+    put_evidence(store, HEARING_FISH, "apenhetsloven", 1.0, [
+        {"field": "text", "start": first, "end": first + 20, "text": "utvide åpenhetsloven"},
+        {"field": "text", "start": wrapped, "end": wrapped + 21, "text": "aktsomhetsvurderinger"}])
+    quotes = [b.text for b in drafts.build(store, HEARING_FISH, as_of=DAY).blocks if b.kind == "quote"]
+    assert quotes == [
+        "Departementet foreslår å utvide åpenhetsloven til miljø, i tråd med direktiv (EU) 2024/1760.",
+        "Forslaget bygger på en evaluering av loven som viser at virksomhetene i stor grad har gjennomført "
+        "aktsomhetsvurderinger av leverandørkjeden sin, men at rapporteringen varierer mye."]
+
+
 def test_evidence_that_does_not_fit_the_text_is_not_quoted(store):
     put_evidence(store, HEARING_FISH, "oecd-vi", 1.0, [{"field": "text", "start": 5, "end": 9, "text": "xyzzy"}])
     d = drafts.build(store, HEARING_FISH, as_of=DAY)

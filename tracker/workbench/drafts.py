@@ -282,11 +282,41 @@ def _sentencizer(lang: str):
     return nlp
 
 
+#: a line of page text at most this long is a block of its own (a heading, "Status:", "På høring",
+#: "Vår ref.: 26/3318"), never the start or end of a quoted sentence
+_SHORT_LINE = 50
+_LINE_END = re.compile(r"\n")
+
+
+def _block_ends(text: str) -> list[int]:
+    """Where a line break ends a sentence in page text: after a line that ends a sentence (. ! ? :
+    or a closing quote) or is short. A hard-wrapped line of prose ends in neither: it runs on."""
+    out, start = [], 0
+    for m in _LINE_END.finditer(text):
+        line = text[start:m.start()].strip()
+        if line and (line[-1] in ".!?:»”\"" or len(line) <= _SHORT_LINE):
+            out.append(m.start())
+        start = m.end()
+    return out
+
+
 @lru_cache(maxsize=64)
 def sentence_spans(text: str, lang: str = "nb") -> tuple[tuple[int, int], ...]:
-    """Character spans of the sentences of `text` (spaCy's sentencizer)."""
+    """Character spans of the sentences of `text` (spaCy's sentencizer), also cut where a line
+    ends a block (`_block_ends`): page text such as "Status:\nPå høring\nHøringsfrist:\n23.02.2027"
+    has no full stops, and a year's full stop ("… 2024/1760.") may not end a sentence for spaCy."""
     doc = _sentencizer(lang)(text)
-    return tuple((s.start_char, s.end_char) for s in doc.sents)
+    cuts = _block_ends(text)
+    out = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for cut in (c for c in cuts if sent.start_char < c < sent.end_char):
+            if text[start:cut].strip():
+                out.append((start, cut))
+            start = cut
+        if text[start:sent.end_char].strip():
+            out.append((start, sent.end_char))
+    return tuple(out)
 
 
 FIELD_COLUMNS = {"title": "title", "summary": "summary", "text": "body", "body": "body"}
