@@ -112,6 +112,8 @@ def test_needs_input_section_uses_the_one_decision(db):
     md = digest.render_markdown(d)
     assert "Ansvarlig: Kari Nordmann" in md
     assert "Utkast innen: fre. 20.11.2026 – utkastfristen er passert" in md
+    # a draft due today is said so, as a warning (it read like any other day: "Utkast innen: tir. 24.11.2026")
+    assert "⚠ **Utkast innen: i dag (tir. 24.11.2026)**" in md and "  - Utkast innen: tir. 24.11.2026\n" not in md
     assert "9 **Menneskerettigheter** og" in md
     assert "Merker: Kap. IV Menneskerettigheter, Kap. II Generelle prinsipper" in md
     assert md.index("### Denne uken (1)") < md.index("### Neste uke (2)") < md.index("### Senere (5)")

@@ -117,6 +117,7 @@ def test_row_facts_draft_due_owner_labels_evidence(db):
     assigned = rows[iid("h-1042")]
     assert assigned["triage_state"] == "assigned" and assigned["triage_owner"] == "Kari Nordmann"
     assert assigned["draft_due"] == "2026-11-24" and assigned["draft_overdue"] is False
+    assert assigned["draft_due_today"] is True and urgent["draft_due_today"] is False
     eu = rows[iid("14567")]
     assert eu["deadline_day"] == "2026-12-10" and eu["working_days_left"] == 12
     assert rows[iid("3100005")]["deadline_known"] is False

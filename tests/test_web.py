@@ -123,6 +123,13 @@ def test_a_themes_evidence_names_each_wording_once(db_path):
     assert re.findall(r'<mark class="ev">([^<]*)</mark>', theme) == ["CSDDD-lov", "verdikjede"]
 
 
+def test_a_draft_due_today_is_said_so_in_the_inbox(db_path):
+    day = datetime(2026, 11, 26, 8, tzinfo=OSLO)  # the committee hearing's draft is due today
+    html = make_app(db_path, as_of=day).test_client().get("/").get_data(as_text=True)
+    row = next(r for r in re.findall(r"<tr.*?</tr>", html, re.S) if f"/item/{COMMITTEE}" in r)
+    assert "26.11.2026 <strong>i dag</strong>" in row
+
+
 def test_triage_post_with_csrf_and_escaped_note(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "kari",

@@ -126,7 +126,7 @@ def inbox(ctx, owner, as_of) -> None:
     untrusted = say_untrusted(db, now, lang="en")
     rows = inbox_rows(db, now, owner)
     for r in rows:
-        r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else "")
+        r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " today" if r.get("draft_due_today") else "")
         r["days"] = r.get("working_days_left")
         r["deadline_"] = (r.get("deadline") or "")[:10]
         r["week"] = window_name(r["window"], "en").lower()  # the order: the deadline's week, then relevance

@@ -105,6 +105,8 @@ def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
         if row.get("draft_overdue"):
             overdue = _("the draft is overdue")
             warn.append(f"{due} – {overdue}")
+        elif row.get("draft_due_today"):
+            warn.append(_("Draft due: today (%(day)s)", day=format_date(row["draft_due"], ctx.lang)))
         else:
             lines.append(due)
     if row.get("owner"):
