@@ -276,6 +276,23 @@ def test_watchlist_gpfg_companies_pages_read_only(client, db_path):
     assert fingerprint(db_path) == before
 
 
+def test_the_watchlist_says_a_status_only_when_there_is_one(db_path):
+    """Every EU act on the watchlist page read "EU-tidende (Cellar) · ukjent": an act has no status."""
+    from tracker.links.related import update_links
+
+    db = open_db(db_path)
+    db["items"].insert({"id": "eu_cellar:32024L1760", "source": "eu_cellar", "kind": "eu_act_update",
+                        "native_id": "32024L1760", "url": "https://eur-lex.europa.eu/eli/dir/2024/1760/oj",
+                        "title": "Directive (EU) 2024/1760 on corporate sustainability "
+                        "due diligence", "reference": "CELEX:32024L1760", "status": "unknown",
+                        "first_seen": "2026-11-23T05:00:00+00:00", "last_seen": "2026-11-23T05:00:00+00:00"})
+    update_links(db)
+    db.close()
+    html = make_app(db_path).test_client().get("/watchlist").get_data(as_text=True)
+    line = re.search(r'<a href="/item/eu_cellar:32024L1760">[^<]*</a> <span class="meta">([^<]*)</span>', html)
+    assert line is not None and line.group(1) == "EU-tidende (Cellar)"
+
+
 @pytest.mark.parametrize("q", ['"', "NEAR(", "*", "hoering\" OR *"])
 def test_search_with_fts_syntax(client, q):
     r = client.get("/search", query_string={"q": q})
