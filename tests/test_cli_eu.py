@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
 
 from click.testing import CliRunner
 
@@ -81,12 +83,22 @@ def test_watchlist_jsonl(tmp_path, as_of):
 
 def test_watchlist_table(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
+    db = open_db(db_path)  # the Norwegian hearing gets its deadline an hour later: the last event
+    run = store.start_run(db, as_of=as_of + timedelta(hours=1), mode="test", sources=[])
+    store.apply_scrape(db, run_id=run, as_of=as_of + timedelta(hours=1), source=ITEMS[1]["source"],
+                       items=[{**ITEMS[1], "deadline": "2027-01-15T23:59:59+01:00"}])
+    store.finish_run(db, run, 0)
+    db.close()
     result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--refresh",
                                        "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     assert "stage: Procedure completed (last key event 2024-07-05)" in result.output
     assert "NO: Høring - gjennomføring av direktiv (EU) 2024/1760 i åpenhetsloven" in result.output
     assert "(no CELEX, procedure or COM number yet)" in result.output
+    # the last event by its name ("provision_hit:", "deadline_changed:" showed raw)
+    last = [ln for ln in result.output.splitlines() if ln.startswith("  last event: 2")]
+    assert any(re.search(r" (status|deadline) changed: Høring - gjennomføring", ln) for ln in last), last
+    assert all(re.match(r"  last event: \d{4}-\d\d-\d\d [a-z ]+: ", ln) for ln in last), last
 
 
 def test_watchlist_says_when_its_data_is_old(tmp_path, as_of):

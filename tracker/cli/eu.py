@@ -12,6 +12,7 @@ import click
 
 from tracker.cli.support import TrackerError, now_or, open_db, say_untrusted
 from tracker.store.deadlines import oslo_date
+from tracker.vocabulary import event_name
 
 
 @click.command("watchlist")
@@ -63,7 +64,8 @@ def _print_watchlist(rows: list[dict]) -> None:
         stage = row["stage"] or ("(not crawled yet)" if row["procedure"] else "(no procedure)")
         click.echo(f"  stage: {stage}" + (f" (last key event {row['stage_date']})" if row["stage_date"] else ""))
         last = row["last_event"]
-        click.echo(f"  last event: {oslo_date(last['at']).isoformat()} {last['kind']}: {last['title']}" if last else "  last event: —")
+        click.echo(f"  last event: {oslo_date(last['at']).isoformat()} {event_name(last['kind'], 'en')}: {last['title']}"
+                   if last else "  last event: —")
         if row["norwegian"]:
             for link in row["norwegian"][:5]:
                 click.echo(f"  NO: {link['title']} ({link['source']})")
