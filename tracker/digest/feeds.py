@@ -170,13 +170,13 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
 
     Covered: consultations in scope that are relevant (or where the NCP is a consultee), not marked
     not-relevant, whose deadline day is at most 30 days ago. UIDs are stable; SEQUENCE counts
-    what moves or cancels an item's events — its deadline's moves, its status going to or from
-    withdrawn, a committee hearing's other times moving, and its triage changes (the internal deadline that dates the draft event, the
-    adviser named in each) — so it grows whenever an event changes and never goes back; a
-    withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the later of the item's last
-    change and its last triage change, so the same data gives the same calendar. When the data must not pass for current
-    (no crawl, no successful or recent one: the digest's red banners), an all-day event today says
-    so.
+    what moves or cancels an item's events — its deadline's moves, a committee hearing's other
+    times moving, its status going to or from withdrawn, and its triage changes (the internal
+    deadline dates the draft event; the adviser is named in each) — so it grows whenever an event
+    changes and never goes back; a withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the
+    later of the item's last change and its last triage change, so the same data gives the same
+    calendar. When the data must not pass for current (no crawl, no successful or recent one: the
+    digest's red banners), an all-day event today says so.
     """
     from icalendar import Calendar, Event, Timezone
 
@@ -231,8 +231,9 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             continue
         withdrawn = row["status"] == "withdrawn"
         sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
-        stamp = max(t for t in (deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen"))
-                                or as_of, deadlines.to_datetime(row.get("triage_updated_at"))) if t is not None)
+        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
+        if (triaged_at := deadlines.to_datetime(row.get("triage_updated_at"))) is not None:
+            stamp = max(stamp, triaged_at)
         title = clean(row["title"], TITLE_LIMIT)
         url = safe_url(row.get("url"))
         desc = stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]
