@@ -153,8 +153,8 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     Each row holds the item's fields plus: `labels` (list), `snippet` (one evidence snippet or
     None), `why` ("relevance" or "ncp_consultee"), `window` ("this_week"/"next_week"/"later"),
     `deadline_day` (ISO date or None), `working_days_left` (int or None), `draft_due` (ISO date
-    or None), `draft_overdue` (bool), `draft_due_today` (bool), `deadline_known` (bool), `triage_state` (default "new"),
-    `triage_owner`, `internal_deadline`. `rows`: the `candidates(db)` already read (the digest
+    or None), `draft_overdue` (bool), `draft_due_today` (bool), `deadline_known` (bool),
+    `triage_state` (default "new"), `triage_owner`, `internal_deadline`. `rows`: the `candidates(db)` already read (the digest
     reads them once for this and "Coming deadlines"); they are not modified.
     """
     profile = profile or default_profile()
