@@ -108,10 +108,10 @@ def tagging() -> list[Row]:
                             "" if cost <= 10.0 else "measured on one tagger instance per round "
                             "with its register full or empty slice by slice (the A/A figure is the "
                             "full register against itself; identical code moves about ±3 points "
-                            "between runs); profiled (bench/RESULTS.md), about half is its regex "
-                            "scan for names, abbreviations and identifiers (instruments.find, a gate "
-                            "regex then the full one: title and summary, the body only when they "
-                            "name none), a fifth result() for the items it makes relevant, the rest "
+                            "between runs); measured (bench/RESULTS.md), about seven tenths is its "
+                            "regex scan for names, abbreviations and identifiers (instruments.find, "
+                            "a gate regex then the full one: title and summary, the body only when "
+                            "they name none), the rest result() for the items it makes relevant and "
                             "the mention bookkeeping"))
     mem = re.search(r"resident memory: (.*)", out.stdout)
     if mem:
