@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -52,9 +53,13 @@ def test_dates_ahead_of_every_kind(db):
     assert entries and all(DAY2.date() <= e.day < date(2027, 2, 16) for e in entries)
     assert entries == sorted(entries, key=lambda e: (e.day, e.at, e.what, e.title))
     kinds = {e.what for e in entries}
-    assert {"hearing_deadline", "storting_deadline", "storting_hearing", "eu_feedback", "application"} <= kinds
+    assert {"hearing_deadline", "storting_deadline", "storting_hearing", "storting_request", "eu_feedback",
+            "application"} <= kinds
     hearing = next(e for e in entries if e.what == "storting_hearing" and "åpenhetsloven" in e.title)
     assert hearing.day == date(2026, 12, 3) and "Høringssal" in hearing.detail
+    # the deadline to ask to speak at it was not on the horizon (nor in the week mail) at all
+    ask = next(e for e in entries if e.what == "storting_request" and "åpenhetsloven" in e.title)
+    assert ask.day == date(2026, 11, 26) and ask.label("nb") == "Frist for å be om å delta, Stortinget"
 
 
 def test_only_followed_items_unless_all(db):
@@ -120,10 +125,10 @@ def test_the_week_mail_on_a_monday_has_the_weeks_dates_in_both_parts(replayed, d
     assert dates and all(MONDAY <= d.day < date(2026, 11, 30) for d in dates)
     assert str(msg["Subject"]) == f"Uka som kommer man. 23.11.2026: {len(dates)} datoer fremover"
     assert f"Uke 48 (23. nov – 29. nov) ({len(dates)})" in text and f"Uke 48 (23. nov – 29. nov) ({len(dates)})" in html
-    for d in dates:  # every date of the week, with its day and what it is, in both parts
-        line = f"{format_date(d.day, 'nb')} – {d.label('nb')}"
-        assert f"{line} — {d.title}" in text, line
-        assert line in html and (d.title in html or escape(d.title) in html), line
+    for d in dates:  # every date of the week, with its day (and time) and what it is, in both parts
+        line = re.escape(format_date(d.day, "nb")) + r"(?: kl\. \d\d\.\d\d)? – " + re.escape(d.label("nb"))
+        assert re.search(line + " — " + re.escape(d.title), text), line
+        assert re.search(line, html) and (d.title in html or escape(d.title) in html), line
     # nothing of the next week (the Storting hearing on 3 December), and none of the morning digest's sections
     assert "Høring i Stortinget" not in text and "TRENGER INNSPILL" not in text and "Trenger innspill" not in html
     assert "Datoer i EØS-komiteen er ikke med" in text  # what the horizon cannot show is said
@@ -137,7 +142,8 @@ def test_the_week_mail_in_english(replayed):
                  "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("The week ahead – Monday 23 November 2026")
-    assert "Week 48 (23 Nov – 29 Nov) (2)" in result.output
+    assert "Week 48 (23 Nov – 29 Nov) (3)" in result.output
+    assert "- Thu 26 Nov 2026 12:00 – Storting: deadline to ask to speak — Komitéhøring: Endringer i åpenhetsloven" in result.output
     assert "- Tue 24 Nov 2026 – Consultation deadline — Høring – endringer i verdipapirhandelloven" in result.output
     assert "EEA Joint Committee dates are not included" in result.output
 
@@ -169,9 +175,9 @@ def test_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # n
     assert "sent to radgiver@example.org" in result.output
     [(_, rcpts, raw)] = inbox.messages
     msg, text, html = mail_parts(raw)
-    assert rcpts == ["radgiver@example.org"] and str(msg["Subject"]).startswith("Uka som kommer man. 23.11.2026: 2 datoer")
+    assert rcpts == ["radgiver@example.org"] and str(msg["Subject"]).startswith("Uka som kommer man. 23.11.2026: 3 datoer")
     assert "tir. 24.11.2026 – Høringsfrist" in text
-    assert "Uke 48 (23. nov – 29. nov) (2)" in visible("html", html.encode()) and "<h3 " in html
+    assert "Uke 48 (23. nov – 29. nov) (3)" in visible("html", html.encode()) and "<h3 " in html
 
     # Tuesday: not due. A daily cron line sends nothing, says so, and exits 0 (not a failure)
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", "2026-11-24", "--send", env=env)

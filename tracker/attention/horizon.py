@@ -5,7 +5,9 @@ Dates come from what the store already holds (nothing is invented here):
 - ``deadline`` of open/upcoming items: hearing deadlines (regjeringen.no), Stortinget
   written-input deadlines (``committee_hearing``), EU feedback windows (``eu_consultation``),
   any other kind's deadline;
-- Stortinget hearing times (``extra.hearing_times[].tidspunkt`` of ``committee_hearing`` items);
+- Stortinget hearing times (``extra.hearing_times[].tidspunkt`` of ``committee_hearing`` items) and
+  the deadline to ask to speak at them (``extra.anmodningsfrist``; when it is the item's deadline,
+  that deadline is named so);
 - an EU feedback window that has not opened yet (``extra.opens`` of ``eu_consultation``);
 - OEIL forecasts (``extra.forecasts[]`` of ``eu_procedure``: planned Commission adoptions,
   plenary votes, transposition deadlines);
@@ -42,6 +44,7 @@ WHAT = {
     "hearing_deadline": N_("Consultation deadline"),
     "storting_deadline": N_("Storting input deadline"),
     "storting_hearing": N_("Storting committee hearing"),
+    "storting_request": N_("Storting: deadline to ask to speak"),
     "eu_feedback": N_("EU feedback deadline"),
     "eu_feedback_opens": N_("EU feedback opens"),
     "eu_forecast": N_("EU: forecast"),
@@ -98,10 +101,14 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
     base = {"title": item["title"], "item_id": item["id"], "url": item.get("url"), "owner": item.get("owner"),
             "source": item["source"]}
     kind = item["kind"]
-    if item.get("deadline") and item.get("status") in ("open", "upcoming") and (d := _day(item["deadline"])):
+    is_open = item.get("status") in ("open", "upcoming")
+    ask_is_deadline = kind == "committee_hearing" and extra.get("deadline_basis") == "anmodningsfrist"
+    if item.get("deadline") and is_open and (d := _day(item["deadline"])):
         what = {"hearing": "hearing_deadline", "committee_hearing": "storting_deadline",
                 "eu_consultation": "eu_feedback"}.get(kind, "deadline")
-        yield Dated(day=d[0], at=d[1], what=what, **base)
+        yield Dated(day=d[0], at=d[1], what="storting_request" if ask_is_deadline else what, **base)
+    if kind == "committee_hearing" and is_open and not ask_is_deadline and (d := _day(extra.get("anmodningsfrist"))):
+        yield Dated(day=d[0], at=d[1], what="storting_request", **base)
     if kind == "committee_hearing" and item.get("status") != "withdrawn":
         for t in extra.get("hearing_times") or []:
             if (d := _day((t or {}).get("tidspunkt"))):
