@@ -299,6 +299,18 @@ def test_search_with_fts_syntax(client, q):
     assert r.status_code == 200
 
 
+def test_a_search_result_says_a_status_only_when_there_is_one(db_path):
+    """Every regulator's news item read "ukjent · Forbrukertilsynet": news has no status."""
+    db = open_db(db_path)
+    with db.conn:
+        db["items"].update(HEARING, {"status": "unknown"})
+    db.close()
+    html = make_app(db_path).test_client().get("/search", query_string={"q": "åpenhetsloven"}).get_data(as_text=True)
+    item = html[html.index(f'href="/item/{HEARING}"'):]
+    meta = re.search(r'<span class="meta">(.*?)</span>', item, re.S).group(1)
+    assert not meta.startswith("ukjent") and meta.startswith("tor. 10.12.2026 · "), meta
+
+
 def test_search_ascii_spelling(client):
     html = client.get("/search", query_string={"q": "aapenhetsloven"}).get_data(as_text=True)
     assert f"/item/{HEARING}" in html and "<mark>" in html
