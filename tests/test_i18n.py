@@ -205,6 +205,9 @@ def test_no_norwegian_literal_outside_the_catalogue():
      "the hearings listing (fallback) gave no answer (https://x.no/h failed (TimeoutError: 30 s))"),
     ("3 of 9 documents could not be fetched (HTTP 503 ×3)", "3 av 9 dokumenter kunne ikke hentes (HTTP 503 ×3)",
      "3 of 9 documents could not be fetched (HTTP 503 ×3)"),
+    # a subject with a name in it ("Lovtidend feed feilet" on a Bokmål page)
+    ("Lovtidend feed failed (CannotResolveHostError)", "Lovtidend-strømmen feilet (CannotResolveHostError)",
+     "Lovtidend feed failed (CannotResolveHostError)"),
     # eu_cellar's notes (the demo's second day has one)
     ("SPARQL for 32024R1781 (espr): timed out (HTTP 500); OJ RSS used as fallback",
      "SPARQL-spørringen for 32024R1781 (espr): tidsavbrudd (HTTP 500); EU-tidendes RSS brukt i stedet",

@@ -368,7 +368,7 @@ HEALTH_SUBJECTS: dict[str, str] = {
     "feed": N_("feed"), "listing": N_("listing"), "detail pages": N_("detail pages"),
     "case pages": N_("case pages"), "answer lists": N_("answer lists"), "case listing": N_("case listing"),
     "press release listing": N_("press release listing"), "front page": N_("front page"),
-    "hearing programmes": N_("hearing programmes"),
+    "hearing programmes": N_("hearing programmes"), "Lovtidend feed": N_("Lovtidend feed"),
 }  # fmt: skip
 
 
