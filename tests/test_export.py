@@ -30,8 +30,12 @@ def test_csv_is_for_norwegian_excel_by_default(store):
     by_id = {r[0]: dict(zip(export.COLUMNS, r, strict=True)) for r in rows[1:]}
     assert [r[0] for r in rows[1:]] == sorted(by_id)  # stable order
     row = by_id[HEARING]
-    assert (row["state"], row["owner"], row["internal_deadline"]) == ("assigned", "kari", "01.12.2026")
-    assert row["labels"] == "apenhetsloven, oecd-ii, oecd-v"
+    assert (row["state"], row["owner"], row["internal_deadline"]) == ("tildelt", "kari", "01.12.2026")
+    # codes named as the digest names them (the file is for people: it read "assigned", "oecd-ii")
+    assert row["labels"] == "Åpenhetsloven, Kap. II Generelle prinsipper, Kap. V Arbeidsliv"
+    assert (row["source"], row["kind"], row["status"]) == ("Høringer (regjeringen.no)", "Høring", "åpen")
+    english = {r[0]: r for r in csv.reader(io.StringIO(export.to_csv(export.rows(store), "excel")[1:]))}
+    assert english[HEARING][3:4] == ["open"] and english[HEARING][12] == "assigned"
     assert row["deadline"] == "10.12.2026 23:59"  # Oslo time, as Norwegian Excel reads dates
     assert row["department"] == "Barne- og familiedepartementet"
     assert row["title"].startswith("Høring - endringer i åpenhetsloven")
@@ -75,7 +79,8 @@ def test_xlsx_is_for_people(store, tmp_path):
     by_id = {r[0]: dict(zip(export.COLUMNS, r, strict=True)) for r in values[1:]}
     assert len(by_id) == 5
     row = by_id[HEARING]
-    assert row["owner"] == "kari" and row["state"] == "assigned"
+    assert row["owner"] == "kari" and row["state"] == "tildelt"
+    assert row["labels"] == "Åpenhetsloven, Kap. II Generelle prinsipper, Kap. V Arbeidsliv"
     assert row["title"].startswith("Høring - endringer i åpenhetsloven")
     assert row["deadline"] == datetime(2026, 12, 10, 23, 59, 59)  # a real date (Oslo time)
     assert row["internal_deadline"] == datetime(2026, 12, 1)

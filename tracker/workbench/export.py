@@ -11,6 +11,10 @@ decimal commas — what Excel with Norwegian regional settings opens without the
 Other dialects: ``excel`` (``,``, BOM, English headers), ``rfc4180`` (``,``, no BOM, column keys
 and ISO dates, for programs). The .xlsx has real dates, Norwegian headers, an autofilter, a
 frozen header row, fitted column widths and clickable links.
+
+The files for people (``excel-nb``, ``excel``, .xlsx) name the source, kind, status, labels and
+triage state as the digest does ("Høringer (regjeringen.no)", "Kap. IV Menneskerettigheter",
+"tildelt"); ``rfc4180`` and JSON keep the codes ("no_regjeringen_horinger", "oecd-iv", "assigned").
 """
 
 from __future__ import annotations
@@ -101,6 +105,24 @@ def _guard(value: Any) -> Any:
     return value
 
 
+def _namers() -> dict[str, Any]:
+    """The columns holding a code, and the vocabulary function that names it."""
+    from tracker.vocabulary import kind_name, label_name, source_name, status_name, triage_name
+
+    return {"source": source_name, "kind": kind_name, "status": status_name, "labels": label_name,
+            "state": triage_name}
+
+
+def _named(column: str, value: Any, lang: str, namers: dict[str, Any]) -> Any:
+    """`value` of `column` as a person reads it in `lang` (codes named; other values unchanged)."""
+    name = namers.get(column)
+    if name is None or value is None:
+        return value
+    if isinstance(value, list):
+        return [name(v, lang) for v in value]
+    return name(value, lang)
+
+
 def _csv_value(column: str, value: Any, dialect: Dialect) -> Any:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) if dialect.headers else ";".join(str(v) for v in value)
@@ -126,8 +148,9 @@ def to_csv(data: list[dict[str, Any]], dialect: str = DEFAULT_DIALECT) -> str:
         buf.write("\ufeff")
     writer = csv.writer(buf, delimiter=d.delimiter, lineterminator=d.lineterminator)
     writer.writerow(HEADERS[d.headers] if d.headers else COLUMNS)
+    namers = _namers() if d.headers else {}
     for row in data:
-        writer.writerow([_csv_value(k, row[k], d) for k in COLUMNS])
+        writer.writerow([_csv_value(k, _named(k, row[k], d.headers or "", namers), d) for k in COLUMNS])
     return buf.getvalue()
 
 
@@ -153,10 +176,11 @@ def to_xlsx(data: list[dict[str, Any]], lang: str = "nb") -> bytes:
         cell.font = Font(bold=True)
     widths = [len(h) + 3 for h in headers]  # room for the filter button
     link_font = Font(color="0563C1", underline="single")
+    namers = _namers()
     for row in data:
         values: list[Any] = []
         for k in COLUMNS:
-            v = row[k]
+            v = _named(k, row[k], lang, namers)
             if k == "labels":
                 v = ", ".join(v)
             elif k in DATE_COLUMNS:
