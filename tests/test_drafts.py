@@ -201,11 +201,12 @@ def test_committee_gets_written_input_with_its_deadlines(store):
     assert d.subject == "Innspill til Finanskomiteen – Endringer i regnskapsloven (bærekraftsrapportering)"
     assert "Høringssvar" not in d.subject and "Komitéhøring" not in md
     assert "Til: Stortinget – Finanskomiteen" in md
-    assert "Frist for å be om å delta i høringen: 01.12.2026 kl. 12:00" in md
-    assert "Frist for skriftlige innspill: 03.12.2026 kl. 12:00" in md
-    assert "Høringen holdes: 05.12.2026 kl. 09:00, Stortinget" in md
+    # times as the digest and the web write them ("kl. 12.00"; the drafts wrote "kl. 12:00")
+    assert "Frist for å be om å delta i høringen: 01.12.2026 kl. 12.00" in md
+    assert "Frist for skriftlige innspill: 03.12.2026 kl. 12.00" in md
+    assert "Høringen holdes: 05.12.2026 kl. 09.00, Stortinget" in md
     assert ("Kontaktpunktet viser til Finanskomiteens høring om endringer i regnskapsloven "
-            "(bærekraftsrapportering) 05.12.2026 kl. 09:00 og sender med dette et skriftlig innspill.") in md
+            "(bærekraftsrapportering) 05.12.2026 kl. 09.00 og sender med dette et skriftlig innspill.") in md
     assert drafts.file_stem(d) == "no_stortinget_horinger_10423-innspill"
 
 
@@ -227,6 +228,18 @@ def test_eu_gets_the_english_feedback_form(store):
     assert "Feedback period ends: 18 December 2026" in md
     assert "OECD Guidelines Chapter II – General Policies" in d.sections
     assert "Yours sincerely" in md
+
+
+def test_a_letters_dates_and_times_are_the_houses_not_the_locales():
+    """The drafts wrote "kl. 12:00" where the digest and the web write "kl. 12.00", and English
+    month names through strftime (the process's locale: Norwegian months under LC_TIME=nb_NO)."""
+    from tracker.i18n import format_letter_date
+
+    assert (format_letter_date("2026-12-01T12:00:00+01:00", "nb"), format_letter_date("2026-12-01", "en")) == (
+        "01.12.2026", "1 December 2026")
+    assert drafts._fmt_time("2026-12-01T12:00:00+01:00", "nb") == "01.12.2026 kl. 12.00"
+    assert drafts._fmt_time("2026-12-01T12:00:00+01:00", "en") == "1 December 2026, 12:00"
+    assert drafts._fmt_time("2026-12-01T00:00:00+01:00", "nb") == "01.12.2026"
 
 
 def test_passed_deadline_is_a_warning_in_the_document(store, tmp_path):

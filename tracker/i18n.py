@@ -235,6 +235,16 @@ def format_long_date(value: date | datetime | str | None, lang: str = DEFAULT_LA
     return f"{_WEEKDAYS['nb'][day.weekday()]} {day.day}. {_MONTHS['nb'][day.month - 1]} {day.year}"
 
 
+def format_letter_date(value: date | datetime | str | None, lang: str = DEFAULT_LANG) -> str:
+    """A date as a letter writes it: '01.12.2026' / '1 December 2026' ('' for none)."""
+    day = _as_date(value)
+    if day is None:
+        return ""
+    if lang == "en":
+        return f"{day.day} {_MONTHS['en'][day.month - 1]} {day.year}"
+    return f"{day:%d.%m.%Y}"
+
+
 def format_score(value: float, lang: str = DEFAULT_LANG) -> str:
     """A score with two decimals: '0,86' / '0.86' (relevance, strength, similarity)."""
     text = f"{value:.2f}"

@@ -45,7 +45,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
-from tracker.i18n import gettext
+from tracker.i18n import format_letter_date, format_time, gettext
 from tracker.store.deadlines import deadline_day, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
@@ -394,16 +394,19 @@ def _fmt_day(value: str | None, lang: str) -> str | None:
     dt = to_datetime(value)
     if dt is None:
         return value or None
-    return dt.strftime("%d.%m.%Y") if lang == "nb" else f"{dt.day} {dt.strftime('%B %Y')}"
+    return format_letter_date(dt, lang)
 
 
 def _fmt_time(value: str | None, lang: str) -> str | None:
+    """A date and time as a letter writes them: '01.12.2026 kl. 12.00' / '1 December 2026, 12:00'
+    (the digest's and the web's clock style; the month never from the process's locale)."""
     dt = to_datetime(value)
     if dt is None:
         return value or None
     if (dt.hour, dt.minute) == (0, 0):
         return _fmt_day(value, lang)
-    return dt.strftime("%d.%m.%Y kl. %H:%M") if lang == "nb" else dt.strftime("%d %B %Y, %H:%M")
+    return f"{format_letter_date(dt, lang)} {format_time(dt, lang)}" if lang == "nb" else (
+        f"{format_letter_date(dt, lang)}, {format_time(dt, lang)}")
 
 
 def deadline_passed(item: dict[str, Any], today: date) -> bool:
@@ -601,7 +604,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     title = subject_title(item.get("title") or "")
     owner = (item.get("owner") or "").strip()
     extra = item.get("extra") if isinstance(item.get("extra"), dict) else {}
-    today_text = today.strftime("%d.%m.%Y") if lang == "nb" else f"{today.day} {today.strftime('%B %Y')}"
+    today_text = format_letter_date(today, lang)
     warnings: list[str] = []
     if deadline_passed(item, today):
         key = "c_passed" if form == "committee" else "passed"
