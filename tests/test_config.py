@@ -119,6 +119,20 @@ def test_http_cache_dir_beside_the_database_unless_configured_or_given(tmp_path,
     assert http_cache_dir(db, given) == str(tmp_path / "given")
 
 
+def _seeded_with_config(tmp_path, config: str):
+    """A seeded store and a configuration file with `config`: (database path, configuration path)."""
+    from tests.browser.seed import seed
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    seed(db)
+    db.close()
+    path = tmp_path / "ncp-tracker.toml"
+    path.write_text(config, "utf-8")
+    return db_path, path
+
+
 def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
     """`[digest] lang`, `profile` and `out_dir` were shown by `ncp-tracker config` and used by no
     command but the web's profile: `digest` and `run` wrote the ncp profile in Bokmål to
@@ -126,16 +140,9 @@ def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
     from datetime import datetime
 
     from crawlers.dates import OSLO
-    from tests.browser.seed import seed
-    from tracker.store.db import open_db
     from tracker.web.app import create_app
 
-    db_path = tmp_path / "t.db"
-    db = open_db(db_path)
-    seed(db)
-    db.close()
-    path = tmp_path / "ncp-tracker.toml"
-    path.write_text('[digest]\nlang = "en"\nprofile = "eu"\n', "utf-8")
+    db_path, path = _seeded_with_config(tmp_path, '[digest]\nlang = "en"\nprofile = "eu"\n')
     result = CliRunner().invoke(main, ["--config", str(path), "--db", str(db_path), "digest", "--allow-red"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# EU and EEA: consultations and acts – Tuesday 24 November 2026")
@@ -158,15 +165,7 @@ def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
 def test_the_horizon_speaks_the_digest_language(tmp_path):
     """`horizon` (the horizon mails' view in the terminal) wrote Bokmål whatever `[digest] lang`
     said; it now follows it as the digest does, and --lang still wins."""
-    from tests.browser.seed import seed
-    from tracker.store.db import open_db
-
-    db_path = tmp_path / "t.db"
-    db = open_db(db_path)
-    seed(db)
-    db.close()
-    path = tmp_path / "ncp-tracker.toml"
-    path.write_text('[digest]\nlang = "en"\n', "utf-8")
+    db_path, path = _seeded_with_config(tmp_path, '[digest]\nlang = "en"\n')
     args = ["--config", str(path), "--db", str(db_path), "horizon", "--all", "--as-of", "2026-11-24T09:00"]
     en = CliRunner().invoke(main, args)
     assert en.exit_code == 0, en.output
