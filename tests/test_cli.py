@@ -79,6 +79,24 @@ def test_events_jsonl(filled):
     assert invoke("events", "--format", "jsonl", "--since", "2027-01-01", db=filled).output == ""
 
 
+def test_events_table_shows_an_updates_fields_not_a_dict(filled, as_of):
+    """The table showed an `updated` event as "{'title': 'Høring – …'}"."""
+    from datetime import timedelta
+
+    from tracker.store.db import open_db
+
+    db = open_db(filled)
+    later = as_of + timedelta(days=1)
+    run = store.start_run(db, as_of=later, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=later, source="no_regjeringen_horinger", items=[
+        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
+         "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven (endret)",
+         "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"}], listing={})
+    db.close()
+    table = invoke("events", "--kind", "updated", db=filled).output
+    assert "title: Høring – åpenhetsloven" in table and "{'title'" not in table
+
+
 def test_events_refuse_an_unknown_kind(filled):
     """`events --kind deadine_changed` listed nothing and exited 0: a typo passed for a quiet week."""
     result = invoke("events", "--kind", "deadine_changed", db=filled)

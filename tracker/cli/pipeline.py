@@ -470,7 +470,13 @@ def events(ctx, fmt, since, event_kind, no_backfill) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        shown = [{**row, "backfill": "backfill" if row["backfill"] else ""} for row in rows]
+        def cell(value):  # an `updated` event's fields ("body: …"), not a Python dict
+            if isinstance(value, dict):
+                return "; ".join(f"{k}: {v}" for k, v in value.items())
+            return value
+
+        shown = [{**row, "backfill": "backfill" if row["backfill"] else "", "before": cell(row["before"]),
+                  "after": cell(row["after"])} for row in rows]
         print_table(shown, ["at", "kind", "backfill", "item_id", "field", "before", "after"],
                     widths={"before": 30, "after": 30})
 
