@@ -232,7 +232,8 @@ def test_eu_gets_the_english_feedback_form(store):
 
 def test_a_letters_dates_and_times_are_the_houses_not_the_locales():
     """The drafts wrote "kl. 12:00" where the digest and the web write "kl. 12.00", and English
-    month names through strftime (the process's locale: Norwegian months under LC_TIME=nb_NO)."""
+    month names through strftime (which follows LC_TIME once anything in the process calls
+    locale.setlocale; nothing does today)."""
     from tracker.i18n import format_letter_date
 
     assert (format_letter_date("2026-12-01T12:00:00+01:00", "nb"), format_letter_date("2026-12-01", "en")) == (
