@@ -41,6 +41,22 @@ def test_atom_is_valid_with_needs_input_then_changes(db):
     assert "links" not in hostile or all(link.href.startswith("http") for link in hostile.links)
 
 
+def test_the_feed_names_a_changed_document_by_its_title(db):
+    """The feed (and the digest's EU section) said "Dokument endret: https://…/horingsnotat.pdf"."""
+    from tracker.store.instants import stored
+
+    build_world(db)
+    item = iid("3100001")
+    url = "https://www.regjeringen.no/contentassets/abc/horingsnotat.pdf"
+    run = max(r["id"] for r in db.query("select id from runs"))
+    with db.conn:
+        db["events"].insert({"item_id": item, "run_id": run, "at": stored(DAY2), "kind": "documents_changed",
+                             "field": url, "before": "a" * 64, "after": "b" * 64})
+    entry = next(e for e in _atom(db).entries if e.title.startswith("Endret: Høring – endringer i åpenhetsloven")
+                 and "Dokument endret" in e.summary)
+    assert "Dokument endret: Høringsnotat" in entry.summary and url not in entry.summary
+
+
 def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):
     from tracker.store.db import open_db
 

@@ -27,7 +27,7 @@ from tracker.attention import urgency
 from tracker.attention.profiles import Profile, load_profile
 from tracker.digest.model import Banner, Digest
 from tracker.digest.text import safe_url  # noqa: F401 - tracker.web imports it from here
-from tracker.digest.wording import _json, document_name
+from tracker.digest.wording import _json
 from tracker.i18n import LANGS, Translator, format_datetime
 from tracker.store import changes as store_changes
 from tracker.store import deadlines
@@ -225,10 +225,8 @@ def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, 
     for e in ctx.events:
         if e["kind"] == "new" or e["item_id"] in new_ids or e["item_id"] not in items:
             continue
-        change = {"kind": e["kind"], "field": e["field"], "before": e["before"], "after": e["after"], "at": e["at"]}
-        if e["kind"] == "documents_changed":  # the document by its title, not its address
-            change["title"] = document_name(items[e["item_id"]], e["field"])
-        found.setdefault(e["item_id"], []).append(change)
+        found.setdefault(e["item_id"], []).append(
+            {"kind": e["kind"], "field": e["field"], "before": e["before"], "after": e["after"], "at": e["at"]})
     for item_id, previous in resent(ctx.db, new).items():
         found.setdefault(item_id, []).append({"kind": "resent", "previous": previous})
     changed = []

@@ -124,7 +124,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
                        deadline_line(item, as_of, lang)]
             title = _("New: %(title)s", title=clean(item["title"], TITLE_LIMIT))
         else:
-            summary = [describe_change(e, lang) for e in evs]
+            summary = [describe_change(e, lang, item) for e in evs]
             title = _("Changed: %(title)s", title=clean(item["title"], TITLE_LIMIT))
         change_entries.append({"id": _uuid(profile.name, group, item_id, at), "title": title,
                                "url": safe_url(item.get("url")), "updated": deadlines.to_datetime(at),

@@ -189,7 +189,7 @@ def changed_items(ctx: Context) -> Section:
     others = len(ctx.changed) - len(shown)
 
     def make(r: dict[str, Any]) -> Entry:
-        return _base(r, ctx, star=bool(r.get("passes")), changes=[describe_change(c, ctx.lang) for c in r["changes"]])
+        return _base(r, ctx, star=bool(r.get("passes")), changes=[describe_change(c, ctx.lang, r) for c in r["changes"]])
 
     notes = []
     if others:
@@ -248,7 +248,7 @@ def eu_section(ctx: Context) -> Section | None:
                            lines=[deadline_line(r, ctx.as_of, ctx.lang)],
                            links=links(r.get("links") or [])) for r in relevant]
     stage = [_base(e, ctx, lines=[_("Stage: %(stage)s", stage=clean(e["stage"], 120))] if e.get("stage") else [],
-                   changes=[describe_change(c, ctx.lang) for c in e["changes"]], links=links(e.get("links") or []))
+                   changes=[describe_change(c, ctx.lang, e) for c in e["changes"]], links=links(e.get("links") or []))
              for e in ctx.eu["stage"]]
     groups = [Group(counted(_("Open EU consultations"), len(consultations)), consultations),
               Group(counted(_("Changes to watched files this week"), len(stage)), stage)]

@@ -147,8 +147,9 @@ def reason_text(row: dict[str, Any], lang: str) -> str:
     return f"{reason} ({score})" if reason else score[:1].upper() + score[1:]
 
 
-def describe_change(change: dict[str, Any], lang: str) -> str:
-    """One change as a plain sentence (not yet escaped)."""
+def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | None = None) -> str:
+    """One change as a plain sentence (not yet escaped); `item`: the item it belongs to (names a
+    changed document by its title)."""
     _ = Translator(lang)
     kind, before, after = change["kind"], change.get("before"), change.get("after")
     if kind == "deadline_changed":
@@ -186,8 +187,8 @@ def describe_change(change: dict[str, Any], lang: str) -> str:
         return _("Reappeared in the source's listing")
     if kind == "provision_hit":  # a linked document names a watched provision (tracker/documents)
         return _("A document touches %(provision)s", provision=clean(str(after or change.get("field") or ""), 120))
-    if kind == "documents_changed":  # `title`: the document's name (document_name), when known
-        return _("Document changed: %(doc)s", doc=clean(str(change.get("title") or change.get("field") or ""), 120))
+    if kind == "documents_changed":  # the document's title, else its file's name: never its address
+        return _("Document changed: %(doc)s", doc=document_name(item or {}, change.get("field")))
     if kind == "new":
         return _("New")
     if kind == "updated":
