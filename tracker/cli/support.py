@@ -77,6 +77,19 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     return name
 
 
+def check_state(name: str | None, param_hint: str = "--state") -> str | None:
+    """`name` if it is a triage state; an unknown one is an error listing the valid ones (a mistyped
+    state matched nothing: an empty list that looked like an answer)."""
+    if name is None:
+        return None
+    from tracker.workbench.triage import STATES
+
+    if name not in STATES:
+        raise click.BadParameter(f"unknown triage state {name!r} (valid: {', '.join(STATES)})",
+                                 param_hint=param_hint)
+    return name
+
+
 def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     """`name` if it is a kind of change event; an unknown one is an error listing the valid ones."""
     if name is None:

@@ -30,16 +30,10 @@ def with_filters(fn):
 
 
 def _make_filters(label, source, status, date_from, date_to, owner, state):
-    from tracker.cli.support import check_label, check_source
+    from tracker.cli.support import check_label, check_source, check_state
     from tracker.workbench.search import Filters
 
-    label, source = check_label(label), check_source(source)
-    if state is not None:  # a mistyped state matched nothing: an empty list that looked like an answer
-        from tracker.workbench.triage import STATES
-
-        if state not in STATES:
-            raise click.BadParameter(f"unknown triage state {state!r} (valid: {', '.join(STATES)})",
-                                     param_hint="--state")
+    label, source, state = check_label(label), check_source(source), check_state(state)
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state)
 
