@@ -120,7 +120,9 @@ def _consultees(item: dict[str, Any]) -> list[dict[str, Any]] | None:
 
 def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
     from tracker.digest.wording import document_name
+    from tracker.i18n import format_datetime
 
+    lang = current_lang()
     rows = []
     for e in events:
         before, after = e.get("before"), e.get("after")
@@ -129,13 +131,9 @@ def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict
         elif e["kind"] == "deadline_changed":
             diffs = [(e.get("field") or "deadline", word_diff(_deadline_shown(before), _deadline_shown(after)))]
         elif e["kind"] == "times_changed":  # a committee hearing's time: its day and hour
-            from tracker.i18n import format_datetime
-
-            lang = current_lang()
             diffs = [(e.get("field") or "", word_diff(format_datetime(before, lang) if before else None,
                                                       format_datetime(after, lang) if after else None))]
         elif e["kind"] == "status_changed":
-            lang = current_lang()
             diffs = [(e.get("field") or "status", word_diff(status_name(before, lang) if before else None,
                                                            status_name(after, lang) if after else None))]
         elif e["kind"] == "provision_hit":  # the provision by its name, not its key
