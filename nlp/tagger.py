@@ -155,7 +155,7 @@ class Combo:
     implies: tuple[str, ...]  # labels the combination gives
     only: frozenset[str]  # the item's labels are limited to these (rule 9)
     weight: float
-    reason: tuple[str, str]  # (Bokmål, English)
+    reason: Reason  # (Bokmål, English)
 
     @classmethod
     def parse(cls, spec: dict[str, Any]) -> Combo:
