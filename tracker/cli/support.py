@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tracker.attention.profiles import Profile
 
 
@@ -56,14 +58,17 @@ def known_sources() -> list[str]:
     return _known()
 
 
+def _one_of(name: str, valid: Sequence[str], what: str, param_hint: str) -> str:
+    """`name` if it is one of `valid`; else an error naming `what` and listing the valid ones (a
+    mistyped value would match nothing: an empty list that looked like an answer)."""
+    if name not in valid:
+        raise click.BadParameter(f"unknown {what} {name!r} (valid: {', '.join(valid)})", param_hint=param_hint)
+    return name
+
+
 def check_source(name: str | None, param_hint: str = "--source") -> str | None:
     """`name` if it is a known source; an unknown one is an error listing the valid ones."""
-    if name is None:
-        return None
-    known = known_sources()
-    if name not in known:
-        raise click.BadParameter(f"unknown source {name!r} (valid: {', '.join(known)})", param_hint=param_hint)
-    return name
+    return None if name is None else _one_of(name, known_sources(), "source", param_hint)
 
 
 def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
@@ -72,22 +77,16 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
         return None
     from crawlers.items import KINDS
 
-    if name not in KINDS:
-        raise click.BadParameter(f"unknown kind {name!r} (valid: {', '.join(KINDS)})", param_hint=param_hint)
-    return name
+    return _one_of(name, KINDS, "kind", param_hint)
 
 
 def check_state(name: str | None, param_hint: str = "--state") -> str | None:
-    """`name` if it is a triage state; an unknown one is an error listing the valid ones (a mistyped
-    state matched nothing: an empty list that looked like an answer)."""
+    """`name` if it is a triage state; an unknown one is an error listing the valid ones."""
     if name is None:
         return None
     from tracker.workbench.triage import STATES
 
-    if name not in STATES:
-        raise click.BadParameter(f"unknown triage state {name!r} (valid: {', '.join(STATES)})",
-                                 param_hint=param_hint)
-    return name
+    return _one_of(name, STATES, "triage state", param_hint)
 
 
 def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None:
@@ -96,10 +95,7 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
         return None
     from tracker.store.changes import EVENT_KINDS
 
-    if name not in EVENT_KINDS:
-        raise click.BadParameter(f"unknown event kind {name!r} (valid: {', '.join(EVENT_KINDS)})",
-                                 param_hint=param_hint)
-    return name
+    return _one_of(name, EVENT_KINDS, "event kind", param_hint)
 
 
 def check_label(text: str | None, param_hint: str = "--label") -> str | None:
