@@ -123,12 +123,16 @@ def test_storting_hearing_shows_all_three_times_and_the_consultee_reason(db):
     _world_with_storting(db)
     d = digest.build_digest(db, as_of=DAY2, profile="ncp")
     md = digest.render_markdown(d)
-    block = md[md.index("Komitéhøring: Endringer i åpenhetsloven"):][:900]
+    # its deadline to ask to speak is today: the summary's first deadline of the week
+    assert "den første: be om å delta: frist i dag kl. 12.00 (Komitéhøring: Endringer i åpenhetsloven" in md
+    needs = md.index("## Trenger innspill")
+    entry = md.index("Komitéhøring: Endringer i åpenhetsloven", needs)
+    block = md[entry:][:900]
     assert "Be om å delta: frist i dag kl. 12.00" in block
     assert "Høringen holdes: tir. 01.12.2026 kl. 09.30" in block
     assert "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00" in block
     assert "Hvorfor: Kontaktpunktet er høringsinstans" in block
-    assert "**NY**" in md[md.index("## Trenger innspill"):md.index("Komitéhøring: Endringer i åpenhetsloven")][-40:]
+    assert "**NY**" in md[needs:entry][-40:]
     en = digest.render_text(digest.build_digest(db, as_of=DAY2, profile="ncp", lang="en"))
     assert "Request to speak: due today 12:00" in en and "Hearing: Tue 1 Dec 2026 09:30" in en
     assert "Why: The NCP is a consultee" in en

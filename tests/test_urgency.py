@@ -151,3 +151,57 @@ def test_naive_clock_is_refused(db):
 
     with pytest.raises(ValueError):
         needs_input(db, as_of=datetime(2026, 11, 24), profile=NCP)
+
+
+def _committee_hearing(db, ask: str | None, written: str) -> str:
+    """A Storting committee hearing as the spider stores it (written-input deadline as the
+    deadline, the deadline to ask to speak in `extra`), relevant; its item id."""
+    from test_digest_world import ST
+
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=[ST])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source=ST, items=[{
+        "source": ST, "kind": "committee_hearing", "native_id": "sak-99002",
+        "title": "Komitéhøring: Endringer i åpenhetsloven – Prop. 25 L (2026–2027)",
+        "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=99002",
+        "owner": "Familie- og kulturkomiteen", "deadline": written, "status_raw": "Planlagt",
+        "channel": "api", "extra": {"deadline_basis": "innspillsfrist", "anmodningsfrist": ask,
+                                    "innspillsfrist": written}}])  # fmt: skip
+    item_id = next(r["id"] for r in db.query("select id from items where native_id = 'sak-99002'"))
+    db["items"].update(item_id, {"relevance": 0.6, "relevant": 1, "labels": "[]"})
+    return item_id
+
+
+def test_a_committee_hearing_is_due_in_the_week_of_its_deadline_to_ask_to_speak(db):
+    """Written input by Tuesday next week, but the NCP must ask to speak by Thursday: the hearing
+    is due this week (it sat under "Next week" while its asking deadline came and went)."""
+    item_id = _committee_hearing(db, "2026-11-26T12:00:00+01:00", "2026-12-01T12:00:00+01:00")
+    (row,) = needs_input(db, as_of=DAY2, profile=NCP)
+    assert row["id"] == item_id and row["window"] == "this_week"
+    assert (row["next_due"], row["next_due_what"]) == ("2026-11-26T12:00:00+01:00", "request_to_speak")
+    # the deadline itself and what is counted from it stay the written-input deadline's
+    assert row["deadline_day"] == "2026-12-01" and row["working_days_left"] == 5
+    assert row["draft_due"] == "2026-11-24"
+    # once the asking deadline has passed, the written-input deadline's week counts
+    after = datetime(2026, 11, 26, 12, 1, tzinfo=OSLO)
+    (row,) = needs_input(db, as_of=after, profile=NCP)
+    assert row["window"] == "next_week" and row["next_due_what"] == "deadline"
+    assert row["next_due"] == "2026-12-01T12:00:00+01:00"
+
+
+def test_the_deadline_to_ask_to_speak_orders_a_week_and_names_the_first_deadline(db):
+    """Inside a window, the earlier next due time comes first among equally relevant items, and the
+    summary's "first deadline this week" is the asking deadline, named as such."""
+    import tracker.digest as digest
+
+    item_id = _committee_hearing(db, "2026-11-25T12:00:00+01:00", "2026-12-01T12:00:00+01:00")
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_regjeringen_horinger", items=[
+        hearing("1", "Høring – frist fredag", "2026-11-27T23:59:59+01:00")])
+    other = next(r["id"] for r in db.query("select id from items where native_id = '1'"))
+    db["items"].update(other, {"relevance": 0.6, "relevant": 1, "labels": "[]"})
+    assert _ids(needs_input(db, as_of=DAY2, profile=NCP)) == [item_id, other]
+    nb = digest.render_markdown(digest.build_digest(db, as_of=DAY2, profile="ncp"))
+    assert ("2 frister denne uken; den første: be om å delta innen ons. 25.11.2026 kl. 12.00 "
+            "(Komitéhøring: Endringer i åpenhetsloven") in nb
+    en = digest.render_text(digest.build_digest(db, as_of=DAY2, profile="ncp", lang="en"))
+    assert "2 deadlines this week; the first: request to speak by Wed 25 Nov 2026 12:00 (Komitéhøring" in en

@@ -50,6 +50,29 @@ def test_inbox_lists_needs_input_by_urgency(client):
     assert HEARING_OLD not in html  # closed
 
 
+def test_inbox_heads_a_committee_hearing_by_its_deadline_to_ask_to_speak(db_path):
+    """Written input by Thursday next week, asking to speak by Thursday this week: the web inbox
+    lists the hearing under "Denne uken", with the asking deadline first in its deadline cell."""
+    import json
+
+    def window_of(html: str) -> str:
+        at = html.index("Endringer i regnskapsloven")
+        return re.findall(r'<tbody class="window" id="window-(\w+)">', html[:at])[-1]
+
+    assert window_of(make_app(db_path).test_client().get("/").get_data(as_text=True)) == "next_week"
+    db = open_db(db_path)
+    with db.conn:
+        db["items"].update(COMMITTEE, {"extra": json.dumps({
+            "deadline_basis": "innspillsfrist", "anmodningsfrist": "2026-11-26T12:00:00+01:00",
+            "innspillsfrist": "2026-12-03T12:00:00+01:00"})})
+    db.close()
+    html = make_app(db_path).test_client().get("/").get_data(as_text=True)
+    assert window_of(html) == "this_week"
+    at = html.index("Endringer i regnskapsloven")
+    cell = html[html.rindex("<tr", 0, at):at]
+    assert re.search(r'<td class="deadline"[^>]*><div class="deadline-line">Be om å delta innen: tor\. 26\.11\.2026 kl\. 12\.00</div>', cell)
+
+
 @pytest.mark.parametrize(("day", "shown"), [(datetime(2026, 11, 30, 6, tzinfo=OSLO), "tor. 03.12.2026 kl. 12.00"),
                                             (datetime(2026, 12, 3, 9, tzinfo=OSLO), "frist i dag kl. 12.00")])
 def test_deadlines_are_said_on_the_workbenchs_clock(db_path, day, shown):

@@ -17,11 +17,16 @@ An item needs the NCP's input when it is
    høringsinstans"): such an open consultation in scope needs input whatever its relevance score
    (``row["why"] == "ncp_consultee"``; otherwise ``"relevance"``).
 
-Order: by **deadline window** first — ``this_week`` (deadline day in the ISO week of `as_of`),
-``next_week`` (the week after), ``later`` (after that, or no deadline known) — and inside a
-window by **relevance**, highest first (an NCP-consultee hearing counts as relevance 1.0), then
-earlier deadline, then id. The window and the relevance are both shown in the digest, so the
-order can be seen: nothing due this week is ever below something due next week.
+Order: by **deadline window** first — ``this_week`` (the next due day in the ISO week of
+`as_of`), ``next_week`` (the week after), ``later`` (after that, or no deadline known) — and inside
+a window by **relevance**, highest first (an NCP-consultee hearing counts as relevance 1.0), then
+the earlier next due time, then id. The window and the relevance are both shown in the digest, so
+the order can be seen: nothing due this week is ever below something due next week.
+
+The **next due** time is the deadline, or — for a Storting committee hearing — the deadline to ask
+to speak at it (``extra.anmodningsfrist``) while that is still ahead: the NCP must ask by then to
+be heard, so a hearing whose written-input deadline is next week but whose asking deadline is
+Thursday is due this week. Once the asking deadline has passed, the written-input deadline counts.
 
 Each row's "draft due" date is the profile's lead time (working days, default 5) before the
 deadline day, or the adviser's internal deadline from triage when one is set; `draft_overdue`
@@ -117,6 +122,19 @@ def deadline_window(today: date, day: date | None) -> str:
     return "later"
 
 
+def next_due(row: dict[str, Any], as_of: datetime) -> tuple[datetime | None, str]:
+    """The item's next due time and what it is: ``"request_to_speak"`` (a committee hearing's
+    deadline to ask to speak, while it is ahead of `as_of` and before the deadline) or
+    ``"deadline"`` (the item's deadline, None when unknown). See the module docstring."""
+    deadline = deadlines.to_datetime(row.get("deadline"))
+    if row.get("kind") == "committee_hearing":
+        ex = loads_json(row.get("extra"), {})
+        ask = deadlines.to_datetime(ex.get("anmodningsfrist")) if isinstance(ex, dict) else None
+        if ask is not None and ask >= as_of and (deadline is None or ask < deadline):
+            return ask, "request_to_speak"
+    return deadline, "deadline"
+
+
 def rank_relevance(row: dict[str, Any]) -> float:
     """The relevance the order uses (an NCP-consultee hearing counts as 1.0)."""
     return 1.0 if row.get("ncp_consultee") else float(row.get("relevance") or 0.0)
@@ -151,7 +169,9 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     """Open consultations that need the NCP's input, in order (see the module docstring).
 
     Each row holds the item's fields plus: `labels` (list), `snippet` (one evidence snippet or
-    None), `why` ("relevance" or "ncp_consultee"), `window` ("this_week"/"next_week"/"later"),
+    None), `why` ("relevance" or "ncp_consultee"), `window` ("this_week"/"next_week"/"later", the
+    week of the next due time), `next_due` (ISO time or None) and `next_due_what` ("deadline" or
+    "request_to_speak"; see :func:`next_due`),
     `deadline_day` (ISO date or None), `working_days_left` (int or None), `draft_due` (ISO date
     or None), `draft_overdue` (bool), `draft_due_today` (bool), `deadline_known` (bool),
     `triage_state` (default "new"), `triage_owner`, `internal_deadline`. `rows`: the `candidates(db)` already read (the digest
@@ -181,7 +201,10 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         day = deadlines.deadline_day(row.get("deadline"))
         row["deadline_known"] = day is not None
         row["deadline_day"] = day.isoformat() if day else None
-        row["window"] = deadline_window(today, day)
+        due_at, due_what = next_due(row, as_of)
+        row["next_due"] = due_at.isoformat() if due_at else None
+        row["next_due_what"] = due_what
+        row["window"] = deadline_window(today, deadlines.deadline_day(due_at))
         row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=profile.eves_are_working_days) if day else None
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(deadlines.OSLO).date() if internal else (
@@ -195,5 +218,5 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         row["snippet"] = snippets.get(row["id"])
     far = datetime.max.replace(tzinfo=as_of.tzinfo)
     rows.sort(key=lambda r: (WINDOWS.index(r["window"]), -rank_relevance(r),
-                             deadlines.to_datetime(r.get("deadline")) or far, r["id"]))
+                             deadlines.to_datetime(r["next_due"]) or far, r["id"]))
     return rows

@@ -123,7 +123,7 @@ def inbox(ctx, owner, as_of) -> None:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " today" if r.get("draft_due_today") else "")
         r["days"] = r.get("working_days_left")
         r["deadline_"] = (r.get("deadline") or "")[:10]
-        r["week"] = window_name(r["window"], "en").lower()  # the order: the deadline's week, then relevance
+        r["week"] = window_name(r["window"], "en").lower()  # the order: the next due time's week, then relevance
         r["rel"] = "NCP" if r.get("ncp_consultee") else f"{rank_relevance(r):.2f}"  # NCP: counts as 1.00
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
            widths={"title": 60, "id": 40})

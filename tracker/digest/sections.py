@@ -35,6 +35,7 @@ from tracker.digest.wording import (
     deadline_line,
     deadline_text,
     describe_change,
+    next_due_text,
     reason_text,
     stortinget_times,
     when_text,
@@ -409,10 +410,10 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
     lines.append(text + ".")
     this_week = [r for r in ctx.needs if r["window"] == "this_week"]
     if this_week:
-        first = min(this_week, key=lambda r: deadlines.to_datetime(r.get("deadline")) or ctx.as_of)
+        first = min(this_week, key=lambda r: deadlines.to_datetime(r["next_due"]) or ctx.as_of)
         lines.append(_.n("%(num)d deadline this week; the first: %(when)s (%(title)s).",
                          "%(num)d deadlines this week; the first: %(when)s (%(title)s).", len(this_week),
-                         when=deadline_text(first, ctx.as_of, ctx.lang), title=clean(first.get("title"), 80)))
+                         when=next_due_text(first, ctx.as_of, ctx.lang), title=clean(first.get("title"), 80)))
     else:
         lines.append(_("No deadline this week."))
     followed = [r for r in ctx.changed if _followed(r)]

@@ -83,6 +83,20 @@ def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     return f"{text} ({left})" if left else text
 
 
+def next_due_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
+    """What a "needs input" row is next due for, for the summary: its deadline
+    (:func:`deadline_text`), or a committee hearing's deadline to ask to speak ("be om å delta
+    innen tor. 26.11.2026 kl. 12.00", "be om å delta: frist i dag kl. 12.00"); see
+    ``tracker.attention.urgency.next_due``."""
+    if row.get("next_due_what") != "request_to_speak":
+        return deadline_text(row, as_of, lang)
+    _ = Translator(lang)
+    when = deadlines.to_datetime(row.get("next_due"))
+    if when is not None and deadlines.oslo_date(when) == deadlines.oslo_date(as_of):
+        return _("request to speak: due today %(time)s", time=format_time(when, lang))
+    return _("request to speak by %(when)s", when=when_text(when, deadlines.oslo_date(as_of), lang))
+
+
 def deadline_line(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     """'Frist: fre. 04.12.2026 (3 virkedager igjen)', or 'Frist i dag kl. 12.00' on the day."""
     _ = Translator(lang)
