@@ -153,6 +153,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
 
 
 _UID_SAFE = re.compile(r"[^A-Za-z0-9._:-]")
+#: the kind a Storting hearing's title starts with (crawlers/spiders/no_stortinget_horinger.py)
+_HEARING_PREFIX = re.compile(r"^Komitéh(?:ø|øy)ring:\s*")
 
 
 def _uid(kind: str, item_id: str, profile: str) -> str:
@@ -263,7 +265,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             else:
                 event.add("dtstart", when)
                 event.add("dtend", when + timedelta(days=1))
-            event.add("summary", f"{names[kind]}: {title}")
+            # the spider's titles say "Komitéhøring: …" already; the hearing's own event says it once
+            event.add("summary", f"{names[kind]}: {_HEARING_PREFIX.sub('', title) if kind == 'hearing' else title}")
             event.add("description", "\n".join(desc))
             event.add("sequence", sequence)
             event.add("status", "CANCELLED" if withdrawn else "CONFIRMED")
