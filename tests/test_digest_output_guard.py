@@ -133,8 +133,12 @@ def test_storting_hearing_shows_all_three_times_and_the_consultee_reason(db):
     assert "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00" in block
     assert "Hvorfor: Kontaktpunktet er høringsinstans" in block
     assert "**NY**" in md[needs:entry][-40:]
+    # the title says its kind already ("Komitéhøring: …"): no "— Komitéhøring" after it; in
+    # English the kind's name is still said
+    assert "– Prop. 12 L (2026–2027)](<https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=99001>)**\n" in block
     en = digest.render_text(digest.build_digest(db, as_of=DAY2, profile="ncp", lang="en"))
     assert "Request to speak: due today 12:00" in en and "Hearing: Tue 1 Dec 2026 09:30" in en
+    assert "Komitéhøring: Endringer i åpenhetsloven – Prop. 12 L (2026–2027) [Committee hearing]" in en
     assert "Why: The NCP is a consultee" in en
 
 
@@ -146,7 +150,9 @@ def test_storting_hearing_is_three_timed_events_in_the_calendar(db):
     assert set(events) >= {"ask", "hearing", "written"}
     assert events["ask"]["DTSTART"].dt.isoformat() == "2026-11-24T12:00:00+01:00"
     assert events["hearing"]["DTSTART"].dt.isoformat() == "2026-12-01T09:30:00+01:00"
-    assert str(events["hearing"]["SUMMARY"]).startswith("Komitéhøring: Komitéhøring: Endringer")
+    # the title's own "Komitéhøring:" is not said twice
+    assert str(events["hearing"]["SUMMARY"]) == "Komitéhøring: Endringer i åpenhetsloven – Prop. 12 L (2026–2027)"
+    assert str(events["ask"]["SUMMARY"]) == "Be om å delta: Komitéhøring: Endringer i åpenhetsloven – Prop. 12 L (2026–2027)"
     assert str(events["written"]["SUMMARY"]).startswith("Skriftlige innspill: ")
 
 

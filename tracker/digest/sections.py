@@ -92,8 +92,11 @@ def _evidence(snippet: dict[str, Any] | None, lang: str) -> Evidence | None:
 
 
 def _base(row: dict[str, Any], ctx: Context, **kw: Any) -> Entry:
-    return Entry(id=row["id"], title=clean(row.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
-                 url=safe_url(row.get("url")), kind=kind_name(row.get("kind"), ctx.lang),
+    title = clean(row.get("title"), TITLE_LIMIT) or ctx._("(untitled)")
+    kind = kind_name(row.get("kind"), ctx.lang)
+    if title.casefold().startswith(kind.casefold() + ":"):  # "Komitéhøring: …" says its kind already
+        kind = ""
+    return Entry(id=row["id"], title=title, url=safe_url(row.get("url")), kind=kind,
                  labels=[label_name(code, ctx.lang) for code in row.get("labels") or []], **kw)
 
 
