@@ -57,6 +57,20 @@ def test_digest_to_assigned_item_to_docx(env):
     assert "new" in hist.output and "respond" in hist.output and "kari" in hist.output
 
 
+def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
+    """A committee hearing whose written-input deadline is next week, but whose deadline to ask to
+    speak is this week, is listed this week, and its deadline cell says why."""
+    db = open_db(env / "t.db")
+    with db.conn:
+        db["items"].update(COMMITTEE, {"extra": json.dumps({
+            "deadline_basis": "innspillsfrist", "anmodningsfrist": "2026-11-26T12:00:00+01:00",
+            "innspillsfrist": "2026-12-03T12:00:00+01:00"})})
+    db.close()
+    inbox = run("inbox", "--as-of", "2026-11-24T06:00")
+    line = next(line for line in inbox.stdout.splitlines() if COMMITTEE in line)
+    assert line.startswith("this week  0.70 ") and " 2026-12-03 (ask to speak by 11-26) " in line
+
+
 def test_triage_errors_are_clear(env):
     r = CliRunner().invoke(main, ["triage", "nope:1", "--state", "respond"])
     assert r.exit_code == 1 and "unknown item id: 'nope:1'" in r.output

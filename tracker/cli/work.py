@@ -122,7 +122,9 @@ def inbox(ctx, owner, as_of) -> None:
     for r in rows:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " today" if r.get("draft_due_today") else "")
         r["days"] = r.get("working_days_left")
-        r["deadline_"] = (r.get("deadline") or "")[:10]
+        r["deadline_"] = r.get("deadline_day") or ""
+        if r.get("next_due_what") == "request_to_speak":  # why a hearing due next week is this week's
+            r["deadline_"] += f" (ask to speak by {r['next_due'][5:10]})"
         r["week"] = window_name(r["window"], "en").lower()  # the order: the next due time's week, then relevance
         r["rel"] = "NCP" if r.get("ncp_consultee") else f"{rank_relevance(r):.2f}"  # NCP: counts as 1.00
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
