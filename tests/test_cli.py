@@ -77,6 +77,8 @@ def test_events_jsonl(filled):
     (event,) = [json.loads(line) for line in result.output.splitlines()]
     assert (event["item_id"], event["kind"], event["after"]) == ("regjeringen:3100001", "new", "Høring – åpenhetsloven")
     assert invoke("events", "--format", "jsonl", "--since", "2027-01-01", db=filled).output == ""
+    bad = invoke("events", "--since", "2026-02-30", db=filled)  # the error named --as-of, not the option given
+    assert bad.exit_code == 2 and "Invalid value for --since: not an ISO date or datetime: '2026-02-30'" in bad.output
 
 
 def test_events_table_shows_an_updates_fields_not_a_dict(filled, as_of):

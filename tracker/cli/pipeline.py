@@ -464,7 +464,7 @@ def events(ctx, fmt, since, event_kind, no_backfill) -> None:
 
     event_kind = check_event_kind(event_kind)
     db = open_db(ctx)
-    rows = list_events(db, since=stored(parse_as_of(since)) if since else None, kind=event_kind,
+    rows = list_events(db, since=stored(parse_as_of(since, "--since")) if since else None, kind=event_kind,
                        backfill=not no_backfill)
     if fmt == "jsonl":
         for row in rows:
