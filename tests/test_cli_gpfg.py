@@ -108,3 +108,17 @@ def test_gpfg_says_when_its_data_is_old(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", "2026-12-01"])
     assert result.exit_code == 2 and "Etikkrådet" in result.stdout
     assert "error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago" in result.stderr
+
+
+def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_path):
+    """A mistyped actor matched nothing and was told "run `ncp-tracker demo`" on a full store."""
+    path = tmp_path / "t.db"
+    _seed(path)
+    bad = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Etikkradet", "--as-of", AS_OF])
+    assert bad.exit_code == 2 and "unknown actor 'Etikkradet' (valid: Finansdepartementet, Etikkrådet," in bad.output
+    ok = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "etikkrådet", "--format", "jsonl",
+                                   "--as-of", AS_OF])
+    assert ok.exit_code == 0 and {json.loads(x)["actor"] for x in ok.stdout.splitlines()} == {"Etikkrådet"}
+    none = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Stortinget", "--stage", "decision",
+                                     "--as-of", AS_OF])
+    assert none.exit_code == 0 and none.stdout == "no GPFG governance items of Stortinget and at stage decision\n"

@@ -50,7 +50,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> 
 
 
 @click.command("gpfg")
-@click.option("--actor", help="Only this actor (Finansdepartementet, Etikkrådet, Norges Bank, Stortinget).")
+@click.option("--actor", help="Only this actor (Finansdepartementet, Etikkrådet, Norges Bank, Stortinget, Andre).")
 @click.option("--stage", type=click.Choice(["proposal", "hearing", "decision", "white_paper", "storting", "other"]),
               help="Only this stage.")
 @click.option("--by", type=click.Choice(["actor", "stage"]), default="actor", show_default=True,
@@ -65,8 +65,12 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
     successful or recent one: exit 2) and which sources are failing or unchecked.
     Example: ncp-tracker gpfg --by stage
     """
-    from tracker.links.gpfg import gpfg_items
+    from tracker.links.gpfg import ACTORS, gpfg_items
 
+    if actor is not None:  # a mistyped actor matched nothing and was told to run the demo
+        actor = next((a for a in ACTORS if a.casefold() == actor.strip().casefold()), None) or actor
+        if actor not in ACTORS:
+            raise click.BadParameter(f"unknown actor {actor!r} (valid: {', '.join(ACTORS)})", param_hint="--actor")
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, now_or(as_of), lang="en")
@@ -76,6 +80,9 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
     if fmt == "jsonl":
         for item in items:
             click.echo(json.dumps(item, ensure_ascii=False))
+    elif not items and (actor or stage):
+        click.echo("no GPFG governance items " + " and ".join(
+            f"{k} {v}" for k, v in (("of", actor), ("at stage", stage)) if v))
     elif not items:
         click.echo("no GPFG governance items: run `ncp-tracker demo` or crawl the GPFG sources")
     else:
