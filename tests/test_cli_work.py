@@ -165,3 +165,8 @@ def test_close_unanswered_command(env):
 def test_answers_for_item(env):
     r = run("answers", "--item", "regjeringen:2477095")
     assert "Norsk Hydro ASA" in r.output and "business" in r.output
+    # a mistyped id listed "(nothing)" and exited 0
+    r = CliRunner().invoke(main, ["answers", "--item", "regjeringen:247709"])
+    assert r.exit_code == 1 and "unknown item id: 'regjeringen:247709'" in r.output
+    r = run("answers", "--item", HEARING)
+    assert r.exit_code == 0 and r.output.startswith(f"no published answers stored for {HEARING}")

@@ -302,8 +302,15 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     from tracker.workbench import answers as ans
 
     if item_id:
-        print_table(ans.for_item(open_db(ctx), item_id), ["responder", "responder_type", "date", "format", "url"],
-               widths={"url": 90})
+        db = open_db(ctx)
+        if not db["items"].count_where("id = ?", [item_id]):  # a mistyped id listed "(nothing)"
+            raise TrackerError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+        rows = ans.for_item(db, item_id)
+        if not rows:
+            click.echo(f"no published answers stored for {item_id} (they are fetched for closed "
+                       "regjeringen.no hearings by `ncp-tracker answers`)")
+            return
+        print_table(rows, ["responder", "responder_type", "date", "format", "url"], widths={"url": 90})
         return
     when = now_or(as_of)
     if replay_dir and not as_of:
