@@ -9,7 +9,7 @@ import json
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db, say_untrusted
+from tracker.cli.support import TrackerError, check_label, now_or, open_db, say_untrusted
 
 
 @click.command("horizon")
@@ -77,6 +77,7 @@ def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
     """
     from tracker.links.outcomes import outcome_chains
 
+    chapter = check_label(chapter, "--chapter")  # "oecd-xx" matched nothing; "Kap. IV" is oecd-iv
     db = open_db(ctx)
     try:
         chains = outcome_chains(db, chapter=chapter)
