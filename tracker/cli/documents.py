@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db, print_table
+from tracker.cli.support import TrackerError, check_item, now_or, open_db, print_table
 from tracker.store.instants import stored
 
 
@@ -75,6 +75,7 @@ def show(ctx: click.Context, item_id: str) -> None:
 
     db = open_db(ctx)
     try:
+        check_item(db, item_id)  # a mistyped id was told to fetch documents
         docs = item_documents(db, item_id)
     finally:
         db.close()
@@ -124,6 +125,7 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) ->
 
     db = open_db(ctx)
     try:
+        check_item(db, item_id)
         changes = [c for c in rl.latest_change(db, item_id) if url is None or c["url"] == url]
         if not changes:
             raise TrackerError(f"no changed document for {item_id}" + (f" at {url}" if url else ""))

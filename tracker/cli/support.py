@@ -13,6 +13,8 @@ import click
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import sqlite_utils
+
     from tracker.attention.profiles import Profile
 
 
@@ -96,6 +98,13 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
     from tracker.store.changes import EVENT_KINDS
 
     return _one_of(name, EVENT_KINDS, "event kind", param_hint)
+
+
+def check_item(db: sqlite_utils.Database, item_id: str) -> str:
+    """`item_id` if the store has it; else an error (a mistyped id must not read as "nothing")."""
+    if not db["items"].count_where("id = ?", [item_id]):
+        raise TrackerError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+    return item_id
 
 
 def check_label(text: str | None, param_hint: str = "--label") -> str | None:

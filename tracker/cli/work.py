@@ -10,7 +10,14 @@ import sys
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db, print_table, say_untrusted
+from tracker.cli.support import (
+    TrackerError,
+    check_item,
+    now_or,
+    open_db,
+    print_table,
+    say_untrusted,
+)
 
 _filters = [
     click.option("--label", help="Only items with this label (e.g. apenhetsloven, oecd-iv)."),
@@ -303,9 +310,7 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
     if item_id:
         db = open_db(ctx)
-        if not db["items"].count_where("id = ?", [item_id]):  # a mistyped id listed "(nothing)"
-            raise TrackerError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
-        rows = ans.for_item(db, item_id)
+        rows = ans.for_item(db, check_item(db, item_id))  # a mistyped id listed "(nothing)"
         if not rows:
             click.echo(f"no published answers stored for {item_id} (they are fetched for closed "
                        "regjeringen.no hearings by `ncp-tracker answers`)")
