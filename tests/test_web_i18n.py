@@ -276,6 +276,15 @@ def test_search_refusals_in_the_readers_language(world, lang, said):
     assert said in visible_text(page) and "unbalanced quote" not in page
 
 
+@pytest.mark.parametrize(("lang", "said"), [("nb", "«fra» må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-02-30'."),
+                                            ("en", "“from” must be a date (YYYY-MM-DD), not '2026-02-30'.")])
+def test_a_bad_date_in_the_search_form_is_named_as_the_form_names_it(world, lang, said):
+    """"--from must be a date YYYY-MM-DD, not '2026-02-30'" (the command line's wording) stood on
+    the Bokmål search page: its pattern took a word, and "--from" is none."""
+    page = _get(world["client"], "/search?q=klima&from=2026-02-30", lang).get_data(as_text=True)
+    assert said in visible_text(page).replace("&#39;", "'") and "--from" not in page
+
+
 def _refusals(module: str, error: str) -> list[str]:
     """Every message `raise <error>(...)` in tracker/workbench/<module>.py can give, its
     placeholders filled with samples of their kind (a string with a condition: both ways)."""

@@ -259,7 +259,7 @@ _REFUSALS: MessageTable = message_table((
     (r"OR needs a word after it", N_("OR needs a word after it.")),
     (r"OR needs a word before it", N_("OR needs a word before it.")),
     (r"AND needs a word on both sides", N_("AND needs a word on both sides.")),
-    (r"(?P<name>\w+) must be a date YYYY-MM-DD, not (?P<value>.+)",
+    (r"(?P<name>[\w-]+) must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“%(name)s” must be a date (YYYY-MM-DD), not %(value)s.")),
     (r"NOT needs a word before it \(or write -word\)", N_("NOT needs a word before it (or write -word).")),
     (r"NOT needs a word after it", N_("NOT needs a word after it.")),
@@ -317,7 +317,15 @@ _REFUSALS: MessageTable = message_table((
 ))
 
 
+#: the search's options as its form names its fields
+_FIELD_NAMES = {"--from": N_("from"), "--to": N_("to")}
+
+
 def _refusal_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("name") in _FIELD_NAMES:  # "--from must be a date …" is the form's "fra"
+        from tracker.i18n import gettext
+
+        values["name"] = gettext(lang, _FIELD_NAMES[values["name"]])
     for key in ("before", "target"):
         if key in values:
             values[key] = triage_name(values[key], lang)
