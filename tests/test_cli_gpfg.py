@@ -122,3 +122,4 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
     none = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Stortinget", "--stage", "decision",
                                      "--as-of", AS_OF])
     assert none.exit_code == 0 and none.stdout == "no GPFG governance items of Stortinget and at stage decision\n"
+

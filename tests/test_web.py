@@ -299,6 +299,22 @@ def test_watchlist_gpfg_companies_pages_read_only(client, db_path):
     assert fingerprint(db_path) == before
 
 
+def test_the_web_gpfg_page_never_calls_a_bad_filter_an_empty_fund(tmp_path):
+    """`/gpfg?actor=x` matched nothing and said "Ingen saker om oljefondet ennå." over a store full
+    of them: an actor the form does not offer is no filter (as a stage is not); a real filter that
+    matches nothing says so."""
+    from test_cli_gpfg import _seed
+
+    path = tmp_path / "t.db"
+    _seed(path)
+    client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
+    page = client.get("/gpfg?actor=x").get_data(as_text=True)
+    assert "Tilrådning om observasjon av Nestlé S.A." in page and "oljefondet ennå" not in page
+    assert "Nestlé" in client.get("/gpfg?actor=etikkr%C3%A5det").get_data(as_text=True)
+    empty = client.get("/gpfg?actor=Stortinget&stage=decision").get_data(as_text=True)
+    assert "Ingen saker om oljefondet passer til denne aktøren og fasen." in empty
+
+
 def test_the_watchlist_says_a_status_only_when_there_is_one(db_path):
     """Every EU act on the watchlist page read "EU-tidende (Cellar) · ukjent": an act has no status."""
     from tracker.links.related import update_links

@@ -905,7 +905,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         by = request.args.get("by", "actor")
         if by not in ("actor", "stage"):
             by = "actor"
-        actor = request.args.get("actor") or None
+        # as the stage, an actor the form does not offer is no filter (the form shows "alle"); it
+        # matched nothing and the page said there were no items about the fund
+        asked = (request.args.get("actor") or "").strip().casefold()
+        actor = next((a for a in ACTORS if a.casefold() == asked), None)
         stage = request.args.get("stage") if request.args.get("stage") in STAGES else None
         groups = grouped(gpfg_items(db(), actor=actor, stage=stage, by=by), by)
         return render_template("gpfg.html", groups=groups, by=by, actor=actor, stage=stage, actors=ACTORS,
