@@ -420,17 +420,19 @@ def test_word_diff():
 
 
 def test_related_items_shown_when_links_exist(db_path):
+    """Each related item names the reference it shares as people cite it; the page showed the
+    store's keys ("meldst:8:2026-2027", "watch:sfdr")."""
     db = open_db(db_path)
-    if "links" not in db.table_names():
-        pytest.skip("tracker.links.related migrations not installed")
-    from tests.browser.seed import EU
-
-    db["links"].insert({"a": HEARING, "b": EU, "ref": "celex:32024L1760", "how": "text"})
+    db["links"].insert_all([{"a": HEARING, "b": EU, "ref": "celex:32024L1760", "how": "text"},
+                            {"a": HEARING, "b": COMMITTEE, "ref": "meldst:8:2026-2027", "how": "text"},
+                            {"a": HEARING, "b": HEARING_OLD, "ref": "watch:sfdr", "how": "watchlist"}])
     db.conn.commit()
     db.close()
     html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
     section = html[html.index('id="related"'):html.index('id="history"')]
-    assert f"/item/{EU}" in section and "celex:32024L1760" in section
+    assert f"/item/{EU}" in section and "· CELEX 32024L1760</span>" in section
+    assert "· Meld. St. 8 (2026–2027)</span>" in section and "· fulgt EU-sak: SFDR</span>" in section
+    assert not re.search(r"\b(?:celex|meldst|watch):", section)
 
 
 def test_single_user_mode_has_no_accounts_pages(client):

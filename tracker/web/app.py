@@ -672,16 +672,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 key = "text" if ev.get("field") in ("text", "body") else ev.get("field")
                 if key in spans:
                     spans[key].append({**ev, "label": label_name(tag["label"], current_lang())})
-        related = []
+        from tracker.links.related import related as related_fn
+
         try:
-            from tracker.links.related import related as related_fn
-        except ImportError:
-            related_fn = None
-        if related_fn is not None:
-            try:
-                related = list(related_fn(db(), item_id))
-            except Exception as exc:  # noqa: BLE001 - a broken links table must not hide the item
-                related = [{"id": None, "title": _("(related items unavailable: %(error)s)", error=str(exc))}]
+            related = list(related_fn(db(), item_id))
+        except Exception as exc:  # noqa: BLE001 - a broken links table must not hide the item
+            related = [{"id": None, "title": _("(related items unavailable: %(error)s)", error=str(exc))}]
         state = triage.get(db(), item_id)
         return render_template(
             "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),

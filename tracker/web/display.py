@@ -7,7 +7,8 @@ the date filters (``date``, ``longdate``, ``time``, ``datetime``), the name filt
 ``deadline_lines(item)``: an item's deadline as people act on it — for a Storting committee
 hearing the deadline to ask to speak, the hearing and the written-input deadline, each with
 its time; for others the deadline day (with its time when it has one), or "ingen frist kjent";
-``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item.
+``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item;
+the ``reference`` filter: a shared reference key as people cite it (:func:`reference_text`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,25 @@ def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None 
     return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
 
 
+def reference_text(key: str, lang: str = "nb") -> str:
+    """A link's shared reference as people cite it: ``meldst:8:2026-2027`` → "Meld. St. 8
+    (2026–2027)", ``celex:32019R2088`` → "CELEX 32019R2088", ``watch:sfdr`` →
+    "fulgt EU-sak: SFDR" (the watched file's name, its id when the watchlist cannot be read)."""
+    from tracker.i18n import gettext
+    from tracker.links.references import label
+
+    if not key.startswith("watch:"):
+        return label(key)
+    from tracker.links.watchlist import WatchlistError, load
+
+    watched = key.removeprefix("watch:")
+    try:
+        name = next((e.name for e in load() if e.id == watched), watched)
+    except (WatchlistError, OSError):
+        name = watched
+    return gettext(lang, "watched EU file: %(name)s", name=name)
+
+
 def install(app: Any, lang: str | Callable[[], str] = "nb",
             now: Callable[[], datetime] | None = None) -> None:
     """Register the catalogue, date and name filters and `deadline_lines` on a Flask app.
@@ -51,3 +71,4 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
     env.globals["why"] = lambda item: why(item, current())
+    env.filters["reference"] = lambda key: reference_text(key, current())
