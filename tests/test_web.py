@@ -92,6 +92,17 @@ def test_item_page_shows_evidence_history_answers(client):
     assert "Norsk Hydro ASA" in old and ">næringsliv<" in old  # the responder type by name
 
 
+def test_only_a_hearing_calls_its_reference_deres_ref(client):
+    """A committee hearing's "Prop. 57 L" or an EU act's CELEX number stood under "Deres ref." (the
+    ministry's case number an answer to a hearing cites)."""
+    def ref_row(item_id):
+        html = client.get(f"/item/{item_id}").get_data(as_text=True)
+        return re.search(r"<dt>(Deres ref\.|Referanse)</dt><dd>([^<]*)</dd>", html).groups()
+
+    assert ref_row(HEARING) == ("Deres ref.", "25/4711")
+    assert ref_row(COMMITTEE)[0] == "Referanse" and ref_row(EU)[0] == "Referanse"
+
+
 def test_a_moved_committee_hearing_reads_in_the_items_history(db_path):
     db = open_db(db_path)
     with db.conn:
