@@ -57,6 +57,36 @@ def test_the_feed_names_a_changed_document_by_its_title(db):
     assert "Dokument endret: Høringsnotat" in entry.summary and url not in entry.summary
 
 
+def test_a_new_item_without_a_deadline_is_no_consultation_without_one(db):
+    """Every new EU act, EEA note or fund decision in the feed read "Frist: ingen frist kjent"; a
+    new committee hearing gave its written-input deadline only, not its three times."""
+    from test_digest_world import ST, crawl_day, day2_items
+
+    build_world(db, days=1)
+    act = {"source": "eu_cellar", "kind": "eu_act_update", "native_id": "32026R2201",
+           "title": "Commission Delegated Regulation (EU) 2026/2201", "url": "https://eur-lex.europa.eu/eli/reg_del/2026/2201/oj",
+           "channel": "sparql", "language": "en"}
+    hearing = {"source": ST, "kind": "committee_hearing", "native_id": "sak-99003",
+               "title": "Komitéhøring: Endringer i åpenhetsloven – Prop. 30 L (2026–2027)",
+               "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=99003",
+               "owner": "Familie- og kulturkomiteen", "deadline": "2026-12-08T12:00:00+01:00",
+               "status_raw": "Planlagt", "channel": "api",
+               "extra": {"anmodningsfrist": "2026-11-30T12:00:00+01:00", "innspillsfrist": "2026-12-08T12:00:00+01:00"}}
+    crawl_day(db, DAY2, [*day2_items(), hearing])
+    run = store.start_run(db, as_of=DAY2, mode="replay", sources=["eu_cellar"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_cellar", items=[act])
+    store.finish_run(db, run, 0)
+    entries = {e.title: e for e in _atom(db).entries}
+    new_act = entries["Ny: Commission Delegated Regulation (EU) 2026/2201"]
+    assert new_act.summary == "EU-rettsakt" and "frist" not in new_act.summary.lower()
+    new_hearing = entries["Ny: Komitéhøring: Endringer i åpenhetsloven – Prop. 30 L (2026–2027)"]
+    assert new_hearing.summary.splitlines() == [
+        "Komitéhøring · Familie- og kulturkomiteen", "Be om å delta innen: man. 30.11.2026 kl. 12.00",
+        "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00"]
+    new_hearings = [e for t, e in entries.items() if t.startswith("Ny: Høring")]
+    assert new_hearings and all("Frist: " in e.summary for e in new_hearings)
+
+
 def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):
     from tracker.store.db import open_db
 

@@ -120,8 +120,11 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     for (item_id, group, at), evs in grouped.items():
         item = decorate(items[item_id], ctx)
         if group == "new":
-            summary = [kind_name(item.get("kind"), lang) + (f" · {clean(item['owner'], 120)}" if item.get("owner") else ""),
-                       deadline_line(item, as_of, lang)]
+            summary = [kind_name(item.get("kind"), lang) + (f" · {clean(item['owner'], 120)}" if item.get("owner") else "")]
+            # an act, a note or a decision has no deadline: "Frist: ingen frist kjent" only where one
+            # is expected (a consultation); a committee hearing's times as in the digest
+            if item.get("deadline") or item.get("kind") in urgency.CONSULTATION_KINDS:
+                summary += stortinget_times(item, as_of, lang) or [deadline_line(item, as_of, lang)]
             title = _("New: %(title)s", title=clean(item["title"], TITLE_LIMIT))
         else:
             summary = [describe_change(e, lang, item) for e in evs]
