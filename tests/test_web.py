@@ -92,6 +92,24 @@ def test_item_page_shows_evidence_history_answers(client):
     assert "Norsk Hydro ASA" in old and ">næringsliv<" in old  # the responder type by name
 
 
+def test_an_item_without_deadlines_has_no_deadline_row(db_path):
+    """An EU act's page said "Frist: ingen frist kjent"; acts, notes and decisions have none. A
+    consultation whose deadline is not known still says so."""
+    db = open_db(db_path)
+    db["items"].insert({"id": "eu_cellar:32024L1760", "source": "eu_cellar", "kind": "eu_act_update",
+                        "native_id": "32024L1760", "url": "https://eur-lex.europa.eu/eli/dir/2024/1760/oj",
+                        "title": "Directive (EU) 2024/1760", "status": "unknown",
+                        "first_seen": "2026-11-23T05:00:00+00:00", "last_seen": "2026-11-23T05:00:00+00:00"})
+    db["items"].update(EU, {"deadline": None})
+    db.conn.commit()
+    db.close()
+    client = make_app(db_path).test_client()
+    act = client.get("/item/eu_cellar:32024L1760").get_data(as_text=True)
+    assert 'id="deadlines"' not in act and "ingen frist kjent" not in act
+    consultation = client.get(f"/item/{EU}").get_data(as_text=True)
+    assert '<dd id="deadlines"><div class="deadline-line">ingen frist kjent</div></dd>' in consultation
+
+
 def test_only_a_hearing_calls_its_reference_deres_ref(client):
     """A committee hearing's "Prop. 57 L" or an EU act's CELEX number stood under "Deres ref." (the
     ministry's case number an answer to a hearing cites)."""

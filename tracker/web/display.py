@@ -6,7 +6,8 @@ the date filters (``date``, ``longdate``, ``time``, ``datetime``), the name filt
 (``source_name``, ``kind_name``, ``status_name``, ``triage_name``, ``label_name``) and
 ``deadline_lines(item)``: an item's deadline as people act on it — for a Storting committee
 hearing the deadline to ask to speak, the hearing and the written-input deadline, each with
-its time; for others the deadline day (with its time when it has one), or "ingen frist kjent";
+its time; for others the deadline day (with its time when it has one), or "ingen frist kjent"
+(a consultation; nothing for an item of a kind that has no deadline);
 ``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item;
 the ``reference`` filter: a shared reference key as people cite it (:func:`reference_text`).
 """
@@ -30,12 +31,15 @@ def why(item: dict[str, Any], lang: str = "nb") -> str:
 
 def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
     from crawlers.dates import OSLO
+    from crawlers.items import CONSULTATION_KINDS
     from tracker.digest.wording import deadline_text, stortinget_times
 
     now = now or datetime.now(OSLO)
     lines = stortinget_times(item, now, lang)
     if lines:
         return lines
+    if not item.get("deadline") and item.get("kind") not in CONSULTATION_KINDS:
+        return []  # an act, a note or a decision has no deadline: no "ingen frist kjent" for it
     return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
 
 
