@@ -121,5 +121,5 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
     assert ok.exit_code == 0 and {json.loads(x)["actor"] for x in ok.stdout.splitlines()} == {"Etikkrådet"}
     none = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Stortinget", "--stage", "decision",
                                      "--as-of", AS_OF])
-    assert none.exit_code == 0 and none.stdout == "no GPFG governance items of Stortinget and at stage decision\n"
+    assert none.exit_code == 0 and none.stdout == "no GPFG governance items of Stortinget at stage decision\n"
 

@@ -81,7 +81,7 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
         for item in items:
             click.echo(json.dumps(item, ensure_ascii=False))
     elif not items and (actor or stage):
-        click.echo("no GPFG governance items " + " and ".join(
+        click.echo("no GPFG governance items " + " ".join(
             f"{k} {v}" for k, v in (("of", actor), ("at stage", stage)) if v))
     elif not items:
         click.echo("no GPFG governance items: run `ncp-tracker demo` or crawl the GPFG sources")
