@@ -673,11 +673,15 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 if key in spans:
                     spans[key].append({**ev, "label": label_name(tag["label"], current_lang())})
         from tracker.links.related import related as related_fn
+        from tracker.web.display import reference_texts
 
         try:
             related = list(related_fn(db(), item_id))
         except Exception as exc:  # noqa: BLE001 - a broken links table must not hide the item
             related = [{"id": None, "title": _("(related items unavailable: %(error)s)", error=str(exc))}]
+        cited = reference_texts({r["ref"] for r in related if r.get("ref")}, current_lang())
+        for r in related:
+            r["ref_text"] = cited.get(r.get("ref") or "")
         state = triage.get(db(), item_id)
         return render_template(
             "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),

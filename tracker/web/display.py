@@ -8,8 +8,8 @@ the date filters (``date``, ``longdate``, ``time``, ``datetime``), the name filt
 hearing the deadline to ask to speak, the hearing and the written-input deadline, each with
 its time; for others the deadline day (with its time when it has one), or "ingen frist kjent"
 (a consultation; nothing for an item of a kind that has no deadline);
-``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item;
-the ``reference`` filter: a shared reference key as people cite it (:func:`reference_text`).
+``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item.
+:func:`reference_texts` names the references related items share.
 """
 
 from __future__ import annotations
@@ -43,23 +43,25 @@ def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None 
     return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
 
 
-def reference_text(key: str, lang: str = "nb") -> str:
-    """A link's shared reference as people cite it: ``meldst:8:2026-2027`` → "Meld. St. 8
-    (2026–2027)", ``celex:32019R2088`` → "CELEX 32019R2088", ``watch:sfdr`` →
-    "fulgt EU-sak: SFDR" (the watched file's name, its id when the watchlist cannot be read)."""
+def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
+    """Shared reference keys as people cite them: ``meldst:8:2026-2027`` → "Meld. St. 8
+    (2026–2027)", ``celex:32019R2088`` → "CELEX 32019R2088", ``watch:sfdr`` → "fulgt EU-sak:
+    SFDR" (the watched file's name, its id when the watchlist cannot be read; it is read once)."""
     from tracker.i18n import gettext
     from tracker.links.references import label
 
-    if not key.startswith("watch:"):
-        return label(key)
-    from tracker.links.watchlist import WatchlistError, load
+    out = {key: label(key) for key in keys if not key.startswith("watch:")}
+    watched = {key.removeprefix("watch:") for key in keys if key.startswith("watch:")}
+    if watched:
+        from tracker.links.watchlist import WatchlistError, load
 
-    watched = key.removeprefix("watch:")
-    try:
-        name = next((e.name for e in load() if e.id == watched), watched)
-    except (WatchlistError, OSError):
-        name = watched
-    return gettext(lang, "watched EU file: %(name)s", name=name)
+        try:
+            names = {e.id: e.name for e in load() if e.id in watched}
+        except (WatchlistError, OSError):
+            names = {}
+        for wid in watched:
+            out["watch:" + wid] = gettext(lang, "watched EU file: %(name)s", name=names.get(wid, wid))
+    return out
 
 
 def install(app: Any, lang: str | Callable[[], str] = "nb",
@@ -75,4 +77,3 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
     env.globals["why"] = lambda item: why(item, current())
-    env.filters["reference"] = lambda key: reference_text(key, current())
