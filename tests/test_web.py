@@ -110,6 +110,23 @@ def test_an_item_without_deadlines_has_no_deadline_row(db_path):
     assert '<dd id="deadlines"><div class="deadline-line">ingen frist kjent</div></dd>' in consultation
 
 
+def test_company_identifiers_are_named(db_path):
+    """The companies page showed the store's codes: "isin CL0000000019", "orgnr 923609016"."""
+    from tracker.links.companies import update_companies
+
+    db = open_db(db_path)
+    db["items"].update(HEARING, {"body": "Nestlé S.A. (ISIN CH0038863350) og Brødrene Ærø & Søn ASA "
+                                         "(org.nr. 923 609 016) er nevnt."})
+    update_companies(db)
+    db.conn.commit()
+    db.close()
+    client = make_app(db_path).test_client()
+    nb = client.get("/companies").get_data(as_text=True)
+    assert '<span class="meta">ISIN CH0038863350</span>' in nb and '<span class="meta">org.nr. 923609016</span>' in nb
+    en = client.get("/companies?lang=en").get_data(as_text=True)
+    assert '<span class="meta">org. no. 923609016</span>' in en and ">orgnr " not in en and ">isin " not in nb
+
+
 def test_only_a_hearing_calls_its_reference_deres_ref(client):
     """A committee hearing's "Prop. 57 L" or an EU act's CELEX number stood under "Deres ref." (the
     ministry's case number an answer to a hearing cites)."""

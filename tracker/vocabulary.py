@@ -439,6 +439,14 @@ def triage_name(code: str | None, lang: str = "nb") -> str:
     return _name(TRIAGE_NAMES, code, lang)
 
 
+#: company identifiers (tracker.links.companies.VALIDATORS)
+IDENTIFIER_NAMES: dict[str, str] = {"isin": N_("ISIN"), "orgnr": N_("org. no.")}
+
+
+def identifier_name(code: str | None, lang: str = "nb") -> str:
+    return _name(IDENTIFIER_NAMES, code, lang)
+
+
 def health_name(code: str | None, lang: str = "nb") -> str:
     return _name(HEALTH_NAMES, code, lang)
 
@@ -488,5 +496,5 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
-                 window_name):
+                 window_name, identifier_name):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
