@@ -341,7 +341,9 @@ def test_watchlist_gpfg_companies_pages_read_only(client, db_path):
     for url in ("/watchlist", "/gpfg", "/gpfg?by=stage", "/companies", "/companies?name=hydro"):
         r = client.get(url)
         assert r.status_code == 200, url
-    assert "EU-saker" in client.get("/watchlist").get_data(as_text=True)
+    watchlist = client.get("/watchlist").get_data(as_text=True)
+    assert "EU-saker" in watchlist
+    assert "· COM(2022) 71 ·" in watchlist and "COM COM(" not in watchlist  # it read "COM COM(2022) 71"
     assert fingerprint(db_path) == before
 
 
