@@ -93,8 +93,8 @@ def test_item_page_shows_evidence_history_answers(client):
 
 
 def test_an_item_without_deadlines_has_no_deadline_row(db_path):
-    """An EU act's page said "Frist: ingen frist kjent"; acts, notes and decisions have none. A
-    consultation whose deadline is not known still says so."""
+    """An EU act's page said "Status: ukjent" and "Frist: ingen frist kjent"; acts, notes and
+    decisions have neither. A consultation whose deadline is not known still says so."""
     db = open_db(db_path)
     db["items"].insert({"id": "eu_cellar:32024L1760", "source": "eu_cellar", "kind": "eu_act_update",
                         "native_id": "32024L1760", "url": "https://eur-lex.europa.eu/eli/dir/2024/1760/oj",
@@ -106,8 +106,10 @@ def test_an_item_without_deadlines_has_no_deadline_row(db_path):
     client = make_app(db_path).test_client()
     act = client.get("/item/eu_cellar:32024L1760").get_data(as_text=True)
     assert 'id="deadlines"' not in act and "ingen frist kjent" not in act
+    assert 'id="status"' not in act and ">ukjent<" not in act  # nor "Status: ukjent"
     consultation = client.get(f"/item/{EU}").get_data(as_text=True)
     assert '<dd id="deadlines"><div class="deadline-line">ingen frist kjent</div></dd>' in consultation
+    assert '<dd id="status">åpen</dd>' in consultation
 
 
 def test_company_identifiers_are_named(db_path):

@@ -29,16 +29,23 @@ def why(item: dict[str, Any], lang: str = "nb") -> str:
     return reason_text(item, lang)
 
 
+def is_consultation(item: dict[str, Any]) -> bool:
+    """A consultation an adviser can answer (it has a deadline and a status, known or not); an act,
+    a note, news or a fund decision has neither, and its page says nothing of them."""
+    from crawlers.items import CONSULTATION_KINDS
+
+    return item.get("kind") in CONSULTATION_KINDS
+
+
 def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
     from crawlers.dates import OSLO
-    from crawlers.items import CONSULTATION_KINDS
     from tracker.digest.wording import deadline_text, stortinget_times
 
     now = now or datetime.now(OSLO)
     lines = stortinget_times(item, now, lang)
     if lines:
         return lines
-    if not item.get("deadline") and item.get("kind") not in CONSULTATION_KINDS:
+    if not item.get("deadline") and not is_consultation(item):
         return []  # an act, a note or a decision has no deadline: no "ingen frist kjent" for it
     return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
 
@@ -77,3 +84,4 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
     env.globals["why"] = lambda item: why(item, current())
+    env.globals["is_consultation"] = is_consultation
