@@ -427,6 +427,11 @@ def test_health_page_shows_the_checks_clock_and_failing_sources_first(db_path):
     week = rows(make_app(db_path, as_of=datetime(2026, 12, 1, 9, tzinfo=OSLO)))
     assert all(checked.startswith("tir. 24.11.2026 kl. 06.00 <strong class=\"stale\">(ikke sjekket på over 36 timer)")
                for _, checked in week)
+    # and none of them is "OK" in green a week later: out of date, in red, with what its last check said
+    assert [status for status, _ in week] == ["red", "red"]
+    html = make_app(db_path, as_of=datetime(2026, 12, 1, 9, tzinfo=OSLO)).test_client().get("/health").get_data(as_text=True)
+    assert '<span class="badge badge-red">utdatert</span> <span class="meta">(sist: OK)</span>' in html
+    assert "badge-green" not in html
 
 
 def test_security_headers(client):
