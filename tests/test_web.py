@@ -430,7 +430,7 @@ def test_health_page_shows_the_checks_clock_and_failing_sources_first(db_path):
     # and none of them is "OK" in green a week later: out of date, in red, with what its last check said
     assert [status for status, _ in week] == ["red", "red"]
     html = make_app(db_path, as_of=datetime(2026, 12, 1, 9, tzinfo=OSLO)).test_client().get("/health").get_data(as_text=True)
-    assert '<span class="badge badge-red">utdatert</span> <span class="meta">(sist: OK)</span>' in html
+    assert '<span class="badge badge-red">utdatert</span> <span class="meta">(siste sjekk: OK)</span>' in html
     assert "badge-green" not in html
 
 
