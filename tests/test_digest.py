@@ -148,6 +148,18 @@ def test_stale_sources_are_flagged(db):
     d = _build(db, as_of=datetime(2026, 11, 27, 6, 0, tzinfo=OSLO))
     assert {h["source"] for h in d.stale} == {"no_regjeringen_horinger", "no_stortinget_horinger", "eu_haveyoursay"}
     assert "Ikke sjekket på over 36 timer" in digest.render_text(d)
+    # in the health table none of them is "OK" or a mere warning any more: out of date, red, with
+    # what its last check said; the failing one first, then the out-of-date ones
+    text = digest.render_text(d)
+    health = text[text.index("KILDENES HELSE"):]
+    assert ("- EU: Si din mening (Have your say): utdatert (siste sjekk: advarsel), ikke sjekket på over 36 timer"
+            in health)
+    assert "- Høringer (regjeringen.no): utdatert (siste sjekk: OK), ikke sjekket på over 36 timer" in health
+    assert health.index("Stortingets komitéhøringer: FEILER") < health.index("EU: Si din mening")
+    rows = {h.source: h for h in digest.build_digest(db, as_of=datetime(2026, 11, 27, 6, 0, tzinfo=OSLO),
+                                                     profile="ncp").health_rows}
+    assert rows["Høringer (regjeringen.no)"].status == "red"
+    assert "**utdatert (siste sjekk: OK)**" in digest.render_markdown(d)
 
 
 def test_eu_section_only_when_eu_items_exist(db):

@@ -284,8 +284,10 @@ def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, A
         row["stale"] = bool(checked and as_of - checked > STALE_AFTER)
         if row["stale"]:
             stale.append(row)
-    order = {"red": 0, "amber": 1, "green": 2}
-    rows.sort(key=lambda r: (order.get(r["status"], 3), r["source"]))
+    # failing first, then those not checked for too long (shown as out of date, whatever their
+    # last check said), then warnings, then the rest
+    order = {"red": 0, "amber": 2, "green": 3}
+    rows.sort(key=lambda r: (1 if r["stale"] and r["status"] != "red" else order.get(r["status"], 4), r["source"]))
     return rows, stale
 
 

@@ -445,11 +445,18 @@ def _sources_line(ctx: Context) -> list[str]:
 
 
 def health_rows(ctx: Context) -> list[HealthRow]:
-    return [HealthRow(source=source_name(h["source"], ctx.lang), status=h["status"] if h["status"] in ("green", "amber", "red") else "amber",
-                      status_text=health_name(h["status"], ctx.lang), count=int(h["items_seen"] or 0),
-                      checked=format_datetime(h["checked"], ctx.lang) if h.get("checked") else "",
-                      stale=bool(h.get("stale")), reason=clean(health_reason(h["reason"], ctx.lang), 200))
-            for h in ctx.health]  # fmt: skip
+    """A source not checked for too long is out of date (red), with what its last check said."""
+    rows = []
+    for h in ctx.health:
+        status = h["status"] if h["status"] in ("green", "amber", "red") else "amber"
+        text = health_name(h["status"], ctx.lang)
+        if h.get("stale") and status != "red":
+            status, text = "red", ctx._("out of date (last check: %(status)s)", status=text)
+        rows.append(HealthRow(source=source_name(h["source"], ctx.lang), status=status, status_text=text,
+                              count=int(h["items_seen"] or 0),
+                              checked=format_datetime(h["checked"], ctx.lang) if h.get("checked") else "",
+                              stale=bool(h.get("stale")), reason=clean(health_reason(h["reason"], ctx.lang), 200)))
+    return rows
 
 
 def assemble(ctx: Context, *, base_id: int, upto: int, problems: list[str]) -> Digest:
