@@ -329,6 +329,29 @@ def test_a_committee_hearings_moved_times_are_worded():
         "Deadline to ask to take part moved: Tue 1 Dec 2026 09:30 → Thu 3 Dec 2026 10:00")
 
 
+def test_a_changed_text_says_what_changed_not_only_where():
+    """"Endret: tekst" hid that a GPFG case got a deadline to ask for a hearing, or that an EU
+    procedure was withdrawn: the changed passage is quoted (its words between the common
+    beginning and the common end, at most 25)."""
+    from tracker.digest.wording import changed_passage
+
+    spu = {"kind": "updated", "field": "body", "before": {"body": "Status: mottatt\nKomité: Finanskomiteen"},
+           "after": {"body": "Status: til behandling\nKomité: Finanskomiteen\nFrist for å be om høring: 2026-12-07"}}
+    assert digest.describe_change(spu, "nb") == (
+        "Endret: tekst. Ny ordlyd: «… til behandling Komité: Finanskomiteen Frist for å be om høring: 2026-12-07»")
+    oeil = {"kind": "updated", "field": "summary,body",
+            "before": {"summary": "Awaiting Council's 1st reading position.", "body": "x"},
+            "after": {"summary": "Procedure lapsed or withdrawn.", "body": "y"}}
+    assert digest.describe_change(oeil, "en") == (
+        "Updated: summary, text. New wording: «Procedure lapsed or withdrawn.»")
+    cut = {"kind": "updated", "field": "body", "before": {"body": "A. B. C."}, "after": {"body": "A. C."}}
+    assert digest.describe_change(cut, "nb") == "Endret: tekst. Fjernet: «… B.»"
+    # a title change keeps saying the old title; spacing alone quotes nothing
+    assert changed_passage("a  b\nc", "a b c") is None
+    long = changed_passage("Innledning.", "Innledning. " + " ".join(f"ord{n}" for n in range(40)))
+    assert long == ("new", "… " + " ".join(f"ord{n}" for n in range(25)) + " …")
+
+
 def test_a_document_is_named_by_its_title_else_its_file():
     from tracker.digest.wording import document_name
 

@@ -161,6 +161,36 @@ def reason_text(row: dict[str, Any], lang: str) -> str:
     return f"{reason} ({score})" if reason else score[:1].upper() + score[1:]
 
 
+#: at most this many words of a changed passage are quoted
+PASSAGE_WORDS = 25
+
+
+def changed_passage(old: Any, new: Any, max_words: int = PASSAGE_WORDS) -> tuple[str, str] | None:
+    """The passage of `new` that differs from `old`, by words: everything between their common
+    beginning and their common end (linear: no diff of two long bodies), at most `max_words`
+    words with "…" where it is cut or starts inside the text. ``("new", words)``, or
+    ``("removed", words)`` (the passage of `old`) when text was only taken out; None when the
+    words are the same (a change of spacing or line breaks only)."""
+    a = str(old or "").split()
+    b = str(new or "").split()
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    added, removed = b[start:len(b) - end], a[start:len(a) - end]
+    how, words = ("new", added) if added else ("removed", removed)
+    if not words:
+        return None
+    text = " ".join(words[:max_words])
+    if len(words) > max_words:
+        text += " …"
+    if start:
+        text = "… " + text
+    return how, clean(text, 400)
+
+
 def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | None = None) -> str:
     """One change as a plain sentence (not yet escaped); `item`: the item it belongs to (names a
     changed document by its title)."""
@@ -210,6 +240,14 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
         text = _("Updated: %(fields)s", fields=", ".join(fields))
         if isinstance(before, dict) and isinstance(after, dict) and "title" in after:
             text += " " + _("(was «%(title)s»)", title=clean(before.get("title"), 120))
+        elif isinstance(before, dict) and isinstance(after, dict):
+            # what changed, not only where: the first text field's changed passage
+            for name in ("summary", "body"):
+                if name in after and (passage := changed_passage(before.get(name), after.get(name))):
+                    how, words = passage
+                    text += ". " + (_("New wording: «%(passage)s»", passage=words) if how == "new"
+                                    else _("Removed: «%(passage)s»", passage=words))
+                    break
         return text
     if kind == "resent":
         prev = change["previous"]
