@@ -350,6 +350,13 @@ def test_a_changed_text_says_what_changed_not_only_where():
     assert changed_passage("a  b\nc", "a b c") is None
     long = changed_passage("Innledning.", "Innledning. " + " ".join(f"ord{n}" for n in range(40)))
     assert long == ("new", "… " + " ".join(f"ord{n}" for n in range(25)) + " …")
+    # of two changes, the bigger is quoted, whole: a date moved at the top, a sentence added below
+    # (the words between close changes are kept: no "… delegated»" cut from "delegated act")
+    old = "Frist: 08.01.2027. Departementet foreslår endringer i loven. Se vedlegg."
+    new = "Frist: 09.02.2027. Departementet foreslår endringer i loven. Nytt tilleggsnotat om Omnibus I er lagt ved. Se vedlegg."
+    assert changed_passage(old, new) == ("new", "… Nytt tilleggsnotat om Omnibus I er lagt ved.")
+    assert changed_passage("Follow-up document: act.", "Follow-up document: delegated act amending Annex I.") == (
+        "new", "… delegated act amending Annex I.")
 
 
 def test_a_document_is_named_by_its_title_else_its_file():

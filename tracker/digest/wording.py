@@ -163,14 +163,21 @@ def reason_text(row: dict[str, Any], lang: str) -> str:
 
 #: at most this many words of a changed passage are quoted
 PASSAGE_WORDS = 25
+#: a changed middle longer than this many words is not diffed (the first change is quoted)
+DIFF_WORDS = 4000
+#: changes at most this many unchanged words apart are quoted as one passage
+MERGE_GAP = 3
 
 
 def changed_passage(old: Any, new: Any, max_words: int = PASSAGE_WORDS) -> tuple[str, str] | None:
-    """The passage of `new` that differs from `old`, by words: everything between their common
-    beginning and their common end (linear: no diff of two long bodies), at most `max_words`
-    words with "…" where it is cut or starts inside the text. ``("new", words)``, or
-    ``("removed", words)`` (the passage of `old`) when text was only taken out; None when the
-    words are the same (a change of spacing or line breaks only)."""
+    """The passage that changed from `old` to `new`, by words: of the changes between their common
+    beginning and end (changes at most `MERGE_GAP` words apart count as one), the one that changes
+    the most words — its new words, or the removed ones when text was only taken out — at most
+    `max_words` words, with "…" where it is cut or does not start the text.
+    ``("new", words)`` or ``("removed", words)``; None when the words are the same (spacing or line
+    breaks only). A middle over `DIFF_WORDS` words is not diffed: its first change is quoted."""
+    from difflib import SequenceMatcher
+
     a = str(old or "").split()
     b = str(new or "").split()
     start = 0
@@ -179,16 +186,27 @@ def changed_passage(old: Any, new: Any, max_words: int = PASSAGE_WORDS) -> tuple
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
-    added, removed = b[start:len(b) - end], a[start:len(a) - end]
-    how, words = ("new", added) if added else ("removed", removed)
-    if not words:
+    mid_a, mid_b = a[start:len(a) - end], b[start:len(b) - end]
+    if not mid_a and not mid_b:
         return None
-    text = " ".join(words[:max_words])
-    if len(words) > max_words:
-        text += " …"
-    if start:
-        text = "… " + text
-    return how, clean(text, 400)
+    if len(mid_a) + len(mid_b) > DIFF_WORDS or not mid_a or not mid_b:
+        how, at, words = ("new", start, mid_b) if mid_b else ("removed", start, mid_a)
+    else:
+        # the changes, with the few unchanged words between close ones kept (a phrase, not
+        # fragments of it); the group that changes the most words is quoted
+        groups: list[list[int]] = []  # [i1, i2, j1, j2, words changed]
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            if groups and j1 - groups[-1][3] <= MERGE_GAP and i1 - groups[-1][1] <= MERGE_GAP:
+                g = groups[-1]
+                g[1], g[3], g[4] = i2, j2, g[4] + (i2 - i1) + (j2 - j1)
+            else:
+                groups.append([i1, i2, j1, j2, (i2 - i1) + (j2 - j1)])
+        i1, i2, j1, j2, _n = max(groups, key=lambda g: g[4])
+        how, at, words = ("new", start + j1, mid_b[j1:j2]) if j2 > j1 else ("removed", start + i1, mid_a[i1:i2])
+    text = " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+    return how, clean(("… " if at else "") + text, 400)
 
 
 def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | None = None) -> str:
