@@ -50,6 +50,29 @@ def test_new_since_the_previous_digest(db, tmp_path):
     assert d.new[0]["snippet"]["text"] == "Menneskerettigheter"
 
 
+def test_a_new_items_sender_is_named_as_in_needs_input(db, tmp_path):
+    """Under "Nytt" the sender stood as a bare line ("Finansdepartementet") after the reason."""
+    from test_digest_world import tag
+
+    build_world(db, days=1)
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_finansdep"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_finansdep", items=[{
+        "source": "no_finansdep", "kind": "gpfg_document", "native_id": "3172310", "owner": "Finansdepartementet",
+        "title": "Endringer i mandatet for forvaltningen av Statens pensjonsfond utland er fastsatt",
+        "url": "https://www.regjeringen.no/no/dokumenter/mandat/id3172310/", "channel": "rss"}])
+    store.finish_run(db, run, 0)
+    build_world_day2(db)
+    tag(db)
+    item_id = next(r["id"] for r in db.query("select id from items where native_id = '3172310'"))
+    with db.conn:  # relevant as the tagger makes it with the fund's page text (not stored here)
+        db["items"].update(item_id, {"relevance": 0.89, "relevant": 1, "labels": '["gpfg"]'})
+    md = digest.render_markdown(_build(db))
+    new = md[md.index("## Nytt"):md.index("## Endret")]
+    assert "Endringer i mandatet for forvaltningen" in new and "  - Avsender: Finansdepartementet\n" in new
+    assert "  - Finansdepartementet\n" not in new
+
+
 def test_changed_lists_each_kind_of_change(db, tmp_path):
     d = _day1_digest_then_day2(db, tmp_path)
     changes = {r["id"]: [c["kind"] for c in r["changes"]] for r in d.changed}

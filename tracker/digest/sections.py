@@ -125,8 +125,8 @@ def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
 
 def _short_facts(row: dict[str, Any], ctx: Context) -> list[str]:
     facts = []
-    if row.get("owner"):
-        facts.append(clean(row["owner"], 120))
+    if row.get("owner"):  # named as in "Needs input": a bare "Forbrukertilsynet" line read as nothing
+        facts.append(ctx._("Sender: %(name)s", name=clean(row["owner"], 120)))
     if row.get("deadline_day"):
         facts.append(deadline_line(row, ctx.as_of, ctx.lang))
     return facts
