@@ -285,6 +285,17 @@ def test_a_bad_date_in_the_search_form_is_named_as_the_form_names_it(world, lang
     assert said in visible_text(page).replace("&#39;", "'") and "--from" not in page
 
 
+@pytest.mark.parametrize(("url", "said"), [
+    ("/search?status=nope", "status:nope — status er en av open, closed"),
+    ("/search?q=klima&source=nope", "source:nope — kilden er en av documents, eu_cellar"),
+    ("/search?q=h%C3%B8ring+kind%3Ah%C3%B8ring", "kind:høring — typen er en av"),
+])
+def test_a_filter_no_item_can_pass_is_refused_on_the_page(world, url, said):
+    """/search?status=nope showed a blank page and /search?q=klima&source=nope "Ingen treff."."""
+    page = _get(world["client"], url, "nb").get_data(as_text=True)
+    assert said in visible_text(page) and "Ingen treff" not in page
+
+
 def _refusals(module: str, error: str) -> list[str]:
     """Every message `raise <error>(...)` in tracker/workbench/<module>.py can give, its
     placeholders filled with samples of their kind (a string with a condition: both ways)."""

@@ -10,7 +10,7 @@ Query language (what the CLI's and the workbench's search box accept)::
     NEAR(klima risiko, 5)    both words at most 5 words apart (default 10)
     (klima OR miljø) -olje   parentheses group
     title:åpenhetsloven      only in the title (title:, summary:, body:/text:; tittel:, tekst:)
-    source:regjeringen_horinger  label:"OECD kapittel IV"  status:open  kind:hearing
+    source:no_regjeringen_horinger  label:"OECD kapittel IV"  status:open  kind:hearing
                              filters on the item (top level only; -source:… excludes)
 
 Words match by their Snowball stem (Norwegian for Norwegian items, English for English
@@ -81,9 +81,11 @@ class Filters:
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
         where, params = [], []
         if self.source:
+            _one_of("source", self.source, _valid("source"))
             where.append(f"{alias}.source = ?")
             params.append(self.source)
         if self.status:
+            _one_of("status", self.status, STATUSES)
             where.append(f"{alias}.status = ?")
             params.append(self.status)
         if self.label:
@@ -102,12 +104,39 @@ class Filters:
             where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
         if self.state:
+            _one_of("state", self.state, _valid("state"))
             if self.state == "new":
                 where.append("(t.state is null or t.state = 'new')")
             else:
                 where.append("t.state = ?")
                 params.append(self.state)
         return (" and ".join(where) or "1"), params
+
+
+#: the languages items are stored in (a `language:` filter's values)
+LANGUAGES = ("nb", "nn", "en")
+
+
+def _valid(column: str) -> tuple[str, ...]:
+    """The values a `source`, `kind` or `state` filter can have (imported when asked)."""
+    if column == "source":
+        from tracker.attention.profiles import known_sources
+
+        return tuple(known_sources())
+    if column == "kind":
+        from crawlers.items import KINDS
+
+        return tuple(KINDS)
+    from tracker.workbench.triage import STATES
+
+    return tuple(STATES)
+
+
+def _one_of(name: str, value: str, valid: tuple[str, ...]) -> None:
+    """A filter value that no item can have is refused with the valid ones: it would match
+    nothing, and "no hits" would look like an answer."""
+    if value not in valid:
+        raise SearchError(f"{name}:{value} — {name} is one of {', '.join(valid)}")
 
 
 def _label_sql(alias: str) -> str:
@@ -487,14 +516,16 @@ def compile_query(query: str) -> Compiled:
             params += _label_params(normalise_label(f.value))
         elif f.column == "status":
             value = f.value.lower()
-            if value not in STATUSES:
-                raise SearchError(f"status:{f.value} — status is one of {', '.join(STATUSES)}")
+            _one_of("status", value, STATUSES)
             where.append(f"i.status {op} ?")
             params.append(value)
         elif f.column == "language":
+            value = f.value.lower()
+            _one_of("language", value, LANGUAGES)
             where.append(f"coalesce(i.language, 'nb') {op} ?")
-            params.append(f.value.lower())
-        else:
+            params.append(value)
+        else:  # source, kind: a mistyped one matched nothing and read as "no hits"
+            _one_of(f.column, f.value, _valid(f.column))
             where.append(f"i.{f.column} {op} ?")
             params.append(f.value)
     positives = [c for c in text if not isinstance(c, Not)]
