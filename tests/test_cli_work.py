@@ -43,6 +43,9 @@ def test_digest_to_assigned_item_to_docx(env):
     assert r.exit_code == 0 and "assigned (owner per)" in r.output
     mine = run("inbox", "--owner", "per", "--as-of", "2026-11-24")
     assert HEARING in mine.output and COMMITTEE not in mine.output
+    # a name nobody has says so, and who has items ("(nothing)" read the same for a typo)
+    nobody = run("inbox", "--owner", "pr", "--as-of", "2026-11-24")
+    assert nobody.exit_code == 0 and nobody.output == "no consultation needs input for owner 'pr' (advisers with items: per)\n"
     r = run("draft", HEARING, "--out", "utkast")
     assert r.exit_code == 0
     docx = env / "utkast" / "regjeringen_3150001-horingssvar.docx"

@@ -126,6 +126,14 @@ def inbox(ctx, owner, as_of) -> None:
 
     untrusted = say_untrusted(db, now, lang="en")
     rows = inbox_rows(db, now, owner)
+    if not rows and owner:  # "(nothing)" read the same for a typo as for a free adviser
+        owners = sorted({r["triage_owner"].strip() for r in inbox_rows(db, now) if (r.get("triage_owner") or "").strip()},
+                        key=str.casefold)
+        click.echo(f"no consultation needs input for owner {owner!r}"
+                   + (f" (advisers with items: {', '.join(owners)})" if owners else " (no item is assigned to anyone)"))
+        if untrusted:
+            ctx.exit(2)
+        return
     for r in rows:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " today" if r.get("draft_due_today") else "")
         r["days"] = r.get("working_days_left")
