@@ -298,12 +298,7 @@ _REFUSALS: MessageTable = message_table((
      N_("%(name)s: filters apply to the whole search; they cannot stand inside OR or parentheses.")),
     (r"cannot search for (?P<text>.+)", N_("Cannot search for %(text)s.")),
     (r"status:(?P<value>\S*) — status is one of (?P<valid>.+)", N_("status:%(value)s — the status is one of %(valid)s.")),
-    (r"source:(?P<value>\S*) — source is one of (?P<valid>.+)", N_("source:%(value)s — the source is one of %(valid)s.")),
-    (r"kind:(?P<value>\S*) — kind is one of (?P<valid>.+)", N_("kind:%(value)s — the kind is one of %(valid)s.")),
-    (r"language:(?P<value>\S*) — language is one of (?P<valid>.+)",
-     N_("language:%(value)s — the language is one of %(valid)s.")),
-    (r"state:(?P<value>\S*) — state is one of (?P<valid>.+)",
-     N_("state:%(value)s — the follow-up status is one of %(valid)s.")),
+    # tracker.workbench.search._one_of: source:, kind:, language:, state: (as typed in a query)
     (r"(?P<name>\w+):(?P<value>\S*) — (?P=name) is one of (?P<valid>.+)",
      N_("%(name)s:%(value)s — the valid values are %(valid)s.")),
     (r"nothing to search for in the text", N_("Nothing to search for in the text.")),
