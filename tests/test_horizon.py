@@ -74,6 +74,31 @@ def test_only_followed_items_unless_all(db):
     assert any(not rows[e.item_id]["relevant"] for e in everything if e.item_id)
 
 
+def test_an_advisers_internal_deadline_is_on_the_horizon_and_in_the_week_mail(replayed, tmp_path):
+    """The Monday mail listed every source's date but not the one an adviser set herself ("utkast
+    til Kari innen tirsdag"): the internal deadline is now a date ahead while the item is worked on."""
+    import shutil
+
+    from tracker.workbench import triage
+
+    path = tmp_path / "h.db"
+    shutil.copy(replayed, path)
+    db = open_db(path)
+    mine, dropped = "regjeringen:3150100", "regjeringen:3172240"
+    triage.set_state(db, mine, "respond", by="kari")
+    triage.set_state(db, mine, "assigned", owner="Kari", internal_deadline="2026-12-01", by="kari")
+    triage.set_state(db, dropped, "not_relevant", internal_deadline="2026-12-02", by="kari")  # set aside: no date
+    entries = [e for e in horizon(db, DAY2, weeks=2) if e.what == "internal_deadline"]
+    assert [(e.item_id, e.day, e.label("nb"), e.label("en")) for e in entries] == [
+        (mine, date(2026, 12, 1), "Utkast innen (Kari)", "Draft due (Kari)")]
+    monday = datetime(2026, 11, 30, 6, tzinfo=OSLO)
+    import tracker.digest as digest
+
+    text = digest.render_text(digest.build_digest(db, as_of=monday, profile="uka_som_kommer"))
+    assert "- tir. 01.12.2026 – Utkast innen (Kari) — Høring – gjennomføring av aktsomhetsdirektivet" in text
+    db.close()
+
+
 def test_withdrawn_and_vanished_items_have_no_dates(db):
     gone = {r["id"] for r in db.query("select id from items where status = 'withdrawn' or vanished_at is not null")}
     assert gone and not gone & {e.item_id for e in horizon(db, DAY2, weeks=52, followed_only=False)}

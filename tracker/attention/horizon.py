@@ -13,7 +13,9 @@ Dates come from what the store already holds (nothing is invented here):
   plenary votes, transposition deadlines);
 - application and transposition dates written in the watchlist's ``note`` of each watched
   EU file (crawlers/watchlist.toml), read by pattern ("applies 14 Dec 2027") — a date the
-  pattern does not see is not shown.
+  pattern does not see is not shown;
+- the internal deadlines advisers set on items they work on (``triage.internal_deadline``, "Utkast
+  innen (Kari)"), while the item is not set aside (not relevant, submitted, published, closed).
 
 Not covered (no source holds them yet): EEA Joint Committee dates (EØS-notater carry
 only the date last handled), the Commission's planned adoption dates outside OEIL.
@@ -50,6 +52,7 @@ WHAT = {
     "eu_forecast": N_("EU: forecast"),
     "application": N_("EU act: application/deadline"),
     "deadline": N_("Deadline"),
+    "internal_deadline": N_("Draft due"),
 }
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember")  # fmt: skip
@@ -73,8 +76,11 @@ class Dated:
     owner: str | None = None
     source: str | None = None
     detail: str | None = None  # the event's own words (OEIL), the place (Stortinget), the note (watchlist)
+    adviser: str | None = None  # whose internal deadline it is
 
     def label(self, lang: str = "nb") -> str:
+        if self.adviser:
+            return gettext(lang, "Draft due (%(adviser)s)", adviser=self.adviser)
         return gettext(lang, WHAT[self.what])
 
     def as_dict(self, lang: str = "nb") -> dict[str, Any]:
@@ -162,6 +168,7 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
         if followed_only and not followed(row, profile, watched):
             continue
         out += [d for d in _item_dates(row, start, end) if start <= d.day < end]
+    out += [d for d in internal_deadlines(db, profile) if start <= d.day < end]
     if watch_entries is None:
         from tracker.links.watchlist import load
 
@@ -169,6 +176,26 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
     out += [d for d in watchlist_dates(watch_entries) if start <= d.day < end]
     out.sort(key=lambda d: (d.day, d.at, d.what, d.title))
     return out
+
+
+def internal_deadlines(db: sqlite_utils.Database, profile: Profile) -> Iterable[Dated]:
+    """The internal deadlines advisers set on items in the profile's scope that they still work on
+    (an adviser's own date: the item is followed whatever its relevance)."""
+    from tracker.attention.urgency import SET_ASIDE_STATES
+
+    marks = ",".join("?" for _ in SET_ASIDE_STATES)
+    for row in db.query(
+        f"""select i.id, i.source, i.kind, i.title, i.url, i.owner, i.labels, t.internal_deadline,
+                   t.owner as adviser
+            from triage t join items i on i.id = t.item_id
+            where t.internal_deadline is not null and t.state not in ({marks})
+              and i.vanished_at is null and i.status != 'withdrawn'""", list(SET_ASIDE_STATES)):  # fmt: skip
+        row["labels"] = loads_json(row["labels"], [])
+        if not profile.in_scope(row) or not (d := _day(row["internal_deadline"])):
+            continue
+        yield Dated(day=d[0], at=d[1], what="internal_deadline", title=row["title"], item_id=row["id"],
+                    url=row.get("url"), owner=row.get("owner"), source=row["source"],
+                    adviser=(row.get("adviser") or "").strip() or None)
 
 
 def week_label(day: date, lang: str = "nb") -> str:
