@@ -129,6 +129,18 @@ def test_company_identifiers_are_named(db_path):
     assert '<span class="meta">org. no. 923609016</span>' in en and ">orgnr " not in en and ">isin " not in nb
 
 
+def test_the_draft_form_asks_for_the_name_once(client):
+    """Two forms, one per format, each asked for "ditt navn": one form now, its buttons pick the
+    format, and either makes a draft."""
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    form = re.search(r'<form [^>]*id="draft-form">(.*?)</form>', html, re.S).group(1)
+    assert form.count('name="by"') == 1 and html.count('name="by" placeholder') == 2  # and the triage form's
+    assert '<button type="submit" name="format" value="md" id="draft-md">' in form
+    token = _csrf(client, f"/item/{HEARING}")
+    made = client.post(f"/item/{HEARING}/draft", data={"csrf": token, "by": "kari", "format": "md"})
+    assert made.status_code == 303
+
+
 def test_only_a_hearing_calls_its_reference_deres_ref(client):
     """A committee hearing's "Prop. 57 L" or an EU act's CELEX number stood under "Deres ref." (the
     ministry's case number an answer to a hearing cites)."""
