@@ -188,6 +188,14 @@ def test_a_committee_hearing_is_due_in_the_week_of_its_deadline_to_ask_to_speak(
     assert row["next_due"] == "2026-12-01T12:00:00+01:00"
 
 
+def test_a_hearing_whose_only_deadline_is_the_ask_to_speak_is_named_so(db):
+    """No written-input deadline: the deadline is the deadline to ask to speak (the spider's
+    `deadline_basis`), and the summary names it as such, not as a bare "frist"."""
+    item_id = _committee_hearing(db, "2026-11-26T12:00:00+01:00", "2026-11-26T12:00:00+01:00")
+    (row,) = needs_input(db, as_of=DAY2, profile=NCP)
+    assert row["id"] == item_id and row["next_due_what"] == "request_to_speak" and row["window"] == "this_week"
+
+
 def test_the_deadline_to_ask_to_speak_orders_a_week_and_names_the_first_deadline(db):
     """Inside a window, the earlier next due time comes first among equally relevant items, and the
     summary's "first deadline this week" is the asking deadline, named as such."""

@@ -124,13 +124,14 @@ def deadline_window(today: date, day: date | None) -> str:
 
 def next_due(row: dict[str, Any], as_of: datetime) -> tuple[datetime | None, str]:
     """The item's next due time and what it is: ``"request_to_speak"`` (a committee hearing's
-    deadline to ask to speak, while it is ahead of `as_of` and before the deadline) or
+    deadline to ask to speak, while it is ahead of `as_of` and not after the deadline) or
     ``"deadline"`` (the item's deadline, None when unknown). See the module docstring."""
     deadline = deadlines.to_datetime(row.get("deadline"))
     if row.get("kind") == "committee_hearing":
         ex = loads_json(row.get("extra"), {})
         ask = deadlines.to_datetime(ex.get("anmodningsfrist")) if isinstance(ex, dict) else None
-        if ask is not None and ask >= as_of and (deadline is None or ask < deadline):
+        # (the same time when asking to speak is the hearing's only deadline: named as such)
+        if ask is not None and ask >= as_of and (deadline is None or ask <= deadline):
             return ask, "request_to_speak"
     return deadline, "deadline"
 
