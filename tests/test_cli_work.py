@@ -77,6 +77,11 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
 def test_triage_errors_are_clear(env):
     r = CliRunner().invoke(main, ["triage", "nope:1", "--state", "respond"])
     assert r.exit_code == 1 and "unknown item id: 'nope:1'" in r.output
+    r = CliRunner().invoke(main, ["triage", "nope:1", "--history"])
+    assert r.exit_code == 1 and "unknown item id: 'nope:1'" in r.output
+    # an item nobody has followed up yet says so ("(nothing)" read like a failed look-up)
+    r = run("triage", COMMITTEE, "--history")
+    assert r.output.endswith(": new — next: watching, not_relevant, respond\nno follow-up changes yet\n")
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "published"])
     assert r.exit_code == 1 and "illegal transition new → published" in r.output
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--by", "ola"])

@@ -74,9 +74,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             row = tri.set_state(db, item_id, state, owner=owner, note=note,
                                 internal_deadline=internal_deadline, by=by)
         else:
-            if not tri.item_exists(db, item_id):
-                raise tri.TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
-            row = tri.get(db, item_id)
+            row = tri.get(db, check_item(db, item_id))
         if labels:
             marks = tri.mark_labels(db, item_id, labels, by=by)
             click.echo(f"{item_id}: label marks " + ", ".join(f"{m}{label}" for label, m in marks.items()))
@@ -87,8 +85,11 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                + (f", internal deadline {row['internal_deadline']}" if row["internal_deadline"] else "")
                + (f" — next: {', '.join(tri.allowed(row['state'])) or 'final'}"))  # fmt: skip
     if show_history:
-        print_table(tri.history(db, item_id), ["at", "by", "state_before", "state_after", "owner", "note"],
-               widths={"note": 60})
+        changes = tri.history(db, item_id)
+        if not changes:
+            click.echo("no follow-up changes yet")
+            return
+        print_table(changes, ["at", "by", "state_before", "state_after", "owner", "note"], widths={"note": 60})
 
 
 @click.command("close-unanswered")
