@@ -71,7 +71,7 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
     db.close()
     inbox = run("inbox", "--as-of", "2026-11-24T06:00")
     line = next(line for line in inbox.stdout.splitlines() if COMMITTEE in line)
-    assert line.startswith("this week  0.70 ") and " 2026-12-03 (ask to speak by 11-26) " in line
+    assert line.startswith("this week  0.70  2  ") and " 2026-12-03 (ask to speak by 11-26) " in line
 
 
 def test_triage_errors_are_clear(env):

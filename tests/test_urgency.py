@@ -178,8 +178,10 @@ def test_a_committee_hearing_is_due_in_the_week_of_its_deadline_to_ask_to_speak(
     (row,) = needs_input(db, as_of=DAY2, profile=NCP)
     assert row["id"] == item_id and row["window"] == "this_week"
     assert (row["next_due"], row["next_due_what"]) == ("2026-11-26T12:00:00+01:00", "request_to_speak")
-    # the deadline itself and what is counted from it stay the written-input deadline's
+    # the deadline itself and what is counted from it stay the written-input deadline's; the
+    # inbox's column counts to what is due first (Thursday: 2 working days from Tuesday)
     assert row["deadline_day"] == "2026-12-01" and row["working_days_left"] == 5
+    assert row["working_days_to_next_due"] == 2
     assert row["draft_due"] == "2026-11-24"
     # once the asking deadline has passed, the written-input deadline's week counts
     after = datetime(2026, 11, 26, 12, 1, tzinfo=OSLO)

@@ -71,6 +71,7 @@ def test_inbox_heads_a_committee_hearing_by_its_deadline_to_ask_to_speak(db_path
     at = html.index("Endringer i regnskapsloven")
     cell = html[html.rindex("<tr", 0, at):at]
     assert re.search(r'<td class="deadline"[^>]*><div class="deadline-line">Be om å delta innen: tor\. 26\.11\.2026 kl\. 12\.00</div>', cell)
+    assert '<td class="num" data-label="Arbeidsdager">2</td>' in cell  # to the asking deadline, as the week
 
 
 @pytest.mark.parametrize(("day", "shown"), [(datetime(2026, 11, 30, 6, tzinfo=OSLO), "tor. 03.12.2026 kl. 12.00"),

@@ -171,8 +171,8 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
 
     Each row holds the item's fields plus: `labels` (list), `snippet` (one evidence snippet or
     None), `why` ("relevance" or "ncp_consultee"), `window` ("this_week"/"next_week"/"later", the
-    week of the next due time), `next_due` (ISO time or None) and `next_due_what` ("deadline" or
-    "request_to_speak"; see :func:`next_due`),
+    week of the next due time), `next_due` (ISO time or None), `next_due_what` ("deadline" or
+    "request_to_speak"; see :func:`next_due`) and `working_days_to_next_due`,
     `deadline_day` (ISO date or None), `working_days_left` (int or None), `draft_due` (ISO date
     or None), `draft_overdue` (bool), `draft_due_today` (bool), `deadline_known` (bool),
     `triage_state` (default "new"), `triage_owner`, `internal_deadline`. `rows`: the `candidates(db)` already read (the digest
@@ -203,10 +203,15 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         row["deadline_known"] = day is not None
         row["deadline_day"] = day.isoformat() if day else None
         due_at, due_what = next_due(row, as_of)
+        due_day = deadlines.deadline_day(due_at)
         row["next_due"] = due_at.isoformat() if due_at else None
         row["next_due_what"] = due_what
-        row["window"] = deadline_window(today, deadlines.deadline_day(due_at))
-        row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=profile.eves_are_working_days) if day else None
+        row["window"] = deadline_window(today, due_day)
+        eves = profile.eves_are_working_days
+        row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=eves) if day else None
+        # the inbox's column, as its week: the working days to what is due first
+        row["working_days_to_next_due"] = row["working_days_left"] if due_day == day else (
+            deadlines.working_days_between(today, due_day, eves_are_working_days=eves) if due_day else None)
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(deadlines.OSLO).date() if internal else (
             deadlines.add_working_days(day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days) if day else None)

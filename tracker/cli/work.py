@@ -137,7 +137,7 @@ def inbox(ctx, owner, as_of) -> None:
         return
     for r in rows:
         r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " today" if r.get("draft_due_today") else "")
-        r["days"] = r.get("working_days_left")
+        r["days"] = r.get("working_days_to_next_due")  # as the week: to what is due first
         r["deadline_"] = r.get("deadline_day") or ""
         if r.get("next_due_what") == "request_to_speak":  # why a hearing due next week is this week's
             r["deadline_"] += f" (ask to speak by {r['next_due'][5:10]})"
