@@ -66,3 +66,32 @@ def test_ctrl_c_during_the_after_step_lets_it_end_and_marks_the_plan_unfinished(
     # not completed: `demo` replays that day again instead of skipping it as done
     assert json.loads(out.strip().splitlines()[-2]) == [[0, None]]
     assert "Traceback" not in err, err[-3000:]
+
+
+def test_console_log_lines_stay_readable():
+    """Scrapy's "Gave up retrying <GET …sparql?query=…>" printed a 1,500-character URL (the whole
+    encoded SPARQL query) on the console of `run` and `demo`: a URL is cut after 160 characters,
+    a traceback becomes its error's one line, and any other record passes unchanged."""
+    import logging
+
+    from tracker.jobs.crawl import _NoTraceback
+
+    query = "https://publications.europa.eu/webapi/rdf/sparql?query=" + "PREFIX+cdm%3A+%3Chttp%3A" * 60
+    record = logging.LogRecord("scrapy.downloadermiddlewares.retry", logging.ERROR, __file__, 1,
+                               "Gave up retrying %(request)s (failed %(retry_times)d times): %(reason)s",
+                               ({"request": f"<GET {query}>", "retry_times": 4, "reason": "500 Internal Server Error"},),
+                               None)
+    assert _NoTraceback().filter(record)
+    line = record.getMessage()
+    assert line == f"Gave up retrying <GET {query[:160]}…> (failed 4 times): 500 Internal Server Error"
+    try:
+        raise OSError("DNS lookup failed")
+    except OSError:
+        import sys
+
+        failed = logging.LogRecord("x", logging.ERROR, __file__, 1, "fetch %s failed", ("https://x.no/a",), sys.exc_info())
+    _NoTraceback().filter(failed)
+    assert failed.getMessage() == "fetch https://x.no/a failed (OSError: DNS lookup failed)" and failed.exc_info is None
+    plain = logging.LogRecord("x", logging.WARNING, __file__, 1, "%d pages", (3,), None)
+    _NoTraceback().filter(plain)
+    assert (plain.msg, plain.args) == ("%d pages", (3,))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -241,17 +242,31 @@ class _Progress:
             self.progress.update(1)
 
 
+#: a URL in a log line is cut after this many characters (a Cellar SPARQL query in its address is
+#: about 1,500: Scrapy's "Gave up retrying <GET …>" filled the screen)
+LOG_URL_CHARS = 160
+_LONG_URL = re.compile(r"(?=https?://)([^\s<>]{" + str(LOG_URL_CHARS) + r"})[^\s<>]+")
+
+
 class _NoTraceback(logging.Filter):
-    """Console log records on one line: the error's message stays, its traceback goes (a DNS
-    failure is not a bug). LOG_LEVEL=DEBUG (`[tracker] log_level`) keeps tracebacks."""
+    """Console log records on one readable line: the error's message stays, its traceback goes (a
+    DNS failure is not a bug), and a very long URL is cut ("…"). LOG_LEVEL=DEBUG (`[tracker]
+    log_level`) keeps tracebacks and whole URLs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: the handler reports it, as without us
+            return True
+        short = _LONG_URL.sub(r"\1…", message)
         if record.exc_info:
             exc = record.exc_info[1]
-            message = record.getMessage()
             if exc is not None and str(exc) not in message:
-                record.msg, record.args = f"{message} ({type(exc).__name__}: {exc})", None
+                short = f"{short} ({type(exc).__name__}: {exc})"
             record.exc_info, record.exc_text = None, None
+        elif short == message:
+            return True
+        record.msg, record.args = short, None
         return True
 
 
