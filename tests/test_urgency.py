@@ -215,3 +215,7 @@ def test_the_deadline_to_ask_to_speak_orders_a_week_and_names_the_first_deadline
             "(Komitéhøring: Endringer i åpenhetsloven") in nb
     en = digest.render_text(digest.build_digest(db, as_of=DAY2, profile="ncp", lang="en"))
     assert "2 deadlines this week; the first: request to speak by Wed 25 Nov 2026 12:00 (Komitéhøring" in en
+    # "Kommende frister" lists it by the same time, first, named as such
+    coming = nb[nb.index("## Kommende frister"):]
+    assert coming.index("be om å delta innen ons. 25.11.2026 kl. 12.00 — [Komitéhøring") < coming.index(
+        "Høring – frist fredag")

@@ -260,14 +260,19 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
         decorate(row, ctx)
         if row.get("triage_state") in urgency.SET_ASIDE_STATES:
             row["passes"] = False  # an adviser set it aside: counted, not listed
-        day = deadlines.deadline_day(row.get("deadline"))
+        # by the next due time, as "needs input": a committee hearing's deadline to ask to speak
+        # while it is ahead (tracker.attention.urgency.next_due)
+        due_at, row["next_due_what"] = urgency.next_due(row, ctx.as_of)
+        row["next_due"] = due_at.isoformat() if due_at else None
+        day = deadlines.deadline_day(due_at)
+        row["next_due_day"] = day.isoformat() if day else None
         key = "later"
         if day is not None:
             ahead = (day - ctx.today).days
             key = next((k for k, limit in BUCKETS if ahead <= limit), "later")
         buckets[key].append(row)
     for rows in buckets.values():
-        rows.sort(key=lambda r: (r.get("deadline_day") or "9999", not r.get("passes"),
+        rows.sort(key=lambda r: (r.get("next_due_day") or "9999", not r.get("passes"),
                                  (r.get("title") or "").casefold(), r["id"]))
     return [(key, buckets[key]) for key, _ in (*BUCKETS, ("later", 0))]
 

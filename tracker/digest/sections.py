@@ -33,7 +33,6 @@ from tracker.digest.model import Banner, Digest, Entry, Evidence, Group, HealthR
 from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url
 from tracker.digest.wording import (
     deadline_line,
-    deadline_text,
     describe_change,
     next_due_text,
     reason_text,
@@ -326,7 +325,7 @@ def coming_deadlines(ctx: Context) -> Section:
         others += len(rows) - len(shown)
         if shown:
             groups.append(Group(counted(_(BUCKET_NAMES[key]), len(shown)), [
-                _base(r, ctx, compact=deadline_text(r, ctx.as_of, ctx.lang), new=r["id"] in ctx.new_ids,
+                _base(r, ctx, compact=next_due_text(r, ctx.as_of, ctx.lang), new=r["id"] in ctx.new_ids,
                       lines=[clean(r["owner"], 120)] if r.get("owner") else [])
                 for r in shown]))  # fmt: skip
     notes = []
