@@ -18,6 +18,7 @@ KINDS = (
     "storting_case",  # Storting case (sak)
     "regulator_news",  # Forbrukertilsynet
     "law_change",  # Lovdata
+    "ncp_case",  # another country's NCP case (OECD database of specific instances)
 )
 
 #: kinds that are consultations an adviser can answer

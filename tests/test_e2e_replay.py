@@ -86,6 +86,19 @@ def test_demo_holds_hearings_with_deadlines(demo):
         assert key in items[0]
 
 
+def test_every_stored_kind_is_a_known_kind(demo):
+    """`ncp_case` (the OECD cases spider's) was missing from crawlers.items.KINDS: `items --kind
+    ncp_case`, a profile's `kinds` and a search's `kind:ncp_case` were refused for items the store
+    holds."""
+    from crawlers.items import KINDS
+
+    db, _, _ = demo
+    items = jsonl(cli("items", "--format", "jsonl", db=db))
+    assert {i["kind"] for i in items} <= set(KINDS)
+    cases = jsonl(cli("items", "--format", "jsonl", "--kind", "ncp_case", db=db))
+    assert cases and {i["source"] for i in cases} == {"oecd_ncp_cases"}
+
+
 def test_day_two_events_of_the_hearings_feed(demo):
     db, _, _ = demo
     events = jsonl(cli("events", "--format", "jsonl", "--since", "2026-11-24T06:00", db=db))
