@@ -102,7 +102,9 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
 
 def check_item(db: sqlite_utils.Database, item_id: str) -> str:
     """`item_id` if the store has it; else an error (a mistyped id must not read as "nothing")."""
-    if not db["items"].count_where("id = ?", [item_id]):
+    from tracker.workbench.triage import item_exists
+
+    if not item_exists(db, item_id):
         raise TrackerError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
     return item_id
 
