@@ -124,12 +124,12 @@ def inbox(ctx, owner, as_of) -> None:
     from tracker.attention.urgency import rank_relevance
     from tracker.vocabulary import window_name
     from tracker.workbench.triage import inbox_rows
+    from tracker.workbench.triage import owners as assigned_owners
 
     untrusted = say_untrusted(db, now, lang="en")
     rows = inbox_rows(db, now, owner)
     if not rows and owner:  # "(nothing)" read the same for a typo as for a free adviser
-        owners = sorted({r["triage_owner"].strip() for r in inbox_rows(db, now) if (r.get("triage_owner") or "").strip()},
-                        key=str.casefold)
+        owners = assigned_owners(db)
         click.echo(f"no consultation needs input for owner {owner!r}"
                    + (f" (advisers with items: {', '.join(owners)})" if owners else " (no item is assigned to anyone)"))
         if untrusted:

@@ -648,14 +648,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     @app.get("/")
     def inbox():
         from tracker.attention.urgency import WINDOWS
-        from tracker.workbench.triage import inbox_rows
+        from tracker.workbench.triage import inbox_rows, owners
 
         owner = (request.args.get("owner") or "").strip() or None
         rows = inbox_rows(db(), now(), owner)
-        owners: dict[str, str] = {}
-        for (name,) in db().execute("select distinct owner from triage where owner is not null order by owner"):
-            owners.setdefault(name.strip().casefold(), name.strip())
-        return render_template("inbox.html", rows=rows, owner=owner, owners=sorted(owners.values(), key=str.casefold),
+        return render_template("inbox.html", rows=rows, owner=owner, owners=owners(db()),
                                owner_key=owner.casefold() if owner else None, windows=WINDOWS)
 
     @app.get("/item/<path:item_id>")

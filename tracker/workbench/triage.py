@@ -78,6 +78,16 @@ def item_exists(db: sqlite_utils.Database, item_id: str) -> bool:
     return db.execute("select 1 from items where id = ?", [item_id]).fetchone() is not None
 
 
+def owners(db: sqlite_utils.Database) -> list[str]:
+    """The advisers items are assigned to, each once (names compared case-insensitively, as the
+    inbox's owner filter compares them), in alphabetical order."""
+    names: dict[str, str] = {}
+    for (name,) in db.execute("select distinct owner from triage where owner is not null order by owner"):
+        if name.strip():
+            names.setdefault(name.strip().casefold(), name.strip())
+    return sorted(names.values(), key=str.casefold)
+
+
 def get(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
     """The item's triage row; an untriaged item is in state ``new``."""
     row = db.execute(
