@@ -215,6 +215,11 @@ def _as_datetime(value: datetime | str | None) -> datetime | None:
     return to_datetime(value)
 
 
+def weekday_name(day: date, lang: str = DEFAULT_LANG) -> str:
+    """'tirsdag' / 'Tuesday' (never the machine's locale, which strftime('%A') follows)."""
+    return _WEEKDAYS[_check(lang)][day.weekday()]
+
+
 def format_date(value: date | datetime | str | None, lang: str = DEFAULT_LANG) -> str:
     """Short date: 'fre. 11.12.2026' / 'Fri 11 Dec 2026' ('' for none)."""
     day = _as_date(value)

@@ -38,10 +38,6 @@ def _as_of(db, day_text: str | None):
     return datetime.combine(day, time(23, 59, 59), tzinfo=OSLO)
 
 
-#: the CLI speaks English whatever the machine's locale (strftime("%A") follows setlocale)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
 def _due_text(due: str) -> str:
     """'on Mondays', 'on the 1st of the month', 'on weekdays', 'every day'."""
     return {"daily": "every day", "weekdays": "on weekdays", "first_of_month": "on the 1st of the month"}.get(
@@ -88,6 +84,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from crawlers.dates import OSLO
     from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
+    from tracker.i18n import weekday_name
     from tracker.store.deadlines import oslo_date
     from tracker.store.files import write_whole
 
@@ -103,7 +100,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         day = datetime.now(OSLO).date().isoformat()
     as_of = _as_of(db, day)
     if send and not any_day and not prof.is_due(oslo_date(as_of)):
-        click.echo(f"{prof.name} is due {_due_text(prof.due)}; {_WEEKDAYS[oslo_date(as_of).weekday()]} {oslo_date(as_of).isoformat()} is not: "
+        click.echo(f"{prof.name} is due {_due_text(prof.due)}; {weekday_name(oslo_date(as_of), 'en')} {oslo_date(as_of).isoformat()} is not: "
                    "nothing sent (--any-day sends it anyway)", err=True)
         if not out:
             return
