@@ -287,12 +287,14 @@ def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, A
         checked = run_clock.get(row["run_id"])
         row["checked"] = checked
         row["stale"] = bool(checked and as_of - checked > STALE_AFTER)
+        # not checked for too long, and not failing: shown as out of date (red), whatever its last
+        # check said — the digest's table and the web's health page both read this
+        row["out_of_date"] = row["stale"] and row["status"] != "red"
         if row["stale"]:
             stale.append(row)
-    # failing first, then those not checked for too long (shown as out of date, whatever their
-    # last check said), then warnings, then the rest
+    # failing first, then the out-of-date ones, then warnings, then the rest
     order = {"red": 0, "amber": 2, "green": 3}
-    rows.sort(key=lambda r: (1 if r["stale"] and r["status"] != "red" else order.get(r["status"], 4), r["source"]))
+    rows.sort(key=lambda r: (1 if r["out_of_date"] else order.get(r["status"], 4), r["source"]))
     return rows, stale
 
 

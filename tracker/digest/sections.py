@@ -449,7 +449,7 @@ def health_rows(ctx: Context) -> list[HealthRow]:
     for h in ctx.health:
         status = h["status"] if h["status"] in ("green", "amber", "red") else "amber"
         text = health_name(h["status"], ctx.lang)
-        if h.get("stale") and status != "red":
+        if h.get("out_of_date"):
             status, text = "red", ctx._("out of date (last check: %(status)s)", status=text)
         rows.append(HealthRow(source=source_name(h["source"], ctx.lang), status=status, status_text=text,
                               count=int(h["items_seen"] or 0),
