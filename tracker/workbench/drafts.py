@@ -35,6 +35,7 @@ import io
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -306,11 +307,11 @@ def sentence_spans(text: str, lang: str = "nb") -> tuple[tuple[int, int], ...]:
     ends a block (`_block_ends`): page text such as "Status:\nPå høring\nHøringsfrist:\n23.02.2027"
     has no full stops, and a year's full stop ("… 2024/1760.") may not end a sentence for spaCy."""
     doc = _sentencizer(lang)(text)
-    cuts = _block_ends(text)
+    cuts = _block_ends(text)  # in order: each sentence looks up its own (not every cut per sentence)
     out = []
     for sent in doc.sents:
         start = sent.start_char
-        for cut in (c for c in cuts if sent.start_char < c < sent.end_char):
+        for cut in cuts[bisect_right(cuts, sent.start_char):bisect_left(cuts, sent.end_char)]:
             if text[start:cut].strip():
                 out.append((start, cut))
             start = cut
