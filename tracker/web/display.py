@@ -8,6 +8,7 @@ the date filters (``date``, ``longdate``, ``time``, ``datetime``), the name filt
 hearing the deadline to ask to speak, the hearing and the written-input deadline, each with
 its time; for others the deadline day (with its time when it has one), or "ingen frist kjent"
 (a consultation; nothing for an item of a kind that has no deadline);
+``status_known(status)`` (lists leave "ukjent" out) and ``statuses`` (the search form's choices);
 ``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item.
 :func:`reference_texts` names the references related items share.
 """
@@ -19,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from tracker.i18n import install_jinja
+from tracker.store.status import STATUSES, UNKNOWN
 from tracker.vocabulary import install_jinja_filters
 
 
@@ -35,6 +37,11 @@ def is_consultation(item: dict[str, Any]) -> bool:
     from crawlers.items import CONSULTATION_KINDS
 
     return item.get("kind") in CONSULTATION_KINDS
+
+
+def status_known(status: str | None) -> bool:
+    """Whether a status says something (lists leave out "ukjent"; tracker.store.status decides)."""
+    return bool(status) and status != UNKNOWN
 
 
 def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
@@ -85,3 +92,6 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
     env.globals["why"] = lambda item: why(item, current())
     env.globals["is_consultation"] = is_consultation
+    env.globals["status_known"] = status_known
+    env.globals["statuses"] = STATUSES
+    env.globals["UNKNOWN_STATUS"] = UNKNOWN
