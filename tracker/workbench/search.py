@@ -22,7 +22,9 @@ with the reason — it never quietly returns nothing.
 
 Ranking is bm25 (title 10, summary 3, body 1) over the newest `RANK_POOL` matching items, widened
 when the filters leave fewer than asked for: scoring every match of a word found in half the
-store is what made search slow.
+store is what made search slow. An open or upcoming item ranks as if `OPEN_BOOST` times as
+relevant: an adviser searching "åpenhetsloven" looks first for the hearing that can still be
+answered, then for the news about the act.
 A query of filters and excluded words only lists the newest items that pass.
 """
 
@@ -38,6 +40,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.status import OPEN, STATUSES, UPCOMING
 from tracker.store.textindex import WORD, fold, key, stem_language, word_keys
 
 #: snippet markers (private-use characters, replaced by the caller: CLI brackets, HTML <mark>)
@@ -55,7 +58,8 @@ TEXT_FIELDS = {"title": "title", "tittel": "title", "summary": "summary", "samme
 ITEM_FIELDS = {"source": "source", "kilde": "source", "label": "label", "etikett": "label",
                "status": "status", "kind": "kind", "type": "kind", "language": "language",
                "lang": "language", "språk": "language"}  # fmt: skip
-STATUSES = ("open", "closed", "withdrawn", "upcoming", "unknown")
+#: open and upcoming items rank as if this many times as relevant (bm25 × OPEN_BOOST)
+OPEN_BOOST = 1.25
 
 
 class SearchError(ValueError):
@@ -585,16 +589,16 @@ def search(db: sqlite_utils.Database, query: str, filters: Filters | None = None
     conditions = [c for c in (fwhere, *compiled.where) if c != "1"]
     where = " and ".join(conditions) or "1"
     params = [*fparams, *compiled.params]
-    inner_limit = "" if conditions else f" limit {int(limit)}"  # no filter: rank only `limit` rows
     try:
         if compiled.match is not None:
-            sql = (SELECT + f""", i.summary, i.body, r.rank
+            boost = f"case when i.status in ('{OPEN}', '{UPCOMING}') then {OPEN_BOOST} else 1.0 end"
+            sql = (SELECT + f""", i.summary, i.body, r.rank * {boost} as rank
 from (select rowid, bm25(items_norm, 10.0, 3.0, 1.0) as rank from items_norm
-      where items_norm match ? and rowid >= ? order by rank{inner_limit}) r
+      where items_norm match ? and rowid >= ?) r
 join items i on i.rowid = r.rowid
 left join triage t on t.item_id = i.id
 where {where}
-order by r.rank, i.id limit ?""")  # fmt: skip
+order by rank, i.id limit ?""")  # fmt: skip
             # rank the newest RANK_POOL matches; when the filters leave fewer than `limit` of them,
             # widen the pool (×8, then every match). Asking for more than the pool ranks everything.
             pool = RANK_POOL if limit < RANK_POOL else None
