@@ -139,6 +139,9 @@ def test_storting_hearing_shows_all_three_times_and_the_consultee_reason(db):
     en = digest.render_text(digest.build_digest(db, as_of=DAY2, profile="ncp", lang="en"))
     assert "Request to speak: due today 12:00" in en and "Hearing: Tue 1 Dec 2026 09:30" in en
     assert "Komitéhøring: Endringer i åpenhetsloven – Prop. 12 L (2026–2027) [Committee hearing]" in en
+    # so does regjeringen.no's "Høring – …" (no "— Høring" after it); "Høring om …" is no heading
+    assert "anstendig arbeid i leverandørkjeden](<https://www.regjeringen.no/no/dokumenter/hoering/id3100010/>)**\n" in md
+    assert "store foretak](<https://www.regjeringen.no/no/dokumenter/hoering/id3100002/>)** — Høring\n" in md
     assert "Why: The NCP is a consultee" in en
 
 

@@ -90,10 +90,17 @@ def _evidence(snippet: dict[str, Any] | None, lang: str) -> Evidence | None:
                     text=clean(snippet.get("text"), SNIPPET_LIMIT), after=edges(snippet.get("after"), 80))
 
 
+def _says_its_kind(title: str, kind: str) -> bool:
+    """Whether the title begins with the kind's name as its heading — "Komitéhøring: …",
+    regjeringen.no's "Høring – …" — so that "— Høring" after it would say it twice."""
+    head, name = title.casefold(), kind.casefold()
+    return bool(name) and head.startswith(name) and head[len(name):].lstrip()[:1] in (":", "–", "—", "-")
+
+
 def _base(row: dict[str, Any], ctx: Context, **kw: Any) -> Entry:
     title = clean(row.get("title"), TITLE_LIMIT) or ctx._("(untitled)")
     kind = kind_name(row.get("kind"), ctx.lang)
-    if title.casefold().startswith(kind.casefold() + ":"):  # "Komitéhøring: …" says its kind already
+    if _says_its_kind(title, kind):
         kind = ""
     return Entry(id=row["id"], title=title, url=safe_url(row.get("url")), kind=kind,
                  labels=[label_name(code, ctx.lang) for code in row.get("labels") or []], **kw)
