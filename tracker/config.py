@@ -65,6 +65,8 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "httpcache_dir": Setting(str, "", "where the HTTP cache lives (empty: beside the database, <db>.httpcache)"),
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
         "regjeringen_listing_pages": Setting(int, 5, "most regjeringen.no hearing listing pages read per run"),
+        "lock_wait": Setting(int, 3600, "seconds a crawl waits for another crawl of the same database to end "
+                                        "(0: refuse at once)"),
     },
     "smtp": {
         "host": Setting(str, "", "SMTP server for `digest --send` (none: sending is refused)"),
@@ -117,7 +119,7 @@ SCRAPY_NAMES = {
     "retry_times": "RETRY_TIMES", "retry_backoff_base": "RETRY_BACKOFF_BASE",
     "retry_after_max": "RETRY_AFTER_MAX", "robotstxt_obey": "ROBOTSTXT_OBEY",
     "httpcache": "HTTPCACHE_ENABLED", "httpcache_dir": "HTTPCACHE_DIR",
-    "min_refetch_hours": "MIN_REFETCH_HOURS", "regjeringen_listing_pages": "REGJERINGEN_LISTING_MAX_PAGES", "log_level": "LOG_LEVEL", "contact": "CONTACT",
+    "min_refetch_hours": "MIN_REFETCH_HOURS", "regjeringen_listing_pages": "REGJERINGEN_LISTING_MAX_PAGES", "lock_wait": "TRACKER_LOCK_WAIT", "log_level": "LOG_LEVEL", "contact": "CONTACT",
 }  # fmt: skip
 
 

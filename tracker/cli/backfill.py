@@ -72,11 +72,13 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         if not ok:
             red.append(result.step.label)
 
+    from tracker.store.runlock import RunLocked
+
     show = sys.stderr.isatty() if progress is None else progress
     try:
         results = job.run(ctx.obj["db"], the_plan, since=since, settings=settings, progress=show, on_unit=on_unit,
                           max_units=max_units)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, RunLocked) as exc:
         raise TrackerError(str(exc)) from exc
     stopped = max_units is not None and len(results) >= max_units
     # the plan grows as pages are found: units planned but not crawled mean the walk was stopped (Ctrl-C)

@@ -106,11 +106,12 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
            sets: tuple[str, ...] = ()) -> list:
     from tracker.jobs.crawl import run_plan
+    from tracker.store.runlock import RunLocked
 
     settings = _settings(sets, fresh=fresh)
     try:
         results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings)
-    except (ValueError, FileNotFoundError, AfterCrawlFailed) as exc:
+    except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:
         raise TrackerError(str(exc)) from exc
     for result in results:
         _print_health(result.health, title=f"Source health — {result.step.label or result.step.as_of.date()}")

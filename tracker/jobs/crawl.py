@@ -19,6 +19,7 @@ import contextlib
 import json
 import logging
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,10 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.dates import OSLO
+from tracker.config import SCHEMA
 from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db, resolve_path
 from tracker.store.instants import now_iso
+from tracker.store.runlock import exclusive_run
 
 logger = logging.getLogger(__name__)
 
@@ -363,6 +366,11 @@ def check_contact(plan: list[Step], settings) -> None:
         )
 
 
+def _say_waiting(holder: str) -> None:
+    sys.stderr.write(f"waiting for the crawl that is writing this database to end ({holder}) …\n")
+    sys.stderr.flush()
+
+
 def run_plan(
     db_path: str | Path | None,
     plan: list[Step],
@@ -375,7 +383,10 @@ def run_plan(
     """Run every step of `plan` in this process (Scrapy's reactor starts once).
 
     `settings` are Scrapy settings on top of crawlers/settings.py (the CLI passes
-    `tracker_settings(-s pairs)`); a live step needs CONTACT among them."""
+    `tracker_settings(-s pairs)`); a live step needs CONTACT among them. The database's run lock
+    is held throughout (tracker.store.runlock): a second crawl of the same store waits up to
+    TRACKER_LOCK_WAIT seconds (`[crawl] lock_wait`) for it, then raises RunLocked before it
+    fetches or writes anything."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.reactor import install_reactor
@@ -395,84 +406,90 @@ def run_plan(
         if unknown:
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
     check_contact(plan, base)
-    db = open_db(db_path)
-    cache = cache_dir or http_cache_dir(db_path, chosen)
-    process = CrawlerProcess(base)
-    results: list[StepResult] = []
-    failure: list[BaseException] = []
-    step_threads: list[threading.Thread] = []
+    try:
+        wait = float(chosen.get("TRACKER_LOCK_WAIT", SCHEMA["crawl"]["lock_wait"].default))
+    except ValueError:
+        raise ValueError(f"TRACKER_LOCK_WAIT must be a number of seconds, not {chosen['TRACKER_LOCK_WAIT']!r}") from None
+    # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock)
+    with exclusive_run(resolve_path(db_path), wait=wait, waiting=_say_waiting):
+        db = open_db(db_path)
+        cache = cache_dir or http_cache_dir(db_path, chosen)
+        process = CrawlerProcess(base)
+        results: list[StepResult] = []
+        failure: list[BaseException] = []
+        step_threads: list[threading.Thread] = []
 
-    @defer.inlineCallbacks
-    def go():
+        @defer.inlineCallbacks
+        def go():
+            from twisted.internet import reactor
+
+            try:
+                for step in plan:
+                    mode = f"replay:{step.replay_dir}" if step.replay_dir else "live"
+                    mode = f"backfill:{step.label}+{mode}" if step.backfill else mode
+                    run_id = store.start_run(db, as_of=step.as_of, mode=mode, sources=step.sources,
+                                             replay_dir=str(step.replay_dir) if step.replay_dir else None,
+                                             backfill=step.backfill)
+                    health_rows: list[dict[str, Any]] = []
+                    bar = tqdm(desc=f"crawl {step.label or step.as_of.date()}", unit=" pages",
+                               disable=not progress, leave=True, dynamic_ncols=True)
+                    crawls = []
+                    # signal receivers are weak references: keep the progress hooks alive
+                    hooks = []
+                    crawlers = []
+                    for source in step.sources:
+                        crawler = Crawler(step.spider_classes.get(source) or loader.load(source),
+                                          step_settings(base, step, cache, db_path=db_path, run_id=run_id))
+                        crawlers.append(crawler)
+                        hooks.append(_Progress(crawler, bar))
+                        crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
+                                                    known=store.known_items(db, source), **step.spider_args))
+                    outcomes = yield defer.DeferredList(crawls, consumeErrors=True)
+                    bar.close()
+                    # the store pipeline wrote each source's health row when its spider closed
+                    health_rows.extend(db.query("select * from health where run_id = ?", [run_id]))
+                    stored = {h["source"] for h in health_rows}
+                    for source, crawler, (ok, value) in zip(step.sources, crawlers, outcomes, strict=True):
+                        if not ok:  # the crawler itself failed to start or crashed: a red source
+                            logger.error("crawl of %s failed: %s", source, value.getTraceback())
+                            run = health.SourceRun(source=source, finish_reason=f"crashed: {value.value!r}"[:200])
+                        elif source not in stored:
+                            # crawled, but its store step raised before its health row was written (a
+                            # full disk, a database that cannot be opened): Scrapy only logs that
+                            stats = dict(crawler.stats.get_stats())
+                            why = stats.get(STORE_ERROR_STAT) or "no health row was written"
+                            run = health.SourceRun(source=source, stats=stats,
+                                                   notes=[("red", f"storing failed: {why}")])
+                        else:
+                            continue
+                        with db.conn:
+                            health_rows.append(health.record(db, run_id, run, now_iso()))
+                    result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
+                    store.finish_run(db, run_id, 1 if result.red else 0)
+                    results.append(result)
+                    if after_step is not None:
+                        # an interrupt (Ctrl-C) stops the reactor and this never resumes: the run
+                        # keeps `completed` empty, so a replayed day is replayed again, not skipped
+                        yield _in_step_thread(after_step, result, ReactorCrawls(process, reactor),
+                                              step_threads)
+                    else:
+                        result.finished = True
+                    store.complete_run(db, run_id)
+            except BaseException as exc:  # re-raised after the reactor stops
+                failure.append(exc)
+            finally:
+                from twisted.internet.error import ReactorNotRunning
+
+                with contextlib.suppress(ReactorNotRunning):  # Ctrl-C: Scrapy's signal handler stopped it
+                    reactor.stop()
+
         from twisted.internet import reactor
 
-        try:
-            for step in plan:
-                mode = f"replay:{step.replay_dir}" if step.replay_dir else "live"
-                mode = f"backfill:{step.label}+{mode}" if step.backfill else mode
-                run_id = store.start_run(db, as_of=step.as_of, mode=mode, sources=step.sources,
-                                         replay_dir=str(step.replay_dir) if step.replay_dir else None,
-                                         backfill=step.backfill)
-                health_rows: list[dict[str, Any]] = []
-                bar = tqdm(desc=f"crawl {step.label or step.as_of.date()}", unit=" pages",
-                           disable=not progress, leave=True, dynamic_ncols=True)
-                crawls = []
-                # signal receivers are weak references: keep the progress hooks alive
-                hooks = []
-                crawlers = []
-                for source in step.sources:
-                    crawler = Crawler(step.spider_classes.get(source) or loader.load(source),
-                                      step_settings(base, step, cache, db_path=db_path, run_id=run_id))
-                    crawlers.append(crawler)
-                    hooks.append(_Progress(crawler, bar))
-                    crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
-                                                known=store.known_items(db, source), **step.spider_args))
-                outcomes = yield defer.DeferredList(crawls, consumeErrors=True)
-                bar.close()
-                # the store pipeline wrote each source's health row when its spider closed
-                health_rows.extend(db.query("select * from health where run_id = ?", [run_id]))
-                stored = {h["source"] for h in health_rows}
-                for source, crawler, (ok, value) in zip(step.sources, crawlers, outcomes, strict=True):
-                    if not ok:  # the crawler itself failed to start or crashed: a red source
-                        logger.error("crawl of %s failed: %s", source, value.getTraceback())
-                        run = health.SourceRun(source=source, finish_reason=f"crashed: {value.value!r}"[:200])
-                    elif source not in stored:
-                        # crawled, but its store step raised before its health row was written (a
-                        # full disk, a database that cannot be opened): Scrapy only logs that
-                        stats = dict(crawler.stats.get_stats())
-                        why = stats.get(STORE_ERROR_STAT) or "no health row was written"
-                        run = health.SourceRun(source=source, stats=stats,
-                                               notes=[("red", f"storing failed: {why}")])
-                    else:
-                        continue
-                    with db.conn:
-                        health_rows.append(health.record(db, run_id, run, now_iso()))
-                result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
-                store.finish_run(db, run_id, 1 if result.red else 0)
-                results.append(result)
-                if after_step is not None:
-                    # an interrupt (Ctrl-C) stops the reactor and this never resumes: the run
-                    # keeps `completed` empty, so a replayed day is replayed again, not skipped
-                    yield _in_step_thread(after_step, result, ReactorCrawls(process, reactor),
-                                          step_threads)
-                else:
-                    result.finished = True
-                store.complete_run(db, run_id)
-        except BaseException as exc:  # re-raised after the reactor stops
-            failure.append(exc)
-        finally:
-            from twisted.internet.error import ReactorNotRunning
-
-            with contextlib.suppress(ReactorNotRunning):  # Ctrl-C: Scrapy's signal handler stopped it
-                reactor.stop()
-
-    from twisted.internet import reactor
-
-    reactor.callWhenRunning(go)
-    process.start(stop_after_crawl=False)
-    for thread in step_threads:  # stopped by Ctrl-C during an after-step: let it end
-        thread.join()
-    db.close()
-    if failure:
-        raise failure[0]
-    return results
+        reactor.callWhenRunning(go)
+        process.start(stop_after_crawl=False)
+        for thread in step_threads:  # stopped by Ctrl-C during an after-step: let it end
+            thread.join()
+        db.close()
+        if failure:
+            raise failure[0]
+        return results

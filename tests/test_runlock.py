@@ -1,0 +1,105 @@
+"""One crawl at a time per database (tracker.store.runlock): a second crawl of the same store waits
+for the first to end, then runs; when the wait is over (or `lock_wait` is 0) it is refused, saying
+who holds it, and writes nothing; a killed crawl leaves no lock."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from support import ROOT
+
+from tracker.store.runlock import RunLocked, exclusive_run, lock_path
+
+DAY1 = ROOT / "crawlers" / "recorded" / "2026-11-23"
+
+HOLD = """
+import sys, time
+from tracker.store.runlock import exclusive_run
+with exclusive_run(sys.argv[1]):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def cli(*args: str, db, lock_wait: int | None = None) -> subprocess.CompletedProcess:
+    config = db.parent / "ncp-tracker.toml"
+    crawl = "" if lock_wait is None else f"[crawl]\nlock_wait = {lock_wait}\n"
+    config.write_text(f'[tracker]\ndata_dir = "{db.parent / "data"}"\n{crawl}', "utf-8")
+    env = {**os.environ, "NCP_TRACKER_DB": str(db), "NCP_TRACKER_CONFIG": str(config)}
+    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_second_holder_is_refused_with_who_holds_it(tmp_path):
+    db = tmp_path / "tracker.db"
+    with exclusive_run(db):
+        with pytest.raises(RunLocked) as refused, exclusive_run(db):
+            pytest.fail("two holders of one database's run lock")
+        assert str(db) in str(refused.value) and f"pid {os.getpid()}" in str(refused.value)
+        assert lock_path(db).read_text("utf-8").startswith(f"pid {os.getpid()}, `")
+    with exclusive_run(db):  # released at the end of the block
+        pass
+    with exclusive_run(tmp_path / "other.db"), exclusive_run(db):  # one lock per database
+        pass
+    with exclusive_run(":memory:"), exclusive_run(":memory:"):  # no other writer: no lock
+        pass
+
+
+def test_a_waiting_holder_gets_the_lock_when_the_first_ends_or_gives_up(tmp_path):
+    db, said = tmp_path / "tracker.db", []
+    first_in, release = threading.Event(), threading.Event()
+
+    def first():
+        with exclusive_run(db):
+            first_in.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert first_in.wait(10)
+    with pytest.raises(RunLocked, match=r"\(waited 0\.3 s\)"), exclusive_run(db, wait=0.3, waiting=said.append):
+        pytest.fail("the lock was taken while held")
+    assert len(said) == 1 and said[0].startswith(f"pid {os.getpid()}, `")  # said once, with whom
+    threading.Timer(0.5, release.set).start()
+    began = time.monotonic()
+    with exclusive_run(db, wait=10, waiting=said.append):
+        assert 0.3 < time.monotonic() - began < 9  # waited for the first to end, not for the whole wait
+    thread.join()
+    assert len(said) == 2
+
+
+def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp_path):
+    db = tmp_path / "tracker.db"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "120"], cwd=ROOT, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for command, wait in ((["run", "--replay", str(DAY1), "--no-progress"], 0),
+                              (["crawl", "--replay", str(DAY1), "--source", "no_lovdata", "--no-progress",
+                                "-s", "TRACKER_LOCK_WAIT=1"], None)):
+            refused = cli(*command, db=db, lock_wait=wait)
+            assert refused.returncode == 1, refused.stderr[-2000:]
+            assert f"another crawl is writing {db} now (pid {holder.pid}, `" in refused.stderr
+            assert "Traceback" not in refused.stderr
+        assert not db.exists()  # refused before the store was opened: nothing created or written
+    finally:
+        holder.kill()  # as a crawl killed by the OOM killer or a reboot: no stale lock is left
+        holder.wait()
+    # the cron job that starts while an adviser's crawl runs: it waits, says so, then crawls
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "2"], cwd=ROOT, stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout.readline().strip() == "held"
+    done = cli("crawl", "--replay", str(DAY1), "--source", "no_lovdata", "--no-progress", db=db)
+    holder.wait()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"waiting for the crawl that is writing this database to end (pid {holder.pid}, `" in done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from runs").fetchone()[0] == 1
+        assert conn.execute("select count(*) from items where source = 'no_lovdata'").fetchone()[0] > 0
+    assert f"pid {holder.pid}" not in lock_path(db).read_text("utf-8")  # the last holder: that crawl
