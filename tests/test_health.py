@@ -16,9 +16,49 @@ from tracker.store.health import SourceRun, assess
         (SourceRun("s", items_seen=5, stats={"tracker/parse_errors": 5, "tracker/parse_attempts": 10}), "red", "parse errors 5/10"),
         (SourceRun("s", items_seen=5, stats={"tracker/detail_blocked": 3}), "amber", "3 detail pages blocked"),
         (SourceRun("s", items_seen=5, stats={"spider_exceptions/ValueError": 2}), "amber", "2 spider errors"),
+        # far fewer items than usual: a changed page that parses without errors
+        (SourceRun("s", items_seen=3, usual_items=40), "amber", "3 items, usually about 40 (a changed page?)"),
+        (SourceRun("s", items_seen=25, usual_items=40), "green", "25 items"),
+        (SourceRun("s", items_seen=1, usual_items=5), "green", "1 item"),  # too few to judge
+        (SourceRun("s", items_seen=1, usual_items=40, may_be_empty=True), "green", "1 item"),
     ],
 )
 def test_assess(run, status, reason_part):
     got_status, reason = assess(run)
     assert got_status == status
     assert reason_part in reason
+
+
+def test_a_source_that_finds_far_fewer_items_than_usual_turns_amber_and_stays_so(db, as_of):
+    """A page whose layout changed often still parses without an error: 3 items where there
+    were 40 is a warning in the digest, in Bokmål, and the low runs do not become the usual."""
+    from datetime import timedelta
+
+    import tracker.digest as digest
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.store import merge as store
+    from tracker.vocabulary import health_reason
+
+    source = "no_forbrukertilsynet"
+
+    def crawl(n: int, day: int, *, channel: str = "html", backfill: bool = False) -> dict:
+        when = as_of + timedelta(days=day)
+        run = store.start_run(db, as_of=when, mode="test", sources=[source], backfill=backfill)
+        items = [{"source": source, "kind": "regulator_news", "native_id": str(i), "url": f"https://e.org/{i}",
+                  "title": f"Nyhet {i}"} for i in range(n)]
+        row = store_crawl(db, run_id=run, as_of=when, report=Report(source=source, channel=channel), items=items)
+        store.finish_run(db, run, 0)
+        store.complete_run(db, run)
+        return row
+
+    assert [crawl(40, d)["status"] for d in range(3)] == ["green"] * 3  # nothing usual to judge by yet
+    low = crawl(3, 3)
+    assert (low["status"], low["reason"]) == ("amber", "3 items, usually about 40 (a changed page?)")
+    assert health_reason(low["reason"], "nb") == "3 saker, vanligvis rundt 40 (endret side?)"
+    assert crawl(3, 4)["status"] == crawl(3, 5)["status"] == crawl(3, 6)["status"] == "amber"  # still broken
+    health = digest.render_markdown(digest.build_digest(db, as_of=as_of + timedelta(days=6, hours=1)))
+    assert "3 saker, vanligvis rundt 40 (endret side?)" in health.split("## Kildenes helse", 1)[1]
+    # another channel has its own usual; a backfill's units are pages of the past, never judged
+    assert crawl(3, 7, channel="rss")["status"] == "green"
+    assert crawl(3, 8, backfill=True)["status"] == "green"
+    assert crawl(38, 9)["status"] == "green"  # repaired

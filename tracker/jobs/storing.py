@@ -101,11 +101,13 @@ def store_crawl(db: sqlite_utils.Database, *, run_id: int, as_of: datetime, repo
         applied = store.ApplyResult(report.source, notes=[("red", f"storing failed: {exc}")])
     if applied.seen == 0 and (error := report.stats.get("tracker/download_error")):
         notes.append(("red", f"no items; last download error: {error}"))
+    channel = report.listing.get("channel") or report.channel
     run = health.SourceRun(
         source=report.source, finish_reason=report.finish_reason, stats=report.stats,
-        notes=notes + list(applied.notes), channel=report.listing.get("channel") or report.channel,
+        notes=notes + list(applied.notes), channel=channel,
         items_seen=applied.seen, items_new=applied.new, items_changed=applied.changed,
         may_be_empty=report.may_be_empty, duration_s=report.duration_s,
+        usual_items=health.usual_items(db, report.source, channel, run_id),
     )  # fmt: skip
     with db.conn:
         return health.record(db, run_id, run, now_iso())

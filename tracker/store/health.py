@@ -2,11 +2,16 @@
 
 A source is never silently fine: zero items, a high parse-error rate, a
 fallback channel or blocked pages always show, and `run` exits non-zero on red.
+Nor is a source that finds far fewer items than it usually does: a page whose layout changed
+often still parses without an error and yields a few items instead of forty. Such a run is amber
+("3 items, usually about 40 (a changed page?)"), and it does not count towards what is usual, so a page that
+stays broken stays amber.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +23,12 @@ GREEN, AMBER, RED = "green", "amber", "red"
 DOCUMENTS = "documents"
 #: above this share of failed parses the source is red
 PARSE_ERROR_RED = 0.2
+#: a run that sees fewer than this share of the source's usual items is amber: the usual is the
+#: median of its last USUAL_RUNS ordinary runs (same channel, not red, not a backfill, not low
+#: themselves), judged once there are USUAL_MIN_RUNS of them and the usual is DROP_MIN or more
+DROP_SHARE, USUAL_RUNS, USUAL_MIN_RUNS, DROP_MIN = 0.5, 7, 3, 6
+#: the health row's stats keys that record the judgement (the low runs are left out of the usual)
+USUAL_STAT, LOW_STAT = "tracker/usual_items", "tracker/fewer_than_usual"
 
 
 @dataclass
@@ -34,6 +45,14 @@ class SourceRun:
     items_changed: int = 0
     may_be_empty: bool = False
     duration_s: float = 0.0
+    #: the items this source usually sees (`usual_items`); None when not known
+    usual_items: int | None = None
+
+    @property
+    def fewer_than_usual(self) -> bool:
+        usual = self.usual_items
+        return (not self.may_be_empty and usual is not None and usual >= DROP_MIN
+                and 0 < self.items_seen < usual * DROP_SHARE)
 
 
 def _count(n: int, noun: str) -> str:
@@ -59,6 +78,8 @@ def assess(run: SourceRun) -> tuple[str, str]:
         return RED, f"zero items ({why}; {int(s.get('downloader/response_count', 0))} responses)"
     if attempts and errors / attempts > PARSE_ERROR_RED:
         return RED, f"parse errors {errors}/{attempts} ({errors / attempts:.0%})"
+    if run.fewer_than_usual:
+        ambers.append(f"{_count(run.items_seen, 'item')}, usually about {run.usual_items} (a changed page?)")
     if exceptions:
         ambers.append(_count(exceptions, "spider error"))
     if errors:
@@ -90,10 +111,29 @@ def record(db: sqlite_utils.Database, run_id: int, run: SourceRun, finished: str
         "parse_attempts": int(s.get("tracker/parse_attempts", 0)),
         "duration_s": round(run.duration_s, 2), "finished": finished,
         "notes": json.dumps(run.notes, ensure_ascii=False),
-        "stats": json.dumps({k: v for k, v in s.items() if isinstance(v, int | float | str)}, default=str),
+        "stats": json.dumps({**{k: v for k, v in s.items() if isinstance(v, int | float | str)},
+                             **({USUAL_STAT: run.usual_items} if run.usual_items is not None else {}),
+                             **({LOW_STAT: 1} if run.fewer_than_usual else {})}, default=str),
     }  # fmt: skip
     db["health"].upsert(row, pk=("run_id", "source"))
     return row
+
+
+def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, before_run: int) -> int | None:
+    """How many items `source` usually sees on `channel`: the median over its last USUAL_RUNS
+    ordinary runs before run `before_run` (not red, not a backfill, not themselves low); None
+    with fewer than USUAL_MIN_RUNS of them, and for a backfill run (its units are pages of the past)."""
+    if db.execute("select 1 from runs where id = ? and backfill", [before_run]).fetchone():
+        return None
+    seen = [row[0] for row in db.execute(
+        f"""select h.items_seen from health h join runs r on r.id = h.run_id
+            where h.source = ? and h.run_id < ? and h.status != '{RED}' and not coalesce(r.backfill, 0)
+              and coalesce(h.channel, '') = coalesce(?, '')
+              and json_extract(h.stats, '$."{LOW_STAT}"') is null
+            order by h.run_id desc limit {USUAL_RUNS}""", [source, before_run, channel])]
+    if len(seen) < USUAL_MIN_RUNS:
+        return None
+    return int(statistics.median(seen))
 
 
 def latest(db: sqlite_utils.Database) -> list[dict[str, Any]]:
