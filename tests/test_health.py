@@ -61,4 +61,6 @@ def test_a_source_that_finds_far_fewer_items_than_usual_turns_amber_and_stays_so
     # another channel has its own usual; a backfill's units are pages of the past, never judged
     assert crawl(3, 7, channel="rss")["status"] == "green"
     assert crawl(3, 8, backfill=True)["status"] == "green"
-    assert crawl(38, 9)["status"] == "green"  # repaired
+    # a drop that lasts (a new Storting session's few hearings) is amber for two weeks, then usual
+    assert crawl(3, 14)["status"] == "amber"  # days 0–2 (40 each) are within its 14 days
+    assert crawl(3, 15)["status"] == "green"  # day 0 is not: two ordinary runs are too few

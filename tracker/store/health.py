@@ -5,7 +5,7 @@ fallback channel or blocked pages always show, and `run` exits non-zero on red.
 Nor is a source that finds far fewer items than it usually does: a page whose layout changed
 often still parses without an error and yields a few items instead of forty. Such a run is amber
 ("3 items, usually about 40 (a changed page?)"), and it does not count towards what is usual, so a page that
-stays broken stays amber.
+stays broken stays amber — for two weeks (USUAL_DAYS), after which a level that lasted is the new usual.
 """
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
+
+from tracker.store.deadlines import to_datetime
+from tracker.store.instants import stored
 
 GREEN, AMBER, RED = "green", "amber", "red"
 #: the row of the documents of a run's items (tracker/documents/pipeline.py), beside the sources'
@@ -24,9 +28,11 @@ DOCUMENTS = "documents"
 #: above this share of failed parses the source is red
 PARSE_ERROR_RED = 0.2
 #: a run that sees fewer than this share of the source's usual items is amber: the usual is the
-#: median of its last USUAL_RUNS ordinary runs (same channel, not red, not a backfill, not low
-#: themselves), judged once there are USUAL_MIN_RUNS of them and the usual is DROP_MIN or more
-DROP_SHARE, USUAL_RUNS, USUAL_MIN_RUNS, DROP_MIN = 0.5, 7, 3, 6
+#: median of its last USUAL_RUNS ordinary runs of the USUAL_DAYS before it (same channel, not red,
+#: not a backfill, not low themselves), judged once there are USUAL_MIN_RUNS of them and the usual
+#: is DROP_MIN or more. A drop that lasts (a new Storting session's few hearings) is amber for
+#: USUAL_DAYS, then the new level is the usual
+DROP_SHARE, USUAL_RUNS, USUAL_MIN_RUNS, DROP_MIN, USUAL_DAYS = 0.5, 7, 3, 6, 14
 #: the health row's stats keys that record the judgement (the low runs are left out of the usual)
 USUAL_STAT, LOW_STAT = "tracker/usual_items", "tracker/fewer_than_usual"
 
@@ -121,16 +127,19 @@ def record(db: sqlite_utils.Database, run_id: int, run: SourceRun, finished: str
 
 def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, before_run: int) -> int | None:
     """How many items `source` usually sees on `channel`: the median over its last USUAL_RUNS
-    ordinary runs before run `before_run` (not red, not a backfill, not themselves low); None
+    ordinary runs of the USUAL_DAYS before run `before_run` (not red, not a backfill, not
+    themselves low); None
     with fewer than USUAL_MIN_RUNS of them, and for a backfill run (its units are pages of the past)."""
-    if db.execute("select 1 from runs where id = ? and backfill", [before_run]).fetchone():
+    this = db.execute("select as_of, backfill from runs where id = ?", [before_run]).fetchone()
+    if this is None or this[1] or not this[0]:
         return None
+    since = stored(to_datetime(this[0]) - timedelta(days=USUAL_DAYS))
     seen = [row[0] for row in db.execute(
         f"""select h.items_seen from health h join runs r on r.id = h.run_id
             where h.source = ? and h.run_id < ? and h.status != '{RED}' and not coalesce(r.backfill, 0)
-              and coalesce(h.channel, '') = coalesce(?, '')
+              and r.as_of >= ? and coalesce(h.channel, '') = coalesce(?, '')
               and json_extract(h.stats, '$."{LOW_STAT}"') is null
-            order by h.run_id desc limit {USUAL_RUNS}""", [source, before_run, channel])]
+            order by h.run_id desc limit {USUAL_RUNS}""", [source, before_run, since, channel])]
     if len(seen) < USUAL_MIN_RUNS:
         return None
     return int(statistics.median(seen))
