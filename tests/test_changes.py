@@ -57,6 +57,10 @@ def test_a_committee_hearings_times_moving():
     assert ev(compare(before, {**BASE, "extra": same})) == []
     assert ev(compare({**BASE, "extra": "{}"}, {**BASE, "extra": times})) == []
     assert ev(compare(before, {**BASE, "extra": {**times, "hearing_start": None}})) == []
+    # the source now gives none (""): removed, an event; never known and now none: nothing
+    assert ev(compare(before, {**BASE, "extra": {**times, "anmodningsfrist": ""}})) == [
+        ("times_changed", "anmodningsfrist", "2026-11-24T12:00:00+01:00", None)]
+    assert ev(compare({**BASE, "extra": "{}"}, {**BASE, "extra": {**times, "anmodningsfrist": ""}})) == []
     # the deadline to ask to take part as the item's deadline: its moves are deadline_changed
     basis = {**times, "deadline_basis": "anmodningsfrist"}
     assert ev(compare({**BASE, "extra": basis}, {**BASE, "extra": {**basis, "anmodningsfrist": "2026-11-30T12:00:00+01:00"}})) == []

@@ -350,6 +350,11 @@ def test_a_committee_hearings_moved_times_are_worded():
         "Høringen er flyttet: tir. 01.12.2026 kl. 09.30 → tor. 03.12.2026 kl. 10.00")
     assert digest.describe_change({**change, "field": "anmodningsfrist"}, "en") == (
         "Deadline to ask to take part moved: Tue 1 Dec 2026 09:30 → Thu 3 Dec 2026 10:00")
+    # removed: the export gives none any more (not "moved: … → –")
+    gone = {**change, "after": None}
+    assert digest.describe_change({**gone, "field": "anmodningsfrist"}, "nb") == (
+        "Fristen for å be om å delta er fjernet (var tir. 01.12.2026 kl. 09.30)")
+    assert digest.describe_change(gone, "en") == "No hearing time any more (was Tue 1 Dec 2026 09:30)"
 
 
 def test_a_changed_text_says_what_changed_not_only_where():

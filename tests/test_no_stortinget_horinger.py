@@ -115,7 +115,7 @@ def test_deadline_is_innspillsfrist_end_of_day():
 def test_both_deadlines_kept_in_extra():
     assert item["extra"]["innspillsfrist"] == "2026-12-01T23:59:00+01:00"
     assert item["extra"]["anmodningsfrist"] == "2026-11-26T12:00:00+01:00"
-    assert item["extra"]["soknadfrist"] is None  # 0001-01-01T00:00:00
+    assert item["extra"]["soknadfrist"] == ""  # 0001-01-01T00:00:00: the export gives none
 
 
 def test_status_raw():
@@ -178,15 +178,31 @@ def test_only_anmodningsfrist_is_the_deadline_and_0001_is_empty():
     hearing = by_id(parsed_items, "sak-103533")
     assert hearing["deadline"] == "2026-11-24T12:00:00+01:00"  # a time of day is kept
     assert hearing["extra"]["deadline_basis"] == "anmodningsfrist"
-    assert hearing["extra"]["innspillsfrist"] is None
+    assert hearing["extra"]["innspillsfrist"] == ""
 
 
 def test_written_hearing_without_anmodningsfrist():
     hearing = by_id(parsed_items, "sak-107132")
     assert hearing["deadline"] == "2026-12-10T23:59:59+01:00"
-    assert hearing["extra"]["anmodningsfrist"] is None
+    assert hearing["extra"]["anmodningsfrist"] == ""
     assert hearing["extra"]["written"] is True
     assert hearing["summary"].startswith("Skriftlig høring i Finanskomiteen")
+
+
+def test_a_time_the_export_gives_none_is_empty_and_an_unreadable_one_unknown(tmp_path):
+    """"" (the export gives none: the store clears a time it had — a dropped deadline to ask to
+    speak) is not None (the text could not be read: the store keeps what it has, and the source
+    counts a parse error), also when the hearing has another deadline."""
+    xml = (HERE / "horinger.xml").read_text("utf-8")
+    broken = "<anmodningsfrist_dato_tid>torsdag kl. 12</anmodningsfrist_dato_tid>"
+    (tmp_path / "horinger.xml").write_text(xml.replace(
+        "<anmodningsfrist_dato_tid>2026-11-26T12:00:00</anmodningsfrist_dato_tid>", broken, 1), "utf-8")
+    spider, items = primary(str(tmp_path / "horinger.xml"))
+    hearing = by_id(items, item["native_id"])
+    assert hearing["extra"]["deadline_basis"] == "innspillsfrist"
+    assert hearing["extra"]["anmodningsfrist"] is None
+    assert hearing["extra"]["soknadfrist"] == ""
+    assert spider.crawler.stats.get_value("tracker/parse_errors") == 1
 
 
 def test_multi_case_hearing_uses_first_case_and_lists_the_others():
@@ -236,7 +252,7 @@ def test_json_form_gives_the_same_items():
 def test_json_ms_dates():
     _, from_json = primary("horinger.json")
     assert from_json[0]["deadline"] == "2026-12-01T23:59:59+01:00"
-    assert from_json[0]["extra"]["soknadfrist"] is None  # /Date(-62135596800000)/
+    assert from_json[0]["extra"]["soknadfrist"] == ""  # /Date(-62135596800000)/
 
 
 # ---------------------------------------------------------------------- session

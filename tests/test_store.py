@@ -135,6 +135,26 @@ def test_a_time_not_seen_keeps_the_stored_one_and_a_moved_hearing_is_an_event(db
                                 "2026-12-01T09:30:00+01:00", "2026-12-02T09:30:00+01:00")]
 
 
+def test_a_time_the_source_dropped_is_cleared_and_said(db, as_of):
+    """The export giving no deadline to ask to speak any more ("" from the spider, unlike None:
+    not read) clears the stored one: the hearing no longer waits in "this week" for a request
+    nobody can make, and the change is an event."""
+    from tracker.attention.urgency import next_due
+
+    times = {"deadline_basis": "innspillsfrist", "innspillsfrist": "2026-12-08T12:00:00+01:00",
+             "anmodningsfrist": "2026-11-26T12:00:00+01:00"}
+    apply(db, as_of, [hearing(1, deadline="2026-12-08T12:00:00+01:00", kind="committee_hearing", extra=times)])
+    item = db["items"].get("regjeringen:3100001")
+    assert next_due(item, as_of)[1] == "request_to_speak"
+    _, run = apply(db, as_of + timedelta(days=1), [hearing(1, deadline="2026-12-08T12:00:00+01:00",
+                                                           kind="committee_hearing",
+                                                           extra={**times, "anmodningsfrist": ""})])
+    assert events(db, run) == [("regjeringen:3100001", "times_changed", "anmodningsfrist",
+                                "2026-11-26T12:00:00+01:00", None)]
+    item = db["items"].get("regjeringen:3100001")
+    assert next_due(item, as_of)[1] == "deadline"
+
+
 def test_unseen_item_closes_when_its_deadline_passes(db, as_of):
     apply(db, as_of, [hearing(1, deadline="2026-11-24T23:59:59+01:00")])
     _, run = apply(db, as_of + timedelta(days=1), [], complete=False)

@@ -221,11 +221,12 @@ class NoStortingetHoringerSpider(TrackerSpider):
         return _committee_name(hearing)
 
     def _parse_deadline(self, hearing: Hearing) -> tuple[datetime | None, str | None]:
-        """Written-input deadline when there is one, else the deadline to ask to take part."""
-        for field, when, basis in (("innspillsfrist", hearing.innspillsfrist, "innspillsfrist"),
-                                   ("anmodningsfrist_dato_tid", hearing.anmodningsfrist, "anmodningsfrist")):
-            if field in hearing.unreadable:
-                self.parse_error(f"hearing {hearing.id}: unreadable {field} {hearing.unreadable[field]!r}")
+        """Written-input deadline when there is one, else the deadline to ask to take part. Every
+        date of the hearing that could not be read is a parse error (the source turns amber; the
+        stored time is kept, see _parse_extra)."""
+        for field, text in hearing.unreadable.items():
+            self.parse_error(f"hearing {hearing.id}: unreadable {field} {text!r}")
+        for when, basis in ((hearing.innspillsfrist, "innspillsfrist"), (hearing.anmodningsfrist, "anmodningsfrist")):
             if when is not None:
                 return _deadline(when), basis
         return None, None
@@ -271,14 +272,21 @@ class NoStortingetHoringerSpider(TrackerSpider):
     def _parse_extra(hearing: Hearing, basis: str | None) -> dict[str, Any]:
         times = [{"sted": t.place, "tidspunkt": iso(t.at)} for t in hearing.times]
         start = iso(hearing.start) or next((t["tidspunkt"] for t in times if t["tidspunkt"]), None)
+
+        def observed(value: str | None, field: str) -> str | None:
+            """The export's time; "" when it gives none (a deadline to ask to speak that was
+            dropped, a hearing made written-only: the stored time is cleared); None when its text
+            could not be read (the stored time is kept: tracker.store.merge)."""
+            return value or (None if field in hearing.unreadable else "")
+
         return {
             "hearing_id": hearing.id,
             "committee_id": hearing.committee.id if hearing.committee else None,
             "deadline_basis": basis,
-            "innspillsfrist": iso(hearing.innspillsfrist),
-            "anmodningsfrist": iso(hearing.anmodningsfrist),
-            "soknadfrist": iso(hearing.soknadfrist),
-            "hearing_start": start,
+            "innspillsfrist": observed(iso(hearing.innspillsfrist), "innspillsfrist"),
+            "anmodningsfrist": observed(iso(hearing.anmodningsfrist), "anmodningsfrist_dato_tid"),
+            "soknadfrist": observed(iso(hearing.soknadfrist), "soknadfrist_dato"),
+            "hearing_start": observed(start, "start_dato"),
             "hearing_times": times,
             "written": hearing.written,
             "hearing_type": hearing.type,

@@ -236,6 +236,10 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
         return _("New documents (%(num)d): %(titles)s", num=len(titles), titles=shown)
     if kind == "times_changed":
         old, new = format_datetime(before, lang) if before else "–", format_datetime(after, lang) if after else "–"
+        if not after:  # the source now gives none (a dropped deadline, a written-only hearing)
+            if change.get("field") == "anmodningsfrist":
+                return _("No deadline to ask to take part any more (was %(old)s)", old=old)
+            return _("No hearing time any more (was %(old)s)", old=old)
         if change.get("field") == "anmodningsfrist":
             return _("Deadline to ask to take part moved: %(old)s → %(new)s", old=old, new=new)
         return _("Hearing moved: %(old)s → %(new)s", old=old, new=new)

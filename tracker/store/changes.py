@@ -8,8 +8,9 @@ not a change.
 
 Event kinds: new, updated (which fields), deadline_changed (old → new),
 status_changed, stage_changed (a legislative procedure's stage, `extra["stage"]`),
-times_changed (a committee hearing's other times moved: `extra["hearing_start"]`, and
-`extra["anmodningsfrist"]` where it is not the deadline; field = the key), documents_added,
+times_changed (a committee hearing's other times moved or removed: `extra["hearing_start"]`,
+and `extra["anmodningsfrist"]` where it is not the deadline; field = the key; after = None when
+removed), documents_added,
 vanished, reappeared.
 """
 
@@ -143,12 +144,16 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
     if new_stage and old_stage != new_stage:
         events.append(Event("stage_changed", "stage", old_stage, new_stage))
     for key in HEARING_TIMES:
-        # a move only (both known, other instants): a time first known, or not seen on a day
-        # another channel answered, is no move; the deadline's own moves are deadline_changed
+        # a move (both known, other instants) or a removal (the source now says there is none:
+        # "", see the Storting spider): a time first known, or not seen on a day another channel
+        # answered (None, the stored one kept), is neither; the deadline's own moves are
+        # deadline_changed
         old_time, new_time = old_extra.get(key), new_extra.get(key)
-        if key == new_extra.get("deadline_basis") or not (old_time and new_time):
+        if key == new_extra.get("deadline_basis") or not old_time:
             continue
-        if to_datetime(old_time) != to_datetime(new_time):
+        if new_time == "":
+            events.append(Event("times_changed", key, old_time, None))
+        elif new_time and to_datetime(old_time) != to_datetime(new_time):
             events.append(Event("times_changed", key, old_time, new_time))
     old_urls = {d.get("url") for d in _docs(before.get("documents"))}
     added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]

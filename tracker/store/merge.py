@@ -179,8 +179,9 @@ def apply_scrape(
                 row = _seen_by_another(stored, row)
             if stored and row.get("extra") is not None:
                 # as for the item's own fields (changes.merge): a key the scrape did not observe
-                # (None) keeps what is stored — e.g. a committee hearing's time on a day the
-                # fallback channel, which does not give it, answered
+                # (None) keeps what is stored — e.g. a committee hearing's time whose text could
+                # not be read; a key the source says is empty ("": the export gives no deadline to
+                # ask to speak any more) clears it (a times_changed event, tracker.store.changes)
                 seen = {k: v for k, v in row["extra"].items() if v is not None}
                 row["extra"] = {**json.loads(stored.get("extra") or "{}"), **seen}
             merged = changes.merge(stored, row)
