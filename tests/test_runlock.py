@@ -102,4 +102,5 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from runs").fetchone()[0] == 1
         assert conn.execute("select count(*) from items where source = 'no_lovdata'").fetchone()[0] > 0
-    assert f"pid {holder.pid}" not in lock_path(db).read_text("utf-8")  # the last holder: that crawl
+    last = lock_path(db).read_text("utf-8")  # who held it last: that crawl, as its user typed it
+    assert f"pid {holder.pid}" not in last and "`python -m tracker crawl --replay " in last

@@ -4,8 +4,9 @@ A source is never silently fine: zero items, a high parse-error rate, a
 fallback channel or blocked pages always show, and `run` exits non-zero on red.
 Nor is a source that finds far fewer items than it usually does: a page whose layout changed
 often still parses without an error and yields a few items instead of forty. Such a run is amber
-("3 items, usually about 40 (a changed page?)"), and it does not count towards what is usual, so a page that
-stays broken stays amber — for two weeks (USUAL_DAYS), after which a level that lasted is the new usual.
+("3 items, usually about 40 (a changed page?)"), and it does not count towards what is usual, so
+a page that stays broken stays amber — for two weeks (USUAL_DAYS), after which a level that
+lasted is the new usual.
 """
 
 from __future__ import annotations
@@ -128,8 +129,8 @@ def record(db: sqlite_utils.Database, run_id: int, run: SourceRun, finished: str
 def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, before_run: int) -> int | None:
     """How many items `source` usually sees on `channel`: the median over its last USUAL_RUNS
     ordinary runs of the USUAL_DAYS before run `before_run` (not red, not a backfill, not
-    themselves low); None
-    with fewer than USUAL_MIN_RUNS of them, and for a backfill run (its units are pages of the past)."""
+    themselves low); None with fewer than USUAL_MIN_RUNS of them, and for a backfill run (its
+    units are pages of the past)."""
     this = db.execute("select as_of, backfill from runs where id = ?", [before_run]).fetchone()
     if this is None or this[1] or not this[0]:
         return None

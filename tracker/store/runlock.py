@@ -50,6 +50,15 @@ def _holder(fd: int) -> str:
     return os.pread(fd, 1000, 0).decode("utf-8", "replace").strip() or "another process"
 
 
+def _command() -> str:
+    """This process's command line as its user typed it ("ncp-tracker run", "python -m tracker run")."""
+    if not sys.argv or not sys.argv[0]:
+        return "?"
+    program = Path(sys.argv[0])
+    name = f"python -m {program.parent.name}" if program.name == "__main__.py" else program.name
+    return f"{name} {shlex.join(sys.argv[1:])}"[:300] if sys.argv[1:] else name
+
+
 @contextlib.contextmanager
 def exclusive_run(db_path: str | os.PathLike[str], *, wait: float = 0.0,
                   waiting: Callable[[str], None] | None = None) -> Iterator[None]:
@@ -78,7 +87,7 @@ def exclusive_run(db_path: str | os.PathLike[str], *, wait: float = 0.0,
                 if _take(fd):
                     break
         started = datetime.now().astimezone().isoformat(timespec="seconds")
-        command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300] if sys.argv else "?"
+        command = _command()
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, `{command}`, started {started}\n".encode(), 0)
         try:
