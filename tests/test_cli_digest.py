@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import email
+import subprocess
+import sys
 from email import policy
 
 import feedparser
 import icalendar
 import pytest
 from click.testing import CliRunner
+from support import ROOT
 from test_digest_world import build_world
 from test_mailer import Inbox, Refuser, smtp_server  # noqa: F401 - fixture
 
@@ -130,3 +133,46 @@ def test_a_day_is_mailed_once_to_each_recipient(world, smtp_server, tmp_path):  
     assert forced.exit_code == 0 and len(inbox.messages) == 3
     other_day = run(world, "--send", "--to", "kari@example.org", "--date", "2026-11-23", env=env)
     assert other_day.exit_code == 0 and len(inbox.messages) == 4
+
+
+#: another `digest --send` of the same digest, holding the send lock while it mails kari
+OTHER_SEND = """
+import sqlite3, sys, time
+from tracker.store.runlock import exclusive_send
+with exclusive_send(sys.argv[1], "ncp"):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    with sqlite3.connect(sys.argv[1]) as conn:  # delivered to kari, and recorded
+        conn.execute("insert into digests (profile, date, generated_at, format, path) values "
+                     "('ncp', '2026-11-24', '2026-11-24T05:00:00+00:00', 'email', 'mailto:kari@example.org')")
+"""
+
+
+def test_two_sends_at_once_mail_each_recipient_once(world, smtp_server, tmp_path, monkeypatch):  # noqa: F811
+    """The cron line and a person sending the same digest at the same moment each found nobody
+    mailed yet: the second waits for the first, then mails only those it did not reach."""
+    inbox = Inbox()
+    controller = smtp_server(inbox)
+    env = _smtp_config(tmp_path, controller.port, "Tracker <tracker@example.org>")
+    other = subprocess.Popen([sys.executable, "-c", OTHER_SEND, str(world), "1"], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    assert other.stdout.readline().strip() == "held"
+    result = run(world, "--send", "--to", "kari@example.org", "--to", "per@example.org", env=env)
+    other.wait()
+    assert result.exit_code == 0, result.output
+    assert f"waiting for another send of the ncp digest to end (pid {other.pid}, `" in result.stderr
+    assert "already sent this day's ncp digest to kari@example.org" in result.stderr
+    assert [rcpts for _, rcpts, _ in inbox.messages] == [["per@example.org"]]
+    # a send that does not end in time: a clear error, nothing mailed, nothing recorded
+    monkeypatch.setattr("tracker.cli.digest.SEND_LOCK_WAIT", 0.5)
+    other = subprocess.Popen([sys.executable, "-c", OTHER_SEND, str(world), "30"], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "held"
+        late = run(world, "--send", "--to", "ola@example.org", env=env)
+    finally:
+        other.kill()
+        other.wait()
+    assert late.exit_code == 1
+    assert f"another `digest --send` of the ncp digest is sending now (pid {other.pid}, `" in late.output
+    assert len(inbox.messages) == 1

@@ -132,25 +132,50 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
             ctx.exit(2)
 
     if send:
-        recipients = list(to) or list(prof.recipients)
-        # a cron line run twice (a retry, a second run later that day) must not mail twice; after a
-        # partly refused send, only those it did not reach get it
-        done = set() if again else digest_mod.sent_to(db, prof.name, built.day)
-        if skipped := [r for r in recipients if r.strip().lower() in done]:
-            recipients = [r for r in recipients if r not in skipped]
-            click.echo(f"already sent this day's {prof.name} digest to {', '.join(skipped)} "
-                       "(--again sends it again)", err=True)
-            if not recipients:
-                return
-        try:
-            settings = mailer.settings()
-            message = digest_mod.render_email(built, sender=settings.sender, recipients=recipients,
-                                              date_header=datetime.now(OSLO))
-            accepted = mailer.send(message, settings)
-        except mailer.MailError as exc:
-            partial = getattr(exc, "accepted", None)
-            if partial:
-                digest_mod.record(db, built, "email", "mailto:" + ",".join(partial))
-            raise TrackerError(f"digest not sent: {exc}") from exc
-        digest_mod.record(db, built, "email", "mailto:" + ",".join(accepted))
-        click.echo(f"sent to {', '.join(accepted)}", err=True)
+        from tracker.store.db import resolve_path
+        from tracker.store.runlock import RunLocked, exclusive_send
+
+        def waiting(holder: str) -> None:
+            click.echo(f"waiting for another send of the {prof.name} digest to end ({holder}) …", err=True)
+
+        try:  # one send of a profile's digest at a time: who has it is read inside the lock
+            with exclusive_send(resolve_path(ctx.obj["db"]), prof.name, wait=SEND_LOCK_WAIT, waiting=waiting):
+                _send(db, built, prof.name, list(to) or list(prof.recipients), again)
+        except RunLocked as exc:
+            raise TrackerError(str(exc)) from exc
+
+
+#: how long `digest --send` waits for another send of the same profile's digest, seconds
+SEND_LOCK_WAIT = 600
+
+
+def _send(db, built, profile: str, recipients: list[str], again: bool) -> None:
+    """Mail `built` to those of `recipients` who do not have this day's digest of `profile` yet
+    (all with `again`), and record who got it — only once delivered."""
+    from datetime import datetime
+
+    import tracker.digest as digest_mod
+    from crawlers.dates import OSLO
+    from tracker.digest import mailer
+
+    # a cron line run twice (a retry, a second run later that day) must not mail twice; after a
+    # partly refused send, only those it did not reach get it
+    done = set() if again else digest_mod.sent_to(db, profile, built.day)
+    if skipped := [r for r in recipients if r.strip().lower() in done]:
+        recipients = [r for r in recipients if r not in skipped]
+        click.echo(f"already sent this day's {profile} digest to {', '.join(skipped)} "
+                   "(--again sends it again)", err=True)
+        if not recipients:
+            return
+    try:
+        settings = mailer.settings()
+        message = digest_mod.render_email(built, sender=settings.sender, recipients=recipients,
+                                          date_header=datetime.now(OSLO))
+        accepted = mailer.send(message, settings)
+    except mailer.MailError as exc:
+        partial = getattr(exc, "accepted", None)
+        if partial:
+            digest_mod.record(db, built, "email", "mailto:" + ",".join(partial))
+        raise TrackerError(f"digest not sent: {exc}") from exc
+    digest_mod.record(db, built, "email", "mailto:" + ",".join(accepted))
+    click.echo(f"sent to {', '.join(accepted)}", err=True)

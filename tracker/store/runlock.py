@@ -12,6 +12,9 @@ run — and gives up with RunLocked, naming the holder, when the wait is over (0
 The lock is the operating system's (``flock``): it goes with the process, so a crawl that is
 killed or loses its machine leaves no stale lock behind, only the file (which says who held it
 last). Readers — the digest, the web workbench, every listing — never take it.
+
+Sending a digest (`digest --send`) has a lock of its own per profile (``exclusive_send``): the
+cron line and a person sending the same digest at once would each find nobody mailed yet.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shlex
 import sys
 import time
@@ -31,11 +35,14 @@ POLL_SECONDS = 0.5
 
 
 class RunLocked(RuntimeError):
-    """Another crawl is writing this database, and did not end within the wait."""
+    """Another process holds the lock (a crawl of this database, a send of this digest), and did
+    not end within the wait."""
 
 
-def lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".run-lock")
+def lock_path(db_path: Path, purpose: str = "run") -> Path:
+    """``<database>.run-lock`` (crawls), ``<database>.send-<profile>-lock`` (sending a digest)."""
+    safe = re.sub(r"[^\w.-]", "_", purpose)
+    return db_path.with_name(f"{db_path.name}.{safe}-lock")
 
 
 def _take(fd: int) -> bool:
@@ -59,16 +66,34 @@ def _command() -> str:
     return f"{name} {shlex.join(sys.argv[1:])}"[:300] if sys.argv[1:] else name
 
 
-@contextlib.contextmanager
 def exclusive_run(db_path: str | os.PathLike[str], *, wait: float = 0.0,
-                  waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+                  waiting: Callable[[str], None] | None = None) -> contextlib.AbstractContextManager[None]:
     """Hold the database's run lock for the block. When another process holds it, call
     `waiting(holder)` once and try again for up to `wait` seconds; RunLocked after that. An
     in-memory database (":memory:") has no other writer and takes no lock."""
+    return _exclusive(db_path, "run", wait, waiting,
+                      lambda holder: f"another crawl is writing {db_path} now ({holder})",
+                      "wait until it ends, or stop it — two crawls at once would fetch and store the "
+                      "same day twice")
+
+
+def exclusive_send(db_path: str | os.PathLike[str], profile: str, *, wait: float = 0.0,
+                   waiting: Callable[[str], None] | None = None) -> contextlib.AbstractContextManager[None]:
+    """Hold the lock of sending `profile`'s digest from this database (`digest --send`): two
+    sends at once — the cron line and a person — would each find nobody mailed yet and mail
+    everybody twice. The second waits, then reads who has it already (RunLocked after `wait`)."""
+    return _exclusive(db_path, f"send-{profile}", wait, waiting,
+                      lambda holder: f"another `digest --send` of the {profile} digest is sending now ({holder})",
+                      "run it again when that one has ended; it then mails only those not reached")
+
+
+@contextlib.contextmanager
+def _exclusive(db_path: str | os.PathLike[str], purpose: str, wait: float,
+               waiting: Callable[[str], None] | None, busy: Callable[[str], str], advice: str) -> Iterator[None]:
     if str(db_path) == ":memory:":
         yield
         return
-    path = lock_path(Path(db_path))
+    path = lock_path(Path(db_path), purpose)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -80,9 +105,7 @@ def exclusive_run(db_path: str | os.PathLike[str], *, wait: float = 0.0,
             while True:
                 if time.monotonic() >= give_up:
                     waited = f" (waited {wait:g} s)" if wait > 0 else ""
-                    raise RunLocked(f"another crawl is writing {db_path} now ({_holder(fd)}){waited}; "
-                                    "wait until it ends, or stop it — two crawls at once would fetch "
-                                    "and store the same day twice")
+                    raise RunLocked(f"{busy(_holder(fd))}{waited}; {advice}")
                 time.sleep(min(POLL_SECONDS, max(0.0, give_up - time.monotonic())))
                 if _take(fd):
                     break
