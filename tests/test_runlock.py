@@ -88,6 +88,9 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
             assert f"another crawl is writing {db} now (pid {holder.pid}, `" in refused.stderr
             assert "Traceback" not in refused.stderr
         assert not db.exists()  # refused before the store was opened: nothing created or written
+        answers = cli("answers", "--replay", str(DAY1), db=db, lock_wait=0)  # its crawl too
+        assert answers.returncode == 1 and f"(pid {holder.pid}, `" in answers.stderr, answers.stderr[-2000:]
+        assert "Traceback" not in answers.stderr
     finally:
         holder.kill()  # as a crawl killed by the OOM killer or a reboot: no stale lock is left
         holder.wait()

@@ -336,9 +336,11 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
             when = replay_as_of(Path(replay_dir))
         except ValueError as exc:
             raise TrackerError(str(exc)) from exc
+    from tracker.store.runlock import RunLocked
+
     try:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
-    except ValueError as exc:  # no contact for a live crawl, an unknown spider
+    except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
         raise TrackerError(str(exc)) from exc
     click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_checked']} hearings checked)")
     if row["status"] == "red":
