@@ -4,6 +4,7 @@ who holds it, and writes nothing; a killed crawl leaves no lock."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -14,6 +15,7 @@ import time
 import pytest
 from support import ROOT
 
+from tracker.store.db import open_db
 from tracker.store.runlock import RunLocked, exclusive_run, lock_path
 
 DAY1 = ROOT / "crawlers" / "recorded" / "2026-11-23"
@@ -91,6 +93,14 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
         answers = cli("answers", "--replay", str(DAY1), db=db, lock_wait=0)  # its crawl too
         assert answers.returncode == 1 and f"(pid {holder.pid}, `" in answers.stderr, answers.stderr[-2000:]
         assert "Traceback" not in answers.stderr
+        store = open_db(db)  # a hearing with a document to fetch: `documents fetch` crawls for it
+        store["items"].insert({"id": "regjeringen:1", "source": "no_regjeringen_horinger", "kind": "hearing",
+                               "title": "Høring", "url": "https://www.regjeringen.no/id1/", "status": "open",
+                               "documents": json.dumps([{"title": "Høringsnotat", "type": "høringsnotat",
+                                                         "url": "https://www.regjeringen.no/h.pdf"}])})
+        store.close()
+        documents = cli("documents", "fetch", "--replay", str(DAY1), db=db, lock_wait=0)
+        assert documents.returncode == 1 and f"(pid {holder.pid}, `" in documents.stderr, documents.stderr[-2000:]
     finally:
         holder.kill()  # as a crawl killed by the OOM killer or a reboot: no stale lock is left
         holder.wait()
@@ -103,7 +113,7 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"waiting for the crawl that is writing this database to end (pid {holder.pid}, `" in done.stderr
     with sqlite3.connect(db) as conn:
-        assert conn.execute("select count(*) from runs").fetchone()[0] == 1
+        assert conn.execute("select count(*) from runs").fetchone()[0] == 1  # none of the refused ones
         assert conn.execute("select count(*) from items where source = 'no_lovdata'").fetchone()[0] > 0
     last = lock_path(db).read_text("utf-8")  # who held it last: that crawl, as its user typed it
     assert f"pid {holder.pid}" not in last and "`python -m tracker crawl --replay " in last

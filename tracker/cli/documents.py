@@ -45,9 +45,15 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
         db.close()
     lost = {"store_failed": 0, "store_error": None}  # results the store could not keep
     if links:
-        try:
-            lost = fetch_in_process(path, links, as_of=when, replay_dir=replay_dir)
-        except ValueError as exc:
+        from tracker.store.runlock import RunLocked, exclusive_run
+
+        def waiting(holder: str) -> None:
+            click.echo(f"waiting for the crawl that is writing this database to end ({holder}) …", err=True)
+
+        try:  # a crawl of its own: one at a time per database, as `run` (tracker.store.runlock)
+            with exclusive_run(path, wait=ctx.obj["config"].get("crawl", "lock_wait"), waiting=waiting):
+                lost = fetch_in_process(path, links, as_of=when, replay_dir=replay_dir)
+        except (ValueError, RunLocked) as exc:
             raise TrackerError(str(exc)) from exc
     db = open_db(ctx, write=True)
     try:

@@ -3,8 +3,9 @@
 Two crawls writing one store at once — the 06:15 cron job still running when an adviser types
 `ncp-tracker run`, or a `backfill` started beside the daily run — would each record a run and
 fetch the same pages twice, and the morning read would come from whichever finished last. So
-every crawl (`run`, `crawl`, `record`, `demo`, `backfill`: all go through
-`tracker.jobs.crawl.run_plan`) holds an exclusive lock on ``<database>.run-lock`` while it runs.
+every crawl (`run`, `crawl`, `record`, `demo`, `backfill`, `answers`: all go through
+`tracker.jobs.crawl.run_plan`; and `documents fetch`) holds an exclusive lock on
+``<database>.run-lock`` while it runs.
 A second one waits for the first to end (``[crawl] lock_wait`` seconds, default an hour; it says
 once whom it waits for), then runs — so the cron job still crawls and mails after an adviser's
 run — and gives up with RunLocked, naming the holder, when the wait is over (0: at once).
