@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import json
 from datetime import date, timedelta
 from email import policy
 
@@ -184,6 +185,42 @@ def test_ics_sequence_grows_when_a_committee_hearing_moves(db):
     moved = _events(_ics(db))[uid]
     assert moved["DTSTART"].dt.isoformat() == "2026-12-02T10:00:00+01:00"
     assert int(moved["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
+
+
+def test_ics_cancels_a_committee_hearings_time_the_storting_no_longer_gives(db):
+    """The export stopped giving the deadline to ask to speak ("" from the spider: removed): its
+    event left the calendar without a word, so a calendar that had imported it kept the old time.
+    Now it stays, at its last known time, as CANCELLED with a higher SEQUENCE; the hearing itself
+    and the written input stay confirmed."""
+    from test_digest_world import crawl_day, day1_items, tag
+
+    def with_times(ask):
+        return [{**i, "extra": {"hearing_start": "2026-12-03T09:30:00+01:00", "anmodningsfrist": ask,
+                                "innspillsfrist": "2026-12-01T12:00:00+01:00", "deadline_basis": "innspillsfrist"}}
+                if i["native_id"] == "h-1042" else i for i in day1_items()]
+
+    crawl_day(db, DAY1, with_times("2026-11-27T12:00:00+01:00"))
+    tag(db)
+    ask_uid = f"ask-{iid('h-1042')}-ncp@ncp-tracker"
+    hearing_uid = f"hearing-{iid('h-1042')}-ncp@ncp-tracker"
+    first = _events(_ics(db, as_of=DAY1))
+    assert str(first[ask_uid]["STATUS"]) == "CONFIRMED"
+    crawl_day(db, DAY2, with_times(""))
+    tag(db)
+    assert json.loads(db["items"].get(iid("h-1042"))["extra"])["anmodningsfrist"] == ""
+    after = _events(_ics(db))
+    gone = after[ask_uid]
+    assert str(gone["STATUS"]) == "CANCELLED"
+    assert gone["DTSTART"].dt.isoformat() == "2026-11-27T12:00:00+01:00"
+    assert int(gone["SEQUENCE"]) > int(first[ask_uid]["SEQUENCE"])
+    assert str(after[hearing_uid]["STATUS"]) == "CONFIRMED"
+    assert str(after[f"written-{iid('h-1042')}-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
+    # given again: confirmed again, at the new time
+    crawl_day(db, DAY2 + timedelta(days=1), with_times("2026-11-30T12:00:00+01:00"))
+    back = _events(_ics(db, as_of=DAY2 + timedelta(days=1)))[ask_uid]
+    assert str(back["STATUS"]) == "CONFIRMED" and back["DTSTART"].dt.isoformat() == "2026-11-30T12:00:00+01:00"
+    # a month and more after the removed time, the cancelled event is gone like any past one
+    assert ask_uid not in _events(_ics(db, as_of=DAY2 + timedelta(days=45)))
 
 
 def build_world_day2(db):

@@ -23,6 +23,7 @@ from tracker.digest.build import (
 )
 from tracker.digest.text import TITLE_LIMIT, clean, safe_url
 from tracker.digest.wording import (
+    STORTINGET_EVENT_FIELDS,
     deadline_line,
     describe_change,
     reason_text,
@@ -178,7 +179,9 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     what moves or cancels an item's events — its deadline's moves, a committee hearing's other
     times moving, its status going to or from withdrawn, and its triage changes (the internal
     deadline dates the draft event; the adviser is named in each) — so it grows whenever an event
-    changes and never goes back; a withdrawn hearing's events are STATUS:CANCELLED. DTSTAMP is the
+    changes and never goes back; a withdrawn hearing's events are STATUS:CANCELLED, and so is a
+    committee hearing's time that the Storting no longer gives (the hearing, the deadline to ask to
+    speak), at its last known time: a calendar that imported the event drops it. DTSTAMP is the
     later of the item's last change and its last triage change, so the same data gives the same
     calendar. When the data must not pass for current (no crawl, no successful or recent one: the
     digest's red banners), an all-day event today says so.
@@ -200,6 +203,10 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     moves = {r["item_id"]: r["n"] for r in db.query(
         "select item_id, count(*) as n from events where kind in ('deadline_changed', 'times_changed') or (kind = 'status_changed'"
         " and 'withdrawn' in (coalesce(before, ''), coalesce(after, ''))) group by item_id")}
+    # a committee hearing's time the source removed (times_changed, after = null; the last one
+    # of a field counts: a time given again and removed again)
+    removed = {(r["item_id"], r["field"]): r["before"] for r in db.query(
+        "select item_id, field, before from events where kind = 'times_changed' and after is null order by id")}
     triaged = {r["item_id"]: r["n"] for r in db.query(
         "select item_id, count(*) as n from triage_history group by item_id")}
     kinds = ",".join("?" for _k in urgency.CONSULTATION_KINDS)
@@ -254,10 +261,15 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         due = internal.astimezone(OSLO).date() if internal else deadlines.add_working_days(
             day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days)
         timed = stortinget_events(row)
-        plan: list[tuple[str, Any]] = list(timed) if timed else [("deadline", day)]
+        plan: list[tuple[str, Any, bool]] = [(k, w, withdrawn) for k, w in timed] or [("deadline", day, withdrawn)]
         if state not in urgency.SET_ASIDE_STATES:
-            plan.append(("draft", due))
-        for kind, when in plan:
+            plan.append(("draft", due, withdrawn))
+        given = {k for k, _w in timed}
+        for kind, field in STORTINGET_EVENT_FIELDS if row["kind"] == "committee_hearing" else ():
+            gone = deadlines.to_datetime(removed.get((row["id"], field)))
+            if kind not in given and gone is not None and (today - deadlines.oslo_date(gone)).days <= CALENDAR_PAST_DAYS:
+                plan.append((kind, gone, True))
+        for kind, when, cancelled in plan:
             event = Event()
             event.add("uid", _uid(kind, row["id"], profile.name))
             event.add("dtstamp", stamp.astimezone(UTC))
@@ -272,7 +284,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             event.add("summary", f"{names[kind]}: {_HEARING_PREFIX.sub('', title) if kind == 'hearing' else title}")
             event.add("description", "\n".join(desc))
             event.add("sequence", sequence)
-            event.add("status", "CANCELLED" if withdrawn else "CONFIRMED")
+            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             event.add("transp", "TRANSPARENT")
             if url:
                 event.add("url", url)

@@ -133,6 +133,10 @@ def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[st
     return out
 
 
+#: a committee hearing's three times as the calendar's event keys and the `extra` fields they come from
+STORTINGET_EVENT_FIELDS = (("ask", "anmodningsfrist"), ("hearing", "hearing_start"), ("written", "innspillsfrist"))
+
+
 def stortinget_events(row: dict[str, Any]) -> list[tuple[str, datetime]]:
     """(key, time) of a committee hearing's three times (for the calendar): ``ask``, ``hearing``,
     ``written``."""
@@ -140,7 +144,7 @@ def stortinget_events(row: dict[str, Any]) -> list[tuple[str, datetime]]:
         return []
     ex = extra(row)
     out = []
-    for key, field in (("ask", "anmodningsfrist"), ("hearing", "hearing_start"), ("written", "innspillsfrist")):
+    for key, field in STORTINGET_EVENT_FIELDS:
         when = deadlines.to_datetime(ex.get(field))
         if when is not None:
             out.append((key, when))
