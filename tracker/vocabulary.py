@@ -314,6 +314,8 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"hearings kept", N_("the hearings were kept")),
     (r"eksport/saker for session (?P<session>\S+) failed \((?P<why>.+)\)",
      N_("eksport/saker for session %(session)s failed (%(why)s)")),
+    (r"eksport/saker failed for every session \((?P<every>.+)\)",
+     N_("eksport/saker failed for every session (%(every)s)")),
     (r"some eksport/sak answers failed \(HTTP (?P<status>\d{3})\): kept the list's fields",
      N_("some eksport/sak answers failed (HTTP %(status)s): the list's fields were kept")),
     (r"eksport/saker has no cases", N_("eksport/saker has no cases")),

@@ -69,7 +69,7 @@ class NoStortingetSpuSpider(TrackerSpider):
         super().__init__(*args, **kwargs)
         self.sessions = [s.strip() for s in sessions.split(",")] if sessions else session_ids(self.today.year, self.today.month)
         self._sessions_ok: list[str] = []
-        self._sessions_failed: list[str] = []
+        self._sessions_failed: list[tuple[str, str]] = []  # (session, why)
         self._seen: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -117,9 +117,15 @@ class NoStortingetSpuSpider(TrackerSpider):
         self._failed(failure.request.cb_kwargs.get("session", "?"), failure.type.__name__)
 
     def _failed(self, session: str, why: str) -> None:
-        self._sessions_failed.append(session)
-        level = "red" if len(self._sessions_failed) == len(self.sessions) else "amber"
-        self.note(level, f"eksport/saker for session {session} failed ({why})")
+        """One session's list failed: amber; every session's: red, naming them all (the red
+        reason is the one health shows: "session 2025-2026 failed" alone read as if the current
+        session had answered)."""
+        self._sessions_failed.append((session, why))
+        if len(self._sessions_failed) < len(self.sessions):
+            self.note("amber", f"eksport/saker for session {session} failed ({why})")
+        else:
+            every = "; ".join(f"{s}: {w}" for s, w in self._sessions_failed)
+            self.note("red", f"eksport/saker failed for every session ({every})")
 
     def _parse_match(self, case: api.Case) -> str | None:
         topics = " ".join(t.name or "" for t in case.topics)
