@@ -36,6 +36,10 @@ EARLIER = NOW - timedelta(days=1)
         ("European Parliament: awaiting committee decision", None, None, "unknown"),  # not "ope(n)"
         ("Åpenhetsloven", None, None, "unknown"),  # not "åpen"
         ("Høringen er avsluttet", LATER, None, "closed"),
+        # Nynorsk hearings on regjeringen.no
+        ("Ferdigbehandla", None, None, "closed"),
+        ("Under handsaming", LATER, None, "closed"),
+        ("Høyringa er trekt", LATER, None, "withdrawn"),
     ],
 )
 def test_derive_status(raw, deadline, opens, expected):
@@ -46,3 +50,20 @@ def test_deadline_today_is_open_until_midnight():
     deadline = datetime(2026, 11, 24, 23, 59, 59, tzinfo=OSLO)
     assert derive_status("På høring", deadline, NOW) == "open"
     assert derive_status("På høring", deadline, deadline + timedelta(seconds=1)) == "closed"
+
+
+@pytest.mark.parametrize(
+    "raw, unknown",
+    [
+        ("På høring", False), ("Høringen er trukket", False), ("OPEN", False), ("til_behandling", False),
+        (None, False), ("", False), ("  ", False),
+        # known words that carry no status: the deadline decides, nothing to report
+        ("DISABLED", False), ("Submitted", False),
+        # words the module has never met: the deadline decides, and that may be wrong
+        ("Avbrutt", True), ("Suspended", True), ("Åpenhetsloven", True), ("disabled for now", True),
+    ],
+)
+def test_unrecognised_status_words(raw, unknown):
+    from tracker.store.status import unrecognised
+
+    assert unrecognised(raw) is unknown

@@ -244,3 +244,37 @@ def test_failed_write_loses_nothing(db, as_of, monkeypatch):
         apply(db, as_of + timedelta(days=1), [hearing(1, title="changed"), hearing(2)])
     assert db["items"].count == 1
     assert db["items"].get("regjeringen:3100001")["title"] == "Høring 1"
+
+
+def test_an_unrecognised_status_word_is_an_amber_note_and_the_deadline_decides(db, as_of):
+    """A source that starts writing "Avbrutt" (cancelled) for a hearing: the store cannot tell
+    what it means, so the item's status follows its deadline (open) — and the source's health
+    says so, naming the words, instead of showing a cancelled hearing as open in silence."""
+    items = [hearing(1, status_raw="Avbrutt"), hearing(2, status_raw=" Avbrutt "),
+             hearing(3, status_raw="Utsatt"), hearing(4), hearing(5, status_raw="DISABLED")]
+    result, _ = apply(db, as_of, items)
+    assert result.notes == [("amber", "3 items with an unrecognised status word ('Avbrutt', 'Utsatt'): "
+                                      "status from the deadline alone")]
+    assert db["items"].get("regjeringen:3100001")["status"] == "open"
+    # known words only (and DISABLED, which says nothing of open or closed): no note
+    result, _ = apply(db, as_of, [hearing(n) for n in range(1, 5)] + [hearing(5, status_raw="DISABLED")])
+    assert result.notes == []
+
+
+def test_the_unrecognised_status_note_names_a_few_words_and_reads_in_bokmal(db, as_of):
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.vocabulary import health_reason
+
+    words = ["Ord1", "Ord2", "Ord3", "Ord4", "Ord5", "Ord6"]
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[SRC])
+    row = store_crawl(db, run_id=run, as_of=as_of, report=Report(source=SRC, channel="rss"),
+                      items=[hearing(n, status_raw=w) for n, w in enumerate(words, 1)] + [hearing(9)])
+    assert row["status"] == "amber"
+    assert row["reason"] == ("6 items with an unrecognised status word ('Ord1', 'Ord2', 'Ord3', 'Ord4', "
+                             "'Ord5', …): status from the deadline alone")
+    assert health_reason(row["reason"], "nb") == (
+        "6 saker med ukjent statusord ('Ord1', 'Ord2', 'Ord3', 'Ord4', 'Ord5', …): status bare ut fra "
+        "fristen")
+    one = store.apply_scrape(db, run_id=run, as_of=as_of, source=SRC, items=[hearing(1, status_raw="Ord1")])
+    assert health_reason(one.notes[0][1], "nb") == (
+        "1 sak med ukjent statusord ('Ord1'): status bare ut fra fristen")

@@ -206,6 +206,9 @@ HEALTH_REASONS: MessageTable = message_table((
      r"\(broken page\?\)",
      N_("vanish guard: %(num)s of %(total)s open items missing from the listing; none marked vanished (a broken "
         "page?)")),
+    (r"(?P<num>\d+) items? with an unrecognised status word \((?P<words>.*)\): status from the deadline alone",
+     NP_("%(num)s item with an unrecognised status word (%(words)s): status from the deadline alone",
+         "%(num)s items with an unrecognised status word (%(words)s): status from the deadline alone", "num")),
     # the documents' row (tracker/documents/pipeline.py: record_health)
     (r"fetching documents failed: (?P<error>.*)", N_("fetching documents failed: %(error)s")),
     (r"(?P<failed>\d+) of (?P<num>\d+) documents could not be stored: (?P<error>.*)",

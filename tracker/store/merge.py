@@ -1,7 +1,7 @@
 """Writing scrapes into the store: one transaction per source and run.
 
 `apply_scrape` merges each scraped item into its stored row, derives status
-(`tracker.store.status`), computes events (`tracker.store.changes`), marks items that
+(`tracker.store.status`; a status word it does not know is an amber note), computes events (`tracker.store.changes`), marks items that
 vanished from a complete listing (behind a guard) and records nothing as
 deleted, ever.
 """
@@ -164,6 +164,8 @@ def apply_scrape(
             row = changes.merge(batch[row["id"]], row)
         batch[row["id"]] = row
     result.seen = len(batch)
+    if note := _unrecognised_status_note(batch.values()):
+        result.notes.append(("amber", note))
     with db.conn:
         if not db.conn.in_transaction:
             # take the write lock before reading: a deferred transaction that reads and then writes
@@ -215,6 +217,28 @@ def apply_scrape(
         _age_unseen(db, run_id, as_of, source, set(batch), result)
         _mark_vanished(db, run_id, as_of, source, set(batch), listing or {}, result)
     return result
+
+
+#: how many of a run's unrecognised status words its health note names
+STATUS_WORDS_SHOWN = 5
+
+
+def _unrecognised_status_note(rows: Any) -> str | None:
+    """The amber note for items whose status word `status.unrecognised` does not know (their
+    status follows the deadline alone), or None when every word is known."""
+    words: dict[str, int] = {}
+    for row in rows:
+        if status.unrecognised(row.get("status_raw")):
+            word = row["status_raw"].strip()
+            words[word] = words.get(word, 0) + 1
+    if not words:
+        return None
+    num = sum(words.values())
+    shown = ", ".join(repr(w) for w in sorted(words, key=lambda w: (-words[w], w))[:STATUS_WORDS_SHOWN])
+    if len(words) > STATUS_WORDS_SHOWN:
+        shown += ", …"
+    return (f"{num} item{'' if num == 1 else 's'} with an unrecognised status word ({shown}): "
+            "status from the deadline alone")
 
 
 def _load_many(db: sqlite_utils.Database, item_ids: list[str]) -> dict[str, dict[str, Any]]:
