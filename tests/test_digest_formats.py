@@ -115,7 +115,10 @@ def test_ics_is_valid_with_deadline_and_draft_events(db):
     assert draft["DTSTART"].dt == date(2026, 11, 20)
     eu = events[f"deadline-{iid('14567')}-ncp@ncp-tracker"]
     assert eu["DTSTART"].dt == date(2026, 12, 10)
-    assert f"deadline-{iid('3100006')}-ncp@ncp-tracker" not in events  # not relevant (triage)
+    # marked not relevant by an adviser: its events stay, cancelled (an imported copy drops them)
+    not_relevant = [events[f"{k}-{iid('3100006')}-ncp@ncp-tracker"] for k in ("deadline", "draft")]
+    assert [str(e["STATUS"]) for e in not_relevant] == ["CANCELLED", "CANCELLED"]
+    assert "Status: ikke relevant" in str(not_relevant[0]["DESCRIPTION"]).splitlines()
     assert f"deadline-{iid('3100003')}-ncp@ncp-tracker" not in events  # below the threshold
 
 
@@ -165,6 +168,30 @@ def test_ics_sequence_grows_when_the_internal_deadline_moves_and_never_goes_back
     assert db["items"].get(iid("3100004"))["status"] == "open"
     back = _events(_ics(db, as_of=DAY2 + timedelta(days=1)))[withdrawn_uid]
     assert str(back["STATUS"]) == "CONFIRMED" and int(back["SEQUENCE"]) > int(cancelled["SEQUENCE"])
+
+
+def test_ics_cancels_what_triage_sets_aside_instead_of_dropping_it(db):
+    """An item marked not relevant lost its events, and an answered one its draft-due event, from
+    one calendar to the next: a subscribed calendar dropped them, but one that had imported the
+    events kept "Utkast klart" and the deadline for ever. Now they stay as CANCELLED with a higher
+    SEQUENCE; the answered item's deadline stays confirmed, and each event names the state."""
+    from tracker.workbench import triage
+
+    build_world(db)
+    answered, dropped = iid("3100010"), iid("3100001")
+    before = _events(_ics(db))
+    uids = {(k, i): f"{k}-{i}-ncp@ncp-tracker" for k in ("deadline", "draft") for i in (answered, dropped)}
+    assert all(str(before[u]["STATUS"]) == "CONFIRMED" for u in uids.values())
+    for n, state in enumerate(("respond", "assigned", "drafting", "submitted")):
+        triage.set_state(db, answered, state, owner="kari" if state == "assigned" else None, by="kari",
+                         at=f"2026-11-24T10:0{n}:00+01:00")
+    triage.set_state(db, dropped, "not_relevant", by="kari", at="2026-11-24T10:05:00+01:00")
+    after = _events(_ics(db))
+    status = {key: str(after[u]["STATUS"]) for key, u in uids.items()}
+    assert status == {("deadline", answered): "CONFIRMED", ("draft", answered): "CANCELLED",
+                      ("deadline", dropped): "CANCELLED", ("draft", dropped): "CANCELLED"}
+    assert all(int(after[u]["SEQUENCE"]) > int(before[u]["SEQUENCE"]) for u in uids.values())
+    assert "Status: sendt" in str(after[uids["draft", answered]]["DESCRIPTION"]).splitlines()
 
 
 def test_ics_sequence_grows_when_a_committee_hearing_moves(db):

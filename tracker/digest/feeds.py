@@ -32,7 +32,7 @@ from tracker.digest.wording import (
 )
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
-from tracker.vocabulary import kind_name, label_name
+from tracker.vocabulary import kind_name, label_name, triage_name
 
 #: the Atom feed carries changes from this many days back
 FEED_WINDOW_DAYS = 14
@@ -174,16 +174,19 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     a Storting committee hearing gets three timed events instead of its deadline day: the
     deadline to ask to speak, the hearing, and the written-input deadline (those known).
 
-    Covered: consultations in scope that are relevant (or where the NCP is a consultee), not marked
-    not-relevant, whose deadline day is at most 30 days ago. UIDs are stable; SEQUENCE counts
-    what moves or cancels an item's events — its deadline's moves, a committee hearing's other
-    times moving, its status going to or from withdrawn, and its triage changes (the internal
-    deadline dates the draft event; the adviser is named in each) — so it grows whenever an event
-    changes and never goes back; a withdrawn hearing's events are STATUS:CANCELLED, and so is a
-    committee hearing's time that the Storting no longer gives (the hearing, the deadline to ask to
-    speak), at its last known time: a calendar that imported the event drops it. DTSTAMP is the
-    later of the item's last change and its last triage change, so the same data gives the same
-    calendar. When the data must not pass for current (no crawl, no successful or recent one: the
+    Covered: consultations in scope that are relevant (or where the NCP is a consultee), whose
+    deadline day is at most 30 days ago. UIDs are stable; SEQUENCE counts what moves or cancels an
+    item's events — its deadline's moves, a committee hearing's other times moving, its status
+    going to or from withdrawn, and its triage changes (the internal deadline dates the draft
+    event; the adviser and a triage state other than new are named in each) — so it grows whenever
+    an event changes and never goes back. What leaves the calendar stays in it as
+    STATUS:CANCELLED, so that a calendar that imported the event drops it: the events of a
+    withdrawn hearing or of an item an adviser marked not relevant, the draft-due event of an item
+    set aside (answered, published, closed unanswered), and a committee hearing's time that the
+    Storting no longer gives (the hearing, the deadline to ask to speak), at its last known time.
+    DTSTAMP is the later of the item's last change and its last triage change, so the same data
+    gives the same calendar. When the data must not pass for current (no crawl, no successful or
+    recent one: the
     digest's red banners), an all-day event today says so.
     """
     from icalendar import Calendar, Event, Timezone
@@ -239,9 +242,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         if not profile.in_scope(row) or not (row.get("ncp_consultee") or profile.passes_threshold(row)):
             continue
         state = row.get("triage_state") or "new"
-        if state == "not_relevant":
-            continue
-        withdrawn = row["status"] == "withdrawn"
+        # withdrawn, or marked not relevant by an adviser: the item's events stay, cancelled
+        dropped = row["status"] == "withdrawn" or state == "not_relevant"
         sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
         stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
         if (triaged_at := deadlines.to_datetime(row.get("triage_updated_at"))) is not None:
@@ -251,6 +253,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         desc = stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]
         if row.get("owner"):
             desc.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+        if state != "new":
+            desc.append(_("State: %(state)s", state=triage_name(state, lang)))
         if row.get("triage_owner"):
             desc.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
         if row["labels"]:
@@ -261,9 +265,10 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         due = internal.astimezone(OSLO).date() if internal else deadlines.add_working_days(
             day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days)
         timed = stortinget_events(row)
-        plan: list[tuple[str, Any, bool]] = [(k, w, withdrawn) for k, w in timed] or [("deadline", day, withdrawn)]
-        if state not in urgency.SET_ASIDE_STATES:
-            plan.append(("draft", due, withdrawn))
+        plan: list[tuple[str, Any, bool]] = [(k, w, dropped) for k, w in timed] or [("deadline", day, dropped)]
+        # nothing left to draft once set aside (answered, published, not relevant, deadline passed
+        # unanswered): the draft-due event stays, cancelled
+        plan.append(("draft", due, dropped or state in urgency.SET_ASIDE_STATES))
         given = {k for k, _w in timed}
         for kind, field in STORTINGET_EVENT_FIELDS if row["kind"] == "committee_hearing" else ():
             gone = deadlines.to_datetime(removed.get((row["id"], field)))
