@@ -186,8 +186,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     Storting no longer gives (the hearing, the deadline to ask to speak), at its last known time.
     DTSTAMP is the later of the item's last change and its last triage change, so the same data
     gives the same calendar. When the data must not pass for current (no crawl, no successful or
-    recent one: the
-    digest's red banners), an all-day event today says so.
+    recent one: the digest's red banners), an all-day event today says so.
     """
     from icalendar import Calendar, Event, Timezone
 

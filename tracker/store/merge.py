@@ -1,14 +1,15 @@
 """Writing scrapes into the store: one transaction per source and run.
 
 `apply_scrape` merges each scraped item into its stored row, derives status
-(`tracker.store.status`; a status word it does not know is an amber note), computes events (`tracker.store.changes`), marks items that
-vanished from a complete listing (behind a guard) and records nothing as
-deleted, ever.
+(`tracker.store.status`; a status word it does not know is an amber note), computes
+events (`tracker.store.changes`), marks items that vanished from a complete listing
+(behind a guard) and records nothing as deleted, ever.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -223,7 +224,7 @@ def apply_scrape(
 STATUS_WORDS_SHOWN = 5
 
 
-def _unrecognised_status_note(rows: Any) -> str | None:
+def _unrecognised_status_note(rows: Iterable[dict[str, Any]]) -> str | None:
     """The amber note for items whose status word `status.unrecognised` does not know (their
     status follows the deadline alone), or None when every word is known."""
     words: dict[str, int] = {}
