@@ -93,6 +93,19 @@ def test_item_page_shows_evidence_history_answers(client):
     assert "Norsk Hydro ASA" in old and ">næringsliv<" in old  # the responder type by name
 
 
+def test_the_item_page_shows_the_sources_own_status_word(db_path):
+    """The health note names a status word the store does not know ("1 sak med ukjent statusord
+    ('Avbrutt')"); the item's page says which status the tracker derived and what the source
+    wrote, so an adviser can see the derived "åpen" stands on the deadline alone."""
+    db = open_db(db_path)
+    db["items"].update(HEARING, {"status_raw": "Avbrutt <b>", "status": "open"})
+    db.conn.commit()
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    status = html.split('id="status">', 1)[1].split("</dd>", 1)[0]
+    assert status.startswith("åpen ") and "(kilden skriver «Avbrutt &lt;b&gt;»)" in status
+
+
 def test_an_item_without_deadlines_has_no_deadline_row(db_path):
     """An EU act's page said "Status: ukjent" and "Frist: ingen frist kjent"; acts, notes and
     decisions have neither. A consultation whose deadline is not known still says so."""
