@@ -62,7 +62,7 @@ class SourceRun:
                 and 0 < self.items_seen < usual * DROP_SHARE)
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
     """ "1 item", "2 items": the reason reads right in English, and the catalogue's singular and
     plural forms (tracker.vocabulary: HEALTH_REASONS) read it in Bokmål."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
@@ -81,28 +81,28 @@ def assess(run: SourceRun) -> tuple[str, str]:
     if reds:
         return RED, "; ".join(reds)
     if run.items_seen == 0 and not run.may_be_empty:
-        why = _count(exceptions, "spider error") if exceptions else "no items"
+        why = counted(exceptions, "spider error") if exceptions else "no items"
         return RED, f"zero items ({why}; {int(s.get('downloader/response_count', 0))} responses)"
     if attempts and errors / attempts > PARSE_ERROR_RED:
         return RED, f"parse errors {errors}/{attempts} ({errors / attempts:.0%})"
     if run.fewer_than_usual:
-        ambers.append(f"{_count(run.items_seen, 'item')}, usually about {run.usual_items} (a changed page?)")
+        ambers.append(f"{counted(run.items_seen, 'item')}, usually about {run.usual_items} (a changed page?)")
     if exceptions:
-        ambers.append(_count(exceptions, "spider error"))
+        ambers.append(counted(exceptions, "spider error"))
     if errors:
-        ambers.append(_count(errors, "parse error"))
+        ambers.append(counted(errors, "parse error"))
     if blocked := int(s.get("tracker/detail_blocked", 0)):
-        ambers = [a for a in ambers if "blocked" not in a] + [f"{_count(blocked, 'detail page')} blocked (403/challenge)"]
+        ambers = [a for a in ambers if "blocked" not in a] + [f"{counted(blocked, 'detail page')} blocked (403/challenge)"]
     misses = int(s.get("replay/miss", 0)) - int(s.get("robotstxt/response_status_count/404", 0))
     if misses > 0:
-        ambers.append(f"{_count(misses, 'request')} not in the recording")
+        ambers.append(f"{counted(misses, 'request')} not in the recording")
     if ambers:
         return AMBER, "; ".join(dict.fromkeys(ambers))
     if run.source == DOCUMENTS:  # documents, not items; none seen when none was pending
         if not run.items_seen:
             return GREEN, "no documents to fetch"
-        return GREEN, f"{_count(run.items_seen, 'document')}, {run.items_new} new, {run.items_changed} changed"
-    return GREEN, f"{_count(run.items_seen, 'item')}, {run.items_new} new, {run.items_changed} changed"
+        return GREEN, f"{counted(run.items_seen, 'document')}, {run.items_new} new, {run.items_changed} changed"
+    return GREEN, f"{counted(run.items_seen, 'item')}, {run.items_new} new, {run.items_changed} changed"
 
 
 def record(db: sqlite_utils.Database, run_id: int, run: SourceRun, finished: str) -> dict[str, Any]:

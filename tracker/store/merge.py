@@ -18,6 +18,7 @@ import sqlite_utils
 
 from crawlers.dates import parse_date
 from tracker.store import changes, ids, status
+from tracker.store.health import counted
 from tracker.store.instants import now_iso
 from tracker.store.instants import stored as stored_instant
 from tracker.store.queries import select_in
@@ -238,8 +239,7 @@ def _unrecognised_status_note(rows: Iterable[dict[str, Any]]) -> str | None:
     shown = ", ".join(repr(w) for w in sorted(words, key=lambda w: (-words[w], w))[:STATUS_WORDS_SHOWN])
     if len(words) > STATUS_WORDS_SHOWN:
         shown += ", …"
-    return (f"{num} item{'' if num == 1 else 's'} with an unrecognised status word ({shown}): "
-            "status from the deadline alone")
+    return f"{counted(num, 'item')} with an unrecognised status word ({shown}): status from the deadline alone"
 
 
 def _load_many(db: sqlite_utils.Database, item_ids: list[str]) -> dict[str, dict[str, Any]]:
