@@ -3,16 +3,18 @@ escaping, host, drafts, the remembered name, read-only database, watchlist/GPFG/
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from docx import Document
 
 from crawlers.dates import OSLO
-from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_OLD, seed
+from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD, seed
 from tracker.store.db import open_db
 from tracker.web.app import WebConfigError, create_app, highlight, word_diff
 
@@ -101,9 +103,15 @@ def test_the_item_page_shows_the_sources_own_status_word(db_path):
     db["items"].update(HEARING, {"status_raw": "Avbrutt <b>", "status": "open"})
     db.conn.commit()
     db.close()
-    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    client = make_app(db_path).test_client()
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
     status = html.split('id="status">', 1)[1].split("</dd>", 1)[0]
     assert status.startswith("åpen ") and "(kilden skriver «Avbrutt &lt;b&gt;»)" in status
+    # the word links to the search for every item whose source says the same
+    href = html_lib.unescape(re.search(r'id="status-raw"><a href="([^"]+)"', status).group(1))
+    assert parse_qs(urlsplit(href).query)["q"] == ['kildestatus:"Avbrutt <b>"']
+    found = client.get(href).get_data(as_text=True)
+    assert f"/item/{HEARING}" in found and f"/item/{HEARING_FISH}" not in found
 
 
 def test_an_item_without_deadlines_has_no_deadline_row(db_path):

@@ -119,3 +119,8 @@ def test_the_web_item_page_shows_stortingets_three_times_and_names(server, brows
     assert source == "Stortingets komitéhøringer (Komitéhøring)"
     derived, _, said = facts[facts.index("Status") + 1].partition(" ")
     assert derived in ("åpen", "kommende", "ukjent") and said == "(kilden skriver «Planlagt»)"
+    # the source's word leads to the items whose source says the same: this hearing among them
+    browser.find_element(By.CSS_SELECTOR, "#status-raw a").click()
+    assert browser.find_element(By.ID, "q").get_attribute("value") == 'kildestatus:"Planlagt"'
+    results = browser.find_element(By.ID, "results")
+    assert results.find_elements(By.CSS_SELECTOR, f'a[href$="/item/{item_id}"]'), results.text

@@ -168,6 +168,7 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
     NEAR(klima risiko, 5) words close together  (a OR b) c    grouping
     title:… summary:… body:…                   words in one field
     source:… label:… status:… kind:…           filters (label: any spelling, e.g. "OECD IV")
+    kildestatus:Avbrutt                        the source's own status word
 
     Example: ncp-tracker search 'aapenhetsloven aktsomhet -"norsk rett"' --status open
     """

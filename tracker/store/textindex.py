@@ -73,6 +73,15 @@ def norm_text(text: str | None, language: str | None = None) -> str:
     return " ".join(key(w, lang) for w in WORD.findall(text))
 
 
+def fold_phrase(text: str | None) -> str | None:
+    """`fold` over a whole value, its spaces made single (SQL ``ncp_fold``): "Under  behandling",
+    "UNDER BEHANDLING" and "under behandling" are one value; SQLite's own lower() folds ASCII
+    letters only, so "Åpen" and "åpen" would differ."""
+    return None if text is None else fold(" ".join(text.split()))
+
+
 def register(conn: sqlite3.Connection) -> None:
-    """Add ``ncp_norm(text, language)`` to a connection (the index triggers call it)."""
+    """Add ``ncp_norm(text, language)`` (the index triggers call it) and ``ncp_fold(text)`` (a
+    search filter on a source's own word) to a connection."""
     conn.create_function("ncp_norm", 2, norm_text, deterministic=True)
+    conn.create_function("ncp_fold", 1, fold_phrase, deterministic=True)

@@ -12,6 +12,8 @@ Query language (what the CLI's and the workbench's search box accept)::
     title:åpenhetsloven      only in the title (title:, summary:, body:/text:; tittel:, tekst:)
     source:no_regjeringen_horinger  label:"OECD kapittel IV"  status:open  kind:hearing
                              filters on the item (top level only; -source:… excludes)
+    kildestatus:Avbrutt      the source's own status word (source_status:; case and æøå
+                             folded): the items a health note's "unrecognised status word" means
 
 Words match by their Snowball stem (Norwegian for Norwegian items, English for English
 items) and ASCII folding, so *menneskerettighet* finds *menneskerettigheter*, *hoering* and
@@ -41,7 +43,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker.store.status import OPEN, STATUSES, UPCOMING
-from tracker.store.textindex import WORD, fold, key, stem_language, word_keys
+from tracker.store.textindex import WORD, fold, fold_phrase, key, stem_language, word_keys
 
 #: snippet markers (private-use characters, replaced by the caller: CLI brackets, HTML <mark>)
 HL_START, HL_END = "\ue000", "\ue001"
@@ -57,7 +59,8 @@ TEXT_FIELDS = {"title": "title", "tittel": "title", "summary": "summary", "samme
 #: item fields → column (filters, not text)
 ITEM_FIELDS = {"source": "source", "kilde": "source", "label": "label", "etikett": "label",
                "status": "status", "kind": "kind", "type": "kind", "language": "language",
-               "lang": "language", "språk": "language"}  # fmt: skip
+               "lang": "language", "språk": "language", "source_status": "status_raw",
+               "kildestatus": "status_raw"}  # fmt: skip
 #: open and upcoming items rank as if this many times as relevant (bm25 × OPEN_BOOST)
 OPEN_BOOST = 1.25
 
@@ -528,6 +531,9 @@ def compile_query(query: str) -> Compiled:
             _one_of("language", value, LANGUAGES)
             where.append(f"coalesce(i.language, 'nb') {op} ?")
             params.append(value)
+        elif f.column == "status_raw":  # any word a source may write: no list to check it against
+            where.append(f"coalesce(ncp_fold(i.status_raw), '') {op} ?")
+            params.append(fold_phrase(f.value))
         else:  # source, kind: a mistyped one matched nothing and read as "no hits"
             _one_of(f.column, f.value, _valid(f.column))
             where.append(f"i.{f.column} {op} ?")
