@@ -110,6 +110,9 @@ def test_field_filters(store):
     # source:regjeringen_horinger); it is refused with the valid ones
     ("høring source:regjeringen_horinger", "source is one of documents, eu_cellar"),
     ("høring kind:høring", "kind is one of"), ("høring language:no", "language is one of nb, nn, en"),
+    # a filter without its value searched for the word "status" and found nothing
+    ("status: open", "status: needs its value right after the colon"),
+    ("høring kildestatus:", "kildestatus: needs its value"), ("Tittel: klima", "Tittel: needs"),
 ])  # fmt: skip
 def test_invalid_syntax_is_a_message_never_an_empty_list(store, query, message):
     with pytest.raises(SearchError, match=message):
