@@ -276,6 +276,10 @@ _REFUSALS: MessageTable = message_table((
     (r"a prefix needs at least two letters: (?P<text>.+)", N_("A prefix needs at least two letters: %(text)s.")),
     (r'the phrase "(?P<text>.*)" has no words', N_("The phrase “%(text)s” has no words.")),
     (r"(?P<name>\w+): needs a value", N_("%(name)s: needs a value.")),
+    (r"(?P<name>\w+): needs its value right after the colon \((?P=name):…\); to search for the word, put it in "
+     r"quotes: (?P<quoted>.+)",
+     N_("%(name)s: needs its value right after the colon (%(name)s:…); to search for the word, put it in quotes: "
+        "%(quoted)s.")),
     (r"unknown field (?P<name>\w+): \(fields: (?P<fields>[^)]*)\); to search for the text, put it in quotes: "
      r"(?P<quoted>.+)",
      N_("Unknown field %(name)s: (fields: %(fields)s); to search for the text, put it in quotes: %(quoted)s.")),

@@ -341,10 +341,10 @@ class _Parser:
             return self._field(text, value)
         if text == "NEAR":
             return self._near()
-        if text.endswith(":") and text[:-1].lower() in TEXT_FIELDS.keys() | ITEM_FIELDS.keys():
+        if text.endswith(":") and (name := text[:-1]).lower() in TEXT_FIELDS.keys() | ITEM_FIELDS.keys():
             # "status: open", "kildestatus:" — read as the word "status" it found nothing
-            raise SearchError(f"{text} needs its value right after the colon ({text}…); to search "
-                              f'for the word, put it in quotes: "{text[:-1]}"')
+            raise SearchError(f"{name}: needs its value right after the colon ({name}:…); to search "
+                              f'for the word, put it in quotes: "{name}"')
         return self._word(text, None)
 
     def _word(self, text: str, column: str | None) -> Any:
