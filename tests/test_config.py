@@ -44,6 +44,10 @@ def test_search_order_and_provenance(tmp_path, monkeypatch):
     ('[tracker]\ndb = "x"\n[webb]\nport = 1\n', r":3: unknown table \[webb\]"),
     ('[tracker\n', r"not valid TOML"),
     ('[digest]\nlang = "no"\n', r":2: digest.lang must be one of nb, en, not 'no'"),
+    # every item in the digest would link to a page that cannot open
+    ('[web]\nport = 8000\npublic_url = "ncp.example.org"\n', r":3: web.public_url must be the workbench's address"),
+    ('[web]\npublic_url = "javascript:alert(1)"\n', r":2: web.public_url must be"),
+    ('[web]\npublic_url = "https://ncp.example.org/?x=1"\n', r":2: web.public_url must be"),
 ])
 def test_bad_files_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.toml"
@@ -160,6 +164,19 @@ def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
         assert '<html lang="nb">' in again
     finally:
         set_config(None)
+
+
+def test_the_digest_links_to_the_workbench_at_its_public_address(tmp_path):
+    """`[web] public_url`: `digest` (and `run`, through the same helper) link each item to its
+    page in the workbench; without it the digest has no such links."""
+    db_path, path = _seeded_with_config(tmp_path, '[web]\npublic_url = "https://ncp.example.org/arbeid/"\n')
+    assert load_config(path).get("web", "public_url") == "https://ncp.example.org/arbeid/"
+    result = CliRunner().invoke(main, ["--config", str(path), "--db", str(db_path), "digest", "--allow-red",
+                                       "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert 'class="workbench" href="https://ncp.example.org/arbeid/item/' in result.stdout
+    plain = CliRunner().invoke(main, ["--db", str(db_path), "digest", "--allow-red", "--format", "html"])
+    assert plain.exit_code == 0 and 'class="workbench"' not in plain.stdout
 
 
 def test_the_horizon_speaks_the_digest_language(tmp_path):

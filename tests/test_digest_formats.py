@@ -6,6 +6,7 @@ import email
 import json
 from datetime import date, timedelta
 from email import policy
+from html.parser import HTMLParser
 
 import feedparser
 import icalendar
@@ -329,3 +330,65 @@ def test_store_unchanged_by_rendering(db):
         digest.render(db, fmt, as_of=DAY2, profile="ncp")
     assert (db["items"].count, db["events"].count) == before
     assert store  # the write path used by build_world
+
+
+class _Anchors(HTMLParser):
+    """Every <a>: (href, class, text), as a browser would follow them."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[list[str]] = []
+
+        self.inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            a = dict(attrs)
+            self.found.append([a.get("href") or "", a.get("class") or "", ""])
+            self.inside = True
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.found[-1][2] += data
+
+
+def _anchors(html: str) -> list[list[str]]:
+    parser = _Anchors()
+    parser.feed(html)
+    return parser.found
+
+
+def test_with_a_public_workbench_address_every_item_links_to_its_page_there(db, data_dir):
+    """[web] public_url: an adviser reading the mail opens the item's page to triage it, and
+    "+3 til i arbeidsbenken" leads to the workbench, in every format the mail and files carry."""
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nneeds_input_cap = 2\n", "utf-8")
+    build_world(db)
+    d = digest.build_digest(db, as_of=DAY2, profile="ncp", workbench_url="https://ncp.example.org/")
+    entries = [e for s in d.sections for g in s.groups for e in g.entries]
+    page = {e.id: f"https://ncp.example.org/item/{e.id}" for e in entries if e.id}
+    first = d.section("needs-input").groups[0].entries[0]
+    assert first.workbench == page[first.id] and ":" in first.id  # "regjeringen:3100001": ':' kept
+    assert len(page) > 8  # needs input, new, changed, coming …
+
+    raw = digest.render(db, "eml", as_of=DAY2, profile="ncp", digest=d, recipients=["radgiver@example.org"])
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    html = msg.get_body(("html",)).get_content()
+    text = msg.get_body(("plain",)).get_content()
+    anchors = _anchors(html)
+    workbench = {href for href, cls, label in anchors if cls == "workbench" and label == "Åpne i arbeidsbenken"}
+    assert workbench == set(page.values())
+    assert ["https://ncp.example.org/", "", "+3 til i arbeidsbenken"] in anchors
+    for url in page.values():
+        assert f"Arbeidsbenken: {url}" in text
+    assert "+3 til i arbeidsbenken: https://ncp.example.org/" in text
+    md = digest.render_markdown(d)
+    assert f"[Åpne i arbeidsbenken](<{page[first.id]}>)" in md
+    assert "_[+3 til i arbeidsbenken](<https://ncp.example.org/>)_" in md
+
+    plain = digest.build_digest(db, as_of=DAY2, profile="ncp")  # no address: no such links
+    assert not [a for a in _anchors(digest.render_html(plain)) if "arbeidsbenken" in a[2]]
+    assert "Arbeidsbenken:" not in digest.render_text(plain)

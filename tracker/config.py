@@ -21,9 +21,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 FILE_NAME = "ncp-tracker.toml"
 ENV_CONFIG = "NCP_TRACKER_CONFIG"
@@ -40,6 +42,23 @@ class Setting:
     help: str
     #: the values it may take (empty: any of its type)
     choices: tuple[Any, ...] = ()
+    #: what is wrong with a value of the right type ("" when nothing), for rules `choices` cannot say
+    check: Callable[[Any], str] | None = None
+
+
+def _site_address(value: str) -> str:
+    """What is wrong with `value` as the workbench's public address ("" when nothing): an
+    http(s) address of a host, with an optional path, and nothing else."""
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or any(c.isspace() for c in value)):
+        return "must be the workbench's address as advisers open it, e.g. \"https://ncp.example.org\""
+    return ""
 
 
 #: every setting there is: table → key → (type, default, meaning)
@@ -86,6 +105,9 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "login_window_minutes": Setting(int, 15, "the window (and pause) of the login limit, minutes"),
         "secret_file": Setting(str, "", "file with the session signing key (default <data_dir>/web-secret.key, "
                                         "created with mode 0600)"),
+        "public_url": Setting(str, "", "the workbench's address as advisers open it (https://ncp.example.org): "
+                                       "each item in the digest links to its page there (empty: no such links)",
+                              check=_site_address),
     },
     "backup": {
         "dir": Setting(str, "data/backups", "where `backup` puts its copies"),
@@ -258,6 +280,8 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
                 if setting.choices and value not in setting.choices:
                     raise ConfigError(f"{config.path}:{line}: {table}.{key} must be one of "
                                       f"{', '.join(map(str, setting.choices))}, not {value!r}")
+                if setting.check and (wrong := setting.check(value)):
+                    raise ConfigError(f"{config.path}:{line}: {table}.{key} {wrong}, not {value!r}")
                 config.set(table, key, value, f"{config.path}:{line}")
     for env, (table, key) in ENV_OVERRIDES.items():
         if value := os.environ.get(env):

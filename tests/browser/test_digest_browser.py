@@ -124,3 +124,30 @@ def test_the_web_item_page_shows_stortingets_three_times_and_names(server, brows
     assert browser.find_element(By.ID, "q").get_attribute("value") == 'kildestatus:"Planlagt"'
     results = browser.find_element(By.ID, "results")
     assert results.find_elements(By.CSS_SELECTOR, f'a[href$="/item/{item_id}"]'), results.text
+
+
+def test_from_the_digest_straight_to_triage_in_the_workbench(server, browser, tmp_path):
+    """[web] public_url: the adviser reads the HTML digest, clicks «Åpne i arbeidsbenken» under a
+    hearing and is on that hearing's page in the workbench, with its triage form."""
+    from selenium.webdriver.common.by import By
+
+    import tracker.digest as digest
+    from tracker.store.db import open_db
+
+    base, db_path = server
+    db = open_db(db_path)
+    from test_digest_world import DAY2
+
+    d = digest.build_digest(db, as_of=DAY2, profile="ncp", workbench_url=base)
+    db.close()
+    page = tmp_path / "digest.html"
+    page.write_text(digest.render_html(d), "utf-8")
+    browser.get(page.as_uri())
+    first = browser.find_element(By.CSS_SELECTOR, "#needs-input li.entry")
+    title = first.find_element(By.CSS_SELECTOR, "strong").text
+    link = first.find_element(By.CSS_SELECTOR, "a.workbench")
+    assert link.text == "Åpne i arbeidsbenken"
+    link.click()
+    assert browser.current_url.startswith(base + "/item/")
+    assert browser.find_element(By.TAG_NAME, "h1").text == title
+    assert browser.find_element(By.ID, "triage-form")

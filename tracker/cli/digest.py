@@ -105,7 +105,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         if not out:
             return
         send = False
-    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang)
+    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang,
+                                    workbench_url=config.get("web", "public_url"))
 
     if out or not send:
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,

@@ -353,12 +353,13 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
 
 
 def _write_digests(ctx, db, as_of: datetime, out_dir: Path) -> list[Path]:
-    """The day's digest of the configured profile, in the configured language ([digest])."""
+    """The day's digest of the configured profile, in the configured language ([digest]), its
+    items linked to the workbench ([web] public_url)."""
     from tracker.digest import write_for_run
 
     config = ctx.obj["config"]
     return write_for_run(db, as_of=as_of, out_dir=out_dir, profile=config.get("digest", "profile"),
-                         lang=config.get("digest", "lang"))
+                         lang=config.get("digest", "lang"), workbench_url=config.get("web", "public_url"))
 
 
 # ---------------------------------------------------------------------------- reading

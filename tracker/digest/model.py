@@ -50,6 +50,7 @@ class Entry:
     links: list[Link] = field(default_factory=list)  # related items (EU ↔ Norway)
     summary: str = ""
     compact: str = ""  # a leading fact for one-line lists ("fre. 04.12.2026 (3 virkedager igjen)")
+    workbench: str | None = None  # the item's page in the workbench ([web] public_url set), for triage
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Group:
     heading: str  # "" for an ungrouped section
     entries: list[Entry] = field(default_factory=list)
     more: str = ""  # "+4 til i arbeidsbenken"
+    more_url: str | None = None  # the workbench ([web] public_url set), where the rest are
 
 
 @dataclass

@@ -74,10 +74,12 @@ def output_name(profile: str, day: date, fmt: str) -> str:
 
 
 def write_for_run(db: sqlite_utils.Database, *, as_of: datetime, out_dir: Path, profile: str = "ncp",
-                  formats: tuple[str, ...] | list[str] = ("md", "html"), lang: str = "nb") -> list[Path]:
-    """Write the profile's digest for `as_of` in each format to `out_dir`, record it, return the paths."""
+                  formats: tuple[str, ...] | list[str] = ("md", "html"), lang: str = "nb",
+                  workbench_url: str = "") -> list[Path]:
+    """Write the profile's digest for `as_of` in each format to `out_dir`, record it, return the
+    paths. `workbench_url`: as `build_digest`'s."""
     prof = load_profile(profile)
-    d = build_digest(db, as_of=as_of, profile=prof, lang=lang)
+    d = build_digest(db, as_of=as_of, profile=prof, lang=lang, workbench_url=workbench_url)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

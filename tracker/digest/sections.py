@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from tracker.attention import urgency
 from tracker.digest.build import (
@@ -465,10 +466,25 @@ def health_rows(ctx: Context) -> list[HealthRow]:
     return rows
 
 
+def link_workbench(sections: list[Section], base: str) -> None:
+    """Each entry's page in the workbench at `base` (`[web] public_url`), and the workbench for
+    the "+N more" of a capped list: where the adviser triages what the digest tells."""
+    if not base:
+        return
+    for section in sections:
+        for group in section.groups:
+            if group.more:
+                group.more_url = safe_url(base + "/")
+            for entry in group.entries:
+                if entry.id:
+                    entry.workbench = safe_url(f"{base}/item/{quote(entry.id, safe=':')}")
+
+
 def assemble(ctx: Context, *, base_id: int, upto: int, problems: list[str]) -> Digest:
     _ = ctx._
     built = [section for section_id, builder in SECTION_BUILDERS.items()
              if ctx.profile.shows(section_id) and (section := builder(ctx)) is not None]
+    link_workbench(built, ctx.workbench_url)
     since_text = (_("Changes since the previous digest (%(when)s)", when=format_datetime(ctx.since, ctx.lang))
                   if ctx.since else _("First digest: changes in the last 24 hours"))
     if (span := ctx.profile.horizon_span(ctx.today)) and not (ctx.profile.shows("new") or ctx.profile.shows("changed")):
