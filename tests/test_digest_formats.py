@@ -389,6 +389,17 @@ def test_with_a_public_workbench_address_every_item_links_to_its_page_there(db, 
     assert f"[Åpne i arbeidsbenken](<{page[first.id]}>)" in md
     assert "_[+3 til i arbeidsbenken](<https://ncp.example.org/>)_" in md
 
+    # the calendar and the feed written beside it (`run`'s formats) too
+    events = _ics(db, workbench_url="https://ncp.example.org").walk("VEVENT")
+    described = {str(e["DESCRIPTION"]).splitlines()[-1] for e in events}
+    assert f"Arbeidsbenken: {page[first.id]}" in described
+    assert all(line.startswith("Arbeidsbenken: https://ncp.example.org/item/") for line in described)
+    related = {link.href for e in _atom(db, workbench_url="https://ncp.example.org").entries for link in e.get("links", [])
+               if link.rel == "related"}
+    assert page[first.id] in related
+    assert "Arbeidsbenken" not in str(_ics(db).to_ical(), "utf-8")
+    assert not any(link.rel == "related" for e in _atom(db).entries for link in e.get("links", []))
+
     plain = digest.build_digest(db, as_of=DAY2, profile="ncp")  # no address: no such links
     assert not [a for a in _anchors(digest.render_html(plain)) if "arbeidsbenken" in a[2]]
     assert "Arbeidsbenken:" not in digest.render_text(plain)

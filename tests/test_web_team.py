@@ -275,6 +275,17 @@ def test_feed_tokens_are_per_user_and_revocable(team):
     assert b"BEGIN:VCALENDAR" in cal.body
     feed = anonymous.get(atom_path)
     assert feed.status == 200 and b"<feed" in feed.body
+    # each event and entry leads to the item's page in this workbench (at the address used)
+    import feedparser
+    import icalendar
+
+    pages = {str(e["DESCRIPTION"]).rsplit("Arbeidsbenken: ", 1)[1]
+             for e in icalendar.Calendar.from_ical(cal.body).walk("VEVENT")}
+    assert f"{base}/item/{HEARING}" in pages and all(p.startswith(base + "/item/") for p in pages)
+    related = {link.href for entry in feedparser.parse(feed.body).entries for link in entry.get("links", [])
+               if link.rel == "related"}
+    assert f"{base}/item/{HEARING}" in related
+    assert "<h1" in rolf.get(f"/item/{HEARING}").text  # the page opens (a logged-in adviser)
     # a new address revokes the old one; revoking leaves none
     page = rolf.post("/account/feed-token", {"csrf": token})
     assert anonymous.get(ics_path).status == 404

@@ -110,7 +110,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
 
     if out or not send:
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,
-                                 sender=mailer.default_sender(), recipients=list(to) or None)
+                                 sender=mailer.default_sender(), recipients=list(to) or None,
+                                 workbench_url=config.get("web", "public_url"))
         if not out or out == "-":
             click.echo(data, nl=False)
         else:

@@ -64,7 +64,7 @@ class Context:
     eu: dict[str, Any] | None = None
     health: list[dict[str, Any]] = field(default_factory=list)
     stale: list[dict[str, Any]] = field(default_factory=list)
-    #: the workbench's public address ([web] public_url, no trailing slash; "": no links to it)
+    #: the workbench's public address ([web] public_url; "": no links to it)
     workbench_url: str = ""
 
     @property
@@ -440,7 +440,7 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
         since = None
         events = window_events(db, 0, upto, since=as_of - timedelta(hours=24))
     ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=day, since=since, first=base is None,
-                  events=events, workbench_url=workbench_url.rstrip("/"))
+                  events=events, workbench_url=workbench_url)
     candidates = urgency.candidates(db)
     ctx.needs = urgency.needs_input(db, as_of=as_of, profile=profile, rows=candidates)
     ctx.new, ctx.changed = new_and_changed(ctx)

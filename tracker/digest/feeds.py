@@ -21,7 +21,7 @@ from tracker.digest.build import (
     problems,
     window_events,
 )
-from tracker.digest.text import TITLE_LIMIT, clean, safe_url
+from tracker.digest.text import TITLE_LIMIT, clean, safe_url, workbench_link
 from tracker.digest.wording import (
     STORTINGET_EVENT_FIELDS,
     deadline_line,
@@ -59,10 +59,11 @@ def _triage_updated(db: sqlite_utils.Database, item_id: str) -> str | None:
 
 
 def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
-                lang: str = "nb") -> str:
+                lang: str = "nb", workbench_url: str = "") -> str:
     """An Atom feed for the profile: needs-input items, then the changes of the last 14 days;
     before them an entry for each reason the data must not pass for current (no crawl, no
-    successful or recent one: the digest's red banners).
+    successful or recent one: the digest's red banners). With `workbench_url` each item's entry
+    has a `related` link to its page in the workbench.
 
     Entry ids are stable: a needs-input entry is the (profile, item) pair; a change entry is the
     (profile, item, kind, time) of the event(s) — the same data gives the same feed.
@@ -101,7 +102,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
                            text=clean(f"{ev.get('before') or ''}{ev.get('text') or ''}{ev.get('after') or ''}", 300)))
         updated = max(filter(None, [deadlines.to_datetime(row.get("last_changed")),
                                     deadlines.to_datetime(_triage_updated(db, row["id"]))]), default=None)
-        entries.append({"id": _uuid(profile.name, "needs-input", row["id"]),
+        entries.append({"id": _uuid(profile.name, "needs-input", row["id"]), "item_id": row["id"],
                         "title": _("Needs input: %(title)s", title=clean(row["title"], TITLE_LIMIT)),
                         "url": safe_url(row.get("url")), "updated": updated,
                         "published": deadlines.to_datetime(row.get("first_seen")), "summary": "\n".join(lines)})
@@ -130,7 +131,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         else:
             summary = [describe_change(e, lang, item) for e in evs]
             title = _("Changed: %(title)s", title=clean(item["title"], TITLE_LIMIT))
-        change_entries.append({"id": _uuid(profile.name, group, item_id, at), "title": title,
+        change_entries.append({"id": _uuid(profile.name, group, item_id, at), "item_id": item_id, "title": title,
                                "url": safe_url(item.get("url")), "updated": deadlines.to_datetime(at),
                                "published": deadlines.to_datetime(at), "summary": "\n".join(summary)})
     change_entries.sort(key=lambda e: (e["updated"] or as_of, e["id"]), reverse=True)
@@ -151,6 +152,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             el(entry, "published", _rfc3339(e["published"]))
         if e["url"]:
             el(entry, "link", href=e["url"], rel="alternate")
+        if page := workbench_link(workbench_url, e.get("item_id")) if e.get("item_id") else None:
+            el(entry, "link", href=page, rel="related", title=_("Open in the workbench"))
         el(entry, "summary", "\n".join(clean(line) for line in e["summary"].splitlines()), type="text")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
@@ -169,7 +172,7 @@ def _uid(kind: str, item_id: str, profile: str) -> str:
 
 
 def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
-               lang: str = "nb") -> bytes:
+               lang: str = "nb", workbench_url: str = "") -> bytes:
     """A calendar for the profile: an all-day event on each deadline day and each draft-due day;
     a Storting committee hearing gets three timed events instead of its deadline day: the
     deadline to ask to speak, the hearing, and the written-input deadline (those known).
@@ -186,7 +189,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     Storting no longer gives (the hearing, the deadline to ask to speak), at its last known time.
     DTSTAMP is the later of the item's last change and its last triage change, so the same data
     gives the same calendar. When the data must not pass for current (no crawl, no successful or
-    recent one: the digest's red banners), an all-day event today says so.
+    recent one: the digest's red banners), an all-day event today says so. With `workbench_url`
+    each description ends with the item's page in the workbench.
     """
     from icalendar import Calendar, Event, Timezone
 
@@ -260,6 +264,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             desc.append(_("Labels: %(names)s", names=_labels(row, lang)))
         if url:
             desc.append(url)
+        if page := workbench_link(workbench_url, row["id"]):
+            desc.append(_("Workbench: %(url)s", url=page))
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(OSLO).date() if internal else deadlines.add_working_days(
             day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days)

@@ -22,17 +22,18 @@ EXTENSIONS = {"md": "md", "html": "html", "txt": "txt", "eml": "eml", "atom": "a
 
 def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Profile | str = "ncp",
            lang: str = "nb", digest: Digest | None = None, sender: str | None = None,
-           recipients: list[str] | tuple[str, ...] | None = None) -> bytes:
-    """The digest in one format, as bytes ready to write."""
+           recipients: list[str] | tuple[str, ...] | None = None, workbench_url: str = "") -> bytes:
+    """The digest in one format, as bytes ready to write. `workbench_url` ([web] public_url):
+    items link to their pages in the workbench (a given `digest` was built with its own)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     if isinstance(profile, str):
         profile = load_profile(profile)
     if fmt == "atom":
-        return render_atom(db, as_of=as_of, profile=profile, lang=lang).encode("utf-8")
+        return render_atom(db, as_of=as_of, profile=profile, lang=lang, workbench_url=workbench_url).encode("utf-8")
     if fmt == "ics":
-        return render_ics(db, as_of=as_of, profile=profile, lang=lang)
-    d = digest or build_digest(db, as_of=as_of, profile=profile, lang=lang)
+        return render_ics(db, as_of=as_of, profile=profile, lang=lang, workbench_url=workbench_url)
+    d = digest or build_digest(db, as_of=as_of, profile=profile, lang=lang, workbench_url=workbench_url)
     if fmt == "md":
         return render_markdown(d).encode("utf-8")
     if fmt == "txt":
@@ -84,7 +85,7 @@ def write_for_run(db: sqlite_utils.Database, *, as_of: datetime, out_dir: Path, 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
-        data = render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=d)
+        data = render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=d, workbench_url=workbench_url)
         path = out_dir / output_name(prof.name, d.day, fmt)
         write_whole(path, data)
         record(db, d, fmt, str(path))

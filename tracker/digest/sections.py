@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
 
 from tracker.attention import urgency
 from tracker.digest.build import (
@@ -31,7 +30,7 @@ from tracker.digest.build import (
     wants,
 )
 from tracker.digest.model import Banner, Digest, Entry, Evidence, Group, HealthRow, Link, Section
-from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url
+from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url, workbench_link
 from tracker.digest.wording import (
     deadline_line,
     describe_change,
@@ -474,10 +473,10 @@ def link_workbench(sections: list[Section], base: str) -> None:
     for section in sections:
         for group in section.groups:
             if group.more:
-                group.more_url = safe_url(base + "/")
+                group.more_url = workbench_link(base)
             for entry in group.entries:
                 if entry.id:
-                    entry.workbench = safe_url(f"{base}/item/{quote(entry.id, safe=':')}")
+                    entry.workbench = workbench_link(base, entry.id)
 
 
 def assemble(ctx: Context, *, base_id: int, upto: int, problems: list[str]) -> Digest:

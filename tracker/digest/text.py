@@ -61,6 +61,15 @@ def safe_url(url: Any) -> str | None:
     return quote(text, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
+def workbench_link(base: str, item_id: str | None = None) -> str | None:
+    """The page of `item_id` in the workbench at `base` (`[web] public_url`, or the serving
+    web's own address), or the workbench itself without an id; None without a base."""
+    if not base:
+        return None
+    base = base.rstrip("/")
+    return safe_url(f"{base}/item/{quote(item_id, safe=':')}" if item_id else base + "/")
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 
 

@@ -174,12 +174,13 @@ def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------- small helpers
 
 
-def feed_body(db, fmt: str, *, as_of: datetime, profile: str) -> bytes:
+def feed_body(db, fmt: str, *, as_of: datetime, profile: str, workbench_url: str) -> bytes:
     """The profile's ICS calendar or Atom feed, from the digest renderer (the one place the web
-    calls it, so a rebuilt digest package changes only this function)."""
+    calls it, so a rebuilt digest package changes only this function); its items link to their
+    pages at `workbench_url`."""
     from tracker.digest.output import render
 
-    return render(db, fmt, as_of=as_of, profile=profile)
+    return render(db, fmt, as_of=as_of, profile=profile, workbench_url=workbench_url)
 
 
 def _read_only_help() -> str:
@@ -979,7 +980,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         user = accounts.user_by_feed_token(db(), token)
         if user is None:
             abort(404, _("Unknown or revoked subscription address."))
-        body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"])
+        # the address the subscriber reached us at (behind a trusted proxy: its host and scheme)
+        body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"], workbench_url=request.url_root)
         mime = "text/calendar; charset=utf-8" if fmt == "ics" else "application/atom+xml; charset=utf-8"
         return Response(body, mimetype=mime)
 
