@@ -129,3 +129,15 @@ def test_bad_stored_values_are_none_not_errors():
 def test_holiday_names_come_from_the_library():
     assert dl.holiday_name(date(2026, 5, 17))
     assert dl.holiday_name(date(2026, 11, 24)) is None
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("2026-12-04T12:00:00+01:00", True), ("2026-12-04T23:58:00+01:00", True),
+    ("2026-12-04T23:59:59+01:00", False), ("2026-12-04T23:59:00+01:00", False),  # a day's deadline
+    ("2026-12-04T00:00:00+01:00", False), ("2026-12-04T22:59:59+00:00", False),  # 23:59:59 in Oslo
+    ("2026-12-04", False), (None, False), ("", False), ("i morgen", False),
+])
+def test_has_time_is_false_for_a_day_without_a_time_of_its_own(value, shown):
+    from tracker.store.deadlines import has_time
+
+    assert has_time(value) is shown

@@ -184,6 +184,33 @@ def test_a_passed_request_to_speak_is_said_to_have_passed():
     assert later[2] == "Written input by: Tue 8 Dec 2026 12:00"
 
 
+
+def test_a_committee_deadline_without_a_time_is_not_given_one_on_its_day():
+    """The Storting gave written input a day ("innspillsfrist" 4 December, stored as the day's
+    end); on that day the inbox said "Skriftlige innspill: frist i dag kl. 23.59", a time nobody
+    set — the day before it said "innen: fre. 04.12.2026", and a hearing's own deadline "frist i dag"."""
+    from datetime import datetime
+
+    from tracker.digest.wording import stortinget_times
+
+    row = {**STORTING, "extra": {**STORTING["extra"], "anmodningsfrist": "2026-12-04T23:59:59+01:00",
+                                 "innspillsfrist": "2026-12-04T23:59:59+01:00"}}
+    today = stortinget_times(row, datetime.fromisoformat("2026-12-04T09:00:00+01:00"), "nb")
+    assert today[0] == "Be om å delta: frist i dag" and today[2] == "Skriftlige innspill: frist i dag"
+    english = stortinget_times(row, datetime.fromisoformat("2026-12-04T09:00:00+01:00"), "en")
+    assert english[0] == "Request to speak: due today" and english[2] == "Written input: due today"
+    before = stortinget_times(row, datetime.fromisoformat("2026-12-03T09:00:00+01:00"), "nb")
+    assert before[2] == "Skriftlige innspill innen: fre. 04.12.2026"
+    # the summary's "next due" and the draft's facts follow the same rule
+    from tracker.digest.wording import next_due_text
+    from tracker.workbench.drafts import _fmt_time
+
+    due = {"next_due_what": "request_to_speak", "next_due": "2026-12-04T23:59:59+01:00"}
+    assert next_due_text(due, datetime.fromisoformat("2026-12-04T09:00:00+01:00"), "nb") == "be om å delta: frist i dag"
+    assert _fmt_time("2026-12-04T23:59:59+01:00", "nb") == _fmt_time("2026-12-04", "nb")
+    assert _fmt_time("2026-12-04T12:00:00+01:00", "nb").endswith("kl. 12.00")
+
+
 def test_needs_input_is_capped_per_window_with_a_pointer_to_the_workbench(db, data_dir):
     (data_dir / "profiles.toml").write_text("[profiles.ncp]\nneeds_input_cap = 2\n", "utf-8")
     build_world(db)

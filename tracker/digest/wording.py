@@ -4,16 +4,13 @@ times), days left, changes. Every word comes from the catalogue (`tracker.i18n`)
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
 from tracker.vocabulary import field_name, status_name
-
-#: a deadline at this time of day or later is "end of day": no time is shown
-END_OF_DAY = time(23, 59)
 
 
 def _json(value: Any) -> Any:
@@ -43,11 +40,6 @@ def document_name(row: dict[str, Any], url: str | None) -> str:
     return clean(tail or url or "", 120)
 
 
-def _has_time(when: datetime) -> bool:
-    local = when.astimezone(deadlines.OSLO).time()
-    return local < END_OF_DAY and local != time(0, 0)
-
-
 def when_text(value: str | datetime | None, today: date, lang: str) -> str:
     """'fre. 04.12.2026 kl. 12.00', or 'i dag kl. 12.00' / 'today 12:00' on the day itself."""
     _ = Translator(lang)
@@ -56,8 +48,8 @@ def when_text(value: str | datetime | None, today: date, lang: str) -> str:
         return ""
     day = deadlines.oslo_date(when)
     if day == today:
-        return _("today %(time)s", time=format_time(when, lang)) if _has_time(when) else _("today")
-    return format_datetime(when, lang) if _has_time(when) else format_date(day, lang)
+        return _("today %(time)s", time=format_time(when, lang)) if deadlines.has_time(when) else _("today")
+    return format_datetime(when, lang) if deadlines.has_time(when) else format_date(day, lang)
 
 
 def days_left_text(n: int | None, lang: str) -> str:
@@ -77,8 +69,8 @@ def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
         return _("no deadline known")
     today = deadlines.oslo_date(as_of)
     if deadlines.deadline_day(when) == today:
-        return _("due today %(time)s", time=format_time(when, lang)) if _has_time(when) else _("due today")
-    text = format_datetime(when, lang) if _has_time(when) else format_date(deadlines.deadline_day(when), lang)
+        return _("due today %(time)s", time=format_time(when, lang)) if deadlines.has_time(when) else _("due today")
+    text = format_datetime(when, lang) if deadlines.has_time(when) else format_date(deadlines.deadline_day(when), lang)
     left = days_left_text(row.get("working_days_left"), lang)
     return f"{text} ({left})" if left else text
 
@@ -93,7 +85,8 @@ def next_due_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("next_due"))
     if when is not None and deadlines.oslo_date(when) == deadlines.oslo_date(as_of):
-        return _("request to speak: due today %(time)s", time=format_time(when, lang))
+        return (_("request to speak: due today %(time)s", time=format_time(when, lang)) if deadlines.has_time(when)
+                else _("request to speak: due today"))
     return _("request to speak by %(when)s", when=when_text(when, deadlines.oslo_date(as_of), lang))
 
 
@@ -119,15 +112,17 @@ def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[st
     ask = deadlines.to_datetime(ex.get("anmodningsfrist"))
     if ask is not None and ask < as_of:  # the hearing may still take written input
         out.append(_("Request to speak by: %(when)s (passed)", when=when_text(ask, today, lang)))
-    elif ask is not None and deadlines.oslo_date(ask) == today:
-        out.append(_("Request to speak: due today %(time)s", time=format_time(ask, lang)))
+    elif ask is not None and deadlines.oslo_date(ask) == today:  # a day without a time: none invented
+        out.append(_("Request to speak: due today %(time)s", time=format_time(ask, lang)) if deadlines.has_time(ask)
+                   else _("Request to speak: due today"))
     elif ask is not None:
         out.append(_("Request to speak by: %(when)s", when=when_text(ask, today, lang)))
     if held := when_text(ex.get("hearing_start"), today, lang):
         out.append(_("Hearing: %(when)s", when=held))
     written = deadlines.to_datetime(ex.get("innspillsfrist"))
     if written is not None and deadlines.oslo_date(written) == today:
-        out.append(_("Written input: due today %(time)s", time=format_time(written, lang)))
+        out.append(_("Written input: due today %(time)s", time=format_time(written, lang)) if deadlines.has_time(written)
+                   else _("Written input: due today"))
     elif written is not None:
         out.append(_("Written input by: %(when)s", when=when_text(written, today, lang)))
     return out

@@ -124,6 +124,17 @@ def deadline_day(deadline: str | datetime | None) -> date | None:
     return local.date()
 
 
+def has_time(value: str | datetime | None) -> bool:
+    """Whether a stored time says a time of day worth showing: not the start of a day (00:00) and
+    not the end of one (23:59, which `crawlers.dates.deadline_at` gives a deadline known only
+    by its day). "Frist i dag", not "frist i dag kl. 23.59"."""
+    dt = to_datetime(value)
+    if dt is None:
+        return False
+    local = dt.time()
+    return local != time(0, 0) and (local.hour, local.minute) != (23, 59)
+
+
 def working_days_left(as_of: datetime, deadline: str | datetime | None) -> int | None:
     """Working days from the day of `as_of` (exclusive) to the deadline day (inclusive)."""
     day = deadline_day(deadline)

@@ -47,7 +47,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO
 from tracker.i18n import format_letter_date, format_time, gettext
-from tracker.store.deadlines import deadline_day, to_datetime
+from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
 from tracker.vocabulary import N_
@@ -404,7 +404,7 @@ def _fmt_time(value: str | None, lang: str) -> str | None:
     dt = to_datetime(value)
     if dt is None:
         return value or None
-    if (dt.hour, dt.minute) == (0, 0):
+    if not has_time(dt):  # a day without a time of its own (00:00, or the 23:59 of a day's deadline)
         return _fmt_day(value, lang)
     return f"{format_letter_date(dt, lang)} {format_time(dt, lang)}" if lang == "nb" else (
         f"{format_letter_date(dt, lang)}, {format_time(dt, lang)}")
