@@ -64,3 +64,18 @@ def test_a_source_that_finds_far_fewer_items_than_usual_turns_amber_and_stays_so
     # a drop that lasts (a new Storting session's few hearings) is amber for two weeks, then usual
     assert crawl(3, 14)["status"] == "amber"  # days 0–2 (40 each) are within its 14 days
     assert crawl(3, 15)["status"] == "green"  # day 0 is not: two ordinary runs are too few
+
+
+def test_unrecognised_words_are_the_sources_unknown_status_words_most_first(db):
+    from tracker.store.health import unrecognised_words
+
+    rows = [("a", "Avbrutt"), ("b", " Avbrutt "), ("c", "Stengt midlertidig"), ("d", "På høring"),
+            ("e", "DISABLED"), ("f", None), ("g", ""), ("h", "Avbrutt")]
+    base = {"kind": "hearing", "native_id": "1", "url": "https://example.org/", "title": "t",
+            "first_seen": "2026-11-24T05:00:00+00:00", "last_seen": "2026-11-24T05:00:00+00:00"}
+    db["items"].insert_all([{**base, "id": f"x:{i}", "source": "no_regjeringen_horinger", "status_raw": w}
+                            for i, w in rows]
+                           + [{**base, "id": "y:1", "source": "eu_haveyoursay", "status_raw": "Suspended"}])
+    assert unrecognised_words(db, "no_regjeringen_horinger") == [("Avbrutt", 3), ("Stengt midlertidig", 1)]
+    assert unrecognised_words(db, "eu_haveyoursay") == [("Suspended", 1)]
+    assert unrecognised_words(db, "no_lovdata") == []

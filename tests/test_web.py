@@ -114,6 +114,27 @@ def test_the_item_page_shows_the_sources_own_status_word(db_path):
     assert f"/item/{HEARING}" in found and f"/item/{HEARING_FISH}" not in found
 
 
+def test_the_health_page_lists_the_unknown_status_words_with_their_items(db_path):
+    """The health note says "1 sak med ukjent statusord ('Avbrutt')"; the health page names each
+    such word of the source's stored items with a search for them, and no known word."""
+    db = open_db(db_path)
+    db["items"].update(HEARING, {"status_raw": "Avbrutt"})
+    db["items"].update(HEARING_FISH, {"status_raw": "På høring"})
+    db["items"].update(EU, {"status_raw": "Suspended"})  # a green source's latest run: not listed
+    db.conn.commit()
+    db.close()
+    client = make_app(db_path).test_client()
+    html = client.get("/health").get_data(as_text=True)
+    row = next(r for r in html.split("<tr")[1:] if "Høringer (regjeringen.no)" in r)
+    words = row.split('class="meta unknown-words">', 1)[1].split("</div>", 1)[0]
+    assert words.startswith("Ukjente statusord: <a href=") and "«Avbrutt»</a> (1)" in words
+    assert "På høring" not in words and "Suspended" not in html
+    href = html_lib.unescape(re.search(r'<a href="([^"]+)">«Avbrutt»', words).group(1))
+    assert parse_qs(urlsplit(href).query)["q"] == ['kilde:no_regjeringen_horinger kildestatus:"Avbrutt"']
+    found = client.get(href).get_data(as_text=True)
+    assert f"/item/{HEARING}" in found and f"/item/{HEARING_FISH}" not in found
+
+
 def test_an_item_without_deadlines_has_no_deadline_row(db_path):
     """An EU act's page said "Status: ukjent" and "Frist: ingen frist kjent"; acts, notes and
     decisions have neither. A consultation whose deadline is not known still says so."""

@@ -105,6 +105,17 @@ def assess(run: SourceRun) -> tuple[str, str]:
     return GREEN, f"{counted(run.items_seen, 'item')}, {run.items_new} new, {run.items_changed} changed"
 
 
+def unrecognised_words(db: sqlite_utils.Database, source: str) -> list[tuple[str, int]]:
+    """The status words of `source`'s stored items that `tracker.store.status` does not know
+    (their status follows the deadline alone), each with how many items say it, most first:
+    what a health note's "unrecognised status word" stands on, for the health page to list."""
+    from tracker.store.status import unrecognised
+
+    rows = db.execute("select trim(status_raw), count(*) from items where source = ? and status_raw is not null "
+                      "and trim(status_raw) != '' group by trim(status_raw)", [source]).fetchall()
+    return sorted(((word, n) for word, n in rows if unrecognised(word)), key=lambda wn: (-wn[1], wn[0]))
+
+
 def record(db: sqlite_utils.Database, run_id: int, run: SourceRun, finished: str) -> dict[str, Any]:
     status, reason = assess(run)
     s = run.stats
