@@ -88,6 +88,8 @@ def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monke
     assert Document(str(target / "data" / "horingssvar-mal.docx")).sections[0].page_width is not None
     config = load_config(target / "ncp-tracker.toml")
     assert config.data_dir == (target / "data").resolve()
+    assert config.origin["web"]["public_url"].startswith(f"{target / 'ncp-tracker.toml'}:")  # there to fill in
+    assert config.get("web", "public_url") == ""  # empty: no links
     again = CliRunner().invoke(main, ["init", str(target)])
     assert "kept" in again.output  # an adviser's edited copies are never overwritten silently
     # the data directory's copy wins over the shipped file

@@ -46,6 +46,11 @@ port = 587
 starttls = true
 from = "ncp-tracker <ncp-tracker@localhost>"
 
+[web]
+# the workbench's address as advisers open it (https://ncp.example.org): the digest, its
+# calendar and feed link each item to its page there
+public_url = ""
+
 [digest]
 profile = "ncp"
 lang = "nb"
