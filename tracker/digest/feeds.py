@@ -152,7 +152,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             el(entry, "published", _rfc3339(e["published"]))
         if e["url"]:
             el(entry, "link", href=e["url"], rel="alternate")
-        if page := workbench_link(workbench_url, e.get("item_id")) if e.get("item_id") else None:
+        page = workbench_link(workbench_url, e["item_id"]) if e.get("item_id") else None  # not a warning's
+        if page:
             el(entry, "link", href=page, rel="related", title=_("Open in the workbench"))
         el(entry, "summary", "\n".join(clean(line) for line in e["summary"].splitlines()), type="text")
     ET.indent(feed)
