@@ -4,6 +4,7 @@ the login limiter, idle timeout, feeds with revocable tokens, and no GET ever wr
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 
@@ -293,6 +294,29 @@ def test_feed_tokens_are_per_user_and_revocable(team):
     assert anonymous.get(newer).status == 200
     assert rolf.post("/account/feed-token/revoke", {"csrf": token}).status == 302
     assert anonymous.get(newer).status == 404
+
+
+def test_a_subscription_speaks_the_language_it_was_made_in(team):
+    """A calendar program sends no cookie: the calendar came in Bokmål whatever language the
+    adviser used (and whatever [digest] lang said). The address now carries the language."""
+    import icalendar
+
+    base, _, _ = team
+    rolf = Client(base)
+    rolf.login("rolf")
+    token = rolf.csrf("/account")
+    english = rolf.post("/account/feed-token?lang=en", {"csrf": token})
+    address = html.unescape(re.search(r'id="feed-ics">([^<]+)<', english.text).group(1))
+    assert address.endswith(".ics?lang=en")
+    cal = icalendar.Calendar.from_ical(Client(base).get(address.removeprefix(base)).body)
+    summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
+    assert summaries and all(s.split(":")[0] in ("Deadline", "Draft due", "Request to speak", "Committee hearing",
+                                                 "Written input") for s in summaries), summaries
+    bokmal = rolf.post("/account/feed-token?lang=nb", {"csrf": token})  # back to Bokmål
+    address = html.unescape(re.search(r'id="feed-ics">([^<]+)<', bokmal.text).group(1))
+    assert address.endswith(".ics?lang=nb")
+    cal = icalendar.Calendar.from_ical(Client(base).get(address.removeprefix(base)).body)
+    assert any(str(e["SUMMARY"]).startswith("Frist: ") for e in cal.walk("VEVENT"))
 
 
 def test_no_get_writes(team):

@@ -174,13 +174,13 @@ def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------- small helpers
 
 
-def feed_body(db, fmt: str, *, as_of: datetime, profile: str, workbench_url: str) -> bytes:
-    """The profile's ICS calendar or Atom feed, from the digest renderer (the one place the web
-    calls it, so a rebuilt digest package changes only this function); its items link to their
-    pages at `workbench_url`."""
+def feed_body(db, fmt: str, *, as_of: datetime, profile: str, lang: str, workbench_url: str) -> bytes:
+    """The profile's ICS calendar or Atom feed in `lang`, from the digest renderer (the one place
+    the web calls it, so a rebuilt digest package changes only this function); its items link to
+    their pages at `workbench_url`."""
     from tracker.digest.output import render
 
-    return render(db, fmt, as_of=as_of, profile=profile, workbench_url=workbench_url)
+    return render(db, fmt, as_of=as_of, profile=profile, lang=lang, workbench_url=workbench_url)
 
 
 def _read_only_help() -> str:
@@ -964,7 +964,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if g.user is None:
             abort(403, _("Subscription addresses need accounts (see `ncp-tracker users add`)."))
         token = accounts.new_feed_token(db(), g.user["id"])
-        urls = {fmt: url_for("feed", token=token, fmt=fmt, _external=True) for fmt in ("ics", "atom")}
+        # in the language the adviser reads the workbench in (a calendar program sends no cookie)
+        urls = {fmt: url_for("feed", token=token, fmt=fmt, lang=current_lang(), _external=True)
+                for fmt in ("ics", "atom")}
         g.user = accounts.get_by_id(db(), g.user["id"])
         return render_template("account.html", feed_urls=urls, read_only=None)
 
@@ -985,7 +987,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if user is None:
             abort(404, _("Unknown or revoked subscription address."))
         # the address the subscriber reached us at (behind a trusted proxy: its host and scheme)
-        body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"], workbench_url=request.url_root)
+        body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"], lang=current_lang(),
+                         workbench_url=request.url_root)
         mime = "text/calendar; charset=utf-8" if fmt == "ics" else "application/atom+xml; charset=utf-8"
         return Response(body, mimetype=mime)
 
