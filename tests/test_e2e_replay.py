@@ -233,6 +233,20 @@ def test_run_writes_the_configured_digest_where_the_configuration_says(tmp_path)
     assert "Source health" in md and "Kildenes helse" not in md
 
 
+def test_run_links_its_digest_to_the_workbench_at_the_public_address(tmp_path):
+    """`[web] public_url`: the digest `run` writes (the one cron mails) links its items to the
+    workbench, as `digest` does."""
+    (tmp_path / "ncp-tracker.toml").write_text(
+        f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n[web]\npublic_url = "https://ncp.example.org/"\n', "utf-8")
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", "--out", str(tmp_path / "out"),
+                 db=tmp_path / "t.db")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = next(Path(line.removeprefix("digest: ")) for line in result.stdout.splitlines()
+                if line.startswith("digest: ") and line.endswith(".html")).read_text("utf-8")
+    assert 'class="workbench" href="https://ncp.example.org/item/no_lovdata:' in html
+
+
 def test_a_source_whose_store_step_fails_is_red_and_the_run_exits_non_zero(tmp_path):
     """Scrapy logs an error raised in a spider_closed handler and goes on: a source whose store
     step failed before its health row was written (a full disk; here a trigger that refuses the
