@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from tests.browser.downloads import wait_for_file
+from tests.browser.navigation import click_and_wait, submit_and_wait
 from tests.browser.seed import HEARING
 
 pytestmark = pytest.mark.browser
@@ -30,17 +31,6 @@ def team_server(tmp_path, chromium_or_skip):
         yield base, db_path
 
 
-def _click_and_wait(browser, element_id, marker_id):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    browser.execute_script("window.__beforeSubmit = true")
-    browser.find_element(By.ID, element_id).click()
-    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return window.__beforeSubmit !== true"))
-    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.ID, marker_id)))
-
-
 def test_login_triage_draft_search_export(team_server, browser):
     from docx import Document
     from selenium.webdriver.common.by import By
@@ -51,10 +41,10 @@ def test_login_triage_draft_search_export(team_server, browser):
     assert "/login" in browser.current_url
     browser.find_element(By.ID, "login-name").send_keys("kari")
     browser.find_element(By.ID, "login-password").send_keys("feil-passord-00")
-    _click_and_wait(browser, "login-submit", "login-error")
+    click_and_wait(browser, "login-submit", "login-error")
     assert browser.find_element(By.ID, "login-error").text == "Feil brukernavn eller passord."
     browser.find_element(By.ID, "login-password").send_keys("korrekt-hest-batteri")
-    _click_and_wait(browser, "login-submit", "item-id")
+    click_and_wait(browser, "login-submit", "item-id")
     assert browser.find_element(By.ID, "item-id").text == HEARING
     assert browser.find_element(By.ID, "whoami").text == "Kari"
     assert not browser.find_elements(By.ID, "by")  # the account is who writes: no name field
@@ -65,7 +55,7 @@ def test_login_triage_draft_search_export(team_server, browser):
 
     Select(browser.find_element(By.ID, "state")).select_by_value("respond")
     browser.find_element(By.ID, "note").send_keys("Svar sammen med BFD")
-    _click_and_wait(browser, "triage-submit", "triage-state")
+    click_and_wait(browser, "triage-submit", "triage-state")
     assert browser.find_element(By.ID, "triage-state").text == "skal svares"
     assert "Kari" in browser.find_element(By.ID, "triage-history").text
 
@@ -91,13 +81,13 @@ def test_login_triage_draft_search_export(team_server, browser):
     browser.get(base + "/search")
     box = browser.find_element(By.ID, "q")
     box.send_keys("aapenhetsloven OR regnskapsloven")
-    box.submit()
+    submit_and_wait(browser, box, "results")
     results = browser.find_element(By.ID, "results").text
     assert "åpenhetsloven" in results and "regnskapsloven" in results.lower()
     box = browser.find_element(By.ID, "q")
     box.clear()
     box.send_keys('"endringer i åpenhetsloven"')
-    box.submit()
+    submit_and_wait(browser, box, "results")
     results = browser.find_element(By.ID, "results").text
     assert "endringer i åpenhetsloven" in results and "regnskapsloven" not in results.lower()
     browser.find_element(By.ID, "export-csv").click()
@@ -122,7 +112,7 @@ def test_phone_width_400px(team_server, browser, tmp_path):
     browser.get(base + "/login")
     browser.find_element(By.ID, "login-name").send_keys("Kari")
     browser.find_element(By.ID, "login-password").send_keys("korrekt-hest-batteri")
-    _click_and_wait(browser, "login-submit", "inbox")
+    click_and_wait(browser, "login-submit", "inbox")
     browser.set_window_size(400, 900)
     for path, marker in (("/", "inbox"), ("/item/" + HEARING, "triage-form"), ("/search?q=h%C3%B8ring", "results")):
         browser.get(base + path)

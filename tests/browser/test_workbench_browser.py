@@ -7,23 +7,10 @@ import json
 import pytest
 
 from tests.browser.downloads import wait_for_file
+from tests.browser.navigation import click_and_wait, submit_and_wait
 from tests.browser.seed import HEARING
 
 pytestmark = pytest.mark.browser
-
-
-def _submit(browser):
-    """Submit the triage form and wait until the next page has replaced this one."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    # a marker on this page's window: gone once the next page has loaded (chromedriver's
-    # staleness check can fail with "Node … does not belong to the document" mid-navigation)
-    browser.execute_script("window.__beforeSubmit = true")
-    browser.find_element(By.ID, "triage-submit").click()
-    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return window.__beforeSubmit !== true"))
-    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.ID, "triage-state")))
 
 
 def test_triage_and_download_draft(server, browser):
@@ -62,20 +49,20 @@ def test_triage_and_download_draft(server, browser):
     Select(browser.find_element(By.ID, "state")).select_by_value("respond")
     browser.find_element(By.ID, "note").send_keys("<b>Svar</b> sammen med BFD")
     browser.find_element(By.ID, "by").send_keys("kari")
-    _submit(browser)
+    click_and_wait(browser, "triage-submit", "triage-state")
     assert browser.find_element(By.ID, "triage-state").text == "skal svares"
     assert browser.find_element(By.ID, "triage-note").text == "<b>Svar</b> sammen med BFD"
 
     # an illegal move is refused with a clear message
     Select(browser.find_element(By.ID, "state")).select_by_value("assigned")
     browser.find_element(By.ID, "owner").clear()
-    _submit(browser)
+    click_and_wait(browser, "triage-submit", "triage-state")
     assert "krever en ansvarlig" in browser.find_element(By.ID, "flash-error").text
 
     # assign it
     Select(browser.find_element(By.ID, "state")).select_by_value("assigned")
     browser.find_element(By.ID, "owner").send_keys("per")
-    _submit(browser)
+    click_and_wait(browser, "triage-submit", "triage-state")
     assert browser.find_element(By.ID, "triage-state").text == "tildelt"
     assert browser.find_element(By.ID, "triage-owner").text == "per"
     history = browser.find_element(By.ID, "triage-history").text
@@ -173,7 +160,7 @@ def test_search_with_ascii_spelling_and_fts_syntax(server, browser):
     browser.get(base + "/search")
     box = browser.find_element(By.ID, "q")
     box.send_keys("aapenhetsloven")
-    box.submit()
+    submit_and_wait(browser, box, "results")
     results = browser.find_element(By.ID, "results")
     assert "åpenhetsloven" in results.text
     assert results.find_elements(By.TAG_NAME, "mark")
