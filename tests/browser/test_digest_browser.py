@@ -116,7 +116,7 @@ def test_the_web_item_page_shows_stortingets_three_times_and_names(server, brows
     assert "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00" in deadlines
     facts = browser.find_element(By.CSS_SELECTOR, "dl.facts").text.splitlines()
     source = facts[facts.index("Kilde") + 1]
-    assert source == "Stortingets komitéhøringer (Komitéhøring)"
+    assert source == "Stortingets komitéhøringer" and facts[facts.index("Type") + 1] == "Komitéhøring"
     derived, _, said = facts[facts.index("Status") + 1].partition(" ")
     assert derived in ("åpen", "kommende", "ukjent") and said == "(kilden skriver «Planlagt»)"
     # the source's word leads to the items whose source says the same: this hearing among them
