@@ -30,6 +30,10 @@ def _ev(label: str, field: str, text: str, needle: str) -> dict:
 
 
 def seed(db, as_of: str = "2026-11-24T06:00:00+01:00") -> dict[str, str]:
+    from tracker.store.deadlines import to_datetime
+    from tracker.store.instants import stored
+
+    as_of = stored(to_datetime(as_of))  # an instant as the store writes it: UTC (tracker.store.instants)
     items = [
         {"id": HEARING, "source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150001",
          "title": "Høring - endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet)",
@@ -93,7 +97,7 @@ def seed(db, as_of: str = "2026-11-24T06:00:00+01:00") -> dict[str, str]:
         db["runs"].insert({"id": 1, "started": as_of, "finished": as_of, "as_of": as_of, "mode": "test",
                            "sources": "[]", "exit_code": 0})
         db["events"].insert_all([
-            {"item_id": HEARING, "run_id": 1, "at": "2026-11-23T06:00:00+01:00", "kind": "new",
+            {"item_id": HEARING, "run_id": 1, "at": "2026-11-23T05:00:00+00:00", "kind": "new",
              "field": None, "before": None, "after": items[0]["title"]},
             {"item_id": HEARING, "run_id": 1, "at": as_of, "kind": "updated", "field": "summary",
              "before": json.dumps({"summary": "Forslag om endringer i åpenhetsloven."}),
