@@ -149,3 +149,41 @@ def test_a_stale_digest_is_not_sent(world, smtp_server, tmp_path):  # noqa: F811
     result = cli("--db", str(world), "digest", "--date", "2026-11-30", "--send", "--to", "a@example.org",
                  "--allow-red", env=env)
     assert result.exit_code == 0 and len(inbox.messages) == 1
+
+
+def test_the_latest_good_crawl_is_the_latest_finished_one_with_a_source_not_red_before_the_day(db):
+    """What "the latest successful crawl" means, read from the runs in SQL (every web page asks):
+    finished, not after the digest's clock, and at least one source not red — the documents' row
+    is no source."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.attention.profiles import load_profile
+    from tracker.digest.build import problems
+    from tracker.store.instants import stored
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 11, day, hour, tzinfo=OSLO)
+
+    runs = [(1, at(23, 6), 0, [("eu_haveyoursay", "green")]),
+            (2, at(24, 6), 2, [("eu_haveyoursay", "red"), ("documents", "green")]),  # every source red
+            (3, at(24, 7), None, [("eu_haveyoursay", "green")]),  # never finished
+            (4, at(27, 6), 0, [("eu_haveyoursay", "amber")])]
+    with db.conn:
+        for run_id, clock, code, rows in runs:
+            db["runs"].insert({"id": run_id, "started": stored(clock), "as_of": stored(clock), "mode": "live",
+                               "exit_code": code, "sources": "[]"})
+            for source, status in rows:
+                db["health"].insert({"run_id": run_id, "source": source, "status": status, "reason": "",
+                                     "finished": stored(clock)}, pk=("run_id", "source"))
+    ncp = load_profile("ncp")
+    assert problems(db, at(24, 9), ncp, "en", digest=False) == []  # run 1, 27 hours before
+    assert problems(db, at(26, 9), ncp, "en", digest=False) == [
+        "The latest successful crawl was Mon 23 Nov 2026 06:00, more than 36 hours ago: what is shown may be "
+        "out of date."]
+    assert problems(db, at(27, 9), ncp, "en", digest=False) == []  # run 4: amber is a successful crawl
+    assert problems(db, at(22, 9), ncp, "en")[0].startswith("The digest's day is before the first crawl")
+    with db.conn:
+        db.execute("update runs set exit_code = null where id = 1")
+    assert problems(db, at(24, 9), ncp, "en", digest=False) == [
+        "No crawl has succeeded yet: what is shown cannot be trusted."]

@@ -31,6 +31,7 @@ from tracker.digest.wording import _json
 from tracker.i18n import LANGS, Translator, format_datetime
 from tracker.store import changes as store_changes
 from tracker.store import deadlines
+from tracker.store.instants import stored
 from tracker.store.queries import select_in
 
 EU_KINDS = ("eu_consultation", "eu_act_update", "eu_procedure", "eea_note")
@@ -283,7 +284,11 @@ def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, A
     from tracker.store import health as health_mod
 
     rows = health_mod.latest(db)
-    run_clock = {r["id"]: deadlines.to_datetime(r["as_of"]) for r in db.query("select id, as_of from runs")}
+    # the clocks of the runs that checked them, not of every run (a decade of daily runs is
+    # 3,650; every web page shows these banners)
+    run_clock = {r["id"]: deadlines.to_datetime(r["as_of"])
+                 for r in select_in(db, "select id, as_of from runs where id in ({marks})",
+                                    sorted({r["run_id"] for r in rows}))}
     stale = []
     for row in rows:
         checked = run_clock.get(row["run_id"])
@@ -383,26 +388,28 @@ def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang:
     from tracker.store import health as health_mod
 
     _ = Translator(lang)
-    runs = [r for r in db.query("select id, as_of, exit_code from runs") if deadlines.to_datetime(r["as_of"])]
-    if not runs:
+    # runs' clocks are stored instants (UTC, one form: tracker.store.instants), so SQL finds the
+    # first and the latest good one as text; every page of the web asks this
+    first = deadlines.to_datetime(db.execute("select min(as_of) from runs where as_of > ''").fetchone()[0])
+    if first is None:
         return [_("No crawl has run yet: this digest shows no data.") if digest
                 else _("No crawl has run yet: there is no data to show.")]
-    # a crawl succeeded when one of its sources is not red (the documents' row is no crawl)
-    ok_runs = {r["run_id"] for r in db.query("select distinct run_id from health where status != 'red' "
-                                             "and source != ?", [health_mod.DOCUMENTS])}
-    clocks = sorted(deadlines.to_datetime(r["as_of"]) for r in runs)
     out = []
-    if deadlines.oslo_date(as_of) < deadlines.oslo_date(clocks[0]):
+    if deadlines.oslo_date(as_of) < deadlines.oslo_date(first):
         out.append(_("The digest's day is before the first crawl (%(first)s): there is no data for it.",
-                     first=format_datetime(clocks[0], lang)))
+                     first=format_datetime(first, lang)))
         return out
-    good = [deadlines.to_datetime(r["as_of"]) for r in runs if r["exit_code"] is not None and r["id"] in ok_runs]
-    good = [g for g in good if g <= as_of]
-    if not good:
+    # a crawl succeeded when it finished and one of its sources is not red (the documents' row is
+    # no crawl)
+    latest = deadlines.to_datetime(db.execute(
+        """select max(r.as_of) from runs r
+           where r.exit_code is not null and r.as_of > '' and r.as_of <= ?
+             and exists (select 1 from health h where h.run_id = r.id and h.status != 'red' and h.source != ?)""",
+        [stored(as_of), health_mod.DOCUMENTS]).fetchone()[0])
+    if latest is None:
         out.append(_("No successful crawl before this digest: its data cannot be trusted.") if digest
                    else _("No crawl has succeeded yet: what is shown cannot be trusted."))
         return out
-    latest = max(good)
     hours = (as_of - latest).total_seconds() / 3600
     if hours > profile.max_age_hours:
         when = format_datetime(latest, lang)
