@@ -460,6 +460,17 @@ def test_search_ascii_spelling(client):
     assert f"/item/{HEARING}" in html and "<mark>" in html
 
 
+def test_the_topic_list_has_every_label_in_the_guidelines_order(client):
+    """The search page read its topics from every item's labels (a scan of the whole store on each
+    search: 1.4 s at a million items) and offered only those some item had."""
+    html = client.get("/search").get_data(as_text=True)
+    select = html.split('name="label"', 1)[1].split("</select>", 1)[0]
+    values = re.findall(r'<option value="([^"]*)"', select)
+    assert values == ["", "oecd-ii", "oecd-iii", "oecd-iv", "oecd-v", "oecd-vi", "oecd-vii", "oecd-viii", "oecd-ix",
+                      "oecd-x", "oecd-xi", "apenhetsloven", "gpfg"]
+    assert ">Kap. X Konkurranse<" in select  # no item has it
+
+
 def test_health_page(client):
     html = client.get("/health").get_data(as_text=True)
     assert "Høringer (regjeringen.no)" in html and "detaljsider blokkert" in html
