@@ -420,6 +420,37 @@ def test_the_web_gpfg_page_never_calls_a_bad_filter_an_empty_fund(tmp_path):
     assert "Ingen saker om oljefondet passer til denne aktøren og fasen." in empty
 
 
+def test_the_gpfg_page_shows_the_newest_of_each_group_and_leads_to_all(tmp_path):
+    """Every item about the fund on one page: a decade of the bank's decisions was hundreds of
+    lines under one heading. Each actor's stage shows its newest 25 and a link to all of them."""
+    from tracker.store import health
+    from tracker.store import merge as store
+    from tracker.store.instants import stored
+    from tracker.web.app import GPFG_GROUP_CAP
+
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_nbim"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_nbim", items=[
+        {"source": "no_nbim", "kind": "gpfg_decision", "native_id": f"2026/{n}",
+         "title": f"Decision on exclusion of Company {n:02d} Inc.", "url": f"https://example.org/{n}",
+         "published": f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}T10:00:00+01:00"} for n in range(30)])
+    with db.conn:
+        health.record(db, run, health.SourceRun(source="no_nbim", items_seen=30), stored(as_of))
+    store.finish_run(db, run, 0)
+    db.close()
+    client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
+    page = client.get("/gpfg").get_data(as_text=True)
+    shown = re.findall(r"Decision on exclusion of Company (\d+) Inc\.", page)
+    assert len(shown) == GPFG_GROUP_CAP == 25 and shown[0] == "29" and "00" not in shown  # the newest
+    more = re.search(r'<li class="more"><a href="([^"]+)">\+5 til \(alle 30\)</a>', page)
+    assert more is not None
+    everything = client.get(html_lib.unescape(more.group(1))).get_data(as_text=True)
+    assert len(re.findall(r"Decision on exclusion of Company \d+ Inc\.", everything)) == 30
+    assert 'class="more"' not in everything
+
+
 def test_the_watchlist_says_a_status_only_when_there_is_one(db_path):
     """Every EU act on the watchlist page read "EU-tidende (Cellar) · ukjent": an act has no status."""
     from tracker.links.related import update_links

@@ -359,6 +359,9 @@ def strength_text(value: Any, lang: str) -> str:
     return format_score(value, lang)
 
 
+#: items shown under one actor and stage on the GPFG page unless both are chosen (newest first)
+GPFG_GROUP_CAP = 25
+
 DEFAULT_NAME_RE = re.compile(r"^[\w .'@-]{1,80}$")
 
 def server_options(app: Flask) -> dict[str, Any]:
@@ -916,8 +919,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         actor = next((a for a in ACTORS if a.casefold() == asked), None)
         stage = request.args.get("stage") if request.args.get("stage") in STAGES else None
         groups = grouped(gpfg_items(db(), actor=actor, stage=stage, by=by), by)
+        # the newest of each actor's stage; all of them once both are chosen (a decade of the bank's
+        # news is hundreds of lines under one heading)
+        cap = None if actor and stage else GPFG_GROUP_CAP
         return render_template("gpfg.html", groups=groups, by=by, actor=actor, stage=stage, actors=ACTORS,
-                               stages=STAGES, stage_labels=STAGE_LABELS)
+                               stages=STAGES, stage_labels=STAGE_LABELS, cap=cap)
 
     @app.get("/companies")
     def companies():
