@@ -335,6 +335,8 @@ def test_documents_added_lists_titles(db):
     build_world(db)
     change = {"kind": "documents_added", "after": json.loads('[{"title": "A"}, {"title": "B"}, {"title": "C"}, {"title": "D"}]')}
     assert digest.describe_change(change, "en") == "New documents (4): A; B; C (+1)"
+    hys = {"kind": "documents_added", "after": [{"title": "REG_DEL_DRAFT Ares(2026)8283054", "type": "reg_del_draft"}]}
+    assert digest.describe_change(hys, "nb") == "Nye dokumenter (1): Draft delegated act Ares(2026)8283054"
 
 
 def test_stage_changes_are_worded():

@@ -187,6 +187,12 @@ def test_real_detail(real_run):
     # the planned stages (publishedDate null) are not documents
     assert ngt["extra"]["planned_stages"] == ["REG_DEL_DRAFT", "REG_DEL"]
     assert [d["type"] for d in ngt["documents"]] == ["init_planned", "call_for_evidence"]
+    # as people read them (the item page, the digest): the stage's name, not the portal's code
+    from tracker.vocabulary import document_title, document_type_name
+
+    assert [document_title(d) for d in ngt["documents"]] == ["Planned initiative Ares(2026)7014840",
+                                                              "Call for evidence Ares(2026)8283054"]
+    assert document_type_name("call_for_evidence", "nb") == "Innspillsrunde (call for evidence)"
 
 
 @pytest.mark.slow

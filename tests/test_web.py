@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as html_lib
 import io
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +134,29 @@ def test_the_health_page_lists_the_unknown_status_words_with_their_items(db_path
     assert parse_qs(urlsplit(href).query)["q"] == ['kilde:no_regjeringen_horinger kildestatus:"Avbrutt"']
     found = client.get(href).get_data(as_text=True)
     assert f"/item/{HEARING}" in found and f"/item/{HEARING_FISH}" not in found
+
+
+def test_an_eu_items_documents_are_named_not_coded(db_path):
+    """Have your say's publications read "CALL_FOR_EVIDENCE Ares(2026)7131684" with "call_for_evidence"
+    beside them: the portal's codes. The stage is named (its title in English, as the rest of an
+    EU item; its type in the page's language); a document of another source is as it came."""
+    db = open_db(db_path)
+    db["items"].update(EU, {"documents": json.dumps([
+        {"title": "CALL_FOR_EVIDENCE Ares(2026)7131684", "type": "call_for_evidence",
+         "url": "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/14567#publication-1"},
+        {"title": "COM_DRAFT Ares(2026)1", "type": "com_draft", "url": "https://example.org/#p2"}])})
+    db["items"].update(HEARING, {"documents": json.dumps([
+        {"title": "Høringsnotat", "type": "høringsnotat", "url": "https://www.regjeringen.no/x.pdf"}])})
+    db.conn.commit()
+    db.close()
+    client = make_app(db_path).test_client()
+    page = client.get(f"/item/{EU}").get_data(as_text=True)
+    docs = page.split("<h3>Dokumenter</h3>", 1)[1].split("</ul>", 1)[0]
+    assert '>Call for evidence Ares(2026)7131684</a> <span class="meta">Innspillsrunde (call for evidence)</span>' in docs
+    assert "CALL_FOR_EVIDENCE" not in docs and "call_for_evidence" not in docs
+    assert ">COM_DRAFT Ares(2026)1</a>" in docs  # a type not named: as the portal wrote it, no guess
+    hearing = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert '>Høringsnotat</a> <span class="meta">høringsnotat</span>' in hearing
 
 
 def test_an_item_without_deadlines_has_no_deadline_row(db_path):

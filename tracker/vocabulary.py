@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tracker.i18n import gettext, ngettext
 
@@ -448,6 +448,36 @@ def triage_name(code: str | None, lang: str = "nb") -> str:
 
 
 #: company identifiers (tracker.links.companies.VALIDATORS)
+#: Have your say's publication types (its API's ``type``, lower-cased by the spider) by the stage
+#: each is: the real captures have INIT_PLANNED and CALL_FOR_EVIDENCE; a type not named here is
+#: shown as the portal wrote it (its name would be a guess)
+DOCUMENT_TYPE_NAMES: dict[str, str] = {
+    "call_for_evidence": N_("Call for evidence"), "opc_launched": N_("Public consultation"),
+    "init_planned": N_("Planned initiative"), "proposal": N_("Proposal"),
+    "prop_reg_draft": N_("Proposal for a regulation"), "prop_dir_draft": N_("Proposal for a directive"),
+    "reg_del_draft": N_("Draft delegated act"), "reg_del": N_("Delegated act"),
+    "reg_impl_draft": N_("Draft implementing act"), "reg_impl": N_("Implementing act"),
+}  # fmt: skip
+
+
+def document_type_name(code: str | None, lang: str = "nb") -> str:
+    """A linked document's type as people say it ("Utkast til delegert rettsakt"); a type the
+    table does not name (a regjeringen.no "høringsnotat", a Storting "sak") as it came."""
+    return _name(DOCUMENT_TYPE_NAMES, code, lang)
+
+
+def document_title(doc: dict[str, Any]) -> str:
+    """A linked document's title; a Have your say publication's, which the spider makes of its
+    type code and reference ("CALL_FOR_EVIDENCE Ares(2026)7131684"), with the type's name in
+    English, as the rest of an EU item ("Call for evidence Ares(2026)7131684")."""
+    title = str(doc.get("title") or "")
+    code = str(doc.get("type") or "")
+    name = DOCUMENT_TYPE_NAMES.get(code)
+    if name and (title == code.upper() or title.startswith(code.upper() + " ")):
+        return name + title[len(code):]
+    return title
+
+
 IDENTIFIER_NAMES: dict[str, str] = {"isin": N_("ISIN"), "orgnr": N_("org. no.")}
 
 
@@ -504,5 +534,6 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
-                 window_name, identifier_name):
+                 window_name, identifier_name, document_type_name):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
+    env.filters["document_title"] = document_title

@@ -10,7 +10,7 @@ from typing import Any
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
-from tracker.vocabulary import field_name, status_name
+from tracker.vocabulary import document_title, field_name, status_name
 
 
 def _json(value: Any) -> Any:
@@ -35,7 +35,7 @@ def document_name(row: dict[str, Any], url: str | None) -> str:
     docs = _json(row.get("documents"))
     for doc in docs if isinstance(docs, list) else []:
         if isinstance(doc, dict) and doc.get("url") == url and doc.get("title"):
-            return clean(str(doc["title"]), 120)
+            return clean(document_title(doc), 120)
     tail = (url or "").rstrip("/").rsplit("/", 1)[-1]
     return clean(tail or url or "", 120)
 
@@ -230,7 +230,7 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
                  new=status_name(str(after), lang) or "–")
     if kind == "documents_added":
         docs = after if isinstance(after, list) else []
-        titles = [clean(d.get("title") or d.get("url"), 80) for d in docs if isinstance(d, dict)]
+        titles = [clean(document_title(d) or d.get("url"), 80) for d in docs if isinstance(d, dict)]
         shown = "; ".join(titles[:3]) + (f" (+{len(titles) - 3})" if len(titles) > 3 else "")
         return _("New documents (%(num)d): %(titles)s", num=len(titles), titles=shown)
     if kind == "times_changed":
