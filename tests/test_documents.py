@@ -463,6 +463,25 @@ def test_a_scanned_document_is_flagged_not_empty(db, tmp_path, tagger):
     assert doc["state"].startswith("skannet")
 
 
+def test_a_documents_type_and_a_portal_title_are_named_where_they_are_read(db, tmp_path):
+    """«Lest i dokumentene» showed the types as codes ("eu_proposal" was named, "call_for_evidence"
+    not) and a Have your say publication's title as "CALL_FOR_EVIDENCE Ares(…)"."""
+    from tracker.documents.view import item_documents
+
+    _item(db, "eu_haveyoursay:1", title="Call for evidence", source="eu_haveyoursay")
+    body = write_pdf(spec(1))
+    for url, title, kind in (("https://x.eu/cfe.pdf", "CALL_FOR_EVIDENCE Ares(2026)8283054", "call_for_evidence"),
+                             ("https://x.eu/com.pdf", "COM(2022) 71", "eu_proposal"),
+                             ("https://x.eu/odd.pdf", "EVL_DRAFT Ares(2026)1", "evl_draft")):
+        dstore.record_fetch(db, {"item_id": "eu_haveyoursay:1", "url": url, "title": title, "type": kind,
+                                 "status": "ok", "kind": "pdf", "body": body, "content_type": "application/pdf",
+                                 "etag": None, "http_status": 200}, root=tmp_path / "d", at=AT)
+    shown = {d["url"]: (d["title"], d["type"]) for d in item_documents(db, "eu_haveyoursay:1")}
+    assert shown == {"https://x.eu/cfe.pdf": ("Call for evidence Ares(2026)8283054", "Innspillsrunde (call for evidence)"),
+                     "https://x.eu/com.pdf": ("COM(2022) 71", "Kommisjonens forslag"),
+                     "https://x.eu/odd.pdf": ("EVL_DRAFT Ares(2026)1", "evl_draft")}  # not named: as it came
+
+
 # --------------------------------------------------------------------------- the fetcher end to end
 
 

@@ -448,10 +448,14 @@ def triage_name(code: str | None, lang: str = "nb") -> str:
 
 
 #: company identifiers (tracker.links.companies.VALIDATORS)
-#: Have your say's publication types (its API's ``type``, lower-cased by the spider) by the stage
-#: each is: the real captures have INIT_PLANNED and CALL_FOR_EVIDENCE; a type not named here is
-#: shown as the portal wrote it (its name would be a guess)
+#: linked documents' types that are codes, by name: an EU file's stage documents
+#: (tracker/documents/family.py) and Have your say's publication types (its API's ``type``,
+#: lower-cased by the spider; the real captures have INIT_PLANNED and CALL_FOR_EVIDENCE). A type
+#: not named here is shown as it came: a regjeringen.no "høringsnotat", or a portal code whose
+#: name would be a guess
 DOCUMENT_TYPE_NAMES: dict[str, str] = {
+    "eu_proposal": N_("Commission proposal"), "eu_council_mandate": N_("Council mandate"),
+    "eu_ep_position": N_("Parliament position"), "eu_adopted": N_("Adopted act"),
     "call_for_evidence": N_("Call for evidence"), "opc_launched": N_("Public consultation"),
     "init_planned": N_("Planned initiative"), "proposal": N_("Proposal"),
     "prop_reg_draft": N_("Proposal for a regulation"), "prop_dir_draft": N_("Proposal for a directive"),

@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker.i18n import gettext, ngettext
-from tracker.vocabulary import N_
+from tracker.vocabulary import N_, document_title, document_type_name
 
 #: a document's fetch status (documents.status) in words (catalogue msgids)
 FETCH_STATES = {"ok": N_("fetched"), "not_modified": N_("unchanged"), "failed": N_("could not be fetched"),
@@ -51,15 +51,6 @@ def document_state(d: dict[str, Any], lang: str = "nb") -> str:
     return gettext(lang, "read, %(pages)s", pages=pages) + extra
 
 
-#: an EU file's stage documents (tracker/documents/family.py) by the names the item page gives them
-STAGE_LABELS = {"eu_proposal": "Commission proposal", "eu_council_mandate": "Council mandate",
-                "eu_ep_position": "Parliament position", "eu_adopted": "Adopted act"}
-
-
-def _type_label(doc_type: str | None, lang: str = "nb") -> str | None:
-    return gettext(lang, STAGE_LABELS[doc_type]) if doc_type in STAGE_LABELS else doc_type
-
-
 def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int = 3,
                    lang: str = "nb") -> list[dict[str, Any]]:
     """The item's documents, each with its state, sections, strongest paragraphs and last redline (in `lang`)."""
@@ -90,5 +81,5 @@ def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int =
         if change is not None:
             redline = {"seen_at": change["seen_at"], "sections": rl.compare(db, change["old"], change["new"])}
         out.append({**d, "state": document_state(d, lang), "sections": sections, "redline": redline,
-                    "title": d["title"] or d["url"], "type": _type_label(d["type"], lang)})
+                    "title": document_title(d) or d["url"], "type": document_type_name(d["type"], lang) or None})
     return out
