@@ -184,7 +184,8 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
     at = stored(as_of)
     placeholders = ",".join("?" for _ in OPEN_ANSWER_STATES)
     rows = list(db.query(
-        f"select t.item_id, i.deadline from triage t join items i on i.id = t.item_id "
+        # the triage rows lead (CROSS JOIN): SQLite otherwise scanned every item (1.5 s at a million)
+        f"select t.item_id, i.deadline from triage t cross join items i on i.id = t.item_id "
         f"where t.state in ({placeholders}) and i.deadline is not null",
         list(OPEN_ANSWER_STATES),
     ))  # fmt: skip
