@@ -53,8 +53,10 @@ def test_dates_ahead_of_every_kind(db):
     assert entries and all(DAY2.date() <= e.day < date(2027, 2, 16) for e in entries)
     assert entries == sorted(entries, key=lambda e: (e.day, e.at, e.what, e.title))
     kinds = {e.what for e in entries}
+    # every kind, also those the query finds by an item's kind and extra (a committee hearing's
+    # times, a consultation's opening day, an EU procedure's forecasts)
     assert {"hearing_deadline", "storting_deadline", "storting_hearing", "storting_request", "eu_feedback",
-            "application"} <= kinds
+            "eu_feedback_opens", "eu_forecast", "application"} <= kinds
     hearing = next(e for e in entries if e.what == "storting_hearing" and "åpenhetsloven" in e.title)
     assert hearing.day == date(2026, 12, 3) and "Høringssal" in hearing.detail
     # the deadline to ask to speak at it was not on the horizon (nor in the week mail) at all

@@ -121,7 +121,7 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
                 yield Dated(day=d[0], at=d[1], what="storting_hearing", detail=t.get("sted"), **base)
     if kind == "eu_consultation" and (d := _day(extra.get("opens"))) and d[0] > start:
         yield Dated(day=d[0], at=d[1], what="eu_feedback_opens", **base)
-    for f in extra.get("forecasts") or []:
+    for f in extra.get("forecasts") or [] if kind == "eu_procedure" else []:
         if isinstance(f, dict) and (d := _day(f.get("date"))):
             yield Dated(day=d[0], at=d[1], what="eu_forecast", detail=f.get("event"), **base)
 
@@ -157,12 +157,19 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
     columns = {c.name for c in db["items"].columns}
     consultee = "ncp_consultee" if "ncp_consultee" in columns else "0 as ncp_consultee"
     out: list[Dated] = []
+    # the items that can have a date ahead (what _item_dates reads), each part found by an index
+    # (a LIKE over every item's extra was a scan of the store: 9 s cold at a million items): an
+    # open or upcoming deadline; a committee hearing's times, a consultation's opening day, an EU
+    # procedure's forecasts — the spiders that give these extras (no_stortinget_horinger,
+    # eu_haveyoursay, eu_oeil) give them to these kinds only
     for row in db.query(
         f"""select id, source, kind, title, url, owner, status, deadline, extra, labels, relevance, relevant,
                    {consultee} from items
             where vanished_at is null and status != 'withdrawn'
-              and (deadline >= ? or extra like '%hearing_times%' or extra like '%forecasts%'
-                   or extra like '%"opens"%')""", [start.isoformat()]):  # fmt: skip
+              and ((status in ('open', 'upcoming') and deadline >= ?)
+                   or (kind = 'committee_hearing' and extra like '%hearing_times%')
+                   or (kind = 'eu_consultation' and extra like '%"opens"%')
+                   or (kind = 'eu_procedure' and extra like '%forecasts%'))""", [start.isoformat()]):  # fmt: skip
         row["extra"] = loads_json(row["extra"], {})
         row["labels"] = loads_json(row["labels"], [])
         if followed_only and not followed(row, profile, watched):
