@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from crawlers.dates import OSLO  # noqa: E402
+from tracker.store.db import refresh_statistics  # noqa: E402
 from tracker.store.instants import stored  # noqa: E402
 
 #: (source, kind, share of items, consultation?)
@@ -191,7 +192,7 @@ def generate(path: str | Path, *, items: int = 100_000, events: int = 1_000_000,
     n_events = _events(conn, rng, item_meta, events, n_days, at, first_day, last_day)
     del item_meta
     t_events = time.perf_counter()
-    db.execute("ANALYZE")
+    refresh_statistics(db.conn)  # as the daily run leaves a store (tracker/jobs/daily.py)
     db.close()
     return {"items": n_items, "events": n_events, "tags": len(tag_rows),
             "open_consultations": OPEN_CONSULTATIONS - open_left, "days": n_days,
@@ -278,7 +279,7 @@ def regenerate_events(path: str | Path, source: str | Path, *, events: int = 1_0
         return at_of[offset]
 
     n_events = _events(conn, rng, item_meta, events, n_days, at, first_day, last_day)
-    conn.execute("ANALYZE")
+    refresh_statistics(conn)  # as the daily run leaves a store (tracker/jobs/daily.py)
     conn.close()
     return {"items": len(item_meta), "events": n_events, "days": n_days,
             "seconds_total": round(time.perf_counter() - t0, 1), "last_day": last_day.isoformat()}

