@@ -94,6 +94,12 @@ def _henvisninger(text: str | None) -> set[str]:
     return {re.sub(r"\s+", " ", m.replace("–", "-")).strip() for m in _HENVISNING.findall(text or "")}
 
 
+#: what the GPFG view reads of an item (not its body: the whole text of every item about the fund
+#: was most of the page's time)
+_COLUMNS = ("id, source, kind, native_id, title, summary, url, owner, published, deadline, status, reference, "
+            "first_seen, last_changed, extra")
+
+
 def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[dict[str, Any]]:
     """Governance items; only those among `ids` when given (the fund's cases are then read only
     when a committee hearing is among them, to link it to its case)."""
@@ -105,13 +111,13 @@ def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[
                  or owner like '%Finansdepartementet%')"""
     if ids is None:
         tagged = {r["id"] for r in db.query(f"select id from items where {labelled}")}
-        rows = list(db.query(f"select * from items where {where}", list(GPFG_SOURCES)))
+        rows = list(db.query(f"select {_COLUMNS} from items where {where}", list(GPFG_SOURCES)))
         cases = [r for r in rows if r["kind"] == "storting_case"]
     else:
         # only the given items: their label, not every item's (a scan of the whole store)
         tagged = {r["id"] for r in select_in(db, f"select id from items where id in ({{marks}}) and {labelled}",
                                              sorted(ids))}
-        rows = list(select_in(db, f"select * from items where {where} and id in ({{marks}})", sorted(ids),
+        rows = list(select_in(db, f"select {_COLUMNS} from items where {where} and id in ({{marks}})", sorted(ids),
                               before=GPFG_SOURCES))
         # the fund's cases only link committee hearings: read them when one is among the rows
         cases = list(db.query(
