@@ -290,3 +290,25 @@ def test_refresh_statistics_is_bounded_and_fills_sqlite_stat1(db):
     assert db.execute("PRAGMA analysis_limit").fetchone()[0] == ANALYSIS_LIMIT
     stats = dict(db.execute("select idx, stat from sqlite_stat1 where tbl = 'items'").fetchall())
     assert stats["idx_items_status_deadline"].split()[0] == "50"
+
+
+def test_a_stats_refresh_that_fails_never_fails_the_days_run(db, monkeypatch, caplog):
+    """The statistics are an optimisation: a locked database at that moment is a warning, and the
+    day's run (tagging done, digest next) goes on."""
+    import sqlite3
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.jobs.daily import after_crawl
+    from tracker.store import db as store_db
+
+    def locked(conn):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store_db, "refresh_statistics", locked)
+    with caplog.at_level("WARNING"):
+        summary = after_crawl(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), tag=False)
+    assert summary["statistics"] == "not refreshed: database is locked"
+    assert "statistics were not refreshed: database is locked" in caplog.text
+    monkeypatch.undo()
+    assert after_crawl(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), tag=False)["statistics"] == "refreshed"

@@ -5,10 +5,14 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
+
+log = logging.getLogger(__name__)
 
 
 def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True) -> dict[str, Any]:
@@ -30,7 +34,12 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True)
     summary["links"] = links.update_links(db)
     summary["companies"] = companies.update_companies(db)
     summary["closed_unanswered"] = len(triage.close_unanswered(db, as_of))
-    from tracker.store.db import refresh_statistics
+    from tracker.store import db as store_db
 
-    refresh_statistics(db.conn)  # the store grew: the query planner's statistics follow (~0.2 s)
+    try:  # the store grew: the query planner's statistics follow (~0.2 s)
+        store_db.refresh_statistics(db.conn)
+        summary["statistics"] = "refreshed"
+    except sqlite3.Error as exc:  # an optimisation: the day's data is stored and tagged already
+        log.warning("the query planner's statistics were not refreshed: %s", exc)
+        summary["statistics"] = f"not refreshed: {exc}"
     return summary
