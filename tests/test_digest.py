@@ -438,3 +438,17 @@ def test_a_sources_first_crawl_is_not_reported_as_stage_changes(db):
                        items=[{**item, "summary": "Council position adopted"}])
     (entry,) = _build(db).eu["stage"]
     assert [c["kind"] for c in entry["changes"]] == ["updated"]
+
+
+def test_a_digest_of_an_earlier_day_shows_that_days_checks(db):
+    """Day 1's digest written again after day 2 showed day 2's health ("Sjekket tir. 24.11.2026"
+    under "Stand man. 23.11.2026"; a source red on day 2 red on day 1 too)."""
+    from test_digest_world import DAY1, DAY2, ST
+
+    build_world(db)  # day 2: the Storting's committee hearings fail
+    day1 = digest.build_digest(db, as_of=DAY1, profile="ncp")
+    assert {h.checked for h in day1.health_rows} == {"man. 23.11.2026 kl. 06.00"}
+    assert all(h.status != "red" for h in day1.health_rows) and not day1.red
+    day2 = digest.build_digest(db, as_of=DAY2, profile="ncp")
+    assert {h.checked for h in day2.health_rows} == {"tir. 24.11.2026 kl. 06.00"}
+    assert [h["source"] for h in day2.red] == [ST]

@@ -283,7 +283,7 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
 def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from tracker.store import health as health_mod
 
-    rows = health_mod.latest(db)
+    rows = health_mod.latest(db, as_of)  # a digest of an earlier day: that day's checks
     # the clocks of the runs that checked them, not of every run (a decade of daily runs is
     # 3,650; every web page shows these banners)
     run_clock = {r["id"]: deadlines.to_datetime(r["as_of"])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -157,11 +157,20 @@ def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, bef
     return int(statistics.median(seen))
 
 
-def latest(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """The latest health row of every source ever crawled."""
+def latest(db: sqlite_utils.Database, upto: datetime | None = None) -> list[dict[str, Any]]:
+    """The latest health row of every source ever crawled; with `upto`, of the runs whose clock is
+    not after it (a digest of an earlier day shows that day's checks, not later ones)."""
+    if upto is None:
+        return list(db.query(
+            """select h.* from health h
+               join (select source, max(run_id) as run_id from health group by source) l
+                 on h.source = l.source and h.run_id = l.run_id
+               order by h.source"""
+        ))  # fmt: skip
     return list(db.query(
         """select h.* from health h
-           join (select source, max(run_id) as run_id from health group by source) l
+           join (select h2.source, max(h2.run_id) as run_id from health h2 join runs r on r.id = h2.run_id
+                 where r.as_of <= ? group by h2.source) l
              on h.source = l.source and h.run_id = l.run_id
-           order by h.source"""
+           order by h.source""", [stored(upto)]
     ))  # fmt: skip
