@@ -51,16 +51,22 @@ def themes_of(item: dict[str, Any]) -> list[str]:
             if theme["pattern"].search(text) and (not theme["regjeringen_only"] or _is_regjeringen(item))]
 
 
+#: the words each theme's pattern needs, as a search over the text index (every item the patterns
+#: can match is among its hits; the patterns then decide). A LIKE over every item's text was 5 s
+#: of the command's 11 s at a million items.
+CANDIDATES = ('menneskerettigheter OR "human rights" OR "samstemt politikk" OR politikksamstemt* OR '
+              '"policy coherence" OR "role of government" OR "LEGAL/0486"')
+
+
 def grouped_items(db: sqlite_utils.Database) -> dict[str, list[dict[str, Any]]]:
     """theme → its items (id, source, kind, title, url, status, deadline, published), newest first."""
+    from tracker.workbench.search import fts_query
+
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in THEMES}
-    text = "(title || ' ' || coalesce(summary, '') || ' ' || coalesce(body, ''))"
-    words = ("%menneskerettigheter%", "%human rights%", "%samstemt%", "%coherence%", "%role of government%",
-             "%LEGAL/0486%")
     rows = db.query(
-        f"""select id, source, kind, title, summary, body, url, status, deadline, published, first_seen from items
-            where vanished_at is null and ({" or ".join(f"{text} like ?" for _ in words)})
-            order by coalesce(published, first_seen) desc, id""", list(words))  # fmt: skip
+        """select id, source, kind, title, summary, body, url, status, deadline, published, first_seen from items
+            where vanished_at is null and rowid in (select rowid from items_norm where items_norm match ?)
+            order by coalesce(published, first_seen) desc, id""", [fts_query(None, CANDIDATES)])  # fmt: skip
     for row in rows:
         for name in themes_of(row):
             out[name].append({k: row[k] for k in ("id", "source", "kind", "title", "url", "status", "deadline",
