@@ -157,16 +157,9 @@ def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, bef
     return int(statistics.median(seen))
 
 
-def latest(db: sqlite_utils.Database, upto: datetime | None = None) -> list[dict[str, Any]]:
-    """The latest health row of every source ever crawled; with `upto`, of the runs whose clock is
-    not after it (a digest of an earlier day shows that day's checks, not later ones)."""
-    if upto is None:
-        return list(db.query(
-            """select h.* from health h
-               join (select source, max(run_id) as run_id from health group by source) l
-                 on h.source = l.source and h.run_id = l.run_id
-               order by h.source"""
-        ))  # fmt: skip
+def latest(db: sqlite_utils.Database, upto: datetime) -> list[dict[str, Any]]:
+    """The latest health row of every source crawled by a run whose clock is not after `upto` (a
+    digest of an earlier day shows that day's checks, not later ones)."""
     return list(db.query(
         """select h.* from health h
            join (select h2.source, max(h2.run_id) as run_id from health h2 join runs r on r.id = h2.run_id
