@@ -65,6 +65,31 @@ def word_keys(word: str) -> list[str]:
     return out
 
 
+def quoted(text: str) -> str:
+    """An FTS5 string (a key or a run of keys), quoted."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def word_match(word: str, prefix: bool = False) -> str:
+    """An FTS5 expression over `items_norm` for one query word: its Norwegian or English key; a
+    prefix (høring*) any key that starts with it, and its own stem exactly (klima → klim)."""
+    if prefix:
+        folded = fold(word)
+        return " OR ".join([quoted(folded) + "*"] + [quoted(k) for k in word_keys(word) if k != folded])
+    return " OR ".join(quoted(k) for k in word_keys(word))
+
+
+def phrase_match(words: list[str]) -> str:
+    """An FTS5 expression for words next to each other, in this order: the Norwegian keys' run or
+    the English keys' run."""
+    alts: list[str] = []
+    for lang in ("nb", "en"):
+        run = quoted(" ".join(key(w, lang) for w in words))
+        if run not in alts:
+            alts.append(run)
+    return " OR ".join(alts)
+
+
 def norm_text(text: str | None, language: str | None = None) -> str:
     """`text` as index keys, one per word, space-separated."""
     if not text:

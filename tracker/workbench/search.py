@@ -43,7 +43,17 @@ from typing import Any
 import sqlite_utils
 
 from tracker.store.status import OPEN, STATUSES, UPCOMING
-from tracker.store.textindex import WORD, fold, fold_phrase, key, stem_language, word_keys
+from tracker.store.textindex import (
+    WORD,
+    fold,
+    fold_phrase,
+    key,
+    phrase_match,
+    quoted,
+    stem_language,
+    word_keys,
+    word_match,
+)
 
 #: snippet markers (private-use characters, replaced by the caller: CLI brackets, HTML <mark>)
 HL_START, HL_END = "\ue000", "\ue001"
@@ -443,10 +453,6 @@ def _count_words(node: Any) -> int:
 # ---------------------------------------------------------------------------- compiling to FTS5
 
 
-def _q(s: str) -> str:
-    return '"' + s.replace('"', '""') + '"'
-
-
 def _col(column: str | None, expr: str) -> str:
     return f"{{{column}}} : ({expr})" if column else expr
 
@@ -454,23 +460,13 @@ def _col(column: str | None, expr: str) -> str:
 def _fts(node: Any) -> str:
     """FTS5 expression over `items_norm` for a node without item filters."""
     if isinstance(node, Term):
-        if node.prefix:
-            # the prefix itself is indexed as its stem (klima → klim): match that stem exactly too
-            alts = [_q(fold(node.word)) + "*"] + [_q(k) for k in word_keys(node.word) if k != fold(node.word)]
-            return _col(node.column, " OR ".join(alts))
-        keys = word_keys(node.word)
-        return _col(node.column, " OR ".join(_q(k) for k in keys))
+        return _col(node.column, word_match(node.word, node.prefix))
     if isinstance(node, Phrase):
-        alts = []
-        for lang in ("nb", "en"):
-            p = _q(" ".join(key(w, lang) for w in node.words))
-            if p not in alts:
-                alts.append(p)
-        return _col(node.column, " OR ".join(alts))
+        return _col(node.column, phrase_match(node.words))
     if isinstance(node, Near):
         alts = []
         for lang in ("nb", "en"):
-            n = f"NEAR({' '.join(_q(key(w, lang)) for w in node.words)}, {node.distance})"
+            n = f"NEAR({' '.join(quoted(key(w, lang)) for w in node.words)}, {node.distance})"
             if n not in alts:
                 alts.append(n)
         return " OR ".join(alts)
