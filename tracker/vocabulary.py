@@ -447,7 +447,6 @@ def triage_name(code: str | None, lang: str = "nb") -> str:
     return _name(TRIAGE_NAMES, code, lang)
 
 
-#: company identifiers (tracker.links.companies.VALIDATORS)
 #: linked documents' types that are codes, by name: an EU file's stage documents
 #: (tracker/documents/family.py) and Have your say's publication types (its API's ``type``,
 #: lower-cased by the spider; the real captures have INIT_PLANNED and CALL_FOR_EVIDENCE). A type
@@ -482,6 +481,7 @@ def document_title(doc: dict[str, Any]) -> str:
     return title
 
 
+#: company identifiers (tracker.links.companies.VALIDATORS)
 IDENTIFIER_NAMES: dict[str, str] = {"isin": N_("ISIN"), "orgnr": N_("org. no.")}
 
 
