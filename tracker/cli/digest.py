@@ -91,6 +91,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     config = ctx.obj["config"]
     profile = profile or config.get("digest", "profile")
     lang = lang or config.get("digest", "lang")
+    workbench_url = config.get("web", "public_url")  # the items' pages in the workbench ("": none)
     db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
         prof = load_profile(profile)
@@ -105,13 +106,12 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         if not out:
             return
         send = False
-    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang,
-                                    workbench_url=config.get("web", "public_url"))
+    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang, workbench_url=workbench_url)
 
     if out or not send:
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,
                                  sender=mailer.default_sender(), recipients=list(to) or None,
-                                 workbench_url=config.get("web", "public_url"))
+                                 workbench_url=workbench_url)
         if not out or out == "-":
             click.echo(data, nl=False)
         else:
