@@ -161,6 +161,18 @@ def test_the_sources_own_status_word_is_a_filter(store):
     assert set(ids(search(store, "høring -kildestatus:avbrutt"))) == {HEARING, COMMITTEE}
 
 
+def test_the_status_word_query_the_pages_link_to(store):
+    """The item and health pages link to this search; a word the query language cannot quote
+    (it holds a '"') gets no link rather than a search that means something else."""
+    from tracker.workbench.search import status_word_query
+
+    store.execute("update items set status_raw = 'Under behandling' where id = ?", [HEARING_FISH])
+    assert ids(search(store, status_word_query("Under behandling"))) == [HEARING_FISH]
+    assert ids(search(store, status_word_query("Under behandling", "no_regjeringen_horinger"))) == [HEARING_FISH]
+    assert ids(search(store, status_word_query("Under behandling", "eu_haveyoursay"))) == []
+    assert status_word_query('Status "ukjent"') is None
+
+
 def test_owner_and_state_filters(store):
     triage.set_state(store, HEARING, "respond")
     triage.set_state(store, HEARING, "assigned", owner="kari")

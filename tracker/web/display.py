@@ -9,6 +9,7 @@ hearing the deadline to ask to speak, the hearing and the written-input deadline
 its time; for others the deadline day (with its time when it has one), or "ingen frist kjent"
 (a consultation; nothing for an item of a kind that has no deadline);
 ``status_known(status)`` (lists leave "ukjent" out) and ``statuses`` (the search form's choices);
+``status_word_query(word, source)``: the search for the items whose source says that word;
 ``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item.
 :func:`reference_texts` names the references related items share.
 """
@@ -22,6 +23,14 @@ from typing import Any
 from tracker.i18n import install_jinja
 from tracker.store.status import STATUSES, UNKNOWN
 from tracker.vocabulary import install_jinja_filters
+
+
+def status_word_query(word: str, source: str | None = None) -> str | None:
+    """The search for the items whose source says `word` (tracker.workbench.search, imported
+    when used)."""
+    from tracker.workbench.search import status_word_query as query
+
+    return query(word, source)
 
 
 def why(item: dict[str, Any], lang: str = "nb") -> str:
@@ -95,3 +104,4 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     env.globals["status_known"] = status_known
     env.globals["statuses"] = STATUSES
     env.globals["UNKNOWN_STATUS"] = UNKNOWN
+    env.globals["status_word_query"] = status_word_query

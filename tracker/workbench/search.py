@@ -548,6 +548,14 @@ def compile_query(query: str) -> Compiled:
     return Compiled(None, exclude, where, params, node)
 
 
+def status_word_query(word: str, source: str | None = None) -> str | None:
+    """The search for the items whose source says `word` (`kildestatus:"…"`), of `source` alone
+    when given; None when the query language cannot quote the word (it holds a '"')."""
+    if '"' in word:
+        return None
+    return (f"kilde:{source} " if source else "") + f'kildestatus:"{word}"'
+
+
 def fts_query(db: sqlite_utils.Database | None, query: str) -> str:
     """The FTS5 MATCH expression (over `items_norm`) of a query with no item filters."""
     compiled = compile_query(query)
