@@ -284,14 +284,9 @@ def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, A
     from tracker.store import health as health_mod
 
     rows = health_mod.latest(db, as_of)  # a digest of an earlier day: that day's checks
-    # the clocks of the runs that checked them, not of every run (a decade of daily runs is
-    # 3,650; every web page shows these banners)
-    run_clock = {r["id"]: deadlines.to_datetime(r["as_of"])
-                 for r in select_in(db, "select id, as_of from runs where id in ({marks})",
-                                    sorted({r["run_id"] for r in rows}))}
     stale = []
     for row in rows:
-        checked = run_clock.get(row["run_id"])
+        checked = deadlines.to_datetime(row.pop("run_as_of"))  # the clock of the run that checked it
         row["checked"] = checked
         row["stale"] = bool(checked and as_of - checked > STALE_AFTER)
         # not checked for too long, and not failing: shown as out of date (red), whatever its last

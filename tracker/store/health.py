@@ -159,11 +159,13 @@ def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, bef
 
 def latest(db: sqlite_utils.Database, upto: datetime) -> list[dict[str, Any]]:
     """The latest health row of every source crawled by a run whose clock is not after `upto` (a
-    digest of an earlier day shows that day's checks, not later ones)."""
+    digest of an earlier day shows that day's checks, not later ones), with that run's clock as
+    `run_as_of`."""
     return list(db.query(
-        """select h.* from health h
+        """select h.*, r.as_of as run_as_of from health h
            join (select h2.source, max(h2.run_id) as run_id from health h2 join runs r on r.id = h2.run_id
                  where r.as_of <= ? group by h2.source) l
              on h.source = l.source and h.run_id = l.run_id
+           join runs r on r.id = h.run_id
            order by h.source""", [stored(upto)]
     ))  # fmt: skip
