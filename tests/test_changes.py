@@ -1,5 +1,7 @@
 """Change tracking as tables: (before, after) → events."""
 
+import json
+
 import pytest
 
 from tracker.store.changes import compare, content_hash, merge
@@ -92,3 +94,77 @@ def test_hash_ignores_document_order_but_not_deadline():
     b = {**BASE, "documents": [{"url": "b"}, {"url": "a"}]}
     assert content_hash(a) == content_hash(b)
     assert content_hash(a) != content_hash({**a, "deadline": "2027-01-01T23:59:59+01:00"})
+
+
+# ---------------------------------------------------------------------------- revert: compare's inverse
+
+def _rows(events):
+    """Events as the store holds them (before/after as text)."""
+    return [e.as_row() for e in events]
+
+
+@pytest.mark.parametrize("change", [
+    {"deadline": "2026-12-15T23:59:59+01:00"},
+    {"status": "closed"},
+    {"title": "T2", "owner": "FIN", "summary": "s2"},
+    {"documents": '[{"url": "u1", "title": "Høringsbrev"}, {"url": "u2", "title": "Notat"}]'},
+    {"deadline": None},
+    {"extra": '{"stage": "Awaiting Council", "hearing_start": "2026-12-09T09:00:00+01:00"}'},
+])
+def test_revert_gives_the_item_before_the_change(change):
+    from tracker.store.changes import revert
+
+    before = {**BASE, "extra": '{"stage": "Awaiting committee", "hearing_start": "2026-12-03T09:00:00+01:00"}'}
+    after = {**before, **change}
+    events = _rows(compare(before, after))
+    assert events  # a change the store records
+    old = revert(after, events)
+    for key in ("title", "summary", "owner", "deadline", "status"):
+        assert old.get(key) == before.get(key), key
+    assert json.loads(old["extra"]) == json.loads(before["extra"])
+    assert [d["url"] for d in json.loads(old["documents"])] == ["u1"]
+
+
+def test_revert_takes_the_value_before_the_first_of_several_changes():
+    from tracker.store.changes import revert
+
+    mid = {**BASE, "deadline": "2026-12-15T23:59:59+01:00", "title": "T2"}
+    last = {**mid, "deadline": "2027-01-15T23:59:59+01:00", "title": "T3", "status": "withdrawn"}
+    old = revert(last, _rows(compare(BASE, mid)) + _rows(compare(mid, last)))
+    assert (old["deadline"], old["title"], old["status"]) == (BASE["deadline"], BASE["title"], "open")
+
+
+def test_revert_of_a_stage_first_known_later_removes_it():
+    from tracker.store.changes import revert
+
+    after = {**BASE, "extra": '{"stage": "Awaiting Council"}'}
+    assert json.loads(revert(after, _rows(compare({**BASE, "extra": "{}"}, after)))["extra"]) == {}
+
+
+def test_revert_of_vanishing_and_reappearing():
+    from tracker.store.changes import Event, revert
+
+    gone = {**BASE, "vanished_at": "2026-11-24T05:00:00+00:00"}
+    assert revert(gone, _rows([Event("vanished", None, None, gone["vanished_at"])]))["vanished_at"] is None
+    back = {**BASE, "vanished_at": None}
+    events = _rows(compare(gone, back))
+    assert revert(back, events)["vanished_at"] == gone["vanished_at"]
+
+
+def test_an_item_first_recorded_later_did_not_stand_then():
+    from tracker.store.changes import revert
+
+    assert revert(BASE, _rows(compare(None, BASE))) is None
+
+
+def test_revert_skips_an_event_it_cannot_read():
+    """An `updated` event whose before is not the store's JSON (written by hand, by another
+    program) stopped a digest of an earlier day with a JSONDecodeError."""
+    from tracker.store.changes import revert
+
+    after = {**BASE, "title": "T2", "deadline": "2027-01-01T23:59:59+01:00"}
+    rows = [{"kind": "updated", "field": "title", "before": "a", "after": "b"},
+            {"kind": "documents_added", "field": "documents", "before": None, "after": "not json"},
+            *_rows(compare(BASE, after))[1:]]  # the deadline's event, readable
+    old = revert(after, rows)
+    assert old["title"] == "T2" and old["deadline"] == BASE["deadline"]

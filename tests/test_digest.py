@@ -241,7 +241,7 @@ def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch):
     build_world(db)
     _add_gpfg_and_apl(db)
 
-    def broken(db_, since, as_of):
+    def broken(db_, since, as_of, upto=None):
         raise RuntimeError("no table companies")
 
     monkeypatch.setattr(links, "apenhetsloven_section", broken)
@@ -263,7 +263,7 @@ def test_linked_rows_are_grouped_by_actor_and_worded(db, monkeypatch):
              "actor": "Finansdepartementet", "stage": "hearing", "stage_label": "Høring", "published": None,
              "status": "open", "deadline": "2027-01-10T23:59:59+01:00", "change": "changed"}]
     calls = []
-    monkeypatch.setattr(links, "digest_section", lambda db_, since, as_of: calls.append((since, as_of)) or rows)
+    monkeypatch.setattr(links, "digest_section", lambda db_, since, as_of, upto=None: calls.append((since, as_of)) or rows)
     d = _build(db)
     assert calls == [(DAY1, DAY2)]
     assert [g.heading for g in d.gpfg.groups] == ["Etikkrådet", "Finansdepartementet"]
@@ -452,3 +452,23 @@ def test_a_digest_of_an_earlier_day_shows_that_days_checks(db):
     day2 = digest.build_digest(db, as_of=DAY2, profile="ncp")
     assert {h.checked for h in day2.health_rows} == {"tir. 24.11.2026 kl. 06.00"}
     assert [h["source"] for h in day2.red] == [ST]
+
+
+def test_a_digest_of_an_earlier_day_shows_the_items_as_they_stood_that_day(db):
+    """Day 1's digest written again after day 2 listed day 2's items under "Trenger innspill" (a
+    hearing first seen on day 2 in a digest of day 1), day 2's moved deadline, and left out the
+    hearings closed, withdrawn or gone on day 2 that were open on day 1."""
+    build_world(db, days=1)
+    then = digest.build_digest(db, as_of=DAY1, profile="ncp")
+    assert {r["id"] for r in then.needs_input} >= {iid("3100001"), iid("3100004")}  # open on day 1
+    build_world_day2(db)
+    again = digest.build_digest(db, as_of=DAY1, profile="ncp")
+    for render in (digest.render_markdown, digest.render_html):
+        assert render(again) == render(then)
+    assert iid("3100010") not in {r["id"] for r in again.needs_input}  # first seen on day 2
+    (moved,) = [r for r in again.needs_input if r["id"] == iid("3100001")]
+    assert moved["deadline_day"] == "2026-12-04"  # moved to the 11th on day 2
+    # and the present is as it stands
+    now = digest.build_digest(db, as_of=DAY2, profile="ncp")
+    assert iid("3100010") in {r["id"] for r in now.needs_input}
+    assert iid("3100004") not in {r["id"] for r in now.needs_input}  # withdrawn on day 2

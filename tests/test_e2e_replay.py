@@ -187,6 +187,16 @@ def test_demo_twice_changes_nothing(demo):
     assert cli("events", "--format", "jsonl", db=db).stdout == before_events
 
 
+def test_day_ones_digest_written_again_after_day_two_is_the_one_of_day_one(demo, tmp_path):
+    """Written again after day 2, day 1's digest listed day 2's new hearing under "Trenger
+    innspill", day 2's moved deadlines, links to day 2's EØS notes, and dropped what day 2 closed."""
+    db, out, _ = demo
+    (written,) = (out / "2026-11-23").glob("digest-ncp-*.md")
+    again = cli("digest", "--date", "2026-11-23", "--format", "md", "--out", str(tmp_path / "again.md"), db=db)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (tmp_path / "again.md").read_text("utf-8") == written.read_text("utf-8")
+
+
 def test_day_two_changes_of_eu_sources_are_seen(demo):
     # EU pages carry no ETag: the cache keeps them for 12 hours, so day 2 (24 h later) must refetch
     db, _, _ = demo

@@ -126,3 +126,23 @@ def test_apenhetsloven_section_topic_first(db):
     assert [s["id"] for s in gpfg.apenhetsloven_section(db, "2026-11-22", DAY1, only_topic=True)] == [
         "no_forbrukertilsynet:41220"]
     assert gpfg.apenhetsloven_section(db, since=DAY1, as_of=DAY2) == []
+
+
+def test_digest_sections_of_an_earlier_day_show_the_items_as_they_stood(db):
+    """Day 1's SPU section written after day 2 gave the hearing's day-2 deadline and title."""
+    from tracker.digest.build import last_event_id
+
+    _seed(db)
+    hearing = {"native_id": "1", "kind": "hearing", "title": "Høring – NOU 2026: 14 Etisk rammeverk for SPU",
+               "owner": "Finansdepartementet", "published": "2026-10-05T11:00:00+02:00"}
+    _put(db, DAY1, "no_finansdep", [{**hearing, "deadline": "2027-01-13T23:59:59+01:00"}])
+    upto = last_event_id(db, DAY1)
+    _put(db, DAY2, "no_finansdep", [{**hearing, "deadline": "2027-02-01T23:59:59+01:00",
+                                     "title": hearing["title"] + " (utsatt frist)"}])
+
+    def entry(**kw):
+        return next(s for s in gpfg.digest_section(db, since="2026-11-22", as_of=DAY1, **kw)
+                    if s["id"] == "no_finansdep:1")
+
+    assert (entry(upto=upto)["deadline"], entry(upto=upto)["title"]) == ("2027-01-13T23:59:59+01:00", hearing["title"])
+    assert entry()["deadline"] == "2027-02-01T23:59:59+01:00"  # as it stands

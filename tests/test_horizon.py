@@ -136,10 +136,14 @@ def mail_parts(raw: bytes):
 
 
 def expected(db, profile: str, day: date):
-    """The horizon's dates for the profile's span, computed here from tracker.attention.horizon."""
+    """The horizon's dates for the profile's span, computed here from tracker.attention.horizon, from
+    the items as they stood at 06:00 that day (the mail of a day before the last crawl is that day's)."""
+    from tracker.digest.build import last_event_id
+
     prof = load_profile(profile)
     start, end = prof.horizon_span(day)
-    return horizon(db, datetime.combine(day, datetime.min.time(), OSLO).replace(hour=6), profile=prof, end=end)
+    as_of = datetime.combine(day, datetime.min.time(), OSLO).replace(hour=6)
+    return horizon(db, as_of, profile=prof, end=end, upto=last_event_id(db, as_of))
 
 
 def test_the_week_mail_on_a_monday_has_the_weeks_dates_in_both_parts(replayed, db, tmp_path):
@@ -153,7 +157,8 @@ def test_the_week_mail_on_a_monday_has_the_weeks_dates_in_both_parts(replayed, d
     assert str(msg["Subject"]) == f"Uka som kommer man. 23.11.2026: {len(dates)} datoer fremover"
     assert f"Uke 48 (23. nov – 29. nov) ({len(dates)})" in text and f"Uke 48 (23. nov – 29. nov) ({len(dates)})" in html
     for d in dates:  # every date of the week, with its day (and time) and what it is, in both parts
-        line = re.escape(format_date(d.day, "nb")) + r"(?: kl\. \d\d\.\d\d)? – " + re.escape(d.label("nb"))
+        day = "i dag" if d.day == MONDAY else re.escape(format_date(d.day, "nb"))
+        line = day + r"(?: kl\. \d\d\.\d\d)? – " + re.escape(d.label("nb"))
         assert re.search(line + " — " + re.escape(d.title), text), line
         assert re.search(line, html) and (d.title in html or escape(d.title) in html), line
     # nothing of the next week (the Storting hearing on 3 December), and none of the morning digest's sections
@@ -169,7 +174,9 @@ def test_the_week_mail_in_english(replayed):
                  "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("The week ahead – Monday 23 November 2026")
-    assert "Week 48 (23 Nov – 29 Nov) (3)" in result.output
+    # as things stood that Monday: two consultations closed on the Tuesday were due that day
+    assert "Week 48 (23 Nov – 29 Nov) (5)" in result.output
+    assert "- today – EU feedback deadline — Conflict minerals – review of the Regulation" in result.output
     assert "- Thu 26 Nov 2026 12:00 – Storting: deadline to ask to speak — Komitéhøring: Endringer i åpenhetsloven" in result.output
     assert "- Tue 24 Nov 2026 – Consultation deadline — Høring – endringer i verdipapirhandelloven" in result.output
     assert "EEA Joint Committee dates are not included" in result.output
@@ -202,9 +209,9 @@ def test_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # n
     assert "sent to radgiver@example.org" in result.output
     [(_, rcpts, raw)] = inbox.messages
     msg, text, html = mail_parts(raw)
-    assert rcpts == ["radgiver@example.org"] and str(msg["Subject"]).startswith("Uka som kommer man. 23.11.2026: 3 datoer")
+    assert rcpts == ["radgiver@example.org"] and str(msg["Subject"]).startswith("Uka som kommer man. 23.11.2026: 5 datoer")
     assert "tir. 24.11.2026 – Høringsfrist" in text
-    assert "Uke 48 (23. nov – 29. nov) (3)" in visible("html", html.encode()) and "<h3 " in html
+    assert "Uke 48 (23. nov – 29. nov) (5)" in visible("html", html.encode()) and "<h3 " in html
 
     # Tuesday: not due. A daily cron line sends nothing, says so, and exits 0 (not a failure)
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", "2026-11-24", "--send", env=env)

@@ -38,7 +38,7 @@ import sqlite_utils
 from crawlers.dates import OSLO, parse_date
 from tracker.attention.profiles import Profile, default_profile
 from tracker.i18n import gettext
-from tracker.store.queries import loads_json
+from tracker.store.queries import as_they_stood, loads_json, stood_where
 from tracker.vocabulary import N_
 
 #: what a date is (code → catalogue message, tracker/locale)
@@ -147,8 +147,9 @@ def watchlist_dates(entries: Iterable[Any]) -> Iterable[Dated]:
 
 def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, profile: Profile | None = None,
             followed_only: bool = True, watch_entries: Iterable[Any] | None = None,
-            end: date | None = None) -> list[Dated]:
-    """Every date from `as_of`'s day up to `weeks` weeks ahead (or up to, not including, `end`), earliest first."""
+            end: date | None = None, upto: int | None = None) -> list[Dated]:
+    """Every date from `as_of`'s day up to `weeks` weeks ahead (or up to, not including, `end`), earliest first;
+    from the items as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand)."""
     profile = profile or default_profile()
     start = as_of.astimezone(OSLO).date()
     end = end or start + timedelta(weeks=weeks)
@@ -162,14 +163,18 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
     # open or upcoming deadline; a committee hearing's times, a consultation's opening day, an EU
     # procedure's forecasts — the spiders that give these extras (no_stortinget_horinger,
     # eu_haveyoursay, eu_oeil) give them to these kinds only
-    for row in db.query(
-        f"""select id, source, kind, title, url, owner, status, deadline, extra, labels, relevance, relevant,
-                   {consultee} from items
-            where vanished_at is null and status != 'withdrawn'
+    where = """vanished_at is null and status != 'withdrawn'
               and ((status in ('open', 'upcoming') and deadline >= ?)
                    or (kind = 'committee_hearing' and extra like '%hearing_times%')
                    or (kind = 'eu_consultation' and extra like '%"opens"%')
-                   or (kind = 'eu_procedure' and extra like '%forecasts%'))""", [start.isoformat()]):  # fmt: skip
+                   or (kind = 'eu_procedure' and extra like '%forecasts%'))"""
+    where, later = stood_where(db, where, upto)  # as they stood then: also the items changed since
+    params: list[Any] = [start.isoformat(), *later]
+    rows = list(db.query(f"""select id, source, kind, title, url, owner, status, deadline, extra, labels, relevance,
+                                    relevant, vanished_at, {consultee} from items where {where}""", params))
+    for row in as_they_stood(db, rows, upto):
+        if row.get("vanished_at") or row.get("status") == "withdrawn":
+            continue
         row["extra"] = loads_json(row["extra"], {})
         row["labels"] = loads_json(row["labels"], [])
         if followed_only and not followed(row, profile, watched):

@@ -44,7 +44,13 @@ import sqlite_utils
 from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
 from tracker.attention.profiles import Profile, default_profile
 from tracker.store import deadlines
-from tracker.store.queries import label_evidence, loads_json, select_in
+from tracker.store.queries import (
+    as_they_stood,
+    label_evidence,
+    loads_json,
+    select_in,
+    stood_where,
+)
 
 #: triage states that take an item out of "needs input"
 SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")
@@ -155,14 +161,19 @@ def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
     return seen is not None and seen >= as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS)
 
 
-def candidates(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Consultations that may be open (status open/unknown), with their triage state."""
+def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[str, Any]]:
+    """Consultations that may be open (status open/unknown), with their triage state; as they
+    stood once event `upto` was recorded (a digest of an earlier day), else as they stand."""
     kinds = ",".join("?" for _ in CONSULTATION_KINDS)
-    sql = f"""select i.*, t.state as triage_state, t.owner as triage_owner,
-                     t.internal_deadline as internal_deadline, t.note as triage_note
-              from items i left join triage t on t.item_id = i.id
-              where i.kind in ({kinds}) and i.status in ('open', 'unknown')"""
-    return list(db.query(sql, list(CONSULTATION_KINDS)))
+    where, later = stood_where(db, f"i.kind in ({kinds}) and i.status in ('open', 'unknown')", upto, "i")
+    rows = list(db.query(f"""select i.*, t.state as triage_state, t.owner as triage_owner,
+                                    t.internal_deadline as internal_deadline, t.note as triage_note
+                             from items i left join triage t on t.item_id = i.id where {where}""",
+                         [*CONSULTATION_KINDS, *later]))
+    if not later:
+        return rows
+    return [r for r in as_they_stood(db, rows, upto)
+            if r["status"] in ("open", "unknown") and r["kind"] in CONSULTATION_KINDS]
 
 
 def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,

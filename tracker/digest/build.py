@@ -32,7 +32,12 @@ from tracker.i18n import LANGS, Translator, format_datetime
 from tracker.store import changes as store_changes
 from tracker.store import deadlines
 from tracker.store.instants import stored
-from tracker.store.queries import select_in
+from tracker.store.queries import (
+    as_they_stood,
+    recorded_later,
+    select_in,
+    stood_where,
+)
 
 EU_KINDS = ("eu_consultation", "eu_act_update", "eu_procedure", "eea_note")
 EU_WATCH_KINDS = ("eu_act_update", "eu_procedure", "eea_note")
@@ -67,6 +72,9 @@ class Context:
     stale: list[dict[str, Any]] = field(default_factory=list)
     #: the workbench's public address ([web] public_url; "": no links to it)
     workbench_url: str = ""
+    #: the last event recorded by the digest's time: items are shown as they stood then (a digest
+    #: of an earlier day; None: as they stand)
+    upto: int | None = None
 
     @property
     def _(self) -> Translator:
@@ -125,11 +133,13 @@ def window_events(db: sqlite_utils.Database, after_id: int, upto_id: int,
 # ---------------------------------------------------------------------------- rows
 
 
-def items_by_id(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+def items_by_id(db: sqlite_utils.Database, ids: list[str], upto: int | None = None) -> dict[str, dict[str, Any]]:
+    """The items `ids` with their triage, as they stood once event `upto` was recorded (None:
+    as they stand)."""
     out: dict[str, dict[str, Any]] = {}
     sql = """select i.*, t.state as triage_state, t.owner as triage_owner, t.internal_deadline
              from items i left join triage t on t.item_id = i.id where i.id in ({marks})"""
-    for row in select_in(db, sql, list(dict.fromkeys(ids))):
+    for row in as_they_stood(db, list(select_in(db, sql, list(dict.fromkeys(ids)))), upto):
         row["labels"] = urgency.item_labels(row)
         out[row["id"]] = row
     return out
@@ -221,7 +231,7 @@ def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(new items, changed items with their changes) from the window's events, in scope, ranked."""
-    items = items_by_id(ctx.db, [e["item_id"] for e in ctx.events])
+    items = items_by_id(ctx.db, [e["item_id"] for e in ctx.events], ctx.upto)
     new_ids = dict.fromkeys(e["item_id"] for e in ctx.events if e["kind"] == "new")  # ordered; a set to look up
     new = [decorate(items[i], ctx) for i in new_ids if i in items and ctx.profile.in_scope(items[i])]
     found: dict[str, list[dict[str, Any]]] = {}
@@ -251,7 +261,7 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
     the section shows the relevant ones and counts the rest)."""
     buckets: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in BUCKETS}
     buckets["later"] = []
-    for row in urgency.candidates(ctx.db) if rows is None else [dict(r) for r in rows]:
+    for row in urgency.candidates(ctx.db, ctx.upto) if rows is None else [dict(r) for r in rows]:
         row["labels"] = urgency.item_labels(row)
         if not ctx.profile.in_scope(row) or row.get("vanished_at"):
             continue
@@ -310,7 +320,10 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
     # one look: with no link at all, no entry asks for its links (one query per entry otherwise)
     has_links = db["links"].exists() and db.execute("select exists(select 1 from links)").fetchone()[0]
     consultations = []
-    for row in db.query("select * from items where kind = 'eu_consultation' and status = 'open' and vanished_at is null"):
+    where, params = stood_where(db, "kind = 'eu_consultation' and status = 'open' and vanished_at is null", ctx.upto)
+    for row in as_they_stood(db, list(db.query(f"select * from items where {where}", params)), ctx.upto):
+        if row["kind"] != "eu_consultation" or row["status"] != "open" or row.get("vanished_at"):
+            continue
         row["labels"] = urgency.item_labels(row)
         deadline = deadlines.to_datetime(row.get("deadline"))
         if deadline is not None and deadline < as_of:
@@ -318,7 +331,7 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
         consultations.append(decorate(row, ctx))
     consultations.sort(key=lambda r: (r.get("deadline_day") or "9999", (r.get("title") or "").casefold(), r["id"]))
     week_ago = as_of - timedelta(days=7)
-    upto = last_event_id(db, as_of)
+    upto = ctx.upto if ctx.upto is not None else last_event_id(db, as_of)
     wmarks = ",".join("?" for _ in EU_WATCH_KINDS)
     # the week's events first (the events.at index), then their items of the watched kinds in one
     # look-up by id. As one join, SQLite built a Bloom filter over every item of those kinds
@@ -345,18 +358,20 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
         entry["changes"].append({"kind": e["kind"], "field": e["field"], "before": _json(e["before"]),
                                  "after": _json(e["after"]), "at": e["at"]})
     stage = []
+    unknown = recorded_later(db, ctx.upto) if has_links else set()  # not linked before they were known
     for entry in grouped.values():
         extra = entry["extra"] if isinstance(entry["extra"], dict) else {}
         entry["stage"] = extra.get("stage") or ""
-        entry["links"] = _norwegian_links(db, entry["id"], related) if has_links else []
+        entry["links"] = _norwegian_links(db, entry["id"], related, unknown) if has_links else []
         stage.append(entry)
     for row in consultations:
-        row["links"] = _norwegian_links(db, row["id"], related) if has_links else []
+        row["links"] = _norwegian_links(db, row["id"], related, unknown) if has_links else []
     return {"consultations": consultations, "stage": stage}
 
 
-def _norwegian_links(db, item_id: str, related) -> list[dict[str, Any]]:
-    return [link for link in related(db, item_id) if str(link.get("source", "")).startswith("no_")]
+def _norwegian_links(db, item_id: str, related, unknown: set[str]) -> list[dict[str, Any]]:
+    return [link for link in related(db, item_id)
+            if str(link.get("source", "")).startswith("no_") and link.get("id") not in unknown]
 
 
 def present(db: sqlite_utils.Database, kinds: tuple[str, ...], sources: tuple[str, ...]) -> bool:
@@ -442,8 +457,8 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
         since = None
         events = window_events(db, 0, upto, since=as_of - timedelta(hours=24))
     ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=day, since=since, first=base is None,
-                  events=events, workbench_url=workbench_url)
-    candidates = urgency.candidates(db)
+                  events=events, workbench_url=workbench_url, upto=upto)
+    candidates = urgency.candidates(db, upto)
     ctx.needs = urgency.needs_input(db, as_of=as_of, profile=profile, rows=candidates)
     ctx.new, ctx.changed = new_and_changed(ctx)
     ctx.coming = coming(ctx, candidates)

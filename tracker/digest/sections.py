@@ -299,7 +299,7 @@ def _linked_section(ctx: Context, section_id: str, heading: str, func) -> Sectio
     since = ctx.since or (ctx.as_of - timedelta(hours=24))
     section = Section(id=section_id, heading=heading, empty=ctx._("Nothing."))
     try:
-        section.groups = _linked_rows(func(ctx.db, since, ctx.as_of), ctx)
+        section.groups = _linked_rows(func(ctx.db, since, ctx.as_of, upto=ctx.upto), ctx)
     except Exception as exc:  # noqa: BLE001 - another module's bug must not cost the morning read
         section.error = ctx._("This section could not be built: %(error)s",
                               error=clean(f"{type(exc).__name__}: {exc}", 200))
@@ -360,7 +360,7 @@ def horizon_section(ctx: Context) -> Section | None:
     from tracker.attention.horizon import grouped, horizon
 
     _ = ctx._
-    dates = horizon(ctx.db, ctx.as_of, profile=ctx.profile, end=span[1])
+    dates = horizon(ctx.db, ctx.as_of, profile=ctx.profile, end=span[1], upto=ctx.upto)
     groups = [Group(counted(label, len(group)), [_horizon_entry(d, ctx) for d in group])
               for label, group in grouped(dates, ctx.profile.horizon_by, ctx.lang)]
     return Section(id="horizon", heading=counted(_("Dates ahead"), len(dates)), groups=groups,

@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker.store.instants import stored
-from tracker.store.queries import select_in
+from tracker.store.queries import as_they_stood, select_in
 
 ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
 STAGES = ("proposal", "hearing", "decision", "white_paper", "storting", "other")
@@ -220,8 +220,10 @@ def _changed_between(db: sqlite_utils.Database, since: Any, as_of: Any) -> dict[
         [since_s, as_of_s])}  # fmt: skip
 
 
-def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any) -> list[dict[str, Any]]:
-    """GPFG items new or changed since `since` (up to `as_of`), by actor then stage, newest first.
+def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
+                   upto: int | None = None) -> list[dict[str, Any]]:
+    """GPFG items new or changed since `since` (up to `as_of`), by actor then stage, newest first;
+    as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand).
 
     Each entry: id, title, url, actor, stage, stage_label, published, status, deadline, change.
     """
@@ -229,7 +231,7 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any) -> list[di
     if not changed:
         return []
     out = []
-    for item in _ordered([_view(r) for r in _candidates(db, set(changed))], "actor"):
+    for item in _ordered([_view(r) for r in as_they_stood(db, _candidates(db, set(changed)), upto)], "actor"):
         if item["id"] in changed:
             out.append({k: item[k] for k in ("id", "title", "url", "actor", "stage", "published", "status",
                                               "deadline", "source")}
@@ -238,8 +240,9 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any) -> list[di
 
 
 def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
-                          only_topic: bool = False) -> list[dict[str, Any]]:
-    """Forbrukertilsynet and Lovdata items new or changed since `since`: those about åpenhetsloven first.
+                          only_topic: bool = False, upto: int | None = None) -> list[dict[str, Any]]:
+    """Forbrukertilsynet and Lovdata items new or changed since `since`: those about åpenhetsloven
+    first; as they stood once event `upto` was recorded (None: as they stand).
 
     Each entry: id, title, url, source, actor, published, status, apenhetsloven (bool), change.
     """
@@ -247,8 +250,9 @@ def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     if not changed:
         return []
     placeholders = ",".join("?" for _ in APENHETSLOVEN_SOURCES)
-    rows = list(select_in(db, f"select * from items where source in ({placeholders}) and id in ({{marks}})",
-                          sorted(changed), before=APENHETSLOVEN_SOURCES))
+    rows = as_they_stood(db, list(select_in(
+        db, f"select * from items where source in ({placeholders}) and id in ({{marks}})",
+        sorted(changed), before=APENHETSLOVEN_SOURCES)), upto)
     out = []
     for row in _newest_first(rows):
         if row["id"] not in changed:

@@ -97,13 +97,16 @@ def flagged_cases(db: sqlite_utils.Database, since: str | None = None,
 
     Each: id, title, url, company, lead_ncp, stage, stage_text, chapters, status, last_changed,
     flags ([{"code", "text"}]) and `reason` (the flags' texts joined by "; ")."""
-    where, params = "kind = 'ncp_case' and vanished_at is null", []
+    where, params, order = "kind = 'ncp_case' and vanished_at is null", [], "last_changed desc"
     if since or upto:
-        where += (" and exists (select 1 from events e where e.item_id = items.id"
-                  " and e.at > ? and e.at <= ?)")
-        params += [since or "", upto or "9999"]
+        window = "from events e where e.item_id = items.id and e.at > ? and e.at <= ?"
+        where += f" and exists (select 1 {window})"
+        # the latest change in the window first (not the latest change since: a digest of an
+        # earlier day keeps that day's order)
+        order = f"(select max(e.at) {window}) desc"
+        params += [since or "", upto or "9999"] * 2
     out = []
-    for item in db.query(f"select * from items where {where} order by last_changed desc, id", params):
+    for item in db.query(f"select * from items where {where} order by {order}, id", params):
         flags = case_flags(db, item)
         if not flags:
             continue

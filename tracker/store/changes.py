@@ -12,6 +12,9 @@ times_changed (a committee hearing's other times moved or removed: `extra["heari
 and `extra["anmodningsfrist"]` where it is not the deadline; field = the key; after = None when
 removed), documents_added,
 vanished, reappeared.
+
+`revert(item, later)` is compare's inverse: the item as it stood before events recorded later (a
+digest of an earlier day shows the items as they stood that day).
 """
 
 from __future__ import annotations
@@ -162,3 +165,63 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
     if before.get("vanished_at") and not after.get("vanished_at"):
         events.append(Event("reappeared", None, before.get("vanished_at"), None))
     return events
+
+
+def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """`item` (a stored row) as it stood before the events `later` (its events as stored rows, in
+    the order of their ids) were recorded; None when one of them is its `new` event (it was not
+    known yet). Each field they changed gets its value before the first of them: the content
+    fields of `updated`, deadline, status, the stage and hearing times in `extra`, `vanished_at`;
+    documents they added are taken away. The tags (labels, relevance) are the tagger's and stay."""
+    if any(e["kind"] == "new" for e in later):
+        return None
+    old, extra = dict(item), _extra(item)
+    fields: dict[str, Any] = {}  # field -> its value before its first later change
+    keys: dict[str, Any] = {}  # the same for keys of `extra`
+    added: set[str] = set()
+    for e in later:
+        kind, before = e["kind"], e.get("before")
+        if kind == "updated":
+            values = _values(before)
+            for key in (e.get("field") or "").split(","):
+                if key in values:
+                    fields.setdefault(key, values[key])
+        elif kind in ("deadline_changed", "status_changed"):
+            fields.setdefault(e["field"], before)
+        elif kind in ("stage_changed", "times_changed"):
+            keys.setdefault(e["field"], before)
+        elif kind == "vanished":
+            fields.setdefault("vanished_at", None)
+        elif kind == "reappeared":
+            fields.setdefault("vanished_at", before)
+        elif kind == "documents_added":
+            docs = _values(e.get("after"), [])
+            added |= {d.get("url") for d in docs if isinstance(d, dict)} if isinstance(docs, list) else set()
+    old.update(fields)
+    if keys:
+        for key, value in keys.items():
+            if value is None:
+                extra.pop(key, None)
+            else:
+                extra[key] = value
+        stored_text = isinstance(item.get("extra"), str) or item.get("extra") is None
+        old["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if stored_text else extra
+    if added:
+        kept = [d for d in _docs(item.get("documents")) if d.get("url") not in added]
+        old["documents"] = (json.dumps(kept, ensure_ascii=False) if isinstance(item.get("documents"), str)
+                            else kept)
+    return old
+
+
+def _values(stored: Any, default: Any = None) -> Any:
+    """An event's stored before/after as Python (a dict of fields for `updated`); `default` ({})
+    for text that is not JSON (an event written by hand or by another program): that change is
+    then not set back, and the digest goes on."""
+    default = {} if default is None else default
+    if not isinstance(stored, str):
+        return stored if stored is not None else default
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return default
+    return value if isinstance(value, type(default)) else default

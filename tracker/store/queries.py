@@ -8,6 +8,8 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.changes import revert
+
 
 def select_in(db: sqlite_utils.Database, sql: str, values: Sequence[Any], *,
               before: Sequence[Any] = (), after: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
@@ -122,3 +124,54 @@ def digest_visible_events(db: sqlite_utils.Database, after_id: int, upto_id: int
     """Events with ``after_id < id <= upto_id`` that a digest may report (as new, changed, …):
     every event but those written by a backfill run. `before`/`after` are returned as stored."""
     return list(db.query(DIGEST_EVENTS_SQL, [after_id, upto_id]))
+
+
+def recorded_after(db: sqlite_utils.Database, upto: int | None) -> bool:
+    """Were events recorded after event `upto`? (None: the present, nothing after it.)"""
+    return upto is not None and bool(db.execute("select exists(select 1 from events where id > ?)",
+                                                [upto]).fetchone()[0])
+
+
+#: the kinds of event that change what an item was (its fields, status, deadline, presence)
+STATE_EVENT_KINDS = ("updated", "deadline_changed", "status_changed", "stage_changed", "times_changed",
+                     "vanished", "reappeared")
+
+
+def stood_where(db: sqlite_utils.Database, now: str, upto: int | None,
+                alias: str = "items") -> tuple[str, list[Any]]:
+    """A where-clause for the items that met `now` (a condition on `items` as they stand) once event
+    `upto` was recorded, and its parameters after those of `now`: also the items a later event
+    changed (they may have met it then), never those first recorded later. Check `now` again on
+    the rows `as_they_stood` gives. `upto` None, or no later event: `now` itself."""
+    if not recorded_after(db, upto):
+        return now, []
+    kinds = ", ".join(f"'{k}'" for k in STATE_EVENT_KINDS)
+    return (f"(({now}) or {alias}.id in (select item_id from events where id > ? and kind in ({kinds}))) "
+            f"and not exists (select 1 from events n where n.item_id = {alias}.id and n.kind = 'new' "
+            f"and n.id > ?)"), [upto, upto]
+
+
+def recorded_later(db: sqlite_utils.Database, upto: int | None) -> set[str]:
+    """The items first recorded after event `upto` (unknown as things stood then; None: none)."""
+    if not recorded_after(db, upto):
+        return set()
+    return {r[0] for r in db.execute("select item_id from events where id > ? and kind = 'new'", [upto])}
+
+
+def as_they_stood(db: sqlite_utils.Database, rows: list[dict[str, Any]],
+                  upto: int | None) -> list[dict[str, Any]]:
+    """`rows` of `items` as they stood once event `upto` was recorded (a digest of an earlier
+    day): every field a later event changed set back (`tracker.store.changes.revert`), the items
+    first recorded later left out. `upto` None, or no later event: `rows` as they are."""
+    if not recorded_after(db, upto):
+        return rows
+    later: dict[str, list[dict[str, Any]]] = {}
+    for e in select_in(db, "select * from events where id > ? and item_id in ({marks}) order by id",
+                       sorted({r["id"] for r in rows}), before=[upto]):
+        later.setdefault(e["item_id"], []).append(e)
+    out = []
+    for row in rows:
+        old = revert(row, later[row["id"]]) if row["id"] in later else row
+        if old is not None:
+            out.append(old)
+    return out
