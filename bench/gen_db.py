@@ -226,7 +226,9 @@ def _events(conn, rng: random.Random, item_meta: list[tuple[str, int]], events: 
         elif kind == "status_changed":
             pending.append((day, item_id, kind, "status", "open", "closed"))
         elif kind == "updated":
-            pending.append((day, item_id, kind, rng.choice(("title", "summary", "body", "owner")), "a", "b"))
+            # as the store writes them (tracker.store.changes.compare): each field's value before and after
+            name = rng.choice(("title", "summary", "body", "owner"))
+            pending.append((day, item_id, kind, name, json.dumps({name: "a"}), json.dumps({name: "b"})))
         elif kind == "documents_added":
             pending.append((day, item_id, kind, "documents", None, '[{"title": "Høringsnotat"}]'))
         else:

@@ -102,12 +102,13 @@ def baseline(db: sqlite_utils.Database, profile: str, day: date) -> dict[str, An
 
 
 def last_event_id(db: sqlite_utils.Database, as_of: datetime) -> int:
-    """The id of the last event recorded at or before `as_of` (0 if none)."""
-    for row in db.query("select id, at from events order by id desc"):
-        at = deadlines.to_datetime(row["at"])
-        if at is not None and at <= as_of:
-            return int(row["id"])
-    return 0
+    """The id of the last event recorded at or before `as_of` (0 if none): the newest first, compared
+    as stored instants (one form, UTC: text order is time order). It read every later event in
+    Python, 11 s for a digest of a day seven years back in 5,000,000 events."""
+    # NOT INDEXED: newest first by id, stopping at the first (the at index made SQLite sort them all)
+    row = db.execute("select id from events not indexed where at <= ? order by id desc limit 1",
+                     [stored(as_of)]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _event_at(db: sqlite_utils.Database, event_id: int) -> datetime | None:
@@ -119,6 +120,13 @@ def window_events(db: sqlite_utils.Database, after_id: int, upto_id: int,
                   since: datetime | None = None) -> list[dict[str, Any]]:
     from tracker.store.queries import digest_visible_events
 
+    if since is not None:
+        # start at the first event of the window's days (the events.at index), not at `after_id`:
+        # a first digest of an earlier day read every event of the store (5,000,000: 17 s); two days
+        # of margin for instants written with an offset, the exact comparison follows
+        first = db.execute("select min(id) from events indexed by idx_events_at where at >= ?",
+                           [(since - timedelta(days=2)).date().isoformat()]).fetchone()[0]
+        after_id = max(after_id, (first or upto_id + 1) - 1)
     rows = []
     for row in digest_visible_events(db, after_id, upto_id):  # never a backfill run's events
         if since is not None:
