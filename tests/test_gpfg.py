@@ -130,7 +130,7 @@ def test_apenhetsloven_section_topic_first(db):
 
 def test_digest_sections_of_an_earlier_day_show_the_items_as_they_stood(db):
     """Day 1's SPU section written after day 2 gave the hearing's day-2 deadline and title."""
-    from tracker.digest.build import last_event_id
+    from tracker.store.queries import last_event_id
 
     _seed(db)
     hearing = {"native_id": "1", "kind": "hearing", "title": "Høring – NOU 2026: 14 Etisk rammeverk for SPU",

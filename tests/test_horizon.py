@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import email
+import json
 import os
 import re
 import subprocess
@@ -138,7 +139,7 @@ def mail_parts(raw: bytes):
 def expected(db, profile: str, day: date):
     """The horizon's dates for the profile's span, computed here from tracker.attention.horizon, from
     the items as they stood at 06:00 that day (the mail of a day before the last crawl is that day's)."""
-    from tracker.digest.build import last_event_id
+    from tracker.store.queries import last_event_id
 
     prof = load_profile(profile)
     start, end = prof.horizon_span(day)
@@ -167,6 +168,24 @@ def test_the_week_mail_on_a_monday_has_the_weeks_dates_in_both_parts(replayed, d
     for fmt, body in (("txt", text), ("html", html.encode())):
         seen = visible(fmt, body if isinstance(body, bytes) else body.encode())
         assert not JUNK.search(URL.sub("", seen)) and not CODES.search(URL.sub("", seen)), fmt
+
+
+def test_the_terminal_views_of_an_earlier_day_show_the_items_as_they_stood(replayed):
+    """`horizon --as-of` and `inbox --as-of` a day back gave today's items: a hearing first seen the
+    next day, deadlines moved since, and not the consultations closed since."""
+    result = cli(replayed, "horizon", "--as-of", "2026-11-23T07:00", "--weeks", "1", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    dates = [json.loads(line) for line in result.output.splitlines()]
+    titles = {d["title"] for d in dates if d["day"] == "2026-11-23"}
+    assert any(t.startswith("Conflict minerals") for t in titles), titles  # closed on the 24th
+    result = cli(replayed, "inbox", "--as-of", "2026-11-23T07:00")
+    assert result.exit_code == 0, result.output
+    batteries = next(line for line in result.output.splitlines() if "eu_haveyoursay:18834" in line)
+    assert "2026-12-03" in batteries  # moved to the 17th on the 24th
+    assert "regjeringen:3150692" in result.output  # closed on the 24th
+    assert "regjeringen:3172240" not in result.output  # first seen on the 24th
+    now = cli(replayed, "inbox", "--as-of", "2026-11-24T07:00")
+    assert "regjeringen:3172240" in now.output and "regjeringen:3150692" not in now.output
 
 
 def test_the_week_mail_in_english(replayed):

@@ -53,8 +53,9 @@ def test_a_digest_of_an_earlier_day_reads_the_events_of_its_own_days(db, monkeyp
     years back). The window now starts at the first event of its days (the `at` index), and the
     day's last event is found newest first by id in SQL (not by the `at` index, which made SQLite
     sort every event before taking one)."""
-    from tracker.digest.build import last_event_id, window_events
+    from tracker.digest.build import window_events
     from tracker.store import queries
+    from tracker.store.queries import last_event_id
 
     run = db["runs"].insert({"as_of": "2026-11-01T05:00:00+00:00"}).last_pk
     days = [f"2026-11-{d:02d}T05:00:00+00:00" for d in range(1, 25)]

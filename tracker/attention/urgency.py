@@ -47,6 +47,7 @@ from tracker.store import deadlines
 from tracker.store.queries import (
     as_they_stood,
     label_evidence,
+    last_event_id,
     loads_json,
     select_in,
     stood_where,
@@ -186,14 +187,15 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     "request_to_speak"; see :func:`next_due`) and `working_days_to_next_due`,
     `deadline_day` (ISO date or None), `working_days_left` (int or None), `draft_due` (ISO date
     or None), `draft_overdue` (bool), `draft_due_today` (bool), `deadline_known` (bool),
-    `triage_state` (default "new"), `triage_owner`, `internal_deadline`. `rows`: the `candidates(db)` already read (the digest
+    `triage_state` (default "new"), `triage_owner`, `internal_deadline`. `rows`: the `candidates(db, upto)` already read (the digest
     reads them once for this and "Coming deadlines"); they are not modified.
     """
     profile = profile or default_profile()
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
     today = deadlines.oslo_date(as_of)
-    source_rows = candidates(db) if rows is None else [dict(r) for r in rows]
+    # as they stood at `as_of` (an inbox of an earlier day); the digest passes the rows it read so
+    source_rows = candidates(db, last_event_id(db, as_of)) if rows is None else [dict(r) for r in rows]
     rows = []
     for row in source_rows:
         row["labels"] = item_labels(row)

@@ -36,6 +36,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     from tracker.attention.horizon import grouped
     from tracker.attention.horizon import horizon as build
     from tracker.attention.profiles import ProfileError, load_profile
+    from tracker.store.queries import last_event_id
 
     when = now_or(as_of)
     lang = lang or ctx.obj["config"].get("digest", "lang")  # the horizon mails are digests
@@ -46,7 +47,9 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, when, lang=lang, profile=prof)
-        entries = build(db, when, weeks=weeks, profile=prof, followed_only=not show_all)
+        # the items as they stood at --as-of (a day back: that day's dates, not today's)
+        entries = build(db, when, weeks=weeks, profile=prof, followed_only=not show_all,
+                        upto=last_event_id(db, when))
     finally:
         db.close()
     if fmt == "jsonl":

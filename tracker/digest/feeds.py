@@ -17,7 +17,6 @@ from tracker.digest.build import (
     Context,
     decorate,
     items_by_id,
-    last_event_id,
     problems,
     window_events,
 )
@@ -32,6 +31,7 @@ from tracker.digest.wording import (
 )
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
+from tracker.store.queries import last_event_id
 from tracker.vocabulary import kind_name, label_name, triage_name
 
 #: the Atom feed carries changes from this many days back

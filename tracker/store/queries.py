@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from tracker.store.changes import revert
+from tracker.store.instants import stored
 
 
 def select_in(db: sqlite_utils.Database, sql: str, values: Sequence[Any], *,
@@ -124,6 +126,16 @@ def digest_visible_events(db: sqlite_utils.Database, after_id: int, upto_id: int
     """Events with ``after_id < id <= upto_id`` that a digest may report (as new, changed, …):
     every event but those written by a backfill run. `before`/`after` are returned as stored."""
     return list(db.query(DIGEST_EVENTS_SQL, [after_id, upto_id]))
+
+
+def last_event_id(db: sqlite_utils.Database, as_of: datetime) -> int:
+    """The id of the last event recorded at or before `as_of` (0 if none): the newest first, compared
+    as stored instants (one form, UTC: text order is time order). It read every later event in
+    Python, 11 s for a digest of a day seven years back in 5,000,000 events."""
+    # NOT INDEXED: newest first by id, stopping at the first (the at index made SQLite sort them all)
+    row = db.execute("select id from events not indexed where at <= ? order by id desc limit 1",
+                     [stored(as_of)]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def recorded_after(db: sqlite_utils.Database, upto: int | None) -> bool:
