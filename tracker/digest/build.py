@@ -29,6 +29,7 @@ from tracker.digest.model import Banner, Digest
 from tracker.digest.text import safe_url  # noqa: F401 - tracker.web imports it from here
 from tracker.digest.wording import _json
 from tracker.i18n import LANGS, Translator, format_datetime
+from tracker.links import gpfg as links_gpfg
 from tracker.store import changes as store_changes
 from tracker.store import deadlines
 from tracker.store.instants import stored
@@ -43,8 +44,9 @@ from tracker.store.queries import (
 EU_KINDS = ("eu_consultation", "eu_act_update", "eu_procedure", "eea_note")
 EU_WATCH_KINDS = ("eu_act_update", "eu_procedure", "eea_note")
 GPFG_KINDS = ("gpfg_document", "gpfg_recommendation", "gpfg_decision")
-GPFG_SOURCES = ("no_finansdep", "no_etikkradet", "no_nbim", "no_stortinget_spu")
-APL_SOURCES = ("no_forbrukertilsynet", "no_lovdata")
+# the sources of the SPU and Åpenhetsloven sections, as tracker.links.gpfg (which builds them) has them
+GPFG_SOURCES = links_gpfg.GPFG_SOURCES
+APL_SOURCES = links_gpfg.APENHETSLOVEN_SOURCES
 APL_KINDS = ("regulator_news", "law_change")
 #: coming-deadline buckets: (key, up to this many calendar days ahead)
 BUCKETS = (("2w", 14), ("6w", 42), ("12w", 84))

@@ -103,8 +103,9 @@ _COLUMNS = ("id, source, kind, native_id, title, summary, url, owner, published,
 def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[dict[str, Any]]:
     """Governance items; only those among `ids` when given (the fund's cases are then read only
     when a committee hearing is among them, to link it to its case)."""
-    labelled = ("exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end) "
-                "where value = 'gpfg')")
+    # instr() first: json_each runs only on the labels that mention it at all
+    labelled = ("(instr(labels, '\"gpfg\"') > 0 and exists (select 1 from json_each(case when "
+                "json_valid(labels) then labels else '[]' end) where value = 'gpfg'))")
     placeholders = ",".join("?" for _ in GPFG_SOURCES)
     where = f"""(source in ({placeholders}) or kind = 'committee_hearing'
                  or extra like '%"topic": "gpfg"%' or {labelled}
@@ -193,9 +194,10 @@ def _ordered(items: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
 def gpfg_items(db: sqlite_utils.Database, *, actor: str | None = None, stage: str | None = None,
                by: str = "actor") -> list[dict[str, Any]]:
     """Governance items ordered by actor then stage (or stage then actor), newest first within each."""
-    items = [_view(r) for r in _candidates(db)]
-    if actor:
-        items = [i for i in items if i["actor"].lower() == actor.lower()]
+    rows = _candidates(db)
+    if actor:  # before the stage: an item's actor is a look at its source, its stage a few regexes
+        rows = [r for r in rows if actor_of(r).lower() == actor.lower()]
+    items = [_view(r) for r in rows]
     if stage:
         items = [i for i in items if i["stage"] == stage]
     return _ordered(items, by)
