@@ -472,3 +472,18 @@ def test_a_digest_of_an_earlier_day_shows_the_items_as_they_stood_that_day(db):
     now = digest.build_digest(db, as_of=DAY2, profile="ncp")
     assert iid("3100010") in {r["id"] for r in now.needs_input}
     assert iid("3100004") not in {r["id"] for r in now.needs_input}  # withdrawn on day 2
+
+
+def test_the_feed_of_an_earlier_day_gives_its_new_items_deadlines_of_that_day(db):
+    """The Atom feed of day 1, written after day 2, gave a new hearing the deadline it was moved
+    to on day 2."""
+    import xml.etree.ElementTree as ET
+
+    build_world(db)
+    atom = ET.fromstring(digest.render_atom(db, as_of=DAY1, profile="ncp"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    (summary,) = [e.findtext("a:summary", namespaces=ns) or e.findtext("a:content", namespaces=ns)
+                  for e in atom.findall("a:entry", ns)
+                  if "endringer i åpenhetsloven (gjennomføring" in (e.findtext("a:title", namespaces=ns) or "")
+                  and (e.findtext("a:title", namespaces=ns) or "").startswith("Ny")]
+    assert "04.12.2026" in summary and "11.12.2026" not in summary, summary

@@ -108,7 +108,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
                         "published": deadlines.to_datetime(row.get("first_seen")), "summary": "\n".join(lines)})
     upto = last_event_id(db, as_of)
     events = window_events(db, 0, upto, since=as_of - timedelta(days=FEED_WINDOW_DAYS))
-    items = items_by_id(db, [e["item_id"] for e in events])
+    items = items_by_id(db, [e["item_id"] for e in events], upto)  # as they stood then, as the entries above
     ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=deadlines.oslo_date(as_of), since=None,
                   first=False, events=events)
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
