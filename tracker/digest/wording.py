@@ -10,7 +10,7 @@ from typing import Any
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
-from tracker.vocabulary import document_title, field_name, status_name
+from tracker.vocabulary import N_, document_title, field_name, status_name
 
 
 def _json(value: Any) -> Any:
@@ -40,6 +40,14 @@ def document_name(row: dict[str, Any], url: str | None) -> str:
     return clean(tail or url or "", 120)
 
 
+def _on_the_day(when: datetime, lang: str, timed: str, untimed: str) -> str:
+    """A time due today, said with its time (`timed`, with %(time)s) when it has one of its own,
+    else by the day alone (`untimed`): a day's deadline is never given an invented "kl. 23.59"
+    (`deadlines.has_time`). Both messages are marked with N_ where they are written."""
+    _ = Translator(lang)
+    return _(timed, time=format_time(when, lang)) if deadlines.has_time(when) else _(untimed)
+
+
 def when_text(value: str | datetime | None, today: date, lang: str) -> str:
     """'fre. 04.12.2026 kl. 12.00', or 'i dag kl. 12.00' / 'today 12:00' on the day itself."""
     _ = Translator(lang)
@@ -48,7 +56,7 @@ def when_text(value: str | datetime | None, today: date, lang: str) -> str:
         return ""
     day = deadlines.oslo_date(when)
     if day == today:
-        return _("today %(time)s", time=format_time(when, lang)) if deadlines.has_time(when) else _("today")
+        return _on_the_day(when, lang, N_("today %(time)s"), N_("today"))
     return format_datetime(when, lang) if deadlines.has_time(when) else format_date(day, lang)
 
 
@@ -69,7 +77,7 @@ def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
         return _("no deadline known")
     today = deadlines.oslo_date(as_of)
     if deadlines.deadline_day(when) == today:
-        return _("due today %(time)s", time=format_time(when, lang)) if deadlines.has_time(when) else _("due today")
+        return _on_the_day(when, lang, N_("due today %(time)s"), N_("due today"))
     text = format_datetime(when, lang) if deadlines.has_time(when) else format_date(deadlines.deadline_day(when), lang)
     left = days_left_text(row.get("working_days_left"), lang)
     return f"{text} ({left})" if left else text
@@ -85,8 +93,7 @@ def next_due_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("next_due"))
     if when is not None and deadlines.oslo_date(when) == deadlines.oslo_date(as_of):
-        return (_("request to speak: due today %(time)s", time=format_time(when, lang)) if deadlines.has_time(when)
-                else _("request to speak: due today"))
+        return _on_the_day(when, lang, N_("request to speak: due today %(time)s"), N_("request to speak: due today"))
     return _("request to speak by %(when)s", when=when_text(when, deadlines.oslo_date(as_of), lang))
 
 
@@ -113,16 +120,14 @@ def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[st
     if ask is not None and ask < as_of:  # the hearing may still take written input
         out.append(_("Request to speak by: %(when)s (passed)", when=when_text(ask, today, lang)))
     elif ask is not None and deadlines.oslo_date(ask) == today:  # a day without a time: none invented
-        out.append(_("Request to speak: due today %(time)s", time=format_time(ask, lang)) if deadlines.has_time(ask)
-                   else _("Request to speak: due today"))
+        out.append(_on_the_day(ask, lang, N_("Request to speak: due today %(time)s"), N_("Request to speak: due today")))
     elif ask is not None:
         out.append(_("Request to speak by: %(when)s", when=when_text(ask, today, lang)))
     if held := when_text(ex.get("hearing_start"), today, lang):
         out.append(_("Hearing: %(when)s", when=held))
     written = deadlines.to_datetime(ex.get("innspillsfrist"))
     if written is not None and deadlines.oslo_date(written) == today:
-        out.append(_("Written input: due today %(time)s", time=format_time(written, lang)) if deadlines.has_time(written)
-                   else _("Written input: due today"))
+        out.append(_on_the_day(written, lang, N_("Written input: due today %(time)s"), N_("Written input: due today")))
     elif written is not None:
         out.append(_("Written input by: %(when)s", when=when_text(written, today, lang)))
     return out
