@@ -194,7 +194,7 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
     today = deadlines.oslo_date(as_of)
-    # as they stood at `as_of` (an inbox of an earlier day); the digest passes the rows it read so
+    # as they stood at `as_of` (an inbox of an earlier day); the digest passes those it read itself
     source_rows = candidates(db, last_event_id(db, as_of)) if rows is None else [dict(r) for r in rows]
     rows = []
     for row in source_rows:
