@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from datetime import date, timedelta
 from email import policy
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import feedparser
 import icalendar
@@ -404,3 +406,60 @@ def test_with_a_public_workbench_address_every_item_links_to_its_page_there(db, 
     plain = digest.build_digest(db, as_of=DAY2, profile="ncp")  # no address: no such links
     assert not [a for a in _anchors(digest.render_html(plain)) if "arbeidsbenken" in a[2]]
     assert "Arbeidsbenken:" not in digest.render_text(plain)
+
+
+
+def test_the_notes_link_to_the_workbench_search_that_lists_what_they_count(db, data_dir, tmp_path):
+    """"3 andre nye saker er ikke relevante for denne profilen (se arbeidsbenken)" was plain text:
+    the adviser had to find those items. With [web] public_url each such note leads to the
+    workbench's search for what it counts, and that page lists those items."""
+    from urllib.parse import urlsplit
+
+    from tracker.web.app import create_app
+
+    def listed(url: str, app) -> tuple[set[str], str]:
+        parts = urlsplit(url)
+        page = app.test_client().get(f"{parts.path}?{parts.query}").get_data(as_text=True)
+        return {unquote(i) for i in re.findall(r'href="/item/([^"]+)"', page)}, page
+
+    build_world(db, days=1)
+    d1 = digest.build_digest(db, as_of=DAY1, profile="ncp", workbench_url="https://ncp.example.org/")
+    (note,) = [n for n in d1.section("new").notes if "ikke relevant" in n.text]
+    assert note.url.startswith("https://ncp.example.org/search?new_since=")
+    md, html, text = digest.render_markdown(d1), digest.render_html(d1), digest.render_text(d1)
+    assert f"_[{note.text}](<{note.url}>)_" in md
+    assert [note.url, "", note.text] in _anchors(html)
+    assert f"{note.text}: {note.url}" in text
+    others = {r["id"] for r in d1.new if not r.get("passes")}
+    assert others and iid("3100003") in others  # relevance 0.04
+    ids, page = listed(note.url, create_app(str(tmp_path / "test.db"), as_of=DAY1, data_dir=data_dir))
+    assert others <= ids
+    assert "Bare saker først sett etter søn. 22.11.2026 kl. 06.00" in page  # the first digest: 24 hours
+
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path / "out")  # day 2 reports since day 1
+    from test_digest import build_world_day2
+
+    build_world_day2(db)
+    d2 = digest.build_digest(db, as_of=DAY2, profile="ncp", workbench_url="https://ncp.example.org/")
+    (note,) = [n for n in d2.section("changed").notes if "ikke relevant" in n.text]
+    assert note.url.startswith("https://ncp.example.org/search?changed_since=")
+    others = {r["id"] for r in d2.changed if not r.get("passes")}
+    ids, page = listed(note.url, create_app(str(tmp_path / "test.db"), as_of=DAY2, data_dir=data_dir))
+    assert others and others <= ids
+    assert iid("3100010") not in ids  # first seen on day 2: new, not changed
+    assert "Bare saker endret etter man. 23.11.2026 kl. 06.00 (sett før det)" in page
+    # without an address the notes stay text
+    plain = digest.build_digest(db, as_of=DAY2, profile="ncp")
+    assert all(n.url is None for s in plain.sections for n in s.notes)
+
+
+def test_the_rest_of_new_and_changed_leads_to_the_search_that_lists_them():
+    """"+N til i arbeidsbenken" under Nytt and Endret led to the inbox, which lists neither."""
+    from tracker.digest.model import Group, Section
+    from tracker.digest.sections import link_workbench
+
+    sections = [Section("needs-input", "", [Group("", [], more="+3")]),
+                Section("new", "", [Group("", [], more="+2", more_where={"new_since": "2026-11-23T05:00:00+00:00"})])]
+    link_workbench(sections, "https://ncp.example.org")
+    assert sections[0].groups[0].more_url == "https://ncp.example.org/"
+    assert sections[1].groups[0].more_url == "https://ncp.example.org/search?new_since=2026-11-23T05%3A00%3A00%2B00%3A00"

@@ -227,7 +227,8 @@ def test_the_first_digest_lists_only_relevant_new_items(db):
     shown = {e.id for g in new.groups for e in g.entries}
     assert iid("3100003") not in shown  # relevance 0.04
     assert all(r["passes"] for r in d.new if r["id"] in shown)
-    assert any("ikke relevante for denne profilen" in n or "ikke relevant for denne profilen" in n for n in new.notes)
+    assert any("ikke relevante for denne profilen" in n.text or "ikke relevant for denne profilen" in n.text
+               for n in new.notes)
 
 
 def test_summary_comes_first(db):

@@ -282,3 +282,24 @@ def test_an_open_consultation_comes_before_equally_matching_news(db):
     assert ids(search(db, "åpenhetsloven"))[-1] == "weak"
     # the same order without and with a filter (a filter no longer changes how the pool is cut)
     assert ids(search(db, "åpenhetsloven kind:hearing"))[:2] == ids(found)[:2]
+
+
+def test_new_since_and_changed_since(store):
+    """The digest's "se arbeidsbenken" links: items first seen after an instant, and items changed
+    after it that were seen before it (stored instants: UTC, compared as text; any offset given)."""
+    from tracker.workbench.search import filtered
+
+    with store.conn:
+        store["items"].update(HEARING, {"first_seen": "2026-11-20T05:00:00+00:00",
+                                        "last_changed": "2026-11-24T05:00:00+00:00"})
+        store["items"].update(HEARING_FISH, {"first_seen": "2026-11-24T05:00:00+00:00",
+                                             "last_changed": "2026-11-24T05:00:00+00:00"})
+        store["items"].update(COMMITTEE, {"first_seen": "2026-11-20T05:00:00+00:00",
+                                          "last_changed": "2026-11-20T05:00:00+00:00"})
+    new = ids(filtered(store, Filters(new_since="2026-11-23T06:00+01:00")))
+    assert HEARING_FISH in new and HEARING not in new and COMMITTEE not in new
+    changed = ids(filtered(store, Filters(changed_since="2026-11-23T05:00:00+00:00")))
+    assert HEARING in changed and HEARING_FISH not in changed and COMMITTEE not in changed
+    assert HEARING_FISH in ids(search(store, "høring", Filters(new_since="2026-11-23")))
+    with pytest.raises(SearchError, match="new_since must be a date or a date and time"):
+        filtered(store, Filters(new_since="i går"))

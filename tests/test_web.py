@@ -637,3 +637,17 @@ def test_an_adviser_marks_a_label_on_the_item_page(client, db_path):
     db.close()
     no_csrf = client.post(f"/item/{HEARING}/labels", data={"mark": "-", "label": "oecd-iv"})
     assert no_csrf.status_code in (400, 403)
+
+
+def test_the_search_pages_since_filters_are_said_and_a_bad_one_is_refused(client):
+    """The digest's links open the search with new_since / changed_since: the page says which
+    (with a link without it), an empty answer says "Ingen treff." (it said nothing without a
+    query), and a value that is no time is a message, not an empty list."""
+    page = client.get("/search?new_since=2099-01-01T06:00:00%2B01:00").get_data(as_text=True)
+    assert "Bare saker først sett etter tor. 01.01.2099 kl. 06.00" in page
+    assert 'id="no-hits"' in page and "Ingen treff." in page
+    assert 'href="/search"' in page  # the same search without the filter
+    assert 'name="new_since" value="2099-01-01T06:00:00+01:00"' in page  # kept by the form
+    page = client.get("/search?changed_since=i+g%C3%A5r").get_data(as_text=True)
+    assert "«changed_since» må være en dato eller et tidspunkt (ISO 8601), ikke 'i går'." in html_lib.unescape(page)
+    assert 'id="no-hits"' not in page

@@ -151,3 +151,34 @@ def test_from_the_digest_straight_to_triage_in_the_workbench(server, browser, tm
     assert browser.current_url.startswith(base + "/item/")
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     assert browser.find_element(By.ID, "triage-form")
+
+
+def test_from_a_digest_note_to_the_items_it_counts(server, browser, tmp_path):
+    """«3 andre nye saker er ikke relevante for denne profilen (se arbeidsbenken)»: with [web]
+    public_url the adviser clicks it and sees those items in the workbench's search, with the
+    filter said in words."""
+    from selenium.webdriver.common.by import By
+
+    import tracker.digest as digest
+    from tracker.store.db import open_db
+
+    base, db_path = server
+    db = open_db(db_path)
+    from test_digest_world import DAY1, build_world
+
+    build_world(db, days=1, triage=False)  # beside the seeded items: the digest's own day
+    d = digest.build_digest(db, as_of=DAY1, profile="ncp", workbench_url=base)
+    others = [r["title"] for r in d.new if not r.get("passes")]
+    db.close()
+    assert others
+    page = tmp_path / "digest.html"
+    page.write_text(digest.render_html(d), "utf-8")
+    browser.get(page.as_uri())
+    note = next(a for a in browser.find_elements(By.CSS_SELECTOR, "#new p.small a") if "ikke relevant" in a.text)
+    note.click()
+    assert browser.current_url.startswith(base + "/search?new_since=")
+    said = browser.find_element(By.ID, "filter-new_since").text
+    assert said.startswith("Bare saker først sett etter søn. 22.11.2026 kl. 06.00"), said
+    listed = browser.find_element(By.ID, "results").text
+    for title in others:
+        assert title[:40] in listed, title

@@ -59,6 +59,19 @@ class Group:
     entries: list[Entry] = field(default_factory=list)
     more: str = ""  # "+4 til i arbeidsbenken"
     more_url: str | None = None  # the workbench ([web] public_url set), where the rest are
+    #: the workbench search that lists the rest (its filters), None: the inbox
+    more_where: dict[str, str] | None = None
+
+
+@dataclass
+class Note:
+    """A one-line remark under a section ("2 andre nye saker er ikke relevante … (se
+    arbeidsbenken)"); `where`: the workbench search that lists what it counts (its filters), made a
+    link (`url`) when the workbench's address is known ([web] public_url)."""
+
+    text: str
+    where: dict[str, str] | None = None
+    url: str | None = None
 
 
 @dataclass
@@ -66,7 +79,7 @@ class Section:
     id: str  # html id and test handle: needs-input, new, changed, eu, gpfg, apenhetsloven, coming
     heading: str  # with its count when it has one
     groups: list[Group] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # one-line remarks ("12 other … not shown")
+    notes: list[Note] = field(default_factory=list)  # one-line remarks ("12 other … not shown")
     error: str = ""
     empty: str = ""  # what to say when there are no entries ("Ingenting.")
     numbered: bool = False

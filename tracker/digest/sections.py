@@ -29,7 +29,17 @@ from tracker.digest.build import (
     present,
     wants,
 )
-from tracker.digest.model import Banner, Digest, Entry, Evidence, Group, HealthRow, Link, Section
+from tracker.digest.model import (
+    Banner,
+    Digest,
+    Entry,
+    Evidence,
+    Group,
+    HealthRow,
+    Link,
+    Note,
+    Section,
+)
 from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url, workbench_link
 from tracker.digest.wording import (
     deadline_line,
@@ -73,11 +83,17 @@ def counted(heading: str, n: int) -> str:
 
 
 def capped(rows: list[dict[str, Any]], make: Callable[[dict[str, Any]], Entry], ctx: Context,
-           cap: int = LIST_CAP) -> Group:
-    """The first `cap` rows as entries (only those are built), and "+N til i arbeidsbenken"."""
+           cap: int = LIST_CAP, where: dict[str, str] | None = None) -> Group:
+    """The first `cap` rows as entries (only those are built), and "+N til i arbeidsbenken" (the
+    workbench search `where` lists them all; None: the inbox)."""
     hidden = len(rows) - cap
     return Group("", [make(r) for r in rows[:cap]],
-                 more=ctx._("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "")
+                 more=ctx._("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "", more_where=where)
+
+
+def _since(ctx: Context) -> str:
+    """The start of the digest's window as the workbench's search reads it ("new since …")."""
+    return stored(ctx.since or (ctx.as_of - timedelta(hours=24)))
 
 
 # ---------------------------------------------------------------------------- entries
@@ -159,9 +175,9 @@ def needs_input(ctx: Context) -> Section:
     notes = []
     untagged = sum(1 for _k, rs in ctx.coming for r in rs if r.get("relevance") is None and r.get("relevant") is None)
     if untagged:
-        notes.append(_.n("%(num)d open consultation is not tagged yet and is counted under “Coming deadlines”.",
-                         "%(num)d open consultations are not tagged yet and are counted under “Coming deadlines”.",
-                         untagged))
+        notes.append(Note(_.n("%(num)d open consultation is not tagged yet and is counted under “Coming deadlines”.",
+                              "%(num)d open consultations are not tagged yet and are counted under “Coming deadlines”.",
+                              untagged)))
     return Section(id="needs-input", heading=counted(_("Needs input"), len(rows)), groups=groups, notes=notes,
                    empty=_("Nothing."))
 
@@ -178,15 +194,17 @@ def new_items(ctx: Context) -> Section:
                      evidence=_evidence(r.get("snippet"), ctx.lang))
 
     notes = []
+    new_since = {"new_since": _since(ctx)}  # the workbench lists every new item (relevant first)
     if in_needs:
-        notes.append(_.n("%(num)d new item is listed under “Needs input” (marked NEW).",
-                         "%(num)d new items are listed under “Needs input” (marked NEW).", in_needs))
+        notes.append(Note(_.n("%(num)d new item is listed under “Needs input” (marked NEW).",
+                              "%(num)d new items are listed under “Needs input” (marked NEW).", in_needs)))
     if others:
-        notes.append(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
-                         "%(num)d other new items are not relevant to this profile (see the workbench).", others))
+        notes.append(Note(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
+                              "%(num)d other new items are not relevant to this profile (see the workbench).", others),
+                          new_since))
     heading = _("New since the previous digest") if not ctx.first else _("New in the last 24 hours (first digest)")
-    return Section(id="new", heading=counted(heading, len(shown)), groups=[capped(shown, make, ctx)] if shown else [],
-                   notes=notes, empty=_("Nothing."))
+    return Section(id="new", heading=counted(heading, len(shown)),
+                   groups=[capped(shown, make, ctx, where=new_since)] if shown else [], notes=notes, empty=_("Nothing."))
 
 
 def _followed(row: dict[str, Any]) -> bool:
@@ -202,12 +220,14 @@ def changed_items(ctx: Context) -> Section:
         return _base(r, ctx, star=bool(r.get("passes")), changes=[describe_change(c, ctx.lang, r) for c in r["changes"]])
 
     notes = []
+    changed_since = {"changed_since": _since(ctx)}
     if others:
-        notes.append(_.n("%(num)d other changed item is not relevant to this profile (see the workbench).",
-                         "%(num)d other changed items are not relevant to this profile (see the workbench).",
-                         others))
+        notes.append(Note(_.n("%(num)d other changed item is not relevant to this profile (see the workbench).",
+                              "%(num)d other changed items are not relevant to this profile (see the workbench).",
+                              others), changed_since))
     return Section(id="changed", heading=counted(_("Changed"), len(shown)),
-                   groups=[capped(shown, make, ctx)] if shown else [], notes=notes, empty=_("Nothing."))
+                   groups=[capped(shown, make, ctx, where=changed_since)] if shown else [], notes=notes,
+                   empty=_("Nothing."))
 
 
 def provisions_section(ctx: Context) -> Section | None:
@@ -264,9 +284,9 @@ def eu_section(ctx: Context) -> Section | None:
               Group(counted(_("Changes to watched files this week"), len(stage)), stage)]
     notes = []
     if others := len(ctx.eu["consultations"]) - len(relevant):
-        notes.append(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
-                         "%(num)d other open EU consultations are below the profile's relevance (see the workbench).",
-                         others))
+        notes.append(Note(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
+                              "%(num)d other open EU consultations are below the profile's relevance (see the workbench).",
+                              others), {"source": "eu_haveyoursay", "status": "open"}))
     return Section(id="eu", heading=_("EU"), empty=_("Nothing."), notes=notes,
                    groups=[g for g in groups if g.entries] or groups[:1])
 
@@ -337,9 +357,9 @@ def coming_deadlines(ctx: Context) -> Section:
                 for r in shown]))  # fmt: skip
     notes = []
     if others:
-        notes.append(_.n("%(num)d other open consultation is below the profile's relevance (see the workbench).",
-                         "%(num)d other open consultations are below the profile's relevance (see the workbench).",
-                         others))
+        notes.append(Note(_.n("%(num)d other open consultation is below the profile's relevance (see the workbench).",
+                              "%(num)d other open consultations are below the profile's relevance (see the workbench).",
+                              others), {"status": "open"}))
     return Section(id="coming", heading=_("Coming deadlines"), groups=groups, notes=notes, empty=_("Nothing."))
 
 
@@ -364,7 +384,7 @@ def horizon_section(ctx: Context) -> Section | None:
     groups = [Group(counted(label, len(group)), [_horizon_entry(d, ctx) for d in group])
               for label, group in grouped(dates, ctx.profile.horizon_by, ctx.lang)]
     return Section(id="horizon", heading=counted(_("Dates ahead"), len(dates)), groups=groups,
-                   notes=[_("EEA Joint Committee dates are not included: no source holds them yet.")],
+                   notes=[Note(_("EEA Joint Committee dates are not included: no source holds them yet."))],
                    empty=_("No dates in this period."))
 
 
@@ -471,9 +491,12 @@ def link_workbench(sections: list[Section], base: str) -> None:
     if not base:
         return
     for section in sections:
+        for note in section.notes:
+            if note.where:
+                note.url = workbench_link(base, where=note.where)
         for group in section.groups:
             if group.more:
-                group.more_url = workbench_link(base)
+                group.more_url = workbench_link(base, where=group.more_where)
             for entry in group.entries:
                 if entry.id:
                     entry.workbench = workbench_link(base, entry.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 400
@@ -61,13 +61,16 @@ def safe_url(url: Any) -> str | None:
     return quote(text, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
-def workbench_link(base: str, item_id: str | None = None) -> str | None:
+def workbench_link(base: str, item_id: str | None = None, where: dict[str, str] | None = None) -> str | None:
     """The page of `item_id` in the workbench at `base` (`[web] public_url`, or the serving
-    web's own address), or the workbench itself without an id; None without a base."""
+    web's own address), its search with the filters `where`, or the workbench itself; None
+    without a base."""
     if not base:
         return None
     base = base.rstrip("/")
-    return safe_url(f"{base}/item/{quote(item_id, safe=':')}" if item_id else base + "/")
+    if item_id:
+        return safe_url(f"{base}/item/{quote(item_id, safe=':')}")
+    return safe_url(f"{base}/search?{urlencode(where)}" if where else base + "/")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")

@@ -39,6 +39,7 @@ from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES, LABELS
+from tracker.store.deadlines import to_datetime
 from tracker.vocabulary import (
     N_,
     MessageTable,
@@ -236,6 +237,9 @@ DEFAULT_ERRORS = {
 
 #: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
 #: line) as the web says them, in the request's language; any other refusal is shown as it is
+#: the search page's filters (query arguments), also handed on to its export
+FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since")
+
 _REFUSALS: MessageTable = message_table((
     (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: none \(final state\)",
      N_("The status cannot go from “%(before)s” to “%(target)s”: “%(before)s” is final.")),
@@ -262,6 +266,8 @@ _REFUSALS: MessageTable = message_table((
     (r"AND needs a word on both sides", N_("AND needs a word on both sides.")),
     (r"(?P<name>[\w-]+) must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“%(name)s” must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"(?P<name>[\w-]+) must be a date or a date and time \(ISO 8601\), not (?P<value>.+)",
+     N_("“%(name)s” must be a date or a date and time (ISO 8601), not %(value)s.")),
     (r"NOT needs a word before it \(or write -word\)", N_("NOT needs a word before it (or write -word).")),
     (r"NOT needs a word after it", N_("NOT needs a word after it.")),
     (r"empty group: nothing to search for", N_("An empty group: nothing to search for.")),
@@ -844,7 +850,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return Filters(label=args.get("label") or None, source=args.get("source") or None,
                        status=args.get("status") or None, date_from=args.get("from") or None,
                        date_to=args.get("to") or None, owner=args.get("owner") or None,
-                       state=args.get("state") or None)  # fmt: skip
+                       state=args.get("state") or None, new_since=args.get("new_since") or None,
+                       changed_since=args.get("changed_since") or None)  # fmt: skip
 
     @app.get("/search")
     def search():
@@ -858,7 +865,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             filters = _filters(args)
             if q:
                 rows = run_search(db(), q, filters, limit=100)
-            elif any(args.get(k) for k in ("label", "source", "status", "from", "to", "owner", "state")):
+            elif any(args.get(k) for k in FILTER_ARGS):
                 rows = filtered(db(), filters, limit=200)
         except SearchError as exc:
             error = refusal(str(exc))
@@ -869,10 +876,15 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # every label there is, in the Guidelines' order: reading them from the items' JSON scanned
         # the whole store on each search (1.4 s at a million items)
         labels = list(LABELS)
-        export_args = {k: v for k, v in args.items() if k in ("q", "label", "source", "status", "from", "to",
-                                                              "owner", "state") and v}
-        return render_template("search.html", rows=rows, q=q, args=args, error=error,
-                               sources=sources, labels=labels, export_args=export_args)
+        export_args = {k: v for k, v in args.items() if (k == "q" or k in FILTER_ARGS) and v}
+        # the digest's links ("new since", "changed since"): said in words, kept by the form
+        # the digest's links ("new since", "changed since"): said in words, kept by the form, each
+        # with a link to the same search without it
+        since = [(k, to_datetime(args[k]), url_for("search", **{a: v for a, v in args.items() if a != k and v}))
+                 for k in ("new_since", "changed_since") if args.get(k) and not error]
+        return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
+                               labels=labels, export_args=export_args, since=since,
+                               asked=bool(q or any(args.get(k) for k in FILTER_ARGS)))
 
     @app.get("/export")
     def export():

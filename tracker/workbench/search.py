@@ -93,6 +93,8 @@ class Filters:
     date_to: str | None = None
     owner: str | None = None  # triage owner
     state: str | None = None  # triage state
+    new_since: str | None = None  # first seen after this instant (ISO; the digest's "new" links)
+    changed_since: str | None = None  # changed after this instant, first seen before it
     extra: dict[str, Any] = field(default_factory=dict)
 
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
@@ -117,6 +119,13 @@ class Filters:
         if self.date_to:
             where.append(f"{day} <= ?")
             params.append(_day(self.date_to, "--to"))
+        # first_seen and last_changed are stored instants (UTC, one form: compared as text)
+        if self.new_since:
+            where.append(f"{alias}.first_seen > ?")
+            params.append(_instant(self.new_since, "new_since"))
+        if self.changed_since:
+            where.append(f"{alias}.last_changed > ? and {alias}.first_seen <= ?")
+            params += [_instant(self.changed_since, "changed_since")] * 2
         if self.owner:  # owner names match case-insensitively ("kari" finds "Kari"), as in the inbox
             where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
@@ -174,6 +183,18 @@ def _day(value: str, name: str) -> str:
         return date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError as exc:
         raise SearchError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from exc
+
+
+def _instant(value: str, name: str) -> str:
+    """An ISO date or date and time (Europe/Oslo when it has no offset) as a stored instant."""
+    from tracker.store.deadlines import to_datetime
+    from tracker.store.instants import stored
+
+    when = to_datetime(value.strip()) if re.fullmatch(r"\d{4}-\d\d-\d\d([T ][\d:.]+([+-]\d\d:?\d\d|Z)?)?",
+                                                     value.strip()) else None
+    if when is None:
+        raise SearchError(f"{name} must be a date or a date and time (ISO 8601), not {value!r}")
+    return stored(when)
 
 
 def normalise_label(text: str) -> str:
