@@ -178,3 +178,20 @@ def test_answers_for_item(env):
     assert r.exit_code == 1 and "unknown item id: 'regjeringen:247709'" in r.output
     r = run("answers", "--item", HEARING)
     assert r.exit_code == 0 and r.output.startswith(f"no published answers stored for {HEARING}")
+
+
+def test_search_and_export_new_since_and_changed_since(env):
+    """The digest's «Nytt» and «Endret» as filters in the terminal too (the web's search has them)."""
+    db = open_db(env / "t.db")
+    with db.conn:
+        db["items"].update(HEARING, {"first_seen": "2026-11-24T05:00:00+00:00", "last_changed": "2026-11-24T05:00:00+00:00"})
+        db["items"].update(COMMITTEE, {"first_seen": "2026-11-20T05:00:00+00:00",
+                                       "last_changed": "2026-11-24T05:00:00+00:00"})
+    db.close()
+    r = run("search", "høring", "--new-since", "2026-11-23", "--format", "jsonl")
+    found = [json.loads(x)["id"] for x in r.output.splitlines()]
+    assert HEARING in found and COMMITTEE not in found
+    r = run("export", "--format", "json", "--changed-since", "2026-11-23T06:00")
+    assert COMMITTEE in {row["id"] for row in json.loads(r.stdout)} and HEARING not in r.stdout
+    r = CliRunner().invoke(main, ["search", "høring", "--new-since", "i går"])
+    assert r.exit_code == 1 and "new_since must be a date or a date and time" in r.output

@@ -27,6 +27,10 @@ _filters = [
     click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Items dated on or before."),
     click.option("--owner", help="Only items this adviser owns (triage)."),
     click.option("--state", help="Only items in this triage state (new, watching, respond, …)."),
+    click.option("--new-since", "new_since", metavar="WHEN",
+                 help="Only items first seen after WHEN (ISO date or date and time; the digest's «Nytt»)."),
+    click.option("--changed-since", "changed_since", metavar="WHEN",
+                 help="Only items changed after WHEN and seen before it (the digest's «Endret»)."),
 ]  # fmt: skip
 
 
@@ -36,13 +40,15 @@ def with_filters(fn):
     return fn
 
 
-def _make_filters(label, source, status, date_from, date_to, owner, state):
+def _make_filters(label, source, status, date_from, date_to, owner, state, new_since, changed_since):
+    """The options of `with_filters` as search filters (label, source and state checked here: a
+    wrong one is named with its option)."""
     from tracker.cli.support import check_label, check_source, check_state
     from tracker.workbench.search import Filters
 
     label, source, state = check_label(label), check_source(source), check_state(state)
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
-                   owner=owner, state=state)
+                   owner=owner, state=state, new_since=new_since, changed_since=changed_since)
 
 
 # ---------------------------------------------------------------------------- triage
@@ -158,7 +164,7 @@ def inbox(ctx, owner, as_of) -> None:
 @click.option("--limit", default=30, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
-def search(ctx, query, label, source, status, date_from, date_to, owner, state, limit, fmt) -> None:
+def search(ctx, query, limit, fmt, **filters) -> None:
     """Full-text search, best first. All words must match (stemmed: høringer finds høring; ASCII
     spellings: hoering finds høring).
 
@@ -179,8 +185,7 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
 
     db = open_db(ctx)
     try:
-        rows = run_search(db, query, _make_filters(label, source, status, date_from, date_to, owner, state),
-                          limit=limit)
+        rows = run_search(db, query, _make_filters(**filters), limit=limit)
     except SearchError as exc:
         raise TrackerError(str(exc)) from exc
     for r in rows:
@@ -208,7 +213,7 @@ def search(ctx, query, label, source, status, date_from, date_to, owner, state, 
               help="File to write: absolute, ~/… or relative to here (folders are created; required "
                    "for xlsx; default stdout).")
 @click.pass_context
-def export(ctx, fmt, dialect, lang, query, label, source, status, date_from, date_to, owner, state, out) -> None:
+def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
     """Export items with labels, owner, triage state and deadlines as CSV, JSON or XLSX.
 
     Example: ncp-tracker export --format xlsx --status open --out ~/Dokumenter/apne-horinger.xlsx
@@ -218,7 +223,7 @@ def export(ctx, fmt, dialect, lang, query, label, source, status, date_from, dat
 
     db = open_db(ctx)
     try:
-        data = ex.rows(db, _make_filters(label, source, status, date_from, date_to, owner, state), query)
+        data = ex.rows(db, _make_filters(**filters), query)
         if out:
             path = ex.write(data, fmt, out, dialect=dialect, lang=lang)
             click.echo(f"{len(data)} items → {path}", err=True)
