@@ -235,11 +235,11 @@ DEFAULT_ERRORS = {
 }
 
 
-#: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
-#: line) as the web says them, in the request's language; any other refusal is shown as it is
 #: the search page's filters (query arguments), also handed on to its export
 FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since")
 
+#: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
+#: line) as the web says them, in the request's language; any other refusal is shown as it is
 _REFUSALS: MessageTable = message_table((
     (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: none \(final state\)",
      N_("The status cannot go from “%(before)s” to “%(target)s”: “%(before)s” is final.")),
@@ -877,11 +877,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # the whole store on each search (1.4 s at a million items)
         labels = list(LABELS)
         export_args = {k: v for k, v in args.items() if (k == "q" or k in FILTER_ARGS) and v}
-        # the digest's links ("new since", "changed since"): said in words, kept by the form
-        # the digest's links ("new since", "changed since"): said in words, kept by the form, each
-        # with a link to the same search without it
-        since = [(k, to_datetime(args[k]), url_for("search", **{a: v for a, v in args.items() if a != k and v}))
-                 for k in ("new_since", "changed_since") if args.get(k) and not error]
+        # the digest's links ("new since", "changed since"): said in words, kept by the form (also
+        # when the words of the query are refused), each with a link to the same search without it
+        since = [(k, when, url_for("search", **{a: v for a, v in args.items() if a != k and v}))
+                 for k in ("new_since", "changed_since") if (when := to_datetime(args.get(k) or None))]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
                                labels=labels, export_args=export_args, since=since,
                                asked=bool(q or any(args.get(k) for k in FILTER_ARGS)))
