@@ -195,3 +195,14 @@ def test_search_and_export_new_since_and_changed_since(env):
     assert COMMITTEE in {row["id"] for row in json.loads(r.stdout)} and HEARING not in r.stdout
     r = CliRunner().invoke(main, ["search", "høring", "--new-since", "i går"])
     assert r.exit_code == 1 and "new_since must be a date or a date and time" in r.output
+
+
+def test_a_cut_search_says_so_on_stderr(env):
+    """`search --limit N` printed N rows and nothing else: as many as there are, as far as anyone
+    could tell."""
+    r = CliRunner().invoke(main, ["search", "høring", "--limit", "1", "--format", "jsonl"])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 1
+    assert "the first 1 hits, best first: there are more" in r.stderr
+    r = CliRunner().invoke(main, ["search", "høring", "--limit", "1000", "--format", "jsonl"])
+    assert r.exit_code == 0 and "there are more" not in r.stderr
+    assert CliRunner().invoke(main, ["search", "høring", "--limit", "0"]).exit_code == 2

@@ -651,3 +651,27 @@ def test_the_search_pages_since_filters_are_said_and_a_bad_one_is_refused(client
     page = client.get("/search?changed_since=i+g%C3%A5r").get_data(as_text=True)
     assert "«changed_since» må være en dato eller et tidspunkt (ISO 8601), ikke 'i går'." in html_lib.unescape(page)
     assert 'id="no-hits"' not in page
+
+
+def test_a_cut_list_says_it_is_cut_and_a_filter_only_list_is_best_first(db_path):
+    """The search page showed the first 200 items of a filter-only list (100 of a search) as
+    "200 treff", read as all there are; a filter-only list came in id order."""
+    db = open_db(db_path)
+    with db.conn:
+        db["items"].insert_all([{"id": f"no_lovdata:x{n:03d}", "source": "no_lovdata", "kind": "law_change",
+                                 "native_id": f"x{n:03d}", "url": f"https://lovdata.no/x{n}", "title": f"Endring {n}",
+                                 "status": "open", "relevance": n / 1000, "first_seen": "2026-11-24T05:00:00+00:00",
+                                 "last_seen": "2026-11-24T05:00:00+00:00", "last_changed": "2026-11-24T05:00:00+00:00"}
+                                for n in range(250)])
+    db.close()
+    client = make_app(db_path).test_client()
+    page = client.get("/search?source=no_lovdata").get_data(as_text=True)
+    assert "De første 200 treffene, de beste først: det finnes flere" in page
+    listed = re.findall(r'href="/item/no_lovdata:(x\d+)"', page)
+    assert len(listed) == 200 and listed[0] == "x249" and listed[-1] == "x050"  # the most relevant first
+    page = client.get("/search?source=no_lovdata&status=open&from=2026-11-24").get_data(as_text=True)
+    assert 'id="cut"' in page
+    page = client.get("/search?q=endring").get_data(as_text=True)
+    assert 'id="cut"' in page and len(re.findall(r'href="/item/no_lovdata:x\d+"', page)) == 100
+    page = client.get("/search?source=no_lovdata&to=2020-01-01").get_data(as_text=True)
+    assert 'id="cut"' not in page and "Ingen treff." in page

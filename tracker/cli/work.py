@@ -161,7 +161,7 @@ def inbox(ctx, owner, as_of) -> None:
 @click.command()
 @click.argument("query")
 @with_filters
-@click.option("--limit", default=30, show_default=True)
+@click.option("--limit", type=click.IntRange(1, None), default=30, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def search(ctx, query, limit, fmt, **filters) -> None:
@@ -185,9 +185,13 @@ def search(ctx, query, limit, fmt, **filters) -> None:
 
     db = open_db(ctx)
     try:
-        rows = run_search(db, query, _make_filters(**filters), limit=limit)
+        rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
     except SearchError as exc:
         raise TrackerError(str(exc)) from exc
+    if len(rows) > limit:
+        rows = rows[:limit]
+        click.echo(f"the first {limit} hits, best first: there are more (--limit N shows more; "
+                   "export --query gives them all)", err=True)
     for r in rows:
         r["snippet"] = plain_snippet(r.get("snippet"))
         r["labels_"] = ",".join(r["labels"])

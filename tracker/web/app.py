@@ -237,6 +237,9 @@ DEFAULT_ERRORS = {
 
 #: the search page's filters (query arguments), also handed on to its export
 FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since")
+#: the search page shows at most this many hits of a search, or items of a filter-only list (best
+#: first; the export has them all)
+SEARCH_SHOWN, LIST_SHOWN = 100, 200
 
 #: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
 #: line) as the web says them, in the request's language; any other refusal is shown as it is
@@ -863,12 +866,15 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         rows, error = [], None
         try:
             filters = _filters(args)
+            # one more than is shown: a cut list must say so ("200 treff" read as all there are)
             if q:
-                rows = run_search(db(), q, filters, limit=100)
+                rows = run_search(db(), q, filters, limit=SEARCH_SHOWN + 1)
             elif any(args.get(k) for k in FILTER_ARGS):
-                rows = filtered(db(), filters, limit=200)
+                rows = filtered(db(), filters, limit=LIST_SHOWN + 1, order="relevance")
         except SearchError as exc:
             error = refusal(str(exc))
+        shown = SEARCH_SHOWN if q else LIST_SHOWN
+        cut, rows = len(rows) > shown, rows[:shown]
         for r in rows:
             snip = escape(r.get("snippet") or "")
             r["snippet_html"] = Markup(str(snip).replace(HL_START, "<mark>").replace(HL_END, "</mark>"))
@@ -882,7 +888,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         since = [(k, when, url_for("search", **{a: v for a, v in args.items() if a != k and v}))
                  for k in ("new_since", "changed_since") if (when := to_datetime(args.get(k) or None))]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
-                               labels=labels, export_args=export_args, since=since,
+                               labels=labels, export_args=export_args, since=since, cut=cut,
                                asked=bool(q or any(args.get(k) for k in FILTER_ARGS)))
 
     @app.get("/export")

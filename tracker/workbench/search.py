@@ -744,12 +744,17 @@ def snippet(row: dict[str, Any], wanted: tuple[set[str], tuple[str, ...]], width
     return ""
 
 
+#: the orders of a filter-only list: by id (stable, for export), or the most relevant first and
+#: then the newest (for a person: the workbench's search page)
+FILTERED_ORDERS = {"id": "i.id", "relevance": "coalesce(i.relevance, 0) desc, i.first_seen desc, i.id"}
+
+
 def filtered(db: sqlite_utils.Database, filters: Filters | None = None,
-             limit: int | None = None) -> list[dict[str, Any]]:
-    """Items matching the filters only, by id (stable order, for export)."""
+             limit: int | None = None, order: str = "id") -> list[dict[str, Any]]:
+    """Items matching the filters only, in `order` (FILTERED_ORDERS: by id, stable, for export)."""
     filters = filters or Filters()
     where, params = filters.clause()
-    sql = SELECT + f"from items i left join triage t on t.item_id = i.id where {where} order by i.id"
+    sql = SELECT + f"from items i left join triage t on t.item_id = i.id where {where} order by {FILTERED_ORDERS[order]}"
     if limit:
         sql += f" limit {int(limit)}"
     return [_decode(r) for r in db.query(sql, params)]
