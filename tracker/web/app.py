@@ -39,7 +39,6 @@ from markupsafe import Markup, escape
 
 from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES, LABELS
-from tracker.store.deadlines import to_datetime
 from tracker.vocabulary import (
     N_,
     MessageTable,
@@ -858,7 +857,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/search")
     def search():
-        from tracker.workbench.search import HL_END, HL_START, SearchError, filtered
+        from tracker.workbench.search import HL_END, HL_START, SearchError, filtered, since_instant
         from tracker.workbench.search import search as run_search
 
         args = request.args
@@ -886,7 +885,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # the digest's links ("new since", "changed since"): said in words, kept by the form (also
         # when the words of the query are refused), each with a link to the same search without it
         since = [(k, when, url_for("search", **{a: v for a, v in args.items() if a != k and v}))
-                 for k in ("new_since", "changed_since") if (when := to_datetime(args.get(k) or None))]
+                 for k in ("new_since", "changed_since") if (when := since_instant(args.get(k)))]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
                                labels=labels, export_args=export_args, since=since, cut=cut,
                                asked=bool(q or any(args.get(k) for k in FILTER_ARGS)))

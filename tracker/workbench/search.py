@@ -37,6 +37,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice, repeat
 from typing import Any
 
@@ -185,13 +186,22 @@ def _day(value: str, name: str) -> str:
         raise SearchError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from exc
 
 
-def _instant(value: str, name: str) -> str:
-    """An ISO date or date and time (Europe/Oslo when it has no offset) as a stored instant."""
+def since_instant(value: str | None) -> datetime | None:
+    """A `new_since` / `changed_since` value read as the filter reads it: an ISO date or date and
+    time (Europe/Oslo when it has no offset); None when it is not one (or empty)."""
     from tracker.store.deadlines import to_datetime
+
+    value = (value or "").strip()
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d([T ][\d:.]+([+-]\d\d:?\d\d|Z)?)?", value):
+        return None
+    return to_datetime(value)
+
+
+def _instant(value: str, name: str) -> str:
+    """`since_instant(value)` as a stored instant; SearchError when it is no time."""
     from tracker.store.instants import stored
 
-    when = to_datetime(value.strip()) if re.fullmatch(r"\d{4}-\d\d-\d\d([T ][\d:.]+([+-]\d\d:?\d\d|Z)?)?",
-                                                     value.strip()) else None
+    when = since_instant(value)
     if when is None:
         raise SearchError(f"{name} must be a date or a date and time (ISO 8601), not {value!r}")
     return stored(when)
