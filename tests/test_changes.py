@@ -68,6 +68,60 @@ def test_a_committee_hearings_times_moving():
     assert ev(compare({**BASE, "extra": basis}, {**BASE, "extra": {**basis, "anmodningsfrist": "2026-11-30T12:00:00+01:00"}})) == []
 
 
+HALL_1 = {"sted": "Stortingets komitéhus, Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
+
+
+@pytest.mark.parametrize("sittings, expected", [
+    ([{**HALL_1, "sted": "Stortingets komitéhus, Høringssal 2"}], True),  # another room
+    ([HALL_1, {"sted": HALL_1["sted"], "tidspunkt": "2026-12-04T09:00:00+01:00"}], True),  # a sitting added
+    ([], True),  # every sitting removed (a hearing made written-only)
+    ([{**HALL_1, "tidspunkt": "2026-12-03T08:00:00+00:00"}], False),  # the same instant written another way
+    (None, False),  # not observed: the stored list is kept
+])
+def test_a_committee_hearings_sittings_changing(sittings, expected):
+    """A committee hearing's sittings (`extra["hearing_times"]`, the horizon's and the draft's) had
+    no event: a room changed or a sitting added was stored silently, and a digest of an earlier day
+    showed today's sittings."""
+    before = {**BASE, "extra": json.dumps({"hearing_start": HALL_1["tidspunkt"], "hearing_times": [HALL_1]})}
+    after = {**BASE, "extra": {"hearing_start": HALL_1["tidspunkt"], "hearing_times": sittings}}
+    assert ev(compare(before, after)) == (
+        [("times_changed", "hearing_times", [HALL_1], sittings)] if expected else [])
+
+
+def test_sittings_first_known_are_no_change():
+    after = {**BASE, "extra": {"hearing_times": [HALL_1]}}
+    assert ev(compare({**BASE, "extra": "{}"}, after)) == []
+    assert ev(compare({**BASE, "extra": '{"hearing_times": []}'}, after)) == []
+
+
+def test_a_hearing_moved_with_its_sitting_is_told_once():
+    """The hearing moved: its start and its one sitting move together. Both are recorded (the
+    item's history, and the sittings for a digest of an earlier day); the digest and the feed tell
+    "Hearing moved" once (`told`). Another room as well is news of its own."""
+    from tracker.store.changes import told
+
+    later = {**HALL_1, "tidspunkt": "2026-12-08T10:00:00+01:00"}
+    before = {**BASE, "extra": json.dumps({"hearing_start": HALL_1["tidspunkt"], "hearing_times": [HALL_1]})}
+    moved = {**BASE, "extra": {"hearing_start": later["tidspunkt"], "hearing_times": [later]}}
+    events = [{"kind": e.kind, "field": e.field, "before": e.before, "after": e.after}
+              for e in compare(before, moved)]
+    assert [(e["kind"], e["field"]) for e in events] == [("times_changed", "hearing_start"),
+                                                         ("times_changed", "hearing_times")]
+    assert [e["field"] for e in told(events)] == ["hearing_start"]
+    # as the store holds them (text), and in another order
+    stored = [{**e, "before": json.dumps(e["before"]) if isinstance(e["before"], list) else e["before"],
+               "after": json.dumps(e["after"]) if isinstance(e["after"], list) else e["after"]}
+              for e in reversed(events)]
+    assert [e["field"] for e in told(stored)] == ["hearing_start"]
+    moved_room = {**BASE, "extra": {"hearing_start": later["tidspunkt"],
+                                    "hearing_times": [{**later, "sted": "Digitalt"}]}}
+    events = [{"kind": e.kind, "field": e.field, "before": e.before, "after": e.after}
+              for e in compare(before, moved_room)]
+    assert [e["field"] for e in told(events)] == ["hearing_start", "hearing_times"]
+    # a sitting changed without the hearing's move is told
+    assert told(events[1:]) == events[1:]
+
+
 def test_new_item():
     assert ev(compare(None, BASE)) == [("new", None, None, "Høring – A")]
 
@@ -168,3 +222,21 @@ def test_revert_skips_an_event_it_cannot_read():
             *_rows(compare(BASE, after))[1:]]  # the deadline's event, readable
     old = revert(after, rows)
     assert old["title"] == "T2" and old["deadline"] == BASE["deadline"]
+
+
+def test_revert_gives_a_committee_hearings_sittings_as_they_stood():
+    from tracker.store.changes import revert
+
+    first = {**BASE, "extra": json.dumps({"hearing_start": HALL_1["tidspunkt"], "hearing_times": [HALL_1]})}
+    moved = {**HALL_1, "tidspunkt": "2026-12-08T10:00:00+01:00"}
+    mid = {**BASE, "extra": json.dumps({"hearing_start": moved["tidspunkt"], "hearing_times": [moved]})}
+    last = {**BASE, "extra": json.dumps({"hearing_start": moved["tidspunkt"],
+                                         "hearing_times": [moved, {**moved, "tidspunkt": "2026-12-09T10:00:00+01:00"}]})}
+    later = _rows(compare(first, mid))
+    later2 = _rows(compare(mid, last))
+    assert [e["field"] for e in later2] == ["hearing_times"]
+    assert json.loads(revert(last, later + later2)["extra"]) == json.loads(first["extra"])
+    assert json.loads(revert(last, later2)["extra"]) == json.loads(mid["extra"])
+    # an event whose sittings cannot be read is not set back (the digest goes on)
+    broken = [{**later2[0], "before": "not json"}]
+    assert json.loads(revert(last, broken)["extra"]) == json.loads(last["extra"])

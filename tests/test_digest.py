@@ -359,6 +359,22 @@ def test_a_committee_hearings_moved_times_are_worded():
     assert digest.describe_change(gone, "en") == "No hearing time any more (was Tue 1 Dec 2026 09:30)"
 
 
+def test_a_committee_hearings_changed_sittings_are_worded():
+    hall = {"sted": "Stortingets komitéhus, Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
+    change = {"kind": "times_changed", "field": "hearing_times", "before": [hall],
+              "after": json.dumps([{**hall, "sted": "Høringssal 2"},
+                                   {"sted": None, "tidspunkt": "2026-12-04T09:00:00+01:00"}])}
+    assert digest.describe_change(change, "nb") == (
+        "Høringsmøtene er endret: tor. 03.12.2026 kl. 09.00, Stortingets komitéhus, Høringssal 1 → "
+        "tor. 03.12.2026 kl. 09.00, Høringssal 2; fre. 04.12.2026 kl. 09.00")
+    assert digest.describe_change({**change, "after": []}, "en") == (
+        "No hearing sittings any more (was Thu 3 Dec 2026 09:00, Stortingets komitéhus, Høringssal 1)")
+    many = {**change, "after": [{**hall, "tidspunkt": f"2026-12-0{d}T09:00:00+01:00"} for d in range(3, 8)]}
+    assert digest.describe_change(many, "en").endswith(  # the first three, and how many more
+        "→ Thu 3 Dec 2026 09:00, Stortingets komitéhus, Høringssal 1; Fri 4 Dec 2026 09:00, Stortingets "
+        "komitéhus, Høringssal 1; Sat 5 Dec 2026 09:00, Stortingets komitéhus, Høringssal 1 (+2)")
+
+
 def test_a_changed_text_says_what_changed_not_only_where():
     """"Endret: tekst" hid that a GPFG case got a deadline to ask for a hearing, or that an EU
     procedure was withdrawn: the changed passage is quoted (its words between the common

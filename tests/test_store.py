@@ -1,5 +1,6 @@
 """The store: migrations, apply_scrape (events, vanish guard, no deletion), FTS."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -133,6 +134,53 @@ def test_a_time_not_seen_keeps_the_stored_one_and_a_moved_hearing_is_an_event(db
     _, run = apply(db, as_of + timedelta(days=2), [hearing(1, extra={**times, "hearing_start": "2026-12-02T09:30:00+01:00"})])
     assert events(db, run) == [("regjeringen:3100001", "times_changed", "hearing_start",
                                 "2026-12-01T09:30:00+01:00", "2026-12-02T09:30:00+01:00")]
+
+
+def test_a_committee_hearings_sittings_are_events_and_an_earlier_day_shows_its_own(db, as_of):
+    """A committee hearing's sittings (room, a second day) changed silently: no event, and the
+    horizon of an earlier day (a digest or `horizon --as-of` written later) showed today's."""
+    from tracker.attention.horizon import horizon
+    from tracker.store.queries import last_event_id
+
+    hall = {"sted": "Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
+    times = {"deadline_basis": "innspillsfrist", "hearing_start": hall["tidspunkt"], "hearing_times": [hall]}
+    committee = {"kind": "committee_hearing", "title": "Komitéhøring: åpenhetsloven"}
+    apply(db, as_of, [hearing(1, **committee, extra=times)])
+    two_days = [{**hall, "sted": "Høringssal 2"}, {"sted": "Høringssal 2", "tidspunkt": "2026-12-04T09:00:00+01:00"}]
+    _, run = apply(db, as_of + timedelta(days=1), [hearing(1, **committee, extra={**times, "hearing_times": two_days})])
+    assert events(db, run) == [("regjeringen:3100001", "times_changed", "hearing_times",
+                                json.dumps([hall], ensure_ascii=False, sort_keys=True),
+                                json.dumps(two_days, ensure_ascii=False, sort_keys=True))]
+
+    def sittings(upto):
+        return [(d.at, d.detail) for d in horizon(db, as_of, weeks=4, followed_only=False, upto=upto,
+                                                  watch_entries=[]) if d.what == "storting_hearing"]
+
+    assert sittings(None) == [("2026-12-03T09:00:00+01:00", "Høringssal 2"), ("2026-12-04T09:00:00+01:00", "Høringssal 2")]
+    assert sittings(last_event_id(db, as_of + timedelta(hours=1))) == [("2026-12-03T09:00:00+01:00", "Høringssal 1")]
+
+
+def test_a_hearing_moved_with_its_sitting_is_said_once_in_the_digest_and_feed(db, as_of):
+    from tracker import digest
+    from tracker.digest.feeds import render_atom
+
+    hall = {"sted": "Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
+    times = {"deadline_basis": "innspillsfrist", "hearing_start": hall["tidspunkt"], "hearing_times": [hall]}
+    committee = {"kind": "committee_hearing", "title": "Komitéhøring: åpenhetsloven"}
+    apply(db, as_of, [hearing(1, **committee, extra=times)])
+    with db.conn:  # tagged (relevant): the digest lists its changes
+        db.execute("""update items set labels = '["apenhetsloven"]', relevance = 0.9, relevant = 1""")
+    moved = {**hall, "tidspunkt": "2026-12-08T10:00:00+01:00"}
+    day2 = as_of + timedelta(days=1)
+    apply(db, day2, [hearing(1, **committee, extra={**times, "hearing_start": moved["tidspunkt"],
+                                                   "hearing_times": [moved]})])
+    assert [r["field"] for r in db.query("select field from events where kind = 'times_changed'")] == [
+        "hearing_start", "hearing_times"]  # both kept: the history, and the sittings of an earlier day
+    text = digest.render_text(digest.build_digest(db, as_of=day2 + timedelta(minutes=5)))
+    assert text.count("Høringen er flyttet: tor. 03.12.2026 kl. 09.00 → tir. 08.12.2026 kl. 10.00") == 1
+    assert "Høringsmøtene" not in text
+    atom = render_atom(db, as_of=day2 + timedelta(minutes=5))
+    assert atom.count("Høringen er flyttet") == 1 and "Høringsmøtene" not in atom
 
 
 def test_a_time_the_source_dropped_is_cleared_and_said(db, as_of):

@@ -231,6 +231,21 @@ def test_a_moved_committee_hearing_reads_in_the_items_history(db_path):
     assert "<del>tir. 01.12.2026</del> <ins>tor. 03.12.2026</ins> kl. <del>09.30</del> <ins>10.00</ins>" in html
 
 
+def test_a_committee_hearings_changed_sittings_read_in_the_items_history(db_path):
+    db = open_db(db_path)
+    hall = {"sted": "Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
+    with db.conn:
+        db["events"].insert({"item_id": COMMITTEE, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": "times_changed", "field": "hearing_times", "before": json.dumps([hall]),
+                             "after": json.dumps([{**hall, "sted": "Høringssal 2"}])})
+    db.close()
+    response = make_app(db_path).test_client().get(f"/item/{COMMITTEE}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<span class="meta">høringsmøter:</span>' in html
+    assert "tor. 03.12.2026 kl. 09.00, Høringssal <del>1</del> <ins>2</ins>" in html
+
+
 def test_a_watched_provision_reads_by_name_in_the_items_history(db_path):
     db = open_db(db_path)
     with db.conn:

@@ -145,6 +145,7 @@ FIELD_NAMES: dict[str, str] = {
     "stage": N_("stage"),
     "hearing_start": N_("hearing"),
     "anmodningsfrist": N_("deadline to ask to take part"),
+    "hearing_times": N_("hearing sittings"),
 }
 
 

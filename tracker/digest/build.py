@@ -249,7 +249,7 @@ def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, 
         if item is None or not ctx.profile.in_scope(item):
             continue
         row = decorate(dict(item), ctx)
-        row["changes"] = change_list
+        row["changes"] = store_changes.told(change_list)  # a hearing's sittings moved with it: "Hearing moved" says it
         changed.append(row)
     evidence = urgency.item_evidence(ctx.db, [r for r in new if r.get("passes")], ctx.profile.labels)
     for row in new:

@@ -31,6 +31,7 @@ from tracker.digest.wording import (
 )
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
+from tracker.store.changes import told
 from tracker.store.queries import last_event_id
 from tracker.vocabulary import kind_name, label_name, triage_name
 
@@ -129,7 +130,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
                 summary += stortinget_times(item, as_of, lang) or [deadline_line(item, as_of, lang)]
             title = _("New: %(title)s", title=clean(item["title"], TITLE_LIMIT))
         else:
-            summary = [describe_change(e, lang, item) for e in evs]
+            summary = [describe_change(e, lang, item) for e in told(evs)]
             title = _("Changed: %(title)s", title=clean(item["title"], TITLE_LIMIT))
         change_entries.append({"id": _uuid(profile.name, group, item_id, at), "item_id": item_id, "title": title,
                                "url": safe_url(item.get("url")), "updated": deadlines.to_datetime(at),

@@ -10,6 +10,7 @@ from typing import Any
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
+from tracker.store.changes import SITTINGS
 from tracker.vocabulary import N_, document_title, field_name, status_name
 
 
@@ -213,6 +214,18 @@ def changed_passage(old: Any, new: Any, max_words: int = PASSAGE_WORDS) -> tuple
     return how, clean(("… " if at else "") + text, 400)
 
 
+def sittings_text(sittings: Any, lang: str, shown: int = 3) -> str:
+    """A committee hearing's sittings (`extra["hearing_times"]`) in a line: "tor. 03.12.2026 kl.
+    09.00, Høringssal 1; …" (the first `shown`, then how many more)."""
+    value = _json(sittings)
+    rows = [s for s in value if isinstance(s, dict)] if isinstance(value, list) else []
+    parts = []
+    for s in rows[:shown]:
+        when = format_datetime(s.get("tidspunkt"), lang) if s.get("tidspunkt") else ""
+        parts.append(", ".join(p for p in (when, clean(s.get("sted"), 80)) if p) or "–")
+    return "; ".join(parts) + (f" (+{len(rows) - shown})" if len(rows) > shown else "")
+
+
 def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | None = None) -> str:
     """One change as a plain sentence (not yet escaped); `item`: the item it belongs to (names a
     changed document by its title)."""
@@ -238,6 +251,11 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
         titles = [clean(document_title(d) or d.get("url"), 80) for d in docs if isinstance(d, dict)]
         shown = "; ".join(titles[:3]) + (f" (+{len(titles) - 3})" if len(titles) > 3 else "")
         return _("New documents (%(num)d): %(titles)s", num=len(titles), titles=shown)
+    if kind == "times_changed" and change.get("field") == SITTINGS:  # a committee hearing's sittings
+        if not after:
+            return _("No hearing sittings any more (was %(old)s)", old=sittings_text(before, lang) or "–")
+        return _("Hearing sittings: %(old)s → %(new)s", old=sittings_text(before, lang) or "–",
+                 new=sittings_text(after, lang))
     if kind == "times_changed":
         old, new = format_datetime(before, lang) if before else "–", format_datetime(after, lang) if after else "–"
         if not after:  # the source now gives none (a dropped deadline, a written-only hearing)

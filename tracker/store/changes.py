@@ -10,7 +10,8 @@ Event kinds: new, updated (which fields), deadline_changed (old → new),
 status_changed, stage_changed (a legislative procedure's stage, `extra["stage"]`),
 times_changed (a committee hearing's other times moved or removed: `extra["hearing_start"]`,
 and `extra["anmodningsfrist"]` where it is not the deadline; field = the key; after = None when
-removed), documents_added,
+removed; and its sittings, `extra["hearing_times"]`, a list of {"tidspunkt", "sted"}: a sitting
+moved, added or removed, or another room), documents_added,
 vanished, reappeared.
 
 `revert(item, later)` is compare's inverse: the item as it stood before events recorded later (a
@@ -42,6 +43,8 @@ EVENT_KINDS = ("new", "updated", "deadline_changed", "status_changed", "stage_ch
 #: a committee hearing's times besides its deadline (`extra`): the hearing itself and the deadline
 #: to ask to take part (the `deadline` is the written-input deadline when there is one)
 HEARING_TIMES = ("hearing_start", "anmodningsfrist")
+#: a committee hearing's sittings (`extra`): [{"tidspunkt": instant, "sted": place}, …]
+SITTINGS = "hearing_times"
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,36 @@ def _merge_documents(old: Any, new: Any) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
+def _sittings_key(sittings: list[Any]) -> list[tuple[Any, Any]]:
+    """Sittings as (instant, place) to compare: one instant written two ways is no change."""
+    out = []
+    for s in sittings:
+        s = s if isinstance(s, dict) else {}
+        out.append((to_datetime(s.get("tidspunkt")) or s.get("tidspunkt"), s.get("sted")))
+    return out
+
+
+def told(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An item's changes (event rows or dicts with kind, field, before, after) worth telling
+    together: a committee hearing's sittings change that only repeats its move (one `hearing_start`
+    change among them, every sitting at its old time now at its new one, nothing else changed) is
+    left out — "Hearing moved" says it. The item's history keeps both."""
+    moves = [c for c in changes if c.get("kind") == "times_changed" and c.get("field") == "hearing_start"
+             and c.get("before") and c.get("after")]
+    if len(moves) != 1:
+        return changes
+    frm, to = to_datetime(moves[0]["before"]), to_datetime(moves[0]["after"])
+    out = []
+    for c in changes:
+        if c.get("kind") == "times_changed" and c.get("field") == SITTINGS:
+            before, after = _values(c.get("before"), []), _values(c.get("after"), [])
+            moved = [(to if when == frm else when, place) for when, place in _sittings_key(before)]
+            if before and moved == _sittings_key(after):
+                continue
+        out.append(c)
+    return out
+
+
 def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]:
     """Events that turn `before` into `after` (both full items as stored)."""
     if before is None:
@@ -158,6 +191,12 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
             events.append(Event("times_changed", key, old_time, None))
         elif new_time and to_datetime(old_time) != to_datetime(new_time):
             events.append(Event("times_changed", key, old_time, new_time))
+    # the sittings: a change of time or room, a sitting added or removed; a list first known is
+    # none, as for the times above (a scrape that did not observe them keeps the stored list)
+    old_sittings, new_sittings = old_extra.get(SITTINGS), new_extra.get(SITTINGS)
+    if (isinstance(old_sittings, list) and old_sittings and isinstance(new_sittings, list)
+            and _sittings_key(old_sittings) != _sittings_key(new_sittings)):
+        events.append(Event("times_changed", SITTINGS, old_sittings, new_sittings))
     old_urls = {d.get("url") for d in _docs(before.get("documents"))}
     added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]
     if added:
@@ -171,7 +210,7 @@ def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] 
     """`item` (a stored row) as it stood before the events `later` (its events as stored rows, in
     the order of their ids) were recorded; None when one of them is its `new` event (it was not
     known yet). Each field they changed gets its value before the first of them: the content
-    fields of `updated`, deadline, status, the stage and hearing times in `extra`, `vanished_at`;
+    fields of `updated`, deadline, status, the stage, hearing times and sittings in `extra`, `vanished_at`;
     documents they added are taken away. The tags (labels, relevance) are the tagger's and stay."""
     if any(e["kind"] == "new" for e in later):
         return None
@@ -188,6 +227,9 @@ def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] 
                     fields.setdefault(key, values[key])
         elif kind in ("deadline_changed", "status_changed"):
             fields.setdefault(e["field"], before)
+        elif kind == "times_changed" and e.get("field") == SITTINGS:
+            if sittings := _values(before, []):  # not readable: not set back
+                keys.setdefault(SITTINGS, sittings)
         elif kind in ("stage_changed", "times_changed"):
             keys.setdefault(e["field"], before)
         elif kind == "vanished":
