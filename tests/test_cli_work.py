@@ -197,6 +197,20 @@ def test_search_and_export_new_since_and_changed_since(env):
     assert r.exit_code == 1 and "new_since must be a date or a date and time" in r.output
 
 
+def test_export_not_relevant_to_a_profile(env):
+    """What a digest's note counts ("… not relevant to this profile"), in the terminal too."""
+    db = open_db(env / "t.db")
+    with db.conn:
+        db.execute("update items set relevance = 0.1, relevant = 0, ncp_consultee = 0")
+        db["items"].update(HEARING, {"relevance": 0.9, "relevant": 1})
+    db.close()
+    r = run("export", "--format", "json", "--not-relevant-to", "ncp")
+    listed = {row["id"] for row in json.loads(r.stdout)}
+    assert COMMITTEE in listed and HEARING not in listed
+    r = CliRunner().invoke(main, ["export", "--format", "json", "--not-relevant-to", "nope"])
+    assert r.exit_code == 1 and "unknown profile 'nope'" in r.output
+
+
 def test_a_cut_search_says_so_on_stderr(env):
     """`search --limit N` printed N rows and nothing else: as many as there are, as far as anyone
     could tell."""

@@ -155,6 +155,25 @@ def test_coming_deadlines_buckets_and_nothing_left_out(db):
     assert set_aside["passes"] is False
 
 
+def test_an_answered_consultation_is_counted_as_answered_not_as_below_the_relevance(db):
+    """An open consultation the NCP has answered (triage: submitted) was counted under "N other
+    open consultations are below the profile's relevance"; one marked not relevant is below it."""
+    build_world(db)
+    with db.conn:
+        db["triage"].upsert({"item_id": iid("3100009"), "state": "submitted", "owner": "Kari Nordmann",
+                             "updated_at": "2026-11-23T10:00:00+01:00"}, pk="item_id")
+    d = _build(db)
+    rows = {r["id"]: r for _, rs in d.coming for r in rs}
+    assert rows[iid("3100009")]["set_aside"] and not rows[iid("3100009")]["passes"]
+    assert not rows[iid("3100006")].get("set_aside")  # marked not relevant: below the relevance
+    assert sum(1 for r in rows.values() if not r["passes"] and not r.get("set_aside")) == 1
+    coming = next(s for s in d.sections if s.id == "coming")
+    assert [(n.text, n.where) for n in coming.notes] == [
+        ("1 annen åpen høring er under profilens relevansgrense (se arbeidsbenken).",
+         {"status": "open", "not_relevant_to": "ncp"}),
+        ("1 annen åpen høring er lagt til side i arbeidsbenken (besvart).", None)]
+
+
 def test_health_is_last_and_red_is_loud_at_the_top(db):
     build_world(db)
     d = _build(db)

@@ -158,3 +158,50 @@ def test_the_section_names_are_the_digests_builders():
     from tracker.digest.sections import BUILDERS, SECTION_BUILDERS
 
     assert tuple(SECTION_BUILDERS) == SECTION_IDS and tuple(SECTION_BUILDERS.values()) == BUILDERS
+
+
+def _rows() -> list[dict]:
+    """Items of every combination the rule reads: source, kind, labels, relevance, the tagger's
+    decision, the NCP as consultee, an adviser's "not relevant" (and other triage states)."""
+    import itertools
+
+    out = []
+    combos = itertools.product(("no_regjeringen_horinger", "eu_haveyoursay"), ("hearing", "eu_consultation"),
+                               ('["gpfg"]', '["oecd-iv"]', "[]", None), (None, 0.2, 0.5, 0.9), (None, 0, 1),
+                               (None, 1), (None, "not_relevant", "submitted"))
+    for n, (source, kind, labels, relevance, relevant, consultee, state) in enumerate(combos):
+        out.append({"id": f"i{n}", "source": source, "kind": kind, "labels": labels, "relevance": relevance,
+                    "relevant": relevant, "ncp_consultee": consultee, "triage_state": state})
+    return out
+
+
+@pytest.mark.parametrize("profile", [
+    Profile(name="all"),
+    Profile(name="all-threshold", threshold=0.5),
+    Profile(name="fund", labels=("gpfg",), threshold=0.5),
+    Profile(name="eu", sources=("eu_haveyoursay",), kinds=("eu_consultation",)),
+    Profile(name="mix", labels=("gpfg", "oecd-iv"), sources=("no_regjeringen_horinger",), threshold=0.3),
+], ids=lambda p: p.name)
+def test_what_a_profile_does_not_list_is_one_rule_in_python_and_sql(profile):
+    """The digest's notes count the items in a profile's scope it does not list as relevant
+    (Profile.in_scope, Profile.relevant); the workbench lists them by Profile.not_relevant_sql:
+    the same items, for every combination of what the rule reads."""
+    import json
+    import sqlite3
+
+    rows = _rows()
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table items (id, source, kind, labels, relevance, relevant, ncp_consultee)")
+    conn.execute("create table triage (item_id, state)")
+    conn.executemany("insert into items values (?, ?, ?, ?, ?, ?, ?)",
+                     [(r["id"], r["source"], r["kind"], r["labels"], r["relevance"], r["relevant"],
+                       r["ncp_consultee"]) for r in rows])
+    conn.executemany("insert into triage values (?, ?)", [(r["id"], r["triage_state"]) for r in rows
+                                                         if r["triage_state"]])
+    where, params = profile.not_relevant_sql("i", "t")
+    got = {r[0] for r in conn.execute(
+        f"select i.id from items i left join triage t on t.item_id = i.id where {where}", params)}
+    expected = {r["id"] for r in rows
+                if profile.in_scope({**r, "labels": json.loads(r["labels"] or "[]")}) and not profile.relevant(r)}
+    assert got == expected
+    assert 0 < len(expected) < len(rows)

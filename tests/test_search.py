@@ -284,6 +284,29 @@ def test_an_open_consultation_comes_before_equally_matching_news(db):
     assert ids(search(db, "åpenhetsloven kind:hearing"))[:2] == ids(found)[:2]
 
 
+def test_not_relevant_to_a_profile(store):
+    """The digest's notes ("3 other new items are not relevant to this profile") link to the items
+    they count: in the profile's scope, not listed by it (tracker.attention.profiles)."""
+    from tracker.attention.profiles import load_profile
+    from tracker.workbench.search import filtered
+
+    with store.conn:
+        store.execute("update items set relevance = 0.1, relevant = 0, ncp_consultee = 0")
+        store["items"].update(HEARING, {"relevance": 0.9, "relevant": 1})
+        store["items"].update(COMMITTEE, {"ncp_consultee": 1})  # the NCP is a consultee: listed
+    triage.set_state(store, HEARING_FISH, "watching")
+    listed = ids(filtered(store, Filters(not_relevant_to="ncp")))
+    assert HEARING not in listed and COMMITTEE not in listed and HEARING_FISH in listed
+    profile = load_profile("ncp")
+    every = [dict(r, triage_state=None) for r in store.query("select * from items")]
+    assert sorted(listed) == sorted(r["id"] for r in every if profile.in_scope(r) and not profile.relevant(r))
+    triage.set_state(store, HEARING, "not_relevant")  # an adviser's "not relevant" is not listed by it
+    assert HEARING in ids(filtered(store, Filters(not_relevant_to="ncp")))
+    assert HEARING in ids(search(store, "åpenhetsloven", Filters(not_relevant_to="ncp")))
+    with pytest.raises(SearchError, match="unknown profile 'nope' \\(known profiles: "):
+        filtered(store, Filters(not_relevant_to="nope"))
+
+
 def test_new_since_and_changed_since(store):
     """The digest's "se arbeidsbenken" links: items first seen after an instant, and items changed
     after it that were seen before it (stored instants: UTC, compared as text; any offset given)."""

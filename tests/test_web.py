@@ -668,6 +668,17 @@ def test_the_search_pages_since_filters_are_said_and_a_bad_one_is_refused(client
     assert 'id="no-hits"' not in page
 
 
+def test_the_search_page_says_a_profiles_filter_and_refuses_an_unknown_profile(client):
+    page = client.get("/search?not_relevant_to=ncp&new_since=2026-11-23").get_data(as_text=True)
+    said = html_lib.unescape(page)
+    assert "Bare saker profilen «Kontaktpunktet: morgenoversikt» ikke regner som relevante" in said
+    assert 'href="/search?new_since=2026-11-23"' in page  # the same search without it
+    assert 'name="not_relevant_to" value="ncp"' in page  # kept by the form
+    page = client.get("/search?not_relevant_to=nope").get_data(as_text=True)
+    assert "Ukjent profil «nope» (kjente: " in html_lib.unescape(page)
+    assert 'id="filter-not_relevant_to"' not in page
+
+
 def test_a_cut_list_says_it_is_cut_and_a_filter_only_list_is_best_first(db_path):
     """The search page showed the first 200 items of a filter-only list (100 of a search) as
     "200 treff", read as all there are; a filter-only list came in id order."""

@@ -169,8 +169,9 @@ def test_from_a_digest_note_to_the_items_it_counts(server, browser, tmp_path):
     build_world(db, days=1, triage=False)  # beside the seeded items: the digest's own day
     d = digest.build_digest(db, as_of=DAY1, profile="ncp", workbench_url=base)
     others = [r["title"] for r in d.new if not r.get("passes")]
+    relevant = [r["title"] for r in d.new if r.get("passes")]
     db.close()
-    assert others
+    assert others and relevant
     page = tmp_path / "digest.html"
     page.write_text(digest.render_html(d), "utf-8")
     browser.get(page.as_uri())
@@ -179,6 +180,14 @@ def test_from_a_digest_note_to_the_items_it_counts(server, browser, tmp_path):
     assert browser.current_url.startswith(base + "/search?new_since=")
     said = browser.find_element(By.ID, "filter-new_since").text
     assert said.startswith("Bare saker først sett etter søn. 22.11.2026 kl. 06.00"), said
+    assert browser.find_element(By.ID, "filter-not_relevant_to").text == (
+        "Bare saker profilen «Kontaktpunktet: morgenoversikt» ikke regner som relevante · fjern dette filteret")
     listed = browser.find_element(By.ID, "results").text
     for title in others:
         assert title[:40] in listed, title
+    for title in relevant:  # what the digest lists is not among what its note counts
+        assert title[:40] not in listed, title
+    # each said filter has its own way back
+    browser.find_element(By.CSS_SELECTOR, "#filter-not_relevant_to a").click()
+    assert "not_relevant_to" not in browser.current_url and "new_since=" in browser.current_url
+    assert any(title[:40] in browser.find_element(By.ID, "results").text for title in relevant)

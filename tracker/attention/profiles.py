@@ -134,6 +134,38 @@ class Profile:
         relevance = item.get("relevance")
         return relevance is not None and float(relevance) >= self.threshold
 
+    def relevant(self, item: dict[str, Any]) -> bool:
+        """What the digest lists for this profile: above its threshold (or the tagger's decision),
+        or the NCP is a consultee — and not set aside as not relevant by an adviser (the item's
+        `triage_state`)."""
+        if item.get("triage_state") == "not_relevant":
+            return False
+        return bool(item.get("ncp_consultee")) or self.passes_threshold(item)
+
+    def not_relevant_sql(self, alias: str = "i", triage: str = "t") -> tuple[str, list[Any]]:
+        """A where-clause (and its parameters) for the items of `alias` (joined to their triage
+        row as `triage`) in this profile's scope that `relevant` says no to: what the digest's
+        notes count ("3 other new items are not relevant to this profile"), for the workbench's
+        list of them. Tested against `in_scope` and `relevant` (tests/test_profiles.py)."""
+        params: list[Any] = []
+        if self.threshold is None:
+            passes = f"coalesce({alias}.relevant, 0) != 0"
+        else:
+            passes = f"coalesce({alias}.relevance >= ?, 0)"
+            params.append(self.threshold)
+        not_relevant = (f"(coalesce({triage}.state = 'not_relevant', 0) or not "
+                        f"(coalesce({alias}.ncp_consultee, 0) != 0 or {passes}))")
+        if self.covers_everything:
+            return not_relevant, params
+        scope = []
+        for column, values in (("source", self.sources), ("kind", self.kinds)):
+            if values:
+                scope.append(f"{alias}.{column} in ({', '.join('?' for _ in values)})")
+        if self.labels:
+            scope.append(f"exists (select 1 from json_each(case when json_valid({alias}.labels) then "
+                         f"{alias}.labels else '[]' end) j where j.value in ({', '.join('?' for _ in self.labels)}))")
+        return f"({' or '.join(scope)}) and {not_relevant}", [*self.sources, *self.kinds, *self.labels, *params]
+
     def display_title(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("nb") or self.name
 

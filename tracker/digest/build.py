@@ -155,7 +155,7 @@ def decorate(row: dict[str, Any], ctx: Context) -> dict[str, Any]:
     row["working_days_left"] = (
         _working_days_between(ctx.today, day, ctx.profile.eves_are_working_days) if open_ and not passed else None
     )
-    row["passes"] = relevant(row, ctx.profile)
+    row["passes"] = ctx.profile.relevant(row)
     return row
 
 
@@ -166,12 +166,6 @@ def _working_days_between(today: date, day: date, eves_are_working_days: bool) -
     return deadlines.working_days_between(today, day, eves_are_working_days=eves_are_working_days)
 
 
-def relevant(row: dict[str, Any], profile: Profile) -> bool:
-    """Relevant to the profile: above its threshold (or the tagger's decision), or the NCP is a
-    consultee — and not set aside as not relevant by an adviser."""
-    if row.get("triage_state") == "not_relevant":
-        return False
-    return bool(row.get("ncp_consultee")) or profile.passes_threshold(row)
 
 
 def resent(db: sqlite_utils.Database, new_items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -273,7 +267,9 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
             continue
         decorate(row, ctx)
         if row.get("triage_state") in urgency.SET_ASIDE_STATES:
-            row["passes"] = False  # an adviser set it aside: counted, not listed
+            # an adviser set it aside (answered): counted, not listed; one marked not relevant
+            # is not relevant to the profile already (Profile.relevant)
+            row["set_aside"], row["passes"] = bool(row.get("passes")), False
         # by the next due time, as "needs input": a committee hearing's deadline to ask to speak
         # while it is ahead (tracker.attention.urgency.next_due)
         due_at, row["next_due_what"] = urgency.next_due(row, ctx.as_of)

@@ -201,7 +201,7 @@ def new_items(ctx: Context) -> Section:
     if others:
         notes.append(Note(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
                               "%(num)d other new items are not relevant to this profile (see the workbench).", others),
-                          new_since))
+                          {**new_since, "not_relevant_to": ctx.profile.name}))
     heading = _("New since the previous digest") if not ctx.first else _("New in the last 24 hours (first digest)")
     return Section(id="new", heading=counted(heading, len(shown)),
                    groups=[capped(shown, make, ctx, where=new_since)] if shown else [], notes=notes, empty=_("Nothing."))
@@ -224,7 +224,7 @@ def changed_items(ctx: Context) -> Section:
     if others:
         notes.append(Note(_.n("%(num)d other changed item is not relevant to this profile (see the workbench).",
                               "%(num)d other changed items are not relevant to this profile (see the workbench).",
-                              others), changed_since))
+                              others), {**changed_since, "not_relevant_to": ctx.profile.name}))
     return Section(id="changed", heading=counted(_("Changed"), len(shown)),
                    groups=[capped(shown, make, ctx, where=changed_since)] if shown else [], notes=notes,
                    empty=_("Nothing."))
@@ -286,7 +286,7 @@ def eu_section(ctx: Context) -> Section | None:
     if others := len(ctx.eu["consultations"]) - len(relevant):
         notes.append(Note(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
                               "%(num)d other open EU consultations are below the profile's relevance (see the workbench).",
-                              others), {"source": "eu_haveyoursay", "status": "open"}))
+                              others), {"source": "eu_haveyoursay", "status": "open", "not_relevant_to": ctx.profile.name}))
     return Section(id="eu", heading=_("EU"), empty=_("Nothing."), notes=notes,
                    groups=[g for g in groups if g.entries] or groups[:1])
 
@@ -346,9 +346,10 @@ def apenhetsloven_section(ctx: Context) -> Section | None:
 
 def coming_deadlines(ctx: Context) -> Section:
     _ = ctx._
-    groups, others = [], 0
+    groups, others, set_aside = [], 0, 0
     for key, rows in ctx.coming:
         shown = [r for r in rows if r.get("passes")]
+        set_aside += sum(1 for r in rows if r.get("set_aside"))
         others += len(rows) - len(shown)
         if shown:
             groups.append(Group(counted(_(BUCKET_NAMES[key]), len(shown)), [
@@ -356,10 +357,14 @@ def coming_deadlines(ctx: Context) -> Section:
                       lines=[clean(r["owner"], 120)] if r.get("owner") else [])
                 for r in shown]))  # fmt: skip
     notes = []
-    if others:
+    if others := others - set_aside:
         notes.append(Note(_.n("%(num)d other open consultation is below the profile's relevance (see the workbench).",
                               "%(num)d other open consultations are below the profile's relevance (see the workbench).",
-                              others), {"status": "open"}))
+                              others), {"status": "open", "not_relevant_to": ctx.profile.name}))
+    if set_aside:  # relevant, but answered: not "below the relevance"
+        notes.append(Note(_.n("%(num)d other open consultation is set aside in the workbench (answered).",
+                              "%(num)d other open consultations are set aside in the workbench (answered).",
+                              set_aside)))
     return Section(id="coming", heading=_("Coming deadlines"), groups=groups, notes=notes, empty=_("Nothing."))
 
 

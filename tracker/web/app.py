@@ -238,7 +238,8 @@ DEFAULT_ERRORS = {
 
 
 #: the search page's filters (query arguments), also handed on to its export
-FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since")
+FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since",
+               "not_relevant_to")
 #: the search page shows at most this many hits of a search, or items of a filter-only list (best
 #: first; the export has them all)
 SEARCH_SHOWN, LIST_SHOWN = 100, 200
@@ -287,6 +288,8 @@ _REFUSALS: MessageTable = message_table((
     (r"prefix search needs one word: (?P<text>.+)", N_("A prefix search needs one word: %(text)s.")),
     (r"a prefix needs at least two letters: (?P<text>.+)", N_("A prefix needs at least two letters: %(text)s.")),
     (r'the phrase "(?P<text>.*)" has no words', N_("The phrase “%(text)s” has no words.")),
+    (r"unknown profile '(?P<name>.+?)' \(known profiles: (?P<known>[^)]*)\).*",
+     N_("Unknown profile “%(name)s” (known: %(known)s).")),
     (r"(?P<name>\w+): needs a value", N_("%(name)s: needs a value.")),
     (r"(?P<name>\w+): needs its value right after the colon \((?P=name):…\); to search for the word, put it in "
      r"quotes: (?P<quoted>.+)",
@@ -351,6 +354,16 @@ def _refusal_values(values: dict[str, str], lang: str) -> dict[str, str]:
     if "moves" in values:
         values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
     return values
+
+
+def _known_profile(name: str | None) -> Any:
+    """The profile of that name; None when there is none (a search names the error)."""
+    from tracker.attention.profiles import ProfileError, load_profile
+
+    try:
+        return load_profile(name) if name else None
+    except ProfileError:
+        return None
 
 
 def refusal(text: str) -> str:
@@ -856,7 +869,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                        status=args.get("status") or None, date_from=args.get("from") or None,
                        date_to=args.get("to") or None, owner=args.get("owner") or None,
                        state=args.get("state") or None, new_since=args.get("new_since") or None,
-                       changed_since=args.get("changed_since") or None)  # fmt: skip
+                       changed_since=args.get("changed_since") or None,
+                       not_relevant_to=args.get("not_relevant_to") or None)  # fmt: skip
 
     @app.get("/search")
     def search():
@@ -885,12 +899,15 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # the whole store on each search (1.4 s at a million items)
         labels = list(LABELS)
         export_args = {k: v for k, v in args.items() if (k == "q" or k in FILTER_ARGS) and v}
-        # the digest's links ("new since", "changed since"): said in words, kept by the form (also
-        # when the words of the query are refused), each with a link to the same search without it
-        since = [(k, when, url_for("search", **{a: v for a, v in args.items() if a != k and v}))
-                 for k in ("new_since", "changed_since") if (when := since_instant(args.get(k)))]
+        # the digest's links ("new since", "changed since", "not relevant to the profile"): said in
+        # words, kept by the form (also when the words of the query are refused), each with a link
+        # to the same search without it
+        said = [(k, when) for k in ("new_since", "changed_since") if (when := since_instant(args.get(k)))]
+        if profile := _known_profile(args.get("not_relevant_to")):
+            said.append(("not_relevant_to", profile.display_title(current_lang())))
+        said = [(k, value, url_for("search", **{a: v for a, v in args.items() if a != k and v})) for k, value in said]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
-                               labels=labels, export_args=export_args, since=since, cut=cut,
+                               labels=labels, export_args=export_args, said=said, cut=cut,
                                asked=bool(q or any(args.get(k) for k in FILTER_ARGS)))
 
     @app.get("/export")

@@ -96,6 +96,7 @@ class Filters:
     state: str | None = None  # triage state
     new_since: str | None = None  # first seen after this instant (ISO; the digest's "new" links)
     changed_since: str | None = None  # changed after this instant, first seen before it
+    not_relevant_to: str | None = None  # a profile's name: in its scope, not relevant to it (the digest's notes)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
@@ -127,6 +128,16 @@ class Filters:
         if self.changed_since:
             where.append(f"{alias}.last_changed > ? and {alias}.first_seen <= ?")
             params += [_instant(self.changed_since, "changed_since")] * 2
+        if self.not_relevant_to:  # what a digest's note counts: "3 other new items are not relevant …"
+            from tracker.attention.profiles import ProfileError, load_profile
+
+            try:
+                profile = load_profile(self.not_relevant_to)
+            except ProfileError as exc:
+                raise SearchError(str(exc)) from exc
+            clause, more = profile.not_relevant_sql(alias, "t")
+            where.append(clause)
+            params += more
         if self.owner:  # owner names match case-insensitively ("kari" finds "Kari"), as in the inbox
             where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
