@@ -240,3 +240,15 @@ def test_revert_gives_a_committee_hearings_sittings_as_they_stood():
     # an event whose sittings cannot be read is not set back (the digest goes on)
     broken = [{**later2[0], "before": "not json"}]
     assert json.loads(revert(last, broken)["extra"]) == json.loads(last["extra"])
+
+
+def test_where_a_committee_hearing_is_held():
+    from tracker.store.changes import hearing_place
+
+    second = {"sted": "Høringssal 2", "tidspunkt": "2026-12-04T09:00:00+01:00"}
+    assert hearing_place({"hearing_start": "2026-12-03T08:00:00+00:00", "hearing_times": [second, HALL_1]}) == HALL_1["sted"]
+    assert hearing_place({"hearing_times": [{"sted": None, "tidspunkt": None}, second, HALL_1]}) == "Høringssal 2"
+    assert hearing_place({"hearing_start": HALL_1["tidspunkt"], "hearing_times": [{**HALL_1, "sted": ""}, second]}) == (
+        "Høringssal 2")  # the sitting at its start names no place: the first that does
+    assert hearing_place({"hearing_times": [{"sted": None, "tidspunkt": HALL_1["tidspunkt"]}]}) is None
+    assert hearing_place({}) is None and hearing_place({"hearing_times": "?"}) is None

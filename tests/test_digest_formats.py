@@ -217,6 +217,26 @@ def test_ics_sequence_grows_when_a_committee_hearing_moves(db):
     assert int(moved["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
 
 
+def test_where_a_committee_hearing_is_held_is_said_in_the_digest_and_the_calendar(db):
+    """The Storting gives each sitting's place («Stortingets komitéhus, Høringssal 1»); the digest
+    and the calendar said only when — an adviser going there looked it up. The place of the
+    sitting at the hearing's start (a second day in another room is not where it starts)."""
+    from test_digest_world import crawl_day, day1_items, tag
+
+    sittings = [{"sted": "Høringssal 2", "tidspunkt": "2026-12-04T09:00:00+01:00"},
+                {"sted": "Stortingets komitéhus, Høringssal 1", "tidspunkt": "2026-12-03T09:30:00+01:00"}]
+    items = [{**i, "extra": {"hearing_start": "2026-12-03T09:30:00+01:00", "deadline_basis": "innspillsfrist",
+                             "hearing_times": sittings}} if i["native_id"] == "h-1042" else i for i in day1_items()]
+    crawl_day(db, DAY1, items)
+    tag(db)
+    md = digest.render_markdown(digest.build_digest(db, as_of=DAY1, profile="ncp"))
+    assert "Høringen holdes: tor. 03.12.2026 kl. 09.30, Stortingets komitéhus, Høringssal 1" in md
+    events = _events(_ics(db, as_of=DAY1))
+    uid = f"hearing-{iid('h-1042')}-ncp@ncp-tracker"
+    assert str(events[uid]["LOCATION"]) == "Stortingets komitéhus, Høringssal 1"
+    assert [u for u, e in events.items() if "LOCATION" in e] == [uid]  # a deadline has no place
+
+
 def test_ics_cancels_a_committee_hearings_time_the_storting_no_longer_gives(db):
     """The export stopped giving the deadline to ask to speak ("" from the spider: removed): its
     event left the calendar without a word, so a calendar that had imported it kept the old time.

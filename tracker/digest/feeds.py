@@ -29,9 +29,10 @@ from tracker.digest.wording import (
     stortinget_events,
     stortinget_times,
 )
+from tracker.digest.wording import extra as extra_of
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
-from tracker.store.changes import told
+from tracker.store.changes import hearing_place, told
 from tracker.store.queries import last_event_id
 from tracker.vocabulary import kind_name, label_name, triage_name
 
@@ -300,5 +301,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             event.add("transp", "TRANSPARENT")
             if url:
                 event.add("url", url)
+            if kind == "hearing" and (place := hearing_place(extra_of(row))):
+                event.add("location", clean(place, 200))
             cal.add_component(event)
     return cal.to_ical()

@@ -10,7 +10,7 @@ from typing import Any
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
-from tracker.store.changes import SITTINGS
+from tracker.store.changes import SITTINGS, hearing_place
 from tracker.vocabulary import N_, document_title, field_name, status_name
 
 
@@ -124,8 +124,8 @@ def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[st
         out.append(_on_the_day(ask, lang, N_("Request to speak: due today %(time)s"), N_("Request to speak: due today")))
     elif ask is not None:
         out.append(_("Request to speak by: %(when)s", when=when_text(ask, today, lang)))
-    if held := when_text(ex.get("hearing_start"), today, lang):
-        out.append(_("Hearing: %(when)s", when=held))
+    if held := when_text(ex.get("hearing_start"), today, lang):  # and where, for those who go
+        out.append(_("Hearing: %(when)s", when=held + (f", {clean(place, 80)}" if (place := hearing_place(ex)) else "")))
     written = deadlines.to_datetime(ex.get("innspillsfrist"))
     if written is not None and deadlines.oslo_date(written) == today:
         out.append(_on_the_day(written, lang, N_("Written input: due today %(time)s"), N_("Written input: due today")))

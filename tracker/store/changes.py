@@ -126,6 +126,15 @@ def _merge_documents(old: Any, new: Any) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
+def hearing_place(extra: dict[str, Any]) -> str | None:
+    """Where a committee hearing is held (`extra` of the item): the place of its sitting at its
+    start (`hearing_start`), else of the first sitting that names one; None when none does."""
+    sittings = [s for s in extra.get(SITTINGS) or [] if isinstance(s, dict) and s.get("sted")]
+    start = to_datetime(extra.get("hearing_start"))
+    at_start = [s for s in sittings if start is not None and to_datetime(s.get("tidspunkt")) == start]
+    return str((at_start or sittings or [{"sted": None}])[0]["sted"] or "") or None
+
+
 def _sittings_key(sittings: list[Any]) -> list[tuple[Any, Any]]:
     """Sittings as (instant, place) to compare: one instant written two ways is no change."""
     out = []

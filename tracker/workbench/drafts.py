@@ -47,6 +47,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO
 from tracker.i18n import format_letter_date, format_time, gettext
+from tracker.store.changes import hearing_place
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
@@ -617,8 +618,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         start = _fmt_time(extra.get("hearing_start"), lang)
         held = [h.get("tidspunkt") for h in extra.get("hearing_times") or [] if isinstance(h, dict)]
         start = start or _fmt_time(next((h for h in held if h), None), lang)
-        place = next((h.get("sted") for h in extra.get("hearing_times") or []
-                      if isinstance(h, dict) and h.get("sted")), None)  # fmt: skip
+        place = hearing_place(extra)
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
         in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
