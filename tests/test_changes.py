@@ -92,6 +92,12 @@ def test_sittings_first_known_are_no_change():
     after = {**BASE, "extra": {"hearing_times": [HALL_1]}}
     assert ev(compare({**BASE, "extra": "{}"}, after)) == []
     assert ev(compare({**BASE, "extra": '{"hearing_times": []}'}, after)) == []
+    # places first known (the Storting's fallback channel gives the days only): no change; a day moved is
+    unplaced = {**BASE, "extra": json.dumps({"hearing_times": [{**HALL_1, "sted": None}]})}
+    assert ev(compare(unplaced, after)) == []
+    moved = [{**HALL_1, "tidspunkt": "2026-12-04T09:00:00+01:00"}]
+    assert ev(compare(unplaced, {**BASE, "extra": {"hearing_times": moved}})) == [
+        ("times_changed", "hearing_times", [{**HALL_1, "sted": None}], moved)]
 
 
 def test_a_hearing_moved_with_its_sitting_is_told_once():
@@ -120,6 +126,12 @@ def test_a_hearing_moved_with_its_sitting_is_told_once():
     assert [e["field"] for e in told(events)] == ["hearing_start", "hearing_times"]
     # a sitting changed without the hearing's move is told
     assert told(events[1:]) == events[1:]
+    # moved, its place first known (the day before came from the fallback channel): told once
+    unplaced = {**BASE, "extra": json.dumps({"hearing_start": HALL_1["tidspunkt"], "hearing_times": [{**HALL_1, "sted": None}]})}
+    events = [{"kind": e.kind, "field": e.field, "before": e.before, "after": e.after}
+              for e in compare(unplaced, moved)]
+    assert [e["field"] for e in events] == ["hearing_start", "hearing_times"]
+    assert [e["field"] for e in told(events)] == ["hearing_start"]
 
 
 def test_new_item():

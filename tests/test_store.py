@@ -160,6 +160,26 @@ def test_a_committee_hearings_sittings_are_events_and_an_earlier_day_shows_its_o
     assert sittings(last_event_id(db, as_of + timedelta(hours=1))) == [("2026-12-03T09:00:00+01:00", "Høringssal 1")]
 
 
+def test_the_fallback_channels_sittings_without_places_change_nothing(db, as_of):
+    """The Storting's fallback channel (eksport/saker) gives a hearing's days without their places
+    (or none): a day it answers for the export must not read as "the room changed" and back."""
+    hall = {"sted": "Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
+    committee = {"kind": "committee_hearing", "title": "Komitéhøring: åpenhetsloven"}
+    primary = {"hearing_start": hall["tidspunkt"], "hearing_times": [hall]}
+    apply(db, as_of, [hearing(1, **committee, extra=primary)])
+    for n, fallback in enumerate(([{"sted": None, "tidspunkt": hall["tidspunkt"]}], []), start=1):
+        _, run = apply(db, as_of + timedelta(days=n), [hearing(1, **committee, extra={"hearing_times": fallback,
+                                                                                        "fallback": True})])
+        assert events(db, run) == []
+        assert json.loads(db["items"].get("regjeringen:3100001")["extra"])["hearing_times"] == [hall]
+    _, run = apply(db, as_of + timedelta(days=3), [hearing(1, **committee, extra=primary)])
+    assert events(db, run) == []
+    # the primary channel seeing another room is a change
+    _, run = apply(db, as_of + timedelta(days=4), [hearing(1, **committee, extra={
+        **primary, "hearing_times": [{**hall, "sted": "Høringssal 3"}]})])
+    assert [e[2] for e in events(db, run)] == ["hearing_times"]
+
+
 def test_a_hearing_moved_with_its_sitting_is_said_once_in_the_digest_and_feed(db, as_of):
     from tracker import digest
     from tracker.digest.feeds import render_atom

@@ -11,7 +11,8 @@ status_changed, stage_changed (a legislative procedure's stage, `extra["stage"]`
 times_changed (a committee hearing's other times moved or removed: `extra["hearing_start"]`,
 and `extra["anmodningsfrist"]` where it is not the deadline; field = the key; after = None when
 removed; and its sittings, `extra["hearing_times"]`, a list of {"tidspunkt", "sted"}: a sitting
-moved, added or removed, or another room), documents_added,
+moved, added or removed, or another room — places a channel does not observe are kept,
+`merge_sittings`, and places first known are no change), documents_added,
 vanished, reappeared.
 
 `revert(item, later)` is compare's inverse: the item as it stood before events recorded later (a
@@ -135,6 +136,25 @@ def hearing_place(extra: dict[str, Any]) -> str | None:
     return str((at_start or sittings or [{"sted": None}])[0]["sted"] or "") or None
 
 
+def merge_sittings(stored: Any, scraped: Any) -> Any:
+    """A committee hearing's sittings after a scrape: the scraped list, unless it names no place
+    where the stored one does — a channel that does not observe the sittings' places (the
+    Storting's fallback channel reads only the days from each case) keeps what the primary
+    channel saw, as an unobserved time keeps the stored one."""
+    def named(value: Any) -> bool:
+        return isinstance(value, list) and any(isinstance(s, dict) and s.get("sted") for s in value)
+
+    return stored if named(stored) and not named(scraped) else scraped
+
+
+def _sittings_differ(old: list[Any], new: list[Any]) -> bool:
+    """Sittings moved, added, removed or in another room; places first known (the stored list
+    came from a channel that does not observe them) are no change."""
+    if any(isinstance(s, dict) and s.get("sted") for s in old):
+        return _sittings_key(old) != _sittings_key(new)
+    return [when for when, _place in _sittings_key(old)] != [when for when, _place in _sittings_key(new)]
+
+
 def _sittings_key(sittings: list[Any]) -> list[tuple[Any, Any]]:
     """Sittings as (instant, place) to compare: one instant written two ways is no change."""
     out = []
@@ -158,8 +178,9 @@ def told(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for c in changes:
         if c.get("kind") == "times_changed" and c.get("field") == SITTINGS:
             before, after = _values(c.get("before"), []), _values(c.get("after"), [])
-            moved = [(to if when == frm else when, place) for when, place in _sittings_key(before)]
-            if before and moved == _sittings_key(after):
+            placed = any(place for _when, place in _sittings_key(before))  # else places first known
+            moved = [(to if when == frm else when, place if placed else None) for when, place in _sittings_key(before)]
+            if before and moved == [(when, place if placed else None) for when, place in _sittings_key(after)]:
                 continue
         out.append(c)
     return out
@@ -204,7 +225,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
     # none, as for the times above (a scrape that did not observe them keeps the stored list)
     old_sittings, new_sittings = old_extra.get(SITTINGS), new_extra.get(SITTINGS)
     if (isinstance(old_sittings, list) and old_sittings and isinstance(new_sittings, list)
-            and _sittings_key(old_sittings) != _sittings_key(new_sittings)):
+            and _sittings_differ(old_sittings, new_sittings)):
         events.append(Event("times_changed", SITTINGS, old_sittings, new_sittings))
     old_urls = {d.get("url") for d in _docs(before.get("documents"))}
     added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]

@@ -187,7 +187,11 @@ def apply_scrape(
                 # not be read; a key the source says is empty ("": the export gives no deadline to
                 # ask to speak any more) clears it (a times_changed event, tracker.store.changes)
                 seen = {k: v for k, v in row["extra"].items() if v is not None}
-                row["extra"] = {**json.loads(stored.get("extra") or "{}"), **seen}
+                stored_extra = json.loads(stored.get("extra") or "{}")
+                if changes.SITTINGS in seen:  # places the channel did not observe are kept
+                    seen[changes.SITTINGS] = changes.merge_sittings(stored_extra.get(changes.SITTINGS),
+                                                                    seen[changes.SITTINGS])
+                row["extra"] = {**stored_extra, **seen}
             merged = changes.merge(stored, row)
             merged["status"] = _derive(merged, as_of)
             merged["vanished_at"] = None
