@@ -298,6 +298,8 @@ def test_fallback_gives_the_same_ids_titles_owners_and_deadlines():
         assert (fb["title"], fb["owner"], fb["deadline"], fb["reference"]) == (
             p["title"], p["owner"], p["deadline"], p["reference"])
         assert fb["channel"] == "api-fallback"
+        # the flag says which channel gave the extras; the primary channel clears a stored one
+        assert fb["extra"]["fallback"] is True and p["extra"]["fallback"] is False
 
 
 def test_fallback_groups_the_cases_of_one_hearing():

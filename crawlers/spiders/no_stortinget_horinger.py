@@ -296,6 +296,7 @@ class NoStortingetHoringerSpider(TrackerSpider):
             "case_references": [c.reference for c in hearing.cases],
             "hearing_page_pattern": "unverified",
             "program": "pending",
+            "fallback": False,  # the primary channel: a stored item's flag from a fallback day is cleared
         }
 
     def _needs_program(self, hearing: Hearing, item: Any) -> bool:
