@@ -132,8 +132,8 @@ def hearing_place(extra: dict[str, Any]) -> str | None:
     start (`hearing_start`), else of the first sitting that names one; None when none does."""
     sittings = [s for s in extra.get(SITTINGS) or [] if isinstance(s, dict) and s.get("sted")]
     start = to_datetime(extra.get("hearing_start"))
-    at_start = [s for s in sittings if start is not None and to_datetime(s.get("tidspunkt")) == start]
-    return str((at_start or sittings or [{"sted": None}])[0]["sted"] or "") or None
+    chosen = [s for s in sittings if start is not None and to_datetime(s.get("tidspunkt")) == start] or sittings
+    return str(chosen[0]["sted"]) if chosen else None
 
 
 def merge_sittings(stored: Any, scraped: Any) -> Any:
