@@ -207,6 +207,8 @@ def test_export_not_relevant_to_a_profile(env):
     r = run("export", "--format", "json", "--not-relevant-to", "ncp")
     listed = {row["id"] for row in json.loads(r.stdout)}
     assert COMMITTEE in listed and HEARING not in listed
+    r = run("export", "--format", "json", "--relevant-to", "ncp")
+    assert {row["id"] for row in json.loads(r.stdout)} == {HEARING}
     r = CliRunner().invoke(main, ["export", "--format", "json", "--not-relevant-to", "nope"])
     assert r.exit_code == 1 and "unknown profile 'nope'" in r.output
 

@@ -452,9 +452,23 @@ def test_the_notes_link_to_the_workbench_search_that_lists_what_they_count(db, d
     assert f"{note.text}: {note.url}" in text
     others = {r["id"] for r in d1.new if not r.get("passes")}
     assert others and iid("3100003") in others  # relevance 0.04
-    ids, page = listed(note.url, create_app(str(tmp_path / "test.db"), as_of=DAY1, data_dir=data_dir))
-    assert others <= ids
+    app1 = create_app(str(tmp_path / "test.db"), as_of=DAY1, data_dir=data_dir)
+    ids, page = listed(note.url, app1)
+    assert others == ids  # what it counts, not among the rest
     assert "Bare saker først sett etter søn. 22.11.2026 kl. 06.00" in page  # the first digest: 24 hours
+    # "+N til i arbeidsbenken" under «Nytt» leads to the relevant ones (those listed and the rest;
+    # here a closed hearing made relevant: in «Nytt», not under «Trenger innspill»)
+    with db.conn:
+        db["items"].update(iid("3100008"), {"relevance": 0.9, "relevant": 1})
+    d1b = digest.build_digest(db, as_of=DAY1, profile="ncp", workbench_url="https://ncp.example.org/")
+    (group,) = d1b.section("new").groups
+    assert group.more_where == {"new_since": note.where["new_since"], "relevant_to": "ncp"}
+    from tracker.digest.text import workbench_link
+
+    ids, _page = listed(workbench_link("https://ncp.example.org/", where=group.more_where), app1)
+    assert ids == {r["id"] for r in d1b.new if r.get("passes")} and iid("3100008") in ids
+    with db.conn:
+        db["items"].update(iid("3100008"), {"relevance": 0.3, "relevant": 0})
 
     digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path / "out")  # day 2 reports since day 1
     from test_digest import build_world_day2

@@ -182,10 +182,11 @@ def _rows() -> list[dict]:
     Profile(name="eu", sources=("eu_haveyoursay",), kinds=("eu_consultation",)),
     Profile(name="mix", labels=("gpfg", "oecd-iv"), sources=("no_regjeringen_horinger",), threshold=0.3),
 ], ids=lambda p: p.name)
-def test_what_a_profile_does_not_list_is_one_rule_in_python_and_sql(profile):
-    """The digest's notes count the items in a profile's scope it does not list as relevant
-    (Profile.in_scope, Profile.relevant); the workbench lists them by Profile.not_relevant_sql:
-    the same items, for every combination of what the rule reads."""
+def test_what_a_profile_lists_is_one_rule_in_python_and_sql(profile):
+    """The digest lists the items in a profile's scope it finds relevant and its notes count the
+    others (Profile.in_scope, Profile.relevant); the workbench lists either by
+    Profile.relevant_sql / not_relevant_sql: the same items, for every combination of what the
+    rule reads."""
     import json
     import sqlite3
 
@@ -198,10 +199,11 @@ def test_what_a_profile_does_not_list_is_one_rule_in_python_and_sql(profile):
                        r["ncp_consultee"]) for r in rows])
     conn.executemany("insert into triage values (?, ?)", [(r["id"], r["triage_state"]) for r in rows
                                                          if r["triage_state"]])
-    where, params = profile.not_relevant_sql("i", "t")
-    got = {r[0] for r in conn.execute(
-        f"select i.id from items i left join triage t on t.item_id = i.id where {where}", params)}
-    expected = {r["id"] for r in rows
-                if profile.in_scope({**r, "labels": json.loads(r["labels"] or "[]")}) and not profile.relevant(r)}
-    assert got == expected
-    assert 0 < len(expected) < len(rows)
+    for sql, wanted in ((profile.not_relevant_sql, False), (profile.relevant_sql, True)):
+        where, params = sql("i", "t")
+        got = {r[0] for r in conn.execute(
+            f"select i.id from items i left join triage t on t.item_id = i.id where {where}", params)}
+        expected = {r["id"] for r in rows if profile.in_scope({**r, "labels": json.loads(r["labels"] or "[]")})
+                    and profile.relevant(r) is wanted}
+        assert got == expected, wanted
+        assert 0 < len(expected) < len(rows)

@@ -305,6 +305,13 @@ def test_not_relevant_to_a_profile(store):
     assert HEARING in ids(search(store, "åpenhetsloven", Filters(not_relevant_to="ncp")))
     with pytest.raises(SearchError, match="unknown profile 'nope' \\(known profiles: "):
         filtered(store, Filters(not_relevant_to="nope"))
+    # and what it lists: the rest of the profile's scope ("+12 more in the workbench")
+    relevant = ids(filtered(store, Filters(relevant_to="ncp")))
+    assert COMMITTEE in relevant and HEARING not in relevant
+    assert sorted(relevant + ids(filtered(store, Filters(not_relevant_to="ncp")))) == sorted(
+        r["id"] for r in store.query("select id from items"))  # ncp covers everything: one or the other
+    with pytest.raises(SearchError, match="unknown profile 'nope'"):
+        filtered(store, Filters(relevant_to="nope"))
 
 
 def test_new_since_and_changed_since(store):

@@ -674,6 +674,8 @@ def test_the_search_page_says_a_profiles_filter_and_refuses_an_unknown_profile(c
     assert "Bare saker profilen «Kontaktpunktet: morgenoversikt» ikke regner som relevante" in said
     assert 'href="/search?new_since=2026-11-23"' in page  # the same search without it
     assert 'name="not_relevant_to" value="ncp"' in page  # kept by the form
+    page = html_lib.unescape(client.get("/search?relevant_to=ncp").get_data(as_text=True))
+    assert "Bare saker profilen «Kontaktpunktet: morgenoversikt» regner som relevante" in page
     page = client.get("/search?not_relevant_to=nope").get_data(as_text=True)
     assert "Ukjent profil «nope» (kjente: " in html_lib.unescape(page)
     assert 'id="filter-not_relevant_to"' not in page

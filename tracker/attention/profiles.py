@@ -142,21 +142,33 @@ class Profile:
             return False
         return bool(item.get("ncp_consultee")) or self.passes_threshold(item)
 
-    def not_relevant_sql(self, alias: str = "i", triage: str = "t") -> tuple[str, list[Any]]:
+    def relevant_sql(self, alias: str = "i", triage: str = "t") -> tuple[str, list[Any]]:
         """A where-clause (and its parameters) for the items of `alias` (joined to their triage
-        row as `triage`) in this profile's scope that `relevant` says no to: what the digest's
-        notes count ("3 other new items are not relevant to this profile"), for the workbench's
-        list of them. Tested against `in_scope` and `relevant` (tests/test_profiles.py)."""
-        params: list[Any] = []
+        row as `triage`) in this profile's scope that `relevant` says yes to: what the digest
+        lists ("+12 more in the workbench"). Tested against `in_scope` and `relevant`
+        (tests/test_profiles.py)."""
+        scope, params = self._scope_sql(alias)
+        relevant, more = self._relevant_sql(alias, triage)
+        return f"{scope} and {relevant}", [*params, *more]
+
+    def not_relevant_sql(self, alias: str = "i", triage: str = "t") -> tuple[str, list[Any]]:
+        """The same for the items in scope that `relevant` says no to: what the digest's notes
+        count ("3 other new items are not relevant to this profile")."""
+        scope, params = self._scope_sql(alias)
+        relevant, more = self._relevant_sql(alias, triage)
+        return f"{scope} and not {relevant}", [*params, *more]
+
+    def _relevant_sql(self, alias: str, triage: str) -> tuple[str, list[Any]]:
         if self.threshold is None:
-            passes = f"coalesce({alias}.relevant, 0) != 0"
+            passes, params = f"coalesce({alias}.relevant, 0) != 0", []
         else:
-            passes = f"coalesce({alias}.relevance >= ?, 0)"
-            params.append(self.threshold)
-        not_relevant = (f"(coalesce({triage}.state = 'not_relevant', 0) or not "
-                        f"(coalesce({alias}.ncp_consultee, 0) != 0 or {passes}))")
+            passes, params = f"coalesce({alias}.relevance >= ?, 0)", [self.threshold]
+        return (f"(coalesce({triage}.state != 'not_relevant', 1) and "
+                f"(coalesce({alias}.ncp_consultee, 0) != 0 or {passes}))"), params
+
+    def _scope_sql(self, alias: str) -> tuple[str, list[Any]]:
         if self.covers_everything:
-            return not_relevant, params
+            return "1", []
         scope = []
         for column, values in (("source", self.sources), ("kind", self.kinds)):
             if values:
@@ -164,7 +176,7 @@ class Profile:
         if self.labels:
             scope.append(f"exists (select 1 from json_each(case when json_valid({alias}.labels) then "
                          f"{alias}.labels else '[]' end) j where j.value in ({', '.join('?' for _ in self.labels)}))")
-        return f"({' or '.join(scope)}) and {not_relevant}", [*self.sources, *self.kinds, *self.labels, *params]
+        return f"({' or '.join(scope)})", [*self.sources, *self.kinds, *self.labels]
 
     def display_title(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("nb") or self.name

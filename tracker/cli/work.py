@@ -31,6 +31,8 @@ _filters = [
                  help="Only items first seen after WHEN (ISO date or date and time; the digest's «Nytt»)."),
     click.option("--changed-since", "changed_since", metavar="WHEN",
                  help="Only items changed after WHEN and seen before it (the digest's «Endret»)."),
+    click.option("--relevant-to", "relevant_to", metavar="PROFILE",
+                 help="Only items in PROFILE's scope that its digest lists as relevant."),
     click.option("--not-relevant-to", "not_relevant_to", metavar="PROFILE",
                  help="Only items in PROFILE's scope that its digest does not list as relevant (what its notes count)."),
 ]  # fmt: skip
@@ -43,7 +45,7 @@ def with_filters(fn):
 
 
 def _make_filters(label, source, status, date_from, date_to, owner, state, new_since, changed_since,
-                  not_relevant_to):
+                  relevant_to, not_relevant_to):
     """The options of `with_filters` as search filters (label, source and state checked here: a
     wrong one is named with its option)."""
     from tracker.cli.support import check_label, check_source, check_state
@@ -52,7 +54,7 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
     label, source, state = check_label(label), check_source(source), check_state(state)
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state, new_since=new_since, changed_since=changed_since,
-                   not_relevant_to=not_relevant_to)
+                   relevant_to=relevant_to, not_relevant_to=not_relevant_to)
 
 
 # ---------------------------------------------------------------------------- triage

@@ -204,7 +204,8 @@ def new_items(ctx: Context) -> Section:
                           {**new_since, "not_relevant_to": ctx.profile.name}))
     heading = _("New since the previous digest") if not ctx.first else _("New in the last 24 hours (first digest)")
     return Section(id="new", heading=counted(heading, len(shown)),
-                   groups=[capped(shown, make, ctx, where=new_since)] if shown else [], notes=notes, empty=_("Nothing."))
+                   groups=[capped(shown, make, ctx, where={**new_since, "relevant_to": ctx.profile.name})] if shown else [],
+                   notes=notes, empty=_("Nothing."))
 
 
 def _followed(row: dict[str, Any]) -> bool:

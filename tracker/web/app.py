@@ -239,7 +239,7 @@ DEFAULT_ERRORS = {
 
 #: the search page's filters (query arguments), also handed on to its export
 FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since",
-               "not_relevant_to")
+               "relevant_to", "not_relevant_to")
 #: the search page shows at most this many hits of a search, or items of a filter-only list (best
 #: first; the export has them all)
 SEARCH_SHOWN, LIST_SHOWN = 100, 200
@@ -870,6 +870,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                        date_to=args.get("to") or None, owner=args.get("owner") or None,
                        state=args.get("state") or None, new_since=args.get("new_since") or None,
                        changed_since=args.get("changed_since") or None,
+                       relevant_to=args.get("relevant_to") or None,
                        not_relevant_to=args.get("not_relevant_to") or None)  # fmt: skip
 
     @app.get("/search")
@@ -899,12 +900,13 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # the whole store on each search (1.4 s at a million items)
         labels = list(LABELS)
         export_args = {k: v for k, v in args.items() if (k == "q" or k in FILTER_ARGS) and v}
-        # the digest's links ("new since", "changed since", "not relevant to the profile"): said in
+        # the digest's links ("new since", "changed since", "(not) relevant to the profile"): said in
         # words, kept by the form (also when the words of the query are refused), each with a link
         # to the same search without it
         said = [(k, when) for k in ("new_since", "changed_since") if (when := since_instant(args.get(k)))]
-        if profile := _known_profile(args.get("not_relevant_to")):
-            said.append(("not_relevant_to", profile.display_title(current_lang())))
+        for key in ("relevant_to", "not_relevant_to"):
+            if profile := _known_profile(args.get(key)):
+                said.append((key, profile.display_title(current_lang())))
         said = [(k, value, url_for("search", **{a: v for a, v in args.items() if a != k and v})) for k, value in said]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
                                labels=labels, export_args=export_args, said=said, cut=cut,

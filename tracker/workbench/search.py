@@ -97,6 +97,7 @@ class Filters:
     new_since: str | None = None  # first seen after this instant (ISO; the digest's "new" links)
     changed_since: str | None = None  # changed after this instant, first seen before it
     not_relevant_to: str | None = None  # a profile's name: in its scope, not relevant to it (the digest's notes)
+    relevant_to: str | None = None  # a profile's name: in its scope, relevant to it (the digest's "+N more")
     extra: dict[str, Any] = field(default_factory=dict)
 
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
@@ -128,16 +129,19 @@ class Filters:
         if self.changed_since:
             where.append(f"{alias}.last_changed > ? and {alias}.first_seen <= ?")
             params += [_instant(self.changed_since, "changed_since")] * 2
-        if self.not_relevant_to:  # what a digest's note counts: "3 other new items are not relevant …"
-            from tracker.attention.profiles import ProfileError, load_profile
+        # what a digest lists ("+12 more in the workbench") and what its notes count ("3 other new
+        # items are not relevant to this profile"): the profile's own rule (tracker.attention.profiles)
+        for name, wanted in ((self.relevant_to, True), (self.not_relevant_to, False)):
+            if name:
+                from tracker.attention.profiles import ProfileError, load_profile
 
-            try:
-                profile = load_profile(self.not_relevant_to)
-            except ProfileError as exc:
-                raise SearchError(str(exc)) from exc
-            clause, more = profile.not_relevant_sql(alias, "t")
-            where.append(clause)
-            params += more
+                try:
+                    profile = load_profile(name)
+                except ProfileError as exc:
+                    raise SearchError(str(exc)) from exc
+                clause, more = (profile.relevant_sql if wanted else profile.not_relevant_sql)(alias, "t")
+                where.append(clause)
+                params += more
         if self.owner:  # owner names match case-insensitively ("kari" finds "Kari"), as in the inbox
             where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
