@@ -166,8 +166,6 @@ def _working_days_between(today: date, day: date, eves_are_working_days: bool) -
     return deadlines.working_days_between(today, day, eves_are_working_days=eves_are_working_days)
 
 
-
-
 def resent(db: sqlite_utils.Database, new_items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """New consultations that repeat an earlier one: {new item id: previous item}.
 
