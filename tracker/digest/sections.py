@@ -194,7 +194,7 @@ def new_items(ctx: Context) -> Section:
                      evidence=_evidence(r.get("snippet"), ctx.lang))
 
     notes = []
-    new_since = {"new_since": _since(ctx)}  # the workbench search lists every new item
+    new_since = {"new_since": _since(ctx)}  # the window's new items: the links below narrow it by the profile
     if in_needs:
         notes.append(Note(_.n("%(num)d new item is listed under “Needs input” (marked NEW).",
                               "%(num)d new items are listed under “Needs input” (marked NEW).", in_needs)))
