@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+from datetime import datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -86,8 +88,19 @@ def test_record_then_replay_gives_the_same_items(site, tmp_path):
     assert replay.returncode == 0, replay.stderr
     live_items, replayed = items(tmp_path / "live.db"), items(tmp_path / "replay.db")
     assert len(live_items) == 5
+    # the day is replayed at the hour it was recorded (its day.json), not at 06:00 of its date: a
+    # day recorded before six replayed at an hour still to come, and its health did not count
+    (recorded_at,) = runs(tmp_path / "live.db")
+    assert datetime.fromisoformat(json.loads((day / "day.json").read_text("utf-8"))["as_of"]) == recorded_at
+    assert runs(tmp_path / "replay.db") == [recorded_at]
     assert live_items == replayed
     assert {i["deadline"] for i in replayed} == {"2026-12-11T23:59:59+01:00"}, replayed
+
+
+def runs(db: Path) -> list[datetime]:
+    """The clock of each run in `db`."""
+    with sqlite3.connect(db) as conn:
+        return [datetime.fromisoformat(as_of) for (as_of,) in conn.execute("select as_of from runs order by id")]
 
 
 def health(db: Path) -> dict[str, dict]:
@@ -139,3 +152,21 @@ def test_a_manifest_that_cannot_be_written_fails_the_recording(site, tmp_path):
     assert out.returncode == 1, out.stdout + out.stderr
     assert "the recording is incomplete and cannot be replayed" in out.stderr
     assert "no_regjeringen_horinger: " in out.stderr and "manifest.json cannot be read" in out.stderr
+
+
+def test_a_later_recording_moves_the_day_clock_on_and_an_earlier_one_leaves_it(tmp_path):
+    from crawlers.dates import OSLO
+    from tracker.jobs.crawl import replay_as_of, write_day_clock
+
+    day = tmp_path / "2026-12-05"
+    early, late = datetime(2026, 12, 5, 4, 30, tzinfo=OSLO), datetime(2026, 12, 5, 9, 15, tzinfo=OSLO)
+    assert replay_as_of(day) == datetime(2026, 12, 5, 6, 0, tzinfo=OSLO)  # no recording's clock yet
+    write_day_clock(day, early)
+    assert replay_as_of(day) == early
+    write_day_clock(day, late)  # a second source recorded later the same day
+    assert replay_as_of(day) == late
+    write_day_clock(day, early)
+    assert replay_as_of(day) == late
+    (day / "day.json").write_text("not json", "utf-8")  # a broken clock is replaced, not kept
+    write_day_clock(day, early)
+    assert replay_as_of(day) == early

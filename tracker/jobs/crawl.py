@@ -32,6 +32,7 @@ from tracker.config import SCHEMA
 from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db, resolve_path
+from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
 from tracker.store.runlock import exclusive_run
 
@@ -205,6 +206,23 @@ def replay_days(root: str | Path) -> list[Path]:
     if not days:
         raise FileNotFoundError(f"no recorded days (YYYY-MM-DD folders) in {root}")
     return days
+
+
+def write_day_clock(day: Path, as_of: datetime) -> None:
+    """Give a recorded day the clock of its recording (`day.json`'s `as_of`), so that replaying it
+    runs at the hour it was recorded, not at 06:00: a day recorded before six would otherwise be
+    replayed at an hour still to come, and its health would not count until then. A later
+    recording into the same day moves the clock on (every response in the folder existed by then);
+    an earlier one leaves it."""
+    meta = day / "day.json"
+    try:
+        previous = replay_as_of(day) if meta.exists() else None
+    except ValueError:
+        previous = None  # not a clock: replaced by this recording's
+    if previous is not None and previous >= as_of:
+        return
+    day.mkdir(parents=True, exist_ok=True)
+    write_whole(meta, (json.dumps({"as_of": as_of.isoformat(timespec="seconds")}) + "\n").encode("utf-8"))
 
 
 def replay_as_of(day: Path) -> datetime:
@@ -464,6 +482,8 @@ def run_plan(
                             continue
                         with db.conn:
                             health_rows.append(health.record(db, run_id, run, now_iso()))
+                    if step.record_dir:  # replaying the day runs at the hour it was recorded
+                        write_day_clock(Path(step.record_dir), step.as_of)
                     result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
                     store.finish_run(db, run_id, 1 if result.red else 0)
                     results.append(result)
