@@ -134,6 +134,19 @@ def test_health_without_runs_says_what_to_do(tmp_path):
     assert "error: No crawl has run yet" in result.stderr
 
 
+def test_the_health_lines_tie_each_count_to_its_word(capsys):
+    """The crawl's health lines: "items 100 new 98 changed 0" was read as "100 new, 98 changed";
+    each count now follows its word and a colon."""
+    from tracker.cli.pipeline import _print_health
+
+    _print_health([{"source": "no_regjeringen_horinger", "status": "green", "items_seen": 100,
+                    "items_new": 98, "items_changed": 0, "channel": "rss",
+                    "reason": "100 items, 98 new, 0 changed"}])
+    line = capsys.readouterr().err.splitlines()[1]
+    assert "items:  100" in line and "new:  98" in line and "changed:   0" in line, line
+    assert "via: rss" in line and "100 new" not in line and "98 changed" not in line, line
+
+
 def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(tmp_path):
     """A monitor runs `health`: a daily job that stopped a week ago left every source green, and
     exit 0 said all was well; `--format jsonl` exited 0 even with a red source."""

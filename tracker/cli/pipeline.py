@@ -371,8 +371,11 @@ def _print_health(rows: list[dict], title: str = "Source health") -> None:
     for h in rows:
         mark = marks.get(h["status"], "?")
         color = {"green": "green", "amber": "yellow", "red": "red"}.get(h["status"])
-        line = (f"  [{mark:<4}] {h['source']:<26} {h['status']:<5} items {h['items_seen']:>4} "
-                f"new {h['items_new']:>3} changed {h['items_changed']:>3} via {h['channel'] or '-':<6} {h['reason']}")
+        # each count after its word and a colon: "items 100 new 98 changed 0" was read as
+        # "100 new, 98 changed"
+        line = (f"  [{mark:<4}] {h['source']:<26} {h['status']:<5} items: {h['items_seen']:>4}  "
+                f"new: {h['items_new']:>3}  changed: {h['items_changed']:>3}  via: {h['channel'] or '-':<6} "
+                f"{h['reason']}")
         click.secho(line, fg=color, err=True, bold=h["status"] == "red")
 
 
