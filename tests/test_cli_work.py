@@ -211,6 +211,13 @@ def test_export_not_relevant_to_a_profile(env):
     assert {row["id"] for row in json.loads(r.stdout)} == {HEARING}
     r = CliRunner().invoke(main, ["export", "--format", "json", "--not-relevant-to", "nope"])
     assert r.exit_code == 1 and "unknown profile 'nope'" in r.output
+    # «Endret»: what the profile finds relevant and what an adviser follows, and the rest
+    run("triage", COMMITTEE, "--state", "watching")
+    r = run("export", "--format", "json", "--followed-by", "ncp")
+    assert {row["id"] for row in json.loads(r.stdout)} == {HEARING, COMMITTEE}
+    r = run("export", "--format", "json", "--not-followed-by", "ncp")
+    listed = {row["id"] for row in json.loads(r.stdout)}
+    assert listed and not listed & {HEARING, COMMITTEE}
 
 
 def test_a_cut_search_says_so_on_stderr(env):

@@ -475,13 +475,33 @@ def test_the_notes_link_to_the_workbench_search_that_lists_what_they_count(db, d
 
     build_world_day2(db)
     d2 = digest.build_digest(db, as_of=DAY2, profile="ncp", workbench_url="https://ncp.example.org/")
+    below = sorted(r["id"] for r in d2.changed if not r.get("passes"))
+    assert len(below) >= 2
+    # an adviser follows one of the changed items below the threshold: «Endret» shows it, so the
+    # note neither counts nor lists it, and "+N til i arbeidsbenken" leads to it
+    from tracker.workbench import triage
+
+    triage.set_state(db, below[0], "watching", by="kari", at="2026-11-24T05:00:00+01:00")
+    d2 = digest.build_digest(db, as_of=DAY2, profile="ncp", workbench_url="https://ncp.example.org/")
     (note,) = [n for n in d2.section("changed").notes if "ikke relevant" in n.text]
     assert note.url.startswith("https://ncp.example.org/search?changed_since=")
-    others = {r["id"] for r in d2.changed if not r.get("passes")}
-    ids, page = listed(note.url, create_app(str(tmp_path / "test.db"), as_of=DAY2, data_dir=data_dir))
-    assert others and others <= ids
+    others = {r["id"] for r in d2.changed if not r.get("passes")} - {below[0]}
+    app2 = create_app(str(tmp_path / "test.db"), as_of=DAY2, data_dir=data_dir)
+    ids, page = listed(note.url, app2)
+    assert others and others == ids and str(len(others)) in note.text
     assert iid("3100010") not in ids  # first seen on day 2: new, not changed
     assert "Bare saker endret etter man. 23.11.2026 kl. 06.00 (sett før det)" in page
+    assert "som ingen rådgiver følger" in page
+    (group,) = d2.section("changed").groups
+    assert group.more_where == {"changed_since": note.where["changed_since"], "followed_by": "ncp"}
+    shown = {r["id"] for r in d2.changed if r.get("passes")} | {below[0]}
+    assert {e.id for e in group.entries} <= shown
+    ids, page = listed(workbench_link("https://ncp.example.org/", where=group.more_where), app2)
+    # a new consultation that repeats an earlier one («sendt på høring på nytt») is new in the
+    # window: the «Nytt» link lists it, the changed-since search does not
+    resent = {r["id"] for r in d2.changed if [c["kind"] for c in r["changes"]] == ["resent"]}
+    assert resent <= {r["id"] for r in d2.new}
+    assert ids == shown - resent and below[0] in ids and "eller en rådgiver følger" in page
     # without an address the notes stay text
     plain = digest.build_digest(db, as_of=DAY2, profile="ncp")
     assert all(n.url is None for s in plain.sections for n in s.notes)

@@ -162,13 +162,14 @@ def test_the_section_names_are_the_digests_builders():
 
 def _rows() -> list[dict]:
     """Items of every combination the rule reads: source, kind, labels, relevance, the tagger's
-    decision, the NCP as consultee, an adviser's "not relevant" (and other triage states)."""
+    decision, the NCP as consultee, an adviser's "not relevant", states an adviser follows in
+    (watching, drafting) and one that is neither (submitted)."""
     import itertools
 
     out = []
     combos = itertools.product(("no_regjeringen_horinger", "eu_haveyoursay"), ("hearing", "eu_consultation"),
                                ('["gpfg"]', '["oecd-iv"]', "[]", None), (None, 0.2, 0.5, 0.9), (None, 0, 1),
-                               (None, 1), (None, "not_relevant", "submitted"))
+                               (None, 1), (None, "not_relevant", "submitted", "watching", "drafting"))
     for n, (source, kind, labels, relevance, relevant, consultee, state) in enumerate(combos):
         out.append({"id": f"i{n}", "source": source, "kind": kind, "labels": labels, "relevance": relevance,
                     "relevant": relevant, "ncp_consultee": consultee, "triage_state": state})
@@ -184,9 +185,10 @@ def _rows() -> list[dict]:
 ], ids=lambda p: p.name)
 def test_what_a_profile_lists_is_one_rule_in_python_and_sql(profile):
     """The digest lists the items in a profile's scope it finds relevant and its notes count the
-    others (Profile.in_scope, Profile.relevant); the workbench lists either by
-    Profile.relevant_sql / not_relevant_sql: the same items, for every combination of what the
-    rule reads."""
+    others (Profile.in_scope, Profile.relevant), and under «Endret» the changed ones it finds
+    relevant or an adviser follows (Profile.follows); the workbench lists each by
+    Profile.relevant_sql / not_relevant_sql / follows_sql / not_follows_sql: the same items, for
+    every combination of what the rule reads."""
     import json
     import sqlite3
 
@@ -199,11 +201,19 @@ def test_what_a_profile_lists_is_one_rule_in_python_and_sql(profile):
                        r["ncp_consultee"]) for r in rows])
     conn.executemany("insert into triage values (?, ?)", [(r["id"], r["triage_state"]) for r in rows
                                                          if r["triage_state"]])
-    for sql, wanted in ((profile.not_relevant_sql, False), (profile.relevant_sql, True)):
+    for sql, rule, wanted in ((profile.not_relevant_sql, profile.relevant, False),
+                              (profile.relevant_sql, profile.relevant, True),
+                              (profile.not_follows_sql, profile.follows, False),
+                              (profile.follows_sql, profile.follows, True)):
         where, params = sql("i", "t")
         got = {r[0] for r in conn.execute(
             f"select i.id from items i left join triage t on t.item_id = i.id where {where}", params)}
         expected = {r["id"] for r in rows if profile.in_scope({**r, "labels": json.loads(r["labels"] or "[]")})
-                    and profile.relevant(r) is wanted}
-        assert got == expected, wanted
+                    and rule(r) is wanted}
+        assert got == expected, (sql.__name__, wanted)
         assert 0 < len(expected) < len(rows)
+    # an item an adviser follows is shown, relevant or not; one marked not relevant never is
+    follows = {r["id"] for r in rows if profile.follows(r)}
+    assert {r["id"] for r in rows if r["triage_state"] == "watching" and profile.in_scope(
+        {**r, "labels": json.loads(r["labels"] or "[]")})} <= follows
+    assert not any(r["triage_state"] == "not_relevant" for r in rows if r["id"] in follows)

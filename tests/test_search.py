@@ -312,6 +312,15 @@ def test_not_relevant_to_a_profile(store):
         r["id"] for r in store.query("select id from items"))  # ncp covers everything: one or the other
     with pytest.raises(SearchError, match="unknown profile 'nope'"):
         filtered(store, Filters(relevant_to="nope"))
+    # «Endret» lists what the profile finds relevant and what an adviser follows (HEARING_FISH,
+    # watching): its "+N" leads to both, its note to neither
+    followed = ids(filtered(store, Filters(followed_by="ncp")))
+    assert sorted(followed) == sorted(relevant + [HEARING_FISH])
+    assert sorted(ids(filtered(store, Filters(not_followed_by="ncp")))) == sorted(
+        r["id"] for r in store.query("select id from items") if r["id"] not in followed)
+    for name in ("followed_by", "not_followed_by"):
+        with pytest.raises(SearchError, match="unknown profile 'nope'"):
+            filtered(store, Filters(**{name: "nope"}))
 
 
 def test_new_since_and_changed_since(store):

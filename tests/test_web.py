@@ -679,6 +679,12 @@ def test_the_search_page_says_a_profiles_filter_and_refuses_an_unknown_profile(c
     page = client.get("/search?not_relevant_to=nope").get_data(as_text=True)
     assert "Ukjent profil «nope» (kjente: " in html_lib.unescape(page)
     assert 'id="filter-not_relevant_to"' not in page
+    page = html_lib.unescape(client.get("/search?followed_by=ncp").get_data(as_text=True))
+    assert "Bare saker profilen «Kontaktpunktet: morgenoversikt» regner som relevante, eller en rådgiver følger" in page
+    page = html_lib.unescape(client.get("/search?not_followed_by=ncp&changed_since=2026-11-23").get_data(as_text=True))
+    assert ("Bare saker profilen «Kontaktpunktet: morgenoversikt» ikke regner som relevante, og som ingen "
+            "rådgiver følger") in page
+    assert 'href="/search?changed_since=2026-11-23"' in page and 'name="not_followed_by" value="ncp"' in page
 
 
 def test_a_cut_list_says_it_is_cut_and_a_filter_only_list_is_best_first(db_path):

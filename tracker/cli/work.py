@@ -35,6 +35,11 @@ _filters = [
                  help="Only items in PROFILE's scope that its digest lists as relevant."),
     click.option("--not-relevant-to", "not_relevant_to", metavar="PROFILE",
                  help="Only items in PROFILE's scope that its digest does not list as relevant (what its notes count)."),
+    click.option("--followed-by", "followed_by", metavar="PROFILE",
+                 help="Only items in PROFILE's scope that are relevant to it or followed by an adviser (watching, "
+                      "respond, assigned, drafting): those whose changes its digest lists."),
+    click.option("--not-followed-by", "not_followed_by", metavar="PROFILE",
+                 help="Only items in PROFILE's scope that are neither (what the note under «Endret» counts)."),
 ]  # fmt: skip
 
 
@@ -45,7 +50,7 @@ def with_filters(fn):
 
 
 def _make_filters(label, source, status, date_from, date_to, owner, state, new_since, changed_since,
-                  relevant_to, not_relevant_to):
+                  relevant_to, not_relevant_to, followed_by, not_followed_by):
     """The options of `with_filters` as search filters (label, source and state checked here: a
     wrong one is named with its option)."""
     from tracker.cli.support import check_label, check_source, check_state
@@ -54,7 +59,8 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
     label, source, state = check_label(label), check_source(source), check_state(state)
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state, new_since=new_since, changed_since=changed_since,
-                   relevant_to=relevant_to, not_relevant_to=not_relevant_to)
+                   relevant_to=relevant_to, not_relevant_to=not_relevant_to, followed_by=followed_by,
+                   not_followed_by=not_followed_by)
 
 
 # ---------------------------------------------------------------------------- triage

@@ -65,8 +65,6 @@ from tracker.vocabulary import (
     window_name,
 )
 
-#: triage states of items the NCP follows (their changes are always shown)
-FOLLOWED_STATES = ("watching", "respond", "assigned", "drafting")
 BUCKET_NAMES = {"2w": N_("Within 2 weeks"), "6w": N_("Within 6 weeks"), "12w": N_("Within 12 weeks"),
                 "later": N_("Later or no deadline known")}
 STAGE_NAMES = {"proposal": N_("Proposal / study"), "hearing": N_("Hearing"), "decision": N_("Decision"),
@@ -208,26 +206,23 @@ def new_items(ctx: Context) -> Section:
                    notes=notes, empty=_("Nothing."))
 
 
-def _followed(row: dict[str, Any]) -> bool:
-    return bool(row.get("passes")) or row.get("triage_state") in FOLLOWED_STATES
-
-
 def changed_items(ctx: Context) -> Section:
     _ = ctx._
-    shown = [r for r in ctx.changed if _followed(r)]
+    shown = [r for r in ctx.changed if ctx.profile.follows(r)]
     others = len(ctx.changed) - len(shown)
 
     def make(r: dict[str, Any]) -> Entry:
         return _base(r, ctx, star=bool(r.get("passes")), changes=[describe_change(c, ctx.lang, r) for c in r["changes"]])
 
     notes = []
-    changed_since = {"changed_since": _since(ctx)}
+    changed_since = {"changed_since": _since(ctx)}  # the window's changed items: the links narrow it
     if others:
         notes.append(Note(_.n("%(num)d other changed item is not relevant to this profile (see the workbench).",
                               "%(num)d other changed items are not relevant to this profile (see the workbench).",
-                              others), {**changed_since, "not_relevant_to": ctx.profile.name}))
+                              others), {**changed_since, "not_followed_by": ctx.profile.name}))
     return Section(id="changed", heading=counted(_("Changed"), len(shown)),
-                   groups=[capped(shown, make, ctx, where=changed_since)] if shown else [], notes=notes,
+                   groups=[capped(shown, make, ctx, where={**changed_since, "followed_by": ctx.profile.name})]
+                   if shown else [], notes=notes,
                    empty=_("Nothing."))
 
 
@@ -451,7 +446,7 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
                          when=next_due_text(first, ctx.as_of, ctx.lang), title=clean(first.get("title"), 80)))
     else:
         lines.append(_("No deadline this week."))
-    followed = [r for r in ctx.changed if _followed(r)]
+    followed = [r for r in ctx.changed if ctx.profile.follows(r)]
     lines.append(_.n("%(num)d change to items the NCP follows.", "%(num)d changes to items the NCP follows.",
                      len(followed)) if followed else _("No change to items the NCP follows."))
     return lines + _sources_line(ctx)

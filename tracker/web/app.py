@@ -239,7 +239,7 @@ DEFAULT_ERRORS = {
 
 #: the search page's filters (query arguments), also handed on to its export
 FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since",
-               "relevant_to", "not_relevant_to")
+               "relevant_to", "not_relevant_to", "followed_by", "not_followed_by")
 #: the search page shows at most this many hits of a search, or items of a filter-only list (best
 #: first; the export has them all)
 SEARCH_SHOWN, LIST_SHOWN = 100, 200
@@ -871,6 +871,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                        state=args.get("state") or None, new_since=args.get("new_since") or None,
                        changed_since=args.get("changed_since") or None,
                        relevant_to=args.get("relevant_to") or None,
+                       followed_by=args.get("followed_by") or None,
+                       not_followed_by=args.get("not_followed_by") or None,
                        not_relevant_to=args.get("not_relevant_to") or None)  # fmt: skip
 
     @app.get("/search")
@@ -904,7 +906,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # words, kept by the form (also when the words of the query are refused), each with a link
         # to the same search without it
         said = [(k, when) for k in ("new_since", "changed_since") if (when := since_instant(args.get(k)))]
-        for key in ("relevant_to", "not_relevant_to"):
+        for key in ("relevant_to", "not_relevant_to", "followed_by", "not_followed_by"):
             if profile := _known_profile(args.get(key)):
                 said.append((key, profile.display_title(current_lang())))
         said = [(k, value, url_for("search", **{a: v for a, v in args.items() if a != k and v})) for k, value in said]

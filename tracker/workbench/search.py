@@ -98,6 +98,8 @@ class Filters:
     changed_since: str | None = None  # changed after this instant, first seen before it
     not_relevant_to: str | None = None  # a profile's name: in its scope, not relevant to it (the digest's notes)
     relevant_to: str | None = None  # a profile's name: in its scope, relevant to it (the digest's "+N more")
+    followed_by: str | None = None  # a profile's name: relevant to it or followed by an adviser («Endret»'s "+N more")
+    not_followed_by: str | None = None  # in its scope, neither (the note under «Endret»)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
@@ -131,7 +133,8 @@ class Filters:
             params += [_instant(self.changed_since, "changed_since")] * 2
         # what a digest lists ("+12 more in the workbench") and what its notes count ("3 other new
         # items are not relevant to this profile"): the profile's own rule (tracker.attention.profiles)
-        for name, wanted in ((self.relevant_to, True), (self.not_relevant_to, False)):
+        for name, rule in ((self.relevant_to, "relevant_sql"), (self.not_relevant_to, "not_relevant_sql"),
+                           (self.followed_by, "follows_sql"), (self.not_followed_by, "not_follows_sql")):
             if name:
                 from tracker.attention.profiles import ProfileError, load_profile
 
@@ -139,7 +142,7 @@ class Filters:
                     profile = load_profile(name)
                 except ProfileError as exc:
                     raise SearchError(str(exc)) from exc
-                clause, more = (profile.relevant_sql if wanted else profile.not_relevant_sql)(alias, "t")
+                clause, more = getattr(profile, rule)(alias, "t")
                 where.append(clause)
                 params += more
         if self.owner:  # owner names match case-insensitively ("kari" finds "Kari"), as in the inbox
