@@ -254,6 +254,25 @@ def test_revert_gives_a_committee_hearings_sittings_as_they_stood():
     assert json.loads(revert(last, broken)["extra"]) == json.loads(last["extra"])
 
 
+def test_the_further_days_a_committee_hearing_sits():
+    """A hearing over two days (the second in another room) is named with both; several sittings on
+    one day (its speakers' slots) are one day, named by its start; sittings without a readable time
+    and a hearing without a start add none."""
+    from tracker.store.changes import later_sitting_days
+    from tracker.store.deadlines import to_datetime
+
+    day2 = [{"sted": "Høringssal 2", "tidspunkt": "2026-12-04T10:00:00+01:00"},
+            {"sted": None, "tidspunkt": "2026-12-04T09:00:00+01:00"}]
+    slots = [{"sted": "Høringssal 1", "tidspunkt": "2026-12-03T09:40:00+01:00"}, HALL_1]
+    extra = {"hearing_start": HALL_1["tidspunkt"], "hearing_times": [*day2, *slots, {"tidspunkt": None}, "?"]}
+    assert later_sitting_days(extra) == [(to_datetime("2026-12-04T09:00:00+01:00"), None)]
+    assert later_sitting_days({**extra, "hearing_times": slots}) == []
+    late = {"sted": "Høringssal 3", "tidspunkt": "2026-12-07T23:30:00+00:00"}  # Oslo: 8 December
+    assert [(w.isoformat(), p) for w, p in later_sitting_days({**extra, "hearing_times": [late, day2[0]]})] == [
+        ("2026-12-04T10:00:00+01:00", "Høringssal 2"), ("2026-12-08T00:30:00+01:00", "Høringssal 3")]
+    assert later_sitting_days({"hearing_times": day2}) == []
+
+
 def test_where_a_committee_hearing_is_held():
     from tracker.store.changes import hearing_place
 

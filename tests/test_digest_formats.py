@@ -220,7 +220,8 @@ def test_ics_sequence_grows_when_a_committee_hearing_moves(db):
 def test_where_a_committee_hearing_is_held_is_said_in_the_digest_and_the_calendar(db):
     """The Storting gives each sitting's place («Stortingets komitéhus, Høringssal 1»); the digest
     and the calendar said only when — an adviser going there looked it up. The place of the
-    sitting at the hearing's start (a second day in another room is not where it starts)."""
+    sitting at the hearing's start, and each further day it sits with its own place: the digest,
+    the calendar and the draft named the first day only."""
     from test_digest_world import crawl_day, day1_items, tag
 
     sittings = [{"sted": "Høringssal 2", "tidspunkt": "2026-12-04T09:00:00+01:00"},
@@ -230,11 +231,16 @@ def test_where_a_committee_hearing_is_held_is_said_in_the_digest_and_the_calenda
     crawl_day(db, DAY1, items)
     tag(db)
     md = digest.render_markdown(digest.build_digest(db, as_of=DAY1, profile="ncp"))
-    assert "Høringen holdes: tor. 03.12.2026 kl. 09.30, Stortingets komitéhus, Høringssal 1" in md
+    assert ("Høringen holdes: tor. 03.12.2026 kl. 09.30, Stortingets komitéhus, Høringssal 1; "
+            "fre. 04.12.2026 kl. 09.00, Høringssal 2\n") in md
     events = _events(_ics(db, as_of=DAY1))
     uid = f"hearing-{iid('h-1042')}-ncp@ncp-tracker"
+    second = f"hearing-2026-12-04-{iid('h-1042')}-ncp@ncp-tracker"
     assert str(events[uid]["LOCATION"]) == "Stortingets komitéhus, Høringssal 1"
-    assert [u for u, e in events.items() if "LOCATION" in e] == [uid]  # a deadline has no place
+    assert str(events[second]["LOCATION"]) == "Høringssal 2"
+    assert events[second].decoded("DTSTART").isoformat() == "2026-12-04T09:00:00+01:00"
+    assert str(events[second]["SUMMARY"]) == str(events[uid]["SUMMARY"])
+    assert sorted(u for u, e in events.items() if "LOCATION" in e) == sorted([uid, second])  # a deadline has no place
 
 
 def test_ics_cancels_a_committee_hearings_time_the_storting_no_longer_gives(db):

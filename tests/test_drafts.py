@@ -208,6 +208,12 @@ def test_committee_gets_written_input_with_its_deadlines(store):
     assert ("Kontaktpunktet viser til Finanskomiteens høring om endringer i regnskapsloven "
             "(bærekraftsrapportering) 05.12.2026 kl. 09.00 og sender med dette et skriftlig innspill.") in md
     assert drafts.file_stem(d) == "no_stortinget_horinger_10423-innspill"
+    # a hearing that sits a second day, in another room: the draft's facts name both days
+    store["items"].update(COMMITTEE, {"extra": '{"hearing_start": "2026-12-05T09:00:00+01:00", '
+                                               '"hearing_times": [{"sted": "Høringssal 1", "tidspunkt": "2026-12-05T09:00:00+01:00"}, '
+                                               '{"sted": "Høringssal 2", "tidspunkt": "2026-12-07T10:00:00+01:00"}]}'})
+    md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
+    assert "Høringen holdes: 05.12.2026 kl. 09.00, Høringssal 1; 07.12.2026 kl. 10.00, Høringssal 2" in md
 
 
 def test_committee_subject_from_a_real_stortinget_title(store):

@@ -32,7 +32,7 @@ from tracker.digest.wording import (
 from tracker.digest.wording import extra as extra_of
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
-from tracker.store.changes import hearing_place, told
+from tracker.store.changes import hearing_place, later_sitting_days, told
 from tracker.store.queries import last_event_id
 from tracker.vocabulary import kind_name, label_name, triage_name
 
@@ -282,9 +282,17 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             gone = deadlines.to_datetime(removed.get((row["id"], field)))
             if kind not in given and gone is not None and (today - deadlines.oslo_date(gone)).days <= CALENDAR_PAST_DAYS:
                 plan.append((kind, gone, True))
-        for kind, when, cancelled in plan:
+        # a hearing sitting on further days: an event on each (its own uid: the day it sits; a day
+        # the source drops leaves the feed, and a subscribed calendar drops it)
+        places = {"hearing": hearing_place(extra_of(row))}
+        for when, place in later_sitting_days(extra_of(row)) if "hearing" in given else ():
+            key = f"hearing-{deadlines.oslo_date(when).isoformat()}"
+            plan.append((key, when, dropped))
+            places[key] = place
+        for key, when, cancelled in plan:
+            kind = "hearing" if key in places else key
             event = Event()
-            event.add("uid", _uid(kind, row["id"], profile.name))
+            event.add("uid", _uid(key, row["id"], profile.name))
             event.add("dtstamp", stamp.astimezone(UTC))
             event.add("last-modified", stamp.astimezone(UTC))
             if isinstance(when, datetime):
@@ -301,7 +309,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             event.add("transp", "TRANSPARENT")
             if url:
                 event.add("url", url)
-            if kind == "hearing" and (place := hearing_place(extra_of(row))):
+            if place := places.get(key):
                 event.add("location", clean(place, 200))
             cal.add_component(event)
     return cal.to_ical()

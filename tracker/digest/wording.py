@@ -10,7 +10,7 @@ from typing import Any
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
-from tracker.store.changes import SITTINGS, hearing_place
+from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days
 from tracker.vocabulary import N_, document_title, field_name, status_name
 
 
@@ -125,7 +125,10 @@ def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[st
     elif ask is not None:
         out.append(_("Request to speak by: %(when)s", when=when_text(ask, today, lang)))
     if held := when_text(ex.get("hearing_start"), today, lang):  # and where, for those who go
-        out.append(_("Hearing: %(when)s", when=held + (f", {clean(place, 80)}" if (place := hearing_place(ex)) else "")))
+        sittings = [(held, hearing_place(ex))]  # and each further day it sits
+        sittings += [(when_text(when, today, lang), place) for when, place in later_sitting_days(ex)]
+        out.append(_("Hearing: %(when)s", when="; ".join(
+            when + (f", {clean(place, 80)}" if place else "") for when, place in sittings)))
     written = deadlines.to_datetime(ex.get("innspillsfrist"))
     if written is not None and deadlines.oslo_date(written) == today:
         out.append(_on_the_day(written, lang, N_("Written input: due today %(time)s"), N_("Written input: due today")))

@@ -26,8 +26,10 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from crawlers.dates import OSLO
 from tracker.store.deadlines import to_datetime
 
 #: fields whose change is an `updated` event (deadline, status and documents have their own kinds)
@@ -134,6 +136,26 @@ def hearing_place(extra: dict[str, Any]) -> str | None:
     start = to_datetime(extra.get("hearing_start"))
     chosen = [s for s in sittings if start is not None and to_datetime(s.get("tidspunkt")) == start] or sittings
     return str(chosen[0]["sted"]) if chosen else None
+
+
+def later_sitting_days(extra: dict[str, Any]) -> list[tuple[datetime, str | None]]:
+    """The other days a committee hearing sits (`extra` of the item): for each Oslo day after the
+    day of its start (`hearing_start`), the first sitting that day, as (time, place or None), in
+    order. Several sittings on the start's day (one hearing's slots) add none: the hearing line
+    and the calendar name the start, and one more entry for each further day."""
+    start = to_datetime(extra.get("hearing_start"))
+    if start is None:
+        return []
+    first_day = start.astimezone(OSLO).date()
+    days: dict[Any, tuple[datetime, str | None]] = {}
+    for s in extra.get(SITTINGS) or []:
+        when = to_datetime(s.get("tidspunkt")) if isinstance(s, dict) else None
+        if when is None:
+            continue
+        day = when.astimezone(OSLO).date()
+        if day > first_day and (day not in days or when < days[day][0]):
+            days[day] = (when, str(s["sted"]) if s.get("sted") else None)
+    return [days[d] for d in sorted(days)]
 
 
 def merge_sittings(stored: Any, scraped: Any) -> Any:

@@ -47,7 +47,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO
 from tracker.i18n import format_letter_date, format_time, gettext
-from tracker.store.changes import hearing_place
+from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
@@ -619,6 +619,9 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         held = [h.get("tidspunkt") for h in extra.get("hearing_times") or [] if isinstance(h, dict)]
         start = start or _fmt_time(next((h for h in held if h), None), lang)
         place = hearing_place(extra)
+        # the start and each further day the hearing sits
+        sittings = [(start, place), *((_fmt_time(when.isoformat(), lang), where)
+                                      for when, where in later_sitting_days(extra))]
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
         in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
@@ -627,7 +630,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         facts = [(t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
                   or t["no_deadline"]),
                  (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
-                 (t["c_held"], ", ".join(x for x in (start, place) if x) or t["no_deadline"])]
+                 (t["c_held"], "; ".join(", ".join(x for x in sitting if x) for sitting in sittings) or t["no_deadline"])]
     elif form == "eu":
         subject = f"{t['subject']} – {title}"
         meta = [(t["to"], addressee(item, lang)), (t["date"], today_text)]
