@@ -378,6 +378,25 @@ def test_a_committee_hearings_moved_times_are_worded():
     assert digest.describe_change(gone, "en") == "No hearing time any more (was Tue 1 Dec 2026 09:30)"
 
 
+def test_a_moved_publication_day_says_both_days():
+    """«Endret: publisert» hid the days: on Have your say it is the day the feedback period opens
+    (extra `opens`), which an adviser plans by."""
+    change = {"kind": "updated", "field": "published", "before": {"published": "2026-12-01T00:00:00+01:00"},
+              "after": {"published": "2027-01-15T00:00:00+01:00"}}
+    assert digest.describe_change(change, "nb", {"kind": "eu_consultation"}) == (
+        "Åpning for innspill flyttet: tir. 01.12.2026 → fre. 15.01.2027")
+    assert digest.describe_change(change, "en", {"kind": "eu_consultation"}) == (
+        "Opening for feedback moved: Tue 1 Dec 2026 → Fri 15 Jan 2027")
+    two = {**change, "field": "published,summary", "before": {**change["before"], "summary": "a"},
+           "after": {**change["after"], "summary": "a b"}}
+    assert digest.describe_change(two, "nb", {"kind": "hearing"}).startswith(
+        "Endret: publisert, sammendrag (publisert tir. 01.12.2026 → fre. 15.01.2027)")
+    # the same day written otherwise, or a day first known: no move to tell
+    same = {**change, "before": {"published": "2026-12-01"}, "after": {"published": "2026-12-01T10:00:00+01:00"}}
+    assert digest.describe_change(same, "nb", {"kind": "eu_consultation"}) == "Endret: publisert"
+    assert digest.describe_change({**change, "before": {"published": None}}, "nb") == "Endret: publisert"
+
+
 def test_a_committee_hearings_changed_sittings_are_worded():
     hall = {"sted": "Stortingets komitéhus, Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
     change = {"kind": "times_changed", "field": "hearing_times", "before": [hall],

@@ -229,6 +229,17 @@ def sittings_text(sittings: Any, lang: str, shown: int = 3) -> str:
     return "; ".join(parts) + (f" (+{len(rows) - shown})" if len(rows) > shown else "")
 
 
+def _published_move(before: Any, after: Any, lang: str) -> tuple[str, str] | None:
+    """An `updated` event's publication day, before and after, as the digest writes days (None
+    when the event did not move it from one known day to another)."""
+    if not (isinstance(before, dict) and isinstance(after, dict) and before.get("published") and after.get("published")):
+        return None
+    old, new = (deadlines.to_datetime(str(x["published"])) for x in (before, after))
+    if old is None or new is None or deadlines.oslo_date(old) == deadlines.oslo_date(new):
+        return None
+    return format_date(deadlines.oslo_date(old), lang), format_date(deadlines.oslo_date(new), lang)
+
+
 def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | None = None) -> str:
     """One change as a plain sentence (not yet escaped); `item`: the item it belongs to (names a
     changed document by its title)."""
@@ -283,8 +294,14 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
     if kind == "new":
         return _("New")
     if kind == "updated":
-        fields = [field_name(f, lang) for f in str(change.get("field") or "").split(",") if f]
-        text = _("Updated: %(fields)s", fields=", ".join(fields))
+        names = [f for f in str(change.get("field") or "").split(",") if f]
+        moved = _published_move(before, after, lang)
+        if names == ["published"] and moved and (item or {}).get("kind") == "eu_consultation":
+            # Have your say's "published" is the day the feedback period opens (extra `opens`)
+            return _("Opening for feedback moved: %(old)s → %(new)s", old=moved[0], new=moved[1])
+        text = _("Updated: %(fields)s", fields=", ".join(field_name(f, lang) for f in names))
+        if moved:  # the day, not only that it changed
+            text += " " + _("(published %(old)s → %(new)s)", old=moved[0], new=moved[1])
         if isinstance(before, dict) and isinstance(after, dict) and "title" in after:
             text += " " + _("(was «%(title)s»)", title=clean(before.get("title"), 120))
         elif isinstance(before, dict) and isinstance(after, dict):
