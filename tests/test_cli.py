@@ -182,6 +182,12 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
     with db.conn:
         health.record(db, run, health.SourceRun(source="no_nbim", finish_reason="crashed"), stored(as_of))
     db.close()
+    # a clock before the only run (a run replayed at a clock still to come, or `--as-of` too
+    # early): it said "no crawl has run yet: try `ncp-tracker demo`"
+    early = invoke("health", "--as-of", "2026-11-24T05:00", db=path)
+    assert early.exit_code == 2 and "no crawl has run yet" not in early.stdout
+    assert "no source health before 2026-11-24 06:00, the first run's clock" in early.stdout
+    assert early.stderr.startswith("error: The first crawl's clock (Tue 24 Nov 2026 06:00) is later than this one")
     red = invoke("health", "--format", "jsonl", "--as-of", "2026-11-24T09:00", db=path)
     assert red.exit_code == 2
     assert [(json.loads(line)["source"], json.loads(line)["status"]) for line in red.stdout.splitlines()] == [

@@ -393,6 +393,7 @@ def health(ctx, fmt, as_of) -> None:
     """
     from crawlers.dates import OSLO
     from tracker.digest.build import health as source_health
+    from tracker.store.health import first_clock
     from tracker.store.instants import stored
 
     when = now_or(as_of)
@@ -402,6 +403,7 @@ def health(ctx, fmt, as_of) -> None:
         # as the digest lists them: failing sources first, each with the clock of the run that
         # checked it (`checked`: a replayed day's, where `finished` is the machine's) and `stale`
         rows, _stale = source_health(db, when)
+        first = first_clock(db)
     finally:
         db.close()
     for row in rows:
@@ -411,6 +413,9 @@ def health(ctx, fmt, as_of) -> None:
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps({k: v for k, v in row.items() if k != "checked_"}, ensure_ascii=False))
+    elif not rows and first is not None:  # every run's clock is later than this one: said above
+        click.echo(f"no source health before {first.astimezone(OSLO):%Y-%m-%d %H:%M}, the first run's clock "
+                   "(see --as-of)")
     elif not rows:
         click.echo("no crawl has run yet: try `ncp-tracker demo` or `ncp-tracker run`")
     else:

@@ -395,7 +395,7 @@ def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang:
     _ = Translator(lang)
     # runs' clocks are stored instants (UTC, one form: tracker.store.instants), so SQL finds the
     # first and the latest good one as text; every page of the web asks this
-    first = deadlines.to_datetime(db.execute("select min(as_of) from runs where as_of > ''").fetchone()[0])
+    first = health_mod.first_clock(db)
     if first is None:
         return [_("No crawl has run yet: this digest shows no data.") if digest
                 else _("No crawl has run yet: there is no data to show.")]
@@ -412,6 +412,10 @@ def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang:
              and exists (select 1 from health h where h.run_id = r.id and h.status != 'red' and h.source != ?)""",
         [stored(as_of), health_mod.DOCUMENTS]).fetchone()[0])
     if latest is None:
+        if as_of < first:  # every run's clock is later than this one (a replay run with a clock ahead)
+            out.append(_("The first crawl's clock (%(first)s) is later than this one (%(now)s): nothing "
+                         "before it can be shown.", first=format_datetime(first, lang), now=format_datetime(as_of, lang)))
+            return out
         out.append(_("No successful crawl before this digest: its data cannot be trusted.") if digest
                    else _("No crawl has succeeded yet: what is shown cannot be trusted."))
         return out

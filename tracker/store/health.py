@@ -157,6 +157,12 @@ def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, bef
     return int(statistics.median(seen))
 
 
+def first_clock(db: sqlite_utils.Database) -> datetime | None:
+    """The clock of the store's first run (None before any): what is known starts there. Runs'
+    clocks are stored instants (UTC, one form), so SQL finds it as text."""
+    return to_datetime(db.execute("select min(as_of) from runs where as_of > ''").fetchone()[0])
+
+
 def latest(db: sqlite_utils.Database, upto: datetime) -> list[dict[str, Any]]:
     """The latest health row of every source crawled by a run whose clock is not after `upto` (a
     digest of an earlier day shows that day's checks, not later ones), with that run's clock as
