@@ -103,3 +103,36 @@ def test_every_form_the_patterns_know_is_found_through_the_text_index(tmp_path):
              for theme, items in groups.items() for i in items}
     wanted = {(text if field == "title" else nid, theme) for nid, _s, _l, field, text, theme in cases}
     assert wanted <= found, wanted - found
+
+
+def test_each_themes_words_are_in_every_text_its_pattern_matches():
+    """themes_of looks for a theme's words (case-folded) before its case-insensitive pattern (the
+    patterns were most of `action-plan`'s time on a large store): a text the pattern matches always
+    holds one of them, on the development sets' texts and on spellings made to try the edges."""
+    import json
+    from pathlib import Path
+
+    from tracker.links.action_plan import THEMES
+
+    repo = Path(__file__).resolve().parent.parent
+    texts = []
+    for path in [*(repo / "data" / "devset").glob("*.jsonl"), *(repo / "data" / "devset" / "real").glob("*.jsonl")]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts += [v for v in json.loads(line).values() if isinstance(v, str)]
+    phrases = ["Handlingsplan for næringsliv og menneskerettigheter", "strategien for ansvarlig næringsliv og menneskerettigheter",
+               "handlingsplanen om Norges oppfølging for næringslivet og menneskerettigheter",
+               "National Action Plan on Business and Human Rights", "action plan on business and human rights",
+               "samstemt politikk", "Politikksamstemthet", "Policy Coherence", "OECD/LEGAL/0486",
+               "the role of government in promoting responsible business conduct"]
+    for p in phrases:
+        texts += [p, p.upper(), p.lower(), p.replace(" ", "\n"), p.replace(" ", "  "), f"({p})"]
+    matched = 0
+    for name, theme in THEMES.items():
+        for text in texts:
+            if theme["pattern"].search(text):
+                matched += 1
+                assert any(w in text.casefold() for w in theme["words"]), (name, text)
+    assert matched > 40
+    assert themes_of({"id": "regjeringen:1", "source": "no_regjeringen_horinger", "title": phrases[0].upper()}) == [
+        "action_plan"]

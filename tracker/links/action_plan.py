@@ -29,6 +29,8 @@ THEMES: dict[str, dict[str, Any]] = {
         "pattern": re.compile(
             r"(?:handlingsplan\w*|strategi\w*)\s+(?:\w+\s+){0,3}?(?:for\s+)?(?:ansvarlig\s+)?næringsliv\w*\s+og\s+"
             r"menneskerettigheter|(?:national\s+)?action\s+plan\s+on\s+business\s+and\s+human\s+rights", re.I),
+        # one of these words (case-folded) is in every text the pattern matches: a cheap test first
+        "words": ("handlingsplan", "strategi", "action"),
         "regjeringen_only": True,
     },
     "policy_coherence": {
@@ -36,6 +38,7 @@ THEMES: dict[str, dict[str, Any]] = {
         "pattern": re.compile(
             r"samstemt\s+politikk|politikksamstemthet|policy\s+coherence|"
             r"role\s+of\s+government\s+in\s+promoting\s+responsible\s+business|OECD/LEGAL/0486", re.I),
+        "words": ("samstemt", "coherence", "government", "0486"),
         "regjeringen_only": False,
     },
 }  # fmt: skip
@@ -49,8 +52,10 @@ def _is_regjeringen(item: dict[str, Any]) -> bool:
 def themes_of(item: dict[str, Any]) -> list[str]:
     """The themes (``action_plan``, ``policy_coherence``) one item is about."""
     text = " ".join(item.get(k) or "" for k in ("title", "summary", "body"))
+    folded = text.casefold()  # the words before the case-insensitive patterns (most of the command's time)
     return [name for name, theme in THEMES.items()
-            if theme["pattern"].search(text) and (not theme["regjeringen_only"] or _is_regjeringen(item))]
+            if any(w in folded for w in theme["words"]) and theme["pattern"].search(text)
+            and (not theme["regjeringen_only"] or _is_regjeringen(item))]
 
 
 #: the words each theme's pattern needs (a word, words in a row, or a prefix ending in *): the items
