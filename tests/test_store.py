@@ -178,6 +178,16 @@ def test_the_fallback_channels_sittings_without_places_change_nothing(db, as_of)
     _, run = apply(db, as_of + timedelta(days=4), [hearing(1, **committee, extra={
         **primary, "hearing_times": [{**hall, "sted": "Høringssal 3"}]})])
     assert [e[2] for e in events(db, run)] == ["hearing_times"]
+    # and so is its naming no room any more (the room was kept as if the primary channel could not
+    # see rooms, and the digest went on sending advisers to Høringssal 3), or no sitting at all
+    gone = [{**hall, "sted": None}]
+    _, run = apply(db, as_of + timedelta(days=5), [hearing(1, **committee, extra={
+        **primary, "hearing_times": gone, "fallback": False})])
+    assert [e[2] for e in events(db, run)] == ["hearing_times"]
+    assert json.loads(db["items"].get("regjeringen:3100001")["extra"])["hearing_times"] == gone
+    _, run = apply(db, as_of + timedelta(days=6), [hearing(1, **committee, extra={**primary, "hearing_times": []})])
+    assert [e[2] for e in events(db, run)] == ["hearing_times"]
+    assert json.loads(db["items"].get("regjeringen:3100001")["extra"])["hearing_times"] == []
 
 
 def test_a_hearing_moved_with_its_sitting_is_said_once_in_the_digest_and_feed(db, as_of):

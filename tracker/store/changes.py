@@ -11,8 +11,8 @@ status_changed, stage_changed (a legislative procedure's stage, `extra["stage"]`
 times_changed (a committee hearing's other times moved or removed: `extra["hearing_start"]`,
 and `extra["anmodningsfrist"]` where it is not the deadline; field = the key; after = None when
 removed; and its sittings, `extra["hearing_times"]`, a list of {"tidspunkt", "sted"}: a sitting
-moved, added or removed, or another room — places a channel does not observe are kept,
-`merge_sittings`, and places first known are no change), documents_added,
+moved, added or removed, or another room or none — places the fallback channel does not observe
+are kept, `merge_sittings`, and places first known are no change), documents_added,
 vanished, reappeared.
 
 `revert(item, later)` is compare's inverse: the item as it stood before events recorded later (a
@@ -158,15 +158,16 @@ def later_sitting_days(extra: dict[str, Any]) -> list[tuple[datetime, str | None
     return [days[d] for d in sorted(days)]
 
 
-def merge_sittings(stored: Any, scraped: Any) -> Any:
-    """A committee hearing's sittings after a scrape: the scraped list, unless it names no place
-    where the stored one does — a channel that does not observe the sittings' places (the
-    Storting's fallback channel reads only the days from each case) keeps what the primary
-    channel saw, as an unobserved time keeps the stored one."""
+def merge_sittings(stored: Any, scraped: Any, *, places_observed: bool = True) -> Any:
+    """A committee hearing's sittings after a scrape: the scraped list. A channel that does not
+    observe the sittings' places (`places_observed` False: the Storting's fallback channel reads
+    only the days from each case) keeps what the primary channel saw when it names no place where
+    the stored list does, as an unobserved time keeps the stored one; the primary channel naming
+    no room any more, or no sitting, is a change."""
     def named(value: Any) -> bool:
         return isinstance(value, list) and any(isinstance(s, dict) and s.get("sted") for s in value)
 
-    return stored if named(stored) and not named(scraped) else scraped
+    return stored if not places_observed and named(stored) and not named(scraped) else scraped
 
 
 def _sittings_differ(old: list[Any], new: list[Any]) -> bool:

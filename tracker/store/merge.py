@@ -188,9 +188,10 @@ def apply_scrape(
                 # ask to speak any more) clears it (a times_changed event, tracker.store.changes)
                 seen = {k: v for k, v in row["extra"].items() if v is not None}
                 stored_extra = json.loads(stored.get("extra") or "{}")
-                if changes.SITTINGS in seen:  # places the channel did not observe are kept
-                    seen[changes.SITTINGS] = changes.merge_sittings(stored_extra.get(changes.SITTINGS),
-                                                                    seen[changes.SITTINGS])
+                if changes.SITTINGS in seen:  # places the fallback channel does not observe are kept
+                    seen[changes.SITTINGS] = changes.merge_sittings(
+                        stored_extra.get(changes.SITTINGS), seen[changes.SITTINGS],
+                        places_observed=not seen.get("fallback"))
                 row["extra"] = {**stored_extra, **seen}
             merged = changes.merge(stored, row)
             merged["status"] = _derive(merged, as_of)
