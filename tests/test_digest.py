@@ -80,7 +80,18 @@ def test_changed_lists_each_kind_of_change(db, tmp_path):
     assert "status_changed" in changes[iid("3100003")]
     assert "status_changed" in changes[iid("3100004")]
     assert changes[iid("3100007")] == ["vanished"]
-    assert changes[iid("3100009")] == ["resent"]
+    # a new consultation that repeats an earlier one is no change to an item: its own entry (under
+    # «Trenger innspill» here) says so, and «Endret» does not list it a second time
+    assert iid("3100009") not in changes and iid("3100009") in {r["id"] for r in d.new}
+    (entry,) = [e for s in d.sections if s.id == "needs-input" for g in s.groups for e in g.entries
+                if e.id == iid("3100009")]
+    assert "Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder" in " ".join(entry.lines)
+    with db.conn:  # closed already: under «Nytt», which says it too
+        db["items"].update(iid("3100009"), {"status": "closed"})
+    (entry,) = [e for e in _build(db).section("new").groups[0].entries if e.id == iid("3100009")]
+    assert "Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder" in " ".join(entry.lines)
+    with db.conn:
+        db["items"].update(iid("3100009"), {"status": "open"})
     text = digest.render_text(d)
     assert "Fristen er flyttet: fre. 04.12.2026 → fre. 11.12.2026" in text
     assert "Trukket tilbake" in text

@@ -87,6 +87,11 @@ class Context:
     def new_ids(self) -> set[str]:
         return {r["id"] for r in self.new}
 
+    @property
+    def resent(self) -> dict[str, dict[str, Any]]:
+        """The new consultations that repeat an earlier one: {id: the earlier item} (`resent`)."""
+        return {r["id"]: r["resent_of"] for r in self.new if r.get("resent_of")}
+
 
 # ---------------------------------------------------------------------------- since
 
@@ -233,8 +238,12 @@ def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, 
             continue
         found.setdefault(e["item_id"], []).append(
             {"kind": e["kind"], "field": e["field"], "before": e["before"], "after": e["after"], "at": e["at"]})
-    for item_id, previous in resent(ctx.db, new).items():
-        found.setdefault(item_id, []).append({"kind": "resent", "previous": previous})
+    # a new consultation that repeats an earlier one says so on its own entry (needs input, new):
+    # it is no change to an item
+    earlier = resent(ctx.db, new)
+    for row in new:
+        if row["id"] in earlier:
+            row["resent_of"] = earlier[row["id"]]
     changed = []
     for item_id, change_list in found.items():
         item = items.get(item_id)

@@ -46,6 +46,7 @@ from tracker.digest.wording import (
     describe_change,
     next_due_text,
     reason_text,
+    resent_text,
     stortinget_times,
     when_text,
 )
@@ -135,6 +136,8 @@ def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
             lines.append(due)
     if row.get("owner"):
         lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+    if previous := ctx.resent.get(row["id"]):
+        lines.append(resent_text(previous, ctx.lang))
     if row.get("triage_owner"):
         lines.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
     if row.get("triage_state") and row["triage_state"] != "new":
@@ -188,7 +191,8 @@ def new_items(ctx: Context) -> Section:
     others = sum(1 for r in ctx.new if not r.get("passes"))
 
     def make(r: dict[str, Any]) -> Entry:
-        return _base(r, ctx, new=True, lines=_short_facts(r, ctx), reason=reason_text(r, ctx.lang),
+        lines = _short_facts(r, ctx) + ([resent_text(r["resent_of"], ctx.lang)] if r.get("resent_of") else [])
+        return _base(r, ctx, new=True, lines=lines, reason=reason_text(r, ctx.lang),
                      evidence=_evidence(r.get("snippet"), ctx.lang))
 
     notes = []

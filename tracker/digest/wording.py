@@ -313,9 +313,13 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
                                     else _("Removed: «%(passage)s»", passage=words))
                     break
         return text
-    if kind == "resent":
-        prev = change["previous"]
-        when = format_date(deadlines.deadline_day(prev.get("deadline")), lang) if prev.get("deadline") else "–"
-        return _("Sent on a new hearing; previous: «%(title)s» (deadline %(day)s)",
-                 title=clean(prev.get("title"), 120), day=when)
     return _("Changed")
+
+
+def resent_text(previous: dict[str, Any], lang: str) -> str:
+    """A new consultation that repeats an earlier one (`tracker.digest.build.resent`), said on its
+    own entry: "Sendt på ny høring; forrige: «…» (frist …)"."""
+    _ = Translator(lang)
+    when = format_date(deadlines.deadline_day(previous.get("deadline")), lang) if previous.get("deadline") else "–"
+    return _("Sent on a new hearing; previous: «%(title)s» (deadline %(day)s)",
+             title=clean(previous.get("title"), 120), day=when)
