@@ -42,6 +42,10 @@ def test_atom_is_valid_with_needs_input_then_changes(db):
     assert len({e.id for e in feed.entries}) == len(feed.entries)
     hostile = next(e for e in feed.entries if "script" in e.title)
     assert hostile.title.startswith('Trenger innspill: <script>alert("x")</script> Høring & «test»')
+    # a consultation sent on a new hearing says so, as in the digest
+    resent = next(e for e in feed.entries if e.title.startswith("Ny: Høring – forslag til lov om ansvarlige "
+                                                                "leverandørkjeder i offentlige anskaffelser (ny høring)"))
+    assert "Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder" in resent.summary
     assert "links" not in hostile or all(link.href.startswith("http") for link in hostile.links)
 
 

@@ -18,6 +18,7 @@ from tracker.digest.build import (
     decorate,
     items_by_id,
     problems,
+    resent,
     window_events,
 )
 from tracker.digest.text import TITLE_LIMIT, clean, safe_url, workbench_link
@@ -26,6 +27,7 @@ from tracker.digest.wording import (
     deadline_line,
     describe_change,
     reason_text,
+    resent_text,
     stortinget_events,
     stortinget_times,
 )
@@ -120,6 +122,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             continue
         group = "new" if e["kind"] == "new" else "changed"
         grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
+    # a new consultation that repeats an earlier one says so, as in the digest
+    earlier = resent(db, [items[item_id] for item_id, group, _at in grouped if group == "new"])
     change_entries = []
     for (item_id, group, at), evs in grouped.items():
         item = decorate(items[item_id], ctx)
@@ -129,6 +133,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             # is expected (a consultation); a committee hearing's times as in the digest
             if item.get("deadline") or item.get("kind") in urgency.CONSULTATION_KINDS:
                 summary += stortinget_times(item, as_of, lang) or [deadline_line(item, as_of, lang)]
+            if item_id in earlier:
+                summary.append(resent_text(earlier[item_id], lang))
             title = _("New: %(title)s", title=clean(item["title"], TITLE_LIMIT))
         else:
             summary = [describe_change(e, lang, item) for e in told(evs)]
