@@ -49,6 +49,20 @@ def test_atom_is_valid_with_needs_input_then_changes(db):
     assert "links" not in hostile or all(link.href.startswith("http") for link in hostile.links)
 
 
+def test_the_workbench_inbox_says_a_consultation_was_sent_on_a_new_hearing(db, data_dir, tmp_path):
+    """The digest said «Sendt på ny høring; forrige: …» and the inbox, where an adviser works the
+    list, did not: the earlier hearing may have been answered already."""
+    import html
+
+    from tracker.web.app import create_app
+
+    build_world(db)
+    page = html.unescape(create_app(str(tmp_path / "test.db"), as_of=DAY2, data_dir=data_dir)
+                         .test_client().get("/").get_data(as_text=True))
+    assert page.count("Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder i "
+                      "offentlige anskaffelser» (frist fre. 18.12.2026)") == 1
+
+
 def test_the_feed_names_a_changed_document_by_its_title(db):
     """The feed (and the digest's EU section) said "Dokument endret: https://…/horingsnotat.pdf"."""
     from tracker.store.instants import stored

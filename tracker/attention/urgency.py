@@ -44,6 +44,7 @@ import sqlite_utils
 from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
 from tracker.attention.profiles import Profile, default_profile
 from tracker.store import deadlines
+from tracker.store.changes import title_key
 from tracker.store.queries import (
     as_they_stood,
     label_evidence,
@@ -239,3 +240,55 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows.sort(key=lambda r: (WINDOWS.index(r["window"]), -rank_relevance(r),
                              deadlines.to_datetime(r["next_due"]) or far, r["id"]))
     return rows
+
+
+def resent(db: sqlite_utils.Database, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Consultations among `items` that repeat an earlier one (a hearing sent on a new hearing):
+    {item id: the earlier item}.
+
+    Decided by the source's own pointer (extra `previous_hearing`/`replaces`: an id or URL) or by
+    the same title (`changes.title_key`: a leading "Høring –"/"(ny høring)", case and punctuation
+    ignored; at least 20 characters) as an earlier consultation of another id.
+    """
+    consult = [i for i in items if i.get("kind") in CONSULTATION_KINDS]
+    if not consult:
+        return {}
+    pointers: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for item in consult:
+        extra = loads_json(item.get("extra"), {})
+        pointer = extra.get("previous_hearing") or extra.get("replaces") if isinstance(extra, dict) else None
+        if isinstance(pointer, str) and pointer:
+            pointers[item["id"]] = pointer
+        key = title_key(item.get("title"))
+        if len(key) >= 20:
+            keys[item["id"]] = key
+    kinds = list(CONSULTATION_KINDS)
+    in_kinds = f"kind in ({','.join('?' * len(kinds))})"
+    by_ref: dict[str, dict[str, Any]] = {}
+    for row in select_in(
+        db, f"""select id, title, url, canonical_url, deadline, status, first_seen from items
+                where {in_kinds} and (id in ({{marks}}) or url in ({{marks}}) or canonical_url in ({{marks}}))""",
+        sorted(set(pointers.values())), before=kinds,
+    ):
+        for ref in (row["id"], row["url"], row["canonical_url"]):
+            if ref:
+                by_ref[ref] = row
+    by_title: dict[str, list[dict[str, Any]]] = {}
+    for row in select_in(
+        db, f"""select id, title, url, canonical_url, deadline, status, first_seen, title_key from items
+                where title_key in ({{marks}}) and {in_kinds}""",
+        sorted(set(keys.values())), after=kinds,
+    ):
+        by_title.setdefault(row["title_key"], []).append(row)
+    out: dict[str, dict[str, Any]] = {}
+    for item in consult:
+        pointer = pointers.get(item["id"])
+        if pointer in by_ref and by_ref[pointer]["id"] != item["id"]:
+            out[item["id"]] = by_ref[pointer]
+            continue
+        earlier = [r for r in by_title.get(keys.get(item["id"], ""), []) if r["id"] != item["id"]
+                   and (r["first_seen"] or "") <= (item.get("first_seen") or "")]
+        if earlier:
+            out[item["id"]] = max(earlier, key=lambda r: r["first_seen"] or "")
+    return out

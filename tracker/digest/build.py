@@ -89,7 +89,7 @@ class Context:
 
     @property
     def resent(self) -> dict[str, dict[str, Any]]:
-        """The new consultations that repeat an earlier one: {id: the earlier item} (`resent`)."""
+        """The new consultations that repeat an earlier one: {id: the earlier item} (`urgency.resent`)."""
         return {r["id"]: r["resent_of"] for r in self.new if r.get("resent_of")}
 
 
@@ -171,57 +171,6 @@ def _working_days_between(today: date, day: date, eves_are_working_days: bool) -
     return deadlines.working_days_between(today, day, eves_are_working_days=eves_are_working_days)
 
 
-def resent(db: sqlite_utils.Database, new_items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """New consultations that repeat an earlier one: {new item id: previous item}.
-
-    Decided by the source's own pointer (extra `previous_hearing`/`replaces`: an id or URL) or by
-    the same title (`changes.title_key`: a leading "Høring –"/"(ny høring)", case and punctuation
-    ignored; at least 20 characters) as an earlier consultation of another id.
-    """
-    consult = [i for i in new_items if i.get("kind") in urgency.CONSULTATION_KINDS]
-    if not consult:
-        return {}
-    pointers: dict[str, str] = {}
-    keys: dict[str, str] = {}
-    for item in consult:
-        extra = _json(item.get("extra")) or {}
-        pointer = extra.get("previous_hearing") or extra.get("replaces") if isinstance(extra, dict) else None
-        if isinstance(pointer, str) and pointer:
-            pointers[item["id"]] = pointer
-        key = store_changes.title_key(item.get("title"))
-        if len(key) >= 20:
-            keys[item["id"]] = key
-    kinds = list(urgency.CONSULTATION_KINDS)
-    in_kinds = f"kind in ({','.join('?' * len(kinds))})"
-    by_ref: dict[str, dict[str, Any]] = {}
-    for row in select_in(
-        db, f"""select id, title, url, canonical_url, deadline, status, first_seen from items
-                where {in_kinds} and (id in ({{marks}}) or url in ({{marks}}) or canonical_url in ({{marks}}))""",
-        sorted(set(pointers.values())), before=kinds,
-    ):
-        for ref in (row["id"], row["url"], row["canonical_url"]):
-            if ref:
-                by_ref[ref] = row
-    by_title: dict[str, list[dict[str, Any]]] = {}
-    for row in select_in(
-        db, f"""select id, title, url, canonical_url, deadline, status, first_seen, title_key from items
-                where title_key in ({{marks}}) and {in_kinds}""",
-        sorted(set(keys.values())), after=kinds,
-    ):
-        by_title.setdefault(row["title_key"], []).append(row)
-    out: dict[str, dict[str, Any]] = {}
-    for item in consult:
-        pointer = pointers.get(item["id"])
-        if pointer in by_ref and by_ref[pointer]["id"] != item["id"]:
-            out[item["id"]] = by_ref[pointer]
-            continue
-        earlier = [r for r in by_title.get(keys.get(item["id"], ""), []) if r["id"] != item["id"]
-                   and (r["first_seen"] or "") <= (item.get("first_seen") or "")]
-        if earlier:
-            out[item["id"]] = max(earlier, key=lambda r: r["first_seen"] or "")
-    return out
-
-
 def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (not r.get("passes"), -urgency.rank_relevance(r),
                                        r.get("deadline_day") or "9999", (r.get("title") or "").casefold(), r["id"]))
@@ -240,7 +189,7 @@ def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, 
             {"kind": e["kind"], "field": e["field"], "before": e["before"], "after": e["after"], "at": e["at"]})
     # a new consultation that repeats an earlier one says so on its own entry (needs input, new):
     # it is no change to an item
-    earlier = resent(ctx.db, new)
+    earlier = urgency.resent(ctx.db, new)
     for row in new:
         if row["id"] in earlier:
             row["resent_of"] = earlier[row["id"]]

@@ -18,7 +18,6 @@ from tracker.digest.build import (
     decorate,
     items_by_id,
     problems,
-    resent,
     window_events,
 )
 from tracker.digest.text import TITLE_LIMIT, clean, safe_url, workbench_link
@@ -123,7 +122,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         group = "new" if e["kind"] == "new" else "changed"
         grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
     # a new consultation that repeats an earlier one says so, as in the digest
-    earlier = resent(db, [items[item_id] for item_id, group, _at in grouped if group == "new"])
+    earlier = urgency.resent(db, [items[item_id] for item_id, group, _at in grouped if group == "new"])
     change_entries = []
     for (item_id, group, at), evs in grouped.items():
         item = decorate(items[item_id], ctx)

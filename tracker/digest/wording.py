@@ -317,7 +317,7 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
 
 
 def resent_text(previous: dict[str, Any], lang: str) -> str:
-    """A new consultation that repeats an earlier one (`tracker.digest.build.resent`), said on its
+    """A new consultation that repeats an earlier one (`tracker.attention.urgency.resent`), said on its
     own entry: "Sendt på ny høring; forrige: «…» (frist …)"."""
     _ = Translator(lang)
     when = format_date(deadlines.deadline_day(previous.get("deadline")), lang) if previous.get("deadline") else "–"

@@ -10,7 +10,8 @@ its time; for others the deadline day (with its time when it has one), or "ingen
 (a consultation; nothing for an item of a kind that has no deadline);
 ``status_known(status)`` (lists leave "ukjent" out) and ``statuses`` (the search form's choices);
 ``status_word_query(word, source)``: the search for the items whose source says that word;
-``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item.
+``why(item)``: the digest's "why" — the tagger's reason with the relevance that ranks the item;
+``resent(previous)``: the digest's line for a consultation sent on a new hearing.
 :func:`reference_texts` names the references related items share.
 """
 
@@ -38,6 +39,13 @@ def why(item: dict[str, Any], lang: str = "nb") -> str:
     from tracker.digest.wording import reason_text
 
     return reason_text(item, lang)
+
+
+def resent(previous: dict[str, Any], lang: str = "nb") -> str:
+    """The digest's line for a consultation sent on a new hearing (tracker.digest.wording.resent_text)."""
+    from tracker.digest.wording import resent_text
+
+    return resent_text(previous, lang)
 
 
 def is_consultation(item: dict[str, Any]) -> bool:
@@ -100,6 +108,7 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
     env.globals["why"] = lambda item: why(item, current())
+    env.globals["resent"] = lambda previous: resent(previous, current())
     env.globals["is_consultation"] = is_consultation
     env.globals["status_known"] = status_known
     env.globals["statuses"] = STATUSES

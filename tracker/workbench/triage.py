@@ -273,11 +273,16 @@ def feedback(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 def inbox_rows(db: sqlite_utils.Database, as_of: datetime, owner: str | None = None) -> list[dict]:
     """Needs input, most urgent first (decided in tracker.attention.urgency), optionally one
-    adviser's items only (owner names compared case-insensitively: "kari" finds "Kari")."""
-    from tracker.attention.urgency import needs_input
+    adviser's items only (owner names compared case-insensitively: "kari" finds "Kari"); a
+    consultation sent on a new hearing has the earlier one as `resent_of`."""
+    from tracker.attention.urgency import needs_input, resent
 
     rows = needs_input(db, as_of=as_of)
     if owner:
         wanted = owner.strip().casefold()
         rows = [r for r in rows if (r.get("triage_owner") or "").strip().casefold() == wanted]
+    earlier = resent(db, rows)
+    for row in rows:
+        if row["id"] in earlier:
+            row["resent_of"] = earlier[row["id"]]
     return rows
