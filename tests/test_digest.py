@@ -92,6 +92,15 @@ def test_changed_lists_each_kind_of_change(db, tmp_path):
     assert "Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder" in " ".join(entry.lines)
     with db.conn:
         db["items"].update(iid("3100009"), {"status": "open"})
+    # and the day after, no longer new, it still says so under «Trenger innspill» (as the inbox does)
+    from datetime import timedelta
+
+    digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path)
+    d3 = _build(db, as_of=DAY2 + timedelta(days=1))
+    assert iid("3100009") not in {r["id"] for r in d3.new}
+    (entry,) = [e for s in d3.sections if s.id == "needs-input" for g in s.groups for e in g.entries
+                if e.id == iid("3100009")]
+    assert "Sendt på ny høring; forrige:" in " ".join(entry.lines) and not entry.new
     text = digest.render_text(d)
     assert "Fristen er flyttet: fre. 04.12.2026 → fre. 11.12.2026" in text
     assert "Trukket tilbake" in text

@@ -78,6 +78,9 @@ class Context:
     #: the last event recorded by the digest's time: items are shown as they stood then (a digest
     #: of an earlier day; None: as they stand)
     upto: int | None = None
+    #: the consultations listed (needs input, new) that repeat an earlier one: {id: the earlier
+    #: item} (`urgency.resent`; their entries say so)
+    resent: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def _(self) -> Translator:
@@ -87,10 +90,6 @@ class Context:
     def new_ids(self) -> set[str]:
         return {r["id"] for r in self.new}
 
-    @property
-    def resent(self) -> dict[str, dict[str, Any]]:
-        """The new consultations that repeat an earlier one: {id: the earlier item} (`urgency.resent`)."""
-        return {r["id"]: r["resent_of"] for r in self.new if r.get("resent_of")}
 
 
 # ---------------------------------------------------------------------------- since
@@ -187,12 +186,6 @@ def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, 
             continue
         found.setdefault(e["item_id"], []).append(
             {"kind": e["kind"], "field": e["field"], "before": e["before"], "after": e["after"], "at": e["at"]})
-    # a new consultation that repeats an earlier one says so on its own entry (needs input, new):
-    # it is no change to an item
-    earlier = urgency.resent(ctx.db, new)
-    for row in new:
-        if row["id"] in earlier:
-            row["resent_of"] = earlier[row["id"]]
     changed = []
     for item_id, change_list in found.items():
         item = items.get(item_id)
@@ -418,6 +411,9 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
     candidates = urgency.candidates(db, upto)
     ctx.needs = urgency.needs_input(db, as_of=as_of, profile=profile, rows=candidates)
     ctx.new, ctx.changed = new_and_changed(ctx)
+    # a consultation that repeats an earlier one says so on its own entry (needs input, new): it
+    # is no change to an item
+    ctx.resent = urgency.resent(db, [*ctx.needs, *ctx.new])
     ctx.coming = coming(ctx, candidates)
     ctx.eu = eu_data(ctx) if wants(profile, EU_KINDS, (), ()) else None
     ctx.health, ctx.stale = health(db, as_of)

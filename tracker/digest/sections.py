@@ -191,7 +191,7 @@ def new_items(ctx: Context) -> Section:
     others = sum(1 for r in ctx.new if not r.get("passes"))
 
     def make(r: dict[str, Any]) -> Entry:
-        lines = _short_facts(r, ctx) + ([resent_text(r["resent_of"], ctx.lang)] if r.get("resent_of") else [])
+        lines = _short_facts(r, ctx) + ([resent_text(ctx.resent[r["id"]], ctx.lang)] if r["id"] in ctx.resent else [])
         return _base(r, ctx, new=True, lines=lines, reason=reason_text(r, ctx.lang),
                      evidence=_evidence(r.get("snippet"), ctx.lang))
 
