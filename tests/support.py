@@ -109,3 +109,16 @@ def run_together(fn, n: int) -> tuple[list, list[BaseException]]:
     for t in threads:
         t.join()
     return results, errors
+
+
+def devset_texts() -> list[str]:
+    """Every text field of the development sets (constructed and real): real-sounding Norwegian and
+    English to test a fast path against the rule it stands in for."""
+    import json
+
+    out = []
+    for path in [*(ROOT / "data" / "devset").glob("*.jsonl"), *(ROOT / "data" / "devset" / "real").glob("*.jsonl")]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out += [v for v in json.loads(line).values() if isinstance(v, str)]
+    return out

@@ -109,17 +109,11 @@ def test_each_themes_words_are_in_every_text_its_pattern_matches():
     """themes_of looks for a theme's words (case-folded) before its case-insensitive pattern (the
     patterns were most of `action-plan`'s time on a large store): a text the pattern matches always
     holds one of them, on the development sets' texts and on spellings made to try the edges."""
-    import json
-    from pathlib import Path
+    from support import devset_texts
 
     from tracker.links.action_plan import THEMES
 
-    repo = Path(__file__).resolve().parent.parent
-    texts = []
-    for path in [*(repo / "data" / "devset").glob("*.jsonl"), *(repo / "data" / "devset" / "real").glob("*.jsonl")]:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts += [v for v in json.loads(line).values() if isinstance(v, str)]
+    texts = devset_texts()
     phrases = ["Handlingsplan for næringsliv og menneskerettigheter", "strategien for ansvarlig næringsliv og menneskerettigheter",
                "handlingsplanen om Norges oppfølging for næringslivet og menneskerettigheter",
                "National Action Plan on Business and Human Rights", "action plan on business and human rights",

@@ -152,15 +152,9 @@ def test_names_fund_is_the_fund_regex_found_faster():
     """`names_fund` tests for a word every FUND match holds before the case-insensitive regex (it
     was most of /gpfg's time on a large store): the same answer as FUND alone, on the development
     sets' texts and on spellings made to try the words' edges."""
-    import json
-    from pathlib import Path
+    from support import devset_texts
 
-    repo = Path(__file__).resolve().parent.parent
-    texts = []
-    for path in [*(repo / "data" / "devset").glob("*.jsonl"), *(repo / "data" / "devset" / "real").glob("*.jsonl")]:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts += [v for v in json.loads(line).values() if isinstance(v, str)]
+    texts = devset_texts()
     phrases = ["Statens pensjonsfond utland", "pensjonsfondet", "Oljefondet", "SPU", "GPFG", "the Government Pension Fund",
                "Etikkrådet", "Council on Ethics", "etiske retningslinjer", "Ethical Guidelines", "forvaltningsmandatet"]
     for p in phrases:

@@ -137,21 +137,11 @@ def _stress_texts(n: int = 20000, seed: int = 11) -> list[str]:
     return out
 
 
-def _repository_texts() -> list[str]:
-    import json
-
-    out = []
-    for path in [*(REPO / "data" / "devset").glob("*.jsonl"),
-                 *(REPO / "data" / "devset" / "real").glob("*.jsonl")]:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out += [v for v in json.loads(line).values() if isinstance(v, str)]
-    return out
-
-
 def test_gated_scan_finds_exactly_what_the_full_regex_finds():
     m = InstrumentMatcher(load_register())
-    texts = _repository_texts() + _stress_texts()
+    from support import devset_texts
+
+    texts = devset_texts() + _stress_texts()
     checked = mentions = 0
     for text in texts:
         padded = " " + text.lower()
