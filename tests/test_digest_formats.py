@@ -297,6 +297,34 @@ def test_ics_cancels_a_committee_hearings_time_the_storting_no_longer_gives(db):
     assert ask_uid not in _events(_ics(db, as_of=DAY2 + timedelta(days=45)))
 
 
+def test_ics_cancels_a_further_day_a_committee_hearing_no_longer_sits(db):
+    """A hearing over two days cut to one: the second day's event left the calendar without a word
+    (a calendar that had imported it kept it). It stays, cancelled, at its time and room; given
+    again, it is confirmed again."""
+    from test_digest_world import crawl_day, day1_items, tag
+
+    day1 = {"sted": "Høringssal 1", "tidspunkt": "2026-12-03T09:30:00+01:00"}
+    day2 = {"sted": "Høringssal 2", "tidspunkt": "2026-12-04T09:00:00+01:00"}
+
+    def with_sittings(sittings):
+        return [{**i, "extra": {"hearing_start": day1["tidspunkt"], "deadline_basis": "innspillsfrist",
+                                "hearing_times": sittings}} if i["native_id"] == "h-1042" else i for i in day1_items()]
+
+    second = f"hearing-2026-12-04-{iid('h-1042')}-ncp@ncp-tracker"
+    crawl_day(db, DAY1, with_sittings([day1, day2]))
+    tag(db)
+    assert str(_events(_ics(db, as_of=DAY1))[second]["STATUS"]) == "CONFIRMED"
+    crawl_day(db, DAY2, with_sittings([day1]))
+    tag(db)
+    events = _events(_ics(db))
+    gone = events[second]
+    assert str(gone["STATUS"]) == "CANCELLED" and str(gone["LOCATION"]) == "Høringssal 2"
+    assert gone.decoded("DTSTART").isoformat() == "2026-12-04T09:00:00+01:00"
+    assert str(events[f"hearing-{iid('h-1042')}-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
+    crawl_day(db, DAY2 + timedelta(days=1), with_sittings([day1, day2]))
+    assert str(_events(_ics(db, as_of=DAY2 + timedelta(days=1)))[second]["STATUS"]) == "CONFIRMED"
+
+
 def build_world_day2(db):
     from test_digest_world import EU, RG, ST, crawl_day, day2_items, tag
 

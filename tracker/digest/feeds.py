@@ -33,8 +33,8 @@ from tracker.digest.wording import (
 from tracker.digest.wording import extra as extra_of
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
-from tracker.store.changes import hearing_place, later_sitting_days, told
-from tracker.store.queries import last_event_id
+from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days, told
+from tracker.store.queries import last_event_id, loads_json
 from tracker.vocabulary import kind_name, label_name, triage_name
 
 #: the Atom feed carries changes from this many days back
@@ -221,6 +221,12 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     # of a field counts: a time given again and removed again)
     removed = {(r["item_id"], r["field"]): r["before"] for r in db.query(
         "select item_id, field, before from events where kind = 'times_changed' and after is null order by id")}
+    # a committee hearing's sittings before each change of them: a further day it no longer sits
+    # stays in the calendar, cancelled, as a removed time does
+    sittings_before: dict[str, list[Any]] = {}
+    for r in db.query("select item_id, before from events where kind = 'times_changed' and field = ? order by id",
+                      [SITTINGS]):
+        sittings_before.setdefault(r["item_id"], []).append(loads_json(r["before"], []))
     triaged = {r["item_id"]: r["n"] for r in db.query(
         "select item_id, count(*) as n from triage_history group by item_id")}
     kinds = ",".join("?" for _k in urgency.CONSULTATION_KINDS)
@@ -287,13 +293,20 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             gone = deadlines.to_datetime(removed.get((row["id"], field)))
             if kind not in given and gone is not None and (today - deadlines.oslo_date(gone)).days <= CALENDAR_PAST_DAYS:
                 plan.append((kind, gone, True))
-        # a hearing sitting on further days: an event on each (its own uid: the day it sits; a day
-        # the source drops leaves the feed, and a subscribed calendar drops it)
+        # a hearing sitting on further days: an event on each (its own uid: the day it sits)
         places = {"hearing": hearing_place(extra_of(row))}
         for when, place in later_sitting_days(extra_of(row)) if "hearing" in given else ():
             key = f"hearing-{deadlines.oslo_date(when).isoformat()}"
             plan.append((key, when, dropped))
             places[key] = place
+        for before in sittings_before.get(row["id"], []):  # further days it sat on before, no more
+            times = [t for s in before if isinstance(s, dict) and (t := deadlines.to_datetime(s.get("tidspunkt")))]
+            start = {"hearing_start": min(times).isoformat(), SITTINGS: before} if times else {}
+            for when, place in later_sitting_days(start):
+                key = f"hearing-{deadlines.oslo_date(when).isoformat()}"
+                if key not in places and (today - deadlines.oslo_date(when)).days <= CALENDAR_PAST_DAYS:
+                    plan.append((key, when, True))
+                    places[key] = place
         for key, when, cancelled in plan:
             kind = "hearing" if key in places else key
             event = Event()
