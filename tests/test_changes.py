@@ -271,6 +271,14 @@ def test_the_further_days_a_committee_hearing_sits():
     assert [(w.isoformat(), p) for w, p in later_sitting_days({**extra, "hearing_times": [late, day2[0]]})] == [
         ("2026-12-04T10:00:00+01:00", "Høringssal 2"), ("2026-12-08T00:30:00+01:00", "Høringssal 3")]
     assert later_sitting_days({"hearing_times": day2}) == []
+    # every day it sits, the start first; without a start, from its first sitting
+    from tracker.store.changes import sitting_days
+
+    assert [(w.isoformat(), p) for w, p in sitting_days(extra)] == [
+        ("2026-12-03T09:00:00+01:00", HALL_1["sted"]), ("2026-12-04T09:00:00+01:00", None)]
+    assert [(w.isoformat(), p) for w, p in sitting_days({"hearing_times": [*day2, *slots]})] == [
+        ("2026-12-03T09:00:00+01:00", HALL_1["sted"]), ("2026-12-04T09:00:00+01:00", None)]
+    assert sitting_days({"hearing_times": [{"tidspunkt": None}]}) == [] and sitting_days({}) == []
 
 
 def test_where_a_committee_hearing_is_held():

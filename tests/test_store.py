@@ -160,6 +160,27 @@ def test_a_committee_hearings_sittings_are_events_and_an_earlier_day_shows_its_o
     assert sittings(last_event_id(db, as_of + timedelta(hours=1))) == [("2026-12-03T09:00:00+01:00", "Høringssal 1")]
 
 
+def test_the_horizon_names_each_day_a_committee_hearing_sits(db, as_of):
+    """The horizon listed every entry of the sittings list — one day's speaker slots as many
+    hearings — and a hearing with a start but no list (the export gives `start_dato` alone) not at
+    all. Now each day it sits, as the digest and the calendar name them."""
+    from tracker.attention.horizon import horizon
+
+    committee = {"kind": "committee_hearing", "title": "Komitéhøring: åpenhetsloven"}
+    slots = [{"sted": "Høringssal 1", "tidspunkt": f"2026-12-03T09:{m:02d}:00+01:00"} for m in (0, 20, 40)]
+    day2 = {"sted": "Høringssal 2", "tidspunkt": "2026-12-04T10:00:00+01:00"}
+    apply(db, as_of, [hearing(1, **committee, extra={"hearing_start": slots[0]["tidspunkt"], "hearing_times": [*slots, day2]}),
+                      hearing(2, **committee, extra={"hearing_start": "2026-12-08T09:00:00+01:00", "hearing_times": []})])
+
+    def sittings():
+        return [(d.item_id, d.at, d.detail) for d in horizon(db, as_of, weeks=4, followed_only=False, watch_entries=[])
+                if d.what == "storting_hearing"]
+
+    assert sittings() == [("regjeringen:3100001", "2026-12-03T09:00:00+01:00", "Høringssal 1"),
+                          ("regjeringen:3100001", "2026-12-04T10:00:00+01:00", "Høringssal 2"),
+                          ("regjeringen:3100002", "2026-12-08T09:00:00+01:00", None)]
+
+
 def test_the_fallback_channels_sittings_without_places_change_nothing(db, as_of):
     """The Storting's fallback channel (eksport/saker) gives a hearing's days without their places
     (or none): a day it answers for the export must not read as "the room changed" and back."""

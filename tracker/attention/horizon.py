@@ -38,6 +38,7 @@ import sqlite_utils
 from crawlers.dates import OSLO, parse_date
 from tracker.attention.profiles import Profile, default_profile
 from tracker.i18n import gettext
+from tracker.store.changes import sitting_days
 from tracker.store.queries import as_they_stood, loads_json, stood_where
 from tracker.vocabulary import N_
 
@@ -116,9 +117,11 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
     if kind == "committee_hearing" and is_open and not ask_is_deadline and (d := _day(extra.get("anmodningsfrist"))):
         yield Dated(day=d[0], at=d[1], what="storting_request", **base)
     if kind == "committee_hearing" and item.get("status") != "withdrawn":
-        for t in extra.get("hearing_times") or []:
-            if (d := _day((t or {}).get("tidspunkt"))):
-                yield Dated(day=d[0], at=d[1], what="storting_hearing", detail=t.get("sted"), **base)
+        # each day it sits, as the digest and the calendar name them (one day's slots are one day;
+        # a start without a list of sittings is a day too)
+        for when, place in sitting_days(extra):
+            yield Dated(day=when.astimezone(OSLO).date(), at=when.isoformat(), what="storting_hearing",
+                        detail=place, **base)
     if kind == "eu_consultation" and (d := _day(extra.get("opens"))) and d[0] > start:
         yield Dated(day=d[0], at=d[1], what="eu_feedback_opens", **base)
     for f in extra.get("forecasts") or [] if kind == "eu_procedure" else []:

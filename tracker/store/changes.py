@@ -158,6 +158,18 @@ def later_sitting_days(extra: dict[str, Any]) -> list[tuple[datetime, str | None
     return [days[d] for d in sorted(days)]
 
 
+def sitting_days(extra: dict[str, Any]) -> list[tuple[datetime, str | None]]:
+    """Each day a committee hearing sits, as (time, place or None), in order: its start
+    (`hearing_start`, at `hearing_place`) and `later_sitting_days`; without a start, the first
+    sitting of each day."""
+    times = [t for s in extra.get(SITTINGS) or [] if isinstance(s, dict) and (t := to_datetime(s.get("tidspunkt")))]
+    start = to_datetime(extra.get("hearing_start")) or (min(times) if times else None)
+    if start is None:
+        return []
+    at_start = {**extra, "hearing_start": start.isoformat()}
+    return [(start, hearing_place(at_start)), *later_sitting_days(at_start)]
+
+
 def merge_sittings(stored: Any, scraped: Any, *, places_observed: bool = True) -> Any:
     """A committee hearing's sittings after a scrape: the scraped list. A channel that does not
     observe the sittings' places (`places_observed` False: the Storting's fallback channel reads
