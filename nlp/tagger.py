@@ -394,10 +394,12 @@ class Tagger:
         """The evidence of mention `m` (offsets from `lo` in field `name`), or None when its
         instrument `requires` a word the item lacks or has an `unless` word the item has."""
         ins = self.register[m.instrument]
-        if ins.requires and not any(r in str(item_text) for r in ins.requires):
-            return None
-        if ins.unless and any(r in str(item_text) for r in ins.unless):
-            return None
+        if ins.requires or ins.unless:
+            text = str(item_text)  # once, not once a word
+            if ins.requires and not any(r in text for r in ins.requires):
+                return None
+            if ins.unless and any(r in text for r in ins.unless):
+                return None
         s, e = self._to_original(prep[name], m.start - lo, m.end - lo)
         return Evidence("", name, s, e, raw[name][s:e], "instrument:" + m.how, m.instrument)
 
