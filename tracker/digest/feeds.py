@@ -297,16 +297,16 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         places = {"hearing": hearing_place(extra_of(row))}
         for when, place in later_sitting_days(extra_of(row)) if "hearing" in given else ():
             key = f"hearing-{deadlines.oslo_date(when).isoformat()}"
-            plan.append((key, when, dropped))
             places[key] = place
+            plan.append((key, when, dropped))
         for before in sittings_before.get(row["id"], []):  # further days it sat on before, no more
             times = [t for s in before if isinstance(s, dict) and (t := deadlines.to_datetime(s.get("tidspunkt")))]
-            start = {"hearing_start": min(times).isoformat(), SITTINGS: before} if times else {}
-            for when, place in later_sitting_days(start):
+            then = {"hearing_start": min(times).isoformat(), SITTINGS: before} if times else {}
+            for when, place in later_sitting_days(then):
                 key = f"hearing-{deadlines.oslo_date(when).isoformat()}"
                 if key not in places and (today - deadlines.oslo_date(when)).days <= CALENDAR_PAST_DAYS:
-                    plan.append((key, when, True))
                     places[key] = place
+                    plan.append((key, when, True))
         for key, when, cancelled in plan:
             kind = "hearing" if key in places else key
             event = Event()
