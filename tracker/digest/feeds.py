@@ -33,7 +33,7 @@ from tracker.digest.wording import (
 from tracker.digest.wording import extra as extra_of
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
-from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days, told
+from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days, sitting_days, told
 from tracker.store.queries import last_event_id, loads_json
 from tracker.vocabulary import kind_name, label_name, triage_name
 
@@ -300,9 +300,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             places[key] = place
             plan.append((key, when, dropped))
         for before in sittings_before.get(row["id"], []):  # further days it sat on before, no more
-            times = [t for s in before if isinstance(s, dict) and (t := deadlines.to_datetime(s.get("tidspunkt")))]
-            then = {"hearing_start": min(times).isoformat(), SITTINGS: before} if times else {}
-            for when, place in later_sitting_days(then):
+            # that list's own days after its first (the start then is not stored with it)
+            for when, place in sitting_days({SITTINGS: before})[1:]:
                 key = f"hearing-{deadlines.oslo_date(when).isoformat()}"
                 if key not in places and (today - deadlines.oslo_date(when)).days <= CALENDAR_PAST_DAYS:
                     places[key] = place

@@ -235,9 +235,10 @@ def _published_move(before: Any, after: Any, lang: str) -> tuple[str, str] | Non
     if not (isinstance(before, dict) and isinstance(after, dict) and before.get("published") and after.get("published")):
         return None
     old, new = (deadlines.to_datetime(str(x["published"])) for x in (before, after))
-    if old is None or new is None or deadlines.oslo_date(old) == deadlines.oslo_date(new):
+    if old is None or new is None:
         return None
-    return format_date(deadlines.oslo_date(old), lang), format_date(deadlines.oslo_date(new), lang)
+    old_day, new_day = deadlines.oslo_date(old), deadlines.oslo_date(new)
+    return None if old_day == new_day else (format_date(old_day, lang), format_date(new_day, lang))
 
 
 def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | None = None) -> str:
