@@ -147,6 +147,24 @@ def test_the_health_lines_tie_each_count_to_its_word(capsys):
     assert "via: rss" in line and "100 new" not in line and "98 changed" not in line, line
 
 
+def test_a_health_line_says_its_counts_once_and_an_amber_or_red_reason_after_them(capsys):
+    """A green source's reason is its counts in words: the line said «items: 7 new: 1 changed: 1
+    via: rss    7 items, 1 new, 1 changed». Only an amber or red source's reason follows."""
+    from tracker.cli.pipeline import _print_health
+
+    _print_health([
+        {"source": "no_etikkradet", "status": "green", "items_seen": 7, "items_new": 1,
+         "items_changed": 1, "channel": "rss", "reason": "7 items, 1 new, 1 changed"},
+        {"source": "no_finansdep", "status": "amber", "items_seen": 8, "items_new": 1,
+         "items_changed": 0, "channel": "rss", "reason": "1 detail page blocked (403/challenge)"},
+        {"source": "eu_cellar", "status": "red", "items_seen": 0, "items_new": 0,
+         "items_changed": 0, "channel": None, "reason": "zero items (no items; 3 responses)"}])
+    green, amber, red = capsys.readouterr().err.splitlines()[1:]
+    assert green.endswith("via: rss") and "7 items" not in green, green
+    assert amber.endswith("via: rss    1 detail page blocked (403/challenge)"), amber
+    assert red.endswith("via: -      zero items (no items; 3 responses)"), red
+
+
 def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(tmp_path):
     """A monitor runs `health`: a daily job that stopped a week ago left every source green, and
     exit 0 said all was well; `--format jsonl` exited 0 even with a red source."""

@@ -372,10 +372,11 @@ def _print_health(rows: list[dict], title: str = "Source health") -> None:
         mark = marks.get(h["status"], "?")
         color = {"green": "green", "amber": "yellow", "red": "red"}.get(h["status"])
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
-        # "100 new, 98 changed"
+        # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
+        # so only an amber or red one's reason follows them
         line = (f"  [{mark:<4}] {h['source']:<26} {h['status']:<5} items: {h['items_seen']:>4}  "
-                f"new: {h['items_new']:>3}  changed: {h['items_changed']:>3}  via: {h['channel'] or '-':<6} "
-                f"{h['reason']}")
+                f"new: {h['items_new']:>3}  changed: {h['items_changed']:>3}  via: {h['channel'] or '-':<6}"
+                + ("" if h["status"] == "green" else f" {h['reason']}")).rstrip()
         click.secho(line, fg=color, err=True, bold=h["status"] == "red")
 
 
