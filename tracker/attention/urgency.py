@@ -62,6 +62,10 @@ UNKNOWN_STATUS_WINDOW_DAYS = 120
 SNIPPET_CONTEXT = 60
 #: deadline windows of "needs input", in order
 WINDOWS = ("this_week", "next_week", "later")
+#: a consultation of the same title counts as sent on a new hearing only when the earlier one was
+#: first seen at most this long before: a new hearing follows its first within months, while a
+#: yearly or standing hearing keeps its title for years (the source's own pointer has no limit)
+RESEND_WITHIN_DAYS = 730
 
 
 def item_labels(row: dict[str, Any]) -> list[str]:
@@ -242,13 +246,23 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     return rows
 
 
+def _instant(value: Any) -> datetime | None:
+    """A stored instant (ISO with offset), or None when absent or unreadable."""
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+    return moment if moment is None or moment.tzinfo is not None else None
+
+
 def resent(db: sqlite_utils.Database, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Consultations among `items` that repeat an earlier one (a hearing sent on a new hearing):
     {item id: the earlier item}.
 
     Decided by the source's own pointer (extra `previous_hearing`/`replaces`: an id or URL) or by
     the same title (`changes.title_key`: a leading "Høring –"/"(ny høring)", case and punctuation
-    ignored; at least 20 characters) as an earlier consultation of another id.
+    ignored; at least 20 characters) as an earlier consultation of another id first seen at most
+    `RESEND_WITHIN_DAYS` before it.
     """
     consult = [i for i in items if i.get("kind") in CONSULTATION_KINDS]
     if not consult:
@@ -287,8 +301,10 @@ def resent(db: sqlite_utils.Database, items: list[dict[str, Any]]) -> dict[str, 
         if pointer in by_ref and by_ref[pointer]["id"] != item["id"]:
             out[item["id"]] = by_ref[pointer]
             continue
+        seen = _instant(item.get("first_seen"))
         earlier = [r for r in by_title.get(keys.get(item["id"], ""), []) if r["id"] != item["id"]
-                   and (r["first_seen"] or "") <= (item.get("first_seen") or "")]
+                   and (before := _instant(r["first_seen"])) is not None and seen is not None
+                   and seen - timedelta(days=RESEND_WITHIN_DAYS) <= before <= seen]
         if earlier:
-            out[item["id"]] = max(earlier, key=lambda r: r["first_seen"] or "")
+            out[item["id"]] = max(earlier, key=lambda r: _instant(r["first_seen"]))
     return out
