@@ -111,6 +111,7 @@ def test_each_themes_words_are_in_every_text_its_pattern_matches():
     holds one of them, on the development sets' texts and on spellings made to try the edges."""
     from support import devset_texts
 
+    from tracker.links import might_match
     from tracker.links.action_plan import THEMES
 
     texts = devset_texts()
@@ -120,13 +121,17 @@ def test_each_themes_words_are_in_every_text_its_pattern_matches():
                "samstemt politikk", "Politikksamstemthet", "Policy Coherence", "OECD/LEGAL/0486",
                "the role of government in promoting responsible business conduct"]
     for p in phrases:
-        texts += [p, p.upper(), p.lower(), p.replace(" ", "\n"), p.replace(" ", "  "), f"({p})"]
+        texts += [p, p.upper(), p.lower(), p.replace(" ", "\n"), p.replace(" ", "  "), f"({p})",
+                  p.upper().replace("I", "İ"), p.replace("i", "ı")]
     matched = 0
     for name, theme in THEMES.items():
         for text in texts:
             if theme["pattern"].search(text):
                 matched += 1
-                assert any(w in text.casefold() for w in theme["words"]), (name, text)
+                assert might_match(text, text.casefold(), theme["words"]), (name, text)
     assert matched > 40
     assert themes_of({"id": "regjeringen:1", "source": "no_regjeringen_horinger", "title": phrases[0].upper()}) == [
         "action_plan"]
+    # the dotted capital İ: casefold() gives "i" and a combining dot, the pattern takes it for "i"
+    assert themes_of({"id": "regjeringen:1", "source": "no_regjeringen_horinger",
+                      "title": "HANDLİNGSPLAN FOR NÆRİNGSLİV OG MENNESKERETTİGHETER"}) == ["action_plan"]

@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.links import might_match
 from tracker.store.textindex import phrase_match, word_match
 
 THEMES: dict[str, dict[str, Any]] = {
@@ -54,7 +55,7 @@ def themes_of(item: dict[str, Any]) -> list[str]:
     text = " ".join(item.get(k) or "" for k in ("title", "summary", "body"))
     folded = text.casefold()  # the words before the case-insensitive patterns (most of the command's time)
     return [name for name, theme in THEMES.items()
-            if any(w in folded for w in theme["words"]) and theme["pattern"].search(text)
+            if might_match(text, folded, theme["words"]) and theme["pattern"].search(text)
             and (not theme["regjeringen_only"] or _is_regjeringen(item))]
 
 

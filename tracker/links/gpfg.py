@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.links import might_match
 from tracker.store.instants import stored
 from tracker.store.queries import as_they_stood, select_in
 
@@ -49,8 +50,7 @@ _FUND_WORDS = ("pensjonsfond", "oljefond", "spu", "gpfg", "pension", "etikkråd"
 
 def names_fund(text: str) -> bool:
     """Does `text` name the fund (FUND)? Tested against FUND alone (tests/test_gpfg.py)."""
-    folded = text.casefold()
-    return any(w in folded for w in _FUND_WORDS) and FUND.search(text) is not None
+    return might_match(text, text.casefold(), _FUND_WORDS) and FUND.search(text) is not None
 
 
 _WHITE_PAPER = re.compile(r"\bMeld\.\s*St\.|stortingsmelding|white\s+paper", re.I)
