@@ -302,3 +302,38 @@ def test_flagged_cases_on_the_bundled_days(db):
     assert "norsk selskap" in flagged["oecd_ncp_cases:br0019"]["reason"]
     # after day 1 (06:00 Oslo = 05:00 UTC): only what day 2 brought
     assert [c["id"] for c in flagged_cases(db, since="2026-11-23T05:00:00+00:00")] == ["oecd_ncp_cases:uk0112"]
+
+
+def test_a_digest_of_an_earlier_day_has_the_opening_day_of_then(tmp_path):
+    """An EU consultation's opening day moved on day 2: the horizon of day 1 (a digest written
+    again later) gave day 2's date, read from `extra.opens`, which no event sets back. It now
+    reads `published`, the same day (the spider's), whose change is recorded."""
+    from datetime import timedelta
+
+    from tracker.store import merge as store
+    from tracker.store.queries import last_event_id
+
+    database = open_db(tmp_path / "t.db")
+    day1 = DAY2 - timedelta(days=1)
+
+    def consultation(opens: str) -> dict:
+        return {"source": "eu_haveyoursay", "kind": "eu_consultation", "native_id": "19001",
+                "title": "Corporate sustainability due diligence – guidance on stakeholder engagement",
+                "url": "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/19001_en",
+                "owner": "European Commission", "status_raw": "upcoming", "published": opens,
+                "deadline": "2027-01-20T23:59:59+01:00", "extra": {"opens": opens}, "channel": "api"}
+
+    for at, opens in ((day1, "2026-12-01T00:00:00+01:00"), (DAY2, "2026-12-15T00:00:00+01:00")):
+        run = store.start_run(database, as_of=at, mode="test", sources=["eu_haveyoursay"])
+        store.apply_scrape(database, run_id=run, as_of=at, source="eu_haveyoursay", items=[consultation(opens)])
+        store.finish_run(database, run, 0)
+        if at == day1:
+            upto = last_event_id(database, day1)
+
+    def opening(**kw) -> list[date]:
+        return [e.day for e in horizon(database, day1, weeks=12, followed_only=False, watch_entries=[], **kw)
+                if e.what == "eu_feedback_opens"]
+
+    assert opening(upto=upto) == [date(2026, 12, 1)]
+    assert opening() == [date(2026, 12, 15)]
+    database.close()

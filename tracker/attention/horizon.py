@@ -8,7 +8,8 @@ Dates come from what the store already holds (nothing is invented here):
 - Stortinget hearing times (``extra.hearing_times[].tidspunkt`` of ``committee_hearing`` items) and
   the deadline to ask to speak at them (``extra.anmodningsfrist``; when it is the item's deadline,
   that deadline is named so);
-- an EU feedback window that has not opened yet (``extra.opens`` of ``eu_consultation``);
+- an EU feedback window that has not opened yet (``published`` of ``eu_consultation``: the day it
+  opens, ``extra.opens``);
 - OEIL forecasts (``extra.forecasts[]`` of ``eu_procedure``: planned Commission adoptions,
   plenary votes, transposition deadlines);
 - application and transposition dates written in the watchlist's ``note`` of each watched
@@ -122,7 +123,9 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
         for when, place in sitting_days(extra):
             yield Dated(day=when.astimezone(OSLO).date(), at=when.isoformat(), what="storting_hearing",
                         detail=place, **base)
-    if kind == "eu_consultation" and (d := _day(extra.get("opens"))) and d[0] > start:
+    # a Have your say consultation's `published` is the day its feedback opens (extra `opens`, the
+    # same day): the tracked copy, set back for an earlier day's digest as `opens` is not
+    if kind == "eu_consultation" and (d := _day(item.get("published"))) and d[0] > start:
         yield Dated(day=d[0], at=d[1], what="eu_feedback_opens", **base)
     for f in extra.get("forecasts") or [] if kind == "eu_procedure" else []:
         if isinstance(f, dict) and (d := _day(f.get("date"))):
@@ -173,8 +176,8 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
                    or (kind = 'eu_procedure' and extra like '%forecasts%'))"""
     where, later = stood_where(db, where, upto)  # as they stood then: also the items changed since
     params: list[Any] = [start.isoformat(), *later]
-    rows = list(db.query(f"""select id, source, kind, title, url, owner, status, deadline, extra, labels, relevance,
-                                    relevant, vanished_at, {consultee} from items where {where}""", params))
+    rows = list(db.query(f"""select id, source, kind, title, url, owner, status, deadline, published, extra, labels,
+                                    relevance, relevant, vanished_at, {consultee} from items where {where}""", params))
     for row in as_they_stood(db, rows, upto):
         if row.get("vanished_at") or row.get("status") == "withdrawn":
             continue
