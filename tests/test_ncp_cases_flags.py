@@ -71,3 +71,26 @@ def test_since_keeps_only_new_or_changed(db):
     # the window after day 1's run: day 2's new case only; a case changed at the bound is not re-shown
     assert [c["id"] for c in flagged_cases(db, since=stored(DAY1))] == ["oecd_ncp_cases:uk0112"]
     assert flagged_cases(db, since=stored(DAY2)) == []
+
+
+def test_the_reasons_are_in_the_digests_language(db):
+    """The English digest read «Kestrel Offshore Holdings Ltd: identifisert for Norges Banks
+    eierskapsutøvelse (…)»: the reasons were Norwegian strings. They come from the catalogue now,
+    the Bokmål ones as they were."""
+    import re
+
+    fill(db)
+    nb = {c["id"]: c for c in flagged_cases(db)}
+    en = {c["id"]: c for c in flagged_cases(db, lang="en")}
+    rio, brazil = en["oecd_ncp_cases:cl0045_day1"], en["oecd_ncp_cases:br0019"]
+    assert "identified for Norges Bank's ownership work («Selskaper identifisert" in rio["reason"]
+    assert "Norway's NCP supports the case" in rio["reason"]
+    assert "is a Norwegian company" in brazil["reason"]
+    assert en["oecd_ncp_cases:de0033"]["reason"].startswith("Rheinwerk Chemie AG: named in a fund item")
+    assert en["oecd_ncp_cases:uk0112"]["stage_text"] == "final statement"
+    assert nb["oecd_ncp_cases:uk0112"]["stage_text"] == "sluttuttalelse"
+    assert "er et norsk selskap" in nb["oecd_ncp_cases:br0019"]["reason"]
+    # nothing Norwegian in the English reasons but the names and the quoted titles
+    for case in en.values():
+        outside = re.sub(r"«[^»]*»", "", case["reason"])
+        assert not re.search(r"\b(?:er|et|norsk|selskap|saken|leder|støtter|nevnt|sak|om|av|fra)\b", outside), outside

@@ -256,7 +256,7 @@ def ncp_cases_section(ctx: Context) -> Section | None:
     from tracker.links.ncp_cases import flagged_cases
 
     since = stored(ctx.since or (ctx.as_of - timedelta(hours=24)))
-    cases = flagged_cases(ctx.db, since, stored(ctx.as_of))
+    cases = flagged_cases(ctx.db, since, stored(ctx.as_of), ctx.lang)
     if not cases:
         return None
     entries = [Entry(id=c["id"], title=clean(c.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),

@@ -12,8 +12,8 @@ or when the Norwegian NCP is the lead or a supporting NCP. The company is resolv
 through the register by its normalised name (``companies.normalised_name``), so
 "Río Azul S.A." in a case and "Rio Azul SA" in an Etikkrådet post are one company.
 
-``flagged_cases(db, since, upto)`` is what the digest shows; every flag carries a
-one-line Norwegian reason.
+``flagged_cases(db, since, upto, lang)`` is what the digest shows; every flag carries a
+one-line reason in the digest's language (catalogue messages, tracker/locale).
 """
 
 from __future__ import annotations
@@ -23,19 +23,24 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.i18n import gettext
 from tracker.links.companies import normalise
 from tracker.links.gpfg import GPFG_SOURCES
 from tracker.store.queries import loads_json
+from tracker.vocabulary import N_
 
-#: Etikkrådet's `extra.action` → what it means for the fund (Norwegian, for the reason line)
+#: Etikkrådet's `extra.action` → what it means for the fund (catalogue messages, for the reason line)
 ACTION_TEXT = {
-    "exclusion": "utelukket fra SPU", "observation": "satt til observasjon av SPU",
-    "ownership_flag": "identifisert for Norges Banks eierskapsutøvelse",
-    "revocation": "utelukkelse opphevet (SPU)",
+    "exclusion": N_("excluded from the fund"), "observation": N_("placed under observation by the fund"),
+    "ownership_flag": N_("identified for Norges Bank's ownership work"),
+    "revocation": N_("exclusion from the fund revoked"),
 }  # fmt: skip
+#: a fund item about the company that records no decision
+DISCUSSED = N_("named in a fund item")
 STAGE_TEXT = {
-    "filed": "klage innlevert", "accepted": "akseptert for videre behandling", "not_accepted": "ikke akseptert",
-    "final_statement": "sluttuttalelse", "closed": "avsluttet",
+    "filed": N_("complaint filed"), "accepted": N_("accepted for further examination"),
+    "not_accepted": N_("not accepted for further examination"), "final_statement": N_("final statement"),
+    "closed": N_("case concluded"),
 }  # fmt: skip
 _NORWEGIAN_FORM = re.compile(r"\b(?:asa|as)$")
 _NORWAY = re.compile(r"^(?:norway|norge|noreg)$", re.I)
@@ -63,8 +68,9 @@ def _fund_mentions(db: sqlite_utils.Database, company_id: int, case_id: str) -> 
             order by at desc, i.id""", [company_id, case_id, *GPFG_SOURCES]))  # fmt: skip
 
 
-def case_flags(db: sqlite_utils.Database, item: dict[str, Any]) -> list[dict[str, str]]:
-    """Why one case matters to the NCP: [{"code", "text", "item_id"?}] (empty: not flagged)."""
+def case_flags(db: sqlite_utils.Database, item: dict[str, Any], lang: str = "nb") -> list[dict[str, str]]:
+    """Why one case matters to the NCP: [{"code", "text", "item_id"?}] (empty: not flagged), each
+    text in `lang`."""
     extra = loads_json(item.get("extra"), {})
     flags: list[dict[str, str]] = []
     company = _company_row(db, item["id"], extra.get("company"))
@@ -73,30 +79,34 @@ def case_flags(db: sqlite_utils.Database, item: dict[str, Any]) -> list[dict[str
         # the fund's decisions about the company (newest first); else one line saying the fund discussed it
         decided = [r for r in mentions if loads_json(r["extra"], {}).get("action") in ACTION_TEXT]
         for row in decided or mentions[:1]:
-            what = ACTION_TEXT.get(loads_json(row["extra"], {}).get("action") or "", "nevnt i en sak om SPU")
+            what = ACTION_TEXT.get(loads_json(row["extra"], {}).get("action") or "", DISCUSSED)
             flags.append({"code": "gpfg", "item_id": row["id"],
-                          "text": f"{company['name']}: {what} («{row['title']}»)"})
+                          "text": gettext(lang, "%(company)s: %(what)s («%(title)s»)", company=company["name"],
+                                          what=gettext(lang, what), title=row["title"])})
         identifiers = loads_json(company["identifiers"], {})
         if identifiers.get("orgnr") or _NORWEGIAN_FORM.search(normalise(company["name"])):
             orgnr = ", ".join(identifiers.get("orgnr") or [])
-            flags.append({"code": "norwegian",
-                          "text": f"{company['name']} er et norsk selskap" + (f" (org.nr. {orgnr})" if orgnr else "")})
+            text = (gettext(lang, "%(company)s is a Norwegian company (org. no. %(orgnr)s)", company=company["name"],
+                            orgnr=orgnr) if orgnr
+                    else gettext(lang, "%(company)s is a Norwegian company", company=company["name"]))
+            flags.append({"code": "norwegian", "text": text})
     elif extra.get("company") and _NORWEGIAN_FORM.search(normalise(extra["company"])):
-        flags.append({"code": "norwegian", "text": f"{extra['company']} er et norsk selskap"})
+        flags.append({"code": "norwegian",
+                      "text": gettext(lang, "%(company)s is a Norwegian company", company=extra["company"])})
     if extra.get("lead_ncp") and _NORWAY.match(extra["lead_ncp"].strip()):
-        flags.append({"code": "norway_ncp", "text": "Kontaktpunktet i Norge leder saken"})
+        flags.append({"code": "norway_ncp", "text": gettext(lang, "Norway's NCP leads the case")})
     elif any(_NORWAY.match(s.strip()) for s in extra.get("supporting_ncps") or []):
-        flags.append({"code": "norway_ncp", "text": "Kontaktpunktet i Norge støtter saken"})
+        flags.append({"code": "norway_ncp", "text": gettext(lang, "Norway's NCP supports the case")})
     return flags
 
 
 def flagged_cases(db: sqlite_utils.Database, since: str | None = None,
-                  upto: str | None = None) -> list[dict[str, Any]]:
+                  upto: str | None = None, lang: str = "nb") -> list[dict[str, Any]]:
     """Cases with an event in the window (`since`, `upto`] (stored instants, tracker.store.instants;
     None: open-ended) that name a followed company or involve Norway; with neither bound, every case.
 
     Each: id, title, url, company, lead_ncp, stage, stage_text, chapters, status, last_changed,
-    flags ([{"code", "text"}]) and `reason` (the flags' texts joined by "; ")."""
+    flags ([{"code", "text"}]) and `reason` (the flags' texts joined by "; "); texts in `lang`."""
     where, params, order = "kind = 'ncp_case' and vanished_at is null", [], "last_changed desc"
     if since or upto:
         window = "from events e where e.item_id = items.id and e.at > ? and e.at <= ?"
@@ -107,14 +117,15 @@ def flagged_cases(db: sqlite_utils.Database, since: str | None = None,
         params += [since or "", upto or "9999"] * 2
     out = []
     for item in db.query(f"select * from items where {where} order by {order}, id", params):
-        flags = case_flags(db, item)
+        flags = case_flags(db, item, lang)
         if not flags:
             continue
         extra = loads_json(item.get("extra"), {})
         stage = extra.get("stage") or "filed"
         out.append({
             "id": item["id"], "title": item["title"], "url": item["url"], "company": extra.get("company"),
-            "lead_ncp": extra.get("lead_ncp"), "stage": stage, "stage_text": STAGE_TEXT.get(stage, stage),
+            "lead_ncp": extra.get("lead_ncp"), "stage": stage,
+            "stage_text": gettext(lang, STAGE_TEXT[stage]) if stage in STAGE_TEXT else stage,
             "chapters": extra.get("chapters") or [], "status": item["status"], "last_changed": item["last_changed"],
             "flags": flags, "reason": "; ".join(f["text"] for f in flags),
         })
