@@ -296,10 +296,10 @@ def test_linked_rows_are_grouped_by_actor_and_worded(db, monkeypatch):
     build_world(db)
     _add_gpfg_and_apl(db)
     rows = [{"id": "a", "title": "Tilrådning <b>om</b> utelukkelse", "url": "javascript:alert(1)", "actor": "Etikkrådet",
-             "stage": "decision", "stage_label": "Beslutning", "published": "2026-11-23T10:00:00+01:00",
+             "stage": "decision", "published": "2026-11-23T10:00:00+01:00",
              "status": "unknown", "deadline": None, "change": "new"},
             {"id": "b", "title": "Høring om forvaltningen av SPU", "url": "https://www.regjeringen.no/b",
-             "actor": "Finansdepartementet", "stage": "hearing", "stage_label": "Høring", "published": None,
+             "actor": "Finansdepartementet", "stage": "hearing", "published": None,
              "status": "open", "deadline": "2027-01-10T23:59:59+01:00", "change": "changed"}]
     calls = []
     monkeypatch.setattr(links, "digest_section", lambda db_, since, as_of, upto=None: calls.append((since, as_of)) or rows)

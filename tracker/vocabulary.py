@@ -116,7 +116,7 @@ RESPONDER_NAMES: dict[str, str] = {"public_body": N_("public body"), "business":
 #: workbench account roles (tracker.workbench.accounts.ROLES)
 ROLE_NAMES: dict[str, str] = {"reader": N_("reader"), "adviser": N_("adviser"), "admin": N_("administrator")}
 
-#: GPFG governance stages and actors (tracker.links.gpfg.STAGES, ACTORS) on the web
+#: GPFG governance stages and actors (tracker.links.gpfg.STAGES, ACTORS): the web, the digest, the CLI
 GPFG_STAGE_NAMES: dict[str, str] = {
     "proposal": N_("Proposal / study"), "hearing": N_("Hearing"), "decision": N_("Decision"),
     "white_paper": N_("White paper"), "storting": N_("The Storting"), "other": N_("Other"),

@@ -92,12 +92,13 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
 
 
 def _print_gpfg(items: list[dict], by: str) -> None:
-    from tracker.links.gpfg import STAGE_LABELS, grouped
+    from tracker.links.gpfg import grouped
+    from tracker.vocabulary import gpfg_stage_name
 
     for outer, inner_groups in grouped(items, by):
-        click.secho(STAGE_LABELS.get(outer, outer) if by == "stage" else outer, bold=True)
+        click.secho(gpfg_stage_name(outer) if by == "stage" else outer, bold=True)
         for inner, group in inner_groups:
-            click.secho(f"  {STAGE_LABELS.get(inner, inner) if by == 'actor' else inner}", underline=True)
+            click.secho(f"  {gpfg_stage_name(inner) if by == 'actor' else inner}", underline=True)
             for item in group:
                 date = (item["published"] or "")[:10] or "(no date)"
                 extra = f"  frist {item['deadline'][:10]}" if item.get("deadline") else ""

@@ -55,7 +55,9 @@ from tracker.store import deadlines
 from tracker.store.instants import stored
 from tracker.store.status import UNKNOWN
 from tracker.vocabulary import (
+    GPFG_STAGE_NAMES,
     N_,
+    gpfg_stage_name,
     health_name,
     health_reason,
     kind_name,
@@ -68,8 +70,6 @@ from tracker.vocabulary import (
 
 BUCKET_NAMES = {"2w": N_("Within 2 weeks"), "6w": N_("Within 6 weeks"), "12w": N_("Within 12 weeks"),
                 "later": N_("Later or no deadline known")}
-STAGE_NAMES = {"proposal": N_("Proposal / study"), "hearing": N_("Hearing"), "decision": N_("Decision"),
-               "white_paper": N_("White paper"), "storting": N_("Storting"), "other": N_("Other")}
 
 #: New and Changed list at most this many entries (relevance first); the rest are counted
 LIST_CAP = 12
@@ -299,8 +299,8 @@ def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
     groups: dict[str, list[Entry]] = {}
     for r in rows:
         facts = []
-        if r.get("stage") in STAGE_NAMES:
-            facts.append(_(STAGE_NAMES[r["stage"]]))
+        if r.get("stage") in GPFG_STAGE_NAMES:
+            facts.append(gpfg_stage_name(r["stage"], ctx.lang))
         if r.get("status") and r["status"] != UNKNOWN:
             facts.append(status_name(r["status"], ctx.lang))
         if r.get("published"):

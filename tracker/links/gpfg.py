@@ -30,10 +30,6 @@ from tracker.store.queries import as_they_stood, select_in
 
 ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
 STAGES = ("proposal", "hearing", "decision", "white_paper", "storting", "other")
-STAGE_LABELS = {
-    "proposal": "Forslag / utredning", "hearing": "Høring", "decision": "Beslutning",
-    "white_paper": "Stortingsmelding", "storting": "Stortinget", "other": "Annet",
-}  # fmt: skip
 GPFG_SOURCES = ("no_finansdep", "no_etikkradet", "no_nbim", "no_stortinget_spu")
 APENHETSLOVEN_SOURCES = ("no_forbrukertilsynet", "no_lovdata")
 
@@ -239,7 +235,8 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     """GPFG items new or changed since `since` (up to `as_of`), by actor then stage, newest first;
     as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand).
 
-    Each entry: id, title, url, actor, stage, stage_label, published, status, deadline, change.
+    Each entry: id, title, url, actor, stage, published, status, deadline, source, change (the stage's
+    name: `tracker.vocabulary.gpfg_stage_name`).
     """
     changed = _changed_between(db, since, as_of)
     if not changed:
@@ -249,7 +246,7 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
         if item["id"] in changed:
             out.append({k: item[k] for k in ("id", "title", "url", "actor", "stage", "published", "status",
                                               "deadline", "source")}
-                       | {"stage_label": STAGE_LABELS[item["stage"]], "change": changed[item["id"]]})
+                       | {"change": changed[item["id"]]})
     return out
 
 

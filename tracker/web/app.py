@@ -948,7 +948,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/gpfg")
     def gpfg():
-        from tracker.links.gpfg import ACTORS, STAGE_LABELS, STAGES, gpfg_items, grouped
+        from tracker.links.gpfg import ACTORS, STAGES, gpfg_items, grouped
 
         by = request.args.get("by", "actor")
         if by not in ("actor", "stage"):
@@ -963,7 +963,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # news is hundreds of lines under one heading)
         cap = None if actor and stage else GPFG_GROUP_CAP
         return render_template("gpfg.html", groups=groups, by=by, actor=actor, stage=stage, actors=ACTORS,
-                               stages=STAGES, stage_labels=STAGE_LABELS, cap=cap)
+                               stages=STAGES, cap=cap)
 
     @app.get("/companies")
     def companies():
