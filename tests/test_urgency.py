@@ -223,31 +223,36 @@ def test_the_deadline_to_ask_to_speak_orders_a_week_and_names_the_first_deadline
 
 def test_a_same_titled_consultation_is_a_new_hearing_only_when_the_earlier_one_is_recent(db):
     """The same title years apart is a yearly or standing hearing, not one sent on a new hearing:
-    it read «Sendt på ny høring; forrige: …» under a hearing of two years before. A title seen
-    within `RESEND_WITHIN_DAYS`, or the source's own pointer at any age, still says so."""
+    it read «Sendt på ny høring; forrige: …» under a hearing of two years before. A title sent
+    within `RESEND_WITHIN_DAYS` (by `published`: a backfilled hearing of years ago is first seen
+    today), or the source's own pointer at any age, still says so."""
     from datetime import timedelta
 
     from tracker.attention.urgency import RESEND_WITHIN_DAYS, resent
-
-    title = "Høring – forslag til endringer i forskrift om offentlige anskaffelser"
 
     def crawl(at: datetime, *items: dict) -> None:
         run = store.start_run(db, as_of=at, mode="test", sources=["no_regjeringen_horinger"])
         store.apply_scrape(db, run_id=run, as_of=at, source="no_regjeringen_horinger", items=list(items))
         store.finish_run(db, run, 0)
 
+    def sent(native_id: str, title: str, when: datetime, **extra) -> dict:
+        return {**hearing(native_id, title, (when + timedelta(days=90)).isoformat(), **extra),
+                "published": when.isoformat()}
+
+    yearly = "Høring – forslag til endringer i forskrift om offentlige anskaffelser"
+    supply = "Høring – forslag til lov om åpenhet i leverandørkjeder"
+    tax = "Høring – forslag til endringer i skatteforvaltningsloven"
+    backfilled = "Høring – forslag til endringer i forskrift om opplysningsplikt"
     long_ago = DAY2 - timedelta(days=RESEND_WITHIN_DAYS + 30)
-    crawl(long_ago, hearing("4100001", title, "2024-12-01T23:59:59+01:00"),
-          hearing("4100002", "Høring – forslag til lov om åpenhet i leverandørkjeder", "2024-12-01T23:59:59+01:00"))
-    recent = DAY2 - timedelta(days=200)
-    crawl(recent, hearing("4100003", "Høring – forslag til endringer i skatteforvaltningsloven", "2026-06-01T23:59:59+02:00"))
-    crawl(DAY2, hearing("4100004", title, "2027-02-01T23:59:59+01:00"),
-          hearing("4100005", "Høring – forslag til lov om åpenhet i leverandørkjeder (ny høring)",
-                  "2027-02-01T23:59:59+01:00",
-                  extra={"previous_hearing": "https://www.regjeringen.no/no/dokumenter/hoering/id4100002/"}),
-          hearing("4100006", "Høring – forslag til endringer i skatteforvaltningsloven (ny høring)",
-                  "2027-02-01T23:59:59+01:00"))
+    crawl(long_ago, sent("4100001", yearly, long_ago), sent("4100002", supply, long_ago))
+    crawl(DAY2 - timedelta(days=200), sent("4100003", tax, DAY2 - timedelta(days=200)))
+    # a backfill of today's run: hearings of years ago, first seen today
+    crawl(DAY2 - timedelta(hours=1), sent("4100007", backfilled, long_ago - timedelta(days=400)))
+    crawl(DAY2, sent("4100004", yearly, DAY2),
+          sent("4100005", supply + " (ny høring)", DAY2,
+               extra={"previous_hearing": "https://www.regjeringen.no/no/dokumenter/hoering/id4100002/"}),
+          sent("4100006", tax + " (ny høring)", DAY2), sent("4100008", backfilled, DAY2))
     native = {r["id"]: r["native_id"] for r in db.query("select id, native_id from items")}
-    rows = [dict(r) for r in db.query("select * from items where native_id in ('4100004', '4100005', '4100006')")]
+    rows = [dict(r) for r in db.query("select * from items where native_id in ('4100004', '4100005', '4100006', '4100008')")]
     got = {native[new]: native[earlier["id"]] for new, earlier in resent(db, rows).items()}
     assert got == {"4100005": "4100002", "4100006": "4100003"}, got

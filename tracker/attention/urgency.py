@@ -63,8 +63,9 @@ SNIPPET_CONTEXT = 60
 #: deadline windows of "needs input", in order
 WINDOWS = ("this_week", "next_week", "later")
 #: a consultation of the same title counts as sent on a new hearing only when the earlier one was
-#: first seen at most this long before: a new hearing follows its first within months, while a
-#: yearly or standing hearing keeps its title for years (the source's own pointer has no limit)
+#: sent at most this long before (its `published`, else when first seen: a backfilled hearing of
+#: 2019 is first seen today): a new hearing follows its first within months, while a yearly or
+#: standing hearing keeps its title for years (the source's own pointer has no limit)
 RESEND_WITHIN_DAYS = 730
 
 
@@ -255,14 +256,22 @@ def _instant(value: Any) -> datetime | None:
     return moment if moment is None or moment.tzinfo is not None else None
 
 
+def _sent(row: dict[str, Any]) -> tuple[datetime, datetime] | None:
+    """When a consultation was sent on hearing, for ordering same-titled ones: (its `published`,
+    else when first seen; when first seen, to order two published at the same moment); None
+    without a readable first-seen instant."""
+    seen = _instant(row.get("first_seen"))
+    return None if seen is None else (_instant(row.get("published")) or seen, seen)
+
+
 def resent(db: sqlite_utils.Database, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Consultations among `items` that repeat an earlier one (a hearing sent on a new hearing):
     {item id: the earlier item}.
 
     Decided by the source's own pointer (extra `previous_hearing`/`replaces`: an id or URL) or by
     the same title (`changes.title_key`: a leading "Høring –"/"(ny høring)", case and punctuation
-    ignored; at least 20 characters) as an earlier consultation of another id first seen at most
-    `RESEND_WITHIN_DAYS` before it.
+    ignored; at least 20 characters) as an earlier consultation of another id, sent at most
+    `RESEND_WITHIN_DAYS` before it (`_sent`).
     """
     consult = [i for i in items if i.get("kind") in CONSULTATION_KINDS]
     if not consult:
@@ -290,7 +299,7 @@ def resent(db: sqlite_utils.Database, items: list[dict[str, Any]]) -> dict[str, 
                 by_ref[ref] = row
     by_title: dict[str, list[dict[str, Any]]] = {}
     for row in select_in(
-        db, f"""select id, title, url, canonical_url, deadline, status, first_seen, title_key from items
+        db, f"""select id, title, url, canonical_url, deadline, status, published, first_seen, title_key from items
                 where title_key in ({{marks}}) and {in_kinds}""",
         sorted(set(keys.values())), after=kinds,
     ):
@@ -301,10 +310,10 @@ def resent(db: sqlite_utils.Database, items: list[dict[str, Any]]) -> dict[str, 
         if pointer in by_ref and by_ref[pointer]["id"] != item["id"]:
             out[item["id"]] = by_ref[pointer]
             continue
-        seen = _instant(item.get("first_seen"))
-        earlier = [r for r in by_title.get(keys.get(item["id"], ""), []) if r["id"] != item["id"]
-                   and (before := _instant(r["first_seen"])) is not None and seen is not None
-                   and seen - timedelta(days=RESEND_WITHIN_DAYS) <= before <= seen]
+        sent = _sent(item)
+        earlier = [(when, r) for r in by_title.get(keys.get(item["id"], ""), []) if r["id"] != item["id"]
+                   and (when := _sent(r)) is not None and sent is not None and when < sent
+                   and sent[0] - when[0] <= timedelta(days=RESEND_WITHIN_DAYS)]
         if earlier:
-            out[item["id"]] = max(earlier, key=lambda r: _instant(r["first_seen"]))
+            out[item["id"]] = max(earlier, key=lambda pair: pair[0])[1]
     return out
