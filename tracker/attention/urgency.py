@@ -247,21 +247,12 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     return rows
 
 
-def _instant(value: Any) -> datetime | None:
-    """A stored instant (ISO with offset), or None when absent or unreadable."""
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-    return moment if moment is None or moment.tzinfo is not None else None
-
-
 def _sent(row: dict[str, Any]) -> tuple[datetime, datetime] | None:
     """When a consultation was sent on hearing, for ordering same-titled ones: (its `published`,
     else when first seen; when first seen, to order two published at the same moment); None
     without a readable first-seen instant."""
-    seen = _instant(row.get("first_seen"))
-    return None if seen is None else (_instant(row.get("published")) or seen, seen)
+    seen = deadlines.to_datetime(row.get("first_seen"))
+    return None if seen is None else (deadlines.to_datetime(row.get("published")) or seen, seen)
 
 
 def resent(db: sqlite_utils.Database, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
