@@ -291,3 +291,35 @@ def test_where_a_committee_hearing_is_held():
         "Høringssal 2")  # the sitting at its start names no place: the first that does
     assert hearing_place({"hearing_times": [{"sted": None, "tidspunkt": HALL_1["tidspunkt"]}]}) is None
     assert hearing_place({}) is None and hearing_place({"hearing_times": "?"}) is None
+
+
+PLENARY = {"date": "2026-12-15", "event": "Indicative plenary sitting date"}
+
+
+def test_an_eu_procedures_forecasts_moved_added_or_dropped_are_a_change_and_revert():
+    """OEIL's forecasts (a planned plenary vote, an application date) had no event of their own: a
+    moved plenary date was only a line in the body's new wording, and an earlier day's horizon showed
+    today's forecasts."""
+    from tracker.store.changes import forecast_moves, revert
+
+    def item(*forecasts):
+        return {**BASE, "kind": "eu_procedure", "extra": json.dumps({"stage": "s", "forecasts": list(forecasts)})}
+
+    first = item(PLENARY)
+    moved = item({**PLENARY, "date": "2027-01-20"}, {"date": "2027-06-01", "event": "Application"})
+    dropped = item({"date": "2027-06-01", "event": "Application"})
+    assert ev(compare(first, item(PLENARY))) == []
+    assert ev(compare(moved, item({"date": "2027-06-01", "event": "Application"}, {**PLENARY, "date": "2027-01-20"}))) == []
+    (change,) = compare(first, moved)
+    assert (change.kind, change.field) == ("forecasts_changed", "forecasts")
+    assert forecast_moves(change.before, change.after) == [
+        ("Indicative plenary sitting date", "2026-12-15", "2027-01-20"), ("Application", None, "2027-06-01")]
+    assert forecast_moves(json.loads(moved["extra"])["forecasts"], json.loads(dropped["extra"])["forecasts"]) == [
+        ("Indicative plenary sitting date", "2027-01-20", None)]
+    # none at first, then one: a forecast added
+    (added,) = compare(item(), first)
+    assert forecast_moves(added.before, added.after) == [("Indicative plenary sitting date", None, "2026-12-15")]
+    # set back for an earlier day, also to none
+    later = _rows(compare(first, moved)) + _rows(compare(moved, dropped))
+    assert json.loads(revert(dropped, later)["extra"])["forecasts"] == [PLENARY]
+    assert json.loads(revert(first, _rows(compare(item(), first)))["extra"])["forecasts"] == []

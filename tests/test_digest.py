@@ -561,3 +561,17 @@ def test_the_feed_of_an_earlier_day_gives_its_new_items_deadlines_of_that_day(db
                   if "endringer i åpenhetsloven (gjennomføring" in (e.findtext("a:title", namespaces=ns) or "")
                   and (e.findtext("a:title", namespaces=ns) or "").startswith("Ny")]
     assert "04.12.2026" in summary and "11.12.2026" not in summary, summary
+
+
+def test_an_eu_procedures_changed_forecasts_read_as_moves():
+    """A moved plenary date was a line in the body's «new wording» only; it now says what moved."""
+    before = json.dumps([{"date": "2026-12-15", "event": "Indicative plenary sitting date"},
+                         {"date": "2028-07-26", "event": "Deadline for transposition"}])
+    after = [{"date": "2027-01-20", "event": "Indicative plenary sitting date"},
+             {"date": "2027-06-01", "event": "Application"}]
+    change = {"kind": "forecasts_changed", "field": "forecasts", "before": before, "after": json.dumps(after)}
+    assert digest.describe_change(change, "nb") == (
+        "Prognoser: Indicative plenary sitting date: tir. 15.12.2026 → ons. 20.01.2027; Application: tir. "
+        "01.06.2027 (ny); Deadline for transposition: ikke lenger varslet (var ons. 26.07.2028)")
+    assert digest.describe_change(change, "en").startswith(
+        "Forecasts: Indicative plenary sitting date: Tue 15 Dec 2026 → Wed 20 Jan 2027; Application: Tue 1 Jun 2027 (new)")

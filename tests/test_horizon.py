@@ -337,3 +337,39 @@ def test_a_digest_of_an_earlier_day_has_the_opening_day_of_then(tmp_path):
     assert opening(upto=upto) == [date(2026, 12, 1)]
     assert opening() == [date(2026, 12, 15)]
     database.close()
+
+
+def test_a_digest_of_an_earlier_day_has_the_forecasts_of_then(tmp_path):
+    """An EU procedure's plenary vote was moved on day 2: the horizon of day 1 gave day 2's date
+    (its forecasts had no change event to set back)."""
+    from datetime import timedelta
+
+    from tracker.store import merge as store
+    from tracker.store.queries import last_event_id
+
+    database = open_db(tmp_path / "t.db")
+    day1 = DAY2 - timedelta(days=1)
+
+    def procedure(vote: str) -> dict:
+        return {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
+                "title": "Corporate sustainability due diligence – 2022/0051(COD)",
+                "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)",
+                "summary": "Stage: awaiting plenary.", "body": f"Forecasts:\n{vote} Indicative plenary sitting date",
+                "extra": {"stage": "Awaiting plenary", "forecasts": [{"date": vote, "event": "Indicative plenary sitting date"}]},
+                "channel": "html"}
+
+    for at, vote in ((day1, "2026-12-15"), (DAY2, "2027-01-20")):
+        run = store.start_run(database, as_of=at, mode="test", sources=["eu_oeil"])
+        store.apply_scrape(database, run_id=run, as_of=at, source="eu_oeil", items=[procedure(vote)])
+        store.finish_run(database, run, 0)
+        if at == day1:
+            upto = last_event_id(database, day1)
+
+    def votes(**kw) -> list[date]:
+        return [e.day for e in horizon(database, day1, weeks=12, followed_only=False, watch_entries=[], **kw)
+                if e.what == "eu_forecast"]
+
+    assert votes(upto=upto) == [date(2026, 12, 15)]
+    assert votes() == [date(2027, 1, 20)]
+    assert [r["kind"] for r in database.query("select kind from events where field = 'forecasts'")] == ["forecasts_changed"]
+    database.close()

@@ -246,6 +246,23 @@ def test_a_committee_hearings_changed_sittings_read_in_the_items_history(db_path
     assert "tor. 03.12.2026 kl. 09.00, Høringssal <del>1</del> <ins>2</ins>" in html
 
 
+def test_an_eu_procedures_changed_forecasts_read_in_the_items_history(db_path):
+    """A forecasts_changed event (an EU procedure's plenary date moved) reads as the two lists of
+    dated forecasts, the changed date marked, under its own name."""
+    db = open_db(db_path)
+    vote = {"date": "2026-12-15", "event": "Indicative plenary sitting date"}
+    with db.conn:
+        db["events"].insert({"item_id": COMMITTEE, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": "forecasts_changed", "field": "forecasts", "before": json.dumps([vote]),
+                             "after": json.dumps([{**vote, "date": "2027-01-20"}])})
+    db.close()
+    response = make_app(db_path).test_client().get(f"/item/{COMMITTEE}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ">prognoser endret<" in html and '<span class="meta">prognoser:</span>' in html
+    assert "<del>tir. 15.12.2026</del> <ins>ons. 20.01.2027</ins> Indicative plenary sitting date" in html
+
+
 def test_a_watched_provision_reads_by_name_in_the_items_history(db_path):
     db = open_db(db_path)
     with db.conn:

@@ -102,6 +102,7 @@ EVENT_NAMES: dict[str, str] = {
     "status_changed": N_("status changed"),
     "stage_changed": N_("stage changed"),
     "times_changed": N_("hearing time moved"),
+    "forecasts_changed": N_("forecasts changed"),
     "documents_added": N_("documents added"),
     "documents_changed": N_("document changed"),
     "provision_hit": N_("watched provision touched"),
@@ -146,6 +147,7 @@ FIELD_NAMES: dict[str, str] = {
     "hearing_start": N_("hearing"),
     "anmodningsfrist": N_("deadline to ask to take part"),
     "hearing_times": N_("hearing sittings"),
+    "forecasts": N_("forecasts"),
 }
 
 

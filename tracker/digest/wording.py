@@ -10,7 +10,12 @@ from typing import Any
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
-from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days
+from tracker.store.changes import (
+    SITTINGS,
+    forecast_moves,
+    hearing_place,
+    later_sitting_days,
+)
 from tracker.vocabulary import N_, document_title, field_name, status_name
 
 
@@ -266,6 +271,8 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
         titles = [clean(document_title(d) or d.get("url"), 80) for d in docs if isinstance(d, dict)]
         shown = "; ".join(titles[:3]) + (f" (+{len(titles) - 3})" if len(titles) > 3 else "")
         return _("New documents (%(num)d): %(titles)s", num=len(titles), titles=shown)
+    if kind == "forecasts_changed":  # an EU procedure's forecasts (OEIL)
+        return forecasts_text(before, after, lang)
     if kind == "times_changed" and change.get("field") == SITTINGS:  # a committee hearing's sittings
         if not after:
             return _("No hearing sittings any more (was %(old)s)", old=sittings_text(before, lang) or "–")
@@ -324,3 +331,30 @@ def resent_text(previous: dict[str, Any], lang: str) -> str:
     when = format_date(deadlines.deadline_day(previous.get("deadline")), lang) if previous.get("deadline") else "–"
     return _("Sent on a new hearing; previous: «%(title)s» (deadline %(day)s)",
              title=clean(previous.get("title"), 120), day=when)
+
+
+def forecasts_text(before: Any, after: Any, lang: str = "nb") -> str:
+    """An EU procedure's changed forecasts in one line: «Prognoser: Indicative plenary sitting
+    date: tir. 15.12.2026 → ons. 20.01.2027; Application: ny, …» (the event names are OEIL's)."""
+    _ = Translator(lang)
+    old, new = _json(before), _json(after)
+    parts = []
+    for event, was, now in forecast_moves(old if isinstance(old, list) else [], new if isinstance(new, list) else []):
+        name = clean(event, 120)
+        if was is None:
+            parts.append(_("%(event)s: %(new)s (new)", event=name, new=format_date(now, lang) or "–"))
+        elif now is None:
+            parts.append(_("%(event)s: no longer forecast (was %(old)s)", event=name, old=format_date(was, lang)))
+        else:
+            parts.append(_("%(event)s: %(old)s → %(new)s", event=name, old=format_date(was, lang),
+                           new=format_date(now, lang)))
+    return _("Forecasts: %(changes)s", changes="; ".join(parts) or "–")
+
+
+def forecasts_lines(forecasts: Any, lang: str = "nb") -> str:
+    """An EU procedure's forecasts (`extra["forecasts"]`) as text: "tir. 15.12.2026 Indicative
+    plenary sitting date; …" ("" for none)."""
+    value = _json(forecasts)
+    rows = [f for f in value if isinstance(f, dict)] if isinstance(value, list) else []
+    return "; ".join(" ".join(p for p in (format_date(f.get("date"), lang), clean(f.get("event"), 120)) if p)
+                     for f in rows)

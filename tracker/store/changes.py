@@ -12,8 +12,9 @@ times_changed (a committee hearing's other times moved or removed: `extra["heari
 and `extra["anmodningsfrist"]` where it is not the deadline; field = the key; after = None when
 removed; and its sittings, `extra["hearing_times"]`, a list of {"tidspunkt", "sted"}: a sitting
 moved, added or removed, or another room or none — places the fallback channel does not observe
-are kept, `merge_sittings`, and places first known are no change), documents_added,
-vanished, reappeared.
+are kept, `merge_sittings`, and places first known are no change), forecasts_changed (an EU
+procedure's forecasts, `extra["forecasts"]`, a list of {"date", "event"}: one moved, added or
+dropped), documents_added, vanished, reappeared.
 
 `revert(item, later)` is compare's inverse: the item as it stood before events recorded later (a
 digest of an earlier day shows the items as they stood that day).
@@ -42,12 +43,14 @@ HASH_FIELDS = (*CONTENT_FIELDS, "deadline", "status", "documents")
 #: every kind of event the store holds: those decided here, and the documents' (tracker/documents:
 #: a linked document's text changed; a watched provision found in a document)
 EVENT_KINDS = ("new", "updated", "deadline_changed", "status_changed", "stage_changed", "times_changed",
-               "documents_added", "vanished", "reappeared", "documents_changed", "provision_hit")
+               "forecasts_changed", "documents_added", "vanished", "reappeared", "documents_changed", "provision_hit")
 #: a committee hearing's times besides its deadline (`extra`): the hearing itself and the deadline
 #: to ask to take part (the `deadline` is the written-input deadline when there is one)
 HEARING_TIMES = ("hearing_start", "anmodningsfrist")
 #: a committee hearing's sittings (`extra`): [{"tidspunkt": instant, "sted": place}, …]
 SITTINGS = "hearing_times"
+#: an EU procedure's forecasts (`extra`, OEIL): [{"date": "YYYY-MM-DD", "event": text}, …]
+FORECASTS = "forecasts"
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,26 @@ def _sittings_differ(old: list[Any], new: list[Any]) -> bool:
     return [when for when, _place in _sittings_key(old)] != [when for when, _place in _sittings_key(new)]
 
 
+def forecast_moves(old: list[Any], new: list[Any]) -> list[tuple[str, str | None, str | None]]:
+    """What changed between two lists of forecasts ({"date", "event"}): (event, old date, new date)
+    per forecast moved, added (old None) or dropped (new None), in the new list's order, then the
+    dropped ones. An event named twice is matched by its place among its namesakes."""
+    def keyed(rows: list[Any]) -> dict[tuple[str, int], str | None]:
+        out: dict[tuple[str, int], str | None] = {}
+        seen: dict[str, int] = {}
+        for row in rows:
+            if not isinstance(row, dict) or not str(row.get("event") or "").strip():
+                continue
+            name = " ".join(str(row["event"]).split())
+            seen[name] = seen.get(name, 0) + 1
+            out[(name, seen[name])] = row.get("date") or None
+        return out
+
+    before, after = keyed(old), keyed(new)
+    moves = [(key[0], before.get(key), when) for key, when in after.items() if before.get(key, "?") != when]
+    return moves + [(key[0], when, None) for key, when in before.items() if key not in after]
+
+
 def _sittings_key(sittings: list[Any]) -> list[tuple[Any, Any]]:
     """Sittings as (instant, place) to compare: one instant written two ways is no change."""
     out = []
@@ -262,6 +285,11 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
     if (isinstance(old_sittings, list) and old_sittings and isinstance(new_sittings, list)
             and _sittings_differ(old_sittings, new_sittings)):
         events.append(Event("times_changed", SITTINGS, old_sittings, new_sittings))
+    # an EU procedure's forecasts: the page gives the whole list each time (none: an empty list)
+    old_forecasts, new_forecasts = old_extra.get(FORECASTS), new_extra.get(FORECASTS)
+    if (isinstance(old_forecasts, list) and isinstance(new_forecasts, list)
+            and forecast_moves(old_forecasts, new_forecasts)):
+        events.append(Event("forecasts_changed", FORECASTS, old_forecasts, new_forecasts))
     old_urls = {d.get("url") for d in _docs(before.get("documents"))}
     added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]
     if added:
@@ -295,6 +323,8 @@ def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] 
         elif kind == "times_changed" and e.get("field") == SITTINGS:
             if sittings := _values(before, []):  # not readable: not set back
                 keys.setdefault(SITTINGS, sittings)
+        elif kind == "forecasts_changed":
+            keys.setdefault(FORECASTS, _values(before, []))  # [] before: none forecast then
         elif kind in ("stage_changed", "times_changed"):
             keys.setdefault(e["field"], before)
         elif kind == "vanished":

@@ -146,7 +146,7 @@ def recorded_after(db: sqlite_utils.Database, upto: int | None) -> bool:
 
 #: the kinds of event that change what an item was (its fields, status, deadline, presence)
 STATE_EVENT_KINDS = ("updated", "deadline_changed", "status_changed", "stage_changed", "times_changed",
-                     "vanished", "reappeared")
+                     "forecasts_changed", "vanished", "reappeared")
 
 
 def stood_where(db: sqlite_utils.Database, now: str, upto: int | None,
