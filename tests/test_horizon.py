@@ -304,10 +304,32 @@ def test_flagged_cases_on_the_bundled_days(db):
     assert [c["id"] for c in flagged_cases(db, since="2026-11-23T05:00:00+00:00")] == ["oecd_ncp_cases:uk0112"]
 
 
-def test_a_digest_of_an_earlier_day_has_the_opening_day_of_then(tmp_path):
-    """An EU consultation's opening day moved on day 2: the horizon of day 1 (a digest written
-    again later) gave day 2's date, read from `extra.opens`, which no event sets back. It now
-    reads `published`, the same day (the spider's), whose change is recorded."""
+def _consultation(opens: str) -> dict:
+    return {"source": "eu_haveyoursay", "kind": "eu_consultation", "native_id": "19001",
+            "title": "Corporate sustainability due diligence – guidance on stakeholder engagement",
+            "url": "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/19001_en",
+            "owner": "European Commission", "status_raw": "upcoming", "published": opens,
+            "deadline": "2027-01-20T23:59:59+01:00", "extra": {"opens": opens}, "channel": "api"}
+
+
+def _procedure(vote: str) -> dict:
+    return {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
+            "title": "Corporate sustainability due diligence – 2022/0051(COD)",
+            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)",
+            "summary": "Stage: awaiting plenary.", "body": f"Forecasts:\n{vote} Indicative plenary sitting date",
+            "extra": {"stage": "Awaiting plenary", "forecasts": [{"date": vote, "event": "Indicative plenary sitting date"}]},
+            "channel": "html"}
+
+
+@pytest.mark.parametrize(("make", "what", "day1_value", "day2_value"), [
+    # an EU consultation's opening day: read from extra.opens, which no event sets back; now from
+    # `published`, the same day (the spider's), whose change is recorded
+    (_consultation, "eu_feedback_opens", "2026-12-01T00:00:00+01:00", "2026-12-15T00:00:00+01:00"),
+    # an EU procedure's planned plenary vote: its forecasts had no change event (forecasts_changed now)
+    (_procedure, "eu_forecast", "2026-12-15", "2027-01-20"),
+])
+def test_a_digest_of_an_earlier_day_has_the_dates_of_then(tmp_path, make, what, day1_value, day2_value):
+    """A date moved on day 2: the horizon of day 1 (a digest written again later) gave day 2's."""
     from datetime import timedelta
 
     from tracker.store import merge as store
@@ -315,61 +337,18 @@ def test_a_digest_of_an_earlier_day_has_the_opening_day_of_then(tmp_path):
 
     database = open_db(tmp_path / "t.db")
     day1 = DAY2 - timedelta(days=1)
-
-    def consultation(opens: str) -> dict:
-        return {"source": "eu_haveyoursay", "kind": "eu_consultation", "native_id": "19001",
-                "title": "Corporate sustainability due diligence – guidance on stakeholder engagement",
-                "url": "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/19001_en",
-                "owner": "European Commission", "status_raw": "upcoming", "published": opens,
-                "deadline": "2027-01-20T23:59:59+01:00", "extra": {"opens": opens}, "channel": "api"}
-
-    for at, opens in ((day1, "2026-12-01T00:00:00+01:00"), (DAY2, "2026-12-15T00:00:00+01:00")):
-        run = store.start_run(database, as_of=at, mode="test", sources=["eu_haveyoursay"])
-        store.apply_scrape(database, run_id=run, as_of=at, source="eu_haveyoursay", items=[consultation(opens)])
+    for at, value in ((day1, day1_value), (DAY2, day2_value)):
+        item = make(value)
+        run = store.start_run(database, as_of=at, mode="test", sources=[item["source"]])
+        store.apply_scrape(database, run_id=run, as_of=at, source=item["source"], items=[item])
         store.finish_run(database, run, 0)
         if at == day1:
             upto = last_event_id(database, day1)
 
-    def opening(**kw) -> list[date]:
+    def days(**kw) -> list[date]:
         return [e.day for e in horizon(database, day1, weeks=12, followed_only=False, watch_entries=[], **kw)
-                if e.what == "eu_feedback_opens"]
+                if e.what == what]
 
-    assert opening(upto=upto) == [date(2026, 12, 1)]
-    assert opening() == [date(2026, 12, 15)]
-    database.close()
-
-
-def test_a_digest_of_an_earlier_day_has_the_forecasts_of_then(tmp_path):
-    """An EU procedure's plenary vote was moved on day 2: the horizon of day 1 gave day 2's date
-    (its forecasts had no change event to set back)."""
-    from datetime import timedelta
-
-    from tracker.store import merge as store
-    from tracker.store.queries import last_event_id
-
-    database = open_db(tmp_path / "t.db")
-    day1 = DAY2 - timedelta(days=1)
-
-    def procedure(vote: str) -> dict:
-        return {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
-                "title": "Corporate sustainability due diligence – 2022/0051(COD)",
-                "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)",
-                "summary": "Stage: awaiting plenary.", "body": f"Forecasts:\n{vote} Indicative plenary sitting date",
-                "extra": {"stage": "Awaiting plenary", "forecasts": [{"date": vote, "event": "Indicative plenary sitting date"}]},
-                "channel": "html"}
-
-    for at, vote in ((day1, "2026-12-15"), (DAY2, "2027-01-20")):
-        run = store.start_run(database, as_of=at, mode="test", sources=["eu_oeil"])
-        store.apply_scrape(database, run_id=run, as_of=at, source="eu_oeil", items=[procedure(vote)])
-        store.finish_run(database, run, 0)
-        if at == day1:
-            upto = last_event_id(database, day1)
-
-    def votes(**kw) -> list[date]:
-        return [e.day for e in horizon(database, day1, weeks=12, followed_only=False, watch_entries=[], **kw)
-                if e.what == "eu_forecast"]
-
-    assert votes(upto=upto) == [date(2026, 12, 15)]
-    assert votes() == [date(2027, 1, 20)]
-    assert [r["kind"] for r in database.query("select kind from events where field = 'forecasts'")] == ["forecasts_changed"]
+    assert days(upto=upto) == [date.fromisoformat(day1_value[:10])]
+    assert days() == [date.fromisoformat(day2_value[:10])]
     database.close()

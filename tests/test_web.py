@@ -219,29 +219,29 @@ def test_only_a_hearing_calls_its_reference_deres_ref(client):
     assert ref_row(COMMITTEE)[0] == "Referanse" and ref_row(EU)[0] == "Referanse"
 
 
-def test_a_moved_committee_hearing_reads_in_the_items_history(db_path):
+def _history_after(db_path: str, item_id: str, kind: str, field: str, before, after) -> str:
+    """The item page once one change event (as the store writes it) is recorded."""
     db = open_db(db_path)
     with db.conn:
-        db["events"].insert({"item_id": COMMITTEE, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
-                             "kind": "times_changed", "field": "hearing_start",
-                             "before": "2026-12-01T09:30:00+01:00", "after": "2026-12-03T10:00:00+01:00"})
+        db["events"].insert({"item_id": item_id, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": kind, "field": field, "before": before, "after": after})
     db.close()
-    html = make_app(db_path).test_client().get(f"/item/{COMMITTEE}").get_data(as_text=True)
+    response = make_app(db_path).test_client().get(f"/item/{item_id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_moved_committee_hearing_reads_in_the_items_history(db_path):
+    html = _history_after(db_path, COMMITTEE, "times_changed", "hearing_start",
+                          "2026-12-01T09:30:00+01:00", "2026-12-03T10:00:00+01:00")
     assert ">høringstidspunkt flyttet<" in html and '<span class="meta">høringen:</span>' in html
     assert "<del>tir. 01.12.2026</del> <ins>tor. 03.12.2026</ins> kl. <del>09.30</del> <ins>10.00</ins>" in html
 
 
 def test_a_committee_hearings_changed_sittings_read_in_the_items_history(db_path):
-    db = open_db(db_path)
     hall = {"sted": "Høringssal 1", "tidspunkt": "2026-12-03T09:00:00+01:00"}
-    with db.conn:
-        db["events"].insert({"item_id": COMMITTEE, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
-                             "kind": "times_changed", "field": "hearing_times", "before": json.dumps([hall]),
-                             "after": json.dumps([{**hall, "sted": "Høringssal 2"}])})
-    db.close()
-    response = make_app(db_path).test_client().get(f"/item/{COMMITTEE}")
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = _history_after(db_path, COMMITTEE, "times_changed", "hearing_times", json.dumps([hall]),
+                          json.dumps([{**hall, "sted": "Høringssal 2"}]))
     assert '<span class="meta">høringsmøter:</span>' in html
     assert "tor. 03.12.2026 kl. 09.00, Høringssal <del>1</del> <ins>2</ins>" in html
 
@@ -249,28 +249,15 @@ def test_a_committee_hearings_changed_sittings_read_in_the_items_history(db_path
 def test_an_eu_procedures_changed_forecasts_read_in_the_items_history(db_path):
     """A forecasts_changed event (an EU procedure's plenary date moved) reads as the two lists of
     dated forecasts, the changed date marked, under its own name."""
-    db = open_db(db_path)
     vote = {"date": "2026-12-15", "event": "Indicative plenary sitting date"}
-    with db.conn:
-        db["events"].insert({"item_id": COMMITTEE, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
-                             "kind": "forecasts_changed", "field": "forecasts", "before": json.dumps([vote]),
-                             "after": json.dumps([{**vote, "date": "2027-01-20"}])})
-    db.close()
-    response = make_app(db_path).test_client().get(f"/item/{COMMITTEE}")
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = _history_after(db_path, COMMITTEE, "forecasts_changed", "forecasts", json.dumps([vote]),
+                          json.dumps([{**vote, "date": "2027-01-20"}]))
     assert ">prognoser endret<" in html and '<span class="meta">prognoser:</span>' in html
     assert "<del>tir. 15.12.2026</del> <ins>ons. 20.01.2027</ins> Indicative plenary sitting date" in html
 
 
 def test_a_watched_provision_reads_by_name_in_the_items_history(db_path):
-    db = open_db(db_path)
-    with db.conn:
-        db["events"].insert({"item_id": HEARING, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
-                             "kind": "provision_hit", "field": "apenhetsloven-4", "before": None,
-                             "after": "åpenhetsloven § 4"})
-    db.close()
-    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    html = _history_after(db_path, HEARING, "provision_hit", "apenhetsloven-4", None, "åpenhetsloven § 4")
     assert ">overvåket bestemmelse berørt<" in html and "<div>åpenhetsloven § 4</div>" in html
     assert ">provision_hit<" not in html and "apenhetsloven-4" not in html  # (a class name may hold it)
 
