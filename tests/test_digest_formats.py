@@ -98,6 +98,9 @@ def test_a_new_item_without_a_deadline_is_no_consultation_without_one(db):
     run = store.start_run(db, as_of=DAY2, mode="replay", sources=["eu_cellar"])
     store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_cellar", items=[act])
     store.finish_run(db, run, 0)
+    with db.conn:  # relevant, as the tagger makes them (the feed lists the new items the digest does)
+        db.execute("update items set relevance = 0.8, relevant = 1, labels = '[\"oecd-vi\"]' "
+                   "where native_id in ('32026R2201', 'sak-99003')")
     entries = {e.title: e for e in _atom(db).entries}
     new_act = entries["Ny: Commission Delegated Regulation (EU) 2026/2201"]
     assert new_act.summary == "EU-rettsakt" and "frist" not in new_act.summary.lower()
@@ -107,6 +110,32 @@ def test_a_new_item_without_a_deadline_is_no_consultation_without_one(db):
         "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00"]
     new_hearings = [e for t, e in entries.items() if t.startswith("Ny: Høring")]
     assert new_hearings and all("Frist: " in e.summary for e in new_hearings)
+
+
+def test_the_feed_lists_the_new_and_changed_items_the_digest_lists(db):
+    """The feed had an entry for every new or changed item in the profile's scope: on a first day
+    every hearing regjeringen.no lists, most of them no business of the NCP's. Now a new item when
+    it is relevant to the profile, a change when the profile follows the item (relevant, or an
+    adviser works on it), as the digest's «Nytt» and «Endret»."""
+    from tracker.attention.profiles import load_profile
+    from tracker.digest.build import items_by_id
+
+    build_world(db)
+    entries = _atom(db).entries
+    titles = [e.title for e in entries]
+    hunting = "Høring – endringer i forskrift om utøvelse av jakt, felling og fangst"
+    assert not any(hunting in t for t in titles)  # closed on day 2, not relevant
+    profile = load_profile("ncp")
+    ids = [r["item_id"] for r in db.query("select distinct item_id from events")]
+    items = items_by_id(db, ids)
+    new = {e.title.removeprefix("Ny: ") for e in entries if e.title.startswith("Ny: ")}
+    assert new and all(profile.relevant(i) for i in items.values() if i["title"] in new)
+    assert any(not profile.relevant(i) for i in items.values())  # the world has items the feed leaves out
+    # an adviser follows it: its change is in the feed again
+    with db.conn:
+        db["triage"].insert({"item_id": iid("3100003"), "state": "watching", "updated_at": "2026-11-24T05:00:00+00:00"},
+                            replace=True)
+    assert any(t.startswith("Endret: " + hunting) for t in (e.title for e in _atom(db).entries))
 
 
 def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):

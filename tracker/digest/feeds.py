@@ -63,10 +63,12 @@ def _triage_updated(db: sqlite_utils.Database, item_id: str) -> str | None:
 
 def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
                 lang: str = "nb", workbench_url: str = "") -> str:
-    """An Atom feed for the profile: needs-input items, then the changes of the last 14 days;
-    before them an entry for each reason the data must not pass for current (no crawl, no
-    successful or recent one: the digest's red banners). With `workbench_url` each item's entry
-    has a `related` link to its page in the workbench.
+    """An Atom feed for the profile: needs-input items, then the changes of the last 14 days —
+    of the items the digest lists them for: a new item relevant to the profile (`Profile.relevant`,
+    the digest's «Nytt»), a change of an item it follows (`Profile.follows`, «Endret»); before
+    them an entry for each reason the data must not pass for current (no crawl, no successful or
+    recent one: the digest's red banners). With `workbench_url` each item's entry has a `related`
+    link to its page in the workbench.
 
     Entry ids are stable: a needs-input entry is the (profile, item) pair; a change entry is the
     (profile, item, kind, time) of the event(s) — the same data gives the same feed.
@@ -120,6 +122,10 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         if item is None or not profile.in_scope(item):
             continue
         group = "new" if e["kind"] == "new" else "changed"
+        # what the digest lists: every new hearing of regjeringen.no, most of them no business of
+        # the NCP's, made the feed a list of the whole government's hearings
+        if not (profile.relevant(item) if group == "new" else profile.follows(item)):
+            continue
         grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
     # a new consultation that repeats an earlier one says so, as in the digest
     earlier = urgency.resent(db, [items[item_id] for item_id, group, _at in grouped if group == "new"])
