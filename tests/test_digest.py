@@ -315,6 +315,8 @@ def test_linked_rows_are_grouped_by_actor_and_worded(db, monkeypatch):
     assert "Tilrådning &lt;b&gt;om&lt;/b&gt; utelukkelse" in html and "javascript:" not in html
     en = _build(db, lang="en")
     assert en.gpfg.groups[0].entries[0].lines == ["Decision · Mon 23 Nov 2026"]
+    # the actors by their English names, as on the web (the English digest said «### Finansdepartementet»)
+    assert [g.heading for g in en.gpfg.groups] == ["Council on Ethics", "Ministry of Finance"]
 
 
 class _ScriptFinder(HTMLParser):

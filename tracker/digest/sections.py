@@ -57,6 +57,7 @@ from tracker.store.status import UNKNOWN
 from tracker.vocabulary import (
     GPFG_STAGE_NAMES,
     N_,
+    gpfg_actor_name,
     gpfg_stage_name,
     health_name,
     health_reason,
@@ -311,7 +312,9 @@ def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
             facts.append(_("changed"))
         entry = Entry(id=str(r.get("id") or ""), title=clean(r.get("title"), TITLE_LIMIT) or _("(untitled)"),
                       url=safe_url(r.get("url")), new=r.get("change") == "new", lines=[" · ".join(facts)] if facts else [])
-        groups.setdefault(clean(r.get("actor"), 120), []).append(entry)
+        # the fund's actors by their names in the digest's language (as on the web); another
+        # section's (Lovdata, Forbrukertilsynet) as they are
+        groups.setdefault(clean(gpfg_actor_name(r.get("actor"), ctx.lang), 120), []).append(entry)
     return [Group(name, entries) for name, entries in groups.items()]
 
 
