@@ -250,6 +250,9 @@ def test_eu_stage_changes_of_watched_files(db):
     assert entry["stage"] == "Awaiting Council's 1st reading position"
     assert [c["kind"] for c in entry["changes"]] == ["new", "updated"]
     assert "Awaiting Council&#39;s 1st reading position" in digest.render_html(d)
+    # first seen this week: marked NEW, as under «Nytt», not listed with a change line «Ny»
+    (shown,) = [e for g in d.section("eu").groups for e in g.entries if e.id == entry["id"]]
+    assert shown.new and shown.changes == ["Endret: tittel (var «Corporate sustainability due diligence»)"], shown.changes
 
 
 def _add_gpfg_and_apl(db):

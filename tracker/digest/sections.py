@@ -278,8 +278,11 @@ def eu_section(ctx: Context) -> Section | None:
     consultations = [_base(r, ctx, new=r["id"] in ctx.new_ids,
                            lines=[deadline_line(r, ctx.as_of, ctx.lang)],
                            links=links(r.get("links") or [])) for r in relevant]
+    # a file first seen this week is marked NEW (as under «Nytt»), not listed with a change «Ny»
     stage = [_base(e, ctx, lines=[_("Stage: %(stage)s", stage=clean(e["stage"], 120))] if e.get("stage") else [],
-                   changes=[describe_change(c, ctx.lang, e) for c in e["changes"]], links=links(e.get("links") or []))
+                   new=any(c.get("kind") == "new" for c in e["changes"]),
+                   changes=[describe_change(c, ctx.lang, e) for c in e["changes"] if c.get("kind") != "new"],
+                   links=links(e.get("links") or []))
              for e in ctx.eu["stage"]]
     groups = [Group(counted(_("Open EU consultations"), len(consultations)), consultations),
               Group(counted(_("Changes to watched files this week"), len(stage)), stage)]
