@@ -37,21 +37,21 @@ def test_users_add_list_disable_reset(env):
     assert r.exit_code == 0, r.output
     assert PASSWORD not in r.output
     r = run("users", "add", "kari", "--password-stdin", input=PASSWORD + "\n")
-    assert r.exit_code == 1 and "finnes allerede" in r.output  # names are case-insensitive
+    assert r.exit_code == 1 and "exists already" in r.output  # names are case-insensitive
     r = run("users", "add", "per", "--password-stdin", input="kort\n")
-    assert r.exit_code == 1 and "minst 10 tegn" in r.output
+    assert r.exit_code == 1 and "at least 10 characters" in r.output
     r = run("users", "add", "per", "--role", "boss", "--password-stdin", input=PASSWORD + "\n")
     assert r.exit_code == 2  # an unknown role is a usage error
     assert run("users", "add", "per", "--role", "reader", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
     listing = run("users", "list").output
-    assert re.search(r"Kari\s+admin\s+aktiv", listing) and re.search(r"per\s+reader\s+aktiv", listing)
+    assert re.search(r"Kari\s+admin\s+active", listing) and re.search(r"per\s+reader\s+active", listing)
     conn = sqlite3.connect(env)
     hashes = [h for (h,) in conn.execute("select password_hash from users")]
     conn.close()
     assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
 
     assert run("users", "disable", "PER").exit_code == 0
-    assert re.search(r"per\s+reader\s+deaktivert", run("users", "list").output)
+    assert re.search(r"per\s+reader\s+disabled", run("users", "list").output)
     r = run("users", "reset-password", "per", "--role", "adviser", "--password-stdin", input="nytt-passord-99\n")
     assert r.exit_code == 0 and "adviser" in r.output
     from tracker.store.db import open_db
@@ -75,7 +75,7 @@ def test_users_list_without_accounts_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("NCP_TRACKER_DB", str(db_path))
     before = db_path.read_bytes()
     r = run("users", "list")
-    assert r.exit_code == 0 and "ingen kontoer" in r.output
+    assert r.exit_code == 0 and "(no accounts: the workbench serves one person on 127.0.0.1 only)" in r.output
     assert db_path.read_bytes() == before
 
 
@@ -203,7 +203,7 @@ def test_serve_runs_waitress_and_says_which_mode(env):
         assert r.headers["server"] == "ncp-tracker"  # waitress, not Werkzeug's development server
     finally:
         err = _stop(proc)
-    assert "ingen kontoer" in err and "4 threads" in err
+    assert "no accounts: for one person on this machine only" in err and "4 threads" in err
     assert (env.parent / "data" / "web-secret.key").stat().st_mode & 0o777 == 0o600
 
     assert run("users", "add", "kari", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
@@ -214,7 +214,7 @@ def test_serve_runs_waitress_and_says_which_mode(env):
         assert kari.login("kari").status == 302 and kari.get("/").status == 200
     finally:
         err = _stop(proc)
-    assert "1 aktive kontoer; innlogging kreves" in err
+    assert "1 active account; login required" in err
     assert PASSWORD not in err
 
 

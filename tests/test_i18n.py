@@ -162,7 +162,7 @@ def test_no_norwegian_literal_outside_the_catalogue():
 
     root = Path(__file__).parent.parent / "tracker"
     allowed = {"NCP_NAME_NB", "ABBREVIATIONS", "_STOP_WORDS", "_HEARING_PREFIX",
-               "_REFUSALS"}  # the accounts module's Bokmål refusals, recognised to be translated
+               "_REFUSALS"}  # the search's refusals (English) quote a Norwegian example, «høring*»
     bad = []
     for path in [*sorted(root.joinpath("web").glob("*.py")), root / "workbench" / "drafts.py"]:
         bad += [f"{path.name}:{line}: {text[:60]!r}" for line, text in _norwegian_literals(path.read_text("utf-8"), allowed)]

@@ -305,7 +305,7 @@ def _refusals(module: str, error: str) -> list[str]:
 
     def sample(expr: ast.AST, conversion: int) -> str:
         code = ast.unparse(expr)
-        number = "MAX" in code or "len(" in code
+        number = "MAX" in code or "MIN" in code or "len(" in code
         value = "32" if number else "label" if code.endswith(".column") else "x"
         return repr(value) if conversion == ord("r") else value
 
@@ -329,15 +329,18 @@ def _refusals(module: str, error: str) -> list[str]:
     return out
 
 
-def test_every_search_and_triage_refusal_reads_in_bokmal():
+def test_every_search_triage_and_account_refusal_reads_in_bokmal():
     """The web translated six of the search's forty refusals: "NEAR( is not closed" and "unknown
     label 'x'; valid labels: …" stood in English on a Bokmål page. Each is now in the catalogue,
-    as are the triage's; a new or reworded refusal without a translation fails here."""
+    as are the triage's and the accounts'; a new or reworded refusal without a translation fails
+    here."""
     from nlp.labels import parse_label
     from tracker.vocabulary import match_message
     from tracker.web.app import _REFUSALS
 
-    found = _refusals("search", "SearchError") + _refusals("triage", "TriageError")
+    found = (_refusals("search", "SearchError") + _refusals("triage", "TriageError")
+             + _refusals("accounts", "AccountError"))
+    assert sum(text.startswith(("the account", "no account", "the password")) for text in found) == 5
     with pytest.raises(ValueError) as label_error:
         parse_label("nope")
     found.append(str(label_error.value))

@@ -27,7 +27,7 @@ def _read_password(from_stdin: bool) -> str:
         if not line:
             raise TrackerError("--password-stdin: no password on standard input")
         return line.rstrip("\r\n")
-    return click.prompt("Passord", hide_input=True, confirmation_prompt="Gjenta passordet")
+    return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
 
 
 # ---------------------------------------------------------------------------- users
@@ -54,12 +54,11 @@ def users_add(ctx, name, role, password_stdin) -> None:
     db = open_db(ctx, write=True)
     try:
         accounts.check_name(name)
-        if accounts.get_user(db, name) is not None:
-            raise accounts.AccountError(f"kontoen {name!r} finnes allerede")
+        accounts.check_free(db, name)  # before the password is asked for
         user = accounts.add_user(db, name, _read_password(password_stdin), role)
     except accounts.AccountError as exc:
         raise TrackerError(str(exc)) from exc
-    click.echo(f"{user['name']}: {user['role']} lagt til")
+    click.echo(f"{user['name']}: added ({user['role']})")
 
 
 @users.command("list")
@@ -82,11 +81,11 @@ def users_list(ctx) -> None:
     except sqlite3.DatabaseError as exc:
         raise TrackerError(f"cannot read {path}: {exc}") from exc
     for r in rows:
-        r["status"] = "deaktivert" if r["disabled"] else "aktiv"
-        r["feed"] = "ja" if r["has_feed_token"] else ""
+        r["status"] = "disabled" if r["disabled"] else "active"
+        r["feed"] = "yes" if r["has_feed_token"] else ""
         r["created"] = oslo_date(r["created_at"]).isoformat() if r.get("created_at") else ""
     if not rows:
-        click.echo("(ingen kontoer: arbeidsbenken kan bare brukes av én person på 127.0.0.1)")
+        click.echo("(no accounts: the workbench serves one person on 127.0.0.1 only)")
         return
     print_table(rows, ["name", "role", "status", "feed", "created"])
 
@@ -109,7 +108,7 @@ def users_disable(ctx, name) -> None:
     from tracker.workbench import accounts
 
     user = _change(ctx, name, accounts.disable)
-    click.echo(f"{user['name']}: deaktivert")
+    click.echo(f"{user['name']}: disabled")
 
 
 @users.command("enable")
@@ -120,7 +119,7 @@ def users_enable(ctx, name) -> None:
     from tracker.workbench import accounts
 
     user = _change(ctx, name, accounts.enable)
-    click.echo(f"{user['name']}: aktiv")
+    click.echo(f"{user['name']}: active")
 
 
 @users.command("reset-password")
@@ -134,14 +133,13 @@ def users_reset_password(ctx, name, role, password_stdin) -> None:
 
     db = open_db(ctx, write=True)
     try:
-        if accounts.get_user(db, name) is None:
-            raise accounts.AccountError(f"ingen konto heter {name!r} (se `ncp-tracker users list`)")
+        accounts.require(db, name)  # before the password is asked for
         user = accounts.reset_password(db, name, _read_password(password_stdin))
         if role:
             user = accounts.set_role(db, name, role)
     except accounts.AccountError as exc:
         raise TrackerError(str(exc)) from exc
-    click.echo(f"{user['name']}: nytt passord ({user['role']})")
+    click.echo(f"{user['name']}: new password ({user['role']})")
 
 
 # ---------------------------------------------------------------------------- serve
@@ -181,11 +179,11 @@ def serve(ctx, host, port, threads) -> None:
     shown = f"[{host}]" if ":" in host else host
     proxies = cfg.get("web", "trusted_proxies")
     if with_accounts:
-        mode = (f"{len(active)} aktive kontoer; innlogging kreves"
-                + (f"; X-Forwarded-* fra {proxies} proxy(er) stoles på" if proxies else ""))
+        mode = (f"{len(active)} active account{'' if len(active) == 1 else 's'}; login required"
+                + (f"; X-Forwarded-* trusted from {proxies} prox{'y' if proxies == 1 else 'ies'}" if proxies else ""))
     else:
-        mode = ("ingen kontoer: kun for én person på denne maskinen "
-                "(legg til kontoer med `ncp-tracker users add NAVN --role admin`)")
+        mode = ("no accounts: for one person on this machine only "
+                "(add accounts with `ncp-tracker users add NAME --role admin`)")
     import waitress
 
     try:  # bound before it says where it serves

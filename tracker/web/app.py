@@ -330,14 +330,14 @@ _REFUSALS: MessageTable = message_table((
     # nlp.labels.parse_label (a label: filter)
     (r"unknown label (?P<label>.+?); valid labels: (?P<valid>.*)",
      N_("Unknown label %(label)s; valid labels: %(valid)s.")),
-    # tracker.workbench.accounts.AccountError (worded in Bokmål for the command line)
-    (r"ugyldig brukernavn (?P<name>.+): 2–40 tegn, bokstaver, sifre, punktum, - eller _",
+    # tracker.workbench.accounts.AccountError
+    (r"invalid user name (?P<name>.+): 2–40 characters, letters, digits, full stop, - or _",
      N_("Invalid user name %(name)s: 2–40 characters, letters, digits, full stop, - or _.")),
-    (r"ukjent rolle (?P<role>.+?); roller: .*", N_("Unknown role %(role)s.")),
-    (r"passordet må ha minst (?P<num>\d+) tegn", N_("The password must have at least %(num)s characters.")),
-    (r"passordet kan ha høyst (?P<num>\d+) tegn", N_("The password can have at most %(num)s characters.")),
-    (r"ingen konto heter (?P<name>.+) \(se `ncp-tracker users list`\)", N_("No account is called %(name)s.")),
-    (r"kontoen (?P<name>.+) finnes allerede", N_("The account %(name)s already exists.")),
+    (r"unknown role (?P<role>.+?); roles: .*", N_("Unknown role %(role)s.")),
+    (r"the password must have at least (?P<num>\d+) characters", N_("The password must have at least %(num)s characters.")),
+    (r"the password can have at most (?P<num>\d+) characters", N_("The password can have at most %(num)s characters.")),
+    (r"no account is called (?P<name>.+) \(see `ncp-tracker users list`\)", N_("No account is called %(name)s.")),
+    (r"the account (?P<name>.+) exists already", N_("The account %(name)s already exists.")),
 ))
 
 

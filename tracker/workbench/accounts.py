@@ -59,22 +59,22 @@ def name_key(name: str) -> str:
 def check_name(name: str) -> str:
     name = (name or "").strip()
     if not NAME_RE.match(name):
-        raise AccountError(f"ugyldig brukernavn {name!r}: 2–40 tegn, bokstaver, sifre, punktum, - eller _")
+        raise AccountError(f"invalid user name {name!r}: 2–40 characters, letters, digits, full stop, - or _")
     return name
 
 
 def check_role(role: str) -> str:
     role = (role or "").strip().lower()
     if role not in ROLES:
-        raise AccountError(f"ukjent rolle {role!r}; roller: {', '.join(ROLES)}")
+        raise AccountError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
     return role
 
 
 def check_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise AccountError(f"passordet må ha minst {MIN_PASSWORD} tegn")
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
-        raise AccountError(f"passordet kan ha høyst {MAX_PASSWORD} tegn")
+        raise AccountError(f"the password can have at most {MAX_PASSWORD} characters")
     return password
 
 
@@ -118,18 +118,24 @@ def list_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return [_public(r) for r in db.query(f"select {PUBLIC_COLUMNS} from users order by name_key")]
 
 
-def _require(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
+def check_free(db: sqlite_utils.Database, name: str) -> None:
+    """Raises `AccountError` when an account has this name (names are case-insensitive)."""
+    if get_user(db, name) is not None:
+        raise AccountError(f"the account {name!r} exists already")
+
+
+def require(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
+    """The account called `name`; raises `AccountError` when there is none."""
     user = get_user(db, name)
     if user is None:
-        raise AccountError(f"ingen konto heter {name!r} (se `ncp-tracker users list`)")
+        raise AccountError(f"no account is called {name!r} (see `ncp-tracker users list`)")
     return user
 
 
 def add_user(db: sqlite_utils.Database, name: str, password: str, role: str = "adviser") -> dict[str, Any]:
     """Create an account; raises `AccountError` for a taken name, a bad role or a short password."""
     name, role, password = check_name(name), check_role(role), check_password(password)
-    if get_user(db, name) is not None:
-        raise AccountError(f"kontoen {name!r} finnes allerede")
+    check_free(db, name)
     now = now_iso()
     try:
         with db.conn:
@@ -137,8 +143,8 @@ def add_user(db: sqlite_utils.Database, name: str, password: str, role: str = "a
                                 "role": role, "disabled": 0, "created_at": now, "updated_at": now,
                                 "session_epoch": 0, "feed_token_hash": None})  # fmt: skip
     except sqlite3.IntegrityError as exc:  # a concurrent add of the same name
-        raise AccountError(f"kontoen {name!r} finnes allerede") from exc
-    return _require(db, name)
+        raise AccountError(f"the account {name!r} exists already") from exc
+    return require(db, name)
 
 
 def _update(db: sqlite_utils.Database, user_id: int, sql: str, params: list[Any]) -> None:
@@ -149,28 +155,28 @@ def _update(db: sqlite_utils.Database, user_id: int, sql: str, params: list[Any]
 
 def disable(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
     """Disable an account: its sessions end now and its feed token stops working."""
-    user = _require(db, name)
+    user = require(db, name)
     _update(db, user["id"], "disabled = 1, feed_token_hash = null", [])
-    return _require(db, name)
+    return require(db, name)
 
 
 def enable(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
-    user = _require(db, name)
+    user = require(db, name)
     _update(db, user["id"], "disabled = 0", [])
-    return _require(db, name)
+    return require(db, name)
 
 
 def set_role(db: sqlite_utils.Database, name: str, role: str) -> dict[str, Any]:
-    user = _require(db, name)
+    user = require(db, name)
     _update(db, user["id"], "role = ?", [check_role(role)])
-    return _require(db, name)
+    return require(db, name)
 
 
 def reset_password(db: sqlite_utils.Database, name: str, password: str) -> dict[str, Any]:
     """A new password; every session of the account ends."""
-    user = _require(db, name)
+    user = require(db, name)
     _update(db, user["id"], "password_hash = ?", [_hasher().hash(check_password(password))])
-    return _require(db, name)
+    return require(db, name)
 
 
 def end_sessions(db: sqlite_utils.Database, user_id: int) -> None:
