@@ -28,7 +28,8 @@ def _seed(path):
         store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=[
             {"source": source, "kind": kind, "native_id": nid, "title": title, "body": body,
              "owner": "Finansdepartementet" if kind == "hearing" else None,
-             "published": "2026-11-20T10:00:00+01:00", "url": f"https://example.org/{nid}"}])
+             "published": "2026-11-20T10:00:00+01:00", "url": f"https://example.org/{nid}",
+             "deadline": "2027-01-13" if kind == "hearing" else None}])
         with db.conn:  # a crawl that succeeded, as the daily run leaves it
             health.record(db, run, health.SourceRun(source=source, items_seen=1), stored(as_of))
         store.finish_run(db, run, 0)
@@ -81,8 +82,13 @@ def test_gpfg_groups_by_actor_and_stage(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines.index("Finansdepartementet") < lines.index("Etikkrådet") < lines.index("Norges Bank")
-    assert "  Høring" in lines and "  Beslutning" in lines
+    # in English, as the other commands' tables, each actor also as --actor names it
+    assert (lines.index("Ministry of Finance (Finansdepartementet)") < lines.index("Council on Ethics (Etikkrådet)")
+            < lines.index("Norges Bank"))
+    assert "  Hearing" in lines and "  Decision" in lines
+    assert any(line.endswith("[open]  deadline 2027-01-13") for line in lines), lines
+    by_stage = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--by", "stage", "--as-of", AS_OF]).output
+    assert "Hearing\n  Ministry of Finance (Finansdepartementet)\n" in by_stage
 
 
 def test_gpfg_jsonl_filters(tmp_path):

@@ -92,16 +92,22 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
 
 
 def _print_gpfg(items: list[dict], by: str) -> None:
+    """The groups in English, as the other commands' tables; an actor as --actor names it too
+    ("Ministry of Finance (Finansdepartementet)")."""
     from tracker.links.gpfg import grouped
-    from tracker.vocabulary import gpfg_stage_name
+    from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name
+
+    def actor(code: str) -> str:
+        name = gpfg_actor_name(code, "en")
+        return name if name == code else f"{name} ({code})"
 
     for outer, inner_groups in grouped(items, by):
-        click.secho(gpfg_stage_name(outer) if by == "stage" else outer, bold=True)
+        click.secho(gpfg_stage_name(outer, "en") if by == "stage" else actor(outer), bold=True)
         for inner, group in inner_groups:
-            click.secho(f"  {gpfg_stage_name(inner) if by == 'actor' else inner}", underline=True)
+            click.secho(f"  {gpfg_stage_name(inner, 'en') if by == 'actor' else actor(inner)}", underline=True)
             for item in group:
                 date = (item["published"] or "")[:10] or "(no date)"
-                extra = f"  frist {item['deadline'][:10]}" if item.get("deadline") else ""
+                extra = f"  deadline {item['deadline'][:10]}" if item.get("deadline") else ""
                 status = f" [{item['status']}]" if item.get("status") and item["status"] != "unknown" else ""
                 click.echo(f"    {date:<10} {item['title'][:95]}{status}{extra}")
                 click.echo(f"               {item['url']}")
