@@ -43,9 +43,14 @@ def test_atom_is_valid_with_needs_input_then_changes(db):
     hostile = next(e for e in feed.entries if "script" in e.title)
     assert hostile.title.startswith('Trenger innspill: <script>alert("x")</script> Høring & «test»')
     # a consultation sent on a new hearing says so, as in the digest
-    resent = next(e for e in feed.entries if e.title.startswith("Ny: Høring – forslag til lov om ansvarlige "
-                                                                "leverandørkjeder i offentlige anskaffelser (ny høring)"))
+    resent = next(e for e in feed.entries if e.title.startswith("Trenger innspill: Høring – forslag til lov om "
+                                                                "ansvarlige leverandørkjeder i offentlige anskaffelser (ny høring)"))
     assert "Sendt på ny høring; forrige: «Høring – forslag til lov om ansvarlige leverandørkjeder" in resent.summary
+    # a new consultation that needs input is listed once, as in the digest: its needs-input entry
+    # (new to a reader that day), not also «Ny:» (it was in the feed twice)
+    needing = {t.removeprefix("Trenger innspill: ") for t in titles if t.startswith("Trenger innspill: ")}
+    assert resent.published.startswith("2026-11-24")  # first seen on day 2: new to a reader
+    assert not needing & {t.removeprefix("Ny: ") for t in titles if t.startswith("Ny: ")}
     assert "links" not in hostile or all(link.href.startswith("http") for link in hostile.links)
 
 
@@ -104,8 +109,18 @@ def test_a_new_item_without_a_deadline_is_no_consultation_without_one(db):
     entries = {e.title: e for e in _atom(db).entries}
     new_act = entries["Ny: Commission Delegated Regulation (EU) 2026/2201"]
     assert new_act.summary == "EU-rettsakt" and "frist" not in new_act.summary.lower()
-    new_hearing = entries["Ny: Komitéhøring: Endringer i åpenhetsloven – Prop. 30 L (2026–2027)"]
-    assert new_hearing.summary.splitlines() == [
+    # the new committee hearing needs input: listed once, under its needs-input entry, with its times
+    title = "Komitéhøring: Endringer i åpenhetsloven – Prop. 30 L (2026–2027)"
+    assert "Ny: " + title not in entries
+    assert entries["Trenger innspill: " + title].summary.splitlines()[:2] == [
+        "Be om å delta innen: man. 30.11.2026 kl. 12.00", "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00"]
+    # answered already (set aside): no longer needing input, it is new in the feed, with its times
+    with db.conn:
+        db["triage"].insert({"item_id": "no_stortinget_horinger:sak-99003", "state": "submitted",
+                             "updated_at": "2026-11-24T05:00:00+00:00"}, replace=True)
+    entries = {e.title: e for e in _atom(db).entries}
+    assert "Trenger innspill: " + title not in entries
+    assert entries["Ny: " + title].summary.splitlines() == [
         "Komitéhøring · Familie- og kulturkomiteen", "Be om å delta innen: man. 30.11.2026 kl. 12.00",
         "Skriftlige innspill innen: tir. 08.12.2026 kl. 12.00"]
     new_hearings = [e for t, e in entries.items() if t.startswith("Ny: Høring")]

@@ -65,7 +65,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
                 lang: str = "nb", workbench_url: str = "") -> str:
     """An Atom feed for the profile: needs-input items, then the changes of the last 14 days —
     of the items the digest lists them for: a new item relevant to the profile (`Profile.relevant`,
-    the digest's «Nytt»), a change of an item it follows (`Profile.follows`, «Endret»); before
+    the digest's «Nytt»; one that needs input has its needs-input entry only, as the digest lists it
+    once), a change of an item it follows (`Profile.follows`, «Endret»); before
     them an entry for each reason the data must not pass for current (no crawl, no successful or
     recent one: the digest's red banners). With `workbench_url` each item's entry has a `related`
     link to its page in the workbench.
@@ -92,12 +93,38 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         {"id": _uuid(profile.name, "warning", deadlines.oslo_date(as_of).isoformat(), text),
          "title": f"⚠ {text}", "url": None, "updated": as_of, "published": as_of, "summary": text}
         for text in problems(db, as_of, profile, lang, digest=False)]
-    for row in urgency.needs_input(db, as_of=as_of, profile=profile):
+    needs = list(urgency.needs_input(db, as_of=as_of, profile=profile))
+    upto = last_event_id(db, as_of)
+    events = window_events(db, 0, upto, since=as_of - timedelta(days=FEED_WINDOW_DAYS))
+    items = items_by_id(db, [e["item_id"] for e in events], upto)  # as they stood then, as the entries above
+    ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=deadlines.oslo_date(as_of), since=None,
+                  first=False, events=events)
+    needing = {row["id"] for row in needs}
+    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for e in events:
+        item = items.get(e["item_id"])
+        if item is None or not profile.in_scope(item):
+            continue
+        group = "new" if e["kind"] == "new" else "changed"
+        # what the digest lists: every new hearing of regjeringen.no, most of them no business of
+        # the NCP's, made the feed a list of the whole government's hearings; and as the digest
+        # lists a new consultation that needs input once, under «Trenger innspill», so does the
+        # feed: its needs-input entry is new to a reader that day
+        if group == "new" and e["item_id"] in needing:
+            continue
+        if not (profile.relevant(item) if group == "new" else profile.follows(item)):
+            continue
+        grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
+    # a new consultation that repeats an earlier one says so, as in the digest
+    earlier = urgency.resent(db, [*needs, *(items[item_id] for item_id, group, _at in grouped if group == "new")])
+    for row in needs:
         lines = stortinget_times(row, as_of, lang) or [deadline_line(row, as_of, lang)]
         if row.get("draft_due"):
             lines.append(_("Draft due: %(day)s", day=format_date(row["draft_due"], lang)))
         if row.get("owner"):
             lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+        if row["id"] in earlier:
+            lines.append(resent_text(earlier[row["id"]], lang))
         if row.get("labels"):
             lines.append(_("Labels: %(names)s", names=_labels(row, lang)))
         if why := reason_text(row, lang):  # as in the digest: the reason and the relevance that ranks it
@@ -111,24 +138,6 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
                         "title": _("Needs input: %(title)s", title=clean(row["title"], TITLE_LIMIT)),
                         "url": safe_url(row.get("url")), "updated": updated,
                         "published": deadlines.to_datetime(row.get("first_seen")), "summary": "\n".join(lines)})
-    upto = last_event_id(db, as_of)
-    events = window_events(db, 0, upto, since=as_of - timedelta(days=FEED_WINDOW_DAYS))
-    items = items_by_id(db, [e["item_id"] for e in events], upto)  # as they stood then, as the entries above
-    ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=deadlines.oslo_date(as_of), since=None,
-                  first=False, events=events)
-    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for e in events:
-        item = items.get(e["item_id"])
-        if item is None or not profile.in_scope(item):
-            continue
-        group = "new" if e["kind"] == "new" else "changed"
-        # what the digest lists: every new hearing of regjeringen.no, most of them no business of
-        # the NCP's, made the feed a list of the whole government's hearings
-        if not (profile.relevant(item) if group == "new" else profile.follows(item)):
-            continue
-        grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
-    # a new consultation that repeats an earlier one says so, as in the digest
-    earlier = urgency.resent(db, [items[item_id] for item_id, group, _at in grouped if group == "new"])
     change_entries = []
     for (item_id, group, at), evs in grouped.items():
         item = decorate(items[item_id], ctx)
