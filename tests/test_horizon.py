@@ -65,6 +65,21 @@ def test_dates_ahead_of_every_kind(db):
     assert ask.day == date(2026, 11, 26) and ask.label("nb") == "Frist for å be om å delta, Stortinget"
 
 
+def test_a_storting_cases_hearing_deadline_without_a_committee_hearing_item(db):
+    """A representantforslag on the fund had its hearing deadline («Frist for å be om høring»,
+    its saksgang's HOERFRIST) only as a line of its text: the committee had published no hearing
+    for it, so no date of it was on the horizon, in the week mail or the digest's dates ahead."""
+    entries = horizon(db, DAY2, weeks=12)
+    case = [(e.day, e.what, e.label("nb"), e.label("en")) for e in entries if e.item_id == "no_stortinget_spu:107095"]
+    assert case == [(date(2026, 12, 7), "storting_case_deadline", "Høringsfrist i saken, Stortinget",
+                     "Storting: hearing deadline of the case")]
+    # a case whose hearing a committee hearing item holds (extra.case_ids): its dates once, that item's
+    both = db.execute("select extra from items where id = 'no_stortinget_spu:107131'").fetchone()[0]
+    assert '"hearing_deadline"' in both and '"hearing"' in both
+    assert not [e for e in entries if e.item_id == "no_stortinget_spu:107131"]
+    assert any(e.item_id == "no_stortinget_horinger:sak-107131" and e.what == "storting_hearing" for e in entries)
+
+
 def test_only_followed_items_unless_all(db):
     followed = horizon(db, DAY2, weeks=12)
     everything = horizon(db, DAY2, weeks=12, followed_only=False)

@@ -8,6 +8,10 @@ Dates come from what the store already holds (nothing is invented here):
 - Stortinget hearing times (``extra.hearing_times[].tidspunkt`` of ``committee_hearing`` items) and
   the deadline to ask to speak at them (``extra.anmodningsfrist``; when it is the item's deadline,
   that deadline is named so);
+- an open Storting case's hearing deadline and hearing (``extra.hearing_deadline`` and
+  ``extra.hearing`` of ``storting_case``: its saksgang's HOERFRIST and HOER) when no committee
+  hearing item holds that case (``extra.case_ids``): a representantforslag on the fund can have a
+  hearing deadline before the committee publishes a hearing, or without one;
 - an EU feedback window that has not opened yet (``published`` of ``eu_consultation``: the day it
   opens, ``extra.opens``);
 - OEIL forecasts (``extra.forecasts[]`` of ``eu_procedure``: planned Commission adoptions,
@@ -49,6 +53,7 @@ WHAT = {
     "storting_deadline": N_("Storting input deadline"),
     "storting_hearing": N_("Storting committee hearing"),
     "storting_request": N_("Storting: deadline to ask to speak"),
+    "storting_case_deadline": N_("Storting: hearing deadline of the case"),
     "eu_feedback": N_("EU feedback deadline"),
     "eu_feedback_opens": N_("EU feedback opens"),
     "eu_forecast": N_("EU: forecast"),
@@ -127,6 +132,12 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
     # same day): the tracked copy, set back for an earlier day's digest as `opens` is not
     if kind == "eu_consultation" and (d := _day(item.get("published"))) and d[0] > start:
         yield Dated(day=d[0], at=d[1], what="eu_feedback_opens", **base)
+    if kind == "storting_case" and item.get("status") == "open":
+        # its saksgang's dates (no_stortinget_spu), shown when no committee hearing item holds them
+        if d := _day(extra.get("hearing_deadline")):
+            yield Dated(day=d[0], at=d[1], what="storting_case_deadline", **base)
+        if d := _day(extra.get("hearing")):
+            yield Dated(day=d[0], at=d[1], what="storting_hearing", **base)
     for f in extra.get("forecasts") or [] if kind == "eu_procedure" else []:
         if isinstance(f, dict) and (d := _day(f.get("date"))):
             yield Dated(day=d[0], at=d[1], what="eu_forecast", detail=f.get("event"), **base)
@@ -173,17 +184,21 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
               and ((status in ('open', 'upcoming') and deadline >= ?)
                    or (kind = 'committee_hearing' and extra like '%hearing_times%')
                    or (kind = 'eu_consultation' and extra like '%"opens"%')
-                   or (kind = 'eu_procedure' and extra like '%forecasts%'))"""
+                   or (kind = 'eu_procedure' and extra like '%forecasts%')
+                   or (kind = 'storting_case' and status = 'open' and extra like '%"hearing%'))"""
     where, later = stood_where(db, where, upto)  # as they stood then: also the items changed since
     params: list[Any] = [start.isoformat(), *later]
-    rows = list(db.query(f"""select id, source, kind, title, url, owner, status, deadline, published, extra, labels,
+    rows = list(db.query(f"""select id, source, kind, native_id, title, url, owner, status, deadline, published, extra, labels,
                                     relevance, relevant, vanished_at, {consultee} from items where {where}""", params))
-    for row in as_they_stood(db, rows, upto):
-        if row.get("vanished_at") or row.get("status") == "withdrawn":
-            continue
+    rows = [r for r in as_they_stood(db, rows, upto) if not r.get("vanished_at") and r.get("status") != "withdrawn"]
+    for row in rows:
         row["extra"] = loads_json(row["extra"], {})
         row["labels"] = loads_json(row["labels"], [])
-        if followed_only and not followed(row, profile, watched):
+    # the cases whose hearing a committee hearing item holds: its dates come from that item, once
+    heard = {str(case) for r in rows if r["kind"] == "committee_hearing" for case in r["extra"].get("case_ids") or []}
+    for row in rows:
+        if (row["kind"] == "storting_case" and row["native_id"] in heard) or (
+                followed_only and not followed(row, profile, watched)):
             continue
         out += [d for d in _item_dates(row, start, end) if start <= d.day < end]
     out += [d for d in internal_deadlines(db, profile) if start <= d.day < end]
