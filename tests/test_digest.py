@@ -277,6 +277,26 @@ def test_gpfg_and_apenhetsloven_sections_from_the_links_module(db):
     assert _build(db, profile="eu").gpfg is None
 
 
+def test_a_storting_case_in_the_gpfg_section_gives_its_hearing_deadline(db):
+    """A representantforslag on the fund read «Stortinget · åpen · tir. 10.11.2026 · endret»: its
+    hearing deadline (the saksgang's HOERFRIST, a day at 00:00) was only in its text."""
+    build_world(db)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_stortinget_spu", items=[{
+        "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107095", "status_raw": "til behandling",
+        "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland",
+        "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095",
+        "published": "2026-11-10T00:00:00+01:00", "extra": {"topic": "gpfg", "hearing_deadline": "2026-12-07T00:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 where native_id = '107095'")
+    md = digest.render_markdown(_build(db))
+    gpfg_part = md[md.index("## Statens pensjonsfond utland"):]
+    assert "Høringsfrist i saken: man. 07.12.2026" in gpfg_part  # the day itself, not the day before
+    english = digest.render_markdown(_build(db, lang="en"))
+    assert "Hearing deadline of the case: Mon 7 Dec 2026" in english
+
+
 def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch):
     import tracker.links.gpfg as links
 

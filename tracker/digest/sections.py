@@ -297,7 +297,7 @@ def eu_section(ctx: Context) -> Section | None:
 
 def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
     """Rows of `tracker.links.gpfg` (id, title, url, actor, stage, published, status, deadline,
-    change) as groups by actor. A status is said when it is known (a decision or a report has
+    hearing_deadline, change) as groups by actor. A status is said when it is known (a decision or a report has
     none), and "new" by the entry's NEW mark, not again in its line."""
     _ = ctx._
     groups: dict[str, list[Entry]] = {}
@@ -311,6 +311,10 @@ def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
             facts.append(format_date(r["published"], ctx.lang))
         if r.get("deadline"):
             facts.append(_("Deadline: %(when)s", when=format_date(deadlines.deadline_day(r["deadline"]), ctx.lang)))
+        if (heard := deadlines.to_datetime(r.get("hearing_deadline"))) is not None:
+            # the day of the case's saksgang (at 00:00: a day, not the end of the day before)
+            facts.append(_("Hearing deadline of the case: %(when)s",
+                           when=format_date(deadlines.oslo_date(heard), ctx.lang)))
         if r.get("change") == "changed":
             facts.append(_("changed"))
         entry = Entry(id=str(r.get("id") or ""), title=clean(r.get("title"), TITLE_LIMIT) or _("(untitled)"),

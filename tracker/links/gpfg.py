@@ -180,6 +180,8 @@ def _view(row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"], "title": row["title"], "url": row["url"], "source": row["source"],
         "kind": row["kind"], "actor": actor_of(row), "stage": stage_of(row),
         "published": row.get("published"), "deadline": row.get("deadline"), "status": row.get("status"),
+        # a Storting case's hearing deadline (its saksgang's HOERFRIST: no_stortinget_spu)
+        "hearing_deadline": _json(row.get("extra")).get("hearing_deadline") if row["kind"] == "storting_case" else None,
         "reference": row.get("reference"), "owner": row.get("owner"), "first_seen": row.get("first_seen"),
         "last_changed": row.get("last_changed"), "related": row.get("related") or [],
     }  # fmt: skip
@@ -235,8 +237,8 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     """GPFG items new or changed since `since` (up to `as_of`), by actor then stage, newest first;
     as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand).
 
-    Each entry: id, title, url, actor, stage, published, status, deadline, source, change (the stage's
-    name: `tracker.vocabulary.gpfg_stage_name`).
+    Each entry: id, title, url, actor, stage, published, status, deadline, hearing_deadline (a
+    Storting case's), source, change (the stage's name: `tracker.vocabulary.gpfg_stage_name`).
     """
     changed = _changed_between(db, since, as_of)
     if not changed:
@@ -245,7 +247,7 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     for item in _ordered([_view(r) for r in as_they_stood(db, _candidates(db, set(changed)), upto)], "actor"):
         if item["id"] in changed:
             out.append({k: item[k] for k in ("id", "title", "url", "actor", "stage", "published", "status",
-                                              "deadline", "source")}
+                                              "deadline", "hearing_deadline", "source")}
                        | {"change": changed[item["id"]]})
     return out
 
