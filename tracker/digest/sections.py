@@ -297,8 +297,8 @@ def eu_section(ctx: Context) -> Section | None:
 
 def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
     """Rows of `tracker.links.gpfg` (id, title, url, actor, stage, published, status, deadline,
-    hearing_deadline, change) as groups by actor. A status is said when it is known (a decision or a report has
-    none), and "new" by the entry's NEW mark, not again in its line."""
+    hearing_deadline, change) as groups by actor. A status is said when it is known (a decision or
+    a report has none), and "new" by the entry's NEW mark, not again in its line."""
     _ = ctx._
     groups: dict[str, list[Entry]] = {}
     for r in rows:
