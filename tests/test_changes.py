@@ -323,3 +323,32 @@ def test_an_eu_procedures_forecasts_moved_added_or_dropped_are_a_change_and_reve
     later = _rows(compare(first, moved)) + _rows(compare(moved, dropped))
     assert json.loads(revert(dropped, later)["extra"])["forecasts"] == [PLENARY]
     assert json.loads(revert(first, _rows(compare(item(), first)))["extra"])["forecasts"] == []
+
+
+def test_a_storting_cases_hearing_deadline_set_moved_or_removed_is_a_change_and_reverts():
+    """A representantforslag's hearing deadline (its saksgang's HOERFRIST, no_stortinget_spu) came
+    into `extra` with no event: a digest of the day before, written later, showed it already."""
+    from tracker.digest import describe_change
+    from tracker.store.changes import revert
+
+    def case(**times):
+        return {**BASE, "kind": "storting_case", "deadline": None, "extra": json.dumps({"topic": "gpfg", **times})}
+
+    none, dec7 = case(), case(hearing_deadline="2026-12-07T00:00:00+01:00")
+    (first,) = compare(none, dec7)
+    assert (first.kind, first.field, first.before, first.after) == (
+        "times_changed", "hearing_deadline", None, "2026-12-07T00:00:00+01:00")
+    assert describe_change(first.as_row(), "nb") == "Høringsfrist i saken satt: man. 07.12.2026"  # the day itself
+    assert describe_change(first.as_row(), "en") == "Hearing deadline of the case set: Mon 7 Dec 2026"
+    moved = case(hearing_deadline="2026-12-09T00:00:00+01:00", hearing="2026-12-15T00:00:00+01:00")
+    assert [describe_change(e.as_row(), "nb") for e in compare(dec7, moved)] == [
+        "Høringsfristen i saken er flyttet: man. 07.12.2026 → ons. 09.12.2026",
+        "Høring i komiteen satt: tir. 15.12.2026"]
+    assert [describe_change(e.as_row(), "nb") for e in compare(dec7, case(hearing_deadline=""))] == [
+        "Ingen høringsfrist i saken lenger (var man. 07.12.2026)"]
+    # the same day written another way: no change; a committee hearing's first-known times stay none
+    assert ev(compare(dec7, case(hearing_deadline="2026-12-06T23:00:00+00:00"))) == []
+    assert ev(compare({**none, "kind": "committee_hearing"}, {**dec7, "kind": "committee_hearing"})) == []
+    # an earlier day's view: set back, also to none
+    assert "hearing_deadline" not in json.loads(revert(moved, _rows(compare(none, dec7)) + _rows(compare(dec7, moved)))["extra"])
+    assert json.loads(revert(moved, _rows(compare(dec7, moved)))["extra"])["hearing_deadline"] == "2026-12-07T00:00:00+01:00"

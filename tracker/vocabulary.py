@@ -147,6 +147,8 @@ FIELD_NAMES: dict[str, str] = {
     "hearing_start": N_("hearing"),
     "anmodningsfrist": N_("deadline to ask to take part"),
     "hearing_times": N_("hearing sittings"),
+    "hearing_deadline": N_("hearing deadline of the case"),
+    "hearing": N_("hearing"),
     "forecasts": N_("forecasts"),
 }
 

@@ -11,6 +11,7 @@ from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.store import deadlines
 from tracker.store.changes import (
+    CASE_TIMES,
     SITTINGS,
     forecast_moves,
     hearing_place,
@@ -278,6 +279,8 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
             return _("No hearing sittings any more (was %(old)s)", old=sittings_text(before, lang) or "–")
         return _("Hearing sittings: %(old)s → %(new)s", old=sittings_text(before, lang) or "–",
                  new=sittings_text(after, lang))
+    if kind == "times_changed" and change.get("field") in CASE_TIMES:  # a Storting case's saksgang day
+        return case_time_text(change.get("field"), before, after, lang)
     if kind == "times_changed":
         old, new = format_datetime(before, lang) if before else "–", format_datetime(after, lang) if after else "–"
         if not after:  # the source now gives none (a dropped deadline, a written-only hearing)
@@ -322,6 +325,29 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
                     break
         return text
     return _("Changed")
+
+
+def case_day(value: Any, lang: str) -> str:
+    """A Storting case's saksgang date (a day, given at 00:00) as its day, "–" when none."""
+    when = deadlines.to_datetime(value)
+    return format_date(deadlines.oslo_date(when), lang) if when is not None else "–"
+
+
+def case_time_text(field: str | None, before: Any, after: Any, lang: str) -> str:
+    """A Storting case's hearing deadline or hearing set, moved or removed (`CASE_TIMES`)."""
+    _ = Translator(lang)
+    old, new = case_day(before, lang), case_day(after, lang)
+    if field == "hearing_deadline":
+        if not before:
+            return _("Hearing deadline of the case set: %(new)s", new=new)
+        if not after:
+            return _("No hearing deadline in the case any more (was %(old)s)", old=old)
+        return _("Hearing deadline of the case moved: %(old)s → %(new)s", old=old, new=new)
+    if not before:
+        return _("Committee hearing set: %(new)s", new=new)
+    if not after:
+        return _("No hearing time any more (was %(old)s)", old=old)
+    return _("Hearing moved: %(old)s → %(new)s", old=old, new=new)
 
 
 def resent_text(previous: dict[str, Any], lang: str) -> str:

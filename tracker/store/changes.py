@@ -14,7 +14,8 @@ removed; and its sittings, `extra["hearing_times"]`, a list of {"tidspunkt", "st
 moved, added or removed, or another room or none — places the fallback channel does not observe
 are kept, `merge_sittings`, and places first known are no change), forecasts_changed (an EU
 procedure's forecasts, `extra["forecasts"]`, a list of {"date", "event"}: one moved, added or
-dropped), documents_added, vanished, reappeared.
+dropped; and a Storting case's saksgang dates, `extra["hearing_deadline"]` and `extra["hearing"]`,
+set, moved or removed), documents_added, vanished, reappeared.
 
 `revert(item, later)` is compare's inverse: the item as it stood before events recorded later (a
 digest of an earlier day shows the items as they stood that day).
@@ -47,6 +48,8 @@ EVENT_KINDS = ("new", "updated", "deadline_changed", "status_changed", "stage_ch
 #: a committee hearing's times besides its deadline (`extra`): the hearing itself and the deadline
 #: to ask to take part (the `deadline` is the written-input deadline when there is one)
 HEARING_TIMES = ("hearing_start", "anmodningsfrist")
+#: a Storting case's dates from its saksgang (`extra`, no_stortinget_spu): HOERFRIST and HOER
+CASE_TIMES = ("hearing_deadline", "hearing")
 #: a committee hearing's sittings (`extra`): [{"tidspunkt": instant, "sted": place}, …]
 SITTINGS = "hearing_times"
 #: an EU procedure's forecasts (`extra`, OEIL): [{"date": "YYYY-MM-DD", "event": text}, …]
@@ -279,6 +282,15 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
             events.append(Event("times_changed", key, old_time, None))
         elif new_time and to_datetime(old_time) != to_datetime(new_time):
             events.append(Event("times_changed", key, old_time, new_time))
+    # a Storting case's hearing deadline and hearing: unlike a committee hearing's times, a date
+    # first given is a change too (a case followed for weeks gets its hearing deadline one day,
+    # and a digest of the day before must not show it); a scrape that did not observe them keeps
+    # the stored ones (tracker.store.merge), "" removes one
+    if after.get("kind") == "storting_case":
+        for key in CASE_TIMES:
+            old_time, new_time = old_extra.get(key) or None, new_extra.get(key) or None
+            if to_datetime(old_time) != to_datetime(new_time):
+                events.append(Event("times_changed", key, old_time, new_time))
     # the sittings: a change of time or room, a sitting added or removed; a list first known is
     # none, as for the times above (a scrape that did not observe them keeps the stored list)
     old_sittings, new_sittings = old_extra.get(SITTINGS), new_extra.get(SITTINGS)

@@ -119,9 +119,9 @@ def _consultees(item: dict[str, Any]) -> list[dict[str, Any]] | None:
 
 
 def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
-    from tracker.digest.wording import document_name, forecasts_lines, sittings_text
+    from tracker.digest.wording import case_day, document_name, forecasts_lines, sittings_text
     from tracker.i18n import format_datetime
-    from tracker.store.changes import SITTINGS
+    from tracker.store.changes import CASE_TIMES, SITTINGS
 
     lang = current_lang()
     rows = []
@@ -135,6 +135,9 @@ def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict
             diffs = [(SITTINGS, word_diff(sittings_text(before, lang) or None, sittings_text(after, lang) or None))]
         elif e["kind"] == "forecasts_changed":  # an EU procedure's forecasts: "date event" a line
             diffs = [("forecasts", word_diff(forecasts_lines(before, lang) or None, forecasts_lines(after, lang) or None))]
+        elif e["kind"] == "times_changed" and e.get("field") in CASE_TIMES:  # a Storting case's day
+            diffs = [(e.get("field") or "", word_diff(case_day(before, lang) if before else None,
+                                                      case_day(after, lang) if after else None))]
         elif e["kind"] == "times_changed":  # a committee hearing's time: its day and hour
             diffs = [(e.get("field") or "", word_diff(format_datetime(before, lang) if before else None,
                                                       format_datetime(after, lang) if after else None))]
