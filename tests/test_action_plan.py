@@ -44,7 +44,7 @@ def test_grouped_and_cli(tmp_path):
         {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150359",
          "title": "Høring – strategi for næringsliv og menneskerettigheter (ny nasjonal handlingsplan)",
          "body": "Strategien skal styrke samstemt politikk for ansvarlig næringsliv.",
-         "url": "https://www.regjeringen.no/no/dokumenter/horing/id3150359/"},
+         "url": "https://www.regjeringen.no/no/dokumenter/horing/id3150359/", "deadline": "2026-12-14T23:59:59+01:00"},
         {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3150360",
          "title": "Høring – endringer i vegtrafikkloven", "url": "https://www.regjeringen.no/no/dokumenter/v/id3150360/"}])
     with db.conn:  # a crawl that succeeded, as the daily run leaves it
@@ -58,11 +58,19 @@ def test_grouped_and_cli(tmp_path):
                                 catch_exceptions=False)
     assert result.exit_code == 0 and result.stderr == ""
     assert "Handlingsplan for næringsliv og menneskerettigheter (1)" in result.stdout
+    assert "(ny nasjonal handlingsplan)  frist 2026-12-14" in result.stdout
     assert "vegtrafikkloven" not in result.stdout
+    # in English throughout (it printed Bokmål only: banners, headings, «frist»)
+    english = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--lang", "en", "--as-of", "2026-11-24T09:00"])
+    assert english.exit_code == 0 and "National action plan on business and human rights (1)" in english.stdout
+    assert "(ny nasjonal handlingsplan)  deadline 2026-12-14" in english.stdout and "frist" not in english.stdout
+    assert "Policy coherence for responsible business (1)" in english.stdout
     # a week later, nothing crawled since: the same list, and it says its data is old (exit 2)
     old = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--as-of", "2026-12-01"])
     assert old.exit_code == 2 and "Handlingsplan for næringsliv og menneskerettigheter (1)" in old.stdout
     assert old.stderr.startswith("error: ") and "36 timer" in old.stderr
+    old_en = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--lang", "en", "--as-of", "2026-12-01"])
+    assert old_en.exit_code == 2 and "36 hours" in old_en.stderr
 
 
 def test_action_plan_on_a_store_no_crawl_has_filled_says_so(tmp_path):
@@ -71,6 +79,8 @@ def test_action_plan_on_a_store_no_crawl_has_filled_says_so(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "action-plan"])
     assert result.exit_code == 2 and "(ingen saker funnet)" in result.stdout
     assert result.stderr.startswith("error: ")
+    english = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "action-plan", "--lang", "en"])
+    assert english.exit_code == 2 and "(no items found)" in english.stdout
 
 
 def test_every_form_the_patterns_know_is_found_through_the_text_index(tmp_path):

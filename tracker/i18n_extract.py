@@ -18,7 +18,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 #: where messages are looked for (package-relative)
-PYTHON_DIRS = ("digest", "attention", "web", "workbench", "documents", "links")
+PYTHON_DIRS = ("digest", "attention", "web", "workbench", "documents", "links", "cli")
 PYTHON_FILES = ("vocabulary.py", "i18n.py")
 TEMPLATE_DIRS = ("digest/templates", "web/templates", "workbench/templates")
 KEYWORDS: dict[str, Any] = {

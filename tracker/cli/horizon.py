@@ -104,20 +104,23 @@ def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
 
 @click.command("action-plan")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language; default: [digest] lang (nb).")
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
-def action_plan(ctx: click.Context, fmt: str, as_of: str | None) -> None:
+def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | None) -> None:
     """Items about the national action plan on business and human rights, and about policy coherence.
 
     Like the digest, it says first when its data cannot be taken as current (no crawl, no
     successful or recent one: exit 2) and which sources are failing or unchecked.
     Example: ncp-tracker action-plan
     """
+    from tracker.i18n import gettext
     from tracker.links.action_plan import THEMES, grouped_items
 
+    lang = lang or ctx.obj["config"].get("digest", "lang")  # as `horizon`: read beside the digest
     db = open_db(ctx)
     try:
-        untrusted = say_untrusted(db, now_or(as_of))
+        untrusted = say_untrusted(db, now_or(as_of), lang=lang)
         groups = grouped_items(db)
     finally:
         db.close()
@@ -126,12 +129,12 @@ def action_plan(ctx: click.Context, fmt: str, as_of: str | None) -> None:
             for item in items:
                 click.echo(json.dumps({"theme": name, **item}, ensure_ascii=False))
             continue
-        click.secho(f"{THEMES[name]['title']['nb']} ({len(items)})", bold=True)
+        click.secho(f"{THEMES[name]['title'][lang]} ({len(items)})", bold=True)
         if not items:
-            click.echo("  (ingen saker funnet)")
+            click.echo("  " + gettext(lang, "(no items found)"))
         for item in items:
-            when = (item["published"] or "")[:10] or "(uten dato)"
-            deadline = f"  frist {item['deadline'][:10]}" if item["deadline"] else ""
+            when = (item["published"] or "")[:10] or gettext(lang, "(no date)")
+            deadline = "  " + gettext(lang, "deadline %(day)s", day=item["deadline"][:10]) if item["deadline"] else ""
             click.echo(f"  {when:<10}  {item['title'][:100]}{deadline}")
             click.echo(f"              {item['url']}")
     if untrusted:
