@@ -231,10 +231,17 @@ def _history_after(db_path: str, item_id: str, kind: str, field: str, before, af
     return response.get_data(as_text=True)
 
 
+def test_a_storting_cases_hearing_deadline_reads_as_a_day_in_the_history(db_path):
+    """A case's saksgang date (a day, given at 00:00): its day, never «kl. 00.00»."""
+    html = _history_after(db_path, COMMITTEE, "times_changed", "hearing_deadline", None, "2026-12-07T00:00:00+01:00")
+    assert ">høringstider endret<" in html and '<span class="meta">høringsfrist i saken:</span>' in html
+    assert "<ins>man. 07.12.2026</ins>" in html and "kl. 00.00" not in html
+
+
 def test_a_moved_committee_hearing_reads_in_the_items_history(db_path):
     html = _history_after(db_path, COMMITTEE, "times_changed", "hearing_start",
                           "2026-12-01T09:30:00+01:00", "2026-12-03T10:00:00+01:00")
-    assert ">høringstidspunkt flyttet<" in html and '<span class="meta">høringen:</span>' in html
+    assert ">høringstider endret<" in html and '<span class="meta">høringen:</span>' in html
     assert "<del>tir. 01.12.2026</del> <ins>tor. 03.12.2026</ins> kl. <del>09.30</del> <ins>10.00</ins>" in html
 
 

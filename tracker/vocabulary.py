@@ -101,7 +101,7 @@ EVENT_NAMES: dict[str, str] = {
     "deadline_changed": N_("deadline changed"),
     "status_changed": N_("status changed"),
     "stage_changed": N_("stage changed"),
-    "times_changed": N_("hearing time moved"),
+    "times_changed": N_("hearing times changed"),  # a hearing moved, its sittings, a case's hearing deadline
     "forecasts_changed": N_("forecasts changed"),
     "documents_added": N_("documents added"),
     "documents_changed": N_("document changed"),
