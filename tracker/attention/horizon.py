@@ -10,7 +10,7 @@ Dates come from what the store already holds (nothing is invented here):
   that deadline is named so);
 - an open Storting case's hearing deadline and hearing (``extra.hearing_deadline`` and
   ``extra.hearing`` of ``storting_case``: its saksgang's HOERFRIST and HOER) when no committee
-  hearing item holds that case (``extra.case_ids``): a representantforslag on the fund can have a
+  hearing item holds that case (``extra.case_ids``, `cases_with_hearing_items`): a representantforslag on the fund can have a
   hearing deadline before the committee publishes a hearing, or without one;
 - an EU feedback window that has not opened yet (``published`` of ``eu_consultation``: the day it
   opens, ``extra.opens``);
@@ -44,7 +44,7 @@ from crawlers.dates import OSLO, parse_date
 from tracker.attention.profiles import Profile, default_profile
 from tracker.i18n import gettext
 from tracker.store.changes import sitting_days
-from tracker.store.queries import as_they_stood, loads_json, stood_where
+from tracker.store.queries import as_they_stood, cases_with_hearing_items, loads_json, stood_where
 from tracker.vocabulary import N_
 
 #: what a date is (code → catalogue message, tracker/locale)
@@ -195,7 +195,7 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
         row["extra"] = loads_json(row["extra"], {})
         row["labels"] = loads_json(row["labels"], [])
     # the cases whose hearing a committee hearing item holds: its dates come from that item, once
-    heard = {str(case) for r in rows if r["kind"] == "committee_hearing" for case in r["extra"].get("case_ids") or []}
+    heard = cases_with_hearing_items(db, [r["native_id"] for r in rows if r["kind"] == "storting_case"], upto)
     for row in rows:
         if (row["kind"] == "storting_case" and row["native_id"] in heard) or (
                 followed_only and not followed(row, profile, watched)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -161,6 +161,19 @@ def stood_where(db: sqlite_utils.Database, now: str, upto: int | None,
     return (f"(({now}) or {alias}.id in (select item_id from events where id > ? and kind in ({kinds}))) "
             f"and not exists (select 1 from events n where n.item_id = {alias}.id and n.kind = 'new' "
             f"and n.id > ?)"), [upto, upto]
+
+
+def cases_with_hearing_items(db: sqlite_utils.Database, case_ids: Iterable[str],
+                             upto: int | None = None) -> set[str]:
+    """The Storting cases among `case_ids` (native ids of no_stortinget_spu) that a committee
+    hearing item holds (its `extra.case_ids`), known once event `upto` was recorded (None: now).
+    Such a case's hearing dates are that item's: the horizon and the calendar give them once."""
+    later = recorded_later(db, upto)
+    return {r["value"] for r in select_in(
+        db, "select h.id, j.value from items h, json_each(case when json_valid(h.extra) then h.extra else '{{}}' end, "
+            "'$.case_ids') j where h.kind = 'committee_hearing' and h.extra like '%case_ids%' "
+            "and cast(j.value as text) in ({marks})", sorted({str(c) for c in case_ids}))
+        if r["id"] not in later}
 
 
 def recorded_later(db: sqlite_utils.Database, upto: int | None) -> set[str]:
