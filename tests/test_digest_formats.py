@@ -341,6 +341,53 @@ def test_ics_cancels_a_committee_hearings_time_the_storting_no_longer_gives(db):
     assert ask_uid not in _events(_ics(db, as_of=DAY2 + timedelta(days=45)))
 
 
+def test_ics_has_a_storting_cases_hearing_deadline_until_a_committee_hearing_holds_the_case(db):
+    """A representantforslag on the fund had its hearing deadline on the horizon and in the digest
+    but not in the subscribed calendar. Now an all-day event on its day (a saksgang date at 00:00 is
+    that day); cancelled, not dropped, once a committee hearing item holds the case (its own events
+    then say it once) or when the saksgang no longer gives the date."""
+    build_world(db)
+
+    def crawl(source, as_of, item):
+        run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+        store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=[{"source": source, **item}])
+        store.finish_run(db, run, 0)
+
+    case = {"kind": "storting_case", "native_id": "107095", "status_raw": "til behandling", "owner": "Finanskomiteen",
+            "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra SPU",
+            "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095",
+            "extra": {"hearing_deadline": "2026-12-07T00:00:00+01:00"}}
+    crawl("no_stortinget_spu", DAY2, case)
+    with db.conn:
+        db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 where native_id = '107095'")
+    uid = "case_deadline-no_stortinget_spu:107095-ncp@ncp-tracker"
+    first = _events(_ics(db))[uid]
+    assert str(first["STATUS"]) == "CONFIRMED" and first["DTSTART"].dt == date(2026, 12, 7)
+    assert str(first["SUMMARY"]).startswith("Høringsfrist i saken, Stortinget: Representantforslag om å gjeninnføre")
+    assert "Høringsfrist i saken: man. 07.12.2026" in str(first["DESCRIPTION"])
+    english = _events(_ics(db, lang="en"))[uid]
+    assert str(english["SUMMARY"]).startswith("Storting: hearing deadline of the case: ")
+    # the saksgang no longer gives it (""): cancelled at its last known day, SEQUENCE up
+    crawl("no_stortinget_spu", DAY2 + timedelta(hours=1), {**case, "extra": {"hearing_deadline": ""}})
+    gone = _events(_ics(db))[uid]
+    assert str(gone["STATUS"]) == "CANCELLED" and gone["DTSTART"].dt == date(2026, 12, 7)
+    assert int(gone["SEQUENCE"]) > int(first["SEQUENCE"])
+    # given again, then the committee publishes a hearing for the case: its events, the case's cancelled
+    crawl("no_stortinget_spu", DAY2 + timedelta(hours=2), case)
+    assert str(_events(_ics(db))[uid]["STATUS"]) == "CONFIRMED"
+    crawl("no_stortinget_horinger", DAY2 + timedelta(hours=3), {
+        "kind": "committee_hearing", "native_id": "sak-107095", "owner": "Finanskomiteen",
+        "title": "Komitéhøring: Representantforslag om å gjeninnføre Etikkrådets tilrådninger",
+        "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=99095",
+        "deadline": "2026-12-07T12:00:00+01:00", "status_raw": "Planlagt",
+        "extra": {"case_ids": ["107095"], "deadline_basis": "innspillsfrist", "innspillsfrist": "2026-12-07T12:00:00+01:00"}})
+    with db.conn:
+        db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 where native_id = 'sak-107095'")
+    held = _events(_ics(db))
+    assert str(held[uid]["STATUS"]) == "CANCELLED"
+    assert str(held["written-no_stortinget_horinger:sak-107095-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
+
+
 def test_ics_cancels_a_further_day_a_committee_hearing_no_longer_sits(db):
     """A hearing over two days cut to one: the second day's event left the calendar without a word
     (a calendar that had imported it kept it). It stays, cancelled, at its time and room; given

@@ -23,6 +23,7 @@ from tracker.digest.build import (
 from tracker.digest.text import TITLE_LIMIT, clean, safe_url, workbench_link
 from tracker.digest.wording import (
     STORTINGET_EVENT_FIELDS,
+    case_time_line,
     deadline_line,
     describe_change,
     reason_text,
@@ -34,7 +35,7 @@ from tracker.digest.wording import extra as extra_of
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
 from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days, sitting_days, told
-from tracker.store.queries import last_event_id, loads_json
+from tracker.store.queries import cases_with_hearing_items, last_event_id, loads_json
 from tracker.vocabulary import kind_name, label_name, triage_name
 
 #: the Atom feed carries changes from this many days back
@@ -201,7 +202,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     deadline to ask to speak, the hearing, and the written-input deadline (those known).
 
     Covered: consultations in scope that are relevant (or where the NCP is a consultee), whose
-    deadline day is at most 30 days ago. UIDs are stable; SEQUENCE counts what moves or cancels an
+    deadline day is at most 30 days ago; and, as on the horizon, a Storting case's hearing deadline
+    and hearing day (its saksgang: all-day events) while no committee hearing item holds the case. UIDs are stable; SEQUENCE counts what moves or cancels an
     item's events — its deadline's moves, a committee hearing's other times moving, its status
     going to or from withdrawn, and its triage changes (the internal deadline dates the draft
     event; the adviser and a triage state other than new are named in each) — so it grows whenever
@@ -253,7 +255,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         list(urgency.CONSULTATION_KINDS),
     ))  # fmt: skip
     names = {"deadline": _("Deadline"), "draft": _("Draft due"), "ask": _("Request to speak"),
-             "hearing": _("Committee hearing"), "written": _("Written input")}
+             "hearing": _("Committee hearing"), "written": _("Written input"),
+             "case_deadline": _("Storting: hearing deadline of the case"), "case_hearing": _("Committee hearing")}
     # first, what the digest's red banner says, as an event today: a subscribed calendar must not
     # pass for current when the crawl stopped
     for n, text in enumerate(problems(db, as_of, profile, lang, digest=False)):
@@ -266,6 +269,30 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         event.add("description", text)
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
+    def emit(key: str, kind: str, item_id: str, when: Any, *, cancelled: bool, stamp: datetime, desc: list[str],
+             sequence: int, title: str, url: str | None, place: str | None) -> None:
+        event = Event()
+        event.add("uid", _uid(key, item_id, profile.name))
+        event.add("dtstamp", stamp.astimezone(UTC))
+        event.add("last-modified", stamp.astimezone(UTC))
+        if isinstance(when, datetime):
+            event.add("dtstart", when.astimezone(OSLO))
+            event.add("dtend", when.astimezone(OSLO) + timedelta(hours=1 if kind == "hearing" else 0, minutes=0 if kind == "hearing" else 15))
+        else:
+            event.add("dtstart", when)
+            event.add("dtend", when + timedelta(days=1))
+        # the spider's titles say "Komitéhøring: …" already; the hearing's own event says it once
+        event.add("summary", f"{names[kind]}: {_HEARING_PREFIX.sub('', title) if kind == 'hearing' else title}")
+        event.add("description", "\n".join(desc))
+        event.add("sequence", sequence)
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("transp", "TRANSPARENT")
+        if url:
+            event.add("url", url)
+        if place:
+            event.add("location", clean(place, 200))
+        cal.add_component(event)
+
     for row in rows:
         row["labels"] = urgency.item_labels(row)
         day = deadlines.deadline_day(row["deadline"])
@@ -322,26 +349,50 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
                     places[key] = place
                     plan.append((key, when, True))
         for key, when, cancelled in plan:
-            kind = "hearing" if key in places else key
-            event = Event()
-            event.add("uid", _uid(key, row["id"], profile.name))
-            event.add("dtstamp", stamp.astimezone(UTC))
-            event.add("last-modified", stamp.astimezone(UTC))
-            if isinstance(when, datetime):
-                event.add("dtstart", when.astimezone(OSLO))
-                event.add("dtend", when.astimezone(OSLO) + timedelta(hours=1 if kind == "hearing" else 0, minutes=0 if kind == "hearing" else 15))
-            else:
-                event.add("dtstart", when)
-                event.add("dtend", when + timedelta(days=1))
-            # the spider's titles say "Komitéhøring: …" already; the hearing's own event says it once
-            event.add("summary", f"{names[kind]}: {_HEARING_PREFIX.sub('', title) if kind == 'hearing' else title}")
-            event.add("description", "\n".join(desc))
-            event.add("sequence", sequence)
-            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-            event.add("transp", "TRANSPARENT")
+            emit(key, "hearing" if key in places else key, row["id"], when, cancelled=cancelled, stamp=stamp,
+                 desc=desc, sequence=sequence, title=title, url=url, place=places.get(key))
+    # an open Storting case's hearing deadline and hearing (its saksgang, no_stortinget_spu) where no
+    # committee hearing item holds the case (tracker.store.queries.cases_with_hearing_items), as on the
+    # horizon: all-day events, cancelled when the case is withdrawn or set aside, a date the source
+    # no longer gives (at its last known day), or once a committee hearing item holds the case
+    cases = list(db.query(
+        """select i.*, t.state as triage_state, t.owner as triage_owner, t.updated_at as triage_updated_at
+           from items i left join triage t on t.item_id = i.id
+           where i.kind = 'storting_case' and (i.extra like '%"hearing%' or exists (
+                 select 1 from events e where e.item_id = i.id and e.kind = 'times_changed'
+                 and e.field in ('hearing_deadline', 'hearing')))"""))  # by the cases' index, each case's events by item
+    held = cases_with_hearing_items(db, [r["native_id"] for r in cases if r.get("native_id")])
+    for row in cases:
+        row["labels"] = urgency.item_labels(row)
+        if not profile.in_scope(row) or not (row.get("ncp_consultee") or profile.passes_threshold(row)):
+            continue
+        extra = extra_of(row)
+        state = row.get("triage_state") or "new"
+        dropped = row["status"] == "withdrawn" or state == "not_relevant" or row.get("native_id") in held
+        sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
+        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
+        if (triaged_at := deadlines.to_datetime(row.get("triage_updated_at"))) is not None:
+            stamp = max(stamp, triaged_at)
+        title, url = clean(row["title"], TITLE_LIMIT), safe_url(row.get("url"))
+        for key, field in (("case_deadline", "hearing_deadline"), ("case_hearing", "hearing")):
+            given = deadlines.to_datetime(extra.get(field))
+            when = given or deadlines.to_datetime(removed.get((row["id"], field)))
+            if when is None or (today - deadlines.oslo_date(when)).days > CALENDAR_PAST_DAYS:
+                continue
+            day = deadlines.oslo_date(when)  # a saksgang date is a day (given at 00:00)
+            desc = [case_time_line(field, day, lang)]
+            if row.get("owner"):
+                desc.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+            if state != "new":
+                desc.append(_("State: %(state)s", state=triage_name(state, lang)))
+            if row.get("triage_owner"):
+                desc.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
+            if row["labels"]:
+                desc.append(_("Labels: %(names)s", names=_labels(row, lang)))
             if url:
-                event.add("url", url)
-            if place := places.get(key):
-                event.add("location", clean(place, 200))
-            cal.add_component(event)
+                desc.append(url)
+            if page := workbench_link(workbench_url, row["id"]):
+                desc.append(_("Workbench: %(url)s", url=page))
+            emit(key, key, row["id"], day, cancelled=dropped or given is None, stamp=stamp, desc=desc,
+                 sequence=sequence, title=title, url=url, place=None)
     return cal.to_ical()

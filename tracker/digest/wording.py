@@ -333,6 +333,14 @@ def case_day(value: Any, lang: str) -> str:
     return format_date(deadlines.oslo_date(when), lang) if when is not None else "–"
 
 
+def case_time_line(field: str, day: date, lang: str) -> str:
+    """A Storting case's hearing deadline or hearing day (`CASE_TIMES`) as a line of its own."""
+    _ = Translator(lang)
+    if field == "hearing_deadline":
+        return _("Hearing deadline of the case: %(when)s", when=format_date(day, lang))
+    return _("Hearing: %(when)s", when=format_date(day, lang))
+
+
 def case_time_text(field: str | None, before: Any, after: Any, lang: str) -> str:
     """A Storting case's hearing deadline or hearing set, moved or removed (`CASE_TIMES`)."""
     _ = Translator(lang)
