@@ -80,6 +80,20 @@ def test_a_storting_cases_hearing_deadline_without_a_committee_hearing_item(db):
     assert any(e.item_id == "no_stortinget_horinger:sak-107131" and e.what == "storting_hearing" for e in entries)
 
 
+def test_which_cases_a_committee_hearing_item_holds_as_known_on_a_day(db):
+    """The one rule the horizon and the calendar share: a committee hearing's `extra.case_ids`,
+    among the hearings known once event `upto` was recorded (a hearing first recorded later holds
+    nothing yet)."""
+    from tracker.store.queries import cases_with_hearing_items
+
+    assert cases_with_hearing_items(db, ["107131", "107095", "nope"]) == {"107131"}
+    assert cases_with_hearing_items(db, []) == set()
+    (new_at,) = db.execute("select id from events where item_id = 'no_stortinget_horinger:sak-107131' "
+                           "and kind = 'new'").fetchone()
+    assert cases_with_hearing_items(db, ["107131"], upto=new_at - 1) == set()
+    assert cases_with_hearing_items(db, ["107131"], upto=new_at) == {"107131"}
+
+
 def test_only_followed_items_unless_all(db):
     followed = horizon(db, DAY2, weeks=12)
     everything = horizon(db, DAY2, weeks=12, followed_only=False)
