@@ -203,11 +203,12 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
 
     Covered: consultations in scope that are relevant (or where the NCP is a consultee), whose
     deadline day is at most 30 days ago; and, as on the horizon, a Storting case's hearing deadline
-    and hearing day (its saksgang: all-day events) while no committee hearing item holds the case. UIDs are stable; SEQUENCE counts what moves or cancels an
-    item's events — its deadline's moves, a committee hearing's other times moving, its status
-    going to or from withdrawn, and its triage changes (the internal deadline dates the draft
-    event; the adviser and a triage state other than new are named in each) — so it grows whenever
-    an event changes and never goes back. What leaves the calendar stays in it as
+    and hearing day (its saksgang: all-day events) while no committee hearing item holds the case.
+    UIDs are stable; SEQUENCE counts what moves or cancels an item's events — its deadline's
+    moves, a committee hearing's other times moving (a case's dates set, moved or removed), its
+    status going to or from withdrawn, and its triage changes (the internal deadline dates the
+    draft event; the adviser and a triage state other than new are named in each) — so it grows
+    whenever an event changes and never goes back. What leaves the calendar stays in it as
     STATUS:CANCELLED, so that a calendar that imported the event drops it: the events of a
     withdrawn hearing or of an item an adviser marked not relevant, the draft-due event of an item
     set aside (answered, published, closed unanswered), and a committee hearing's time that the
@@ -269,6 +270,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         event.add("description", text)
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
+
     def emit(key: str, kind: str, item_id: str, when: Any, *, cancelled: bool, stamp: datetime, desc: list[str],
              sequence: int, title: str, url: str | None, place: str | None) -> None:
         event = Event()

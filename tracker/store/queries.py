@@ -169,7 +169,7 @@ def cases_with_hearing_items(db: sqlite_utils.Database, case_ids: Iterable[str],
     hearing item holds (its `extra.case_ids`), known once event `upto` was recorded (None: now).
     Such a case's hearing dates are that item's: the horizon and the calendar give them once."""
     later = recorded_later(db, upto)
-    return {r["value"] for r in select_in(
+    return {str(r["value"]) for r in select_in(
         db, "select h.id, j.value from items h, json_each(case when json_valid(h.extra) then h.extra else '{{}}' end, "
             "'$.case_ids') j where h.kind = 'committee_hearing' and h.extra like '%case_ids%' "
             "and cast(j.value as text) in ({marks})", sorted({str(c) for c in case_ids}))
