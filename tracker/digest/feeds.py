@@ -295,6 +295,31 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             event.add("location", clean(place, 200))
         cal.add_component(event)
 
+    def stamp_of(row: dict[str, Any]) -> datetime:
+        """DTSTAMP: the later of the item's last change and its last triage change."""
+        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
+        if (triaged_at := deadlines.to_datetime(row.get("triage_updated_at"))) is not None:
+            stamp = max(stamp, triaged_at)
+        return stamp
+
+    def about(row: dict[str, Any], state: str, url: str | None) -> list[str]:
+        """The lines each event of an item ends its description with: sender, triage state,
+        adviser, labels, the item's page and its page in the workbench."""
+        lines = []
+        if row.get("owner"):
+            lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+        if state != "new":
+            lines.append(_("State: %(state)s", state=triage_name(state, lang)))
+        if row.get("triage_owner"):
+            lines.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
+        if row["labels"]:
+            lines.append(_("Labels: %(names)s", names=_labels(row, lang)))
+        if url:
+            lines.append(url)
+        if page := workbench_link(workbench_url, row["id"]):
+            lines.append(_("Workbench: %(url)s", url=page))
+        return lines
+
     for row in rows:
         row["labels"] = urgency.item_labels(row)
         day = deadlines.deadline_day(row["deadline"])
@@ -306,24 +331,11 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         # withdrawn, or marked not relevant by an adviser: the item's events stay, cancelled
         dropped = row["status"] == "withdrawn" or state == "not_relevant"
         sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
-        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
-        if (triaged_at := deadlines.to_datetime(row.get("triage_updated_at"))) is not None:
-            stamp = max(stamp, triaged_at)
+        stamp = stamp_of(row)
         title = clean(row["title"], TITLE_LIMIT)
         url = safe_url(row.get("url"))
-        desc = stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]
-        if row.get("owner"):
-            desc.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
-        if state != "new":
-            desc.append(_("State: %(state)s", state=triage_name(state, lang)))
-        if row.get("triage_owner"):
-            desc.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
-        if row["labels"]:
-            desc.append(_("Labels: %(names)s", names=_labels(row, lang)))
-        if url:
-            desc.append(url)
-        if page := workbench_link(workbench_url, row["id"]):
-            desc.append(_("Workbench: %(url)s", url=page))
+        desc = (stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]) + about(
+            row, state, url)
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(OSLO).date() if internal else deadlines.add_working_days(
             day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days)
@@ -372,29 +384,15 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         state = row.get("triage_state") or "new"
         dropped = row["status"] == "withdrawn" or state == "not_relevant" or row.get("native_id") in held
         sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
-        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
-        if (triaged_at := deadlines.to_datetime(row.get("triage_updated_at"))) is not None:
-            stamp = max(stamp, triaged_at)
         title, url = clean(row["title"], TITLE_LIMIT), safe_url(row.get("url"))
+        lines = about(row, state, url)
         for key, field in (("case_deadline", "hearing_deadline"), ("case_hearing", "hearing")):
             given = deadlines.to_datetime(extra.get(field))
             when = given or deadlines.to_datetime(removed.get((row["id"], field)))
             if when is None or (today - deadlines.oslo_date(when)).days > CALENDAR_PAST_DAYS:
                 continue
             day = deadlines.oslo_date(when)  # a saksgang date is a day (given at 00:00)
-            desc = [case_time_line(field, day, lang)]
-            if row.get("owner"):
-                desc.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
-            if state != "new":
-                desc.append(_("State: %(state)s", state=triage_name(state, lang)))
-            if row.get("triage_owner"):
-                desc.append(_("Adviser: %(name)s", name=clean(row["triage_owner"], 80)))
-            if row["labels"]:
-                desc.append(_("Labels: %(names)s", names=_labels(row, lang)))
-            if url:
-                desc.append(url)
-            if page := workbench_link(workbench_url, row["id"]):
-                desc.append(_("Workbench: %(url)s", url=page))
-            emit(key, key, row["id"], day, cancelled=dropped or given is None, stamp=stamp, desc=desc,
-                 sequence=sequence, title=title, url=url, place=None)
+            emit(key, key, row["id"], day, cancelled=dropped or given is None, stamp=stamp_of(row),
+                 desc=[case_time_line(field, day, lang), *lines], sequence=sequence, title=title, url=url,
+                 place=None)
     return cal.to_ical()
