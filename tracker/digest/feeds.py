@@ -35,7 +35,7 @@ from tracker.digest.wording import extra as extra_of
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
 from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days, sitting_days, told
-from tracker.store.queries import cases_with_hearing_items, last_event_id, loads_json
+from tracker.store.queries import cases_with_hearing_items, last_event_id, loads_json, select_in
 from tracker.vocabulary import kind_name, label_name, triage_name
 
 #: the Atom feed carries changes from this many days back
@@ -232,29 +232,47 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     cal.add("x-wr-timezone", "Europe/Oslo")
     cal.add_component(Timezone.from_tzid("Europe/Oslo"))
     today = deadlines.oslo_date(as_of)
-    moves = {r["item_id"]: r["n"] for r in db.query(
-        "select item_id, count(*) as n from events where kind in ('deadline_changed', 'times_changed') or (kind = 'status_changed'"
-        " and 'withdrawn' in (coalesce(before, ''), coalesce(after, ''))) group by item_id")}
-    # a committee hearing's time the source removed (times_changed, after = null; the last one
-    # of a field counts: a time given again and removed again)
-    removed = {(r["item_id"], r["field"]): r["before"] for r in db.query(
-        "select item_id, field, before from events where kind = 'times_changed' and after is null order by id")}
-    # a committee hearing's sittings before each change of them: a further day it no longer sits
-    # stays in the calendar, cancelled, as a removed time does
-    sittings_before: dict[str, list[Any]] = {}
-    for r in db.query("select item_id, before from events where kind = 'times_changed' and field = ? order by id",
-                      [SITTINGS]):
-        sittings_before.setdefault(r["item_id"], []).append(loads_json(r["before"], []))
-    triaged = {r["item_id"]: r["n"] for r in db.query(
-        "select item_id, count(*) as n from triage_history group by item_id")}
     kinds = ",".join("?" for _k in urgency.CONSULTATION_KINDS)
+    # the consultations whose deadline day can be in the window (its day at most 30 days ago: the
+    # stored day, two days' margin for the day before a midnight deadline and another offset;
+    # checked exactly below) — a million-item store holds years of them
     rows = list(db.query(
         f"""select i.*, t.state as triage_state, t.owner as triage_owner, t.internal_deadline,
                    t.updated_at as triage_updated_at
             from items i left join triage t on t.item_id = i.id
-            where i.kind in ({kinds}) and i.deadline is not null order by i.deadline, i.id""",
-        list(urgency.CONSULTATION_KINDS),
+            where i.kind in ({kinds}) and i.deadline is not null and i.deadline >= ?
+            order by i.deadline, i.id""",
+        [*urgency.CONSULTATION_KINDS, (today - timedelta(days=CALENDAR_PAST_DAYS + 2)).isoformat()],
     ))  # fmt: skip
+    # an open Storting case's hearing deadline and hearing (its saksgang, no_stortinget_spu) where no
+    # committee hearing item holds the case (tracker.store.queries.cases_with_hearing_items), as on the
+    # horizon: all-day events, cancelled when the case is withdrawn or set aside, a date the source
+    # no longer gives (at its last known day), or once a committee hearing item holds the case
+    cases = list(db.query(
+        """select i.*, t.state as triage_state, t.owner as triage_owner, t.updated_at as triage_updated_at
+           from items i left join triage t on t.item_id = i.id
+           where i.kind = 'storting_case' and (i.extra like '%"hearing%' or exists (
+                 select 1 from events e where e.item_id = i.id and e.kind = 'times_changed'
+                 and e.field in ('hearing_deadline', 'hearing')))"""))  # by the cases' index, each case's events by item
+    # these items' events and triage changes only, each found by its item (no scan of the events)
+    ids = sorted({r["id"] for r in (*rows, *cases)})
+    moves = {r["item_id"]: r["n"] for r in select_in(
+        db, "select item_id, count(*) as n from events where item_id in ({marks}) and (kind in ('deadline_changed', "
+            "'times_changed') or (kind = 'status_changed' and 'withdrawn' in (coalesce(before, ''), coalesce(after, ''))))"
+            " group by item_id", ids)}
+    # a committee hearing's time the source removed (times_changed, after = null; the last one
+    # of a field counts: a time given again and removed again)
+    removed = {(r["item_id"], r["field"]): r["before"] for r in select_in(
+        db, "select item_id, field, before from events where item_id in ({marks}) and kind = 'times_changed' "
+            "and after is null order by id", ids)}
+    # a committee hearing's sittings before each change of them: a further day it no longer sits
+    # stays in the calendar, cancelled, as a removed time does
+    sittings_before: dict[str, list[Any]] = {}
+    for r in select_in(db, "select item_id, before from events where item_id in ({marks}) and kind = 'times_changed' "
+                           "and field = ? order by id", ids, after=[SITTINGS]):
+        sittings_before.setdefault(r["item_id"], []).append(loads_json(r["before"], []))
+    triaged = {r["item_id"]: r["n"] for r in select_in(
+        db, "select item_id, count(*) as n from triage_history where item_id in ({marks}) group by item_id", ids)}
     names = {"deadline": _("Deadline"), "draft": _("Draft due"), "ask": _("Request to speak"),
              "hearing": _("Committee hearing"), "written": _("Written input"),
              "case_deadline": _("Storting: hearing deadline of the case"), "case_hearing": _("Committee hearing")}
@@ -365,16 +383,6 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         for key, when, cancelled in plan:
             emit(key, "hearing" if key in places else key, row["id"], when, cancelled=cancelled, stamp=stamp,
                  desc=desc, sequence=sequence, title=title, url=url, place=places.get(key))
-    # an open Storting case's hearing deadline and hearing (its saksgang, no_stortinget_spu) where no
-    # committee hearing item holds the case (tracker.store.queries.cases_with_hearing_items), as on the
-    # horizon: all-day events, cancelled when the case is withdrawn or set aside, a date the source
-    # no longer gives (at its last known day), or once a committee hearing item holds the case
-    cases = list(db.query(
-        """select i.*, t.state as triage_state, t.owner as triage_owner, t.updated_at as triage_updated_at
-           from items i left join triage t on t.item_id = i.id
-           where i.kind = 'storting_case' and (i.extra like '%"hearing%' or exists (
-                 select 1 from events e where e.item_id = i.id and e.kind = 'times_changed'
-                 and e.field in ('hearing_deadline', 'hearing')))"""))  # by the cases' index, each case's events by item
     held = cases_with_hearing_items(db, [r["native_id"] for r in cases if r.get("native_id")])
     for row in cases:
         row["labels"] = urgency.item_labels(row)
