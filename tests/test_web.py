@@ -470,6 +470,32 @@ def test_the_web_gpfg_page_never_calls_a_bad_filter_an_empty_fund(tmp_path):
     assert "Ingen saker om oljefondet passer til denne aktøren og fasen." in empty
 
 
+def test_the_gpfg_page_gives_a_storting_cases_hearing_deadline(tmp_path):
+    """As the digest's GPFG section: the case's hearing deadline (a saksgang day at 00:00: that day)."""
+    from tracker.store import health
+    from tracker.store import merge as store
+    from tracker.store.instants import stored
+
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_stortinget_spu", items=[
+        {"source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107095", "status_raw": "til behandling",
+         "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland",
+         "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095",
+         "published": "2026-11-10T00:00:00+01:00", "extra": {"topic": "gpfg", "hearing_deadline": "2026-12-07T00:00:00+01:00"}}])
+    with db.conn:
+        health.record(db, run, health.SourceRun(source="no_stortinget_spu", items_seen=1), stored(as_of))
+    store.finish_run(db, run, 0)
+    db.close()
+    client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", client.get("/gpfg").get_data(as_text=True)))
+    assert "Representantforslag om å gjeninnføre" in text and "Høringsfrist i saken: man. 07.12.2026" in text
+    english = html_lib.unescape(client.get("/gpfg?lang=en").get_data(as_text=True))
+    assert "Hearing deadline of the case: Mon 7 Dec 2026" in english
+
+
 def test_the_gpfg_page_shows_the_newest_of_each_group_and_leads_to_all(tmp_path):
     """Every item about the fund on one page: a decade of the bank's decisions was hundreds of
     lines under one heading. Each actor's stage shows its newest 25 and a link to all of them."""
