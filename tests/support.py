@@ -67,6 +67,20 @@ def run_spider(name: str, responses: list[dict], tmp_path: Path, *, as_of: str =
     return json.loads(proc.stdout)
 
 
+def crawled(db, as_of, source: str, items: list[dict]) -> None:
+    """Store `items` of `source` as a successful crawl at `as_of` leaves them: a run, its items
+    (with their events), the source's green health, the run finished."""
+    from tracker.store import health
+    from tracker.store import merge as store
+    from tracker.store.instants import stored
+
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=[{"source": source, **i} for i in items])
+    with db.conn:
+        health.record(db, run, health.SourceRun(source=source, items_seen=len(items)), stored(as_of))
+    store.finish_run(db, run, 0)
+
+
 def put_evidence(db, item_id: str, label: str, strength: float | None, spans) -> None:
     """Write one label's strength and evidence spans into ``items.evidence`` as the tagger does
     (``spans`` is a list, or a JSON string of one), adding the label to ``items.labels``."""

@@ -472,22 +472,15 @@ def test_the_web_gpfg_page_never_calls_a_bad_filter_an_empty_fund(tmp_path):
 
 def test_the_gpfg_page_gives_a_storting_cases_hearing_deadline(tmp_path):
     """As the digest's GPFG section: the case's hearing deadline (a saksgang day at 00:00: that day)."""
-    from tracker.store import health
-    from tracker.store import merge as store
-    from tracker.store.instants import stored
+    from support import crawled
 
     path = tmp_path / "t.db"
     db = open_db(path)
-    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
-    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_stortinget_spu"])
-    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_stortinget_spu", items=[
-        {"source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107095", "status_raw": "til behandling",
+    crawled(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), "no_stortinget_spu", [
+        {"kind": "storting_case", "native_id": "107095", "status_raw": "til behandling",
          "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland",
          "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095",
          "published": "2026-11-10T00:00:00+01:00", "extra": {"topic": "gpfg", "hearing_deadline": "2026-12-07T00:00:00+01:00"}}])
-    with db.conn:
-        health.record(db, run, health.SourceRun(source="no_stortinget_spu", items_seen=1), stored(as_of))
-    store.finish_run(db, run, 0)
     db.close()
     client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
     text = html_lib.unescape(re.sub(r"<[^>]+>", "", client.get("/gpfg").get_data(as_text=True)))
@@ -499,22 +492,16 @@ def test_the_gpfg_page_gives_a_storting_cases_hearing_deadline(tmp_path):
 def test_the_gpfg_page_shows_the_newest_of_each_group_and_leads_to_all(tmp_path):
     """Every item about the fund on one page: a decade of the bank's decisions was hundreds of
     lines under one heading. Each actor's stage shows its newest 25 and a link to all of them."""
-    from tracker.store import health
-    from tracker.store import merge as store
-    from tracker.store.instants import stored
+    from support import crawled
+
     from tracker.web.app import GPFG_GROUP_CAP
 
     path = tmp_path / "t.db"
     db = open_db(path)
-    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
-    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_nbim"])
-    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_nbim", items=[
-        {"source": "no_nbim", "kind": "gpfg_decision", "native_id": f"2026/{n}",
+    crawled(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), "no_nbim", [
+        {"kind": "gpfg_decision", "native_id": f"2026/{n}",
          "title": f"Decision on exclusion of Company {n:02d} Inc.", "url": f"https://example.org/{n}",
          "published": f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}T10:00:00+01:00"} for n in range(30)])
-    with db.conn:
-        health.record(db, run, health.SourceRun(source="no_nbim", items_seen=30), stored(as_of))
-    store.finish_run(db, run, 0)
     db.close()
     client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
     page = client.get("/gpfg").get_data(as_text=True)
