@@ -42,6 +42,7 @@ from tracker.digest.model import (
 )
 from tracker.digest.text import SNIPPET_LIMIT, TITLE_LIMIT, clean, edges, safe_url, workbench_link
 from tracker.digest.wording import (
+    case_time_line,
     deadline_line,
     describe_change,
     next_due_text,
@@ -313,8 +314,7 @@ def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
             facts.append(_("Deadline: %(when)s", when=format_date(deadlines.deadline_day(r["deadline"]), ctx.lang)))
         if (heard := deadlines.to_datetime(r.get("hearing_deadline"))) is not None:
             # the day of the case's saksgang (at 00:00: a day, not the end of the day before)
-            facts.append(_("Hearing deadline of the case: %(when)s",
-                           when=format_date(deadlines.oslo_date(heard), ctx.lang)))
+            facts.append(case_time_line("hearing_deadline", deadlines.oslo_date(heard), ctx.lang))
         if r.get("change") == "changed":
             facts.append(_("changed"))
         entry = Entry(id=str(r.get("id") or ""), title=clean(r.get("title"), TITLE_LIMIT) or _("(untitled)"),
