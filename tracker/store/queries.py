@@ -168,12 +168,15 @@ def cases_with_hearing_items(db: sqlite_utils.Database, case_ids: Iterable[str],
     """The Storting cases among `case_ids` (native ids of no_stortinget_spu) that a committee
     hearing item holds (its `extra.case_ids`), known once event `upto` was recorded (None: now).
     Such a case's hearing dates are that item's: the horizon and the calendar give them once."""
-    later = recorded_later(db, upto)
+    # a hearing first recorded later was unknown then (as stood_where: its `new` event by item)
+    later = recorded_after(db, upto)
     return {str(r["value"]) for r in select_in(
-        db, "select h.id, j.value from items h, json_each(case when json_valid(h.extra) then h.extra else '{{}}' end, "
+        db, "select j.value from items h, json_each(case when json_valid(h.extra) then h.extra else '{{}}' end, "
             "'$.case_ids') j where h.kind = 'committee_hearing' and h.extra like '%case_ids%' "
-            "and cast(j.value as text) in ({marks})", sorted({str(c) for c in case_ids}))
-        if r["id"] not in later}
+            "and cast(j.value as text) in ({marks})"
+            + (" and not exists (select 1 from events n where n.item_id = h.id and n.kind = 'new' and n.id > ?)"
+               if later else ""),
+        sorted({str(c) for c in case_ids}), after=[upto] if later else [])}
 
 
 def recorded_later(db: sqlite_utils.Database, upto: int | None) -> set[str]:
