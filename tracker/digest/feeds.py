@@ -313,6 +313,15 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             event.add("location", clean(place, 200))
         cal.add_component(event)
 
+    def listed(row: dict[str, Any]) -> bool:
+        """In the profile's scope, and relevant to it or naming the NCP as a consultee (an item an
+        adviser marked not relevant is listed: its events stay, cancelled)."""
+        return profile.in_scope(row) and bool(row.get("ncp_consultee") or profile.passes_threshold(row))
+
+    def sequence_of(row: dict[str, Any]) -> int:
+        """SEQUENCE: the item's moves (deadline, times, withdrawn) and triage changes so far."""
+        return int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
+
     def stamp_of(row: dict[str, Any]) -> datetime:
         """DTSTAMP: the later of the item's last change and its last triage change."""
         stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
@@ -343,13 +352,12 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         day = deadlines.deadline_day(row["deadline"])
         if day is None or (today - day).days > CALENDAR_PAST_DAYS:
             continue
-        if not profile.in_scope(row) or not (row.get("ncp_consultee") or profile.passes_threshold(row)):
+        if not listed(row):
             continue
         state = row.get("triage_state") or "new"
         # withdrawn, or marked not relevant by an adviser: the item's events stay, cancelled
         dropped = row["status"] == "withdrawn" or state == "not_relevant"
-        sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
-        stamp = stamp_of(row)
+        sequence, stamp = sequence_of(row), stamp_of(row)
         title = clean(row["title"], TITLE_LIMIT)
         url = safe_url(row.get("url"))
         desc = (stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]) + about(
@@ -386,12 +394,12 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     held = cases_with_hearing_items(db, [r["native_id"] for r in cases if r.get("native_id")])
     for row in cases:
         row["labels"] = urgency.item_labels(row)
-        if not profile.in_scope(row) or not (row.get("ncp_consultee") or profile.passes_threshold(row)):
+        if not listed(row):
             continue
         extra = extra_of(row)
         state = row.get("triage_state") or "new"
         dropped = row["status"] == "withdrawn" or state == "not_relevant" or row.get("native_id") in held
-        sequence = int(moves.get(row["id"], 0)) + int(triaged.get(row["id"], 0))
+        sequence, stamp = sequence_of(row), stamp_of(row)
         title, url = clean(row["title"], TITLE_LIMIT), safe_url(row.get("url"))
         lines = about(row, state, url)
         for key, field in (("case_deadline", "hearing_deadline"), ("case_hearing", "hearing")):
@@ -400,7 +408,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             if when is None or (today - deadlines.oslo_date(when)).days > CALENDAR_PAST_DAYS:
                 continue
             day = deadlines.oslo_date(when)  # a saksgang date is a day (given at 00:00)
-            emit(key, key, row["id"], day, cancelled=dropped or given is None, stamp=stamp_of(row),
+            emit(key, key, row["id"], day, cancelled=dropped or given is None, stamp=stamp,
                  desc=[case_time_line(field, day, lang), *lines], sequence=sequence, title=title, url=url,
                  place=None)
     return cal.to_ical()
