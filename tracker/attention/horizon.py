@@ -10,8 +10,9 @@ Dates come from what the store already holds (nothing is invented here):
   that deadline is named so);
 - an open Storting case's hearing deadline and hearing (``extra.hearing_deadline`` and
   ``extra.hearing`` of ``storting_case``: its saksgang's HOERFRIST and HOER) when no committee
-  hearing item holds that case (``extra.case_ids``, `cases_with_hearing_items`): a representantforslag on the fund can have a
-  hearing deadline before the committee publishes a hearing, or without one;
+  hearing item holds that case (``extra.case_ids``, `cases_with_hearing_items`): a
+  representantforslag on the fund can have a hearing deadline before the committee publishes a
+  hearing, or without one;
 - an EU feedback window that has not opened yet (``published`` of ``eu_consultation``: the day it
   opens, ``extra.opens``);
 - OEIL forecasts (``extra.forecasts[]`` of ``eu_procedure``: planned Commission adoptions,
