@@ -15,6 +15,16 @@ one JSON line ``{"pages": N, "seconds": S}``:
     crawl's work) that requests every recorded URL of that source and does nothing with the
     response. Sources of a day crawl concurrently, days in order — the same shape as `run_plan`.
 
+``python bench/crawl_bench.py spiders REPLAY_ROOT WORKDIR``
+    Where our crawl's time goes beyond the bare spider's: our own spiders, in the same shape as
+    ``bare`` (per day and source, same settings and ReplayMiddleware, no item pipelines, no HTTP
+    cache, no store), each day as a first crawl (no known items: every detail page is read), so
+    they read the same recorded pages as the bare spider and parse them into items, nothing more.
+
+``python bench/crawl_bench.py cached REPLAY_ROOT WORKDIR``
+    ``spiders`` with the HTTP cache of conditional requests on (a fresh cache in WORKDIR, as for
+    ``ours``).
+
 Pages are the downloader's responses (`downloader/response_count`), seconds the wall time of
 the crawl itself (Python and Scrapy imports excluded from both).
 """
@@ -72,9 +82,13 @@ def ours(root: str, workdir: str) -> dict:
     return {"pages": pages, "seconds": seconds, "items": items, "days": len(plan)}
 
 
-def bare(root: str, workdir: str) -> dict:
+def _each_step(root: str, workdir: str, mode: str) -> dict:
+    """Crawl every recorded day under `root`, in order, one crawler per source and day, the sources
+    of a day concurrently (the shape of `run_plan`): the bare spider, or ours (`spiders`, `cached`)
+    without item pipelines and store."""
     import scrapy
     from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.reactor import install_reactor
     from twisted.internet import defer
 
@@ -85,10 +99,13 @@ def bare(root: str, workdir: str) -> dict:
     warm_up()
     base = base_settings()
     base.set("ITEM_PIPELINES", {}, priority="cmdline")
+    if mode == "cached":
+        base.set("HTTPCACHE_ENABLED", True, priority="cmdline")
     install_reactor(base["TWISTED_REACTOR"] or "twisted.internet.asyncioreactor.AsyncioSelectorReactor")
     process = CrawlerProcess(base)
+    loader = SpiderLoader.from_settings(base)
     crawlers: list = []
-    cache = str(Path(workdir) / "cache-bare")
+    cache = str(Path(workdir) / f"cache-{mode}")
 
     def spider_for(source: str, urls: list[str]):
         class Bare(scrapy.Spider):
@@ -111,11 +128,17 @@ def bare(root: str, workdir: str) -> dict:
             for step in plan:
                 runs = []
                 for source in step.sources:
-                    manifest = json.loads((Path(step.replay_dir) / source / "manifest.json").read_text("utf-8"))
-                    urls = [e["url"] for e in manifest["responses"] if e.get("method", "GET") == "GET"]
-                    crawler = Crawler(spider_for(source, urls), step_settings(base, step, cache))
+                    if mode == "bare":
+                        manifest = json.loads((Path(step.replay_dir) / source / "manifest.json").read_text("utf-8"))
+                        urls = [e["url"] for e in manifest["responses"] if e.get("method", "GET") == "GET"]
+                        crawler = Crawler(spider_for(source, urls), step_settings(base, step, cache))
+                        runs.append(process.crawl(crawler))
+                    else:
+                        crawler = Crawler(step.spider_classes.get(source) or loader.load(source),
+                                          step_settings(base, step, cache))
+                        runs.append(process.crawl(crawler, as_of=step.as_of.isoformat(), known={},
+                                                  **step.spider_args))
                     crawlers.append(crawler)
-                    runs.append(process.crawl(crawler))
                 yield defer.DeferredList(runs, consumeErrors=True)
         finally:
             reactor.stop()
@@ -127,13 +150,18 @@ def bare(root: str, workdir: str) -> dict:
     process.start(stop_after_crawl=False)
     seconds = time.perf_counter() - t0
     pages = sum(int(c.stats.get_value("downloader/response_count", 0)) for c in crawlers)
-    return {"pages": pages, "seconds": seconds, "days": len(plan)}
+    out = {"pages": pages, "seconds": seconds, "days": len(plan)}
+    if mode != "bare":
+        out["items"] = sum(int(c.stats.get_value("item_scraped_count", 0)) for c in crawlers)
+    return out
 
 
 def main() -> int:
     mode, root, workdir = sys.argv[1:4]
     Path(workdir).mkdir(parents=True, exist_ok=True)
-    out = {"ours": ours, "bare": bare}[mode](root, workdir)
+    if mode not in ("ours", "bare", "spiders", "cached"):
+        raise SystemExit(f"unknown mode {mode!r}: ours, bare, spiders or cached")
+    out = ours(root, workdir) if mode == "ours" else _each_step(root, workdir, mode)
     print(json.dumps(out))
     return 0
 
