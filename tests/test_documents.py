@@ -637,10 +637,53 @@ def test_page_anchors_are_not_fetched(db):
      "lest, 3 sider; sider uten tekst (skannet): 3", "read, 3 pages; pages without text (scanned): 3"),
     ({"status": "ok", "read_status": "unreadable", "scanned_pages": None, "read_error": "PdfReadError: EOF"},
      "kunne ikke leses: PdfReadError: EOF", "could not be read: PdfReadError: EOF"),
+    # the documents spider's own fetch errors in the reader's language; HTTP statuses, sizes,
+    # content types and exceptions as they are
+    ({"status": "failed", "error": "not in the recording"},
+     "kunne ikke hentes: mangler i opptaket", "could not be fetched: not in the recording"),
+    ({"status": "failed", "error": "HTTP 403 (blocked)"},
+     "kunne ikke hentes: HTTP 403 (blokkert)", "could not be fetched: HTTP 403 (blocked)"),
+    ({"status": "refused", "error": "larger than the limit (52428801 > 52428800 bytes)"},
+     "avvist: større enn grensen (52428801 > 52428800 byte)",
+     "refused: larger than the limit (52428801 > 52428800 bytes)"),
+    ({"status": "refused", "error": "not a document: served as no type, content looks like neither PDF, .docx nor HTML"},
+     "avvist: ikke et dokument: levert som ingen type, innholdet ser ut som verken PDF, .docx eller HTML",
+     "refused: not a document: served as no type, content looks like neither PDF, .docx nor HTML"),
+    ({"status": "refused", "error": "not a document: served as text/html, content looks like pdf"},
+     "avvist: ikke et dokument: levert som text/html, innholdet ser ut som pdf",
+     "refused: not a document: served as text/html, content looks like pdf"),
+    ({"status": "failed", "error": "not a fetchable URL: 'mailto:x@y.no'"},
+     "kunne ikke hentes: ikke en adresse som kan hentes: 'mailto:x@y.no'",
+     "could not be fetched: not a fetchable URL: 'mailto:x@y.no'"),
+    ({"status": "failed", "error": "HTTP 404"}, "kunne ikke hentes: HTTP 404", "could not be fetched: HTTP 404"),
+    ({"status": "failed", "error": "TimeoutError: User timeout caused connection failure."},
+     "kunne ikke hentes: TimeoutError: User timeout caused connection failure.",
+     "could not be fetched: TimeoutError: User timeout caused connection failure."),
 ])
 def test_a_documents_state_is_said_in_the_readers_language(row, nb, en):
     """The item page said a scanned document's pages in the stored English reason on Bokmål pages
-    ("skannet – ingen tekst å lese (no text layer: …)"); a read error stays verbatim."""
+    ("skannet – ingen tekst å lese (no text layer: …)"), and the documents spider's own fetch
+    errors in English ("kunne ikke hentes: not in the recording"); a read error stays verbatim."""
     from tracker.documents.view import document_state
 
     assert (document_state(row, "nb"), document_state(row, "en")) == (nb, en)
+
+
+def test_every_fetch_error_the_documents_spider_writes_has_a_wording():
+    """A reworded fetch error of crawlers/spiders/documents.py would silently stay English on a
+    Bokmål page: each phrase it writes must still be in the spider and match a pattern."""
+    from crawlers.spiders.documents import NOT_IN_RECORDING
+    from tracker.vocabulary import DOCUMENT_ERRORS
+
+    source = (Path(__file__).parent.parent / "crawlers" / "spiders" / "documents.py").read_text("utf-8")
+    samples = {
+        'error=NOT_IN_RECORDING': NOT_IN_RECORDING,
+        'error=f"HTTP {response.status}" + (" (blocked)"': "HTTP 403 (blocked)",
+        'error=f"larger than the limit ({len(body)} > {self.max_bytes} bytes)"': "larger than the limit (9 > 8 bytes)",
+        'error=f"not a document: served as {ctype or \'no type\'}, "':
+            "not a document: served as no type, content looks like neither PDF, .docx nor HTML",
+        'error=f"not a fetchable URL: {link.get(\'url\')!r}"': "not a fetchable URL: 'ftp://x.no/a.pdf'",
+    }
+    for phrase, sample in samples.items():
+        assert phrase in source, phrase
+        assert any(p.fullmatch(sample) for p, _ in DOCUMENT_ERRORS), sample

@@ -325,3 +325,29 @@ def test_stage_documents_are_called_by_their_stage_in_lines_and_citations():
     hit = ProvisionHit("eu_oeil:x", "CSDDD", "csddd-art-8", "CSDDD art. 8", "Directive (EU) 2024/1760", "eu_adopted",
                        "u", None, "8", "…", "2026-11-24", 1, False)
     assert hit.line() == "Forslag berører CSDDD art. 8 – rettsakt"
+
+
+def test_a_stage_whose_document_is_not_in_the_recording_says_so_in_bokmal(fetched, tmp_path):
+    """The demo's item page said «kunne ikke hentes: not in the recording»: the documents spider's
+    own error phrase was shown as stored, in English, on a Bokmål page."""
+    import shutil
+
+    from tracker.store.db import open_db
+    from tracker.web.app import create_app
+
+    db, db_path, item_id, tmp = fetched
+    copy = tmp_path / "t.db"
+    db.conn.execute("pragma wal_checkpoint(truncate)")
+    shutil.copy(db_path, copy)
+    other = open_db(copy)
+    url = family.family(other, item_id)[1]["url"]
+    other.execute("update documents set status = 'failed', error = 'not in the recording', http_status = 404 "
+                  "where url = ?", [url])
+    other.conn.commit()
+    other.close()
+    for lang, words in (("nb", "kunne ikke hentes: mangler i opptaket"), ("en", "could not be fetched: not in the recording")):
+        client = create_app(str(copy), as_of=AS_OF, data_dir=tmp / "data").test_client()
+        html = client.get(f"/item/{item_id}?lang={lang}").get_data(as_text=True)
+        section = html[html.index('id="stage-council_mandate"'):html.index('id="stage-ep_position"')]
+        text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)))
+        assert words in text, text

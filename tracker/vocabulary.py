@@ -429,6 +429,31 @@ def health_reason(text: str | None, lang: str = "nb") -> str:
     return "; ".join(p for p in out if p)
 
 
+#: a document's fetch error as crawlers/spiders/documents.py writes it → its catalogue message
+#: (an HTTP status, an exception and a URL stay verbatim inside it)
+DOCUMENT_ERRORS: MessageTable = message_table((
+    (r"not in the recording", N_("not in the recording")),
+    (r"HTTP (?P<status>\d+) \(blocked\)", N_("HTTP %(status)s (blocked)")),
+    (r"larger than the limit \((?P<size>\d+) > (?P<limit>\d+) bytes\)",
+     N_("larger than the limit (%(size)s > %(limit)s bytes)")),
+    (r"not a document: served as (?P<served>.+?), content looks like (?P<looks>.+)",
+     N_("not a document: served as %(served)s, content looks like %(looks)s")),
+    (r"not a fetchable URL: (?P<url>.+)", N_("not a fetchable URL: %(url)s")),
+))
+_DOCUMENT_WORDS = {"no type": N_("no type"), "neither PDF, .docx nor HTML": N_("neither PDF, .docx nor HTML")}
+
+
+def _document_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    return {k: gettext(lang, _DOCUMENT_WORDS[v]) if v in _DOCUMENT_WORDS else v for k, v in values.items()}
+
+
+def document_error(text: str | None, lang: str = "nb") -> str:
+    """A document's fetch error in `lang`: the documents spider's own phrases translated, any
+    other error (an HTTP status, an exception) as written."""
+    text = str(text or "")
+    return match_message(DOCUMENT_ERRORS, text, lang, _document_values) or text
+
+
 def _name(table: dict[str, str], code: str | None, lang: str) -> str:
     if code is None or code == "":
         return ""
@@ -543,6 +568,6 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
-                 window_name, identifier_name, document_type_name):
+                 window_name, identifier_name, document_type_name, document_error):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
     env.filters["document_title"] = document_title

@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker.i18n import gettext, ngettext
-from tracker.vocabulary import N_, document_title, document_type_name
+from tracker.vocabulary import N_, document_error, document_title, document_type_name
 
 #: a document's fetch status (documents.status) in words (catalogue msgids)
 FETCH_STATES = {"ok": N_("fetched"), "not_modified": N_("unchanged"), "failed": N_("could not be fetched"),
@@ -27,12 +27,14 @@ def _scanned_pages(d: dict[str, Any]) -> str:
 
 
 def document_state(d: dict[str, Any], lang: str = "nb") -> str:
-    """Whether a document was fetched and read, in `lang` (a fetch or read error verbatim; scanned
-    pages in `lang`: the stored read_error says them in English)."""
+    """Whether a document was fetched and read, in `lang` (the documents spider's own fetch errors
+    in `lang`, other fetch and read errors verbatim; scanned pages in `lang`: the stored
+    read_error says them in English)."""
     status, read = d.get("status"), d.get("read_status")
     if status != "ok":
         what = gettext(lang, FETCH_STATES[status]) if status in FETCH_STATES else str(status)
-        return gettext(lang, "%(state)s: %(error)s", state=what, error=d.get("error") or gettext(lang, "unknown error"))
+        error = document_error(d.get("error"), lang) if d.get("error") else gettext(lang, "unknown error")
+        return gettext(lang, "%(state)s: %(error)s", state=what, error=error)
     scanned = _scanned_pages(d)
     if read == "scanned" and scanned:
         return gettext(lang, "scanned – no text to read (scanned pages %(pages)s need OCR)", pages=scanned)
