@@ -256,3 +256,17 @@ def test_a_same_titled_consultation_is_a_new_hearing_only_when_the_earlier_one_i
     rows = [dict(r) for r in db.query("select * from items where native_id in ('4100004', '4100005', '4100006', '4100008')")]
     got = {native[new]: native[earlier["id"]] for new, earlier in resent(db, rows).items()}
     assert got == {"4100005": "4100002", "4100006": "4100003"}, got
+
+
+def test_of_two_spans_at_one_place_the_snippet_is_the_longer(db):
+    """«Carbon» (a lexicon word) and «Carbon Border Adjustment Mechanism» (the instrument's name)
+    start at the same place: the inbox and the digest showed the word, which says less."""
+    build_world(db)
+    title = db["items"].get(iid("3100010"))["title"]
+    name = title[:20]
+    put_evidence(db, iid("3100010"), "oecd-iv", 9.0, [
+        {"label": "oecd-iv", "field": "title", "start": 0, "end": 6, "text": title[:6]},
+        {"label": "oecd-iv", "field": "title", "start": 0, "end": 20, "text": name, "instrument": "x"},
+        {"label": "oecd-iv", "field": "summary", "start": 0, "end": 3, "text": "abc"}])
+    row = next(r for r in needs_input(db, as_of=DAY2, profile=NCP) if r["id"] == iid("3100010"))
+    assert row["snippet"]["text"] == name and row["snippet"]["field"] == "title"

@@ -81,7 +81,8 @@ def _table_exists(db: sqlite_utils.Database, name: str) -> bool:
 
 def item_evidence(db: sqlite_utils.Database, items: list[dict[str, Any]],
                   prefer_labels: tuple[str, ...] = ()) -> dict[str, dict[str, Any] | None]:
-    """One evidence snippet per item: the strongest label's first span (title spans first).
+    """One evidence snippet per item: the strongest label's first span (title spans first; of
+    spans at the same place the longest: an instrument's name, not a word of it the lexicon has).
 
     Returns ``{item_id: {"label", "field", "text", "before", "after"} | None}``; `before` and
     `after` are up to `SNIPPET_CONTEXT` characters of the field around the matched text when the
@@ -94,14 +95,20 @@ def item_evidence(db: sqlite_utils.Database, items: list[dict[str, Any]],
     tags: dict[str, list[dict[str, Any]]] = {}
     for row in select_in(db, "select id, labels, evidence from items where id in ({marks})", list(by_id)):
         tags[row["id"]] = label_evidence(row)
-    field_rank = {"title": 0, "summary": 1, "body": 2}
+    field_rank = {"title": 0, "summary": 1, "text": 2, "body": 2}
+
+    def place(span: dict[str, Any]) -> tuple[int, int, int]:
+        start, end = span.get("start"), span.get("end")
+        start = start if isinstance(start, int) else 0
+        return (field_rank.get(str(span.get("field")), 3), start, -(end - start) if isinstance(end, int) else 0)
+
     for item_id, rows in tags.items():
         rows.sort(key=lambda r: (r["label"] not in prefer_labels, -(r["strength"] or 0.0), r["label"]))
         for row in rows:
             spans = [s for s in row["evidence"] if isinstance(s, dict) and s.get("text")]
             if not spans:
                 continue
-            spans.sort(key=lambda s: (field_rank.get(str(s.get("field")), 3), s.get("start") or 0))
+            spans.sort(key=place)
             out[item_id] = _snippet(by_id[item_id], row["label"], spans[0])
             break
     return out
