@@ -18,7 +18,7 @@ import json
 import logging
 import mimetypes
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -415,6 +415,13 @@ class SqliteCacheStorage:
     row (WAL, synchronous=NORMAL: no fsync per response), read back by the request fingerprint.
     Same contract as Scrapy's storages: HTTPCACHE_EXPIRATION_SECS (0: never expires), and the
     cached response carries its headers, status, final URL and body unchanged.
+
+    The cache is disposable, and a broken one must not stop a source: a file SQLite cannot read
+    (truncated, overwritten, not a database) is set aside beside it as
+    ``<spider>.sqlite.unreadable-<UTC time>`` (kept, never deleted) and a new one started, with a
+    warning; a response that cannot be stored (disk full, a file broken mid-crawl) is only not
+    cached (a warning, stat ``httpcache/store_error``). Scrapy's middleware already treats an entry
+    that cannot be read as a miss.
     """
 
     def __init__(self, settings):
@@ -423,16 +430,42 @@ class SqliteCacheStorage:
         self.cachedir = Path(data_path(settings["HTTPCACHE_DIR"], createdir=True))
         self.expiration_secs = settings.getint("HTTPCACHE_EXPIRATION_SECS")
         self.conn = None
+        self._store_errors = 0
 
     def open_spider(self, spider: Spider) -> None:
         import sqlite3
 
-        self.conn = sqlite3.connect(self.cachedir / f"{spider.name}.sqlite", timeout=30, isolation_level=None)
-        self.conn.execute("pragma journal_mode = wal")
-        self.conn.execute("pragma synchronous = normal")
-        self.conn.execute("create table if not exists responses (fingerprint text primary key, stored real,"
-                          " url text, status integer, headers text, body blob)")
         self._fingerprinter = spider.crawler.request_fingerprinter
+        path = self.cachedir / f"{spider.name}.sqlite"
+        try:
+            self.conn = self._connect(path)
+        except sqlite3.DatabaseError as exc:
+            aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+            for suffix in ("", "-wal", "-shm"):
+                if Path(f"{path}{suffix}").exists():
+                    os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+            logger.warning("%s: the HTTP cache %s could not be read (%s): set aside as %s, a new one started "
+                           "(its pages are downloaded in full once)", spider.name, path, exc, aside.name)
+            stats = getattr(spider.crawler, "stats", None)
+            if stats is not None:
+                stats.inc_value("httpcache/reset")
+            self.conn = self._connect(path)
+
+    @staticmethod
+    def _connect(path: Path):
+        import sqlite3
+
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("pragma journal_mode = wal")
+            conn.execute("pragma synchronous = normal")
+            conn.execute("create table if not exists responses (fingerprint text primary key, stored real,"
+                         " url text, status integer, headers text, body blob)")
+            conn.execute("select count(*) from (select 1 from responses limit 1)").fetchone()
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
 
     def close_spider(self, spider: Spider) -> None:
         if self.conn is not None:
@@ -461,9 +494,19 @@ class SqliteCacheStorage:
         return cls(url=url, headers=headers, status=status, body=body, request=request)
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
+        import sqlite3
         import time
 
         headers = {k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in response.headers.items()}
-        self.conn.execute("insert or replace into responses values (?, ?, ?, ?, ?, ?)",
-                          [self._key(request), time.time(), response.url, response.status,
-                           json.dumps(headers), response.body])
+        try:
+            self.conn.execute("insert or replace into responses values (?, ?, ?, ?, ?, ?)",
+                              [self._key(request), time.time(), response.url, response.status,
+                               json.dumps(headers), response.body])
+        except sqlite3.DatabaseError as exc:  # not cached: the next run downloads it in full
+            self._store_errors += 1
+            stats = getattr(spider.crawler, "stats", None) if spider is not None else None
+            if stats is not None:
+                stats.inc_value("httpcache/store_error")
+            if self._store_errors == 1:
+                logger.warning("%s: a response could not be stored in the HTTP cache (%s); the crawl goes on "
+                               "without caching it", getattr(spider, "name", "?"), exc)

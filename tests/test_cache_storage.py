@@ -46,3 +46,47 @@ def test_an_expired_response_is_not_served(tmp_path):
     assert store.retrieve_response(spider, request) is not None
     store.conn.execute("update responses set stored = stored - 120")
     assert store.retrieve_response(spider, request) is None
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+def test_an_unreadable_cache_file_is_set_aside_and_a_new_one_started(tmp_path, caplog):
+    """A cache file SQLite cannot read once turned its source red every day ("feed failed
+    (AttributeError)") until someone deleted it; the cache is disposable, the old file is kept."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    broken = b"\x13\x37 not a database " * 300
+    (cache / "cache_test.sqlite").write_bytes(broken)
+    settings = Settings({"HTTPCACHE_DIR": str(cache), "HTTPCACHE_EXPIRATION_SECS": 0})
+    stats = _Stats()
+    spider = SimpleNamespace(name="cache_test", crawler=SimpleNamespace(request_fingerprinter=RequestFingerprinter(),
+                                                                         stats=stats))
+    store = SqliteCacheStorage(settings)
+    with caplog.at_level("WARNING"):
+        store.open_spider(spider)
+    aside = [p for p in cache.iterdir() if p.name.startswith("cache_test.sqlite.unreadable-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == broken
+    assert "could not be read" in caplog.text and aside[0].name in caplog.text
+    assert stats.values == {"httpcache/reset": 1}
+    request = Request("https://example.org/a")
+    store.store_response(spider, request, TextResponse("https://example.org/a", body=b"x", request=request))
+    assert store.retrieve_response(spider, request).body == b"x"
+
+
+def test_a_response_that_cannot_be_stored_is_only_not_cached(tmp_path, caplog):
+    store, spider = storage(tmp_path)
+    spider.crawler.stats = _Stats()
+    store.conn.execute("pragma query_only = 1")  # every write now fails, as on a full disk
+    request = Request("https://example.org/a")
+    with caplog.at_level("WARNING"):
+        for _ in range(3):
+            store.store_response(spider, request, TextResponse("https://example.org/a", body=b"x", request=request))
+    assert spider.crawler.stats.values == {"httpcache/store_error": 3}
+    assert caplog.text.count("could not be stored in the HTTP cache") == 1
+    assert store.retrieve_response(spider, request) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -239,6 +240,22 @@ def test_a_requested_source_the_day_did_not_record_is_named(tmp_path):
                  db=tmp_path / "t.db")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "warning: 2026-11-23: not recorded, not replayed: no_nbim (recorded sources: no_lovdata)" in result.stderr
+
+
+def test_an_unreadable_http_cache_does_not_turn_its_source_red(tmp_path):
+    """A cache file SQLite could not read made the source red («Lovtidend feed failed
+    (AttributeError)») on every run until someone deleted it: now it is set aside and the crawl
+    goes on green, saying so on stderr."""
+    cache = tmp_path / "t.httpcache"  # beside the database: tracker.jobs.crawl.http_cache_dir
+    cache.mkdir()
+    (cache / "no_lovdata.sqlite").write_bytes(b"garbage, not SQLite " * 400)
+    result = cli("crawl", "--replay", str(ROOT / "data/replay/2026-11-23"), "--source", "no_lovdata",
+                 "--no-progress", db=tmp_path / "t.db")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "no_lovdata.sqlite could not be read (file is not a database): set aside as" in result.stderr
+    health = sqlite3.connect(tmp_path / "t.db").execute("select status from health where source = 'no_lovdata'")
+    assert [r[0] for r in health] == ["green"]
+    assert len(list(cache.glob("no_lovdata.sqlite.unreadable-*"))) == 1
 
 
 def test_run_writes_the_configured_digest_where_the_configuration_says(tmp_path):
