@@ -419,7 +419,7 @@ class SqliteCacheStorage:
     The cache is disposable, and a broken one must not stop a source: a file SQLite cannot read
     (truncated, overwritten, not a database) is set aside beside it as
     ``<spider>.sqlite.unreadable-<UTC time>`` (kept, never deleted) and a new one started, with a
-    warning; a response that cannot be stored (disk full, a file broken mid-crawl) is only not
+    warning (a file locked by another process is not broken: that error goes on); a response that cannot be stored (disk full, a file broken mid-crawl) is only not
     cached (a warning, stat ``httpcache/store_error``). Scrapy's middleware already treats an entry
     that cannot be read as a miss.
     """
@@ -440,6 +440,9 @@ class SqliteCacheStorage:
         try:
             self.conn = self._connect(path)
         except sqlite3.DatabaseError as exc:
+            # only a file SQLite finds broken; a locked one (another process) is not set aside
+            if not str(getattr(exc, "sqlite_errorname", "")).startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+                raise
             aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
             for suffix in ("", "-wal", "-shm"):
                 if Path(f"{path}{suffix}").exists():

@@ -90,3 +90,34 @@ def test_a_response_that_cannot_be_stored_is_only_not_cached(tmp_path, caplog):
     assert spider.crawler.stats.values == {"httpcache/store_error": 3}
     assert caplog.text.count("could not be stored in the HTTP cache") == 1
     assert store.retrieve_response(spider, request) is None
+
+
+def test_a_locked_cache_file_is_not_set_aside(tmp_path, monkeypatch):
+    """Only a file SQLite finds broken is replaced: one another process holds locked is a
+    different failure, and stays as it is (the error goes on: the source turns red)."""
+    import sqlite3
+
+    import pytest
+
+    store, spider = storage(tmp_path)
+    store.close_spider(spider)
+    # a real "database is locked" from SQLite: a second writer while another holds the lock
+    path = tmp_path / "lock.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("create table t (x)")
+    holder.execute("begin exclusive")
+    try:
+        sqlite3.connect(path, timeout=0, isolation_level=None).execute("insert into t values (1)")
+    except sqlite3.OperationalError as exc:
+        locked = exc
+    holder.rollback()
+    assert locked.sqlite_errorname == "SQLITE_BUSY"
+
+    def busy(path):
+        raise locked
+
+    monkeypatch.setattr(SqliteCacheStorage, "_connect", staticmethod(busy))
+    other = SqliteCacheStorage(Settings({"HTTPCACHE_DIR": str(tmp_path / "cache"), "HTTPCACHE_EXPIRATION_SECS": 0}))
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.open_spider(spider)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["cache_test.sqlite"]
