@@ -70,3 +70,39 @@ def test_every_reason_the_tagger_can_give_has_its_english_wording():
     anchors = [(label, t["id"]) for label, spec in lexicon.labels.items() for t in spec["terms"]
                if t.get("anchor") and not (t.get("en") or t.get("reason_en"))]
     assert anchors == []
+
+
+def test_a_word_inside_an_instruments_name_is_not_listed_beside_the_name(db):
+    """The item page listed «Carbon, Carbon Border Adjustment Mechanism, …» for a CBAM item (the
+    lexicon's "carbon" inside the instrument's name), and the inbox showed «Carbon» alone; both
+    read their evidence through label_evidence, which now leaves out a span inside a longer span
+    of the same field."""
+    from tracker.web.app import create_app
+
+    db["items"].insert({"id": "t:1", "source": "eu_haveyoursay", "kind": "eu_consultation", "url": "u1",
+                        "content_hash": "h1", "status": "open",
+                        "title": "Carbon Border Adjustment Mechanism – extension to downstream products",
+                        "summary": "Review of the scope of Regulation (EU) 2023/956."})
+    tag_store(db)
+    stored = json.loads(db["items"].get("t:1")["evidence"])["oecd-vi"]["evidence"]
+    assert [e["text"] for e in stored][:2] == ["Carbon", "Carbon Border Adjustment Mechanism"]  # as tagged
+    shown = {t["label"]: [e["text"] for e in t["evidence"]] for t in label_evidence(db["items"].get("t:1"))}
+    assert shown["oecd-vi"] == ["Carbon Border Adjustment Mechanism", "(EU) 2023/956"]
+    page = create_app(db.conn.execute("pragma database_list").fetchone()[2]).test_client().get("/item/t:1")
+    html = page.get_data(as_text=True)
+    assert '<mark class="ev">Carbon Border Adjustment Mechanism</mark>' in html
+    assert '<mark class="ev">Carbon</mark>' not in html
+
+
+def test_spans_inside_longer_ones_are_left_out_and_the_others_kept():
+    spans = [{"field": "title", "start": 0, "end": 6, "text": "Carbon"},
+             {"field": "title", "start": 0, "end": 34, "text": "Carbon Border Adjustment Mechanism"},
+             {"field": "title", "start": 0, "end": 34, "text": "Carbon Border Adjustment Mechanism"},  # same span: kept
+             {"field": "summary", "start": 0, "end": 6, "text": "Carbon"},  # another field: kept
+             {"field": "title", "start": 7, "end": 13, "text": "Border"},
+             {"field": "title", "text": "no offsets"}]  # kept as it is
+    item = {"labels": '["oecd-vi"]', "evidence": json.dumps({"oecd-vi": {"strength": 1.0, "evidence": spans}})}
+    kept = label_evidence(item)[0]["evidence"]
+    assert [(s["field"], s["text"]) for s in kept] == [
+        ("title", "Carbon Border Adjustment Mechanism"), ("title", "Carbon Border Adjustment Mechanism"),
+        ("summary", "Carbon"), ("title", "no offsets")]

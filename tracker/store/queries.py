@@ -44,7 +44,9 @@ def label_evidence(item: dict[str, Any]) -> list[dict[str, Any]]:
     """An item's labels, strongest first: ``{"label", "strength", "instrument", "evidence": [spans]}``.
 
     Read from the item's `labels` and `evidence` columns (the one place labels are stored); a label
-    without an evidence entry (tagged before evidence was kept) is listed with no spans.
+    without an evidence entry (tagged before evidence was kept) is listed with no spans. A span
+    inside a longer span of the same field is left out: a lexicon word inside an instrument's name
+    ("Carbon" in "Carbon Border Adjustment Mechanism") says nothing the name does not.
     """
     labels = [x for x in loads_json(item.get("labels"), []) if isinstance(x, str)]
     evidence = loads_json(item.get("evidence"), {})
@@ -52,11 +54,26 @@ def label_evidence(item: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for label in labels:
         entry = evidence.get(label) if isinstance(evidence.get(label), dict) else {}
-        spans = entry.get("evidence") if isinstance(entry.get("evidence"), list) else []
+        spans = _outermost(entry.get("evidence") if isinstance(entry.get("evidence"), list) else [])
         out.append({"label": label, "strength": entry.get("strength"),
                     "instrument": entry.get("instrument") or "", "evidence": spans})
     out.sort(key=lambda t: (-(t["strength"] or 0.0), t["label"]))
     return out
+
+
+def _outermost(spans: list[Any]) -> list[Any]:
+    """`spans` without those inside a longer span of the same field (order kept; spans without
+    usable offsets are kept as they are)."""
+    def reach(span: Any) -> tuple[Any, int, int] | None:
+        if isinstance(span, dict) and isinstance(span.get("start"), int) and isinstance(span.get("end"), int):
+            return span.get("field"), span["start"], span["end"]
+        return None
+
+    placed = [r for r in map(reach, spans) if r is not None]
+    if len(placed) < 2:
+        return spans
+    return [span for span, r in zip(spans, map(reach, spans), strict=True) if r is None or not any(
+        f == r[0] and s <= r[1] and r[2] <= e and e - s > r[2] - r[1] for f, s, e in placed)]
 
 
 def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: str | None = None,
