@@ -419,9 +419,10 @@ class SqliteCacheStorage:
     The cache is disposable, and a broken one must not stop a source: a file SQLite cannot read
     (truncated, overwritten, not a database) is set aside beside it as
     ``<spider>.sqlite.unreadable-<UTC time>`` (kept, never deleted) and a new one started, with a
-    warning (a file locked by another process is not broken: that error goes on); a response that cannot be stored (disk full, a file broken mid-crawl) is only not
-    cached (a warning, stat ``httpcache/store_error``). Scrapy's middleware already treats an entry
-    that cannot be read as a miss.
+    warning (a file locked by another process is not broken: that error goes on); a response
+    that cannot be stored (disk full, a file broken mid-crawl) is only not cached (a warning,
+    stat ``httpcache/store_error``). Scrapy's middleware already treats an entry that cannot be
+    read as a miss.
     """
 
     def __init__(self, settings):
@@ -449,10 +450,14 @@ class SqliteCacheStorage:
                     os.replace(f"{path}{suffix}", f"{aside}{suffix}")
             logger.warning("%s: the HTTP cache %s could not be read (%s): set aside as %s, a new one started "
                            "(its pages are downloaded in full once)", spider.name, path, exc, aside.name)
-            stats = getattr(spider.crawler, "stats", None)
-            if stats is not None:
-                stats.inc_value("httpcache/reset")
+            self._count(spider, "httpcache/reset")
             self.conn = self._connect(path)
+
+    @staticmethod
+    def _count(spider: Spider | None, key: str) -> None:
+        stats = getattr(getattr(spider, "crawler", None), "stats", None)
+        if stats is not None:
+            stats.inc_value(key)
 
     @staticmethod
     def _connect(path: Path):
@@ -507,9 +512,7 @@ class SqliteCacheStorage:
                                json.dumps(headers), response.body])
         except sqlite3.DatabaseError as exc:  # not cached: the next run downloads it in full
             self._store_errors += 1
-            stats = getattr(spider.crawler, "stats", None) if spider is not None else None
-            if stats is not None:
-                stats.inc_value("httpcache/store_error")
+            self._count(spider, "httpcache/store_error")
             if self._store_errors == 1:
                 logger.warning("%s: a response could not be stored in the HTTP cache (%s); the crawl goes on "
                                "without caching it", getattr(spider, "name", "?"), exc)

@@ -81,8 +81,8 @@ def _table_exists(db: sqlite_utils.Database, name: str) -> bool:
 
 def item_evidence(db: sqlite_utils.Database, items: list[dict[str, Any]],
                   prefer_labels: tuple[str, ...] = ()) -> dict[str, dict[str, Any] | None]:
-    """One evidence snippet per item: the strongest label's first span (title spans first; of
-    spans at the same place the longest: an instrument's name, not a word of it the lexicon has).
+    """One evidence snippet per item: the strongest label's first span (title spans first; a span
+    inside a longer one, a word of an instrument's name, is not among them: `label_evidence`).
 
     Returns ``{item_id: {"label", "field", "text", "before", "after"} | None}``; `before` and
     `after` are up to `SNIPPET_CONTEXT` characters of the field around the matched text when the
@@ -97,18 +97,13 @@ def item_evidence(db: sqlite_utils.Database, items: list[dict[str, Any]],
         tags[row["id"]] = label_evidence(row)
     field_rank = {"title": 0, "summary": 1, "text": 2, "body": 2}
 
-    def place(span: dict[str, Any]) -> tuple[int, int, int]:
-        start, end = span.get("start"), span.get("end")
-        start = start if isinstance(start, int) else 0
-        return (field_rank.get(str(span.get("field")), 3), start, -(end - start) if isinstance(end, int) else 0)
-
     for item_id, rows in tags.items():
         rows.sort(key=lambda r: (r["label"] not in prefer_labels, -(r["strength"] or 0.0), r["label"]))
         for row in rows:
             spans = [s for s in row["evidence"] if isinstance(s, dict) and s.get("text")]
             if not spans:
                 continue
-            spans.sort(key=place)
+            spans.sort(key=lambda s: (field_rank.get(str(s.get("field")), 3), s.get("start") or 0))
             out[item_id] = _snippet(by_id[item_id], row["label"], spans[0])
             break
     return out

@@ -69,10 +69,11 @@ def _outermost(spans: list[Any]) -> list[Any]:
             return span.get("field"), span["start"], span["end"]
         return None
 
-    placed = [r for r in map(reach, spans) if r is not None]
+    reaches = [reach(span) for span in spans]
+    placed = [r for r in reaches if r is not None]
     if len(placed) < 2:
         return spans
-    return [span for span, r in zip(spans, map(reach, spans), strict=True) if r is None or not any(
+    return [span for span, r in zip(spans, reaches, strict=True) if r is None or not any(
         f == r[0] and s <= r[1] and r[2] <= e and e - s > r[2] - r[1] for f, s, e in placed)]
 
 
