@@ -422,6 +422,44 @@ def test_read_tag_provisions_relevance_api_and_redline(db, tmp_path, tagger):
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
 
 
+def test_a_copy_we_hold_stays_in_use_when_a_later_check_fails(db, tmp_path, tagger):
+    """A document we hold whose re-check failed one morning (a 403; it is re-checked whenever its
+    item changes) kept its copy in the store, but everything that reads documents asked for a
+    successful *last check*: the draft lost its quotes, the item lost the relevance its document
+    gave it (re-tagged from a changed listing the same morning, it fell out of «trenger innspill»)
+    and the item page said «kunne ikke hentes» as if there were nothing to read."""
+    from tracker.documents.view import document_state
+
+    _item(db)
+    root = tmp_path / "documents"
+    _record(db, root, write_pdf(spec(1)))
+    read.read_pending(db, tagger=tagger)
+    assert read.raise_relevance(db) == 1
+    quotes = api.strongest_paragraphs(db, "regjeringen:1", limit=3)
+    assert quotes
+    # the next morning the listing changed (the item is tagged again from it alone) and the
+    # re-check of the document is refused
+    db["items"].update("regjeringen:1", {"relevance": 0.05, "relevant": 0, "labels": "[]"})
+    day2 = "2026-11-25T05:00:00+00:00"
+    assert dstore.record_fetch(db, {"item_id": "regjeringen:1", "url": "https://x.no/notat.pdf", "status": "failed",
+                                    "title": "Høringsnotat", "type": "høringsnotat",
+                                    "error": "HTTP 403 (blocked)", "http_status": 403},
+                               root=root, at=day2) == "failed"
+    assert api.strongest_paragraphs(db, "regjeringen:1", limit=3) == quotes
+    assert read.raise_relevance(db) == 1
+    assert db["items"].get("regjeringen:1")["relevant"] == 1
+    row = next(db.query("""select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages from documents d
+                           join document_files f on f.sha256 = d.sha256"""))
+    nb, en = document_state({**row, "status": "ok"}, "nb"), document_state({**row, "status": "ok"}, "en")
+    assert nb.startswith("lest, 1 side") and en.startswith("read, 1 page")
+    assert (document_state(row, "nb"), document_state(row, "en")) == (
+        f"{nb} – siste sjekk ons. 25.11.2026: kunne ikke hentes: HTTP 403 (blokkert); kopien fra tir. 24.11.2026 brukes",
+        f"{en} – last check Wed 25 Nov 2026: could not be fetched: HTTP 403 (blocked); the copy of Tue 24 Nov 2026 "
+        "is used")
+    # without a copy, the failure is all there is to say
+    assert document_state({**row, "sha256": None}, "nb") == "kunne ikke hentes: HTTP 403 (blokkert)"
+
+
 def test_a_redlines_change_times_are_utc(monkeypatch):
     """w:date is UTC ("Z"); the machine's local clock was written with a Z, an hour or two off on a
     machine set to Oslo time."""

@@ -329,25 +329,43 @@ def test_stage_documents_are_called_by_their_stage_in_lines_and_citations():
 
 def test_a_stage_whose_document_is_not_in_the_recording_says_so_in_bokmal(fetched, tmp_path):
     """The demo's item page said «kunne ikke hentes: not in the recording»: the documents spider's
-    own error phrase was shown as stored, in English, on a Bokmål page."""
+    own error phrase was shown as stored, in English, on a Bokmål page. And a stage whose copy we
+    hold lost its articles and its redline when a later check failed (it still reads the copy, and
+    says so); a refused document without a copy was said «kunne ikke hentes» (now «avvist»)."""
     import shutil
 
     from tracker.store.db import open_db
     from tracker.web.app import create_app
 
     db, db_path, item_id, tmp = fetched
-    copy = tmp_path / "t.db"
     db.conn.execute("pragma wal_checkpoint(truncate)")
-    shutil.copy(db_path, copy)
-    other = open_db(copy)
-    url = family.family(other, item_id)[1]["url"]
-    other.execute("update documents set status = 'failed', error = 'not in the recording', http_status = 404 "
-                  "where url = ?", [url])
-    other.conn.commit()
-    other.close()
-    for lang, words in (("nb", "kunne ikke hentes: mangler i opptaket"), ("en", "could not be fetched: not in the recording")):
+
+    def page(lang: str, change: str, stage: str, after: str) -> str:
+        copy = tmp_path / f"{stage}-{lang}.db"
+        shutil.copy(db_path, copy)
+        other = open_db(copy)
+        url = next(s["url"] for s in family.family(other, item_id) if s["stage"] == stage)
+        other.execute(change, [url])
+        other.conn.commit()
+        other.close()
         client = create_app(str(copy), as_of=AS_OF, data_dir=tmp / "data").test_client()
         html = client.get(f"/item/{item_id}?lang={lang}").get_data(as_text=True)
-        section = html[html.index('id="stage-council_mandate"'):html.index('id="stage-ep_position"')]
-        text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)))
-        assert words in text, text
+        section = html[html.index(f'id="stage-{stage}"'):html.index(f'id="stage-{after}"')]
+        return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)))
+
+    held = ("update documents set status = 'failed', error = 'not in the recording', http_status = 404, "
+            "checked_at = '2026-11-25T05:00:00+00:00' where url = ?")
+    for lang, words, articles in (
+            ("nb", "siste sjekk ons. 25.11.2026: kunne ikke hentes: mangler i opptaket; kopien fra ", "lest: "),
+            ("en", "last check Wed 25 Nov 2026: could not be fetched: not in the recording; the copy of ",
+             "read: ")):
+        text = page(lang, held, "council_mandate", "ep_position")
+        assert words in text and articles in text, text
+        # the copy still has its redline against the proposal
+        assert re.search(r"(Against|Mot) .+: \d+ (articles changed|artikler endret)", text), text
+    refused = ("update documents set status = 'refused', sha256 = null, http_status = 200, "
+               "error = 'larger than the limit (52428801 > 52428800 bytes)' where url = ?")
+    for lang, words in (("nb", "avvist: større enn grensen (52428801 > 52428800 byte)"),
+                        ("en", "refused: larger than the limit (52428801 > 52428800 bytes)")):
+        text = page(lang, refused, "council_mandate", "ep_position")
+        assert words in text and "siste sjekk" not in text and "last check" not in text, text

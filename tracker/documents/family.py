@@ -193,7 +193,7 @@ def family(db: sqlite_utils.Database, procedure_item: str) -> list[dict[str, Any
     if "document_stages" not in db.table_names():
         return []
     rows = list(db.query(
-        """select s.*, d.status, d.error, d.sha256, d.http_status, f.read_status, f.read_error, f.kind, f.pages
+        """select s.*, d.status, d.error, d.sha256, d.http_status, d.checked_at, d.fetched_at, f.read_status, f.read_error, f.kind, f.pages
              from document_stages s
              left join documents d on d.item_id = s.item_id and d.url = s.url
              left join document_files f on f.sha256 = d.sha256
@@ -201,7 +201,7 @@ def family(db: sqlite_utils.Database, procedure_item: str) -> list[dict[str, Any
     out: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
     for r in rows:
-        readable = r["status"] == "ok" and r["read_status"] == "read" and r["sha256"]
+        readable = r["read_status"] == "read" and r["sha256"]  # a copy we hold, whatever the last check said
         stage = dict(r, changes=None, against=None, articles=0, articles_changed=0)
         if readable:
             stage["articles"] = db.execute(

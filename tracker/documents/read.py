@@ -144,7 +144,7 @@ def find_provisions(db: sqlite_utils.Database, provisions: list[prov.Provision],
     new = 0
     docs = list(db.query("""select d.item_id, d.url, d.sha256 from documents d
                             join document_files f on f.sha256 = d.sha256
-                            where d.status = 'ok' and f.read_status = 'read'"""))
+                            where f.read_status = 'read'"""))
     held = {(r["item_id"], r["url"], r["provision"]): r
             for r in db.query("select id, item_id, url, sha256, provision from provision_hits")}
     for d in docs:
@@ -189,7 +189,7 @@ def raise_relevance(db: sqlite_utils.Database) -> int:
                   i.evidence as item_evidence
              from documents d join document_sections s on s.sha256 = d.sha256
              join items i on i.id = d.item_id
-            where d.status = 'ok' and s.relevant = 1
+            where s.relevant = 1
             order by d.item_id, s.relevance desc"""))
     best: dict[str, dict[str, Any]] = {}
     for r in rows:

@@ -21,7 +21,10 @@ import sqlite_utils
 
 from tracker.store.files import write_whole
 
-#: what the `documents.status` column says
+#: what the `documents.status` column says: what the *last check* of a document gave. The copy we
+#: hold (`sha256`, `fetched_at`) is another matter: a check that fails or is refused keeps it, and
+#: whatever reads documents (drafts, relevance, provisions, redlines) goes on reading it; the item
+#: page says both (tracker.documents.view.last_check_note)
 OK, NOT_MODIFIED, FAILED, REFUSED = "ok", "not_modified", "failed", "refused"
 EVENT_CHANGED = "documents_changed"
 EXTENSIONS = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker.i18n import gettext, ngettext
+from tracker.i18n import format_date, gettext, ngettext
 from tracker.vocabulary import N_, document_error, document_title, document_type_name
 
 #: a document's fetch status (documents.status) in words (catalogue msgids)
@@ -26,15 +26,46 @@ def _scanned_pages(d: dict[str, Any]) -> str:
     return ", ".join(str(p) for p in pages) if isinstance(pages, list) else ""
 
 
+def fetch_problem(d: dict[str, Any], lang: str = "nb") -> str | None:
+    """What the last check of a document said when it did not fetch it ("could not be fetched:
+    HTTP 403 (blocked)", "refused: …"), in `lang`; None when it did (or it was never checked)."""
+    status = d.get("status")
+    if status is None or status == "ok":
+        return None
+    what = gettext(lang, FETCH_STATES[status]) if status in FETCH_STATES else str(status)
+    error = document_error(d.get("error"), lang) if d.get("error") else gettext(lang, "unknown error")
+    return gettext(lang, "%(state)s: %(error)s", state=what, error=error)
+
+
+def last_check_note(d: dict[str, Any], lang: str = "nb") -> str | None:
+    """For a document we hold a copy of (`sha256`) whose last check did not fetch it: that check,
+    and that the copy is what is read ("last check Wed 25 Nov 2026: could not be fetched: HTTP 403;
+    the copy of Tue 24 Nov 2026 is used"). None otherwise. A failed check never takes a copy out of
+    use (tracker.documents.store): the drafts, the relevance and the redlines go on reading it."""
+    problem = fetch_problem(d, lang)
+    if problem is None or not d.get("sha256"):
+        return None
+    return gettext(lang, "last check %(day)s: %(problem)s; the copy of %(fetched)s is used",
+                   day=format_date(d.get("checked_at"), lang) or "?", problem=problem,
+                   fetched=format_date(d.get("fetched_at"), lang) or "?")
+
+
 def document_state(d: dict[str, Any], lang: str = "nb") -> str:
     """Whether a document was fetched and read, in `lang` (the documents spider's own fetch errors
     in `lang`, other fetch and read errors verbatim; scanned pages in `lang`: the stored
-    read_error says them in English)."""
-    status, read = d.get("status"), d.get("read_status")
-    if status != "ok":
-        what = gettext(lang, FETCH_STATES[status]) if status in FETCH_STATES else str(status)
-        error = document_error(d.get("error"), lang) if d.get("error") else gettext(lang, "unknown error")
-        return gettext(lang, "%(state)s: %(error)s", state=what, error=error)
+    read_error says them in English). A copy we hold is described as read, with its last failed
+    check after it (:func:`last_check_note`)."""
+    problem = fetch_problem(d, lang)
+    if problem is not None and not d.get("sha256"):
+        return problem
+    state = _copy_state(d, lang)
+    note = last_check_note(d, lang)
+    return f"{state} – {note}" if note else state
+
+
+def _copy_state(d: dict[str, Any], lang: str) -> str:
+    """The state of the copy we hold: read (pages), scanned, unreadable or not read yet."""
+    read = d.get("read_status")
     scanned = _scanned_pages(d)
     if read == "scanned" and scanned:
         return gettext(lang, "scanned – no text to read (scanned pages %(pages)s need OCR)", pages=scanned)

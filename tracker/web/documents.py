@@ -38,6 +38,11 @@ def register(app: Flask, db: Callable[[], Any]) -> None:
     # the templates' `_` until the web installs the catalogues per request (then that one wins)
     app.jinja_env.globals.setdefault("_", lambda message, **kw: gettext("nb", message, **kw))
     app.jinja_env.globals["document_families"] = lambda item_id: document_families(db(), item_id)
+    from tracker.documents.view import fetch_problem, last_check_note
+
+    # a stage document's last check in the page's words (one wording with the documents section)
+    app.jinja_env.globals["fetch_problem"] = lambda d: fetch_problem(d, current_lang())
+    app.jinja_env.globals["last_check_note"] = lambda d: last_check_note(d, current_lang())
 
     @app.get("/item/<path:item_id>/stage/<stage>.docx")
     def stage_redline_docx(item_id: str, stage: str):
