@@ -139,6 +139,34 @@ def test_page_that_is_not_a_list_is_a_parse_error():
     assert spider.crawler.stats.get_value("tracker/parse_errors") == 1
 
 
+@pytest.mark.parametrize(("pages", "read"), [
+    ([("list_page1.html", PAGE1, 1, 200)], set()),  # page 2 still to come
+    ([("list_page1.html", PAGE1, 1, 200), ("list_page2.html", PAGE2, 2, 200)], {"2477095"}),
+    ([("list_page1.html", PAGE1, 1, 200), ("challenge.html", PAGE2, 2, 403)], set()),  # cut short
+    ([("challenge.html", PAGE1, 1, 403)], set()),
+    ([("not_a_list.html", PAGE1, 1, 200)], set()),
+    ([("list_empty.html", PAGE1, 1, 200)], {"2477095"}),  # read: nobody answered
+])
+def test_a_hearing_counts_as_read_only_when_its_answer_list_was_read_to_the_end(pages, read):
+    """Every hearing handed to the spider was logged as checked that day, also when its answer
+    list was blocked: it went to the back of the queue, and a check blocked after its last chance
+    (60 days past the deadline) meant its answers were never read."""
+    spider = _spider()
+    for fixture, url, page, status in pages:
+        _run(spider, fixture, url, page=page, status=status)
+    assert spider.read == read
+    assert spider.report_args() == {"hearings": spider.hearings, "read": sorted(read)}
+
+
+def test_a_list_cut_at_max_pages_counts_as_read(monkeypatch):
+    from crawlers.spiders import no_regjeringen_horingssvar as mod
+
+    monkeypatch.setattr(mod, "MAX_PAGES", 1)
+    spider = _spider()
+    _run(spider, "list_page1.html", PAGE1)
+    assert spider.read == {"2477095"}  # the rest cannot be read (said amber): not again and again
+
+
 def _start(spider):
     async def collect():
         return [r async for r in spider.start()]
@@ -181,9 +209,9 @@ def test_is_ncp():
     assert not is_ncp("Forbrukertilsynet")
 
 
-@pytest.mark.slow
-def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
-    """`ncp-tracker answers --replay` runs the spider in Scrapy, stores answers, records health."""
+def _answers_world(tmp_path, responses: list[tuple[str, int, str]]):
+    """A replayed day of answer lists (url, status, fixture) and a store holding the closed
+    hearing; returns (run, db_path): run() runs `ncp-tracker answers` on the day."""
     import shutil
     import subprocess
     import sys
@@ -195,13 +223,13 @@ def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
     day = tmp_path / "replay" / "2026-11-24"
     folder = day / "no_regjeringen_horingssvar"
     folder.mkdir(parents=True)
-    for name in ("list_page1.html", "list_page2.html"):
+    for _url, _status, name in responses:
         shutil.copy(Path(FIXTURES) / "no_regjeringen_horingssvar" / name, folder / name)
     html = {"Content-Type": "text/html; charset=utf-8"}
     (folder / "manifest.json").write_text(json.dumps({
         "source": "no_regjeringen_horingssvar", "recorded_at": "2026-11-24T06:00:00+01:00", "constructed": True,
-        "responses": [{"url": PAGE1, "method": "GET", "status": 200, "headers": html, "file": "list_page1.html"},
-                      {"url": PAGE2, "method": "GET", "status": 200, "headers": html, "file": "list_page2.html"}],
+        "responses": [{"url": url, "method": "GET", "status": status, "headers": html, "file": name}
+                      for url, status, name in responses],
     }), encoding="utf-8")  # fmt: skip
     db_path = tmp_path / "t.db"
     db = open_db(db_path)
@@ -210,10 +238,23 @@ def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
                         "deadline": "2016-05-25T23:59:59+02:00", "status": "closed"})  # fmt: skip
     db.close()
     env = {**__import__("os").environ, "NCP_TRACKER_DB": str(db_path), "NCP_TRACKER_HTTPCACHE": "0"}
-    out = subprocess.run([sys.executable, "-m", "tracker", "answers", "--replay", str(day)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=180)  # fmt: skip
+
+    def run():
+        return subprocess.run([sys.executable, "-m", "tracker", "answers", "--replay", str(day)], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=180)  # fmt: skip
+
+    return run, db_path
+
+
+@pytest.mark.slow
+def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
+    """`ncp-tracker answers --replay` runs the spider in Scrapy, stores answers, records health."""
+    from tracker.store.db import open_db
+
+    run, db_path = _answers_world(tmp_path, [(PAGE1, 200, "list_page1.html"), (PAGE2, 200, "list_page2.html")])
+    out = run()
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "1 hearings checked" in out.stdout
+    assert "(1 of 1 hearings' answer lists read)" in out.stdout
     db = open_db(db_path)
     rows = list(db.query("select responder, responder_type, is_ncp from answers where item_id = ? order by responder",
                          ["regjeringen:2477095"]))  # fmt: skip
@@ -223,10 +264,25 @@ def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
     health = db.execute("select status, items_seen, parse_errors from health where source = ?",
                         ["no_regjeringen_horingssvar"]).fetchone()  # fmt: skip
     assert health == ("amber", 6, 1)  # the row without a link on page 2 is counted, not hidden
+    assert db.execute("select answers from answer_checks where item_id = 'regjeringen:2477095'").fetchone() == (6,)
     # read once today: a second run checks nothing
-    again = subprocess.run([sys.executable, "-m", "tracker", "answers", "--replay", str(day)], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=180)  # fmt: skip
-    assert "0 hearings checked" in again.stdout
+    assert "(0 of 0 hearings' answer lists read)" in run().stdout
+
+
+@pytest.mark.slow
+def test_a_blocked_answer_list_is_not_logged_as_checked(tmp_path):
+    """A hearing whose answer list answered 403 was logged as checked that day with no answers,
+    like one nobody had answered; now it is not logged and the next run checks it again."""
+    from tracker.store.db import open_db
+
+    run, db_path = _answers_world(tmp_path, [(PAGE1, 403, "challenge.html")])
+    out = run()
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "amber" in out.stdout and "blocked" in out.stdout and "(0 of 1 hearings' answer lists read)" in out.stdout
+    db = open_db(db_path)
+    assert db.execute("select count(*) from answer_checks").fetchone() == (0,)
+    db.close()
+    assert "(0 of 1 hearings' answer lists read)" in run().stdout  # asked again, the same day
 
 
 # ------------------------------------------------------------------ robots.txt, through the engine

@@ -132,6 +132,10 @@ class NoRegjeringenHoringssvarSpider(TrackerSpider):
                 hearings = None
                 self.note("red", "spider argument `hearings` is not valid JSON")
         self.hearings: dict[str, dict] = self._hearings_to_check(hearings or {}, self.known)
+        #: the hearings whose answer list was read to its last page (a blocked or failed page
+        #: leaves its hearing out: the store logs only these as checked, the others come first
+        #: next time)
+        self.read: set[str] = set()
 
     @staticmethod
     def _hearings_to_check(hearings: dict, known: dict) -> dict[str, dict]:
@@ -189,9 +193,15 @@ class NoRegjeringenHoringssvarSpider(TrackerSpider):
         if entries and self._has_next(response, page):
             if page < MAX_PAGES:
                 yield self._list_request(hearing_id, detail_url, page + 1)
-            else:  # never a silent stop: the answers past this page are not read
-                self.note("amber", f"hearing {hearing_id}: the answers list has more than {MAX_PAGES} "
-                                   f"pages; only the first {MAX_PAGES} were read")
+                return
+            # never a silent stop: the answers past this page are not read
+            self.note("amber", f"hearing {hearing_id}: the answers list has more than {MAX_PAGES} "
+                               f"pages; only the first {MAX_PAGES} were read")
+        self.read.add(hearing_id)
+
+    def report_args(self) -> dict[str, Any]:
+        """The hearings given to check and those whose answer list was read (tracker.jobs.storing)."""
+        return {"hearings": self.hearings, "read": sorted(self.read)}
 
     def _parse_entries(self, response: Response) -> list[dict[str, Any]] | None:
         rows = response.css("ul[data-horingssvar-list] > li[data-instans], [data-horingssvar-list] li[data-instans]")

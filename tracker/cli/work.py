@@ -364,6 +364,6 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
     except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
         raise TrackerError(str(exc)) from exc
-    click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_checked']} hearings checked)")
+    click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_read']} of {row['hearings_checked']} hearings' answer lists read)")
     if row["status"] == "red":
         ctx.exit(2)

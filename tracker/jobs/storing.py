@@ -75,7 +75,10 @@ def _store_answers(db: sqlite_utils.Database, *, run_id: int, as_of: datetime, r
                    items: list[dict[str, Any]], spider: Any = None) -> store.ApplyResult:
     from tracker.workbench import answers
 
-    checked = getattr(spider, "hearings", None) if spider is not None else report.args.get("hearings")
+    args = spider.report_args() if spider is not None else report.args
+    # only the hearings whose answer list was read are logged as checked: a blocked list was not
+    read = {str(h) for h in args.get("read") or ()}
+    checked = {k: v for k, v in (args.get("hearings") or {}).items() if str(k) in read}
     stored = answers.store(db, items, as_of=as_of, checked=checked, run_id=run_id)
     result = store.ApplyResult(report.source)
     result.seen, result.new = len(items), stored

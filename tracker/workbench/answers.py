@@ -9,13 +9,15 @@ never in ``items`` — the digest, search and inbox stay about consultations.
 (passed as the spider argument ``hearings``, since the generic runner passes a spider only its
 own source's `known` map) through the one crawl path (tracker.jobs.crawl.run_plan, whose store
 pipeline calls `store` here for this spider), records the run's health like any source, and
-logs each check in ``answer_checks``. Answers keep appearing for weeks after a deadline, so a
+logs in ``answer_checks`` each hearing whose answer list was read (a blocked one is asked
+again first next time). Answers keep appearing for weeks after a deadline, so a
 closed hearing is re-checked until `RECHECK_DAYS` after its deadline, at most `MAX_PER_RUN`
 hearings per run (least recently checked first).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,7 +59,9 @@ def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int 
 
 def store(db: sqlite_utils.Database, scraped: list[dict[str, Any]], *, as_of: datetime,
           checked: dict[str, dict[str, Any]] | None = None, run_id: int | None = None) -> int:
-    """Upsert the spider's answer items into ``answers``; log the hearings checked. Returns rows stored."""
+    """Upsert the spider's answer items into ``answers``; log the hearings `checked` (those whose
+    answer list was read: one that was blocked or failed is not logged, so it stays first in line
+    for the next check and is never taken for read after its last chance). Returns rows stored."""
     at = stored(as_of)
     count: dict[str, int] = {}
     #: the hearing's own item id as the store holds it (else decided by tracker.store.ids, as the store would)
@@ -115,4 +119,13 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
     row = dict(result.health[0]) if result.health else {"source": SPIDER, "status": "red",
                                                          "reason": "the crawl left no health row"}
     row["hearings_checked"] = len(todo)
+    # of those, the ones whose answer list was read (logged by `store` at this run's clock)
+    db = open_db(db_path)
+    try:
+        asked = [info["item_id"] for info in todo.values() if info.get("item_id")]
+        row["hearings_read"] = db.execute(
+            "select count(*) from answer_checks where checked_at = ? and item_id in (select value from json_each(?))",
+            [stored(as_of), json.dumps(asked)]).fetchone()[0] if asked and db["answer_checks"].exists() else 0
+    finally:
+        db.close()
     return row
