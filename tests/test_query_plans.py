@@ -39,8 +39,9 @@ def test_triage_leads_where_it_is_joined_to_the_items(db):
     db.execute("ANALYZE")  # statistics: many items, no triage rows
     as_of = datetime(2026, 11, 24, 9, tzinfo=OSLO)
     plans = (_plans_of_triage_queries(db, lambda: horizon(db, as_of, watch_entries=[]))
-             + _plans_of_triage_queries(db, lambda: triage.close_unanswered(db, as_of)))
-    assert len(plans) == 2, [sql for sql, _ in plans]
+             + _plans_of_triage_queries(db, lambda: triage.close_unanswered(db, as_of))
+             + _plans_of_triage_queries(db, lambda: triage.reopen_extended(db, as_of)))
+    assert len(plans) == 3, [sql for sql, _ in plans]
     for sql, steps in plans:
         assert steps[0].startswith("SCAN t"), (sql, steps)
         assert not any(step.startswith("SCAN i") for step in steps), (sql, steps)

@@ -108,6 +108,64 @@ def test_close_unanswered_after_deadline_only_for_planned_answers(store):
     assert triage.close_unanswered(store, datetime(2026, 12, 12, 6, 0, tzinfo=OSLO)) == []  # idempotent
 
 
+def _crawled(db, as_of, deadline):
+    from tracker.store import merge
+
+    run = merge.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"])
+    merge.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=[{
+        "source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3172240",
+        "url": "https://www.regjeringen.no/no/dokumenter/horing/id3172240/", "status_raw": "På høring",
+        "title": "Høring – forslag til endringer i åpenhetsloven", "deadline": deadline}])
+    merge.finish_run(db, run, 0)
+    return "regjeringen:3172240"
+
+
+@pytest.mark.parametrize("state", ["respond", "drafting"])
+def test_a_deadline_extended_after_it_passed_reopens_the_answer(db, state):
+    """A hearing an adviser meant to answer closed unanswered when its deadline passed; three days
+    later the ministry extended the deadline. It stayed closed — out of «Trenger innspill» for
+    good, and no adviser could even move it back (closed_unanswered → submitted only)."""
+    from tracker.attention import urgency
+
+    day = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    item = _crawled(db, day, "2026-11-30T23:59:59+01:00")
+    with db.conn:
+        db.execute("update items set relevant = 1, relevance = 0.9, labels = '[\"apenhetsloven\"]'")
+    triage.set_state(db, item, "respond", by="kari")
+    if state == "drafting":
+        triage.set_state(db, item, "assigned", owner="kari", by="kari")
+        triage.set_state(db, item, "drafting", by="kari")
+    closed = datetime(2026, 12, 1, 6, tzinfo=OSLO)
+    assert triage.reopen_extended(db, closed) == []
+    assert triage.close_unanswered(db, closed) == [item]
+    # the next morning: the same deadline (nothing to reopen); then it is extended
+    later = datetime(2026, 12, 3, 6, tzinfo=OSLO)
+    _crawled(db, datetime(2026, 12, 2, 6, tzinfo=OSLO), "2026-11-30T23:59:59+01:00")
+    assert triage.reopen_extended(db, later) == []
+    _crawled(db, later, "2026-12-14T23:59:59+01:00")
+    assert triage.reopen_extended(db, later) == [item]
+    row = triage.get(db, item)
+    assert (row["state"], row["owner"]) == (state, "kari" if state == "drafting" else None)
+    last = triage.history(db, item)[-1]
+    assert (last["by"], last["state_before"]) == (triage.SYSTEM_USER, "closed_unanswered")
+    assert "2026-12-14" in last["note"]
+    assert [r["id"] for r in urgency.needs_input(db, as_of=later)] == [item]
+    assert triage.reopen_extended(db, later) == []  # once
+
+
+def test_an_item_closed_unanswered_by_an_adviser_stays_closed_and_can_be_reopened_by_hand(db):
+    """An adviser who closes an item before its deadline is not overruled by the next run; the
+    adviser can reopen it (the department still accepts input)."""
+    day = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    item = _crawled(db, day, "2026-12-14T23:59:59+01:00")
+    triage.set_state(db, item, "respond", by="kari")
+    triage.set_state(db, item, "closed_unanswered", by="kari", note="rekker det ikke")
+    assert triage.reopen_extended(db, datetime(2026, 11, 25, 6, tzinfo=OSLO)) == []
+    assert triage.get(db, item)["state"] == "closed_unanswered"
+    triage.set_state(db, item, "respond", by="kari")
+    assert triage.get(db, item)["state"] == "respond"
+
+
 def test_feedback_from_marks(store):
     triage.set_state(store, HEARING, "respond")
     triage.set_state(store, HEARING_FISH, "not_relevant")

@@ -114,16 +114,21 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
 def close_unanswered(ctx, as_of) -> None:
-    """Mark items whose deadline passed while an answer was planned as closed_unanswered.
+    """Mark items whose deadline passed while an answer was planned as closed_unanswered, and
+    reopen those it closed whose deadline was extended since (as every run does).
 
     Example: ncp-tracker close-unanswered
     """
-    from tracker.workbench.triage import close_unanswered as close
+    from tracker.workbench import triage as tri
 
-    moved = close(open_db(ctx, write=True), now_or(as_of))
+    db, when = open_db(ctx, write=True), now_or(as_of)
+    reopened = tri.reopen_extended(db, when)
+    for item_id in reopened:
+        click.echo(f"{item_id}: {tri.get(db, item_id)['state']} (deadline extended)")
+    moved = tri.close_unanswered(db, when)
     for item_id in moved:
         click.echo(f"{item_id}: closed_unanswered")
-    click.echo(f"{len(moved)} item(s) closed unanswered", err=True)
+    click.echo(f"{len(moved)} item(s) closed unanswered, {len(reopened)} reopened", err=True)
 
 
 @click.command()

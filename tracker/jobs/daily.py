@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True) -> dict[str, Any]:
     """Tag new and changed items, fetch and read their documents (tracker/documents), resolve
     references into links, find named companies, close triaged items whose deadline passed
-    unanswered, and refresh the query planner's statistics. Returns counts for the log line."""
+    unanswered (and reopen those whose deadline was then extended), and refresh the query
+    planner's statistics. Returns counts for the log line."""
     from tracker.links import companies
     from tracker.links import related as links
     from tracker.workbench import triage
@@ -33,6 +34,7 @@ def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True)
     summary["documents"] = read_documents(db, as_of)
     summary["links"] = links.update_links(db)
     summary["companies"] = companies.update_companies(db)
+    summary["reopened"] = len(triage.reopen_extended(db, as_of))  # a deadline extended after it passed
     summary["closed_unanswered"] = len(triage.close_unanswered(db, as_of))
     from tracker.store import db as store_db
 

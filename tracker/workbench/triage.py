@@ -5,9 +5,12 @@ States and the moves between them::
     new ──► watching | not_relevant | respond
     respond ──► assigned ──► drafting ──► submitted ──► published
     respond | assigned | drafting ──► closed_unanswered   (deadline passed, no answer)
+    closed_unanswered ──► respond | assigned | drafting    (the deadline extended after it passed)
 
 plus the corrections an adviser needs (watching ⇄ respond, not_relevant → watching | respond,
 assigned → respond to unassign, drafting → assigned, a late answer after closed_unanswered).
+The daily run closes and reopens by itself: `close_unanswered` when a deadline passes,
+`reopen_extended` when the deadline of an item it closed is moved to a day not yet passed.
 Everything else is an illegal transition and raises `TriageError` with the allowed moves.
 
 Every change is kept in ``triage_history`` with who and when; *who* is ``--by``, else
@@ -45,7 +48,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     DRAFTING: (SUBMITTED, ASSIGNED, CLOSED_UNANSWERED),
     SUBMITTED: (PUBLISHED,),
     PUBLISHED: (),
-    CLOSED_UNANSWERED: (SUBMITTED,),  # a late answer the department still accepted
+    # a late answer the department still accepted; the deadline extended: back to answering
+    CLOSED_UNANSWERED: (SUBMITTED, RESPOND, ASSIGNED, DRAFTING),
 }
 
 #: states in which an answer was intended but not yet sent (these close when the deadline passes)
@@ -198,6 +202,37 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
             set_state(db, row["item_id"], CLOSED_UNANSWERED, by=by, at=at,
                       note=f"deadline {row['deadline']} passed without an answer")
             moved.append(row["item_id"])
+    return moved
+
+
+def reopen_extended(db: sqlite_utils.Database, as_of: datetime, *, by: str = SYSTEM_USER) -> list[str]:
+    """Move items closed unanswered back to the state they were closed from (respond, assigned,
+    drafting) when their deadline was moved, after the close, to a time not yet passed: a
+    hearing's deadline extended after it passed can still be answered, and is back in «Trenger
+    innspill». A deadline that did not move since the close (an adviser closed the item before
+    it) reopens nothing. Runs after crawls with `close_unanswered`; idempotent. Returns the
+    item ids moved."""
+    at = stored(as_of)
+    rows = list(db.query(
+        "select t.item_id, i.deadline from triage t cross join items i on i.id = t.item_id "
+        "where t.state = ? and i.deadline is not null", [CLOSED_UNANSWERED],
+    ))  # fmt: skip
+    moved = []
+    for row in rows:
+        deadline = to_datetime(row["deadline"])
+        if deadline is None or deadline < as_of:
+            continue
+        closing = db.execute(
+            "select at, state_before from triage_history where item_id = ? and state_after = ? "
+            "order by id desc limit 1", [row["item_id"], CLOSED_UNANSWERED]).fetchone()
+        if closing is None or db.execute(
+                "select 1 from events where item_id = ? and kind = 'deadline_changed' and at > ? limit 1",
+                [row["item_id"], closing[0]]).fetchone() is None:
+            continue
+        back = closing[1] if closing[1] in OPEN_ANSWER_STATES else RESPOND
+        set_state(db, row["item_id"], back, by=by, at=at,
+                  note=f"deadline moved to {row['deadline']} after it was closed unanswered: open again")
+        moved.append(row["item_id"])
     return moved
 
 
