@@ -246,12 +246,54 @@ def _answers_world(tmp_path, responses: list[tuple[str, int, str]]):
     return run, db_path
 
 
+@pytest.mark.parametrize(("state", "after"), [
+    ("submitted", ["published"]), ("drafting", ["submitted", "published"]),
+    ("closed_unanswered", ["submitted", "published"]),
+    ("respond", []), ("watching", []), ("not_relevant", []), (None, []),
+])
+def test_the_ncps_published_answer_moves_its_hearing_to_published(db, state, after):
+    """The NCP's own answer among a hearing's published answers left its triage at «submitted»
+    (or «drafting», when nobody marked it sent); an item no adviser took up is left alone."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.workbench import answers, triage
+
+    item = "regjeringen:2477095"
+    db["items"].insert({"id": item, "source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "2477095",
+                        "title": "Høyring - evalueringen av offentleglova", "url": DETAIL, "status": "closed",
+                        "deadline": "2016-05-25T23:59:59+02:00"})
+    path = {"submitted": ["respond", "assigned", "drafting", "submitted"], "drafting": ["respond", "assigned", "drafting"],
+            "closed_unanswered": ["respond", "closed_unanswered"], "respond": ["respond"], "watching": ["watching"],
+            "not_relevant": ["not_relevant"], None: []}[state]
+    for s in path:
+        triage.set_state(db, item, s, owner="kari" if s == "assigned" else None, by="kari")
+    before = len(triage.history(db, item))
+    ncp_url = "https://www.regjeringen.no/no/dokumenter/hoyring/id2477095/?uid=ncp"
+    scraped = [{"url": ncp_url, "published": "2016-06-01", "extra": {
+        "hearing_id": "2477095", "hearing_url": DETAIL, "responder": "Kontaktpunktet for ansvarlig næringsliv",
+        "responder_type": "public_body", "is_ncp": True, "format": "html"}}]
+    answers.store(db, scraped, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO),
+                  checked={"2477095": {"url": DETAIL, "item_id": item}})
+    moves = triage.history(db, item)[before:]
+    assert [m["state_after"] for m in moves] == after
+    assert all(m["by"] == triage.SYSTEM_USER and ncp_url in m["note"] for m in moves)
+    answers.store(db, scraped, as_of=datetime(2026, 11, 25, 6, tzinfo=OSLO), checked={})
+    assert len(triage.history(db, item)) == before + len(after)  # once
+
+
 @pytest.mark.slow
 def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
     """`ncp-tracker answers --replay` runs the spider in Scrapy, stores answers, records health."""
     from tracker.store.db import open_db
 
     run, db_path = _answers_world(tmp_path, [(PAGE1, 200, "list_page1.html"), (PAGE2, 200, "list_page2.html")])
+    from tracker.workbench import triage
+
+    db = open_db(db_path)
+    for state, owner in (("respond", None), ("assigned", "kari"), ("drafting", None), ("submitted", None)):
+        triage.set_state(db, "regjeringen:2477095", state, owner=owner, by="kari")
+    db.close()
     out = run()
     assert out.returncode == 0, out.stderr[-2000:]
     assert "(1 of 1 hearings' answer lists read)" in out.stdout
@@ -265,6 +307,9 @@ def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
                         ["no_regjeringen_horingssvar"]).fetchone()  # fmt: skip
     assert health == ("amber", 6, 1)  # the row without a link on page 2 is counted, not hidden
     assert db.execute("select answers from answer_checks where item_id = 'regjeringen:2477095'").fetchone() == (6,)
+    # the NCP's answer is among them: the hearing it was sent to is now «published»
+    last = triage.history(db, "regjeringen:2477095")[-1]
+    assert (last["state_before"], last["state_after"], last["by"]) == ("submitted", "published", triage.SYSTEM_USER)
     # read once today: a second run checks nothing
     assert "(0 of 0 hearings' answer lists read)" in run().stdout
 

@@ -10,7 +10,8 @@ never in ``items`` — the digest, search and inbox stay about consultations.
 own source's `known` map) through the one crawl path (tracker.jobs.crawl.run_plan, whose store
 pipeline calls `store` here for this spider), records the run's health like any source, and
 logs in ``answer_checks`` each hearing whose answer list was read (a blocked one is asked
-again first next time). Answers keep appearing for weeks after a deadline, so a
+again first next time). When the NCP's own answer is among them, the hearing's triage moves to
+``published`` (`mark_published`). Answers keep appearing for weeks after a deadline, so a
 closed hearing is re-checked until `RECHECK_DAYS` after its deadline, at most `MAX_PER_RUN`
 hearings per run (least recently checked first).
 """
@@ -89,7 +90,36 @@ def store(db: sqlite_utils.Database, scraped: list[dict[str, Any]], *, as_of: da
             db["answer_checks"].upsert({"item_id": item_id, "checked_at": at,
                                         "answers": count.get(item_id, 0), "run_id": run_id},
                                        pk="item_id")  # fmt: skip
+    mark_published(db, as_of)
     return sum(count.values())
+
+
+#: the path to `published` the store takes by itself when the NCP's answer is published (each a
+#: legal move of tracker.workbench.triage): sent, or being drafted or closed unanswered and so sent
+#: after all (the published answer shows it)
+_TO_PUBLISHED = {"submitted": ("published",), "drafting": ("submitted", "published"),
+                 "closed_unanswered": ("submitted", "published")}
+
+
+def mark_published(db: sqlite_utils.Database, as_of: datetime) -> list[str]:
+    """Items whose published answers include the NCP's own (``answers.is_ncp``) and whose triage
+    still says it is being written, was sent or closed unanswered: moved to ``published`` (through
+    ``submitted``), by the system, with the answer's address. An item no adviser took up (new,
+    watching, respond, assigned, not relevant) is left to the advisers. Returns the items moved."""
+    from tracker.workbench import triage
+
+    rows = list(db.query(
+        "select t.item_id, t.state, (select a.url from answers a where a.item_id = t.item_id and a.is_ncp = 1 "
+        "order by coalesce(a.date, ''), a.url limit 1) as url from triage t "
+        f"where t.state in ({', '.join('?' for _ in _TO_PUBLISHED)}) and t.item_id in "
+        "(select item_id from answers where is_ncp = 1)", list(_TO_PUBLISHED),
+    ))  # fmt: skip
+    at = stored(as_of)
+    for row in rows:
+        for state in _TO_PUBLISHED[row["state"]]:
+            triage.set_state(db, row["item_id"], state, by=triage.SYSTEM_USER, at=at,
+                             note=f"the NCP's answer is published: {row['url']}")
+    return [r["item_id"] for r in rows]
 
 
 def for_item(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
