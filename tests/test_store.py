@@ -327,7 +327,7 @@ def test_known_items_include_pages_owned_by_another_source(db, as_of):
                        items=[hearing(1, source="no_finansdep", kind="gpfg_document")], listing={})
     assert store.known_items(db, "no_finansdep") == {"3100001": {
         "status": "closed", "content_hash": db["items"].get("regjeringen:3100001")["content_hash"],
-        "deadline": "2027-01-15T23:59:59+01:00"}}
+        "deadline": "2027-01-15T23:59:59+01:00", "detail": None}}
     assert store.known_items(db, "no_etikkradet") == {}
 
 

@@ -8,6 +8,7 @@ spider closes and turns them into source health (green/amber/red).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +31,11 @@ CHALLENGE_MARKERS = (
     b"cf-browser-verification", b"_cf_chl_opt", b"Enable JavaScript and cookies to continue",
     b"awswaf", b"Request Rejected", b"captcha",
 )  # fmt: skip
+
+
+#: the `extra.detail` states of an item whose detail page was never read (set below and by the
+#: spiders: "pending" before, "unreadable" after): a closed item's page is fetched again for these
+UNREAD_DETAIL = re.compile(r"pending|unreadable|blocked \d|http \d|error ")
 
 
 @dataclass
@@ -215,8 +221,11 @@ class TrackerSpider(scrapy.Spider):
                       **kwargs: Any) -> TrackedItem | scrapy.Request:
         """A request for `item`'s detail page (`url`, default the item's own) — or the item itself
         when the store says it is closed or withdrawn: such a page no longer changes and is not
-        downloaded again. Other keyword arguments (headers) go to the request."""
-        if self.known.get(item.get("native_id"), {}).get("status") in ("closed", "withdrawn"):
+        downloaded again, unless the store never read it (its `detail` state says blocked, failed
+        or pending: a page blocked all the time the hearing was open still has its documents and
+        consultees). Other keyword arguments (headers) go to the request."""
+        known = self.known.get(item.get("native_id"), {})
+        if known.get("status") in ("closed", "withdrawn") and not UNREAD_DETAIL.match(known.get("detail") or ""):
             self.count("detail_skipped_closed")
             item["extra"] = {**item.get("extra", {}), "detail": "skipped"}
             return item

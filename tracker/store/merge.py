@@ -68,17 +68,20 @@ def complete_run(db: sqlite_utils.Database, run_id: int) -> None:
 
 
 def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
-    """What a spider may know about the store: status and hash by native id."""
+    """What a spider may know about the store: status, hash, deadline and the state of its detail
+    page (`extra.detail`: a closed item's page never read is fetched again) by native id."""
     rows = db.execute(
-        """select native_id, status, content_hash, deadline, source, extra from items
+        """select native_id, status, content_hash, deadline, source, extra,
+                  case when json_valid(extra) then json_extract(extra, '$.detail') end from items
            where native_id is not null and (source = ? or extra like ?)""",
         [source, f'%"{source}"%'],
     ).fetchall()
     known = {}
-    for native_id, status_, chash, deadline, owner, extra in rows:
+    for native_id, status_, chash, deadline, owner, extra, detail in rows:
         # items this source found but another source owns (see _seen_by_another) count too
         if owner == source or source in json.loads(extra or "{}").get("also_seen_by", []):
-            known[native_id] = {"status": status_, "content_hash": chash, "deadline": deadline}
+            known[native_id] = {"status": status_, "content_hash": chash, "deadline": deadline,
+                                "detail": detail if isinstance(detail, str) else None}
     return known
 
 
