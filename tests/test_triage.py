@@ -166,6 +166,28 @@ def test_an_item_closed_unanswered_by_an_adviser_stays_closed_and_can_be_reopene
     assert triage.get(db, item)["state"] == "respond"
 
 
+def test_the_systems_moves_never_replace_an_advisers_note(store, tmp_path):
+    """Closing an item unanswered replaced the adviser's working note («Kari skriver; venter på
+    tall fra Ola») with «deadline … passed without an answer» on the item page; now the system's
+    note goes to the history only, and the page diffs each adviser's note against the adviser's
+    note before it, not against the system's."""
+    from tracker.web.app import create_app
+
+    triage.set_state(store, COMMITTEE, "respond", note="Kari skriver; venter på tall fra Ola", by="kari")
+    triage.close_unanswered(store, datetime(2026, 12, 11, 6, 0, tzinfo=OSLO))
+    row = triage.get(store, COMMITTEE)
+    assert (row["state"], row["note"]) == ("closed_unanswered", "Kari skriver; venter på tall fra Ola")
+    assert "passed without an answer" in triage.history(store, COMMITTEE)[-1]["note"]
+    triage.set_state(store, COMMITTEE, "submitted", note="Kari skriver; sendt likevel", by="kari")
+    path = store.conn.execute("pragma database_list").fetchone()[2]
+    store.conn.commit()
+    html = create_app(path, as_of=datetime(2026, 12, 11, 7, tzinfo=OSLO), data_dir=tmp_path / "data"
+                      ).test_client().get(f"/item/{COMMITTEE}").get_data(as_text=True)
+    history = html[html.index('id="triage-history"'):]
+    assert "Kari skriver; <del>venter på tall fra Ola</del> <ins>sendt likevel</ins>" in history
+    assert "passed without an answer" in history and "<del>deadline" not in history
+
+
 def test_feedback_from_marks(store):
     triage.set_state(store, HEARING, "respond")
     triage.set_state(store, HEARING_FISH, "not_relevant")

@@ -117,7 +117,7 @@ def mark_published(db: sqlite_utils.Database, as_of: datetime) -> list[str]:
     at = stored(as_of)
     for row in rows:
         for state in _TO_PUBLISHED[row["state"]]:
-            triage.set_state(db, row["item_id"], state, by=triage.SYSTEM_USER, at=at,
+            triage.set_state(db, row["item_id"], state, by=triage.SYSTEM_USER, at=at, keep_note=True,
                              note=f"the NCP's answer is published: {row['url']}")
     return [r["item_id"] for r in rows]
 

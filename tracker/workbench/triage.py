@@ -136,11 +136,14 @@ def set_state(
     internal_deadline: str | None = None,
     by: str | None = None,
     at: str | None = None,
+    keep_note: bool = False,
 ) -> dict[str, Any]:
     """Change an item's triage (state and/or owner, note, internal deadline) and keep the history.
 
     `state=None` (or the current state) changes only owner/note/deadline. Raises `TriageError`
     for an unknown item, an unknown state, an illegal transition or an ownerless assignment.
+    `keep_note`: the item's note stays as it is and `note` goes to the history only (the moves the
+    system makes by itself never replace an adviser's note).
     """
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
@@ -168,7 +171,7 @@ def set_state(
     when = to_stored_text(at) if at else now_iso()  # a given instant, stored in UTC
     row = {
         "item_id": item_id, "state": target, "owner": new_owner,
-        "note": note if note else current["note"],
+        "note": note if note and not keep_note else current["note"],
         "internal_deadline": new_deadline, "updated_at": when, "updated_by": who,
     }  # fmt: skip
     with db.conn:
@@ -199,7 +202,7 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
         if deadline is None:
             continue
         if deadline < as_of:
-            set_state(db, row["item_id"], CLOSED_UNANSWERED, by=by, at=at,
+            set_state(db, row["item_id"], CLOSED_UNANSWERED, by=by, at=at, keep_note=True,
                       note=f"deadline {row['deadline']} passed without an answer")
             moved.append(row["item_id"])
     return moved
@@ -230,7 +233,7 @@ def reopen_extended(db: sqlite_utils.Database, as_of: datetime, *, by: str = SYS
                 [row["item_id"], closing[0]]).fetchone() is None:
             continue
         back = closing[1] if closing[1] in OPEN_ANSWER_STATES else RESPOND
-        set_state(db, row["item_id"], back, by=by, at=at,
+        set_state(db, row["item_id"], back, by=by, at=at, keep_note=True,
                   note=f"deadline moved to {row['deadline']} after it was closed unanswered: open again")
         moved.append(row["item_id"])
     return moved
