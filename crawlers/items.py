@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import scrapy
 
 #: kinds of items; a kind says what an item is, not where it came from
@@ -23,6 +25,13 @@ KINDS = (
 
 #: kinds that are consultations an adviser can answer
 CONSULTATION_KINDS = ("hearing", "committee_hearing", "eu_consultation")
+
+#: the `extra["detail"]` states of an item whose own (detail) page was never read, as the spiders
+#: write them (crawlers/spiders/base.py: "blocked 403", "http 500", "error TimeoutError"; a spider's
+#: "pending" before and "unreadable" after): a closed item's page is fetched again for these, and
+#: the item page says its deadline, status and documents may be missing. "blocked by robots.txt"
+#: is never read either, and never fetched again.
+UNREAD_DETAIL = re.compile(r"pending|unreadable|blocked \d|http \d|error ")
 
 
 class TrackedItem(scrapy.Item):

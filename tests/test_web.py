@@ -733,3 +733,30 @@ def test_a_cut_list_says_it_is_cut_and_a_filter_only_list_is_best_first(db_path)
     assert 'id="cut"' in page and len(re.findall(r'href="/item/no_lovdata:x\d+"', page)) == 100
     page = client.get("/search?source=no_lovdata&to=2020-01-01").get_data(as_text=True)
     assert 'id="cut"' not in page and "Ingen treff." in page
+
+
+@pytest.mark.parametrize(("detail", "nb", "en"), [
+    ("blocked 403", "Sakens egen side er ikke lest (blokkert, HTTP 403): frist, status og dokumenter er det "
+                    "oversikten ga, og kan mangle.",
+     "The item's own page was not read (blocked, HTTP 403): its deadline, status and documents are what the "
+     "listing gave, and may be missing."),
+    ("error TimeoutError", "(feil: TimeoutError)", "(error: TimeoutError)"),
+    ("blocked by robots.txt", "(robots.txt forbyr det)", "(robots.txt forbids it)"),
+    ("pending", "(ikke hentet ennå)", "(not fetched yet)"),
+    ("ok", None, None), ("skipped", None, None), (None, None, None),
+])
+def test_an_item_whose_own_page_was_never_read_says_so(db_path, detail, nb, en):
+    """A hearing whose detail page was blocked showed no deadline and no documents on its page,
+    with nothing to say why: the adviser could take the gaps for the hearing's."""
+    db = open_db(db_path)
+    extra = json.loads(db["items"].get(HEARING)["extra"] or "{}")
+    with db.conn:
+        db["items"].update(HEARING, {"extra": json.dumps({**extra, "detail": detail} if detail else extra)})
+    db.close()
+    client = make_app(db_path).test_client()
+    for lang, words in (("nb", nb), ("en", en)):
+        html = html_lib.unescape(client.get(f"/item/{HEARING}?lang={lang}").get_data(as_text=True))
+        if words is None:
+            assert 'id="detail-unread"' not in html
+        else:
+            assert 'id="detail-unread"' in html and words in html, html[:3000]

@@ -454,6 +454,32 @@ def document_error(text: str | None, lang: str = "nb") -> str:
     return match_message(DOCUMENT_ERRORS, text, lang, _document_values) or text
 
 
+#: why an item's own page was not read (its `extra["detail"]` state, crawlers.items.UNREAD_DETAIL),
+#: as (pattern, msgid)
+DETAIL_STATES: MessageTable = message_table((
+    (r"blocked (?P<status>\d+)", N_("blocked, HTTP %(status)s")),
+    (r"blocked by robots\.txt", N_("robots.txt forbids it")),
+    (r"http (?P<status>\d+)", N_("HTTP %(status)s")),
+    (r"error (?P<error>.+)", N_("error: %(error)s")),
+    (r"pending", N_("not fetched yet")),
+    (r"unreadable", N_("its content could not be read")),
+))
+
+
+def detail_note(detail: str | None, lang: str = "nb") -> str | None:
+    """What the item page says of an item whose own (detail) page was never read: why, and that
+    its deadline, status and documents are the listing's and may be missing. None when the page
+    was read, skipped (a closed item read before) or the source has none."""
+    from crawlers.items import UNREAD_DETAIL
+
+    text = str(detail or "")
+    if not (UNREAD_DETAIL.match(text) or text == "blocked by robots.txt"):
+        return None
+    why = match_message(DETAIL_STATES, text, lang) or text
+    return gettext(lang, "The item's own page was not read (%(why)s): its deadline, status and documents are "
+                         "what the listing gave, and may be missing.", why=why)
+
+
 def _name(table: dict[str, str], code: str | None, lang: str) -> str:
     if code is None or code == "":
         return ""
@@ -568,6 +594,6 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
-                 window_name, identifier_name, document_type_name, document_error):
+                 window_name, identifier_name, document_type_name, document_error, detail_note):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
     env.filters["document_title"] = document_title

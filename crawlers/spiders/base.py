@@ -8,7 +8,6 @@ spider closes and turns them into source health (green/amber/red).
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +19,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawlers.dates import OSLO, parse_date
-from crawlers.items import TrackedItem
+from crawlers.items import UNREAD_DETAIL, TrackedItem
 from crawlers.text import strip_html
 
 logger = logging.getLogger(__name__)
@@ -31,11 +30,6 @@ CHALLENGE_MARKERS = (
     b"cf-browser-verification", b"_cf_chl_opt", b"Enable JavaScript and cookies to continue",
     b"awswaf", b"Request Rejected", b"captcha",
 )  # fmt: skip
-
-
-#: the `extra.detail` states of an item whose detail page was never read (set below and by the
-#: spiders: "pending" before, "unreadable" after): a closed item's page is fetched again for these
-UNREAD_DETAIL = re.compile(r"pending|unreadable|blocked \d|http \d|error ")
 
 
 @dataclass
