@@ -39,6 +39,7 @@ from scrapy.http import Response
 
 from crawlers import regjeringen
 from crawlers.dates import iso, parse_date
+from crawlers.items import UNREAD_DETAIL
 from crawlers.spiders.eu_cellar import _CELEX_OK, EuCellarSpider, sparql_url
 from crawlers.spiders.eu_haveyoursay import API as HYS_API
 from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url
@@ -84,6 +85,9 @@ class BackfillMixin:
     paged: ClassVar[bool] = False
     #: units read once the page walk of the source is done
     final_units: ClassVar[tuple[str, ...]] = ()
+    #: units that redo what earlier units could not (never done for good: planned whenever the
+    #: store has work for them, tracker/jobs/backfill.py)
+    retry_units: ClassVar[tuple[str, ...]] = ()
     #: the pages are sorted newest first, so the walk can stop at --since (else: every page)
     newest_first: ClassVar[bool] = True
 
@@ -116,7 +120,7 @@ class BackfillMixin:
     def label(cls, unit: str) -> str:
         if cls.paged and _PAGE.match(unit):
             return f"page {page_number(unit)}"
-        return unit if unit in cls.final_units else f"{cls.unit_name} {unit}"
+        return unit if unit in cls.final_units + cls.retry_units else f"{cls.unit_name} {unit}"
 
     def page_facts(self, *, has_next: bool, dates: list[Any], pages: int | None = None) -> None:
         """What this page of a paged history says about the rest (read by tracker/jobs/backfill.py
@@ -171,11 +175,15 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
     unit ``sitemap``: robots.txt, the sitemap it names (``Sitemap: …/globalassets/sitemap/sitemap.xml``
     in the real robots.txt), and the detail pages of hearing-like document URLs changed since
     --since that neither the walk nor the store has (a page counts only when it says it is a
-    "Høring"/"Høyring"). The RSS feed is today's, not history: it is not read."""
+    "Høring"/"Høyring"). The RSS feed is today's, not history: it is not read. The unit ``details``
+    reads again the pages of stored hearings that were never read (blocked or failed: the store
+    passes them in `known` with their address), at most REGJERINGEN_BACKFILL_DETAILS_MAX a run,
+    newest first; it is planned by every backfill while there are such hearings."""
 
     unit_name = "page"
     paged = True
     final_units = ("sitemap",)
+    retry_units = ("details",)
 
     def __init__(self, *args: Any, unit: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -186,6 +194,9 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
             self.page: int | None = None
             # the sitemap only adds what the listing walk missed: none is a normal answer
             self.may_be_empty = True
+        elif unit == "details":
+            self.page = None
+            self.may_be_empty = True  # every page read already (another process did it): none left
         else:
             self.page = page_number(unit)
         parts = urlsplit(self.listing_url)
@@ -197,6 +208,10 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
         return unit == "sitemap"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.unit == "details":
+            for request in self._unread_detail_requests():
+                yield request
+            return
         if self.page is None:
             yield self.revalidate(self.robots_url, self.parse_robots, errback=self.feed_failed, dont_filter=True)
             return
@@ -298,19 +313,56 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
             self.note("amber", f"detail pages of hearings found only in the sitemap failed "
                                f"(HTTP {response.status}): not stored, the next backfill tries again")
             return
+        yield from self._item_from_page(response, native_id, "sitemap", channel="sitemap", extra={"sitemap": True})
+
+    # ------------------------------------------------------------------ pages never read
+
+    def _unread_detail_requests(self) -> Iterator[scrapy.Request]:
+        todo = sorted(((nid, info["url"]) for nid, info in self.known.items()
+                       if info.get("url") and UNREAD_DETAIL.match(info.get("detail") or "")),
+                      key=lambda pair: (len(pair[0]), pair[0]), reverse=True)  # newest ids first
+        limit = self.settings.getint("REGJERINGEN_BACKFILL_DETAILS_MAX", 500)
+        self.count("details_unread", len(todo))
+        if len(todo) > limit:
+            self.note("amber", f"{len(todo)} stored hearings' pages never read: {limit} read now, "
+                               "the next backfill goes on")
+        for native_id, url in todo[:limit]:
+            yield self.revalidate(url, self.parse_unread_detail, cb_kwargs={"native_id": native_id},
+                                  errback=self._unread_detail_failed, dont_filter=True)
+
+    def parse_unread_detail(self, response: Response, native_id: str) -> Iterator[Any]:
+        """A stored hearing's page never read before: read now through the daily item path (the
+        stored item keeps what the page does not say, and its channel)."""
+        if self.is_blocked(response) or response.status >= 400:
+            self.count("detail_failed")
+            self.note("amber", f"pages of stored hearings never read failed again (HTTP {response.status}): "
+                               "the next backfill tries again")
+            return
+        self.count("details_read")
+        yield from self._item_from_page(response, native_id, "details", channel=None, extra={})
+
+    def _unread_detail_failed(self, failure: Any) -> None:
+        self.count("detail_failed")
+        self.note("amber", f"pages of stored hearings never read failed again ({self.failure_reason(failure)}): "
+                           "the next backfill tries again")
+
+    def _item_from_page(self, response: Response, native_id: str, what: str, *, channel: str | None,
+                        extra: dict[str, Any]) -> Iterator[Any]:
+        """A hearing from its page alone (no listing row): kept only when the page says it is one
+        (`what`: the unit, in the stats and errors)."""
         if not regjeringen.is_hearing_page(response):
-            self.count("sitemap_not_a_hearing")
+            self.count(f"{what}_not_a_hearing")
             return
         title = regjeringen.detail_title(response)
         if not title:
-            self.parse_error("sitemap hearing page without a title (h1)", response.url)
+            self.parse_error(f"{what} hearing page without a title (h1)", response.url)
             return
         kind = regjeringen.detail_type(response) or ""
         item = self.make_item(
             native_id=native_id, url=response.url, title=title,
             published=iso(regjeringen.detail_published(response, self.today)),
             language="nn" if kind.startswith("Høyring") or regjeringen.is_nynorsk_title(title) else None,
-            channel="sitemap", extra={"detail": "pending", "sitemap": True},
+            channel=channel, extra={"detail": "pending", **extra},
         )  # fmt: skip
         yield from self.parse_detail(response, item)
 

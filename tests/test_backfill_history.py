@@ -361,3 +361,30 @@ def test_ctrl_c_in_the_middle_of_a_walk_then_resume(tmp_path):
     assert [u for u, *_ in checkpoints(db, REGJ)] == ["page-1", "page-2", "page-3", "sitemap"]
     assert rows(db, "select count(*), count(distinct native_id) from items where source = ?", (REGJ,)) == [(29, 29)]
     assert rows(db, "select count(*) from events where kind = 'new'") == [(29,)]
+
+
+def test_pages_of_stored_hearings_never_read_are_read_by_the_next_backfill(tmp_path):
+    """A detail page blocked during a backfill left its hearing without its deadline, documents and
+    text for good: every unit was checkpointed, and the next backfill had nothing to do. Now each
+    backfill reads the pages never read (the `details` unit) until none is left."""
+    blocked = broken_copy(tmp_path, REGJ, "/id3168004/", status=403)
+    db = tmp_path / "t.db"
+    item = "regjeringen:3168004"
+
+    def stored():
+        return rows(db, "select json_extract(extra, '$.detail'), body is not null, documents is not null "
+                        "from items where id = ?", (item,))[0]
+
+    first = backfill(db, 2025, REGJ, replay=blocked)
+    assert first.returncode == 0, first.stderr
+    assert stored() == ("blocked 403", 0, 0)
+    # the walk's own retry, the same day, is blocked again: amber, and it stays to do
+    assert "details: amber" in first.stderr and "never read failed again (HTTP 403)" in first.stderr
+    second = backfill(db, 2025, REGJ)
+    assert second.returncode == 0, second.stderr
+    assert "page 1: green" not in second.stderr  # the walk is done; only the page never read
+    assert "details: green items 1 new 0" in second.stderr, second.stderr
+    assert stored() == ("ok", 1, 1)
+    store = open_db(db)
+    assert job.plan(store, since=2025, sources=[REGJ], as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO)).steps == []
+    store.close()

@@ -176,12 +176,12 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
                 rows = [done[(source, u)] for u in seen]
                 result.expected[source] = max(estimate_pages_left(rows, since) - 1, 0) + len(cls.final_units)
             else:
-                units += list(cls.final_units)
+                units += list(cls.final_units) + _retries(db, source, cls)
         elif not units:
             raise ValueError(f"{source}: no units of history to backfill (for {source!r} check its "
                              "configuration, e.g. the watchlist)")
         for unit in units:
-            if (source, unit) in done and _counts(done[(source, unit)], since, cls):
+            if (source, unit) in done and _counts(done[(source, unit)], since, cls) and unit not in cls.retry_units:
                 result.done.append((source, unit))
                 continue
             result.steps.append(_step(source, cls, unit, since=since, as_of=as_of, replay_dir=replay_dir))
@@ -219,7 +219,7 @@ def next_steps(db: sqlite_utils.Database, result: StepResult, *, since: int) -> 
     source = step.sources[0]
     cls = step.spider_classes.get(source)
     unit = step.spider_args.get("unit", "")
-    if cls is None or not cls.paged or unit in cls.final_units:
+    if cls is None or not cls.paged or unit in cls.final_units + cls.retry_units:
         return [], 0
     done = checkpoints(db, source)
     page, seen = _page_walk(source, cls, done, since)
@@ -228,7 +228,16 @@ def next_steps(db: sqlite_utils.Database, result: StepResult, *, since: int) -> 
         rows = [done[(source, u)] for u in seen]
         return [make(page_unit(page))], max(estimate_pages_left(rows, since) - 1, 0) + len(cls.final_units)
     return [make(u) for u in cls.final_units
-            if not ((source, u) in done and _counts(done[(source, u)], since, cls))], 0
+            if not ((source, u) in done and _counts(done[(source, u)], since, cls))] + [
+        make(u) for u in _retries(db, source, cls)], 0
+
+
+def _retries(db: sqlite_utils.Database, source: str, cls: type) -> list[str]:
+    """The retry units of `source` (crawlers.backfill.BackfillMixin.retry_units) that have work now:
+    a page walk's stored hearings whose pages were never read (blocked or failed)."""
+    from tracker.store.merge import unread_details
+
+    return list(cls.retry_units) if cls.retry_units and unread_details(db, source) else []
 
 
 def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, settings: dict[str, Any],

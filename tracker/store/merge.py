@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import parse_date
+from crawlers.items import UNREAD_DETAIL
 from tracker.store import changes, ids, status
 from tracker.store.health import counted
 from tracker.store.instants import now_iso
@@ -69,20 +70,29 @@ def complete_run(db: sqlite_utils.Database, run_id: int) -> None:
 
 def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
     """What a spider may know about the store: status, hash, deadline and the state of its detail
-    page (`extra.detail`: a closed item's page never read is fetched again) by native id."""
+    page (`extra.detail`) by native id; for an item whose page was never read
+    (crawlers.items.UNREAD_DETAIL) its address too: a closed item's page is fetched again, and a
+    backfill's retry unit reads such pages (`unread_details`)."""
     rows = db.execute(
         """select native_id, status, content_hash, deadline, source, extra,
-                  case when json_valid(extra) then json_extract(extra, '$.detail') end from items
+                  case when json_valid(extra) then json_extract(extra, '$.detail') end, url from items
            where native_id is not null and (source = ? or extra like ?)""",
         [source, f'%"{source}"%'],
     ).fetchall()
     known = {}
-    for native_id, status_, chash, deadline, owner, extra, detail in rows:
+    for native_id, status_, chash, deadline, owner, extra, detail, url in rows:
         # items this source found but another source owns (see _seen_by_another) count too
         if owner == source or source in json.loads(extra or "{}").get("also_seen_by", []):
-            known[native_id] = {"status": status_, "content_hash": chash, "deadline": deadline,
-                                "detail": detail if isinstance(detail, str) else None}
+            detail = detail if isinstance(detail, str) else None
+            known[native_id] = {"status": status_, "content_hash": chash, "deadline": deadline, "detail": detail}
+            if detail and UNREAD_DETAIL.match(detail):
+                known[native_id]["url"] = url
     return known
+
+
+def unread_details(db: sqlite_utils.Database, source: str) -> int:
+    """How many of `source`'s items have a page never read (what `known_items` gives an address)."""
+    return sum(1 for info in known_items(db, source).values() if "url" in info)
 
 
 def _prepare(scraped: dict[str, Any]) -> dict[str, Any]:
