@@ -13,7 +13,9 @@ register) is walked page after page: the next page's step is added to the runnin
 page finishes green and says the walk goes on (`walk_goes_on`); a red page stops that source's
 walk (run again to retry it). A unit whose content depends on --since (a watched act's works
 since the year, the sitemap's pages changed since it) counts as done only for a --since no
-earlier than the one it was crawled for. Politeness (POLITE_SETTINGS): one request at a time per site, at
+earlier than the one it was crawled for. A retry unit (regjeringen.no's ``details``: the pages of
+stored hearings never read) is never done for good: it is planned whenever the store has work for
+it. Politeness (POLITE_SETTINGS): one request at a time per site, at
 least DOWNLOAD_DELAY seconds apart (AutoThrottle may only slow down), robots.txt obeyed, one
 source and unit at a time; `-s NAME=VALUE` overrides, as for every crawl.
 """
@@ -151,8 +153,9 @@ def estimate_pages_left(rows: list[dict[str, Any]], since: int) -> int:
 def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[str, ...] = (),
          as_of: datetime, today: date | None = None, replay_dir: str | Path | None = None) -> BackfillPlan:
     """One step per source and unit not yet checkpointed, newest unit first; for a paged source
-    the next page of its walk (or its final units once the walk is over). ValueError for a source
-    without a backfill spider or a year out of range."""
+    the next page of its walk (or its final units once the walk is over, and its retry units while
+    the store has work for them: `_retries`). ValueError for a source without a backfill spider or
+    a year out of range."""
     from crawlers.backfill import page_unit
 
     today = today or as_of.date()
