@@ -609,3 +609,22 @@ def test_an_eu_procedures_changed_forecasts_read_as_moves():
         "01.06.2027 (ny); Deadline for transposition: ikke lenger varslet (var ons. 26.07.2028)")
     assert digest.describe_change(change, "en").startswith(
         "Forecasts: Indicative plenary sitting date: Tue 15 Dec 2026 → Wed 20 Jan 2027; Application: Tue 1 Jun 2027 (new)")
+
+
+def test_a_hearing_whose_own_page_was_never_read_says_why_its_deadline_is_unknown(db):
+    """A hearing whose detail page was blocked read «Frist: ingen frist kjent», as if the ministry
+    had set none: the adviser could not tell a gap in our reading from one in the hearing."""
+    from test_digest_world import crawl_day, hearing
+
+    blocked = hearing("3100099", "Høring – forslag til lov om aktsomhetsvurderinger i leverandørkjeden", None,
+                      status_raw=None, extra={"detail": "blocked 403"})
+    plain = hearing("3100098", "Høring – forslag til lov om ansvarlige leverandørkjeder i offentlige anskaffelser",
+                    None, status_raw=None, extra={"detail": "ok"})
+    crawl_day(db, DAY1, [blocked, plain])
+    with db.conn:
+        db.execute("update items set relevance = 0.9, relevant = 1, labels = '[\"oecd-ii\"]'")
+    md = digest.render_markdown(_build(db, as_of=DAY1))
+    assert md.count("Frist: ingen frist kjent – sakens egen side er ikke lest (blokkert, HTTP 403)") == 1, md
+    assert md.count("Frist: ingen frist kjent\n") == 1  # the one whose page was read: no deadline there
+    english = digest.render_markdown(_build(db, as_of=DAY1, lang="en"))
+    assert "Deadline: no deadline known – the item's own page was not read (blocked, HTTP 403)" in english

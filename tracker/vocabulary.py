@@ -466,16 +466,25 @@ DETAIL_STATES: MessageTable = message_table((
 ))
 
 
-def detail_note(detail: str | None, lang: str = "nb") -> str | None:
-    """What the item page says of an item whose own (detail) page was never read: why, and that
-    its deadline, status and documents are the listing's and may be missing. None when the page
-    was read, skipped (a closed item read before) or the source has none."""
+def detail_why(detail: str | None, lang: str = "nb") -> str | None:
+    """Why an item's own (detail) page was never read ("blokkert, HTTP 403"), from its
+    `extra["detail"]` state; None when it was read, skipped (a closed item read before) or the
+    source has none."""
     from crawlers.items import UNREAD_DETAIL
 
     text = str(detail or "")
     if not (UNREAD_DETAIL.match(text) or text == "blocked by robots.txt"):
         return None
-    why = match_message(DETAIL_STATES, text, lang) or text
+    return match_message(DETAIL_STATES, text, lang) or text
+
+
+def detail_note(detail: str | None, lang: str = "nb") -> str | None:
+    """What the item page says of an item whose own page was never read: why
+    (:func:`detail_why`), and that its deadline, status and documents are the listing's and may
+    be missing. None when there is nothing to say."""
+    why = detail_why(detail, lang)
+    if why is None:
+        return None
     return gettext(lang, "The item's own page was not read (%(why)s): its deadline, status and documents are "
                          "what the listing gave, and may be missing.", why=why)
 

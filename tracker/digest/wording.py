@@ -17,7 +17,7 @@ from tracker.store.changes import (
     hearing_place,
     later_sitting_days,
 )
-from tracker.vocabulary import N_, document_title, field_name, status_name
+from tracker.vocabulary import N_, detail_why, document_title, field_name, status_name
 
 
 def _json(value: Any) -> Any:
@@ -77,10 +77,15 @@ def days_left_text(n: int | None, lang: str) -> str:
 
 
 def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
-    """'fre. 04.12.2026 (3 virkedager igjen)', 'frist i dag kl. 12.00', 'ingen frist kjent'."""
+    """'fre. 04.12.2026 (3 virkedager igjen)', 'frist i dag kl. 12.00', 'ingen frist kjent' (with
+    why, when the item's own page was never read: 'ingen frist kjent – sakens side er ikke lest
+    (blokkert, HTTP 403)')."""
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("deadline"))
     if when is None:
+        why = detail_why(extra(row).get("detail"), lang)
+        if why:
+            return _("no deadline known – the item's own page was not read (%(why)s)", why=why)
         return _("no deadline known")
     today = deadlines.oslo_date(as_of)
     if deadlines.deadline_day(when) == today:
