@@ -76,7 +76,18 @@ def test_case_documents_and_decision():
 def test_finished_known_case_skips_detail():
     sp = make_spider(NoStortingetSpuSpider, known={"105849": {"status": "unknown"}})
     got = list(sp.parse(file_response("no_stortinget_spu/saker_2025-2026.json", LIST_URL), session="2025-2026"))
-    assert any(not hasattr(g, "callback") and g["native_id"] == "105849" for g in got)
+    (skipped,) = [g for g in got if not hasattr(g, "callback") and g["native_id"] == "105849"]
+    # read before: it must not say «pending» (never read; the item page would say its page was not read)
+    assert skipped["extra"]["detail"] == "skipped"
+
+
+def test_an_unreadable_case_page_says_unreadable_not_pending():
+    from scrapy.http import TextResponse
+
+    sp = make_spider(NoStortingetSpuSpider)
+    broken = TextResponse(f"{API}/sak?sakid=105870&format=json", body=b'{"sak": ', encoding="utf-8")
+    got = next(iter(sp.parse_case(broken, item=items["105870"].copy())))
+    assert got["extra"]["detail"] == "unreadable"
 
 
 def test_empty_session_is_fine_but_failed_session_is_amber_then_red():

@@ -108,6 +108,7 @@ class NoStortingetSpuSpider(TrackerSpider):
             self._seen.add(item["native_id"])
             if (case.status or "").lower() in FINISHED and item["native_id"] in self.known:
                 self.count("detail_skipped_finished")
+                item["extra"] = {**item["extra"], "detail": "skipped"}  # read before; "pending" would say never
                 yield item
                 continue
             yield scrapy.Request(api.case_url(item["native_id"]), callback=self.parse_case,
@@ -176,6 +177,7 @@ class NoStortingetSpuSpider(TrackerSpider):
         root, error = api.read(response.body)
         if error:
             self.parse_error(f"eksport/sak answer unreadable ({error})", response.url)
+            item["extra"] = {**item["extra"], "detail": "unreadable"}
             yield item
             return
         detail = api.case_detail(root)

@@ -78,7 +78,7 @@ def days_left_text(n: int | None, lang: str) -> str:
 
 def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     """'fre. 04.12.2026 (3 virkedager igjen)', 'frist i dag kl. 12.00', 'ingen frist kjent' (with
-    why, when the item's own page was never read: 'ingen frist kjent – sakens side er ikke lest
+    why, when the item's own page was never read: 'ingen frist kjent – sakens egen side er ikke lest
     (blokkert, HTTP 403)')."""
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("deadline"))
