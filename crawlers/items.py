@@ -26,12 +26,19 @@ KINDS = (
 #: kinds that are consultations an adviser can answer
 CONSULTATION_KINDS = ("hearing", "committee_hearing", "eu_consultation")
 
-#: the `extra["detail"]` states of an item whose own (detail) page was never read, as the spiders
-#: write them (crawlers/spiders/base.py: "blocked 403", "http 500", "error TimeoutError"; a spider's
-#: "pending" before and "unreadable" after): a closed item's page is fetched again for these, and
-#: the item page says its deadline, status and documents may be missing. "blocked by robots.txt"
-#: is never read either, and never fetched again.
+#: the `extra["detail"]` states of an item whose own (detail) page was not read on its last
+#: attempt, as the spiders write them (crawlers/spiders/base.py: "blocked 403", "http 500",
+#: "error TimeoutError"; a spider's "pending" before and "unreadable" after). "blocked by
+#: robots.txt" is not read either, and never fetched again. The store keeps when the page was last
+#: read (`extra["detail_read"]`, tracker.store.merge), so "never read" is `detail_never_read`.
 UNREAD_DETAIL = re.compile(r"pending|unreadable|blocked \d|http \d|error ")
+
+
+def detail_never_read(detail: str | None, read: str | None) -> bool:
+    """Whether an item's own page was never read (its last attempt failed, `detail`, and no
+    attempt ever succeeded, `read`) and is worth fetching again: a closed item's page is then
+    fetched again, and the item page says its deadline, status and documents may be missing."""
+    return not read and bool(UNREAD_DETAIL.match(detail or ""))
 
 
 class TrackedItem(scrapy.Item):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
 from test_digest_world import (
@@ -620,11 +620,14 @@ def test_a_hearing_whose_own_page_was_never_read_says_why_its_deadline_is_unknow
                       status_raw=None, extra={"detail": "blocked 403"})
     plain = hearing("3100098", "Høring – forslag til lov om ansvarlige leverandørkjeder i offentlige anskaffelser",
                     None, status_raw=None, extra={"detail": "ok"})
-    crawl_day(db, DAY1, [blocked, plain])
+    read_before = hearing("3100097", "Høring – forslag til endringer i åpenhetsloven om rapportering", None,
+                          status_raw=None, extra={"detail": "ok"})
+    crawl_day(db, DAY1 - timedelta(days=1), [read_before])
+    crawl_day(db, DAY1, [blocked, plain, {**read_before, "extra": {"detail": "blocked 403"}}])
     with db.conn:
         db.execute("update items set relevance = 0.9, relevant = 1, labels = '[\"oecd-ii\"]'")
     md = digest.render_markdown(_build(db, as_of=DAY1))
     assert md.count("Frist: ingen frist kjent – sakens egen side er ikke lest (blokkert, HTTP 403)") == 1, md
-    assert md.count("Frist: ingen frist kjent\n") == 1  # the one whose page was read: no deadline there
+    assert md.count("Frist: ingen frist kjent\n") == 2  # pages read (one before its last try): none there
     english = digest.render_markdown(_build(db, as_of=DAY1, lang="en"))
     assert "Deadline: no deadline known – the item's own page was not read (blocked, HTTP 403)" in english

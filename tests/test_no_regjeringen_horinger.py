@@ -292,18 +292,21 @@ def test_blocked_detail_keeps_feed_data_and_turns_amber(tmp_path, status):
     assert run["notes"][0][0] == "amber" and "blocked" in run["notes"][0][1]
 
 
-@pytest.mark.parametrize(("detail", "fetched"), [
-    ("ok", False), ("skipped", False), (None, False), ("blocked by robots.txt", False),
-    ("blocked 403", True), ("http 500", True), ("error TimeoutError", True), ("pending", True),
+@pytest.mark.parametrize(("detail", "read", "fetched"), [
+    ("ok", "2026-11-01T05:00:00+00:00", False), ("skipped", None, False), (None, None, False),
+    ("blocked by robots.txt", None, False), ("blocked 403", None, True), ("http 500", None, True),
+    ("error TimeoutError", None, True), ("pending", None, True),
+    ("blocked 403", "2026-11-01T05:00:00+00:00", False),  # read while it was open: the last try failed
 ])
-def test_a_closed_hearing_whose_page_was_never_read_is_fetched_again(tmp_path, detail, fetched):
+def test_a_closed_hearing_whose_page_was_never_read_is_fetched_again(tmp_path, detail, read, fetched):
     """A hearing whose detail page was blocked all the time it was open was never read again once
     closed («not downloaded again»): its documents and consultees stayed unknown for good."""
     url = ("https://www.regjeringen.no/no/dokumenter/forslag-om-endring-i-forskrift-16.-desember-2021-nr.-3738-om-"
            "tilskudd-til-frivillig-aktivitet-pa-forsvars-og-sikkerhetsomradet/id3142702/")
     page = {"url": url, "file": "no_regjeringen_horinger/detail_csddd.html", "headers": HTML}
     run = run_spider(SPIDER, [ROBOTS, feed("no_regjeringen_horinger/feed.xml"), page], tmp_path, as_of=NOV,
-                     args={"known": {"3142702": {"status": "closed", "detail": detail}}, "listing_pages": "0"})
+                     args={"known": {"3142702": {"status": "closed", "detail": detail, "detail_read": read}},
+                           "listing_pages": "0"})
     assert bool([u for u in run["requested"] if "id3142702" in u]) is fetched
     assert by_id(run)["3142702"]["extra"]["detail"] == ("ok" if fetched else "skipped")
 
@@ -315,8 +318,8 @@ def test_the_store_tells_a_spider_which_detail_pages_it_never_read(db):
         {"id": f"regjeringen:{n}", "source": SPIDER, "kind": "hearing", "native_id": str(n), "title": "t",
          "url": f"https://www.regjeringen.no/id{n}/", "status": "closed", "extra": extra}
         for n, extra in ((1, '{"detail": "blocked 403"}'), (2, '{"detail": "ok"}'), (3, None), (4, "not json"))])
-    assert {k: v["detail"] for k, v in known_items(db, SPIDER).items()} == {
-        "1": "blocked 403", "2": "ok", "3": None, "4": None}
+    assert {k: (v["detail"], "url" in v) for k, v in known_items(db, SPIDER).items()} == {
+        "1": ("blocked 403", True), "2": ("ok", False), "3": (None, False), "4": (None, False)}
 
 
 def test_known_closed_item_is_not_downloaded_again(tmp_path):

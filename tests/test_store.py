@@ -327,7 +327,7 @@ def test_known_items_include_pages_owned_by_another_source(db, as_of):
                        items=[hearing(1, source="no_finansdep", kind="gpfg_document")], listing={})
     assert store.known_items(db, "no_finansdep") == {"3100001": {
         "status": "closed", "content_hash": db["items"].get("regjeringen:3100001")["content_hash"],
-        "deadline": "2027-01-15T23:59:59+01:00", "detail": None}}
+        "deadline": "2027-01-15T23:59:59+01:00", "detail": None, "detail_read": None}}
     assert store.known_items(db, "no_etikkradet") == {}
 
 
@@ -411,3 +411,27 @@ def test_a_stats_refresh_that_fails_never_fails_the_days_run(db, monkeypatch, ca
     assert "statistics were not refreshed: database is locked" in caplog.text
     monkeypatch.undo()
     assert after_crawl(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), tag=False)["statistics"] == "refreshed"
+
+
+def test_the_store_keeps_when_an_items_own_page_was_last_read(db, as_of):
+    """The last attempt's state (`extra.detail`) said «blocked 403» after a page read the day before
+    was blocked: the item page then said its page was never read, and the spiders fetched it again
+    as if it had never been. The store now keeps when it was last read (`detail_read`)."""
+    from tracker.store.instants import stored as stored_instant
+    from tracker.store.migrations import m2200_detail_read
+
+    apply(db, as_of, [hearing(1, extra={"detail": "ok"})])
+    row = json.loads(db["items"].get("regjeringen:3100001")["extra"])
+    assert row["detail_read"] == stored_instant(as_of)
+    apply(db, as_of + timedelta(days=1), [hearing(1, extra={"detail": "blocked 403"})])
+    row = json.loads(db["items"].get("regjeringen:3100001")["extra"])
+    assert (row["detail"], row["detail_read"]) == ("blocked 403", stored_instant(as_of))
+    known = store.known_items(db, "no_regjeringen_horinger")["3100001"]
+    assert (known["detail"], known["detail_read"], "url" in known) == ("blocked 403", stored_instant(as_of), False)
+    # a store written before: a page said read has its last change as the time it was read
+    with db.conn:
+        db.execute("""update items set extra = json_remove(extra, '$.detail_read'),
+                      extra = json_set(extra, '$.detail', 'ok')""")
+    m2200_detail_read(db)
+    assert json.loads(db["items"].get("regjeringen:3100001")["extra"])["detail_read"] == \
+        db["items"].get("regjeringen:3100001")["last_changed"]

@@ -744,12 +744,21 @@ def test_a_cut_list_says_it_is_cut_and_a_filter_only_list_is_best_first(db_path)
     ("blocked by robots.txt", "(robots.txt forbyr det)", "(robots.txt forbids it)"),
     ("pending", "(ikke hentet ennå)", "(not fetched yet)"),
     ("ok", None, None), ("skipped", None, None), (None, None, None),
+    (("blocked 403", "2026-11-23T05:00:00+00:00"),
+     "Sakens egen side kunne ikke leses sist (blokkert, HTTP 403): frist, status og dokumenter er fra siste "
+     "lesing, man. 23.11.2026.",
+     "The item's own page could not be read on the last attempt (blocked, HTTP 403): its deadline, status and "
+     "documents are from the last reading, Mon 23 Nov 2026."),
 ])
 def test_an_item_whose_own_page_was_never_read_says_so(db_path, detail, nb, en):
     """A hearing whose detail page was blocked showed no deadline and no documents on its page,
-    with nothing to say why: the adviser could take the gaps for the hearing's."""
+    with nothing to say why: the adviser could take the gaps for the hearing's. One read before
+    and blocked since says what it shows is from the last reading."""
     db = open_db(db_path)
     extra = json.loads(db["items"].get(HEARING)["extra"] or "{}")
+    if isinstance(detail, tuple):
+        detail, read = detail
+        extra = {**extra, "detail_read": read}
     with db.conn:
         db["items"].update(HEARING, {"extra": json.dumps({**extra, "detail": detail} if detail else extra)})
     db.close()

@@ -466,25 +466,34 @@ DETAIL_STATES: MessageTable = message_table((
 ))
 
 
-def detail_why(detail: str | None, lang: str = "nb") -> str | None:
-    """Why an item's own (detail) page was never read ("blokkert, HTTP 403"), from its
-    `extra["detail"]` state; None when it was read, skipped (a closed item read before) or the
-    source has none."""
+def detail_why(extra: Any, lang: str = "nb", *, never_read: bool = False) -> str | None:
+    """Why the last attempt to read an item's own (detail) page failed ("blokkert, HTTP 403"),
+    from its `extra` (`detail`, `detail_read`); None when it was read, skipped (a closed item read
+    before) or the source has none — and, with `never_read`, when it was read at some time."""
     from crawlers.items import UNREAD_DETAIL
 
-    text = str(detail or "")
-    if not (UNREAD_DETAIL.match(text) or text == "blocked by robots.txt"):
+    extra = extra if isinstance(extra, dict) else {}
+    text, read = str(extra.get("detail") or ""), extra.get("detail_read")
+    failed = bool(UNREAD_DETAIL.match(text)) or text == "blocked by robots.txt"  # the last attempt
+    if not failed or (never_read and read):
         return None
     return match_message(DETAIL_STATES, text, lang) or text
 
 
-def detail_note(detail: str | None, lang: str = "nb") -> str | None:
-    """What the item page says of an item whose own page was never read: why
-    (:func:`detail_why`), and that its deadline, status and documents are the listing's and may
-    be missing. None when there is nothing to say."""
-    why = detail_why(detail, lang)
+def detail_note(extra: Any, lang: str = "nb") -> str | None:
+    """What the item page says of an item whose own page was not read on the last attempt: why
+    (:func:`detail_why`), and that its deadline, status and documents are the listing's and may be
+    missing (never read), or are from the last reading (read before). None otherwise."""
+    why = detail_why(extra, lang)
     if why is None:
         return None
+    read = extra.get("detail_read") if isinstance(extra, dict) else None
+    if read:
+        from tracker.i18n import format_date
+
+        return gettext(lang, "The item's own page could not be read on the last attempt (%(why)s): its deadline, "
+                             "status and documents are from the last reading, %(day)s.",
+                       why=why, day=format_date(read, lang))
     return gettext(lang, "The item's own page was not read (%(why)s): its deadline, status and documents are "
                          "what the listing gave, and may be missing.", why=why)
 

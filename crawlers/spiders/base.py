@@ -19,7 +19,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawlers.dates import OSLO, parse_date
-from crawlers.items import UNREAD_DETAIL, TrackedItem
+from crawlers.items import TrackedItem, detail_never_read
 from crawlers.text import strip_html
 
 logger = logging.getLogger(__name__)
@@ -215,11 +215,12 @@ class TrackerSpider(scrapy.Spider):
                       **kwargs: Any) -> TrackedItem | scrapy.Request:
         """A request for `item`'s detail page (`url`, default the item's own) — or the item itself
         when the store says it is closed or withdrawn: such a page no longer changes and is not
-        downloaded again, unless the store never read it (its `detail` state says blocked, failed
-        or pending: a page blocked all the time the hearing was open still has its documents and
-        consultees). Other keyword arguments (headers) go to the request."""
+        downloaded again, unless the store never read it (`detail_never_read`: a page blocked all
+        the time the hearing was open still has its documents and consultees). Other keyword
+        arguments (headers) go to the request."""
         known = self.known.get(item.get("native_id"), {})
-        if known.get("status") in ("closed", "withdrawn") and not UNREAD_DETAIL.match(known.get("detail") or ""):
+        if known.get("status") in ("closed", "withdrawn") and not detail_never_read(
+                known.get("detail"), known.get("detail_read")):
             self.count("detail_skipped_closed")
             item["extra"] = {**item.get("extra", {}), "detail": "skipped"}
             return item

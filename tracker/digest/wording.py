@@ -83,7 +83,7 @@ def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("deadline"))
     if when is None:
-        why = detail_why(extra(row).get("detail"), lang)
+        why = detail_why(extra(row), lang, never_read=True)
         if why:
             return _("no deadline known – the item's own page was not read (%(why)s)", why=why)
         return _("no deadline known")

@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import parse_date
-from crawlers.items import UNREAD_DETAIL
+from crawlers.items import detail_never_read
 from tracker.store import changes, ids, status
 from tracker.store.health import counted
 from tracker.store.instants import now_iso
@@ -69,23 +69,27 @@ def complete_run(db: sqlite_utils.Database, run_id: int) -> None:
 
 
 def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
-    """What a spider may know about the store: status, hash, deadline and the state of its detail
-    page (`extra.detail`) by native id; for an item whose page was never read
-    (crawlers.items.UNREAD_DETAIL) its address too: a closed item's page is fetched again, and a
-    backfill's retry unit reads such pages (`unread_details`)."""
+    """What a spider may know about the store: status, hash, deadline, the state of its detail
+    page's last attempt and when it was last read (`extra.detail`, `extra.detail_read`) by native
+    id; for an item whose page was never read (crawlers.items.detail_never_read) its address too:
+    a closed item's page is fetched again, and a backfill's retry unit reads such pages
+    (`unread_details`)."""
     rows = db.execute(
         """select native_id, status, content_hash, deadline, source, extra,
-                  case when json_valid(extra) then json_extract(extra, '$.detail') end, url from items
+                  case when json_valid(extra) then json_extract(extra, '$.detail') end,
+                  case when json_valid(extra) then json_extract(extra, '$.detail_read') end, url from items
            where native_id is not null and (source = ? or extra like ?)""",
         [source, f'%"{source}"%'],
     ).fetchall()
     known = {}
-    for native_id, status_, chash, deadline, owner, extra, detail, url in rows:
+    for native_id, status_, chash, deadline, owner, extra, detail, read, url in rows:
         # items this source found but another source owns (see _seen_by_another) count too
         if owner == source or source in json.loads(extra or "{}").get("also_seen_by", []):
             detail = detail if isinstance(detail, str) else None
-            known[native_id] = {"status": status_, "content_hash": chash, "deadline": deadline, "detail": detail}
-            if detail and UNREAD_DETAIL.match(detail):
+            read = read if isinstance(read, str) else None
+            known[native_id] = {"status": status_, "content_hash": chash, "deadline": deadline,
+                                "detail": detail, "detail_read": read}
+            if detail_never_read(detail, read):
                 known[native_id]["url"] = url
     return known
 
@@ -194,6 +198,10 @@ def apply_scrape(
             stored = stored_rows.get(item_id)
             if stored and stored["source"] != source:
                 row = _seen_by_another(stored, row)
+            if isinstance(row.get("extra"), dict) and row["extra"].get("detail") == "ok":
+                # when the item's own page was last read: kept when a later attempt fails
+                # (crawlers.items.detail_never_read; the item page says what it is from)
+                row["extra"] = {**row["extra"], "detail_read": at}
             if stored and row.get("extra") is not None:
                 # as for the item's own fields (changes.merge): a key the scrape did not observe
                 # (None) keeps what is stored — e.g. a committee hearing's time whose text could

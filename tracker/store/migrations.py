@@ -363,6 +363,16 @@ def m2100_items_seen_indexes(db: sqlite_utils.Database) -> None:
     db["items"].create_index(["last_changed"], if_not_exists=True)
 
 
+@core()
+def m2200_detail_read(db: sqlite_utils.Database) -> None:
+    """`extra.detail_read`: when an item's own page was last read (tracker.store.merge sets it on
+    every read). Items whose page says it was read ("ok") get their last change as that time, so
+    that a later failed attempt is not taken for a page never read."""
+    db.execute("""update items set extra = json_set(extra, '$.detail_read', coalesce(last_changed, last_seen))
+                  where json_valid(extra) and json_extract(extra, '$.detail') = 'ok'
+                    and json_extract(extra, '$.detail_read') is null""")
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 
