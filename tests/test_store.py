@@ -435,3 +435,16 @@ def test_the_store_keeps_when_an_items_own_page_was_last_read(db, as_of):
     m2200_detail_read(db)
     assert json.loads(db["items"].get("regjeringen:3100001")["extra"])["detail_read"] == \
         db["items"].get("regjeringen:3100001")["last_changed"]
+
+
+def test_a_second_spiders_page_state_is_not_the_owners(db, as_of):
+    """Finansdepartementet's copy of a regjeringen.no hearing blocked its detail page: its
+    «blocked 403» replaced the owner's «ok» in the item's `extra` (the item page then said its page
+    could not be read). A second spider's own page state stays its own; its other facts still join."""
+    apply(db, as_of, [hearing(1, extra={"detail": "ok"})])
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_finansdep"])
+    other = hearing(1, source="no_finansdep", kind="gpfg_document", extra={"detail": "blocked 403", "topic": "gpfg"})
+    store.apply_scrape(db, run_id=run, as_of=as_of + timedelta(hours=1), source="no_finansdep", items=[other],
+                       listing={})
+    extra = json.loads(db["items"].get("regjeringen:3100001")["extra"])
+    assert (extra["detail"], extra["topic"], extra["also_seen_by"]) == ("ok", "gpfg", ["no_finansdep"])

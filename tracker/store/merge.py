@@ -111,6 +111,10 @@ def _prepare(scraped: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+#: the `extra` keys that say how one spider's attempt at an item's own page went (crawlers.items)
+PAGE_STATE_KEYS = ("detail", "detail_read")
+
+
 def _seen_by_another(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     """The same page found by a second spider stays one item.
 
@@ -135,6 +139,8 @@ def _seen_by_another(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, A
         # a second spider only fills in what the owner has not seen: no flip-flopping
         # between two versions of the same text on every run
         row = {k: v for k, v in row.items() if stored.get(k) in (None, "", "[]")}
+        # nor does the state of its own attempt at the page stand for the owner's
+        extra = {k: v for k, v in extra.items() if k not in PAGE_STATE_KEYS}
         row["source"], row["kind"] = stored["source"], stored["kind"]
     extra["also_seen_by"] = sorted(seen_by - {row["source"]})
     row["extra"] = extra
