@@ -87,6 +87,19 @@ def test_known_release_not_downloaded_again():
     assert any(not hasattr(o, "callback") and o["extra"]["detail"] == "skipped" for o in out)
 
 
+def test_a_known_release_whose_page_was_never_read_is_fetched_again():
+    """A release whose page was blocked the first time was «known» ever after and never read: the
+    decision's grounds (the chapter a GPFG item gets) stayed unknown for good."""
+    caterpillar = "2025/decision-on-exclusion-caterpillar"
+    for known, fetched in (({"detail": "blocked 403"}, True),
+                           ({"detail": "blocked 403", "detail_read": "2026-11-20T05:00:00+00:00"}, False),
+                           ({"detail": "ok", "detail_read": "2026-11-20T05:00:00+00:00"}, False)):
+        sp = make_spider(NoNbimSpider, known={caterpillar: {"status": "unknown", **known}})
+        out = list(sp.parse(file_response("no_nbim/listing.html", LISTING_URL)))
+        requested = [o.cb_kwargs["item"]["native_id"] for o in out if hasattr(o, "callback")]
+        assert (caterpillar in requested) is fetched, known
+
+
 def test_blocked_detail_keeps_item_amber():
     sp = make_spider(NoNbimSpider)
     out = next(iter(sp.parse_detail(file_response("no_nbim/detail_nodate.html", REVOKE, status=403),

@@ -81,6 +81,15 @@ def test_finished_known_case_skips_detail():
     assert skipped["extra"]["detail"] == "skipped"
 
 
+def test_a_finished_case_whose_page_was_never_read_is_fetched_again():
+    for known, fetched in (({"detail": "http 500"}, True), ({"detail": "pending"}, True),
+                           ({"detail": "http 500", "detail_read": "2026-11-20T05:00:00+00:00"}, False)):
+        sp = make_spider(NoStortingetSpuSpider, known={"105849": {"status": "unknown", **known}})
+        got = list(sp.parse(file_response("no_stortinget_spu/saker_2025-2026.json", LIST_URL), session="2025-2026"))
+        requested = [g.cb_kwargs["item"]["native_id"] for g in got if hasattr(g, "callback")]
+        assert ("105849" in requested) is fetched, known
+
+
 def test_an_unreadable_case_page_says_unreadable_not_pending():
     from scrapy.http import TextResponse
 

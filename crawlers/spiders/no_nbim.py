@@ -33,6 +33,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.dates import MONTHS, iso, parse_date
+from crawlers.items import detail_never_read
 from crawlers.spiders.base import TrackerSpider
 
 LISTING_URL = "https://www.nbim.no/en/news-and-insights/the-press/press-releases/"
@@ -80,7 +81,8 @@ class NoNbimSpider(TrackerSpider):
             if item is None or item["native_id"] in seen:
                 continue
             seen.add(item["native_id"])
-            if item["native_id"] in self.known:
+            known = self.known.get(item["native_id"])
+            if known is not None and not detail_never_read(known.get("detail"), known.get("detail_read")):
                 self.count("detail_skipped_known")
                 item["extra"] = {**item["extra"], "detail": "skipped"}
                 yield item
