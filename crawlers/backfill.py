@@ -39,7 +39,6 @@ from scrapy.http import Response
 
 from crawlers import regjeringen
 from crawlers.dates import iso, parse_date
-from crawlers.items import detail_never_read
 from crawlers.spiders.eu_cellar import _CELEX_OK, EuCellarSpider, sparql_url
 from crawlers.spiders.eu_haveyoursay import API as HYS_API
 from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url
@@ -319,7 +318,7 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
 
     def _unread_detail_requests(self) -> Iterator[scrapy.Request]:
         todo = sorted(((nid, info["url"]) for nid, info in self.known.items()
-                       if info.get("url") and detail_never_read(info.get("detail"), info.get("detail_read"))),
+                       if info.get("url") and not self.page_read_before(nid)),
                       key=lambda pair: (len(pair[0]), pair[0]), reverse=True)  # newest ids first
         limit = self.settings.getint("REGJERINGEN_BACKFILL_DETAILS_MAX", 500)
         self.count("details_unread", len(todo))

@@ -211,16 +211,21 @@ class TrackerSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ detail pages
 
+    def page_read_before(self, native_id: str | None) -> bool:
+        """Whether the store knows the item and its own page is not one it never read
+        (crawlers.items.detail_never_read): the spiders' rules for not fetching a page again."""
+        known = self.known.get(native_id)
+        return known is not None and not detail_never_read(known.get("detail"), known.get("detail_read"))
+
     def follow_detail(self, item: TrackedItem, callback=None, *, url: str | None = None,
                       **kwargs: Any) -> TrackedItem | scrapy.Request:
         """A request for `item`'s detail page (`url`, default the item's own) — or the item itself
         when the store says it is closed or withdrawn: such a page no longer changes and is not
-        downloaded again, unless the store never read it (`detail_never_read`: a page blocked all
+        downloaded again, unless the store never read it (`page_read_before`: a page blocked all
         the time the hearing was open still has its documents and consultees). Other keyword
         arguments (headers) go to the request."""
-        known = self.known.get(item.get("native_id"), {})
-        if known.get("status") in ("closed", "withdrawn") and not detail_never_read(
-                known.get("detail"), known.get("detail_read")):
+        native_id = item.get("native_id")
+        if self.known.get(native_id, {}).get("status") in ("closed", "withdrawn") and self.page_read_before(native_id):
             self.count("detail_skipped_closed")
             item["extra"] = {**item.get("extra", {}), "detail": "skipped"}
             return item

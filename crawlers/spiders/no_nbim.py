@@ -33,7 +33,6 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.dates import MONTHS, iso, parse_date
-from crawlers.items import detail_never_read
 from crawlers.spiders.base import TrackerSpider
 
 LISTING_URL = "https://www.nbim.no/en/news-and-insights/the-press/press-releases/"
@@ -81,8 +80,7 @@ class NoNbimSpider(TrackerSpider):
             if item is None or item["native_id"] in seen:
                 continue
             seen.add(item["native_id"])
-            known = self.known.get(item["native_id"])
-            if known is not None and not detail_never_read(known.get("detail"), known.get("detail_read")):
+            if self.page_read_before(item["native_id"]):
                 self.count("detail_skipped_known")
                 item["extra"] = {**item["extra"], "detail": "skipped"}
                 yield item

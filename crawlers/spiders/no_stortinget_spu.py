@@ -37,7 +37,6 @@ from scrapy.http import Response
 
 from crawlers import stortinget as api
 from crawlers.dates import iso
-from crawlers.items import detail_never_read
 from crawlers.spiders.base import TrackerSpider
 
 CASE_URL = "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p={id}"
@@ -107,9 +106,7 @@ class NoStortingetSpuSpider(TrackerSpider):
             if item is None or item["native_id"] in self._seen:
                 continue
             self._seen.add(item["native_id"])
-            known = self.known.get(item["native_id"])
-            if (case.status or "").lower() in FINISHED and known is not None and not detail_never_read(
-                    known.get("detail"), known.get("detail_read")):
+            if (case.status or "").lower() in FINISHED and self.page_read_before(item["native_id"]):
                 self.count("detail_skipped_finished")
                 item["extra"] = {**item["extra"], "detail": "skipped"}  # read before; "pending" would say never
                 yield item
