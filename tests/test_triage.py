@@ -194,3 +194,84 @@ def test_feedback_from_marks(store):
     triage.set_state(store, COMMITTEE, "watching")
     fb = {r["item_id"]: r["marked_relevant"] for r in triage.feedback(store)}
     assert fb == {HEARING: True, HEARING_FISH: False, COMMITTEE: True}
+
+
+def _listed(db, as_of, consultees):
+    """A crawl of a hearing that is open until 14 December, with this consultee list (None: the
+    page did not list them)."""
+    from crawlers.consultees import ncp_consultee
+    from tracker.store import merge
+
+    item = {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3172241",
+            "url": "https://www.regjeringen.no/no/dokumenter/horing/id3172241/", "status_raw": "På høring",
+            "title": "Høring – endringar i forskrift om fiskeridata", "deadline": "2026-12-14T23:59:59+01:00"}
+    if consultees is not None:
+        listed = [{"name": name, "orgnr": None} for name in consultees]
+        item.update(consultees=listed, ncp_consultee=ncp_consultee(listed))
+    run = merge.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"])
+    merge.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=[item])
+    merge.finish_run(db, run, 0)
+    return "regjeringen:3172241"
+
+
+NCP = "Nasjonalt kontaktpunkt for ansvarlig næringsliv"
+
+
+@pytest.mark.parametrize("first_list", [["Fiskeridirektoratet"], None])
+def test_an_item_set_aside_comes_back_when_the_ncp_is_named_a_consultee_after(db, first_list):
+    """An adviser set a hearing aside on its title («not relevant»); two days later the ministry's
+    consultee list named Kontaktpunktet. The mark kept it out of «Trenger innspill» and every
+    digest for good. Now the daily run puts it back to new, and it needs input as an NCP-consultee
+    hearing; the adviser's note stays, the system's reason goes to the history."""
+    from tracker.attention import urgency
+
+    item = _listed(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), first_list)
+    triage.set_state(db, item, "not_relevant", note="fiskeri, ikke vårt", by="kari",
+                     at="2026-11-24T09:00:00+01:00")
+    day = datetime(2026, 11, 26, 6, tzinfo=OSLO)
+    assert triage.reconsider_named(db, day) == []  # nothing changed since the mark
+    _listed(db, day, ["Fiskeridirektoratet", NCP])
+    assert urgency.needs_input(db, as_of=day) == []
+    assert triage.reconsider_named(db, day) == [item]
+    row = triage.get(db, item)
+    assert (row["state"], row["note"]) == ("new", "fiskeri, ikke vårt")
+    last = triage.history(db, item)[-1]
+    assert (last["by"], last["state_before"], last["state_after"]) == (triage.SYSTEM_USER, "not_relevant", "new")
+    assert "named a consultee" in last["note"]
+    assert [(r["id"], r["why"]) for r in urgency.needs_input(db, as_of=day)] == [(item, "ncp_consultee")]
+    assert triage.reconsider_named(db, day) == []  # once
+    # marked not relevant again, knowing the NCP is named: the adviser's word stands
+    triage.set_state(db, item, "not_relevant", by="kari", at="2026-11-26T10:00:00+01:00")
+    _listed(db, datetime(2026, 11, 27, 6, tzinfo=OSLO), ["Fiskeridirektoratet", NCP, "Sjømat Norge"])
+    assert triage.reconsider_named(db, datetime(2026, 11, 27, 6, tzinfo=OSLO)) == []
+    assert triage.get(db, item)["state"] == "not_relevant"
+
+
+def test_an_item_set_aside_while_the_ncp_was_named_stays_aside(db):
+    """The adviser saw Kontaktpunktet on the list and still set the hearing aside: a later change
+    of the list that keeps the NCP on it does not overrule that; nor does any change to an item
+    whose list never names the NCP."""
+    named = _listed(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), ["Fiskeridirektoratet", NCP])
+    triage.set_state(db, named, "not_relevant", by="kari", at="2026-11-24T09:00:00+01:00")
+    triage.set_state(db, named, note="sjekket med Ola", by="kari", at="2026-11-25T09:00:00+01:00")
+    day = datetime(2026, 11, 26, 6, tzinfo=OSLO)
+    _listed(db, day, ["Fiskeridirektoratet", NCP, "Sjømat Norge"])
+    assert triage.reconsider_named(db, day) == []
+    assert triage.get(db, named)["state"] == "not_relevant"
+
+
+def test_not_relevant_can_be_put_back_to_new_by_hand(store):
+    triage.set_state(store, HEARING, "not_relevant", by="kari")
+    assert "new" in triage.allowed("not_relevant")
+    assert triage.set_state(store, HEARING, "new", by="kari")["state"] == "new"
+
+
+def test_the_daily_run_reconsiders(db):
+    from tracker.jobs import daily
+
+    item = _listed(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), ["Fiskeridirektoratet"])
+    triage.set_state(db, item, "not_relevant", by="kari", at="2026-11-24T09:00:00+01:00")
+    day = datetime(2026, 11, 26, 6, tzinfo=OSLO)
+    _listed(db, day, [NCP])
+    summary = daily.after_crawl(db, day, tag=False)
+    assert summary["reconsidered"] == 1 and triage.get(db, item)["state"] == "new"

@@ -6,11 +6,13 @@ States and the moves between them::
     respond ──► assigned ──► drafting ──► submitted ──► published
     respond | assigned | drafting ──► closed_unanswered   (deadline passed, no answer)
     closed_unanswered ──► respond | assigned | drafting    (the deadline extended after it passed)
+    not_relevant ──► new                                  (to be looked at again)
 
 plus the corrections an adviser needs (watching ⇄ respond, not_relevant → watching | respond,
 assigned → respond to unassign, drafting → assigned, a late answer after closed_unanswered).
 The daily run closes and reopens by itself: `close_unanswered` when a deadline passes,
-`reopen_extended` when the deadline of an item it closed is moved to a day not yet passed.
+`reopen_extended` when the deadline of an item it closed is moved to a day not yet passed, and
+`reconsider_named` when the NCP is named a consultee of an item marked not relevant before that.
 Everything else is an illegal transition and raises `TriageError` with the allowed moves.
 
 Every change is kept in ``triage_history`` with who and when; *who* is ``--by``, else
@@ -23,6 +25,7 @@ and ``watching``/``respond`` (and every later stage of an answer) into a positiv
 from __future__ import annotations
 
 import getpass
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -42,7 +45,7 @@ STATES = (NEW, WATCHING, NOT_RELEVANT, RESPOND, ASSIGNED, DRAFTING, SUBMITTED, P
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     NEW: (WATCHING, NOT_RELEVANT, RESPOND),
     WATCHING: (RESPOND, NOT_RELEVANT),
-    NOT_RELEVANT: (WATCHING, RESPOND),
+    NOT_RELEVANT: (WATCHING, RESPOND, NEW),  # new: undecided again (see reconsider_named)
     RESPOND: (ASSIGNED, WATCHING, NOT_RELEVANT, CLOSED_UNANSWERED),
     ASSIGNED: (DRAFTING, RESPOND, CLOSED_UNANSWERED),
     DRAFTING: (SUBMITTED, ASSIGNED, CLOSED_UNANSWERED),
@@ -237,6 +240,51 @@ def reopen_extended(db: sqlite_utils.Database, as_of: datetime, *, by: str = SYS
                   note=f"deadline moved to {row['deadline']} after it was closed unanswered: open again")
         moved.append(row["item_id"])
     return moved
+
+
+def reconsider_named(db: sqlite_utils.Database, as_of: datetime, *, by: str = SYSTEM_USER) -> list[str]:
+    """Move items marked not relevant back to new when the NCP was named a consultee after the
+    mark: Kontaktpunktet asked by name to answer is a fact the adviser did not have (a hearing
+    set aside on its title, whose consultee list later names the NCP, stayed out of «Trenger
+    innspill» and every digest for good). The list as it stood at the mark is the `before` of
+    its first change after the mark; an item marked while the NCP was already named stays as the
+    adviser left it. Runs after crawls; idempotent. Returns the item ids moved."""
+    from crawlers.consultees import ncp_consultee
+
+    rows = list(db.query(
+        "select t.item_id from triage t cross join items i on i.id = t.item_id "
+        "where t.state = ? and i.ncp_consultee = 1", [NOT_RELEVANT]))
+    moved = []
+    for row in rows:
+        mark = db.execute(
+            "select at from triage_history where item_id = ? and state_after = ? and state_before != ? "
+            "order by id desc limit 1", [row["item_id"], NOT_RELEVANT, NOT_RELEVANT]).fetchone()
+        if mark is None:
+            continue
+        change = db.execute(
+            "select before from events where item_id = ? and kind = 'updated' and at > ? "
+            "and (',' || field || ',') like '%,consultees,%' order by id limit 1",
+            [row["item_id"], mark[0]]).fetchone()
+        if change is None or ncp_consultee(_consultees_in(change[0])):
+            continue
+        set_state(db, row["item_id"], NEW, by=by, at=stored(as_of), keep_note=True,
+                  note="the NCP was named a consultee after the item was marked not relevant: "
+                       "to be looked at again")
+        moved.append(row["item_id"])
+    return moved
+
+
+def _consultees_in(before: str | None) -> list[dict[str, Any]] | None:
+    """The consultee list in an `updated` event's `before` (JSON of the changed fields; the list
+    itself stored as JSON text); None when it was not known."""
+    try:
+        fields = json.loads(before or "{}")
+        listed = fields.get("consultees") if isinstance(fields, dict) else None
+        if isinstance(listed, str):
+            listed = json.loads(listed)
+    except ValueError:
+        return None
+    return [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else None
 
 
 def parse_label_marks(marks: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
