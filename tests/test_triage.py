@@ -185,7 +185,46 @@ def test_the_systems_moves_never_replace_an_advisers_note(store, tmp_path):
                       ).test_client().get(f"/item/{COMMITTEE}").get_data(as_text=True)
     history = html[html.index('id="triage-history"'):]
     assert "Kari skriver; <del>venter på tall fra Ola</del> <ins>sendt likevel</ins>" in history
-    assert "passed without an answer" in history and "<del>deadline" not in history
+    assert "fristen tor. 03.12.2026 kl. 12.00 gikk ut uten svar" in history and "<del>" not in history.split(
+        "sendt likevel")[1]
+    english = create_app(path, as_of=datetime(2026, 12, 11, 7, tzinfo=OSLO), data_dir=tmp_path / "data"
+                         ).test_client().get(f"/item/{COMMITTEE}?lang=en").get_data(as_text=True)
+    assert "deadline Thu 3 Dec 2026" in english and "passed without an answer" in english
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_note_the_system_writes_is_read_in_the_readers_language(db, lang):
+    """The daily run's notes in an item's triage history (closed unanswered, reopened, published,
+    reconsidered) were English on the Bokmål pages; each note the system writes is a message of
+    the catalogue, its deadline in the reader's form."""
+    from tracker.vocabulary import triage_note
+    from tracker.workbench import answers
+
+    item = _crawled(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), "2026-11-30T23:59:59+01:00")
+    triage.set_state(db, item, "respond", by="kari")
+    triage.close_unanswered(db, datetime(2026, 12, 1, 6, tzinfo=OSLO))
+    _crawled(db, datetime(2026, 12, 2, 6, tzinfo=OSLO), "2026-12-14T23:59:59+01:00")
+    triage.reopen_extended(db, datetime(2026, 12, 2, 6, tzinfo=OSLO))
+    triage.set_state(db, item, "assigned", owner="kari", by="kari")
+    triage.set_state(db, item, "drafting", by="kari")
+    with db.conn:
+        db["answers"].insert({"item_id": item, "responder": "Kontaktpunktet", "url": "https://www.regjeringen.no/svar/ncp.pdf",
+                              "is_ncp": 1}, alter=True)
+    answers.mark_published(db, datetime(2026, 12, 3, 6, tzinfo=OSLO))
+    other = _listed(db, datetime(2026, 11, 24, 6, tzinfo=OSLO), ["Fiskeridirektoratet"])
+    triage.set_state(db, other, "not_relevant", by="kari", at="2026-11-24T09:00:00+01:00")
+    _listed(db, datetime(2026, 11, 26, 6, tzinfo=OSLO), [NCP])
+    triage.reconsider_named(db, datetime(2026, 11, 26, 6, tzinfo=OSLO))
+    notes = [h["note"] for i in (item, other) for h in triage.history(db, i) if h["by"] == triage.SYSTEM_USER]
+    assert len(notes) == 5  # closed, reopened, submitted and published, reconsidered
+    shown = [triage_note(n, lang) for n in notes]
+    if lang == "nb":
+        assert all(s != n for s, n in zip(shown, notes, strict=True)), shown
+        assert shown[0] == "fristen man. 30.11.2026 kl. 23.59 gikk ut uten svar"
+        assert shown[2] == "Kontaktpunktets svar er publisert: https://www.regjeringen.no/svar/ncp.pdf"
+    else:
+        assert shown[0] == "deadline Mon 30 Nov 2026 23:59 passed without an answer"
+    assert triage_note("ring Ola først", lang) == "ring Ola først"
 
 
 def test_feedback_from_marks(store):

@@ -454,6 +454,33 @@ def document_error(text: str | None, lang: str = "nb") -> str:
     return match_message(DOCUMENT_ERRORS, text, lang, _document_values) or text
 
 
+#: the notes the system writes into an item's triage history (tracker.workbench.triage and
+#: .answers, stored in English) → their catalogue messages; an adviser's note is shown as written
+TRIAGE_NOTES: MessageTable = message_table((
+    (r"deadline (?P<deadline>\S+) passed without an answer", N_("deadline %(deadline)s passed without an answer")),
+    (r"deadline moved to (?P<deadline>\S+) after it was closed unanswered: open again",
+     N_("deadline moved to %(deadline)s after it was closed unanswered: open again")),
+    (r"the NCP's answer is published: (?P<url>\S+)", N_("the NCP's answer is published: %(url)s")),
+    (r"the NCP was named a consultee after the item was marked not relevant: to be looked at again",
+     N_("the NCP was named a consultee after the item was marked not relevant: to be looked at again")),
+))
+
+
+def _note_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    from tracker.i18n import format_datetime
+
+    if values.get("deadline"):
+        values["deadline"] = format_datetime(values["deadline"], lang) or values["deadline"]
+    return values
+
+
+def triage_note(text: str | None, lang: str = "nb") -> str:
+    """A note of the system's in an item's triage history in `lang` (dates in the reader's form);
+    any other note as written."""
+    text = str(text or "")
+    return match_message(TRIAGE_NOTES, text, lang, _note_values) or text
+
+
 #: why an item's own page was not read (its `extra["detail"]` state, crawlers.items.UNREAD_DETAIL),
 #: as (pattern, msgid)
 DETAIL_STATES: MessageTable = message_table((

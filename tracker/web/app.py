@@ -169,15 +169,21 @@ def _deadline_shown(value: Any) -> str | None:
 
 def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The triage history, newest first: each adviser's note as a word diff against the adviser
-    note before it; the system's notes (deadline passed, answer published) as they are, outside
-    that chain (they never replace the item's note: tracker.workbench.triage.set_state)."""
+    note before it; the system's notes (deadline passed, answer published) in the reader's
+    language (tracker.vocabulary.triage_note), outside that chain (they never replace the item's
+    note: tracker.workbench.triage.set_state)."""
+    from tracker.vocabulary import triage_note
     from tracker.workbench.triage import SYSTEM_USER
 
     rows, last_note, last_owner = [], None, None
     for h in history:
         system = h["by"] == SYSTEM_USER
-        note_diff = (word_diff(last_note, h["note"]) if h["note"] and last_note and not system
-                     else escape(h["note"] or ""))
+        if system:
+            note_diff = escape(triage_note(h["note"], current_lang()))
+        elif h["note"] and last_note:
+            note_diff = word_diff(last_note, h["note"])
+        else:
+            note_diff = escape(h["note"] or "")
         rows.append({**h, "note_diff": note_diff,
                      "owner_change": (last_owner, h["owner"]) if h["owner"] != last_owner else None})
         if h["note"] and not system:
