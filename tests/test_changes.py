@@ -153,6 +153,20 @@ def test_merge_never_erases_what_the_scrape_did_not_see():
 def test_merge_accumulates_documents():
     merged = merge(BASE, {"documents": [{"url": "u2", "title": "Notat"}]})
     assert {d["url"] for d in merged["documents"]} == {"u1", "u2"}
+    assert not any(d.get("unlisted") for d in merged["documents"])  # a list from a feed marks none
+
+
+def test_a_page_read_in_full_marks_the_documents_it_no_longer_links():
+    """A høringsnotat replaced by a corrected one (a new address) stayed among the item's
+    documents as if current: drafts quoted both. A page read in full (documents_complete) marks
+    the one it no longer links; a document linked again loses the mark; nothing is deleted."""
+    replaced = merge(BASE, {"documents": [{"url": "u2", "title": "Notat (revidert)"}]}, documents_complete=True)
+    assert {d["url"]: bool(d.get("unlisted")) for d in replaced["documents"]} == {"u1": True, "u2": False}
+    assert content_hash(replaced) == content_hash(merge(BASE, {"documents": [{"url": "u2"}]}))
+    again = merge(replaced, {"documents": [{"url": "u1", "title": "Notat"}]}, documents_complete=True)
+    assert {d["url"]: bool(d.get("unlisted")) for d in again["documents"]} == {"u1": False, "u2": True}
+    # a page that gave no documents (blocked, or a feed) says nothing about them
+    assert merge(replaced, {"documents": []}, documents_complete=True)["documents"] == replaced["documents"]
 
 
 def test_hash_ignores_document_order_but_not_deadline():

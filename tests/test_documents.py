@@ -460,6 +460,69 @@ def test_a_copy_we_hold_stays_in_use_when_a_later_check_fails(db, tmp_path, tagg
     assert document_state({**row, "sha256": None}, "nb") == "kunne ikke hentes: HTTP 403 (blokkert)"
 
 
+HEARING = "regjeringen:3172250"
+
+
+def _scraped(db, day, detail, *urls):
+    """A crawl of hearing HEARING on `day` whose own page gave `detail` ("ok": read in
+    full) and linked these documents."""
+    from tracker.store import merge
+
+    as_of = datetime(2026, 11, day, 6, tzinfo=OSLO)
+    run = merge.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"])
+    merge.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=[{
+        "source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3172250",
+        "url": "https://www.regjeringen.no/no/dokumenter/horing/id3172250/", "status_raw": "På høring",
+        "title": "Høring – endringer i forskrift om hundehold", "deadline": "2026-12-14T23:59:59+01:00",
+        "extra": {"detail": detail},
+        "documents": [{"title": "Høringsnotat", "url": u, "type": "høringsnotat"} for u in urls]}])
+    merge.finish_run(db, run, 0)
+
+
+def test_a_document_the_page_no_longer_links_is_not_quoted(db, tmp_path, tagger):
+    """The ministry replaced its høringsnotat with a corrected one at a new address. The old one
+    stayed among the item's documents as if current: the draft quoted it, its sections raised the
+    item's relevance and its provisions were hits. Now, once the item's page (read in full) no
+    longer links it, nothing reads it but the item page, which says so; a blocked page or a feed
+    changes nothing, and a document linked again is read again."""
+    from tracker.documents.fetch import pending_links
+    from tracker.documents.view import item_documents
+
+    old, new = "https://x.no/notat.pdf", "https://x.no/notat-revidert.pdf"
+    _scraped(db, 24, "ok", old)
+    root = tmp_path / "documents"
+    _record(db, root, write_pdf(spec(1)), item=HEARING, url=old)
+    read.read_pending(db, tagger=tagger)
+    watch = provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml")
+    quotes = api.strongest_paragraphs(db, HEARING, limit=3)
+    assert quotes and all(q.url == old for q in quotes)
+
+    _scraped(db, 25, "ok", new)  # the corrected one replaces it
+    assert api.strongest_paragraphs(db, HEARING, limit=3) == []
+    assert [link["url"] for link in pending_links(db)] == [new]
+    assert read.raise_relevance(db) == 0 and not db["items"].get(HEARING)["relevant"]
+    assert read.find_provisions(db, watch, at=AT) == 0
+    (shown,) = item_documents(db, HEARING, lang="nb")
+    assert shown["unlisted"] and shown["state"].endswith(
+        "– ikke lenger lenket fra sakens side: siteres ikke i utkast")
+    assert item_documents(db, HEARING, lang="en")[0]["state"].endswith(
+        "– no longer linked from the item's page: not quoted in drafts")
+    from tracker.web.app import create_app
+
+    db.conn.commit()
+    path = db.conn.execute("pragma database_list").fetchone()[2]
+    page = create_app(path, as_of=datetime(2026, 11, 25, 7, tzinfo=OSLO), data_dir=tmp_path / "data"
+                      ).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    state = page[page.index('id="documents"'):].split('<p class="doc-state warn">', 1)[1].split("</p>")[0]
+    assert state.endswith("ikke lenger lenket fra sakens side: siteres ikke i utkast")
+
+    _scraped(db, 26, "blocked 403")  # a blocked page lists nothing: nothing changes
+    assert api.strongest_paragraphs(db, HEARING, limit=3) == []
+    _scraped(db, 27, "ok", old, new)  # linked again
+    assert api.strongest_paragraphs(db, HEARING, limit=3) == quotes
+    assert not item_documents(db, HEARING)[0]["unlisted"]
+
+
 def test_a_redlines_change_times_are_utc(monkeypatch):
     """w:date is UTC ("Z"); the machine's local clock was written with a Z, an hour or two off on a
     machine set to Oslo time."""

@@ -11,4 +11,9 @@
 - `redline`: section-level comparison of two versions, as HTML and as a .docx with tracked changes;
 - `fetch`: runs the `documents` spider (crawlers/spiders/documents.py) and stores what it fetched;
 - `api`: what the digest and drafts use (`provision_hits`, `strongest_paragraphs`).
+
+What reads documents reads the copy we hold of each one the item's page still links
+(`store.listed`): a document its page, read in full, no longer links (a høringsnotat replaced by
+a corrected one) keeps its copy and history, is shown as no longer linked, and is not quoted in
+drafts, read for relevance or provisions, or fetched again (tracker.store.changes).
 """

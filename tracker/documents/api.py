@@ -132,14 +132,17 @@ def provision_hits(db: sqlite_utils.Database, since_event_id: int | None = None,
 def strongest_paragraphs(db: sqlite_utils.Database, item_id: str, label: str | None = None,
                          limit: int = 3) -> list[Paragraph]:
     """The item's documents' paragraphs with the strongest evidence (for `label` only, when given),
-    strongest first; the current copy of each document we hold (also when its last check failed)."""
+    strongest first; the current copy of each document we hold (also when its last check failed)
+    that the item's page still links (tracker.documents.store.listed)."""
+    from tracker.documents.store import listed
+
     if not _has_tables(db):
         return []
     rows = db.query(
-        """select p.*, s.number, s.heading, d.title as doc_title, d.type as doc_type, d.url
+        f"""select p.*, s.number, s.heading, d.title as doc_title, d.type as doc_type, d.url
              from documents d join document_paragraphs p on p.sha256 = d.sha256
              join document_sections s on s.sha256 = p.sha256 and s.seq = p.section_seq
-            where d.item_id = ? and p.score > 0
+            where d.item_id = ? and p.score > 0 and {listed("d")}
             order by p.score desc, p.seq""", [item_id])
     out: list[Paragraph] = []
     for r in rows:

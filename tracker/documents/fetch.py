@@ -20,6 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.changes import UNLISTED
+
 logger = logging.getLogger(__name__)
 
 #: the document types read by default (regjeringen.no's link types, Stortinget's publications)
@@ -75,6 +77,8 @@ def pending_links(db: sqlite_utils.Database, *, types: tuple[str, ...] = DEFAULT
             if not isinstance(doc, dict) or str(doc.get("type", "")).lower() not in wanted or not doc.get("url"):
                 continue
             if "#" in doc["url"]:  # a part of a page (Have your say's publication anchors), not a file
+                continue
+            if doc.get(UNLISTED):  # the item's page no longer links it: the copy we hold is kept
                 continue
             key = (row["id"], doc["url"])
             have = held.get(key)

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from tracker.documents import extract as ex
 from tracker.documents import provisions as prov
+from tracker.documents.store import listed
 
 logger = logging.getLogger(__name__)
 
@@ -135,16 +136,16 @@ def read_pending(db: sqlite_utils.Database, *, tagger: Any = None) -> dict[str, 
 
 def find_provisions(db: sqlite_utils.Database, provisions: list[prov.Provision], *, at: str,
                     run_id: int | None = None) -> int:
-    """Record each watched provision a current document refers to (the first paragraph it is in)
-    with a `provision_hit` event: once per item, link and provision. A new version of a document
-    that still refers to it moves the hit to the new version (page, section) without a new event.
-    Returns the new hits."""
+    """Record each watched provision a document the item's page still links refers to (the first
+    paragraph it is in) with a `provision_hit` event: once per item, link and provision. A new
+    version of a document that still refers to it moves the hit to the new version (page,
+    section) without a new event. Returns the new hits."""
     if not provisions:
         return 0
     new = 0
-    docs = list(db.query("""select d.item_id, d.url, d.sha256 from documents d
-                            join document_files f on f.sha256 = d.sha256
-                            where f.read_status = 'read'"""))
+    docs = list(db.query(f"""select d.item_id, d.url, d.sha256 from documents d
+                             join document_files f on f.sha256 = d.sha256
+                             where f.read_status = 'read' and {listed("d")}"""))
     held = {(r["item_id"], r["url"], r["provision"]): r
             for r in db.query("select id, item_id, url, sha256, provision from provision_hits")}
     for d in docs:
@@ -179,17 +180,18 @@ def find_provisions(db: sqlite_utils.Database, provisions: list[prov.Provision],
 
 
 def raise_relevance(db: sqlite_utils.Database) -> int:
-    """Let each item's documents raise its relevance: the strongest relevant section of a current
-    document sets relevance (when higher), adds its labels, and gives the reason
-    ("høringsnotat s. 14: aktsomhetsvurderinger i leverandørkjeden"). Returns items raised."""
+    """Let each item's documents raise its relevance: the strongest relevant section of a document
+    the item's page still links (`listed`) sets relevance (when higher), adds its labels, and
+    gives the reason ("høringsnotat s. 14: aktsomhetsvurderinger i leverandørkjeden"). Returns
+    items raised."""
     raised = 0
     rows = list(db.query(
-        """select d.item_id, d.title as doc_title, d.type as doc_type, s.sha256, s.seq, s.relevance,
+        f"""select d.item_id, d.title as doc_title, d.type as doc_type, s.sha256, s.seq, s.relevance,
                   s.labels, i.relevance as item_relevance, i.relevant as item_relevant, i.labels as item_labels,
                   i.evidence as item_evidence
              from documents d join document_sections s on s.sha256 = d.sha256
              join items i on i.id = d.item_id
-            where s.relevant = 1
+            where s.relevant = 1 and {listed("d")}
             order by d.item_id, s.relevance desc"""))
     best: dict[str, dict[str, Any]] = {}
     for r in rows:

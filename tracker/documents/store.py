@@ -27,6 +27,16 @@ from tracker.store.files import write_whole
 #: page says both (tracker.documents.view.last_check_note)
 OK, NOT_MODIFIED, FAILED, REFUSED = "ok", "not_modified", "failed", "refused"
 EVENT_CHANGED = "documents_changed"
+
+
+def listed(alias: str = "d") -> str:
+    """SQL that is true when the `documents` row `alias` is still linked from its item's page: not
+    marked ``unlisted`` in `items.documents` (a page read in full that no longer links it:
+    tracker.store.changes._merge_documents). What drafts quote, relevance and provisions read;
+    the item page shows the others as no longer linked."""
+    return (f"not exists (select 1 from items li, json_each(case when json_valid(li.documents) "
+            f"then li.documents else '[]' end) lj where li.id = {alias}.item_id "
+            f"and json_extract(lj.value, '$.url') = {alias}.url and json_extract(lj.value, '$.unlisted'))")
 EXTENSIONS = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}
 
 log = logging.getLogger(__name__)

@@ -54,13 +54,18 @@ def document_state(d: dict[str, Any], lang: str = "nb") -> str:
     """Whether a document was fetched and read, in `lang` (the documents spider's own fetch errors
     in `lang`, other fetch and read errors verbatim; scanned pages in `lang`: the stored
     read_error says them in English). A copy we hold is described as read, with its last failed
-    check after it (:func:`last_check_note`)."""
+    check after it (:func:`last_check_note`); a document the item's page no longer links
+    (`unlisted`, tracker.documents.store.listed) says so last."""
     problem = fetch_problem(d, lang)
     if problem is not None and not d.get("sha256"):
-        return problem
-    state = _copy_state(d, lang)
-    note = last_check_note(d, lang)
-    return f"{state} – {note}" if note else state
+        state = problem
+    else:
+        state = _copy_state(d, lang)
+        note = last_check_note(d, lang)
+        state = f"{state} – {note}" if note else state
+    if d.get("unlisted"):
+        state += " – " + gettext(lang, "no longer linked from the item's page: not quoted in drafts")
+    return state
 
 
 def _copy_state(d: dict[str, Any], lang: str) -> str:
@@ -86,15 +91,18 @@ def _copy_state(d: dict[str, Any], lang: str) -> str:
 
 def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int = 3,
                    lang: str = "nb") -> list[dict[str, Any]]:
-    """The item's documents, each with its state, sections, strongest paragraphs and last redline (in `lang`)."""
+    """The item's documents, each with its state, sections, strongest paragraphs and last redline
+    (in `lang`); those the item's page still links first."""
     if "documents" not in db.table_names():
         return []
     from tracker.documents import redline as rl
+    from tracker.documents.store import listed
 
     docs = list(db.query(
-        """select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages, f.kind from documents d
+        f"""select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages, f.kind,
+                   not {listed("d")} as unlisted from documents d
              left join document_files f on f.sha256 = d.sha256
-            where d.item_id = ? order by d.type = 'høringsnotat' desc, d.url""", [item_id]))
+            where d.item_id = ? order by unlisted, d.type = 'høringsnotat' desc, d.url""", [item_id]))
     changes = {c["url"]: c for c in rl.latest_change(db, item_id)}
     out = []
     for d in docs:

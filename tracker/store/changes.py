@@ -101,14 +101,17 @@ def content_hash(item: dict[str, Any]) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
-def merge(stored: dict[str, Any] | None, scraped: dict[str, Any]) -> dict[str, Any]:
-    """The item after this scrape: stored values overlaid with everything the scrape observed."""
+def merge(stored: dict[str, Any] | None, scraped: dict[str, Any], *,
+          documents_complete: bool = False) -> dict[str, Any]:
+    """The item after this scrape: stored values overlaid with everything the scrape observed.
+    `documents_complete`: the scrape read the item's own page, so its documents are all the page
+    links (see `_merge_documents`)."""
     merged = dict(stored or {})
     for key, value in scraped.items():
         if value is None or value == "" or value == []:
             continue
         if key == "documents" and stored:
-            merged[key] = _merge_documents(stored.get("documents"), value)
+            merged[key] = _merge_documents(stored.get("documents"), value, complete=documents_complete)
         else:
             merged[key] = value
     return merged
@@ -127,11 +130,25 @@ def _extra(item: dict[str, Any]) -> dict[str, Any]:
     return dict(value or {})
 
 
-def _merge_documents(old: Any, new: Any) -> list[dict[str, Any]]:
-    """Documents accumulate: a page that stops listing one does not delete it."""
+#: the key a stored document gets when the item's page, read in full, no longer links it
+UNLISTED = "unlisted"
+
+
+def _merge_documents(old: Any, new: Any, *, complete: bool = False) -> list[dict[str, Any]]:
+    """Documents accumulate: a page that stops listing one does not delete it (its copy, its
+    history and what it said stay). But when the scrape read the page itself (`complete`), a
+    document the page no longer links is marked ``unlisted`` — a høringsnotat replaced by a
+    corrected one is not quoted in drafts or read for relevance any more
+    (tracker.documents.store.LISTED) — and a document linked again loses the mark. A list from
+    elsewhere (a feed, a second source) never marks one."""
     merged = {d.get("url"): d for d in _docs(old)}
+    given = {d.get("url") for d in _docs(new)}
+    if complete:
+        for url, d in merged.items():
+            if url not in given and not d.get(UNLISTED):
+                merged[url] = {**d, UNLISTED: True}
     for d in _docs(new):
-        merged[d.get("url")] = d
+        merged[d.get("url")] = {k: v for k, v in d.items() if k != UNLISTED}
     return list(merged.values())
 
 

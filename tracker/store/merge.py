@@ -204,7 +204,8 @@ def apply_scrape(
             stored = stored_rows.get(item_id)
             if stored and stored["source"] != source:
                 row = _seen_by_another(stored, row)
-            if isinstance(row.get("extra"), dict) and row["extra"].get("detail") == "ok":
+            page_read = isinstance(row.get("extra"), dict) and row["extra"].get("detail") == "ok"
+            if page_read:
                 # when the item's own page was last read: kept when a later attempt fails
                 # (crawlers.items.detail_never_read; the item page says what it is from)
                 row["extra"] = {**row["extra"], "detail_read": at}
@@ -220,7 +221,8 @@ def apply_scrape(
                         stored_extra.get(changes.SITTINGS), seen[changes.SITTINGS],
                         places_observed=not seen.get("fallback"))
                 row["extra"] = {**stored_extra, **seen}
-            merged = changes.merge(stored, row)
+            # the documents of a page read in full are all it links (changes._merge_documents)
+            merged = changes.merge(stored, row, documents_complete=page_read)
             merged["status"] = _derive(merged, as_of)
             merged["vanished_at"] = None
             merged["title_key"] = changes.title_key(merged.get("title"))
