@@ -28,6 +28,7 @@ They live outside ``crawlers/spiders`` so the spider loader (and a daily run) ne
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
@@ -41,7 +42,7 @@ from crawlers import regjeringen
 from crawlers.dates import iso, parse_date
 from crawlers.spiders.eu_cellar import _CELEX_OK, EuCellarSpider, sparql_url
 from crawlers.spiders.eu_haveyoursay import API as HYS_API
-from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url
+from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, as_search_result, detail_url
 from crawlers.spiders.no_regjeringen_horinger import NoRegjeringenHoringerSpider
 from crawlers.spiders.no_stortinget_horinger import NoStortingetHoringerSpider, session_for
 from crawlers.watchlist_file import WatchlistError
@@ -135,6 +136,22 @@ class BackfillMixin:
 
     def report_args(self) -> dict[str, Any]:
         return {**super().report_args(), "unit": getattr(self, "unit", None), "since": self.since}  # type: ignore[misc]
+
+    def never_read(self, setting: str, what: str) -> list[tuple[str, str]]:
+        """The stored items whose own page was never read (the store passes them in `known` with
+        their address: tracker.store.merge.known_items), as (native id, address), newest ids first,
+        at most the setting `setting` (default 500) a run; `what` names them in the amber note that
+        says the rest waits for the next backfill. For the retry unit ``details``."""
+        known = self.known  # type: ignore[attr-defined]
+        todo = sorted(((nid, info["url"]) for nid, info in known.items()
+                       if info.get("url") and not self.page_read_before(nid)),  # type: ignore[attr-defined]
+                      key=lambda pair: (len(pair[0]), pair[0]), reverse=True)
+        limit = self.settings.getint(setting, 500)  # type: ignore[attr-defined]
+        self.count("details_unread", len(todo))  # type: ignore[attr-defined]
+        if len(todo) > limit:
+            self.note("amber", f"{len(todo)} stored {what} never read: {limit} read now, "  # type: ignore[attr-defined]
+                               "the next backfill goes on")
+        return todo[:limit]
 
 
 # --------------------------------------------------------------------------- Stortinget
@@ -317,15 +334,7 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
     # ------------------------------------------------------------------ pages never read
 
     def _unread_detail_requests(self) -> Iterator[scrapy.Request]:
-        todo = sorted(((nid, info["url"]) for nid, info in self.known.items()
-                       if info.get("url") and not self.page_read_before(nid)),
-                      key=lambda pair: (len(pair[0]), pair[0]), reverse=True)  # newest ids first
-        limit = self.settings.getint("REGJERINGEN_BACKFILL_DETAILS_MAX", 500)
-        self.count("details_unread", len(todo))
-        if len(todo) > limit:
-            self.note("amber", f"{len(todo)} stored hearings' pages never read: {limit} read now, "
-                               "the next backfill goes on")
-        for native_id, url in todo[:limit]:
+        for native_id, url in self.never_read("REGJERINGEN_BACKFILL_DETAILS_MAX", "hearings' pages"):
             yield self.revalidate(url, self.parse_unread_detail, cb_kwargs={"native_id": native_id},
                                   errback=self._unread_detail_failed, dont_filter=True)
 
@@ -386,18 +395,33 @@ class HaveyoursayHistory(BackfillMixin, EuHaveyoursaySpider):
     The register does not say it is sorted (real answer: ``sort.unsorted: true``), so every page
     is read to the last; initiatives whose feedback period opened before --since are dropped
     (``tracker/backfill_before_since``); those without any date are kept. Each kept initiative's
-    detail (``groupInitiatives/{id}``) goes through the daily spider's own item path."""
+    detail (``groupInitiatives/{id}``) goes through the daily spider's own item path. The unit
+    ``details`` reads again the details of stored initiatives that were never read (blocked or
+    failed), at most HAVEYOURSAY_BACKFILL_DETAILS_MAX a run, newest first: the detail alone makes
+    the item (``as_search_result``: its published stages as the search result's statuses); it is
+    planned by every backfill while there are such initiatives."""
 
     unit_name = "page"
     paged = True
     newest_first = False
+    retry_units = ("details",)
 
     def __init__(self, *args: Any, unit: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.unit = unit
-        self.page = page_number(unit)
+        if unit == "details":
+            self.page: int | None = None
+            self.may_be_empty = True  # every detail read already (another process did it): none left
+        else:
+            self.page = page_number(unit)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.page is None:
+            for native_id, _url in self.never_read("HAVEYOURSAY_BACKFILL_DETAILS_MAX", "initiatives' details"):
+                yield self.revalidate(detail_url(native_id), self.parse_unread_detail,
+                                      cb_kwargs={"native_id": native_id}, headers={"Accept": "application/json"},
+                                      errback=self._unread_detail_failed, dont_filter=True)
+            return
         size = self.settings.getint("HAVEYOURSAY_BACKFILL_PAGE_SIZE", 100)
         yield self.revalidate(history_url(self.page - 1, size), self.parse_history, cb_kwargs={"page": self.page},
                               headers={"Accept": "application/json"}, errback=self.feed_failed, dont_filter=True)
@@ -430,6 +454,35 @@ class HaveyoursayHistory(BackfillMixin, EuHaveyoursaySpider):
         if older == len(initiatives):
             self.may_be_empty = True  # every initiative on the page is older than --since: an honest zero
         self.page_facts(has_next=total_pages is not None and page < total_pages, dates=dates, pages=total_pages)
+
+    def parse_unread_detail(self, response: Response, native_id: str) -> Iterator[Any]:
+        """A stored initiative's detail never read before: the item from the detail alone, then
+        through the daily spider's detail path (the stored item keeps what it does not say)."""
+        if self.is_blocked(response) or response.status >= 400:
+            self.count("detail_failed")
+            self.note("amber", f"details of stored initiatives never read failed again (HTTP {response.status}): "
+                               "the next backfill tries again")
+            return
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            self.parse_error(f"groupInitiatives/{native_id}: not a JSON object", response.url)
+            return
+        item = self._item(as_search_result(data))
+        if item is None:
+            return
+        if item["native_id"] != native_id:
+            self.parse_error(f"groupInitiatives/{native_id} answered for initiative {item['native_id']}", response.url)
+            return
+        self.count("details_read")
+        yield from self.parse_detail(response, item)
+
+    def _unread_detail_failed(self, failure: Any) -> None:
+        self.count("detail_failed")
+        self.note("amber", f"details of stored initiatives never read failed again ({self.failure_reason(failure)}): "
+                           "the next backfill tries again")
 
 
 # --------------------------------------------------------------------------- Cellar

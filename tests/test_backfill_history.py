@@ -206,6 +206,40 @@ def test_haveyoursay_answering_html_is_red(tmp_path):
            "answered HTML instead of JSON" in out.stderr
 
 
+def test_initiatives_whose_detail_was_never_read_are_read_by_the_next_backfill(tmp_path):
+    """An initiative whose detail (groupInitiatives) was blocked during a backfill kept no summary,
+    DG, documents or stages for good: its page of the register was checkpointed, and today's
+    listing shows only open initiatives. Now each backfill reads the details never read (the
+    `details` unit), the item made from the detail alone: the real detail of 18805 gives the item
+    the register's page gave."""
+    fields = ("title, deadline, published, status_raw, status, reference, owner, summary, documents, "
+              "json_extract(extra, '$.stage'), json_extract(extra, '$.act_type'), json_extract(extra, '$.opens'), "
+              "json_extract(extra, '$.initiative_status'), json_extract(extra, '$.topics'), "
+              "json_extract(extra, '$.ares'), json_extract(extra, '$.detail')")
+    whole = tmp_path / "whole.db"
+    assert backfill(whole, 2025, "eu_haveyoursay").returncode == 0
+    (read_in_walk,) = rows(whole, f"select {fields} from items where native_id = '18805'")
+
+    blocked = broken_copy(tmp_path, "eu_haveyoursay", "groupInitiatives/18805", status=403)
+    db = tmp_path / "t.db"
+    first = backfill(db, 2025, "eu_haveyoursay", replay=blocked)
+    assert first.returncode == 0, first.stderr
+    (unread,) = rows(db, f"select {fields} from items where native_id = '18805'")
+    assert unread[-1] == "blocked 403" and unread[7] is None  # no summary
+    # the walk's own retry, the same day, is blocked again: amber, and it stays to do
+    assert "eu_haveyoursay details: amber" in first.stderr
+    assert "details of stored initiatives never read failed again (HTTP 403)" in first.stderr
+    second = backfill(db, 2025, "eu_haveyoursay")
+    assert second.returncode == 0, second.stderr
+    assert "page 1: green" not in second.stderr  # the walk is done; only the detail never read
+    assert "eu_haveyoursay details: green items 1 new 0" in second.stderr, second.stderr
+    assert rows(db, f"select {fields} from items where native_id = '18805'") == [read_in_walk]
+    store = open_db(db)
+    assert job.plan(store, since=2025, sources=["eu_haveyoursay"],
+                    as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO)).steps == []
+    store.close()
+
+
 # --------------------------------------------------------------------------- Cellar
 
 

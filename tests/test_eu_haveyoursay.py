@@ -255,3 +255,24 @@ def test_a_listing_longer_than_max_pages_is_incomplete_and_says_so(spider, monke
 def test_the_last_announced_page_completes_the_listing(spider):
     _json_page(spider, 4, [{"id": 18805, "shortTitle": "Forced labour"}], 5)
     assert spider.notes == [] and spider.listing["complete"] is True
+
+
+def test_the_real_detail_as_a_search_result_gives_the_real_search_results_item(spider):
+    """A backfill reads again a detail that failed, with no search result beside it: the detail
+    alone must give the item the register gives. The one real pair (initiative 18805, both
+    captured on 2026-09-01) says which of its publications is the search result's status."""
+    import json
+
+    from crawlers.spiders.eu_haveyoursay import as_search_result
+
+    folder = FIXTURES / "real" / "eu_haveyoursay"
+    listing = json.loads((folder / "parlmonitor_hys-initiatives_2026-09-01.json").read_text("utf-8"))
+    detail = json.loads((folder / "parlmonitor_hys-detail-18805_2026-09-01.json").read_text("utf-8"))
+    (raw,) = [r for r in listing["initiativeResultDtoPage"]["content"] if int(r["id"]) == 18805]
+    from_search, from_detail = spider._item(raw), spider._item(as_search_result(detail))
+    assert dict(from_detail) == dict(from_search)
+    assert from_detail["deadline"] == "2026-09-28T23:59:59+02:00" and from_detail["status_raw"] == "OPEN"
+    assert from_detail["extra"]["opens"] == from_search["extra"]["opens"] is not None
+    # planned stages (publishedDate null) are no status
+    assert [s["frontEndStage"] for s in as_search_result(detail)["currentStatuses"]] == [
+        "INIT_PLANNED", "PLANNING_WORKFLOW"]

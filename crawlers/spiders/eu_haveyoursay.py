@@ -67,6 +67,28 @@ def detail_url(initiative_id: str) -> str:
     return f"{API}groupInitiatives/{initiative_id}"
 
 
+#: the keys a group detail and a search result share (the real pair for initiative 18805,
+#: 2026-09-01: the same values in both)
+_SHARED_KEYS = ("id", "shortTitle", "initiativeStatus", "reference", "foreseenActType", "topics")
+
+
+def as_search_result(detail: dict[str, Any]) -> dict[str, Any]:
+    """A ``groupInitiatives`` answer in the shape of a ``searchInitiatives`` result (what
+    ``EuHaveyoursaySpider._item`` reads), for an initiative known only by its id (a backfill
+    reading again a detail that failed). Each *published* publication is one of its statuses:
+    its ``frontEndStage``, ``receivingFeedbackStatus`` and ``isCurrent``, ``publishedDate`` as
+    ``feedbackStartDate`` and ``endDate`` as ``feedbackEndDate`` — so the real pair for
+    initiative 18805 (2026-09-01) says: its current publication's values are the search result's
+    one status. Only one pair is captured: for an initiative with no current publication the
+    status picked (an open one, else the last published) is the same rule as the search
+    result's, on what may be more statuses than it lists."""
+    statuses = [{"frontEndStage": pub.get("frontEndStage"), "receivingFeedbackStatus": pub.get("receivingFeedbackStatus"),
+                 "feedbackStartDate": pub.get("publishedDate"), "feedbackEndDate": pub.get("endDate"),
+                 "isCurrent": bool(pub.get("isCurrent"))}
+                for pub in detail.get("publications") or [] if isinstance(pub, dict) and pub.get("publishedDate")]
+    return {**{key: detail.get(key) for key in _SHARED_KEYS}, "currentStatuses": statuses}
+
+
 def slug(title: str) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return text[:80].rstrip("-") or "initiative"
