@@ -523,6 +523,24 @@ def test_a_document_the_page_no_longer_links_is_not_quoted(db, tmp_path, tagger)
     assert not item_documents(db, HEARING)[0]["unlisted"]
 
 
+def test_a_document_no_longer_linked_stops_raising_the_items_relevance(db, tmp_path, tagger):
+    """A høringsnotat whose sections made a dog-keeping hearing relevant is taken off the page (the
+    letter stays): the item is tagged again from what it says and what its page links now."""
+    from tracker.jobs.tagging import tag_store
+
+    notat, letter = "https://x.no/notat.pdf", "https://x.no/brev.pdf"
+    _scraped(db, 24, "ok", notat, letter)
+    _record(db, tmp_path / "documents", write_pdf(spec(1)), item=HEARING, url=notat)
+    read.read_pending(db, tagger=tagger)
+    tag_store(db, tagger=tagger)
+    assert read.raise_relevance(db) == 1 and db["items"].get(HEARING)["relevant"] == 1
+    _scraped(db, 25, "ok", letter)
+    tag_store(db, tagger=tagger)
+    assert read.raise_relevance(db) == 0
+    item = db["items"].get(HEARING)
+    assert item["relevant"] == 0 and not (item["relevance_reason"] or "").startswith("høringsnotat")
+
+
 def test_a_redlines_change_times_are_utc(monkeypatch):
     """w:date is UTC ("Z"); the machine's local clock was written with a Z, an hour or two off on a
     machine set to Oslo time."""

@@ -54,6 +54,8 @@ CASE_TIMES = ("hearing_deadline", "hearing")
 SITTINGS = "hearing_times"
 #: an EU procedure's forecasts (`extra`, OEIL): [{"date": "YYYY-MM-DD", "event": text}, …]
 FORECASTS = "forecasts"
+#: the key a stored document gets when the item's page, read in full, no longer links it
+UNLISTED = "unlisted"
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,9 @@ def content_hash(item: dict[str, Any]) -> str:
     docs = payload.get("documents")
     if isinstance(docs, str):
         docs = json.loads(docs or "[]")
-    payload["documents"] = sorted(d.get("url", "") for d in (docs or []))
+    # the documents the item's page links now: one it no longer links changes the item (it is
+    # tagged again, and only what is linked raises its relevance: tracker.documents.read)
+    payload["documents"] = sorted(d.get("url", "") for d in (docs or []) if not d.get(UNLISTED))
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
@@ -128,10 +132,6 @@ def _extra(item: dict[str, Any]) -> dict[str, Any]:
     if isinstance(value, str):
         return json.loads(value or "{}")
     return dict(value or {})
-
-
-#: the key a stored document gets when the item's page, read in full, no longer links it
-UNLISTED = "unlisted"
 
 
 def _merge_documents(old: Any, new: Any, *, complete: bool = False) -> list[dict[str, Any]]:
