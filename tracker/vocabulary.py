@@ -455,15 +455,26 @@ def document_error(text: str | None, lang: str = "nb") -> str:
 
 
 #: the notes the system writes into an item's triage history (tracker.workbench.triage and
-#: .answers, stored in English) → their catalogue messages; an adviser's note is shown as written
-TRIAGE_NOTES: MessageTable = message_table((
-    (r"deadline (?P<deadline>\S+) passed without an answer", N_("deadline %(deadline)s passed without an answer")),
-    (r"deadline moved to (?P<deadline>\S+) after it was closed unanswered: open again",
-     N_("deadline moved to %(deadline)s after it was closed unanswered: open again")),
-    (r"the NCP's answer is published: (?P<url>\S+)", N_("the NCP's answer is published: %(url)s")),
-    (r"the NCP was named a consultee after the item was marked not relevant: to be looked at again",
-     N_("the NCP was named a consultee after the item was marked not relevant: to be looked at again")),
-))
+#: .answers): stored in English (the msgid filled in: `system_note`), shown in the reader's language
+#: (`triage_note`); an adviser's note is shown as written
+NOTE_CLOSED = N_("deadline %(deadline)s passed without an answer")
+NOTE_REOPENED = N_("deadline moved to %(deadline)s after it was closed unanswered: open again")
+NOTE_PUBLISHED = N_("the NCP's answer is published: %(url)s")
+NOTE_RECONSIDERED = N_("the NCP was named a consultee after the item was marked not relevant: to be looked at again")
+
+
+def system_note(msgid: str, **values: str) -> str:
+    """A system note as stored: `msgid` (one of the NOTE_ messages) in English, filled in."""
+    return msgid % values
+
+
+def _note_pattern(msgid: str) -> str:
+    """The stored form of a NOTE_ message as a regex: each value one run of non-spaces."""
+    return re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>\\S+)", re.escape(msgid))
+
+
+TRIAGE_NOTES: MessageTable = message_table(tuple(
+    (_note_pattern(m), m) for m in (NOTE_CLOSED, NOTE_REOPENED, NOTE_PUBLISHED, NOTE_RECONSIDERED)))
 
 
 def _note_values(values: dict[str, str], lang: str) -> dict[str, str]:

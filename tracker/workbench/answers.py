@@ -27,6 +27,7 @@ import sqlite_utils
 from tracker.store import ids
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
+from tracker.vocabulary import NOTE_PUBLISHED, system_note
 
 SPIDER = "no_regjeringen_horingssvar"
 HEARINGS_SOURCE = "no_regjeringen_horinger"
@@ -118,7 +119,7 @@ def mark_published(db: sqlite_utils.Database, as_of: datetime) -> list[str]:
     for row in rows:
         for state in _TO_PUBLISHED[row["state"]]:
             triage.set_state(db, row["item_id"], state, by=triage.SYSTEM_USER, at=at, keep_note=True,
-                             note=f"the NCP's answer is published: {row['url']}")
+                             note=system_note(NOTE_PUBLISHED, url=row["url"]))
     return [r["item_id"] for r in rows]
 
 

@@ -33,6 +33,7 @@ import sqlite_utils
 
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import now_iso, stored, to_stored_text
+from tracker.vocabulary import NOTE_CLOSED, NOTE_RECONSIDERED, NOTE_REOPENED, system_note
 
 NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
 ASSIGNED, DRAFTING, SUBMITTED, PUBLISHED = "assigned", "drafting", "submitted", "published"
@@ -206,7 +207,7 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
             continue
         if deadline < as_of:
             set_state(db, row["item_id"], CLOSED_UNANSWERED, by=by, at=at, keep_note=True,
-                      note=f"deadline {row['deadline']} passed without an answer")
+                      note=system_note(NOTE_CLOSED, deadline=row["deadline"]))
             moved.append(row["item_id"])
     return moved
 
@@ -237,7 +238,7 @@ def reopen_extended(db: sqlite_utils.Database, as_of: datetime, *, by: str = SYS
             continue
         back = closing[1] if closing[1] in OPEN_ANSWER_STATES else RESPOND
         set_state(db, row["item_id"], back, by=by, at=at, keep_note=True,
-                  note=f"deadline moved to {row['deadline']} after it was closed unanswered: open again")
+                  note=system_note(NOTE_REOPENED, deadline=row["deadline"]))
         moved.append(row["item_id"])
     return moved
 
@@ -268,8 +269,7 @@ def reconsider_named(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
         if change is None or ncp_consultee(_consultees_in(change[0])):
             continue
         set_state(db, row["item_id"], NEW, by=by, at=stored(as_of), keep_note=True,
-                  note="the NCP was named a consultee after the item was marked not relevant: "
-                       "to be looked at again")
+                  note=system_note(NOTE_RECONSIDERED))
         moved.append(row["item_id"])
     return moved
 
