@@ -27,6 +27,9 @@ from tracker.store.files import write_whole
 #: page says both (tracker.documents.view.last_check_note)
 OK, NOT_MODIFIED, FAILED, REFUSED = "ok", "not_modified", "failed", "refused"
 EVENT_CHANGED = "documents_changed"
+EXTENSIONS = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}
+
+log = logging.getLogger(__name__)
 
 
 def listed(alias: str = "d") -> str:
@@ -37,9 +40,6 @@ def listed(alias: str = "d") -> str:
     return (f"not exists (select 1 from items li, json_each(case when json_valid(li.documents) "
             f"then li.documents else '[]' end) lj where li.id = {alias}.item_id "
             f"and json_extract(lj.value, '$.url') = {alias}.url and json_extract(lj.value, '$.unlisted'))")
-EXTENSIONS = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}
-
-log = logging.getLogger(__name__)
 
 
 def documents_dir(data_dir: str | Path | None = None) -> Path:

@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 def after_crawl(db: sqlite_utils.Database, as_of: datetime, *, tag: bool = True) -> dict[str, Any]:
     """Tag new and changed items, fetch and read their documents (tracker/documents), resolve
     references into links, find named companies, close triaged items whose deadline passed
-    unanswered (and reopen those whose deadline was then extended), put an item marked not relevant
-back to new when the NCP is named a consultee after the mark, and refresh the query
+    unanswered (and reopen those whose deadline was then extended), put an item marked not
+    relevant back to new when the NCP is named a consultee after the mark, and refresh the query
     planner's statistics. Returns counts for the log line."""
     from tracker.links import companies
     from tracker.links import related as links

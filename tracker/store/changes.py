@@ -139,7 +139,7 @@ def _merge_documents(old: Any, new: Any, *, complete: bool = False) -> list[dict
     history and what it said stay). But when the scrape read the page itself (`complete`), a
     document the page no longer links is marked ``unlisted`` — a høringsnotat replaced by a
     corrected one is not quoted in drafts or read for relevance any more
-    (tracker.documents.store.LISTED) — and a document linked again loses the mark. A list from
+    (tracker.documents.store.listed) — and a document linked again loses the mark. A list from
     elsewhere (a feed, a second source) never marks one."""
     merged = {d.get("url"): d for d in _docs(old)}
     given = {d.get("url") for d in _docs(new)}
