@@ -22,6 +22,7 @@ from tracker.store import changes, ids, status
 from tracker.store.health import counted
 from tracker.store.instants import now_iso
 from tracker.store.instants import stored as stored_instant
+from tracker.store.migrations import SEEN_BY_OTHERS
 from tracker.store.queries import select_in
 
 #: refuse to mark more than this share of a source's open items vanished in one run
@@ -74,12 +75,17 @@ def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, A
     id; for an item whose page was never read (crawlers.items.detail_never_read) its address too:
     a closed item's page is fetched again, and a backfill's retry unit reads such pages
     (`unread_details`)."""
+    columns = """native_id, status, content_hash, deadline, source, extra,
+                 case when json_valid(extra) then json_extract(extra, '$.detail') end,
+                 case when json_valid(extra) then json_extract(extra, '$.detail_read') end, url"""
+    # its own items by the source's index, the others' it saw too by the partial index of items
+    # seen by more than one source (migrations.SEEN_BY_OTHERS: the same expression, or no index)
     rows = db.execute(
-        """select native_id, status, content_hash, deadline, source, extra,
-                  case when json_valid(extra) then json_extract(extra, '$.detail') end,
-                  case when json_valid(extra) then json_extract(extra, '$.detail_read') end, url from items
-           where native_id is not null and (source = ? or extra like ?)""",
-        [source, f'%"{source}"%'],
+        f"""select {columns} from items where native_id is not null and source = ?
+            union all
+            select {columns} from items where {SEEN_BY_OTHERS} and native_id is not null
+               and source != ? and extra like ?""",
+        [source, source, f'%"{source}"%'],
     ).fetchall()
     known = {}
     for native_id, status_, chash, deadline, owner, extra, detail, read, url in rows:
