@@ -170,6 +170,22 @@ def test_a_page_read_in_full_marks_the_documents_it_no_longer_links():
     assert merge(replaced, {"documents": []}, documents_complete=True)["documents"] == replaced["documents"]
 
 
+def test_a_document_no_longer_linked_is_a_change_and_is_set_back_for_an_earlier_day():
+    """The digest said «Nye dokumenter: Notat (revidert)» and nothing of the notat it replaced:
+    a document the page no longer links is a `documents_removed` event (once), and the item as it
+    stood before it has the document linked."""
+    from tracker.store.changes import revert
+
+    replaced = merge(BASE, {"documents": [{"url": "u2", "title": "Notat (revidert)"}]}, documents_complete=True)
+    assert ev(compare(BASE, replaced)) == [
+        ("documents_added", "documents", None, [{"url": "u2", "title": "Notat (revidert)"}]),
+        ("documents_removed", "documents", None, [{"url": "u1", "title": "Høringsbrev"}])]
+    assert ev(compare(replaced, merge(replaced, {"documents": [{"url": "u2"}]}, documents_complete=True))) == []
+    stored = {**replaced, "documents": json.dumps(replaced["documents"])}
+    rows = [e.as_row() for e in compare(BASE, replaced)]
+    assert json.loads(revert(stored, rows)["documents"]) == [{"url": "u1", "title": "Høringsbrev"}]
+
+
 def test_hash_ignores_document_order_but_not_deadline():
     a = {**BASE, "documents": [{"url": "a"}, {"url": "b"}]}
     b = {**BASE, "documents": [{"url": "b"}, {"url": "a"}]}

@@ -515,6 +515,13 @@ def test_a_document_the_page_no_longer_links_is_not_quoted(db, tmp_path, tagger)
                       ).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
     state = page[page.index('id="documents"'):].split('<p class="doc-state warn">', 1)[1].split("</p>")[0]
     assert state.endswith("ikke lenger lenket fra sakens side: siteres ikke i utkast")
+    # a change, once: the digest's «Endret» and the item's history say so
+    from tracker.digest.wording import describe_change
+
+    (removed,) = db.query("select * from events where item_id = ? and kind = 'documents_removed'", [HEARING])
+    assert describe_change({"kind": removed["kind"], "after": json.loads(removed["after"])}, "nb") == (
+        "Ikke lenger lenket fra sakens side (1): Høringsnotat")
+    assert "<del>Høringsnotat</del>" in page
 
     _scraped(db, 26, "blocked 403")  # a blocked page lists nothing: nothing changes
     assert api.strongest_paragraphs(db, HEARING, limit=3) == []

@@ -104,6 +104,7 @@ EVENT_NAMES: dict[str, str] = {
     "times_changed": N_("hearing times changed"),  # a hearing moved, its sittings, a case's hearing deadline
     "forecasts_changed": N_("forecasts changed"),
     "documents_added": N_("documents added"),
+    "documents_removed": N_("documents no longer linked"),
     "documents_changed": N_("document changed"),
     "provision_hit": N_("watched provision touched"),
     "vanished": N_("vanished"),

@@ -272,10 +272,12 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
             return _("Closed")
         return _("Status: %(old)s → %(new)s", old=status_name(str(before), lang) or "–",
                  new=status_name(str(after), lang) or "–")
-    if kind == "documents_added":
+    if kind in ("documents_added", "documents_removed"):
         docs = after if isinstance(after, list) else []
         titles = [clean(document_title(d) or d.get("url"), 80) for d in docs if isinstance(d, dict)]
         shown = "; ".join(titles[:3]) + (f" (+{len(titles) - 3})" if len(titles) > 3 else "")
+        if kind == "documents_removed":
+            return _("No longer linked from the page (%(num)d): %(titles)s", num=len(titles), titles=shown)
         return _("New documents (%(num)d): %(titles)s", num=len(titles), titles=shown)
     if kind == "forecasts_changed":  # an EU procedure's forecasts (OEIL)
         return forecasts_text(before, after, lang)

@@ -15,7 +15,8 @@ moved, added or removed, or another room or none — places the fallback channel
 are kept, `merge_sittings`, and places first known are no change), forecasts_changed (an EU
 procedure's forecasts, `extra["forecasts"]`, a list of {"date", "event"}: one moved, added or
 dropped; and a Storting case's saksgang dates, `extra["hearing_deadline"]` and `extra["hearing"]`,
-set, moved or removed), documents_added, vanished, reappeared.
+set, moved or removed), documents_added, documents_removed (a document the item's page, read
+in full, no longer links: kept in the list, marked ``unlisted``), vanished, reappeared.
 
 `revert(item, later)` is compare's inverse: the item as it stood before events recorded later (a
 digest of an earlier day shows the items as they stood that day).
@@ -44,7 +45,8 @@ HASH_FIELDS = (*CONTENT_FIELDS, "deadline", "status", "documents")
 #: every kind of event the store holds: those decided here, and the documents' (tracker/documents:
 #: a linked document's text changed; a watched provision found in a document)
 EVENT_KINDS = ("new", "updated", "deadline_changed", "status_changed", "stage_changed", "times_changed",
-               "forecasts_changed", "documents_added", "vanished", "reappeared", "documents_changed", "provision_hit")
+               "forecasts_changed", "documents_added", "documents_removed", "vanished", "reappeared",
+               "documents_changed", "provision_hit")
 #: a committee hearing's times besides its deadline (`extra`): the hearing itself and the deadline
 #: to ask to take part (the `deadline` is the written-input deadline when there is one)
 HEARING_TIMES = ("hearing_start", "anmodningsfrist")
@@ -323,6 +325,12 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
     added = [d for d in _docs(after.get("documents")) if d.get("url") not in old_urls]
     if added:
         events.append(Event("documents_added", "documents", None, added))
+    # documents the item's page, read in full, no longer links (marked by _merge_documents)
+    was_listed = {d.get("url") for d in _docs(before.get("documents")) if not d.get(UNLISTED)}
+    removed = [d for d in _docs(after.get("documents")) if d.get(UNLISTED) and d.get("url") in was_listed]
+    if removed:
+        events.append(Event("documents_removed", "documents", None,
+                            [{k: v for k, v in d.items() if k != UNLISTED} for d in removed]))
     if before.get("vanished_at") and not after.get("vanished_at"):
         events.append(Event("reappeared", None, before.get("vanished_at"), None))
     return events
@@ -333,13 +341,15 @@ def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] 
     the order of their ids) were recorded; None when one of them is its `new` event (it was not
     known yet). Each field they changed gets its value before the first of them: the content
     fields of `updated`, deadline, status, the stage, hearing times and sittings in `extra`, `vanished_at`;
-    documents they added are taken away. The tags (labels, relevance) are the tagger's and stay."""
+    documents they added are taken away, those they marked no longer linked are linked again. The
+    tags (labels, relevance) are the tagger's and stay."""
     if any(e["kind"] == "new" for e in later):
         return None
     old, extra = dict(item), _extra(item)
     fields: dict[str, Any] = {}  # field -> its value before its first later change
     keys: dict[str, Any] = {}  # the same for keys of `extra`
     added: set[str] = set()
+    removed: set[str] = set()
     for e in later:
         kind, before = e["kind"], e.get("before")
         if kind == "updated":
@@ -360,9 +370,10 @@ def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] 
             fields.setdefault("vanished_at", None)
         elif kind == "reappeared":
             fields.setdefault("vanished_at", before)
-        elif kind == "documents_added":
+        elif kind in ("documents_added", "documents_removed"):
             docs = _values(e.get("after"), [])
-            added |= {d.get("url") for d in docs if isinstance(d, dict)} if isinstance(docs, list) else set()
+            urls = {d.get("url") for d in docs if isinstance(d, dict)} if isinstance(docs, list) else set()
+            (added if kind == "documents_added" else removed).update(urls)
     old.update(fields)
     if keys:
         for key, value in keys.items():
@@ -372,8 +383,9 @@ def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] 
                 extra[key] = value
         stored_text = isinstance(item.get("extra"), str) or item.get("extra") is None
         old["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if stored_text else extra
-    if added:
-        kept = [d for d in _docs(item.get("documents")) if d.get("url") not in added]
+    if added or removed:
+        kept = [d if d.get("url") not in removed else {k: v for k, v in d.items() if k != UNLISTED}
+                for d in _docs(item.get("documents")) if d.get("url") not in added]
         old["documents"] = (json.dumps(kept, ensure_ascii=False) if isinstance(item.get("documents"), str)
                             else kept)
     return old

@@ -150,6 +150,8 @@ def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict
             diffs = [("", escape(document_name(item, e.get("field"))))]
         elif e["kind"] == "documents_added" and isinstance(after, list):
             diffs = [("documents", Markup("<ins>{}</ins>").format(", ".join(d.get("title") or d.get("url", "") for d in after)))]
+        elif e["kind"] == "documents_removed" and isinstance(after, list):  # no longer linked: struck out
+            diffs = [("documents", Markup("<del>{}</del>").format(", ".join(d.get("title") or d.get("url", "") for d in after)))]
         else:
             diffs = [(e.get("field") or "", escape("" if after is None else str(after)))]
         rows.append({**e, "diffs": diffs})
