@@ -631,3 +631,29 @@ def test_a_hearing_whose_own_page_was_never_read_says_why_its_deadline_is_unknow
     assert md.count("Frist: ingen frist kjent\n") == 2  # pages read (one before its last try): none there
     english = digest.render_markdown(_build(db, as_of=DAY1, lang="en"))
     assert "Deadline: no deadline known – the item's own page was not read (blocked, HTTP 403)" in english
+
+
+def test_a_document_the_page_no_longer_links_is_listed_under_changed(db, tmp_path):
+    """A hearing's page (read in full) linked a draft høringsnotat on day 1 and, on day 2, the
+    final one in its place: «Endret» said only «Nye dokumenter (1): Høringsnotat»."""
+    from test_digest_world import RG, day1_items, day2_items
+
+    draft = {"title": "Høringsnotat (utkast)", "url": "https://www.regjeringen.no/contentassets/abc/utkast.pdf"}
+
+    def page_read(as_of, item, documents):
+        run = store.start_run(db, as_of=as_of, mode="test", sources=[RG])
+        store.apply_scrape(db, run_id=run, as_of=as_of, source=RG,
+                           items=[{**item, "extra": {"detail": "ok"}, "documents": documents}])
+        store.finish_run(db, run, 0)
+
+    build_world(db, days=1)
+    page_read(DAY1, next(i for i in day1_items() if i["native_id"] == "3100001"), [draft])
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path)
+    build_world_day2(db)
+    final = next(i for i in day2_items() if i["native_id"] == "3100001")
+    page_read(DAY2, final, final["documents"])
+    md = digest.render_markdown(_build(db))
+    changed = md[md.index("## Endret"):]
+    entry = changed[changed.index("endringer i åpenhetsloven"):][:1200]
+    assert "Ikke lenger lenket fra sakens side (1): Høringsnotat (utkast)" in entry, entry
+    assert "Nye dokumenter (1): Høringsnotat" in entry
