@@ -90,6 +90,8 @@ class BackfillMixin:
     retry_units: ClassVar[tuple[str, ...]] = ()
     #: the pages are sorted newest first, so the walk can stop at --since (else: every page)
     newest_first: ClassVar[bool] = True
+    #: what the retry unit's pages are, in its notes
+    unread_words: ClassVar[str] = "pages of stored items"
 
     def __init__(self, *args: Any, since: int | str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -136,6 +138,17 @@ class BackfillMixin:
 
     def report_args(self) -> dict[str, Any]:
         return {**super().report_args(), "unit": getattr(self, "unit", None), "since": self.since}  # type: ignore[misc]
+
+    def unread_failed_again(self, why: str) -> None:
+        """A page of the retry unit ``details`` was not read again (`why`: "HTTP 403", the
+        failure): counted, and an amber note naming the pages (`unread_words`)."""
+        self.count("detail_failed")  # type: ignore[attr-defined]
+        self.note("amber", f"{self.unread_words} never read failed again ({why}): "  # type: ignore[attr-defined]
+                           "the next backfill tries again")
+
+    def unread_request_failed(self, failure: Any) -> None:
+        """The errback of the retry unit's requests."""
+        self.unread_failed_again(self.failure_reason(failure))  # type: ignore[attr-defined]
 
     def never_read(self, setting: str, what: str) -> list[tuple[str, str]]:
         """The stored items whose own page was never read (the store passes them in `known` with
@@ -200,6 +213,7 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
     paged = True
     final_units = ("sitemap",)
     retry_units = ("details",)
+    unread_words = "pages of stored hearings"
 
     def __init__(self, *args: Any, unit: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -336,23 +350,16 @@ class RegjeringenHearingsHistory(BackfillMixin, NoRegjeringenHoringerSpider):
     def _unread_detail_requests(self) -> Iterator[scrapy.Request]:
         for native_id, url in self.never_read("REGJERINGEN_BACKFILL_DETAILS_MAX", "hearings' pages"):
             yield self.revalidate(url, self.parse_unread_detail, cb_kwargs={"native_id": native_id},
-                                  errback=self._unread_detail_failed, dont_filter=True)
+                                  errback=self.unread_request_failed, dont_filter=True)
 
     def parse_unread_detail(self, response: Response, native_id: str) -> Iterator[Any]:
         """A stored hearing's page never read before: read now through the daily item path (the
         stored item keeps what the page does not say, and its channel)."""
         if self.is_blocked(response) or response.status >= 400:
-            self.count("detail_failed")
-            self.note("amber", f"pages of stored hearings never read failed again (HTTP {response.status}): "
-                               "the next backfill tries again")
+            self.unread_failed_again(f"HTTP {response.status}")
             return
         self.count("details_read")
         yield from self._item_from_page(response, native_id, "details", channel=None, extra={})
-
-    def _unread_detail_failed(self, failure: Any) -> None:
-        self.count("detail_failed")
-        self.note("amber", f"pages of stored hearings never read failed again ({self.failure_reason(failure)}): "
-                           "the next backfill tries again")
 
     def _item_from_page(self, response: Response, native_id: str, what: str, *, channel: str | None,
                         extra: dict[str, Any]) -> Iterator[Any]:
@@ -405,6 +412,7 @@ class HaveyoursayHistory(BackfillMixin, EuHaveyoursaySpider):
     paged = True
     newest_first = False
     retry_units = ("details",)
+    unread_words = "details of stored initiatives"
 
     def __init__(self, *args: Any, unit: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -420,7 +428,7 @@ class HaveyoursayHistory(BackfillMixin, EuHaveyoursaySpider):
             for native_id, _url in self.never_read("HAVEYOURSAY_BACKFILL_DETAILS_MAX", "initiatives' details"):
                 yield self.revalidate(detail_url(native_id), self.parse_unread_detail,
                                       cb_kwargs={"native_id": native_id}, headers={"Accept": "application/json"},
-                                      errback=self._unread_detail_failed, dont_filter=True)
+                                      errback=self.unread_request_failed, dont_filter=True)
             return
         size = self.settings.getint("HAVEYOURSAY_BACKFILL_PAGE_SIZE", 100)
         yield self.revalidate(history_url(self.page - 1, size), self.parse_history, cb_kwargs={"page": self.page},
@@ -459,9 +467,7 @@ class HaveyoursayHistory(BackfillMixin, EuHaveyoursaySpider):
         """A stored initiative's detail never read before: the item from the detail alone, then
         through the daily spider's detail path (the stored item keeps what it does not say)."""
         if self.is_blocked(response) or response.status >= 400:
-            self.count("detail_failed")
-            self.note("amber", f"details of stored initiatives never read failed again (HTTP {response.status}): "
-                               "the next backfill tries again")
+            self.unread_failed_again(f"HTTP {response.status}")
             return
         try:
             data = json.loads(response.body)
@@ -478,11 +484,6 @@ class HaveyoursayHistory(BackfillMixin, EuHaveyoursaySpider):
             return
         self.count("details_read")
         yield from self.parse_detail(response, item)
-
-    def _unread_detail_failed(self, failure: Any) -> None:
-        self.count("detail_failed")
-        self.note("amber", f"details of stored initiatives never read failed again ({self.failure_reason(failure)}): "
-                           "the next backfill tries again")
 
 
 # --------------------------------------------------------------------------- Cellar

@@ -13,9 +13,9 @@ register) is walked page after page: the next page's step is added to the runnin
 page finishes green and says the walk goes on (`walk_goes_on`); a red page stops that source's
 walk (run again to retry it). A unit whose content depends on --since (a watched act's works
 since the year, the sitemap's pages changed since it) counts as done only for a --since no
-earlier than the one it was crawled for. A retry unit (regjeringen.no's ``details``: the pages of
-stored hearings never read) is never done for good: it is planned whenever the store has work for
-it. Politeness (POLITE_SETTINGS): one request at a time per site, at
+earlier than the one it was crawled for. A retry unit (``details`` of regjeringen.no and Have your
+say: the pages of stored items never read) is never done for good: it is planned whenever the
+store has work for it. Politeness (POLITE_SETTINGS): one request at a time per site, at
 least DOWNLOAD_DELAY seconds apart (AutoThrottle may only slow down), robots.txt obeyed, one
 source and unit at a time; `-s NAME=VALUE` overrides, as for every crawl.
 """
@@ -237,7 +237,7 @@ def next_steps(db: sqlite_utils.Database, result: StepResult, *, since: int) -> 
 
 def _retries(db: sqlite_utils.Database, source: str, cls: type) -> list[str]:
     """The retry units of `source` (crawlers.backfill.BackfillMixin.retry_units) that have work now:
-    a page walk's stored hearings whose pages were never read (blocked or failed)."""
+    a page walk's stored items whose pages were never read (blocked or failed)."""
     from tracker.store.merge import unread_details
 
     return list(cls.retry_units) if cls.retry_units and unread_details(db, source) else []
