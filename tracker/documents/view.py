@@ -42,7 +42,11 @@ def last_check_note(d: dict[str, Any], lang: str = "nb") -> str | None:
     and that the copy is what is read ("last check Wed 25 Nov 2026: could not be fetched: HTTP 403;
     the copy of Tue 24 Nov 2026 is used"). None otherwise. A failed check never takes a copy out of
     use (tracker.documents.store): the drafts, the relevance and the redlines go on reading it."""
-    problem = fetch_problem(d, lang)
+    return _check_note(d, fetch_problem(d, lang), lang)
+
+
+def _check_note(d: dict[str, Any], problem: str | None, lang: str) -> str | None:
+    """`last_check_note` for the last check's `problem` (`fetch_problem`), already worded."""
     if problem is None or not d.get("sha256"):
         return None
     return gettext(lang, "last check %(day)s: %(problem)s; the copy of %(fetched)s is used",
@@ -61,7 +65,7 @@ def document_state(d: dict[str, Any], lang: str = "nb") -> str:
         state = problem
     else:
         state = _copy_state(d, lang)
-        note = last_check_note(d, lang)
+        note = _check_note(d, problem, lang)
         state = f"{state} – {note}" if note else state
     if d.get("unlisted"):
         state += " – " + gettext(lang, "no longer linked from the item's page: not quoted in drafts")
