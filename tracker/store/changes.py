@@ -136,6 +136,11 @@ def _extra(item: dict[str, Any]) -> dict[str, Any]:
     return dict(value or {})
 
 
+def _linked(doc: dict[str, Any]) -> dict[str, Any]:
+    """A document without the ``unlisted`` mark: as its page links it."""
+    return {k: v for k, v in doc.items() if k != UNLISTED}
+
+
 def _merge_documents(old: Any, new: Any, *, complete: bool = False) -> list[dict[str, Any]]:
     """Documents accumulate: a page that stops listing one does not delete it (its copy, its
     history and what it said stay). But when the scrape read the page itself (`complete`), a
@@ -150,7 +155,7 @@ def _merge_documents(old: Any, new: Any, *, complete: bool = False) -> list[dict
             if url not in given and not d.get(UNLISTED):
                 merged[url] = {**d, UNLISTED: True}
     for d in _docs(new):
-        merged[d.get("url")] = {k: v for k, v in d.items() if k != UNLISTED}
+        merged[d.get("url")] = _linked(d)
     return list(merged.values())
 
 
@@ -330,7 +335,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
     removed = [d for d in _docs(after.get("documents")) if d.get(UNLISTED) and d.get("url") in was_listed]
     if removed:
         events.append(Event("documents_removed", "documents", None,
-                            [{k: v for k, v in d.items() if k != UNLISTED} for d in removed]))
+                            [_linked(d) for d in removed]))
     if before.get("vanished_at") and not after.get("vanished_at"):
         events.append(Event("reappeared", None, before.get("vanished_at"), None))
     return events
@@ -384,7 +389,7 @@ def revert(item: dict[str, Any], later: list[dict[str, Any]]) -> dict[str, Any] 
         stored_text = isinstance(item.get("extra"), str) or item.get("extra") is None
         old["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if stored_text else extra
     if added or removed:
-        kept = [d if d.get("url") not in removed else {k: v for k, v in d.items() if k != UNLISTED}
+        kept = [d if d.get("url") not in removed else _linked(d)
                 for d in _docs(item.get("documents")) if d.get("url") not in added]
         old["documents"] = (json.dumps(kept, ensure_ascii=False) if isinstance(item.get("documents"), str)
                             else kept)
