@@ -657,3 +657,32 @@ def test_a_document_the_page_no_longer_links_is_listed_under_changed(db, tmp_pat
     entry = changed[changed.index("endringer i åpenhetsloven"):][:1200]
     assert "Ikke lenger lenket fra sakens side (1): Høringsnotat (utkast)" in entry, entry
     assert "Nye dokumenter (1): Høringsnotat" in entry
+
+
+def test_a_backfill_of_a_watched_eu_file_is_not_this_weeks_news(db):
+    """`ncp-tracker backfill --source eu_oeil` the day after the source's first crawl stores a
+    watched procedure's history: its events are a backfill run's (history found later), and the EU
+    section's «changes to watched EU files this week» must not list them — a procedure from 2019
+    entering the store is not a stage change of this week. A daily run's change still is."""
+    from tracker.store import health
+
+    build_world(db)
+    item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0269(COD)",
+            "title": "Prohibiting products made with forced labour",
+            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0269(COD)"}
+    old = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2019/0001(COD)",
+           "title": "An old file", "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2019/0001(COD)"}
+    first = store.start_run(db, as_of=DAY1, mode="test", sources=["eu_oeil"])
+    store.apply_scrape(db, run_id=first, as_of=DAY1, source="eu_oeil", items=[item])
+    health.record(db, first, health.SourceRun(source="eu_oeil", items_seen=1), DAY1.isoformat())
+    walk = store.start_run(db, as_of=DAY1 + timedelta(hours=4), mode="test", sources=["eu_oeil"], backfill=True)
+    store.apply_scrape(db, run_id=walk, as_of=DAY1 + timedelta(hours=4), source="eu_oeil",
+                       items=[old, {**item, "summary": "Committee report tabled (2023)"}])
+    health.record(db, walk, health.SourceRun(source="eu_oeil", items_seen=2), DAY1.isoformat())
+    assert _build(db).eu["stage"] == []
+    second = store.start_run(db, as_of=DAY2, mode="test", sources=["eu_oeil"])
+    store.apply_scrape(db, run_id=second, as_of=DAY2, source="eu_oeil",
+                       items=[{**item, "summary": "Council position adopted"}])
+    (entry,) = _build(db).eu["stage"]
+    assert entry["title"] == item["title"]
+    assert [c["after"] for c in entry["changes"]] == [{"summary": "Council position adopted"}]

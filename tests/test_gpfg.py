@@ -14,8 +14,8 @@ DAY1 = datetime(2026, 11, 23, 6, tzinfo=OSLO)
 DAY2 = datetime(2026, 11, 24, 6, tzinfo=OSLO)
 
 
-def _put(db, as_of, source, items):
-    run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+def _put(db, as_of, source, items, *, backfill=False):
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[source], backfill=backfill)
     store.apply_scrape(db, run_id=run, as_of=as_of, source=source,
                        items=[{"source": source, "url": f"https://example.org/{source}/{i['native_id']}", **i}
                               for i in items])
@@ -116,6 +116,23 @@ def test_digest_section_only_changes_since(db):
         ("no_nbim:2026/sub", "Norges Bank", "hearing", "new")]
     assert set(section[0]) >= {"id", "title", "url", "actor", "stage", "published", "status"}
     assert len(gpfg.digest_section(db, since="2026-11-22", as_of=DAY1)) == 8
+
+
+def test_a_backfill_of_the_funds_history_is_not_news_in_its_sections(db):
+    """`ncp-tracker backfill` walks regjeringen.no's hearings back to 2015 and stores the fund's
+    old hearings: items entering the store today, but history (a backfill run's events), which the
+    digest's GPFG and åpenhetsloven sections must not list as new or changed since yesterday."""
+    _seed(db)
+    _put(db, DAY2, "no_regjeringen_horinger", [
+        {"native_id": "2019", "kind": "hearing", "title": "Høring – endringer i mandatet for Statens pensjonsfond utland",
+         "owner": "Finansdepartementet", "published": "2019-03-01T10:00:00+01:00"},
+        {"native_id": "2021", "kind": "hearing", "title": "Høring – forslag til lov om virksomheters åpenhet",
+         "owner": "Barne- og familiedepartementet", "published": "2021-01-15T10:00:00+01:00"}], backfill=True)
+    put_evidence(db, "no_regjeringen_horinger:2019", "gpfg", 1.0, [])
+    put_evidence(db, "no_regjeringen_horinger:2021", "apenhetsloven", 1.0, [])
+    assert any(i["id"] == "no_regjeringen_horinger:2019" for i in gpfg.gpfg_items(db))  # followed, as history
+    assert gpfg.digest_section(db, since=DAY1, as_of=DAY2) == []
+    assert gpfg.apenhetsloven_section(db, since=DAY1, as_of=DAY2) == []
 
 
 def test_apenhetsloven_section_topic_first(db):

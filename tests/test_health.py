@@ -79,3 +79,40 @@ def test_unrecognised_words_are_the_sources_unknown_status_words_most_first(db):
     assert unrecognised_words(db, "no_regjeringen_horinger") == [("Avbrutt", 3), ("Stengt midlertidig", 1)]
     assert unrecognised_words(db, "eu_haveyoursay") == [("Suspended", 1)]
     assert unrecognised_words(db, "no_lovdata") == []
+
+
+def test_a_backfill_never_hides_the_daily_runs_red(db, as_of):
+    """The morning's run finds regjeringen.no's feed broken (red); an adviser then walks the
+    source's history (`ncp-tracker backfill`), whose pages of the past answer fine. The health the
+    digest and the web page show is the daily channel's: still red, with its reason — a green
+    backfill row must not stand in for it. The backfill's own row stays in the store (its command
+    reports it)."""
+    from datetime import timedelta
+
+    import tracker.digest as digest
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.store import health
+    from tracker.store import merge as store
+
+    source = "no_forbrukertilsynet"
+
+    def crawl(n: int, when, *, backfill: bool = False, notes=()) -> dict:
+        run = store.start_run(db, as_of=when, mode="test", sources=[source], backfill=backfill)
+        items = [{"source": source, "kind": "regulator_news", "native_id": str(i), "url": f"https://e.org/{i}",
+                  "title": f"Nyhet {i}"} for i in range(n)]
+        row = store_crawl(db, run_id=run, as_of=when, items=items,
+                          report=Report(source=source, channel="rss", notes=list(notes)))
+        store.finish_run(db, run, 0)
+        store.complete_run(db, run)
+        return row
+
+    daily = crawl(5, as_of, notes=[("red", "feed answered HTTP 503")])
+    assert daily["status"] == "red"
+    assert crawl(40, as_of + timedelta(hours=3), backfill=True)["status"] == "green"
+    later = as_of + timedelta(hours=4)
+    [row] = [r for r in health.latest(db, later) if r["source"] == source]
+    assert (row["status"], row["run_id"]) == ("red", daily["run_id"])
+    md = digest.render_markdown(digest.build_digest(db, as_of=later))
+    assert "| Forbrukertilsynet | **FEILER** | 5 |" in md.split("## Kildenes helse", 1)[1]
+    # the backfill's row is kept: the source's history (health.history) has both
+    assert db.execute("select count(*) from health where source = ?", [source]).fetchone()[0] == 2

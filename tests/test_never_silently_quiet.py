@@ -102,6 +102,33 @@ def test_stale_data_or_a_day_outside_the_data_is_red_and_exits_non_zero(world, d
     assert allowed.exit_code == 0 and words in allowed.stdout
 
 
+def test_a_backfill_is_not_a_fresh_crawl(world):
+    """The daily runs stopped on 24 November; on the 30th an adviser walks a source's history
+    (`ncp-tracker backfill`), which succeeds. The news is still six days old: the digest of the
+    30th must say so (exit 2), not pass the backfill off as the morning's crawl."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.store import merge as store
+
+    when = datetime(2026, 11, 30, 5, tzinfo=OSLO)
+    db = open_db(world)
+    run = store.start_run(db, as_of=when, mode="test", sources=["no_stortinget_horinger"], backfill=True)
+    store_crawl(db, run_id=run, as_of=when, report=Report(source="no_stortinget_horinger", channel="api"),
+                items=[{"source": "no_stortinget_horinger", "kind": "committee_hearing", "native_id": "2019-1",
+                        "url": "https://www.stortinget.no/h/2019-1", "title": "Høring 2019"}])
+    store.finish_run(db, run, 0)
+    store.complete_run(db, run)
+    db.close()
+    result = cli("--db", str(world), "digest", "--date", "2026-11-30")
+    assert result.exit_code == 2, result.output
+    assert "Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00" in result.stderr
+    # nor is the backfill the digest's clock: the latest morning run is
+    latest = cli("--db", str(world), "digest", "--allow-red")
+    assert "_Stand tir. 24.11.2026 kl. 06.00" in latest.stdout, latest.stdout[:300]
+
+
 @pytest.mark.parametrize(("command", "words"), [
     (["inbox"], "more than 36 hours ago: what is shown may be out of date"),
     (["horizon"], "for mer enn 36 timer siden: det som vises, kan være utdatert"),

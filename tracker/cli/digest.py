@@ -15,13 +15,15 @@ RECORDED = ("md", "html", "txt", "eml")
 
 
 def _as_of(db, day_text: str | None):
-    """The digest's clock: the latest run on that day, else now (today) or the end of that day."""
+    """The digest's clock: the latest daily run on that day (a backfill is no morning's crawl), else
+    now (today) or the end of that day."""
     from datetime import date, datetime, time
 
     from crawlers.dates import OSLO
     from tracker.store.deadlines import oslo_date, to_datetime
+    from tracker.store.queries import DAILY_RUN_SQL
 
-    runs = [to_datetime(r["as_of"]) for r in db.query("select as_of from runs where as_of is not null")]
+    runs = [to_datetime(r["as_of"]) for r in db.query(f"select as_of from runs r where as_of is not null and {DAILY_RUN_SQL}")]
     runs = [r for r in runs if r is not None]
     if not day_text:
         return max(runs) if runs else datetime.now(OSLO)

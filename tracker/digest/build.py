@@ -34,6 +34,8 @@ from tracker.store import changes as store_changes
 from tracker.store import deadlines
 from tracker.store.instants import stored
 from tracker.store.queries import (
+    BACKFILL_EVENT_SQL,
+    DAILY_RUN_SQL,
     as_they_stood,
     last_event_id,
     recorded_later,
@@ -282,15 +284,19 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
     # look-up by id. As one join, SQLite built a Bloom filter over every item of those kinds
     # (250,000 rows at a million items, 1.5 s) to skip a few thousand look-ups; the exact aware
     # comparison of `at` follows
-    week = list(db.query("select * from events indexed by idx_events_at where id <= ? and at >= ? order by id",
+    # a backfill's events are history found later, not this week's changes
+    week = list(db.query(f"select * from events e indexed by idx_events_at where id <= ? and at >= ?"
+                         f" and not {BACKFILL_EVENT_SQL} order by id",
                          [upto, (week_ago - timedelta(days=2)).date().isoformat()]))
     watched = {r["id"]: r for r in select_in(
         db, f"select id, title, url, kind, source, extra from items where id in ({{marks}}) and +kind in ({wmarks})",
         sorted({e["item_id"] for e in week if e["item_id"] is not None}), after=EU_WATCH_KINDS)}  # fmt: skip
     rows = [{**e, "title": i["title"], "url": i["url"], "item_kind": i["kind"], "source": i["source"],
              "extra": i["extra"]} for e in week if (i := watched.get(e["item_id"])) is not None]
-    # a source's first crawl is a backfill: its "new" events say "first seen", not "changed"
-    first_run = {r["source"]: r["run_id"] for r in db.query("select source, min(run_id) as run_id from health group by source")}
+    # a source's first daily crawl finds what exists: its "new" events say "first seen", not "changed"
+    first_run = {r["source"]: r["run_id"] for r in db.query(
+        f"select h.source, min(h.run_id) as run_id from health h join runs r on r.id = h.run_id"
+        f" where {DAILY_RUN_SQL} group by h.source")}
     grouped: dict[str, dict[str, Any]] = {}
     for e in rows:
         at = deadlines.to_datetime(e["at"])
@@ -355,10 +361,10 @@ def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang:
                      first=format_datetime(first, lang)))
         return out
     # a crawl succeeded when it finished and one of its sources is not red (the documents' row is
-    # no crawl)
+    # no crawl); a backfill is no crawl of today's news
     latest = deadlines.to_datetime(db.execute(
-        """select max(r.as_of) from runs r
-           where r.exit_code is not null and r.as_of > '' and r.as_of <= ?
+        f"""select max(r.as_of) from runs r
+           where r.exit_code is not null and r.as_of > '' and r.as_of <= ? and {DAILY_RUN_SQL}
              and exists (select 1 from health h where h.run_id = r.id and h.status != 'red' and h.source != ?)""",
         [stored(as_of), health_mod.DOCUMENTS]).fetchone()[0])
     if latest is None:

@@ -21,6 +21,7 @@ import sqlite_utils
 
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
+from tracker.store.queries import DAILY_RUN_SQL
 
 GREEN, AMBER, RED = "green", "amber", "red"
 #: the row of the documents of a run's items (tracker/documents/pipeline.py), beside the sources'
@@ -148,7 +149,7 @@ def usual_items(db: sqlite_utils.Database, source: str, channel: str | None, bef
     since = stored(to_datetime(this[0]) - timedelta(days=USUAL_DAYS))
     seen = [row[0] for row in db.execute(
         f"""select h.items_seen from health h join runs r on r.id = h.run_id
-            where h.source = ? and h.run_id < ? and h.status != '{RED}' and not coalesce(r.backfill, 0)
+            where h.source = ? and h.run_id < ? and h.status != '{RED}' and {DAILY_RUN_SQL}
               and r.as_of >= ? and coalesce(h.channel, '') = coalesce(?, '')
               and json_extract(h.stats, '$."{LOW_STAT}"') is null
             order by h.run_id desc limit {USUAL_RUNS}""", [source, before_run, since, channel])]
@@ -164,13 +165,14 @@ def first_clock(db: sqlite_utils.Database) -> datetime | None:
 
 
 def latest(db: sqlite_utils.Database, upto: datetime) -> list[dict[str, Any]]:
-    """The latest health row of every source crawled by a run whose clock is not after `upto` (a
-    digest of an earlier day shows that day's checks, not later ones), with that run's clock as
-    `run_as_of`."""
+    """The latest health row of every source crawled by a daily run whose clock is not after `upto`
+    (a digest of an earlier day shows that day's checks, not later ones), with that run's clock as
+    `run_as_of`. A backfill's rows are not the source's health: a green walk through its past
+    must not hide that this morning's crawl failed (`ncp-tracker backfill` reports its own)."""
     return list(db.query(
-        """select h.*, r.as_of as run_as_of from health h
+        f"""select h.*, r.as_of as run_as_of from health h
            join (select h2.source, max(h2.run_id) as run_id from health h2 join runs r on r.id = h2.run_id
-                 where r.as_of <= ? group by h2.source) l
+                 where r.as_of <= ? and {DAILY_RUN_SQL} group by h2.source) l
              on h.source = l.source and h.run_id = l.run_id
            join runs r on r.id = h.run_id
            order by h.source""", [stored(upto)]

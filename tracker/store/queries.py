@@ -99,6 +99,10 @@ def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: st
 #: THE test of an event written by a backfill run (`runs.backfill` = 1, `ncp-tracker backfill`):
 #: history found later, never news
 BACKFILL_EVENT_SQL = "exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)"
+#: THE test of a daily run (`runs` as ``r``): not a backfill's walk through a source's past, whose
+#: success says nothing of today's news — the sources' health, the freshness of the data and the
+#: digest's clock are the daily runs'
+DAILY_RUN_SQL = "not coalesce(r.backfill, 0)"
 
 
 def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
