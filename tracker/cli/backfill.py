@@ -66,8 +66,11 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
 
     def on_unit(result, ok: bool) -> None:
         h = result.health[0] if result.health else {}
+        # the unit's health is said here only (the health page and digest show the daily runs'):
+        # a warning's reason too, not only a failure's
         line = (f"{result.step.label}: {h.get('status', '?')} items {h.get('items_seen', 0)} "
-                f"new {h.get('items_new', 0)}" + ("" if ok else f" — NOT checkpointed ({h.get('reason', '')})"))
+                f"new {h.get('items_new', 0)}" + ("" if ok else f" — NOT checkpointed ({h.get('reason', '')})")
+                + (f" — {h.get('reason', '')}" if ok and h.get("status") == "amber" else ""))
         click.echo(line, err=True)
         if not ok:
             red.append(result.step.label)
