@@ -3,7 +3,9 @@
 A regjeringen.no hearing page lists its consultees inline in the factbox ``#horingsinstanser``:
 one ``<p>`` per organisation (bokmål page id3167072) or one ``<p>`` with the names separated by
 ``<br />`` (nynorsk page id3168525) — both real. Older pages link a PDF list instead; then the
-names are not on the page and the list is unknown (None), never an empty list.
+names are not on the page and the list is unknown (None), never an empty list, until the file is
+read: `parse_consultee_lines` takes the names from its lines (tracker/documents reads the file; a
+list file is never tagged, so its names are no evidence either).
 
 Each consultee is ``{"name": str, "orgnr": str | None}``. There is no offline register of
 organisation numbers, so ``orgnr`` is filled only when the page itself gives one next to the
@@ -30,6 +32,15 @@ _ORGNR = re.compile(r"[(,\s]*\b(?:org(?:anisasjons)?\.?\s*(?:nr|nummer)\.?|orgnr
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 #: a whole "name" that is no organisation: a file, a placeholder, a heading
 _NOT_A_NAME = re.compile(r"^(?:\(?pdf\)?|\(?docx?\)?|høy?ringsinstans(?:er|ar)?:?|liste over .*|se vedlegg.*)$", re.I)
+#: a line of a list file that is no organisation: the list's title, a page number, a date, a
+#: reference, a heading ending in a colon
+_NOT_A_NAME_LINE = re.compile(
+    r"^(?:høy?ringsliste.*|adresseliste.*|mottak(?:ere|arar)\b.*|side \d+(?: av \d+)?|\d+(?: ?/ ?\d+)?"
+    r"|\d{1,2}\. ?\d{1,2}\. ?\d{2,4}|dato\b.*|(?:vår|deres) ref\b.*|.*:)$", re.I)
+#: a list item's marker ("1.", "•", "–") before the name
+_MARKER = re.compile(r"^(?:\d{1,3}[.)]\s+|[•·▪\-–*]\s*)")
+#: a line that does not end a name: it ends in a word that joins it to the next line
+_JOINS_NEXT = re.compile(r"(?:\b(?:for|og|i|av|til|med|om|på|under|eller|the|of|and)|[&,–]| -)$", re.I)
 MAX_NAME = 200
 
 
@@ -70,21 +81,62 @@ def split_orgnr(text: str) -> tuple[str, str | None]:
     return " ".join(name.split()), "".join(m.groups())
 
 
+def _add_name(text: str, out: list[dict[str, Any]], seen: set[str]) -> None:
+    """`text` as a consultee of `out` unless it is no name or one already there (case, dashes and
+    punctuation aside)."""
+    text = " ".join(text.split()).strip(" ,;•·-–")
+    if not text or len(text) > MAX_NAME or _NOT_A_NAME.match(text):
+        return
+    name, orgnr = split_orgnr(text)
+    key = _fold(name)
+    if not key or key in seen:
+        return
+    seen.add(key)
+    out.append({"name": name, "orgnr": orgnr})
+
+
 def parse_consultee_names(block_html: list[str]) -> list[dict[str, Any]]:
     """Consultees from the HTML of the list's blocks (one name per block or per <br> line)."""
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for html in block_html:
         for part in _BREAK.split(html):
-            text = " ".join(strip_html(part).split()).strip(" ,;•·-–")
-            if not text or len(text) > MAX_NAME or _NOT_A_NAME.match(text):
-                continue
-            name, orgnr = split_orgnr(text)
-            key = _fold(name)
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            out.append({"name": name, "orgnr": orgnr})
+            _add_name(strip_html(part), out, seen)
+    return out
+
+
+def parse_consultee_lines(lines: list[str]) -> list[dict[str, Any]]:
+    """Consultees from the text lines of a list file (a PDF's lines, a .docx's paragraphs; its
+    headings left out by the caller): one name a line, a name that runs over two lines joined
+    («Kontaktpunktet for ansvarlig» + «næringsliv»; «Arbeids- og» + «inkluderingsdepartementet»;
+    a word hyphenated at the line's end; an abbreviation in parentheses), list markers, page
+    numbers, dates and the list's title dropped. A name broken before a capitalised word after
+    one that joins nothing («WWF – Norge, Verdens» / «Naturfond») stays two entries: nothing in
+    the lines tells it from two names. Kontaktpunktet's Norwegian names break only before
+    lower-case words or after «for», so it is recognised wherever its name is broken.
+
+    >>> [c["name"] for c in parse_consultee_lines(["Høringsliste", "1. Datatilsynet",
+    ...     "Kontaktpunktet for ansvarlig", "næringsliv", "Side 1 av 2", "Arbeids- og",
+    ...     "inkluderingsdepartementet", "Norges Rederi-", "forbund"])]
+    ['Datatilsynet', 'Kontaktpunktet for ansvarlig næringsliv', 'Arbeids- og inkluderingsdepartementet', 'Norges Rederiforbund']
+    """
+    joined: list[str] = []
+    for raw in lines:
+        line = _MARKER.sub("", " ".join(str(raw).split()))
+        if not line or _NOT_A_NAME_LINE.match(line):
+            continue
+        prev = joined[-1] if joined else ""
+        if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[:1].islower() \
+                and not re.match(r"(?:og|eller)\b", line):
+            joined[-1] = prev[:-1] + line  # a word hyphenated at the line's end
+        elif prev and (line[:1].islower() or line[:1] == "(" or prev.endswith("-") or _JOINS_NEXT.search(prev)):
+            joined[-1] = f"{prev} {line}"  # the name goes on ("næringsliv", "(NHO)", "Arbeids- og" + …)
+        else:
+            joined.append(line)
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for text in joined:
+        _add_name(text, out, seen)
     return out
 
 

@@ -176,6 +176,60 @@ def write_pdf(spec: Spec, path: str | Path | None = None) -> bytes:
     return data
 
 
+def write_list_pdf(title: str, groups: list[tuple[str, list[str]]], *, width_pt: float = 150,
+                   path: str | Path | None = None) -> bytes:
+    """A list of consultees as ministries publish it: a title (bold, larger), group headings (bold)
+    and one name a line in a narrow column (`width_pt`), so that long names run over two lines —
+    some hyphenated at the line's end — on as many pages as it takes, with a running header and
+    a page number in the footer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setTitle(title)
+    width, height = A4
+    left, top, bottom = 60, 70, 70
+    page = [1]
+
+    def furniture() -> None:
+        c.setFont("Helvetica", 8)
+        c.drawString(left, height - 35, "Høringsliste")
+        c.drawRightString(width - 60, 30, f"Side {page[0]}")
+
+    furniture()
+    y = height - top
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(left, y, title)
+    y -= 30
+    for heading, names in groups:
+        if y < bottom + 40:
+            c.showPage()
+            page[0] += 1
+            furniture()
+            y = height - top
+        c.setFont("Helvetica-Bold", 11)
+        c.drawString(left, y, heading)
+        y -= 18
+        for name in names:
+            for line in _wrap(name, "Helvetica", 10, width_pt):
+                if y < bottom:
+                    c.showPage()
+                    page[0] += 1
+                    furniture()
+                    y = height - top
+                c.setFont("Helvetica", 10)
+                c.drawString(left, y, line)
+                y -= 13
+        y -= 10
+    c.showPage()
+    c.save()
+    data = buf.getvalue()
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
+
+
 def write_docx(spec: Spec, path: str | Path | None = None) -> bytes:
     import docx
 

@@ -164,3 +164,111 @@ def test_block_html_is_what_parsel_gives_on_every_recorded_page():
             lists += 1
             assert consultees.block_html(box.root) == [b.get() for b in box.xpath(xpath)], path
     assert lists >= 100
+
+
+# ------------------------------------------------------------------ a list linked as a file
+
+
+def _real_names() -> list[str]:
+    """The 134 organisations of the real bokmål list (id3167072)."""
+    return [c["name"] for c in consultees.parse_consultees(file_response(REAL, URL))]
+
+
+def test_names_from_the_lines_of_a_list_file_real_names_in_a_generated_pdf(tmp_path):
+    """A list file as ministries lay it out (title and group headings in bold, one name a line,
+    a page number in the footer), with the 134 real names of id3167072 and Kontaktpunktet: every
+    name comes back whole and in order — none of the headings, page numbers or the title."""
+    from docgen import write_list_pdf
+
+    from tracker.documents.extract import list_lines
+
+    names = _real_names()
+    names.insert(70, "Kontaktpunktet for ansvarlig næringsliv")
+    path = tmp_path / "liste.pdf"
+    write_list_pdf("Høringsinstanser", [("Departementene", names[:20]), ("Organisasjoner og virksomheter", names[20:])],
+                   width_pt=230, path=path)
+    found = consultees.parse_consultee_lines(list_lines(path, "pdf"))
+    assert [c["name"] for c in found] == names
+    assert consultees.ncp_consultee(found) is True
+    # in a narrow column, Kontaktpunktet's name runs over lines and is still one name
+    write_list_pdf("Høringsinstanser", [("Organisasjoner", ["Datatilsynet", "Kontaktpunktet for ansvarlig næringsliv",
+                                                          "Næringslivets hovedorganisasjon (NHO)"])],
+                   width_pt=90, path=path)
+    lines = list_lines(path, "pdf")
+    assert "Kontaktpunktet for ansvarlig næringsliv" not in lines  # broken over lines in the file
+    assert [c["name"] for c in consultees.parse_consultee_lines(lines)] == [
+        "Datatilsynet", "Kontaktpunktet for ansvarlig næringsliv", "Næringslivets hovedorganisasjon (NHO)"]
+
+
+def test_a_hearing_whose_list_is_only_a_file_needs_input_when_the_file_names_the_ncp(tmp_path):
+    """An older regjeringen.no page links «Liste over høringsinstanser» (PDF) instead of listing the
+    names: the NCP was never known to be a consultee, and a hearing on a subject the tagger finds
+    weak stayed out of «Trenger innspill». Now the list file is fetched and read for its names
+    (never tagged: a list of names is no evidence), the item gets the list with an `updated`
+    event, and the morning read says «Kontaktpunktet er høringsinstans». A page that later lists
+    the names itself wins; a new version of the file is read again."""
+    from docgen import write_list_pdf
+
+    import tracker.digest as digest
+    from tracker.documents import pipeline
+    from tracker.documents import store as dstore
+    from tracker.jobs.tagging import tag_store
+
+    db = open_db(tmp_path / "t.db")
+    link = regjeringen.parse_documents(_page(
+        '<div class="factbox"><div id="horingsinstanser"><h2>Høringsinstanser</h2>'
+        '<p><a href="/contentassets/ab/liste.pdf">Liste over høringsinstanser</a> (pdf)</p></div></div>'))
+    assert consultees.parse_consultees(_page('<div id="horingsinstanser"><p><a href="/contentassets/ab/liste.pdf">'
+                                             'Liste over høringsinstanser</a></p></div>')) is None
+    hearing = {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "2477095",
+               "url": "https://www.regjeringen.no/no/dokumenter/hoyring/id2477095/",
+               "title": "Høring – endringer i forskrift om offentlige anskaffelser (terskelverdier)",
+               "deadline": "2026-12-18T23:59:59+01:00", "status_raw": "På høring", "documents": link,
+               "extra": {"detail": "ok"}}
+    _scrape(db, [hearing])
+    tag_store(db)
+    item = db["items"].get("regjeringen:2477095")
+    assert item["consultees"] is None and item["ncp_consultee"] is None and not item["relevant"]
+    from tracker.documents.fetch import pending_links
+
+    assert [x["url"] for x in pending_links(db)] == [link[0]["url"]]
+    root = tmp_path / "documents"
+
+    def fetched(names, at):
+        body = write_list_pdf("Høringsinstanser", [("Organisasjoner", names)], width_pt=230)
+        dstore.record_fetch(db, {"item_id": "regjeringen:2477095", "url": link[0]["url"], "title": link[0]["title"],
+                                 "type": "høringsinstanser", "status": "ok", "kind": "pdf", "body": body,
+                                 "content_type": "application/pdf", "etag": None, "http_status": 200},
+                            root=root, at=at)
+        return pipeline.read_and_match(db, at=at, run_id=None, provisions=[])
+
+    names = _real_names()[:40] + ["Kontaktpunktet for ansvarlig næringsliv"]
+    assert fetched(names, "2026-11-24T05:10:00+00:00")["consultee_lists"] == 1
+    item = db["items"].get("regjeringen:2477095")
+    assert item["ncp_consultee"] == 1 and len(json.loads(item["consultees"])) == 41
+    assert json.loads(item["extra"])["consultees_from"]["url"] == link[0]["url"]
+    (event,) = db.query("select kind, field, before, after from events where item_id = ? and kind = 'updated'",
+                        ["regjeringen:2477095"])
+    assert event["field"] == "consultees" and "Kontaktpunktet" in event["after"]
+    # the list was read, not tagged: no labels, no evidence, the item's relevance as it was
+    sections = list(db.query("select labels, relevant from document_sections"))
+    assert sections and all(s["labels"] == "[]" and not s["relevant"] for s in sections)
+    assert db["items"].get("regjeringen:2477095")["relevance"] == item["relevance"] and not item["relevant"]
+    md = digest.render_markdown(digest.build_digest(db, as_of=AS_OF + timedelta(hours=1)))
+    needs = md.split("## Trenger innspill", 1)[1].split("\n## ", 1)[0]
+    assert "terskelverdier" in needs and "Kontaktpunktet er høringsinstans" in needs
+    # the same file again: nothing; the next crawl of the page (no names on it) keeps the list
+    assert fetched(names, "2026-11-25T05:10:00+00:00")["consultee_lists"] == 0
+    _scrape(db, [hearing], AS_OF + timedelta(days=2))
+    assert db["items"].get("regjeringen:2477095")["ncp_consultee"] == 1
+    # a new version of the file without Kontaktpunktet: read again, an updated event
+    assert fetched(names[:40], "2026-11-27T05:10:00+00:00")["consultee_lists"] == 1
+    assert db["items"].get("regjeringen:2477095")["ncp_consultee"] == 0
+    # the page lists the names itself: its list wins, the file is not read over it
+    inline = {**hearing, "consultees": [{"name": "Datatilsynet", "orgnr": None},
+                                        {"name": "Kontaktpunktet", "orgnr": None}], "ncp_consultee": True}
+    _scrape(db, [inline], AS_OF + timedelta(days=4))
+    assert "consultees_from" not in json.loads(db["items"].get("regjeringen:2477095")["extra"])
+    assert fetched(names[:10], "2026-11-29T05:10:00+00:00")["consultee_lists"] == 0
+    item = db["items"].get("regjeringen:2477095")
+    assert item["ncp_consultee"] == 1 and len(json.loads(item["consultees"])) == 2

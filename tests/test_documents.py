@@ -654,9 +654,12 @@ def test_fetch_from_a_replayed_day_stores_files_and_refuses_bad_answers(tmp_path
             for t, f in (("Høringsnotat", "horingsnotat.pdf"), ("Feil", "feil.pdf"), ("Borte", "borte.pdf"),
                          ("Ukjent", "ukjent.pdf"))]
     docs.append({"title": "Liste over høringsinstanser", "url": f"{base}/liste.pdf", "type": "høringsinstanser"})
+    docs.append({"title": "Pressemelding", "url": f"{base}/pressemelding.pdf", "type": "dokument"})
     _item(db, documents=json.dumps(docs))
     links = pending_links(db)
-    assert len(links) == 4  # the consultee list is not a document type that is read
+    # a press release is not a type that is read; the list of consultees is (for its names)
+    assert sorted(link["url"].rsplit("/", 1)[-1] for link in links) == [
+        "borte.pdf", "feil.pdf", "horingsnotat.pdf", "liste.pdf", "ukjent.pdf"]
     db.close()
     config = tmp_path / "c.toml"
     config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")

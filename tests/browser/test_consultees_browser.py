@@ -57,3 +57,31 @@ def test_item_without_a_known_consultee_list_shows_none(server, browser):
     browser.get(f"{base}/item/{HEARING}")
     assert browser.find_element(By.ID, "item-id").text == HEARING
     assert browser.find_elements(By.ID, "consultees") == []
+
+
+def test_a_list_read_from_the_hearings_list_file_says_so_and_links_it(server, browser):
+    """A list taken from the file the page links (tracker.documents.read.read_consultee_lists)
+    says where it comes from, with a link to the file; a list on the page itself says nothing."""
+    from selenium.webdriver.common.by import By
+
+    base, db_path = server
+    _set_consultees(db_path, HEARING, ["Datatilsynet", "Kontaktpunktet for ansvarlig næringsliv"], 1)
+    url = "https://www.regjeringen.no/contentassets/ab/liste.pdf"
+    conn = sqlite3.connect(db_path)
+    with conn:
+        row = conn.execute("select extra, documents from items where id = ?", [HEARING]).fetchone()
+        extra = {**json.loads(row[0] or "{}"), "consultees_from": {"url": url, "sha256": "0" * 64}}
+        docs = [*json.loads(row[1] or "[]"), {"title": "Liste over høringsinstanser", "url": url,
+                                              "type": "høringsinstanser"}]
+        conn.execute("update items set extra = ?, documents = ? where id = ?",
+                     [json.dumps(extra), json.dumps(docs), HEARING])
+    conn.close()
+    browser.get(f"{base}/item/{HEARING}")
+    browser.find_element(By.CSS_SELECTOR, "#consultee-list summary").click()
+    note = browser.find_element(By.ID, "consultees-file")
+    assert note.is_displayed()
+    assert note.text == "Lest fra filen som høringssiden lenker til som liste: Liste over høringsinstanser"
+    assert note.find_element(By.TAG_NAME, "a").get_attribute("href") == url
+    _set_consultees(db_path, HEARING_FISH, ["Fiskeridirektoratet"], 0)
+    browser.get(f"{base}/item/{HEARING_FISH}")
+    assert browser.find_elements(By.ID, "consultees-file") == []

@@ -405,3 +405,20 @@ def extract(path: str | Path, kind: str, content_type: str | None = None) -> Doc
     if kind == "docx":
         return extract_docx(path)
     raise ExtractionError(f"cannot read documents of kind {kind!r}")
+
+
+def list_lines(path: str | Path, kind: str, content_type: str | None = None) -> list[str]:
+    """The lines of a file that is a list, one entry a line (a hearing's list of consultees): a
+    PDF's text lines in reading order, without running headers, footers, page numbers and lines
+    set as headings (larger than the body, or bold where the body is not); a .docx's or HTML
+    page's paragraphs (their headings left out). Running text would be joined into paragraphs
+    (`extract`); a list's lines are its entries."""
+    if kind != "pdf":
+        return [p.text for s in extract(path, kind, content_type).sections for p in s.paragraphs]
+    lines = [line for _number, boxes, _image in iter_pdf_pages(path) for box in boxes for line in box]
+    styles = Counter((size, bold) for text, size, bold in lines if text.strip())
+    if not styles:
+        return []
+    body_size, body_bold = styles.most_common(1)[0][0]
+    return [text.strip() for text, size, bold in lines
+            if text.strip() and size < body_size * 1.12 and (body_bold or not bold)]

@@ -24,8 +24,10 @@ from tracker.store.changes import UNLISTED
 
 logger = logging.getLogger(__name__)
 
-#: the document types read by default (regjeringen.no's link types, Stortinget's publications)
-DEFAULT_TYPES = ("høringsnotat", "høringsbrev", "publikasjon", "proposal", "forslag",
+#: the document types read by default (regjeringen.no's link types — a hearing's list of consultees
+#: as a file too: read for its names, never tagged, tracker/documents/read.py — Stortinget's
+#: publications)
+DEFAULT_TYPES = ("høringsnotat", "høringsbrev", "høringsinstanser", "publikasjon", "proposal", "forslag",
                  # a watched EU file's stage documents (tracker/documents/family.py)
                  "eu_proposal", "eu_council_mandate", "eu_ep_position", "eu_adopted")
 #: items whose documents can still matter

@@ -28,11 +28,13 @@ def db_file(db: sqlite_utils.Database) -> str:
 
 def read_and_match(db: sqlite_utils.Database, *, at: str, run_id: int | None = None,
                    tagger: Any = None, provisions: list | None = None) -> dict[str, Any]:
-    """Read what was fetched, find watched provisions, raise relevance (no network)."""
+    """Read what was fetched, take consultee lists from list files, find watched provisions, raise
+    relevance (no network)."""
     from tracker.documents import provisions as prov
     from tracker.documents import read
 
     summary: dict[str, Any] = dict(read.read_pending(db, tagger=tagger))
+    summary["consultee_lists"] = read.read_consultee_lists(db, at=at, run_id=run_id)
     summary["provision_hits"] = read.find_provisions(db, prov.load() if provisions is None else provisions,
                                                      at=at, run_id=run_id)
     summary["raised"] = read.raise_relevance(db)

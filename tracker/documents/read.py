@@ -4,6 +4,11 @@ document's strongest paragraphs raise its item's relevance with their reason.
 
 Sections and paragraphs are stored per file (sha256): two items linking the same file share them,
 and every version of a document keeps its own, which is what the redline compares.
+
+A hearing's list of consultees linked as a file (type ``høringsinstanser``: older regjeringen.no
+pages have no list on the page) is read but never tagged — a list of names is no evidence of what
+the hearing is about — and gives the item its consultee list (`read_consultee_lists`), so that a
+hearing naming Kontaktpunktet only in its list file still reaches «Trenger innspill».
 """
 
 from __future__ import annotations
@@ -23,6 +28,19 @@ logger = logging.getLogger(__name__)
 #: a paragraph counts as evidence for the item's relevance from this score on
 MIN_SCORE = 0.2
 EVENT_PROVISION = "provision_hit"
+#: the link type of a hearing's list of consultees (crawlers/regjeringen.py FACTBOX_TYPES)
+CONSULTEE_LIST = "høringsinstanser"
+#: `document_files.tagger_version` of a list file: read, never tagged (no re-read for a new tagger)
+UNTAGGED = "untagged list"
+
+
+class _Untagged:
+    """The tagger's result for a section of a list file: no labels, no evidence, not relevant."""
+
+    labels: list[str] = []
+    evidence: list[Any] = []
+    strengths: dict[str, float] = {}
+    relevance, relevant, reason = 0.0, False, None
 
 
 def _now() -> str:
@@ -41,8 +59,10 @@ def excerpt(text: str, start: int, words: int = 5) -> str:
     return " ".join(tail[:words]).rstrip(".,;:")
 
 
-def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, source: str = "") -> str:
-    """Extract and tag one stored file; returns its read status (read, scanned, unreadable)."""
+def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, source: str = "",
+              tag: bool = True) -> str:
+    """Extract and tag one stored file (`tag=False`: a list file, read but not tagged); returns its
+    read status (read, scanned, unreadable)."""
     row = db["document_files"].get(sha256)
     try:
         doc = ex.extract(row["path"], row["kind"], row.get("content_type"))
@@ -52,10 +72,13 @@ def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, sou
                                                  "read_at": _now()})
         return "unreadable"
     sections = doc.sections
-    tagger = tagger or _tagger()
-    records = [{"id": f"{sha256}:{i}", "title": s.heading, "summary": "", "text": s.text,
-                "language": None, "source": source} for i, s in enumerate(sections)]
-    results = list(tagger.tag_many(records)) if records else []
+    if tag:
+        tagger = tagger or _tagger()
+        records = [{"id": f"{sha256}:{i}", "title": s.heading, "summary": "", "text": s.text,
+                    "language": None, "source": source} for i, s in enumerate(sections)]
+        results: list[Any] = list(tagger.tag_many(records)) if records else []
+    else:
+        results = [_Untagged()] * len(sections)
     section_rows, para_rows = [], []
     pseq = 0
     for i, (section, res) in enumerate(zip(sections, results, strict=True)):
@@ -95,7 +118,7 @@ def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, sou
             db["document_paragraphs"].insert_all(para_rows, pk=("sha256", "seq"), batch_size=500)
         db["document_files"].update(sha256, {
             "pages": doc.pages, "chars": doc.chars, "scanned_pages": json.dumps(doc.scanned_pages),
-            "read_status": status, "tagger_version": tagger.version, "read_at": _now(),
+            "read_status": status, "tagger_version": tagger.version if tag else UNTAGGED, "read_at": _now(),
             "read_error": (f"no text layer: scanned pages {_pages(doc.scanned_pages)} need OCR"
                            if doc.scanned else (f"pages without text (scanned): {_pages(doc.scanned_pages)}"
                                                 if doc.scanned_pages else None))})  # fmt: skip
@@ -116,22 +139,63 @@ def _tagger() -> Any:
 def read_pending(db: sqlite_utils.Database, *, tagger: Any = None) -> dict[str, int]:
     """Read every stored file not yet read (or read by another tagger version)."""
     counts = {"read": 0, "scanned": 0, "unreadable": 0}
+    # a file every item links as its list of consultees is a list file: read, never tagged
     rows = list(db.query(
         """select f.sha256, f.tagger_version, f.read_status,
                   (select i.source from documents d join items i on i.id = d.item_id
-                    where d.sha256 = f.sha256 limit 1) as source
-             from document_files f"""))
+                    where d.sha256 = f.sha256 limit 1) as source,
+                  not exists (select 1 from documents d where d.sha256 = f.sha256 and d.type is not ?)
+                    as list_file
+             from document_files f""", [CONSULTEE_LIST]))
     if not rows:
         return counts
     pending = [r for r in rows if r["read_status"] is None]
-    if pending or any(r["read_status"] in ("read", "scanned") for r in rows):
+    tagged = [r for r in rows if not r["list_file"]]
+    if any(r["read_status"] is None for r in tagged) or any(r["read_status"] in ("read", "scanned") for r in tagged):
         tagger = tagger or _tagger()
         pending = [r for r in rows if r["read_status"] is None
-                   or (r["read_status"] in ("read", "scanned") and r["tagger_version"] != tagger.version)]
+                   or (r["read_status"] in ("read", "scanned")
+                       and r["tagger_version"] != (UNTAGGED if r["list_file"] else tagger.version))]
     for r in pending:
-        status = read_file(db, r["sha256"], tagger=tagger, source=r["source"] or "")
+        status = read_file(db, r["sha256"], tagger=tagger, source=r["source"] or "", tag=not r["list_file"])
         counts[status] += 1
     return counts
+
+
+def read_consultee_lists(db: sqlite_utils.Database, *, at: str, run_id: int | None = None) -> int:
+    """Give each hearing whose page links its list of consultees as a file (and lists none itself)
+    the names in that file (`tracker.store.merge.set_consultees`: `consultees`, `ncp_consultee`,
+    an `updated` event when the list changed). A file is read again only in a new version; a
+    file that yields no name leaves the list unknown. Returns the items whose list changed."""
+    from crawlers.consultees import parse_consultee_lines
+    from tracker.store.merge import CONSULTEES_FROM, set_consultees
+
+    rows = list(db.query(
+        f"""select d.item_id, d.url, d.sha256, f.path, f.kind, f.content_type, i.consultees,
+                   case when json_valid(i.extra) then json_extract(i.extra, '$.{CONSULTEES_FROM}') end as origin
+              from documents d join document_files f on f.sha256 = d.sha256 join items i on i.id = d.item_id
+             where d.type = ? and f.read_status = 'read' and {listed("d")}
+             order by d.item_id, d.url""", [CONSULTEE_LIST]))
+    changed = 0
+    done: set[str] = set()
+    for r in rows:
+        origin = json.loads(r["origin"]) if r["origin"] else None
+        if r["item_id"] in done or (r["consultees"] is not None and origin is None):
+            continue  # the page lists them itself, or the item's first list file gave them
+        done.add(r["item_id"])
+        if origin == {"url": r["url"], "sha256": r["sha256"]}:
+            continue  # this version of the file was read
+        try:
+            names = parse_consultee_lines(ex.list_lines(r["path"], r["kind"], r["content_type"]))
+        except (ex.ExtractionError, OSError) as exc:
+            logger.warning("the consultee list %s of %s could not be read: %s", r["url"], r["item_id"], exc)
+            continue
+        if not names:
+            logger.warning("the consultee list %s of %s names no one: the list stays unknown", r["url"], r["item_id"])
+            continue
+        changed += set_consultees(db, r["item_id"], names, origin={"url": r["url"], "sha256": r["sha256"]},
+                                  run_id=run_id, at=at)
+    return changed
 
 
 def find_provisions(db: sqlite_utils.Database, provisions: list[prov.Provision], *, at: str,

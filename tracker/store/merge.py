@@ -32,6 +32,9 @@ VANISH_GUARD_MIN = 2
 LIVE_STATUSES = (status.OPEN, status.UPCOMING)
 #: sources that own an item found by several spiders (see `_seen_by_another`)
 PRIMARY_SOURCES = frozenset({"no_regjeringen_horinger", "no_stortinget_horinger", "eu_haveyoursay"})
+#: the `extra` key of an item whose consultee list was read from the list file its page links
+#: (`set_consultees`): {"url": the file's link, "sha256": the version read}
+CONSULTEES_FROM = "consultees_from"
 
 
 @dataclass
@@ -98,6 +101,32 @@ def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, A
             if detail_never_read(detail, read):
                 known[native_id]["url"] = url
     return known
+
+
+def set_consultees(db: sqlite_utils.Database, item_id: str, listed: list[dict[str, Any]], *,
+                   origin: dict[str, str], run_id: int | None, at: str) -> bool:
+    """Store a hearing's consultee list read from the list file its page links (`origin`: the
+    file's ``url`` and the ``sha256`` read) as a scrape's list is stored: `consultees`,
+    `ncp_consultee` (crawlers.consultees decides it), an `updated` event when the list changed —
+    so the digest, «Trenger innspill» and triage's `reconsider_named` see it as they see a list on
+    the page. The item remembers the file (`CONSULTEES_FROM`); a list the page itself gives later
+    replaces it (`apply_scrape`). Returns whether the list changed."""
+    from crawlers.consultees import ncp_consultee
+
+    stored = _load_many(db, [item_id]).get(item_id)
+    if stored is None:
+        raise KeyError(f"no item {item_id!r}")
+    extra = json.loads(stored.get("extra") or "{}")
+    after = {**stored, "consultees": json.dumps(listed, ensure_ascii=False, sort_keys=True),
+             "ncp_consultee": 1 if ncp_consultee(listed) else 0,
+             "extra": json.dumps({**extra, CONSULTEES_FROM: dict(origin)}, ensure_ascii=False, sort_keys=True)}
+    events = changes.compare(stored, after)
+    if events:
+        after["last_changed"] = at
+    with db.conn:
+        db["items"].update(item_id, {k: after[k] for k in ("consultees", "ncp_consultee", "extra", "last_changed")})
+        _record(db, run_id, at, item_id, events)
+    return bool(events)
 
 
 def unread_details(db: sqlite_utils.Database, source: str) -> int:
@@ -227,6 +256,8 @@ def apply_scrape(
                         stored_extra.get(changes.SITTINGS), seen[changes.SITTINGS],
                         places_observed=not seen.get("fallback"))
                 row["extra"] = {**stored_extra, **seen}
+                if row.get("consultees") is not None:  # the page lists them itself: no file's list
+                    row["extra"].pop(CONSULTEES_FROM, None)
             # the documents of a page read in full are all it links (changes._merge_documents)
             merged = changes.merge(stored, row, documents_complete=page_read)
             merged["status"] = _derive(merged, as_of)

@@ -118,6 +118,22 @@ def _consultees(item: dict[str, Any]) -> list[dict[str, Any]] | None:
             for c in rows if isinstance(c, dict) and c.get("name")]
 
 
+def _consultees_file(item: dict[str, Any]) -> dict[str, str] | None:
+    """The list file the consultee list was read from (`extra.consultees_from`: the hearing's page
+    links its list as a file), with its link and name; None when the page lists them itself."""
+    from tracker.digest.build import safe_url
+    from tracker.digest.wording import document_name
+    from tracker.store.merge import CONSULTEES_FROM
+    from tracker.store.queries import loads_json
+
+    extra = loads_json(item.get("extra"), {})
+    origin = extra.get(CONSULTEES_FROM) if isinstance(extra, dict) else None
+    url = origin.get("url") if isinstance(origin, dict) else None
+    if not isinstance(url, str) or not url:
+        return None
+    return {"url": safe_url(url) or "", "name": document_name(item, url)}
+
+
 def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
     from tracker.digest.wording import case_day, document_name, forecasts_lines, sittings_text
     from tracker.i18n import format_datetime
@@ -737,6 +753,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         state = triage.get(db(), item_id)
         return render_template(
             "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),
+            consultees_file=_consultees_file(it),
             allowed=triage.allowed(state["state"]), states=triage.STATES,
             title_html=highlight(it.get("title"), spans["title"]),
             summary_html=highlight(it.get("summary"), spans["summary"]),
