@@ -351,6 +351,7 @@ _NOTE_SAMPLES = [
     (("len(", "pages", "page", "MAX", "max", "total", "_pages_read"), "3"),
     (("exc", "error", "reason"), "bad"), (("what", "label"), "feed"), (("needed",), "Lead NCP"),
     (("timeout",), "timed out"), (("consequence",), "OJ RSS used as fallback"),
+    (("unread_words",), "pages of stored hearings"), (("challenge",), " (bot challenge)"), (("limit",), "500"),
 ]  # fmt: skip
 
 
@@ -389,7 +390,9 @@ def _spider_notes() -> list[tuple[str, int, str]]:
     from pathlib import Path
 
     out = []
-    for path in sorted((Path(__file__).parent.parent / "crawlers" / "spiders").glob("*.py")):
+    crawlers = Path(__file__).parent.parent / "crawlers"
+    # the spiders, the backfill's spiders (crawlers/backfill.py) and the middlewares
+    for path in sorted([*crawlers.glob("*.py"), *(crawlers / "spiders").glob("*.py")]):
         tree = ast.parse(path.read_text("utf-8"))
         constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
                      and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)

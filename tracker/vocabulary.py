@@ -301,6 +301,41 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("the hearings were read from the listing instead (%(num)s page(s))")),
     (r"hearings listing: still new hearings on page (?P<page>\d+), the last one read \((?P<setting>.+)\)",
      N_("hearings listing: still new hearings on page %(page)s, the last one read (%(setting)s)")),
+    # the backfill's spiders (crawlers/backfill.py): pages of history, the retry of pages never read
+    (r"(?P<what>.+?) never read failed again \((?P<why>.+)\): the next backfill tries again",
+     N_("%(what)s never read failed again (%(why)s): the next backfill tries again")),
+    (r"(?P<num>\d+) stored (?P<what>.+?) never read: (?P<limit>\d+) read now, the next backfill goes on",
+     N_("%(num)s stored %(what)s never read: %(limit)s read now, the next backfill goes on")),
+    (r"hearings listing page (?P<page>\d+) answered HTTP (?P<status>\d{3}) \(bot challenge\): this page of history "
+     r"was not read",
+     N_("the hearings listing's page %(page)s answered HTTP %(status)s (bot challenge): this page of history was not "
+        "read")),
+    (r"hearings listing page (?P<page>\d+) answered HTTP (?P<status>\d{3}): this page of history was not read",
+     N_("the hearings listing's page %(page)s answered HTTP %(status)s: this page of history was not read")),
+    (r"hearings listing page (?P<page>\d+) has no hearings \(li\.listItem\) — markup changed\?",
+     N_("the hearings listing's page %(page)s has no hearings (li.listItem): has the markup changed?")),
+    (r"robots\.txt answered HTTP (?P<status>\d{3}): the sitemap it names was not read",
+     N_("robots.txt answered HTTP %(status)s: the sitemap it names was not read")),
+    (r"robots\.txt names no sitemap \(no 'Sitemap:' line\)", N_("robots.txt names no sitemap (no 'Sitemap:' line)")),
+    (r"sitemap (?P<url>\S+) is neither a urlset nor a sitemapindex \((?P<type>.*)\)",
+     N_("the sitemap %(url)s is neither a urlset nor a sitemapindex (%(type)s)")),
+    (r"detail pages of hearings found only in the sitemap failed \((?P<why>.+)\): not stored, the next backfill "
+     r"tries again",
+     N_("the detail pages of hearings found only in the sitemap failed (%(why)s): not stored, the next backfill "
+        "tries again")),
+    (r"searchInitiatives page (?P<page>\d+) \(history\): unknown response shape \((?P<keys>.*)\)",
+     N_("searchInitiatives page %(page)s (history): an answer of unknown shape (%(keys)s)")),
+    (r"searchInitiatives page (?P<page>\d+) \(history\) holds no initiatives",
+     N_("searchInitiatives page %(page)s (history) holds no initiatives")),
+    (r"CELEX (?P<celex>\S+) is not in the watchlist \(any more\): nothing to backfill",
+     N_("CELEX %(celex)s is not in the list of watched EU files (any more): no history to fetch")),
+    (r"SPARQL for (?P<celex>\S+) timed out \((?P<why>.+)\): history of this act not read",
+     N_("SPARQL query for %(celex)s: timed out (%(why)s): the history of this act was not read")),
+    (r"SPARQL for (?P<celex>\S+) failed \((?P<why>.+)\): history of this act not read",
+     N_("SPARQL query for %(celex)s failed (%(why)s): the history of this act was not read")),
+    # a recording (`ncp-tracker record`) that could not keep an answer
+    (r"recording incomplete: a 304 without a cached body was not recorded",
+     N_("the recording is incomplete: a 304 answer without a cached copy was not recorded")),
     # regjeringen.no's published answers (høringssvar), whose pages may answer 403 to bots
     (r"answer lists blocked \(HTTP 403/429/challenge\): answers not updated",
      N_("the answer lists blocked (HTTP 403/429/challenge): answers not updated")),
@@ -383,6 +418,11 @@ HEALTH_SUBJECTS: dict[str, str] = {
     "case pages": N_("case pages"), "answer lists": N_("answer lists"), "case listing": N_("case listing"),
     "press release listing": N_("press release listing"), "front page": N_("front page"),
     "hearing programmes": N_("hearing programmes"), "Lovtidend feed": N_("Lovtidend feed"),
+    # the backfill's (crawlers/backfill.py): the pages its retry unit reads, the stored ones never read
+    "pages of stored hearings": N_("pages of stored hearings"),
+    "details of stored initiatives": N_("details of stored initiatives"),
+    "pages of stored items": N_("pages of stored items"),
+    "hearings' pages": N_("hearings' pages"), "initiatives' details": N_("initiatives' details"),
 }  # fmt: skip
 
 

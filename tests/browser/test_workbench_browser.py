@@ -178,6 +178,47 @@ def test_health_page(server, browser):
     # names and Norwegian words, never the codes (tracker/vocabulary.py)
     assert "Høringer (regjeringen.no) advarsel" in table and "detaljsider blokkert" in table
     assert "no_regjeringen_horinger" not in table and "amber" not in table
+    assert browser.find_elements(By.ID, "backfill") == []  # no history walked yet: no such table
+
+
+def test_health_page_shows_the_backfill_beside_the_daily_health_not_over_it(server, browser):
+    """An adviser walked regjeringen.no's history (`ncp-tracker backfill --since 2015`): two listing
+    pages done, the third blocked. The daily health stays what the morning run found (a warning);
+    the walk has its own table: how far back, how many units, its last unit failing in Bokmål."""
+    from datetime import datetime
+
+    from selenium.webdriver.common.by import By
+
+    from crawlers.dates import OSLO
+    from tracker.store import health
+    from tracker.store import merge as store
+    from tracker.store.db import open_db
+
+    base, db_path = server
+    db = open_db(db_path)
+    when = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)
+    run = store.start_run(db, as_of=when, mode="test", sources=["no_regjeringen_horinger"], backfill=True)
+    health.record(db, run, health.SourceRun(
+        "no_regjeringen_horinger", notes=[("red", "hearings listing page 3 answered HTTP 403 (bot challenge): "
+                                                   "this page of history was not read")]), when.isoformat())
+    db["backfill_checkpoints"].insert_all([
+        {"source": "no_regjeringen_horinger", "unit": "page-1", "since": 2015, "run_id": run, "items_new": 20,
+         "finished": when.isoformat(), "oldest": "2026-09-14", "newest": "2026-11-23"},
+        {"source": "no_regjeringen_horinger", "unit": "page-2", "since": 2015, "run_id": run, "items_new": 18,
+         "finished": when.isoformat(), "oldest": "2026-06-02", "newest": "2026-09-14"}])
+    db.close()
+    browser.get(base + "/health")
+    daily = browser.find_element(By.ID, "health").text
+    assert "Høringer (regjeringen.no) advarsel" in daily and "robotsjekk" not in daily
+    heading = browser.find_element(By.ID, "backfill-heading")
+    assert heading.text == "Historikk hentet inn" and heading.is_displayed()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#backfill tbody tr")
+    assert len(rows) == 1
+    cells = [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")]
+    assert cells[:4] == ["Høringer (regjeringen.no)", "2", "tir. 02.06.2026", "38"]
+    assert cells[4].startswith("tir. 24.11.2026 kl. 10.00")
+    assert cells[6] == "høringslistens side 3 svarte HTTP 403 (robotsjekk): denne siden av historikken ble ikke lest"
+    assert "badge-red" in rows[0].find_element(By.CSS_SELECTOR, ".badge").get_attribute("class")
 
 
 def test_every_page_says_when_the_data_is_old_or_a_source_fails(server, browser):

@@ -177,3 +177,30 @@ def latest(db: sqlite_utils.Database, upto: datetime) -> list[dict[str, Any]]:
            join runs r on r.id = h.run_id
            order by h.source""", [stored(upto)]
     ))  # fmt: skip
+
+
+def backfills(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every source walked by `ncp-tracker backfill`, by source: how far its history is filled —
+    `units` checkpointed, the earliest year asked (`since`), the oldest day a checkpointed page
+    reached (`oldest`, paged sources), `items_new` (items the walk brought into the store) — and
+    its latest backfill unit's health (`status`, `reason`, `run_as_of`: that run's clock). The
+    sources' health (`latest`) is the daily runs'; the health page shows the backfills' here."""
+    if not db["backfill_checkpoints"].exists():
+        return []
+    done = {r["source"]: r for r in db.query(
+        """select source, count(*) as units, min(since) as since, min(oldest) as oldest,
+                  sum(coalesce(items_new, 0)) as items_new
+             from backfill_checkpoints group by source""")}
+    last = {r["source"]: r for r in db.query(
+        """select h.source, h.status, h.reason, r.as_of as run_as_of from health h
+             join (select h2.source, max(h2.run_id) as run_id from health h2 join runs r2 on r2.id = h2.run_id
+                    where r2.backfill = 1 group by h2.source) l on l.source = h.source and l.run_id = h.run_id
+             join runs r on r.id = h.run_id""")}
+    out = []
+    for source in sorted(set(done) | set(last)):
+        d, h = done.get(source, {}), last.get(source, {})
+        out.append({"source": source, "units": d.get("units", 0), "since": d.get("since"),
+                    "oldest": d.get("oldest"), "items_new": d.get("items_new", 0),
+                    "status": h.get("status"), "reason": h.get("reason"),
+                    "run_as_of": to_datetime(h.get("run_as_of"))})
+    return out

@@ -1021,7 +1021,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # as the digest shows it: failing sources first, each with the clock of the run that checked
         # it (a replayed day's, not the machine's) and whether that is too long ago
         from tracker.digest.build import health as source_health
-        from tracker.store.health import GREEN, unrecognised_words
+        from tracker.store.health import GREEN, backfills, unrecognised_words
 
         rows, _stale = source_health(db(), now())
         for r in rows:
@@ -1032,7 +1032,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             # the words behind "N saker med ukjent statusord", each a search for its items (a
             # green source's latest run saw none)
             r["unknown_words"] = unrecognised_words(db(), r["source"]) if r["status"] != GREEN else []
-        return render_template("health.html", rows=rows)
+        # the walks through the sources' past: their own table (the rows above are the daily runs')
+        return render_template("health.html", rows=rows, backfills=backfills(db()))
 
     # ------------------------------------------------------------------ account, feeds, admin
 
