@@ -686,3 +686,29 @@ def test_a_backfill_of_a_watched_eu_file_is_not_this_weeks_news(db):
     (entry,) = _build(db).eu["stage"]
     assert entry["title"] == item["title"]
     assert [c["after"] for c in entry["changes"]] == [{"summary": "Council position adopted"}]
+
+
+def test_a_consultee_list_that_now_names_the_ncp_says_so_under_changed():
+    """«Endret: consultees» (the field's code, in a Bokmål digest) hid the one change of a list that
+    is news for the NCP: asked by name (or no longer). Other changes of the list are named only.
+    Every field an `updated` event can name has a name."""
+    from tracker.store.changes import CONTENT_FIELDS, DATA_FIELDS
+    from tracker.vocabulary import field_name
+
+    assert all(field_name(f, "nb") != f for f in (*CONTENT_FIELDS, *DATA_FIELDS))
+    ncp = json.dumps([{"name": "Datatilsynet", "orgnr": None},
+                      {"name": "Kontaktpunktet for ansvarlig næringsliv", "orgnr": None}], ensure_ascii=False)
+    other = json.dumps([{"name": "Datatilsynet", "orgnr": None}])
+    def change(before, after):
+        return {"kind": "updated", "field": "consultees", "before": {"consultees": before},
+                "after": {"consultees": after}}
+
+    assert digest.describe_change(change(None, ncp), "nb") == (
+        "Endret: høringsinstanser. Kontaktpunktet er nå oppført som høringsinstans")
+    assert digest.describe_change(change(other, ncp), "en") == (
+        "Updated: consultees. The NCP is now listed as a consultee")
+    assert digest.describe_change(change(ncp, other), "nb") == (
+        "Endret: høringsinstanser. Kontaktpunktet er ikke lenger oppført som høringsinstans")
+    assert digest.describe_change(change(None, other), "nb") == "Endret: høringsinstanser"
+    assert digest.describe_change(change(ncp, ncp.replace("Datatilsynet", "Norad")), "nb") == (
+        "Endret: høringsinstanser")

@@ -151,6 +151,7 @@ FIELD_NAMES: dict[str, str] = {
     "hearing_deadline": N_("hearing deadline of the case"),
     "hearing": N_("hearing"),
     "forecasts": N_("forecasts"),
+    "consultees": N_("consultees"),
 }
 
 
