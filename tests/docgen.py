@@ -197,27 +197,28 @@ def write_list_pdf(title: str, groups: list[tuple[str, list[str]]], *, width_pt:
         c.drawString(left, height - 35, "Høringsliste")
         c.drawRightString(width - 60, 30, f"Side {page[0]}")
 
+    def room(y: float, needed: float) -> float:
+        """`y`, or the top of a new page when less than `needed` is left above the bottom margin."""
+        if y >= bottom + needed:
+            return y
+        c.showPage()
+        page[0] += 1
+        furniture()
+        return height - top
+
     furniture()
     y = height - top
     c.setFont("Helvetica-Bold", 16)
     c.drawString(left, y, title)
     y -= 30
     for heading, names in groups:
-        if y < bottom + 40:
-            c.showPage()
-            page[0] += 1
-            furniture()
-            y = height - top
+        y = room(y, 40)
         c.setFont("Helvetica-Bold", 11)
         c.drawString(left, y, heading)
         y -= 18
         for name in names:
             for line in _wrap(name, "Helvetica", 10, width_pt):
-                if y < bottom:
-                    c.showPage()
-                    page[0] += 1
-                    furniture()
-                    y = height - top
+                y = room(y, 0)
                 c.setFont("Helvetica", 10)
                 c.drawString(left, y, line)
                 y -= 13
