@@ -140,6 +140,20 @@ def parse_consultee_lines(lines: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+def reads_as_a_list(found: list[dict[str, Any]]) -> bool:
+    """Whether names taken from a file's lines are a list of organisations, not the lines of a
+    letter or a note linked in the list's place: at most a third of them long (over 90
+    characters) or ending like a sentence.
+
+    >>> reads_as_a_list([{"name": "Datatilsynet"}, {"name": "Norad"}])
+    True
+    >>> reads_as_a_list([{"name": "Departementet sender med dette forslaget på høring."}, {"name": "Norad"}])
+    False
+    """
+    prose = sum(1 for c in found if len(c["name"]) > 90 or c["name"].rstrip().endswith((".", "!", "?", ";")))
+    return bool(found) and prose * 3 <= len(found)
+
+
 def parse_consultees(response: Response) -> list[dict[str, Any]] | None:
     """The consultees of a regjeringen.no hearing page, or None when the page does not list them
     inline (no ``#horingsinstanser``, or only a linked file)."""

@@ -272,3 +272,29 @@ def test_a_hearing_whose_list_is_only_a_file_needs_input_when_the_file_names_the
     assert fetched(names[:10], "2026-11-29T05:10:00+00:00")["consultee_lists"] == 0
     item = db["items"].get("regjeringen:2477095")
     assert item["ncp_consultee"] == 1 and len(json.loads(item["consultees"])) == 2
+
+
+def test_a_letter_linked_in_the_lists_place_leaves_the_list_unknown(tmp_path):
+    """A file linked as the list that is running text (a letter, a note) gives no consultees: its
+    lines are not names, and Kontaktpunktet mentioned in the text is not Kontaktpunktet asked."""
+    from docgen import Spec, write_pdf
+
+    from tracker.documents import pipeline
+    from tracker.documents import store as dstore
+
+    db = open_db(tmp_path / "t.db")
+    url = "https://www.regjeringen.no/contentassets/ab/liste.pdf"
+    _scrape(db, [{"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001", "title": "Høring – x",
+                  "url": "https://www.regjeringen.no/no/dokumenter/x/id3100001/", "status_raw": "På høring",
+                  "documents": [{"title": "Liste over høringsinstanser", "url": url, "type": "høringsinstanser"}]}])
+    letter = Spec("Høringsbrev", [("1", "Innledning", [
+        "Departementet sender med dette på høring et forslag til endringer i åpenhetsloven. Kontaktpunktet "
+        "for ansvarlig næringsliv har bidratt i arbeidet med veiledningen, og vi ber om merknader innen fristen.",
+        "Forslaget gjennomfører deler av direktivet om aktsomhetsvurderinger. Høringsnotatet ligger ved."])])
+    dstore.record_fetch(db, {"item_id": "regjeringen:3100001", "url": url, "title": "Liste over høringsinstanser",
+                             "type": "høringsinstanser", "status": "ok", "kind": "pdf", "body": write_pdf(letter),
+                             "content_type": "application/pdf", "etag": None, "http_status": 200},
+                        root=tmp_path / "documents", at="2026-11-24T05:10:00+00:00")
+    assert pipeline.read_and_match(db, at="2026-11-24T05:10:00+00:00", provisions=[])["consultee_lists"] == 0
+    item = db["items"].get("regjeringen:3100001")
+    assert item["consultees"] is None and item["ncp_consultee"] is None

@@ -166,9 +166,11 @@ def read_consultee_lists(db: sqlite_utils.Database, *, at: str, run_id: int | No
     """Give each hearing whose page links its list of consultees as a file (and lists none itself)
     the names in that file (`tracker.store.merge.set_consultees`: `consultees`, `ncp_consultee`,
     an `updated` event when the list changed). A file is read again only in a new version; a
-    file that yields no name leaves the list unknown. Returns the items whose list changed."""
-    from crawlers.consultees import parse_consultee_lines
+    file that yields no name, or lines that read as prose (a letter linked in the list's place),
+    leaves the list unknown. Returns the items whose list changed."""
+    from crawlers.consultees import parse_consultee_lines, reads_as_a_list
     from tracker.store.merge import CONSULTEES_FROM, set_consultees
+    from tracker.store.queries import loads_json
 
     rows = list(db.query(
         f"""select d.item_id, d.url, d.sha256, f.path, f.kind, f.content_type, i.consultees,
@@ -179,7 +181,7 @@ def read_consultee_lists(db: sqlite_utils.Database, *, at: str, run_id: int | No
     changed = 0
     done: set[str] = set()
     for r in rows:
-        origin = json.loads(r["origin"]) if r["origin"] else None
+        origin = loads_json(r["origin"], None)
         if r["item_id"] in done or (r["consultees"] is not None and origin is None):
             continue  # the page lists them itself, or the item's first list file gave them
         done.add(r["item_id"])
@@ -190,8 +192,9 @@ def read_consultee_lists(db: sqlite_utils.Database, *, at: str, run_id: int | No
         except (ex.ExtractionError, OSError) as exc:
             logger.warning("the consultee list %s of %s could not be read: %s", r["url"], r["item_id"], exc)
             continue
-        if not names:
-            logger.warning("the consultee list %s of %s names no one: the list stays unknown", r["url"], r["item_id"])
+        if not reads_as_a_list(names):  # none, or the lines of a letter linked in the list's place
+            logger.warning("the consultee list %s of %s does not read as a list of names: the list stays unknown",
+                           r["url"], r["item_id"])
             continue
         changed += set_consultees(db, r["item_id"], names, origin={"url": r["url"], "sha256": r["sha256"]},
                                   run_id=run_id, at=at)
