@@ -254,6 +254,10 @@ def test_a_hearing_whose_list_is_only_a_file_needs_input_when_the_file_names_the
     sections = list(db.query("select labels, relevant from document_sections"))
     assert sections and all(s["labels"] == "[]" and not s["relevant"] for s in sections)
     assert db["items"].get("regjeringen:2477095")["relevance"] == item["relevance"] and not item["relevant"]
+    from tracker.documents.view import item_documents
+
+    (doc,) = item_documents(db, "regjeringen:2477095")
+    assert doc["state"] == "lest for navnene (en liste over høringsinstanser, ikke merket), 1 side"
     md = digest.render_markdown(digest.build_digest(db, as_of=AS_OF + timedelta(hours=1)))
     needs = md.split("## Trenger innspill", 1)[1].split("\n## ", 1)[0]
     assert "terskelverdier" in needs and "Kontaktpunktet er høringsinstans" in needs

@@ -90,6 +90,10 @@ def _copy_state(d: dict[str, Any], lang: str) -> str:
         extra = "; " + gettext(lang, "pages without text (scanned): %(pages)s", pages=scanned)
     else:
         extra = f"; {d['read_error']}" if d.get("read_error") else ""
+    from tracker.documents.read import UNTAGGED
+
+    if d.get("tagger_version") == UNTAGGED:  # a list of consultees: read for its names only
+        return gettext(lang, "read for its names (a list of consultees, not tagged), %(pages)s", pages=pages) + extra
     return gettext(lang, "read, %(pages)s", pages=pages) + extra
 
 
@@ -103,7 +107,7 @@ def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int =
     from tracker.documents.store import listed
 
     docs = list(db.query(
-        f"""select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages, f.kind,
+        f"""select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages, f.kind, f.tagger_version,
                    not {listed("d")} as unlisted from documents d
              left join document_files f on f.sha256 = d.sha256
             where d.item_id = ? order by unlisted, d.type = 'høringsnotat' desc, d.url""", [item_id]))
