@@ -33,10 +33,13 @@ _BREAK = re.compile(r"<br\s*/?>", re.I)
 #: a whole "name" that is no organisation: a file, a placeholder, a heading
 _NOT_A_NAME = re.compile(r"^(?:\(?pdf\)?|\(?docx?\)?|høy?ringsinstans(?:er|ar)?:?|liste over .*|se vedlegg.*)$", re.I)
 #: a line of a list file that is no organisation: the list's title, a page number, a date, a
-#: reference, a heading ending in a colon
+#: reference, a heading ending in a colon, an address (a post box, a postcode and place, an
+#: e-mail or web address) where a list gives them
 _NOT_A_NAME_LINE = re.compile(
     r"^(?:høy?ringsliste.*|adresseliste.*|mottak(?:ere|arar)\b.*|side \d+(?: av \d+)?|\d+(?: ?/ ?\d+)?"
-    r"|\d{1,2}\. ?\d{1,2}\. ?\d{2,4}|dato\b.*|(?:vår|deres) ref\b.*|.*:)$", re.I)
+    r"|\d{1,2}\. ?\d{1,2}\. ?\d{2,4}|dato\b.*|(?:vår|deres) ref\b.*|.*:"
+    r"|(?:postboks|pb\.?|boks)\s+\d.*|\d{4}(?:\s+[^\W\d]+){1,3}(?<!\bas)(?<!\basa)|\S+@\S+|(?:https?://|www\.)\S*)$",
+    re.I)
 #: a list item's marker ("1.", "•", "–") before the name
 _MARKER = re.compile(r"^(?:\d{1,3}[.)]\s+|[•·▪\-–*]\s*)")
 #: a line that does not end a name: it ends in a word that joins it to the next line
@@ -119,6 +122,9 @@ def parse_consultee_lines(lines: list[str]) -> list[dict[str, Any]]:
     ...     "Kontaktpunktet for ansvarlig", "næringsliv", "Side 1 av 2", "Arbeids- og",
     ...     "inkluderingsdepartementet", "Norges Rederi-", "forbund"])]
     ['Datatilsynet', 'Kontaktpunktet for ansvarlig næringsliv', 'Arbeids- og inkluderingsdepartementet', 'Norges Rederiforbund']
+    >>> [c["name"] for c in parse_consultee_lines(["Norad", "Postboks 1303 Vika", "0112 Oslo",
+    ...     "post@norad.no", "www.norad.no", "3M Norge AS"])]
+    ['Norad', '3M Norge AS']
     """
     joined: list[str] = []
     for raw in lines:

@@ -174,6 +174,33 @@ def _real_names() -> list[str]:
     return [c["name"] for c in consultees.parse_consultees(file_response(REAL, URL))]
 
 
+@pytest.mark.parametrize(("lines", "names"), [
+    # a name over two lines: a lower-case start, a joining word, «Arbeids- og», a hyphenated word
+    (["Kontaktpunktet for ansvarlig", "næringsliv"], ["Kontaktpunktet for ansvarlig næringsliv"]),
+    (["Nasjonalt kontaktpunkt for", "ansvarlig næringsliv"], ["Nasjonalt kontaktpunkt for ansvarlig næringsliv"]),
+    (["Arbeids- og", "inkluderingsdepartementet"], ["Arbeids- og inkluderingsdepartementet"]),
+    (["Nærings-", "og fiskeridepartementet"], ["Nærings- og fiskeridepartementet"]),
+    (["Norges Rederi-", "forbund"], ["Norges Rederiforbund"]),
+    (["Næringslivets hovedorganisasjon", "(NHO)"], ["Næringslivets hovedorganisasjon (NHO)"]),
+    # markers, the title, page numbers, dates, references and headings ending in a colon dropped
+    (["Høringsliste", "1. Datatilsynet", "• Norad", "– Sametinget", "Side 2 av 3", "3", "24.11.2026",
+      "Vår ref.: 26/3318", "Departementer:"], ["Datatilsynet", "Norad", "Sametinget"]),
+    # addresses, where a list gives them; a company whose name starts with digits is kept
+    (["Norad", "Postboks 1303 Vika", "0112 Oslo", "post@norad.no", "www.norad.no", "3M Norge AS", "1881 AS"],
+     ["Norad", "3M Norge AS", "1881 AS"]),
+    # the same organisation twice (case, dashes) once; an org number split off
+    (["NORAD", "Norad", "Foo AS (org.nr. 123 456 789)"], ["NORAD", "Foo AS"]),
+])  # fmt: skip
+def test_names_from_the_lines_of_a_list_file(lines, names):
+    assert [c["name"] for c in consultees.parse_consultee_lines(lines)] == names
+
+
+def test_lines_that_read_as_prose_are_no_list():
+    names = consultees.parse_consultee_lines(["Departementet sender med dette forslaget på høring.", "Norad"])
+    assert not consultees.reads_as_a_list(names) and not consultees.reads_as_a_list([])
+    assert consultees.reads_as_a_list(consultees.parse_consultee_lines(["Datatilsynet", "Norad", "Sametinget"]))
+
+
 def test_names_from_the_lines_of_a_list_file_real_names_in_a_generated_pdf(tmp_path):
     """A list file as ministries lay it out (title and group headings in bold, one name a line,
     a page number in the footer), with the 134 real names of id3167072 and Kontaktpunktet: every
