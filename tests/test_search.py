@@ -342,3 +342,36 @@ def test_new_since_and_changed_since(store):
     assert HEARING_FISH in ids(search(store, "høring", Filters(new_since="2026-11-23")))
     with pytest.raises(SearchError, match="new_since must be a date or a date and time"):
         filtered(store, Filters(new_since="i går"))
+
+
+def test_the_since_lists_leave_out_what_a_backfill_found(store):
+    """The digest's «3 andre nye saker er ikke relevante (se arbeidsbenken)» linked to a list of
+    every item first seen since — after `ncp-tracker backfill --since 2015` thousands of hearings of
+    past years, which the digest itself rightly did not count as new. Those lists now leave out
+    what a backfill brought in, and items whose changes since are all a backfill's."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.store import merge
+    from tracker.workbench.search import filtered
+
+    since = "2026-11-24T05:00:00+00:00"
+
+    def scrape(when, items, backfill=False):
+        as_of = datetime.fromisoformat(when).astimezone(OSLO)
+        run = merge.start_run(store, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"], backfill=backfill)
+        merge.apply_scrape(store, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=items)
+
+    def hearing(n, title):
+        return {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": str(n), "title": title,
+                "url": f"https://www.regjeringen.no/no/dokumenter/h/id{n}/"}
+
+    scrape("2026-11-20T05:00:00+00:00", [hearing(3100001, "Høring A"), hearing(3100002, "Høring B")])
+    scrape("2026-11-24T06:00:00+00:00", [hearing(3100003, "Høring C (ny i dag)"),
+                                         hearing(3100002, "Høring B, endret i dag")])
+    scrape("2026-11-24T09:00:00+00:00", [hearing(2019001, "Høring fra 2019"), hearing(3100001, "Høring A, rettet")],
+           backfill=True)
+    new = ids(filtered(store, Filters(new_since=since)))
+    assert "regjeringen:3100003" in new and "regjeringen:2019001" not in new
+    changed = ids(filtered(store, Filters(changed_since=since)))
+    assert "regjeringen:3100002" in changed and "regjeringen:3100001" not in changed

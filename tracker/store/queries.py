@@ -96,8 +96,10 @@ def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: st
     return rows
 
 
-#: THE test of an event written by a backfill run (`runs.backfill` = 1, `ncp-tracker backfill`):
-#: history found later, never news
+#: THE backfill runs (`runs.backfill` = 1, `ncp-tracker backfill`): their events are history
+#: found later, never news. As a set of run ids (a few rows, read once per query) …
+BACKFILL_RUNS_SQL = "(select id from runs where backfill = 1)"
+#: … and as the test of one event `e` (its run looked up by key)
 BACKFILL_EVENT_SQL = "exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)"
 #: THE test of a daily run (`runs` as ``r``): not a backfill's walk through a source's past, whose
 #: success says nothing of today's news — the sources' health, the freshness of the data and the
