@@ -712,3 +712,34 @@ def test_a_consultee_list_that_now_names_the_ncp_says_so_under_changed():
     assert digest.describe_change(change(None, other), "nb") == "Endret: høringsinstanser"
     assert digest.describe_change(change(ncp, ncp.replace("Datatilsynet", "Norad")), "nb") == (
         "Endret: høringsinstanser")
+
+
+def test_a_hearing_of_this_week_a_backfill_reached_first_is_still_new_in_the_digest(db, tmp_path):
+    """`ncp-tracker backfill` walks regjeringen.no's listing newest first: its first page holds the
+    hearings of the last days too. One published yesterday that the walk stored before the next
+    morning's run saw it was history to the digest (a backfill's "new" event) and known to that
+    run: no digest ever listed it as new. A backfill's item published in the last week is news;
+    one published years ago stays history."""
+    from test_digest_world import tag
+
+    build_world(db, days=1)
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path)
+    walk = DAY1 + timedelta(hours=8)
+    run = store.start_run(db, as_of=walk, mode="test", sources=["no_regjeringen_horinger"], backfill=True)
+    hearing = {"source": "no_regjeringen_horinger", "kind": "hearing", "status_raw": "På høring",
+               "owner": "Barne- og familiedepartementet", "deadline": "2027-02-26T23:59:00+01:00"}
+    store.apply_scrape(db, run_id=run, as_of=walk, source="no_regjeringen_horinger", items=[
+        {**hearing, "native_id": "3172399", "published": "2026-11-23T11:00:00+01:00",
+         "title": "Høring – forskrift til åpenhetsloven om offentliggjøring av produksjonssteder",
+         "url": "https://www.regjeringen.no/no/dokumenter/forskrift-apenhetsloven/id3172399/"},
+        {**hearing, "native_id": "2477095", "published": "2016-03-01T10:00:00+01:00", "deadline": None,
+         "status_raw": "Ferdigbehandlet", "title": "Høring – evalueringen av offentleglova (åpenhetsloven)",
+         "url": "https://www.regjeringen.no/no/dokumenter/hoyring---evalueringen-av-offentleglova/id2477095/"}],
+        listing={"complete": False})
+    store.finish_run(db, run, 0)
+    build_world_day2(db)
+    tag(db)
+    d = _build(db)
+    new = {r["title"] for r in d.new}
+    assert "Høring – forskrift til åpenhetsloven om offentliggjøring av produksjonssteder" in new
+    assert not any("offentleglova" in t for t in new)

@@ -127,11 +127,16 @@ def test_a_backfill_of_the_funds_history_is_not_news_in_its_sections(db):
         {"native_id": "2019", "kind": "hearing", "title": "Høring – endringer i mandatet for Statens pensjonsfond utland",
          "owner": "Finansdepartementet", "published": "2019-03-01T10:00:00+01:00"},
         {"native_id": "2021", "kind": "hearing", "title": "Høring – forslag til lov om virksomheters åpenhet",
-         "owner": "Barne- og familiedepartementet", "published": "2021-01-15T10:00:00+01:00"}], backfill=True)
+         "owner": "Barne- og familiedepartementet", "published": "2021-01-15T10:00:00+01:00"},
+        # the walk's first page: a hearing of yesterday is news, whoever stored it first
+        {"native_id": "2026", "kind": "hearing", "title": "Høring – retningslinjer for observasjon og utelukkelse",
+         "owner": "Finansdepartementet", "published": "2026-11-23T12:00:00+01:00"}], backfill=True)
     put_evidence(db, "no_regjeringen_horinger:2019", "gpfg", 1.0, [])
     put_evidence(db, "no_regjeringen_horinger:2021", "apenhetsloven", 1.0, [])
+    put_evidence(db, "no_regjeringen_horinger:2026", "gpfg", 1.0, [])
     assert any(i["id"] == "no_regjeringen_horinger:2019" for i in gpfg.gpfg_items(db))  # followed, as history
-    assert gpfg.digest_section(db, since=DAY1, as_of=DAY2) == []
+    assert [(s["id"], s["change"]) for s in gpfg.digest_section(db, since=DAY1, as_of=DAY2)] == [
+        ("no_regjeringen_horinger:2026", "new")]
     assert gpfg.apenhetsloven_section(db, since=DAY1, as_of=DAY2) == []
 
 

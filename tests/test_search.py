@@ -348,7 +348,8 @@ def test_the_since_lists_leave_out_what_a_backfill_found(store):
     """The digest's «3 andre nye saker er ikke relevante (se arbeidsbenken)» linked to a list of
     every item first seen since — after `ncp-tracker backfill --since 2015` thousands of hearings of
     past years, which the digest itself rightly did not count as new. Those lists now leave out
-    what a backfill brought in, and items whose changes since are all a backfill's."""
+    what a backfill brought in (but for an item published in the week before: news, as in the
+    digest), and items whose changes since are all a backfill's."""
     from datetime import datetime
 
     from crawlers.dates import OSLO
@@ -369,9 +370,12 @@ def test_the_since_lists_leave_out_what_a_backfill_found(store):
     scrape("2026-11-20T05:00:00+00:00", [hearing(3100001, "Høring A"), hearing(3100002, "Høring B")])
     scrape("2026-11-24T06:00:00+00:00", [hearing(3100003, "Høring C (ny i dag)"),
                                          hearing(3100002, "Høring B, endret i dag")])
-    scrape("2026-11-24T09:00:00+00:00", [hearing(2019001, "Høring fra 2019"), hearing(3100001, "Høring A, rettet")],
+    scrape("2026-11-24T09:00:00+00:00", [{**hearing(2019001, "Høring fra 2019"), "published": "2019-05-02T10:00:00+02:00"},
+                                         hearing(3100001, "Høring A, rettet"),
+                                         # the walk's first page: published yesterday, news whoever stored it
+                                         {**hearing(3172399, "Høring D"), "published": "2026-11-23T10:00:00+01:00"}],
            backfill=True)
     new = ids(filtered(store, Filters(new_since=since)))
-    assert "regjeringen:3100003" in new and "regjeringen:2019001" not in new
+    assert "regjeringen:3100003" in new and "regjeringen:2019001" not in new and "regjeringen:3172399" in new
     changed = ids(filtered(store, Filters(changed_since=since)))
     assert "regjeringen:3100002" in changed and "regjeringen:3100001" not in changed

@@ -34,8 +34,8 @@ from tracker.store import changes as store_changes
 from tracker.store import deadlines
 from tracker.store.instants import stored
 from tracker.store.queries import (
-    BACKFILL_EVENT_SQL,
     DAILY_RUN_SQL,
+    HISTORY_EVENT_SQL,
     as_they_stood,
     last_event_id,
     recorded_later,
@@ -286,7 +286,7 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
     # comparison of `at` follows
     # a backfill's events are history found later, not this week's changes
     week = list(db.query(f"select * from events e indexed by idx_events_at where id <= ? and at >= ?"
-                         f" and not {BACKFILL_EVENT_SQL} order by id",
+                         f" and not {HISTORY_EVENT_SQL} order by id",
                          [upto, (week_ago - timedelta(days=2)).date().isoformat()]))
     watched = {r["id"]: r for r in select_in(
         db, f"select id, title, url, kind, source, extra from items where id in ({{marks}}) and +kind in ({wmarks})",

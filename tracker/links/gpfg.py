@@ -26,7 +26,7 @@ import sqlite_utils
 
 from tracker.links import might_match
 from tracker.store.instants import stored
-from tracker.store.queries import BACKFILL_EVENT_SQL, as_they_stood, select_in
+from tracker.store.queries import HISTORY_EVENT_SQL, as_they_stood, select_in
 
 ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
 STAGES = ("proposal", "hearing", "decision", "white_paper", "storting", "other")
@@ -224,12 +224,12 @@ def grouped(items: list[dict[str, Any]], by: str = "actor") -> list[tuple[str, l
 
 def _changed_between(db: sqlite_utils.Database, since: Any, as_of: Any) -> dict[str, str]:
     """item id → 'new' or 'changed' for items with events in (since, as_of]; a backfill run's
-    events are history found later, not news (tracker.store.queries)."""
+    events are history found later, not news (tracker.store.queries.HISTORY_EVENT_SQL)."""
     since_s = stored(since) if isinstance(since, datetime) else str(since or "")
     as_of_s = stored(as_of) if isinstance(as_of, datetime) else str(as_of or "9999")
     # one row per item, decided in SQL ("new" when any of its events is), not one per event
     return {item_id: "new" if new else "changed" for item_id, new in db.execute(
-        f"select item_id, max(kind = 'new') from events e where at > ? and at <= ? and not {BACKFILL_EVENT_SQL}"
+        f"select item_id, max(kind = 'new') from events e where at > ? and at <= ? and not {HISTORY_EVENT_SQL}"
         " group by item_id",
         [since_s, as_of_s])}  # fmt: skip
 

@@ -97,10 +97,20 @@ def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: st
 
 
 #: THE backfill runs (`runs.backfill` = 1, `ncp-tracker backfill`): their events are history
-#: found later, never news. As a set of run ids (a few rows, read once per query) …
+#: found later, not news (but see HISTORY_EVENT_SQL). As a set of run ids (a few rows, read once
+#: per query) …
 BACKFILL_RUNS_SQL = "(select id from runs where backfill = 1)"
 #: … and as the test of one event `e` (its run looked up by key)
 BACKFILL_EVENT_SQL = "exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)"
+#: a backfill walks its source newest first: its first page holds the hearings of the last days,
+#: which it may store before the next daily run sees them (that run then finds them known). The
+#: "new" event `e` of an item published at most this many days before it is news, whoever wrote it
+BACKFILL_NEWS_DAYS = 7
+RECENT_NEW_EVENT_SQL = (f"(e.kind = 'new' and exists (select 1 from items ni where ni.id = e.item_id "
+                        f"and substr(ni.published, 1, 10) >= date(e.at, '-{BACKFILL_NEWS_DAYS} days')))")
+#: THE test of an event `e` that is history, not news: a backfill run's, but for the "new" event of
+#: an item published in the week before it — what no digest, digest section or "new since" list shows
+HISTORY_EVENT_SQL = f"({BACKFILL_EVENT_SQL} and not {RECENT_NEW_EVENT_SQL})"
 #: THE test of a daily run (`runs` as ``r``): not a backfill's walk through a source's past, whose
 #: success says nothing of today's news — the sources' health, the freshness of the data and the
 #: digest's clock are the daily runs'
@@ -138,11 +148,11 @@ def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: st
     return rows
 
 
-#: THE query for the events a digest reports: those in an id window, except the events of
-#: backfill runs: history found today is not news.
+#: THE query for the events a digest reports: those in an id window, except history (the events
+#: of backfill runs, HISTORY_EVENT_SQL): history found today is not news.
 DIGEST_EVENTS_SQL = f"""select e.* from events e
   where e.id > ? and e.id <= ?
-    and not {BACKFILL_EVENT_SQL}
+    and not {HISTORY_EVENT_SQL}
   order by e.id"""
 
 

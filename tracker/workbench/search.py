@@ -43,7 +43,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker.store.queries import BACKFILL_RUNS_SQL
+from tracker.store.queries import BACKFILL_RUNS_SQL, RECENT_NEW_EVENT_SQL
 from tracker.store.status import OPEN, STATUSES, UPCOMING
 from tracker.store.textindex import (
     WORD,
@@ -162,7 +162,7 @@ class Filters:
         # looks up the item's events), against the few backfill runs
         if self.new_since:
             where.append(f"not exists (select 1 from events e where e.item_id = {alias}.id and e.kind = 'new' "
-                         f"and e.run_id in {BACKFILL_RUNS_SQL})")
+                         f"and e.run_id in {BACKFILL_RUNS_SQL} and not {RECENT_NEW_EVENT_SQL})")
         if self.changed_since:  # the window's events once (by their `at` index), not each item's
             where.append(f"({alias}.id in (select item_id from events where at > ? and run_id not in "
                          f"{BACKFILL_RUNS_SQL}) or not exists (select 1 from events e where e.item_id = {alias}.id "
