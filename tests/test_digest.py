@@ -743,3 +743,25 @@ def test_a_hearing_of_this_week_a_backfill_reached_first_is_still_new_in_the_dig
     new = {r["title"] for r in d.new}
     assert "Høring – forskrift til åpenhetsloven om offentliggjøring av produksjonssteder" in new
     assert not any("offentleglova" in t for t in new)
+
+
+def test_a_deadline_move_a_backfill_saw_first_is_still_in_the_digest(db, tmp_path):
+    """A backfill that re-reads an open hearing's page (the walk's newest page, or the retry of
+    pages never read) may see its deadline moved before the morning run does; that run then finds
+    the new deadline known and writes no event. Hidden as history, the move reached no digest. A
+    backfill's move of a deadline still ahead, and a live consultation's status change, are news."""
+    from test_digest_world import day2_items, tag
+
+    build_world(db, days=1)
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path)
+    walk = DAY1 + timedelta(hours=8)
+    moved = next(i for i in day2_items() if i["native_id"] == "3100001")
+    run = store.start_run(db, as_of=walk, mode="test", sources=["no_regjeringen_horinger"], backfill=True)
+    store.apply_scrape(db, run_id=run, as_of=walk, source="no_regjeringen_horinger", items=[moved],
+                       listing={"complete": False})
+    store.finish_run(db, run, 0)
+    build_world_day2(db)
+    tag(db)
+    changed = {r["id"]: r for r in _build(db).changed}
+    kinds = [c["kind"] for c in changed[iid("3100001")]["changes"]]
+    assert "deadline_changed" in kinds

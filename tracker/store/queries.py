@@ -96,11 +96,8 @@ def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: st
     return rows
 
 
-#: THE backfill runs (`runs.backfill` = 1, `ncp-tracker backfill`): their events are history
-#: found later, not news (but see HISTORY_EVENT_SQL). As a set of run ids (a few rows, read once
-#: per query) …
-BACKFILL_RUNS_SQL = "(select id from runs where backfill = 1)"
-#: … and as the test of one event `e` (its run looked up by key)
+#: THE test of an event `e` written by a backfill run (`runs.backfill` = 1, `ncp-tracker
+#: backfill`): history found later, not news — but see HISTORY_EVENT_SQL
 BACKFILL_EVENT_SQL = "exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)"
 #: a backfill walks its source newest first: its first page holds the hearings of the last days,
 #: which it may store before the next daily run sees them (that run then finds them known). The
@@ -108,9 +105,17 @@ BACKFILL_EVENT_SQL = "exists (select 1 from runs r where r.id = e.run_id and r.b
 BACKFILL_NEWS_DAYS = 7
 RECENT_NEW_EVENT_SQL = (f"(e.kind = 'new' and exists (select 1 from items ni where ni.id = e.item_id "
                         f"and substr(ni.published, 1, 10) >= date(e.at, '-{BACKFILL_NEWS_DAYS} days')))")
+#: likewise a backfill that re-reads a live consultation's page (the walk's newest page, the retry
+#: of pages never read) may see a change before the daily run, which then finds it known: a move of
+#: a deadline still ahead, and a change of a live consultation's status (closed early, withdrawn,
+#: reopened), are news whoever wrote them
+LIVE_CHANGE_EVENT_SQL = ("((e.kind = 'deadline_changed' and substr(e.after, 1, 10) >= substr(e.at, 1, 10))"
+                         " or (e.kind = 'status_changed' and (e.before in ('open', 'upcoming')"
+                         " or e.after in ('open', 'upcoming'))))")
 #: THE test of an event `e` that is history, not news: a backfill run's, but for the "new" event of
-#: an item published in the week before it — what no digest, digest section or "new since" list shows
-HISTORY_EVENT_SQL = f"({BACKFILL_EVENT_SQL} and not {RECENT_NEW_EVENT_SQL})"
+#: an item published in the week before it and a live consultation's deadline or status change —
+#: what no digest, digest section or "new since" list shows
+HISTORY_EVENT_SQL = f"({BACKFILL_EVENT_SQL} and not {RECENT_NEW_EVENT_SQL} and not {LIVE_CHANGE_EVENT_SQL})"
 #: THE test of a daily run (`runs` as ``r``): not a backfill's walk through a source's past, whose
 #: success says nothing of today's news — the sources' health, the freshness of the data and the
 #: digest's clock are the daily runs'

@@ -43,7 +43,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker.store.queries import BACKFILL_RUNS_SQL, RECENT_NEW_EVENT_SQL
+from tracker.store.queries import HISTORY_EVENT_SQL
 from tracker.store.status import OPEN, STATUSES, UPCOMING
 from tracker.store.textindex import (
     WORD,
@@ -157,16 +157,15 @@ class Filters:
                 where.append("t.state = ?")
                 params.append(self.state)
         # as in the digest whose links the since-filters are, what a backfill found or changed is
-        # history, not news: an item a backfill brought in, or one whose changes since are all a
-        # backfill's, is left out — tested last, on the rows every other condition kept (each
-        # looks up the item's events), against the few backfill runs
+        # history, not news (tracker.store.queries.HISTORY_EVENT_SQL): an item a backfill brought
+        # in, or one whose changes since are all history, is left out — tested last, on the rows
+        # every other condition kept
         if self.new_since:
             where.append(f"not exists (select 1 from events e where e.item_id = {alias}.id and e.kind = 'new' "
-                         f"and e.run_id in {BACKFILL_RUNS_SQL} and not {RECENT_NEW_EVENT_SQL})")
+                         f"and {HISTORY_EVENT_SQL})")
         if self.changed_since:  # the window's events once (by their `at` index), not each item's
-            where.append(f"({alias}.id in (select item_id from events where at > ? and run_id not in "
-                         f"{BACKFILL_RUNS_SQL}) or not exists (select 1 from events e where e.item_id = {alias}.id "
-                         "and e.at > ?))")
+            where.append(f"({alias}.id in (select e.item_id from events e where e.at > ? and not {HISTORY_EVENT_SQL})"
+                         f" or not exists (select 1 from events e where e.item_id = {alias}.id and e.at > ?))")
             params += [_instant(self.changed_since, "changed_since")] * 2
         return (" and ".join(where) or "1"), params
 
