@@ -748,8 +748,8 @@ def test_a_hearing_of_this_week_a_backfill_reached_first_is_still_new_in_the_dig
 def test_a_deadline_move_a_backfill_saw_first_is_still_in_the_digest(db, tmp_path):
     """A backfill that re-reads an open hearing's page (the walk's newest page, or the retry of
     pages never read) may see its deadline moved before the morning run does; that run then finds
-    the new deadline known and writes no event. Hidden as history, the move reached no digest. A
-    backfill's move of a deadline still ahead, and a live consultation's status change, are news."""
+    the new deadline known and writes no event. Hidden as history, the move reached no digest. What
+    a backfill sees change on a live consultation (its deadline, times, documents, status) is news."""
     from test_digest_world import day2_items, tag
 
     build_world(db, days=1)
@@ -764,4 +764,4 @@ def test_a_deadline_move_a_backfill_saw_first_is_still_in_the_digest(db, tmp_pat
     tag(db)
     changed = {r["id"]: r for r in _build(db).changed}
     kinds = [c["kind"] for c in changed[iid("3100001")]["changes"]]
-    assert "deadline_changed" in kinds
+    assert "deadline_changed" in kinds and "documents_added" in kinds  # the høringsnotat it links now

@@ -106,12 +106,16 @@ BACKFILL_NEWS_DAYS = 7
 RECENT_NEW_EVENT_SQL = (f"(e.kind = 'new' and exists (select 1 from items ni where ni.id = e.item_id "
                         f"and substr(ni.published, 1, 10) >= date(e.at, '-{BACKFILL_NEWS_DAYS} days')))")
 #: likewise a backfill that re-reads a live consultation's page (the walk's newest page, the retry
-#: of pages never read) may see a change before the daily run, which then finds it known: a move of
-#: a deadline still ahead, and a change of a live consultation's status (closed early, withdrawn,
-#: reopened), are news whoever wrote them
-LIVE_CHANGE_EVENT_SQL = ("((e.kind = 'deadline_changed' and substr(e.after, 1, 10) >= substr(e.at, 1, 10))"
-                         " or (e.kind = 'status_changed' and (e.before in ('open', 'upcoming')"
-                         " or e.after in ('open', 'upcoming'))))")
+#: of pages never read, the current Storting session) may see a change before the daily run, which
+#: then finds it known: a change of a live consultation's status (closed early, withdrawn,
+#: reopened), and a move of its deadline or times or a document added or removed while it is open,
+#: are news whoever wrote them (its text's changes stay history: another channel's wording of the
+#: same page is no change to report)
+LIVE_CHANGE_EVENT_SQL = ("((e.kind = 'status_changed' and (e.before in ('open', 'upcoming')"
+                         " or e.after in ('open', 'upcoming')))"
+                         " or (e.kind in ('deadline_changed', 'times_changed', 'documents_added', 'documents_removed')"
+                         " and exists (select 1 from items li where li.id = e.item_id"
+                         " and li.status in ('open', 'upcoming'))))")
 #: THE test of an event `e` that is history, not news: a backfill run's, but for the "new" event of
 #: an item published in the week before it and a live consultation's deadline or status change —
 #: what no digest, digest section or "new since" list shows
