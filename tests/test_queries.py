@@ -28,3 +28,25 @@ def test_repeated_marks_and_surrounding_parameters():
 
 def test_no_values_no_query():
     assert list(select_in(_db(), "select id from t where id in ({marks})", [])) == []
+
+
+def test_events_without_backfill_leave_out_what_the_digest_leaves_out(db):
+    """`ncp-tracker events --no-backfill` (a feed for other tools) left out every event of a backfill
+    run, also a hearing of this week that the walk stored before the morning run: what the digest
+    reports (tracker.store.queries.HISTORY_EVENT_SQL) is what it keeps."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.store import merge
+    from tracker.store.queries import list_events
+
+    as_of = datetime(2026, 11, 24, 14, tzinfo=OSLO)
+    run = merge.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"], backfill=True)
+    merge.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=[
+        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": n, "title": f"Høring {n}",
+         "url": f"https://www.regjeringen.no/no/dokumenter/h/id{n}/", "published": published}
+        for n, published in (("3172399", "2026-11-23T10:00:00+01:00"), ("2477095", "2016-03-01T10:00:00+01:00"))])
+    every = list_events(db)
+    assert [(e["item_id"], e["backfill"]) for e in every] == [("regjeringen:3172399", True),
+                                                             ("regjeringen:2477095", True)]
+    assert [e["item_id"] for e in list_events(db, backfill=False)] == ["regjeringen:3172399"]

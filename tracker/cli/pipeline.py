@@ -464,7 +464,8 @@ def items(ctx, fmt, source, kind, status) -> None:
 @click.option("--since", help="Only events at or after this ISO date/datetime.")
 @click.option("--kind", "event_kind", help="Only this event kind (new, deadline_changed, …).")
 @click.option("--no-backfill", is_flag=True,
-              help="Leave out the events of backfill runs (history found later: old items, not news).")
+              help="Leave out what backfill runs found (history), as the digest does: this week's items and a "
+                   "live consultation's changes that a backfill saw first are kept.")
 @click.pass_context
 def events(ctx, fmt, since, event_kind, no_backfill) -> None:
     """List change events (item_id, at, kind, before, after; backfill: written by a backfill run).

@@ -128,9 +128,10 @@ DAILY_RUN_SQL = "not coalesce(r.backfill, 0)"
 
 def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
                 item_id: str | None = None, backfill: bool = True) -> list[dict[str, Any]]:
-    """Change events, oldest first; each says whether a backfill run wrote it (`backfill`: history
-    found later, never news: a "new" event of a backfill is an old item entering the store).
-    ``backfill=False`` leaves those out."""
+    """Change events, oldest first; each says whether a backfill run wrote it (`backfill`: found by
+    a walk through the source's history). ``backfill=False`` leaves out what the digest leaves out
+    (HISTORY_EVENT_SQL): a backfill's events but this week's items and a live consultation's
+    changes that the walk saw first."""
     where, params = [], []
     if since:
         where.append("e.at >= ?")
@@ -142,7 +143,7 @@ def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: st
         where.append("e.item_id = ?")
         params.append(item_id)
     if not backfill:
-        where.append(f"not {BACKFILL_EVENT_SQL}")
+        where.append(f"not {HISTORY_EVENT_SQL}")
     sql = (f"select e.id, e.item_id, e.run_id, e.at, e.kind, e.field, e.before, e.after,"
            f" {BACKFILL_EVENT_SQL} as backfill from events e")
     sql += (" where " + " and ".join(where) if where else "") + " order by e.id"
