@@ -23,7 +23,7 @@ from tracker.store.health import counted
 from tracker.store.instants import now_iso
 from tracker.store.instants import stored as stored_instant
 from tracker.store.migrations import SEEN_BY_OTHERS
-from tracker.store.queries import select_in
+from tracker.store.queries import loads_json, select_in
 
 #: refuse to mark more than this share of a source's open items vanished in one run
 VANISH_GUARD_SHARE = 0.3
@@ -116,7 +116,8 @@ def set_consultees(db: sqlite_utils.Database, item_id: str, listed: list[dict[st
     stored = _load_many(db, [item_id]).get(item_id)
     if stored is None:
         raise KeyError(f"no item {item_id!r}")
-    extra = json.loads(stored.get("extra") or "{}")
+    extra = loads_json(stored.get("extra"), {})
+    extra = extra if isinstance(extra, dict) else {}
     after = {**stored, "consultees": json.dumps(listed, ensure_ascii=False, sort_keys=True),
              "ncp_consultee": 1 if ncp_consultee(listed) else 0,
              "extra": json.dumps({**extra, CONSULTEES_FROM: dict(origin)}, ensure_ascii=False, sort_keys=True)}

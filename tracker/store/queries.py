@@ -117,8 +117,8 @@ LIVE_CHANGE_EVENT_SQL = ("((e.kind = 'status_changed' and (e.before in ('open', 
                          " and exists (select 1 from items li where li.id = e.item_id"
                          " and li.status in ('open', 'upcoming'))))")
 #: THE test of an event `e` that is history, not news: a backfill run's, but for the "new" event of
-#: an item published in the week before it and a live consultation's deadline or status change —
-#: what no digest, digest section or "new since" list shows
+#: an item published in the week before it (RECENT_NEW_EVENT_SQL) and a live consultation's changes
+#: (LIVE_CHANGE_EVENT_SQL) — what no digest, digest section or since-list of the workbench shows
 HISTORY_EVENT_SQL = f"({BACKFILL_EVENT_SQL} and not {RECENT_NEW_EVENT_SQL} and not {LIVE_CHANGE_EVENT_SQL})"
 #: THE test of a daily run (`runs` as ``r``): not a backfill's walk through a source's past, whose
 #: success says nothing of today's news — the sources' health, the freshness of the data and the
