@@ -47,6 +47,13 @@ def test_events_without_backfill_leave_out_what_the_digest_leaves_out(db):
          "url": f"https://www.regjeringen.no/no/dokumenter/h/id{n}/", "published": published}
         for n, published in (("3172399", "2026-11-23T10:00:00+01:00"), ("2477095", "2016-03-01T10:00:00+01:00"))])
     every = list_events(db)
-    assert [(e["item_id"], e["backfill"]) for e in every] == [("regjeringen:3172399", True),
-                                                             ("regjeringen:2477095", True)]
+    assert [(e["item_id"], e["backfill"], e["history"]) for e in every] == [
+        ("regjeringen:3172399", True, False), ("regjeringen:2477095", True, True)]
     assert [e["item_id"] for e in list_events(db, backfill=False)] == ["regjeringen:3172399"]
+    # the item page marks history only: this week's hearing is news there too, as in the digest
+    from tracker.web.app import create_app
+
+    path = next(p for _, name, p in db.execute("pragma database_list").fetchall() if name == "main")
+    client = create_app(path, data_dir=f"{path}.data").test_client()
+    assert "funnet senere, i kildens historikk" in client.get("/item/regjeringen:2477095").get_data(as_text=True)
+    assert "kildens historikk" not in client.get("/item/regjeringen:3172399").get_data(as_text=True)

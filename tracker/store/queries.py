@@ -129,9 +129,9 @@ DAILY_RUN_SQL = "not coalesce(r.backfill, 0)"
 def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
                 item_id: str | None = None, backfill: bool = True) -> list[dict[str, Any]]:
     """Change events, oldest first; each says whether a backfill run wrote it (`backfill`: found by
-    a walk through the source's history). ``backfill=False`` leaves out what the digest leaves out
-    (HISTORY_EVENT_SQL): a backfill's events but this week's items and a live consultation's
-    changes that the walk saw first."""
+    a walk through the source's history) and whether it is history (`history`: what the digest
+    leaves out, HISTORY_EVENT_SQL — a backfill's events but this week's items and a live
+    consultation's changes that the walk saw first). ``backfill=False`` leaves out history."""
     where, params = [], []
     if since:
         where.append("e.at >= ?")
@@ -145,7 +145,7 @@ def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: st
     if not backfill:
         where.append(f"not {HISTORY_EVENT_SQL}")
     sql = (f"select e.id, e.item_id, e.run_id, e.at, e.kind, e.field, e.before, e.after,"
-           f" {BACKFILL_EVENT_SQL} as backfill from events e")
+           f" {BACKFILL_EVENT_SQL} as backfill, {HISTORY_EVENT_SQL} as history from events e")
     sql += (" where " + " and ".join(where) if where else "") + " order by e.id"
     rows = []
     for row in db.query(sql, params):
@@ -153,7 +153,7 @@ def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: st
             value = row[key]
             if value and value[:1] in "[{":
                 row[key] = json.loads(value)
-        row["backfill"] = bool(row["backfill"])
+        row["backfill"], row["history"] = bool(row["backfill"]), bool(row["history"])
         rows.append(row)
     return rows
 
