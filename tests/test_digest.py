@@ -765,3 +765,8 @@ def test_a_deadline_move_a_backfill_saw_first_is_still_in_the_digest(db, tmp_pat
     changed = {r["id"]: r for r in _build(db).changed}
     kinds = [c["kind"] for c in changed[iid("3100001")]["changes"]]
     assert "deadline_changed" in kinds and "documents_added" in kinds  # the høringsnotat it links now
+    # the same day's digest made again once the hearing has closed: it was live when the walk saw it
+    with db.conn:
+        db["items"].update(iid("3100001"), {"status": "closed"})
+    again = {r["id"]: r for r in _build(db).changed}
+    assert [c["kind"] for c in again[iid("3100001")]["changes"]] == kinds
