@@ -332,25 +332,16 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
                     break
         if "consultees" in names and isinstance(before, dict) and isinstance(after, dict):
             # the one change of a consultee list that is news: Kontaktpunktet asked by name, or no more
-            was, now = _names_ncp(before.get("consultees")), _names_ncp(after.get("consultees"))
+            from crawlers.consultees import ncp_consultee
+            from tracker.store.queries import consultee_list
+
+            was, now = (ncp_consultee(consultee_list(side.get("consultees"))) for side in (before, after))
             if now and not was:
                 text += ". " + _("The NCP is now listed as a consultee")
             elif was and now is False:
                 text += ". " + _("The NCP is no longer listed as a consultee")
         return text
     return _("Changed")
-
-
-def _names_ncp(listed: Any) -> bool | None:
-    """Whether a stored consultee list (JSON text or a list) names Kontaktpunktet; None: no list."""
-    from crawlers.consultees import ncp_consultee
-
-    if isinstance(listed, str):
-        try:
-            listed = json.loads(listed)
-        except ValueError:
-            return None
-    return ncp_consultee([c for c in listed if isinstance(c, dict)]) if isinstance(listed, list) else None
 
 
 def case_day(value: Any, lang: str) -> str:

@@ -40,6 +40,14 @@ def loads_json(value: Any, default: Any) -> Any:
         return default
 
 
+def consultee_list(value: Any) -> list[dict[str, Any]] | None:
+    """A stored consultee list (`items.consultees`, or the same field in an event's before/after:
+    JSON text or a decoded list) as its entries; None when the list is not known (NULL, empty or
+    unreadable text, not a list)."""
+    listed = loads_json(value, None)
+    return [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else None
+
+
 def label_evidence(item: dict[str, Any]) -> list[dict[str, Any]]:
     """An item's labels, strongest first: ``{"label", "strength", "instrument", "evidence": [spans]}``.
 

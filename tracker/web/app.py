@@ -106,16 +106,13 @@ def word_diff(before: Any, after: Any) -> Markup:
 def _consultees(item: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The stored consultee list (items.consultees, JSON), Kontaktpunktet marked; None when unknown."""
     from crawlers.consultees import is_ncp
+    from tracker.store.queries import consultee_list
 
-    raw = item.get("consultees")
-    try:
-        rows = json.loads(raw) if isinstance(raw, str) and raw else raw
-    except ValueError:
-        return None
-    if not isinstance(rows, list):
+    rows = consultee_list(item.get("consultees"))
+    if rows is None:
         return None
     return [{"name": str(c.get("name") or ""), "orgnr": c.get("orgnr"), "is_ncp": is_ncp(c.get("name"))}
-            for c in rows if isinstance(c, dict) and c.get("name")]
+            for c in rows if c.get("name")]
 
 
 def _consultees_file(item: dict[str, Any]) -> dict[str, str] | None:

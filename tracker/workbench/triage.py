@@ -32,7 +32,7 @@ import sqlite_utils
 
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import now_iso, stored, to_stored_text
-from tracker.store.queries import loads_json
+from tracker.store.queries import consultee_list, loads_json
 from tracker.vocabulary import NOTE_CLOSED, NOTE_RECONSIDERED, NOTE_REOPENED, system_note
 
 NEW, WATCHING, NOT_RELEVANT, RESPOND = "new", "watching", "not_relevant", "respond"
@@ -275,11 +275,10 @@ def reconsider_named(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
 
 
 def _consultees_in(before: str | None) -> list[dict[str, Any]] | None:
-    """The consultee list in an `updated` event's `before` (JSON of the changed fields; the list
-    itself stored as JSON text); None when it was not known."""
+    """The consultee list in an `updated` event's `before` (JSON of the changed fields); None when
+    it was not known."""
     fields = loads_json(before, {})
-    listed = loads_json(fields.get("consultees"), None) if isinstance(fields, dict) else None
-    return [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else None
+    return consultee_list(fields.get("consultees")) if isinstance(fields, dict) else None
 
 
 def parse_label_marks(marks: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
