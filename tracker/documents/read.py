@@ -150,8 +150,8 @@ def read_pending(db: sqlite_utils.Database, *, tagger: Any = None) -> dict[str, 
     if not rows:
         return counts
     pending = [r for r in rows if r["read_status"] is None]
-    tagged = [r for r in rows if not r["list_file"]]
-    if any(r["read_status"] is None for r in tagged) or any(r["read_status"] in ("read", "scanned") for r in tagged):
+    # the tagger is loaded only for files it reads, or may have to read again (another version)
+    if any(r["read_status"] in (None, "read", "scanned") for r in rows if not r["list_file"]):
         tagger = tagger or _tagger()
         pending = [r for r in rows if r["read_status"] is None
                    or (r["read_status"] in ("read", "scanned")
