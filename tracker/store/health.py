@@ -169,13 +169,19 @@ def latest(db: sqlite_utils.Database, upto: datetime) -> list[dict[str, Any]]:
     (a digest of an earlier day shows that day's checks, not later ones), with that run's clock as
     `run_as_of`. A backfill's rows are not the source's health: a green walk through its past
     must not hide that this morning's crawl failed (`ncp-tracker backfill` reports its own)."""
+    return _latest_rows(db, f"r.as_of <= ? and {DAILY_RUN_SQL}", [stored(upto)])
+
+
+def _latest_rows(db: sqlite_utils.Database, runs: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Each source's health row of the latest run (`runs r`) meeting the condition `runs`, with that
+    run's clock as `run_as_of`, by source."""
     return list(db.query(
         f"""select h.*, r.as_of as run_as_of from health h
            join (select h2.source, max(h2.run_id) as run_id from health h2 join runs r on r.id = h2.run_id
-                 where r.as_of <= ? and {DAILY_RUN_SQL} group by h2.source) l
+                 where {runs} group by h2.source) l
              on h.source = l.source and h.run_id = l.run_id
            join runs r on r.id = h.run_id
-           order by h.source""", [stored(upto)]
+           order by h.source""", params
     ))  # fmt: skip
 
 
@@ -191,11 +197,7 @@ def backfills(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         """select source, count(*) as units, min(since) as since, min(oldest) as oldest,
                   sum(coalesce(items_new, 0)) as items_new
              from backfill_checkpoints group by source""")}
-    last = {r["source"]: r for r in db.query(
-        """select h.source, h.status, h.reason, r.as_of as run_as_of from health h
-             join (select h2.source, max(h2.run_id) as run_id from health h2 join runs r2 on r2.id = h2.run_id
-                    where r2.backfill = 1 group by h2.source) l on l.source = h.source and l.run_id = h.run_id
-             join runs r on r.id = h.run_id""")}
+    last = {r["source"]: r for r in _latest_rows(db, f"not {DAILY_RUN_SQL}", [])}
     out = []
     for source in sorted(set(done) | set(last)):
         d, h = done.get(source, {}), last.get(source, {})
