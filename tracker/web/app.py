@@ -120,11 +120,10 @@ def _consultees_file(item: dict[str, Any]) -> dict[str, str] | None:
     links its list as a file), with its link and name; None when the page lists them itself."""
     from tracker.digest.build import safe_url
     from tracker.digest.wording import document_name
+    from tracker.digest.wording import extra as extra_of
     from tracker.store.merge import CONSULTEES_FROM
-    from tracker.store.queries import loads_json
 
-    extra = loads_json(item.get("extra"), {})
-    origin = extra.get(CONSULTEES_FROM) if isinstance(extra, dict) else None
+    origin = extra_of(item).get(CONSULTEES_FROM)
     url = origin.get("url") if isinstance(origin, dict) else None
     if not isinstance(url, str) or not url:
         return None
