@@ -11,6 +11,7 @@ import sqlite_utils
 
 from tracker.store.changes import revert
 from tracker.store.instants import stored
+from tracker.store.status import OPEN, UPCOMING
 
 
 def select_in(db: sqlite_utils.Database, sql: str, values: Sequence[Any], *,
@@ -120,11 +121,11 @@ RECENT_NEW_EVENT_SQL = (f"(e.kind = 'new' and exists (select 1 from items ni whe
 #: open now, or its deadline not passed on the event's day (a digest of that day made again after
 #: it closed says the same) — are news whoever wrote them (its text's changes stay history: another
 #: channel's wording of the same page is no change to report)
-LIVE_CHANGE_EVENT_SQL = ("((e.kind = 'status_changed' and (e.before in ('open', 'upcoming')"
-                         " or e.after in ('open', 'upcoming')))"
+_LIVE = f"('{OPEN}', '{UPCOMING}')"
+LIVE_CHANGE_EVENT_SQL = (f"((e.kind = 'status_changed' and (e.before in {_LIVE} or e.after in {_LIVE}))"
                          " or (e.kind in ('deadline_changed', 'times_changed', 'documents_added', 'documents_removed')"
                          " and exists (select 1 from items li where li.id = e.item_id"
-                         " and (li.status in ('open', 'upcoming') or substr(li.deadline, 1, 10) >= substr(e.at, 1, 10)))))")
+                         f" and (li.status in {_LIVE} or substr(li.deadline, 1, 10) >= substr(e.at, 1, 10)))))")
 #: THE test of an event `e` that is history, not news: a backfill run's, but for the "new" event of
 #: an item published in the week before it (RECENT_NEW_EVENT_SQL) and a live consultation's changes
 #: (LIVE_CHANGE_EVENT_SQL) — what no digest, digest section or since-list of the workbench shows
