@@ -66,11 +66,13 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
 
     def on_unit(result, ok: bool) -> None:
         h = result.health[0] if result.health else {}
-        # the unit's health is said here only (the health page and digest show the daily runs'):
-        # a warning's reason too, not only a failure's
+        # the unit's health is said here (the digest shows the daily runs'): a warning's reason
+        # too, not only a failure's
+        reason = h.get("reason", "")
+        said = (f" — NOT checkpointed ({reason})" if not ok
+                else f" — {reason}" if h.get("status") == "amber" else "")
         line = (f"{result.step.label}: {h.get('status', '?')} items {h.get('items_seen', 0)} "
-                f"new {h.get('items_new', 0)}" + ("" if ok else f" — NOT checkpointed ({h.get('reason', '')})")
-                + (f" — {h.get('reason', '')}" if ok and h.get("status") == "amber" else ""))
+                f"new {h.get('items_new', 0)}{said}")
         click.echo(line, err=True)
         if not ok:
             red.append(result.step.label)
