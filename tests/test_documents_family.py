@@ -191,6 +191,9 @@ def test_family_on_the_item_page_and_as_docx(fetched):
                   "(var artikkel 6)", "Ingen artikler er endret.", "Merkede artikler", "Andre artikler"):
         assert words in text, words
     assert "<del>500 </del>" in section and "<ins>1000 </ins>" in section
+    # a tagged article's topics by name, never the label codes
+    labels = re.findall(r'<span class="label">([^<]*)</span>', section)
+    assert labels and not [x for x in labels if x.startswith(("oecd-", "apenhetsloven", "gpfg"))], labels
     # the tagged articles come before the other articles in what the reader sees
     council = section[section.index('id="stage-council_mandate"'):section.index('id="stage-ep_position"')]
     assert council.index("Merkede artikler") < council.index("Andre artikler")
@@ -209,6 +212,20 @@ def test_family_on_the_item_page_and_as_docx(fetched):
     assert "directors of companies take into account" in deleted
     headings = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == "Kommisjonens forslag → Rådets mandat"
+    assert got.headers["Content-Disposition"].startswith('attachment; filename="endringer-')
+    assert not [h for h in headings if "oecd-" in h], headings  # topics by name, as on the page
+    assert any("Kap. " in h for h in headings) and any(h.endswith("— endret") or "— endret " in h for h in headings)
+    # the English page's download is English: title, intro, kinds, topics and the file's name
+    client.set_cookie("ncp_lang", "en")
+    got = client.get(docx_url)
+    assert got.headers["Content-Disposition"].startswith('attachment; filename="changes-')
+    path.write_bytes(got.data)
+    doc = docx.Document(str(path))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == "Commission proposal → Council mandate"
+    assert any("Ch. " in h for h in headings) and any("— changed" in h for h in headings), headings
+    assert not [h for h in headings if "endret" in h or "Kap. " in h], headings
+    assert "changes per article" in doc.paragraphs[1].text
     assert client.get(f"/item/{item_id}/stage/proposal.docx").status_code == 404  # the first stage has no redline
 
 

@@ -16,6 +16,9 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.i18n import gettext
+from tracker.vocabulary import N_, label_name
+
 
 @dataclass
 class SectionChange:
@@ -166,12 +169,14 @@ def latest_change(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any
             order by v.id desc""", [item_id]))
 
 
-KIND_NB = {"added": "ny", "removed": "fjernet", "changed": "endret"}
+#: a change's kind in the documents' words (Bokmål msgids are the English words: tracker.i18n)
+KIND_NAMES = {"added": N_("new"), "removed": N_("removed"), "changed": N_("changed")}
 
 
 def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-tracker",
-            when: datetime | None = None, intro: str | None = None) -> bytes:
-    """A .docx of the changed sections, each change a tracked insertion or deletion."""
+            when: datetime | None = None, intro: str | None = None, lang: str = "nb") -> bytes:
+    """A .docx of the changed sections, each change a tracked insertion or deletion, in `lang`
+    (its headings' kinds and topics by name; the sections' own text as the document has it)."""
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -180,8 +185,9 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
     when_s = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     document = docx.Document()
     document.add_heading(title, level=1)
-    document.add_paragraph(intro or "Endringer per avsnitt mellom to versjoner; merkede (tematiske) avsnitt først. "
-                           "Endringene er sporede endringer: godta eller avvis dem i Word eller LibreOffice.")
+    document.add_paragraph(intro or gettext(
+        lang, "Changes per section between two versions; tagged (topical) sections first. The changes are "
+              "tracked changes: accept or reject them in Word or LibreOffice."))
     counter = [1]
 
     def run(text: str, deleted: bool = False):
@@ -202,11 +208,12 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
         return el
 
     for c in changes:
-        head = f"{c.heading or c.number or '(uten overskrift)'} — {KIND_NB[c.kind]}"
+        heading = c.heading or c.number or gettext(lang, "(no heading)")
+        head = f"{heading} — {gettext(lang, KIND_NAMES[c.kind])}"
         if c.renumbered or c.retitled:
-            head += f" (var {c.heading_before or c.number_before})"
+            head += " " + gettext(lang, "(was %(before)s)", before=c.heading_before or c.number_before)
         if c.labels:
-            head += f" [{', '.join(c.labels)}]"
+            head += f" [{', '.join(label_name(lab, lang) for lab in c.labels)}]"
         document.add_heading(head, level=2)
         for chunk in _paragraph_chunks(c.ops):
             p = document.add_paragraph()

@@ -32,6 +32,14 @@ def document_families(db: Any, item_id: str) -> list[dict[str, Any]]:
         return [{"item_id": item_id, "title": item_id, "watch": None, "stages": [], "own": True, "error": str(exc)}]
 
 
+def _docx(body: bytes, name: str) -> Response:
+    """A redline download, named in the page's language («endringer-…», "changes-…")."""
+    safe = "".join(ch if ch.isalnum() else "-" for ch in name)
+    word = _("changes")
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{word}-{safe}.docx"'})
+
+
 def register(app: Flask, db: Callable[[], Any]) -> None:
     from tracker.i18n import gettext
 
@@ -52,17 +60,15 @@ def register(app: Flask, db: Callable[[], Any]) -> None:
         try:
             prev, cur = fam.stage_pair(db(), item_id, stage)
         except LookupError:
-            abort(404, f"no redline for stage {stage} of {item_id}")
-        names = {"proposal": gettext("nb", "Commission proposal"), "council_mandate": gettext("nb", "Council mandate"),
-                 "ep_position": gettext("nb", "Parliament position"), "adopted": gettext("nb", "Adopted act")}
+            abort(404, _("No changes of the stage %(stage)s of %(id)s.", stage=stage, id=item_id))
+        names = {"proposal": _("Commission proposal"), "council_mandate": _("Council mandate"),
+                 "ep_position": _("Parliament position"), "adopted": _("Adopted act")}
         title = f"{names.get(prev['stage'], prev['stage'])} → {names.get(cur['stage'], cur['stage'])}"
-        intro = gettext("nb", "%(before)s → %(after)s: changes per article, tagged articles first. The changes are "
-                              "tracked changes: accept or reject them in Word or LibreOffice.",
-                        before=prev["reference"], after=cur["reference"])
-        body = rl.to_docx(title, cur["changes"], intro=intro)
-        safe = "".join(ch if ch.isalnum() else "-" for ch in f"{item_id}-{stage}")
-        return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                        headers={"Content-Disposition": f'attachment; filename="endringer-{safe}.docx"'})
+        intro = _("%(before)s → %(after)s: changes per article, tagged articles first. The changes are "
+                  "tracked changes: accept or reject them in Word or LibreOffice.",
+                  before=prev["reference"], after=cur["reference"])
+        body = rl.to_docx(title, cur["changes"], intro=intro, lang=current_lang())
+        return _docx(body, f"{item_id}-{stage}")
 
     @app.get("/item/<path:item_id>/redline.docx")
     def redline_docx(item_id: str):
@@ -72,7 +78,6 @@ def register(app: Flask, db: Callable[[], Any]) -> None:
         if not changes:
             abort(404, _("No changed document for %(id)s.", id=item_id))
         c = changes[0]
-        body = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), rl.compare(db(), c["old"], c["new"]))
-        safe = "".join(ch if ch.isalnum() else "-" for ch in item_id)
-        return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                        headers={"Content-Disposition": f'attachment; filename="endringer-{safe}.docx"'})
+        body = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), rl.compare(db(), c["old"], c["new"]),
+                          lang=current_lang())
+        return _docx(body, item_id)
