@@ -44,3 +44,14 @@ def db(tmp_path):
 @pytest.fixture
 def as_of() -> datetime:
     return datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)
+
+
+@pytest.fixture
+def morning_after():
+    """The machine's clock (datetime.now, time.time: time-machine) at 08:00 Oslo on Tuesday 24
+    November 2026, two hours after the last crawl of the recorded worlds (tests/test_digest_world.py),
+    so that what defaults to "now" sees a fresh store; the clock ticks on from there."""
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 11, 24, 8, 0, tzinfo=OSLO)):
+        yield

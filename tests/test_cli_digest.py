@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+from datetime import datetime
 import subprocess
 import sys
 from email import policy
@@ -32,11 +33,37 @@ def run(path, *args, env=None):
     return CliRunner().invoke(main, ["--db", str(path), "digest", *args], env=env or {}, catch_exceptions=False)
 
 
+@pytest.mark.usefixtures("morning_after")
 def test_markdown_to_stdout_defaults_to_the_latest_run(world):
     result = run(world)
     assert result.exit_code == 0, result.output
     assert "# Kontaktpunktet: morgenoversikt – tirsdag 24. november 2026" in result.output
     assert "## Trenger innspill (8)" in result.output
+
+
+def test_without_a_date_a_stale_store_gives_todays_digest_red_and_sends_nothing(world, smtp_server, tmp_path):  # noqa: F811
+    """The cron line's `digest --send` on a morning whose crawl never ran (the last one twelve days
+    before) mailed that day's digest as today's — «frist i dag» for a deadline twelve days past —
+    with exit 0: the default clock was the latest crawl, so the data was never old against it."""
+    import time_machine
+
+    from crawlers.dates import OSLO
+
+    inbox = Inbox()
+    env = _smtp_config(tmp_path, smtp_server(inbox).port)
+    with time_machine.travel(datetime(2026, 12, 6, 7, 0, tzinfo=OSLO)):
+        result = run(world, "--send", "--to", "radgiver@example.org", env=env)
+        shown = run(world)
+    assert result.exit_code == 2 and inbox.messages == []
+    assert "error: digest not sent" in result.stderr
+    assert "Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, mer enn 36 timer før" in result.stderr
+    assert shown.exit_code == 2
+    assert shown.stdout.startswith("# Kontaktpunktet: morgenoversikt – søndag 6. desember 2026")
+    assert "⚠" in shown.stdout.split("## ")[0]
+    # 35 hours after the crawl it is still the crawl's digest (the profile's max_age_hours is 36)
+    with time_machine.travel(datetime(2026, 11, 25, 17, 0, tzinfo=OSLO)):
+        fresh = run(world)
+    assert fresh.exit_code == 0 and "morgenoversikt – tirsdag 24. november 2026" in fresh.stdout
 
 
 def test_every_format_to_a_file(world, tmp_path):
@@ -80,6 +107,7 @@ def _smtp_config(tmp_path, port: int, sender: str = "") -> dict[str, str]:
     return {"NCP_TRACKER_CONFIG": str(path)}
 
 
+@pytest.mark.usefixtures("morning_after")  # a send of the morning's digest: its crawl is fresh
 def test_send_delivers_and_only_then_records(world, smtp_server, tmp_path):  # noqa: F811
     inbox = Inbox()
     controller = smtp_server(inbox)
@@ -97,6 +125,7 @@ def test_send_delivers_and_only_then_records(world, smtp_server, tmp_path):  # n
     db.close()
 
 
+@pytest.mark.usefixtures("morning_after")  # a send of the morning's digest: its crawl is fresh
 def test_a_refusing_server_records_nothing(world, smtp_server, tmp_path):  # noqa: F811
     controller = smtp_server(Refuser())
     env = _smtp_config(tmp_path, controller.port)
@@ -109,6 +138,7 @@ def test_a_refusing_server_records_nothing(world, smtp_server, tmp_path):  # noq
     db.close()
 
 
+@pytest.mark.usefixtures("morning_after")  # a send of the morning's digest: its crawl is fresh
 def test_send_without_a_server_configured(world, data_dir):
     empty = data_dir / "profiles.toml"
     empty.write_text("[profiles.ncp]\nrecipients = ['a@example.org']\n", "utf-8")
@@ -116,6 +146,7 @@ def test_send_without_a_server_configured(world, data_dir):
     assert result.exit_code != 0 and "no SMTP server configured" in result.output
 
 
+@pytest.mark.usefixtures("morning_after")  # a send of the morning's digest: its crawl is fresh
 def test_a_day_is_mailed_once_to_each_recipient(world, smtp_server, tmp_path):  # noqa: F811
     """The cron line run twice (a retry, a second run that day) mailed the advisers twice; after a
     partly refused send, a retry mailed those it had reached again."""
@@ -148,6 +179,7 @@ with exclusive_send(sys.argv[1], "ncp"):
 """
 
 
+@pytest.mark.usefixtures("morning_after")  # a send of the morning's digest: its crawl is fresh
 def test_two_sends_at_once_mail_each_recipient_once(world, smtp_server, tmp_path, monkeypatch):  # noqa: F811
     """The cron line and a person sending the same digest at the same moment each found nobody
     mailed yet: the second waits for the first, then mails only those it did not reach."""

@@ -73,6 +73,7 @@ def test_a_misspelt_profile_is_an_error(world, data_dir, profile, message):
     assert result.exit_code != 0 and message in result.output
 
 
+@pytest.mark.usefixtures("morning_after")
 def test_profile_labels_are_accepted_in_any_spelling(world, data_dir):
     (data_dir / "profiles.toml").write_text("[profiles.apl]\nlabels = ['Åpenhetsloven', 'Kap. IV']\n", "utf-8")
     from tracker.attention.profiles import load_profile
@@ -82,6 +83,7 @@ def test_profile_labels_are_accepted_in_any_spelling(world, data_dir):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.usefixtures("morning_after")
 def test_a_fresh_digest_exits_zero(world):
     result = cli("--db", str(world), "digest")
     assert result.exit_code == 0, result.output
@@ -102,6 +104,7 @@ def test_stale_data_or_a_day_outside_the_data_is_red_and_exits_non_zero(world, d
     assert allowed.exit_code == 0 and words in allowed.stdout
 
 
+@pytest.mark.usefixtures("morning_after")
 def test_a_backfill_is_not_a_fresh_crawl(world):
     """The daily runs stopped on 24 November; on the 30th an adviser walks a source's history
     (`ncp-tracker backfill`), which succeeds. The news is still six days old: the digest of the

@@ -14,9 +14,11 @@ FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 RECORDED = ("md", "html", "txt", "eml")
 
 
-def _as_of(db, day_text: str | None):
+def _as_of(db, day_text: str | None, max_age_hours: float):
     """The digest's clock: the latest daily run on that day (a backfill is no morning's crawl), else
-    now (today) or the end of that day."""
+    now (today) or the end of that day. Without a day, the latest daily run's clock while it is
+    recent (no more than `max_age_hours` ago), else now: a digest sent by cron after a morning whose
+    crawl never ran is today's, red, not the last good day's passed off as today's."""
     from datetime import date, datetime, time
 
     from crawlers.dates import OSLO
@@ -26,7 +28,9 @@ def _as_of(db, day_text: str | None):
     runs = [to_datetime(r["as_of"]) for r in db.query(f"select as_of from runs r where as_of is not null and {DAILY_RUN_SQL}")]
     runs = [r for r in runs if r is not None]
     if not day_text:
-        return max(runs) if runs else datetime.now(OSLO)
+        now = datetime.now(OSLO)
+        latest = max(runs, default=None)
+        return latest if latest is not None and (now - latest).total_seconds() <= max_age_hours * 3600 else now
     try:
         day = date.fromisoformat(day_text)
     except ValueError as exc:
@@ -47,7 +51,9 @@ def _due_text(due: str) -> str:
 
 
 @click.command("digest")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day of the digest (default: the latest run's day).")
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="Day of the digest (default: the latest crawl's day; today, in red, when that crawl is "
+                   "older than the profile's max_age_hours).")
 @click.option("--profile", help="Profile from data/profiles.toml (ncp, gpfg, eu, …); default: [digest] profile (ncp).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
@@ -101,7 +107,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         raise TrackerError(str(exc)) from exc
     if day is None and prof.due != "daily":  # a scheduled mail is today's, and stale data is then red
         day = datetime.now(OSLO).date().isoformat()
-    as_of = _as_of(db, day)
+    as_of = _as_of(db, day, prof.max_age_hours)
     if send and not any_day and not prof.is_due(oslo_date(as_of)):
         click.echo(f"{prof.name} is due {_due_text(prof.due)}; {weekday_name(oslo_date(as_of), 'en')} {oslo_date(as_of).isoformat()} is not: "
                    "nothing sent (--any-day sends it anyway)", err=True)
