@@ -26,6 +26,19 @@ def _digest_world(tmp_path):
     return db
 
 
+def _assert_page_layout(browser) -> None:
+    """The body's rule as the browser applied it: the page's font and its column. The stylesheet
+    was HTML-escaped into <style> (&#34;Segoe UI&#34;), so the browser dropped the whole `font`
+    declaration (a serif page), and in the mail the inlined style's open quote swallowed the
+    margin, width and colours (text flush to the window's edge)."""
+    from selenium.webdriver.common.by import By
+
+    body = browser.find_element(By.TAG_NAME, "body")
+    assert "system-ui" in body.value_of_css_property("font-family"), body.value_of_css_property("font-family")
+    assert body.value_of_css_property("max-width") == "736px"  # 46rem
+    assert body.value_of_css_property("color") in ("rgba(26, 26, 26, 1)", "rgb(26, 26, 26)")
+
+
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_every_section_of_the_html_digest_reads_right(tmp_path, browser, lang):
     from selenium.webdriver.common.by import By
@@ -40,6 +53,7 @@ def test_every_section_of_the_html_digest_reads_right(tmp_path, browser, lang):
     browser.get(page.as_uri())
     body = browser.find_element(By.TAG_NAME, "body").text
     assert not JUNK.search(body), JUNK.search(body).group(0)
+    _assert_page_layout(browser)
     summary = browser.find_element(By.ID, "summary").text
     sections = {s.get_attribute("id"): s.text for s in browser.find_elements(By.TAG_NAME, "section")}
     assert set(sections) >= {"needs-input", "new", "changed", "eu", "coming", "health"}
@@ -86,6 +100,7 @@ def test_the_mail_html_is_styled_inline_and_reads_the_same(tmp_path, browser):
     browser.get(page.as_uri())
     banner = browser.find_element(By.CSS_SELECTOR, ".banner")
     assert banner.value_of_css_property("background-color") in ("rgba(176, 0, 32, 1)", "rgb(176, 0, 32)")
+    _assert_page_layout(browser)
     health = browser.find_element(By.ID, "health").text
     assert "Stortingets komitéhøringer FEILER" in health and not JUNK.search(health)
 
