@@ -279,6 +279,29 @@ def test_ics_sequence_grows_when_a_committee_hearing_moves(db):
     assert int(moved["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
 
 
+def test_a_committee_hearings_time_known_only_by_its_day_is_an_all_day_event(db):
+    """The Storting's written-input deadline is a day (stored at 23:59, as every deadline known
+    by its day): the calendar made it a quarter-hour meeting from 23:59 into the next day, where
+    the digest says «Skriftlige innspill innen: tir. 01.12.2026». A time given stays a time."""
+    from datetime import date
+
+    from test_digest_world import crawl_day, day1_items, tag
+
+    items = [{**i, "extra": {"hearing_start": "2026-12-03T09:30:00+01:00", "deadline_basis": "innspillsfrist",
+                             "innspillsfrist": "2026-12-01T23:59:00+01:00",
+                             "anmodningsfrist": "2026-11-26T12:00:00+01:00"}}
+             if i["native_id"] == "h-1042" else i for i in day1_items()]
+    crawl_day(db, DAY1, items)
+    tag(db)
+    events = _events(_ics(db, as_of=DAY1))
+    written = events[f"written-{iid('h-1042')}-ncp@ncp-tracker"]
+    assert written.decoded("DTSTART") == date(2026, 12, 1) and written.decoded("DTEND") == date(2026, 12, 2)
+    ask = events[f"ask-{iid('h-1042')}-ncp@ncp-tracker"]
+    assert ask.decoded("DTSTART").isoformat() == "2026-11-26T12:00:00+01:00"
+    hearing = events[f"hearing-{iid('h-1042')}-ncp@ncp-tracker"]
+    assert hearing.decoded("DTSTART").isoformat() == "2026-12-03T09:30:00+01:00"
+
+
 def test_where_a_committee_hearing_is_held_is_said_in_the_digest_and_the_calendar(db):
     """The Storting gives each sitting's place («Stortingets komitéhus, Høringssal 1»); the digest
     and the calendar said only when — an adviser going there looked it up. The place of the

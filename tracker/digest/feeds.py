@@ -199,7 +199,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
                lang: str = "nb", workbench_url: str = "") -> bytes:
     """A calendar for the profile: an all-day event on each deadline day and each draft-due day;
     a Storting committee hearing gets three timed events instead of its deadline day: the
-    deadline to ask to speak, the hearing, and the written-input deadline (those known).
+    deadline to ask to speak, the hearing, and the written-input deadline (those known; one known
+    only by its day, as the written input's usually is, is an all-day event on that day).
 
     Covered: consultations in scope that are relevant (or where the NCP is a consultee), whose
     deadline day is at most 30 days ago; and, as on the horizon, a Storting case's hearing deadline
@@ -295,6 +296,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         event.add("uid", _uid(key, item_id, profile.name))
         event.add("dtstamp", stamp.astimezone(UTC))
         event.add("last-modified", stamp.astimezone(UTC))
+        if isinstance(when, datetime) and not deadlines.has_time(when):
+            when = deadlines.oslo_date(when)  # a day without a time (23:59, 00:00): the day, as the digest says it
         if isinstance(when, datetime):
             event.add("dtstart", when.astimezone(OSLO))
             event.add("dtend", when.astimezone(OSLO) + timedelta(hours=1 if kind == "hearing" else 0, minutes=0 if kind == "hearing" else 15))
