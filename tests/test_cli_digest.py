@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import email
-from datetime import datetime
 import subprocess
 import sys
+from datetime import datetime
 from email import policy
 
 import feedparser
