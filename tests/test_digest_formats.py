@@ -165,6 +165,27 @@ def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):
     other.close()
 
 
+def test_an_entry_whose_data_did_not_change_reads_the_same_the_next_day(db):
+    """A feed reader shows an entry again only when its `updated` moves: the entry of a hearing
+    whose data did not change said «Frist: tir. 24.11.2026 (1 virkedag igjen)» one day and «Frist i
+    dag» the next under the same `updated`, so the reader kept yesterday's words on the deadline
+    day. The feed says the dates (and the calendar's descriptions likewise); «i dag» and «N
+    virkedager igjen» are the day's digest's."""
+    from datetime import timedelta
+
+    build_world(db)
+    today, tomorrow = _atom(db), _atom(db, as_of=DAY2 + timedelta(days=1))
+    same = {e.id: e for e in today.entries}
+    pairs = [(same[e.id], e) for e in tomorrow.entries if e.id in same and same[e.id].updated == e.updated]
+    assert len(pairs) >= 5
+    for before, after in pairs:
+        assert before.summary == after.summary, (before.title, before.summary, after.summary)
+    words = "\n".join(e.summary for e in today.entries)
+    assert "Frist: " in words and "virkedag" not in words and "Frist i dag" not in words
+    cal = [str(e["DESCRIPTION"]) for e in _ics(db).walk("VEVENT")]
+    assert cal and not [d for d in cal if "i dag" in d or "passert" in d or "virkedag" in d]
+
+
 def test_ics_is_valid_with_deadline_and_draft_events(db):
     build_world(db)
     cal = _ics(db)

@@ -118,8 +118,11 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
     # a new consultation that repeats an earlier one says so, as in the digest
     earlier = urgency.resent(db, [*needs, *(items[item_id] for item_id, group, _at in grouped if group == "new")])
+    # times by their dates alone: "frist i dag", "3 virkedager igjen" change with the day, not with
+    # the data, and an entry's text changing under the same `updated` is one a reader never shows
+    # again (it kept «1 virkedag igjen» on the deadline day)
     for row in needs:
-        lines = stortinget_times(row, as_of, lang) or [deadline_line(row, as_of, lang)]
+        lines = stortinget_times(row, None, lang) or [deadline_line(row, None, lang)]
         if row.get("draft_due"):
             lines.append(_("Draft due: %(day)s", day=format_date(row["draft_due"], lang)))
         if row.get("owner"):
@@ -147,7 +150,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             # an act, a note or a decision has no deadline: "Frist: ingen frist kjent" only where one
             # is expected (a consultation); a committee hearing's times as in the digest
             if item.get("deadline") or item.get("kind") in urgency.CONSULTATION_KINDS:
-                summary += stortinget_times(item, as_of, lang) or [deadline_line(item, as_of, lang)]
+                summary += stortinget_times(item, None, lang) or [deadline_line(item, None, lang)]
             if item_id in earlier:
                 summary.append(resent_text(earlier[item_id], lang))
             title = _("New: %(title)s", title=clean(item["title"], TITLE_LIMIT))
@@ -363,7 +366,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         sequence, stamp = sequence_of(row), stamp_of(row)
         title = clean(row["title"], TITLE_LIMIT)
         url = safe_url(row.get("url"))
-        desc = (stortinget_times(row, as_of, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]) + about(
+        desc = (stortinget_times(row, None, lang) or [_("Deadline: %(when)s", when=format_date(day, lang))]) + about(
             row, state, url)
         internal = deadlines.to_datetime(row.get("internal_deadline"))
         due = internal.astimezone(OSLO).date() if internal else deadlines.add_working_days(

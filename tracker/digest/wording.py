@@ -55,7 +55,7 @@ def _on_the_day(when: datetime, lang: str, timed: str, untimed: str) -> str:
     return _(timed, time=format_time(when, lang)) if deadlines.has_time(when) else _(untimed)
 
 
-def when_text(value: str | datetime | None, today: date, lang: str) -> str:
+def when_text(value: str | datetime | None, today: date | None, lang: str) -> str:
     """'fre. 04.12.2026 kl. 12.00', or 'i dag kl. 12.00' / 'today 12:00' on the day itself."""
     _ = Translator(lang)
     when = deadlines.to_datetime(value)
@@ -76,10 +76,12 @@ def days_left_text(n: int | None, lang: str) -> str:
     return _.n("%(num)d working day left", "%(num)d working days left", n)
 
 
-def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
+def deadline_text(row: dict[str, Any], as_of: datetime | None, lang: str) -> str:
     """'fre. 04.12.2026 (3 virkedager igjen)', 'frist i dag kl. 12.00', 'ingen frist kjent' (with
     why, when the item's own page was never read: 'ingen frist kjent – sakens egen side er ikke lest
-    (blokkert, HTTP 403)')."""
+    (blokkert, HTTP 403)'). Without `as_of`, the date alone ('fre. 04.12.2026'): words that
+    change from day to day with the same data ("i dag", "3 virkedager igjen") are for a day's read,
+    not for a feed entry whose `updated` says when it changed."""
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("deadline"))
     if when is None:
@@ -87,11 +89,11 @@ def deadline_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
         if why:
             return _("no deadline known – the item's own page was not read (%(why)s)", why=why)
         return _("no deadline known")
-    today = deadlines.oslo_date(as_of)
+    today = deadlines.oslo_date(as_of) if as_of is not None else None
     if deadlines.deadline_day(when) == today:
         return _on_the_day(when, lang, N_("due today %(time)s"), N_("due today"))
     text = format_datetime(when, lang) if deadlines.has_time(when) else format_date(deadlines.deadline_day(when), lang)
-    left = days_left_text(row.get("working_days_left"), lang)
+    left = days_left_text(row.get("working_days_left"), lang) if as_of is not None else ""
     return f"{text} ({left})" if left else text
 
 
@@ -109,27 +111,29 @@ def next_due_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     return _("request to speak by %(when)s", when=when_text(when, deadlines.oslo_date(as_of), lang))
 
 
-def deadline_line(row: dict[str, Any], as_of: datetime, lang: str) -> str:
-    """'Frist: fre. 04.12.2026 (3 virkedager igjen)', or 'Frist i dag kl. 12.00' on the day."""
+def deadline_line(row: dict[str, Any], as_of: datetime | None, lang: str) -> str:
+    """'Frist: fre. 04.12.2026 (3 virkedager igjen)', or 'Frist i dag kl. 12.00' on the day
+    (without `as_of`: 'Frist: fre. 04.12.2026', see `deadline_text`)."""
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("deadline"))
-    if when is not None and deadlines.deadline_day(when) == deadlines.oslo_date(as_of):
+    if when is not None and as_of is not None and deadlines.deadline_day(when) == deadlines.oslo_date(as_of):
         text = deadline_text(row, as_of, lang)
         return text[:1].upper() + text[1:]
     return _("Deadline: %(when)s", when=deadline_text(row, as_of, lang))
 
 
-def stortinget_times(row: dict[str, Any], as_of: datetime, lang: str) -> list[str]:
+def stortinget_times(row: dict[str, Any], as_of: datetime | None, lang: str) -> list[str]:
     """A Storting committee hearing's three times, each on its own line (those that are known):
-    the deadline to ask to speak (anmodningsfrist), the hearing itself, written input."""
+    the deadline to ask to speak (anmodningsfrist), the hearing itself, written input. Without
+    `as_of`, by their dates alone (no "i dag", no "passert": see `deadline_text`)."""
     if row.get("kind") != "committee_hearing":
         return []
     _ = Translator(lang)
     ex = extra(row)
-    today = deadlines.oslo_date(as_of)
+    today = deadlines.oslo_date(as_of) if as_of is not None else None
     out = []
     ask = deadlines.to_datetime(ex.get("anmodningsfrist"))
-    if ask is not None and ask < as_of:  # the hearing may still take written input
+    if ask is not None and as_of is not None and ask < as_of:  # the hearing may still take written input
         out.append(_("Request to speak by: %(when)s (passed)", when=when_text(ask, today, lang)))
     elif ask is not None and deadlines.oslo_date(ask) == today:  # a day without a time: none invented
         out.append(_on_the_day(ask, lang, N_("Request to speak: due today %(time)s"), N_("Request to speak: due today")))
