@@ -106,6 +106,33 @@ def test_only_followed_items_unless_all(db):
     assert any(not rows[e.item_id]["relevant"] for e in everything if e.item_id)
 
 
+def test_an_item_an_adviser_set_aside_as_not_relevant_leaves_the_horizon(replayed, tmp_path):
+    """An EU consultation an adviser marked «ikke relevant» stayed among the dates «blant det
+    Kontaktpunktet følger» (and in the week mail), though the digest, search and the calendar
+    leave it out; an item an adviser follows is on it, relevant or not."""
+    import shutil
+
+    from tracker.workbench import triage
+
+    path = tmp_path / "h.db"
+    shutil.copy(replayed, path)
+    db = open_db(path, migrate=False)
+    try:
+        before = horizon(db, DAY2, weeks=12)
+        assert any(e.item_id == "eu_haveyoursay:18830" for e in before)
+        triage.set_state(db, "eu_haveyoursay:18830", "not_relevant", by="Kari")
+        after = horizon(db, DAY2, weeks=12)
+        assert not [e for e in after if e.item_id == "eu_haveyoursay:18830"]
+        assert [e for e in horizon(db, DAY2, weeks=12, followed_only=False) if e.item_id == "eu_haveyoursay:18830"]
+        everything = horizon(db, DAY2, weeks=12, followed_only=False)
+        unfollowed = sorted({e.item_id for e in everything if e.item_id} - {e.item_id for e in after if e.item_id})
+        assert unfollowed
+        triage.set_state(db, unfollowed[0], "respond", owner="Kari", by="Kari")
+        assert any(e.item_id == unfollowed[0] for e in horizon(db, DAY2, weeks=12))
+    finally:
+        db.close()
+
+
 def test_an_advisers_internal_deadline_is_on_the_horizon_and_in_the_week_mail(replayed, tmp_path):
     """The Monday mail listed every source's date but not the one an adviser set herself ("utkast
     til Kari innen tirsdag"): the internal deadline is now a date ahead while the item is worked on."""

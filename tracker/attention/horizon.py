@@ -28,7 +28,9 @@ only the date last handled), the Commission's planned adoption dates outside OEI
 
 "What the NCP follows": an item in the profile's scope that passes its relevance threshold
 (the tagger's decision without one), or carries a label, or belongs to a watched EU file, or
-names Kontaktpunktet as a consultee. ``followed_only=False`` shows every dated item.
+names Kontaktpunktet as a consultee, or an adviser follows (`Profile.follows`) — unless an
+adviser marked it not relevant (as the digest, search and the calendar leave it out).
+``followed_only=False`` shows every dated item.
 """
 
 from __future__ import annotations
@@ -103,11 +105,11 @@ def _day(value: str | None) -> tuple[date, str] | None:
 
 
 def followed(item: dict[str, Any], profile: Profile, watched: set[str]) -> bool:
-    """Does the NCP follow this item (see the module docstring)?"""
-    if not profile.in_scope(item):
+    """Does the NCP follow this item (see the module docstring; the row's `triage_state` is its
+    triage row's state)?"""
+    if not profile.in_scope(item) or item.get("triage_state") == "not_relevant":
         return False
-    return (profile.passes_threshold(item) or bool(item.get("labels")) or item["id"] in watched
-            or bool(item.get("ncp_consultee")))  # fmt: skip
+    return profile.follows(item) or bool(item.get("labels")) or item["id"] in watched
 
 
 def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]:
@@ -190,7 +192,9 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
     where, later = stood_where(db, where, upto)  # as they stood then: also the items changed since
     params: list[Any] = [start.isoformat(), *later]
     rows = list(db.query(f"""select id, source, kind, native_id, title, url, owner, status, deadline, published, extra, labels,
-                                    relevance, relevant, vanished_at, {consultee} from items where {where}""", params))
+                                    relevance, relevant, vanished_at, {consultee},
+                                    (select t.state from triage t where t.item_id = items.id) as triage_state
+                             from items where {where}""", params))
     rows = [r for r in as_they_stood(db, rows, upto) if not r.get("vanished_at") and r.get("status") != "withdrawn"]
     for row in rows:
         row["extra"] = loads_json(row["extra"], {})
