@@ -208,3 +208,27 @@ def test_two_sends_at_once_mail_each_recipient_once(world, smtp_server, tmp_path
     assert late.exit_code == 1
     assert f"another `digest --send` of the ncp digest is sending now (pid {other.pid}, `" in late.output
     assert len(inbox.messages) == 1
+
+
+@pytest.mark.parametrize("fmt", ["atom", "ics"])
+@pytest.mark.parametrize("profile", ["uka_som_kommer", "neste_tre_maneder"])
+def test_a_horizon_mail_has_no_feed_or_calendar_of_its_own(world, tmp_path, fmt, profile):
+    """«Uka som kommer» is five dates of the coming week; its Atom feed was the whole morning
+    digest's 116 entries and its calendar the 69 events of every consultation, months ahead: a
+    subscriber got something else than the mail under its name. Refused, saying where to look."""
+    out = tmp_path / f"h.{fmt}"
+    result = run(world, "--profile", profile, "--format", fmt, "--out", str(out), "--date", "2026-11-23")
+    assert result.exit_code == 1 and not out.exists()
+    assert f"the {profile} profile has no --format {fmt}" in result.output
+    assert "--profile ncp" in result.output
+    import tracker.digest as digest_mod
+    from crawlers.dates import OSLO
+    from tracker.attention.profiles import load_profile
+
+    db = open_db(world)
+    try:
+        with pytest.raises(ValueError, match="has no"):
+            digest_mod.render(db, fmt, as_of=datetime(2026, 11, 23, 6, tzinfo=OSLO), profile=load_profile(profile))
+    finally:
+        db.close()
+    assert run(world, "--profile", "gpfg", "--format", fmt, "--date", "2026-11-24").exit_code == 0

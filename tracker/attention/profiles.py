@@ -47,6 +47,8 @@ SECTION_IDS = ("needs-input", "new", "changed", "provisions", "ncp_cases", "eu",
                "horizon")
 #: the sections of a profile that names none (the horizon joins them when the profile has a span)
 DEFAULT_SECTIONS = tuple(s for s in SECTION_IDS if s != "horizon")
+#: the sections whose items a feed and a calendar hold (tracker.digest.feeds)
+FEED_SECTIONS = ("needs-input", "new", "changed")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: the days a profile's mail can be due on
 DUE = ("daily", "weekdays", *WEEKDAYS, "first_of_month")
@@ -97,6 +99,13 @@ class Profile:
 
     def shows(self, section_id: str) -> bool:
         return section_id in self.sections
+
+    @property
+    def has_feed(self) -> bool:
+        """Whether the Atom feed and the calendar say what this profile's mail does: they hold
+        the items needing input, new and changed — a profile showing none of these (a horizon
+        mail: dates ahead) has no feed or calendar of its own."""
+        return any(self.shows(s) for s in FEED_SECTIONS)
 
     def horizon_span(self, day: date) -> tuple[date, date] | None:
         """[start, end) of the horizon section of a digest of `day` (None: no horizon)."""

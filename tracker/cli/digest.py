@@ -105,6 +105,10 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         prof = load_profile(profile)
     except ProfileError as exc:
         raise TrackerError(str(exc)) from exc
+    if fmt in ("atom", "ics") and not prof.has_feed:  # its mail's dates ahead are not the feed's items
+        raise TrackerError(f"the {prof.name} profile has no --format {fmt}: it shows {', '.join(prof.sections)}; "
+                           f"the feed and the calendar hold what needs input, what is new and what changed "
+                           f"(e.g. --profile ncp --format {fmt}), and its own dates are in md, html, txt or eml")
     if day is None and prof.due != "daily":  # a scheduled mail is today's, and stale data is then red
         day = datetime.now(OSLO).date().isoformat()
     as_of = _as_of(db, day, prof.max_age_hours)

@@ -29,6 +29,9 @@ def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Pro
         raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     if isinstance(profile, str):
         profile = load_profile(profile)
+    if fmt in ("atom", "ics") and not profile.has_feed:
+        raise ValueError(f"the {profile.name} profile has no {fmt} form: it shows {', '.join(profile.sections)}, "
+                         "not the items a feed or calendar holds (needs input, new, changed)")
     if fmt == "atom":
         return render_atom(db, as_of=as_of, profile=profile, lang=lang, workbench_url=workbench_url).encode("utf-8")
     if fmt == "ics":
