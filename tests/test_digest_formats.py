@@ -385,6 +385,31 @@ def test_ics_cancels_a_committee_hearings_time_the_storting_no_longer_gives(db):
     assert ask_uid not in _events(_ics(db, as_of=DAY2 + timedelta(days=45)))
 
 
+def test_the_calendar_of_an_earlier_day_is_the_store_as_it_stood_then(db):
+    """`digest --date 2026-11-23 --format ics` was the store of today: the 24th's deadlines (a
+    moved one at its new day) and the items first seen on the 24th, where the Markdown of the
+    23rd has that day's. The same facts in every format of one day."""
+    build_world(db)
+    day1 = _events(_ics(db, as_of=DAY1))
+    day2 = _events(_ics(db))
+    md1 = digest.render_markdown(digest.build_digest(db, as_of=DAY1, profile="ncp"))
+    assert set(day1) != set(day2)
+    first_seen_later = {r["id"] for r in db.query("select id from items where first_seen > ?", ["2026-11-23T12:00:00Z"])}
+    assert first_seen_later and not [u for u in day1 if any(f"-{i}-" in u for i in first_seen_later)]
+    moved = list(db.query("select item_id, before, after from events where kind = 'deadline_changed'"))
+    assert moved
+    for m in moved:
+        uid = f"deadline-{m['item_id']}-ncp@ncp-tracker"
+        if uid in day1 and uid in day2:
+            assert day1[uid].decoded("DTSTART").isoformat() == m["before"][:10]
+            assert day2[uid].decoded("DTSTART").isoformat() == m["after"][:10]
+            title = str(day1[uid]["SUMMARY"]).split(": ", 1)[1][:40]
+            assert title in md1
+            break
+    else:
+        raise AssertionError("no moved deadline in both calendars")
+
+
 def test_ics_has_a_storting_cases_hearing_deadline_until_a_committee_hearing_holds_the_case(db):
     """A representantforslag on the fund had its hearing deadline on the horizon and in the digest
     but not in the subscribed calendar. Now an all-day event on its day (a saksgang date at 00:00 is
@@ -413,12 +438,12 @@ def test_ics_has_a_storting_cases_hearing_deadline_until_a_committee_hearing_hol
     assert str(english["SUMMARY"]).startswith("Storting: hearing deadline of the case: ")
     # the saksgang no longer gives it (""): cancelled at its last known day, SEQUENCE up
     crawl("no_stortinget_spu", DAY2 + timedelta(hours=1), {**case, "extra": {"hearing_deadline": ""}})
-    gone = _events(_ics(db))[uid]
+    gone = _events(_ics(db, as_of=DAY2 + timedelta(hours=1)))[uid]
     assert str(gone["STATUS"]) == "CANCELLED" and gone["DTSTART"].dt == date(2026, 12, 7)
     assert int(gone["SEQUENCE"]) > int(first["SEQUENCE"])
     # given again, then the committee publishes a hearing for the case: its events, the case's cancelled
     crawl("no_stortinget_spu", DAY2 + timedelta(hours=2), case)
-    assert str(_events(_ics(db))[uid]["STATUS"]) == "CONFIRMED"
+    assert str(_events(_ics(db, as_of=DAY2 + timedelta(hours=2)))[uid]["STATUS"]) == "CONFIRMED"
     crawl("no_stortinget_horinger", DAY2 + timedelta(hours=3), {
         "kind": "committee_hearing", "native_id": "sak-107095", "owner": "Finanskomiteen",
         "title": "Komitéhøring: Representantforslag om å gjeninnføre Etikkrådets tilrådninger",
@@ -427,8 +452,10 @@ def test_ics_has_a_storting_cases_hearing_deadline_until_a_committee_hearing_hol
         "extra": {"case_ids": ["107095"], "deadline_basis": "innspillsfrist", "innspillsfrist": "2026-12-07T12:00:00+01:00"}})
     with db.conn:
         db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 where native_id = 'sak-107095'")
-    held = _events(_ics(db))
+    held = _events(_ics(db, as_of=DAY2 + timedelta(hours=3)))
     assert str(held[uid]["STATUS"]) == "CANCELLED"
+    # the calendar of the first hour is the store as it stood then: the case's date given
+    assert str(_events(_ics(db))[uid]["STATUS"]) == "CONFIRMED"
     assert str(held["written-no_stortinget_horinger:sak-107095-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
 
 

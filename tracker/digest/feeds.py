@@ -35,7 +35,15 @@ from tracker.digest.wording import extra as extra_of
 from tracker.i18n import Translator, format_date
 from tracker.store import deadlines
 from tracker.store.changes import SITTINGS, hearing_place, later_sitting_days, sitting_days, told
-from tracker.store.queries import cases_with_hearing_items, last_event_id, loads_json, select_in
+from tracker.store.queries import (
+    as_they_stood,
+    cases_with_hearing_items,
+    last_event_id,
+    loads_json,
+    recorded_after,
+    select_in,
+    stood_where,
+)
 from tracker.vocabulary import kind_name, label_name, triage_name
 
 #: the Atom feed carries changes from this many days back
@@ -220,7 +228,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     DTSTAMP is the later of the item's last change and its last triage change, so the same data
     gives the same calendar. When the data must not pass for current (no crawl, no successful or
     recent one: the digest's red banners), an all-day event today says so. With `workbench_url`
-    each description ends with the item's page in the workbench.
+    each description ends with the item's page in the workbench. The items are as they stood at
+    `as_of` (a calendar of an earlier day: that day's deadlines and events, as its digest).
     """
     from icalendar import Calendar, Event, Timezone
 
@@ -240,43 +249,60 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     # the consultations whose deadline day can be in the window (its day at most 30 days ago: the
     # stored day, two days' margin for the day before a midnight deadline and another offset;
     # checked exactly below) — a million-item store holds years of them
+    # a calendar of an earlier day (digest --date) holds the items as they stood then, as the
+    # day's digest does: the deadlines of then, none of the items first recorded later
+    upto: int | None = last_event_id(db, as_of)
+    if not recorded_after(db, upto):
+        upto = None
+    cutoff = (today - timedelta(days=CALENDAR_PAST_DAYS + 2)).isoformat()
+    where, later = stood_where(db, f"i.kind in ({kinds}) and i.deadline is not null and i.deadline >= ?", upto, "i")
     rows = list(db.query(
         f"""select i.*, t.state as triage_state, t.owner as triage_owner, t.internal_deadline,
                    t.updated_at as triage_updated_at
             from items i left join triage t on t.item_id = i.id
-            where i.kind in ({kinds}) and i.deadline is not null and i.deadline >= ?
+            where {where}
             order by i.deadline, i.id""",
-        [*urgency.CONSULTATION_KINDS, (today - timedelta(days=CALENDAR_PAST_DAYS + 2)).isoformat()],
+        [*urgency.CONSULTATION_KINDS, cutoff, *later],
     ))  # fmt: skip
+    rows = [r for r in as_they_stood(db, rows, upto)
+            if r["kind"] in urgency.CONSULTATION_KINDS and r.get("deadline") and r["deadline"] >= cutoff]
+    rows.sort(key=lambda r: (r["deadline"], r["id"]))
     # an open Storting case's hearing deadline and hearing (its saksgang, no_stortinget_spu) where no
     # committee hearing item holds the case (tracker.store.queries.cases_with_hearing_items), as on the
     # horizon: all-day events, cancelled when the case is withdrawn or set aside, a date the source
     # no longer gives (at its last known day), or once a committee hearing item holds the case
-    cases = list(db.query(
-        """select i.*, t.state as triage_state, t.owner as triage_owner, t.updated_at as triage_updated_at
-           from items i left join triage t on t.item_id = i.id
-           where i.kind = 'storting_case' and (i.extra like '%"hearing%' or exists (
+    where, later = stood_where(db, """i.kind = 'storting_case' and (i.extra like '%"hearing%' or exists (
                  select 1 from events e where e.item_id = i.id and e.kind = 'times_changed'
-                 and e.field in ('hearing_deadline', 'hearing')))"""))  # by the cases' index, each case's events by item
+                 and e.field in ('hearing_deadline', 'hearing')))""", upto, "i")
+    cases = list(db.query(
+        f"""select i.*, t.state as triage_state, t.owner as triage_owner, t.updated_at as triage_updated_at
+           from items i left join triage t on t.item_id = i.id
+           where {where}""", later))  # by the cases' index, each case's events by item
+    cases = [r for r in as_they_stood(db, cases, upto) if r["kind"] == "storting_case"]
     # these items' events and triage changes only, each found by its item (no scan of the events)
     ids = sorted({r["id"] for r in (*rows, *cases)})
+    bound = [upto if upto is not None else 2**62]  # the events recorded by then
     moves = {r["item_id"]: r["n"] for r in select_in(
         db, "select item_id, count(*) as n from events where item_id in ({marks}) and (kind in ('deadline_changed', "
             "'times_changed') or (kind = 'status_changed' and 'withdrawn' in (coalesce(before, ''), coalesce(after, ''))))"
-            " group by item_id", ids)}
+            " and id <= ? group by item_id", ids, after=bound)}
     # a committee hearing's time the source removed (times_changed, after = null; the last one
     # of a field counts: a time given again and removed again)
     removed = {(r["item_id"], r["field"]): r["before"] for r in select_in(
         db, "select item_id, field, before from events where item_id in ({marks}) and kind = 'times_changed' "
-            "and after is null order by id", ids)}
+            "and after is null and id <= ? order by id", ids, after=bound)}
     # a committee hearing's sittings before each change of them: a further day it no longer sits
     # stays in the calendar, cancelled, as a removed time does
     sittings_before: dict[str, list[Any]] = {}
     for r in select_in(db, "select item_id, before from events where item_id in ({marks}) and kind = 'times_changed' "
-                           "and field = ? order by id", ids, after=[SITTINGS]):
+                           "and field = ? and id <= ? order by id", ids, after=[SITTINGS, *bound]):
         sittings_before.setdefault(r["item_id"], []).append(loads_json(r["before"], []))
     triaged = {r["item_id"]: r["n"] for r in select_in(
         db, "select item_id, count(*) as n from triage_history where item_id in ({marks}) group by item_id", ids)}
+    # an earlier day's item: its last change by then (its last_changed may be later)
+    changed_then = {r["item_id"]: r["at"] for r in select_in(
+        db, "select item_id, max(at) as at from events where item_id in ({marks}) and id <= ? group by item_id",
+        ids, after=bound)} if upto is not None else {}
     names = {"deadline": _("Deadline"), "draft": _("Draft due"), "ask": _("Request to speak"),
              "hearing": _("Committee hearing"), "written": _("Written input"),
              "case_deadline": _("Storting: hearing deadline of the case"), "case_hearing": _("Committee hearing")}
@@ -330,7 +356,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
 
     def stamp_of(row: dict[str, Any]) -> datetime:
         """DTSTAMP: the later of the item's last change and its last triage change."""
-        stamp = deadlines.to_datetime(row.get("last_changed")) or deadlines.to_datetime(row.get("first_seen")) or as_of
+        changed = changed_then.get(row["id"]) if upto is not None else row.get("last_changed")
+        stamp = deadlines.to_datetime(changed) or deadlines.to_datetime(row.get("first_seen")) or as_of
         if (triaged_at := deadlines.to_datetime(row.get("triage_updated_at"))) is not None:
             stamp = max(stamp, triaged_at)
         return stamp
@@ -397,7 +424,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         for key, when, cancelled in plan:
             emit(key, "hearing" if key in places else key, row["id"], when, cancelled=cancelled, stamp=stamp,
                  desc=desc, sequence=sequence, title=title, url=url, place=places.get(key))
-    held = cases_with_hearing_items(db, [r["native_id"] for r in cases if r.get("native_id")])
+    held = cases_with_hearing_items(db, [r["native_id"] for r in cases if r.get("native_id")], upto)
     for row in cases:
         row["labels"] = urgency.item_labels(row)
         if not listed(row):
