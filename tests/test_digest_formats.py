@@ -727,3 +727,15 @@ def test_the_rest_of_new_and_changed_leads_to_the_search_that_lists_them():
     link_workbench(sections, "https://ncp.example.org")
     assert sections[0].groups[0].more_url == "https://ncp.example.org/"
     assert sections[1].groups[0].more_url == "https://ncp.example.org/search?new_since=2026-11-23T05%3A00%3A00%2B00%3A00"
+
+
+def test_the_feed_of_an_earlier_day_has_no_date_after_it(db):
+    """`digest --date 2026-11-23 --format atom` had entries updated on the 24th (the items' last
+    change now), and so a feed <updated> a day after the feed's own day."""
+    build_world(db)
+    feed = _atom(db, as_of=DAY1)
+    assert feed.entries
+    stamps = [e.updated_parsed for e in feed.entries] + [feed.feed.updated_parsed]
+    assert max(stamps)[:3] <= (2026, 11, 23), [e.updated for e in feed.entries if e.updated_parsed[:3] > (2026, 11, 23)]
+    # the day's own feed still has the day's changes
+    assert max(e.updated_parsed for e in _atom(db).entries)[:3] == (2026, 11, 24)

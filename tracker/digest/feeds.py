@@ -126,6 +126,12 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         grouped.setdefault((e["item_id"], group, e["at"]), []).append(e)
     # a new consultation that repeats an earlier one says so, as in the digest
     earlier = urgency.resent(db, [*needs, *(items[item_id] for item_id, group, _at in grouped if group == "new")])
+    # an earlier day's feed (digest --date): an item's last change by then, not its last_changed
+    # (a later change), and its triage changes by then
+    earlier_day = recorded_after(db, upto)
+    changed_then = {r["item_id"]: r["at"] for r in select_in(
+        db, "select item_id, max(at) as at from events where item_id in ({marks}) and id <= ? group by item_id",
+        [row["id"] for row in needs], after=[upto])} if earlier_day else {}
     # times by their dates alone: "frist i dag", "3 virkedager igjen" change with the day, not with
     # the data, and an entry's text changing under the same `updated` is one a reader never shows
     # again (it kept «1 virkedag igjen» on the deadline day)
@@ -144,8 +150,11 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         if ev := row.get("snippet"):
             lines.append(_("Evidence (%(label)s): “%(text)s”", label=label_name(ev.get("label"), lang),
                            text=clean(f"{ev.get('before') or ''}{ev.get('text') or ''}{ev.get('after') or ''}", 300)))
-        updated = max(filter(None, [deadlines.to_datetime(row.get("last_changed")),
-                                    deadlines.to_datetime(_triage_updated(db, row["id"]))]), default=None)
+        changed = changed_then.get(row["id"]) if earlier_day else row.get("last_changed")
+        triaged = deadlines.to_datetime(_triage_updated(db, row["id"]))
+        if earlier_day and triaged is not None and triaged > as_of:
+            triaged = None  # a triage change after that day is not that day's feed's
+        updated = max(filter(None, [deadlines.to_datetime(changed), triaged]), default=None)
         entries.append({"id": _uuid(profile.name, "needs-input", row["id"]), "item_id": row["id"],
                         "title": _("Needs input: %(title)s", title=clean(row["title"], TITLE_LIMIT)),
                         "url": safe_url(row.get("url")), "updated": updated,
