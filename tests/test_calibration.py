@@ -132,3 +132,31 @@ def test_a_weights_file_that_cannot_be_read_is_a_clear_error_everywhere(store, d
             assert str(weights) in result.stderr and "Traceback" not in result.output
             assert "restore it, or remove it to tag with the shipped weights" in result.stderr
     assert weights.read_text("utf-8") == broken  # never overwritten by calibrate
+
+
+def test_an_advisers_marks_are_the_items_labels_and_a_new_tagging_keeps_them(store, tagger):
+    """«Tema som mangler eller er feil» changed nothing an adviser could see: a removed topic stayed
+    in the item's topics, the inbox, search's label filter, exports and drafts (the marks fed
+    calibration only). The item's labels are now the tagger's as marked, at once, and a new
+    tagging (a new lexicon, `tag --all`) keeps the marks."""
+    from tracker.jobs.tagging import tag_store
+    from tracker.store.migrations import m2400_labels_as_marked
+
+    def labels(item_id: str) -> list[str]:
+        return json.loads(store["items"].get(item_id)["labels"])
+
+    assert "oecd-vi" not in labels("g:0") and "oecd-viii" in labels("g:0")  # marked -Kap. VI in the fixture
+    triage.mark_labels(store, "g:0", ["+Kap. VII"], by="kari")
+    assert labels("g:0")[-1] == "oecd-vii"
+    assert tag_store(store, tagger=tagger, force=True)["tagged"] == len(GREEN)
+    after = store["items"].get("g:0")
+    assert "oecd-vi" not in json.loads(after["labels"]) and "oecd-vii" in json.loads(after["labels"])
+    assert "oecd-vi" not in json.loads(after["evidence"])  # no evidence for a topic removed
+    # marked again the other way: the latest mark counts
+    triage.mark_labels(store, "g:0", ["+oecd-vi", "-oecd-vii"], by="per")
+    assert "oecd-vi" in labels("g:0") and "oecd-vii" not in labels("g:0")
+    # a store whose marks were made before: applied once by the migration
+    with store.conn:
+        store.execute("update items set labels = ? where id = 'g:1'", [json.dumps(["oecd-viii", "oecd-vi"])])
+    m2400_labels_as_marked(store)
+    assert labels("g:1") == ["oecd-viii"]

@@ -446,8 +446,17 @@ def test_a_copy_we_hold_stays_in_use_when_a_later_check_fails(db, tmp_path, tagg
                                     "error": "HTTP 403 (blocked)", "http_status": 403},
                                root=root, at=day2) == "failed"
     assert api.strongest_paragraphs(db, "regjeringen:1", limit=3) == quotes
+    # an adviser removed a topic the document gives: the document's relevance does not bring it back
+    from tracker.workbench import triage
+
+    given = set(json.loads(next(db.query("select labels from document_sections where relevant = 1 "
+                                        "order by relevance desc limit 1"))["labels"]))
+    assert given
+    removed = sorted(given)[0]
+    triage.mark_labels(db, "regjeringen:1", [f"-{removed}"], by="kari")
     assert read.raise_relevance(db) == 1
     assert db["items"].get("regjeringen:1")["relevant"] == 1
+    assert removed not in json.loads(db["items"].get("regjeringen:1")["labels"])
     row = next(db.query("""select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages from documents d
                            join document_files f on f.sha256 = d.sha256"""))
     nb, en = document_state({**row, "status": "ok"}, "nb"), document_state({**row, "status": "ok"}, "en")

@@ -22,6 +22,7 @@ import sqlite_utils
 from tracker.documents import extract as ex
 from tracker.documents import provisions as prov
 from tracker.documents.store import listed
+from tracker.store.labels import marks_of, with_marks
 
 logger = logging.getLogger(__name__)
 
@@ -279,7 +280,8 @@ def raise_relevance(db: sqlite_utils.Database) -> int:
         where = f" s. {para['page']}" if para["page"] else ""
         reason = f"{what}{where}: {snippet}"
         reason_en = f"{what}{where.replace(' s. ', ' p. ')}: {snippet}"  # the document's own word
-        labels = list(dict.fromkeys(json.loads(r["item_labels"] or "[]") + json.loads(r["labels"] or "[]")))
+        labels = with_marks(dict.fromkeys(json.loads(r["item_labels"] or "[]") + json.loads(r["labels"] or "[]")),
+                            marks_of(db, [item_id]).get(item_id, {}))  # an adviser's marks stay
         try:
             evidence = json.loads(r["item_evidence"] or "{}")
         except ValueError:

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.store.labels import marks_of, with_marks
+
 BATCH = 200
 
 
@@ -94,12 +96,14 @@ def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = Fa
             for r in batch_rows
         ]  # fmt: skip
         results = list(tagger.tag_many(records))
+        marked = marks_of(db, [r["id"] for r in batch_rows])  # an adviser's marks stay (tracker.store.labels)
         updates = []
         for row, res in zip(batch_rows, results, strict=True):
+            labels = with_marks(res.labels, marked.get(row["id"], {}))
             evidence: dict[str, dict[str, Any]] = {
                 label: {"strength": round(res.strengths.get(label, 0.0), 4), "instrument": "",
                         "evidence": []}
-                for label in res.labels
+                for label in labels
             }
             for ev in res.evidence:
                 if ev.label in evidence:
@@ -108,7 +112,7 @@ def tag_store(db: sqlite_utils.Database, *, tagger: Any = None, force: bool = Fa
                          "instrument": ev.instrument})
                     if ev.instrument and not evidence[ev.label]["instrument"]:
                         evidence[ev.label]["instrument"] = ev.instrument
-            updates.append((json.dumps(res.labels), round(res.relevance, 4), int(res.relevant), version,
+            updates.append((json.dumps(labels), round(res.relevance, 4), int(res.relevant), version,
                             row["content_hash"], row["language"] or res.language,
                             json.dumps(evidence, ensure_ascii=False), res.reason, res.reason_en,
                             row["rowid"]))

@@ -386,6 +386,29 @@ def m2300_items_seen_by_others(db: sqlite_utils.Database) -> None:
     db.execute(f"create index if not exists idx_items_seen_by_others on items(source) where {SEEN_BY_OTHERS}")
 
 
+@core()
+def m2400_labels_as_marked(db: sqlite_utils.Database) -> None:
+    """`items.labels` are the tagger's labels as advisers marked them (tracker.store.labels); the
+    marks made before were kept for calibration only, so the item's lists, search and drafts
+    still showed a topic an adviser had removed. Applied once to the items marked."""
+    import json
+
+    from tracker.store.labels import marks_of, with_marks
+
+    if not db["label_marks"].exists():
+        return
+    ids = [r[0] for r in db.execute("select distinct item_id from label_marks")]
+    marked = marks_of(db, ids)
+    for row in db.query("select id, labels from items where id in (select item_id from label_marks)"):
+        try:
+            labels = json.loads(row["labels"] or "[]")
+        except ValueError:
+            labels = []
+        db.execute("update items set labels = ? where id = ?",
+                   [json.dumps(with_marks(labels if isinstance(labels, list) else [], marked.get(row["id"], {}))),
+                    row["id"]])
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

@@ -25,6 +25,7 @@ and ``watching``/``respond`` (and every later stage of an answer) into a positiv
 from __future__ import annotations
 
 import getpass
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ import sqlite_utils
 
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import now_iso, stored, to_stored_text
+from tracker.store.labels import with_marks
 from tracker.store.queries import consultee_list, loads_json
 from tracker.vocabulary import NOTE_CLOSED, NOTE_RECONSIDERED, NOTE_REOPENED, system_note
 
@@ -313,6 +315,9 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
                                      pk=("item_id", "label"))
             db["triage_history"].insert({"item_id": item_id, "at": when, "by": who, "state_before": state,
                                          "state_after": state, "owner": None, "note": f"label {sign}{label}"})
+        # the item's labels as marked, at once (tracker.store.labels): lists, search and drafts read them
+        current = loads_json(db["items"].get(item_id)["labels"], [])
+        db["items"].update(item_id, {"labels": json.dumps(with_marks(current, label_marks(db, item_id)))})
     return label_marks(db, item_id)
 
 
