@@ -216,6 +216,28 @@ def test_committee_gets_written_input_with_its_deadlines(store):
     assert "Høringen holdes: 05.12.2026 kl. 09.00, Høringssal 1; 07.12.2026 kl. 10.00, Høringssal 2" in md
 
 
+def test_a_written_only_committee_hearing_has_no_oral_hearing(store, tmp_path):
+    """Stortinget's written hearings (``extra.written``) have no request deadline and no sitting:
+    the draft said «Høringen holdes: ikke oppgitt» and told the NCP to ask to take part orally."""
+    store["items"].update(COMMITTEE, {"extra": '{"written": true, "anmodningsfrist": "", "hearing_start": "", '
+                                               '"hearing_times": [], "innspillsfrist": "2026-12-10T23:59:00+01:00"}'})
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    docx_text = "\n".join(t for _, t in _paragraphs(w.docx))
+    for text in (w.md.read_text(encoding="utf-8"), docx_text):
+        assert "Høringsform: Skriftlig høring (ingen muntlig høring)" in text
+        assert "Frist for skriftlige innspill: 10.12.2026" in text
+        assert "Kontaktpunktet viser til Finanskomiteens skriftlige høring om endringer i regnskapsloven" in text
+        assert "Frist for å be om å delta" not in text and "Høringen holdes" not in text
+        assert "muntlig, må det sendes" not in text and "anmodningsfristen" not in text
+        assert "Dette er en skriftlig høring: komiteen holder ingen muntlig høring." in text
+    store["items"].update(COMMITTEE, {"language": "en"})
+    md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
+    assert "Form of hearing: Written hearing (no oral hearing)" in md
+    assert "Deadline for written input: 10 December 2026" in md
+    assert "Deadline to ask to take part" not in md and "The hearing is held" not in md
+    assert "take part orally" not in md and "This is a written hearing" in md
+
+
 def test_committee_subject_from_a_real_stortinget_title(store):
     title = "Komitéhøring: Endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet) – Prop. 25 L (2026-2027)"
     store["items"].update(COMMITTEE, {"title": title})

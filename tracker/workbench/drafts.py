@@ -15,7 +15,8 @@ Three forms, chosen by the item:
 * a hearing (regjeringen.no and other Norwegian consultations): letter to the ministry, opening
   "Vi viser til høringsbrev av <dato> med høringsfrist <dato>.";
 * a Stortinget committee hearing: written input to the committee, "Innspill til <komité> –
-  <sak>", with the deadline to ask to take part and the time of the hearing;
+  <sak>", with the deadline to ask to take part and the time of the hearing (a written-only
+  hearing, ``extra.written``, says so and has neither);
 * an EU consultation: the "Have your say" feedback form, in English.
 
 Each matched label gets a section quoting the sentences its evidence is in — whole sentences
@@ -98,6 +99,9 @@ _WORDS: dict[str, str] = {
                     "written input."),
     "c_case": N_("Case"), "c_written": N_("Deadline for written input"),
     "c_request": N_("Deadline to ask to take part in the hearing"), "c_held": N_("The hearing is held"),
+    "c_form": N_("Form of hearing"), "c_written_only": N_("Written hearing (no oral hearing)"),
+    "c_opening_written": N_("The NCP refers to %(committee_gen)s written hearing on %(case)s and hereby submits "
+                            "written input."),
     "c_no_comments": N_("The NCP has no comments on the case."),
     "c_passed": N_("The deadline for input passed on %(deadline)s. Check with the committee's secretariat "
                    "whether input is still accepted."),
@@ -364,6 +368,18 @@ def source_label(source: str, lang: str) -> str:
 # ---------------------------------------------------------------------------- routes and dates
 
 
+def written_hearing(item: dict[str, Any]) -> bool:
+    """Whether a committee hearing is written only (Stortinget's ``skriftlig`` flag, kept by the
+    spider as ``extra["written"]``): input in writing, no oral hearing to ask to take part in."""
+    extra = item.get("extra")
+    if isinstance(extra, str):
+        try:
+            extra = json.loads(extra)
+        except ValueError:
+            return False
+    return item.get("kind") == "committee_hearing" and isinstance(extra, dict) and extra.get("written") is True
+
+
 def submission_route(item: dict[str, Any], lang: str) -> str:
     kind, url, owner = item.get("kind"), item.get("url") or "", item.get("owner") or ""
     if kind == "hearing":
@@ -371,6 +387,10 @@ def submission_route(item: dict[str, Any], lang: str) -> str:
                        "private person or on behalf of an organisation; the response is published on "
                        "regjeringen.no). The address of the form itself is not confirmed — use the button on "
                        "the consultation page.", url=url)  # fmt: skip
+    if kind == "committee_hearing" and written_hearing(item):
+        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. This "
+                       "is a written hearing: the committee holds no oral hearing.",
+                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
     if kind == "committee_hearing":
         return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. If "
                        "the NCP wants to take part orally, a short request to take part must be sent before "
@@ -625,12 +645,18 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
         in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
-        opening = t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence,
-                        when=f" {start}" if start else "")
-        facts = [(t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
-                  or t["no_deadline"]),
-                 (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
-                 (t["c_held"], "; ".join(", ".join(x for x in sitting if x) for sitting in sittings) or t["no_deadline"])]
+        written_by = (t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
+                      or t["no_deadline"])
+        if written_hearing(item):  # input in writing only: nothing to ask to take part in, no sitting
+            opening = t.fmt("c_opening_written", committee_gen=_genitive(committee), case=in_sentence)
+            facts = [(t["c_form"], t["c_written_only"]), written_by]
+        else:
+            opening = t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence,
+                            when=f" {start}" if start else "")
+            facts = [written_by,
+                     (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
+                     (t["c_held"], "; ".join(", ".join(x for x in sitting if x) for sitting in sittings)
+                      or t["no_deadline"])]
     elif form == "eu":
         subject = f"{t['subject']} – {title}"
         meta = [(t["to"], addressee(item, lang)), (t["date"], today_text)]
