@@ -148,6 +148,23 @@ def test_draft_errors_and_paths(env, monkeypatch):
     assert r.exit_code == 1 and "not a directory" in r.output
 
 
+@pytest.mark.parametrize(("item_id", "kind"), [("no_lovdata:LTI/forskrift/2026-11-19-2101", "law_change"),
+                                            ("eu_oeil:2022/0051(COD)", "eu_procedure")])
+def test_draft_of_an_item_that_is_not_a_consultation_is_refused(env, item_id, kind):
+    """An adopted regulation got a «Høringssvar» referring to a hearing letter that never was, an
+    EU procedure a letter "To: the responsible ministry": only consultations have a draft."""
+    db = open_db(env / "t.db")
+    db["items"].insert({"id": item_id, "source": item_id.split(":")[0], "kind": kind, "native_id": "x",
+                        "title": "Forskrift om endring", "url": "https://example.org/x",
+                        "published": "2026-11-19T00:00:00+01:00"}, alter=True)
+    db.close()
+    r = CliRunner().invoke(main, ["draft", item_id, "--out", "d"])
+    assert r.exit_code == 1 and r.output.count("\n") == 1
+    assert f"no draft for {item_id}: its kind {kind} is not a consultation" in r.output
+    assert "hearing, committee_hearing, eu_consultation" in r.output
+    assert not (env / "d").exists()
+
+
 def test_draft_no_comments_and_passed_deadline_warning(env):
     db = open_db(env / "t.db")
     db["items"].update(HEARING, {"deadline": "2026-01-10T23:59:59+01:00"})

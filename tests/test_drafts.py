@@ -437,3 +437,13 @@ def test_an_interrupted_forced_rewrite_keeps_the_previous_draft(store, tmp_path,
         drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY, force=True)
     assert (first.docx.read_bytes(), first.md.read_bytes()) == before
     assert sorted(p.name for p in first.docx.parent.iterdir()) == sorted([first.docx.name, first.md.name])
+
+
+def test_a_draft_form_for_every_consultation_kind_and_no_other():
+    """Every kind an adviser can answer has its form; any other kind (an act, a procedure) has none."""
+    from crawlers.items import CONSULTATION_KINDS, KINDS
+
+    assert set(drafts.FORMS) == set(CONSULTATION_KINDS)
+    for kind in set(KINDS) - set(CONSULTATION_KINDS):
+        with pytest.raises(drafts.NotAConsultation, match=f"its kind {kind} is not a consultation"):
+            drafts.form_of({"id": "x:1", "kind": kind})

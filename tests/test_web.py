@@ -373,6 +373,33 @@ def test_draft_is_made_by_post_and_every_version_downloads(client, db_path):
     assert len(set(names)) == 2
 
 
+def test_an_item_that_is_not_a_consultation_offers_no_draft(db_path):
+    """An adopted regulation (law_change) offered «Lag utkast» and got a «Høringssvar» to a hearing
+    letter that never was: its page offers no draft, and the URL is refused in the page's language."""
+    item = "no_lovdata:LTI/forskrift/2026-11-19-2101"
+    db = open_db(db_path)
+    db["items"].insert({"id": item, "source": "no_lovdata", "kind": "law_change", "native_id": "x",
+                        "title": "Forskrift om endring i forskrift om overtredelsesgebyr",
+                        "url": "https://lovdata.no/x", "published": "2026-11-19T00:00:00+01:00"}, alter=True)
+    db.close()
+    client = make_app(db_path).test_client()
+    page = client.get(f"/item/{item}").get_data(as_text=True)
+    assert "Forskrift om endring" in page
+    assert 'id="draft-form"' not in page and "Lag utkast" not in page
+    assert 'id="draft-form"' in client.get(f"/item/{HEARING}").get_data(as_text=True)
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{item}/draft", data={"csrf": token, "format": "md", "by": "Kari"})
+    assert r.status_code == 400
+    html = html_lib.unescape(r.get_data(as_text=True))
+    assert "Det kan ikke lages utkast for denne saken: den er av typen «Lovendring», ikke en høring." in html
+    r = client.post(f"/item/{item}/draft?lang=en", data={"csrf": token, "format": "md", "by": "Kari"})
+    html = html_lib.unescape(r.get_data(as_text=True))
+    assert r.status_code == 400 and "its kind is “Law change”, not a consultation" in html
+    db = open_db(db_path)
+    assert db.execute("select count(*) from drafts").fetchone()[0] == 0
+    db.close()
+
+
 @pytest.mark.parametrize(("item", "word"), [(EU, "feedback"), (COMMITTEE, "innspill")])
 def test_a_downloaded_draft_is_named_by_its_form(client, item, word):
     """An EU draft is a feedback form, a Stortinget one a written input (as `ncp-tracker draft`

@@ -274,7 +274,8 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     """Write a response draft (.docx from the secretariat's template, and .md) for ITEM.
 
     A hearing gets a letter to the ministry, a Stortinget hearing a written input to the
-    committee, an EU consultation the "Have your say" feedback form. An existing draft is never
+    committee, an EU consultation the "Have your say" feedback form; other kinds (acts, procedures,
+    news) are not consultations and have no draft. An existing draft is never
     overwritten: the next version (-v2, -v3, …) is written unless --force.
     Example: ncp-tracker draft regjeringen:3144080 --out ~/Dokumenter/horingssvar
     """

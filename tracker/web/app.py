@@ -42,6 +42,7 @@ from nlp.labels import LABEL_NAMES, LABELS
 from tracker.vocabulary import (
     N_,
     MessageTable,
+    kind_name,
     label_name,
     match_message,
     message_table,
@@ -291,6 +292,10 @@ _REFUSALS: MessageTable = message_table((
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
+    # tracker.workbench.drafts.NotAConsultation
+    (r"no draft for .+?: its kind (?P<kind>\w+) is not a consultation; drafts are written for the kinds .+",
+     N_("No draft can be made for this item: its kind is “%(kind)s”, not a consultation. Drafts are made for "
+        "hearings, Storting committee hearings and EU consultations.")),
     (r"a label mark is \+LABEL or -LABEL \(e\.g\. \+oecd-iv, -Kap\. V\), not (?P<mark>.+)",
      N_("A label mark is +LABEL or -LABEL, not %(mark)s.")),
     # tracker.workbench.search.SearchError
@@ -383,6 +388,8 @@ def _refusal_values(values: dict[str, str], lang: str) -> dict[str, str]:
     for key in ("before", "target"):
         if key in values:
             values[key] = triage_name(values[key], lang)
+    if "kind" in values:
+        values["kind"] = kind_name(values["kind"], lang)
     if "moves" in values:
         values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
     return values
@@ -757,7 +764,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             events=_event_rows(list_events(db(), item_id=item_id), it),
             history=_triage_rows(triage.history(db(), item_id)),
             answers=answers.for_item(db(), item_id), related=related, outcome=outcome_context(db(), item_id),
-            drafts=draft_versions(item_id),
+            drafts=draft_versions(item_id), can_draft=drafts.can_draft(it),
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
             message=request.args.get("msg"), error=request.args.get("err"),
@@ -856,6 +863,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                                     err=_("Write your name in “Changed by” before making a draft.")))
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
+        except drafts.NotAConsultation as exc:
+            abort(400, refusal(str(exc)))
         except drafts.DraftError as exc:
             abort(404, refusal(str(exc)))
         folder = drafts_dir()

@@ -10,7 +10,8 @@ properties are kept and only the body is replaced. The mandate paragraph and the
 from the text files ``horingssvar-mandat.<nb|en>.txt`` and ``horingssvar-signatur.<nb|en>.txt``
 beside it (same rule), not from code.
 
-Three forms, chosen by the item:
+Three forms, chosen by the item's kind (`FORMS`: the consultation kinds; any other kind — an act,
+a procedure, news — has no draft, `NotAConsultation`):
 
 * a hearing (regjeringen.no and other Norwegian consultations): letter to the ministry, opening
   "Vi viser til høringsbrev av <dato> med høringsfrist <dato>.";
@@ -235,12 +236,30 @@ def language_of(item: dict[str, Any]) -> str:
     return "en" if item.get("kind") == "eu_consultation" or item.get("language") == "en" else "nb"
 
 
+#: the draft form of each kind an adviser can answer (crawlers.items.CONSULTATION_KINDS; a GPFG
+#: hearing of Finansdepartementet is a "hearing"): a letter to the ministry, written input to the
+#: committee, the EU's feedback form. An act, a procedure, a note, news or a fund decision has no
+#: consultation to answer, so no draft.
+FORMS: dict[str, str] = {"hearing": "hearing", "committee_hearing": "committee", "eu_consultation": "eu"}
+
+
+class NotAConsultation(DraftError):
+    """A draft asked for an item that is not a consultation (nothing to answer)."""
+
+
+def can_draft(item: dict[str, Any]) -> bool:
+    """Whether a response draft can be written for `item` (its kind is a consultation)."""
+    return item.get("kind") in FORMS
+
+
 def form_of(item: dict[str, Any]) -> str:
-    if item.get("kind") == "eu_consultation":
-        return "eu"
-    if item.get("kind") == "committee_hearing":
-        return "committee"
-    return "hearing"
+    """The draft form of `item` (hearing, committee, eu); `NotAConsultation` for any other kind."""
+    form = FORMS.get(item.get("kind") or "")
+    if form is None:
+        raise NotAConsultation(
+            f"no draft for {item.get('id')}: its kind {item.get('kind') or 'unknown'} is not a consultation; "
+            f"drafts are written for the kinds {', '.join(FORMS)}")
+    return form
 
 
 _HEARING_PREFIX = re.compile(r"^\s*(?:komit[ée]h(?:ø|o|oe)ring|h(?:ø|o|oe)y?ring|consultation)\s*(?:[-–:]\s*|om\s+)",
@@ -619,8 +638,8 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
           no_comments: bool = False, data_dir: str | Path | None = None) -> Draft:
     """The draft of a response to `item_id` as a document model."""
     item = load_item(db, item_id)
+    form = form_of(item)  # an item that is not a consultation has nothing to answer
     lang = language_of(item)
-    form = form_of(item)
     t = words(lang)
     today = as_of or datetime.now(OSLO).date()
     title = subject_title(item.get("title") or "")
@@ -856,7 +875,7 @@ def file_stem(draft: Draft, as_of: date | None = None) -> str:
 def download_stem(item_id: str, kind: str | None, day: str | None, draft_id: int) -> str:
     """The name a kept draft is downloaded under: as `file_stem` (the form from the item's `kind`),
     with its day and its number in the `drafts` table."""
-    return f"{_stem(item_id, form_of({'kind': kind}), day or 'utkast')}-{draft_id}"
+    return f"{_stem(item_id, FORMS.get(kind or '', 'hearing'), day or 'utkast')}-{draft_id}"
 
 
 def _stem(item_id: str, form: str, day: str | None) -> str:
