@@ -82,3 +82,54 @@ def test_module_entry_point(tmp_path):
     assert proc.returncode == 1
     assert sorted(json.loads(proc.stdout.splitlines()[0])["labels"]) == ["oecd-iv", "oecd-v"]
     assert "line 2" in proc.stderr
+
+
+def test_a_line_that_is_not_utf8_is_reported_and_the_rest_classified(tmp_path):
+    """A Latin-1 line was a UnicodeDecodeError traceback, and the good line before it got no output."""
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    data = ('{"id": "a", "title": "Høring om åpenhetsloven"}\n'.encode() + b'{"id": "b", "title": "H\xf8ring"}\n'
+            + b'{"id": "c", "title": "Consultation on forced labour"}\n')
+    result = CliRunner().invoke(main, ["classify"], input=data)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["a", "c"]
+    assert result.stderr == "line 2: not UTF-8 text (byte 0xf8 at byte 24); save the file as UTF-8\n"
+    f = tmp_path / "latin1.jsonl"
+    f.write_bytes(data)
+    proc = subprocess.run([sys.executable, "-m", "nlp.classify", str(f)], capture_output=True,
+                          text=True, cwd=REPO)
+    assert proc.returncode == 1 and "line 2: not UTF-8 text" in proc.stderr
+    assert [json.loads(x)["id"] for x in proc.stdout.splitlines()] == ["a", "c"]
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    """A file saved by Excel or Notepad starts with a UTF-8 BOM: "Unexpected UTF-8 BOM" on line 1."""
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    data = b"\xef\xbb\xbf" + '{"id": "a", "title": "Høring om åpenhetsloven"}\n'.encode()
+    result = CliRunner().invoke(main, ["classify"], input=data)
+    assert result.exit_code == 0 and result.stderr == ""
+    assert json.loads(result.stdout)["labels"][0] == "apenhetsloven"
+    f = tmp_path / "bom.jsonl"
+    f.write_bytes(data)
+    proc = subprocess.run([sys.executable, "-m", "nlp.classify", str(f)], capture_output=True,
+                          text=True, cwd=REPO)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["id"] == "a"
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ({"id": "1", "title": 123}, "line 1: title must be a string, not int"),
+    ({"id": "1", "title": "Høring", "summary": ["a", "b"]}, "line 1: summary must be a string, not list"),
+    ({"id": "1", "body": {"p": "x"}}, "line 1: body must be a string, not dict"),
+    ({"id": "1", "title": None}, "line 1: no text to classify"),
+])
+def test_a_text_field_that_is_not_a_string_is_a_bad_line(tagger, record, message):
+    """{"title": 123} was classified "not relevant" with exit 0: a number read as text."""
+    out, err = io.StringIO(), io.StringIO()
+    counts = classify_stream(io.StringIO(json.dumps(record) + "\n"), out, err, tagger=tagger)
+    assert counts == (0, 1) and out.getvalue() == ""
+    assert err.getvalue().startswith(message)

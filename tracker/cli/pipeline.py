@@ -514,13 +514,13 @@ def tag(ctx, force) -> None:
 
 
 @click.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.pass_context
 def classify(ctx, source) -> None:
     """Classify JSON Lines (id, title, summary/description, text, language, source) to JSON Lines.
 
-    A broken line (not JSON, or with none of the text keys) is reported on stderr with its line
-    number; the rest is still classified. Exit 1 when a line was skipped or there was no record.
+    A broken line (not UTF-8, not JSON, with none of the text keys, or a text key that is not a
+    string) is reported on stderr with its line number; the rest is still classified. Exit 1 when a line was skipped or there was no record.
     Example: echo '{"id": "1", "title": "Høring om åpenhetsloven"}' | ncp-tracker classify
     """
     from nlp.classify import classify_command
