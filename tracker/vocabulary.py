@@ -198,6 +198,9 @@ HEALTH_REASONS: MessageTable = message_table((
      NP_("%(num)s detail page blocked (403/challenge)", "%(num)s detail pages blocked (403/challenge)", "num")),
     (r"(?P<num>\d+) spider errors?", NP_("%(num)s error while crawling", "%(num)s errors while crawling", "num")),
     (r"(?P<num>\d+) parse errors?", NP_("%(num)s parse error", "%(num)s parse errors", "num")),
+    (r"(?P<num>\d+) unreadable date\(s\) left out \(line numbers (?P<lines>.+)\)",  # tracker.jobs.ingest
+     NP_("%(num)s unreadable date left out (line numbers %(lines)s)", "%(num)s unreadable dates left out (line numbers %(lines)s)",
+         "num")),
     (r"parse errors (?P<errors>\d+)/(?P<attempts>\d+) \((?P<share>\d+%)\)",
      N_("parse errors %(errors)s/%(attempts)s (%(share)s)")),
     (r"(?P<num>\d+) requests? not in the recording",

@@ -223,21 +223,26 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     job's items) with the same change events and health as `crawl`.
 
     FEED must be one spider's complete output: its items and the crawl report that ends every
-    finished crawl. A file that is empty, not such output, cut short, or of another source is
-    refused and nothing is stored.
+    finished crawl. A file that is empty, not such output, cut short, of another source, or older
+    than the store's latest run of the source is refused and nothing is stored. An item's date
+    that cannot be read is left out (a warning; the source is amber) and the item stored.
     Example: scrapy crawl no_regjeringen_horinger -O items.jsonl && ncp-tracker ingest items.jsonl --source no_regjeringen_horinger
     """
     from tracker.jobs.ingest import IngestError, check_feed, store_checked
 
-    try:  # every check before the database is opened (or created): a refused file changes nothing
+    try:  # every check of the file before the database is opened (or created): a refused file changes nothing
         checked = check_feed(Path(feed), source=source, as_of=parse_as_of(as_of))
     except IngestError as exc:
         raise TrackerError(str(exc)) from exc
     db = open_db(ctx, create=True)
     try:
         row = store_checked(db, checked)
+    except IngestError as exc:  # older than what the store holds: nothing stored
+        raise TrackerError(str(exc)) from exc
     finally:
         db.close()
+    for warning in checked.warnings:  # what was left out of the stored items (the source is amber)
+        click.echo(f"warning: {warning}", err=True)
     _print_health([row], title=f"Source health — ingest {Path(feed).name}")
     if row["status"] == "red" and not allow_red:
         click.echo(f"error: source red: {source} (see health above; --allow-red to exit 0)", err=True)

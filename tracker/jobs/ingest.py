@@ -7,6 +7,13 @@ The file is JSON Lines: the spider's items, and the crawl report (crawlers/repor
 every finished crawl. Everything is checked before anything is stored — one source, known
 fields, a report — and the items then go through `tracker.jobs.storing.store_crawl`, the same
 function the store pipeline of a tracker crawl calls: same change events, same health.
+
+An item's date (``published``, ``deadline``) that cannot be read is left out of the item, not the
+item refused: the consultation, its title, link and text are still tracked (a stored date is kept:
+a field the scrape did not give is not changed), and the run notes it (amber: the source said
+something the tracker could not read) besides the line-by-line warnings `Checked.warnings`. A
+crawl report whose ``as_of`` is not a date and time, or is earlier than the store's latest run of
+the source (its items would have been last seen before they were first seen), is refused.
 """
 
 from __future__ import annotations
@@ -19,19 +26,50 @@ from typing import Any
 
 import sqlite_utils
 
+from crawlers.dates import parse_date
 from crawlers.items import REPORT_VERSION, CrawlReport, TrackedItem
 from tracker.attention.profiles import known_sources
 from tracker.jobs.storing import Report, store_crawl
 from tracker.store import health
 from tracker.store import merge as store
+from tracker.store.deadlines import to_datetime
 
 
 class IngestError(Exception):
     """A file that cannot be ingested; the message says why. Nothing was stored."""
 
 
-def read_feed(path: Path, source: str) -> tuple[list[dict[str, Any]], Report, str | None]:
-    """(items, report, the report's as_of) of a feed export of `source`, or IngestError."""
+#: the item fields that hold a date: ISO 8601 with an offset, as the spiders write them (crawlers.dates.iso)
+DATE_FIELDS = ("published", "deadline")
+
+
+def read_date(value: Any) -> datetime | None:
+    """`value` as the store reads a stored date (tracker.store.deadlines.to_datetime: ISO 8601, naive
+    in Oslo time), and only a date the spiders would accept (crawlers.dates: a year 1990–2100)."""
+    if not isinstance(value, str) or parse_date(value) is None:
+        return None
+    return to_datetime(value)
+
+
+def _unreadable_dates(path: Path, number: int, data: dict[str, Any]) -> list[str]:
+    """Leave out the dates of an item that cannot be read; a warning for each."""
+    out = []
+    for name in DATE_FIELDS:
+        value = data.get(name)
+        if value not in (None, "") and read_date(value) is None:
+            del data[name]
+            out.append(f"{path}:{number}: {name} {value!r} is not a date (ISO 8601); left out, the item is stored")
+    return out
+
+
+def read_feed(path: Path, source: str, warnings: list[str] | None = None
+              ) -> tuple[list[dict[str, Any]], Report, str | None]:
+    """(items, report, the report's as_of) of a feed export of `source`, or IngestError.
+
+    An item's date that cannot be read is left out, with a line in `warnings` and an amber note
+    in the report."""
+    warnings = [] if warnings is None else warnings
+    bad_dates: list[int] = []
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     try:
@@ -72,6 +110,9 @@ def read_feed(path: Path, source: str) -> tuple[list[dict[str, Any]], Report, st
             raise IngestError(f"{path}:{number}: item of source {data.get('source')!r}, not {source!r}")
         if not data.get("title") or not data.get("url"):
             raise IngestError(f"{path}:{number}: item without title or url")
+        found = _unreadable_dates(path, number, data)
+        warnings += found
+        bad_dates += [number] * len(found)
         items.append(data)
     if not reports:
         raise IngestError(f"{path}: no crawl report: not the complete output of a finished crawl "
@@ -79,6 +120,9 @@ def read_feed(path: Path, source: str) -> tuple[list[dict[str, Any]], Report, st
     if len(reports) > 1:
         raise IngestError(f"{path}: {len(reports)} crawl reports: the output of several crawls in one file")
     report = Report.from_item(reports[0])
+    if bad_dates:
+        lines = ", ".join(str(n) for n in sorted(set(bad_dates)))
+        report.notes.append(("amber", f"{len(bad_dates)} unreadable date(s) left out (line numbers {lines})"))
     return items, report, reports[0].get("as_of")
 
 
@@ -91,6 +135,7 @@ class Checked:
     as_of: datetime
     items: list[dict[str, Any]]
     report: Report
+    warnings: list[str]  # what was left out of the items (unreadable dates), line by line
 
 
 def check_feed(path: Path, *, source: str, as_of: datetime | None = None) -> Checked:
@@ -98,16 +143,39 @@ def check_feed(path: Path, *, source: str, as_of: datetime | None = None) -> Che
     sources = known_sources()
     if source not in sources:
         raise IngestError(f"unknown source {source!r} (known: {', '.join(sources)})")
-    items, report, report_as_of = read_feed(path, source)
+    warnings: list[str] = []
+    items, report, report_as_of = read_feed(path, source, warnings)
     if as_of is None:
         if not report_as_of:
             raise IngestError(f"{path}: the crawl report has no as_of; pass --as-of")
-        as_of = datetime.fromisoformat(report_as_of)
-    return Checked(path, source, as_of, items, report)
+        as_of = read_date(report_as_of)
+        if as_of is None:
+            raise IngestError(f"{path}: the crawl report's as_of {report_as_of!r} is not a date and time "
+                              "(ISO 8601); pass --as-of")
+    return Checked(path, source, as_of, items, report, warnings)
+
+
+def _shown(when: datetime) -> str:
+    return to_datetime(when).isoformat(timespec="seconds")  # Oslo time, as the user passes --as-of
+
+
+def latest_run(db: sqlite_utils.Database, source: str) -> datetime | None:
+    """The clock (as_of) of the store's latest run of `source`; None when it has none."""
+    if not db["runs"].exists() or not db["health"].exists():
+        return None
+    row = db.execute("select max(r.as_of) from runs r join health h on h.run_id = r.id where h.source = ?",
+                     [source]).fetchone()
+    return to_datetime(row[0]) if row and row[0] else None
 
 
 def store_checked(db: sqlite_utils.Database, checked: Checked) -> dict[str, Any]:
-    """Store a checked feed as one run of its source; returns the health row."""
+    """Store a checked feed as one run of its source; returns the health row. A feed older than
+    the store's latest run of the source is refused (IngestError; nothing stored)."""
+    latest = latest_run(db, checked.source)
+    if latest is not None and checked.as_of < latest:
+        raise IngestError(f"{checked.path}: the crawl's as_of {_shown(checked.as_of)} is earlier than the "
+                          f"store's latest run of {checked.source} ({_shown(latest)}); an older crawl cannot be "
+                          "stored after a newer one")
     run_id = store.start_run(db, as_of=checked.as_of, mode=f"ingest:{checked.path}", sources=[checked.source])
     row = store_crawl(db, run_id=run_id, as_of=checked.as_of, report=checked.report, items=checked.items)
     store.finish_run(db, run_id, 1 if row["status"] == health.RED else 0)

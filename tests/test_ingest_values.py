@@ -1,0 +1,92 @@
+"""`ncp-tracker ingest` and the values inside a feed: an item's date that cannot be read, a crawl
+report's as_of that is not a time, a crawl older than the store's latest run of its source.
+(Hand-made feeds in the spiders' item shape; tests/test_ingest.py runs real Scrapy crawls.)"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tracker.cli import main
+
+SOURCE = "no_regjeringen_horinger"
+
+
+def _item(native_id: str, **fields: str) -> dict[str, str]:
+    return {"source": SOURCE, "kind": "hearing", "native_id": native_id,
+            "url": f"https://www.regjeringen.no/no/dokumenter/horing/id{native_id}/",
+            "title": f"Høring om endringer i åpenhetsloven {native_id}", "status_raw": "På høring",
+            "published": "2026-11-20T00:00:00+01:00", "deadline": "2026-12-20T23:59:59+01:00", **fields}
+
+
+def _feed(path: Path, as_of: str, items: list[dict[str, str]]) -> Path:
+    report = {"crawl_report": 1, "source": SOURCE, "as_of": as_of, "notes": [], "listing": {"complete": False},
+              "channel": "html", "may_be_empty": False, "finish_reason": "finished", "stats": {},
+              "duration_s": 1.0, "args": {}}
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [*items, report]), "utf-8")
+    return path
+
+
+def _ingest(db: Path, feed: Path):
+    return CliRunner().invoke(main, ["--db", str(db), "ingest", str(feed), "--source", SOURCE])
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_an_unreadable_date_is_left_out_loudly_and_the_item_kept(tmp_path):
+    """"deadline": "2026-13-45" was dropped in silence and "published": "yesterday" stored (the
+    digest showed «- yesterday»), green, exit 0."""
+    db = tmp_path / "t.db"
+    assert _ingest(db, _feed(tmp_path / "a.jsonl", "2026-11-23T06:00:00+01:00", [_item("2")])).exit_code == 0
+    feed = _feed(tmp_path / "b.jsonl", "2026-11-24T06:00:00+01:00",
+                 [_item("1", published="yesterday"), _item("2", deadline="2026-13-45")])
+    r = _ingest(db, feed)
+    assert r.exit_code == 0, r.output
+    assert f"warning: {feed}:1: published 'yesterday' is not a date (ISO 8601); left out, the item is stored" in r.stderr
+    assert f"warning: {feed}:2: deadline '2026-13-45' is not a date (ISO 8601); left out, the item is stored" in r.stderr
+    # the items are kept; the unreadable value is not stored, a stored deadline is kept
+    assert _rows(db, "select native_id, published, deadline from items order by native_id") == [
+        ("1", None, "2026-12-20T23:59:59+01:00"),
+        ("2", "2026-11-20T00:00:00+01:00", "2026-12-20T23:59:59+01:00")]
+    status, reason = _rows(db, "select status, reason from health order by run_id desc limit 1")[0]
+    assert status == "amber" and "2 unreadable date(s) left out (line numbers 1, 2)" in reason
+    from tracker.vocabulary import health_reason
+
+    assert "2 datoer som ikke kunne leses, er utelatt (linjenr. 1, 2)" in health_reason(reason, "nb")
+    assert "2 unreadable dates left out (line numbers 1, 2)" in health_reason(reason, "en")
+
+
+def test_a_report_as_of_that_is_not_a_time_is_a_clear_error(tmp_path):
+    """"as_of": "garbage" was a datetime.fromisoformat traceback."""
+    db = tmp_path / "t.db"
+    for bad in ("garbage", "2026-13-45T06:00:00+01:00", 20261124):
+        r = _ingest(db, _feed(tmp_path / "a.jsonl", bad, [_item("1")]))
+        assert r.exit_code == 1, r.output
+        assert f"the crawl report's as_of {bad!r} is not a date and time (ISO 8601); pass --as-of" in r.output
+        assert "Traceback" not in r.output
+    assert not db.exists()  # refused before any database was made
+
+
+def test_a_crawl_older_than_the_stores_latest_run_is_refused(tmp_path):
+    """A feed whose as_of was earlier than the store's latest run was stored: its items were last
+    seen before they were first seen."""
+    db = tmp_path / "t.db"
+    assert _ingest(db, _feed(tmp_path / "new.jsonl", "2026-11-24T06:00:00+01:00", [_item("1")])).exit_code == 0
+    before = _rows(db, "select id, first_seen, last_seen from items"), _rows(db, "select count(*) from runs")
+    r = _ingest(db, _feed(tmp_path / "old.jsonl", "2026-11-20T06:00:00+01:00", [_item("1")]))
+    assert r.exit_code == 1
+    assert ("the crawl's as_of 2026-11-20T06:00:00+01:00 is earlier than the store's latest run of "
+            f"{SOURCE} (2026-11-24T06:00:00+01:00)") in r.output
+    assert (_rows(db, "select id, first_seen, last_seen from items"), _rows(db, "select count(*) from runs")) == before
+    # the same clock again, or a later one, is fine
+    assert _ingest(db, _feed(tmp_path / "same.jsonl", "2026-11-24T06:00:00+01:00", [_item("1")])).exit_code == 0
+    assert _ingest(db, _feed(tmp_path / "later.jsonl", "2026-11-25T06:00:00+01:00", [_item("1")])).exit_code == 0
