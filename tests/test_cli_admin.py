@@ -230,3 +230,26 @@ def test_serve_on_a_port_in_use_is_a_clear_error_and_says_nothing_of_serving(env
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.strip() == (f"Error: cannot serve on 127.0.0.1:{port}: Address already in use (another program, "
                                   "or another workbench, may use the port: try --port)")
+
+
+def test_no_command_writes_into_a_database_of_a_newer_ncp_tracker(env, tmp_path):
+    """Read commands refused a database with a migration this version does not know, but `triage`,
+    `tag --all`, `digest`, `backup`, `migrate` … wrote into it with exit 0."""
+    conn = sqlite3.connect(env)
+    item = conn.execute("select id from items order by id limit 1").fetchone()[0]
+    conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                 "values ('ncp_tracker.core', 'm9999_from_the_future', '2030-01-01')")
+    conn.commit()
+    state = conn.execute("select (select count(*) from triage_history), (select count(*) from digests)").fetchone()
+    conn.close()
+    out = tmp_path / "digest.md"
+    for args in (["items"], ["triage", item, "--state", "watching"], ["tag", "--all"],
+                 ["digest", "--out", str(out)], ["backup", str(tmp_path / "b")], ["migrate"]):
+        r = run(*args)
+        assert r.exit_code == 1, (args, r.output)
+        assert "written by a newer ncp-tracker" in r.output and "m9999_from_the_future" in r.output, args
+        assert "Traceback" not in r.output
+    assert not out.exists() and not (tmp_path / "b").exists()
+    conn = sqlite3.connect(env)
+    assert conn.execute("select (select count(*) from triage_history), (select count(*) from digests)").fetchone() == state
+    conn.close()

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tracker.store.db import StoreError, check_not_newer
+
 BACKUP_RE = re.compile(r"^tracker-(\d{8}T\d{6}(?:\d{6})?Z)\.db$")
 
 
@@ -75,15 +77,25 @@ def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: in
         raise BackupError(f"keep must be at least 1, not {keep}")
     source = Path(db_path)
     folder = Path(directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a file in the way, no permission, a read-only disk
-        raise BackupError(f"cannot keep backups in {folder}: {exc.strerror or exc}") from exc
-    final = folder / f"tracker-{_stamp(when)}.db"
-    if final.exists():
-        raise BackupError(f"{final} already exists")
-    partial = folder / f".{final.name}.partial"
     src = _connect_existing(source)
+    try:
+        try:
+            check_not_newer(src, source)  # its copies are a newer program's to take (and prune)
+        except StoreError as exc:
+            raise BackupError(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"cannot copy {source}: {exc}") from exc
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file in the way, no permission, a read-only disk
+            raise BackupError(f"cannot keep backups in {folder}: {exc.strerror or exc}") from exc
+        final = folder / f"tracker-{_stamp(when)}.db"
+        if final.exists():
+            raise BackupError(f"{final} already exists")
+    except BackupError:
+        src.close()
+        raise
+    partial = folder / f".{final.name}.partial"
     try:
         dst = sqlite3.connect(str(partial))
         try:
