@@ -253,3 +253,50 @@ def test_no_command_writes_into_a_database_of_a_newer_ncp_tracker(env, tmp_path)
     conn = sqlite3.connect(env)
     assert conn.execute("select (select count(*) from triage_history), (select count(*) from digests)").fetchone() == state
     conn.close()
+
+
+def test_backups_of_another_database_leave_this_ones_copies_alone(env, tmp_path):
+    """`backup DIR --keep 2` named every copy tracker-<time>.db and pruned every file of that
+    pattern: two backups of another database into the same folder deleted the real ones."""
+    folder = tmp_path / "backups"
+    old = folder / "cli-20261101T050000Z.db"  # this database's copies, made earlier
+    made = [Path(run("backup", str(folder)).output.strip().splitlines()[0]) for _ in range(2)]
+    assert all(p.name.startswith("cli-") for p in made)
+    old.write_bytes(made[0].read_bytes())
+    other = tmp_path / "other.db"
+    seeded_db(other).close()
+    for _ in range(3):
+        r = run("--db", str(other), "backup", str(folder), "--keep", "2")
+        assert r.exit_code == 0, r.output
+        assert r.output.strip().splitlines()[0].startswith(str(folder / "other-"))
+    names = sorted(p.name for p in folder.iterdir())
+    assert [n for n in names if n.startswith("cli-")] == sorted(p.name for p in [old, *made])
+    assert len([n for n in names if n.startswith("other-")]) == 2
+    r = run("backup", str(folder), "--keep", "2")  # this database's pruning counts its own copies only
+    assert r.exit_code == 0 and not old.exists() and not made[0].exists() and made[1].exists()
+    assert len([p for p in folder.iterdir() if p.name.startswith("other-")]) == 2
+
+
+def test_old_tracker_copies_count_as_tracker_db_s(tmp_path, monkeypatch):
+    db = tmp_path / "tracker.db"
+    seeded_db(db).close()
+    monkeypatch.setenv("NCP_TRACKER_DB", str(db))
+    folder = tmp_path / "b"
+    folder.mkdir()
+    old = folder / "tracker-20261101T050000Z.db"
+    old.write_bytes(db.read_bytes())
+    r = run("backup", str(folder), "--keep", "1")
+    assert r.exit_code == 0 and not old.exists() and "1 old copies removed" in r.output
+
+
+def test_backup_goes_to_the_data_directory_by_default(env, tmp_path, monkeypatch):
+    """The default [backup] dir was data/backups of the current directory, whatever data_dir said."""
+    config = tmp_path / "ncp-tracker.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "srv" / "data"}"\n', "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    r = run("--config", str(config), "backup")
+    assert r.exit_code == 0, r.output
+    assert Path(r.output.strip().splitlines()[0]).parent == tmp_path / "srv" / "data" / "backups"
+    assert not (elsewhere / "data").exists()

@@ -110,7 +110,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
                               check=_site_address),
     },
     "backup": {
-        "dir": Setting(str, "data/backups", "where `backup` puts its copies"),
+        "dir": Setting(str, "", "where `backup` puts its copies (default <data_dir>/backups)"),
         "keep": Setting(int, 14, "generations `backup` keeps (the oldest beyond are removed)"),
     },
     "digest": {
@@ -167,6 +167,11 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return Path(self.values["tracker"]["data_dir"])
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where `backup` puts its copies: [backup] dir, else the data directory's backups/."""
+        return Path(self.values["backup"]["dir"] or self.data_dir / "backups")
 
     def secret(self, name: str) -> str | None:
         return os.environ.get(SECRETS[name]) or None

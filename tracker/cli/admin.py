@@ -210,11 +210,14 @@ def serve(ctx, host, port, threads) -> None:
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--keep", type=int, help="Generations to keep (default [backup] keep).")
+@click.option("--keep", type=int, help="Generations of this database's copies to keep (default [backup] keep).")
 @click.pass_context
 def backup(ctx, directory, keep) -> None:
     """Take a consistent online copy of the database (also while a crawl or the server writes),
-    verify it and keep the newest N copies.
+    verify it and keep the newest N copies of it.
+
+    DIRECTORY defaults to [backup] dir, else backups/ in the data directory. A copy is named
+    after its database (<db name>-<UTC time>.db); other databases' copies there are left alone.
 
     Example: ncp-tracker backup /srv/ncp-tracker/backups --keep 14
     """
@@ -224,7 +227,7 @@ def backup(ctx, directory, keep) -> None:
 
     cfg = get_config()
     try:
-        result = take(_db_path(ctx), directory or cfg.get("backup", "dir"),
+        result = take(_db_path(ctx), directory or cfg.backup_dir,
                       keep=keep if keep is not None else cfg.get("backup", "keep"))
     except BackupError as exc:
         raise TrackerError(str(exc)) from exc
