@@ -22,6 +22,7 @@ from tracker.cli.support import (
     now_or,
     open_db,
     parse_as_of,
+    past_as_of,
     print_table,
     say_untrusted,
 )
@@ -164,7 +165,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
 
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
-    plan = _plan(replay, parse_as_of(as_of), sources, None, args)
+    plan = _plan(replay, past_as_of(as_of), sources, None, args)
     written: list[Path] = []
     out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
@@ -192,7 +193,7 @@ def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, allow_older
 
     Example: ncp-tracker crawl --source no_stortinget_horinger
     """
-    _crawl(ctx, _plan(replay, parse_as_of(as_of), sources, None, args), allow_red=allow_red,
+    _crawl(ctx, _plan(replay, past_as_of(as_of), sources, None, args), allow_red=allow_red,
            progress=_progress(progress), fresh=fresh, sets=sets, allow_older=allow_older)
 
 
@@ -237,7 +238,7 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     from tracker.jobs.ingest import IngestError, check_feed, store_checked
 
     try:  # every check before the database is opened (or created): a refused file changes nothing
-        checked = check_feed(Path(feed), source=source, as_of=parse_as_of(as_of))
+        checked = check_feed(Path(feed), source=source, as_of=past_as_of(as_of))
     except IngestError as exc:
         raise TrackerError(str(exc)) from exc
     db = open_db(ctx, create=True)

@@ -121,7 +121,8 @@ def close_unanswered(ctx, as_of) -> None:
     """
     from tracker.workbench import triage as tri
 
-    db, when = open_db(ctx, write=True), now_or(as_of)
+    when = now_or(as_of, writes=True)  # a clock to come would close hearings for good
+    db = open_db(ctx, write=True)
     reopened = tri.reopen_extended(db, when)
     for item_id in reopened:
         click.echo(f"{item_id}: {tri.get(db, item_id)['state']} (deadline extended)")
@@ -353,7 +354,7 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
             return
         print_table(rows, ["responder", "responder_type", "date", "format", "url"], widths={"url": 90})
         return
-    when = now_or(as_of)
+    when = now_or(as_of, writes=True)
     if replay_dir and not as_of:
         from pathlib import Path
 
