@@ -57,6 +57,19 @@ def test_bad_files_name_file_line_and_key(tmp_path, text, message):
     assert str(path) in str(info.value)
 
 
+def test_a_file_not_in_utf8_is_a_clear_error_and_a_bom_is_accepted(tmp_path):
+    """A Latin-1 file ended in a traceback; a UTF-8 byte-order mark (Notepad) gave "Invalid
+    statement (at line 1, column 1)" without saying why."""
+    path = tmp_path / "c.toml"
+    path.write_bytes('[tracker]\ndb = "høringer.db"\n'.encode("latin-1"))
+    result = CliRunner().invoke(main, ["--config", str(path), "config"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == f"Error: {path}: not UTF-8 text (byte 18); save it as UTF-8\n"
+    path.write_bytes('\ufeff[tracker]\ndb = "høringer.db"\n'.encode("utf-8"))
+    config = load_config(path)
+    assert str(config.db) == "høringer.db" and config.origin["tracker"]["db"] == f"{path}:2"
+
+
 def test_missing_explicit_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml")

@@ -252,6 +252,19 @@ def _coerce(value: Any, setting: Setting) -> Any:
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 
 
+def _read_text(path: Path) -> str:
+    """The file's text (UTF-8; a byte-order mark some editors write is dropped); ConfigError when
+    it cannot be read or is not UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save it as UTF-8") from exc
+
+
 def load_config(path: str | os.PathLike | None = None, *, db: str | None = None) -> Config:
     """Read the configuration by the search order; `db` (the CLI's --db) beats everything."""
     config = Config(path=find_file(path))
@@ -259,7 +272,7 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
         config.values[table] = {k: s.default for k, s in keys.items()}
         config.origin[table] = {k: "default" for k in keys}
     if config.path is not None:
-        text = config.path.read_text("utf-8")
+        text = _read_text(config.path)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
