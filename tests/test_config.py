@@ -204,3 +204,27 @@ def test_the_horizon_speaks_the_digest_language(tmp_path):
     assert "Week " in en.stdout and "Uke " not in en.stdout
     nb = CliRunner().invoke(main, [*args, "--lang", "nb"])
     assert "Uke " in nb.stdout and "Week " not in nb.stdout
+
+
+def test_a_leading_tilde_in_a_path_setting_is_the_home_folder(tmp_path, monkeypatch):
+    """`[tracker] db = "~/x.db"` made a folder literally named `~` in the current directory."""
+    from tracker.store.db import open_db
+
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    open_db(home / "x.db").close()
+    path = tmp_path / "c.toml"
+    path.write_text('[tracker]\ndb = "~/x.db"\ndata_dir = "~/data"\n[backup]\ndir = "~/backups"\n'
+                    '[digest]\nout_dir = "~/digests"\n', "utf-8")
+    config = load_config(path)
+    assert (config.db, config.data_dir, config.backup_dir) == (home / "x.db", home / "data", home / "backups")
+    assert config.get("digest", "out_dir") == str(home / "digests")
+    result = CliRunner().invoke(main, ["--config", str(path), "backup"])
+    assert result.exit_code == 0, result.output
+    assert [p.parent for p in (home / "backups").iterdir()] == [home / "backups"]
+    assert list(work.iterdir()) == []  # no folder named "~"
+    monkeypatch.setenv("NCP_TRACKER_DB", "~/y.db")
+    assert load_config(path).db == home / "y.db"

@@ -44,6 +44,8 @@ class Setting:
     choices: tuple[Any, ...] = ()
     #: what is wrong with a value of the right type ("" when nothing), for rules `choices` cannot say
     check: Callable[[Any], str] | None = None
+    #: a file or folder: a leading ``~`` (``~/ncp/tracker.db``) is the user's home (expand_paths)
+    path: bool = False
 
 
 def _site_address(value: str) -> str:
@@ -64,8 +66,8 @@ def _site_address(value: str) -> str:
 #: every setting there is: table → key → (type, default, meaning)
 SCHEMA: dict[str, dict[str, Setting]] = {
     "tracker": {
-        "db": Setting(str, "data/tracker.db", "the database file"),
-        "data_dir": Setting(str, "data", "user-editable data (profiles, watchlist, weights, drafts template)"),
+        "db": Setting(str, "data/tracker.db", "the database file", path=True),
+        "data_dir": Setting(str, "data", "user-editable data (profiles, watchlist, weights, drafts template)", path=True),
         "log_level": Setting(str, "WARNING", "log level of crawls (DEBUG shows tracebacks)"),
     },
     "crawl": {
@@ -81,7 +83,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "retry_after_max": Setting(float, 120.0, "longest Retry-After honoured, seconds"),
         "robotstxt_obey": Setting(bool, True, "honour robots.txt"),
         "httpcache": Setting(bool, True, "conditional requests through Scrapy's HTTP cache"),
-        "httpcache_dir": Setting(str, "", "where the HTTP cache lives (empty: beside the database, <db>.httpcache)"),
+        "httpcache_dir": Setting(str, "", "where the HTTP cache lives (empty: beside the database, <db>.httpcache)", path=True),
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
         "regjeringen_listing_pages": Setting(int, 5, "most regjeringen.no hearing listing pages read per run"),
         "lock_wait": Setting(int, 3600, "seconds a crawl waits for another crawl of the same database to end "
@@ -104,23 +106,23 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "login_max_attempts": Setting(int, 5, "failed logins per account and per address before a pause"),
         "login_window_minutes": Setting(int, 15, "the window (and pause) of the login limit, minutes"),
         "secret_file": Setting(str, "", "file with the session signing key (default <data_dir>/web-secret.key, "
-                                        "created with mode 0600)"),
+                                        "created with mode 0600)", path=True),
         "public_url": Setting(str, "", "the workbench's address as advisers open it (https://ncp.example.org): "
                                        "each item in the digest links to its page there (empty: no such links)",
                               check=_site_address),
     },
     "backup": {
-        "dir": Setting(str, "", "where `backup` puts its copies (default <data_dir>/backups)"),
+        "dir": Setting(str, "", "where `backup` puts its copies (default <data_dir>/backups)", path=True),
         "keep": Setting(int, 14, "generations `backup` keeps (the oldest beyond are removed)"),
     },
     "digest": {
         "profile": Setting(str, "ncp", "profile of `digest` and of the digest `run` writes"),
         "lang": Setting(str, "nb", "language of what people read (the digests, the web's first page): nb or en",
                         choices=("nb", "en")),
-        "out_dir": Setting(str, "data/digests", "where `run` writes the day's digest"),
+        "out_dir": Setting(str, "data/digests", "where `run` writes the day's digest", path=True),
     },
     "nlp": {
-        "cache_dir": Setting(str, "", "where the lemma cache is built (default ~/.cache/ncp-tracker)"),
+        "cache_dir": Setting(str, "", "where the lemma cache is built (default ~/.cache/ncp-tracker)", path=True),
     },
 }
 
@@ -306,7 +308,19 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
             config.set(table, key, value, f"env {env}")
     if db:
         config.set("tracker", "db", str(db), "--db")
+    expand_paths(config)
     return config
+
+
+def expand_paths(config: Config) -> None:
+    """Every path setting (`Setting.path`: db, data_dir, the backup and digest folders, …) with a
+    leading ``~`` as the user's home, wherever it came from (file, environment, --db): taken
+    literally, ``~/x.db`` made a folder named ``~`` in the current directory."""
+    for table, keys in SCHEMA.items():
+        for key, setting in keys.items():
+            value = config.values[table][key]
+            if setting.path and isinstance(value, str) and value.startswith("~"):
+                config.values[table][key] = os.path.expanduser(value)
 
 
 _current: Config | None = None
