@@ -48,6 +48,11 @@ def test_search_order_and_provenance(tmp_path, monkeypatch):
     ('[web]\nport = 8000\npublic_url = "ncp.example.org"\n', r":3: web.public_url must be the workbench's address"),
     ('[web]\npublic_url = "javascript:alert(1)"\n', r":2: web.public_url must be"),
     ('[web]\npublic_url = "https://ncp.example.org/?x=1"\n', r":2: web.public_url must be"),
+    # `serve` printed a URL of a port it could not have, or ran on no thread
+    ('[web]\nport = 99999\n', r":2: web.port must be a port between 1 and 65535, not 99999"),
+    ('[web]\nport = 0\n', r":2: web.port must be a port between 1 and 65535, not 0"),
+    ('[web]\nthreads = 0\n', r":2: web.threads must be at least 1, not 0"),
+    ('[smtp]\nport = -1\n', r":2: smtp.port must be a port between 1 and 65535, not -1"),
 ])
 def test_bad_files_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.toml"

@@ -63,6 +63,20 @@ def _site_address(value: str) -> str:
     return ""
 
 
+#: the ports a server may listen on or a client connect to (0 would mean "any free port")
+PORTS = (1, 65535)
+
+
+def _in_range(low: int, high: int | None = None, what: str = "") -> Callable[[Any], str]:
+    """A `Setting.check`: what is wrong with a number outside low…high ("" when nothing)."""
+    def check(value: Any) -> str:
+        if value < low or (high is not None and value > high):
+            span = f"between {low} and {high}" if high is not None else f"at least {low}"
+            return f"must be {what + ' ' if what else ''}{span}"
+        return ""
+    return check
+
+
 #: every setting there is: table → key → (type, default, meaning)
 SCHEMA: dict[str, dict[str, Setting]] = {
     "tracker": {
@@ -91,15 +105,15 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "smtp": {
         "host": Setting(str, "", "SMTP server for `digest --send` (none: sending is refused)"),
-        "port": Setting(int, 587, "SMTP port"),
+        "port": Setting(int, 587, "SMTP port", check=_in_range(*PORTS, "a port")),
         "starttls": Setting(bool, True, "STARTTLS before login"),
         "user": Setting(str, "", "SMTP login (the password only from $NCP_TRACKER_SMTP_PASSWORD)"),
         "from": Setting(str, "ncp-tracker <ncp-tracker@localhost>", "the digest's sender"),
     },
     "web": {
         "host": Setting(str, "127.0.0.1", "address `serve` listens on"),
-        "port": Setting(int, 8000, "port `serve` listens on"),
-        "threads": Setting(int, 8, "worker threads of the production server (waitress)"),
+        "port": Setting(int, 8000, "port `serve` listens on", check=_in_range(*PORTS, "a port")),
+        "threads": Setting(int, 8, "worker threads of the production server (waitress)", check=_in_range(1)),
         "trusted_proxies": Setting(int, 0, "reverse proxies in front whose X-Forwarded-For/-Proto/-Host "
                                            "are trusted (0: none; 1: one nginx/Caddy with TLS)"),
         "idle_timeout_minutes": Setting(int, 60, "a login ends after this many minutes without a request"),
