@@ -335,7 +335,8 @@ def calibrate(ctx, dry_run, weights_path) -> None:
 @click.command()
 @click.option("--replay", "replay_dir", type=click.Path(file_okay=False), help="Answer from a recorded day.")
 @click.option("--as-of", "as_of", help="Clock (ISO); default now, or the recorded day.")
-@click.option("--limit", default=25, show_default=True, help="At most this many hearings per run.")
+@click.option("--limit", default=25, show_default=True, type=click.IntRange(min=1),
+              help="At most this many hearings per run.")
 @click.option("--item", "item_id", help="Show the stored answers of this hearing instead of crawling.")
 @click.pass_context
 def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
