@@ -195,6 +195,18 @@ def _stop(proc: subprocess.Popen) -> str:
     return err
 
 
+@pytest.mark.parametrize("option, message", [
+    (["--port", "99999"], "Invalid value for '--port': 99999 is not in the range 1<=x<=65535."),
+    (["--port", "0"], "Invalid value for '--port': 0 is not in the range 1<=x<=65535."),
+    (["--port=-1"], "Invalid value for '--port': -1 is not in the range 1<=x<=65535."),
+    (["--threads", "0"], "Invalid value for '--threads': 0 is not in the range x>=1."),
+])
+def test_serve_refuses_a_port_or_thread_count_it_cannot_have(env, option, message):
+    """`serve --port 99999` gave a traceback, `--port 0` printed a URL of port 0 and served elsewhere."""
+    r = run("serve", *option)
+    assert r.exit_code == 2 and r.stderr.endswith(f"Error: {message}\n"), r.output
+
+
 def test_serve_runs_waitress_and_says_which_mode(env):
     proc, base = _serve(env, "--threads", "4")
     try:
@@ -230,3 +242,73 @@ def test_serve_on_a_port_in_use_is_a_clear_error_and_says_nothing_of_serving(env
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.strip() == (f"Error: cannot serve on 127.0.0.1:{port}: Address already in use (another program, "
                                   "or another workbench, may use the port: try --port)")
+
+
+def test_no_command_writes_into_a_database_of_a_newer_ncp_tracker(env, tmp_path):
+    """Read commands refused a database with a migration this version does not know, but `triage`,
+    `tag --all`, `digest`, `backup`, `migrate` … wrote into it with exit 0."""
+    conn = sqlite3.connect(env)
+    item = conn.execute("select id from items order by id limit 1").fetchone()[0]
+    conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                 "values ('ncp_tracker.core', 'm9999_from_the_future', '2030-01-01')")
+    conn.commit()
+    state = conn.execute("select (select count(*) from triage_history), (select count(*) from digests)").fetchone()
+    conn.close()
+    out = tmp_path / "digest.md"
+    for args in (["items"], ["triage", item, "--state", "watching"], ["tag", "--all"],
+                 ["digest", "--out", str(out)], ["backup", str(tmp_path / "b")], ["migrate"]):
+        r = run(*args)
+        assert r.exit_code == 1, (args, r.output)
+        assert "written by a newer ncp-tracker" in r.output and "m9999_from_the_future" in r.output, args
+        assert "Traceback" not in r.output
+    assert not out.exists() and not (tmp_path / "b").exists()
+    conn = sqlite3.connect(env)
+    assert conn.execute("select (select count(*) from triage_history), (select count(*) from digests)").fetchone() == state
+    conn.close()
+
+
+def test_backups_of_another_database_leave_this_ones_copies_alone(env, tmp_path):
+    """`backup DIR --keep 2` named every copy tracker-<time>.db and pruned every file of that
+    pattern: two backups of another database into the same folder deleted the real ones."""
+    folder = tmp_path / "backups"
+    old = folder / "cli-20261101T050000Z.db"  # this database's copies, made earlier
+    made = [Path(run("backup", str(folder)).output.strip().splitlines()[0]) for _ in range(2)]
+    assert all(p.name.startswith("cli-") for p in made)
+    old.write_bytes(made[0].read_bytes())
+    other = tmp_path / "other.db"
+    seeded_db(other).close()
+    for _ in range(3):
+        r = run("--db", str(other), "backup", str(folder), "--keep", "2")
+        assert r.exit_code == 0, r.output
+        assert r.output.strip().splitlines()[0].startswith(str(folder / "other-"))
+    names = sorted(p.name for p in folder.iterdir())
+    assert [n for n in names if n.startswith("cli-")] == sorted(p.name for p in [old, *made])
+    assert len([n for n in names if n.startswith("other-")]) == 2
+    r = run("backup", str(folder), "--keep", "2")  # this database's pruning counts its own copies only
+    assert r.exit_code == 0 and not old.exists() and not made[0].exists() and made[1].exists()
+    assert len([p for p in folder.iterdir() if p.name.startswith("other-")]) == 2
+
+
+def test_old_tracker_copies_count_as_tracker_db_s(tmp_path, monkeypatch):
+    db = tmp_path / "tracker.db"
+    seeded_db(db).close()
+    monkeypatch.setenv("NCP_TRACKER_DB", str(db))
+    folder = tmp_path / "b"
+    folder.mkdir()
+    old = folder / "tracker-20261101T050000Z.db"
+    old.write_bytes(db.read_bytes())
+    r = run("backup", str(folder), "--keep", "1")
+    assert r.exit_code == 0 and not old.exists() and "1 old copies removed" in r.output
+
+
+def test_backup_goes_to_the_data_directory_by_default(env, tmp_path, monkeypatch):
+    """The default [backup] dir was data/backups of the current directory, whatever data_dir said."""
+    config = tmp_path / "ncp-tracker.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "srv" / "data"}"\n', "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    r = run("--config", str(config), "backup")
+    assert r.exit_code == 0, r.output
+    assert Path(r.output.strip().splitlines()[0]).parent == tmp_path / "srv" / "data" / "backups"
+    assert not (elsewhere / "data").exists()

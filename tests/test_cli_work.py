@@ -187,6 +187,29 @@ def test_close_unanswered_command(env):
     assert "closed_unanswered" in run("triage", COMMITTEE).output
 
 
+def test_a_clock_to_come_is_refused_by_commands_that_write(env):
+    """`close-unanswered --as-of <a future day>` closed open hearings for good: the close was stamped
+    in the future, so `reopen_extended` never reopened them. Every command that writes state at a
+    given clock now refuses one later than now."""
+    from datetime import datetime, timedelta
+
+    from crawlers.dates import OSLO
+
+    run("triage", HEARING, "--state", "respond")
+    later = (datetime.now(OSLO) + timedelta(days=400)).date().isoformat()
+    feed = env / "items.jsonl"
+    feed.write_text("", "utf-8")
+    for args in (["close-unanswered"], ["crawl", "--source", "no_lovdata", "--no-progress"],
+                 ["run", "--source", "no_lovdata", "--no-progress"], ["answers"], ["documents", "fetch"],
+                 ["backfill", "--since", "2020"], ["ingest", str(feed), "--source", "no_lovdata"]):
+        r = CliRunner().invoke(main, [*args, "--as-of", later])
+        assert r.exit_code == 2, (args, r.output)
+        assert f"Invalid value for --as-of: '{later}' is later than now" in r.stderr, (args, r.stderr)
+    assert "respond" in run("triage", HEARING).output
+    r = CliRunner().invoke(main, ["close-unanswered", "--as-of", datetime.now(OSLO).isoformat()])
+    assert r.exit_code == 0, r.output  # now is no clock to come
+
+
 def test_answers_for_item(env):
     r = run("answers", "--item", "regjeringen:2477095")
     assert "Norsk Hydro ASA" in r.output and "business" in r.output

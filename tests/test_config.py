@@ -48,6 +48,11 @@ def test_search_order_and_provenance(tmp_path, monkeypatch):
     ('[web]\nport = 8000\npublic_url = "ncp.example.org"\n', r":3: web.public_url must be the workbench's address"),
     ('[web]\npublic_url = "javascript:alert(1)"\n', r":2: web.public_url must be"),
     ('[web]\npublic_url = "https://ncp.example.org/?x=1"\n', r":2: web.public_url must be"),
+    # `serve` printed a URL of a port it could not have, or ran on no thread
+    ('[web]\nport = 99999\n', r":2: web.port must be a port between 1 and 65535, not 99999"),
+    ('[web]\nport = 0\n', r":2: web.port must be a port between 1 and 65535, not 0"),
+    ('[web]\nthreads = 0\n', r":2: web.threads must be at least 1, not 0"),
+    ('[smtp]\nport = -1\n', r":2: smtp.port must be a port between 1 and 65535, not -1"),
 ])
 def test_bad_files_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.toml"
@@ -55,6 +60,19 @@ def test_bad_files_name_file_line_and_key(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message) as info:
         load_config(path)
     assert str(path) in str(info.value)
+
+
+def test_a_file_not_in_utf8_is_a_clear_error_and_a_bom_is_accepted(tmp_path):
+    """A Latin-1 file ended in a traceback; a UTF-8 byte-order mark (Notepad) gave "Invalid
+    statement (at line 1, column 1)" without saying why."""
+    path = tmp_path / "c.toml"
+    path.write_bytes('[tracker]\ndb = "høringer.db"\n'.encode("latin-1"))
+    result = CliRunner().invoke(main, ["--config", str(path), "config"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == f"Error: {path}: not UTF-8 text (byte 18); save it as UTF-8\n"
+    path.write_bytes('\ufeff[tracker]\ndb = "høringer.db"\n'.encode("utf-8"))
+    config = load_config(path)
+    assert str(config.db) == "høringer.db" and config.origin["tracker"]["db"] == f"{path}:2"
 
 
 def test_missing_explicit_file_is_an_error(tmp_path):
@@ -191,3 +209,27 @@ def test_the_horizon_speaks_the_digest_language(tmp_path):
     assert "Week " in en.stdout and "Uke " not in en.stdout
     nb = CliRunner().invoke(main, [*args, "--lang", "nb"])
     assert "Uke " in nb.stdout and "Week " not in nb.stdout
+
+
+def test_a_leading_tilde_in_a_path_setting_is_the_home_folder(tmp_path, monkeypatch):
+    """`[tracker] db = "~/x.db"` made a folder literally named `~` in the current directory."""
+    from tracker.store.db import open_db
+
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    open_db(home / "x.db").close()
+    path = tmp_path / "c.toml"
+    path.write_text('[tracker]\ndb = "~/x.db"\ndata_dir = "~/data"\n[backup]\ndir = "~/backups"\n'
+                    '[digest]\nout_dir = "~/digests"\n', "utf-8")
+    config = load_config(path)
+    assert (config.db, config.data_dir, config.backup_dir) == (home / "x.db", home / "data", home / "backups")
+    assert config.get("digest", "out_dir") == str(home / "digests")
+    result = CliRunner().invoke(main, ["--config", str(path), "backup"])
+    assert result.exit_code == 0, result.output
+    assert [p.parent for p in (home / "backups").iterdir()] == [home / "backups"]
+    assert list(work.iterdir()) == []  # no folder named "~"
+    monkeypatch.setenv("NCP_TRACKER_DB", "~/y.db")
+    assert load_config(path).db == home / "y.db"

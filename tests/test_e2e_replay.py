@@ -549,3 +549,30 @@ def test_a_draft_quotes_the_hoeringsnotat_with_section_and_page(demo, tmp_path):
     assert done.returncode == 0, done.stderr
     md = next((tmp_path / "utkast").glob("*.md")).read_text("utf-8")
     assert "åpenhetsloven § 4 om aktsomhetsvurderinger" in md and "(høringsnotatet punkt 3, s. 2)" in md
+
+
+def test_an_older_day_is_not_replayed_into_a_newer_store(tmp_path):
+    """Replaying 2026-11-23 into a store at 2026-11-24 moved deadlines back, "vanished" the new
+    items and wrote a digest of it, exit 0: now refused, naming both clocks, unless --allow-older."""
+    db = tmp_path / "t.db"
+    day1, day2 = (str(ROOT / "data" / "replay" / d) for d in ("2026-11-23", "2026-11-24"))
+    assert cli("crawl", "--replay", day2, "--source", "no_lovdata", "--no-progress", db=db).returncode == 0
+    events = cli("events", "--format", "jsonl", db=db).stdout
+
+    def runs() -> int:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("select count(*) from runs").fetchone()[0]
+
+    before = runs()
+    out = tmp_path / "digests"
+    for command in (["crawl"], ["run", "--out", str(out)]):
+        result = cli(*command, "--replay", day1, "--source", "no_lovdata", "--no-progress", db=db)
+        assert result.returncode == 1, result.stderr[-2000:]
+        assert "Traceback" not in result.stderr
+        assert "2026-11-23T06:00:00+01:00" in result.stderr and "2026-11-24T06:00:00+01:00" in result.stderr
+        assert "--allow-older" in result.stderr
+    assert not out.exists()
+    assert cli("events", "--format", "jsonl", db=db).stdout == events and runs() == before  # nothing written
+    result = cli("crawl", "--replay", day1, "--source", "no_lovdata", "--no-progress", "--allow-older", db=db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert runs() == before + 1

@@ -330,6 +330,33 @@ def test_a_blocked_answer_list_is_not_logged_as_checked(tmp_path):
     assert "(0 of 1 hearings' answer lists read)" in run().stdout  # asked again, the same day
 
 
+@pytest.mark.slow
+def test_answers_that_read_nothing_from_a_recording_are_red(tmp_path):
+    """`answers --replay` of a day whose recording holds none of the answer lists asked for (0 of 25
+    read, every request not in the recording) said amber and exited 0; the same failure live is red
+    with exit 2. Now red, exit 2, the health row says why."""
+    from tracker.store.db import open_db
+
+    run, db_path = _answers_world(tmp_path, [(PAGE2, 200, "list_page2.html")])  # page 1 not recorded
+    out = run()
+    assert out.returncode == 2, out.stdout + out.stderr[-2000:]
+    assert out.stdout.startswith("no_regjeringen_horingssvar: red — no answer list could be read (0 of 1 hearings)")
+    db = open_db(db_path)
+    assert db.execute("select status from health where source = 'no_regjeringen_horingssvar'").fetchone() == ("red",)
+    db.close()
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_answers_limit_must_be_positive(tmp_path, limit):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "answers", "--limit", limit])
+    assert result.exit_code == 2 and f"Invalid value for '--limit': {limit} is not in the range x>=1." in result.stderr
+    assert not (tmp_path / "t.db").exists()
+
+
 # ------------------------------------------------------------------ robots.txt, through the engine
 
 ROBOTS_REAL = "real/no_regjeringen_horinger/quaat_robots_2026-07-04.txt"

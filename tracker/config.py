@@ -44,6 +44,8 @@ class Setting:
     choices: tuple[Any, ...] = ()
     #: what is wrong with a value of the right type ("" when nothing), for rules `choices` cannot say
     check: Callable[[Any], str] | None = None
+    #: a file or folder: a leading ``~`` (``~/ncp/tracker.db``) is the user's home (expand_paths)
+    path: bool = False
 
 
 def _site_address(value: str) -> str:
@@ -61,11 +63,25 @@ def _site_address(value: str) -> str:
     return ""
 
 
+#: the ports a server may listen on or a client connect to (0 would mean "any free port")
+PORTS = (1, 65535)
+
+
+def _in_range(low: int, high: int | None = None, what: str = "") -> Callable[[Any], str]:
+    """A `Setting.check`: what is wrong with a number outside low…high ("" when nothing)."""
+    def check(value: Any) -> str:
+        if value < low or (high is not None and value > high):
+            span = f"between {low} and {high}" if high is not None else f"at least {low}"
+            return f"must be {what + ' ' if what else ''}{span}"
+        return ""
+    return check
+
+
 #: every setting there is: table → key → (type, default, meaning)
 SCHEMA: dict[str, dict[str, Setting]] = {
     "tracker": {
-        "db": Setting(str, "data/tracker.db", "the database file"),
-        "data_dir": Setting(str, "data", "user-editable data (profiles, watchlist, weights, drafts template)"),
+        "db": Setting(str, "data/tracker.db", "the database file", path=True),
+        "data_dir": Setting(str, "data", "user-editable data (profiles, watchlist, weights, drafts template)", path=True),
         "log_level": Setting(str, "WARNING", "log level of crawls (DEBUG shows tracebacks)"),
     },
     "crawl": {
@@ -81,7 +97,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "retry_after_max": Setting(float, 120.0, "longest Retry-After honoured, seconds"),
         "robotstxt_obey": Setting(bool, True, "honour robots.txt"),
         "httpcache": Setting(bool, True, "conditional requests through Scrapy's HTTP cache"),
-        "httpcache_dir": Setting(str, "", "where the HTTP cache lives (empty: beside the database, <db>.httpcache)"),
+        "httpcache_dir": Setting(str, "", "where the HTTP cache lives (empty: beside the database, <db>.httpcache)", path=True),
         "min_refetch_hours": Setting(float, 12.0, "pages without validators are fetched at most this often"),
         "regjeringen_listing_pages": Setting(int, 5, "most regjeringen.no hearing listing pages read per run"),
         "lock_wait": Setting(int, 3600, "seconds a crawl waits for another crawl of the same database to end "
@@ -89,38 +105,38 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "smtp": {
         "host": Setting(str, "", "SMTP server for `digest --send` (none: sending is refused)"),
-        "port": Setting(int, 587, "SMTP port"),
+        "port": Setting(int, 587, "SMTP port", check=_in_range(*PORTS, "a port")),
         "starttls": Setting(bool, True, "STARTTLS before login"),
         "user": Setting(str, "", "SMTP login (the password only from $NCP_TRACKER_SMTP_PASSWORD)"),
         "from": Setting(str, "ncp-tracker <ncp-tracker@localhost>", "the digest's sender"),
     },
     "web": {
         "host": Setting(str, "127.0.0.1", "address `serve` listens on"),
-        "port": Setting(int, 8000, "port `serve` listens on"),
-        "threads": Setting(int, 8, "worker threads of the production server (waitress)"),
+        "port": Setting(int, 8000, "port `serve` listens on", check=_in_range(*PORTS, "a port")),
+        "threads": Setting(int, 8, "worker threads of the production server (waitress)", check=_in_range(1)),
         "trusted_proxies": Setting(int, 0, "reverse proxies in front whose X-Forwarded-For/-Proto/-Host "
                                            "are trusted (0: none; 1: one nginx/Caddy with TLS)"),
         "idle_timeout_minutes": Setting(int, 60, "a login ends after this many minutes without a request"),
         "login_max_attempts": Setting(int, 5, "failed logins per account and per address before a pause"),
         "login_window_minutes": Setting(int, 15, "the window (and pause) of the login limit, minutes"),
         "secret_file": Setting(str, "", "file with the session signing key (default <data_dir>/web-secret.key, "
-                                        "created with mode 0600)"),
+                                        "created with mode 0600)", path=True),
         "public_url": Setting(str, "", "the workbench's address as advisers open it (https://ncp.example.org): "
                                        "each item in the digest links to its page there (empty: no such links)",
                               check=_site_address),
     },
     "backup": {
-        "dir": Setting(str, "data/backups", "where `backup` puts its copies"),
+        "dir": Setting(str, "", "where `backup` puts its copies (default <data_dir>/backups)", path=True),
         "keep": Setting(int, 14, "generations `backup` keeps (the oldest beyond are removed)"),
     },
     "digest": {
         "profile": Setting(str, "ncp", "profile of `digest` and of the digest `run` writes"),
         "lang": Setting(str, "nb", "language of what people read (the digests, the web's first page): nb or en",
                         choices=("nb", "en")),
-        "out_dir": Setting(str, "data/digests", "where `run` writes the day's digest"),
+        "out_dir": Setting(str, "data/digests", "where `run` writes the day's digest", path=True),
     },
     "nlp": {
-        "cache_dir": Setting(str, "", "where the lemma cache is built (default ~/.cache/ncp-tracker)"),
+        "cache_dir": Setting(str, "", "where the lemma cache is built (default ~/.cache/ncp-tracker)", path=True),
     },
 }
 
@@ -167,6 +183,11 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return Path(self.values["tracker"]["data_dir"])
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where `backup` puts its copies: [backup] dir, else the data directory's backups/."""
+        return Path(self.values["backup"]["dir"] or self.data_dir / "backups")
 
     def secret(self, name: str) -> str | None:
         return os.environ.get(SECRETS[name]) or None
@@ -247,6 +268,19 @@ def _coerce(value: Any, setting: Setting) -> Any:
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 
 
+def _read_text(path: Path) -> str:
+    """The file's text (UTF-8; a byte-order mark some editors write is dropped); ConfigError when
+    it cannot be read or is not UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save it as UTF-8") from exc
+
+
 def load_config(path: str | os.PathLike | None = None, *, db: str | None = None) -> Config:
     """Read the configuration by the search order; `db` (the CLI's --db) beats everything."""
     config = Config(path=find_file(path))
@@ -254,7 +288,7 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
         config.values[table] = {k: s.default for k, s in keys.items()}
         config.origin[table] = {k: "default" for k in keys}
     if config.path is not None:
-        text = config.path.read_text("utf-8")
+        text = _read_text(config.path)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -288,7 +322,19 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
             config.set(table, key, value, f"env {env}")
     if db:
         config.set("tracker", "db", str(db), "--db")
+    expand_paths(config)
     return config
+
+
+def expand_paths(config: Config) -> None:
+    """Every path setting (`Setting.path`: db, data_dir, the backup and digest folders, …) with a
+    leading ``~`` as the user's home, wherever it came from (file, environment, --db): taken
+    literally, ``~/x.db`` made a folder named ``~`` in the current directory."""
+    for table, keys in SCHEMA.items():
+        for key, setting in keys.items():
+            value = config.values[table][key]
+            if setting.path and isinstance(value, str) and value.startswith("~"):
+                config.values[table][key] = os.path.expanduser(value)
 
 
 _current: Config | None = None

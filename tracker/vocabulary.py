@@ -341,6 +341,9 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"recording incomplete: a 304 without a cached body was not recorded",
      N_("the recording is incomplete: a 304 answer without a cached copy was not recorded")),
     # regjeringen.no's published answers (høringssvar), whose pages may answer 403 to bots
+    (r"no answer list could be read \(0 of (?P<num>\d+) hearings?\)",
+     NP_("no answer list could be read (0 of %(num)s hearing)", "no answer list could be read (0 of %(num)s hearings)",
+         "num")),
     (r"answer lists blocked \(HTTP 403/429/challenge\): answers not updated",
      N_("the answer lists blocked (HTTP 403/429/challenge): answers not updated")),
     (r"answer lists blocked by robots\.txt \(not fetched\): answers cannot be read for these hearings, "

@@ -11,6 +11,7 @@ import sys
 import click
 
 from tracker.cli.support import TrackerError, open_db, print_table
+from tracker.config import PORTS
 from tracker.store.deadlines import oslo_date
 
 
@@ -147,8 +148,8 @@ def users_reset_password(ctx, name, role, password_stdin) -> None:
 
 @click.command()
 @click.option("--host", help="Address to listen on (default [web] host: 127.0.0.1).")
-@click.option("--port", type=int, help="Port (default [web] port: 8000).")
-@click.option("--threads", type=int, help="Worker threads (default [web] threads).")
+@click.option("--port", type=click.IntRange(*PORTS), help="Port (default [web] port: 8000).")
+@click.option("--threads", type=click.IntRange(min=1), help="Worker threads (default [web] threads).")
 @click.pass_context
 def serve(ctx, host, port, threads) -> None:
     """Run the web workbench with a production WSGI server (waitress).
@@ -166,8 +167,6 @@ def serve(ctx, host, port, threads) -> None:
     host = host or cfg.get("web", "host")
     port = port if port is not None else cfg.get("web", "port")
     threads = threads if threads is not None else cfg.get("web", "threads")
-    if threads < 1:
-        raise TrackerError("--threads must be at least 1")
     try:
         app = create_app((ctx.obj or {}).get("db"), host=host)
         db = open_db(ctx, write=True)
@@ -210,11 +209,14 @@ def serve(ctx, host, port, threads) -> None:
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--keep", type=int, help="Generations to keep (default [backup] keep).")
+@click.option("--keep", type=int, help="Generations of this database's copies to keep (default [backup] keep).")
 @click.pass_context
 def backup(ctx, directory, keep) -> None:
     """Take a consistent online copy of the database (also while a crawl or the server writes),
-    verify it and keep the newest N copies.
+    verify it and keep the newest N copies of it.
+
+    DIRECTORY defaults to [backup] dir, else backups/ in the data directory. A copy is named
+    after its database (<db name>-<UTC time>.db); other databases' copies there are left alone.
 
     Example: ncp-tracker backup /srv/ncp-tracker/backups --keep 14
     """
@@ -224,7 +226,7 @@ def backup(ctx, directory, keep) -> None:
 
     cfg = get_config()
     try:
-        result = take(_db_path(ctx), directory or cfg.get("backup", "dir"),
+        result = take(_db_path(ctx), directory or cfg.backup_dir,
                       keep=keep if keep is not None else cfg.get("backup", "keep"))
     except BackupError as exc:
         raise TrackerError(str(exc)) from exc

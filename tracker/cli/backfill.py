@@ -37,7 +37,7 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     from tracker.jobs import backfill as job
     from tracker.jobs.crawl import parse_setting_pairs, tracker_settings
 
-    clock = now_or(as_of)
+    clock = now_or(as_of, writes=True)
     try:
         overrides = parse_setting_pairs(sets)
     except ValueError as exc:

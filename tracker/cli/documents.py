@@ -33,7 +33,7 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
     from tracker.documents.fetch import fetch_in_process, pending_links
     from tracker.documents.pipeline import db_file, read_and_match
 
-    when = now_or(as_of)
+    when = now_or(as_of, writes=True)
     db = open_db(ctx, write=True)
     try:
         from tracker.documents.family import sync as sync_stages

@@ -22,6 +22,7 @@ from tracker.cli.support import (
     now_or,
     open_db,
     parse_as_of,
+    past_as_of,
     print_table,
     say_untrusted,
 )
@@ -104,13 +105,14 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
 
 
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
-           sets: tuple[str, ...] = ()) -> list:
+           sets: tuple[str, ...] = (), allow_older: bool = False) -> list:
     from tracker.jobs.crawl import run_plan
     from tracker.store.runlock import RunLocked
 
     settings = _settings(sets, fresh=fresh)
     try:
-        results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings)
+        results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings,
+                           refuse_older=not allow_older)
     except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:
         raise TrackerError(str(exc)) from exc
     for result in results:
@@ -135,6 +137,9 @@ _fresh_opt = click.option("--fresh", is_flag=True,
                           help="Download pages without ETag/Last-Modified again even if fetched in the last 12 hours.")
 _set_opt = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
                         help="Scrapy setting, as with scrapy crawl -s (repeatable), e.g. -s CONTACT=you@example.org.")
+_allow_older_opt = click.option(
+    "--allow-older", is_flag=True,
+    help="Replay a day older than the store's latest run (refused by default: it rolls the items back).")
 _progress_opt = click.option("--progress/--no-progress", default=None,
                              help="Progress bars (default: when stderr is a terminal).")
 
@@ -151,20 +156,22 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
               help="Where the digest is written (default: [digest] out_dir, data/digests).")
 @_fresh_opt
 @_set_opt
+@_allow_older_opt
 @_progress_opt
 @click.pass_context
-def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, fresh, sets, progress) -> None:
+def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, fresh, sets, allow_older,
+        progress) -> None:
     """Crawl (live by default), store changes, tag, and write today's digest.
 
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
-    plan = _plan(replay, parse_as_of(as_of), sources, None, args)
+    plan = _plan(replay, past_as_of(as_of), sources, None, args)
     written: list[Path] = []
     out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
     try:
         _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh,
-               sets=sets)
+               sets=sets, allow_older=allow_older)
     finally:  # where the digests went, also when a red source makes it exit 2 (as demo says it)
         for path in written:
             click.echo(f"digest: {path}")
@@ -178,15 +185,16 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
 @_arg_opt
 @_fresh_opt
 @_set_opt
+@_allow_older_opt
 @_progress_opt
 @click.pass_context
-def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, progress) -> None:
+def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, allow_older, progress) -> None:
     """Crawl and store changes only (no tagging, no digest).
 
     Example: ncp-tracker crawl --source no_stortinget_horinger
     """
-    _crawl(ctx, _plan(replay, parse_as_of(as_of), sources, None, args), allow_red=allow_red,
-           progress=_progress(progress), fresh=fresh, sets=sets)
+    _crawl(ctx, _plan(replay, past_as_of(as_of), sources, None, args), allow_red=allow_red,
+           progress=_progress(progress), fresh=fresh, sets=sets, allow_older=allow_older)
 
 
 @click.command()
@@ -231,7 +239,7 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     from tracker.jobs.ingest import IngestError, check_feed, store_checked
 
     try:  # every check of the file before the database is opened (or created): a refused file changes nothing
-        checked = check_feed(Path(feed), source=source, as_of=parse_as_of(as_of))
+        checked = check_feed(Path(feed), source=source, as_of=past_as_of(as_of))
     except IngestError as exc:
         raise TrackerError(str(exc)) from exc
     db = open_db(ctx, create=True)

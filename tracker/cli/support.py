@@ -138,11 +138,35 @@ def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | No
     return dt
 
 
-def now_or(value: str | None) -> datetime:
-    """`parse_as_of(value)`, or now in Europe/Oslo."""
+def now_or(value: str | None, *, writes: bool = False) -> datetime:
+    """`parse_as_of(value)`, or now in Europe/Oslo. `writes`: the command writes state at that
+    clock, which may not be later than now (past_as_of)."""
     from crawlers.dates import OSLO
 
-    return parse_as_of(value) or datetime.now(OSLO)
+    return (past_as_of(value) if writes else parse_as_of(value)) or datetime.now(OSLO)
+
+
+#: how far ahead of the machine's clock a written clock may be (another machine's clock, a typo'd
+#: minute): beyond it, `--as-of` of a command that writes state is refused
+FUTURE_TOLERANCE_MINUTES = 10
+
+
+def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | None:
+    """`parse_as_of(value)` for a command that writes state stamped with that clock (closes hearings,
+    stores a crawl, logs checks): a clock later than now (beyond FUTURE_TOLERANCE_MINUTES) is an
+    error — what it wrote would stay "in the future", never undone by the runs to come (a hearing
+    closed unanswered would never reopen)."""
+    from datetime import timedelta
+
+    from crawlers.dates import OSLO
+
+    when = parse_as_of(value, param_hint)
+    now = datetime.now(OSLO)
+    if when is not None and when > now + timedelta(minutes=FUTURE_TOLERANCE_MINUTES):
+        raise click.BadParameter(
+            f"{value!r} is later than now ({now.isoformat(timespec='minutes')}): a command that writes "
+            "cannot run at a clock still to come", param_hint=param_hint)
+    return when
 
 
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:

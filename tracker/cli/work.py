@@ -121,7 +121,8 @@ def close_unanswered(ctx, as_of) -> None:
     """
     from tracker.workbench import triage as tri
 
-    db, when = open_db(ctx, write=True), now_or(as_of)
+    when = now_or(as_of, writes=True)  # a clock to come would close hearings for good
+    db = open_db(ctx, write=True)
     reopened = tri.reopen_extended(db, when)
     for item_id in reopened:
         click.echo(f"{item_id}: {tri.get(db, item_id)['state']} (deadline extended)")
@@ -335,7 +336,8 @@ def calibrate(ctx, dry_run, weights_path) -> None:
 @click.command()
 @click.option("--replay", "replay_dir", type=click.Path(file_okay=False), help="Answer from a recorded day.")
 @click.option("--as-of", "as_of", help="Clock (ISO); default now, or the recorded day.")
-@click.option("--limit", default=25, show_default=True, help="At most this many hearings per run.")
+@click.option("--limit", default=25, show_default=True, type=click.IntRange(min=1),
+              help="At most this many hearings per run.")
 @click.option("--item", "item_id", help="Show the stored answers of this hearing instead of crawling.")
 @click.pass_context
 def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
@@ -354,7 +356,7 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
             return
         print_table(rows, ["responder", "responder_type", "date", "format", "url"], widths={"url": 90})
         return
-    when = now_or(as_of)
+    when = now_or(as_of, writes=True)
     if replay_dir and not as_of:
         from pathlib import Path
 

@@ -389,6 +389,24 @@ def _say_waiting(holder: str) -> None:
     sys.stderr.flush()
 
 
+def check_replay_order(db, plan: list[Step]) -> None:
+    """ValueError, naming both clocks, when a replayed (not backfill) step of `plan` runs at a clock
+    earlier than the store's latest daily run: its items would move back to that day — deadlines,
+    statuses and texts of the older recording, the newer items "vanished" — and the digest would
+    report it as news. `crawl`/`run --allow-older` skip this check."""
+    from tracker.store.queries import latest_daily_clock
+
+    latest = latest_daily_clock(db)
+    if latest is None:
+        return
+    for step in plan:
+        if step.replay_dir and not step.backfill and step.as_of < latest:
+            raise ValueError(
+                f"refusing to replay {step.label or step.replay_dir} at {step.as_of.isoformat()}: the store's "
+                f"latest daily run is at {latest.isoformat()}, later (replaying an older day would roll its "
+                "items back); use another --db, or --allow-older to replay it anyway")
+
+
 def run_plan(
     db_path: str | Path | None,
     plan: list[Step],
@@ -397,6 +415,7 @@ def run_plan(
     progress: bool = True,
     settings: dict[str, Any] | None = None,
     cache_dir: str | None = None,
+    refuse_older: bool = False,
 ) -> list[StepResult]:
     """Run every step of `plan` in this process (Scrapy's reactor starts once).
 
@@ -404,7 +423,9 @@ def run_plan(
     `tracker_settings(-s pairs)`); a live step needs CONTACT among them. The database's run lock
     is held throughout (tracker.store.runlock): a second crawl of the same store waits up to
     TRACKER_LOCK_WAIT seconds (`[crawl] lock_wait`) for it, then raises RunLocked before it
-    fetches or writes anything."""
+    fetches or writes anything. With `refuse_older` (`crawl`, `run`, `demo`), a replayed day whose
+    clock is earlier than the store's latest daily run is refused (ValueError, before anything is
+    written): it would roll the store's items back (check_replay_order)."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.reactor import install_reactor
@@ -431,6 +452,12 @@ def run_plan(
     # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock)
     with exclusive_run(resolve_path(db_path), wait=wait, waiting=_say_waiting):
         db = open_db(db_path)
+        if refuse_older:
+            try:
+                check_replay_order(db, plan)
+            except ValueError:
+                db.close()
+                raise
         cache = cache_dir or http_cache_dir(db_path, chosen)
         process = CrawlerProcess(base)
         results: list[StepResult] = []

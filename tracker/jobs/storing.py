@@ -82,6 +82,11 @@ def _store_answers(db: sqlite_utils.Database, *, run_id: int, as_of: datetime, r
     stored = answers.store(db, items, as_of=as_of, checked=checked, run_id=run_id)
     result = store.ApplyResult(report.source)
     result.seen, result.new = len(items), stored
+    asked = args.get("hearings") or {}
+    # every list asked for failed (an HTTP error, a download error, a request not in the recording):
+    # nothing was read, red, live or replayed alike (a blocked list, the site's doing, stays amber)
+    if asked and not read and int(report.stats.get("tracker/list_failed", 0)) >= len(asked):
+        result.notes.append(("red", f"no answer list could be read (0 of {len(asked)} hearings)"))
     return result
 
 

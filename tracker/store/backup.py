@@ -2,8 +2,10 @@
 
 `backup()` takes a consistent online copy with SQLite's backup API (a crawl or the web server may
 be writing: the copy is one snapshot, WAL included), checks it with ``PRAGMA integrity_check``,
-and only then gives it its final name ``tracker-YYYYMMDDTHHMMSSZ.db`` in the backup directory;
-the oldest copies beyond `keep` are removed (only files of that name pattern are ever touched).
+and only then gives it its final name ``<db name>-YYYYMMDDTHHMMSSffffffZ.db`` in the backup directory
+(``tracker-….db`` for ``tracker.db``); the oldest copies of the same database beyond `keep` are
+removed (only files of that name pattern are ever touched: another database's copies in the same
+folder are left alone).
 
 `restore()` refuses a file that is not an intact tracker database, or one written by a newer
 ncp-tracker (it has migrations this version does not know); it first copies the current
@@ -21,7 +23,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-BACKUP_RE = re.compile(r"^tracker-(\d{8}T\d{6}(?:\d{6})?Z)\.db$")
+from tracker.store.db import StoreError, check_not_newer
+
+#: the UTC time in a copy's name (microseconds since 2026; older copies have seconds only)
+STAMP_RE = r"\d{8}T\d{6}(?:\d{6})?Z"
+
+
+def copy_name(db_path: str | os.PathLike, stamp: str) -> str:
+    """A copy's file name: its database's name (file stem) and the time, ``tracker-<time>.db`` for
+    ``tracker.db`` — so copies of two databases in one folder never count as each other's."""
+    return f"{Path(db_path).stem}-{stamp}.db"
+
+
+def copy_re(db_path: str | os.PathLike) -> re.Pattern[str]:
+    """The names of `db_path`'s copies (copy_name), and only theirs."""
+    return re.compile(rf"^{re.escape(Path(db_path).stem)}-({STAMP_RE})\.db$")
 
 
 class BackupError(Exception):
@@ -60,12 +76,14 @@ def integrity(path: Path) -> str:
     return "; ".join(str(r[0]) for r in rows[:5])
 
 
-def backups(directory: str | os.PathLike) -> list[Path]:
-    """The backups in `directory`, oldest first."""
+def backups(directory: str | os.PathLike, db_path: str | os.PathLike) -> list[Path]:
+    """The backups of the database `db_path` in `directory`, oldest first (not those of another
+    database kept in the same folder)."""
     folder = Path(directory)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and BACKUP_RE.match(p.name))
+    mine = copy_re(db_path)
+    return sorted(p for p in folder.iterdir() if p.is_file() and mine.match(p.name))
 
 
 def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: int = 7,
@@ -75,15 +93,25 @@ def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: in
         raise BackupError(f"keep must be at least 1, not {keep}")
     source = Path(db_path)
     folder = Path(directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a file in the way, no permission, a read-only disk
-        raise BackupError(f"cannot keep backups in {folder}: {exc.strerror or exc}") from exc
-    final = folder / f"tracker-{_stamp(when)}.db"
-    if final.exists():
-        raise BackupError(f"{final} already exists")
-    partial = folder / f".{final.name}.partial"
     src = _connect_existing(source)
+    try:
+        try:
+            check_not_newer(src, source)  # its copies are a newer program's to take (and prune)
+        except StoreError as exc:
+            raise BackupError(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"cannot copy {source}: {exc}") from exc
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file in the way, no permission, a read-only disk
+            raise BackupError(f"cannot keep backups in {folder}: {exc.strerror or exc}") from exc
+        final = folder / copy_name(source, _stamp(when))
+        if final.exists():
+            raise BackupError(f"{final} already exists")
+    except BackupError:
+        src.close()
+        raise
+    partial = folder / f".{final.name}.partial"
     try:
         dst = sqlite3.connect(str(partial))
         try:
@@ -102,7 +130,7 @@ def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: in
         raise BackupError(f"the copy of {source} failed PRAGMA integrity_check: {verdict}")
     os.replace(partial, final)
     removed = []
-    existing = backups(folder)
+    existing = backups(folder, source)
     for old in existing[: max(0, len(existing) - keep)]:
         old.unlink()
         removed.append(old)

@@ -27,6 +27,22 @@ def resolve_path(path: str | os.PathLike | None = None) -> Path:
     return get_config().db
 
 
+def newer_message(target: str | os.PathLike, unknown: list[str]) -> str:
+    """What every open of a database written by a newer ncp-tracker says (its `unknown`
+    migrations, from tracker.store.migrations.schema_state)."""
+    return (f"database {target} was written by a newer ncp-tracker "
+            f"(unknown migrations: {', '.join(unknown[:3])}); upgrade ncp-tracker")
+
+
+def check_not_newer(conn: sqlite3.Connection, target: str | os.PathLike) -> None:
+    """StoreError when the database on `conn` was written by a newer ncp-tracker (reads only)."""
+    from tracker.store.migrations import schema_state
+
+    _, unknown = schema_state(sqlite_utils.Database(conn))
+    if unknown:
+        raise StoreError(newer_message(target, unknown))
+
+
 def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
             create: bool = True) -> sqlite_utils.Database:
     """Open the tracker database.
@@ -34,6 +50,8 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
     `create=False` refuses a path where no database exists (a mistyped --db must never look like
     an empty, quiet day). `migrate=True` brings the schema up to date (write paths only); with
     `migrate=False` a schema that is not exactly this program's is refused with a clear message.
+    A database written by a newer ncp-tracker is refused either way: an older program must not
+    write into a schema it does not know.
     WAL lets the web workbench read while a crawl writes; the busy timeout lets a second writer
     wait instead of failing.
     """
@@ -63,13 +81,14 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
         db.execute("PRAGMA foreign_keys = ON")
         from tracker.store.migrations import apply_all, schema_state
 
+        pending, unknown = schema_state(db)
+        if unknown:  # never written by, nor migrated "forward" by, an older program
+            conn.close()
+            raise StoreError(newer_message(target, unknown))
         if migrate:
-            apply_all(db)
+            if pending:
+                apply_all(db)
         else:
-            pending, unknown = schema_state(db)
-            if unknown:
-                raise StoreError(f"database {target} was written by a newer ncp-tracker "
-                                 f"(unknown migrations: {', '.join(unknown[:3])}); upgrade ncp-tracker")
             if pending:
                 raise StoreError(f"database {target} has an older schema ({len(pending)} migrations "
                                  "pending): run `ncp-tracker migrate` once")

@@ -136,6 +136,17 @@ HISTORY_EVENT_SQL = f"({BACKFILL_EVENT_SQL} and not {RECENT_NEW_EVENT_SQL} and n
 DAILY_RUN_SQL = "not coalesce(r.backfill, 0)"
 
 
+def latest_daily_clock(db: sqlite_utils.Database) -> datetime | None:
+    """The clock (`as_of`, in Oslo) of the store's latest daily run (DAILY_RUN_SQL), or None when it
+    has none: the day the store's items stand at. A replay of an earlier day would roll them back."""
+    from tracker.store.deadlines import to_datetime
+
+    if "runs" not in db.table_names():
+        return None
+    row = next(db.query(f"select max(as_of) as latest from runs r where as_of is not null and {DAILY_RUN_SQL}"), None)
+    return to_datetime(row["latest"]) if row and row["latest"] else None
+
+
 def list_events(db: sqlite_utils.Database, *, since: str | None = None, kind: str | None = None,
                 item_id: str | None = None, backfill: bool = True) -> list[dict[str, Any]]:
     """Change events, oldest first; each says whether a backfill run wrote it (`backfill`: found by
