@@ -330,7 +330,8 @@ def test_post_without_csrf_is_refused_and_changes_nothing(client, db_path):
 def test_illegal_transition_shows_error(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "published", "by": "kari"})
-    html = client.get(r.location).get_data(as_text=True)
+    assert r.status_code == 422  # the form comes back, filled in, with the reason
+    html = r.get_data(as_text=True)
     assert "Statusen kan ikke gå fra «ny» til «publisert»; fra «ny» kan den gå til: " in html
 
 
@@ -387,7 +388,7 @@ def test_a_downloaded_draft_is_named_by_its_form(client, item, word):
 def test_writes_need_a_name_without_accounts(client, db_path):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond"})
-    assert "Endret av" in client.get(r.location).get_data(as_text=True)
+    assert "Skriv navnet ditt i «Endret av»" in html_lib.unescape(r.get_data(as_text=True))
     db = open_db(db_path)
     assert db.execute("select count(*) from triage").fetchone()[0] == 0
     db.close()
@@ -769,3 +770,60 @@ def test_an_item_whose_own_page_was_never_read_says_so(db_path, detail, nb, en):
             assert 'id="detail-unread"' not in html
         else:
             assert 'id="detail-unread"' in html and words in html, html[:3000]
+
+
+def test_a_refused_triage_form_comes_back_as_it_was_filled_in(client, db_path):
+    """A note over the limit: the page says how long it was and the limit, and shows the form
+    again with the state, adviser, draft-by day, note and name typed (the note box was empty)."""
+    token = _csrf(client, f"/item/{HEARING}")
+    note = "Viktig for kontaktpunktet. " * 160
+    r = client.post(f"/item/{HEARING}/triage", data={
+        "csrf": token, "state": "respond", "owner": "Ola", "internal_deadline": "2026-11-30",
+        "note": note, "by": "Kari"})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert f"Notatet er for langt ({len(note.strip())} tegn, høyst 4000)." in page
+    assert f">{note}</textarea>" in page and 'maxlength="4000"' in page
+    assert '<option value="respond" selected>' in page
+    assert 'id="owner" value="Ola"' in page and 'id="internal_deadline" value="2026-11-30"' in page
+    assert 'id="by" value="Kari"' in page
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_browsers_line_breaks_count_once_against_the_note_limit(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    note = "\r\n".join(["a" * 99] * 40)  # 3999 characters as the textarea counts them
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "note": note, "by": "Kari"})
+    assert r.status_code == 302
+    db = open_db(db_path)
+    assert db.execute("select note from triage").fetchone()[0] == note.replace("\r\n", "\n")
+    db.close()
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("Ola/Kari", "Navnet i «Endret av» kan ikke inneholde «/»: bruk bokstaver, sifre, mellomrom og . , ' @ -"),
+    ("K" * 81, "Navnet i «Endret av» er for langt (81 tegn, høyst 80)."),
+])
+def test_a_refused_name_is_named_and_the_form_is_kept(client, db_path, name, said):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "watching", "note": "Følg med",
+                                                     "by": name})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert said in page and "Skriv navnet ditt" not in page
+    assert ">Følg med</textarea>" in page and '<option value="watching" selected>' in page
+    assert f'id="by" value="{name}"' in page
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_surname_first_name_is_a_name(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "watching", "by": "Nordmann, Kari"})
+    assert r.status_code == 302
+    db = open_db(db_path)
+    assert db.execute("select by from triage_history").fetchone()[0] == "Nordmann, Kari"
+    db.close()

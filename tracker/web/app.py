@@ -418,7 +418,24 @@ def strength_text(value: Any, lang: str) -> str:
 #: items shown under one actor and stage on the GPFG page unless both are chosen (newest first)
 GPFG_GROUP_CAP = 25
 
-DEFAULT_NAME_RE = re.compile(r"^[\w .'@-]{1,80}$")
+#: the name written into the triage history without accounts (stored and shown, escaped): letters,
+#: digits, spaces and a few marks, so no markup, line breaks or control characters reach the
+#: history, and a comma for «Nordmann, Kari»
+DEFAULT_NAME_RE = re.compile(r"^[\w .,'@-]{1,80}$")
+NAME_MAX = 80
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot stand in «Endret av» (in the request's language); None when it can."""
+    if len(name) > NAME_MAX:
+        return _("The name in “Changed by” is too long (%(num)s characters, at most %(max)s).",
+                 num=len(name), max=NAME_MAX)
+    if not DEFAULT_NAME_RE.match(name):
+        bad = "".join(dict.fromkeys(c for c in name if not DEFAULT_NAME_RE.match(c)))
+        return _("The name in “Changed by” cannot contain “%(chars)s”: use letters, digits, spaces and . , ' @ -",
+                 chars=" ".join(c if c.isprintable() else repr(c) for c in bad))
+    return None
+
 
 def server_options(app: Flask) -> dict[str, Any]:
     """Waitress settings that go with the app: with trusted proxies the X-Forwarded-* headers
@@ -721,6 +738,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/item/<path:item_id>")
     def item(item_id: str):
+        return _item_page(item_id, message=request.args.get("msg"), error=request.args.get("err"))
+
+    def _item_page(item_id: str, *, message: str | None = None, error: str | None = None,
+                   typed: dict[str, str] | None = None, status: int = 200) -> Any:
+        """The item page; `typed`: a refused triage form as the adviser filled it in (shown again,
+        with the `error` saying why it was refused, nothing lost)."""
         from tracker.store.queries import list_events
         from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
@@ -760,9 +783,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             drafts=draft_versions(item_id),
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
-            message=request.args.get("msg"), error=request.args.get("err"),
-            by=g.name or "", read_only=read_only(),
-        )  # fmt: skip
+            message=message, error=error, typed=typed, note_max=triage.NOTE_MAX,
+            by=(typed or {}).get("by") or g.name or "", read_only=read_only(),
+        ), status  # fmt: skip
 
     def draft_versions(item_id: str) -> list[dict[str, Any]]:
         rows = list(db().query("select id, created_at, created_by, language, docx_path, md_path from drafts "
@@ -772,12 +795,13 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return rows
 
     def _writer_name() -> str | None:
-        """Who writes: the account; without accounts the remembered (or just typed) name."""
+        """Who writes: the account; without accounts the remembered (or just typed) name. A typed
+        name `name_problem` refuses is no name (`_name_refused` says why)."""
         if g.accounts:
             return g.name
         typed = (request.form.get("by") or "").strip()
         if typed:
-            if not DEFAULT_NAME_RE.match(typed):
+            if name_problem(typed):
                 return None
             session["by"] = typed
             session.permanent = True
@@ -792,9 +816,14 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(404, _("Unknown item: %(id)s", id=item_id))
         return _writer_name()
 
+    def _name_refused() -> str:
+        """Why no name could be taken: the typed one's problem, else none was written."""
+        typed = "" if g.accounts else (request.form.get("by") or "").strip()
+        return (name_problem(typed) if typed else None) or _(
+            "Write your name in “Changed by” before saving (it is remembered afterwards).")
+
     def _ask_for_name(item_id: str) -> Response:
-        return redirect(url_for("item", item_id=item_id,
-                                err=_("Write your name in “Changed by” before saving (it is remembered afterwards).")))
+        return redirect(url_for("item", item_id=item_id, err=_name_refused()))
 
     @app.post("/item/<path:item_id>/triage")
     @needs("adviser")
@@ -803,19 +832,23 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         from tracker.workbench import triage
 
         by = _writer_of(item_id)
-        if not by:
-            return _ask_for_name(item_id)
         form = request.form
+        # what the adviser typed, shown again when the form is refused (a browser sends a textarea's
+        # line breaks as CRLF: its maxlength counts them as one character, and so does the limit)
+        typed = {key: (form.get(key) or "").replace("\r\n", "\n")
+                 for key in ("state", "owner", "note", "internal_deadline", "by")}
+        if not by:
+            return _item_page(item_id, error=_name_refused(), typed=typed, status=422)
         try:
             row = triage.set_state(
-                db(), item_id, form.get("state") or None,
+                db(), item_id, typed["state"] or None,
                 owner=form.get("owner") if form.get("owner") is not None else None,
-                note=form.get("note") or None,
+                note=typed["note"] or None,
                 internal_deadline=form.get("internal_deadline") if form.get("internal_deadline") else None,
                 by=by,
             )  # fmt: skip
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
+            return _item_page(item_id, error=refusal(str(exc)), typed=typed, status=422)
         return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=triage_name(row["state"], current_lang()))))
 
     web_documents.register(app, db)
