@@ -827,3 +827,35 @@ def test_a_surname_first_name_is_a_name(client, db_path):
     db = open_db(db_path)
     assert db.execute("select by from triage_history").fetchone()[0] == "Nordmann, Kari"
     db.close()
+
+
+def test_the_draft_by_day_is_removed_when_the_field_is_emptied(client, db_path):
+    """The form shows the day there is; sent empty, the adviser removed it (it said «Lagret»
+    and kept the day)."""
+    token = _csrf(client, f"/item/{HEARING}")
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "internal_deadline": "2026-12-01",
+                                                 "by": "Kari"})
+    assert 'id="internal_deadline" value="2026-12-01"' in client.get(f"/item/{HEARING}").get_data(as_text=True)
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "", "owner": "", "internal_deadline": "",
+                                                     "note": "", "by": "Kari"})
+    assert r.status_code == 302
+    assert 'id="internal_deadline" value=""' in client.get(f"/item/{HEARING}").get_data(as_text=True)
+    db = open_db(db_path)
+    assert db.execute("select internal_deadline from triage").fetchone()[0] is None
+    db.close()
+
+
+def test_a_draft_by_day_after_the_deadline_is_refused_naming_the_deadline(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "internal_deadline": "2026-12-14",
+                                                     "by": "Kari"})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert ("«Utkast innen» man. 14.12.2026 er etter sakens frist tor. 10.12.2026: et utkast må være klart før "
+            "fristen.") in page
+    assert 'id="internal_deadline" value="2026-12-14"' in page
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "internal_deadline": "2026-12-10garbage"})
+    assert "«Utkast innen» må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in html_lib.unescape(r.get_data(as_text=True))
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()

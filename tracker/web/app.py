@@ -289,6 +289,8 @@ _REFUSALS: MessageTable = message_table((
      N_("The note is too long (%(num)s characters, at most %(max)s).")),
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"internal deadline (?P<day>[\d-]+) is after the item's deadline (?P<deadline>[\d-]+)",
+     N_("“Draft due” %(day)s is after the item's deadline %(deadline)s: a draft is due before the deadline.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
     (r"a label mark is \+LABEL or -LABEL \(e\.g\. \+oecd-iv, -Kap\. V\), not (?P<mark>.+)",
@@ -383,6 +385,11 @@ def _refusal_values(values: dict[str, str], lang: str) -> dict[str, str]:
     for key in ("before", "target"):
         if key in values:
             values[key] = triage_name(values[key], lang)
+    for key in ("day", "deadline"):  # days as the page writes them
+        if key in values:
+            from tracker.i18n import format_date
+
+            values[key] = format_date(values[key], lang)
     if "moves" in values:
         values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
     return values
@@ -844,7 +851,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 db(), item_id, typed["state"] or None,
                 owner=form.get("owner") if form.get("owner") is not None else None,
                 note=typed["note"] or None,
-                internal_deadline=form.get("internal_deadline") if form.get("internal_deadline") else None,
+                # the form shows the day there is: sent empty, the adviser removed it
+                internal_deadline=form.get("internal_deadline"),
                 by=by,
             )  # fmt: skip
         except triage.TriageError as exc:

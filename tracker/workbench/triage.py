@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
 import sqlite_utils
 
-from tracker.store.deadlines import to_datetime
+from tracker.store.deadlines import deadline_day, to_datetime
 from tracker.store.instants import now_iso, stored, to_stored_text
 from tracker.store.labels import with_marks
 from tracker.store.queries import consultee_list, loads_json
@@ -124,12 +125,27 @@ def allowed(state: str) -> tuple[str, ...]:
 
 
 def _check_deadline(value: str | None) -> str | None:
-    if value is None or value == "":
+    """The internal deadline as stored (YYYY-MM-DD); None when `value` is empty (no deadline).
+    Only a date, written whole: "2026-12-10garbage" is refused, not read as its first ten
+    characters."""
+    if value is None or not value.strip():
         return None
+    text = value.strip()
     try:
-        return date.fromisoformat(value.strip()[:10]).isoformat()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return date.fromisoformat(text).isoformat()
     except ValueError as exc:
         raise TriageError(f"internal deadline must be a date YYYY-MM-DD, not {value!r}") from exc
+
+
+def _check_before_deadline(db: sqlite_utils.Database, item_id: str, internal_deadline: str) -> None:
+    """A draft due after the item's own deadline is of no use: refused, naming the deadline (the
+    last day an answer is in time, tracker.store.deadlines.deadline_day)."""
+    row = db.execute("select deadline from items where id = ?", [item_id]).fetchone()
+    last = deadline_day(row[0]) if row else None
+    if last is not None and date.fromisoformat(internal_deadline) > last:
+        raise TriageError(f"internal deadline {internal_deadline} is after the item's deadline {last.isoformat()}")
 
 
 def set_state(
@@ -146,7 +162,8 @@ def set_state(
 ) -> dict[str, Any]:
     """Change an item's triage (state and/or owner, note, internal deadline) and keep the history.
 
-    `state=None` (or the current state) changes only owner/note/deadline. Raises `TriageError`
+    `state=None` (or the current state) changes only owner/note/deadline; `internal_deadline=""`
+    removes the deadline, None leaves it as it is. Raises `TriageError`
     for an unknown item, an unknown state, an illegal transition or an ownerless assignment.
     `keep_note`: the item's note stays as it is and `note` goes to the history only (the moves the
     system makes by itself never replace an adviser's note).
@@ -169,6 +186,8 @@ def set_state(
         if len(note) > NOTE_MAX:
             raise TriageError(f"note too long ({len(note)} characters, at most {NOTE_MAX})")
     new_deadline = current["internal_deadline"] if internal_deadline is None else _check_deadline(internal_deadline)
+    if new_deadline and new_deadline != current["internal_deadline"]:  # a kept one is not asked again
+        _check_before_deadline(db, item_id, new_deadline)
     changed = (target != before or new_owner != current["owner"] or bool(note)
                or new_deadline != current["internal_deadline"])  # fmt: skip
     if not changed:
