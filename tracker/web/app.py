@@ -289,7 +289,7 @@ _REFUSALS: MessageTable = message_table((
      N_("The note is too long (%(num)s characters, at most %(max)s).")),
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
-    (r"internal deadline (?P<day>[\d-]+) is after the item's deadline (?P<deadline>[\d-]+)",
+    (r"internal deadline (?P<day>\S+) is after the item's deadline (?P<deadline>\S+)",
      N_("“Draft due” %(day)s is after the item's deadline %(deadline)s: a draft is due before the deadline.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
