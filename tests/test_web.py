@@ -859,3 +859,52 @@ def test_a_draft_by_day_after_the_deadline_is_refused_naming_the_deadline(client
     db = open_db(db_path)
     assert db.execute("select count(*) from triage").fetchone()[0] == 0
     db.close()
+
+
+def _history_rows(html: str) -> list[str]:
+    table = re.search(r'<table class="list" id="triage-history">.*?</table>', html, re.S).group(0)
+    return [re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<(?!/?(del|ins)\b)[^>]+>", " ", row))).strip()
+            for row in re.findall(r"<tr><td>.*?</tr>", table, re.S)]
+
+
+def test_the_triage_history_says_a_topic_marked_and_a_draft_by_day_changed(client, db_path):
+    """A label mark read as the owner removed («<del>Kari Nordmann</del> –») and the note
+    replaced; a new draft-by day as «skal svares → skal svares» with nothing saying what."""
+    token = _csrf(client, f"/item/{HEARING}")
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "owner": "Kari Nordmann",
+                                                 "note": "Svar sammen med BFD", "internal_deadline": "2026-12-01",
+                                                 "by": "Kari"})
+    client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "oecd-vii", "by": "Kari"})
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "owner": "Kari Nordmann",
+                                                 "internal_deadline": "2026-12-08", "by": "Kari"})
+    client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "-", "label": "oecd-vii", "by": "Kari"})
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    newest, day, added, first = _history_rows(html)
+    assert "Tema fjernet: Kap. VII Korrupsjon" in newest and "Kari Nordmann" not in newest
+    assert "Utkast innen: tir. 01.12.2026 → tir. 08.12.2026" in day and "skal svares → skal svares" not in day
+    assert "<del>" not in day and "Kari Nordmann" in day  # the owner as it was, not put back
+    assert "Tema lagt til: Kap. VII Korrupsjon" in added and "<del>" not in added
+    assert "Svar sammen med BFD" in first and "ny → skal svares" in first
+    assert "Utkast innen: – → tir. 01.12.2026" in first
+    assert 'id="triage-note">Svar sammen med BFD<' in html  # the item's note stays
+    english = client.get(f"/item/{HEARING}?lang=en").get_data(as_text=True)
+    assert "Topic removed: Ch. VII Combating Bribery and Other Forms of Corruption" in english
+
+
+def test_label_marks_made_before_read_as_marks_after_the_migration(db_path):
+    from tracker.store.migrations import m2500_triage_history_changes
+
+    db = open_db(db_path)
+    with db.conn:
+        db["triage_history"].insert_all([
+            {"item_id": HEARING, "at": "2026-11-20T10:00:00+00:00", "by": "Kari", "state_before": "new",
+             "state_after": "respond", "owner": "Kari", "note": "Svar"},
+            {"item_id": HEARING, "at": "2026-11-21T10:00:00+00:00", "by": "Kari", "state_before": "respond",
+             "state_after": "respond", "owner": None, "note": "label +oecd-vii"}])
+        db.execute("update triage_history set label_mark = null")
+    m2500_triage_history_changes(db)
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    mark, first = _history_rows(html)
+    assert "Tema lagt til: Kap. VII Korrupsjon" in mark and "<del>" not in mark and "label" not in mark
+    assert "Svar" in first

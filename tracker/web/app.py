@@ -181,6 +181,13 @@ def _deadline_shown(value: Any) -> str | None:
     return format_date(day, current_lang()) if day else str(value)
 
 
+def _day_shown(value: str | None) -> str:
+    """A stored day (YYYY-MM-DD) as the page writes it, in the request's language."""
+    from tracker.i18n import format_date
+
+    return format_date(value, current_lang()) if value else ""
+
+
 def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The triage history, newest first: each adviser's note as a word diff against the adviser
     note before it; the system's notes (deadline passed, answer published) in the reader's
@@ -190,15 +197,29 @@ def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from tracker.workbench.triage import SYSTEM_USER
 
     rows, last_note, last_owner = [], None, None
+    lang = current_lang()
     for h in history:
+        if h.get("label_mark"):  # a topic added or removed: no owner, no note, no state changed
+            sign, label = h["label_mark"][:1], label_name(h["label_mark"][1:], lang)
+            change = _("Topic added: %(label)s", label=label) if sign == "+" else _("Topic removed: %(label)s",
+                                                                                    label=label)
+            rows.append({**h, "changes": [change], "note_diff": "", "owner": None, "owner_change": None})
+            continue
         system = h["by"] == SYSTEM_USER
+        changes = []
+        day_before, day_after = h.get("internal_deadline_before"), h.get("internal_deadline_after")
+        if h["state_before"] != h["state_after"] or day_before == day_after:
+            changes.append(f"{triage_name(h['state_before'], lang) or '–'} → {triage_name(h['state_after'], lang)}")
+        if day_before != day_after:
+            changes.append(_("Draft due: %(before)s → %(after)s", before=_day_shown(day_before) or "–",
+                             after=_day_shown(day_after) or "–"))
         if system:
             note_diff = escape(triage_note(h["note"], current_lang()))
         elif h["note"] and last_note:
             note_diff = word_diff(last_note, h["note"])
         else:
             note_diff = escape(h["note"] or "")
-        rows.append({**h, "note_diff": note_diff,
+        rows.append({**h, "note_diff": note_diff, "changes": changes,
                      "owner_change": (last_owner, h["owner"]) if h["owner"] != last_owner else None})
         if h["note"] and not system:
             last_note = h["note"]

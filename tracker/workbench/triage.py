@@ -113,10 +113,12 @@ def get(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
 
 
 def history(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
-    """Every triage change of an item, oldest first."""
+    """Every triage change of an item, oldest first: the state before and after, the owner and
+    the note after it, the draft-by day before and after it; a label mark (`label_mark`
+    ``+oecd-vii``) is a row of its own that changes nothing else (its owner is the owner then)."""
     return list(db.query(
-        "select id, item_id, at, by, state_before, state_after, owner, note from triage_history "
-        "where item_id = ? order by id", [item_id],
+        "select id, item_id, at, by, state_before, state_after, owner, note, internal_deadline_before, "
+        "internal_deadline_after, label_mark from triage_history where item_id = ? order by id", [item_id],
     ))  # fmt: skip
 
 
@@ -204,6 +206,7 @@ def set_state(
         db["triage_history"].insert({
             "item_id": item_id, "at": when, "by": who, "state_before": before,
             "state_after": target, "owner": new_owner, "note": note or None,
+            "internal_deadline_before": current["internal_deadline"], "internal_deadline_after": new_deadline,
         })  # fmt: skip
     return get(db, item_id)
 
@@ -327,16 +330,21 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
     who, when = current_user(by), (to_stored_text(at) if at else now_iso())
-    state = get(db, item_id)["state"]
+    current = get(db, item_id)
+    state = current["state"]
     with db.conn:
         for sign, label in parsed:
             db["label_marks"].upsert({"item_id": item_id, "label": label, "mark": sign, "at": when, "by": who},
                                      pk=("item_id", "label"))
-            db["triage_history"].insert({"item_id": item_id, "at": when, "by": who, "state_before": state,
-                                         "state_after": state, "owner": None, "note": f"label {sign}{label}"})
+            # a row of its own: the state, owner and day stay as they are, the item's note untouched
+            db["triage_history"].insert({
+                "item_id": item_id, "at": when, "by": who, "state_before": state, "state_after": state,
+                "owner": current["owner"], "note": None, "label_mark": f"{sign}{label}",
+                "internal_deadline_before": current["internal_deadline"],
+                "internal_deadline_after": current["internal_deadline"]})
         # the item's labels as marked, at once (tracker.store.labels): lists, search and drafts read them
-        current = loads_json(db["items"].get(item_id)["labels"], [])
-        db["items"].update(item_id, {"labels": json.dumps(with_marks(current, label_marks(db, item_id)))})
+        labels = loads_json(db["items"].get(item_id)["labels"], [])
+        db["items"].update(item_id, {"labels": json.dumps(with_marks(labels, label_marks(db, item_id)))})
     return label_marks(db, item_id)
 
 
