@@ -908,3 +908,31 @@ def test_label_marks_made_before_read_as_marks_after_the_migration(db_path):
     mark, first = _history_rows(html)
     assert "Tema lagt til: Kap. VII Korrupsjon" in mark and "<del>" not in mark and "label" not in mark
     assert "Svar" in first
+
+
+def test_what_a_save_did_is_said_once_in_the_pages_language_and_never_read_from_the_address(client):
+    """After a save the address carried ?msg=Lagret%3A+skal+svares: said again on every reload
+    and bookmark, in Bokmål after switching to English, and any ?msg=/?err= text was shown as
+    if the workbench said it."""
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari"})
+    assert r.status_code == 302 and "?" not in r.location
+    page = client.get(r.location).get_data(as_text=True)
+    assert '<p class="ok" id="flash">Lagret: skal svares</p>' in page
+    assert 'id="flash"' not in client.get(r.location).get_data(as_text=True)  # once
+    client.get(f"/item/{HEARING}?lang=en")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "watching"})
+    assert '<p class="ok" id="flash">Saved: watching</p>' in client.get(r.location).get_data(as_text=True)
+    forged = client.get(f"/item/{HEARING}?msg=Saken+er+slettet&err=Logg+inn+p%C3%A5+evil.example").get_data(as_text=True)
+    assert 'id="flash' not in forged and "Saken er slettet</p>" not in forged
+    r = client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "kapittel tolv"})
+    assert r.status_code == 302 and "?" not in r.location
+    assert 'id="flash-error">Unknown label' in client.get(r.location).get_data(as_text=True)
+
+
+def test_what_a_save_did_is_said_on_its_own_page_in_that_pages_language(client):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari"})
+    assert 'id="flash"' not in client.get(f"/item/{EU}").get_data(as_text=True)  # another page: not said there
+    page = client.get(r.location + "?lang=en").get_data(as_text=True)  # switched to English before reading it
+    assert '<p class="ok" id="flash">Saved: to answer</p>' in page and "Lagret" not in page

@@ -117,7 +117,8 @@ def test_roles(team):
     token = kari.csrf("/")
     # the history records the account, whatever name the form claims
     r = kari.post(f"/item/{HEARING}/triage", {"csrf": token, "state": "respond", "by": "anne"})
-    assert r.status == 302 and "msg=" in r.location
+    assert r.status == 302 and "msg=" not in r.location
+    assert 'id="flash"' in kari.get(r.location).text
     r = kari.post(f"/item/{HEARING}/draft", {"csrf": token, "format": "docx"})
     assert r.status == 303
     assert kari.get(r.location).body[:2] == b"PK"  # a .docx (zip)
@@ -130,7 +131,10 @@ def test_roles(team):
     assert "kari" in anne.get("/admin/users").text
     token = anne.csrf("/admin/users")
     r = anne.post("/admin/users", {"csrf": token, "name": "Per", "password": PASSWORD, "role": "reader"})
-    assert r.status == 302 and "msg=" in r.location
+    assert r.status == 302 and "msg=" not in r.location  # said on the page, once, not in the address
+    said = anne.get(r.location).text
+    assert 'id="flash"' in said and "Per" in said
+    assert 'id="flash"' not in anne.get(r.location).text
 
     import sqlite3
 

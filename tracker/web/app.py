@@ -443,6 +443,9 @@ def strength_text(value: Any, lang: str) -> str:
     return format_score(value, lang)
 
 
+#: messages kept in the session for the page a POST leads to (`_back`): a few, the cookie is small
+SAID_KEPT = 4
+
 #: items shown under one actor and stage on the GPFG page unless both are chosen (newest first)
 GPFG_GROUP_CAP = 25
 
@@ -707,6 +710,57 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
         return wrapper
 
+    def _back(url: str, code: str, kind: str = "message", **args: str) -> Response:
+        """To `url` after a POST, with what it did (or why not) said on that page, once: kept in
+        the session as a message code and its values (`_said_text`), never in the address (a
+        ?msg= was shown as if the workbench said it, again on every reload and bookmark, and in
+        Bokmål after switching to English). Worded when shown, in that page's language."""
+        pending = [s for s in session.get("said") or [] if isinstance(s, dict)]
+        session["said"] = [*pending, {"to": url, "kind": kind, "code": code, "args": args}][-SAID_KEPT:]
+        return redirect(url)
+
+    def _said() -> dict[str, str | None]:
+        """The messages `_back` left for this page (each once, taken from the session; those for
+        another page stay for it), as `message` and `error`."""
+        pending = [s for s in session.get("said") or [] if isinstance(s, dict)]
+        here = request.script_root + request.path
+        mine = [s for s in pending if s.get("to") == here]
+        if not mine:
+            return {"message": None, "error": None}
+        if rest := [s for s in pending if s.get("to") != here]:
+            session["said"] = rest
+        else:
+            session.pop("said", None)
+        said: dict[str, list[str]] = {"message": [], "error": []}
+        for s in mine:
+            text = _said_text(str(s.get("code")), s.get("args") if isinstance(s.get("args"), dict) else {})
+            if text and s.get("kind") in said:
+                said[s["kind"]].append(text)
+        return {kind: " ".join(texts) or None for kind, texts in said.items()}
+
+    def _said_text(code: str, args: dict[str, Any]) -> str | None:
+        """A message `_back` left, in the request's language; None for a code it does not know."""
+        lang = current_lang()
+        if code == "saved_state":
+            return _("Saved: %(what)s", what=triage_name(args.get("state"), lang))
+        if code == "saved_label":
+            marked = str(args.get("mark", "")) + label_name(args.get("label"), lang)
+            return _("Saved: %(what)s", what=marked)
+        if code == "refused":  # a workbench refusal as raised (worded once, for the command line)
+            return refusal(str(args.get("text", "")))
+        if code == "no_name":
+            return _name_refused(str(args.get("typed") or ""))
+        if code == "draft_no_name":
+            return _("Write your name in “Changed by” before making a draft.")
+        if code == "account_added":
+            return _("The account %(name)s (%(role)s) was added.", name=args.get("name"),
+                     role=role_name(args.get("role"), lang))
+        if code == "account_disabled":
+            return _("The account %(name)s was disabled.", name=args.get("name"))
+        if code == "own_account":
+            return _("You cannot disable your own account.")
+        return None
+
     # ------------------------------------------------------------------ login
 
     @app.get("/login")
@@ -766,7 +820,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/item/<path:item_id>")
     def item(item_id: str):
-        return _item_page(item_id, message=request.args.get("msg"), error=request.args.get("err"))
+        return _item_page(item_id, **_said())
 
     def _item_page(item_id: str, *, message: str | None = None, error: str | None = None,
                    typed: dict[str, str] | None = None, status: int = 200) -> Any:
@@ -844,14 +898,17 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(404, _("Unknown item: %(id)s", id=item_id))
         return _writer_name()
 
-    def _name_refused() -> str:
+    def _typed_name() -> str:
+        """The name typed in «Endret av» (none with accounts: the account writes)."""
+        return "" if g.accounts else (request.form.get("by") or "").strip()
+
+    def _name_refused(typed: str) -> str:
         """Why no name could be taken: the typed one's problem, else none was written."""
-        typed = "" if g.accounts else (request.form.get("by") or "").strip()
         return (name_problem(typed) if typed else None) or _(
             "Write your name in “Changed by” before saving (it is remembered afterwards).")
 
     def _ask_for_name(item_id: str) -> Response:
-        return redirect(url_for("item", item_id=item_id, err=_name_refused()))
+        return _back(url_for("item", item_id=item_id), "no_name", "error", typed=_typed_name())
 
     @app.post("/item/<path:item_id>/triage")
     @needs("adviser")
@@ -866,7 +923,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         typed = {key: (form.get(key) or "").replace("\r\n", "\n")
                  for key in ("state", "owner", "note", "internal_deadline", "by")}
         if not by:
-            return _item_page(item_id, error=_name_refused(), typed=typed, status=422)
+            return _item_page(item_id, error=_name_refused(_typed_name()), typed=typed, status=422)
         try:
             row = triage.set_state(
                 db(), item_id, typed["state"] or None,
@@ -878,7 +935,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             )  # fmt: skip
         except triage.TriageError as exc:
             return _item_page(item_id, error=refusal(str(exc)), typed=typed, status=422)
-        return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=triage_name(row["state"], current_lang()))))
+        return _back(url_for("item", item_id=item_id), "saved_state", state=row["state"])
 
     web_documents.register(app, db)
 
@@ -896,9 +953,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
-        shown = mark + label_name(label, current_lang())
-        return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=shown)))
+            return _back(url_for("item", item_id=item_id), "refused", "error", text=str(exc))
+        marked = triage.parse_label_marks([f"{mark}{label}"])[0]
+        return _back(url_for("item", item_id=item_id), "saved_label", mark=marked[0], label=marked[1])
 
     @app.post("/item/<path:item_id>/draft")
     @needs("adviser")
@@ -914,8 +971,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(503, problem)
         by = _writer_name()
         if not by:
-            return redirect(url_for("item", item_id=item_id,
-                                    err=_("Write your name in “Changed by” before making a draft.")))
+            return _back(url_for("item", item_id=item_id), "draft_no_name", "error")
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
         except drafts.DraftError as exc:
@@ -1138,7 +1194,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     @needs("admin")
     def admin_users():
         return render_template("admin_users.html", users=accounts.list_users(db()), roles=accounts.ROLES,
-                               message=request.args.get("msg"), error=request.args.get("err"))
+                               **_said())
 
     @app.post("/admin/users")
     @needs("admin")
@@ -1148,9 +1204,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             added = accounts.add_user(db(), form.get("name", ""), form.get("password", ""), form.get("role", "adviser"))
         except accounts.AccountError as exc:
-            return redirect(url_for("admin_users", err=refusal(str(exc))))
-        return redirect(url_for("admin_users", msg=_("The account %(name)s (%(role)s) was added.", name=added["name"],
-                                                 role=role_name(added["role"], current_lang()))))
+            return _back(url_for("admin_users"), "refused", "error", text=str(exc))
+        return _back(url_for("admin_users"), "account_added", name=added["name"], role=added["role"])
 
     @app.post("/admin/users/<int:user_id>/disable")
     @needs("admin")
@@ -1160,8 +1215,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if target is None:
             abort(404, _("Unknown account."))
         if g.user is not None and target["id"] == g.user["id"]:
-            return redirect(url_for("admin_users", err=_("You cannot disable your own account.")))
+            return _back(url_for("admin_users"), "own_account", "error")
         accounts.disable(db(), target["name"])
-        return redirect(url_for("admin_users", msg=_("The account %(name)s was disabled.", name=target["name"])))
+        return _back(url_for("admin_users"), "account_disabled", name=target["name"])
 
     return app
