@@ -936,3 +936,19 @@ def test_what_a_save_did_is_said_on_its_own_page_in_that_pages_language(client):
     assert 'id="flash"' not in client.get(f"/item/{EU}").get_data(as_text=True)  # another page: not said there
     page = client.get(r.location + "?lang=en").get_data(as_text=True)  # switched to English before reading it
     assert '<p class="ok" id="flash">Saved: to answer</p>' in page and "Lagret" not in page
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "<del>akseptert for videre behandling</del> <ins>sluttuttalelse</ins>"),
+    ("en", "<del>accepted for further examination</del> <ins>final statement</ins>"),
+])
+def test_an_ncp_cases_stage_reads_by_name_in_the_items_history(db_path, lang, said):
+    """«fase endret — fase: final_statement» in both languages: the stage's code, not its name."""
+    db = open_db(db_path)
+    with db.conn:
+        db["events"].insert({"item_id": HEARING, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": "stage_changed", "field": "stage", "before": "accepted",
+                             "after": "final_statement"})
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}?lang={lang}").get_data(as_text=True)
+    assert said in html and "final_statement" not in html

@@ -133,6 +133,7 @@ def _consultees_file(item: dict[str, Any]) -> dict[str, str] | None:
 def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
     from tracker.digest.wording import case_day, document_name, forecasts_lines, sittings_text
     from tracker.i18n import format_datetime
+    from tracker.links.ncp_cases import stage_name
     from tracker.store.changes import CASE_TIMES, SITTINGS
 
     lang = current_lang()
@@ -156,6 +157,9 @@ def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict
         elif e["kind"] == "status_changed":
             diffs = [(e.get("field") or "status", word_diff(status_name(before, lang) if before else None,
                                                            status_name(after, lang) if after else None))]
+        elif e["kind"] == "stage_changed":  # an NCP case's stage by its name, not its code
+            diffs = [(e.get("field") or "stage", word_diff(stage_name(before, lang) if before else None,
+                                                          stage_name(after, lang) if after else None))]
         elif e["kind"] == "provision_hit":  # the provision by its name, not its key
             diffs = [("", escape("" if after is None else str(after)))]
         elif e["kind"] == "documents_changed":  # the document by its title (not its address and hashes)
