@@ -952,3 +952,8 @@ def test_an_ncp_cases_stage_reads_by_name_in_the_items_history(db_path, lang, sa
     db.close()
     html = make_app(db_path).test_client().get(f"/item/{HEARING}?lang={lang}").get_data(as_text=True)
     assert said in html and "final_statement" not in html
+
+
+def test_the_search_page_passes_over_a_paragraph_sign(client):
+    page = html_lib.unescape(client.get("/search", query_string={"q": "åpenhetsloven § tvangsarbeid"}).get_data(as_text=True))
+    assert "har ingen bokstaver eller sifre" not in page and f"/item/{HEARING}" in page
