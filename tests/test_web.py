@@ -358,7 +358,9 @@ def test_draft_is_made_by_post_and_every_version_downloads(client, db_path):
     assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     r2 = client.post(f"/item/{HEARING}/draft", data={"csrf": token, "format": "md"})  # the name is remembered
     assert r2.status_code == 303 and r2.location.endswith(".md")
-    md = client.get(r2.location).get_data(as_text=True)
+    md_file = client.get(r2.location)
+    assert md_file.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    md = md_file.get_data(as_text=True)
     assert "Høringssvar" in md
     html = client.get(f"/item/{HEARING}").get_data(as_text=True)
     versions = re.findall(r'href="(/drafts/\d+\.docx)"', html)
@@ -428,7 +430,9 @@ def test_read_only_database_is_reported_before_anything_is_written(client, db_pa
 def test_export_from_the_web(client):
     r = client.get("/export", query_string={"format": "csv", "q": "aapenhetsloven"})
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset (it said it twice)
     assert HEARING in r.get_data(as_text=True)
+    assert client.get("/export", query_string={"format": "json"}).headers["Content-Type"] == "application/json"
     assert client.get("/export", query_string={"format": "exe"}).status_code == 404
 
 

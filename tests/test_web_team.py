@@ -276,7 +276,7 @@ def test_feed_tokens_are_per_user_and_revocable(team):
     ics_path, atom_path = ics.removeprefix(base), atom.removeprefix(base)
     anonymous = Client(base)  # a calendar program: no cookie, only the URL
     cal = anonymous.get(ics_path)
-    assert cal.status == 200 and cal.headers["content-type"].startswith("text/calendar")
+    assert cal.status == 200 and cal.headers["content-type"] == "text/calendar; charset=utf-8"
     assert b"BEGIN:VCALENDAR" in cal.body
     feed = anonymous.get(atom_path)
     assert feed.status == 200 and b"<feed" in feed.body

@@ -1015,7 +1015,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 abort(404, _("The Word file of this draft no longer exists; the .md version is kept in the database."))
             body = path.read_bytes()
             mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+        return Response(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 
     def _filters(args):
         from tracker.workbench.search import Filters
@@ -1084,10 +1084,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(400, refusal(str(exc)))
         payload = ex.render(data, fmt)
         body = payload if isinstance(payload, bytes) else payload.encode("utf-8")
-        mime = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+        # the type as a whole (werkzeug adds "; charset=utf-8" to a text/* mimetype, a second time)
+        content_type = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+                        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
         name = f"ncp-tracker-{now():%Y-%m-%d}.{fmt}"
-        return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(body, content_type=content_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/watchlist")
     def watchlist():
@@ -1192,7 +1194,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"], lang=current_lang(),
                          workbench_url=request.url_root)
         mime = "text/calendar; charset=utf-8" if fmt == "ics" else "application/atom+xml; charset=utf-8"
-        return Response(body, mimetype=mime)
+        return Response(body, content_type=mime)  # with its charset once (a mimetype= got a second)
 
     @app.get("/admin/users")
     @needs("admin")
