@@ -269,3 +269,25 @@ def test_a_cut_search_says_so_on_stderr(env):
     r = CliRunner().invoke(main, ["search", "høring", "--limit", "1000", "--format", "jsonl"])
     assert r.exit_code == 0 and "there are more" not in r.stderr
     assert CliRunner().invoke(main, ["search", "høring", "--limit", "0"]).exit_code == 2
+
+
+def test_triage_refuses_a_draft_by_day_with_junk_or_after_the_deadline(env):
+    r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-10garbage"])
+    assert r.exit_code == 1 and "internal deadline must be a date YYYY-MM-DD, not '2026-12-10garbage'" in r.output
+    r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-14"])
+    assert r.exit_code == 1 and "internal deadline 2026-12-14 is after the item's deadline 2026-12-10" in r.output
+    assert "Traceback" not in r.output
+    db = open_db(env / "t.db")
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+
+
+def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
+    """A label mark was a row without its owner and with the note «label +oecd-vii»; a new
+    draft-by day a row saying nothing of it."""
+    assert run("triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar", "--by", "kari").exit_code == 0
+    assert run("triage", HEARING, "--deadline", "2026-12-08", "--label", "+oecd-vii", "--by", "kari").exit_code == 0
+    lines = run("triage", HEARING, "--history").output.splitlines()
+    assert lines[-4].split() == ["at", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"]
+    assert lines[-2].split()[1:] == ["kari", "respond", "respond", "kari", "-", "->", "2026-12-08"]
+    assert lines[-1].split()[1:] == ["kari", "respond", "respond", "kari", "+oecd-vii"]

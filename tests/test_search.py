@@ -379,3 +379,14 @@ def test_the_since_lists_leave_out_what_a_backfill_found(store):
     assert "regjeringen:3100003" in new and "regjeringen:2019001" not in new and "regjeringen:3172399" in new
     changed = ids(filtered(store, Filters(changed_since=since)))
     assert "regjeringen:3100002" in changed and "regjeringen:3100001" not in changed
+
+
+def test_a_sign_without_letters_is_passed_over_when_words_remain(store):
+    """«åpenhetsloven § 4» was refused («'§' has no letters or digits») while «åpenhetsloven §4»
+    searched; the sign is refused only when nothing else is left to search for."""
+    found = ids(search(store, "åpenhetsloven § tvangsarbeid"))
+    assert found == [HEARING] and found == ids(search(store, "åpenhetsloven §tvangsarbeid"))
+    assert ids(search(store, "åpenhetsloven – høring")) == ids(search(store, "åpenhetsloven høring"))
+    for nothing in ("§", "§ –", "( § )"):
+        with pytest.raises(SearchError, match="has no letters or digits"):
+            search(store, nothing)

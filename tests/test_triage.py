@@ -314,3 +314,27 @@ def test_the_daily_run_reconsiders(db):
     _listed(db, day, [NCP])
     summary = daily.after_crawl(db, day, tag=False)
     assert summary["reconsidered"] == 1 and triage.get(db, item)["state"] == "new"
+
+
+@pytest.mark.parametrize("bad", ["2026-12-10garbage", "2026-12-10T12:00", "20261210", "10.12.2026"])
+def test_a_draft_by_day_is_a_whole_date(store, bad):
+    """«2026-12-10garbage» was stored as 10 December (its first ten characters read)."""
+    with pytest.raises(triage.TriageError, match="internal deadline must be a date YYYY-MM-DD"):
+        triage.set_state(store, HEARING, "respond", internal_deadline=bad)
+    assert triage.get(store, HEARING)["internal_deadline"] is None
+
+
+def test_a_draft_by_day_after_the_items_deadline_is_refused(store):
+    triage.set_state(store, HEARING, "respond", internal_deadline="2026-12-10")  # the deadline's own day
+    with pytest.raises(triage.TriageError, match="internal deadline 2026-12-11 is after the item's deadline 2026-12-10"):
+        triage.set_state(store, HEARING, internal_deadline="2026-12-11")
+    triage.set_state(store, HEARING, internal_deadline="2026-11-01")  # a day passed is the adviser's call
+    assert triage.get(store, HEARING)["internal_deadline"] == "2026-11-01"
+
+
+def test_a_draft_by_day_is_removed_by_an_empty_one(store):
+    triage.set_state(store, HEARING, "respond", internal_deadline="2026-12-01", by="kari")
+    triage.set_state(store, HEARING, internal_deadline=None, note="unchanged day")
+    assert triage.get(store, HEARING)["internal_deadline"] == "2026-12-01"
+    triage.set_state(store, HEARING, internal_deadline="", by="kari")
+    assert triage.get(store, HEARING)["internal_deadline"] is None

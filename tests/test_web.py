@@ -330,7 +330,8 @@ def test_post_without_csrf_is_refused_and_changes_nothing(client, db_path):
 def test_illegal_transition_shows_error(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "published", "by": "kari"})
-    html = client.get(r.location).get_data(as_text=True)
+    assert r.status_code == 422  # the form comes back, filled in, with the reason
+    html = r.get_data(as_text=True)
     assert "Statusen kan ikke gå fra «ny» til «publisert»; fra «ny» kan den gå til: " in html
 
 
@@ -357,7 +358,9 @@ def test_draft_is_made_by_post_and_every_version_downloads(client, db_path):
     assert doc.sections[0].header.paragraphs[0].text == "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
     r2 = client.post(f"/item/{HEARING}/draft", data={"csrf": token, "format": "md"})  # the name is remembered
     assert r2.status_code == 303 and r2.location.endswith(".md")
-    md = client.get(r2.location).get_data(as_text=True)
+    md_file = client.get(r2.location)
+    assert md_file.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    md = md_file.get_data(as_text=True)
     assert "Høringssvar" in md
     html = client.get(f"/item/{HEARING}").get_data(as_text=True)
     versions = re.findall(r'href="(/drafts/\d+\.docx)"', html)
@@ -414,7 +417,7 @@ def test_a_downloaded_draft_is_named_by_its_form(client, item, word):
 def test_writes_need_a_name_without_accounts(client, db_path):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond"})
-    assert "Endret av" in client.get(r.location).get_data(as_text=True)
+    assert "Skriv navnet ditt i «Endret av»" in html_lib.unescape(r.get_data(as_text=True))
     db = open_db(db_path)
     assert db.execute("select count(*) from triage").fetchone()[0] == 0
     db.close()
@@ -454,7 +457,9 @@ def test_read_only_database_is_reported_before_anything_is_written(client, db_pa
 def test_export_from_the_web(client):
     r = client.get("/export", query_string={"format": "csv", "q": "aapenhetsloven"})
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset (it said it twice)
     assert HEARING in r.get_data(as_text=True)
+    assert client.get("/export", query_string={"format": "json"}).headers["Content-Type"] == "application/json"
     assert client.get("/export", query_string={"format": "exe"}).status_code == 404
 
 
@@ -796,3 +801,190 @@ def test_an_item_whose_own_page_was_never_read_says_so(db_path, detail, nb, en):
             assert 'id="detail-unread"' not in html
         else:
             assert 'id="detail-unread"' in html and words in html, html[:3000]
+
+
+def test_a_refused_triage_form_comes_back_as_it_was_filled_in(client, db_path):
+    """A note over the limit: the page says how long it was and the limit, and shows the form
+    again with the state, adviser, draft-by day, note and name typed (the note box was empty)."""
+    token = _csrf(client, f"/item/{HEARING}")
+    note = "Viktig for kontaktpunktet. " * 160
+    r = client.post(f"/item/{HEARING}/triage", data={
+        "csrf": token, "state": "respond", "owner": "Ola", "internal_deadline": "2026-11-30",
+        "note": note, "by": "Kari"})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert f"Notatet er for langt ({len(note.strip())} tegn, høyst 4000)." in page
+    assert f">{note}</textarea>" in page and 'maxlength="4000"' in page
+    assert '<option value="respond" selected>' in page
+    assert 'id="owner" value="Ola"' in page and 'id="internal_deadline" value="2026-11-30"' in page
+    assert 'id="by" value="Kari"' in page
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_browsers_line_breaks_count_once_against_the_note_limit(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    note = "\r\n".join(["a" * 99] * 40)  # 3999 characters as the textarea counts them
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "note": note, "by": "Kari"})
+    assert r.status_code == 302
+    db = open_db(db_path)
+    assert db.execute("select note from triage").fetchone()[0] == note.replace("\r\n", "\n")
+    db.close()
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("Ola/Kari", "Navnet i «Endret av» kan ikke inneholde «/»: bruk bokstaver, sifre, mellomrom og . , ' @ -"),
+    ("K" * 81, "Navnet i «Endret av» er for langt (81 tegn, høyst 80)."),
+])
+def test_a_refused_name_is_named_and_the_form_is_kept(client, db_path, name, said):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "watching", "note": "Følg med",
+                                                     "by": name})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert said in page and "Skriv navnet ditt" not in page
+    assert ">Følg med</textarea>" in page and '<option value="watching" selected>' in page
+    assert f'id="by" value="{name}"' in page
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_surname_first_name_is_a_name(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "watching", "by": "Nordmann, Kari"})
+    assert r.status_code == 302
+    db = open_db(db_path)
+    assert db.execute("select by from triage_history").fetchone()[0] == "Nordmann, Kari"
+    db.close()
+
+
+def test_the_draft_by_day_is_removed_when_the_field_is_emptied(client, db_path):
+    """The form shows the day there is; sent empty, the adviser removed it (it said «Lagret»
+    and kept the day)."""
+    token = _csrf(client, f"/item/{HEARING}")
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "internal_deadline": "2026-12-01",
+                                                 "by": "Kari"})
+    assert 'id="internal_deadline" value="2026-12-01"' in client.get(f"/item/{HEARING}").get_data(as_text=True)
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "", "owner": "", "internal_deadline": "",
+                                                     "note": "", "by": "Kari"})
+    assert r.status_code == 302
+    assert 'id="internal_deadline" value=""' in client.get(f"/item/{HEARING}").get_data(as_text=True)
+    db = open_db(db_path)
+    assert db.execute("select internal_deadline from triage").fetchone()[0] is None
+    db.close()
+
+
+def test_a_draft_by_day_after_the_deadline_is_refused_naming_the_deadline(client, db_path):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "internal_deadline": "2026-12-14",
+                                                     "by": "Kari"})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert ("«Utkast innen» man. 14.12.2026 er etter sakens frist tor. 10.12.2026: et utkast må være klart før "
+            "fristen.") in page
+    assert 'id="internal_deadline" value="2026-12-14"' in page
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "internal_deadline": "2026-12-10garbage"})
+    assert "«Utkast innen» må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in html_lib.unescape(r.get_data(as_text=True))
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+
+
+def _history_rows(html: str) -> list[str]:
+    table = re.search(r'<table class="list" id="triage-history">.*?</table>', html, re.S).group(0)
+    return [re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<(?!/?(del|ins)\b)[^>]+>", " ", row))).strip()
+            for row in re.findall(r"<tr><td>.*?</tr>", table, re.S)]
+
+
+def test_the_triage_history_says_a_topic_marked_and_a_draft_by_day_changed(client, db_path):
+    """A label mark read as the owner removed («<del>Kari Nordmann</del> –») and the note
+    replaced; a new draft-by day as «skal svares → skal svares» with nothing saying what."""
+    token = _csrf(client, f"/item/{HEARING}")
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "owner": "Kari Nordmann",
+                                                 "note": "Svar sammen med BFD", "internal_deadline": "2026-12-01",
+                                                 "by": "Kari"})
+    client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "oecd-vii", "by": "Kari"})
+    client.post(f"/item/{HEARING}/triage", data={"csrf": token, "owner": "Kari Nordmann",
+                                                 "internal_deadline": "2026-12-08", "by": "Kari"})
+    client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "-", "label": "oecd-vii", "by": "Kari"})
+    html = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    newest, day, added, first = _history_rows(html)
+    assert "Tema fjernet: Kap. VII Korrupsjon" in newest and "Kari Nordmann" not in newest
+    assert "Utkast innen: tir. 01.12.2026 → tir. 08.12.2026" in day and "skal svares → skal svares" not in day
+    assert "<del>" not in day and "Kari Nordmann" in day  # the owner as it was, not put back
+    assert "Tema lagt til: Kap. VII Korrupsjon" in added and "<del>" not in added
+    assert "Svar sammen med BFD" in first and "ny → skal svares" in first
+    assert "Utkast innen: – → tir. 01.12.2026" in first
+    assert 'id="triage-note">Svar sammen med BFD<' in html  # the item's note stays
+    english = client.get(f"/item/{HEARING}?lang=en").get_data(as_text=True)
+    assert "Topic removed: Ch. VII Combating Bribery and Other Forms of Corruption" in english
+
+
+def test_label_marks_made_before_read_as_marks_after_the_migration(db_path):
+    from tracker.store.migrations import m2500_triage_history_changes
+
+    db = open_db(db_path)
+    with db.conn:
+        db["triage_history"].insert_all([
+            {"item_id": HEARING, "at": "2026-11-20T10:00:00+00:00", "by": "Kari", "state_before": "new",
+             "state_after": "respond", "owner": "Kari", "note": "Svar"},
+            {"item_id": HEARING, "at": "2026-11-21T10:00:00+00:00", "by": "Kari", "state_before": "respond",
+             "state_after": "respond", "owner": None, "note": "label +oecd-vii"}])
+        db.execute("update triage_history set label_mark = null")
+    m2500_triage_history_changes(db)
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+    mark, first = _history_rows(html)
+    assert "Tema lagt til: Kap. VII Korrupsjon" in mark and "<del>" not in mark and "label" not in mark
+    assert "Svar" in first
+
+
+def test_what_a_save_did_is_said_once_in_the_pages_language_and_never_read_from_the_address(client):
+    """After a save the address carried ?msg=Lagret%3A+skal+svares: said again on every reload
+    and bookmark, in Bokmål after switching to English, and any ?msg=/?err= text was shown as
+    if the workbench said it."""
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari"})
+    assert r.status_code == 302 and "?" not in r.location
+    page = client.get(r.location).get_data(as_text=True)
+    assert '<p class="ok" id="flash">Lagret: skal svares</p>' in page
+    assert 'id="flash"' not in client.get(r.location).get_data(as_text=True)  # once
+    client.get(f"/item/{HEARING}?lang=en")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "watching"})
+    assert '<p class="ok" id="flash">Saved: watching</p>' in client.get(r.location).get_data(as_text=True)
+    forged = client.get(f"/item/{HEARING}?msg=Saken+er+slettet&err=Logg+inn+p%C3%A5+evil.example").get_data(as_text=True)
+    assert 'id="flash' not in forged and "Saken er slettet</p>" not in forged
+    r = client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "kapittel tolv"})
+    assert r.status_code == 302 and "?" not in r.location
+    assert 'id="flash-error">Unknown label' in client.get(r.location).get_data(as_text=True)
+
+
+def test_what_a_save_did_is_said_on_its_own_page_in_that_pages_language(client):
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari"})
+    assert 'id="flash"' not in client.get(f"/item/{EU}").get_data(as_text=True)  # another page: not said there
+    page = client.get(r.location + "?lang=en").get_data(as_text=True)  # switched to English before reading it
+    assert '<p class="ok" id="flash">Saved: to answer</p>' in page and "Lagret" not in page
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "<del>akseptert for videre behandling</del> <ins>sluttuttalelse</ins>"),
+    ("en", "<del>accepted for further examination</del> <ins>final statement</ins>"),
+])
+def test_an_ncp_cases_stage_reads_by_name_in_the_items_history(db_path, lang, said):
+    """«fase endret — fase: final_statement» in both languages: the stage's code, not its name."""
+    db = open_db(db_path)
+    with db.conn:
+        db["events"].insert({"item_id": HEARING, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
+                             "kind": "stage_changed", "field": "stage", "before": "accepted",
+                             "after": "final_statement"})
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/{HEARING}?lang={lang}").get_data(as_text=True)
+    assert said in html and "final_statement" not in html
+
+
+def test_the_search_page_passes_over_a_paragraph_sign(client):
+    page = html_lib.unescape(client.get("/search", query_string={"q": "åpenhetsloven § tvangsarbeid"}).get_data(as_text=True))
+    assert "har ingen bokstaver eller sifre" not in page and f"/item/{HEARING}" in page

@@ -223,10 +223,11 @@ def adviser(base: str, name: str, items: list[str], seconds: float, result: Load
                     result.server_errors.append(f"{a.status}: {a.text[:200]}")
                 if "database is locked" in a.text:
                     result.locked.append(a.text[:200])
-            if posted.status == 302 and "msg=" in posted.location:
+            if posted.status == 302:  # saved: said on the item's page (never in the address)
                 result.acknowledged.append((time.monotonic(), item, note))
-            elif posted.status == 302 and "err=" in posted.location:
-                result.refused += 1  # an illegal move (another adviser moved the item first): shown, not lost
+            elif posted.status == 422 and 'id="flash-error"' in posted.text:
+                # an illegal move (another adviser moved the item first): the form back with the reason
+                result.refused += 1
             else:
                 result.server_errors.append(f"triage POST answered {posted.status} {posted.location}")
 

@@ -107,7 +107,12 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
         if not changes:
             click.echo("no follow-up changes yet")
             return
-        print_table(changes, ["at", "by", "state_before", "state_after", "owner", "note"], widths={"note": 60})
+        for change in changes:  # what else changed: the draft-by day, a label marked
+            before, after = change["internal_deadline_before"], change["internal_deadline_after"]
+            change["draft_by"] = f"{before or '-'} -> {after or '-'}" if before != after else None
+            change["label"] = change["label_mark"]
+        print_table(changes, ["at", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],
+                    widths={"note": 60})
 
 
 @click.command("close-unanswered")

@@ -42,6 +42,15 @@ STAGE_TEXT = {
     "not_accepted": N_("not accepted for further examination"), "final_statement": N_("final statement"),
     "closed": N_("case concluded"),
 }  # fmt: skip
+
+
+def stage_name(stage: Any, lang: str = "nb") -> str:
+    """A stage as a reader says it: an NCP case's stage code (`STAGE_TEXT`) by its name in `lang`;
+    any other stage (a legislative procedure's, as its source words it) as it is."""
+    text = "" if stage is None else str(stage)
+    return gettext(lang, STAGE_TEXT[text]) if text in STAGE_TEXT else text
+
+
 _NORWEGIAN_FORM = re.compile(r"\b(?:asa|as)$")
 _NORWAY = re.compile(r"^(?:norway|norge|noreg)$", re.I)
 

@@ -409,6 +409,23 @@ def m2400_labels_as_marked(db: sqlite_utils.Database) -> None:
                     row["id"]])
 
 
+@core()
+def m2500_triage_history_changes(db: sqlite_utils.Database) -> None:
+    """`triage_history.label_mark` (``+oecd-vii``: an adviser's label mark, tracker.workbench.
+    triage.mark_labels) and `internal_deadline_before`/`_after` (the draft-by day around the
+    change). A label mark was a row with no owner and the note ``label +oecd-vii``: the item's
+    history showed the owner removed and the note replaced; a draft-by day changed read as
+    «skal svares → skal svares» with nothing saying what. The earlier marks move to their column
+    (their days were not kept: those rows say no day changed)."""
+    columns = db["triage_history"].columns_dict
+    for name in ("label_mark", "internal_deadline_before", "internal_deadline_after"):
+        if name not in columns:
+            db["triage_history"].add_column(name, str)
+    db.execute("""update triage_history set label_mark = substr(note, 7), note = null
+                  where label_mark is null and owner is null and state_before = state_after
+                    and [by] != 'ncp-tracker' and note glob 'label [+-][a-z]*' and instr(substr(note, 7), ' ') = 0""")
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

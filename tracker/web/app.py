@@ -134,6 +134,7 @@ def _consultees_file(item: dict[str, Any]) -> dict[str, str] | None:
 def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
     from tracker.digest.wording import case_day, document_name, forecasts_lines, sittings_text
     from tracker.i18n import format_datetime
+    from tracker.links.ncp_cases import stage_name
     from tracker.store.changes import CASE_TIMES, SITTINGS
 
     lang = current_lang()
@@ -157,6 +158,9 @@ def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict
         elif e["kind"] == "status_changed":
             diffs = [(e.get("field") or "status", word_diff(status_name(before, lang) if before else None,
                                                            status_name(after, lang) if after else None))]
+        elif e["kind"] == "stage_changed":  # an NCP case's stage by its name, not its code
+            diffs = [(e.get("field") or "stage", word_diff(stage_name(before, lang) if before else None,
+                                                          stage_name(after, lang) if after else None))]
         elif e["kind"] == "provision_hit":  # the provision by its name, not its key
             diffs = [("", escape("" if after is None else str(after)))]
         elif e["kind"] == "documents_changed":  # the document by its title (not its address and hashes)
@@ -182,6 +186,13 @@ def _deadline_shown(value: Any) -> str | None:
     return format_date(day, current_lang()) if day else str(value)
 
 
+def _day_shown(value: str | None) -> str:
+    """A stored day (YYYY-MM-DD) as the page writes it, in the request's language."""
+    from tracker.i18n import format_date
+
+    return format_date(value, current_lang()) if value else ""
+
+
 def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The triage history, newest first: each adviser's note as a word diff against the adviser
     note before it; the system's notes (deadline passed, answer published) in the reader's
@@ -191,15 +202,29 @@ def _triage_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from tracker.workbench.triage import SYSTEM_USER
 
     rows, last_note, last_owner = [], None, None
+    lang = current_lang()
     for h in history:
+        if h.get("label_mark"):  # a topic added or removed: no owner, no note, no state changed
+            sign, label = h["label_mark"][:1], label_name(h["label_mark"][1:], lang)
+            change = _("Topic added: %(label)s", label=label) if sign == "+" else _("Topic removed: %(label)s",
+                                                                                    label=label)
+            rows.append({**h, "changes": [change], "note_diff": "", "owner": None, "owner_change": None})
+            continue
         system = h["by"] == SYSTEM_USER
+        changes = []
+        day_before, day_after = h.get("internal_deadline_before"), h.get("internal_deadline_after")
+        if h["state_before"] != h["state_after"] or day_before == day_after:
+            changes.append(f"{triage_name(h['state_before'], lang) or '–'} → {triage_name(h['state_after'], lang)}")
+        if day_before != day_after:
+            changes.append(_("Draft due: %(before)s → %(after)s", before=_day_shown(day_before) or "–",
+                             after=_day_shown(day_after) or "–"))
         if system:
             note_diff = escape(triage_note(h["note"], current_lang()))
         elif h["note"] and last_note:
             note_diff = word_diff(last_note, h["note"])
         else:
             note_diff = escape(h["note"] or "")
-        rows.append({**h, "note_diff": note_diff,
+        rows.append({**h, "note_diff": note_diff, "changes": changes,
                      "owner_change": (last_owner, h["owner"]) if h["owner"] != last_owner else None})
         if h["note"] and not system:
             last_note = h["note"]
@@ -290,6 +315,8 @@ _REFUSALS: MessageTable = message_table((
      N_("The note is too long (%(num)s characters, at most %(max)s).")),
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"internal deadline (?P<day>\S+) is after the item's deadline (?P<deadline>\S+)",
+     N_("“Draft due” %(day)s is after the item's deadline %(deadline)s: a draft is due before the deadline.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
     # tracker.workbench.drafts.NotAConsultation
@@ -390,6 +417,11 @@ def _refusal_values(values: dict[str, str], lang: str) -> dict[str, str]:
             values[key] = triage_name(values[key], lang)
     if "kind" in values:
         values["kind"] = kind_name(values["kind"], lang)
+    for key in ("day", "deadline"):  # days as the page writes them
+        if key in values:
+            from tracker.i18n import format_date
+
+            values[key] = format_date(values[key], lang)
     if "moves" in values:
         values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
     return values
@@ -422,10 +454,30 @@ def strength_text(value: Any, lang: str) -> str:
     return format_score(value, lang)
 
 
+#: messages kept in the session for the page a POST leads to (`_back`): a few, the cookie is small
+SAID_KEPT = 4
+
 #: items shown under one actor and stage on the GPFG page unless both are chosen (newest first)
 GPFG_GROUP_CAP = 25
 
-DEFAULT_NAME_RE = re.compile(r"^[\w .'@-]{1,80}$")
+#: the name written into the triage history without accounts (stored and shown, escaped): letters,
+#: digits, spaces and a few marks, so no markup, line breaks or control characters reach the
+#: history, and a comma for «Nordmann, Kari»
+DEFAULT_NAME_RE = re.compile(r"^[\w .,'@-]{1,80}$")
+NAME_MAX = 80
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot stand in «Endret av» (in the request's language); None when it can."""
+    if len(name) > NAME_MAX:
+        return _("The name in “Changed by” is too long (%(num)s characters, at most %(max)s).",
+                 num=len(name), max=NAME_MAX)
+    if not DEFAULT_NAME_RE.match(name):
+        bad = "".join(dict.fromkeys(c for c in name if not DEFAULT_NAME_RE.match(c)))
+        return _("The name in “Changed by” cannot contain “%(chars)s”: use letters, digits, spaces and . , ' @ -",
+                 chars=" ".join(c if c.isprintable() else repr(c) for c in bad))
+    return None
+
 
 def server_options(app: Flask) -> dict[str, Any]:
     """Waitress settings that go with the app: with trusted proxies the X-Forwarded-* headers
@@ -669,6 +721,57 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
         return wrapper
 
+    def _back(url: str, code: str, kind: str = "message", **args: str) -> Response:
+        """To `url` after a POST, with what it did (or why not) said on that page, once: kept in
+        the session as a message code and its values (`_said_text`), never in the address (a
+        ?msg= was shown as if the workbench said it, again on every reload and bookmark, and in
+        Bokmål after switching to English). Worded when shown, in that page's language."""
+        pending = [s for s in session.get("said") or [] if isinstance(s, dict)]
+        session["said"] = [*pending, {"to": url, "kind": kind, "code": code, "args": args}][-SAID_KEPT:]
+        return redirect(url)
+
+    def _said() -> dict[str, str | None]:
+        """The messages `_back` left for this page (each once, taken from the session; those for
+        another page stay for it), as `message` and `error`."""
+        pending = [s for s in session.get("said") or [] if isinstance(s, dict)]
+        here = request.script_root + request.path
+        mine = [s for s in pending if s.get("to") == here]
+        if not mine:
+            return {"message": None, "error": None}
+        if rest := [s for s in pending if s.get("to") != here]:
+            session["said"] = rest
+        else:
+            session.pop("said", None)
+        said: dict[str, list[str]] = {"message": [], "error": []}
+        for s in mine:
+            text = _said_text(str(s.get("code")), s.get("args") if isinstance(s.get("args"), dict) else {})
+            if text and s.get("kind") in said:
+                said[s["kind"]].append(text)
+        return {kind: " ".join(texts) or None for kind, texts in said.items()}
+
+    def _said_text(code: str, args: dict[str, Any]) -> str | None:
+        """A message `_back` left, in the request's language; None for a code it does not know."""
+        lang = current_lang()
+        if code == "saved_state":
+            return _("Saved: %(what)s", what=triage_name(args.get("state"), lang))
+        if code == "saved_label":
+            marked = str(args.get("mark", "")) + label_name(args.get("label"), lang)
+            return _("Saved: %(what)s", what=marked)
+        if code == "refused":  # a workbench refusal as raised (worded once, for the command line)
+            return refusal(str(args.get("text", "")))
+        if code == "no_name":
+            return _name_refused(str(args.get("typed") or ""))
+        if code == "draft_no_name":
+            return _("Write your name in “Changed by” before making a draft.")
+        if code == "account_added":
+            return _("The account %(name)s (%(role)s) was added.", name=args.get("name"),
+                     role=role_name(args.get("role"), lang))
+        if code == "account_disabled":
+            return _("The account %(name)s was disabled.", name=args.get("name"))
+        if code == "own_account":
+            return _("You cannot disable your own account.")
+        return None
+
     # ------------------------------------------------------------------ login
 
     @app.get("/login")
@@ -728,6 +831,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/item/<path:item_id>")
     def item(item_id: str):
+        return _item_page(item_id, **_said())
+
+    def _item_page(item_id: str, *, message: str | None = None, error: str | None = None,
+                   typed: dict[str, str] | None = None, status: int = 200) -> Any:
+        """The item page; `typed`: a refused triage form as the adviser filled it in (shown again,
+        with the `error` saying why it was refused, nothing lost)."""
         from tracker.store.queries import list_events
         from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
@@ -767,9 +876,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             drafts=draft_versions(item_id), can_draft=drafts.can_draft(it),
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
-            message=request.args.get("msg"), error=request.args.get("err"),
-            by=g.name or "", read_only=read_only(),
-        )  # fmt: skip
+            message=message, error=error, typed=typed, note_max=triage.NOTE_MAX,
+            by=(typed or {}).get("by") or g.name or "", read_only=read_only(),
+        ), status  # fmt: skip
 
     def draft_versions(item_id: str) -> list[dict[str, Any]]:
         rows = list(db().query("select id, created_at, created_by, language, docx_path, md_path from drafts "
@@ -779,12 +888,13 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return rows
 
     def _writer_name() -> str | None:
-        """Who writes: the account; without accounts the remembered (or just typed) name."""
+        """Who writes: the account; without accounts the remembered (or just typed) name. A typed
+        name `name_problem` refuses is no name (`_name_refused` says why)."""
         if g.accounts:
             return g.name
         typed = (request.form.get("by") or "").strip()
         if typed:
-            if not DEFAULT_NAME_RE.match(typed):
+            if name_problem(typed):
                 return None
             session["by"] = typed
             session.permanent = True
@@ -799,9 +909,17 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(404, _("Unknown item: %(id)s", id=item_id))
         return _writer_name()
 
+    def _typed_name() -> str:
+        """The name typed in «Endret av» (none with accounts: the account writes)."""
+        return "" if g.accounts else (request.form.get("by") or "").strip()
+
+    def _name_refused(typed: str) -> str:
+        """Why no name could be taken: the typed one's problem, else none was written."""
+        return (name_problem(typed) if typed else None) or _(
+            "Write your name in “Changed by” before saving (it is remembered afterwards).")
+
     def _ask_for_name(item_id: str) -> Response:
-        return redirect(url_for("item", item_id=item_id,
-                                err=_("Write your name in “Changed by” before saving (it is remembered afterwards).")))
+        return _back(url_for("item", item_id=item_id), "no_name", "error", typed=_typed_name())
 
     @app.post("/item/<path:item_id>/triage")
     @needs("adviser")
@@ -810,20 +928,25 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         from tracker.workbench import triage
 
         by = _writer_of(item_id)
-        if not by:
-            return _ask_for_name(item_id)
         form = request.form
+        # what the adviser typed, shown again when the form is refused (a browser sends a textarea's
+        # line breaks as CRLF: its maxlength counts them as one character, and so does the limit)
+        typed = {key: (form.get(key) or "").replace("\r\n", "\n")
+                 for key in ("state", "owner", "note", "internal_deadline", "by")}
+        if not by:
+            return _item_page(item_id, error=_name_refused(_typed_name()), typed=typed, status=422)
         try:
             row = triage.set_state(
-                db(), item_id, form.get("state") or None,
+                db(), item_id, typed["state"] or None,
                 owner=form.get("owner") if form.get("owner") is not None else None,
-                note=form.get("note") or None,
-                internal_deadline=form.get("internal_deadline") if form.get("internal_deadline") else None,
+                note=typed["note"] or None,
+                # the form shows the day there is: sent empty, the adviser removed it
+                internal_deadline=form.get("internal_deadline"),
                 by=by,
             )  # fmt: skip
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
-        return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=triage_name(row["state"], current_lang()))))
+            return _item_page(item_id, error=refusal(str(exc)), typed=typed, status=422)
+        return _back(url_for("item", item_id=item_id), "saved_state", state=row["state"])
 
     web_documents.register(app, db)
 
@@ -841,9 +964,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
-            return redirect(url_for("item", item_id=item_id, err=refusal(str(exc))))
-        shown = mark + label_name(label, current_lang())
-        return redirect(url_for("item", item_id=item_id, msg=_("Saved: %(what)s", what=shown)))
+            return _back(url_for("item", item_id=item_id), "refused", "error", text=str(exc))
+        marked = triage.parse_label_marks([f"{mark}{label}"])[0]
+        return _back(url_for("item", item_id=item_id), "saved_label", mark=marked[0], label=marked[1])
 
     @app.post("/item/<path:item_id>/draft")
     @needs("adviser")
@@ -859,8 +982,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(503, problem)
         by = _writer_name()
         if not by:
-            return redirect(url_for("item", item_id=item_id,
-                                    err=_("Write your name in “Changed by” before making a draft.")))
+            return _back(url_for("item", item_id=item_id), "draft_no_name", "error")
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
         except drafts.NotAConsultation as exc:
@@ -902,7 +1024,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 abort(404, _("The Word file of this draft no longer exists; the .md version is kept in the database."))
             body = path.read_bytes()
             mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+        return Response(body, content_type=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 
     def _filters(args):
         from tracker.workbench.search import Filters
@@ -971,10 +1093,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(400, refusal(str(exc)))
         payload = ex.render(data, fmt)
         body = payload if isinstance(payload, bytes) else payload.encode("utf-8")
-        mime = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+        # the type as a whole (werkzeug adds "; charset=utf-8" to a text/* mimetype, a second time)
+        content_type = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+                        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
         name = f"ncp-tracker-{now():%Y-%m-%d}.{fmt}"
-        return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(body, content_type=content_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/watchlist")
     def watchlist():
@@ -1079,13 +1203,13 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         body = feed_body(db(), fmt, as_of=now(), profile=app.config["PROFILE"], lang=current_lang(),
                          workbench_url=request.url_root)
         mime = "text/calendar; charset=utf-8" if fmt == "ics" else "application/atom+xml; charset=utf-8"
-        return Response(body, mimetype=mime)
+        return Response(body, content_type=mime)  # with its charset once (a mimetype= got a second)
 
     @app.get("/admin/users")
     @needs("admin")
     def admin_users():
         return render_template("admin_users.html", users=accounts.list_users(db()), roles=accounts.ROLES,
-                               message=request.args.get("msg"), error=request.args.get("err"))
+                               **_said())
 
     @app.post("/admin/users")
     @needs("admin")
@@ -1095,9 +1219,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             added = accounts.add_user(db(), form.get("name", ""), form.get("password", ""), form.get("role", "adviser"))
         except accounts.AccountError as exc:
-            return redirect(url_for("admin_users", err=refusal(str(exc))))
-        return redirect(url_for("admin_users", msg=_("The account %(name)s (%(role)s) was added.", name=added["name"],
-                                                 role=role_name(added["role"], current_lang()))))
+            return _back(url_for("admin_users"), "refused", "error", text=str(exc))
+        return _back(url_for("admin_users"), "account_added", name=added["name"], role=added["role"])
 
     @app.post("/admin/users/<int:user_id>/disable")
     @needs("admin")
@@ -1107,8 +1230,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if target is None:
             abort(404, _("Unknown account."))
         if g.user is not None and target["id"] == g.user["id"]:
-            return redirect(url_for("admin_users", err=_("You cannot disable your own account.")))
+            return _back(url_for("admin_users"), "own_account", "error")
         accounts.disable(db(), target["name"])
-        return redirect(url_for("admin_users", msg=_("The account %(name)s was disabled.", name=target["name"])))
+        return _back(url_for("admin_users"), "account_disabled", name=target["name"])
 
     return app

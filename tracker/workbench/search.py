@@ -328,9 +328,21 @@ def _words_of(text: str) -> list[str]:
     return WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
+def _wordless(tok: tuple[str, str, str]) -> bool:
+    """A plain token with no letters or digits («§», «–», «&»): nothing to search for in it."""
+    kind, text, _ = tok
+    return kind == "word" and text not in ("OR", "AND", "NOT", "NEAR") and not _words_of(text.replace("*", ""))
+
+
 class _Parser:
     def __init__(self, query: str) -> None:
-        self.toks = _tokens(query)
+        toks = _tokens(query)
+        # «åpenhetsloven § 4»: the § is passed over when something is left to search for; refused
+        # only when nothing is (the whole search was refused for it)
+        self.toks = [t for t in toks if not _wordless(t)]
+        dropped = [t for t in toks if _wordless(t)]
+        if dropped and not any(t[0] in ("word", "phrase", "field") for t in self.toks):
+            raise SearchError(f"{dropped[0][1]!r} has no letters or digits to search for")
         self.i = 0
 
     def peek(self) -> tuple[str, str, str] | None:

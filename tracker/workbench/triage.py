@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
 import sqlite_utils
 
-from tracker.store.deadlines import to_datetime
+from tracker.store.deadlines import deadline_day, to_datetime
 from tracker.store.instants import now_iso, stored, to_stored_text
 from tracker.store.labels import with_marks
 from tracker.store.queries import consultee_list, loads_json
@@ -112,10 +113,12 @@ def get(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
 
 
 def history(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
-    """Every triage change of an item, oldest first."""
+    """Every triage change of an item, oldest first: the state before and after, the owner and
+    the note after it, the draft-by day before and after it; a label mark (`label_mark`
+    ``+oecd-vii``) is a row of its own that changes nothing else (its owner is the owner then)."""
     return list(db.query(
-        "select id, item_id, at, by, state_before, state_after, owner, note from triage_history "
-        "where item_id = ? order by id", [item_id],
+        "select id, item_id, at, by, state_before, state_after, owner, note, internal_deadline_before, "
+        "internal_deadline_after, label_mark from triage_history where item_id = ? order by id", [item_id],
     ))  # fmt: skip
 
 
@@ -124,12 +127,27 @@ def allowed(state: str) -> tuple[str, ...]:
 
 
 def _check_deadline(value: str | None) -> str | None:
-    if value is None or value == "":
+    """The internal deadline as stored (YYYY-MM-DD); None when `value` is empty (no deadline).
+    Only a date, written whole: "2026-12-10garbage" is refused, not read as its first ten
+    characters."""
+    if value is None or not value.strip():
         return None
+    text = value.strip()
     try:
-        return date.fromisoformat(value.strip()[:10]).isoformat()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return date.fromisoformat(text).isoformat()
     except ValueError as exc:
         raise TriageError(f"internal deadline must be a date YYYY-MM-DD, not {value!r}") from exc
+
+
+def _check_before_deadline(db: sqlite_utils.Database, item_id: str, internal_deadline: str) -> None:
+    """A draft due after the item's own deadline is of no use: refused, naming the deadline (the
+    last day an answer is in time, tracker.store.deadlines.deadline_day)."""
+    row = db.execute("select deadline from items where id = ?", [item_id]).fetchone()
+    last = deadline_day(row[0]) if row else None
+    if last is not None and date.fromisoformat(internal_deadline) > last:
+        raise TriageError(f"internal deadline {internal_deadline} is after the item's deadline {last.isoformat()}")
 
 
 def set_state(
@@ -146,7 +164,8 @@ def set_state(
 ) -> dict[str, Any]:
     """Change an item's triage (state and/or owner, note, internal deadline) and keep the history.
 
-    `state=None` (or the current state) changes only owner/note/deadline. Raises `TriageError`
+    `state=None` (or the current state) changes only owner/note/deadline; `internal_deadline=""`
+    removes the deadline, None leaves it as it is. Raises `TriageError`
     for an unknown item, an unknown state, an illegal transition or an ownerless assignment.
     `keep_note`: the item's note stays as it is and `note` goes to the history only (the moves the
     system makes by itself never replace an adviser's note).
@@ -169,6 +188,8 @@ def set_state(
         if len(note) > NOTE_MAX:
             raise TriageError(f"note too long ({len(note)} characters, at most {NOTE_MAX})")
     new_deadline = current["internal_deadline"] if internal_deadline is None else _check_deadline(internal_deadline)
+    if new_deadline and new_deadline != current["internal_deadline"]:  # a kept one is not asked again
+        _check_before_deadline(db, item_id, new_deadline)
     changed = (target != before or new_owner != current["owner"] or bool(note)
                or new_deadline != current["internal_deadline"])  # fmt: skip
     if not changed:
@@ -185,6 +206,7 @@ def set_state(
         db["triage_history"].insert({
             "item_id": item_id, "at": when, "by": who, "state_before": before,
             "state_after": target, "owner": new_owner, "note": note or None,
+            "internal_deadline_before": current["internal_deadline"], "internal_deadline_after": new_deadline,
         })  # fmt: skip
     return get(db, item_id)
 
@@ -308,16 +330,21 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
     who, when = current_user(by), (to_stored_text(at) if at else now_iso())
-    state = get(db, item_id)["state"]
+    current = get(db, item_id)
+    state = current["state"]
     with db.conn:
         for sign, label in parsed:
             db["label_marks"].upsert({"item_id": item_id, "label": label, "mark": sign, "at": when, "by": who},
                                      pk=("item_id", "label"))
-            db["triage_history"].insert({"item_id": item_id, "at": when, "by": who, "state_before": state,
-                                         "state_after": state, "owner": None, "note": f"label {sign}{label}"})
+            # a row of its own: the state, owner and day stay as they are, the item's note untouched
+            db["triage_history"].insert({
+                "item_id": item_id, "at": when, "by": who, "state_before": state, "state_after": state,
+                "owner": current["owner"], "note": None, "label_mark": f"{sign}{label}",
+                "internal_deadline_before": current["internal_deadline"],
+                "internal_deadline_after": current["internal_deadline"]})
         # the item's labels as marked, at once (tracker.store.labels): lists, search and drafts read them
-        current = loads_json(db["items"].get(item_id)["labels"], [])
-        db["items"].update(item_id, {"labels": json.dumps(with_marks(current, label_marks(db, item_id)))})
+        labels = loads_json(db["items"].get(item_id)["labels"], [])
+        db["items"].update(item_id, {"labels": json.dumps(with_marks(labels, label_marks(db, item_id)))})
     return label_marks(db, item_id)
 
 
