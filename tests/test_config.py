@@ -157,6 +157,7 @@ def _seeded_with_config(tmp_path, config: str):
     return db_path, path
 
 
+@pytest.mark.usefixtures("morning_after")  # the digest of the seeded day, its crawl fresh
 def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
     """`[digest] lang`, `profile` and `out_dir` were shown by `ncp-tracker config` and used by no
     command but the web's profile: `digest` and `run` wrote the ncp profile in Bokmål to
