@@ -70,6 +70,14 @@ def _triage_updated(db: sqlite_utils.Database, item_id: str) -> str | None:
     return row["updated_at"] if row else None
 
 
+def _last_change_by(db: sqlite_utils.Database, item_ids: list[str], upto: int) -> dict[str, str]:
+    """{item id: the time of its last event recorded by event `upto`}: an item's last change as of
+    an earlier day (its `last_changed` may be a later one)."""
+    return {r["item_id"]: r["at"] for r in select_in(
+        db, "select item_id, max(at) as at from events where item_id in ({marks}) and id <= ? group by item_id",
+        item_ids, after=[upto])}
+
+
 def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
                 lang: str = "nb", workbench_url: str = "") -> str:
     """An Atom feed for the profile: needs-input items, then the changes of the last 14 days —
@@ -129,9 +137,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     # an earlier day's feed (digest --date): an item's last change by then, not its last_changed
     # (a later change), and its triage changes by then
     earlier_day = recorded_after(db, upto)
-    changed_then = {r["item_id"]: r["at"] for r in select_in(
-        db, "select item_id, max(at) as at from events where item_id in ({marks}) and id <= ? group by item_id",
-        [row["id"] for row in needs], after=[upto])} if earlier_day else {}
+    changed_then = _last_change_by(db, [row["id"] for row in needs], upto) if earlier_day else {}
     # times by their dates alone: "frist i dag", "3 virkedager igjen" change with the day, not with
     # the data, and an entry's text changing under the same `updated` is one a reader never shows
     # again (it kept «1 virkedag igjen» on the deadline day)
@@ -309,9 +315,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     triaged = {r["item_id"]: r["n"] for r in select_in(
         db, "select item_id, count(*) as n from triage_history where item_id in ({marks}) group by item_id", ids)}
     # an earlier day's item: its last change by then (its last_changed may be later)
-    changed_then = {r["item_id"]: r["at"] for r in select_in(
-        db, "select item_id, max(at) as at from events where item_id in ({marks}) and id <= ? group by item_id",
-        ids, after=bound)} if upto is not None else {}
+    changed_then = _last_change_by(db, ids, upto) if upto is not None else {}
     names = {"deadline": _("Deadline"), "draft": _("Draft due"), "ask": _("Request to speak"),
              "hearing": _("Committee hearing"), "written": _("Written input"),
              "case_deadline": _("Storting: hearing deadline of the case"), "case_hearing": _("Committee hearing")}
