@@ -24,11 +24,11 @@ def with_marks(labels: Iterable[str], marks: dict[str, str]) -> list[str]:
 
 
 def marks_of(db: sqlite_utils.Database, item_ids: Iterable[str]) -> dict[str, dict[str, str]]:
-    """{item id: {label: "+"|"-"}} for those of `item_ids` that advisers marked."""
+    """{item id: {label: "+"|"-"}, in label order} for those of `item_ids` that advisers marked."""
     if not db["label_marks"].exists():
         return {}
     out: dict[str, dict[str, str]] = {}
-    for r in select_in(db, "select item_id, label, mark from label_marks where item_id in ({marks})",
+    for r in select_in(db, "select item_id, label, mark from label_marks where item_id in ({marks}) order by item_id, label",
                        sorted(set(item_ids))):
         out.setdefault(r["item_id"], {})[r["label"]] = r["mark"]
     return out

@@ -394,16 +394,14 @@ def m2400_labels_as_marked(db: sqlite_utils.Database) -> None:
     import json
 
     from tracker.store.labels import marks_of, with_marks
+    from tracker.store.queries import loads_json
 
     if not db["label_marks"].exists():
         return
     ids = [r[0] for r in db.execute("select distinct item_id from label_marks")]
     marked = marks_of(db, ids)
     for row in db.query("select id, labels from items where id in (select item_id from label_marks)"):
-        try:
-            labels = json.loads(row["labels"] or "[]")
-        except ValueError:
-            labels = []
+        labels = loads_json(row["labels"], [])
         db.execute("update items set labels = ? where id = ?",
                    [json.dumps(with_marks(labels if isinstance(labels, list) else [], marked.get(row["id"], {}))),
                     row["id"]])

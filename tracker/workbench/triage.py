@@ -34,7 +34,7 @@ import sqlite_utils
 
 from tracker.store.deadlines import deadline_day, to_datetime
 from tracker.store.instants import now_iso, stored, to_stored_text
-from tracker.store.labels import with_marks
+from tracker.store.labels import marks_of, with_marks
 from tracker.store.queries import consultee_list, loads_json
 from tracker.vocabulary import NOTE_CLOSED, NOTE_RECONSIDERED, NOTE_REOPENED, system_note
 
@@ -349,8 +349,8 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
 
 
 def label_marks(db: sqlite_utils.Database, item_id: str) -> dict[str, str]:
-    return {r["label"]: r["mark"] for r in db.query(
-        "select label, mark from label_marks where item_id = ? order by label", [item_id])}
+    """The item's marks ``{label: "+"|"-"}`` in label order (tracker.store.labels.marks_of)."""
+    return marks_of(db, [item_id]).get(item_id, {})
 
 
 def feedback(db: sqlite_utils.Database) -> list[dict[str, Any]]:
