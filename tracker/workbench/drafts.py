@@ -53,6 +53,7 @@ from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
+from tracker.store.queries import loads_json
 from tracker.vocabulary import N_
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
@@ -390,12 +391,7 @@ def source_label(source: str, lang: str) -> str:
 def written_hearing(item: dict[str, Any]) -> bool:
     """Whether a committee hearing is written only (Stortinget's ``skriftlig`` flag, kept by the
     spider as ``extra["written"]``): input in writing, no oral hearing to ask to take part in."""
-    extra = item.get("extra")
-    if isinstance(extra, str):
-        try:
-            extra = json.loads(extra)
-        except ValueError:
-            return False
+    extra = loads_json(item.get("extra"), {})
     return item.get("kind") == "committee_hearing" and isinstance(extra, dict) and extra.get("written") is True
 
 
