@@ -408,3 +408,44 @@ def test_a_digest_of_an_earlier_day_has_the_dates_of_then(tmp_path, make, what, 
     assert days(upto=upto) == [date.fromisoformat(day1_value[:10])]
     assert days() == [date.fromisoformat(day2_value[:10])]
     database.close()
+
+
+# ---------------------------------------------------------------------------- the terminal views' language
+# `inbox`, `health`, `gpfg` and `watchlist` printed English only (headings, columns, words, banners) while
+# `horizon` and `action-plan` read in Bokmål: now all are Bokmål by default ([digest] lang), English with
+# --lang en; their machine formats keep their keys.
+
+FRESH, OLD = "2026-11-24T07:00", "2026-12-01T07:00"  # two hours after day 2's crawl; a week later
+
+
+def columns(line: str) -> list[str]:
+    return re.split(r"\s{2,}", line.strip())
+
+
+def test_inbox_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed, tmp_path):
+    nb = cli(replayed, "inbox", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    lines = nb.stdout.splitlines()
+    assert columns(lines[0]) == ["Uke", "Relevans", "Arbeidsdager", "Frist", "Utkast innen", "Status", "Ansvarlig",
+                                 "Id", "Tittel"]
+    hearing = next(line for line in lines if "no_stortinget_horinger:sak-107130" in line)
+    assert hearing.startswith("denne uken  0,86 ") and "2026-12-01 (be om å delta innen 26. nov)" in hearing
+    assert "2026-11-24 i dag" in hearing and " ny " in hearing
+    assert any(line.startswith("senere      Kontaktpunktet ") for line in lines)  # a consultee: counts as 1.00
+    en = cli(replayed, "inbox", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    lines = en.stdout.splitlines()
+    assert columns(lines[0]) == ["Week", "Relevance", "Working days", "Deadline", "Draft due", "Status", "Adviser",
+                                 "Id", "Title"]
+    hearing = next(line for line in lines if "no_stortinget_horinger:sak-107130" in line)
+    assert hearing.startswith("this week  0.86 ") and "2026-12-01 (request to speak by 26 Nov)" in hearing
+    assert "2026-11-24 today" in hearing and " new " in hearing
+    # the configuration's [digest] lang is the default, as for `horizon`
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    assert cli(replayed, "inbox", "--as-of", FRESH, env={"NCP_TRACKER_CONFIG": str(config)}).stdout == en.stdout
+    # a week later: the same rows, and the banner in the reader's language (exit 2, as before)
+    old = cli(replayed, "inbox", "--as-of", OLD)
+    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "inbox", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
