@@ -449,3 +449,34 @@ def test_inbox_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed, 
     assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
     old_en = cli(replayed, "inbox", "--as-of", OLD, "--lang", "en")
     assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+
+
+def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    nb = cli(replayed, "health", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    lines = nb.stdout.splitlines()
+    assert columns(lines[0]) == ["Kilde", "Status", "Kanal", "Sett", "Ny", "Endret", "Tolkningsfeil", "Forespørsler",
+                                 "Sjekket", "Årsak"]
+    # the health page's words: the status, and the reason as the digest gives it
+    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
+    assert columns(finansdep)[1] == "advarsel" and finansdep.endswith("1 detaljside blokkert (403/utfordring)")
+    assert columns(next(line for line in lines if line.startswith("no_lovdata ")))[1] == "OK"
+    en = cli(replayed, "health", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    lines = en.stdout.splitlines()
+    assert columns(lines[0]) == ["Source", "Status", "Channel", "Seen", "New", "Changed", "Parse errors", "Requests",
+                                 "Checked", "Reason"]
+    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
+    assert columns(finansdep)[1] == "warning" and finansdep.endswith("1 detail page blocked (403/challenge)")
+    # a week later: not checked since, said in the table and the banner (exit 2, as before)
+    old = cli(replayed, "health", "--as-of", OLD)
+    assert old.exit_code == 2 and "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in old.stdout
+    assert old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "health", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and "2026-11-24 06:00 (not checked for over 36 hours)" in old_en.stdout
+    assert old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+    # the machine format keeps its keys and codes in either language
+    rows = [json.loads(line) for line in cli(replayed, "health", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
+    assert {r["status"] for r in rows} == {"green", "amber"} and "status_" not in rows[0] and "checked_" not in rows[0]
+    assert rows == [json.loads(line) for line in cli(replayed, "health", "--as-of", FRESH, "--format", "jsonl",
+                                                     "--lang", "en").stdout.splitlines()]
