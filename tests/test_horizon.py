@@ -480,3 +480,34 @@ def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed)
     assert {r["status"] for r in rows} == {"green", "amber"} and "status_" not in rows[0] and "checked_" not in rows[0]
     assert rows == [json.loads(line) for line in cli(replayed, "health", "--as-of", FRESH, "--format", "jsonl",
                                                      "--lang", "en").stdout.splitlines()]
+
+
+def test_gpfg_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    nb = cli(replayed, "gpfg", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    lines = nb.stdout.splitlines()
+    # the GPFG page's names of actors and stages, the item's status and deadline in Bokmål
+    assert lines[:2] == ["Finansdepartementet", "  Forslag / utredning"]
+    assert "  Høring" in lines and "  Beslutning" in lines and "  Stortingsmelding" in lines and "Stortinget" in lines
+    assert any(line.endswith("[åpen]  frist 2027-01-13") for line in lines), lines
+    assert any(line.strip().startswith("(uten dato) Komitéhøring:") for line in lines)
+    assert any(line.strip().startswith("relaterte saker: no_stortinget_spu:") for line in lines)
+    en = cli(replayed, "gpfg", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    lines = en.stdout.splitlines()
+    assert lines[:2] == ["Ministry of Finance (Finansdepartementet)", "  Proposal / study"]
+    assert "  Hearing" in lines and "  White paper" in lines and "The Storting (Stortinget)" in lines
+    assert any(line.endswith("[open]  deadline 2027-01-13") for line in lines), lines
+    assert any(line.strip().startswith("related: no_stortinget_spu:") for line in lines)
+    # an empty filter says what it filtered, in the reader's words
+    none = cli(replayed, "gpfg", "--as-of", FRESH, "--actor", "andre", "--stage", "white_paper")
+    assert none.stdout == "ingen saker om styringen av oljefondet fra Andre i fasen stortingsmelding\n"
+    none = cli(replayed, "gpfg", "--as-of", FRESH, "--actor", "andre", "--stage", "white_paper", "--lang", "en")
+    assert none.stdout == "no GPFG governance items of Andre at stage white paper\n"
+    old = cli(replayed, "gpfg", "--as-of", OLD)
+    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "gpfg", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+    # the machine format keeps its keys and codes
+    rows = [json.loads(line) for line in cli(replayed, "gpfg", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
+    assert {r["stage"] for r in rows} >= {"proposal", "hearing", "decision"} and rows[0]["actor"] == "Finansdepartementet"
