@@ -511,3 +511,33 @@ def test_gpfg_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
     # the machine format keeps its keys and codes
     rows = [json.loads(line) for line in cli(replayed, "gpfg", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
     assert {r["stage"] for r in rows} >= {"proposal", "hearing", "decision"} and rows[0]["actor"] == "Finansdepartementet"
+
+
+def test_watchlist_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    nb = cli(replayed, "watchlist", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    csrd = nb.stdout.split("ESRS [esrs]")[0].splitlines()
+    assert csrd[1] == "  CELEX 32022L2464 · 2021/0104(COD) · COM(2021) 189  (ikke kontrollert: procedure, com)"
+    assert "  fase: Procedure completed (siste nøkkelhendelse 2022-12-16)" in csrd  # OEIL's stage, as OEIL says it
+    assert any(line.startswith("  siste hendelse: 2026-11-24 ny: Consolidated text") for line in csrd), csrd
+    assert "  Norsk sak: Bærekraftsrapportering (CSRD) — EØS-notater (regjeringen.no)" in csrd
+    sfdr = nb.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 5)[1:5]
+    assert sfdr == ["  (ennå ikke CELEX-, prosedyre- eller COM-nummer)", "  fase: (ingen prosedyre)",
+                    "  siste hendelse: —", "  Norsk sak: (ingen knyttet til ennå)"]
+    en = cli(replayed, "watchlist", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    csrd = en.stdout.split("ESRS [esrs]")[0].splitlines()
+    assert csrd[1] == "  CELEX 32022L2464 · 2021/0104(COD) · COM(2021) 189  (unverified: procedure, com)"
+    assert "  stage: Procedure completed (last key event 2022-12-16)" in csrd
+    assert any(line.startswith("  last event: 2026-11-24 new: Consolidated text") for line in csrd), csrd
+    assert "  NO: Bærekraftsrapportering (CSRD) — EEA notes (regjeringen.no)" in csrd
+    sfdr = en.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 5)[1:5]
+    assert sfdr == ["  (no CELEX, procedure or COM number yet)", "  stage: (no procedure)", "  last event: —",
+                    "  NO: (no Norwegian item linked yet)"]
+    old = cli(replayed, "watchlist", "--as-of", OLD)
+    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "watchlist", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+    # the machine format keeps its keys and codes
+    rows = [json.loads(line) for line in cli(replayed, "watchlist", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
+    assert rows[0]["id"] == "csrd" and rows[0]["last_event"]["kind"] == "new" and rows[0]["norwegian"][0]["source"] == "no_eos_notater"
