@@ -521,7 +521,8 @@ def test_watchlist_reads_in_bokmal_by_default_and_in_english_with_lang_en(replay
     assert "  fase: Procedure completed (siste nøkkelhendelse 2022-12-16)" in csrd  # OEIL's stage, as OEIL says it
     assert any(line.startswith("  siste hendelse: 2026-11-24 ny: Consolidated text") for line in csrd), csrd
     assert "  Norsk sak: Bærekraftsrapportering (CSRD) — EØS-notater (regjeringen.no)" in csrd
-    sfdr = nb.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 5)[1:5]
+    sfdr = [line for line in nb.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 6)[1:6]
+            if not line.startswith("  merknad: ")]  # its note: below
     assert sfdr == ["  (ennå ikke CELEX-, prosedyre- eller COM-nummer)", "  fase: (ingen prosedyre)",
                     "  siste hendelse: —", "  Norsk sak: (ingen knyttet til ennå)"]
     en = cli(replayed, "watchlist", "--as-of", FRESH, "--lang", "en")
@@ -531,7 +532,8 @@ def test_watchlist_reads_in_bokmal_by_default_and_in_english_with_lang_en(replay
     assert "  stage: Procedure completed (last key event 2022-12-16)" in csrd
     assert any(line.startswith("  last event: 2026-11-24 new: Consolidated text") for line in csrd), csrd
     assert "  NO: Bærekraftsrapportering (CSRD) — EEA notes (regjeringen.no)" in csrd
-    sfdr = en.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 5)[1:5]
+    sfdr = [line for line in en.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 6)[1:6]
+            if not line.startswith("  note: ")]
     assert sfdr == ["  (no CELEX, procedure or COM number yet)", "  stage: (no procedure)", "  last event: —",
                     "  NO: (no Norwegian item linked yet)"]
     old = cli(replayed, "watchlist", "--as-of", OLD)
@@ -541,3 +543,18 @@ def test_watchlist_reads_in_bokmal_by_default_and_in_english_with_lang_en(replay
     # the machine format keeps its keys and codes
     rows = [json.loads(line) for line in cli(replayed, "watchlist", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
     assert rows[0]["id"] == "csrd" and rows[0]["last_event"]["kind"] == "new" and rows[0]["norwegian"][0]["source"] == "no_eos_notater"
+
+
+def test_the_watchlist_notes_read_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    """`watchlist` showed no note, the web's Bokmål page the English one: both now give the note in
+    the reader's language (note_nb beside note in the watchlist)."""
+    nb = cli(replayed, "watchlist", "--as-of", FRESH).stdout.splitlines()
+    en = cli(replayed, "watchlist", "--as-of", FRESH, "--lang", "en").stdout.splitlines()
+    csddd = nb.index("CSDDD [csddd]")
+    assert nb[csddd + 2] == ("  merknad: Omnibus I: gjelder foretak med over 5 000 ansatte og over 1,5 mrd. euro i "
+                             "omsetning; gjennomføringsfrist 26. juli 2028, anvendes fra juli 2029.")
+    csddd = en.index("CSDDD [csddd]")
+    assert en[csddd + 2] == ("  note: Omnibus I: scope >5,000 employees and >EUR 1.5 bn; transposition 26 July 2028, "
+                             "application July 2029.")
+    assert not [line for line in nb if line.startswith("  note:")]
+    assert len([line for line in nb if line.startswith("  merknad: ")]) == len([e for e in load_watchlist() if e.note])

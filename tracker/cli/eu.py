@@ -61,12 +61,13 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, lan
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        _print_watchlist(rows, lang)
+        _print_watchlist(rows, {e.id: e.note_in(lang) for e in entries}, lang)
     if untrusted:
         ctx.exit(2)
 
 
-def _print_watchlist(rows: list[dict], lang: str) -> None:
+def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) -> None:
+    """Each watched file; `notes`: its note in the reader's language, by id (WatchEntry.note_in)."""
     from tracker.i18n import Translator
 
     _ = Translator(lang)
@@ -75,6 +76,8 @@ def _print_watchlist(rows: list[dict], lang: str) -> None:
         click.secho(f"{row['name']} [{row['id']}]", bold=True)
         unverified = "  " + _("(unverified: %(fields)s)", fields=", ".join(row["unverified"])) if row["unverified"] else ""
         click.echo("  " + (ids or _("(no CELEX, procedure or COM number yet)")) + unverified)
+        if notes.get(row["id"]):
+            click.echo("  " + _("note: %(note)s", note=notes[row["id"]]))
         stage = row["stage"] or (_("(not crawled yet)") if row["procedure"] else _("(no procedure)"))
         key_event = " " + _("(last key event %(day)s)", day=row["stage_date"]) if row["stage_date"] else ""
         click.echo("  " + _("stage: %(stage)s", stage=stage) + key_event)
