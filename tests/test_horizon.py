@@ -1,5 +1,6 @@
 """The horizon (tracker/attention/horizon.py), its two e-mail profiles (uka_som_kommer, neste_tre_maneder) and
-`ncp-tracker horizon`, on the bundled days."""
+`ncp-tracker horizon`, on the bundled days; there too, the other terminal views (`inbox`, `health`, `gpfg`,
+`watchlist`) in Bokmål and English."""
 
 from __future__ import annotations
 
