@@ -22,7 +22,8 @@ typo never silently drops a CELEX number)::
     refs = ["åpenhetsloven § 4"]      # other references that belong to this file (Norwegian afterlife)
     labels = ["csddd", "due_diligence"]
     unverified = ["procedure"]        # fields not checked against the source
-    note = "…"
+    note = "…"                        # what the NCP should know of it, in English …
+    note_nb = "…"                     # … and in Bokmål (shown to Bokmål readers; without it, the English)
 
 An entry without ``celex``, ``procedure`` and ``com`` is allowed (a file whose numbers are
 not known yet); the spiders then have nothing to ask for and `ncp-tracker watchlist` says so.
@@ -47,7 +48,7 @@ PROCEDURE_RE = re.compile(r"^[0-9]{4}/[0-9]{4}\((?:COD|CNS|APP|NLE|INI|BUD|DEC|I
 COM_RE = re.compile(r"^COM\s*\([0-9]{4}\)\s*[0-9]{1,4}(?:\s+final)?$")
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 
-STRING_FIELDS = ("id", "name", "title", "act", "celex", "procedure", "com", "note", "eea")
+STRING_FIELDS = ("id", "name", "title", "act", "celex", "procedure", "com", "note", "note_nb", "eea")
 LIST_FIELDS = ("refs", "labels", "unverified")
 REQUIRED = ("id", "name")
 IDENTIFYING = ("celex", "procedure", "com")
@@ -79,11 +80,18 @@ class WatchEntry:
     labels: tuple[str, ...] = ()
     unverified: tuple[str, ...] = ()
     note: str | None = None
+    note_nb: str | None = None
     eea: str | None = None
     line: int | None = field(default=None, compare=False)
 
     def is_verified(self, name: str) -> bool:
         return name not in self.unverified
+
+    def note_in(self, lang: str) -> str | None:
+        """The note for a reader of `lang` ("nb" or "en"): `note_nb` in Bokmål, else `note` (the
+        English one, also what a watchlist without Bokmål notes shows; the horizon reads its dates
+        from `note`)."""
+        return (self.note_nb or self.note) if lang == "nb" else self.note
 
 
 def default_path() -> Path:

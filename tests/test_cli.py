@@ -131,7 +131,10 @@ def test_health_without_runs_says_what_to_do(tmp_path):
     open_db(tmp_path / "empty.db").close()
     result = invoke("health", db=tmp_path / "empty.db")
     assert result.exit_code == 2 and "ncp-tracker demo" in result.stdout
-    assert "error: No crawl has run yet" in result.stderr
+    assert "error: Ingen innhenting er kjørt ennå" in result.stderr
+    english = invoke("health", "--lang", "en", db=tmp_path / "empty.db")
+    assert english.exit_code == 2 and english.stdout == "No crawl has run yet (try `ncp-tracker demo`).\n"
+    assert "error: No crawl has run yet" in english.stderr
 
 
 def test_the_health_lines_tie_each_count_to_its_word(capsys):
@@ -194,16 +197,16 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
             assert (row["checked"], row["stale"]) == ("2026-11-24T05:00:00+00:00", True)
             assert json.loads(fresh.stdout.splitlines()[0])["stale"] is False
         else:
-            assert "2026-11-24 06:00 (stale)" in week.stdout and "(stale)" not in fresh.stdout
-        assert week.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago")
+            assert "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in week.stdout and "(ikke" not in fresh.stdout
+        assert week.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden")
     db = open_db(path)
     with db.conn:
         health.record(db, run, health.SourceRun(source="no_nbim", finish_reason="crashed"), stored(as_of))
     db.close()
     # a clock before the only run (a run replayed at a clock still to come, or `--as-of` too
     # early): it said "no crawl has run yet: try `ncp-tracker demo`"
-    early = invoke("health", "--as-of", "2026-11-24T05:00", db=path)
-    assert early.exit_code == 2 and "no crawl has run yet" not in early.stdout
+    early = invoke("health", "--as-of", "2026-11-24T05:00", "--lang", "en", db=path)
+    assert early.exit_code == 2 and "No crawl has run yet" not in early.stdout
     assert "no source health before 2026-11-24 06:00, the first run's clock" in early.stdout
     assert early.stderr.startswith("error: The first crawl's clock (Tue 24 Nov 2026 06:00) is later than this one")
     red = invoke("health", "--format", "jsonl", "--as-of", "2026-11-24T09:00", db=path)

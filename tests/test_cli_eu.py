@@ -90,7 +90,7 @@ def test_watchlist_table(tmp_path, as_of):
     store.finish_run(db, run, 0)
     db.close()
     result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--refresh",
-                                       "--as-of", AS_OF])
+                                       "--as-of", AS_OF, "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "stage: Procedure completed (last key event 2024-07-05)" in result.output
     assert "NO: Høring - gjennomføring av direktiv (EU) 2024/1760 i åpenhetsloven" in result.output
@@ -105,7 +105,7 @@ def test_watchlist_says_when_its_data_is_old(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
     result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--as-of", "2026-12-01"])
     assert result.exit_code == 2 and "CSDDD [csddd]" in result.stdout
-    assert "error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago" in result.stderr
+    assert "error: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden" in result.stderr
 
 
 def test_invalid_watchlist_fails_with_line_and_field(tmp_path):

@@ -82,12 +82,21 @@ def test_gpfg_groups_by_actor_and_stage(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    # in English, as the other commands' tables, each actor also as --actor names it
+    # in Bokmål, as the GPFG page names actors and stages
+    assert lines.index("Finansdepartementet") < lines.index("Etikkrådet") < lines.index("Norges Bank")
+    assert "  Høring" in lines and "  Beslutning" in lines
+    assert any(line.endswith("[åpen]  frist 2027-01-13") for line in lines), lines
+    by_stage = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--by", "stage", "--as-of", AS_OF]).output
+    assert "Høring\n  Finansdepartementet\n" in by_stage
+    # in English, each actor also as --actor names it
+    english = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", AS_OF, "--lang", "en"])
+    lines = english.output.splitlines()
     assert (lines.index("Ministry of Finance (Finansdepartementet)") < lines.index("Council on Ethics (Etikkrådet)")
             < lines.index("Norges Bank"))
     assert "  Hearing" in lines and "  Decision" in lines
     assert any(line.endswith("[open]  deadline 2027-01-13") for line in lines), lines
-    by_stage = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--by", "stage", "--as-of", AS_OF]).output
+    by_stage = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--by", "stage", "--as-of", AS_OF,
+                                         "--lang", "en"]).output
     assert "Hearing\n  Ministry of Finance (Finansdepartementet)\n" in by_stage
 
 
@@ -104,8 +113,11 @@ def test_gpfg_empty_store(tmp_path):
     """No crawl has run: it says so (exit 2), not only that there are no items."""
     open_db(tmp_path / "e.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg"])
-    assert result.exit_code == 2 and "no GPFG governance items" in result.stdout
-    assert "error: No crawl has run yet: there is no data to show." in result.stderr
+    assert result.exit_code == 2 and "ingen saker om styringen av oljefondet: kjør `ncp-tracker demo`" in result.stdout
+    assert "error: Ingen innhenting er kjørt ennå: det finnes ingen data å vise." in result.stderr
+    english = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg", "--lang", "en"])
+    assert english.exit_code == 2 and "no GPFG governance items" in english.stdout
+    assert "error: No crawl has run yet: there is no data to show." in english.stderr
 
 
 def test_gpfg_says_when_its_data_is_old(tmp_path):
@@ -113,7 +125,7 @@ def test_gpfg_says_when_its_data_is_old(tmp_path):
     _seed(path)
     result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", "2026-12-01"])
     assert result.exit_code == 2 and "Etikkrådet" in result.stdout
-    assert "error: The latest successful crawl was Tue 24 Nov 2026 06:00, more than 36 hours ago" in result.stderr
+    assert "error: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden" in result.stderr
 
 
 def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_path):
@@ -127,5 +139,8 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
     assert ok.exit_code == 0 and {json.loads(x)["actor"] for x in ok.stdout.splitlines()} == {"Etikkrådet"}
     none = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Stortinget", "--stage", "decision",
                                      "--as-of", AS_OF])
+    assert none.exit_code == 0 and none.stdout == "ingen saker om styringen av oljefondet fra Stortinget i fasen beslutning\n"
+    none = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Stortinget", "--stage", "decision",
+                                     "--as-of", AS_OF, "--lang", "en"])
     assert none.exit_code == 0 and none.stdout == "no GPFG governance items of Stortinget at stage decision\n"
 

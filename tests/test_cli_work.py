@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -33,11 +34,12 @@ def test_digest_to_assigned_item_to_docx(env):
     """The adviser's path: inbox → triage → assign → draft, without leaving ncp-tracker."""
     inbox = run("inbox", "--as-of", "2026-11-24")
     assert inbox.exit_code == 0 and HEARING in inbox.output
-    # the order can be read: the deadline's week, then the relevance that ranks it
+    # the order can be read: the deadline's week, then the relevance that ranks it (in Bokmål by default)
     lines = inbox.stdout.splitlines()
-    assert lines[0].split() == ["week", "rel", "days", "deadline", "due", "triage_state", "triage_owner", "id", "title"]
+    assert re.split(r"\s{2,}", lines[0]) == ["Uke", "Relevans", "Arbeidsdager", "Frist", "Utkast innen", "Status",
+                                             "Ansvarlig", "Id", "Tittel"]
     hearing = next(line for line in lines if HEARING in line)
-    assert hearing.startswith("later      0.92 ")
+    assert hearing.startswith("senere     0,92 ")
     assert run("triage", HEARING, "--state", "respond", "--note", "Svarer sammen med BFD", "--by", "kari").exit_code == 0
     r = run("triage", HEARING, "--state", "assigned", "--owner", "per", "--deadline", "2026-12-01")
     assert r.exit_code == 0 and "assigned (owner per)" in r.output
@@ -45,7 +47,9 @@ def test_digest_to_assigned_item_to_docx(env):
     assert HEARING in mine.output and COMMITTEE not in mine.output
     # a name nobody has says so, and who has items ("(nothing)" read the same for a typo)
     nobody = run("inbox", "--owner", "pr", "--as-of", "2026-11-24")
-    assert nobody.exit_code == 0 and nobody.output == "no consultation needs input for owner 'pr' (advisers with items: per)\n"
+    assert nobody.exit_code == 0 and nobody.output == "ingen høring trenger innspill for ansvarlig 'pr' (ansvarlige med saker: per)\n"
+    nobody = run("inbox", "--owner", "pr", "--as-of", "2026-11-24", "--lang", "en")
+    assert nobody.exit_code == 0 and nobody.output == "no consultation needs input for adviser 'pr' (advisers with items: per)\n"
     r = run("draft", HEARING, "--out", "utkast")
     assert r.exit_code == 0
     docx = env / "utkast" / "regjeringen_3150001-horingssvar.docx"
@@ -71,7 +75,7 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
     db.close()
     inbox = run("inbox", "--as-of", "2026-11-24T06:00")
     line = next(line for line in inbox.stdout.splitlines() if COMMITTEE in line)
-    assert line.startswith("this week  0.70  2  ") and " 2026-12-03 (ask to speak by 11-26) " in line
+    assert line.startswith("denne uken  0,70      2  ") and " 2026-12-03 (be om å delta innen 26. nov) " in line
 
 
 def test_triage_errors_are_clear(env):

@@ -1,5 +1,6 @@
 """The horizon (tracker/attention/horizon.py), its two e-mail profiles (uka_som_kommer, neste_tre_maneder) and
-`ncp-tracker horizon`, on the bundled days."""
+`ncp-tracker horizon`, on the bundled days; there too, the other terminal views (`inbox`, `health`, `gpfg`,
+`watchlist`) in Bokmål and English."""
 
 from __future__ import annotations
 
@@ -408,3 +409,153 @@ def test_a_digest_of_an_earlier_day_has_the_dates_of_then(tmp_path, make, what, 
     assert days(upto=upto) == [date.fromisoformat(day1_value[:10])]
     assert days() == [date.fromisoformat(day2_value[:10])]
     database.close()
+
+
+# ---------------------------------------------------------------------------- the terminal views' language
+# `inbox`, `health`, `gpfg` and `watchlist` printed English only (headings, columns, words, banners) while
+# `horizon` and `action-plan` read in Bokmål: now all are Bokmål by default ([digest] lang), English with
+# --lang en; their machine formats keep their keys.
+
+FRESH, OLD = "2026-11-24T07:00", "2026-12-01T07:00"  # two hours after day 2's crawl; a week later
+
+
+def columns(line: str) -> list[str]:
+    return re.split(r"\s{2,}", line.strip())
+
+
+def test_inbox_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed, tmp_path):
+    nb = cli(replayed, "inbox", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    lines = nb.stdout.splitlines()
+    assert columns(lines[0]) == ["Uke", "Relevans", "Arbeidsdager", "Frist", "Utkast innen", "Status", "Ansvarlig",
+                                 "Id", "Tittel"]
+    hearing = next(line for line in lines if "no_stortinget_horinger:sak-107130" in line)
+    assert hearing.startswith("denne uken  0,86 ") and "2026-12-01 (be om å delta innen 26. nov)" in hearing
+    assert "2026-11-24 i dag" in hearing and " ny " in hearing
+    assert any(line.startswith("senere      Kontaktpunktet ") for line in lines)  # a consultee: counts as 1.00
+    en = cli(replayed, "inbox", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    lines = en.stdout.splitlines()
+    assert columns(lines[0]) == ["Week", "Relevance", "Working days", "Deadline", "Draft due", "Status", "Adviser",
+                                 "Id", "Title"]
+    hearing = next(line for line in lines if "no_stortinget_horinger:sak-107130" in line)
+    assert hearing.startswith("this week  0.86 ") and "2026-12-01 (request to speak by 26 Nov)" in hearing
+    assert "2026-11-24 today" in hearing and " new " in hearing
+    # the configuration's [digest] lang is the default, as for `horizon`
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    assert cli(replayed, "inbox", "--as-of", FRESH, env={"NCP_TRACKER_CONFIG": str(config)}).stdout == en.stdout
+    # a week later: the same rows, and the banner in the reader's language (exit 2, as before)
+    old = cli(replayed, "inbox", "--as-of", OLD)
+    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "inbox", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+
+
+def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    nb = cli(replayed, "health", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    lines = nb.stdout.splitlines()
+    assert columns(lines[0]) == ["Kilde", "Status", "Kanal", "Sett", "Ny", "Endret", "Tolkningsfeil", "Forespørsler",
+                                 "Sjekket", "Årsak"]
+    # the health page's words: the status, and the reason as the digest gives it
+    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
+    assert columns(finansdep)[1] == "advarsel" and finansdep.endswith("1 detaljside blokkert (403/utfordring)")
+    assert columns(next(line for line in lines if line.startswith("no_lovdata ")))[1] == "OK"
+    en = cli(replayed, "health", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    lines = en.stdout.splitlines()
+    assert columns(lines[0]) == ["Source", "Status", "Channel", "Seen", "New", "Changed", "Parse errors", "Requests",
+                                 "Checked", "Reason"]
+    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
+    assert columns(finansdep)[1] == "warning" and finansdep.endswith("1 detail page blocked (403/challenge)")
+    # a week later: not checked since, said in the table and the banner (exit 2, as before)
+    old = cli(replayed, "health", "--as-of", OLD)
+    assert old.exit_code == 2 and "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in old.stdout
+    assert old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "health", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and "2026-11-24 06:00 (not checked for over 36 hours)" in old_en.stdout
+    assert old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+    # the machine format keeps its keys and codes in either language
+    rows = [json.loads(line) for line in cli(replayed, "health", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
+    assert {r["status"] for r in rows} == {"green", "amber"} and "status_" not in rows[0] and "checked_" not in rows[0]
+    assert rows == [json.loads(line) for line in cli(replayed, "health", "--as-of", FRESH, "--format", "jsonl",
+                                                     "--lang", "en").stdout.splitlines()]
+
+
+def test_gpfg_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    nb = cli(replayed, "gpfg", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    lines = nb.stdout.splitlines()
+    # the GPFG page's names of actors and stages, the item's status and deadline in Bokmål
+    assert lines[:2] == ["Finansdepartementet", "  Forslag / utredning"]
+    assert "  Høring" in lines and "  Beslutning" in lines and "  Stortingsmelding" in lines and "Stortinget" in lines
+    assert any(line.endswith("[åpen]  frist 2027-01-13") for line in lines), lines
+    assert any(line.strip().startswith("(uten dato) Komitéhøring:") for line in lines)
+    assert any(line.strip().startswith("relaterte saker: no_stortinget_spu:") for line in lines)
+    en = cli(replayed, "gpfg", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    lines = en.stdout.splitlines()
+    assert lines[:2] == ["Ministry of Finance (Finansdepartementet)", "  Proposal / study"]
+    assert "  Hearing" in lines and "  White paper" in lines and "The Storting (Stortinget)" in lines
+    assert any(line.endswith("[open]  deadline 2027-01-13") for line in lines), lines
+    assert any(line.strip().startswith("related: no_stortinget_spu:") for line in lines)
+    # an empty filter says what it filtered, in the reader's words
+    none = cli(replayed, "gpfg", "--as-of", FRESH, "--actor", "andre", "--stage", "white_paper")
+    assert none.stdout == "ingen saker om styringen av oljefondet fra Andre i fasen stortingsmelding\n"
+    none = cli(replayed, "gpfg", "--as-of", FRESH, "--actor", "andre", "--stage", "white_paper", "--lang", "en")
+    assert none.stdout == "no GPFG governance items of Andre at stage white paper\n"
+    old = cli(replayed, "gpfg", "--as-of", OLD)
+    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "gpfg", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+    # the machine format keeps its keys and codes
+    rows = [json.loads(line) for line in cli(replayed, "gpfg", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
+    assert {r["stage"] for r in rows} >= {"proposal", "hearing", "decision"} and rows[0]["actor"] == "Finansdepartementet"
+
+
+def test_watchlist_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    nb = cli(replayed, "watchlist", "--as-of", FRESH)
+    assert nb.exit_code == 0 and nb.stderr == "", nb.output
+    csrd = nb.stdout.split("ESRS [esrs]")[0].splitlines()
+    assert csrd[1] == "  CELEX 32022L2464 · 2021/0104(COD) · COM(2021) 189  (ikke kontrollert: procedure, com)"
+    assert "  fase: Procedure completed (siste nøkkelhendelse 2022-12-16)" in csrd  # OEIL's stage, as OEIL says it
+    assert any(line.startswith("  siste hendelse: 2026-11-24 ny: Consolidated text") for line in csrd), csrd
+    assert "  Norsk sak: Bærekraftsrapportering (CSRD) — EØS-notater (regjeringen.no)" in csrd
+    sfdr = [line for line in nb.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 6)[1:6]
+            if not line.startswith("  merknad: ")]  # its note: below
+    assert sfdr == ["  (ennå ikke CELEX-, prosedyre- eller COM-nummer)", "  fase: (ingen prosedyre)",
+                    "  siste hendelse: —", "  Norsk sak: (ingen knyttet til ennå)"]
+    en = cli(replayed, "watchlist", "--as-of", FRESH, "--lang", "en")
+    assert en.exit_code == 0, en.output
+    csrd = en.stdout.split("ESRS [esrs]")[0].splitlines()
+    assert csrd[1] == "  CELEX 32022L2464 · 2021/0104(COD) · COM(2021) 189  (unverified: procedure, com)"
+    assert "  stage: Procedure completed (last key event 2022-12-16)" in csrd
+    assert any(line.startswith("  last event: 2026-11-24 new: Consolidated text") for line in csrd), csrd
+    assert "  NO: Bærekraftsrapportering (CSRD) — EEA notes (regjeringen.no)" in csrd
+    sfdr = [line for line in en.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 6)[1:6]
+            if not line.startswith("  note: ")]
+    assert sfdr == ["  (no CELEX, procedure or COM number yet)", "  stage: (no procedure)", "  last event: —",
+                    "  NO: (no Norwegian item linked yet)"]
+    old = cli(replayed, "watchlist", "--as-of", OLD)
+    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    old_en = cli(replayed, "watchlist", "--as-of", OLD, "--lang", "en")
+    assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
+    # the machine format keeps its keys and codes
+    rows = [json.loads(line) for line in cli(replayed, "watchlist", "--as-of", FRESH, "--format", "jsonl").stdout.splitlines()]
+    assert rows[0]["id"] == "csrd" and rows[0]["last_event"]["kind"] == "new" and rows[0]["norwegian"][0]["source"] == "no_eos_notater"
+
+
+def test_the_watchlist_notes_read_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
+    """`watchlist` showed no note, the web's Bokmål page the English one: both now give the note in
+    the reader's language (note_nb beside note in the watchlist)."""
+    nb = cli(replayed, "watchlist", "--as-of", FRESH).stdout.splitlines()
+    en = cli(replayed, "watchlist", "--as-of", FRESH, "--lang", "en").stdout.splitlines()
+    csddd = nb.index("CSDDD [csddd]")
+    assert nb[csddd + 2] == ("  merknad: Omnibus I: gjelder foretak med over 5 000 ansatte og over 1,5 mrd. euro i "
+                             "omsetning; gjennomføringsfrist 26. juli 2028, anvendes fra juli 2029.")
+    csddd = en.index("CSDDD [csddd]")
+    assert en[csddd + 2] == ("  note: Omnibus I: scope >5,000 employees and >EUR 1.5 bn; transposition 26 July 2028, "
+                             "application July 2029.")
+    assert not [line for line in nb if line.startswith("  note:")]
+    assert len([line for line in nb if line.startswith("  merknad: ")]) == len([e for e in load_watchlist() if e.note])

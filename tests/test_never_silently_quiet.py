@@ -133,7 +133,8 @@ def test_a_backfill_is_not_a_fresh_crawl(world):
 
 
 @pytest.mark.parametrize(("command", "words"), [
-    (["inbox"], "more than 36 hours ago: what is shown may be out of date"),
+    (["inbox"], "for mer enn 36 timer siden: det som vises, kan være utdatert"),
+    (["inbox", "--lang", "en"], "more than 36 hours ago: what is shown may be out of date"),
     (["horizon"], "for mer enn 36 timer siden: det som vises, kan være utdatert"),
     (["horizon", "--format", "jsonl"], "for mer enn 36 timer siden"),
 ])  # fmt: skip
@@ -156,7 +157,9 @@ def test_inbox_names_a_failing_source(world):
     db.close()
     result = cli("--db", str(world), "inbox", "--as-of", "2026-11-24T09:00")
     assert result.exit_code == 0  # as the digest: a failing source is said, the data is current
-    assert "warning: 2 sources are failing: EU Have your say (feed answered HTTP 503), " in result.stderr
+    assert "warning: 2 kilder feiler: EU: Si din mening (Have your say) (nyhetsstrømmen svarte HTTP 503), " in result.stderr
+    english = cli("--db", str(world), "inbox", "--as-of", "2026-11-24T09:00", "--lang", "en")
+    assert "warning: 2 sources are failing: EU Have your say (feed answered HTTP 503), " in english.stderr
 
 
 def test_a_database_without_any_run_is_red(tmp_path):

@@ -36,6 +36,21 @@ def test_shipped_watchlist_marks_domain_unverified_procedures():
     assert csddd.is_verified("celex")
 
 
+def test_every_shipped_note_has_its_bokmal_note_and_a_reader_gets_the_one_of_their_language():
+    """The notes were English only, also on the Bokmål pages: each has a Bokmål note beside it
+    (note_nb), one source of truth for the web and `ncp-tracker watchlist`."""
+    entries = load(default_path())
+    noted = [e for e in entries if e.note]
+    assert noted and all(e.note_nb and e.note_nb != e.note for e in noted), [e.id for e in noted if not e.note_nb]
+    assert not [e.id for e in entries if e.note_nb and not e.note]  # the horizon reads its dates from `note`
+    csddd = next(e for e in entries if e.id == "csddd")
+    assert csddd.note_in("nb") == csddd.note_nb and "gjennomføringsfrist 26. juli 2028" in csddd.note_nb
+    assert csddd.note_in("en") == csddd.note and "transposition 26 July 2028" in csddd.note
+    # a watchlist without Bokmål notes (the secretariat's copy of an older one) shows its English note
+    (old,) = parse(GOOD + 'note = "Applies 2027."\n')
+    assert old.note_nb is None and old.note_in("nb") == old.note_in("en") == "Applies 2027."
+
+
 def test_parse_good():
     (entry,) = parse(GOOD)
     assert entry.id == "csddd"

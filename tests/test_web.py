@@ -563,6 +563,21 @@ def test_the_watchlist_says_a_status_only_when_there_is_one(db_path):
     assert line is not None and line.group(1) == "EU-tidende (Cellar)"
 
 
+def test_the_watchlist_notes_read_in_the_pages_language(client):
+    """The watched files' notes were English on the Bokmål page: it shows each Bokmål note, the
+    English page the English one (both from the watchlist, note_nb beside note)."""
+    import html as html_lib
+
+    from tracker.links.watchlist import load
+
+    noted = [e for e in load() if e.note]
+    nb = html_lib.unescape(client.get("/watchlist").get_data(as_text=True))
+    en = html_lib.unescape(client.get("/watchlist?lang=en").get_data(as_text=True))
+    assert noted and all(f'<p class="note">{e.note_nb}</p>' in nb and e.note not in nb for e in noted)
+    assert all(f'<p class="note">{e.note}</p>' in en and e.note_nb not in en for e in noted)
+    assert "Omnibus I: gjelder foretak med over 5 000 ansatte og over 1,5 mrd. euro i omsetning" in nb
+
+
 @pytest.mark.parametrize("q", ['"', "NEAR(", "*", "hoering\" OR *"])
 def test_search_with_fts_syntax(client, q):
     r = client.get("/search", query_string={"q": q})

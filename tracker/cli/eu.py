@@ -10,9 +10,16 @@ import json
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db, say_untrusted
+from tracker.cli.support import (
+    TrackerError,
+    chosen_lang,
+    lang_option,
+    now_or,
+    open_db,
+    say_untrusted,
+)
 from tracker.store.deadlines import oslo_date
-from tracker.vocabulary import event_name
+from tracker.vocabulary import event_name, source_name
 
 
 @click.command("watchlist")
@@ -22,16 +29,20 @@ from tracker.vocabulary import event_name
 @click.pass_context
 @click.option("--refresh", is_flag=True,
               help="Re-link items to the watched files first (a write; `run` does it after every crawl).")
+@lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
-def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, as_of: str | None) -> None:
+def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, lang: str | None,
+              as_of: str | None) -> None:
     """List the watched EU files: CELEX, procedure, current stage, last event, Norwegian links.
 
     Like the digest, it says first when its data cannot be taken as current (no crawl, no
-    successful or recent one: exit 2) and which sources are failing or unchecked.
+    successful or recent one: exit 2) and which sources are failing or unchecked. In the
+    digest's language unless --lang (Bokmål by default); jsonl keeps its keys and codes.
     Example: ncp-tracker watchlist --format jsonl
     """
     from tracker.links.watchlist import WatchlistError, load
 
+    lang = chosen_lang(ctx, lang)
     try:
         entries = load(path)
     except WatchlistError as exc:
@@ -42,7 +53,7 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, as_
             from tracker.links.related import update_links
 
             update_links(db, entries=entries)
-        untrusted = say_untrusted(db, now_or(as_of), lang="en")
+        untrusted = say_untrusted(db, now_or(as_of), lang=lang)
         rows = watchlist_rows(db, entries)
     finally:
         db.close()
@@ -50,29 +61,40 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, as_
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        _print_watchlist(rows)
+        _print_watchlist(rows, {e.id: e.note_in(lang) for e in entries}, lang)
     if untrusted:
         ctx.exit(2)
 
 
-def _print_watchlist(rows: list[dict]) -> None:
+def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) -> None:
+    """Each watched file; `notes`: its note in the reader's language, by id (WatchEntry.note_in)."""
+    from tracker.i18n import Translator
+
+    _ = Translator(lang)
     for row in rows:
         ids = " · ".join(x for x in (row["celex"] and f"CELEX {row['celex']}", row["procedure"], row["com"]) if x)
         click.secho(f"{row['name']} [{row['id']}]", bold=True)
-        click.echo(f"  {ids or '(no CELEX, procedure or COM number yet)'}"
-                   + (f"  (unverified: {', '.join(row['unverified'])})" if row["unverified"] else ""))
-        stage = row["stage"] or ("(not crawled yet)" if row["procedure"] else "(no procedure)")
-        click.echo(f"  stage: {stage}" + (f" (last key event {row['stage_date']})" if row["stage_date"] else ""))
+        unverified = "  " + _("(unverified: %(fields)s)", fields=", ".join(row["unverified"])) if row["unverified"] else ""
+        click.echo("  " + (ids or _("(no CELEX, procedure or COM number yet)")) + unverified)
+        if notes.get(row["id"]):
+            click.echo("  " + _("note: %(note)s", note=notes[row["id"]]))
+        stage = row["stage"] or (_("(not crawled yet)") if row["procedure"] else _("(no procedure)"))
+        key_event = " " + _("(last key event %(day)s)", day=row["stage_date"]) if row["stage_date"] else ""
+        click.echo("  " + _("stage: %(stage)s", stage=stage) + key_event)
         last = row["last_event"]
-        click.echo(f"  last event: {oslo_date(last['at']).isoformat()} {event_name(last['kind'], 'en')}: {last['title']}"
-                   if last else "  last event: —")
+        if last:
+            click.echo("  " + _("last event: %(day)s %(event)s: %(title)s", day=oslo_date(last["at"]).isoformat(),
+                                event=event_name(last["kind"], lang), title=last["title"]))
+        else:
+            click.echo("  " + _("last event: —"))
         if row["norwegian"]:
             for link in row["norwegian"][:5]:
-                click.echo(f"  NO: {link['title']} ({link['source']})")
+                click.echo("  " + _("NO: %(title)s — %(source)s", title=link["title"],
+                                    source=source_name(link["source"], lang)))
             if len(row["norwegian"]) > 5:
-                click.echo(f"  NO: … and {len(row['norwegian']) - 5} more")
+                click.echo("  " + _("NO: … and %(num)d more", num=len(row["norwegian"]) - 5))
         else:
-            click.echo("  NO: (no Norwegian item linked yet)")
+            click.echo("  " + _("NO: (no Norwegian item linked yet)"))
 
 
 def watchlist_rows(db, entries) -> list[dict]:

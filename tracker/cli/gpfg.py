@@ -10,7 +10,7 @@ import json
 
 import click
 
-from tracker.cli.support import now_or, open_db, say_untrusted
+from tracker.cli.support import chosen_lang, lang_option, now_or, open_db, say_untrusted
 
 
 @click.command("companies")
@@ -56,60 +56,75 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> 
 @click.option("--by", type=click.Choice(["actor", "stage"]), default="actor", show_default=True,
               help="Group by actor (then stage) or by stage (then actor).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
-def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt: str, as_of: str | None) -> None:
+def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt: str, lang: str | None,
+         as_of: str | None) -> None:
     """GPFG governance items by actor and stage (proposal → hearing → decision → white paper → Storting), newest first.
 
     Like the digest, it says first when its data cannot be taken as current (no crawl, no
-    successful or recent one: exit 2) and which sources are failing or unchecked.
+    successful or recent one: exit 2) and which sources are failing or unchecked. In the
+    digest's language unless --lang (Bokmål by default); jsonl keeps its keys and codes.
     Example: ncp-tracker gpfg --by stage
     """
+    from tracker.i18n import Translator
     from tracker.links.gpfg import ACTORS, gpfg_items
+    from tracker.vocabulary import gpfg_stage_name
 
+    lang = chosen_lang(ctx, lang)
+    _ = Translator(lang)
     if actor is not None:  # a mistyped actor matched nothing and was told to run the demo
         actor = next((a for a in ACTORS if a.casefold() == actor.strip().casefold()), None) or actor
         if actor not in ACTORS:
             raise click.BadParameter(f"unknown actor {actor!r} (valid: {', '.join(ACTORS)})", param_hint="--actor")
     db = open_db(ctx)
     try:
-        untrusted = say_untrusted(db, now_or(as_of), lang="en")
+        untrusted = say_untrusted(db, now_or(as_of), lang=lang)
         items = gpfg_items(db, actor=actor, stage=stage, by=by)
     finally:
         db.close()
+    stage_words = gpfg_stage_name(stage, lang).lower()  # as the GPFG page names it
     if fmt == "jsonl":
         for item in items:
             click.echo(json.dumps(item, ensure_ascii=False))
-    elif not items and (actor or stage):
-        click.echo("no GPFG governance items " + " ".join(
-            f"{k} {v}" for k, v in (("of", actor), ("at stage", stage)) if v))
+    elif not items and actor and stage:
+        click.echo(_("no GPFG governance items of %(actor)s at stage %(stage)s", actor=actor, stage=stage_words))
+    elif not items and actor:
+        click.echo(_("no GPFG governance items of %(actor)s", actor=actor))
+    elif not items and stage:
+        click.echo(_("no GPFG governance items at stage %(stage)s", stage=stage_words))
     elif not items:
-        click.echo("no GPFG governance items: run `ncp-tracker demo` or crawl the GPFG sources")
+        click.echo(_("no GPFG governance items: run `ncp-tracker demo` or crawl the GPFG sources"))
     else:
-        _print_gpfg(items, by)
+        _print_gpfg(items, by, lang)
     if untrusted:
         ctx.exit(2)
 
 
-def _print_gpfg(items: list[dict], by: str) -> None:
-    """The groups in English, as the other commands' tables; an actor as --actor names it too
-    ("Ministry of Finance (Finansdepartementet)")."""
+def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
+    """The groups in the reader's words (the GPFG page's); an actor whose name is not its code as
+    --actor names it too ("Ministry of Finance (Finansdepartementet)")."""
+    from tracker.i18n import Translator
     from tracker.links.gpfg import grouped
-    from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name
+    from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name, status_name
+
+    _ = Translator(lang)
 
     def actor(code: str) -> str:
-        name = gpfg_actor_name(code, "en")
+        name = gpfg_actor_name(code, lang)
         return name if name == code else f"{name} ({code})"
 
     for outer, inner_groups in grouped(items, by):
-        click.secho(gpfg_stage_name(outer, "en") if by == "stage" else actor(outer), bold=True)
+        click.secho(gpfg_stage_name(outer, lang) if by == "stage" else actor(outer), bold=True)
         for inner, group in inner_groups:
-            click.secho(f"  {gpfg_stage_name(inner, 'en') if by == 'actor' else actor(inner)}", underline=True)
+            click.secho(f"  {gpfg_stage_name(inner, lang) if by == 'actor' else actor(inner)}", underline=True)
             for item in group:
-                date = (item["published"] or "")[:10] or "(no date)"
-                extra = f"  deadline {item['deadline'][:10]}" if item.get("deadline") else ""
-                status = f" [{item['status']}]" if item.get("status") and item["status"] != "unknown" else ""
+                date = (item["published"] or "")[:10] or _("(no date)")
+                extra = "  " + _("deadline %(day)s", day=item["deadline"][:10]) if item.get("deadline") else ""
+                known = item.get("status") and item["status"] != "unknown"
+                status = f" [{status_name(item['status'], lang)}]" if known else ""
                 click.echo(f"    {date:<10} {item['title'][:95]}{status}{extra}")
                 click.echo(f"               {item['url']}")
                 if item["related"]:
-                    click.echo(f"               related: {', '.join(item['related'])}")
+                    click.echo("               " + _("related: %(ids)s", ids=", ".join(item["related"])))

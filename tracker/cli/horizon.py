@@ -9,7 +9,15 @@ import json
 
 import click
 
-from tracker.cli.support import TrackerError, check_label, now_or, open_db, say_untrusted
+from tracker.cli.support import (
+    TrackerError,
+    check_label,
+    chosen_lang,
+    lang_option,
+    now_or,
+    open_db,
+    say_untrusted,
+)
 
 
 @click.command("horizon")
@@ -18,7 +26,7 @@ from tracker.cli.support import TrackerError, check_label, now_or, open_db, say_
 @click.option("--all", "show_all", is_flag=True, help="Every dated item, not only what the NCP follows.")
 @click.option("--profile", default="ncp", show_default=True, help="Digest profile deciding what the NCP follows.")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language; default: [digest] lang (nb).")
+@lang_option
 @click.option("--as-of", "as_of", help="The day the horizon starts (ISO date/datetime); default now.")
 @click.pass_context
 def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: str, fmt: str, lang: str,
@@ -39,7 +47,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     from tracker.store.queries import last_event_id
 
     when = now_or(as_of)
-    lang = lang or ctx.obj["config"].get("digest", "lang")  # the horizon mails are digests
+    lang = chosen_lang(ctx, lang)  # the horizon mails are digests
     try:
         prof = load_profile(profile)
     except ProfileError as exc:
@@ -104,7 +112,7 @@ def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
 
 @click.command("action-plan")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language; default: [digest] lang (nb).")
+@lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
 def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | None) -> None:
@@ -117,7 +125,7 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
     from tracker.i18n import gettext
     from tracker.links.action_plan import THEMES, grouped_items
 
-    lang = lang or ctx.obj["config"].get("digest", "lang")  # as `horizon`: read beside the digest
+    lang = chosen_lang(ctx, lang)  # as `horizon`: read beside the digest
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, now_or(as_of), lang=lang)

@@ -19,6 +19,8 @@ from tracker.cli.support import (
     check_event_kind,
     check_kind,
     check_source,
+    chosen_lang,
+    lang_option,
     now_or,
     open_db,
     parse_as_of,
@@ -395,46 +397,59 @@ def _print_health(rows: list[dict], title: str = "Source health") -> None:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
-def health(ctx, fmt, as_of) -> None:
+def health(ctx, fmt, lang, as_of) -> None:
     """Latest health of every source (green/amber/red with the reason).
 
     Exits 2 when a source is red, and, with the digest's banners on stderr, when no crawl has run,
     none succeeded or the latest successful one is older than the digest allows (a daily job that
-    stopped leaves every source green).
+    stopped leaves every source green). The table and banners are in the digest's language unless
+    --lang (Bokmål by default); jsonl keeps its keys and codes (green/amber/red).
     Example: ncp-tracker health --format jsonl
     """
     from crawlers.dates import OSLO
     from tracker.digest.build import health as source_health
+    from tracker.i18n import Translator
     from tracker.store.health import first_clock
     from tracker.store.instants import stored
+    from tracker.vocabulary import health_name, health_reason
 
+    lang = chosen_lang(ctx, lang)
+    _ = Translator(lang)
     when = now_or(as_of)
     db = open_db(ctx)
     try:
-        untrusted = say_untrusted(db, when, lang="en")
+        untrusted = say_untrusted(db, when, lang=lang)
         # as the digest lists them: failing sources first, each with the clock of the run that
         # checked it (`checked`: a replayed day's, where `finished` is the machine's) and `stale`
         rows, _stale = source_health(db, when)
         first = first_clock(db)
     finally:
         db.close()
+    shown = []
     for row in rows:
         local = row["checked"].astimezone(OSLO).strftime("%Y-%m-%d %H:%M") if row["checked"] else ""
-        row["checked_"] = local + (" (stale)" if row["stale"] else "")  # the table's, in Oslo time
         row["checked"] = stored(row["checked"]) if row["checked"] else None
+        # the table's copies, in the reader's words and Oslo time (the health page's)
+        shown.append({**row, "status_": health_name(row["status"], lang), "reason_": health_reason(row["reason"], lang),
+                      "checked_": local + (" (" + _("not checked for over 36 hours") + ")" if row["stale"] else "")})
     if fmt == "jsonl":
         for row in rows:
-            click.echo(json.dumps({k: v for k, v in row.items() if k != "checked_"}, ensure_ascii=False))
+            click.echo(json.dumps(row, ensure_ascii=False))
     elif not rows and first is not None:  # every run's clock is later than this one: said above
-        click.echo(f"no source health before {first.astimezone(OSLO):%Y-%m-%d %H:%M}, the first run's clock "
-                   "(see --as-of)")
+        clock = first.astimezone(OSLO).strftime("%Y-%m-%d %H:%M")
+        click.echo(_("no source health before %(clock)s, the first run's clock (see --as-of)", clock=clock))
     elif not rows:
-        click.echo("no crawl has run yet: try `ncp-tracker demo` or `ncp-tracker run`")
+        click.echo(_("No crawl has run yet (try %(command)s).", command="`ncp-tracker demo`"))
     else:
-        print_table(rows, ["source", "status", "channel", "items_seen", "items_new", "items_changed",
-                            "parse_errors", "requests", "checked_", "reason"], widths={"checked_": 24})
+        print_table(shown, ["source", "status_", "channel", "items_seen", "items_new", "items_changed",
+                            "parse_errors", "requests", "checked_", "reason_"], widths={"checked_": 50},
+                    headers={"source": _("Source"), "status_": _("Status"), "channel": _("Channel"),
+                             "items_seen": _("Seen"), "items_new": _("New"), "items_changed": _("Changed"),
+                             "parse_errors": _("Parse errors"), "requests": _("Requests"),
+                             "checked_": _("Checked"), "reason_": _("Reason")})
     if untrusted or any(r["status"] == "red" for r in rows):
         ctx.exit(2)
 

@@ -53,6 +53,18 @@ def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profil
     return bool(found)
 
 
+#: `--lang` of the commands whose text people read (`horizon`, `inbox`, `health`, …): Bokmål unless
+#: the configuration's [digest] lang says otherwise (`chosen_lang`); machine formats keep their keys
+lang_option = click.option("--lang", type=click.Choice(["nb", "en"]),
+                           help="Language of what it prints; default: [digest] lang (nb).")
+
+
+def chosen_lang(ctx: click.Context, lang: str | None) -> str:
+    """`--lang`, else the configuration's [digest] lang (the language the advisers read the
+    digest in, Bokmål unless set)."""
+    return lang or ctx.obj["config"].get("digest", "lang")
+
+
 def known_sources() -> list[str]:
     """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
     from tracker.attention.profiles import known_sources as _known
@@ -169,20 +181,23 @@ def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | Non
     return when
 
 
-def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None) -> None:
-    """A plain aligned table; long cells are cut with an ellipsis. A column named with a trailing
-    "_" (a display copy of a field, e.g. ``deadline_``: the day of ``deadline``) is headed without it."""
+def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None, *,
+                headers: dict[str, str] | None = None, empty: str = "(nothing)") -> None:
+    """A plain aligned table; long cells are cut with an ellipsis. A column is headed by its name in
+    `headers` (the reader's words), else by its key; a key with a trailing "_" (a display copy of
+    a field, e.g. ``deadline_``: the day of ``deadline``) without it. No rows: `empty`."""
     widths = widths or {}
     if not rows:
-        click.echo("(nothing)")
+        click.echo(empty)
         return
+    heads = {c: (headers or {}).get(c, c.rstrip("_")) for c in columns}
 
     def cell(value, col):
         text = "" if value is None else str(value).replace("\n", " ")
         limit = widths.get(col, 40)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    sizes = {c: max(len(c.rstrip("_")), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
-    click.echo("  ".join(c.rstrip("_").ljust(sizes[c]) for c in columns).rstrip())
+    sizes = {c: max(len(heads[c]), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+    click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())
     for r in rows:
         click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())

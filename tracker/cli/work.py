@@ -13,6 +13,8 @@ import click
 from tracker.cli.support import (
     TrackerError,
     check_item,
+    chosen_lang,
+    lang_option,
     now_or,
     open_db,
     print_table,
@@ -139,41 +141,60 @@ def close_unanswered(ctx, as_of) -> None:
 
 @click.command()
 @click.option("--owner", help="Only this adviser's items.")
+@lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
-def inbox(ctx, owner, as_of) -> None:
+def inbox(ctx, owner, lang, as_of) -> None:
     """Consultations that need the NCP's input, most urgent first.
 
     Like the digest, it says first when its data cannot be taken as current (no crawl, no
     successful or recent one: exit 2) and which sources are failing or unchecked.
+    In the digest's language unless --lang (Bokmål by default).
     Example: ncp-tracker inbox --owner kari
     """
+    lang = chosen_lang(ctx, lang)
     db = open_db(ctx)
     now = now_or(as_of)
+    from tracker.attention.horizon import day_month
     from tracker.attention.urgency import rank_relevance
-    from tracker.vocabulary import window_name
+    from tracker.i18n import Translator, format_score
+    from tracker.store.deadlines import oslo_date, to_datetime
+    from tracker.vocabulary import triage_name, window_name
     from tracker.workbench.triage import inbox_rows
     from tracker.workbench.triage import owners as assigned_owners
 
-    untrusted = say_untrusted(db, now, lang="en")
+    _ = Translator(lang)
+    untrusted = say_untrusted(db, now, lang=lang)
     rows = inbox_rows(db, now, owner)
     if not rows and owner:  # "(nothing)" read the same for a typo as for a free adviser
         owners = assigned_owners(db)
-        click.echo(f"no consultation needs input for owner {owner!r}"
-                   + (f" (advisers with items: {', '.join(owners)})" if owners else " (no item is assigned to anyone)"))
+        if owners:
+            click.echo(_("no consultation needs input for adviser %(owner)s (advisers with items: %(owners)s)",
+                         owner=repr(owner), owners=", ".join(owners)))
+        else:
+            click.echo(_("no consultation needs input for adviser %(owner)s (no item is assigned to anyone)",
+                         owner=repr(owner)))
         if untrusted:
             ctx.exit(2)
         return
     for r in rows:
-        r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " today" if r.get("draft_due_today") else "")
+        r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " " + _("today")
+                                                 if r.get("draft_due_today") else "")
         r["days"] = r.get("working_days_to_next_due")  # as the week: to what is due first
         r["deadline_"] = r.get("deadline_day") or ""
         if r.get("next_due_what") == "request_to_speak":  # why a hearing due next week is this week's
-            r["deadline_"] += f" (ask to speak by {r['next_due'][5:10]})"
-        r["week"] = window_name(r["window"], "en").lower()  # the order: the next due time's week, then relevance
-        r["rel"] = "NCP" if r.get("ncp_consultee") else f"{rank_relevance(r):.2f}"  # NCP: counts as 1.00
-    print_table(rows, ["week", "rel", "days", "deadline_", "due", "triage_state", "triage_owner", "id", "title"],
-           widths={"title": 60, "id": 40})
+            ask = day_month(oslo_date(to_datetime(r["next_due"])), lang)
+            r["deadline_"] += " (" + _("request to speak by %(when)s", when=ask) + ")"
+        r["week"] = window_name(r["window"], lang).lower()  # the order: the next due time's week, then relevance
+        # the NCP named as a consultee counts as 1.00
+        r["rel"] = _("NCP") if r.get("ncp_consultee") else format_score(rank_relevance(r), lang)
+        r["state_"] = triage_name(r.get("triage_state") or "new", lang)
+    print_table(rows, ["week", "rel", "days", "deadline_", "due", "state_", "triage_owner", "id", "title"],
+                widths={"title": 60, "id": 40},
+                headers={"week": _("Week"), "rel": _("Relevance"), "days": _("Working days"),
+                         "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Status"),
+                         "triage_owner": _("Adviser"), "id": _("Id"), "title": _("Title")},
+                empty=_("No open hearings need input."))
     if untrusted:
         ctx.exit(2)
 
