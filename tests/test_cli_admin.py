@@ -267,6 +267,23 @@ def test_no_command_writes_into_a_database_of_a_newer_ncp_tracker(env, tmp_path)
     conn.close()
 
 
+def test_users_list_refuses_a_database_of_a_newer_ncp_tracker_as_every_read_command(env):
+    """`users list` read a database with a migration this version does not know and listed its
+    accounts, exit 0, where `items` (and every other read command) refused it."""
+    assert run("users", "add", "Kari", "--role", "admin", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    conn = sqlite3.connect(env)
+    conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                 "values ('ncp_tracker.core', 'm9999_from_the_future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    before = env.read_bytes()
+    items, listed = run("items"), run("users", "list")
+    assert listed.exit_code == items.exit_code == 1, listed.output
+    assert listed.stderr == items.stderr == (f"Error: database {env} was written by a newer ncp-tracker (unknown "
+                                             "migrations: ncp_tracker.core.m9999_from_the_future); upgrade ncp-tracker\n")
+    assert "Kari" not in listed.stdout and env.read_bytes() == before
+
+
 def test_backups_of_another_database_leave_this_ones_copies_alone(env, tmp_path):
     """`backup DIR --keep 2` named every copy tracker-<time>.db and pruned every file of that
     pattern: two backups of another database into the same folder deleted the real ones."""

@@ -409,6 +409,36 @@ def test_stage_changes_are_worded():
     assert digest.describe_change({**change, "before": None}, "nb") == "Nytt trinn: Awaiting Council's 1st reading position"
 
 
+def test_an_ncp_cases_stage_change_is_named_not_coded(db):
+    """«Nytt trinn: filed → accepted» stood in the digest, mail and feed for another NCP's case:
+    the case's stage code, where the workbench names it (tracker.links.ncp_cases.stage_name)."""
+    import xml.etree.ElementTree as ET
+
+    build_world(db)
+    case = {"source": "oecd_ncp_cases", "kind": "ncp_case", "native_id": "nl0050", "title": "FNV vs. Tulpenveld",
+            "url": "https://mneguidelines.oecd.org/database/instances/nl0050.htm", "extra": {"stage": "filed"}}
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["oecd_ncp_cases"])
+    store.apply_scrape(db, run_id=run, as_of=DAY1, source="oecd_ncp_cases", items=[case])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="oecd_ncp_cases",
+                       items=[{**case, "extra": {"stage": "accepted"}}])
+    store.finish_run(db, run, 0)
+    with db.conn:  # an adviser follows the case: its changes are listed under «Endret»
+        db["triage"].insert({"item_id": "oecd_ncp_cases:nl0050", "state": "watching",
+                             "updated_at": "2026-11-23T05:00:00+00:00"}, replace=True)
+    nb, en = _build(db), _build(db, lang="en")
+    changed = digest.render_markdown(nb)
+    changed = changed[changed.index("## Endret"):]
+    assert "Nytt trinn: klage innlevert → akseptert for videre behandling" in changed
+    assert "New stage: complaint filed → accepted for further examination" in digest.render_text(en)
+    html = digest.render_html(nb)
+    assert "klage innlevert → akseptert for videre behandling" in html and "filed → accepted" not in html
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    atom = ET.fromstring(digest.render_atom(db, as_of=DAY2, profile="ncp", lang="en"))
+    (summary,) = [e.findtext("a:summary", namespaces=ns) for e in atom.findall("a:entry", ns)
+                  if "FNV vs. Tulpenveld" in (e.findtext("a:title", namespaces=ns) or "")]
+    assert "New stage: complaint filed → accepted for further examination" in summary, summary
+
+
 def test_a_committee_hearings_moved_times_are_worded():
     change = {"kind": "times_changed", "field": "hearing_start", "before": "2026-12-01T09:30:00+01:00",
               "after": "2026-12-03T10:00:00+01:00"}

@@ -22,16 +22,16 @@ def _item(native_id: str, **fields: str) -> dict[str, str]:
             "published": "2026-11-20T00:00:00+01:00", "deadline": "2026-12-20T23:59:59+01:00", **fields}
 
 
-def _feed(path: Path, as_of: str, items: list[dict[str, str]]) -> Path:
-    report = {"crawl_report": 1, "source": SOURCE, "as_of": as_of, "notes": [], "listing": {"complete": False},
+def _feed(path: Path, as_of: str, items: list[dict], source: str = SOURCE) -> Path:
+    report = {"crawl_report": 1, "source": source, "as_of": as_of, "notes": [], "listing": {"complete": False},
               "channel": "html", "may_be_empty": False, "finish_reason": "finished", "stats": {},
               "duration_s": 1.0, "args": {}}
     path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [*items, report]), "utf-8")
     return path
 
 
-def _ingest(db: Path, feed: Path):
-    return CliRunner().invoke(main, ["--db", str(db), "ingest", str(feed), "--source", SOURCE])
+def _ingest(db: Path, feed: Path, source: str = SOURCE):
+    return CliRunner().invoke(main, ["--db", str(db), "ingest", str(feed), "--source", source])
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -63,6 +63,54 @@ def test_an_unreadable_date_is_left_out_loudly_and_the_item_kept(tmp_path):
 
     assert "2 datoer som ikke kunne leses, er utelatt (linjenr. 1, 2)" in health_reason(reason, "nb")
     assert "2 unreadable dates left out (line numbers 1, 2)" in health_reason(reason, "en")
+
+
+def test_unreadable_times_in_extra_are_left_out_loudly_and_the_item_kept(tmp_path):
+    """A committee hearing's "hearing_start": "neste torsdag", "anmodningsfrist": "2026-13-45…" and a
+    sitting at "snart" were stored in silence, green, exit 0 — times_changed events «2026-12-03 →
+    neste torsdag» — where an unreadable `published`/`deadline` was left out, amber. Now the same."""
+    db, source = tmp_path / "t.db", "no_stortinget_horinger"
+
+    def hearing(**extra) -> dict:
+        return {"source": source, "kind": "committee_hearing", "native_id": "1", "title": "Høring i komiteen",
+                "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/horing/?h=1",
+                "deadline": "2026-12-20T12:00:00+01:00", "extra": extra}
+
+    good = {"hearing_start": "2026-12-03T09:00:00+01:00", "anmodningsfrist": "2026-12-01T12:00:00+01:00",
+            "hearing_times": [{"tidspunkt": "2026-12-03T09:00:00+01:00", "sted": "Høringssal 1"}]}
+    assert _ingest(db, _feed(tmp_path / "a.jsonl", "2026-11-23T06:00:00+01:00", [hearing(**good)], source),
+                   source).exit_code == 0
+    feed = _feed(tmp_path / "b.jsonl", "2026-11-24T06:00:00+01:00", [hearing(
+        hearing_start="neste torsdag", anmodningsfrist="2026-13-45T12:00:00+01:00", innspillsfrist=20261210,
+        hearing_times=[{"tidspunkt": "2026-12-03T09:00:00+01:00", "sted": "Høringssal 2"},
+                       {"tidspunkt": "snart", "sted": "Høringssal 1"}])], source)
+    r = _ingest(db, feed, source)
+    assert r.exit_code == 0, r.output
+    for line in (":1: extra.hearing_start 'neste torsdag' is not a date (ISO 8601); left out, the item is stored",
+                 ":1: extra.anmodningsfrist '2026-13-45T12:00:00+01:00' is not a date (ISO 8601); left out, the item "
+                 "is stored",
+                 ":1: extra.innspillsfrist 20261210 is not a date (ISO 8601); left out, the item is stored",
+                 ":1: extra.hearing_times[1].tidspunkt 'snart' is not a date (ISO 8601); extra.hearing_times left out, "
+                 "the item is stored"):
+        assert f"warning: {feed}{line}" in r.stderr, r.stderr
+    assert "[WARN] no_stortinget_horinger" in r.stderr and "4 unreadable date(s) left out (line numbers 1)" in r.stderr
+    # the item is stored; what the store held of the times is kept, and no change is made of them
+    (extra,) = [json.loads(e) for (e,) in _rows(db, "select extra from items")]
+    assert {k: extra[k] for k in good} == good and "innspillsfrist" not in extra
+    assert _rows(db, "select kind from events where kind != 'new'") == []
+    # an EU procedure's forecast on a day that is no day: its forecasts left out, the rest stored
+    oeil = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)", "title": "CSDDD",
+            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)",
+            "extra": {"stage": "Awaiting Council's 1st reading position",
+                      "forecasts": [{"date": "2026-31-12", "event": "Indicative plenary sitting date"}],
+                      "key_events": [{"date": "2022-02-23", "event": "Legislative proposal published"}]}}
+    feed = _feed(tmp_path / "c.jsonl", "2026-11-24T06:00:00+01:00", [oeil], "eu_oeil")
+    r = _ingest(db, feed, "eu_oeil")
+    assert r.exit_code == 0, r.output
+    assert (f"warning: {feed}:1: extra.forecasts[0].date '2026-31-12' is not a date (ISO 8601); extra.forecasts "
+            "left out, the item is stored") in r.stderr
+    (extra,) = [json.loads(e) for (e,) in _rows(db, "select extra from items where source = 'eu_oeil'")]
+    assert "forecasts" not in extra and extra["key_events"] == oeil["extra"]["key_events"]
 
 
 def test_a_report_as_of_that_is_not_a_time_is_a_clear_error(tmp_path):

@@ -317,17 +317,52 @@ def test_answers_command_end_to_end_with_the_real_engine(tmp_path):
 @pytest.mark.slow
 def test_a_blocked_answer_list_is_not_logged_as_checked(tmp_path):
     """A hearing whose answer list answered 403 was logged as checked that day with no answers,
-    like one nobody had answered; now it is not logged and the next run checks it again."""
+    like one nobody had answered; now it is not logged and the next run checks it again. Every
+    list blocked is nothing read: red, exit 2 (it said amber, exit 0), saying they were blocked."""
     from tracker.store.db import open_db
+    from tracker.vocabulary import health_reason
 
     run, db_path = _answers_world(tmp_path, [(PAGE1, 403, "challenge.html")])
     out = run()
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert "amber" in out.stdout and "blocked" in out.stdout and "(0 of 1 hearings' answer lists read)" in out.stdout
+    assert out.returncode == 2, out.stdout + out.stderr[-2000:]
+    assert out.stdout.startswith("no_regjeringen_horingssvar: red — ")
+    assert ("no answer list could be read (0 of 1 hearings): blocked (HTTP 403/429/challenge or robots.txt)"
+            in out.stdout and "(0 of 1 hearings' answer lists read)" in out.stdout), out.stdout
     db = open_db(db_path)
     assert db.execute("select count(*) from answer_checks").fetchone() == (0,)
+    status, reason = db.execute("select status, reason from health where source = 'no_regjeringen_horingssvar'").fetchone()
     db.close()
-    assert "(0 of 1 hearings' answer lists read)" in run().stdout  # asked again, the same day
+    assert status == "red"
+    assert ("ingen svarliste kunne leses (0 av 1 høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt)"
+            in health_reason(reason, "nb"))  # as the digest's and the workbench's health say it
+    again = run()
+    assert again.returncode == 2 and "(0 of 1 hearings' answer lists read)" in again.stdout  # asked again, the same day
+
+
+def test_answer_lists_all_blocked_are_red_some_blocked_amber(db, as_of):
+    """Every list blocked (HTTP 403/429/challenge, or robots.txt) is nothing read: red, saying so
+    (it was amber: the `answers` run exited 0); a blocked list beside lists read stays amber."""
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.store import merge as store
+
+    two = {**HEARINGS, "2477096": {"url": DETAIL.replace("2477095", "2477096"), "status": "closed"}}
+    robots = ("amber", "answer lists blocked by robots.txt (not fetched): answers cannot be read for these "
+                       f"hearings, e.g. {PAGE1}")
+    challenge = ("amber", "answer lists blocked (HTTP 403/429/challenge): answers not updated")
+
+    def health(notes, stats, hearings, read) -> dict:
+        run = store.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horingssvar"])
+        report = Report(source="no_regjeringen_horingssvar", notes=notes, stats=stats, may_be_empty=True,
+                        args={"hearings": hearings, "read": read})
+        return store_crawl(db, run_id=run, as_of=as_of, report=report, items=[])
+
+    blocked = "no answer list could be read (0 of 2 hearings): blocked (HTTP 403/429/challenge or robots.txt)"
+    row = health([robots], {"tracker/robots_blocked": 2}, two, [])
+    assert row["status"] == "red" and blocked in row["reason"], row
+    row = health([challenge, robots], {"tracker/detail_blocked": 1, "tracker/robots_blocked": 1}, two, [])
+    assert row["status"] == "red" and blocked in row["reason"], row
+    row = health([challenge], {"tracker/detail_blocked": 1}, two, ["2477096"])
+    assert row["status"] == "amber" and "could be read" not in row["reason"], row
 
 
 @pytest.mark.slow

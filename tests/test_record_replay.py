@@ -170,3 +170,34 @@ def test_a_later_recording_moves_the_day_clock_on_and_an_earlier_one_leaves_it(t
     (day / "day.json").write_text("not json", "utf-8")  # a broken clock is replaced, not kept
     write_day_clock(day, early)
     assert replay_as_of(day) == early
+
+
+def test_a_live_crawl_at_a_past_clock_is_not_stored_into_a_newer_store(site, tmp_path):
+    """`crawl`/`run --as-of` a day before the store's latest run crawled live and stored today's
+    pages at that older clock, exit 0 (a replay of an older day was refused): now refused the same
+    way, naming both clocks, nothing written, unless --allow-older."""
+    from datetime import timedelta
+
+    from crawlers.dates import OSLO
+
+    db = tmp_path / "live.db"
+    feed_arg = f"feed_url={site}/feed.xml"
+    live = ("--source", "no_regjeringen_horinger", "--arg", feed_arg, "--no-progress", *LIVE)
+    first = cli("crawl", *live, db=db)
+    assert first.returncode == 0, first.stderr
+    (latest,) = runs(db)
+    events = cli("events", "--format", "jsonl", db=db).stdout
+    past = (datetime.now(OSLO) - timedelta(days=3)).date().isoformat()
+    out = tmp_path / "digests"
+    for command in (["crawl"], ["run", "--out", str(out)]):
+        result = cli(*command, *live, "--as-of", past, db=db)
+        assert result.returncode == 1, result.stderr[-2000:]
+        assert "Traceback" not in result.stderr
+        assert f"Error: refusing to crawl at {past}T" in result.stderr
+        assert f"latest daily run is at {latest.astimezone(OSLO).isoformat()}" in result.stderr
+        assert "--allow-older" in result.stderr
+    assert not out.exists()
+    assert runs(db) == [latest] and cli("events", "--format", "jsonl", db=db).stdout == events  # nothing written
+    allowed = cli("crawl", *live, "--as-of", past, "--allow-older", db=db)
+    assert allowed.returncode == 0, allowed.stderr[-2000:]
+    assert len(runs(db)) == 2

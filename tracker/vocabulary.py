@@ -341,6 +341,11 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"recording incomplete: a 304 without a cached body was not recorded",
      N_("the recording is incomplete: a 304 answer without a cached copy was not recorded")),
     # regjeringen.no's published answers (høringssvar), whose pages may answer 403 to bots
+    (r"no answer list could be read \(0 of (?P<num>\d+) hearings?\): blocked \(HTTP 403/429/challenge or "
+     r"robots\.txt\)",
+     NP_("no answer list could be read (0 of %(num)s hearing): blocked (HTTP 403/429/challenge or robots.txt)",
+         "no answer list could be read (0 of %(num)s hearings): blocked (HTTP 403/429/challenge or robots.txt)",
+         "num")),
     (r"no answer list could be read \(0 of (?P<num>\d+) hearings?\)",
      NP_("no answer list could be read (0 of %(num)s hearing)", "no answer list could be read (0 of %(num)s hearings)",
          "num")),

@@ -71,6 +71,7 @@ def users_list(ctx) -> None:
 
     import sqlite_utils
 
+    from tracker.store.db import StoreError, check_not_newer
     from tracker.workbench import accounts
 
     path = Path(_db_path(ctx))
@@ -78,7 +79,10 @@ def users_list(ctx) -> None:
         raise TrackerError(f"no database at {path}")
     try:  # a read command opens the file read-only: no migration, no WAL switch, nothing written
         db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        check_not_newer(db.conn, path)  # refused as every read command refuses it (tracker.store.db)
         rows = accounts.list_users(db)
+    except StoreError as exc:
+        raise TrackerError(str(exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise TrackerError(f"cannot read {path}: {exc}") from exc
     for r in rows:

@@ -141,7 +141,8 @@ _set_opt = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALU
                         help="Scrapy setting, as with scrapy crawl -s (repeatable), e.g. -s CONTACT=you@example.org.")
 _allow_older_opt = click.option(
     "--allow-older", is_flag=True,
-    help="Replay a day older than the store's latest run (refused by default: it rolls the items back).")
+    help="Replay a day, or crawl live at an --as-of, older than the store's latest run (refused by default: "
+         "it rolls the items back).")
 _progress_opt = click.option("--progress/--no-progress", default=None,
                              help="Progress bars (default: when stderr is a terminal).")
 

@@ -367,7 +367,8 @@ def calibrate(ctx, dry_run, weights_path) -> None:
 @click.option("--item", "item_id", help="Show the stored answers of this hearing instead of crawling.")
 @click.pass_context
 def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
-    """Fetch other actors' published answers to closed regjeringen.no hearings.
+    """Fetch other actors' published answers to closed regjeringen.no hearings; exits 2 (red)
+    when no answer list could be read (every one failed or was blocked).
 
     Example: ncp-tracker answers && ncp-tracker answers --item regjeringen:2477095
     """

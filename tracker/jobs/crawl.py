@@ -390,21 +390,28 @@ def _say_waiting(holder: str) -> None:
 
 
 def check_replay_order(db, plan: list[Step]) -> None:
-    """ValueError, naming both clocks, when a replayed (not backfill) step of `plan` runs at a clock
-    earlier than the store's latest daily run: its items would move back to that day — deadlines,
-    statuses and texts of the older recording, the newer items "vanished" — and the digest would
-    report it as news. `crawl`/`run --allow-older` skip this check."""
+    """ValueError, naming both clocks, when a daily (not backfill) step of `plan` runs at a clock
+    earlier than the store's latest daily run: a replayed day's items would move back to that day —
+    deadlines, statuses and texts of the older recording, the newer items "vanished" — and the
+    digest would report it as news; a live crawl at a past `--as-of` would store today's pages as of
+    that day, before what the store already holds. `crawl`/`run --allow-older` skip this check."""
     from tracker.store.queries import latest_daily_clock
 
     latest = latest_daily_clock(db)
     if latest is None:
         return
     for step in plan:
-        if step.replay_dir and not step.backfill and step.as_of < latest:
+        if step.backfill or step.as_of >= latest:
+            continue
+        if step.replay_dir:
             raise ValueError(
                 f"refusing to replay {step.label or step.replay_dir} at {step.as_of.isoformat()}: the store's "
                 f"latest daily run is at {latest.isoformat()}, later (replaying an older day would roll its "
                 "items back); use another --db, or --allow-older to replay it anyway")
+        raise ValueError(
+            f"refusing to crawl at {step.as_of.isoformat()}: the store's latest daily run is at "
+            f"{latest.isoformat()}, later (a crawl stored at an earlier clock would roll its items back); "
+            "use another --db, or --allow-older to crawl at that clock anyway")
 
 
 def run_plan(
@@ -423,9 +430,10 @@ def run_plan(
     `tracker_settings(-s pairs)`); a live step needs CONTACT among them. The database's run lock
     is held throughout (tracker.store.runlock): a second crawl of the same store waits up to
     TRACKER_LOCK_WAIT seconds (`[crawl] lock_wait`) for it, then raises RunLocked before it
-    fetches or writes anything. With `refuse_older` (`crawl`, `run`, `demo`), a replayed day whose
-    clock is earlier than the store's latest daily run is refused (ValueError, before anything is
-    written): it would roll the store's items back (check_replay_order)."""
+    fetches or writes anything. With `refuse_older` (`crawl`, `run`, `record`, `demo`), a step
+    (a replayed day, a live crawl at a past `--as-of`) whose clock is earlier than the store's
+    latest daily run is refused (ValueError, before anything is written): it would roll the
+    store's items back (check_replay_order)."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.reactor import install_reactor

@@ -8,7 +8,8 @@ every finished crawl. Everything is checked before anything is stored — one so
 fields, a report — and the items then go through `tracker.jobs.storing.store_crawl`, the same
 function the store pipeline of a tracker crawl calls: same change events, same health.
 
-An item's date (``published``, ``deadline``) that cannot be read is left out of the item, not the
+An item's date (``published``, ``deadline``, and the dates and times in ``extra`` the tracker reads:
+`EXTRA_DATE_FIELDS`, `EXTRA_DATE_LISTS`) that cannot be read is left out of the item, not the
 item refused: the consultation, its title, link and text are still tracked (a stored date is kept:
 a field the scrape did not give is not changed), and the run notes it (amber: the source said
 something the tracker could not read) besides the line-by-line warnings `Checked.warnings`. A
@@ -32,6 +33,7 @@ from tracker.attention.profiles import known_sources
 from tracker.jobs.storing import Report, store_crawl
 from tracker.store import health
 from tracker.store import merge as store
+from tracker.store.changes import CASE_TIMES, FORECASTS, HEARING_TIMES, SITTINGS
 from tracker.store.deadlines import to_datetime
 
 
@@ -41,6 +43,13 @@ class IngestError(Exception):
 
 #: the item fields that hold a date: ISO 8601 with an offset, as the spiders write them (crawlers.dates.iso)
 DATE_FIELDS = ("published", "deadline")
+#: the dates and times in `extra` that the tracker reads as such: a committee hearing's times, a
+#: Storting case's saksgang days (tracker.store.changes), the deadline for written input, the day
+#: Have your say opens for feedback (tracker.store.merge)
+EXTRA_DATE_FIELDS = (*HEARING_TIMES, "innspillsfrist", *CASE_TIMES, "opens")
+#: lists in `extra` whose entries carry a date or time: a committee hearing's sittings, an EU
+#: procedure's forecasts and key events (OEIL) — the list key → its entries' date key
+EXTRA_DATE_LISTS = {SITTINGS: "tidspunkt", FORECASTS: "date", "key_events": "date"}
 
 
 def read_date(value: Any) -> datetime | None:
@@ -52,13 +61,32 @@ def read_date(value: Any) -> datetime | None:
 
 
 def _unreadable_dates(path: Path, number: int, data: dict[str, Any]) -> list[str]:
-    """Leave out the dates of an item that cannot be read; a warning for each."""
+    """Leave out the dates of an item that cannot be read; a warning for each. A list in `extra`
+    with an unreadable date (EXTRA_DATE_LISTS) is left out as a whole: what the store holds of it
+    is kept, as for any field the crawl did not give (tracker.store.merge)."""
     out = []
     for name in DATE_FIELDS:
         value = data.get(name)
         if value not in (None, "") and read_date(value) is None:
             del data[name]
             out.append(f"{path}:{number}: {name} {value!r} is not a date (ISO 8601); left out, the item is stored")
+    extra = data.get("extra")
+    if not isinstance(extra, dict):
+        return out
+    for name in EXTRA_DATE_FIELDS:
+        value = extra.get(name)
+        if value not in (None, "") and read_date(value) is None:
+            del extra[name]
+            out.append(f"{path}:{number}: extra.{name} {value!r} is not a date (ISO 8601); left out, "
+                       "the item is stored")
+    for name, key in EXTRA_DATE_LISTS.items():
+        rows = extra.get(name)
+        bad = [(i, row[key]) for i, row in enumerate(rows) if isinstance(row, dict)
+               and row.get(key) not in (None, "") and read_date(row[key]) is None] if isinstance(rows, list) else []
+        if bad:
+            del extra[name]
+            out += [f"{path}:{number}: extra.{name}[{i}].{key} {value!r} is not a date (ISO 8601); extra.{name} "
+                    "left out, the item is stored" for i, value in bad]
     return out
 
 

@@ -83,10 +83,16 @@ def _store_answers(db: sqlite_utils.Database, *, run_id: int, as_of: datetime, r
     result = store.ApplyResult(report.source)
     result.seen, result.new = len(items), stored
     asked = args.get("hearings") or {}
-    # every list asked for failed (an HTTP error, a download error, a request not in the recording):
-    # nothing was read, red, live or replayed alike (a blocked list, the site's doing, stays amber)
-    if asked and not read and int(report.stats.get("tracker/list_failed", 0)) >= len(asked):
-        result.notes.append(("red", f"no answer list could be read (0 of {len(asked)} hearings)"))
+    # every list asked for failed (an HTTP error, a download error, a request not in the recording)
+    # or was blocked (HTTP 403/429/challenge, robots.txt): nothing was read, red, live or replayed
+    # alike (a blocked list among lists read stays amber: the spider's note)
+    failed = int(report.stats.get("tracker/list_failed", 0))
+    blocked = int(report.stats.get("tracker/detail_blocked", 0)) + int(report.stats.get("tracker/robots_blocked", 0))
+    if asked and not read and failed + blocked >= len(asked):
+        reason = f"no answer list could be read (0 of {len(asked)} hearings)"
+        if not failed:  # the site refused them all
+            reason += ": blocked (HTTP 403/429/challenge or robots.txt)"
+        result.notes.append(("red", reason))
     return result
 
 
