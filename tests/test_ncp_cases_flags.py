@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from crawlers.dates import OSLO
 from crawlers.spiders.oecd_ncp_cases import LISTING_URL, OecdNcpCasesSpider
 from tests.conftest import file_response, make_spider
@@ -94,3 +96,45 @@ def test_the_reasons_are_in_the_digests_language(db):
     for case in en.values():
         outside = re.sub(r"«[^»]*»", "", case["reason"])
         assert not re.search(r"\b(?:er|et|norsk|selskap|saken|leder|støtter|nevnt|sak|om|av|fra)\b", outside), outside
+
+
+def _case_section(md: str) -> str:
+    heading = next(h for h in ("## Andre lands kontaktpunkter", "## Other NCPs' cases") if h in md)
+    return md.split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize(("lang", "moved", "closed", "document", "stage_then", "new"), [
+    ("nb", "Nytt trinn: akseptert for videre behandling → sluttuttalelse", "Lukket",
+     "Nye dokumenter (1): Final statement", "Trinn: akseptert for videre behandling", "**NY**"),
+    ("en", "New stage: accepted for further examination → final statement", "Closed",
+     "New documents (1): Final statement", "Stage: accepted for further examination", "**NEW**"),
+])
+def test_the_digest_says_what_became_of_a_flagged_case(db, tmp_path, lang, moved, closed, document, stage_then, new):
+    """On 24.11 case uk0112 went from «akseptert» to «sluttuttalelse» (closed, its final statement
+    added), but «Andre lands kontaktpunkter» read word for word as on 23.11 — «Kestrel Offshore
+    Holdings Ltd: identifisert for Norges Banks eierskapsutøvelse (…)» — with no NY, no change: the
+    flag's reason only. Now a new case is NEW with its stage, a changed one says what changed."""
+    import tracker.digest as digest
+
+    (final,) = cases("uk0112")
+    accepted = {**final, "status_raw": "In progress", "documents": final["documents"][:1],
+                "extra": {**final["extra"], "stage": "accepted"}}
+    put(db, DAY1, "no_etikkradet", [
+        {"source": "no_etikkradet", "kind": "gpfg_recommendation", "native_id": "9290",
+         "url": "https://etikkradet.no/x/", "title": "Selskaper identifisert for Norges Banks eierskapsutøvelse",
+         "body": "Etikkrådet har identifisert Kestrel Offshore Holdings Ltd.", "extra": {"action": "ownership_flag"}}])
+    put(db, DAY1, "oecd_ncp_cases", [accepted])
+    update_companies(db)
+    digest.write_for_run(db, as_of=DAY1, out_dir=tmp_path, lang=lang)
+    put(db, DAY2, "oecd_ncp_cases", [final])
+
+    day1 = _case_section(digest.render_markdown(digest.build_digest(db, as_of=DAY1, lang=lang)))
+    assert f"- {new} **[Coastal Communities Alliance vs. Kestrel" in day1 and f"  - {stage_then}\n" in day1
+    day2 = _case_section(digest.render_markdown(digest.build_digest(db, as_of=DAY2, lang=lang)))
+    assert new not in day2
+    lines = [line.strip()[2:] for line in day2.splitlines() if line.startswith("  - ")]
+    assert lines[1:] == [moved, closed, document], day2  # after the reason: what happened, the stage's move first
+    assert "final_statement" not in day2 and "accepted" not in day2.replace("accepted for further", "")
+
+    html = digest.render_html(digest.build_digest(db, as_of=DAY2, lang=lang))
+    assert moved.replace("→", "&rarr;") in html or moved in html

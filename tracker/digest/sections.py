@@ -26,6 +26,7 @@ from tracker.digest.build import (
     GPFG_KINDS,
     GPFG_SOURCES,
     Context,
+    items_by_id,
     present,
     wants,
 )
@@ -45,6 +46,7 @@ from tracker.digest.wording import (
     case_time_line,
     deadline_line,
     describe_change,
+    extra,
     next_due_text,
     reason_text,
     resent_text,
@@ -52,6 +54,7 @@ from tracker.digest.wording import (
     when_text,
 )
 from tracker.i18n import format_date, format_datetime, format_long_date
+from tracker.store import changes as store_changes
 from tracker.store import deadlines
 from tracker.store.instants import stored
 from tracker.store.status import UNKNOWN
@@ -252,6 +255,28 @@ def provisions_section(ctx: Context) -> Section | None:
                    groups=[Group("", entries)], empty=ctx._("Nothing."))
 
 
+def _ncp_case_entry(case: dict[str, Any], ctx: Context) -> Entry:
+    """A flagged case as what happened to it in the window — NEW when first seen in it, else its
+    changes as «Endret» words them (its stage by name, `ncp_cases.stage_name`: «Nytt trinn:
+    akseptert for videre behandling → sluttuttalelse», «Lukket», the final statement added) — its
+    stage when no change says it, and why the NCP follows it."""
+    from tracker.links.ncp_cases import stage_name
+
+    events = [e for e in ctx.events if e.get("item_id") == case["id"]]
+    new = any(e["kind"] == "new" for e in events)
+    # the stage's move first: what happened to the case, then what came with it (closed, a document)
+    changes = [] if new else sorted((
+        {**c, "before": stage_name(c.get("before"), ctx.lang) if c.get("before") else None,
+         "after": stage_name(c.get("after"), ctx.lang)} if c.get("kind") == "stage_changed" else c
+        for c in store_changes.told([dict(e) for e in events])), key=lambda c: c.get("kind") != "stage_changed")
+    # its stage, unless a change below says where it moved
+    lines = [] if any(c.get("kind") == "stage_changed" for c in changes) else [
+        ctx._("Stage: %(stage)s", stage=clean(stage_name(case.get("stage"), ctx.lang), 120))]
+    return Entry(id=case["id"], title=clean(case.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
+                 url=safe_url(case.get("url")), new=new, reason=clean(case.get("reason"), 300), lines=lines,
+                 changes=[describe_change(c, ctx.lang, case) for c in changes])
+
+
 def ncp_cases_section(ctx: Context) -> Section | None:
     """Other countries' NCP cases, new or changed in the window, that name a company the NCP follows
     (the fund's exclusions and observations, a Norwegian company) or involve Norway's NCP."""
@@ -261,8 +286,10 @@ def ncp_cases_section(ctx: Context) -> Section | None:
     cases = flagged_cases(ctx.db, since, stored(ctx.as_of), ctx.lang)
     if not cases:
         return None
-    entries = [Entry(id=c["id"], title=clean(c.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
-                     url=safe_url(c.get("url")), lines=[clean(c.get("reason"), 300)]) for c in cases]
+    # the stage as it stood at the digest's time (a digest of an earlier day: that day's)
+    stood = items_by_id(ctx.db, [c["id"] for c in cases], ctx.upto)
+    entries = [_ncp_case_entry({**c, "stage": extra(stood[c["id"]]).get("stage") or c["stage"]}
+                               if c["id"] in stood else c, ctx) for c in cases]
     return Section(id="ncp_cases", heading=counted(ctx._("Other NCPs' cases"), len(entries)),
                    groups=[Group("", entries)], empty=ctx._("Nothing."))
 
