@@ -56,7 +56,7 @@ def test_flagged_cases_with_reasons(db):
     rio = got["oecd_ncp_cases:cl0045_day1"]
     assert [f["code"] for f in rio["flags"]] == ["gpfg", "norway_ncp"]
     assert "identifisert for Norges Banks eierskapsutøvelse" in rio["reason"]
-    assert "Kontaktpunktet i Norge støtter saken" in rio["reason"]
+    assert "Kontaktpunktet i Norge er støttende kontaktpunkt (ledende: Chile)" in rio["reason"]
     assert [f["code"] for f in got["oecd_ncp_cases:br0019"]["flags"]] == ["norwegian", "norway_ncp"]
     assert got["oecd_ncp_cases:de0033"]["reason"].startswith("Rheinwerk Chemie AG: nevnt i en sak om SPU")
     assert got["oecd_ncp_cases:uk0112"]["stage"] == "final_statement"
@@ -86,7 +86,7 @@ def test_the_reasons_are_in_the_digests_language(db):
     en = {c["id"]: c for c in flagged_cases(db, lang="en")}
     rio, brazil = en["oecd_ncp_cases:cl0045_day1"], en["oecd_ncp_cases:br0019"]
     assert "identified for Norges Bank's ownership work («Selskaper identifisert" in rio["reason"]
-    assert "Norway's NCP supports the case" in rio["reason"]
+    assert "Norway's NCP is a supporting NCP (lead: Chile)" in rio["reason"]
     assert "is a Norwegian company" in brazil["reason"]
     assert en["oecd_ncp_cases:de0033"]["reason"].startswith("Rheinwerk Chemie AG: named in a fund item")
     assert en["oecd_ncp_cases:uk0112"]["stage_text"] == "final statement"
@@ -138,3 +138,21 @@ def test_the_digest_says_what_became_of_a_flagged_case(db, tmp_path, lang, moved
 
     html = digest.render_html(digest.build_digest(db, as_of=DAY2, lang=lang))
     assert moved.replace("→", "&rarr;") in html or moved in html
+
+
+@pytest.mark.parametrize(("lang", "role", "sided"), [
+    ("nb", "Kontaktpunktet i Norge er støttende kontaktpunkt (ledende: Chile)", "støtter saken"),
+    ("en", "Norway's NCP is a supporting NCP (lead: Chile)", "supports the case"),
+])
+def test_a_supporting_ncp_reads_as_its_role_not_as_backing_the_complaint(db, tmp_path, lang, role, sided):
+    """«Kontaktpunktet i Norge støtter saken» (en «Norway's NCP supports the case») for a case with
+    `supporting_ncps: ['Norway']` read as the NCP backing the complaint; an impartial NCP must never
+    appear so. It is the supporting NCP beside the lead, in the digest (Markdown and HTML)."""
+    import html
+
+    import tracker.digest as digest
+
+    fill(db)
+    for text in (digest.render_markdown(digest.build_digest(db, as_of=DAY1, lang=lang)),
+                 html.unescape(digest.render_html(digest.build_digest(db, as_of=DAY1, lang=lang)))):
+        assert role in text and sided not in text
