@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
+import pytest
 from test_digest_world import (
     DAY1,
     DAY2,
@@ -262,7 +263,8 @@ def _add_gpfg_and_apl(db):
         "url": "https://www.nbim.no/no/nyheter/n1"}])
     store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_forbrukertilsynet", items=[{
         "source": "no_forbrukertilsynet", "kind": "regulator_news", "native_id": "f1",
-        "title": "Oppdatert veiledning om aktsomhetsvurderinger", "url": "https://www.forbrukertilsynet.no/f1"}])
+        "title": "Oppdatert veiledning om aktsomhetsvurderinger", "url": "https://www.forbrukertilsynet.no/f1",
+        "extra": {"topic": "åpenhetsloven"}}])  # as the spider marks a post that names the act's duties
 
 
 def test_gpfg_and_apenhetsloven_sections_from_the_links_module(db):
@@ -275,6 +277,36 @@ def test_gpfg_and_apenhetsloven_sections_from_the_links_module(db):
     md = digest.render_markdown(d)
     assert md.index("## Statens pensjonsfond utland") < md.index("## Åpenhetsloven") < md.index("## Kommende frister")
     assert _build(db, profile="eu").gpfg is None
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("nb", "## Åpenhetsloven"), ("en", "## Transparency Act")])
+def test_the_apenhetsloven_section_lists_only_items_about_the_act(db, lang, heading):
+    """Day 1 of the demo listed Forbrukertilsynet's «Nye regler om kredittkjøp på nett» and
+    «Forbrukertilsynet advarer mot skjult reklame i sosiale medier» under «Åpenhetsloven»: every
+    post of the regulator, the flag that a post is about the act computed and then dropped. Now
+    the section holds the posts about the act (the spider's mark, or the tagger's label)."""
+    build_world(db)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_forbrukertilsynet"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_forbrukertilsynet", items=[
+        {"source": "no_forbrukertilsynet", "kind": "regulator_news", "native_id": native_id, "title": title,
+         "url": f"https://www.forbrukertilsynet.no/{native_id}", "extra": {"topic": topic}}
+        for native_id, title, topic in (
+            ("41098", "Nye regler om kredittkjøp på nett", None),
+            ("40870", "Forbrukertilsynet advarer mot skjult reklame i sosiale medier", None),
+            ("41150", "Tilsyn med redegjørelser etter åpenhetsloven for 2026", "åpenhetsloven"),
+            ("41300", "Veiledning om redegjørelsen for 2026", None))])  # the tagger's label says it
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("""update items set labels = '["apenhetsloven", "oecd-ii"]', relevance = 0.7, relevant = 1
+                      where id = 'no_forbrukertilsynet:41300'""")
+    md = digest.render_markdown(_build(db, lang=lang))
+    section = md[md.index(heading):].split("\n## ", 1)[0]
+    assert "Tilsyn med redegjørelser etter åpenhetsloven for 2026" in section
+    assert "Veiledning om redegjørelsen for 2026" in section
+    assert "kredittkjøp" not in section and "skjult reklame" not in section
+    html = digest.render_html(_build(db, lang=lang))
+    part = html[html.index('id="apenhetsloven"'):].split("</section>", 1)[0]
+    assert "Tilsyn med redegjørelser" in part and "kredittkjøp" not in part
 
 
 def test_a_storting_case_in_the_gpfg_section_gives_its_hearing_deadline(db):
