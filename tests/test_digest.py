@@ -802,3 +802,25 @@ def test_a_deadline_move_a_backfill_saw_first_is_still_in_the_digest(db, tmp_pat
         db["items"].update(iid("3100001"), {"status": "closed"})
     again = {r["id"]: r for r in _build(db).changed}
     assert [c["kind"] for c in again[iid("3100001")]["changes"]] == kinds
+
+
+@pytest.mark.parametrize(("lang", "summary", "out_of_date"), [
+    ("nb", "- Kilder: 1 feiler (Stortingets komitéhøringer); 2 utdatert (EU: Si din mening (Have your say), "
+           "Høringer (regjeringen.no)).", "**utdatert (siste sjekk: "),
+    ("en", "- Sources: 1 failing (Storting committee hearings); 2 out of date (EU Have your say, "
+           "Government hearings (regjeringen.no)).", "**out of date (last check: "),
+])
+def test_the_summary_counts_the_sources_as_the_health_table_shows_them(db, lang, summary, out_of_date):
+    """With the data two days old the summary said «Kilder: 1 med advarsel (EU: Si din mening …)»
+    while «Kildenes helse» marked that source and regjeringen.no «**utdatert (siste sjekk: …)**»
+    (red): the summary counted the last check's status and passed over its age."""
+    import re
+
+    build_world(db)
+    md = digest.render_markdown(_build(db, as_of=DAY2 + timedelta(days=2), lang=lang))
+    assert summary + "\n" in md
+    table = md.split("\n| ", 1)[1]
+    assert len(re.findall(re.escape(out_of_date), table)) == 2
+    # and a fresh day's summary is as it was: the warning is a warning
+    fresh = digest.render_markdown(_build(db, lang=lang))
+    assert ("1 med advarsel (EU: Si din mening" if lang == "nb" else "1 with warnings (EU Have your say") in fresh

@@ -493,32 +493,46 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
     return lines + _sources_line(ctx)
 
 
+#: what a source's row of «Kildenes helse» is shown as (`shown_health`)
+OUT_OF_DATE = "out_of_date"
+
+
+def shown_health(h: dict[str, Any]) -> str:
+    """How a source's latest check is shown — in the health table and in the summary, decided here
+    only: ``out_of_date`` (red: not checked for too long, whatever its last check said,
+    `build.health`), else its status (``red``, ``amber``, ``green``; an unknown one as ``amber``)."""
+    if h.get("out_of_date"):
+        return OUT_OF_DATE
+    return h["status"] if h["status"] in ("green", "amber", "red") else "amber"
+
+
 def _sources_line(ctx: Context) -> list[str]:
-    """The summary's line on failing and warning sources ([] before the first crawl)."""
+    """The summary's line on failing, out-of-date and warning sources, as the health table shows
+    them (`shown_health`; [] before the first crawl)."""
     _ = ctx._
-    lines = []
-    red = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "red"]
-    amber = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "amber"]
-    if red or amber:
-        parts = []
-        if red:
-            parts.append(_.n("%(num)d failing (%(names)s)", "%(num)d failing (%(names)s)", len(red), names=", ".join(red)))
-        if amber:
-            parts.append(_.n("%(num)d with warnings (%(names)s)", "%(num)d with warnings (%(names)s)", len(amber),
-                             names=", ".join(amber)))
-        lines.append(_("Sources: %(parts)s.", parts="; ".join(parts)))
-    elif ctx.health:
-        lines.append(_("All sources OK."))
-    return lines
+    names: dict[str, list[str]] = {}
+    for h in ctx.health:
+        names.setdefault(shown_health(h), []).append(source_name(h["source"], ctx.lang))
+    parts = []
+    if red := names.get("red"):
+        parts.append(_.n("%(num)d failing (%(names)s)", "%(num)d failing (%(names)s)", len(red), names=", ".join(red)))
+    if old := names.get(OUT_OF_DATE):
+        parts.append(_.n("%(num)d out of date (%(names)s)", "%(num)d out of date (%(names)s)", len(old),
+                         names=", ".join(old)))
+    if amber := names.get("amber"):
+        parts.append(_.n("%(num)d with warnings (%(names)s)", "%(num)d with warnings (%(names)s)", len(amber),
+                         names=", ".join(amber)))
+    if parts:
+        return [_("Sources: %(parts)s.", parts="; ".join(parts))]
+    return [_("All sources OK.")] if ctx.health else []
 
 
 def health_rows(ctx: Context) -> list[HealthRow]:
     """A source not checked for too long is out of date (red), with what its last check said."""
     rows = []
     for h in ctx.health:
-        status = h["status"] if h["status"] in ("green", "amber", "red") else "amber"
-        text = health_name(h["status"], ctx.lang)
-        if h.get("out_of_date"):
+        status, text = shown_health(h), health_name(h["status"], ctx.lang)
+        if status == OUT_OF_DATE:
             status, text = "red", ctx._("out of date (last check: %(status)s)", status=text)
         rows.append(HealthRow(source=source_name(h["source"], ctx.lang), status=status, status_text=text,
                               count=int(h["items_seen"] or 0),
