@@ -824,3 +824,45 @@ def test_the_summary_counts_the_sources_as_the_health_table_shows_them(db, lang,
     # and a fresh day's summary is as it was: the warning is a warning
     fresh = digest.render_markdown(_build(db, lang=lang))
     assert ("1 med advarsel (EU: Si din mening" if lang == "nb" else "1 with warnings (EU Have your say") in fresh
+
+
+@pytest.mark.parametrize(("lang", "needs", "new", "note"), [
+    ("nb", "## Trenger innspill", "## Nytt", "_2 nye saker står under «Trenger innspill» (merket NY)._"),
+    ("en", "## Needs input", "## New since", "_2 new items are listed under “Needs input” (marked NEW)._"),
+])
+def test_a_new_consultation_needing_input_is_never_behind_the_cap(db, tmp_path, data_dir, lang, needs, new, note):
+    """Day 2 of the demo said «2 nye saker står under «Trenger innspill» (merket NY)» but showed
+    one: the other (Greenwashing, due 04.01.2027) ranked below the window's cap and waited behind
+    «+13 til i arbeidsbenken» while the consultations of the day before stayed in view. A window
+    takes its new ones first, then the rest by rank, up to the cap."""
+    import re
+
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nneeds_input_cap = 2\n", "utf-8")
+    _day1_digest_then_day2(db, tmp_path)
+    md = digest.render_markdown(_build(db, lang=lang))
+    section = md[md.index(needs):md.index(new)]
+    later = section.split("\n### ")[-1]
+    # «Senere»: the new one (relevance 0.74) in view beside the most relevant one (0.92), in rank order
+    titles = re.findall(r"^- (?:\*\*(?:NY|NEW)\*\* )?\*\*\[([^\]]+)\]", later, re.M)
+    assert [t[:40] for t in titles] == ["Høring – endringer i åpenhetsloven (gjen", "Høring – forslag til lov om ansvarlige l"]
+    assert re.search(r"_\+3 (til i arbeidsbenken|more in the workbench)_", later)
+    assert len(re.findall(r"^- \*\*(?:NY|NEW)\*\* ", section, re.M)) == 2
+    assert note in md
+
+
+def test_when_new_ones_fill_a_window_the_note_says_how_many_are_shown(db, data_dir):
+    """The first digest of a store: every consultation is new, more than a window's cap; «Nytt»
+    says how many of them «Trenger innspill» shows, not that they are all there."""
+    import re
+
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nneeds_input_cap = 2\n", "utf-8")
+    build_world(db, days=1)
+    for lang, line in (("nb", r"_(\d+) nye saker trenger innspill: (\d+) står under «Trenger innspill» \(merket NY\), "
+                              r"resten i arbeidsbenken\._"),
+                       ("en", r"_(\d+) new items need input: (\d+) listed under “Needs input” \(marked NEW\), the rest "
+                              r"in the workbench\._")):
+        md = digest.render_markdown(_build(db, as_of=DAY1, lang=lang))
+        total, shown = map(int, re.search(line, md).groups())
+        needs = md.split("\n## ")[1]
+        assert total == len(digest.build_digest(db, as_of=DAY1).needs_input) > shown
+        assert shown == len(re.findall(r"^- \*\*(?:NY|NEW)\*\* ", needs, re.M))

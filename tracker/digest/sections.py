@@ -163,19 +163,33 @@ def _short_facts(row: dict[str, Any], ctx: Context) -> list[str]:
 # ---------------------------------------------------------------------------- builders
 
 
+def needs_shown(ctx: Context, window: str) -> list[dict[str, Any]]:
+    """The entries a window of «Trenger innspill» shows: at most the profile's `needs_input_cap`,
+    the window's new consultations taken first (an adviser has not seen them: one must never wait
+    behind "+N til i arbeidsbenken" while yesterday's stay in view), then the rest by rank; listed in
+    the window's order (by relevance). Only when a window holds more new ones than the cap (the
+    first digest of a store: every item is new) are some of them left to the workbench, and «Nytt»
+    says how many."""
+    rows = [r for r in ctx.needs if r["window"] == window]
+    new_ids = ctx.new_ids
+    first = [r["id"] for r in rows if r["id"] in new_ids] + [r["id"] for r in rows if r["id"] not in new_ids]
+    chosen = set(first[:ctx.profile.needs_input_cap])
+    return [r for r in rows if r["id"] in chosen]
+
+
 def needs_input(ctx: Context) -> Section:
     _ = ctx._
     rows = ctx.needs
-    cap = ctx.profile.needs_input_cap
     groups = []
     for window in urgency.WINDOWS:
         in_window = [r for r in rows if r["window"] == window]
         if not in_window:
             continue
-        hidden = len(in_window) - cap
+        shown = needs_shown(ctx, window)
+        hidden = len(in_window) - len(shown)
         groups.append(Group(
             heading=counted(window_name(window, ctx.lang), len(in_window)),
-            entries=[needs_entry(r, ctx) for r in in_window[:cap]],
+            entries=[needs_entry(r, ctx) for r in shown],
             more=_("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "",
         ))  # fmt: skip
     notes = []
@@ -202,9 +216,16 @@ def new_items(ctx: Context) -> Section:
 
     notes = []
     new_since = {"new_since": _since(ctx)}  # the window's new items: the links below narrow it by the profile
-    if in_needs:
+    # shown there as needs_shown decides (more new ones than a window's cap: the rest in the workbench)
+    shown_new = sum(1 for w in urgency.WINDOWS for r in needs_shown(ctx, w) if r["id"] in ctx.new_ids)
+    if in_needs and shown_new == in_needs:
         notes.append(Note(_.n("%(num)d new item is listed under “Needs input” (marked NEW).",
                               "%(num)d new items are listed under “Needs input” (marked NEW).", in_needs)))
+    elif in_needs:
+        notes.append(Note(_.n("%(num)d new item needs input: %(shown)d listed under “Needs input” (marked NEW), "
+                              "the rest in the workbench.",
+                              "%(num)d new items need input: %(shown)d listed under “Needs input” (marked NEW), "
+                              "the rest in the workbench.", in_needs, shown=shown_new)))
     if others:
         notes.append(Note(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
                               "%(num)d other new items are not relevant to this profile (see the workbench).", others),
