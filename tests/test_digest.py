@@ -691,6 +691,32 @@ def test_a_document_the_page_no_longer_links_is_listed_under_changed(db, tmp_pat
     assert "Nye dokumenter (1): Høringsnotat" in entry
 
 
+@pytest.mark.parametrize(("lang", "group", "summary", "changed"), [
+    ("nb", "### Endringer i overvåkede EU-saker siste uke (1)", r"- (\d+) endringer? i saker Kontaktpunktet følger\.",
+     r"## Endret \((\d+)\)"),
+    ("en", "### Changes to watched EU files in the last week (1)", r"- (\d+) changes? to items the NCP follows\.",
+     r"## Changed \((\d+)\)"),
+])
+def test_the_eu_watchlist_and_the_items_the_ncp_follows_are_named_apart(db, lang, group, summary, changed):
+    """The summary's «14 endringer i saker Kontaktpunktet følger» counts «Endret», while the EU
+    group was headed «Endringer i fulgte saker siste uke (11)» — the EU watchlist, another set under
+    the same word; and English said «this week» where Bokmål said «siste uke» (the last 7 days). The
+    watchlist is «overvåkede EU-saker», as the workbench's page «Overvåkede EU-saker» names it."""
+    import re
+
+    build_world(db)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["eu_oeil"])
+    item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
+            "title": "Corporate sustainability due diligence", "extra": {"stage": "Awaiting Council's 1st reading position"},
+            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)"}
+    store.apply_scrape(db, run_id=run, as_of=DAY1, source="eu_oeil", items=[item])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_oeil",
+                       items=[{**item, "extra": {"stage": "Procedure completed"}}])
+    md = digest.render_markdown(_build(db, lang=lang))
+    assert group + "\n" in md and "fulgte" not in md and "files this week" not in md
+    assert re.search(summary, md).group(1) == re.search(changed, md).group(1)
+
+
 def test_a_backfill_of_a_watched_eu_file_is_not_this_weeks_news(db):
     """`ncp-tracker backfill --source eu_oeil` the day after the source's first crawl stores a
     watched procedure's history: its events are a backfill run's (history found later), and the EU

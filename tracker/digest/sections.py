@@ -334,7 +334,7 @@ def eu_section(ctx: Context) -> Section | None:
                    links=links(e.get("links") or []))
              for e in ctx.eu["stage"]]
     groups = [Group(counted(_("Open EU consultations"), len(consultations)), consultations),
-              Group(counted(_("Changes to watched files this week"), len(stage)), stage)]
+              Group(counted(_("Changes to watched EU files in the last week"), len(stage)), stage)]
     notes = []
     if others := len(ctx.eu["consultations"]) - len(relevant):
         notes.append(Note(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
