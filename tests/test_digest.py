@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
+import pytest
 from test_digest_world import (
     DAY1,
     DAY2,
@@ -262,7 +263,8 @@ def _add_gpfg_and_apl(db):
         "url": "https://www.nbim.no/no/nyheter/n1"}])
     store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_forbrukertilsynet", items=[{
         "source": "no_forbrukertilsynet", "kind": "regulator_news", "native_id": "f1",
-        "title": "Oppdatert veiledning om aktsomhetsvurderinger", "url": "https://www.forbrukertilsynet.no/f1"}])
+        "title": "Oppdatert veiledning om aktsomhetsvurderinger", "url": "https://www.forbrukertilsynet.no/f1",
+        "extra": {"topic": "åpenhetsloven"}}])  # as the spider marks a post that names the act's duties
 
 
 def test_gpfg_and_apenhetsloven_sections_from_the_links_module(db):
@@ -275,6 +277,36 @@ def test_gpfg_and_apenhetsloven_sections_from_the_links_module(db):
     md = digest.render_markdown(d)
     assert md.index("## Statens pensjonsfond utland") < md.index("## Åpenhetsloven") < md.index("## Kommende frister")
     assert _build(db, profile="eu").gpfg is None
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("nb", "## Åpenhetsloven"), ("en", "## Transparency Act")])
+def test_the_apenhetsloven_section_lists_only_items_about_the_act(db, lang, heading):
+    """Day 1 of the demo listed Forbrukertilsynet's «Nye regler om kredittkjøp på nett» and
+    «Forbrukertilsynet advarer mot skjult reklame i sosiale medier» under «Åpenhetsloven»: every
+    post of the regulator, the flag that a post is about the act computed and then dropped. Now
+    the section holds the posts about the act (the spider's mark, or the tagger's label)."""
+    build_world(db)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_forbrukertilsynet"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_forbrukertilsynet", items=[
+        {"source": "no_forbrukertilsynet", "kind": "regulator_news", "native_id": native_id, "title": title,
+         "url": f"https://www.forbrukertilsynet.no/{native_id}", "extra": {"topic": topic}}
+        for native_id, title, topic in (
+            ("41098", "Nye regler om kredittkjøp på nett", None),
+            ("40870", "Forbrukertilsynet advarer mot skjult reklame i sosiale medier", None),
+            ("41150", "Tilsyn med redegjørelser etter åpenhetsloven for 2026", "åpenhetsloven"),
+            ("41300", "Veiledning om redegjørelsen for 2026", None))])  # the tagger's label says it
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("""update items set labels = '["apenhetsloven", "oecd-ii"]', relevance = 0.7, relevant = 1
+                      where id = 'no_forbrukertilsynet:41300'""")
+    md = digest.render_markdown(_build(db, lang=lang))
+    section = md[md.index(heading):].split("\n## ", 1)[0]
+    assert "Tilsyn med redegjørelser etter åpenhetsloven for 2026" in section
+    assert "Veiledning om redegjørelsen for 2026" in section
+    assert "kredittkjøp" not in section and "skjult reklame" not in section
+    html = digest.render_html(_build(db, lang=lang))
+    part = html[html.index('id="apenhetsloven"'):].split("</section>", 1)[0]
+    assert "Tilsyn med redegjørelser" in part and "kredittkjøp" not in part
 
 
 def test_a_storting_case_in_the_gpfg_section_gives_its_hearing_deadline(db):
@@ -689,6 +721,32 @@ def test_a_document_the_page_no_longer_links_is_listed_under_changed(db, tmp_pat
     assert "Nye dokumenter (1): Høringsnotat" in entry
 
 
+@pytest.mark.parametrize(("lang", "group", "summary", "changed"), [
+    ("nb", "### Endringer i overvåkede EU-saker siste uke (1)", r"- (\d+) endringer? i saker Kontaktpunktet følger\.",
+     r"## Endret \((\d+)\)"),
+    ("en", "### Changes to watched EU files in the last week (1)", r"- (\d+) changes? to items the NCP follows\.",
+     r"## Changed \((\d+)\)"),
+])
+def test_the_eu_watchlist_and_the_items_the_ncp_follows_are_named_apart(db, lang, group, summary, changed):
+    """The summary's «14 endringer i saker Kontaktpunktet følger» counts «Endret», while the EU
+    group was headed «Endringer i fulgte saker siste uke (11)» — the EU watchlist, another set under
+    the same word; and English said «this week» where Bokmål said «siste uke» (the last 7 days). The
+    watchlist is «overvåkede EU-saker», as the workbench's page «Overvåkede EU-saker» names it."""
+    import re
+
+    build_world(db)
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["eu_oeil"])
+    item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
+            "title": "Corporate sustainability due diligence", "extra": {"stage": "Awaiting Council's 1st reading position"},
+            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)"}
+    store.apply_scrape(db, run_id=run, as_of=DAY1, source="eu_oeil", items=[item])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_oeil",
+                       items=[{**item, "extra": {"stage": "Procedure completed"}}])
+    md = digest.render_markdown(_build(db, lang=lang))
+    assert group + "\n" in md and "fulgte" not in md and "files this week" not in md
+    assert re.search(summary, md).group(1) == re.search(changed, md).group(1)
+
+
 def test_a_backfill_of_a_watched_eu_file_is_not_this_weeks_news(db):
     """`ncp-tracker backfill --source eu_oeil` the day after the source's first crawl stores a
     watched procedure's history: its events are a backfill run's (history found later), and the EU
@@ -800,3 +858,67 @@ def test_a_deadline_move_a_backfill_saw_first_is_still_in_the_digest(db, tmp_pat
         db["items"].update(iid("3100001"), {"status": "closed"})
     again = {r["id"]: r for r in _build(db).changed}
     assert [c["kind"] for c in again[iid("3100001")]["changes"]] == kinds
+
+
+@pytest.mark.parametrize(("lang", "summary", "out_of_date"), [
+    ("nb", "- Kilder: 1 feiler (Stortingets komitéhøringer); 2 utdatert (EU: Si din mening (Have your say), "
+           "Høringer (regjeringen.no)).", "**utdatert (siste sjekk: "),
+    ("en", "- Sources: 1 failing (Storting committee hearings); 2 out of date (EU Have your say, "
+           "Government hearings (regjeringen.no)).", "**out of date (last check: "),
+])
+def test_the_summary_counts_the_sources_as_the_health_table_shows_them(db, lang, summary, out_of_date):
+    """With the data two days old the summary said «Kilder: 1 med advarsel (EU: Si din mening …)»
+    while «Kildenes helse» marked that source and regjeringen.no «**utdatert (siste sjekk: …)**»
+    (red): the summary counted the last check's status and passed over its age."""
+    import re
+
+    build_world(db)
+    md = digest.render_markdown(_build(db, as_of=DAY2 + timedelta(days=2), lang=lang))
+    assert summary + "\n" in md
+    table = md.split("\n| ", 1)[1]
+    assert len(re.findall(re.escape(out_of_date), table)) == 2
+    # and a fresh day's summary is as it was: the warning is a warning
+    fresh = digest.render_markdown(_build(db, lang=lang))
+    assert ("1 med advarsel (EU: Si din mening" if lang == "nb" else "1 with warnings (EU Have your say") in fresh
+
+
+@pytest.mark.parametrize(("lang", "needs", "new", "note"), [
+    ("nb", "## Trenger innspill", "## Nytt", "_2 nye saker står under «Trenger innspill» (merket NY)._"),
+    ("en", "## Needs input", "## New since", "_2 new items are listed under “Needs input” (marked NEW)._"),
+])
+def test_a_new_consultation_needing_input_is_never_behind_the_cap(db, tmp_path, data_dir, lang, needs, new, note):
+    """Day 2 of the demo said «2 nye saker står under «Trenger innspill» (merket NY)» but showed
+    one: the other (Greenwashing, due 04.01.2027) ranked below the window's cap and waited behind
+    «+13 til i arbeidsbenken» while the consultations of the day before stayed in view. A window
+    takes its new ones first, then the rest by rank, up to the cap."""
+    import re
+
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nneeds_input_cap = 2\n", "utf-8")
+    _day1_digest_then_day2(db, tmp_path)
+    md = digest.render_markdown(_build(db, lang=lang))
+    section = md[md.index(needs):md.index(new)]
+    later = section.split("\n### ")[-1]
+    # «Senere»: the new one (relevance 0.74) in view beside the most relevant one (0.92), in rank order
+    titles = re.findall(r"^- (?:\*\*(?:NY|NEW)\*\* )?\*\*\[([^\]]+)\]", later, re.M)
+    assert [t[:40] for t in titles] == ["Høring – endringer i åpenhetsloven (gjen", "Høring – forslag til lov om ansvarlige l"]
+    assert re.search(r"_\+3 (til i arbeidsbenken|more in the workbench)_", later)
+    assert len(re.findall(r"^- \*\*(?:NY|NEW)\*\* ", section, re.M)) == 2
+    assert note in md
+
+
+def test_when_new_ones_fill_a_window_the_note_says_how_many_are_shown(db, data_dir):
+    """The first digest of a store: every consultation is new, more than a window's cap; «Nytt»
+    says how many of them «Trenger innspill» shows, not that they are all there."""
+    import re
+
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nneeds_input_cap = 2\n", "utf-8")
+    build_world(db, days=1)
+    for lang, line in (("nb", r"_(\d+) nye saker trenger innspill: (\d+) står under «Trenger innspill» \(merket NY\), "
+                              r"resten i arbeidsbenken\._"),
+                       ("en", r"_(\d+) new items need input: (\d+) listed under “Needs input” \(marked NEW\), the rest "
+                              r"in the workbench\._")):
+        md = digest.render_markdown(_build(db, as_of=DAY1, lang=lang))
+        total, shown = map(int, re.search(line, md).groups())
+        needs = md.split("\n## ")[1]
+        assert total == len(digest.build_digest(db, as_of=DAY1).needs_input) > shown
+        assert shown == len(re.findall(r"^- \*\*(?:NY|NEW)\*\* ", needs, re.M))

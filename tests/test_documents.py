@@ -825,3 +825,48 @@ def test_every_fetch_error_the_documents_spider_writes_has_a_wording():
     for phrase, sample in samples.items():
         assert phrase in source, phrase
         assert any(p.fullmatch(sample) for p, _ in DOCUMENT_ERRORS), sample
+
+
+def test_a_reason_from_a_document_reads_whole_in_both_languages(db, tmp_path, tagger):
+    """«Hvorfor: forslag: Corporate Sustainability Due Diligence and (relevans 0,96)», and in
+    English «Why: forslag: Corporate Sustainability Due Diligence and»: five words of the document
+    cut off with nothing saying so, and the Bokmål word in the English line. Now «…» stands where
+    the text goes on, and an EU stage document is named in the reader's language; a reason stored
+    in the old wording is said as now by the next run, without re-tagging."""
+    from datetime import datetime
+
+    import tracker.digest as digest
+    from crawlers.dates import OSLO
+
+    assert read.excerpt("on Corporate Sustainability Due Diligence and amending Directive (EU) 2019/1937", 3) == (
+        "… Corporate Sustainability Due Diligence and …")
+    assert read.excerpt("Aktsomhetsvurderinger i leverandørkjeden.", 0) == "Aktsomhetsvurderinger i leverandørkjeden"
+    assert read.document_reason("COM(2022)0071 – Legislative proposal published", "eu_proposal", None,
+                                "… Corporate Sustainability Due Diligence and …", "en") == (
+        "proposal: … Corporate Sustainability Due Diligence and …")
+    assert read.document_reason("COM(2022)0071", "eu_proposal", 3, "x", "nb") == "forslag s. 3: x"
+
+    _item(db)
+    _record(db, tmp_path / "documents", write_pdf(spec(1)))
+    read.read_pending(db, tagger=tagger)
+    assert read.raise_relevance(db) == 1
+    item = db["items"].get("regjeringen:1")
+    nb, en = item["relevance_reason"], item["relevance_reason_en"]
+    assert nb.startswith("høringsnotat s. ") and en.startswith("høringsnotat p. ") and nb.endswith(" …")
+    as_of = datetime(2026, 11, 24, 7, tzinfo=OSLO)
+    for lang, why in (("nb", "Hvorfor"), ("en", "Why")):
+        md = digest.render_markdown(digest.build_digest(db, as_of=as_of, lang=lang))
+        line = next(line for line in md.splitlines() if line.startswith(f"  - {why}: "))
+        assert line.startswith(f"  - {why}: {(nb if lang == 'nb' else en)} (")
+
+    # raised before this wording: the stored reason is said as now, the relevance left as it is
+    old = nb.removesuffix(" …").removeprefix("… ")
+    db["items"].update("regjeringen:1", {"relevance_reason": old, "relevance_reason_en": old.replace(" s. ", " p. ")})
+    assert read.raise_relevance(db) == 0
+    again = db["items"].get("regjeringen:1")
+    assert (again["relevance_reason"], again["relevance_reason_en"]) == (nb, en)
+    assert again["relevance"] == item["relevance"]
+    # an item relevant by its own text keeps the tagger's reason
+    db["items"].update("regjeringen:1", {"relevance_reason": "Åpenhetsloven nevnt", "relevance_reason_en": ""})
+    assert read.raise_relevance(db) == 0
+    assert db["items"].get("regjeringen:1")["relevance_reason"] == "Åpenhetsloven nevnt"

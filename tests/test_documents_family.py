@@ -342,6 +342,8 @@ def test_stage_documents_are_called_by_their_stage_in_lines_and_citations():
     hit = ProvisionHit("eu_oeil:x", "CSDDD", "csddd-art-8", "CSDDD art. 8", "Directive (EU) 2024/1760", "eu_adopted",
                        "u", None, "8", "…", "2026-11-24", 1, False)
     assert hit.line() == "Forslag berører CSDDD art. 8 – rettsakt"
+    assert hit.line("en") == "Proposal touches CSDDD art. 8 – act"  # not «– rettsakt» in English
+    assert doc_word("COM(2022)0071 – Legislative proposal published", "eu_proposal", "en") == "proposal"
 
 
 def test_a_stage_whose_document_is_not_in_the_recording_says_so_in_bokmal(fetched, tmp_path):

@@ -89,6 +89,19 @@ def test_the_english_digest_says_why_in_english(demo):
     assert any("CSDDD (Corporate Sustainability Due Diligence Directive) mentioned" in line for line in why)
 
 
+@pytest.mark.parametrize(("lang", "why"), [
+    ("nb", "- Hvorfor: forslag: … Corporate Sustainability Due Diligence and … (relevans 0,96)"),
+    ("en", "- Why: proposal: … Corporate Sustainability Due Diligence and … (relevance 0.96)"),
+])
+def test_a_reason_a_document_gives_reads_whole(demo, lang, why):
+    """Day 1 said «Hvorfor: forslag: Corporate Sustainability Due Diligence and (relevans 0,96)» and
+    in English «Why: forslag: …»: cut off without «…», a Bokmål word in the English line."""
+    db, _, _ = demo
+    result = cli("digest", "--date", "2026-11-23", "--lang", lang, "--allow-red", db=db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert why in [line.strip() for line in result.stdout.splitlines()]
+
+
 def test_demo_holds_hearings_with_deadlines(demo):
     db, _, _ = demo
     items = jsonl(cli("items", "--format", "jsonl", db=db))

@@ -263,7 +263,7 @@ SPIDER_NOTES = [
      "hearings listing (fallback) page 3 has no hearings (li.listItem) — markup changed?: only 2 page(s) read",
      "høringslisten (reserveløsningen) side 3 har ingen høringer (li.listItem): er sidens oppbygning endret?: bare 2 side(r) lest"),
     ("eu_cellar", "watchlist invalid: {exc}", "watchlist invalid: line 3: bad CELEX",
-     "listen over fulgte EU-saker er ugyldig: line 3: bad CELEX"),
+     "listen over overvåkede EU-saker er ugyldig: line 3: bad CELEX"),
     ("no_eos_notater", "— feed URL unverified: {self.feed_url}", "feed answered HTTP 404 — feed URL unverified: https://x.no/rss",
      "nyhetsstrømmen svarte HTTP 404 — nyhetsstrømmens adresse er ikke bekreftet: https://x.no/rss"),
     ("no_etikkradet", "(feed URL unverified); using the front page listing",
@@ -301,7 +301,7 @@ SPIDER_NOTES = [
     ("eu_cellar", "OJ RSS failed ({failure.type.__name__})", "OJ RSS failed (TimeoutError)",
      "EU-tidendes RSS feilet (TimeoutError)"),
     ("eu_cellar", "not found in Cellar ", "watchlist CELEX 32024R1781 (espr) not found in Cellar (4 related works, but not "
-     "the act itself)", "fulgt CELEX 32024R1781 (espr) finnes ikke i Cellar (4 beslektede verk, men ikke selve rettsakten)"),
+     "the act itself)", "overvåket CELEX 32024R1781 (espr) finnes ikke i Cellar (4 beslektede verk, men ikke selve rettsakten)"),
     ("eu_oeil", "OEIL blocked (HTTP {response.status}) for {reference}: stage not updated",
      "OEIL blocked (HTTP 403) for 2022/0051(COD): stage not updated",
      "lovgivningsobservatoriet blokkerte forespørselen (HTTP 403) for 2022/0051(COD): stadiet er ikke oppdatert"),

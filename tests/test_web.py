@@ -487,7 +487,7 @@ def test_watchlist_gpfg_companies_pages_read_only(client, db_path):
 
 
 def test_the_web_gpfg_page_never_calls_a_bad_filter_an_empty_fund(tmp_path):
-    """`/gpfg?actor=x` matched nothing and said "Ingen saker om oljefondet ennå." over a store full
+    """`/gpfg?actor=x` matched nothing and said "Ingen saker om SPU ennå." over a store full
     of them: an actor the form does not offer is no filter (as a stage is not); a real filter that
     matches nothing says so."""
     from test_cli_gpfg import _seed
@@ -496,10 +496,10 @@ def test_the_web_gpfg_page_never_calls_a_bad_filter_an_empty_fund(tmp_path):
     _seed(path)
     client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
     page = client.get("/gpfg?actor=x").get_data(as_text=True)
-    assert "Tilrådning om observasjon av Nestlé S.A." in page and "oljefondet ennå" not in page
+    assert "Tilrådning om observasjon av Nestlé S.A." in page and "SPU ennå" not in page
     assert "Nestlé" in client.get("/gpfg?actor=etikkr%C3%A5det").get_data(as_text=True)
     empty = client.get("/gpfg?actor=Stortinget&stage=decision").get_data(as_text=True)
-    assert "Ingen saker om oljefondet passer til denne aktøren og fasen." in empty
+    assert "Ingen saker om SPU passer til denne aktøren og fasen." in empty
 
 
 def test_the_gpfg_page_gives_a_storting_cases_hearing_deadline(tmp_path):
@@ -693,7 +693,7 @@ def test_related_items_shown_when_links_exist(db_path):
     html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
     section = html[html.index('id="related"'):html.index('id="history"')]
     assert f"/item/{EU}" in section and "· CELEX 32024L1760</span>" in section
-    assert "· Meld. St. 8 (2026–2027)</span>" in section and "· fulgt EU-sak: SFDR</span>" in section
+    assert "· Meld. St. 8 (2026–2027)</span>" in section and "· overvåket EU-sak: SFDR</span>" in section
     assert not re.search(r"\b(?:celex|meldst|watch):", section)
 
 
@@ -1003,3 +1003,22 @@ def test_an_ncp_cases_stage_reads_by_name_in_the_items_history(db_path, lang, sa
 def test_the_search_page_passes_over_a_paragraph_sign(client):
     page = html_lib.unescape(client.get("/search", query_string={"q": "åpenhetsloven § tvangsarbeid"}).get_data(as_text=True))
     assert "har ingen bokstaver eller sifre" not in page and f"/item/{HEARING}" in page
+
+
+@pytest.mark.parametrize(("lang", "nav", "title"), [
+    ("nb", "SPU", "Statens pensjonsfond utland – styring"),
+    ("en", "GPFG", "Government Pension Fund Global – governance"),
+])
+def test_the_fund_is_named_as_the_digest_names_it(tmp_path, lang, nav, title):
+    """The menu and the page title said «Oljefondet» while the page's heading and the digest say
+    «Statens pensjonsfond utland» / «SPU», the official name: one name for one fund."""
+    from test_cli_gpfg import _seed
+
+    path = tmp_path / "t.db"
+    _seed(path)
+    client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
+    page = html_lib.unescape(client.get(f"/gpfg?lang={lang}").get_data(as_text=True))
+    assert f'id="nav-gpfg">{nav}</a>' in page and f"<title>{title}" in page and f"<h1>{title}</h1>" in page
+    assert "oljefond" not in page.casefold() and "oil fund" not in page.casefold()
+    empty = html_lib.unescape(client.get(f"/gpfg?actor=Stortinget&stage=decision&lang={lang}").get_data(as_text=True))
+    assert "oljefond" not in empty.casefold() and "oil fund" not in empty.casefold()

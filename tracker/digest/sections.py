@@ -26,6 +26,7 @@ from tracker.digest.build import (
     GPFG_KINDS,
     GPFG_SOURCES,
     Context,
+    items_by_id,
     present,
     wants,
 )
@@ -45,6 +46,7 @@ from tracker.digest.wording import (
     case_time_line,
     deadline_line,
     describe_change,
+    extra,
     next_due_text,
     reason_text,
     resent_text,
@@ -52,6 +54,7 @@ from tracker.digest.wording import (
     when_text,
 )
 from tracker.i18n import format_date, format_datetime, format_long_date
+from tracker.store import changes as store_changes
 from tracker.store import deadlines
 from tracker.store.instants import stored
 from tracker.store.status import UNKNOWN
@@ -160,19 +163,33 @@ def _short_facts(row: dict[str, Any], ctx: Context) -> list[str]:
 # ---------------------------------------------------------------------------- builders
 
 
+def needs_shown(ctx: Context, window: str) -> list[dict[str, Any]]:
+    """The entries a window of «Trenger innspill» shows: at most the profile's `needs_input_cap`,
+    the window's new consultations taken first (an adviser has not seen them: one must never wait
+    behind "+N til i arbeidsbenken" while yesterday's stay in view), then the rest by rank; listed in
+    the window's order (by relevance). Only when a window holds more new ones than the cap (the
+    first digest of a store: every item is new) are some of them left to the workbench, and «Nytt»
+    says how many."""
+    rows = [r for r in ctx.needs if r["window"] == window]
+    new_ids = ctx.new_ids
+    first = [r["id"] for r in rows if r["id"] in new_ids] + [r["id"] for r in rows if r["id"] not in new_ids]
+    chosen = set(first[:ctx.profile.needs_input_cap])
+    return [r for r in rows if r["id"] in chosen]
+
+
 def needs_input(ctx: Context) -> Section:
     _ = ctx._
     rows = ctx.needs
-    cap = ctx.profile.needs_input_cap
     groups = []
     for window in urgency.WINDOWS:
         in_window = [r for r in rows if r["window"] == window]
         if not in_window:
             continue
-        hidden = len(in_window) - cap
+        shown = needs_shown(ctx, window)
+        hidden = len(in_window) - len(shown)
         groups.append(Group(
             heading=counted(window_name(window, ctx.lang), len(in_window)),
-            entries=[needs_entry(r, ctx) for r in in_window[:cap]],
+            entries=[needs_entry(r, ctx) for r in shown],
             more=_("+%(num)d more in the workbench", num=hidden) if hidden > 0 else "",
         ))  # fmt: skip
     notes = []
@@ -199,9 +216,16 @@ def new_items(ctx: Context) -> Section:
 
     notes = []
     new_since = {"new_since": _since(ctx)}  # the window's new items: the links below narrow it by the profile
-    if in_needs:
+    # shown there as needs_shown decides (more new ones than a window's cap: the rest in the workbench)
+    shown_new = sum(1 for w in urgency.WINDOWS for r in needs_shown(ctx, w) if r["id"] in ctx.new_ids)
+    if in_needs and shown_new == in_needs:
         notes.append(Note(_.n("%(num)d new item is listed under “Needs input” (marked NEW).",
                               "%(num)d new items are listed under “Needs input” (marked NEW).", in_needs)))
+    elif in_needs:
+        notes.append(Note(_.n("%(num)d new item needs input: %(shown)d listed under “Needs input” (marked NEW), "
+                              "the rest in the workbench.",
+                              "%(num)d new items need input: %(shown)d listed under “Needs input” (marked NEW), "
+                              "the rest in the workbench.", in_needs, shown=shown_new)))
     if others:
         notes.append(Note(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
                               "%(num)d other new items are not relevant to this profile (see the workbench).", others),
@@ -252,6 +276,28 @@ def provisions_section(ctx: Context) -> Section | None:
                    groups=[Group("", entries)], empty=ctx._("Nothing."))
 
 
+def _ncp_case_entry(case: dict[str, Any], ctx: Context) -> Entry:
+    """A flagged case as what happened to it in the window — NEW when first seen in it, else its
+    changes as «Endret» words them (its stage by name, `ncp_cases.stage_name`: «Nytt trinn:
+    akseptert for videre behandling → sluttuttalelse», «Lukket», the final statement added) — its
+    stage when no change says it, and why the NCP follows it."""
+    from tracker.links.ncp_cases import stage_name
+
+    events = [e for e in ctx.events if e.get("item_id") == case["id"]]
+    new = any(e["kind"] == "new" for e in events)
+    # the stage's move first: what happened to the case, then what came with it (closed, a document)
+    changes = [] if new else sorted((
+        {**c, "before": stage_name(c.get("before"), ctx.lang) if c.get("before") else None,
+         "after": stage_name(c.get("after"), ctx.lang)} if c.get("kind") == "stage_changed" else c
+        for c in store_changes.told([dict(e) for e in events])), key=lambda c: c.get("kind") != "stage_changed")
+    # its stage, unless a change below says where it moved
+    lines = [] if any(c.get("kind") == "stage_changed" for c in changes) else [
+        ctx._("Stage: %(stage)s", stage=clean(stage_name(case.get("stage"), ctx.lang), 120))]
+    return Entry(id=case["id"], title=clean(case.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
+                 url=safe_url(case.get("url")), new=new, reason=clean(case.get("reason"), 300), lines=lines,
+                 changes=[describe_change(c, ctx.lang, case) for c in changes])
+
+
 def ncp_cases_section(ctx: Context) -> Section | None:
     """Other countries' NCP cases, new or changed in the window, that name a company the NCP follows
     (the fund's exclusions and observations, a Norwegian company) or involve Norway's NCP."""
@@ -261,8 +307,10 @@ def ncp_cases_section(ctx: Context) -> Section | None:
     cases = flagged_cases(ctx.db, since, stored(ctx.as_of), ctx.lang)
     if not cases:
         return None
-    entries = [Entry(id=c["id"], title=clean(c.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
-                     url=safe_url(c.get("url")), lines=[clean(c.get("reason"), 300)]) for c in cases]
+    # the stage as it stood at the digest's time (a digest of an earlier day: that day's)
+    stood = items_by_id(ctx.db, [c["id"] for c in cases], ctx.upto)
+    entries = [_ncp_case_entry({**c, "stage": extra(stood[c["id"]]).get("stage") or c["stage"]}
+                               if c["id"] in stood else c, ctx) for c in cases]
     return Section(id="ncp_cases", heading=counted(ctx._("Other NCPs' cases"), len(entries)),
                    groups=[Group("", entries)], empty=ctx._("Nothing."))
 
@@ -286,7 +334,7 @@ def eu_section(ctx: Context) -> Section | None:
                    links=links(e.get("links") or []))
              for e in ctx.eu["stage"]]
     groups = [Group(counted(_("Open EU consultations"), len(consultations)), consultations),
-              Group(counted(_("Changes to watched files this week"), len(stage)), stage)]
+              Group(counted(_("Changes to watched EU files in the last week"), len(stage)), stage)]
     notes = []
     if others := len(ctx.eu["consultations"]) - len(relevant):
         notes.append(Note(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
@@ -466,32 +514,46 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
     return lines + _sources_line(ctx)
 
 
+#: what a source's row of «Kildenes helse» is shown as (`shown_health`)
+OUT_OF_DATE = "out_of_date"
+
+
+def shown_health(h: dict[str, Any]) -> str:
+    """How a source's latest check is shown — in the health table and in the summary, decided here
+    only: ``out_of_date`` (red: not checked for too long, whatever its last check said,
+    `build.health`), else its status (``red``, ``amber``, ``green``; an unknown one as ``amber``)."""
+    if h.get("out_of_date"):
+        return OUT_OF_DATE
+    return h["status"] if h["status"] in ("green", "amber", "red") else "amber"
+
+
 def _sources_line(ctx: Context) -> list[str]:
-    """The summary's line on failing and warning sources ([] before the first crawl)."""
+    """The summary's line on failing, out-of-date and warning sources, as the health table shows
+    them (`shown_health`; [] before the first crawl)."""
     _ = ctx._
-    lines = []
-    red = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "red"]
-    amber = [source_name(h["source"], ctx.lang) for h in ctx.health if h["status"] == "amber"]
-    if red or amber:
-        parts = []
-        if red:
-            parts.append(_.n("%(num)d failing (%(names)s)", "%(num)d failing (%(names)s)", len(red), names=", ".join(red)))
-        if amber:
-            parts.append(_.n("%(num)d with warnings (%(names)s)", "%(num)d with warnings (%(names)s)", len(amber),
-                             names=", ".join(amber)))
-        lines.append(_("Sources: %(parts)s.", parts="; ".join(parts)))
-    elif ctx.health:
-        lines.append(_("All sources OK."))
-    return lines
+    names: dict[str, list[str]] = {}
+    for h in ctx.health:
+        names.setdefault(shown_health(h), []).append(source_name(h["source"], ctx.lang))
+    parts = []
+    if red := names.get("red"):
+        parts.append(_.n("%(num)d failing (%(names)s)", "%(num)d failing (%(names)s)", len(red), names=", ".join(red)))
+    if old := names.get(OUT_OF_DATE):
+        parts.append(_.n("%(num)d out of date (%(names)s)", "%(num)d out of date (%(names)s)", len(old),
+                         names=", ".join(old)))
+    if amber := names.get("amber"):
+        parts.append(_.n("%(num)d with warnings (%(names)s)", "%(num)d with warnings (%(names)s)", len(amber),
+                         names=", ".join(amber)))
+    if parts:
+        return [_("Sources: %(parts)s.", parts="; ".join(parts))]
+    return [_("All sources OK.")] if ctx.health else []
 
 
 def health_rows(ctx: Context) -> list[HealthRow]:
     """A source not checked for too long is out of date (red), with what its last check said."""
     rows = []
     for h in ctx.health:
-        status = h["status"] if h["status"] in ("green", "amber", "red") else "amber"
-        text = health_name(h["status"], ctx.lang)
-        if h.get("out_of_date"):
+        status, text = shown_health(h), health_name(h["status"], ctx.lang)
+        if status == OUT_OF_DATE:
             status, text = "red", ctx._("out of date (last check: %(status)s)", status=text)
         rows.append(HealthRow(source=source_name(h["source"], ctx.lang), status=status, status_text=text,
                               count=int(h["items_seen"] or 0),

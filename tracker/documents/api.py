@@ -21,6 +21,8 @@ from tracker.store.instants import stored
 #: an EU file's stage documents (tracker/documents/family.py) are called by their stage
 STAGE_WORDS = {"eu_proposal": "forslag", "eu_council_mandate": "rådsmandat", "eu_ep_position": "parlamentsposisjon",
                "eu_adopted": "rettsakt"}
+STAGE_WORDS_EN = {"eu_proposal": "proposal", "eu_council_mandate": "Council mandate",
+                  "eu_ep_position": "Parliament position", "eu_adopted": "act"}
 
 STAGE_NAMES_NB = {"eu_proposal": "forslaget", "eu_council_mandate": "rådsmandatet",
                   "eu_ep_position": "parlamentsposisjonen", "eu_adopted": "rettsakten"}
@@ -28,15 +30,16 @@ STAGE_NAMES_EN = {"eu_proposal": "the proposal", "eu_council_mandate": "the Coun
                   "eu_ep_position": "the Parliament position", "eu_adopted": "the act"}
 
 
-def doc_word(title: str | None, doc_type: str | None) -> str:
-    """What the document is called in a line: an EU stage document by its stage ("rettsakt"), else
-    the first word of its title ("Tilleggsnotat om …" → "tilleggsnotat"), else its type, else "dokument"."""
+def doc_word(title: str | None, doc_type: str | None, lang: str = "nb") -> str:
+    """What the document is called in a line: an EU stage document by its stage in `lang`
+    ("rettsakt", "act"), else the first word of its title, the document's own word in either
+    language ("Tilleggsnotat om …" → "tilleggsnotat"), else its type, else "dokument"/"document"."""
     if doc_type in STAGE_WORDS:
-        return STAGE_WORDS[doc_type]
+        return (STAGE_WORDS_EN if lang == "en" else STAGE_WORDS)[doc_type]
     first = (title or "").split(" ", 1)[0].strip(":,;.–-").lower()
     if first and not first.startswith("http") and first.isalpha():
         return first
-    return (doc_type or "dokument").lower()
+    return (doc_type or ("document" if lang == "en" else "dokument")).lower()
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class ProvisionHit:
     new_item: bool
 
     def line(self, lang: str = "nb") -> str:
-        what = doc_word(self.document_title, self.document_type)
+        what = doc_word(self.document_title, self.document_type, lang)
         where = f" s. {self.page}" if self.page else ""
         if lang == "en":
             lead = "New proposal touches" if self.new_item else "Proposal touches"

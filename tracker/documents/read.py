@@ -51,13 +51,27 @@ def _now() -> str:
 
 
 def excerpt(text: str, start: int, words: int = 5) -> str:
-    """A few words of `text` from `start` (the evidence), cut at word boundaries."""
+    """A few words of `text` from `start` (the evidence), cut at word boundaries, with "…" where
+    the text goes on: before them (they do not begin it) and after (more follows in the sentence)."""
     head = text[:start].rsplit(" ", 1)
     begin = start if len(head) == 1 and start == 0 else len(head[0]) + (1 if len(head) > 1 else 0)
     if begin > start:
         begin = start
     tail = text[begin:].split()
-    return " ".join(tail[:words]).rstrip(".,;:")
+    shown = " ".join(tail[:words]).rstrip(".,;:")
+    if len(tail) > words and not tail[words - 1].endswith((".", "!", "?")):
+        shown += " …"
+    return ("… " if text[:begin].strip() else "") + shown
+
+
+def document_reason(title: str | None, doc_type: str | None, page: int | None, snippet: str,
+                    lang: str = "nb") -> str:
+    """Why a document raised its item, in `lang`: "høringsnotat s. 14: aktsomhetsvurderinger i
+    leverandørkjeden …", "proposal p. 3: … Corporate Sustainability Due Diligence and …"."""
+    from tracker.documents.api import doc_word
+
+    where = (f" p. {page}" if lang == "en" else f" s. {page}") if page else ""
+    return f"{doc_word(title, doc_type, lang)}{where}: {snippet}"
 
 
 def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, source: str = "",
@@ -250,13 +264,19 @@ def find_provisions(db: sqlite_utils.Database, provisions: list[prov.Provision],
 def raise_relevance(db: sqlite_utils.Database) -> int:
     """Let each item's documents raise its relevance: the strongest relevant section of a document
     the item's page still links (`listed`) sets relevance (when higher), adds its labels, and
-    gives the reason ("høringsnotat s. 14: aktsomhetsvurderinger i leverandørkjeden"). Returns
-    items raised."""
+    gives the reason ("høringsnotat s. 14: aktsomhetsvurderinger i leverandørkjeden …",
+    `document_reason`, in Bokmål and English). An item its document raised before keeps its
+    relevance and gets the reason as it is worded now (one stored as "forslag: Corporate
+    Sustainability Due Diligence and", with no "…" and a Bokmål word in English: the next run
+    rewords it, no re-tagging needed). Returns items raised."""
+    from tracker.documents.api import doc_word
+
     raised = 0
     rows = list(db.query(
         f"""select d.item_id, d.title as doc_title, d.type as doc_type, s.sha256, s.seq, s.relevance,
                   s.labels, i.relevance as item_relevance, i.relevant as item_relevant, i.labels as item_labels,
-                  i.evidence as item_evidence
+                  i.evidence as item_evidence, i.relevance_reason as item_reason,
+                  i.relevance_reason_en as item_reason_en
              from documents d join document_sections s on s.sha256 = d.sha256
              join items i on i.id = d.item_id
             where s.relevant = 1 and {listed("d")}
@@ -265,21 +285,24 @@ def raise_relevance(db: sqlite_utils.Database) -> int:
     for r in rows:
         best.setdefault(r["item_id"], r)
     for item_id, r in best.items():
-        if (r["item_relevance"] or 0) >= r["relevance"] and r["item_relevant"]:
-            continue
+        raised_before = (r["item_relevance"] or 0) >= r["relevance"] and r["item_relevant"]
+        word = doc_word(r["doc_title"], r["doc_type"])
+        if raised_before and not (r["item_reason"] or "").startswith((f"{word}: ", f"{word} s. ")):
+            continue  # relevant by its own text (the tagger's reason), or by another document
         para = next(iter(db.query(
             "select * from document_paragraphs where sha256 = ? and section_seq = ? order by score desc, seq limit 1",
             [r["sha256"], r["seq"]])), None)
         if para is None or para["score"] < MIN_SCORE:
             continue
         evs = json.loads(para["evidence"] or "[]")
-        from tracker.documents.api import doc_word
-
-        what = doc_word(r["doc_title"], r["doc_type"])
-        snippet = excerpt(para["text"], evs[0]["start"]) if evs else para["text"][:60]
-        where = f" s. {para['page']}" if para["page"] else ""
-        reason = f"{what}{where}: {snippet}"
-        reason_en = f"{what}{where.replace(' s. ', ' p. ')}: {snippet}"  # the document's own word
+        snippet = excerpt(para["text"], evs[0]["start"] if evs else 0)
+        reason, reason_en = (document_reason(r["doc_title"], r["doc_type"], para["page"], snippet, lang)
+                             for lang in ("nb", "en"))
+        if raised_before:  # this document's reason, perhaps in an older wording: said as now
+            if (r["item_reason"], r["item_reason_en"]) != (reason, reason_en):
+                with db.conn:
+                    db["items"].update(item_id, {"relevance_reason": reason, "relevance_reason_en": reason_en})
+            continue
         labels = with_marks(dict.fromkeys(json.loads(r["item_labels"] or "[]") + json.loads(r["labels"] or "[]")),
                             marks_of(db, [item_id]).get(item_id, {}))  # an adviser's marks stay
         try:

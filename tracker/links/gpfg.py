@@ -254,12 +254,28 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     return out
 
 
-def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
-                          only_topic: bool = False, upto: int | None = None) -> list[dict[str, Any]]:
-    """Forbrukertilsynet and Lovdata items new or changed since `since`: those about åpenhetsloven
-    first; as they stood once event `upto` was recorded (None: as they stand).
+def about_apenhetsloven(item: dict[str, Any]) -> bool:
+    """Is the item about the Transparency Act: its spider marked it from its own words
+    (``extra.topic = "åpenhetsloven"``: every Lovdata item, a Forbrukertilsynet post that names the
+    act or its duties) or the tagger labelled it ``apenhetsloven``? The regulator's other news
+    (consumer credit, advertising) is not."""
+    if _json(item.get("extra")).get("topic") == "åpenhetsloven":
+        return True
+    labels = item.get("labels")
+    if isinstance(labels, str):
+        try:
+            labels = json.loads(labels or "[]")
+        except ValueError:
+            labels = []
+    return isinstance(labels, list) and "apenhetsloven" in labels
 
-    Each entry: id, title, url, source, actor, published, status, apenhetsloven (bool), change.
+
+def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
+                          upto: int | None = None) -> list[dict[str, Any]]:
+    """Forbrukertilsynet and Lovdata items about åpenhetsloven (`about_apenhetsloven`) new or changed
+    since `since`, newest first; as they stood once event `upto` was recorded (None: as they stand).
+
+    Each entry: id, title, url, source, actor, published, status, change.
     """
     changed = _changed_between(db, since, as_of)
     if not changed:
@@ -268,15 +284,7 @@ def apenhetsloven_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     rows = as_they_stood(db, list(select_in(
         db, f"select * from items where source in ({placeholders}) and id in ({{marks}})",
         sorted(changed), before=APENHETSLOVEN_SOURCES)), upto)
-    out = []
-    for row in _newest_first(rows):
-        if row["id"] not in changed:
-            continue
-        topic = _json(row.get("extra")).get("topic") == "åpenhetsloven"
-        if only_topic and not topic:
-            continue
-        out.append({"id": row["id"], "title": row["title"], "url": row["url"], "source": row["source"],
-                    "actor": "Lovdata" if row["source"] == "no_lovdata" else "Forbrukertilsynet",
-                    "published": row.get("published"), "status": row.get("status"),
-                    "apenhetsloven": topic, "change": changed[row["id"]]})
-    return sorted(out, key=lambda i: not i["apenhetsloven"])
+    return [{"id": row["id"], "title": row["title"], "url": row["url"], "source": row["source"],
+             "actor": "Lovdata" if row["source"] == "no_lovdata" else "Forbrukertilsynet",
+             "published": row.get("published"), "status": row.get("status"), "change": changed[row["id"]]}
+            for row in _newest_first(rows) if row["id"] in changed and about_apenhetsloven(row)]

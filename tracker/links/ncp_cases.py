@@ -8,7 +8,8 @@ A case is *flagged* when the company it names
 - is Norwegian: an ``ASA``/``AS`` name or a Norwegian organisation number in the
   company register (tracker/links/companies.py);
 
-or when the Norwegian NCP is the lead or a supporting NCP. The company is resolved
+or when the Norwegian NCP is the lead or a supporting NCP (said as its role, never as taking a
+side: «Kontaktpunktet i Norge er støttende kontaktpunkt (ledende: Chile)»). The company is resolved
 through the register by its normalised name (``companies.normalised_name``), so
 "Río Azul S.A." in a case and "Rio Azul SA" in an Etikkrådet post are one company.
 
@@ -102,10 +103,15 @@ def case_flags(db: sqlite_utils.Database, item: dict[str, Any], lang: str = "nb"
     elif extra.get("company") and _NORWEGIAN_FORM.search(normalise(extra["company"])):
         flags.append({"code": "norwegian",
                       "text": gettext(lang, "%(company)s is a Norwegian company", company=extra["company"])})
-    if extra.get("lead_ncp") and _NORWAY.match(extra["lead_ncp"].strip()):
-        flags.append({"code": "norway_ncp", "text": gettext(lang, "Norway's NCP leads the case")})
-    elif any(_NORWAY.match(s.strip()) for s in extra.get("supporting_ncps") or []):
-        flags.append({"code": "norway_ncp", "text": gettext(lang, "Norway's NCP supports the case")})
+    # the NCP's role in the case, never a side in it: an NCP is impartial, and a "supporting" NCP
+    # assists the lead NCP (the OECD's term), it does not back the complaint
+    lead = str(extra.get("lead_ncp") or "").strip()
+    if lead and _NORWAY.match(lead):
+        flags.append({"code": "norway_ncp", "text": gettext(lang, "Norway's NCP is the lead NCP")})
+    elif any(_NORWAY.match(str(s).strip()) for s in extra.get("supporting_ncps") or []):
+        text = (gettext(lang, "Norway's NCP is a supporting NCP (lead: %(lead)s)", lead=lead) if lead
+                else gettext(lang, "Norway's NCP is a supporting NCP"))
+        flags.append({"code": "norway_ncp", "text": text})
     return flags
 
 
