@@ -16,6 +16,7 @@ from test_digest_world import DAY1, DAY2, build_world, iid
 
 import tracker.digest as digest
 from tracker.store import merge as store
+from tracker.store.instants import stored
 
 
 def _atom(db, **kw):
@@ -151,6 +152,48 @@ def test_the_feed_lists_the_new_and_changed_items_the_digest_lists(db):
         db["triage"].insert({"item_id": iid("3100003"), "state": "watching", "updated_at": "2026-11-24T05:00:00+00:00"},
                             replace=True)
     assert any(t.startswith("Endret: " + hunting) for t in (e.title for e in _atom(db).entries))
+
+
+def test_the_feed_lists_no_change_recorded_with_an_items_first_sight(db):
+    """A new consultation's documents, read by the crawl that first saw it, touched a watched
+    provision: the feed had it as «Trenger innspill» and as «Endret» the same morning, while the
+    digest said «Endret (0) Ingenting.» (the demo's day 1: regjeringen:3150100 and 3150137; day 2:
+    regjeringen:3172240, 15 changes for the 24th against the digest's 14). Now the feed's «Endret»
+    of a day is the digest's: a change recorded with an item's first sight is no entry of its own,
+    a later one is."""
+    from test_digest_world import crawl_day, day2_items, tag
+
+    from tracker.attention.profiles import load_profile
+
+    def provision_hit(native_id, run_id, as_of):  # as tracker.documents.read records one
+        with db.conn:
+            db["events"].insert({"item_id": iid(native_id), "run_id": run_id, "at": stored(as_of),
+                                 "kind": "provision_hit", "field": "apenhetsloven-4", "before": None,
+                                 "after": "åpenhetsloven § 4"})
+
+    def changed(feed):
+        return {e.title.removeprefix("Endret: ") for e in feed.entries if e.title.startswith("Endret: ")}
+
+    def digest_changed(as_of):
+        d = digest.build_digest(db, as_of=as_of, profile="ncp")
+        return {r["title"] for r in d.changed if load_profile("ncp").follows(r)}
+
+    build_world(db, days=1)
+    provision_hit("3100001", db.execute("select max(id) from runs").fetchone()[0], DAY1)
+    title = db["items"].get(iid("3100001"))["title"]
+    day1 = _atom(db, as_of=DAY1)
+    assert f"Trenger innspill: {title}" in [e.title for e in day1.entries]
+    assert changed(day1) == digest_changed(DAY1) == set()
+    run_id = crawl_day(db, DAY2, day2_items())
+    tag(db)
+    provision_hit("3100010", run_id, DAY2)  # new on day 2, needs input
+    provision_hit("3100001", run_id, DAY2)  # day 2's news of an item seen on day 1: a change
+    day2 = _atom(db)
+    new = db["items"].get(iid("3100010"))["title"]
+    assert f"Trenger innspill: {new}" in [e.title for e in day2.entries] and new not in changed(day2)
+    assert title in changed(day2) and changed(day2) == digest_changed(DAY2)
+    (entry,) = [e for e in day2.entries if e.title == f"Endret: {title}"]  # day 2's, not day 1's hit
+    assert entry.updated.startswith("2026-11-24") and "åpenhetsloven § 4" in entry.summary
 
 
 def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):

@@ -15,6 +15,7 @@ from tracker.attention import urgency
 from tracker.attention.profiles import Profile, load_profile
 from tracker.digest.build import (
     Context,
+    changes_by_item,
     decorate,
     items_by_id,
     problems,
@@ -83,7 +84,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     """An Atom feed for the profile: needs-input items, then the changes of the last 14 days —
     of the items the digest lists them for: a new item relevant to the profile (`Profile.relevant`,
     the digest's «Nytt»; one that needs input has its needs-input entry only, as the digest lists it
-    once), a change of an item it follows (`Profile.follows`, «Endret»); before
+    once), a change of an item it follows (`Profile.follows`, «Endret») but not one recorded by the
+    crawl that first saw the item (`build.changes_by_item`, as the digest decides it); before
     them an entry for each reason the data must not pass for current (no crawl, no successful or
     recent one: the digest's red banners). With `workbench_url` each item's entry has a `related`
     link to its page in the workbench.
@@ -117,10 +119,17 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=deadlines.oslo_date(as_of), since=None,
                   first=False, events=events)
     needing = {row["id"] for row in needs}
+    # the changes the digest lists (build.changes_by_item), crawl by crawl: what the crawl that first
+    # saw an item recorded of it (its documents, a provision they touch) is part of its first
+    # entry («Ny», «Trenger innspill»), not a change — it was «Endret» beside it
+    crawls: dict[Any, list[dict[str, Any]]] = {}
+    for e in events:
+        crawls.setdefault(e["run_id"] if e.get("run_id") is not None else e["at"], []).append(e)
+    changes = {e["id"] for crawl in crawls.values() for evs in changes_by_item(crawl).values() for e in evs}
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for e in events:
         item = items.get(e["item_id"])
-        if item is None or not profile.in_scope(item):
+        if item is None or not profile.in_scope(item) or (e["kind"] != "new" and e["id"] not in changes):
             continue
         group = "new" if e["kind"] == "new" else "changed"
         # what the digest lists: every new hearing of regjeringen.no, most of them no business of
