@@ -502,6 +502,67 @@ def test_ics_has_a_storting_cases_hearing_deadline_until_a_committee_hearing_hol
     assert str(held["written-no_stortinget_horinger:sak-107095-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
 
 
+def test_ics_has_no_cancelled_copy_of_a_storting_case_date_it_never_gave(db):
+    """The demo's first calendar (the 23rd) had «Komitéhøring: Statens pensjonsfond utland – …» on
+    08.12 and «Høringsfrist i saken, Stortinget: …» on 04.12 as STATUS:CANCELLED beside the confirmed
+    committee hearing: a committee hearing item held the case from the crawl that first saw it, so
+    no calendar ever had the case's dates. A cancelled event is for one a subscriber may hold; a
+    date the calendar never gave is left out (one it gave stays cancelled: the test above)."""
+    build_world(db)
+
+    def crawl(source, as_of, item):
+        run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+        store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=[{"source": source, **item}])
+        store.finish_run(db, run, 0)
+
+    def case(native_id, status_raw="til behandling", **extra):
+        return {"kind": "storting_case", "native_id": native_id, "status_raw": status_raw, "owner": "Finanskomiteen",
+                "title": f"Statens pensjonsfond utland – etisk rammeverk etter gjennomgangen i 2026 ({native_id})",
+                "url": f"https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p={native_id}", "extra": extra}
+
+    def relevant():
+        with db.conn:
+            db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 "
+                       "where native_id in ('107131', 'sak-107131', '107200', '107300')")
+
+    dates = {"hearing_deadline": "2026-12-04T00:00:00+01:00", "hearing": "2026-12-08T00:00:00+01:00"}
+    # a case and the committee hearing that holds it, first seen by one crawl
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_stortinget_spu", "no_stortinget_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_stortinget_spu",
+                       items=[{"source": "no_stortinget_spu", **case("107131", **dates)}])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_stortinget_horinger", items=[{
+        "source": "no_stortinget_horinger", "kind": "committee_hearing", "native_id": "sak-107131",
+        "owner": "Finanskomiteen", "title": "Komitéhøring: Statens pensjonsfond utland – etisk rammeverk – Meld. St. 8",
+        "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=10006202",
+        "deadline": "2026-12-04T12:00:00+01:00", "status_raw": "Planlagt",
+        "extra": {"case_ids": ["107131"], "deadline_basis": "innspillsfrist", "innspillsfrist": "2026-12-04T12:00:00+01:00",
+                  "hearing_start": "2026-12-08T10:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    # a case first seen withdrawn, with its dates
+    crawl("no_stortinget_spu", DAY2, case("107200", status_raw="trukket", **dates))
+    relevant()
+    later = DAY2 + timedelta(hours=1)
+    crawl("no_stortinget_spu", later, case("107300"))  # a case known without dates
+    relevant()
+    for as_of in (DAY2, later, DAY2 + timedelta(days=1)):
+        cal = _ics(db, as_of=as_of)
+        uids = set(_events(cal))
+        assert not [u for u in uids if u.startswith(("case_deadline-", "case_hearing-"))
+                    and any(n in u for n in ("107131", "107200"))], as_of
+        assert str(_events(cal)["hearing-no_stortinget_horinger:sak-107131-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
+        cancelled = [str(e["SUMMARY"]) for e in cal.walk("VEVENT") if str(e["STATUS"]) == "CANCELLED"]
+        assert not [t for t in cancelled if "etisk rammeverk" in t], cancelled
+    # its dates come once a hearing holds it (a hearing of it recorded first): never given either
+    crawl("no_stortinget_horinger", later + timedelta(hours=1), {
+        "kind": "committee_hearing", "native_id": "sak-107300", "owner": "Finanskomiteen",
+        "title": "Komitéhøring: en annen sak", "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=1",
+        "deadline": "2026-12-04T12:00:00+01:00", "status_raw": "Planlagt", "extra": {"case_ids": ["107300"]}})
+    crawl("no_stortinget_spu", later + timedelta(hours=2), case("107300", **dates))
+    relevant()
+    uids = set(_events(_ics(db, as_of=later + timedelta(hours=2))))
+    assert not [u for u in uids if u.startswith(("case_deadline-", "case_hearing-")) and "107300" in u]
+
+
 def test_ics_cancels_a_further_day_a_committee_hearing_no_longer_sits(db):
     """A hearing over two days cut to one: the second day's event left the calendar without a word
     (a calendar that had imported it kept it). It stays, cancelled, at its time and room; given
