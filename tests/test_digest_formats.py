@@ -16,6 +16,7 @@ from test_digest_world import DAY1, DAY2, build_world, iid
 
 import tracker.digest as digest
 from tracker.store import merge as store
+from tracker.store.instants import stored
 
 
 def _atom(db, **kw):
@@ -151,6 +152,48 @@ def test_the_feed_lists_the_new_and_changed_items_the_digest_lists(db):
         db["triage"].insert({"item_id": iid("3100003"), "state": "watching", "updated_at": "2026-11-24T05:00:00+00:00"},
                             replace=True)
     assert any(t.startswith("Endret: " + hunting) for t in (e.title for e in _atom(db).entries))
+
+
+def test_the_feed_lists_no_change_recorded_with_an_items_first_sight(db):
+    """A new consultation's documents, read by the crawl that first saw it, touched a watched
+    provision: the feed had it as «Trenger innspill» and as «Endret» the same morning, while the
+    digest said «Endret (0) Ingenting.» (the demo's day 1: regjeringen:3150100 and 3150137; day 2:
+    regjeringen:3172240, 15 changes for the 24th against the digest's 14). Now the feed's «Endret»
+    of a day is the digest's: a change recorded with an item's first sight is no entry of its own,
+    a later one is."""
+    from test_digest_world import crawl_day, day2_items, tag
+
+    from tracker.attention.profiles import load_profile
+
+    def provision_hit(native_id, run_id, as_of):  # as tracker.documents.read records one
+        with db.conn:
+            db["events"].insert({"item_id": iid(native_id), "run_id": run_id, "at": stored(as_of),
+                                 "kind": "provision_hit", "field": "apenhetsloven-4", "before": None,
+                                 "after": "åpenhetsloven § 4"})
+
+    def changed(feed):
+        return {e.title.removeprefix("Endret: ") for e in feed.entries if e.title.startswith("Endret: ")}
+
+    def digest_changed(as_of):
+        d = digest.build_digest(db, as_of=as_of, profile="ncp")
+        return {r["title"] for r in d.changed if load_profile("ncp").follows(r)}
+
+    build_world(db, days=1)
+    provision_hit("3100001", db.execute("select max(id) from runs").fetchone()[0], DAY1)
+    title = db["items"].get(iid("3100001"))["title"]
+    day1 = _atom(db, as_of=DAY1)
+    assert f"Trenger innspill: {title}" in [e.title for e in day1.entries]
+    assert changed(day1) == digest_changed(DAY1) == set()
+    run_id = crawl_day(db, DAY2, day2_items())
+    tag(db)
+    provision_hit("3100010", run_id, DAY2)  # new on day 2, needs input
+    provision_hit("3100001", run_id, DAY2)  # day 2's news of an item seen on day 1: a change
+    day2 = _atom(db)
+    new = db["items"].get(iid("3100010"))["title"]
+    assert f"Trenger innspill: {new}" in [e.title for e in day2.entries] and new not in changed(day2)
+    assert title in changed(day2) and changed(day2) == digest_changed(DAY2)
+    (entry,) = [e for e in day2.entries if e.title == f"Endret: {title}"]  # day 2's, not day 1's hit
+    assert entry.updated.startswith("2026-11-24") and "åpenhetsloven § 4" in entry.summary
 
 
 def test_atom_ids_are_stable_across_runs_and_databases(db, tmp_path):
@@ -457,6 +500,67 @@ def test_ics_has_a_storting_cases_hearing_deadline_until_a_committee_hearing_hol
     # the calendar of the first hour is the store as it stood then: the case's date given
     assert str(_events(_ics(db))[uid]["STATUS"]) == "CONFIRMED"
     assert str(held["written-no_stortinget_horinger:sak-107095-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
+
+
+def test_ics_has_no_cancelled_copy_of_a_storting_case_date_it_never_gave(db):
+    """The demo's first calendar (the 23rd) had «Komitéhøring: Statens pensjonsfond utland – …» on
+    08.12 and «Høringsfrist i saken, Stortinget: …» on 04.12 as STATUS:CANCELLED beside the confirmed
+    committee hearing: a committee hearing item held the case from the crawl that first saw it, so
+    no calendar ever had the case's dates. A cancelled event is for one a subscriber may hold; a
+    date the calendar never gave is left out (one it gave stays cancelled: the test above)."""
+    build_world(db)
+
+    def crawl(source, as_of, item):
+        run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+        store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=[{"source": source, **item}])
+        store.finish_run(db, run, 0)
+
+    def case(native_id, status_raw="til behandling", **extra):
+        return {"kind": "storting_case", "native_id": native_id, "status_raw": status_raw, "owner": "Finanskomiteen",
+                "title": f"Statens pensjonsfond utland – etisk rammeverk etter gjennomgangen i 2026 ({native_id})",
+                "url": f"https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p={native_id}", "extra": extra}
+
+    def relevant():
+        with db.conn:
+            db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 "
+                       "where native_id in ('107131', 'sak-107131', '107200', '107300')")
+
+    dates = {"hearing_deadline": "2026-12-04T00:00:00+01:00", "hearing": "2026-12-08T00:00:00+01:00"}
+    # a case and the committee hearing that holds it, first seen by one crawl
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_stortinget_spu", "no_stortinget_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_stortinget_spu",
+                       items=[{"source": "no_stortinget_spu", **case("107131", **dates)}])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_stortinget_horinger", items=[{
+        "source": "no_stortinget_horinger", "kind": "committee_hearing", "native_id": "sak-107131",
+        "owner": "Finanskomiteen", "title": "Komitéhøring: Statens pensjonsfond utland – etisk rammeverk – Meld. St. 8",
+        "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=10006202",
+        "deadline": "2026-12-04T12:00:00+01:00", "status_raw": "Planlagt",
+        "extra": {"case_ids": ["107131"], "deadline_basis": "innspillsfrist", "innspillsfrist": "2026-12-04T12:00:00+01:00",
+                  "hearing_start": "2026-12-08T10:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    # a case first seen withdrawn, with its dates
+    crawl("no_stortinget_spu", DAY2, case("107200", status_raw="trukket", **dates))
+    relevant()
+    later = DAY2 + timedelta(hours=1)
+    crawl("no_stortinget_spu", later, case("107300"))  # a case known without dates
+    relevant()
+    for as_of in (DAY2, later, DAY2 + timedelta(days=1)):
+        cal = _ics(db, as_of=as_of)
+        uids = set(_events(cal))
+        assert not [u for u in uids if u.startswith(("case_deadline-", "case_hearing-"))
+                    and any(n in u for n in ("107131", "107200"))], as_of
+        assert str(_events(cal)["hearing-no_stortinget_horinger:sak-107131-ncp@ncp-tracker"]["STATUS"]) == "CONFIRMED"
+        cancelled = [str(e["SUMMARY"]) for e in cal.walk("VEVENT") if str(e["STATUS"]) == "CANCELLED"]
+        assert not [t for t in cancelled if "etisk rammeverk" in t], cancelled
+    # its dates come once a hearing holds it (a hearing of it recorded first): never given either
+    crawl("no_stortinget_horinger", later + timedelta(hours=1), {
+        "kind": "committee_hearing", "native_id": "sak-107300", "owner": "Finanskomiteen",
+        "title": "Komitéhøring: en annen sak", "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=1",
+        "deadline": "2026-12-04T12:00:00+01:00", "status_raw": "Planlagt", "extra": {"case_ids": ["107300"]}})
+    crawl("no_stortinget_spu", later + timedelta(hours=2), case("107300", **dates))
+    relevant()
+    uids = set(_events(_ics(db, as_of=later + timedelta(hours=2))))
+    assert not [u for u in uids if u.startswith(("case_deadline-", "case_hearing-")) and "107300" in u]
 
 
 def test_ics_cancels_a_further_day_a_committee_hearing_no_longer_sits(db):

@@ -211,6 +211,26 @@ def test_day_ones_digest_written_again_after_day_two_is_the_one_of_day_one(demo,
     assert (tmp_path / "again.md").read_text("utf-8") == written.read_text("utf-8")
 
 
+def test_the_demo_feed_lists_the_changes_its_digest_lists(demo):
+    """The demo's day-1 feed had two «Endret:» entries (regjeringen:3150100, 3150137: provision hits
+    of their first crawl) beside their «Trenger innspill:» ones, while the digest said «Endret (0)»;
+    day 2's had the new hearing regjeringen:3172240 both ways and 15 changes against the digest's 14."""
+    import feedparser
+
+    db, out, _ = demo
+    for day in ("2026-11-23", "2026-11-24"):
+        md = next((out / day).glob("digest-ncp-*.md")).read_text("utf-8")
+        listed = int(re.search(r"^## Endret \((\d+)\)$", md, re.M).group(1))
+        atom = cli("digest", "--date", day, "--format", "atom", db=db)
+        assert atom.returncode == 0, atom.stderr[-2000:]
+        entries = feedparser.parse(atom.stdout).entries
+        changed = [e for e in entries if e.title.startswith("Endret: ")]
+        assert len(changed) == listed, (day, [e.title for e in changed])
+        # a consultation first seen that day is «Trenger innspill» only
+        first_seen = {e.link for e in entries if e.title.startswith("Trenger innspill: ") and e.published.startswith(day)}
+        assert first_seen and not first_seen & {e.link for e in changed}
+
+
 def test_day_two_changes_of_eu_sources_are_seen(demo):
     # EU pages carry no ETag: the cache keeps them for 12 hours, so day 2 (24 h later) must refetch
     db, _, _ = demo

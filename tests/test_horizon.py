@@ -332,6 +332,33 @@ def test_cli_by_month_and_jsonl(replayed):
     assert lines and all('"label"' in line for line in lines)
 
 
+def test_the_terminal_horizon_cuts_a_title_with_a_mark_and_keeps_its_columns(replayed):
+    """`horizon` cut titles at 90 characters without a word: «… – Prop. 25 (Familie- og
+    kulturkomiteen)» where the reference is «Prop. 25 L (2026-2027)», «… gjennomgangen i 2026 – M
+    (Finanskomiteen)»; and «Frist for å be om å delta, Stortinget» (37 characters) pushed its
+    title out of the 30-character column. A title is cut after a whole word with « …»; the
+    titles start in one column."""
+    for lang in ("nb", "en"):
+        result = cli(replayed, "horizon", "--as-of", "2026-11-24T08:00", "--lang", lang)
+        assert result.exit_code == 0, result.output
+        rows = [line for line in result.output.splitlines() if re.match(r"  \d{4}-\d\d-\d\d  ", line)]
+        dates = [json.loads(line) for line in cli(replayed, "horizon", "--as-of", "2026-11-24T08:00", "--lang", lang,
+                                                 "--format", "jsonl").output.splitlines()]
+        assert len(rows) == len(dates) > 20
+        starts = set()
+        for row, d in zip(rows, dates, strict=True):
+            start = row.index(d["label"]) + len(d["label"])
+            start += len(row[start:]) - len(row[start:].lstrip(" "))
+            starts.add(start)
+            shown = row[start:].removesuffix(f" ({d['owner']})" if d["owner"] else "")
+            if shown != d["title"]:  # cut: whole words, then « …»
+                assert shown.endswith(" …") and d["title"].startswith(shown[:-2]), (shown, d["title"])
+                assert d["title"][len(shown) - 2] == " " and len(shown) <= 100
+        assert len(starts) == 1, starts
+    assert "– Prop. 25 L … (Familie- og kulturkomiteen)" in result.output
+    assert "– Prop. 25 (" not in result.output and "2026 – M (" not in result.output
+
+
 def test_the_horizon_command_no_longer_mails(replayed):
     """One way to send mail: the horizon e-mails are digest profiles."""
     result = CliRunner().invoke(main, ["--db", str(replayed), "horizon", "--send"])

@@ -521,6 +521,39 @@ def test_the_gpfg_page_gives_a_storting_cases_hearing_deadline(tmp_path):
     assert "Hearing deadline of the case: Mon 7 Dec 2026" in english
 
 
+def test_the_gpfg_page_says_which_date_it_gives(tmp_path):
+    """A committee hearing on the fund read «… Meld. St. 8 (2026-2027) fre. 04.12.2026 ·
+    Stortingets komitéhøringer» where the other rows gave their publication day in the same place:
+    that date was its deadline. Each date says what it is, and a hearing gives both."""
+    from support import crawled
+
+    path = tmp_path / "t.db"
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    crawled(db, as_of, "no_stortinget_horinger", [
+        {"kind": "committee_hearing", "native_id": "sak-107131", "owner": "Finanskomiteen", "status_raw": "Planlagt",
+         "title": "Komitéhøring: Statens pensjonsfond utland – etisk rammeverk – Meld. St. 8 (2026-2027)",
+         "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/?p=10006202",
+         "deadline": "2026-12-04T12:00:00+01:00", "extra": {"deadline_basis": "innspillsfrist"}}])
+    crawled(db, as_of, "no_regjeringen_horinger", [
+        {"kind": "hearing", "native_id": "3150248", "owner": "Finansdepartementet", "status_raw": "På høring",
+         "title": "Høring – NOU 2026: 14 Etisk rammeverk for Statens pensjonsfond utland",
+         "url": "https://www.regjeringen.no/no/dokumenter/horing-nou-2026-14/id3150248/",
+         "published": "2026-10-21T10:00:00+02:00", "deadline": "2027-01-13T23:59:00+01:00"}])
+    db.close()
+    client = create_app(str(path), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
+
+    def text(url):
+        return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", client.get(url).get_data(as_text=True))))
+
+    page = text("/gpfg")
+    assert "Meld. St. 8 (2026-2027) frist fre. 04.12.2026 · Stortingets komitéhøringer" in page
+    assert "pensjonsfond utland publisert ons. 21.10.2026 · frist ons. 13.01.2027 · Høringer" in page
+    english = text("/gpfg?lang=en")
+    assert "(2026-2027) deadline Fri 4 Dec 2026 ·" in english
+    assert "published Wed 21 Oct 2026 · deadline Wed 13 Jan 2027 ·" in english
+
+
 def test_the_gpfg_page_shows_the_newest_of_each_group_and_leads_to_all(tmp_path):
     """Every item about the fund on one page: a decade of the bank's decisions was hundreds of
     lines under one heading. Each actor's stage shows its newest 25 and a link to all of them."""

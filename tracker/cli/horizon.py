@@ -66,11 +66,16 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     elif not entries:
         click.echo("no dates ahead" + ("" if show_all else " among what the NCP follows (try --all)"))
     else:
+        from tracker.digest.text import shorten
+
+        # the labels' column as wide as its longest label ("Frist for å be om å delta, Stortinget"
+        # pushed the titles out of line at 30); a title cut after a whole word, and « …» says so
+        width = max(len(shorten(e.label(lang), 40)) for e in entries)
         for label, group in grouped(entries, by, lang):
             click.secho(label, bold=True)
             for e in group:
                 owner = f" ({e.owner})" if e.owner else ""
-                click.echo(f"  {e.day.isoformat()}  {e.label(lang):<30} {e.title[:90]}{owner}")
+                click.echo(f"  {e.day.isoformat()}  {shorten(e.label(lang), 40):<{width}} {shorten(e.title, 100)}{owner}")
                 if e.detail:
                     click.echo(f"              {e.detail}")
     if untrusted:

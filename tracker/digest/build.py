@@ -176,17 +176,27 @@ def _rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                        r.get("deadline_day") or "9999", (r.get("title") or "").casefold(), r["id"]))
 
 
+def changes_by_item(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """{item id: its change events, in order} among `events` (a digest's window): an item new among
+    them has none — it is listed as new (the digest's «Nytt», or «Trenger innspill» when it needs
+    input) as it stands after them, not also as changed («Endret»). The Atom feed asks it of each
+    crawl's events (`tracker.digest.feeds.render_atom`): one decision for both."""
+    new = {e["item_id"] for e in events if e["kind"] == "new"}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for e in events:
+        if e["item_id"] not in new:
+            found.setdefault(e["item_id"], []).append(e)
+    return found
+
+
 def new_and_changed(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(new items, changed items with their changes) from the window's events, in scope, ranked."""
     items = items_by_id(ctx.db, [e["item_id"] for e in ctx.events], ctx.upto)
-    new_ids = dict.fromkeys(e["item_id"] for e in ctx.events if e["kind"] == "new")  # ordered; a set to look up
+    new_ids = dict.fromkeys(e["item_id"] for e in ctx.events if e["kind"] == "new")  # in order
     new = [decorate(items[i], ctx) for i in new_ids if i in items and ctx.profile.in_scope(items[i])]
-    found: dict[str, list[dict[str, Any]]] = {}
-    for e in ctx.events:
-        if e["kind"] == "new" or e["item_id"] in new_ids or e["item_id"] not in items:
-            continue
-        found.setdefault(e["item_id"], []).append(
-            {"kind": e["kind"], "field": e["field"], "before": e["before"], "after": e["after"], "at": e["at"]})
+    found = {item_id: [{"kind": e["kind"], "field": e["field"], "before": e["before"], "after": e["after"],
+                        "at": e["at"]} for e in evs]
+             for item_id, evs in changes_by_item(ctx.events).items() if item_id in items}
     changed = []
     for item_id, change_list in found.items():
         item = items.get(item_id)

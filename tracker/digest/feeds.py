@@ -15,6 +15,7 @@ from tracker.attention import urgency
 from tracker.attention.profiles import Profile, load_profile
 from tracker.digest.build import (
     Context,
+    changes_by_item,
     decorate,
     items_by_id,
     problems,
@@ -83,7 +84,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     """An Atom feed for the profile: needs-input items, then the changes of the last 14 days —
     of the items the digest lists them for: a new item relevant to the profile (`Profile.relevant`,
     the digest's «Nytt»; one that needs input has its needs-input entry only, as the digest lists it
-    once), a change of an item it follows (`Profile.follows`, «Endret»); before
+    once), a change of an item it follows (`Profile.follows`, «Endret») but not one recorded by the
+    crawl that first saw the item (`build.changes_by_item`, as the digest decides it); before
     them an entry for each reason the data must not pass for current (no crawl, no successful or
     recent one: the digest's red banners). With `workbench_url` each item's entry has a `related`
     link to its page in the workbench.
@@ -117,10 +119,17 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     ctx = Context(db=db, as_of=as_of, profile=profile, lang=lang, today=deadlines.oslo_date(as_of), since=None,
                   first=False, events=events)
     needing = {row["id"] for row in needs}
+    # the changes the digest lists (build.changes_by_item), crawl by crawl: what the crawl that first
+    # saw an item recorded of it (its documents, a provision they touch) is part of its first
+    # entry («Ny», «Trenger innspill»), not a change — it was «Endret» beside it
+    crawls: dict[Any, list[dict[str, Any]]] = {}
+    for e in events:
+        crawls.setdefault(e["run_id"] if e.get("run_id") is not None else e["at"], []).append(e)
+    changes = {e["id"] for crawl in crawls.values() for evs in changes_by_item(crawl).values() for e in evs}
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for e in events:
         item = items.get(e["item_id"])
-        if item is None or not profile.in_scope(item):
+        if item is None or not profile.in_scope(item) or (e["kind"] != "new" and e["id"] not in changes):
             continue
         group = "new" if e["kind"] == "new" else "changed"
         # what the digest lists: every new hearing of regjeringen.no, most of them no business of
@@ -239,7 +248,9 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     STATUS:CANCELLED, so that a calendar that imported the event drops it: the events of a
     withdrawn hearing or of an item an adviser marked not relevant, the draft-due event of an item
     set aside (answered, published, closed unanswered), and a committee hearing's time that the
-    Storting no longer gives (the hearing, the deadline to ask to speak), at its last known time.
+    Storting no longer gives (the hearing, the deadline to ask to speak), at its last known time; a
+    Storting case's date is cancelled only when an earlier crawl's calendar gave it (one that a
+    committee hearing held, or that was withdrawn, from the first is not in the calendar at all).
     DTSTAMP is the later of the item's last change and its last triage change, so the same data
     gives the same calendar. When the data must not pass for current (no crawl, no successful or
     recent one: the digest's red banners), an all-day event today says so. With `workbench_url`
@@ -438,6 +449,29 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             emit(key, "hearing" if key in places else key, row["id"], when, cancelled=cancelled, stamp=stamp,
                  desc=desc, sequence=sequence, title=title, url=url, place=places.get(key))
     held = cases_with_hearing_items(db, [r["native_id"] for r in cases if r.get("native_id")], upto)
+    # the earlier crawls that changed each case (its events' instants before the latest crawl's,
+    # newest first): the calendar's earlier states, in which a subscriber may have received its dates
+    latest = db.execute("select at from events where id = (select max(id) from events where id <= ?)", bound).fetchone()
+    crawled: dict[str, list[str]] = {}
+    for r in select_in(db, "select distinct item_id, at from events where item_id in ({marks}) and id <= ? and at < ? "
+                           "order by at desc", [r["id"] for r in cases], after=[*bound, latest[0] if latest else ""]):
+        crawled.setdefault(r["item_id"], []).append(r["at"])
+
+    def shown_before(row: dict[str, Any], field: str) -> bool:
+        """Whether the case's `field` date was in the calendar, confirmed, after an earlier crawl (so
+        a calendar may hold it: only then is a cancelled copy of it news): the case known, the date
+        given, not withdrawn, and no committee hearing item holding the case yet (its relevance and
+        triage are today's, as in a calendar of an earlier day). The demo's first calendar had the
+        hearing of a case that a committee hearing held from the first crawl, cancelled."""
+        for at in crawled.get(row["id"], []):
+            then = last_event_id(db, deadlines.to_datetime(at) or as_of)
+            old = next(iter(as_they_stood(db, [row], then)), None)
+            if old is None or old["status"] == "withdrawn" or not extra_of(old).get(field):
+                continue
+            if not row.get("native_id") or row["native_id"] not in cases_with_hearing_items(db, [row["native_id"]], then):
+                return True
+        return False
+
     for row in cases:
         row["labels"] = urgency.item_labels(row)
         if not listed(row):
@@ -453,8 +487,11 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
             when = given or deadlines.to_datetime(removed.get((row["id"], field)))
             if when is None or (today - deadlines.oslo_date(when)).days > CALENDAR_PAST_DAYS:
                 continue
+            cancelled = dropped or given is None
+            if cancelled and not shown_before(row, field):
+                continue  # never in the calendar: no cancelled copy of it either
             day = deadlines.oslo_date(when)  # a saksgang date is a day (given at 00:00)
-            emit(key, key, row["id"], day, cancelled=dropped or given is None, stamp=stamp,
+            emit(key, key, row["id"], day, cancelled=cancelled, stamp=stamp,
                  desc=[case_time_line(field, day, lang), *lines], sequence=sequence, title=title, url=url,
                  place=None)
     return cal.to_ical()

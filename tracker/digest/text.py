@@ -36,6 +36,22 @@ def clean(value: Any, limit: int | None = None) -> str:
     return text
 
 
+def shorten(value: Any, limit: int) -> str:
+    """`clean(value)` in at most `limit` characters for a terminal line: a longer text is cut after
+    its last whole word that fits, and « …» says so (a space before it: whole words are left out,
+    as Bokmål writes it); a dash or comma left at the end goes, and a first word longer than the
+    line is cut inside it ("…" at once)."""
+    text = clean(value)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]  # the words that fit with " …" after them
+    if " " not in head.strip():
+        return text[: limit - 1] + "…"
+    if text[limit - 1] != " ":
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" –—-,;:") + " …"
+
+
 def edges(value: Any, limit: int) -> str:
     """Like `clean`, but a space at either end is kept (the text around an evidence span)."""
     raw = "" if value is None else str(value)
