@@ -20,7 +20,8 @@ a procedure, news — has no draft, `NotAConsultation`):
   hearing, ``extra.written``, says so and has neither);
 * an EU consultation: the "Have your say" feedback form, in English.
 
-Each matched label gets a section quoting the sentences its evidence is in — whole sentences
+Each matched label gets a section, in the labels' own order (OECD chapters II–XI, then
+åpenhetsloven, then the GPFG), quoting the sentences its evidence is in — whole sentences
 (spaCy's sentencizer, with Norwegian legal abbreviations such as "Prop." kept whole), each quoted
 once in the document, with where it is from. ``no_comments`` gives the short "Kontaktpunktet har
 ingen merknader" answer instead. A deadline that has passed is a warning in the document (and
@@ -48,6 +49,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
+from nlp.labels import LABELS
 from tracker.i18n import format_letter_date, format_time, gettext
 from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
@@ -64,7 +66,6 @@ SIGNATURE_FILE = "horingssvar-signatur.{lang}.txt"
 
 #: label → the heading of its section (a catalogue message; Bokmål in tracker/locale/nb)
 LABEL_HEADINGS: dict[str, str] = {
-    "apenhetsloven": N_("The Transparency Act (åpenhetsloven) and mandatory due diligence"),
     "oecd-ii": N_("OECD Guidelines Chapter II – General Policies"),
     "oecd-iii": N_("OECD Guidelines Chapter III – Disclosure"),
     "oecd-iv": N_("OECD Guidelines Chapter IV – Human Rights"),
@@ -75,6 +76,7 @@ LABEL_HEADINGS: dict[str, str] = {
     "oecd-ix": N_("OECD Guidelines Chapter IX – Science, Technology and Innovation"),
     "oecd-x": N_("OECD Guidelines Chapter X – Competition"),
     "oecd-xi": N_("OECD Guidelines Chapter XI – Taxation"),
+    "apenhetsloven": N_("The Transparency Act (åpenhetsloven) and mandatory due diligence"),
     "gpfg": N_("Government Pension Fund Global – responsible management"),
 }  # fmt: skip
 
@@ -578,7 +580,8 @@ def _opening(item: dict[str, Any], lang: str, title: str) -> str:
 
 def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
                     paragraphs: dict[str, list[Any]] | None = None) -> tuple[list[Block], list[str]]:
-    """One section per label: whole sentences of the page text quoted once, then the strongest
+    """One section per label, in the labels' own order (OECD chapters II–XI, åpenhetsloven, the
+    GPFG: `nlp.labels.LABELS`): whole sentences of the page text quoted once, then the strongest
     paragraphs of the item's documents (tracker/documents), each cited "(høringsnotatet punkt 5.2, s. 14)"."""
     t = words(lang)
     paragraphs = paragraphs or {}
@@ -586,7 +589,8 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
     blocks: list[Block] = []
     sections: list[str] = []
     quoted: dict[str, str] = {}  # sentence → heading it is quoted under
-    for tag in tags:
+    order = {label: n for n, label in enumerate(LABELS)}  # II … XI, åpenhetsloven, GPFG (nlp.labels)
+    for tag in sorted(tags, key=lambda tag: order.get(tag["label"], len(order))):
         heading = heading_of(tag["label"], lang)
         sections.append(heading)
         blocks.append(Block("heading", heading, level=2))
