@@ -106,13 +106,13 @@ def test_a_sentence_is_quoted_once_even_for_two_labels(store, tmp_path):
 
 
 def test_abbreviations_do_not_end_a_quote(store):
-    summary = "Finanskomiteen holder høring om Prop. 57 L (2025–2026). Neste setning."
-    store["items"].update(COMMITTEE, {"summary": summary})
+    summary = "Departementet følger opp Prop. 57 L (2025–2026). Neste setning."
+    store["items"].update(HEARING_FISH, {"summary": summary})
     start = summary.index("57 L")
-    put_evidence(store, COMMITTEE, "oecd-iii", 1.0, [{"field": "summary", "start": start, "end": start + 4,
-                                                      "text": "57 L"}])
-    quotes = [b.text for b in drafts.build(store, COMMITTEE, as_of=DAY).blocks if b.kind == "quote"]
-    assert quotes == ["Finanskomiteen holder høring om Prop. 57 L (2025–2026)."]
+    put_evidence(store, HEARING_FISH, "oecd-iii", 1.0, [{"field": "summary", "start": start, "end": start + 4,
+                                                         "text": "57 L"}])
+    quotes = [b.text for b in drafts.build(store, HEARING_FISH, as_of=DAY).blocks if b.kind == "quote"]
+    assert quotes == ["Departementet følger opp Prop. 57 L (2025–2026)."]
 
 
 PAGE_TEXT = ("Status:\nPå høring\nHøringsfrist:\n23.02.2027\nHøringsbrev\nVår ref.: 26/3318\n"
@@ -239,6 +239,55 @@ def test_a_written_only_committee_hearing_has_no_oral_hearing(store, tmp_path):
     assert "Deadline for written input: 10 December 2026" in md
     assert "Deadline to ask to take part" not in md and "The hearing is held" not in md
     assert "take part orally" not in md and "This is a written hearing" in md
+
+
+GPFG_TITLE = ("Komitéhøring: Statens pensjonsfond utland – etisk rammeverk etter gjennomgangen i 2026 – "
+              "Meld. St. 8 (2026-2027)")
+#: the summary crawlers/spiders/no_stortinget_horinger.py writes itself (not Stortinget's words)
+GPFG_SUMMARY = ("Høring i Finanskomiteen om Statens pensjonsfond utland – etisk rammeverk etter gjennomgangen i "
+                "2026 (Meld. St. 8 (2026-2027)).")
+
+
+def _gpfg_committee(store, **changes):
+    """The demo's committee hearing on the fund: its GPFG evidence in the title and the spider's summary only."""
+    store["items"].update(COMMITTEE, {"title": GPFG_TITLE, "summary": GPFG_SUMMARY, "evidence": "{}", "labels": "[]",
+                                      "extra": '{"hearing_start": "2026-12-08T10:00:00+01:00"}', **changes})
+    name = "Statens pensjonsfond utland"
+    put_evidence(store, COMMITTEE, "gpfg", 1.0, [
+        {"field": field, "start": text.index(name), "end": text.index(name) + len(name), "text": name}
+        for field, text in (("title", GPFG_TITLE), ("summary", GPFG_SUMMARY))])
+
+
+def test_only_the_sources_own_words_are_quoted_as_evidence(store, tmp_path):
+    """The committee draft quoted the hearing's title («Komitéhøring: Statens pensjonsfond utland …»
+    (tittelen)) and the summary the spider writes itself («Høring i Finanskomiteen om …»
+    (sammendraget)) under «Fra høringsdokumentene». Neither is quoted now; a topic found only there
+    says so in words."""
+    _gpfg_committee(store)
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    paras = _paragraphs(w.docx)
+    for text in (w.md.read_text("utf-8"), "\n".join(t for _, t in paras)):
+        assert "(tittelen)" not in text and "(sammendraget)" not in text and "Høring i Finanskomiteen" not in text
+        assert "Fra høringsdokumentene" not in text
+    assert not any(style == "Quote" for style, _ in paras)
+    heading = ("Heading 2", "Statens pensjonsfond utland – ansvarlig forvaltning")
+    assert paras[paras.index(heading) + 1] == ("Normal", "Temaet er bare nevnt i tittelen på høringen.")
+    # a hearing's title is not quoted beside its page text; its own summary still is
+    title = store["items"].get(HEARING)["title"]
+    put_evidence(store, HEARING, "oecd-ii", 1.6, [
+        {"field": "title", "start": title.index("aktsomhetsdirektivet"), "end": title.index("aktsomhetsdirektivet") + 20,
+         "text": "aktsomhetsdirektivet"},
+        {"field": "text", "start": BODY.index("leverandørkjeden"), "end": BODY.index("leverandørkjeden") + 16,
+         "text": "leverandørkjeden"}])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "(tittelen)" not in md and f"«{title}»" not in md
+    assert "(teksten på høringssiden)" in md and "(sammendraget)" in md
+    # the English feedback form: the initiative's title is not quoted, its own summary is
+    eu = store["items"].get(EU)
+    put_evidence(store, EU, "oecd-iv", 1.0, [{"field": "title", "start": 0, "end": 26, "text": eu["title"][:26]}])
+    md = drafts.render_markdown(drafts.build(store, EU, as_of=DAY))
+    assert "(the title)" not in md and "(the summary)" in md
+    assert "The topic is named only in the title of the consultation." in md
 
 
 def test_committee_subject_from_a_real_stortinget_title(store):

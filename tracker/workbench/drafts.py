@@ -23,7 +23,8 @@ a procedure, news — has no draft, `NotAConsultation`):
 Each matched label gets a section, in the labels' own order (OECD chapters II–XI, then
 åpenhetsloven, then the GPFG), quoting the sentences its evidence is in — whole sentences
 (spaCy's sentencizer, with Norwegian legal abbreviations such as "Prop." kept whole), each quoted
-once in the document, with where it is from. ``no_comments`` gives the short "Kontaktpunktet har
+once in the document, with where it is from. Only the source's own words are quoted: never the
+title, nor a summary the spider writes itself; a topic found only there says so. ``no_comments`` gives the short "Kontaktpunktet har
 ingen merknader" answer instead. A deadline that has passed is a warning in the document (and
 on `Draft.warnings` for the command line).
 
@@ -49,6 +50,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
+from crawlers.items import COMPOSED_SUMMARY_SOURCES
 from nlp.labels import LABELS
 from tracker.i18n import format_letter_date, format_time, gettext
 from tracker.store.changes import hearing_place, later_sitting_days
@@ -94,7 +96,8 @@ _WORDS: dict[str, str] = {
     "fill_ref": N_("the NCP's case number"), "source": N_("Source"),
     "similarity": N_("similarity"), "shared": N_("shared labels"),
     "kind_draft": N_("draft"), "kind_submitted": N_("submitted"), "kind_published": N_("published"),
-    "src_title": N_("the title"), "src_summary": N_("the summary"), "src_text": N_("the consultation page"),
+    "src_summary": N_("the summary"), "src_text": N_("the consultation page"),
+    "title_only": N_("The topic is named only in the title of the consultation."),
     "src_document": N_("the consultation document"),
     "organiser": N_("the organiser"), "ministry": N_("the responsible ministry"), "committee": N_("the committee"),
     # committee hearings
@@ -383,6 +386,16 @@ def quote_for(item: dict[str, Any], ev: dict[str, Any], lang: str = "nb") -> tup
     return sentence, ("summary" if column == "summary" else "text")
 
 
+def own_words(item: dict[str, Any], source: str) -> bool:
+    """Whether a quote from `source` (as `quote_for` names it) is the source's own words: its page
+    text, and its summary unless the spider writes that itself (crawlers.items.
+    COMPOSED_SUMMARY_SOURCES: "Høring i Finanskomiteen om …"). Never the title: it is the draft's
+    subject already, and not a text from the consultation documents."""
+    if source == "title":
+        return False
+    return source != "summary" or item.get("source") not in COMPOSED_SUMMARY_SOURCES
+
+
 def source_label(source: str, lang: str) -> str:
     return words(lang)[f"src_{source}"] if f"src_{source}" in _WORDS else source
 
@@ -581,8 +594,9 @@ def _opening(item: dict[str, Any], lang: str, title: str) -> str:
 def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
                     paragraphs: dict[str, list[Any]] | None = None) -> tuple[list[Block], list[str]]:
     """One section per label, in the labels' own order (OECD chapters II–XI, åpenhetsloven, the
-    GPFG: `nlp.labels.LABELS`): whole sentences of the page text quoted once, then the strongest
-    paragraphs of the item's documents (tracker/documents), each cited "(høringsnotatet punkt 5.2, s. 14)"."""
+    GPFG: `nlp.labels.LABELS`): whole sentences of the source's own text (`own_words`) quoted once,
+    then the strongest paragraphs of the item's documents (tracker/documents), each cited
+    "(høringsnotatet punkt 5.2, s. 14)". A topic found only in the title says so."""
     t = words(lang)
     paragraphs = paragraphs or {}
     cited: set[str] = set()
@@ -596,11 +610,15 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
         blocks.append(Block("heading", heading, level=2))
         quotes: list[tuple[str, str]] = []
         elsewhere: list[str] = []
+        in_title = False  # evidence in the title or a summary the spider wrote: not quoted
         for ev in tag["evidence"]:
             found = quote_for(item, ev, lang)
             if not found:
                 continue
             sentence, source = found
+            if not own_words(item, source):
+                in_title = True
+                continue
             if sentence in quoted:
                 if quoted[sentence] != heading and quoted[sentence] not in elsewhere:
                     elsewhere.append(quoted[sentence])
@@ -618,6 +636,8 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
                        for p in from_documents]
         elif elsewhere:
             blocks.append(Block("para", t.fmt("quoted_above", heading=elsewhere[0])))
+        elif in_title:
+            blocks.append(Block("para", t["title_only"]))
         else:
             blocks.append(Block("para", t["no_quotes"]))
         blocks.append(Block("placeholder", _fill(lang, t["fill_section"])))
