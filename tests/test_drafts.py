@@ -65,9 +65,32 @@ def test_docx_is_a4_with_the_templates_styles_and_properties(written):
     assert "Deres ref.: 25/4711" in texts and "Dato: 24.11.2026" in texts
 
 
-def test_opening_sentence_from_the_hearings_data(written):
-    texts = [t for _, t in _paragraphs(written.docx)]
-    assert "Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026." in texts
+def test_opening_sentence_from_the_hearings_data(store, tmp_path):
+    texts = [t for _, t in _paragraphs(drafts.write(store, HEARING_FISH, "d", base=tmp_path, as_of=DAY).docx)]
+    assert "Vi viser til høringsbrev av 02.11.2026 med høringsfrist 20.12.2026." in texts
+
+
+def test_a_deadline_moved_after_the_letter_is_not_the_letters(written, store):
+    """The letter cited a deadline it did not contain: «Vi viser til høringsbrev av 01.10.2026 med
+    høringsfrist 10.12.2026.» for a hearing whose deadline was 01.12.2026 until it was moved (its
+    history, a deadline_changed event). Now the move is said as such."""
+    opening = "Vi viser til høringsbrev av 01.10.2026. Høringsfristen er utsatt til 10.12.2026."
+    assert opening in [t for _, t in _paragraphs(written.docx)]
+    assert opening in written.md.read_text("utf-8") and "med høringsfrist 10.12.2026" not in written.md.read_text("utf-8")
+    # moved to an earlier day: changed, not extended
+    store.execute("update events set before = '2026-12-20T23:59:59+01:00' where item_id = ? and kind = "
+                  "'deadline_changed'", [HEARING])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "Vi viser til høringsbrev av 01.10.2026. Høringsfristen er endret til 10.12.2026." in md
+    # moved and moved back: the deadline is the letter's again
+    store.execute("update events set before = ? where item_id = ? and kind = 'deadline_changed'",
+                  ["2026-12-10T23:59:59+01:00", HEARING])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026." in md
+    # a deadline first given later is no move: nothing was known of the letter's deadline
+    store.execute("update events set before = null where item_id = ? and kind = 'deadline_changed'", [HEARING])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026." in md
 
 
 def test_headings(written):
@@ -188,7 +211,7 @@ def test_a_broken_template_is_a_clear_error(store, tmp_path, data_dir):
 def test_no_comments_is_the_short_answer(store, tmp_path):
     w = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY, no_comments=True)
     texts = [t for _, t in _paragraphs(w.docx)]
-    assert ("Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026. "
+    assert ("Vi viser til høringsbrev av 01.10.2026. Høringsfristen er utsatt til 10.12.2026. "
             "Kontaktpunktet har ingen merknader til høringen.") in texts
     assert not any(style == "Quote" for style, _ in _paragraphs(w.docx))
     assert w.draft.sections == []

@@ -14,7 +14,9 @@ Three forms, chosen by the item's kind (`FORMS`: the consultation kinds; any oth
 a procedure, news — has no draft, `NotAConsultation`):
 
 * a hearing (regjeringen.no and other Norwegian consultations): letter to the ministry, opening
-  "Vi viser til høringsbrev av <dato> med høringsfrist <dato>.";
+  "Vi viser til høringsbrev av <dato> med høringsfrist <dato>." — or, when the item's history shows
+  the deadline moved since it was first seen, "Vi viser til høringsbrev av <dato>. Høringsfristen
+  er utsatt til <dato>." (the letter did not give the deadline it has now);
 * a Stortinget committee hearing: written input to the committee, "Innspill til <komité> –
   <sak>", with the deadline to ask to take part and the time of the hearing (a written-only
   hearing, ``extra.written``, says so and has neither);
@@ -57,7 +59,7 @@ from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
-from tracker.store.queries import loads_json
+from tracker.store.queries import list_events, loads_json
 from tracker.vocabulary import N_
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
@@ -131,6 +133,11 @@ _FORM_WORDS: dict[str, dict[str, str]] = {
         "opening": N_("We refer to the consultation letter of %(sent)s with consultation deadline %(deadline)s."),
         "opening_no_sent": N_("We refer to the consultation “%(title)s” with consultation deadline %(deadline)s."),
         "opening_no_deadline": N_("We refer to the consultation letter of %(sent)s."),
+        # the deadline was moved after the letter: the letter did not give the deadline it has now
+        "opening_extended": N_("We refer to the consultation letter of %(sent)s. The consultation deadline has "
+                               "been extended to %(deadline)s."),
+        "opening_moved": N_("We refer to the consultation letter of %(sent)s. The consultation deadline has "
+                            "been changed to %(deadline)s."),
         "opening_bare": N_("We refer to the consultation “%(title)s”."),
         "no_comments": N_("The NCP has no comments on the consultation."),
         "passed": N_("The consultation deadline passed on %(deadline)s. Check with %(owner)s whether a "
@@ -143,6 +150,10 @@ _FORM_WORDS: dict[str, dict[str, str]] = {
         "opening_no_sent": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
                               "ending %(deadline)s)."),
         "opening_no_deadline": N_("The NCP welcomes the opportunity to give feedback on “%(title)s”."),
+        "opening_extended": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
+                               "ending %(deadline)s)."),
+        "opening_moved": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
+                            "ending %(deadline)s)."),
         "opening_bare": N_("The NCP welcomes the opportunity to give feedback on “%(title)s”."),
         "no_comments": N_("The NCP has no comments on this initiative."),
         "passed": N_("The feedback period ended on %(deadline)s. Check with %(owner)s whether feedback is "
@@ -578,10 +589,24 @@ def _fill(lang: str, what: str) -> str:
     return f"[{words(lang)['fill']}: {what}]"
 
 
-def _opening(item: dict[str, Any], lang: str, title: str) -> str:
+def first_known_deadline(db: sqlite_utils.Database, item: dict[str, Any]) -> str | None:
+    """The deadline the item had when first seen with one, before any move in its history (the
+    `deadline_changed` events, `tracker.store.queries.list_events`); its deadline now if it never
+    moved. A deadline first given later is no move: the letter's deadline was not known."""
+    moves = list_events(db, kind="deadline_changed", item_id=item["id"])
+    return next((e["before"] for e in moves if e.get("before") and e.get("after")), item.get("deadline"))
+
+
+def _opening(item: dict[str, Any], lang: str, title: str, first_deadline: str | None = None) -> str:
+    """The opening sentence. The letter is cited with its deadline only when that is still the
+    deadline: one moved since (`first_deadline`, `first_known_deadline`) is said to have moved."""
     t = words(lang)
     sent = _fmt_day(item.get("published"), lang)
     deadline = _fmt_day(item.get("deadline"), lang)
+    was, now = deadline_day(first_deadline), deadline_day(item.get("deadline"))
+    if sent and deadline and was and now and was != now:
+        return t.fmt("opening_extended" if now > was else "opening_moved", sent=sent, deadline=deadline,
+                     title=title)
     if sent and deadline:
         return t.fmt("opening", sent=sent, deadline=deadline, title=title)
     if deadline:
@@ -699,13 +724,13 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     elif form == "eu":
         subject = f"{t['subject']} – {title}"
         meta = [(t["to"], addressee(item, lang)), (t["date"], today_text)]
-        opening = _opening(item, lang, title)
+        opening = _opening(item, lang, title, first_known_deadline(db, item))
         facts = []
     else:
         subject = f"{t['subject']} – {title}"
         meta = [(t["to"], addressee(item, lang)), (t["their_ref"], item.get("reference") or "–"),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
-        opening = _opening(item, lang, title)
+        opening = _opening(item, lang, title, first_known_deadline(db, item))
         facts = []
 
     blocks = [Block("letterhead", NCP_NAME_NB if lang == "nb" else f"{NCP_NAME_EN}\n{NCP_NAME_NB}"),
