@@ -231,8 +231,8 @@ def test_committee_gets_written_input_with_its_deadlines(store):
     assert "Frist for å be om å delta i høringen: 01.12.2026 kl. 12.00" in md
     assert "Frist for skriftlige innspill: 03.12.2026 kl. 12.00" in md
     assert "Høringen holdes: 05.12.2026 kl. 09.00, Stortinget" in md
-    assert ("Kontaktpunktet viser til Finanskomiteens høring om endringer i regnskapsloven "
-            "(bærekraftsrapportering) 05.12.2026 kl. 09.00 og sender med dette et skriftlig innspill.") in md
+    assert ("Kontaktpunktet viser til Finanskomiteens høring 05.12.2026 kl. 09.00 om endringer i regnskapsloven "
+            "(bærekraftsrapportering) og sender med dette et skriftlig innspill.") in md
     assert drafts.file_stem(d) == "no_stortinget_horinger_10423-innspill"
     # a hearing that sits a second day, in another room: the draft's facts name both days
     store["items"].update(COMMITTEE, {"extra": '{"hearing_start": "2026-12-05T09:00:00+01:00", '
@@ -279,6 +279,46 @@ def _gpfg_committee(store, **changes):
     put_evidence(store, COMMITTEE, "gpfg", 1.0, [
         {"field": field, "start": text.index(name), "end": text.index(name) + len(name), "text": name}
         for field, text in (("title", GPFG_TITLE), ("summary", GPFG_SUMMARY))])
+
+
+def test_a_name_keeps_its_capital_and_the_hearings_time_reads_as_a_sentence(store, tmp_path):
+    """«Kontaktpunktet viser til Finanskomiteens høring om statens pensjonsfond utland – … – Meld. St. 8
+    (2026-2027) 08.12.2026 kl. 10.00 og sender …»: the fund's name lost its capital, and the time
+    trailed the case's title."""
+    _gpfg_committee(store)
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    opening = ("Kontaktpunktet viser til Finanskomiteens høring 08.12.2026 kl. 10.00 om Statens pensjonsfond "
+               "utland – etisk rammeverk etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) og sender med "
+               "dette et skriftlig innspill.")
+    assert opening in [t for _, t in _paragraphs(w.docx)] and opening in w.md.read_text("utf-8")
+    # no time known: no time in the sentence (and nothing left dangling)
+    store["items"].update(COMMITTEE, {"extra": "{}"})
+    md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
+    assert ("Kontaktpunktet viser til Finanskomiteens høring om Statens pensjonsfond utland – etisk rammeverk "
+            "etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) og sender med dette et skriftlig innspill.") in md
+    # the same in English
+    _gpfg_committee(store, language="en")
+    md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
+    assert ("The NCP refers to Finanskomiteens hearing of 8 December 2026, 10:00 on Statens pensjonsfond utland – "
+            "etisk rammeverk etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) and hereby submits written "
+            "input.") in md
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Statens pensjonsfond utland – etisk rammeverk", "Statens pensjonsfond utland – etisk rammeverk"),
+    ("Meld. St. 8 (2026-2027) Statens pensjonsfond 2026", "Meld. St. 8 (2026-2027) Statens pensjonsfond 2026"),
+    ("EU-kommisjonens forslag om batterier", "EU-kommisjonens forslag om batterier"),
+    ("OECDs retningslinjer i norsk rett", "OECDs retningslinjer i norsk rett"),
+    ("EØS-avtalen og aktsomhetsdirektivet", "EØS-avtalen og aktsomhetsdirektivet"),
+    ("Norges Banks forvaltning av fondet", "Norges Banks forvaltning av fondet"),
+    ("Nasjonal transportplan 2029–2040", "Nasjonal transportplan 2029–2040"),
+    ("Endringer i regnskapsloven (bærekraftsrapportering)", "endringer i regnskapsloven (bærekraftsrapportering)"),
+    ("Lov om inkassovirksomhet (inkassoloven)", "lov om inkassovirksomhet (inkassoloven)"),
+    ("Representantforslag om resultatmåling", "representantforslag om resultatmåling"),
+    ("Forvaltningen av Statens pensjonsfond i 2025", "forvaltningen av Statens pensjonsfond i 2025"),
+])  # fmt: skip
+def test_a_titles_first_word_is_lower_cased_only_when_it_is_a_common_word(title, expected):
+    assert drafts.title_in_sentence(title) == expected
 
 
 def test_only_the_sources_own_words_are_quoted_as_evidence(store, tmp_path):

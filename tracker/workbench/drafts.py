@@ -19,7 +19,8 @@ a procedure, news — has no draft, `NotAConsultation`):
   er utsatt til <dato>." (the letter did not give the deadline it has now);
 * a Stortinget committee hearing: written input to the committee, "Innspill til <komité> –
   <sak>", with the deadline to ask to take part and the time of the hearing (a written-only
-  hearing, ``extra.written``, says so and has neither);
+  hearing, ``extra.written``, says so and has neither); the case's title keeps its capital inside
+  the opening sentence unless its first word is a common word (`title_in_sentence`);
 * an EU consultation: the "Have your say" feedback form, in English.
 
 Each matched label gets a section, in the labels' own order (OECD chapters II–XI, then
@@ -104,8 +105,10 @@ _WORDS: dict[str, str] = {
     "organiser": N_("the organiser"), "ministry": N_("the responsible ministry"), "committee": N_("the committee"),
     # committee hearings
     "c_subject": N_("Input to %(committee)s – %(case)s"),
-    "c_opening": N_("The NCP refers to %(committee_gen)s hearing on %(case)s%(when)s and hereby submits "
+    "c_opening": N_("The NCP refers to %(committee_gen)s hearing of %(when)s on %(case)s and hereby submits "
                     "written input."),
+    "c_opening_undated": N_("The NCP refers to %(committee_gen)s hearing on %(case)s and hereby submits "
+                            "written input."),
     "c_case": N_("Case"), "c_written": N_("Deadline for written input"),
     "c_request": N_("Deadline to ask to take part in the hearing"), "c_held": N_("The hearing is held"),
     "c_form": N_("Form of hearing"), "c_written_only": N_("Written hearing (no oral hearing)"),
@@ -287,6 +290,40 @@ def subject_title(title: str) -> str:
     """The hearing's title without a leading "Høring – " (the subject already says Høringssvar)."""
     stripped = _HEARING_PREFIX.sub("", title or "").strip()
     return (stripped[:1].upper() + stripped[1:]) if stripped else (title or "").strip()
+
+
+#: the common words a Norwegian hearing's or case's title starts with (lower-case inside a
+#: sentence: "høring om endringer i regnskapsloven", "om lov om inkassovirksomhet"). Any other first
+#: word keeps its capital: a name ("Statens pensjonsfond utland", "Norges Bank", "Stortingets
+#: delegasjon", "Nasjonal transportplan", "Den europeiske union") must not lose it, and a common
+#: word left capitalised is the smaller fault.
+COMMON_TITLE_WORDS = frozenset((
+    "endring", "endringer", "endringar", "endringsforskrift", "endringslov", "forslag", "lov", "lova",
+    "loven", "forskrift", "forskrifter", "forskrifta", "gjennomføring", "gjennomføringa", "innføring",
+    "innlemmelse", "representantforslag", "melding", "evaluering", "evalueringen", "oppfølging", "revisjon",
+    "revidering", "regulering", "regler", "reglar", "krav", "utkast", "ny", "nye", "nytt", "om",
+    "samtykke", "utbygging", "rapport", "årsrapport", "årsmelding", "årsmeldinger", "oppnevning", "valg",
+    "suppleringsvalg", "forvaltning", "forvaltningen", "tiltak", "strategi", "handlingsplan", "midlertidig",
+    "midlertidige", "gjennomgang", "gjennomgangen", "etisk", "etiske", "ansvarlig", "opphevelse",
+    "oppheving", "tilpasning", "tilpasninger", "retningslinjer", "veileder", "rettleiar", "plikt",
+    "avtale", "frihandelsavtale", "direktiv", "forordning", "delegert", "utvidelse", "utviding",
+    "forenkling", "forenklinger", "bærekraftsrapportering", "rapportering", "statsbudsjettet",
+))  # fmt: skip
+
+_FIRST_WORD = re.compile(r"[^\W\d_][\w-]*\.?")
+
+
+def title_in_sentence(title: str) -> str:
+    """`title` as it reads inside a sentence: its first letter lower-cased only when its first
+    word is a common word (`COMMON_TITLE_WORDS`); a name, an abbreviation ("Meld. St.", "Prop.")
+    or an acronym ("EU", "OECDs", "EØS-avtalen") is kept as written."""
+    m = _FIRST_WORD.match(title or "")
+    if not m:
+        return title
+    word = m.group(0)
+    if word.endswith(".") or any(c.isupper() or c.isdigit() for c in word[1:]):
+        return title
+    return title[:1].lower() + title[1:] if word.lower() in COMMON_TITLE_WORDS else title
 
 
 # ---------------------------------------------------------------------------- resources
@@ -708,15 +745,16 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
                                       for when, where in later_sitting_days(extra))]
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
-        in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
+        in_sentence = title_in_sentence(title)
         written_by = (t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
                       or t["no_deadline"])
         if written_hearing(item):  # input in writing only: nothing to ask to take part in, no sitting
             opening = t.fmt("c_opening_written", committee_gen=_genitive(committee), case=in_sentence)
             facts = [(t["c_form"], t["c_written_only"]), written_by]
         else:
-            opening = t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence,
-                            when=f" {start}" if start else "")
+            opening = (t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence, when=start)
+                       if start else t.fmt("c_opening_undated", committee_gen=_genitive(committee),
+                                           case=in_sentence))
             facts = [written_by,
                      (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
                      (t["c_held"], "; ".join(", ".join(x for x in sitting if x) for sitting in sittings)
