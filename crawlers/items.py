@@ -26,6 +26,12 @@ KINDS = (
 #: kinds that are consultations an adviser can answer
 CONSULTATION_KINDS = ("hearing", "committee_hearing", "eu_consultation")
 
+#: spiders whose `summary` is a sentence they write themselves from the source's facts, not the
+#: source's own text: Stortinget's hearings ("Høring i Finanskomiteen om <sak> (<ref>)."), the
+#: Legislative Observatory ("Stage: … Last key event: …"), EUR-Lex/Cellar ("Amends <act>; …").
+#: Such a summary is never quoted as what the source says (tracker.workbench.drafts).
+COMPOSED_SUMMARY_SOURCES = ("no_stortinget_horinger", "eu_oeil", "eu_cellar")
+
 #: the `extra["detail"]` states of an item whose own (detail) page was not read on its last
 #: attempt, as the spiders write them (crawlers/spiders/base.py: "blocked 403", "http 500",
 #: "error TimeoutError"; a spider's "pending" before and "unreadable" after). "blocked by

@@ -65,16 +65,42 @@ def test_docx_is_a4_with_the_templates_styles_and_properties(written):
     assert "Deres ref.: 25/4711" in texts and "Dato: 24.11.2026" in texts
 
 
-def test_opening_sentence_from_the_hearings_data(written):
-    texts = [t for _, t in _paragraphs(written.docx)]
-    assert "Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026." in texts
+def test_opening_sentence_from_the_hearings_data(store, tmp_path):
+    texts = [t for _, t in _paragraphs(drafts.write(store, HEARING_FISH, "d", base=tmp_path, as_of=DAY).docx)]
+    assert "Vi viser til høringsbrev av 02.11.2026 med høringsfrist 20.12.2026." in texts
+
+
+def test_a_deadline_moved_after_the_letter_is_not_the_letters(written, store):
+    """The letter cited a deadline it did not contain: «Vi viser til høringsbrev av 01.10.2026 med
+    høringsfrist 10.12.2026.» for a hearing whose deadline was 01.12.2026 until it was moved (its
+    history, a deadline_changed event). Now the move is said as such."""
+    opening = "Vi viser til høringsbrev av 01.10.2026. Høringsfristen er utsatt til 10.12.2026."
+    assert opening in [t for _, t in _paragraphs(written.docx)]
+    assert opening in written.md.read_text("utf-8") and "med høringsfrist 10.12.2026" not in written.md.read_text("utf-8")
+    # moved to an earlier day: changed, not extended
+    store.execute("update events set before = '2026-12-20T23:59:59+01:00' where item_id = ? and kind = "
+                  "'deadline_changed'", [HEARING])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "Vi viser til høringsbrev av 01.10.2026. Høringsfristen er endret til 10.12.2026." in md
+    # moved and moved back: the deadline is the letter's again
+    store.execute("update events set before = ? where item_id = ? and kind = 'deadline_changed'",
+                  ["2026-12-10T23:59:59+01:00", HEARING])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026." in md
+    # a deadline first given later is no move: nothing was known of the letter's deadline
+    store.execute("update events set before = null where item_id = ? and kind = 'deadline_changed'", [HEARING])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026." in md
 
 
 def test_headings(written):
     headings = [t for style, t in _paragraphs(written.docx) if style.startswith("Heading")]
     assert headings[0] == "Høringssvar – Endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet)"
-    assert headings[1:4] == ["Om Kontaktpunktet", "Hovedsynspunkter", "Åpenhetsloven og menneskerettslig aktsomhet"]
-    assert "OECDs retningslinjer kapittel II – Generelle prinsipper" in headings
+    assert headings[1:3] == ["Om Kontaktpunktet", "Hovedsynspunkter"]
+    # the chapters in the Guidelines' order, then åpenhetsloven (not strongest first: åpenhetsloven, II, V)
+    assert headings[3:6] == ["OECDs retningslinjer kapittel II – Generelle prinsipper",
+                             "OECDs retningslinjer kapittel V – Sysselsetting og forholdet mellom partene i arbeidslivet",
+                             "Åpenhetsloven og menneskerettslig aktsomhet"]
     assert headings[-2:] == ["Kontaktpunktets tidligere svar på lignende saker", "Frist og innsending"]
 
 
@@ -99,17 +125,17 @@ def test_a_sentence_is_quoted_once_even_for_two_labels(store, tmp_path):
     quotes = [b.text for b in d.blocks if b.kind == "quote"]
     assert sum("tvangsarbeid" in q for q in quotes) == 1
     md = drafts.render_markdown(d)
-    assert "er sitert under «OECDs retningslinjer kapittel V" in md
+    assert "er sitert under «OECDs retningslinjer kapittel IV – Menneskerettigheter»" in md
 
 
 def test_abbreviations_do_not_end_a_quote(store):
-    summary = "Finanskomiteen holder høring om Prop. 57 L (2025–2026). Neste setning."
-    store["items"].update(COMMITTEE, {"summary": summary})
+    summary = "Departementet følger opp Prop. 57 L (2025–2026). Neste setning."
+    store["items"].update(HEARING_FISH, {"summary": summary})
     start = summary.index("57 L")
-    put_evidence(store, COMMITTEE, "oecd-iii", 1.0, [{"field": "summary", "start": start, "end": start + 4,
-                                                      "text": "57 L"}])
-    quotes = [b.text for b in drafts.build(store, COMMITTEE, as_of=DAY).blocks if b.kind == "quote"]
-    assert quotes == ["Finanskomiteen holder høring om Prop. 57 L (2025–2026)."]
+    put_evidence(store, HEARING_FISH, "oecd-iii", 1.0, [{"field": "summary", "start": start, "end": start + 4,
+                                                         "text": "57 L"}])
+    quotes = [b.text for b in drafts.build(store, HEARING_FISH, as_of=DAY).blocks if b.kind == "quote"]
+    assert quotes == ["Departementet følger opp Prop. 57 L (2025–2026)."]
 
 
 PAGE_TEXT = ("Status:\nPå høring\nHøringsfrist:\n23.02.2027\nHøringsbrev\nVår ref.: 26/3318\n"
@@ -185,7 +211,7 @@ def test_a_broken_template_is_a_clear_error(store, tmp_path, data_dir):
 def test_no_comments_is_the_short_answer(store, tmp_path):
     w = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY, no_comments=True)
     texts = [t for _, t in _paragraphs(w.docx)]
-    assert ("Vi viser til høringsbrev av 01.10.2026 med høringsfrist 10.12.2026. "
+    assert ("Vi viser til høringsbrev av 01.10.2026. Høringsfristen er utsatt til 10.12.2026. "
             "Kontaktpunktet har ingen merknader til høringen.") in texts
     assert not any(style == "Quote" for style, _ in _paragraphs(w.docx))
     assert w.draft.sections == []
@@ -205,8 +231,8 @@ def test_committee_gets_written_input_with_its_deadlines(store):
     assert "Frist for å be om å delta i høringen: 01.12.2026 kl. 12.00" in md
     assert "Frist for skriftlige innspill: 03.12.2026 kl. 12.00" in md
     assert "Høringen holdes: 05.12.2026 kl. 09.00, Stortinget" in md
-    assert ("Kontaktpunktet viser til Finanskomiteens høring om endringer i regnskapsloven "
-            "(bærekraftsrapportering) 05.12.2026 kl. 09.00 og sender med dette et skriftlig innspill.") in md
+    assert ("Kontaktpunktet viser til Finanskomiteens høring 05.12.2026 kl. 09.00 om endringer i regnskapsloven "
+            "(bærekraftsrapportering) og sender med dette et skriftlig innspill.") in md
     assert drafts.file_stem(d) == "no_stortinget_horinger_10423-innspill"
     # a hearing that sits a second day, in another room: the draft's facts name both days
     store["items"].update(COMMITTEE, {"extra": '{"hearing_start": "2026-12-05T09:00:00+01:00", '
@@ -236,6 +262,95 @@ def test_a_written_only_committee_hearing_has_no_oral_hearing(store, tmp_path):
     assert "Deadline for written input: 10 December 2026" in md
     assert "Deadline to ask to take part" not in md and "The hearing is held" not in md
     assert "take part orally" not in md and "This is a written hearing" in md
+
+
+GPFG_TITLE = ("Komitéhøring: Statens pensjonsfond utland – etisk rammeverk etter gjennomgangen i 2026 – "
+              "Meld. St. 8 (2026-2027)")
+#: the summary crawlers/spiders/no_stortinget_horinger.py writes itself (not Stortinget's words)
+GPFG_SUMMARY = ("Høring i Finanskomiteen om Statens pensjonsfond utland – etisk rammeverk etter gjennomgangen i "
+                "2026 (Meld. St. 8 (2026-2027)).")
+
+
+def _gpfg_committee(store, **changes):
+    """The demo's committee hearing on the fund: its GPFG evidence in the title and the spider's summary only."""
+    store["items"].update(COMMITTEE, {"title": GPFG_TITLE, "summary": GPFG_SUMMARY, "evidence": "{}", "labels": "[]",
+                                      "extra": '{"hearing_start": "2026-12-08T10:00:00+01:00"}', **changes})
+    name = "Statens pensjonsfond utland"
+    put_evidence(store, COMMITTEE, "gpfg", 1.0, [
+        {"field": field, "start": text.index(name), "end": text.index(name) + len(name), "text": name}
+        for field, text in (("title", GPFG_TITLE), ("summary", GPFG_SUMMARY))])
+
+
+def test_a_name_keeps_its_capital_and_the_hearings_time_reads_as_a_sentence(store, tmp_path):
+    """«Kontaktpunktet viser til Finanskomiteens høring om statens pensjonsfond utland – … – Meld. St. 8
+    (2026-2027) 08.12.2026 kl. 10.00 og sender …»: the fund's name lost its capital, and the time
+    trailed the case's title."""
+    _gpfg_committee(store)
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    opening = ("Kontaktpunktet viser til Finanskomiteens høring 08.12.2026 kl. 10.00 om Statens pensjonsfond "
+               "utland – etisk rammeverk etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) og sender med "
+               "dette et skriftlig innspill.")
+    assert opening in [t for _, t in _paragraphs(w.docx)] and opening in w.md.read_text("utf-8")
+    # no time known: no time in the sentence (and nothing left dangling)
+    store["items"].update(COMMITTEE, {"extra": "{}"})
+    md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
+    assert ("Kontaktpunktet viser til Finanskomiteens høring om Statens pensjonsfond utland – etisk rammeverk "
+            "etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) og sender med dette et skriftlig innspill.") in md
+    # the same in English
+    _gpfg_committee(store, language="en")
+    md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
+    assert ("The NCP refers to Finanskomiteens hearing of 8 December 2026, 10:00 on Statens pensjonsfond utland – "
+            "etisk rammeverk etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) and hereby submits written "
+            "input.") in md
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Statens pensjonsfond utland – etisk rammeverk", "Statens pensjonsfond utland – etisk rammeverk"),
+    ("Meld. St. 8 (2026-2027) Statens pensjonsfond 2026", "Meld. St. 8 (2026-2027) Statens pensjonsfond 2026"),
+    ("EU-kommisjonens forslag om batterier", "EU-kommisjonens forslag om batterier"),
+    ("OECDs retningslinjer i norsk rett", "OECDs retningslinjer i norsk rett"),
+    ("EØS-avtalen og aktsomhetsdirektivet", "EØS-avtalen og aktsomhetsdirektivet"),
+    ("Norges Banks forvaltning av fondet", "Norges Banks forvaltning av fondet"),
+    ("Nasjonal transportplan 2029–2040", "Nasjonal transportplan 2029–2040"),
+    ("Endringer i regnskapsloven (bærekraftsrapportering)", "endringer i regnskapsloven (bærekraftsrapportering)"),
+    ("Lov om inkassovirksomhet (inkassoloven)", "lov om inkassovirksomhet (inkassoloven)"),
+    ("Representantforslag om resultatmåling", "representantforslag om resultatmåling"),
+    ("Forvaltningen av Statens pensjonsfond i 2025", "forvaltningen av Statens pensjonsfond i 2025"),
+])  # fmt: skip
+def test_a_titles_first_word_is_lower_cased_only_when_it_is_a_common_word(title, expected):
+    assert drafts.title_in_sentence(title) == expected
+
+
+def test_only_the_sources_own_words_are_quoted_as_evidence(store, tmp_path):
+    """The committee draft quoted the hearing's title («Komitéhøring: Statens pensjonsfond utland …»
+    (tittelen)) and the summary the spider writes itself («Høring i Finanskomiteen om …»
+    (sammendraget)) under «Fra høringsdokumentene». Neither is quoted now; a topic found only there
+    says so in words."""
+    _gpfg_committee(store)
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    paras = _paragraphs(w.docx)
+    for text in (w.md.read_text("utf-8"), "\n".join(t for _, t in paras)):
+        assert "(tittelen)" not in text and "(sammendraget)" not in text and "Høring i Finanskomiteen" not in text
+        assert "Fra høringsdokumentene" not in text
+    assert not any(style == "Quote" for style, _ in paras)
+    heading = ("Heading 2", "Statens pensjonsfond utland – ansvarlig forvaltning")
+    assert paras[paras.index(heading) + 1] == ("Normal", "Temaet er bare nevnt i tittelen på høringen.")
+    # a hearing's title is not quoted beside its page text; its own summary still is
+    title = store["items"].get(HEARING)["title"]
+    put_evidence(store, HEARING, "oecd-ii", 1.6, [
+        {"field": "title", "start": title.index("aktsomhetsdirektivet"), "end": title.index("aktsomhetsdirektivet") + 20,
+         "text": "aktsomhetsdirektivet"},
+        {"field": "text", "start": BODY.index("leverandørkjeden"), "end": BODY.index("leverandørkjeden") + 16,
+         "text": "leverandørkjeden"}])
+    md = drafts.render_markdown(drafts.build(store, HEARING, as_of=DAY))
+    assert "(tittelen)" not in md and f"«{title}»" not in md
+    assert "(teksten på høringssiden)" in md and "(sammendraget)" in md
+    # the English feedback form: the initiative's title is not quoted, its own summary is
+    eu = store["items"].get(EU)
+    put_evidence(store, EU, "oecd-iv", 1.0, [{"field": "title", "start": 0, "end": 26, "text": eu["title"][:26]}])
+    md = drafts.render_markdown(drafts.build(store, EU, as_of=DAY))
+    assert "(the title)" not in md and "(the summary)" in md
+    assert "The topic is named only in the title of the consultation." in md
 
 
 def test_committee_subject_from_a_real_stortinget_title(store):

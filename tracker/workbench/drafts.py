@@ -14,15 +14,20 @@ Three forms, chosen by the item's kind (`FORMS`: the consultation kinds; any oth
 a procedure, news — has no draft, `NotAConsultation`):
 
 * a hearing (regjeringen.no and other Norwegian consultations): letter to the ministry, opening
-  "Vi viser til høringsbrev av <dato> med høringsfrist <dato>.";
+  "Vi viser til høringsbrev av <dato> med høringsfrist <dato>." — or, when the item's history shows
+  the deadline moved since it was first seen, "Vi viser til høringsbrev av <dato>. Høringsfristen
+  er utsatt til <dato>." (the letter did not give the deadline it has now);
 * a Stortinget committee hearing: written input to the committee, "Innspill til <komité> –
   <sak>", with the deadline to ask to take part and the time of the hearing (a written-only
-  hearing, ``extra.written``, says so and has neither);
+  hearing, ``extra.written``, says so and has neither); the case's title keeps its capital inside
+  the opening sentence unless its first word is a common word (`title_in_sentence`);
 * an EU consultation: the "Have your say" feedback form, in English.
 
-Each matched label gets a section quoting the sentences its evidence is in — whole sentences
+Each matched label gets a section, in the labels' own order (OECD chapters II–XI, then
+åpenhetsloven, then the GPFG), quoting the sentences its evidence is in — whole sentences
 (spaCy's sentencizer, with Norwegian legal abbreviations such as "Prop." kept whole), each quoted
-once in the document, with where it is from. ``no_comments`` gives the short "Kontaktpunktet har
+once in the document, with where it is from. Only the source's own words are quoted: never the
+title, nor a summary the spider writes itself; a topic found only there says so. ``no_comments`` gives the short "Kontaktpunktet har
 ingen merknader" answer instead. A deadline that has passed is a warning in the document (and
 on `Draft.warnings` for the command line).
 
@@ -48,12 +53,14 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
+from crawlers.items import COMPOSED_SUMMARY_SOURCES
+from nlp.labels import LABELS
 from tracker.i18n import format_letter_date, format_time, gettext
 from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
-from tracker.store.queries import loads_json
+from tracker.store.queries import list_events, loads_json
 from tracker.vocabulary import N_
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
@@ -64,7 +71,6 @@ SIGNATURE_FILE = "horingssvar-signatur.{lang}.txt"
 
 #: label → the heading of its section (a catalogue message; Bokmål in tracker/locale/nb)
 LABEL_HEADINGS: dict[str, str] = {
-    "apenhetsloven": N_("The Transparency Act (åpenhetsloven) and mandatory due diligence"),
     "oecd-ii": N_("OECD Guidelines Chapter II – General Policies"),
     "oecd-iii": N_("OECD Guidelines Chapter III – Disclosure"),
     "oecd-iv": N_("OECD Guidelines Chapter IV – Human Rights"),
@@ -75,6 +81,7 @@ LABEL_HEADINGS: dict[str, str] = {
     "oecd-ix": N_("OECD Guidelines Chapter IX – Science, Technology and Innovation"),
     "oecd-x": N_("OECD Guidelines Chapter X – Competition"),
     "oecd-xi": N_("OECD Guidelines Chapter XI – Taxation"),
+    "apenhetsloven": N_("The Transparency Act (åpenhetsloven) and mandatory due diligence"),
     "gpfg": N_("Government Pension Fund Global – responsible management"),
 }  # fmt: skip
 
@@ -92,13 +99,16 @@ _WORDS: dict[str, str] = {
     "fill_ref": N_("the NCP's case number"), "source": N_("Source"),
     "similarity": N_("similarity"), "shared": N_("shared labels"),
     "kind_draft": N_("draft"), "kind_submitted": N_("submitted"), "kind_published": N_("published"),
-    "src_title": N_("the title"), "src_summary": N_("the summary"), "src_text": N_("the consultation page"),
+    "src_summary": N_("the summary"), "src_text": N_("the consultation page"),
+    "title_only": N_("The topic is named only in the title of the consultation."),
     "src_document": N_("the consultation document"),
     "organiser": N_("the organiser"), "ministry": N_("the responsible ministry"), "committee": N_("the committee"),
     # committee hearings
     "c_subject": N_("Input to %(committee)s – %(case)s"),
-    "c_opening": N_("The NCP refers to %(committee_gen)s hearing on %(case)s%(when)s and hereby submits "
+    "c_opening": N_("The NCP refers to %(committee_gen)s hearing of %(when)s on %(case)s and hereby submits "
                     "written input."),
+    "c_opening_undated": N_("The NCP refers to %(committee_gen)s hearing on %(case)s and hereby submits "
+                            "written input."),
     "c_case": N_("Case"), "c_written": N_("Deadline for written input"),
     "c_request": N_("Deadline to ask to take part in the hearing"), "c_held": N_("The hearing is held"),
     "c_form": N_("Form of hearing"), "c_written_only": N_("Written hearing (no oral hearing)"),
@@ -126,6 +136,11 @@ _FORM_WORDS: dict[str, dict[str, str]] = {
         "opening": N_("We refer to the consultation letter of %(sent)s with consultation deadline %(deadline)s."),
         "opening_no_sent": N_("We refer to the consultation “%(title)s” with consultation deadline %(deadline)s."),
         "opening_no_deadline": N_("We refer to the consultation letter of %(sent)s."),
+        # the deadline was moved after the letter: the letter did not give the deadline it has now
+        "opening_extended": N_("We refer to the consultation letter of %(sent)s. The consultation deadline has "
+                               "been extended to %(deadline)s."),
+        "opening_moved": N_("We refer to the consultation letter of %(sent)s. The consultation deadline has "
+                            "been changed to %(deadline)s."),
         "opening_bare": N_("We refer to the consultation “%(title)s”."),
         "no_comments": N_("The NCP has no comments on the consultation."),
         "passed": N_("The consultation deadline passed on %(deadline)s. Check with %(owner)s whether a "
@@ -138,6 +153,10 @@ _FORM_WORDS: dict[str, dict[str, str]] = {
         "opening_no_sent": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
                               "ending %(deadline)s)."),
         "opening_no_deadline": N_("The NCP welcomes the opportunity to give feedback on “%(title)s”."),
+        "opening_extended": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
+                               "ending %(deadline)s)."),
+        "opening_moved": N_("The NCP welcomes the opportunity to give feedback on “%(title)s” (feedback period "
+                            "ending %(deadline)s)."),
         "opening_bare": N_("The NCP welcomes the opportunity to give feedback on “%(title)s”."),
         "no_comments": N_("The NCP has no comments on this initiative."),
         "passed": N_("The feedback period ended on %(deadline)s. Check with %(owner)s whether feedback is "
@@ -273,6 +292,40 @@ def subject_title(title: str) -> str:
     return (stripped[:1].upper() + stripped[1:]) if stripped else (title or "").strip()
 
 
+#: the common words a Norwegian hearing's or case's title starts with (lower-case inside a
+#: sentence: "høring om endringer i regnskapsloven", "om lov om inkassovirksomhet"). Any other first
+#: word keeps its capital: a name ("Statens pensjonsfond utland", "Norges Bank", "Stortingets
+#: delegasjon", "Nasjonal transportplan", "Den europeiske union") must not lose it, and a common
+#: word left capitalised is the smaller fault.
+COMMON_TITLE_WORDS = frozenset((
+    "endring", "endringer", "endringar", "endringsforskrift", "endringslov", "forslag", "lov", "lova",
+    "loven", "forskrift", "forskrifter", "forskrifta", "gjennomføring", "gjennomføringa", "innføring",
+    "innlemmelse", "representantforslag", "melding", "evaluering", "evalueringen", "oppfølging", "revisjon",
+    "revidering", "regulering", "regler", "reglar", "krav", "utkast", "ny", "nye", "nytt", "om",
+    "samtykke", "utbygging", "rapport", "årsrapport", "årsmelding", "årsmeldinger", "oppnevning", "valg",
+    "suppleringsvalg", "forvaltning", "forvaltningen", "tiltak", "strategi", "handlingsplan", "midlertidig",
+    "midlertidige", "gjennomgang", "gjennomgangen", "etisk", "etiske", "ansvarlig", "opphevelse",
+    "oppheving", "tilpasning", "tilpasninger", "retningslinjer", "veileder", "rettleiar", "plikt",
+    "avtale", "frihandelsavtale", "direktiv", "forordning", "delegert", "utvidelse", "utviding",
+    "forenkling", "forenklinger", "bærekraftsrapportering", "rapportering", "statsbudsjettet",
+))  # fmt: skip
+
+_FIRST_WORD = re.compile(r"[^\W\d_][\w-]*\.?")
+
+
+def title_in_sentence(title: str) -> str:
+    """`title` as it reads inside a sentence: its first letter lower-cased only when its first
+    word is a common word (`COMMON_TITLE_WORDS`); a name, an abbreviation ("Meld. St.", "Prop.")
+    or an acronym ("EU", "OECDs", "EØS-avtalen") is kept as written."""
+    m = _FIRST_WORD.match(title or "")
+    if not m:
+        return title
+    word = m.group(0)
+    if word.endswith(".") or any(c.isupper() or c.isdigit() for c in word[1:]):
+        return title
+    return title[:1].lower() + title[1:] if word.lower() in COMMON_TITLE_WORDS else title
+
+
 # ---------------------------------------------------------------------------- resources
 
 
@@ -379,6 +432,16 @@ def quote_for(item: dict[str, Any], ev: dict[str, Any], lang: str = "nb") -> tup
     last = next((n for n in range(first, len(spans)) if spans[n][0] < end <= spans[n][1]), first)
     sentence = _normalise(text[spans[first][0]:spans[last][1]])
     return sentence, ("summary" if column == "summary" else "text")
+
+
+def own_words(item: dict[str, Any], source: str) -> bool:
+    """Whether a quote from `source` (as `quote_for` names it) is the source's own words: its page
+    text, and its summary unless the spider writes that itself (crawlers.items.
+    COMPOSED_SUMMARY_SOURCES: "Høring i Finanskomiteen om …"). Never the title: it is the draft's
+    subject already, and not a text from the consultation documents."""
+    if source == "title":
+        return False
+    return source != "summary" or item.get("source") not in COMPOSED_SUMMARY_SOURCES
 
 
 def source_label(source: str, lang: str) -> str:
@@ -563,10 +626,24 @@ def _fill(lang: str, what: str) -> str:
     return f"[{words(lang)['fill']}: {what}]"
 
 
-def _opening(item: dict[str, Any], lang: str, title: str) -> str:
+def first_known_deadline(db: sqlite_utils.Database, item: dict[str, Any]) -> str | None:
+    """The deadline the item had when first seen with one, before any move in its history (the
+    `deadline_changed` events, `tracker.store.queries.list_events`); its deadline now if it never
+    moved. A deadline first given later is no move: the letter's deadline was not known."""
+    moves = list_events(db, kind="deadline_changed", item_id=item["id"])
+    return next((e["before"] for e in moves if e.get("before") and e.get("after")), item.get("deadline"))
+
+
+def _opening(item: dict[str, Any], lang: str, title: str, first_deadline: str | None = None) -> str:
+    """The opening sentence. The letter is cited with its deadline only when that is still the
+    deadline: one moved since (`first_deadline`, `first_known_deadline`) is said to have moved."""
     t = words(lang)
     sent = _fmt_day(item.get("published"), lang)
     deadline = _fmt_day(item.get("deadline"), lang)
+    was, now = deadline_day(first_deadline), deadline_day(item.get("deadline"))
+    if sent and deadline and was and now and was != now:
+        return t.fmt("opening_extended" if now > was else "opening_moved", sent=sent, deadline=deadline,
+                     title=title)
     if sent and deadline:
         return t.fmt("opening", sent=sent, deadline=deadline, title=title)
     if deadline:
@@ -578,25 +655,32 @@ def _opening(item: dict[str, Any], lang: str, title: str) -> str:
 
 def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
                     paragraphs: dict[str, list[Any]] | None = None) -> tuple[list[Block], list[str]]:
-    """One section per label: whole sentences of the page text quoted once, then the strongest
-    paragraphs of the item's documents (tracker/documents), each cited "(høringsnotatet punkt 5.2, s. 14)"."""
+    """One section per label, in the labels' own order (OECD chapters II–XI, åpenhetsloven, the
+    GPFG: `nlp.labels.LABELS`): whole sentences of the source's own text (`own_words`) quoted once,
+    then the strongest paragraphs of the item's documents (tracker/documents), each cited
+    "(høringsnotatet punkt 5.2, s. 14)". A topic found only in the title says so."""
     t = words(lang)
     paragraphs = paragraphs or {}
     cited: set[str] = set()
     blocks: list[Block] = []
     sections: list[str] = []
     quoted: dict[str, str] = {}  # sentence → heading it is quoted under
-    for tag in tags:
+    order = {label: n for n, label in enumerate(LABELS)}  # II … XI, åpenhetsloven, GPFG (nlp.labels)
+    for tag in sorted(tags, key=lambda tag: order.get(tag["label"], len(order))):
         heading = heading_of(tag["label"], lang)
         sections.append(heading)
         blocks.append(Block("heading", heading, level=2))
         quotes: list[tuple[str, str]] = []
         elsewhere: list[str] = []
+        in_title = False  # evidence in the title or a summary the spider wrote: not quoted
         for ev in tag["evidence"]:
             found = quote_for(item, ev, lang)
             if not found:
                 continue
             sentence, source = found
+            if not own_words(item, source):
+                in_title = True
+                continue
             if sentence in quoted:
                 if quoted[sentence] != heading and quoted[sentence] not in elsewhere:
                     elsewhere.append(quoted[sentence])
@@ -614,6 +698,8 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
                        for p in from_documents]
         elif elsewhere:
             blocks.append(Block("para", t.fmt("quoted_above", heading=elsewhere[0])))
+        elif in_title:
+            blocks.append(Block("para", t["title_only"]))
         else:
             blocks.append(Block("para", t["no_quotes"]))
         blocks.append(Block("placeholder", _fill(lang, t["fill_section"])))
@@ -659,15 +745,16 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
                                       for when, where in later_sitting_days(extra))]
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
-        in_sentence = title[:1].lower() + title[1:] if title[1:2].islower() else title
+        in_sentence = title_in_sentence(title)
         written_by = (t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
                       or t["no_deadline"])
         if written_hearing(item):  # input in writing only: nothing to ask to take part in, no sitting
             opening = t.fmt("c_opening_written", committee_gen=_genitive(committee), case=in_sentence)
             facts = [(t["c_form"], t["c_written_only"]), written_by]
         else:
-            opening = t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence,
-                            when=f" {start}" if start else "")
+            opening = (t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence, when=start)
+                       if start else t.fmt("c_opening_undated", committee_gen=_genitive(committee),
+                                           case=in_sentence))
             facts = [written_by,
                      (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
                      (t["c_held"], "; ".join(", ".join(x for x in sitting if x) for sitting in sittings)
@@ -675,13 +762,13 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     elif form == "eu":
         subject = f"{t['subject']} – {title}"
         meta = [(t["to"], addressee(item, lang)), (t["date"], today_text)]
-        opening = _opening(item, lang, title)
+        opening = _opening(item, lang, title, first_known_deadline(db, item))
         facts = []
     else:
         subject = f"{t['subject']} – {title}"
         meta = [(t["to"], addressee(item, lang)), (t["their_ref"], item.get("reference") or "–"),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
-        opening = _opening(item, lang, title)
+        opening = _opening(item, lang, title, first_known_deadline(db, item))
         facts = []
 
     blocks = [Block("letterhead", NCP_NAME_NB if lang == "nb" else f"{NCP_NAME_EN}\n{NCP_NAME_NB}"),
