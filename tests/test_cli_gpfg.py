@@ -113,7 +113,7 @@ def test_gpfg_empty_store(tmp_path):
     """No crawl has run: it says so (exit 2), not only that there are no items."""
     open_db(tmp_path / "e.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg"])
-    assert result.exit_code == 2 and "ingen saker om styringen av oljefondet: kjør `ncp-tracker demo`" in result.stdout
+    assert result.exit_code == 2 and "ingen saker om styringen av SPU: kjør `ncp-tracker demo`" in result.stdout
     assert "error: Ingen innhenting er kjørt ennå: det finnes ingen data å vise." in result.stderr
     english = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg", "--lang", "en"])
     assert english.exit_code == 2 and "no GPFG governance items" in english.stdout
@@ -139,7 +139,7 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
     assert ok.exit_code == 0 and {json.loads(x)["actor"] for x in ok.stdout.splitlines()} == {"Etikkrådet"}
     none = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Stortinget", "--stage", "decision",
                                      "--as-of", AS_OF])
-    assert none.exit_code == 0 and none.stdout == "ingen saker om styringen av oljefondet fra Stortinget i fasen beslutning\n"
+    assert none.exit_code == 0 and none.stdout == "ingen saker om styringen av SPU fra Stortinget i fasen beslutning\n"
     none = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Stortinget", "--stage", "decision",
                                      "--as-of", AS_OF, "--lang", "en"])
     assert none.exit_code == 0 and none.stdout == "no GPFG governance items of Stortinget at stage decision\n"

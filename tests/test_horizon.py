@@ -529,7 +529,7 @@ def test_gpfg_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
     assert any(line.strip().startswith("related: no_stortinget_spu:") for line in lines)
     # an empty filter says what it filtered, in the reader's words
     none = cli(replayed, "gpfg", "--as-of", FRESH, "--actor", "andre", "--stage", "white_paper")
-    assert none.stdout == "ingen saker om styringen av oljefondet fra Andre i fasen stortingsmelding\n"
+    assert none.stdout == "ingen saker om styringen av SPU fra Andre i fasen stortingsmelding\n"
     none = cli(replayed, "gpfg", "--as-of", FRESH, "--actor", "andre", "--stage", "white_paper", "--lang", "en")
     assert none.stdout == "no GPFG governance items of Andre at stage white paper\n"
     old = cli(replayed, "gpfg", "--as-of", OLD)
