@@ -459,15 +459,15 @@ def test_a_committee_hearings_changed_sittings_are_worded():
 
 
 def test_a_changed_text_says_what_changed_not_only_where():
-    """"Endret: tekst" hid that a GPFG case got a deadline to ask for a hearing, or that an EU
+    """"Endret: tekst" hid that a GPFG case got a hearing deadline, or that an EU
     procedure was withdrawn: the changed passage is quoted (its words between the common
     beginning and the common end, at most 25)."""
     from tracker.digest.wording import changed_passage
 
     spu = {"kind": "updated", "field": "body", "before": {"body": "Status: mottatt\nKomité: Finanskomiteen"},
-           "after": {"body": "Status: til behandling\nKomité: Finanskomiteen\nFrist for å be om høring: 2026-12-07"}}
+           "after": {"body": "Status: til behandling\nKomité: Finanskomiteen\nHøringsfrist i saken: 07.12.2026"}}
     assert digest.describe_change(spu, "nb") == (
-        "Endret: tekst. Ny ordlyd: «… til behandling Komité: Finanskomiteen Frist for å be om høring: 2026-12-07»")
+        "Endret: tekst. Ny ordlyd: «… til behandling Komité: Finanskomiteen Høringsfrist i saken: 07.12.2026»")
     oeil = {"kind": "updated", "field": "summary,body",
             "before": {"summary": "Awaiting Council's 1st reading position.", "body": "x"},
             "after": {"summary": "Procedure lapsed or withdrawn.", "body": "y"}}
