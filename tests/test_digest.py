@@ -249,7 +249,10 @@ def test_eu_stage_changes_of_watched_files(db):
     (entry,) = d.eu["stage"]
     assert entry["stage"] == "Awaiting Council's 1st reading position"
     assert [c["kind"] for c in entry["changes"]] == ["new", "updated"]
-    assert "Awaiting Council&#39;s 1st reading position" in digest.render_html(d)
+    # the stage in the digest's language (OEIL's words were left in English in a Bokmål digest:
+    # «Trinn: Procedure completed»); in English, OEIL's own words
+    assert "Trinn: Venter på Rådets posisjon ved førstegangsbehandlingen" in digest.render_markdown(d)
+    assert "Stage: Awaiting Council&#39;s 1st reading position" in digest.render_html(_build(db, lang="en"))
     # first seen this week: marked NEW, as under «Nytt», not listed with a change line «Ny»
     (shown,) = [e for g in d.section("eu").groups for e in g.entries if e.id == entry["id"]]
     assert shown.new and shown.changes == ["Endret: tittel (var «Corporate sustainability due diligence»)"], shown.changes
@@ -404,9 +407,18 @@ def test_documents_added_lists_titles(db):
 
 
 def test_stage_changes_are_worded():
+    """An EU procedure's stage by its name in the reader's language (tracker.vocabulary.EU_STAGE_NAMES):
+    the Bokmål digest said «Nytt trinn: Awaiting Council's 1st reading position → Procedure lapsed or
+    withdrawn». A stage the table does not know stays as OEIL words it."""
     change = {"kind": "stage_changed", "before": "Awaiting committee decision", "after": "Awaiting Council's 1st reading position"}
     assert digest.describe_change(change, "en") == "New stage: Awaiting committee decision → Awaiting Council's 1st reading position"
-    assert digest.describe_change({**change, "before": None}, "nb") == "Nytt trinn: Awaiting Council's 1st reading position"
+    assert digest.describe_change({**change, "before": None}, "nb") == (
+        "Nytt trinn: Venter på Rådets posisjon ved førstegangsbehandlingen")
+    lapsed = {**change, "before": "Awaiting Council's 1st reading position", "after": "Procedure lapsed or withdrawn"}
+    assert digest.describe_change(lapsed, "nb") == (
+        "Nytt trinn: Venter på Rådets posisjon ved førstegangsbehandlingen → Bortfalt eller trukket tilbake")
+    assert digest.describe_change({**change, "after": "Awaiting trilogue"}, "nb") == (
+        "Nytt trinn: Venter på vedtak i komiteen → Awaiting trilogue")
 
 
 def test_a_committee_hearings_moved_times_are_worded():

@@ -219,14 +219,14 @@ def test_only_a_hearing_calls_its_reference_deres_ref(client):
     assert ref_row(COMMITTEE)[0] == "Referanse" and ref_row(EU)[0] == "Referanse"
 
 
-def _history_after(db_path: str, item_id: str, kind: str, field: str, before, after) -> str:
-    """The item page once one change event (as the store writes it) is recorded."""
+def _history_after(db_path: str, item_id: str, kind: str, field: str, before, after, lang: str = "nb") -> str:
+    """The item page (in `lang`) once one change event (as the store writes it) is recorded."""
     db = open_db(db_path)
     with db.conn:
         db["events"].insert({"item_id": item_id, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
                              "kind": kind, "field": field, "before": before, "after": after})
     db.close()
-    response = make_app(db_path).test_client().get(f"/item/{item_id}")
+    response = make_app(db_path).test_client().get(f"/item/{item_id}?lang={lang}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -983,6 +983,18 @@ def test_an_ncp_cases_stage_reads_by_name_in_the_items_history(db_path, lang, sa
     db.close()
     html = make_app(db_path).test_client().get(f"/item/{HEARING}?lang={lang}").get_data(as_text=True)
     assert said in html and "final_statement" not in html
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "<ins>Bortfalt eller trukket tilbake</ins>"),
+    ("en", "<ins>Procedure lapsed or withdrawn</ins>"),
+])
+def test_an_eu_procedures_stage_reads_in_the_pages_language_in_the_items_history(db_path, lang, said):
+    """OEIL's stage stayed in English on a Bokmål page («Procedure lapsed or withdrawn»)."""
+    html = _history_after(db_path, EU, "stage_changed", "stage", "Awaiting Council's 1st reading position",
+                          "Procedure lapsed or withdrawn", lang)
+    assert said in html
+    assert ("Procedure lapsed" in html) is (lang == "en")
 
 
 def test_the_search_page_passes_over_a_paragraph_sign(client):

@@ -607,14 +607,65 @@ def triage_name(code: str | None, lang: str = "nb") -> str:
     return _name(TRIAGE_NAMES, code, lang)
 
 
+#: an EU file's stages, one table for the digest, the feeds and the web: the stages of its document
+#: family (tracker.documents.family.STAGES, by code) and the stage OEIL's procedure file says it has
+#: reached (its "Status" / "Stage reached in procedure", in OEIL's own English words, which are the
+#: msgids: the English name is the source's). The OEIL phrases are those public code lists as the
+#: Observatory's values (2026). A stage not named here is shown as the source words it
+EU_STAGE_NAMES: dict[str, str] = {
+    "proposal": N_("Commission proposal"), "council_mandate": N_("Council mandate"),
+    "ep_position": N_("Parliament position"), "adopted": N_("Adopted act"),
+    "Preparatory phase in Parliament": N_("Preparatory phase in Parliament"),
+    "Awaiting committee decision": N_("Awaiting committee decision"),
+    "Awaiting Parliament's position in 1st reading": N_("Awaiting Parliament's position in 1st reading"),
+    "Awaiting Parliament 1st reading / single reading / budget 1st stage":
+        N_("Awaiting Parliament 1st reading / single reading / budget 1st stage"),
+    "Awaiting Council's 1st reading position": N_("Awaiting Council's 1st reading position"),
+    "Political agreement in Council on its 1st reading position":
+        N_("Political agreement in Council on its 1st reading position"),
+    "Awaiting Parliament 2nd reading": N_("Awaiting Parliament 2nd reading"),
+    "Awaiting plenary debate/vote": N_("Awaiting plenary debate/vote"),
+    "Awaiting Parliament's vote": N_("Awaiting Parliament's vote"),
+    "Awaiting Parliament's position on the draft budget": N_("Awaiting Parliament's position on the draft budget"),
+    "Awaiting Council decision": N_("Awaiting Council decision"),
+    "Awaiting final decision": N_("Awaiting final decision"),
+    "Awaiting signature of act": N_("Awaiting signature of act"),
+    "Procedure completed": N_("Procedure completed"),
+    "Procedure completed, awaiting publication in Official Journal":
+        N_("Procedure completed, awaiting publication in Official Journal"),
+    "Procedure completed - delegated act enters into force": N_("Procedure completed - delegated act enters into force"),
+    "Procedure rejected": N_("Procedure rejected"),
+    "Procedure lapsed or withdrawn": N_("Procedure lapsed or withdrawn"),
+}  # fmt: skip
+
+
+def _stage_key(text: str) -> str:
+    """A stage as looked up: case, spacing, a closing full stop and the kind of apostrophe and dash
+    ignored ("Awaiting Council’s 1st reading position." is OEIL's stage too)."""
+    text = text.replace("’", "'").replace("–", "-").strip().rstrip(".")
+    return " ".join(text.casefold().split())
+
+
+_EU_STAGES = {_stage_key(code): msgid for code, msgid in EU_STAGE_NAMES.items()}
+
+
+def eu_stage_name(stage: str | None, lang: str = "nb") -> str:
+    """An EU file's stage by its name in `lang` (`EU_STAGE_NAMES`): a document family's stage code
+    ("council_mandate" → «Rådets mandat») or OEIL's words ("Procedure completed" → «Behandlingen er
+    avsluttet»); a stage the table does not know as the source words it."""
+    if stage is None or str(stage).strip() == "":
+        return ""
+    msgid = _EU_STAGES.get(_stage_key(str(stage)))
+    return gettext(lang, msgid) if msgid else str(stage)
+
+
 #: linked documents' types that are codes, by name: an EU file's stage documents
 #: (tracker/documents/family.py) and Have your say's publication types (its API's ``type``,
 #: lower-cased by the spider; the real captures have INIT_PLANNED and CALL_FOR_EVIDENCE). A type
 #: not named here is shown as it came: a regjeringen.no "høringsnotat", or a portal code whose
 #: name would be a guess
 DOCUMENT_TYPE_NAMES: dict[str, str] = {
-    "eu_proposal": N_("Commission proposal"), "eu_council_mandate": N_("Council mandate"),
-    "eu_ep_position": N_("Parliament position"), "eu_adopted": N_("Adopted act"),
+    **{f"eu_{code}": EU_STAGE_NAMES[code] for code in ("proposal", "council_mandate", "ep_position", "adopted")},
     "call_for_evidence": N_("Call for evidence"), "opc_launched": N_("Public consultation"),
     "init_planned": N_("Planned initiative"), "proposal": N_("Proposal"),
     "prop_reg_draft": N_("Proposal for a regulation"), "prop_dir_draft": N_("Proposal for a directive"),
@@ -698,6 +749,6 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
-                 window_name, identifier_name, document_type_name, document_error, detail_note):
+                 window_name, identifier_name, document_type_name, document_error, detail_note, eu_stage_name):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
     env.filters["document_title"] = document_title

@@ -9,6 +9,7 @@ from typing import Any
 
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
+from tracker.links.ncp_cases import stage_name
 from tracker.store import deadlines
 from tracker.store.changes import (
     CASE_TIMES,
@@ -301,10 +302,11 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
         if change.get("field") == "anmodningsfrist":
             return _("Deadline to ask to take part moved: %(old)s → %(new)s", old=old, new=new)
         return _("Hearing moved: %(old)s → %(new)s", old=old, new=new)
-    if kind == "stage_changed":
+    if kind == "stage_changed":  # an NCP case's stage by its name, not its code (as the workbench)
         if before:
-            return _("New stage: %(old)s → %(new)s", old=clean(before, 120), new=clean(after, 120))
-        return _("New stage: %(new)s", new=clean(after, 120))
+            return _("New stage: %(old)s → %(new)s", old=clean(stage_name(before, lang), 120),
+                     new=clean(stage_name(after, lang), 120))
+        return _("New stage: %(new)s", new=clean(stage_name(after, lang), 120))
     if kind == "vanished":
         return _("Vanished from the source's listing (kept here)")
     if kind == "reappeared":
