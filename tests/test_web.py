@@ -1000,3 +1000,21 @@ def test_an_eu_procedures_stage_reads_in_the_pages_language_in_the_items_history
 def test_the_search_page_passes_over_a_paragraph_sign(client):
     page = html_lib.unescape(client.get("/search", query_string={"q": "åpenhetsloven § tvangsarbeid"}).get_data(as_text=True))
     assert "har ingen bokstaver eller sifre" not in page and f"/item/{HEARING}" in page
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nb", "Kontaktpunktet i Storbritannia"), ("en", "NCP United Kingdom")])
+def test_an_ncp_cases_sender_is_its_countrys_ncp_in_the_pages_language(db_path, lang, said):
+    """«Avsender NCP United Kingdom» on a Bokmål page: the lead NCP's country in English."""
+    from tracker.store import merge as store
+
+    db = open_db(db_path)
+    run = store.start_run(db, as_of=AS_OF, mode="test", sources=["oecd_ncp_cases"])
+    store.apply_scrape(db, run_id=run, as_of=AS_OF, source="oecd_ncp_cases", items=[{
+        "source": "oecd_ncp_cases", "kind": "ncp_case", "native_id": "uk0112", "owner": "NCP United Kingdom",
+        "title": "Coastal Communities Alliance vs. Kestrel Offshore Holdings Ltd", "language": "en",
+        "url": "https://mneguidelines.oecd.org/database/instances/uk0112.htm",
+        "extra": {"lead_ncp": "United Kingdom", "supporting_ncps": ["Norway"], "stage": "accepted"}}])
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/oecd_ncp_cases:uk0112?lang={lang}").get_data(as_text=True)
+    assert f'<dd id="sender">{said}</dd>' in html
+    assert ("United Kingdom" in html) is (lang == "en")

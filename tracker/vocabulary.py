@@ -13,8 +13,10 @@ Words fixed here (one meaning each, the same in the digest and on the web): *Avs
 
 from __future__ import annotations
 
+import functools
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from tracker.i18n import gettext, ngettext
@@ -692,6 +694,57 @@ def document_title(doc: dict[str, Any]) -> str:
     return title
 
 
+#: countries a source names otherwise than CLDR's English names do (the OECD's names of its NCPs'
+#: countries: "Korea", "Slovak Republic" …), by ISO code
+COUNTRY_ALIASES: dict[str, str] = {"korea": "KR", "republic of korea": "KR", "slovak republic": "SK",
+                                   "czech republic": "CZ", "turkey": "TR", "united states of america": "US",
+                                   "uk": "GB", "great britain": "GB"}  # fmt: skip
+
+
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """A country's English name (case folded) → its ISO code, from Babel's CLDR data."""
+    from babel import Locale
+
+    names = {name.casefold(): code for code, name in Locale("en").territories.items()
+             if len(code) == 2 and code.isalpha()}
+    return {**names, **COUNTRY_ALIASES}
+
+
+@functools.cache
+def _country_names(lang: str) -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale.parse(lang).territories)
+
+
+def country_name(name: str | None, lang: str = "nb") -> str:
+    """A country a source names in English ("United Kingdom") by its name in `lang` («Storbritannia»,
+    from Babel's CLDR data); in English, and for a name it does not know, as the source gives it."""
+    text = " ".join(str(name or "").split())
+    code = _country_codes().get(text.casefold())
+    if lang == "en" or code is None:
+        return text
+    return _country_names(lang).get(code, text)
+
+
+def sender_name(item: Mapping[str, Any], lang: str = "nb") -> str:
+    """Who sent an item (items.owner) as the reader's language says it: another country's NCP case
+    by its lead NCP's country in `lang` («Kontaktpunktet i Storbritannia»; the spider writes
+    "NCP United Kingdom"); any other sender as the source names it."""
+    if item.get("kind") == "ncp_case":
+        extra = item.get("extra")
+        if isinstance(extra, str):
+            try:
+                extra = json.loads(extra)
+            except ValueError:
+                extra = None
+        lead = extra.get("lead_ncp") if isinstance(extra, dict) else None
+        if isinstance(lead, str) and lead.strip():
+            return gettext(lang, "NCP %(country)s", country=country_name(lead, lang))
+    return str(item.get("owner") or "")
+
+
 #: company identifiers (tracker.links.companies.VALIDATORS)
 IDENTIFIER_NAMES: dict[str, str] = {"isin": N_("ISIN"), "orgnr": N_("org. no.")}
 
@@ -749,6 +802,7 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
-                 window_name, identifier_name, document_type_name, document_error, detail_note, eu_stage_name):
+                 window_name, identifier_name, document_type_name, document_error, detail_note, eu_stage_name,
+                 sender_name):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
     env.filters["document_title"] = document_title
