@@ -1018,3 +1018,20 @@ def test_an_ncp_cases_sender_is_its_countrys_ncp_in_the_pages_language(db_path, 
     html = make_app(db_path).test_client().get(f"/item/oecd_ncp_cases:uk0112?lang={lang}").get_data(as_text=True)
     assert f'<dd id="sender">{said}</dd>' in html
     assert ("United Kingdom" in html) is (lang == "en")
+
+
+def test_the_sources_status_word_reads_as_words_not_a_code(db_path):
+    """«(kilden skriver «til_behandling»)» on a Storting case: the export's code, underscore and all."""
+    from tracker.store import merge as store
+
+    db = open_db(db_path)
+    run = store.start_run(db, as_of=AS_OF, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=AS_OF, source="no_stortinget_spu", items=[{
+        "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107095", "status_raw": "til_behandling",
+        "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger", "owner": "Finanskomiteen",
+        "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095"}])
+    db.close()
+    html = make_app(db_path).test_client().get("/item/no_stortinget_spu:107095").get_data(as_text=True)
+    status = re.search(r'<dd id="status">(.*?)</dd>', html, re.S).group(1)
+    assert "(kilden skriver «til behandling»)" in html_lib.unescape(re.sub(r"<[^>]+>", "", status))
+    assert "til_behandling" not in re.sub(r'href="[^"]*"', "", status)  # the search link keeps the source's word

@@ -605,6 +605,13 @@ def status_name(code: str | None, lang: str = "nb") -> str:
     return _name(STATUS_NAMES, code, lang)
 
 
+def source_status(word: str | None, lang: str = "nb") -> str:
+    """The status word a source gives (items.status_raw) as words: an API's code written with
+    underscores (Stortinget's "til_behandling") as «til behandling»; the source's own language
+    either way (`lang` is the filters' signature)."""
+    return " ".join(str(word or "").replace("_", " ").split())
+
+
 def triage_name(code: str | None, lang: str = "nb") -> str:
     return _name(TRIAGE_NAMES, code, lang)
 
@@ -803,6 +810,6 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
                  window_name, identifier_name, document_type_name, document_error, detail_note, eu_stage_name,
-                 sender_name):
+                 sender_name, source_status):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
     env.filters["document_title"] = document_title
