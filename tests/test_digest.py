@@ -522,7 +522,7 @@ def test_every_event_kind_has_a_name_and_a_sentence():
     assert all(event_name(k, "nb") != k for k in EVENT_KINDS)
     change = {"kind": "provision_hit", "field": "csddd-art-8", "before": None, "after": "CSDDD art. 8"}
     assert digest.describe_change(change, "nb") == "Et dokument i saken berører CSDDD art. 8"
-    assert digest.describe_change(change, "en") == "A document touches CSDDD art. 8"
+    assert digest.describe_change(change, "en") == "A document touches CSDDD Article 8"
 
 
 def test_clean_and_safe_url():

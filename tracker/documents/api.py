@@ -28,11 +28,12 @@ STAGE_NAMES_EN = {"eu_proposal": "the proposal", "eu_council_mandate": "the Coun
                   "eu_ep_position": "the Parliament position", "eu_adopted": "the act"}
 
 
-def doc_word(title: str | None, doc_type: str | None) -> str:
-    """What the document is called in a line: an EU stage document by its stage ("rettsakt"), else
-    the first word of its title ("Tilleggsnotat om …" → "tilleggsnotat"), else its type, else "dokument"."""
+def doc_word(title: str | None, doc_type: str | None, lang: str = "nb") -> str:
+    """What the document is called in a line: an EU stage document by its stage ("rettsakt"; in
+    English, `lang` "en", "act"), else the first word of its title, the document's own word in
+    either language ("Tilleggsnotat om …" → "tilleggsnotat"), else its type, else "dokument"."""
     if doc_type in STAGE_WORDS:
-        return STAGE_WORDS[doc_type]
+        return STAGE_NAMES_EN[doc_type].removeprefix("the ") if lang == "en" else STAGE_WORDS[doc_type]
     first = (title or "").split(" ", 1)[0].strip(":,;.–-").lower()
     if first and not first.startswith("http") and first.isalpha():
         return first
@@ -57,13 +58,18 @@ class ProvisionHit:
     new_item: bool
 
     def line(self, lang: str = "nb") -> str:
-        what = doc_word(self.document_title, self.document_type)
+        """"Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. 22"; in English the provision's
+        English name (provisions.toml `label_en`) and the document's word in English."""
+        from tracker.documents.provisions import label_of
+
+        what = doc_word(self.document_title, self.document_type, lang)
+        label = label_of(self.provision, lang, self.label)
         where = f" s. {self.page}" if self.page else ""
         if lang == "en":
             lead = "New proposal touches" if self.new_item else "Proposal touches"
-            return f"{lead} {self.label} – {what}{where.replace(' s.', ' p.')}"
+            return f"{lead} {label} – {what}{where.replace(' s.', ' p.')}"
         lead = "Nytt forslag berører" if self.new_item else "Forslag berører"
-        return f"{lead} {self.label} – {what}{where}"
+        return f"{lead} {label} – {what}{where}"
 
 
 @dataclass(frozen=True)

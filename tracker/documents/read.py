@@ -279,7 +279,8 @@ def raise_relevance(db: sqlite_utils.Database) -> int:
         snippet = excerpt(para["text"], evs[0]["start"]) if evs else para["text"][:60]
         where = f" s. {para['page']}" if para["page"] else ""
         reason = f"{what}{where}: {snippet}"
-        reason_en = f"{what}{where.replace(' s. ', ' p. ')}: {snippet}"  # the document's own word
+        # the document's own word (an EU stage document's stage in English: "act", not "rettsakt")
+        reason_en = f"{doc_word(r['doc_title'], r['doc_type'], 'en')}{where.replace(' s. ', ' p. ')}: {snippet}"
         labels = with_marks(dict.fromkeys(json.loads(r["item_labels"] or "[]") + json.loads(r["labels"] or "[]")),
                             marks_of(db, [item_id]).get(item_id, {}))  # an adviser's marks stay
         try:
