@@ -108,6 +108,15 @@ def test_search_command(env):
     assert r.exit_code == 1 and "--from" in r.output
 
 
+def test_search_shows_labels_by_name_and_keeps_codes_in_jsonl(env):
+    """The table's labels were codes («apenhetsloven,oecd-ii,oecd-iv,…»)."""
+    r = run("search", "hoering", "--label", "apenhetsloven")
+    (line,) = [ln for ln in r.output.splitlines() if ln.startswith(HEARING)]
+    assert "Åpenhetsloven" in line and "apenhetsloven" not in line and "oecd-" not in line
+    r = run("search", "hoering", "--label", "apenhetsloven", "--format", "jsonl")
+    assert "apenhetsloven" in json.loads(r.output.splitlines()[0])["labels"]
+
+
 def test_export_command(env, monkeypatch):
     r = run("export", "--format", "csv", "--status", "open", "--dialect", "rfc4180")
     rows = list(csv.DictReader(io.StringIO(r.stdout)))

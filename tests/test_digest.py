@@ -250,7 +250,10 @@ def test_eu_stage_changes_of_watched_files(db):
     (entry,) = d.eu["stage"]
     assert entry["stage"] == "Awaiting Council's 1st reading position"
     assert [c["kind"] for c in entry["changes"]] == ["new", "updated"]
-    assert "Awaiting Council&#39;s 1st reading position" in digest.render_html(d)
+    # the stage in the digest's language (OEIL's words were left in English in a Bokmål digest:
+    # «Trinn: Procedure completed»); in English, OEIL's own words
+    assert "Trinn: Venter på Rådets posisjon ved førstegangsbehandlingen" in digest.render_markdown(d)
+    assert "Stage: Awaiting Council&#39;s 1st reading position" in digest.render_html(_build(db, lang="en"))
     # first seen this week: marked NEW, as under «Nytt», not listed with a change line «Ny»
     (shown,) = [e for g in d.section("eu").groups for e in g.entries if e.id == entry["id"]]
     assert shown.new and shown.changes == ["Endret: tittel (var «Corporate sustainability due diligence»)"], shown.changes
@@ -436,9 +439,18 @@ def test_documents_added_lists_titles(db):
 
 
 def test_stage_changes_are_worded():
+    """An EU procedure's stage by its name in the reader's language (tracker.vocabulary.EU_STAGE_NAMES):
+    the Bokmål digest said «Nytt trinn: Awaiting Council's 1st reading position → Procedure lapsed or
+    withdrawn». A stage the table does not know stays as OEIL words it."""
     change = {"kind": "stage_changed", "before": "Awaiting committee decision", "after": "Awaiting Council's 1st reading position"}
     assert digest.describe_change(change, "en") == "New stage: Awaiting committee decision → Awaiting Council's 1st reading position"
-    assert digest.describe_change({**change, "before": None}, "nb") == "Nytt trinn: Awaiting Council's 1st reading position"
+    assert digest.describe_change({**change, "before": None}, "nb") == (
+        "Nytt trinn: Venter på Rådets posisjon ved førstegangsbehandlingen")
+    lapsed = {**change, "before": "Awaiting Council's 1st reading position", "after": "Procedure lapsed or withdrawn"}
+    assert digest.describe_change(lapsed, "nb") == (
+        "Nytt trinn: Venter på Rådets posisjon ved førstegangsbehandlingen → Bortfalt eller trukket tilbake")
+    assert digest.describe_change({**change, "after": "Awaiting trilogue"}, "nb") == (
+        "Nytt trinn: Venter på vedtak i komiteen → Awaiting trilogue")
 
 
 def test_an_ncp_cases_stage_change_is_named_not_coded(db):
@@ -521,15 +533,15 @@ def test_a_committee_hearings_changed_sittings_are_worded():
 
 
 def test_a_changed_text_says_what_changed_not_only_where():
-    """"Endret: tekst" hid that a GPFG case got a deadline to ask for a hearing, or that an EU
+    """"Endret: tekst" hid that a GPFG case got a hearing deadline, or that an EU
     procedure was withdrawn: the changed passage is quoted (its words between the common
     beginning and the common end, at most 25)."""
     from tracker.digest.wording import changed_passage
 
     spu = {"kind": "updated", "field": "body", "before": {"body": "Status: mottatt\nKomité: Finanskomiteen"},
-           "after": {"body": "Status: til behandling\nKomité: Finanskomiteen\nFrist for å be om høring: 2026-12-07"}}
+           "after": {"body": "Status: til behandling\nKomité: Finanskomiteen\nHøringsfrist i saken: 07.12.2026"}}
     assert digest.describe_change(spu, "nb") == (
-        "Endret: tekst. Ny ordlyd: «… til behandling Komité: Finanskomiteen Frist for å be om høring: 2026-12-07»")
+        "Endret: tekst. Ny ordlyd: «… til behandling Komité: Finanskomiteen Høringsfrist i saken: 07.12.2026»")
     oeil = {"kind": "updated", "field": "summary,body",
             "before": {"summary": "Awaiting Council's 1st reading position.", "body": "x"},
             "after": {"summary": "Procedure lapsed or withdrawn.", "body": "y"}}
@@ -572,7 +584,7 @@ def test_every_event_kind_has_a_name_and_a_sentence():
     assert all(event_name(k, "nb") != k for k in EVENT_KINDS)
     change = {"kind": "provision_hit", "field": "csddd-art-8", "before": None, "after": "CSDDD art. 8"}
     assert digest.describe_change(change, "nb") == "Et dokument i saken berører CSDDD art. 8"
-    assert digest.describe_change(change, "en") == "A document touches CSDDD art. 8"
+    assert digest.describe_change(change, "en") == "A document touches CSDDD Article 8"
 
 
 def test_clean_and_safe_url():

@@ -350,6 +350,27 @@ def test_a_wrong_watch_list_is_a_clear_error(tmp_path):
     bad.write_text('[[provision]]\nkey = "x"\nlabel = "X"\n', "utf-8")
     with pytest.raises(provisions.ProvisionError, match="exactly one of"):
         provisions.load(bad)
+    bad.write_text('[[provision]]\nkey = "x"\nlabel = "X"\nlabel_en = 4\nterms = ["x"]\n', "utf-8")
+    with pytest.raises(provisions.ProvisionError, match="`label_en` must be a text"):
+        provisions.load(bad)
+
+
+def test_a_provision_is_named_in_the_readers_language_from_the_watch_list(data_dir):
+    """The English digest said «A document touches aktsomhetsvurdering (begrep)»: the watch list had
+    only a Bokmål label (stored with each hit). Its `label_en` names it in English; a list without
+    one, or a provision no longer in it, keeps the stored label."""
+    from tracker.digest.wording import describe_change
+
+    hit = {"kind": "provision_hit", "field": "aktsomhetsvurdering", "after": "aktsomhetsvurdering (begrep)"}
+    assert describe_change(hit, "en") == "A document touches due diligence (term)"
+    assert describe_change(hit, "nb") == "Et dokument i saken berører aktsomhetsvurdering (begrep)"
+    assert describe_change({**hit, "field": "gone", "after": "fjernet (begrep)"}, "en") == (
+        "A document touches fjernet (begrep)")
+    (data_dir / "provisions.toml").write_text('[[provision]]\nkey = "aktsomhetsvurdering"\nlabel = "aktsomhet"\n'
+                                              'terms = ["aktsomhet"]\n', "utf-8")
+    assert describe_change(hit, "en") == "A document touches aktsomhet"
+    (data_dir / "provisions.toml").write_text("not toml [", "utf-8")
+    assert describe_change(hit, "en") == "A document touches aktsomhetsvurdering (begrep)"
 
 
 def test_user_copy_of_the_watch_list_wins(data_dir):
@@ -381,6 +402,8 @@ def test_read_tag_provisions_relevance_api_and_redline(db, tmp_path, tagger):
     h = hits["apenhetsloven-4"]
     assert h.section_number == "3" and h.page == s3["page"]
     assert h.line() == f"Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. {s3['page']}"
+    # in English the provision's English name (it read «New proposal touches åpenhetsloven § 4»)
+    assert h.line("en") == f"New proposal touches Transparency Act section 4 – høringsnotat p. {s3['page']}"
     assert api.provision_hits(db, since_event_id=max(x.event_id for x in hits.values())) == []
 
     # the listing said nothing (a dog-keeping regulation): the document raises the item

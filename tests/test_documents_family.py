@@ -342,7 +342,8 @@ def test_stage_documents_are_called_by_their_stage_in_lines_and_citations():
     hit = ProvisionHit("eu_oeil:x", "CSDDD", "csddd-art-8", "CSDDD art. 8", "Directive (EU) 2024/1760", "eu_adopted",
                        "u", None, "8", "…", "2026-11-24", 1, False)
     assert hit.line() == "Forslag berører CSDDD art. 8 – rettsakt"
-    assert hit.line("en") == "Proposal touches CSDDD art. 8 – act"  # not «– rettsakt» in English
+    # in English: no Bokmål (it read «Proposal touches CSDDD art. 8 – rettsakt»)
+    assert hit.line("en") == "Proposal touches CSDDD Article 8 – act"
     assert doc_word("COM(2022)0071 – Legislative proposal published", "eu_proposal", "en") == "proposal"
 
 
@@ -388,3 +389,14 @@ def test_a_stage_whose_document_is_not_in_the_recording_says_so_in_bokmal(fetche
                         ("en", "refused: larger than the limit (52428801 > 52428800 bytes)")):
         text = page(lang, refused, "council_mandate", "ep_position")
         assert words in text and "siste sjekk" not in text and "last check" not in text, text
+
+
+def test_the_english_reason_calls_a_stage_document_by_its_stage_in_english(fetched):
+    """The item's English reason began «rettsakt s. …» before: the tracker's Bokmål word for the stage."""
+    db, _, item_id, _ = fetched
+    item = db["items"].get(item_id)
+    word = item["relevance_reason"].split(" ", 1)[0]
+    assert word in ("forslag", "rådsmandat", "parlamentsposisjon", "rettsakt")
+    english = {"forslag": "proposal", "rådsmandat": "Council mandate", "parlamentsposisjon": "Parliament position",
+               "rettsakt": "act"}[word]
+    assert item["relevance_reason_en"].startswith(f"{english} p. ")

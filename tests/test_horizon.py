@@ -67,7 +67,7 @@ def test_dates_ahead_of_every_kind(db):
 
 
 def test_a_storting_cases_hearing_deadline_without_a_committee_hearing_item(db):
-    """A representantforslag on the fund had its hearing deadline («Frist for å be om høring»,
+    """A representantforslag on the fund had its hearing deadline («Høringsfrist i saken»,
     its saksgang's HOERFRIST) only as a line of its text: the committee had published no hearing
     for it, so no date of it was on the horizon, in the week mail or the digest's dates ahead."""
     entries = horizon(db, DAY2, weeks=12)

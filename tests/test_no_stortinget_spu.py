@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import datetime
+
+from scrapy import Request
+
 from crawlers.spiders.no_stortinget_spu import NoStortingetSpuSpider, session_ids
-from crawlers.stortinget import API
-from tests.conftest import file_response, make_spider
+from crawlers.stortinget import API, cases_url
+from tests.conftest import ROOT, file_response, make_spider
 
 LIST_URL = f"{API}/saker?sesjonid=2025-2026&format=json"
 
@@ -69,7 +75,7 @@ def test_case_empty_dates_ignored_and_decided():
 
 def test_case_documents_and_decision():
     assert case["documents"][0]["type"] == "dok8"
-    assert case["body"].splitlines() == ["Status: behandlet", "Komité: Finanskomiteen", "Vedtatt: 2025-11-04",
+    assert case["body"].splitlines() == ["Status: behandlet", "Komité: Finanskomiteen", "Vedtatt: 04.11.2025",
                                          "Vedtak: Forslaget ble ikke vedtatt."]
 
 
@@ -121,3 +127,124 @@ def test_case_page_error_keeps_item():
     got = next(iter(sp.parse_case(file_response("no_stortinget_spu/error.html", LIST_URL, status=500),
                                   item=items["105870"].copy())))
     assert got["title"].startswith("Representantforslag") and sp.notes[0][0] == "amber"
+
+
+# ---------------------------------------------------------------- the case's text, and stores written before
+
+REPLAY = ROOT / "data" / "replay"
+
+
+def replayed(day: str, known: dict | None = None) -> tuple[datetime, list[dict]]:
+    """The spider's items of a bundled replay day (its list and case answers, in process)."""
+    from itemadapter import ItemAdapter
+
+    manifest = json.loads((REPLAY / day / "no_stortinget_spu" / "manifest.json").read_text("utf-8"))
+    files = {r["url"]: REPLAY / day / "no_stortinget_spu" / r["file"] for r in manifest["responses"]}
+    sp = make_spider(NoStortingetSpuSpider, as_of=manifest["recorded_at"], known=known or {})
+    out = [x for s in sp.sessions for x in sp.parse(file_response(files[cases_url(s)], cases_url(s)), session=s)]
+    items = []
+    for x in out:
+        if isinstance(x, Request):
+            items += list(x.callback(file_response(files[x.url], x.url), **x.cb_kwargs))
+        else:
+            items.append(x)
+    return datetime.fromisoformat(manifest["recorded_at"]), [dict(ItemAdapter(i)) for i in items]
+
+
+def stored(db, day: str) -> int:
+    from tracker.store import merge as store
+
+    as_of, items = replayed(day, store.known_items(db, "no_stortinget_spu"))
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_stortinget_spu", items=items)
+    return run
+
+
+def as_read(event: dict) -> str:
+    """An `updated` event as the digest says it (its stored text decoded, as tracker.digest.build does)."""
+    from tracker.digest.wording import describe_change
+
+    return describe_change({**event, "before": json.loads(event["before"]), "after": json.loads(event["after"])}, "nb")
+
+
+def test_a_cases_hearing_deadline_is_named_as_the_digest_names_it_and_its_day_as_norwegian_text_writes_it(db):
+    """HOERFRIST was «Frist for å be om høring: 2026-12-04» in the case's text, while the committee's
+    hearing on the same case (Meld. St. 8) has 01.12 as the deadline to ask to take part and 04.12
+    for written input: a wrong name, and an ISO date inside Bokmål. The digest quoted it beside
+    «Høringsfrist i saken satt: man. 07.12.2026» for the same date. One name now, and the day as
+    dd.mm.yyyy."""
+    stored(db, "2026-11-23")
+    body = db["items"].get("no_stortinget_spu:107131")["body"]
+    assert body.splitlines()[2:] == ["Høringsfrist i saken: 04.12.2026", "Høring i komiteen: 08.12.2026"]
+    run = stored(db, "2026-11-24")
+    (updated,) = db.query("select * from events where run_id = ? and kind = 'updated'", [run])
+    assert updated["item_id"] == "no_stortinget_spu:107095"
+    assert as_read(updated) == (
+        "Endret: tekst. Ny ordlyd: «… til behandling Komité: Finanskomiteen Høringsfrist i saken: 07.12.2026»")
+
+
+def old_summarise(item, extra, decision):
+    """The case's text as no_stortinget_spu wrote it before m2600 (verbatim)."""
+    lines = [f"Status: {(item.get('status_raw') or 'ukjent').replace('_', ' ')}"]
+    if item.get("owner"):
+        lines.append(f"Komité: {item['owner']}")
+    for key, label in (("hearing_deadline", "Frist for å be om høring"), ("hearing", "Høring i komiteen"),
+                       ("decided", "Vedtatt")):
+        if extra.get(key):
+            lines.append(f"{label}: {extra[key][:10]}")
+    if decision and str(decision).strip():
+        lines.append(f"Vedtak: {' '.join(str(decision).split())}")
+    return "\n".join(lines)
+
+
+def test_a_store_written_with_the_old_wording_sees_no_change_in_every_case_the_next_day(db, monkeypatch):
+    """The new wording changes every stored case's text: without m2600 the next crawl gave each an
+    `updated` event (a digest full of «Endret: tekst»). A store written by the old wording and then
+    migrated gets only the day's real change."""
+    from tracker.store.migrations import apply_all
+
+    with db.conn:  # a store made before m2600, by the spider of then
+        db.execute("delete from _sqlite_migrations where name = 'm2600_storting_case_text_wording'")
+    with monkeypatch.context() as m:
+        m.setattr(NoStortingetSpuSpider, "_summarise", staticmethod(old_summarise))
+        stored(db, "2026-11-23")
+    assert "Frist for å be om høring: 2026-12-04" in db["items"].get("no_stortinget_spu:107131")["body"]
+    hashes = {r["id"]: r["content_hash"] for r in db.query("select id, content_hash from items")}
+    apply_all(db)
+    migrated = {r["id"]: r for r in db.query("select * from items")}
+    assert "Høringsfrist i saken: 04.12.2026" in migrated["no_stortinget_spu:107131"]["body"]
+    assert "Vedtatt: 04.11.2025" in migrated["no_stortinget_spu:105870"]["body"]
+    assert not [i for i, r in migrated.items() if re.search(r"\d{4}-\d\d-\d\d|Frist for å be", r["body"] or "")]
+    assert migrated["no_stortinget_spu:107131"]["content_hash"] != hashes["no_stortinget_spu:107131"]
+    # day 1 again, as the spider writes it now: nothing changed
+    again = stored(db, "2026-11-23")
+    assert list(db.query("select item_id, kind from events where run_id = ?", [again])) == []
+    assert {i: r["content_hash"] for i, r in migrated.items()} == {
+        r["id"]: r["content_hash"] for r in db.query("select id, content_hash from items")}
+    # day 2: the one case that changed, in the words the reader sees
+    run = stored(db, "2026-11-24")
+    updated = list(db.query("select * from events where run_id = ? and kind = 'updated'", [run]))
+    assert [e["item_id"] for e in updated] == ["no_stortinget_spu:107095"]
+    assert as_read(updated[0]).endswith("Høringsfrist i saken: 07.12.2026»")
+
+
+def test_a_change_recorded_in_the_old_wording_reads_in_the_new_one_after_the_migration(db, monkeypatch):
+    """Both days written by the old wording: after m2600 the day's change (what a digest of that day
+    quotes again) says «Høringsfrist i saken: 07.12.2026», and the day read again changes nothing."""
+    from tracker.store.migrations import apply_all
+
+    with db.conn:
+        db.execute("delete from _sqlite_migrations where name = 'm2600_storting_case_text_wording'")
+    with monkeypatch.context() as m:
+        m.setattr(NoStortingetSpuSpider, "_summarise", staticmethod(old_summarise))
+        stored(db, "2026-11-23")
+        day2 = stored(db, "2026-11-24")
+    (updated,) = db.query("select * from events where run_id = ? and kind = 'updated'", [day2])
+    assert as_read(updated).endswith("Frist for å be om høring: 2026-12-07»")
+    apply_all(db)
+    (updated,) = db.query("select * from events where run_id = ? and kind = 'updated'", [day2])
+    assert as_read(updated) == (
+        "Endret: tekst. Ny ordlyd: «… til behandling Komité: Finanskomiteen Høringsfrist i saken: 07.12.2026»")
+    assert json.loads(updated["before"]) == {"body": "Status: mottatt\nKomité: Finanskomiteen"}
+    again = stored(db, "2026-11-24")
+    assert list(db.query("select item_id, kind from events where run_id = ?", [again])) == []

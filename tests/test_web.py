@@ -219,14 +219,14 @@ def test_only_a_hearing_calls_its_reference_deres_ref(client):
     assert ref_row(COMMITTEE)[0] == "Referanse" and ref_row(EU)[0] == "Referanse"
 
 
-def _history_after(db_path: str, item_id: str, kind: str, field: str, before, after) -> str:
-    """The item page once one change event (as the store writes it) is recorded."""
+def _history_after(db_path: str, item_id: str, kind: str, field: str, before, after, lang: str = "nb") -> str:
+    """The item page (in `lang`) once one change event (as the store writes it) is recorded."""
     db = open_db(db_path)
     with db.conn:
         db["events"].insert({"item_id": item_id, "run_id": 1, "at": "2026-11-24T05:00:00+00:00",
                              "kind": kind, "field": field, "before": before, "after": after})
     db.close()
-    response = make_app(db_path).test_client().get(f"/item/{item_id}")
+    response = make_app(db_path).test_client().get(f"/item/{item_id}?lang={lang}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -1033,6 +1033,18 @@ def test_an_ncp_cases_stage_reads_by_name_in_the_items_history(db_path, lang, sa
     assert said in html and "final_statement" not in html
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "<ins>Bortfalt eller trukket tilbake</ins>"),
+    ("en", "<ins>Procedure lapsed or withdrawn</ins>"),
+])
+def test_an_eu_procedures_stage_reads_in_the_pages_language_in_the_items_history(db_path, lang, said):
+    """OEIL's stage stayed in English on a Bokmål page («Procedure lapsed or withdrawn»)."""
+    html = _history_after(db_path, EU, "stage_changed", "stage", "Awaiting Council's 1st reading position",
+                          "Procedure lapsed or withdrawn", lang)
+    assert said in html
+    assert ("Procedure lapsed" in html) is (lang == "en")
+
+
 def test_the_search_page_passes_over_a_paragraph_sign(client):
     page = html_lib.unescape(client.get("/search", query_string={"q": "åpenhetsloven § tvangsarbeid"}).get_data(as_text=True))
     assert "har ingen bokstaver eller sifre" not in page and f"/item/{HEARING}" in page
@@ -1055,3 +1067,38 @@ def test_the_fund_is_named_as_the_digest_names_it(tmp_path, lang, nav, title):
     assert "oljefond" not in page.casefold() and "oil fund" not in page.casefold()
     empty = html_lib.unescape(client.get(f"/gpfg?actor=Stortinget&stage=decision&lang={lang}").get_data(as_text=True))
     assert "oljefond" not in empty.casefold() and "oil fund" not in empty.casefold()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nb", "Kontaktpunktet i Storbritannia"), ("en", "NCP United Kingdom")])
+def test_an_ncp_cases_sender_is_its_countrys_ncp_in_the_pages_language(db_path, lang, said):
+    """«Avsender NCP United Kingdom» on a Bokmål page: the lead NCP's country in English."""
+    from tracker.store import merge as store
+
+    db = open_db(db_path)
+    run = store.start_run(db, as_of=AS_OF, mode="test", sources=["oecd_ncp_cases"])
+    store.apply_scrape(db, run_id=run, as_of=AS_OF, source="oecd_ncp_cases", items=[{
+        "source": "oecd_ncp_cases", "kind": "ncp_case", "native_id": "uk0112", "owner": "NCP United Kingdom",
+        "title": "Coastal Communities Alliance vs. Kestrel Offshore Holdings Ltd", "language": "en",
+        "url": "https://mneguidelines.oecd.org/database/instances/uk0112.htm",
+        "extra": {"lead_ncp": "United Kingdom", "supporting_ncps": ["Norway"], "stage": "accepted"}}])
+    db.close()
+    html = make_app(db_path).test_client().get(f"/item/oecd_ncp_cases:uk0112?lang={lang}").get_data(as_text=True)
+    assert f'<dd id="sender">{said}</dd>' in html
+    assert ("United Kingdom" in html) is (lang == "en")
+
+
+def test_the_sources_status_word_reads_as_words_not_a_code(db_path):
+    """«(kilden skriver «til_behandling»)» on a Storting case: the export's code, underscore and all."""
+    from tracker.store import merge as store
+
+    db = open_db(db_path)
+    run = store.start_run(db, as_of=AS_OF, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=AS_OF, source="no_stortinget_spu", items=[{
+        "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107095", "status_raw": "til_behandling",
+        "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger", "owner": "Finanskomiteen",
+        "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095"}])
+    db.close()
+    html = make_app(db_path).test_client().get("/item/no_stortinget_spu:107095").get_data(as_text=True)
+    status = re.search(r'<dd id="status">(.*?)</dd>', html, re.S).group(1)
+    assert "(kilden skriver «til behandling»)" in html_lib.unescape(re.sub(r"<[^>]+>", "", status))
+    assert "til_behandling" not in re.sub(r'href="[^"]*"', "", status)  # the search link keeps the source's word

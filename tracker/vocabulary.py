@@ -13,8 +13,10 @@ Words fixed here (one meaning each, the same in the digest and on the web): *Avs
 
 from __future__ import annotations
 
+import functools
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from tracker.i18n import gettext, ngettext
@@ -608,8 +610,67 @@ def status_name(code: str | None, lang: str = "nb") -> str:
     return _name(STATUS_NAMES, code, lang)
 
 
+def source_status(word: str | None, lang: str = "nb") -> str:
+    """The status word a source gives (items.status_raw) as words: an API's code written with
+    underscores (Stortinget's "til_behandling") as «til behandling»; the source's own language
+    either way (`lang` is the filters' signature)."""
+    return " ".join(str(word or "").replace("_", " ").split())
+
+
 def triage_name(code: str | None, lang: str = "nb") -> str:
     return _name(TRIAGE_NAMES, code, lang)
+
+
+#: an EU file's stages, one table for the digest, the feeds and the web: the stages of its document
+#: family (tracker.documents.family.STAGES, by code) and the stage OEIL's procedure file says it has
+#: reached (its "Status" / "Stage reached in procedure", in OEIL's own English words, which are the
+#: msgids: the English name is the source's). The OEIL phrases are those public code lists as the
+#: Observatory's values (2026). A stage not named here is shown as the source words it
+EU_STAGE_NAMES: dict[str, str] = {
+    "proposal": N_("Commission proposal"), "council_mandate": N_("Council mandate"),
+    "ep_position": N_("Parliament position"), "adopted": N_("Adopted act"),
+    "Preparatory phase in Parliament": N_("Preparatory phase in Parliament"),
+    "Awaiting committee decision": N_("Awaiting committee decision"),
+    "Awaiting Parliament's position in 1st reading": N_("Awaiting Parliament's position in 1st reading"),
+    "Awaiting Parliament 1st reading / single reading / budget 1st stage":
+        N_("Awaiting Parliament 1st reading / single reading / budget 1st stage"),
+    "Awaiting Council's 1st reading position": N_("Awaiting Council's 1st reading position"),
+    "Political agreement in Council on its 1st reading position":
+        N_("Political agreement in Council on its 1st reading position"),
+    "Awaiting Parliament 2nd reading": N_("Awaiting Parliament 2nd reading"),
+    "Awaiting plenary debate/vote": N_("Awaiting plenary debate/vote"),
+    "Awaiting Parliament's vote": N_("Awaiting Parliament's vote"),
+    "Awaiting Parliament's position on the draft budget": N_("Awaiting Parliament's position on the draft budget"),
+    "Awaiting Council decision": N_("Awaiting Council decision"),
+    "Awaiting final decision": N_("Awaiting final decision"),
+    "Awaiting signature of act": N_("Awaiting signature of act"),
+    "Procedure completed": N_("Procedure completed"),
+    "Procedure completed, awaiting publication in Official Journal":
+        N_("Procedure completed, awaiting publication in Official Journal"),
+    "Procedure completed - delegated act enters into force": N_("Procedure completed - delegated act enters into force"),
+    "Procedure rejected": N_("Procedure rejected"),
+    "Procedure lapsed or withdrawn": N_("Procedure lapsed or withdrawn"),
+}  # fmt: skip
+
+
+def _stage_key(text: str) -> str:
+    """A stage as looked up: case, spacing, a closing full stop and the kind of apostrophe and dash
+    ignored ("Awaiting Council’s 1st reading position." is OEIL's stage too)."""
+    text = text.replace("’", "'").replace("–", "-").strip().rstrip(".")
+    return " ".join(text.casefold().split())
+
+
+_EU_STAGES = {_stage_key(code): msgid for code, msgid in EU_STAGE_NAMES.items()}
+
+
+def eu_stage_name(stage: str | None, lang: str = "nb") -> str:
+    """An EU file's stage by its name in `lang` (`EU_STAGE_NAMES`): a document family's stage code
+    ("council_mandate" → «Rådets mandat») or OEIL's words ("Procedure completed" → «Behandlingen er
+    avsluttet»); a stage the table does not know as the source words it."""
+    if stage is None or str(stage).strip() == "":
+        return ""
+    msgid = _EU_STAGES.get(_stage_key(str(stage)))
+    return gettext(lang, msgid) if msgid else str(stage)
 
 
 #: linked documents' types that are codes, by name: an EU file's stage documents
@@ -618,8 +679,7 @@ def triage_name(code: str | None, lang: str = "nb") -> str:
 #: not named here is shown as it came: a regjeringen.no "høringsnotat", or a portal code whose
 #: name would be a guess
 DOCUMENT_TYPE_NAMES: dict[str, str] = {
-    "eu_proposal": N_("Commission proposal"), "eu_council_mandate": N_("Council mandate"),
-    "eu_ep_position": N_("Parliament position"), "eu_adopted": N_("Adopted act"),
+    **{f"eu_{code}": EU_STAGE_NAMES[code] for code in ("proposal", "council_mandate", "ep_position", "adopted")},
     "call_for_evidence": N_("Call for evidence"), "opc_launched": N_("Public consultation"),
     "init_planned": N_("Planned initiative"), "proposal": N_("Proposal"),
     "prop_reg_draft": N_("Proposal for a regulation"), "prop_dir_draft": N_("Proposal for a directive"),
@@ -644,6 +704,57 @@ def document_title(doc: dict[str, Any]) -> str:
     if name and (title == code.upper() or title.startswith(code.upper() + " ")):
         return name + title[len(code):]
     return title
+
+
+#: countries a source names otherwise than CLDR's English names do (the OECD's names of its NCPs'
+#: countries: "Korea", "Slovak Republic" …), by ISO code
+COUNTRY_ALIASES: dict[str, str] = {"korea": "KR", "republic of korea": "KR", "slovak republic": "SK",
+                                   "czech republic": "CZ", "turkey": "TR", "united states of america": "US",
+                                   "uk": "GB", "great britain": "GB"}  # fmt: skip
+
+
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """A country's English name (case folded) → its ISO code, from Babel's CLDR data."""
+    from babel import Locale
+
+    names = {name.casefold(): code for code, name in Locale("en").territories.items()
+             if len(code) == 2 and code.isalpha()}
+    return {**names, **COUNTRY_ALIASES}
+
+
+@functools.cache
+def _country_names(lang: str) -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale.parse(lang).territories)
+
+
+def country_name(name: str | None, lang: str = "nb") -> str:
+    """A country a source names in English ("United Kingdom") by its name in `lang` («Storbritannia»,
+    from Babel's CLDR data); in English, and for a name it does not know, as the source gives it."""
+    text = " ".join(str(name or "").split())
+    code = _country_codes().get(text.casefold())
+    if lang == "en" or code is None:
+        return text
+    return _country_names(lang).get(code, text)
+
+
+def sender_name(item: Mapping[str, Any], lang: str = "nb") -> str:
+    """Who sent an item (items.owner) as the reader's language says it: another country's NCP case
+    by its lead NCP's country in `lang` («Kontaktpunktet i Storbritannia»; the spider writes
+    "NCP United Kingdom"); any other sender as the source names it."""
+    if item.get("kind") == "ncp_case":
+        extra = item.get("extra")
+        if isinstance(extra, str):
+            try:
+                extra = json.loads(extra)
+            except ValueError:
+                extra = None
+        lead = extra.get("lead_ncp") if isinstance(extra, dict) else None
+        if isinstance(lead, str) and lead.strip():
+            return gettext(lang, "NCP %(country)s", country=country_name(lead, lang))
+    return str(item.get("owner") or "")
 
 
 #: company identifiers (tracker.links.companies.VALIDATORS)
@@ -703,6 +814,7 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     current = lang if callable(lang) else (lambda: lang)
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
-                 window_name, identifier_name, document_type_name, document_error, detail_note):
+                 window_name, identifier_name, document_type_name, document_error, detail_note, eu_stage_name,
+                 sender_name, source_status):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
     env.filters["document_title"] = document_title

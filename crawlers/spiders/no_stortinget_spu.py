@@ -15,7 +15,8 @@ names Norges Bank or its supervisory council. ``extra.matched_by`` says which.
 For every kept case that can still change, ``eksport/sak?sakid=<id>&format=json``
 is fetched best effort for its saksgang: the first event date becomes
 ``published`` (the list gives only ``sist_oppdatert_dato``), the committee's
-hearing deadline (``HOERFRIST``) and hearing (``HOER``) go to ``extra``, and
+hearing deadline (``HOERFRIST``: whether to ask to speak or for written input is unverified; the
+text calls it «Høringsfrist i saken») and hearing (``HOER``) go to ``extra``, and
 publication references become ``documents``. The JSON shape of ``sak`` is
 **unverified** beyond the field list in sources.md, so events are collected
 from any ``saksgang_hendelse_liste`` wherever it sits.
@@ -51,6 +52,23 @@ FINANCE_COMMITTEE = "FINANS"
 FINANCE_TITLE = re.compile(r"Norges\s+Bank|representantskap|handlingsregel", re.I)
 #: case statuses after which a case no longer changes (no need to re-read its saksgang)
 FINISHED = ("behandlet", "trukket", "bortfalt")
+#: the saksgang dates the case's text names, as (extra key, the line's words). HOERFRIST is named
+#: by what is known of it, "committee hearing deadline" (docs/sources.md §0): whether it is the
+#: deadline to ask to speak or for written input is unverified (no_stortinget_horinger's fallback
+#: reads it as the written-input deadline, as other public code does; in the demo's case 107131 it
+#: is the hearing's written-input day, the deadline to ask to speak three days before), so neither
+#: is claimed: «Høringsfrist i saken», as the digest and the horizon name it
+CASE_DATE_LINES = (("hearing_deadline", "Høringsfrist i saken"), ("hearing", "Høring i komiteen"),
+                   ("decided", "Vedtatt"))
+
+
+def date_line(label: str, when: str) -> str:
+    """One dated line of a case's text, its day as Norwegian text writes it: "Vedtatt: 04.11.2025"
+    (`when`: the saksgang date as stored, an ISO date or instant in Oslo time)."""
+    if not (m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", when[:10])):
+        return f"{label}: {when[:10]}"  # not a stored date: as it is
+    year, month, day = m.groups()
+    return f"{label}: {day}.{month}.{year}"
 
 
 def session_ids(as_of_year: int, as_of_month: int) -> list[str]:
@@ -210,10 +228,9 @@ class NoStortingetSpuSpider(TrackerSpider):
         lines = [f"Status: {(item.get('status_raw') or 'ukjent').replace('_', ' ')}"]
         if item.get("owner"):
             lines.append(f"Komité: {item['owner']}")
-        for key, label in (("hearing_deadline", "Frist for å be om høring"), ("hearing", "Høring i komiteen"),
-                           ("decided", "Vedtatt")):
+        for key, label in CASE_DATE_LINES:
             if extra.get(key):
-                lines.append(f"{label}: {extra[key][:10]}")
+                lines.append(date_line(label, extra[key]))
         if decision and str(decision).strip():
             lines.append(f"Vedtak: {' '.join(str(decision).split())}")
         return "\n".join(lines)

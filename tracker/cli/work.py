@@ -224,6 +224,7 @@ def search(ctx, query, limit, fmt, **filters) -> None:
     """
     import json
 
+    from tracker.vocabulary import label_name
     from tracker.workbench.search import SearchError, plain_snippet
     from tracker.workbench.search import search as run_search
 
@@ -243,8 +244,11 @@ def search(ctx, query, limit, fmt, **filters) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
+    lang = ctx.obj["config"].get("digest", "lang")  # the labels by name, as the digest and the web name them
+    for r in rows:
+        r["labels_"] = ", ".join(label_name(code, lang) for code in r["labels"])
     print_table(rows, ["id", "status", "triage_state", "labels_", "title", "snippet"],
-           widths={"title": 50, "snippet": 70, "id": 40})
+           widths={"title": 50, "snippet": 70, "id": 40, "labels_": 60})
 
 
 @click.command()

@@ -61,6 +61,7 @@ from tracker.store.status import UNKNOWN
 from tracker.vocabulary import (
     GPFG_STAGE_NAMES,
     N_,
+    eu_stage_name,
     gpfg_actor_name,
     gpfg_stage_name,
     health_name,
@@ -328,7 +329,7 @@ def eu_section(ctx: Context) -> Section | None:
                            lines=[deadline_line(r, ctx.as_of, ctx.lang)],
                            links=links(r.get("links") or [])) for r in relevant]
     # a file first seen this week is marked NEW (as under «Nytt»), not listed with a change «Ny»
-    stage = [_base(e, ctx, lines=[_("Stage: %(stage)s", stage=clean(e["stage"], 120))] if e.get("stage") else [],
+    stage = [_base(e, ctx, lines=[_("Stage: %(stage)s", stage=clean(eu_stage_name(e["stage"], ctx.lang), 120))] if e.get("stage") else [],
                    new=any(c.get("kind") == "new" for c in e["changes"]),
                    changes=[describe_change(c, ctx.lang, e) for c in e["changes"] if c.get("kind") != "new"],
                    links=links(e.get("links") or []))

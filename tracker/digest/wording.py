@@ -311,8 +311,11 @@ def describe_change(change: dict[str, Any], lang: str, item: dict[str, Any] | No
         return _("Vanished from the source's listing (kept here)")
     if kind == "reappeared":
         return _("Reappeared in the source's listing")
-    if kind == "provision_hit":  # a linked document names a watched provision (tracker/documents)
-        return _("A document touches %(provision)s", provision=clean(str(after or change.get("field") or ""), 120))
+    if kind == "provision_hit":  # a linked document names a watched provision (tracker/documents):
+        from tracker.documents.provisions import label_of  # by its name in `lang` (Bokmål stored)
+
+        return _("A document touches %(provision)s",
+                 provision=clean(label_of(change.get("field"), lang, str(after or change.get("field") or "")), 120))
     if kind == "documents_changed":  # the document's title, else its file's name: never its address
         return _("Document changed: %(doc)s", doc=document_name(item or {}, change.get("field")))
     if kind == "new":

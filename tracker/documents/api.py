@@ -60,13 +60,18 @@ class ProvisionHit:
     new_item: bool
 
     def line(self, lang: str = "nb") -> str:
+        """"Nytt forslag berører åpenhetsloven § 4 – høringsnotat s. 22"; in English the provision's
+        English name (provisions.toml `label_en`) and the document's word in English."""
+        from tracker.documents.provisions import label_of
+
         what = doc_word(self.document_title, self.document_type, lang)
+        label = label_of(self.provision, lang, self.label)
         where = f" s. {self.page}" if self.page else ""
         if lang == "en":
             lead = "New proposal touches" if self.new_item else "Proposal touches"
-            return f"{lead} {self.label} – {what}{where.replace(' s.', ' p.')}"
+            return f"{lead} {label} – {what}{where.replace(' s.', ' p.')}"
         lead = "Nytt forslag berører" if self.new_item else "Forslag berører"
-        return f"{lead} {self.label} – {what}{where}"
+        return f"{lead} {label} – {what}{where}"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ class ProvisionError(ValueError):
 @dataclass(frozen=True)
 class Provision:
     key: str
+    #: what the digest shows, in Bokmål; `label_en` in English (the Bokmål one when not given)
     label: str
     #: reference keys that are this provision (law:apenhetsloven§4) or its act (celex:…, eu:…)
     ref_keys: frozenset[str] = frozenset()
@@ -25,6 +26,11 @@ class Provision:
     names: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     _patterns: tuple[re.Pattern, ...] = field(default=(), compare=False)
+    label_en: str | None = None
+
+    def label_in(self, lang: str = "nb") -> str:
+        """The provision's name in `lang`."""
+        return self.label_en if lang == "en" and self.label_en else self.label
 
     def match(self, text: str, keys: set[str] | None = None) -> bool:
         """Does `text` (with its already extracted reference keys, if known) refer to this provision?"""
@@ -51,9 +57,11 @@ def parse(data: dict, origin: str = "provisions.toml") -> list[Provision]:
     seen: set[str] = set()
     for i, entry in enumerate(entries, 1):
         where = f"{origin}: provision {i}"
-        key, label = entry.get("key"), entry.get("label")
+        key, label, label_en = entry.get("key"), entry.get("label"), entry.get("label_en")
         if not key or not label:
             raise ProvisionError(f"{where}: needs `key` and `label`")
+        if label_en is not None and (not isinstance(label_en, str) or not label_en.strip()):
+            raise ProvisionError(f"{where} ({key}): `label_en` must be a text (the name in English)")
         if key in seen:
             raise ProvisionError(f"{where}: key {key!r} used twice")
         seen.add(key)
@@ -65,7 +73,7 @@ def parse(data: dict, origin: str = "provisions.toml") -> list[Provision]:
             if ref is None:
                 raise ProvisionError(f"{where} ({key}): reference {entry['reference']!r} is not a reference "
                                      "the resolver knows (e.g. 'åpenhetsloven § 4', 'direktiv (EU) 2024/1760')")
-            out.append(Provision(key, label, frozenset(references.expand(ref))))
+            out.append(Provision(key, label, frozenset(references.expand(ref)), label_en=label_en))
         elif entry.get("act"):
             ref = references.normalise(entry["act"])
             if ref is None:
@@ -74,11 +82,12 @@ def parse(data: dict, origin: str = "provisions.toml") -> list[Provision]:
                 raise ProvisionError(f"{where} ({key}): `act` needs `article`")
             names = tuple(entry.get("names") or ())
             out.append(Provision(key, label, frozenset(references.expand(ref)), article=str(entry["article"]),
-                                 names=names, _patterns=tuple(_word_start(n) for n in names)))
+                                 names=names, _patterns=tuple(_word_start(n) for n in names), label_en=label_en))
         else:
             terms = entry["terms"]
             terms = (terms,) if isinstance(terms, str) else tuple(terms)
-            out.append(Provision(key, label, terms=terms, _patterns=tuple(_word_start(t) for t in terms)))
+            out.append(Provision(key, label, terms=terms, _patterns=tuple(_word_start(t) for t in terms),
+                                 label_en=label_en))
     return out
 
 
@@ -96,6 +105,18 @@ def load(path: str | Path | None = None) -> list[Provision]:
     except tomllib.TOMLDecodeError as exc:
         raise ProvisionError(f"{origin}: {exc}") from exc
     return parse(data, origin)
+
+
+def label_of(key: str | None, lang: str, default: str) -> str:
+    """The name in `lang` of the watched provision `key` as the watch list (`load`) gives it now; a
+    hit stores its Bokmål label when found, so a provision no longer listed, or a watch list that
+    cannot be read, gives `default` (what was stored): a digest never fails for it."""
+    try:
+        listed = {p.key: p for p in load()}
+    except (ProvisionError, OSError):
+        return default
+    found = listed.get(str(key or ""))
+    return found.label_in(lang) if found else default
 
 
 def matches(text: str, provisions: list[Provision]) -> list[Provision]:

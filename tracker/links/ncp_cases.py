@@ -28,7 +28,7 @@ from tracker.i18n import gettext
 from tracker.links.companies import normalise
 from tracker.links.gpfg import GPFG_SOURCES
 from tracker.store.queries import loads_json
-from tracker.vocabulary import N_
+from tracker.vocabulary import N_, eu_stage_name
 
 #: Etikkrådet's `extra.action` → what it means for the fund (catalogue messages, for the reason line)
 ACTION_TEXT = {
@@ -47,9 +47,10 @@ STAGE_TEXT = {
 
 def stage_name(stage: Any, lang: str = "nb") -> str:
     """A stage as a reader says it: an NCP case's stage code (`STAGE_TEXT`) by its name in `lang`;
-    any other stage (a legislative procedure's, as its source words it) as it is."""
+    any other stage is an EU file's, named by `tracker.vocabulary.eu_stage_name` (OEIL's "Procedure
+    completed" → «Behandlingen er avsluttet»; one it does not know as its source words it)."""
     text = "" if stage is None else str(stage)
-    return gettext(lang, STAGE_TEXT[text]) if text in STAGE_TEXT else text
+    return gettext(lang, STAGE_TEXT[text]) if text in STAGE_TEXT else eu_stage_name(text, lang)
 
 
 _NORWEGIAN_FORM = re.compile(r"\b(?:asa|as)$")

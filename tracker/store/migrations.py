@@ -424,6 +424,49 @@ def m2500_triage_history_changes(db: sqlite_utils.Database) -> None:
                     and [by] != 'ncp-tracker' and note glob 'label [+-][a-z]*' and instr(substr(note, 7), ' ') = 0""")
 
 
+@core()
+def m2600_storting_case_text_wording(db: sqlite_utils.Database) -> None:
+    """A Storting case's text (no_stortinget_spu writes it from the saksgang) named its HOERFRIST
+    date «Frist for å be om høring» — not what it is known to be — and wrote its days as ISO dates
+    («Frist for å be om høring: 2026-12-07»); it now says «Høringsfrist i saken: 07.12.2026»
+    (`crawlers.spiders.no_stortinget_spu.date_line`). The stored texts, their content hash and the
+    text in their `updated` events are rewritten to the new wording, so that the next crawl sees
+    no change in every case (a flood of «Endret: tekst») and a digest of an earlier day quotes the
+    same words. The tagger reads the rewritten texts again (their hash changed)."""
+    import json
+    import re
+
+    from crawlers.spiders.no_stortinget_spu import CASE_DATE_LINES, date_line
+    from tracker.store.changes import content_hash
+
+    labels = dict(CASE_DATE_LINES)
+    before = {"Frist for å be om høring": "hearing_deadline", "Høring i komiteen": "hearing", "Vedtatt": "decided"}
+    line = re.compile(r"^(" + "|".join(map(re.escape, before)) + r"): (\d{4}-\d{2}-\d{2})$", re.M)
+
+    def reworded(text: str | None) -> str | None:
+        return line.sub(lambda m: date_line(labels[before[m.group(1)]], m.group(2)), text) if text else text
+
+    for row in list(db.query("select * from items where source = 'no_stortinget_spu' and body is not null")):
+        body = reworded(row["body"])
+        if body != row["body"]:
+            db.execute("update items set body = ?, content_hash = ? where id = ?",
+                       [body, content_hash({**row, "body": body}), row["id"]])
+    for event in list(db.query("""select id, before, after from events where kind = 'updated' and item_id in
+                                  (select id from items where source = 'no_stortinget_spu')""")):
+        sides = []
+        for side in (event["before"], event["after"]):
+            try:
+                value = json.loads(side) if side else None
+            except ValueError:
+                value = None
+            if isinstance(value, dict) and isinstance(value.get("body"), str) and (
+                    body := reworded(value["body"])) != value["body"]:
+                side = json.dumps({**value, "body": body}, ensure_ascii=False, sort_keys=True)
+            sides.append(side)
+        if sides != [event["before"], event["after"]]:
+            db.execute("update events set before = ?, after = ? where id = ?", [*sides, event["id"]])
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

@@ -56,14 +56,13 @@ def register(app: Flask, db: Callable[[], Any]) -> None:
     def stage_redline_docx(item_id: str, stage: str):
         from tracker.documents import family as fam
         from tracker.documents import redline as rl
+        from tracker.vocabulary import eu_stage_name
 
         try:
             prev, cur = fam.stage_pair(db(), item_id, stage)
         except LookupError:
             abort(404, _("No changes of the stage %(stage)s of %(id)s.", stage=stage, id=item_id))
-        names = {"proposal": _("Commission proposal"), "council_mandate": _("Council mandate"),
-                 "ep_position": _("Parliament position"), "adopted": _("Adopted act")}
-        title = f"{names.get(prev['stage'], prev['stage'])} → {names.get(cur['stage'], cur['stage'])}"
+        title = f"{eu_stage_name(prev['stage'], current_lang())} → {eu_stage_name(cur['stage'], current_lang())}"
         intro = _("%(before)s → %(after)s: changes per article, tagged articles first. The changes are "
                   "tracked changes: accept or reject them in Word or LibreOffice.",
                   before=prev["reference"], after=cur["reference"])
