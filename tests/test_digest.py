@@ -461,11 +461,11 @@ def test_an_ncp_cases_stage_change_is_named_not_coded(db):
     build_world(db)
     case = {"source": "oecd_ncp_cases", "kind": "ncp_case", "native_id": "nl0050", "title": "FNV vs. Tulpenveld",
             "url": "https://mneguidelines.oecd.org/database/instances/nl0050.htm", "extra": {"stage": "filed"}}
-    run = store.start_run(db, as_of=DAY2, mode="test", sources=["oecd_ncp_cases"])
-    store.apply_scrape(db, run_id=run, as_of=DAY1, source="oecd_ncp_cases", items=[case])
-    store.apply_scrape(db, run_id=run, as_of=DAY2, source="oecd_ncp_cases",
-                       items=[{**case, "extra": {"stage": "accepted"}}])
-    store.finish_run(db, run, 0)
+    for day, stage in ((DAY1, "filed"), (DAY2, "accepted")):  # one crawl a day, as `run` does
+        run = store.start_run(db, as_of=day, mode="test", sources=["oecd_ncp_cases"])
+        store.apply_scrape(db, run_id=run, as_of=day, source="oecd_ncp_cases",
+                           items=[{**case, "extra": {"stage": stage}}])
+        store.finish_run(db, run, 0)
     with db.conn:  # an adviser follows the case: its changes are listed under «Endret»
         db["triage"].insert({"item_id": "oecd_ncp_cases:nl0050", "state": "watching",
                              "updated_at": "2026-11-23T05:00:00+00:00"}, replace=True)
