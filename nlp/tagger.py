@@ -89,6 +89,9 @@ class Analysis:
     grounds: list[Evidence] = field(default_factory=list)  # GPFG grounds (rule 6)
     source: str = ""
     context_hits: dict[str, list[Evidence]] = field(default_factory=dict)  # evidence of combos
+    # a [[source_instrument]] source's case: the title (label "", the instrument's evidence where no
+    # mention is) and the themes of its themes line (label = the chapter)
+    case: list[Evidence] = field(default_factory=list)
 
 
 def _fields(record: dict[str, Any]) -> dict[str, str]:
@@ -144,6 +147,30 @@ _RULES_FILE = "relevance.toml"
 
 
 @dataclass(frozen=True)
+class SourceInstrument:
+    """A ``[[source_instrument]]`` of relevance.toml: every item of ``sources`` is substantively
+    about ``instrument`` (rule 4) — the OECD database of specific instances holds only complaints
+    under the OECD Guidelines."""
+
+    id: str
+    sources: frozenset[str]
+    instrument: str
+    covers: frozenset[str]  # instruments whose mentions are part of this anchor (no reason of their own)
+    themes: re.Pattern[str] | None  # the body line listing the case's themes ([[case_theme]])
+    weight: float
+    reason: Reason
+
+    @classmethod
+    def parse(cls, spec: dict[str, Any]) -> SourceInstrument:
+        why = str(spec.get("reason", spec["id"]))
+        line = spec.get("themes")
+        themes = re.compile(r"^[ \t]*(?:" + line + r")[ \t]*:[ \t]*(.*)$", re.I | re.M) if line else None
+        return cls(str(spec["id"]), frozenset(spec.get("sources", [])), str(spec["instrument"]),
+                   frozenset(spec.get("covers", [])), themes, float(spec.get("weight", 1.0)),
+                   (why, str(spec.get("reason_en", why))))
+
+
+@dataclass(frozen=True)
 class Combo:
     """A ``[[combo]]`` of relevance.toml: a chapter topic and contexts that make an anchor."""
 
@@ -181,6 +208,12 @@ class RelevanceRules:
         self.grounds = [(g["label"], _word_re(g["patterns"])) for g in data.get("gpfg_ground", [])]
         self.min_term_weight = float(data.get("min_term_weight", 0.6))
         self.irrelevant_sources = tuple(data.get("sources", {}).get("irrelevant", []))
+        self.source_instruments: dict[str, SourceInstrument] = {}
+        for spec in data.get("source_instrument", []):
+            rule = SourceInstrument.parse(spec)
+            for name in rule.sources:
+                self.source_instruments[name] = rule
+        self.case_themes = [(t["label"], _word_re(t["patterns"])) for t in data.get("case_theme", [])]
 
     @classmethod
     def load(cls, lexicon_dir: str | Path | None = None) -> RelevanceRules:
@@ -443,6 +476,28 @@ class Tagger:
                     out.append(Evidence(label, name, s, e, raw[name][s:e], "gpfg-ground"))
         return out
 
+    def _case(self, rule: SourceInstrument, prep: dict[str, tuple[str, Any]],
+              raw: dict[str, str]) -> list[Evidence]:
+        """The evidence of a [[source_instrument]] item: its title (the case itself; label "") and
+        each theme named on its themes line in the body (label: the theme's chapter)."""
+        out = []
+        if raw["title"].strip():
+            out.append(Evidence("", "title", 0, len(raw["title"]), raw["title"], "source:" + rule.id,
+                                rule.instrument))
+        text = prep["text"][0]
+        if rule.themes is None or not text.strip():
+            return out
+        for line in rule.themes.finditer(text):
+            value, lo = line.group(1), line.start(1)
+            low = " " + value.lower() if len(value.lower()) == len(value) else " " + value
+            for label, rx in self.rules.case_themes:
+                for m in rx.finditer(low):
+                    s, e = self._to_original(prep["text"], lo + m.start(), lo + m.end() - 1)
+                    while e < len(raw["text"]) and raw["text"][e].isalnum():
+                        e += 1  # to the end of the word, for readable evidence
+                    out.append(Evidence(label, "text", s, e, raw["text"][s:e], "case-theme"))
+        return out
+
     def _filter_item(self, hits: list[Evidence], item_text: _LazyText) -> list[Evidence]:
         rules = self._item_rules
         if not rules or not any((h.label, h.term) in rules for h in hits):
@@ -540,10 +595,12 @@ class Tagger:
             contexts = self._contexts(kept, mentions, item_text, source)
             gpfg = any(h.label == "gpfg" for h in kept) or any(
                 "gpfg" in self.register[m.instrument].labels for m in mentions)
+            rule = self.rules.source_instruments.get(source)
             out.append(Analysis(
                 rid, lang, kept, mentions=mentions, contexts=contexts,
                 grounds=self._grounds(prep, raw) if gpfg else [], source=source,
-                context_hits=self._context_hits(prep, raw, contexts)))
+                context_hits=self._context_hits(prep, raw, contexts),
+                case=self._case(rule, prep, raw) if rule is not None else []))
         return out
 
     def _strengths(self, hits: list[Evidence], w: Weights,
@@ -615,7 +672,8 @@ class Tagger:
         af = w.anchor_fields
         contexts = analysis.contexts
         strengths, strong, anchors = self._strengths(analysis.hits, w)
-        if not anchors and not analysis.mentions and not contexts:
+        source_rule = self.rules.source_instruments.get(analysis.source)
+        if not anchors and not analysis.mentions and not contexts and source_rule is None:
             return self._irrelevant(analysis, strengths, anchors, 0.0, w)  # the common case
         # 1. instruments (rule 4, 5)
         ins_labels: dict[str, float] = {}
@@ -633,7 +691,15 @@ class Tagger:
             if norwegian:
                 for lab in ins.norwegian_side:
                     ins_labels[lab] = max(ins_labels.get(lab, 0.0), base * w.label_weight(lab))
-            anchors.append((base * max(own), (f"{ins.name} nevnt", f"{ins.name_en or ins.name} mentioned")))
+            if source_rule is None or iid not in source_rule.covers:
+                anchors.append((base * max(own), (f"{ins.name} nevnt", f"{ins.name_en or ins.name} mentioned")))
+        # 2. a source whose every item is about an instrument (a specific instance: the OECD Guidelines)
+        if source_rule is not None:
+            ins = self.register[source_rule.instrument]
+            own = [w.label_weight(lab) for lab in ins.labels]
+            for lab, lw in zip(ins.labels, own, strict=True):
+                ins_labels[lab] = max(ins_labels.get(lab, 0.0), source_rule.weight * lw)
+            anchors.append((source_rule.weight * max(own), source_rule.reason))
         # 3. combinations of a chapter topic and a context (the contexts first: most items lack them)
         only: set[str] = set()
         implying: list[Combo] = []  # combinations that gave labels (their evidence comes last)
@@ -667,10 +733,13 @@ class Tagger:
             final = {k: v for k, v in final.items() if k == "gpfg"}
             for ev in analysis.grounds:
                 final[ev.label] = max(final.get(ev.label, 0.0), w.label_weight(ev.label))
+        themes = [ev for ev in analysis.case if ev.label] if source_rule is not None else []
+        for ev in themes:  # the chapters the case's themes name (rule 4: named as the object)
+            final[ev.label] = max(final.get(ev.label, 0.0), w.label_weight(ev.label))
         for lab, st in ins_labels.items():
             if st >= w.label_min:
                 final[lab] = max(final.get(lab, 0.0), st) + 0.5 * min(final.get(lab, 0.0), st)
-        if only and not analysis.mentions:
+        if only and not analysis.mentions and source_rule is None:
             final = {k: v for k, v in final.items() if k in only}
         if not final:  # rule 1: a relevant item has a label: the strongest anchor's
             cand = {k: v for k, v in {**strengths, **ins_labels}.items() if v > 0}
@@ -682,7 +751,7 @@ class Tagger:
         final = {k: round(v, 4) for k, v in final.items()}
         labels = sorted(final, key=lambda k: (-final[k], k))
         # the evidence of the labels given, per label in this order: lexicon hits, the contexts
-        # of combinations that implied it, instrument mentions, GPFG grounds
+        # of combinations that implied it, instrument mentions, GPFG grounds, a case's themes
         evidence: dict[str, list[Evidence]] = {lab: [] for lab in labels}
         for h in analysis.hits:
             if h.label in evidence:
@@ -703,6 +772,19 @@ class Tagger:
             for ev in analysis.grounds:
                 if ev.label in evidence:
                     evidence[ev.label].append(ev)
+        if source_rule is not None:
+            for ev in themes:  # once: a theme the lexicon matched too is its evidence already
+                if ev.label in evidence and not any((h.field, h.start, h.end) == (ev.field, ev.start, ev.end)
+                                                    for h in evidence[ev.label]):
+                    evidence[ev.label].append(ev)
+            # the instrument's labels that no mention quotes: the case (its title) is the evidence
+            for ev in analysis.case:
+                if ev.label:
+                    continue
+                for lab in self.register[source_rule.instrument].labels:
+                    if lab in evidence and not evidence[lab]:
+                        evidence[lab].append(Evidence(lab, ev.field, ev.start, ev.end, ev.text,
+                                                      ev.term, ev.instrument))
         ev_out = sorted((e for lab in labels for e in evidence[lab]),
                         key=lambda e: (_FIELD_ORDER[e.field], e.start, e.label))
         top = _top_reasons(anchors)

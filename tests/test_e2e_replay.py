@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -573,6 +574,31 @@ def test_the_demo_digest_carries_provision_hits_and_flagged_ncp_cases(demo):
     day1 = (out / "2026-11-23" / "digest-ncp-2026-11-23.md").read_text("utf-8")
     cases = day1.split("## Andre lands kontaktpunkter", 1)[1].split("\n## ", 1)[0]
     assert "Brødrene Ærø \\& Søn ASA er et norsk selskap" in cases
+
+
+@pytest.mark.parametrize(("case", "chapters"), [
+    ("br0019", ["Kap. IV Menneskerettigheter", "Kap. VI Miljø"]),
+    ("nl0050", ["Kap. V Arbeidsliv"]),
+    ("uk0112", ["Kap. III Offentliggjøring", "Kap. VI Miljø"]),
+    ("fr0021", ["Kap. VI Miljø", "Kap. XI Beskatning"]),
+])
+def test_an_ncp_case_page_says_it_is_a_specific_instance_with_its_chapters(demo, tmp_path, case, chapters):
+    """Another NCP's case read «Hvorfor: ingen treff på ansvarlig næringsliv (relevans 0,00)» (fr0021:
+    «bare kapittelord (climate, emissions) …») and had no chapter: every specific instance is a case
+    under the OECD Guidelines, and its themes name the chapters the complaint concerns."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.web.app import create_app
+
+    db, _, _ = demo
+    app = create_app(str(db), as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "data")
+    page = html.unescape(app.test_client().get(f"/item/oecd_ncp_cases:{case}").get_data(as_text=True))
+    why = re.search(r'<dd id="why">(.*?)</dd>', page, re.S).group(1)
+    assert why.startswith("klagesak etter OECDs retningslinjer") and "(relevans 0," in why, why
+    assert "ingen treff" not in why and "kapittelord" not in why
+    labels = re.findall(r'<span class="label">(.*?)</span>', page)
+    assert sorted(labels) == sorted(["Kap. II Generelle prinsipper", *chapters]), labels
 
 
 def test_a_draft_quotes_the_hoeringsnotat_with_section_and_page(demo, tmp_path):

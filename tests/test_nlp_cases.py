@@ -2,7 +2,8 @@
 
 Format: header lines ``Description: ...``, ``Expect: {json}`` and optionally ``Field: title|summary|
 text``, ``Language: nb``, ``Source: ...``; a blank line; then the text. Without ``Field`` the first
-text line is the title and the rest the summary. Expect keys: labels, labels_include,
+text line is the title and the rest the summary, up to a line ``---`` after which the rest is the
+body (``text``). Expect keys: labels, labels_include,
 labels_exclude, relevant, language, evidence_text_include, reason_include; and, for what the
 lexicons match before the relevance decision (rule 1 drops labels of irrelevant items):
 matches_include, matches_exclude, match_text_include.
@@ -35,7 +36,10 @@ def parse_case(path: Path) -> tuple[dict, dict, str]:
         record[headers["field"]] = body
     else:
         title, _, rest = body.partition("\n")
-        record["title"], record["summary"] = title, rest
+        summary, sep, text = rest.partition("\n---\n")
+        record["title"], record["summary"] = title, summary
+        if sep:
+            record["text"] = text
     for key in ("language", "source"):
         if key in headers:
             record[key] = headers[key]

@@ -51,6 +51,18 @@ def test_case_fields():
     assert not spider.notes
 
 
+def test_the_body_carries_the_cases_ncps_and_themes():
+    """The tagger reads title, summary and body only: the case's themes (the database's chapters) and
+    its NCPs were in `extra` alone, so a case read as «ingen treff på ansvarlig næringsliv»."""
+    [item], _ = case("cl0045")
+    lines = item["body"].splitlines()
+    assert "Lead NCP: Chile" in lines and "Supporting NCPs: Norway" in lines
+    assert "Themes: Human rights; Employment and industrial relations; Environment" in lines
+    [item], _ = case("nl0050")  # no supporting NCP: no empty line for it
+    assert "Themes: Employment and industrial relations" in item["body"].splitlines()
+    assert "Supporting NCPs" not in item["body"]
+
+
 def test_final_statement_is_the_stage_and_a_document():
     [item], _ = case("uk0112")
     assert item["extra"]["stage"] == "final_statement" and item["status_raw"] == "Concluded"

@@ -19,6 +19,10 @@ Health is loud: a listing with no case link, or a case page missing the lead
 NCP or the status, is a red/amber note with the page named; a label the spider
 does not know is counted (``tracker/unknown_labels``) so a layout change shows.
 
+The item's body is the summary and the page's facts as "Label: value" lines (Lead NCP, Supporting
+NCPs, Themes, Named enterprise, Keywords): the tagger reads the chapters a case concerns from its
+themes (nlp/lexicons/relevance.toml, ``[[source_instrument]]``).
+
 ``extra.stage`` (one of ``filed``, ``accepted``, ``not_accepted``,
 ``final_statement``, ``closed``) is what the store turns into ``stage_changed``
 events; ``status_raw`` is the database's own status word.
@@ -173,7 +177,12 @@ class OecdNcpCasesSpider(TrackerSpider):
         status_raw = fields.get("status") or None
         lead = fields.get("lead_ncp") or ""
         keywords = lists["keywords"]
-        body_parts = [summary or "", f"Named enterprise: {company}" if company else "",
+        # the page's own facts, one "Label: value" line each: the tagger reads the case's chapters
+        # from its themes (nlp/lexicons/relevance.toml: [[source_instrument]] themes)
+        body_parts = [summary or "", f"Lead NCP: {lead}" if lead else "",
+                      f"Supporting NCPs: {'; '.join(lists['supporting_ncps'])}" if lists["supporting_ncps"] else "",
+                      f"Themes: {'; '.join(lists['themes'])}" if lists["themes"] else "",
+                      f"Named enterprise: {company}" if company else "",
                       f"Keywords: {', '.join(keywords)}" if keywords else ""]
         yield self.make_item(
             native_id=native_id, url=response.url, title=title,
