@@ -601,6 +601,17 @@ def test_an_ncp_case_page_says_it_is_a_specific_instance_with_its_chapters(demo,
     assert sorted(labels) == sorted(["Kap. II Generelle prinsipper", *chapters]), labels
 
 
+def test_the_demo_digest_lists_a_changed_ncp_case_with_its_stage_by_name(demo):
+    """uk0112's final statement on day 2, under "Endret" now that a case is relevant: its stage was
+    written «accepted → final\\_statement»."""
+    _, out, _ = demo
+    md = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
+    changed = md.split("## Endret", 1)[1].split("\n## ", 1)[0]
+    case = changed.split("Coastal Communities Alliance vs. Kestrel Offshore Holdings Ltd", 1)[1].split("\n- ", 1)[0]
+    assert "Nytt trinn: akseptert for videre behandling → sluttuttalelse" in case, case
+    assert "final" not in case.split("Nytt trinn", 1)[1]
+
+
 def test_a_draft_quotes_the_hoeringsnotat_with_section_and_page(demo, tmp_path):
     """Issue 18: the draft's chapter sections quote the strongest paragraphs of the høringsnotat."""
     db, _, _ = demo
