@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 from support import ROOT
@@ -25,17 +26,23 @@ import sys, time
 from tracker.store.runlock import exclusive_run
 with exclusive_run(sys.argv[1]):
     print("held", flush=True)
-    time.sleep(float(sys.argv[2]))
+    if sys.argv[2] == "until-told":  # until a line comes on stdin (or it closes)
+        sys.stdin.readline()
+    else:
+        time.sleep(float(sys.argv[2]))
 """
 
 
-def cli(*args: str, db, lock_wait: int | None = None) -> subprocess.CompletedProcess:
+def cli(*args: str, db, lock_wait: int | None = None, wait: bool = True) -> Any:
+    """The command's CompletedProcess; with `wait=False` the running Popen (stdout and stderr piped)."""
     config = db.parent / "ncp-tracker.toml"
     crawl = "" if lock_wait is None else f"[crawl]\nlock_wait = {lock_wait}\n"
     config.write_text(f'[tracker]\ndata_dir = "{db.parent / "data"}"\n{crawl}', "utf-8")
     env = {**os.environ, "NCP_TRACKER_DB": str(db), "NCP_TRACKER_CONFIG": str(config)}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-m", "tracker", *args]
+    if not wait:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_a_second_holder_is_refused_with_who_holds_it(tmp_path):
@@ -105,13 +112,25 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
         holder.kill()  # as a crawl killed by the OOM killer or a reboot: no stale lock is left
         holder.wait()
     # the cron job that starts while an adviser's crawl runs: it waits, says so, then crawls
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "2"], cwd=ROOT, stdout=subprocess.PIPE,
-                              text=True)
+    # (the holder lets go once the crawl has said it waits, not after a fixed time: on a loaded
+    # machine the crawl's start-up alone took longer than the two seconds it used to hold)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db), "until-told"], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
-    done = cli("crawl", "--replay", str(DAY1), "--source", "no_lovdata", "--no-progress", db=db)
-    holder.wait()
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert f"waiting for the crawl that is writing this database to end (pid {holder.pid}, `" in done.stderr
+    crawl = cli("crawl", "--replay", str(DAY1), "--source", "no_lovdata", "--no-progress", db=db, lock_wait=60,
+                wait=False)  # a crawl that never says it waits is refused after a minute, failing here
+    said = []
+    try:
+        for line in crawl.stderr:  # what it says before it crawls: that it waits, and for whom
+            said.append(line)
+            if "waiting for the crawl that is writing this database to end" in line:
+                break
+    finally:
+        holder.communicate("go\n", timeout=60)
+    _, rest = crawl.communicate(timeout=300)
+    said.append(rest)
+    assert crawl.returncode == 0, "".join(said)[-2000:]
+    assert f"waiting for the crawl that is writing this database to end (pid {holder.pid}, `" in said[-2]
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from runs").fetchone()[0] == 1  # none of the refused ones
         assert conn.execute("select count(*) from items where source = 'no_lovdata'").fetchone()[0] > 0
