@@ -237,15 +237,19 @@ def test_eu_section_only_when_eu_items_exist(db):
     assert "Corporate sustainability due diligence" in digest.render_markdown(_build(db, lang="en"))
 
 
-def test_eu_stage_changes_of_watched_files(db):
+def _watched_csddd_changes(db, **day2) -> None:
+    """The demo world, and CSDDD's OEIL procedure file seen on day 1 and changed by `day2` on day 2."""
     build_world(db)
     run = store.start_run(db, as_of=DAY2, mode="test", sources=["eu_oeil"])
     item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
             "title": "Corporate sustainability due diligence", "extra": {"stage": "Awaiting Council's 1st reading position"},
             "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)"}
     store.apply_scrape(db, run_id=run, as_of=DAY1, source="eu_oeil", items=[item])
-    store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_oeil",
-                       items=[{**item, "title": "Corporate sustainability due diligence (Omnibus I)"}])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_oeil", items=[{**item, **day2}])
+
+
+def test_eu_stage_changes_of_watched_files(db):
+    _watched_csddd_changes(db, title="Corporate sustainability due diligence (Omnibus I)")
     d = _build(db)
     (entry,) = d.eu["stage"]
     assert entry["stage"] == "Awaiting Council's 1st reading position"
@@ -746,14 +750,7 @@ def test_the_eu_watchlist_and_the_items_the_ncp_follows_are_named_apart(db, lang
     watchlist is «overvåkede EU-saker», as the workbench's page «Overvåkede EU-saker» names it."""
     import re
 
-    build_world(db)
-    run = store.start_run(db, as_of=DAY2, mode="test", sources=["eu_oeil"])
-    item = {"source": "eu_oeil", "kind": "eu_procedure", "native_id": "2022/0051(COD)",
-            "title": "Corporate sustainability due diligence", "extra": {"stage": "Awaiting Council's 1st reading position"},
-            "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0051(COD)"}
-    store.apply_scrape(db, run_id=run, as_of=DAY1, source="eu_oeil", items=[item])
-    store.apply_scrape(db, run_id=run, as_of=DAY2, source="eu_oeil",
-                       items=[{**item, "extra": {"stage": "Procedure completed"}}])
+    _watched_csddd_changes(db, extra={"stage": "Procedure completed"})
     md = digest.render_markdown(_build(db, lang=lang))
     assert group + "\n" in md and "fulgte" not in md and "files this week" not in md
     assert re.search(summary, md).group(1) == re.search(changed, md).group(1)
