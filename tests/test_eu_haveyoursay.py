@@ -231,12 +231,12 @@ FULL = {"id": 18805.0, "shortTitle": "Forced labour", "reference": "Ares(2026)70
                              "isCurrent": True}]}
 
 
-def _json_page(spider, page, content, total_pages):
+def _json_page(spider, page, content, total_pages, **counts):
     import json
 
     from scrapy.http import TextResponse
 
-    body = json.dumps({"initiativeResultDtoPage": {"content": content, "totalPages": total_pages}})
+    body = json.dumps({"initiativeResultDtoPage": {"content": content, "totalPages": total_pages, **counts}})
     response = TextResponse(search_url(page), body=body.encode(), headers=JSON, encoding="utf-8",
                             request=scrapy.Request(search_url(page)))
     return list(spider.parse(response, page=page))
@@ -438,6 +438,66 @@ def test_a_changed_answer_reads_in_bokmal(note, nb):
     assert health_reason(note, "nb") == nb
 
 
+# ------------------------------------------------------------------ a listing holding fewer than it announces
+
+CUT_NOTE = ("searchInitiatives page 0 holds 16 initiatives but says numberOfElements 21 (cut short?): none marked "
+            "vanished")
+SHORT_NOTE = ("searchInitiatives: {} of the {} initiatives it announces (totalElements) read: listing incomplete, "
+              "none marked vanished")
+
+
+def test_a_page_cut_short_is_red_and_the_listing_incomplete(spider):
+    """Day 2's listing cut to 16 of its 21 initiatives (numberOfElements and totalElements still
+    21) was green, and the 5 missing ones were marked vanished («Forsvant fra kildens liste»)."""
+    data = _fixture_json(str(ROOT / "data/replay/2026-11-24/eu_haveyoursay/search_page0.json"))
+    page = data["initiativeResultDtoPage"]
+    page["content"] = page["content"][:16]
+    assert len(_items(_parse_data(spider, data))) == 16
+    assert spider.listing["complete"] is False  # tracker.store.merge._mark_vanished marks none
+    assert spider.notes == [("red", CUT_NOTE), ("amber", SHORT_NOTE.format(16, 21))]
+
+
+@pytest.mark.parametrize("fixture", ["search_current.json", "search_legacy.json"])
+def test_fewer_initiatives_than_the_listings_total_is_incomplete_and_says_so(spider, fixture):
+    """Both shapes give `totalElements` (the HAL one in `page`), neither this page's count."""
+    data = _fixture_json(f"eu_haveyoursay/{fixture}")
+    rows = (data["initiativeResultDtoPage"]["content"] if "initiativeResultDtoPage" in data
+            else data["_embedded"]["initiativeResultDtoes"])
+    total = len(rows)
+    del rows[0]
+    _parse_data(spider, data)
+    assert spider.notes == [("amber", SHORT_NOTE.format(total - 1, total))]
+    assert spider.listing["complete"] is False
+
+
+def test_pages_holding_together_what_the_listing_announces_complete_it(spider):
+    _items(_run(spider, "search_page0_of_2.json"))  # 2 of totalElements 3
+    assert spider.listing["complete"] is False and spider.notes == []
+    _json_page(spider, 1, [{**FULL, "id": 18840.0}], 2, totalElements=3, numberOfElements=1)
+    assert spider.notes == [] and spider.listing["complete"] is True
+
+
+def test_a_later_page_cut_short_is_amber(spider):
+    _items(_run(spider, "search_page0_of_2.json"))
+    _json_page(spider, 1, [], 2, totalElements=3, numberOfElements=1)
+    assert ("amber", "searchInitiatives page 1 holds 0 initiatives but says numberOfElements 1 (cut short?): none "
+                     "marked vanished") in spider.notes
+    assert ("amber", SHORT_NOTE.format(2, 3)) in spider.notes
+    assert spider.listing["complete"] is False
+
+
+@pytest.mark.parametrize(("note", "nb"), [
+    (CUT_NOTE, "searchInitiatives side 0 inneholder 16 initiativer, men oppgir selv 21 (numberOfElements; avkortet "
+               "svar?): ingen er merket som forsvunnet"),
+    (SHORT_NOTE.format(16, 21), "searchInitiatives: 16 av de 21 initiativene svaret oppgir (totalElements), ble "
+                                "lest: listen er ufullstendig, ingen er merket som forsvunnet"),
+])
+def test_an_incomplete_listing_reads_in_bokmal(note, nb):
+    from tracker.vocabulary import health_reason
+
+    assert health_reason(note, "nb") == nb
+
+
 # ------------------------------------------------------------------ a doctored day, end to end
 
 
@@ -515,3 +575,20 @@ def test_a_renamed_feedback_end_date_turns_the_source_red_and_keeps_every_deadli
     assert ("EU: Si din mening (Have your say) (searchInitiatives: ingen av innspillsperiodene (currentStatuses) "
             "som ble lest, har feltet «feedbackEndDate» (er svaret endret?): de lagrede verdiene er beholdt)"
             in health.stderr)
+
+
+@pytest.mark.slow
+def test_a_listing_cut_short_marks_nothing_vanished_and_says_so(tmp_path):
+    def cut(data):
+        page = data["initiativeResultDtoPage"]
+        page["content"] = page["content"][:16]  # totalElements and numberOfElements still say 21
+
+    second = _crawl_both_days(tmp_path, cut)
+    assert second.returncode == 2, second.stderr[-2000:]
+    items, events = _stored(tmp_path)
+    assert [e for e in events if e[0] == "vanished"] == []
+    assert [i for i, (_deadline, _status, vanished_at) in items.items() if vanished_at] == []
+    health = _cli(tmp_path, "health", "--as-of", "2026-11-24T07:00:00+01:00")
+    assert health.returncode == 2
+    assert ("(searchInitiatives side 0 inneholder 16 initiativer, men oppgir selv 21 (numberOfElements; avkortet "
+            "svar?): ingen er merket som forsvunnet)") in health.stderr

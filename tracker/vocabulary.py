@@ -357,6 +357,14 @@ HEALTH_REASONS: MessageTable = message_table((
         "e.g. %(url)s")),
     # Have your say's paging
     (r"searchInitiatives has (?P<total>\d+) pages", N_("searchInitiatives has %(total)s pages")),
+    (r"searchInitiatives page (?P<page>\d+) holds (?P<num>\d+) initiatives but says numberOfElements (?P<said>\d+) "
+     r"\(cut short\?\): none marked vanished",
+     N_("searchInitiatives page %(page)s holds %(num)s initiatives but says it holds %(said)s (numberOfElements; cut "
+        "short?): none is marked as vanished")),
+    (r"searchInitiatives: (?P<num>\d+) of the (?P<total>\d+) initiatives it announces \(totalElements\) read: "
+     r"listing incomplete, none marked vanished",
+     N_("searchInitiatives: %(num)s of the %(total)s initiatives it announces (totalElements) were read: the listing "
+        "is incomplete, none is marked as vanished")),
     (r"only (?P<num>\d+) read", N_("only %(num)s read")),
     (r"page (?P<page>\d+) was empty, so the pages after it were not read",
      N_("page %(page)s was empty, so the pages after it were not read")),

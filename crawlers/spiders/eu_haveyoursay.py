@@ -26,7 +26,10 @@ stable by several public projects; docs/sources.md §3 and Appendix A.2).
   initiative of the listing has, or a detail lacks (``LISTING_FIELDS``,
   ``STATUS_FIELDS``, ``DETAIL_FIELDS``, ``PUBLICATION_FIELDS``), is a renamed or
   dropped field: red, naming it, and what it would have given is left unobserved
-  (None), so the store keeps its deadlines, status and references.
+  (None), so the store keeps its deadlines, status and references. A listing
+  that holds fewer initiatives than it announces (a page's ``numberOfElements``,
+  the listing's ``totalElements``) is incomplete: nothing is marked vanished,
+  and health says so (a cut page 0 is red, like any broken page 0).
 
 Items: kind ``eu_consultation``; deadline = ``feedbackEndDate`` at the end of that
 day in Brussels (``deadline_at(…, BRUSSELS)``); ``status_raw`` = the current
@@ -122,6 +125,8 @@ class EuHaveyoursaySpider(TrackerSpider):
         #: the listing so far: initiatives and feedback periods read, and how many had each field
         self._read_total, self._periods = 0, 0
         self._fields: dict[str, int] = {}
+        #: a page held fewer initiatives than it says it holds (numberOfElements)
+        self._cut_pages: list[int] = []
         #: detail fields already named in a note (one note per field)
         self._detail_missing: set[str] = set()
 
@@ -147,6 +152,13 @@ class EuHaveyoursaySpider(TrackerSpider):
             return
         if page == 0 and not initiatives:
             self.note("amber", "searchInitiatives returned no open initiatives")
+        total_elements, on_page = self._parse_counts(data)
+        if on_page is not None and len(initiatives) < on_page:
+            # the answer contradicts itself: cut short on the way (a proxy, a broken body)
+            self._cut_pages.append(page)
+            self.note("red" if page == 0 else "amber",
+                      f"searchInitiatives page {page} holds {len(initiatives)} initiatives but says "
+                      f"numberOfElements {on_page} (cut short?): none marked vanished")
         self._count_fields(initiatives)
         for raw in initiatives:
             item = self._item(raw)
@@ -164,8 +176,14 @@ class EuHaveyoursaySpider(TrackerSpider):
                 why = (f"only {MAX_PAGES} read" if page + 1 >= MAX_PAGES
                        else f"page {page + 1} was empty, so the pages after it were not read")
                 self.note("amber", f"searchInitiatives has {total_pages} pages; {why}")
+            elif total_elements is not None and self._read_total < total_elements:
+                # every page read, yet fewer initiatives than the listing announces: those missing
+                # are not gone from the portal, so none may be marked vanished
+                complete = False
+                self.note("amber", f"searchInitiatives: {self._read_total} of the {total_elements} initiatives it "
+                                   "announces (totalElements) read: listing incomplete, none marked vanished")
             self._check_listing_fields()
-            self.set_listing(complete=complete, channel="api")
+            self.set_listing(complete=complete and not self._cut_pages, channel="api")
 
     def _count_fields(self, initiatives: list[Any]) -> None:
         """Count, for the listing's field check, which fields this page's initiatives have."""
@@ -196,6 +214,19 @@ class EuHaveyoursaySpider(TrackerSpider):
                 if not self._fields.get(f"currentStatuses[].{key}"):
                     self.note("red", f"searchInitiatives: no feedback period (currentStatuses) read has the "
                                      f"field '{key}' (schema changed?): stored values kept")
+
+    @staticmethod
+    def _parse_counts(data: dict) -> tuple[int | None, int | None]:
+        """(the listing's totalElements, this page's numberOfElements) as the answer states them,
+        None where it does not (the HAL shape gives no numberOfElements)."""
+        current = data.get("initiativeResultDtoPage")
+        page = current if isinstance(current, dict) else data.get("page") if isinstance(data.get("page"), dict) else data
+
+        def number(key: str) -> int | None:
+            value = page.get(key)
+            return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+        return number("totalElements"), number("numberOfElements")
 
     def _json(self, response: Response, what: str, level: str) -> Any | None:
         """The response's JSON, or None with a note saying why (blocked, HTML shell, broken JSON)."""
