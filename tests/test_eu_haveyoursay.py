@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import scrapy
-from support import FIXTURES
+from support import FIXTURES, ROOT
 
 from crawlers.items import TrackedItem
 from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url
@@ -223,12 +223,20 @@ def test_initiative_without_current_status_or_end_date_is_kept_without_deadline(
     assert "tracker/parse_errors" not in run["stats"] and run["stats"]["tracker/no_feedback_end_date"] == 2
 
 
-def _json_page(spider, page, content, total_pages):
+#: a search result with every field the real one has (tests/fixtures/real/eu_haveyoursay)
+FULL = {"id": 18805.0, "shortTitle": "Forced labour", "reference": "Ares(2026)7014840", "initiativeStatus": "ACTIVE",
+        "foreseenActType": "COM", "topics": [{"code": "TRADE", "label": "Trade"}],
+        "currentStatuses": [{"frontEndStage": "OPC_LAUNCHED", "receivingFeedbackStatus": "OPEN",
+                             "feedbackStartDate": "2026/11/02 00:00:00", "feedbackEndDate": "2026/12/14 23:59:59",
+                             "isCurrent": True}]}
+
+
+def _json_page(spider, page, content, total_pages, **counts):
     import json
 
     from scrapy.http import TextResponse
 
-    body = json.dumps({"initiativeResultDtoPage": {"content": content, "totalPages": total_pages}})
+    body = json.dumps({"initiativeResultDtoPage": {"content": content, "totalPages": total_pages, **counts}})
     response = TextResponse(search_url(page), body=body.encode(), headers=JSON, encoding="utf-8",
                             request=scrapy.Request(search_url(page)))
     return list(spider.parse(response, page=page))
@@ -246,14 +254,14 @@ def test_a_listing_longer_than_max_pages_is_incomplete_and_says_so(spider, monke
     from crawlers.spiders import eu_haveyoursay as mod
 
     monkeypatch.setattr(mod, "MAX_PAGES", 2)
-    out = _json_page(spider, 1, [{"id": 18805, "shortTitle": "Forced labour"}], 5)
+    out = _json_page(spider, 1, [FULL], 5)
     assert not [r for r in out if isinstance(r, scrapy.Request) and "page" in r.cb_kwargs]
     assert ("amber", "searchInitiatives has 5 pages; only 2 read") in spider.notes
     assert spider.listing["complete"] is False
 
 
 def test_the_last_announced_page_completes_the_listing(spider):
-    _json_page(spider, 4, [{"id": 18805, "shortTitle": "Forced labour"}], 5)
+    _json_page(spider, 4, [FULL], 5)
     assert spider.notes == [] and spider.listing["complete"] is True
 
 
@@ -276,3 +284,311 @@ def test_the_real_detail_as_a_search_result_gives_the_real_search_results_item(s
     # planned stages (publishedDate null) are no status
     assert [s["frontEndStage"] for s in as_search_result(detail)["currentStatuses"]] == [
         "INIT_PLANNED", "PLANNING_WORKFLOW"]
+
+
+# ------------------------------------------------------------------ a changed answer (schema drift)
+
+
+def _fixture_json(path: str):
+    import json
+
+    return json.loads((FIXTURES / path).read_text("utf-8"))
+
+
+def _parse_data(spider, data, page=0):
+    import json
+
+    from scrapy.http import TextResponse
+
+    response = TextResponse(search_url(page), body=json.dumps(data).encode(), headers=JSON, encoding="utf-8",
+                            request=scrapy.Request(search_url(page)))
+    return list(spider.parse(response, page=page))
+
+
+def _renamed(data, field, *, in_periods=False):
+    """The listing with `field` renamed (as `<field>V2`) in every initiative, or every feedback period."""
+    for raw in data["initiativeResultDtoPage"]["content"]:
+        for row in raw.get("currentStatuses") or [] if in_periods else [raw]:
+            row[field + "V2"] = row.pop(field)
+    return data
+
+
+PERIOD_NOTE = ("searchInitiatives: no feedback period (currentStatuses) read has the field '{}' (schema changed?): "
+               "stored values kept")
+INITIATIVE_NOTE = "searchInitiatives: no initiative read has the field '{}' (schema changed?): stored values kept"
+
+
+@pytest.mark.parametrize(("field", "in_periods", "note", "unread"), [
+    ("feedbackEndDate", True, PERIOD_NOTE, "deadline"),
+    ("receivingFeedbackStatus", True, PERIOD_NOTE, "status_raw"),
+    ("currentStatuses", False, INITIATIVE_NOTE, "deadline"),
+    ("reference", False, INITIATIVE_NOTE, "reference"),
+])
+def test_a_renamed_listing_field_is_red_naming_it_and_never_read_as_empty(spider, field, in_periods, note, unread):
+    """A renamed `feedbackEndDate` left the source green and every deadline unknown (the digest:
+    «Frist: ingen frist kjent»): the answer changed, and health must say which field."""
+    items = _items(_parse_data(spider, _renamed(_fixture_json("eu_haveyoursay/search_current.json"), field,
+                                                in_periods=in_periods)))
+    assert sorted(items) == ["18805", "18812", "18830"]
+    assert ("red", note.format(field)) in spider.notes
+    # not observed (None): the store keeps what it holds (tracker.store.changes.merge)
+    assert [items[i].get(unread) for i in sorted(items)] == [None, None, None]
+    assert spider.listing["complete"] is True  # every initiative is still there: vanished works
+
+
+def test_a_renamed_topics_field_keeps_the_stored_topics(spider):
+    items = _items(_parse_data(spider, _renamed(_fixture_json("eu_haveyoursay/search_current.json"), "topics")))
+    assert ("red", INITIATIVE_NOTE.format("topics")) in spider.notes
+    assert items["18805"]["extra"]["topics"] is None  # not [], which would erase the stored ones
+
+
+def test_the_real_listing_and_its_legitimately_missing_fields_are_no_changed_answer(spider):
+    """The real answer: an initiative may lack `currentStatuses` or `foreseenActType`, and a
+    `feedbackEndDate` may be null — kept without a deadline, not a changed answer."""
+    data = _fixture_json(REAL + "parlmonitor_hys-initiatives_2026-09-01.json")
+    page = data["initiativeResultDtoPage"]
+    page.update(totalPages=1, totalElements=3)  # as if the register held these three only
+    del page["content"][1]["currentStatuses"]
+    page["content"][2]["currentStatuses"][0]["feedbackEndDate"] = None
+    del page["content"][2]["foreseenActType"]
+    items = _items(_parse_data(spider, data))
+    assert set(items) == {"18805", "18806", "14778"}
+    assert items["18805"]["deadline"] == "2026-09-28T23:59:59+02:00"
+    assert spider.notes == [] and spider.listing["complete"] is True
+
+
+def test_the_real_detail_is_no_changed_answer(spider):
+    items = _items(_parse_data(spider, _fixture_json(REAL + "parlmonitor_hys-initiatives_2026-09-01.json")))
+    response = file_response(REAL + "parlmonitor_hys-detail-18805_2026-09-01.json", detail_url("18805"), headers=JSON)
+    (out,) = list(spider.parse_detail(response, item=items["18805"]))
+    assert spider.notes == []
+    assert out["extra"]["ares"] == ["Ares(2026)7014840", "Ares(2026)8283054"]
+
+
+def _drop_publications(d):
+    d["pubs"] = d.pop("publications")
+
+
+def _drop_published_dates(d):
+    for pub in d["publications"]:
+        pub["published"] = pub.pop("publishedDate")
+
+
+def _drop_reference(d):
+    d["ref"] = d.pop("reference")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (_drop_publications, "publications"),
+    (_drop_published_dates, "publications[].publishedDate"),
+    (_drop_reference, "reference"),
+])
+def test_a_detail_without_an_expected_field_is_red_and_keeps_the_stored_references(spider, current, change, field):
+    """A renamed `publications` gave `extra.com: []` and `extra.ares` without the stages' numbers,
+    erasing what the store held, and the source stayed green."""
+    import json
+
+    from scrapy.http import TextResponse
+
+    data = _fixture_json("eu_haveyoursay/detail_18805.json")
+    change(data)
+    response = TextResponse(detail_url("18805"), body=json.dumps(data).encode(), headers=JSON, encoding="utf-8",
+                            request=scrapy.Request(detail_url("18805")))
+    (out,) = list(spider.parse_detail(response, item=current["18805"]))
+    assert spider.notes == [("red", f"groupInitiatives: the answer for initiative 18805 lacks the field '{field}' "
+                                    "(schema changed?): stored values kept")]
+    assert out["extra"]["ares"] is None  # unknown this run, not "none"
+    if field != "reference":
+        assert out["extra"]["com"] is None and out["extra"]["planned_stages"] is None
+        assert "documents" not in out and "body" not in out
+    else:
+        assert out["extra"]["com"] == ["COM(2022)453"] and len(out["documents"]) == 2
+    assert out["owner"] == "European Commission, TRADE"  # what the answer still has is read
+
+
+def test_a_second_detail_without_the_field_adds_no_second_note(spider, current):
+    import json
+
+    from scrapy.http import TextResponse
+
+    data = _fixture_json("eu_haveyoursay/detail_18805.json")
+    _drop_publications(data)
+    for native_id in ("18805", "18812"):
+        response = TextResponse(detail_url(native_id), body=json.dumps(data).encode(), headers=JSON,
+                                encoding="utf-8", request=scrapy.Request(detail_url(native_id)))
+        list(spider.parse_detail(response, item=current[native_id]))
+    assert len(spider.notes) == 1 and "initiative 18805" in spider.notes[0][1]
+
+
+@pytest.mark.parametrize(("note", "nb"), [
+    (PERIOD_NOTE.format("feedbackEndDate"),
+     "searchInitiatives: ingen av innspillsperiodene (currentStatuses) som ble lest, har feltet «feedbackEndDate» "
+     "(er svaret endret?): de lagrede verdiene er beholdt"),
+    (INITIATIVE_NOTE.format("currentStatuses"),
+     "searchInitiatives: ingen av initiativene som ble lest, har feltet «currentStatuses» (er svaret endret?): de "
+     "lagrede verdiene er beholdt"),
+    ("groupInitiatives: the answer for initiative 18805 lacks the field 'publications' (schema changed?): stored "
+     "values kept",
+     "groupInitiatives: svaret for initiativ 18805 mangler feltet «publications» (er svaret endret?): de lagrede "
+     "verdiene er beholdt"),
+])
+def test_a_changed_answer_reads_in_bokmal(note, nb):
+    from tracker.vocabulary import health_reason
+
+    assert health_reason(note, "nb") == nb
+
+
+# ------------------------------------------------------------------ a listing holding fewer than it announces
+
+CUT_NOTE = ("searchInitiatives page 0 holds 16 initiatives but says numberOfElements 21 (cut short?): none marked "
+            "vanished")
+SHORT_NOTE = ("searchInitiatives: {} of the {} initiatives it announces (totalElements) read: listing incomplete, "
+              "none marked vanished")
+
+
+def test_a_page_cut_short_is_red_and_the_listing_incomplete(spider):
+    """Day 2's listing cut to 16 of its 21 initiatives (numberOfElements and totalElements still
+    21) was green, and the 5 missing ones were marked vanished («Forsvant fra kildens liste»)."""
+    data = _fixture_json(str(ROOT / "data/replay/2026-11-24/eu_haveyoursay/search_page0.json"))
+    page = data["initiativeResultDtoPage"]
+    page["content"] = page["content"][:16]
+    assert len(_items(_parse_data(spider, data))) == 16
+    assert spider.listing["complete"] is False  # tracker.store.merge._mark_vanished marks none
+    assert spider.notes == [("red", CUT_NOTE), ("amber", SHORT_NOTE.format(16, 21))]
+
+
+@pytest.mark.parametrize("fixture", ["search_current.json", "search_legacy.json"])
+def test_fewer_initiatives_than_the_listings_total_is_incomplete_and_says_so(spider, fixture):
+    """Both shapes give `totalElements` (the HAL one in `page`), neither this page's count."""
+    data = _fixture_json(f"eu_haveyoursay/{fixture}")
+    rows = (data["initiativeResultDtoPage"]["content"] if "initiativeResultDtoPage" in data
+            else data["_embedded"]["initiativeResultDtoes"])
+    total = len(rows)
+    del rows[0]
+    _parse_data(spider, data)
+    assert spider.notes == [("amber", SHORT_NOTE.format(total - 1, total))]
+    assert spider.listing["complete"] is False
+
+
+def test_pages_holding_together_what_the_listing_announces_complete_it(spider):
+    _items(_run(spider, "search_page0_of_2.json"))  # 2 of totalElements 3
+    assert spider.listing["complete"] is False and spider.notes == []
+    _json_page(spider, 1, [{**FULL, "id": 18840.0}], 2, totalElements=3, numberOfElements=1)
+    assert spider.notes == [] and spider.listing["complete"] is True
+
+
+def test_a_later_page_cut_short_is_amber(spider):
+    _items(_run(spider, "search_page0_of_2.json"))
+    _json_page(spider, 1, [], 2, totalElements=3, numberOfElements=1)
+    assert ("amber", "searchInitiatives page 1 holds 0 initiatives but says numberOfElements 1 (cut short?): none "
+                     "marked vanished") in spider.notes
+    assert ("amber", SHORT_NOTE.format(2, 3)) in spider.notes
+    assert spider.listing["complete"] is False
+
+
+@pytest.mark.parametrize(("note", "nb"), [
+    (CUT_NOTE, "searchInitiatives side 0 inneholder 16 initiativer, men oppgir selv 21 (numberOfElements; avkortet "
+               "svar?): ingen er merket som forsvunnet"),
+    (SHORT_NOTE.format(16, 21), "searchInitiatives: 16 av de 21 initiativene svaret oppgir (totalElements), ble "
+                                "lest: listen er ufullstendig, ingen er merket som forsvunnet"),
+])
+def test_an_incomplete_listing_reads_in_bokmal(note, nb):
+    from tracker.vocabulary import health_reason
+
+    assert health_reason(note, "nb") == nb
+
+
+# ------------------------------------------------------------------ a doctored day, end to end
+
+
+def _doctored_days(tmp_path, change):
+    """The bundled days of this source, day 2's listing changed by `change` (its validators
+    dropped, as a changed body would have none in common with day 1's)."""
+    import json
+    import shutil
+
+    days = tmp_path / "days"
+    for day in ("2026-11-23", "2026-11-24"):
+        shutil.copytree(ROOT / "data/replay" / day / HYS, days / day / HYS)
+    folder = days / "2026-11-24" / HYS
+    listing = folder / "search_page0.json"
+    data = json.loads(listing.read_text("utf-8"))
+    change(data)
+    listing.write_text(json.dumps(data), "utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    for entry in manifest["responses"]:
+        entry["headers"] = {k: v for k, v in entry["headers"].items() if k.lower() not in ("etag", "last-modified")}
+    (folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    return days
+
+
+def _cli(tmp_path, *args):
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "ncp-tracker.toml"
+    if not config.exists():
+        config.write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
+    env = {**os.environ, "NCP_TRACKER_DB": str(tmp_path / "t.db"), "NCP_TRACKER_CONFIG": str(config)}
+    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=400)
+
+
+def _crawl_both_days(tmp_path, change):
+    days = _doctored_days(tmp_path, change)
+    first = _cli(tmp_path, "crawl", "--replay", str(days / "2026-11-23"), "--source", HYS, "--no-progress")
+    assert first.returncode == 0, first.stderr[-2000:]
+    return _cli(tmp_path, "crawl", "--replay", str(days / "2026-11-24"), "--source", HYS, "--no-progress")
+
+
+def _stored(tmp_path):
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "t.db")
+    try:
+        items = {r[0]: r[1:] for r in conn.execute(
+            "select id, deadline, status_raw, vanished_at from items where source = ?", [HYS])}
+        events = [r for r in conn.execute(
+            "select e.kind, e.item_id from events e join items i on i.id = e.item_id "
+            "where i.source = ? and e.at >= '2026-11-24'", [HYS])]
+    finally:
+        conn.close()
+    return items, events
+
+
+@pytest.mark.slow
+def test_a_renamed_feedback_end_date_turns_the_source_red_and_keeps_every_deadline(tmp_path):
+    def rename(data):
+        for raw in data["initiativeResultDtoPage"]["content"]:
+            for status in raw["currentStatuses"]:
+                status["feedbackEnd"] = status.pop("feedbackEndDate")
+
+    second = _crawl_both_days(tmp_path, rename)
+    assert second.returncode == 2, second.stderr[-2000:]  # a red source fails the job visibly
+    items, events = _stored(tmp_path)
+    # the initiatives in day 2's listing keep day 1's deadlines: no false deadline_changed event
+    assert items["eu_haveyoursay:18805"][0] == "2026-12-14T23:59:59+01:00"
+    assert [e for e in events if e[0] in ("deadline_changed", "vanished")] == []
+    health = _cli(tmp_path, "health", "--as-of", "2026-11-24T07:00:00+01:00")
+    assert health.returncode == 2
+    assert ("EU: Si din mening (Have your say) (searchInitiatives: ingen av innspillsperiodene (currentStatuses) "
+            "som ble lest, har feltet «feedbackEndDate» (er svaret endret?): de lagrede verdiene er beholdt)"
+            in health.stderr)
+
+
+@pytest.mark.slow
+def test_a_listing_cut_short_marks_nothing_vanished_and_says_so(tmp_path):
+    def cut(data):
+        page = data["initiativeResultDtoPage"]
+        page["content"] = page["content"][:16]  # totalElements and numberOfElements still say 21
+
+    second = _crawl_both_days(tmp_path, cut)
+    assert second.returncode == 2, second.stderr[-2000:]
+    items, events = _stored(tmp_path)
+    assert [e for e in events if e[0] == "vanished"] == []
+    assert [i for i, (_deadline, _status, vanished_at) in items.items() if vanished_at] == []
+    health = _cli(tmp_path, "health", "--as-of", "2026-11-24T07:00:00+01:00")
+    assert health.returncode == 2
+    assert ("(searchInitiatives side 0 inneholder 16 initiativer, men oppgir selv 21 (numberOfElements; avkortet "
+            "svar?): ingen er merket som forsvunnet)") in health.stderr

@@ -359,6 +359,14 @@ HEALTH_REASONS: MessageTable = message_table((
         "e.g. %(url)s")),
     # Have your say's paging
     (r"searchInitiatives has (?P<total>\d+) pages", N_("searchInitiatives has %(total)s pages")),
+    (r"searchInitiatives page (?P<page>\d+) holds (?P<num>\d+) initiatives but says numberOfElements (?P<said>\d+) "
+     r"\(cut short\?\): none marked vanished",
+     N_("searchInitiatives page %(page)s holds %(num)s initiatives but says it holds %(said)s (numberOfElements; cut "
+        "short?): none is marked as vanished")),
+    (r"searchInitiatives: (?P<num>\d+) of the (?P<total>\d+) initiatives it announces \(totalElements\) read: "
+     r"listing incomplete, none marked vanished",
+     N_("searchInitiatives: %(num)s of the %(total)s initiatives it announces (totalElements) were read: the listing "
+        "is incomplete, none is marked as vanished")),
     (r"only (?P<num>\d+) read", N_("only %(num)s read")),
     (r"page (?P<page>\d+) was empty, so the pages after it were not read",
      N_("page %(page)s was empty, so the pages after it were not read")),
@@ -394,7 +402,19 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"case page without a title: (?P<url>\S+)", N_("case page without a title: %(url)s")),
     (r"case pages without (?P<needed>'[^']*') \(first: (?P<url>\S+)\); layout unverified",
      N_("case pages without %(needed)s (first: %(url)s); layout unverified")),
-    # eu_haveyoursay's API answering something else than its JSON
+    # eu_haveyoursay's API answering something else than its JSON, or JSON of a changed shape
+    (r"searchInitiatives: no initiative read has the field '(?P<field>[^']+)' \(schema changed\?\): stored values "
+     r"kept",
+     N_("searchInitiatives: no initiative read has the field '%(field)s' (has the answer changed?): the stored "
+        "values are kept")),
+    (r"searchInitiatives: no feedback period \(currentStatuses\) read has the field '(?P<field>[^']+)' \(schema "
+     r"changed\?\): stored values kept",
+     N_("searchInitiatives: no feedback period (currentStatuses) read has the field '%(field)s' (has the answer "
+        "changed?): the stored values are kept")),
+    (r"groupInitiatives: the answer for initiative (?P<id>\S+) lacks the field '(?P<field>[^']+)' \(schema "
+     r"changed\?\): stored values kept",
+     N_("groupInitiatives: the answer for initiative %(id)s lacks the field '%(field)s' (has the answer changed?): "
+        "the stored values are kept")),
     (r"(?P<what>.+?): unknown response shape \((?P<keys>.+)\); neither (?P<a>\S+) nor (?P<b>\S+)",
      N_("%(what)s: an answer of unknown shape (%(keys)s); neither %(a)s nor %(b)s")),
     (r"(?P<what>.+?): blocked \(HTTP (?P<status>\d{3}), WAF/bot challenge page\)",

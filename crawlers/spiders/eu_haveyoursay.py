@@ -21,6 +21,15 @@ stable by several public projects; docs/sources.md §3 and Appendix A.2).
   listing is a Spring ``Page`` inside ``initiativeResultDtoPage``; an initiative
   may lack ``currentStatuses`` or have a null ``feedbackEndDate`` (kept, without
   a deadline).
+- **A changed answer is red, never "the field became empty".** The real answers
+  carry every field the items are made of (null when empty), so a field that no
+  initiative of the listing has, or a detail lacks (``LISTING_FIELDS``,
+  ``STATUS_FIELDS``, ``DETAIL_FIELDS``, ``PUBLICATION_FIELDS``), is a renamed or
+  dropped field: red, naming it, and what it would have given is left unobserved
+  (None), so the store keeps its deadlines, status and references. A listing
+  that holds fewer initiatives than it announces (a page's ``numberOfElements``,
+  the listing's ``totalElements``) is incomplete: nothing is marked vanished,
+  and health says so (a cut page 0 is red, like any broken page 0).
 
 Items: kind ``eu_consultation``; deadline = ``feedbackEndDate`` at the end of that
 day in Brussels (``deadline_at(…, BRUSSELS)``); ``status_raw`` = the current
@@ -54,6 +63,17 @@ HUMAN = "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiativ
 PAGE_SIZE = 100
 #: never follow more pages than this (100 × 20 = 2,000 open initiatives; there are a few hundred)
 MAX_PAGES = 20
+#: the fields of a search result, and of each of its feedback periods (``currentStatuses``), that
+#: the items are made of. The real answer (2026-09-01) carries each, null when empty, although an
+#: initiative may lack ``currentStatuses`` or ``foreseenActType``: a field that *no* initiative of
+#: the listing has is a changed answer (renamed or dropped), red
+LISTING_FIELDS = ("id", "shortTitle", "reference", "initiativeStatus", "foreseenActType", "topics",
+                  "currentStatuses")
+STATUS_FIELDS = ("frontEndStage", "receivingFeedbackStatus", "feedbackStartDate", "feedbackEndDate", "isCurrent")
+#: the fields of a ``groupInitiatives`` answer, and of its publications (a field none of them has),
+#: that the detail reads; the real answer of 18805 carries each (null when empty)
+DETAIL_FIELDS = ("dg", "dossierSummary", "policyAreas", "publications", "reference")
+PUBLICATION_FIELDS = ("id", "type", "reference", "publishedDate")
 _COM = re.compile(r"COM\s*\(\s*\d{4}\s*\)\s*\d+", re.I)
 _ARES = re.compile(r"^Ares\(\d{4}\)\d+$")
 
@@ -100,6 +120,16 @@ class EuHaveyoursaySpider(TrackerSpider):
     channel = "api"
     allowed_domains = ["ec.europa.eu"]
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        #: the listing so far: initiatives and feedback periods read, and how many had each field
+        self._read_total, self._periods = 0, 0
+        self._fields: dict[str, int] = {}
+        #: a page held fewer initiatives than it says it holds (numberOfElements)
+        self._cut_pages: list[int] = []
+        #: detail fields already named in a note (one note per field)
+        self._detail_missing: set[str] = set()
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield self.revalidate(search_url(0), self.parse, cb_kwargs={"page": 0},
                               headers={"Accept": "application/json"}, dont_filter=True)
@@ -109,6 +139,7 @@ class EuHaveyoursaySpider(TrackerSpider):
     def parse(self, response: Response, page: int = 0, **kwargs: Any) -> Iterator[Any]:
         data = self._json(response, f"searchInitiatives page {page}", level="red" if page == 0 else "amber")
         if data is None:
+            self._check_listing_fields()
             self.set_listing(complete=False, channel="api")
             return
         initiatives, total_pages = self._parse_page(data)
@@ -117,9 +148,18 @@ class EuHaveyoursaySpider(TrackerSpider):
             self.note("red" if page == 0 else "amber",
                       f"searchInitiatives: unknown response shape (keys: {keys}); neither "
                       "initiativeResultDtoPage.content nor _embedded.initiativeResultDtoes")
+            self._check_listing_fields()
             return
         if page == 0 and not initiatives:
             self.note("amber", "searchInitiatives returned no open initiatives")
+        total_elements, on_page = self._parse_counts(data)
+        if on_page is not None and len(initiatives) < on_page:
+            # the answer contradicts itself: cut short on the way (a proxy, a broken body)
+            self._cut_pages.append(page)
+            self.note("red" if page == 0 else "amber",
+                      f"searchInitiatives page {page} holds {len(initiatives)} initiatives but says "
+                      f"numberOfElements {on_page} (cut short?): none marked vanished")
+        self._count_fields(initiatives)
         for raw in initiatives:
             item = self._item(raw)
             if item is None:
@@ -136,7 +176,57 @@ class EuHaveyoursaySpider(TrackerSpider):
                 why = (f"only {MAX_PAGES} read" if page + 1 >= MAX_PAGES
                        else f"page {page + 1} was empty, so the pages after it were not read")
                 self.note("amber", f"searchInitiatives has {total_pages} pages; {why}")
-            self.set_listing(complete=complete, channel="api")
+            elif total_elements is not None and self._read_total < total_elements:
+                # every page read, yet fewer initiatives than the listing announces: those missing
+                # are not gone from the portal, so none may be marked vanished
+                complete = False
+                self.note("amber", f"searchInitiatives: {self._read_total} of the {total_elements} initiatives it "
+                                   "announces (totalElements) read: listing incomplete, none marked vanished")
+            self._check_listing_fields()
+            self.set_listing(complete=complete and not self._cut_pages, channel="api")
+
+    def _count_fields(self, initiatives: list[Any]) -> None:
+        """Count, for the listing's field check, which fields this page's initiatives have."""
+        for raw in initiatives:
+            if not isinstance(raw, dict):
+                continue
+            self._read_total += 1
+            for key in LISTING_FIELDS:
+                self._fields[key] = self._fields.get(key, 0) + (key in raw)
+            statuses = raw.get("currentStatuses")
+            for status in statuses if isinstance(statuses, list) else []:
+                if isinstance(status, dict):
+                    self._periods += 1
+                    for key in STATUS_FIELDS:
+                        name = f"currentStatuses[].{key}"
+                        self._fields[name] = self._fields.get(name, 0) + (key in status)
+
+    def _check_listing_fields(self) -> None:
+        """Red for each expected field no initiative (or feedback period) of the listing has: the
+        answer changed, and its values are unknown this run — not gone (the store keeps them)."""
+        if self._read_total:
+            for key in LISTING_FIELDS:
+                if not self._fields.get(key):
+                    self.note("red", f"searchInitiatives: no initiative read has the field '{key}' "
+                                     "(schema changed?): stored values kept")
+        if self._periods:
+            for key in STATUS_FIELDS:
+                if not self._fields.get(f"currentStatuses[].{key}"):
+                    self.note("red", f"searchInitiatives: no feedback period (currentStatuses) read has the "
+                                     f"field '{key}' (schema changed?): stored values kept")
+
+    @staticmethod
+    def _parse_counts(data: dict) -> tuple[int | None, int | None]:
+        """(the listing's totalElements, this page's numberOfElements) as the answer states them,
+        None where it does not (the HAL shape gives no numberOfElements)."""
+        current = data.get("initiativeResultDtoPage")
+        page = current if isinstance(current, dict) else data.get("page") if isinstance(data.get("page"), dict) else data
+
+        def number(key: str) -> int | None:
+            value = page.get(key)
+            return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+        return number("totalElements"), number("numberOfElements")
 
     def _json(self, response: Response, what: str, level: str) -> Any | None:
         """The response's JSON, or None with a note saying why (blocked, HTML shell, broken JSON)."""
@@ -198,13 +288,19 @@ class EuHaveyoursaySpider(TrackerSpider):
         status = self._parse_current_status(raw.get("currentStatuses") or [])
         deadline = self._parse_deadline(status)
         opens = parse_date(status.get("feedbackStartDate"), BRUSSELS) if status.get("feedbackStartDate") else None
-        if not status or not status.get("feedbackEndDate"):
+        if status and "feedbackEndDate" not in status:
+            # not a null deadline but a period without the field (a changed answer: red, see
+            # _check_listing_fields): the deadline is unknown, and the stored one is kept
+            self.count("feedback_end_date_field_missing")
+        elif not status or not status.get("feedbackEndDate"):
             # real: some initiatives have no currentStatuses, some a null feedbackEndDate — no
             # deadline is known, which is not a parse error (the item is kept without one)
             self.count("no_feedback_end_date")
         elif deadline is None:
             self.parse_error(f"initiative {native_id}: unreadable feedbackEndDate {status.get('feedbackEndDate')!r}", None)
-        topics = [t.get("label") or t.get("code") for t in raw.get("topics") or [] if isinstance(t, dict)]
+        # a missing field is not an empty list of topics: None keeps the stored ones
+        topics = ([t.get("label") or t.get("code") for t in raw["topics"] if isinstance(t, dict)]
+                  if isinstance(raw.get("topics"), list) else None)
         return self.make_item(
             native_id=native_id,
             url=HUMAN.format(id=native_id, slug=slug(title)),
@@ -219,7 +315,7 @@ class EuHaveyoursaySpider(TrackerSpider):
                 "stage": status.get("frontEndStage"),
                 "act_type": raw.get("foreseenActType"),
                 "initiative_status": raw.get("initiativeStatus"),
-                "topics": [t for t in topics if t],
+                "topics": [t for t in topics if t] if topics is not None else None,
                 "detail": "pending",
             },
         )
@@ -256,7 +352,16 @@ class EuHaveyoursaySpider(TrackerSpider):
             self.parse_error("groupInitiatives: unexpected JSON", response.url)
             yield item
             return
-        coms = self._parse_com_references(data)
+        missing = self._missing_detail_fields(data)
+        for key in missing:
+            if key not in self._detail_missing:  # one note per field, naming the first answer
+                self._detail_missing.add(key)
+                self.note("red", f"groupInitiatives: the answer for initiative {item['native_id']} lacks the "
+                                 f"field '{key}' (schema changed?): stored values kept")
+        # what a missing field would have given is unknown this run (None), not empty: the store
+        # keeps the references, documents and stages it holds
+        publications_read = not any(k == "publications" or k.startswith("publications[]") for k in missing)
+        coms = self._parse_com_references(data) if publications_read else None
         summary = _clean(data.get("dossierSummary"))
         if summary:
             item["summary"] = summary
@@ -264,16 +369,28 @@ class EuHaveyoursaySpider(TrackerSpider):
             item["owner"] = f"European Commission, {data['dg']}"
         if coms:
             item["body"] = "Commission documents: " + "; ".join(coms)
-        documents = self._parse_documents(data, item["url"])
+        documents = self._parse_documents(data, item["url"]) if publications_read else None
         if documents:
             item["documents"] = documents
         planned = [str(p.get("type")) for p in data.get("publications") or []
-                   if isinstance(p, dict) and not p.get("publishedDate")]
-        item["extra"] = {**item["extra"], "detail": "ok", "com": coms,
-                         "ares": self._parse_ares_references(data),
+                   if isinstance(p, dict) and not p.get("publishedDate")] if publications_read else None
+        ares = (self._parse_ares_references(data) if publications_read and "reference" not in missing
+                else None)
+        item["extra"] = {**item["extra"], "detail": "ok", "com": coms, "ares": ares,
                          "planned_stages": planned or None,
                          "policy_areas": self._parse_policy_areas(data.get("policyAreas"))}
         yield item
+
+    @staticmethod
+    def _missing_detail_fields(data: dict) -> list[str]:
+        """The expected fields a ``groupInitiatives`` answer lacks (DETAIL_FIELDS), and those none of
+        its publications has (``publications[].<field>``, PUBLICATION_FIELDS)."""
+        missing = [key for key in DETAIL_FIELDS if key not in data]
+        publications = [p for p in data.get("publications") or [] if isinstance(p, dict)]
+        if publications:
+            missing += [f"publications[].{key}" for key in PUBLICATION_FIELDS
+                        if not any(key in p for p in publications)]
+        return missing
 
     @staticmethod
     def _parse_policy_areas(value: Any) -> list[str] | None:
