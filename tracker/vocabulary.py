@@ -212,6 +212,8 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
+    (r"no recorded responses: the replayed day (?P<day>\S+) has no recording of this source",  # tracker.jobs.crawl
+     N_("no recorded responses: the replayed day %(day)s has no recording of this source")),
     (r"vanish guard: (?P<num>\d+) of (?P<total>\d+) open items missing from the listing; none marked vanished "
      r"\(broken page\?\)",
      N_("vanish guard: %(num)s of %(total)s open items missing from the listing; none marked vanished (a broken "

@@ -20,6 +20,11 @@ REDESIGNED = """<!DOCTYPE html><html lang="no"><head><title>Høringer - regjerin
 <a href="/no/dokumenter/horing-x/id3199999/">Høring – ny side</a></h3></article></div></main></body></html>"""
 
 
+#: a partial copy of a day is replayed for its sources only (without --source, a replayed day
+#: expects every scheduled source, and the ones it has no recording of are red)
+ONLY = ("--source", REGJERINGEN, "--source", "no_stortinget_horinger")
+
+
 def _copy_day(tmp_path, sources: tuple[str, ...]):
     day = tmp_path / "2026-11-23"
     for source in sources:
@@ -30,7 +35,7 @@ def _copy_day(tmp_path, sources: tuple[str, ...]):
 def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes_nothing(tmp_path):
     day = _copy_day(tmp_path, (REGJERINGEN, "no_stortinget_horinger"))
     db = tmp_path / "t.db"
-    first = crawl(db, "--replay", str(day), as_of=AS_OF)
+    first = crawl(db, "--replay", str(day), *ONLY, as_of=AS_OF)
     assert first.returncode == 0, first.stderr[-2000:]
     before = query(db, "select * from items order by id")
     assert len([r for r in before if r["source"] == REGJERINGEN]) >= 60
@@ -45,7 +50,7 @@ def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes
     (day / REGJERINGEN / "listing.html").write_text(REDESIGNED, "utf-8")
     listing["headers"] = {"Content-Type": "text/html; charset=utf-8", "ETag": '"redesign-2"'}
     manifest_path.write_text(json.dumps(manifest), "utf-8")
-    second = crawl(db, "--replay", str(day), as_of="2026-11-24T06:00:00+01:00")
+    second = crawl(db, "--replay", str(day), *ONLY, as_of="2026-11-24T06:00:00+01:00")
     assert second.returncode == 2, second.stdout + second.stderr[-2000:]
     assert f"source(s) red: {REGJERINGEN}" in second.stderr
     h = health(db)
@@ -63,10 +68,10 @@ def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes
 def test_the_same_day_crawled_twice_gives_no_duplicates_and_no_new_events(tmp_path):
     day = _copy_day(tmp_path, (REGJERINGEN, "no_stortinget_horinger"))
     db = tmp_path / "t.db"
-    assert crawl(db, "--replay", str(day), as_of=AS_OF).returncode == 0
+    assert crawl(db, "--replay", str(day), *ONLY, as_of=AS_OF).returncode == 0
     items = query(db, "select id, content_hash, last_changed from items order by id")
     events = query(db, "select count(*) n from events")[0]["n"]
-    assert crawl(db, "--replay", str(day), as_of=AS_OF).returncode == 0
+    assert crawl(db, "--replay", str(day), *ONLY, as_of=AS_OF).returncode == 0
     assert query(db, "select id, content_hash, last_changed from items order by id") == items
     assert query(db, "select count(*) n from events")[0]["n"] == events
     dupes = query(db, "select canonical_url, count(*) n from items group by canonical_url having n > 1")
