@@ -209,6 +209,8 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"zero items \((?P<errors>\d+) spider errors?; (?P<num>\d+) responses\)",
      NP_("zero items (%(errors)s spider error; %(num)s responses)",
          "zero items (%(errors)s spider errors; %(num)s responses)", "errors")),
+    (r"zero items \((?P<bad>\d+) of (?P<num>\d+) responses: (?P<causes>.+)\)",  # tracker.store.health
+     N_("zero items (%(bad)s of %(num)s responses: %(causes)s)")),
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
@@ -455,7 +457,22 @@ def _reason_parts(text: str) -> list[str]:
     return parts
 
 
+#: what a response that was not a page answered (tracker.store.health.failed_responses; an HTTP
+#: status is kept as it is)
+RESPONSE_CAUSES: dict[str, str] = {
+    "challenge page": N_("challenge page"), "not in the recording": N_("not in the recording"),
+}
+
+
+def _response_cause(cause: str, lang: str) -> str:
+    """ "challenge page ×2" in `lang`; "HTTP 403 ×15" as it is."""
+    what, times, count = cause.partition(" ×")
+    return gettext(lang, RESPONSE_CAUSES[what]) + times + count if what in RESPONSE_CAUSES else cause
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("causes"):
+        values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
     if values.get("what") in HEALTH_SUBJECTS:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
     if values.get("inner"):  # a reason inside a reason
