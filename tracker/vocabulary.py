@@ -243,8 +243,10 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"SPARQL for (?P<act>\S+ \([^)]*\)): malformed SPARQL JSON \((?P<error>.+)\)",
      N_("SPARQL query for %(act)s: malformed answer (%(error)s)")),
     (r"OJ RSS used as fallback", N_("the Official Journal's RSS used instead")),
-    (r"SPARQL endpoint failed for every watched act: OJ RSS is the only channel",
-     N_("the SPARQL endpoint failed for every watched act: the Official Journal's RSS is the only channel")),
+    (r"SPARQL endpoint failed for every watched act \((?P<num>\d+) queries: (?P<causes>.+)\): OJ RSS is the only "
+     r"channel",
+     N_("the SPARQL endpoint failed for every watched act (%(num)s queries: %(causes)s): the Official Journal's RSS "
+        "is the only channel")),
     # the fallbacks of the two main sources failing too (red); `inner` is itself a reason
     (r"fallback failed too: (?P<inner>.+)", N_("the fallback failed too: %(inner)s")),
     # regjeringen.no's hearings listing (the feed's fallback and second channel) and why it failed
@@ -457,10 +459,12 @@ def _reason_parts(text: str) -> list[str]:
     return parts
 
 
-#: what a response that was not a page answered (tracker.store.health.failed_responses; an HTTP
-#: status is kept as it is)
+#: what a response that was not a page answered (tracker.store.health.failed_responses), or what a
+#: failed query got (crawlers/spiders/eu_cellar.py); an HTTP status or an exception is kept as it is
 RESPONSE_CAUSES: dict[str, str] = {
     "challenge page": N_("challenge page"), "not in the recording": N_("not in the recording"),
+    # eu_cellar's queries when none gave a result
+    "timed out": N_("timed out"), "malformed answer": N_("malformed answer"), "no results": N_("no results"),
 }
 
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from .conftest import REGJERINGEN, ROOT, crawl, health, query
+from .conftest import REGJERINGEN, ROOT, cli, crawl, health, query
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +77,36 @@ def test_the_same_day_crawled_twice_gives_no_duplicates_and_no_new_events(tmp_pa
     dupes = query(db, "select canonical_url, count(*) n from items group by canonical_url having n > 1")
     assert dupes == []
     assert query(db, "select count(distinct run_id) n from health")[0]["n"] == 2
+
+
+def test_the_sparql_endpoint_failing_turns_eu_cellar_red_and_keeps_its_acts(tmp_path):
+    """Every SPARQL query answering 500: only amber, with the same summary line as an ordinary day.
+    Red now, naming the endpoint's answer; the acts stored the day before are kept as they were."""
+    source = "eu_cellar"
+    days = tmp_path / "days"
+    for day in ("2026-11-23", "2026-11-24"):
+        shutil.copytree(ROOT / "data" / "replay" / day / source, days / day / source)
+    manifest_path = days / "2026-11-24" / source / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    for entry in manifest["responses"]:
+        if "/sparql" in entry["url"]:
+            entry["status"], entry["headers"] = 500, {"Content-Type": "text/plain"}
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    db = tmp_path / "t.db"
+    first = crawl(db, "--replay", str(days / "2026-11-23"), "--source", source, as_of=AS_OF)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = query(db, "select * from items order by id")
+    second = crawl(db, "--replay", str(days / "2026-11-24"), "--source", source)
+    assert second.returncode == 2, second.stderr[-2000:]
+    h = health(db)[source]
+    assert h["status"] == "red" and h["channel"] == "rss"
+    assert h["reason"] == ("SPARQL endpoint failed for every watched act (16 queries: HTTP 500): "
+                           "OJ RSS is the only channel")
+    shown = cli("health", "--as-of", "2026-11-24T12:00", db=db)
+    assert shown.returncode == 2
+    row = next(line for line in shown.stdout.splitlines() if line.startswith(source))
+    assert "FEILER" in row and "SPARQL-tjenesten feilet" in row, shown.stdout
+    after = {r["id"]: r for r in query(db, "select * from items")}
+    assert all(after[r["id"]]["title"] == r["title"] and after[r["id"]]["vanished_at"] is None for r in before)
+    changed = query(db, "select kind from events where at >= '2026-11-24' and kind != 'new'")
+    assert changed == []
