@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -57,6 +58,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.dates import BRUSSELS, iso, parse_date
+from crawlers.notes import tally
 from crawlers.spiders.base import TrackerSpider
 from crawlers.watchlist_file import WATCHLIST_SETTING, WatchEntry, WatchlistError
 from crawlers.watchlist_file import load as load_watchlist
@@ -189,11 +191,9 @@ class EuCellarSpider(TrackerSpider):
             return
         if not self.sparql_ok and (self.sparql_failed or len(self.answered_nothing) > 1):
             # not one watched act came back: the endpoint failed (every act a typo is not likely)
-            causes = self.sparql_causes + ["no results"] * len(self.answered_nothing)
-            counts = {cause: causes.count(cause) for cause in sorted(set(causes), key=lambda c: (-causes.count(c), c))}
-            shown = ", ".join(cause if len(counts) == 1 else f"{cause} ×{n}" for cause, n in counts.items())
-            self.note("red", f"SPARQL endpoint failed for every watched act ({len(causes)} queries: {shown}): "
-                             "OJ RSS is the only channel")
+            causes = Counter(self.sparql_causes + ["no results"] * len(self.answered_nothing))
+            self.note("red", f"SPARQL endpoint failed for every watched act ({causes.total()} queries: "
+                             f"{tally(causes.items())}): OJ RSS is the only channel")
             self.set_listing(complete=False, channel="rss")
         else:
             for entry in self.answered_nothing:

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crawlers.notes import tally
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
 from tracker.store.queries import DAILY_RUN_SQL
@@ -74,7 +75,7 @@ BLOCKING_STATUSES = (401, 403, 429, 503)
 
 
 def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
-    """What a crawl's responses that were not pages answered, most first, from its Scrapy stats:
+    """What a crawl's responses that were not pages answered, from its Scrapy stats:
     ("HTTP 403", 15), ("challenge page", 2) (a block page answered 200, counted by the spider as
     a blocked page), ("not in the recording", 1) (a replayed request with no recorded answer).
     robots.txt's own answers are left out: a site without one is not a failure."""
@@ -91,7 +92,7 @@ def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
     challenges = n("tracker/detail_blocked") - sum(statuses.get(code, 0) for code in BLOCKING_STATUSES)
     failed += [("challenge page", challenges)] if challenges > 0 else []
     failed += [("not in the recording", unrecorded)] if unrecorded > 0 else []
-    return sorted(failed, key=lambda cause: (-cause[1], cause[0]))
+    return failed
 
 
 def assess(run: SourceRun) -> tuple[str, str]:
@@ -109,8 +110,7 @@ def assess(run: SourceRun) -> tuple[str, str]:
     if run.items_seen == 0 and not run.may_be_empty:
         responses = int(s.get("downloader/response_count", 0))
         if not exceptions and (failed := failed_responses(s)):  # what the site answered instead
-            causes = ", ".join(cause if len(failed) == 1 else f"{cause} ×{n}" for cause, n in failed)
-            return RED, f"zero items ({sum(n for _, n in failed)} of {responses} responses: {causes})"
+            return RED, f"zero items ({sum(n for _, n in failed)} of {responses} responses: {tally(failed)})"
         why = counted(exceptions, "spider error") if exceptions else "no items"
         return RED, f"zero items ({why}; {responses} responses)"
     if attempts and errors / attempts > PARSE_ERROR_RED:
