@@ -245,6 +245,27 @@ def test_missing_replay_dir_is_a_clear_error(tmp_path):
     assert result.exit_code != 0 and "not found" in result.output
 
 
+def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
+    """Which sources a replayed day expects is decided as for a live run: those asked for, else
+    every scheduled one. One the day has no recording of is not crawled and is listed as
+    unrecorded (run_plan makes it red), no longer dropped without a word."""
+    import shutil
+
+    from tracker.cli.pipeline import _all_sources, _plan
+
+    day = tmp_path / "days" / "2026-11-24"
+    for source in ("no_lovdata", "no_nbim", "documents"):
+        shutil.copytree(ROOT / "data/replay/2026-11-24" / source, day / source)
+    (step,) = _plan(str(day), None, (), None)
+    assert step.sources == ["no_lovdata", "no_nbim"]
+    assert step.unrecorded == [s for s in _all_sources() if s not in ("no_lovdata", "no_nbim")]
+    assert "no_forbrukertilsynet" in step.unrecorded and "documents" not in step.unrecorded
+    (step,) = _plan(str(day), None, ("no_nbim", "no_etikkradet"), None)
+    assert (step.sources, step.unrecorded) == (["no_nbim"], ["no_etikkradet"])
+    (live,) = _plan(None, None, (), None)
+    assert live.sources == _all_sources() and live.unrecorded == []
+
+
 def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
     """`run --replay DAY --source X` on a day without X's recording crawled nothing, wrote an empty
     digest and exited 0; a folder not named by its date gave a traceback."""

@@ -262,18 +262,34 @@ def test_run_says_where_its_digests_are(tmp_path):
     assert all(Path(p).is_file() and Path(p).parent.parent == out for p in paths)
 
 
-def test_a_requested_source_the_day_did_not_record_is_named(tmp_path):
-    """Two sources asked for, one recorded that day: the other is named on stderr, not left out
-    quietly (none recorded is an error: tests/test_cli.py)."""
+def test_a_source_the_replayed_day_did_not_record_is_red_that_day_not_yesterdays_green(tmp_path):
+    """Day two's recording without one source's folder: the source was skipped (only a warning on
+    stderr for a source asked for, nothing at all for a full day's), and `health` and the digest's
+    table went on showing day one's green. It is red that day now, saying why, and `run` exits 2."""
     import shutil
 
-    day = tmp_path / "days" / "2026-11-23"
-    day.mkdir(parents=True)
-    shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", day / "no_lovdata")
-    result = cli("crawl", "--replay", str(day), "--source", "no_lovdata", "--source", "no_nbim", "--no-progress",
-                 db=tmp_path / "t.db")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "warning: 2026-11-23: not recorded, not replayed: no_nbim (recorded sources: no_lovdata)" in result.stderr
+    days = tmp_path / "days"
+    for day, sources in (("2026-11-23", ("no_lovdata", "no_nbim")), ("2026-11-24", ("no_lovdata",))):
+        for source in sources:
+            shutil.copytree(ROOT / "data/replay" / day / source, days / day / source)
+    db, out = tmp_path / "t.db", tmp_path / "out"
+    args = ("--source", "no_lovdata", "--source", "no_nbim", "--no-progress", "--out", str(out))
+    first = cli("run", "--replay", str(days / "2026-11-23"), *args, db=db)
+    assert first.returncode == 0, first.stderr[-2000:]
+    second = cli("run", "--replay", str(days / "2026-11-24"), *args, db=db)
+    assert second.returncode == 2, second.stderr[-2000:]
+    assert re.search(r"\[FAIL\] no_nbim +red +items: +0 .* no recorded responses: the replayed day 2026-11-24 has "
+                     r"no recording of this source", second.stderr), second.stderr[-2000:]
+    assert "error: source(s) red: no_nbim" in second.stderr
+    health = cli("health", "--as-of", "2026-11-24T12:00", "--format", "jsonl", db=db)
+    rows = {row["source"]: row for row in map(json.loads, health.stdout.splitlines())}
+    assert health.returncode == 2 and rows["no_nbim"]["status"] == "red"
+    assert rows["no_lovdata"]["status"] == "green"
+    digest = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
+    why = "ingen innspilte svar: den avspilte dagen 2026-11-24 har ikke noe opptak av denne kilden"
+    assert f"> **⚠ 1 kilde feiler: Norges Bank Investment Management (NBIM) ({why})**" in digest
+    row = next(line for line in digest.splitlines() if line.startswith("| Norges Bank Investment Management"))
+    assert row == f"| Norges Bank Investment Management (NBIM) | **FEILER** | 0 | tir. 24.11.2026 kl. 06.00 | {why} |"
 
 
 def test_an_unreadable_http_cache_does_not_turn_its_source_red(tmp_path):

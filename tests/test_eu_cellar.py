@@ -191,21 +191,75 @@ def test_unknown_celex_is_amber_with_entry_name(spider):
                      "data/watchlist.toml, not published yet, or an endpoint problem?") in spider.notes
 
 
-@pytest.mark.parametrize(("fixture", "status", "words"), [
-    ("sparql_error.txt", 400, "HTTP 400"),
-    ("sparql_error.txt", 500, "HTTP 500"),
-    ("sparql_truncated.json", 200, "malformed SPARQL JSON"),
-    ("sparql_error.txt", 200, "malformed SPARQL JSON"),
+@pytest.mark.parametrize(("fixture", "status", "words", "cause"), [
+    ("sparql_error.txt", 400, "HTTP 400", "HTTP 400"),
+    ("sparql_error.txt", 500, "HTTP 500", "HTTP 500"),
+    ("sparql_truncated.json", 200, "malformed SPARQL JSON", "malformed answer"),
+    ("sparql_error.txt", 200, "malformed SPARQL JSON", "malformed answer"),
 ])
-def test_sparql_error_falls_back_to_rss(spider, fixture, status, words):
+def test_every_sparql_query_failing_is_red_naming_the_cause_and_the_rss_is_read(spider, fixture, status, words, cause):
+    """Every query failing (the endpoint down) was amber, as on an ordinary day; it is red now, its
+    reason naming what the queries got, and the OJ RSS is still read."""
     for index in range(3):
         _sparql(spider, index, fixture, status=status)
     items = _rss(spider)
     assert sorted(items) == ["32024L1760R(02)", "32026R2187"]
-    levels = {level for level, _ in spider.notes}
-    assert levels == {"amber"}
     assert any(words in reason and "OJ RSS used as fallback" in reason for _, reason in spider.notes)
-    assert any("OJ RSS is the only channel" in reason for _, reason in spider.notes)
+    red = [reason for level, reason in spider.notes if level == "red"]
+    assert red == [f"SPARQL endpoint failed for every watched act (3 queries: {cause}): OJ RSS is the only channel"]
+    assert spider.listing["complete"] is False and spider.listing["channel"] == "rss"
+
+
+def _health_reason(spider, items: int, lang: str = "nb") -> tuple[str, str]:
+    from tracker.store.health import SourceRun, assess
+    from tracker.vocabulary import health_reason
+
+    status, reason = assess(SourceRun("eu_cellar", notes=spider.notes, items_seen=items))
+    return status, health_reason(reason, lang)
+
+
+def test_a_dead_endpoint_reads_red_in_the_digests_words(spider):
+    from twisted.internet.error import TimeoutError as TxTimeout
+    from twisted.python.failure import Failure
+
+    _sparql(spider, 0, "sparql_error.txt", status=500)
+    _sparql(spider, 1, "sparql_error.txt", status=500)
+    failure = Failure(TxTimeout("took too long"))
+    failure.request = spider.first_requests[2]
+    list(spider.sparql_failed_err(failure))
+    items = _rss(spider)
+    assert _health_reason(spider, len(items)) == (
+        "red", "SPARQL-tjenesten feilet for alle overvåkede rettsakter (3 spørringer: HTTP 500 ×2, tidsavbrudd ×1): "
+               "EU-tidendes RSS er eneste kanal")
+
+
+def test_every_query_answering_nothing_is_the_endpoint_not_a_typo_in_the_watchlist(spider):
+    """Every query answered an empty result: each watched act was called a possible typo in the
+    watchlist, amber. Not one act found is the endpoint's failure: red, no act blamed."""
+    for index in range(3):
+        _sparql(spider, index, "sparql_empty.json")
+    _rss(spider)
+    assert not any("typo" in reason for _, reason in spider.notes), spider.notes
+    assert [r for level, r in spider.notes if level == "red"] == [
+        "SPARQL endpoint failed for every watched act (3 queries: no results): OJ RSS is the only channel"]
+    status, shown = _health_reason(spider, 2)
+    assert status == "red" and "skrivefeil" not in shown and "(3 spørringer: ingen treff)" in shown
+
+
+def test_the_only_watched_act_answering_nothing_may_be_a_typo(tmp_path):
+    """One act watched and its query empty: the watchlist's entry or the endpoint — amber, as before."""
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST.split("\n\n[[file]]")[0] + "\n", "utf-8")
+    spider = make_spider(EuCellarSpider, watchlist=str(path))
+
+    async def first():
+        return [r async for r in spider.start()]
+
+    asyncio.run(first())
+    _sparql(spider, 0, "sparql_empty.json")
+    _rss(spider)
+    assert {level for level, _ in spider.notes} == {"amber"}
+    assert any("typo in data/watchlist.toml" in reason for _, reason in spider.notes)
 
 
 def test_rss_failure_keeps_sparql_items(spider):

@@ -123,3 +123,27 @@ def test_invalid_watchlist_is_red(tmp_path):
     (level, reason), = spider.notes
     assert level == "red"
     assert "wl.toml:4" in reason and "'procedure'" in reason
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("status", "reason", "shown"), [
+    (403, "zero items (2 of 4 responses: HTTP 403)", "ingen saker (2 av 4 svar: HTTP 403)"),
+    (200, "zero items (2 of 4 responses: challenge page)", "ingen saker (2 av 4 svar: robotsjekkside)"),
+])
+def test_every_procedure_blocked_is_red_naming_the_block(tmp_path, status, reason, shown):
+    """Every procedure file answered 403 (or a challenge page): red, but the reason said only
+    «ingen saker (ingen oppføringer; 16 svar)», not why. It names the block now (robots.txt's own
+    404 is no failure)."""
+    from support import run_spider
+
+    from tracker.store.health import SourceRun, assess
+    from tracker.vocabulary import health_reason
+
+    page = "no_regjeringen_horinger/challenge.html"
+    got = run_spider("eu_oeil", [{"url": procedure_url(ref), "file": page, "status": status,
+                                  "headers": {"Content-Type": "text/html"}} for ref in (CSDDD, GREEN)],
+                     tmp_path, args={"procedures": f"{CSDDD},{GREEN}"})
+    assert got["items"] == []
+    run = SourceRun("eu_oeil", stats=got["stats"], notes=[tuple(n) for n in got["notes"]], items_seen=0)
+    assert assess(run) == ("red", reason)
+    assert health_reason(reason, "nb") == shown

@@ -8,6 +8,22 @@ from tracker.store.health import SourceRun, assess
     [
         (SourceRun("s", items_seen=10, items_new=2), "green", "10 items, 2 new"),
         (SourceRun("s", items_seen=0), "red", "zero items"),
+        # zero items: what the site answered instead is the cause (robots.txt's own 404 is not one)
+        (SourceRun("s", items_seen=0, stats={
+            "downloader/response_count": 16, "downloader/response_status_count/403": 15,
+            "downloader/response_status_count/404": 1, "robotstxt/response_status_count/404": 1}),
+         "red", "zero items (15 of 16 responses: HTTP 403)"),
+        (SourceRun("s", items_seen=0, stats={
+            "downloader/response_count": 9, "downloader/response_status_count/200": 3,
+            "downloader/response_status_count/500": 4, "downloader/response_status_count/403": 2,
+            "tracker/detail_blocked": 5}),
+         "red", "zero items (9 of 9 responses: HTTP 500 ×4, challenge page ×3, HTTP 403 ×2)"),
+        (SourceRun("s", items_seen=0, stats={
+            "downloader/response_count": 4, "downloader/response_status_count/404": 4, "replay/miss": 4,
+            "robotstxt/response_status_count/404": 1}),
+         "red", "zero items (3 of 4 responses: not in the recording)"),
+        (SourceRun("s", items_seen=0, stats={"downloader/response_count": 5, "downloader/response_status_count/200": 5}),
+         "red", "zero items (no items; 5 responses)"),
         (SourceRun("s", items_seen=0, may_be_empty=True), "green", "0 items"),
         (SourceRun("s", items_seen=5, finish_reason="shutdown"), "red", "ended early"),
         (SourceRun("s", items_seen=5, notes=[("red", "RSS answered HTTP 500")]), "red", "HTTP 500"),
@@ -116,3 +132,14 @@ def test_a_backfill_never_hides_the_daily_runs_red(db, as_of):
     assert "| Forbrukertilsynet | **FEILER** | 5 |" in md.split("## Kildenes helse", 1)[1]
     # the backfill's row is kept: the source's history (health.history) has both
     assert db.execute("select count(*) from health where source = ?", [source]).fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(("reason", "shown"), [
+    ("zero items (15 of 16 responses: HTTP 403)", "ingen saker (15 av 16 svar: HTTP 403)"),
+    ("zero items (9 of 9 responses: HTTP 500 ×4, challenge page ×3, not in the recording ×2)",
+     "ingen saker (9 av 9 svar: HTTP 500 ×4, robotsjekkside ×3, mangler i opptaket ×2)"),
+])
+def test_the_cause_of_zero_items_reads_in_bokmal(reason, shown):
+    from tracker.vocabulary import health_reason
+
+    assert health_reason(reason, "nb") == shown

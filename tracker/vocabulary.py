@@ -211,9 +211,13 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"zero items \((?P<errors>\d+) spider errors?; (?P<num>\d+) responses\)",
      NP_("zero items (%(errors)s spider error; %(num)s responses)",
          "zero items (%(errors)s spider errors; %(num)s responses)", "errors")),
+    (r"zero items \((?P<bad>\d+) of (?P<num>\d+) responses: (?P<causes>.+)\)",  # tracker.store.health
+     N_("zero items (%(bad)s of %(num)s responses: %(causes)s)")),
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
+    (r"no recorded responses: the replayed day (?P<day>\S+) has no recording of this source",  # tracker.jobs.crawl
+     N_("no recorded responses: the replayed day %(day)s has no recording of this source")),
     (r"vanish guard: (?P<num>\d+) of (?P<total>\d+) open items missing from the listing; none marked vanished "
      r"\(broken page\?\)",
      N_("vanish guard: %(num)s of %(total)s open items missing from the listing; none marked vanished (a broken "
@@ -241,8 +245,10 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"SPARQL for (?P<act>\S+ \([^)]*\)): malformed SPARQL JSON \((?P<error>.+)\)",
      N_("SPARQL query for %(act)s: malformed answer (%(error)s)")),
     (r"OJ RSS used as fallback", N_("the Official Journal's RSS used instead")),
-    (r"SPARQL endpoint failed for every watched act: OJ RSS is the only channel",
-     N_("the SPARQL endpoint failed for every watched act: the Official Journal's RSS is the only channel")),
+    (r"SPARQL endpoint failed for every watched act \((?P<num>\d+) queries: (?P<causes>.+)\): OJ RSS is the only "
+     r"channel",
+     N_("the SPARQL endpoint failed for every watched act (%(num)s queries: %(causes)s): the Official Journal's RSS "
+        "is the only channel")),
     # the fallbacks of the two main sources failing too (red); `inner` is itself a reason
     (r"fallback failed too: (?P<inner>.+)", N_("the fallback failed too: %(inner)s")),
     # regjeringen.no's hearings listing (the feed's fallback and second channel) and why it failed
@@ -475,7 +481,24 @@ def _reason_parts(text: str) -> list[str]:
     return parts
 
 
+#: what a response that was not a page answered (tracker.store.health.failed_responses), or what a
+#: failed query got (crawlers/spiders/eu_cellar.py); an HTTP status or an exception is kept as it is
+RESPONSE_CAUSES: dict[str, str] = {
+    "challenge page": N_("challenge page"), "not in the recording": N_("not in the recording"),
+    # eu_cellar's queries when none gave a result
+    "timed out": N_("timed out"), "malformed answer": N_("malformed answer"), "no results": N_("no results"),
+}
+
+
+def _response_cause(cause: str, lang: str) -> str:
+    """ "challenge page ×2" in `lang`; "HTTP 403 ×15" as it is."""
+    what, times, count = cause.partition(" ×")
+    return gettext(lang, RESPONSE_CAUSES[what]) + times + count if what in RESPONSE_CAUSES else cause
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("causes"):
+        values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
     if values.get("what") in HEALTH_SUBJECTS:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
     if values.get("inner"):  # a reason inside a reason

@@ -19,7 +19,10 @@ version is kept only when its CELEX derives from the watched one
 
 A query that times out (network timeout, HTTP 504/500 with a Virtuoso timeout message, or
 Virtuoso's "anytime" partial answer, header ``X-SQL-State: S1TAT``) or that returns nothing
-for a watched act (not even the act itself) is amber with that reason, naming the act.
+for a watched act (not even the act itself) is amber with that reason, naming the act. When not
+one query gave a result — each failed, or (more than one act watched) each returned nothing —
+the endpoint failed, not the watchlist: the source is red, naming what the queries got
+("16 queries: HTTP 500"), and no act is called a typo.
 
 **Unverified**: the cdm predicates other than ``resource_legal_id_celex``,
 ``work_date_document`` and the expression/title/language chain —
@@ -33,7 +36,8 @@ Channel 2 — the OJ L RSS ``https://eur-lex.europa.eu/EN/display-feed.rss?rssId
 (today's acts): an entry whose title or description cites a watched act's CELEX
 number, act number "(EU) yyyy/n" or COM number becomes an item too. A SPARQL
 error (HTTP 400/500, malformed JSON) is an amber note ("… RSS used"); the RSS is
-read in any case, and if SPARQL fails entirely the RSS is the only channel.
+read in any case, and if SPARQL fails entirely the RSS is the only channel (red: it finds only
+today's acts, none of the amendments, consolidations and corrigenda of the past).
 
 Items: kind ``eu_act_update``, native id = the CELEX number of the work (the
 RSS entry's own act number turned into CELEX when the title names its type, else
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -53,6 +58,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.dates import BRUSSELS, iso, parse_date
+from crawlers.notes import tally
 from crawlers.spiders.base import TrackerSpider
 from crawlers.watchlist_file import WATCHLIST_SETTING, WatchEntry, WatchlistError
 from crawlers.watchlist_file import load as load_watchlist
@@ -147,6 +153,10 @@ class EuCellarSpider(TrackerSpider):
         self.works: dict[str, dict[str, Any]] = {}
         self.sparql_ok = 0
         self.sparql_failed = 0
+        #: what each failed query got, in short ("HTTP 500", "timed out"): the red reason's causes
+        self.sparql_causes: list[str] = []
+        #: watched acts whose query answered with no row at all, judged once all are answered
+        self.answered_nothing: list[WatchEntry] = []
         #: queries not yet answered; the OJ RSS is read when it reaches 0
         self.pending = 0
 
@@ -179,9 +189,15 @@ class EuCellarSpider(TrackerSpider):
         self.pending -= 1
         if self.pending:
             return
-        if self.sparql_failed and not self.sparql_ok:
-            self.note("amber", "SPARQL endpoint failed for every watched act: OJ RSS is the only channel")
+        if not self.sparql_ok and (self.sparql_failed or len(self.answered_nothing) > 1):
+            # not one watched act came back: the endpoint failed (every act a typo is not likely)
+            causes = Counter(self.sparql_causes + ["no results"] * len(self.answered_nothing))
+            self.note("red", f"SPARQL endpoint failed for every watched act ({causes.total()} queries: "
+                             f"{tally(causes.items())}): OJ RSS is the only channel")
             self.set_listing(complete=False, channel="rss")
+        else:
+            for entry in self.answered_nothing:
+                self._add_bindings(entry, [])  # says so, naming the act
         yield self.revalidate(OJ_RSS, self.parse_rss, errback=self.rss_failed, dont_filter=True)
 
     # ------------------------------------------------------------------ SPARQL
@@ -189,7 +205,9 @@ class EuCellarSpider(TrackerSpider):
     def parse_sparql(self, response: Response, index: int) -> Iterator[Any]:
         entry = self.entries[index]
         bindings = self._bindings(response, entry)
-        if bindings is not None:
+        if bindings == []:
+            self.answered_nothing.append(entry)
+        elif bindings is not None:
             self.sparql_ok += 1
             self._add_bindings(entry, bindings)
         yield from self._next(index)
@@ -199,6 +217,7 @@ class EuCellarSpider(TrackerSpider):
         entry = self.entries[index]
         self.sparql_failed += 1
         timeout = "timed out" if "Timeout" in failure.type.__name__ else "failed"
+        self.sparql_causes.append("timed out" if timeout == "timed out" else failure.type.__name__)
         self.note("amber", f"SPARQL for {entry.celex} ({entry.id}) {timeout} ({failure.type.__name__}); "
                            "OJ RSS used as fallback")
         yield from self._next(index)
@@ -206,14 +225,14 @@ class EuCellarSpider(TrackerSpider):
     def _bindings(self, response: Response, entry: WatchEntry, *, level: str = "amber",
                   consequence: str = "OJ RSS used as fallback") -> list[dict] | None:
         what = f"SPARQL for {entry.celex} ({entry.id})"
-        problem = None
+        problem = cause = None
         state = response.headers.get(b"X-SQL-State", b"").decode("latin-1").strip()
         if self.is_blocked(response) or response.status >= 400:
-            problem = f"HTTP {response.status}"
+            problem = cause = f"HTTP {response.status}"
             if response.status in (500, 503, 504) and re.search(rb"(?i)time[ -]?out|S1T00|SR171", response.body[:4000]):
                 problem = f"timed out (HTTP {response.status})"
         elif state == "S1TAT":  # Virtuoso's "anytime" answer: whatever it had found when time ran out
-            problem = "timed out (partial answer, X-SQL-State S1TAT)"
+            problem, cause = "timed out (partial answer, X-SQL-State S1TAT)", "timed out"
         else:
             try:
                 data = json.loads(response.body)
@@ -222,8 +241,10 @@ class EuCellarSpider(TrackerSpider):
                     raise TypeError("no head.vars / results.bindings")
             except (ValueError, KeyError, TypeError) as exc:
                 problem = f"malformed SPARQL JSON ({type(exc).__name__}: {exc})"[:160]
+                cause = "malformed answer"
         if problem:
             self.sparql_failed += 1
+            self.sparql_causes.append(cause or problem)
             self.note(level, f"{what}: {problem}; {consequence}")
             return None
         return bindings

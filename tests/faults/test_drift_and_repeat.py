@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from .conftest import REGJERINGEN, ROOT, crawl, health, query
+from .conftest import REGJERINGEN, ROOT, cli, crawl, health, query
 
 pytestmark = pytest.mark.slow
 
@@ -18,6 +18,11 @@ AS_OF = "2026-11-23T06:00:00+01:00"
 REDESIGNED = """<!DOCTYPE html><html lang="no"><head><title>Høringer - regjeringen.no</title></head>
 <body><main><div class="listing-v2"><article class="card"><h3 class="card__title">
 <a href="/no/dokumenter/horing-x/id3199999/">Høring – ny side</a></h3></article></div></main></body></html>"""
+
+
+#: a partial copy of a day is replayed for its sources only (without --source, a replayed day
+#: expects every scheduled source, and the ones it has no recording of are red)
+ONLY = ("--source", REGJERINGEN, "--source", "no_stortinget_horinger")
 
 
 def _copy_day(tmp_path, sources: tuple[str, ...]):
@@ -30,7 +35,7 @@ def _copy_day(tmp_path, sources: tuple[str, ...]):
 def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes_nothing(tmp_path):
     day = _copy_day(tmp_path, (REGJERINGEN, "no_stortinget_horinger"))
     db = tmp_path / "t.db"
-    first = crawl(db, "--replay", str(day), as_of=AS_OF)
+    first = crawl(db, "--replay", str(day), *ONLY, as_of=AS_OF)
     assert first.returncode == 0, first.stderr[-2000:]
     before = query(db, "select * from items order by id")
     assert len([r for r in before if r["source"] == REGJERINGEN]) >= 60
@@ -45,7 +50,7 @@ def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes
     (day / REGJERINGEN / "listing.html").write_text(REDESIGNED, "utf-8")
     listing["headers"] = {"Content-Type": "text/html; charset=utf-8", "ETag": '"redesign-2"'}
     manifest_path.write_text(json.dumps(manifest), "utf-8")
-    second = crawl(db, "--replay", str(day), as_of="2026-11-24T06:00:00+01:00")
+    second = crawl(db, "--replay", str(day), *ONLY, as_of="2026-11-24T06:00:00+01:00")
     assert second.returncode == 2, second.stdout + second.stderr[-2000:]
     assert f"source(s) red: {REGJERINGEN}" in second.stderr
     h = health(db)
@@ -63,12 +68,45 @@ def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes
 def test_the_same_day_crawled_twice_gives_no_duplicates_and_no_new_events(tmp_path):
     day = _copy_day(tmp_path, (REGJERINGEN, "no_stortinget_horinger"))
     db = tmp_path / "t.db"
-    assert crawl(db, "--replay", str(day), as_of=AS_OF).returncode == 0
+    assert crawl(db, "--replay", str(day), *ONLY, as_of=AS_OF).returncode == 0
     items = query(db, "select id, content_hash, last_changed from items order by id")
     events = query(db, "select count(*) n from events")[0]["n"]
-    assert crawl(db, "--replay", str(day), as_of=AS_OF).returncode == 0
+    assert crawl(db, "--replay", str(day), *ONLY, as_of=AS_OF).returncode == 0
     assert query(db, "select id, content_hash, last_changed from items order by id") == items
     assert query(db, "select count(*) n from events")[0]["n"] == events
     dupes = query(db, "select canonical_url, count(*) n from items group by canonical_url having n > 1")
     assert dupes == []
     assert query(db, "select count(distinct run_id) n from health")[0]["n"] == 2
+
+
+def test_the_sparql_endpoint_failing_turns_eu_cellar_red_and_keeps_its_acts(tmp_path):
+    """Every SPARQL query answering 500: only amber, with the same summary line as an ordinary day.
+    Red now, naming the endpoint's answer; the acts stored the day before are kept as they were."""
+    source = "eu_cellar"
+    days = tmp_path / "days"
+    for day in ("2026-11-23", "2026-11-24"):
+        shutil.copytree(ROOT / "data" / "replay" / day / source, days / day / source)
+    manifest_path = days / "2026-11-24" / source / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    for entry in manifest["responses"]:
+        if "/sparql" in entry["url"]:
+            entry["status"], entry["headers"] = 500, {"Content-Type": "text/plain"}
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    db = tmp_path / "t.db"
+    first = crawl(db, "--replay", str(days / "2026-11-23"), "--source", source, as_of=AS_OF)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = query(db, "select * from items order by id")
+    second = crawl(db, "--replay", str(days / "2026-11-24"), "--source", source)
+    assert second.returncode == 2, second.stderr[-2000:]
+    h = health(db)[source]
+    assert h["status"] == "red" and h["channel"] == "rss"
+    assert h["reason"] == ("SPARQL endpoint failed for every watched act (16 queries: HTTP 500): "
+                           "OJ RSS is the only channel")
+    shown = cli("health", "--as-of", "2026-11-24T12:00", db=db)
+    assert shown.returncode == 2
+    row = next(line for line in shown.stdout.splitlines() if line.startswith(source))
+    assert "FEILER" in row and "SPARQL-tjenesten feilet" in row, shown.stdout
+    after = {r["id"]: r for r in query(db, "select * from items")}
+    assert all(after[r["id"]]["title"] == r["title"] and after[r["id"]]["vanished_at"] is None for r in before)
+    changed = query(db, "select kind from events where at >= '2026-11-24' and kind != 'new'")
+    assert changed == []

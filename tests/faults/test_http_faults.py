@@ -184,8 +184,8 @@ def test_500_on_the_primary_api_is_retried_then_the_fallback_channel_is_used(tmp
                           "headers": {"Content-Type": "application/xml"}, "file": sak.name})
     (folder / "manifest.json").write_text(json.dumps({"source": "no_stortinget_horinger", "responses": responses}))
     db = tmp_path / "t.db"
-    out = crawl(db, "--replay", str(tmp_path / "day"), as_of="2026-11-24T06:00:00+01:00",
-                settings={"RETRY_TIMES": "2"})
+    out = crawl(db, "--replay", str(tmp_path / "day"), "--source", "no_stortinget_horinger",
+                as_of="2026-11-24T06:00:00+01:00", settings={"RETRY_TIMES": "2"})
     assert out.returncode == 0, out.stderr[-2000:]
     h = health(db)["no_stortinget_horinger"]
     assert h["status"] == "amber"

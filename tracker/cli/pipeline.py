@@ -60,35 +60,36 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
 
     for name in sources:
         check_source(name)
+    # the sources a run expects, live or replayed alike: those asked for, else every scheduled one
+    expected = list(sources) or _all_sources()
     if replay:
         try:
             days = replay_days(replay)
         except FileNotFoundError as exc:
             raise TrackerError(str(exc)) from exc
+        # a recorded day also holds what unscheduled spiders fetched (documents): not a source
+        scheduled = set(_all_sources())
         steps = []
         for day in days:
             day_sources = sorted(p.parent.name for p in day.glob("*/manifest.json"))
-            # a recorded day also holds what unscheduled spiders fetched (documents): not a source
-            scheduled = set(_all_sources())
-            chosen = [s for s in day_sources if s in sources or (not sources and s in scheduled)]
+            chosen = [s for s in expected if s in day_sources]
             recorded = ", ".join(s for s in day_sources if s in scheduled) or "none"
             if not chosen:  # crawling nothing would write an empty digest and exit 0
                 asked = ", ".join(sources) if sources else "any source"
                 raise TrackerError(f"{day}: no recording of {asked} (recorded sources: {recorded})")
-            if missing := [s for s in sources if s not in day_sources]:
-                click.echo(f"warning: {day.name}: not recorded, not replayed: {', '.join(missing)} "
-                           f"(recorded sources: {recorded})", err=True)
             try:
                 clock = as_of or replay_as_of(day)
             except ValueError as exc:
                 raise TrackerError(str(exc)) from exc
+            # an expected source the day has no recording of is red that day (run_plan), as a
+            # live source that did not run is, never quietly left at its last health
             steps.append(Step(chosen, clock, replay_dir=str(day), label=day.name,
-                              spider_args=_spider_args(args)))
+                              spider_args=_spider_args(args),
+                              unrecorded=[s for s in expected if s not in day_sources]))
         return steps
     now = as_of or datetime.now(OSLO)
-    chosen = list(sources) or _all_sources()
     record_dir = str(Path(record) / now.date().isoformat()) if record else None
-    return [Step(chosen, now, record_dir=record_dir, label="live" if not record else "record",
+    return [Step(expected, now, record_dir=record_dir, label="live" if not record else "record",
                  spider_args=_spider_args(args))]
 
 

@@ -55,6 +55,14 @@ class Step:
     #: spider classes used instead of the project's for these sources (same `name`; e.g. the
     #: backfill spiders of crawlers/backfill.py, which the spider loader does not list)
     spider_classes: dict[str, Any] = field(default_factory=dict)
+    #: sources the run expects that its replayed day has no recording of: not crawled, and red
+    #: ("no recorded responses"), so that the day's health and digest never show yesterday's
+    unrecorded: list[str] = field(default_factory=list)
+
+
+def unrecorded_reason(day: str) -> str:
+    """The health reason of a source the replayed `day` (its folder's name) has no recording of."""
+    return f"no recorded responses: the replayed day {day} has no recording of this source"
 
 
 class ReactorCrawls:
@@ -480,7 +488,7 @@ def run_plan(
                 for step in plan:
                     mode = f"replay:{step.replay_dir}" if step.replay_dir else "live"
                     mode = f"backfill:{step.label}+{mode}" if step.backfill else mode
-                    run_id = store.start_run(db, as_of=step.as_of, mode=mode, sources=step.sources,
+                    run_id = store.start_run(db, as_of=step.as_of, mode=mode, sources=step.sources + step.unrecorded,
                                              replay_dir=str(step.replay_dir) if step.replay_dir else None,
                                              backfill=step.backfill)
                     health_rows: list[dict[str, Any]] = []
@@ -515,6 +523,11 @@ def run_plan(
                                                    notes=[("red", f"storing failed: {why}")])
                         else:
                             continue
+                        with db.conn:
+                            health_rows.append(health.record(db, run_id, run, now_iso()))
+                    for source in step.unrecorded:  # expected, but the replayed day holds none of it
+                        day = step.label or Path(str(step.replay_dir)).name
+                        run = health.SourceRun(source=source, notes=[("red", unrecorded_reason(day))])
                         with db.conn:
                             health_rows.append(health.record(db, run_id, run, now_iso()))
                     if step.record_dir:  # replaying the day runs at the hour it was recorded

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crawlers.notes import tally
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
 from tracker.store.queries import DAILY_RUN_SQL
@@ -69,6 +70,31 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+#: the HTTP statuses a site blocks with (crawlers.spiders.base.TrackerSpider.is_blocked)
+BLOCKING_STATUSES = (401, 403, 429, 503)
+
+
+def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
+    """What a crawl's responses that were not pages answered, from its Scrapy stats:
+    ("HTTP 403", 15), ("challenge page", 2) (a block page answered 200, counted by the spider as
+    a blocked page), ("not in the recording", 1) (a replayed request with no recorded answer).
+    robots.txt's own answers are left out: a site without one is not a failure."""
+    def n(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    prefix = "downloader/response_status_count/"
+    statuses = {int(key[len(prefix):]): n(key) - n(f"robotstxt/response_status_count/{key[len(prefix):]}")
+                for key in stats if key.startswith(prefix) and key[len(prefix):].isdigit()}
+    # a replayed request without a recording answers 404 "not recorded" (crawlers.middlewares)
+    unrecorded = n("replay/miss") - n("robotstxt/response_status_count/404")
+    statuses[404] = statuses.get(404, 0) - max(unrecorded, 0)
+    failed = [(f"HTTP {code}", count) for code, count in statuses.items() if code >= 400 and count > 0]
+    challenges = n("tracker/detail_blocked") - sum(statuses.get(code, 0) for code in BLOCKING_STATUSES)
+    failed += [("challenge page", challenges)] if challenges > 0 else []
+    failed += [("not in the recording", unrecorded)] if unrecorded > 0 else []
+    return failed
+
+
 def assess(run: SourceRun) -> tuple[str, str]:
     """(status, reason) for one source run."""
     s = run.stats
@@ -82,8 +108,11 @@ def assess(run: SourceRun) -> tuple[str, str]:
     if reds:
         return RED, "; ".join(reds)
     if run.items_seen == 0 and not run.may_be_empty:
+        responses = int(s.get("downloader/response_count", 0))
+        if not exceptions and (failed := failed_responses(s)):  # what the site answered instead
+            return RED, f"zero items ({sum(n for _, n in failed)} of {responses} responses: {tally(failed)})"
         why = counted(exceptions, "spider error") if exceptions else "no items"
-        return RED, f"zero items ({why}; {int(s.get('downloader/response_count', 0))} responses)"
+        return RED, f"zero items ({why}; {responses} responses)"
     if attempts and errors / attempts > PARSE_ERROR_RED:
         return RED, f"parse errors {errors}/{attempts} ({errors / attempts:.0%})"
     if run.fewer_than_usual:
