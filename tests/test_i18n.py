@@ -289,6 +289,16 @@ SPIDER_NOTES = [
     ("no_stortinget_horinger", 'FALLBACK = "fallback channel in use: eksport/saker + eksport/sak HOERFRIST"',
      "fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger answered HTTP 500)",
      "reservekanalen er i bruk: eksport/saker + eksport/sak HOERFRIST (eksport/horinger svarte HTTP 500)"),
+    ("no_stortinget_horinger", "(has the export changed?): ",
+     "eksport/horinger: field(s) missing from every hearing (43): innspillsfrist, komite.navn (has the export "
+     "changed?): their stored values are kept",
+     "eksport/horinger: felt som mangler i alle høringene (43): innspillsfrist, komite.navn (er eksporten endret?): "
+     "de lagrede verdiene beholdes"),
+    ("no_stortinget_horinger", "no hearing read, the stored ones are kept",
+     "eksport/horinger: field(s) missing from every hearing (43): horing_sak_info_liste (has the export changed?): "
+     "no hearing read, the stored ones are kept",
+     "eksport/horinger: felt som mangler i alle høringene (43): horing_sak_info_liste (er eksporten endret?): ingen "
+     "høringer er lest, de lagrede beholdes"),
     ("no_stortinget_horinger", "hearings of those cases missing this run",
      "fallback: some eksport/sak requests failed (HTTP 503); hearings of those cases missing this run",
      "reservekanalen: noen eksport/sak-forespørsler feilet (HTTP 503); høringene i de sakene mangler denne gangen"),
