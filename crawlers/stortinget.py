@@ -225,6 +225,13 @@ def read(body: bytes | None) -> tuple[Node | None, str | None]:
     return XmlNode(root), None
 
 
+def html_answer(body: bytes | None, content_type: str | None = None) -> bool:
+    """True when an answer is a web page (a bot challenge, an error or a login page) rather than
+    the export in either form."""
+    head = (body or b"").lstrip()[:100].lower()
+    return "html" in (content_type or "").lower() or head.startswith((b"<!doctype html", b"<html"))
+
+
 # ---------------------------------------------------------------------- what the endpoints hold
 
 

@@ -299,6 +299,14 @@ SPIDER_NOTES = [
      "no hearing read, the stored ones are kept",
      "eksport/horinger: felt som mangler i alle høringene (43): horing_sak_info_liste (er eksporten endret?): ingen "
      "høringer er lest, de lagrede beholdes"),
+    ("no_stortinget_horinger", 'page = "a bot challenge page" if self.is_blocked(response) else "an HTML page"',
+     "fallback failed too: eksport/saker answered a bot challenge page instead of the JSON export (HTTP 200)",
+     "reserveløsningen feilet også: eksport/saker svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200)"),
+    ("no_stortinget_horinger", "answered {page} instead of the JSON export (HTTP {response.status})",
+     "fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger answered an HTML page instead "
+     "of the JSON export (HTTP 200))",
+     "reservekanalen er i bruk: eksport/saker + eksport/sak HOERFRIST (eksport/horinger svarte med en HTML-side i "
+     "stedet for JSON-eksporten (HTTP 200))"),
     ("no_stortinget_horinger", "hearings of those cases missing this run",
      "fallback: some eksport/sak requests failed (HTTP 503); hearings of those cases missing this run",
      "reservekanalen: noen eksport/sak-forespørsler feilet (HTTP 503); høringene i de sakene mangler denne gangen"),

@@ -22,6 +22,8 @@ from crawlers.spiders.no_stortinget_horinger import (
     session_for,
 )
 from tests.conftest import FIXTURES, ROOT, file_response, make_spider
+from tracker.store.health import SourceRun, assess
+from tracker.vocabulary import health_reason
 
 HERE = FIXTURES / "no_stortinget_horinger"
 API = "https://data.stortinget.no/eksport"
@@ -570,6 +572,42 @@ def test_an_unreadable_innspillsfrist_keeps_the_deadline_not_the_one_to_ask_to_t
 
 def parsed_by_id(native_id: str):
     return by_id(parsed_items, native_id)
+
+
+# ---------------------------------------------------------------------- a web page for the export
+
+
+def test_a_bot_challenge_page_served_with_http_200_is_named_as_such():
+    """A challenge page (Cloudflare's «Just a moment...») with HTTP 200 where the JSON export was
+    asked for: the reason says so, in Bokmål, not «answered HTTP 200»."""
+    s = make_spider(NoStortingetHoringerSpider)
+    routes = {f"{API}/saker?sesjonid=2026-2027&format=json": ("challenge.html", 200)}
+    items = drive(s, s.parse(file_response(HERE / "challenge.html", url=HEARINGS)), routes)
+    assert items == []
+    assert s.notes == [
+        ("amber", "fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger answered a bot "
+                  "challenge page instead of the JSON export (HTTP 200))"),
+        ("red", "fallback failed too: eksport/saker answered a bot challenge page instead of the JSON export (HTTP 200)"),
+    ]
+    status, reason = assess(SourceRun("no_stortinget_horinger", notes=s.notes))
+    assert (status, health_reason(reason, "nb")) == (
+        "red", "reserveløsningen feilet også: eksport/saker svarte med en robotsjekkside i stedet for JSON-eksporten "
+               "(HTTP 200)")
+
+
+def test_another_web_page_served_with_http_200_is_named_as_such():
+    s = make_spider(NoStortingetHoringerSpider)
+    (request,) = s.parse(file_response(HERE / "horinger_500.html", url=HEARINGS, status=200))
+    assert request.url.startswith(f"{API}/saker")
+    assert s.notes[0][1].endswith("(eksport/horinger answered an HTML page instead of the JSON export (HTTP 200))")
+
+
+def test_a_challenge_page_for_the_sessions_says_so():
+    s = make_spider(NoStortingetHoringerSpider)
+    (request,) = s.parse_sessions(file_response(HERE / "challenge.html", url=f"{API}/sesjoner?format=json"))
+    assert request.url == HEARINGS
+    assert s.notes == [("amber", "eksport/sesjoner answered a bot challenge page instead of the JSON export "
+                                 "(HTTP 200): session computed from as_of (2026-2027)")]
 
 
 # ---------------------------------------------------------------------- the replay days through the real engine

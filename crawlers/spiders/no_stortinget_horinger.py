@@ -38,7 +38,8 @@ complete, and every field read from it is left unobserved (None: the store keeps
 deadline moves, no «Endret»). A key that decides the item's id (`IDENTITY_KEYS`) missing so gives
 no items at all. A required key one hearing lacks is a parse error and leaves that hearing's fields
 from it unobserved; an optional one (absent from the real hearing object sources.md quotes) a
-hearing lacks is read as null.
+hearing lacks is read as null. An answer that is a web page (a bot challenge page served with HTTP
+200) is a failed answer that says so, never "HTTP 200".
 
 The spider asks for the JSON form (``&format=json``) and reads every answer through the shared
 Stortinget client (crawlers/stortinget.py, also used by ``no_stortinget_spu``), which reads the
@@ -136,8 +137,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
     def parse_sessions(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Read `innevaerende_sesjon.id`; compute the session from `as_of` if that fails."""
         session, problem = None, None
-        if response.status >= 400 or self.is_blocked(response):
-            problem = f"HTTP {response.status}"
+        if response.status >= 400 or self.is_blocked(response) or self._not_export(response):
+            problem = self._refused(response)
         else:
             root, error = api.read(response.body)
             if error:
@@ -168,8 +169,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
         session = self._session_of(response.url)
         problem = None
         hearings: list[Hearing] = []
-        if self.is_blocked(response) or response.status >= 300:
-            problem = f"answered HTTP {response.status}"
+        if self.is_blocked(response) or response.status >= 300 or self._not_export(response):
+            problem = self._refused(response)
         else:
             root, error = api.read(response.body)
             if error:
@@ -233,6 +234,19 @@ class NoStortingetHoringerSpider(TrackerSpider):
         null (the real hearing object of sources.md lacks them)."""
         lacking = {k for k in hearing.absent if api.HEARING_KEYS[k] or k in self._missing}
         return lacking | set(hearing.unreadable)
+
+    def _refused(self, response: Response) -> str:
+        """What an answer that is not the export was: "answered HTTP 503", "answered a bot
+        challenge page instead of the JSON export (HTTP 200)"."""
+        if response.status >= 300:
+            return f"answered HTTP {response.status}"
+        page = "a bot challenge page" if self.is_blocked(response) else "an HTML page"
+        return f"answered {page} instead of the JSON export (HTTP {response.status})"
+
+    @staticmethod
+    def _not_export(response: Response) -> bool:
+        """A web page (a challenge, an error or login page served with HTTP 200), not the export."""
+        return api.html_answer(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1"))
 
     def _hearing_item(self, hearing: Hearing) -> Any:
         unobserved = self._unobserved(hearing)
@@ -442,8 +456,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
 
     def parse_cases(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The session's cases; fetch the detail of every case still pending in a committee."""
-        if self.is_blocked(response) or response.status >= 300:
-            self.note("red", f"fallback failed too: eksport/saker answered HTTP {response.status}")
+        if self.is_blocked(response) or response.status >= 300 or self._not_export(response):
+            self.note("red", f"fallback failed too: eksport/saker {self._refused(response)}")
             return
         root, error = api.read(response.body)
         if error:
