@@ -19,7 +19,10 @@ The two forms (docs/sources.md §2):
 - ids: JSON numbers or strings, XML text; ``innstilling_id`` ``-1`` means "no recommendation yet".
 
 Tolerant by design: an unknown field is ignored, a missing one is None, a list in a
-``{"sak": [...]}`` wrapper is unwrapped, and whitespace (CRLF inside titles) is collapsed.
+``{"sak": [...]}`` wrapper is unwrapped, and whitespace (CRLF inside titles) is collapsed. But a
+key that is not there at all is not the same as a key given as null: `Hearing.absent` names the
+keys of ``eksport/horinger`` a hearing lacks, and `missing_keys` those no hearing of the list has
+any more (a renamed key: the export changed, not every value became empty).
 """
 
 from __future__ import annotations
@@ -109,6 +112,10 @@ class Node:
         of a list `name_liste`)."""
         raise NotImplementedError
 
+    def has(self, name: str) -> bool:
+        """True when the child `name` is there at all, also when it is null, nil or empty."""
+        raise NotImplementedError
+
     def flag(self, name: str) -> bool:
         return (self.text(name) or "").lower() == "true"
 
@@ -126,6 +133,9 @@ class JsonNode(Node):
     def node(self, name: str) -> Node | None:
         value = self.data.get(name)
         return JsonNode(value) if isinstance(value, dict) else None
+
+    def has(self, name: str) -> bool:
+        return name in self.data
 
     def items(self, name: str) -> list[Node]:
         value = self.data.get(name)
@@ -176,6 +186,9 @@ class XmlNode(Node):
         child = self._child(name)
         return XmlNode(child) if child is not None else None
 
+    def has(self, name: str) -> bool:
+        return any(_local(c.tag) == name for c in self.element)
+
     def items(self, name: str) -> list[Node]:
         child = self._child(name)
         if child is None:
@@ -210,6 +223,13 @@ def read(body: bytes | None) -> tuple[Node | None, str | None]:
     if root is None:
         return None, "XML: no root element"
     return XmlNode(root), None
+
+
+def html_answer(body: bytes | None, content_type: str | None = None) -> bool:
+    """True when an answer is a web page (a bot challenge, an error or a login page) rather than
+    the export in either form."""
+    head = (body or b"").lstrip()[:100].lower()
+    return "html" in (content_type or "").lower() or head.startswith((b"<!doctype html", b"<html"))
 
 
 # ---------------------------------------------------------------------- what the endpoints hold
@@ -380,6 +400,59 @@ class Hearing:
     times: list[HearingTime] = field(default_factory=list)
     #: date fields given but not readable: field → the text
     unreadable: dict[str, str] = field(default_factory=dict)
+    #: the keys of HEARING_KEYS this hearing's object lacks altogether (not: gives as null); a key
+    #: of its committee or of its cases or sittings is dotted ("komite.navn", "horing_sak_info.sak_id")
+    #: and counts as absent when one of them lacks it
+    absent: set[str] = field(default_factory=set)
+    #: … and those it has (a key of its cases or sittings: one of them has it)
+    present: set[str] = field(default_factory=set)
+
+
+#: the keys of a hearing of ``eksport/horinger`` the spider reads (docs/sources.md §2), each with
+#: whether it is required: the real hearing object sources.md quotes has the required ones and lacks
+#: the others, which a single hearing may therefore leave out (as a null). Keys of the committee,
+#: of each case and of each sitting are dotted.
+HEARING_KEYS: dict[str, bool] = {
+    "id": True, "horing_status": True, "innspillsfrist": True, "komite": True, "skriftlig": True,
+    "start_dato": True, "horing_sak_info_liste": True, "horingstidspunkt_liste": True,
+    "anmodningsfrist_dato_tid": False, "soknadfrist_dato": False,
+    "komite.id": True, "komite.navn": True,
+    "horing_sak_info.sak_id": True, "horing_sak_info.sak_korttittel": True,
+    "horing_sak_info.sak_henvisning": True, "horing_sak_info.sak_tittel": False,
+    "horing_sak_info.sak_publikasjon": False,
+    "horingstidspunkt.sted": True, "horingstidspunkt.tidspunkt": True,
+}  # fmt: skip
+#: an optional key missing from every one of at least this many hearings is a changed export too
+MISSING_OPTIONAL_MIN = 5
+
+
+def _hearing_keys(node: Node) -> tuple[set[str], set[str]]:
+    """(present, absent): the keys of HEARING_KEYS a hearing's object has and lacks."""
+    present: set[str] = set()
+    absent: set[str] = set()
+    nested: dict[str, list[Node]] = {
+        "komite": [c] if (c := node.node("komite")) is not None else [],
+        "horing_sak_info": node.items("horing_sak_info_liste"),
+        "horingstidspunkt": node.items("horingstidspunkt_liste"),
+    }
+    for key in HEARING_KEYS:
+        parent, _, name = key.rpartition(".")
+        for obj in nested[parent] if parent else [node]:
+            (present if obj.has(name) else absent).add(key)
+    return present, absent
+
+
+def missing_keys(hearings: list[Hearing]) -> list[str]:
+    """The keys of HEARING_KEYS no hearing of the list has, in that order: a required key that
+    one hearing (or its committee, case, sitting) could have and none has, an optional one that
+    none of at least MISSING_OPTIONAL_MIN hearings has. The export changed (a key renamed,
+    dropped): the values read from it are not known, not empty."""
+    missing = []
+    for key, required in HEARING_KEYS.items():
+        lacking = sum(key in h.absent for h in hearings)
+        if lacking and not any(key in h.present for h in hearings) and (required or lacking >= MISSING_OPTIONAL_MIN):
+            missing.append(key)
+    return missing
 
 
 def _case_ref(node: Node) -> CaseRef | None:
@@ -395,6 +468,7 @@ def hearings(root: Node) -> list[Hearing]:
     out = []
     for node in root.items("horinger_liste"):
         dates = {f: node.text(f) for f in ("innspillsfrist", "anmodningsfrist_dato_tid", "soknadfrist_dato", "start_dato")}
+        present, absent = _hearing_keys(node)
         out.append(Hearing(
             id=node.id(), hearing_status=node.text("horing_status"), publication_status=node.text("status"),
             type=node.text("type"), status_info=node.text("status_info_tekst"), written=node.flag("skriftlig"),
@@ -404,6 +478,7 @@ def hearings(root: Node) -> list[Hearing]:
             cases=[c for c in (_case_ref(n) for n in node.items("horing_sak_info_liste")) if c],
             times=[HearingTime(n.text("sted"), when(n.text("tidspunkt"))) for n in node.items("horingstidspunkt_liste")],
             unreadable={f: v for f, v in dates.items() if v and unreadable_date(v)},
+            absent=absent, present=present,
         ))  # fmt: skip
     return out
 

@@ -289,6 +289,24 @@ SPIDER_NOTES = [
     ("no_stortinget_horinger", 'FALLBACK = "fallback channel in use: eksport/saker + eksport/sak HOERFRIST"',
      "fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger answered HTTP 500)",
      "reservekanalen er i bruk: eksport/saker + eksport/sak HOERFRIST (eksport/horinger svarte HTTP 500)"),
+    ("no_stortinget_horinger", "(has the export changed?): ",
+     "eksport/horinger: field(s) missing from every hearing (43): innspillsfrist, komite.navn (has the export "
+     "changed?): their stored values are kept",
+     "eksport/horinger: felt som mangler i alle høringene (43): innspillsfrist, komite.navn (er eksporten endret?): "
+     "de lagrede verdiene beholdes"),
+    ("no_stortinget_horinger", "no hearing read, the stored ones are kept",
+     "eksport/horinger: field(s) missing from every hearing (43): horing_sak_info_liste (has the export changed?): "
+     "no hearing read, the stored ones are kept",
+     "eksport/horinger: felt som mangler i alle høringene (43): horing_sak_info_liste (er eksporten endret?): ingen "
+     "høringer er lest, de lagrede beholdes"),
+    ("no_stortinget_horinger", 'page = "a bot challenge page" if self.is_blocked(response) else "an HTML page"',
+     "fallback failed too: eksport/saker answered a bot challenge page instead of the JSON export (HTTP 200)",
+     "reserveløsningen feilet også: eksport/saker svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200)"),
+    ("no_stortinget_horinger", "answered {page} instead of the JSON export (HTTP {response.status})",
+     "fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger answered an HTML page instead "
+     "of the JSON export (HTTP 200))",
+     "reservekanalen er i bruk: eksport/saker + eksport/sak HOERFRIST (eksport/horinger svarte med en HTML-side i "
+     "stedet for JSON-eksporten (HTTP 200))"),
     ("no_stortinget_horinger", "hearings of those cases missing this run",
      "fallback: some eksport/sak requests failed (HTTP 503); hearings of those cases missing this run",
      "reservekanalen: noen eksport/sak-forespørsler feilet (HTTP 503); høringene i de sakene mangler denne gangen"),

@@ -22,6 +22,8 @@ from crawlers.spiders.no_stortinget_horinger import (
     session_for,
 )
 from tests.conftest import FIXTURES, ROOT, file_response, make_spider
+from tracker.store.health import SourceRun, assess
+from tracker.vocabulary import health_reason
 
 HERE = FIXTURES / "no_stortinget_horinger"
 API = "https://data.stortinget.no/eksport"
@@ -415,6 +417,197 @@ def test_same_primary_case_twice_gets_distinct_ids():
     items = drive(s, s.parse(XmlResponse(url=HEARINGS, body=body, encoding="utf-8")), {})
     ids = [i["native_id"] for i in items]
     assert len(set(ids)) == 6 and "sak-107130-h10006204" in ids
+
+
+# ---------------------------------------------------------------------- the export without a key it had
+
+
+def doctored(edit, known: dict | None = None):
+    """The JSON fixture with `edit(hearing)` applied to every hearing, through the primary channel."""
+    data = json.loads((HERE / "horinger.json").read_text("utf-8"))
+    for hearing in data["horinger_liste"]:
+        edit(hearing)
+    s = make_spider(NoStortingetHoringerSpider, known=known or {})
+    response = TextResponse(url=HEARINGS, body=json.dumps(data).encode(), encoding="utf-8")
+    return s, drive(s, s.parse(response), {url: (file, 200) for url, file in PROGRAM_FIXTURE.items()})
+
+
+def rename(key: str, new: str, inside: str | None = None):
+    def edit(hearing: dict) -> None:
+        for obj in ([hearing[inside]] if inside == "komite" else hearing[inside]) if inside else [hearing]:
+            if obj is not None:
+                obj[new] = obj.pop(key)
+    return edit
+
+
+KNOWN = {i["native_id"]: {"status": "open"} for i in parsed_items}
+
+
+def test_a_renamed_innspillsfrist_is_red_names_it_and_moves_no_deadline():
+    """`innspillsfrist` gone from every hearing (renamed): the export changed, the written-input
+    deadline is not known — not «none», and not the deadline to ask to take part in its place."""
+    s, items = doctored(rename("innspillsfrist", "innspillsfrist_dato_tid"), known=KNOWN)
+    assert s.notes == [("red", "eksport/horinger: field(s) missing from every hearing (6): innspillsfrist "
+                               "(has the export changed?): their stored values are kept")]
+    assert s.listing["complete"] is False  # nothing vanishes from a list read only in part
+    assert len(items) == 6
+    for hearing in items:
+        assert "deadline" not in hearing  # not observed: the stored deadline is kept
+        assert hearing["extra"]["innspillsfrist"] is None and hearing["extra"]["deadline_basis"] is None
+    # what the renamed key does not touch is still read
+    assert by_id(items, "sak-107130")["extra"]["anmodningsfrist"] == "2026-11-26T12:00:00+01:00"
+    assert by_id(items, "sak-107130")["owner"] == "Familie- og kulturkomiteen"
+
+
+def test_a_renamed_innspillsfrist_reads_the_same_in_the_xml_form():
+    body = (HERE / "horinger.xml").read_bytes().replace(b"innspillsfrist>", b"innspillsfrist_dato_tid>")
+    s = make_spider(NoStortingetHoringerSpider)
+    items = drive(s, s.parse(XmlResponse(url=HEARINGS, body=body, encoding="utf-8")), {})
+    assert s.notes[0][0] == "red" and ": innspillsfrist (has the export changed?)" in s.notes[0][1]
+    assert all("deadline" not in i for i in items)
+
+
+def test_a_renamed_komite_is_red_and_leaves_owner_summary_and_committee_as_stored():
+    s, items = doctored(rename("komite", "komite_info"), known=KNOWN)
+    assert [level for level, _ in s.notes] == ["red"]
+    assert "every hearing (6): komite (has the export changed?)" in s.notes[0][1]
+    for hearing in items:
+        assert "owner" not in hearing and "summary" not in hearing
+        assert hearing["extra"]["committee_id"] is None
+        assert hearing["title"].startswith("Komitéhøring: ")  # read from the cases: still known
+    assert by_id(items, "sak-107130")["deadline"] == "2026-12-01T23:59:59+01:00"
+
+
+def test_a_renamed_key_of_the_committee_is_named_with_its_parent():
+    s, items = doctored(rename("navn", "komitenavn", inside="komite"), known=KNOWN)
+    assert "every hearing (6): komite.navn (has the export changed?)" in s.notes[0][1]
+    assert all("owner" not in i and "summary" not in i for i in items)
+    assert by_id(items, "sak-107130")["extra"]["committee_id"] == "FAMKULT"
+
+
+def test_a_renamed_key_of_the_sittings_keeps_the_stored_sittings_and_start():
+    s, items = doctored(rename("sted", "lokale", inside="horingstidspunkt_liste"), known=KNOWN)
+    assert "every hearing (6): horingstidspunkt.sted (has the export changed?)" in s.notes[0][1]
+    hearing = by_id(items, "sak-107130")
+    assert hearing["extra"]["hearing_times"] is None  # not «no room any more»
+    assert hearing["extra"]["hearing_start"] == "2026-12-03T09:00:00+01:00"  # start_dato is still read
+
+
+def test_an_optional_key_missing_from_every_hearing_of_a_list_is_red_too():
+    s, items = doctored(rename("anmodningsfrist_dato_tid", "anmodningsfrist"), known=KNOWN)
+    assert "every hearing (6): anmodningsfrist_dato_tid (has the export changed?)" in s.notes[0][1]
+    hearing = by_id(items, "sak-103533")  # its only deadline is the one to ask to take part
+    assert "deadline" not in hearing and hearing["extra"]["anmodningsfrist"] is None
+    assert by_id(items, "sak-107130")["deadline"] == "2026-12-01T23:59:59+01:00"
+
+
+def test_a_key_the_id_is_read_from_missing_gives_no_items_and_vanishes_nothing():
+    s, items = doctored(rename("horing_sak_info_liste", "saker"))
+    assert items == []
+    assert s.notes == [("red", "eksport/horinger: field(s) missing from every hearing (6): horing_sak_info_liste "
+                               "(has the export changed?): no hearing read, the stored ones are kept")]
+    assert s.listing["complete"] is False
+
+
+def test_a_hearing_lacking_a_required_key_alone_is_a_parse_error_and_keeps_that_field():
+    data = json.loads((HERE / "horinger.json").read_text("utf-8"))
+    del data["horinger_liste"][0]["innspillsfrist"]
+    s = make_spider(NoStortingetHoringerSpider)
+    routes = {url: (file, 200) for url, file in PROGRAM_FIXTURE.items()}
+    items = drive(s, s.parse(TextResponse(url=HEARINGS, body=json.dumps(data).encode(), encoding="utf-8")), routes)
+    assert s.notes == []  # the other hearings have it: not a changed export
+    assert s.crawler.stats.get_value("tracker/parse_errors") == 1
+    first = by_id(items, "sak-107130")
+    assert "deadline" not in first and first["extra"]["innspillsfrist"] is None
+    assert by_id(items, "sak-105210")["deadline"] == parsed_by_id("sak-105210")["deadline"]
+
+
+def test_values_given_as_null_are_empty_values_not_a_changed_export():
+    """A key given as null (JSON null, XML i:nil) is the export saying «none»: no note, no parse
+    error, and the time it gives none of is cleared ("") as before."""
+    def nulls(hearing: dict) -> None:
+        hearing["innspillsfrist"] = None
+        hearing["komite"] = None
+        hearing["horingstidspunkt_liste"] = None
+    s, items = doctored(nulls)
+    assert s.notes == [] and s.listing["complete"] is True
+    assert s.crawler.stats.get_value("tracker/parse_errors") is None
+    hearing = by_id(items, "sak-107130")
+    assert hearing["extra"]["innspillsfrist"] == "" and hearing["extra"]["deadline_basis"] == "anmodningsfrist"
+    assert hearing["extra"]["hearing_times"] == [] and "owner" not in hearing
+
+
+def test_the_real_hearing_object_sources_md_quotes_is_read_without_a_note():
+    """docs/sources.md §2 quotes a real hearing object of the JSON form (a public repository's
+    fixture, copied from the API). It lacks `anmodningsfrist_dato_tid`, `soknadfrist_dato`, `status`,
+    `type` and the cases' `sak_tittel`: a hearing may leave those out, read as null."""
+    real = {"id": 10005544, "skriftlig": False, "horing_status": "Avholdt",
+            "start_dato": "/Date(1761550200000+0100)/", "innspillsfrist": "/Date(1761083940000+0200)/",
+            "komite": {"id": "ARBSOS", "navn": "Arbeids- og sosialkomiteen"},
+            # the quote elides this time ("/Date(…)/"): the hearing's start stands in for it
+            "horingstidspunkt_liste": [{"sted": "Stortingets komitéhus, Høringssal 1",
+                                        "tidspunkt": "/Date(1761550200000+0100)/"}],
+            "horing_sak_info_liste": [{"sak_id": 104908, "sak_korttittel": "Statsbudsjettet 2026 (arbeids- og "
+                                       "sosialkomiteen)", "sak_henvisning": "Prop. 1 S (2025-2026), Innst. 15 S (2025-2026)"}]}
+    s = make_spider(NoStortingetHoringerSpider, as_of="2025-10-20T06:00:00+02:00")
+    body = json.dumps({"horinger_liste": [real], "sesjon_id": "2025-2026"}).encode()
+    (hearing,) = drive(s, s.parse(TextResponse(url=HEARINGS, body=body, encoding="utf-8")), {})
+    assert s.notes == [] and s.listing["complete"] is True
+    assert s.crawler.stats.get_value("tracker/parse_errors") is None
+    assert hearing["native_id"] == "sak-104908" and hearing["owner"] == "Arbeids- og sosialkomiteen"
+    assert hearing["deadline"] == "2025-10-21T23:59:59+02:00"
+    assert hearing["extra"]["anmodningsfrist"] == "" and hearing["extra"]["soknadfrist"] == ""
+
+
+def test_an_unreadable_innspillsfrist_keeps_the_deadline_not_the_one_to_ask_to_take_part(tmp_path):
+    xml = (HERE / "horinger.xml").read_text("utf-8")
+    (tmp_path / "horinger.xml").write_text(xml.replace(
+        "<innspillsfrist>2026-12-01T23:59:00</innspillsfrist>", "<innspillsfrist>tirsdag</innspillsfrist>", 1), "utf-8")
+    s, items = primary(str(tmp_path / "horinger.xml"))
+    hearing = by_id(items, item["native_id"])
+    assert "deadline" not in hearing and hearing["extra"]["deadline_basis"] is None
+    assert hearing["extra"]["innspillsfrist"] is None
+    assert hearing["extra"]["anmodningsfrist"] == "2026-11-26T12:00:00+01:00"
+
+
+def parsed_by_id(native_id: str):
+    return by_id(parsed_items, native_id)
+
+
+# ---------------------------------------------------------------------- a web page for the export
+
+
+def test_a_bot_challenge_page_served_with_http_200_is_named_as_such():
+    """A challenge page (Cloudflare's «Just a moment...») with HTTP 200 where the JSON export was
+    asked for: the reason says so, in Bokmål, not «answered HTTP 200»."""
+    s = make_spider(NoStortingetHoringerSpider)
+    routes = {f"{API}/saker?sesjonid=2026-2027&format=json": ("challenge.html", 200)}
+    items = drive(s, s.parse(file_response(HERE / "challenge.html", url=HEARINGS)), routes)
+    assert items == []
+    assert s.notes == [
+        ("amber", "fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger answered a bot "
+                  "challenge page instead of the JSON export (HTTP 200))"),
+        ("red", "fallback failed too: eksport/saker answered a bot challenge page instead of the JSON export (HTTP 200)"),
+    ]
+    status, reason = assess(SourceRun("no_stortinget_horinger", notes=s.notes))
+    assert (status, health_reason(reason, "nb")) == (
+        "red", "reserveløsningen feilet også: eksport/saker svarte med en robotsjekkside i stedet for JSON-eksporten "
+               "(HTTP 200)")
+
+
+def test_another_web_page_served_with_http_200_is_named_as_such():
+    s = make_spider(NoStortingetHoringerSpider)
+    (request,) = s.parse(file_response(HERE / "horinger_500.html", url=HEARINGS, status=200))
+    assert request.url.startswith(f"{API}/saker")
+    assert s.notes[0][1].endswith("(eksport/horinger answered an HTML page instead of the JSON export (HTTP 200))")
+
+
+def test_a_challenge_page_for_the_sessions_says_so():
+    s = make_spider(NoStortingetHoringerSpider)
+    (request,) = s.parse_sessions(file_response(HERE / "challenge.html", url=f"{API}/sesjoner?format=json"))
+    assert request.url == HEARINGS
+    assert s.notes == [("amber", "eksport/sesjoner answered a bot challenge page instead of the JSON export "
+                                 "(HTTP 200): session computed from as_of (2026-2027)")]
 
 
 # ---------------------------------------------------------------------- the replay days through the real engine

@@ -125,3 +125,23 @@ def test_hearings_fallback_reads_the_real_xml_list():
     updated = [next(c.updated for c in real if c.id == i) for i in ids]
     assert updated == sorted(updated, reverse=True)
     assert all(r.url.endswith("&format=json") for r in requests)
+
+
+def test_a_key_given_as_nil_or_null_is_there_and_a_key_left_out_is_not():
+    """The real capture gives an empty committee as ``<komite i:nil="true" />`` (its JSON twin as
+    null): the key is there, its value empty. A key the answer does not have is not there — what
+    `Hearing.absent` and `missing_keys` stand on (a renamed key is a changed export)."""
+    for first in (root(REAL).items("saker_liste")[0], root(TWIN).items("saker_liste")[0]):
+        assert first.has("komite") and first.node("komite") is None
+        assert first.has("innstilling_id") and not first.has("innspillsfrist")
+
+
+def test_missing_keys_tells_a_renamed_key_from_values_given_as_null():
+    node, _ = api.read((HERE / "horinger.xml").read_bytes())
+    assert api.missing_keys(api.hearings(node)) == []
+    renamed, _ = api.read((HERE / "horinger.xml").read_bytes().replace(b"<komite>", b"<utvalg>")
+                          .replace(b"</komite>", b"</utvalg>").replace(b"<komite ", b"<utvalg "))
+    assert api.missing_keys(api.hearings(renamed)) == ["komite"]
+    nil, _ = api.read((HERE / "horinger.xml").read_bytes().replace(b"<skriftlig>false</skriftlig>",
+                                                                   b'<skriftlig i:nil="true" />'))
+    assert api.missing_keys(api.hearings(nil)) == []

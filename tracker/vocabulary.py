@@ -376,6 +376,19 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"only (?P<num>\d+) read", N_("only %(num)s read")),
     (r"page (?P<page>\d+) was empty, so the pages after it were not read",
      N_("page %(page)s was empty, so the pages after it were not read")),
+    # Stortinget's committee hearings: the export without a key it had (schema drift), a web page for the export
+    (r"eksport/horinger: field\(s\) missing from every hearing \((?P<num>\d+)\): (?P<fields>.+?) \(has the export "
+     r"changed\?\): their stored values are kept",
+     N_("eksport/horinger: field(s) missing from every hearing (%(num)s): %(fields)s (has the export changed?): their "
+        "stored values are kept")),
+    (r"eksport/horinger: field\(s\) missing from every hearing \((?P<num>\d+)\): (?P<fields>.+?) \(has the export "
+     r"changed\?\): no hearing read, the stored ones are kept",
+     N_("eksport/horinger: field(s) missing from every hearing (%(num)s): %(fields)s (has the export changed?): no "
+        "hearing read, the stored ones are kept")),
+    (r"(?P<what>.+?) answered a bot challenge page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
+     N_("%(what)s answered a bot challenge page instead of the JSON export (HTTP %(status)s)")),
+    (r"(?P<what>.+?) answered an HTML page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
+     N_("%(what)s answered an HTML page instead of the JSON export (HTTP %(status)s)")),
     # the rarer notes: Stortinget's sessions, hearing programmes and cases
     (r"(?P<inner>eksport/sesjoner .+): session computed from as_of \((?P<session>[^)]+)\)",
      N_("%(inner)s: the session was computed from the run's date (%(session)s)")),

@@ -31,6 +31,16 @@ gets ``sak-<id>-h<hearing id>``; a hearing without any case gets ``horing-<heari
 a deadline given with a time of day on one channel but as a day on the other shows as a
 ``deadline_changed``.
 
+A key the export leaves out is not a value it gives as empty (``null``, ``i:nil``,
+``/Date(-62135596800000)/``): a key of the hearing (`stortinget.HEARING_KEYS`) that no hearing of
+the list has any more — renamed or dropped — turns the source red naming it, the listing is not
+complete, and every field read from it is left unobserved (None: the store keeps what it holds; no
+deadline moves, no «Endret»). A key that decides the item's id (`IDENTITY_KEYS`) missing so gives
+no items at all. A required key one hearing lacks is a parse error and leaves that hearing's fields
+from it unobserved; an optional one (absent from the real hearing object sources.md quotes) a
+hearing lacks is read as null. An answer that is a web page (a bot challenge page served with HTTP
+200) is a failed answer that says so, never "HTTP 200".
+
 The spider asks for the JSON form (``&format=json``) and reads every answer through the shared
 Stortinget client (crawlers/stortinget.py, also used by ``no_stortinget_spu``), which reads the
 XML form too (namespace ``http://data.stortinget.no``, ``*_liste`` lists, ``i:nil``).
@@ -49,6 +59,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -71,6 +82,25 @@ CASE_DONE = ("behandlet", "trukket", "bortfalt")
 #: hearing statuses after which the programme can no longer change
 HEARING_DONE = ("avholdt", "avlyst")
 FALLBACK = "fallback channel in use: eksport/saker + eksport/sak HOERFRIST"
+#: the keys of a hearing its item's id is read from: a list that lacks one gives no items
+IDENTITY_KEYS = ("id", "horing_sak_info_liste", "horing_sak_info.sak_id")
+#: the item's fields, and the keys of the hearing (stortinget.HEARING_KEYS) each is read from: a key
+#: the export left out (or a date it gave that cannot be read) leaves the field unobserved
+READ_FROM: dict[str, tuple[str, ...]] = {
+    "title": ("horing_sak_info.sak_korttittel", "horing_sak_info.sak_tittel", "horing_sak_info.sak_henvisning"),
+    "owner": ("komite", "komite.navn"),
+    "status_raw": ("horing_status",),
+    "reference": ("horing_sak_info.sak_henvisning",),
+    "documents": ("horing_sak_info.sak_korttittel", "horing_sak_info.sak_tittel",
+                  "horing_sak_info.sak_henvisning", "horing_sak_info.sak_publikasjon"),
+    "summary": ("komite", "komite.navn", "skriftlig", "horing_sak_info.sak_korttittel",
+                "horing_sak_info.sak_tittel", "horing_sak_info.sak_henvisning"),
+    # extra
+    "committee_id": ("komite", "komite.id"),
+    "written": ("skriftlig",),
+    "hearing_times": ("horingstidspunkt_liste", "horingstidspunkt.sted", "horingstidspunkt.tidspunkt"),
+    "case_references": ("horing_sak_info.sak_henvisning",),
+}  # fmt: skip
 
 
 def session_for(day: date) -> str:
@@ -92,6 +122,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
         self.session: str | None = None
         #: native ids given out in this run (a second hearing on the same primary case)
         self._used_ids: set[str] = set()
+        #: the keys no hearing of this run's list has (stortinget.missing_keys)
+        self._missing: list[str] = []
         #: fallback: `eksport/sak` requests still out, and the hearings found so far
         self._fallback_outstanding = 0
         self._fallback_found: list[dict[str, Any]] = []
@@ -105,8 +137,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
     def parse_sessions(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Read `innevaerende_sesjon.id`; compute the session from `as_of` if that fails."""
         session, problem = None, None
-        if response.status >= 400 or self.is_blocked(response):
-            problem = f"HTTP {response.status}"
+        if response.status >= 400 or self.is_blocked(response) or self._not_export(response):
+            problem = self._refused(response)
         else:
             root, error = api.read(response.body)
             if error:
@@ -137,8 +169,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
         session = self._session_of(response.url)
         problem = None
         hearings: list[Hearing] = []
-        if self.is_blocked(response) or response.status >= 300:
-            problem = f"answered HTTP {response.status}"
+        if self.is_blocked(response) or response.status >= 300 or self._not_export(response):
+            problem = self._refused(response)
         else:
             root, error = api.read(response.body)
             if error:
@@ -150,7 +182,18 @@ class NoStortingetHoringerSpider(TrackerSpider):
         if problem:
             yield from self._start_fallback(session, f"eksport/horinger {problem}")
             return
-        complete = True
+        self._missing = api.missing_keys(hearings)
+        if self._missing:
+            # the export changed (a key renamed or dropped): what was read from it is not known
+            unread = any(k in IDENTITY_KEYS for k in self._missing)
+            self.note("red", f"eksport/horinger: field(s) missing from every hearing ({len(hearings)}): "
+                             f"{', '.join(self._missing)} (has the export changed?): "
+                             + ("no hearing read, the stored ones are kept" if unread else "their stored values are kept"))
+            if unread:  # the items' ids cannot be told: none is given, none vanishes
+                self.set_listing(complete=False, since=None, channel="api")
+                return
+        # with a key missing, the list is not what the spider can read in full: nothing vanishes from it
+        complete = not self._missing
         for hearing in hearings:
             if not self._check_hearing(hearing, response.url):
                 complete = False
@@ -171,29 +214,71 @@ class NoStortingetHoringerSpider(TrackerSpider):
         yield from self._start_fallback(session, f"eksport/horinger failed ({failure.type.__name__})")
 
     def _check_hearing(self, hearing: Hearing, url: str) -> bool:
-        """False (a parse error) for a hearing without id; a hearing without cases is counted too."""
+        """False (a parse error) for a hearing without id or without a key its id is read from; a
+        hearing without cases, or without a required key the other hearings have (its fields from
+        it stay as stored), is counted too."""
         if not hearing.id:
             self.parse_error("hearing without id", url)
             return False
+        if lacking := sorted(k for k in hearing.absent if api.HEARING_KEYS[k] and k not in self._missing):
+            self.parse_error(f"hearing {hearing.id} lacks {', '.join(lacking)}", url)
+            if any(k in IDENTITY_KEYS for k in lacking):
+                return False  # its id cannot be told (not the case it is about): left out, nothing vanishes
         if not hearing.cases:
             self.parse_error(f"hearing {hearing.id} has no case (horing_sak_info_liste empty)", url)
         return True
 
+    def _unobserved(self, hearing: Hearing) -> set[str]:
+        """The keys of `hearing` whose values are not known: missing from the whole list, a required
+        one it lacks, or a date it gives that cannot be read. An optional key a hearing lacks is a
+        null (the real hearing object of sources.md lacks them)."""
+        lacking = {k for k in hearing.absent if api.HEARING_KEYS[k] or k in self._missing}
+        return lacking | set(hearing.unreadable)
+
+    def _refused(self, response: Response) -> str:
+        """What an answer that is not the export was: "answered HTTP 503", "answered a bot
+        challenge page instead of the JSON export (HTTP 200)"."""
+        if response.status >= 300:
+            return f"answered HTTP {response.status}"
+        page = "a bot challenge page" if self.is_blocked(response) else "an HTML page"
+        return f"answered {page} instead of the JSON export (HTTP {response.status})"
+
+    @staticmethod
+    def _not_export(response: Response) -> bool:
+        """A web page (a challenge, an error or login page served with HTTP 200), not the export."""
+        return api.html_answer(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1"))
+
     def _hearing_item(self, hearing: Hearing) -> Any:
-        deadline, basis = self._parse_deadline(hearing)
+        unobserved = self._unobserved(hearing)
+        deadline, basis = self._parse_deadline(hearing, unobserved)
         cases = hearing.cases
+        native_id = self._parse_native_id(hearing)
+        fields = {
+            "title": self._parse_title(cases, hearing),
+            "owner": self._parse_owner(hearing),
+            "status_raw": self._parse_status(hearing),
+            "reference": self._parse_reference(cases),
+            "documents": self._parse_documents(cases),
+            "summary": self._parse_summary(hearing),
+        }
+        extra = self._parse_extra(hearing, basis, unobserved)
+        # a field read from a key the export left out is not observed: the store keeps what it has
+        # (a hearing it does not know yet gets the title that can be read, an item needs one)
+        for name, keys in READ_FROM.items():
+            if name == "title" and not cases:
+                keys = READ_FROM["owner"]
+            if unobserved.intersection(keys) and not (name == "title" and native_id not in self.known):
+                if name in fields:
+                    fields[name] = None
+                else:
+                    extra[name] = None
         return self.make_item(
-            native_id=self._parse_native_id(hearing),
-            title=self._parse_title(cases, hearing),
-            owner=self._parse_owner(hearing),
+            native_id=native_id,
             deadline=iso(deadline),
-            status_raw=self._parse_status(hearing),
             url=HEARING_PAGE.format(hearing_id=hearing.id),
-            reference=self._parse_reference(cases),
-            documents=self._parse_documents(cases),
-            summary=self._parse_summary(hearing),
             channel="api",
-            extra=self._parse_extra(hearing, basis),
+            extra=extra,
+            **fields,
         )
 
     def _parse_native_id(self, hearing: Hearing) -> str:
@@ -220,13 +305,18 @@ class NoStortingetHoringerSpider(TrackerSpider):
     def _parse_owner(hearing: Hearing) -> str | None:
         return _committee_name(hearing)
 
-    def _parse_deadline(self, hearing: Hearing) -> tuple[datetime | None, str | None]:
+    def _parse_deadline(self, hearing: Hearing, unobserved: AbstractSet[str] = frozenset()) -> tuple[datetime | None, str | None]:
         """Written-input deadline when there is one, else the deadline to ask to take part. Every
         date of the hearing that could not be read is a parse error (the source turns amber; the
-        stored time is kept, see _parse_extra)."""
+        stored time is kept, see _parse_extra). A written-input deadline that is not known (its
+        key missing, its text unreadable) leaves the deadline unknown (None: the stored one is
+        kept), never the deadline to ask to take part in its place."""
         for field, text in hearing.unreadable.items():
             self.parse_error(f"hearing {hearing.id}: unreadable {field} {text!r}")
-        for when, basis in ((hearing.innspillsfrist, "innspillsfrist"), (hearing.anmodningsfrist, "anmodningsfrist")):
+        for when, key, basis in ((hearing.innspillsfrist, "innspillsfrist", "innspillsfrist"),
+                                 (hearing.anmodningsfrist, "anmodningsfrist_dato_tid", "anmodningsfrist")):
+            if key in unobserved:
+                return None, None
             if when is not None:
                 return _deadline(when), basis
         return None, None
@@ -269,15 +359,18 @@ class NoStortingetHoringerSpider(TrackerSpider):
         return text
 
     @staticmethod
-    def _parse_extra(hearing: Hearing, basis: str | None) -> dict[str, Any]:
+    def _parse_extra(hearing: Hearing, basis: str | None, unobserved: AbstractSet[str] = frozenset()) -> dict[str, Any]:
         times = [{"sted": t.place, "tidspunkt": iso(t.at)} for t in hearing.times]
+        unobserved = set(unobserved) | set(hearing.unreadable)
         start = iso(hearing.start) or next((t["tidspunkt"] for t in times if t["tidspunkt"]), None)
+        if "start_dato" in unobserved or (not hearing.start and unobserved.intersection(READ_FROM["hearing_times"])):
+            start = None  # the start is not known: not given readably, or read from sittings not known
 
         def observed(value: str | None, field: str) -> str | None:
             """The export's time; "" when it gives none (a deadline to ask to speak that was
             dropped, a hearing made written-only: the stored time is cleared); None when its text
-            could not be read (the stored time is kept: tracker.store.merge)."""
-            return value or (None if field in hearing.unreadable else "")
+            could not be read or its key is missing (the stored time is kept: tracker.store.merge)."""
+            return value or (None if field in unobserved else "")
 
         return {
             "hearing_id": hearing.id,
@@ -363,8 +456,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
 
     def parse_cases(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The session's cases; fetch the detail of every case still pending in a committee."""
-        if self.is_blocked(response) or response.status >= 300:
-            self.note("red", f"fallback failed too: eksport/saker answered HTTP {response.status}")
+        if self.is_blocked(response) or response.status >= 300 or self._not_export(response):
+            self.note("red", f"fallback failed too: eksport/saker {self._refused(response)}")
             return
         root, error = api.read(response.body)
         if error:

@@ -110,3 +110,51 @@ def test_the_sparql_endpoint_failing_turns_eu_cellar_red_and_keeps_its_acts(tmp_
     assert all(after[r["id"]]["title"] == r["title"] and after[r["id"]]["vanished_at"] is None for r in before)
     changed = query(db, "select kind from events where at >= '2026-11-24' and kind != 'new'")
     assert changed == []
+
+
+STORTINGET = "no_stortinget_horinger"
+
+
+@pytest.mark.parametrize(("key", "renamed", "reason_nb"), [
+    ("innspillsfrist", "innspillsfrist_dato_tid",
+     "eksport/horinger: felt som mangler i alle høringene (43): innspillsfrist (er eksporten endret?): de lagrede "
+     "verdiene beholdes"),
+    ("komite", "komite_info",
+     "eksport/horinger: felt som mangler i alle høringene (43): komite (er eksporten endret?): de lagrede "
+     "verdiene beholdes"),
+])  # fmt: skip
+def test_a_key_gone_from_stortingets_hearings_turns_it_red_and_changes_nothing_stored(tmp_path, key, renamed,
+                                                                                    reason_nb):
+    """The `horinger` export renames a key of every hearing: the source is red, its reason (in
+    Bokmål, as `health` says it) names the key, and nothing stored changes — no deadline moves, no
+    «Endret», no hearing vanishes — as the same export without the rename would have left it."""
+    day = _copy_day(tmp_path, (STORTINGET,))
+    db = tmp_path / "t.db"
+    assert crawl(db, "--replay", str(day), "--source", STORTINGET, as_of=AS_OF).returncode == 0
+    before = {r["id"]: r for r in query(db, "select * from items")}
+    manifest_path = day / STORTINGET / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    data = json.loads((day / STORTINGET / "horinger.json").read_text("utf-8"))
+    for hearing in data["horinger_liste"]:
+        hearing[renamed] = hearing.pop(key)
+    (day / STORTINGET / "horinger.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    entry = next(e for e in manifest["responses"] if e["file"] == "horinger.json")
+    entry["headers"] = {"Content-Type": "application/json; charset=utf-8", "ETag": '"renamed-1"'}
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    second = crawl(db, "--replay", str(day), "--source", STORTINGET, as_of="2026-11-23T07:00:00+01:00")
+    assert second.returncode == 2, second.stdout + second.stderr[-2000:]
+    assert f"source(s) red: {STORTINGET} " in second.stderr
+    assert health(db)[STORTINGET]["status"] == "red"
+    shown = cli("health", "--as-of", "2026-11-23T08:00:00+01:00", db=db)
+    assert f"Stortingets komitéhøringer ({reason_nb})" in shown.stderr, shown.stderr
+    run = query(db, "select max(run_id) r from health")[0]["r"]
+    assert query(db, "select kind, item_id, field from events where run_id = ?", (run,)) == []
+    after = {r["id"]: r for r in query(db, "select * from items")}
+    assert after.keys() == before.keys()
+    def extra(row: dict) -> dict:  # a programme a later run skips (the hearing closed) is not read
+        return {k: v for k, v in json.loads(row["extra"]).items() if k != "program"}
+
+    for item_id, row in before.items():
+        for field in ("deadline", "owner", "summary", "title", "status", "content_hash", "last_changed"):
+            assert after[item_id][field] == row[field], (item_id, field)
+        assert extra(after[item_id]) == extra(row), item_id
