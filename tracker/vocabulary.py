@@ -303,6 +303,13 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("hearing %(id)s: deadline %(detail)s on the detail page, %(listing)s in the listing")),
     (r"hearing (?P<id>\S+): status (?P<detail>.+) on the detail page, (?P<listing>.+) in the listing",
      N_("hearing %(id)s: status %(detail)s on the detail page, %(listing)s in the listing")),
+    # regjeringen.no: a hearing page whose Høringsfrist could not be read (the page and its words named)
+    (r"hearing (?P<id>\S+): unreadable Høringsfrist (?P<words>.*) on its page (?P<url>\S+): deadline not read from it",
+     N_("hearing %(id)s: unreadable Høringsfrist %(words)s on its page %(url)s: deadline not read from it")),
+    (r"hearing (?P<id>\S+): no Høringsfrist on its page (?P<url>\S+): deadline not read from it",
+     N_("hearing %(id)s: no Høringsfrist on its page %(url)s: deadline not read from it")),
+    (r"hearing (?P<id>\S+): deadline (?P<day>\S+) taken from the listing instead",
+     N_("hearing %(id)s: deadline %(day)s taken from the listing instead")),
     (r"hearings read from the listing instead \((?P<num>\d+) page\(s\)\)",
      N_("the hearings were read from the listing instead (%(num)s page(s))")),
     (r"hearings listing: still new hearings on page (?P<page>\d+), the last one read \((?P<setting>.+)\)",

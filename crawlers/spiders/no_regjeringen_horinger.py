@@ -18,8 +18,10 @@ Two channels:
 Each hearing's detail page is then fetched *best effort* for Høringsfrist, Status, department,
 reference, documents and the consultee list (`consultees`, `ncp_consultee`: the list is data,
 never body text). A blocked detail page never loses the item: it is kept with what the feed or
-listing gave, and the source turns amber with the reason. A page without a deadline counts as
-a parse error. robots.txt is honoured (Scrapy's RobotsTxtMiddleware, Protego: case-sensitive,
+listing gave, and the source turns amber with the reason. A page without a readable deadline
+counts as a parse error and is amber naming the page and its words: the hearing keeps its stored
+deadline, or takes the listing's when the store has none or the listing names another day (a
+listing row gives only the day: it never replaces a stored time of that same day). robots.txt is honoured (Scrapy's RobotsTxtMiddleware, Protego: case-sensitive,
 so the feed's `?documentType=` is allowed): a refused URL is never fetched and health says
 "blocked by robots.txt".
 """
@@ -70,6 +72,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         self._followed: set[str] = set()
         self._listing_oldest = None
         self._pages_read = 0
+        #: items yielded from a detail page whose deadline could not be read, waiting for their listing row
+        self._deadline_unread: dict[str, Any] = {}
 
     @property
     def max_listing_pages(self) -> int:
@@ -189,6 +193,11 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             native_id = row["native_id"]
             self._listing_rows[native_id] = row
             self._cross_check(native_id)
+            if (waiting := self._deadline_unread.pop(native_id, None)) is not None:
+                # its detail page came first and had no readable deadline: the item again, with the row's
+                again = waiting.copy()
+                if self._deadline_from_listing(again):
+                    yield again
             if row["published"] and (self._listing_oldest is None or row["published"] < self._listing_oldest):
                 self._listing_oldest = row["published"]
             is_new = native_id not in self._feed_ids and native_id not in self.known
@@ -221,6 +230,14 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
         self.set_listing(complete=since is not None, since=iso(since), channel="listing")
 
+    def _listing_deadline(self, native_id: str, deadline: str | None) -> str | None:
+        """A listing row's deadline for the item, or None when the store already holds a deadline on
+        that day: the row gives only the day, and a time the detail page gave ("kl. 12") is finer."""
+        stored = (self.known.get(native_id) or {}).get("deadline")
+        if deadline and stored and str(stored)[:10] == deadline[:10]:
+            return None
+        return deadline
+
     def _item_from_row(self, row: dict, *, known: bool) -> Any:
         """An item from a listing row; for a hearing the store already has, only what the listing
         says better than the feed did (its date is a day, its excerpt may differ from the feed's)."""
@@ -229,7 +246,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             native_id=row["native_id"], url=row["url"], title=row["title"],
             summary=None if known else row.get("summary"),
             published=None if known else iso(row.get("published")),
-            owner=row.get("owner"), deadline=iso(row.get("deadline")), status_raw=row.get("status_raw"),
+            owner=row.get("owner"), deadline=self._listing_deadline(row["native_id"], iso(row.get("deadline"))),
+            status_raw=row.get("status_raw"),
             language=language, channel="listing",
             extra={"detail": "pending", "listing": True},
         )  # fmt: skip
@@ -257,9 +275,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             yield item
             return
         text = page_text(response)
-        deadline = regjeringen.parse_deadline(text, self.today)
-        if deadline is None:
-            self.parse_error("detail page without a readable Høringsfrist", response.url)
+        deadline, words = regjeringen.read_deadline(text, self.today)
         listed = consultees.parse_consultees(response)
         fields = {
             "deadline": iso(deadline),
@@ -278,6 +294,37 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             item["ncp_consultee"] = consultees.ncp_consultee(listed)
         links = {"responses_url": regjeringen.responses_url(response), "submit_url": regjeringen.submit_url(response)}
         item["extra"] = {**item.get("extra", {}), "detail": "ok", **{k: v for k, v in links.items() if v}}
+        if deadline is None:
+            self._deadline_unreadable(item, words, response.url)
         self._details[item["native_id"]] = {"deadline": item.get("deadline"), "status_raw": item.get("status_raw")}
         self._cross_check(item["native_id"])
         yield item
+
+    def _deadline_unreadable(self, item: Any, words: str | None, url: str) -> None:
+        """A detail page without a readable Høringsfrist: a parse error, and amber naming the page and
+        its words. The item carries no deadline from it, so the store keeps the one it has; the
+        listing's is taken when it has one the store lacks (now, or when its row is read later)."""
+        native_id = item["native_id"]
+        if words is None:
+            self.parse_error("detail page without a Høringsfrist", url)
+            self.note("amber", f"hearing {native_id}: no Høringsfrist on its page {url}: deadline not read from it")
+        else:
+            self.parse_error(f"detail page with an unreadable Høringsfrist {words!r}", url)
+            self.note("amber", f"hearing {native_id}: unreadable Høringsfrist {words!r} on its page {url}: "
+                               "deadline not read from it")
+        if item.get("deadline"):  # a listing row's, given when the item was made from it
+            self.note("amber", f"hearing {native_id}: deadline {item['deadline'][:10]} taken from the listing instead")
+        elif native_id in self._listing_rows:
+            self._deadline_from_listing(item)
+        else:
+            self._deadline_unread[native_id] = item
+
+    def _deadline_from_listing(self, item: Any) -> bool:
+        """The item's deadline from its listing row (see `_listing_deadline`); whether it took one."""
+        row = self._listing_rows[item["native_id"]]
+        deadline = self._listing_deadline(item["native_id"], iso(row.get("deadline")))
+        if not deadline:
+            return False
+        item["deadline"] = deadline
+        self.note("amber", f"hearing {item['native_id']}: deadline {deadline[:10]} taken from the listing instead")
+        return True
