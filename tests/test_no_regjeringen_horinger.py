@@ -171,6 +171,31 @@ def test_truncated_feed_is_completed_from_the_listing(tmp_path):
     assert len([u for u in run["requested"] if "/hoyringar/id1763/" in u]) >= 2  # page 1 had news: page 2 asked
 
 
+def test_a_truncated_feed_is_a_complete_list_only_where_the_listing_pages_read_reach(tmp_path):
+    """Hearings cut out of the middle of the feed: the feed is no complete list any more, so only
+    what the listing pages read cover counts as complete (an item missing elsewhere may only have
+    been cut off, and is not marked vanished), and health says so."""
+    text = (FIXTURES / "no_regjeringen_horinger" / "feed_2026-07-04.xml").read_text("utf-8")
+    head, *entries = re.split(r"(?=<item>)", text)
+    tail = "</channel>" + entries[-1].split("</channel>", 1)[1]
+    entries[-1] = entries[-1].split("</channel>", 1)[0]
+    short = tmp_path / "cut.xml"
+    short.write_text(head + "".join(e for n, e in enumerate(entries) if n not in (5, 10)) + tail, "utf-8")
+    run = run_spider(SPIDER, [ROBOTS, feed(str(short)), LISTING, *REAL_PAGES], tmp_path, as_of=JULY,
+                     args={"listing_pages": "1"})
+    assert len(run["items"]) == 20  # the two cut out are kept from the listing
+    assert any("RSS feed looks truncated (18 items)" in r for _, r in run["notes"])
+    # complete only after the oldest day listing page 1 shows (that day may go on on page 2)
+    assert run["listing"] == {"complete": True, "since": "2026-06-25T00:00:00+02:00", "channel": "rss"}
+    assert ["amber", "hearings published before 2026-06-25 not checked for vanishing (truncated feed)"] in run["notes"]
+
+
+def test_a_whole_feed_is_a_complete_list_for_its_own_window(real):
+    assert real["listing"]["complete"] is True and real["listing"]["channel"] == "rss"
+    assert real["listing"]["since"].startswith("2026-06-24")  # the feed's oldest hearing
+    assert not [r for _, r in real["notes"] if "vanishing" in r]
+
+
 def test_known_hearings_stop_the_listing_at_page_1(tmp_path):
     known = {str(i): {"status": "open"} for i in re.findall(r"/id(\d+)/", (FIXTURES / LISTING["file"]).read_text("utf-8"))}
     run = run_spider(SPIDER, [ROBOTS, feed(status=500), LISTING, *REAL_PAGES], tmp_path, as_of=JULY,
@@ -451,3 +476,5 @@ def test_health_names_the_unreadable_deadline_in_bokmal():
     assert health_reason(UNREADABLE) == (
         "høring 3167072: høringsfristen '7. agust 2026' på siden " + AVSKOGING + " kunne ikke leses; "
         "fristen er ikke oppdatert fra den")
+    assert health_reason("hearings published before 2026-06-25 not checked for vanishing (truncated feed)") == (
+        "ikke sjekket om høringer publisert før 2026-06-25 har forsvunnet (RSS-strømmen er avkortet)")

@@ -303,6 +303,9 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("hearing %(id)s: deadline %(detail)s on the detail page, %(listing)s in the listing")),
     (r"hearing (?P<id>\S+): status (?P<detail>.+) on the detail page, (?P<listing>.+) in the listing",
      N_("hearing %(id)s: status %(detail)s on the detail page, %(listing)s in the listing")),
+    (r"hearings published before (?P<day>\S+) not checked for vanishing \(truncated feed\)",
+     N_("hearings published before %(day)s not checked for vanishing (truncated feed)")),
+    (r"no hearing checked for vanishing \(truncated feed\)", N_("no hearing checked for vanishing (truncated feed)")),
     # regjeringen.no: a hearing page whose Høringsfrist could not be read (the page and its words named)
     (r"hearing (?P<id>\S+): unreadable Høringsfrist (?P<words>.*) on its page (?P<url>\S+): deadline not read from it",
      N_("hearing %(id)s: unreadable Høringsfrist %(words)s on its page %(url)s: deadline not read from it")),

@@ -9,7 +9,9 @@ Two channels:
   It is read *after* the feed, page by page, and only as far as it shows something new: on a
   normal day page 1 holds nothing the feed lacks and is the only page read. It is used
   (a) as the **fallback** when the feed fails (every hearing is then read from the listing, amber),
-  (b) to find hearings a **truncated feed** lacks (amber, the hearings are kept), and
+  (b) to find hearings a **truncated feed** lacks (amber, the hearings are kept; the feed is then no
+      complete list: only the hearings the listing pages read cover are checked for vanishing, and
+      health says which), and
   (c) as a **cross-check** of each hearing's deadline and status against its detail page
   (a disagreement is amber with both values; the detail page's value is stored).
   At most `listing_pages` pages are read (spider argument; default the Scrapy setting
@@ -72,6 +74,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         self._followed: set[str] = set()
         self._listing_oldest = None
         self._pages_read = 0
+        #: the listing showed hearings missing from the feed inside its window: the feed is no complete list
+        self._truncated = False
         #: items yielded from a detail page whose deadline could not be read, waiting for their listing row
         self._deadline_unread: dict[str, Any] = {}
 
@@ -167,6 +171,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             self.note("red", f"{self._feed_problem}; the hearings listing (fallback) {why}")
         else:
             self.note("amber", f"hearings listing (second channel) {why}: deadlines and status not cross-checked")
+            if self._truncated:
+                self._finish_truncated()
 
     def _listing_errback(self, failure: Any) -> None:
         self._listing_broken(f"gave no answer ({self.failure_reason(failure)})")
@@ -212,6 +218,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         in_window = [r for r in missing if self._feed_since and r["published"]
                      and iso(r["published"]) >= self._feed_since[:10]]
         if not self._fallback and missing and (in_window or len(self._feed_ids) < len(rows)):
+            self._truncated = True
             self.note("amber", f"RSS feed looks truncated ({len(self._feed_ids)} items): {len(missing)} "
                                f"hearing(s) on listing page {page} are missing from it (kept from the listing)")
         if new and page < self.max_listing_pages and regjeringen.listing_has_next(response, page):
@@ -222,6 +229,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
                                "(listing_pages / REGJERINGEN_LISTING_MAX_PAGES)")
         if self._fallback:
             self._finish_fallback(page)
+        elif self._truncated:
+            self._finish_truncated()
 
     def _finish_fallback(self, pages: int) -> None:
         self.note("amber", f"{self._feed_problem}; hearings read from the listing instead ({pages} page(s))")
@@ -229,6 +238,19 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         # day shown was seen (that day itself may continue on the next page)
         since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
         self.set_listing(complete=since is not None, since=iso(since), channel="listing")
+
+    def _finish_truncated(self) -> None:
+        """The feed lacks hearings inside its own window, so it is no complete list: an item missing
+        from it may only have been cut off. Complete is only what the listing pages read cover —
+        they are read newest first without gaps, and every hearing on them was kept — so only the
+        hearings published after the oldest day they show are checked for vanishing."""
+        since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
+        self.set_listing(complete=since is not None, since=iso(since), channel="rss")
+        if since is None:
+            self.note("amber", "no hearing checked for vanishing (truncated feed)")
+        else:
+            self.note("amber", f"hearings published before {since.date().isoformat()} not checked for vanishing "
+                               "(truncated feed)")
 
     def _listing_deadline(self, native_id: str, deadline: str | None) -> str | None:
         """A listing row's deadline for the item, or None when the store already holds a deadline on

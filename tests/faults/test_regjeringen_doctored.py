@@ -50,6 +50,36 @@ def _run_day2(db, tmp_path):
     return second, digest
 
 
+def test_a_truncated_feed_marks_nothing_vanished_that_no_complete_listing_shows_absent(tmp_path):
+    db, day2 = _days(tmp_path)
+    # the feed loses three hearings: 3151728 (listing page 1 shows it) and 3150729, 3150137 (older
+    # than page 1); 3150396 is withdrawn for real: gone from the feed and from listing page 1
+    cut = {"3151728", "3150729", "3150137", "3150396"}
+    _rewrite(day2, "/Rss/", lambda text: re.sub(
+        r"<item>.*?</item>\s*",
+        lambda m: "" if re.search(r"<guid[^>]*>(\d+)", m.group(0)).group(1) in cut else m.group(0), text, flags=re.S))
+    _rewrite(day2, "/hoyringar/id1763/", lambda text: re.sub(
+        r'<li class="listItem">(?:(?!</li>).)*?/id3150396/.*?</li>\s*', "", text, flags=re.S))
+    _, digest = _run_day2(db, tmp_path)
+
+    vanished = {r["native_id"] for r in query(
+        db, "select i.native_id from events e join items i on i.id = e.item_id where e.kind = 'vanished'")}
+    # 3150396 is confirmed absent by the listing page that covers its day (and 3152636, published
+    # inside that window too, is the bundled day's own withdrawal); the three cut from the feed only are not
+    assert vanished == {"3150396", "3152636"}
+    h = health(db)[REGJERINGEN]
+    assert h["status"] == "amber"
+    assert "hearings published before 2026-10-20 not checked for vanishing (truncated feed)" in h["reason"]
+    assert "ikke sjekket om høringer publisert før 2026-10-20 har forsvunnet (RSS-strømmen er avkortet)" in \
+        health_reason(h["reason"])
+    row = next(line for line in digest.splitlines() if line.startswith("| Høringer (regjeringen.no)"))
+    assert "RSS-strømmen ser avkortet ut" in row and "ikke sjekket om høringer publisert før 2026-10-20" in row
+    entries = digest.split("\n- ")
+    gone = [e for e in entries if "Forsvant fra kildens liste" in e]
+    assert gone and not [e for e in gone if re.search(r"/id(3151728|3150729|3150137)/", e)]
+    assert [e for e in gone if "/id3150396/" in e]
+
+
 def test_deadline_words_with_a_time_are_kept_and_unreadable_ones_said_by_page_and_kept(tmp_path):
     db, day2 = _days(tmp_path)
     before = {r["native_id"]: r["deadline"] for r in query(db, "select native_id, deadline from items")}
