@@ -20,7 +20,7 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 MONTHS = {
     # Bokmål, Nynorsk and English, full and abbreviated
     "januar": 1, "jan": 1, "january": 1,
-    "februar": 2, "feb": 2, "february": 2,
+    "februar": 2, "febr": 2, "feb": 2, "february": 2,
     "mars": 3, "mar": 3, "march": 3,
     "april": 4, "apr": 4,
     "mai": 5, "may": 5,
@@ -33,11 +33,17 @@ MONTHS = {
     "desember": 12, "des": 12, "december": 12, "dec": 12,
 }  # fmt: skip
 
-_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?:\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?")
+#: a time of day after a date: "12:00", "12.00", "kl. 12", "kl. 12.00", "kl 12:00", "klokka 12" (an hour
+#: alone only after "kl."/"klokka", a bare number being no time)
+_TIME = (r"(?:,?\s+(?:(?:kl(?:okka|okken)?\.?)\s*(\d{1,2})(?:[:.](\d{2}))?|(\d{1,2})[:.](\d{2}))"
+         r"(?::(\d{2}))?(?![\d:]))?")
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})" + _TIME)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?")
 _SLASHED = re.compile(r"(\d{4})/(\d{2})/(\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?")
+#: "1. mars 2026", "23. feb. 2027", "2. februar" (no year), each with an optional time (`_TIME`)
 _WORDS = re.compile(
-    r"(?<!\d)(\d{1,2})\.?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?:\s+(\d{4}))?\b",
+    r"(?<!\d)(\d{1,2})\.?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?:\.|\b)"
+    r"(?:\s+(\d{4})\b)?" + _TIME,
     re.IGNORECASE,
 )
 _RFC822 = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
@@ -61,9 +67,10 @@ def parse_date(text: str | None, tz: ZoneInfo = OSLO, reference: date | None = N
     """Parse the first date in `text`.
 
     Understands ``25.05.2016``, ``25.05.2016 kl. 12:00``, ``2026-03-01`` (with or
-    without time and offset), ``2026/09/28 23:59:59``, ``1. mars 2026``, ``mandag
-    2. februar`` (year taken from `reference`, the nearest such date), RFC 822 and
-    Stortinget's ``/Date(ms+0100)/``. Naive values are read in `tz`.
+    without time and offset), ``2026/09/28 23:59:59``, ``1. mars 2026``, ``23. feb. 2027``,
+    ``mandag 2. februar`` (year taken from `reference`, the nearest such date), RFC 822 and
+    Stortinget's ``/Date(ms+0100)/``; a numeric or worded date may be followed by a time
+    (``kl. 12``, ``kl. 12.00``, ``kl 12:00``, ``12:00``). Naive values are read in `tz`.
     """
     if not text:
         return None
@@ -82,22 +89,30 @@ def parse_date(text: str | None, tz: ZoneInfo = OSLO, reference: date | None = N
         y, mo, d, hh, mi, ss = m.groups()
         return _build(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tz)
     if m := _NUMERIC.search(text):
-        d, mo, y, hh, mi, ss = m.groups()
-        return _build(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tz)
+        d, mo, y, *clock = m.groups()
+        return _build(int(y), int(mo), int(d), *_clock(clock), tz)
     if m := _WORDS.search(text):
-        d, month, y = m.groups()
+        d, month, y, *clock = m.groups()
         mo = MONTHS[month.lower()]
+        hh, mi, ss = _clock(clock)
         if y:
-            return _build(int(y), mo, int(d), tz=tz)
+            return _build(int(y), mo, int(d), hh, mi, ss, tz=tz)
         if reference is None:
             return None
         # no year: the nearest such date to the reference day
-        candidates = [_build(reference.year + k, mo, int(d), tz=tz) for k in (-1, 0, 1)]
+        candidates = [_build(reference.year + k, mo, int(d), hh, mi, ss, tz=tz) for k in (-1, 0, 1)]
         candidates = [c for c in candidates if c]
         if not candidates:
             return None
         return min(candidates, key=lambda c: abs((c.date() - reference).days))
     return _rfc822(text, tz)
+
+
+def _clock(groups: list[str | None]) -> tuple[int, int, int]:
+    """(hour, minute, second) of `_TIME`'s groups: "kl. 12" (hour, minute), "12:00" (hour, minute),
+    seconds; midnight when the date has no time."""
+    kl_h, kl_m, h, m, s = groups
+    return int(kl_h or h or 0), int(kl_m or m or 0), int(s or 0)
 
 
 def _rfc822(text: str, tz: ZoneInfo) -> datetime | None:

@@ -35,6 +35,10 @@ TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_
 
 PAGE_ID = re.compile(r"/id(\d{4,})/?")
 DEADLINE = re.compile(r"H(?:ø|o|oe)y?ringsfrist\s*:?\s*([0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4}|\d{1,2}\.\s*\w+\s+\d{4})", re.I)
+#: the label "Høringsfrist:" (nynorsk "Høyringsfrist:") and the words after it, on its line or the next
+DEADLINE_LABEL = re.compile(r"H(?:ø|o|oe)y?ringsfrist\s*:[ \t]*\n?[ \t]*([^\n|]{0,80})", re.I)
+#: where the words of a label end when the next label follows on the same line (the listing's row)
+_LABEL_VALUE_END = re.compile(r"\s*(?:\bStatus\s*:|\bVår ref|\bH(?:ø|o)y?rings(?:brev|notat)).*$", re.I | re.S)
 STATUS = re.compile(r"\bStatus\s*:\s*([^\n|:]{3,40}?)(?=\s*(?:\n|\||H(?:ø|o)y?ringsfrist|Vår ref|Frist|$))", re.I)
 REFERENCE = re.compile(r"(?:Vår ref\.?|Saksnr\.?|Saksnummer)\s*:?\s*([0-9]{2,4}/[0-9]+[^\n|]{0,40})", re.I)
 OWNER_LABEL = re.compile(r"(?:Ansvarlig|Departement)\s*:\s*([^\n|]{4,80})", re.I)
@@ -65,10 +69,26 @@ def is_nynorsk_title(title: str) -> bool:
     return bool(re.match(r"^\s*Høyring", title))
 
 
+def read_deadline(text: str, today: date) -> tuple[datetime | None, str | None]:
+    """(Høringsfrist, the words it was read from): a day is the end of that day in Europe/Oslo, a
+    time given ("1. desember 2026 kl. 12", "23. feb. 2027 kl. 12.00") is kept (crawlers.dates).
+    (None, the words) when the page labels a Høringsfrist whose words are no date — the caller
+    says so, naming them; (None, None) when the page has no Høringsfrist label at all."""
+    unreadable = None
+    for m in DEADLINE_LABEL.finditer(text):
+        words = _LABEL_VALUE_END.sub("", m.group(1)).strip(" \t.,;")
+        if dt := deadline_at(parse_date(words, reference=today)):
+            return dt, words
+        unreadable = words if unreadable is None else unreadable
+    m = DEADLINE.search(text)  # "Høringsfrist 25.05.2016", without the colon
+    if m and (dt := deadline_at(parse_date(m.group(1), reference=today))):
+        return dt, m.group(1)
+    return None, unreadable
+
+
 def parse_deadline(text: str, today: date) -> datetime | None:
-    """Høringsfrist as the end of that day in Europe/Oslo."""
-    m = DEADLINE.search(text)
-    return deadline_at(parse_date(m.group(1), reference=today)) if m else None
+    """Høringsfrist (see `read_deadline`), or None."""
+    return read_deadline(text, today)[0]
 
 
 def parse_status(text: str) -> str | None:
@@ -153,7 +173,6 @@ def responses_url(response: Response) -> str | None:
 
 # --------------------------------------------------------------------------- the hearings listing
 
-_LISTING_DEADLINE = re.compile(r"H(?:ø|o)y?ringsfrist\s*:\s*([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})", re.I)
 _LISTING_STATUS = re.compile(r"Status\s*:\s*(.+)", re.I)
 
 
@@ -177,7 +196,9 @@ def parse_listing(response: Response, today: date) -> tuple[list[dict], list[str
             problems.append(f"listing row without link, title or page id ({url or title or '?'})")
             continue
         details = " ".join(" ".join(li.css("p.event-details ::text").getall()).split())
-        m_deadline = _LISTING_DEADLINE.search(details)
+        deadline, words = read_deadline(details, today)
+        if deadline is None and words is not None:
+            problems.append(f"listing row {native_id}: unreadable Høringsfrist {words!r}")
         status = None
         for span in li.css("p.event-details span"):
             text = " ".join(" ".join(span.css("::text").getall()).split())
@@ -190,7 +211,7 @@ def parse_listing(response: Response, today: date) -> tuple[list[dict], list[str
             "type": first_text(li.css("span.type::text").getall()),
             "owner": first_text(li.css("span.department::text").getall()),
             "summary": first_text([" ".join(li.css("p.excerpts ::text").getall())]),
-            "deadline": deadline_at(parse_date(m_deadline.group(1), reference=today)) if m_deadline else None,
+            "deadline": deadline,
             "status_raw": status,
         })  # fmt: skip
     return out, problems

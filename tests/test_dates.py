@@ -27,6 +27,15 @@ from crawlers.dates import (
         ("Thu, 17 Sep 2026 11:00:00 +0200", "2026-09-17T11:00:00+02:00"),
         ("2026/09/28 23:59:59", "2026-09-28T23:59:59+02:00"),
         ("/Date(1761550200000+0100)/", "2025-10-27T08:30:00+01:00"),
+        # a time after a date ("kl. 12", "kl. 12.00", "kl 12:00") and abbreviated months, with or without a dot
+        ("01.12.2026 kl. 12", "2026-12-01T12:00:00+01:00"),
+        ("1. desember 2026 kl. 12", "2026-12-01T12:00:00+01:00"),
+        ("23. feb. 2027 kl. 12.00", "2027-02-23T12:00:00+01:00"),
+        ("23. feb 2027 kl 12:00", "2027-02-23T12:00:00+01:00"),
+        ("23. febr. 2027", "2027-02-23T00:00:00+01:00"),
+        ("4. sept. 2026, kl. 09.30", "2026-09-04T09:30:00+02:00"),
+        ("17. mai 2026 klokka 15", "2026-05-17T15:00:00+02:00"),
+        ("1. mars 2026 12 høringer", "2026-03-01T00:00:00+01:00"),  # a bare number is no time
     ],
 )
 def test_parse_date(text, expected):
@@ -42,6 +51,12 @@ def test_weekday_and_day_without_year_takes_nearest_year():
     assert parse_date("mandag 2. februar", reference=date(2026, 11, 24)).date() == date(2027, 2, 2)
     assert parse_date("2. februar", reference=date(2026, 3, 1)).date() == date(2026, 2, 2)
     assert parse_date("2. februar") is None  # no year and no reference: unknown, not a guess
+    assert parse_date("23. feb. kl. 12", reference=date(2026, 11, 24)).isoformat() == "2027-02-23T12:00:00+01:00"
+
+
+def test_a_deadline_given_with_a_time_keeps_it():
+    assert deadline_at(parse_date("1. desember 2026 kl. 12")).isoformat() == "2026-12-01T12:00:00+01:00"
+    assert deadline_at(parse_date("1. desember 2026")).isoformat() == "2026-12-01T23:59:59+01:00"
 
 
 def test_stortinget_empty_date():

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import FIXTURES, file_response, run_spider
+from support import FIXTURES, file_response, make_spider, run_spider
 
 from crawlers import regjeringen
 from crawlers.dates import parse_date
-from crawlers.spiders.no_regjeringen_horinger import FEED_URL
+from crawlers.items import TrackedItem
+from crawlers.spiders.no_regjeringen_horinger import FEED_URL, NoRegjeringenHoringerSpider
 from tracker.links import companies
+from tracker.vocabulary import health_reason
 
 pytestmark = pytest.mark.slow
 
@@ -169,6 +171,31 @@ def test_truncated_feed_is_completed_from_the_listing(tmp_path):
     assert len([u for u in run["requested"] if "/hoyringar/id1763/" in u]) >= 2  # page 1 had news: page 2 asked
 
 
+def test_a_truncated_feed_is_a_complete_list_only_where_the_listing_pages_read_reach(tmp_path):
+    """Hearings cut out of the middle of the feed: the feed is no complete list any more, so only
+    what the listing pages read cover counts as complete (an item missing elsewhere may only have
+    been cut off, and is not marked vanished), and health says so."""
+    text = (FIXTURES / "no_regjeringen_horinger" / "feed_2026-07-04.xml").read_text("utf-8")
+    head, *entries = re.split(r"(?=<item>)", text)
+    tail = "</channel>" + entries[-1].split("</channel>", 1)[1]
+    entries[-1] = entries[-1].split("</channel>", 1)[0]
+    short = tmp_path / "cut.xml"
+    short.write_text(head + "".join(e for n, e in enumerate(entries) if n not in (5, 10)) + tail, "utf-8")
+    run = run_spider(SPIDER, [ROBOTS, feed(str(short)), LISTING, *REAL_PAGES], tmp_path, as_of=JULY,
+                     args={"listing_pages": "1"})
+    assert len(run["items"]) == 20  # the two cut out are kept from the listing
+    assert any("RSS feed looks truncated (18 items)" in r for _, r in run["notes"])
+    # complete only after the oldest day listing page 1 shows (that day may go on on page 2)
+    assert run["listing"] == {"complete": True, "since": "2026-06-25T00:00:00+02:00", "channel": "rss"}
+    assert ["amber", "hearings published before 2026-06-25 not checked for vanishing (truncated feed)"] in run["notes"]
+
+
+def test_a_whole_feed_is_a_complete_list_for_its_own_window(real):
+    assert real["listing"]["complete"] is True and real["listing"]["channel"] == "rss"
+    assert real["listing"]["since"].startswith("2026-06-24")  # the feed's oldest hearing
+    assert not [r for _, r in real["notes"] if "vanishing" in r]
+
+
 def test_known_hearings_stop_the_listing_at_page_1(tmp_path):
     known = {str(i): {"status": "open"} for i in re.findall(r"/id(\d+)/", (FIXTURES / LISTING["file"]).read_text("utf-8"))}
     run = run_spider(SPIDER, [ROBOTS, feed(status=500), LISTING, *REAL_PAGES], tmp_path, as_of=JULY,
@@ -271,7 +298,11 @@ def test_constructed_page_without_deadline_is_a_parse_error_and_mojibake_is_repa
     assert run["stats"]["tracker/parse_errors"] == 1
     item = _page(constructed, "detail_mojibake.html")
     assert item["deadline"] == "2027-03-01T23:59:59+01:00" and item["status_raw"] == "På høring"
-    assert run["notes"] == [] and run["listing"]["channel"] == "rss"
+    no_deadline = f"{BASE}/no/dokumenter/nou-2024-16/id{_['detail_no_deadline.html']}/"
+    # said by name: which page, and that its deadline was not read (the stored one is kept)
+    assert run["notes"] == [["amber", f"hearing {_['detail_no_deadline.html']}: no Høringsfrist on its page "
+                                      f"{no_deadline}: deadline not read from it"]]
+    assert run["listing"]["channel"] == "rss"
 
 
 def test_feed_items_keep_feed_fields_and_lose_tracking(constructed):
@@ -364,3 +395,86 @@ def test_fallback_keeps_page_1_when_page_2_fails(tmp_path):
     assert not [n for n in run["notes"] if n[0] == "red"]
     assert ["amber", "hearings listing (fallback) answered HTTP 404 on page 2: only 1 page(s) read"] in run["notes"]
     assert run["listing"]["complete"] is True and run["listing"]["channel"] == "listing"
+
+
+# ------------------------------------------------------------------ deadlines: times, unreadable words
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("07.08.2026", "2026-08-07T23:59:59+02:00"),
+    ("1. desember 2026 kl. 12", "2026-12-01T12:00:00+01:00"),
+    ("23. feb. 2027 kl. 12.00", "2027-02-23T12:00:00+01:00"),
+    ("23. feb 2027 kl 12:00", "2027-02-23T12:00:00+01:00"),
+    ("23. febr. 2027", "2027-02-23T23:59:59+01:00"),
+    ("1. des. 2026 kl. 23.59", "2026-12-01T23:59:59+01:00"),
+    ("01.12.2026 kl. 12", "2026-12-01T12:00:00+01:00"),
+    ("fredag 4. sept. 2026 klokka 15", "2026-09-04T15:00:00+02:00"),
+])
+def test_deadline_words_with_abbreviated_months_and_times(words, expected):
+    text = f"Status:\nPå høring\nHøringsfrist:\n{words}\nHøringsbrev\nVår ref.: 26/2371"
+    deadline, read = regjeringen.read_deadline(text, parse_date(JULY).date())
+    assert (deadline.isoformat(), read) == (expected, words)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Høringsfrist:\n23. febuar 2027\nHøringsbrev", "23. febuar 2027"),
+    ("Høringsfrist: snarest\n", "snarest"),
+    ("Høyringsfrist:\n31.02.2027\n", "31.02.2027"),
+    ("Høringsfrist:\n\nHøringsbrev\n", ""),
+    ("Frister og dokumenter finner du nedenfor.", None),  # no label at all
+    ("Høyringsfristen er\nfredag 14. august", None),  # the letter's prose, not the label
+])
+def test_a_deadline_label_whose_words_are_no_date_gives_those_words(text, words):
+    assert regjeringen.read_deadline(text, parse_date(JULY).date()) == (None, words)
+
+
+def test_deadlines_with_a_time_keep_it_through_the_engine(tmp_path):
+    page = (FIXTURES / REAL_PAGES[0]["file"]).read_text("utf-8")
+    assert "<strong>Høringsfrist:</strong> 07.08.2026" in page
+    timed = tmp_path / "timed.html"
+    timed.write_text(page.replace("<strong>Høringsfrist:</strong> 07.08.2026",
+                                  "<strong>Høringsfrist:</strong> 7. aug. 2026 kl. 12.00"), "utf-8")
+    run = run_spider(SPIDER, [ROBOTS, feed(), LISTING, {**REAL_PAGES[0], "file": str(timed)}], tmp_path, as_of=JULY)
+    assert by_id(run)["3167072"]["deadline"] == "2026-08-07T12:00:00+02:00"
+    assert run["stats"].get("tracker/parse_errors", 0) == 0
+    assert not [n for n in run["notes"] if "3167072" in n[1]]  # the listing's 07.08.2026 is the same day
+
+
+UNREADABLE = "hearing 3167072: unreadable Høringsfrist '7. agust 2026' on its page " + AVSKOGING + ": deadline not read from it"
+
+
+@pytest.mark.parametrize("listing_first", [False, True])
+@pytest.mark.parametrize(("stored", "taken"), [
+    (None, "2026-08-07T23:59:59+02:00"),  # nothing stored: the listing's day
+    ("2026-08-07T12:00:00+02:00", None),  # stored that day, with a time: kept
+    ("2026-08-01T23:59:59+02:00", "2026-08-07T23:59:59+02:00"),  # the listing names another day
+])
+def test_an_unreadable_deadline_is_said_by_page_and_words_and_the_listing_or_the_store_gives_it(
+        tmp_path, listing_first, stored, taken):
+    page = (FIXTURES / REAL_PAGES[0]["file"]).read_text("utf-8").replace(
+        "<strong>Høringsfrist:</strong> 07.08.2026", "<strong>Høringsfrist:</strong> 7. agust 2026")
+    path = tmp_path / "unreadable.html"
+    path.write_text(page, "utf-8")
+    known = {"3167072": {"status": "open", "deadline": stored}} if stored else {}
+    spider = make_spider(NoRegjeringenHoringerSpider, as_of=JULY, known=known)
+    spider._feed_ids = set(re.findall(r"<guid[^>]*>(\d+)<", (FIXTURES / feed()["file"]).read_text("utf-8")))
+    item = spider.make_item(native_id="3167072", url=AVSKOGING, title="Kort høring – avskogingsforordningen",
+                            extra={"detail": "pending"})
+    detail = file_response(path, AVSKOGING)
+    listing = file_response(LISTING["file"], regjeringen.LISTING_URL)
+    steps = [lambda: spider.parse_listing(listing, page=1), lambda: spider.parse_detail(detail, item)]
+    out = [x for step in (steps if listing_first else steps[::-1]) for x in step() if isinstance(x, TrackedItem)]
+    assert {i["native_id"] for i in out} == {"3167072"}
+    assert [i.get("deadline") for i in out if i.get("deadline")] == ([taken] if taken else [])
+    assert ["amber", UNREADABLE] in [list(n) for n in spider.notes]
+    listed = ["amber", "hearing 3167072: deadline 2026-08-07 taken from the listing instead"]
+    assert (listed in [list(n) for n in spider.notes]) is bool(taken)
+    assert spider.crawler.stats.get_value("tracker/parse_errors") == 1
+
+
+def test_health_names_the_unreadable_deadline_in_bokmal():
+    assert health_reason(UNREADABLE) == (
+        "høring 3167072: høringsfristen '7. agust 2026' på siden " + AVSKOGING + " kunne ikke leses; "
+        "fristen er ikke oppdatert fra den")
+    assert health_reason("hearings published before 2026-06-25 not checked for vanishing (truncated feed)") == (
+        "ikke sjekket om høringer publisert før 2026-06-25 har forsvunnet (RSS-strømmen er avkortet)")

@@ -9,7 +9,9 @@ Two channels:
   It is read *after* the feed, page by page, and only as far as it shows something new: on a
   normal day page 1 holds nothing the feed lacks and is the only page read. It is used
   (a) as the **fallback** when the feed fails (every hearing is then read from the listing, amber),
-  (b) to find hearings a **truncated feed** lacks (amber, the hearings are kept), and
+  (b) to find hearings a **truncated feed** lacks (amber, the hearings are kept; the feed is then no
+      complete list: only the hearings the listing pages read cover are checked for vanishing, and
+      health says which), and
   (c) as a **cross-check** of each hearing's deadline and status against its detail page
   (a disagreement is amber with both values; the detail page's value is stored).
   At most `listing_pages` pages are read (spider argument; default the Scrapy setting
@@ -18,8 +20,10 @@ Two channels:
 Each hearing's detail page is then fetched *best effort* for Høringsfrist, Status, department,
 reference, documents and the consultee list (`consultees`, `ncp_consultee`: the list is data,
 never body text). A blocked detail page never loses the item: it is kept with what the feed or
-listing gave, and the source turns amber with the reason. A page without a deadline counts as
-a parse error. robots.txt is honoured (Scrapy's RobotsTxtMiddleware, Protego: case-sensitive,
+listing gave, and the source turns amber with the reason. A page without a readable deadline
+counts as a parse error and is amber naming the page and its words: the hearing keeps its stored
+deadline, or takes the listing's when the store has none or the listing names another day (a
+listing row gives only the day: it never replaces a stored time of that same day). robots.txt is honoured (Scrapy's RobotsTxtMiddleware, Protego: case-sensitive,
 so the feed's `?documentType=` is allowed): a refused URL is never fetched and health says
 "blocked by robots.txt".
 """
@@ -70,6 +74,10 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         self._followed: set[str] = set()
         self._listing_oldest = None
         self._pages_read = 0
+        #: the listing showed hearings missing from the feed inside its window: the feed is no complete list
+        self._truncated = False
+        #: items yielded from a detail page whose deadline could not be read, waiting for their listing row
+        self._deadline_unread: dict[str, Any] = {}
 
     @property
     def max_listing_pages(self) -> int:
@@ -163,6 +171,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             self.note("red", f"{self._feed_problem}; the hearings listing (fallback) {why}")
         else:
             self.note("amber", f"hearings listing (second channel) {why}: deadlines and status not cross-checked")
+            if self._truncated:
+                self._finish_truncated()
 
     def _listing_errback(self, failure: Any) -> None:
         self._listing_broken(f"gave no answer ({self.failure_reason(failure)})")
@@ -189,6 +199,11 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             native_id = row["native_id"]
             self._listing_rows[native_id] = row
             self._cross_check(native_id)
+            if (waiting := self._deadline_unread.pop(native_id, None)) is not None:
+                # its detail page came first and had no readable deadline: the item again, with the row's
+                again = waiting.copy()
+                if self._deadline_from_listing(again):
+                    yield again
             if row["published"] and (self._listing_oldest is None or row["published"] < self._listing_oldest):
                 self._listing_oldest = row["published"]
             is_new = native_id not in self._feed_ids and native_id not in self.known
@@ -203,6 +218,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         in_window = [r for r in missing if self._feed_since and r["published"]
                      and iso(r["published"]) >= self._feed_since[:10]]
         if not self._fallback and missing and (in_window or len(self._feed_ids) < len(rows)):
+            self._truncated = True
             self.note("amber", f"RSS feed looks truncated ({len(self._feed_ids)} items): {len(missing)} "
                                f"hearing(s) on listing page {page} are missing from it (kept from the listing)")
         if new and page < self.max_listing_pages and regjeringen.listing_has_next(response, page):
@@ -213,6 +229,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
                                "(listing_pages / REGJERINGEN_LISTING_MAX_PAGES)")
         if self._fallback:
             self._finish_fallback(page)
+        elif self._truncated:
+            self._finish_truncated()
 
     def _finish_fallback(self, pages: int) -> None:
         self.note("amber", f"{self._feed_problem}; hearings read from the listing instead ({pages} page(s))")
@@ -220,6 +238,27 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         # day shown was seen (that day itself may continue on the next page)
         since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
         self.set_listing(complete=since is not None, since=iso(since), channel="listing")
+
+    def _finish_truncated(self) -> None:
+        """The feed lacks hearings inside its own window, so it is no complete list: an item missing
+        from it may only have been cut off. Complete is only what the listing pages read cover —
+        they are read newest first without gaps, and every hearing on them was kept — so only the
+        hearings published after the oldest day they show are checked for vanishing."""
+        since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
+        self.set_listing(complete=since is not None, since=iso(since), channel="rss")
+        if since is None:
+            self.note("amber", "no hearing checked for vanishing (truncated feed)")
+        else:
+            self.note("amber", f"hearings published before {since.date().isoformat()} not checked for vanishing "
+                               "(truncated feed)")
+
+    def _listing_deadline(self, native_id: str, deadline: str | None) -> str | None:
+        """A listing row's deadline for the item, or None when the store already holds a deadline on
+        that day: the row gives only the day, and a time the detail page gave ("kl. 12") is finer."""
+        stored = (self.known.get(native_id) or {}).get("deadline")
+        if deadline and stored and str(stored)[:10] == deadline[:10]:
+            return None
+        return deadline
 
     def _item_from_row(self, row: dict, *, known: bool) -> Any:
         """An item from a listing row; for a hearing the store already has, only what the listing
@@ -229,7 +268,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             native_id=row["native_id"], url=row["url"], title=row["title"],
             summary=None if known else row.get("summary"),
             published=None if known else iso(row.get("published")),
-            owner=row.get("owner"), deadline=iso(row.get("deadline")), status_raw=row.get("status_raw"),
+            owner=row.get("owner"), deadline=self._listing_deadline(row["native_id"], iso(row.get("deadline"))),
+            status_raw=row.get("status_raw"),
             language=language, channel="listing",
             extra={"detail": "pending", "listing": True},
         )  # fmt: skip
@@ -257,9 +297,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             yield item
             return
         text = page_text(response)
-        deadline = regjeringen.parse_deadline(text, self.today)
-        if deadline is None:
-            self.parse_error("detail page without a readable Høringsfrist", response.url)
+        deadline, words = regjeringen.read_deadline(text, self.today)
         listed = consultees.parse_consultees(response)
         fields = {
             "deadline": iso(deadline),
@@ -278,6 +316,37 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             item["ncp_consultee"] = consultees.ncp_consultee(listed)
         links = {"responses_url": regjeringen.responses_url(response), "submit_url": regjeringen.submit_url(response)}
         item["extra"] = {**item.get("extra", {}), "detail": "ok", **{k: v for k, v in links.items() if v}}
+        if deadline is None:
+            self._deadline_unreadable(item, words, response.url)
         self._details[item["native_id"]] = {"deadline": item.get("deadline"), "status_raw": item.get("status_raw")}
         self._cross_check(item["native_id"])
         yield item
+
+    def _deadline_unreadable(self, item: Any, words: str | None, url: str) -> None:
+        """A detail page without a readable Høringsfrist: a parse error, and amber naming the page and
+        its words. The item carries no deadline from it, so the store keeps the one it has; the
+        listing's is taken when it has one the store lacks (now, or when its row is read later)."""
+        native_id = item["native_id"]
+        if words is None:
+            self.parse_error("detail page without a Høringsfrist", url)
+            self.note("amber", f"hearing {native_id}: no Høringsfrist on its page {url}: deadline not read from it")
+        else:
+            self.parse_error(f"detail page with an unreadable Høringsfrist {words!r}", url)
+            self.note("amber", f"hearing {native_id}: unreadable Høringsfrist {words!r} on its page {url}: "
+                               "deadline not read from it")
+        if item.get("deadline"):  # a listing row's, given when the item was made from it
+            self.note("amber", f"hearing {native_id}: deadline {item['deadline'][:10]} taken from the listing instead")
+        elif native_id in self._listing_rows:
+            self._deadline_from_listing(item)
+        else:
+            self._deadline_unread[native_id] = item
+
+    def _deadline_from_listing(self, item: Any) -> bool:
+        """The item's deadline from its listing row (see `_listing_deadline`); whether it took one."""
+        row = self._listing_rows[item["native_id"]]
+        deadline = self._listing_deadline(item["native_id"], iso(row.get("deadline")))
+        if not deadline:
+            return False
+        item["deadline"] = deadline
+        self.note("amber", f"hearing {item['native_id']}: deadline {deadline[:10]} taken from the listing instead")
+        return True
