@@ -26,7 +26,7 @@ def _days(tmp_path):
     for day in ("2026-11-23", "2026-11-24"):
         shutil.copytree(REPLAY / day / REGJERINGEN, tmp_path / day / REGJERINGEN)
     db = tmp_path / "t.db"
-    first = crawl(db, "--replay", str(tmp_path / "2026-11-23"), as_of=DAY1)
+    first = crawl(db, "--replay", str(tmp_path / "2026-11-23"), "--source", REGJERINGEN, as_of=DAY1)
     assert first.returncode == 0, first.stderr[-2000:]
     return db, tmp_path / "2026-11-24" / REGJERINGEN
 
@@ -44,7 +44,8 @@ def _rewrite(folder, url_part: str, change) -> None:
 
 def _run_day2(db, tmp_path):
     out = tmp_path / "out"
-    second = cli("run", "--replay", str(tmp_path / "2026-11-24"), "--as-of", DAY2, "--out", str(out), "--no-progress", "-s", "ROBOTSTXT_OBEY=0", db=db, timeout=300)
+    second = cli("run", "--replay", str(tmp_path / "2026-11-24"), "--source", REGJERINGEN, "--as-of", DAY2,
+                 "--out", str(out), "--no-progress", "-s", "ROBOTSTXT_OBEY=0", db=db, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr[-3000:]
     digest = next(out.rglob("digest-ncp-2026-11-24.md")).read_text("utf-8")
     return second, digest
