@@ -93,6 +93,44 @@ def test_blocked_detail_keeps_rss_item_amber(spider, feed_items):
     assert spider.crawler.stats.get_value("tracker/detail_blocked") == 1
 
 
+#: what the store passes for a note whose page it read on an earlier day (tracker.store.merge.known_items)
+READ_BEFORE = {"2918419": {"status": "open", "detail": "ok", "detail_read": "2026-11-23T05:00:00+00:00"}}
+
+
+def test_a_note_never_read_keeps_the_feeds_date_when_its_page_is_blocked(spider, feed_items):
+    response = file_response("no_eos_notater/aktsomhetsdirektivet.html", NOTE_URL, status=403)
+    (item,) = list(spider.parse_detail(response, item=feed_items["2918419"]))
+    assert item["published"] == "2026-11-20T14:03:00+00:00"  # the feed's pubDate: the only date known
+
+
+@pytest.mark.parametrize("status", [403, 500, 304])
+def test_a_blocked_page_read_before_keeps_the_stored_published_date(status):
+    """The feed's pubDate is not the note's «Opprettet»: on a day the pages answered 403 every note
+    read before showed «Endret: publisert (tir. 15.03.2022 → fre. 20.11.2026)» in the digest."""
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    feed_items = {r.cb_kwargs["item"]["native_id"]: r.cb_kwargs["item"] for r in _feed(spider)}
+    response = file_response("no_eos_notater/aktsomhetsdirektivet.html", NOTE_URL, status=status)
+    (item,) = list(spider.parse_detail(response, item=feed_items["2918419"]))
+    assert "published" not in item and "owner" not in item and "body" not in item  # the store keeps its own
+    assert item["title"] == "Aktsomhetsdirektivet"
+
+
+def test_a_failed_request_for_a_page_read_before_keeps_the_stored_published_date():
+    from twisted.internet.error import TimeoutError
+    from twisted.python.failure import Failure
+
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    request = next(r for r in _feed(spider) if r.cb_kwargs["item"]["native_id"] == "2918419")
+    failure = Failure(TimeoutError())
+    failure.request = request
+    (item,) = list(spider.detail_failed(failure))
+    assert "published" not in item and item["extra"]["detail"] == "error TimeoutError"
+
+
+def test_a_label_without_text_is_not_missing(detail):
+    assert detail["extra"]["eea_chapter"] is None and detail["extra"]["detail"] == "ok"  # «Kapittel i EØS-avtalen:»
+
+
 def test_feed_without_notes_is_red(spider):
     assert _feed(spider, "other_feed.xml") == []
     (level, reason), = spider.notes

@@ -16,7 +16,9 @@ The page structure is known only from one excerpt (sources.md Appendix A.3), so
 the parser reads the labels from the page text: Sakstrinn, Opprettet,
 Spesialutvalg, Dato sist behandlet i spesialutvalg, Hovedansvarlig(e)
 departement(er), Vedlegg/protokoll i EØS-avtalen, Kapittel i EØS-avtalen,
-Status, Sammendrag av innhold (and the later sections, kept in the body).
+Status, Sammendrag av innhold (and the later sections, kept in the body). A page not read
+(blocked, failed, without a known label) leaves the item as the feed gave it, without the feed's
+date for a note read before (the feed's pubDate is not «Opprettet»).
 
 Items: kind ``eea_note``, native id = the page id, owner = the lead ministry,
 published = Opprettet, body = the English proposal title, Status and Sammendrag
@@ -117,14 +119,14 @@ class NoEosNotaterSpider(TrackerSpider):
 
     def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
         if not self.detail_usable(response, item, "EØS-notat pages"):
-            yield item
+            yield self._page_not_read(item)
             return
         lines = page_lines(response)
         fields = self._parse_fields(lines)
         if not fields:
             self.parse_error("EØS-notat page without any known label", response.url)
             item["extra"] = {**item["extra"], "detail": "unreadable"}
-            yield item
+            yield self._page_not_read(item)
             return
         created = parse_date(fields.get("opprettet"))
         if created:
@@ -149,6 +151,19 @@ class NoEosNotaterSpider(TrackerSpider):
             "english_title": english,
         }
         yield item
+
+    def detail_failed(self, failure: Any) -> Iterator[Any]:
+        for item in super().detail_failed(failure):
+            yield self._page_not_read(item)
+
+    def _page_not_read(self, item: Any) -> Any:
+        """`item` as the feed gave it, when its page was not read (blocked, failed, unreadable):
+        the feed's pubDate is not the note's «Opprettet», so a note whose page was read before keeps
+        the stored date (the store keeps a field the scrape did not observe) — no false «published»
+        change on a day the pages are blocked."""
+        if self.page_read_before(item.get("native_id")) and "published" in item:
+            del item["published"]
+        return item
 
     @staticmethod
     def _parse_fields(lines: list[str]) -> dict[str, str]:

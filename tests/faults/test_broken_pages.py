@@ -1,7 +1,7 @@
 """Pages that break the way real pages break, on copies of the bundled replay days through the real
-engine and `run`: a case page in another encoding than it declares. The source says so (amber or
-red, naming the page) and the store keeps what it knew: no garbled text, no false «Endret» in the
-digest."""
+engine and `run`: a case page in another encoding than it declares, EØS-notat pages blocked. The
+source says so (amber or red, naming the page) and the store keeps what it knew: no garbled text,
+no false «Endret» in the digest."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .conftest import ROOT, cli, health, query
 pytestmark = pytest.mark.slow
 
 DAYS = ROOT / "data" / "replay"
-OECD = "oecd_ncp_cases"
+OECD, EOS = "oecd_ncp_cases", "no_eos_notater"
 
 
 def _two_days(tmp_path: Path, source: str, doctor: Callable[[Path, dict], None]) -> tuple[Path, Path]:
@@ -64,3 +64,22 @@ def test_case_pages_in_windows_1252_are_read_right_and_the_source_is_amber(tmp_p
     # «Kildenes helse» of the digest says it, naming the page
     assert ("| advarsel | 6 | tir. 24.11.2026 kl. 06.00 | sider i en annen tegnkoding enn oppgitt (utf-8), lest som "
             "windows-1252 (første: https://mneguidelines.oecd.org/database/instances/") in digest
+
+
+def test_blocked_eea_note_pages_keep_their_published_date(tmp_path):
+    def blocked(folder: Path, manifest: dict) -> None:
+        (folder / "challenge.html").write_text("<html><title>Just a moment...</title></html>", "utf-8")
+        for entry in manifest["responses"]:
+            if "/notatene/" in entry["url"]:  # every note's page: a Cloudflare challenge
+                entry.update(status=403, file="challenge.html", headers={"Content-Type": "text/html"})
+
+    db, before, digest = _run_both(tmp_path, *_two_days(tmp_path, EOS, blocked))
+    assert "publisert" not in digest.lower()
+    assert not query(db, "select * from events where field = 'published'")
+    after = {r["id"]: r for r in query(db, "select * from items where source = ?", (EOS,))}
+    for item_id, row in after.items():
+        if item_id in before:  # what the pages said is kept: date, ministry, text
+            assert (row["published"], row["owner"], row["body"]) == (
+                before[item_id]["published"], before[item_id]["owner"], before[item_id]["body"])
+    row = health(db)[EOS]
+    assert row["status"] == "amber" and "detail pages blocked" in row["reason"], row["reason"]
