@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 import scrapy
+from scrapy.http import HtmlResponse
 
 from crawlers.spiders.no_eos_notater import DEFAULT_FEED_URL, NoEosNotaterSpider
 from tests.conftest import file_response, make_spider
+from tests.support import FIXTURES
+from tracker.vocabulary import health_reason
 
 NOTE_URL = "https://www.regjeringen.no/no/sub/eos-notatbasen/notatene/2022/mars/aktsomhetsdirektivet-/id2918419/"
 
@@ -125,6 +128,43 @@ def test_a_failed_request_for_a_page_read_before_keeps_the_stored_published_date
     failure.request = request
     (item,) = list(spider.detail_failed(failure))
     assert "published" not in item and item["extra"]["detail"] == "error TimeoutError"
+
+
+def _renamed(spider, old: str, new: str):
+    page = (FIXTURES / "no_eos_notater/aktsomhetsdirektivet.html").read_text("utf-8").replace(old, new)
+    response = HtmlResponse(url=NOTE_URL, body=page.encode(), encoding="utf-8")
+    item = next(r for r in _feed(spider) if r.cb_kwargs["item"]["native_id"] == "2918419").cb_kwargs["item"]
+    (item,) = list(spider.parse_detail(response, item=item))
+    return item
+
+
+@pytest.mark.parametrize(("old", "new", "label"), [
+    ("<h2>Status</h2>", "<h2>Saksstatus</h2>", "Status"),
+    ("<p>Opprettet 15.03.2022</p>", "<p>Publisert 15.03.2022</p>", "Opprettet"),
+    ("Hovedansvarlig(e) departement(er):", "Ansvarlig departement:", "Hovedansvarlig(e) departement(er)"),
+    ("<h2>Sammendrag av innhold</h2>", "<h2>Sammendrag</h2>", "Sammendrag av innhold"),
+    ("<h2>Sakstrinn</h2>", "<h2>Behandlingstrinn</h2>", "Sakstrinn"),
+])  # fmt: skip
+def test_a_renamed_label_is_red_naming_it_and_nothing_of_the_page_is_used(old, new, label):
+    """A renamed label left the source green while the note's status dropped out of its text
+    (a false «Endret: tekst» on every note) and its date became the feed's."""
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    item = _renamed(spider, old, new)
+    assert spider.notes == [("red", f"EØS-notat pages without the label '{label}' (first: {NOTE_URL}), "
+                                    "stored fields kept: page layout changed?")]
+    assert "published" not in item and "owner" not in item and "body" not in item
+    assert item["extra"] == {"detail": "unreadable"}  # the stored sakstrinn, status text … are kept
+    assert health_reason(spider.notes[0][1], "nb") == (
+        f"EØS-notatsider uten overskriften «{label}» (første: {NOTE_URL}), lagrede opplysninger beholdt: "
+        "er sidens oppsett endret?")
+
+
+def test_a_page_without_any_known_label_is_red():
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    item = _renamed(spider, '<main id="mainContent">', '<main id="mainContent"><!--')
+    assert spider.notes == [("red", f"EØS-notat pages without any known label (first: {NOTE_URL}), "
+                                    "stored fields kept: page layout changed?")]
+    assert "published" not in item and item["extra"] == {"detail": "unreadable"}
 
 
 def test_a_label_without_text_is_not_missing(detail):

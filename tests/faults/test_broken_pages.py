@@ -1,7 +1,7 @@
 """Pages that break the way real pages break, on copies of the bundled replay days through the real
-engine and `run`: a case page in another encoding than it declares, EØS-notat pages blocked. The
-source says so (amber or red, naming the page) and the store keeps what it knew: no garbled text,
-no false «Endret» in the digest."""
+engine and `run`: a case page in another encoding than it declares, EØS-notat pages blocked or
+with their labels renamed. The source says so (amber or red, naming the page or label) and the
+store keeps what it knew: no garbled text, no false «Endret» in the digest."""
 
 from __future__ import annotations
 
@@ -83,3 +83,24 @@ def test_blocked_eea_note_pages_keep_their_published_date(tmp_path):
                 before[item_id]["published"], before[item_id]["owner"], before[item_id]["body"])
     row = health(db)[EOS]
     assert row["status"] == "amber" and "detail pages blocked" in row["reason"], row["reason"]
+
+
+def test_renamed_eea_note_labels_turn_the_source_red_and_keep_the_status(tmp_path):
+    def renamed(folder: Path, manifest: dict) -> None:
+        for page in (folder / "notes").glob("*.html"):  # schema drift: «Status» is now «Saksstatus»
+            page.write_text(page.read_text("utf-8").replace("<h2>Status</h2>", "<h2>Saksstatus</h2>"), "utf-8")
+
+    db, before, digest = _run_both(tmp_path, *_two_days(tmp_path, EOS, renamed))
+    assert not query(db, "select * from events where kind = 'updated' and item_id in "
+                         "(select id from items where source = ?)", (EOS,))
+    for row in query(db, "select * from items where source = ?", (EOS,)):
+        if row["id"] in before:
+            assert row["body"] == before[row["id"]]["body"] and "Status: " in row["body"]
+            assert row["published"] == before[row["id"]]["published"]
+    row = health(db)[EOS]
+    assert row["status"] == "red", row["reason"]
+    assert row["reason"].startswith("EØS-notat pages without the label 'Status' (first: https://www.regjeringen.no/")
+    # the digest's banner and «Kildenes helse» say it, naming the label and the page
+    assert "**⚠ 1 kilde feiler: EØS-notater (regjeringen.no) (EØS-notatsider uten overskriften «Status» (første: " \
+           "https://www.regjeringen.no/no/sub/eos-notatbasen/notatene/" in digest
+    assert "| **FEILER** | 8 |" in digest
