@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import threading
@@ -14,6 +15,46 @@ from scrapy.http import Response
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACE = re.compile(r"[ \t\u00a0]+")
 _MOJIBAKE = re.compile(r"Ã[\x80-\xbf¸¥¦Å˜…]|Ã¦|Ã¸|Ã¥|Ã\u0098|â€")
+
+
+#: the encoding a page in "UTF-8" really is when it is not: a Windows/CMS export in Western European
+FALLBACK_ENCODING = "windows-1252"
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes UTF-8 cannot decode, decoded as windows-1252 instead (which
+    raises in turn for the five bytes windows-1252 leaves undefined)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start:error.end].decode("cp1252"), error.end
+
+
+codecs.register_error("ncp_tracker_cp1252", _cp1252_bytes)
+
+
+def decode_body(body: bytes, encoding: str) -> tuple[str | None, str]:
+    """How a response body reads in its declared `encoding`, strictly (never with U+FFFD put in
+    for bytes that are not that encoding):
+
+    - ``(None, "ok")``: the bytes are that encoding (or it is one Python does not know: then what
+      decoded the page stands);
+    - ``(text, "windows-1252")``: the page says UTF-8 but some bytes are windows-1252 (an export
+      with the wrong declaration): those bytes read as windows-1252, the UTF-8 ones as UTF-8;
+    - ``(None, "undecodable")``: the bytes are neither.
+    """
+    try:
+        body.decode(encoding)
+        return None, "ok"
+    except LookupError:
+        return None, "ok"
+    except UnicodeDecodeError:
+        pass
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        try:
+            return body.decode(encoding, "ncp_tracker_cp1252"), FALLBACK_ENCODING
+        except UnicodeDecodeError:
+            pass
+    return None, "undecodable"
 
 
 def clean_text(value: str | None, *, single_line: bool = False) -> tuple[str | None, bool]:

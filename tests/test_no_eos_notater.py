@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 import scrapy
+from scrapy.http import HtmlResponse
 
 from crawlers.spiders.no_eos_notater import DEFAULT_FEED_URL, NoEosNotaterSpider
 from tests.conftest import file_response, make_spider
+from tests.support import FIXTURES
+from tracker.vocabulary import health_reason
 
 NOTE_URL = "https://www.regjeringen.no/no/sub/eos-notatbasen/notatene/2022/mars/aktsomhetsdirektivet-/id2918419/"
 
@@ -91,6 +94,81 @@ def test_blocked_detail_keeps_rss_item_amber(spider, feed_items):
     assert item["extra"]["detail"] == "blocked 403"
     assert spider.notes[0][0] == "amber"
     assert spider.crawler.stats.get_value("tracker/detail_blocked") == 1
+
+
+#: what the store passes for a note whose page it read on an earlier day (tracker.store.merge.known_items)
+READ_BEFORE = {"2918419": {"status": "open", "detail": "ok", "detail_read": "2026-11-23T05:00:00+00:00"}}
+
+
+def test_a_note_never_read_keeps_the_feeds_date_when_its_page_is_blocked(spider, feed_items):
+    response = file_response("no_eos_notater/aktsomhetsdirektivet.html", NOTE_URL, status=403)
+    (item,) = list(spider.parse_detail(response, item=feed_items["2918419"]))
+    assert item["published"] == "2026-11-20T14:03:00+00:00"  # the feed's pubDate: the only date known
+
+
+@pytest.mark.parametrize("status", [403, 500, 304])
+def test_a_blocked_page_read_before_keeps_the_stored_published_date(status):
+    """The feed's pubDate is not the note's «Opprettet»: on a day the pages answered 403 every note
+    read before showed «Endret: publisert (tir. 15.03.2022 → fre. 20.11.2026)» in the digest."""
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    feed_items = {r.cb_kwargs["item"]["native_id"]: r.cb_kwargs["item"] for r in _feed(spider)}
+    response = file_response("no_eos_notater/aktsomhetsdirektivet.html", NOTE_URL, status=status)
+    (item,) = list(spider.parse_detail(response, item=feed_items["2918419"]))
+    assert "published" not in item and "owner" not in item and "body" not in item  # the store keeps its own
+    assert item["title"] == "Aktsomhetsdirektivet"
+
+
+def test_a_failed_request_for_a_page_read_before_keeps_the_stored_published_date():
+    from twisted.internet.error import TimeoutError
+    from twisted.python.failure import Failure
+
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    request = next(r for r in _feed(spider) if r.cb_kwargs["item"]["native_id"] == "2918419")
+    failure = Failure(TimeoutError())
+    failure.request = request
+    (item,) = list(spider.detail_failed(failure))
+    assert "published" not in item and item["extra"]["detail"] == "error TimeoutError"
+
+
+def _renamed(spider, old: str, new: str):
+    page = (FIXTURES / "no_eos_notater/aktsomhetsdirektivet.html").read_text("utf-8").replace(old, new)
+    response = HtmlResponse(url=NOTE_URL, body=page.encode(), encoding="utf-8")
+    item = next(r for r in _feed(spider) if r.cb_kwargs["item"]["native_id"] == "2918419").cb_kwargs["item"]
+    (item,) = list(spider.parse_detail(response, item=item))
+    return item
+
+
+@pytest.mark.parametrize(("old", "new", "label"), [
+    ("<h2>Status</h2>", "<h2>Saksstatus</h2>", "Status"),
+    ("<p>Opprettet 15.03.2022</p>", "<p>Publisert 15.03.2022</p>", "Opprettet"),
+    ("Hovedansvarlig(e) departement(er):", "Ansvarlig departement:", "Hovedansvarlig(e) departement(er)"),
+    ("<h2>Sammendrag av innhold</h2>", "<h2>Sammendrag</h2>", "Sammendrag av innhold"),
+    ("<h2>Sakstrinn</h2>", "<h2>Behandlingstrinn</h2>", "Sakstrinn"),
+])  # fmt: skip
+def test_a_renamed_label_is_red_naming_it_and_nothing_of_the_page_is_used(old, new, label):
+    """A renamed label left the source green while the note's status dropped out of its text
+    (a false «Endret: tekst» on every note) and its date became the feed's."""
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    item = _renamed(spider, old, new)
+    assert spider.notes == [("red", f"EØS-notat pages without the label '{label}' (first: {NOTE_URL}), "
+                                    "stored fields kept: page layout changed?")]
+    assert "published" not in item and "owner" not in item and "body" not in item
+    assert item["extra"] == {"detail": "unreadable"}  # the stored sakstrinn, status text … are kept
+    assert health_reason(spider.notes[0][1], "nb") == (
+        f"EØS-notatsider uten overskriften «{label}» (første: {NOTE_URL}), lagrede opplysninger beholdt: "
+        "er sidens oppsett endret?")
+
+
+def test_a_page_without_any_known_label_is_red():
+    spider = make_spider(NoEosNotaterSpider, known=READ_BEFORE)
+    item = _renamed(spider, '<main id="mainContent">', '<main id="mainContent"><!--')
+    assert spider.notes == [("red", f"EØS-notat pages without any known label (first: {NOTE_URL}), "
+                                    "stored fields kept: page layout changed?")]
+    assert "published" not in item and item["extra"] == {"detail": "unreadable"}
+
+
+def test_a_label_without_text_is_not_missing(detail):
+    assert detail["extra"]["eea_chapter"] is None and detail["extra"]["detail"] == "ok"  # «Kapittel i EØS-avtalen:»
 
 
 def test_feed_without_notes_is_red(spider):

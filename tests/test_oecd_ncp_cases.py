@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import scrapy
 
 from crawlers.spiders.oecd_ncp_cases import LISTING_URL, OecdNcpCasesSpider, chapters_of, stage_of
 from tests.conftest import file_response, make_spider
+from tests.support import FIXTURES, run_spider
+from tracker.vocabulary import health_reason
 
 
 def case(name: str, spider=None):
@@ -115,3 +120,49 @@ def test_status_words_map_to_item_status():
     assert derive_status("Concluded", None, now) == "closed"
     assert derive_status("Not accepted", None, now) == "closed"
     assert derive_status("In progress", None, now) == "open"
+
+
+def _cp1252_day(tmp_path, undecodable: str | None = None) -> list[dict]:
+    """The listing and its case pages through the engine, the pages' bytes windows-1252 while the
+    header and the page's meta still say UTF-8 (an export with the wrong declaration); the page
+    `undecodable` also holds a byte windows-1252 does not define."""
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    entries = [{"url": LISTING_URL, "file": "oecd_ncp_cases/listing.html", "headers": html}]
+    for name in ("cl0045", "uk0112", "br0019", "nl0050", "de0033"):
+        body = (FIXTURES / f"oecd_ncp_cases/{name}.html").read_text("utf-8").encode("cp1252")
+        if name == undecodable:
+            body = body.replace(b"</h1>", b"\x81</h1>")
+        (tmp_path / f"{name}.html").write_bytes(body)
+        entries.append({"url": f"{LISTING_URL}instances/{name}.htm", "file": str(tmp_path / f"{name}.html"),
+                        "headers": html})
+    return entries
+
+
+def test_case_pages_in_windows_1252_are_read_right_and_amber(tmp_path):
+    """A page whose bytes are windows-1252 while it says UTF-8 was read with U+FFFD for every
+    letter outside ASCII («Compa��a», «Br�drene �r� & S�n ASA») and the source stayed green."""
+    out = run_spider("oecd_ncp_cases", _cp1252_day(tmp_path), tmp_path, as_of="2026-11-24T06:00:00+01:00")
+    items = {i["native_id"]: i for i in out["items"]}
+    assert items["cl0045"]["title"] == "Sindicato de Trabajadores Mineros del Loa vs. Compañía Minera Río Azul S.A."
+    assert items["br0019"]["extra"]["company"] == "Brødrene Ærø & Søn ASA"
+    assert not any("\ufffd" in json.dumps(i, ensure_ascii=False) for i in out["items"])
+    [(level, reason)] = out["notes"]  # one note, naming the first such page the crawl met
+    first = re.fullmatch(r"pages not in their declared encoding \(utf-8\), read as windows-1252 \(first: (\S+)\)",
+                         reason)
+    # the two pages with letters outside ASCII (the others' bytes are the same in both encodings)
+    assert level == "amber" and first and first[1] in {f"{LISTING_URL}instances/{n}.htm" for n in ("cl0045", "br0019")}
+    assert out["stats"]["tracker/pages_read_as_windows_1252"] == 2
+    assert health_reason(reason, "nb") == (
+        f"sider i en annen tegnkoding enn oppgitt (utf-8), lest som windows-1252 (første: {first[1]})")
+
+
+def test_an_undecodable_case_page_is_red_naming_it_and_not_read(tmp_path):
+    out = run_spider("oecd_ncp_cases", _cp1252_day(tmp_path, undecodable="uk0112"), tmp_path,
+                     as_of="2026-11-24T06:00:00+01:00")
+    assert sorted(i["native_id"] for i in out["items"]) == ["br0019", "cl0045", "de0033", "nl0050"]
+    assert not any("\ufffd" in json.dumps(i, ensure_ascii=False) for i in out["items"])
+    reds = [reason for level, reason in out["notes"] if level == "red"]
+    assert reds == [f"pages undecodable in utf-8 (declared) or windows-1252, not read (first: {LISTING_URL}instances/uk0112.htm)"]
+    assert health_reason(reds[0], "nb") == (
+        "sider som verken kan leses som utf-8 (oppgitt) eller windows-1252, er ikke lest (første: "
+        "https://mneguidelines.oecd.org/database/instances/uk0112.htm)")

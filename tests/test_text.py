@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import HtmlResponse
 
 from crawlers.regjeringen import NOT_BODY, parse_body
-from crawlers.text import PAGE_EXCLUDED, page_lines, strip_html, texts_outside
+from crawlers.text import PAGE_EXCLUDED, decode_body, page_lines, strip_html, texts_outside
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 PAGES = sorted(REAL.glob("*/*.html"))
@@ -95,3 +95,16 @@ def test_texts_outside_matches_the_xpaths_on_awkward_markup(html):
     body = response.css(".article-body")[0]
     assert texts_outside(body.root, NOT_BODY) == body.xpath(BODY_XPATH).getall()
     assert texts_outside(body.root, PAGE_EXCLUDED) == body.xpath(PAGE_XPATH).getall()
+
+
+@pytest.mark.parametrize(("body", "declared", "expected"), [
+    ("Brødrene Ærø & Søn ASA".encode(), "utf-8", (None, "ok")),
+    ("Brødrene Ærø & Søn ASA".encode("cp1252"), "utf-8", ("Brødrene Ærø & Søn ASA", "windows-1252")),
+    # a page mostly UTF-8 with one paragraph pasted in windows-1252: each part read as it is
+    ("Compañía ".encode() + "Río".encode("cp1252"), "utf-8", ("Compañía Río", "windows-1252")),
+    (b"Compa\xf1\x81a", "utf-8", (None, "undecodable")),  # 0x81: no windows-1252 character either
+    (b"Compa\x81a", "cp1252", (None, "undecodable")),
+    ("Søn".encode("cp1252"), "cp1252", (None, "ok")),
+])  # fmt: skip
+def test_a_body_is_decoded_strictly_in_its_declared_encoding(body, declared, expected):
+    assert decode_body(body, declared) == expected

@@ -431,6 +431,21 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"case page without a title: (?P<url>\S+)", N_("case page without a title: %(url)s")),
     (r"case pages without (?P<needed>'[^']*') \(first: (?P<url>\S+)\); layout unverified",
      N_("case pages without %(needed)s (first: %(url)s); layout unverified")),
+    # an EØS-notat page whose labels changed (no_eos_notater: EXPECTED_LABELS)
+    (r"EØS-notat pages without the label '(?P<label>[^']+)' \(first: (?P<url>\S+)\), stored fields kept: page "
+     r"layout changed\?",
+     N_("EEA note pages without the label '%(label)s' (first: %(url)s), stored fields kept: has the page's layout "
+        "changed?")),
+    (r"EØS-notat pages without any known label \(first: (?P<url>\S+)\), stored fields kept: page layout changed\?",
+     N_("EEA note pages without any known label (first: %(url)s), stored fields kept: has the page's layout "
+        "changed?")),
+    # an HTML page whose bytes are not its declared encoding (crawlers.middlewares.DeclaredEncodingMiddleware)
+    (r"pages not in their declared encoding \((?P<declared>[^)]+)\), read as (?P<fallback>\S+) \(first: (?P<url>\S+)\)",
+     N_("pages not in their declared encoding (%(declared)s), read as %(fallback)s (first: %(url)s)")),
+    (r"pages undecodable in (?P<declared>\S+) \(declared\) or (?P<fallback>\S+), not read \(first: (?P<url>\S+)\)",
+     N_("pages undecodable in %(declared)s (as declared) or %(fallback)s, not read (first: %(url)s)")),
+    (r"pages undecodable in (?P<declared>\S+) \(declared\), not read \(first: (?P<url>\S+)\)",
+     N_("pages undecodable in %(declared)s (as declared), not read (first: %(url)s)")),
     # eu_haveyoursay's API answering something else than its JSON, or JSON of a changed shape
     (r"searchInitiatives: no initiative read has the field '(?P<field>[^']+)' \(schema changed\?\): stored values "
      r"kept",

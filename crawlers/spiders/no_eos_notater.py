@@ -16,7 +16,11 @@ The page structure is known only from one excerpt (sources.md Appendix A.3), so
 the parser reads the labels from the page text: Sakstrinn, Opprettet,
 Spesialutvalg, Dato sist behandlet i spesialutvalg, Hovedansvarlig(e)
 departement(er), Vedlegg/protokoll i EØS-avtalen, Kapittel i EØS-avtalen,
-Status, Sammendrag av innhold (and the later sections, kept in the body).
+Status, Sammendrag av innhold (and the later sections, kept in the body). A page without one
+of the labels the item stands on (``EXPECTED_LABELS``: renamed, a changed layout) is red, naming
+the label and the first such page, and nothing of it is used: the store keeps what it knew. A
+page not read (blocked, failed, such a page) leaves the item as the feed gave it, without the
+feed's date for a note read before (the feed's pubDate is not «Opprettet»).
 
 Items: kind ``eea_note``, native id = the page id, owner = the lead ministry,
 published = Opprettet, body = the English proposal title, Status and Sammendrag
@@ -60,6 +64,11 @@ LABELS: tuple[tuple[str, str], ...] = (
     ("vurdering", r"Vurdering"),
     ("andre", r"Andre opplysninger"),
 )  # fmt: skip
+#: the labels every EØS-notat page has (Appendix A.3) and the item's fields stand on (published, owner,
+#: body, stage): a page without one is a changed layout — red, and nothing of the page is used
+EXPECTED_LABELS = {"sakstrinn": "Sakstrinn", "opprettet": "Opprettet",
+                   "departement": "Hovedansvarlig(e) departement(er)", "status": "Status",
+                   "sammendrag": "Sammendrag av innhold"}  # fmt: skip
 _LABEL_RE = re.compile(r"^(?:" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in LABELS) + r")\s*:?\s*(?P<rest>.*)$", re.I)
 
 
@@ -71,6 +80,8 @@ class NoEosNotaterSpider(TrackerSpider):
     def __init__(self, *args: Any, feed_url: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.feed_url = feed_url or os.environ.get(ENV_FEED) or DEFAULT_FEED_URL
+        #: the expected labels already noted missing (one note each, naming the first page; None: any)
+        self.missing_labels: set[str | None] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield self.revalidate(self.feed_url, self.parse, dont_filter=True)
@@ -117,14 +128,19 @@ class NoEosNotaterSpider(TrackerSpider):
 
     def parse_detail(self, response: Response, item: Any) -> Iterator[Any]:
         if not self.detail_usable(response, item, "EØS-notat pages"):
-            yield item
+            yield self._page_not_read(item)
             return
         lines = page_lines(response)
-        fields = self._parse_fields(lines)
-        if not fields:
+        fields, seen = self._parse_fields(lines)
+        if not seen:
             self.parse_error("EØS-notat page without any known label", response.url)
+            self._labels_missing(None, response.url)
+        for key, label in EXPECTED_LABELS.items():
+            if seen and key not in seen:
+                self._labels_missing(label, response.url)
+        if not seen or any(key not in seen for key in EXPECTED_LABELS):
             item["extra"] = {**item["extra"], "detail": "unreadable"}
-            yield item
+            yield self._page_not_read(item)
             return
         created = parse_date(fields.get("opprettet"))
         if created:
@@ -150,9 +166,36 @@ class NoEosNotaterSpider(TrackerSpider):
         }
         yield item
 
+    def _labels_missing(self, label: str | None, url: str) -> None:
+        """A page without the expected `label` (None: without any label): red once a label,
+        naming the first page."""
+        self.count("detail_labels_missing")
+        if label in self.missing_labels:
+            return
+        self.missing_labels.add(label)
+        if label:
+            self.note("red", f"EØS-notat pages without the label '{label}' (first: {url}), stored fields kept: "
+                             "page layout changed?")
+        else:
+            self.note("red", f"EØS-notat pages without any known label (first: {url}), stored fields kept: "
+                             "page layout changed?")
+
+    def detail_failed(self, failure: Any) -> Iterator[Any]:
+        for item in super().detail_failed(failure):
+            yield self._page_not_read(item)
+
+    def _page_not_read(self, item: Any) -> Any:
+        """`item` as the feed gave it, when its page was not read (blocked, failed, unreadable):
+        the feed's pubDate is not the note's «Opprettet», so a note whose page was read before keeps
+        the stored date (the store keeps a field the scrape did not observe) — no false «published»
+        change on a day the pages are blocked."""
+        if self.page_read_before(item.get("native_id")) and "published" in item:
+            del item["published"]
+        return item
+
     @staticmethod
-    def _parse_fields(lines: list[str]) -> dict[str, str]:
-        """Label → text up to the next label."""
+    def _parse_fields(lines: list[str]) -> tuple[dict[str, str], set[str]]:
+        """(label → text up to the next label, the labels found — with or without a text)."""
         fields: dict[str, list[str]] = {}
         current: str | None = None
         for line in lines:
@@ -165,7 +208,7 @@ class NoEosNotaterSpider(TrackerSpider):
                 fields[current] = [m.group("rest")] if m.group("rest") else []
             elif current:
                 fields[current].append(line)
-        return {k: " ".join(v).strip() for k, v in fields.items() if " ".join(v).strip()}
+        return {k: " ".join(v).strip() for k, v in fields.items() if " ".join(v).strip()}, set(fields)
 
     @staticmethod
     def _parse_english_title(lines: list[str]) -> str | None:
