@@ -36,10 +36,12 @@ def _two_days(tmp_path: Path, source: str, doctor: Callable[[Path, dict], None])
 
 def _run_both(tmp_path: Path, day1: Path, day2: Path):
     db, out = tmp_path / "t.db", tmp_path / "out"
-    first = cli("run", "--replay", str(day1), "--out", str(out), "--no-progress", db=db)
+    (source,) = [folder.name for folder in day1.iterdir()]  # the one source copied: the days expect it alone
+    first = cli("run", "--replay", str(day1), "--source", source, "--out", str(out), "--no-progress", db=db)
     assert first.returncode == 0, first.stdout + first.stderr[-2000:]
     before = {r["id"]: r for r in query(db, "select * from items")}
-    second = cli("run", "--replay", str(day2), "--out", str(out), "--no-progress", "--allow-red", db=db)
+    second = cli("run", "--replay", str(day2), "--source", source, "--out", str(out), "--no-progress", "--allow-red",
+                 db=db)
     assert second.returncode == 0, second.stdout + second.stderr[-2000:]
     digest = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
     return db, before, digest
