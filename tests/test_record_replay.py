@@ -172,6 +172,29 @@ def test_a_later_recording_moves_the_day_clock_on_and_an_earlier_one_leaves_it(t
     assert replay_as_of(day) == early
 
 
+def test_a_recording_into_a_store_with_a_later_run_is_refused_unless_allow_older(site, tmp_path):
+    """`record` crawls at the machine's clock and stores what it crawls: into a store whose latest
+    daily run is later (one written by a machine whose clock ran ahead) it is refused like `crawl`,
+    and its refusal's «--allow-older» is an option it has (it said so, then «No such option»)."""
+    from datetime import timedelta
+
+    from crawlers.dates import OSLO
+
+    db, records = tmp_path / "live.db", tmp_path / "records"
+    live = ("--source", "no_regjeringen_horinger", "--arg", f"feed_url={site}/feed.xml", "--no-progress", *LIVE)
+    assert cli("crawl", *live, db=db).returncode == 0
+    later = (datetime.now(OSLO) + timedelta(days=2)).isoformat()
+    with sqlite3.connect(db) as conn:  # a store written by a machine whose clock ran two days ahead
+        conn.execute("update runs set as_of = ?", (later,))
+    refused = cli("record", str(records), *live, db=db)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr[-2000:]
+    assert "refusing to crawl at " in refused.stderr and "--allow-older" in refused.stderr
+    assert len(runs(db)) == 1 and not any(records.glob("*/*/manifest.json"))
+    allowed = cli("record", str(records), *live, "--allow-older", db=db)
+    assert allowed.returncode == 0, allowed.stderr[-2000:]
+    assert len(runs(db)) == 2 and any(records.glob("*/no_regjeringen_horinger/manifest.json"))
+
+
 def test_a_live_crawl_at_a_past_clock_is_not_stored_into_a_newer_store(site, tmp_path):
     """`crawl`/`run --as-of` a day before the store's latest run crawled live and stored today's
     pages at that older clock, exit 0 (a replay of an older day was refused): now refused the same

@@ -207,9 +207,10 @@ def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, allow_older
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
 @_arg_opt
 @_set_opt
+@_allow_older_opt
 @_progress_opt
 @click.pass_context
-def record(ctx, directory, sources, allow_red, args, sets, progress) -> None:
+def record(ctx, directory, sources, allow_red, args, sets, allow_older, progress) -> None:
     """Crawl live and save every response under DIRECTORY/<date>/ in the replay format.
 
     What the spiders see is recorded, also pages the HTTP cache answered, so a warm cache still
@@ -217,7 +218,8 @@ def record(ctx, directory, sources, allow_red, args, sets, progress) -> None:
     Example: ncp-tracker record data/records && ncp-tracker run --replay data/records/2026-11-25
     """
     plan = _plan(None, None, sources, directory, args)
-    results = _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), sets=sets)
+    results = _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), sets=sets,
+                     allow_older=allow_older)
     gaps = [gap for result in results for gap in result.recording_gaps()]
     if gaps:
         raise TrackerError("the recording is incomplete and cannot be replayed:\n  " + "\n  ".join(gaps))
