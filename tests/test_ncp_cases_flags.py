@@ -156,3 +156,17 @@ def test_a_supporting_ncp_reads_as_its_role_not_as_backing_the_complaint(db, tmp
     for text in (digest.render_markdown(digest.build_digest(db, as_of=DAY1, lang=lang)),
                  html.unescape(digest.render_html(digest.build_digest(db, as_of=DAY1, lang=lang)))):
         assert role in text and sided not in text
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "Kontaktpunktet i Norge er støttende kontaktpunkt (ledende: Storbritannia)"),
+    ("en", "Norway's NCP is a supporting NCP (lead: United Kingdom)"),
+])
+def test_the_lead_ncps_country_is_named_in_the_readers_language(db, lang, said):
+    """«… (ledende: United Kingdom)» in the Bokmål digest: the OECD database's English name, where
+    the item page already said «Kontaktpunktet i Storbritannia» (tracker.vocabulary.country_name)."""
+    from tracker.links.ncp_cases import case_flags
+
+    item = {"id": "oecd_ncp_cases:uk0200", "source": "oecd_ncp_cases", "kind": "ncp_case",
+            "extra": {"lead_ncp": "United Kingdom", "supporting_ncps": ["Norway"]}}
+    assert [f["text"] for f in case_flags(db, item, lang) if f["code"] == "norway_ncp"] == [said]

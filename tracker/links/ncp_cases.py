@@ -28,7 +28,7 @@ from tracker.i18n import gettext
 from tracker.links.companies import normalise
 from tracker.links.gpfg import GPFG_SOURCES
 from tracker.store.queries import loads_json
-from tracker.vocabulary import N_, eu_stage_name
+from tracker.vocabulary import N_, country_name, eu_stage_name
 
 #: Etikkrådet's `extra.action` → what it means for the fund (catalogue messages, for the reason line)
 ACTION_TEXT = {
@@ -110,7 +110,8 @@ def case_flags(db: sqlite_utils.Database, item: dict[str, Any], lang: str = "nb"
     if lead and _NORWAY.match(lead):
         flags.append({"code": "norway_ncp", "text": gettext(lang, "Norway's NCP is the lead NCP")})
     elif any(_NORWAY.match(str(s).strip()) for s in extra.get("supporting_ncps") or []):
-        text = (gettext(lang, "Norway's NCP is a supporting NCP (lead: %(lead)s)", lead=lead) if lead
+        text = (gettext(lang, "Norway's NCP is a supporting NCP (lead: %(lead)s)", lead=country_name(lead, lang))
+                if lead
                 else gettext(lang, "Norway's NCP is a supporting NCP"))
         flags.append({"code": "norway_ncp", "text": text})
     return flags
