@@ -547,10 +547,10 @@ def test_the_gpfg_page_says_which_date_it_gives(tmp_path):
         return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", client.get(url).get_data(as_text=True))))
 
     page = text("/gpfg")
-    assert "Meld. St. 8 (2026-2027) frist fre. 04.12.2026 · Stortingets komitéhøringer" in page
+    assert "Meld. St. 8 (2026-2027) frist fre. 04.12.2026 kl. 12.00 · Stortingets komitéhøringer" in page
     assert "pensjonsfond utland publisert ons. 21.10.2026 · frist ons. 13.01.2027 · Høringer" in page
     english = text("/gpfg?lang=en")
-    assert "(2026-2027) deadline Fri 4 Dec 2026 ·" in english
+    assert "(2026-2027) deadline Fri 4 Dec 2026 12:00 ·" in english
     assert "published Wed 21 Oct 2026 · deadline Wed 13 Jan 2027 ·" in english
 
 
@@ -1102,3 +1102,16 @@ def test_the_sources_status_word_reads_as_words_not_a_code(db_path):
     status = re.search(r'<dd id="status">(.*?)</dd>', html, re.S).group(1)
     assert "(kilden skriver «til behandling»)" in html_lib.unescape(re.sub(r"<[^>]+>", "", status))
     assert "til_behandling" not in re.sub(r'href="[^"]*"', "", status)  # the search link keeps the source's word
+
+
+@pytest.mark.parametrize(("lang", "timed", "day"), [
+    ("nb", "tor. 03.12.2026 kl. 12.00", "tor. 10.12.2026"),
+    ("en", "Thu 3 Dec 2026 12:00", "Thu 10 Dec 2026"),
+])
+def test_a_deadline_in_search_results_has_its_time_when_it_has_one(client, lang, timed, day):
+    """The search results gave a committee hearing's 12:00 deadline as its day alone («tor.
+    03.12.2026»), where its page and the digest say «kl. 12.00»; a day's deadline stays a day."""
+    page = html_lib.unescape(client.get(f"/search?q=regnskapsloven&lang={lang}").get_data(as_text=True))
+    assert f"{timed} · " in page, page
+    hearing = html_lib.unescape(client.get(f"/search?q=endring&lang={lang}").get_data(as_text=True))
+    assert f"{day} · " in hearing and f"{day} kl." not in hearing and f"{day} 23:59" not in hearing

@@ -95,6 +95,14 @@ def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
     return out
 
 
+def deadline_day(value: Any, lang: str = "nb") -> str:
+    """A deadline in a list (the `deadline` filter): its day, and its time when it has one («tir.
+    01.12.2026 kl. 12.00»), as the digest and the item page say it — `|date` dropped the time."""
+    from tracker.digest.wording import deadline_text
+
+    return deadline_text({"deadline": value}, None, lang)
+
+
 def install(app: Any, lang: str | Callable[[], str] = "nb",
             now: Callable[[], datetime] | None = None) -> None:
     """Register the catalogue, date and name filters and `deadline_lines` on a Flask app.
@@ -107,6 +115,7 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     install_jinja_filters(env, lang)
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
+    env.filters["deadline"] = lambda value: deadline_day(value, current())
     env.globals["why"] = lambda item: why(item, current())
     env.globals["resent"] = lambda previous: resent(previous, current())
     env.globals["is_consultation"] = is_consultation
