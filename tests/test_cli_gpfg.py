@@ -144,3 +144,26 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
                                      "--as-of", AS_OF, "--lang", "en"])
     assert none.exit_code == 0 and none.stdout == "no GPFG governance items of Stortinget at stage decision\n"
 
+
+
+def test_a_long_title_is_cut_after_a_whole_word_and_says_so(tmp_path):
+    """`gpfg` cut a title at 95 characters in the middle of a word and without a mark («… utland om
+    e»), so a cut title read as whole; `horizon` already cut after a whole word with « …»."""
+    path = tmp_path / "t.db"
+    _seed(path)
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    title = ("Høring – forslag til endringer i mandatet for forvaltningen av Statens pensjonsfond utland "
+             "om etiske retningslinjer og observasjon")
+    run = store.start_run(db, as_of=as_of, mode="test", sources=["no_finansdep"])
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_finansdep", items=[
+        {"source": "no_finansdep", "kind": "hearing", "native_id": "long", "title": title,
+         "published": "2026-11-20T10:00:00+01:00", "url": "https://example.org/long"}])
+    with db.conn:
+        health.record(db, run, health.SourceRun(source="no_finansdep", items_seen=1), stored(as_of))
+    store.finish_run(db, run, 0)
+    db.close()
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if "mandatet for forvaltningen" in line]
+    assert line.endswith("Statens pensjonsfond utland om …"), line

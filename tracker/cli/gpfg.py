@@ -24,6 +24,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> 
     NAME filters by part of the company name (case and accents ignored).
     Example: ncp-tracker companies caterpillar
     """
+    from tracker.digest.text import shorten
     from tracker.links.companies import list_companies, update_companies
 
     db = open_db(ctx, write=refresh)
@@ -45,7 +46,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> 
         click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {row['n_items']} item(s)", bold=True)
         for item in row["items"]:
             date = (item["published"] or "")[:10] or "(no date)"
-            click.echo(f"  {date:<10}  {item['source']:<24} {item['title'][:90]}")
+            click.echo(f"  {date:<10}  {item['source']:<24} {shorten(item['title'], 90)}")
             click.echo(f"              {item['url']}")
 
 
@@ -105,6 +106,7 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
 def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
     """The groups in the reader's words (the GPFG page's); an actor whose name is not its code as
     --actor names it too ("Ministry of Finance (Finansdepartementet)")."""
+    from tracker.digest.text import shorten
     from tracker.i18n import Translator
     from tracker.links.gpfg import grouped
     from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name, status_name
@@ -124,7 +126,7 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
                 extra = "  " + _("deadline %(day)s", day=item["deadline"][:10]) if item.get("deadline") else ""
                 known = item.get("status") and item["status"] != "unknown"
                 status = f" [{status_name(item['status'], lang)}]" if known else ""
-                click.echo(f"    {date:<10} {item['title'][:95]}{status}{extra}")
+                click.echo(f"    {date:<10} {shorten(item['title'], 95)}{status}{extra}")
                 click.echo(f"               {item['url']}")
                 if item["related"]:
                     click.echo("               " + _("related: %(ids)s", ids=", ".join(item["related"])))

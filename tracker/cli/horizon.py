@@ -127,6 +127,7 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
     successful or recent one: exit 2) and which sources are failing or unchecked.
     Example: ncp-tracker action-plan
     """
+    from tracker.digest.text import shorten
     from tracker.i18n import gettext
     from tracker.links.action_plan import THEMES, grouped_items
 
@@ -148,7 +149,7 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
         for item in items:
             when = (item["published"] or "")[:10] or gettext(lang, "(no date)")
             deadline = "  " + gettext(lang, "deadline %(day)s", day=item["deadline"][:10]) if item["deadline"] else ""
-            click.echo(f"  {when:<10}  {item['title'][:100]}{deadline}")
+            click.echo(f"  {when:<10}  {shorten(item['title'], 100)}{deadline}")
             click.echo(f"              {item['url']}")
     if untrusted:
         ctx.exit(2)
