@@ -266,6 +266,28 @@ def test_ics_sequence_grows_when_a_deadline_moves_and_withdrawn_is_cancelled(db)
     assert digest.render_ics(db, as_of=DAY2, profile="ncp") == digest.render_ics(db, as_of=DAY2, profile="ncp")
 
 
+def test_ics_has_no_cancelled_copy_of_a_hearing_first_seen_withdrawn(db):
+    """A hearing the crawl first saw already withdrawn («Trukket») was in the calendar as
+    STATUS:CANCELLED: no calendar ever had it, and a cancelled event never confirmed shows in some
+    clients as a struck-out meeting. Left out; one withdrawn after it was seen stays cancelled."""
+    from test_digest_world import crawl_day, day2_items, hearing
+
+    from tracker.store import ids
+
+    build_world(db)
+    first_seen_withdrawn = hearing("3100099", "Høring – forslag til lov om ansvarlige leverandørkjeder (trukket)",
+                                   "2026-12-18T23:59:59+01:00", status_raw="Trukket")
+    crawl_day(db, DAY2 + timedelta(days=1), [*day2_items(), first_seen_withdrawn])
+    new_id = ids.item_id(first_seen_withdrawn["source"], "3100099", first_seen_withdrawn["url"])
+    with db.conn:  # as relevant as the hearing it repeats: the calendar would list it
+        db.execute("update items set labels = '[\"oecd-ii\"]', relevant = 1, relevance = 0.8 where id = ?",
+                   [new_id])
+    assert db["items"].get(new_id)["status"] == "withdrawn"
+    events = _events(_ics(db, as_of=DAY2 + timedelta(days=1)))
+    assert not [uid for uid in events if new_id in uid]
+    assert str(events[f"deadline-{iid('3100004')}-ncp@ncp-tracker"]["STATUS"]) == "CANCELLED"
+
+
 def test_ics_sequence_grows_when_the_internal_deadline_moves_and_never_goes_back(db):
     """The draft event is dated by the adviser's internal deadline, but SEQUENCE counted only the
     source's deadline moves and DTSTAMP was the item's last change: a moved internal deadline kept

@@ -312,6 +312,11 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         db, "select item_id, count(*) as n from events where item_id in ({marks}) and (kind in ('deadline_changed', "
             "'times_changed') or (kind = 'status_changed' and 'withdrawn' in (coalesce(before, ''), coalesce(after, ''))))"
             " and id <= ? group by item_id", ids, after=bound)}
+    # the items whose source withdrew them after they were seen: only their events were ever given
+    # confirmed (an item first seen withdrawn has none to cancel)
+    withdrawn_later = {r["item_id"] for r in select_in(
+        db, "select distinct item_id from events where item_id in ({marks}) and kind = 'status_changed' "
+            "and after = 'withdrawn' and id <= ?", ids, after=bound)}
     # a committee hearing's time the source removed (times_changed, after = null; the last one
     # of a field counts: a time given again and removed again)
     removed = {(r["item_id"], r["field"]): r["before"] for r in select_in(
@@ -412,6 +417,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         if not listed(row):
             continue
         state = row.get("triage_state") or "new"
+        if row["status"] == "withdrawn" and row["id"] not in withdrawn_later:
+            continue  # withdrawn when first seen: no calendar ever had its events, no cancelled copy either
         # withdrawn, or marked not relevant by an adviser: the item's events stay, cancelled
         dropped = row["status"] == "withdrawn" or state == "not_relevant"
         sequence, stamp = sequence_of(row), stamp_of(row)
