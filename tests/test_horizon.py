@@ -583,3 +583,12 @@ def test_the_watchlist_notes_read_in_bokmal_by_default_and_in_english_with_lang_
                              "application July 2029.")
     assert not [line for line in nb if line.startswith("  note:")]
     assert len([line for line in nb if line.startswith("  merknad: ")]) == len([e for e in load_watchlist() if e.note])
+
+
+def test_no_dates_ahead_is_said_in_the_readers_language(replayed):
+    """«no dates ahead among what the NCP follows (try --all)» stood in English under Bokmål banners."""
+    far = "2027-09-01T07:00"  # after every date of the replayed days: nothing ahead (and the data old: exit 2)
+    nb = cli(replayed, "horizon", "--as-of", far, "--weeks", "1")
+    assert nb.exit_code == 2 and nb.stdout == "ingen datoer fremover blant det Kontaktpunktet følger (prøv --all)\n"
+    en = cli(replayed, "horizon", "--as-of", far, "--weeks", "1", "--all", "--lang", "en")
+    assert en.exit_code == 2 and en.stdout == "no dates ahead\n"

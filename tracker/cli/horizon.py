@@ -64,7 +64,10 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
         for e in entries:
             click.echo(json.dumps(e.as_dict(lang), ensure_ascii=False))
     elif not entries:
-        click.echo("no dates ahead" + ("" if show_all else " among what the NCP follows (try --all)"))
+        from tracker.i18n import gettext
+
+        click.echo(gettext(lang, "no dates ahead") if show_all
+                   else gettext(lang, "no dates ahead among what the NCP follows (try --all)"))
     else:
         from tracker.digest.text import shorten
 
