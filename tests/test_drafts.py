@@ -296,10 +296,10 @@ def test_a_name_keeps_its_capital_and_the_hearings_time_reads_as_a_sentence(stor
     md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
     assert ("Kontaktpunktet viser til Finanskomiteens høring om Statens pensjonsfond utland – etisk rammeverk "
             "etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) og sender med dette et skriftlig innspill.") in md
-    # the same in English
+    # the same in English, with an English genitive (it read «Finanskomiteens hearing»)
     _gpfg_committee(store, language="en")
     md = drafts.render_markdown(drafts.build(store, COMMITTEE, as_of=DAY))
-    assert ("The NCP refers to Finanskomiteens hearing of 8 December 2026, 10:00 on Statens pensjonsfond utland – "
+    assert ("The NCP refers to Finanskomiteen's hearing of 8 December 2026, 10:00 on Statens pensjonsfond utland – "
             "etisk rammeverk etter gjennomgangen i 2026 – Meld. St. 8 (2026-2027) and hereby submits written "
             "input.") in md
 

@@ -516,7 +516,11 @@ def deadline_passed(item: dict[str, Any], today: date) -> bool:
     return day is not None and day < today
 
 
-def _genitive(name: str) -> str:
+def _genitive(name: str, lang: str = "nb") -> str:
+    """A name's genitive: Bokmål «Finanskomiteens» (an apostrophe after s, x, z), English
+    "Finanskomiteen's" (an apostrophe alone after s)."""
+    if lang == "en":
+        return name + ("'" if name.endswith("s") else "'s")
     return name + ("'" if name.endswith(("s", "x", "z")) else "s")
 
 
@@ -749,11 +753,11 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         written_by = (t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
                       or t["no_deadline"])
         if written_hearing(item):  # input in writing only: nothing to ask to take part in, no sitting
-            opening = t.fmt("c_opening_written", committee_gen=_genitive(committee), case=in_sentence)
+            opening = t.fmt("c_opening_written", committee_gen=_genitive(committee, lang), case=in_sentence)
             facts = [(t["c_form"], t["c_written_only"]), written_by]
         else:
-            opening = (t.fmt("c_opening", committee_gen=_genitive(committee), case=in_sentence, when=start)
-                       if start else t.fmt("c_opening_undated", committee_gen=_genitive(committee),
+            opening = (t.fmt("c_opening", committee_gen=_genitive(committee, lang), case=in_sentence, when=start)
+                       if start else t.fmt("c_opening_undated", committee_gen=_genitive(committee, lang),
                                            case=in_sentence))
             facts = [written_by,
                      (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
