@@ -117,6 +117,16 @@ def test_quotes_are_whole_sentences_quoted_once_with_their_source(written):
     assert any(q.endswith("(sammendraget)") and q.startswith("«Forslag om å gjennomføre") for q in quotes)
 
 
+def test_quotes_of_the_page_are_not_headed_as_the_consultation_documents(written):
+    """«Fra høringsdokumentene:» headed sentences quoted from the hearing's page and its summary
+    («(teksten på høringssiden)»): no document's words. They are «Utdrag»; the heading stays over
+    a topic quoting only paragraphs of the høringsnotat."""
+    paragraphs = [t for _, t in _paragraphs(written.docx)]
+    first = next(n for n, t in enumerate(paragraphs) if t.endswith("(teksten på høringssiden)"))
+    assert paragraphs[first - 1] == "Utdrag:", paragraphs[first - 3:first + 1]
+    assert "Fra høringsdokumentene:" not in paragraphs
+
+
 def test_a_sentence_is_quoted_once_even_for_two_labels(store, tmp_path):
     start = BODY.index("tvangsarbeid")
     put_evidence(store, HEARING, "oecd-iv", 0.5, [{"field": "text", "start": start, "end": start + 12,

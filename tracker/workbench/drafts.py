@@ -89,7 +89,7 @@ LABEL_HEADINGS: dict[str, str] = {
 _WORDS: dict[str, str] = {
     "to": N_("To"), "their_ref": N_("Your ref."), "our_ref": N_("Our ref."), "date": N_("Date"),
     "intro": N_("About the NCP"), "main": N_("Main points"),
-    "quotes": N_("From the consultation documents"), "no_quotes": N_("No text excerpts were found for this topic."),
+    "quotes": N_("From the consultation documents"), "excerpts": N_("Excerpts"), "no_quotes": N_("No text excerpts were found for this topic."),
     "quoted_above": N_("The excerpts for this topic are quoted under “%(heading)s”."),
     "general": N_("Comments of the NCP"), "earlier": N_("The NCP's earlier responses on similar matters"),
     "no_earlier": N_("No earlier responses or drafts on similar matters were found."),
@@ -696,7 +696,9 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
         from_documents = [p for p in paragraphs.get(tag["label"], []) if p.text not in cited]
         cited.update(p.text for p in from_documents)
         if quotes or from_documents:
-            blocks.append(Block("para", t["quotes"] + ":"))
+            # «Fra høringsdokumentene» only over the documents' paragraphs: a quote of the page or
+            # its summary is no document's (each quote says where it is from)
+            blocks.append(Block("para", (t["excerpts"] if quotes else t["quotes"]) + ":"))
             blocks += [Block("quote", q, source=source_label(src, lang)) for q, src in quotes]
             blocks += [Block("quote", p.text, source=p.citation(lang).strip("()"))
                        for p in from_documents]
