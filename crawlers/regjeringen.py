@@ -86,9 +86,12 @@ def read_deadline(text: str, today: date) -> tuple[datetime | None, str | None]:
     return None, unreadable
 
 
-def parse_deadline(text: str, today: date) -> datetime | None:
-    """Høringsfrist (see `read_deadline`), or None."""
-    return read_deadline(text, today)[0]
+def deadline_note(native_id: str, words: str | None, url: str) -> str:
+    """The health note (amber) of a hearing page whose Høringsfrist `read_deadline` could not read:
+    its page and the words, or that it has none. The item carries no deadline from it."""
+    if words is None:
+        return f"hearing {native_id}: no Høringsfrist on its page {url}: deadline not read from it"
+    return f"hearing {native_id}: unreadable Høringsfrist {words!r} on its page {url}: deadline not read from it"
 
 
 def parse_status(text: str) -> str | None:

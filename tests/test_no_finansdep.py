@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import run_spider
+from support import FIXTURES, run_spider
 
 from crawlers.spiders.no_finansdep import DEFAULT_OWNER, NoFinansdepSpider, feed_url
 from tests.conftest import file_response
@@ -188,3 +188,20 @@ def test_closed_hearing_detail_not_downloaded(tmp_path):
 
 def test_hearing_reference(hearing):
     assert hearing["reference"] == "26/4512"
+
+
+def test_an_unreadable_hearing_deadline_is_named_and_never_taken_as_none(tmp_path):
+    """A fund hearing whose «Høringsfrist: snarest» could not be read was one parse error among the
+    source's, naming neither the hearing nor the words; regjeringen.no's hearings name both. Now
+    amber with the page and the words, and the item carries no deadline (the store keeps its own)."""
+    page = tmp_path / "detail_hearing.html"
+    page.write_text((FIXTURES / "no_finansdep" / "detail_hearing.html").read_text("utf-8").replace(
+        "<strong>Høringsfrist:</strong> 01.03.2027", "<strong>Høringsfrist:</strong> snarest"), "utf-8")
+    out = run_spider("no_finansdep", [
+        ROBOTS, {"url": HEARINGS_URL, "file": "no_finansdep/hearings.rss", "headers": RSS},
+        {"url": HEARING_URL, "file": str(page), "headers": HTML},
+    ], tmp_path, as_of="2026-11-24T06:00:00+01:00")  # fmt: skip
+    item = next(i for i in out["items"] if i["native_id"] == "3161402")
+    assert item["kind"] == "hearing" and not item.get("deadline")
+    assert ["amber", f"hearing 3161402: unreadable Høringsfrist 'snarest' on its page {HEARING_URL}: deadline not "
+                     "read from it"] in out["notes"]

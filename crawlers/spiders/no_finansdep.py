@@ -20,7 +20,9 @@ Detail pages are fetched best effort: for hearings the deadline (Høringsfrist,
 nynorsk Høyringsfrist), status and consultee list (`consultees`, `ncp_consultee`;
 crawlers/consultees.py), for every document its type ("Høring | Dato: … | Finansdepartementet",
 "Retningslinjer | …"), owner, documents and body text. A blocked page (403,
-challenge) keeps the feed's item and turns the source amber.
+challenge) keeps the feed's item and turns the source amber; so does a hearing page whose
+Høringsfrist cannot be read, naming the page and its words (`regjeringen.deadline_note`), the
+stored deadline kept.
 
 Kinds: ``hearing`` for hearings (they are consultations advisers can answer and
 count as such everywhere), ``gpfg_document`` for everything else.
@@ -140,9 +142,10 @@ class NoFinansdepSpider(TrackerSpider):
         if doc_type and _HEARING_TITLE.match(doc_type):
             item["kind"] = "hearing"
         if item["kind"] == "hearing":
-            deadline = regjeringen.parse_deadline(text, self.today)
-            if deadline is None:
+            deadline, words = regjeringen.read_deadline(text, self.today)
+            if deadline is None:  # named, and the stored deadline kept (the item carries none)
                 self.parse_error("hearing page without a readable Høringsfrist", response.url)
+                self.note("amber", regjeringen.deadline_note(item["native_id"], words, response.url))
             listed = consultees.parse_consultees(response)
             fields = {"deadline": iso(deadline), "status_raw": regjeringen.parse_status(text), "consultees": listed}
             if listed is not None:

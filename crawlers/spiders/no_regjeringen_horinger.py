@@ -327,13 +327,9 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         its words. The item carries no deadline from it, so the store keeps the one it has; the
         listing's is taken when it has one the store lacks (now, or when its row is read later)."""
         native_id = item["native_id"]
-        if words is None:
-            self.parse_error("detail page without a Høringsfrist", url)
-            self.note("amber", f"hearing {native_id}: no Høringsfrist on its page {url}: deadline not read from it")
-        else:
-            self.parse_error(f"detail page with an unreadable Høringsfrist {words!r}", url)
-            self.note("amber", f"hearing {native_id}: unreadable Høringsfrist {words!r} on its page {url}: "
-                               "deadline not read from it")
+        self.parse_error("detail page without a Høringsfrist" if words is None
+                         else f"detail page with an unreadable Høringsfrist {words!r}", url)
+        self.note("amber", regjeringen.deadline_note(native_id, words, url))
         if item.get("deadline"):  # a listing row's, given when the item was made from it
             self.note("amber", f"hearing {native_id}: deadline {item['deadline'][:10]} taken from the listing instead")
         elif native_id in self._listing_rows:
