@@ -14,7 +14,6 @@ Words fixed here (one meaning each, the same in the digest and on the web): *Avs
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -826,12 +825,9 @@ def sender_name(item: Mapping[str, Any], lang: str = "nb") -> str:
     by its lead NCP's country in `lang` («Kontaktpunktet i Storbritannia»; the spider writes
     "NCP United Kingdom"); any other sender as the source names it."""
     if item.get("kind") == "ncp_case":
-        extra = item.get("extra")
-        if isinstance(extra, str):
-            try:
-                extra = json.loads(extra)
-            except ValueError:
-                extra = None
+        from tracker.store.queries import loads_json
+
+        extra = loads_json(item.get("extra"), None)
         lead = extra.get("lead_ncp") if isinstance(extra, dict) else None
         if isinstance(lead, str) and lead.strip():
             return gettext(lang, "NCP %(country)s", country=country_name(lead, lang))
