@@ -1,9 +1,14 @@
-"""The shapes of health notes that the spiders and the tracker's health both write (imports
-nothing heavy: tracker.store.health uses it, and the web and `--help` import that)."""
+"""What the spiders and the tracker's health both know of health notes — the HTTP statuses a site
+blocks with, the shape of a tally of causes (imports nothing heavy: tracker.store.health uses it,
+and the web and `--help` import that)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+#: the HTTP statuses a site blocks with (crawlers.spiders.base.TrackerSpider.is_blocked; the
+#: tracker's health tells them from a challenge page answered 200)
+BLOCKING_STATUSES = (401, 403, 429, 503)
 
 
 def tally(counts: Iterable[tuple[str, int]]) -> str:

@@ -20,6 +20,7 @@ from scrapy.http import Response
 
 from crawlers.dates import OSLO, parse_date
 from crawlers.items import TrackedItem, detail_never_read
+from crawlers.notes import BLOCKING_STATUSES
 from crawlers.text import strip_html
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ class TrackerSpider(scrapy.Spider):
     @staticmethod
     def is_blocked(response: Response) -> bool:
         """A 403/429/503 or a bot-challenge page where data was expected."""
-        if response.status in (401, 403, 429, 503):
+        if response.status in BLOCKING_STATUSES:
             return True
         head = response.body[:20000]
         return response.status == 200 and any(m in head for m in CHALLENGE_MARKERS) and b"<rss" not in head

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawlers.notes import tally
+from crawlers.notes import BLOCKING_STATUSES, tally
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
 from tracker.store.queries import DAILY_RUN_SQL
@@ -68,10 +68,6 @@ def counted(n: int, noun: str) -> str:
     """ "1 item", "2 items": the reason reads right in English, and the catalogue's singular and
     plural forms (tracker.vocabulary: HEALTH_REASONS) read it in Bokmål."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-#: the HTTP statuses a site blocks with (crawlers.spiders.base.TrackerSpider.is_blocked)
-BLOCKING_STATUSES = (401, 403, 429, 503)
 
 
 def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
