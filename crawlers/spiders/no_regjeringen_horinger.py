@@ -31,7 +31,7 @@ so the feed's `?documentType=` is allowed): a refused URL is never fetched and h
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -234,17 +234,21 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
 
     def _finish_fallback(self, pages: int) -> None:
         self.note("amber", f"{self._feed_problem}; hearings read from the listing instead ({pages} page(s))")
-        # pages are read newest first without gaps: every hearing published after the oldest
-        # day shown was seen (that day itself may continue on the next page)
-        since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
+        since = self._listing_covers()
         self.set_listing(complete=since is not None, since=iso(since), channel="listing")
+
+    def _listing_covers(self) -> datetime | None:
+        """From when the listing pages read show every hearing: pages are read newest first without
+        gaps, so every hearing published after the oldest day shown was seen (that day itself may
+        continue on the next page); None when no page showed a dated hearing."""
+        return self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
 
     def _finish_truncated(self) -> None:
         """The feed lacks hearings inside its own window, so it is no complete list: an item missing
         from it may only have been cut off. Complete is only what the listing pages read cover —
         they are read newest first without gaps, and every hearing on them was kept — so only the
         hearings published after the oldest day they show are checked for vanishing."""
-        since = self._listing_oldest + timedelta(days=1) if self._listing_oldest else None
+        since = self._listing_covers()
         self.set_listing(complete=since is not None, since=iso(since), channel="rss")
         if since is None:
             self.note("amber", "no hearing checked for vanishing (truncated feed)")
