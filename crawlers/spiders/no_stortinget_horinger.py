@@ -136,10 +136,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
 
     def parse_sessions(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Read `innevaerende_sesjon.id`; compute the session from `as_of` if that fails."""
-        session, problem = None, None
-        if response.status >= 400 or self.is_blocked(response) or self._not_export(response):
-            problem = self._refused(response)
-        else:
+        session = None
+        if not (problem := self._refused(response, error_from=400)):
             root, error = api.read(response.body)
             if error:
                 problem = f"unreadable ({error})"
@@ -167,11 +165,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The session's hearing list; any failure here switches to the fallback channel."""
         session = self._session_of(response.url)
-        problem = None
         hearings: list[Hearing] = []
-        if self.is_blocked(response) or response.status >= 300 or self._not_export(response):
-            problem = self._refused(response)
-        else:
+        if not (problem := self._refused(response)):
             root, error = api.read(response.body)
             if error:
                 problem = f"unreadable ({error})"
@@ -235,18 +230,19 @@ class NoStortingetHoringerSpider(TrackerSpider):
         lacking = {k for k in hearing.absent if api.HEARING_KEYS[k] or k in self._missing}
         return lacking | set(hearing.unreadable)
 
-    def _refused(self, response: Response) -> str:
-        """What an answer that is not the export was: "answered HTTP 503", "answered a bot
-        challenge page instead of the JSON export (HTTP 200)"."""
+    def _refused(self, response: Response, *, error_from: int = 300) -> str | None:
+        """What an answer that is not the export was — an HTTP status from `error_from` on, a
+        blocked answer, a web page (a challenge, an error or login page served with HTTP 200):
+        "answered HTTP 503", "answered a bot challenge page instead of the JSON export (HTTP
+        200)"; None for the export."""
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if not (response.status >= error_from or self.is_blocked(response)
+                or api.html_answer(response.body, content_type)):
+            return None
         if response.status >= 300:
             return f"answered HTTP {response.status}"
         page = "a bot challenge page" if self.is_blocked(response) else "an HTML page"
         return f"answered {page} instead of the JSON export (HTTP {response.status})"
-
-    @staticmethod
-    def _not_export(response: Response) -> bool:
-        """A web page (a challenge, an error or login page served with HTTP 200), not the export."""
-        return api.html_answer(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1"))
 
     def _hearing_item(self, hearing: Hearing) -> Any:
         unobserved = self._unobserved(hearing)
@@ -456,8 +452,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
 
     def parse_cases(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The session's cases; fetch the detail of every case still pending in a committee."""
-        if self.is_blocked(response) or response.status >= 300 or self._not_export(response):
-            self.note("red", f"fallback failed too: eksport/saker {self._refused(response)}")
+        if refused := self._refused(response):
+            self.note("red", f"fallback failed too: eksport/saker {refused}")
             return
         root, error = api.read(response.body)
         if error:
