@@ -355,9 +355,9 @@ class NoStortingetHoringerSpider(TrackerSpider):
         return text
 
     @staticmethod
-    def _parse_extra(hearing: Hearing, basis: str | None, unobserved: AbstractSet[str] = frozenset()) -> dict[str, Any]:
+    def _parse_extra(hearing: Hearing, basis: str | None, unobserved: AbstractSet[str]) -> dict[str, Any]:
+        """`unobserved`: the keys whose values are not known (`_unobserved`: unreadable dates too)."""
         times = [{"sted": t.place, "tidspunkt": iso(t.at)} for t in hearing.times]
-        unobserved = set(unobserved) | set(hearing.unreadable)
         start = iso(hearing.start) or next((t["tidspunkt"] for t in times if t["tidspunkt"]), None)
         if "start_dato" in unobserved or (not hearing.start and unobserved.intersection(READ_FROM["hearing_times"])):
             start = None  # the start is not known: not given readably, or read from sittings not known
