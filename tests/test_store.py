@@ -277,6 +277,30 @@ def test_vanish_only_inside_the_complete_window(db, as_of):
     assert events(db, run) == []
 
 
+def test_the_listing_window_compares_instants_not_text(db, as_of):
+    """A published instant with another offset than the window's start is compared as the instant
+    it is: 23:30 UTC on the 12th is 00:30 in Oslo on the 13th, inside a window from Oslo midnight
+    (as text it sorts before "2026-11-13…"), and 00:30+02:00 on the 13th is 22:30 UTC on the
+    12th, outside a window from 23:00 UTC (as text it sorts after)."""
+    inside = hearing(1, published="2026-11-12T23:30:00+00:00")
+    outside = hearing(2, published="2026-11-13T00:30:00+02:00")
+    kept = [hearing(n) for n in range(3, 11)]
+    apply(db, as_of, [inside, outside, *kept])
+    _, run = apply(db, as_of + timedelta(days=1), kept, since="2026-11-13T00:00:00+01:00")
+    assert events(db, run) == [("regjeringen:3100001", "vanished", None, None, "2026-11-25T05:00:00+00:00")]
+
+
+def test_an_unreadable_listing_window_marks_nothing_vanished(db, as_of):
+    apply(db, as_of, [hearing(n) for n in range(1, 11)])
+    result, run = apply(db, as_of + timedelta(days=1), [hearing(n) for n in range(2, 11)],
+                        since="last tuesday")
+    assert events(db, run) == []
+    assert any(level == "red" and "last tuesday" in text for level, text in result.notes), result.notes
+    from tracker.vocabulary import health_reason
+    assert health_reason(result.notes[-1][1], "nb") == ("starten på tidsrommet listen dekker kan ikke leses: "
+                                                        "'last tuesday', ingen saker merket som forsvunnet")
+
+
 def test_incomplete_listing_never_vanishes(db, as_of):
     apply(db, as_of, [hearing(n) for n in range(1, 11)])
     _, run = apply(db, as_of + timedelta(days=1), [hearing(5)], complete=False)

@@ -221,6 +221,8 @@ HEALTH_REASONS: MessageTable = message_table((
      r"\(broken page\?\)",
      N_("vanish guard: %(num)s of %(total)s open items missing from the listing; none marked vanished (a broken "
         "page?)")),
+    (r"start of the listing window unreadable: (?P<since>.*), none marked vanished",  # tracker.store.merge
+     N_("start of the listing window unreadable: %(since)s, none marked vanished")),
     (r"(?P<num>\d+) items? with an unrecognised status word \((?P<words>.*)\): status from the deadline alone",
      NP_("%(num)s item with an unrecognised status word (%(words)s): status from the deadline alone",
          "%(num)s items with an unrecognised status word (%(words)s): status from the deadline alone", "num")),

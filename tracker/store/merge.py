@@ -340,6 +340,13 @@ def _age_unseen(db, run_id: int, as_of: datetime, source: str, seen: set[str], r
             result.events += 1
 
 
+def _published_since(published: str | None, start: datetime) -> bool:
+    """Whether an item published at `published` (as stored) is at or after `start`; an item
+    without a readable date is not (it cannot be placed in the window)."""
+    when = parse_date(published) if published else None
+    return when is not None and when >= start
+
+
 def _mark_vanished(db, run_id: int, as_of: datetime, source: str, seen: set[str],
                    listing: dict[str, Any], result: ApplyResult) -> None:
     """An open item missing from a complete listing has vanished (never deleted)."""
@@ -347,11 +354,17 @@ def _mark_vanished(db, run_id: int, as_of: datetime, source: str, seen: set[str]
         return
     at = stored_instant(as_of)
     since = listing.get("since")
+    # instants compared as instants: `published` keeps its publisher's offset, the window's start
+    # its spider's (as text, 00:30+02:00 sorts after 00:00+01:00, an hour and a half before it)
+    start = parse_date(since) if since else None
+    if since and start is None:
+        result.notes.append(("red", f"start of the listing window unreadable: {since!r}, none marked vanished"))
+        return
     rows = list(db.query(
         "select id, published, vanished_at from items where source = ? and status in (?, ?)",
         [source, *LIVE_STATUSES],
     ))
-    in_window = [r for r in rows if not since or (r["published"] and r["published"] >= since)]
+    in_window = [r for r in rows if start is None or _published_since(r["published"], start)]
     candidates = [r for r in in_window if r["id"] not in seen and not r["vanished_at"]]
     if not candidates:
         return
