@@ -9,6 +9,7 @@ wheel itself with --no-deps: nothing is downloaded, and the code under test is t
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -27,8 +28,13 @@ pytestmark = pytest.mark.slow
 def installed(tmp_path_factory):
     base = tmp_path_factory.mktemp("wheel")
     dist = base / "dist"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                            "-w", str(dist), str(ROOT)], capture_output=True, text=True)
+    # one build at a time: setuptools builds in the checkout's build/, and pytest-xdist workers
+    # that each run a test of this module would otherwise build there together (the lock file is
+    # in the run's temporary root, which the workers share)
+    with open(tmp_path_factory.getbasetemp().parent / "wheel-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                                "-w", str(dist), str(ROOT)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
     wheel, = dist.glob("ncp_tracker-*.whl")
     env_dir = base / "venv"
