@@ -52,7 +52,7 @@ def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes
     manifest_path.write_text(json.dumps(manifest), "utf-8")
     second = crawl(db, "--replay", str(day), *ONLY, as_of="2026-11-24T06:00:00+01:00")
     assert second.returncode == 2, second.stdout + second.stderr[-2000:]
-    assert f"source(s) red: {REGJERINGEN}" in second.stderr
+    assert f"kilde(r) som feiler: {REGJERINGEN}" in second.stderr
     h = health(db)
     assert h[REGJERINGEN]["status"] == "red"
     assert "RSS" in h[REGJERINGEN]["reason"], h[REGJERINGEN]["reason"]  # says which channel broke, and how
@@ -143,7 +143,7 @@ def test_a_key_gone_from_stortingets_hearings_turns_it_red_and_changes_nothing_s
     manifest_path.write_text(json.dumps(manifest), "utf-8")
     second = crawl(db, "--replay", str(day), "--source", STORTINGET, as_of="2026-11-23T07:00:00+01:00")
     assert second.returncode == 2, second.stdout + second.stderr[-2000:]
-    assert f"source(s) red: {STORTINGET} " in second.stderr
+    assert f"kilde(r) som feiler: {STORTINGET} " in second.stderr
     assert health(db)[STORTINGET]["status"] == "red"
     shown = cli("health", "--as-of", "2026-11-23T08:00:00+01:00", db=db)
     assert f"Stortingets komitéhøringer ({reason_nb})" in shown.stderr, shown.stderr
