@@ -480,19 +480,22 @@ def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed)
     nb = cli(replayed, "health", "--as-of", FRESH)
     assert nb.exit_code == 0 and nb.stderr == "", nb.output
     lines = nb.stdout.splitlines()
-    assert columns(lines[0]) == ["Kilde", "Status", "Kanal", "Sett", "Ny", "Endret", "Tolkningsfeil", "Forespørsler",
-                                 "Sjekket", "Årsak"]
-    # the health page's words: the status, and the reason as the digest gives it
-    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
-    assert columns(finansdep)[1] == "advarsel" and finansdep.endswith("1 detaljside blokkert (403/utfordring)")
-    assert columns(next(line for line in lines if line.startswith("no_lovdata ")))[1] == "OK"
+    assert columns(lines[0]) == ["Kilde", "Kode", "Status", "Kanal", "Sett", "Ny", "Endret", "Tolkningsfeil",
+                                 "Forespørsler", "Sjekket", "Årsak"]
+    # the health page's words: the source by its name (its code beside it), the status, and the
+    # reason as the digest gives it
+    finansdep = next(line for line in lines if " no_finansdep " in line)
+    assert columns(finansdep)[:3] == ["Finansdepartementet (SPU)", "no_finansdep", "advarsel"]
+    assert finansdep.endswith("1 detaljside blokkert (403/utfordring)")
+    assert columns(next(line for line in lines if " no_lovdata " in line))[:3] == ["Lovdata", "no_lovdata", "OK"]
     en = cli(replayed, "health", "--as-of", FRESH, "--lang", "en")
     assert en.exit_code == 0, en.output
     lines = en.stdout.splitlines()
-    assert columns(lines[0]) == ["Source", "Status", "Channel", "Seen", "New", "Changed", "Parse errors", "Requests",
-                                 "Checked", "Reason"]
-    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
-    assert columns(finansdep)[1] == "warning" and finansdep.endswith("1 detail page blocked (403/challenge)")
+    assert columns(lines[0]) == ["Source", "Code", "Status", "Channel", "Seen", "New", "Changed", "Parse errors",
+                                 "Requests", "Checked", "Reason"]
+    finansdep = next(line for line in lines if " no_finansdep " in line)
+    assert columns(finansdep)[:3] == ["Ministry of Finance (GPFG)", "no_finansdep", "warning"]
+    assert finansdep.endswith("1 detail page blocked (403/challenge)")
     # a week later: not checked since, said in the table and the banner (exit 2, as before)
     old = cli(replayed, "health", "--as-of", OLD)
     assert old.exit_code == 2 and "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in old.stdout

@@ -104,7 +104,7 @@ def test_the_sparql_endpoint_failing_turns_eu_cellar_red_and_keeps_its_acts(tmp_
                            "OJ RSS is the only channel")
     shown = cli("health", "--as-of", "2026-11-24T12:00", db=db)
     assert shown.returncode == 2
-    row = next(line for line in shown.stdout.splitlines() if line.startswith(source))
+    row = next(line for line in shown.stdout.splitlines() if f" {source} " in line)  # by its name, its code beside it
     assert "FEILER" in row and "SPARQL-tjenesten feilet" in row, shown.stdout
     after = {r["id"]: r for r in query(db, "select * from items")}
     assert all(after[r["id"]]["title"] == r["title"] and after[r["id"]]["vanished_at"] is None for r in before)

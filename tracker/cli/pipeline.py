@@ -436,7 +436,7 @@ def health(ctx, fmt, lang, as_of) -> None:
     from tracker.i18n import Translator
     from tracker.store.health import first_clock
     from tracker.store.instants import stored
-    from tracker.vocabulary import health_name, health_reason
+    from tracker.vocabulary import health_name, health_reason, source_name
 
     lang = chosen_lang(ctx, lang)
     _ = Translator(lang)
@@ -455,7 +455,8 @@ def health(ctx, fmt, lang, as_of) -> None:
         local = row["checked"].astimezone(OSLO).strftime("%Y-%m-%d %H:%M") if row["checked"] else ""
         row["checked"] = stored(row["checked"]) if row["checked"] else None
         # the table's copies, in the reader's words and Oslo time (the health page's)
-        shown.append({**row, "status_": health_name(row["status"], lang), "reason_": health_reason(row["reason"], lang),
+        shown.append({**row, "name_": source_name(row["source"], lang), "status_": health_name(row["status"], lang),
+                      "reason_": health_reason(row["reason"], lang),
                       "checked_": local + (" (" + _("not checked for over 36 hours") + ")" if row["stale"] else "")})
     if fmt == "jsonl":
         for row in rows:
@@ -466,9 +467,10 @@ def health(ctx, fmt, lang, as_of) -> None:
     elif not rows:
         click.echo(_("No crawl has run yet (try %(command)s).", command="`ncp-tracker demo`"))
     else:
-        print_table(shown, ["source", "status_", "channel", "items_seen", "items_new", "items_changed",
-                            "parse_errors", "requests", "checked_", "reason_"], widths={"checked_": 50},
-                    headers={"source": _("Source"), "status_": _("Status"), "channel": _("Channel"),
+        # the source by its name, as the digest and the web name it; its code beside it (--source, jsonl)
+        print_table(shown, ["name_", "source", "status_", "channel", "items_seen", "items_new", "items_changed",
+                            "parse_errors", "requests", "checked_", "reason_"], widths={"checked_": 50, "name_": 45},
+                    headers={"name_": _("Source"), "source": _("Code"), "status_": _("Status"), "channel": _("Channel"),
                              "items_seen": _("Seen"), "items_new": _("New"), "items_changed": _("Changed"),
                              "parse_errors": _("Parse errors"), "requests": _("Requests"),
                              "checked_": _("Checked"), "reason_": _("Reason")})
