@@ -68,7 +68,7 @@ def test_grouped_and_cli(tmp_path):
     # a week later, nothing crawled since: the same list, and it says its data is old (exit 2)
     old = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--as-of", "2026-12-01"])
     assert old.exit_code == 2 and "Handlingsplan for næringsliv og menneskerettigheter (1)" in old.stdout
-    assert old.stderr.startswith("error: ") and "36 timer" in old.stderr
+    assert old.stderr.startswith("feil: ") and "36 timer" in old.stderr
     old_en = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--lang", "en", "--as-of", "2026-12-01"])
     assert old_en.exit_code == 2 and "36 hours" in old_en.stderr
 
@@ -78,7 +78,7 @@ def test_action_plan_on_a_store_no_crawl_has_filled_says_so(tmp_path):
     open_db(tmp_path / "e.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "action-plan"])
     assert result.exit_code == 2 and "(ingen saker funnet)" in result.stdout
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("feil: ")
     english = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "action-plan", "--lang", "en"])
     assert english.exit_code == 2 and "(no items found)" in english.stdout
 

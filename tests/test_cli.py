@@ -78,7 +78,7 @@ def test_events_jsonl(filled):
     assert (event["item_id"], event["kind"], event["after"]) == ("regjeringen:3100001", "new", "Høring – åpenhetsloven")
     assert invoke("events", "--format", "jsonl", "--since", "2027-01-01", db=filled).output == ""
     bad = invoke("events", "--since", "2026-02-30", db=filled)  # the error named --as-of, not the option given
-    assert bad.exit_code == 2 and "Invalid value for --since: not an ISO date or datetime: '2026-02-30'" in bad.output
+    assert bad.exit_code == 2 and "ugyldig verdi for --since: ikke en dato eller et tidspunkt i ISO-format: '2026-02-30'" in bad.output
 
 
 def test_events_table_shows_an_updates_fields_not_a_dict(filled, as_of):
@@ -103,7 +103,7 @@ def test_events_refuse_an_unknown_kind(filled):
     """`events --kind deadine_changed` listed nothing and exited 0: a typo passed for a quiet week."""
     result = invoke("events", "--kind", "deadine_changed", db=filled)
     assert result.exit_code == 2
-    assert "unknown event kind 'deadine_changed'" in result.output and "deadline_changed" in result.output
+    assert "ukjent hendelsestype 'deadine_changed'" in result.output and "deadline_changed" in result.output
     ok = invoke("events", "--format", "jsonl", "--kind", "new", db=filled)
     assert ok.exit_code == 0 and ok.output.count("\n") == 1
 
@@ -131,7 +131,7 @@ def test_health_without_runs_says_what_to_do(tmp_path):
     open_db(tmp_path / "empty.db").close()
     result = invoke("health", db=tmp_path / "empty.db")
     assert result.exit_code == 2 and "ncp-tracker demo" in result.stdout
-    assert "error: Ingen innhenting er kjørt ennå" in result.stderr
+    assert "feil: Ingen innhenting er kjørt ennå" in result.stderr
     english = invoke("health", "--lang", "en", db=tmp_path / "empty.db")
     assert english.exit_code == 2 and english.stdout == "No crawl has run yet (try `ncp-tracker demo`).\n"
     assert "error: No crawl has run yet" in english.stderr
@@ -144,7 +144,7 @@ def test_the_health_lines_tie_each_count_to_its_word(capsys):
 
     _print_health([{"source": "no_regjeringen_horinger", "status": "green", "items_seen": 100,
                     "items_new": 98, "items_changed": 0, "channel": "rss",
-                    "reason": "100 items, 98 new, 0 changed"}])
+                    "reason": "100 items, 98 new, 0 changed"}], "en")
     line = capsys.readouterr().err.splitlines()[1]
     assert "items:  100" in line and "new:  98" in line and "changed:   0" in line, line
     assert "via: rss" in line and "100 new" not in line and "98 changed" not in line, line
@@ -161,7 +161,7 @@ def test_a_health_line_says_its_counts_once_and_an_amber_or_red_reason_after_the
         {"source": "no_finansdep", "status": "amber", "items_seen": 8, "items_new": 1,
          "items_changed": 0, "channel": "rss", "reason": "1 detail page blocked (403/challenge)"},
         {"source": "eu_cellar", "status": "red", "items_seen": 0, "items_new": 0,
-         "items_changed": 0, "channel": None, "reason": "zero items (no items; 3 responses)"}])
+         "items_changed": 0, "channel": None, "reason": "zero items (no items; 3 responses)"}], "en")
     green, amber, red = capsys.readouterr().err.splitlines()[1:]
     assert green.endswith("via: rss") and "7 items" not in green, green
     assert amber.endswith("via: rss    1 detail page blocked (403/challenge)"), amber
@@ -198,7 +198,7 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
             assert json.loads(fresh.stdout.splitlines()[0])["stale"] is False
         else:
             assert "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in week.stdout and "(ikke" not in fresh.stdout
-        assert week.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden")
+        assert week.stderr.startswith("feil: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden")
     db = open_db(path)
     with db.conn:
         health.record(db, run, health.SourceRun(source="no_nbim", finish_reason="crashed"), stored(as_of))
@@ -237,7 +237,7 @@ def test_env_var_selects_the_database(filled, monkeypatch):
 
 def test_unknown_source_is_a_clear_error(tmp_path):
     result = invoke("crawl", "--source", "no_such_spider", "--no-progress", db=tmp_path / "x.db")
-    assert result.exit_code != 0 and "unknown source" in result.output
+    assert result.exit_code != 0 and "ukjent kilde" in result.output
 
 
 def test_missing_replay_dir_is_a_clear_error(tmp_path):
@@ -277,7 +277,7 @@ def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
     for command in ("run", "crawl"):
         result = invoke(command, "--replay", str(day), "--source", "no_nbim", "--no-progress", db=tmp_path / "x.db")
         assert result.exit_code == 1, result.output
-        assert result.stderr == f"Error: {day}: no recording of no_nbim (recorded sources: no_lovdata)\n"
+        assert result.stderr == f"feil: {day}: no recording of no_nbim (recorded sources: no_lovdata)\n"
     (day / "no_lovdata").rename(day / "documents")  # a day holding only what no source wrote
     result = invoke("run", "--replay", str(day.parent), "--no-progress", db=tmp_path / "x.db")
     assert result.exit_code == 1 and "no recording of any source (recorded sources: none)" in result.stderr
@@ -338,3 +338,52 @@ def test_a_native_crash_prints_where_it_happened(tmp_path):
     assert done.returncode == -11
     assert "Fatal Python error: Segmentation fault" in done.stderr
     assert "crash_here" in done.stderr  # the frame that crashed, by name
+
+
+def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_lang_en(filled, tmp_path):
+    """An adviser's `items --source nope` said «Error: Invalid value for --source: unknown source
+    'nope'», an empty list «(nothing)» and `companies`/`outcomes` their English lines, under
+    Bokmål banners «error: Ingen innhenting …»: the heads «feil:»/«advarsel:» and these lines are in
+    the digest's language unless --lang, as `health` is; the exit codes are as before."""
+    bad = invoke("items", "--source", "nope", db=filled)
+    assert bad.exit_code == 2
+    assert "Se 'main items --help' for hjelp." in bad.stderr  # CliRunner's program name
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: documents, " in bad.stderr, bad.stderr
+    english = invoke("items", "--source", "nope", "--lang", "en", db=filled)
+    assert english.exit_code == 2
+    assert "error: invalid value for --source: unknown source 'nope' (valid: documents, " in english.stderr
+    kind = invoke("events", "--kind", "nytt", db=filled)
+    assert kind.exit_code == 2 and "feil: ugyldig verdi for --kind: ukjent hendelsestype 'nytt'" in kind.stderr
+    since = invoke("search", "åpenhetsloven", "--lang", "en", "--new-since", "x", db=filled)
+    assert since.exit_code == 1 and since.stderr.startswith("error: "), since.stderr
+    assert invoke("items", "--status", "closed", db=filled).stdout == "(ingen)\n"
+    assert invoke("items", "--status", "closed", "--lang", "en", db=filled).stdout == "(nothing)\n"
+    assert invoke("search", "klimarisiko", db=filled).stdout == "(ingen)\n"
+    assert invoke("companies", "equinor", db=filled).stdout == "ingen sak nevner et selskap ved navn 'equinor'\n"
+    assert invoke("companies", db=filled).stdout == "ingen selskaper er nevnt i noen sak\n"
+    assert invoke("outcomes", db=filled).stdout.startswith("ingen besvarte høringer (en høring telles med når")
+    assert invoke("outcomes", "--lang", "en", db=filled).stdout.startswith("no answered hearings (a hearing counts")
+    label = invoke("outcomes", "--chapter", "kap. 99", db=filled)
+    assert label.exit_code == 2 and "feil: ugyldig verdi for --chapter: ukjent tema 'kap. 99'; gyldige temaer: " in label.stderr
+    # a command's own error (TrackerError) is headed the same way
+    missing = invoke("items", db=tmp_path / "typo.db")
+    assert missing.exit_code == 1 and missing.stderr.startswith("feil: no database at "), missing.stderr
+
+
+def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):
+    """`run`, `crawl` and `ingest` printed «[FAIL] no_etikkradet red … feed answered HTTP 404» where
+    `health` and the digest say «FEILER … nyhetsstrømmen svarte HTTP 404»: the same words now, in the
+    reader's language."""
+    from tracker.cli.pipeline import _print_health
+
+    rows = [{"source": "no_etikkradet", "status": "red", "items_seen": 0, "items_new": 0, "items_changed": 0,
+             "channel": "rss", "reason": "feed answered HTTP 404; front page answered HTTP 503"}]
+    _print_health(rows, "nb", title="2026-11-24")
+    title, line = capsys.readouterr().err.splitlines()
+    assert title == "Kildenes helse — 2026-11-24"
+    assert line.startswith("  [FAIL] no_etikkradet") and " FEILER " in line and "saker:    0" in line, line
+    assert line.endswith("via: rss    nyhetsstrømmen svarte HTTP 404; forsiden svarte HTTP 503"), line
+    _print_health(rows, "en")
+    title, line = capsys.readouterr().err.splitlines()
+    assert title == "Source health" and " FAILING " in line
+    assert line.endswith("via: rss    feed answered HTTP 404; front page answered HTTP 503"), line

@@ -84,7 +84,7 @@ def test_a_backup_folder_that_cannot_be_used_is_a_clear_error(env, tmp_path):
     (tmp_path / "blocked").write_text("not a folder", "utf-8")
     r = run("backup", str(tmp_path / "blocked" / "backups"))
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert r.stderr == f"Error: cannot keep backups in {tmp_path / 'blocked' / 'backups'}: Not a directory\n"
+    assert r.stderr == f"feil: cannot keep backups in {tmp_path / 'blocked' / 'backups'}: Not a directory\n"
 
 
 def test_backup_keeps_generations_and_restore_round_trips(env, tmp_path):
@@ -240,7 +240,7 @@ def test_serve_on_a_port_in_use_is_a_clear_error_and_says_nothing_of_serving(env
         out = subprocess.run([sys.executable, "-m", "tracker", "serve", "--port", str(port)], capture_output=True,
                              text=True, timeout=60, env={**os.environ, "NCP_TRACKER_DB": str(env)}, cwd=env.parent)
     assert out.returncode == 1 and "Traceback" not in out.stderr
-    assert out.stderr.strip() == (f"Error: cannot serve on 127.0.0.1:{port}: Address already in use (another program, "
+    assert out.stderr.strip() == (f"feil: cannot serve on 127.0.0.1:{port}: Address already in use (another program, "
                                   "or another workbench, may use the port: try --port)")
 
 
@@ -279,7 +279,7 @@ def test_users_list_refuses_a_database_of_a_newer_ncp_tracker_as_every_read_comm
     before = env.read_bytes()
     items, listed = run("items"), run("users", "list")
     assert listed.exit_code == items.exit_code == 1, listed.output
-    assert listed.stderr == items.stderr == (f"Error: database {env} was written by a newer ncp-tracker (unknown "
+    assert listed.stderr == items.stderr == (f"feil: database {env} was written by a newer ncp-tracker (unknown "
                                              "migrations: ncp_tracker.core.m9999_from_the_future); upgrade ncp-tracker\n")
     assert "Kari" not in listed.stdout and env.read_bytes() == before
 

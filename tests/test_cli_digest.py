@@ -55,7 +55,7 @@ def test_without_a_date_a_stale_store_gives_todays_digest_red_and_sends_nothing(
         result = run(world, "--send", "--to", "radgiver@example.org", env=env)
         shown = run(world)
     assert result.exit_code == 2 and inbox.messages == []
-    assert "error: digest not sent" in result.stderr
+    assert "feil: oversikten er ikke sendt" in result.stderr
     assert "Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, mer enn 36 timer før" in result.stderr
     assert shown.exit_code == 2
     assert shown.stdout.startswith("# Kontaktpunktet: morgenoversikt – søndag 6. desember 2026")
@@ -91,7 +91,7 @@ def test_unknown_profile_is_one_line_and_non_zero(world):
     result = run(world, "--profile", "nope")
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert lines == ["Error: unknown profile 'nope' (known profiles: eu, gpfg, ncp, neste_tre_maneder, uka_som_kommer)"]
+    assert lines == ["feil: unknown profile 'nope' (known profiles: eu, gpfg, ncp, neste_tre_maneder, uka_som_kommer)"]
 
 
 def test_bad_date(world):
@@ -132,7 +132,7 @@ def test_a_refusing_server_records_nothing(world, smtp_server, tmp_path):  # noq
     result = run(world, "--send", env=env)
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: digest not sent:") and "550" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("feil: digest not sent:") and "550" in lines[0]
     db = open_db(world)
     assert db["digests"].count == 0
     db.close()

@@ -105,7 +105,7 @@ def test_watchlist_says_when_its_data_is_old(tmp_path, as_of):
     db_path, wl = _setup(tmp_path, as_of)
     result = CliRunner().invoke(main, ["--db", str(db_path), "watchlist", "--file", str(wl), "--as-of", "2026-12-01"])
     assert result.exit_code == 2 and "CSDDD [csddd]" in result.stdout
-    assert "error: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden" in result.stderr
+    assert "feil: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden" in result.stderr
 
 
 def test_invalid_watchlist_fails_with_line_and_field(tmp_path):

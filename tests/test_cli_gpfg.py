@@ -54,7 +54,7 @@ def test_companies_lists_items_across_sources(tmp_path):
     path = tmp_path / "t.db"
     _seed(path)
     before = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar"])
-    assert before.exit_code == 0 and "no company named 'caterpillar'" in before.output  # a read writes nothing
+    assert before.exit_code == 0 and "ingen sak nevner et selskap ved navn 'caterpillar'" in before.output  # a read writes nothing
     result = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar", "--refresh"])
     assert result.exit_code == 0, result.output
     assert "Caterpillar Inc." in result.output and "no_nbim" in result.output and "no_regjeringen_horinger" in result.output
@@ -73,7 +73,7 @@ def test_companies_unknown_name(tmp_path):
     path = tmp_path / "t.db"
     _seed(path)
     result = CliRunner().invoke(main, ["--db", str(path), "companies", "equinor"])
-    assert result.exit_code == 0 and "no company named 'equinor'" in result.output
+    assert result.exit_code == 0 and "ingen sak nevner et selskap ved navn 'equinor'" in result.output
 
 
 def test_gpfg_groups_by_actor_and_stage(tmp_path):
@@ -114,7 +114,7 @@ def test_gpfg_empty_store(tmp_path):
     open_db(tmp_path / "e.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg"])
     assert result.exit_code == 2 and "ingen saker om styringen av SPU: kjør `ncp-tracker demo`" in result.stdout
-    assert "error: Ingen innhenting er kjørt ennå: det finnes ingen data å vise." in result.stderr
+    assert "feil: Ingen innhenting er kjørt ennå: det finnes ingen data å vise." in result.stderr
     english = CliRunner().invoke(main, ["--db", str(tmp_path / "e.db"), "gpfg", "--lang", "en"])
     assert english.exit_code == 2 and "no GPFG governance items" in english.stdout
     assert "error: No crawl has run yet: there is no data to show." in english.stderr
@@ -125,7 +125,7 @@ def test_gpfg_says_when_its_data_is_old(tmp_path):
     _seed(path)
     result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", "2026-12-01"])
     assert result.exit_code == 2 and "Etikkrådet" in result.stdout
-    assert "error: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden" in result.stderr
+    assert "feil: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden" in result.stderr
 
 
 def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_path):

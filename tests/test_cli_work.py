@@ -126,12 +126,12 @@ def test_export_command(env, monkeypatch):
     assert r.stdout.startswith("\ufeffID;Kilde;Type;Status;Tittel")
     # a mistyped triage state matched nothing and exported an empty file, exit 0
     r = CliRunner().invoke(main, ["export", "--state", "repsond"])
-    assert r.exit_code == 2 and "unknown triage state 'repsond'" in r.stderr and "respond" in r.stderr
+    assert r.exit_code == 2 and "ukjent oppfølgingsstatus 'repsond'" in r.stderr and "respond" in r.stderr
     assert r.stdout == ""
     r = run("export", "--state", "respond")
     assert r.exit_code == 0 and r.stderr == "0 items\n"
     r = CliRunner().invoke(main, ["search", "høring", "--state", "repsond"])  # search shares the filters
-    assert r.exit_code == 2 and "unknown triage state 'repsond'" in r.stderr
+    assert r.exit_code == 2 and "ukjent oppfølgingsstatus 'repsond'" in r.stderr
     r = run("export", "--format", "json", "--out", "exp/items.json")
     assert r.exit_code == 0
     assert len(json.loads((env / "exp" / "items.json").read_text("utf-8"))) == 5
@@ -183,7 +183,7 @@ def test_draft_no_comments_and_passed_deadline_warning(env):
     db["items"].update(HEARING, {"deadline": "2026-01-10T23:59:59+01:00"})
     db.close()
     r = CliRunner().invoke(main, ["draft", HEARING, "--out", "d", "--no-comments"])
-    assert r.exit_code == 0 and "warning: Høringsfristen gikk ut 10.01.2026" in r.stderr
+    assert r.exit_code == 0 and "advarsel: Høringsfristen gikk ut 10.01.2026" in r.stderr
     texts = [p.text for p in Document(str(env / "d" / "regjeringen_3150001-horingssvar.docx")).paragraphs]
     assert any(t.endswith("Kontaktpunktet har ingen merknader til høringen.") for t in texts)
 
@@ -217,7 +217,7 @@ def test_a_clock_to_come_is_refused_by_commands_that_write(env):
                  ["backfill", "--since", "2020"], ["ingest", str(feed), "--source", "no_lovdata"]):
         r = CliRunner().invoke(main, [*args, "--as-of", later])
         assert r.exit_code == 2, (args, r.output)
-        assert f"Invalid value for --as-of: '{later}' is later than now" in r.stderr, (args, r.stderr)
+        assert f"ugyldig verdi for --as-of: '{later}' er senere enn nå" in r.stderr, (args, r.stderr)
     assert "respond" in run("triage", HEARING).output
     r = CliRunner().invoke(main, ["close-unanswered", "--as-of", datetime.now(OSLO).isoformat()])
     assert r.exit_code == 0, r.output  # now is no clock to come
@@ -278,7 +278,7 @@ def test_a_cut_search_says_so_on_stderr(env):
     could tell."""
     r = CliRunner().invoke(main, ["search", "høring", "--limit", "1", "--format", "jsonl"])
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 1
-    assert "the first 1 hits, best first: there are more" in r.stderr
+    assert "de første 1 treffene, beste først: det finnes flere" in r.stderr
     r = CliRunner().invoke(main, ["search", "høring", "--limit", "1000", "--format", "jsonl"])
     assert r.exit_code == 0 and "there are more" not in r.stderr
     assert CliRunner().invoke(main, ["search", "høring", "--limit", "0"]).exit_code == 2

@@ -69,7 +69,7 @@ def test_a_file_not_in_utf8_is_a_clear_error_and_a_bom_is_accepted(tmp_path):
     path.write_bytes('[tracker]\ndb = "høringer.db"\n'.encode("latin-1"))
     result = CliRunner().invoke(main, ["--config", str(path), "config"])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr == f"Error: {path}: not UTF-8 text (byte 18); save it as UTF-8\n"
+    assert result.stderr == f"feil: {path}: not UTF-8 text (byte 18); save it as UTF-8\n"
     path.write_bytes('\ufeff[tracker]\ndb = "høringer.db"\n'.encode("utf-8"))
     config = load_config(path)
     assert str(config.db) == "høringer.db" and config.origin["tracker"]["db"] == f"{path}:2"

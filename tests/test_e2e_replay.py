@@ -278,9 +278,9 @@ def test_a_source_the_replayed_day_did_not_record_is_red_that_day_not_yesterdays
     assert first.returncode == 0, first.stderr[-2000:]
     second = cli("run", "--replay", str(days / "2026-11-24"), *args, db=db)
     assert second.returncode == 2, second.stderr[-2000:]
-    assert re.search(r"\[FAIL\] no_nbim +red +items: +0 .* no recorded responses: the replayed day 2026-11-24 has "
-                     r"no recording of this source", second.stderr), second.stderr[-2000:]
-    assert "error: source(s) red: no_nbim" in second.stderr
+    assert re.search(r"\[FAIL\] no_nbim +FEILER +saker: +0 .* ingen innspilte svar: den avspilte dagen 2026-11-24 har "
+                     r"ikke noe opptak av denne kilden", second.stderr), second.stderr[-2000:]
+    assert "feil: kilde(r) som feiler: no_nbim" in second.stderr
     health = cli("health", "--as-of", "2026-11-24T12:00", "--format", "jsonl", db=db)
     rows = {row["source"]: row for row in map(json.loads, health.stdout.splitlines())}
     assert health.returncode == 2 and rows["no_nbim"]["status"] == "red"
@@ -356,7 +356,7 @@ def test_a_source_whose_store_step_fails_is_red_and_the_run_exits_non_zero(tmp_p
     sources = ("--source", "no_regjeringen_horinger", "--source", "no_lovdata")
     failed = cli("crawl", "--replay", day, "--no-progress", *sources, db=db)
     assert failed.returncode == 2, failed.stderr[-2000:]
-    assert "source(s) red: no_regjeringen_horinger" in failed.stderr
+    assert "kilde(r) som feiler: no_regjeringen_horinger" in failed.stderr
     health = {h["source"]: h for h in map(json.loads, cli("health", "--format", "jsonl", db=db).stdout.splitlines())}
     assert health["no_regjeringen_horinger"]["status"] == "red"
     assert health["no_regjeringen_horinger"]["reason"] == "storing failed: IntegrityError: database or disk is full"
@@ -390,7 +390,7 @@ def test_documents_that_cannot_be_stored_turn_the_documents_row_red(tmp_path):
     failed = cli("run", "--replay", day, "--source", "no_regjeringen_horinger", "--no-progress",
                  "--out", str(tmp_path / "out"), db=db)
     assert failed.returncode == 2, failed.stderr[-2000:]
-    assert "source(s) red: documents" in failed.stderr
+    assert "kilde(r) som feiler: documents" in failed.stderr
     assert "%PDF" not in failed.stderr
     health = {h["source"]: h for h in map(json.loads, cli("health", "--format", "jsonl", db=db).stdout.splitlines())}
     row = health["documents"]
@@ -433,7 +433,7 @@ def test_a_failure_after_the_crawl_is_a_clear_error_and_the_crawl_is_kept(tmp_pa
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
-        "Error: 2026-11-23: the crawl is stored, but what follows it failed (IntegrityError: database or disk "
+        "feil: 2026-11-23: the crawl is stored, but what follows it failed (IntegrityError: database or disk "
         "is full); no digest was written for it. Fix the cause, then run `ncp-tracker tag` and `ncp-tracker digest`")
     assert [i["source"] for i in jsonl(cli("items", "--format", "jsonl", db=db))].count("no_lovdata") >= 1
 

@@ -301,7 +301,7 @@ def test_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # n
     # the 1st of the month is due for the three-month mail, but a week after the last crawl the data is
     # out of date: red, exit 2, nothing sent
     result = cli(replayed, "digest", "--profile", "neste_tre_maneder", "--date", "2026-12-01", "--send", env=env)
-    assert result.exit_code == 2 and "digest not sent" in result.output and len(inbox.messages) == 2
+    assert result.exit_code == 2 and "oversikten er ikke sendt" in result.output and len(inbox.messages) == 2
 
 
 def test_without_date_a_scheduled_mail_is_todays(replayed, data_dir):
@@ -310,7 +310,7 @@ def test_without_date_a_scheduled_mail_is_todays(replayed, data_dir):
     today = datetime.now(OSLO).date()
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--send")
     if today.weekday() == 0:
-        assert result.exit_code == 2 and "digest not sent" in result.output, result.output
+        assert result.exit_code == 2 and "oversikten er ikke sendt" in result.output, result.output
     else:
         assert result.exit_code == 0, result.output
         weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[today.weekday()]
@@ -471,7 +471,7 @@ def test_inbox_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed, 
     assert cli(replayed, "inbox", "--as-of", FRESH, env={"NCP_TRACKER_CONFIG": str(config)}).stdout == said["en"]
     # a week later: the same rows, and the banner in the reader's language (exit 2, as before)
     old = cli(replayed, "inbox", "--as-of", OLD)
-    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    assert old.exit_code == 2 and old.stderr.startswith("feil: Siste vellykkede innhenting var tir. 24.11.2026")
     old_en = cli(replayed, "inbox", "--as-of", OLD, "--lang", "en")
     assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
 
@@ -480,23 +480,26 @@ def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed)
     nb = cli(replayed, "health", "--as-of", FRESH)
     assert nb.exit_code == 0 and nb.stderr == "", nb.output
     lines = nb.stdout.splitlines()
-    assert columns(lines[0]) == ["Kilde", "Status", "Kanal", "Sett", "Ny", "Endret", "Tolkningsfeil", "Forespørsler",
-                                 "Sjekket", "Årsak"]
-    # the health page's words: the status, and the reason as the digest gives it
-    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
-    assert columns(finansdep)[1] == "advarsel" and finansdep.endswith("1 detaljside blokkert (403/utfordring)")
-    assert columns(next(line for line in lines if line.startswith("no_lovdata ")))[1] == "OK"
+    assert columns(lines[0]) == ["Kilde", "Kode", "Status", "Kanal", "Sett", "Ny", "Endret", "Tolkningsfeil",
+                                 "Forespørsler", "Sjekket", "Årsak"]
+    # the health page's words: the source by its name (its code beside it), the status, and the
+    # reason as the digest gives it
+    finansdep = next(line for line in lines if " no_finansdep " in line)
+    assert columns(finansdep)[:3] == ["Finansdepartementet (SPU)", "no_finansdep", "advarsel"]
+    assert finansdep.endswith("1 detaljside blokkert (403/utfordring)")
+    assert columns(next(line for line in lines if " no_lovdata " in line))[:3] == ["Lovdata", "no_lovdata", "OK"]
     en = cli(replayed, "health", "--as-of", FRESH, "--lang", "en")
     assert en.exit_code == 0, en.output
     lines = en.stdout.splitlines()
-    assert columns(lines[0]) == ["Source", "Status", "Channel", "Seen", "New", "Changed", "Parse errors", "Requests",
-                                 "Checked", "Reason"]
-    finansdep = next(line for line in lines if line.startswith("no_finansdep "))
-    assert columns(finansdep)[1] == "warning" and finansdep.endswith("1 detail page blocked (403/challenge)")
+    assert columns(lines[0]) == ["Source", "Code", "Status", "Channel", "Seen", "New", "Changed", "Parse errors",
+                                 "Requests", "Checked", "Reason"]
+    finansdep = next(line for line in lines if " no_finansdep " in line)
+    assert columns(finansdep)[:3] == ["Ministry of Finance (GPFG)", "no_finansdep", "warning"]
+    assert finansdep.endswith("1 detail page blocked (403/challenge)")
     # a week later: not checked since, said in the table and the banner (exit 2, as before)
     old = cli(replayed, "health", "--as-of", OLD)
     assert old.exit_code == 2 and "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in old.stdout
-    assert old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    assert old.stderr.startswith("feil: Siste vellykkede innhenting var tir. 24.11.2026")
     old_en = cli(replayed, "health", "--as-of", OLD, "--lang", "en")
     assert old_en.exit_code == 2 and "2026-11-24 06:00 (not checked for over 36 hours)" in old_en.stdout
     assert old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
@@ -530,7 +533,7 @@ def test_gpfg_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed):
     none = cli(replayed, "gpfg", "--as-of", FRESH, "--actor", "andre", "--stage", "white_paper", "--lang", "en")
     assert none.stdout == "no GPFG governance items of Andre at stage white paper\n"
     old = cli(replayed, "gpfg", "--as-of", OLD)
-    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    assert old.exit_code == 2 and old.stderr.startswith("feil: Siste vellykkede innhenting var tir. 24.11.2026")
     old_en = cli(replayed, "gpfg", "--as-of", OLD, "--lang", "en")
     assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
     # the machine format keeps its keys and codes
@@ -562,7 +565,7 @@ def test_watchlist_reads_in_bokmal_by_default_and_in_english_with_lang_en(replay
     assert sfdr == ["  (no CELEX, procedure or COM number yet)", "  stage: (no procedure)", "  last event: —",
                     "  NO: (no Norwegian item linked yet)"]
     old = cli(replayed, "watchlist", "--as-of", OLD)
-    assert old.exit_code == 2 and old.stderr.startswith("error: Siste vellykkede innhenting var tir. 24.11.2026")
+    assert old.exit_code == 2 and old.stderr.startswith("feil: Siste vellykkede innhenting var tir. 24.11.2026")
     old_en = cli(replayed, "watchlist", "--as-of", OLD, "--lang", "en")
     assert old_en.exit_code == 2 and old_en.stderr.startswith("error: The latest successful crawl was Tue 24 Nov 2026")
     # the machine format keeps its keys and codes

@@ -63,7 +63,7 @@ def test_ingest_gives_the_same_events_and_health_as_a_crawl(feeds, tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         done = run("ingest", str(feeds[day]), "--source", SOURCE, db=ingested)
         assert done.returncode == 0, done.stderr[-2000:]
-        assert "Source health" in done.stderr and SOURCE in done.stderr  # health printed like `crawl` does
+        assert "Kildenes helse" in done.stderr and SOURCE in done.stderr  # health printed like `crawl` does
     assert rows(ingested, ITEMS) == rows(crawled, ITEMS)
     events = rows(ingested, EVENTS)
     assert events == rows(crawled, EVENTS)

@@ -51,8 +51,8 @@ def test_an_unreadable_date_is_left_out_loudly_and_the_item_kept(tmp_path):
                  [_item("1", published="yesterday"), _item("2", deadline="2026-13-45")])
     r = _ingest(db, feed)
     assert r.exit_code == 0, r.output
-    assert f"warning: {feed}:1: published 'yesterday' is not a date (ISO 8601); left out, the item is stored" in r.stderr
-    assert f"warning: {feed}:2: deadline '2026-13-45' is not a date (ISO 8601); left out, the item is stored" in r.stderr
+    assert f"advarsel: {feed}:1: published 'yesterday' is not a date (ISO 8601); left out, the item is stored" in r.stderr
+    assert f"advarsel: {feed}:2: deadline '2026-13-45' is not a date (ISO 8601); left out, the item is stored" in r.stderr
     # the items are kept; the unreadable value is not stored, a stored deadline is kept
     assert _rows(db, "select native_id, published, deadline from items order by native_id") == [
         ("1", None, "2026-12-20T23:59:59+01:00"),
@@ -92,8 +92,8 @@ def test_unreadable_times_in_extra_are_left_out_loudly_and_the_item_kept(tmp_pat
                  ":1: extra.innspillsfrist 20261210 is not a date (ISO 8601); left out, the item is stored",
                  ":1: extra.hearing_times[1].tidspunkt 'snart' is not a date (ISO 8601); extra.hearing_times left out, "
                  "the item is stored"):
-        assert f"warning: {feed}{line}" in r.stderr, r.stderr
-    assert "[WARN] no_stortinget_horinger" in r.stderr and "4 unreadable date(s) left out (line numbers 1)" in r.stderr
+        assert f"advarsel: {feed}{line}" in r.stderr, r.stderr
+    assert "[WARN] no_stortinget_horinger" in r.stderr and "4 datoer som ikke kunne leses, er utelatt (linjenr. 1)" in r.stderr
     # the item is stored; what the store held of the times is kept, and no change is made of them
     (extra,) = [json.loads(e) for (e,) in _rows(db, "select extra from items")]
     assert {k: extra[k] for k in good} == good and "innspillsfrist" not in extra
@@ -107,7 +107,7 @@ def test_unreadable_times_in_extra_are_left_out_loudly_and_the_item_kept(tmp_pat
     feed = _feed(tmp_path / "c.jsonl", "2026-11-24T06:00:00+01:00", [oeil], "eu_oeil")
     r = _ingest(db, feed, "eu_oeil")
     assert r.exit_code == 0, r.output
-    assert (f"warning: {feed}:1: extra.forecasts[0].date '2026-31-12' is not a date (ISO 8601); extra.forecasts "
+    assert (f"advarsel: {feed}:1: extra.forecasts[0].date '2026-31-12' is not a date (ISO 8601); extra.forecasts "
             "left out, the item is stored") in r.stderr
     (extra,) = [json.loads(e) for (e,) in _rows(db, "select extra from items where source = 'eu_oeil'")]
     assert "forecasts" not in extra and extra["key_events"] == oeil["extra"]["key_events"]

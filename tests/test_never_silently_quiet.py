@@ -38,7 +38,7 @@ def test_a_database_that_does_not_exist_is_refused_not_created(tmp_path, command
 def test_run_with_an_unknown_source_lists_the_valid_ones(tmp_path):
     result = cli("--db", str(tmp_path / "new.db"), "run", "--source", "no_stortinget_horingar", "--no-digest")
     assert result.exit_code != 0
-    assert "unknown source 'no_stortinget_horingar'" in result.output and "no_stortinget_horinger" in result.output
+    assert "ukjent kilde 'no_stortinget_horingar'" in result.output and "no_stortinget_horinger" in result.output
 
 
 def test_items_with_an_unknown_source_or_kind(world):
@@ -58,7 +58,7 @@ def test_a_label_filter_in_any_spelling_finds_the_items(world, spelling):
 def test_an_unknown_label_lists_the_valid_ones(world):
     result = cli("--db", str(world), "search", "høring", "--label", "miljøet")
     assert result.exit_code != 0
-    assert "unknown label 'miljøet'" in result.output and "oecd-vi (Kap. VI Miljø)" in result.output
+    assert "ukjent tema 'miljøet'" in result.output and "oecd-vi (Kap. VI Miljø)" in result.output
 
 
 @pytest.mark.parametrize(("profile", "message"), [
@@ -99,7 +99,7 @@ def test_stale_data_or_a_day_outside_the_data_is_red_and_exits_non_zero(world, d
     assert result.exit_code == 2
     banner = result.stdout.split("## ")[0]
     assert words in banner and "⚠" in banner
-    assert f"error: {words}" in result.stderr
+    assert f"feil: {words}" in result.stderr
     allowed = cli("--db", str(world), "digest", "--date", day, "--allow-red")
     assert allowed.exit_code == 0 and words in allowed.stdout
 
@@ -143,7 +143,7 @@ def test_inbox_and_horizon_say_when_their_data_is_old(world, command, words):
     the data is old (exit 2), and still show it."""
     old = cli("--db", str(world), *command, "--as-of", "2026-11-30")
     assert old.exit_code == 2, old.output
-    assert "error: Siste vellykkede" in old.stderr or "error: The latest successful crawl" in old.stderr
+    assert "feil: Siste vellykkede" in old.stderr or "error: The latest successful crawl" in old.stderr
     assert words in old.stderr and old.stdout.strip()
     fresh = cli("--db", str(world), *command, "--as-of", "2026-11-24T09:00")
     assert fresh.exit_code == 0 and "error:" not in fresh.stderr, fresh.stderr
@@ -157,7 +157,7 @@ def test_inbox_names_a_failing_source(world):
     db.close()
     result = cli("--db", str(world), "inbox", "--as-of", "2026-11-24T09:00")
     assert result.exit_code == 0  # as the digest: a failing source is said, the data is current
-    assert "warning: 2 kilder feiler: EU: Si din mening (Have your say) (nyhetsstrømmen svarte HTTP 503), " in result.stderr
+    assert "advarsel: 2 kilder feiler: EU: Si din mening (Have your say) (nyhetsstrømmen svarte HTTP 503), " in result.stderr
     english = cli("--db", str(world), "inbox", "--as-of", "2026-11-24T09:00", "--lang", "en")
     assert "warning: 2 sources are failing: EU Have your say (feed answered HTTP 503), " in english.stderr
 
@@ -177,7 +177,7 @@ def test_a_stale_digest_is_not_sent(world, smtp_server, tmp_path):  # noqa: F811
     controller = smtp_server(inbox)
     env = _smtp_config(tmp_path, controller.port)
     result = cli("--db", str(world), "digest", "--date", "2026-11-30", "--send", "--to", "a@example.org", env=env)
-    assert result.exit_code == 2 and "digest not sent" in result.stderr
+    assert result.exit_code == 2 and "oversikten er ikke sendt" in result.stderr
     assert inbox.messages == []
     result = cli("--db", str(world), "digest", "--date", "2026-11-30", "--send", "--to", "a@example.org",
                  "--allow-red", env=env)

@@ -114,10 +114,10 @@ def test_cli_outcomes_by_chapter(db, world, tmp_path):
     assert result.exit_code == 0, result.output
     assert "→ lov vedtatt 15.06.2027" in result.output and "vegtrafikkloven" not in result.output
     none = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "oecd-xi"], catch_exceptions=False)
-    assert none.output.startswith("no answered hearings labelled oecd-xi")
+    assert none.output.startswith("ingen besvarte høringer med temaet oecd-xi")
     # the label's usual spellings are understood; a mistyped one is refused (it said "no answered
     # hearings labelled oecd-xx", as if there were none)
     spelled = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "Åpenhetsloven"], catch_exceptions=False)
     assert spelled.output == result.output
     bad = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "oecd-xx"], catch_exceptions=False)
-    assert bad.exit_code == 2 and "Invalid value for --chapter: unknown label 'oecd-xx'" in bad.output
+    assert bad.exit_code == 2 and "ugyldig verdi for --chapter: ukjent tema 'oecd-xx'" in bad.output

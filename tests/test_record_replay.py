@@ -216,7 +216,7 @@ def test_a_live_crawl_at_a_past_clock_is_not_stored_into_a_newer_store(site, tmp
         result = cli(*command, *live, "--as-of", past, db=db)
         assert result.returncode == 1, result.stderr[-2000:]
         assert "Traceback" not in result.stderr
-        assert f"Error: refusing to crawl at {past}T" in result.stderr
+        assert f"feil: refusing to crawl at {past}T" in result.stderr
         assert f"latest daily run is at {latest.astimezone(OSLO).isoformat()}" in result.stderr
         assert "--allow-older" in result.stderr
     assert not out.exists()

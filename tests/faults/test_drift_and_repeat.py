@@ -52,7 +52,7 @@ def test_selector_drift_turns_that_source_red_keeps_the_others_green_and_deletes
     manifest_path.write_text(json.dumps(manifest), "utf-8")
     second = crawl(db, "--replay", str(day), *ONLY, as_of="2026-11-24T06:00:00+01:00")
     assert second.returncode == 2, second.stdout + second.stderr[-2000:]
-    assert f"source(s) red: {REGJERINGEN}" in second.stderr
+    assert f"kilde(r) som feiler: {REGJERINGEN}" in second.stderr
     h = health(db)
     assert h[REGJERINGEN]["status"] == "red"
     assert "RSS" in h[REGJERINGEN]["reason"], h[REGJERINGEN]["reason"]  # says which channel broke, and how
@@ -104,7 +104,7 @@ def test_the_sparql_endpoint_failing_turns_eu_cellar_red_and_keeps_its_acts(tmp_
                            "OJ RSS is the only channel")
     shown = cli("health", "--as-of", "2026-11-24T12:00", db=db)
     assert shown.returncode == 2
-    row = next(line for line in shown.stdout.splitlines() if line.startswith(source))
+    row = next(line for line in shown.stdout.splitlines() if f" {source} " in line)  # by its name, its code beside it
     assert "FEILER" in row and "SPARQL-tjenesten feilet" in row, shown.stdout
     after = {r["id"]: r for r in query(db, "select * from items")}
     assert all(after[r["id"]]["title"] == r["title"] and after[r["id"]]["vanished_at"] is None for r in before)
@@ -143,7 +143,7 @@ def test_a_key_gone_from_stortingets_hearings_turns_it_red_and_changes_nothing_s
     manifest_path.write_text(json.dumps(manifest), "utf-8")
     second = crawl(db, "--replay", str(day), "--source", STORTINGET, as_of="2026-11-23T07:00:00+01:00")
     assert second.returncode == 2, second.stdout + second.stderr[-2000:]
-    assert f"source(s) red: {STORTINGET} " in second.stderr
+    assert f"kilde(r) som feiler: {STORTINGET} " in second.stderr
     assert health(db)[STORTINGET]["status"] == "red"
     shown = cli("health", "--as-of", "2026-11-23T08:00:00+01:00", db=db)
     assert f"Stortingets komitéhøringer ({reason_nb})" in shown.stderr, shown.stderr

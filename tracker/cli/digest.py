@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.support import TrackerError, open_db
+from tracker.cli.support import TrackerError, open_db, say
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 #: formats that are "a digest" (recorded so the next day knows what was shown)
@@ -138,11 +138,13 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
             click.echo(str(path), err=True)
 
     if built.is_red:
+        from tracker.i18n import gettext
+
         for problem in built.problems:
-            click.echo(f"error: {problem}", err=True)
+            say("error", problem, lang)
         if not allow_red:
             if send:
-                click.echo("error: digest not sent (--allow-red to send it anyway)", err=True)
+                say("error", gettext(lang, "digest not sent (--allow-red to send it anyway)"), lang)
             ctx.exit(2)
 
     if send:

@@ -17,15 +17,20 @@ from tracker.cli.support import chosen_lang, lang_option, now_or, open_db, say_u
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--refresh", is_flag=True, help="Re-extract company mentions first (a write; `run` does it after every crawl).")
+@lang_option
 @click.pass_context
-def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> None:
+def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lang: str | None) -> None:
     """Companies named in any item (GPFG decisions, hearings, regulator news), with those items.
 
-    NAME filters by part of the company name (case and accents ignored).
+    NAME filters by part of the company name (case and accents ignored). In the digest's language
+    unless --lang; jsonl keeps its keys.
     Example: ncp-tracker companies caterpillar
     """
     from tracker.digest.text import shorten
+    from tracker.i18n import Translator
     from tracker.links.companies import list_companies, update_companies
+
+    _ = Translator(chosen_lang(ctx, lang))
 
     db = open_db(ctx, write=refresh)
     try:
@@ -39,13 +44,15 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool) -> 
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     if not rows:
-        click.echo(f"no company named {name!r} in any item" if name else "no companies found in any item")
+        click.echo(_("no company named %(name)s in any item", name=repr(name)) if name
+                   else _("no companies found in any item"))
         return
     for row in rows:
         ids = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(row["identifiers"].items()) if v)
-        click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {row['n_items']} item(s)", bold=True)
+        count = _.n("%(num)d item", "%(num)d items", row["n_items"])
+        click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", bold=True)
         for item in row["items"]:
-            date = (item["published"] or "")[:10] or "(no date)"
+            date = (item["published"] or "")[:10] or _("(no date)")
             click.echo(f"  {date:<10}  {item['source']:<24} {shorten(item['title'], 90)}")
             click.echo(f"              {item['url']}")
 

@@ -88,18 +88,22 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
 @click.command("outcomes")
 @click.option("--chapter", help="Only hearings with this label (oecd-iv, apenhetsloven, …).")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@lang_option
 @click.pass_context
-def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
-    """What became of the hearings the NCP answered: answer → Prop. → Innst. → act.
+def outcomes(ctx: click.Context, chapter: str | None, fmt: str, lang: str | None) -> None:
+    """What became of the hearings the NCP answered: answer → Prop. → Innst. → act (in the
+    digest's language unless --lang).
 
     Example: ncp-tracker outcomes --chapter apenhetsloven
     """
+    from tracker.i18n import gettext
     from tracker.links.outcomes import outcome_chains
 
+    lang = chosen_lang(ctx, lang)
     chapter = check_label(chapter, "--chapter")  # "oecd-xx" matched nothing; "Kap. IV" is oecd-iv
     db = open_db(ctx)
     try:
-        chains = outcome_chains(db, chapter=chapter)
+        chains = outcome_chains(db, chapter=chapter, lang=lang)
     finally:
         db.close()
     if fmt == "jsonl":
@@ -107,15 +111,17 @@ def outcomes(ctx: click.Context, chapter: str | None, fmt: str) -> None:
             click.echo(json.dumps(chain, ensure_ascii=False))
         return
     if not chains:
-        click.echo("no answered hearings" + (f" labelled {chapter}" if chapter else "")
-                   + " (a hearing counts once its triage is submitted/published or Kontaktpunktet's answer is found)")
+        click.echo(gettext(lang, "no answered hearings labelled %(label)s (a hearing counts once its triage is "
+                                 "submitted/published or the NCP's answer is found)", label=chapter) if chapter
+                   else gettext(lang, "no answered hearings (a hearing counts once its triage is submitted/published "
+                                      "or the NCP's answer is found)"))
         return
     for chain in chains:
         click.secho(chain["hearing"]["title"], bold=True)
         click.echo(f"  {chain['text']}")
         for step in chain["steps"]:
             if step.get("how") == "title":
-                click.echo(f"  ({step['label']} linked by title only: check it)")
+                click.echo("  " + gettext(lang, "(%(step)s linked by title only: check it)", step=step["label"]))
 
 
 @click.command("action-plan")

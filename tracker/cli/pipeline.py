@@ -26,8 +26,11 @@ from tracker.cli.support import (
     parse_as_of,
     past_as_of,
     print_table,
+    reader_lang,
+    say,
     say_untrusted,
 )
+from tracker.i18n import gettext
 from tracker.store.instants import stored
 
 # ---------------------------------------------------------------------------- crawling
@@ -118,16 +121,17 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
                            refuse_older=not allow_older)
     except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:
         raise TrackerError(str(exc)) from exc
+    lang = reader_lang(ctx)
     for result in results:
-        _print_health(result.health, title=f"Source health — {result.step.label or result.step.as_of.date()}")
+        _print_health(result.health, lang, title=str(result.step.label or result.step.as_of.date()))
     done = sum(r.finished for r in results)
     if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
-        click.echo(f"error: interrupted: {done} of {len(plan)} step(s) finished (crawl, tagging, "
-                   "documents, digest); run again to go on", err=True)
+        say("error", gettext(lang, "interrupted: %(done)s of %(num)s step(s) finished (crawl, tagging, documents, "
+                                   "digest); run again to go on", done=done, num=len(plan)), lang)
         ctx.exit(130)
     red = sorted({s for r in results for s in r.red})
     if red and not allow_red:
-        click.echo(f"error: source(s) red: {', '.join(red)} (see health above; --allow-red to exit 0)", err=True)
+        _say_red(red, lang)
         ctx.exit(2)
     return results
 
@@ -255,11 +259,12 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
         raise TrackerError(str(exc)) from exc
     finally:
         db.close()
+    lang = reader_lang(ctx)
     for warning in checked.warnings:  # what was left out of the stored items (the source is amber)
-        click.echo(f"warning: {warning}", err=True)
-    _print_health([row], title=f"Source health — ingest {Path(feed).name}")
+        say("warning", warning, lang)
+    _print_health([row], lang, title=f"ingest {Path(feed).name}")
     if row["status"] == "red" and not allow_red:
-        click.echo(f"error: source red: {source} (see health above; --allow-red to exit 0)", err=True)
+        _say_red([source], lang)
         ctx.exit(2)
 
 
@@ -312,7 +317,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         click.echo(f"digest: {path}")
     red = sorted({f"{r.step.label}: {s}" for r in (results if plan else []) for s in r.red})
     if red and not allow_red:
-        click.echo(f"error: source(s) red: {', '.join(red)} (see health above; --allow-red to exit 0)", err=True)
+        _say_red(red, reader_lang(ctx))
         ctx.exit(2)
 
 
@@ -384,18 +389,31 @@ def _write_digests(ctx, db, as_of: datetime, out_dir: Path) -> list[Path]:
 # ---------------------------------------------------------------------------- reading
 
 
-def _print_health(rows: list[dict], title: str = "Source health") -> None:
-    click.echo(title, err=True)
+def _say_red(red: list[str], lang: str) -> None:
+    """The red sources that make a crawl exit 2 (their health lines are above)."""
+    say("error", gettext(lang, "source(s) red: %(sources)s (see health above; --allow-red to exit 0)",
+                         sources=", ".join(red)), lang)
+
+
+def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
+    """A crawl's health lines on stderr, in the reader's language: the status and an amber or red
+    source's reason in the words of `health` and the digest (vocabulary.health_name, health_reason)."""
+    from tracker.vocabulary import health_name, health_reason
+
+    click.echo(gettext(lang, "Source health") + (f" — {title}" if title else ""), err=True)
     marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
+    words = {"items": gettext(lang, "items:"), "new": gettext(lang, "new:"), "changed": gettext(lang, "changed:"),
+             "via": gettext(lang, "via:")}
     for h in rows:
         mark = marks.get(h["status"], "?")
         color = {"green": "green", "amber": "yellow", "red": "red"}.get(h["status"])
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
         # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
         # so only an amber or red one's reason follows them
-        line = (f"  [{mark:<4}] {h['source']:<26} {h['status']:<5} items: {h['items_seen']:>4}  "
-                f"new: {h['items_new']:>3}  changed: {h['items_changed']:>3}  via: {h['channel'] or '-':<6}"
-                + ("" if h["status"] == "green" else f" {h['reason']}")).rstrip()
+        line = (f"  [{mark:<4}] {h['source']:<26} {health_name(h['status'], lang):<8} {words['items']} "
+                f"{h['items_seen']:>4}  {words['new']} {h['items_new']:>3}  {words['changed']} {h['items_changed']:>3}"
+                f"  {words['via']} {h['channel'] or '-':<6}"
+                + ("" if h["status"] == "green" else f" {health_reason(h['reason'], lang)}")).rstrip()
         click.secho(line, fg=color, err=True, bold=h["status"] == "red")
 
 
@@ -418,7 +436,7 @@ def health(ctx, fmt, lang, as_of) -> None:
     from tracker.i18n import Translator
     from tracker.store.health import first_clock
     from tracker.store.instants import stored
-    from tracker.vocabulary import health_name, health_reason
+    from tracker.vocabulary import health_name, health_reason, source_name
 
     lang = chosen_lang(ctx, lang)
     _ = Translator(lang)
@@ -437,7 +455,8 @@ def health(ctx, fmt, lang, as_of) -> None:
         local = row["checked"].astimezone(OSLO).strftime("%Y-%m-%d %H:%M") if row["checked"] else ""
         row["checked"] = stored(row["checked"]) if row["checked"] else None
         # the table's copies, in the reader's words and Oslo time (the health page's)
-        shown.append({**row, "status_": health_name(row["status"], lang), "reason_": health_reason(row["reason"], lang),
+        shown.append({**row, "name_": source_name(row["source"], lang), "status_": health_name(row["status"], lang),
+                      "reason_": health_reason(row["reason"], lang),
                       "checked_": local + (" (" + _("not checked for over 36 hours") + ")" if row["stale"] else "")})
     if fmt == "jsonl":
         for row in rows:
@@ -448,9 +467,10 @@ def health(ctx, fmt, lang, as_of) -> None:
     elif not rows:
         click.echo(_("No crawl has run yet (try %(command)s).", command="`ncp-tracker demo`"))
     else:
-        print_table(shown, ["source", "status_", "channel", "items_seen", "items_new", "items_changed",
-                            "parse_errors", "requests", "checked_", "reason_"], widths={"checked_": 50},
-                    headers={"source": _("Source"), "status_": _("Status"), "channel": _("Channel"),
+        # the source by its name, as the digest and the web name it; its code beside it (--source, jsonl)
+        print_table(shown, ["name_", "source", "status_", "channel", "items_seen", "items_new", "items_changed",
+                            "parse_errors", "requests", "checked_", "reason_"], widths={"checked_": 50, "name_": 45},
+                    headers={"name_": _("Source"), "source": _("Code"), "status_": _("Status"), "channel": _("Channel"),
                              "items_seen": _("Seen"), "items_new": _("New"), "items_changed": _("Changed"),
                              "parse_errors": _("Parse errors"), "requests": _("Requests"),
                              "checked_": _("Checked"), "reason_": _("Reason")})
@@ -467,9 +487,10 @@ ITEM_FIELDS = ["id", "source", "kind", "title", "url", "owner", "published", "de
 @click.option("--source", help="Only this source.")
 @click.option("--kind", help="Only this kind (hearing, committee_hearing, …).")
 @click.option("--status", type=click.Choice(["open", "closed", "withdrawn", "upcoming", "unknown"]))
+@lang_option
 @click.pass_context
-def items(ctx, fmt, source, kind, status) -> None:
-    """List stored items.
+def items(ctx, fmt, source, kind, status, lang) -> None:
+    """List stored items (what it says in the digest's language unless --lang).
 
     Example: ncp-tracker items --format jsonl --status open
     """
@@ -498,9 +519,11 @@ def items(ctx, fmt, source, kind, status) -> None:
 @click.option("--no-backfill", is_flag=True,
               help="Leave out what backfill runs found (history), as the digest does: this week's items and a "
                    "live consultation's changes that a backfill saw first are kept.")
+@lang_option
 @click.pass_context
-def events(ctx, fmt, since, event_kind, no_backfill) -> None:
-    """List change events (item_id, at, kind, before, after; backfill: written by a backfill run).
+def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
+    """List change events (item_id, at, kind, before, after; backfill: written by a backfill run);
+    what it says in the digest's language unless --lang.
 
     Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl
     """

@@ -19,7 +19,48 @@ if TYPE_CHECKING:
 
 
 class TrackerError(click.ClickException):
-    """A clear, single-line error for the user."""
+    """A clear, single-line error for the user, headed as every error is (`say`: «feil: …»)."""
+
+    def __init__(self, message: str, lang: str | None = None) -> None:
+        super().__init__(message)
+        self.lang = lang or reader_lang()
+
+    def show(self, file=None) -> None:
+        say("error", self.format_message(), self.lang, file=file)
+
+
+class BadInput(click.BadParameter):
+    """A value of an option that cannot be used (exit 2, as click's own): the usage lines, then the
+    error in the reader's language («feil: ugyldig verdi for --source: …»)."""
+
+    def __init__(self, message: str, param_hint: str, lang: str) -> None:
+        super().__init__(message, param_hint=param_hint)
+        self.lang = lang
+
+    def format_message(self) -> str:
+        from tracker.i18n import gettext
+
+        return gettext(self.lang, "invalid value for %(option)s: %(message)s", option=self.param_hint,
+                       message=self.message)
+
+    def show(self, file=None) -> None:
+        from tracker.i18n import gettext
+
+        if self.ctx is not None:
+            command = "'" + self.ctx.command_path + " --help'"
+            hint = gettext(self.lang, "Try %(command)s for help.", command=command)
+            click.echo(f"{self.ctx.get_usage()}\n{hint}\n", file=file, err=file is None, color=self.ctx.color)
+        say("error", self.format_message(), self.lang, file=file)
+
+
+def say(level: str, text: str, lang: str, *, file=None, **style) -> None:
+    """`text` on stderr (or `file`), headed by its level in the reader's language: «feil: …» /
+    «error: …», «advarsel: …» / «warning: …» — every error and warning of the commands is written
+    here. `style`: click.secho's (fg, bold)."""
+    from tracker.i18n import gettext
+
+    head = gettext(lang, "error") if level == "error" else gettext(lang, "warning")
+    click.secho(f"{head}: {text}", file=file, err=file is None, **style)
 
 
 def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
@@ -40,16 +81,16 @@ def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
 
 def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profile = "ncp") -> bool:
     """Before a view of the store other than the digest (`inbox`, `horizon`): the digest's banners
-    on stderr — no crawl, no successful or recent one ("error:"), failing sources and sources not
-    checked for 36 hours ("warning:"). True when the data must not pass for current: the command
+    on stderr — no crawl, no successful or recent one («feil:»), failing sources and sources not
+    checked for 36 hours («advarsel:»). True when the data must not pass for current: the command
     then exits 2, as `digest` does."""
     from tracker.digest.build import trust_banners
 
     found, banners = trust_banners(db, as_of=when, profile=profile, lang=lang)
     for banner in banners:
         error = banner.text in found
-        click.secho(f"{'error' if error else 'warning'}: {banner.text}", err=True,
-                    fg="red" if banner.level == "red" else "yellow", bold=error)
+        say("error" if error else "warning", banner.text, lang, fg="red" if banner.level == "red" else "yellow",
+            bold=error)
     return bool(found)
 
 
@@ -65,6 +106,20 @@ def chosen_lang(ctx: click.Context, lang: str | None) -> str:
     return lang or ctx.obj["config"].get("digest", "lang")
 
 
+def reader_lang(ctx: click.Context | None = None) -> str:
+    """The language of what a command says (its errors too): as `chosen_lang` — the command's
+    `--lang`, else [digest] lang —; Bokmål while the configuration is not read yet (its own error)."""
+    from tracker.i18n import DEFAULT_LANG, LANGS
+
+    ctx = ctx or click.get_current_context(silent=True)
+    if ctx is None:
+        return DEFAULT_LANG
+    lang = ctx.params.get("lang")
+    if not isinstance(ctx.obj, dict) or "config" not in ctx.obj:
+        return lang if lang in LANGS else DEFAULT_LANG
+    return chosen_lang(ctx, lang if lang in LANGS else None)
+
+
 def known_sources() -> list[str]:
     """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
     from tracker.attention.profiles import known_sources as _known
@@ -72,17 +127,24 @@ def known_sources() -> list[str]:
     return _known()
 
 
-def _one_of(name: str, valid: Sequence[str], what: str, param_hint: str) -> str:
-    """`name` if it is one of `valid`; else an error naming `what` and listing the valid ones (a
-    mistyped value would match nothing: an empty list that looked like an answer)."""
+def _one_of(name: str, valid: Sequence[str], message: str, param_hint: str) -> str:
+    """`name` if it is one of `valid`; else an error (`message`, a catalogue msgid with %(name)s and
+    %(valid)s) listing the valid ones (a mistyped value would match nothing: an empty list that
+    looked like an answer)."""
     if name not in valid:
-        raise click.BadParameter(f"unknown {what} {name!r} (valid: {', '.join(valid)})", param_hint=param_hint)
+        from tracker.i18n import gettext
+
+        lang = reader_lang()
+        raise BadInput(gettext(lang, message, name=repr(name), valid=", ".join(valid)), param_hint, lang)
     return name
 
 
 def check_source(name: str | None, param_hint: str = "--source") -> str | None:
     """`name` if it is a known source; an unknown one is an error listing the valid ones."""
-    return None if name is None else _one_of(name, known_sources(), "source", param_hint)
+    from tracker.vocabulary import N_
+
+    return None if name is None else _one_of(name, known_sources(), N_("unknown source %(name)s (valid: %(valid)s)"),
+                                             param_hint)
 
 
 def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
@@ -90,17 +152,19 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     if name is None:
         return None
     from crawlers.items import KINDS
+    from tracker.vocabulary import N_
 
-    return _one_of(name, KINDS, "kind", param_hint)
+    return _one_of(name, KINDS, N_("unknown kind %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_state(name: str | None, param_hint: str = "--state") -> str | None:
     """`name` if it is a triage state; an unknown one is an error listing the valid ones."""
     if name is None:
         return None
+    from tracker.vocabulary import N_
     from tracker.workbench.triage import STATES
 
-    return _one_of(name, STATES, "triage state", param_hint)
+    return _one_of(name, STATES, N_("unknown triage state %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None:
@@ -108,8 +172,9 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
     if name is None:
         return None
     from tracker.store.changes import EVENT_KINDS
+    from tracker.vocabulary import N_
 
-    return _one_of(name, EVENT_KINDS, "event kind", param_hint)
+    return _one_of(name, EVENT_KINDS, N_("unknown event kind %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_item(db: sqlite_utils.Database, item_id: str) -> str:
@@ -129,8 +194,15 @@ def check_label(text: str | None, param_hint: str = "--label") -> str | None:
 
     try:
         return parse_label(text)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=param_hint) from exc
+    except ValueError as exc:  # the valid ones by code and name, in the reader's language
+        from nlp.labels import LABELS
+        from tracker.i18n import gettext
+        from tracker.vocabulary import label_name
+
+        lang = reader_lang()
+        valid = ", ".join(f"{code} ({label_name(code, lang)})" for code in LABELS)
+        raise BadInput(gettext(lang, "unknown label %(name)s; valid labels: %(valid)s", name=repr(text), valid=valid),
+                       param_hint, lang) from exc
 
 
 def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | None:
@@ -142,7 +214,11 @@ def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | No
     try:
         dt = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"not an ISO date or datetime: {value!r}", param_hint=param_hint) from exc
+        from tracker.i18n import gettext
+
+        lang = reader_lang()
+        raise BadInput(gettext(lang, "not an ISO date or datetime: %(value)s", value=repr(value)), param_hint,
+                       lang) from exc
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=OSLO)
         if len(value) <= 10:
@@ -175,20 +251,26 @@ def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | Non
     when = parse_as_of(value, param_hint)
     now = datetime.now(OSLO)
     if when is not None and when > now + timedelta(minutes=FUTURE_TOLERANCE_MINUTES):
-        raise click.BadParameter(
-            f"{value!r} is later than now ({now.isoformat(timespec='minutes')}): a command that writes "
-            "cannot run at a clock still to come", param_hint=param_hint)
+        from tracker.i18n import gettext
+
+        lang = reader_lang()
+        raise BadInput(gettext(lang, "%(value)s is later than now (%(now)s): a command that writes cannot run at a "
+                                     "clock still to come", value=repr(value), now=now.isoformat(timespec="minutes")),
+                       param_hint, lang)
     return when
 
 
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None, *,
-                headers: dict[str, str] | None = None, empty: str = "(nothing)") -> None:
+                headers: dict[str, str] | None = None, empty: str | None = None) -> None:
     """A plain aligned table; long cells are cut with an ellipsis. A column is headed by its name in
     `headers` (the reader's words), else by its key; a key with a trailing "_" (a display copy of
-    a field, e.g. ``deadline_``: the day of ``deadline``) without it. No rows: `empty`."""
+    a field, e.g. ``deadline_``: the day of ``deadline``) without it. No rows: `empty`, by default
+    «(ingen)» in the reader's language."""
     widths = widths or {}
     if not rows:
-        click.echo(empty)
+        from tracker.i18n import gettext
+
+        click.echo(gettext(reader_lang(), "(nothing)") if empty is None else empty)
         return
     heads = {c: (headers or {}).get(c, c.rstrip("_")) for c in columns}
 

@@ -18,6 +18,8 @@ from tracker.cli.support import (
     now_or,
     open_db,
     print_table,
+    reader_lang,
+    say,
     say_untrusted,
 )
 
@@ -207,8 +209,9 @@ def inbox(ctx, owner, lang, as_of) -> None:
 @with_filters
 @click.option("--limit", type=click.IntRange(1, None), default=30, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@lang_option
 @click.pass_context
-def search(ctx, query, limit, fmt, **filters) -> None:
+def search(ctx, query, limit, fmt, lang, **filters) -> None:
     """Full-text search, best first. All words must match (stemmed: høringer finds høring; ASCII
     spellings: hoering finds høring).
 
@@ -224,6 +227,7 @@ def search(ctx, query, limit, fmt, **filters) -> None:
     """
     import json
 
+    from tracker.i18n import gettext
     from tracker.vocabulary import label_name
     from tracker.workbench.search import SearchError, plain_snippet
     from tracker.workbench.search import search as run_search
@@ -233,10 +237,11 @@ def search(ctx, query, limit, fmt, **filters) -> None:
         rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
     except SearchError as exc:
         raise TrackerError(str(exc)) from exc
+    lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
     if len(rows) > limit:
         rows = rows[:limit]
-        click.echo(f"the first {limit} hits, best first: there are more (--limit N shows more; "
-                   "export --query gives them all)", err=True)
+        click.echo(gettext(lang, "the first %(num)s hits, best first: there are more (--limit N shows more; export "
+                                 "--query gives them all)", num=limit), err=True)
     for r in rows:
         r["snippet"] = plain_snippet(r.get("snippet"))
         r["labels_"] = ",".join(r["labels"])
@@ -244,7 +249,6 @@ def search(ctx, query, limit, fmt, **filters) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    lang = ctx.obj["config"].get("digest", "lang")  # the labels by name, as the digest and the web name them
     for r in rows:
         r["labels_"] = ", ".join(label_name(code, lang) for code in r["labels"])
     print_table(rows, ["id", "status", "triage_state", "labels_", "title", "snippet"],
@@ -325,8 +329,9 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
         raise TrackerError(str(exc)) from exc
+    lang = reader_lang(ctx)
     for warning in written.draft.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say("warning", warning, lang)
     if written.overwritten:
         click.echo(f"overwrote version {written.version} (--force)", err=True)
     elif written.version > 1:
