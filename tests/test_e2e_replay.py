@@ -72,6 +72,8 @@ def test_the_demo_digest_reads_its_health_in_bokmal(demo):
     md = next((out / "2026-11-24").glob("digest-ncp-*.md")).read_text("utf-8")
     health = md.split("## Kildenes helse", 1)[1]
     assert "| Dokumenter i sakene | advarsel | 7 |" in health
+    # a blocked page by its title (the listing's), not only counted
+    assert "| 1 detaljside blokkert (403/utfordring): «Redegjørelse i Stortinget 23. oktober» |" in health
     assert "12 av 19 dokumenter mangler i opptaket |" in health
     assert "SPARQL-spørringen for 32024R1781 (espr): tidsavbrudd (HTTP 500); EU-tidendes RSS brukt i stedet" in health
     assert " failed" not in health and " used as " not in health and "documents" not in health

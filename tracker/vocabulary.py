@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from crawlers.notes import FIRST_FEW
 from tracker.i18n import gettext, ngettext
 
 
@@ -195,6 +196,9 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"(?P<seen>\d+) items?, usually about (?P<usual>\d+) \(a changed page\?\)",
      NP_("%(seen)s item, usually about %(usual)s (a changed page?)",
          "%(seen)s items, usually about %(usual)s (a changed page?)", "seen")),
+    (r"(?P<num>\d+) detail pages? blocked \(403/challenge\): (?P<pages>.+)",
+     NP_("%(num)s detail page blocked (403/challenge): %(pages)s",
+         "%(num)s detail pages blocked (403/challenge): %(pages)s", "num")),
     (r"(?P<num>\d+) detail pages? blocked \(403/challenge\)",
      NP_("%(num)s detail page blocked (403/challenge)", "%(num)s detail pages blocked (403/challenge)", "num")),
     (r"(?P<num>\d+) spider errors?", NP_("%(num)s error while crawling", "%(num)s errors while crawling", "num")),
@@ -533,7 +537,17 @@ def _response_cause(cause: str, lang: str) -> str:
     return gettext(lang, RESPONSE_CAUSES[what]) + times + count if what in RESPONSE_CAUSES else cause
 
 
+def named_pages(text: str, lang: str) -> str:
+    """Pages a note names as `crawlers.notes.first_few` wrote them ("«A», «B» and 4 more") in `lang`
+    (««A», «B» og 4 til»); the names as written."""
+    if match := FIRST_FEW.fullmatch(text):
+        return gettext(lang, "%(names)s and %(num)s more", names=match["names"], num=match["more"])
+    return text
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("pages"):
+        values["pages"] = named_pages(values["pages"], lang)
     if values.get("causes"):
         values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
     if values.get("what") in HEALTH_SUBJECTS:
