@@ -442,7 +442,14 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"EØS-notat pages without any known label \(first: (?P<url>\S+)\), stored fields kept: page layout changed\?",
      N_("EEA note pages without any known label (first: %(url)s), stored fields kept: has the page's layout "
         "changed?")),
-    # an HTML page whose bytes are not its declared encoding (crawlers.middlewares.DeclaredEncodingMiddleware)
+    # an HTML page whose bytes are not its declared encoding (crawlers.middlewares.DeclaredEncodingMiddleware),
+    # the pages named (crawlers.notes.first_few); then the shape of before, which named the first only
+    (r"pages not in their declared encoding \((?P<declared>[^)]+)\), read as (?P<fallback>\S+): (?P<pages>.+)",
+     N_("pages not in their declared encoding (%(declared)s), read as %(fallback)s: %(pages)s")),
+    (r"pages undecodable in (?P<declared>\S+) \(declared\) or (?P<fallback>\S+), not read: (?P<pages>.+)",
+     N_("pages undecodable in %(declared)s (as declared) or %(fallback)s, not read: %(pages)s")),
+    (r"pages undecodable in (?P<declared>\S+) \(declared\), not read: (?P<pages>.+)",
+     N_("pages undecodable in %(declared)s (as declared), not read: %(pages)s")),
     (r"pages not in their declared encoding \((?P<declared>[^)]+)\), read as (?P<fallback>\S+) \(first: (?P<url>\S+)\)",
      N_("pages not in their declared encoding (%(declared)s), read as %(fallback)s (first: %(url)s)")),
     (r"pages undecodable in (?P<declared>\S+) \(declared\) or (?P<fallback>\S+), not read \(first: (?P<url>\S+)\)",
