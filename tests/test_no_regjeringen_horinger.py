@@ -477,4 +477,4 @@ def test_health_names_the_unreadable_deadline_in_bokmal():
         "høring 3167072: høringsfristen '7. agust 2026' på siden " + AVSKOGING + " kunne ikke leses; "
         "fristen er ikke oppdatert fra den")
     assert health_reason("hearings published before 2026-06-25 not checked for vanishing (truncated feed)") == (
-        "ikke sjekket om høringer publisert før 2026-06-25 har forsvunnet (RSS-strømmen er avkortet)")
+        "ikke sjekket om høringer publisert før tor. 25.06.2026 har forsvunnet (RSS-strømmen er avkortet)")

@@ -552,7 +552,16 @@ def named_pages(text: str, lang: str) -> str:
     return text
 
 
+#: a day as the spiders' notes write it (ISO), shown in the reader's form
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    from tracker.i18n import format_date
+
+    for key, value in values.items():  # «tir. 20.10.2026», as the digest writes days
+        if value and _ISO_DAY.fullmatch(value):
+            values[key] = format_date(value, lang) or value
     if values.get("pages"):
         values["pages"] = named_pages(values["pages"], lang)
     if values.get("causes"):
