@@ -320,6 +320,10 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("hearing %(id)s: unreadable Høringsfrist %(words)s on its page %(url)s: deadline not read from it")),
     (r"hearing (?P<id>\S+): no Høringsfrist on its page (?P<url>\S+): deadline not read from it",
      N_("hearing %(id)s: no Høringsfrist on its page %(url)s: deadline not read from it")),
+    (r"hearing (?P<id>\S+): the time in Høringsfrist (?P<words>.*) on its page (?P<url>\S+) is no time of day: "
+     r"deadline taken as the end of (?P<day>\S+)",
+     N_("hearing %(id)s: the time in Høringsfrist %(words)s on its page %(url)s is no time of day: the deadline is "
+        "taken as the end of %(day)s")),
     (r"hearing (?P<id>\S+): deadline (?P<day>\S+) taken from the listing instead",
      N_("hearing %(id)s: deadline %(day)s taken from the listing instead")),
     (r"hearings read from the listing instead \((?P<num>\d+) page\(s\)\)",
