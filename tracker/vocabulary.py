@@ -414,6 +414,7 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"some hearing programmes unreadable \(eksport/horingsprogram\)",
      N_("some hearing programmes unreadable (eksport/horingsprogram)")),
     (r"hearings kept", N_("the hearings were kept")),
+    (r"hearings of those cases missing this run", N_("the hearings of those cases are missing this run")),
     (r"eksport/saker for session (?P<session>\S+) failed \((?P<why>.+)\)",
      N_("eksport/saker for session %(session)s failed (%(why)s)")),
     (r"eksport/saker failed for every session \((?P<every>.+)\)",
