@@ -484,7 +484,8 @@ def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed)
                                  "Sjekket", "Årsak"]
     # the health page's words: the status, and the reason as the digest gives it
     finansdep = next(line for line in lines if line.startswith("no_finansdep "))
-    assert columns(finansdep)[1] == "advarsel" and finansdep.endswith("1 detaljside blokkert (403/utfordring)")
+    assert columns(finansdep)[1] == "advarsel" and finansdep.endswith(
+        "1 detaljside blokkert (403/utfordring): «Redegjørelse i Stortinget 23. oktober»")  # named, not cut
     assert columns(next(line for line in lines if line.startswith("no_lovdata ")))[1] == "OK"
     en = cli(replayed, "health", "--as-of", FRESH, "--lang", "en")
     assert en.exit_code == 0, en.output
@@ -492,7 +493,8 @@ def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed)
     assert columns(lines[0]) == ["Source", "Status", "Channel", "Seen", "New", "Changed", "Parse errors", "Requests",
                                  "Checked", "Reason"]
     finansdep = next(line for line in lines if line.startswith("no_finansdep "))
-    assert columns(finansdep)[1] == "warning" and finansdep.endswith("1 detail page blocked (403/challenge)")
+    assert columns(finansdep)[1] == "warning" and finansdep.endswith(
+        "1 detail page blocked (403/challenge): «Redegjørelse i Stortinget 23. oktober»")
     # a week later: not checked since, said in the table and the banner (exit 2, as before)
     old = cli(replayed, "health", "--as-of", OLD)
     assert old.exit_code == 2 and "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in old.stdout

@@ -449,7 +449,7 @@ def health(ctx, fmt, lang, as_of) -> None:
         click.echo(_("No crawl has run yet (try %(command)s).", command="`ncp-tracker demo`"))
     else:
         print_table(shown, ["source", "status_", "channel", "items_seen", "items_new", "items_changed",
-                            "parse_errors", "requests", "checked_", "reason_"], widths={"checked_": 50},
+                            "parse_errors", "requests", "checked_", "reason_"], widths={"checked_": 50, "reason_": 400},
                     headers={"source": _("Source"), "status_": _("Status"), "channel": _("Channel"),
                              "items_seen": _("Seen"), "items_new": _("New"), "items_changed": _("Changed"),
                              "parse_errors": _("Parse errors"), "requests": _("Requests"),
