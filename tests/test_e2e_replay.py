@@ -288,7 +288,7 @@ def test_a_source_the_replayed_day_did_not_record_is_red_that_day_not_yesterdays
     assert health.returncode == 2 and rows["no_nbim"]["status"] == "red"
     assert rows["no_lovdata"]["status"] == "green"
     digest = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
-    why = "ingen innspilte svar: den avspilte dagen 2026-11-24 har ikke noe opptak av denne kilden"
+    why = "ingen innspilte svar: den avspilte dagen tir. 24.11.2026 har ikke noe opptak av denne kilden"
     assert f"> **⚠ 1 kilde feiler: Norges Bank Investment Management (NBIM) ({why})**" in digest
     row = next(line for line in digest.splitlines() if line.startswith("| Norges Bank Investment Management"))
     assert row == f"| Norges Bank Investment Management (NBIM) | **FEILER** | 0 | tir. 24.11.2026 kl. 06.00 | {why} |"
