@@ -70,42 +70,61 @@ def parse_date(text: str | None, tz: ZoneInfo = OSLO, reference: date | None = N
     without time and offset), ``2026/09/28 23:59:59``, ``1. mars 2026``, ``23. feb. 2027``,
     ``mandag 2. februar`` (year taken from `reference`, the nearest such date), RFC 822 and
     Stortinget's ``/Date(ms+0100)/``; a numeric or worded date may be followed by a time
-    (``kl. 12``, ``kl. 12.00``, ``kl 12:00``, ``12:00``). Naive values are read in `tz`.
+    (``kl. 12``, ``kl. 12.00``, ``kl 12:00``, ``12:00``). Naive values are read in `tz`. A date
+    whose time is no time of day (``kl. 25``) is None: see `read_date` to keep its day.
     """
+    when, time_unreadable = read_date(text, tz, reference)
+    return None if time_unreadable else when
+
+
+def read_date(text: str | None, tz: ZoneInfo = OSLO,
+              reference: date | None = None) -> tuple[datetime | None, bool]:
+    """(the first date in `text`, whether the time given with it is no time of day): as
+    `parse_date`, but a real day with an impossible time («23. feb. 2027 kl. 25») gives that day
+    alone (midnight, as a date without a time) and True, for the caller to keep the day and say
+    that the time could not be read."""
     if not text:
-        return None
+        return None, False
     text = str(text).strip()
     if "/Date(" in text:
-        return parse_ms_date(text)
+        return parse_ms_date(text), False
     if _RFC822.match(text):
-        return _rfc822(text, tz)
+        return _rfc822(text, tz), False
     if m := _ISO.search(text):
         y, mo, d, hh, mi, ss, off = m.groups()
-        dt = _build(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tz)
-        if dt and off:
+        dt, bad = _build_day(int(y), int(mo), int(d), (int(hh or 0), int(mi or 0), int(ss or 0)), tz)
+        if dt and off and not bad:
             dt = dt.replace(tzinfo=_offset(off))
-        return dt
+        return dt, bad
     if m := _SLASHED.search(text):
         y, mo, d, hh, mi, ss = m.groups()
-        return _build(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tz)
+        return _build_day(int(y), int(mo), int(d), (int(hh or 0), int(mi or 0), int(ss or 0)), tz)
     if m := _NUMERIC.search(text):
         d, mo, y, *clock = m.groups()
-        return _build(int(y), int(mo), int(d), *_clock(clock), tz)
+        return _build_day(int(y), int(mo), int(d), _clock(clock), tz)
     if m := _WORDS.search(text):
         d, month, y, *clock = m.groups()
         mo = MONTHS[month.lower()]
-        hh, mi, ss = _clock(clock)
         if y:
-            return _build(int(y), mo, int(d), hh, mi, ss, tz=tz)
+            return _build_day(int(y), mo, int(d), _clock(clock), tz)
         if reference is None:
-            return None
+            return None, False
         # no year: the nearest such date to the reference day
-        candidates = [_build(reference.year + k, mo, int(d), hh, mi, ss, tz=tz) for k in (-1, 0, 1)]
-        candidates = [c for c in candidates if c]
+        candidates = [_build_day(reference.year + k, mo, int(d), _clock(clock), tz) for k in (-1, 0, 1)]
+        candidates = [c for c in candidates if c[0]]
         if not candidates:
-            return None
-        return min(candidates, key=lambda c: abs((c.date() - reference).days))
-    return _rfc822(text, tz)
+            return None, False
+        return min(candidates, key=lambda c: abs((c[0].date() - reference).days))
+    return _rfc822(text, tz), False
+
+
+def _build_day(y: int, m: int, d: int, clock: tuple[int, int, int], tz=OSLO) -> tuple[datetime | None, bool]:
+    """(`_build` of the day at `clock`, False); (the day alone, True) when the day is real and the
+    clock no time of day; (None, False) when the day is not."""
+    if dt := _build(y, m, d, *clock, tz=tz):
+        return dt, False
+    day = _build(y, m, d, tz=tz)
+    return day, day is not None and clock != (0, 0, 0)
 
 
 def _clock(groups: list[str | None]) -> tuple[int, int, int]:

@@ -32,6 +32,7 @@ from twisted.internet.error import ConnectionLost, TCPTimedOutError
 from twisted.internet.task import deferLater
 from w3lib.url import canonicalize_url
 
+from crawlers.notes import first_few
 from crawlers.text import FALLBACK_ENCODING, decode_body
 
 logger = logging.getLogger(__name__)
@@ -139,17 +140,18 @@ class DeclaredEncodingMiddleware:
     bytes that are not (Scrapy decodes leniently: a garbled «Compa??a» reached the store unnoticed).
 
     A page that says UTF-8 (header or meta) but holds windows-1252 bytes is read with those bytes
-    as windows-1252 and the spider's source turns amber, naming the first such page; a page
-    whose bytes are neither is not given to the spider at all (its request's errback gets an
-    `UndecodableResponse`: the item keeps what the listing and earlier runs gave) and the source
-    turns red, naming the first such page. Below the record middleware and the HTTP cache, which
-    keep the bytes as they came.
+    as windows-1252 and the spider's source turns amber; a page whose bytes are neither is not
+    given to the spider at all (its request's errback gets an `UndecodableResponse`: the item keeps
+    what the listing and earlier runs gave) and the source turns red. Each note names the pages as
+    health names pages (crawlers.notes.first_few: the first few and how many more), kept up to date
+    as the crawl meets more. Below the record middleware and the HTTP cache, which keep the bytes
+    as they came.
     """
 
     def __init__(self, crawler):
         self.crawler = crawler
-        #: what was noted this crawl ("windows-1252", "undecodable")
-        self.noted: set[str] = set()
+        #: each note of this crawl (by its words before the pages) → its level, reason and pages
+        self.noted: dict[str, tuple[str, str, list[str]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -162,22 +164,35 @@ class DeclaredEncodingMiddleware:
         text, how = decode_body(response.body, declared)
         if how == "ok":
             return response
-        spider = self.crawler.spider
-        first = how not in self.noted and hasattr(spider, "note")  # one note of each a crawl: the first page
-        self.noted.add(how)
         if how == FALLBACK_ENCODING:
             self.crawler.stats.inc_value("tracker/pages_read_as_windows_1252")
-            if first:
-                spider.note("amber", f"pages not in their declared encoding ({declared}), read as "
-                                     f"{FALLBACK_ENCODING} (first: {response.url})")
+            self._note("amber", f"pages not in their declared encoding ({declared}), read as {FALLBACK_ENCODING}",
+                       response.url)
             return response.replace(body=text.encode("utf-8"), encoding="utf-8")
         self.crawler.stats.inc_value("tracker/pages_undecodable")
-        if first and declared.startswith("utf-8"):
-            spider.note("red", f"pages undecodable in {declared} (declared) or {FALLBACK_ENCODING}, not read "
-                               f"(first: {response.url})")
-        elif first:
-            spider.note("red", f"pages undecodable in {declared} (declared), not read (first: {response.url})")
+        if declared.startswith("utf-8"):
+            self._note("red", f"pages undecodable in {declared} (declared) or {FALLBACK_ENCODING}, not read",
+                       response.url)
+        else:
+            self._note("red", f"pages undecodable in {declared} (declared), not read", response.url)
         raise UndecodableResponse(f"bytes undecodable in {declared} (declared): {response.url}")
+
+    def _note(self, level: str, what: str, url: str) -> None:
+        """Note `what` with the pages met so far ("…: A, B, C and 2 more"): one note of each kind a
+        crawl, its pages updated in place."""
+        spider = self.crawler.spider
+        if not hasattr(spider, "note"):
+            return
+        _, before, pages = self.noted.get(what, (level, None, []))
+        pages = [*pages, url]
+        reason = f"{what}: {first_few(pages)}"
+        notes = getattr(spider, "notes", None)
+        if before is not None and isinstance(notes, list) and (level, before) in notes:
+            notes[notes.index((level, before))] = (level, reason)
+            logger.log(logging.ERROR if level == "red" else logging.WARNING, "%s: %s", spider.name, reason)
+        else:
+            spider.note(level, reason)
+        self.noted[what] = (level, reason, pages)
 
 
 # --------------------------------------------------------------------------- replay

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from scrapy.http import Response
 from w3lib.url import url_query_cleaner
 
-from crawlers.dates import deadline_at, parse_date
+from crawlers.dates import deadline_at, parse_date, read_date
 from crawlers.text import first_text, texts_outside
 
 #: the hearings listing (nynorsk path; the bokmål /no/dokument/horinger/… is the same list), 20 a page
@@ -69,21 +70,35 @@ def is_nynorsk_title(title: str) -> bool:
     return bool(re.match(r"^\s*Høyring", title))
 
 
-def read_deadline(text: str, today: date) -> tuple[datetime | None, str | None]:
-    """(Høringsfrist, the words it was read from): a day is the end of that day in Europe/Oslo, a
-    time given ("1. desember 2026 kl. 12", "23. feb. 2027 kl. 12.00") is kept (crawlers.dates).
+class Deadline(NamedTuple):
+    """A Høringsfrist as `read_deadline` read it."""
+
+    #: the deadline; None when the words are no date
+    when: datetime | None
+    #: the words it was read from; None when the page has no Høringsfrist label at all
+    words: str | None
+    #: the words give a day and a time that is no time of day («kl. 25»): `when` is the end of
+    #: the day, as for a day given alone, and the caller says the time could not be read
+    time_unreadable: bool = False
+
+
+def read_deadline(text: str, today: date) -> Deadline:
+    """The Høringsfrist of `text` and the words it was read from: a day is the end of that day in
+    Europe/Oslo, a time given ("1. desember 2026 kl. 12", "23. feb. 2027 kl. 12.00") is kept
+    (crawlers.dates); a day with an impossible time ("kl. 25") is the end of that day, flagged.
     (None, the words) when the page labels a Høringsfrist whose words are no date — the caller
     says so, naming them; (None, None) when the page has no Høringsfrist label at all."""
     unreadable = None
     for m in DEADLINE_LABEL.finditer(text):
         words = _LABEL_VALUE_END.sub("", m.group(1)).strip(" \t.,;")
-        if dt := deadline_at(parse_date(words, reference=today)):
-            return dt, words
+        when, time_unreadable = read_date(words, reference=today)
+        if dt := deadline_at(when):
+            return Deadline(dt, words, time_unreadable)
         unreadable = words if unreadable is None else unreadable
     m = DEADLINE.search(text)  # "Høringsfrist 25.05.2016", without the colon
     if m and (dt := deadline_at(parse_date(m.group(1), reference=today))):
-        return dt, m.group(1)
-    return None, unreadable
+        return Deadline(dt, m.group(1))
+    return Deadline(None, unreadable)
 
 
 def deadline_note(native_id: str, words: str | None, url: str) -> str:
@@ -92,6 +107,14 @@ def deadline_note(native_id: str, words: str | None, url: str) -> str:
     if words is None:
         return f"hearing {native_id}: no Høringsfrist on its page {url}: deadline not read from it"
     return f"hearing {native_id}: unreadable Høringsfrist {words!r} on its page {url}: deadline not read from it"
+
+
+def deadline_time_note(native_id: str, deadline: Deadline, url: str) -> str:
+    """The health note (amber) of a hearing page whose Høringsfrist gives a day and a time that is
+    no time of day: the page, the words, and that the deadline is the end of that day."""
+    day = deadline.when.date().isoformat() if deadline.when else "?"
+    return (f"hearing {native_id}: the time in Høringsfrist {deadline.words!r} on its page {url} is no time of day: "
+            f"deadline taken as the end of {day}")
 
 
 def parse_status(text: str) -> str | None:
@@ -199,9 +222,11 @@ def parse_listing(response: Response, today: date) -> tuple[list[dict], list[str
             problems.append(f"listing row without link, title or page id ({url or title or '?'})")
             continue
         details = " ".join(" ".join(li.css("p.event-details ::text").getall()).split())
-        deadline, words = read_deadline(details, today)
+        deadline, words, time_unreadable = read_deadline(details, today)
         if deadline is None and words is not None:
             problems.append(f"listing row {native_id}: unreadable Høringsfrist {words!r}")
+        elif time_unreadable:
+            problems.append(f"listing row {native_id}: no time of day in Høringsfrist {words!r}: the end of the day taken")
         status = None
         for span in li.css("p.event-details span"):
             text = " ".join(" ".join(span.css("::text").getall()).split())

@@ -29,6 +29,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, int | float | str | bool) or value is None:
         return value
+    if isinstance(value, list | tuple):  # the names of blocked pages (crawlers.notes.BLOCKED_PAGES_STAT)
+        return [_jsonable(v) for v in value]
     return str(value)
 
 

@@ -11,6 +11,7 @@ from crawlers.dates import (
     parse_date,
     parse_ms_date,
     parse_stortinget_datetime,
+    read_date,
 )
 
 
@@ -57,6 +58,22 @@ def test_weekday_and_day_without_year_takes_nearest_year():
 def test_a_deadline_given_with_a_time_keeps_it():
     assert deadline_at(parse_date("1. desember 2026 kl. 12")).isoformat() == "2026-12-01T12:00:00+01:00"
     assert deadline_at(parse_date("1. desember 2026")).isoformat() == "2026-12-01T23:59:59+01:00"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("23. feb. 2027 kl. 25", "2027-02-23"), ("23.02.2027 kl. 12.61", "2027-02-23"),
+    ("mandag 22. feb. kl. 24", "2027-02-22"), ("2027-02-23T25:00", "2027-02-23"),
+])
+def test_a_day_with_a_time_that_is_no_time_of_day_keeps_the_day_and_says_so(text, day):
+    """«23. feb. 2027 kl. 25» was no date at all: read_date keeps the day (a deadline is then the
+    end of it, as a day given alone) and says the time could not be read; parse_date, whose
+    callers have no way to say so, still gives none."""
+    when, time_unreadable = read_date(text, reference=date(2026, 11, 24))
+    assert (when.isoformat(), time_unreadable) == (f"{day}T00:00:00+01:00", True)
+    assert deadline_at(when).isoformat() == f"{day}T23:59:59+01:00"
+    assert parse_date(text, reference=date(2026, 11, 24)) is None
+    assert read_date("23. feb. 2027 kl. 12") == (parse_date("23. feb. 2027 kl. 12"), False)
+    assert read_date("31.02.2027 kl. 12") == (None, False)  # no such day: nothing kept
 
 
 def test_stortinget_empty_date():

@@ -143,3 +143,45 @@ def test_the_cause_of_zero_items_reads_in_bokmal(reason, shown):
     from tracker.vocabulary import health_reason
 
     assert health_reason(reason, "nb") == shown
+
+
+def test_blocked_detail_pages_are_named_in_health_first_few_and_how_many_more(db, as_of):
+    """Health said «5 detaljsider blokkert (403/utfordring)» and named no page: the adviser could not
+    tell which hearings kept only the listing's fields. It names the first three by title (the
+    spider's), and how many more, in the reader's language — from the spider to the digest."""
+    import json
+
+    import tracker.digest as digest
+    from crawlers.report import build_report
+    from crawlers.spiders.no_eos_notater import NoEosNotaterSpider
+    from tests.support import file_response, make_spider
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.store import merge as store
+    from tracker.vocabulary import health_reason
+
+    spider = make_spider(NoEosNotaterSpider)
+    titles = ["Aktsomhetsdirektivet", "Batteriforordningen", "Avskogingsforordningen", "Taksonomien", "CSRD"]
+    items = []
+    for n, title in enumerate(titles):
+        item = spider.make_item(native_id=str(n), url=f"https://www.regjeringen.no/no/id{n}/", title=title)
+        blocked = file_response("no_eos_notater/aktsomhetsdirektivet.html", item["url"], status=403)
+        assert not spider.detail_usable(blocked, item)
+        items.append(dict(item))
+    # the report travels as JSON (a feed export, `ncp-tracker ingest`), as the crawl's does
+    report = Report.from_item(json.loads(json.dumps(dict(build_report(spider, spider.crawler.stats.get_stats())))))
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[spider.name])
+    row = store_crawl(db, run_id=run, as_of=as_of, report=report, items=items)
+    store.finish_run(db, run, 0)
+    store.complete_run(db, run)
+    assert (row["status"], row["reason"]) == (
+        "amber", "5 detail pages blocked (403/challenge): «Aktsomhetsdirektivet», «Batteriforordningen», "
+                 "«Avskogingsforordningen» and 2 more")
+    nb = "5 detaljsider blokkert (403/utfordring): «Aktsomhetsdirektivet», «Batteriforordningen», " \
+         "«Avskogingsforordningen» og 2 til"
+    assert health_reason(row["reason"], "nb") == nb
+    health = digest.render_markdown(digest.build_digest(db, as_of=as_of)).split("## Kildenes helse", 1)[1]
+    assert nb in health
+    # one page: named, nothing more counted
+    assert assess(SourceRun("s", items_seen=5, stats={"tracker/detail_blocked": 1,
+                                                       "tracker/detail_blocked_pages": ["«Taksonomien»"]})) == (
+        "amber", "1 detail page blocked (403/challenge): «Taksonomien»")

@@ -483,10 +483,10 @@ def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed)
     assert columns(lines[0]) == ["Kilde", "Kode", "Status", "Kanal", "Sett", "Ny", "Endret", "Tolkningsfeil",
                                  "Forespørsler", "Sjekket", "Årsak"]
     # the health page's words: the source by its name (its code beside it), the status, and the
-    # reason as the digest gives it
+    # reason as the digest gives it, naming the blocked page (not cut)
     finansdep = next(line for line in lines if " no_finansdep " in line)
     assert columns(finansdep)[:3] == ["Finansdepartementet (SPU)", "no_finansdep", "advarsel"]
-    assert finansdep.endswith("1 detaljside blokkert (403/utfordring)")
+    assert finansdep.endswith("1 detaljside blokkert (403/utfordring): «Redegjørelse i Stortinget 23. oktober»")
     assert columns(next(line for line in lines if " no_lovdata " in line))[:3] == ["Lovdata", "no_lovdata", "OK"]
     en = cli(replayed, "health", "--as-of", FRESH, "--lang", "en")
     assert en.exit_code == 0, en.output
@@ -495,7 +495,7 @@ def test_health_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed)
                                  "Requests", "Checked", "Reason"]
     finansdep = next(line for line in lines if " no_finansdep " in line)
     assert columns(finansdep)[:3] == ["Ministry of Finance (GPFG)", "no_finansdep", "warning"]
-    assert finansdep.endswith("1 detail page blocked (403/challenge)")
+    assert finansdep.endswith("1 detail page blocked (403/challenge): «Redegjørelse i Stortinget 23. oktober»")
     # a week later: not checked since, said in the table and the banner (exit 2, as before)
     old = cli(replayed, "health", "--as-of", OLD)
     assert old.exit_code == 2 and "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in old.stdout

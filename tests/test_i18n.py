@@ -186,6 +186,13 @@ def test_no_norwegian_literal_outside_the_catalogue():
     ("3 detail pages blocked (403/challenge)", "3 detaljsider blokkert (403/utfordring)",
      "3 detail pages blocked (403/challenge)"),
     ("1 request not in the recording", "1 forespørsel mangler i opptaket", "1 request not in the recording"),
+    # a day a note names, as the rest of the product writes days (it said «fristen 2026-10-20» in Bokmål)
+    ("hearing 3167072: deadline 2026-10-20 taken from the listing instead",
+     "høring 3167072: fristen tir. 20.10.2026 er hentet fra høringslisten i stedet",
+     "hearing 3167072: deadline Tue 20 Oct 2026 taken from the listing instead"),
+    ("hearing 3167072: deadline 2026-10-20 on the detail page, 2026-10-21 in the listing",
+     "høring 3167072: frist tir. 20.10.2026 på detaljsiden, ons. 21.10.2026 i listen",
+     "hearing 3167072: deadline Tue 20 Oct 2026 on the detail page, Wed 21 Oct 2026 in the listing"),
     ("zero items (1 spider error; 3 responses)", "ingen saker (1 feil under innhenting; 3 svar)",
      "zero items (1 spider error; 3 responses)"),
     ("no items; last download error: TimeoutError", "ingen saker; siste nedlastingsfeil: TimeoutError",
@@ -326,7 +333,7 @@ SPIDER_NOTES = [
     ("eu_oeil", "OEIL request failed for {ref} ({failure.type.__name__})", "OEIL request failed for 2022/0051(COD) (TimeoutError)",
      "forespørselen til lovgivningsobservatoriet for 2022/0051(COD) feilet (TimeoutError)"),
     ("no_regjeringen_horinger", "on the detail page, ", "hearing 3150100: deadline 2026-12-11 on the detail page, "
-     "2026-12-10 in the listing", "høring 3150100: frist 2026-12-11 på detaljsiden, 2026-12-10 i listen"),
+     "2026-12-10 in the listing", "høring 3150100: frist fre. 11.12.2026 på detaljsiden, tor. 10.12.2026 i listen"),
     ("no_regjeringen_horinger", "hearings read from the listing instead ({pages} page(s))",
      "feed answered HTTP 503; hearings read from the listing instead (2 page(s))",
      "nyhetsstrømmen svarte HTTP 503; høringene ble lest fra listen i stedet (2 side(r))"),

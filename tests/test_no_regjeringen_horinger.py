@@ -412,8 +412,8 @@ def test_fallback_keeps_page_1_when_page_2_fails(tmp_path):
 ])
 def test_deadline_words_with_abbreviated_months_and_times(words, expected):
     text = f"Status:\nPå høring\nHøringsfrist:\n{words}\nHøringsbrev\nVår ref.: 26/2371"
-    deadline, read = regjeringen.read_deadline(text, parse_date(JULY).date())
-    assert (deadline.isoformat(), read) == (expected, words)
+    deadline, read, time_unreadable = regjeringen.read_deadline(text, parse_date(JULY).date())
+    assert (deadline.isoformat(), read, time_unreadable) == (expected, words, False)
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -425,7 +425,29 @@ def test_deadline_words_with_abbreviated_months_and_times(words, expected):
     ("Høyringsfristen er\nfredag 14. august", None),  # the letter's prose, not the label
 ])
 def test_a_deadline_label_whose_words_are_no_date_gives_those_words(text, words):
-    assert regjeringen.read_deadline(text, parse_date(JULY).date()) == (None, words)
+    assert regjeringen.read_deadline(text, parse_date(JULY).date()) == (None, words, False)
+
+
+def test_a_deadline_whose_time_is_no_time_of_day_keeps_its_day_and_says_so_in_health(tmp_path):
+    """«7. aug. 2026 kl. 25» made the whole Høringsfrist unreadable: the hearing lost the day its
+    page gives. The day is kept, the end of it as for a day given alone, and health says (amber)
+    that the time could not be read, naming the page, the words and the day."""
+    from tracker.store.health import SourceRun, assess
+
+    page = (FIXTURES / REAL_PAGES[0]["file"]).read_text("utf-8")
+    timed = tmp_path / "timed.html"
+    timed.write_text(page.replace("<strong>Høringsfrist:</strong> 07.08.2026",
+                                  "<strong>Høringsfrist:</strong> 7. aug. 2026 kl. 25"), "utf-8")
+    run = run_spider(SPIDER, [ROBOTS, feed(), LISTING, {**REAL_PAGES[0], "file": str(timed)}], tmp_path, as_of=JULY)
+    assert by_id(run)["3167072"]["deadline"] == "2026-08-07T23:59:59+02:00"
+    note = (f"hearing 3167072: the time in Høringsfrist '7. aug. 2026 kl. 25' on its page {AVSKOGING} is no time "
+            "of day: deadline taken as the end of 2026-08-07")
+    assert ["amber", note] in [list(n) for n in run["notes"]]
+    status, reason = assess(SourceRun(SPIDER, items_seen=len(run["items"]), notes=[tuple(n) for n in run["notes"]]))
+    assert status == "amber" and note in reason
+    assert health_reason(note) == (
+        f"høring 3167072: klokkeslettet i høringsfristen '7. aug. 2026 kl. 25' på siden {AVSKOGING} kunne ikke "
+        "leses: fristen er satt til slutten av dagen fre. 07.08.2026")
 
 
 def test_deadlines_with_a_time_keep_it_through_the_engine(tmp_path):
@@ -477,4 +499,4 @@ def test_health_names_the_unreadable_deadline_in_bokmal():
         "høring 3167072: høringsfristen '7. agust 2026' på siden " + AVSKOGING + " kunne ikke leses; "
         "fristen er ikke oppdatert fra den")
     assert health_reason("hearings published before 2026-06-25 not checked for vanishing (truncated feed)") == (
-        "ikke sjekket om høringer publisert før 2026-06-25 har forsvunnet (RSS-strømmen er avkortet)")
+        "ikke sjekket om høringer publisert før tor. 25.06.2026 har forsvunnet (RSS-strømmen er avkortet)")

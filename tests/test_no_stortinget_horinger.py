@@ -602,6 +602,32 @@ def test_another_web_page_served_with_http_200_is_named_as_such():
     assert s.notes[0][1].endswith("(eksport/horinger answered an HTML page instead of the JSON export (HTTP 200))")
 
 
+def test_a_challenge_page_for_a_hearing_programme_or_a_case_says_so_not_http_200():
+    """eksport/horingsprogram and the fallback's eksport/sak answering a challenge page with HTTP
+    200 said «HTTP 200» («some hearing programmes failed (eksport/horingsprogram HTTP 200)»), as if
+    the export had failed with an OK: they now say what eksport/horinger says (`_refused`)."""
+    s = make_spider(NoStortingetHoringerSpider)
+    routes = {url: ("challenge.html", 200) for url in PROGRAM_FIXTURE}
+    items = drive(s, s.parse(file_response(HERE / "horinger.xml", url=HEARINGS)), routes)
+    assert items and s.crawler.stats.get_value("tracker/program_failed") == len(PROGRAM_FIXTURE)
+    program = "eksport/horingsprogram answered a bot challenge page instead of the JSON export (HTTP 200); hearings kept"
+    assert s.notes == [("amber", program)]
+    status, reason = assess(SourceRun("no_stortinget_horinger", items_seen=len(items), notes=s.notes))
+    assert (status, health_reason(reason, "nb")) == (
+        "amber", "eksport/horingsprogram svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200); "
+                 "høringene er beholdt")
+
+    s = make_spider(NoStortingetHoringerSpider)
+    s._fallback_outstanding = 1
+    assert list(s.parse_case(respond(Request(f"{API}/sak?sakid=107130&format=json"), "challenge.html"),
+                             listed={})) == []
+    assert s.notes == [("amber", "eksport/sak answered a bot challenge page instead of the JSON export (HTTP 200); "
+                                 "hearings of those cases missing this run")]
+    assert health_reason(s.notes[0][1], "nb") == (
+        "eksport/sak svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200); høringene i disse sakene "
+        "mangler i denne kjøringen")
+
+
 def test_a_challenge_page_for_the_sessions_says_so():
     s = make_spider(NoStortingetHoringerSpider)
     (request,) = s.parse_sessions(file_response(HERE / "challenge.html", url=f"{API}/sesjoner?format=json"))

@@ -122,15 +122,15 @@ def test_status_words_map_to_item_status():
     assert derive_status("In progress", None, now) == "open"
 
 
-def _cp1252_day(tmp_path, undecodable: str | None = None) -> list[dict]:
+def _cp1252_day(tmp_path, undecodable: tuple[str, ...] = ()) -> list[dict]:
     """The listing and its case pages through the engine, the pages' bytes windows-1252 while the
-    header and the page's meta still say UTF-8 (an export with the wrong declaration); the page
-    `undecodable` also holds a byte windows-1252 does not define."""
+    header and the page's meta still say UTF-8 (an export with the wrong declaration); the pages
+    `undecodable` also hold a byte windows-1252 does not define."""
     html = {"Content-Type": "text/html; charset=utf-8"}
     entries = [{"url": LISTING_URL, "file": "oecd_ncp_cases/listing.html", "headers": html}]
     for name in ("cl0045", "uk0112", "br0019", "nl0050", "de0033"):
         body = (FIXTURES / f"oecd_ncp_cases/{name}.html").read_text("utf-8").encode("cp1252")
-        if name == undecodable:
+        if name in undecodable:
             body = body.replace(b"</h1>", b"\x81</h1>")
         (tmp_path / f"{name}.html").write_bytes(body)
         entries.append({"url": f"{LISTING_URL}instances/{name}.htm", "file": str(tmp_path / f"{name}.html"),
@@ -146,23 +146,40 @@ def test_case_pages_in_windows_1252_are_read_right_and_amber(tmp_path):
     assert items["cl0045"]["title"] == "Sindicato de Trabajadores Mineros del Loa vs. Compañía Minera Río Azul S.A."
     assert items["br0019"]["extra"]["company"] == "Brødrene Ærø & Søn ASA"
     assert not any("\ufffd" in json.dumps(i, ensure_ascii=False) for i in out["items"])
-    [(level, reason)] = out["notes"]  # one note, naming the first such page the crawl met
-    first = re.fullmatch(r"pages not in their declared encoding \(utf-8\), read as windows-1252 \(first: (\S+)\)",
-                         reason)
-    # the two pages with letters outside ASCII (the others' bytes are the same in both encodings)
-    assert level == "amber" and first and first[1] in {f"{LISTING_URL}instances/{n}.htm" for n in ("cl0045", "br0019")}
+    [(level, reason)] = out["notes"]  # one note, naming the pages
+    # the two pages with letters outside ASCII (the others' bytes are the same in both encodings), in
+    # the order the crawl met them
+    pages = re.fullmatch(r"pages not in their declared encoding \(utf-8\), read as windows-1252: (\S+), (\S+)", reason)
+    assert level == "amber" and pages
+    assert set(pages.groups()) == {f"{LISTING_URL}instances/{n}.htm" for n in ("cl0045", "br0019")}
     assert out["stats"]["tracker/pages_read_as_windows_1252"] == 2
     assert health_reason(reason, "nb") == (
-        f"sider i en annen tegnkoding enn oppgitt (utf-8), lest som windows-1252 (første: {first[1]})")
+        f"sider i en annen tegnkoding enn oppgitt (utf-8), lest som windows-1252: {pages[1]}, {pages[2]}")
 
 
 def test_an_undecodable_case_page_is_red_naming_it_and_not_read(tmp_path):
-    out = run_spider("oecd_ncp_cases", _cp1252_day(tmp_path, undecodable="uk0112"), tmp_path,
+    out = run_spider("oecd_ncp_cases", _cp1252_day(tmp_path, undecodable=("uk0112",)), tmp_path,
                      as_of="2026-11-24T06:00:00+01:00")
     assert sorted(i["native_id"] for i in out["items"]) == ["br0019", "cl0045", "de0033", "nl0050"]
     assert not any("\ufffd" in json.dumps(i, ensure_ascii=False) for i in out["items"])
     reds = [reason for level, reason in out["notes"] if level == "red"]
-    assert reds == [f"pages undecodable in utf-8 (declared) or windows-1252, not read (first: {LISTING_URL}instances/uk0112.htm)"]
+    assert reds == [f"pages undecodable in utf-8 (declared) or windows-1252, not read: {LISTING_URL}instances/uk0112.htm"]
     assert health_reason(reds[0], "nb") == (
-        "sider som verken kan leses som utf-8 (oppgitt) eller windows-1252, er ikke lest (første: "
-        "https://mneguidelines.oecd.org/database/instances/uk0112.htm)")
+        "sider som verken kan leses som utf-8 (oppgitt) eller windows-1252, er ikke lest: "
+        "https://mneguidelines.oecd.org/database/instances/uk0112.htm")
+
+
+def test_undecodable_case_pages_are_named_the_first_three_and_how_many_more(tmp_path):
+    """Four undecodable pages were one red note naming the first only («første: …»): the adviser
+    could not tell that three more were not read. The note names three and counts the rest, in
+    the reader's language, as health names blocked pages."""
+    bad = ("cl0045", "uk0112", "br0019", "nl0050")
+    out = run_spider("oecd_ncp_cases", _cp1252_day(tmp_path, undecodable=bad), tmp_path,
+                     as_of="2026-11-24T06:00:00+01:00")
+    [red] = [reason for level, reason in out["notes"] if level == "red"]
+    named = re.fullmatch(r"pages undecodable in utf-8 \(declared\) or windows-1252, not read: (\S+), (\S+), (\S+) "
+                         r"and 1 more", red)
+    assert named and set(named.groups()) < {f"{LISTING_URL}instances/{n}.htm" for n in bad}, red
+    assert health_reason(red, "nb") == ("sider som verken kan leses som utf-8 (oppgitt) eller windows-1252, er ikke "
+                                        f"lest: {named[1]}, {named[2]}, {named[3]} og 1 til")
+    assert health_reason(red, "en").endswith(f"not read: {named[1]}, {named[2]}, {named[3]} and 1 more")

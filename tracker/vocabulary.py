@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from crawlers.notes import FIRST_FEW
 from tracker.i18n import gettext, ngettext
 
 
@@ -195,6 +196,9 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"(?P<seen>\d+) items?, usually about (?P<usual>\d+) \(a changed page\?\)",
      NP_("%(seen)s item, usually about %(usual)s (a changed page?)",
          "%(seen)s items, usually about %(usual)s (a changed page?)", "seen")),
+    (r"(?P<num>\d+) detail pages? blocked \(403/challenge\): (?P<pages>.+)",
+     NP_("%(num)s detail page blocked (403/challenge): %(pages)s",
+         "%(num)s detail pages blocked (403/challenge): %(pages)s", "num")),
     (r"(?P<num>\d+) detail pages? blocked \(403/challenge\)",
      NP_("%(num)s detail page blocked (403/challenge)", "%(num)s detail pages blocked (403/challenge)", "num")),
     (r"(?P<num>\d+) spider errors?", NP_("%(num)s error while crawling", "%(num)s errors while crawling", "num")),
@@ -318,6 +322,10 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("hearing %(id)s: unreadable Høringsfrist %(words)s on its page %(url)s: deadline not read from it")),
     (r"hearing (?P<id>\S+): no Høringsfrist on its page (?P<url>\S+): deadline not read from it",
      N_("hearing %(id)s: no Høringsfrist on its page %(url)s: deadline not read from it")),
+    (r"hearing (?P<id>\S+): the time in Høringsfrist (?P<words>.*) on its page (?P<url>\S+) is no time of day: "
+     r"deadline taken as the end of (?P<day>\S+)",
+     N_("hearing %(id)s: the time in Høringsfrist %(words)s on its page %(url)s is no time of day: the deadline is "
+        "taken as the end of %(day)s")),
     (r"hearing (?P<id>\S+): deadline (?P<day>\S+) taken from the listing instead",
      N_("hearing %(id)s: deadline %(day)s taken from the listing instead")),
     (r"hearings read from the listing instead \((?P<num>\d+) page\(s\)\)",
@@ -408,6 +416,7 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"some hearing programmes unreadable \(eksport/horingsprogram\)",
      N_("some hearing programmes unreadable (eksport/horingsprogram)")),
     (r"hearings kept", N_("the hearings were kept")),
+    (r"hearings of those cases missing this run", N_("the hearings of those cases are missing this run")),
     (r"eksport/saker for session (?P<session>\S+) failed \((?P<why>.+)\)",
      N_("eksport/saker for session %(session)s failed (%(why)s)")),
     (r"eksport/saker failed for every session \((?P<every>.+)\)",
@@ -440,7 +449,14 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"EØS-notat pages without any known label \(first: (?P<url>\S+)\), stored fields kept: page layout changed\?",
      N_("EEA note pages without any known label (first: %(url)s), stored fields kept: has the page's layout "
         "changed?")),
-    # an HTML page whose bytes are not its declared encoding (crawlers.middlewares.DeclaredEncodingMiddleware)
+    # an HTML page whose bytes are not its declared encoding (crawlers.middlewares.DeclaredEncodingMiddleware),
+    # the pages named (crawlers.notes.first_few); then the shape of before, which named the first only
+    (r"pages not in their declared encoding \((?P<declared>[^)]+)\), read as (?P<fallback>\S+): (?P<pages>.+)",
+     N_("pages not in their declared encoding (%(declared)s), read as %(fallback)s: %(pages)s")),
+    (r"pages undecodable in (?P<declared>\S+) \(declared\) or (?P<fallback>\S+), not read: (?P<pages>.+)",
+     N_("pages undecodable in %(declared)s (as declared) or %(fallback)s, not read: %(pages)s")),
+    (r"pages undecodable in (?P<declared>\S+) \(declared\), not read: (?P<pages>.+)",
+     N_("pages undecodable in %(declared)s (as declared), not read: %(pages)s")),
     (r"pages not in their declared encoding \((?P<declared>[^)]+)\), read as (?P<fallback>\S+) \(first: (?P<url>\S+)\)",
      N_("pages not in their declared encoding (%(declared)s), read as %(fallback)s (first: %(url)s)")),
     (r"pages undecodable in (?P<declared>\S+) \(declared\) or (?P<fallback>\S+), not read \(first: (?P<url>\S+)\)",
@@ -535,7 +551,26 @@ def _response_cause(cause: str, lang: str) -> str:
     return gettext(lang, RESPONSE_CAUSES[what]) + times + count if what in RESPONSE_CAUSES else cause
 
 
+def named_pages(text: str, lang: str) -> str:
+    """Pages a note names as `crawlers.notes.first_few` wrote them ("«A», «B» and 4 more") in `lang`
+    (««A», «B» og 4 til»); the names as written."""
+    if match := FIRST_FEW.fullmatch(text):
+        return gettext(lang, "%(names)s and %(num)s more", names=match["names"], num=match["more"])
+    return text
+
+
+#: a day as the spiders' notes write it (ISO), shown in the reader's form
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    from tracker.i18n import format_date
+
+    for key, value in values.items():  # «tir. 20.10.2026», as the digest writes days
+        if value and _ISO_DAY.fullmatch(value):
+            values[key] = format_date(value, lang) or value
+    if values.get("pages"):
+        values["pages"] = named_pages(values["pages"], lang)
     if values.get("causes"):
         values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
     if values.get("what") in HEALTH_SUBJECTS:

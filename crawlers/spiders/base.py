@@ -20,7 +20,7 @@ from scrapy.http import Response
 
 from crawlers.dates import OSLO, parse_date
 from crawlers.items import TrackedItem, detail_never_read
-from crawlers.notes import BLOCKING_STATUSES
+from crawlers.notes import BLOCKED_PAGES_STAT, BLOCKING_STATUSES, PAGES_NAMED, page_name
 from crawlers.text import strip_html
 
 logger = logging.getLogger(__name__)
@@ -106,6 +106,14 @@ class TrackerSpider(scrapy.Spider):
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"tracker/{key}", n)
+
+    def page_blocked(self, name: str) -> None:
+        """Count a page the site refused (HTTP 403/429/challenge) and keep its name (`page_name`:
+        its title, else its URL) among the first few, which health names beside the count."""
+        self.count("detail_blocked")
+        names = list(self.crawler.stats.get_value(BLOCKED_PAGES_STAT) or [])
+        if name not in names and len(names) < PAGES_NAMED:
+            self.crawler.stats.set_value(BLOCKED_PAGES_STAT, [*names, name])
 
     def set_listing(self, *, complete: bool, since: str | None = None, channel: str | None = None) -> None:
         self.listing = {"complete": complete, "since": since, "channel": channel or self.channel}
@@ -237,7 +245,7 @@ class TrackerSpider(scrapy.Spider):
         """True when `response` is a page to parse; otherwise the item keeps what the listing
         gave, the reason goes into health (blocked → amber) and the caller yields it as it is."""
         if self.is_blocked(response):
-            self.count("detail_blocked")
+            self.page_blocked(page_name(item.get("title"), response.url))
             self.note("amber", f"{what} blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs")
             item["extra"] = {**item.get("extra", {}), "detail": f"blocked {response.status}"}
             return False

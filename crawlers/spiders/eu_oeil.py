@@ -84,7 +84,7 @@ class EuOeilSpider(TrackerSpider):
     def parse(self, response: Response, reference: str = "", **kwargs: Any) -> Iterator[Any]:
         reference = reference or _reference_from_url(response.url)
         if self.is_blocked(response):
-            self.count("detail_blocked")
+            self.page_blocked(reference)
             self.note("amber", f"OEIL blocked (HTTP {response.status}) for {reference}: stage not updated")
             return
         if response.status == 404:

@@ -142,10 +142,13 @@ class NoFinansdepSpider(TrackerSpider):
         if doc_type and _HEARING_TITLE.match(doc_type):
             item["kind"] = "hearing"
         if item["kind"] == "hearing":
-            deadline, words = regjeringen.read_deadline(text, self.today)
+            read = regjeringen.read_deadline(text, self.today)
+            deadline = read.when
             if deadline is None:  # named, and the stored deadline kept (the item carries none)
                 self.parse_error("hearing page without a readable Høringsfrist", response.url)
-                self.note("amber", regjeringen.deadline_note(item["native_id"], words, response.url))
+                self.note("amber", regjeringen.deadline_note(item["native_id"], read.words, response.url))
+            elif read.time_unreadable:  # the day kept, the time said
+                self.note("amber", regjeringen.deadline_time_note(item["native_id"], read, response.url))
             listed = consultees.parse_consultees(response)
             fields = {"deadline": iso(deadline), "status_raw": regjeringen.parse_status(text), "consultees": listed}
             if listed is not None:

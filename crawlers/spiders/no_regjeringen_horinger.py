@@ -301,7 +301,10 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
             yield item
             return
         text = page_text(response)
-        deadline, words = regjeringen.read_deadline(text, self.today)
+        read = regjeringen.read_deadline(text, self.today)
+        deadline, words = read.when, read.words
+        if read.time_unreadable:  # the day kept, the time said
+            self.note("amber", regjeringen.deadline_time_note(item["native_id"], read, response.url))
         listed = consultees.parse_consultees(response)
         fields = {
             "deadline": iso(deadline),

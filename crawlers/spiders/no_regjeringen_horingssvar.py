@@ -173,7 +173,7 @@ class NoRegjeringenHoringssvarSpider(TrackerSpider):
               **kwargs: Any) -> Iterator[Any]:
         """One page of a hearing's published answers; follows the next page when linked."""
         if self.is_blocked(response):
-            self.count("detail_blocked")
+            self.page_blocked(response.url)
             self.note("amber", "answer lists blocked (HTTP 403/429/challenge): answers not updated")
             return
         if response.status >= 400:

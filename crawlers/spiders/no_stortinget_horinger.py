@@ -407,9 +407,10 @@ class NoStortingetHoringerSpider(TrackerSpider):
 
     def parse_program(self, response: Response, item: Any) -> Iterator[Any]:
         """Add the hearing programme to `extra`; any failure keeps the hearing as it is."""
-        if self.is_blocked(response) or response.status >= 400:
+        if refused := self._refused(response, error_from=400):
             self.count("program_failed")
-            self.note("amber", f"some hearing programmes failed (eksport/horingsprogram HTTP {response.status}); hearings kept")
+            self.note("amber", f"some hearing programmes failed (eksport/horingsprogram HTTP {response.status}); hearings kept"
+                      if response.status >= 400 else f"eksport/horingsprogram {refused}; hearings kept")
             item["extra"]["program"] = f"http {response.status}"
             yield item
             return
@@ -506,10 +507,11 @@ class NoStortingetHoringerSpider(TrackerSpider):
             yield from self._fallback_items(found)
 
     def _parse_case(self, response: Response, listed: api.Case) -> dict[str, Any] | None:
-        if self.is_blocked(response) or response.status >= 300:
+        if refused := self._refused(response):
             self.count("fallback_case_failed")
             self.note("amber", f"fallback: some eksport/sak requests failed (HTTP {response.status}); "
-                               "hearings of those cases missing this run")
+                               "hearings of those cases missing this run" if response.status >= 300
+                      else f"eksport/sak {refused}; hearings of those cases missing this run")
             return None
         root, error = api.read(response.body)
         if error:

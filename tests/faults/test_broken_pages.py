@@ -61,11 +61,11 @@ def test_case_pages_in_windows_1252_are_read_right_and_the_source_is_amber(tmp_p
     assert "\ufffd" not in digest
     row = health(db)[OECD]
     assert row["status"] == "amber", row["reason"]
-    assert row["reason"].startswith("pages not in their declared encoding (utf-8), read as windows-1252 (first: "
+    assert row["reason"].startswith("pages not in their declared encoding (utf-8), read as windows-1252: "
                                     "https://mneguidelines.oecd.org/database/instances/")
-    # «Kildenes helse» of the digest says it, naming the page
+    # «Kildenes helse» of the digest says it, naming the pages
     assert ("| advarsel | 6 | tir. 24.11.2026 kl. 06.00 | sider i en annen tegnkoding enn oppgitt (utf-8), lest som "
-            "windows-1252 (første: https://mneguidelines.oecd.org/database/instances/") in digest
+            "windows-1252: https://mneguidelines.oecd.org/database/instances/") in digest
 
 
 def test_blocked_eea_note_pages_keep_their_published_date(tmp_path):

@@ -71,10 +71,10 @@ def test_a_truncated_feed_marks_nothing_vanished_that_no_complete_listing_shows_
     h = health(db)[REGJERINGEN]
     assert h["status"] == "amber"
     assert "hearings published before 2026-10-20 not checked for vanishing (truncated feed)" in h["reason"]
-    assert "ikke sjekket om høringer publisert før 2026-10-20 har forsvunnet (RSS-strømmen er avkortet)" in \
+    assert "ikke sjekket om høringer publisert før tir. 20.10.2026 har forsvunnet (RSS-strømmen er avkortet)" in \
         health_reason(h["reason"])
     row = next(line for line in digest.splitlines() if line.startswith("| Høringer (regjeringen.no)"))
-    assert "RSS-strømmen ser avkortet ut" in row and "ikke sjekket om høringer publisert før 2026-10-20" in row
+    assert "RSS-strømmen ser avkortet ut" in row and "ikke sjekket om høringer publisert før tir. 20.10.2026" in row
     entries = digest.split("\n- ")
     gone = [e for e in entries if "Forsvant fra kildens liste" in e]
     assert gone and not [e for e in gone if re.search(r"/id(3151728|3150729|3150137)/", e)]

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawlers.notes import BLOCKING_STATUSES, tally
+from crawlers.notes import BLOCKED_PAGES_STAT, BLOCKING_STATUSES, first_few, tally
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
 from tracker.store.queries import DAILY_RUN_SQL
@@ -91,6 +91,15 @@ def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
     return failed
 
 
+def blocked_pages(blocked: int, names: Any = None) -> str:
+    """The reason of `blocked` detail pages refused (HTTP 403/429/challenge), naming the first few
+    the spider kept (crawlers.notes.first_few: "3 detail pages blocked (403/challenge): «A», «B» and 1
+    more"); only the count when it kept none (a crawl report of before they were kept)."""
+    reason = f"{counted(blocked, 'detail page')} blocked (403/challenge)"
+    names = [str(n) for n in names] if isinstance(names, list) else []
+    return f"{reason}: {first_few(names, total=blocked)}" if names else reason
+
+
 def assess(run: SourceRun) -> tuple[str, str]:
     """(status, reason) for one source run."""
     s = run.stats
@@ -118,7 +127,7 @@ def assess(run: SourceRun) -> tuple[str, str]:
     if errors:
         ambers.append(counted(errors, "parse error"))
     if blocked := int(s.get("tracker/detail_blocked", 0)):
-        ambers = [a for a in ambers if "blocked" not in a] + [f"{counted(blocked, 'detail page')} blocked (403/challenge)"]
+        ambers = [a for a in ambers if "blocked" not in a] + [blocked_pages(blocked, s.get(BLOCKED_PAGES_STAT))]
     misses = int(s.get("replay/miss", 0)) - int(s.get("robotstxt/response_status_count/404", 0))
     if misses > 0:
         ambers.append(f"{counted(misses, 'request')} not in the recording")
