@@ -222,6 +222,13 @@ def test_no_norwegian_literal_outside_the_catalogue():
     ("SPARQL for 32024L1760 (csddd) failed (ConnectionLost); OJ RSS used as fallback",
      "SPARQL-spørringen for 32024L1760 (csddd) feilet (ConnectionLost); EU-tidendes RSS brukt i stedet",
      "SPARQL query for 32024L1760 (csddd) failed (ConnectionLost); the Official Journal's RSS used instead"),
+    # a note of another shape before a known one: each part for itself (the pair was read as one
+    # «… answered HTTP 500» whose subject swallowed the first note: «x; front page svarte HTTP 500»)
+    ("a note nobody knows (x); front page answered HTTP 500", "a note nobody knows (x); forsiden svarte HTTP 500",
+     "a note nobody knows (x); front page answered HTTP 500"),
+    ("a note nobody knows; some detail pages failed (TimeoutError)",
+     "a note nobody knows; noen detaljsider feilet (TimeoutError)",
+     "a note nobody knows; some detail pages failed (TimeoutError)"),
 ])  # fmt: skip
 def test_spider_health_notes_in_the_readers_language(reason, nb, en):
     from tracker.vocabulary import health_reason
@@ -276,6 +283,15 @@ SPIDER_NOTES = [
     ("no_etikkradet", "(feed URL unverified); using the front page listing",
      "feed answered HTTP 404 (feed URL unverified); using the front page listing",
      "nyhetsstrømmen svarte HTTP 404 (nyhetsstrømmens adresse er ikke bekreftet); forsidens oversikt brukes i stedet"),
+    # a phrase spanning "; " is read as one before its first part alone (which read «feed unreadable
+    # (…) (feed URL unverified)» as the feed's error, and left «using the front page listing» English)
+    ("no_etikkradet", "(feed URL unverified); using the front page listing",
+     "feed unreadable (SAXParseException) (feed URL unverified); using the front page listing",
+     "nyhetsstrømmen kan ikke leses (SAXParseException) (nyhetsstrømmens adresse er ikke bekreftet); forsidens "
+     "oversikt brukes i stedet"),
+    ("no_etikkradet", "; front page answered HTTP {response.status}",
+     "feed unreadable (SAXParseException); front page answered HTTP 503",
+     "nyhetsstrømmen kan ikke leses (SAXParseException); forsiden svarte HTTP 503"),
     ("no_etikkradet", "front page listing has no recognisable posts", "feed has no items; front page listing has no recognisable posts",
      "nyhetsstrømmen har ingen oppføringer; forsidens oversikt har ingen gjenkjennelige innlegg"),
     ("no_nbim", "press release listing has no a.article-list_item (page structure changed?)",

@@ -171,12 +171,17 @@ def message_table(pairs: tuple[tuple[str, str | Plural], ...]) -> MessageTable:
 
 
 def match_message(table: MessageTable, text: str, lang: str,
-                  name_values: Callable[[dict[str, str], str], dict[str, str]] | None = None) -> str | None:
+                  name_values: Callable[[dict[str, str], str], dict[str, str]] | None = None, *,
+                  own_words_at: int | None = None) -> str | None:
     """`text` in `lang` when it fully matches a pattern of `table` — the first that does — with the
     pattern's named groups as the message's values (after `name_values`, which names codes); None
-    when no pattern matches."""
+    when no pattern matches. With `own_words_at`, a pattern matches only where that position of
+    `text` is the pattern's own words, not one of its values (the "; " joining two notes)."""
     for pattern, msgid in table:
-        if match := pattern.fullmatch(text):
+        match = pattern.fullmatch(text)
+        if match and own_words_at is not None and any(s <= own_words_at < e for s, e in match.regs[1:]):
+            match = None
+        if match:
             values = match.groupdict()
             shown = name_values(values, lang) if name_values else values
             if isinstance(msgid, Plural):
@@ -580,24 +585,26 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
     return values
 
 
-def _reason_part(part: str, lang: str) -> str | None:
-    return match_message(HEALTH_REASONS, part, lang, _health_values)
+def _reason_part(part: str, lang: str, own_words_at: int | None = None) -> str | None:
+    return match_message(HEALTH_REASONS, part, lang, _health_values, own_words_at=own_words_at)
 
 
 def health_reason(text: str | None, lang: str = "nb") -> str:
     """A health reason in `lang`: the tracker's own phrases and the spiders' common note shapes
-    translated (URLs, HTTP statuses, errors and counts verbatim); any other note kept as written."""
+    translated (URLs, HTTP statuses, errors and counts verbatim); any other note kept as written.
+    Two "; "-joined parts are one phrase only where a pattern's own words hold that "; " ("… (feed
+    URL unverified); using the front page listing"), never where one of its values would swallow a
+    note of its own (an unknown note before "front page answered HTTP 500")."""
     parts, out, pos = _reason_parts(str(text or "")), [], 0
     while pos < len(parts):
-        for end in range(pos + 1, min(len(parts), pos + 2) + 1):  # a phrase may itself hold "; "
-            shown = _reason_part("; ".join(parts[pos:end]), lang)
-            if shown is not None:
-                out.append(shown)
-                pos = end
-                break
-        else:
-            out.append(parts[pos])
-            pos += 1
+        shown, end = None, pos + 1
+        if pos + 1 < len(parts):
+            shown = _reason_part(f"{parts[pos]}; {parts[pos + 1]}", lang, own_words_at=len(parts[pos]))
+            end = pos + 2
+        if shown is None:
+            shown, end = _reason_part(parts[pos], lang), pos + 1
+        out.append(parts[pos] if shown is None else shown)
+        pos = end
     return "; ".join(p for p in out if p)
 
 
