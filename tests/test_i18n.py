@@ -244,7 +244,8 @@ def test_the_common_spider_note_shapes_are_known():
 
     from tracker.vocabulary import HEALTH_REASONS
 
-    source = (Path(__file__).parent.parent / "crawlers" / "spiders" / "base.py").read_text("utf-8")
+    crawlers = Path(__file__).parent.parent / "crawlers"  # base.py and the wordings it shares (notes.py)
+    source = (crawlers / "spiders" / "base.py").read_text("utf-8") + (crawlers / "notes.py").read_text("utf-8")
     samples = {
         "answered HTTP {response.status}": "feed answered HTTP 503",
         "unreadable ({type(feed.get('bozo_exception')).__name__})": "feed unreadable (SAXParseException)",
@@ -432,12 +433,17 @@ def _spider_notes() -> list[tuple[str, int, str]]:
 
     out = []
     crawlers = Path(__file__).parent.parent / "crawlers"
+
+    def constants_of(tree: ast.Module) -> dict[str, str]:
+        return {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+                and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                for t in n.targets if isinstance(t, ast.Name)}
+
+    shared = constants_of(ast.parse((crawlers / "notes.py").read_text("utf-8")))  # wordings crawlers.notes holds
     # the spiders, the backfill's spiders (crawlers/backfill.py) and the middlewares
     for path in sorted([*crawlers.glob("*.py"), *(crawlers / "spiders").glob("*.py")]):
         tree = ast.parse(path.read_text("utf-8"))
-        constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
-                     and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
-                     for t in n.targets if isinstance(t, ast.Name)}
+        constants = {**shared, **constants_of(tree)}
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
                 continue
