@@ -413,6 +413,12 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("%(what)s answered a bot challenge page instead of the JSON export (HTTP %(status)s)")),
     (r"(?P<what>.+?) answered an HTML page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
      N_("%(what)s answered an HTML page instead of the JSON export (HTTP %(status)s)")),
+    # …and the same as why a session's list failed (no_stortinget_spu: `why`, `every`)
+    (r"answered a bot challenge page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
+     N_("answered a bot challenge page instead of the JSON export (HTTP %(status)s)")),
+    (r"answered an HTML page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
+     N_("answered an HTML page instead of the JSON export (HTTP %(status)s)")),
+    (r"kept the list's fields", N_("the list's fields were kept")),
     # the rarer notes: Stortinget's sessions, hearing programmes and cases
     (r"(?P<inner>eksport/sesjoner .+): session computed from as_of \((?P<session>[^)]+)\)",
      N_("%(inner)s: the session was computed from the run's date (%(session)s)")),
@@ -582,6 +588,11 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
     if values.get("inner"):  # a reason inside a reason
         values["inner"] = _reason_part(values["inner"], lang) or values["inner"]
+    if values.get("why"):  # why something failed, when it is a reason of a known shape
+        values["why"] = _reason_part(values["why"], lang) or values["why"]
+    if values.get("every"):  # each session's why ("2025-2026: HTTP 503; 2026-2027: answered …")
+        values["every"] = "; ".join(f"{session}: {_reason_part(why, lang) or why}" if why else session
+                                    for session, _, why in (p.partition(": ") for p in values["every"].split("; ")))
     return values
 
 
