@@ -25,6 +25,9 @@ PAGES_NAMED = 3
 #: the stats key of the pages a crawl found blocked (their titles, else URLs), beside the count
 #: `tracker/detail_blocked`: health names the first few of them
 BLOCKED_PAGES_STAT = "tracker/detail_blocked_pages"
+#: the note of a detail page refused (crawlers.spiders.base: `detail_usable`, after "{what} "): the
+#: count of blocked pages that tracker.store.health writes says it, so health leaves it out
+DETAIL_BLOCKED = "blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs"
 #: the shape `first_few` writes, for the tracker to read it back in the reader's language
 FIRST_FEW = re.compile(r"(?P<names>.+) and (?P<more>\d+) more")
 

@@ -232,6 +232,20 @@ def html_answer(body: bytes | None, content_type: str | None = None) -> bool:
     return "html" in (content_type or "").lower() or head.startswith((b"<!doctype html", b"<html"))
 
 
+def refused(response: Any, *, blocked: bool, error_from: int = 300) -> str | None:
+    """What an answer that is not the export was — an HTTP status from `error_from` on, a
+    `blocked` answer (the spider's `is_blocked`), a web page (a challenge, an error or login page
+    served with HTTP 200): "answered HTTP 503", "answered a bot challenge page instead of the JSON
+    export (HTTP 200)"; None for the export. The one decision of both Stortinget spiders."""
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    if not (response.status >= error_from or blocked or html_answer(response.body, content_type)):
+        return None
+    if response.status >= 300:
+        return f"answered HTTP {response.status}"
+    page = "a bot challenge page" if blocked else "an HTML page"
+    return f"answered {page} instead of the JSON export (HTTP {response.status})"
+
+
 # ---------------------------------------------------------------------- what the endpoints hold
 
 

@@ -373,6 +373,31 @@ def test_a_provision_is_named_in_the_readers_language_from_the_watch_list(data_d
     assert describe_change(hit, "en") == "A document touches aktsomhetsvurdering (begrep)"
 
 
+def test_the_watch_list_is_parsed_once_per_version_of_its_file(data_dir, monkeypatch):
+    """A digest names a provision for every line it renders, and each name read and parsed the
+    watch list again. It is parsed once per version of the file now: an unchanged list is not parsed
+    twice, an edited one (even to the same size, a second later) is read again."""
+    from tracker.digest.wording import describe_change
+
+    parsed = []
+    real_parse = provisions.parse
+    monkeypatch.setattr(provisions, "parse", lambda data, origin="": parsed.append(origin) or real_parse(data, origin))
+    watch = data_dir / "provisions.toml"
+    watch.write_text('[[provision]]\nkey = "aktsomhet"\nlabel = "aktsomhet"\nlabel_en = "due care"\n'
+                     'terms = ["aktsomhet"]\n', "utf-8")
+    hit = {"kind": "provision_hit", "field": "aktsomhet", "after": "aktsomhet"}
+    lines = [describe_change(hit, "en") for _ in range(3)]
+    assert lines == ["A document touches due care"] * 3 and parsed == [str(watch)]
+    watch.write_text(watch.read_text("utf-8").replace("due care", "diligence"), "utf-8")
+    assert describe_change(hit, "en") == "A document touches diligence" and len(parsed) == 2
+    # the same size, a second later: read again too
+    watch.write_text(watch.read_text("utf-8").replace("diligence", "vigilance"), "utf-8")
+    later = watch.stat().st_mtime_ns + 1_000_000_000
+    os.utime(watch, ns=(later, later))
+    assert describe_change(hit, "en") == "A document touches vigilance" and len(parsed) == 3
+    assert describe_change(hit, "en") == "A document touches vigilance" and len(parsed) == 3
+
+
 def test_user_copy_of_the_watch_list_wins(data_dir):
     (data_dir / "provisions.toml").write_text('[[provision]]\nkey = "hvitvask"\nlabel = "hvitvaskingsloven § 4"\n'
                                               'reference = "hvitvaskingsloven § 4"\n', "utf-8")

@@ -185,3 +185,37 @@ def test_blocked_detail_pages_are_named_in_health_first_few_and_how_many_more(db
     assert assess(SourceRun("s", items_seen=5, stats={"tracker/detail_blocked": 1,
                                                        "tracker/detail_blocked_pages": ["«Taksonomien»"]})) == (
         "amber", "1 detail page blocked (403/challenge): «Taksonomien»")
+
+
+def test_blocked_pages_keep_what_else_the_notes_tell():
+    """With pages counted as blocked, health dropped every other note holding the word "blocked":
+    a watched EU file's «stage not updated» (OEIL), a blocked page of Have your say's listing, a
+    page robots.txt forbids — the adviser read only «1 detaljside blokkert». Only the notes the
+    count says again are left out (a detail page's «fields kept from the listing»); the count is
+    left out where the notes name each page it counts."""
+    from crawlers.spiders.eu_oeil import EuOeilSpider, procedure_url
+    from tests.support import file_response, make_spider
+    from tracker.vocabulary import health_reason
+
+    # OEIL: one procedure read, one blocked — its note says which and what was not updated
+    spider = make_spider(EuOeilSpider, procedures="2022/0051(COD),2023/0085(COD)")
+    read = file_response("eu_oeil/csddd.html", procedure_url("2022/0051(COD)"))
+    blocked = file_response("eu_oeil/no_structure.html", procedure_url("2023/0085(COD)"), status=403)
+    seen = [*spider.parse(read, reference="2022/0051(COD)"), *spider.parse(blocked, reference="2023/0085(COD)")]
+    status, reason = assess(SourceRun("eu_oeil", items_seen=len(seen), notes=spider.notes,
+                                      stats=spider.crawler.stats.get_stats()))
+    assert (status, health_reason(reason, "nb")) == (
+        "amber", "lovgivningsobservatoriet blokkerte forespørselen (HTTP 403) for 2023/0085(COD): stadiet er ikke "
+                 "oppdatert")
+    # a listing page and robots.txt besides the detail pages: each said once
+    run = SourceRun("eu_haveyoursay", items_seen=40, stats={
+        "tracker/detail_blocked": 2, "tracker/detail_blocked_pages": ["«Batterier»", "«Emballasje»"]}, notes=[
+        ("amber", "searchInitiatives page 2: blocked (HTTP 403); brpapi access is disputed and may need a browser "
+                  "context"),
+        ("amber", "initiative details (COM references, DG) blocked (HTTP 403/429/challenge): fields kept from the "
+                  "listing and earlier runs"),
+        ("amber", "detail pages blocked by robots.txt (not fetched): fields kept from the listing")])
+    assert health_reason(assess(run)[1], "nb") == (
+        "searchInitiatives page 2: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser; "
+        "detaljsider blokkert av robots.txt (ikke hentet): feltene beholdt fra oversikten; "
+        "2 detaljsider blokkert (403/utfordring): «Batterier», «Emballasje»")

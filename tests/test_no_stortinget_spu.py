@@ -122,6 +122,38 @@ def test_all_sessions_failed_is_red():
                                    "2025-2026: HTTP 500)")
 
 
+def test_a_bot_challenge_page_served_with_http_200_is_named_as_such():
+    """A challenge page (Cloudflare's «Just a moment...») served with HTTP 200 where the JSON export
+    was expected: health read «… failed (unreadable: XML: Opening and ending tag mismatch: meta
+    line 2 …)», and a case's page only a parse error. It names the challenge page now, as the
+    hearings spider does (one decision: crawlers.stortinget.refused), in the reader's language."""
+    from tracker.vocabulary import health_reason
+
+    sp = make_spider(NoStortingetSpuSpider)
+    headers = {"Content-Type": "text/html; charset=UTF-8"}
+    for s in sp.sessions:
+        assert list(sp.parse(file_response("no_stortinget_spu/challenge.html", cases_url(s), headers=headers),
+                             session=s)) == []
+    assert sp.notes[0] == ("amber", "eksport/saker for session 2026-2027 failed (answered a bot challenge page "
+                                    "instead of the JSON export (HTTP 200))")
+    assert health_reason(sp.notes[-1][1], "nb") == (
+        "eksport/saker feilet for alle sesjoner (2026-2027: svarte med en robotsjekkside i stedet for JSON-eksporten "
+        "(HTTP 200); 2025-2026: svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200))")
+    # a case's page: the list's item kept, its page named as blocked
+    sp = make_spider(NoStortingetSpuSpider)
+    got = next(iter(sp.parse_case(file_response("no_stortinget_spu/challenge.html", f"{API}/sak?sakid=105870&format=json"),
+                                  item=items["105870"].copy())))
+    assert got["title"].startswith("Representantforslag") and got["extra"]["detail"] == "blocked 200"
+    assert [health_reason(reason, "nb") for _, reason in sp.notes] == [
+        "eksport/sak svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200); feltene fra listen er beholdt"]
+    assert sp.crawler.stats.get_value("tracker/parse_errors") is None
+    # another web page (an error page served with 200) is named as a web page
+    sp = make_spider(NoStortingetSpuSpider)
+    list(sp.parse(file_response("no_stortinget_spu/error.html", LIST_URL), session="2025-2026"))
+    assert health_reason(sp.notes[0][1], "nb") == (
+        "eksport/saker for sesjon 2025-2026 feilet (svarte med en HTML-side i stedet for JSON-eksporten (HTTP 200))")
+
+
 def test_case_page_error_keeps_item():
     sp = make_spider(NoStortingetSpuSpider)
     got = next(iter(sp.parse_case(file_response("no_stortinget_spu/error.html", LIST_URL, status=500),

@@ -171,12 +171,17 @@ def message_table(pairs: tuple[tuple[str, str | Plural], ...]) -> MessageTable:
 
 
 def match_message(table: MessageTable, text: str, lang: str,
-                  name_values: Callable[[dict[str, str], str], dict[str, str]] | None = None) -> str | None:
+                  name_values: Callable[[dict[str, str], str], dict[str, str]] | None = None, *,
+                  own_words_at: int | None = None) -> str | None:
     """`text` in `lang` when it fully matches a pattern of `table` — the first that does — with the
     pattern's named groups as the message's values (after `name_values`, which names codes); None
-    when no pattern matches."""
+    when no pattern matches. With `own_words_at`, a pattern matches only where that position of
+    `text` is the pattern's own words, not one of its values (the "; " joining two notes)."""
     for pattern, msgid in table:
-        if match := pattern.fullmatch(text):
+        match = pattern.fullmatch(text)
+        if match and own_words_at is not None and any(s <= own_words_at < e for s, e in match.regs[1:]):
+            match = None
+        if match:
             values = match.groupdict()
             shown = name_values(values, lang) if name_values else values
             if isinstance(msgid, Plural):
@@ -408,6 +413,12 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("%(what)s answered a bot challenge page instead of the JSON export (HTTP %(status)s)")),
     (r"(?P<what>.+?) answered an HTML page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
      N_("%(what)s answered an HTML page instead of the JSON export (HTTP %(status)s)")),
+    # …and the same as why a session's list failed (no_stortinget_spu: `why`, `every`)
+    (r"answered a bot challenge page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
+     N_("answered a bot challenge page instead of the JSON export (HTTP %(status)s)")),
+    (r"answered an HTML page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
+     N_("answered an HTML page instead of the JSON export (HTTP %(status)s)")),
+    (r"kept the list's fields", N_("the list's fields were kept")),
     # the rarer notes: Stortinget's sessions, hearing programmes and cases
     (r"(?P<inner>eksport/sesjoner .+): session computed from as_of \((?P<session>[^)]+)\)",
      N_("%(inner)s: the session was computed from the run's date (%(session)s)")),
@@ -577,27 +588,34 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
     if values.get("inner"):  # a reason inside a reason
         values["inner"] = _reason_part(values["inner"], lang) or values["inner"]
+    if values.get("why"):  # why something failed, when it is a reason of a known shape
+        values["why"] = _reason_part(values["why"], lang) or values["why"]
+    if values.get("every"):  # each session's why ("2025-2026: HTTP 503; 2026-2027: answered …")
+        values["every"] = "; ".join(f"{session}: {_reason_part(why, lang) or why}" if why else session
+                                    for session, _, why in (p.partition(": ") for p in values["every"].split("; ")))
     return values
 
 
-def _reason_part(part: str, lang: str) -> str | None:
-    return match_message(HEALTH_REASONS, part, lang, _health_values)
+def _reason_part(part: str, lang: str, own_words_at: int | None = None) -> str | None:
+    return match_message(HEALTH_REASONS, part, lang, _health_values, own_words_at=own_words_at)
 
 
 def health_reason(text: str | None, lang: str = "nb") -> str:
     """A health reason in `lang`: the tracker's own phrases and the spiders' common note shapes
-    translated (URLs, HTTP statuses, errors and counts verbatim); any other note kept as written."""
+    translated (URLs, HTTP statuses, errors and counts verbatim); any other note kept as written.
+    Two "; "-joined parts are one phrase only where a pattern's own words hold that "; " ("… (feed
+    URL unverified); using the front page listing"), never where one of its values would swallow a
+    note of its own (an unknown note before "front page answered HTTP 500")."""
     parts, out, pos = _reason_parts(str(text or "")), [], 0
     while pos < len(parts):
-        for end in range(pos + 1, min(len(parts), pos + 2) + 1):  # a phrase may itself hold "; "
-            shown = _reason_part("; ".join(parts[pos:end]), lang)
-            if shown is not None:
-                out.append(shown)
-                pos = end
-                break
-        else:
-            out.append(parts[pos])
-            pos += 1
+        shown, end = None, pos + 1
+        if pos + 1 < len(parts):
+            shown = _reason_part(f"{parts[pos]}; {parts[pos + 1]}", lang, own_words_at=len(parts[pos]))
+            end = pos + 2
+        if shown is None:
+            shown, end = _reason_part(parts[pos], lang), pos + 1
+        out.append(parts[pos] if shown is None else shown)
+        pos = end
     return "; ".join(p for p in out if p)
 
 

@@ -20,7 +20,13 @@ from scrapy.http import Response
 
 from crawlers.dates import OSLO, parse_date
 from crawlers.items import TrackedItem, detail_never_read
-from crawlers.notes import BLOCKED_PAGES_STAT, BLOCKING_STATUSES, PAGES_NAMED, page_name
+from crawlers.notes import (
+    BLOCKED_PAGES_STAT,
+    BLOCKING_STATUSES,
+    DETAIL_BLOCKED,
+    PAGES_NAMED,
+    page_name,
+)
 from crawlers.text import strip_html
 
 logger = logging.getLogger(__name__)
@@ -246,7 +252,7 @@ class TrackerSpider(scrapy.Spider):
         gave, the reason goes into health (blocked → amber) and the caller yields it as it is."""
         if self.is_blocked(response):
             self.page_blocked(page_name(item.get("title"), response.url))
-            self.note("amber", f"{what} blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs")
+            self.note("amber", f"{what} {DETAIL_BLOCKED}")
             item["extra"] = {**item.get("extra", {}), "detail": f"blocked {response.status}"}
             return False
         if response.status == 304:

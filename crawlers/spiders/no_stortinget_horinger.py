@@ -231,18 +231,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
         return lacking | set(hearing.unreadable)
 
     def _refused(self, response: Response, *, error_from: int = 300) -> str | None:
-        """What an answer that is not the export was — an HTTP status from `error_from` on, a
-        blocked answer, a web page (a challenge, an error or login page served with HTTP 200):
-        "answered HTTP 503", "answered a bot challenge page instead of the JSON export (HTTP
-        200)"; None for the export."""
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        if not (response.status >= error_from or self.is_blocked(response)
-                or api.html_answer(response.body, content_type)):
-            return None
-        if response.status >= 300:
-            return f"answered HTTP {response.status}"
-        page = "a bot challenge page" if self.is_blocked(response) else "an HTML page"
-        return f"answered {page} instead of the JSON export (HTTP {response.status})"
+        """What an answer that is not the export was (`api.refused`); None for the export."""
+        return api.refused(response, blocked=self.is_blocked(response), error_from=error_from)
 
     def _hearing_item(self, hearing: Hearing) -> Any:
         unobserved = self._unobserved(hearing)

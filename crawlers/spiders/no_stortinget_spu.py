@@ -103,8 +103,9 @@ class NoStortingetSpuSpider(TrackerSpider):
             self.count("list_not_modified")
             self._sessions_ok.append(session)
             return
-        if response.status >= 400:
-            self._failed(session, f"HTTP {response.status}")
+        if refused := api.refused(response, blocked=self.is_blocked(response), error_from=400):
+            # a status as before ("HTTP 503"); a web page served instead of the export named as one
+            self._failed(session, f"HTTP {response.status}" if response.status >= 400 else refused)
             return
         root, error = api.read(response.body)
         if error:
@@ -186,10 +187,13 @@ class NoStortingetSpuSpider(TrackerSpider):
 
     def parse_case(self, response: Response, item: Any) -> Iterator[Any]:
         """Saksgang dates and publications; a failed case page keeps the list's item."""
-        if response.status >= 400:
+        if refused := api.refused(response, blocked=self.is_blocked(response), error_from=400):
             self.count("detail_failed")
-            self.note("amber", f"some eksport/sak answers failed (HTTP {response.status}): kept the list's fields")
-            item["extra"] = {**item["extra"], "detail": f"http {response.status}"}
+            self.note("amber", f"some eksport/sak answers failed (HTTP {response.status}): kept the list's fields"
+                      if response.status >= 400 else f"eksport/sak {refused}; kept the list's fields")
+            detail = (f"blocked {response.status}" if self.is_blocked(response)
+                      else f"http {response.status}" if response.status >= 400 else "unreadable")
+            item["extra"] = {**item["extra"], "detail": detail}
             yield item
             return
         root, error = api.read(response.body)

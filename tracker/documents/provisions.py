@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from tracker.links import references
@@ -96,10 +97,12 @@ def load(path: str | Path | None = None) -> list[Provision]:
     if path is None:
         from tracker.resources import locate
 
-        source = locate("provisions.toml")
-        text, origin = source.read_text("utf-8"), str(source)
-    else:
-        text, origin = Path(path).read_text("utf-8"), str(path)
+        return _read(locate("provisions.toml"))
+    return _read(Path(path))
+
+
+def _read(source: Path | Traversable) -> list[Provision]:
+    text, origin = source.read_text("utf-8"), str(source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -107,15 +110,36 @@ def load(path: str | Path | None = None) -> list[Provision]:
     return parse(data, origin)
 
 
+#: the watch list `label_of` read last, per file: (its modification time and size, the provisions
+#: by key, or None when it could not be used)
+_LISTED: dict[str, tuple[tuple[int, int] | None, dict[str, Provision] | None]] = {}
+
+
+def _listed() -> dict[str, Provision] | None:
+    """The watch list as `load` gives it now, by key — parsed again only when its file changed (its
+    path, modification time or size did): a digest names a provision for every line it renders.
+    None when it cannot be used."""
+    from tracker.resources import locate
+
+    source = locate("provisions.toml")
+    try:  # a shipped default inside an archive has no time of its own, and does not change
+        stamp = (info.st_mtime_ns, info.st_size) if isinstance(source, Path) and (info := source.stat()) else None
+        if (cached := _LISTED.get(str(source))) and cached[0] == stamp:
+            return cached[1]
+        listed: dict[str, Provision] | None = {p.key: p for p in _read(source)}
+    except ProvisionError:
+        listed = None
+    except OSError:
+        return None
+    _LISTED[str(source)] = (stamp, listed)
+    return listed
+
+
 def label_of(key: str | None, lang: str, default: str) -> str:
     """The name in `lang` of the watched provision `key` as the watch list (`load`) gives it now; a
     hit stores its Bokmål label when found, so a provision no longer listed, or a watch list that
     cannot be read, gives `default` (what was stored): a digest never fails for it."""
-    try:
-        listed = {p.key: p for p in load()}
-    except (ProvisionError, OSError):
-        return default
-    found = listed.get(str(key or ""))
+    found = (_listed() or {}).get(str(key or ""))
     return found.label_in(lang) if found else default
 
 

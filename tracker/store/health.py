@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawlers.notes import BLOCKED_PAGES_STAT, BLOCKING_STATUSES, first_few, tally
+from crawlers.notes import BLOCKED_PAGES_STAT, BLOCKING_STATUSES, DETAIL_BLOCKED, first_few, tally
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
 from tracker.store.queries import DAILY_RUN_SQL
@@ -100,6 +100,20 @@ def blocked_pages(blocked: int, names: Any = None) -> str:
     return f"{reason}: {first_few(names, total=blocked)}" if names else reason
 
 
+def blocked_notes(ambers: list[str], blocked: int, names: Any = None) -> list[str]:
+    """`ambers` with the count of `blocked` pages (`blocked_pages`) in place of the notes that say
+    no more than it: a detail page's "… blocked (HTTP 403/429/challenge): fields kept from the
+    listing and earlier runs". Every other note stays (OEIL's stage not updated, the answers not
+    updated, a listing page or robots.txt blocking); the count is left out when those notes name
+    each page it counts themselves (OEIL's, one per procedure)."""
+    kept = [a for a in ambers if not a.endswith(f" {DETAIL_BLOCKED}")]
+    named = [str(n) for n in names] if isinstance(names, list) else []
+    told = [a for a in kept if "blocked" in a]
+    if named and len(told) >= blocked and all(any(n in a for a in told) for n in named):
+        return kept
+    return [*kept, blocked_pages(blocked, names)]
+
+
 def assess(run: SourceRun) -> tuple[str, str]:
     """(status, reason) for one source run."""
     s = run.stats
@@ -127,7 +141,7 @@ def assess(run: SourceRun) -> tuple[str, str]:
     if errors:
         ambers.append(counted(errors, "parse error"))
     if blocked := int(s.get("tracker/detail_blocked", 0)):
-        ambers = [a for a in ambers if "blocked" not in a] + [blocked_pages(blocked, s.get(BLOCKED_PAGES_STAT))]
+        ambers = blocked_notes(ambers, blocked, s.get(BLOCKED_PAGES_STAT))
     misses = int(s.get("replay/miss", 0)) - int(s.get("robotstxt/response_status_count/404", 0))
     if misses > 0:
         ambers.append(f"{counted(misses, 'request')} not in the recording")
