@@ -19,6 +19,7 @@ from tracker.cli.support import (
     open_db,
     print_table,
     reader_lang,
+    refused,
     say,
     say_untrusted,
 )
@@ -101,7 +102,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             marks = tri.mark_labels(db, item_id, labels, by=by)
             click.echo(f"{item_id}: label marks " + ", ".join(f"{m}{label}" for label, m in marks.items()))
     except tri.TriageError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     click.echo(f"{row['item_id']}: {row['state']}"
                + (f" (owner {row['owner']})" if row["owner"] else "")
                + (f", internal deadline {row['internal_deadline']}" if row["internal_deadline"] else "")
@@ -236,7 +237,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     try:
         rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
     except SearchError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
     if len(rows) > limit:
         rows = rows[:limit]
@@ -285,7 +286,7 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
             click.echo(f"{len(data)} items → {path}", err=True)
             return
     except (SearchError, ValueError) as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     if fmt == "xlsx":
         raise TrackerError("xlsx needs --out FILE")
     sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
@@ -328,7 +329,7 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     lang = reader_lang(ctx)
     for warning in written.draft.warnings:
         say("warning", warning, lang)
