@@ -56,7 +56,7 @@ def test_digest_to_assigned_item_to_docx(env):
     assert docx.exists() and str(docx) in r.output
     assert any(p.style.name == "Quote" for p in Document(str(docx)).paragraphs)
     r = CliRunner().invoke(main, ["draft", HEARING, "--out", "utkast"])
-    assert r.exit_code == 0 and "version 2 (earlier versions kept)" in r.stderr
+    assert r.exit_code == 0 and "versjon 2 (tidligere versjoner er beholdt)" in r.stderr
     assert (env / "utkast" / "regjeringen_3150001-horingssvar-v2.docx").exists()
     listed = run("draft", HEARING, "--versions").output
     assert "regjeringen_3150001-horingssvar.docx" in listed and "regjeringen_3150001-horingssvar-v2.docx" in listed
@@ -156,7 +156,7 @@ def test_export_command(env, monkeypatch):
     assert r.exit_code == 0
     assert len(json.loads((env / "exp" / "items.json").read_text("utf-8"))) == 5
     r = CliRunner().invoke(main, ["export", "--format", "xlsx"])
-    assert r.exit_code == 1 and "needs --out" in r.output
+    assert r.exit_code == 1 and r.stderr == "feil: xlsx krever --out FIL\n"
     # a path the user names is the user's: ~, and outside the working directory
     monkeypatch.setenv("HOME", str(env / "home"))
     r = run("export", "--format", "xlsx", "--out", "~/Dokumenter/apne.xlsx", "--query", "høring")
@@ -245,6 +245,24 @@ def test_a_clock_to_come_is_refused_by_commands_that_write(env):
     assert r.exit_code == 0, r.output  # now is no clock to come
 
 
+def test_answers_and_close_unanswered_say_it_in_the_readers_language(env, monkeypatch):
+    """`answers` printed «no_regjeringen_horingssvar: red — no answer list could be read … (0 of 1
+    hearings' answer lists read)» and `close-unanswered` «0 item(s) closed unanswered, 0 reopened»
+    under a Bokmål terminal; now the source by its name, the status and reason as `health` says
+    them, and the counts, in the reader's language."""
+    row = {"source": "no_regjeringen_horingssvar", "status": "red", "hearings_read": 0, "hearings_checked": 1,
+           "reason": "no answer list could be read (0 of 1 hearings): blocked (HTTP 403/429/challenge or robots.txt)"}
+    monkeypatch.setattr("tracker.workbench.answers.crawl", lambda *a, **k: dict(row))
+    r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24"])
+    assert r.exit_code == 2 and r.stdout == (
+        "Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ingen svarliste kunne leses (0 av 1 "
+        "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt) (0 av 1 hørings svarliste lest)\n")
+    r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24", "--item", HEARING])
+    assert r.stdout.startswith(f"ingen publiserte høringssvar er lagret for {HEARING} (de hentes for avsluttede")
+    r = CliRunner().invoke(main, ["close-unanswered", "--as-of", "2026-11-24"])
+    assert r.exit_code == 0 and r.stderr == "0 lukket ubesvart, 0 gjenåpnet\n"
+
+
 def test_answers_for_item(env):
     r = run("answers", "--item", "regjeringen:2477095")
     assert "Norsk Hydro ASA" in r.output and "business" in r.output
@@ -252,7 +270,7 @@ def test_answers_for_item(env):
     r = CliRunner().invoke(main, ["answers", "--item", "regjeringen:247709"])
     assert r.exit_code == 1 and "Ukjent saks-id: 'regjeringen:247709'" in r.output
     r = run("answers", "--item", HEARING)
-    assert r.exit_code == 0 and r.output.startswith(f"no published answers stored for {HEARING}")
+    assert r.exit_code == 0 and r.output.startswith(f"ingen publiserte høringssvar er lagret for {HEARING}")
 
 
 def test_search_and_export_new_since_and_changed_since(env):
