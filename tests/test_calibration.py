@@ -102,7 +102,7 @@ def test_cli_marks_labels_and_calibrate_writes_to_the_data_directory(store, data
     assert marked.exit_code == 0, marked.output
     assert "+oecd-ii" in marked.output
     bad = CliRunner().invoke(main, ["--db", str(db_path), "triage", "g:0", "--state", "respond", "--label", "+xyz"])
-    assert bad.exit_code != 0 and "unknown label" in bad.output.lower()
+    assert bad.exit_code != 0 and "feil: ukjent tema 'xyz'; gyldige temaer: " in bad.output.lower()
     result = CliRunner().invoke(main, ["--db", str(db_path), "calibrate"])
     assert result.exit_code == 0, result.output
     assert (data_dir / "weights.toml").exists() and str(data_dir / "weights.toml") in result.output

@@ -370,6 +370,22 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     assert missing.exit_code == 1 and missing.stderr.startswith("feil: no database at "), missing.stderr
 
 
+def test_a_crawls_health_lines_name_each_source_as_health_does_with_its_code_beside_it(capsys):
+    """`health` names a source («Finansdepartementet (SPU)», its code in a column beside it); a
+    crawl's health lines showed the code alone («no_finansdep»). Now the name, then the code, the
+    columns after them aligned on the longest of the crawl's sources."""
+    from tracker.cli.pipeline import _print_health
+
+    counts = {"items_seen": 8, "items_new": 1, "items_changed": 0, "channel": "rss"}
+    _print_health([{"source": "no_finansdep", "status": "green", "reason": "", **counts},
+                   {"source": "no_lovdata", "status": "amber", "reason": "1 detail page blocked (403/challenge)",
+                    **counts}], "nb")
+    spu, lovdata = capsys.readouterr().err.splitlines()[1:]
+    assert spu.startswith("  [OK  ] Finansdepartementet (SPU) (no_finansdep)  OK ")
+    assert lovdata.startswith("  [WARN] Lovdata (no_lovdata)" + " " * 22 + "advarsel saker:")
+    assert spu.index("saker:") == lovdata.index("saker:") and len(spu) < 110
+
+
 def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):
     """`run`, `crawl` and `ingest` printed «[FAIL] no_etikkradet red … feed answered HTTP 404» where
     `health` and the digest say «FEILER … nyhetsstrømmen svarte HTTP 404»: the same words now, in the
@@ -381,9 +397,9 @@ def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):
     _print_health(rows, "nb", title="2026-11-24")
     title, line = capsys.readouterr().err.splitlines()
     assert title == "Kildenes helse — 2026-11-24"
-    assert line.startswith("  [FAIL] no_etikkradet") and " FEILER " in line and "saker:    0" in line, line
+    assert line.startswith("  [FAIL] Etikkrådet (no_etikkradet)  FEILER ") and "saker:    0" in line, line
     assert line.endswith("via: rss    nyhetsstrømmen svarte HTTP 404; forsiden svarte HTTP 503"), line
     _print_health(rows, "en")
     title, line = capsys.readouterr().err.splitlines()
-    assert title == "Source health" and " FAILING " in line
+    assert title == "Source health" and line.startswith("  [FAIL] Council on Ethics (no_etikkradet)  FAILING "), line
     assert line.endswith("via: rss    feed answered HTTP 404; front page answered HTTP 503"), line

@@ -91,12 +91,12 @@ def test_unknown_profile_is_one_line_and_non_zero(world):
     result = run(world, "--profile", "nope")
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert lines == ["feil: unknown profile 'nope' (known profiles: eu, gpfg, ncp, neste_tre_maneder, uka_som_kommer)"]
+    assert lines == ["feil: Ukjent profil «nope» (kjente: eu, gpfg, ncp, neste_tre_maneder, uka_som_kommer)."]
 
 
 def test_bad_date(world):
     result = run(world, "--date", "24.11.2026")
-    assert result.exit_code == 2 and "not an ISO date" in result.output
+    assert result.exit_code == 2 and "feil: ugyldig verdi for --date: ikke en ISO-dato (ÅÅÅÅ-MM-DD): " in result.output
 
 
 def _smtp_config(tmp_path, port: int, sender: str = "") -> dict[str, str]:
@@ -132,7 +132,7 @@ def test_a_refusing_server_records_nothing(world, smtp_server, tmp_path):  # noq
     result = run(world, "--send", env=env)
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("feil: digest not sent:") and "550" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("feil: oversikten ble ikke sendt:") and "550" in lines[0]
     db = open_db(world)
     assert db["digests"].count == 0
     db.close()
@@ -156,7 +156,7 @@ def test_a_day_is_mailed_once_to_each_recipient(world, smtp_server, tmp_path):  
     assert run(world, "--send", "--to", "kari@example.org", env=env).exit_code == 0
     again = run(world, "--send", "--to", "Kari@example.org", env=env)
     assert again.exit_code == 0 and len(inbox.messages) == 1
-    assert "already sent this day's ncp digest to Kari@example.org (--again sends it again)" in again.stderr
+    assert "dagens ncp-oversikt er allerede sendt til Kari@example.org (--again sender den på nytt)" in again.stderr
     both = run(world, "--send", "--to", "kari@example.org", "--to", "per@example.org", env=env)
     assert both.exit_code == 0 and [rcpts for _, rcpts, _ in inbox.messages] == [
         ["kari@example.org"], ["per@example.org"]]
@@ -192,8 +192,8 @@ def test_two_sends_at_once_mail_each_recipient_once(world, smtp_server, tmp_path
     result = run(world, "--send", "--to", "kari@example.org", "--to", "per@example.org", env=env)
     other.wait()
     assert result.exit_code == 0, result.output
-    assert f"waiting for another send of the ncp digest to end (pid {other.pid}, `" in result.stderr
-    assert "already sent this day's ncp digest to kari@example.org" in result.stderr
+    assert f"venter på at en annen utsending av ncp-oversikten skal bli ferdig (pid {other.pid}, `" in result.stderr
+    assert "dagens ncp-oversikt er allerede sendt til kari@example.org" in result.stderr
     assert [rcpts for _, rcpts, _ in inbox.messages] == [["per@example.org"]]
     # a send that does not end in time: a clear error, nothing mailed, nothing recorded
     monkeypatch.setattr("tracker.cli.digest.SEND_LOCK_WAIT", 0.5)
@@ -219,7 +219,7 @@ def test_a_horizon_mail_has_no_feed_or_calendar_of_its_own(world, tmp_path, fmt,
     out = tmp_path / f"h.{fmt}"
     result = run(world, "--profile", profile, "--format", fmt, "--out", str(out), "--date", "2026-11-23")
     assert result.exit_code == 1 and not out.exists()
-    assert f"the {profile} profile has no --format {fmt}" in result.output
+    assert f"feil: profilen {profile} har ikke --format {fmt}: den viser " in result.output
     assert "--profile ncp" in result.output
     import tracker.digest as digest_mod
     from crawlers.dates import OSLO

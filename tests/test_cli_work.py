@@ -56,7 +56,7 @@ def test_digest_to_assigned_item_to_docx(env):
     assert docx.exists() and str(docx) in r.output
     assert any(p.style.name == "Quote" for p in Document(str(docx)).paragraphs)
     r = CliRunner().invoke(main, ["draft", HEARING, "--out", "utkast"])
-    assert r.exit_code == 0 and "version 2 (earlier versions kept)" in r.stderr
+    assert r.exit_code == 0 and "versjon 2 (tidligere versjoner er beholdt)" in r.stderr
     assert (env / "utkast" / "regjeringen_3150001-horingssvar-v2.docx").exists()
     listed = run("draft", HEARING, "--versions").output
     assert "regjeringen_3150001-horingssvar.docx" in listed and "regjeringen_3150001-horingssvar-v2.docx" in listed
@@ -80,14 +80,14 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
 
 def test_triage_errors_are_clear(env):
     r = CliRunner().invoke(main, ["triage", "nope:1", "--state", "respond"])
-    assert r.exit_code == 1 and "unknown item id: 'nope:1'" in r.output
+    assert r.exit_code == 1 and "Ukjent saks-id: 'nope:1'" in r.output
     r = CliRunner().invoke(main, ["triage", "nope:1", "--history"])
-    assert r.exit_code == 1 and "unknown item id: 'nope:1'" in r.output
+    assert r.exit_code == 1 and "Ukjent saks-id: 'nope:1'" in r.output
     # an item nobody has followed up yet says so ("(nothing)" read like a failed look-up)
     r = run("triage", COMMITTEE, "--history")
     assert r.output.endswith(": new — next: watching, not_relevant, respond\nno follow-up changes yet\n")
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "published"])
-    assert r.exit_code == 1 and "illegal transition new → published" in r.output
+    assert r.exit_code == 1 and "Statusen kan ikke gå fra «ny» til «publisert»" in r.output
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--by", "ola"])
     assert r.exit_code == 0
     db = open_db(env / "t.db")
@@ -101,11 +101,31 @@ def test_search_command(env):
     assert r.exit_code == 0 and [json.loads(x)["id"] for x in r.output.splitlines()] == [HEARING]
     r = run("search", "markedsavgiften OR tvangsarbeid", "--format", "jsonl")
     assert len(r.output.splitlines()) == 2
-    for bad, message in (('NEAR( "*', "quote"), ('"*"', "no words"), ("klima OR", "OR")):
+    for bad, message in (('NEAR( "*', "anførselstegn"), ('"*"', "har ingen ord"), ("klima OR", "OR")):
         r = CliRunner().invoke(main, ["search", bad])
         assert r.exit_code == 1 and message in r.output, (bad, r.output)
     r = CliRunner().invoke(main, ["search", "høring", "--from", "yesterday"])
     assert r.exit_code == 1 and "--from" in r.output
+
+
+def test_search_and_triage_refusals_read_in_the_readers_language(env):
+    """`search`'s syntax errors and triage's refusals stood in English after the Bokmål head
+    («feil: empty group: nothing to search for»); they are now worded as the web words them (one
+    table, tracker.vocabulary.REFUSALS), with the command line's options where the web names its
+    form's fields."""
+    said = {bad: CliRunner().invoke(main, ["search", bad]) for bad in ("()", 'NEAR( "*', "klima OR")}
+    assert said["()"].exit_code == 1 and said["()"].stderr == "feil: En tom gruppe: ingenting å søke etter.\n"
+    assert said['NEAR( "*'].stderr == "feil: Et anførselstegn er ikke lukket: en frase trenger et avsluttende \".\n"
+    assert said["klima OR"].stderr == "feil: OR trenger et ord etter seg.\n"
+    english = CliRunner().invoke(main, ["search", "()", "--lang", "en"])
+    assert english.exit_code == 1 and english.stderr == "error: An empty group: nothing to search for.\n"
+    assert run("triage", HEARING, "--state", "respond").exit_code == 0
+    r = CliRunner().invoke(main, ["triage", HEARING, "--state", "assigned"])
+    assert r.exit_code == 1 and r.stderr == "feil: Statusen «tildelt» krever en ansvarlig (--owner NAVN).\n"
+    r = CliRunner().invoke(main, ["triage", HEARING, "--deadline", "snart"])
+    assert r.exit_code == 1 and r.stderr == "feil: --deadline må være en dato (ÅÅÅÅ-MM-DD), ikke 'snart'.\n"
+    r = CliRunner().invoke(main, ["export", "--query", "høring OR"])
+    assert r.exit_code == 1 and r.stderr == "feil: OR trenger et ord etter seg.\n"
 
 
 def test_search_shows_labels_by_name_and_keeps_codes_in_jsonl(env):
@@ -136,7 +156,7 @@ def test_export_command(env, monkeypatch):
     assert r.exit_code == 0
     assert len(json.loads((env / "exp" / "items.json").read_text("utf-8"))) == 5
     r = CliRunner().invoke(main, ["export", "--format", "xlsx"])
-    assert r.exit_code == 1 and "needs --out" in r.output
+    assert r.exit_code == 1 and r.stderr == "feil: xlsx krever --out FIL\n"
     # a path the user names is the user's: ~, and outside the working directory
     monkeypatch.setenv("HOME", str(env / "home"))
     r = run("export", "--format", "xlsx", "--out", "~/Dokumenter/apne.xlsx", "--query", "høring")
@@ -151,7 +171,7 @@ def test_export_command(env, monkeypatch):
 
 def test_draft_errors_and_paths(env, monkeypatch):
     r = CliRunner().invoke(main, ["draft", "nope:1", "--out", "newdir"])
-    assert r.exit_code == 1 and "unknown item id" in r.output
+    assert r.exit_code == 1 and "Ukjent saks-id" in r.output
     assert not (env / "newdir").exists()
     monkeypatch.setenv("HOME", str(env / "home"))
     r = run("draft", HEARING, "--out", "~/Dokumenter/utkast")
@@ -173,8 +193,10 @@ def test_draft_of_an_item_that_is_not_a_consultation_is_refused(env, item_id, ki
     db.close()
     r = CliRunner().invoke(main, ["draft", item_id, "--out", "d"])
     assert r.exit_code == 1 and r.output.count("\n") == 1
-    assert f"no draft for {item_id}: its kind {kind} is not a consultation" in r.output
-    assert "hearing, committee_hearing, eu_consultation" in r.output
+    from tracker.vocabulary import kind_name
+
+    assert f"feil: Det kan ikke lages utkast for denne saken: den er av typen «{kind_name(kind)}», ikke en høring." in r.output
+    assert "Utkast lages for høringer, komitéhøringer på Stortinget og EU-konsultasjoner." in r.output
     assert not (env / "d").exists()
 
 
@@ -223,14 +245,32 @@ def test_a_clock_to_come_is_refused_by_commands_that_write(env):
     assert r.exit_code == 0, r.output  # now is no clock to come
 
 
+def test_answers_and_close_unanswered_say_it_in_the_readers_language(env, monkeypatch):
+    """`answers` printed «no_regjeringen_horingssvar: red — no answer list could be read … (0 of 1
+    hearings' answer lists read)» and `close-unanswered` «0 item(s) closed unanswered, 0 reopened»
+    under a Bokmål terminal; now the source by its name, the status and reason as `health` says
+    them, and the counts, in the reader's language."""
+    row = {"source": "no_regjeringen_horingssvar", "status": "red", "hearings_read": 0, "hearings_checked": 1,
+           "reason": "no answer list could be read (0 of 1 hearings): blocked (HTTP 403/429/challenge or robots.txt)"}
+    monkeypatch.setattr("tracker.workbench.answers.crawl", lambda *a, **k: dict(row))
+    r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24"])
+    assert r.exit_code == 2 and r.stdout == (
+        "Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ingen svarliste kunne leses (0 av 1 "
+        "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt) (0 av 1 hørings svarliste lest)\n")
+    r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24", "--item", HEARING])
+    assert r.stdout.startswith(f"ingen publiserte høringssvar er lagret for {HEARING} (de hentes for avsluttede")
+    r = CliRunner().invoke(main, ["close-unanswered", "--as-of", "2026-11-24"])
+    assert r.exit_code == 0 and r.stderr == "0 lukket ubesvart, 0 gjenåpnet\n"
+
+
 def test_answers_for_item(env):
     r = run("answers", "--item", "regjeringen:2477095")
     assert "Norsk Hydro ASA" in r.output and "business" in r.output
     # a mistyped id listed "(nothing)" and exited 0
     r = CliRunner().invoke(main, ["answers", "--item", "regjeringen:247709"])
-    assert r.exit_code == 1 and "unknown item id: 'regjeringen:247709'" in r.output
+    assert r.exit_code == 1 and "Ukjent saks-id: 'regjeringen:247709'" in r.output
     r = run("answers", "--item", HEARING)
-    assert r.exit_code == 0 and r.output.startswith(f"no published answers stored for {HEARING}")
+    assert r.exit_code == 0 and r.output.startswith(f"ingen publiserte høringssvar er lagret for {HEARING}")
 
 
 def test_search_and_export_new_since_and_changed_since(env):
@@ -247,7 +287,7 @@ def test_search_and_export_new_since_and_changed_since(env):
     r = run("export", "--format", "json", "--changed-since", "2026-11-23T06:00")
     assert COMMITTEE in {row["id"] for row in json.loads(r.stdout)} and HEARING not in r.stdout
     r = CliRunner().invoke(main, ["search", "høring", "--new-since", "i går"])
-    assert r.exit_code == 1 and "new_since must be a date or a date and time" in r.output
+    assert r.exit_code == 1 and "feil: «--new-since» må være en dato eller et tidspunkt (ISO 8601), ikke" in r.output
 
 
 def test_export_not_relevant_to_a_profile(env):
@@ -263,7 +303,7 @@ def test_export_not_relevant_to_a_profile(env):
     r = run("export", "--format", "json", "--relevant-to", "ncp")
     assert {row["id"] for row in json.loads(r.stdout)} == {HEARING}
     r = CliRunner().invoke(main, ["export", "--format", "json", "--not-relevant-to", "nope"])
-    assert r.exit_code == 1 and "unknown profile 'nope'" in r.output
+    assert r.exit_code == 1 and "feil: Ukjent profil «nope» (kjente: " in r.output
     # «Endret»: what the profile finds relevant and what an adviser follows, and the rest
     run("triage", COMMITTEE, "--state", "watching")
     r = run("export", "--format", "json", "--followed-by", "ncp")
@@ -286,9 +326,9 @@ def test_a_cut_search_says_so_on_stderr(env):
 
 def test_triage_refuses_a_draft_by_day_with_junk_or_after_the_deadline(env):
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-10garbage"])
-    assert r.exit_code == 1 and "internal deadline must be a date YYYY-MM-DD, not '2026-12-10garbage'" in r.output
+    assert r.exit_code == 1 and "feil: --deadline må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in r.output
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-14"])
-    assert r.exit_code == 1 and "internal deadline 2026-12-14 is after the item's deadline 2026-12-10" in r.output
+    assert r.exit_code == 1 and "feil: «Utkast innen» man. 14.12.2026 er etter sakens frist tor. 10.12.2026" in r.output
     assert "Traceback" not in r.output
     db = open_db(env / "t.db")
     assert db.execute("select count(*) from triage").fetchone()[0] == 0

@@ -282,7 +282,7 @@ def test_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # n
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", MONDAY.isoformat(), "--send",
                  "--to", "radgiver@example.org", env=env)
     assert result.exit_code == 0, result.output
-    assert "sent to radgiver@example.org" in result.output
+    assert "sendt til radgiver@example.org" in result.output
     [(_, rcpts, raw)] = inbox.messages
     msg, text, html = mail_parts(raw)
     assert rcpts == ["radgiver@example.org"] and str(msg["Subject"]).startswith("Uka som kommer man. 23.11.2026: 5 datoer")
@@ -292,7 +292,8 @@ def test_send_on_monday_to_a_local_server(replayed, smtp_server, tmp_path):  # n
     # Tuesday: not due. A daily cron line sends nothing, says so, and exits 0 (not a failure)
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", "2026-11-24", "--send", env=env)
     assert result.exit_code == 0, result.output
-    assert "uka_som_kommer is due on Mondays; Tuesday 2026-11-24 is not: nothing sent" in result.output
+    assert ("uka_som_kommer sendes på mandager; tir. 24.11.2026 er ikke en slik dag: ingenting sendt (--any-day "
+            "sender likevel)\n") in result.output
     assert len(inbox.messages) == 1
     # --any-day sends it anyway
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", "2026-11-24", "--send", "--any-day",
@@ -313,8 +314,9 @@ def test_without_date_a_scheduled_mail_is_todays(replayed, data_dir):
         assert result.exit_code == 2 and "oversikten er ikke sendt" in result.output, result.output
     else:
         assert result.exit_code == 0, result.output
-        weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[today.weekday()]
-        assert f"is due on Mondays; {weekday} {today.isoformat()} is not: nothing sent" in result.output
+        from tracker.i18n import format_date
+
+        assert f"sendes på mandager; {format_date(today, 'nb')} er ikke en slik dag: ingenting sendt" in result.output
     shown = cli(replayed, "digest", "--profile", "uka_som_kommer", "--format", "txt")
     assert shown.exit_code == 2 and format_long_date(today, "nb") in shown.output.splitlines()[0]
 

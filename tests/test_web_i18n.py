@@ -335,8 +335,7 @@ def test_every_search_triage_and_account_refusal_reads_in_bokmal():
     as are the triage's and the accounts'; a new or reworded refusal without a translation fails
     here."""
     from nlp.labels import parse_label
-    from tracker.vocabulary import match_message
-    from tracker.web.app import _REFUSALS
+    from tracker.vocabulary import REFUSALS, match_message
 
     found = (_refusals("search", "SearchError") + _refusals("triage", "TriageError")
              + _refusals("accounts", "AccountError"))
@@ -345,9 +344,9 @@ def test_every_search_triage_and_account_refusal_reads_in_bokmal():
         parse_label("nope")
     found.append(str(label_error.value))
     assert len(found) > 45
-    untranslated = [text for text in found if match_message(_REFUSALS, text, "nb") is None]
+    untranslated = [text for text in found if match_message(REFUSALS, text, "nb") is None]
     assert untranslated == []
-    english = [text for text in found if match_message(_REFUSALS, text, "nb") == match_message(_REFUSALS, text, "en")]
+    english = [text for text in found if match_message(REFUSALS, text, "nb") == match_message(REFUSALS, text, "en")]
     assert english == []
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, say
+from tracker.cli.support import BadInput, TrackerError, open_db, reader_lang, refused, say
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 #: formats that are "a digest" (recorded so the next day knows what was shown)
@@ -34,7 +34,11 @@ def _as_of(db, day_text: str | None, max_age_hours: float):
     try:
         day = date.fromisoformat(day_text)
     except ValueError as exc:
-        raise click.BadParameter(f"not an ISO date (YYYY-MM-DD): {day_text!r}", param_hint="--date") from exc
+        from tracker.i18n import gettext
+
+        lang = reader_lang()
+        raise BadInput(gettext(lang, "not an ISO date (YYYY-MM-DD): %(value)s", value=repr(day_text)), "--date",
+                       lang) from exc
     same_day = [r for r in runs if oslo_date(r) == day]
     if same_day:
         return max(same_day)
@@ -44,10 +48,19 @@ def _as_of(db, day_text: str | None, max_age_hours: float):
     return datetime.combine(day, time(23, 59, 59), tzinfo=OSLO)
 
 
-def _due_text(due: str) -> str:
-    """'on Mondays', 'on the 1st of the month', 'on weekdays', 'every day'."""
-    return {"daily": "every day", "weekdays": "on weekdays", "first_of_month": "on the 1st of the month"}.get(
-        due, f"on {due.capitalize()}s")
+def _due_text(due: str, lang: str) -> str:
+    """A profile's `due` as the reader reads it: 'on Mondays', 'on the 1st of the month', 'on
+    weekdays', 'every day' in `lang`."""
+    from tracker.i18n import gettext
+    from tracker.vocabulary import N_
+
+    texts = {
+        "daily": N_("every day"), "weekdays": N_("on weekdays"), "first_of_month": N_("on the 1st of the month"),
+        "monday": N_("on Mondays"), "tuesday": N_("on Tuesdays"), "wednesday": N_("on Wednesdays"),
+        "thursday": N_("on Thursdays"), "friday": N_("on Fridays"), "saturday": N_("on Saturdays"),
+        "sunday": N_("on Sundays"),
+    }  # fmt: skip
+    return gettext(lang, texts[due]) if due in texts else due
 
 
 @click.command("digest")
@@ -92,7 +105,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from crawlers.dates import OSLO
     from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
-    from tracker.i18n import weekday_name
+    from tracker.i18n import format_date, gettext
     from tracker.store.deadlines import oslo_date
     from tracker.store.files import write_whole
 
@@ -104,17 +117,20 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     try:
         prof = load_profile(profile)
     except ProfileError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc, lang) from exc
     if fmt in ("atom", "ics") and not prof.has_feed:  # its mail's dates ahead are not the feed's items
-        raise TrackerError(f"the {prof.name} profile has no --format {fmt}: it shows {', '.join(prof.sections)}; "
-                           f"the feed and the calendar hold what needs input, what is new and what changed "
-                           f"(e.g. --profile ncp --format {fmt}), and its own dates are in md, html, txt or eml")
+        raise TrackerError(gettext(lang, "the %(profile)s profile has no --format %(format)s: it shows %(sections)s; the "
+                                         "feed and the calendar hold what needs input, what is new and what changed "
+                                         "(e.g. --profile ncp --format %(format)s), and its own dates are in md, html, "
+                                         "txt or eml", profile=prof.name, format=fmt, sections=", ".join(prof.sections)),
+                           lang)
     if day is None and prof.due != "daily":  # a scheduled mail is today's, and stale data is then red
         day = datetime.now(OSLO).date().isoformat()
     as_of = _as_of(db, day, prof.max_age_hours)
     if send and not any_day and not prof.is_due(oslo_date(as_of)):
-        click.echo(f"{prof.name} is due {_due_text(prof.due)}; {weekday_name(oslo_date(as_of), 'en')} {oslo_date(as_of).isoformat()} is not: "
-                   "nothing sent (--any-day sends it anyway)", err=True)
+        click.echo(gettext(lang, "%(profile)s is due %(due)s; %(day)s is not: nothing sent (--any-day sends it anyway)",
+                           profile=prof.name, due=_due_text(prof.due, lang), day=format_date(oslo_date(as_of), lang)),
+                   err=True)
         if not out:
             return
         send = False
@@ -132,14 +148,13 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_whole(path, data)
             except OSError as exc:
-                raise TrackerError(f"cannot write {path}: {exc.strerror or exc}") from exc
+                raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=str(path),
+                                           error=exc.strerror or str(exc)), lang) from exc
             if fmt in RECORDED:
                 digest_mod.record(db, built, fmt, str(path))
             click.echo(str(path), err=True)
 
     if built.is_red:
-        from tracker.i18n import gettext
-
         for problem in built.problems:
             say("error", problem, lang)
         if not allow_red:
@@ -152,11 +167,12 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         from tracker.store.runlock import RunLocked, exclusive_send
 
         def waiting(holder: str) -> None:
-            click.echo(f"waiting for another send of the {prof.name} digest to end ({holder}) …", err=True)
+            click.echo(gettext(lang, "waiting for another send of the %(profile)s digest to end (%(holder)s) …",
+                               profile=prof.name, holder=holder), err=True)
 
         try:  # one send of a profile's digest at a time: who has it is read inside the lock
             with exclusive_send(resolve_path(ctx.obj["db"]), prof.name, wait=SEND_LOCK_WAIT, waiting=waiting):
-                _send(db, built, prof.name, list(to) or list(prof.recipients), again)
+                _send(db, built, prof.name, list(to) or list(prof.recipients), again, lang)
         except RunLocked as exc:
             raise TrackerError(str(exc)) from exc
 
@@ -165,7 +181,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
 SEND_LOCK_WAIT = 600
 
 
-def _send(db, built, profile: str, recipients: list[str], again: bool) -> None:
+def _send(db, built, profile: str, recipients: list[str], again: bool, lang: str) -> None:
     """Mail `built` to those of `recipients` who do not have this day's digest of `profile` yet
     (all with `again`), and record who got it — only once delivered."""
     from datetime import datetime
@@ -173,14 +189,15 @@ def _send(db, built, profile: str, recipients: list[str], again: bool) -> None:
     import tracker.digest as digest_mod
     from crawlers.dates import OSLO
     from tracker.digest import mailer
+    from tracker.i18n import gettext
 
     # a cron line run twice (a retry, a second run later that day) must not mail twice; after a
     # partly refused send, only those it did not reach get it
     done = set() if again else digest_mod.sent_to(db, profile, built.day)
     if skipped := [r for r in recipients if r.strip().lower() in done]:
         recipients = [r for r in recipients if r not in skipped]
-        click.echo(f"already sent this day's {profile} digest to {', '.join(skipped)} "
-                   "(--again sends it again)", err=True)
+        click.echo(gettext(lang, "already sent this day's %(profile)s digest to %(recipients)s (--again sends it again)",
+                           profile=profile, recipients=", ".join(skipped)), err=True)
         if not recipients:
             return
     try:
@@ -192,6 +209,6 @@ def _send(db, built, profile: str, recipients: list[str], again: bool) -> None:
         partial = getattr(exc, "accepted", None)
         if partial:
             digest_mod.record(db, built, "email", "mailto:" + ",".join(partial))
-        raise TrackerError(f"digest not sent: {exc}") from exc
+        raise TrackerError(gettext(lang, "digest not sent: %(error)s", error=str(exc)), lang) from exc
     digest_mod.record(db, built, "email", "mailto:" + ",".join(accepted))
-    click.echo(f"sent to {', '.join(accepted)}", err=True)
+    click.echo(gettext(lang, "sent to %(recipients)s", recipients=", ".join(accepted)), err=True)

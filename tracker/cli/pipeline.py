@@ -396,11 +396,15 @@ def _say_red(red: list[str], lang: str) -> None:
 
 
 def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
-    """A crawl's health lines on stderr, in the reader's language: the status and an amber or red
-    source's reason in the words of `health` and the digest (vocabulary.health_name, health_reason)."""
-    from tracker.vocabulary import health_name, health_reason
+    """A crawl's health lines on stderr, in the reader's language: the source by its name (its code
+    beside it), the status and an amber or red source's reason in the words of `health` and the
+    digest (vocabulary.source_name, health_name, health_reason)."""
+    from tracker.vocabulary import health_name, health_reason, source_name
 
     click.echo(gettext(lang, "Source health") + (f" — {title}" if title else ""), err=True)
+    # each source by its name, as health, the digest and the web name it, its code beside it (--source)
+    names = {h["source"]: f"{source_name(h['source'], lang)} ({h['source']})" for h in rows}
+    width = max(map(len, names.values()), default=0)
     marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
     words = {"items": gettext(lang, "items:"), "new": gettext(lang, "new:"), "changed": gettext(lang, "changed:"),
              "via": gettext(lang, "via:")}
@@ -410,7 +414,7 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
         # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
         # so only an amber or red one's reason follows them
-        line = (f"  [{mark:<4}] {h['source']:<26} {health_name(h['status'], lang):<8} {words['items']} "
+        line = (f"  [{mark:<4}] {names[h['source']]:<{width}}  {health_name(h['status'], lang):<8} {words['items']} "
                 f"{h['items_seen']:>4}  {words['new']} {h['items_new']:>3}  {words['changed']} {h['items_changed']:>3}"
                 f"  {words['via']} {h['channel'] or '-':<6}"
                 + ("" if h["status"] == "green" else f" {health_reason(h['reason'], lang)}")).rstrip()

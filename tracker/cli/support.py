@@ -29,6 +29,20 @@ class TrackerError(click.ClickException):
         say("error", self.format_message(), self.lang, file=file)
 
 
+def refused(exc: Exception | str, lang: str | None = None) -> TrackerError:
+    """A workbench refusal (a TriageError, SearchError, DraftError …: worded once, in English) as the
+    error the reader reads: in the reader's language by `vocabulary.refusal_text`, as the web
+    says it, with the command line's options; a refusal it does not know is shown as written."""
+    from tracker.vocabulary import refusal_text
+
+    lang = lang or reader_lang()
+    return TrackerError(refusal_text(str(exc), lang, fields=_OPTION_NAMES, command_line=True), lang)
+
+
+#: a search filter a refusal names by its field, as the command line names it: its option
+_OPTION_NAMES = {"new_since": "--new-since", "changed_since": "--changed-since"}
+
+
 class BadInput(click.BadParameter):
     """A value of an option that cannot be used (exit 2, as click's own): the usage lines, then the
     error in the reader's language («feil: ugyldig verdi for --source: …»)."""
@@ -182,7 +196,7 @@ def check_item(db: sqlite_utils.Database, item_id: str) -> str:
     from tracker.workbench.triage import item_exists
 
     if not item_exists(db, item_id):
-        raise TrackerError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+        raise refused(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
     return item_id
 
 

@@ -19,6 +19,7 @@ from tracker.cli.support import (
     open_db,
     print_table,
     reader_lang,
+    refused,
     say,
     say_untrusted,
 )
@@ -101,7 +102,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             marks = tri.mark_labels(db, item_id, labels, by=by)
             click.echo(f"{item_id}: label marks " + ", ".join(f"{m}{label}" for label, m in marks.items()))
     except tri.TriageError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     click.echo(f"{row['item_id']}: {row['state']}"
                + (f" (owner {row['owner']})" if row["owner"] else "")
                + (f", internal deadline {row['internal_deadline']}" if row["internal_deadline"] else "")
@@ -128,17 +129,22 @@ def close_unanswered(ctx, as_of) -> None:
 
     Example: ncp-tracker close-unanswered
     """
+    from tracker.i18n import Translator
+    from tracker.vocabulary import triage_name
     from tracker.workbench import triage as tri
 
     when = now_or(as_of, writes=True)  # a clock to come would close hearings for good
     db = open_db(ctx, write=True)
+    _ = Translator(reader_lang(ctx))
     reopened = tri.reopen_extended(db, when)
-    for item_id in reopened:
-        click.echo(f"{item_id}: {tri.get(db, item_id)['state']} (deadline extended)")
+    for item_id in reopened:  # the states by name, as inbox and the web name them
+        click.echo(f"{item_id}: " + _("%(state)s (deadline extended)",
+                                      state=triage_name(tri.get(db, item_id)["state"], _.lang)))
     moved = tri.close_unanswered(db, when)
     for item_id in moved:
-        click.echo(f"{item_id}: closed_unanswered")
-    click.echo(f"{len(moved)} item(s) closed unanswered, {len(reopened)} reopened", err=True)
+        click.echo(f"{item_id}: {triage_name('closed_unanswered', _.lang)}")
+    click.echo(_("%(closed)s closed unanswered, %(reopened)s reopened", closed=len(moved), reopened=len(reopened)),
+               err=True)
 
 
 @click.command()
@@ -236,7 +242,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     try:
         rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
     except SearchError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
     if len(rows) > limit:
         rows = rows[:limit]
@@ -285,9 +291,11 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
             click.echo(f"{len(data)} items → {path}", err=True)
             return
     except (SearchError, ValueError) as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     if fmt == "xlsx":
-        raise TrackerError("xlsx needs --out FILE")
+        from tracker.i18n import gettext
+
+        raise TrackerError(gettext(reader_lang(ctx), "xlsx needs --out FILE"))
     sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
     click.echo(f"{len(data)} items", err=True)  # as with --out: an empty export says so
 
@@ -322,20 +330,24 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
             click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
                        + ("" if v.exists else "\t(missing)"))
         if not found:
-            click.echo(f"no drafts written for {item_id}", err=True)
+            from tracker.i18n import gettext
+
+            click.echo(gettext(reader_lang(ctx), "no drafts written for %(item)s", item=item_id), err=True)
         return
     db = open_db(ctx, write=True)
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
+    from tracker.i18n import gettext
+
     lang = reader_lang(ctx)
     for warning in written.draft.warnings:
         say("warning", warning, lang)
     if written.overwritten:
-        click.echo(f"overwrote version {written.version} (--force)", err=True)
+        click.echo(gettext(lang, "overwrote version %(num)s (--force)", num=written.version), err=True)
     elif written.version > 1:
-        click.echo(f"version {written.version} (earlier versions kept)", err=True)
+        click.echo(gettext(lang, "version %(num)s (earlier versions kept)", num=written.version), err=True)
     click.echo(str(written.docx))
     click.echo(str(written.md))
 
@@ -381,14 +393,16 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
     Example: ncp-tracker answers && ncp-tracker answers --item regjeringen:2477095
     """
+    from tracker.i18n import Translator
     from tracker.workbench import answers as ans
 
+    _ = Translator(reader_lang(ctx))
     if item_id:
         db = open_db(ctx)
         rows = ans.for_item(db, check_item(db, item_id))  # a mistyped id listed "(nothing)"
         if not rows:
-            click.echo(f"no published answers stored for {item_id} (they are fetched for closed "
-                       "regjeringen.no hearings by `ncp-tracker answers`)")
+            click.echo(_("no published answers stored for %(item)s (they are fetched for closed regjeringen.no "
+                         "hearings by `ncp-tracker answers`)", item=item_id))
             return
         print_table(rows, ["responder", "responder_type", "date", "format", "url"], widths={"url": 90})
         return
@@ -408,6 +422,13 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
     except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
         raise TrackerError(str(exc)) from exc
-    click.echo(f"{ans.SPIDER}: {row['status']} — {row['reason']} ({row['hearings_read']} of {row['hearings_checked']} hearings' answer lists read)")
+    from tracker.vocabulary import health_name, health_reason, source_name
+
+    # as a crawl's health line says it: the source by its name (its code beside it), its status
+    # and reason in the words of `health` and the digest
+    click.echo(f"{source_name(ans.SPIDER, _.lang)} ({ans.SPIDER}): {health_name(row['status'], _.lang)} — "
+               f"{health_reason(row['reason'], _.lang)} "
+               + _.n("(%(read)s of %(num)s hearing's answer list read)", "(%(read)s of %(num)s hearings' answer lists read)",
+                     row["hearings_checked"], read=row["hearings_read"]))
     if row["status"] == "red":
         ctx.exit(2)

@@ -41,11 +41,8 @@ from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES, LABELS
 from tracker.vocabulary import (
     N_,
-    MessageTable,
-    kind_name,
     label_name,
-    match_message,
-    message_table,
+    refusal_text,
     role_name,
     status_name,
     triage_name,
@@ -302,129 +299,8 @@ FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new
 #: first; the export has them all)
 SEARCH_SHOWN, LIST_SHOWN = 100, 200
 
-#: the workbench's refusals (TriageError, SearchError, AccountError: worded once, for the command
-#: line) as the web says them, in the request's language; any other refusal is shown as it is
-_REFUSALS: MessageTable = message_table((
-    (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: none \(final state\)",
-     N_("The status cannot go from “%(before)s” to “%(target)s”: “%(before)s” is final.")),
-    (r"illegal transition (?P<before>\w+) → (?P<target>\w+) for .+; allowed from \w+: (?P<moves>[\w, ]+)",
-     N_("The status cannot go from “%(before)s” to “%(target)s”; from “%(before)s” it can go to: %(moves)s.")),
-    (r"state (?P<target>\w+) needs an owner \(--owner NAME\)",
-     N_("The status “%(target)s” needs an adviser: write a name under “Adviser”.")),
-    (r"note too long \((?P<num>\d+) characters, at most (?P<max>\d+)\)",
-     N_("The note is too long (%(num)s characters, at most %(max)s).")),
-    (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
-     N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
-    (r"internal deadline (?P<day>\S+) is after the item's deadline (?P<deadline>\S+)",
-     N_("“Draft due” %(day)s is after the item's deadline %(deadline)s: a draft is due before the deadline.")),
-    (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
-    (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
-    # tracker.workbench.drafts.NotAConsultation
-    (r"no draft for .+?: its kind (?P<kind>\w+) is not a consultation; drafts are written for the kinds .+",
-     N_("No draft can be made for this item: its kind is “%(kind)s”, not a consultation. Drafts are made for "
-        "hearings, Storting committee hearings and EU consultations.")),
-    (r"a label mark is \+LABEL or -LABEL \(e\.g\. \+oecd-iv, -Kap\. V\), not (?P<mark>.+)",
-     N_("A label mark is +LABEL or -LABEL, not %(mark)s.")),
-    # tracker.workbench.search.SearchError
-    (r'unbalanced quote: a phrase needs a closing "', N_("A quote is not closed: a phrase needs a closing \".")),
-    (r"cannot read the query at (?P<at>.+)", N_("The search cannot be read at %(at)s.")),
-    (r"nothing to search for: the query is empty", N_("Nothing to search for: the search is empty.")),
-    (r"unexpected (?P<what>.+?) \(no matching '\('\)", N_("Unexpected %(what)s (no matching “(”).")),
-    (r"unexpected (?P<what>.+)", N_("Unexpected %(what)s.")),
-    (r"OR needs a word after it", N_("OR needs a word after it.")),
-    (r"OR needs a word before it", N_("OR needs a word before it.")),
-    (r"AND needs a word on both sides", N_("AND needs a word on both sides.")),
-    (r"(?P<name>[\w-]+) must be a date YYYY-MM-DD, not (?P<value>.+)",
-     N_("“%(name)s” must be a date (YYYY-MM-DD), not %(value)s.")),
-    (r"(?P<name>[\w-]+) must be a date or a date and time \(ISO 8601\), not (?P<value>.+)",
-     N_("“%(name)s” must be a date or a date and time (ISO 8601), not %(value)s.")),
-    (r"NOT needs a word before it \(or write -word\)", N_("NOT needs a word before it (or write -word).")),
-    (r"NOT needs a word after it", N_("NOT needs a word after it.")),
-    (r"empty group: nothing to search for", N_("An empty group: nothing to search for.")),
-    (r"'-' needs a word after it", N_("“-” needs a word after it.")),
-    (r"unbalanced parentheses: a '\(' is not closed", N_("A “(” is not closed.")),
-    (r"unbalanced parentheses: '\)' without '\('", N_("A “)” without a “(”.")),
-    (r"a comma only separates NEAR's distance: NEAR\(a b, 5\)",
-     N_("A comma only separates NEAR's distance: NEAR(a b, 5).")),
-    (r"'\*' only ends a word \(prefix search\), as in høring\*: (?P<text>.+)",
-     N_("“*” only ends a word (prefix search), as in høring*: %(text)s.")),
-    (r"(?P<text>.+) has no letters or digits to search for", N_("%(text)s has no letters or digits to search for.")),
-    (r"prefix search needs one word: (?P<text>.+)", N_("A prefix search needs one word: %(text)s.")),
-    (r"a prefix needs at least two letters: (?P<text>.+)", N_("A prefix needs at least two letters: %(text)s.")),
-    (r'the phrase "(?P<text>.*)" has no words', N_("The phrase “%(text)s” has no words.")),
-    (r"unknown profile '(?P<name>.+?)' \(known profiles: (?P<known>[^)]*)\).*",
-     N_("Unknown profile “%(name)s” (known: %(known)s).")),
-    (r"(?P<name>\w+): needs a value", N_("%(name)s: needs a value.")),
-    (r"(?P<name>\w+): needs its value right after the colon \((?P=name):…\); to search for the word, put it in "
-     r"quotes: (?P<quoted>.+)",
-     N_("%(name)s: needs its value right after the colon (%(name)s:…); to search for the word, put it in quotes: "
-        "%(quoted)s.")),
-    (r"unknown field (?P<name>\w+): \(fields: (?P<fields>[^)]*)\); to search for the text, put it in quotes: "
-     r"(?P<quoted>.+)",
-     N_("Unknown field %(name)s: (fields: %(fields)s); to search for the text, put it in quotes: %(quoted)s.")),
-    (r"NEAR is written NEAR\(word word\) or NEAR\(word word, 5\)",
-     N_("NEAR is written NEAR(word word) or NEAR(word word, 5).")),
-    (r"NEAR\( is not closed", N_("NEAR( is not closed.")),
-    (r"NEAR's distance is a number: NEAR\(a b, 5\)", N_("NEAR's distance is a number: NEAR(a b, 5).")),
-    (r"NEAR\(a b, 5\): '\)' expected after the distance", N_("NEAR(a b, 5): “)” is expected after the distance.")),
-    (r"NEAR\( takes words only, not (?P<text>.+)", N_("NEAR( takes words only, not %(text)s.")),
-    (r"NEAR needs at least two words: NEAR\(klima risiko\)", N_("NEAR needs at least two words: NEAR(klima risiko).")),
-    (r"a double negation \(- NOT\) is not a search", N_("A double negation (- NOT) is not a search.")),
-    (r"too many words: at most (?P<num>\d+) in one search", N_("Too many words: at most %(num)s in one search.")),
-    (r"a side of OR has only excluded words: write \(a OR b\) -c instead",
-     N_("A side of OR has only excluded words: write (a OR b) -c instead.")),
-    (r"a group has only excluded words: say what to look for as well",
-     N_("A group has only excluded words: say what to look for as well.")),
-    (r"a query of only excluded words lists everything else: add a word to look for",
-     N_("A search of only excluded words lists everything else: add a word to look for.")),
-    (r"(?P<name>\w+): filters apply to the whole query; they cannot stand inside OR or parentheses",
-     N_("%(name)s: filters apply to the whole search; they cannot stand inside OR or parentheses.")),
-    (r"cannot search for (?P<text>.+)", N_("Cannot search for %(text)s.")),
-    (r"status:(?P<value>\S*) — status is one of (?P<valid>.+)", N_("status:%(value)s — the status is one of %(valid)s.")),
-    # tracker.workbench.search._one_of: source:, kind:, language:, state: (as typed in a query)
-    (r"(?P<name>\w+):(?P<value>\S*) — (?P=name) is one of (?P<valid>.+)",
-     N_("%(name)s:%(value)s — the valid values are %(valid)s.")),
-    (r"nothing to search for in the text", N_("Nothing to search for in the text.")),
-    (r"the search index \(items_norm\) is not in this database yet: .*",
-     N_("The search index is not in this database yet: it is built when the database is next opened for "
-        "writing (e.g. `ncp-tracker run`).")),
-    (r"the search index cannot run this query: (?P<error>.+)", N_("The search index cannot run this search: %(error)s.")),
-    # nlp.labels.parse_label (a label: filter)
-    (r"unknown label (?P<label>.+?); valid labels: (?P<valid>.*)",
-     N_("Unknown label %(label)s; valid labels: %(valid)s.")),
-    # tracker.workbench.accounts.AccountError
-    (r"invalid user name (?P<name>.+): 2–40 characters, letters, digits, full stop, - or _",
-     N_("Invalid user name %(name)s: 2–40 characters, letters, digits, full stop, - or _.")),
-    (r"unknown role (?P<role>.+?); roles: .*", N_("Unknown role %(role)s.")),
-    (r"the password must have at least (?P<num>\d+) characters", N_("The password must have at least %(num)s characters.")),
-    (r"the password can have at most (?P<num>\d+) characters", N_("The password can have at most %(num)s characters.")),
-    (r"no account is called (?P<name>.+) \(see `ncp-tracker users list`\)", N_("No account is called %(name)s.")),
-    (r"the account (?P<name>.+) exists already", N_("The account %(name)s already exists.")),
-))
-
-
-#: the search's options as its form names its fields
+#: the search's options as its form names its fields ("--from must be a date …" is the form's "fra")
 _FIELD_NAMES = {"--from": N_("from"), "--to": N_("to")}
-
-
-def _refusal_values(values: dict[str, str], lang: str) -> dict[str, str]:
-    if values.get("name") in _FIELD_NAMES:  # "--from must be a date …" is the form's "fra"
-        from tracker.i18n import gettext
-
-        values["name"] = gettext(lang, _FIELD_NAMES[values["name"]])
-    for key in ("before", "target"):
-        if key in values:
-            values[key] = triage_name(values[key], lang)
-    if "kind" in values:
-        values["kind"] = kind_name(values["kind"], lang)
-    for key in ("day", "deadline"):  # days as the page writes them
-        if key in values:
-            from tracker.i18n import format_date
-
-            values[key] = format_date(values[key], lang)
-    if "moves" in values:
-        values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
-    return values
 
 
 def _known_profile(name: str | None) -> Any:
@@ -439,8 +315,7 @@ def _known_profile(name: str | None) -> Any:
 
 def refusal(text: str) -> str:
     """A workbench refusal in the request's language (states by name); other text unchanged."""
-    shown = match_message(_REFUSALS, text, current_lang(), _refusal_values)
-    return text if shown is None else shown
+    return refusal_text(text, current_lang(), fields=_FIELD_NAMES)
 
 
 def strength_text(value: Any, lang: str) -> str:
