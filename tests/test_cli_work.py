@@ -137,6 +137,19 @@ def test_search_shows_labels_by_name_and_keeps_codes_in_jsonl(env):
     assert "apenhetsloven" in json.loads(r.output.splitlines()[0])["labels"]
 
 
+def test_search_table_is_headed_in_the_readers_words(env):
+    """The table was headed «id  status  triage_state  labels  title  snippet» over «open  new»;
+    now in the reader's words, the status and the follow-up state by name (jsonl keeps codes)."""
+    lines = run("search", "hoering", "--label", "apenhetsloven").output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Tema", "Tittel", "Utdrag"]
+    assert re.split(r"\s{2,}", next(ln for ln in lines if ln.startswith(HEARING)))[1:3] == ["åpen", "ny"]
+    lines = run("search", "hoering", "--label", "apenhetsloven", "--lang", "en").output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Follow-up", "Topics", "Title", "Excerpt"]
+    assert re.split(r"\s{2,}", next(ln for ln in lines if ln.startswith(HEARING)))[1:3] == ["open", "new"]
+    row = json.loads(run("search", "hoering", "--label", "apenhetsloven", "--format", "jsonl").output.splitlines()[0])
+    assert (row["status"], row["triage_state"]) == ("open", "new")
+
+
 def test_export_command(env, monkeypatch):
     r = run("export", "--format", "csv", "--status", "open", "--dialect", "rfc4180")
     rows = list(csv.DictReader(io.StringIO(r.stdout)))

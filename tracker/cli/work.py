@@ -233,8 +233,8 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     """
     import json
 
-    from tracker.i18n import gettext
-    from tracker.vocabulary import label_name
+    from tracker.i18n import Translator, gettext
+    from tracker.vocabulary import label_name, status_name, triage_name
     from tracker.workbench.search import SearchError, plain_snippet
     from tracker.workbench.search import search as run_search
 
@@ -255,10 +255,14 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    for r in rows:
+    _ = Translator(lang)
+    for r in rows:  # the status, the follow-up state and the labels by name, as the web names them
         r["labels_"] = ", ".join(label_name(code, lang) for code in r["labels"])
-    print_table(rows, ["id", "status", "triage_state", "labels_", "title", "snippet"],
-           widths={"title": 50, "snippet": 70, "id": 40, "labels_": 60})
+        r["status_"], r["state_"] = status_name(r["status"], lang), triage_name(r["triage_state"], lang)
+    print_table(rows, ["id", "status_", "state_", "labels_", "title", "snippet"],
+                widths={"title": 50, "snippet": 70, "id": 40, "labels_": 60},
+                headers={"id": _("Id"), "status_": _("Status"), "state_": _("Follow-up"), "labels_": _("Topics"),
+                         "title": _("Title"), "snippet": _("Excerpt")})
 
 
 @click.command()
