@@ -423,3 +423,31 @@ def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):
     title, line = capsys.readouterr().err.splitlines()
     assert title == "Source health" and line.startswith("  [FAIL] Council on Ethics (no_etikkradet)  FAILING "), line
     assert line.endswith("via: rss    feed answered HTTP 404; front page answered HTTP 503"), line
+
+
+def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
+    """A mistyped command, an unknown option, a missing argument or a value click's type refuses
+    printed click's English «Error: No such command 'itemz'. Did you mean 'items'?» under «Try
+    'ncp-tracker --help' for help.»; now headed «feil:» and, where click's exception names what
+    it is about, said in the reader's language."""
+    said = {tuple(args): invoke(*args, db=filled) for args in (["itemz"], ["items", "--bogus"], ["triage"],
+                                                               ["items", "--status", "x"], ["users", "nope"])}
+    assert all(r.exit_code == 2 for r in said.values())
+    assert said["itemz",].stderr == ("Usage: main [OPTIONS] COMMAND [ARGS]...\n"  # the runner's program name
+                                    "Se 'main --help' for hjelp.\n\n"
+                                    "feil: ingen kommando heter 'itemz' (mente du 'items'?)\n")
+    assert said["items", "--bogus"].stderr.endswith("Se 'main items --help' for hjelp.\n\n"
+                                                    "feil: ingen valg heter '--bogus'\n")
+    assert said["triage",].stderr.endswith("\nfeil: argumentet 'ITEM' mangler\n")
+    assert said["items", "--status", "x"].stderr.endswith("\nfeil: ugyldig verdi for '--status': 'x' is not one of "
+                                                          "'open', 'closed', 'withdrawn', 'upcoming', 'unknown'.\n")
+    assert said["users", "nope"].stderr.endswith("Se 'main users --help' for hjelp.\n\n"
+                                                 "feil: ingen kommando heter 'nope'\n")
+    assert not any("Error:" in r.output or "Try '" in r.output for r in said.values())
+    missing = invoke("backfill", db=filled)
+    assert missing.exit_code == 2 and missing.stderr.endswith("\nfeil: valget '--since' mangler\n")
+    english = invoke("items", "--lang", "en", "--status", "x", db=filled)
+    assert english.exit_code == 2 and english.stderr.endswith("Try 'main items --help' for help.\n\nerror: invalid value "
+                                                              "for '--status': 'x' is not one of 'open', 'closed', "
+                                                              "'withdrawn', 'upcoming', 'unknown'.\n")
+
