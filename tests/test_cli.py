@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -96,7 +97,7 @@ def test_events_table_shows_an_updates_fields_not_a_dict(filled, as_of):
          "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"}], listing={})
     db.close()
     table = invoke("events", "--kind", "updated", db=filled).output
-    assert "title: Høring – åpenhetsloven" in table and "{'title'" not in table
+    assert "tittel: Høring – åpenhetsloven" in table and "{'title'" not in table
 
 
 def test_events_refuse_an_unknown_kind(filled):
@@ -111,6 +112,25 @@ def test_events_refuse_an_unknown_kind(filled):
 def test_items_table(filled):
     result = invoke("items", db=filled)
     assert "Høring – åpenhetsloven" in result.output
+
+
+def test_items_and_events_tables_are_headed_in_the_readers_words(filled):
+    """The tables were headed by field keys («id  status  deadline  source  title», «at  kind
+    backfill  item_id …») and showed codes («open», «new») under them; now the reader's words,
+    the status and the event's kind by name as the web names them; jsonl keeps keys and codes."""
+    lines = invoke("items", db=filled).output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Frist", "Kilde", "Tittel"]
+    assert re.split(r"\s{2,}", lines[1])[:2] == ["regjeringen:3100001", "åpen"]
+    english = invoke("items", "--lang", "en", db=filled).output.splitlines()
+    assert re.split(r"\s{2,}", english[0]) == ["Id", "Status", "Deadline", "Source", "Title"]
+    assert re.split(r"\s{2,}", english[1])[:2] == ["regjeringen:3100001", "open"]
+    lines = invoke("events", db=filled).output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["Når", "Hva", "Sak", "Felt", "Før", "Etter"]
+    assert re.split(r"\s{2,}", lines[1])[1:3] == ["ny", "regjeringen:3100001"]
+    english = invoke("events", "--lang", "en", db=filled).output.splitlines()
+    assert re.split(r"\s{2,}", english[0]) == ["When", "What", "Item", "Field", "Before", "After"]
+    (event,) = [json.loads(line) for line in invoke("events", "--format", "jsonl", db=filled).output.splitlines()]
+    assert event["kind"] == "new" and "at" in event and "backfill" in event
 
 
 def test_a_missing_database_is_an_error_not_an_empty_one(tmp_path):
@@ -403,3 +423,31 @@ def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):
     title, line = capsys.readouterr().err.splitlines()
     assert title == "Source health" and line.startswith("  [FAIL] Council on Ethics (no_etikkradet)  FAILING "), line
     assert line.endswith("via: rss    feed answered HTTP 404; front page answered HTTP 503"), line
+
+
+def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
+    """A mistyped command, an unknown option, a missing argument or a value click's type refuses
+    printed click's English «Error: No such command 'itemz'. Did you mean 'items'?» under «Try
+    'ncp-tracker --help' for help.»; now headed «feil:» and, where click's exception names what
+    it is about, said in the reader's language."""
+    said = {tuple(args): invoke(*args, db=filled) for args in (["itemz"], ["items", "--bogus"], ["triage"],
+                                                               ["items", "--status", "x"], ["users", "nope"])}
+    assert all(r.exit_code == 2 for r in said.values())
+    assert said["itemz",].stderr == ("Usage: main [OPTIONS] COMMAND [ARGS]...\n"  # the runner's program name
+                                    "Se 'main --help' for hjelp.\n\n"
+                                    "feil: ingen kommando heter 'itemz' (mente du 'items'?)\n")
+    assert said["items", "--bogus"].stderr.endswith("Se 'main items --help' for hjelp.\n\n"
+                                                    "feil: ingen valg heter '--bogus'\n")
+    assert said["triage",].stderr.endswith("\nfeil: argumentet 'ITEM' mangler\n")
+    assert said["items", "--status", "x"].stderr.endswith("\nfeil: ugyldig verdi for '--status': 'x' is not one of "
+                                                          "'open', 'closed', 'withdrawn', 'upcoming', 'unknown'.\n")
+    assert said["users", "nope"].stderr.endswith("Se 'main users --help' for hjelp.\n\n"
+                                                 "feil: ingen kommando heter 'nope'\n")
+    assert not any("Error:" in r.output or "Try '" in r.output for r in said.values())
+    missing = invoke("backfill", db=filled)
+    assert missing.exit_code == 2 and missing.stderr.endswith("\nfeil: valget '--since' mangler\n")
+    english = invoke("items", "--lang", "en", "--status", "x", db=filled)
+    assert english.exit_code == 2 and english.stderr.endswith("Try 'main items --help' for help.\n\nerror: invalid value "
+                                                              "for '--status': 'x' is not one of 'open', 'closed', "
+                                                              "'withdrawn', 'upcoming', 'unknown'.\n")
+

@@ -196,15 +196,15 @@ def _stop(proc: subprocess.Popen) -> str:
 
 
 @pytest.mark.parametrize("option, message", [
-    (["--port", "99999"], "Invalid value for '--port': 99999 is not in the range 1<=x<=65535."),
-    (["--port", "0"], "Invalid value for '--port': 0 is not in the range 1<=x<=65535."),
-    (["--port=-1"], "Invalid value for '--port': -1 is not in the range 1<=x<=65535."),
-    (["--threads", "0"], "Invalid value for '--threads': 0 is not in the range x>=1."),
+    (["--port", "99999"], "ugyldig verdi for '--port': 99999 is not in the range 1<=x<=65535."),
+    (["--port", "0"], "ugyldig verdi for '--port': 0 is not in the range 1<=x<=65535."),
+    (["--port=-1"], "ugyldig verdi for '--port': -1 is not in the range 1<=x<=65535."),
+    (["--threads", "0"], "ugyldig verdi for '--threads': 0 is not in the range x>=1."),
 ])
 def test_serve_refuses_a_port_or_thread_count_it_cannot_have(env, option, message):
     """`serve --port 99999` gave a traceback, `--port 0` printed a URL of port 0 and served elsewhere."""
     r = run("serve", *option)
-    assert r.exit_code == 2 and r.stderr.endswith(f"Error: {message}\n"), r.output
+    assert r.exit_code == 2 and r.stderr.endswith(f"feil: {message}\n"), r.output
 
 
 def test_serve_runs_waitress_and_says_which_mode(env):

@@ -42,7 +42,7 @@ def test_digest_to_assigned_item_to_docx(env):
     assert hearing.startswith("senere     0,92 ")
     assert run("triage", HEARING, "--state", "respond", "--note", "Svarer sammen med BFD", "--by", "kari").exit_code == 0
     r = run("triage", HEARING, "--state", "assigned", "--owner", "per", "--deadline", "2026-12-01")
-    assert r.exit_code == 0 and "assigned (owner per)" in r.output
+    assert r.exit_code == 0 and "tildelt (ansvarlig per), utkast innen tir. 01.12.2026 — neste: " in r.output
     mine = run("inbox", "--owner", "per", "--as-of", "2026-11-24")
     assert HEARING in mine.output and COMMITTEE not in mine.output
     # a name nobody has says so, and who has items ("(nothing)" read the same for a typo)
@@ -61,7 +61,7 @@ def test_digest_to_assigned_item_to_docx(env):
     listed = run("draft", HEARING, "--versions").output
     assert "regjeringen_3150001-horingssvar.docx" in listed and "regjeringen_3150001-horingssvar-v2.docx" in listed
     hist = run("triage", HEARING, "--history")
-    assert "new" in hist.output and "respond" in hist.output and "kari" in hist.output
+    assert " ny " in hist.output and "skal svares" in hist.output and "kari" in hist.output
 
 
 def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
@@ -85,7 +85,8 @@ def test_triage_errors_are_clear(env):
     assert r.exit_code == 1 and "Ukjent saks-id: 'nope:1'" in r.output
     # an item nobody has followed up yet says so ("(nothing)" read like a failed look-up)
     r = run("triage", COMMITTEE, "--history")
-    assert r.output.endswith(": new — next: watching, not_relevant, respond\nno follow-up changes yet\n")
+    assert r.output == (f"{COMMITTEE}: ny — neste: følges, ikke relevant, skal svares (--state watching, "
+                        "not_relevant, respond)\nIngen endringer i oppfølgingen ennå.\n")
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "published"])
     assert r.exit_code == 1 and "Statusen kan ikke gå fra «ny» til «publisert»" in r.output
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--by", "ola"])
@@ -135,6 +136,19 @@ def test_search_shows_labels_by_name_and_keeps_codes_in_jsonl(env):
     assert "Åpenhetsloven" in line and "apenhetsloven" not in line and "oecd-" not in line
     r = run("search", "hoering", "--label", "apenhetsloven", "--format", "jsonl")
     assert "apenhetsloven" in json.loads(r.output.splitlines()[0])["labels"]
+
+
+def test_search_table_is_headed_in_the_readers_words(env):
+    """The table was headed «id  status  triage_state  labels  title  snippet» over «open  new»;
+    now in the reader's words, the status and the follow-up state by name (jsonl keeps codes)."""
+    lines = run("search", "hoering", "--label", "apenhetsloven").output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Tema", "Tittel", "Utdrag"]
+    assert re.split(r"\s{2,}", next(ln for ln in lines if ln.startswith(HEARING)))[1:3] == ["åpen", "ny"]
+    lines = run("search", "hoering", "--label", "apenhetsloven", "--lang", "en").output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Follow-up", "Topics", "Title", "Excerpt"]
+    assert re.split(r"\s{2,}", next(ln for ln in lines if ln.startswith(HEARING)))[1:3] == ["open", "new"]
+    row = json.loads(run("search", "hoering", "--label", "apenhetsloven", "--format", "jsonl").output.splitlines()[0])
+    assert (row["status"], row["triage_state"]) == ("open", "new")
 
 
 def test_export_command(env, monkeypatch):
@@ -219,7 +233,7 @@ def test_close_unanswered_command(env):
     run("triage", COMMITTEE, "--state", "respond")
     r = run("close-unanswered", "--as-of", "2026-12-04")
     assert COMMITTEE in r.output
-    assert "closed_unanswered" in run("triage", COMMITTEE).output
+    assert "lukket uten svar" in run("triage", COMMITTEE).output
 
 
 def test_a_clock_to_come_is_refused_by_commands_that_write(env):
@@ -240,7 +254,7 @@ def test_a_clock_to_come_is_refused_by_commands_that_write(env):
         r = CliRunner().invoke(main, [*args, "--as-of", later])
         assert r.exit_code == 2, (args, r.output)
         assert f"ugyldig verdi for --as-of: '{later}' er senere enn nå" in r.stderr, (args, r.stderr)
-    assert "respond" in run("triage", HEARING).output
+    assert "skal svares — neste:" in run("triage", HEARING).output
     r = CliRunner().invoke(main, ["close-unanswered", "--as-of", datetime.now(OSLO).isoformat()])
     assert r.exit_code == 0, r.output  # now is no clock to come
 
@@ -340,7 +354,31 @@ def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
     draft-by day a row saying nothing of it."""
     assert run("triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar", "--by", "kari").exit_code == 0
     assert run("triage", HEARING, "--deadline", "2026-12-08", "--label", "+oecd-vii", "--by", "kari").exit_code == 0
+    lines = run("triage", HEARING, "--history", "--lang", "en").output.splitlines()
+    assert re.split(r"\s{2,}", lines[-4]) == ["When", "Who", "From", "To", "Adviser", "Draft due", "Topics", "Note"]
+    assert re.split(r"\s{2,}", lines[-2])[1:] == ["kari", "to answer", "to answer", "kari", "- -> Tue 8 Dec 2026"]
+    assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "to answer", "to answer", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
+
+
+def test_triage_lines_read_in_the_readers_language(env):
+    """triage said «respond (owner kari), internal deadline 2026-12-08 — next: assigned, watching, …»,
+    «label marks +oecd-vii», «no follow-up changes yet» and headed its history «at  by  state_before …»
+    under a Bokmål «feil:»; now in the reader's language, states and topics by name as the web
+    names them, the codes --state takes after them."""
+    r = run("triage", HEARING, "--state", "respond", "--owner", "kari", "--deadline", "2026-12-08", "--label",
+            "+oecd-vii", "--note", "Svar", "--by", "kari")
+    assert r.output == (f"{HEARING}: temamarkeringer: +Kap. VII Korrupsjon\n"
+                        f"{HEARING}: skal svares (ansvarlig kari), utkast innen tir. 08.12.2026 — neste: tildelt, "
+                        "følges, ikke relevant, lukket uten svar (--state assigned, watching, not_relevant, "
+                        "closed_unanswered)\n")
+    r = run("triage", HEARING, "--label", "-oecd-vii", "--lang", "en")
+    assert r.output.startswith(f"{HEARING}: topic marks: -Ch. VII Combating Bribery and Other Forms of Corruption\n{HEARING}: to answer (adviser "
+                               "kari), draft due Tue 8 Dec 2026 — next: assigned, watching, not relevant, closed "
+                               "unanswered (--state assigned, ")
     lines = run("triage", HEARING, "--history").output.splitlines()
-    assert lines[-4].split() == ["at", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"]
-    assert lines[-2].split()[1:] == ["kari", "respond", "respond", "kari", "-", "->", "2026-12-08"]
-    assert lines[-1].split()[1:] == ["kari", "respond", "respond", "kari", "+oecd-vii"]
+    assert re.split(r"\s{2,}", lines[1]) == ["Når", "Hvem", "Fra", "Til", "Ansvarlig", "Utkast innen", "Tema", "Notat"]
+    assert re.split(r"\s{2,}", lines[2])[1:] == ["kari", "ny", "skal svares", "kari", "- -> tir. 08.12.2026", "Svar"]
+    for state in ("assigned", "drafting", "submitted", "published"):
+        assert run("triage", HEARING, "--state", state).exit_code == 0
+    r = run("triage", HEARING, "--lang", "en")
+    assert r.output.endswith(": published (adviser kari), draft due Tue 8 Dec 2026 — final status\n")

@@ -11,10 +11,10 @@ import click
 
 from tracker import __version__
 from tracker.cli import admin, backfill, digest, documents, eu, gpfg, horizon, house, pipeline, work
-from tracker.cli.support import TrackerError
+from tracker.cli.support import ReaderGroup, TrackerError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ReaderGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default $NCP_TRACKER_CONFIG, else ./ncp-tracker.toml).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),

@@ -499,10 +499,13 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
 
     Example: ncp-tracker items --format jsonl --status open
     """
+    from tracker.i18n import Translator
     from tracker.store.queries import list_items
+    from tracker.vocabulary import status_name
 
     check_source(source)
     check_kind(kind)
+    _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
     if fmt == "jsonl":
@@ -514,7 +517,11 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
             row["related"] = related.get(row["id"], [])
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        print_table(rows, ["id", "status", "deadline", "source", "title"], widths={"title": 70})
+        # in the reader's words, the status by name as the web names it; the source by its code (--source)
+        shown = [{**row, "status_": status_name(row["status"], _.lang)} for row in rows]
+        print_table(shown, ["id", "status_", "deadline", "source", "title"], widths={"title": 70},
+                    headers={"id": _("Id"), "status_": _("Status"), "deadline": _("Deadline"), "source": _("Source"),
+                             "title": _("Title")})
 
 
 @click.command()
@@ -527,14 +534,18 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
 @lang_option
 @click.pass_context
 def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
-    """List change events (item_id, at, kind, before, after; backfill: written by a backfill run);
-    what it says in the digest's language unless --lang.
+    """List change events (item_id, at, kind, field, before, after; backfill: written by a backfill
+    run). The table is in the digest's language unless --lang, kinds and fields by name; jsonl
+    keeps its keys and codes.
 
     Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl
     """
+    from tracker.i18n import Translator
     from tracker.store.queries import list_events
+    from tracker.vocabulary import event_name, field_name
 
     event_kind = check_event_kind(event_kind)
+    _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx)
     rows = list_events(db, since=stored(parse_as_of(since, "--since")) if since else None, kind=event_kind,
                        backfill=not no_backfill)
@@ -542,15 +553,21 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        def cell(value):  # an `updated` event's fields ("body: …"), not a Python dict
+        def cell(value):  # an `updated` event's fields by name ("tekst: …"), not a Python dict
             if isinstance(value, dict):
-                return "; ".join(f"{k}: {v}" for k, v in value.items())
+                return "; ".join(f"{field_name(k, _.lang)}: {v}" for k, v in value.items())
             return value
 
-        shown = [{**row, "backfill": "backfill" if row["backfill"] else "", "before": cell(row["before"]),
+        # as the item's page shows its changes: the kind and the field by name, what a backfill run
+        # found marked in the page's words; jsonl keeps the codes
+        found_later = _("found later, in the source's history")
+        shown = [{**row, "kind_": event_name(row["kind"], _.lang), "backfill": found_later if row["backfill"] else "",
+                  "field_": field_name(row["field"], _.lang), "before": cell(row["before"]),
                   "after": cell(row["after"])} for row in rows]
-        print_table(shown, ["at", "kind", "backfill", "item_id", "field", "before", "after"],
-                    widths={"before": 30, "after": 30})
+        print_table(shown, ["at", "kind_", "backfill", "item_id", "field_", "before", "after"],
+                    widths={"before": 30, "after": 30},
+                    headers={"at": _("When"), "kind_": _("What"), "backfill": "", "item_id": _("Item"),
+                             "field_": _("Field"), "before": _("Before"), "after": _("After")})
 
 
 @click.command()

@@ -58,13 +58,93 @@ class BadInput(click.BadParameter):
                        message=self.message)
 
     def show(self, file=None) -> None:
-        from tracker.i18n import gettext
+        _show_usage_error(self, self.lang, file)
 
-        if self.ctx is not None:
-            command = "'" + self.ctx.command_path + " --help'"
-            hint = gettext(self.lang, "Try %(command)s for help.", command=command)
-            click.echo(f"{self.ctx.get_usage()}\n{hint}\n", file=file, err=file is None, color=self.ctx.color)
-        say("error", self.format_message(), self.lang, file=file)
+
+def _show_usage_error(error: click.UsageError, lang: str, file=None) -> None:
+    """A usage error as every error is shown: the command's usage line, «Prøv … for hjelp.», then
+    «feil: …» in the reader's language."""
+    from tracker.i18n import gettext
+
+    if error.ctx is not None:
+        command = "'" + error.ctx.command_path + " --help'"
+        hint = gettext(lang, "Try %(command)s for help.", command=command)
+        click.echo(f"{error.ctx.get_usage()}\n{hint}\n", file=file, err=file is None, color=error.ctx.color)
+    say("error", error.format_message(), lang, file=file)
+
+
+class ReaderUsageError(click.UsageError):
+    """click's own input error (an unknown command or option, a missing argument, a value its type
+    refuses), shown as the commands show theirs (`_show_usage_error`): the error by its class in
+    the reader's language where click's exception says what it is about (`usage_text`); a value
+    click's type refuses keeps click's words after «ugyldig verdi for --OPTION:»."""
+
+    def __init__(self, error: click.UsageError, lang: str) -> None:
+        super().__init__(usage_text(error, lang), error.ctx)
+        self.lang = lang
+
+    def show(self, file=None) -> None:
+        _show_usage_error(self, self.lang, file)
+
+
+def usage_text(error: click.UsageError, lang: str) -> str:
+    """What a click usage error says, in `lang`, built from the exception's own fields (the
+    command or option named, the parameter missing), never from its English text."""
+    from tracker.i18n import gettext
+
+    def maybe(names: list[str] | None) -> str:  # click's close matches
+        return " " + gettext(lang, "(did you mean %(names)s?)", names=", ".join(map(repr, sorted(names)))) \
+            if names else ""
+
+    no_such_command = getattr(click.exceptions, "NoSuchCommand", None)  # click ≥ 8.4
+    if no_such_command is not None and isinstance(error, no_such_command):
+        return gettext(lang, "no such command %(name)s", name=repr(error.command_name)) + maybe(error.possibilities)
+    if isinstance(error, click.NoSuchOption):
+        return gettext(lang, "no such option %(name)s", name=repr(error.option_name)) + maybe(error.possibilities)
+    if isinstance(error, click.MissingParameter) and not error.message and error.param is not None:
+        name = error.param.get_error_hint(error.ctx)
+        if isinstance(error.param, click.Argument):
+            return gettext(lang, "missing argument %(name)s", name=name)
+        text = gettext(lang, "missing option %(name)s", name=name)
+        if isinstance(error.param.type, click.Choice):
+            text += " " + gettext(lang, "(choose from %(choices)s)", choices=", ".join(map(str, error.param.type.choices)))
+        return text
+    if isinstance(error, click.BadParameter) and (error.param_hint is not None or error.param is not None):
+        hint = error.param_hint if error.param_hint is not None else error.param.get_error_hint(error.ctx)
+        hint = " / ".join(hint) if isinstance(hint, (list, tuple)) else hint
+        return gettext(lang, "invalid value for %(option)s: %(message)s", option=hint, message=error.message)
+    return error.format_message()
+
+
+class ReaderGroup(click.Group):
+    """A command group whose click input errors — its own options, an unknown command, and any
+    command's (or subgroup's) arguments — are shown in the reader's language (`ReaderUsageError`)
+    instead of click's «Error: …»."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            shown = _in_readers_words(exc)
+            if shown is exc:
+                raise
+            raise shown from exc
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            shown = _in_readers_words(exc)
+            if shown is exc:
+                raise
+            raise shown from exc
+
+
+def _in_readers_words(error: click.UsageError) -> click.UsageError:
+    """`error` as the reader reads it; one already in the reader's words (BadInput, …) as it is."""
+    if isinstance(error, (BadInput, ReaderUsageError)):
+        return error
+    return ReaderUsageError(error, reader_lang(error.ctx))
 
 
 def say(level: str, text: str, lang: str, *, file=None, **style) -> None:

@@ -82,14 +82,20 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
               help="Add (+) or remove (-) a label the tagger got wrong, in any spelling: +oecd-iv, '-Kap. V', "
                    "+åpenhetsloven (repeatable; calibration learns from it).")
 @click.option("--history", "show_history", is_flag=True, help="Show the item's triage history.")
+@lang_option
 @click.pass_context
-def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history) -> None:
+def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history, lang) -> None:
     """Set an item's triage state, owner, note, internal deadline or label marks (every change is kept).
 
+    What it prints is in the digest's language unless --lang; the states, topics and days by name,
+    as the web shows them (--state takes the codes its line lists).
     Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
     """
+    from tracker.i18n import Translator, format_date
+    from tracker.vocabulary import label_name, triage_name, triage_note
     from tracker.workbench import triage as tri
 
+    _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx, write=True)
     try:
         tri.parse_label_marks(labels)  # a bad mark stops before anything is written
@@ -100,24 +106,39 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             row = tri.get(db, check_item(db, item_id))
         if labels:
             marks = tri.mark_labels(db, item_id, labels, by=by)
-            click.echo(f"{item_id}: label marks " + ", ".join(f"{m}{label}" for label, m in marks.items()))
+            # the item's marks, each topic by name as the web names it
+            click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
+                f"{m}{label_name(label, _.lang)}" for label, m in marks.items())))
     except tri.TriageError as exc:
-        raise refused(exc) from exc
-    click.echo(f"{row['item_id']}: {row['state']}"
-               + (f" (owner {row['owner']})" if row["owner"] else "")
-               + (f", internal deadline {row['internal_deadline']}" if row["internal_deadline"] else "")
-               + (f" — next: {', '.join(tri.allowed(row['state'])) or 'final'}"))  # fmt: skip
+        raise refused(exc, _.lang) from exc
+    # the states by name, as inbox and the web name them; --state takes the codes after them
+    moves = tri.allowed(row["state"])
+    click.echo(f"{row['item_id']}: {triage_name(row['state'], _.lang)}"
+               + (" (" + _("adviser %(owner)s", owner=row["owner"]) + ")" if row["owner"] else "")
+               + (", " + _("draft due %(day)s", day=format_date(row["internal_deadline"], _.lang))
+                  if row["internal_deadline"] else "")
+               + " — " + (_("next: %(states)s (--state %(codes)s)",
+                            states=", ".join(triage_name(m, _.lang) for m in moves), codes=", ".join(moves))
+                          if moves else _("final status")))
     if show_history:
         changes = tri.history(db, item_id)
         if not changes:
-            click.echo("no follow-up changes yet")
+            click.echo(_("No follow-up changes yet."))
             return
         for change in changes:  # what else changed: the draft-by day, a label marked
             before, after = change["internal_deadline_before"], change["internal_deadline_after"]
-            change["draft_by"] = f"{before or '-'} -> {after or '-'}" if before != after else None
-            change["label"] = change["label_mark"]
+            change["draft_by"] = (f"{format_date(before, _.lang) or '-'} -> {format_date(after, _.lang) or '-'}"
+                                  if before != after else None)
+            mark = change["label_mark"]
+            change["label"] = mark[:1] + label_name(mark[1:], _.lang) if mark else None
+            change["state_before"] = triage_name(change["state_before"], _.lang)
+            change["state_after"] = triage_name(change["state_after"], _.lang)
+            change["note"] = triage_note(change["note"], _.lang)  # the system's notes in the reader's language
         print_table(changes, ["at", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],
-                    widths={"note": 60})
+                    widths={"note": 60, "label": 60},
+                    headers={"at": _("When"), "by": _("Who"), "state_before": _("From"), "state_after": _("To"),
+                             "owner": _("Adviser"), "draft_by": _("Draft due"), "label": _("Topics"),
+                             "note": _("Note")})
 
 
 @click.command("close-unanswered")
@@ -233,8 +254,8 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     """
     import json
 
-    from tracker.i18n import gettext
-    from tracker.vocabulary import label_name
+    from tracker.i18n import Translator, gettext
+    from tracker.vocabulary import label_name, status_name, triage_name
     from tracker.workbench.search import SearchError, plain_snippet
     from tracker.workbench.search import search as run_search
 
@@ -255,10 +276,14 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    for r in rows:
+    _ = Translator(lang)
+    for r in rows:  # the status, the follow-up state and the labels by name, as the web names them
         r["labels_"] = ", ".join(label_name(code, lang) for code in r["labels"])
-    print_table(rows, ["id", "status", "triage_state", "labels_", "title", "snippet"],
-           widths={"title": 50, "snippet": 70, "id": 40, "labels_": 60})
+        r["status_"], r["state_"] = status_name(r["status"], lang), triage_name(r["triage_state"], lang)
+    print_table(rows, ["id", "status_", "state_", "labels_", "title", "snippet"],
+                widths={"title": 50, "snippet": 70, "id": 40, "labels_": 60},
+                headers={"id": _("Id"), "status_": _("Status"), "state_": _("Follow-up"), "labels_": _("Topics"),
+                         "title": _("Title"), "snippet": _("Excerpt")})
 
 
 @click.command()
