@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -222,6 +222,9 @@ class InstrumentMatcher:
         low.append(r"(?P<i>" + _ID_LOWER + ")")
         self._re_lower = re.compile(r"[^\w/](?P<m>" + "|".join(low) + ")")
         self._gate = _gate_regex(names, sorted({a.lower() for a in self._by_abbr}))
+        for rx in (self._re, self._re_lower):  # find() reads the groups by number
+            if rx.groupindex != {"m": 1, "n": 2, "a": 3, "i": 4}:
+                raise ValueError(f"instrument matcher: unexpected groups {rx.groupindex}")
         self._by_id: dict[str, str] = {}
         for ins in instruments:
             for ident in ins.identifiers:
@@ -261,24 +264,26 @@ class InstrumentMatcher:
             self._resolved[matched] = out
         return out
 
-    def _gated(self, padded: str, g: re.Match[str] | None = None) -> Iterator[re.Match[str]]:
+    def _gated(self, padded: str, g: re.Match[str] | None = None) -> list[re.Match[str]]:
         """What ``self._re_lower.finditer(padded)`` gives, found faster: the gate (one branch per
         first character, see _gate_regex) finds the next place where a match can start, and the
         full regex decides there. Every match of the full regex starts where the gate matches, so
         the first place the gate finds at or after a position is never after the full regex's
-        next match. `g`: the gate's first match in `padded`, when the caller has it."""
+        next match. `g`: the gate's first match in `padded`, when the caller has it. A list, not a
+        generator: most texts hold one or two mentions, and resuming a generator cost more."""
         search, match = self._gate.search, self._re_lower.match
         if g is None:
             g = search(padded)
+        out = []
         while g is not None:
             at = g.start()
             m = match(padded, at)
             if m is None:
-                pos = at + 1
+                g = search(padded, at + 1)
             else:
-                yield m
-                pos = m.end()
-            g = search(padded, pos)
+                out.append(m)
+                g = search(padded, m.end())
+        return out
 
     def find(self, text: str) -> list[Mention]:
         """Mentions in ``text`` (offsets into ``text``), in order, not overlapping."""
@@ -291,20 +296,25 @@ class InstrumentMatcher:
             first = self._gate.search(padded)
             if first is None:  # most texts name no instrument: no generator, no loop
                 return found
-            scan: Iterator[re.Match[str]] = self._gated(padded, first)
+            scan: Iterable[re.Match[str]] = self._gated(padded, first)
         else:  # rare ("İ"): scan the text case-insensitively
             scan = self._re.finditer(" " + text)
         resolved = self._resolved
+        # groups by number (m = 1: the mention after its boundary character; n = 2, a = 3, i = 4:
+        # what kind), fixed in __init__; a match's boundary character is the one before the
+        # mention, so in `text` (" " prepended) the mention is match.start() to match.end() - 1
         for m in scan:
-            start, end = m.start("m") - 1, m.end("m") - 1  # offsets in text (" " prepended)
+            start, end = m.span()
+            end -= 1
             orig = text[start:end]
-            if m.group("n") is not None:
+            if m.start(2) >= 0:
                 iid = resolved.get(orig, "")
                 if iid == "":
                     iid = self._resolve_name(orig)
                 how = "name"
-            elif m.group("a") is not None:
-                iid = self._by_abbr.get(text[m.start("a") - 1:m.end("a") - 1])  # exact case
+            elif m.start(3) >= 0:
+                a0, a1 = m.span(3)
+                iid = self._by_abbr.get(text[a0 - 1:a1 - 1])  # exact case
                 how = "abbreviation"
             else:
                 iid = self._by_id.get(canonical_identifier(orig))
