@@ -355,7 +355,7 @@ def _mark_vanished(db, run_id: int, as_of: datetime, source: str, seen: set[str]
     at = stored_instant(as_of)
     since = listing.get("since")
     # instants compared as instants: `published` keeps its publisher's offset, the window's start
-    # its spider's (as text, 00:30+02:00 sorts after 00:00+01:00, an hour and a half before it)
+    # its spider's (as text, 00:30+02:00 sorts after 00:00+01:00, which is half an hour later)
     start = parse_date(since) if since else None
     if since and start is None:
         result.notes.append(("red", f"start of the listing window unreadable: {since!r}, none marked vanished"))
