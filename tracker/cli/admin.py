@@ -59,6 +59,8 @@ def users_add(ctx, name, role, password_stdin) -> None:
         user = accounts.add_user(db, name, _read_password(password_stdin), role)
     except accounts.AccountError as exc:
         raise TrackerError(str(exc)) from exc
+    finally:  # closed now, not whenever the collector gets to it (its WAL checkpointed then)
+        db.close()
     click.echo(f"{user['name']}: added ({user['role']})")
 
 
@@ -103,6 +105,8 @@ def _change(ctx, name: str, action) -> dict:
         return action(db, name)
     except accounts.AccountError as exc:
         raise TrackerError(str(exc)) from exc
+    finally:
+        db.close()
 
 
 @users.command("disable")
