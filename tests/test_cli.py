@@ -139,7 +139,7 @@ def test_a_missing_database_is_an_error_not_an_empty_one(tmp_path):
                     ["watchlist"], ["gpfg"], ["companies"], ["triage", "x", "--state", "watching"]):
         result = invoke(*command, db=missing)
         assert result.exit_code != 0, command
-        assert f"no database at {missing}" in result.output and "ncp-tracker demo" in result.output, command
+        assert f"Ingen database i {missing}" in result.output and "ncp-tracker demo" in result.output, command
     assert not missing.exists() and not missing.parent.exists()
 
 
@@ -245,7 +245,7 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     bogus = tmp_path / "bogus.db"
     bogus.write_text("this is not sqlite " * 100)
     result = invoke("items", db=bogus)
-    assert result.exit_code != 0 and "cannot open database" in result.output
+    assert result.exit_code != 0 and "Kan ikke åpne databasen" in result.output
     assert bogus.read_text().startswith("this is not sqlite")  # nothing overwritten
 
 
@@ -387,7 +387,28 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     assert label.exit_code == 2 and "feil: ugyldig verdi for --chapter: ukjent tema 'kap. 99'; gyldige temaer: " in label.stderr
     # a command's own error (TrackerError) is headed the same way
     missing = invoke("items", db=tmp_path / "typo.db")
-    assert missing.exit_code == 1 and missing.stderr.startswith("feil: no database at "), missing.stderr
+    assert missing.exit_code == 1 and missing.stderr.startswith("feil: Ingen database i "), missing.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_the_readers_language(tmp_path):
+    """The first thing a new user may meet — a mistyped --db, a folder, a file that is no database —
+    was said in English after «feil:» («no database at …: run `ncp-tracker run` …»); now in the
+    reader's language, with the commands and options to type kept as they are typed."""
+    typo = tmp_path / "typo.db"
+    missing = invoke("items", db=typo)
+    assert missing.exit_code == 1
+    assert missing.stderr == (f"feil: Ingen database i {typo}: kjør `ncp-tracker run` (eller `ncp-tracker demo`) "
+                              "for å lage en, eller oppgi en som finnes med --db, $NCP_TRACKER_DB eller "
+                              "[tracker] db.\n")
+    english = invoke("items", "--lang", "en", db=typo)
+    assert english.stderr.startswith(f"error: No database at {typo}: run `ncp-tracker run`"), english.stderr
+    # --db refuses a folder itself (click.Path); $NCP_TRACKER_DB reaches the store's own check
+    folder = CliRunner().invoke(main, ["items"], env={"NCP_TRACKER_DB": str(tmp_path)})
+    assert folder.stderr == f"feil: Databasestien er en mappe: {tmp_path}.\n", folder.stderr
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database", "utf-8")
+    broken = invoke("items", db=junk)
+    assert broken.stderr == f"feil: Kan ikke åpne databasen {junk}: file is not a database.\n", broken.stderr
 
 
 def test_a_crawls_health_lines_name_each_source_as_health_does_with_its_code_beside_it(capsys):

@@ -259,7 +259,7 @@ def test_no_command_writes_into_a_database_of_a_newer_ncp_tracker(env, tmp_path)
                  ["digest", "--out", str(out)], ["backup", str(tmp_path / "b")], ["migrate"]):
         r = run(*args)
         assert r.exit_code == 1, (args, r.output)
-        assert "written by a newer ncp-tracker" in r.output and "m9999_from_the_future" in r.output, args
+        assert "er skrevet av en nyere ncp-tracker" in r.output and "m9999_from_the_future" in r.output, args
         assert "Traceback" not in r.output
     assert not out.exists() and not (tmp_path / "b").exists()
     conn = sqlite3.connect(env)
@@ -279,8 +279,9 @@ def test_users_list_refuses_a_database_of_a_newer_ncp_tracker_as_every_read_comm
     before = env.read_bytes()
     items, listed = run("items"), run("users", "list")
     assert listed.exit_code == items.exit_code == 1, listed.output
-    assert listed.stderr == items.stderr == (f"feil: database {env} was written by a newer ncp-tracker (unknown "
-                                             "migrations: ncp_tracker.core.m9999_from_the_future); upgrade ncp-tracker\n")
+    assert listed.stderr == items.stderr == (f"feil: Databasen {env} er skrevet av en nyere ncp-tracker (ukjente "
+                                             "migreringer: ncp_tracker.core.m9999_from_the_future): oppgrader "
+                                             "ncp-tracker.\n")
     assert "Kari" not in listed.stdout and env.read_bytes() == before
 
 

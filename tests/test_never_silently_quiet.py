@@ -31,7 +31,7 @@ def test_a_database_that_does_not_exist_is_refused_not_created(tmp_path, command
     missing = tmp_path / "typo" / "trakcer.db"
     result = cli("--db", str(missing), *command)
     assert result.exit_code != 0
-    assert f"no database at {missing}" in result.output
+    assert f"Ingen database i {missing}" in result.output
     assert not missing.exists() and not missing.parent.exists()
 
 

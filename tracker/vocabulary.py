@@ -856,6 +856,19 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"unknown state (?P<state>.+?); states: (?P<valid>.*)", N_("Unknown status %(state)s (valid: %(valid)s).")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)",
      N_("Unknown item id: %(id)s (see `ncp-tracker search` or `items`).")),
+    # the database the command opens (tracker.store.db.open_db: StoreError)
+    (r"no database at (?P<path>.+?): run `ncp-tracker run` \(or `ncp-tracker demo`\) to create one, or name an "
+     r"existing one with --db, \$NCP_TRACKER_DB or \[tracker\] db",
+     N_("No database at %(path)s: run `ncp-tracker run` (or `ncp-tracker demo`) to create one, or name an existing "
+        "one with --db, $NCP_TRACKER_DB or [tracker] db.")),
+    (r"database path is a directory: (?P<path>.+)", N_("The database path is a folder: %(path)s.")),
+    (r"database (?P<path>.+?) has an older schema \((?P<num>\d+) migrations pending\): run `ncp-tracker migrate` "
+     r"once", N_("The database %(path)s has an older schema (%(num)s migrations pending): run `ncp-tracker migrate` "
+                 "once.")),
+    (r"database (?P<path>.+?) was written by a newer ncp-tracker \(unknown migrations: (?P<names>.+)\); upgrade "
+     r"ncp-tracker", N_("The database %(path)s was written by a newer ncp-tracker (unknown migrations: %(names)s): "
+                        "upgrade ncp-tracker.")),
+    (r"cannot open database (?P<path>.+?): (?P<error>.+)", N_("Cannot open the database %(path)s: %(error)s.")),
 ))
 
 

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, print_table
+from tracker.cli.support import TrackerError, open_db, print_table, refused
 from tracker.config import PORTS
 from tracker.store.deadlines import oslo_date
 
@@ -84,7 +84,7 @@ def users_list(ctx) -> None:
         check_not_newer(db.conn, path)  # refused as every read command refuses it (tracker.store.db)
         rows = accounts.list_users(db)
     except StoreError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     except sqlite3.DatabaseError as exc:
         raise TrackerError(f"cannot read {path}: {exc}") from exc
     for r in rows:
@@ -182,7 +182,7 @@ def serve(ctx, host, port, threads) -> None:
         with_accounts = accounts.has_users(db)
         db.close()
     except (WebConfigError, StoreError) as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     shown = f"[{host}]" if ":" in host else host
     proxies = cfg.get("web", "trusted_proxies")
     if with_accounts:
@@ -237,7 +237,7 @@ def backup(ctx, directory, keep) -> None:
         result = take(_db_path(ctx), directory or cfg.backup_dir,
                       keep=keep if keep is not None else cfg.get("backup", "keep"))
     except BackupError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     click.echo(str(result.path))
     click.echo(f"{result.size} bytes, integrity ok; {len(result.removed)} old copies removed", err=True)
 
@@ -262,5 +262,5 @@ def restore(ctx, file, yes) -> None:
             click.confirm(f"Replace {target} by {file}?", abort=True)
         safety = put_back(file, target)
     except BackupError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     click.echo(f"{target} restored from {file}" + (f" (the old database is kept as {safety})" if safety else ""))

@@ -169,8 +169,8 @@ def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
 
     try:
         return _open(None, migrate=write or create, create=create)
-    except StoreError as exc:
-        raise TrackerError(str(exc)) from exc
+    except StoreError as exc:  # in the reader's language (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
 
 
 def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profile = "ncp") -> bool:
