@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.support import BadInput, TrackerError, open_db, reader_lang, refused, say
+from tracker.cli.support import TrackerError, bad_input, open_db, refused, say
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 #: formats that are "a digest" (recorded so the next day knows what was shown)
@@ -34,11 +34,9 @@ def _as_of(db, day_text: str | None, max_age_hours: float):
     try:
         day = date.fromisoformat(day_text)
     except ValueError as exc:
-        from tracker.i18n import gettext
+        from tracker.vocabulary import N_
 
-        lang = reader_lang()
-        raise BadInput(gettext(lang, "not an ISO date (YYYY-MM-DD): %(value)s", value=repr(day_text)), "--date",
-                       lang) from exc
+        raise bad_input(N_("not an ISO date (YYYY-MM-DD): %(value)s"), "--date", value=repr(day_text)) from exc
     same_day = [r for r in runs if oslo_date(r) == day]
     if same_day:
         return max(same_day)

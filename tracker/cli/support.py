@@ -5,13 +5,14 @@ Only click is imported at module level, so `ncp-tracker --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     import sqlite_utils
 
@@ -59,6 +60,15 @@ class BadInput(click.BadParameter):
 
     def show(self, file=None) -> None:
         _show_usage_error(self, self.lang, file)
+
+
+def bad_input(message: str, param_hint: str, lang: str | None = None, **values: object) -> BadInput:
+    """The error of a value of `param_hint` that cannot be used: `message` (a catalogue msgid,
+    marked with N_) with `values`, in `lang` (default: the reader's language)."""
+    from tracker.i18n import gettext
+
+    lang = lang or reader_lang()
+    return BadInput(gettext(lang, message, **values), param_hint, lang)
 
 
 def _show_usage_error(error: click.UsageError, lang: str, file=None) -> None:
@@ -122,29 +132,24 @@ class ReaderGroup(click.Group):
     instead of click's «Error: …»."""
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
-        try:
+        with _in_readers_words():
             return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as exc:
-            shown = _in_readers_words(exc)
-            if shown is exc:
-                raise
-            raise shown from exc
 
     def invoke(self, ctx: click.Context):
-        try:
+        with _in_readers_words():
             return super().invoke(ctx)
-        except click.UsageError as exc:
-            shown = _in_readers_words(exc)
-            if shown is exc:
-                raise
-            raise shown from exc
 
 
-def _in_readers_words(error: click.UsageError) -> click.UsageError:
-    """`error` as the reader reads it; one already in the reader's words (BadInput, …) as it is."""
-    if isinstance(error, (BadInput, ReaderUsageError)):
-        return error
-    return ReaderUsageError(error, reader_lang(error.ctx))
+@contextlib.contextmanager
+def _in_readers_words() -> Iterator[None]:
+    """click's usage errors raised inside, as the reader reads them (`ReaderUsageError`); one
+    already in the reader's words (BadInput, …) as it is."""
+    try:
+        yield
+    except (BadInput, ReaderUsageError):
+        raise
+    except click.UsageError as exc:
+        raise ReaderUsageError(exc, reader_lang(exc.ctx)) from exc
 
 
 def say(level: str, text: str, lang: str, *, file=None, **style) -> None:
@@ -226,10 +231,7 @@ def _one_of(name: str, valid: Sequence[str], message: str, param_hint: str) -> s
     %(valid)s) listing the valid ones (a mistyped value would match nothing: an empty list that
     looked like an answer)."""
     if name not in valid:
-        from tracker.i18n import gettext
-
-        lang = reader_lang()
-        raise BadInput(gettext(lang, message, name=repr(name), valid=", ".join(valid)), param_hint, lang)
+        raise bad_input(message, param_hint, name=repr(name), valid=", ".join(valid))
     return name
 
 
@@ -290,13 +292,12 @@ def check_label(text: str | None, param_hint: str = "--label") -> str | None:
         return parse_label(text)
     except ValueError as exc:  # the valid ones by code and name, in the reader's language
         from nlp.labels import LABELS
-        from tracker.i18n import gettext
-        from tracker.vocabulary import label_name
+        from tracker.vocabulary import N_, label_name
 
         lang = reader_lang()
         valid = ", ".join(f"{code} ({label_name(code, lang)})" for code in LABELS)
-        raise BadInput(gettext(lang, "unknown label %(name)s; valid labels: %(valid)s", name=repr(text), valid=valid),
-                       param_hint, lang) from exc
+        raise bad_input(N_("unknown label %(name)s; valid labels: %(valid)s"), param_hint, lang, name=repr(text),
+                        valid=valid) from exc
 
 
 def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | None:
@@ -308,11 +309,9 @@ def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | No
     try:
         dt = datetime.fromisoformat(value)
     except ValueError as exc:
-        from tracker.i18n import gettext
+        from tracker.vocabulary import N_
 
-        lang = reader_lang()
-        raise BadInput(gettext(lang, "not an ISO date or datetime: %(value)s", value=repr(value)), param_hint,
-                       lang) from exc
+        raise bad_input(N_("not an ISO date or datetime: %(value)s"), param_hint, value=repr(value)) from exc
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=OSLO)
         if len(value) <= 10:
@@ -345,12 +344,10 @@ def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | Non
     when = parse_as_of(value, param_hint)
     now = datetime.now(OSLO)
     if when is not None and when > now + timedelta(minutes=FUTURE_TOLERANCE_MINUTES):
-        from tracker.i18n import gettext
+        from tracker.vocabulary import N_
 
-        lang = reader_lang()
-        raise BadInput(gettext(lang, "%(value)s is later than now (%(now)s): a command that writes cannot run at a "
-                                     "clock still to come", value=repr(value), now=now.isoformat(timespec="minutes")),
-                       param_hint, lang)
+        raise bad_input(N_("%(value)s is later than now (%(now)s): a command that writes cannot run at a clock still "
+                           "to come"), param_hint, value=repr(value), now=now.isoformat(timespec="minutes"))
     return when
 
 
