@@ -70,6 +70,12 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def unrecorded_requests(stats: dict[str, Any]) -> int:
+    """Replayed requests with no recorded answer (answered 404 "not recorded" by
+    crawlers.middlewares), robots.txt's own left out: a site without one is not a failure."""
+    return int(stats.get("replay/miss", 0) or 0) - int(stats.get("robotstxt/response_status_count/404", 0) or 0)
+
+
 def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
     """What a crawl's responses that were not pages answered, from its Scrapy stats:
     ("HTTP 403", 15), ("challenge page", 2) (a block page answered 200, counted by the spider as
@@ -81,8 +87,7 @@ def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
     prefix = "downloader/response_status_count/"
     statuses = {int(key[len(prefix):]): n(key) - n(f"robotstxt/response_status_count/{key[len(prefix):]}")
                 for key in stats if key.startswith(prefix) and key[len(prefix):].isdigit()}
-    # a replayed request without a recording answers 404 "not recorded" (crawlers.middlewares)
-    unrecorded = n("replay/miss") - n("robotstxt/response_status_count/404")
+    unrecorded = unrecorded_requests(stats)  # answered 404 "not recorded"
     statuses[404] = statuses.get(404, 0) - max(unrecorded, 0)
     failed = [(f"HTTP {code}", count) for code, count in statuses.items() if code >= 400 and count > 0]
     challenges = n("tracker/detail_blocked") - sum(statuses.get(code, 0) for code in BLOCKING_STATUSES)
@@ -91,12 +96,11 @@ def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
     return failed
 
 
-def blocked_pages(blocked: int, names: Any = None) -> str:
+def blocked_pages(blocked: int, names: list[str]) -> str:
     """The reason of `blocked` detail pages refused (HTTP 403/429/challenge), naming the first few
     the spider kept (crawlers.notes.first_few: "3 detail pages blocked (403/challenge): «A», «B» and 1
     more"); only the count when it kept none (a crawl report of before they were kept)."""
     reason = f"{counted(blocked, 'detail page')} blocked (403/challenge)"
-    names = [str(n) for n in names] if isinstance(names, list) else []
     return f"{reason}: {first_few(names, total=blocked)}" if names else reason
 
 
@@ -111,7 +115,7 @@ def blocked_notes(ambers: list[str], blocked: int, names: Any = None) -> list[st
     told = [a for a in kept if "blocked" in a]
     if named and len(told) >= blocked and all(any(n in a for a in told) for n in named):
         return kept
-    return [*kept, blocked_pages(blocked, names)]
+    return [*kept, blocked_pages(blocked, named)]
 
 
 def assess(run: SourceRun) -> tuple[str, str]:
@@ -142,8 +146,7 @@ def assess(run: SourceRun) -> tuple[str, str]:
         ambers.append(counted(errors, "parse error"))
     if blocked := int(s.get("tracker/detail_blocked", 0)):
         ambers = blocked_notes(ambers, blocked, s.get(BLOCKED_PAGES_STAT))
-    misses = int(s.get("replay/miss", 0)) - int(s.get("robotstxt/response_status_count/404", 0))
-    if misses > 0:
+    if (misses := unrecorded_requests(s)) > 0:
         ambers.append(f"{counted(misses, 'request')} not in the recording")
     if ambers:
         return AMBER, "; ".join(dict.fromkeys(ambers))
