@@ -187,11 +187,12 @@ class NoStortingetSpuSpider(TrackerSpider):
 
     def parse_case(self, response: Response, item: Any) -> Iterator[Any]:
         """Saksgang dates and publications; a failed case page keeps the list's item."""
-        if refused := api.refused(response, blocked=self.is_blocked(response), error_from=400):
+        blocked = self.is_blocked(response)
+        if refused := api.refused(response, blocked=blocked, error_from=400):
             self.count("detail_failed")
             self.note("amber", f"some eksport/sak answers failed (HTTP {response.status}): kept the list's fields"
                       if response.status >= 400 else f"eksport/sak {refused}; kept the list's fields")
-            detail = (f"blocked {response.status}" if self.is_blocked(response)
+            detail = (f"blocked {response.status}" if blocked
                       else f"http {response.status}" if response.status >= 400 else "unreadable")
             item["extra"] = {**item["extra"], "detail": detail}
             yield item
