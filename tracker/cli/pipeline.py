@@ -29,6 +29,7 @@ from tracker.cli.support import (
     reader_lang,
     say,
     say_untrusted,
+    source_with_code,
 )
 from tracker.i18n import gettext
 from tracker.store.instants import stored
@@ -399,11 +400,10 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
     """A crawl's health lines on stderr, in the reader's language: the source by its name (its code
     beside it), the status and an amber or red source's reason in the words of `health` and the
     digest (vocabulary.source_name, health_name, health_reason)."""
-    from tracker.vocabulary import health_name, health_reason, source_name
+    from tracker.vocabulary import health_name, health_reason
 
     click.echo(gettext(lang, "Source health") + (f" — {title}" if title else ""), err=True)
-    # each source by its name, as health, the digest and the web name it, its code beside it (--source)
-    names = {h["source"]: f"{source_name(h['source'], lang)} ({h['source']})" for h in rows}
+    names = {h["source"]: source_with_code(h["source"], lang) for h in rows}
     width = max(map(len, names.values()), default=0)
     marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
     words = {"items": gettext(lang, "items:"), "new": gettext(lang, "new:"), "changed": gettext(lang, "changed:"),

@@ -219,6 +219,14 @@ def reader_lang(ctx: click.Context | None = None) -> str:
     return chosen_lang(ctx, lang if lang in LANGS else None)
 
 
+def source_with_code(code: str, lang: str) -> str:
+    """A source as the terminal names it: by its name, as health, the digest and the web do, its
+    code beside it (what --source takes): «Etikkrådet (no_etikkradet)»."""
+    from tracker.vocabulary import source_name
+
+    return f"{source_name(code, lang)} ({code})"
+
+
 def known_sources() -> list[str]:
     """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
     from tracker.attention.profiles import known_sources as _known

@@ -22,6 +22,7 @@ from tracker.cli.support import (
     refused,
     say,
     say_untrusted,
+    source_with_code,
 )
 
 _filters = [
@@ -447,11 +448,11 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
     except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
         raise TrackerError(str(exc)) from exc
-    from tracker.vocabulary import health_name, health_reason, source_name
+    from tracker.vocabulary import health_name, health_reason
 
     # as a crawl's health line says it: the source by its name (its code beside it), its status
     # and reason in the words of `health` and the digest
-    click.echo(f"{source_name(ans.SPIDER, _.lang)} ({ans.SPIDER}): {health_name(row['status'], _.lang)} — "
+    click.echo(f"{source_with_code(ans.SPIDER, _.lang)}: {health_name(row['status'], _.lang)} — "
                f"{health_reason(row['reason'], _.lang)} "
                + _.n("(%(read)s of %(num)s hearing's answer list read)", "(%(read)s of %(num)s hearings' answer lists read)",
                      row["hearings_checked"], read=row["hearings_read"]))
