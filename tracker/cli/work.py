@@ -348,26 +348,23 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     overwritten: the next version (-v2, -v3, …) is written unless --force.
     Example: ncp-tracker draft regjeringen:3144080 --out ~/Dokumenter/horingssvar
     """
+    from tracker.i18n import gettext
     from tracker.workbench import drafts
 
+    lang = reader_lang(ctx)
     if list_versions:
         found = drafts.versions(open_db(ctx), item_id)
         for v in found:  # whole paths (a table would cut them); a web workbench draft is not versioned
             click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
                        + ("" if v.exists else "\t(missing)"))
         if not found:
-            from tracker.i18n import gettext
-
-            click.echo(gettext(reader_lang(ctx), "no drafts written for %(item)s", item=item_id), err=True)
+            click.echo(gettext(lang, "no drafts written for %(item)s", item=item_id), err=True)
         return
     db = open_db(ctx, write=True)
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
-        raise refused(exc) from exc
-    from tracker.i18n import gettext
-
-    lang = reader_lang(ctx)
+        raise refused(exc, lang) from exc
     for warning in written.draft.warnings:
         say("warning", warning, lang)
     if written.overwritten:
