@@ -483,6 +483,22 @@ HEALTH_REASONS: MessageTable = message_table((
      r"changed\?\): stored values kept",
      N_("searchInitiatives: no feedback period (currentStatuses) read has the field '%(field)s' (has the answer "
         "changed?): the stored values are kept")),
+    (r"searchInitiatives: without 'isCurrent', the current feedback period of (?P<num>\d+) initiative\(s\) with "
+     r"several was picked by its dates as of (?P<day>\S+)",
+     NP_("searchInitiatives: without 'isCurrent', the current feedback period of %(num)s initiative with several "
+         "periods was picked by its dates as of %(day)s",
+         "searchInitiatives: without 'isCurrent', the current feedback period of %(num)s initiatives with several "
+         "periods was picked by its dates as of %(day)s", "num")),
+    (r"searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead, the current publication picked by its dates "
+     r"as of (?P<day>\S+) \(no 'isCurrent'\)",
+     N_("searchInitiatives: feedback periods without 'feedbackEndDate': the deadlines were read from each "
+        "initiative's groupInitiatives answer (publications[].endDate) instead, the current publication picked by "
+        "its dates as of %(day)s (no 'isCurrent')")),
+    (r"searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead",
+     N_("searchInitiatives: feedback periods without 'feedbackEndDate': the deadlines were read from each "
+        "initiative's groupInitiatives answer (publications[].endDate) instead")),
     (r"groupInitiatives: the answer for initiative (?P<id>\S+) lacks the field '(?P<field>[^']+)' \(schema "
      r"changed\?\): stored values kept",
      N_("groupInitiatives: the answer for initiative %(id)s lacks the field '%(field)s' (has the answer changed?): "
