@@ -348,6 +348,18 @@ HEALTH_REASONS: MessageTable = message_table((
         "read")),
     (r"hearings listing page (?P<page>\d+) answered HTTP (?P<status>\d{3}): this page of history was not read",
      N_("the hearings listing's page %(page)s answered HTTP %(status)s: this page of history was not read")),
+    (r"hearings listing page (?P<page>\d+) holds (?P<num>\d+) hearings but says it shows (?P<said>\d+) "
+     r"\((?P<words>[^)]*)\): cut short\?",
+     N_("the hearings listing's page %(page)s holds %(num)s hearings but says it shows %(said)s (%(words)s): was it "
+        "cut short?")),
+    (r"hearings listing page (?P<page>\d+) holds (?P<num>\d+) hearings, without saying how many it shows, and no "
+     r"pagination: cut short\?",
+     N_("the hearings listing's page %(page)s holds %(num)s hearings, without saying how many it shows, and has no "
+        "pagination: was it cut short?")),
+    (r"hearings listing page (?P<page>\d+) holds (?P<num>\d+) hearings, without saying how many it shows, and page "
+     r"(?P<same>\d+) of (?P<pages>\d+): cut short\?",
+     N_("the hearings listing's page %(page)s holds %(num)s hearings, without saying how many it shows, and is page "
+        "%(same)s of %(pages)s: was it cut short?")),
     (r"hearings listing page (?P<page>\d+) has no hearings \(li\.listItem\) — markup changed\?",
      N_("the hearings listing's page %(page)s has no hearings (li.listItem): has the markup changed?")),
     (r"robots\.txt answered HTTP (?P<status>\d{3}): the sitemap it names was not read",
