@@ -40,6 +40,14 @@ COMPOSED_SUMMARY_SOURCES = ("no_stortinget_horinger", "eu_oeil", "eu_cellar")
 UNREAD_DETAIL = re.compile(r"pending|unreadable|blocked \d|http \d|error ")
 
 
+#: the `extra` key of an item whose deadline could not be read on the last run although the source
+#: has one (its answer changed: Have your say's period without `feedbackEndDate`), saying why
+#: ("feedbackEndDate missing"); "" when it was read, which clears it (a key the scrape leaves None
+#: keeps the stored value, tracker.store.merge). Without a deadline, the reader is told it could not
+#: be read, not that none is known (tracker.digest.wording.deadline_text)
+DEADLINE_UNREAD = "deadline_unread"
+
+
 def detail_never_read(detail: str | None, read: str | None) -> bool:
     """Whether an item's own page was never read (its last attempt failed, `detail`, and no
     attempt ever succeeded, `read`) and is worth fetching again: a closed item's page is then

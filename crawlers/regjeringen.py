@@ -251,6 +251,31 @@ def listing_has_next(response: Response, page: int) -> bool:
     return bool(nxt and f"page={page + 1}" in nxt)
 
 
+#: what a listing page says it shows, above its rows ("Viser 1-20 av 6960 treff.", real page of 2026-07-04)
+_SHOWING = re.compile(r"Viser\s+(\d+)\s*[-–]\s*(\d+)\s+av\s+(\d+)\s+treff", re.I)
+#: hearings a full listing page holds (the real one: 20)
+LISTING_PAGE_SIZE = 20
+
+
+def listing_shortfall(response: Response, rows: int, page: int) -> str | None:
+    """Why listing page `page` holds fewer hearings (`rows` read) than it says it shows — its body
+    cut short on the way — or None. The page says which it shows ("Viser 21-40 av 6960 treff."); a
+    page that does not say is short when it holds fewer than a full page and its pagination says
+    more pages follow, or has none (the pagination sits below the rows)."""
+    count = " ".join(" ".join(response.css("p.count ::text, .statusLine ::text").getall()).split())
+    if m := _SHOWING.search(count):
+        first, last = int(m.group(1)), int(m.group(2))
+        said = last - first + 1
+        if rows < said:
+            return f"hearings listing page {page} holds {rows} hearings but says it shows {said} ({m.group(0)}): cut short?"
+        return None
+    pages = listing_page_count(response)
+    if rows < LISTING_PAGE_SIZE and (pages is None or page < pages):
+        return (f"hearings listing page {page} holds {rows} hearings, without saying how many it shows, and "
+                f"{'no pagination' if pages is None else f'page {page} of {pages}'}: cut short?")
+    return None
+
+
 _PAGE_COUNT = re.compile(r"\b(?:av|of)\s+(\d+)\b", re.I)
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 import scrapy
 from support import FIXTURES, ROOT
 
+from crawlers.dates import OSLO
 from crawlers.items import TrackedItem
 from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url
 from tests.conftest import file_response, make_spider
 
 JSON = {"Content-Type": "application/json"}
+AS_OF = datetime(2026, 11, 24, 7, tzinfo=OSLO)
 
 
 def _run(spider, fixture, page=0, status=200, headers=None):
@@ -567,13 +571,16 @@ def test_a_renamed_feedback_end_date_turns_the_source_red_and_keeps_every_deadli
     second = _crawl_both_days(tmp_path, rename)
     assert second.returncode == 2, second.stderr[-2000:]  # a red source fails the job visibly
     items, events = _stored(tmp_path)
-    # the initiatives in day 2's listing keep day 1's deadlines: no false deadline_changed event
+    # the initiatives in day 2's listing keep day 1's deadlines: no false deadline_changed event; the
+    # one the recorded day really moves (18834, 3 → 17 December) is read from its detail instead
     assert items["eu_haveyoursay:18805"][0] == "2026-12-14T23:59:59+01:00"
-    assert [e for e in events if e[0] in ("deadline_changed", "vanished")] == []
+    assert [e for e in events if e[0] in ("deadline_changed", "vanished")] == [
+        ("deadline_changed", "eu_haveyoursay:18834")]
+    assert items["eu_haveyoursay:18834"][0] == "2026-12-17T23:59:59+01:00"
     health = _cli(tmp_path, "health", "--as-of", "2026-11-24T07:00:00+01:00")
     assert health.returncode == 2
     assert ("EU: Si din mening (Have your say) (searchInitiatives: ingen av innspillsperiodene (currentStatuses) "
-            "som ble lest, har feltet «feedbackEndDate» (er svaret endret?): de lagrede verdiene er beholdt)"
+            "som ble lest, har feltet «feedbackEndDate» (er svaret endret?): de lagrede verdiene er beholdt"
             in health.stderr)
 
 
@@ -592,3 +599,161 @@ def test_a_listing_cut_short_marks_nothing_vanished_and_says_so(tmp_path):
     assert health.returncode == 2
     assert ("(searchInitiatives side 0 inneholder 16 initiativer, men oppgir selv 21 (numberOfElements; avkortet "
             "svar?): ingen er merket som forsvunnet)") in health.stderr
+
+
+# ------------------------------------------------------------------ a renamed deadline field, as the adviser reads it
+
+
+def _rename_end_date(data):
+    for raw in data["initiativeResultDtoPage"]["content"]:
+        for status in raw.get("currentStatuses") or []:
+            status["feedbackEnd"] = status.pop("feedbackEndDate")
+
+
+def _doctor_detail(days, native_id, change):
+    """Day 2's recorded detail of `native_id` changed by `change` (its validators dropped)."""
+    import json
+
+    folder = days / "2026-11-24" / HYS
+    path = folder / "detail" / f"{native_id}.json"
+    data = json.loads(path.read_text("utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), "utf-8")
+
+
+def _deadline_as_read(tmp_path, item_id):
+    """The stored item's deadline as the digest and the item page say it."""
+    import sqlite3
+
+    from tracker.digest.wording import deadline_line
+    from tracker.web.display import deadline_lines
+
+    conn = sqlite3.connect(tmp_path / "t.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        row = dict(conn.execute("select * from items where id = ?", [item_id]).fetchone())
+    finally:
+        conn.close()
+    return deadline_line(row, AS_OF, "nb"), deadline_lines(row, "nb", AS_OF)
+
+
+def _crawl_doctored(tmp_path, change_detail=None):
+    days = _doctored_days(tmp_path, _rename_end_date)
+    if change_detail:
+        _doctor_detail(days, "18915", change_detail)
+    first = _cli(tmp_path, "crawl", "--replay", str(days / "2026-11-23"), "--source", HYS, "--no-progress")
+    assert first.returncode == 0, first.stderr[-2000:]
+    return _cli(tmp_path, "crawl", "--replay", str(days / "2026-11-24"), "--source", HYS, "--no-progress")
+
+
+@pytest.mark.slow
+def test_a_new_initiative_on_the_day_its_deadline_field_is_renamed_takes_its_deadline_from_the_detail(tmp_path):
+    """Initiative 18915, first seen on the day `feedbackEndDate` was renamed, read «Frist: ingen
+    frist kjent» although its own detail (publications[].endDate) gives the feedback period's end."""
+    second = _crawl_doctored(tmp_path)
+    assert second.returncode == 2, second.stderr[-2000:]  # still red: the listing's field is gone
+    items, _events = _stored(tmp_path)
+    assert items["eu_haveyoursay:18915"][0] == "2027-01-04T23:59:59+01:00"
+    assert _deadline_as_read(tmp_path, "eu_haveyoursay:18915") == (
+        "Frist: man. 04.01.2027", ["man. 04.01.2027"])
+    health = _cli(tmp_path, "health", "--as-of", "2026-11-24T07:00:00+01:00")
+    assert ("searchInitiatives: innspillsperiodene mangler feltet «feedbackEndDate»: fristene ble i stedet lest fra "
+            "svaret groupInitiatives for hvert initiativ (publications[].endDate)") in health.stdout, health.stdout
+
+
+@pytest.mark.slow
+def test_a_deadline_neither_answer_gives_reads_unreadable_not_none_known(tmp_path):
+    """When the detail cannot give the period's end either, the item says its deadline could not be
+    read («Frist: kunne ikke leses fra kilden»), not that the initiative has none («ingen frist
+    kjent»)."""
+    def drop_end(data):
+        for pub in data["publications"]:
+            pub["end"] = pub.pop("endDate")
+
+    second = _crawl_doctored(tmp_path, drop_end)
+    assert second.returncode == 2, second.stderr[-2000:]
+    items, _events = _stored(tmp_path)
+    assert items["eu_haveyoursay:18915"][0] is None
+    assert _deadline_as_read(tmp_path, "eu_haveyoursay:18915") == (
+        "Frist: kunne ikke leses fra kilden", ["kunne ikke leses fra kilden"])
+
+
+def test_an_unreadable_deadline_is_said_so_in_both_languages_and_on_the_item_page():
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.digest.wording import deadline_line
+    from tracker.web.display import deadline_lines
+
+    row = {"kind": "eu_consultation", "deadline": None, "extra": '{"deadline_unread": "feedbackEndDate missing"}'}
+    now = datetime(2026, 11, 24, 7, tzinfo=OSLO)
+    assert deadline_line(row, now, "nb") == "Frist: kunne ikke leses fra kilden"
+    assert deadline_line(row, now, "en") == "Deadline: could not be read from the source"
+    assert deadline_lines(row, "nb", now) == ["kunne ikke leses fra kilden"]
+    # read again on a later day: "" clears it, and a missing deadline is then "none known"
+    assert deadline_line({**row, "extra": '{"deadline_unread": ""}'}, now, "nb") == "Frist: ingen frist kjent"
+
+
+# ------------------------------------------------------------------ a renamed isCurrent: the period by its dates
+
+
+def _periods(*periods):
+    return [{"frontEndStage": stage, "receivingFeedbackStatus": status, "feedbackStartDate": start,
+             "feedbackEndDate": end} for stage, status, start, end in periods]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_without_is_current_the_open_period_is_picked_by_its_dates_not_its_place(spider, order):
+    """With `isCurrent` renamed, the period picked was the last open-looking one in the list: here
+    the closed call for evidence listed after the open consultation gave its past deadline."""
+    spider.as_of = AS_OF
+    periods = _periods(("OPC_LAUNCHED", "OPEN", "2026/11/02 00:00:00", "2026/12/14 23:59:59"),
+                       ("CFE_CLOSED", "OPEN", "2026/03/01 00:00:00", "2026/03/29 23:59:59"))[::order]
+    items = _items(_json_page(spider, 0, [{**FULL, "currentStatuses": periods}], 1))
+    item = items["18805"]
+    assert item["deadline"] == "2026-12-14T23:59:59+01:00" and item["extra"]["stage"] == "OPC_LAUNCHED"
+    assert ("red", "searchInitiatives: without 'isCurrent', the current feedback period of 1 initiative(s) with "
+                     f"several was picked by its dates as of {spider.today.isoformat()}") in spider.notes
+    assert ("red", PERIOD_NOTE.format("isCurrent")) in spider.notes
+
+
+def test_without_is_current_the_next_period_to_open_is_picked_when_none_is_open(spider):
+    spider.as_of = AS_OF
+    periods = _periods(("CFE", "CLOSED", "2026/03/01 00:00:00", "2026/03/29 23:59:59"),
+                       ("OPC", "NOT_STARTED", "2027/02/01 00:00:00", "2027/04/26 23:59:59"),
+                       ("DRAFT", "NOT_STARTED", "2027/09/01 00:00:00", "2027/09/29 23:59:59"))
+    item = _items(_json_page(spider, 0, [{**FULL, "currentStatuses": periods}], 1))["18805"]
+    assert item["extra"]["stage"] == "OPC" and item["deadline"] == "2027-04-26T23:59:59+02:00"
+
+
+def test_the_pick_by_dates_reads_in_bokmal():
+    from tracker.vocabulary import health_reason
+
+    assert health_reason("searchInitiatives: without 'isCurrent', the current feedback period of 2 initiative(s) "
+                         "with several was picked by its dates as of 2026-11-24") == (
+        "searchInitiatives: feltet «isCurrent» mangler, så gjeldende innspillsperiode for 2 initiativer med flere "
+        "perioder ble valgt ut fra datoene per tir. 24.11.2026")
+
+
+def test_a_detail_without_is_current_gives_the_deadline_by_its_publications_dates(spider):
+    """The listing's period lacks `feedbackEndDate`, and the detail's publications lack
+    `isCurrent`: the current publication is the one open on the crawl's day, and health says so."""
+    import json
+
+    from scrapy.http import TextResponse
+
+    raw = {**FULL, "currentStatuses": [{k: v for k, v in FULL["currentStatuses"][0].items() if k != "feedbackEndDate"}]}
+    item = _items(_json_page(spider, 0, [raw], 1))["18805"]
+    assert "deadline" not in item and item["extra"]["deadline_unread"] == "feedbackEndDate missing"
+    detail = _fixture_json(REAL + "parlmonitor_hys-detail-18805_2026-09-01.json")
+    for pub in detail["publications"]:
+        pub["current"] = pub.pop("isCurrent")
+    detail["publications"].reverse()  # its order says nothing
+    response = TextResponse(detail_url("18805"), body=json.dumps(detail).encode(), headers=JSON, encoding="utf-8",
+                            request=scrapy.Request(detail_url("18805")))
+    spider.as_of = spider.as_of.replace(year=2026, month=9, day=10)
+    (out,) = list(spider.parse_detail(response, item=item))
+    assert out["deadline"] == "2026-09-28T23:59:59+02:00" and out["extra"]["deadline_unread"] == ""
+    assert ("red", "searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from each "
+                     "initiative's groupInitiatives answer (publications[].endDate) instead, the current publication "
+                     "picked by its dates as of 2026-09-10 (no 'isCurrent')") in spider.notes

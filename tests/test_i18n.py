@@ -395,6 +395,7 @@ _NOTE_SAMPLES = [
     (("exc", "error", "reason"), "bad"), (("what", "label"), "feed"), (("needed",), "Lead NCP"),
     (("timeout",), "timed out"), (("consequence",), "OJ RSS used as fallback"),
     (("unread_words",), "pages of stored hearings"), (("challenge",), " (bot challenge)"), (("limit",), "500"),
+    (("_picked_by_dates",), "2"), (("today.isoformat",), "2026-11-24"),
 ]  # fmt: skip
 
 

@@ -500,3 +500,55 @@ def test_health_names_the_unreadable_deadline_in_bokmal():
         "fristen er ikke oppdatert fra den")
     assert health_reason("hearings published before 2026-06-25 not checked for vanishing (truncated feed)") == (
         "ikke sjekket om høringer publisert før tor. 25.06.2026 har forsvunnet (RSS-strømmen er avkortet)")
+
+
+# ------------------------------------------------------------------ a listing page cut short, on any page of a walk
+
+REAL_LISTING = "real/no_regjeringen_horinger/quaat_listing_hoyringar_id1763_2026-07-04.html"
+
+
+def _cut_listing(page: int, keep: int):
+    """The real listing page (20 rows, «Viser 1-20 av 6960 treff.») as page `page`, its body cut off
+    after `keep` rows, as a proxy or a dropped connection leaves it."""
+    import scrapy
+    from scrapy.http import HtmlResponse
+
+    body = (FIXTURES / REAL_LISTING).read_bytes()
+    shown = (page - 1) * 20 + 1
+    body = body.replace(b"Viser 1-20 av 6960", f"Viser {shown}-{shown + 19} av 6960".encode())
+    starts = [i for i in range(len(body)) if body.startswith(b'<li class="listItem">', i)]
+    url = f"https://www.regjeringen.no/no/dokument/hoyringar/id1763/?page={page}"
+    return HtmlResponse(url, body=body[:starts[keep]], encoding="utf-8", request=scrapy.Request(url))
+
+
+def test_a_later_listing_page_cut_short_is_red_naming_it_and_no_complete_list():
+    """Page 2 of the fallback walk cut after 7 of its 20 hearings: the walk read it as the end of
+    the listing, declared the hearings it covers complete (the 13 unseen ones could be marked
+    vanished), and health stayed amber."""
+    from support import make_spider
+
+    spider = make_spider(NoRegjeringenHoringerSpider, as_of="2026-07-06T06:00:00+02:00")
+    spider._feed_problem = "hearing RSS answered HTTP 503"  # the feed failed: the listing is the channel
+    list(spider.parse_listing(_cut_listing(2, 7), page=2))
+    assert ("red", "hearings listing page 2 holds 7 hearings but says it shows 20 (Viser 21-40 av 6960 treff): "
+                   "cut short?") in spider.notes
+    assert spider.listing["complete"] is False
+
+
+def test_a_backfill_page_cut_short_is_red_naming_it():
+    from support import make_spider
+
+    from crawlers.backfill import RegjeringenHearingsHistory
+
+    spider = make_spider(RegjeringenHearingsHistory, as_of="2026-07-06T06:00:00+02:00", unit="page-3", since="2020")
+    list(spider.parse_history_page(_cut_listing(3, 12), page=3))
+    # red: the page is not checkpointed (tracker.jobs.backfill.record_checkpoint), the next backfill reads it again
+    assert [n for n in spider.notes if n[0] == "red"] == [
+        ("red", "hearings listing page 3 holds 12 hearings but says it shows 20 (Viser 41-60 av 6960 treff): cut short?")]
+
+
+def test_a_cut_listing_page_reads_in_bokmal():
+    assert health_reason("hearings listing page 3 holds 12 hearings but says it shows 20 (Viser 41-60 av 6960 "
+                         "treff): cut short?") == (
+        "side 3 i høringslisten inneholder 12 høringer, men oppgir selv å vise 20 (Viser 41-60 av 6960 treff): er "
+        "svaret avkortet?")

@@ -348,6 +348,18 @@ HEALTH_REASONS: MessageTable = message_table((
         "read")),
     (r"hearings listing page (?P<page>\d+) answered HTTP (?P<status>\d{3}): this page of history was not read",
      N_("the hearings listing's page %(page)s answered HTTP %(status)s: this page of history was not read")),
+    (r"hearings listing page (?P<page>\d+) holds (?P<num>\d+) hearings but says it shows (?P<said>\d+) "
+     r"\((?P<words>[^)]*)\): cut short\?",
+     N_("the hearings listing's page %(page)s holds %(num)s hearings but says it shows %(said)s (%(words)s): was it "
+        "cut short?")),
+    (r"hearings listing page (?P<page>\d+) holds (?P<num>\d+) hearings, without saying how many it shows, and no "
+     r"pagination: cut short\?",
+     N_("the hearings listing's page %(page)s holds %(num)s hearings, without saying how many it shows, and has no "
+        "pagination: was it cut short?")),
+    (r"hearings listing page (?P<page>\d+) holds (?P<num>\d+) hearings, without saying how many it shows, and page "
+     r"(?P<same>\d+) of (?P<pages>\d+): cut short\?",
+     N_("the hearings listing's page %(page)s holds %(num)s hearings, without saying how many it shows, and is page "
+        "%(same)s of %(pages)s: was it cut short?")),
     (r"hearings listing page (?P<page>\d+) has no hearings \(li\.listItem\) — markup changed\?",
      N_("the hearings listing's page %(page)s has no hearings (li.listItem): has the markup changed?")),
     (r"robots\.txt answered HTTP (?P<status>\d{3}): the sitemap it names was not read",
@@ -483,6 +495,22 @@ HEALTH_REASONS: MessageTable = message_table((
      r"changed\?\): stored values kept",
      N_("searchInitiatives: no feedback period (currentStatuses) read has the field '%(field)s' (has the answer "
         "changed?): the stored values are kept")),
+    (r"searchInitiatives: without 'isCurrent', the current feedback period of (?P<num>\d+) initiative\(s\) with "
+     r"several was picked by its dates as of (?P<day>\S+)",
+     NP_("searchInitiatives: without 'isCurrent', the current feedback period of %(num)s initiative with several "
+         "periods was picked by its dates as of %(day)s",
+         "searchInitiatives: without 'isCurrent', the current feedback period of %(num)s initiatives with several "
+         "periods was picked by its dates as of %(day)s", "num")),
+    (r"searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead, the current publication picked by its dates "
+     r"as of (?P<day>\S+) \(no 'isCurrent'\)",
+     N_("searchInitiatives: feedback periods without 'feedbackEndDate': the deadlines were read from each "
+        "initiative's groupInitiatives answer (publications[].endDate) instead, the current publication picked by "
+        "its dates as of %(day)s (no 'isCurrent')")),
+    (r"searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead",
+     N_("searchInitiatives: feedback periods without 'feedbackEndDate': the deadlines were read from each "
+        "initiative's groupInitiatives answer (publications[].endDate) instead")),
     (r"groupInitiatives: the answer for initiative (?P<id>\S+) lacks the field '(?P<field>[^']+)' \(schema "
      r"changed\?\): stored values kept",
      N_("groupInitiatives: the answer for initiative %(id)s lacks the field '%(field)s' (has the answer changed?): "

@@ -48,6 +48,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,6 +56,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.dates import BRUSSELS, deadline_at, iso, parse_date
+from crawlers.items import DEADLINE_UNREAD
 from crawlers.spiders.base import TrackerSpider
 from crawlers.text import strip_html
 
@@ -102,11 +104,35 @@ def as_search_result(detail: dict[str, Any]) -> dict[str, Any]:
     one status. Only one pair is captured: for an initiative with no current publication the
     status picked (an open one, else the last published) is the same rule as the search
     result's, on what may be more statuses than it lists."""
+    # a publication without `isCurrent` (a renamed field) gives a status without it, not False: the
+    # period is then picked by its dates (EuHaveyoursaySpider._parse_current_status)
     statuses = [{"frontEndStage": pub.get("frontEndStage"), "receivingFeedbackStatus": pub.get("receivingFeedbackStatus"),
                  "feedbackStartDate": pub.get("publishedDate"), "feedbackEndDate": pub.get("endDate"),
-                 "isCurrent": bool(pub.get("isCurrent"))}
+                 **({"isCurrent": bool(pub["isCurrent"])} if "isCurrent" in pub else {})}
                 for pub in detail.get("publications") or [] if isinstance(pub, dict) and pub.get("publishedDate")]
     return {**{key: detail.get(key) for key in _SHARED_KEYS}, "currentStatuses": statuses}
+
+
+def _period_by_dates(statuses: list[dict], as_of: datetime) -> dict | None:
+    """The feedback period that matters on `as_of`, by its dates alone (when `isCurrent` is
+    missing; never by its place in the list): the one open that day (started, not ended; of several,
+    the one started last), else the next to open, else the one that ended last. None when no period
+    has a readable date."""
+    dated = []
+    for status in statuses:
+        start = parse_date(status.get("feedbackStartDate"), BRUSSELS) if status.get("feedbackStartDate") else None
+        end = parse_date(status.get("feedbackEndDate"), BRUSSELS) if status.get("feedbackEndDate") else None
+        if start is not None or end is not None:
+            dated.append((start, deadline_at(end, BRUSSELS) if end else None, status))
+    open_now = [d for d in dated if (d[0] is None or d[0] <= as_of) and (d[1] is None or as_of <= d[1])
+                and (d[0] is not None or d[1] is not None)]
+    if open_now:
+        return max(open_now, key=lambda d: (d[0] or as_of, d[1] or as_of))[2]
+    upcoming = [d for d in dated if d[0] is not None and d[0] > as_of]
+    if upcoming:
+        return min(upcoming, key=lambda d: d[0])[2]
+    ended = [d for d in dated if d[1] is not None]
+    return max(ended, key=lambda d: d[1])[2] if ended else None
 
 
 def slug(title: str) -> str:
@@ -129,6 +155,8 @@ class EuHaveyoursaySpider(TrackerSpider):
         self._cut_pages: list[int] = []
         #: detail fields already named in a note (one note per field)
         self._detail_missing: set[str] = set()
+        #: initiatives whose current feedback period was picked by its dates (no `isCurrent`)
+        self._picked_by_dates = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield self.revalidate(search_url(0), self.parse, cb_kwargs={"page": 0},
@@ -214,6 +242,10 @@ class EuHaveyoursaySpider(TrackerSpider):
                 if not self._fields.get(f"currentStatuses[].{key}"):
                     self.note("red", f"searchInitiatives: no feedback period (currentStatuses) read has the "
                                      f"field '{key}' (schema changed?): stored values kept")
+        if self._picked_by_dates:  # red: a changed answer, and health shows a red source's red notes only
+            self.note("red", f"searchInitiatives: without 'isCurrent', the current feedback period of "
+                               f"{self._picked_by_dates} initiative(s) with several was picked by its dates as of "
+                               f"{self.today.isoformat()}")
 
     @staticmethod
     def _parse_counts(data: dict) -> tuple[int | None, int | None]:
@@ -285,13 +317,24 @@ class EuHaveyoursaySpider(TrackerSpider):
         if not title:
             self.parse_error(f"initiative {native_id} without shortTitle", None)
             return None
-        status = self._parse_current_status(raw.get("currentStatuses") or [])
+        status, by_dates = self._parse_current_status(raw.get("currentStatuses") or [], self.as_of)
+        self._picked_by_dates += by_dates
+        if status is None:
+            # several periods, none marked current (`isCurrent` renamed) and none their dates place:
+            # which one's deadline and status are meant is unknown, not "none"
+            status, unread = {}, "period unclear"
+        elif status and "feedbackEndDate" not in status:
+            # not a null deadline but a period without the field (a changed answer: red, see
+            # _check_listing_fields): the deadline is unknown, and the stored one is kept; the
+            # initiative's detail may still give it (_deadline_from_detail)
+            self.count("feedback_end_date_field_missing")
+            unread = "feedbackEndDate missing"
+        else:
+            unread = ""
         deadline = self._parse_deadline(status)
         opens = parse_date(status.get("feedbackStartDate"), BRUSSELS) if status.get("feedbackStartDate") else None
-        if status and "feedbackEndDate" not in status:
-            # not a null deadline but a period without the field (a changed answer: red, see
-            # _check_listing_fields): the deadline is unknown, and the stored one is kept
-            self.count("feedback_end_date_field_missing")
+        if unread:
+            pass
         elif not status or not status.get("feedbackEndDate"):
             # real: some initiatives have no currentStatuses, some a null feedbackEndDate — no
             # deadline is known, which is not a parse error (the item is kept without one)
@@ -317,18 +360,25 @@ class EuHaveyoursaySpider(TrackerSpider):
                 "initiative_status": raw.get("initiativeStatus"),
                 "topics": [t for t in topics if t] if topics is not None else None,
                 "detail": "pending",
+                # why the deadline could not be read this run ("" when it could: a later run clears it)
+                DEADLINE_UNREAD: unread,
             },
         )
 
     @staticmethod
-    def _parse_current_status(statuses: list[dict]) -> dict:
-        """The status of the feedback period that matters now: isCurrent, else an open one, else the last."""
+    def _parse_current_status(statuses: list[dict], as_of: datetime) -> tuple[dict | None, bool]:
+        """(the status of the feedback period that matters now, whether its dates picked it):
+        isCurrent, else an open one, else the last. When no period has the field `isCurrent`
+        (renamed or dropped) and there are several, their order says nothing: the period is picked
+        by its dates as of the crawl (`_period_by_dates`; None when they cannot tell either)."""
         statuses = [s for s in statuses if isinstance(s, dict)]
+        if len(statuses) > 1 and not any("isCurrent" in s for s in statuses):
+            return _period_by_dates(statuses, as_of), True
         for pick in (lambda s: s.get("isCurrent"), lambda s: s.get("receivingFeedbackStatus") == "OPEN"):
             found = [s for s in statuses if pick(s)]
             if found:
-                return found[-1]
-        return statuses[-1] if statuses else {}
+                return found[-1], False
+        return (statuses[-1] if statuses else {}), False
 
     @staticmethod
     def _parse_deadline(status: dict):
@@ -379,7 +429,29 @@ class EuHaveyoursaySpider(TrackerSpider):
         item["extra"] = {**item["extra"], "detail": "ok", "com": coms, "ares": ares,
                          "planned_stages": planned or None,
                          "policy_areas": self._parse_policy_areas(data.get("policyAreas"))}
+        if item["extra"].get(DEADLINE_UNREAD) and publications_read:
+            self._deadline_from_detail(item, data)
         yield item
+
+    def _deadline_from_detail(self, item: Any, data: dict) -> None:
+        """The deadline the listing's period did not give (its `feedbackEndDate` missing), from the
+        same initiative's detail: the `endDate` of its current publication, the period picked as
+        the backfill picks it from a detail alone (`as_search_result`, `_parse_current_status`).
+        Health says the deadlines were read there (red, as the changed answer it stands beside: a red
+        source's health shows its red notes only); when the detail cannot give it either, the item
+        keeps saying its deadline could not be read."""
+        status, by_dates = self._parse_current_status(as_search_result(data)["currentStatuses"], self.as_of)
+        deadline = self._parse_deadline(status or {})
+        if deadline is None:
+            self.count("deadline_unread_in_detail")
+            return
+        item["deadline"] = iso(deadline)
+        item["extra"] = {**item["extra"], DEADLINE_UNREAD: ""}
+        self.count("deadline_from_detail")
+        self.note("red", "searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from "
+                           "each initiative's groupInitiatives answer (publications[].endDate) instead"
+                  + (f", the current publication picked by its dates as of {self.today.isoformat()} (no "
+                     "'isCurrent')" if by_dates else ""))
 
     @staticmethod
     def _missing_detail_fields(data: dict) -> list[str]:

@@ -76,6 +76,8 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         self._pages_read = 0
         #: the listing showed hearings missing from the feed inside its window: the feed is no complete list
         self._truncated = False
+        #: a listing page of the walk held fewer hearings than it says it shows (cut short)
+        self._listing_cut = False
         #: items yielded from a detail page whose deadline could not be read, waiting for their listing row
         self._deadline_unread: dict[str, Any] = {}
 
@@ -192,6 +194,11 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         rows, problems = parsed
         for problem in problems:
             self.parse_error(problem, response.url)
+        if short := regjeringen.listing_shortfall(response, len(rows), page):
+            # any page of the walk, not only the first: the hearings after the cut are unseen, so
+            # the pages read are no complete list (nothing marked vanished by them)
+            self._listing_cut = True
+            self.note("red", short)
         self.count("listing_pages")
         self._pages_read += 1
         new = []
@@ -235,7 +242,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
     def _finish_fallback(self, pages: int) -> None:
         self.note("amber", f"{self._feed_problem}; hearings read from the listing instead ({pages} page(s))")
         since = self._listing_covers()
-        self.set_listing(complete=since is not None, since=iso(since), channel="listing")
+        self.set_listing(complete=since is not None and not self._listing_cut, since=iso(since), channel="listing")
 
     def _listing_covers(self) -> datetime | None:
         """From when the listing pages read show every hearing: pages are read newest first without
@@ -249,7 +256,7 @@ class NoRegjeringenHoringerSpider(TrackerSpider):
         they are read newest first without gaps, and every hearing on them was kept — so only the
         hearings published after the oldest day they show are checked for vanishing."""
         since = self._listing_covers()
-        self.set_listing(complete=since is not None, since=iso(since), channel="rss")
+        self.set_listing(complete=since is not None and not self._listing_cut, since=iso(since), channel="rss")
         if since is None:
             self.note("amber", "no hearing checked for vanishing (truncated feed)")
         else:

@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from crawlers.items import DEADLINE_UNREAD
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.links.ncp_cases import stage_name
@@ -80,12 +81,16 @@ def days_left_text(n: int | None, lang: str) -> str:
 def deadline_text(row: dict[str, Any], as_of: datetime | None, lang: str) -> str:
     """'fre. 04.12.2026 (3 virkedager igjen)', 'frist i dag kl. 12.00', 'ingen frist kjent' (with
     why, when the item's own page was never read: 'ingen frist kjent – sakens egen side er ikke lest
-    (blokkert, HTTP 403)'). Without `as_of`, the date alone ('fre. 04.12.2026'): words that
+    (blokkert, HTTP 403)'), or 'kunne ikke leses fra kilden' when the source has a deadline that
+    could not be read (its answer changed: `extra.deadline_unread`, crawlers.items.DEADLINE_UNREAD)
+    — never "none known" for that. Without `as_of`, the date alone ('fre. 04.12.2026'): words that
     change from day to day with the same data ("i dag", "3 virkedager igjen") are for a day's read,
     not for a feed entry whose `updated` says when it changed."""
     _ = Translator(lang)
     when = deadlines.to_datetime(row.get("deadline"))
     if when is None:
+        if extra(row).get(DEADLINE_UNREAD):
+            return _("could not be read from the source")
         why = detail_why(extra(row), lang, never_read=True)
         if why:
             return _("no deadline known – the item's own page was not read (%(why)s)", why=why)

@@ -63,7 +63,8 @@ def status_known(status: str | None) -> bool:
 
 def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
     from crawlers.dates import OSLO
-    from tracker.digest.wording import deadline_text, stortinget_times
+    from crawlers.items import DEADLINE_UNREAD
+    from tracker.digest.wording import deadline_text, extra, stortinget_times
 
     now = now or datetime.now(OSLO)
     lines = stortinget_times(item, now, lang)
@@ -71,7 +72,10 @@ def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None 
         return lines
     if not item.get("deadline") and not is_consultation(item):
         return []  # an act, a note or a decision has no deadline: no "ingen frist kjent" for it
-    return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None}, now, lang)]
+    # of the item's own page's state, only that its deadline could not be read (the page says the rest)
+    unread = extra(item).get(DEADLINE_UNREAD)
+    return [deadline_text({"deadline": item.get("deadline"), "working_days_left": None,
+                           "extra": {DEADLINE_UNREAD: unread}}, now, lang)]
 
 
 def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
