@@ -333,7 +333,7 @@ class EuHaveyoursaySpider(TrackerSpider):
             unread = ""
         deadline = self._parse_deadline(status)
         opens = parse_date(status.get("feedbackStartDate"), BRUSSELS) if status.get("feedbackStartDate") else None
-        if unread:
+        if unread:  # neither "no deadline known" nor a parse error: said above, and in health
             pass
         elif not status or not status.get("feedbackEndDate"):
             # real: some initiatives have no currentStatuses, some a null feedbackEndDate — no
