@@ -11,6 +11,7 @@ All of them are always listed in crawlers/settings.py and switch themselves on f
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import functools
 import hashlib
@@ -25,7 +26,7 @@ from typing import Any
 from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, JsonResponse, Response, TextResponse, XmlResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.error import ConnectionLost, TCPTimedOutError
@@ -33,7 +34,14 @@ from twisted.internet.task import deferLater
 from w3lib.url import canonicalize_url
 
 from crawlers.notes import first_few
-from crawlers.text import FALLBACK_ENCODING, decode_body
+from crawlers.text import (
+    FALLBACK_ENCODING,
+    answer_encodings,
+    as_utf8,
+    decode_body,
+    known_encoding,
+    same_encoding,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -132,19 +140,58 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class UndecodableResponse(IgnoreRequest):
-    """An HTML page whose bytes are neither its declared encoding nor windows-1252: not read."""
+    """A page or an answer whose bytes are neither its declared encoding nor windows-1252: not read."""
+
+
+#: the media types of the machine-readable answers the spiders read, beside the classes Scrapy gives
+#: them (a replayed answer's class is guessed from its bytes: the Content-Type decides)
+_JSON_TYPES = ("application/json",)
+_XML_TYPES = ("application/xml", "text/xml")
+
+
+def answer_kind(response: Response) -> str | None:
+    """"html" for a web page, "json" for a JSON answer (Have your say; Cellar's
+    application/sparql-results+json, which Scrapy gives as a plain TextResponse), "xml" for an XML
+    one (Stortinget's exports, RSS and Atom feeds); None for anything else (a PDF, plain text)."""
+    if isinstance(response, HtmlResponse):
+        return "html"
+    if not isinstance(response, TextResponse):
+        return None
+    mime = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+    if isinstance(response, JsonResponse) or mime in _JSON_TYPES or mime.endswith("+json"):
+        return "json"
+    if isinstance(response, XmlResponse) or mime in _XML_TYPES or mime.endswith("+xml"):
+        return "xml"
+    return None
+
+
+def declared_encoding(response: Response, kind: str) -> tuple[str, str]:
+    """(declared, own) encoding of a page or an answer of `kind` (`answer_kind`): a page's is
+    Scrapy's (header, BOM, meta), a JSON or XML answer's its byte order mark, HTTP charset, XML
+    declaration, else UTF-8, never a guess (crawlers.text.answer_encodings); `own` is what a parser
+    reading the bytes alone takes them for."""
+    if kind == "html":
+        return response.encoding, response.encoding
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    return answer_encodings(response.body, content_type, xml=kind == "xml")
 
 
 class DeclaredEncodingMiddleware:
-    """Every HTML page is read in its declared encoding strictly, never with U+FFFD put in for the
-    bytes that are not (Scrapy decodes leniently: a garbled «Compa??a» reached the store unnoticed).
+    """Every HTML page, and every JSON or XML answer (RSS/Atom feeds, Stortinget's exports, Have your
+    say, Cellar's SPARQL results), is read in its declared encoding strictly, never with U+FFFD put
+    in for the bytes that are not (Scrapy decodes leniently: a garbled «Compa??a» reached the store
+    unnoticed; and it guesses the encoding of an answer that names none, where JSON is UTF-8 and XML
+    says its own, `declared_encoding`).
 
     A page that says UTF-8 (header or meta) but holds windows-1252 bytes is read with those bytes
-    as windows-1252 and the spider's source turns amber; a page whose bytes are neither is not
-    given to the spider at all (its request's errback gets an `UndecodableResponse`: the item keeps
-    what the listing and earlier runs gave) and the source turns red. Each note names the pages as
-    health names pages (crawlers.notes.first_few: the first few and how many more), kept up to date
-    as the crawl meets more. Below the record middleware and the HTTP cache, which keep the bytes
+    as windows-1252 and the spider's source turns amber; a page whose bytes are neither, or that
+    declares an encoding no one can read, is not given to the spider at all (its request's errback
+    gets an `UndecodableResponse`: the item keeps what the listing and earlier runs gave) and the
+    source turns red. Each note names the pages as health names pages (crawlers.notes.first_few: the
+    first few and how many more), kept up to date as the crawl meets more. A JSON or XML answer the
+    spider is given is in the encoding its bytes say (re-encoded as UTF-8 when the HTTP charset
+    said otherwise than its XML declaration): json.loads, lxml and feedparser, which read bytes,
+    read what was declared. Below the record middleware and the HTTP cache, which keep the bytes
     as they came.
     """
 
@@ -158,19 +205,24 @@ class DeclaredEncodingMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None):
-        if not isinstance(response, HtmlResponse) or not response.body:
+        kind = answer_kind(response)
+        if kind is None or not response.body:
             return response
-        declared = response.encoding
-        text, how = decode_body(response.body, declared)
+        declared, own = declared_encoding(response, kind)
+        text, how = decode_body(response.body, declared) if known_encoding(declared) else (None, "undecodable")
         if how == "ok":
-            return response
+            if kind == "html" or same_encoding(declared, own):
+                return response
+            text = response.body.decode(declared)  # the HTTP charset wins over what the bytes say
+            return response.replace(body=as_utf8(text, xml=kind == "xml"), encoding="utf-8")
         if how == FALLBACK_ENCODING:
             self.crawler.stats.inc_value("tracker/pages_read_as_windows_1252")
             self._note("amber", f"pages not in their declared encoding ({declared}), read as {FALLBACK_ENCODING}",
                        response.url)
-            return response.replace(body=text.encode("utf-8"), encoding="utf-8")
+            body = text.encode("utf-8") if kind == "html" else as_utf8(text, xml=kind == "xml")
+            return response.replace(body=body, encoding="utf-8")
         self.crawler.stats.inc_value("tracker/pages_undecodable")
-        if declared.startswith("utf-8"):
+        if known_encoding(declared) and codecs.lookup(declared).name in ("utf-8", "utf-8-sig"):
             self._note("red", f"pages undecodable in {declared} (declared) or {FALLBACK_ENCODING}, not read",
                        response.url)
         else:

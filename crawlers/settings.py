@@ -75,8 +75,9 @@ DOWNLOADER_MIDDLEWARES = {
     # honours Retry-After and backs off exponentially on 429/5xx (replaces the stock RetryMiddleware)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
-    # reads every HTML page in its declared encoding strictly (windows-1252 bytes in a "UTF-8" page
-    # are amber, undecodable bytes red); below the record middleware, which keeps the bytes as they came
+    # reads every HTML page and JSON/XML answer (feeds, exports, SPARQL) in its declared encoding strictly
+    # (windows-1252 bytes in a "UTF-8" one are amber, undecodable bytes red); below the record
+    # middleware, which keeps the bytes as they came
     "crawlers.middlewares.DeclaredEncodingMiddleware": 870,
     # above the HTTP cache (900): records what the spider sees, cached or not (needs RECORD_DIR)
     "crawlers.middlewares.RecordMiddleware": 880,

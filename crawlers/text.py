@@ -57,6 +57,60 @@ def decode_body(body: bytes, encoding: str) -> tuple[str | None, str]:
     return None, "undecodable"
 
 
+#: the byte order marks, longest first (a UTF-32 LE mark begins with the UTF-16 LE one)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: the encoding of an XML declaration (`<?xml version="1.0" encoding="utf-8"?>`)
+_XML_ENCODING = re.compile(rb"""<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"'\s]+)["']""")
+_XML_ENCODING_TEXT = re.compile(r"""^(\ufeff?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["'])[^"'\s]+(["'])""")
+_CHARSET = re.compile(r"""(?i)\bcharset\s*=\s*["']?([^"';\s]+)""")
+
+
+def answer_encodings(body: bytes, content_type: str | None, xml: bool) -> tuple[str, str]:
+    """(declared, own) of a machine-readable answer, JSON or XML (RSS and Atom are XML), never a
+    guess from its bytes (Scrapy guesses one for an answer with no charset: a UTF-8 answer's bytes
+    read as «big5hkscs»):
+
+    - `declared`: what the answer says it is: its byte order mark, else the HTTP charset, else (XML)
+      its XML declaration, else UTF-8 (RFC 8259 for JSON, the XML default);
+    - `own`: what a parser reading the bytes alone (json.loads, lxml, feedparser) takes them for:
+      the same without the HTTP charset. When the two differ the bytes must be handed on re-encoded
+      (`as_utf8`), else the parser would not read them in their declared encoding.
+
+    A label is lower-cased as given (it may be one Python does not know: `known_encoding`)."""
+    own = next((name for bom, name in _BOMS if body.startswith(bom)), None)
+    if own:
+        return own, own
+    if xml and (match := _XML_ENCODING.match(body.lstrip()[:200])):
+        own = match[1].decode("ascii", "replace").lower()
+    own = own or "utf-8"
+    charset = _CHARSET.search(content_type or "")
+    return (charset[1].lower() if charset else own), own
+
+
+def known_encoding(label: str) -> bool:
+    """Whether Python can decode `label` (an answer in an encoding it does not know cannot be read)."""
+    try:
+        codecs.lookup(label)
+    except LookupError:
+        return False
+    return True
+
+
+def same_encoding(a: str, b: str) -> bool:
+    """Whether two labels name the same codec ("UTF8" and "utf-8")."""
+    return known_encoding(a) and known_encoding(b) and codecs.lookup(a).name == codecs.lookup(b).name
+
+
+def as_utf8(text: str, xml: bool) -> bytes:
+    """An answer's text as UTF-8 bytes that say so: no byte order mark, an XML declaration's
+    encoding made utf-8 (a parser reading the bytes then reads what the answer declared)."""
+    text = text.removeprefix("\ufeff")
+    if xml:
+        text = _XML_ENCODING_TEXT.sub(r"\1utf-8\2", text, count=1)
+    return text.encode("utf-8")
+
+
 def clean_text(value: str | None, *, single_line: bool = False) -> tuple[str | None, bool]:
     """Whitespace and control characters out, mojibake (UTF-8 read as Latin-1) repaired.
 

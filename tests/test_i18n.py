@@ -247,7 +247,9 @@ def test_the_common_spider_note_shapes_are_known():
     source = (crawlers / "spiders" / "base.py").read_text("utf-8") + (crawlers / "notes.py").read_text("utf-8")
     samples = {
         "answered HTTP {response.status}": "feed answered HTTP 503",
-        "unreadable ({type(feed.get('bozo_exception')).__name__})": "feed unreadable (SAXParseException)",
+        "unreadable ({type(problem).__name__})": "feed unreadable (SAXParseException)",
+        "pages undecodable in {declared} (declared), not read: {response.url}":
+            "pages undecodable in utf-8 (declared), not read: https://a.no/rss",
         "has no items": "feed has no items",
         "not well-formed, parsed leniently": "feed not well-formed, parsed leniently",
         "blocked by robots.txt (not fetched): {failure.request.url}": "blocked by robots.txt (not fetched): https://a.no/",

@@ -15,6 +15,11 @@ from urllib.parse import urljoin
 
 import feedparser
 import scrapy
+from feedparser.exceptions import (
+    CharacterEncodingOverride,
+    CharacterEncodingUnknown,
+    NonXMLContentType,
+)
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
@@ -27,7 +32,7 @@ from crawlers.notes import (
     PAGES_NAMED,
     page_name,
 )
-from crawlers.text import strip_html
+from crawlers.text import answer_encodings, strip_html
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +42,11 @@ CHALLENGE_MARKERS = (
     b"cf-browser-verification", b"_cf_chl_opt", b"Enable JavaScript and cookies to continue",
     b"awswaf", b"Request Rejected", b"captcha",
 )  # fmt: skip
+
+
+#: feedparser's words for a feed it could not read in the encoding it declares (it read it in another,
+#: or with U+FFFD for the bytes it could not): never "parsed leniently"
+ENCODING_PROBLEMS = (CharacterEncodingOverride, CharacterEncodingUnknown)
 
 
 @dataclass
@@ -175,11 +185,22 @@ class TrackerSpider(scrapy.Spider):
             challenge = " (bot challenge)" if response.status == 200 else ""
             return [], f"{label} answered HTTP {response.status}{challenge}"
         feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            return [], f"{label} unreadable ({type(feed.get('bozo_exception')).__name__})"
+        problem = feed.get("bozo_exception") if feed.bozo else None
+        if isinstance(problem, ENCODING_PROBLEMS):
+            # feedparser could not read the feed in the encoding it declares and read it in another
+            # (or with U+FFFD for what it could not): nothing of it is read, as the encoding
+            # middleware refuses a page (crawlers.middlewares.DeclaredEncodingMiddleware, same words)
+            self.count("pages_undecodable")
+            declared, _ = answer_encodings(response.body, None, xml=True)
+            return [], f"pages undecodable in {declared} (declared), not read: {response.url}"
+        if isinstance(problem, NonXMLContentType):  # served as another media type: said, read as it is
+            self.count("feed_not_xml_media_type")
+            problem = None
+        if problem and not feed.entries:
+            return [], f"{label} unreadable ({type(problem).__name__})"
         if not feed.entries:
             return [], f"{label} has no items"
-        if feed.bozo:
+        if problem:
             self.note("amber", f"{label} not well-formed, parsed leniently")
         return feed.entries, None
 
