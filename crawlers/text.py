@@ -71,8 +71,11 @@ def answer_encodings(body: bytes, content_type: str | None, xml: bool) -> tuple[
     guess from its bytes (Scrapy guesses one for an answer with no charset: a UTF-8 answer's bytes
     read as «big5hkscs»):
 
-    - `declared`: what the answer says it is: its byte order mark, else the HTTP charset, else (XML)
-      its XML declaration, else UTF-8 (RFC 8259 for JSON, the XML default);
+    - `declared`: what the answer says it is: its byte order mark, else (XML) the HTTP charset, else
+      its XML declaration, else UTF-8 (the XML default). JSON is UTF-8 (RFC 8259: a charset
+      parameter "has no effect on compliant recipients"): a server that says ISO-8859-1 over UTF-8
+      bytes is read right, and one that sends Latin-1 bytes too is read as windows-1252 and amber,
+      never garbled in silence;
     - `own`: what a parser reading the bytes alone (json.loads, lxml, feedparser) takes them for:
       the same without the HTTP charset. When the two differ the bytes must be handed on re-encoded
       (`as_utf8`), else the parser would not read them in their declared encoding.
@@ -84,7 +87,7 @@ def answer_encodings(body: bytes, content_type: str | None, xml: bool) -> tuple[
     if xml and (match := _XML_ENCODING.match(body.lstrip()[:200])):
         own = match[1].decode("ascii", "replace").lower()
     own = own or "utf-8"
-    charset = _CHARSET.search(content_type or "")
+    charset = _CHARSET.search(content_type or "") if xml else None
     return (charset[1].lower() if charset else own), own
 
 

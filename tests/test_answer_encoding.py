@@ -55,7 +55,9 @@ def _reds(run: dict) -> list[str]:
     # JSON with no charset is UTF-8 (RFC 8259), never a guess
     (b'{"a": "bl\xc3\xa5"}', "application/json", False, ("utf-8", "utf-8")),
     (b'{"a": "bl\xe5"}', "application/json", False, ("utf-8", "utf-8")),
-    (b'{"a": 1}', "application/json; charset=ISO-8859-1", False, ("iso-8859-1", "utf-8")),
+    # a charset on JSON is no part of it (RFC 8259): UTF-8 bytes under a Latin-1 label are read right
+    (b'{"a": "bl\xc3\xa5"}', "application/json; charset=ISO-8859-1", False, ("utf-8", "utf-8")),
+    (b'{"a": 1}', "application/sparql-results+json; charset=windows-1252", False, ("utf-8", "utf-8")),
     (b'\xef\xbb\xbf{"a": 1}', "application/json; charset=iso-8859-1", False, ("utf-8", "utf-8")),  # BOM first
     # XML: its declaration (or UTF-8), the HTTP charset first where given
     (b'<?xml version="1.0" encoding="utf-8"?>\r\n<a/>', "text/xml", True, ("utf-8", "utf-8")),
@@ -145,11 +147,11 @@ def test_have_your_say_json_listing_undecodable_is_red_and_nothing_vanishes(tmp_
 # ------------------------------------------------------------------ SPARQL results (a plain TextResponse)
 
 
-def _sparql(body: bytes) -> tuple[EuCellarSpider, DeclaredEncodingMiddleware, TextResponse]:
+def _sparql(body: bytes, content_type: str = "application/sparql-results+json"
+            ) -> tuple[EuCellarSpider, DeclaredEncodingMiddleware, TextResponse]:
     spider = make_spider(EuCellarSpider)
     url = sparql_url("32024L1760")
-    response = TextResponse(url, body=body, headers={"Content-Type": "application/sparql-results+json"},
-                            request=Request(url))
+    response = TextResponse(url, body=body, headers={"Content-Type": content_type}, request=Request(url))
     return spider, DeclaredEncodingMiddleware(spider.crawler), response
 
 
@@ -169,6 +171,19 @@ def test_sparql_results_undecodable_in_utf8_are_refused_and_named():
     spider, middleware, response = _sparql(SPARQL.encode("utf-8"))
     assert middleware.process_response(response.request, response) is response
     assert spider.notes == []
+
+
+def test_a_json_answer_labelled_latin1_is_read_as_the_utf8_it_is():
+    """A charset on JSON has no effect (RFC 8259): UTF-8 bytes under «charset=ISO-8859-1» were
+    re-read as Latin-1 («bÃ¦rekraft» stored, no note); now they pass as they are, and Latin-1
+    bytes under that label are read as windows-1252 and amber, as an HTML page's would be."""
+    spider, middleware, response = _sparql(SPARQL.encode("utf-8"), "application/sparql-results+json; charset=ISO-8859-1")
+    assert middleware.process_response(response.request, response) is response
+    assert spider.notes == []
+    spider, middleware, response = _sparql(SPARQL.encode("latin-1", "replace"),
+                                           "application/sparql-results+json; charset=ISO-8859-1")
+    read = middleware.process_response(response.request, response)
+    assert "bærekraft" in read.text and [level for level, _ in spider.notes] == ["amber"]
 
 
 # ------------------------------------------------------------------ RSS/Atom feeds
