@@ -26,7 +26,7 @@ from typing import Any
 from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import HtmlResponse, JsonResponse, Response, TextResponse, XmlResponse
+from scrapy.http import Headers, HtmlResponse, JsonResponse, Response, TextResponse, XmlResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.error import ConnectionLost, TCPTimedOutError
@@ -357,7 +357,9 @@ class ReplayMiddleware:
             return Response(url=request.url, status=304, headers=headers, request=request)
         body = (Path(entry["_dir"]) / entry["file"]).read_bytes() if entry.get("file") else b""
         self.stats.inc_value("replay/full_download")
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        # the class by the recorded Content-Type, as a live crawl's (Scrapy reads it from Headers
+        # only: a plain dict made a JSON answer a TextResponse, guessed from its bytes)
+        cls = responsetypes.from_args(headers=Headers(headers), url=request.url, body=body)
         return cls(url=entry.get("final_url", request.url), status=int(entry.get("status", 200)),
                    headers=headers, body=body, request=request)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, Spider
+from scrapy.http import JsonResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 
@@ -51,6 +52,20 @@ def test_each_source_replays_its_own_recording(day):
     assert mw_a.process_request(Request(URL)).status == 200
     assert mw_b.process_request(Request(URL)).status == 403
     assert ReplayDay(day).sources == ["a", "b"]
+
+
+def test_a_replayed_answer_has_the_class_a_live_one_gets(day):
+    """The response class follows the recorded Content-Type, as in a live crawl: a JSON answer was
+    a plain TextResponse (its class guessed from its bytes), so replay and live differed."""
+    folder = day / "c"
+    folder.mkdir()
+    (folder / "c.json").write_text('{"a": 1}')
+    (folder / "manifest.json").write_text(json.dumps({"source": "c", "responses": [
+        {"url": URL, "status": 200, "file": "c.json", "headers": {"Content-Type": "application/json;charset=UTF-8"}}]}))
+    mw, _ = middleware(day, "c")
+    assert type(mw.process_request(Request(URL))) is JsonResponse
+    mw, _ = middleware(day, "a")
+    assert type(mw.process_request(Request(URL))) is XmlResponse
 
 
 def test_matching_etag_gives_304(day):
