@@ -36,6 +36,7 @@ from typing import Any
 from lxml import etree
 
 from crawlers.dates import parse_ms_date, parse_stortinget_datetime
+from crawlers.text import is_web_page
 
 API = "https://data.stortinget.no/eksport"
 NAMESPACE = "http://data.stortinget.no"
@@ -225,20 +226,13 @@ def read(body: bytes | None) -> tuple[Node | None, str | None]:
     return XmlNode(root), None
 
 
-def html_answer(body: bytes | None, content_type: str | None = None) -> bool:
-    """True when an answer is a web page (a bot challenge, an error or a login page) rather than
-    the export in either form."""
-    head = (body or b"").lstrip()[:100].lower()
-    return "html" in (content_type or "").lower() or head.startswith((b"<!doctype html", b"<html"))
-
-
 def refused(response: Any, *, blocked: bool, error_from: int = 300) -> str | None:
     """What an answer that is not the export was — an HTTP status from `error_from` on, a
     `blocked` answer (the spider's `is_blocked`), a web page (a challenge, an error or login page
     served with HTTP 200): "answered HTTP 503", "answered a bot challenge page instead of the JSON
     export (HTTP 200)"; None for the export. The one decision of both Stortinget spiders."""
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-    if not (response.status >= error_from or blocked or html_answer(response.body, content_type)):
+    if not (response.status >= error_from or blocked or is_web_page(response.body, content_type)):
         return None
     if response.status >= 300:
         return f"answered HTTP {response.status}"
