@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from scrapy import Request
+from scrapy.http import TextResponse
 
 from crawlers.spiders.no_stortinget_spu import NoStortingetSpuSpider, session_ids
 from crawlers.stortinget import API, cases_url
@@ -280,3 +281,30 @@ def test_a_change_recorded_in_the_old_wording_reads_in_the_new_one_after_the_mig
     assert json.loads(updated["before"]) == {"body": "Status: mottatt\nKomité: Finanskomiteen"}
     again = stored(db, "2026-11-24")
     assert list(db.query("select item_id, kind from events where run_id = ?", [again])) == []
+
+
+def test_a_session_list_that_cannot_be_read_says_why_in_the_readers_language():
+    """An answer that is no list of cases read «eksport/saker for sesjon 2025-2026 feilet
+    (unreadable: XML: …)» and «(no saker_liste in the answer)» in Bokmål: the reason of health,
+    the digest and the web half English. Both read in the reader's language now, as every other
+    note does (tracker.vocabulary's HEALTH_REASONS); a parser's own message stays as it is."""
+    from tracker.vocabulary import health_reason
+
+    sp = make_spider(NoStortingetSpuSpider)
+    answers = {"2026-2027": b"<saker><sak>", "2025-2026": b'{"sesjon_id": "2025-2026"}'}
+    for session, body in answers.items():
+        list(sp.parse(TextResponse(cases_url(session), body=body, encoding="utf-8"), session=session))
+    amber, red = (health_reason(reason, "nb") for _, reason in sp.notes)
+    assert amber.startswith("eksport/saker for sesjon 2026-2027 feilet (svaret kan ikke leses: XML: "), amber
+    assert red.startswith("eksport/saker feilet for alle sesjoner (2026-2027: svaret kan ikke leses: XML: "), red
+    assert red.endswith("; 2025-2026: svaret har ingen saker_liste)"), red
+    assert "unreadable" not in amber + red and "in the answer" not in red
+    assert health_reason(sp.notes[-1][1], "en").endswith("; 2025-2026: the answer holds no saker_liste)")
+    # an empty answer: the reader's own words, not the parser's
+    sp = make_spider(NoStortingetSpuSpider)
+    list(sp.parse(TextResponse(LIST_URL, body=b"", encoding="utf-8"), session="2025-2026"))
+    assert health_reason(sp.notes[0][1], "nb") == "eksport/saker for sesjon 2025-2026 feilet (svaret kan ikke leses: tomt svar)"
+    # …as the hearings' spider says it of its list (the same reader)
+    assert health_reason("fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger unreadable "
+                         "(empty body))", "nb") == (
+        "reservekanalen er i bruk: eksport/saker + eksport/sak HOERFRIST (eksport/horinger kan ikke leses (tomt svar))")

@@ -435,6 +435,9 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"some eksport/sak answers failed \(HTTP (?P<status>\d{3})\): kept the list's fields",
      N_("some eksport/sak answers failed (HTTP %(status)s): the list's fields were kept")),
     (r"eksport/saker has no cases", N_("eksport/saker has no cases")),
+    # …and why one session's list was not read (no_stortinget_spu: `why`; the reader's reason, `error`)
+    (r"unreadable: (?P<error>.+)", N_("the answer is unreadable: %(error)s")),
+    (r"no saker_liste in the answer", N_("the answer holds no saker_liste")),
     # the watchlist's entries, Have your say's and the answers' rarer notes, the OECD case pages
     (r"watchlist CELEX (?P<celex>'[^']*') \((?P<id>[^)]*)\) is not a CELEX number: not queried",
      N_("watched CELEX %(celex)s (%(id)s) is not a CELEX number: not queried")),
@@ -574,6 +577,14 @@ def named_pages(text: str, lang: str) -> str:
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+#: why an answer of the Stortinget export could not be read, in its reader's own words
+#: (crawlers.stortinget.read); a parser's message after "JSON: " or "XML: " is kept as it is
+ANSWER_ERRORS: dict[str, str] = {
+    "empty body": N_("an empty answer"), "JSON: not an object": N_("the JSON is not an object"),
+    "XML: no root element": N_("the XML has no root element"),
+}
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
     from tracker.i18n import format_date
 
@@ -584,6 +595,8 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
         values["pages"] = named_pages(values["pages"], lang)
     if values.get("causes"):
         values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
+    if values.get("error") in ANSWER_ERRORS:
+        values["error"] = gettext(lang, ANSWER_ERRORS[values["error"]])
     if values.get("what") in HEALTH_SUBJECTS:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
     if values.get("inner"):  # a reason inside a reason
