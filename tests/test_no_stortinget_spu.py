@@ -145,14 +145,40 @@ def test_a_bot_challenge_page_served_with_http_200_is_named_as_such():
     got = next(iter(sp.parse_case(file_response("no_stortinget_spu/challenge.html", f"{API}/sak?sakid=105870&format=json"),
                                   item=items["105870"].copy())))
     assert got["title"].startswith("Representantforslag") and got["extra"]["detail"] == "blocked 200"
-    assert [health_reason(reason, "nb") for _, reason in sp.notes] == [
-        "eksport/sak svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200); feltene fra listen er beholdt"]
+    assert health_line(sp) == ("amber", "1 detaljside blokkert (403/utfordring): «Representantforslag om at "
+                                        "oljefondet skal selge seg ut av…»")
     assert sp.crawler.stats.get_value("tracker/parse_errors") is None
     # another web page (an error page served with 200) is named as a web page
     sp = make_spider(NoStortingetSpuSpider)
     list(sp.parse(file_response("no_stortinget_spu/error.html", LIST_URL), session="2025-2026"))
     assert health_reason(sp.notes[0][1], "nb") == (
         "eksport/saker for sesjon 2025-2026 feilet (svarte med en HTML-side i stedet for JSON-eksporten (HTTP 200))")
+
+
+def health_line(sp) -> tuple[str, str]:
+    """The spider's crawl as `ncp-tracker health`, the digest and the web show it (in Bokmål)."""
+    from tracker.store.health import SourceRun, assess
+    from tracker.vocabulary import health_reason
+
+    status, reason = assess(SourceRun(sp.name, items_seen=3, notes=sp.notes, stats=sp.crawler.stats.get_stats()))
+    return status, health_reason(reason, "nb")
+
+
+def test_blocked_case_pages_are_counted_and_named_as_every_spiders_blocked_pages():
+    """A case page answered with a bot challenge (HTTP 200) or a 403 was not counted among the
+    blocked pages: health said «eksport/sak svarte med en robotsjekkside …» once however many were
+    blocked, naming none, and a 403 only «noen eksport/sak-svar feilet (HTTP 403)». Counted and
+    named now, as every other spider's blocked detail pages."""
+    sp = make_spider(NoStortingetSpuSpider)
+    for case_id, status in (("105870", 200), ("104917", 403), ("105849", 429)):
+        page = file_response("no_stortinget_spu/challenge.html", f"{API}/sak?sakid={case_id}&format=json", status=status)
+        got = next(iter(sp.parse_case(page, item=items[case_id].copy())))
+        assert got["extra"]["detail"] == f"blocked {status}"
+    assert sp.crawler.stats.get_value("tracker/detail_blocked") == 3
+    status, line = health_line(sp)
+    assert (status, line) == ("amber", "3 detaljsider blokkert (403/utfordring): «Representantforslag om at "
+                                       "oljefondet skal selge seg ut av…», «Bevilgninger på statsbudsjettet for "
+                                       "2026 vedrørende…», «Valg av medlemmer til Norges Banks representantskap»")
 
 
 def test_case_page_error_keeps_item():
