@@ -206,6 +206,22 @@ HEALTH_REASONS: MessageTable = message_table((
          "%(num)s detail pages blocked (403/challenge): %(pages)s", "num")),
     (r"(?P<num>\d+) detail pages? blocked \(403/challenge\)",
      NP_("%(num)s detail page blocked (403/challenge)", "%(num)s detail pages blocked (403/challenge)", "num")),
+    # pages of a kind whose block left something not updated (crawlers.notes.BLOCKED_KINDS), counted
+    (r"(?P<num>\d+) answer lists? blocked \(403/challenge\), answers not updated: (?P<pages>.+)",
+     NP_("%(num)s answer list blocked (403/challenge), answers not updated: %(pages)s",
+         "%(num)s answer lists blocked (403/challenge), answers not updated: %(pages)s", "num")),
+    (r"(?P<num>\d+) answer lists? blocked \(403/challenge\), answers not updated",
+     NP_("%(num)s answer list blocked (403/challenge), answers not updated",
+         "%(num)s answer lists blocked (403/challenge), answers not updated", "num")),
+    (r"(?P<num>\d+) OEIL procedure files? blocked \(403/challenge\), stage not updated: (?P<pages>.+)",
+     NP_("%(num)s procedure file of the Legislative Observatory blocked (403/challenge), stage not updated: %(pages)s",
+         "%(num)s procedure files of the Legislative Observatory blocked (403/challenge), stages not updated: "
+         "%(pages)s", "num")),
+    (r"(?P<num>\d+) OEIL procedure files? blocked \(403/challenge\), stage not updated",
+     NP_("%(num)s procedure file of the Legislative Observatory blocked (403/challenge), stage not updated",
+         "%(num)s procedure files of the Legislative Observatory blocked (403/challenge), stages not updated", "num")),
+    (r"OEIL procedure files blocked \(HTTP 403/429/challenge\): stage not updated",
+     N_("procedure files of the Legislative Observatory blocked (HTTP 403/429/challenge): stages not updated")),
     (r"(?P<num>\d+) spider errors?", NP_("%(num)s error while crawling", "%(num)s errors while crawling", "num")),
     (r"(?P<num>\d+) parse errors?", NP_("%(num)s parse error", "%(num)s parse errors", "num")),
     (r"(?P<num>\d+) unreadable date\(s\) left out \(line numbers (?P<lines>.+)\)",  # tracker.jobs.ingest
