@@ -287,3 +287,16 @@ def test_blocked_pages_keep_what_else_the_notes_tell():
         "searchInitiatives page 2: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser; "
         "detaljsider blokkert av robots.txt (ikke hentet): feltene beholdt fra oversikten; "
         "2 detaljsider blokkert (403/utfordring): «Batterier», «Emballasje»")
+
+
+def test_a_day_without_a_recording_is_named_as_the_folder_a_person_types():
+    """«den avspilte dagen tir. 24.11.2026 har ikke noe opptak av denne kilden»: the folder to
+    record into or to give `--replay` is named 2026-11-24, which the reader had to work out. The
+    folder's name is said now, and its day beside it."""
+    from tracker.jobs.crawl import unrecorded_reason
+    from tracker.vocabulary import health_reason
+
+    reason = unrecorded_reason("2026-11-24")
+    assert health_reason(reason, "nb") == ("ingen innspilte svar: den avspilte dagen 2026-11-24 (tir. 24.11.2026) har "
+                                           "ikke noe opptak av denne kilden")
+    assert health_reason(reason, "en").startswith("no recorded responses: the replayed day 2026-11-24 (Tue")

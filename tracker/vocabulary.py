@@ -240,8 +240,9 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
-    (r"no recorded responses: the replayed day (?P<day>\S+) has no recording of this source",  # tracker.jobs.crawl
-     N_("no recorded responses: the replayed day %(day)s has no recording of this source")),
+    # the day named as the folder `--replay` is given (its ISO `folder`), and as the digest writes days
+    (r"no recorded responses: the replayed day (?P<folder>\S+) has no recording of this source",  # tracker.jobs.crawl
+     N_("no recorded responses: the replayed day %(folder)s (%(day)s) has no recording of this source")),
     (r"vanish guard: (?P<num>\d+) of (?P<total>\d+) open items missing from the listing; none marked vanished "
      r"\(broken page\?\)",
      N_("vanish guard: %(num)s of %(total)s open items missing from the listing; none marked vanished (a broken "
@@ -605,8 +606,10 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
     from tracker.i18n import format_date
 
     for key, value in values.items():  # «tir. 20.10.2026», as the digest writes days
-        if value and _ISO_DAY.fullmatch(value):
+        if value and key != "folder" and _ISO_DAY.fullmatch(value):
             values[key] = format_date(value, lang) or value
+    if values.get("folder"):  # a folder's name, as a person types it (`--replay 2026-11-24`), and its day
+        values["day"] = format_date(values["folder"], lang) or values["folder"]
     if values.get("pages"):
         values["pages"] = named_pages(values["pages"], lang)
     if values.get("causes"):
