@@ -426,6 +426,12 @@ HEALTH_REASONS: MessageTable = message_table((
      r"changed\?\): no hearing read, the stored ones are kept",
      N_("eksport/horinger: field(s) missing from every hearing (%(num)s): %(fields)s (has the export changed?): no "
         "hearing read, the stored ones are kept")),
+    # …and a hearing's or case's status or type of a shape or word the export did not give (stortinget.drift)
+    (r"(?P<what>eksport/\S+): unknown values of '(?P<field>[^']+)': (?P<values>.+) \(has the export changed\?\)",
+     N_("%(what)s: unknown values of '%(field)s': %(values)s (has the export changed?)")),
+    (r"(?P<what>eksport/\S+): the field '(?P<field>[^']+)' is missing from every entry \((?P<num>\d+)\) \(has the "
+     r"export changed\?\)",
+     N_("%(what)s: the field '%(field)s' is missing from every entry (%(num)s) (has the export changed?)")),
     (r"(?P<what>.+?) answered a bot challenge page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
      N_("%(what)s answered a bot challenge page instead of the JSON export (HTTP %(status)s)")),
     (r"(?P<what>.+?) answered an HTML page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
@@ -610,8 +616,9 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
             values[key] = format_date(value, lang) or value
     if values.get("folder"):  # a folder's name, as a person types it (`--replay 2026-11-24`), and its day
         values["day"] = format_date(values["folder"], lang) or values["folder"]
-    if values.get("pages"):
-        values["pages"] = named_pages(values["pages"], lang)
+    for key in ("pages", "values"):  # "«A», «B» and 4 more"
+        if values.get(key):
+            values[key] = named_pages(values[key], lang)
     if values.get("causes"):
         values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
     if values.get("error") in ANSWER_ERRORS:

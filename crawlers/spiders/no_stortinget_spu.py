@@ -115,6 +115,8 @@ class NoStortingetSpuSpider(TrackerSpider):
             self._failed(session, "no saker_liste in the answer")
             return
         cases = api.cases(root)
+        for changed in api.drift(root.items("saker_liste"), api.CASE_VALUES, "eksport/saker"):
+            self.note("amber", changed)  # a case's status or kind read from a changed export
         self._sessions_ok.append(session)
         self.count("cases_listed", len(cases))
         for case in cases:
