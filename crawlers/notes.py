@@ -28,6 +28,16 @@ BLOCKED_PAGES_STAT = "tracker/detail_blocked_pages"
 #: the note of a detail page refused (crawlers.spiders.base: `detail_usable`, after "{what} "): the
 #: count of blocked pages that tracker.store.health writes says it, so health leaves it out
 DETAIL_BLOCKED = "blocked (HTTP 403/429/challenge): fields kept from the listing and earlier runs"
+#: the notes of pages refused that say what was not updated instead of "fields kept" (the spider's
+#: note → the noun of its pages and what their block left out): health writes each such note once,
+#: with how many pages and the first few named ("2 answer lists blocked (403/challenge), answers not
+#: updated: «A», «B»"), in place of the note and of the count of "detail pages" beside it
+ANSWER_LISTS_BLOCKED = "answer lists blocked (HTTP 403/429/challenge): answers not updated"
+OEIL_BLOCKED = "OEIL procedure files blocked (HTTP 403/429/challenge): stage not updated"
+BLOCKED_KINDS: dict[str, tuple[str, str]] = {
+    ANSWER_LISTS_BLOCKED: ("answer list", "answers not updated"),
+    OEIL_BLOCKED: ("OEIL procedure file", "stage not updated"),
+}
 #: the shape `first_few` writes, for the tracker to read it back in the reader's language
 FIRST_FEW = re.compile(r"(?P<names>.+) and (?P<more>\d+) more")
 

@@ -36,6 +36,8 @@ from typing import Any
 from lxml import etree
 
 from crawlers.dates import parse_ms_date, parse_stortinget_datetime
+from crawlers.notes import PAGES_NAMED, tally
+from crawlers.text import is_web_page
 
 API = "https://data.stortinget.no/eksport"
 NAMESPACE = "http://data.stortinget.no"
@@ -116,6 +118,11 @@ class Node:
         """True when the child `name` is there at all, also when it is null, nil or empty."""
         raise NotImplementedError
 
+    def nested(self, name: str) -> bool:
+        """True when the child `name` holds an object or a list where a value (text, a number, a
+        date) was expected: `text` reads None from it."""
+        raise NotImplementedError
+
     def flag(self, name: str) -> bool:
         return (self.text(name) or "").lower() == "true"
 
@@ -136,6 +143,9 @@ class JsonNode(Node):
 
     def has(self, name: str) -> bool:
         return name in self.data
+
+    def nested(self, name: str) -> bool:
+        return isinstance(self.data.get(name), dict | list)
 
     def items(self, name: str) -> list[Node]:
         value = self.data.get(name)
@@ -189,6 +199,10 @@ class XmlNode(Node):
     def has(self, name: str) -> bool:
         return any(_local(c.tag) == name for c in self.element)
 
+    def nested(self, name: str) -> bool:
+        child = self._child(name)
+        return child is not None and any(isinstance(c.tag, str) for c in child)
+
     def items(self, name: str) -> list[Node]:
         child = self._child(name)
         if child is None:
@@ -225,20 +239,13 @@ def read(body: bytes | None) -> tuple[Node | None, str | None]:
     return XmlNode(root), None
 
 
-def html_answer(body: bytes | None, content_type: str | None = None) -> bool:
-    """True when an answer is a web page (a bot challenge, an error or a login page) rather than
-    the export in either form."""
-    head = (body or b"").lstrip()[:100].lower()
-    return "html" in (content_type or "").lower() or head.startswith((b"<!doctype html", b"<html"))
-
-
 def refused(response: Any, *, blocked: bool, error_from: int = 300) -> str | None:
     """What an answer that is not the export was — an HTTP status from `error_from` on, a
     `blocked` answer (the spider's `is_blocked`), a web page (a challenge, an error or login page
     served with HTTP 200): "answered HTTP 503", "answered a bot challenge page instead of the JSON
     export (HTTP 200)"; None for the export. The one decision of both Stortinget spiders."""
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-    if not (response.status >= error_from or blocked or html_answer(response.body, content_type)):
+    if not (response.status >= error_from or blocked or is_web_page(response.body, content_type)):
         return None
     if response.status >= 300:
         return f"answered HTTP {response.status}"
@@ -325,6 +332,50 @@ def current_session(root: Node) -> str | None:
 def cases(root: Node) -> list[Case]:
     """``eksport/saker``: every case of the list (a case without id has id "")."""
     return [_case(n) for n in root.items("saker_liste")]
+
+
+#: the words the export gives in the fields an item's status and kind are read from, each field
+#: with its known words (None: any text, no real answer shows its words). A case's: as the real
+#: 2011-2012 `eksport/saker` (tests/fixtures/real/no_stortinget_horinger/) gives them, and the
+#: words a case ends with that the spiders act on (`trukket`, `bortfalt`: documented, not seen)
+CASE_VALUES: dict[str, frozenset[str] | None] = {
+    "status": frozenset({"mottatt", "til_behandling", "behandlet", "trukket", "bortfalt"}),
+    "type": frozenset({"alminneligsak", "budsjett", "lovsak"}),
+}
+#: a hearing's (`eksport/horinger`): no real answer shows them (docs/sources.md §2 names them; the
+#: real hearing object it quotes lacks them), so only their shape is known: text or null
+HEARING_VALUES: dict[str, frozenset[str] | None] = {"status": None, "status_info_tekst": None, "type": None}
+
+
+def drift(objects: list[Node], known: dict[str, frozenset[str] | None], what: str) -> list[str]:
+    """What of the `known` fields of `objects` (the entries of one answer of endpoint `what`) is no
+    longer as the export gave it, one line each: a value that is an object or a list (a changed
+    shape: `text` reads nothing from it), a word not among the field's known words (a changed
+    vocabulary; any letter case), a field with known words that no entry has any more (a renamed
+    key: the real answer has it in every entry). What is read from such a field is not what it
+    was: the spiders say so in health (tracker.vocabulary reads these lines)."""
+    out = []
+    for name, words in known.items():
+        if objects and words is not None and not any(o.has(name) for o in objects):
+            out.append(f"{what}: the field '{name}' is missing from every entry ({len(objects)}) "
+                       "(has the export changed?)")
+            continue
+        odd: dict[str, int] = {}
+        for o in objects:
+            value = o.text(name)
+            if o.nested(name):
+                shown = "{…}"
+            elif value is not None and words is not None and value.lower() not in words:
+                shown = repr(value)
+            else:
+                continue
+            odd[shown] = odd.get(shown, 0) + 1
+        if odd:
+            values = sorted(odd.items(), key=lambda v: (-v[1], v[0]))
+            more = f" and {len(values) - PAGES_NAMED} more" if len(values) > PAGES_NAMED else ""
+            out.append(f"{what}: unknown values of '{name}': {tally(values[:PAGES_NAMED])}{more} "
+                       "(has the export changed?)")
+    return out
 
 
 def has_list(root: Node, name: str) -> bool:

@@ -114,6 +114,22 @@ def as_utf8(text: str, xml: bool) -> bytes:
     return text.encode("utf-8")
 
 
+#: the tags a web page begins with (after an XML declaration or a comment too: in its first KB)
+_WEB_PAGE_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>/]", re.I)
+
+
+def is_web_page(body: bytes | None, content_type: str | None = None) -> bool:
+    """True when an answer is a web page (HTML: a bot challenge, an error or login page, a web
+    app's empty shell) rather than the data asked for: served as HTML (`content_type`), or its
+    first bytes are markup with an HTML tag in the first kilobyte. JSON, a PDF, a .docx or an XML
+    export is not one, also when a string of it holds HTML. The one test of it (the Stortinget
+    export, Have your say's API, a document)."""
+    if "html" in (content_type or "").lower():
+        return True
+    head = (body or b"")[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and _WEB_PAGE_TAG.search(head) is not None
+
+
 def clean_text(value: str | None, *, single_line: bool = False) -> tuple[str | None, bool]:
     """Whitespace and control characters out, mojibake (UTF-8 read as Latin-1) repaired.
 

@@ -280,7 +280,7 @@ def test_a_source_the_replayed_day_did_not_record_is_red_that_day_not_yesterdays
     assert first.returncode == 0, first.stderr[-2000:]
     second = cli("run", "--replay", str(days / "2026-11-24"), *args, db=db)
     assert second.returncode == 2, second.stderr[-2000:]
-    assert re.search(r"\[FAIL\] Norges Bank Investment Management \(NBIM\) \(no_nbim\) +FEILER +saker: +0 .* ingen innspilte svar: den avspilte dagen tir\. 24\.11\.2026 har "
+    assert re.search(r"\[FAIL\] Norges Bank Investment Management \(NBIM\) \(no_nbim\) +FEILER +saker: +0 .* ingen innspilte svar: den avspilte dagen 2026-11-24 \(tir\. 24\.11\.2026\) har "
                      r"ikke noe opptak av denne kilden", second.stderr), second.stderr[-2000:]
     assert "feil: kilde(r) som feiler: no_nbim" in second.stderr
     health = cli("health", "--as-of", "2026-11-24T12:00", "--format", "jsonl", db=db)
@@ -288,7 +288,8 @@ def test_a_source_the_replayed_day_did_not_record_is_red_that_day_not_yesterdays
     assert health.returncode == 2 and rows["no_nbim"]["status"] == "red"
     assert rows["no_lovdata"]["status"] == "green"
     digest = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
-    why = "ingen innspilte svar: den avspilte dagen tir. 24.11.2026 har ikke noe opptak av denne kilden"
+    # the day as its folder is named, as `--replay` is given it, and as the digest writes days
+    why = "ingen innspilte svar: den avspilte dagen 2026-11-24 (tir. 24.11.2026) har ikke noe opptak av denne kilden"
     assert f"> **⚠ 1 kilde feiler: Norges Bank Investment Management (NBIM) ({why})**" in digest
     row = next(line for line in digest.splitlines() if line.startswith("| Norges Bank Investment Management"))
     assert row == f"| Norges Bank Investment Management (NBIM) | **FEILER** | 0 | tir. 24.11.2026 kl. 06.00 | {why} |"

@@ -187,6 +187,74 @@ def test_blocked_detail_pages_are_named_in_health_first_few_and_how_many_more(db
         "amber", "1 detail page blocked (403/challenge): «Taksonomien»")
 
 
+def test_many_oeil_procedures_blocked_are_one_line_naming_the_first_few(db, as_of):
+    """OEIL with many watched procedures blocked wrote a note per procedure, and the digest's source
+    status one clause each («lovgivningsobservatoriet blokkerte forespørselen (HTTP 403) for …:
+    stadiet er ikke oppdatert; …» ×6). One line now, as every spider's blocked pages: how many,
+    the first few named, and what was not updated."""
+    import tracker.digest as digest
+    from crawlers.report import build_report
+    from crawlers.spiders.eu_oeil import EuOeilSpider, procedure_url
+    from tests.support import file_response, make_spider
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.store import merge as store
+    from tracker.vocabulary import health_reason
+
+    refs = ["2022/0051(COD)", *(f"2023/00{n}(COD)" for n in range(80, 86))]
+    spider = make_spider(EuOeilSpider, procedures=",".join(refs))
+    items = list(spider.parse(file_response("eu_oeil/csddd.html", procedure_url(refs[0])), reference=refs[0]))
+    for ref in refs[1:]:
+        blocked = file_response("eu_oeil/no_structure.html", procedure_url(ref), status=403)
+        assert list(spider.parse(blocked, reference=ref)) == []
+    report = Report.from_item(dict(build_report(spider, spider.crawler.stats.get_stats())))
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[spider.name])
+    row = store_crawl(db, run_id=run, as_of=as_of, report=report, items=[dict(i) for i in items])
+    store.finish_run(db, run, 0)
+    store.complete_run(db, run)
+    assert (row["status"], row["reason"]) == (
+        "amber", "6 OEIL procedure files blocked (403/challenge), stage not updated: 2023/0080(COD), 2023/0081(COD), "
+                 "2023/0082(COD) and 3 more")
+    nb = ("6 prosedyrefiler i lovgivningsobservatoriet blokkert (403/utfordring), stadiene er ikke oppdatert: "
+          "2023/0080(COD), 2023/0081(COD), 2023/0082(COD) og 3 til")
+    assert health_reason(row["reason"], "nb") == nb
+    health = digest.render_markdown(digest.build_digest(db, as_of=as_of)).split("## Kildenes helse", 1)[1]
+    assert nb in health and health.count("lovgivningsobservatoriet") == 1, health
+
+
+def test_blocked_answer_lists_are_one_line_saying_what_was_not_updated_and_which(db, as_of):
+    """A blocked answer list showed two lines saying one thing twice, half each: «svarlistene
+    blokkert (HTTP 403/429/robotsjekk): svarene er ikke oppdatert; 1 detaljside blokkert
+    (403/utfordring): https://www.regjeringen.no/…?showSvar=true…» — the list called a detail page,
+    named by its address. One line now: how many lists, that their answers were not updated, and
+    which hearings (their titles, as `ncp-tracker answers` passes them)."""
+    from crawlers.report import build_report
+    from crawlers.spiders.no_regjeringen_horingssvar import NoRegjeringenHoringssvarSpider
+    from tests.support import file_response, make_spider
+    from tracker.jobs.storing import Report, store_crawl
+    from tracker.store import merge as store
+    from tracker.vocabulary import health_reason
+
+    read = "https://www.regjeringen.no/no/dokumenter/hoyring---evalueringen-av-offentleglova/id2477095/"
+    hearings = {str(n): {"url": f"https://www.regjeringen.no/no/dokumenter/id{n}/", "status": "closed",
+                         "title": f"Høring om endringer i forskrift nr. {n}"} for n in (2477096, 2477097)}
+    spider = make_spider(NoRegjeringenHoringssvarSpider, hearings={**hearings, "2477095": {"url": read}})
+    for n, info in hearings.items():
+        page = file_response("no_regjeringen_horingssvar/list_page1.html", info["url"] + "?showSvar=true", status=403)
+        assert list(spider.parse(page, hearing_id=n, detail_url=info["url"])) == []
+    for page in (1, 2):
+        answers = file_response(f"no_regjeringen_horingssvar/list_page{page}.html",
+                                f"{read}?showSvar=true&consterm=&page={page}&isFilterOpen=true")
+        list(spider.parse(answers, hearing_id="2477095", detail_url=read, page=page))
+    report = Report.from_item(dict(build_report(spider, spider.crawler.stats.get_stats())))
+    run = store.start_run(db, as_of=as_of, mode="test", sources=[spider.name])
+    row = store_crawl(db, run_id=run, as_of=as_of, report=report, items=[])
+    assert row["status"] == "amber", row
+    shown = health_reason(row["reason"], "nb").split("; ")
+    assert shown[0] == ("2 svarlister blokkert (403/utfordring), svarene er ikke oppdatert: «Høring om endringer i "
+                        "forskrift nr. 2477096», «Høring om endringer i forskrift nr. 2477097»"), shown
+    assert not [part for part in shown[1:] if "blokkert" in part], shown  # said once
+
+
 def test_blocked_pages_keep_what_else_the_notes_tell():
     """With pages counted as blocked, health dropped every other note holding the word "blocked":
     a watched EU file's «stage not updated» (OEIL), a blocked page of Have your say's listing, a
@@ -205,8 +273,8 @@ def test_blocked_pages_keep_what_else_the_notes_tell():
     status, reason = assess(SourceRun("eu_oeil", items_seen=len(seen), notes=spider.notes,
                                       stats=spider.crawler.stats.get_stats()))
     assert (status, health_reason(reason, "nb")) == (
-        "amber", "lovgivningsobservatoriet blokkerte forespørselen (HTTP 403) for 2023/0085(COD): stadiet er ikke "
-                 "oppdatert")
+        "amber", "1 prosedyrefil i lovgivningsobservatoriet blokkert (403/utfordring), stadiet er ikke oppdatert: "
+                 "2023/0085(COD)")
     # a listing page and robots.txt besides the detail pages: each said once
     run = SourceRun("eu_haveyoursay", items_seen=40, stats={
         "tracker/detail_blocked": 2, "tracker/detail_blocked_pages": ["«Batterier»", "«Emballasje»"]}, notes=[
@@ -219,3 +287,16 @@ def test_blocked_pages_keep_what_else_the_notes_tell():
         "searchInitiatives page 2: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser; "
         "detaljsider blokkert av robots.txt (ikke hentet): feltene beholdt fra oversikten; "
         "2 detaljsider blokkert (403/utfordring): «Batterier», «Emballasje»")
+
+
+def test_a_day_without_a_recording_is_named_as_the_folder_a_person_types():
+    """«den avspilte dagen tir. 24.11.2026 har ikke noe opptak av denne kilden»: the folder to
+    record into or to give `--replay` is named 2026-11-24, which the reader had to work out. The
+    folder's name is said now, and its day beside it."""
+    from tracker.jobs.crawl import unrecorded_reason
+    from tracker.vocabulary import health_reason
+
+    reason = unrecorded_reason("2026-11-24")
+    assert health_reason(reason, "nb") == ("ingen innspilte svar: den avspilte dagen 2026-11-24 (tir. 24.11.2026) har "
+                                           "ikke noe opptak av denne kilden")
+    assert health_reason(reason, "en").startswith("no recorded responses: the replayed day 2026-11-24 (Tue")

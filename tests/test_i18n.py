@@ -346,9 +346,9 @@ SPIDER_NOTES = [
      "EU-tidendes RSS feilet (TimeoutError)"),
     ("eu_cellar", "not found in Cellar ", "watchlist CELEX 32024R1781 (espr) not found in Cellar (4 related works, but not "
      "the act itself)", "overvåket CELEX 32024R1781 (espr) finnes ikke i Cellar (4 beslektede verk, men ikke selve rettsakten)"),
-    ("eu_oeil", "OEIL blocked (HTTP {response.status}) for {reference}: stage not updated",
-     "OEIL blocked (HTTP 403) for 2022/0051(COD): stage not updated",
-     "lovgivningsobservatoriet blokkerte forespørselen (HTTP 403) for 2022/0051(COD): stadiet er ikke oppdatert"),
+    ("notes", "OEIL procedure files blocked (HTTP 403/429/challenge): stage not updated",
+     "OEIL procedure files blocked (HTTP 403/429/challenge): stage not updated",
+     "prosedyrefiler i lovgivningsobservatoriet blokkert (HTTP 403/429/robotsjekk): stadiene er ikke oppdatert"),
     ("eu_oeil", "OEIL request failed for {ref} ({failure.type.__name__})", "OEIL request failed for 2022/0051(COD) (TimeoutError)",
      "forespørselen til lovgivningsobservatoriet for 2022/0051(COD) feilet (TimeoutError)"),
     ("no_regjeringen_horinger", "on the detail page, ", "hearing 3150100: deadline 2026-12-11 on the detail page, "
@@ -356,7 +356,7 @@ SPIDER_NOTES = [
     ("no_regjeringen_horinger", "hearings read from the listing instead ({pages} page(s))",
      "feed answered HTTP 503; hearings read from the listing instead (2 page(s))",
      "nyhetsstrømmen svarte HTTP 503; høringene ble lest fra listen i stedet (2 side(r))"),
-    ("no_regjeringen_horingssvar", "answer lists blocked (HTTP 403/429/challenge): answers not updated",
+    ("notes", "answer lists blocked (HTTP 403/429/challenge): answers not updated",
      "answer lists blocked (HTTP 403/429/challenge): answers not updated",
      "svarlistene blokkert (HTTP 403/429/robotsjekk): svarene er ikke oppdatert"),
     ("eu_haveyoursay", "searchInitiatives has {total_pages} pages; {why}", "searchInitiatives has 9 pages; only 5 read",

@@ -436,3 +436,19 @@ def test_answer_list_forbidden_by_robots_is_never_fetched_and_says_so(tmp_path):
     (note,) = run["notes"]
     assert note[0] == "amber" and note[1].startswith("answer lists blocked by robots.txt (not fetched)")
     assert run["stats"]["tracker/robots_blocked"] == 1
+
+
+def test_the_hearings_to_check_carry_their_title_which_names_a_blocked_list(db, as_of):
+    """`ncp-tracker answers` passes each hearing's title, so health names a blocked answer list by
+    its hearing (test_health: «2 svarlister blokkert …: «Høyring …»»), not by its address."""
+    from tracker.workbench.answers import hearings_to_check
+
+    db["items"].insert({"id": "regjeringen:2477095", "source": "no_regjeringen_horinger", "kind": "hearing",
+                        "native_id": "2477095", "title": "Høyring - evalueringen av offentleglova", "url": DETAIL,
+                        "deadline": "2016-05-25T23:59:59+02:00", "status": "closed"})  # fmt: skip
+    todo = hearings_to_check(db, as_of)
+    assert todo["2477095"]["title"] == "Høyring - evalueringen av offentleglova"
+    spider = make_spider(NoRegjeringenHoringssvarSpider, hearings=todo)
+    list(spider.parse(file_response("no_regjeringen_horingssvar/challenge.html", PAGE1, status=403),
+                      hearing_id="2477095", detail_url=DETAIL))
+    assert spider.crawler.stats.get_value("tracker/detail_blocked_pages") == ["«Høyring - evalueringen av offentleglova»"]

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from scrapy import Request
+from scrapy.http import TextResponse
 
 from crawlers.spiders.no_stortinget_spu import NoStortingetSpuSpider, session_ids
 from crawlers.stortinget import API, cases_url
@@ -144,14 +145,40 @@ def test_a_bot_challenge_page_served_with_http_200_is_named_as_such():
     got = next(iter(sp.parse_case(file_response("no_stortinget_spu/challenge.html", f"{API}/sak?sakid=105870&format=json"),
                                   item=items["105870"].copy())))
     assert got["title"].startswith("Representantforslag") and got["extra"]["detail"] == "blocked 200"
-    assert [health_reason(reason, "nb") for _, reason in sp.notes] == [
-        "eksport/sak svarte med en robotsjekkside i stedet for JSON-eksporten (HTTP 200); feltene fra listen er beholdt"]
+    assert health_line(sp) == ("amber", "1 detaljside blokkert (403/utfordring): «Representantforslag om at "
+                                        "oljefondet skal selge seg ut av…»")
     assert sp.crawler.stats.get_value("tracker/parse_errors") is None
     # another web page (an error page served with 200) is named as a web page
     sp = make_spider(NoStortingetSpuSpider)
     list(sp.parse(file_response("no_stortinget_spu/error.html", LIST_URL), session="2025-2026"))
     assert health_reason(sp.notes[0][1], "nb") == (
         "eksport/saker for sesjon 2025-2026 feilet (svarte med en HTML-side i stedet for JSON-eksporten (HTTP 200))")
+
+
+def health_line(sp) -> tuple[str, str]:
+    """The spider's crawl as `ncp-tracker health`, the digest and the web show it (in Bokmål)."""
+    from tracker.store.health import SourceRun, assess
+    from tracker.vocabulary import health_reason
+
+    status, reason = assess(SourceRun(sp.name, items_seen=3, notes=sp.notes, stats=sp.crawler.stats.get_stats()))
+    return status, health_reason(reason, "nb")
+
+
+def test_blocked_case_pages_are_counted_and_named_as_every_spiders_blocked_pages():
+    """A case page answered with a bot challenge (HTTP 200) or a 403 was not counted among the
+    blocked pages: health said «eksport/sak svarte med en robotsjekkside …» once however many were
+    blocked, naming none, and a 403 only «noen eksport/sak-svar feilet (HTTP 403)». Counted and
+    named now, as every other spider's blocked detail pages."""
+    sp = make_spider(NoStortingetSpuSpider)
+    for case_id, status in (("105870", 200), ("104917", 403), ("105849", 429)):
+        page = file_response("no_stortinget_spu/challenge.html", f"{API}/sak?sakid={case_id}&format=json", status=status)
+        got = next(iter(sp.parse_case(page, item=items[case_id].copy())))
+        assert got["extra"]["detail"] == f"blocked {status}"
+    assert sp.crawler.stats.get_value("tracker/detail_blocked") == 3
+    status, line = health_line(sp)
+    assert (status, line) == ("amber", "3 detaljsider blokkert (403/utfordring): «Representantforslag om at "
+                                       "oljefondet skal selge seg ut av…», «Bevilgninger på statsbudsjettet for "
+                                       "2026 vedrørende…», «Valg av medlemmer til Norges Banks representantskap»")
 
 
 def test_case_page_error_keeps_item():
@@ -280,3 +307,30 @@ def test_a_change_recorded_in_the_old_wording_reads_in_the_new_one_after_the_mig
     assert json.loads(updated["before"]) == {"body": "Status: mottatt\nKomité: Finanskomiteen"}
     again = stored(db, "2026-11-24")
     assert list(db.query("select item_id, kind from events where run_id = ?", [again])) == []
+
+
+def test_a_session_list_that_cannot_be_read_says_why_in_the_readers_language():
+    """An answer that is no list of cases read «eksport/saker for sesjon 2025-2026 feilet
+    (unreadable: XML: …)» and «(no saker_liste in the answer)» in Bokmål: the reason of health,
+    the digest and the web half English. Both read in the reader's language now, as every other
+    note does (tracker.vocabulary's HEALTH_REASONS); a parser's own message stays as it is."""
+    from tracker.vocabulary import health_reason
+
+    sp = make_spider(NoStortingetSpuSpider)
+    answers = {"2026-2027": b"<saker><sak>", "2025-2026": b'{"sesjon_id": "2025-2026"}'}
+    for session, body in answers.items():
+        list(sp.parse(TextResponse(cases_url(session), body=body, encoding="utf-8"), session=session))
+    amber, red = (health_reason(reason, "nb") for _, reason in sp.notes)
+    assert amber.startswith("eksport/saker for sesjon 2026-2027 feilet (svaret kan ikke leses: XML: "), amber
+    assert red.startswith("eksport/saker feilet for alle sesjoner (2026-2027: svaret kan ikke leses: XML: "), red
+    assert red.endswith("; 2025-2026: svaret har ingen saker_liste)"), red
+    assert "unreadable" not in amber + red and "in the answer" not in red
+    assert health_reason(sp.notes[-1][1], "en").endswith("; 2025-2026: the answer holds no saker_liste)")
+    # an empty answer: the reader's own words, not the parser's
+    sp = make_spider(NoStortingetSpuSpider)
+    list(sp.parse(TextResponse(LIST_URL, body=b"", encoding="utf-8"), session="2025-2026"))
+    assert health_reason(sp.notes[0][1], "nb") == "eksport/saker for sesjon 2025-2026 feilet (svaret kan ikke leses: tomt svar)"
+    # …as the hearings' spider says it of its list (the same reader)
+    assert health_reason("fallback channel in use: eksport/saker + eksport/sak HOERFRIST (eksport/horinger unreadable "
+                         "(empty body))", "nb") == (
+        "reservekanalen er i bruk: eksport/saker + eksport/sak HOERFRIST (eksport/horinger kan ikke leses (tomt svar))")

@@ -145,3 +145,76 @@ def test_missing_keys_tells_a_renamed_key_from_values_given_as_null():
     nil, _ = api.read((HERE / "horinger.xml").read_bytes().replace(b"<skriftlig>false</skriftlig>",
                                                                    b'<skriftlig i:nil="true" />'))
     assert api.missing_keys(api.hearings(nil)) == []
+
+
+# ---------------------------------------------------------------- the status and type fields drifting
+
+
+def test_the_real_export_gives_the_known_status_and_type_words_and_so_does_every_fixture():
+    """The words the drift check knows are the real 2011-2012 `eksport/saker`'s (the ground truth),
+    in both forms; no fixture or replayed day of ours gives another."""
+    for path in (REAL, TWIN):
+        cases = root(path).items("saker_liste")
+        assert {c.text("status") for c in cases} == {"behandlet", "mottatt", "til_behandling"}
+        assert {c.text("type") for c in cases} == {"alminneligsak", "budsjett", "lovsak"}
+        assert api.drift(cases, api.CASE_VALUES, "eksport/saker") == []
+    for path in [*FIXTURES.glob("no_stortinget_*/saker*.json"), *(FIXTURES.parent.parent / "data/replay").glob(
+            "*/no_stortinget_spu/saker*.json")]:
+        assert api.drift(root(path).items("saker_liste"), api.CASE_VALUES, "eksport/saker") == [], path
+    assert api.drift(root(HERE / "horinger.json").items("horinger_liste"), api.HEARING_VALUES, "eksport/horinger") == []
+
+
+def _changed(cases: list[dict]) -> bytes:
+    import json
+
+    return json.dumps({"sesjon_id": "2025-2026", "saker_liste": cases}).encode()
+
+
+def _health(spider) -> tuple[str, str]:
+    from tracker.store.health import SourceRun, assess
+    from tracker.vocabulary import health_reason
+
+    status, reason = assess(SourceRun(spider.name, items_seen=2, notes=spider.notes,
+                                      stats=spider.crawler.stats.get_stats()))
+    return status, health_reason(reason, "nb")
+
+
+def test_a_case_status_or_type_of_a_changed_shape_or_word_turns_health_amber_naming_it():
+    """`status` and `type` were read without a check: a status become an object read as none (the
+    case's status silently unknown), a new word went by (the fund's cases and the fallback's
+    pending cases are chosen by it), a renamed key emptied every case — the source stayed green.
+    Health says which field changed and how now, in the reader's language."""
+    case = {"id": 105870, "tittel": "Statens pensjonsfond utland 2026", "komite": {"id": "FINANS", "navn": "Finanskomiteen"}}
+    sp = make_spider(NoStortingetSpuSpider)
+    body = _changed([{**case, "status": {"id": "behandlet", "navn": "Behandlet"}, "type": "alminneligsak"},
+                     {**case, "id": 105871, "status": "til_behandling", "type": "lovforslag"},
+                     {**case, "id": 105872, "status": "Ferdig", "type": "lovforslag"}])
+    list(sp.parse(scrapy.http.TextResponse(api.cases_url("2025-2026"), body=body, encoding="utf-8"),
+                  session="2025-2026"))
+    assert _health(sp) == ("amber", "eksport/saker: ukjente verdier i feltet 'status': 'Ferdig' ×1, {…} ×1 (er eksporten "
+                                    "endret?); eksport/saker: ukjente verdier i feltet 'type': 'lovforslag' (er "
+                                    "eksporten endret?)")
+    # a renamed key: no case has it any more
+    sp = make_spider(NoStortingetSpuSpider)
+    body = _changed([{**case, "saksstatus": "behandlet", "type": "lovsak"}, {**case, "id": 105871, "type": "lovsak"}])
+    list(sp.parse(scrapy.http.TextResponse(api.cases_url("2025-2026"), body=body, encoding="utf-8"),
+                  session="2025-2026"))
+    assert _health(sp) == ("amber", "eksport/saker: feltet 'status' mangler i alle oppføringene (2) (er eksporten "
+                                    "endret?)")
+
+
+def test_a_hearings_status_fields_of_a_changed_shape_turn_health_amber():
+    """A hearing's `status`, `status_info_tekst` («Høringen er avlyst.») and `type` become objects
+    read as none, silently; health names the field now. Their words are not known from any real
+    answer, so only their shape is checked (text or null)."""
+    import json
+
+    data = json.loads((HERE / "horinger.json").read_text("utf-8"))
+    data["horinger_liste"][0]["status_info_tekst"] = {"tekst": "Høringen er avlyst.", "kode": "AVLYST"}
+    sp = make_spider(NoStortingetHoringerSpider)
+    sp.session = "2025-2026"
+    list(sp.parse(scrapy.http.TextResponse(api.hearings_url("2025-2026"), body=json.dumps(data).encode(),
+                                           encoding="utf-8")))
+    status, line = _health(sp)
+    assert (status, line) == ("amber", "eksport/horinger: ukjente verdier i feltet 'status_info_tekst': {…} (er "
+                                       "eksporten endret?)"), line

@@ -3,6 +3,7 @@ nodes with lxml directly, and must give exactly what parsel's Selector API gives
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,50 @@ def test_texts_outside_matches_the_xpaths_on_awkward_markup(html):
 ])  # fmt: skip
 def test_a_body_is_decoded_strictly_in_its_declared_encoding(body, declared, expected):
     assert decode_body(body, declared) == expected
+
+
+# ---------------------------------------------------------------- is this answer a web page?
+
+XHTML = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+         b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+         b'<title>Just a moment...</title></head><body>Checking your browser</body></html>')
+
+
+@pytest.mark.parametrize(("body", "content_type", "page"), [
+    (b"<!DOCTYPE html><html><body>Just a moment...</body></html>", "", True),
+    (b"\xef\xbb\xbf\r\n  <html lang='no'><head></head></html>", None, True),
+    (b"<HTML><BODY>Request Rejected</BODY></HTML>", "", True),
+    (XHTML, "application/xml", True),  # an XHTML page after an XML declaration
+    (b"<!-- proxy --><html><body>login</body></html>", "", True),
+    (b'{"x": 1}', "text/html; charset=utf-8", True),  # served as HTML: a web page whatever it holds
+    (b'{"description": "<html><body>a fragment</body></html>"}', "application/json", False),
+    (b'<?xml version="1.0"?><saker_oversikt xmlns="http://data.stortinget.no"><headline/></saker_oversikt>',
+     "application/xml", False),
+    (b"%PDF-1.7\n<html>", "application/pdf", False),
+    (b"", None, False), (None, None, False),
+])  # fmt: skip
+def test_a_web_page_is_told_from_the_data_asked_for(body, content_type, page):
+    from crawlers.text import is_web_page
+
+    assert is_web_page(body, content_type) is page
+
+
+def test_the_three_readers_of_an_answer_ask_the_one_test():
+    """The Stortinget export, Have your say's API and a document each had their own test of "a web
+    page instead of the data" (a BOM, an XHTML page or markup after a comment passed one and not
+    another). They ask crawlers.text.is_web_page now, and no other crawler module tests it."""
+    from pathlib import Path
+
+    from crawlers.spiders.documents import sniff
+    from crawlers.stortinget import read, refused
+
+    crawlers = Path(__file__).parent.parent / "crawlers"
+    copies = [p.relative_to(crawlers).as_posix() for p in crawlers.rglob("*.py")
+              if p.name != "text.py" and re.search(r'b"<!doctype html|b"<html|body\[:1\] == b"<"', p.read_text("utf-8"))]
+    assert copies == []
+    assert sniff(XHTML) == "html" and sniff(b"\xef\xbb\xbf<!DOCTYPE html><p>x") == "html"
+    # an XHTML challenge page served as XML is no export (it read as one: «no saker_liste in the answer»)
+    response = scrapy.http.Response("https://data.stortinget.no/eksport/saker?sesjonid=2025-2026", status=200,
+                                    body=XHTML, headers={"Content-Type": "application/xml"})
+    assert read(XHTML)[1] is None
+    assert refused(response, blocked=False) == "answered an HTML page instead of the JSON export (HTTP 200)"

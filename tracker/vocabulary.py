@@ -206,6 +206,22 @@ HEALTH_REASONS: MessageTable = message_table((
          "%(num)s detail pages blocked (403/challenge): %(pages)s", "num")),
     (r"(?P<num>\d+) detail pages? blocked \(403/challenge\)",
      NP_("%(num)s detail page blocked (403/challenge)", "%(num)s detail pages blocked (403/challenge)", "num")),
+    # pages of a kind whose block left something not updated (crawlers.notes.BLOCKED_KINDS), counted
+    (r"(?P<num>\d+) answer lists? blocked \(403/challenge\), answers not updated: (?P<pages>.+)",
+     NP_("%(num)s answer list blocked (403/challenge), answers not updated: %(pages)s",
+         "%(num)s answer lists blocked (403/challenge), answers not updated: %(pages)s", "num")),
+    (r"(?P<num>\d+) answer lists? blocked \(403/challenge\), answers not updated",
+     NP_("%(num)s answer list blocked (403/challenge), answers not updated",
+         "%(num)s answer lists blocked (403/challenge), answers not updated", "num")),
+    (r"(?P<num>\d+) OEIL procedure files? blocked \(403/challenge\), stage not updated: (?P<pages>.+)",
+     NP_("%(num)s procedure file of the Legislative Observatory blocked (403/challenge), stage not updated: %(pages)s",
+         "%(num)s procedure files of the Legislative Observatory blocked (403/challenge), stages not updated: "
+         "%(pages)s", "num")),
+    (r"(?P<num>\d+) OEIL procedure files? blocked \(403/challenge\), stage not updated",
+     NP_("%(num)s procedure file of the Legislative Observatory blocked (403/challenge), stage not updated",
+         "%(num)s procedure files of the Legislative Observatory blocked (403/challenge), stages not updated", "num")),
+    (r"OEIL procedure files blocked \(HTTP 403/429/challenge\): stage not updated",
+     N_("procedure files of the Legislative Observatory blocked (HTTP 403/429/challenge): stages not updated")),
     (r"(?P<num>\d+) spider errors?", NP_("%(num)s error while crawling", "%(num)s errors while crawling", "num")),
     (r"(?P<num>\d+) parse errors?", NP_("%(num)s parse error", "%(num)s parse errors", "num")),
     (r"(?P<num>\d+) unreadable date\(s\) left out \(line numbers (?P<lines>.+)\)",  # tracker.jobs.ingest
@@ -224,8 +240,9 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"zero items \((?P<detail>.*)\)", N_("zero items (%(detail)s)")),
     (r"crawl ended early: (?P<why>.*)", N_("crawl ended early: %(why)s")),
     (r"storing failed: (?P<error>.*)", N_("storing failed: %(error)s")),
-    (r"no recorded responses: the replayed day (?P<day>\S+) has no recording of this source",  # tracker.jobs.crawl
-     N_("no recorded responses: the replayed day %(day)s has no recording of this source")),
+    # the day named as the folder `--replay` is given (its ISO `folder`), and as the digest writes days
+    (r"no recorded responses: the replayed day (?P<folder>\S+) has no recording of this source",  # tracker.jobs.crawl
+     N_("no recorded responses: the replayed day %(folder)s (%(day)s) has no recording of this source")),
     (r"vanish guard: (?P<num>\d+) of (?P<total>\d+) open items missing from the listing; none marked vanished "
      r"\(broken page\?\)",
      N_("vanish guard: %(num)s of %(total)s open items missing from the listing; none marked vanished (a broken "
@@ -421,6 +438,12 @@ HEALTH_REASONS: MessageTable = message_table((
      r"changed\?\): no hearing read, the stored ones are kept",
      N_("eksport/horinger: field(s) missing from every hearing (%(num)s): %(fields)s (has the export changed?): no "
         "hearing read, the stored ones are kept")),
+    # …and a hearing's or case's status or type of a shape or word the export did not give (stortinget.drift)
+    (r"(?P<what>eksport/\S+): unknown values of '(?P<field>[^']+)': (?P<values>.+) \(has the export changed\?\)",
+     N_("%(what)s: unknown values of '%(field)s': %(values)s (has the export changed?)")),
+    (r"(?P<what>eksport/\S+): the field '(?P<field>[^']+)' is missing from every entry \((?P<num>\d+)\) \(has the "
+     r"export changed\?\)",
+     N_("%(what)s: the field '%(field)s' is missing from every entry (%(num)s) (has the export changed?)")),
     (r"(?P<what>.+?) answered a bot challenge page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
      N_("%(what)s answered a bot challenge page instead of the JSON export (HTTP %(status)s)")),
     (r"(?P<what>.+?) answered an HTML page instead of the JSON export \(HTTP (?P<status>\d{3})\)",
@@ -447,6 +470,9 @@ HEALTH_REASONS: MessageTable = message_table((
     (r"some eksport/sak answers failed \(HTTP (?P<status>\d{3})\): kept the list's fields",
      N_("some eksport/sak answers failed (HTTP %(status)s): the list's fields were kept")),
     (r"eksport/saker has no cases", N_("eksport/saker has no cases")),
+    # …and why one session's list was not read (no_stortinget_spu: `why`; the reader's reason, `error`)
+    (r"unreadable: (?P<error>.+)", N_("the answer is unreadable: %(error)s")),
+    (r"no saker_liste in the answer", N_("the answer holds no saker_liste")),
     # the watchlist's entries, Have your say's and the answers' rarer notes, the OECD case pages
     (r"watchlist CELEX (?P<celex>'[^']*') \((?P<id>[^)]*)\) is not a CELEX number: not queried",
      N_("watched CELEX %(celex)s (%(id)s) is not a CELEX number: not queried")),
@@ -602,16 +628,29 @@ def named_pages(text: str, lang: str) -> str:
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+#: why an answer of the Stortinget export could not be read, in its reader's own words
+#: (crawlers.stortinget.read); a parser's message after "JSON: " or "XML: " is kept as it is
+ANSWER_ERRORS: dict[str, str] = {
+    "empty body": N_("an empty answer"), "JSON: not an object": N_("the JSON is not an object"),
+    "XML: no root element": N_("the XML has no root element"),
+}
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
     from tracker.i18n import format_date
 
     for key, value in values.items():  # «tir. 20.10.2026», as the digest writes days
-        if value and _ISO_DAY.fullmatch(value):
+        if value and key != "folder" and _ISO_DAY.fullmatch(value):
             values[key] = format_date(value, lang) or value
-    if values.get("pages"):
-        values["pages"] = named_pages(values["pages"], lang)
+    if values.get("folder"):  # a folder's name, as a person types it (`--replay 2026-11-24`), and its day
+        values["day"] = format_date(values["folder"], lang) or values["folder"]
+    for key in ("pages", "values"):  # "«A», «B» and 4 more"
+        if values.get(key):
+            values[key] = named_pages(values[key], lang)
     if values.get("causes"):
         values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
+    if values.get("error") in ANSWER_ERRORS:
+        values["error"] = gettext(lang, ANSWER_ERRORS[values["error"]])
     if values.get("what") in HEALTH_SUBJECTS:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
     if values.get("inner"):  # a reason inside a reason

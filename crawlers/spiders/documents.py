@@ -31,6 +31,7 @@ from scrapy.http import Response
 
 from crawlers.middlewares import NOT_RECORDED
 from crawlers.spiders.base import TrackerSpider
+from crawlers.text import is_web_page
 
 PDF_TYPES = ("application/pdf", "application/x-pdf")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -49,8 +50,7 @@ def sniff(body: bytes) -> str | None:
         return "pdf"
     if head.startswith(b"PK\x03\x04") and b"word/" in body[:65536]:
         return "docx"
-    low = head.lower()
-    if low.startswith((b"<!doctype html", b"<html")) or b"<body" in low:
+    if is_web_page(body):
         return "html"
     return None
 

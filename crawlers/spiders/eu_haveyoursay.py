@@ -58,7 +58,7 @@ from scrapy.http import Response
 from crawlers.dates import BRUSSELS, deadline_at, iso, parse_date
 from crawlers.items import DEADLINE_UNREAD
 from crawlers.spiders.base import TrackerSpider
-from crawlers.text import strip_html
+from crawlers.text import is_web_page, strip_html
 
 API = "https://ec.europa.eu/info/law/better-regulation/brpapi/"
 HUMAN = "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/{id}-{slug}_en"
@@ -274,9 +274,7 @@ class EuHaveyoursaySpider(TrackerSpider):
         if response.status >= 400:
             self.note(level, f"{what}: HTTP {response.status}")
             return None
-        body = response.body.lstrip()
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-        if body[:1] == b"<" or "html" in ctype:
+        if is_web_page(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1")):
             self.count("blocked")
             self.note(level, f"{what}: answered HTML instead of JSON (single-page-app shell or WAF "
                              "page); brpapi may need a browser context (disputed access, docs/sources.md A.2)")

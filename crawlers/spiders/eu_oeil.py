@@ -36,6 +36,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.dates import BRUSSELS, iso, parse_date
+from crawlers.notes import OEIL_BLOCKED
 from crawlers.spiders.base import TrackerSpider
 from crawlers.watchlist_file import WATCHLIST_SETTING, WatchlistError
 from crawlers.watchlist_file import load as load_watchlist
@@ -84,8 +85,8 @@ class EuOeilSpider(TrackerSpider):
     def parse(self, response: Response, reference: str = "", **kwargs: Any) -> Iterator[Any]:
         reference = reference or _reference_from_url(response.url)
         if self.is_blocked(response):
-            self.page_blocked(reference)
-            self.note("amber", f"OEIL blocked (HTTP {response.status}) for {reference}: stage not updated")
+            self.page_blocked(reference)  # health counts them and names the first few (one line)
+            self.note("amber", OEIL_BLOCKED)
             return
         if response.status == 404:
             self.note("amber", f"OEIL has no procedure file for {reference} (404): check the watchlist reference")

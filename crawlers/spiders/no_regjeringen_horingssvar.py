@@ -13,7 +13,7 @@ parser). The parser is tolerant: when that list is missing it falls back to any 
 (Cloudflare 403/challenge) is amber with the reason, never a silent zero.
 
 Which hearings: the spider needs the closed hearings of ``no_regjeringen_horinger``. It reads them
-from the ``hearings`` argument (``native_id -> {"url", "status"}``; a JSON string on the command
+from the ``hearings`` argument (``native_id -> {"url", "status", "title"}``; a JSON string on the command
 line) — `ncp-tracker answers` passes it — and from ``known`` entries that are closed hearings
 (numeric page ids; the short URL ``/no/dokumenter/id<N>/`` redirects to the hearing page). With
 neither, there is nothing to check: the run is empty and health says why (amber).
@@ -44,6 +44,7 @@ from scrapy.http import Response
 
 from crawlers import consultees
 from crawlers.dates import iso, parse_date
+from crawlers.notes import ANSWER_LISTS_BLOCKED, page_name
 from crawlers.spiders.base import TrackerSpider
 
 BASE = "https://www.regjeringen.no"
@@ -173,8 +174,9 @@ class NoRegjeringenHoringssvarSpider(TrackerSpider):
               **kwargs: Any) -> Iterator[Any]:
         """One page of a hearing's published answers; follows the next page when linked."""
         if self.is_blocked(response):
-            self.page_blocked(response.url)
-            self.note("amber", "answer lists blocked (HTTP 403/429/challenge): answers not updated")
+            # health counts them and names the first few by their hearing's title (one line)
+            self.page_blocked(page_name(self.hearings.get(hearing_id, {}).get("title"), response.url))
+            self.note("amber", ANSWER_LISTS_BLOCKED)
             return
         if response.status >= 400:
             self.count("list_failed")

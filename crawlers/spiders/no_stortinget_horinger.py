@@ -177,6 +177,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
         if problem:
             yield from self._start_fallback(session, f"eksport/horinger {problem}")
             return
+        for changed in api.drift(root.items("horinger_liste"), api.HEARING_VALUES, "eksport/horinger"):
+            self.note("amber", changed)  # a hearing's status or type read from a changed export
         self._missing = api.missing_keys(hearings)
         if self._missing:
             # the export changed (a key renamed or dropped): what was read from it is not known
@@ -451,6 +453,8 @@ class NoStortingetHoringerSpider(TrackerSpider):
             self.note("red", f"fallback failed too: eksport/saker unreadable ({error})")
             return
         cases = [c for c in api.cases(root) if c.id]
+        for changed in api.drift(root.items("saker_liste"), api.CASE_VALUES, "eksport/saker"):
+            self.note("amber", changed)  # which cases are pending is read from `status`
         if not cases:
             self.note("red", "fallback failed too: eksport/saker has no cases")
             return

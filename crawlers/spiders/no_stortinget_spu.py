@@ -115,6 +115,8 @@ class NoStortingetSpuSpider(TrackerSpider):
             self._failed(session, "no saker_liste in the answer")
             return
         cases = api.cases(root)
+        for changed in api.drift(root.items("saker_liste"), api.CASE_VALUES, "eksport/saker"):
+            self.note("amber", changed)  # a case's status or kind read from a changed export
         self._sessions_ok.append(session)
         self.count("cases_listed", len(cases))
         for case in cases:
@@ -187,14 +189,13 @@ class NoStortingetSpuSpider(TrackerSpider):
 
     def parse_case(self, response: Response, item: Any) -> Iterator[Any]:
         """Saksgang dates and publications; a failed case page keeps the list's item."""
-        blocked = self.is_blocked(response)
-        if refused := api.refused(response, blocked=blocked, error_from=400):
+        if not self.detail_usable(response, item, "case pages"):  # blocked (counted, named), failed
+            yield item
+            return
+        if refused := api.refused(response, blocked=False):  # a web page served with HTTP 200
             self.count("detail_failed")
-            self.note("amber", f"some eksport/sak answers failed (HTTP {response.status}): kept the list's fields"
-                      if response.status >= 400 else f"eksport/sak {refused}; kept the list's fields")
-            detail = (f"blocked {response.status}" if blocked
-                      else f"http {response.status}" if response.status >= 400 else "unreadable")
-            item["extra"] = {**item["extra"], "detail": detail}
+            self.note("amber", f"eksport/sak {refused}; kept the list's fields")
+            item["extra"] = {**item["extra"], "detail": "unreadable"}
             yield item
             return
         root, error = api.read(response.body)

@@ -19,7 +19,14 @@ from typing import Any
 
 import sqlite_utils
 
-from crawlers.notes import BLOCKED_PAGES_STAT, BLOCKING_STATUSES, DETAIL_BLOCKED, first_few, tally
+from crawlers.notes import (
+    BLOCKED_KINDS,
+    BLOCKED_PAGES_STAT,
+    BLOCKING_STATUSES,
+    DETAIL_BLOCKED,
+    first_few,
+    tally,
+)
 from tracker.store.deadlines import to_datetime
 from tracker.store.instants import stored
 from tracker.store.queries import DAILY_RUN_SQL
@@ -96,22 +103,29 @@ def failed_responses(stats: dict[str, Any]) -> list[tuple[str, int]]:
     return failed
 
 
-def blocked_pages(blocked: int, names: list[str]) -> str:
-    """The reason of `blocked` detail pages refused (HTTP 403/429/challenge), naming the first few
-    the spider kept (crawlers.notes.first_few: "3 detail pages blocked (403/challenge): «A», «B» and 1
-    more"); only the count when it kept none (a crawl report of before they were kept)."""
-    reason = f"{counted(blocked, 'detail page')} blocked (403/challenge)"
+def blocked_pages(blocked: int, names: list[str], kind: tuple[str, str] | None = None) -> str:
+    """The reason of `blocked` pages refused (HTTP 403/429/challenge), naming the first few the
+    spider kept (crawlers.notes.first_few: "3 detail pages blocked (403/challenge): «A», «B» and 1
+    more"); only the count when it kept none (a crawl report of before they were kept). `kind`: the
+    noun of the pages and what was not updated (crawlers.notes.BLOCKED_KINDS), default detail pages
+    whose fields were kept ("2 answer lists blocked (403/challenge), answers not updated: …")."""
+    noun, left_out = kind or ("detail page", "")
+    reason = f"{counted(blocked, noun)} blocked (403/challenge)" + (f", {left_out}" if left_out else "")
     return f"{reason}: {first_few(names, total=blocked)}" if names else reason
 
 
 def blocked_notes(ambers: list[str], blocked: int, names: Any = None) -> list[str]:
     """`ambers` with the count of `blocked` pages (`blocked_pages`) in place of the notes that say
     no more than it: a detail page's "… blocked (HTTP 403/429/challenge): fields kept from the
-    listing and earlier runs". Every other note stays (OEIL's stage not updated, the answers not
-    updated, a listing page or robots.txt blocking); the count is left out when those notes name
-    each page it counts themselves (OEIL's, one per procedure)."""
+    listing and earlier runs", and the note of a kind of page that says what was not updated (the
+    answer lists', OEIL's: crawlers.notes.BLOCKED_KINDS), which becomes one line saying both. Every
+    other note stays (a listing page or robots.txt blocking); the count is left out when those
+    notes name each page it counts themselves (OEIL's of before, one per procedure)."""
     kept = [a for a in ambers if not a.endswith(f" {DETAIL_BLOCKED}")]
     named = [str(n) for n in names] if isinstance(names, list) else []
+    kinds = [a for a in kept if a in BLOCKED_KINDS]
+    if len(kinds) == 1 and len(kept) == len(ambers):  # the pages counted are all of this kind
+        return [blocked_pages(blocked, named, BLOCKED_KINDS[a]) if a in BLOCKED_KINDS else a for a in kept]
     told = [a for a in kept if "blocked" in a]
     if named and len(told) >= blocked and all(any(n in a for a in told) for n in named):
         return kept

@@ -37,9 +37,10 @@ MAX_PER_RUN = 25
 
 def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int = MAX_PER_RUN,
                       recheck_days: int = RECHECK_DAYS) -> dict[str, dict[str, Any]]:
-    """Closed hearings whose answer list should be read now: ``native_id -> {url, status, item_id}``."""
+    """Closed hearings whose answer list should be read now: ``native_id -> {url, status, item_id,
+    title}`` (the title names a blocked list in health)."""
     rows = db.query(
-        """select i.id, i.native_id, i.url, i.deadline, c.checked_at
+        """select i.id, i.native_id, i.url, i.title, i.deadline, c.checked_at
            from items i left join answer_checks c on c.item_id = i.id
            where i.source = ? and i.status = 'closed' and i.native_id is not null
            order by coalesce(c.checked_at, '') , i.deadline desc, i.id""",
@@ -53,7 +54,7 @@ def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int 
             continue  # read once after the answers stopped coming
         if checked and checked.date() >= as_of.date():
             continue  # already read today
-        out[row["native_id"]] = {"url": row["url"], "status": "closed", "item_id": row["id"]}
+        out[row["native_id"]] = {"url": row["url"], "status": "closed", "item_id": row["id"], "title": row["title"]}
         if len(out) >= limit:
             break
     return out
