@@ -155,7 +155,7 @@ def test_export_command(env, monkeypatch):
     r = run("export", "--format", "csv", "--status", "open", "--dialect", "rfc4180")
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert {row["status"] for row in rows} == {"open"} and len(rows) == 4
-    assert r.stderr == "4 items\n"  # the count beside the data, as with --out
+    assert r.stderr == "4 saker\n"  # the count beside the data, as with --out, in the reader's language
     r = run("export", "--format", "csv", "--status", "open")
     assert r.stdout.startswith("\ufeffID;Kilde;Type;Status;Tittel")
     # a mistyped triage state matched nothing and exported an empty file, exit 0
@@ -163,7 +163,7 @@ def test_export_command(env, monkeypatch):
     assert r.exit_code == 2 and "ukjent oppfølgingsstatus 'repsond'" in r.stderr and "respond" in r.stderr
     assert r.stdout == ""
     r = run("export", "--state", "respond")
-    assert r.exit_code == 0 and r.stderr == "0 items\n"
+    assert r.exit_code == 0 and r.stderr == "0 saker\n"
     r = CliRunner().invoke(main, ["search", "høring", "--state", "repsond"])  # search shares the filters
     assert r.exit_code == 2 and "ukjent oppfølgingsstatus 'repsond'" in r.stderr
     r = run("export", "--format", "json", "--out", "exp/items.json")
@@ -382,3 +382,25 @@ def test_triage_lines_read_in_the_readers_language(env):
         assert run("triage", HEARING, "--state", state).exit_code == 0
     r = run("triage", HEARING, "--lang", "en")
     assert r.output.endswith(": published (adviser kari), draft due Tue 8 Dec 2026 — final status\n")
+
+
+def test_export_speaks_the_digest_language_unless_lang(env, monkeypatch):
+    """`export --lang` defaulted to nb where every other command's --lang follows [digest] lang;
+    and its count («4 items») was English after a Bokmål export."""
+    (env / "en.toml").write_text('[digest]\nlang = "en"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(env / "en.toml"))
+    from openpyxl import load_workbook
+
+    r = run("export", "--format", "xlsx", "--status", "open", "--out", "open.xlsx")
+    assert r.exit_code == 0 and r.stderr == f"4 items → {env / 'open.xlsx'}\n", r.stderr
+    assert load_workbook(env / "open.xlsx").active.title == "Items"
+    r = run("export", "--format", "xlsx", "--status", "open", "--out", "apne.xlsx", "--lang", "nb")
+    assert r.stderr == f"4 saker → {env / 'apne.xlsx'}\n" and load_workbook(env / "apne.xlsx").active.title == "Saker"
+
+
+def test_a_missing_draft_file_is_said_in_the_readers_language(env):
+    """`draft --versions` marked a draft whose file is gone «(missing)» in a Bokmål listing."""
+    assert run("draft", HEARING, "--out", "utkast").exit_code == 0
+    (env / "utkast" / "regjeringen_3150001-horingssvar.docx").unlink()
+    listed = run("draft", HEARING, "--versions").stdout.splitlines()
+    assert listed[0].endswith("regjeringen_3150001-horingssvar.docx\t(filen mangler)"), listed

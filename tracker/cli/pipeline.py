@@ -16,6 +16,7 @@ import click
 
 from tracker.cli.support import (
     TrackerError,
+    bad_input,
     check_event_kind,
     check_kind,
     check_source,
@@ -27,6 +28,7 @@ from tracker.cli.support import (
     past_as_of,
     print_table,
     reader_lang,
+    refused_value,
     say,
     say_untrusted,
     source_with_code,
@@ -52,7 +54,9 @@ def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.isidentifier():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--arg")
+            from tracker.vocabulary import N_
+
+            raise bad_input(N_("expected NAME=VALUE, got %(value)s"), "--arg", value=repr(pair))
         args[key] = value
     return args
 
@@ -106,7 +110,7 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
         overrides = {**({"MIN_REFETCH_HOURS": 0} if fresh else {}), **parse_setting_pairs(pairs)}
         return tracker_settings(overrides)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="-s/--set") from exc
+        raise refused_value(exc, "-s/--set") from exc
     except ConfigError as exc:
         raise TrackerError(str(exc)) from exc
 
@@ -366,7 +370,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
                 result.health.append(row)
             if "tagging" in summary:
                 t = summary["tagging"]
-                click.echo(f"tagged {t['tagged']} items ({t['relevant']} relevant)", err=True)
+                click.echo(tagged_text(t, reader_lang(ctx)), err=True)
             if digest_dir is not None:
                 paths = _write_digests(ctx, db, result.step.as_of, digest_dir / (result.step.label or "live"))
                 if written is not None:
@@ -587,7 +591,15 @@ def tag(ctx, force) -> None:
         raise TrackerError(str(exc)) from exc
     finally:
         db.close()
-    click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
+    click.echo(tagged_text(counts, reader_lang(ctx)))
+
+
+def tagged_text(counts: dict, lang: str) -> str:
+    """What a tagging did (`tag`, and `run` after each crawl), in the reader's language."""
+    from tracker.i18n import ngettext
+
+    return ngettext(lang, "tagged %(num)s item (%(relevant)s relevant)", "tagged %(num)s items (%(relevant)s relevant)",
+                    counts["tagged"], relevant=counts["relevant"])
 
 
 @click.command()

@@ -293,8 +293,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
               show_default=True,
               help="CSV for Norwegian Excel (; and BOM), for English Excel (, and BOM), or plain RFC 4180 "
                    "for programs (, no BOM, column keys, ISO dates).")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Header language of the .xlsx.")
+@lang_option
 @click.option("--query", "query", help="Only items matching this search (same syntax as `search`).")
 @with_filters
 @click.option("--out", "out", type=click.Path(dir_okay=False),
@@ -306,15 +305,18 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 
     Example: ncp-tracker export --format xlsx --status open --out ~/Dokumenter/apne-horinger.xlsx
     """
+    from tracker.i18n import gettext, ngettext
     from tracker.workbench import export as ex
     from tracker.workbench.search import SearchError
 
+    lang = chosen_lang(ctx, lang)
     db = open_db(ctx)
     try:
         data = ex.rows(db, _make_filters(**filters), query)
         if out:
             path = ex.write(data, fmt, out, dialect=dialect, lang=lang)
-            click.echo(f"{len(data)} items → {path}", err=True)
+            click.echo(ngettext(lang, "%(num)s item → %(path)s", "%(num)s items → %(path)s", len(data),
+                                path=str(path)), err=True)
             return
     except (SearchError, ValueError) as exc:
         raise refused(exc) from exc
@@ -323,7 +325,7 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 
         raise TrackerError(gettext(reader_lang(ctx), "xlsx needs --out FILE"))
     sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
-    click.echo(f"{len(data)} items", err=True)  # as with --out: an empty export says so
+    click.echo(ngettext(lang, "%(num)s item", "%(num)s items", len(data)), err=True)  # as with --out: an empty export says so
 
 
 # ---------------------------------------------------------------------------- drafts
@@ -356,7 +358,7 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
         found = drafts.versions(open_db(ctx), item_id)
         for v in found:  # whole paths (a table would cut them); a web workbench draft is not versioned
             click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
-                       + ("" if v.exists else "\t(missing)"))
+                       + ("" if v.exists else "\t" + gettext(lang, "(file missing)")))
         if not found:
             click.echo(gettext(lang, "no drafts written for %(item)s", item=item_id), err=True)
         return
