@@ -375,7 +375,7 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     kind = invoke("events", "--kind", "nytt", db=filled)
     assert kind.exit_code == 2 and "feil: ugyldig verdi for --kind: ukjent hendelsestype 'nytt'" in kind.stderr
     since = invoke("search", "åpenhetsloven", "--lang", "en", "--new-since", "x", db=filled)
-    assert since.exit_code == 1 and since.stderr.startswith("error: "), since.stderr
+    assert since.exit_code == 2 and since.stderr.startswith("error: "), since.stderr
     assert invoke("items", "--status", "closed", db=filled).stdout == "(ingen)\n"
     assert invoke("items", "--status", "closed", "--lang", "en", db=filled).stdout == "(nothing)\n"
     assert invoke("search", "klimarisiko", db=filled).stdout == "(ingen)\n"

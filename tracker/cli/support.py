@@ -22,22 +22,31 @@ if TYPE_CHECKING:
 class TrackerError(click.ClickException):
     """A clear, single-line error for the user, headed as every error is (`say`: «feil: …»)."""
 
-    def __init__(self, message: str, lang: str | None = None) -> None:
+    def __init__(self, message: str, lang: str | None = None, *, exit_code: int = 1) -> None:
         super().__init__(message)
         self.lang = lang or reader_lang()
+        self.exit_code = exit_code
 
     def show(self, file=None) -> None:
         say("error", self.format_message(), self.lang, file=file)
 
 
-def refused(exc: Exception | str, lang: str | None = None) -> TrackerError:
+#: the exit code of input the command cannot use (a mistyped id, a search it cannot read, a
+#: status change the item's status does not allow), as click's and `BadInput`'s
+BAD_INPUT_EXIT = 2
+
+
+def refused(exc: Exception | str, lang: str | None = None, *, input_error: bool = False) -> TrackerError:
     """A workbench refusal (a TriageError, SearchError, DraftError …: worded once, in English) as the
     error the reader reads: in the reader's language by `vocabulary.refusal_text`, as the web
-    says it, with the command line's options; a refusal it does not know is shown as written."""
+    says it, with the command line's options; a refusal it does not know is shown as written.
+    `input_error`: what the reader typed is refused (exit 2, as every bad input), not the state of
+    the house (exit 1)."""
     from tracker.vocabulary import refusal_text
 
     lang = lang or reader_lang()
-    return TrackerError(refusal_text(str(exc), lang, fields=_OPTION_NAMES, command_line=True), lang)
+    return TrackerError(refusal_text(str(exc), lang, fields=_OPTION_NAMES, command_line=True), lang,
+                        exit_code=BAD_INPUT_EXIT if input_error else 1)
 
 
 #: a search filter a refusal names by its field, as the command line names it: its option
@@ -311,11 +320,11 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
 
 
 def check_item(db: sqlite_utils.Database, item_id: str) -> str:
-    """`item_id` if the store has it; else an error (a mistyped id must not read as "nothing")."""
+    """`item_id` if the store has it; else an error, exit 2 (a mistyped id must not read as "nothing")."""
     from tracker.workbench.triage import item_exists
 
     if not item_exists(db, item_id):
-        raise refused(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+        raise refused(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)", input_error=True)
     return item_id
 
 

@@ -11,6 +11,7 @@ import sys
 import click
 
 from tracker.cli.support import (
+    BAD_INPUT_EXIT,
     TrackerError,
     check_item,
     chosen_lang,
@@ -110,8 +111,8 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             # the item's marks, each topic by name as the web names it
             click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
                 f"{m}{label_name(label, _.lang)}" for label, m in marks.items())))
-    except tri.TriageError as exc:
-        raise refused(exc, _.lang) from exc
+    except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input
+        raise refused(exc, _.lang, input_error=True) from exc
     # the states by name, as inbox and the web name them; --state takes the codes after them
     moves = tri.allowed(row["state"])
     click.echo(f"{row['item_id']}: {triage_name(row['state'], _.lang)}"
@@ -263,8 +264,8 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     db = open_db(ctx)
     try:
         rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
-    except SearchError as exc:
-        raise refused(exc) from exc
+    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input
+        raise refused(exc, input_error=True) from exc
     lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
     if len(rows) > limit:
         rows = rows[:limit]
@@ -318,12 +319,12 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
             click.echo(ngettext(lang, "%(num)s item → %(path)s", "%(num)s items → %(path)s", len(data),
                                 path=str(path)), err=True)
             return
-    except (SearchError, ValueError) as exc:
-        raise refused(exc) from exc
-    if fmt == "xlsx":
-        from tracker.i18n import gettext
-
-        raise TrackerError(gettext(reader_lang(ctx), "xlsx needs --out FILE"))
+    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input
+        raise refused(exc, lang, input_error=True) from exc
+    except ValueError as exc:  # a file it cannot write (tracker.workbench.outputs.OutputError)
+        raise refused(exc, lang) from exc
+    if fmt == "xlsx":  # options that cannot go together: exit 2, as bad input
+        raise TrackerError(gettext(lang, "xlsx needs --out FILE"), lang, exit_code=BAD_INPUT_EXIT)
     sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
     click.echo(ngettext(lang, "%(num)s item", "%(num)s items", len(data)), err=True)  # as with --out: an empty export says so
 
@@ -363,6 +364,7 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
             click.echo(gettext(lang, "no drafts written for %(item)s", item=item_id), err=True)
         return
     db = open_db(ctx, write=True)
+    check_item(db, item_id)  # a mistyped id: exit 2, as bad input
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
