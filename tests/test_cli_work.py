@@ -384,6 +384,24 @@ def test_triage_lines_read_in_the_readers_language(env):
     assert r.output.endswith(": published (adviser kari), draft due Tue 8 Dec 2026 — final status\n")
 
 
+def test_items_events_and_triage_history_say_days_and_times_as_the_web(env):
+    """`items` printed its deadline as stored («2026-12-03T12:00:00+01:00»), `events` and `triage
+    --history` their times in UTC ISO («2026-11-23T05:00:00+00:00»), where the web and the digest
+    say «tor. 03.12.2026 kl. 12.00» in Oslo time: now the same words (the web's `deadline` and
+    `datetime` filters: tracker.digest.wording.deadline_text, tracker.i18n.format_datetime)."""
+    items = {line.split()[0]: line for line in run("items").stdout.splitlines()[1:]}
+    assert "  tor. 03.12.2026 kl. 12.00  " in items[COMMITTEE]  # a time of day: said
+    assert "  tor. 10.12.2026  " in items[HEARING] and "23.59" not in items[HEARING]  # a day's end: the day
+    english = {line.split()[0]: line for line in run("items", "--lang", "en").stdout.splitlines()[1:]}
+    assert "  Thu 3 Dec 2026 12:00  " in english[COMMITTEE]
+    events = run("events").stdout.splitlines()
+    assert events[1].startswith("man. 23.11.2026 kl. 06.00  ny ")  # 05:00 UTC is 06.00 in Oslo
+    assert not any("+00:00" in line for line in events)
+    assert run("triage", HEARING, "--state", "respond", "--by", "ola").exit_code == 0
+    history = run("triage", HEARING, "--history").stdout.splitlines()
+    assert re.match(r"\w{3}\. \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d +ola +ny ", history[2]), history
+
+
 def test_export_speaks_the_digest_language_unless_lang(env, monkeypatch):
     """`export --lang` defaulted to nb where every other command's --lang follows [digest] lang;
     and its count («4 items») was English after a Bokmål export."""

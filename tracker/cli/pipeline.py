@@ -521,10 +521,14 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
             row["related"] = related.get(row["id"], [])
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        # in the reader's words, the status by name as the web names it; the source by its code (--source)
-        shown = [{**row, "status_": status_name(row["status"], _.lang)} for row in rows]
-        print_table(shown, ["id", "status_", "deadline", "source", "title"], widths={"title": 70},
-                    headers={"id": _("Id"), "status_": _("Status"), "deadline": _("Deadline"), "source": _("Source"),
+        # in the reader's words, the status by name as the web names it, the deadline as the web and the
+        # digest write it (its day, its time when it has one, Oslo time); the source by its code (--source)
+        from tracker.digest.wording import deadline_text
+
+        shown = [{**row, "status_": status_name(row["status"], _.lang),
+                  "deadline_": deadline_text(row, None, _.lang) if row.get("deadline") else ""} for row in rows]
+        print_table(shown, ["id", "status_", "deadline_", "source", "title"], widths={"title": 70},
+                    headers={"id": _("Id"), "status_": _("Status"), "deadline_": _("Deadline"), "source": _("Source"),
                              "title": _("Title")})
 
 
@@ -544,7 +548,7 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
 
     Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl
     """
-    from tracker.i18n import Translator
+    from tracker.i18n import Translator, format_datetime
     from tracker.store.queries import list_events
     from tracker.vocabulary import event_name, field_name
 
@@ -565,12 +569,13 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
         # as the item's page shows its changes: the kind and the field by name, what a backfill run
         # found marked in the page's words; jsonl keeps the codes
         found_later = _("found later, in the source's history")
-        shown = [{**row, "kind_": event_name(row["kind"], _.lang), "backfill": found_later if row["backfill"] else "",
+        shown = [{**row, "at_": format_datetime(row["at"], _.lang),  # Oslo time, as the item's page says it
+                  "kind_": event_name(row["kind"], _.lang), "backfill": found_later if row["backfill"] else "",
                   "field_": field_name(row["field"], _.lang), "before": cell(row["before"]),
                   "after": cell(row["after"])} for row in rows]
-        print_table(shown, ["at", "kind_", "backfill", "item_id", "field_", "before", "after"],
+        print_table(shown, ["at_", "kind_", "backfill", "item_id", "field_", "before", "after"],
                     widths={"before": 30, "after": 30},
-                    headers={"at": _("When"), "kind_": _("What"), "backfill": "", "item_id": _("Item"),
+                    headers={"at_": _("When"), "kind_": _("What"), "backfill": "", "item_id": _("Item"),
                              "field_": _("Field"), "before": _("Before"), "after": _("After")})
 
 

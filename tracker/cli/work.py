@@ -93,7 +93,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     as the web shows them (--state takes the codes its line lists).
     Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
     """
-    from tracker.i18n import Translator, format_date
+    from tracker.i18n import Translator, format_date, format_datetime
     from tracker.vocabulary import label_name, triage_name, triage_note
     from tracker.workbench import triage as tri
 
@@ -136,9 +136,10 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             change["state_before"] = triage_name(change["state_before"], _.lang)
             change["state_after"] = triage_name(change["state_after"], _.lang)
             change["note"] = triage_note(change["note"], _.lang)  # the system's notes in the reader's language
-        print_table(changes, ["at", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],
+            change["at_"] = format_datetime(change["at"], _.lang)  # Oslo time, as the item's page says it
+        print_table(changes, ["at_", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],
                     widths={"note": 60, "label": 60},
-                    headers={"at": _("When"), "by": _("Who"), "state_before": _("From"), "state_after": _("To"),
+                    headers={"at_": _("When"), "by": _("Who"), "state_before": _("From"), "state_after": _("To"),
                              "owner": _("Adviser"), "draft_by": _("Draft due"), "label": _("Topics"),
                              "note": _("Note")})
 
