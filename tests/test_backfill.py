@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -26,17 +27,23 @@ HISTORY = ROOT / "tests" / "fixtures" / "backfill"
 AS_OF = "2026-11-24"
 
 
-def cli(db, *args: str) -> subprocess.CompletedProcess:
-    """The real command in its own process (Scrapy's reactor starts once per process)."""
+def cli(db, *args: str, lang: str = "en") -> subprocess.CompletedProcess:
+    """The real command in its own process (Scrapy's reactor starts once per process), in English
+    unless `lang` ([digest] lang): what it says of each unit is read here in the words the spiders'
+    notes have."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NCP_TRACKER_")}
     env["PYTHONPATH"] = str(ROOT)
+    config = Path(f"{db}.toml")
+    config.write_text(f'[digest]\nlang = "{lang}"\n', "utf-8")
+    env["NCP_TRACKER_CONFIG"] = str(config)
     return subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
-def backfill(db, since: int, *extra: str, source: str = "no_stortinget_horinger") -> subprocess.CompletedProcess:
+def backfill(db, since: int, *extra: str, source: str = "no_stortinget_horinger",
+             lang: str = "en") -> subprocess.CompletedProcess:
     return cli(db, "backfill", "--since", str(since), "--source", source, "--replay", str(HISTORY), "--as-of", AS_OF,
-               "-s", "DOWNLOAD_DELAY=0", "--no-progress", *extra)
+               "-s", "DOWNLOAD_DELAY=0", "--no-progress", *extra, lang=lang)
 
 
 def rows(db, sql: str, params=()) -> list[tuple]:
@@ -76,14 +83,14 @@ def history(tmp_path_factory):
 def test_backfill_walks_history_and_resumes_from_its_checkpoints(history):
     db, first, after_first, second = history
     # since 2026: the current session and the one whose spring is in 2026, newest first
-    assert "session 2026-2027: green items 43 new 43" in first.stderr
-    assert "session 2025-2026: green items 25 new 25" in first.stderr
-    assert first.stderr.index("2026-2027: green") < first.stderr.index("2025-2026: green")
+    assert "session 2026-2027: OK, items 43, new 43" in first.stderr
+    assert "session 2025-2026: OK, items 25, new 25" in first.stderr
+    assert first.stderr.index("2026-2027: OK") < first.stderr.index("2025-2026: OK")
     assert after_first == [("2025-2026", 25), ("2026-2027", 43)]
     # further back: only the session not checkpointed is crawled
     assert "2026-2027: done before (checkpoint)" in second.stderr
-    assert "session 2024-2025: green items 25 new 25" in second.stderr
-    assert "2026-2027: green" not in second.stderr
+    assert "session 2024-2025: OK, items 25, new 25" in second.stderr
+    assert "2026-2027: OK" not in second.stderr
     assert rows(db, "select count(*), sum(backfill) from runs") == [(3, 3)]
     assert rows(db, "select count(*) from items where source = 'no_stortinget_horinger'") == [(93,)]
     # the old sessions' hearings are closed history, each with its session in the reference
@@ -93,6 +100,22 @@ def test_backfill_walks_history_and_resumes_from_its_checkpoints(history):
     again = job.plan(store_db, since=2025, sources=["no_stortinget_horinger"], as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO))
     store_db.close()
     assert again.steps == [] and len(again.done) == 3
+
+
+def test_backfill_says_what_it_does_in_the_readers_language(tmp_path):
+    """Its plan, each unit's line and its summary were English after a Bokmål «feil:» («backfill
+    since 2026: 2 units to crawl …», «green items 43 new 43», «2 of 2 units done»): now in the
+    reader's language, each unit's health by the name `health` gives it."""
+    db = tmp_path / "t.db"
+    out = backfill(db, 2026, lang="nb")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.startswith("innhenting av historikk fra 2026: 2 enheter å hente, 0 med sjekkpunkt fra før; "
+                                 "pause 0 s, 1 forespørsel(er) om gangen per nettsted\n"), out.stderr
+    assert "no_stortinget_horinger session 2026-2027: OK, saker 43, nye 43\n" in out.stderr
+    assert out.stdout == "innhenting av historikk fra 2026: 2 av 2 enheter ferdig\n"
+    again = backfill(db, 2026, lang="nb")
+    assert "no_stortinget_horinger 2026-2027: gjort tidligere (sjekkpunkt)\n" in again.stderr
+    assert again.stdout == "innhenting av historikk fra 2026: ingenting igjen å gjøre (2 enheter med sjekkpunkt)\n"
 
 
 def test_backfill_events_never_reach_a_digest_as_new(history, tmp_path):
@@ -168,7 +191,7 @@ def test_a_red_unit_is_not_checkpointed_and_today_is_never_vanished(tmp_path):
     assert open_before > 5
     out = backfill(db, 2024)  # 2023-2024 is not in the recording: that unit fails
     assert out.returncode == 2
-    assert "2023-2024" in out.stdout and "red (run again to retry)" in out.stdout
+    assert "2023-2024" in out.stdout and "failing (run again to retry)" in out.stdout
     done = {u for (u,) in rows(db, "select unit from backfill_checkpoints")}
     assert done == {"2026-2027", "2025-2026", "2024-2025"}
     # the past sessions list none of today's open hearings: a complete listing would vanish them
@@ -176,7 +199,7 @@ def test_a_red_unit_is_not_checkpointed_and_today_is_never_vanished(tmp_path):
     assert rows(db, "select count(*) from items where status = 'open' and vanished_at is null")[0][0] == open_before
     again = backfill(db, 2024, "--allow-red")
     assert again.returncode == 0
-    assert "session 2023-2024" in again.stderr and "session 2024-2025: green" not in again.stderr
+    assert "session 2023-2024" in again.stderr and "session 2024-2025: OK" not in again.stderr
 
 
 def test_polite_defaults_and_overrides():

@@ -80,23 +80,23 @@ def regjeringen(tmp_path_factory):
 def test_regjeringen_walks_the_listing_newest_first_and_resumes_where_it_stopped(regjeringen):
     db, first, after_first, items_after_first, second, after_second, third = regjeringen
     # interrupted: the real page 1 (20 hearings) and page 2 are checkpointed, nothing else
-    assert "page 1: green items 20 new 20" in first.stderr and "page 2: green items 4 new 4" in first.stderr
+    assert "page 1: OK, items 20, new 20" in first.stderr and "page 2: OK, items 4, new 4" in first.stderr
     assert [(u, s, n) for u, s, n, _ in after_first] == [("page-1", 2025, 20), ("page-2", 2025, 4)]
     assert items_after_first == 24
     assert "--max-units 2 reached" in first.stdout
     # resumed: the finished pages are not fetched again, the walk goes on to page 3 (whose oldest
     # hearing is from 2024: the last page for --since 2025), then the sitemap
     assert f"{REGJ} page-1: done before (checkpoint)" in second.stderr
-    assert "page 1: green" not in second.stderr and "page 2: green" not in second.stderr
-    assert "page 3: green items 4 new 4" in second.stderr
-    assert "sitemap: green items 1 new 1" in second.stderr
+    assert "page 1: OK" not in second.stderr and "page 2: OK" not in second.stderr
+    assert "page 3: OK, items 4, new 4" in second.stderr
+    assert "sitemap: OK, items 1, new 1" in second.stderr
     assert [u for u, *_ in after_second] == ["page-1", "page-2", "page-3", "sitemap"]
     assert runs_of(db, f"{REGJ} page 1") == 1 and runs_of(db, f"{REGJ} page 2") == 1
     # further back: only pages 4 and 5 (the last: no next page) and the sitemap for the longer window
-    assert "page 3: green" not in third.stderr
-    assert "page 4: green items 4 new 4" in third.stderr and "page 5: green items 4 new 4" in third.stderr
-    assert "sitemap: green items 0 new 0" in third.stderr  # nothing the walk missed since 2023
-    assert third.stderr.index("page 5: green") < third.stderr.index("sitemap: green")
+    assert "page 3: OK" not in third.stderr
+    assert "page 4: OK, items 4, new 4" in third.stderr and "page 5: OK, items 4, new 4" in third.stderr
+    assert "sitemap: OK, items 0, new 0" in third.stderr  # nothing the walk missed since 2023
+    assert third.stderr.index("page 5: OK") < third.stderr.index("sitemap: OK")
     # no duplicates: one item and one "new" event per hearing
     assert rows(db, "select count(*), count(distinct native_id) from items where source = ?", (REGJ,)) == [(37, 37)]
     assert rows(db, "select count(*) from events e join items i on i.id = e.item_id "
@@ -140,24 +140,26 @@ def test_regjeringen_history_goes_through_the_daily_item_path(regjeringen):
         conn.close()
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ({"status": 503}, "hearings listing page 2 answered HTTP 503"),
-    ({"file": "../no_regjeringen_horinger/sitemap.xml"}, "hearings listing page 2 has no hearings (li.listItem)"),
+@pytest.mark.parametrize(("change", "reason", "said"), [
+    ({"status": 503}, "hearings listing page 2 answered HTTP 503", "the hearings listing's page 2 answered HTTP 503"),
+    ({"file": "../no_regjeringen_horinger/sitemap.xml"}, "hearings listing page 2 has no hearings (li.listItem)",
+     "the hearings listing's page 2 has no hearings (li.listItem)"),
 ])
-def test_a_failing_history_page_turns_the_source_red_and_is_retried(tmp_path, change, reason):
+def test_a_failing_history_page_turns_the_source_red_and_is_retried(tmp_path, change, reason, said):
     replay = broken_copy(tmp_path, REGJ, "?page=2", **change)
     db = tmp_path / "t.db"
     out = backfill(db, 2025, REGJ, replay=replay)
     assert out.returncode == 2
-    assert f"{REGJ} page 2: red items 0 new 0 — NOT checkpointed ({reason}" in out.stderr
-    assert "red (run again to retry): no_regjeringen_horinger page 2" in out.stdout
+    # the reason as `health` says it (tracker.vocabulary.health_reason); stored as the spider wrote it
+    assert f"{REGJ} page 2: FAILING, items 0, new 0 — NOT checkpointed ({said}" in out.stderr
+    assert "failing (run again to retry): no_regjeringen_horinger page 2" in out.stdout
     # the walk stops at the red page: page 3 and the sitemap wait for the retry
     assert [u for u, *_ in checkpoints(db, REGJ)] == ["page-1"]
     assert rows(db, "select status, reason from health where status = 'red'")[0][1].startswith(reason)
     # the site answers again (a fresh HTTP cache: a page is not fetched twice within min_refetch_hours)
     again = backfill(db, 2025, REGJ, "-s", f"HTTPCACHE_DIR={tmp_path / 'later.httpcache'}")
     assert again.returncode == 0, again.stderr
-    assert "page 2: green" in again.stderr and "page 1: green" not in again.stderr
+    assert "page 2: OK" in again.stderr and "page 1: OK" not in again.stderr
     assert [u for u, *_ in checkpoints(db, REGJ)] == ["page-1", "page-2", "page-3", "sitemap"]
 
 
@@ -166,7 +168,7 @@ def test_a_sitemap_that_fails_is_red_not_an_empty_green(tmp_path):
     db = tmp_path / "t.db"
     out = backfill(db, 2025, REGJ, replay=replay)
     assert out.returncode == 2
-    assert "sitemap: red" in out.stderr and "sitemap https://www.regjeringen.no/globalassets/sitemap/sitemap.xml " \
+    assert "sitemap: FAILING" in out.stderr and "sitemap https://www.regjeringen.no/globalassets/sitemap/sitemap.xml " \
                                               "answered HTTP 500" in out.stderr
     assert "sitemap" not in [u for u, *_ in checkpoints(db, REGJ)]
 
@@ -180,7 +182,7 @@ def test_haveyoursay_reads_the_whole_register_and_keeps_what_is_since(tmp_path):
     assert out.returncode == 0, out.stderr
     # the register is not sorted: every page to the last, whatever its dates
     for page, seen in ((1, 3), (2, 2), (3, 2), (4, 0)):
-        assert f"eu_haveyoursay page {page}: green items {seen} new {seen}" in out.stderr
+        assert f"eu_haveyoursay page {page}: OK, items {seen}, new {seen}" in out.stderr
     ids = {r[0] for r in rows(db, "select native_id from items where source = 'eu_haveyoursay'")}
     # the real page's three, 2026 and 2025 consultations, one without any date; none opened before 2025
     assert ids == {"18805", "18806", "14778", "17001", "16002", "16104", "13306"}
@@ -202,7 +204,7 @@ def test_haveyoursay_answering_html_is_red(tmp_path):
     assert out.returncode == 0  # the recorded history itself is fine …
     out = backfill(tmp_path / "u.db", 2025, "eu_haveyoursay", replay=replay)
     assert out.returncode == 2  # … the one that answers HTML for page 2 is not
-    assert "eu_haveyoursay page 2: red items 0 new 0 — NOT checkpointed (searchInitiatives page 2 (history): " \
+    assert "eu_haveyoursay page 2: FAILING, items 0, new 0 — NOT checkpointed (searchInitiatives page 2 (history): " \
            "answered HTML instead of JSON" in out.stderr
 
 
@@ -227,12 +229,12 @@ def test_initiatives_whose_detail_was_never_read_are_read_by_the_next_backfill(t
     (unread,) = rows(db, f"select {fields} from items where native_id = '18805'")
     assert unread[-1] == "blocked 403" and unread[7] is None  # no summary
     # the walk's own retry, the same day, is blocked again: amber, and it stays to do
-    assert "eu_haveyoursay details: amber" in first.stderr
+    assert "eu_haveyoursay details: warning" in first.stderr
     assert "details of stored initiatives never read failed again (HTTP 403)" in first.stderr
     second = backfill(db, 2025, "eu_haveyoursay")
     assert second.returncode == 0, second.stderr
-    assert "page 1: green" not in second.stderr  # the walk is done; only the detail never read
-    assert "eu_haveyoursay details: green items 1 new 0" in second.stderr, second.stderr
+    assert "page 1: OK" not in second.stderr  # the walk is done; only the detail never read
+    assert "eu_haveyoursay details: OK, items 1, new 0" in second.stderr, second.stderr
     assert rows(db, f"select {fields} from items where native_id = '18805'") == [read_in_walk]
     store = open_db(db)
     assert job.plan(store, since=2025, sources=["eu_haveyoursay"],
@@ -248,7 +250,7 @@ def test_cellar_backfills_each_watched_act_since_the_year(tmp_path):
     out = backfill(db, 2025, "eu_cellar")
     assert out.returncode == 0, out.stderr
     acts = CellarActHistory.units(2025, datetime(2026, 11, 24).date())
-    assert len(acts) == 16 and all(f"eu_cellar act {a}: green" in out.stderr for a in acts)
+    assert len(acts) == 16 and all(f"eu_cellar act {a}: OK" in out.stderr for a in acts)
     csddd = rows(db, "select h.stats from health h join runs r on r.id = h.run_id "
                      "where r.mode like 'backfill:eu_cellar act 32024L1760+%'")[0][0]
     assert json.loads(csddd)["tracker/sparql_pages"] == 2  # 2 + 1 rows: read while a page comes back full
@@ -273,7 +275,7 @@ def test_a_failed_cellar_query_is_red(tmp_path):
     db = tmp_path / "t.db"
     out = backfill(db, 2025, "eu_cellar", replay=replay)
     assert out.returncode == 2
-    assert "eu_cellar act 32024L1760: red items 0 new 0 — NOT checkpointed (SPARQL for 32024L1760 (csddd): " \
+    assert "eu_cellar act 32024L1760: FAILING, items 0, new 0 — NOT checkpointed (SPARQL query for 32024L1760 (csddd): " \
            "HTTP 504; history of this act not read" in out.stderr
     assert len(checkpoints(db, "eu_cellar")) == 15
 
@@ -343,7 +345,7 @@ def test_robots_txt_is_obeyed_in_a_backfill(tmp_path):
     db = tmp_path / "t.db"
     out = backfill(db, 2025, REGJ, replay=replay)
     assert out.returncode == 2
-    assert (f"{REGJ} page 1: red items 0 new 0 — NOT checkpointed (blocked by robots.txt (not fetched): "
+    assert (f"{REGJ} page 1: FAILING, items 0, new 0 — NOT checkpointed (blocked by robots.txt (not fetched): "
             "https://www.regjeringen.no/no/dokument/hoyringar/id1763/") in out.stderr
     stats = json.loads(rows(db, "select stats from health")[0][0])
     assert stats["tracker/robots_blocked"] == 1 and stats.get("replay/hit", 0) == 1  # robots.txt only
@@ -360,6 +362,8 @@ def test_ctrl_c_in_the_middle_of_a_walk_then_resume(tmp_path):
 
     db = tmp_path / "t.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("NCP_TRACKER_")}
+    (tmp_path / "en.toml").write_text('[digest]\nlang = "en"\n', "utf-8")  # its words in English, as `cli`
+    env["NCP_TRACKER_CONFIG"] = str(tmp_path / "en.toml")
     args = [sys.executable, "-m", "tracker", "--db", str(db), "backfill", "--since", "2025", "--source", REGJ,
             "--replay", str(HISTORY), "--as-of", AS_OF, *FAST, "-s", f"HTTPCACHE_DIR={db}.httpcache", "--no-progress"]
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -413,12 +417,12 @@ def test_pages_of_stored_hearings_never_read_are_read_by_the_next_backfill(tmp_p
     assert first.returncode == 0, first.stderr
     assert stored() == ("blocked 403", 0, 0)
     # the walk's own retry, the same day, is blocked again: amber, and it stays to do
-    [line] = [s for s in first.stderr.splitlines() if "details: amber" in s]
+    [line] = [s for s in first.stderr.splitlines() if "details: warning" in s]
     assert "never read failed again (HTTP 403)" in line  # its reason on the unit's line
     second = backfill(db, 2025, REGJ)
     assert second.returncode == 0, second.stderr
-    assert "page 1: green" not in second.stderr  # the walk is done; only the page never read
-    assert "details: green items 1 new 0" in second.stderr, second.stderr
+    assert "page 1: OK" not in second.stderr  # the walk is done; only the page never read
+    assert "details: OK, items 1, new 0" in second.stderr, second.stderr
     assert stored() == ("ok", 1, 1)
     store = open_db(db)
     assert job.plan(store, since=2025, sources=[REGJ], as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO)).steps == []

@@ -238,7 +238,7 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
 def test_db_path_that_is_a_directory_is_a_clear_error(tmp_path):
     result = invoke("items", db=tmp_path)
     assert result.exit_code != 0
-    assert "directory" in result.output and "Traceback" not in result.output
+    assert f"'{tmp_path}' er en mappe, ikke en fil" in result.output and "Traceback" not in result.output
 
 
 def test_not_a_database_is_a_clear_error(tmp_path):
@@ -313,7 +313,7 @@ def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
 
 def test_bad_spider_argument(tmp_path):
     result = invoke("crawl", "--arg", "novalue", "--replay", str(ROOT / "data/replay/2026-11-23"), db=tmp_path / "x.db")
-    assert result.exit_code != 0 and "NAME=VALUE" in result.output
+    assert result.exit_code == 2 and "feil: ugyldig verdi for --arg: skal være NAVN=VERDI, ikke 'novalue'" in result.output
 
 
 def test_classify_reads_stdin():
@@ -375,7 +375,7 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     kind = invoke("events", "--kind", "nytt", db=filled)
     assert kind.exit_code == 2 and "feil: ugyldig verdi for --kind: ukjent hendelsestype 'nytt'" in kind.stderr
     since = invoke("search", "åpenhetsloven", "--lang", "en", "--new-since", "x", db=filled)
-    assert since.exit_code == 1 and since.stderr.startswith("error: "), since.stderr
+    assert since.exit_code == 2 and since.stderr.startswith("error: "), since.stderr
     assert invoke("items", "--status", "closed", db=filled).stdout == "(ingen)\n"
     assert invoke("items", "--status", "closed", "--lang", "en", db=filled).stdout == "(nothing)\n"
     assert invoke("search", "klimarisiko", db=filled).stdout == "(ingen)\n"
@@ -408,7 +408,8 @@ def test_a_database_that_cannot_be_opened_is_said_in_the_readers_language(tmp_pa
     junk = tmp_path / "junk.db"
     junk.write_text("not a database", "utf-8")
     broken = invoke("items", db=junk)
-    assert broken.stderr == f"feil: Kan ikke åpne databasen {junk}: file is not a database.\n", broken.stderr
+    assert broken.stderr == (f"feil: Kan ikke åpne databasen {junk}: filen er ikke en database (sqlite: file is not a "
+                             "database).\n"), broken.stderr
 
 
 def test_a_crawls_health_lines_name_each_source_as_health_does_with_its_code_beside_it(capsys):
@@ -460,8 +461,9 @@ def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
     assert said["items", "--bogus"].stderr.endswith("Se 'main items --help' for hjelp.\n\n"
                                                     "feil: ingen valg heter '--bogus'\n")
     assert said["triage",].stderr.endswith("\nfeil: argumentet 'ITEM' mangler\n")
-    assert said["items", "--status", "x"].stderr.endswith("\nfeil: ugyldig verdi for '--status': 'x' is not one of "
-                                                          "'open', 'closed', 'withdrawn', 'upcoming', 'unknown'.\n")
+    assert said["items", "--status", "x"].stderr.endswith("\nfeil: ugyldig verdi for '--status': 'x' er ikke en gyldig "
+                                                          "verdi (gyldige: 'open', 'closed', 'withdrawn', 'upcoming', "
+                                                          "'unknown').\n")
     assert said["users", "nope"].stderr.endswith("Se 'main users --help' for hjelp.\n\n"
                                                  "feil: ingen kommando heter 'nope'\n")
     assert not any("Error:" in r.output or "Try '" in r.output for r in said.values())
@@ -472,3 +474,64 @@ def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
                                                               "for '--status': 'x' is not one of 'open', 'closed', "
                                                               "'withdrawn', 'upcoming', 'unknown'.\n")
 
+
+
+def test_clicks_own_words_are_said_in_the_readers_language(filled, tmp_path, monkeypatch):
+    """After «feil: ugyldig verdi for '--weeks':» click's own English followed («'x' is not a valid
+    integer», «is not one of …»), and its rarer messages stood in English after «feil:» («Option
+    '--status' requires an argument.», «Got unexpected extra argument (x)»): now all in the
+    reader's language, English with --lang en, exit 2 as before."""
+    said = {tuple(args): invoke(*args, db=filled) for args in (
+        ["horizon", "--weeks", "x"], ["horizon", "--weeks", "0"], ["items", "--status"], ["items", "extra"],
+        ["triage", "a", "b", "c"], ["items", "--format", "csv"], ["backup", "--keep", "many"])}
+    assert all(r.exit_code == 2 for r in said.values()), {k: r.output for k, r in said.items()}
+    last = {args: r.stderr.splitlines()[-1] for args, r in said.items()}
+    assert last["horizon", "--weeks", "x"] == "feil: ugyldig verdi for '--weeks': 'x' er ikke et heltall."
+    assert last["horizon", "--weeks", "0"] == "feil: ugyldig verdi for '--weeks': 0 er utenfor det tillatte området 1<=x<=104."
+    assert last["items", "--status"] == "feil: valget '--status' mangler en verdi"
+    assert last["items", "extra"] == "feil: ett argument for mye (extra)"
+    assert last["triage", "a", "b", "c"] == "feil: argumenter for mye (b c)"
+    assert last["items", "--format", "csv"] == ("feil: ugyldig verdi for '--format': 'csv' er ikke en gyldig verdi "
+                                                "(gyldige: 'table', 'jsonl').")
+    assert last["backup", "--keep", "many"] == "feil: ugyldig verdi for '--keep': 'many' er ikke et heltall."
+    english = invoke("horizon", "--lang", "en", "--weeks", "x", db=filled)
+    assert english.exit_code == 2 and english.stderr.endswith("error: invalid value for '--weeks': 'x' is not a valid "
+                                                              "integer.\n")
+    # an option without its value stops click while it reads the command line, before any value
+    # (--lang too): said in the [digest] lang, Bokmål here
+    early = invoke("items", "--lang", "en", "--status", db=filled)
+    assert early.exit_code == 2 and early.stderr.endswith("feil: valget '--status' mangler en verdi\n")
+
+
+def test_an_error_click_finds_before_lang_is_said_wholly_in_the_digest_language(filled, tmp_path, monkeypatch):
+    """click stops at the first bad value: an error before --lang is read is said, wholly, in the
+    configuration's [digest] lang (Bokmål unless set) — never its head in one language and click's
+    words in another; an unknown command (found before the configuration was read) as well."""
+    before = invoke("items", "--status", "x", "--lang", "en", db=filled)
+    assert before.exit_code == 2 and before.stderr.endswith(
+        "feil: ugyldig verdi for '--status': 'x' er ikke en gyldig verdi (gyldige: 'open', 'closed', 'withdrawn', "
+        "'upcoming', 'unknown').\n"), before.stderr
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(config))
+    before = invoke("items", "--status", "x", "--lang", "nb", db=filled)
+    assert before.exit_code == 2 and before.stderr.endswith(
+        "Try 'main items --help' for help.\n\nerror: invalid value for '--status': 'x' is not one of 'open', 'closed', "
+        "'withdrawn', 'upcoming', 'unknown'.\n"), before.stderr
+    unknown = invoke("itemz", db=filled)
+    assert unknown.exit_code == 2 and unknown.stderr == ("Usage: main [OPTIONS] COMMAND [ARGS]...\n"
+                                                         "Try 'main --help' for help.\n\n"
+                                                         "error: no such command 'itemz' (did you mean 'items'?)\n")
+    group = CliRunner().invoke(main, ["--config", str(config), "--bogus"])
+    assert group.exit_code == 2 and group.stderr.endswith("error: no such option '--bogus'\n"), group.stderr
+
+
+def test_our_own_refused_values_and_summaries_are_in_the_readers_language(filled):
+    """`-s x` said «feil: ugyldig verdi for -s/--set: expected -s NAME=VALUE, got 'x'» and `tag`
+    «tagged 1 items (0 relevant)»: now in the reader's language."""
+    bad = invoke("crawl", "-s", "x", "--replay", str(ROOT / "data/replay/2026-11-23"), db=filled)
+    assert bad.exit_code == 2 and bad.stderr.endswith("feil: ugyldig verdi for -s/--set: skal være NAVN=VERDI, ikke "
+                                                      "'x'\n"), bad.stderr
+    tagged = invoke("tag", "--all", db=filled)
+    assert tagged.exit_code == 0 and re.fullmatch(r"1 sak merket med temaer \(relevante: \d\)\n", tagged.stdout), \
+        tagged.stdout

@@ -196,10 +196,10 @@ def _stop(proc: subprocess.Popen) -> str:
 
 
 @pytest.mark.parametrize("option, message", [
-    (["--port", "99999"], "ugyldig verdi for '--port': 99999 is not in the range 1<=x<=65535."),
-    (["--port", "0"], "ugyldig verdi for '--port': 0 is not in the range 1<=x<=65535."),
-    (["--port=-1"], "ugyldig verdi for '--port': -1 is not in the range 1<=x<=65535."),
-    (["--threads", "0"], "ugyldig verdi for '--threads': 0 is not in the range x>=1."),
+    (["--port", "99999"], "ugyldig verdi for '--port': 99999 er utenfor det tillatte området 1<=x<=65535."),
+    (["--port", "0"], "ugyldig verdi for '--port': 0 er utenfor det tillatte området 1<=x<=65535."),
+    (["--port=-1"], "ugyldig verdi for '--port': -1 er utenfor det tillatte området 1<=x<=65535."),
+    (["--threads", "0"], "ugyldig verdi for '--threads': 0 er utenfor det tillatte området x>=1."),
 ])
 def test_serve_refuses_a_port_or_thread_count_it_cannot_have(env, option, message):
     """`serve --port 99999` gave a traceback, `--port 0` printed a URL of port 0 and served elsewhere."""
@@ -330,3 +330,17 @@ def test_backup_goes_to_the_data_directory_by_default(env, tmp_path, monkeypatch
     assert r.exit_code == 0, r.output
     assert Path(r.output.strip().splitlines()[0]).parent == tmp_path / "srv" / "data" / "backups"
     assert not (elsewhere / "data").exists()
+
+
+def test_backup_of_a_missing_database_is_refused_as_every_command_refuses_it(tmp_path, monkeypatch):
+    """`backup` said «feil: no database at …» in English where every other command says «Ingen
+    database i …: kjør `ncp-tracker run` …» (tracker.store.db.no_database, one wording); `users
+    list` too."""
+    missing = tmp_path / "nowhere.db"
+    monkeypatch.setenv("NCP_TRACKER_DB", str(missing))
+    said = run("items").stderr
+    assert said.startswith(f"feil: Ingen database i {missing}: kjør `ncp-tracker run`"), said
+    for args in (["backup", str(tmp_path / "copies")], ["users", "list"]):
+        r = run(*args)
+        assert r.exit_code == 1 and r.stderr == said, (args, r.stderr)
+    assert not (tmp_path / "copies").exists() and not missing.exists()

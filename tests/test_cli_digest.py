@@ -206,7 +206,10 @@ def test_two_sends_at_once_mail_each_recipient_once(world, smtp_server, tmp_path
         other.kill()
         other.wait()
     assert late.exit_code == 1
-    assert f"another `digest --send` of the ncp digest is sending now (pid {other.pid}, `" in late.output
+    # in the reader's words (it was English after «feil:»)
+    assert f"feil: en annen `digest --send` sender ncp-oversikten nå (pid {other.pid}, `" in late.stderr, late.stderr
+    assert late.stderr.endswith(") og ble ikke ferdig innen 0,5 sekunder: kjør kommandoen på nytt når den er ferdig; da "
+                                "sendes oversikten bare til dem som ikke har fått den\n"), late.stderr
     assert len(inbox.messages) == 1
 
 

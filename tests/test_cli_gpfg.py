@@ -133,7 +133,9 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
     path = tmp_path / "t.db"
     _seed(path)
     bad = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Etikkradet", "--as-of", AS_OF])
-    assert bad.exit_code == 2 and "unknown actor 'Etikkradet' (valid: Finansdepartementet, Etikkrådet," in bad.output
+    assert bad.exit_code == 2 and bad.stderr.endswith(
+        "feil: ugyldig verdi for --actor: ukjent aktør 'Etikkradet' (gyldige: Finansdepartementet, Etikkrådet, Norges "
+        "Bank, Stortinget, Andre)\n"), bad.stderr
     ok = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "etikkrådet", "--format", "jsonl",
                                    "--as-of", AS_OF])
     assert ok.exit_code == 0 and {json.loads(x)["actor"] for x in ok.stdout.splitlines()} == {"Etikkrådet"}

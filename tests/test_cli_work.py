@@ -80,15 +80,15 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
 
 def test_triage_errors_are_clear(env):
     r = CliRunner().invoke(main, ["triage", "nope:1", "--state", "respond"])
-    assert r.exit_code == 1 and "Ukjent saks-id: 'nope:1'" in r.output
+    assert r.exit_code == 2 and "Ukjent saks-id: 'nope:1'" in r.output
     r = CliRunner().invoke(main, ["triage", "nope:1", "--history"])
-    assert r.exit_code == 1 and "Ukjent saks-id: 'nope:1'" in r.output
+    assert r.exit_code == 2 and "Ukjent saks-id: 'nope:1'" in r.output
     # an item nobody has followed up yet says so ("(nothing)" read like a failed look-up)
     r = run("triage", COMMITTEE, "--history")
     assert r.output == (f"{COMMITTEE}: ny — neste: følges, ikke relevant, skal svares (--state watching, "
                         "not_relevant, respond)\nIngen endringer i oppfølgingen ennå.\n")
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "published"])
-    assert r.exit_code == 1 and "Statusen kan ikke gå fra «ny» til «publisert»" in r.output
+    assert r.exit_code == 2 and "Statusen kan ikke gå fra «ny» til «publisert»" in r.output
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--by", "ola"])
     assert r.exit_code == 0
     db = open_db(env / "t.db")
@@ -104,9 +104,9 @@ def test_search_command(env):
     assert len(r.output.splitlines()) == 2
     for bad, message in (('NEAR( "*', "anførselstegn"), ('"*"', "har ingen ord"), ("klima OR", "OR")):
         r = CliRunner().invoke(main, ["search", bad])
-        assert r.exit_code == 1 and message in r.output, (bad, r.output)
+        assert r.exit_code == 2 and message in r.output, (bad, r.output)
     r = CliRunner().invoke(main, ["search", "høring", "--from", "yesterday"])
-    assert r.exit_code == 1 and "--from" in r.output
+    assert r.exit_code == 2 and "--from" in r.output
 
 
 def test_search_and_triage_refusals_read_in_the_readers_language(env):
@@ -115,18 +115,18 @@ def test_search_and_triage_refusals_read_in_the_readers_language(env):
     table, tracker.vocabulary.REFUSALS), with the command line's options where the web names its
     form's fields."""
     said = {bad: CliRunner().invoke(main, ["search", bad]) for bad in ("()", 'NEAR( "*', "klima OR")}
-    assert said["()"].exit_code == 1 and said["()"].stderr == "feil: En tom gruppe: ingenting å søke etter.\n"
+    assert said["()"].exit_code == 2 and said["()"].stderr == "feil: En tom gruppe: ingenting å søke etter.\n"
     assert said['NEAR( "*'].stderr == "feil: Et anførselstegn er ikke lukket: en frase trenger et avsluttende \".\n"
     assert said["klima OR"].stderr == "feil: OR trenger et ord etter seg.\n"
     english = CliRunner().invoke(main, ["search", "()", "--lang", "en"])
-    assert english.exit_code == 1 and english.stderr == "error: An empty group: nothing to search for.\n"
+    assert english.exit_code == 2 and english.stderr == "error: An empty group: nothing to search for.\n"
     assert run("triage", HEARING, "--state", "respond").exit_code == 0
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "assigned"])
-    assert r.exit_code == 1 and r.stderr == "feil: Statusen «tildelt» krever en ansvarlig (--owner NAVN).\n"
+    assert r.exit_code == 2 and r.stderr == "feil: Statusen «tildelt» krever en ansvarlig (--owner NAVN).\n"
     r = CliRunner().invoke(main, ["triage", HEARING, "--deadline", "snart"])
-    assert r.exit_code == 1 and r.stderr == "feil: --deadline må være en dato (ÅÅÅÅ-MM-DD), ikke 'snart'.\n"
+    assert r.exit_code == 2 and r.stderr == "feil: --deadline må være en dato (ÅÅÅÅ-MM-DD), ikke 'snart'.\n"
     r = CliRunner().invoke(main, ["export", "--query", "høring OR"])
-    assert r.exit_code == 1 and r.stderr == "feil: OR trenger et ord etter seg.\n"
+    assert r.exit_code == 2 and r.stderr == "feil: OR trenger et ord etter seg.\n"
 
 
 def test_search_shows_labels_by_name_and_keeps_codes_in_jsonl(env):
@@ -155,7 +155,7 @@ def test_export_command(env, monkeypatch):
     r = run("export", "--format", "csv", "--status", "open", "--dialect", "rfc4180")
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert {row["status"] for row in rows} == {"open"} and len(rows) == 4
-    assert r.stderr == "4 items\n"  # the count beside the data, as with --out
+    assert r.stderr == "4 saker\n"  # the count beside the data, as with --out, in the reader's language
     r = run("export", "--format", "csv", "--status", "open")
     assert r.stdout.startswith("\ufeffID;Kilde;Type;Status;Tittel")
     # a mistyped triage state matched nothing and exported an empty file, exit 0
@@ -163,14 +163,14 @@ def test_export_command(env, monkeypatch):
     assert r.exit_code == 2 and "ukjent oppfølgingsstatus 'repsond'" in r.stderr and "respond" in r.stderr
     assert r.stdout == ""
     r = run("export", "--state", "respond")
-    assert r.exit_code == 0 and r.stderr == "0 items\n"
+    assert r.exit_code == 0 and r.stderr == "0 saker\n"
     r = CliRunner().invoke(main, ["search", "høring", "--state", "repsond"])  # search shares the filters
     assert r.exit_code == 2 and "ukjent oppfølgingsstatus 'repsond'" in r.stderr
     r = run("export", "--format", "json", "--out", "exp/items.json")
     assert r.exit_code == 0
     assert len(json.loads((env / "exp" / "items.json").read_text("utf-8"))) == 5
     r = CliRunner().invoke(main, ["export", "--format", "xlsx"])
-    assert r.exit_code == 1 and r.stderr == "feil: xlsx krever --out FIL\n"
+    assert r.exit_code == 2 and r.stderr == "feil: xlsx krever --out FIL\n"
     # a path the user names is the user's: ~, and outside the working directory
     monkeypatch.setenv("HOME", str(env / "home"))
     r = run("export", "--format", "xlsx", "--out", "~/Dokumenter/apne.xlsx", "--query", "høring")
@@ -180,12 +180,12 @@ def test_export_command(env, monkeypatch):
     r = run("export", "--out", "../utenfor/x.csv")
     assert r.exit_code == 0 and (env / "utenfor" / "x.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     r = CliRunner().invoke(main, ["export", "--query", "høring OR"])
-    assert r.exit_code == 1 and "OR" in r.output
+    assert r.exit_code == 2 and "OR" in r.output
 
 
 def test_draft_errors_and_paths(env, monkeypatch):
     r = CliRunner().invoke(main, ["draft", "nope:1", "--out", "newdir"])
-    assert r.exit_code == 1 and "Ukjent saks-id" in r.output
+    assert r.exit_code == 2 and "Ukjent saks-id" in r.output
     assert not (env / "newdir").exists()
     monkeypatch.setenv("HOME", str(env / "home"))
     r = run("draft", HEARING, "--out", "~/Dokumenter/utkast")
@@ -282,7 +282,7 @@ def test_answers_for_item(env):
     assert "Norsk Hydro ASA" in r.output and "business" in r.output
     # a mistyped id listed "(nothing)" and exited 0
     r = CliRunner().invoke(main, ["answers", "--item", "regjeringen:247709"])
-    assert r.exit_code == 1 and "Ukjent saks-id: 'regjeringen:247709'" in r.output
+    assert r.exit_code == 2 and "Ukjent saks-id: 'regjeringen:247709'" in r.output
     r = run("answers", "--item", HEARING)
     assert r.exit_code == 0 and r.output.startswith(f"ingen publiserte høringssvar er lagret for {HEARING}")
 
@@ -301,7 +301,7 @@ def test_search_and_export_new_since_and_changed_since(env):
     r = run("export", "--format", "json", "--changed-since", "2026-11-23T06:00")
     assert COMMITTEE in {row["id"] for row in json.loads(r.stdout)} and HEARING not in r.stdout
     r = CliRunner().invoke(main, ["search", "høring", "--new-since", "i går"])
-    assert r.exit_code == 1 and "feil: «--new-since» må være en dato eller et tidspunkt (ISO 8601), ikke" in r.output
+    assert r.exit_code == 2 and "feil: «--new-since» må være en dato eller et tidspunkt (ISO 8601), ikke" in r.output
 
 
 def test_export_not_relevant_to_a_profile(env):
@@ -317,7 +317,7 @@ def test_export_not_relevant_to_a_profile(env):
     r = run("export", "--format", "json", "--relevant-to", "ncp")
     assert {row["id"] for row in json.loads(r.stdout)} == {HEARING}
     r = CliRunner().invoke(main, ["export", "--format", "json", "--not-relevant-to", "nope"])
-    assert r.exit_code == 1 and "feil: Ukjent profil «nope» (kjente: " in r.output
+    assert r.exit_code == 2 and "feil: Ukjent profil «nope» (kjente: " in r.output
     # «Endret»: what the profile finds relevant and what an adviser follows, and the rest
     run("triage", COMMITTEE, "--state", "watching")
     r = run("export", "--format", "json", "--followed-by", "ncp")
@@ -340,9 +340,9 @@ def test_a_cut_search_says_so_on_stderr(env):
 
 def test_triage_refuses_a_draft_by_day_with_junk_or_after_the_deadline(env):
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-10garbage"])
-    assert r.exit_code == 1 and "feil: --deadline må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in r.output
+    assert r.exit_code == 2 and "feil: --deadline må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in r.output
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-14"])
-    assert r.exit_code == 1 and "feil: «Utkast innen» man. 14.12.2026 er etter sakens frist tor. 10.12.2026" in r.output
+    assert r.exit_code == 2 and "feil: «Utkast innen» man. 14.12.2026 er etter sakens frist tor. 10.12.2026" in r.output
     assert "Traceback" not in r.output
     db = open_db(env / "t.db")
     assert db.execute("select count(*) from triage").fetchone()[0] == 0
@@ -382,3 +382,43 @@ def test_triage_lines_read_in_the_readers_language(env):
         assert run("triage", HEARING, "--state", state).exit_code == 0
     r = run("triage", HEARING, "--lang", "en")
     assert r.output.endswith(": published (adviser kari), draft due Tue 8 Dec 2026 — final status\n")
+
+
+def test_items_events_and_triage_history_say_days_and_times_as_the_web(env):
+    """`items` printed its deadline as stored («2026-12-03T12:00:00+01:00»), `events` and `triage
+    --history` their times in UTC ISO («2026-11-23T05:00:00+00:00»), where the web and the digest
+    say «tor. 03.12.2026 kl. 12.00» in Oslo time: now the same words (the web's `deadline` and
+    `datetime` filters: tracker.digest.wording.deadline_text, tracker.i18n.format_datetime)."""
+    items = {line.split()[0]: line for line in run("items").stdout.splitlines()[1:]}
+    assert "  tor. 03.12.2026 kl. 12.00  " in items[COMMITTEE]  # a time of day: said
+    assert "  tor. 10.12.2026  " in items[HEARING] and "23.59" not in items[HEARING]  # a day's end: the day
+    english = {line.split()[0]: line for line in run("items", "--lang", "en").stdout.splitlines()[1:]}
+    assert "  Thu 3 Dec 2026 12:00  " in english[COMMITTEE]
+    events = run("events").stdout.splitlines()
+    assert events[1].startswith("man. 23.11.2026 kl. 06.00  ny ")  # 05:00 UTC is 06.00 in Oslo
+    assert not any("+00:00" in line for line in events)
+    assert run("triage", HEARING, "--state", "respond", "--by", "ola").exit_code == 0
+    history = run("triage", HEARING, "--history").stdout.splitlines()
+    assert re.match(r"\w{3}\. \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d +ola +ny ", history[2]), history
+
+
+def test_export_speaks_the_digest_language_unless_lang(env, monkeypatch):
+    """`export --lang` defaulted to nb where every other command's --lang follows [digest] lang;
+    and its count («4 items») was English after a Bokmål export."""
+    (env / "en.toml").write_text('[digest]\nlang = "en"\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(env / "en.toml"))
+    from openpyxl import load_workbook
+
+    r = run("export", "--format", "xlsx", "--status", "open", "--out", "open.xlsx")
+    assert r.exit_code == 0 and r.stderr == f"4 items → {env / 'open.xlsx'}\n", r.stderr
+    assert load_workbook(env / "open.xlsx").active.title == "Items"
+    r = run("export", "--format", "xlsx", "--status", "open", "--out", "apne.xlsx", "--lang", "nb")
+    assert r.stderr == f"4 saker → {env / 'apne.xlsx'}\n" and load_workbook(env / "apne.xlsx").active.title == "Saker"
+
+
+def test_a_missing_draft_file_is_said_in_the_readers_language(env):
+    """`draft --versions` marked a draft whose file is gone «(missing)» in a Bokmål listing."""
+    assert run("draft", HEARING, "--out", "utkast").exit_code == 0
+    (env / "utkast" / "regjeringen_3150001-horingssvar.docx").unlink()
+    listed = run("draft", HEARING, "--versions").stdout.splitlines()
+    assert listed[0].endswith("regjeringen_3150001-horingssvar.docx\t(filen mangler)"), listed

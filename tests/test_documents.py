@@ -775,14 +775,16 @@ def test_cli_show_provisions_and_redline(tmp_path, tagger):
     made = cli("redline", "regjeringen:1", "--out", str(out))
     assert made.exit_code == 0 and out.exists() and "2 changed sections" in made.output
     missing = cli("redline", "regjeringen:nope", "--out", str(tmp_path / "x.docx"))
-    assert missing.exit_code == 1 and "Ukjent saks-id: 'regjeringen:nope'" in missing.output
+    assert missing.exit_code == 2 and "Ukjent saks-id: 'regjeringen:nope'" in missing.output
     # a mistyped id was told "no fetched documents … (see `ncp-tracker documents fetch`)"
     unknown = cli("show", "regjeringen:2")
-    assert unknown.exit_code == 1 and "Ukjent saks-id: 'regjeringen:2'" in unknown.output
+    assert unknown.exit_code == 2 and "Ukjent saks-id: 'regjeringen:2'" in unknown.output
     assert not Path(tmp_path / "x.docx").exists()
     nowhere = cli("redline", "regjeringen:1", "--out", str(tmp_path / "no-such-folder" / "r.docx"))
     assert nowhere.exit_code == 1 and isinstance(nowhere.exception, SystemExit)  # an error, no traceback
-    assert "cannot write" in nowhere.output and "No such file or directory" in nowhere.output
+    # what happened in the reader's words, the system's text as the detail
+    assert nowhere.stderr == (f"feil: kan ikke skrive {tmp_path / 'no-such-folder' / 'r.docx'}: filen eller mappen "
+                              "finnes ikke (No such file or directory)\n"), nowhere.stderr
 
 
 def test_a_failed_fetch_after_a_crawl_is_reported_not_raised(tmp_path, monkeypatch):

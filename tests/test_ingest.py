@@ -154,7 +154,7 @@ def test_plain_scrapy_live_crawl_without_contact_stops_before_any_request(tmp_pa
 
 def test_malformed_set_pair_is_a_usage_error(tmp_path):
     done = run("crawl", "--replay", f"data/replay/{DAYS[0]}", "--source", SOURCE, "-s", "NOEQUALS", db=tmp_path / "t.db")
-    assert done.returncode == 2 and "expected -s NAME=VALUE" in done.stderr
+    assert done.returncode == 2 and "feil: ugyldig verdi for -s/--set: skal være NAVN=VERDI, ikke 'NOEQUALS'" in done.stderr
     assert not (tmp_path / "t.db").exists() or rows(tmp_path / "t.db", "select count(*) from runs") == [(0,)]
 
 

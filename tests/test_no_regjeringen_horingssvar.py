@@ -389,7 +389,7 @@ def test_answers_limit_must_be_positive(tmp_path, limit):
     from tracker.cli import main
 
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "answers", "--limit", limit])
-    assert result.exit_code == 2 and f"feil: ugyldig verdi for '--limit': {limit} is not in the range x>=1." in result.stderr
+    assert result.exit_code == 2 and f"feil: ugyldig verdi for '--limit': {limit} er utenfor det tillatte området x>=1." in result.stderr
     assert not (tmp_path / "t.db").exists()
 
 

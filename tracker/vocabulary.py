@@ -13,7 +13,9 @@ Words fixed here (one meaning each, the same in the digest and on the web): *Avs
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -908,6 +910,12 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
             from tracker.i18n import format_date
 
             values[key] = format_date(values[key], lang)
+    if "wait" in values and lang == "nb":  # seconds, with the reader's decimal mark
+        values["wait"] = values["wait"].replace(".", ",")
+    if "sqlite" in values:
+        values["sqlite"] = sqlite_error(values["sqlite"], lang)
+    if "oserror" in values:
+        values["error"] = os_error(values.pop("oserror"), lang)
     if "moves" in values:
         values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
     return values
@@ -935,8 +943,95 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"database (?P<path>.+?) was written by a newer ncp-tracker \(unknown migrations: (?P<names>.+)\); upgrade "
      r"ncp-tracker", N_("The database %(path)s was written by a newer ncp-tracker (unknown migrations: %(names)s): "
                         "upgrade ncp-tracker.")),
-    (r"cannot open database (?P<path>.+?): (?P<error>.+)", N_("Cannot open the database %(path)s: %(error)s.")),
+    (r"cannot open database (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot open the database %(path)s: %(sqlite)s.")),
+    (r"cannot copy (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot copy %(path)s: %(sqlite)s.")),
+    # a lock another process holds (tracker.store.runlock): a send of the same digest, a crawl of the database
+    (r"another `digest --send` of the (?P<profile>.+?) digest is sending now \((?P<holder>.*)\) \(waited (?P<wait>[\d.]+) s\); "
+     r"run it again when that one has ended; it then mails only those not reached",
+     N_("another `digest --send` of the %(profile)s digest is sending now (%(holder)s), and it did not end within "
+        "%(wait)s seconds: run it again when that one has ended; it then mails only those not reached")),
+    (r"another `digest --send` of the (?P<profile>.+?) digest is sending now \((?P<holder>.*)\); "
+     r"run it again when that one has ended; it then mails only those not reached",
+     N_("another `digest --send` of the %(profile)s digest is sending now (%(holder)s): run it again when that one "
+        "has ended; it then mails only those not reached")),
+    # a file the command could not write (tracker.workbench: export, drafts, outputs): the system's text in
+    # the reader's words
+    (r"cannot write the draft in (?P<path>.+?): (?P<oserror>.+)", N_("cannot write the draft in %(path)s: %(error)s")),
+    (r"cannot create the output directory (?P<path>.+?): (?P<oserror>.+)",
+     N_("cannot create the folder %(path)s: %(error)s")),
+    (r"cannot write (?P<path>.+?): (?P<oserror>.+)", N_("cannot write %(path)s: %(error)s")),
+    # a name=value pair of `crawl --arg` and `-s/--set` (tracker.jobs.crawl.parse_setting_pairs)
+    (r"expected (?:-s )?NAME=VALUE, got (?P<value>.+)", N_("expected NAME=VALUE, got %(value)s")),
+    # click's own words of an input it refuses (click.types, click.parser, click.core: its gettext
+    # msgids as it formats them; click ships no catalogue), shown by tracker.cli.support.usage_text
+    (r"(?P<value>.+?) is not one of (?P<choices>.+)\.", N_("%(value)s is not one of %(choices)s.")),
+    (r"(?P<value>.+?) is not a valid integer(?: range)?\.", N_("%(value)s is not a valid integer.")),
+    (r"(?P<value>.+?) is not a valid float(?: range)?\.", N_("%(value)s is not a valid number.")),
+    (r"(?P<value>.+?) is not in the range (?P<range>.+)\.", N_("%(value)s is not in the range %(range)s.")),
+    (r"Option (?P<name>.+) requires an argument\.", N_("option %(name)s requires a value")),
+    (r"Option (?P<name>.+) does not take a value\.", N_("option %(name)s does not take a value")),
+    (r"Got unexpected extra argument \((?P<args>.*)\)", N_("unexpected extra argument (%(args)s)")),
+    (r"Got unexpected extra arguments \((?P<args>.*)\)", N_("unexpected extra arguments (%(args)s)")),
+    (r"Missing command\.", N_("missing command")),
+    (r"File (?P<path>.+) does not exist\.", N_("the file %(path)s does not exist")),
+    (r"Directory (?P<path>.+) does not exist\.", N_("the folder %(path)s does not exist")),
+    (r"Path (?P<path>.+) does not exist\.", N_("the path %(path)s does not exist")),
+    (r"File (?P<path>.+) is a directory\.", N_("%(path)s is a folder, not a file")),
+    (r"Directory (?P<path>.+) is a file\.", N_("%(path)s is a file, not a folder")),
 ))
+
+#: what SQLite says of a database it cannot open or read (sqlite3.DatabaseError's text), in the
+#: reader's words; SQLite's text is kept after them as the detail
+SQLITE_ERRORS: dict[str, str] = {
+    "file is not a database": N_("the file is not a database"),
+    "database is locked": N_("another program is writing to it (the database is locked)"),
+    "attempt to write a readonly database": N_("the database is read-only"),
+    "unable to open database file": N_("the file cannot be opened (no access, or its folder is missing)"),
+    "database or disk is full": N_("the disk is full"),
+    "database disk image is malformed": N_("the database file is damaged"),
+}
+
+#: what the operating system says of a file it cannot write or read (an OSError's errno), in the
+#: reader's words; the system's own text is kept after them as the detail
+OS_ERRORS: dict[int, str] = {
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+}
+
+
+def with_detail(words: str, detail: str) -> str:
+    """The reader's words, the system's own text after them in parentheses — unless they say it
+    already (English)."""
+    return words if detail.casefold() in words.casefold() else f"{words} ({detail})"
+
+
+def sqlite_error(text: str, lang: str = "nb") -> str:
+    """SQLite's error text in the reader's words for the common cases (not a database, locked,
+    read-only, cannot open, disk full, damaged), «sqlite: …» after them; other texts as they are."""
+    msgid = SQLITE_ERRORS.get(text.strip().rstrip(".").casefold())
+    return text if msgid is None else with_detail(gettext(lang, msgid), f"sqlite: {text}")
+
+
+#: OS_ERRORS by the system's text (what a refusal worded in English keeps of an OSError: its strerror)
+_OS_TEXTS = {os.strerror(code): msgid for code, msgid in OS_ERRORS.items()}
+
+
+def os_error(error: OSError | str, lang: str = "nb") -> str:
+    """What went wrong with a file, in the reader's words for the common cases (permission denied,
+    no such folder, disk full, read-only …), the system's text after them; an OSError, or its
+    strerror as a refusal kept it. Others as the system says them."""
+    if isinstance(error, OSError):
+        text = error.strerror or str(error)
+        msgid = OS_ERRORS.get(error.errno) if error.errno is not None else None
+    else:
+        text, msgid = error, _OS_TEXTS.get(error)
+    return text if msgid is None else with_detail(gettext(lang, msgid), text)
 
 
 def refusal_text(text: str, lang: str = "nb", *, fields: Mapping[str, str] | None = None,

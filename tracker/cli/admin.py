@@ -73,12 +73,12 @@ def users_list(ctx) -> None:
 
     import sqlite_utils
 
-    from tracker.store.db import StoreError, check_not_newer
+    from tracker.store.db import StoreError, check_not_newer, no_database
     from tracker.workbench import accounts
 
     path = Path(_db_path(ctx))
     if not path.is_file():
-        raise TrackerError(f"no database at {path}")
+        raise refused(no_database(path))
     try:  # a read command opens the file read-only: no migration, no WAL switch, nothing written
         db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
         check_not_newer(db.conn, path)  # refused as every read command refuses it (tracker.store.db)
@@ -86,7 +86,7 @@ def users_list(ctx) -> None:
     except StoreError as exc:
         raise refused(exc) from exc
     except sqlite3.DatabaseError as exc:
-        raise TrackerError(f"cannot read {path}: {exc}") from exc
+        raise refused(f"cannot open database {path}: {exc}") from exc  # SQLite's words in the reader's
     for r in rows:
         r["status"] = "disabled" if r["disabled"] else "active"
         r["feed"] = "yes" if r["has_feed_token"] else ""

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db
+from tracker.cli.support import TrackerError, now_or, open_db, reader_lang, refused_value
 
 
 @click.command()
@@ -41,7 +41,7 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     try:
         overrides = parse_setting_pairs(sets)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="-s/--set") from exc
+        raise refused_value(exc, "-s/--set") from exc
     try:
         settings = job.polite_settings(tracker_settings(), overrides)
     except ConfigError as exc:
@@ -53,26 +53,36 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         raise TrackerError(str(exc)) from exc
     finally:
         db.close()
+    # what it does, in the reader's language; the health of a unit by its name and reason, as `health` says them
+    from tracker.i18n import Translator
+    from tracker.vocabulary import health_name, health_reason
+
+    _ = Translator(reader_lang(ctx))
     for source, unit in the_plan.done:
-        click.echo(f"{source} {unit}: done before (checkpoint)", err=True)
+        click.echo(_("%(source)s %(unit)s: done before (checkpoint)", source=source, unit=unit), err=True)
     if not the_plan.steps:
-        click.echo(f"backfill since {since}: nothing left to do ({len(the_plan.done)} units checkpointed)")
+        click.echo(_.n("backfill since %(year)s: nothing left to do (%(num)s unit checkpointed)",
+                       "backfill since %(year)s: nothing left to do (%(num)s units checkpointed)", len(the_plan.done),
+                       year=since))
         return
-    pages = f" (+ about {sum(the_plan.expected.values())} listing pages to find)" if the_plan.expected else ""
-    click.echo(f"backfill since {since}: {len(the_plan.steps)} units to crawl{pages}, "
-               f"{len(the_plan.done)} checkpointed before; delay {settings.get('DOWNLOAD_DELAY')} s, "
-               f"{settings.get('CONCURRENT_REQUESTS_PER_DOMAIN')} request(s) at a time per site", err=True)
+    pages = (" " + _("(+ about %(num)s listing pages to find)", num=sum(the_plan.expected.values()))
+             if the_plan.expected else "")
+    click.echo(_("backfill since %(year)s: %(steps)s units to crawl%(pages)s, %(done)s checkpointed before; delay "
+                 "%(delay)s s, %(requests)s request(s) at a time per site", year=since, steps=len(the_plan.steps),
+                 pages=pages, done=len(the_plan.done), delay=settings.get("DOWNLOAD_DELAY"),
+                 requests=settings.get("CONCURRENT_REQUESTS_PER_DOMAIN")), err=True)
     red: list[str] = []
 
     def on_unit(result, ok: bool) -> None:
         h = result.health[0] if result.health else {}
         # the unit's health is said here (the digest shows the daily runs'): a warning's reason
         # too, not only a failure's
-        reason = h.get("reason", "")
-        said = (f" — NOT checkpointed ({reason})" if not ok
+        reason = health_reason(h.get("reason", ""), _.lang)
+        said = (" — " + _("NOT checkpointed (%(reason)s)", reason=reason) if not ok
                 else f" — {reason}" if h.get("status") == "amber" else "")
-        line = (f"{result.step.label}: {h.get('status', '?')} items {h.get('items_seen', 0)} "
-                f"new {h.get('items_new', 0)}{said}")
+        line = _("%(unit)s: %(status)s, items %(seen)s, new %(new)s", unit=result.step.label,
+                 status=health_name(h.get("status"), _.lang) or "?", seen=h.get("items_seen", 0),
+                 new=h.get("items_new", 0)) + said
         click.echo(line, err=True)
         if not ok:
             red.append(result.step.label)
@@ -88,11 +98,12 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     stopped = max_units is not None and len(results) >= max_units
     # the plan grows as pages are found: units planned but not crawled mean the walk was stopped (Ctrl-C)
     interrupted = len(results) < len(the_plan.steps) or not all(r.finished for r in results)
-    click.echo(f"backfill since {since}: {len(results) - len(red)} of {len(the_plan.steps)} units done"
-               + (f"; red (run again to retry): {', '.join(red)}" if red else "")
-               + (f"; --max-units {max_units} reached (run again to go on)" if stopped else "")
-               + (f"; interrupted before {len(the_plan.steps) - len(results)} unit(s) (run again to go on)"
-                  if interrupted else ""))
+    click.echo(_("backfill since %(year)s: %(done)s of %(num)s units done", year=since, done=len(results) - len(red),
+                 num=len(the_plan.steps))
+               + ("; " + _("failing (run again to retry): %(units)s", units=", ".join(red)) if red else "")
+               + ("; " + _("--max-units %(num)s reached (run again to go on)", num=max_units) if stopped else "")
+               + ("; " + _("interrupted before %(num)s unit(s) (run again to go on)",
+                           num=len(the_plan.steps) - len(results)) if interrupted else ""))
     if interrupted:
         ctx.exit(130)
     if red and not allow_red:

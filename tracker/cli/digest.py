@@ -106,6 +106,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from tracker.i18n import format_date, gettext
     from tracker.store.deadlines import oslo_date
     from tracker.store.files import write_whole
+    from tracker.vocabulary import os_error
 
     config = ctx.obj["config"]
     profile = profile or config.get("digest", "profile")
@@ -147,7 +148,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
                 write_whole(path, data)
             except OSError as exc:
                 raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=str(path),
-                                           error=exc.strerror or str(exc)), lang) from exc
+                                           error=os_error(exc, lang)), lang) from exc
             if fmt in RECORDED:
                 digest_mod.record(db, built, fmt, str(path))
             click.echo(str(path), err=True)
@@ -171,8 +172,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         try:  # one send of a profile's digest at a time: who has it is read inside the lock
             with exclusive_send(resolve_path(ctx.obj["db"]), prof.name, wait=SEND_LOCK_WAIT, waiting=waiting):
                 _send(db, built, prof.name, list(to) or list(prof.recipients), again, lang)
-        except RunLocked as exc:
-            raise TrackerError(str(exc)) from exc
+        except RunLocked as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+            raise refused(exc, lang) from exc
 
 
 #: how long `digest --send` waits for another send of the same profile's digest, seconds

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import TrackerError, check_item, now_or, open_db, print_table
+from tracker.cli.support import TrackerError, check_item, now_or, open_db, print_table, reader_lang
 from tracker.store.instants import stored
 
 
@@ -143,5 +143,10 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) ->
     try:
         write_whole(Path(out_path), data)
     except OSError as exc:
-        raise TrackerError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+        from tracker.i18n import gettext
+        from tracker.vocabulary import os_error
+
+        lang = reader_lang()
+        raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=out_path, error=os_error(exc, lang)),
+                           lang) from exc
     click.echo(f"wrote {out_path}: {len(sections)} changed sections")

@@ -10,7 +10,7 @@ import json
 
 import click
 
-from tracker.cli.support import chosen_lang, lang_option, now_or, open_db, say_untrusted
+from tracker.cli.support import bad_input, chosen_lang, lang_option, now_or, open_db, say_untrusted
 
 
 @click.command("companies")
@@ -85,7 +85,10 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
     if actor is not None:  # a mistyped actor matched nothing and was told to run the demo
         actor = next((a for a in ACTORS if a.casefold() == actor.strip().casefold()), None) or actor
         if actor not in ACTORS:
-            raise click.BadParameter(f"unknown actor {actor!r} (valid: {', '.join(ACTORS)})", param_hint="--actor")
+            from tracker.vocabulary import N_
+
+            raise bad_input(N_("unknown actor %(name)s (valid: %(valid)s)"), "--actor", lang, name=repr(actor),
+                            valid=", ".join(ACTORS))
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, now_or(as_of), lang=lang)

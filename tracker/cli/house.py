@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, print_table
+from tracker.cli.support import TrackerError, open_db, print_table, reader_lang
 
 
 @click.command("config")
@@ -66,15 +66,20 @@ def init(directory: str, force: bool) -> None:
 
     Example: ncp-tracker init /srv/ncp-tracker
     """
+    from tracker.i18n import gettext
     from tracker.resources import SHIPPED, shipped
     from tracker.store.files import write_whole
+    from tracker.vocabulary import os_error
+
+    lang = reader_lang()
 
     root = Path(directory).expanduser()
     data_dir = root / "data"
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TrackerError(f"cannot create {data_dir}: {exc.strerror or exc}") from exc
+        raise TrackerError(gettext(lang, "cannot create the folder %(path)s: %(error)s", path=str(data_dir),
+                                   error=os_error(exc, lang)), lang) from exc
     written, kept = [], []
     targets = {root / "ncp-tracker.toml": STARTER.format(db=(data_dir / "tracker.db").resolve(),
                                                           data_dir=data_dir.resolve()).encode("utf-8")}
@@ -87,7 +92,8 @@ def init(directory: str, force: bool) -> None:
         try:
             write_whole(path, data)  # --force over an edited file: the old one stays if this fails
         except OSError as exc:
-            raise TrackerError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=str(path),
+                                       error=os_error(exc, lang)), lang) from exc
         written.append(path)
     for path in written:
         click.echo(f"wrote {path}")

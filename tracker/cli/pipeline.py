@@ -16,6 +16,7 @@ import click
 
 from tracker.cli.support import (
     TrackerError,
+    bad_input,
     check_event_kind,
     check_kind,
     check_source,
@@ -27,6 +28,7 @@ from tracker.cli.support import (
     past_as_of,
     print_table,
     reader_lang,
+    refused_value,
     say,
     say_untrusted,
     source_with_code,
@@ -52,7 +54,9 @@ def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.isidentifier():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--arg")
+            from tracker.vocabulary import N_
+
+            raise bad_input(N_("expected NAME=VALUE, got %(value)s"), "--arg", value=repr(pair))
         args[key] = value
     return args
 
@@ -106,7 +110,7 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
         overrides = {**({"MIN_REFETCH_HOURS": 0} if fresh else {}), **parse_setting_pairs(pairs)}
         return tracker_settings(overrides)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="-s/--set") from exc
+        raise refused_value(exc, "-s/--set") from exc
     except ConfigError as exc:
         raise TrackerError(str(exc)) from exc
 
@@ -366,7 +370,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
                 result.health.append(row)
             if "tagging" in summary:
                 t = summary["tagging"]
-                click.echo(f"tagged {t['tagged']} items ({t['relevant']} relevant)", err=True)
+                click.echo(tagged_text(t, reader_lang(ctx)), err=True)
             if digest_dir is not None:
                 paths = _write_digests(ctx, db, result.step.as_of, digest_dir / (result.step.label or "live"))
                 if written is not None:
@@ -517,10 +521,14 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
             row["related"] = related.get(row["id"], [])
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        # in the reader's words, the status by name as the web names it; the source by its code (--source)
-        shown = [{**row, "status_": status_name(row["status"], _.lang)} for row in rows]
-        print_table(shown, ["id", "status_", "deadline", "source", "title"], widths={"title": 70},
-                    headers={"id": _("Id"), "status_": _("Status"), "deadline": _("Deadline"), "source": _("Source"),
+        # in the reader's words, the status by name as the web names it, the deadline as the web and the
+        # digest write it (its day, its time when it has one, Oslo time); the source by its code (--source)
+        from tracker.digest.wording import deadline_text
+
+        shown = [{**row, "status_": status_name(row["status"], _.lang),
+                  "deadline_": deadline_text(row, None, _.lang) if row.get("deadline") else ""} for row in rows]
+        print_table(shown, ["id", "status_", "deadline_", "source", "title"], widths={"title": 70},
+                    headers={"id": _("Id"), "status_": _("Status"), "deadline_": _("Deadline"), "source": _("Source"),
                              "title": _("Title")})
 
 
@@ -540,7 +548,7 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
 
     Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl
     """
-    from tracker.i18n import Translator
+    from tracker.i18n import Translator, format_datetime
     from tracker.store.queries import list_events
     from tracker.vocabulary import event_name, field_name
 
@@ -561,12 +569,13 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
         # as the item's page shows its changes: the kind and the field by name, what a backfill run
         # found marked in the page's words; jsonl keeps the codes
         found_later = _("found later, in the source's history")
-        shown = [{**row, "kind_": event_name(row["kind"], _.lang), "backfill": found_later if row["backfill"] else "",
+        shown = [{**row, "at_": format_datetime(row["at"], _.lang),  # Oslo time, as the item's page says it
+                  "kind_": event_name(row["kind"], _.lang), "backfill": found_later if row["backfill"] else "",
                   "field_": field_name(row["field"], _.lang), "before": cell(row["before"]),
                   "after": cell(row["after"])} for row in rows]
-        print_table(shown, ["at", "kind_", "backfill", "item_id", "field_", "before", "after"],
+        print_table(shown, ["at_", "kind_", "backfill", "item_id", "field_", "before", "after"],
                     widths={"before": 30, "after": 30},
-                    headers={"at": _("When"), "kind_": _("What"), "backfill": "", "item_id": _("Item"),
+                    headers={"at_": _("When"), "kind_": _("What"), "backfill": "", "item_id": _("Item"),
                              "field_": _("Field"), "before": _("Before"), "after": _("After")})
 
 
@@ -587,7 +596,15 @@ def tag(ctx, force) -> None:
         raise TrackerError(str(exc)) from exc
     finally:
         db.close()
-    click.echo(f"tagged {counts['tagged']} items ({counts['relevant']} relevant)")
+    click.echo(tagged_text(counts, reader_lang(ctx)))
+
+
+def tagged_text(counts: dict, lang: str) -> str:
+    """What a tagging did (`tag`, and `run` after each crawl), in the reader's language."""
+    from tracker.i18n import ngettext
+
+    return ngettext(lang, "tagged %(num)s item (%(relevant)s relevant)", "tagged %(num)s items (%(relevant)s relevant)",
+                    counts["tagged"], relevant=counts["relevant"])
 
 
 @click.command()

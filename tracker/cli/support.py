@@ -22,22 +22,31 @@ if TYPE_CHECKING:
 class TrackerError(click.ClickException):
     """A clear, single-line error for the user, headed as every error is (`say`: «feil: …»)."""
 
-    def __init__(self, message: str, lang: str | None = None) -> None:
+    def __init__(self, message: str, lang: str | None = None, *, exit_code: int = 1) -> None:
         super().__init__(message)
         self.lang = lang or reader_lang()
+        self.exit_code = exit_code
 
     def show(self, file=None) -> None:
         say("error", self.format_message(), self.lang, file=file)
 
 
-def refused(exc: Exception | str, lang: str | None = None) -> TrackerError:
+#: the exit code of input the command cannot use (a mistyped id, a search it cannot read, a
+#: status change the item's status does not allow), as click's and `BadInput`'s
+BAD_INPUT_EXIT = 2
+
+
+def refused(exc: Exception | str, lang: str | None = None, *, input_error: bool = False) -> TrackerError:
     """A workbench refusal (a TriageError, SearchError, DraftError …: worded once, in English) as the
     error the reader reads: in the reader's language by `vocabulary.refusal_text`, as the web
-    says it, with the command line's options; a refusal it does not know is shown as written."""
+    says it, with the command line's options; a refusal it does not know is shown as written.
+    `input_error`: what the reader typed is refused (exit 2, as every bad input), not the state of
+    the house (exit 1)."""
     from tracker.vocabulary import refusal_text
 
     lang = lang or reader_lang()
-    return TrackerError(refusal_text(str(exc), lang, fields=_OPTION_NAMES, command_line=True), lang)
+    return TrackerError(refusal_text(str(exc), lang, fields=_OPTION_NAMES, command_line=True), lang,
+                        exit_code=BAD_INPUT_EXIT if input_error else 1)
 
 
 #: a search filter a refusal names by its field, as the command line names it: its option
@@ -71,6 +80,16 @@ def bad_input(message: str, param_hint: str, lang: str | None = None, **values: 
     return BadInput(gettext(lang, message, **values), param_hint, lang)
 
 
+def refused_value(exc: Exception, param_hint: str, lang: str | None = None) -> BadInput:
+    """A value of `param_hint` that a house function refused (its ValueError, worded once in
+    English: `-s NAME=VALUE`) as the error of that value, in the reader's words
+    (`vocabulary.refusal_text`)."""
+    from tracker.vocabulary import refusal_text
+
+    lang = lang or reader_lang()
+    return BadInput(refusal_text(str(exc), lang, command_line=True), param_hint, lang)
+
+
 def _show_usage_error(error: click.UsageError, lang: str, file=None) -> None:
     """A usage error as every error is shown: the command's usage line, «Prøv … for hjelp.», then
     «feil: …» in the reader's language."""
@@ -85,9 +104,13 @@ def _show_usage_error(error: click.UsageError, lang: str, file=None) -> None:
 
 class ReaderUsageError(click.UsageError):
     """click's own input error (an unknown command or option, a missing argument, a value its type
-    refuses), shown as the commands show theirs (`_show_usage_error`): the error by its class in
-    the reader's language where click's exception says what it is about (`usage_text`); a value
-    click's type refuses keeps click's words after «ugyldig verdi for --OPTION:»."""
+    refuses), shown as the commands show theirs (`_show_usage_error`), in the reader's language
+    (`usage_text`).
+
+    The language is the one the command would print in (`reader_lang`) as far as click has read
+    the command line when it refuses it: its `--lang` if click has read it already, else the
+    configuration's [digest] lang (Bokmål unless set) — `items --status x --lang en` stops at
+    --status, before --lang, and says all of its error in the [digest] lang, never half of it."""
 
     def __init__(self, error: click.UsageError, lang: str) -> None:
         super().__init__(usage_text(error, lang), error.ctx)
@@ -98,9 +121,14 @@ class ReaderUsageError(click.UsageError):
 
 
 def usage_text(error: click.UsageError, lang: str) -> str:
-    """What a click usage error says, in `lang`, built from the exception's own fields (the
-    command or option named, the parameter missing), never from its English text."""
+    """What a click usage error says, in `lang`: built from the exception's own fields where it has
+    them (the command or option named, the parameter missing); click's own words (a value its type
+    refuses, an option without its value, an extra argument) by `vocabulary.refusal_text`, whose
+    table has click's messages as click formats them (click's gettext msgids: click ships no
+    catalogue, and Python's gettext reads only compiled files by the system's locale, so they are
+    matched after the fact, as the workbench's refusals are)."""
     from tracker.i18n import gettext
+    from tracker.vocabulary import refusal_text
 
     def maybe(names: list[str] | None) -> str:  # click's close matches
         return " " + gettext(lang, "(did you mean %(names)s?)", names=", ".join(map(repr, sorted(names)))) \
@@ -122,8 +150,9 @@ def usage_text(error: click.UsageError, lang: str) -> str:
     if isinstance(error, click.BadParameter) and (error.param_hint is not None or error.param is not None):
         hint = error.param_hint if error.param_hint is not None else error.param.get_error_hint(error.ctx)
         hint = " / ".join(hint) if isinstance(hint, (list, tuple)) else hint
-        return gettext(lang, "invalid value for %(option)s: %(message)s", option=hint, message=error.message)
-    return error.format_message()
+        return gettext(lang, "invalid value for %(option)s: %(message)s", option=hint,
+                       message=refusal_text(error.message, lang, command_line=True))
+    return refusal_text(error.format_message(), lang, command_line=True)
 
 
 class ReaderGroup(click.Group):
@@ -207,16 +236,25 @@ def chosen_lang(ctx: click.Context, lang: str | None) -> str:
 
 def reader_lang(ctx: click.Context | None = None) -> str:
     """The language of what a command says (its errors too): as `chosen_lang` — the command's
-    `--lang`, else [digest] lang —; Bokmål while the configuration is not read yet (its own error)."""
+    `--lang`, else [digest] lang. Before the group has read the configuration (an unknown command,
+    an unknown option of the group's own), the [digest] lang of the configuration it would read;
+    Bokmål when it cannot be read (its own error)."""
     from tracker.i18n import DEFAULT_LANG, LANGS
 
     ctx = ctx or click.get_current_context(silent=True)
     if ctx is None:
         return DEFAULT_LANG
     lang = ctx.params.get("lang")
-    if not isinstance(ctx.obj, dict) or "config" not in ctx.obj:
-        return lang if lang in LANGS else DEFAULT_LANG
-    return chosen_lang(ctx, lang if lang in LANGS else None)
+    if lang in LANGS:
+        return lang
+    if isinstance(ctx.obj, dict) and "config" in ctx.obj:
+        return chosen_lang(ctx, None)
+    from tracker.config import ConfigError, load_config
+
+    try:
+        return load_config(ctx.find_root().params.get("config_path")).get("digest", "lang")
+    except (ConfigError, OSError):
+        return DEFAULT_LANG
 
 
 def source_with_code(code: str, lang: str) -> str:
@@ -282,11 +320,11 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
 
 
 def check_item(db: sqlite_utils.Database, item_id: str) -> str:
-    """`item_id` if the store has it; else an error (a mistyped id must not read as "nothing")."""
+    """`item_id` if the store has it; else an error, exit 2 (a mistyped id must not read as "nothing")."""
     from tracker.workbench.triage import item_exists
 
     if not item_exists(db, item_id):
-        raise refused(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+        raise refused(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)", input_error=True)
     return item_id
 
 

@@ -11,6 +11,7 @@ import sys
 import click
 
 from tracker.cli.support import (
+    BAD_INPUT_EXIT,
     TrackerError,
     check_item,
     chosen_lang,
@@ -92,7 +93,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     as the web shows them (--state takes the codes its line lists).
     Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
     """
-    from tracker.i18n import Translator, format_date
+    from tracker.i18n import Translator, format_date, format_datetime
     from tracker.vocabulary import label_name, triage_name, triage_note
     from tracker.workbench import triage as tri
 
@@ -110,8 +111,8 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             # the item's marks, each topic by name as the web names it
             click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
                 f"{m}{label_name(label, _.lang)}" for label, m in marks.items())))
-    except tri.TriageError as exc:
-        raise refused(exc, _.lang) from exc
+    except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input
+        raise refused(exc, _.lang, input_error=True) from exc
     # the states by name, as inbox and the web name them; --state takes the codes after them
     moves = tri.allowed(row["state"])
     click.echo(f"{row['item_id']}: {triage_name(row['state'], _.lang)}"
@@ -135,9 +136,10 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             change["state_before"] = triage_name(change["state_before"], _.lang)
             change["state_after"] = triage_name(change["state_after"], _.lang)
             change["note"] = triage_note(change["note"], _.lang)  # the system's notes in the reader's language
-        print_table(changes, ["at", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],
+            change["at_"] = format_datetime(change["at"], _.lang)  # Oslo time, as the item's page says it
+        print_table(changes, ["at_", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],
                     widths={"note": 60, "label": 60},
-                    headers={"at": _("When"), "by": _("Who"), "state_before": _("From"), "state_after": _("To"),
+                    headers={"at_": _("When"), "by": _("Who"), "state_before": _("From"), "state_after": _("To"),
                              "owner": _("Adviser"), "draft_by": _("Draft due"), "label": _("Topics"),
                              "note": _("Note")})
 
@@ -263,8 +265,8 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     db = open_db(ctx)
     try:
         rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
-    except SearchError as exc:
-        raise refused(exc) from exc
+    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input
+        raise refused(exc, input_error=True) from exc
     lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
     if len(rows) > limit:
         rows = rows[:limit]
@@ -293,8 +295,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
               show_default=True,
               help="CSV for Norwegian Excel (; and BOM), for English Excel (, and BOM), or plain RFC 4180 "
                    "for programs (, no BOM, column keys, ISO dates).")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Header language of the .xlsx.")
+@lang_option
 @click.option("--query", "query", help="Only items matching this search (same syntax as `search`).")
 @with_filters
 @click.option("--out", "out", type=click.Path(dir_okay=False),
@@ -306,24 +307,27 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 
     Example: ncp-tracker export --format xlsx --status open --out ~/Dokumenter/apne-horinger.xlsx
     """
+    from tracker.i18n import gettext, ngettext
     from tracker.workbench import export as ex
     from tracker.workbench.search import SearchError
 
+    lang = chosen_lang(ctx, lang)
     db = open_db(ctx)
     try:
         data = ex.rows(db, _make_filters(**filters), query)
         if out:
             path = ex.write(data, fmt, out, dialect=dialect, lang=lang)
-            click.echo(f"{len(data)} items → {path}", err=True)
+            click.echo(ngettext(lang, "%(num)s item → %(path)s", "%(num)s items → %(path)s", len(data),
+                                path=str(path)), err=True)
             return
-    except (SearchError, ValueError) as exc:
-        raise refused(exc) from exc
-    if fmt == "xlsx":
-        from tracker.i18n import gettext
-
-        raise TrackerError(gettext(reader_lang(ctx), "xlsx needs --out FILE"))
+    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input
+        raise refused(exc, lang, input_error=True) from exc
+    except ValueError as exc:  # a file it cannot write (tracker.workbench.outputs.OutputError)
+        raise refused(exc, lang) from exc
+    if fmt == "xlsx":  # options that cannot go together: exit 2, as bad input
+        raise TrackerError(gettext(lang, "xlsx needs --out FILE"), lang, exit_code=BAD_INPUT_EXIT)
     sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
-    click.echo(f"{len(data)} items", err=True)  # as with --out: an empty export says so
+    click.echo(ngettext(lang, "%(num)s item", "%(num)s items", len(data)), err=True)  # as with --out: an empty export says so
 
 
 # ---------------------------------------------------------------------------- drafts
@@ -356,11 +360,12 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
         found = drafts.versions(open_db(ctx), item_id)
         for v in found:  # whole paths (a table would cut them); a web workbench draft is not versioned
             click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
-                       + ("" if v.exists else "\t(missing)"))
+                       + ("" if v.exists else "\t" + gettext(lang, "(file missing)")))
         if not found:
             click.echo(gettext(lang, "no drafts written for %(item)s", item=item_id), err=True)
         return
     db = open_db(ctx, write=True)
+    check_item(db, item_id)  # a mistyped id: exit 2, as bad input
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:

@@ -57,7 +57,9 @@ def _stamp(when: datetime | None = None) -> str:
 
 def _connect_existing(path: Path) -> sqlite3.Connection:
     if not path.is_file():
-        raise BackupError(f"no database at {path}")
+        from tracker.store.db import no_database
+
+        raise BackupError(no_database(path))
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     conn.execute("PRAGMA busy_timeout = 30000")
     return conn

@@ -43,6 +43,12 @@ def check_not_newer(conn: sqlite3.Connection, target: str | os.PathLike) -> None
         raise StoreError(newer_message(target, unknown))
 
 
+def no_database(target: Path | str) -> str:
+    """What every command says of a database file that is not there (`open_db`, `backup`, `users list`)."""
+    return (f"no database at {target}: run `ncp-tracker run` (or `ncp-tracker demo`) to create one, or name an "
+            "existing one with --db, $NCP_TRACKER_DB or [tracker] db")
+
+
 def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
             create: bool = True) -> sqlite_utils.Database:
     """Open the tracker database.
@@ -62,9 +68,7 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
             raise StoreError(f"database path is a directory: {target}")
         if not target.exists():
             if not create:
-                raise StoreError(
-                    f"no database at {target}: run `ncp-tracker run` (or `ncp-tracker demo`) to create "
-                    "one, or name an existing one with --db, $NCP_TRACKER_DB or [tracker] db")
+                raise StoreError(no_database(target))
             target.parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = sqlite3.connect(str(target), timeout=30)
