@@ -945,6 +945,24 @@ COMMAND_REFUSALS: MessageTable = message_table((
                         "upgrade ncp-tracker.")),
     (r"cannot open database (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot open the database %(path)s: %(sqlite)s.")),
     (r"cannot copy (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot copy %(path)s: %(sqlite)s.")),
+    # a backup or a restore (tracker.store.backup.BackupError)
+    (r"keep must be at least 1, not (?P<value>.+)", N_("--keep must be at least 1, not %(value)s.")),
+    (r"cannot keep backups in (?P<path>.+?): (?P<oserror>.+)", N_("Cannot keep backups in %(path)s: %(error)s.")),
+    (r"(?P<path>.+) already exists", N_("%(path)s already exists.")),
+    (r"the copy of (?P<path>.+?) failed PRAGMA integrity_check: (?P<sqlite>.+)",
+     N_("The copy of %(path)s failed SQLite's integrity check: %(sqlite)s.")),
+    (r"no backup file at (?P<path>.+)", N_("No backup file at %(path)s.")),
+    (r"(?P<path>.+?) is not an intact SQLite database: (?P<sqlite>.+)",
+     N_("%(path)s is not an intact SQLite database: %(sqlite)s.")),
+    (r"(?P<path>.+?) is not an ncp-tracker database \(no items table or schema record\)",
+     N_("%(path)s is not an ncp-tracker database (it has no items table or schema record).")),
+    (r"(?P<path>.+?) was written by a newer ncp-tracker \(schema steps this version does not know: (?P<names>.+)\); "
+     r"upgrade ncp-tracker before restoring it",
+     N_("%(path)s was written by a newer ncp-tracker (schema steps this version does not know: %(names)s): upgrade "
+        "ncp-tracker before restoring it.")),
+    (r"cannot restore into (?P<path>.+?): (?P<sqlite>.+) \(the old database is kept as (?P<kept>.+)\)",
+     N_("Cannot restore into %(path)s: %(sqlite)s (the old database is kept as %(kept)s).")),
+    (r"cannot restore into (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot restore into %(path)s: %(sqlite)s.")),
     # a lock another process holds (tracker.store.runlock): a send of the same digest, a crawl of the database
     (r"another `digest --send` of the (?P<profile>.+?) digest is sending now \((?P<holder>.*)\) \(waited (?P<wait>[\d.]+) s\); "
      r"run it again when that one has ended; it then mails only those not reached",

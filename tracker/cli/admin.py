@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, print_table, refused
+from tracker.cli.support import TrackerError, open_db, print_table, reader_lang, refused
 from tracker.config import PORTS
 from tracker.store.deadlines import oslo_date
 
@@ -217,7 +217,7 @@ def serve(ctx, host, port, threads) -> None:
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--keep", type=int, help="Generations of this database's copies to keep (default [backup] keep).")
+@click.option("--keep", type=click.IntRange(min=1), help="Generations of this database's copies to keep (default [backup] keep).")
 @click.pass_context
 def backup(ctx, directory, keep) -> None:
     """Take a consistent online copy of the database (also while a crawl or the server writes),
@@ -239,7 +239,11 @@ def backup(ctx, directory, keep) -> None:
     except BackupError as exc:
         raise refused(exc) from exc
     click.echo(str(result.path))
-    click.echo(f"{result.size} bytes, integrity ok; {len(result.removed)} old copies removed", err=True)
+    from tracker.i18n import ngettext
+
+    click.echo(ngettext(reader_lang(), "%(size)s bytes, integrity ok; %(num)s old copy removed",
+                        "%(size)s bytes, integrity ok; %(num)s old copies removed", len(result.removed),
+                        size=result.size), err=True)
 
 
 @click.command()
@@ -252,15 +256,21 @@ def restore(ctx, file, yes) -> None:
     The current database is first kept beside itself as <db>.before-restore-<time>.
     Example: ncp-tracker restore data/backups/tracker-20261124T050000123456Z.db
     """
+    from tracker.i18n import gettext
     from tracker.store.backup import BackupError, check_restorable
     from tracker.store.backup import restore as put_back
 
+    lang = reader_lang()
     target = _db_path(ctx)
     try:
         check_restorable(file)
         if not yes:
-            click.confirm(f"Replace {target} by {file}?", abort=True)
+            click.confirm(gettext(lang, "Replace %(target)s by %(file)s?", target=target, file=file), abort=True)
         safety = put_back(file, target)
     except BackupError as exc:
-        raise refused(exc) from exc
-    click.echo(f"{target} restored from {file}" + (f" (the old database is kept as {safety})" if safety else ""))
+        raise refused(exc, lang) from exc
+    if safety:
+        click.echo(gettext(lang, "%(target)s restored from %(file)s (the old database is kept as %(kept)s)",
+                           target=target, file=file, kept=str(safety)))
+    else:
+        click.echo(gettext(lang, "%(target)s restored from %(file)s", target=target, file=file))
