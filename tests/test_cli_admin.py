@@ -36,24 +36,32 @@ def test_users_add_list_disable_reset(env):
     r = run("users", "add", "Kari", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
     assert r.exit_code == 0, r.output
     assert PASSWORD not in r.output
+    assert r.stdout == "Kari: lagt til (administrator)\n"
     r = run("users", "add", "kari", "--password-stdin", input=PASSWORD + "\n")
-    assert r.exit_code == 1 and "exists already" in r.output  # names are case-insensitive
+    assert (r.exit_code, r.stderr) == (2, "feil: Kontoen 'kari' finnes allerede.\n")  # names are case-insensitive
     r = run("users", "add", "per", "--password-stdin", input="kort\n")
-    assert r.exit_code == 1 and "at least 10 characters" in r.output
+    assert (r.exit_code, r.stderr) == (2, "feil: Passordet må ha minst 10 tegn.\n")  # bad input, as all: exit 2
+    r = run("users", "add", "x", "--password-stdin", input=PASSWORD + "\n")
+    assert (r.exit_code, r.stderr) == (2, "feil: Ugyldig brukernavn 'x': 2–40 tegn, bokstaver, sifre, punktum, - "
+                                          "eller _.\n")
+    r = run("users", "add", "per", "--password-stdin", input="")
+    assert (r.exit_code, r.stderr) == (2, "feil: --password-stdin: det kom ikke noe passord på standard input\n")
     r = run("users", "add", "per", "--role", "boss", "--password-stdin", input=PASSWORD + "\n")
     assert r.exit_code == 2  # an unknown role is a usage error
     assert run("users", "add", "per", "--role", "reader", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
     listing = run("users", "list").output
-    assert re.search(r"Kari\s+admin\s+active", listing) and re.search(r"per\s+reader\s+active", listing)
+    assert listing.startswith("Navn  Rolle          Status  Abonnement  Opprettet\n")
+    assert re.search(r"Kari\s+administrator\s+aktiv", listing) and re.search(r"per\s+leser\s+aktiv", listing)
     conn = sqlite3.connect(env)
     hashes = [h for (h,) in conn.execute("select password_hash from users")]
     conn.close()
     assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
 
-    assert run("users", "disable", "PER").exit_code == 0
-    assert re.search(r"per\s+reader\s+disabled", run("users", "list").output)
+    r = run("users", "disable", "PER")
+    assert (r.exit_code, r.stdout) == (0, "per: deaktivert\n")
+    assert re.search(r"per\s+leser\s+deaktivert", run("users", "list").output)
     r = run("users", "reset-password", "per", "--role", "adviser", "--password-stdin", input="nytt-passord-99\n")
-    assert r.exit_code == 0 and "adviser" in r.output
+    assert (r.exit_code, r.stdout) == (0, "per: nytt passord (rådgiver)\n")
     from tracker.store.db import open_db
     from tracker.workbench import accounts
 
@@ -63,7 +71,10 @@ def test_users_add_list_disable_reset(env):
     assert accounts.authenticate(db, "per", "nytt-passord-99")["role"] == "adviser"
     assert accounts.authenticate(db, "per", PASSWORD) is None
     db.close()
-    assert run("users", "disable", "nobody").exit_code == 1
+    r = run("users", "enable", "per")
+    assert (r.exit_code, r.stdout) == (0, "per: aktiv\n")
+    r = run("users", "disable", "nobody")  # a mistyped name: bad input, exit 2
+    assert (r.exit_code, r.stderr) == (2, "feil: Ingen konto heter 'nobody'.\n")
 
 
 def test_users_list_without_accounts_writes_nothing(tmp_path, monkeypatch):
@@ -75,7 +86,7 @@ def test_users_list_without_accounts_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("NCP_TRACKER_DB", str(db_path))
     before = db_path.read_bytes()
     r = run("users", "list")
-    assert r.exit_code == 0 and "(no accounts: the workbench serves one person on 127.0.0.1 only)" in r.output
+    assert r.exit_code == 0 and r.output == "(ingen brukerkontoer: arbeidsbenken betjener én person på 127.0.0.1)\n"
     assert db_path.read_bytes() == before
 
 
