@@ -449,7 +449,7 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     try:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
     except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     from tracker.vocabulary import health_name, health_reason
 
     # as a crawl's health line says it: the source by its name (its code beside it), its status
