@@ -354,7 +354,7 @@ def test_old_tracker_copies_count_as_tracker_db_s(tmp_path, monkeypatch):
     old = folder / "tracker-20261101T050000Z.db"
     old.write_bytes(db.read_bytes())
     r = run("backup", str(folder), "--keep", "1")
-    assert r.exit_code == 0 and not old.exists() and "1 old copies removed" in r.output
+    assert r.exit_code == 0 and not old.exists() and "1 gammel kopi slettet" in r.output
 
 
 def test_backup_goes_to_the_data_directory_by_default(env, tmp_path, monkeypatch):
