@@ -297,10 +297,10 @@ def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
     for command in ("run", "crawl"):
         result = invoke(command, "--replay", str(day), "--source", "no_nbim", "--no-progress", db=tmp_path / "x.db")
         assert result.exit_code == 1, result.output
-        assert result.stderr == f"feil: {day}: no recording of no_nbim (recorded sources: no_lovdata)\n"
+        assert result.stderr == f"feil: {day}: ingen opptak av no_nbim (kilder med opptak: no_lovdata)\n"
     (day / "no_lovdata").rename(day / "documents")  # a day holding only what no source wrote
     result = invoke("run", "--replay", str(day.parent), "--no-progress", db=tmp_path / "x.db")
-    assert result.exit_code == 1 and "no recording of any source (recorded sources: none)" in result.stderr
+    assert result.exit_code == 1 and "ingen opptak av noen kilde (kilder med opptak: ingen)" in result.stderr
     undated = tmp_path / "recorded"
     shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", undated / "no_lovdata")
     result = invoke("run", "--replay", str(undated), "--no-progress", db=tmp_path / "x.db")

@@ -36,24 +36,32 @@ def test_users_add_list_disable_reset(env):
     r = run("users", "add", "Kari", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
     assert r.exit_code == 0, r.output
     assert PASSWORD not in r.output
+    assert r.stdout == "Kari: lagt til (administrator)\n"
     r = run("users", "add", "kari", "--password-stdin", input=PASSWORD + "\n")
-    assert r.exit_code == 1 and "exists already" in r.output  # names are case-insensitive
+    assert (r.exit_code, r.stderr) == (2, "feil: Kontoen 'kari' finnes allerede.\n")  # names are case-insensitive
     r = run("users", "add", "per", "--password-stdin", input="kort\n")
-    assert r.exit_code == 1 and "at least 10 characters" in r.output
+    assert (r.exit_code, r.stderr) == (2, "feil: Passordet må ha minst 10 tegn.\n")  # bad input, as all: exit 2
+    r = run("users", "add", "x", "--password-stdin", input=PASSWORD + "\n")
+    assert (r.exit_code, r.stderr) == (2, "feil: Ugyldig brukernavn 'x': 2–40 tegn, bokstaver, sifre, punktum, - "
+                                          "eller _.\n")
+    r = run("users", "add", "per", "--password-stdin", input="")
+    assert (r.exit_code, r.stderr) == (2, "feil: --password-stdin: det kom ikke noe passord på standard input\n")
     r = run("users", "add", "per", "--role", "boss", "--password-stdin", input=PASSWORD + "\n")
     assert r.exit_code == 2  # an unknown role is a usage error
     assert run("users", "add", "per", "--role", "reader", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
     listing = run("users", "list").output
-    assert re.search(r"Kari\s+admin\s+active", listing) and re.search(r"per\s+reader\s+active", listing)
+    assert listing.startswith("Navn  Rolle          Status  Abonnement  Opprettet\n")
+    assert re.search(r"Kari\s+administrator\s+aktiv", listing) and re.search(r"per\s+leser\s+aktiv", listing)
     conn = sqlite3.connect(env)
     hashes = [h for (h,) in conn.execute("select password_hash from users")]
     conn.close()
     assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
 
-    assert run("users", "disable", "PER").exit_code == 0
-    assert re.search(r"per\s+reader\s+disabled", run("users", "list").output)
+    r = run("users", "disable", "PER")
+    assert (r.exit_code, r.stdout) == (0, "per: deaktivert\n")
+    assert re.search(r"per\s+leser\s+deaktivert", run("users", "list").output)
     r = run("users", "reset-password", "per", "--role", "adviser", "--password-stdin", input="nytt-passord-99\n")
-    assert r.exit_code == 0 and "adviser" in r.output
+    assert (r.exit_code, r.stdout) == (0, "per: nytt passord (rådgiver)\n")
     from tracker.store.db import open_db
     from tracker.workbench import accounts
 
@@ -63,7 +71,10 @@ def test_users_add_list_disable_reset(env):
     assert accounts.authenticate(db, "per", "nytt-passord-99")["role"] == "adviser"
     assert accounts.authenticate(db, "per", PASSWORD) is None
     db.close()
-    assert run("users", "disable", "nobody").exit_code == 1
+    r = run("users", "enable", "per")
+    assert (r.exit_code, r.stdout) == (0, "per: aktiv\n")
+    r = run("users", "disable", "nobody")  # a mistyped name: bad input, exit 2
+    assert (r.exit_code, r.stderr) == (2, "feil: Ingen konto heter 'nobody'.\n")
 
 
 def test_users_list_without_accounts_writes_nothing(tmp_path, monkeypatch):
@@ -75,7 +86,7 @@ def test_users_list_without_accounts_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("NCP_TRACKER_DB", str(db_path))
     before = db_path.read_bytes()
     r = run("users", "list")
-    assert r.exit_code == 0 and "(no accounts: the workbench serves one person on 127.0.0.1 only)" in r.output
+    assert r.exit_code == 0 and r.output == "(ingen brukerkontoer: arbeidsbenken betjener én person på 127.0.0.1)\n"
     assert db_path.read_bytes() == before
 
 
@@ -84,7 +95,8 @@ def test_a_backup_folder_that_cannot_be_used_is_a_clear_error(env, tmp_path):
     (tmp_path / "blocked").write_text("not a folder", "utf-8")
     r = run("backup", str(tmp_path / "blocked" / "backups"))
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert r.stderr == f"feil: cannot keep backups in {tmp_path / 'blocked' / 'backups'}: Not a directory\n"
+    assert r.stderr == (f"feil: Kan ikke lagre sikkerhetskopier i {tmp_path / 'blocked' / 'backups'}: en del av stien "
+                        "er ikke en mappe (Not a directory).\n")
 
 
 def test_backup_keeps_generations_and_restore_round_trips(env, tmp_path):
@@ -103,7 +115,8 @@ def test_backup_keeps_generations_and_restore_round_trips(env, tmp_path):
     conn.close()
     r = run("restore", str(made[-1]), "--yes")
     assert r.exit_code == 0, r.output
-    assert "before-restore" in r.output
+    assert re.fullmatch(rf"{re.escape(str(env))} er gjenopprettet fra {re.escape(str(made[-1]))} \(den gamle databasen er "
+                        rf"tatt vare på som {re.escape(str(env))}\.before-restore-\d{{8}}T\d+Z\)\n", r.stdout), r.stdout
     conn = sqlite3.connect(env)
     assert conn.execute("select count(*) from items").fetchone()[0] == 5
     conn.close()
@@ -126,17 +139,42 @@ def test_restore_refuses_newer_damaged_and_foreign_files(env, tmp_path):
     conn.close()
     before = sqlite3.connect(env).execute("select count(*) from items").fetchone()
     r = run("restore", str(newer), "--yes")
-    assert r.exit_code == 1 and "newer ncp-tracker" in r.output and "m9999_from_the_future" in r.output
+    assert r.exit_code == 1 and "er skrevet av en nyere ncp-tracker" in r.output and "m9999_from_the_future" in r.output
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     r = run("restore", str(damaged), "--yes")
-    assert r.exit_code == 1 and "not an intact" in r.output
+    assert r.exit_code == 1 and r.stderr == (f"feil: {damaged} er ikke en intakt SQLite-database: filen er ikke en "
+                                             "database (sqlite: file is not a database).\n")
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("create table x (a)").connection.commit()
     r = run("restore", str(foreign), "--yes")
-    assert r.exit_code == 1 and "not an ncp-tracker database" in r.output
+    assert r.exit_code == 1 and "er ikke en ncp-tracker-database" in r.output
     assert sqlite3.connect(env).execute("select count(*) from items").fetchone() == before
     assert not list(env.parent.glob("cli.db.before-restore-*"))  # nothing was touched
+
+
+def test_backup_and_restore_speak_the_readers_language(env, tmp_path):
+    """`backup` and `restore` said «no backup file at …», «N bytes, integrity ok; …» and «… restored
+    from …» in English to a Bokmål reader; a --keep below 1 was refused with exit 1."""
+    r = run("backup", str(tmp_path / "b"))
+    assert r.exit_code == 0
+    size = Path(r.stdout.strip()).stat().st_size
+    assert r.stderr == f"{size} byte, integriteten er i orden; 0 gamle kopier slettet\n"
+    r = run("restore", str(tmp_path / "nope.db"), "--yes")
+    assert (r.exit_code, r.stderr) == (1, f"feil: Ingen sikkerhetskopi i {tmp_path / 'nope.db'}.\n")
+    r = run("restore", r"b/nope.db", input="n\n")  # asked in the reader's words only when there is a backup
+    assert r.exit_code == 1 and "Erstatte" not in r.output
+    copy = next((tmp_path / "b").iterdir())
+    r = run("restore", str(copy), input="n\n")
+    assert r.exit_code == 1 and f"Erstatte {env} med {copy}?" in r.output
+    r = run("backup", str(tmp_path / "b"), "--keep", "0")  # bad input: exit 2, as click's own
+    assert r.exit_code == 2 and "feil: ugyldig verdi for '--keep': 0 er utenfor det tillatte området x>=1." in r.stderr
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    r = run("--config", str(config), "restore", str(tmp_path / "nope.db"), "--yes")
+    assert (r.exit_code, r.stderr) == (1, f"error: No backup file at {tmp_path / 'nope.db'}.\n")
+    r = run("--config", str(config), "backup", str(tmp_path / "b"), "--keep", "1")
+    assert r.stderr == f"{size} bytes, integrity ok; 1 old copy removed\n"
 
 
 def test_restore_migrates_an_older_backup(env, tmp_path):
@@ -316,7 +354,7 @@ def test_old_tracker_copies_count_as_tracker_db_s(tmp_path, monkeypatch):
     old = folder / "tracker-20261101T050000Z.db"
     old.write_bytes(db.read_bytes())
     r = run("backup", str(folder), "--keep", "1")
-    assert r.exit_code == 0 and not old.exists() and "1 old copies removed" in r.output
+    assert r.exit_code == 0 and not old.exists() and "1 gammel kopi slettet" in r.output
 
 
 def test_backup_goes_to_the_data_directory_by_default(env, tmp_path, monkeypatch):

@@ -192,7 +192,7 @@ def test_two_sends_at_once_mail_each_recipient_once(world, smtp_server, tmp_path
     result = run(world, "--send", "--to", "kari@example.org", "--to", "per@example.org", env=env)
     other.wait()
     assert result.exit_code == 0, result.output
-    assert f"venter på at en annen utsending av ncp-oversikten skal bli ferdig (pid {other.pid}, `" in result.stderr
+    assert f"venter på at en annen utsending av ncp-oversikten skal bli ferdig (prosess {other.pid}, `" in result.stderr
     assert "dagens ncp-oversikt er allerede sendt til kari@example.org" in result.stderr
     assert [rcpts for _, rcpts, _ in inbox.messages] == [["per@example.org"]]
     # a send that does not end in time: a clear error, nothing mailed, nothing recorded
@@ -207,7 +207,7 @@ def test_two_sends_at_once_mail_each_recipient_once(world, smtp_server, tmp_path
         other.wait()
     assert late.exit_code == 1
     # in the reader's words (it was English after «feil:»)
-    assert f"feil: en annen `digest --send` sender ncp-oversikten nå (pid {other.pid}, `" in late.stderr, late.stderr
+    assert f"feil: en annen `digest --send` sender ncp-oversikten nå (prosess {other.pid}, `" in late.stderr, late.stderr
     assert late.stderr.endswith(") og ble ikke ferdig innen 0,5 sekunder: kjør kommandoen på nytt når den er ferdig; da "
                                 "sendes oversikten bare til dem som ikke har fått den\n"), late.stderr
     assert len(inbox.messages) == 1

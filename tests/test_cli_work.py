@@ -129,6 +129,22 @@ def test_search_and_triage_refusals_read_in_the_readers_language(env):
     assert r.exit_code == 2 and r.stderr == "feil: OR trenger et ord etter seg.\n"
 
 
+def test_a_database_without_its_search_index_exits_1_not_2(env):
+    """«Søkeindeksen finnes ikke i denne databasen ennå» exited 2, as a search typed wrong; it is the
+    state of the database (fixed by the next write), exit 1 as every such problem."""
+    import sqlite3
+
+    conn = sqlite3.connect(env / "t.db")
+    conn.execute("drop table items_norm")
+    conn.commit()
+    conn.close()
+    for args in (["search", "åpenhetsloven"], ["export", "--query", "åpenhetsloven"]):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 1, args
+        assert r.stderr == ("feil: Søkeindeksen finnes ikke i denne databasen ennå: den bygges neste gang databasen "
+                            "åpnes for skriving (f.eks. `ncp-tracker run`).\n")
+
+
 def test_search_shows_labels_by_name_and_keeps_codes_in_jsonl(env):
     """The table's labels were codes («apenhetsloven,oecd-ii,oecd-iv,…»)."""
     r = run("search", "hoering", "--label", "apenhetsloven")

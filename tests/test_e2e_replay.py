@@ -39,16 +39,25 @@ def demo(tmp_path_factory):
     return db, out, first
 
 
+def digest_paths(stdout: str) -> list[Path]:
+    """The digests `run` and `demo` say they wrote: «morgenoversikt: PATH» (Bokmål), «digest: PATH»."""
+    return [Path(line.split(": ", 1)[1]) for line in stdout.splitlines()
+            if line.startswith(("morgenoversikt: ", "digest: "))]
+
+
 def jsonl(result):
     assert result.returncode == 0, result.stderr[-2000:]
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def test_demo_prints_digest_paths_that_exist(demo):
-    _, _, first = demo
-    paths = [line.split(": ", 1)[1] for line in first.stdout.splitlines() if line.startswith("digest: ")]
+    db, _, first = demo
+    paths = [str(p) for p in digest_paths(first.stdout)]
     assert any(p.endswith(".html") for p in paths) and any(p.endswith(".md") for p in paths)
     assert all(os.path.exists(p) for p in paths)
+    # in the reader's words (Bokmål by default), as `run` says it: «digest: …» was English
+    assert first.stdout.splitlines()[0] == f"database: {db}"
+    assert all(line.startswith("morgenoversikt: ") for line in first.stdout.splitlines()[1:])
 
 
 def test_a_crawled_store_has_the_query_planners_statistics(demo):
@@ -196,9 +205,9 @@ def test_demo_twice_changes_nothing(demo):
     before_events = cli("events", "--format", "jsonl", db=db).stdout
     again = cli("demo", "--out", str(out), "--no-progress", db=db)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert "already replayed" in again.stdout
+    assert f"2026-11-23: allerede spilt av inn i {db}, hoppet over\n" in again.stdout
     # the last day's digest again, where the first run wrote it (not beside the days' folders)
-    paths = [line.split(": ", 1)[1] for line in again.stdout.splitlines() if line.startswith("digest: ")]
+    paths = [str(p) for p in digest_paths(again.stdout)]
     assert paths and all(os.path.dirname(p) == str(out / "2026-11-24") for p in paths), paths
     assert cli("items", "--format", "jsonl", db=db).stdout == before_items
     assert cli("events", "--format", "jsonl", db=db).stdout == before_events
@@ -259,7 +268,8 @@ def test_run_says_where_its_digests_are(tmp_path):
     result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", "--out", str(out),
                  db=tmp_path / "t.db")
     assert result.returncode == 0, result.stderr[-2000:]
-    paths = [line.removeprefix("digest: ") for line in result.stdout.splitlines() if line.startswith("digest: ")]
+    paths = digest_paths(result.stdout)
+    assert all(line.startswith("morgenoversikt: ") for line in result.stdout.splitlines())
     assert sorted(Path(p).suffix for p in paths) == [".html", ".md"]
     assert all(Path(p).is_file() and Path(p).parent.parent == out for p in paths)
 
@@ -320,7 +330,8 @@ def test_run_writes_the_configured_digest_where_the_configuration_says(tmp_path)
     day = str(ROOT / "data" / "replay" / "2026-11-23")
     result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", db=tmp_path / "t.db")
     assert result.returncode == 0, result.stderr[-2000:]
-    paths = [Path(line.removeprefix("digest: ")) for line in result.stdout.splitlines() if line.startswith("digest: ")]
+    paths = digest_paths(result.stdout)
+    assert all(line.startswith("digest: ") for line in result.stdout.splitlines())  # [digest] lang = "en"
     assert sorted(p.name for p in paths) == ["digest-gpfg-2026-11-23.html", "digest-gpfg-2026-11-23.md"]
     assert all(p.parent == out / "2026-11-23" for p in paths)
     md = next(p for p in paths if p.suffix == ".md").read_text("utf-8")
@@ -336,8 +347,7 @@ def test_run_links_its_digest_to_the_workbench_at_the_public_address(tmp_path):
     result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", "--out", str(tmp_path / "out"),
                  db=tmp_path / "t.db")
     assert result.returncode == 0, result.stderr[-2000:]
-    html = next(Path(line.removeprefix("digest: ")) for line in result.stdout.splitlines()
-                if line.startswith("digest: ") and line.endswith(".html")).read_text("utf-8")
+    html = next(p for p in digest_paths(result.stdout) if p.suffix == ".html").read_text("utf-8")
     assert 'class="workbench" href="https://ncp.example.org/item/no_lovdata:' in html
 
 

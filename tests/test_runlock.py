@@ -94,11 +94,11 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
                                 "-s", "TRACKER_LOCK_WAIT=1"], None)):
             refused = cli(*command, db=db, lock_wait=wait)
             assert refused.returncode == 1, refused.stderr[-2000:]
-            assert f"another crawl is writing {db} now (pid {holder.pid}, `" in refused.stderr
+            assert f"feil: en annen innhenting skriver til {db} nå (prosess {holder.pid}, `" in refused.stderr
             assert "Traceback" not in refused.stderr
         assert not db.exists()  # refused before the store was opened: nothing created or written
         answers = cli("answers", "--replay", str(DAY1), db=db, lock_wait=0)  # its crawl too
-        assert answers.returncode == 1 and f"(pid {holder.pid}, `" in answers.stderr, answers.stderr[-2000:]
+        assert answers.returncode == 1 and f"(prosess {holder.pid}, `" in answers.stderr, answers.stderr[-2000:]
         assert "Traceback" not in answers.stderr
         store = open_db(db)  # a hearing with a document to fetch: `documents fetch` crawls for it
         store["items"].insert({"id": "regjeringen:1", "source": "no_regjeringen_horinger", "kind": "hearing",
@@ -107,7 +107,7 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
                                                          "url": "https://www.regjeringen.no/h.pdf"}])})
         store.close()
         documents = cli("documents", "fetch", "--replay", str(DAY1), db=db, lock_wait=0)
-        assert documents.returncode == 1 and f"(pid {holder.pid}, `" in documents.stderr, documents.stderr[-2000:]
+        assert documents.returncode == 1 and f"(prosess {holder.pid}, `" in documents.stderr, documents.stderr[-2000:]
     finally:
         holder.kill()  # as a crawl killed by the OOM killer or a reboot: no stale lock is left
         holder.wait()
@@ -123,16 +123,35 @@ def test_a_crawl_beside_a_running_one_waits_or_is_refused_and_writes_nothing(tmp
     try:
         for line in crawl.stderr:  # what it says before it crawls: that it waits, and for whom
             said.append(line)
-            if "waiting for the crawl that is writing this database to end" in line:
+            if "venter på at innhentingen som skriver til denne databasen, skal bli ferdig" in line:
                 break
     finally:
         holder.communicate("go\n", timeout=60)
     _, rest = crawl.communicate(timeout=300)
     said.append(rest)
     assert crawl.returncode == 0, "".join(said)[-2000:]
-    assert f"waiting for the crawl that is writing this database to end (pid {holder.pid}, `" in said[-2]
+    assert f"venter på at innhentingen som skriver til denne databasen, skal bli ferdig (prosess {holder.pid}, `" in said[-2]
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from runs").fetchone()[0] == 1  # none of the refused ones
         assert conn.execute("select count(*) from items where source = 'no_lovdata'").fetchone()[0] > 0
     last = lock_path(db).read_text("utf-8")  # who held it last: that crawl, as its user typed it
     assert f"pid {holder.pid}" not in last and "`python -m tracker crawl --replay " in last
+
+
+def test_a_lock_whose_holder_wrote_nothing_is_named_in_the_readers_words(tmp_path):
+    """A held lock without its holder's line was «another process», and the refusal English:
+    «feil: another crawl is writing … now (another process); wait until it ends …»."""
+    import fcntl
+
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    db = tmp_path / "tracker.db"
+    with open(lock_path(db), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        r = CliRunner().invoke(main, ["--db", str(db), "crawl", "--replay", str(DAY1), "--source", "no_lovdata",
+                                      "--no-progress", "-s", "TRACKER_LOCK_WAIT=0"])
+    assert r.exit_code == 1, r.output
+    assert r.stderr == (f"feil: en annen innhenting skriver til {db} nå (en annen prosess): vent til den er ferdig, "
+                        "eller stopp den — to innhentinger samtidig ville hente og lagre samme dag to ganger\n")

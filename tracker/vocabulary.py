@@ -912,6 +912,8 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
             values[key] = format_date(values[key], lang)
     if "wait" in values and lang == "nb":  # seconds, with the reader's decimal mark
         values["wait"] = values["wait"].replace(".", ",")
+    if "holder" in values:
+        values["holder"] = lock_holder(values["holder"], lang)
     if "sqlite" in values:
         values["sqlite"] = sqlite_error(values["sqlite"], lang)
     if "oserror" in values:
@@ -945,7 +947,33 @@ COMMAND_REFUSALS: MessageTable = message_table((
                         "upgrade ncp-tracker.")),
     (r"cannot open database (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot open the database %(path)s: %(sqlite)s.")),
     (r"cannot copy (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot copy %(path)s: %(sqlite)s.")),
+    # a backup or a restore (tracker.store.backup.BackupError)
+    (r"keep must be at least 1, not (?P<value>.+)", N_("--keep must be at least 1, not %(value)s.")),
+    (r"cannot keep backups in (?P<path>.+?): (?P<oserror>.+)", N_("Cannot keep backups in %(path)s: %(error)s.")),
+    (r"(?P<path>.+) already exists", N_("%(path)s already exists.")),
+    (r"the copy of (?P<path>.+?) failed PRAGMA integrity_check: (?P<sqlite>.+)",
+     N_("The copy of %(path)s failed SQLite's integrity check: %(sqlite)s.")),
+    (r"no backup file at (?P<path>.+)", N_("No backup file at %(path)s.")),
+    (r"(?P<path>.+?) is not an intact SQLite database: (?P<sqlite>.+)",
+     N_("%(path)s is not an intact SQLite database: %(sqlite)s.")),
+    (r"(?P<path>.+?) is not an ncp-tracker database \(no items table or schema record\)",
+     N_("%(path)s is not an ncp-tracker database (it has no items table or schema record).")),
+    (r"(?P<path>.+?) was written by a newer ncp-tracker \(schema steps this version does not know: (?P<names>.+)\); "
+     r"upgrade ncp-tracker before restoring it",
+     N_("%(path)s was written by a newer ncp-tracker (schema steps this version does not know: %(names)s): upgrade "
+        "ncp-tracker before restoring it.")),
+    (r"cannot restore into (?P<path>.+?): (?P<sqlite>.+) \(the old database is kept as (?P<kept>.+)\)",
+     N_("Cannot restore into %(path)s: %(sqlite)s (the old database is kept as %(kept)s).")),
+    (r"cannot restore into (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot restore into %(path)s: %(sqlite)s.")),
     # a lock another process holds (tracker.store.runlock): a send of the same digest, a crawl of the database
+    (r"another crawl is writing (?P<path>.+?) now \((?P<holder>.*)\) \(waited (?P<wait>[\d.]+) s\); wait until it ends, "
+     r"or stop it — two crawls at once would fetch and store the same day twice",
+     N_("another crawl is writing %(path)s now (%(holder)s), and it did not end within %(wait)s seconds: wait until "
+        "it ends, or stop it — two crawls at once would fetch and store the same day twice")),
+    (r"another crawl is writing (?P<path>.+?) now \((?P<holder>.*)\); wait until it ends, or stop it — two crawls "
+     r"at once would fetch and store the same day twice",
+     N_("another crawl is writing %(path)s now (%(holder)s): wait until it ends, or stop it — two crawls at once "
+        "would fetch and store the same day twice")),
     (r"another `digest --send` of the (?P<profile>.+?) digest is sending now \((?P<holder>.*)\) \(waited (?P<wait>[\d.]+) s\); "
      r"run it again when that one has ended; it then mails only those not reached",
      N_("another `digest --send` of the %(profile)s digest is sending now (%(holder)s), and it did not end within "
@@ -1032,6 +1060,28 @@ def os_error(error: OSError | str, lang: str = "nb") -> str:
     else:
         text, msgid = error, _OS_TEXTS.get(error)
     return text if msgid is None else with_detail(gettext(lang, msgid), text)
+
+
+#: who holds a lock (tracker.store.runlock: what the holder wrote into it, or that nobody did)
+LOCK_HOLDERS: MessageTable = message_table((
+    (r"another process", N_("another process")),
+    (r"pid (?P<pid>\d+), `(?P<command>.*)`, started (?P<started>\S+)",
+     N_("process %(pid)s, `%(command)s`, started %(started)s")),
+))
+
+
+def lock_holder(text: str, lang: str = "nb") -> str:
+    """Who holds a lock (`runlock`'s «pid 12, `ncp-tracker run`, started …»), in `lang`, its start
+    as the reader writes a time; an unknown text as written."""
+
+    def values(found: dict[str, str], lang: str) -> dict[str, str]:
+        if found.get("started"):
+            from tracker.i18n import format_datetime
+
+            found["started"] = format_datetime(found["started"], lang) or found["started"]
+        return found
+
+    return match_message(LOCK_HOLDERS, text, lang, values) or text
 
 
 def refusal_text(text: str, lang: str = "nb", *, fields: Mapping[str, str] | None = None,

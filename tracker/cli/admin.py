@@ -10,7 +10,14 @@ import sys
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, print_table, refused
+from tracker.cli.support import (
+    BAD_INPUT_EXIT,
+    TrackerError,
+    open_db,
+    print_table,
+    reader_lang,
+    refused,
+)
 from tracker.config import PORTS
 from tracker.store.deadlines import oslo_date
 
@@ -23,12 +30,34 @@ def _db_path(ctx: click.Context) -> str:
 
 def _read_password(from_stdin: bool) -> str:
     """A new password: one line from stdin (scripts), else asked twice without echo."""
+    from tracker.i18n import gettext
+
+    lang = reader_lang()
     if from_stdin:
         line = sys.stdin.readline()
-        if not line:
-            raise TrackerError("--password-stdin: no password on standard input")
+        if not line:  # what the command was given: bad input, exit 2
+            raise TrackerError(gettext(lang, "--password-stdin: no password on standard input"), lang,
+                               exit_code=BAD_INPUT_EXIT)
         return line.rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+    return click.prompt(gettext(lang, "Password"), hide_input=True,
+                        confirmation_prompt=gettext(lang, "Repeat the password"))
+
+
+def _account_refused(exc: Exception) -> TrackerError:
+    """An AccountError (a name or password that cannot be used, a name taken or unknown): what the
+    reader typed, refused in the reader's words, exit 2 as every bad input."""
+    return refused(exc, input_error=True)
+
+
+def _said(user: dict, what: str) -> None:
+    """What a `users` command did to `user` («kari: lagt til (administrator)»), in the reader's words."""
+    from tracker.i18n import gettext
+    from tracker.vocabulary import N_, role_name
+
+    msgid = {"added": N_("%(name)s: added (%(role)s)"), "disabled": N_("%(name)s: disabled"),
+             "active": N_("%(name)s: active"), "new password": N_("%(name)s: new password (%(role)s)")}[what]
+    lang = reader_lang()
+    click.echo(gettext(lang, msgid, name=user["name"], role=role_name(user["role"], lang)))
 
 
 # ---------------------------------------------------------------------------- users
@@ -58,10 +87,10 @@ def users_add(ctx, name, role, password_stdin) -> None:
         accounts.check_free(db, name)  # before the password is asked for
         user = accounts.add_user(db, name, _read_password(password_stdin), role)
     except accounts.AccountError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise _account_refused(exc) from exc
     finally:  # closed now, not whenever the collector gets to it (its WAL checkpointed then)
         db.close()
-    click.echo(f"{user['name']}: added ({user['role']})")
+    _said(user, "added")
 
 
 @users.command("list")
@@ -87,14 +116,21 @@ def users_list(ctx) -> None:
         raise refused(exc) from exc
     except sqlite3.DatabaseError as exc:
         raise refused(f"cannot open database {path}: {exc}") from exc  # SQLite's words in the reader's
-    for r in rows:
-        r["status"] = "disabled" if r["disabled"] else "active"
-        r["feed"] = "yes" if r["has_feed_token"] else ""
-        r["created"] = oslo_date(r["created_at"]).isoformat() if r.get("created_at") else ""
+    from tracker.i18n import Translator, format_date
+    from tracker.vocabulary import role_name
+
+    _ = Translator(reader_lang())
+    for r in rows:  # as the web's account list says it (admin_users.html)
+        r["role_"] = role_name(r["role"], _.lang)
+        r["status"] = _("disabled") if r["disabled"] else _("active")
+        r["feed"] = _("yes") if r["has_feed_token"] else ""
+        r["created"] = format_date(oslo_date(r["created_at"]), _.lang) if r.get("created_at") else ""
     if not rows:
-        click.echo("(no accounts: the workbench serves one person on 127.0.0.1 only)")
+        click.echo(_("(no accounts: the workbench serves one person on 127.0.0.1 only)"))
         return
-    print_table(rows, ["name", "role", "status", "feed", "created"])
+    print_table(rows, ["name", "role_", "status", "feed", "created"],
+                headers={"name": _("Name"), "role_": _("Role"), "status": _("Status"), "feed": _("Feed"),
+                         "created": _("Created")})
 
 
 def _change(ctx, name: str, action) -> dict:
@@ -104,7 +140,7 @@ def _change(ctx, name: str, action) -> dict:
     try:
         return action(db, name)
     except accounts.AccountError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise _account_refused(exc) from exc
     finally:
         db.close()
 
@@ -117,7 +153,7 @@ def users_disable(ctx, name) -> None:
     from tracker.workbench import accounts
 
     user = _change(ctx, name, accounts.disable)
-    click.echo(f"{user['name']}: disabled")
+    _said(user, "disabled")
 
 
 @users.command("enable")
@@ -128,7 +164,7 @@ def users_enable(ctx, name) -> None:
     from tracker.workbench import accounts
 
     user = _change(ctx, name, accounts.enable)
-    click.echo(f"{user['name']}: active")
+    _said(user, "active")
 
 
 @users.command("reset-password")
@@ -147,8 +183,10 @@ def users_reset_password(ctx, name, role, password_stdin) -> None:
         if role:
             user = accounts.set_role(db, name, role)
     except accounts.AccountError as exc:
-        raise TrackerError(str(exc)) from exc
-    click.echo(f"{user['name']}: new password ({user['role']})")
+        raise _account_refused(exc) from exc
+    finally:
+        db.close()
+    _said(user, "new password")
 
 
 # ---------------------------------------------------------------------------- serve
@@ -217,7 +255,7 @@ def serve(ctx, host, port, threads) -> None:
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--keep", type=int, help="Generations of this database's copies to keep (default [backup] keep).")
+@click.option("--keep", type=click.IntRange(min=1), help="Generations of this database's copies to keep (default [backup] keep).")
 @click.pass_context
 def backup(ctx, directory, keep) -> None:
     """Take a consistent online copy of the database (also while a crawl or the server writes),
@@ -239,7 +277,11 @@ def backup(ctx, directory, keep) -> None:
     except BackupError as exc:
         raise refused(exc) from exc
     click.echo(str(result.path))
-    click.echo(f"{result.size} bytes, integrity ok; {len(result.removed)} old copies removed", err=True)
+    from tracker.i18n import ngettext
+
+    click.echo(ngettext(reader_lang(), "%(size)s bytes, integrity ok; %(num)s old copy removed",
+                        "%(size)s bytes, integrity ok; %(num)s old copies removed", len(result.removed),
+                        size=result.size), err=True)
 
 
 @click.command()
@@ -252,15 +294,21 @@ def restore(ctx, file, yes) -> None:
     The current database is first kept beside itself as <db>.before-restore-<time>.
     Example: ncp-tracker restore data/backups/tracker-20261124T050000123456Z.db
     """
+    from tracker.i18n import gettext
     from tracker.store.backup import BackupError, check_restorable
     from tracker.store.backup import restore as put_back
 
+    lang = reader_lang()
     target = _db_path(ctx)
     try:
         check_restorable(file)
         if not yes:
-            click.confirm(f"Replace {target} by {file}?", abort=True)
+            click.confirm(gettext(lang, "Replace %(target)s by %(file)s?", target=target, file=file), abort=True)
         safety = put_back(file, target)
     except BackupError as exc:
-        raise refused(exc) from exc
-    click.echo(f"{target} restored from {file}" + (f" (the old database is kept as {safety})" if safety else ""))
+        raise refused(exc, lang) from exc
+    if safety:
+        click.echo(gettext(lang, "%(target)s restored from %(file)s (the old database is kept as %(kept)s)",
+                           target=target, file=file, kept=str(safety)))
+    else:
+        click.echo(gettext(lang, "%(target)s restored from %(file)s", target=target, file=file))

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tracker.cli.support import TrackerError, now_or, open_db, reader_lang, refused_value
+from tracker.cli.support import TrackerError, now_or, open_db, reader_lang, refused, refused_value
 
 
 @click.command()
@@ -93,8 +93,8 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     try:
         results = job.run(ctx.obj["db"], the_plan, since=since, settings=settings, progress=show, on_unit=on_unit,
                           max_units=max_units)
-    except (ValueError, FileNotFoundError, RunLocked) as exc:
-        raise TrackerError(str(exc)) from exc
+    except (ValueError, FileNotFoundError, RunLocked) as exc:  # in the reader's words if known
+        raise refused(exc) from exc
     stopped = max_units is not None and len(results) >= max_units
     # the plan grows as pages are found: units planned but not crawled mean the walk was stopped (Ctrl-C)
     interrupted = len(results) < len(the_plan.steps) or not all(r.finished for r in results)

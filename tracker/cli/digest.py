@@ -164,10 +164,11 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     if send:
         from tracker.store.db import resolve_path
         from tracker.store.runlock import RunLocked, exclusive_send
+        from tracker.vocabulary import lock_holder
 
         def waiting(holder: str) -> None:
             click.echo(gettext(lang, "waiting for another send of the %(profile)s digest to end (%(holder)s) …",
-                               profile=prof.name, holder=holder), err=True)
+                               profile=prof.name, holder=lock_holder(holder, lang)), err=True)
 
         try:  # one send of a profile's digest at a time: who has it is read inside the lock
             with exclusive_send(resolve_path(ctx.obj["db"]), prof.name, wait=SEND_LOCK_WAIT, waiting=waiting):

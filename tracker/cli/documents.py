@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import TrackerError, check_item, now_or, open_db, print_table, reader_lang
+from tracker.cli.support import (
+    TrackerError,
+    check_item,
+    now_or,
+    open_db,
+    print_table,
+    reader_lang,
+    refused,
+    waiting_for_crawl,
+)
 from tracker.store.instants import stored
 
 
@@ -47,14 +56,12 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
     if links:
         from tracker.store.runlock import RunLocked, exclusive_run
 
-        def waiting(holder: str) -> None:
-            click.echo(f"waiting for the crawl that is writing this database to end ({holder}) …", err=True)
-
         try:  # a crawl of its own: one at a time per database, as `run` (tracker.store.runlock)
-            with exclusive_run(path, wait=ctx.obj["config"].get("crawl", "lock_wait"), waiting=waiting):
+            with exclusive_run(path, wait=ctx.obj["config"].get("crawl", "lock_wait"),
+                               waiting=waiting_for_crawl(reader_lang())):
                 lost = fetch_in_process(path, links, as_of=when, replay_dir=replay_dir)
-        except (ValueError, RunLocked) as exc:
-            raise TrackerError(str(exc)) from exc
+        except (ValueError, RunLocked) as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+            raise refused(exc) from exc
     db = open_db(ctx, write=True)
     try:
         summary = read_and_match(db, at=stored(when))

@@ -28,10 +28,12 @@ from tracker.cli.support import (
     past_as_of,
     print_table,
     reader_lang,
+    refused,
     refused_value,
     say,
     say_untrusted,
     source_with_code,
+    waiting_for_crawl,
 )
 from tracker.i18n import gettext
 from tracker.store.instants import stored
@@ -81,10 +83,12 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
         for day in days:
             day_sources = sorted(p.parent.name for p in day.glob("*/manifest.json"))
             chosen = [s for s in expected if s in day_sources]
-            recorded = ", ".join(s for s in day_sources if s in scheduled) or "none"
             if not chosen:  # crawling nothing would write an empty digest and exit 0
-                asked = ", ".join(sources) if sources else "any source"
-                raise TrackerError(f"{day}: no recording of {asked} (recorded sources: {recorded})")
+                lang = reader_lang()
+                recorded = ", ".join(s for s in day_sources if s in scheduled) or gettext(lang, "none")
+                asked = ", ".join(sources) if sources else gettext(lang, "any source")
+                raise TrackerError(gettext(lang, "%(day)s: no recording of %(sources)s (recorded sources: %(recorded)s)",
+                                           day=str(day), sources=asked, recorded=recorded), lang)
             try:
                 clock = as_of or replay_as_of(day)
             except ValueError as exc:
@@ -121,12 +125,12 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
     from tracker.store.runlock import RunLocked
 
     settings = _settings(sets, fresh=fresh)
+    lang = reader_lang(ctx)
     try:
         results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings,
-                           refuse_older=not allow_older)
-    except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:
-        raise TrackerError(str(exc)) from exc
-    lang = reader_lang(ctx)
+                           refuse_older=not allow_older, waiting=waiting_for_crawl(lang))
+    except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:  # in the reader's words if known
+        raise refused(exc, lang) from exc
     for result in results:
         _print_health(result.health, lang, title=str(result.step.label or result.step.as_of.date()))
     done = sum(r.finished for r in results)
@@ -186,8 +190,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
         _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh,
                sets=sets, allow_older=allow_older)
     finally:  # where the digests went, also when a red source makes it exit 2 (as demo says it)
-        for path in written:
-            click.echo(f"digest: {path}")
+        _say_digests(written, reader_lang(ctx))
 
 
 @click.command()
@@ -305,9 +308,10 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     except FileNotFoundError as exc:
         raise TrackerError(str(exc)) from exc
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
+    lang = reader_lang(ctx)
     for day in days:
         if str(day) in done:
-            click.echo(f"{day.name}: already replayed into {ctx.obj['db']}, skipped")
+            click.echo(gettext(lang, "%(day)s: already replayed into %(db)s, skipped", day=day.name, db=ctx.obj["db"]))
     written: list[Path] = []
     after = _after_step(ctx, tag=True, digest_dir=Path(out_dir), written=written)
     if plan:
@@ -317,13 +321,18 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         as_of, label = _last_run(db)  # its digest, where the run that replayed it wrote it
         written.extend(_write_digests(ctx, db, as_of, Path(out_dir) / label))
         db.close()
-    click.echo(f"database: {ctx.obj['db']}")
-    for path in written:
-        click.echo(f"digest: {path}")
+    click.echo(gettext(lang, "database: %(path)s", path=ctx.obj["db"]))
+    _say_digests(written, lang)
     red = sorted({f"{r.step.label}: {s}" for r in (results if plan else []) for s in r.red})
     if red and not allow_red:
-        _say_red(red, reader_lang(ctx))
+        _say_red(red, lang)
         ctx.exit(2)
+
+
+def _say_digests(paths: list[Path], lang: str) -> None:
+    """Where `run` and `demo` wrote the digests, one line each («morgenoversikt: …»)."""
+    for path in paths:
+        click.echo(gettext(lang, "digest: %(path)s", path=str(path)))
 
 
 def _last_run(db) -> tuple[datetime, str]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import sqlite_utils
 
@@ -179,6 +179,20 @@ def _in_readers_words() -> Iterator[None]:
         raise
     except click.UsageError as exc:
         raise ReaderUsageError(exc, reader_lang(exc.ctx)) from exc
+
+
+def waiting_for_crawl(lang: str) -> Callable[[str], None]:
+    """What a crawl (`run`, `crawl`, `documents fetch` …) says once when another crawl of its
+    database holds the lock (tracker.store.runlock): whom it waits for, in the reader's words."""
+
+    def waiting(holder: str) -> None:
+        from tracker.i18n import gettext
+        from tracker.vocabulary import lock_holder
+
+        click.echo(gettext(lang, "waiting for the crawl that is writing this database to end (%(holder)s) …",
+                           holder=lock_holder(holder, lang)), err=True)
+
+    return waiting
 
 
 def say(level: str, text: str, lang: str, *, file=None, **style) -> None:

@@ -259,14 +259,14 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
 
     from tracker.i18n import Translator, gettext
     from tracker.vocabulary import label_name, status_name, triage_name
-    from tracker.workbench.search import SearchError, plain_snippet
+    from tracker.workbench.search import SearchError, SearchIndexMissing, plain_snippet
     from tracker.workbench.search import search as run_search
 
     db = open_db(ctx)
     try:
         rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
-    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input
-        raise refused(exc, input_error=True) from exc
+    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input (a missing index: 1)
+        raise refused(exc, input_error=not isinstance(exc, SearchIndexMissing)) from exc
     lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
     if len(rows) > limit:
         rows = rows[:limit]
@@ -309,7 +309,7 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
     """
     from tracker.i18n import gettext, ngettext
     from tracker.workbench import export as ex
-    from tracker.workbench.search import SearchError
+    from tracker.workbench.search import SearchError, SearchIndexMissing
 
     lang = chosen_lang(ctx, lang)
     db = open_db(ctx)
@@ -320,8 +320,8 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
             click.echo(ngettext(lang, "%(num)s item → %(path)s", "%(num)s items → %(path)s", len(data),
                                 path=str(path)), err=True)
             return
-    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input
-        raise refused(exc, lang, input_error=True) from exc
+    except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input (a missing index: 1)
+        raise refused(exc, lang, input_error=not isinstance(exc, SearchIndexMissing)) from exc
     except ValueError as exc:  # a file it cannot write (tracker.workbench.outputs.OutputError)
         raise refused(exc, lang) from exc
     if fmt == "xlsx":  # options that cannot go together: exit 2, as bad input
@@ -449,7 +449,7 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     try:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
     except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     from tracker.vocabulary import health_name, health_reason
 
     # as a crawl's health line says it: the source by its name (its code beside it), its status

@@ -431,6 +431,7 @@ def run_plan(
     settings: dict[str, Any] | None = None,
     cache_dir: str | None = None,
     refuse_older: bool = False,
+    waiting: Callable[[str], None] | None = None,
 ) -> list[StepResult]:
     """Run every step of `plan` in this process (Scrapy's reactor starts once).
 
@@ -441,7 +442,8 @@ def run_plan(
     fetches or writes anything. With `refuse_older` (`crawl`, `run`, `record`, `demo`), a step
     (a replayed day, a live crawl at a past `--as-of`) whose clock is earlier than the store's
     latest daily run is refused (ValueError, before anything is written): it would roll the
-    store's items back (check_replay_order)."""
+    store's items back (check_replay_order). `waiting(holder)` says once whom it waits for (default:
+    a line on stderr in English; the CLI says it in the reader's words)."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.reactor import install_reactor
@@ -466,7 +468,7 @@ def run_plan(
     except ValueError:
         raise ValueError(f"TRACKER_LOCK_WAIT must be a number of seconds, not {chosen['TRACKER_LOCK_WAIT']!r}") from None
     # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock)
-    with exclusive_run(resolve_path(db_path), wait=wait, waiting=_say_waiting):
+    with exclusive_run(resolve_path(db_path), wait=wait, waiting=waiting or _say_waiting):
         db = open_db(db_path)
         if refuse_older:
             try:

@@ -81,6 +81,10 @@ class SearchError(ValueError):
     """A search that cannot be run (nothing to search for, bad syntax, bad filter)."""
 
 
+class SearchIndexMissing(SearchError):
+    """The database has no search index yet: the state of the house, not the search typed."""
+
+
 # ---------------------------------------------------------------------------- filters
 
 
@@ -707,7 +711,7 @@ order by coalesce(i.published, i.first_seen) desc, i.id limit ?""")  # fmt: skip
             rows = list(db.query(sql, [*params, limit]))
     except sqlite3.OperationalError as exc:
         if "no such table: items_norm" in str(exc):
-            raise SearchError("the search index (items_norm) is not in this database yet: it is built "
+            raise SearchIndexMissing("the search index (items_norm) is not in this database yet: it is built "
                               "when the database is next opened for writing (e.g. `ncp-tracker run`)") from exc
         if "fts5" in str(exc) or "no such column" in str(exc):
             raise SearchError(f"the search index cannot run this query: {exc}") from exc
