@@ -40,9 +40,9 @@ def demo(tmp_path_factory):
 
 
 def digest_paths(stdout: str) -> list[Path]:
-    """The digests `run` and `demo` say they wrote: «morgenoversikt: PATH» (Bokmål), «digest: PATH»."""
+    """The digests `run` and `demo` say they wrote: «oversikt: PATH» (Bokmål; one word for every profile's digest), «digest: PATH»."""
     return [Path(line.split(": ", 1)[1]) for line in stdout.splitlines()
-            if line.startswith(("morgenoversikt: ", "digest: "))]
+            if line.startswith(("oversikt: ", "digest: "))]
 
 
 def jsonl(result):
@@ -57,7 +57,7 @@ def test_demo_prints_digest_paths_that_exist(demo):
     assert all(os.path.exists(p) for p in paths)
     # in the reader's words (Bokmål by default), as `run` says it: «digest: …» was English
     assert first.stdout.splitlines()[0] == f"database: {db}"
-    assert all(line.startswith("morgenoversikt: ") for line in first.stdout.splitlines()[1:])
+    assert all(line.startswith("oversikt: ") for line in first.stdout.splitlines()[1:])
 
 
 def test_a_crawled_store_has_the_query_planners_statistics(demo):
@@ -269,7 +269,7 @@ def test_run_says_where_its_digests_are(tmp_path):
                  db=tmp_path / "t.db")
     assert result.returncode == 0, result.stderr[-2000:]
     paths = digest_paths(result.stdout)
-    assert all(line.startswith("morgenoversikt: ") for line in result.stdout.splitlines())
+    assert all(line.startswith("oversikt: ") for line in result.stdout.splitlines())
     assert sorted(Path(p).suffix for p in paths) == [".html", ".md"]
     assert all(Path(p).is_file() and Path(p).parent.parent == out for p in paths)
 

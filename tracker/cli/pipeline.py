@@ -330,7 +330,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
 
 
 def _say_digests(paths: list[Path], lang: str) -> None:
-    """Where `run` and `demo` wrote the digests, one line each («morgenoversikt: …»)."""
+    """Where `run` and `demo` wrote the digests, one line each («oversikt: …», the word for every profile's digest)."""
     for path in paths:
         click.echo(gettext(lang, "digest: %(path)s", path=str(path)))
 
