@@ -535,3 +535,31 @@ def test_our_own_refused_values_and_summaries_are_in_the_readers_language(filled
     tagged = invoke("tag", "--all", db=filled)
     assert tagged.exit_code == 0 and re.fullmatch(r"1 sak merket med temaer \(relevante: \d\)\n", tagged.stdout), \
         tagged.stdout
+
+
+def test_events_say_a_moved_deadline_as_the_items_page_does(filled, as_of):
+    """`events` showed a moved deadline as stored («2027-01-15T23:59:59+01:00 → 2027-02-01T…»), where
+    the item's page says «fre. 15.01.2027» → «man. 01.02.2027»: now the same words (one function,
+    tracker.digest.wording.event_values, for both); jsonl keeps what is stored."""
+    from datetime import timedelta
+
+    from tracker.store.db import open_db
+
+    db = open_db(filled)
+    later = as_of + timedelta(days=1)
+    run = store.start_run(db, as_of=later, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=later, source="no_regjeringen_horinger", items=[
+        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
+         "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven",
+         "deadline": "2027-02-01T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"}], listing={})
+    db.close()
+    result = invoke("events", "--kind", "deadline_changed", db=filled)
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()[1:]
+    assert re.split(r"\s{2,}", line)[2:] == ["regjeringen:3100001", "frist", "fre. 15.01.2027", "man. 01.02.2027"]
+    assert "2027-01-15" not in result.output
+    english = invoke("events", "--kind", "deadline_changed", "--lang", "en", db=filled).output.splitlines()
+    assert re.split(r"\s{2,}", english[1])[4:] == ["Fri 15 Jan 2027", "Mon 1 Feb 2027"]
+    (event,) = [json.loads(line) for line in
+                invoke("events", "--kind", "deadline_changed", "--format", "jsonl", db=filled).output.splitlines()]
+    assert (event["before"], event["after"]) == ("2027-01-15T23:59:59+01:00", "2027-02-01T23:59:59+01:00")
