@@ -563,3 +563,25 @@ def test_events_say_a_moved_deadline_as_the_items_page_does(filled, as_of):
     (event,) = [json.loads(line) for line in
                 invoke("events", "--kind", "deadline_changed", "--format", "jsonl", db=filled).output.splitlines()]
     assert (event["before"], event["after"]) == ("2027-01-15T23:59:59+01:00", "2027-02-01T23:59:59+01:00")
+
+
+def test_documents_fetch_and_show_speak_the_readers_language(filled, tmp_path):
+    """`documents fetch` ended with «0 links checked; documents by status: {}; read 0, …» and `documents
+    show` of an item without documents said «no fetched documents for …» under a Bokmål «feil:»;
+    now both in the reader's language ([digest] lang)."""
+    fetched = invoke("documents", "fetch", db=filled)
+    assert (fetched.exit_code, fetched.output) == (0, "0 lenker sjekket; dokumenter: ingen; lest 0, skannet 0, "
+                                                      "uleselige 0; 0 nye treff på overvåkede bestemmelser; 0 saker "
+                                                      "fikk høyere relevans\n")
+    shown = invoke("documents", "show", "regjeringen:3100001", db=filled)
+    assert (shown.exit_code, shown.stderr) == (1, "feil: ingen hentede dokumenter for regjeringen:3100001 (se "
+                                                  "`ncp-tracker documents fetch`)\n")
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    english = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "documents", "fetch"])
+    assert english.output == ("0 links checked; documents: none; read 0, scanned 0, unreadable 0; 0 new provision "
+                              "hits; 0 items raised\n")
+    shown = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "documents", "show",
+                                      "regjeringen:3100001"])
+    assert shown.stderr == ("error: no fetched documents for regjeringen:3100001 (see `ncp-tracker documents "
+                            "fetch`)\n")

@@ -108,8 +108,12 @@ def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monke
     assert config.data_dir == (target / "data").resolve()
     assert config.origin["web"]["public_url"].startswith(f"{target / 'ncp-tracker.toml'}:")  # there to fill in
     assert config.get("web", "public_url") == ""  # empty: no links
+    # what it did in the reader's language (it said «wrote …», «kept …», «next: …»)
+    assert result.output.splitlines()[0] == f"skrev {target / 'ncp-tracker.toml'}"
+    assert result.output.endswith(f"\nneste: cd {target} && ncp-tracker config\n")
     again = CliRunner().invoke(main, ["init", str(target)])
-    assert "kept" in again.output  # an adviser's edited copies are never overwritten silently
+    # an adviser's edited copies are never overwritten silently
+    assert again.output.splitlines()[0] == f"beholdt {target / 'ncp-tracker.toml'} (finnes allerede; --force skriver over den)"
     # the data directory's copy wins over the shipped file
     (target / "data" / "profiles.toml").write_text('[profiles.solo]\nlead_days = 2\n', "utf-8")
     monkeypatch.setenv("NCP_TRACKER_CONFIG", str(target / "ncp-tracker.toml"))

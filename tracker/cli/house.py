@@ -96,10 +96,11 @@ def init(directory: str, force: bool) -> None:
                                        error=os_error(exc, lang)), lang) from exc
         written.append(path)
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(gettext(lang, "wrote %(path)s", path=str(path)))
     for path in kept:
-        click.echo(f"kept {path} (exists; --force overwrites)")
-    click.echo(f"next: cd {root} && ncp-tracker config")
+        click.echo(gettext(lang, "kept %(path)s (it exists; --force overwrites it)", path=str(path)))
+    command = f"cd {root} && ncp-tracker config"
+    click.echo(gettext(lang, "next: %(command)s", command=command))
 
 
 @click.command("migrate")
