@@ -19,13 +19,17 @@ def config(ctx: click.Context, fmt: str) -> None:
 
     Example: ncp-tracker --config /etc/ncp-tracker.toml config
     """
+    from tracker.i18n import Translator
+
     cfg = ctx.obj["config"]
     rows = cfg.rows()
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    click.echo(f"configuration file: {cfg.path or '(none: built-in defaults)'}")
+    _ = Translator(reader_lang(ctx))
+    click.echo(_("configuration file: %(path)s", path=str(cfg.path)) if cfg.path
+               else _("configuration file: (none: built-in defaults)"))
     print_table(rows, ["setting", "value", "from"], widths={"value": 60, "from": 50})
 
 
@@ -110,5 +114,7 @@ def migrate(ctx: click.Context) -> None:
 
     Example: ncp-tracker --db data/tracker.db migrate
     """
+    from tracker.i18n import gettext
+
     open_db(ctx, write=True).close()  # refuses a database of a newer ncp-tracker (tracker.store.db)
-    click.echo(f"schema up to date: {ctx.obj['db']}")
+    click.echo(gettext(reader_lang(ctx), "schema up to date: %(path)s", path=str(ctx.obj["db"])))
