@@ -535,3 +535,53 @@ def test_our_own_refused_values_and_summaries_are_in_the_readers_language(filled
     tagged = invoke("tag", "--all", db=filled)
     assert tagged.exit_code == 0 and re.fullmatch(r"1 sak merket med temaer \(relevante: \d\)\n", tagged.stdout), \
         tagged.stdout
+
+
+def test_events_say_a_moved_deadline_as_the_items_page_does(filled, as_of):
+    """`events` showed a moved deadline as stored («2027-01-15T23:59:59+01:00 → 2027-02-01T…»), where
+    the item's page says «fre. 15.01.2027» → «man. 01.02.2027»: now the same words (one function,
+    tracker.digest.wording.event_values, for both); jsonl keeps what is stored."""
+    from datetime import timedelta
+
+    from tracker.store.db import open_db
+
+    db = open_db(filled)
+    later = as_of + timedelta(days=1)
+    run = store.start_run(db, as_of=later, mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=later, source="no_regjeringen_horinger", items=[
+        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
+         "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven",
+         "deadline": "2027-02-01T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"}], listing={})
+    db.close()
+    result = invoke("events", "--kind", "deadline_changed", db=filled)
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()[1:]
+    assert re.split(r"\s{2,}", line)[2:] == ["regjeringen:3100001", "frist", "fre. 15.01.2027", "man. 01.02.2027"]
+    assert "2027-01-15" not in result.output
+    english = invoke("events", "--kind", "deadline_changed", "--lang", "en", db=filled).output.splitlines()
+    assert re.split(r"\s{2,}", english[1])[4:] == ["Fri 15 Jan 2027", "Mon 1 Feb 2027"]
+    (event,) = [json.loads(line) for line in
+                invoke("events", "--kind", "deadline_changed", "--format", "jsonl", db=filled).output.splitlines()]
+    assert (event["before"], event["after"]) == ("2027-01-15T23:59:59+01:00", "2027-02-01T23:59:59+01:00")
+
+
+def test_documents_fetch_and_show_speak_the_readers_language(filled, tmp_path):
+    """`documents fetch` ended with «0 links checked; documents by status: {}; read 0, …» and `documents
+    show` of an item without documents said «no fetched documents for …» under a Bokmål «feil:»;
+    now both in the reader's language ([digest] lang)."""
+    fetched = invoke("documents", "fetch", db=filled)
+    assert (fetched.exit_code, fetched.output) == (0, "0 lenker sjekket; dokumenter: ingen; lest 0, skannet 0, "
+                                                      "uleselige 0; 0 nye treff på overvåkede bestemmelser; 0 saker "
+                                                      "fikk høyere relevans\n")
+    shown = invoke("documents", "show", "regjeringen:3100001", db=filled)
+    assert (shown.exit_code, shown.stderr) == (1, "feil: ingen hentede dokumenter for regjeringen:3100001 (se "
+                                                  "`ncp-tracker documents fetch`)\n")
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    english = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "documents", "fetch"])
+    assert english.output == ("0 links checked; documents: none; read 0, scanned 0, unreadable 0; 0 new provision "
+                              "hits; 0 items raised\n")
+    shown = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "documents", "show",
+                                      "regjeringen:3100001"])
+    assert shown.stderr == ("error: no fetched documents for regjeringen:3100001 (see `ncp-tracker documents "
+                            "fetch`)\n")

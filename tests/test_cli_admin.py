@@ -253,7 +253,9 @@ def test_serve_runs_waitress_and_says_which_mode(env):
         assert r.headers["server"] == "ncp-tracker"  # waitress, not Werkzeug's development server
     finally:
         err = _stop(proc)
-    assert "no accounts: for one person on this machine only" in err and "4 threads" in err
+    # what it says at start-up in the reader's language (it said «ncp-tracker workbench on … — no accounts: …»)
+    assert f"ncp-tracker-arbeidsbenken på {base}/ — ingen brukerkontoer: bare for én person på denne maskinen (legg " \
+           "til kontoer med `ncp-tracker users add NAME --role admin`); 4 tråder (Ctrl-C stopper)" in err, err
     assert (env.parent / "data" / "web-secret.key").stat().st_mode & 0o777 == 0o600
 
     assert run("users", "add", "kari", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
@@ -264,7 +266,7 @@ def test_serve_runs_waitress_and_says_which_mode(env):
         assert kari.login("kari").status == 302 and kari.get("/").status == 200
     finally:
         err = _stop(proc)
-    assert "1 active account; login required" in err
+    assert f"ncp-tracker-arbeidsbenken på {base}/ — 1 aktiv konto; innlogging kreves; " in err, err
     assert PASSWORD not in err
 
 
@@ -278,8 +280,9 @@ def test_serve_on_a_port_in_use_is_a_clear_error_and_says_nothing_of_serving(env
         out = subprocess.run([sys.executable, "-m", "tracker", "serve", "--port", str(port)], capture_output=True,
                              text=True, timeout=60, env={**os.environ, "NCP_TRACKER_DB": str(env)}, cwd=env.parent)
     assert out.returncode == 1 and "Traceback" not in out.stderr
-    assert out.stderr.strip() == (f"feil: cannot serve on 127.0.0.1:{port}: Address already in use (another program, "
-                                  "or another workbench, may use the port: try --port)")
+    assert out.stderr.strip() == (f"feil: arbeidsbenken kan ikke startes på 127.0.0.1:{port}: adressen er allerede i "
+                                  "bruk (Address already in use); et annet program, eller en annen arbeidsbenk, kan "
+                                  "bruke porten: prøv --port")
 
 
 def test_no_command_writes_into_a_database_of_a_newer_ncp_tracker(env, tmp_path):

@@ -108,8 +108,12 @@ def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monke
     assert config.data_dir == (target / "data").resolve()
     assert config.origin["web"]["public_url"].startswith(f"{target / 'ncp-tracker.toml'}:")  # there to fill in
     assert config.get("web", "public_url") == ""  # empty: no links
+    # what it did in the reader's language (it said «wrote …», «kept …», «next: …»)
+    assert result.output.splitlines()[0] == f"skrev {target / 'ncp-tracker.toml'}"
+    assert result.output.endswith(f"\nneste: cd {target} && ncp-tracker config\n")
     again = CliRunner().invoke(main, ["init", str(target)])
-    assert "kept" in again.output  # an adviser's edited copies are never overwritten silently
+    # an adviser's edited copies are never overwritten silently
+    assert again.output.splitlines()[0] == f"beholdt {target / 'ncp-tracker.toml'} (finnes allerede; --force skriver over den)"
     # the data directory's copy wins over the shipped file
     (target / "data" / "profiles.toml").write_text('[profiles.solo]\nlead_days = 2\n', "utf-8")
     monkeypatch.setenv("NCP_TRACKER_CONFIG", str(target / "ncp-tracker.toml"))
@@ -236,3 +240,29 @@ def test_a_leading_tilde_in_a_path_setting_is_the_home_folder(tmp_path, monkeypa
     assert list(work.iterdir()) == []  # no folder named "~"
     monkeypatch.setenv("NCP_TRACKER_DB", "~/y.db")
     assert load_config(path).db == home / "y.db"
+
+
+def test_config_and_migrate_say_what_they_did_in_the_readers_language(tmp_path, monkeypatch):
+    """`config` headed its table «configuration file: …» and `migrate` said «schema up to date: …»
+    in English under a Bokmål terminal; now in the reader's language ([digest] lang)."""
+    from tracker.store.db import open_db
+
+    db = tmp_path / "t.db"
+    open_db(db).close()
+    path = tmp_path / "c.toml"
+    path.write_text('[crawl]\ncontact = "ops@example.org"\n', "utf-8")
+    shown = CliRunner().invoke(main, ["--config", str(path), "config"])
+    assert shown.output.startswith(f"konfigurasjonsfil: {path}\n"), shown.output
+    migrated = CliRunner().invoke(main, ["--config", str(path), "--db", str(db), "migrate"])
+    assert (migrated.exit_code, migrated.output) == (0, f"skjemaet er oppdatert: {db}\n")
+    path.write_text('[digest]\nlang = "en"\n', "utf-8")
+    assert CliRunner().invoke(main, ["--config", str(path), "config"]).output.startswith(
+        f"configuration file: {path}\n")
+    assert CliRunner().invoke(main, ["--config", str(path), "--db", str(db), "migrate"]).output == \
+        f"schema up to date: {db}\n"
+    monkeypatch.chdir(tmp_path)  # no file in the search order: the built-in defaults
+    monkeypatch.delenv("NCP_TRACKER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    bare = CliRunner().invoke(main, ["config"])
+    assert bare.output.startswith("konfigurasjonsfil: (ingen: innebygde standardverdier)\n"), bare.output

@@ -773,7 +773,12 @@ def test_cli_show_provisions_and_redline(tmp_path, tagger):
     assert "åpenhetsloven § 4 – høringsnotat s." in hits.output
     out = tmp_path / "r.docx"
     made = cli("redline", "regjeringen:1", "--out", str(out))
-    assert made.exit_code == 0 and out.exists() and "2 changed sections" in made.output
+    assert made.exit_code == 0 and out.exists() and made.output == f"skrev {out}: 2 endrede avsnitt\n"
+    # what the fetch did in the reader's words, the documents by their state as the item's page names it
+    fetched = cli("fetch", "--as-of", "2026-11-25")
+    assert (fetched.exit_code, fetched.output) == (0, "0 lenker sjekket; dokumenter: 1 hentet; lest 0, skannet 0, "
+                                                      "uleselige 0; 0 nye treff på overvåkede bestemmelser; 1 sak "
+                                                      "fikk høyere relevans\n")
     missing = cli("redline", "regjeringen:nope", "--out", str(tmp_path / "x.docx"))
     assert missing.exit_code == 2 and "Ukjent saks-id: 'regjeringen:nope'" in missing.output
     # a mistyped id was told "no fetched documents … (see `ncp-tracker documents fetch`)"

@@ -155,3 +155,22 @@ def test_a_lock_whose_holder_wrote_nothing_is_named_in_the_readers_words(tmp_pat
     assert r.exit_code == 1, r.output
     assert r.stderr == (f"feil: en annen innhenting skriver til {db} nå (en annen prosess): vent til den er ferdig, "
                         "eller stopp den — to innhentinger samtidig ville hente og lagre samme dag to ganger\n")
+
+
+def test_answers_and_backfill_say_whom_they_wait_for_in_the_readers_words(tmp_path):
+    """`answers` and `backfill` said «waiting for the crawl that is writing this database to end
+    (another process) …» in English while `run` and `crawl` said it in Bokmål: now all of them."""
+    import fcntl
+
+    db = tmp_path / "tracker.db"
+    history = ROOT / "tests" / "fixtures" / "backfill"
+    with open(lock_path(db), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        for command in (["answers", "--replay", str(DAY1)],
+                        ["backfill", "--since", "2026", "--source", "no_stortinget_horinger", "--replay", str(history),
+                         "--as-of", "2026-11-24", "--no-progress"]):
+            r = cli(*command, db=db, lock_wait=1)
+            assert r.returncode == 1, r.stderr[-2000:]
+            assert ("venter på at innhentingen som skriver til denne databasen, skal bli ferdig (en annen prosess) …\n"
+                    in r.stderr), (command, r.stderr[-2000:])
+            assert "waiting for" not in r.stderr and "Traceback" not in r.stderr

@@ -1019,8 +1019,9 @@ SQLITE_ERRORS: dict[str, str] = {
     "database disk image is malformed": N_("the database file is damaged"),
 }
 
-#: what the operating system says of a file it cannot write or read (an OSError's errno), in the
-#: reader's words; the system's own text is kept after them as the detail
+#: what the operating system says of a file it cannot write or read (or of an address `serve`
+#: cannot listen on: an OSError's errno), in the reader's words; the system's own text is kept
+#: after them as the detail
 OS_ERRORS: dict[int, str] = {
     errno.EACCES: N_("permission denied"),
     errno.EPERM: N_("permission denied"),
@@ -1030,6 +1031,8 @@ OS_ERRORS: dict[int, str] = {
     errno.EROFS: N_("the file system is read-only"),
     errno.EISDIR: N_("it is a folder"),
     errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EADDRINUSE: N_("the address is already in use"),  # `serve` on a port that is taken
+    errno.EADDRNOTAVAIL: N_("the address is not this machine's"),
 }
 
 

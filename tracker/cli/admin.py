@@ -221,27 +221,36 @@ def serve(ctx, host, port, threads) -> None:
         db.close()
     except (WebConfigError, StoreError) as exc:
         raise refused(exc) from exc
+    from tracker.i18n import Translator
+    from tracker.vocabulary import os_error
+
+    _ = Translator(reader_lang(ctx))
     shown = f"[{host}]" if ":" in host else host
+    address, url = f"{shown}:{port}", f"http://{shown}:{port}/"
     proxies = cfg.get("web", "trusted_proxies")
     if with_accounts:
-        mode = (f"{len(active)} active account{'' if len(active) == 1 else 's'}; login required"
-                + (f"; X-Forwarded-* trusted from {proxies} prox{'y' if proxies == 1 else 'ies'}" if proxies else ""))
+        mode = _.n("%(num)s active account; login required", "%(num)s active accounts; login required", len(active))
+        if proxies:
+            mode += "; " + _.n("X-Forwarded-* trusted from %(num)s proxy", "X-Forwarded-* trusted from %(num)s proxies",
+                               proxies)
     else:
-        mode = ("no accounts: for one person on this machine only "
-                "(add accounts with `ncp-tracker users add NAME --role admin`)")
+        mode = _("no accounts: for one person on this machine only (add accounts with `%(command)s`)",
+                 command="ncp-tracker users add NAME --role admin")
     import waitress
 
     try:  # bound before it says where it serves
         server = waitress.create_server(app, host=host, port=port, threads=threads, ident="ncp-tracker",
                                         **server_options(app))
     except OSError as exc:  # the port is taken, the address is not this machine's, …
-        raise TrackerError(f"cannot serve on {shown}:{port}: {exc.strerror or exc} (another program, or "
-                           "another workbench, may use the port: try --port)") from exc
-    click.echo(f"ncp-tracker workbench on http://{shown}:{port}/ — {mode}; {threads} threads (Ctrl-C stops)",
-               err=True)
+        raise TrackerError(_("cannot serve on %(address)s: %(error)s; another program, or another workbench, may use "
+                             "the port: try --port", address=address, error=os_error(exc, _.lang)),
+                           _.lang) from exc
+    click.echo(_.n("ncp-tracker workbench on %(url)s — %(mode)s; %(num)s thread (Ctrl-C stops)",
+                   "ncp-tracker workbench on %(url)s — %(mode)s; %(num)s threads (Ctrl-C stops)", threads,
+                   url=url, mode=mode), err=True)
     if not is_loopback(host) and not proxies:
-        click.echo("note: plain HTTP on a public address; put a TLS reverse proxy in front "
-                   "(session cookies are Secure and will not be sent over plain HTTP)", err=True)
+        click.echo(_("note: plain HTTP on a public address; put a TLS reverse proxy in front (session cookies are "
+                     "Secure and will not be sent over plain HTTP)"), err=True)
     try:
         server.run()
     except KeyboardInterrupt:

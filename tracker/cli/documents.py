@@ -68,12 +68,30 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
         counts = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
     finally:
         db.close()
-    click.echo(f"{len(links)} links checked; documents by status: {counts or '{}'}; read {summary['read']}, "
-               f"scanned {summary['scanned']}, unreadable {summary['unreadable']}; "
-               f"{summary['provision_hits']} new provision hits; {summary['raised']} items raised")
+    click.echo(fetched_text(len(links), counts, summary, reader_lang(ctx)))
     if lost["store_failed"]:  # what was stored is read above; the rest is retried next time
         raise TrackerError(f"{lost['store_failed']} of {len(links)} documents could not be stored: "
                            f"{lost['store_error']}")
+
+
+def fetched_text(checked: int, counts: dict[str, int], summary: dict, lang: str) -> str:
+    """What a `documents fetch` did, in the reader's language: the links checked, the documents by
+    their fetch state as the item's page names it (tracker.documents.view.FETCH_STATES), what was
+    read, the new provision hits and the items they raised."""
+    from tracker.documents.view import FETCH_STATES
+    from tracker.i18n import Translator
+
+    _ = Translator(lang)
+    states = ", ".join(f"{n} {_(FETCH_STATES[status]) if status in FETCH_STATES else status}"
+                       for status, n in sorted(counts.items())) or _("none")
+    return "; ".join((
+        _.n("%(num)s link checked", "%(num)s links checked", checked),
+        _("documents: %(states)s", states=states),
+        _("read %(read)s, scanned %(scanned)s, unreadable %(unreadable)s", read=summary["read"],
+          scanned=summary["scanned"], unreadable=summary["unreadable"]),
+        _.n("%(num)s new provision hit", "%(num)s new provision hits", summary["provision_hits"]),
+        _.n("%(num)s item raised", "%(num)s items raised", summary["raised"]),
+    ))
 
 
 @documents.command("show")
@@ -93,7 +111,11 @@ def show(ctx: click.Context, item_id: str) -> None:
     finally:
         db.close()
     if not docs:
-        raise TrackerError(f"no fetched documents for {item_id} (see `ncp-tracker documents fetch`)")
+        from tracker.i18n import gettext
+
+        lang = reader_lang(ctx)
+        raise TrackerError(gettext(lang, "no fetched documents for %(id)s (see `%(command)s`)", id=item_id,
+                                   command="ncp-tracker documents fetch"), lang)
     for d in docs:
         click.echo(f"{d['title']} [{d['type'] or 'dokument'}] — {d['state']}")
         click.echo(f"  {d['url']}")
@@ -156,4 +178,7 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) ->
         lang = reader_lang()
         raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=out_path, error=os_error(exc, lang)),
                            lang) from exc
-    click.echo(f"wrote {out_path}: {len(sections)} changed sections")
+    from tracker.i18n import ngettext
+
+    click.echo(ngettext(reader_lang(ctx), "wrote %(path)s: %(num)s changed section",
+                        "wrote %(path)s: %(num)s changed sections", len(sections), path=out_path))

@@ -19,13 +19,17 @@ def config(ctx: click.Context, fmt: str) -> None:
 
     Example: ncp-tracker --config /etc/ncp-tracker.toml config
     """
+    from tracker.i18n import Translator
+
     cfg = ctx.obj["config"]
     rows = cfg.rows()
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    click.echo(f"configuration file: {cfg.path or '(none: built-in defaults)'}")
+    _ = Translator(reader_lang(ctx))
+    click.echo(_("configuration file: %(path)s", path=str(cfg.path)) if cfg.path
+               else _("configuration file: (none: built-in defaults)"))
     print_table(rows, ["setting", "value", "from"], widths={"value": 60, "from": 50})
 
 
@@ -96,10 +100,11 @@ def init(directory: str, force: bool) -> None:
                                        error=os_error(exc, lang)), lang) from exc
         written.append(path)
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(gettext(lang, "wrote %(path)s", path=str(path)))
     for path in kept:
-        click.echo(f"kept {path} (exists; --force overwrites)")
-    click.echo(f"next: cd {root} && ncp-tracker config")
+        click.echo(gettext(lang, "kept %(path)s (it exists; --force overwrites it)", path=str(path)))
+    command = f"cd {root} && ncp-tracker config"
+    click.echo(gettext(lang, "next: %(command)s", command=command))
 
 
 @click.command("migrate")
@@ -109,5 +114,7 @@ def migrate(ctx: click.Context) -> None:
 
     Example: ncp-tracker --db data/tracker.db migrate
     """
+    from tracker.i18n import gettext
+
     open_db(ctx, write=True).close()  # refuses a database of a newer ncp-tracker (tracker.store.db)
-    click.echo(f"schema up to date: {ctx.obj['db']}")
+    click.echo(gettext(reader_lang(ctx), "schema up to date: %(path)s", path=str(ctx.obj["db"])))

@@ -557,6 +557,7 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
 
     Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl
     """
+    from tracker.digest.wording import event_values
     from tracker.i18n import Translator, format_datetime
     from tracker.store.queries import list_events
     from tracker.vocabulary import event_name, field_name
@@ -575,13 +576,20 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
                 return "; ".join(f"{field_name(k, _.lang)}: {v}" for k, v in value.items())
             return value
 
+        def values(row: dict) -> dict:  # a deadline, time, status … as the item's page says it
+            said = event_values(row, _.lang)
+            if said is None:
+                return {"field_": field_name(row["field"], _.lang), "before": cell(row["before"]),
+                        "after": cell(row["after"])}
+            field, before, after = said
+            return {"field_": field_name(field, _.lang), "before": before, "after": after}
+
         # as the item's page shows its changes: the kind and the field by name, what a backfill run
         # found marked in the page's words; jsonl keeps the codes
         found_later = _("found later, in the source's history")
         shown = [{**row, "at_": format_datetime(row["at"], _.lang),  # Oslo time, as the item's page says it
                   "kind_": event_name(row["kind"], _.lang), "backfill": found_later if row["backfill"] else "",
-                  "field_": field_name(row["field"], _.lang), "before": cell(row["before"]),
-                  "after": cell(row["after"])} for row in rows]
+                  **values(row)} for row in rows]
         print_table(shown, ["at_", "kind_", "backfill", "item_id", "field_", "before", "after"],
                     widths={"before": 30, "after": 30},
                     headers={"at_": _("When"), "kind_": _("What"), "backfill": "", "item_id": _("Item"),

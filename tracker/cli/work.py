@@ -24,6 +24,7 @@ from tracker.cli.support import (
     say,
     say_untrusted,
     source_with_code,
+    waiting_for_crawl,
 )
 
 _filters = [
@@ -447,7 +448,8 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
     from tracker.store.runlock import RunLocked
 
     try:
-        row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit)
+        row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit,
+                        waiting=waiting_for_crawl(_.lang))  # whom it waits for, in the reader's words
     except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
         raise refused(exc) from exc
     from tracker.vocabulary import health_name, health_reason

@@ -250,6 +250,42 @@ def sittings_text(sittings: Any, lang: str, shown: int = 3) -> str:
     return "; ".join(parts) + (f" (+{len(rows) - shown})" if len(rows) > shown else "")
 
 
+def event_values(event: dict[str, Any], lang: str) -> tuple[str, str | None, str | None] | None:
+    """A change event's field and its values before and after as the reader reads them, as the
+    item's page (word by word) and `ncp-tracker events` show them: a deadline by its day, a time in
+    Oslo time, a committee hearing's sittings and an EU procedure's forecasts as lines, a status and
+    an NCP case's stage by name (None: no value before, or after). None for a kind whose values are
+    not said this way (new, updated, documents …): each view shows those as its own."""
+    kind, field = event["kind"], event.get("field")
+    before, after = event.get("before"), event.get("after")
+    if kind == "deadline_changed":
+        return field or "deadline", _deadline_day(before, lang), _deadline_day(after, lang)
+    if kind == "times_changed" and field == SITTINGS:  # its sittings: time and room
+        return SITTINGS, sittings_text(before, lang) or None, sittings_text(after, lang) or None
+    if kind == "forecasts_changed":  # an EU procedure's forecasts: "date event" a line
+        return "forecasts", forecasts_lines(before, lang) or None, forecasts_lines(after, lang) or None
+    if kind == "times_changed" and field in CASE_TIMES:  # a Storting case's day
+        return field or "", case_day(before, lang) if before else None, case_day(after, lang) if after else None
+    if kind == "times_changed":  # a committee hearing's time: its day and hour
+        return (field or "", format_datetime(before, lang) if before else None,
+                format_datetime(after, lang) if after else None)
+    if kind == "status_changed":
+        return (field or "status", status_name(before, lang) if before else None,
+                status_name(after, lang) if after else None)
+    if kind == "stage_changed":  # an NCP case's stage by its name, not its code
+        return (field or "stage", stage_name(before, lang) if before else None,
+                stage_name(after, lang) if after else None)
+    return None
+
+
+def _deadline_day(value: Any, lang: str) -> str | None:
+    """A stored deadline as the digest writes it (its day); as stored when it is not one."""
+    if not value:
+        return None
+    day = deadlines.deadline_day(value)
+    return format_date(day, lang) if day else str(value)
+
+
 def _published_move(before: Any, after: Any, lang: str) -> tuple[str, str] | None:
     """An `updated` event's publication day, before and after, as the digest writes days (None
     when the event did not move it from one known day to another)."""

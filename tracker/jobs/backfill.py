@@ -245,11 +245,12 @@ def _retries(db: sqlite_utils.Database, source: str, cls: type) -> list[str]:
 
 def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, settings: dict[str, Any],
         progress: bool = True, on_unit: Callable[[StepResult, bool], None] | None = None,
-        max_units: int | None = None) -> list[StepResult]:
+        max_units: int | None = None, waiting: Callable[[str], None] | None = None) -> list[StepResult]:
     """Crawl every step of `backfill`, checkpointing each unit as it finishes, and growing the plan
     with the next page of each paged history as its pages finish. A progress bar (units done of
     all known and estimated, with an ETA from the time the units so far took) when `progress`.
-    `max_units`: stop after that many units (the rest waits for the next run, as after Ctrl-C)."""
+    `max_units`: stop after that many units (the rest waits for the next run, as after Ctrl-C).
+    `waiting(holder)`: what it says while another crawl holds the database (run_plan's)."""
     from tqdm import tqdm
 
     from tracker.jobs.crawl import run_plan
@@ -282,6 +283,6 @@ def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, setti
             on_unit(result, row is not None)
 
     try:
-        return run_plan(db_path, steps, after_step=after, progress=False, settings=settings)
+        return run_plan(db_path, steps, after_step=after, progress=False, settings=settings, waiting=waiting)
     finally:
         bar.close()

@@ -44,7 +44,6 @@ from tracker.vocabulary import (
     label_name,
     refusal_text,
     role_name,
-    status_name,
     triage_name,
 )
 from tracker.web import documents as web_documents
@@ -129,35 +128,18 @@ def _consultees_file(item: dict[str, Any]) -> dict[str, str] | None:
 
 
 def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
-    from tracker.digest.wording import case_day, document_name, forecasts_lines, sittings_text
-    from tracker.i18n import format_datetime
-    from tracker.links.ncp_cases import stage_name
-    from tracker.store.changes import CASE_TIMES, SITTINGS
+    from tracker.digest.wording import document_name, event_values
 
     lang = current_lang()
     rows = []
     for e in events:
         before, after = e.get("before"), e.get("after")
+        values = event_values(e, lang)  # a deadline, time, status … as `ncp-tracker events` says it
         if e["kind"] == "updated" and isinstance(before, dict) and isinstance(after, dict):
             diffs = [(f, word_diff(before.get(f), after.get(f))) for f in sorted(set(before) | set(after))]
-        elif e["kind"] == "deadline_changed":
-            diffs = [(e.get("field") or "deadline", word_diff(_deadline_shown(before), _deadline_shown(after)))]
-        elif e["kind"] == "times_changed" and e.get("field") == SITTINGS:  # its sittings: time and room
-            diffs = [(SITTINGS, word_diff(sittings_text(before, lang) or None, sittings_text(after, lang) or None))]
-        elif e["kind"] == "forecasts_changed":  # an EU procedure's forecasts: "date event" a line
-            diffs = [("forecasts", word_diff(forecasts_lines(before, lang) or None, forecasts_lines(after, lang) or None))]
-        elif e["kind"] == "times_changed" and e.get("field") in CASE_TIMES:  # a Storting case's day
-            diffs = [(e.get("field") or "", word_diff(case_day(before, lang) if before else None,
-                                                      case_day(after, lang) if after else None))]
-        elif e["kind"] == "times_changed":  # a committee hearing's time: its day and hour
-            diffs = [(e.get("field") or "", word_diff(format_datetime(before, lang) if before else None,
-                                                      format_datetime(after, lang) if after else None))]
-        elif e["kind"] == "status_changed":
-            diffs = [(e.get("field") or "status", word_diff(status_name(before, lang) if before else None,
-                                                           status_name(after, lang) if after else None))]
-        elif e["kind"] == "stage_changed":  # an NCP case's stage by its name, not its code
-            diffs = [(e.get("field") or "stage", word_diff(stage_name(before, lang) if before else None,
-                                                          stage_name(after, lang) if after else None))]
+        elif values is not None:
+            field, was, now = values
+            diffs = [(field, word_diff(was, now))]
         elif e["kind"] == "provision_hit":  # the provision by its name, not its key
             diffs = [("", escape("" if after is None else str(after)))]
         elif e["kind"] == "documents_changed":  # the document by its title (not its address and hashes)
@@ -170,17 +152,6 @@ def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict
             diffs = [(e.get("field") or "", escape("" if after is None else str(after)))]
         rows.append({**e, "diffs": diffs})
     return rows
-
-
-def _deadline_shown(value: Any) -> str | None:
-    """A stored deadline as the digest writes it (its day, in the request's language)."""
-    from tracker.i18n import format_date
-    from tracker.store import deadlines
-
-    if not value:
-        return None
-    day = deadlines.deadline_day(value)
-    return format_date(day, current_lang()) if day else str(value)
 
 
 def _day_shown(value: str | None) -> str:

@@ -19,6 +19,7 @@ hearings per run (least recently checked first).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -134,10 +135,11 @@ def for_item(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
 
 def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None,
           limit: int = MAX_PER_RUN, hearings: dict[str, dict[str, Any]] | None = None,
-          settings: dict[str, Any] | None = None) -> dict[str, Any]:
+          settings: dict[str, Any] | None = None, waiting: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run the answers spider in this process through the tracker's one crawl path
     (tracker.jobs.crawl.run_plan; its store pipeline puts the answers into `answers`, see
-    tracker.jobs.storing) and return its health row."""
+    tracker.jobs.storing) and return its health row. `waiting(holder)`: what it says while
+    another crawl holds the database (run_plan's)."""
     from tracker.jobs.crawl import Step, run_plan
     from tracker.store.db import open_db
 
@@ -147,7 +149,7 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
     finally:
         db.close()
     step = Step([SPIDER], as_of, replay_dir=replay_dir, label="answers", spider_args={"hearings": todo})
-    (result,) = run_plan(db_path, [step], progress=False, settings=settings)
+    (result,) = run_plan(db_path, [step], progress=False, settings=settings, waiting=waiting)
     row = dict(result.health[0]) if result.health else {"source": SPIDER, "status": "red",
                                                          "reason": "the crawl left no health row"}
     row["hearings_checked"] = len(todo)
