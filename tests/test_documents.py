@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -925,3 +926,39 @@ def test_a_reason_from_a_document_reads_whole_in_both_languages(db, tmp_path, ta
     db["items"].update("regjeringen:1", {"relevance_reason": "Åpenhetsloven nevnt", "relevance_reason_en": ""})
     assert read.raise_relevance(db) == 0
     assert db["items"].get("regjeringen:1")["relevance_reason"] == "Åpenhetsloven nevnt"
+
+
+def test_cli_show_speaks_the_readers_language(tmp_path, tagger):
+    """`documents show` headed its sections «number heading page labels», named the topics by code
+    and said the document's type and state in Bokmål whatever the reader's language (`--lang en`,
+    [digest] lang = "en"); now all of it in the reader's words, as the item's page says them."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(spec(1)))
+    read.read_pending(db, tagger=tagger)
+    db.close()
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+
+    def cli(*args, config_path=None):
+        head = ["--config", str(config_path)] if config_path else []
+        return CliRunner().invoke(main, [*head, "--db", str(db_path), "documents", "show", "regjeringen:1", *args])
+
+    bokmal = cli()
+    assert bokmal.exit_code == 0, bokmal.output
+    lines = bokmal.output.splitlines()
+    assert lines[0] == "Høringsnotat [høringsnotat] — lest, 1 side"
+    assert lines[2].split() == ["Nr.", "Punkt", "Side", "Tema"]
+    assert re.split(r"\s{2,}", lines[5]) == ["2", "2 Gjeldende rett", "1", "Kap. II Generelle prinsipper"]
+    for english in (cli("--lang", "en"), cli(config_path=config)):
+        assert english.exit_code == 0, english.output
+        lines = english.output.splitlines()
+        assert lines[0] == "Høringsnotat [høringsnotat] — read, 1 page"
+        assert lines[2].split() == ["No.", "Section", "Page", "Topics"]
+        assert re.split(r"\s{2,}", lines[5]) == ["2", "2 Gjeldende rett", "1", "Ch. II General Policies"]

@@ -10,6 +10,8 @@ import click
 from tracker.cli.support import (
     TrackerError,
     check_item,
+    chosen_lang,
+    lang_option,
     now_or,
     open_db,
     print_table,
@@ -96,30 +98,39 @@ def fetched_text(checked: int, counts: dict[str, int], summary: dict, lang: str)
 
 @documents.command("show")
 @click.argument("item_id")
+@lang_option
 @click.pass_context
-def show(ctx: click.Context, item_id: str) -> None:
+def show(ctx: click.Context, item_id: str, lang: str | None) -> None:
     """An item's documents: fetch status, pages, and each section with its labels and page.
 
     Example: ncp-tracker documents show regjeringen:3150100
     """
     from tracker.documents.view import item_documents
+    from tracker.i18n import Translator
+    from tracker.vocabulary import label_name
 
+    lang = chosen_lang(ctx, lang)
+    _ = Translator(lang)
     db = open_db(ctx)
     try:
         check_item(db, item_id)  # a mistyped id was told to fetch documents
-        docs = item_documents(db, item_id)
+        docs = item_documents(db, item_id, lang=lang)  # its type and state in the reader's words
     finally:
         db.close()
     if not docs:
-        from tracker.i18n import gettext
-
-        lang = reader_lang(ctx)
-        raise TrackerError(gettext(lang, "no fetched documents for %(id)s (see `%(command)s`)", id=item_id,
-                                   command="ncp-tracker documents fetch"), lang)
+        raise TrackerError(_("no fetched documents for %(id)s (see `%(command)s`)", id=item_id,
+                             command="ncp-tracker documents fetch"), lang)
+    untyped = _("document")
     for d in docs:
-        click.echo(f"{d['title']} [{d['type'] or 'dokument'}] — {d['state']}")
+        click.echo(f"{d['title']} [{d['type'] or untyped}] — {d['state']}")
         click.echo(f"  {d['url']}")
-        print_table(d["sections"], ["number", "heading", "page", "labels"], {"heading": 60})
+        # the sections as the item's page shows them: the topics by name, the introduction named
+        sections = [{**s, "heading_": s["heading"] or _("(introduction)"),
+                     "labels_": ", ".join(label_name(code, lang) for code in s["label_list"])}
+                    for s in d["sections"]]
+        print_table(sections, ["number", "heading_", "page", "labels_"], {"heading_": 60, "labels_": 60},
+                    headers={"number": _("No."), "heading_": _("Section"), "page": _("Page"),
+                             "labels_": _("Topics")})
         click.echo("")
 
 
