@@ -962,3 +962,47 @@ def test_cli_show_speaks_the_readers_language(tmp_path, tagger):
         assert lines[0] == "Høringsnotat [høringsnotat] — read, 1 page"
         assert lines[2].split() == ["No.", "Section", "Page", "Topics"]
         assert re.split(r"\s{2,}", lines[5]) == ["2", "2 Gjeldende rett", "1", "Ch. II General Policies"]
+
+
+def test_cli_redline_and_a_lost_fetch_speak_the_readers_language(tmp_path, tagger, monkeypatch):
+    """`documents redline` of an item without a changed document said «no changed document for …»
+    and `documents fetch` that could not store some documents «2 of 3 documents could not be
+    stored: …», in English under a Bokmål «feil:»; now in the reader's words, as the item's page
+    and the documents' health row say them."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+    from tracker.documents import fetch as dfetch
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(spec(1)))  # one version: nothing changed
+    read.read_pending(db, tagger=tagger)
+    db.close()
+
+    def cli(*args):
+        return CliRunner().invoke(main, ["--db", str(db_path), "documents", *args])
+
+    out = str(tmp_path / "r.docx")
+    unchanged = cli("redline", "regjeringen:1", "--out", out)
+    assert (unchanged.exit_code, unchanged.stderr) == (1, "feil: Ingen endrede dokumenter for regjeringen:1.\n")
+    unchanged = cli("redline", "regjeringen:1", "--out", out, "--url", "https://x.no/a.pdf", "--lang", "en")
+    assert (unchanged.exit_code, unchanged.stderr) == (
+        1, "error: No changed document for regjeringen:1 at https://x.no/a.pdf.\n")
+    assert not Path(out).exists()
+
+    links = [{"item_id": "regjeringen:1", "url": f"https://x.no/{n}.pdf"} for n in range(3)]
+    monkeypatch.setattr(dfetch, "pending_links", lambda db, item_ids=None: links)
+    monkeypatch.setattr(dfetch, "fetch_in_process", lambda path, links, **kw: {
+        "store_failed": 2, "store_error": "NotADirectoryError: [Errno 20] Not a directory"})
+    lost = cli("fetch", "--as-of", "2026-11-25")
+    assert lost.exit_code == 1
+    assert lost.stderr == "feil: 2 av 3 dokumenter kunne ikke lagres: NotADirectoryError: [Errno 20] Not a directory\n"
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    lost = CliRunner().invoke(main, ["--config", str(config), "--db", str(db_path), "documents", "fetch",
+                                     "--as-of", "2026-11-25"])
+    assert (lost.exit_code, lost.stderr) == (
+        1, "error: 2 of 3 documents could not be stored: NotADirectoryError: [Errno 20] Not a directory\n")

@@ -72,8 +72,12 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
         db.close()
     click.echo(fetched_text(len(links), counts, summary, reader_lang(ctx)))
     if lost["store_failed"]:  # what was stored is read above; the rest is retried next time
-        raise TrackerError(f"{lost['store_failed']} of {len(links)} documents could not be stored: "
-                           f"{lost['store_error']}")
+        from tracker.i18n import gettext
+
+        lang = reader_lang(ctx)  # as the documents' health row says it (vocabulary.HEALTH_REASONS)
+        raise TrackerError(gettext(lang, "%(failed)s of %(num)s documents could not be stored: %(error)s",
+                                   failed=lost["store_failed"], num=len(links),
+                                   error=lost["store_error"] or gettext(lang, "unknown error")), lang)
 
 
 def fetched_text(checked: int, counts: dict[str, int], summary: dict, lang: str) -> str:
@@ -159,37 +163,37 @@ def provisions(ctx: click.Context, since_event: int | None, lang: str) -> None:
 @click.argument("item_id")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
 @click.option("--url", help="Which of the item's documents (default: the last one that changed).")
+@lang_option
 @click.pass_context
-def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) -> None:
+def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None, lang: str | None) -> None:
     """Write the section-level changes between a document's last two versions as a .docx with
     tracked changes.
 
     Example: ncp-tracker documents redline regjeringen:3150100 --out endringer.docx
     """
     from tracker.documents import redline as rl
+    from tracker.i18n import Translator
     from tracker.store.files import write_whole
 
+    _ = Translator(chosen_lang(ctx, lang))  # what it says and the .docx it writes, as the item's page
     db = open_db(ctx)
     try:
         check_item(db, item_id)
         changes = [c for c in rl.latest_change(db, item_id) if url is None or c["url"] == url]
         if not changes:
-            raise TrackerError(f"no changed document for {item_id}" + (f" at {url}" if url else ""))
+            raise TrackerError(_("No changed document for %(id)s at %(url)s.", id=item_id, url=url) if url
+                               else _("No changed document for %(id)s.", id=item_id), _.lang)
         c = changes[0]
         sections = rl.compare(db, c["old"], c["new"])
     finally:
         db.close()
-    data = rl.to_docx(f"{c['title'] or c['url']}: endringer", sections)
+    data = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), sections, lang=_.lang)
     try:
         write_whole(Path(out_path), data)
     except OSError as exc:
-        from tracker.i18n import gettext
         from tracker.vocabulary import os_error
 
-        lang = reader_lang()
-        raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=out_path, error=os_error(exc, lang)),
-                           lang) from exc
-    from tracker.i18n import ngettext
-
-    click.echo(ngettext(reader_lang(ctx), "wrote %(path)s: %(num)s changed section",
-                        "wrote %(path)s: %(num)s changed sections", len(sections), path=out_path))
+        raise TrackerError(_("cannot write %(path)s: %(error)s", path=out_path, error=os_error(exc, _.lang)),
+                           _.lang) from exc
+    click.echo(_.n("wrote %(path)s: %(num)s changed section", "wrote %(path)s: %(num)s changed sections",
+                   len(sections), path=out_path))
