@@ -333,6 +333,9 @@ def test_a_replay_folder_that_cannot_be_replayed_is_said_in_the_readers_language
     assert (result.exit_code, result.stderr) == (
         1, f"feil: {undated}: tidspunktet for en innspilt dag hentes fra mappenavnet (ÅÅÅÅ-MM-DD) eller fra day.json "
            "(as_of); denne mappen har ingen av delene (eller oppgi --as-of)\n")
+    # `answers --replay` takes its clock from the recorded day as `run` does, and says so alike
+    result = invoke("answers", "--replay", str(undated), db=db)
+    assert result.exit_code == 1 and result.stderr.startswith(f"feil: {undated}: tidspunktet for en innspilt dag")
     (undated / "day.json").write_text('{"as_of": "tomorrow"}', "utf-8")
     result = invoke("run", "--replay", str(undated), "--no-progress", db=db)
     assert result.exit_code == 1

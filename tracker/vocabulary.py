@@ -1003,6 +1003,14 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"(?P<source>\S+): (?P<num>\d+) responses recorded, but (?P<path>.+?) cannot be read \((?P<error>.*)\)",
      NP_("%(source)s: %(num)s response recorded, but %(path)s cannot be read (%(error)s)",
          "%(source)s: %(num)s responses recorded, but %(path)s cannot be read (%(error)s)", "num")),
+    # what `backfill` cannot plan (tracker.jobs.backfill.plan)
+    (r"--since must be a year from (?P<first>\d+) to (?P<last>\d+), got (?P<value>.+)",
+     N_("--since must be a year from %(first)s to %(last)s, not %(value)s")),
+    (r"no backfill for source\(s\): (?P<sources>.+?) \(backfill exists for: (?P<valid>.*)\)",
+     N_("no backfill for %(sources)s (there is one for: %(valid)s)")),
+    (r"(?P<source>\S+): no units of history to backfill \(for '(?P=source)' check its configuration, e\.g\. the "
+     r"watchlist\)",
+     N_("%(source)s: no units of history to backfill (check its configuration, e.g. the watchlist)")),
     # a name=value pair of `crawl --arg` and `-s/--set` (tracker.jobs.crawl.parse_setting_pairs)
     (r"expected (?:-s )?NAME=VALUE, got (?P<value>.+)", N_("expected NAME=VALUE, got %(value)s")),
     # click's own words of an input it refuses (click.types, click.parser, click.core: its gettext

@@ -443,8 +443,8 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
         try:
             when = replay_as_of(Path(replay_dir))
-        except ValueError as exc:
-            raise TrackerError(str(exc)) from exc
+        except ValueError as exc:  # as `run --replay` says it (vocabulary.COMMAND_REFUSALS)
+            raise refused(exc) from exc
     from tracker.store.runlock import RunLocked
 
     try:
