@@ -1006,3 +1006,35 @@ def test_cli_redline_and_a_lost_fetch_speak_the_readers_language(tmp_path, tagge
                                      "--as-of", "2026-11-25"])
     assert (lost.exit_code, lost.stderr) == (
         1, "error: 2 of 3 documents could not be stored: NotADirectoryError: [Errno 20] Not a directory\n")
+
+
+def test_cli_provisions_speak_the_readers_language(tmp_path, tagger):
+    """`documents provisions` headed its hits «event line item section» and said them in Bokmål
+    unless --lang en, whatever [digest] lang said; now headed in the reader's words, and the
+    [digest] lang is its default as every command's that prints for people."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(spec(1)))
+    read.read_pending(db, tagger=tagger)
+    read.find_provisions(db, provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml"), at=AT)
+    db.close()
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+
+    def cli(*args):
+        return CliRunner().invoke(main, [*args, "--db", str(db_path), "documents", "provisions"])
+
+    bokmal = cli()
+    assert bokmal.exit_code == 0, bokmal.output
+    assert bokmal.output.splitlines()[0].split() == ["Hendelse", "Treff", "Sak", "Punkt"]
+    assert "Nytt forslag berører åpenhetsloven § 4 – høringsnotat s." in bokmal.output
+    english = cli("--config", str(config))
+    assert english.exit_code == 0, english.output
+    assert english.output.splitlines()[0].split() == ["Event", "Hit", "Item", "Section"]
+    assert "touches" in english.output and "berører" not in english.output

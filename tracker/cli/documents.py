@@ -140,23 +140,26 @@ def show(ctx: click.Context, item_id: str, lang: str | None) -> None:
 
 @documents.command("provisions")
 @click.option("--since-event", type=int, help="Only hits after this event id.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@lang_option
 @click.pass_context
-def provisions(ctx: click.Context, since_event: int | None, lang: str) -> None:
+def provisions(ctx: click.Context, since_event: int | None, lang: str | None) -> None:
     """Watched provisions found in documents (the watch list: provisions.toml).
 
     Example: ncp-tracker documents provisions --since-event 120
     """
     from tracker.documents.api import provision_hits
+    from tracker.i18n import Translator
 
+    _ = Translator(chosen_lang(ctx, lang))  # [digest] lang unless --lang, as every command that prints for people
     db = open_db(ctx)
     try:
         hits = provision_hits(db, since_event_id=since_event)
     finally:
         db.close()
-    print_table([{"event": h.event_id, "line": h.line(lang), "item": h.item_id,
+    print_table([{"event": h.event_id, "line": h.line(_.lang), "item": h.item_id,
                   "section": h.section_number or ""} for h in hits],
-                ["event", "line", "item", "section"], {"line": 80})
+                ["event", "line", "item", "section"], {"line": 80},
+                headers={"event": _("Event"), "line": _("Hit"), "item": _("Item"), "section": _("Section")})
 
 
 @documents.command("redline")
