@@ -212,16 +212,23 @@ def test_polite_defaults_and_overrides():
     assert fast["DOWNLOAD_DELAY"] == "0" and fast["AUTOTHROTTLE_START_DELAY"] == "0"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--since", "1999"], "--since must be a year"),
-    (["--since", "2015", "--source", "no_lovdata"], "no backfill for source(s): no_lovdata"),
+@pytest.mark.parametrize(("args", "message", "english"), [
+    (["--since", "1999"], "feil: --since må være et årstall fra 2000 til ", "error: --since must be a year from 2000 to "),
+    (["--since", "2015", "--source", "no_lovdata"], "feil: ingen innhenting av historikk for no_lovdata (finnes for: eu_",
+     "error: no backfill for no_lovdata (there is one for: eu_"),
 ])
-def test_wrong_input_is_refused_before_anything_runs(tmp_path, args, message):
+def test_wrong_input_is_refused_before_anything_runs(tmp_path, args, message, english):
+    """In the reader's words (it said «--since must be a year …», «no backfill for source(s): …» in
+    English under a Bokmål «feil:»)."""
     db = tmp_path / "t.db"
     result = CliRunner().invoke(main, ["--db", str(db), "backfill", *args])
     assert result.exit_code != 0
-    assert message in result.output
+    assert result.stderr.startswith(message), result.stderr
     assert not rows(db, "select * from runs")
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "backfill", *args])
+    assert result.exit_code != 0 and result.stderr.startswith(english), result.stderr
 
 
 def test_every_backfill_spider_is_its_sources_spider():

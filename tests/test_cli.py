@@ -262,7 +262,7 @@ def test_unknown_source_is_a_clear_error(tmp_path):
 
 def test_missing_replay_dir_is_a_clear_error(tmp_path):
     result = invoke("crawl", "--replay", str(tmp_path / "nope"), db=tmp_path / "x.db")
-    assert result.exit_code != 0 and "not found" in result.output
+    assert result.exit_code != 0 and "finnes ikke" in result.output  # in the reader's words
 
 
 def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
@@ -305,10 +305,51 @@ def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
     shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", undated / "no_lovdata")
     result = invoke("run", "--replay", str(undated), "--no-progress", db=tmp_path / "x.db")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "YYYY-MM-DD" in result.stderr and "--as-of" in result.stderr
+    assert "ÅÅÅÅ-MM-DD" in result.stderr and "--as-of" in result.stderr
     (undated / "day.json").write_text('{"as_of": "tomorrow"}', "utf-8")
     result = invoke("run", "--replay", str(undated), "--no-progress", db=tmp_path / "x.db")
-    assert result.exit_code == 1 and "day.json: not a day's clock" in result.stderr
+    assert result.exit_code == 1 and "day.json har ikke et gyldig tidspunkt for dagen" in result.stderr
+
+
+def test_a_replay_folder_that_cannot_be_replayed_is_said_in_the_readers_language(tmp_path):
+    """`run`/`crawl --replay` of a missing folder, of one without recorded days, or of a day
+    without a clock said so in English («replay directory not found: …», «…: not a day's clock
+    …») under a Bokmål «feil:»; now in the reader's words, its `--lang`-less [digest] lang."""
+    import shutil
+
+    db = tmp_path / "x.db"
+    missing = tmp_path / "nowhere"
+    for command in ("run", "crawl"):
+        result = invoke(command, "--replay", str(missing), "--no-progress", db=db)
+        assert (result.exit_code, result.stderr) == (1, f"feil: opptaksmappen {missing} finnes ikke\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("run", "--replay", str(empty), "--no-progress", db=db)
+    assert (result.exit_code, result.stderr) == (1, f"feil: ingen innspilte dager (mapper med navn ÅÅÅÅ-MM-DD) i "
+                                                    f"{empty}\n")
+    undated = tmp_path / "recorded"
+    shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", undated / "no_lovdata")
+    result = invoke("crawl", "--replay", str(undated), "--no-progress", db=db)
+    assert (result.exit_code, result.stderr) == (
+        1, f"feil: {undated}: tidspunktet for en innspilt dag hentes fra mappenavnet (ÅÅÅÅ-MM-DD) eller fra day.json "
+           "(as_of); denne mappen har ingen av delene (eller oppgi --as-of)\n")
+    # `answers --replay` takes its clock from the recorded day as `run` does, and says so alike
+    result = invoke("answers", "--replay", str(undated), db=db)
+    assert result.exit_code == 1 and result.stderr.startswith(f"feil: {undated}: tidspunktet for en innspilt dag")
+    (undated / "day.json").write_text('{"as_of": "tomorrow"}', "utf-8")
+    result = invoke("run", "--replay", str(undated), "--no-progress", db=db)
+    assert result.exit_code == 1
+    assert re.fullmatch(rf"feil: {re.escape(str(undated / 'day.json'))} har ikke et gyldig tidspunkt for dagen \(.+\); "
+                        r'filen skal inneholde \{"as_of": "2026-11-24T06:00:00\+01:00"\}\n', result.stderr), result.stderr
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    english = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "run", "--replay", str(missing),
+                                        "--no-progress"])
+    assert (english.exit_code, english.stderr) == (1, f"error: the replay folder {missing} does not exist\n")
+    english = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "run", "--replay", str(undated),
+                                        "--no-progress"])
+    assert english.exit_code == 1
+    assert english.stderr.startswith(f"error: {undated / 'day.json'} does not hold a day's clock (")
 
 
 def test_bad_spider_argument(tmp_path):

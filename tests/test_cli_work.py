@@ -295,6 +295,13 @@ def test_answers_and_close_unanswered_say_it_in_the_readers_language(env, monkey
 
 def test_answers_for_item(env):
     r = run("answers", "--item", "regjeringen:2477095")
+    assert "Norsk Hydro ASA" in r.output and "næringsliv" in r.output
+    # headed and worded as the item's page lists them (it said «responder responder_type date format url»
+    # and «business» whatever the reader's language)
+    assert r.output.splitlines()[0].split() == ["Fra", "Type", "Dato", "Format", "Lenke"]
+    assert "business" not in r.output
+    r = run("--config", str(_english(env)), "answers", "--item", "regjeringen:2477095")
+    assert r.output.splitlines()[0].split() == ["From", "Type", "Date", "Format", "Link"]
     assert "Norsk Hydro ASA" in r.output and "business" in r.output
     # a mistyped id listed "(nothing)" and exited 0
     r = CliRunner().invoke(main, ["answers", "--item", "regjeringen:247709"])
@@ -438,3 +445,10 @@ def test_a_missing_draft_file_is_said_in_the_readers_language(env):
     (env / "utkast" / "regjeringen_3150001-horingssvar.docx").unlink()
     listed = run("draft", HEARING, "--versions").stdout.splitlines()
     assert listed[0].endswith("regjeringen_3150001-horingssvar.docx\t(filen mangler)"), listed
+
+
+def _english(env):
+    """A configuration whose readers read English ([digest] lang = "en")."""
+    config = env / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    return config

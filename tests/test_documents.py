@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -925,3 +926,115 @@ def test_a_reason_from_a_document_reads_whole_in_both_languages(db, tmp_path, ta
     db["items"].update("regjeringen:1", {"relevance_reason": "Åpenhetsloven nevnt", "relevance_reason_en": ""})
     assert read.raise_relevance(db) == 0
     assert db["items"].get("regjeringen:1")["relevance_reason"] == "Åpenhetsloven nevnt"
+
+
+def test_cli_show_speaks_the_readers_language(tmp_path, tagger):
+    """`documents show` headed its sections «number heading page labels», named the topics by code
+    and said the document's type and state in Bokmål whatever the reader's language (`--lang en`,
+    [digest] lang = "en"); now all of it in the reader's words, as the item's page says them."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(spec(1)))
+    read.read_pending(db, tagger=tagger)
+    db.close()
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+
+    def cli(*args, config_path=None):
+        head = ["--config", str(config_path)] if config_path else []
+        return CliRunner().invoke(main, [*head, "--db", str(db_path), "documents", "show", "regjeringen:1", *args])
+
+    bokmal = cli()
+    assert bokmal.exit_code == 0, bokmal.output
+    lines = bokmal.output.splitlines()
+    assert lines[0] == "Høringsnotat [høringsnotat] — lest, 1 side"
+    assert lines[2].split() == ["Nr.", "Punkt", "Side", "Tema"]
+    assert re.split(r"\s{2,}", lines[5]) == ["2", "2 Gjeldende rett", "1", "Kap. II Generelle prinsipper"]
+    for english in (cli("--lang", "en"), cli(config_path=config)):
+        assert english.exit_code == 0, english.output
+        lines = english.output.splitlines()
+        assert lines[0] == "Høringsnotat [høringsnotat] — read, 1 page"
+        assert lines[2].split() == ["No.", "Section", "Page", "Topics"]
+        assert re.split(r"\s{2,}", lines[5]) == ["2", "2 Gjeldende rett", "1", "Ch. II General Policies"]
+
+
+def test_cli_redline_and_a_lost_fetch_speak_the_readers_language(tmp_path, tagger, monkeypatch):
+    """`documents redline` of an item without a changed document said «no changed document for …»
+    and `documents fetch` that could not store some documents «2 of 3 documents could not be
+    stored: …», in English under a Bokmål «feil:»; now in the reader's words, as the item's page
+    and the documents' health row say them."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+    from tracker.documents import fetch as dfetch
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(spec(1)))  # one version: nothing changed
+    read.read_pending(db, tagger=tagger)
+    db.close()
+
+    def cli(*args):
+        return CliRunner().invoke(main, ["--db", str(db_path), "documents", *args])
+
+    out = str(tmp_path / "r.docx")
+    unchanged = cli("redline", "regjeringen:1", "--out", out)
+    assert (unchanged.exit_code, unchanged.stderr) == (1, "feil: Ingen endrede dokumenter for regjeringen:1.\n")
+    unchanged = cli("redline", "regjeringen:1", "--out", out, "--url", "https://x.no/a.pdf", "--lang", "en")
+    assert (unchanged.exit_code, unchanged.stderr) == (
+        1, "error: No changed document for regjeringen:1 at https://x.no/a.pdf.\n")
+    assert not Path(out).exists()
+
+    links = [{"item_id": "regjeringen:1", "url": f"https://x.no/{n}.pdf"} for n in range(3)]
+    monkeypatch.setattr(dfetch, "pending_links", lambda db, item_ids=None: links)
+    monkeypatch.setattr(dfetch, "fetch_in_process", lambda path, links, **kw: {
+        "store_failed": 2, "store_error": "NotADirectoryError: [Errno 20] Not a directory"})
+    lost = cli("fetch", "--as-of", "2026-11-25")
+    assert lost.exit_code == 1
+    assert lost.stderr == "feil: 2 av 3 dokumenter kunne ikke lagres: NotADirectoryError: [Errno 20] Not a directory\n"
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    lost = CliRunner().invoke(main, ["--config", str(config), "--db", str(db_path), "documents", "fetch",
+                                     "--as-of", "2026-11-25"])
+    assert (lost.exit_code, lost.stderr) == (
+        1, "error: 2 of 3 documents could not be stored: NotADirectoryError: [Errno 20] Not a directory\n")
+
+
+def test_cli_provisions_speak_the_readers_language(tmp_path, tagger):
+    """`documents provisions` headed its hits «event line item section» and said them in Bokmål
+    unless --lang en, whatever [digest] lang said; now headed in the reader's words, and the
+    [digest] lang is its default as every command's that prints for people."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    _item(db)
+    _record(db, tmp_path / "d", write_pdf(spec(1)))
+    read.read_pending(db, tagger=tagger)
+    read.find_provisions(db, provisions.load(ROOT / "tracker" / "defaults" / "provisions.toml"), at=AT)
+    db.close()
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+
+    def cli(*args):
+        return CliRunner().invoke(main, [*args, "--db", str(db_path), "documents", "provisions"])
+
+    bokmal = cli()
+    assert bokmal.exit_code == 0, bokmal.output
+    assert bokmal.output.splitlines()[0].split() == ["Hendelse", "Treff", "Sak", "Punkt"]
+    assert "Nytt forslag berører åpenhetsloven § 4 – høringsnotat s." in bokmal.output
+    english = cli("--config", str(config))
+    assert english.exit_code == 0, english.output
+    assert english.output.splitlines()[0].split() == ["Event", "Hit", "Item", "Section"]
+    assert "touches" in english.output and "berører" not in english.output

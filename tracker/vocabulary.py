@@ -988,6 +988,29 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"cannot create the output directory (?P<path>.+?): (?P<oserror>.+)",
      N_("cannot create the folder %(path)s: %(error)s")),
     (r"cannot write (?P<path>.+?): (?P<oserror>.+)", N_("cannot write %(path)s: %(error)s")),
+    # a folder of recorded days `run`/`crawl`/`demo --replay` cannot replay (tracker.jobs.crawl: replay_days,
+    # replay_as_of; Python's own text of a clock it cannot read kept as the detail)
+    (r"replay directory not found: (?P<path>.+)", N_("the replay folder %(path)s does not exist")),
+    (r"no recorded days \(YYYY-MM-DD folders\) in (?P<path>.+)",
+     N_("no recorded days (folders named YYYY-MM-DD) in %(path)s")),
+    (r"(?P<path>.+?): not a day's clock \((?P<error>.*)\); it holds \{\"as_of\": \"(?P<example>[^\"]+)\"\}",
+     N_("%(path)s does not hold a day's clock (%(error)s); it should hold {\"as_of\": \"%(example)s\"}")),
+    (r"(?P<path>.+?): a recorded day's clock comes from its folder's name \(YYYY-MM-DD\) or its day\.json "
+     r"\(as_of\); this folder has neither \(or give --as-of\)",
+     N_("%(path)s: a recorded day's clock comes from its folder's name (YYYY-MM-DD) or its day.json (as_of); this "
+        "folder has neither (or give --as-of)")),
+    # a source whose recording `record` could not finish (tracker.jobs.crawl.CrawlResult.recording_gaps)
+    (r"(?P<source>\S+): (?P<num>\d+) responses recorded, but (?P<path>.+?) cannot be read \((?P<error>.*)\)",
+     NP_("%(source)s: %(num)s response recorded, but %(path)s cannot be read (%(error)s)",
+         "%(source)s: %(num)s responses recorded, but %(path)s cannot be read (%(error)s)", "num")),
+    # what `backfill` cannot plan (tracker.jobs.backfill.plan)
+    (r"--since must be a year from (?P<first>\d+) to (?P<last>\d+), got (?P<value>.+)",
+     N_("--since must be a year from %(first)s to %(last)s, not %(value)s")),
+    (r"no backfill for source\(s\): (?P<sources>.+?) \(backfill exists for: (?P<valid>.*)\)",
+     N_("no backfill for %(sources)s (there is one for: %(valid)s)")),
+    (r"(?P<source>\S+): no units of history to backfill \(for '(?P=source)' check its configuration, e\.g\. the "
+     r"watchlist\)",
+     N_("%(source)s: no units of history to backfill (check its configuration, e.g. the watchlist)")),
     # a name=value pair of `crawl --arg` and `-s/--set` (tracker.jobs.crawl.parse_setting_pairs)
     (r"expected (?:-s )?NAME=VALUE, got (?P<value>.+)", N_("expected NAME=VALUE, got %(value)s")),
     # click's own words of an input it refuses (click.types, click.parser, click.core: its gettext

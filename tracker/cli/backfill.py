@@ -57,8 +57,8 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     db = open_db(ctx, write=True, create=True)
     try:
         the_plan = job.plan(db, since=since, sources=sources, as_of=clock, replay_dir=replay)
-    except ValueError as exc:
-        raise TrackerError(str(exc)) from exc
+    except ValueError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
     finally:
         db.close()
     # what it does, in the reader's language; the health of a unit by its name and reason, as `health` says them

@@ -10,6 +10,8 @@ import click
 from tracker.cli.support import (
     TrackerError,
     check_item,
+    chosen_lang,
+    lang_option,
     now_or,
     open_db,
     print_table,
@@ -70,8 +72,12 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
         db.close()
     click.echo(fetched_text(len(links), counts, summary, reader_lang(ctx)))
     if lost["store_failed"]:  # what was stored is read above; the rest is retried next time
-        raise TrackerError(f"{lost['store_failed']} of {len(links)} documents could not be stored: "
-                           f"{lost['store_error']}")
+        from tracker.i18n import gettext
+
+        lang = reader_lang(ctx)  # as the documents' health row says it (vocabulary.HEALTH_REASONS)
+        raise TrackerError(gettext(lang, "%(failed)s of %(num)s documents could not be stored: %(error)s",
+                                   failed=lost["store_failed"], num=len(links),
+                                   error=lost["store_error"] or gettext(lang, "unknown error")), lang)
 
 
 def fetched_text(checked: int, counts: dict[str, int], summary: dict, lang: str) -> str:
@@ -96,89 +102,101 @@ def fetched_text(checked: int, counts: dict[str, int], summary: dict, lang: str)
 
 @documents.command("show")
 @click.argument("item_id")
+@lang_option
 @click.pass_context
-def show(ctx: click.Context, item_id: str) -> None:
+def show(ctx: click.Context, item_id: str, lang: str | None) -> None:
     """An item's documents: fetch status, pages, and each section with its labels and page.
 
     Example: ncp-tracker documents show regjeringen:3150100
     """
     from tracker.documents.view import item_documents
+    from tracker.i18n import Translator
+    from tracker.vocabulary import label_name
 
+    lang = chosen_lang(ctx, lang)
+    _ = Translator(lang)
     db = open_db(ctx)
     try:
         check_item(db, item_id)  # a mistyped id was told to fetch documents
-        docs = item_documents(db, item_id)
+        docs = item_documents(db, item_id, lang=lang)  # its type and state in the reader's words
     finally:
         db.close()
     if not docs:
-        from tracker.i18n import gettext
-
-        lang = reader_lang(ctx)
-        raise TrackerError(gettext(lang, "no fetched documents for %(id)s (see `%(command)s`)", id=item_id,
-                                   command="ncp-tracker documents fetch"), lang)
+        raise TrackerError(_("no fetched documents for %(id)s (see `%(command)s`)", id=item_id,
+                             command="ncp-tracker documents fetch"), lang)
+    untyped = _("document")
     for d in docs:
-        click.echo(f"{d['title']} [{d['type'] or 'dokument'}] — {d['state']}")
+        click.echo(f"{d['title']} [{d['type'] or untyped}] — {d['state']}")
         click.echo(f"  {d['url']}")
-        print_table(d["sections"], ["number", "heading", "page", "labels"], {"heading": 60})
+        # the sections as the item's page shows them: the topics by name, the introduction named
+        sections = [{**s, "heading_": s["heading"] or _("(introduction)"),
+                     "labels_": ", ".join(label_name(code, lang) for code in s["label_list"])}
+                    for s in d["sections"]]
+        print_table(sections, ["number", "heading_", "page", "labels_"], {"heading_": 60, "labels_": 60},
+                    headers={"number": _("No."), "heading_": _("Section"), "page": _("Page"),
+                             "labels_": _("Topics")})
         click.echo("")
 
 
 @documents.command("provisions")
 @click.option("--since-event", type=int, help="Only hits after this event id.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@lang_option
 @click.pass_context
-def provisions(ctx: click.Context, since_event: int | None, lang: str) -> None:
+def provisions(ctx: click.Context, since_event: int | None, lang: str | None) -> None:
     """Watched provisions found in documents (the watch list: provisions.toml).
 
     Example: ncp-tracker documents provisions --since-event 120
     """
     from tracker.documents.api import provision_hits
+    from tracker.i18n import Translator
 
+    _ = Translator(chosen_lang(ctx, lang))  # [digest] lang unless --lang, as every command that prints for people
     db = open_db(ctx)
     try:
         hits = provision_hits(db, since_event_id=since_event)
     finally:
         db.close()
-    print_table([{"event": h.event_id, "line": h.line(lang), "item": h.item_id,
+    print_table([{"event": h.event_id, "line": h.line(_.lang), "item": h.item_id,
                   "section": h.section_number or ""} for h in hits],
-                ["event", "line", "item", "section"], {"line": 80})
+                ["event", "line", "item", "section"], {"line": 80},
+                headers={"event": _("Event"), "line": _("Hit"), "item": _("Item"), "section": _("Section")})
 
 
 @documents.command("redline")
 @click.argument("item_id")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
 @click.option("--url", help="Which of the item's documents (default: the last one that changed).")
+@lang_option
 @click.pass_context
-def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None) -> None:
+def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None, lang: str | None) -> None:
     """Write the section-level changes between a document's last two versions as a .docx with
     tracked changes.
 
     Example: ncp-tracker documents redline regjeringen:3150100 --out endringer.docx
     """
     from tracker.documents import redline as rl
+    from tracker.i18n import Translator
     from tracker.store.files import write_whole
 
+    _ = Translator(chosen_lang(ctx, lang))  # what it says and the .docx it writes, as the item's page
     db = open_db(ctx)
     try:
         check_item(db, item_id)
         changes = [c for c in rl.latest_change(db, item_id) if url is None or c["url"] == url]
         if not changes:
-            raise TrackerError(f"no changed document for {item_id}" + (f" at {url}" if url else ""))
+            raise TrackerError(_("No changed document for %(id)s at %(url)s.", id=item_id, url=url) if url
+                               else _("No changed document for %(id)s.", id=item_id), _.lang)
         c = changes[0]
         sections = rl.compare(db, c["old"], c["new"])
     finally:
         db.close()
-    data = rl.to_docx(f"{c['title'] or c['url']}: endringer", sections)
+    data = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), sections, lang=_.lang)
     try:
         write_whole(Path(out_path), data)
     except OSError as exc:
-        from tracker.i18n import gettext
         from tracker.vocabulary import os_error
 
-        lang = reader_lang()
-        raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=out_path, error=os_error(exc, lang)),
-                           lang) from exc
-    from tracker.i18n import ngettext
-
-    click.echo(ngettext(reader_lang(ctx), "wrote %(path)s: %(num)s changed section",
-                        "wrote %(path)s: %(num)s changed sections", len(sections), path=out_path))
+        raise TrackerError(_("cannot write %(path)s: %(error)s", path=out_path, error=os_error(exc, _.lang)),
+                           _.lang) from exc
+    click.echo(_.n("wrote %(path)s: %(num)s changed section", "wrote %(path)s: %(num)s changed sections",
+                   len(sections), path=out_path))

@@ -75,8 +75,8 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
     if replay:
         try:
             days = replay_days(replay)
-        except FileNotFoundError as exc:
-            raise TrackerError(str(exc)) from exc
+        except FileNotFoundError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+            raise refused(exc) from exc
         # a recorded day also holds what unscheduled spiders fetched (documents): not a source
         scheduled = set(_all_sources())
         steps = []
@@ -92,7 +92,7 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
             try:
                 clock = as_of or replay_as_of(day)
             except ValueError as exc:
-                raise TrackerError(str(exc)) from exc
+                raise refused(exc) from exc
             # an expected source the day has no recording of is red that day (run_plan), as a
             # live source that did not run is, never quietly left at its last health
             steps.append(Step(chosen, clock, replay_dir=str(day), label=day.name,
@@ -233,8 +233,12 @@ def record(ctx, directory, sources, allow_red, args, sets, allow_older, progress
     results = _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), sets=sets,
                      allow_older=allow_older)
     gaps = [gap for result in results for gap in result.recording_gaps()]
-    if gaps:
-        raise TrackerError("the recording is incomplete and cannot be replayed:\n  " + "\n  ".join(gaps))
+    if gaps:  # each source's gap in the reader's words (vocabulary.COMMAND_REFUSALS)
+        from tracker.vocabulary import refusal_text
+
+        lang = reader_lang(ctx)
+        raise TrackerError("\n  ".join([gettext(lang, "the recording is incomplete and cannot be replayed:"),
+                                         *(refusal_text(gap, lang, command_line=True) for gap in gaps)]), lang)
     click.echo(plan[0].record_dir)
 
 
@@ -306,7 +310,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     try:
         days = replay_days(replay_root)
     except FileNotFoundError as exc:
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
     lang = reader_lang(ctx)
     for day in days:

@@ -433,7 +433,15 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
             click.echo(_("no published answers stored for %(item)s (they are fetched for closed regjeringen.no "
                          "hearings by `ncp-tracker answers`)", item=item_id))
             return
-        print_table(rows, ["responder", "responder_type", "date", "format", "url"], widths={"url": 90})
+        from tracker.i18n import format_date
+        from tracker.vocabulary import responder_name
+
+        # as the item's page lists them: who by kind, the day as the reader writes it, headed in the reader's words
+        shown = [{**r, "type_": responder_name(r["responder_type"], _.lang) if r["responder_type"] else _("unknown"),
+                  "date_": format_date(r["date"], _.lang)} for r in rows]
+        print_table(shown, ["responder", "type_", "date_", "format", "url"], widths={"url": 90},
+                    headers={"responder": _("From"), "type_": _("Type"), "date_": _("Date"), "format": _("Format"),
+                             "url": _("Link")})
         return
     when = now_or(as_of, writes=True)
     if replay_dir and not as_of:
@@ -443,8 +451,8 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
         try:
             when = replay_as_of(Path(replay_dir))
-        except ValueError as exc:
-            raise TrackerError(str(exc)) from exc
+        except ValueError as exc:  # as `run --replay` says it (vocabulary.COMMAND_REFUSALS)
+            raise refused(exc) from exc
     from tracker.store.runlock import RunLocked
 
     try:
