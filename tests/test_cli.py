@@ -314,18 +314,21 @@ def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
 def test_a_replay_folder_that_cannot_be_replayed_is_said_in_the_readers_language(tmp_path):
     """`run`/`crawl --replay` of a missing folder, of one without recorded days, or of a day
     without a clock said so in English («replay directory not found: …», «…: not a day's clock
-    …») under a Bokmål «feil:»; now in the reader's words, its `--lang`-less [digest] lang."""
+    …») under a Bokmål «feil:»; now in the reader's words, its `--lang`-less [digest] lang. A
+    folder typed that is missing or holds no recorded days is bad input: exit 2 (it was 1)."""
     import shutil
 
     db = tmp_path / "x.db"
     missing = tmp_path / "nowhere"
     for command in ("run", "crawl"):
         result = invoke(command, "--replay", str(missing), "--no-progress", db=db)
-        assert (result.exit_code, result.stderr) == (1, f"feil: opptaksmappen {missing} finnes ikke\n")
+        assert (result.exit_code, result.stderr) == (2, f"feil: opptaksmappen {missing} finnes ikke\n")
+    result = invoke("demo", "--replay", str(missing), "--out", str(tmp_path / "out"), "--no-progress", db=db)
+    assert (result.exit_code, result.stderr) == (2, f"feil: opptaksmappen {missing} finnes ikke\n")
     empty = tmp_path / "empty"
     empty.mkdir()
     result = invoke("run", "--replay", str(empty), "--no-progress", db=db)
-    assert (result.exit_code, result.stderr) == (1, f"feil: ingen innspilte dager (mapper med navn ÅÅÅÅ-MM-DD) i "
+    assert (result.exit_code, result.stderr) == (2, f"feil: ingen innspilte dager (mapper med navn ÅÅÅÅ-MM-DD) i "
                                                     f"{empty}\n")
     undated = tmp_path / "recorded"
     shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", undated / "no_lovdata")
@@ -345,7 +348,7 @@ def test_a_replay_folder_that_cannot_be_replayed_is_said_in_the_readers_language
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     english = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "run", "--replay", str(missing),
                                         "--no-progress"])
-    assert (english.exit_code, english.stderr) == (1, f"error: the replay folder {missing} does not exist\n")
+    assert (english.exit_code, english.stderr) == (2, f"error: the replay folder {missing} does not exist\n")
     english = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "run", "--replay", str(undated),
                                         "--no-progress"])
     assert english.exit_code == 1

@@ -75,8 +75,8 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
     if replay:
         try:
             days = replay_days(replay)
-        except FileNotFoundError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
-            raise refused(exc) from exc
+        except FileNotFoundError as exc:  # the folder typed: bad input, in the reader's words (COMMAND_REFUSALS)
+            raise refused(exc, input_error=True) from exc
         # a recorded day also holds what unscheduled spiders fetched (documents): not a source
         scheduled = set(_all_sources())
         steps = []
@@ -298,6 +298,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     """
     from tracker.jobs.crawl import bundled_days, replay_days
 
+    given = replay_root is not None  # a folder typed (bad input) or the bundled days (the installation's)
     replay_root = replay_root or str(bundled_days())
     config = ctx.obj["config"]
     if config.origin["tracker"]["db"] == "default":  # no --db, $NCP_TRACKER_DB or config: its own file
@@ -310,7 +311,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     try:
         days = replay_days(replay_root)
     except FileNotFoundError as exc:
-        raise refused(exc) from exc
+        raise refused(exc, input_error=given) from exc
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
     lang = reader_lang(ctx)
     for day in days:
