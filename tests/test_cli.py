@@ -629,3 +629,51 @@ def test_documents_fetch_and_show_speak_the_readers_language(filled, tmp_path):
                                       "regjeringen:3100001"])
     assert shown.stderr == ("error: no fetched documents for regjeringen:3100001 (see `ncp-tracker documents "
                             "fetch`)\n")
+
+
+def test_a_configuration_profile_watchlist_feed_or_weights_refused_is_said_in_the_readers_words(tmp_path, filled):
+    """A configuration, profile, watchlist, feed, calibration or weights file the commands could
+    not use was passed through as written, in English under a Bokmål «feil:» («configuration file
+    not found: …», «unknown profile 'x' …», «…: no such file», «not enough feedback …»); now in the
+    reader's words (vocabulary.COMMAND_REFUSALS), the error's own exit code kept."""
+    missing = tmp_path / "nowhere.toml"
+    result = CliRunner().invoke(main, ["--config", str(missing), "config"])
+    assert (result.exit_code, result.stderr) == (1, f"feil: konfigurasjonsfilen {missing} finnes ikke\n")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[tracker]\ndb = "x.db"\ncolour = 1\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(wrong), "config"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"feil: {wrong}, linje 3: ukjent nøkkel tracker.colour (kjente i [tracker]: "), \
+        result.stderr
+    wrong.write_text('[digest]\nlang = "de"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(wrong), "config"])
+    assert (result.exit_code, result.stderr) == (1, f"feil: {wrong}, linje 2: digest.lang må være en av nb, en, ikke "
+                                                    "'de'\n")
+
+    result = invoke("horizon", "--profile", "nosuch", db=filled)
+    assert result.exit_code == 1 and result.stderr.startswith("feil: Ukjent profil «nosuch» (kjente: "), result.stderr
+    result = invoke("watchlist", "--file", str(tmp_path / "watch.toml"), db=filled)
+    assert (result.exit_code, result.stderr) == (1, f"feil: overvåkingslisten {tmp_path / 'watch.toml'} finnes ikke\n")
+    feed = tmp_path / "items.jsonl"
+    result = invoke("ingest", str(feed), "--source", "no_lovdata", db=filled)
+    assert (result.exit_code, result.stderr) == (1, f"feil: filen {feed} finnes ikke\n")
+    feed.write_text("", "utf-8")
+    result = invoke("ingest", str(feed), "--source", "no_lovdata", db=filled)
+    assert (result.exit_code, result.stderr) == (1, f"feil: {feed} er tom (utdataene fra en innhenting inneholder "
+                                                    "minst innhentingsrapporten)\n")
+
+    result = invoke("calibrate", "--dry-run", db=filled)
+    assert result.exit_code == 1 and result.stderr.startswith("feil: for lite tilbakemelding til å kalibrere: "), \
+        result.stderr
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "weights.toml").write_text("[not toml", "utf-8")
+    config = tmp_path / "data.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{data}"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "tag"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"feil: vektfilen {data / 'weights.toml'} kan ikke leses ("), result.stderr
+    config.write_text(f'[tracker]\ndata_dir = "{data}"\n[digest]\nlang = "en"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "tag"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: the weights file {data / 'weights.toml'} cannot be read ("), result.stderr

@@ -115,8 +115,8 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
         return tracker_settings(overrides)
     except ValueError as exc:
         raise refused_value(exc, "-s/--set") from exc
-    except ConfigError as exc:
-        raise TrackerError(str(exc)) from exc
+    except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
 
 
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
@@ -262,13 +262,13 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
 
     try:  # every check of the file before the database is opened (or created): a refused file changes nothing
         checked = check_feed(Path(feed), source=source, as_of=past_as_of(as_of))
-    except IngestError as exc:
-        raise TrackerError(str(exc)) from exc
+    except IngestError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
     db = open_db(ctx, create=True)
     try:
         row = store_checked(db, checked)
     except IngestError as exc:  # older than what the store holds: nothing stored
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     finally:
         db.close()
     lang = reader_lang(ctx)
@@ -615,7 +615,7 @@ def tag(ctx, force) -> None:
     try:
         counts = tag_store(db, force=force)
     except ValueError as exc:  # a weights file that cannot be read (what was tagged is kept)
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     finally:
         db.close()
     click.echo(tagged_text(counts, reader_lang(ctx)))
