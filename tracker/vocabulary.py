@@ -1186,6 +1186,22 @@ def lock_holder(text: str, lang: str = "nb") -> str:
     return match_message(LOCK_HOLDERS, text, lang, values) or text
 
 
+#: where a setting of `ncp-tracker config` came from (tracker.config.Config.origin): its default, a
+#: line of the configuration file, an environment variable, an option
+CONFIG_ORIGINS: MessageTable = message_table((
+    (r"default", N_("default")),
+    (r"demo's default", N_("demo's default")),
+    (r"env (?P<env>\w+)", N_("environment variable %(env)s")),
+    (r"(?P<path>.+):(?P<line>\d+)", N_("%(path)s, line %(line)s")),
+))
+
+
+def config_origin(text: str, lang: str = "nb") -> str:
+    """Where a setting came from (`Config.origin`: «default», «ncp-tracker.toml:3», «env
+    NCP_TRACKER_DB», «--db») in `lang`; an option as it is written."""
+    return match_message(CONFIG_ORIGINS, text, lang) or text
+
+
 def refusal_text(text: str, lang: str = "nb", *, fields: Mapping[str, str] | None = None,
                  command_line: bool = False) -> str:
     """A workbench refusal (`REFUSALS`) in `lang`, states and kinds by name, days as the reader
