@@ -216,19 +216,22 @@ def test_polite_defaults_and_overrides():
     (["--since", "1999"], "feil: --since må være et årstall fra 2000 til ", "error: --since must be a year from 2000 to "),
     (["--since", "2015", "--source", "no_lovdata"], "feil: ingen innhenting av historikk for no_lovdata (finnes for: eu_",
      "error: no backfill for no_lovdata (there is one for: eu_"),
+    (["--since", "2025", "--source", "no_stortinget_horinger", "--replay", "/nonexistent/history"],
+     "feil: opptaksmappen /nonexistent/history finnes ikke\n", "error: the replay folder /nonexistent/history does not exist\n"),
 ])
 def test_wrong_input_is_refused_before_anything_runs(tmp_path, args, message, english):
     """In the reader's words (it said «--since must be a year …», «no backfill for source(s): …» in
-    English under a Bokmål «feil:»)."""
+    English under a Bokmål «feil:»); bad input, exit 2 (it was 1). A --replay folder that is not
+    there crawled every unit red, with a traceback, and exited 2 as a failing crawl."""
     db = tmp_path / "t.db"
     result = CliRunner().invoke(main, ["--db", str(db), "backfill", *args])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
     assert result.stderr.startswith(message), result.stderr
-    assert not rows(db, "select * from runs")
+    assert not db.exists() or not rows(db, "select * from runs")
     config = tmp_path / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "backfill", *args])
-    assert result.exit_code != 0 and result.stderr.startswith(english), result.stderr
+    assert result.exit_code == 2 and result.stderr.startswith(english), result.stderr
 
 
 def test_every_backfill_spider_is_its_sources_spider():

@@ -130,7 +130,7 @@ def test_a_weights_file_that_cannot_be_read_is_a_clear_error_everywhere(store, d
             result = CliRunner().invoke(main, ["--db", str(db_path), *command])
             assert result.exit_code == 1, result.output
             assert str(weights) in result.stderr and "Traceback" not in result.output
-            assert "restore it, or remove it to tag with the shipped weights" in result.stderr
+            assert "gjenopprett den, eller fjern den for å merke med de medfølgende vektene" in result.stderr
     assert weights.read_text("utf-8") == broken  # never overwritten by calibrate
 
 

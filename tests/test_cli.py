@@ -314,18 +314,21 @@ def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
 def test_a_replay_folder_that_cannot_be_replayed_is_said_in_the_readers_language(tmp_path):
     """`run`/`crawl --replay` of a missing folder, of one without recorded days, or of a day
     without a clock said so in English («replay directory not found: …», «…: not a day's clock
-    …») under a Bokmål «feil:»; now in the reader's words, its `--lang`-less [digest] lang."""
+    …») under a Bokmål «feil:»; now in the reader's words, its `--lang`-less [digest] lang. A
+    folder typed that is missing or holds no recorded days is bad input: exit 2 (it was 1)."""
     import shutil
 
     db = tmp_path / "x.db"
     missing = tmp_path / "nowhere"
     for command in ("run", "crawl"):
         result = invoke(command, "--replay", str(missing), "--no-progress", db=db)
-        assert (result.exit_code, result.stderr) == (1, f"feil: opptaksmappen {missing} finnes ikke\n")
+        assert (result.exit_code, result.stderr) == (2, f"feil: opptaksmappen {missing} finnes ikke\n")
+    result = invoke("demo", "--replay", str(missing), "--out", str(tmp_path / "out"), "--no-progress", db=db)
+    assert (result.exit_code, result.stderr) == (2, f"feil: opptaksmappen {missing} finnes ikke\n")
     empty = tmp_path / "empty"
     empty.mkdir()
     result = invoke("run", "--replay", str(empty), "--no-progress", db=db)
-    assert (result.exit_code, result.stderr) == (1, f"feil: ingen innspilte dager (mapper med navn ÅÅÅÅ-MM-DD) i "
+    assert (result.exit_code, result.stderr) == (2, f"feil: ingen innspilte dager (mapper med navn ÅÅÅÅ-MM-DD) i "
                                                     f"{empty}\n")
     undated = tmp_path / "recorded"
     shutil.copytree(ROOT / "data/replay/2026-11-23/no_lovdata", undated / "no_lovdata")
@@ -345,7 +348,7 @@ def test_a_replay_folder_that_cannot_be_replayed_is_said_in_the_readers_language
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     english = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "run", "--replay", str(missing),
                                         "--no-progress"])
-    assert (english.exit_code, english.stderr) == (1, f"error: the replay folder {missing} does not exist\n")
+    assert (english.exit_code, english.stderr) == (2, f"error: the replay folder {missing} does not exist\n")
     english = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "run", "--replay", str(undated),
                                         "--no-progress"])
     assert english.exit_code == 1
@@ -626,3 +629,51 @@ def test_documents_fetch_and_show_speak_the_readers_language(filled, tmp_path):
                                       "regjeringen:3100001"])
     assert shown.stderr == ("error: no fetched documents for regjeringen:3100001 (see `ncp-tracker documents "
                             "fetch`)\n")
+
+
+def test_a_configuration_profile_watchlist_feed_or_weights_refused_is_said_in_the_readers_words(tmp_path, filled):
+    """A configuration, profile, watchlist, feed, calibration or weights file the commands could
+    not use was passed through as written, in English under a Bokmål «feil:» («configuration file
+    not found: …», «unknown profile 'x' …», «…: no such file», «not enough feedback …»); now in the
+    reader's words (vocabulary.COMMAND_REFUSALS), the error's own exit code kept."""
+    missing = tmp_path / "nowhere.toml"
+    result = CliRunner().invoke(main, ["--config", str(missing), "config"])
+    assert (result.exit_code, result.stderr) == (1, f"feil: konfigurasjonsfilen {missing} finnes ikke\n")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[tracker]\ndb = "x.db"\ncolour = 1\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(wrong), "config"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"feil: {wrong}, linje 3: ukjent nøkkel tracker.colour (kjente i [tracker]: "), \
+        result.stderr
+    wrong.write_text('[digest]\nlang = "de"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(wrong), "config"])
+    assert (result.exit_code, result.stderr) == (1, f"feil: {wrong}, linje 2: digest.lang må være en av nb, en, ikke "
+                                                    "'de'\n")
+
+    result = invoke("horizon", "--profile", "nosuch", db=filled)
+    assert result.exit_code == 1 and result.stderr.startswith("feil: Ukjent profil «nosuch» (kjente: "), result.stderr
+    result = invoke("watchlist", "--file", str(tmp_path / "watch.toml"), db=filled)
+    assert (result.exit_code, result.stderr) == (1, f"feil: overvåkingslisten {tmp_path / 'watch.toml'} finnes ikke\n")
+    feed = tmp_path / "items.jsonl"
+    result = invoke("ingest", str(feed), "--source", "no_lovdata", db=filled)
+    assert (result.exit_code, result.stderr) == (1, f"feil: filen {feed} finnes ikke\n")
+    feed.write_text("", "utf-8")
+    result = invoke("ingest", str(feed), "--source", "no_lovdata", db=filled)
+    assert (result.exit_code, result.stderr) == (1, f"feil: {feed} er tom (utdataene fra en innhenting inneholder "
+                                                    "minst innhentingsrapporten)\n")
+
+    result = invoke("calibrate", "--dry-run", db=filled)
+    assert result.exit_code == 1 and result.stderr.startswith("feil: for lite tilbakemelding til å kalibrere: "), \
+        result.stderr
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "weights.toml").write_text("[not toml", "utf-8")
+    config = tmp_path / "data.toml"
+    config.write_text(f'[tracker]\ndata_dir = "{data}"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "tag"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"feil: vektfilen {data / 'weights.toml'} kan ikke leses ("), result.stderr
+    config.write_text(f'[tracker]\ndata_dir = "{data}"\n[digest]\nlang = "en"\n', "utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "tag"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: the weights file {data / 'weights.toml'} cannot be read ("), result.stderr

@@ -242,7 +242,7 @@ def test_draft_no_comments_and_passed_deadline_warning(env):
 
 def test_calibrate_needs_feedback(env):
     r = CliRunner().invoke(main, ["calibrate", "--dry-run"])
-    assert r.exit_code == 1 and "not enough feedback" in r.output
+    assert r.exit_code == 1 and "for lite tilbakemelding til å kalibrere" in r.output
 
 
 def test_close_unanswered_command(env):

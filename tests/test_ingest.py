@@ -119,7 +119,7 @@ def test_ingest_refuses_what_is_not_a_crawl_output(feeds, tmp_path):
     # the command says it and exits non-zero
     cut = tmp_path / "cut_short.jsonl"
     done = run("ingest", str(cut), "--source", SOURCE, db=tmp_path / "cli.db")
-    assert done.returncode == 1 and "no crawl report" in done.stderr
+    assert done.returncode == 1 and "har ingen innhentingsrapport" in done.stderr
     assert not (tmp_path / "cli.db").exists()  # refused before any database was created
 
 

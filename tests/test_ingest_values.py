@@ -132,7 +132,7 @@ def test_a_crawl_older_than_the_stores_latest_run_is_refused(tmp_path):
     before = _rows(db, "select id, first_seen, last_seen from items"), _rows(db, "select count(*) from runs")
     r = _ingest(db, _feed(tmp_path / "old.jsonl", "2026-11-20T06:00:00+01:00", [_item("1")]))
     assert r.exit_code == 1
-    assert ("the crawl's as_of 2026-11-20T06:00:00+01:00 is earlier than the store's latest run of "
+    assert ("tidspunktet for innhentingen (2026-11-20T06:00:00+01:00) er tidligere enn databasens siste kjøring av "
             f"{SOURCE} (2026-11-24T06:00:00+01:00)") in r.output
     assert (_rows(db, "select id, first_seen, last_seen from items"), _rows(db, "select count(*) from runs")) == before
     # the same clock again, or a later one, is fine

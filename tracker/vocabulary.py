@@ -1011,6 +1011,82 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"(?P<source>\S+): no units of history to backfill \(for '(?P=source)' check its configuration, e\.g\. the "
      r"watchlist\)",
      N_("%(source)s: no units of history to backfill (check its configuration, e.g. the watchlist)")),
+    # a configuration file the commands cannot use (tracker.config.ConfigError: file, line and key at fault)
+    (r"configuration file not found: (?P<path>.+?) \(from \$(?P<env>\w+)\)",
+     N_("the configuration file %(path)s does not exist (named by $%(env)s)")),
+    (r"configuration file not found: (?P<path>.+)", N_("the configuration file %(path)s does not exist")),
+    (r"(?P<path>.+?): cannot read: (?P<oserror>.+)", N_("cannot read %(path)s: %(error)s")),
+    (r"(?P<path>.+?): not UTF-8 text \(byte (?P<num>\d+)\); save it as UTF-8",
+     N_("%(path)s is not UTF-8 text (byte %(num)s): save it as UTF-8")),
+    (r"(?P<path>.+?):(?P<line>\d+): unknown table \[(?P<table>\w+)\] \(known: (?P<known>.*)\)",
+     N_("%(path)s, line %(line)s: unknown table [%(table)s] (known: %(known)s)")),
+    (r"(?P<path>.+?):(?P<line>\d+): unknown key (?P<key>\S+) \(known in \[(?P<table>\w+)\]: (?P<known>[^)]*)\); "
+     r"secrets are read only from \$(?P<env>\w+)",
+     N_("%(path)s, line %(line)s: unknown key %(key)s (known in [%(table)s]: %(known)s); secrets are read only from "
+        "$%(env)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): unknown key (?P<key>\S+) \(known in \[(?P<table>\w+)\]: (?P<known>[^)]*)\)",
+     N_("%(path)s, line %(line)s: unknown key %(key)s (known in [%(table)s]: %(known)s)")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be a string, not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be a text in quotes, not %(value)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be an integer, not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be a whole number, not %(value)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be a number, not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be a number, not %(value)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be true or false, not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be true or false, not %(value)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be one of (?P<valid>.+), not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be one of %(valid)s, not %(value)s")),
+    # a TOML file that is not TOML: the configuration, a profiles file (ProfileError), the watchlist
+    # (WatchlistError); the parser's own text kept as the detail
+    (r"profiles file (?P<path>.+?) is not valid TOML: (?P<error>.+)",
+     N_("the profiles file %(path)s is not valid TOML: %(error)s")),
+    (r"(?P<path>.+?): not valid TOML: (?P<error>.+)", N_("%(path)s is not valid TOML: %(error)s")),
+    # a profile the profiles file defines wrongly (tracker.attention.profiles.ProfileError)
+    (r"profile '(?P<profile>[^']+)': unknown field\(s\) (?P<names>.+?) \(valid: (?P<valid>.*)\)",
+     N_("the profile “%(profile)s” has unknown fields %(names)s (valid: %(valid)s)")),
+    (r"profile '(?P<profile>[^']+)': unknown source (?P<value>.+?) \(valid: (?P<valid>.*)\)",
+     N_("the profile “%(profile)s”: unknown source %(value)s (valid: %(valid)s)")),
+    (r"profile '(?P<profile>[^']+)': unknown kind (?P<value>.+?) \(valid: (?P<valid>.*)\)",
+     N_("the profile “%(profile)s”: unknown kind %(value)s (valid: %(valid)s)")),
+    (r"profile '(?P<profile>[^']+)': unknown section (?P<value>.+?) \(valid: (?P<valid>.*)\)",
+     N_("the profile “%(profile)s”: unknown section %(value)s (valid: %(valid)s)")),
+    # the watchlist of EU files (crawlers.watchlist_file.WatchlistError: file, line and field at fault)
+    (r"(?P<path>.+?): watchlist file not found", N_("the watchlist %(path)s does not exist")),
+    (r"(?P<path>.+?): no \[\[file\]\] entries", N_("the watchlist %(path)s has no [[file]] entries")),
+    (r"(?P<path>.+?): not UTF-8 text: (?P<error>.+)", N_("%(path)s is not UTF-8 text (%(error)s): save it as UTF-8")),
+    # a feed `ingest` cannot store (tracker.jobs.ingest.IngestError: nothing stored)
+    (r"(?P<path>.+?): no such file", N_("the file %(path)s does not exist")),
+    (r"(?P<path>.+?): the file is empty \(a crawl's output holds at least its crawl report\)",
+     N_("%(path)s is empty (a crawl's output holds at least its crawl report)")),
+    (r"unknown source (?P<name>'[^']*') \(known: (?P<valid>.*)\)", N_("unknown source %(name)s (valid: %(valid)s)")),
+    (r"(?P<path>.+?): no crawl report: not the complete output of a finished crawl \((?P<num>\d+) items; the crawl "
+     r"was cut short, or the file was written by something else\)",
+     NP_("%(path)s has no crawl report: it is not the complete output of a finished crawl (%(num)s item; the crawl "
+         "was cut short, or something else wrote the file)",
+         "%(path)s has no crawl report: it is not the complete output of a finished crawl (%(num)s items; the crawl "
+         "was cut short, or something else wrote the file)", "num")),
+    (r"(?P<path>.+?): the crawl's as_of (?P<as_of>\S+) is earlier than the store's latest run of (?P<source>\S+) "
+     r"\((?P<latest>\S+)\); an older crawl cannot be stored after a newer one",
+     N_("%(path)s: the crawl's clock (%(as_of)s) is earlier than the store's latest run of %(source)s (%(latest)s); "
+        "an older crawl cannot be stored after a newer one")),
+    (r"(?P<path>.+?):(?P<line>\d+): not JSON \((?P<error>.*)\); expected JSON Lines as `scrapy crawl NAME -O "
+     r"items\.jsonl` writes them",
+     N_("%(path)s, line %(line)s: not JSON (%(error)s); expected JSON Lines as `scrapy crawl NAME -O items.jsonl` "
+        "writes them")),
+    (r"(?P<path>.+?):(?P<line>\d+): item of source (?P<found>'[^']*'|None), not (?P<source>'[^']*')",
+     N_("%(path)s, line %(line)s: an item of the source %(found)s, not %(source)s")),
+    (r"(?P<path>.+?): the crawl report has no as_of; pass --as-of",
+     N_("%(path)s: the crawl report has no clock (as_of); give --as-of")),
+    # what `calibrate` and `tag` cannot do (tracker.workbench.calibration, tracker.jobs.tagging)
+    (r"not enough feedback to calibrate: (?P<pos>\d+) relevant and (?P<neg>\d+) not_relevant marks, (?P<labelled>\d+) "
+     r"with label marks \(need at least (?P<num>\d+) in all, .*",
+     N_("not enough feedback to calibrate: %(pos)s marked relevant and %(neg)s not relevant, %(labelled)s with label "
+        "marks (at least %(num)s are needed in all, and label marks or some of each kind of relevance mark; mark "
+        "items with `ncp-tracker triage ITEM --state not_relevant|watching|respond` or `--label +oecd-iv`)")),
+    (r"weights file (?P<path>.+?) cannot be read \((?P<error>.*)\); it is written by `ncp-tracker calibrate`: "
+     r"restore it, or remove it to tag with the shipped weights",
+     N_("the weights file %(path)s cannot be read (%(error)s); `ncp-tracker calibrate` writes it: restore it, or "
+        "remove it to tag with the shipped weights")),
     # a name=value pair of `crawl --arg` and `-s/--set` (tracker.jobs.crawl.parse_setting_pairs)
     (r"expected (?:-s )?NAME=VALUE, got (?P<value>.+)", N_("expected NAME=VALUE, got %(value)s")),
     # click's own words of an input it refuses (click.types, click.parser, click.core: its gettext
@@ -1108,6 +1184,22 @@ def lock_holder(text: str, lang: str = "nb") -> str:
         return found
 
     return match_message(LOCK_HOLDERS, text, lang, values) or text
+
+
+#: where a setting of `ncp-tracker config` came from (tracker.config.Config.origin): its default, a
+#: line of the configuration file, an environment variable, an option
+CONFIG_ORIGINS: MessageTable = message_table((
+    (r"default", N_("default")),
+    (r"demo's default", N_("demo's default")),
+    (r"env (?P<env>\w+)", N_("environment variable %(env)s")),
+    (r"(?P<path>.+):(?P<line>\d+)", N_("%(path)s, line %(line)s")),
+))
+
+
+def config_origin(text: str, lang: str = "nb") -> str:
+    """Where a setting came from (`Config.origin`: «default», «ncp-tracker.toml:3», «env
+    NCP_TRACKER_DB», «--db») in `lang`; an option as it is written."""
+    return match_message(CONFIG_ORIGINS, text, lang) or text
 
 
 def refusal_text(text: str, lang: str = "nb", *, fields: Mapping[str, str] | None = None,

@@ -7,7 +7,6 @@ import sys
 import click
 
 from tracker.cli.support import (
-    TrackerError,
     now_or,
     open_db,
     reader_lang,
@@ -46,19 +45,26 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     from tracker.jobs.crawl import parse_setting_pairs, tracker_settings
 
     clock = now_or(as_of, writes=True)
+    if replay:
+        from tracker.jobs.crawl import replay_folder
+
+        try:  # a folder typed that is not there: bad input, said before anything runs (COMMAND_REFUSALS)
+            replay_folder(replay)
+        except FileNotFoundError as exc:
+            raise refused(exc, input_error=True) from exc
     try:
         overrides = parse_setting_pairs(sets)
     except ValueError as exc:
         raise refused_value(exc, "-s/--set") from exc
     try:
         settings = job.polite_settings(tracker_settings(), overrides)
-    except ConfigError as exc:
-        raise TrackerError(str(exc)) from exc
+    except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
     db = open_db(ctx, write=True, create=True)
     try:
         the_plan = job.plan(db, since=since, sources=sources, as_of=clock, replay_dir=replay)
-    except ValueError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
-        raise refused(exc) from exc
+    except ValueError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS); a year or source typed: exit 2
+        raise refused(exc, input_error=isinstance(exc, job.BackfillInputError)) from exc
     finally:
         db.close()
     # what it does, in the reader's language; the health of a unit by its name and reason, as `health` says them

@@ -11,11 +11,11 @@ import json
 import click
 
 from tracker.cli.support import (
-    TrackerError,
     chosen_lang,
     lang_option,
     now_or,
     open_db,
+    refused,
     say_untrusted,
 )
 from tracker.store.deadlines import oslo_date
@@ -45,8 +45,8 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, lan
     lang = chosen_lang(ctx, lang)
     try:
         entries = load(path)
-    except WatchlistError as exc:
-        raise TrackerError(str(exc)) from exc
+    except WatchlistError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc, lang) from exc
     db = open_db(ctx, write=refresh)
     try:
         if refresh:

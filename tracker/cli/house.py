@@ -27,10 +27,15 @@ def config(ctx: click.Context, fmt: str) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
+    from tracker.vocabulary import config_origin
+
     _ = Translator(reader_lang(ctx))
     click.echo(_("configuration file: %(path)s", path=str(cfg.path)) if cfg.path
                else _("configuration file: (none: built-in defaults)"))
-    print_table(rows, ["setting", "value", "from"], widths={"value": 60, "from": 50})
+    # in the reader's words: the headers and where each setting came from (jsonl keeps its codes)
+    shown = [{**row, "from_": config_origin(row["from"], _.lang)} for row in rows]
+    print_table(shown, ["setting", "value", "from_"], widths={"value": 60, "from_": 50},
+                headers={"setting": _("Setting"), "value": _("Value"), "from_": _("From")})
 
 
 STARTER = """# ncp-tracker configuration (see `ncp-tracker config` for every setting and its origin).

@@ -75,8 +75,8 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
     if replay:
         try:
             days = replay_days(replay)
-        except FileNotFoundError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
-            raise refused(exc) from exc
+        except FileNotFoundError as exc:  # the folder typed: bad input, in the reader's words (COMMAND_REFUSALS)
+            raise refused(exc, input_error=True) from exc
         # a recorded day also holds what unscheduled spiders fetched (documents): not a source
         scheduled = set(_all_sources())
         steps = []
@@ -115,8 +115,8 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
         return tracker_settings(overrides)
     except ValueError as exc:
         raise refused_value(exc, "-s/--set") from exc
-    except ConfigError as exc:
-        raise TrackerError(str(exc)) from exc
+    except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
 
 
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
@@ -262,13 +262,13 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
 
     try:  # every check of the file before the database is opened (or created): a refused file changes nothing
         checked = check_feed(Path(feed), source=source, as_of=past_as_of(as_of))
-    except IngestError as exc:
-        raise TrackerError(str(exc)) from exc
+    except IngestError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
     db = open_db(ctx, create=True)
     try:
         row = store_checked(db, checked)
     except IngestError as exc:  # older than what the store holds: nothing stored
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     finally:
         db.close()
     lang = reader_lang(ctx)
@@ -298,6 +298,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     """
     from tracker.jobs.crawl import bundled_days, replay_days
 
+    given = replay_root is not None  # a folder typed (bad input) or the bundled days (the installation's)
     replay_root = replay_root or str(bundled_days())
     config = ctx.obj["config"]
     if config.origin["tracker"]["db"] == "default":  # no --db, $NCP_TRACKER_DB or config: its own file
@@ -310,7 +311,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     try:
         days = replay_days(replay_root)
     except FileNotFoundError as exc:
-        raise refused(exc) from exc
+        raise refused(exc, input_error=given) from exc
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
     lang = reader_lang(ctx)
     for day in days:
@@ -614,7 +615,7 @@ def tag(ctx, force) -> None:
     try:
         counts = tag_store(db, force=force)
     except ValueError as exc:  # a weights file that cannot be read (what was tagged is kept)
-        raise TrackerError(str(exc)) from exc
+        raise refused(exc) from exc
     finally:
         db.close()
     click.echo(tagged_text(counts, reader_lang(ctx)))

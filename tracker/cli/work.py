@@ -401,8 +401,8 @@ def calibrate(ctx, dry_run, weights_path) -> None:
     db = open_db(ctx, write=True)
     try:
         result = calibration.run(db, dry_run=dry_run, weights_path=weights_path)
-    except calibration.CalibrationError as exc:
-        raise TrackerError(str(exc)) from exc
+    except calibration.CalibrationError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise refused(exc) from exc
     click.echo(calibration.format_report(result))
 
 

@@ -150,21 +150,26 @@ def estimate_pages_left(rows: list[dict[str, Any]], since: int) -> int:
     return left_by_count if left_by_count is not None else 1
 
 
+class BackfillInputError(ValueError):
+    """What `plan` cannot use of what was asked: a year out of range, a source without a backfill."""
+
+
 def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[str, ...] = (),
          as_of: datetime, today: date | None = None, replay_dir: str | Path | None = None) -> BackfillPlan:
     """One step per source and unit not yet checkpointed, newest unit first; for a paged source
     the next page of its walk (or its final units once the walk is over, and its retry units while
-    the store has work for them: `_retries`). ValueError for a source without a backfill spider or
-    a year out of range."""
+    the store has work for them: `_retries`). BackfillInputError (a ValueError) for a source without
+    a backfill spider or a year out of range (what was typed); ValueError for a source with nothing
+    to backfill (its configuration)."""
     from crawlers.backfill import page_unit
 
     today = today or as_of.date()
     if not FIRST_YEAR <= since <= today.year:
-        raise ValueError(f"--since must be a year from {FIRST_YEAR} to {today.year}, got {since}")
+        raise BackfillInputError(f"--since must be a year from {FIRST_YEAR} to {today.year}, got {since}")
     available = spiders()
     unknown = [s for s in sources if s not in available]
     if unknown:
-        raise ValueError(f"no backfill for source(s): {', '.join(unknown)} "
+        raise BackfillInputError(f"no backfill for source(s): {', '.join(unknown)} "
                          f"(backfill exists for: {', '.join(sorted(available))})")
     done = checkpoints(db)
     result = BackfillPlan(steps=[])

@@ -203,11 +203,17 @@ def bundled_days() -> Path:
     return Path(str(files("crawlers") / "recorded"))
 
 
-def replay_days(root: str | Path) -> list[Path]:
-    """The recorded days under `root` (folders named YYYY-MM-DD), oldest first; or `root` itself."""
+def replay_folder(root: str | Path) -> Path:
+    """`root` as a folder to replay from; FileNotFoundError when there is no such folder."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"replay directory not found: {root}")
+    return root
+
+
+def replay_days(root: str | Path) -> list[Path]:
+    """The recorded days under `root` (folders named YYYY-MM-DD), oldest first; or `root` itself."""
+    root = replay_folder(root)
     days = sorted(p for p in root.iterdir() if p.is_dir() and p.name[:4].isdigit())
     if any(root.glob("*/manifest.json")):
         return [root]
