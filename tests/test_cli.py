@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -38,19 +39,27 @@ def test_readme_opens_with_the_two_commands():
     assert any(line.startswith("make test") for line in head)
 
 
-@pytest.fixture
-def filled(tmp_path, as_of):
+#: the one hearing of `filled`
+HEARING = {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
+           "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven",
+           "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"}
+
+
+def scrape(db_path, as_of, **changed) -> None:
+    """A run at `as_of` that scrapes HEARING, with the fields `changed` (its title, deadline …)."""
     from tracker.store.db import open_db
 
-    path = tmp_path / "cli.db"
-    db = open_db(path)
+    db = open_db(db_path)
     run = store.start_run(db, as_of=as_of, mode="test", sources=["no_regjeringen_horinger"])
-    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger", items=[
-        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
-         "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven",
-         "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"},
-    ], listing={})
+    store.apply_scrape(db, run_id=run, as_of=as_of, source="no_regjeringen_horinger",
+                       items=[{**HEARING, **changed}], listing={})
     db.close()
+
+
+@pytest.fixture
+def filled(tmp_path, as_of):
+    path = tmp_path / "cli.db"
+    scrape(path, as_of)
     return path
 
 
@@ -84,18 +93,7 @@ def test_events_jsonl(filled):
 
 def test_events_table_shows_an_updates_fields_not_a_dict(filled, as_of):
     """The table showed an `updated` event as "{'title': 'Høring – …'}"."""
-    from datetime import timedelta
-
-    from tracker.store.db import open_db
-
-    db = open_db(filled)
-    later = as_of + timedelta(days=1)
-    run = store.start_run(db, as_of=later, mode="test", sources=["no_regjeringen_horinger"])
-    store.apply_scrape(db, run_id=run, as_of=later, source="no_regjeringen_horinger", items=[
-        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
-         "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven (endret)",
-         "deadline": "2027-01-15T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"}], listing={})
-    db.close()
+    scrape(filled, as_of + timedelta(days=1), title="Høring – åpenhetsloven (endret)")
     table = invoke("events", "--kind", "updated", db=filled).output
     assert "tittel: Høring – åpenhetsloven" in table and "{'title'" not in table
 
@@ -585,18 +583,7 @@ def test_events_say_a_moved_deadline_as_the_items_page_does(filled, as_of):
     """`events` showed a moved deadline as stored («2027-01-15T23:59:59+01:00 → 2027-02-01T…»), where
     the item's page says «fre. 15.01.2027» → «man. 01.02.2027»: now the same words (one function,
     tracker.digest.wording.event_values, for both); jsonl keeps what is stored."""
-    from datetime import timedelta
-
-    from tracker.store.db import open_db
-
-    db = open_db(filled)
-    later = as_of + timedelta(days=1)
-    run = store.start_run(db, as_of=later, mode="test", sources=["no_regjeringen_horinger"])
-    store.apply_scrape(db, run_id=run, as_of=later, source="no_regjeringen_horinger", items=[
-        {"source": "no_regjeringen_horinger", "kind": "hearing", "native_id": "3100001",
-         "url": "https://www.regjeringen.no/no/dokumenter/a/id3100001/", "title": "Høring – åpenhetsloven",
-         "deadline": "2027-02-01T23:59:59+01:00", "status_raw": "På høring", "owner": "BFD"}], listing={})
-    db.close()
+    scrape(filled, as_of + timedelta(days=1), deadline="2027-02-01T23:59:59+01:00")
     result = invoke("events", "--kind", "deadline_changed", db=filled)
     assert result.exit_code == 0, result.output
     (line,) = result.output.splitlines()[1:]
