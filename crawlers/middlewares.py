@@ -11,7 +11,6 @@ All of them are always listed in crawlers/settings.py and switch themselves on f
 
 from __future__ import annotations
 
-import codecs
 import email.utils
 import functools
 import hashlib
@@ -39,6 +38,7 @@ from crawlers.text import (
     answer_encodings,
     as_utf8,
     decode_body,
+    is_utf8,
     known_encoding,
     same_encoding,
 )
@@ -222,7 +222,7 @@ class DeclaredEncodingMiddleware:
             body = text.encode("utf-8") if kind == "html" else as_utf8(text, xml=kind == "xml")
             return response.replace(body=body, encoding="utf-8")
         self.crawler.stats.inc_value("tracker/pages_undecodable")
-        if known_encoding(declared) and codecs.lookup(declared).name in ("utf-8", "utf-8-sig"):
+        if is_utf8(declared):
             self._note("red", f"pages undecodable in {declared} (declared) or {FALLBACK_ENCODING}, not read",
                        response.url)
         else:

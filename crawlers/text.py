@@ -49,7 +49,7 @@ def decode_body(body: bytes, encoding: str) -> tuple[str | None, str]:
         return None, "ok"
     except UnicodeDecodeError:
         pass
-    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+    if is_utf8(encoding):
         try:
             return body.decode(encoding, "ncp_tracker_cp1252"), FALLBACK_ENCODING
         except UnicodeDecodeError:
@@ -98,6 +98,12 @@ def known_encoding(label: str) -> bool:
     except LookupError:
         return False
     return True
+
+
+def is_utf8(label: str) -> bool:
+    """Whether `label` names UTF-8 (with or without its byte order mark): the declaration whose
+    bytes may be windows-1252 instead (`decode_body`)."""
+    return known_encoding(label) and codecs.lookup(label).name in ("utf-8", "utf-8-sig")
 
 
 def same_encoding(a: str, b: str) -> bool:
