@@ -124,8 +124,7 @@ def _period_by_dates(statuses: list[dict], as_of: datetime) -> dict | None:
         end = parse_date(status.get("feedbackEndDate"), BRUSSELS) if status.get("feedbackEndDate") else None
         if start is not None or end is not None:
             dated.append((start, deadline_at(end, BRUSSELS) if end else None, status))
-    open_now = [d for d in dated if (d[0] is None or d[0] <= as_of) and (d[1] is None or as_of <= d[1])
-                and (d[0] is not None or d[1] is not None)]
+    open_now = [d for d in dated if (d[0] is None or d[0] <= as_of) and (d[1] is None or as_of <= d[1])]
     if open_now:
         return max(open_now, key=lambda d: (d[0] or as_of, d[1] or as_of))[2]
     upcoming = [d for d in dated if d[0] is not None and d[0] > as_of]
