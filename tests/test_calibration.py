@@ -64,10 +64,84 @@ def test_dry_run_writes_nothing_and_the_report_is_readable(store, tagger, tmp_pa
     target = tmp_path / "weights.toml"
     result = calibration.run(store, dry_run=True, weights_path=target, tagger=tagger)
     assert not target.exists() and not result.written
-    text = calibration.format_report(result)
+    text = calibration.format_report(result, "en")
     assert "oecd-vi.weight" in text and "↓" in text and "dry run: nothing written" in text
     assert "n/a" in text and "nan" not in text  # undefined recall is said, not printed as a float
     assert "items whose decision would change" in text and "g:0: -oecd-vi" in text
+
+
+def _cli_copy(store, tmp_path):
+    import sqlite3
+
+    db_path = tmp_path / "cli.db"
+    store.conn.commit()
+    backup = sqlite3.connect(db_path)
+    store.conn.backup(backup)
+    backup.close()
+    return db_path
+
+
+def test_calibrate_reports_in_the_readers_language(store, data_dir, tmp_path):
+    """`calibrate` printed its whole report in English under a Bokmål command line («feedback:», «what
+    changed:», «oecd-vi.weight 1 → 0.3269», «label / source … P before», «n/a», «items whose decision
+    would change», «dry run: nothing written»). Now in the reader's language: topics and sources by
+    name, the decimal comma, «–» for an undefined figure; `--lang en` or [digest] lang = "en" as before."""
+    db_path = _cli_copy(store, tmp_path)
+    result = CliRunner().invoke(main, ["--db", str(db_path), "calibrate", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.startswith("tilbakemelding: relevant: 7, ikke relevant: 0 (Forbrukertilsynet: 7)\n\nendringer:\n"
+                           "  vekt for Kap. VI Miljø       1 → 0,"), text
+    assert re.search(r"^tema / kilde +P før +R før +P etter +R etter$", text, re.M), text
+    assert re.search(r"^Kap\. VI Miljø +\d,\d\d +– +\d,\d\d +– *$", text, re.M), text  # no prediction: no recall
+    assert re.search(r"^kilde: Forbrukertilsynet +1,00 +1,00 +1,00 +1,00$", text, re.M), text
+    assert re.search(r"^relevans +1,00", text, re.M), text
+    assert "\nsaker som ville blitt vurdert annerledes (" in text and "\n  g:0: -Kap. VI Miljø\n" in text
+    assert text.endswith(f"\nprøvekjøring: ingenting er skrevet (ville skrevet {data_dir / 'weights.toml'})\n")
+    for english in ("feedback", "what changed", "oecd-vi", "source:", "relevance", "P before", "n/a", "0.", "dry run"):
+        assert english not in text, english
+
+    english = CliRunner().invoke(main, ["--db", str(db_path), "calibrate", "--dry-run", "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    assert english.output.startswith("feedback: 7 relevant, 0 not relevant (no_forbrukertilsynet: 7)\n\n"
+                                     "what changed:\n  oecd-vi.weight               1 → 0."), english.output
+    assert ("\nlabel / source                     P before R before  P after  R after\n"
+            "oecd-vi                                0.00      n/a     0.00      n/a\n") in english.output
+    assert "\n  g:0: -oecd-vi\n" in english.output
+    assert english.output.endswith(f"\ndry run: nothing written (would write {data_dir / 'weights.toml'})\n")
+    config = tmp_path / "ncp-tracker.toml"  # the data_dir fixture's configuration
+    config.write_text(config.read_text("utf-8") + '[digest]\nlang = "en"\n', "utf-8")
+    configured = CliRunner().invoke(main, ["--db", str(db_path), "calibrate", "--dry-run"])
+    assert configured.output == english.output
+
+
+def test_the_report_says_what_was_kept_and_why_and_what_was_written_in_bokmal(tmp_path):
+    """A weight left unchanged said why in English («unchanged oecd-ix.weight: 3 marks, need 5»,
+    «cross-validated accuracy would drop»), and an item's changed decision («not relevant +oecd-iv»)
+    and where the weights went too."""
+    result = calibration.CalibrationResult(
+        positives=3, negatives=2, before={"relevance": (0.5, 1.0)}, after={"relevance": (0.75, 1.0)},
+        changes={"relevance_threshold": (0.35, 0.4)}, weights_path=tmp_path / "weights.toml", written=True,
+        dry_run=False, per_source_counts={"no_lovdata": 5},
+        skipped={"oecd-ix.weight": "1 marks, need 5", "oecd-iv.weight": "3 marks, need 5",
+                 "oecd-v.weight": "cross-validated F1 would drop"},
+        changed_items=[("l:1", "not relevant"), ("l:2", "relevant +oecd-iv -oecd-vi")])
+    text = calibration.format_report(result, "nb")
+    assert "\n  terskel for relevans         0,35 → 0,4 ↑\n" in text, text
+    assert re.search(r"^relevans +0,50 +1,00 +0,75 +1,00  \*$", text, re.M), text
+    assert ("  uendret vekt for Kap. IV Menneskerettigheter: 3 markeringer, trenger 5\n"
+            "  uendret vekt for Kap. IX Vitenskap, teknologi og innovasjon: 1 markering, trenger 5\n"
+            "  uendret vekt for Kap. V Arbeidsliv: kryssvalidert F1 ville blitt lavere\n") in text, text
+    assert "\n  l:1: ikke relevant\n  l:2: relevant +Kap. IV Menneskerettigheter -Kap. VI Miljø\n" in text, text
+    assert text.endswith(f"\nvektene er skrevet til {tmp_path / 'weights.toml'}; neste `ncp-tracker run` merker "
+                         "sakene på nytt med dem")
+    english = calibration.format_report(result, "en")
+    assert "\n  relevance_threshold          0.35 → 0.4 ↑\n" in english
+    assert "  unchanged oecd-iv.weight: 3 marks, need 5\n  unchanged oecd-ix.weight: 1 mark, need 5\n" in english
+    assert "\n  l:2: relevant +oecd-iv -oecd-vi\n" in english
+    assert english.endswith("the next `ncp-tracker run` retags with them")
+    result.written = False
+    assert calibration.format_report(result, "nb").endswith("\ningen endring: vektfilen er ikke endret")
 
 
 def test_too_little_feedback_is_a_clear_error(db, tagger):

@@ -489,6 +489,49 @@ def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):
     assert line.endswith("via: rss    feed answered HTTP 404; front page answered HTTP 503"), line
 
 
+def test_a_crawls_health_is_headed_by_its_step_in_the_readers_words(tmp_path, monkeypatch):
+    """`run`/`crawl` headed their health lines «Kildenes helse — live», `record` «… — record» and
+    `ingest` «… — ingest items.jsonl», in English under a Bokmål heading. The step is said in the
+    reader's language; what is stored (runs.mode, the digest folder «live») keeps its code."""
+    import tracker.jobs.crawl as crawl
+
+    row = {"source": "no_lovdata", "status": "green", "items_seen": 1, "items_new": 1, "items_changed": 0,
+           "channel": "rss", "reason": ""}
+    monkeypatch.setattr(crawl, "run_plan", lambda db, plan, **kw: [
+        crawl.StepResult(step, 1, [dict(row)], finished=True) for step in plan])  # no network in a test
+    db = tmp_path / "t.db"
+
+    def title(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        return result.stderr.splitlines()[0]
+
+    assert title("crawl", "--source", "no_lovdata") == "Kildenes helse — direkte innhenting"
+    assert title("record", str(tmp_path / "rec"), "--source", "no_lovdata") == "Kildenes helse — innhenting med opptak"
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    assert title("--config", str(config), "crawl", "--source", "no_lovdata") == "Source health — live"
+    assert title("--config", str(config), "record", str(tmp_path / "rec"), "--source", "no_lovdata") == \
+        "Source health — record"
+
+    monkeypatch.undo()
+    feed = tmp_path / "items.jsonl"
+    report = {"crawl_report": 1, "source": "no_lovdata", "as_of": "2026-11-24T06:00:00+01:00", "notes": [],
+              "listing": {"complete": False}, "channel": "rss", "may_be_empty": True, "finish_reason": "finished",
+              "stats": {}, "duration_s": 1.0, "args": {}}
+    feed.write_text(json.dumps(report) + "\n", "utf-8")
+    ingested = tmp_path / "ingested.db"
+    result = CliRunner().invoke(main, ["--db", str(ingested), "ingest", str(feed), "--source", "no_lovdata"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == "Kildenes helse — innlesing av items.jsonl", result.stderr
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(tmp_path / "en.db"), "ingest", str(feed),
+                                       "--source", "no_lovdata"])
+    assert result.stderr.splitlines()[0] == "Source health — ingest items.jsonl", result.stderr
+    import sqlite3
+
+    assert sqlite3.connect(ingested).execute("select mode from runs").fetchall() == [(f"ingest:{feed}",)]
+
+
 def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
     """A mistyped command, an unknown option, a missing argument or a value click's type refuses
     printed click's English «Error: No such command 'itemz'. Did you mean 'items'?» under «Try

@@ -177,6 +177,50 @@ def test_backup_and_restore_speak_the_readers_language(env, tmp_path):
     assert r.stderr == f"{size} bytes, integrity ok; 1 old copy removed\n"
 
 
+def test_restore_asks_and_answers_in_the_readers_language(env, tmp_path):
+    """`restore` asked «Erstatte …? [y/N]» and, on no or no answer at all, said «Aborted!» (click's
+    English). Now «[j/N]», j/ja/y/yes go on, n/nei/no, an empty answer or the end of input stop it
+    with «Avbrutt.» (exit 1, nothing changed), anything else is asked again; in English as click said
+    it but «Aborted.»."""
+    copy = Path(run("backup", str(tmp_path / "b")).stdout.strip())
+    conn = sqlite3.connect(env)
+    conn.execute("delete from items")
+    conn.commit()
+    conn.close()
+
+    def items() -> int:
+        return sqlite3.connect(env).execute("select count(*) from items").fetchone()[0]
+
+    question = f"Erstatte {env} med {copy}? [j/N]: "
+    # (the test's terminal echoes what is typed after the question)
+    for answer in ("n\n", "nei\n", "NO\n", "\n"):
+        r = run("restore", str(copy), input=answer)
+        assert (r.exit_code, r.stdout, r.stderr) == (1, question + answer, "Avbrutt.\n"), (answer, r.output)
+        assert items() == 0 and not list(env.parent.glob("cli.db.before-restore-*"))  # nothing changed
+    r = run("restore", str(copy), input="")  # stdin at its end (a script, cron): the question's line ended
+    assert (r.exit_code, r.stdout, r.stderr) == (1, question, "\nAvbrutt.\n"), r.output
+    assert items() == 0 and not list(env.parent.glob("cli.db.before-restore-*"))
+    r = run("restore", str(copy), input="kanskje\nnei\n")
+    assert (r.exit_code, r.stdout, r.stderr) == (1, f"{question}kanskje\n{question}nei\n",
+                                                 "Svar j eller n.\nAvbrutt.\n"), r.output
+    for answer in ("j\n", "ja\n", "y\n", "Yes\n"):
+        r = run("restore", str(copy), input=answer)
+        assert r.exit_code == 0 and r.stdout.startswith(f"{question}{answer}{env} er gjenopprettet fra {copy}"), \
+            r.output
+        assert items() == 5
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    r = run("--config", str(config), "restore", str(copy), input="ja\nn\n")  # Bokmål words are not English
+    asked = f"Replace {env} by {copy}? [y/N]: "
+    assert (r.exit_code, r.stdout, r.stderr) == (1, f"{asked}ja\n{asked}n\n", "Answer y or n.\nAborted.\n"), r.output
+    r = run("--config", str(config), "restore", str(copy), input="yes\n")
+    assert r.exit_code == 0 and f"{env} restored from {copy}" in r.stdout, r.output
+    # a password asked at the end of input ends the same way, in the reader's words
+    r = run("users", "add", "per", input="")
+    assert (r.exit_code, r.stderr.strip()) == (1, "Avbrutt."), r.output
+    assert "Aborted" not in r.output
+
+
 def test_restore_migrates_an_older_backup(env, tmp_path):
     from tracker.store.backup import backup, restore
 

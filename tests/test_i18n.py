@@ -114,6 +114,50 @@ def test_no_message_is_hidden_in_an_f_string():
     assert bad == []
 
 
+def test_the_extractor_removes_messages_no_longer_used(tmp_path, capsys):
+    """`python -m tracker.i18n_extract` only ever added: a msgid the code stopped using stayed in both
+    catalogues for good (and read as if it still mattered). Now it is removed, as msgmerge does; what
+    is used keeps its translation, a new message is added, and it says what it removed."""
+    from tracker import i18n_extract
+
+    root = tmp_path / "tracker"
+    (root / "cli").mkdir(parents=True)
+    (root / "cli" / "x.py").write_text(
+        'from tracker.i18n import gettext, ngettext\n'
+        'def f(lang, n):\n'
+        '    return gettext(lang, "Kept"), ngettext(lang, "%(num)s kept thing", "%(num)s kept things", n), '
+        'gettext(lang, "New")\n', "utf-8")
+    (root / "web" / "templates").mkdir(parents=True)
+    (root / "web" / "templates" / "page.html").write_text('<p>{{ _("In a template") }}</p>\n', "utf-8")
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n' \
+           '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+    po = {lang: i18n_extract.po_path(lang, root) for lang in ("nb", "en")}
+    for lang, (kept, gone, things, template) in {"nb": ("Beholdt", "Borte", "ting", "I en mal"),
+                                                 "en": ("Kept", "Gone", "thing", "In a template")}.items():
+        po[lang].parent.mkdir(parents=True)
+        po[lang].write_text(
+            head + f'msgid "Kept"\nmsgstr "{kept}"\n\nmsgid "Gone"\nmsgstr "{gone}"\n\n'
+            f'msgid "%(num)s kept thing"\nmsgid_plural "%(num)s kept things"\nmsgstr[0] "%(num)s {things}"\n'
+            f'msgstr[1] "%(num)s {things}s"\n\n'
+            f'msgid "%(num)s gone thing"\nmsgid_plural "%(num)s gone things"\nmsgstr[0] "x"\nmsgstr[1] "y"\n\n'
+            f'msgid "In a template"\nmsgstr "{template}"\n', "utf-8")
+    i18n_extract.main(root)
+    said = capsys.readouterr().out.splitlines()
+    assert said == ["nb: removed (no longer used): 'Gone'",
+                    "nb: removed (no longer used): ('%(num)s gone thing', '%(num)s gone things')",
+                    "nb: untranslated: 'New'",
+                    "en: removed (no longer used): 'Gone'",
+                    "en: removed (no longer used): ('%(num)s gone thing', '%(num)s gone things')"], said
+    nb = po["nb"].read_text("utf-8")
+    assert "Gone" not in nb and "Borte" not in nb and "gone thing" not in nb and "#~" not in nb
+    assert 'msgid "Kept"\nmsgstr "Beholdt"' in nb and 'msgstr[0] "%(num)s ting"' in nb
+    assert 'msgid "In a template"\nmsgstr "I en mal"' in nb and 'msgid "New"\nmsgstr ""' in nb
+    en = po["en"].read_text("utf-8")
+    assert "Gone" not in en and 'msgid "New"\nmsgstr "New"' in en
+    i18n_extract.main(root)  # run again: nothing more to remove
+    assert capsys.readouterr().out.splitlines() == ["nb: untranslated: 'New'"]
+
+
 def test_the_extractor_reads_the_web_and_the_drafts():
     """The catalogue test above only guards what `extract` finds: it must read every template of
     the web, the web's Python code, the drafts and the vocabulary."""

@@ -250,10 +250,15 @@ def format_letter_date(value: date | datetime | str | None, lang: str = DEFAULT_
     return f"{day:%d.%m.%Y}"
 
 
+def format_decimal(value: float, lang: str = DEFAULT_LANG, spec: str = ".2f") -> str:
+    """A number with the reader's decimal mark: '0,8696' / '0.8696' (`spec` as `format`'s)."""
+    text = format(value, spec)
+    return text.replace(".", ",") if lang == "nb" else text
+
+
 def format_score(value: float, lang: str = DEFAULT_LANG) -> str:
     """A score with two decimals: '0,86' / '0.86' (relevance, strength, similarity)."""
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
+    return format_decimal(value, lang, ".2f")
 
 
 def format_time(value: datetime | str | None, lang: str = DEFAULT_LANG) -> str:

@@ -1,8 +1,10 @@
 """Find every catalogue message used in the code and templates, and update the ``.po`` files.
 
 ``python -m tracker.i18n_extract`` adds new msgids to both catalogues (English gets the msgid
-itself, Bokmål an empty msgstr marked fuzzy for a person to translate), drops none, and prints
-what still needs translating; `tests/test_i18n.py` fails while anything is untranslated.
+itself, Bokmål an empty msgstr for a person to translate), removes the entries whose msgid the
+code and templates no longer use (as gettext's ``msgmerge`` does; nothing here reads ``#~``
+obsolete entries, so none are kept), and prints what it removed and what still needs
+translating; `tests/test_i18n.py` fails while anything is untranslated.
 
 Messages are found by Babel: in Python, ``_("…")`` / ``ctx._("…")`` (a `Translator`),
 ``_.n("…", "…", n)``, ``N_("…")`` (marked, translated later), ``gettext(lang, "…")`` and
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent
 #: where messages are looked for (package-relative)
@@ -26,8 +28,9 @@ KEYWORDS: dict[str, Any] = {
 }  # fmt: skip
 
 
-def extract() -> dict[Any, list[str]]:
-    """{msgid or (singular, plural): [file:line, …]} for every message in use."""
+def extract(root: Path = ROOT) -> dict[Any, list[str]]:
+    """{msgid or (singular, plural): [file:line, …]} for every message in use under `root` (the
+    package)."""
     from babel.messages.extract import extract_from_file
 
     found: dict[Any, list[str]] = {}
@@ -38,39 +41,59 @@ def extract() -> dict[Any, list[str]]:
             if isinstance(key, tuple):
                 key = key[:2]
             if key:
-                found.setdefault(key, []).append(f"{path.relative_to(ROOT.parent)}:{lineno}")
+                found.setdefault(key, []).append(f"{path.relative_to(root.parent)}:{lineno}")
 
     for name in PYTHON_FILES:
-        add(ROOT / name, "python", KEYWORDS)
+        if (root / name).is_file():
+            add(root / name, "python", KEYWORDS)
     for folder in PYTHON_DIRS:
-        for path in sorted((ROOT / folder).rglob("*.py")) if (ROOT / folder).exists() else []:
+        for path in sorted((root / folder).rglob("*.py")) if (root / folder).exists() else []:
             add(path, "python", KEYWORDS)
     jinja_keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
     for folder in TEMPLATE_DIRS:
-        for path in sorted((ROOT / folder).rglob("*")) if (ROOT / folder).exists() else []:
+        for path in sorted((root / folder).rglob("*")) if (root / folder).exists() else []:
             if path.suffix in (".j2", ".html", ".txt") and path.is_file():
                 add(path, "jinja2.ext:babel_extract", jinja_keywords)
-    # the i18n module's own docstring examples are not messages
-    for example in ("Needs input",):
+    # the i18n module's docstring examples are kept in the catalogues (it shows them translated)
+    for example in ("Needs input",) if (root / "i18n.py").is_file() else ():
         found.setdefault(example, [])
     return found
 
 
-def po_path(lang: str) -> Path:
-    return ROOT / "locale" / lang / "LC_MESSAGES" / "messages.po"
+def po_path(lang: str, root: Path = ROOT) -> Path:
+    return root / "locale" / lang / "LC_MESSAGES" / "messages.po"
 
 
-def update(langs: tuple[str, ...] = ("nb", "en")) -> dict[str, list[Any]]:
-    """Add missing msgids to each catalogue; returns {lang: [untranslated msgids]}."""
+class Updated(NamedTuple):
+    """What `update` did to one catalogue."""
+
+    #: msgids (or (singular, plural)) no longer used anywhere, removed from the catalogue
+    removed: list[Any]
+    #: msgids in use that the catalogue has no translation of
+    untranslated: list[Any]
+
+
+def _singular(key: Any) -> str:
+    """A catalogue's key of a message: its msgid, a plural's singular (as Babel's Catalog keys it)."""
+    return key if isinstance(key, str) else key[0]
+
+
+def update(langs: tuple[str, ...] = ("nb", "en"), root: Path = ROOT) -> dict[str, Updated]:
+    """Add missing msgids to each catalogue under `root` and remove those no longer used; returns
+    {lang: Updated(removed, untranslated)}."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
 
-    used = extract()
-    missing: dict[str, list[Any]] = {}
+    used = extract(root)
+    in_use = {_singular(key) for key in used}
+    done: dict[str, Updated] = {}
     for lang in langs:
-        path = po_path(lang)
+        path = po_path(lang, root)
         catalog = read_po(io.StringIO(path.read_text("utf-8")), locale=lang) if path.exists() else Catalog(locale=lang)
-        for key in sorted(used, key=lambda k: k if isinstance(k, str) else k[0]):
+        removed = [m.id for m in catalog if m.id and _singular(m.id) not in in_use]
+        for msgid in removed:
+            catalog.delete(msgid)
+        for key in sorted(used, key=_singular):
             if key in catalog:
                 continue
             if lang == "en":
@@ -81,13 +104,17 @@ def update(langs: tuple[str, ...] = ("nb", "en")) -> dict[str, list[Any]]:
         out = io.BytesIO()
         write_po(out, catalog, width=0, omit_header=False, sort_output=True)
         path.write_bytes(out.getvalue())
-        missing[lang] = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
-    return missing
+        untranslated = [m.id for m in catalog
+                        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+        done[lang] = Updated(removed, untranslated)
+    return done
 
 
-def main() -> None:
-    for lang, ids in update().items():
-        for msgid in ids:
+def main(root: Path = ROOT) -> None:
+    for lang, updated in update(root=root).items():
+        for msgid in updated.removed:
+            print(f"{lang}: removed (no longer used): {msgid!r}")
+        for msgid in updated.untranslated:
             print(f"{lang}: untranslated: {msgid!r}")
 
 

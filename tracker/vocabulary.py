@@ -133,6 +133,9 @@ GPFG_ACTOR_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 HEALTH_NAMES: dict[str, str] = {"green": N_("OK"), "amber": N_("warning"), "red": N_("FAILING")}
+#: a crawl's step as its health lines are headed (tracker.jobs.crawl.Step.label, a code that also
+#: names the step's digest folder): crawled live, or live and recorded; a replayed day is its date
+STEP_NAMES: dict[str, str] = {"live": N_("live"), "record": N_("record")}
 #: the deadline windows of "needs input" (tracker.attention.urgency.WINDOWS), in their order
 WINDOW_NAMES: dict[str, str] = {"this_week": N_("This week"), "next_week": N_("Next week"), "later": N_("Later")}
 
@@ -1391,6 +1394,11 @@ def identifier_name(code: str | None, lang: str = "nb") -> str:
 
 def health_name(code: str | None, lang: str = "nb") -> str:
     return _name(HEALTH_NAMES, code, lang)
+
+
+def step_name(code: str | None, lang: str = "nb") -> str:
+    """A crawl step by name («direkte innhenting» / «live»); a replayed day's label (its date) as it is."""
+    return _name(STEP_NAMES, code, lang)
 
 
 def window_name(code: str | None, lang: str = "nb") -> str:

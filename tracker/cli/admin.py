@@ -13,6 +13,7 @@ import click
 from tracker.cli.support import (
     BAD_INPUT_EXIT,
     TrackerError,
+    confirm,
     open_db,
     print_table,
     reader_lang,
@@ -312,7 +313,7 @@ def restore(ctx, file, yes) -> None:
     try:
         check_restorable(file)
         if not yes:
-            click.confirm(gettext(lang, "Replace %(target)s by %(file)s?", target=target, file=file), abort=True)
+            confirm(gettext(lang, "Replace %(target)s by %(file)s?", target=target, file=file), lang)
         safety = put_back(file, target)
     except BackupError as exc:
         raise refused(exc, lang) from exc

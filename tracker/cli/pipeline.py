@@ -131,8 +131,10 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
                            refuse_older=not allow_older, waiting=waiting_for_crawl(lang))
     except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:  # in the reader's words if known
         raise refused(exc, lang) from exc
-    for result in results:
-        _print_health(result.health, lang, title=str(result.step.label or result.step.as_of.date()))
+    from tracker.vocabulary import step_name
+
+    for result in results:  # the step by name («direkte innhenting», «opptak», a replayed day's date)
+        _print_health(result.health, lang, title=step_name(result.step.label, lang) or str(result.step.as_of.date()))
     done = sum(r.finished for r in results)
     if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
         say("error", gettext(lang, "interrupted: %(done)s of %(num)s step(s) finished (crawl, tagging, documents, "
@@ -274,7 +276,7 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     lang = reader_lang(ctx)
     for warning in checked.warnings:  # what was left out of the stored items (the source is amber)
         say("warning", warning, lang)
-    _print_health([row], lang, title=f"ingest {Path(feed).name}")
+    _print_health([row], lang, title=gettext(lang, "ingest %(file)s", file=Path(feed).name))
     if row["status"] == "red" and not allow_red:
         _say_red([source], lang)
         ctx.exit(2)

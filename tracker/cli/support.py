@@ -172,13 +172,44 @@ class ReaderGroup(click.Group):
 @contextlib.contextmanager
 def _in_readers_words() -> Iterator[None]:
     """click's usage errors raised inside, as the reader reads them (`ReaderUsageError`); one
-    already in the reader's words (BadInput, …) as it is."""
+    already in the reader's words (BadInput, …) as it is. A question answered no, or not at all
+    (`confirm`, a password prompt at the end of input or Ctrl-C), ends the command with «Avbrutt.» /
+    «Aborted.» and exit 1, where click said «Aborted!» in English."""
     try:
         yield
     except (BadInput, ReaderUsageError):
         raise
     except click.UsageError as exc:
         raise ReaderUsageError(exc, reader_lang(exc.ctx)) from exc
+    except click.Abort:
+        from tracker.i18n import gettext
+
+        click.echo(gettext(reader_lang(), "Aborted."), err=True)
+        raise click.exceptions.Exit(1) from None
+
+
+def confirm(question: str, lang: str) -> None:
+    """Ask `question` before a change that replaces something («… [j/N]: »), in the reader's
+    language: yes (nb: j, ja, y, yes; en: y, yes) goes on; no (n, nei, no), an empty answer, or no
+    answer at all (end of input: a script, a cron job) stops the command — «Avbrutt.», exit 1,
+    nothing changed. Any other answer is asked again. (click.confirm asked «[y/N]» and said
+    «Aborted!», in English.)"""
+    from tracker.i18n import gettext
+
+    yes = {word.strip() for word in gettext(lang, "y,yes").split(",")}
+    no = {word.strip() for word in gettext(lang, "n,no").split(",")} | {""}
+    while True:
+        try:
+            answer = click.prompt(gettext(lang, "%(question)s [y/N]", question=question), default="",
+                                  show_default=False, prompt_suffix=": ").strip().lower()
+        except click.Abort:  # end of input or Ctrl-C: the prompt's line is left open
+            click.echo(err=True)
+            raise
+        if answer in yes:
+            return
+        if answer in no:
+            raise click.Abort
+        click.echo(gettext(lang, "Answer y or n."), err=True)
 
 
 def waiting_for_crawl(lang: str) -> Callable[[str], None]:

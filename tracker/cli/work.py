@@ -388,22 +388,25 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--weights", "weights_path", type=click.Path(dir_okay=False),
               help="Weights file to write (default: the tagger's data/lexicons/weights.toml).")
+@lang_option
 @click.pass_context
-def calibrate(ctx, dry_run, weights_path) -> None:
+def calibrate(ctx, dry_run, weights_path, lang) -> None:
     """Refit the tagger's label weights and threshold from advisers' triage marks.
 
     not_relevant marks are negatives; watching/respond (and later stages) are positives.
-    Prints what changed and precision/recall per label and per source, before and after.
+    Prints what changed and precision/recall per label and per source, before and after, in the
+    digest's language unless --lang (Bokmål by default).
     Example: ncp-tracker calibrate --dry-run
     """
     from tracker.workbench import calibration
 
+    lang = chosen_lang(ctx, lang)
     db = open_db(ctx, write=True)
     try:
         result = calibration.run(db, dry_run=dry_run, weights_path=weights_path)
     except calibration.CalibrationError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
-        raise refused(exc) from exc
-    click.echo(calibration.format_report(result))
+        raise refused(exc, lang) from exc
+    click.echo(calibration.format_report(result, lang))
 
 
 # ---------------------------------------------------------------------------- answers

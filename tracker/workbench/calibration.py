@@ -19,6 +19,9 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.i18n import gettext
+from tracker.vocabulary import N_, NP_, match_message, message_table
+
 #: fewer marks than this, or no marks of one kind, and calibration would only fit noise
 MIN_MARKS = 4
 
@@ -92,36 +95,108 @@ def run(db: sqlite_utils.Database, *, dry_run: bool = False, weights_path: str |
                              dict(report.skipped), changed_items)
 
 
-def format_report(result: CalibrationResult) -> str:
-    from nlp.calibrate import fmt
+#: why a weight was left as it was (nlp.calibrate's reasons, in its English) → its catalogue message
+SKIP_REASONS = message_table((
+    (r"(?P<num>\d+) marks, need (?P<min>\d+)",
+     NP_("%(num)s mark, need %(min)s", "%(num)s marks, need %(min)s", "num")),
+    (r"cross-validated F1 would drop", N_("cross-validated F1 would drop")),
+    (r"cross-validated accuracy would drop", N_("cross-validated accuracy would drop")),
+))
 
-    lines = [f"feedback: {result.positives} relevant, {result.negatives} not relevant "
-             f"({', '.join(f'{s}: {n}' for s, n in sorted(result.per_source_counts.items()))})", ""]
-    lines.append("what changed:")
+
+def _source(code: str, lang: str) -> str:
+    """A source of the feedback: its code in English (as the report always said it), its name in
+    Bokmål (vocabulary.source_name)."""
+    from tracker.vocabulary import source_name
+
+    return code if lang == "en" else source_name(code, lang)
+
+
+def _row_name(key: str, lang: str) -> str:
+    """A row of the report: a label, ``source:CODE`` or ``relevance``. English keeps the codes
+    (those `--label` and the weights file take); Bokmål names them, as the rest of the command
+    line names labels and sources (vocabulary.label_name, source_name)."""
+    from tracker.vocabulary import label_name
+
+    if lang == "en":
+        return key
+    if key == "relevance":
+        return gettext(lang, "relevance")
+    if key.startswith("source:"):
+        return gettext(lang, "source:%(source)s", source=_source(key.removeprefix("source:"), lang))
+    return label_name(key, lang)
+
+
+def _setting_name(key: str, lang: str) -> str:
+    """A weight refitted: ``LABEL.weight`` or ``relevance_threshold`` (English: as the weights
+    file spells it)."""
+    if lang == "en":
+        return key
+    if key == "relevance_threshold":
+        return gettext(lang, "relevance_threshold")
+    return gettext(lang, "%(label)s.weight", label=_row_name(key.removesuffix(".weight"), lang))
+
+
+def _decision(what: str, lang: str) -> str:
+    """What changes for an item (nlp.calibrate: «not relevant +oecd-iv -oecd-vi»), in `lang`."""
+    words = []
+    for word, shown in (("not relevant", gettext(lang, "not relevant")), ("relevant", gettext(lang, "relevant"))):
+        if what == word or what.startswith(word + " "):
+            words.append(shown)
+            what = what.removeprefix(word)
+            break
+    words += [mark[:1] + _row_name(mark[1:], lang) for mark in what.split()]
+    return " ".join(words)
+
+
+def format_report(result: CalibrationResult, lang: str = "nb") -> str:
+    """What calibration found and did, as `ncp-tracker calibrate` prints it, in `lang`: figures
+    with the reader's decimal mark, labels and sources by name (Bokmål), undefined figures as
+    «n/a» in the reader's words."""
+    from tracker.i18n import format_decimal
+
+    def figure(x: float | None) -> str:
+        return gettext(lang, "n/a") if x is None or x != x else format_decimal(x, lang, ".2f")  # noqa: PLR0124 - nan
+
+    def weight(x: float) -> str:
+        return format_decimal(x, lang, ".4g")
+
+    sources = ", ".join(f"{_source(code, lang)}: {n}" for code, n in sorted(result.per_source_counts.items()))
+    lines = [gettext(lang, "feedback: %(relevant)s relevant, %(not_relevant)s not relevant (%(sources)s)",
+                     relevant=result.positives, not_relevant=result.negatives, sources=sources), ""]
+    lines.append(gettext(lang, "what changed:"))
     if result.changes:
+        names = {key: _setting_name(key, lang) for key in result.changes}
+        width = max(28, *map(len, names.values()))
         for key, (old, new) in sorted(result.changes.items()):
             arrow = "↑" if new > old else "↓"
-            lines.append(f"  {key:<28} {old:.4g} → {new:.4g} {arrow}")
+            lines.append(f"  {names[key]:<{width}} {weight(old)} → {weight(new)} {arrow}")
     else:
-        lines.append("  nothing (the current weights already fit the feedback best)")
-    lines += ["", f"{'label / source':<34}{'P before':>9}{'R before':>9}{'P after':>9}{'R after':>9}"]
+        lines.append("  " + gettext(lang, "nothing (the current weights already fit the feedback best)"))
     keys = sorted(set(result.before) | set(result.after),
                   key=lambda k: (k == "relevance", k.startswith("source:"), k))
+    rows = {key: _row_name(key, lang) for key in keys}
+    width = max(34, *(len(name) + 2 for name in rows.values()))
+    heads = [gettext(lang, "P before"), gettext(lang, "R before"), gettext(lang, "P after"), gettext(lang, "R after")]
+    lines += ["", gettext(lang, "label / source").ljust(width) + "".join(f"{h:>9}" for h in heads)]
+    nan = (float("nan"), float("nan"))
     for key in keys:
-        b = result.before.get(key, (float("nan"), float("nan")))
-        a = result.after.get(key, (float("nan"), float("nan")))
-        mark = "  *" if fmt(b[0]) + fmt(b[1]) != fmt(a[0]) + fmt(a[1]) else ""
-        lines.append(f"{key:<34}{fmt(b[0]):>9}{fmt(b[1]):>9}{fmt(a[0]):>9}{fmt(a[1]):>9}{mark}")
+        cells = [figure(x) for x in (*result.before.get(key, nan), *result.after.get(key, nan))]
+        mark = "  *" if cells[:2] != cells[2:] else ""
+        lines.append(f"{rows[key]:<{width}}" + "".join(f"{c:>9}" for c in cells) + mark)
     for key, why in sorted(result.skipped.items()):
-        lines.append(f"  unchanged {key}: {why}")
+        lines.append("  " + gettext(lang, "unchanged %(what)s: %(why)s", what=_setting_name(key, lang),
+                                    why=match_message(SKIP_REASONS, why, lang) or why))
     if result.changed_items:
-        lines += ["", f"items whose decision would change ({len(result.changed_items)}):"]
-        lines += [f"  {item_id}: {what}" for item_id, what in result.changed_items]
+        lines += ["", gettext(lang, "items whose decision would change (%(num)s):", num=len(result.changed_items))]
+        lines += [f"  {item_id}: {_decision(what, lang)}" for item_id, what in result.changed_items]
     lines.append("")
+    path = str(result.weights_path)
     if result.dry_run:
-        lines.append(f"dry run: nothing written (would write {result.weights_path})")
+        lines.append(gettext(lang, "dry run: nothing written (would write %(path)s)", path=path))
     elif result.written:
-        lines.append(f"weights written to {result.weights_path}; the next `ncp-tracker run` retags with them")
+        lines.append(gettext(lang, "weights written to %(path)s; the next `ncp-tracker run` retags with them",
+                             path=path))
     else:
-        lines.append("no change: weights file left as it is")
+        lines.append(gettext(lang, "no change: weights file left as it is"))
     return "\n".join(lines)
