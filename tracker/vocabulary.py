@@ -504,6 +504,8 @@ HEALTH_REASONS: MessageTable = message_table((
     # the pages named (crawlers.notes.first_few); then the shape of before, which named the first only
     (r"pages not in their declared encoding \((?P<declared>[^)]+)\), read as (?P<fallback>\S+): (?P<pages>.+)",
      N_("pages not in their declared encoding (%(declared)s), read as %(fallback)s: %(pages)s")),
+    (r"pages declared (?P<declared>\S+) but in UTF-8, read as UTF-8: (?P<pages>.+)",
+     N_("pages declared %(declared)s but in UTF-8, read as UTF-8: %(pages)s")),
     (r"pages undecodable in (?P<declared>\S+) \(declared\) or (?P<fallback>\S+), not read: (?P<pages>.+)",
      N_("pages undecodable in %(declared)s (as declared) or %(fallback)s, not read: %(pages)s")),
     (r"pages undecodable in (?P<declared>\S+) \(declared\), not read: (?P<pages>.+)",
