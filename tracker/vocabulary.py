@@ -541,6 +541,16 @@ HEALTH_REASONS: MessageTable = message_table((
      r"groupInitiatives answer \(publications\[\]\.endDate\) instead",
      N_("searchInitiatives: feedback periods without 'feedbackEndDate': the deadlines were read from each "
         "initiative's groupInitiatives answer (publications[].endDate) instead")),
+    (r"searchInitiatives: initiatives without 'currentStatuses': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead, the current publication picked by its dates "
+     r"as of (?P<day>\S+) \(no 'isCurrent'\)",
+     N_("searchInitiatives: initiatives without 'currentStatuses': the deadlines were read from each initiative's "
+        "groupInitiatives answer (publications[].endDate) instead, the current publication picked by its dates as "
+        "of %(day)s (no 'isCurrent')")),
+    (r"searchInitiatives: initiatives without 'currentStatuses': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead",
+     N_("searchInitiatives: initiatives without 'currentStatuses': the deadlines were read from each initiative's "
+        "groupInitiatives answer (publications[].endDate) instead")),
     (r"groupInitiatives: the answer for initiative (?P<id>\S+) lacks the field '(?P<field>[^']+)' \(schema "
      r"changed\?\): stored values kept",
      N_("groupInitiatives: the answer for initiative %(id)s lacks the field '%(field)s' (has the answer changed?): "
