@@ -30,13 +30,16 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.error import ConnectionLost, TCPTimedOutError
 from twisted.internet.task import deferLater
+from w3lib.encoding import resolve_encoding
 from w3lib.url import canonicalize_url
 
 from crawlers.notes import first_few
 from crawlers.text import (
     FALLBACK_ENCODING,
+    MISLABELLED_UTF8,
     answer_encodings,
     as_utf8,
+    charset_label,
     decode_body,
     is_utf8,
     known_encoding,
@@ -176,6 +179,16 @@ def declared_encoding(response: Response, kind: str) -> tuple[str, str]:
     return answer_encodings(response.body, content_type, xml=kind == "xml")
 
 
+def label_given(response: Response, kind: str, declared: str) -> str:
+    """`declared` as the page or answer gave it, for a note: a page's encoding is Scrapy's name for
+    its label (WHATWG's: «cp1252» for a header's «ISO-8859-1»), so the header's label when it is
+    that one; an answer's is its own already."""
+    if kind != "html":
+        return declared
+    given = charset_label(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    return given if given and resolve_encoding(given) == declared else declared
+
+
 class DeclaredEncodingMiddleware:
     """Every HTML page, and every JSON or XML answer (RSS/Atom feeds, Stortinget's exports, Have your
     say, Cellar's SPARQL results), is read in its declared encoding strictly, never with U+FFFD put
@@ -184,7 +197,9 @@ class DeclaredEncodingMiddleware:
     says its own, `declared_encoding`).
 
     A page that says UTF-8 (header or meta) but holds windows-1252 bytes is read with those bytes
-    as windows-1252 and the spider's source turns amber; a page whose bytes are neither, or that
+    as windows-1252 and the spider's source turns amber; so is one that says ISO-8859-1,
+    ISO-8859-15 or windows-1252 over UTF-8 bytes (which read as that without an error, «Ã¥» for
+    «å»: crawlers.text.utf8_under_western_label), read as UTF-8; a page whose bytes are neither, or that
     declares an encoding no one can read, is not given to the spider at all (its request's errback
     gets an `UndecodableResponse`: the item keeps what the listing and earlier runs gave) and the
     source turns red. Each note names the pages as health names pages (crawlers.notes.first_few: the
@@ -215,10 +230,15 @@ class DeclaredEncodingMiddleware:
                 return response
             text = response.body.decode(declared)  # the HTTP charset wins over what the bytes say
             return response.replace(body=as_utf8(text, xml=kind == "xml"), encoding="utf-8")
-        if how == FALLBACK_ENCODING:
-            self.crawler.stats.inc_value("tracker/pages_read_as_windows_1252")
-            self._note("amber", f"pages not in their declared encoding ({declared}), read as {FALLBACK_ENCODING}",
-                       response.url)
+        if how in (FALLBACK_ENCODING, MISLABELLED_UTF8):
+            if how == FALLBACK_ENCODING:
+                self.crawler.stats.inc_value("tracker/pages_read_as_windows_1252")
+                self._note("amber", f"pages not in their declared encoding ({declared}), read as {FALLBACK_ENCODING}",
+                           response.url)
+            else:
+                self.crawler.stats.inc_value("tracker/pages_utf8_declared_single_byte")
+                self._note("amber", f"pages declared {label_given(response, kind, declared)} but in UTF-8, read as "
+                           "UTF-8", response.url)
             body = text.encode("utf-8") if kind == "html" else as_utf8(text, xml=kind == "xml")
             return response.replace(body=body, encoding="utf-8")
         self.crawler.stats.inc_value("tracker/pages_undecodable")

@@ -76,7 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
     # reads every HTML page and JSON/XML answer (feeds, exports, SPARQL) in its declared encoding strictly
-    # (windows-1252 bytes in a "UTF-8" one are amber, undecodable bytes red); below the record
+    # (windows-1252 bytes in a "UTF-8" one, and UTF-8 bytes in a "Latin-1" one, are amber, undecodable
+    # bytes red); below the record
     # middleware, which keeps the bytes as they came
     "crawlers.middlewares.DeclaredEncodingMiddleware": 870,
     # above the HTTP cache (900): records what the spider sees, cached or not (needs RECORD_DIR)

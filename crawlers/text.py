@@ -32,6 +32,31 @@ def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("ncp_tracker_cp1252", _cp1252_bytes)
 
 
+#: what a page labelled with a single-byte Western encoding really is when its bytes are UTF-8
+MISLABELLED_UTF8 = "utf-8"
+#: the single-byte Western encodings (by codecs.lookup name: latin-1 and iso-8859-1 are one) a server
+#: or CMS puts over UTF-8 bytes by default; every byte decodes in them, so a wrong one never fails
+_WESTERN_SINGLE_BYTE = ("iso8859-1", "iso8859-15", "cp1252")
+
+
+def is_western_single_byte(label: str) -> bool:
+    """Whether `label` names latin-1 / ISO-8859-1, ISO-8859-15 or windows-1252 (cp1252)."""
+    return known_encoding(label) and codecs.lookup(label).name in _WESTERN_SINGLE_BYTE
+
+
+def utf8_under_western_label(body: bytes, encoding: str) -> str | None:
+    """The text of a body labelled a single-byte Western `encoding` (`is_western_single_byte`) whose
+    bytes are UTF-8 with at least one multi-byte sequence, else None. Such bytes cannot plausibly be
+    Latin-1 text: read so, each letter outside ASCII is a pair like «Ã¥» (for «å»). Pure ASCII
+    reads the same in both (None: nothing to do); bytes that are not UTF-8 are the label's."""
+    if body.isascii() or not is_western_single_byte(encoding):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_body(body: bytes, encoding: str) -> tuple[str | None, str]:
     """How a response body reads in its declared `encoding`, strictly (never with U+FFFD put in
     for bytes that are not that encoding):
@@ -40,8 +65,12 @@ def decode_body(body: bytes, encoding: str) -> tuple[str | None, str]:
       decoded the page stands);
     - ``(text, "windows-1252")``: the page says UTF-8 but some bytes are windows-1252 (an export
       with the wrong declaration): those bytes read as windows-1252, the UTF-8 ones as UTF-8;
+    - ``(text, "utf-8")``: the page says ISO-8859-1, ISO-8859-15 or windows-1252 but its bytes
+      are UTF-8 with letters outside ASCII (`utf8_under_western_label`): read as UTF-8;
     - ``(None, "undecodable")``: the bytes are neither.
     """
+    if (text := utf8_under_western_label(body, encoding)) is not None:
+        return text, MISLABELLED_UTF8
     try:
         body.decode(encoding)
         return None, "ok"
@@ -87,8 +116,14 @@ def answer_encodings(body: bytes, content_type: str | None, xml: bool) -> tuple[
     if xml and (match := _XML_ENCODING.match(body.lstrip()[:200])):
         own = match[1].decode("ascii", "replace").lower()
     own = own or "utf-8"
-    charset = _CHARSET.search(content_type or "") if xml else None
-    return (charset[1].lower() if charset else own), own
+    charset = charset_label(content_type) if xml else None
+    return charset or own, own
+
+
+def charset_label(content_type: str | None) -> str | None:
+    """The charset of a Content-Type header as the server gave it, lower-cased («iso-8859-1»), or None."""
+    charset = _CHARSET.search(content_type or "")
+    return charset[1].lower() if charset else None
 
 
 def known_encoding(label: str) -> bool:

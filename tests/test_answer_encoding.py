@@ -7,9 +7,11 @@ mojibake or went unnamed; now it is not read, its source is red and health names
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from scrapy.http import Request, TextResponse, XmlResponse
-from support import FIXTURES, make_spider, run_spider
+from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
+from support import FIXTURES, file_response, make_spider, run_spider
 
 from crawlers import stortinget
 from crawlers.middlewares import (
@@ -20,6 +22,8 @@ from crawlers.middlewares import (
 )
 from crawlers.spiders.eu_cellar import EuCellarSpider, sparql_url
 from crawlers.spiders.eu_haveyoursay import detail_url, search_url
+from crawlers.spiders.no_eos_notater import NoEosNotaterSpider
+from crawlers.spiders.no_lovdata import FEED_URL as LOVDATA_URL
 from crawlers.spiders.no_regjeringen_horinger import FEED_URL, NoRegjeringenHoringerSpider
 from crawlers.text import answer_encodings
 from tracker.vocabulary import health_reason
@@ -255,3 +259,91 @@ def test_feedparser_content_type_mismatch_alone_is_not_a_problem(monkeypatch):
     entries, problem = spider.parse_feed(_feed(body), "hearing RSS")
     assert problem is None and entries
     assert spider.notes == [("amber", "hearing RSS not well-formed, parsed leniently")]
+
+
+# ------------------------------------------------------------------ a single-byte label over UTF-8 bytes
+
+
+LOVDATA_FEED = FIXTURES / "no_lovdata/feed.xml"
+EOS_NOTE = FIXTURES / "no_eos_notater/aktsomhetsdirektivet.html"
+EOS_NOTE_URL = "https://www.regjeringen.no/no/sub/eos-notatbasen/notatene/2022/mars/aktsomhetsdirektivet-/id2918419/"
+LOVDATA_ITEM = "LTI/forskrift/2026-11-20-2101"
+
+
+def _as_latin1_declared(text: str) -> str:
+    """`text` (an RSS feed or a page) with its own declaration saying ISO-8859-1 instead of UTF-8."""
+    return text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"', 1).replace('charset="utf-8"',
+                                                                                'charset="ISO-8859-1"', 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["HTTP charset", "XML declaration"])
+def test_a_feed_labelled_latin1_over_utf8_bytes_is_read_as_utf8_and_amber(tmp_path, where):
+    """A server saying ISO-8859-1 (in its Content-Type, or the feed in its XML declaration) over
+    bytes that are UTF-8: they read as Latin-1 without an error, so Lovtidend's «… etter
+    åpenhetsloven» was «… etter Ã¥penhetsloven», the spider's filter did not know it and the
+    regulation was dropped, the source green. Now it is read as UTF-8, and amber naming the feed."""
+    text = LOVDATA_FEED.read_text("utf-8")
+    if where == "HTTP charset":
+        headers, body = {"Content-Type": "application/rss+xml; charset=ISO-8859-1"}, text.encode()
+    else:
+        headers, body = {"Content-Type": "application/rss+xml"}, _as_latin1_declared(text).encode()
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(body)
+    run = run_spider("no_lovdata", [{"url": LOVDATA_URL, "file": str(feed), "headers": headers}], tmp_path,
+                     as_of="2026-11-24T06:00:00+01:00")
+    items = {i["native_id"]: i for i in run["items"]}
+    assert items[LOVDATA_ITEM]["title"] == ("Forskrift om endring i forskrift om utmåling av overtredelsesgebyr etter "
+                                            "åpenhetsloven")
+    assert not any("Ã" in str(item) for item in run["items"])
+    assert run["notes"] == [["amber", f"pages declared iso-8859-1 but in UTF-8, read as UTF-8: {LOVDATA_URL}"]]
+    assert run["stats"]["tracker/pages_utf8_declared_single_byte"] == 1
+    assert health_reason(run["notes"][0][1], "nb") == (
+        f"sider oppgitt som iso-8859-1, men i UTF-8, lest som UTF-8: {LOVDATA_URL}")
+
+
+@pytest.mark.slow
+def test_a_feed_genuinely_in_latin1_is_read_as_latin1_without_a_note(tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(_as_latin1_declared(LOVDATA_FEED.read_text("utf-8")).encode("latin-1"))
+    run = run_spider("no_lovdata", [{"url": LOVDATA_URL, "file": str(feed),
+                                     "headers": {"Content-Type": "application/rss+xml; charset=ISO-8859-1"}}],
+                     tmp_path, as_of="2026-11-24T06:00:00+01:00")
+    items = {i["native_id"]: i for i in run["items"]}
+    assert items[LOVDATA_ITEM]["title"].endswith(" etter åpenhetsloven")
+    assert run["notes"] == []
+
+
+def _eos_note(body: bytes, content_type: str):
+    """The EØS note's page as served with `content_type`, through the encoding middleware and the
+    spider's reading of it: (the item, the spider's notes)."""
+    spider = make_spider(NoEosNotaterSpider)
+    feed = file_response("no_eos_notater/feed.xml", spider.feed_url)
+    item = next(r.cb_kwargs["item"] for r in spider.parse(feed) if getattr(r, "cb_kwargs", {}).get("item", {})
+                .get("native_id") == "2918419")
+    response = HtmlResponse(EOS_NOTE_URL, body=body, headers={"Content-Type": content_type},
+                            request=Request(EOS_NOTE_URL))
+    response = DeclaredEncodingMiddleware(spider.crawler).process_response(response.request, response)
+    (item,) = list(spider.parse_detail(response, item=item))
+    return item, spider.notes
+
+
+def test_a_page_labelled_latin1_over_utf8_bytes_is_read_as_utf8_and_amber():
+    """An HTML page served as ISO-8859-1 (header and meta) whose bytes are UTF-8 was read as
+    windows-1252 (Scrapy's name for that label) in silence: «Ã¥penhetsloven», «ForelÃ¸pig»."""
+    page = _as_latin1_declared(EOS_NOTE.read_text("utf-8"))
+    item, notes = _eos_note(page.encode(), "text/html; charset=ISO-8859-1")
+    assert "endringer i åpenhetsloven § 4" in item["body"]
+    assert "Ã" not in json.dumps(dict(item), ensure_ascii=False)
+    assert notes == [("amber", f"pages declared iso-8859-1 but in UTF-8, read as UTF-8: {EOS_NOTE_URL}")]
+    assert health_reason(notes[0][1], "nb") == (
+        f"sider oppgitt som iso-8859-1, men i UTF-8, lest som UTF-8: {EOS_NOTE_URL}")
+
+
+def test_a_page_genuinely_in_latin1_or_in_ascii_is_read_as_declared_without_a_note():
+    page = _as_latin1_declared(EOS_NOTE.read_text("utf-8"))
+    item, notes = _eos_note(page.encode("latin-1", "replace"), "text/html; charset=ISO-8859-1")  # «–»: «?»
+    assert "endringer i åpenhetsloven § 4" in item["body"] and notes == []
+    ascii_page = page.encode("ascii", "ignore")
+    item, notes = _eos_note(ascii_page, "text/html; charset=ISO-8859-1")
+    assert "endringer i penhetsloven 4." in item["body"] and notes == []

@@ -225,6 +225,50 @@ def test_initiative_without_current_status_or_end_date_is_kept_without_deadline(
     assert set(items) == {"18805", "18806", "14778"}
     assert "deadline" not in items["18806"] and "deadline" not in items["14778"]
     assert "tracker/parse_errors" not in run["stats"] and run["stats"]["tracker/no_feedback_end_date"] == 2
+    # no feedback period in a normal answer: none known (and why: its detail was not recorded), not
+    # "could not be read"
+    assert items["18806"]["extra"]["deadline_unread"] == ""
+    line, lines = _deadline_of(items["18806"])
+    assert line == "Frist: ingen frist kjent – sakens egen side er ikke lest (HTTP 404)"
+    assert lines[0].startswith("ingen frist kjent")
+
+
+def _deadline_of(item, as_of=datetime(2026, 9, 1, 12, tzinfo=OSLO)):
+    """An item's deadline as the digest and the web's item page say it (Bokmål)."""
+    from tracker.digest.wording import deadline_line
+    from tracker.web.display import deadline_lines
+
+    return deadline_line(item, as_of, "nb"), deadline_lines(item, "nb", as_of)
+
+
+@pytest.mark.slow
+def test_a_listing_without_current_statuses_reads_could_not_be_read_not_no_deadline(tmp_path):
+    """`currentStatuses` renamed in every initiative of the listing (the real answer, derived:
+    tests/fixtures/eu_haveyoursay/README.md): the source was red, but each initiative read «Frist:
+    ingen frist kjent» below it, as if it simply had no feedback period, and was counted so. Now
+    the deadline is read from the initiative's own detail where it answers (18805, the real
+    detail), and the others say their deadline could not be read."""
+    from tracker.vocabulary import health_reason
+
+    run = _real_run(tmp_path, listing="eu_haveyoursay/search_real_statuses_renamed.json")
+    items = {i["native_id"]: i for i in run["items"]}
+    assert set(items) == {"18805", "18806", "14778"}
+    assert items["18805"]["deadline"] == "2026-09-28T23:59:59+02:00"
+    assert items["18805"]["extra"]["deadline_unread"] == ""
+    for native_id in ("18806", "14778"):  # their details were not recorded (404): no deadline from there
+        assert "deadline" not in items[native_id]
+        assert items[native_id]["extra"]["deadline_unread"] == "currentStatuses missing"
+        assert _deadline_of(items[native_id]) == ("Frist: kunne ikke leses fra kilden", ["kunne ikke leses fra kilden"])
+    assert "tracker/no_feedback_end_date" not in run["stats"]  # never counted as "no deadline"
+    assert run["stats"]["tracker/current_statuses_field_missing"] == 3
+    reds = [reason for level, reason in run["notes"] if level == "red"]
+    assert INITIATIVE_NOTE.format("currentStatuses") in reds
+    from_detail = ("searchInitiatives: initiatives without 'currentStatuses': deadlines read from each initiative's "
+                   "groupInitiatives answer (publications[].endDate) instead")
+    assert from_detail in reds
+    assert health_reason(from_detail, "nb") == (
+        "searchInitiatives: initiativene mangler feltet «currentStatuses»: fristene ble i stedet lest fra svaret "
+        "groupInitiatives for hvert initiativ (publications[].endDate)")
 
 
 #: a search result with every field the real one has (tests/fixtures/real/eu_haveyoursay)
@@ -637,8 +681,13 @@ def _deadline_as_read(tmp_path, item_id):
     return deadline_line(row, AS_OF, "nb"), deadline_lines(row, "nb", AS_OF)
 
 
-def _crawl_doctored(tmp_path, change_detail=None):
-    days = _doctored_days(tmp_path, _rename_end_date)
+def _rename_current_statuses(data):
+    for raw in data["initiativeResultDtoPage"]["content"]:
+        raw["currentStatusList"] = raw.pop("currentStatuses", None)
+
+
+def _crawl_doctored(tmp_path, change_detail=None, change_listing=_rename_end_date):
+    days = _doctored_days(tmp_path, change_listing)
     if change_detail:
         _doctor_detail(days, "18915", change_detail)
     first = _cli(tmp_path, "crawl", "--replay", str(days / "2026-11-23"), "--source", HYS, "--no-progress")
@@ -676,6 +725,26 @@ def test_a_deadline_neither_answer_gives_reads_unreadable_not_none_known(tmp_pat
     assert items["eu_haveyoursay:18915"][0] is None
     assert _deadline_as_read(tmp_path, "eu_haveyoursay:18915") == (
         "Frist: kunne ikke leses fra kilden", ["kunne ikke leses fra kilden"])
+
+
+@pytest.mark.slow
+def test_a_renamed_current_statuses_and_a_detail_without_the_end_reads_unreadable_not_none_known(tmp_path):
+    """`currentStatuses` renamed for the whole listing: initiative 18915, first seen that day, whose
+    detail cannot give the period's end either, was stored reading «Frist: ingen frist kjent» (the
+    source red above it); now the digest and its page say the deadline could not be read. The
+    others keep their stored deadlines."""
+    def drop_end(data):
+        for pub in data["publications"]:
+            pub["end"] = pub.pop("endDate")
+
+    second = _crawl_doctored(tmp_path, drop_end, change_listing=_rename_current_statuses)
+    assert second.returncode == 2, second.stderr[-2000:]
+    items, events = _stored(tmp_path)
+    assert items["eu_haveyoursay:18915"][0] is None
+    assert _deadline_as_read(tmp_path, "eu_haveyoursay:18915") == (
+        "Frist: kunne ikke leses fra kilden", ["kunne ikke leses fra kilden"])
+    assert items["eu_haveyoursay:18805"][0] == "2026-12-14T23:59:59+01:00"
+    assert [e for e in events if e[0] == "vanished"] == []
 
 
 def test_an_unreadable_deadline_is_said_so_in_both_languages_and_on_the_item_page():

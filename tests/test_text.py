@@ -106,6 +106,18 @@ def test_texts_outside_matches_the_xpaths_on_awkward_markup(html):
     (b"Compa\xf1\x81a", "utf-8", (None, "undecodable")),  # 0x81: no windows-1252 character either
     (b"Compa\x81a", "cp1252", (None, "undecodable")),
     ("Søn".encode("cp1252"), "cp1252", (None, "ok")),
+    # a single-byte Western label over UTF-8 bytes (read so, «Ã¥penhetsloven» without an error): UTF-8,
+    # whichever name the label goes by
+    ("åpenhetsloven".encode(), "ISO-8859-1", ("åpenhetsloven", "utf-8")),
+    ("åpenhetsloven".encode(), "latin-1", ("åpenhetsloven", "utf-8")),
+    ("åpenhetsloven".encode(), "iso-8859-15", ("åpenhetsloven", "utf-8")),
+    ("åpenhetsloven".encode(), "windows-1252", ("åpenhetsloven", "utf-8")),
+    ("Ýmir".encode(), "cp1252", ("Ýmir", "utf-8")),  # 0x9d: no windows-1252 character, it was undecodable
+    # genuine Latin-1 (0xE5 for «å»: not UTF-8), pure ASCII (the same in both), another label: as declared
+    ("åpenhetsloven".encode("latin-1"), "ISO-8859-1", (None, "ok")),
+    ("åpenhetsloven".encode("cp1252"), "windows-1252", (None, "ok")),
+    (b"apenhetsloven", "ISO-8859-1", (None, "ok")),
+    ("åpenhetsloven".encode(), "iso-8859-2", (None, "ok")),
 ])  # fmt: skip
 def test_a_body_is_decoded_strictly_in_its_declared_encoding(body, declared, expected):
     assert decode_body(body, declared) == expected

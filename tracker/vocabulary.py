@@ -507,6 +507,8 @@ HEALTH_REASONS: MessageTable = message_table((
     # the pages named (crawlers.notes.first_few); then the shape of before, which named the first only
     (r"pages not in their declared encoding \((?P<declared>[^)]+)\), read as (?P<fallback>\S+): (?P<pages>.+)",
      N_("pages not in their declared encoding (%(declared)s), read as %(fallback)s: %(pages)s")),
+    (r"pages declared (?P<declared>\S+) but in UTF-8, read as UTF-8: (?P<pages>.+)",
+     N_("pages declared %(declared)s but in UTF-8, read as UTF-8: %(pages)s")),
     (r"pages undecodable in (?P<declared>\S+) \(declared\) or (?P<fallback>\S+), not read: (?P<pages>.+)",
      N_("pages undecodable in %(declared)s (as declared) or %(fallback)s, not read: %(pages)s")),
     (r"pages undecodable in (?P<declared>\S+) \(declared\), not read: (?P<pages>.+)",
@@ -542,6 +544,16 @@ HEALTH_REASONS: MessageTable = message_table((
      r"groupInitiatives answer \(publications\[\]\.endDate\) instead",
      N_("searchInitiatives: feedback periods without 'feedbackEndDate': the deadlines were read from each "
         "initiative's groupInitiatives answer (publications[].endDate) instead")),
+    (r"searchInitiatives: initiatives without 'currentStatuses': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead, the current publication picked by its dates "
+     r"as of (?P<day>\S+) \(no 'isCurrent'\)",
+     N_("searchInitiatives: initiatives without 'currentStatuses': the deadlines were read from each initiative's "
+        "groupInitiatives answer (publications[].endDate) instead, the current publication picked by its dates as "
+        "of %(day)s (no 'isCurrent')")),
+    (r"searchInitiatives: initiatives without 'currentStatuses': deadlines read from each initiative's "
+     r"groupInitiatives answer \(publications\[\]\.endDate\) instead",
+     N_("searchInitiatives: initiatives without 'currentStatuses': the deadlines were read from each initiative's "
+        "groupInitiatives answer (publications[].endDate) instead")),
     (r"groupInitiatives: the answer for initiative (?P<id>\S+) lacks the field '(?P<field>[^']+)' \(schema "
      r"changed\?\): stored values kept",
      N_("groupInitiatives: the answer for initiative %(id)s lacks the field '%(field)s' (has the answer changed?): "

@@ -20,7 +20,10 @@ stable by several public projects; docs/sources.md §3 and Appendix A.2).
   listing's item (amber). Real answers (tests/fixtures/real/eu_haveyoursay/): the
   listing is a Spring ``Page`` inside ``initiativeResultDtoPage``; an initiative
   may lack ``currentStatuses`` or have a null ``feedbackEndDate`` (kept, without
-  a deadline).
+  a deadline). A deadline the listing cannot give because the answer changed (no
+  initiative has ``currentStatuses``, or a period lacks ``feedbackEndDate``) is read from
+  the detail, else the item says it could not be read (``extra.deadline_unread``), never
+  "no deadline known".
 - **A changed answer is red, never "the field became empty".** The real answers
   carry every field the items are made of (null when empty), so a field that no
   initiative of the listing has, or a detail lacks (``LISTING_FIELDS``,
@@ -72,6 +75,9 @@ MAX_PAGES = 20
 LISTING_FIELDS = ("id", "shortTitle", "reference", "initiativeStatus", "foreseenActType", "topics",
                   "currentStatuses")
 STATUS_FIELDS = ("frontEndStage", "receivingFeedbackStatus", "feedbackStartDate", "feedbackEndDate", "isCurrent")
+#: why an initiative's deadline could not be read (`DEADLINE_UNREAD`) when no initiative of the
+#: listing has `currentStatuses`: the listing's shape changed, not "no feedback period"
+PERIODS_MISSING = "currentStatuses missing"
 #: the fields of a ``groupInitiatives`` answer, and of its publications (a field none of them has),
 #: that the detail reads; the real answer of 18805 carries each (null when empty)
 DETAIL_FIELDS = ("dg", "dossierSummary", "policyAreas", "publications", "reference")
@@ -320,6 +326,12 @@ class EuHaveyoursaySpider(TrackerSpider):
             # several periods, none marked current (`isCurrent` renamed) and none their dates place:
             # which one's deadline and status are meant is unknown, not "none"
             status, unread = {}, "period unclear"
+        elif "currentStatuses" not in raw and self._listing_lacks_periods():
+            # not an initiative without a feedback period (as some real ones are) but a listing
+            # without the field (a changed answer: red, see _check_listing_fields): the deadline is
+            # unknown, the stored one is kept, and the detail may give it (_deadline_from_detail)
+            self.count("current_statuses_field_missing")
+            unread = PERIODS_MISSING
         elif status and "feedbackEndDate" not in status:
             # not a null deadline but a period without the field (a changed answer: red, see
             # _check_listing_fields): the deadline is unknown, and the stored one is kept; the
@@ -361,6 +373,13 @@ class EuHaveyoursaySpider(TrackerSpider):
                 DEADLINE_UNREAD: unread,
             },
         )
+
+    def _listing_lacks_periods(self) -> bool:
+        """Whether no initiative of the listing read so far has `currentStatuses` (renamed or
+        dropped). Pages are read one after another and each page's initiatives are counted before
+        they are made items, so on a changed answer this holds for every one of them; on the real
+        answer an initiative may lack the field, never all of them."""
+        return self._read_total > 0 and not self._fields.get("currentStatuses")
 
     @staticmethod
     def _parse_current_status(statuses: list[dict], as_of: datetime) -> tuple[dict | None, bool]:
@@ -431,9 +450,10 @@ class EuHaveyoursaySpider(TrackerSpider):
         yield item
 
     def _deadline_from_detail(self, item: Any, data: dict) -> None:
-        """The deadline the listing's period did not give (its `feedbackEndDate` missing), from the
-        same initiative's detail: the `endDate` of its current publication, the period picked as
-        the backfill picks it from a detail alone (`as_search_result`, `_parse_current_status`).
+        """The deadline the listing's period did not give (its `feedbackEndDate` missing, or the
+        listing's `currentStatuses`: `_listing_lacks_periods`), from the same initiative's detail:
+        the `endDate` of its current publication, the period picked as the backfill picks it from a
+        detail alone (`as_search_result`, `_parse_current_status`).
         Health says the deadlines were read there (red, as the changed answer it stands beside: a red
         source's health shows its red notes only); when the detail cannot give it either, the item
         keeps saying its deadline could not be read."""
@@ -443,9 +463,11 @@ class EuHaveyoursaySpider(TrackerSpider):
             self.count("deadline_unread_in_detail")
             return
         item["deadline"] = iso(deadline)
-        item["extra"] = {**item["extra"], DEADLINE_UNREAD: ""}
         self.count("deadline_from_detail")
-        self.note("red", "searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from "
+        without = ("initiatives without 'currentStatuses'" if item["extra"][DEADLINE_UNREAD] == PERIODS_MISSING
+                   else "feedback periods without 'feedbackEndDate'")
+        item["extra"] = {**item["extra"], DEADLINE_UNREAD: ""}
+        self.note("red", f"searchInitiatives: {without}: deadlines read from "
                            "each initiative's groupInitiatives answer (publications[].endDate) instead"
                   + (f", the current publication picked by its dates as of {self.today.isoformat()} (no "
                      "'isCurrent')" if by_dates else ""))
