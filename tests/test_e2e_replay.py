@@ -447,10 +447,20 @@ def test_a_failure_after_the_crawl_is_a_clear_error_and_the_crawl_is_kept(tmp_pa
     result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-progress", "--out", str(tmp_path / "out"), db=db)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == (
-        "feil: 2026-11-23: the crawl is stored, but what follows it failed (IntegrityError: database or disk "
-        "is full); no digest was written for it. Fix the cause, then run `ncp-tracker tag` and `ncp-tracker digest`")
+    assert result.stderr.strip().splitlines()[-1] == (  # in the reader's language (Bokmål by default)
+        "feil: 2026-11-23: innhentingen er lagret, men det som kommer etter den, feilet (IntegrityError: database "
+        "or disk is full); ingen oversikt ble skrevet for den. Rett årsaken, og kjør så `ncp-tracker tag` og "
+        "`ncp-tracker digest`")
     assert [i["source"] for i in jsonl(cli("items", "--format", "jsonl", db=db))].count("no_lovdata") >= 1
+    # an English reader ([digest] lang = "en"), and a crawl that writes no digest: tagging is what to redo
+    (tmp_path / "ncp-tracker.toml").write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n[digest]\nlang = "en"\n',
+                                               "utf-8")
+    result = cli("run", "--replay", str(ROOT / "data" / "replay" / "2026-11-24"), "--source", "no_lovdata",
+                 "--no-digest", "--no-progress", db=db)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: 2026-11-24: the crawl is stored, but what follows it failed (IntegrityError: database or disk "
+        "is full). Fix the cause, then run `ncp-tracker tag`")
 
 
 def test_the_data_directorys_watchlist_is_the_one_the_crawl_reads(tmp_path):

@@ -368,13 +368,20 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
         try:
             _after(result)
         except Exception as exc:
+            from tracker.vocabulary import step_name
+
             logging.getLogger(__name__).debug("after the crawl", exc_info=True)  # LOG_LEVEL=DEBUG
-            label = result.step.label or result.step.as_of.date().isoformat()
-            then = "; no digest was written for it" if digest_dir is not None else ""
-            redo = "`ncp-tracker tag`" + (" and `ncp-tracker digest`" if digest_dir is not None else "")
-            raise AfterCrawlFailed(
-                f"{label}: the crawl is stored, but what follows it failed ({type(exc).__name__}: {exc})"
-                f"{then}. Fix the cause, then run {redo}") from exc
+            lang = reader_lang(ctx)
+            label = step_name(result.step.label, lang) or result.step.as_of.date().isoformat()
+            cause = f"{type(exc).__name__}: {exc}"
+            if digest_dir is not None:
+                message = gettext(lang, "%(step)s: the crawl is stored, but what follows it failed (%(cause)s); no "
+                                        "digest was written for it. Fix the cause, then run `ncp-tracker tag` and "
+                                        "`ncp-tracker digest`", step=label, cause=cause)
+            else:
+                message = gettext(lang, "%(step)s: the crawl is stored, but what follows it failed (%(cause)s). Fix "
+                                        "the cause, then run `ncp-tracker tag`", step=label, cause=cause)
+            raise AfterCrawlFailed(message) from exc
 
     def _after(result) -> None:
         from tracker.jobs.daily import after_crawl
