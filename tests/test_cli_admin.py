@@ -429,3 +429,29 @@ def test_backup_of_a_missing_database_is_refused_as_every_command_refuses_it(tmp
         r = run(*args)
         assert r.exit_code == 1 and r.stderr == said, (args, r.stderr)
     assert not (tmp_path / "copies").exists() and not missing.exists()
+
+
+def test_a_password_typed_twice_differently_is_asked_again_in_the_readers_words(env):
+    """click's own confirmation prompt said «Error: The two entered values do not match.» in
+    English; the two passwords are now compared here and the difference said as every error is."""
+    r = run("users", "add", "per", input=f"{PASSWORD}\nannet-passord-77\n{PASSWORD}\n{PASSWORD}\n")
+    assert r.exit_code == 0, r.output
+    assert r.stderr == "feil: de to passordene er ulike; skriv dem inn på nytt\n", r.output
+    assert "do not match" not in r.output
+    assert r.stdout.count("Passord: ") == 2 and r.stdout.count("Gjenta passordet: ") == 2, r.stdout
+    listed = run("users", "list").stdout
+    assert re.search(r"^per\b", listed, re.M), listed
+
+
+def test_ctrl_c_in_a_command_ends_it_in_the_readers_words(env, monkeypatch):
+    """Ctrl-C outside a prompt (a long listing, a backup) ended with click's English «Aborted!»."""
+    import tracker.cli.admin as admin
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    assert run("users", "add", "per", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    monkeypatch.setattr(admin, "print_table", interrupted)
+    r = run("users", "list")
+    assert (r.exit_code, r.stderr) == (1, "\nAvbrutt.\n"), r.output
+    assert "Aborted" not in r.output

@@ -18,6 +18,7 @@ from tracker.cli.support import (
     print_table,
     reader_lang,
     refused,
+    say,
 )
 from tracker.config import PORTS
 from tracker.store.deadlines import oslo_date
@@ -40,8 +41,11 @@ def _read_password(from_stdin: bool) -> str:
             raise TrackerError(gettext(lang, "--password-stdin: no password on standard input"), lang,
                                exit_code=BAD_INPUT_EXIT)
         return line.rstrip("\r\n")
-    return click.prompt(gettext(lang, "Password"), hide_input=True,
-                        confirmation_prompt=gettext(lang, "Repeat the password"))
+    while True:  # click's own confirmation said «Error: The two entered values do not match.» in English
+        password = click.prompt(gettext(lang, "Password"), hide_input=True)
+        if click.prompt(gettext(lang, "Repeat the password"), hide_input=True) == password:
+            return password
+        say("error", gettext(lang, "the two passwords differ; type them again"), lang)
 
 
 def _account_refused(exc: Exception) -> TrackerError:

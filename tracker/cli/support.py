@@ -173,17 +173,19 @@ class ReaderGroup(click.Group):
 def _in_readers_words() -> Iterator[None]:
     """click's usage errors raised inside, as the reader reads them (`ReaderUsageError`); one
     already in the reader's words (BadInput, …) as it is. A question answered no, or not at all
-    (`confirm`, a password prompt at the end of input or Ctrl-C), ends the command with «Avbrutt.» /
-    «Aborted.» and exit 1, where click said «Aborted!» in English."""
+    (`confirm`, a password prompt at the end of input or Ctrl-C), and Ctrl-C anywhere else, end the
+    command with «Avbrutt.» / «Aborted.» and exit 1, where click said «Aborted!» in English."""
     try:
         yield
     except (BadInput, ReaderUsageError):
         raise
     except click.UsageError as exc:
         raise ReaderUsageError(exc, reader_lang(exc.ctx)) from exc
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt) as exc:
         from tracker.i18n import gettext
 
+        if isinstance(exc, KeyboardInterrupt):
+            click.echo(err=True)  # the line the terminal's «^C» was written on
         click.echo(gettext(reader_lang(), "Aborted."), err=True)
         raise click.exceptions.Exit(1) from None
 
