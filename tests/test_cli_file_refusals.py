@@ -103,6 +103,15 @@ def test_a_profile_refused_in_english(data_dir):
     assert (result.exit_code, result.stderr) == (2, "error: the profile “ncp”: threshold must be a number from 0 to 1\n")
 
 
+@pytest.mark.parametrize("command", [("inbox",), ("health",), ("gpfg",), ("watchlist",)])
+def test_views_with_the_trust_banners_say_a_broken_profile_instead_of_a_traceback(data_dir, tmp_path, db, command):
+    """inbox, health, gpfg and watchlist read the profile for their banners: a profile written
+    wrongly ended them in a Python traceback."""
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nthreshold = 2\n", "utf-8")
+    result = invoke("--db", str(tmp_path / "test.db"), *command)
+    assert (result.exit_code, result.stderr) == (2, "feil: profilen «ncp»: threshold må være et tall fra 0 til 1\n")
+
+
 def test_an_unknown_profile_typed_is_bad_input(data_dir):
     result = invoke("horizon", "--profile", "nosuch")
     assert result.exit_code == 2 and result.stderr.startswith("feil: Ukjent profil «nosuch» (kjente: "), result.stderr

@@ -237,9 +237,13 @@ def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profil
     on stderr — no crawl, no successful or recent one («feil:»), failing sources and sources not
     checked for 36 hours («advarsel:»). True when the data must not pass for current: the command
     then exits 2, as `digest` does."""
+    from tracker.attention.profiles import ProfileError
     from tracker.digest.build import trust_banners
 
-    found, banners = trust_banners(db, as_of=when, profile=profile, lang=lang)
+    try:
+        found, banners = trust_banners(db, as_of=when, profile=profile, lang=lang)
+    except ProfileError as exc:  # a profiles file it cannot use: said, not a traceback
+        raise file_refused(exc, lang) from exc
     for banner in banners:
         error = banner.text in found
         say("error" if error else "warning", banner.text, lang, fg="red" if banner.level == "red" else "yellow",
