@@ -221,3 +221,35 @@ def test_a_feed_or_source_typed_wrong_is_bad_input(tmp_path):
     assert result.exit_code == 2
     assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: " in result.stderr, result.stderr
     assert not (tmp_path / "t.db").exists()
+
+
+# --------------------------------------------------------------------------- the config table
+
+
+def test_the_config_table_keeps_the_file_name_of_a_long_path(tmp_path):
+    """«Fra» was cut at 50 characters from the right («/tmp/…/a/very/long/path/to/some/…»): the
+    file and line were lost. Now shortened from the left, the file name and line whole."""
+    folder = tmp_path / "a-rather-long-folder-name" / "another-long-folder-name" / "etc" / "ncp"
+    folder.mkdir(parents=True)
+    config = folder / "c.toml"
+    config.write_text('[crawl]\ncontact = "ops@example.org"\n', "utf-8")
+    result = invoke("--config", str(config), "config")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"konfigurasjonsfil: {config}"
+    row = next(line for line in result.output.splitlines() if line.startswith("crawl.contact"))
+    origin = row.split("ops@example.org", 1)[1].strip()
+    assert origin.startswith("…/") and origin.endswith("/etc/ncp/c.toml, linje 2"), origin
+    assert len(origin) <= 50 and f"{config}, linje 2".endswith(origin[1:])
+    short = tmp_path / "c.toml"
+    short.write_text('[crawl]\ncontact = "ops@example.org"\n', "utf-8")
+    result = invoke("--config", str(short), "config")
+    if len(f"{short}, linje 2") <= 50:  # a short path is shown whole
+        assert f"{short}, linje 2" in result.output
+
+
+def test_left_cut_keeps_a_long_file_name_whole():
+    from tracker.cli.house import left_cut
+
+    assert left_cut("/srv/x/" + "n" * 60 + ".toml, linje 2", 50) == "…/" + "n" * 60 + ".toml, linje 2"
+    assert left_cut("standard", 50) == "standard"
+    assert left_cut("/a/b/c.toml, linje 2", 50) == "/a/b/c.toml, linje 2"
