@@ -665,28 +665,30 @@ def test_a_configuration_profile_watchlist_feed_or_weights_refused_is_said_in_th
     """A configuration, profile, watchlist, feed, calibration or weights file the commands could
     not use was passed through as written, in English under a Bokmål «feil:» («configuration file
     not found: …», «unknown profile 'x' …», «…: no such file», «not enough feedback …»); now in the
-    reader's words (vocabulary.COMMAND_REFUSALS), the error's own exit code kept."""
+    reader's words (vocabulary.COMMAND_REFUSALS); what the reader wrote or typed exits 2, as all bad
+    input, a feed that is not a complete crawl 1 (tests/test_cli_file_refusals.py has every shape)."""
     missing = tmp_path / "nowhere.toml"
     result = CliRunner().invoke(main, ["--config", str(missing), "config"])
-    assert (result.exit_code, result.stderr) == (1, f"feil: konfigurasjonsfilen {missing} finnes ikke\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: konfigurasjonsfilen {missing} finnes ikke\n")
     wrong = tmp_path / "wrong.toml"
     wrong.write_text('[tracker]\ndb = "x.db"\ncolour = 1\n', "utf-8")
     result = CliRunner().invoke(main, ["--config", str(wrong), "config"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(f"feil: {wrong}, linje 3: ukjent nøkkel tracker.colour (kjente i [tracker]: "), \
         result.stderr
     wrong.write_text('[digest]\nlang = "de"\n', "utf-8")
     result = CliRunner().invoke(main, ["--config", str(wrong), "config"])
-    assert (result.exit_code, result.stderr) == (1, f"feil: {wrong}, linje 2: digest.lang må være en av nb, en, ikke "
+    assert (result.exit_code, result.stderr) == (2, f"feil: {wrong}, linje 2: digest.lang må være en av nb, en, ikke "
                                                     "'de'\n")
 
     result = invoke("horizon", "--profile", "nosuch", db=filled)
-    assert result.exit_code == 1 and result.stderr.startswith("feil: Ukjent profil «nosuch» (kjente: "), result.stderr
+    assert result.exit_code == 2 and result.stderr.startswith("feil: Ukjent profil «nosuch» (kjente: "), result.stderr
     result = invoke("watchlist", "--file", str(tmp_path / "watch.toml"), db=filled)
-    assert (result.exit_code, result.stderr) == (1, f"feil: overvåkingslisten {tmp_path / 'watch.toml'} finnes ikke\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: overvåkingslisten {tmp_path / 'watch.toml'} finnes ikke\n")
     feed = tmp_path / "items.jsonl"
     result = invoke("ingest", str(feed), "--source", "no_lovdata", db=filled)
-    assert (result.exit_code, result.stderr) == (1, f"feil: filen {feed} finnes ikke\n")
+    assert result.exit_code == 2 and result.stderr.endswith(f"feil: ugyldig verdi for 'FEED': filen '{feed}' finnes "
+                                                            "ikke\n"), result.stderr
     feed.write_text("", "utf-8")
     result = invoke("ingest", str(feed), "--source", "no_lovdata", db=filled)
     assert (result.exit_code, result.stderr) == (1, f"feil: {feed} er tom (utdataene fra en innhenting inneholder "

@@ -112,5 +112,5 @@ def test_invalid_watchlist_fails_with_line_and_field(tmp_path):
     wl = tmp_path / "watchlist.toml"
     wl.write_text(WATCH.replace('celex = "32024L1760"', 'celex = 32024'), "utf-8")
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "watchlist", "--file", str(wl)])
-    assert result.exit_code == 1
-    assert "watchlist.toml:5: file 'csddd' field 'celex': must be a string" in result.output
+    assert result.exit_code == 2  # what the reader wrote: bad input
+    assert f"feil: {wl}, linje 5: EU-saken «csddd», feltet «celex»: må være en tekst i anførselstegn" in result.output

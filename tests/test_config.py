@@ -69,7 +69,7 @@ def test_a_file_not_in_utf8_is_a_clear_error_and_a_bom_is_accepted(tmp_path):
     path = tmp_path / "c.toml"
     path.write_bytes('[tracker]\ndb = "høringer.db"\n'.encode("latin-1"))
     result = CliRunner().invoke(main, ["--config", str(path), "config"])
-    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exit_code == 2 and "Traceback" not in result.output  # what the reader saved: bad input
     assert result.stderr == f"feil: {path} er ikke UTF-8-tekst (byte 18): lagre filen som UTF-8\n"
     path.write_bytes('\ufeff[tracker]\ndb = "høringer.db"\n'.encode("utf-8"))
     config = load_config(path)
@@ -80,7 +80,7 @@ def test_missing_explicit_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml")
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "nope.toml"), "config"])
-    assert (result.exit_code, result.stderr) == (1, f"feil: konfigurasjonsfilen {tmp_path / 'nope.toml'} finnes ikke\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: konfigurasjonsfilen {tmp_path / 'nope.toml'} finnes ikke\n")
 
 
 def test_config_command_shows_values_and_origins(tmp_path, monkeypatch):

@@ -119,7 +119,8 @@ def test_a_report_as_of_that_is_not_a_time_is_a_clear_error(tmp_path):
     for bad in ("garbage", "2026-13-45T06:00:00+01:00", 20261124):
         r = _ingest(db, _feed(tmp_path / "a.jsonl", bad, [_item("1")]))
         assert r.exit_code == 1, r.output
-        assert f"the crawl report's as_of {bad!r} is not a date and time (ISO 8601); pass --as-of" in r.output
+        assert (f"tidspunktet (as_of) {bad!r} i innhentingsrapporten er ikke en dato og et klokkeslett (ISO 8601); "
+                "oppgi --as-of") in r.output
         assert "Traceback" not in r.output
     assert not db.exists()  # refused before any database was made
 

@@ -64,7 +64,7 @@ def test_an_unknown_label_lists_the_valid_ones(world):
 @pytest.mark.parametrize(("profile", "message"), [
     ("sources = ['no_regjeringen_horingar']", "ukjent kilde 'no_regjeringen_horingar'"),
     ("kinds = ['hearings']", "ukjent sakstype 'hearings'"),
-    ("labels = ['miljøet']", "unknown label 'miljøet'"),
+    ("labels = ['miljøet']", "ukjent tema 'miljøet'"),
     ("treshold = 0.5", "har ukjente felt 'treshold'"),
 ])  # fmt: skip
 def test_a_misspelt_profile_is_an_error(world, data_dir, profile, message):

@@ -898,7 +898,7 @@ REFUSALS: MessageTable = message_table((
      N_("The search index is not in this database yet: it is built when the database is next opened for "
         "writing (e.g. `ncp-tracker run`).")),
     (r"the search index cannot run this query: (?P<error>.+)", N_("The search index cannot run this search: %(error)s.")),
-    # nlp.labels.parse_label (a label: filter)
+    # nlp.labels.parse_label (a label: filter, a label mark): the valid ones in the reader's language
     (r"unknown label (?P<label>.+?); valid labels: (?P<valid>.*)",
      N_("Unknown label %(label)s; valid labels: %(valid)s.")),
     # tracker.workbench.accounts.AccountError
@@ -935,7 +935,33 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
         values["error"] = os_error(values.pop("oserror"), lang)
     if "moves" in values:
         values["moves"] = ", ".join(triage_name(m.strip(), lang) for m in values["moves"].split(","))
+    if "label" in values and "valid" in values:  # an unknown label: the valid ones by code and name in
+        from nlp.labels import LABELS  # the reader's language (nlp.labels lists their Bokmål names)
+
+        values["valid"] = ", ".join(f"{code} ({label_name(code, lang)})" for code in LABELS)
+    if "problem" in values:
+        values["problem"] = match_message(WATCHLIST_PROBLEMS, values["problem"], lang) or values["problem"]
     return values
+
+
+#: what is wrong with a field of one watched EU file (crawlers.watchlist_file.parse: the part of a
+#: WatchlistError after "file 'ID' field 'NAME': "), for `COMMAND_REFUSALS`
+WATCHLIST_PROBLEMS: MessageTable = message_table((
+    (r"unknown field \(known: (?P<known>.*)\)", N_("unknown field (known: %(known)s)")),
+    (r"required field missing or empty", N_("the field is required, and is missing or empty")),
+    (r"must be a string, not (?P<type>\w+)", N_("must be a text in quotes, not %(type)s")),
+    (r"must be a list of strings", N_("must be a list of texts in quotes")),
+    (r"(?P<value>'.*') must be lower-case letters, digits and _",
+     N_("%(value)s may have only lower-case letters, digits and _")),
+    (r"duplicate id \(first used in entry #(?P<num>\d+)\)", N_("the id is used twice (first in entry #%(num)s)")),
+    (r"(?P<value>'.*') is not a CELEX number \(e\.g\. (?P<example>\S+)\)",
+     N_("%(value)s is not a CELEX number (e.g. %(example)s)")),
+    (r"(?P<value>'.*') is not a procedure reference \(e\.g\. (?P<example>.+)\)",
+     N_("%(value)s is not a procedure reference (e.g. %(example)s)")),
+    (r"(?P<value>'.*') is not a COM number \(e\.g\. (?P<example>.+)\)",
+     N_("%(value)s is not a COM number (e.g. %(example)s)")),
+    (r"names unknown field (?P<value>'.*')", N_("names an unknown field %(value)s")),
+))
 
 
 #: the few refusals whose web wording names a field of a form (“Adviser”, “Draft due”) or leaves out
@@ -1051,10 +1077,22 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("%(path)s, line %(line)s: %(key)s must be true or false, not %(value)s")),
     (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be one of (?P<valid>.+), not (?P<value>.+)",
      N_("%(path)s, line %(line)s: %(key)s must be one of %(valid)s, not %(value)s")),
+    # a value of the right type that a setting's check refuses (tracker.config: _in_range, _site_address)
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be a port between (?P<low>\d+) and (?P<high>\d+), "
+     r"not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be a port number from %(low)s to %(high)s, not %(value)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be at least (?P<low>-?\d+), not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be at least %(low)s, not %(value)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be the workbench's address as advisers open it, "
+     r"e\.g\. \"(?P<example>[^\"]+)\", not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be the workbench's address as advisers open it (e.g. %(example)s), "
+        "not %(value)s")),
     # a TOML file that is not TOML: the configuration, a profiles file (ProfileError), the watchlist
     # (WatchlistError); the parser's own text kept as the detail
     (r"profiles file (?P<path>.+?) is not valid TOML: (?P<error>.+)",
      N_("the profiles file %(path)s is not valid TOML: %(error)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): not valid TOML: (?P<error>.+)",
+     N_("%(path)s, line %(line)s: not valid TOML: %(error)s")),
     (r"(?P<path>.+?): not valid TOML: (?P<error>.+)", N_("%(path)s is not valid TOML: %(error)s")),
     # a profile the profiles file defines wrongly (tracker.attention.profiles.ProfileError)
     (r"profile '(?P<profile>[^']+)': unknown field\(s\) (?P<names>.+?) \(valid: (?P<valid>.*)\)",
@@ -1065,7 +1103,47 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("the profile “%(profile)s”: unknown kind %(value)s (valid: %(valid)s)")),
     (r"profile '(?P<profile>[^']+)': unknown section (?P<value>.+?) \(valid: (?P<valid>.*)\)",
      N_("the profile “%(profile)s”: unknown section %(value)s (valid: %(valid)s)")),
+    (r"profile '(?P<profile>[^']+)': unknown due (?P<value>.+?) \(valid: (?P<valid>.*)\)",
+     N_("the profile “%(profile)s”: unknown due %(value)s (valid: %(valid)s)")),
+    # a label nlp.labels.parse_label does not know; the valid ones by code and name in the reader's
+    # language (`_refusal_values`), as the command line's --label lists them
+    (r"profile '(?P<profile>[^']+)': unknown label (?P<label>.+?); valid labels: (?P<valid>.*)",
+     N_("the profile “%(profile)s”: unknown label %(label)s (valid: %(valid)s)")),
+    (r"profile '(?P<profile>[^']+)' must be a table",
+     N_("the profile “%(profile)s” must be a table ([profiles.%(profile)s])")),
+    (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be a list of strings",
+     N_("the profile “%(profile)s”: %(field)s must be a list of texts in quotes")),
+    (r"profile '(?P<profile>[^']+)': threshold must be a number in \[0, 1\]",
+     N_("the profile “%(profile)s”: threshold must be a number from 0 to 1")),
+    (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be a whole number ≥ (?P<low>\d+)",
+     N_("the profile “%(profile)s”: %(field)s must be a whole number of at least %(low)s")),
+    (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be a number ≥ (?P<low>\d+)",
+     N_("the profile “%(profile)s”: %(field)s must be a number of at least %(low)s")),
+    (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be a number > (?P<low>\d+)",
+     N_("the profile “%(profile)s”: %(field)s must be a number greater than %(low)s")),
+    (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be true or false",
+     N_("the profile “%(profile)s”: %(field)s must be true or false")),
+    (r"profile '(?P<profile>[^']+)': give horizon_weeks or horizon_months, not both",
+     N_("the profile “%(profile)s”: give horizon_weeks or horizon_months, not both")),
+    (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be a whole number from (?P<low>\d+) to (?P<high>\d+)",
+     N_("the profile “%(profile)s”: %(field)s must be a whole number from %(low)s to %(high)s")),
+    (r"profile '(?P<profile>[^']+)': horizon_by must be 'week' or 'month', not (?P<value>.+)",
+     N_("the profile “%(profile)s”: horizon_by must be 'week' or 'month', not %(value)s")),
+    (r"profile '(?P<profile>[^']+)': sections is empty \(valid: (?P<valid>.*)\)",
+     N_("the profile “%(profile)s”: sections is empty (valid: %(valid)s)")),
+    (r"profile '(?P<profile>[^']+)': the horizon section needs horizon_weeks or horizon_months",
+     N_("the profile “%(profile)s”: the horizon section needs horizon_weeks or horizon_months")),
+    (r"no \[profiles\.<name>\] tables in (?P<path>.+)", N_("%(path)s has no [profiles.<name>] tables")),
     # the watchlist of EU files (crawlers.watchlist_file.WatchlistError: file, line and field at fault)
+    (r"(?P<path>.+?):(?P<line>\d+): unknown top-level key (?P<key>'[^']*') \(expected \[\[file\]\] tables\)",
+     N_("%(path)s, line %(line)s: unknown key %(key)s (the watchlist has only [[file]] tables)")),
+    (r"(?P<path>.+?):(?P<line>\d+): no \[\[file\]\] entries", N_("the watchlist %(path)s has no [[file]] entries")),
+    # a field of one watched file (WatchlistError: "PATH:LINE: file 'ID' field 'NAME': PROBLEM"), the
+    # problem in the reader's words by `WATCHLIST_PROBLEMS`
+    (r"(?P<path>.+?):(?P<line>\d+): file '(?P<entry>[^']*)' field '(?P<field>[^']*)': (?P<problem>.+)",
+     N_("%(path)s, line %(line)s: the EU file “%(entry)s”, field “%(field)s”: %(problem)s")),
+    (r"(?P<path>.+?): file '(?P<entry>[^']*)' field '(?P<field>[^']*)': (?P<problem>.+)",
+     N_("%(path)s: the EU file “%(entry)s”, field “%(field)s”: %(problem)s")),
     (r"(?P<path>.+?): watchlist file not found", N_("the watchlist %(path)s does not exist")),
     (r"(?P<path>.+?): no \[\[file\]\] entries", N_("the watchlist %(path)s has no [[file]] entries")),
     (r"(?P<path>.+?): not UTF-8 text: (?P<error>.+)", N_("%(path)s is not UTF-8 text (%(error)s): save it as UTF-8")),
@@ -1092,6 +1170,26 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("%(path)s, line %(line)s: an item of the source %(found)s, not %(source)s")),
     (r"(?P<path>.+?): the crawl report has no as_of; pass --as-of",
      N_("%(path)s: the crawl report has no clock (as_of); give --as-of")),
+    (r"(?P<path>.+?): the crawl report's as_of (?P<value>.+?) is not a date and time \(ISO 8601\); pass --as-of",
+     N_("%(path)s: the crawl report's clock (as_of) %(value)s is not a date and time (ISO 8601); give --as-of")),
+    (r"(?P<path>.+?): cannot read it as UTF-8 text \((?P<error>.*)\)",
+     N_("%(path)s cannot be read as UTF-8 text (%(error)s)")),
+    (r"(?P<path>.+?):(?P<line>\d+): not a JSON object; expected JSON Lines as `scrapy crawl NAME -O items\.jsonl` "
+     r"writes them",
+     N_("%(path)s, line %(line)s: not a JSON object; expected JSON Lines as `scrapy crawl NAME -O items.jsonl` "
+        "writes them")),
+    (r"(?P<path>.+?):(?P<line>\d+): not a crawl report of this version \(crawl_report=(?P<version>.*), unknown "
+     r"fields: (?P<names>.*)\)",
+     N_("%(path)s, line %(line)s: not a crawl report of this version of ncp-tracker (crawl_report=%(version)s, "
+        "unknown fields: %(names)s)")),
+    (r"(?P<path>.+?):(?P<line>\d+): the crawl report is of source (?P<found>'[^']*'|None), not (?P<source>'[^']*')",
+     N_("%(path)s, line %(line)s: the crawl report is of the source %(found)s, not %(source)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): not an item of ncp-tracker's spiders \(unknown fields: (?P<names>.*)\)",
+     N_("%(path)s, line %(line)s: not an item of ncp-tracker's spiders (unknown fields: %(names)s)")),
+    (r"(?P<path>.+?):(?P<line>\d+): item without title or url",
+     N_("%(path)s, line %(line)s: an item without a title or url")),
+    (r"(?P<path>.+?): (?P<num>\d+) crawl reports: the output of several crawls in one file",
+     N_("%(path)s has %(num)s crawl reports: the output of several crawls in one file")),
     # what `calibrate` and `tag` cannot do (tracker.workbench.calibration, tracker.jobs.tagging)
     (r"not enough feedback to calibrate: (?P<pos>\d+) relevant and (?P<neg>\d+) not_relevant marks, (?P<labelled>\d+) "
      r"with label marks \(need at least (?P<num>\d+) in all, .*",

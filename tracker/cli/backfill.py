@@ -7,6 +7,7 @@ import sys
 import click
 
 from tracker.cli.support import (
+    file_refused,
     now_or,
     open_db,
     reader_lang,
@@ -58,8 +59,8 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         raise refused_value(exc, "-s/--set") from exc
     try:
         settings = job.polite_settings(tracker_settings(), overrides)
-    except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
-        raise refused(exc) from exc
+    except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS); exit 2
+        raise file_refused(exc) from exc
     db = open_db(ctx, write=True, create=True)
     try:
         the_plan = job.plan(db, since=since, sources=sources, as_of=clock, replay_dir=replay)

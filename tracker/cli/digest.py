@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.support import TrackerError, bad_input, open_db, refused, say
+from tracker.cli.support import TrackerError, bad_input, file_refused, open_db, refused, say
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 #: formats that are "a digest" (recorded so the next day knows what was shown)
@@ -115,8 +115,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
         prof = load_profile(profile)
-    except ProfileError as exc:
-        raise refused(exc, lang) from exc
+    except ProfileError as exc:  # a profile named or written wrongly: exit 2, as all bad input
+        raise file_refused(exc, lang) from exc
     if fmt in ("atom", "ics") and not prof.has_feed:  # its mail's dates ahead are not the feed's items
         raise TrackerError(gettext(lang, "the %(profile)s profile has no --format %(format)s: it shows %(sections)s; the "
                                          "feed and the calendar hold what needs input, what is new and what changed "

@@ -12,10 +12,10 @@ import click
 
 from tracker.cli.support import (
     chosen_lang,
+    file_refused,
     lang_option,
     now_or,
     open_db,
-    refused,
     say_untrusted,
 )
 from tracker.store.deadlines import oslo_date
@@ -46,7 +46,7 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, lan
     try:
         entries = load(path)
     except WatchlistError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
-        raise refused(exc, lang) from exc
+        raise file_refused(exc, lang) from exc  # exit 2: what the reader wrote or named
     db = open_db(ctx, write=refresh)
     try:
         if refresh:

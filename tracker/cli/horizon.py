@@ -12,10 +12,10 @@ import click
 from tracker.cli.support import (
     check_label,
     chosen_lang,
+    file_refused,
     lang_option,
     now_or,
     open_db,
-    refused,
     say_untrusted,
 )
 
@@ -50,8 +50,8 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     lang = chosen_lang(ctx, lang)  # the horizon mails are digests
     try:
         prof = load_profile(profile)
-    except ProfileError as exc:  # in the reader's words, as `digest` says it
-        raise refused(exc, lang) from exc
+    except ProfileError as exc:  # in the reader's words, as `digest` says it; exit 2
+        raise file_refused(exc, lang) from exc
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, when, lang=lang, profile=prof)

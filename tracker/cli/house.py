@@ -32,10 +32,31 @@ def config(ctx: click.Context, fmt: str) -> None:
     _ = Translator(reader_lang(ctx))
     click.echo(_("configuration file: %(path)s", path=str(cfg.path)) if cfg.path
                else _("configuration file: (none: built-in defaults)"))
-    # in the reader's words: the headers and where each setting came from (jsonl keeps its codes)
-    shown = [{**row, "from_": config_origin(row["from"], _.lang)} for row in rows]
-    print_table(shown, ["setting", "value", "from_"], widths={"value": 60, "from_": 50},
+    # in the reader's words: the headers and where each setting came from (jsonl keeps its codes);
+    # a long path shortened from the left, its file name and line whole (the line above has it all)
+    shown = [{**row, "from_": left_cut(config_origin(row["from"], _.lang), ORIGIN_WIDTH)} for row in rows]
+    print_table(shown, ["setting", "value", "from_"],
+                widths={"value": 60, "from_": max(len(row["from_"]) for row in shown)},
                 headers={"setting": _("Setting"), "value": _("Value"), "from_": _("From")})
+
+
+#: the width of the `config` table's «Fra» column a long path is shortened to (`left_cut`)
+ORIGIN_WIDTH = 50
+
+
+def left_cut(text: str, width: int) -> str:
+    """`text` (a path, perhaps with «, linje 2» after it) in at most `width` characters where it can
+    be: its start replaced by «…» at a folder boundary, so the file name and what follows it stay
+    whole («…/etc/ncp/c.toml, linje 2»); a file name longer than that whole, after «…/»."""
+    if len(text) <= width:
+        return text
+    slashes = [i for i, char in enumerate(text) if char == "/"]
+    if not slashes:
+        return text
+    for at in slashes:  # the longest tail that fits, starting at a "/"
+        if len(text) - at + 1 <= width:
+            return "…" + text[at:]
+    return "…" + text[slashes[-1]:]
 
 
 STARTER = """# ncp-tracker configuration (see `ncp-tracker config` for every setting and its origin).

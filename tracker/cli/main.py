@@ -11,7 +11,7 @@ import click
 
 from tracker import __version__
 from tracker.cli import admin, backfill, digest, documents, eu, gpfg, horizon, house, pipeline, work
-from tracker.cli.support import ReaderGroup, refused
+from tracker.cli.support import ReaderGroup, file_refused
 
 
 @click.group(cls=ReaderGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,7 +32,7 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> No
     try:
         config = load_config(config_path, db=db_path)
     except ConfigError as exc:
-        raise refused(exc) from exc  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+        raise file_refused(exc) from exc  # in the reader's words (vocabulary.COMMAND_REFUSALS); exit 2
     set_config(config)
     ctx.ensure_object(dict)
     ctx.obj["db"] = str(config.db)

@@ -21,6 +21,7 @@ from tracker.cli.support import (
     check_kind,
     check_source,
     chosen_lang,
+    file_refused,
     lang_option,
     now_or,
     open_db,
@@ -115,8 +116,8 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
         return tracker_settings(overrides)
     except ValueError as exc:
         raise refused_value(exc, "-s/--set") from exc
-    except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
-        raise refused(exc) from exc
+    except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS); exit 2
+        raise file_refused(exc) from exc
 
 
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
@@ -245,7 +246,7 @@ def record(ctx, directory, sources, allow_red, args, sets, allow_older, progress
 
 
 @click.command()
-@click.argument("feed", type=click.Path(dir_okay=False))
+@click.argument("feed", type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", required=True, metavar="NAME", help="The spider that wrote FEED.")
 @click.option("--as-of", "as_of", help="Clock of the crawl (ISO); default the one in FEED's crawl report.")
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when the source is red.")
@@ -262,9 +263,10 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     """
     from tracker.jobs.ingest import IngestError, check_feed, store_checked
 
+    check_source(source)  # a FEED or --source typed wrong is bad input (exit 2), as click's own
     try:  # every check of the file before the database is opened (or created): a refused file changes nothing
         checked = check_feed(Path(feed), source=source, as_of=past_as_of(as_of))
-    except IngestError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
+    except IngestError as exc:  # what the crawl wrote is not a complete crawl: exit 1 (README), in the reader's words
         raise refused(exc) from exc
     db = open_db(ctx, create=True)
     try:

@@ -49,6 +49,17 @@ def refused(exc: Exception | str, lang: str | None = None, *, input_error: bool 
                         exit_code=BAD_INPUT_EXIT if input_error else 1)
 
 
+def file_refused(exc: Exception, lang: str | None = None) -> TrackerError:
+    """A file the reader names or writes — the configuration, the profiles, the watchlist, a feed's
+    path — that the command cannot use (a ConfigError, ProfileError, WatchlistError …), in the
+    reader's words (`refused`): bad input, exit 2, as every input the command cannot use; exit 1
+    only when the system could not read a file that is there (permission denied …: the state of
+    the machine, not what was written)."""
+    cause = exc.__cause__
+    unreadable = isinstance(cause, OSError) and not isinstance(cause, FileNotFoundError)
+    return refused(exc, lang, input_error=not unreadable)
+
+
 #: a search filter a refusal names by its field, as the command line names it: its option
 _OPTION_NAMES = {"new_since": "--new-since", "changed_since": "--changed-since"}
 
@@ -259,9 +270,13 @@ def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profil
     on stderr — no crawl, no successful or recent one («feil:»), failing sources and sources not
     checked for 36 hours («advarsel:»). True when the data must not pass for current: the command
     then exits 2, as `digest` does."""
+    from tracker.attention.profiles import ProfileError
     from tracker.digest.build import trust_banners
 
-    found, banners = trust_banners(db, as_of=when, profile=profile, lang=lang)
+    try:
+        found, banners = trust_banners(db, as_of=when, profile=profile, lang=lang)
+    except ProfileError as exc:  # a profiles file it cannot use: said, not a traceback
+        raise file_refused(exc, lang) from exc
     for banner in banners:
         error = banner.text in found
         say("error" if error else "warning", banner.text, lang, fg="red" if banner.level == "red" else "yellow",

@@ -1,0 +1,255 @@
+"""What a command says of a file the reader wrote or named and it cannot use — the configuration,
+a profile, the watchlist, a feed to ingest: in the reader's words (vocabulary.COMMAND_REFUSALS),
+one test per message shape, with its exit code (2: what the reader wrote or typed; 1: a feed a
+crawl wrote that is not a complete crawl, as the README says)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tracker.cli import main
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# --------------------------------------------------------------------------- the configuration
+
+
+def test_a_config_file_that_is_not_there_is_bad_input_named_in_bokmal(tmp_path, monkeypatch):
+    """`--config` naming no file exited 1, as a failure of the house; it is what the reader typed."""
+    missing = tmp_path / "etc" / "nope.toml"
+    result = invoke("--config", str(missing), "config")
+    assert (result.exit_code, result.stderr) == (2, f"feil: konfigurasjonsfilen {missing} finnes ikke\n")
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(missing))
+    result = invoke("config")
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: konfigurasjonsfilen {missing} finnes ikke (angitt i $NCP_TRACKER_CONFIG)\n")
+
+
+@pytest.mark.parametrize("text, said", [
+    # _in_range(a port): web.port and smtp.port (it was «web.port must be a port between 1 and 65535, …»)
+    ('[web]\nport = 0\n', "linje 2: web.port må være et portnummer fra 1 til 65535, ikke 0"),
+    ('[smtp]\nhost = "mail"\nport = 70000\n', "linje 3: smtp.port må være et portnummer fra 1 til 65535, ikke 70000"),
+    # _in_range(1): web.threads
+    ('[web]\nthreads = 0\n', "linje 2: web.threads må være minst 1, ikke 0"),
+    # _site_address: web.public_url
+    ('[web]\npublic_url = "ncp.example.org"\n',
+     "linje 2: web.public_url må være adressen til arbeidsbenken slik rådgiverne åpner den (f.eks. "
+     "https://ncp.example.org), ikke 'ncp.example.org'"),
+    # the shapes translated before: now exit 2 as well
+    ('[digest]\nlang = "de"\n', "linje 2: digest.lang må være en av nb, en, ikke 'de'"),
+    ('[smtp]\nport = "587"\n', "linje 2: smtp.port må være et heltall, ikke '587'"),
+])
+def test_a_setting_refused_by_its_check_is_said_in_bokmal_and_exits_2(tmp_path, text, said):
+    config = tmp_path / "c.toml"
+    config.write_text(text, "utf-8")
+    result = invoke("--config", str(config), "config")
+    assert (result.exit_code, result.stderr) == (2, f"feil: {config}, {said}\n")
+
+
+# --------------------------------------------------------------------------- a profile
+
+
+@pytest.mark.parametrize("profile, said", [
+    ("threshold = 2", "profilen «ncp»: threshold må være et tall fra 0 til 1"),
+    ('labels = ["oecd-xx"]', "profilen «ncp»: ukjent tema 'oecd-xx' (gyldige: oecd-ii (Kap. II Generelle prinsipper), "),
+    ("labels = 3", "profilen «ncp»: labels må være en liste av tekster i anførselstegn"),
+    ("lead_days = -1", "profilen «ncp»: lead_days må være et heltall på minst 0"),
+    ("needs_input_cap = 0", "profilen «ncp»: needs_input_cap må være et heltall på minst 1"),
+    ("relevance_weight_days = -1", "profilen «ncp»: relevance_weight_days må være et tall på minst 0"),
+    ("max_age_hours = 0", "profilen «ncp»: max_age_hours må være et tall større enn 0"),
+    ("eves_are_working_days = 1", "profilen «ncp»: eves_are_working_days må være true eller false"),
+    ("horizon_weeks = 1\nhorizon_months = 1", "profilen «ncp»: oppgi horizon_weeks eller horizon_months, ikke begge"),
+    ("horizon_weeks = 200", "profilen «ncp»: horizon_weeks må være et heltall fra 1 til 104"),
+    ('horizon_by = "day"', "profilen «ncp»: horizon_by må være 'week' eller 'month', ikke 'day'"),
+    ('due = "x"', "profilen «ncp»: ukjent due 'x' (gyldige: daily, weekdays, monday, "),
+    ("sections = []", "profilen «ncp»: sections er tom (gyldige: needs-input, "),
+    ('sections = ["horizon"]', "profilen «ncp»: seksjonen horizon krever horizon_weeks eller horizon_months"),
+])
+def test_a_profile_written_wrongly_is_said_in_bokmal_and_exits_2(data_dir, profile, said):
+    (data_dir / "profiles.toml").write_text(f"[profiles.ncp]\n{profile}\n", "utf-8")
+    result = invoke("horizon")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"feil: {said}"), result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text, said", [
+    ("[profiles]\nncp = 1\n", "feil: profilen «ncp» må være en tabell ([profiles.ncp])\n"),
+    ("x = 1\n", "feil: {path} har ingen [profiles.<navn>]-tabeller\n"),
+])
+def test_a_profiles_file_without_profiles_is_said_in_bokmal(data_dir, text, said):
+    path = data_dir / "profiles.toml"
+    path.write_text(text, "utf-8")
+    result = invoke("horizon")
+    assert (result.exit_code, result.stderr) == (2, said.format(path=path))
+
+
+def test_a_profile_refused_in_english(data_dir):
+    """--lang en: the English wording, the valid labels by their English names (the list nlp
+    writes has the Bokmål ones)."""
+    (data_dir / "profiles.toml").write_text('[profiles.ncp]\nlabels = ["oecd-xx"]\n', "utf-8")
+    result = invoke("horizon", "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: the profile “ncp”: unknown label 'oecd-xx' (valid: oecd-ii (Ch. II "
+                                    "General Policies), "), result.stderr
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nthreshold = 2\n", "utf-8")
+    result = invoke("horizon", "--lang", "en")
+    assert (result.exit_code, result.stderr) == (2, "error: the profile “ncp”: threshold must be a number from 0 to 1\n")
+
+
+@pytest.mark.parametrize("command", [("inbox",), ("health",), ("gpfg",), ("watchlist",)])
+def test_views_with_the_trust_banners_say_a_broken_profile_instead_of_a_traceback(data_dir, tmp_path, db, command):
+    """inbox, health, gpfg and watchlist read the profile for their banners: a profile written
+    wrongly ended them in a Python traceback."""
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\nthreshold = 2\n", "utf-8")
+    result = invoke("--db", str(tmp_path / "test.db"), *command)
+    assert (result.exit_code, result.stderr) == (2, "feil: profilen «ncp»: threshold må være et tall fra 0 til 1\n")
+
+
+def test_an_unknown_profile_typed_is_bad_input(data_dir):
+    result = invoke("horizon", "--profile", "nosuch")
+    assert result.exit_code == 2 and result.stderr.startswith("feil: Ukjent profil «nosuch» (kjente: "), result.stderr
+
+
+# --------------------------------------------------------------------------- the watchlist
+
+ENTRY = '[[file]]\nid = "a"\nname = "A"\n'
+
+
+@pytest.mark.parametrize("text, said", [
+    ("[[file]\n", "linje 1: ikke gyldig TOML: Expected ']]' at the end of an array declaration (at line 1, column 7)"),
+    ("x = 1\n", "linje 1: ukjent nøkkel 'x' (overvåkingslisten har bare [[file]]-tabeller)"),
+    (ENTRY + "foo = 1\n", "linje 4: EU-saken «a», feltet «foo»: ukjent felt (kjente: id, name, title, "),
+    ('[[file]]\nid = "a"\n', "linje 1: EU-saken «a», feltet «name»: feltet er påkrevd, men mangler eller er tomt"),
+    ('[[file]]\nid = "a"\nname = 3\n', "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke int"),
+    (ENTRY + 'refs = "x"\n', "linje 4: EU-saken «a», feltet «refs»: må være en liste av tekster i anførselstegn"),
+    ('[[file]]\nid = "A-b"\nname = "A"\n', "linje 2: EU-saken «A-b», feltet «id»: 'A-b' kan bare ha små bokstaver, sifre og _"),
+    (ENTRY + ENTRY, "linje 5: EU-saken «a», feltet «id»: id-en er brukt to ganger (første gang i oppføring nr. 1)"),
+    (ENTRY + 'celex = "x"\n', "linje 4: EU-saken «a», feltet «celex»: 'x' er ikke et CELEX-nummer (f.eks. 32024L1760)"),
+    (ENTRY + 'procedure = "x"\n',
+     "linje 4: EU-saken «a», feltet «procedure»: 'x' er ikke en prosedyrereferanse (f.eks. 2022/0051(COD))"),
+    (ENTRY + 'com = "x"\n', "linje 4: EU-saken «a», feltet «com»: 'x' er ikke et COM-nummer (f.eks. COM(2025) 81)"),
+    (ENTRY + 'unverified = ["zz"]\n', "linje 4: EU-saken «a», feltet «unverified»: nevner et ukjent felt 'zz'"),
+])
+def test_a_watchlist_written_wrongly_is_said_in_bokmal_and_exits_2(tmp_path, text, said):
+    path = tmp_path / "watchlist.toml"
+    path.write_text(text, "utf-8")
+    result = invoke("watchlist", "--file", str(path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"feil: {path}, {said}"), result.stderr
+
+
+def test_a_watchlist_entry_without_a_header_line_and_one_without_entries(tmp_path):
+    path = tmp_path / "watchlist.toml"
+    path.write_text('file = [{id = "a", name = 3}]\n', "utf-8")
+    result = invoke("watchlist", "--file", str(path))
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: {path}: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke int\n")
+    path.write_text("file = 1\n", "utf-8")
+    result = invoke("watchlist", "--file", str(path))
+    assert (result.exit_code, result.stderr) == (2, f"feil: overvåkingslisten {path} har ingen [[file]]-oppføringer\n")
+    result = invoke("watchlist", "--file", str(tmp_path / "nope.toml"))
+    assert (result.exit_code, result.stderr) == (2, f"feil: overvåkingslisten {tmp_path / 'nope.toml'} finnes ikke\n")
+
+
+def test_a_watchlist_refused_in_english(tmp_path):
+    path = tmp_path / "watchlist.toml"
+    path.write_text(ENTRY + 'celex = "x"\n', "utf-8")
+    result = invoke("watchlist", "--file", str(path), "--lang", "en")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {path}, line 4: the EU file “a”, field “celex”: 'x' is not a CELEX number (e.g. 32024L1760)\n")
+
+
+# --------------------------------------------------------------------------- a feed to ingest
+
+REPORT = {"crawl_report": 1, "source": "no_lovdata", "as_of": "2026-11-24T06:00:00+01:00"}
+
+
+def lines(*rows: object) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
+
+
+@pytest.mark.parametrize("text, said", [
+    (lines("[1]"), "{feed}, linje 1: ikke et JSON-objekt; forventet JSON Lines slik `scrapy crawl NAME -O items.jsonl` "
+                   "skriver dem"),
+    (lines({"crawl_report": 99}),
+     "{feed}, linje 1: ikke en innhentingsrapport fra denne versjonen av ncp-tracker (crawl_report=99, ukjente felt: [])"),
+    (lines({**REPORT, "source": "no_nbim"}),
+     "{feed}, linje 1: innhentingsrapporten gjelder kilden 'no_nbim', ikke 'no_lovdata'"),
+    (lines({"zz": 1}), "{feed}, linje 1: ikke en sak fra innhenterne til ncp-tracker (ukjente felt: zz)"),
+    (lines({"source": "no_lovdata"}), "{feed}, linje 1: en sak uten tittel eller url"),
+    (lines(REPORT, REPORT), "{feed} har 2 innhentingsrapporter: utdataene fra flere innhentinger i én fil"),
+    (lines({**REPORT, "as_of": "x"}),
+     "{feed}: tidspunktet (as_of) 'x' i innhentingsrapporten er ikke en dato og et klokkeslett (ISO 8601); oppgi --as-of"),
+])
+def test_a_feed_that_is_not_a_complete_crawl_is_said_in_bokmal_and_exits_1(tmp_path, text, said):
+    feed = tmp_path / "items.jsonl"
+    feed.write_text(text, "utf-8")
+    result = invoke("--db", str(tmp_path / "t.db"), "ingest", str(feed), "--source", "no_lovdata")
+    assert (result.exit_code, result.stderr) == (1, "feil: " + said.format(feed=feed) + "\n")
+    assert not (tmp_path / "t.db").exists()  # nothing stored, no database made
+
+
+def test_a_feed_not_in_utf8_is_said_in_bokmal_and_english(tmp_path):
+    feed = tmp_path / "items.jsonl"
+    feed.write_bytes(b"\xff\n")
+    result = invoke("--db", str(tmp_path / "t.db"), "ingest", str(feed), "--source", "no_lovdata")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"feil: {feed} kan ikke leses som UTF-8-tekst ('utf-8' codec "), result.stderr
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    feed.write_text(lines({"source": "no_lovdata"}), "utf-8")
+    result = invoke("--config", str(config), "--db", str(tmp_path / "t.db"), "ingest", str(feed), "--source", "no_lovdata")
+    assert (result.exit_code, result.stderr) == (1, f"error: {feed}, line 1: an item without a title or url\n")
+
+
+def test_a_feed_or_source_typed_wrong_is_bad_input(tmp_path):
+    """A FEED that is not there and an unknown --source are what the reader typed: exit 2, with
+    the usage, as every option's bad value (they exited 1)."""
+    feed = tmp_path / "items.jsonl"
+    result = invoke("--db", str(tmp_path / "t.db"), "ingest", str(feed), "--source", "no_lovdata")
+    assert result.exit_code == 2 and result.stderr.endswith(f"feil: ugyldig verdi for 'FEED': filen '{feed}' "
+                                                            "finnes ikke\n"), result.stderr
+    feed.write_text(lines(REPORT), "utf-8")
+    result = invoke("--db", str(tmp_path / "t.db"), "ingest", str(feed), "--source", "nope")
+    assert result.exit_code == 2
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: " in result.stderr, result.stderr
+    assert not (tmp_path / "t.db").exists()
+
+
+# --------------------------------------------------------------------------- the config table
+
+
+def test_the_config_table_keeps_the_file_name_of_a_long_path(tmp_path):
+    """«Fra» was cut at 50 characters from the right («/tmp/…/a/very/long/path/to/some/…»): the
+    file and line were lost. Now shortened from the left, the file name and line whole."""
+    folder = tmp_path / "a-rather-long-folder-name" / "another-long-folder-name" / "etc" / "ncp"
+    folder.mkdir(parents=True)
+    config = folder / "c.toml"
+    config.write_text('[crawl]\ncontact = "ops@example.org"\n', "utf-8")
+    result = invoke("--config", str(config), "config")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"konfigurasjonsfil: {config}"
+    row = next(line for line in result.output.splitlines() if line.startswith("crawl.contact"))
+    origin = row.split("ops@example.org", 1)[1].strip()
+    assert origin.startswith("…/") and origin.endswith("/etc/ncp/c.toml, linje 2"), origin
+    assert len(origin) <= 50 and f"{config}, linje 2".endswith(origin[1:])
+    short = tmp_path / "c.toml"
+    short.write_text('[crawl]\ncontact = "ops@example.org"\n', "utf-8")
+    result = invoke("--config", str(short), "config")
+    if len(f"{short}, linje 2") <= 50:  # a short path is shown whole
+        assert f"{short}, linje 2" in result.output
+
+
+def test_left_cut_keeps_a_long_file_name_whole():
+    from tracker.cli.house import left_cut
+
+    assert left_cut("/srv/x/" + "n" * 60 + ".toml, linje 2", 50) == "…/" + "n" * 60 + ".toml, linje 2"
+    assert left_cut("standard", 50) == "standard"
+    assert left_cut("/a/b/c.toml, linje 2", 50) == "/a/b/c.toml, linje 2"
