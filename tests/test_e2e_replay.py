@@ -687,3 +687,26 @@ def test_an_older_day_is_not_replayed_into_a_newer_store(tmp_path):
     result = cli("crawl", "--replay", day1, "--source", "no_lovdata", "--no-progress", "--allow-older", db=db)
     assert result.returncode == 0, result.stderr[-2000:]
     assert runs() == before + 1
+
+
+def test_a_profile_written_wrongly_is_refused_before_the_crawl(tmp_path):
+    """`run` (and `demo`) crawled every source, then failed writing the digest of a profile written
+    wrongly: «the crawl is stored, but what follows it failed (ProfileError …)», exit 1. The digest's
+    profile is read first: refused at once, in the reader's words, exit 2, nothing crawled."""
+    db = tmp_path / "t.db"
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "profiles.toml").write_text("[profiles.ncp]\nthreshold = 2\n", "utf-8")
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    for args in (("run", "--replay", day, "--source", "no_lovdata"), ("demo",)):
+        result = cli(*args, "--no-progress", "--out", str(tmp_path / "out"), db=db)
+        assert (result.returncode, result.stderr) == (2, "feil: profilen «ncp»: threshold må være et tall fra 0 til 1\n"), \
+            result.stderr[-2000:]
+        assert not (tmp_path / "out").exists()
+    if db.exists():  # demo may have made the (empty) store before reading the profile: nothing crawled into it
+        conn = sqlite3.connect(db)
+        assert conn.execute("select count(*) from sqlite_master where name = 'items'").fetchone()[0] == 0 or \
+            conn.execute("select count(*) from items").fetchone()[0] == 0
+        conn.close()
+    # without a digest to write, the profile is not needed: the crawl goes on
+    result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-digest", "--no-progress", db=db)
+    assert result.returncode == 0, result.stderr[-2000:]

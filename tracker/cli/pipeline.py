@@ -186,6 +186,8 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
     plan = _plan(replay, past_as_of(as_of), sources, None, args)
+    if not no_digest:
+        _check_digest_profile(ctx)
     written: list[Path] = []
     out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
@@ -317,6 +319,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     except FileNotFoundError as exc:
         raise refused(exc, input_error=given) from exc
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
+    _check_digest_profile(ctx)
     lang = reader_lang(ctx)
     for day in days:
         if str(day) in done:
@@ -404,6 +407,19 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
             db.close()
 
     return after
+
+
+def _check_digest_profile(ctx) -> None:
+    """The profile the run's digest is written for ([digest] profile), read before anything is
+    crawled: a profiles file written wrongly, or a profile that is not in it, is refused at once in
+    the reader's words (exit 2, as `digest` refuses it), not found after the whole crawl as a failure
+    of what follows it."""
+    from tracker.attention.profiles import ProfileError, load_profile
+
+    try:
+        load_profile(ctx.obj["config"].get("digest", "profile"))
+    except ProfileError as exc:
+        raise file_refused(exc, reader_lang(ctx)) from exc
 
 
 def _write_digests(ctx, db, as_of: datetime, out_dir: Path) -> list[Path]:
