@@ -336,6 +336,63 @@ def test_a_storting_case_in_the_gpfg_section_gives_its_hearing_deadline(db):
     assert "Hearing deadline of the case: Mon 7 Dec 2026" in english
 
 
+def _add_storting_case(db):
+    """A representantforslag on the fund whose hearing deadline (the saksgang's HOERFRIST) is
+    Monday 7 December, crawled on day 2 and not changed after."""
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_stortinget_spu", items=[{
+        "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107095", "status_raw": "til behandling",
+        "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland",
+        "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095", "owner": "Finanskomiteen",
+        "published": "2026-11-10T00:00:00+01:00", "extra": {"topic": "gpfg", "hearing_deadline": "2026-12-07T00:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 where native_id = '107095'")
+
+
+def _text_section(d, section_id: str) -> str:
+    """A section of `d`'s plain text: from its heading up to the next one."""
+    text = digest.render_text(d)
+    headings = [s.heading.upper() for s in d.sections] + [d.health_heading.upper()]
+    at = [s.id for s in d.sections].index(section_id)
+    return text[text.index(f"\n{headings[at]}\n"):text.index(f"\n{headings[at + 1]}\n")]
+
+
+@pytest.mark.parametrize(("lang", "heading", "nothing", "today", "group"), [
+    ("nb", "STATENS PENSJONSFOND UTLAND (SPU)", "Ingenting.", "i dag – Høringsfrist i saken, Stortinget",
+     "Frister de neste 12 ukene (1):"),
+    ("en", "GOVERNMENT PENSION FUND GLOBAL (GPFG)", "Nothing.", "today – Storting: hearing deadline of the case",
+     "Deadlines in the next 12 weeks (1):"),
+])
+def test_the_gpfg_section_lists_a_deadline_ahead_on_a_day_nothing_on_the_fund_changed(
+        db, tmp_path, lang, heading, nothing, today, group):
+    """The digest of Mon 7 Dec said «Ingenting.» under the fund while the calendar and the horizon
+    gave a Storting case's hearing deadline that very day: the section listed only what changed
+    since the previous digest. Now it lists the fund's deadlines over the weeks «Kommende frister»
+    covers, each item once."""
+    build_world(db)
+    _add_storting_case(db)
+    title = "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland"
+    section = _text_section(_build(db, lang=lang), "gpfg")
+    assert heading in section
+    assert section.count(title) == 1 and "Deadlines in the next" not in section  # new that day: listed once
+    digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path)  # the baseline: nothing changes after it
+    monday = datetime(2026, 12, 7, 6, 0, tzinfo=OSLO)
+    d = _build(db, as_of=monday, lang=lang)
+    section = _text_section(d, "gpfg")
+    assert nothing not in section
+    assert group in section and f"- {today} — {title} · Finanskomiteen" in section
+    md = digest.render_markdown(d)
+    md_part = md[md.index("## " + d.gpfg.heading):].split("\n## ", 1)[0]
+    assert f"### {group[:-1]}" in md_part and title in md_part and nothing not in md_part
+    html = digest.render_html(d)
+    html_part = html[html.index('id="gpfg"'):].split("</section>", 1)[0]
+    assert title in html_part and f"<p>{nothing}</p>" not in html_part
+    # the day after, the deadline has passed and nothing else on the fund is due
+    tuesday = _text_section(_build(db, as_of=monday + timedelta(days=1), lang=lang), "gpfg")
+    assert nothing in tuesday and title not in tuesday
+
+
 def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch):
     import tracker.links.gpfg as links
 

@@ -64,6 +64,11 @@ WHAT = {
     "deadline": N_("Deadline"),
     "internal_deadline": N_("Draft due"),
 }
+#: the dates that are due dates — a deadline to answer, to ask to speak, to give written input —
+#: not the days something happens (a hearing sits, a window opens, a forecast, an act applies) nor
+#: an adviser's own draft-due day: what the digest's GPFG section lists ahead (`tracker.links.gpfg`)
+DUE = frozenset({"hearing_deadline", "storting_deadline", "storting_request", "storting_case_deadline",
+                 "eu_feedback", "deadline"})
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember")  # fmt: skip
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -5,7 +5,8 @@ banners, the summary and the health table.
 Sections, in order: **Needs input** (decided in `tracker.attention.urgency`; grouped by deadline
 window, ranked by relevance, capped per window with "+N til i arbeidsbenken"); **New** (relevant
 new items not already under Needs input; the rest counted); **Changed** (relevant or followed
-items; the rest counted); **EU**; **GPFG** and **Åpenhetsloven** (from `tracker.links.gpfg`);
+items; the rest counted); **EU**; **GPFG** and **Åpenhetsloven** (from `tracker.links.gpfg`: what
+changed, and the fund's deadlines over the weeks «Coming deadlines» covers);
 **Coming deadlines** (relevant open consultations in 2 / 6 / 12 weeks; the rest counted);
 **Horizon** (every date ahead among what the profile follows, over the profile's `horizon_weeks` /
 `horizon_months`, by week or month: tracker/attention/horizon.py). A profile's `sections` picks
@@ -23,6 +24,7 @@ from tracker.attention import urgency
 from tracker.digest.build import (
     APL_KINDS,
     APL_SOURCES,
+    BUCKETS,
     GPFG_KINDS,
     GPFG_SOURCES,
     Context,
@@ -388,9 +390,31 @@ def _linked_section(ctx: Context, section_id: str, heading: str, func) -> Sectio
 def gpfg_section(ctx: Context) -> Section | None:
     if not (wants(ctx.profile, GPFG_KINDS, GPFG_SOURCES, ("gpfg",)) and present(ctx.db, GPFG_KINDS, GPFG_SOURCES)):
         return None
-    from tracker.links.gpfg import digest_section
+    from tracker.links.gpfg import deadlines_ahead, digest_section
 
-    return _linked_section(ctx, "gpfg", ctx._("Government Pension Fund Global (GPFG)"), digest_section)
+    section = _linked_section(ctx, "gpfg", ctx._("Government Pension Fund Global (GPFG)"), digest_section)
+    if section.error:
+        return section
+    # the fund's items with a deadline ahead (today included) over the weeks «Kommende frister»
+    # covers, each by its first such date, unless listed above as new or changed (its entry says
+    # its deadline): a quiet week on the fund is no «Ingenting.» while one of its deadlines is ahead
+    weeks = BUCKETS[-1][1] // 7
+    try:
+        dates = deadlines_ahead(ctx.db, ctx.as_of, end=ctx.today + timedelta(weeks=weeks, days=1), profile=ctx.profile,
+                                upto=ctx.upto)
+    except Exception as exc:  # noqa: BLE001 - as _linked_section: another module's bug must not cost the morning read
+        section.error = ctx._("This section could not be built: %(error)s",
+                              error=clean(f"{type(exc).__name__}: {exc}", 200))
+        return section
+    listed = {e.id for g in section.groups for e in g.entries}
+    first: dict[str, Any] = {}
+    for d in dates:
+        if d.item_id not in listed:
+            first.setdefault(d.item_id, d)
+    if first:
+        section.groups.append(Group(counted(ctx._("Deadlines in the next %(num)d weeks", num=weeks), len(first)),
+                                    [_horizon_entry(d, ctx) for d in first.values()]))
+    return section
 
 
 def apenhetsloven_section(ctx: Context) -> Section | None:
