@@ -17,6 +17,8 @@ An item needs the NCP's input when it is
    høringsinstans"): such an open consultation in scope needs input whatever its relevance score
    (``row["why"] == "ncp_consultee"``; otherwise ``"relevance"``).
 
+Points 1, 3, 4 and 5 are `asks_input`.
+
 Order: by **deadline window** first — ``this_week`` (the next due day in the ISO week of
 `as_of`), ``next_week`` (the week after), ``later`` (after that, or no deadline known) — and inside
 a window by **relevance**, highest first (an NCP-consultee hearing counts as relevance 1.0), then
@@ -207,39 +209,10 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows = []
     for row in source_rows:
         row["labels"] = item_labels(row)
-        if (row.get("triage_state") or "new") in SET_ASIDE_STATES:
+        if not _open_enough(row, as_of) or (why := asks_input(row, profile)) is None:
             continue
-        if not _open_enough(row, as_of):
-            continue
-        if not profile.in_scope(row):
-            continue
-        if row.get("ncp_consultee"):
-            row["why"] = "ncp_consultee"
-        elif profile.passes_threshold(row):
-            row["why"] = "relevance"
-        else:
-            continue
-        row["triage_state"] = row.get("triage_state") or "new"
-        day = deadlines.deadline_day(row.get("deadline"))
-        row["deadline_known"] = day is not None
-        row["deadline_day"] = day.isoformat() if day else None
-        due_at, due_what = next_due(row, as_of)
-        due_day = deadlines.deadline_day(due_at)
-        row["next_due"] = due_at.isoformat() if due_at else None
-        row["next_due_what"] = due_what
-        row["window"] = deadline_window(today, due_day)
-        eves = profile.eves_are_working_days
-        row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=eves) if day else None
-        # the inbox's column, as its week: the working days to what is due first
-        row["working_days_to_next_due"] = row["working_days_left"] if due_day == day else (
-            deadlines.working_days_between(today, due_day, eves_are_working_days=eves) if due_day else None)
-        internal = deadlines.to_datetime(row.get("internal_deadline"))
-        due = internal.astimezone(deadlines.OSLO).date() if internal else (
-            deadlines.add_working_days(day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days) if day else None)
-        row["draft_due"] = due.isoformat() if due else None
-        row["draft_overdue"] = bool(due and today > due)
-        row["draft_due_today"] = due == today
-        rows.append(row)
+        row["why"] = why
+        rows.append(_due_facts(row, as_of, today, profile))
     snippets = item_evidence(db, rows, profile.labels)
     for row in rows:
         row["snippet"] = snippets.get(row["id"])
@@ -247,6 +220,55 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows.sort(key=lambda r: (WINDOWS.index(r["window"]), -rank_relevance(r),
                              deadlines.to_datetime(r["next_due"]) or far, r["id"]))
     return rows
+
+
+def asks_input(row: dict[str, Any], profile: Profile) -> str | None:
+    """Why a consultation is the NCP's to answer for `profile` — ``"ncp_consultee"`` (the NCP is
+    a consultee) or ``"relevance"`` (at or above the profile's threshold) — or None: out of the
+    profile's scope, below its threshold, or set aside by an adviser (SET_ASIDE_STATES): the rule
+    of «Trenger innspill» (`needs_input`) but for the status; the row's `labels` are a list
+    (`item_labels`)."""
+    if (row.get("triage_state") or "new") in SET_ASIDE_STATES or not profile.in_scope(row):
+        return None
+    if row.get("ncp_consultee"):
+        return "ncp_consultee"
+    return "relevance" if profile.passes_threshold(row) else None
+
+
+def _due_facts(row: dict[str, Any], as_of: datetime, today: date, profile: Profile) -> dict[str, Any]:
+    """The row's deadline facts as `needs_input` documents them (deadline day, next due time and
+    its window, working days left, draft due and whether it is overdue or today)."""
+    row["triage_state"] = row.get("triage_state") or "new"
+    day = deadlines.deadline_day(row.get("deadline"))
+    row["deadline_known"] = day is not None
+    row["deadline_day"] = day.isoformat() if day else None
+    due_at, due_what = next_due(row, as_of)
+    due_day = deadlines.deadline_day(due_at)
+    row["next_due"] = due_at.isoformat() if due_at else None
+    row["next_due_what"] = due_what
+    row["window"] = deadline_window(today, due_day)
+    eves = profile.eves_are_working_days
+    row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=eves) if day else None
+    # the inbox's column, as its week: the working days to what is due first
+    row["working_days_to_next_due"] = row["working_days_left"] if due_day == day else (
+        deadlines.working_days_between(today, due_day, eves_are_working_days=eves) if due_day else None)
+    internal = deadlines.to_datetime(row.get("internal_deadline"))
+    due = internal.astimezone(deadlines.OSLO).date() if internal else (
+        deadlines.add_working_days(day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days) if day else None)
+    row["draft_due"] = due.isoformat() if due else None
+    row["draft_overdue"] = bool(due and today > due)
+    row["draft_due_today"] = due == today
+    return row
+
+
+def opens(row: dict[str, Any]) -> datetime | None:
+    """When a consultation opens for input, when known: a Have your say consultation's
+    `published` (the day its feedback opens, extra `opens`: `published` is the tracked copy, set
+    back for an earlier day's digest as `opens` is not). The horizon's «EU feedback opens» reads
+    it here."""
+    if row.get("kind") != "eu_consultation":
+        return None
+    return deadlines.to_datetime(row.get("published"))
 
 
 def _sent(row: dict[str, Any]) -> tuple[datetime, datetime] | None:
