@@ -17,7 +17,10 @@ An item needs the NCP's input when it is
    høringsinstans"): such an open consultation in scope needs input whatever its relevance score
    (``row["why"] == "ncp_consultee"``; otherwise ``"relevance"``).
 
-Points 1, 3, 4 and 5 are `asks_input`.
+Points 1, 3, 4 and 5 are `asks_input`. A consultation that meets them but is announced and not
+open yet (status ``upcoming``: a Have your say window that opens on a later day) does not need
+input yet; `announced` lists those (the digest's «Varslet, ikke åpnet ennå»), with the day they
+open when known (`opens`).
 
 Order: by **deadline window** first — ``this_week`` (the next due day in the ISO week of
 `as_of`), ``next_week`` (the week after), ``later`` (after that, or no deadline known) — and inside
@@ -55,6 +58,7 @@ from tracker.store.queries import (
     select_in,
     stood_where,
 )
+from tracker.store.status import OPEN, UNKNOWN, UPCOMING
 
 #: triage states that take an item out of "needs input"
 SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")
@@ -172,11 +176,18 @@ def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
     return seen is not None and seen >= as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS)
 
 
+#: the statuses of the consultations `candidates` reads: those that may be open, and those
+#: announced but not open yet (`announced`)
+CANDIDATE_STATUSES = (OPEN, UNKNOWN, UPCOMING)
+
+
 def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[str, Any]]:
-    """Consultations that may be open (status open/unknown), with their triage state; as they
-    stood once event `upto` was recorded (a digest of an earlier day), else as they stand."""
+    """Consultations that may be open (status open/unknown) or are announced (upcoming), with
+    their triage state; as they stood once event `upto` was recorded (a digest of an earlier day),
+    else as they stand."""
     kinds = ",".join("?" for _ in CONSULTATION_KINDS)
-    where, later = stood_where(db, f"i.kind in ({kinds}) and i.status in ('open', 'unknown')", upto, "i")
+    statuses = ",".join(f"'{status}'" for status in CANDIDATE_STATUSES)  # constants, not input
+    where, later = stood_where(db, f"i.kind in ({kinds}) and i.status in ({statuses})", upto, "i")
     rows = list(db.query(f"""select i.*, t.state as triage_state, t.owner as triage_owner,
                                     t.internal_deadline as internal_deadline, t.note as triage_note
                              from items i left join triage t on t.item_id = i.id where {where}""",
@@ -184,7 +195,7 @@ def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[
     if not later:
         return rows
     return [r for r in as_they_stood(db, rows, upto)
-            if r["status"] in ("open", "unknown") and r["kind"] in CONSULTATION_KINDS]
+            if r["status"] in CANDIDATE_STATUSES and r["kind"] in CONSULTATION_KINDS]
 
 
 def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
@@ -225,9 +236,9 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
 def asks_input(row: dict[str, Any], profile: Profile) -> str | None:
     """Why a consultation is the NCP's to answer for `profile` — ``"ncp_consultee"`` (the NCP is
     a consultee) or ``"relevance"`` (at or above the profile's threshold) — or None: out of the
-    profile's scope, below its threshold, or set aside by an adviser (SET_ASIDE_STATES): the rule
-    of «Trenger innspill» (`needs_input`) but for the status; the row's `labels` are a list
-    (`item_labels`)."""
+    profile's scope, below its threshold, or set aside by an adviser (SET_ASIDE_STATES). The one
+    rule for «Trenger innspill» (`needs_input`, the open ones) and for those announced but not
+    open yet (`announced`); the row's `labels` are a list (`item_labels`)."""
     if (row.get("triage_state") or "new") in SET_ASIDE_STATES or not profile.in_scope(row):
         return None
     if row.get("ncp_consultee"):
@@ -264,11 +275,46 @@ def _due_facts(row: dict[str, Any], as_of: datetime, today: date, profile: Profi
 def opens(row: dict[str, Any]) -> datetime | None:
     """When a consultation opens for input, when known: a Have your say consultation's
     `published` (the day its feedback opens, extra `opens`: `published` is the tracked copy, set
-    back for an earlier day's digest as `opens` is not). The horizon's «EU feedback opens» reads
-    it here."""
+    back for an earlier day's digest as `opens` is not). The horizon's «EU feedback opens» and the
+    digest's announced consultations (`announced`) both read it here."""
     if row.get("kind") != "eu_consultation":
         return None
     return deadlines.to_datetime(row.get("published"))
+
+
+def announced(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
+              rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Consultations announced but not open yet (status upcoming) that the NCP will have to
+    answer once they open: in the profile's scope, relevant or naming the NCP as a consultee and
+    not set aside (`asks_input`, as «Trenger innspill» decides), not vanished, the deadline (if
+    known) not passed. Ordered by the day they open (unknown last), then the deadline.
+
+    Each row holds what `needs_input` gives (no evidence snippet) plus `opens` (ISO time or None,
+    `opens`). `rows`: the `candidates(db, upto)` already read; they are not modified.
+    """
+    profile = profile or default_profile()
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    today = deadlines.oslo_date(as_of)
+    source_rows = candidates(db, last_event_id(db, as_of)) if rows is None else [dict(r) for r in rows]
+    out = []
+    for row in source_rows:
+        if row.get("status") != UPCOMING or row.get("vanished_at"):
+            continue
+        deadline = deadlines.to_datetime(row.get("deadline"))
+        if deadline is not None and deadline < as_of:
+            continue
+        row["labels"] = item_labels(row)
+        if (why := asks_input(row, profile)) is None:
+            continue
+        row["why"] = why
+        when = opens(row)
+        row["opens"] = when.isoformat() if when else None
+        out.append(_due_facts(row, as_of, today, profile))
+    far = datetime.max.replace(tzinfo=as_of.tzinfo)
+    out.sort(key=lambda r: (deadlines.to_datetime(r["opens"]) or far, deadlines.to_datetime(r["deadline"]) or far,
+                            -rank_relevance(r), r["id"]))
+    return out
 
 
 def _sent(row: dict[str, Any]) -> tuple[datetime, datetime] | None:
