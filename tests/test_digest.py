@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email
 import json
 from datetime import datetime, timedelta
+from email import policy
 from html.parser import HTMLParser
 
 import pytest
@@ -334,6 +336,151 @@ def test_a_storting_case_in_the_gpfg_section_gives_its_hearing_deadline(db):
     assert "Høringsfrist i saken: man. 07.12.2026" in gpfg_part  # the day itself, not the day before
     english = digest.render_markdown(_build(db, lang="en"))
     assert "Hearing deadline of the case: Mon 7 Dec 2026" in english
+
+
+def _announce(db, native_id: str, title: str, opens: str, deadline: str, relevance: float = 0.93):
+    """A Have your say consultation announced on day 2 whose feedback window opens on `opens`
+    (status upcoming, as the store derives it from extra `opens`)."""
+    from test_digest_world import EU
+
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=[EU])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source=EU, items=[{
+        "source": EU, "kind": "eu_consultation", "native_id": native_id, "title": title,
+        "url": f"https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/{native_id}",
+        "owner": "European Commission, JUST", "published": opens, "deadline": deadline, "status_raw": "ACTIVE",
+        "channel": "api", "language": "en", "extra": {"opens": opens}}])
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("update items set labels = '[\"oecd-iv\"]', relevance = ?, relevant = ? where native_id = ?",
+                   [relevance, int(relevance >= 0.4), native_id])
+
+
+CLAUSES = "Human rights due diligence – model contract clauses for value chains"
+SCREENING = "Forced labour – guidance on supply chain screening"
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", {"needs": "TRENGER INNSPILL (8)", "heading": "VARSLET, IKKE ÅPNET ENNÅ (2)", "new": "NYTT SISTE DØGN",
+            "opens": "Åpner: tir. 01.12.2026", "deadline": "Frist: tir. 26.01.2027 (41 virkedager igjen)",
+            "draft": "Utkast innen: tir. 19.01.2027", "first": "Åpner: man. 30.11.2026",
+            "summary": "* 2 relevante høringer er varslet, men ikke åpnet ennå; den første åpner man. 30.11.2026 "
+                       f"({SCREENING}).",
+            "note": "2 nye saker står under «Varslet, ikke åpnet ennå» (merket NY).", "mark": "[NY]"}),
+    ("en", {"needs": "NEEDS INPUT (8)", "heading": "ANNOUNCED, NOT OPEN YET (2)", "new": "NEW IN THE LAST 24 HOURS",
+            "opens": "Opens: Tue 1 Dec 2026", "deadline": "Deadline: Tue 26 Jan 2027 (41 working days left)",
+            "draft": "Draft due: Tue 19 Jan 2027", "first": "Opens: Mon 30 Nov 2026",
+            "summary": "* 2 relevant consultations are announced but not open yet; the first opens Mon 30 Nov 2026 "
+                       f"({SCREENING}).",
+            "note": "2 new items are listed under “Announced, not open yet” (marked NEW).", "mark": "[NEW]"}),
+])
+def test_relevant_consultations_announced_but_not_open_yet_have_their_own_section(db, lang, words):
+    """A relevant Have your say consultation announced but not open yet (status upcoming) was in
+    the calendar and on the horizon, but nowhere in the digest, not even counted: «Trenger
+    innspill» and «Kommende frister» read the open ones only. Now it has its own section after
+    «Trenger innspill», by the day it opens, each with its deadline and draft-due day; the
+    summary says so; it is listed once (not also under «Nytt»); «Trenger innspill» still counts
+    the open ones."""
+    build_world(db)
+    _announce(db, "18911", CLAUSES, "2026-12-01T00:00:00+01:00", "2027-01-26T23:59:59+01:00")
+    _announce(db, "18920", SCREENING, "2026-11-30T00:00:00+01:00", "2027-02-26T23:59:59+01:00")
+    _announce(db, "18930", "Ecodesign – information requirements for the digital product passport",
+              "2026-12-02T00:00:00+01:00", "2027-01-27T23:59:59+01:00", relevance=0.1)  # below the threshold
+    assert db["items"].get("eu_haveyoursay:18911")["status"] == "upcoming"
+    d = _build(db, lang=lang)
+    text = digest.render_text(d)
+    lines = text.splitlines()
+    assert words["summary"] in lines
+    assert words["needs"] in lines  # the open ones, as before
+    at = lines.index(words["heading"])
+    assert lines.index(words["needs"]) < at < next(i for i, line in enumerate(lines) if line.startswith(words["new"]))
+    section = lines[at:at + 25]
+    # by the day it opens: the screening guidance (30 Nov) before the contract clauses (1 Dec)
+    assert section[2] == f"- {words['mark']} {SCREENING} [{'EU-konsultasjon' if lang == 'nb' else 'EU consultation'}]"
+    clauses = section.index(f"- {words['mark']} {CLAUSES} [{'EU-konsultasjon' if lang == 'nb' else 'EU consultation'}]")
+    facts = [line.strip() for line in section[clauses:clauses + 8]]
+    assert facts.index(words["opens"]) < facts.index(words["deadline"]) < facts.index(words["draft"])
+    assert words["first"] in [line.strip() for line in section[:clauses]]
+    assert "digital product passport" not in text  # not relevant: not listed here
+    # listed once: not also as new (the note says where they are) nor under another heading
+    assert text.count(CLAUSES) == 1 and text.count(SCREENING) == 2  # its entry and the summary's line
+    assert words["note"] in lines
+    md = digest.render_markdown(d)
+    assert f"## {d.section('upcoming').heading}\n" in md and "  - " + words["opens"] in md
+    html = digest.render_html(d)
+    part = html[html.index('<section id="upcoming">'):].split("</section>", 1)[0]
+    assert CLAUSES in part and words["opens"] in part and words["draft"] in part
+    raw = digest.render(db, "eml", as_of=DAY2, profile="ncp", lang=lang, digest=d, recipients=["a@example.org"])
+    plain = email.message_from_bytes(raw, policy=policy.default).get_body(("plain",)).get_content()
+    assert words["heading"] in plain.splitlines() and words["opens"] in plain
+
+
+def test_an_announced_consultation_set_aside_or_out_of_scope_is_not_listed(db):
+    build_world(db)
+    _announce(db, "18911", CLAUSES, "2026-12-01T00:00:00+01:00", "2027-01-26T23:59:59+01:00")
+    assert _build(db).section("upcoming") is not None
+    assert _build(db, profile="gpfg").section("upcoming") is None  # not the fund's
+    with db.conn:
+        db["triage"].upsert({"item_id": "eu_haveyoursay:18911", "state": "not_relevant",
+                             "updated_at": "2026-11-24T05:00:00+01:00"}, pk="item_id")
+    d = _build(db)
+    assert d.section("upcoming") is None and CLAUSES not in digest.render_text(d)
+
+
+def _add_storting_case(db):
+    """A representantforslag on the fund whose hearing deadline (the saksgang's HOERFRIST) is
+    Monday 7 December, crawled on day 2 and not changed after."""
+    run = store.start_run(db, as_of=DAY2, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=DAY2, source="no_stortinget_spu", items=[{
+        "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107095", "status_raw": "til behandling",
+        "title": "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland",
+        "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107095", "owner": "Finanskomiteen",
+        "published": "2026-11-10T00:00:00+01:00", "extra": {"topic": "gpfg", "hearing_deadline": "2026-12-07T00:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 where native_id = '107095'")
+
+
+def _text_section(d, section_id: str) -> str:
+    """A section of `d`'s plain text: from its heading up to the next one."""
+    text = digest.render_text(d)
+    headings = [s.heading.upper() for s in d.sections] + [d.health_heading.upper()]
+    at = [s.id for s in d.sections].index(section_id)
+    return text[text.index(f"\n{headings[at]}\n"):text.index(f"\n{headings[at + 1]}\n")]
+
+
+@pytest.mark.parametrize(("lang", "heading", "nothing", "today", "group"), [
+    ("nb", "STATENS PENSJONSFOND UTLAND (SPU)", "Ingenting.", "i dag – Høringsfrist i saken, Stortinget",
+     "Frister de neste 12 ukene (1):"),
+    ("en", "GOVERNMENT PENSION FUND GLOBAL (GPFG)", "Nothing.", "today – Storting: hearing deadline of the case",
+     "Deadlines in the next 12 weeks (1):"),
+])
+def test_the_gpfg_section_lists_a_deadline_ahead_on_a_day_nothing_on_the_fund_changed(
+        db, tmp_path, lang, heading, nothing, today, group):
+    """The digest of Mon 7 Dec said «Ingenting.» under the fund while the calendar and the horizon
+    gave a Storting case's hearing deadline that very day: the section listed only what changed
+    since the previous digest. Now it lists the fund's deadlines over the weeks «Kommende frister»
+    covers, each item once."""
+    build_world(db)
+    _add_storting_case(db)
+    title = "Representantforslag om å gjeninnføre Etikkrådets tilrådninger om utelukkelse fra Statens pensjonsfond utland"
+    section = _text_section(_build(db, lang=lang), "gpfg")
+    assert heading in section
+    assert section.count(title) == 1 and "Deadlines in the next" not in section  # new that day: listed once
+    digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path)  # the baseline: nothing changes after it
+    monday = datetime(2026, 12, 7, 6, 0, tzinfo=OSLO)
+    d = _build(db, as_of=monday, lang=lang)
+    section = _text_section(d, "gpfg")
+    assert nothing not in section
+    assert group in section and f"- {today} — {title} · Finanskomiteen" in section
+    md = digest.render_markdown(d)
+    md_part = md[md.index("## " + d.gpfg.heading):].split("\n## ", 1)[0]
+    assert f"### {group[:-1]}" in md_part and title in md_part and nothing not in md_part
+    html = digest.render_html(d)
+    html_part = html[html.index('id="gpfg"'):].split("</section>", 1)[0]
+    assert title in html_part and f"<p>{nothing}</p>" not in html_part
+    # the day after, the deadline has passed and nothing else on the fund is due
+    tuesday = _text_section(_build(db, as_of=monday + timedelta(days=1), lang=lang), "gpfg")
+    assert nothing in tuesday and title not in tuesday
 
 
 def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch):

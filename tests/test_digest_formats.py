@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 import feedparser
 import icalendar
+import pytest
 from test_digest_world import DAY1, DAY2, build_world, iid
 
 import tracker.digest as digest
@@ -665,6 +666,34 @@ def test_eml_is_multipart_alternative_and_parses(db):
     html = msg.get_body(("html",)).get_content()
     assert "TRENGER INNSPILL (8)" in text and '<script>alert("x")</script>' in text
     assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+def _note_lines_and_headings(text: str, d) -> None:
+    """Each section's notes one to a line (with their workbench link), and a blank line before
+    each heading, as the plain text reads."""
+    lines = text.splitlines()
+    notes = [f"{n.text}: {n.url}" if n.url else n.text for s in d.sections for n in s.notes]
+    assert len(notes) >= 3  # "new", "changed" and "coming deadlines" each have one
+    for note in notes:
+        assert note in lines, note
+    headings = [s.heading.upper() for s in d.sections] + [d.health_heading.upper()]
+    for heading in headings:
+        at = lines.index(heading)
+        assert lines[at - 1] == "", (lines[at - 1], heading)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("workbench", ["", "https://ncp.example.org"])
+def test_the_plain_text_puts_each_note_on_its_own_line_and_a_blank_line_before_each_heading(db, lang, workbench):
+    """A note without a link used to run into the next note or heading («… (merket NY).1 annen ny
+    sak …» then «ENDRET (16)» on the next line): the template's `{% endif %}` ate the line end."""
+    build_world(db)
+    d = digest.build_digest(db, as_of=DAY2, profile="ncp", lang=lang, workbench_url=workbench)
+    text = digest.render_text(d)
+    _note_lines_and_headings(text, d)
+    raw = digest.render(db, "eml", as_of=DAY2, profile="ncp", lang=lang, digest=d, recipients=["a@example.org"])
+    part = email.message_from_bytes(raw, policy=policy.default).get_body(("plain",)).get_content()
+    _note_lines_and_headings(part.replace("\r\n", "\n"), d)
 
 
 def test_english_eml_subject_and_profile_recipients(db):

@@ -144,7 +144,7 @@ def load_profiles_from(text: str):
     ('horizon_weeks = 1\nhorizon_by = "day"', "horizon_by must be 'week' or 'month'"),
     ('due = "mondays"', "unknown due 'mondays' (valid: daily, weekdays, monday"),
     ('sections = ["horizon"]', "the horizon section needs horizon_weeks or horizon_months"),
-    ('sections = ["needs_input"]', "unknown section 'needs_input' (valid: needs-input, new, changed"),
+    ('sections = ["needs_input"]', "unknown section 'needs_input' (valid: needs-input, upcoming, new, changed"),
     ('sections = []', "sections is empty"),
 ])
 def test_bad_horizon_fields_are_clear_errors(text, message):

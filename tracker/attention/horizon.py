@@ -45,6 +45,7 @@ import sqlite_utils
 
 from crawlers.dates import OSLO, parse_date
 from tracker.attention.profiles import Profile, default_profile
+from tracker.attention.urgency import opens
 from tracker.i18n import gettext
 from tracker.store.changes import sitting_days
 from tracker.store.queries import as_they_stood, cases_with_hearing_items, loads_json, stood_where
@@ -64,6 +65,11 @@ WHAT = {
     "deadline": N_("Deadline"),
     "internal_deadline": N_("Draft due"),
 }
+#: the dates that are due dates — a deadline to answer, to ask to speak, to give written input —
+#: not the days something happens (a hearing sits, a window opens, a forecast, an act applies) nor
+#: an adviser's own draft-due day: what the digest's GPFG section lists ahead (`tracker.links.gpfg`)
+DUE = frozenset({"hearing_deadline", "storting_deadline", "storting_request", "storting_case_deadline",
+                 "eu_feedback", "deadline"})
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember")  # fmt: skip
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -133,8 +139,8 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
                         detail=place, **base)
     # a Have your say consultation's `published` is the day its feedback opens (extra `opens`, the
     # same day): the tracked copy, set back for an earlier day's digest as `opens` is not
-    if kind == "eu_consultation" and (d := _day(item.get("published"))) and d[0] > start:
-        yield Dated(day=d[0], at=d[1], what="eu_feedback_opens", **base)
+    if (when := opens(item)) is not None and (day := when.astimezone(OSLO).date()) > start:
+        yield Dated(day=day, at=item["published"], what="eu_feedback_opens", **base)
     if kind == "storting_case" and item.get("status") == "open":
         # its saksgang's dates (no_stortinget_spu), shown when no committee hearing item holds them
         if d := _day(extra.get("hearing_deadline")):

@@ -43,8 +43,8 @@ FIELDS = ("title", "description", "labels", "sources", "kinds", "threshold", "le
           "sections", "horizon_weeks", "horizon_months", "horizon_by", "due")
 #: the digest's sections a profile may name, in the order the digest shows them (the builders are
 #: tracker/digest/sections.py's BUILDERS; tests/test_profiles.py checks the two agree)
-SECTION_IDS = ("needs-input", "new", "changed", "provisions", "ncp_cases", "eu", "gpfg", "apenhetsloven", "coming",
-               "horizon")
+SECTION_IDS = ("needs-input", "upcoming", "new", "changed", "provisions", "ncp_cases", "eu", "gpfg", "apenhetsloven",
+               "coming", "horizon")
 #: the sections of a profile that names none (the horizon joins them when the profile has a span)
 DEFAULT_SECTIONS = tuple(s for s in SECTION_IDS if s != "horizon")
 #: the sections whose items a feed and a calendar hold (tracker.digest.feeds)

@@ -17,6 +17,11 @@ An item needs the NCP's input when it is
    høringsinstans"): such an open consultation in scope needs input whatever its relevance score
    (``row["why"] == "ncp_consultee"``; otherwise ``"relevance"``).
 
+Points 1, 3, 4 and 5 are `asks_input`. A consultation that meets them but is announced and not
+open yet (status ``upcoming``: a Have your say window that opens on a later day) does not need
+input yet; `announced` lists those (the digest's «Varslet, ikke åpnet ennå»), with the day they
+open when known (`opens`).
+
 Order: by **deadline window** first — ``this_week`` (the next due day in the ISO week of
 `as_of`), ``next_week`` (the week after), ``later`` (after that, or no deadline known) — and inside
 a window by **relevance**, highest first (an NCP-consultee hearing counts as relevance 1.0), then
@@ -53,6 +58,7 @@ from tracker.store.queries import (
     select_in,
     stood_where,
 )
+from tracker.store.status import OPEN, UNKNOWN, UPCOMING
 
 #: triage states that take an item out of "needs input"
 SET_ASIDE_STATES = ("not_relevant", "submitted", "published", "closed_unanswered")
@@ -170,11 +176,18 @@ def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
     return seen is not None and seen >= as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS)
 
 
+#: the statuses of the consultations `candidates` reads: those that may be open, and those
+#: announced but not open yet (`announced`)
+CANDIDATE_STATUSES = (OPEN, UNKNOWN, UPCOMING)
+
+
 def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[str, Any]]:
-    """Consultations that may be open (status open/unknown), with their triage state; as they
-    stood once event `upto` was recorded (a digest of an earlier day), else as they stand."""
+    """Consultations that may be open (status open/unknown) or are announced (upcoming), with
+    their triage state; as they stood once event `upto` was recorded (a digest of an earlier day),
+    else as they stand."""
     kinds = ",".join("?" for _ in CONSULTATION_KINDS)
-    where, later = stood_where(db, f"i.kind in ({kinds}) and i.status in ('open', 'unknown')", upto, "i")
+    statuses = ",".join(f"'{status}'" for status in CANDIDATE_STATUSES)  # constants, not input
+    where, later = stood_where(db, f"i.kind in ({kinds}) and i.status in ({statuses})", upto, "i")
     rows = list(db.query(f"""select i.*, t.state as triage_state, t.owner as triage_owner,
                                     t.internal_deadline as internal_deadline, t.note as triage_note
                              from items i left join triage t on t.item_id = i.id where {where}""",
@@ -182,7 +195,7 @@ def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[
     if not later:
         return rows
     return [r for r in as_they_stood(db, rows, upto)
-            if r["status"] in ("open", "unknown") and r["kind"] in CONSULTATION_KINDS]
+            if r["status"] in CANDIDATE_STATUSES and r["kind"] in CONSULTATION_KINDS]
 
 
 def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
@@ -207,39 +220,10 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows = []
     for row in source_rows:
         row["labels"] = item_labels(row)
-        if (row.get("triage_state") or "new") in SET_ASIDE_STATES:
+        if not _open_enough(row, as_of) or (why := asks_input(row, profile)) is None:
             continue
-        if not _open_enough(row, as_of):
-            continue
-        if not profile.in_scope(row):
-            continue
-        if row.get("ncp_consultee"):
-            row["why"] = "ncp_consultee"
-        elif profile.passes_threshold(row):
-            row["why"] = "relevance"
-        else:
-            continue
-        row["triage_state"] = row.get("triage_state") or "new"
-        day = deadlines.deadline_day(row.get("deadline"))
-        row["deadline_known"] = day is not None
-        row["deadline_day"] = day.isoformat() if day else None
-        due_at, due_what = next_due(row, as_of)
-        due_day = deadlines.deadline_day(due_at)
-        row["next_due"] = due_at.isoformat() if due_at else None
-        row["next_due_what"] = due_what
-        row["window"] = deadline_window(today, due_day)
-        eves = profile.eves_are_working_days
-        row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=eves) if day else None
-        # the inbox's column, as its week: the working days to what is due first
-        row["working_days_to_next_due"] = row["working_days_left"] if due_day == day else (
-            deadlines.working_days_between(today, due_day, eves_are_working_days=eves) if due_day else None)
-        internal = deadlines.to_datetime(row.get("internal_deadline"))
-        due = internal.astimezone(deadlines.OSLO).date() if internal else (
-            deadlines.add_working_days(day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days) if day else None)
-        row["draft_due"] = due.isoformat() if due else None
-        row["draft_overdue"] = bool(due and today > due)
-        row["draft_due_today"] = due == today
-        rows.append(row)
+        row["why"] = why
+        rows.append(_due_facts(row, as_of, today, profile))
     snippets = item_evidence(db, rows, profile.labels)
     for row in rows:
         row["snippet"] = snippets.get(row["id"])
@@ -247,6 +231,90 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows.sort(key=lambda r: (WINDOWS.index(r["window"]), -rank_relevance(r),
                              deadlines.to_datetime(r["next_due"]) or far, r["id"]))
     return rows
+
+
+def asks_input(row: dict[str, Any], profile: Profile) -> str | None:
+    """Why a consultation is the NCP's to answer for `profile` — ``"ncp_consultee"`` (the NCP is
+    a consultee) or ``"relevance"`` (at or above the profile's threshold) — or None: out of the
+    profile's scope, below its threshold, or set aside by an adviser (SET_ASIDE_STATES). The one
+    rule for «Trenger innspill» (`needs_input`, the open ones) and for those announced but not
+    open yet (`announced`); the row's `labels` are a list (`item_labels`)."""
+    if (row.get("triage_state") or "new") in SET_ASIDE_STATES or not profile.in_scope(row):
+        return None
+    if row.get("ncp_consultee"):
+        return "ncp_consultee"
+    return "relevance" if profile.passes_threshold(row) else None
+
+
+def _due_facts(row: dict[str, Any], as_of: datetime, today: date, profile: Profile) -> dict[str, Any]:
+    """The row's deadline facts as `needs_input` documents them (deadline day, next due time and
+    its window, working days left, draft due and whether it is overdue or today)."""
+    row["triage_state"] = row.get("triage_state") or "new"
+    day = deadlines.deadline_day(row.get("deadline"))
+    row["deadline_known"] = day is not None
+    row["deadline_day"] = day.isoformat() if day else None
+    due_at, due_what = next_due(row, as_of)
+    due_day = deadlines.deadline_day(due_at)
+    row["next_due"] = due_at.isoformat() if due_at else None
+    row["next_due_what"] = due_what
+    row["window"] = deadline_window(today, due_day)
+    eves = profile.eves_are_working_days
+    row["working_days_left"] = deadlines.working_days_between(today, day, eves_are_working_days=eves) if day else None
+    # the inbox's column, as its week: the working days to what is due first
+    row["working_days_to_next_due"] = row["working_days_left"] if due_day == day else (
+        deadlines.working_days_between(today, due_day, eves_are_working_days=eves) if due_day else None)
+    internal = deadlines.to_datetime(row.get("internal_deadline"))
+    due = internal.astimezone(deadlines.OSLO).date() if internal else (
+        deadlines.add_working_days(day, -profile.lead_days, eves_are_working_days=profile.eves_are_working_days) if day else None)
+    row["draft_due"] = due.isoformat() if due else None
+    row["draft_overdue"] = bool(due and today > due)
+    row["draft_due_today"] = due == today
+    return row
+
+
+def opens(row: dict[str, Any]) -> datetime | None:
+    """When a consultation opens for input, when known: a Have your say consultation's
+    `published` (the day its feedback opens, extra `opens`: `published` is the tracked copy, set
+    back for an earlier day's digest as `opens` is not). The horizon's «EU feedback opens» and the
+    digest's announced consultations (`announced`) both read it here."""
+    if row.get("kind") != "eu_consultation":
+        return None
+    return deadlines.to_datetime(row.get("published"))
+
+
+def announced(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
+              rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Consultations announced but not open yet (status upcoming) that the NCP will have to
+    answer once they open: in the profile's scope, relevant or naming the NCP as a consultee and
+    not set aside (`asks_input`, as «Trenger innspill» decides), not vanished, the deadline (if
+    known) not passed. Ordered by the day they open (unknown last), then the deadline.
+
+    Each row holds what `needs_input` gives (no evidence snippet) plus `opens` (ISO time or None,
+    `opens`). `rows`: the `candidates(db, upto)` already read; they are not modified.
+    """
+    profile = profile or default_profile()
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    today = deadlines.oslo_date(as_of)
+    source_rows = candidates(db, last_event_id(db, as_of)) if rows is None else [dict(r) for r in rows]
+    out = []
+    for row in source_rows:
+        if row.get("status") != UPCOMING or row.get("vanished_at"):
+            continue
+        deadline = deadlines.to_datetime(row.get("deadline"))
+        if deadline is not None and deadline < as_of:
+            continue
+        row["labels"] = item_labels(row)
+        if (why := asks_input(row, profile)) is None:
+            continue
+        row["why"] = why
+        when = opens(row)
+        row["opens"] = when.isoformat() if when else None
+        out.append(_due_facts(row, as_of, today, profile))
+    far = datetime.max.replace(tzinfo=as_of.tzinfo)
+    out.sort(key=lambda r: (deadlines.to_datetime(r["opens"]) or far, deadlines.to_datetime(r["deadline"]) or far,
+                            -rank_relevance(r), r["id"]))
+    return out
 
 
 def _sent(row: dict[str, Any]) -> tuple[datetime, datetime] | None:

@@ -69,6 +69,8 @@ class Context:
     first: bool  # no earlier digest of this profile: the first digest of the database
     events: list[dict[str, Any]]
     needs: list[dict[str, Any]] = field(default_factory=list)
+    #: relevant consultations in scope announced but not open yet (`urgency.announced`)
+    upcoming: list[dict[str, Any]] = field(default_factory=list)
     new: list[dict[str, Any]] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
     coming: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
@@ -425,10 +427,11 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
                   events=events, workbench_url=workbench_url, upto=upto)
     candidates = urgency.candidates(db, upto)
     ctx.needs = urgency.needs_input(db, as_of=as_of, profile=profile, rows=candidates)
+    ctx.upcoming = urgency.announced(db, as_of=as_of, profile=profile, rows=candidates)
     ctx.new, ctx.changed = new_and_changed(ctx)
-    # a consultation that repeats an earlier one says so on its own entry (needs input, new): it
-    # is no change to an item
-    ctx.resent = urgency.resent(db, [*ctx.needs, *ctx.new])
+    # a consultation that repeats an earlier one says so on its own entry (needs input, announced,
+    # new): it is no change to an item
+    ctx.resent = urgency.resent(db, [*ctx.needs, *ctx.upcoming, *ctx.new])
     ctx.coming = coming(ctx, candidates)
     ctx.eu = eu_data(ctx) if wants(profile, EU_KINDS, (), ()) else None
     ctx.health, ctx.stale = health(db, as_of)

@@ -76,7 +76,7 @@ class Note:
 
 @dataclass
 class Section:
-    id: str  # html id and test handle: needs-input, new, changed, eu, gpfg, apenhetsloven, coming
+    id: str  # html id and test handle: needs-input, upcoming, new, changed, eu, gpfg, apenhetsloven, coming
     heading: str  # with its count when it has one
     groups: list[Group] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)  # one-line remarks ("12 other … not shown")
@@ -111,7 +111,7 @@ class Digest:
     """Everything the morning read shows.
 
     `sections`, `summary`, `banners` and `health_rows` are what is rendered; the raw rows
-    (`needs_input`, `new`, `changed`, `coming`, `eu`, `gpfg`, `apenhetsloven`, `health`) are what
+    (`needs_input`, `upcoming`, `new`, `changed`, `coming`, `eu`, `gpfg`, `apenhetsloven`, `health`) are what
     the sections were built from (the Atom feed, the calendar and tests read them).
     """
 
@@ -144,6 +144,8 @@ class Digest:
     health: list[dict[str, Any]]
     red: list[dict[str, Any]]
     stale: list[dict[str, Any]]
+    #: relevant consultations announced but not open yet (`tracker.attention.urgency.announced`)
+    upcoming: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_red(self) -> bool:

@@ -3,9 +3,12 @@ section does not apply to this profile or store). `assemble` runs them in order 
 banners, the summary and the health table.
 
 Sections, in order: **Needs input** (decided in `tracker.attention.urgency`; grouped by deadline
-window, ranked by relevance, capped per window with "+N til i arbeidsbenken"); **New** (relevant
-new items not already under Needs input; the rest counted); **Changed** (relevant or followed
-items; the rest counted); **EU**; **GPFG** and **Åpenhetsloven** (from `tracker.links.gpfg`);
+window, ranked by relevance, capped per window with "+N til i arbeidsbenken"); **Announced, not
+open yet** (the relevant consultations that open on a later day, `urgency.announced`; only when
+there are any); **New** (relevant new items not already under Needs input or Announced; the rest
+counted); **Changed** (relevant or followed
+items; the rest counted); **EU**; **GPFG** and **Åpenhetsloven** (from `tracker.links.gpfg`: what
+changed, and the fund's deadlines over the weeks «Coming deadlines» covers);
 **Coming deadlines** (relevant open consultations in 2 / 6 / 12 weeks; the rest counted);
 **Horizon** (every date ahead among what the profile follows, over the profile's `horizon_weeks` /
 `horizon_months`, by week or month: tracker/attention/horizon.py). A profile's `sections` picks
@@ -23,6 +26,7 @@ from tracker.attention import urgency
 from tracker.digest.build import (
     APL_KINDS,
     APL_SOURCES,
+    BUCKETS,
     GPFG_KINDS,
     GPFG_SOURCES,
     Context,
@@ -203,11 +207,33 @@ def needs_input(ctx: Context) -> Section:
                    empty=_("Nothing."))
 
 
+def upcoming_section(ctx: Context) -> Section | None:
+    """«Varslet, ikke åpnet ennå»: the relevant consultations in scope announced but not open yet
+    (`urgency.announced`), by the day they open, each as «Trenger innspill» shows an entry (the
+    day it opens first; no evidence). None when there are none: a short section, shown when it has
+    something to say (the summary says so too). «Trenger innspill» counts the open ones only."""
+    if not ctx.upcoming:
+        return None
+    _ = ctx._
+    entries = []
+    for row in ctx.upcoming:
+        entry = needs_entry(row, ctx)
+        when = deadlines.to_datetime(row.get("opens"))
+        entry.lines.insert(0, _("Opens: %(day)s", day=format_date(deadlines.oslo_date(when), ctx.lang)) if when
+                           else _("Opens: not known yet"))
+        entries.append(entry)
+    return Section(id="upcoming", heading=counted(_("Announced, not open yet"), len(entries)),
+                   groups=[Group("", entries)], empty=_("Nothing."))
+
+
 def new_items(ctx: Context) -> Section:
     _ = ctx._
     listed = {r["id"] for r in ctx.needs}
-    shown = [r for r in ctx.new if r.get("passes") and r["id"] not in listed]
+    # an announced consultation is listed under its own heading when the profile shows it
+    announced = {r["id"] for r in ctx.upcoming} if ctx.profile.shows("upcoming") else set()
+    shown = [r for r in ctx.new if r.get("passes") and r["id"] not in listed and r["id"] not in announced]
     in_needs = sum(1 for r in ctx.new if r["id"] in listed)
+    in_announced = sum(1 for r in ctx.new if r["id"] in announced)
     others = sum(1 for r in ctx.new if not r.get("passes"))
 
     def make(r: dict[str, Any]) -> Entry:
@@ -227,6 +253,10 @@ def new_items(ctx: Context) -> Section:
                               "the rest in the workbench.",
                               "%(num)d new items need input: %(shown)d listed under “Needs input” (marked NEW), "
                               "the rest in the workbench.", in_needs, shown=shown_new)))
+    if in_announced:
+        notes.append(Note(_.n("%(num)d new item is listed under “Announced, not open yet” (marked NEW).",
+                              "%(num)d new items are listed under “Announced, not open yet” (marked NEW).",
+                              in_announced)))
     if others:
         notes.append(Note(_.n("%(num)d other new item is not relevant to this profile (see the workbench).",
                               "%(num)d other new items are not relevant to this profile (see the workbench).", others),
@@ -388,9 +418,31 @@ def _linked_section(ctx: Context, section_id: str, heading: str, func) -> Sectio
 def gpfg_section(ctx: Context) -> Section | None:
     if not (wants(ctx.profile, GPFG_KINDS, GPFG_SOURCES, ("gpfg",)) and present(ctx.db, GPFG_KINDS, GPFG_SOURCES)):
         return None
-    from tracker.links.gpfg import digest_section
+    from tracker.links.gpfg import deadlines_ahead, digest_section
 
-    return _linked_section(ctx, "gpfg", ctx._("Government Pension Fund Global (GPFG)"), digest_section)
+    section = _linked_section(ctx, "gpfg", ctx._("Government Pension Fund Global (GPFG)"), digest_section)
+    if section.error:
+        return section
+    # the fund's items with a deadline ahead (today included) over the weeks «Kommende frister»
+    # covers, each by its first such date, unless listed above as new or changed (its entry says
+    # its deadline): a quiet week on the fund is no «Ingenting.» while one of its deadlines is ahead
+    weeks = BUCKETS[-1][1] // 7
+    try:
+        dates = deadlines_ahead(ctx.db, ctx.as_of, end=ctx.today + timedelta(weeks=weeks, days=1), profile=ctx.profile,
+                                upto=ctx.upto)
+    except Exception as exc:  # noqa: BLE001 - as _linked_section: another module's bug must not cost the morning read
+        section.error = ctx._("This section could not be built: %(error)s",
+                              error=clean(f"{type(exc).__name__}: {exc}", 200))
+        return section
+    listed = {e.id for g in section.groups for e in g.entries}
+    first: dict[str, Any] = {}
+    for d in dates:
+        if d.item_id not in listed:
+            first.setdefault(d.item_id, d)
+    if first:
+        section.groups.append(Group(counted(ctx._("Deadlines in the next %(num)d weeks", num=weeks), len(first)),
+                                    [_horizon_entry(d, ctx) for d in first.values()]))
+    return section
 
 
 def apenhetsloven_section(ctx: Context) -> Section | None:
@@ -454,7 +506,7 @@ def horizon_section(ctx: Context) -> Section | None:
 
 #: the sections by id (the names a profile's `sections` lists: tracker.attention.profiles.SECTION_IDS), in order
 SECTION_BUILDERS: dict[str, Builder] = {
-    "needs-input": needs_input, "new": new_items, "changed": changed_items, "provisions": provisions_section,
+    "needs-input": needs_input, "upcoming": upcoming_section, "new": new_items, "changed": changed_items, "provisions": provisions_section,
     "ncp_cases": ncp_cases_section, "eu": eu_section, "gpfg": gpfg_section, "apenhetsloven": apenhetsloven_section,
     "coming": coming_deadlines, "horizon": horizon_section,
 }
@@ -501,6 +553,19 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
     if new:
         text += _.n(", %(num)d of them new", ", %(num)d of them new", new)
     lines.append(text + ".")
+    if ctx.upcoming and ctx.profile.shows("upcoming"):
+        first = ctx.upcoming[0]  # the first to open (`urgency.announced`)
+        title = clean(first.get("title"), 80)
+        if first.get("opens"):
+            lines.append(_.n("%(num)d relevant consultation is announced but not open yet; it opens %(day)s "
+                             "(%(title)s).",
+                             "%(num)d relevant consultations are announced but not open yet; the first opens %(day)s "
+                             "(%(title)s).", len(ctx.upcoming),
+                             day=format_date(deadlines.oslo_date(first["opens"]), ctx.lang), title=title))
+        else:
+            lines.append(_.n("%(num)d relevant consultation is announced but not open yet (%(title)s).",
+                             "%(num)d relevant consultations are announced but not open yet; the first: %(title)s.",
+                             len(ctx.upcoming), title=title))
     this_week = [r for r in ctx.needs if r["window"] == "this_week"]
     if this_week:
         first = min(this_week, key=lambda r: deadlines.to_datetime(r["next_due"]) or ctx.as_of)
@@ -599,7 +664,7 @@ def assemble(ctx: Context, *, base_id: int, upto: int, problems: list[str]) -> D
         health_heading=_("Source health"), health_rows=health_rows(ctx),
         health_empty=_("No crawl has run yet."),
         footer=_("Made by ncp-tracker. Titles and texts are quoted from the sources."),
-        problems=problems, needs_input=ctx.needs, new=ctx.new, changed=ctx.changed, coming=ctx.coming,
+        problems=problems, needs_input=ctx.needs, upcoming=ctx.upcoming, new=ctx.new, changed=ctx.changed, coming=ctx.coming,
         eu=ctx.eu, gpfg=next((s for s in built if s.id == "gpfg"), None),
         apenhetsloven=next((s for s in built if s.id == "apenhetsloven"), None),
         health=ctx.health, red=[h for h in ctx.health if h["status"] == "red"], stale=ctx.stale,

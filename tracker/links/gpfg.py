@@ -19,14 +19,18 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from tracker.links import might_match
 from tracker.store.instants import stored
 from tracker.store.queries import HISTORY_EVENT_SQL, as_they_stood, select_in
+
+if TYPE_CHECKING:
+    from tracker.attention.horizon import Dated
+    from tracker.attention.profiles import Profile
 
 ACTORS = ("Finansdepartementet", "Etikkrådet", "Norges Bank", "Stortinget", "Andre")
 STAGES = ("proposal", "hearing", "decision", "white_paper", "storting", "other")
@@ -252,6 +256,23 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
                                               "deadline", "hearing_deadline", "source")}
                        | {"change": changed[item["id"]]})
     return out
+
+
+def deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, profile: Profile,
+                    upto: int | None = None) -> list[Dated]:
+    """The due dates (`horizon.DUE`) of the governance items from `as_of`'s day up to, not
+    including, `end`, earliest first: the dates the horizon and the calendar give them (a Storting
+    case's hearing deadline, a hearing's deadline), among what `profile` follows; as the items
+    stood once event `upto` was recorded (None: as they stand). The digest's GPFG section lists
+    them, so that it never says «Ingenting.» while a deadline on the fund is ahead."""
+    from tracker.attention.horizon import DUE, horizon
+
+    dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=())
+             if d.what in DUE and d.item_id]
+    if not dates:
+        return []
+    fund = {r["id"] for r in _candidates(db, {d.item_id for d in dates if d.item_id})}
+    return [d for d in dates if d.item_id in fund]
 
 
 def about_apenhetsloven(item: dict[str, Any]) -> bool:
