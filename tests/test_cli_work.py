@@ -452,3 +452,13 @@ def _english(env):
     config = env / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     return config
+
+
+def test_a_draft_for_a_withdrawn_hearing_says_so_on_the_terminal(env):
+    """A hearing the source marks «Trukket» was drafted silently, exit 0, as if live."""
+    db = open_db(env / "t.db")
+    db["items"].update(HEARING, {"status": "withdrawn", "status_raw": "Trukket"})
+    db.close()
+    r = CliRunner().invoke(main, ["draft", HEARING, "--out", "d"])
+    assert r.exit_code == 0  # the draft is written, and the warning is loud
+    assert "advarsel: Høringen er trukket tilbake: kilden oppgir «Trukket»." in r.stderr

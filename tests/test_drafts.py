@@ -4,6 +4,7 @@ three forms (hearing, Stortinget, EU), versions, warnings, similar answers, outp
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -572,3 +573,24 @@ def test_a_draft_form_for_every_consultation_kind_and_no_other():
     for kind in set(KINDS) - set(CONSULTATION_KINDS):
         with pytest.raises(drafts.NotAConsultation, match=f"its kind {kind} is not a consultation"):
             drafts.form_of({"id": "x:1", "kind": kind})
+
+
+def _withdraw(store, item_id, raw, **extra):
+    store["items"].update(item_id, {"status": "withdrawn", "status_raw": raw,
+                                    **({"extra": json.dumps(extra)} if extra else {})})
+
+
+def test_a_withdrawn_or_cancelled_consultation_is_a_warning_in_the_document(store, tmp_path):
+    """A hearing regjeringen.no marks «Trukket», a committee hearing Stortinget marks «Avlyst»,
+    got a draft that read as a live hearing: no word of it in the letter."""
+    _withdraw(store, HEARING, "Trukket")
+    w = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    said = ("Høringen er trukket tilbake: kilden oppgir «Trukket». Avklar med Barne- og familiedepartementet "
+            "om et svar fortsatt er ønsket før noe sendes.")
+    assert ("Advarsel", "⚠ " + said) in _paragraphs(w.docx)
+    assert f"> **⚠ {said}**" in w.md.read_text("utf-8")
+    _withdraw(store, COMMITTEE, "Avlyst", status_info="Høringen er avlyst.")
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    assert ("Advarsel", "⚠ Høringen er avlyst: Stortinget oppgir «Avlyst» («Høringen er avlyst.»). Avklar med "
+            "komiteens sekretariat om innspill fortsatt er ønsket før noe sendes.") in _paragraphs(w.docx)
+    assert drafts.build(store, HEARING_FISH, as_of=DAY).warnings == []  # an open hearing: none

@@ -28,8 +28,10 @@ Each matched label gets a section, in the labels' own order (OECD chapters II–
 (spaCy's sentencizer, with Norwegian legal abbreviations such as "Prop." kept whole), each quoted
 once in the document, with where it is from. Only the source's own words are quoted: never the
 title, nor a summary the spider writes itself; a topic found only there says so. ``no_comments`` gives the short "Kontaktpunktet har
-ingen merknader" answer instead. A deadline that has passed is a warning in the document (and
-on `Draft.warnings` for the command line).
+ingen merknader" answer instead. A consultation the source marks withdrawn or cancelled (its
+stored status, with the source's own words) and a deadline that has passed are warnings at the top
+of the document (`cautions`: kept as facts, so the command line and the item's page say the same
+in the reader's language).
 
 Files are versioned, never overwritten: ``<item>-horingssvar.docx``, then ``…-v2.docx``, …
 (``force`` overwrites the latest version instead). Every draft written is kept in the ``drafts``
@@ -61,6 +63,7 @@ from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
 from tracker.store.queries import list_events, loads_json
+from tracker.store.status import WITHDRAWN
 from tracker.vocabulary import N_
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
@@ -117,6 +120,12 @@ _WORDS: dict[str, str] = {
     "c_no_comments": N_("The NCP has no comments on the case."),
     "c_passed": N_("The deadline for input passed on %(deadline)s. Check with the committee's secretariat "
                    "whether input is still accepted."),
+    # a consultation the source marks withdrawn (tracker.store.status), in the source's own words
+    "withdrawn": N_("The consultation has been withdrawn: the source says %(said)s. Check with %(owner)s "
+                    "whether a response is still wanted before anything is sent."),
+    "c_withdrawn": N_("The hearing has been cancelled: Stortinget says %(said)s. Check with the committee's "
+                      "secretariat whether input is still wanted before anything is sent."),
+    "said": N_("“%(word)s”"), "said_info": N_("“%(word)s” (“%(info)s”)"),
     # the EU's "Have your say" form (its own field names, in the draft's language)
     "form": N_("Have your say – feedback form"),
     "feedback": N_("Feedback (at most 4,000 characters; a longer position paper can be attached as PDF)"),
@@ -218,6 +227,30 @@ class Block:
     source: str = ""  # quote: where the sentence is from
 
 
+@dataclass(frozen=True)
+class Caution:
+    """A warning of a draft (a passed deadline, a withdrawn consultation) kept as its facts, so that
+    it is worded once in any language (`text`): the document says it in the draft's language, the
+    terminal and the web page in the reader's. `form`: the draft's form, whose wording it is."""
+
+    key: str  # a key of the draft's words (`_WORDS`, `_FORM_WORDS`)
+    form: str = "hearing"
+    deadline: str | None = None  # as stored
+    owner: str = ""
+    said: str = ""  # the source's own status word
+    info: str = ""  # the source's own explanation of it
+
+    def text(self, lang: str) -> str:
+        """The warning in `lang` (its dates and quotes as `lang` writes them)."""
+        draft_lang = "en" if self.form == "eu" else "nb"
+        msgid = {**_WORDS, **_FORM_WORDS[draft_lang]}[self.key]
+        t = words(lang)
+        said = (t.fmt("said_info", word=self.said, info=self.info) if self.info and self.info != self.said
+                else t.fmt("said", word=self.said))
+        return gettext(lang, msgid, deadline=_fmt_day(self.deadline, lang), owner=self.owner or t["organiser"],
+                       said=said)
+
+
 @dataclass
 class Draft:
     item_id: str
@@ -226,8 +259,13 @@ class Draft:
     blocks: list[Block]
     sections: list[str]  # headings of the topic sections
     form: str = "hearing"  # hearing, committee, eu
-    warnings: list[str] = field(default_factory=list)
+    cautions: list[Caution] = field(default_factory=list)
     no_comments: bool = False
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings as the document says them (in the draft's language)."""
+        return [c.text(self.language) for c in self.cautions]
 
 
 def load_item(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
@@ -516,6 +554,24 @@ def deadline_passed(item: dict[str, Any], today: date) -> bool:
     return day is not None and day < today
 
 
+def cautions(item: dict[str, Any], today: date) -> list[Caution]:
+    """What a response draft to `item` must warn of on `today` (the document, the terminal and the
+    item's page say the same): a consultation the source marks withdrawn or cancelled (its stored
+    status, `tracker.store.status`, with the source's words), a deadline that has passed."""
+    form = form_of(item)
+    owner = (item.get("owner") or "").strip()
+    extra = loads_json(item.get("extra"), {})
+    found = []
+    if item.get("status") == WITHDRAWN:
+        info = (extra.get("status_info") or "").strip() if isinstance(extra, dict) else ""
+        found.append(Caution("c_withdrawn" if form == "committee" else "withdrawn", form, owner=owner,
+                             said=(item.get("status_raw") or "").strip(), info=info))
+    if deadline_passed(item, today):
+        found.append(Caution("c_passed" if form == "committee" else "passed", form,
+                             deadline=item.get("deadline"), owner=owner))
+    return found
+
+
 def _genitive(name: str, lang: str = "nb") -> str:
     """A name's genitive: Bokmål «Finanskomiteens» (an apostrophe after s, x, z), English
     "Finanskomiteen's" (an apostrophe alone after s)."""
@@ -734,10 +790,8 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     owner = (item.get("owner") or "").strip()
     extra = item.get("extra") if isinstance(item.get("extra"), dict) else {}
     today_text = format_letter_date(today, lang)
-    warnings: list[str] = []
-    if deadline_passed(item, today):
-        key = "c_passed" if form == "committee" else "passed"
-        warnings.append(t.fmt(key, deadline=_fmt_day(item.get("deadline"), lang), owner=owner or t["organiser"]))
+    found = cautions(item, today)
+    warnings = [c.text(lang) for c in found]
 
     if form == "committee":
         committee = owner or t["committee"]
@@ -798,7 +852,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         blocks.append(Block("para", f"{opening} {closing}"))
         blocks += _signature_blocks(lang, data_dir)
         return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=[],
-                     form=form, warnings=warnings, no_comments=True)
+                     form=form, cautions=found, no_comments=True)
 
     blocks += [Block("para", opening),
                Block("heading", t["intro"], level=2), Block("para", mandate(lang, data_dir)),
@@ -822,7 +876,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     blocks += [Block("heading", t["deadline_route"], level=2), Block("meta", rows=route_rows)]
     blocks += _signature_blocks(lang, data_dir)
     return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=sections,
-                 form=form, warnings=warnings)
+                 form=form, cautions=found)
 
 
 # ---------------------------------------------------------------------------- rendering
