@@ -594,3 +594,20 @@ def test_a_withdrawn_or_cancelled_consultation_is_a_warning_in_the_document(stor
     assert ("Advarsel", "⚠ Høringen er avlyst: Stortinget oppgir «Avlyst» («Høringen er avlyst.»). Avklar med "
             "komiteens sekretariat om innspill fortsatt er ønsket før noe sendes.") in _paragraphs(w.docx)
     assert drafts.build(store, HEARING_FISH, as_of=DAY).warnings == []  # an open hearing: none
+
+
+def test_a_committee_hearings_deadline_to_ask_to_take_part_is_not_the_written_deadline(store, tmp_path):
+    """When the item's deadline is the deadline to ask to take part (extra.deadline_basis) and no
+    written-input deadline is given, the draft said «Frist for skriftlige innspill: 03.12.2026 kl.
+    12.00» — the deadline to ask, shown as the deadline for written input."""
+    store["items"].update(COMMITTEE, {"extra": json.dumps({
+        "deadline_basis": "anmodningsfrist", "innspillsfrist": "", "anmodningsfrist": "2026-12-03T12:00:00+01:00",
+        "hearing_page_pattern": "unverified"})})
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    texts = [t for _, t in _paragraphs(w.docx)]
+    assert texts.count("Frist for skriftlige innspill: ikke oppgitt") == 2  # the facts and «Frist og innsending»
+    assert texts.count("Frist for å be om å delta i høringen: 03.12.2026 kl. 12.00") == 2
+    assert "03.12.2026" not in " ".join(t for t in texts if t.startswith("Frist for skriftlige innspill"))
+    late = drafts.build(store, COMMITTEE, as_of=date(2026, 12, 4))  # and a passed one is named as what it is
+    assert late.warnings == ["Fristen for å be om å delta i høringen gikk ut 03.12.2026. Avklar med komiteens "
+                             "sekretariat om et innspill fortsatt tas imot."]

@@ -120,6 +120,8 @@ _WORDS: dict[str, str] = {
     "c_no_comments": N_("The NCP has no comments on the case."),
     "c_passed": N_("The deadline for input passed on %(deadline)s. Check with the committee's secretariat "
                    "whether input is still accepted."),
+    "c_ask_passed": N_("The deadline to ask to take part in the hearing passed on %(deadline)s. Check with the "
+                       "committee's secretariat whether input is still accepted."),
     # a consultation the source marks withdrawn (tracker.store.status), in the source's own words
     "withdrawn": N_("The consultation has been withdrawn: the source says %(said)s. Check with %(owner)s "
                     "whether a response is still wanted before anything is sent."),
@@ -547,6 +549,19 @@ def _fmt_time(value: str | None, lang: str) -> str | None:
         f"{format_letter_date(dt, lang)}, {format_time(dt, lang)}")
 
 
+def committee_deadlines(item: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A committee hearing's deadline for written input and its deadline to ask to take part, as
+    stored (``extra.innspillsfrist``, ``extra.anmodningsfrist``). The item's deadline is the one
+    ``extra.deadline_basis`` names: when that is the deadline to ask to take part, it is never taken
+    for a written-input deadline the committee did not give (the web's item page shows the same)."""
+    extra = loads_json(item.get("extra"), {})
+    extra = extra if isinstance(extra, dict) else {}
+    asked_by = extra.get("deadline_basis") == "anmodningsfrist"
+    written = extra.get("innspillsfrist") or (None if asked_by else item.get("deadline"))
+    ask = extra.get("anmodningsfrist") or (item.get("deadline") if asked_by else None)
+    return written or None, ask or None
+
+
 def deadline_passed(item: dict[str, Any], today: date) -> bool:
     """Whether ``today`` is after the deadline's last day (tracker.store.deadlines decides it:
     a deadline at 00:00 sharp ends the day before)."""
@@ -567,8 +582,9 @@ def cautions(item: dict[str, Any], today: date) -> list[Caution]:
         found.append(Caution("c_withdrawn" if form == "committee" else "withdrawn", form, owner=owner,
                              said=(item.get("status_raw") or "").strip(), info=info))
     if deadline_passed(item, today):
-        found.append(Caution("c_passed" if form == "committee" else "passed", form,
-                             deadline=item.get("deadline"), owner=owner))
+        asked_by = form == "committee" and committee_deadlines(item)[0] is None  # the deadline to ask to take part
+        key = ("c_ask_passed" if asked_by else "c_passed") if form == "committee" else "passed"
+        found.append(Caution(key, form, deadline=item.get("deadline"), owner=owner))
     return found
 
 
@@ -806,8 +822,8 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
         in_sentence = title_in_sentence(title)
-        written_by = (t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
-                      or t["no_deadline"])
+        written_deadline, ask_deadline = committee_deadlines(item)
+        written_by = (t["c_written"], _fmt_time(written_deadline, lang) or t["no_deadline"])
         if written_hearing(item):  # input in writing only: nothing to ask to take part in, no sitting
             opening = t.fmt("c_opening_written", committee_gen=_genitive(committee, lang), case=in_sentence)
             facts = [(t["c_form"], t["c_written_only"]), written_by]
@@ -816,7 +832,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
                        if start else t.fmt("c_opening_undated", committee_gen=_genitive(committee, lang),
                                            case=in_sentence))
             facts = [written_by,
-                     (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
+                     (t["c_request"], _fmt_time(ask_deadline, lang) or t["no_deadline"]),
                      (t["c_held"], "; ".join(", ".join(x for x in sitting if x) for sitting in sittings)
                       or t["no_deadline"])]
     elif form == "eu":
@@ -869,10 +885,12 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         blocks.append(Block("bullets", items=[_similar_line(s, lang) for s in similar]))
     else:
         blocks.append(Block("para", t["no_earlier"]))
-    deadline_name = t["c_written"] if form == "committee" else t["deadline"]
-    shown = _fmt_time if form == "committee" else _fmt_day
-    route_rows = [(deadline_name, shown(item.get("deadline"), lang) or t["no_deadline"]),
-                  (t["route"], submission_route(item, lang)), (t["source"], item.get("url") or "")]
+    if form == "committee":  # the written-input deadline, not whichever the item's deadline is
+        route_rows = [written_by] + ([] if written_hearing(item) else [
+            (t["c_request"], _fmt_time(ask_deadline, lang) or t["no_deadline"])])
+    else:
+        route_rows = [(t["deadline"], _fmt_day(item.get("deadline"), lang) or t["no_deadline"])]
+    route_rows += [(t["route"], submission_route(item, lang)), (t["source"], item.get("url") or "")]
     blocks += [Block("heading", t["deadline_route"], level=2), Block("meta", rows=route_rows)]
     blocks += _signature_blocks(lang, data_dir)
     return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=sections,
