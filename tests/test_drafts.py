@@ -611,3 +611,23 @@ def test_a_committee_hearings_deadline_to_ask_to_take_part_is_not_the_written_de
     late = drafts.build(store, COMMITTEE, as_of=date(2026, 12, 4))  # and a passed one is named as what it is
     assert late.warnings == ["Fristen for å be om å delta i høringen gikk ut 03.12.2026. Avklar med komiteens "
                              "sekretariat om et innspill fortsatt tas imot."]
+
+
+def test_how_to_submit_uses_the_form_address_the_page_links_and_flags_a_built_hearing_page(store, tmp_path):
+    """Every regjeringen.no draft said «Adressen til selve skjemaet er ikke bekreftet» though the
+    hearing's page gave the form's address (extra.submit_url); a committee hearing's page address,
+    built from a pattern the store marks unverified, was stated without a caveat."""
+    form = "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H3150001/"
+    store["items"].update(HEARING, {"extra": json.dumps({"submit_url": form})})
+    md = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY).md.read_text("utf-8")
+    route = next(line for line in md.splitlines() if line.startswith("Innsending:"))
+    assert route.startswith(f"Innsending: Via skjemaet «Send inn høringssvar»: {form} (lenket fra høringssiden ")
+    assert "ikke bekreftet" not in route
+    store["items"].update(HEARING, {"extra": json.dumps({})})  # no address on the page: the caveat
+    md = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY).md.read_text("utf-8")
+    assert "Adressen til selve skjemaet er ikke bekreftet — bruk knappen på høringssiden." in md
+    store["items"].update(COMMITTEE, {"extra": json.dumps({"hearing_page_pattern": "unverified"})})
+    texts = [t for _, t in _paragraphs(drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY).docx)]
+    route = next(t for t in texts if t.startswith("Innsending:"))
+    assert route.endswith("Adressen til høringssiden er satt sammen av trackeren og ikke bekreftet: kontroller den "
+                          "på stortinget.no før innspillet sendes.")

@@ -499,21 +499,43 @@ def written_hearing(item: dict[str, Any]) -> bool:
 
 
 def submission_route(item: dict[str, Any], lang: str) -> str:
+    """How a response is sent, in `lang`. regjeringen.no's form by the address the hearing's page
+    links («Send inn høringssvar»: ``extra.submit_url``), said not confirmed only when the page gave
+    none; a committee's hearing page said not confirmed when the store built its address from a
+    pattern (``extra.hearing_page_pattern`` "unverified")."""
+    kind, url = item.get("kind"), item.get("url") or ""
+    extra = loads_json(item.get("extra"), {})
+    extra = extra if isinstance(extra, dict) else {}
+    if kind == "hearing" and extra.get("submit_url"):
+        return gettext(lang, "Through the form “Send inn høringssvar”: %(form)s (linked from the consultation page "
+                       "%(url)s; as a private person or on behalf of an organisation; the response is published "
+                       "on regjeringen.no).", form=extra["submit_url"], url=url)  # fmt: skip
+    if kind == "committee_hearing" and extra.get("hearing_page_pattern") == "unverified":
+        return _committee_route(item, lang) + " " + gettext(
+            lang, "The address of the hearing page is built by the tracker and not confirmed: check it on "
+            "stortinget.no before the input is sent.")
+    return _committee_route(item, lang) if kind == "committee_hearing" else _route(item, lang)
+
+
+def _committee_route(item: dict[str, Any], lang: str) -> str:
+    url, owner = item.get("url") or "", item.get("owner") or ""
+    if written_hearing(item):
+        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. This "
+                       "is a written hearing: the committee holds no oral hearing.",
+                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
+    return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. If "
+                   "the NCP wants to take part orally, a short request to take part must be sent before "
+                   "the deadline for requests; the committee decides whom it invites.",
+                   committee=owner or words(lang)["committee"], url=url)  # fmt: skip
+
+
+def _route(item: dict[str, Any], lang: str) -> str:
     kind, url, owner = item.get("kind"), item.get("url") or "", item.get("owner") or ""
     if kind == "hearing":
         return gettext(lang, "Through the form “Send inn høringssvar” on the consultation page: %(url)s (as a "
                        "private person or on behalf of an organisation; the response is published on "
                        "regjeringen.no). The address of the form itself is not confirmed — use the button on "
                        "the consultation page.", url=url)  # fmt: skip
-    if kind == "committee_hearing" and written_hearing(item):
-        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. This "
-                       "is a written hearing: the committee holds no oral hearing.",
-                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
-    if kind == "committee_hearing":
-        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. If "
-                       "the NCP wants to take part orally, a short request to take part must be sent before "
-                       "the deadline for requests; the committee decides whom it invites.",
-                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
     if kind == "eu_consultation":
         return gettext(lang, "Through the European Commission's “Have your say” page for this initiative: "
                        "%(url)s (log in with an EU Login account; feedback is published).", url=url)  # fmt: skip
