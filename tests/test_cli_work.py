@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from tests.browser.seed import COMMITTEE, HEARING, seed
+from tests.browser.seed import COMMITTEE, EU, HEARING, seed
 from tracker.cli import main
 from tracker.store.db import open_db
 
@@ -462,3 +462,24 @@ def test_a_draft_for_a_withdrawn_hearing_says_so_on_the_terminal(env):
     r = CliRunner().invoke(main, ["draft", HEARING, "--out", "d"])
     assert r.exit_code == 0  # the draft is written, and the warning is loud
     assert "advarsel: Høringen er trukket tilbake: kilden oppgir «Trukket»." in r.stderr
+
+
+def test_a_drafts_warnings_are_said_in_the_readers_language(env):
+    """A Bokmål reader got «advarsel: The feedback period ended on …» for an EU item, an English
+    reader «warning: Høringsfristen gikk ut …»: the draft's language after the reader's prefix.
+    The terminal now says the warning in the reader's language; the document keeps the draft's."""
+    db = open_db(env / "t.db")
+    for item in (HEARING, EU):
+        db["items"].update(item, {"deadline": "2026-01-10T23:59:59+01:00"})
+    db.close()
+    r = CliRunner().invoke(main, ["draft", EU, "--out", "d"])
+    assert r.exit_code == 0
+    assert "advarsel: Innspillsperioden gikk ut 10.01.2026. Avklar med DG JUST om innspill fortsatt tas imot" in r.stderr
+    assert "The feedback period ended" not in r.stderr
+    md = (env / "d" / "eu_haveyoursay_14567-feedback.md").read_text("utf-8")
+    assert "⚠ The feedback period ended on 10 January 2026. Check with DG JUST" in md  # the document: English
+    r = CliRunner().invoke(main, ["--config", str(_english(env)), "draft", HEARING, "--out", "d"])
+    assert r.exit_code == 0
+    assert ("warning: The consultation deadline passed on 10 January 2026. Check with Barne- og "
+            "familiedepartementet whether a response is still accepted before it is sent.") in r.stderr
+    assert "Høringsfristen gikk ut 10.01.2026" in (env / "d" / "regjeringen_3150001-horingssvar.md").read_text("utf-8")

@@ -371,8 +371,8 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
         raise refused(exc, lang) from exc
-    for warning in written.draft.warnings:
-        say("warning", warning, lang)
+    for caution in written.draft.cautions:  # in the reader's language (the document keeps the draft's)
+        say("warning", caution.text(lang), lang)
     if written.overwritten:
         click.echo(gettext(lang, "overwrote version %(num)s (--force)", num=written.version), err=True)
     elif written.version > 1:
