@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -631,3 +632,42 @@ def test_how_to_submit_uses_the_form_address_the_page_links_and_flags_a_built_he
     route = next(t for t in texts if t.startswith("Innsending:"))
     assert route.endswith("Adressen til høringssiden er satt sammen av trackeren og ikke bekreftet: kontroller den "
                           "på stortinget.no før innspillet sendes.")
+
+
+def _soffice():
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_an_english_draft_is_english_for_word_and_libreoffice(store, tmp_path):
+    """An EU "Have your say" draft was tagged Norwegian (styles.xml's <w:lang w:val="nb-NO">: Word
+    and LibreOffice spell-checked the English as Norwegian), quoted «…», had the keywords
+    «høringssvar; Kontaktpunktet» and the Norwegian name alone in its letterhead."""
+    import zipfile
+
+    w = drafts.write(store, EU, "d", base=tmp_path, as_of=DAY)
+    with zipfile.ZipFile(w.docx) as z:
+        styles, header = z.read("word/styles.xml").decode(), z.read("word/header1.xml").decode()
+    default = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S).group(0)
+    assert 'w:val="en-GB"' in default and "nb-NO" not in re.findall(r'<w:lang [^>]*w:val="([^"]+)"', styles)
+    doc = Document(str(w.docx))
+    assert doc.core_properties.language == "en-GB" and doc.core_properties.keywords == "consultation response; NCP"
+    assert "Norwegian National Contact Point for Responsible Business Conduct" in header
+    assert "Norges nasjonale" not in header
+    quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
+    assert quotes and all(q.startswith("“") and "«" not in q for q in quotes)
+    assert "«" not in w.md.read_text("utf-8")
+    # a Bokmål draft stays Bokmål
+    nb = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    with zipfile.ZipFile(nb.docx) as z:
+        assert set(re.findall(r'<w:lang [^>]*w:val="([^"]+)"', z.read("word/styles.xml").decode())) == {"nb-NO"}
+    assert Document(str(nb.docx)).core_properties.keywords == "høringssvar; Kontaktpunktet"
+    assert any(p.text.startswith("«") for p in Document(str(nb.docx)).paragraphs if p.style.name == "Quote")
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the conversion is not checked")
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", "fodt",
+         "--outdir", str(tmp_path / "fodt"), str(w.docx)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    fodt = (tmp_path / "fodt" / (w.docx.stem + ".fodt")).read_text("utf-8")
+    assert 'fo:language="en"' in fodt and 'fo:language="nb"' not in fodt

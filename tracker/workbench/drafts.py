@@ -127,7 +127,11 @@ _WORDS: dict[str, str] = {
                     "whether a response is still wanted before anything is sent."),
     "c_withdrawn": N_("The hearing has been cancelled: Stortinget says %(said)s. Check with the committee's "
                       "secretariat whether input is still wanted before anything is sent."),
-    "said": N_("“%(word)s”"), "said_info": N_("“%(word)s” (“%(info)s”)"),
+    "said_info": N_("“%(word)s” (“%(info)s”)"),
+    # the quotation marks of the draft's language (Bokmål «…», English “…”)
+    "quote_marks": N_("“%(word)s”"),
+    # the .docx's keywords (document properties)
+    "keywords": N_("consultation response; NCP"),
     # the EU's "Have your say" form (its own field names, in the draft's language)
     "form": N_("Have your say – feedback form"),
     "feedback": N_("Feedback (at most 4,000 characters; a longer position paper can be attached as PDF)"),
@@ -248,7 +252,7 @@ class Caution:
         msgid = {**_WORDS, **_FORM_WORDS[draft_lang]}[self.key]
         t = words(lang)
         said = (t.fmt("said_info", word=self.said, info=self.info) if self.info and self.info != self.said
-                else t.fmt("said", word=self.said))
+                else t.fmt("quote_marks", word=self.said))
         return gettext(lang, msgid, deadline=_fmt_day(self.deadline, lang), owner=self.owner or t["organiser"],
                        said=said)
 
@@ -922,6 +926,51 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
 # ---------------------------------------------------------------------------- rendering
 
 
+def quoted(text: str, lang: str) -> str:
+    """`text` in the quotation marks of `lang`: «…» in Bokmål, “…” in English."""
+    return words(lang).fmt("quote_marks", word=text)
+
+
+#: the language tag of a draft's language (the document's properties and its default language)
+LANGUAGE_TAGS = {"nb": "nb-NO", "en": "en-GB"}
+
+
+def _set_document_language(doc, lang: str) -> None:
+    """The document's default language (styles.xml's rPrDefault ``w:lang``, and every style that
+    sets its own, as the template's do) to the draft's: Word and LibreOffice spell-check an English
+    draft as English, not as the template's Norwegian. The letterhead in the page header in the
+    draft's language (an English draft: the NCP's English name, the template's Norwegian one
+    replaced where it is written)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = LANGUAGE_TAGS[lang]
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    if rpr.find(qn("w:lang")) is None:
+        rpr.append(OxmlElement("w:lang"))
+    for el in styles.iter(qn("w:lang")):
+        el.set(qn("w:val"), tag)
+    if lang == "en":
+        for section in doc.sections:
+            for part in (section.header, section.footer):
+                for p in part.paragraphs:
+                    for run in p.runs:
+                        if NCP_NAME_NB in run.text:
+                            run.text = run.text.replace(NCP_NAME_NB, NCP_NAME_EN)
+
+
 def render_markdown(draft: Draft) -> str:
     out: list[str] = []
     for b in draft.blocks:
@@ -936,7 +985,7 @@ def render_markdown(draft: Draft) -> str:
         elif b.kind == "warning":
             out += [f"> **⚠ {b.text}**", ""]
         elif b.kind == "quote":
-            out += [f"> «{b.text}»" + (f" ({b.source})" if b.source else ""), ""]
+            out += ["> " + quoted(b.text, draft.language) + (f" ({b.source})" if b.source else ""), ""]
         elif b.kind == "placeholder":
             out += [f"**{b.text}**", ""]
         elif b.kind == "bullets":
@@ -992,7 +1041,7 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
             if "Advarsel" not in names:
                 run.bold = True
         elif b.kind == "quote":
-            p = para(f"«{b.text}»", style="Quote")
+            p = para(quoted(b.text, draft.language), style="Quote")
             if b.source:
                 run = p.add_run(f" ({b.source})")
                 if "Kilde" in names:
@@ -1006,7 +1055,9 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
     props = doc.core_properties
     props.title = draft.subject
     props.subject = draft.subject
-    props.language = "nb-NO" if draft.language == "nb" else "en-GB"
+    props.language = LANGUAGE_TAGS[draft.language]
+    props.keywords = words(draft.language)["keywords"]
+    _set_document_language(doc, draft.language)
     # python-docx writes these naive datetimes with a "Z": they must be UTC (Oslo time was an hour
     # or two off in Word's document properties)
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
