@@ -483,3 +483,22 @@ def test_a_drafts_warnings_are_said_in_the_readers_language(env):
     assert ("warning: The consultation deadline passed on 10 January 2026. Check with Barne- og "
             "familiedepartementet whether a response is still accepted before it is sent.") in r.stderr
     assert "Høringsfristen gikk ut 10.01.2026" in (env / "d" / "regjeringen_3150001-horingssvar.md").read_text("utf-8")
+
+
+def test_a_draft_from_old_data_says_so_as_inbox_does_and_still_exits_0(env):
+    """`draft` on a store whose latest crawl is days old said nothing, where `inbox` and the web
+    show the out-of-date banner. Now it prints the same banners, as warnings: the draft is written
+    (exit 0, scripts keep working)."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.digest.build import trust_banners
+
+    found, banners = trust_banners(open_db(env / "t.db"), as_of=datetime.now(OSLO), profile="ncp", lang="nb")
+    assert found  # the seeded crawl is of 24 November 2026: old by now
+    r = CliRunner().invoke(main, ["draft", HEARING, "--out", "d"])
+    assert r.exit_code == 0 and (env / "d" / "regjeringen_3150001-horingssvar.docx").exists()
+    for banner in banners:
+        assert f"advarsel: {banner.text}" in r.stderr
+    assert "feil:" not in r.stderr
+    assert "for mer enn 36 timer siden: det som vises, kan være utdatert." in r.stderr

@@ -371,6 +371,9 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.DraftError as exc:
         raise refused(exc, lang) from exc
+    # the banners of `inbox` when the store's data is old or missing — as warnings: the draft is
+    # written from what the store holds and stands (exit 0)
+    say_untrusted(db, now_or(None), lang=lang, warn_only=True)
     for caution in written.draft.cautions:  # in the reader's language (the document keeps the draft's)
         say("warning", caution.text(lang), lang)
     if written.overwritten:
