@@ -502,3 +502,18 @@ def test_a_draft_from_old_data_says_so_as_inbox_does_and_still_exits_0(env):
         assert f"advarsel: {banner.text}" in r.stderr
     assert "feil:" not in r.stderr
     assert "for mer enn 36 timer siden: det som vises, kan være utdatert." in r.stderr
+
+
+def test_draft_versions_of_an_unknown_item_is_refused_and_times_are_oslo(env):
+    """`draft nope:1 --versions` said «ingen utkast er skrevet for nope:1», exit 0 (without
+    --versions: «feil: Ukjent saks-id», exit 2); its times were raw UTC («2026-12-07T03:33:44+00:00»)."""
+    r = CliRunner().invoke(main, ["draft", "nope:1", "--versions"])
+    assert r.exit_code == 2 and "feil: Ukjent saks-id: 'nope:1'" in r.stderr and "ingen utkast" not in r.output
+    assert run("draft", HEARING, "--out", "utkast").exit_code == 0
+    db = open_db(env / "t.db")
+    db.execute("update drafts set created_at = '2026-12-07T03:33:44+00:00'")
+    db.conn.commit()
+    db.close()
+    listed = run("draft", HEARING, "--versions").stdout.splitlines()
+    assert listed[0].split("\t")[:2] == ["v1", "man. 07.12.2026 kl. 04.33"], listed
+    assert "+00:00" not in listed[0]

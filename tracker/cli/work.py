@@ -353,14 +353,17 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     overwritten: the next version (-v2, -v3, …) is written unless --force.
     Example: ncp-tracker draft regjeringen:3144080 --out ~/Dokumenter/horingssvar
     """
-    from tracker.i18n import gettext
+    from tracker.i18n import format_datetime, gettext
     from tracker.workbench import drafts
 
     lang = reader_lang(ctx)
     if list_versions:
-        found = drafts.versions(open_db(ctx), item_id)
+        db = open_db(ctx)
+        check_item(db, item_id)  # a mistyped id: exit 2, not «no drafts written for …»
+        found = drafts.versions(db, item_id)
         for v in found:  # whole paths (a table would cut them); a web workbench draft is not versioned
-            click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
+            when = format_datetime(v.created_at, lang)  # Oslo time, as the rest of the CLI shows instants
+            click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{when}\t{v.created_by or ''}\t{v.docx_path}"
                        + ("" if v.exists else "\t" + gettext(lang, "(file missing)")))
         if not found:
             click.echo(gettext(lang, "no drafts written for %(item)s", item=item_id), err=True)
