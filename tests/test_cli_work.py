@@ -215,14 +215,16 @@ def test_draft_errors_and_paths(env, monkeypatch):
                                             ("eu_oeil:2022/0051(COD)", "eu_procedure")])
 def test_draft_of_an_item_that_is_not_a_consultation_is_refused(env, item_id, kind):
     """An adopted regulation got a «Høringssvar» referring to a hearing letter that never was, an
-    EU procedure a letter "To: the responsible ministry": only consultations have a draft."""
+    EU procedure a letter "To: the responsible ministry": only consultations have a draft. The id the
+    reader typed is refused as bad input, exit 2 (it exited 1, the code of the house's own state,
+    while the web answers 400 and an unknown id exits 2)."""
     db = open_db(env / "t.db")
     db["items"].insert({"id": item_id, "source": item_id.split(":")[0], "kind": kind, "native_id": "x",
                         "title": "Forskrift om endring", "url": "https://example.org/x",
                         "published": "2026-11-19T00:00:00+01:00"}, alter=True)
     db.close()
     r = CliRunner().invoke(main, ["draft", item_id, "--out", "d"])
-    assert r.exit_code == 1 and r.output.count("\n") == 1
+    assert r.exit_code == 2 and r.output.count("\n") == 1
     from tracker.vocabulary import kind_name
 
     assert f"feil: Det kan ikke lages utkast for denne saken: den er av typen «{kind_name(kind)}», ikke en høring." in r.output

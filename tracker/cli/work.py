@@ -372,7 +372,9 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     check_item(db, item_id)  # a mistyped id: exit 2, as bad input
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
-    except drafts.DraftError as exc:
+    except drafts.NotAConsultation as exc:  # an id the reader typed that has nothing to answer: bad input
+        raise refused(exc, lang, input_error=True) from exc
+    except drafts.DraftError as exc:  # the house's state: a folder it cannot write, a broken template
         raise refused(exc, lang) from exc
     # the banners of `inbox` when the store's data is old or missing — as warnings: the draft is
     # written from what the store holds and stands (exit 0)
