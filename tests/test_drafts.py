@@ -595,6 +595,10 @@ def test_a_withdrawn_or_cancelled_consultation_is_a_warning_in_the_document(stor
     assert ("Advarsel", "⚠ Høringen er avlyst: Stortinget oppgir «Avlyst» («Høringen er avlyst.»). Avklar med "
             "komiteens sekretariat om innspill fortsatt er ønsket før noe sendes.") in _paragraphs(w.docx)
     assert drafts.build(store, HEARING_FISH, as_of=DAY).warnings == []  # an open hearing: none
+    _withdraw(store, HEARING, None)  # a stored status without the source's word: no empty quotes
+    assert drafts.build(store, HEARING, as_of=DAY).warnings == [
+        "Høringen er trukket tilbake. Avklar med Barne- og familiedepartementet om et svar fortsatt er ønsket før "
+        "noe sendes."]
 
 
 def test_a_committee_hearings_deadline_to_ask_to_take_part_is_not_the_written_deadline(store, tmp_path):

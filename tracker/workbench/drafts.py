@@ -127,6 +127,11 @@ _WORDS: dict[str, str] = {
                     "whether a response is still wanted before anything is sent."),
     "c_withdrawn": N_("The hearing has been cancelled: Stortinget says %(said)s. Check with the committee's "
                       "secretariat whether input is still wanted before anything is sent."),
+    # … and without a word of its own (the status is only decided from one: a stored value none gave)
+    "withdrawn_bare": N_("The consultation has been withdrawn. Check with %(owner)s whether a response is still "
+                         "wanted before anything is sent."),
+    "c_withdrawn_bare": N_("The hearing has been cancelled. Check with the committee's secretariat whether input "
+                           "is still wanted before anything is sent."),
     "said_info": N_("“%(word)s” (“%(info)s”)"),
     # the quotation marks of the draft's language (Bokmål «…», English “…”)
     "quote_marks": N_("“%(word)s”"),
@@ -605,8 +610,9 @@ def cautions(item: dict[str, Any], today: date) -> list[Caution]:
     found = []
     if item.get("status") == WITHDRAWN:
         info = (extra.get("status_info") or "").strip() if isinstance(extra, dict) else ""
-        found.append(Caution("c_withdrawn" if form == "committee" else "withdrawn", form, owner=owner,
-                             said=(item.get("status_raw") or "").strip(), info=info))
+        said = (item.get("status_raw") or "").strip()
+        key = ("c_withdrawn" if form == "committee" else "withdrawn") + ("" if said else "_bare")
+        found.append(Caution(key, form, owner=owner, said=said, info=info))
     if deadline_passed(item, today):
         asked_by = form == "committee" and committee_deadlines(item)[0] is None  # the deadline to ask to take part
         key = ("c_ask_passed" if asked_by else "c_passed") if form == "committee" else "passed"
