@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from tests.browser.seed import COMMITTEE, HEARING, seed
+from tests.browser.seed import COMMITTEE, EU, HEARING, seed
 from tracker.cli import main
 from tracker.store.db import open_db
 
@@ -215,14 +215,16 @@ def test_draft_errors_and_paths(env, monkeypatch):
                                             ("eu_oeil:2022/0051(COD)", "eu_procedure")])
 def test_draft_of_an_item_that_is_not_a_consultation_is_refused(env, item_id, kind):
     """An adopted regulation got a «Høringssvar» referring to a hearing letter that never was, an
-    EU procedure a letter "To: the responsible ministry": only consultations have a draft."""
+    EU procedure a letter "To: the responsible ministry": only consultations have a draft. The id the
+    reader typed is refused as bad input, exit 2 (it exited 1, the code of the house's own state,
+    while the web answers 400 and an unknown id exits 2)."""
     db = open_db(env / "t.db")
     db["items"].insert({"id": item_id, "source": item_id.split(":")[0], "kind": kind, "native_id": "x",
                         "title": "Forskrift om endring", "url": "https://example.org/x",
                         "published": "2026-11-19T00:00:00+01:00"}, alter=True)
     db.close()
     r = CliRunner().invoke(main, ["draft", item_id, "--out", "d"])
-    assert r.exit_code == 1 and r.output.count("\n") == 1
+    assert r.exit_code == 2 and r.output.count("\n") == 1
     from tracker.vocabulary import kind_name
 
     assert f"feil: Det kan ikke lages utkast for denne saken: den er av typen «{kind_name(kind)}», ikke en høring." in r.output
@@ -452,3 +454,68 @@ def _english(env):
     config = env / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     return config
+
+
+def test_a_draft_for_a_withdrawn_hearing_says_so_on_the_terminal(env):
+    """A hearing the source marks «Trukket» was drafted silently, exit 0, as if live."""
+    db = open_db(env / "t.db")
+    db["items"].update(HEARING, {"status": "withdrawn", "status_raw": "Trukket"})
+    db.close()
+    r = CliRunner().invoke(main, ["draft", HEARING, "--out", "d"])
+    assert r.exit_code == 0  # the draft is written, and the warning is loud
+    assert "advarsel: Høringen er trukket tilbake: kilden oppgir «Trukket»." in r.stderr
+
+
+def test_a_drafts_warnings_are_said_in_the_readers_language(env):
+    """A Bokmål reader got «advarsel: The feedback period ended on …» for an EU item, an English
+    reader «warning: Høringsfristen gikk ut …»: the draft's language after the reader's prefix.
+    The terminal now says the warning in the reader's language; the document keeps the draft's."""
+    db = open_db(env / "t.db")
+    for item in (HEARING, EU):
+        db["items"].update(item, {"deadline": "2026-01-10T23:59:59+01:00"})
+    db.close()
+    r = CliRunner().invoke(main, ["draft", EU, "--out", "d"])
+    assert r.exit_code == 0
+    assert "advarsel: Innspillsperioden gikk ut 10.01.2026. Avklar med DG JUST om innspill fortsatt tas imot" in r.stderr
+    assert "The feedback period ended" not in r.stderr
+    md = (env / "d" / "eu_haveyoursay_14567-feedback.md").read_text("utf-8")
+    assert "⚠ The feedback period ended on 10 January 2026. Check with DG JUST" in md  # the document: English
+    r = CliRunner().invoke(main, ["--config", str(_english(env)), "draft", HEARING, "--out", "d"])
+    assert r.exit_code == 0
+    assert ("warning: The consultation deadline passed on 10 January 2026. Check with Barne- og "
+            "familiedepartementet whether a response is still accepted before it is sent.") in r.stderr
+    assert "Høringsfristen gikk ut 10.01.2026" in (env / "d" / "regjeringen_3150001-horingssvar.md").read_text("utf-8")
+
+
+def test_a_draft_from_old_data_says_so_as_inbox_does_and_still_exits_0(env):
+    """`draft` on a store whose latest crawl is days old said nothing, where `inbox` and the web
+    show the out-of-date banner. Now it prints the same banners, as warnings: the draft is written
+    (exit 0, scripts keep working)."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.digest.build import trust_banners
+
+    found, banners = trust_banners(open_db(env / "t.db"), as_of=datetime.now(OSLO), profile="ncp", lang="nb")
+    assert found  # the seeded crawl is of 24 November 2026: old by now
+    r = CliRunner().invoke(main, ["draft", HEARING, "--out", "d"])
+    assert r.exit_code == 0 and (env / "d" / "regjeringen_3150001-horingssvar.docx").exists()
+    for banner in banners:
+        assert f"advarsel: {banner.text}" in r.stderr
+    assert "feil:" not in r.stderr
+    assert "for mer enn 36 timer siden: det som vises, kan være utdatert." in r.stderr
+
+
+def test_draft_versions_of_an_unknown_item_is_refused_and_times_are_oslo(env):
+    """`draft nope:1 --versions` said «ingen utkast er skrevet for nope:1», exit 0 (without
+    --versions: «feil: Ukjent saks-id», exit 2); its times were raw UTC («2026-12-07T03:33:44+00:00»)."""
+    r = CliRunner().invoke(main, ["draft", "nope:1", "--versions"])
+    assert r.exit_code == 2 and "feil: Ukjent saks-id: 'nope:1'" in r.stderr and "ingen utkast" not in r.output
+    assert run("draft", HEARING, "--out", "utkast").exit_code == 0
+    db = open_db(env / "t.db")
+    db.execute("update drafts set created_at = '2026-12-07T03:33:44+00:00'")
+    db.conn.commit()
+    db.close()
+    listed = run("draft", HEARING, "--versions").stdout.splitlines()
+    assert listed[0].split("\t")[:2] == ["v1", "man. 07.12.2026 kl. 04.33"], listed
+    assert "+00:00" not in listed[0]

@@ -4,7 +4,9 @@ three forms (hearing, Stortinget, EU), versions, warnings, similar answers, outp
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -572,3 +574,104 @@ def test_a_draft_form_for_every_consultation_kind_and_no_other():
     for kind in set(KINDS) - set(CONSULTATION_KINDS):
         with pytest.raises(drafts.NotAConsultation, match=f"its kind {kind} is not a consultation"):
             drafts.form_of({"id": "x:1", "kind": kind})
+
+
+def _withdraw(store, item_id, raw, **extra):
+    store["items"].update(item_id, {"status": "withdrawn", "status_raw": raw,
+                                    **({"extra": json.dumps(extra)} if extra else {})})
+
+
+def test_a_withdrawn_or_cancelled_consultation_is_a_warning_in_the_document(store, tmp_path):
+    """A hearing regjeringen.no marks «Trukket», a committee hearing Stortinget marks «Avlyst»,
+    got a draft that read as a live hearing: no word of it in the letter."""
+    _withdraw(store, HEARING, "Trukket")
+    w = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    said = ("Høringen er trukket tilbake: kilden oppgir «Trukket». Avklar med Barne- og familiedepartementet "
+            "om et svar fortsatt er ønsket før noe sendes.")
+    assert ("Advarsel", "⚠ " + said) in _paragraphs(w.docx)
+    assert f"> **⚠ {said}**" in w.md.read_text("utf-8")
+    _withdraw(store, COMMITTEE, "Avlyst", status_info="Høringen er avlyst.")
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    assert ("Advarsel", "⚠ Høringen er avlyst: Stortinget oppgir «Avlyst» («Høringen er avlyst.»). Avklar med "
+            "komiteens sekretariat om innspill fortsatt er ønsket før noe sendes.") in _paragraphs(w.docx)
+    assert drafts.build(store, HEARING_FISH, as_of=DAY).warnings == []  # an open hearing: none
+    _withdraw(store, HEARING, None)  # a stored status without the source's word: no empty quotes
+    assert drafts.build(store, HEARING, as_of=DAY).warnings == [
+        "Høringen er trukket tilbake. Avklar med Barne- og familiedepartementet om et svar fortsatt er ønsket før "
+        "noe sendes."]
+
+
+def test_a_committee_hearings_deadline_to_ask_to_take_part_is_not_the_written_deadline(store, tmp_path):
+    """When the item's deadline is the deadline to ask to take part (extra.deadline_basis) and no
+    written-input deadline is given, the draft said «Frist for skriftlige innspill: 03.12.2026 kl.
+    12.00» — the deadline to ask, shown as the deadline for written input."""
+    store["items"].update(COMMITTEE, {"extra": json.dumps({
+        "deadline_basis": "anmodningsfrist", "innspillsfrist": "", "anmodningsfrist": "2026-12-03T12:00:00+01:00",
+        "hearing_page_pattern": "unverified"})})
+    w = drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY)
+    texts = [t for _, t in _paragraphs(w.docx)]
+    assert texts.count("Frist for skriftlige innspill: ikke oppgitt") == 2  # the facts and «Frist og innsending»
+    assert texts.count("Frist for å be om å delta i høringen: 03.12.2026 kl. 12.00") == 2
+    assert "03.12.2026" not in " ".join(t for t in texts if t.startswith("Frist for skriftlige innspill"))
+    late = drafts.build(store, COMMITTEE, as_of=date(2026, 12, 4))  # and a passed one is named as what it is
+    assert late.warnings == ["Fristen for å be om å delta i høringen gikk ut 03.12.2026. Avklar med komiteens "
+                             "sekretariat om et innspill fortsatt tas imot."]
+
+
+def test_how_to_submit_uses_the_form_address_the_page_links_and_flags_a_built_hearing_page(store, tmp_path):
+    """Every regjeringen.no draft said «Adressen til selve skjemaet er ikke bekreftet» though the
+    hearing's page gave the form's address (extra.submit_url); a committee hearing's page address,
+    built from a pattern the store marks unverified, was stated without a caveat."""
+    form = "https://svar.regjeringen.no/nb/registrer_horingsuttalelse/H3150001/"
+    store["items"].update(HEARING, {"extra": json.dumps({"submit_url": form})})
+    md = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY).md.read_text("utf-8")
+    route = next(line for line in md.splitlines() if line.startswith("Innsending:"))
+    assert route.startswith(f"Innsending: Via skjemaet «Send inn høringssvar»: {form} (lenket fra høringssiden ")
+    assert "ikke bekreftet" not in route
+    store["items"].update(HEARING, {"extra": json.dumps({})})  # no address on the page: the caveat
+    md = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY).md.read_text("utf-8")
+    assert "Adressen til selve skjemaet er ikke bekreftet — bruk knappen på høringssiden." in md
+    store["items"].update(COMMITTEE, {"extra": json.dumps({"hearing_page_pattern": "unverified"})})
+    texts = [t for _, t in _paragraphs(drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY).docx)]
+    route = next(t for t in texts if t.startswith("Innsending:"))
+    assert route.endswith("Adressen til høringssiden er satt sammen av trackeren og ikke bekreftet: kontroller den "
+                          "på stortinget.no før innspillet sendes.")
+
+
+def _soffice():
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_an_english_draft_is_english_for_word_and_libreoffice(store, tmp_path):
+    """An EU "Have your say" draft was tagged Norwegian (styles.xml's <w:lang w:val="nb-NO">: Word
+    and LibreOffice spell-checked the English as Norwegian), quoted «…», had the keywords
+    «høringssvar; Kontaktpunktet» and the Norwegian name alone in its letterhead."""
+    import zipfile
+
+    w = drafts.write(store, EU, "d", base=tmp_path, as_of=DAY)
+    with zipfile.ZipFile(w.docx) as z:
+        styles, header = z.read("word/styles.xml").decode(), z.read("word/header1.xml").decode()
+    default = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S).group(0)
+    assert 'w:val="en-GB"' in default and "nb-NO" not in re.findall(r'<w:lang [^>]*w:val="([^"]+)"', styles)
+    doc = Document(str(w.docx))
+    assert doc.core_properties.language == "en-GB" and doc.core_properties.keywords == "consultation response; NCP"
+    assert "Norwegian National Contact Point for Responsible Business Conduct" in header
+    assert "Norges nasjonale" not in header
+    quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
+    assert quotes and all(q.startswith("“") and "«" not in q for q in quotes)
+    assert "«" not in w.md.read_text("utf-8")
+    # a Bokmål draft stays Bokmål
+    nb = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    with zipfile.ZipFile(nb.docx) as z:
+        assert set(re.findall(r'<w:lang [^>]*w:val="([^"]+)"', z.read("word/styles.xml").decode())) == {"nb-NO"}
+    assert Document(str(nb.docx)).core_properties.keywords == "høringssvar; Kontaktpunktet"
+    assert any(p.text.startswith("«") for p in Document(str(nb.docx)).paragraphs if p.style.name == "Quote")
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the conversion is not checked")
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", "fodt",
+         "--outdir", str(tmp_path / "fodt"), str(w.docx)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    fodt = (tmp_path / "fodt" / (w.docx.stem + ".fodt")).read_text("utf-8")
+    assert 'fo:language="en"' in fodt and 'fo:language="nb"' not in fodt

@@ -1115,3 +1115,18 @@ def test_a_deadline_in_search_results_has_its_time_when_it_has_one(client, lang,
     assert f"{timed} · " in page, page
     hearing = html_lib.unescape(client.get(f"/search?q=endring&lang={lang}").get_data(as_text=True))
     assert f"{day} · " in hearing and f"{day} kl." not in hearing and f"{day} 23:59" not in hearing
+
+
+def test_the_draft_button_of_a_withdrawn_hearing_says_it_is_withdrawn(db_path):
+    """The page said «Status trukket» and offered «Lag utkast (.docx)» with no word beside it."""
+    db = open_db(db_path)
+    db["items"].update(HEARING, {"status": "withdrawn", "status_raw": "Trukket"})
+    db.close()
+    client = make_app(db_path).test_client()
+    html = html_lib.unescape(client.get(f"/item/{HEARING}").get_data(as_text=True))
+    section = re.search(r'<section class="draft" id="draft">(.*?)</section>', html, re.S).group(1)
+    assert 'id="draft-docx"' in section
+    assert "⚠ Høringen er trukket tilbake: kilden oppgir «Trukket»." in section
+    html = html_lib.unescape(client.get(f"/item/{HEARING}?lang=en").get_data(as_text=True))
+    assert "⚠ The consultation has been withdrawn: the source says “Trukket”." in html
+    assert "draft-caution" not in client.get(f"/item/{HEARING_FISH}").get_data(as_text=True)

@@ -265,11 +265,13 @@ def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
         raise refused(exc) from exc
 
 
-def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profile = "ncp") -> bool:
+def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profile = "ncp",
+                  warn_only: bool = False) -> bool:
     """Before a view of the store other than the digest (`inbox`, `horizon`): the digest's banners
     on stderr — no crawl, no successful or recent one («feil:»), failing sources and sources not
     checked for 36 hours («advarsel:»). True when the data must not pass for current: the command
-    then exits 2, as `digest` does."""
+    then exits 2, as `digest` does. `warn_only`: every banner as «advarsel:», for a command whose
+    result stands and exits 0 (`draft`: the draft is written from what the store holds)."""
     from tracker.attention.profiles import ProfileError
     from tracker.digest.build import trust_banners
 
@@ -278,7 +280,7 @@ def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profil
     except ProfileError as exc:  # a profiles file it cannot use: said, not a traceback
         raise file_refused(exc, lang) from exc
     for banner in banners:
-        error = banner.text in found
+        error = banner.text in found and not warn_only
         say("error" if error else "warning", banner.text, lang, fg="red" if banner.level == "red" else "yellow",
             bold=error)
     return bool(found)

@@ -353,14 +353,17 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     overwritten: the next version (-v2, -v3, …) is written unless --force.
     Example: ncp-tracker draft regjeringen:3144080 --out ~/Dokumenter/horingssvar
     """
-    from tracker.i18n import gettext
+    from tracker.i18n import format_datetime, gettext
     from tracker.workbench import drafts
 
     lang = reader_lang(ctx)
     if list_versions:
-        found = drafts.versions(open_db(ctx), item_id)
+        db = open_db(ctx)
+        check_item(db, item_id)  # a mistyped id: exit 2, not «no drafts written for …»
+        found = drafts.versions(db, item_id)
         for v in found:  # whole paths (a table would cut them); a web workbench draft is not versioned
-            click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{v.created_at}\t{v.created_by or ''}\t{v.docx_path}"
+            when = format_datetime(v.created_at, lang)  # Oslo time, as the rest of the CLI shows instants
+            click.echo(f"{f'v{v.version}' if v.version else 'web'}\t{when}\t{v.created_by or ''}\t{v.docx_path}"
                        + ("" if v.exists else "\t" + gettext(lang, "(file missing)")))
         if not found:
             click.echo(gettext(lang, "no drafts written for %(item)s", item=item_id), err=True)
@@ -369,10 +372,15 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
     check_item(db, item_id)  # a mistyped id: exit 2, as bad input
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
-    except drafts.DraftError as exc:
+    except drafts.NotAConsultation as exc:  # an id the reader typed that has nothing to answer: bad input
+        raise refused(exc, lang, input_error=True) from exc
+    except drafts.DraftError as exc:  # the house's state: a folder it cannot write, a broken template
         raise refused(exc, lang) from exc
-    for warning in written.draft.warnings:
-        say("warning", warning, lang)
+    # the banners of `inbox` when the store's data is old or missing — as warnings: the draft is
+    # written from what the store holds and stands (exit 0)
+    say_untrusted(db, now_or(None), lang=lang, warn_only=True)
+    for caution in written.draft.cautions:  # in the reader's language (the document keeps the draft's)
+        say("warning", caution.text(lang), lang)
     if written.overwritten:
         click.echo(gettext(lang, "overwrote version %(num)s (--force)", num=written.version), err=True)
     elif written.version > 1:

@@ -720,6 +720,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             history=_triage_rows(triage.history(db(), item_id)),
             answers=answers.for_item(db(), item_id), related=related, outcome=outcome_context(db(), item_id),
             drafts=draft_versions(item_id), can_draft=drafts.can_draft(it),
+            # what the draft would warn of (withdrawn, deadline passed), said beside its button
+            draft_cautions=[c.text(current_lang()) for c in drafts.cautions(it, now().date())]
+            if drafts.can_draft(it) else [],
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
             message=message, error=error, typed=typed, note_max=triage.NOTE_MAX,

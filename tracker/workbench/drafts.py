@@ -28,8 +28,10 @@ Each matched label gets a section, in the labels' own order (OECD chapters II–
 (spaCy's sentencizer, with Norwegian legal abbreviations such as "Prop." kept whole), each quoted
 once in the document, with where it is from. Only the source's own words are quoted: never the
 title, nor a summary the spider writes itself; a topic found only there says so. ``no_comments`` gives the short "Kontaktpunktet har
-ingen merknader" answer instead. A deadline that has passed is a warning in the document (and
-on `Draft.warnings` for the command line).
+ingen merknader" answer instead. A consultation the source marks withdrawn or cancelled (its
+stored status, with the source's own words) and a deadline that has passed are warnings at the top
+of the document (`cautions`: kept as facts, so the command line and the item's page say the same
+in the reader's language).
 
 Files are versioned, never overwritten: ``<item>-horingssvar.docx``, then ``…-v2.docx``, …
 (``force`` overwrites the latest version instead). Every draft written is kept in the ``drafts``
@@ -61,6 +63,7 @@ from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
 from tracker.store.queries import list_events, loads_json
+from tracker.store.status import WITHDRAWN
 from tracker.vocabulary import N_
 
 NCP_NAME_NB = "Norges nasjonale kontaktpunkt for ansvarlig næringsliv"
@@ -117,6 +120,23 @@ _WORDS: dict[str, str] = {
     "c_no_comments": N_("The NCP has no comments on the case."),
     "c_passed": N_("The deadline for input passed on %(deadline)s. Check with the committee's secretariat "
                    "whether input is still accepted."),
+    "c_ask_passed": N_("The deadline to ask to take part in the hearing passed on %(deadline)s. Check with the "
+                       "committee's secretariat whether input is still accepted."),
+    # a consultation the source marks withdrawn (tracker.store.status), in the source's own words
+    "withdrawn": N_("The consultation has been withdrawn: the source says %(said)s. Check with %(owner)s "
+                    "whether a response is still wanted before anything is sent."),
+    "c_withdrawn": N_("The hearing has been cancelled: Stortinget says %(said)s. Check with the committee's "
+                      "secretariat whether input is still wanted before anything is sent."),
+    # … and without a word of its own (the status is only decided from one: a stored value none gave)
+    "withdrawn_bare": N_("The consultation has been withdrawn. Check with %(owner)s whether a response is still "
+                         "wanted before anything is sent."),
+    "c_withdrawn_bare": N_("The hearing has been cancelled. Check with the committee's secretariat whether input "
+                           "is still wanted before anything is sent."),
+    "said_info": N_("“%(word)s” (“%(info)s”)"),
+    # the quotation marks of the draft's language (Bokmål «…», English “…”)
+    "quote_marks": N_("“%(word)s”"),
+    # the .docx's keywords (document properties)
+    "keywords": N_("consultation response; NCP"),
     # the EU's "Have your say" form (its own field names, in the draft's language)
     "form": N_("Have your say – feedback form"),
     "feedback": N_("Feedback (at most 4,000 characters; a longer position paper can be attached as PDF)"),
@@ -218,6 +238,30 @@ class Block:
     source: str = ""  # quote: where the sentence is from
 
 
+@dataclass(frozen=True)
+class Caution:
+    """A warning of a draft (a passed deadline, a withdrawn consultation) kept as its facts, so that
+    it is worded once in any language (`text`): the document says it in the draft's language, the
+    terminal and the web page in the reader's. `form`: the draft's form, whose wording it is."""
+
+    key: str  # a key of the draft's words (`_WORDS`, `_FORM_WORDS`)
+    form: str = "hearing"
+    deadline: str | None = None  # as stored
+    owner: str = ""
+    said: str = ""  # the source's own status word
+    info: str = ""  # the source's own explanation of it
+
+    def text(self, lang: str) -> str:
+        """The warning in `lang` (its dates and quotes as `lang` writes them)."""
+        draft_lang = "en" if self.form == "eu" else "nb"
+        msgid = {**_WORDS, **_FORM_WORDS[draft_lang]}[self.key]
+        t = words(lang)
+        said = (t.fmt("said_info", word=self.said, info=self.info) if self.info and self.info != self.said
+                else t.fmt("quote_marks", word=self.said))
+        return gettext(lang, msgid, deadline=_fmt_day(self.deadline, lang), owner=self.owner or t["organiser"],
+                       said=said)
+
+
 @dataclass
 class Draft:
     item_id: str
@@ -226,8 +270,13 @@ class Draft:
     blocks: list[Block]
     sections: list[str]  # headings of the topic sections
     form: str = "hearing"  # hearing, committee, eu
-    warnings: list[str] = field(default_factory=list)
+    cautions: list[Caution] = field(default_factory=list)
     no_comments: bool = False
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings as the document says them (in the draft's language)."""
+        return [c.text(self.language) for c in self.cautions]
 
 
 def load_item(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
@@ -459,21 +508,43 @@ def written_hearing(item: dict[str, Any]) -> bool:
 
 
 def submission_route(item: dict[str, Any], lang: str) -> str:
+    """How a response is sent, in `lang`. regjeringen.no's form by the address the hearing's page
+    links («Send inn høringssvar»: ``extra.submit_url``), said not confirmed only when the page gave
+    none; a committee's hearing page said not confirmed when the store built its address from a
+    pattern (``extra.hearing_page_pattern`` "unverified")."""
+    kind, url = item.get("kind"), item.get("url") or ""
+    extra = loads_json(item.get("extra"), {})
+    extra = extra if isinstance(extra, dict) else {}
+    if kind == "hearing" and extra.get("submit_url"):
+        return gettext(lang, "Through the form “Send inn høringssvar”: %(form)s (linked from the consultation page "
+                       "%(url)s; as a private person or on behalf of an organisation; the response is published "
+                       "on regjeringen.no).", form=extra["submit_url"], url=url)  # fmt: skip
+    if kind == "committee_hearing" and extra.get("hearing_page_pattern") == "unverified":
+        return _committee_route(item, lang) + " " + gettext(
+            lang, "The address of the hearing page is built by the tracker and not confirmed: check it on "
+            "stortinget.no before the input is sent.")
+    return _committee_route(item, lang) if kind == "committee_hearing" else _route(item, lang)
+
+
+def _committee_route(item: dict[str, Any], lang: str) -> str:
+    url, owner = item.get("url") or "", item.get("owner") or ""
+    if written_hearing(item):
+        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. This "
+                       "is a written hearing: the committee holds no oral hearing.",
+                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
+    return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. If "
+                   "the NCP wants to take part orally, a short request to take part must be sent before "
+                   "the deadline for requests; the committee decides whom it invites.",
+                   committee=owner or words(lang)["committee"], url=url)  # fmt: skip
+
+
+def _route(item: dict[str, Any], lang: str) -> str:
     kind, url, owner = item.get("kind"), item.get("url") or "", item.get("owner") or ""
     if kind == "hearing":
         return gettext(lang, "Through the form “Send inn høringssvar” on the consultation page: %(url)s (as a "
                        "private person or on behalf of an organisation; the response is published on "
                        "regjeringen.no). The address of the form itself is not confirmed — use the button on "
                        "the consultation page.", url=url)  # fmt: skip
-    if kind == "committee_hearing" and written_hearing(item):
-        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. This "
-                       "is a written hearing: the committee holds no oral hearing.",
-                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
-    if kind == "committee_hearing":
-        return gettext(lang, "Written input to %(committee)s through the committee's hearing page: %(url)s. If "
-                       "the NCP wants to take part orally, a short request to take part must be sent before "
-                       "the deadline for requests; the committee decides whom it invites.",
-                       committee=owner or words(lang)["committee"], url=url)  # fmt: skip
     if kind == "eu_consultation":
         return gettext(lang, "Through the European Commission's “Have your say” page for this initiative: "
                        "%(url)s (log in with an EU Login account; feedback is published).", url=url)  # fmt: skip
@@ -509,11 +580,44 @@ def _fmt_time(value: str | None, lang: str) -> str | None:
         f"{format_letter_date(dt, lang)}, {format_time(dt, lang)}")
 
 
+def committee_deadlines(item: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A committee hearing's deadline for written input and its deadline to ask to take part, as
+    stored (``extra.innspillsfrist``, ``extra.anmodningsfrist``). The item's deadline is the one
+    ``extra.deadline_basis`` names: when that is the deadline to ask to take part, it is never taken
+    for a written-input deadline the committee did not give (the web's item page shows the same)."""
+    extra = loads_json(item.get("extra"), {})
+    extra = extra if isinstance(extra, dict) else {}
+    asked_by = extra.get("deadline_basis") == "anmodningsfrist"
+    written = extra.get("innspillsfrist") or (None if asked_by else item.get("deadline"))
+    ask = extra.get("anmodningsfrist") or (item.get("deadline") if asked_by else None)
+    return written or None, ask or None
+
+
 def deadline_passed(item: dict[str, Any], today: date) -> bool:
     """Whether ``today`` is after the deadline's last day (tracker.store.deadlines decides it:
     a deadline at 00:00 sharp ends the day before)."""
     day = deadline_day(item.get("deadline"))
     return day is not None and day < today
+
+
+def cautions(item: dict[str, Any], today: date) -> list[Caution]:
+    """What a response draft to `item` must warn of on `today` (the document, the terminal and the
+    item's page say the same): a consultation the source marks withdrawn or cancelled (its stored
+    status, `tracker.store.status`, with the source's words), a deadline that has passed."""
+    form = form_of(item)
+    owner = (item.get("owner") or "").strip()
+    extra = loads_json(item.get("extra"), {})
+    found = []
+    if item.get("status") == WITHDRAWN:
+        info = (extra.get("status_info") or "").strip() if isinstance(extra, dict) else ""
+        said = (item.get("status_raw") or "").strip()
+        key = ("c_withdrawn" if form == "committee" else "withdrawn") + ("" if said else "_bare")
+        found.append(Caution(key, form, owner=owner, said=said, info=info))
+    if deadline_passed(item, today):
+        asked_by = form == "committee" and committee_deadlines(item)[0] is None  # the deadline to ask to take part
+        key = ("c_ask_passed" if asked_by else "c_passed") if form == "committee" else "passed"
+        found.append(Caution(key, form, deadline=item.get("deadline"), owner=owner))
+    return found
 
 
 def _genitive(name: str, lang: str = "nb") -> str:
@@ -734,10 +838,8 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     owner = (item.get("owner") or "").strip()
     extra = item.get("extra") if isinstance(item.get("extra"), dict) else {}
     today_text = format_letter_date(today, lang)
-    warnings: list[str] = []
-    if deadline_passed(item, today):
-        key = "c_passed" if form == "committee" else "passed"
-        warnings.append(t.fmt(key, deadline=_fmt_day(item.get("deadline"), lang), owner=owner or t["organiser"]))
+    found = cautions(item, today)
+    warnings = [c.text(lang) for c in found]
 
     if form == "committee":
         committee = owner or t["committee"]
@@ -752,8 +854,8 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         meta = [(t["to"], addressee(item, lang)), (t["c_case"], item.get("reference") or title),
                 (t["our_ref"], _fill(lang, t["fill_ref"])), (t["date"], today_text)]
         in_sentence = title_in_sentence(title)
-        written_by = (t["c_written"], _fmt_time(extra.get("innspillsfrist") or item.get("deadline"), lang)
-                      or t["no_deadline"])
+        written_deadline, ask_deadline = committee_deadlines(item)
+        written_by = (t["c_written"], _fmt_time(written_deadline, lang) or t["no_deadline"])
         if written_hearing(item):  # input in writing only: nothing to ask to take part in, no sitting
             opening = t.fmt("c_opening_written", committee_gen=_genitive(committee, lang), case=in_sentence)
             facts = [(t["c_form"], t["c_written_only"]), written_by]
@@ -762,7 +864,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
                        if start else t.fmt("c_opening_undated", committee_gen=_genitive(committee, lang),
                                            case=in_sentence))
             facts = [written_by,
-                     (t["c_request"], _fmt_time(extra.get("anmodningsfrist"), lang) or t["no_deadline"]),
+                     (t["c_request"], _fmt_time(ask_deadline, lang) or t["no_deadline"]),
                      (t["c_held"], "; ".join(", ".join(x for x in sitting if x) for sitting in sittings)
                       or t["no_deadline"])]
     elif form == "eu":
@@ -798,7 +900,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         blocks.append(Block("para", f"{opening} {closing}"))
         blocks += _signature_blocks(lang, data_dir)
         return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=[],
-                     form=form, warnings=warnings, no_comments=True)
+                     form=form, cautions=found, no_comments=True)
 
     blocks += [Block("para", opening),
                Block("heading", t["intro"], level=2), Block("para", mandate(lang, data_dir)),
@@ -815,17 +917,64 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         blocks.append(Block("bullets", items=[_similar_line(s, lang) for s in similar]))
     else:
         blocks.append(Block("para", t["no_earlier"]))
-    deadline_name = t["c_written"] if form == "committee" else t["deadline"]
-    shown = _fmt_time if form == "committee" else _fmt_day
-    route_rows = [(deadline_name, shown(item.get("deadline"), lang) or t["no_deadline"]),
-                  (t["route"], submission_route(item, lang)), (t["source"], item.get("url") or "")]
+    if form == "committee":  # the written-input deadline, not whichever the item's deadline is
+        route_rows = [written_by] + ([] if written_hearing(item) else [
+            (t["c_request"], _fmt_time(ask_deadline, lang) or t["no_deadline"])])
+    else:
+        route_rows = [(t["deadline"], _fmt_day(item.get("deadline"), lang) or t["no_deadline"])]
+    route_rows += [(t["route"], submission_route(item, lang)), (t["source"], item.get("url") or "")]
     blocks += [Block("heading", t["deadline_route"], level=2), Block("meta", rows=route_rows)]
     blocks += _signature_blocks(lang, data_dir)
     return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=sections,
-                 form=form, warnings=warnings)
+                 form=form, cautions=found)
 
 
 # ---------------------------------------------------------------------------- rendering
+
+
+def quoted(text: str, lang: str) -> str:
+    """`text` in the quotation marks of `lang`: «…» in Bokmål, “…” in English."""
+    return words(lang).fmt("quote_marks", word=text)
+
+
+#: the language tag of a draft's language (the document's properties and its default language)
+LANGUAGE_TAGS = {"nb": "nb-NO", "en": "en-GB"}
+
+
+def _set_document_language(doc, lang: str) -> None:
+    """The document's default language (styles.xml's rPrDefault ``w:lang``, and every style that
+    sets its own, as the template's do) to the draft's: Word and LibreOffice spell-check an English
+    draft as English, not as the template's Norwegian. The letterhead in the page header in the
+    draft's language (an English draft: the NCP's English name, the template's Norwegian one
+    replaced where it is written)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = LANGUAGE_TAGS[lang]
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    if rpr.find(qn("w:lang")) is None:
+        rpr.append(OxmlElement("w:lang"))
+    for el in styles.iter(qn("w:lang")):
+        el.set(qn("w:val"), tag)
+    if lang == "en":
+        for section in doc.sections:
+            for part in (section.header, section.footer):
+                for p in part.paragraphs:
+                    for run in p.runs:
+                        if NCP_NAME_NB in run.text:
+                            run.text = run.text.replace(NCP_NAME_NB, NCP_NAME_EN)
 
 
 def render_markdown(draft: Draft) -> str:
@@ -842,7 +991,7 @@ def render_markdown(draft: Draft) -> str:
         elif b.kind == "warning":
             out += [f"> **⚠ {b.text}**", ""]
         elif b.kind == "quote":
-            out += [f"> «{b.text}»" + (f" ({b.source})" if b.source else ""), ""]
+            out += ["> " + quoted(b.text, draft.language) + (f" ({b.source})" if b.source else ""), ""]
         elif b.kind == "placeholder":
             out += [f"**{b.text}**", ""]
         elif b.kind == "bullets":
@@ -898,7 +1047,7 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
             if "Advarsel" not in names:
                 run.bold = True
         elif b.kind == "quote":
-            p = para(f"«{b.text}»", style="Quote")
+            p = para(quoted(b.text, draft.language), style="Quote")
             if b.source:
                 run = p.add_run(f" ({b.source})")
                 if "Kilde" in names:
@@ -912,7 +1061,9 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
     props = doc.core_properties
     props.title = draft.subject
     props.subject = draft.subject
-    props.language = "nb-NO" if draft.language == "nb" else "en-GB"
+    props.language = LANGUAGE_TAGS[draft.language]
+    props.keywords = words(draft.language)["keywords"]
+    _set_document_language(doc, draft.language)
     # python-docx writes these naive datetimes with a "Z": they must be UTC (Oslo time was an hour
     # or two off in Word's document properties)
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
