@@ -682,7 +682,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     def _item_page(item_id: str, *, message: str | None = None, error: str | None = None,
                    typed: dict[str, str] | None = None, status: int = 200) -> Any:
         """The item page; `typed`: a refused triage form as the adviser filled it in (shown again,
-        with the `error` saying why it was refused, nothing lost)."""
+        with the `error` saying why it was refused, nothing lost), on the version it was loaded
+        with (`base`; empty: the item as it is now)."""
         from tracker.store.queries import list_events
         from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
@@ -709,6 +710,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         for r in related:
             r["ref_text"] = cited.get(r.get("ref") or "")
         state = triage.get(db(), item_id)
+        base = (typed or {}).get("base") or triage.version(db(), item_id)
         return render_template(
             "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),
             consultees_file=_consultees_file(it),
@@ -722,7 +724,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             drafts=draft_versions(item_id), can_draft=drafts.can_draft(it),
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
-            message=message, error=error, typed=typed, note_max=triage.NOTE_MAX,
+            message=message, error=error, typed=typed, note_max=triage.NOTE_MAX, base=base,
             by=(typed or {}).get("by") or g.name or "", read_only=read_only(),
         ), status  # fmt: skip
 
@@ -764,6 +766,38 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return (name_problem(typed) if typed else None) or _(
             "Write your name in “Changed by” before saving (it is remembered afterwards).")
 
+    def _stale_text(exc: Any) -> str:
+        """What others changed on the item since the adviser's form was loaded (a
+        tracker.workbench.triage.StaleTriage), one change after another, in the request's language:
+        «Per endret saken kl. 10.42: skal svares, ansvarlig per …; se over og lagre på nytt.»"""
+        from tracker.i18n import format_date, format_datetime, format_time, local_day
+        from tracker.vocabulary import triage_note
+        from tracker.workbench import triage
+
+        lang = current_lang()
+        earlier = {h["id"]: h for h in triage.history(db(), exc.item_id)}.get(exc.base)
+        owner = earlier["owner"] if earlier else None
+        said = []
+        for h in exc.changes:
+            what = []
+            if h["state_after"] != h["state_before"]:
+                what.append(triage_name(h["state_after"], lang))
+            if h["owner"] != owner:
+                what.append(_("adviser %(owner)s", owner=h["owner"]) if h["owner"] else _("no adviser"))
+            if h["internal_deadline_after"] != h["internal_deadline_before"]:
+                day = h["internal_deadline_after"]
+                what.append(_("draft due %(day)s", day=format_date(day, lang)) if day else _("no draft due day"))
+            if h["note"]:
+                note = triage_note(h["note"], lang) if h["by"] == triage.SYSTEM_USER else h["note"]
+                what.append(_("note: «%(note)s»", note=note if len(note) <= 300 else note[:300] + " …"))
+            when = (format_time(h["at"], lang) if local_day(h["at"]) == now().date()
+                    else format_datetime(h["at"], lang))
+            said.append(_("%(who)s changed the item at %(when)s: %(what)s", who=h["by"] or "–", when=when,
+                          what=", ".join(what) or "–"))
+            owner = h["owner"]
+        return _("%(changes)s; look them over and save again (your changes are below, not saved yet).",
+                 changes="; ".join(said))
+
     def _ask_for_name(item_id: str) -> Response:
         return _back(url_for("item", item_id=item_id), "no_name", "error", typed=_typed_name())
 
@@ -778,7 +812,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # what the adviser typed, shown again when the form is refused (a browser sends a textarea's
         # line breaks as CRLF: its maxlength counts them as one character, and so does the limit)
         typed = {key: (form.get(key) or "").replace("\r\n", "\n")
-                 for key in ("state", "owner", "note", "internal_deadline", "by")}
+                 for key in ("state", "owner", "note", "internal_deadline", "by", "base")}
+        # the item's triage as the form was loaded (triage.version); a form without it is not checked
+        base = int(typed["base"]) if typed["base"].isdigit() else None
+        if typed["base"] and base is None:
+            abort(400)
         if not by:
             return _item_page(item_id, error=_name_refused(_typed_name()), typed=typed, status=422)
         try:
@@ -788,8 +826,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 note=typed["note"] or None,
                 # the form shows the day there is: sent empty, the adviser removed it
                 internal_deadline=form.get("internal_deadline"),
-                by=by,
+                by=by, base=base,
             )  # fmt: skip
+        except triage.StaleTriage as exc:
+            # someone saved the item after this form was loaded: the form comes back as typed, on
+            # the item as it is now (saving again is a choice made knowing what changed)
+            return _item_page(item_id, error=_stale_text(exc), typed={**typed, "base": ""}, status=409)
         except triage.TriageError as exc:
             return _item_page(item_id, error=refusal(str(exc)), typed=typed, status=422)
         return _back(url_for("item", item_id=item_id), "saved_state", state=row["state"])

