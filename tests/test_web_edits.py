@@ -129,3 +129,93 @@ def test_set_state_refuses_a_stale_base_and_writes_nothing(db_path):
     finally:
         db.close()
 
+
+# ---------------------------------------------------------------------------- a timed-out login
+
+
+def _hidden(page: str, form_id: str) -> dict[str, str]:
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S).group(0)
+    return {html_lib.unescape(k): html_lib.unescape(v)
+            for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)}
+
+
+@pytest.fixture
+def team_app(db_path):
+    from web_support import make_accounts
+
+    db = open_db(db_path)
+    make_accounts(db, [("kari", "adviser")])
+    db.close()
+    return make_app(db_path, idle_timeout_minutes=30)
+
+
+def _log_in(client, lang: str = "nb") -> None:
+    from web_support import PASSWORD
+
+    page = client.get(f"/login?lang={lang}").get_data(as_text=True)
+    r = client.post("/login", data={"csrf": _field(page, "csrf"), "name": "kari", "password": PASSWORD, "next": "/"})
+    assert r.status_code == 302
+
+
+def _time_out(client) -> None:
+    with client.session_transaction() as s:
+        s["seen"] -= 31 * 60
+
+
+def test_a_save_after_the_login_timed_out_is_kept_and_saved_after_logging_in(team_app, db_path):
+    from web_support import PASSWORD
+
+    kari = team_app.test_client()
+    _log_in(kari)
+    page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
+    note = "Viktig for kontaktpunktet.\nAndre linje «sitat» & <b>"
+    form = {"csrf": _field(page, "csrf"), "base": _field(page, "base"), "state": "respond", "owner": "kari",
+            "internal_deadline": "2026-12-09", "note": note}
+    _time_out(kari)
+    r = kari.post(f"/item/{HEARING}/triage", data=form)
+    assert r.status_code == 401
+    login = html_lib.unescape(r.get_data(as_text=True))
+    assert "Du ble logget ut etter 30 minutter uten aktivitet." in login
+    assert "CSRF" not in login and "Feil 400" not in login
+    assert "Det du sendte, er ikke lagret ennå" in login
+    assert _triage_row(db_path) is None
+    # a wrong password first: what was typed is still kept
+    carried = _hidden(r.get_data(as_text=True), "login-form")
+    assert carried["keep:note"] == note and carried["replay"] == f"/item/{HEARING}/triage"
+    assert carried["next"] == f"/item/{HEARING}"  # «Forkast» leads back to the item
+    assert "keep:csrf" not in carried
+    r = kari.post("/login", data={**carried, "name": "kari", "password": "feil-passord-123"})
+    assert r.status_code == 401
+    carried = _hidden(r.get_data(as_text=True), "login-form")
+    assert carried["keep:note"] == note
+    r = kari.post("/login", data={**carried, "name": "kari", "password": PASSWORD})
+    assert r.status_code == 200
+    resume = r.get_data(as_text=True)
+    assert "Du er logget inn igjen." in resume and html_lib.escape(note, quote=False) in resume
+    assert "<dd class=\"note\">skal svares</dd>" in resume and ">ons. 09.12.2026<" in resume
+    assert f'id="resume-discard" href="/item/{HEARING}"' in resume or f'href="/item/{HEARING}" id="resume-discard"' in resume
+    assert _triage_row(db_path) is None  # saved only when she says so, with the new session's token
+    again = _hidden(resume, "resume-form")
+    assert again["csrf"] != form["csrf"] and again["note"] == note
+    r = kari.post(f"/item/{HEARING}/triage", data=again)
+    assert r.status_code == 302
+    assert _triage_row(db_path) == ("respond", "kari", "2026-12-09", note)
+    # the token of the timed-out session is no good in the new one
+    assert kari.post(f"/item/{HEARING}/triage", data=form).status_code == 400
+
+
+def test_a_timed_out_login_is_said_in_english_and_a_forged_form_is_still_refused(team_app, db_path):
+    kari = team_app.test_client()
+    _log_in(kari, "en")
+    page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
+    _time_out(kari)
+    r = kari.post(f"/item/{HEARING}/labels", data={"csrf": _field(page, "csrf"), "mark": "+", "label": "oecd-iv"})
+    assert r.status_code == 401
+    assert "You were logged out after 30 minutes without activity." in r.get_data(as_text=True)
+    # a form not from the session's own page carries nothing and is refused as before
+    other = team_app.test_client()
+    _log_in(other)
+    _time_out(other)
+    r = other.post(f"/item/{HEARING}/triage", data={"csrf": "forged", "state": "respond", "note": "x"})
+    assert r.status_code == 400 and 'name="keep:note"' not in r.get_data(as_text=True)
+    assert _triage_row(db_path) is None

@@ -48,7 +48,7 @@ from tracker.vocabulary import (
 )
 from tracker.web import documents as web_documents
 from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
-from tracker.web.lang import LANG_COOKIE, _, asked_lang, current_lang, request_lang
+from tracker.web.lang import LANG_COOKIE, _, asked_lang, current_lang, n_, request_lang
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
@@ -450,7 +450,16 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             user = _current_user()
             if user is None and session.get("uid") is not None:
                 expired = g.get("expired", False)
+                # a form sent from this session's own page after it timed out: what was typed is
+                # carried through the login (checked against the old session's token first)
+                ours = request.method == "POST" and endpoint != "login_post" and hmac.compare_digest(
+                    request.form.get("csrf", "").encode(), str(session.get("csrf", "")).encode())
                 session.clear()
+                if expired and ours:
+                    session["csrf"] = secrets.token_urlsafe(32)
+                    carried = _carried(request.path, request.form)
+                    return _login_page(next=_page_of(request.path), notice=_timed_out(), carried=carried,
+                                       status=401)
                 if expired:
                     session["expired"] = True  # said once, on the login page
             if user is not None:
@@ -620,15 +629,73 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     # ------------------------------------------------------------------ login
 
+    def _timed_out() -> str:
+        minutes = max(1, round(app.config["IDLE_S"] / 60))
+        return n_("You were logged out after %(num)s minute without activity.",
+                  "You were logged out after %(num)s minutes without activity.", minutes)
+
+    #: a timed-out form's fields not carried through the login (the token is the old session's; a
+    #: password is never sent back to the browser)
+    NOT_CARRIED = ("csrf", "password")
+    CARRIED_PREFIX = "keep:"  # the login form's own fields (name, next) are not a carried form's
+
+    def _carried(replay: str | None, fields: Any) -> dict[str, Any] | None:
+        """A form sent after the session timed out, kept to be sent again after the login: the
+        address it went to (where this site takes a form) and its fields; None when there is none."""
+        if not replay or safe_next(replay, "") != replay:
+            return None
+        try:
+            endpoint, _args = app.url_map.bind("localhost").match(replay, method="POST")
+        except Exception:  # noqa: BLE001 - not an address this site takes a form at
+            return None
+        if endpoint in ("login_post", "logout"):
+            return None
+        return {"replay": replay, "fields": [(k, v) for k, v in fields.items(multi=True) if k not in NOT_CARRIED]}
+
+    def _page_of(path: str) -> str:
+        """The page a form at `path` is on: an item's page for an item's forms (/item/X/triage →
+        /item/X), else the path itself when it is a page, else its parent."""
+        adapter = app.url_map.bind("localhost")
+        with contextlib.suppress(Exception):
+            _endpoint, args = adapter.match(path, method="POST")
+            if "item_id" in args:
+                return url_for("item", item_id=args["item_id"])
+        for candidate in (path, path.rsplit("/", 1)[0] or "/"):
+            try:
+                adapter.match(candidate, method="GET")
+                return candidate
+            except Exception:  # noqa: BLE001, S112 - no page there: try the parent
+                continue
+        return "/"
+
+    def _login_page(*, next: str, notice: str | None = None, error: str | None = None, name: str = "",
+                    carried: dict[str, Any] | None = None, status: int = 200) -> Any:
+        return render_template("login.html", next=next, error=error, notice=notice, name=name,
+                               carried=carried, prefix=CARRIED_PREFIX, field_label=_carried_label), status
+
+    def _carried_label(key: str) -> str:
+        """A carried form field as its form names it."""
+        names = {"state": N_("New status"), "owner": N_("Adviser"), "internal_deadline": N_("Draft due"),
+                 "note": N_("Note"), "by": N_("Changed by"), "label": N_("Topic missing or wrong"),
+                 "role": N_("Role")}
+        return _(names[key]) if key in names else key
+
+    def _carried_value(key: str, value: str) -> str:
+        """A carried form field's value as its form shows it (a status, topic or role by name)."""
+        lang = current_lang()
+        named = {"state": triage_name, "label": label_name, "role": role_name}
+        if key in named:
+            return named[key](value, lang) or value
+        return _day_shown(value) if key == "internal_deadline" else value
+
     @app.get("/login")
     def login():
         if not g.accounts:
             return redirect(url_for("inbox"))
         if g.user is not None:
             return redirect(safe_next(request.args.get("next")))
-        notice = _("You were logged out after a period without activity.") if session.pop("expired", None) else None
-        return render_template("login.html", next=safe_next(request.args.get("next")), error=None,
-                               notice=notice, name="")
+        notice = _timed_out() if session.pop("expired", None) else None
+        return _login_page(next=safe_next(request.args.get("next")), notice=notice)
 
     @app.post("/login")
     def login_post():
@@ -637,20 +704,28 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         name = (request.form.get("name") or "").strip()[:80]
         password = request.form.get("password") or ""
         target = safe_next(request.form.get("next"))
+        # a timed-out form, kept through a failed try too
+        carried = _carried(request.form.get("replay"), type(request.form)(
+            (k[len(CARRIED_PREFIX):], v) for k, v in request.form.items(multi=True) if k.startswith(CARRIED_PREFIX)))
         keys = ("account:" + accounts.name_key(name), "address:" + (request.remote_addr or "?"))
         if limiter.blocked(*keys):
-            return render_template("login.html", next=target, name=name, notice=None,
-                                   error=_("Too many failed attempts. Wait a few minutes and try again.")), 429
+            return _login_page(next=target, name=name, carried=carried, status=429,
+                               error=_("Too many failed attempts. Wait a few minutes and try again."))
         user = accounts.authenticate(db(), name, password)
         if user is None:
             limiter.failed(*keys)
-            return render_template("login.html", next=target, name=name, notice=None,
-                                   error=_("Wrong user name or password.")), 401
+            return _login_page(next=target, name=name, carried=carried, status=401,
+                               error=_("Wrong user name or password."))
         limiter.succeeded(keys[0])
         session.clear()  # a new session: nothing from before the login survives (fixation)
         session.permanent = True
         session.update(uid=user["id"], epoch=user["session_epoch"], seen=int(time.time()),
                        csrf=secrets.token_urlsafe(32))
+        if carried:
+            # sent again by the adviser, with the new session's token (the usual check), after a look
+            g.user, g.role, g.name = user, user["role"], user["name"]
+            return render_template("resume.html", carried=carried, back=target, field_label=_carried_label,
+                                   field_value=_carried_value)
         return redirect(target)
 
     @app.post("/logout")
