@@ -219,3 +219,31 @@ def test_a_timed_out_login_is_said_in_english_and_a_forged_form_is_still_refused
     r = other.post(f"/item/{HEARING}/triage", data={"csrf": "forged", "state": "respond", "note": "x"})
     assert r.status_code == 400 and 'name="keep:note"' not in r.get_data(as_text=True)
     assert _triage_row(db_path) is None
+
+
+# ---------------------------------------------------------------------------- refused forms kept
+
+
+def test_a_refused_account_comes_back_with_its_name_and_role_never_the_password(db_path):
+    from web_support import PASSWORD, make_accounts
+
+    db = open_db(db_path)
+    make_accounts(db, [("anne", "admin")])
+    db.close()
+    anne = make_app(db_path).test_client()
+    page = anne.get("/login").get_data(as_text=True)
+    anne.post("/login", data={"csrf": _field(page, "csrf"), "name": "anne", "password": PASSWORD, "next": "/"})
+    page = anne.get("/admin/users").get_data(as_text=True)
+    r = anne.post("/admin/users", data={"csrf": _field(page, "csrf"), "name": "per.hansen", "role": "reader",
+                                        "password": "kort"})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    said = re.search(r'id="flash-error">([^<]+)</p>', page).group(1)
+    assert re.fullmatch(r"Passordet må ha minst \d+ tegn\.", said), said
+    assert 'id="user-name" value="per.hansen"' in page
+    assert '<option value="reader" selected>' in page and '<option value="adviser" selected>' not in page
+    assert "kort" not in re.search(r'<form[^>]*id="user-add".*?</form>', page, re.S).group(0)
+    db = open_db(db_path)
+    assert db.execute("select count(*) from users where name = 'per.hansen'").fetchone()[0] == 0
+    db.close()
+

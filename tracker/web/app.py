@@ -1182,7 +1182,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             added = accounts.add_user(db(), form.get("name", ""), form.get("password", ""), form.get("role", "adviser"))
         except accounts.AccountError as exc:
-            return _back(url_for("admin_users"), "refused", "error", text=str(exc))
+            # the form again as it was filled in (never the password), with why it was refused
+            typed = {"name": form.get("name", ""), "role": form.get("role", "adviser")}
+            return render_template("admin_users.html", users=accounts.list_users(db()), roles=accounts.ROLES,
+                                   message=None, error=refusal(str(exc)), typed=typed), 422
         return _back(url_for("admin_users"), "account_added", name=added["name"], role=added["role"])
 
     @app.post("/admin/users/<int:user_id>/disable")
