@@ -247,3 +247,20 @@ def test_a_refused_account_comes_back_with_its_name_and_role_never_the_password(
     assert db.execute("select count(*) from users where name = 'per.hansen'").fetchone()[0] == 0
     db.close()
 
+
+@pytest.mark.parametrize("name", ["", "Ola/Kari"])
+def test_a_refused_name_on_the_label_form_keeps_the_name_and_the_topic(db_path, name):
+    client = make_app(db_path).test_client()
+    page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    r = client.post(f"/item/{HEARING}/labels", data={"csrf": _field(page, "csrf"), "mark": "+",
+                                                     "label": "oecd-iv", "by": name})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    said = "kan ikke inneholde «/»" if name else "Skriv navnet ditt i «Endret av»"
+    assert said in re.search(r'id="flash-error">([^<]+)</p>', page).group(1)
+    form = re.search(r'<form[^>]*id="label-form".*?</form>', page, re.S).group(0)
+    assert '<option value="oecd-iv" selected>' in form
+    assert f'id="label-by" value="{name}"' in form
+    db = open_db(db_path)
+    assert db.execute("select count(*) from label_marks").fetchone()[0] == 0
+    db.close()

@@ -755,10 +755,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return _item_page(item_id, **_said())
 
     def _item_page(item_id: str, *, message: str | None = None, error: str | None = None,
-                   typed: dict[str, str] | None = None, status: int = 200) -> Any:
+                   typed: dict[str, str] | None = None, status: int = 200,
+                   label_typed: dict[str, str] | None = None) -> Any:
         """The item page; `typed`: a refused triage form as the adviser filled it in (shown again,
         with the `error` saying why it was refused, nothing lost), on the version it was loaded
-        with (`base`; empty: the item as it is now)."""
+        with (`base`; empty: the item as it is now); `label_typed`: a refused label form's topic
+        and name."""
         from tracker.store.queries import list_events
         from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
@@ -800,7 +802,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
             message=message, error=error, typed=typed, note_max=triage.NOTE_MAX, base=base,
-            by=(typed or {}).get("by") or g.name or "", read_only=read_only(),
+            by=(typed or label_typed or {}).get("by") or g.name or "", read_only=read_only(),
+            label_typed=label_typed,
         ), status  # fmt: skip
 
     def draft_versions(item_id: str) -> list[dict[str, Any]]:
@@ -873,9 +876,6 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return _("%(changes)s; look them over and save again (your changes are below, not saved yet).",
                  changes="; ".join(said))
 
-    def _ask_for_name(item_id: str) -> Response:
-        return _back(url_for("item", item_id=item_id), "no_name", "error", typed=_typed_name())
-
     @app.post("/item/<path:item_id>/triage")
     @needs("adviser")
     @_with_write_check
@@ -921,9 +921,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         from tracker.workbench import triage
 
         by = _writer_of(item_id)
-        if not by:
-            return _ask_for_name(item_id)
         mark, label = request.form.get("mark", ""), request.form.get("label", "")
+        if not by:  # the form again with the name and topic chosen, as the triage form comes back
+            return _item_page(item_id, error=_name_refused(_typed_name()), status=422,
+                              label_typed={"label": label, "by": _typed_name()})
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
