@@ -48,7 +48,7 @@ from tracker.vocabulary import (
 )
 from tracker.web import documents as web_documents
 from tracker.web.auth import LoginLimiter, WebConfigError, load_secret_key, safe_next
-from tracker.web.lang import LANG_COOKIE, _, asked_lang, current_lang, request_lang
+from tracker.web.lang import LANG_COOKIE, _, asked_lang, current_lang, n_, request_lang
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 
@@ -450,7 +450,16 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             user = _current_user()
             if user is None and session.get("uid") is not None:
                 expired = g.get("expired", False)
+                # a form sent from this session's own page after it timed out: what was typed is
+                # carried through the login (checked against the old session's token first)
+                ours = request.method == "POST" and endpoint != "login_post" and hmac.compare_digest(
+                    request.form.get("csrf", "").encode(), str(session.get("csrf", "")).encode())
                 session.clear()
+                if expired and ours:
+                    session["csrf"] = secrets.token_urlsafe(32)
+                    carried = _carried(request.path, request.form)
+                    return _login_page(next=_page_of(request.path), notice=_timed_out(), carried=carried,
+                                       status=401)
                 if expired:
                     session["expired"] = True  # said once, on the login page
             if user is not None:
@@ -620,15 +629,73 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     # ------------------------------------------------------------------ login
 
+    def _timed_out() -> str:
+        minutes = max(1, round(app.config["IDLE_S"] / 60))
+        return n_("You were logged out after %(num)s minute without activity.",
+                  "You were logged out after %(num)s minutes without activity.", minutes)
+
+    #: a timed-out form's fields not carried through the login (the token is the old session's; a
+    #: password is never sent back to the browser)
+    NOT_CARRIED = ("csrf", "password")
+    CARRIED_PREFIX = "keep:"  # the login form's own fields (name, next) are not a carried form's
+
+    def _carried(replay: str | None, fields: Any) -> dict[str, Any] | None:
+        """A form sent after the session timed out, kept to be sent again after the login: the
+        address it went to (where this site takes a form) and its fields; None when there is none."""
+        if not replay or safe_next(replay, "") != replay:
+            return None
+        try:
+            endpoint, _args = app.url_map.bind("localhost").match(replay, method="POST")
+        except Exception:  # noqa: BLE001 - not an address this site takes a form at
+            return None
+        if endpoint in ("login_post", "logout"):
+            return None
+        return {"replay": replay, "fields": [(k, v) for k, v in fields.items(multi=True) if k not in NOT_CARRIED]}
+
+    def _page_of(path: str) -> str:
+        """The page a form at `path` is on: an item's page for an item's forms (/item/X/triage →
+        /item/X), else the path itself when it is a page, else its parent."""
+        adapter = app.url_map.bind("localhost")
+        with contextlib.suppress(Exception):
+            _endpoint, args = adapter.match(path, method="POST")
+            if "item_id" in args:
+                return url_for("item", item_id=args["item_id"])
+        for candidate in (path, path.rsplit("/", 1)[0] or "/"):
+            try:
+                adapter.match(candidate, method="GET")
+                return candidate
+            except Exception:  # noqa: BLE001, S112 - no page there: try the parent
+                continue
+        return "/"
+
+    def _login_page(*, next: str, notice: str | None = None, error: str | None = None, name: str = "",
+                    carried: dict[str, Any] | None = None, status: int = 200) -> Any:
+        return render_template("login.html", next=next, error=error, notice=notice, name=name,
+                               carried=carried, prefix=CARRIED_PREFIX, field_label=_carried_label), status
+
+    def _carried_label(key: str) -> str:
+        """A carried form field as its form names it."""
+        names = {"state": N_("New status"), "owner": N_("Adviser"), "internal_deadline": N_("Draft due"),
+                 "note": N_("Note"), "by": N_("Changed by"), "label": N_("Topic missing or wrong"),
+                 "role": N_("Role")}
+        return _(names[key]) if key in names else key
+
+    def _carried_value(key: str, value: str) -> str:
+        """A carried form field's value as its form shows it (a status, topic or role by name)."""
+        lang = current_lang()
+        named = {"state": triage_name, "label": label_name, "role": role_name}
+        if key in named:
+            return named[key](value, lang) or value
+        return _day_shown(value) if key == "internal_deadline" else value
+
     @app.get("/login")
     def login():
         if not g.accounts:
             return redirect(url_for("inbox"))
         if g.user is not None:
             return redirect(safe_next(request.args.get("next")))
-        notice = _("You were logged out after a period without activity.") if session.pop("expired", None) else None
-        return render_template("login.html", next=safe_next(request.args.get("next")), error=None,
-                               notice=notice, name="")
+        notice = _timed_out() if session.pop("expired", None) else None
+        return _login_page(next=safe_next(request.args.get("next")), notice=notice)
 
     @app.post("/login")
     def login_post():
@@ -637,20 +704,28 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         name = (request.form.get("name") or "").strip()[:80]
         password = request.form.get("password") or ""
         target = safe_next(request.form.get("next"))
+        # a timed-out form, kept through a failed try too
+        carried = _carried(request.form.get("replay"), type(request.form)(
+            (k[len(CARRIED_PREFIX):], v) for k, v in request.form.items(multi=True) if k.startswith(CARRIED_PREFIX)))
         keys = ("account:" + accounts.name_key(name), "address:" + (request.remote_addr or "?"))
         if limiter.blocked(*keys):
-            return render_template("login.html", next=target, name=name, notice=None,
-                                   error=_("Too many failed attempts. Wait a few minutes and try again.")), 429
+            return _login_page(next=target, name=name, carried=carried, status=429,
+                               error=_("Too many failed attempts. Wait a few minutes and try again."))
         user = accounts.authenticate(db(), name, password)
         if user is None:
             limiter.failed(*keys)
-            return render_template("login.html", next=target, name=name, notice=None,
-                                   error=_("Wrong user name or password.")), 401
+            return _login_page(next=target, name=name, carried=carried, status=401,
+                               error=_("Wrong user name or password."))
         limiter.succeeded(keys[0])
         session.clear()  # a new session: nothing from before the login survives (fixation)
         session.permanent = True
         session.update(uid=user["id"], epoch=user["session_epoch"], seen=int(time.time()),
                        csrf=secrets.token_urlsafe(32))
+        if carried:
+            # sent again by the adviser, with the new session's token (the usual check), after a look
+            g.user, g.role, g.name = user, user["role"], user["name"]
+            return render_template("resume.html", carried=carried, back=target, field_label=_carried_label,
+                                   field_value=_carried_value)
         return redirect(target)
 
     @app.post("/logout")
@@ -680,9 +755,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return _item_page(item_id, **_said())
 
     def _item_page(item_id: str, *, message: str | None = None, error: str | None = None,
-                   typed: dict[str, str] | None = None, status: int = 200) -> Any:
+                   typed: dict[str, str] | None = None, status: int = 200,
+                   label_typed: dict[str, str] | None = None) -> Any:
         """The item page; `typed`: a refused triage form as the adviser filled it in (shown again,
-        with the `error` saying why it was refused, nothing lost)."""
+        with the `error` saying why it was refused, nothing lost), on the version it was loaded
+        with (`base`; empty: the item as it is now); `label_typed`: a refused label form's topic
+        and name."""
         from tracker.store.queries import list_events
         from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
@@ -709,6 +787,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         for r in related:
             r["ref_text"] = cited.get(r.get("ref") or "")
         state = triage.get(db(), item_id)
+        base = (typed or {}).get("base") or triage.version(db(), item_id)
         return render_template(
             "item.html", item=it, tags=tags, state=state, consultees=_consultees(it),
             consultees_file=_consultees_file(it),
@@ -725,8 +804,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             if drafts.can_draft(it) else [],
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
-            message=message, error=error, typed=typed, note_max=triage.NOTE_MAX,
-            by=(typed or {}).get("by") or g.name or "", read_only=read_only(),
+            message=message, error=error, typed=typed, note_max=triage.NOTE_MAX, base=base,
+            by=(typed or label_typed or {}).get("by") or g.name or "", read_only=read_only(),
+            label_typed=label_typed,
         ), status  # fmt: skip
 
     def draft_versions(item_id: str) -> list[dict[str, Any]]:
@@ -767,8 +847,37 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return (name_problem(typed) if typed else None) or _(
             "Write your name in “Changed by” before saving (it is remembered afterwards).")
 
-    def _ask_for_name(item_id: str) -> Response:
-        return _back(url_for("item", item_id=item_id), "no_name", "error", typed=_typed_name())
+    def _stale_text(exc: Any) -> str:
+        """What others changed on the item since the adviser's form was loaded (a
+        tracker.workbench.triage.StaleTriage), one change after another, in the request's language:
+        «Per endret saken kl. 10.42: skal svares, ansvarlig per …; se over og lagre på nytt.»"""
+        from tracker.i18n import format_date, format_datetime, format_time, local_day
+        from tracker.vocabulary import triage_note
+        from tracker.workbench import triage
+
+        lang = current_lang()
+        earlier = {h["id"]: h for h in triage.history(db(), exc.item_id)}.get(exc.base)
+        owner = earlier["owner"] if earlier else None
+        said = []
+        for h in exc.changes:
+            what = []
+            if h["state_after"] != h["state_before"]:
+                what.append(triage_name(h["state_after"], lang))
+            if h["owner"] != owner:
+                what.append(_("adviser %(owner)s", owner=h["owner"]) if h["owner"] else _("no adviser"))
+            if h["internal_deadline_after"] != h["internal_deadline_before"]:
+                day = h["internal_deadline_after"]
+                what.append(_("draft due %(day)s", day=format_date(day, lang)) if day else _("no draft due day"))
+            if h["note"]:
+                note = triage_note(h["note"], lang) if h["by"] == triage.SYSTEM_USER else h["note"]
+                what.append(_("note: «%(note)s»", note=note if len(note) <= 300 else note[:300] + " …"))
+            when = (format_time(h["at"], lang) if local_day(h["at"]) == now().date()
+                    else format_datetime(h["at"], lang))
+            said.append(_("%(who)s changed the item at %(when)s: %(what)s", who=h["by"] or "–", when=when,
+                          what=", ".join(what) or "–"))
+            owner = h["owner"]
+        return _("%(changes)s; look them over and save again (your changes are below, not saved yet).",
+                 changes="; ".join(said))
 
     @app.post("/item/<path:item_id>/triage")
     @needs("adviser")
@@ -781,7 +890,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         # what the adviser typed, shown again when the form is refused (a browser sends a textarea's
         # line breaks as CRLF: its maxlength counts them as one character, and so does the limit)
         typed = {key: (form.get(key) or "").replace("\r\n", "\n")
-                 for key in ("state", "owner", "note", "internal_deadline", "by")}
+                 for key in ("state", "owner", "note", "internal_deadline", "by", "base")}
+        # the item's triage as the form was loaded (triage.version); a form without it is not checked
+        base = int(typed["base"]) if typed["base"].isdigit() else None
+        if typed["base"] and base is None:
+            abort(400)
         if not by:
             return _item_page(item_id, error=_name_refused(_typed_name()), typed=typed, status=422)
         try:
@@ -791,8 +904,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 note=typed["note"] or None,
                 # the form shows the day there is: sent empty, the adviser removed it
                 internal_deadline=form.get("internal_deadline"),
-                by=by,
+                by=by, base=base,
             )  # fmt: skip
+        except triage.StaleTriage as exc:
+            # someone saved the item after this form was loaded: the form comes back as typed, on
+            # the item as it is now (saving again is a choice made knowing what changed)
+            return _item_page(item_id, error=_stale_text(exc), typed={**typed, "base": ""}, status=409)
         except triage.TriageError as exc:
             return _item_page(item_id, error=refusal(str(exc)), typed=typed, status=422)
         return _back(url_for("item", item_id=item_id), "saved_state", state=row["state"])
@@ -807,9 +924,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         from tracker.workbench import triage
 
         by = _writer_of(item_id)
-        if not by:
-            return _ask_for_name(item_id)
         mark, label = request.form.get("mark", ""), request.form.get("label", "")
+        if not by:  # the form again with the name and topic chosen, as the triage form comes back
+            return _item_page(item_id, error=_name_refused(_typed_name()), status=422,
+                              label_typed={"label": label, "by": _typed_name()})
         try:
             triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
@@ -1068,7 +1186,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             added = accounts.add_user(db(), form.get("name", ""), form.get("password", ""), form.get("role", "adviser"))
         except accounts.AccountError as exc:
-            return _back(url_for("admin_users"), "refused", "error", text=str(exc))
+            # the form again as it was filled in (never the password), with why it was refused
+            typed = {"name": form.get("name", ""), "role": form.get("role", "adviser")}
+            return render_template("admin_users.html", users=accounts.list_users(db()), roles=accounts.ROLES,
+                                   message=None, error=refusal(str(exc)), typed=typed), 422
         return _back(url_for("admin_users"), "account_added", name=added["name"], role=added["role"])
 
     @app.post("/admin/users/<int:user_id>/disable")

@@ -75,6 +75,17 @@ class TriageError(ValueError):
     """A triage change that cannot be made (unknown item, illegal transition, bad value)."""
 
 
+class StaleTriage(TriageError):
+    """A change made on what the item was before someone else changed it (`set_state`'s `base`
+    is no longer the item's `version`): refused, with the changes made since (`changes`, the
+    triage history's rows after `base`, oldest first) so the adviser can look them over."""
+
+    def __init__(self, item_id: str, base: int, changes: list[dict[str, Any]]) -> None:
+        self.item_id, self.base, self.changes = item_id, base, changes
+        who = ", ".join(dict.fromkeys(str(c["by"]) for c in changes)) or "someone"
+        super().__init__(f"{item_id} was changed by {who} after it was loaded; look the changes over and save again")
+
+
 def current_user(by: str | None = None) -> str:
     """Who makes a change: `by`, else the OS user."""
     if by and by.strip():
@@ -110,6 +121,20 @@ def get(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
                 "internal_deadline": None, "updated_at": None, "updated_by": None}  # fmt: skip
     keys = ("item_id", "state", "owner", "note", "internal_deadline", "updated_at", "updated_by")
     return dict(zip(keys, row, strict=True))
+
+
+def version(db: sqlite_utils.Database, item_id: str) -> int:
+    """What the item's triage is at: the id of its latest change (0: never triaged). A form
+    carries it as its `base` (`set_state`). Label marks are not counted: each is a mark of its
+    own, replacing nothing another adviser set (`mark_labels`)."""
+    row = db.execute("select max(id) from triage_history where item_id = ? and label_mark is null",
+                     [item_id]).fetchone()
+    return int(row[0] or 0)
+
+
+def changes_since(db: sqlite_utils.Database, item_id: str, base: int) -> list[dict[str, Any]]:
+    """The item's triage changes after `base` (a `version`), oldest first; no label marks."""
+    return [h for h in history(db, item_id) if h["id"] > base and not h.get("label_mark")]
 
 
 def history(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
@@ -161,6 +186,7 @@ def set_state(
     by: str | None = None,
     at: str | None = None,
     keep_note: bool = False,
+    base: int | None = None,
 ) -> dict[str, Any]:
     """Change an item's triage (state and/or owner, note, internal deadline) and keep the history.
 
@@ -169,9 +195,15 @@ def set_state(
     for an unknown item, an unknown state, an illegal transition or an ownerless assignment.
     `keep_note`: the item's note stays as it is and `note` goes to the history only (the moves the
     system makes by itself never replace an adviser's note).
+    `base`: the `version` the change was made on (a form's values as loaded); when the item was
+    changed since, `StaleTriage` is raised and nothing is written (the second of two advisers
+    saving the same item silently put back the owner and day the first had just set). Call it
+    inside one write transaction (the web's BEGIN IMMEDIATE), so nothing comes in between.
     """
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
+    if base is not None and version(db, item_id) != base:
+        raise StaleTriage(item_id, base, changes_since(db, item_id, base))
     current = get(db, item_id)
     before = current["state"]
     target = before if state in (None, "") else state.strip().lower()
