@@ -1115,3 +1115,15 @@ def test_a_deadline_in_search_results_has_its_time_when_it_has_one(client, lang,
     assert f"{timed} · " in page, page
     hearing = html_lib.unescape(client.get(f"/search?q=endring&lang={lang}").get_data(as_text=True))
     assert f"{day} · " in hearing and f"{day} kl." not in hearing and f"{day} 23:59" not in hearing
+
+
+def test_the_horizon_shows_the_watchlist_note_in_the_pages_language(client):
+    """/horizon (nb) showed EUDR's English note «Applies 30 Dec 2026 (large) …» though the watchlist
+    has a Bokmål one: each page shows the note of its language (WatchEntry.note_in)."""
+    nb = html_lib.unescape(client.get("/horizon?weeks=12&all=1").get_data(as_text=True))
+    en = html_lib.unescape(client.get("/horizon?weeks=12&all=1&lang=en").get_data(as_text=True))
+    assert "EUDR: Deforestation Regulation" in nb and "EUDR: Deforestation Regulation" in en
+    assert "<small>Gjelder fra 30. desember 2026 (store foretak) og 30. juni 2027 (mikro- og småforetak)" in nb
+    assert "Applies 30 Dec 2026" not in nb
+    assert "<small>Applies 30 Dec 2026 (large) and 30 June 2027 (micro/small)" in en and "Gjelder fra" not in en
+

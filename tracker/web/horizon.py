@@ -32,7 +32,7 @@ def horizon_context(db: sqlite_utils.Database, args: Mapping[str, str], as_of: d
     if by not in ("week", "month"):
         error, by = _("by must be week or month, not %(value)s", value=repr(by)), "week"
     show_all = args.get("all") == "1"
-    entries = horizon(db, as_of, weeks=weeks, followed_only=not show_all)
+    entries = horizon(db, as_of, weeks=weeks, followed_only=not show_all, lang=lang)
     return {"groups": grouped(entries, by, lang), "count": len(entries), "weeks": weeks, "by": by,
             "show_all": show_all, "lang": lang, "error": error, "start": as_of.date()}
 
