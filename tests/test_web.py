@@ -1127,3 +1127,15 @@ def test_the_horizon_shows_the_watchlist_note_in_the_pages_language(client):
     assert "Applies 30 Dec 2026" not in nb
     assert "<small>Applies 30 Dec 2026 (large) and 30 June 2027 (micro/small)" in en and "Gjelder fra" not in en
 
+
+def test_the_watchlist_page_gives_the_eea_status_in_the_pages_language(client):
+    """The Bokmål /watchlist printed the English EEA text («EØS: Given effect through …»): each
+    watched file's eea_nb on the Bokmål page, its eea on the English one."""
+    from tracker.links.watchlist import load
+
+    noted = [e for e in load() if e.eea]
+    nb = html_lib.unescape(client.get("/watchlist").get_data(as_text=True))
+    en = html_lib.unescape(client.get("/watchlist?lang=en").get_data(as_text=True))
+    assert noted and all(f"EØS: {e.eea_nb}</p>" in nb and e.eea not in nb for e in noted)
+    assert all(f"EEA: {e.eea}</p>" in en and e.eea_nb not in en for e in noted)
+    assert "EØS: Gjennomført i forskrift til regnskapsloven; status for de reviderte ESRS i Norge er ukjent.</p>" in nb
