@@ -24,6 +24,8 @@ typo never silently drops a CELEX number)::
     unverified = ["procedure"]        # fields not checked against the source
     note = "…"                        # what the NCP should know of it, in English …
     note_nb = "…"                     # … and in Bokmål (shown to Bokmål readers; without it, the English)
+    eea = "…"                         # its EEA/Norway status, in English …
+    eea_nb = "…"                      # … and in Bokmål (as note_nb)
 
 An entry without ``celex``, ``procedure`` and ``com`` is allowed (a file whose numbers are
 not known yet); the spiders then have nothing to ask for and `ncp-tracker watchlist` says so.
@@ -48,7 +50,7 @@ PROCEDURE_RE = re.compile(r"^[0-9]{4}/[0-9]{4}\((?:COD|CNS|APP|NLE|INI|BUD|DEC|I
 COM_RE = re.compile(r"^COM\s*\([0-9]{4}\)\s*[0-9]{1,4}(?:\s+final)?$")
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 
-STRING_FIELDS = ("id", "name", "title", "act", "celex", "procedure", "com", "note", "note_nb", "eea")
+STRING_FIELDS = ("id", "name", "title", "act", "celex", "procedure", "com", "note", "note_nb", "eea", "eea_nb")
 LIST_FIELDS = ("refs", "labels", "unverified")
 REQUIRED = ("id", "name")
 IDENTIFYING = ("celex", "procedure", "com")
@@ -82,6 +84,7 @@ class WatchEntry:
     note: str | None = None
     note_nb: str | None = None
     eea: str | None = None
+    eea_nb: str | None = None
     line: int | None = field(default=None, compare=False)
 
     def is_verified(self, name: str) -> bool:
@@ -92,6 +95,10 @@ class WatchEntry:
         English one, also what a watchlist without Bokmål notes shows; the horizon reads its dates
         from `note`)."""
         return (self.note_nb or self.note) if lang == "nb" else self.note
+
+    def eea_in(self, lang: str) -> str | None:
+        """The EEA status for a reader of `lang`, chosen as `note_in` chooses the note."""
+        return (self.eea_nb or self.eea) if lang == "nb" else self.eea
 
 
 def default_path() -> Path:

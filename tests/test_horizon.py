@@ -181,6 +181,39 @@ def test_watchlist_application_dates():
     assert ("EUDR", date(2026, 12, 30)) in dates and ("EUDR", date(2027, 6, 30)) in dates
 
 
+
+def test_the_watchlist_dates_read_in_the_readers_language():
+    """The Bokmål horizon showed EUDR's English note «Applies 30 Dec 2026 (large) …» beside a Bokmål
+    one: each date's clause in the reader's note (the dates still read from the English note)."""
+    nb = {(e.title.split(":")[0], e.day): e.detail for e in watchlist_dates(load_watchlist(), "nb")}
+    en = {(e.title.split(":")[0], e.day): e.detail for e in watchlist_dates(load_watchlist(), "en")}
+    assert nb.keys() == en.keys()
+    eudr = ("Gjelder fra 30. desember 2026 (store foretak) og 30. juni 2027 (mikro- og småforetak) etter den andre "
+            "utsettelsen og den målrettede revisjonen (desember 2025)")
+    assert nb[("EUDR", date(2026, 12, 30))] == nb[("EUDR", date(2027, 6, 30))] == eudr
+    assert en[("EUDR", date(2026, 12, 30))].startswith("Applies 30 Dec 2026 (large) and 30 June 2027")
+    assert nb[("CSDDD", date(2028, 7, 26))] == "gjennomføringsfrist 26. juli 2028, anvendes fra juli 2029"
+    assert en[("CSDDD", date(2028, 7, 26))] == "transposition 26 July 2028, application July 2029"
+    assert nb[("Forced Labour Regulation", date(2027, 12, 14))] == "gjelder fra 14. desember 2027"
+    # a watchlist without Bokmål notes: the English clause
+    from crawlers.watchlist_file import parse
+
+    (old,) = parse('[[file]]\nid = "x"\nname = "X"\ncelex = "32024L1760"\nnote = "Applies 14 Dec 2027."\n')
+    assert [(e.day, e.detail) for e in watchlist_dates([old], "nb")] == [(date(2027, 12, 14), "Applies 14 Dec 2027")]
+
+
+def test_the_terminal_horizon_and_the_three_month_mail_give_the_bokmal_note(replayed):
+    """`horizon` and the nb neste_tre_maneder mail printed «Applies 30 Dec 2026 (large) …»."""
+    nb = cli(replayed, "horizon", "--as-of", "2026-11-24T07:00", "--all")
+    en = cli(replayed, "horizon", "--as-of", "2026-11-24T07:00", "--all", "--lang", "en")
+    assert "              Gjelder fra 30. desember 2026 (store foretak) og 30. juni 2027" in nb.stdout
+    assert "Applies 30 Dec" not in nb.stdout and "Gjelder fra" not in en.stdout
+    assert "              Applies 30 Dec 2026 (large) and 30 June 2027 (micro/small)" in en.stdout
+    mail = cli(replayed, "digest", "--profile", "neste_tre_maneder", "--date", "2026-11-24", "--format", "md")
+    assert mail.exit_code == 0, mail.output
+    assert "Gjelder fra 30. desember 2026 (store foretak)" in mail.output and "Applies 30 Dec" not in mail.output
+
+
 MONDAY = date(2026, 11, 23)  # a bundled day, and a Monday
 
 

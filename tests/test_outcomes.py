@@ -69,8 +69,9 @@ def test_full_chain(db, world):
 
 def test_chain_in_english_and_days_in_oslo(db, world):
     chain = outcome_chain(db, world["hearing"], "en")
-    assert chain["text"].startswith("The NCP's answer 12.03.2026 → Prop. 25 L")
-    assert chain["text"].endswith("→ act adopted 15.06.2027")
+    # the English pages' dates ("The NCP's answer 12.03.2026" was the Norwegian form)
+    assert chain["text"].startswith("The NCP's answer Thu 12 Mar 2026 → Prop. 25 L")
+    assert chain["text"].endswith("→ act adopted Tue 15 Jun 2027")
     # an answer given at 00:30 Oslo time is stored as 23:30 UTC the day before: shown on its Oslo day
     late = put(db, "no_regjeringen_horinger", "hearing", "3190000", "Høring – endringer i åpenhetsloven § 6")
     answer(db, late, "2026-03-13T00:30:00+01:00")
@@ -121,3 +122,61 @@ def test_cli_outcomes_by_chapter(db, world, tmp_path):
     assert spelled.output == result.output
     bad = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "oecd-xx"], catch_exceptions=False)
     assert bad.exit_code == 2 and "ugyldig verdi for --chapter: ukjent tema 'oecd-xx'" in bad.output
+
+
+def test_a_proposition_older_than_the_hearing_is_not_its_outcome(db, world, tmp_path):
+    """A hearing of 2026 showed «→ Prop. 57 L (2023–2024)» as its outcome, through a 2021 EØS-notat
+    sharing its CELEX number: a step dated before the hearing was published is left out; one
+    dated after it stays (also when before the answer: the triage step may be recorded late)."""
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    hearing = put(db, "no_regjeringen_horinger", "hearing", "3150137",
+                  "Høring – endringer i regnskapsloven om bærekraftsrapportering som følge av Omnibus I",
+                  "Gjennomføring av direktiv (EU) 2022/2464.", "2026-10-02T14:00:00+02:00")
+    put(db, "no_eos_notater", "eea_note", "2951730", "Bærekraftsrapportering (CSRD)",
+        "Direktiv (EU) 2022/2464. Gjennomført ved Prop. 57 L (2023–2024) og Innst. 400 L (2023–2024).",
+        "2021-05-04T00:00:00+02:00")
+    put(db, "no_lovdata", "law_change", "LTI/lov/2024-06-21-42", "Lov om endringer i regnskapsloven",
+        "Direktiv (EU) 2022/2464. Jf. Prop. 57 L (2023–2024).", "2024-06-21T00:00:00+02:00")
+    put(db, "no_stortinget_horinger", "committee_hearing", "sak-107132",
+        "Komitéhøring: Endringer i regnskapsloven (bærekraftsrapportering, Omnibus I) – Prop. 31 LS (2026-2027)",
+        "Om direktiv (EU) 2022/2464.", "2026-11-23T06:00:00+01:00")
+    update_links(db, entries=[])
+    answer(db, hearing, "2026-12-07T10:00:00+01:00")
+    chain = outcome_chain(db, hearing)
+    assert chain["text"] == "Kontaktpunktets svar 07.12.2026 → Prop. 31 LS (2026–2027)"
+    assert [s["label"] for s in chain["steps"]] == ["Kontaktpunktets svar", "Prop. 31 LS (2026–2027)"]
+    assert not chain["complete"]  # the 2024 act is the old proposition's, not this hearing's
+    assert outcome_chain(db, hearing, "en")["text"] == "The NCP's answer Mon 7 Dec 2026 → Prop. 31 LS (2026–2027)"
+    path = db.conn.execute("pragma database_list").fetchone()[2]
+    db.conn.commit()
+    out = CliRunner().invoke(main, ["--db", path, "outcomes"], catch_exceptions=False).output
+    assert "  Kontaktpunktets svar 07.12.2026 → Prop. 31 LS (2026–2027)\n" in out and "Prop. 57 L" not in out
+    en = CliRunner().invoke(main, ["--db", path, "outcomes", "--lang", "en"], catch_exceptions=False).output
+    assert "  The NCP's answer Mon 7 Dec 2026 → Prop. 31 LS (2026–2027)\n" in en
+    # the item page's «Hva ble svaret til?»
+    from tracker.web.app import create_app
+
+    client = create_app(path, as_of=AS_OF, data_dir=tmp_path / "data").test_client()
+    page = client.get(f"/item/{hearing}").get_data(as_text=True)
+    assert '<p class="chain" id="outcome-chain">Kontaktpunktets svar 07.12.2026 → Prop. 31 LS (2026–2027)</p>' in page
+    page_en = client.get(f"/item/{hearing}?lang=en").get_data(as_text=True)
+    assert "The NCP&#39;s answer Mon 7 Dec 2026 → Prop. 31 LS (2026–2027)</p>" in page_en
+    assert "Prop. 57 L" not in page and "Prop. 57 L" not in page_en
+    # the world's chain, whose steps all come after its hearing, keeps them all
+    assert [s["what"] for s in outcome_chain(db, world["hearing"])["steps"]] == ["answer", "prop", "innst", "act"]
+
+
+def test_a_hearing_without_a_date_is_bounded_by_the_answer(db, world):
+    """Without the hearing's own date, a step before the NCP's answer is older than the answer (and
+    the Innst. and act that follow that older Prop. are its outcome, not this hearing's)."""
+    undated = put(db, "no_regjeringen_horinger", "hearing", "3150200",
+                  "Høring – endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet) del 2",
+                  "Gjennomføring av direktiv (EU) 2024/1760.")
+    db.execute("update items set published = null where id = ?", [undated])
+    update_links(db, entries=[])
+    answer(db, undated, "2027-01-10T10:00:00+01:00")  # after the committee hearing (2026), before the Innst. (2027)
+    assert outcome_chain(db, undated)["text"] == "Kontaktpunktets svar 10.01.2027"
+    assert outcome_chain(db, world["hearing"])["text"].endswith("→ Innst. 120 L (2026–2027) → lov vedtatt 15.06.2027")

@@ -390,3 +390,81 @@ def test_a_sign_without_letters_is_passed_over_when_words_remain(store):
     for nothing in ("§", "§ –", "( § )"):
         with pytest.raises(SearchError, match="has no letters or digits"):
             search(store, nothing)
+
+
+#: every prefix of «åpenhetsloven» from the letters after its stem (apen) to the whole word
+APENHETSLOVEN_PREFIXES = [f"{'åpenhetsloven'[:n]}*" for n in range(8, 14)]
+
+
+@pytest.fixture
+def transparency(db):
+    rows = [
+        ("a1", "Høring – endringer i åpenhetsloven", "Forslag om å utvide åpenhetsloven.", "nb"),
+        ("a2", "Tilsyn etter Åpenhetslovens § 4", "Forbrukertilsynets veileder.", "nb"),
+        ("a3", "The Norwegian Transparency Act", "Due diligence under the åpenhetsloven.", "en"),
+        ("a4", "Delegering etter lov om virksomheters åpenhet", "Forbrukertilsynet fører tilsyn.", "nb"),
+        ("a5", "Åpen høring om fiskeriloven", "Innspill til høringen.", "nb"),
+    ]
+    db["items"].insert_all([{"id": i, "source": "s", "kind": "hearing", "title": t, "summary": s, "language": lang,
+                             "url": f"https://example.org/{i}"} for i, t, s, lang in rows], pk="id")
+    return db
+
+
+@pytest.mark.parametrize("query", [*APENHETSLOVEN_PREFIXES, "aapenhets*", "apenhetsl*", "AAPENHETSLOV*"])
+def test_a_prefix_finds_the_words_that_begin_with_it_not_only_stems(transparency, query):
+    """«åpenhets*» and «åpenhetsl*» found nothing («Ingen treff»): åpenhetsloven's key is its stem
+    «apen», and a prefix was matched against keys. It now matches the words that begin with it,
+    in any spelling the search accepts for a word."""
+    assert set(ids(search(transparency, query))) == {"a1", "a2", "a3"}
+
+
+def test_a_shorter_prefix_finds_more_words_and_filters_and_phrases_still_hold(transparency):
+    assert set(ids(search(transparency, "åpenhet*"))) == {"a1", "a2", "a3", "a4"}
+    assert set(ids(search(transparency, "åpen*"))) == {"a1", "a2", "a3", "a4", "a5"}
+    assert {"a1", "a2", "a3"} <= set(ids(search(transparency, "åpenhetsloven")))  # the stem: the word's forms
+    assert set(ids(search(transparency, "title:åpenhets*"))) == {"a1", "a2"}
+    assert set(ids(search(transparency, "åpenhets* -tilsyn"))) == {"a1", "a3"}
+    assert set(ids(search(transparency, "åpenhets* OR fiskeriloven"))) == {"a1", "a2", "a3", "a5"}
+    # a word's form is no key: phrases, NEAR and whole words see the keys only
+    assert ids(search(transparency, '"endringer i åpenhetsloven"')) == ["a1"]
+    assert ids(search(transparency, "NEAR(utvide åpenhetsloven, 1)")) == ["a1"]
+    assert ids(search(transparency, "åpenhets")) == []  # a word is a word; a prefix says so
+    # snippets mark the words the prefix found
+    from tracker.workbench.search import plain_snippet
+
+    snippets = {r["id"]: plain_snippet(r["snippet"]) for r in search(transparency, "åpenhets*")}
+    assert "[åpenhetsloven]" in snippets["a1"] and "[Åpenhetslovens]" in snippets["a2"]
+
+
+def test_the_terminal_and_the_page_find_a_prefix_on_a_stems_middle(transparency, tmp_path):
+    from datetime import datetime
+
+    from click.testing import CliRunner
+
+    from crawlers.dates import OSLO
+    from tracker.cli import main
+    from tracker.web.app import create_app
+
+    path = transparency.conn.execute("pragma database_list").fetchone()[2]
+    transparency.conn.commit()
+    out = CliRunner().invoke(main, ["--db", path, "search", "åpenhets*"], catch_exceptions=False)
+    assert out.exit_code == 0 and "(ingen)" not in out.stdout, out.output
+    assert "Høring – endringer i åpenhetsloven" in out.stdout and "Tilsyn etter Åpenhetslovens § 4" in out.stdout
+    client = create_app(path, as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO), data_dir=tmp_path / "d").test_client()
+    page = client.get("/search?q=%C3%A5penhetsl*").get_data(as_text=True)
+    assert "Ingen treff" not in page and "Høring – endringer i åpenhetsloven" in page
+
+
+def test_an_index_built_before_the_word_forms_is_rebuilt_by_the_migration(transparency):
+    """A store indexed by keys only (before m2700) gets its rows written again on migration."""
+    from tracker.store.migrations import m2700_search_word_forms
+    from tracker.store.textindex import norm_text
+
+    for row in list(transparency.query("select rowid, title, summary, body, language from items")):
+        transparency.execute("delete from items_norm where rowid = ?", [row["rowid"]])
+        transparency.execute("insert into items_norm (rowid, title, summary, body) values (?, ?, ?, ?)",
+                             [row["rowid"], *(norm_text(row[c], row["language"]) for c in ("title", "summary", "body"))])
+    # as the old index answered: only the English item, whose (English) key is the whole word
+    assert ids(search(transparency, "åpenhets*")) == ["a3"]
+    m2700_search_word_forms(transparency)
+    assert set(ids(search(transparency, "åpenhets*"))) == {"a1", "a2", "a3"}

@@ -51,6 +51,22 @@ def test_every_shipped_note_has_its_bokmal_note_and_a_reader_gets_the_one_of_the
     assert old.note_nb is None and old.note_in("nb") == old.note_in("en") == "Applies 2027."
 
 
+def test_every_shipped_eea_text_has_its_bokmal_text_and_a_reader_gets_the_one_of_their_language():
+    """The EEA status was English only, also on the Bokmål page: each has eea_nb beside it, read
+    as the note is (WatchEntry.eea_in); a watchlist without it shows the English one."""
+    entries = load(default_path())
+    with_eea = [e for e in entries if e.eea]
+    assert with_eea and all(e.eea_nb and e.eea_nb != e.eea for e in with_eea), [e.id for e in with_eea if not e.eea_nb]
+    assert not [e.id for e in entries if e.eea_nb and not e.eea]
+    esrs = next(e for e in entries if e.id == "esrs")
+    assert esrs.eea_in("nb") == "Gjennomført i forskrift til regnskapsloven; status for de reviderte ESRS i Norge er ukjent."
+    assert esrs.eea_in("en") == esrs.eea and esrs.eea.startswith("Given effect through")
+    (old,) = parse(GOOD + 'eea = "EEA-relevant."\n')
+    assert old.eea_nb is None and old.eea_in("nb") == old.eea_in("en") == "EEA-relevant."
+    (both,) = parse(GOOD + 'eea = "EEA-relevant."\neea_nb = "EØS-relevant."\n')
+    assert both.eea_in("nb") == "EØS-relevant." and both.eea_in("en") == "EEA-relevant."
+
+
 def test_parse_good():
     (entry,) = parse(GOOD)
     assert entry.id == "csddd"

@@ -1130,3 +1130,45 @@ def test_the_draft_button_of_a_withdrawn_hearing_says_it_is_withdrawn(db_path):
     html = html_lib.unescape(client.get(f"/item/{HEARING}?lang=en").get_data(as_text=True))
     assert "⚠ The consultation has been withdrawn: the source says “Trukket”." in html
     assert "draft-caution" not in client.get(f"/item/{HEARING_FISH}").get_data(as_text=True)
+
+
+def test_the_horizon_shows_the_watchlist_note_in_the_pages_language(client):
+    """/horizon (nb) showed EUDR's English note «Applies 30 Dec 2026 (large) …» though the watchlist
+    has a Bokmål one: each page shows the note of its language (WatchEntry.note_in)."""
+    nb = html_lib.unescape(client.get("/horizon?weeks=12&all=1").get_data(as_text=True))
+    en = html_lib.unescape(client.get("/horizon?weeks=12&all=1&lang=en").get_data(as_text=True))
+    assert "EUDR: Deforestation Regulation" in nb and "EUDR: Deforestation Regulation" in en
+    assert "<small>Gjelder fra 30. desember 2026 (store foretak) og 30. juni 2027 (mikro- og småforetak)" in nb
+    assert "Applies 30 Dec 2026" not in nb
+    assert "<small>Applies 30 Dec 2026 (large) and 30 June 2027 (micro/small)" in en and "Gjelder fra" not in en
+
+
+def test_the_watchlist_page_gives_the_eea_status_in_the_pages_language(client):
+    """The Bokmål /watchlist printed the English EEA text («EØS: Given effect through …»): each
+    watched file's eea_nb on the Bokmål page, its eea on the English one."""
+    from tracker.links.watchlist import load
+
+    noted = [e for e in load() if e.eea]
+    nb = html_lib.unescape(client.get("/watchlist").get_data(as_text=True))
+    en = html_lib.unescape(client.get("/watchlist?lang=en").get_data(as_text=True))
+    assert noted and all(f"EØS: {e.eea_nb}</p>" in nb and e.eea not in nb for e in noted)
+    assert all(f"EEA: {e.eea}</p>" in en and e.eea_nb not in en for e in noted)
+    assert "EØS: Gjennomført i forskrift til regnskapsloven; status for de reviderte ESRS i Norge er ukjent.</p>" in nb
+
+
+@pytest.mark.parametrize(("query", "nb_error", "en_error"), [
+    ("by=xyz", "«Grupper» må være «per uke» eller «per måned», ikke 'xyz'",
+     "“Group” must be “per week” or “per month”, not 'xyz'"),
+    ("weeks=abc", "«Uker fremover» må være et helt tall fra 1 til 104, ikke 'abc'",
+     "“Weeks ahead” must be a whole number from 1 to 104, not 'abc'"),
+    ("weeks=0", "«Uker fremover» må være et helt tall fra 1 til 104, ikke '0'",
+     "“Weeks ahead” must be a whole number from 1 to 104, not '0'"),
+])
+def test_a_bad_horizon_parameter_is_named_as_the_form_names_it(client, query, nb_error, en_error):
+    """/horizon?by=xyz said «by må være week eller month, ikke 'xyz'»: the Bokmål error named the
+    parameter and its values in English code words; both languages now use the form's words."""
+    nb = html_lib.unescape(client.get(f"/horizon?{query}").get_data(as_text=True))
+    en = html_lib.unescape(client.get(f"/horizon?{query}&lang=en").get_data(as_text=True))
+    assert f'<p class="error" id="horizon-error">{nb_error}</p>' in nb
+    assert f'<p class="error" id="horizon-error">{en_error}</p>' in en
+    assert '<select name="by"><option value="week" selected>' in nb  # the page shows its defaults

@@ -77,6 +77,8 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
 #: a watchlist note's date of application / transposition / postponement
 _NOTE_CUE = re.compile(r"appl(?:ies|ication)|transpos\w*|postponed to|\bdue\b|mandatory from|\bfrom\b", re.I)
 _NOTE_DATE = re.compile(r"\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}")
+#: the end of a clause in a Bokmål note: ";" or a sentence's full stop (before a capital letter)
+_NB_CLAUSE_END = re.compile(r";|\.\s+(?=[A-ZÆØÅ«])")
 
 
 @dataclass
@@ -152,15 +154,16 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
             yield Dated(day=d[0], at=d[1], what="eu_forecast", detail=f.get("event"), **base)
 
 
-def watchlist_dates(entries: Iterable[Any]) -> Iterable[Dated]:
-    """Application / transposition dates written in the watchlist's notes."""
+def watchlist_dates(entries: Iterable[Any], lang: str = "nb") -> Iterable[Dated]:
+    """Application / transposition dates written in the watchlist's notes: the dates read from
+    the English `note`, each with its clause in the reader's note (`WatchEntry.note_in`)."""
     for entry in entries:
         note = entry.note or ""
+        shown = entry.note_in(lang) or note
         seen: set[date] = set()
         for cue in _NOTE_CUE.finditer(note):
             # the dates of the cue's clause (up to the next ";" or sentence end)
-            clause_end = min([i for i in (note.find(";", cue.end()), note.find(". ", cue.end())) if i >= 0] or [len(note)])
-            clause = note[cue.start():clause_end].strip(" ,.")
+            clause = _clause(note, cue.start(), cue.end())
             for m in _NOTE_DATE.finditer(clause):
                 dt = parse_date(m.group(0))
                 if dt is None or dt.date() in seen:
@@ -168,14 +171,33 @@ def watchlist_dates(entries: Iterable[Any]) -> Iterable[Dated]:
                 seen.add(dt.date())
                 yield Dated(day=dt.date(), at=dt.date().isoformat(), what="application",
                             title=f"{entry.name}: {entry.title or entry.act or ''}".strip(" :"),
-                            detail=clause, source="watchlist")
+                            detail=clause if shown == note else _clause_with(shown, dt.date()),
+                            source="watchlist")
+
+
+def _clause(text: str, start: int, after: int) -> str:
+    """The clause of `text` from `start` up to the next ";" or sentence end after `after`."""
+    end = min([i for i in (text.find(";", after), text.find(". ", after)) if i >= 0] or [len(text)])
+    return text[start:end].strip(" ,.")
+
+
+def _clause_with(note_nb: str, day: date) -> str:
+    """The clause of a Bokmål note that names `day` ("30. desember 2026"): up to a ";" or a
+    sentence's end (a full stop before a capital; "30. juni", "mrd. euro" go on); the whole note
+    when no clause names it."""
+    named = re.compile(rf"(?<!\d){day.day}\.\s+{MONTHS_NB[day.month - 1]}\s+{day.year}")
+    for clause in _NB_CLAUSE_END.split(note_nb):
+        if named.search(clause):
+            return clause.strip(" ,.")
+    return note_nb.strip()
 
 
 def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, profile: Profile | None = None,
             followed_only: bool = True, watch_entries: Iterable[Any] | None = None,
-            end: date | None = None, upto: int | None = None) -> list[Dated]:
+            end: date | None = None, upto: int | None = None, lang: str = "nb") -> list[Dated]:
     """Every date from `as_of`'s day up to `weeks` weeks ahead (or up to, not including, `end`), earliest first;
-    from the items as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand)."""
+    from the items as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand);
+    the watchlist's notes in `lang`."""
     profile = profile or default_profile()
     start = as_of.astimezone(OSLO).date()
     end = end or start + timedelta(weeks=weeks)
@@ -217,7 +239,7 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
         from tracker.links.watchlist import load
 
         watch_entries = load()
-    out += [d for d in watchlist_dates(watch_entries) if start <= d.day < end]
+    out += [d for d in watchlist_dates(watch_entries, lang) if start <= d.day < end]
     out.sort(key=lambda d: (d.day, d.at, d.what, d.title))
     return out
 

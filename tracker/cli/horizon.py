@@ -57,7 +57,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
         untrusted = say_untrusted(db, when, lang=lang, profile=prof)
         # the items as they stood at --as-of (a day back: that day's dates, not today's)
         entries = build(db, when, weeks=weeks, profile=prof, followed_only=not show_all,
-                        upto=last_event_id(db, when))
+                        upto=last_event_id(db, when), lang=lang)
     finally:
         db.close()
     if fmt == "jsonl":

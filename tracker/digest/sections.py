@@ -496,7 +496,7 @@ def horizon_section(ctx: Context) -> Section | None:
     from tracker.attention.horizon import grouped, horizon
 
     _ = ctx._
-    dates = horizon(ctx.db, ctx.as_of, profile=ctx.profile, end=span[1], upto=ctx.upto)
+    dates = horizon(ctx.db, ctx.as_of, profile=ctx.profile, end=span[1], upto=ctx.upto, lang=ctx.lang)
     groups = [Group(counted(label, len(group)), [_horizon_entry(d, ctx) for d in group])
               for label, group in grouped(dates, ctx.profile.horizon_by, ctx.lang)]
     return Section(id="horizon", heading=counted(_("Dates ahead"), len(dates)), groups=groups,

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 import sqlite_utils
 
-from tracker.i18n import gettext, local_day
+from tracker.i18n import format_date, format_letter_date, gettext, local_day
 from tracker.links.references import label as ref_label
 from tracker.store.queries import select_in
 
@@ -44,10 +45,13 @@ def _words(title: str | None) -> set[str]:
     return {w for w in words if w not in _STOP and not w.isdigit() and len(w) > 2}
 
 
-def _dmy(value: str | None) -> str:
-    """12.03.2026: the Oslo day of a date or instant (an answer's triage step is stored in UTC)."""
+def _day_text(value: str | None, lang: str) -> str:
+    """The Oslo day of a date or instant (an answer's triage step is stored in UTC) as the chain
+    writes it: 12.03.2026 / Thu 12 Mar 2026 (the English pages' dates)."""
     day = local_day(value)
-    return f"{day:%d.%m.%Y}" if day else "?"
+    if day is None:
+        return "?"
+    return format_date(day, lang) if lang == "en" else format_letter_date(day, lang)
 
 
 def answered(db: sqlite_utils.Database, item_id: str) -> dict[str, Any] | None:
@@ -82,49 +86,75 @@ def _candidates(db: sqlite_utils.Database, hearing: dict[str, Any]) -> dict[str,
     return out
 
 
+def _carriers(db: sqlite_utils.Database, key: str) -> list[dict[str, Any]]:
+    """The items carrying a Prop./Innst. key, earliest first (``at``: published, else first seen)."""
+    return list(select_in(
+        db, "select distinct i.id, i.source, i.title, i.url, coalesce(i.published, i.first_seen) as at "
+            "from refs r join items i on i.id = r.item_id where r.ref in ({marks}) order by at", [key]))
+
+
 def outcome_chain(db: sqlite_utils.Database, item_id: str, lang: str = "nb") -> dict[str, Any] | None:
     """The answered hearing's chain ({"hearing", "answer", "steps", "text"}), or None if not answered;
-    step labels and the chain's text in `lang`."""
-    rows = list(db.query("select id, title, url, labels from items where id = ?", [item_id]))
+    step labels and the chain's text in `lang`. A Prop., Innst. or act dated before the hearing was
+    published (before the answer when the hearing has no date) is older than the hearing and not
+    its outcome: it is left out (a 2021 EØS-notat sharing a CELEX number brought Prop. 57 L
+    (2023–2024) into the chain of a hearing of October 2026)."""
+    rows = list(db.query("select id, title, url, labels, published from items where id = ?", [item_id]))
     if not rows:
         return None
     hearing = rows[0]
     answer = answered(db, item_id)
     if answer is None:
         return None
+    # the triage step's date is when an adviser recorded the answer, perhaps after the Prop. came:
+    # the hearing's own day is the bound, the answer's only for a hearing without one
+    since = local_day(hearing.get("published")) or local_day(answer["date"])
+    carriers: dict[str, list[dict[str, Any]]] = {}
+
+    def in_time(key: str) -> bool:
+        if key not in carriers:
+            carriers[key] = _carriers(db, key)
+        others = [c for c in carriers[key] if c["source"] != "no_lovdata"] or carriers[key]
+        return _not_before(others[0]["at"] if others else None, since)
+
     candidates = _candidates(db, hearing)
     keys: dict[str, str] = {}  # prop/innst key → how
     for row in select_in(db, "select item_id, ref from refs where item_id in ({marks}) and "
                              "(ref like 'prop:%' or ref like 'innst:%')", sorted(candidates)):
-        keys.setdefault(row["ref"], candidates[row["item_id"]])
+        if in_time(row["ref"]):
+            keys.setdefault(row["ref"], candidates[row["item_id"]])
     # one hop further: the Innst. (and Prop.) keys of items citing those keys (the committee's
     # recommendation cites the Prop.; Lovdata cites both)
     if keys:
         for row in select_in(db, "select distinct b.ref from refs a join refs b on b.item_id = a.item_id "
                                  "where a.ref in ({marks}) and (b.ref like 'prop:%' or b.ref like 'innst:%')",
                              sorted(keys)):
-            keys.setdefault(row["ref"], "reference")
+            if in_time(row["ref"]):
+                keys.setdefault(row["ref"], "reference")
     steps: list[dict[str, Any]] = [{"what": "answer", "label": gettext(lang, "The NCP's answer"), "date": answer["date"],
                                     "item_id": item_id, "url": answer.get("url"), "how": answer["how"]}]
     for key, how in sorted(keys.items()):
-        carriers = list(select_in(
-            db, "select distinct i.id, i.source, i.title, i.url, coalesce(i.published, i.first_seen) as at "
-                "from refs r join items i on i.id = r.item_id where r.ref in ({marks}) order by at", [key]))
-        acts = [c for c in carriers if c["source"] == "no_lovdata"]
-        others = [c for c in carriers if c["source"] != "no_lovdata"]
-        first = (others or carriers or [None])[0]
+        acts = [c for c in carriers[key] if c["source"] == "no_lovdata"]
+        others = [c for c in carriers[key] if c["source"] != "no_lovdata"]
+        first = (others or carriers[key] or [None])[0]
         steps.append({"what": key.split(":")[0], "label": ref_label(key), "date": first["at"] if first else None,
                       "item_id": first["id"] if first else None, "url": first["url"] if first else None, "how": how})
         for act in acts:
-            if not any(s["what"] == "act" and s["item_id"] == act["id"] for s in steps):
+            if _not_before(act["at"], since) and not any(s["what"] == "act" and s["item_id"] == act["id"] for s in steps):
                 steps.append({"what": "act", "label": gettext(lang, "act adopted"), "date": act["at"], "item_id": act["id"],
                               "url": act["url"], "how": "reference", "title": act["title"]})
     steps.sort(key=lambda s: (ORDER[s["what"]], s["date"] or "", s["label"]))
     text = " → ".join(
-        f"{s['label']} {_dmy(s['date'])}" if s["what"] in ("answer", "act") else s["label"] for s in steps)
+        f"{s['label']} {_day_text(s['date'], lang)}" if s["what"] in ("answer", "act") else s["label"] for s in steps)
     return {"hearing": {"id": hearing["id"], "title": hearing["title"], "url": hearing["url"],
                         "labels": json.loads(hearing["labels"] or "[]")},
             "answer": answer, "steps": steps, "text": text, "complete": any(s["what"] == "act" for s in steps)}
+
+
+def _not_before(value: str | None, since: date | None) -> bool:
+    """Is a step's date on or after `since` (an undated step, or no bound: kept)?"""
+    day = local_day(value)
+    return day is None or since is None or day >= since
 
 
 def outcome_chains(db: sqlite_utils.Database, *, chapter: str | None = None,

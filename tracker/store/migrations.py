@@ -467,6 +467,21 @@ def m2600_storting_case_text_wording(db: sqlite_utils.Database) -> None:
             db.execute("update events set before = ?, after = ? where id = ?", [*sides, event["id"]])
 
 
+
+@core()
+def m2700_search_word_forms(db: sqlite_utils.Database) -> None:
+    """`items_norm` again with the words' forms beside their keys (`textindex.index_text`): a
+    prefix search on a stem's middle (åpenhets*: åpenhetsloven's key is apen) found nothing. The
+    triggers already call ``ncp_norm``; the rows indexed before are written again."""
+    from tracker.store.textindex import register
+
+    register(db.conn)
+    db.execute("delete from items_norm")
+    db.execute("""insert into items_norm (rowid, title, summary, body)
+                  select rowid, ncp_norm(title, language), ncp_norm(summary, language),
+                         ncp_norm(body, language) from items""")
+    db.execute("insert into items_norm (items_norm) values ('optimize')")
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

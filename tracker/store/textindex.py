@@ -9,10 +9,17 @@ ASCII the way advisers type Norwegian without æøå::
     menneskerettigheter → menneskerett  åpenhetsloven → åpen → apen
 
 One key per word, in order, so FTS5 phrases and NEAR work on the keys exactly as on the words.
+After the keys, each column holds the *word forms* a prefix search needs: a stem is not where
+a word begins to differ (*åpenhetsloven* → *apen*, so «åpenhets*» found no key starting with
+*apenhets*). Every word whose folded form is not its key is there once more, folded and
+marked with a leading ``å`` (`FORM_MARK`): *åapenhetsloven*. A key never holds an *å* (`fold`
+makes it *a*), so no key, phrase or NEAR of keys meets a form, and a prefix matches the words
+that begin with it: ``"apenhets"* OR "åapenhets"*`` (`word_match`).
+
 SQL triggers (migration m0401) keep `items_norm` in step with `items`; they call the SQL
-function ``ncp_norm(text, language)``, which `register` adds to every connection `open_db`
-makes. Search turns each query word into its keys with the same functions (`word_keys`), so
-nothing scans the index vocabulary.
+function ``ncp_norm(text, language)`` (`index_text`), which `register` adds to every connection
+`open_db` makes. Search turns each query word into its keys with the same functions
+(`word_keys`), so nothing scans the index vocabulary.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ import Stemmer
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 _STEMMERS = {"nb": Stemmer.Stemmer("norwegian"), "en": Stemmer.Stemmer("english")}
+#: the mark of a word form in the index (see the module doc): `fold` turns every å into a, so no
+#: key holds one
+FORM_MARK = "å"
 _FOLD = str.maketrans({"å": "a", "æ": "ae", "ø": "o", "ß": "ss", "þ": "th", "ð": "d", "ł": "l"})
 
 
@@ -72,10 +82,11 @@ def quoted(text: str) -> str:
 
 def word_match(word: str, prefix: bool = False) -> str:
     """An FTS5 expression over `items_norm` for one query word: its Norwegian or English key; a
-    prefix (høring*) any key that starts with it, and its own stem exactly (klima → klim)."""
+    prefix (åpenhets*) the words that begin with it: a key, or the form of a word whose key is not
+    the word (åpenhetsloven's is apen; klima's klim)."""
     if prefix:
         folded = fold(word)
-        return " OR ".join([quoted(folded) + "*"] + [quoted(k) for k in word_keys(word) if k != folded])
+        return f"{quoted(folded)}* OR {quoted(FORM_MARK + folded)}*"
     return " OR ".join(quoted(k) for k in word_keys(word))
 
 
@@ -98,6 +109,18 @@ def norm_text(text: str | None, language: str | None = None) -> str:
     return " ".join(key(w, lang) for w in WORD.findall(text))
 
 
+def index_text(text: str | None, language: str | None = None) -> str:
+    """A column of `items_norm` (SQL ``ncp_norm``): `text`'s keys, one per word, then the marked
+    forms of its words whose folded form is not their key, each once (see the module doc)."""
+    if not text:
+        return ""
+    lang = stem_language(language)
+    words = WORD.findall(text)
+    keys = [key(w, lang) for w in words]
+    forms = dict.fromkeys(f for w, k in zip(words, keys, strict=True) if (f := fold(w)) != k)
+    return " ".join(keys + [FORM_MARK + f for f in forms])
+
+
 def fold_phrase(text: str | None) -> str | None:
     """`fold` over a whole value, its spaces made single (SQL ``ncp_fold``): "Under  behandling",
     "UNDER BEHANDLING" and "under behandling" are one value; SQLite's own lower() folds ASCII
@@ -106,7 +129,7 @@ def fold_phrase(text: str | None) -> str | None:
 
 
 def register(conn: sqlite3.Connection) -> None:
-    """Add ``ncp_norm(text, language)`` (the index triggers call it) and ``ncp_fold(text)`` (a
-    search filter on a source's own word) to a connection."""
-    conn.create_function("ncp_norm", 2, norm_text, deterministic=True)
+    """Add ``ncp_norm(text, language)`` (`index_text`: the index triggers call it) and
+    ``ncp_fold(text)`` (a search filter on a source's own word) to a connection."""
+    conn.create_function("ncp_norm", 2, index_text, deterministic=True)
     conn.create_function("ncp_fold", 1, fold_phrase, deterministic=True)

@@ -28,11 +28,14 @@ def horizon_context(db: sqlite_utils.Database, args: Mapping[str, str], as_of: d
         if not 1 <= weeks <= 104:
             raise ValueError
     except ValueError:
-        error, weeks = _("weeks must be a whole number 1–104, not %(value)s", value=repr(weeks_raw)), 12
+        # the fields and choices named as the form names them («Uker fremover», «per uke»)
+        error, weeks = _("“%(field)s” must be a whole number from 1 to 104, not %(value)s",
+                         field=_("Weeks ahead"), value=repr(weeks_raw)), 12
     if by not in ("week", "month"):
-        error, by = _("by must be week or month, not %(value)s", value=repr(by)), "week"
+        error, by = _("“%(field)s” must be “%(week)s” or “%(month)s”, not %(value)s", field=_("Group"),
+                      week=_("per week"), month=_("per month"), value=repr(by)), "week"
     show_all = args.get("all") == "1"
-    entries = horizon(db, as_of, weeks=weeks, followed_only=not show_all)
+    entries = horizon(db, as_of, weeks=weeks, followed_only=not show_all, lang=lang)
     return {"groups": grouped(entries, by, lang), "count": len(entries), "weeks": weeks, "by": by,
             "show_all": show_all, "lang": lang, "error": error, "start": as_of.date()}
 

@@ -6,7 +6,8 @@ Query language (what the CLI's and the workbench's search box accept)::
     klima OR miljø           either word
     miljø -klima             miljø without klima (also: miljø NOT klima)
     "due diligence"          the words next to each other, in this order
-    høring*                  any word starting with høring (høringsnotat, høringsfrist)
+    høring*                  any word starting with høring (høringsnotat, høringsfrist; also
+                             åpenhets*: åpenhetsloven, though its stem is apen)
     NEAR(klima risiko, 5)    both words at most 5 words apart (default 10)
     (klima OR miljø) -olje   parentheses group
     title:åpenhetsloven      only in the title (title:, summary:, body:/text:; tittel:, tekst:)
@@ -749,9 +750,8 @@ def _highlight_keys(node: Any) -> tuple[set[str], tuple[str, ...]]:
 
     def walk(n: Any) -> None:
         if isinstance(n, Term):
-            if n.prefix:
+            if n.prefix:  # the words that begin with it (textindex.word_match)
                 prefixes.append(fold(n.word))
-                keys.update(word_keys(n.word))
             else:
                 keys.update(word_keys(n.word))
         elif isinstance(n, Phrase | Near):
