@@ -705,6 +705,34 @@ def test_public_bind_with_accounts_sets_a_secure_cookie(db_path):
     assert r.headers["Strict-Transport-Security"]
 
 
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_subscription_feeds_say_a_failing_source(db_path, lang):
+    """A subscribed calendar (/feed/<token>.ics) showed a quiet day while the workbench's banner and
+    the digest said «1 kilde feiler: Forbrukertilsynet (nyhetsstrømmen svarte HTTP 503)»: the
+    calendar and the Atom feed now carry that banner, in the subscription's language."""
+    import feedparser
+    import icalendar
+
+    from tracker.workbench import accounts
+
+    db = open_db(db_path)
+    db["health"].insert({"run_id": 1, "source": "no_forbrukertilsynet", "status": "red", "channel": "rss",
+                         "reason": "feed answered HTTP 503", "items_seen": 0, "items_new": 0, "items_changed": 0,
+                         "parse_errors": 0, "requests": 1, "finished": "2026-11-24T05:00:00+00:00", "notes": "[]"})
+    user = accounts.add_user(db, "kari", "riktig-passord-1", "adviser")
+    token = accounts.new_feed_token(db, user["id"])
+    db.close()
+    c = make_app(db_path).test_client()
+    said = ("1 kilde feiler: Forbrukertilsynet (nyhetsstrømmen svarte HTTP 503)" if lang == "nb"
+            else "1 source is failing: Consumer Authority (feed answered HTTP 503)")
+    cal = icalendar.Calendar.from_ical(c.get(f"/feed/{token}.ics?lang={lang}").data)
+    warnings = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("warning-")]
+    assert [(str(e["UID"]), str(e["SUMMARY"])) for e in warnings] == [
+        ("warning-2026-11-24-failing-no_forbrukertilsynet-ncp@ncp-tracker", f"⚠ ncp-tracker: {said}")]
+    feed = feedparser.parse(c.get(f"/feed/{token}.atom?lang={lang}").data)
+    assert feed.entries[0].title == f"⚠ {said}"
+
+
 def test_highlight_escapes_and_marks():
     out = str(highlight("a <b> tvangsarbeid & c", [{"start": 6, "end": 18, "label": "oecd-v"}]))
     assert out == 'a &lt;b&gt; <mark class="ev" title="oecd-v">tvangsarbeid</mark> &amp; c'
