@@ -471,7 +471,7 @@ def coming_deadlines(ctx: Context) -> Section:
     if others := others - set_aside:
         notes.append(Note(_.n("%(num)d other open consultation is below the profile's relevance (see the workbench).",
                               "%(num)d other open consultations are below the profile's relevance (see the workbench).",
-                              others), {"status": "open", "not_relevant_to": ctx.profile.name}))
+                              others), {"open_consultations": "1", "not_relevant_to": ctx.profile.name}))
     if set_aside:  # relevant, but answered: not "below the relevance"
         notes.append(Note(_.n("%(num)d other open consultation is set aside in the workbench (answered).",
                               "%(num)d other open consultations are set aside in the workbench (answered).",
