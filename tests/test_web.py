@@ -463,6 +463,29 @@ def test_export_from_the_web(client):
     assert client.get("/export", query_string={"format": "exe"}).status_code == 404
 
 
+def test_an_export_from_the_english_workbench_is_english(client):
+    """/export?format=xlsx&lang=en gave the sheet «Saker», headers «ID, Kilde, Type, Status, Tittel,
+    …» and values «åpen», «Kap. II …»; the CSV was Norwegian Excel's whatever the language. Now as
+    `export --lang en` gives it: English headers and names, and English Excel's CSV (`,`)."""
+    from openpyxl import load_workbook
+
+    r = client.get("/export", query_string={"format": "xlsx", "status": "open", "lang": "en"})
+    sheet = load_workbook(io.BytesIO(r.data)).active
+    assert r.status_code == 200 and sheet.title == "Items"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("ID", "Source", "Kind", "Status", "Title")
+    assert {row[3] for row in rows[1:]} == {"open"}
+    labels = " ".join(str(row[10] or "") for row in rows[1:])
+    assert "Ch. " in labels and "Kap. " not in labels
+    text = client.get("/export", query_string={"format": "csv", "status": "open", "lang": "en"}).get_data(as_text=True)
+    assert text.startswith("\ufeffID,Source,Kind,Status,Title,") and ",open," in text and ",åpen," not in text
+    # Bokmål as before
+    nb = client.get("/export", query_string={"format": "csv", "status": "open", "lang": "nb"}).get_data(as_text=True)
+    assert nb.startswith("\ufeffID;Kilde;Type;Status;Tittel;") and ";åpen;" in nb
+    sheet = load_workbook(io.BytesIO(client.get("/export", query_string={"format": "xlsx", "lang": "nb"}).data)).active
+    assert sheet.title == "Saker" and next(sheet.iter_rows(values_only=True))[1] == "Kilde"
+
+
 def fingerprint(db_path) -> str:
     """A digest of the database's whole content (schema and rows), WAL included."""
     import hashlib

@@ -941,7 +941,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             data = ex.rows(db(), _filters(request.args), (request.args.get("q") or "").strip() or None)
         except (SearchError, ValueError) as exc:
             abort(400, refusal(str(exc)))
-        payload = ex.render(data, fmt)
+        payload = ex.render(data, fmt, lang=current_lang())  # in the workbench's language, as `export --lang`
         body = payload if isinstance(payload, bytes) else payload.encode("utf-8")
         # the type as a whole (werkzeug adds "; charset=utf-8" to a text/* mimetype, a second time)
         content_type = {"csv": "text/csv; charset=utf-8", "json": "application/json",
