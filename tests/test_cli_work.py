@@ -439,6 +439,12 @@ def test_export_speaks_the_digest_language_unless_lang(env, monkeypatch):
     assert load_workbook(env / "open.xlsx").active.title == "Items"
     r = run("export", "--format", "xlsx", "--status", "open", "--out", "apne.xlsx", "--lang", "nb")
     assert r.stderr == f"4 saker → {env / 'apne.xlsx'}\n" and load_workbook(env / "apne.xlsx").active.title == "Saker"
+    # the CSV too: English Excel's (`,`, English headers and names), not Norwegian Excel's
+    r = run("export", "--status", "open")
+    assert r.stdout.startswith("\ufeffID,Source,Kind,Status,Title,") and ",open," in r.stdout and ",åpen," not in r.stdout
+    r = run("export", "--status", "open", "--lang", "nb")
+    assert r.stdout.startswith("\ufeffID;Kilde;Type;Status;Tittel;") and ";åpen;" in r.stdout
+    assert run("export", "--status", "open", "--dialect", "excel-nb").stdout.startswith("\ufeffID;Kilde;")
 
 
 def test_a_missing_draft_file_is_said_in_the_readers_language(env):

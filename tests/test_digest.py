@@ -193,8 +193,38 @@ def test_an_answered_consultation_is_counted_as_answered_not_as_below_the_releva
     coming = next(s for s in d.sections if s.id == "coming")
     assert [(n.text, n.where) for n in coming.notes] == [
         ("1 annen åpen høring er under profilens relevansgrense (se arbeidsbenken).",
-         {"status": "open", "not_relevant_to": "ncp"}),
+         {"open_consultations": "1", "not_relevant_to": "ncp"}),
         ("1 annen åpen høring er lagt til side i arbeidsbenken (besvart).", None)]
+
+
+@pytest.mark.parametrize("days", [0, 3, 20])
+def test_the_coming_deadlines_note_counts_what_its_link_lists(db, tmp_path, data_dir, days):
+    """«55 andre åpne høringer er under profilens relevansgrense (se arbeidsbenken)» linked to
+    /search?status=open&not_relevant_to=ncp, which listed 58: the count leaves out vanished items,
+    what is not a consultation and a deadline passed; the link filtered on the status only. The
+    link's search (open_consultations) selects what the count counts, on the same store and clock."""
+    import re
+    from urllib.parse import urlencode
+
+    from tracker.web.app import create_app
+
+    build_world(db)
+    with db.conn:  # below the relevance, open: a vanished hearing, a Storting case (no consultation)
+        db["items"].update(iid("3100003"), {"vanished_at": "2026-11-24T05:00:00+00:00"})
+        store.apply_scrape(db, run_id=None, as_of=DAY2, source="no_stortinget_spu", items=[{
+            "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107999", "status_raw": "til behandling",
+            "title": "Representantforslag om noe annet", "url": "https://www.stortinget.no/sak/107999"}])
+    as_of = DAY2 + timedelta(days=days)
+    d = _build(db, as_of=as_of)
+    note = next(n for n in d.section("coming").notes if "relevansgrense" in n.text)
+    counted = int(note.text.split()[0])
+    c = create_app(str(tmp_path / "test.db"), as_of=as_of, data_dir=data_dir).test_client()
+    page = c.get("/search?" + urlencode(note.where)).get_data(as_text=True)
+    listed = re.findall(r'<li><a href="/item/', page)
+    assert counted and len(listed) == counted, (counted, len(listed))
+    assert (f"{counted} treff" if counted != 1 else "1 treff") in page
+    if "open_consultations" in note.where:
+        assert "Bare åpne høringer der fristen ikke har gått ut" in page
 
 
 def test_health_is_last_and_red_is_loud_at_the_top(db):

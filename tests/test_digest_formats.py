@@ -38,7 +38,9 @@ def test_atom_is_valid_with_needs_input_then_changes(db):
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
     titles = [e.title for e in feed.entries]
-    assert titles[0].startswith("Trenger innspill: Høring – NOU 2026: 9 Menneskerettigheter")
+    # first what the digest's banner says (a source failing that day), then the items
+    assert titles[0].startswith("⚠ 1 kilde feiler: ")
+    assert titles[1].startswith("Trenger innspill: Høring – NOU 2026: 9 Menneskerettigheter")
     assert any(t.startswith("Endret: Høring – endringer i åpenhetsloven") for t in titles)
     assert any(t.startswith("Ny: ") for t in titles)
     assert len({e.id for e in feed.entries}) == len(feed.entries)
@@ -642,7 +644,7 @@ def test_empty_calendar_and_feed_are_still_valid_and_say_why(db):
 
 
 def test_calendar_and_feed_say_first_when_the_crawl_stopped(db):
-    build_world(db)
+    build_world(db, red_on_day2=False)
     assert not [e for e in _ics(db).walk("VEVENT") if str(e["UID"]).startswith("warning-")]  # fresh
     later = DAY2 + timedelta(days=3)
     events = list(_ics(db, as_of=later).walk("VEVENT"))
@@ -653,6 +655,46 @@ def test_calendar_and_feed_say_first_when_the_crawl_stopped(db):
     feed = _atom(db, as_of=later, lang="en")
     assert feed.entries[0].title.startswith("⚠ The latest successful crawl was Tue 24 Nov 2026 06:00")
     assert feed.entries[0].id == _atom(db, as_of=later, lang="en").entries[0].id
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_calendar_and_feed_say_a_failing_source_as_the_digest_does(db, lang):
+    """On a day Forbrukertilsynet answered 503 the digest (html, md, txt, eml) said «1 kilde feiler:
+    Forbrukertilsynet (nyhetsstrømmen svarte HTTP 503)» but the calendar and the Atom feed had
+    nothing (they took only the no-crawl / too-old problems): a subscribed calendar showed a quiet
+    day. Now an event and an entry for each failing source, worded as the digest's banner, in the
+    feed's language, the UID and id the day's and the source's: read again, the same one."""
+    from test_digest_world import EU, RG, ST, crawl_day, day2_items, tag
+
+    build_world(db, days=1)
+    crawl_day(db, DAY2, day2_items(), health_status={RG: ("red", 0), ST: ("red", 0), EU: ("green", 1)})
+    tag(db)
+    d = digest.build_digest(db, as_of=DAY2, profile="ncp", lang=lang)
+    rg, st = (("Høringer (regjeringen.no)", "Stortingets komitéhøringer") if lang == "nb" else
+              ("Government hearings (regjeringen.no)", "Storting committee hearings"))
+    assert not d.problems and [b.text for b in d.banners] == [
+        ("2 kilder feiler: " if lang == "nb" else "2 sources are failing: ") + f"{rg} (feed answered 404), {st} (feed answered 404)"]
+    one = "1 kilde feiler: " if lang == "nb" else "1 source is failing: "
+    worded = {RG: f"{one}{rg} (feed answered 404)", ST: f"{one}{st} (feed answered 404)"}
+    warnings = {uid: e for uid, e in _events(_ics(db, lang=lang)).items() if uid.startswith("warning-")}
+    assert {uid: str(e["SUMMARY"]) for uid, e in warnings.items()} == {
+        f"warning-2026-11-24-failing-{source}-ncp@ncp-tracker": f"⚠ ncp-tracker: {text}" for source, text in worded.items()}
+    assert all(e.decoded("DTSTART") == DAY2.date() and str(e["STATUS"]) == "CONFIRMED" for e in warnings.values())
+    feed = _atom(db, lang=lang)
+    assert feed.bozo == 0 and [e.title for e in feed.entries[:2]] == [f"⚠ {worded[RG]}", f"⚠ {worded[ST]}"]
+    assert feed.entries[2].title.startswith("Trenger innspill: " if lang == "nb" else "Needs input: ")
+    ids = {e.title: e.id for e in feed.entries[:2]}
+    # later that day regjeringen.no answers again: Stortinget's event and entry are the same ones
+    # (a calendar does not pile a copy), regjeringen.no's are gone
+    crawl_day(db, DAY2 + timedelta(hours=2), day2_items(), health_status={RG: ("green", 10), ST: ("red", 0), EU: ("green", 1)})
+    later = DAY2 + timedelta(hours=2, minutes=5)
+    assert [uid for uid in _events(_ics(db, as_of=later, lang=lang)) if uid.startswith("warning-")] == [
+        f"warning-2026-11-24-failing-{ST}-ncp@ncp-tracker"]
+    again = _atom(db, as_of=later, lang=lang)
+    assert [(e.title, e.id) for e in again.entries if e.title.startswith("⚠")] == [(f"⚠ {worded[ST]}", ids[f"⚠ {worded[ST]}"])]
+    # the next day the same source failing is that day's event
+    crawl_day(db, DAY2 + timedelta(days=1), day2_items(), health_status={RG: ("green", 10), ST: ("red", 0), EU: ("green", 1)})
+    assert f"warning-2026-11-25-failing-{ST}-ncp@ncp-tracker" in _events(_ics(db, as_of=DAY2 + timedelta(days=1), lang=lang))
 
 
 def test_eml_is_multipart_alternative_and_parses(db):
@@ -782,7 +824,8 @@ def test_with_a_public_workbench_address_every_item_links_to_its_page_there(db, 
     assert "_[+3 til i arbeidsbenken](<https://ncp.example.org/>)_" in md
 
     # the calendar and the feed written beside it (`run`'s formats) too
-    events = _ics(db, workbench_url="https://ncp.example.org").walk("VEVENT")
+    events = [e for e in _ics(db, workbench_url="https://ncp.example.org").walk("VEVENT")
+              if not str(e["UID"]).startswith("warning-")]  # a source failing that day: no item's page
     described = {str(e["DESCRIPTION"]).splitlines()[-1] for e in events}
     assert f"Arbeidsbenken: {page[first.id]}" in described
     assert all(line.startswith("Arbeidsbenken: https://ncp.example.org/item/") for line in described)

@@ -463,6 +463,29 @@ def test_export_from_the_web(client):
     assert client.get("/export", query_string={"format": "exe"}).status_code == 404
 
 
+def test_an_export_from_the_english_workbench_is_english(client):
+    """/export?format=xlsx&lang=en gave the sheet «Saker», headers «ID, Kilde, Type, Status, Tittel,
+    …» and values «åpen», «Kap. II …»; the CSV was Norwegian Excel's whatever the language. Now as
+    `export --lang en` gives it: English headers and names, and English Excel's CSV (`,`)."""
+    from openpyxl import load_workbook
+
+    r = client.get("/export", query_string={"format": "xlsx", "status": "open", "lang": "en"})
+    sheet = load_workbook(io.BytesIO(r.data)).active
+    assert r.status_code == 200 and sheet.title == "Items"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("ID", "Source", "Kind", "Status", "Title")
+    assert {row[3] for row in rows[1:]} == {"open"}
+    labels = " ".join(str(row[10] or "") for row in rows[1:])
+    assert "Ch. " in labels and "Kap. " not in labels
+    text = client.get("/export", query_string={"format": "csv", "status": "open", "lang": "en"}).get_data(as_text=True)
+    assert text.startswith("\ufeffID,Source,Kind,Status,Title,") and ",open," in text and ",åpen," not in text
+    # Bokmål as before
+    nb = client.get("/export", query_string={"format": "csv", "status": "open", "lang": "nb"}).get_data(as_text=True)
+    assert nb.startswith("\ufeffID;Kilde;Type;Status;Tittel;") and ";åpen;" in nb
+    sheet = load_workbook(io.BytesIO(client.get("/export", query_string={"format": "xlsx", "lang": "nb"}).data)).active
+    assert sheet.title == "Saker" and next(sheet.iter_rows(values_only=True))[1] == "Kilde"
+
+
 def fingerprint(db_path) -> str:
     """A digest of the database's whole content (schema and rows), WAL included."""
     import hashlib
@@ -703,6 +726,34 @@ def test_public_bind_with_accounts_sets_a_secure_cookie(db_path):
     cookie = r.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert r.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_subscription_feeds_say_a_failing_source(db_path, lang):
+    """A subscribed calendar (/feed/<token>.ics) showed a quiet day while the workbench's banner and
+    the digest said «1 kilde feiler: Forbrukertilsynet (nyhetsstrømmen svarte HTTP 503)»: the
+    calendar and the Atom feed now carry that banner, in the subscription's language."""
+    import feedparser
+    import icalendar
+
+    from tracker.workbench import accounts
+
+    db = open_db(db_path)
+    db["health"].insert({"run_id": 1, "source": "no_forbrukertilsynet", "status": "red", "channel": "rss",
+                         "reason": "feed answered HTTP 503", "items_seen": 0, "items_new": 0, "items_changed": 0,
+                         "parse_errors": 0, "requests": 1, "finished": "2026-11-24T05:00:00+00:00", "notes": "[]"})
+    user = accounts.add_user(db, "kari", "riktig-passord-1", "adviser")
+    token = accounts.new_feed_token(db, user["id"])
+    db.close()
+    c = make_app(db_path).test_client()
+    said = ("1 kilde feiler: Forbrukertilsynet (nyhetsstrømmen svarte HTTP 503)" if lang == "nb"
+            else "1 source is failing: Consumer Authority (feed answered HTTP 503)")
+    cal = icalendar.Calendar.from_ical(c.get(f"/feed/{token}.ics?lang={lang}").data)
+    warnings = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("warning-")]
+    assert [(str(e["UID"]), str(e["SUMMARY"])) for e in warnings] == [
+        ("warning-2026-11-24-failing-no_forbrukertilsynet-ncp@ncp-tracker", f"⚠ ncp-tracker: {said}")]
+    feed = feedparser.parse(c.get(f"/feed/{token}.atom?lang={lang}").data)
+    assert feed.entries[0].title == f"⚠ {said}"
 
 
 def test_highlight_escapes_and_marks():

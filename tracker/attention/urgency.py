@@ -50,6 +50,7 @@ from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the d
 from tracker.attention.profiles import Profile, default_profile
 from tracker.store import deadlines
 from tracker.store.changes import title_key
+from tracker.store.instants import stored
 from tracker.store.queries import (
     as_they_stood,
     label_evidence,
@@ -196,6 +197,31 @@ def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[
         return rows
     return [r for r in as_they_stood(db, rows, upto)
             if r["status"] in CANDIDATE_STATUSES and r["kind"] in CONSULTATION_KINDS]
+
+
+def open_consultation(row: dict[str, Any], as_of: datetime) -> bool:
+    """An open consultation as the digest's «Coming deadlines» takes it (and counts those below the
+    profile's relevance, «N other open consultations …»): a consultation kind, not vanished, open —
+    or of unknown status without a deadline — whose deadline has not passed at `as_of`.
+    `open_consultation_sql` is the same for a search (the note's link in the workbench); the two
+    are tested against each other (tests/test_digest.py)."""
+    if row.get("kind") not in CONSULTATION_KINDS or row.get("vanished_at"):
+        return False
+    if row.get("status") != OPEN and not (row.get("status") == UNKNOWN and not row.get("deadline")):
+        return False
+    deadline = deadlines.to_datetime(row.get("deadline"))
+    return deadline is None or deadline >= as_of
+
+
+def open_consultation_sql(alias: str, as_of: datetime) -> tuple[str, list[Any]]:
+    """A where-clause (and its parameters) for the items of `alias` that `open_consultation` says
+    yes to at `as_of` (a deadline keeps its publisher's offset: ncp_instant reads it as
+    `deadlines.to_datetime` does, tracker.store.instants)."""
+    kinds = ",".join("?" for _ in CONSULTATION_KINDS)
+    return (f"({alias}.kind in ({kinds}) and {alias}.vanished_at is null"
+            f" and ({alias}.status = ? or ({alias}.status = ? and coalesce({alias}.deadline, '') = ''))"
+            f" and coalesce(ncp_instant({alias}.deadline) >= ?, 1))",
+            [*CONSULTATION_KINDS, OPEN, UNKNOWN, stored(as_of)])
 
 
 def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,

@@ -292,10 +292,10 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
-@click.option("--dialect", type=click.Choice(["excel-nb", "excel", "rfc4180"]), default="excel-nb",
-              show_default=True,
+@click.option("--dialect", type=click.Choice(["excel-nb", "excel", "rfc4180"]), default=None,
               help="CSV for Norwegian Excel (; and BOM), for English Excel (, and BOM), or plain RFC 4180 "
-                   "for programs (, no BOM, column keys, ISO dates).")
+                   "for programs (, no BOM, column keys, ISO dates). Default: Excel in the language of "
+                   "--lang (excel-nb, or excel with --lang en).")
 @lang_option
 @click.option("--query", "query", help="Only items matching this search (same syntax as `search`).")
 @with_filters

@@ -220,12 +220,8 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
     buckets["later"] = []
     for row in urgency.candidates(ctx.db, ctx.upto) if rows is None else [dict(r) for r in rows]:
         row["labels"] = urgency.item_labels(row)
-        if not ctx.profile.in_scope(row) or row.get("vanished_at"):
-            continue
-        if row["status"] != "open" and not (row["status"] == "unknown" and not row.get("deadline")):
-            continue
-        deadline = deadlines.to_datetime(row.get("deadline"))
-        if deadline is not None and deadline < ctx.as_of:
+        # (what the workbench's search selects for the note's link: Filters.open_consultations)
+        if not ctx.profile.in_scope(row) or not urgency.open_consultation(row, ctx.as_of):
             continue
         decorate(row, ctx)
         if row.get("triage_state") in urgency.SET_ASIDE_STATES:
@@ -439,11 +435,12 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
 
 
 def trust_banners(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | str = "ncp",
-                  lang: str = "nb") -> tuple[list[str], list[Banner]]:
+                  lang: str = "nb", each_source: bool = False) -> tuple[list[str], list[Banner]]:
     """The digest's banners for the other views of the store (`inbox`, `horizon`, the web
-    workbench), decided where the digest decides them: (problems — no crawl, no successful or no
-    recent one, as in `problems`, which make the digest red — and every banner: those problems,
-    the failing sources with their reasons, the sources not checked for 36 hours)."""
+    workbench, the Atom feed and the calendar), decided where the digest decides them: (problems —
+    no crawl, no successful or no recent one, as in `problems`, which make the digest red — and
+    every banner: those problems, the failing sources with their reasons, the sources not checked
+    for 36 hours; `each_source`: one banner for each such source, as `sections.banners`)."""
     from tracker.digest import sections
 
     if isinstance(profile, str):
@@ -454,4 +451,4 @@ def trust_banners(db: sqlite_utils.Database, *, as_of: datetime, profile: Profil
                   since=None, first=False, events=[])
     ctx.health, ctx.stale = health(db, as_of)
     found = problems(db, as_of, profile, lang, digest=False)
-    return found, sections.banners(ctx, found)
+    return found, sections.banners(ctx, found, each_source=each_source)

@@ -18,7 +18,7 @@ from tracker.digest.build import (
     changes_by_item,
     decorate,
     items_by_id,
-    problems,
+    trust_banners,
     window_events,
 )
 from tracker.digest.text import TITLE_LIMIT, clean, safe_url, workbench_link
@@ -87,7 +87,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     once), a change of an item it follows (`Profile.follows`, «Endret») but not one recorded by the
     crawl that first saw the item (`build.changes_by_item`, as the digest decides it); before
     them an entry for each reason the data must not pass for current (no crawl, no successful or
-    recent one: the digest's red banners). With `workbench_url` each item's entry has a `related`
+    recent one) and for each failing or unchecked source: the digest's banners, worded as there. With `workbench_url` each item's entry has a `related`
     link to its page in the workbench.
 
     Entry ids are stable: a needs-input entry is the (profile, item) pair; a change entry is the
@@ -107,11 +107,13 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
             node.text = text
         return node
 
-    # first, what the digest's red banner says: a feed read in a reader must not pass for current
+    # first, what the digest's banners say: a feed read in a reader must not pass for current, nor
+    # a day a source failed for a quiet one; an entry for each problem and each failing or
+    # unchecked source, its id the day's and the source's (read again that day, the same entry)
     entries: list[dict[str, Any]] = [
-        {"id": _uuid(profile.name, "warning", deadlines.oslo_date(as_of).isoformat(), text),
-         "title": f"⚠ {text}", "url": None, "updated": as_of, "published": as_of, "summary": text}
-        for text in problems(db, as_of, profile, lang, digest=False)]
+        {"id": _uuid(profile.name, "warning", deadlines.oslo_date(as_of).isoformat(), banner.key),
+         "title": f"⚠ {banner.text}", "url": None, "updated": as_of, "published": as_of, "summary": banner.text}
+        for banner in trust_banners(db, as_of=as_of, profile=profile, lang=lang, each_source=True)[1]]
     needs = list(urgency.needs_input(db, as_of=as_of, profile=profile))
     upto = last_event_id(db, as_of)
     events = window_events(db, 0, upto, since=as_of - timedelta(days=FEED_WINDOW_DAYS))
@@ -253,7 +255,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     committee hearing held, or that was withdrawn, from the first is not in the calendar at all).
     DTSTAMP is the later of the item's last change and its last triage change, so the same data
     gives the same calendar. When the data must not pass for current (no crawl, no successful or
-    recent one: the digest's red banners), an all-day event today says so. With `workbench_url`
+    recent one) or a source is failing or unchecked (the digest's banners), an all-day event today
+    says so, one for each problem and source. With `workbench_url`
     each description ends with the item's page in the workbench. The items are as they stood at
     `as_of` (a calendar of an earlier day: that day's deadlines and events, as its digest).
     """
@@ -335,16 +338,19 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     names = {"deadline": _("Deadline"), "draft": _("Draft due"), "ask": _("Request to speak"),
              "hearing": _("Committee hearing"), "written": _("Written input"),
              "case_deadline": _("Storting: hearing deadline of the case"), "case_hearing": _("Committee hearing")}
-    # first, what the digest's red banner says, as an event today: a subscribed calendar must not
-    # pass for current when the crawl stopped
-    for n, text in enumerate(problems(db, as_of, profile, lang, digest=False)):
+    # first, what the digest's banners say, as events today: a subscribed calendar must not pass for
+    # current when the crawl stopped, nor a day a source failed for a quiet one; an event for each
+    # problem and each failing or unchecked source, its UID the day's and the source's
+    for banner in trust_banners(db, as_of=as_of, profile=profile, lang=lang, each_source=True)[1]:
         event = Event()
-        event.add("uid", f"warning-{today.isoformat()}-{n}-{profile.name}@ncp-tracker")
+        event.add("uid", f"warning-{today.isoformat()}-{_UID_SAFE.sub('-', banner.key)}-{profile.name}@ncp-tracker")
         event.add("dtstamp", as_of.astimezone(UTC))
         event.add("dtstart", today)
         event.add("dtend", today + timedelta(days=1))
-        event.add("summary", f"⚠ ncp-tracker: {text}")
-        event.add("description", text)
+        event.add("summary", f"⚠ ncp-tracker: {banner.text}")
+        event.add("description", banner.text)
+        event.add("sequence", 0)
+        event.add("status", "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
 

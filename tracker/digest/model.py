@@ -93,6 +93,9 @@ class Section:
 class Banner:
     level: str  # "red" or "amber"
     text: str
+    #: what it is about, the same all day (a feed's entry id, a calendar's UID): "problem-<n>",
+    #: "failing" / "stale", or "failing-<source>" / "stale-<source>" when worded for each source
+    key: str = ""
 
 
 @dataclass(frozen=True)

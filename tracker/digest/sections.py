@@ -471,7 +471,7 @@ def coming_deadlines(ctx: Context) -> Section:
     if others := others - set_aside:
         notes.append(Note(_.n("%(num)d other open consultation is below the profile's relevance (see the workbench).",
                               "%(num)d other open consultations are below the profile's relevance (see the workbench).",
-                              others), {"status": "open", "not_relevant_to": ctx.profile.name}))
+                              others), {"open_consultations": "1", "not_relevant_to": ctx.profile.name}))
     if set_aside:  # relevant, but answered: not "below the relevance"
         notes.append(Note(_.n("%(num)d other open consultation is set aside in the workbench (answered).",
                               "%(num)d other open consultations are set aside in the workbench (answered).",
@@ -517,18 +517,23 @@ BUILDERS: tuple[Builder, ...] = tuple(SECTION_BUILDERS.values())
 # ---------------------------------------------------------------------------- the rest
 
 
-def banners(ctx: Context, problems: list[str]) -> list[Banner]:
+def banners(ctx: Context, problems: list[str], *, each_source: bool = False) -> list[Banner]:
+    """The red and amber banners: the problems, the failing sources with their reasons, the sources
+    not checked for 36 hours. `each_source`: a banner for each failing or unchecked source, worded
+    as the digest's (an entry of a feed, an event of a calendar: one per source and day)."""
     _ = ctx._
-    out = [Banner("red", text) for text in problems]
+    out = [Banner("red", text, f"problem-{n}") for n, text in enumerate(problems)]
     red = [h for h in ctx.health if h["status"] == "red"]
-    if red:
+    for group in ([h] for h in red) if each_source else [red] if red else []:
         names = ", ".join(f"{source_name(h['source'], ctx.lang)} ({clean(health_reason(h['reason'], ctx.lang), 160)})"
-                          for h in red)
+                          for h in group)
         out.append(Banner("red", _.n("%(num)d source is failing: %(names)s", "%(num)d sources are failing: %(names)s",
-                                     len(red), names=names)))
-    if ctx.stale:
-        names = ", ".join(source_name(h["source"], ctx.lang) for h in ctx.stale)
-        out.append(Banner("amber", _("Not checked for over 36 hours: %(names)s", names=names)))
+                                     len(group), names=names),
+                          f"failing-{group[0]['source']}" if each_source else "failing"))
+    for group in ([h] for h in ctx.stale) if each_source else [ctx.stale] if ctx.stale else []:
+        names = ", ".join(source_name(h["source"], ctx.lang) for h in group)
+        out.append(Banner("amber", _("Not checked for over 36 hours: %(names)s", names=names),
+                          f"stale-{group[0]['source']}" if each_source else "stale"))
     return out
 
 

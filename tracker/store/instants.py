@@ -86,6 +86,16 @@ def oslo_day_text(value: str | None) -> str | None:
     return value[:10] if parsed is None else parsed.date().isoformat()
 
 
+def instant_text(value: str | None) -> str | None:
+    """An instant or a deadline in any ISO form (a publisher's offset, naive Oslo, ``Z``) in the
+    stored form, as `to_datetime` reads it; ``None`` for anything else (SQL ``ncp_instant``: a
+    deadline compared with a clock as Python compares them)."""
+    parsed = to_datetime(value) if isinstance(value, str) else None
+    return None if parsed is None else stored(parsed)
+
+
 def register(conn: sqlite3.Connection) -> None:
-    """Add ``ncp_oslo_day(instant)`` to a connection, for SQL that groups or filters by Oslo day."""
+    """Add ``ncp_oslo_day(instant)`` to a connection, for SQL that groups or filters by Oslo day,
+    and ``ncp_instant(text)`` (`instant_text`), for SQL that compares a deadline with a clock."""
     conn.create_function("ncp_oslo_day", 1, oslo_day_text, deterministic=True)
+    conn.create_function("ncp_instant", 1, instant_text, deterministic=True)

@@ -265,7 +265,7 @@ DEFAULT_ERRORS = {
 
 #: the search page's filters (query arguments), also handed on to its export
 FILTER_ARGS = ("label", "source", "status", "from", "to", "owner", "state", "new_since", "changed_since",
-               "relevant_to", "not_relevant_to", "followed_by", "not_followed_by")
+               "relevant_to", "not_relevant_to", "followed_by", "not_followed_by", "open_consultations")
 #: the search page shows at most this many hits of a search, or items of a filter-only list (best
 #: first; the export has them all)
 SEARCH_SHOWN, LIST_SHOWN = 100, 200
@@ -1004,7 +1004,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                        relevant_to=args.get("relevant_to") or None,
                        followed_by=args.get("followed_by") or None,
                        not_followed_by=args.get("not_followed_by") or None,
-                       not_relevant_to=args.get("not_relevant_to") or None)  # fmt: skip
+                       not_relevant_to=args.get("not_relevant_to") or None,
+                       # the digest's «N other open consultations …»: as it counts them, on this clock
+                       open_consultations=bool(args.get("open_consultations")), as_of=now())  # fmt: skip
 
     @app.get("/search")
     def search():
@@ -1040,6 +1042,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         for key in ("relevant_to", "not_relevant_to", "followed_by", "not_followed_by"):
             if profile := _known_profile(args.get(key)):
                 said.append((key, profile.display_title(current_lang())))
+        if args.get("open_consultations"):
+            said.append(("open_consultations", ""))
         said = [(k, value, url_for("search", **{a: v for a, v in args.items() if a != k and v})) for k, value in said]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
                                labels=labels, export_args=export_args, said=said, cut=cut,
@@ -1058,7 +1062,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             data = ex.rows(db(), _filters(request.args), (request.args.get("q") or "").strip() or None)
         except (SearchError, ValueError) as exc:
             abort(400, refusal(str(exc)))
-        payload = ex.render(data, fmt)
+        payload = ex.render(data, fmt, lang=current_lang())  # in the workbench's language, as `export --lang`
         body = payload if isinstance(payload, bytes) else payload.encode("utf-8")
         # the type as a whole (werkzeug adds "; charset=utf-8" to a text/* mimetype, a second time)
         content_type = {"csv": "text/csv; charset=utf-8", "json": "application/json",

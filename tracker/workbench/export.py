@@ -8,8 +8,8 @@ the department/committee is ``department``.
 CSV is written for Norwegian Excel by default (dialect ``excel-nb``: ``;`` between fields,
 UTF-8 with a byte-order mark, CRLF, Norwegian headers, dates as ``dd.mm.åååå tt:mm`` and
 decimal commas — what Excel with Norwegian regional settings opens without the import wizard).
-Other dialects: ``excel`` (``,``, BOM, English headers), ``rfc4180`` (``,``, no BOM, column keys
-and ISO dates, for programs). The .xlsx has real dates, Norwegian headers, an autofilter, a
+Other dialects: ``excel`` (``,``, BOM, English headers; the default of an English export,
+`dialect_for`), ``rfc4180`` (``,``, no BOM, column keys and ISO dates, for programs). The .xlsx has real dates, Norwegian headers, an autofilter, a
 frozen header row, fitted column widths and clickable links.
 
 The files for people (``excel-nb``, ``excel``, .xlsx) name the source, kind, status, labels and
@@ -63,6 +63,14 @@ DIALECTS = {
     "rfc4180": Dialect(",", False, None, False, False),
 }
 DEFAULT_DIALECT = "excel-nb"
+#: the CSV dialect of an export in each language, where none is asked for (the CLI's `export
+#: --lang`, the workbench's export in the language it is read in): Excel with that language's headers
+LANG_DIALECTS = {"nb": "excel-nb", "en": "excel"}
+
+
+def dialect_for(lang: str) -> str:
+    """The CSV dialect of an export in `lang` (`LANG_DIALECTS`; Norwegian Excel for any other)."""
+    return LANG_DIALECTS.get(lang, DEFAULT_DIALECT)
 #: a spreadsheet must never evaluate a title as a formula
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -213,10 +221,12 @@ def to_xlsx(data: list[dict[str, Any]], lang: str = "nb") -> bytes:
     return buf.getvalue()
 
 
-def render(data: list[dict[str, Any]], fmt: str, *, dialect: str = DEFAULT_DIALECT,
+def render(data: list[dict[str, Any]], fmt: str, *, dialect: str | None = None,
            lang: str = "nb") -> str | bytes:
+    """The export in `fmt`, its headers and names in `lang` (CSV: in `dialect`, by default the
+    language's, `dialect_for`)."""
     if fmt == "csv":
-        return to_csv(data, dialect)
+        return to_csv(data, dialect or dialect_for(lang))
     if fmt == "json":
         return to_json(data)
     if fmt == "xlsx":
@@ -225,7 +235,7 @@ def render(data: list[dict[str, Any]], fmt: str, *, dialect: str = DEFAULT_DIALE
 
 
 def write(data: list[dict[str, Any]], fmt: str, out: str | Path, base: str | Path | None = None, *,
-          dialect: str = DEFAULT_DIALECT, lang: str = "nb") -> Path:
+          dialect: str | None = None, lang: str = "nb") -> Path:
     """Write an export file where the user said (absolute, ``~`` or relative to `base`/cwd)."""
     from tracker.store.files import write_whole
     from tracker.workbench.outputs import OutputError, output_file

@@ -106,6 +106,10 @@ class Filters:
     relevant_to: str | None = None  # a profile's name: in its scope, relevant to it (the digest's "+N more")
     followed_by: str | None = None  # a profile's name: relevant to it or followed by an adviser («Endret»'s "+N more")
     not_followed_by: str | None = None  # in its scope, neither (the note under «Endret»)
+    #: open consultations as the digest's «Coming deadlines» counts them, on the clock `as_of`
+    #: (now without it): tracker.attention.urgency.open_consultation
+    open_consultations: bool = False
+    as_of: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
@@ -151,6 +155,13 @@ class Filters:
                 clause, more = getattr(profile, rule)(alias, "t")
                 where.append(clause)
                 params += more
+        if self.open_consultations:
+            from crawlers.dates import OSLO
+            from tracker.attention.urgency import open_consultation_sql
+
+            clause, more = open_consultation_sql(alias, self.as_of or datetime.now(OSLO))
+            where.append(clause)
+            params += more
         if self.owner:  # owner names match case-insensitively ("kari" finds "Kari"), as in the inbox
             where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
