@@ -10,7 +10,7 @@ from support import FIXTURES, ROOT
 
 from crawlers.dates import OSLO
 from crawlers.items import TrackedItem
-from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url
+from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url, status_word
 from tests.conftest import file_response, make_spider
 
 JSON = {"Content-Type": "application/json"}
@@ -826,3 +826,13 @@ def test_a_detail_without_is_current_gives_the_deadline_by_its_publications_date
     assert ("red", "searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from each "
                      "initiative's groupInitiatives answer (publications[].endDate) instead, the current publication "
                      "picked by its dates as of 2026-09-10 (no 'isCurrent')") in spider.notes
+
+
+def test_an_initiative_closed_without_an_open_period_says_closed():
+    """initiativeStatus CLOSED with no feedback period (or one not open) is the item's status word;
+    ACTIVE (real: open and closed periods alike) and an open period are left as they were."""
+    assert status_word({}, "CLOSED") == "CLOSED"
+    assert status_word({"receivingFeedbackStatus": "DISABLED"}, "CLOSED") == "CLOSED"
+    assert status_word({"receivingFeedbackStatus": "OPEN"}, "CLOSED") == "OPEN"
+    assert status_word({}, "ACTIVE") is None
+    assert status_word({"receivingFeedbackStatus": "CLOSED"}, "ACTIVE") == "CLOSED"
