@@ -195,6 +195,50 @@ def test_haveyoursay_reads_the_whole_register_and_keeps_what_is_since(tmp_path):
         ("page-1", 1), ("page-2", 1), ("page-3", 1), ("page-4", 0)]
 
 
+def _needs_input_and_coming(db) -> tuple[str, str]:
+    """What `inbox` and the digest's text («Trenger innspill», «Kommende frister») say the day after."""
+    assert cli(db, "tag").returncode == 0
+    inbox = cli(db, "inbox", "--as-of", "2026-11-24T12:00", lang="nb")
+    digest = cli(db, "digest", "--date", "2026-11-24", "--allow-red", "--format", "txt", lang="nb")
+    assert digest.returncode == 0, digest.stderr
+    return inbox.stdout, digest.stdout
+
+
+def test_a_closed_initiative_without_a_feedback_period_is_closed_not_open_without_a_deadline(tmp_path):
+    """13306 «Conflict minerals – evaluation»: CLOSED in the register and its detail
+    (initiativeStatus), with no feedback period. It was stored of unknown status, and so listed for
+    months as an open consultation needing input, «ingen frist kjent»."""
+    db = tmp_path / "t.db"
+    assert backfill(db, 2021, "eu_haveyoursay").returncode == 0
+    assert rows(db, "select status, status_raw from items where native_id = '13306'") == [("closed", "CLOSED")]
+    inbox, digest = _needs_input_and_coming(db)
+    assert "13306" not in inbox and "Conflict minerals" not in digest
+    assert "KOMMENDE FRISTER\n\nIngenting." in digest
+
+
+def test_an_item_of_unknown_status_a_backfill_found_is_not_taken_for_open(tmp_path):
+    """An item of unknown status and no publication day counts as open while first seen within
+    UNKNOWN_STATUS_WINDOW_DAYS (a hearing whose page was blocked must not vanish) — but a backfill
+    first sees the past today: what it found is not recent for that."""
+    db = tmp_path / "t.db"
+    assert backfill(db, 2021, "eu_haveyoursay").returncode == 0
+    # as an initiative no word of its own says anything of (the backfill's first_seen: today)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update items set status = 'unknown', status_raw = null where native_id = '13306'")
+    conn.close()
+    inbox, digest = _needs_input_and_coming(db)
+    assert "13306" not in inbox and "ingen frist kjent" not in digest
+    # the same item first seen by a daily run is still taken for open
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update runs set backfill = 0")
+    conn.close()
+    inbox, digest = _needs_input_and_coming(db)
+    assert "eu_haveyoursay:13306" in inbox
+    assert "ingen frist kjent — Conflict minerals – evaluation" in digest
+
+
 def test_haveyoursay_answering_html_is_red(tmp_path):
     replay = broken_copy(tmp_path, "eu_haveyoursay", "searchInitiatives?page=1&",
                          headers={"Content-Type": "text/html"}, file="../../real/no_regjeringen_horinger/"

@@ -6,7 +6,9 @@ An item needs the NCP's input when it is
    Finansdepartementet's GPFG hearings), ``committee_hearing`` or ``eu_consultation``;
 2. open: status ``open`` with a deadline not yet passed at `as_of`, or no deadline known
    (status ``open``, or ``unknown`` when published/first seen within the last
-   `UNKNOWN_STATUS_WINDOW_DAYS` days — a hearing whose detail page was blocked must not vanish);
+   `UNKNOWN_STATUS_WINDOW_DAYS` days — a hearing whose detail page was blocked must not vanish;
+   for an item a backfill found, only its published day counts: the walk's clock, its first
+   seen, says nothing of how old it is, and a history of unknown status is not open);
    items that vanished from their listing are left out (the digest reports them under "Changed");
 3. in the profile's scope with relevance at or above the profile's threshold
    (`tracker.attention.profiles.Profile.passes_threshold`);
@@ -52,6 +54,7 @@ from tracker.store import deadlines
 from tracker.store.changes import title_key
 from tracker.store.queries import (
     as_they_stood,
+    found_by_backfill_sql,
     label_evidence,
     last_event_id,
     loads_json,
@@ -162,7 +165,9 @@ def rank_relevance(row: dict[str, Any]) -> float:
     return 1.0 if row.get("ncp_consultee") else float(row.get("relevance") or 0.0)
 
 
-def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
+def open_enough(row: dict[str, Any], as_of: datetime) -> bool:
+    """Whether a consultation counts as open at `as_of` (point 2 of the module docstring): the one
+    test of «Trenger innspill» and of the digest's «Kommende frister»."""
     if row.get("vanished_at"):
         return False
     deadline = deadlines.to_datetime(row.get("deadline"))
@@ -172,7 +177,10 @@ def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
         return True
     if row["status"] != "unknown":
         return False
-    seen = deadlines.to_datetime(row.get("published")) or deadlines.to_datetime(row.get("first_seen"))
+    # an item a backfill found was first seen when the walk read the past (`found_by_backfill`):
+    # not a sign it is recent
+    seen = deadlines.to_datetime(row.get("published")) or (
+        None if row.get("found_by_backfill") else deadlines.to_datetime(row.get("first_seen")))
     return seen is not None and seen >= as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS)
 
 
@@ -189,7 +197,8 @@ def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[
     statuses = ",".join(f"'{status}'" for status in CANDIDATE_STATUSES)  # constants, not input
     where, later = stood_where(db, f"i.kind in ({kinds}) and i.status in ({statuses})", upto, "i")
     rows = list(db.query(f"""select i.*, t.state as triage_state, t.owner as triage_owner,
-                                    t.internal_deadline as internal_deadline, t.note as triage_note
+                                    t.internal_deadline as internal_deadline, t.note as triage_note,
+                                    {found_by_backfill_sql("i")} as found_by_backfill
                              from items i left join triage t on t.item_id = i.id where {where}""",
                          [*CONSULTATION_KINDS, *later]))
     if not later:
@@ -220,7 +229,7 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows = []
     for row in source_rows:
         row["labels"] = item_labels(row)
-        if not _open_enough(row, as_of) or (why := asks_input(row, profile)) is None:
+        if not open_enough(row, as_of) or (why := asks_input(row, profile)) is None:
             continue
         row["why"] = why
         rows.append(_due_facts(row, as_of, today, profile))

@@ -220,12 +220,9 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
     buckets["later"] = []
     for row in urgency.candidates(ctx.db, ctx.upto) if rows is None else [dict(r) for r in rows]:
         row["labels"] = urgency.item_labels(row)
-        if not ctx.profile.in_scope(row) or row.get("vanished_at"):
-            continue
-        if row["status"] != "open" and not (row["status"] == "unknown" and not row.get("deadline")):
-            continue
-        deadline = deadlines.to_datetime(row.get("deadline"))
-        if deadline is not None and deadline < ctx.as_of:
+        # open as «Trenger innspill» counts it (vanished, past its deadline, of unknown status
+        # for long or found by a backfill: not)
+        if not ctx.profile.in_scope(row) or not urgency.open_enough(row, ctx.as_of):
             continue
         decorate(row, ctx)
         if row.get("triage_state") in urgency.SET_ASIDE_STATES:
