@@ -222,12 +222,13 @@ def test_polite_defaults_and_overrides():
 def test_wrong_input_is_refused_before_anything_runs(tmp_path, args, message, english):
     """In the reader's words (it said «--since must be a year …», «no backfill for source(s): …» in
     English under a Bokmål «feil:»); bad input, exit 2 (it was 1). A --replay folder that is not
-    there crawled every unit red, with a traceback, and exited 2 as a failing crawl."""
+    there crawled every unit red, with a traceback, and exited 2 as a failing crawl. Nothing is
+    written: a refused backfill made an empty database at a mistyped --db path."""
     db = tmp_path / "t.db"
     result = CliRunner().invoke(main, ["--db", str(db), "backfill", *args])
     assert result.exit_code == 2
     assert result.stderr.startswith(message), result.stderr
-    assert not db.exists() or not rows(db, "select * from runs")
+    assert not db.exists()
     config = tmp_path / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "backfill", *args])

@@ -61,13 +61,17 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         settings = job.polite_settings(tracker_settings(), overrides)
     except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS); exit 2
         raise file_refused(exc) from exc
-    db = open_db(ctx, write=True, create=True)
+    db = None
     try:
+        # what was asked, before the store is opened: a refused backfill leaves no database behind
+        job.check_request(since=since, sources=sources, today=clock.date(), replay_dir=replay)
+        db = open_db(ctx, write=True, create=True)
         the_plan = job.plan(db, since=since, sources=sources, as_of=clock, replay_dir=replay)
     except ValueError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS); a year or source typed: exit 2
         raise refused(exc, input_error=isinstance(exc, job.BackfillInputError)) from exc
     finally:
-        db.close()
+        if db is not None:
+            db.close()
     # what it does, in the reader's language; the health of a unit by its name and reason, as `health` says them
     from tracker.i18n import Translator
     from tracker.vocabulary import health_name, health_reason

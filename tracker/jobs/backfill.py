@@ -154,16 +154,12 @@ class BackfillInputError(ValueError):
     """What `plan` cannot use of what was asked: a year out of range, a source without a backfill."""
 
 
-def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[str, ...] = (),
-         as_of: datetime, today: date | None = None, replay_dir: str | Path | None = None) -> BackfillPlan:
-    """One step per source and unit not yet checkpointed, newest unit first; for a paged source
-    the next page of its walk (or its final units once the walk is over, and its retry units while
-    the store has work for them: `_retries`). BackfillInputError (a ValueError) for a source without
-    a backfill spider or a year out of range (what was typed); ValueError for a source with nothing
-    to backfill (its configuration)."""
-    from crawlers.backfill import page_unit
-
-    today = today or as_of.date()
+def check_request(*, since: int, sources: list[str] | tuple[str, ...] = (), today: date,
+                  replay_dir: str | Path | None = None) -> list[str]:
+    """The sources a backfill of `sources` since `since` walks (every source with a backfill when
+    none is named), checked before anything is opened or written: BackfillInputError (a ValueError)
+    for a year out of range or a source without a backfill spider (what was typed); ValueError for a
+    source with nothing to backfill (its configuration)."""
     if not FIRST_YEAR <= since <= today.year:
         raise BackfillInputError(f"--since must be a year from {FIRST_YEAR} to {today.year}, got {since}")
     available = spiders()
@@ -171,9 +167,29 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
     if unknown:
         raise BackfillInputError(f"no backfill for source(s): {', '.join(unknown)} "
                          f"(backfill exists for: {', '.join(sorted(available))})")
+    chosen = list(sources or sorted(available))
+    for source in chosen:
+        cls = available[source]
+        if not cls.paged and not list(cls.units(since, today)):
+            raise ValueError(f"{source}: no units of history to backfill (for {source!r} check its "
+                             "configuration, e.g. the watchlist)")
+    return chosen
+
+
+def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[str, ...] = (),
+         as_of: datetime, today: date | None = None, replay_dir: str | Path | None = None) -> BackfillPlan:
+    """One step per source and unit not yet checkpointed, newest unit first; for a paged source
+    the next page of its walk (or its final units once the walk is over, and its retry units while
+    the store has work for them: `_retries`). What was asked is checked first (`check_request`:
+    BackfillInputError or ValueError)."""
+    from crawlers.backfill import page_unit
+
+    today = today or as_of.date()
+    chosen = check_request(since=since, sources=sources, today=today, replay_dir=replay_dir)
+    available = spiders()
     done = checkpoints(db)
     result = BackfillPlan(steps=[])
-    for source in sources or sorted(available):
+    for source in chosen:
         cls = available[source]
         units = list(cls.units(since, today))
         if cls.paged:
@@ -185,9 +201,6 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
                 result.expected[source] = max(estimate_pages_left(rows, since) - 1, 0) + len(cls.final_units)
             else:
                 units += list(cls.final_units) + _retries(db, source, cls)
-        elif not units:
-            raise ValueError(f"{source}: no units of history to backfill (for {source!r} check its "
-                             "configuration, e.g. the watchlist)")
         for unit in units:
             if (source, unit) in done and _counts(done[(source, unit)], since, cls) and unit not in cls.retry_units:
                 result.done.append((source, unit))
