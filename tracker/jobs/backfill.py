@@ -154,12 +154,19 @@ class BackfillInputError(ValueError):
     """What `plan` cannot use of what was asked: a year out of range, a source without a backfill."""
 
 
+def recorded_sources(replay_dir: str | Path) -> set[str]:
+    """The sources a recorded history holds (`--replay DIR`: ``DIR/<source>/manifest.json``, the
+    layout crawlers.middlewares.ReplayDay reads)."""
+    return {m.parent.name for m in Path(replay_dir).glob("*/manifest.json") if m.is_file()}
+
+
 def check_request(*, since: int, sources: list[str] | tuple[str, ...] = (), today: date,
                   replay_dir: str | Path | None = None) -> list[str]:
     """The sources a backfill of `sources` since `since` walks (every source with a backfill when
     none is named), checked before anything is opened or written: BackfillInputError (a ValueError)
-    for a year out of range or a source without a backfill spider (what was typed); ValueError for a
-    source with nothing to backfill (its configuration)."""
+    for a year out of range, a source without a backfill spider, or a recorded history
+    (`replay_dir`) that holds none for some of them (what was typed); ValueError for a source with
+    nothing to backfill (its configuration)."""
     if not FIRST_YEAR <= since <= today.year:
         raise BackfillInputError(f"--since must be a year from {FIRST_YEAR} to {today.year}, got {since}")
     available = spiders()
@@ -168,6 +175,13 @@ def check_request(*, since: int, sources: list[str] | tuple[str, ...] = (), toda
         raise BackfillInputError(f"no backfill for source(s): {', '.join(unknown)} "
                          f"(backfill exists for: {', '.join(sorted(available))})")
     chosen = list(sources or sorted(available))
+    if replay_dir is not None:
+        # an empty folder, or one of recorded days (data/replay), replayed every unit as a failing
+        # site (HTTP 404 from the replay) and stored a red backfill run for each
+        missing = [s for s in chosen if s not in recorded_sources(replay_dir)]
+        if missing:
+            raise BackfillInputError(f"no recorded history in {replay_dir} for: {', '.join(missing)} "
+                                     "(a recording holds <source>/manifest.json)")
     for source in chosen:
         cls = available[source]
         if not cls.paged and not list(cls.units(since, today)):
