@@ -8,6 +8,7 @@ a backfill, the ETA estimate, and a live backfill without a contact."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from datetime import datetime
@@ -75,6 +76,22 @@ def regjeringen(tmp_path_factory):
     third = backfill(db, 2023, REGJ)
     assert third.returncode == 0, third.stderr
     return db, first, after_first, items_after_first, second, after_second, third
+
+
+def test_the_opening_line_does_not_guess_the_listing_pages_before_one_is_read(regjeringen, tmp_path):
+    """It said «1 units to crawl (+ about 1 listing pages to find)» with ~350 pages live (the one
+    being the sitemap), and «(+ about 0 listing pages to find)» for Have your say before reading 4."""
+    _db, first, _, _, second, *_ = regjeringen
+    unknown = "(+ the listing pages, their number known once the first page is read)"
+    assert f"backfill since 2025: 1 units to crawl {unknown}, 0 checkpointed before" in first.stderr
+    # resumed after two pages: an estimate from the days they covered and the listing's page count
+    assert re.search(r"backfill since 2025: 1 units to crawl \(\+ about \d+ listing pages to find\), 2 checkpointed "
+                     "before", second.stderr), second.stderr
+    out = backfill(tmp_path / "t.db", 2025, "eu_haveyoursay")
+    assert f"1 units to crawl {unknown}" in out.stderr and "about 0" not in out.stderr
+    out = backfill(tmp_path / "u.db", 2021, "eu_haveyoursay", "--max-units", "1")
+    out = backfill(tmp_path / "u.db", 2021, "eu_haveyoursay")
+    assert "1 units to crawl (+ about 2 listing pages to find), 1 checkpointed before" in out.stderr
 
 
 def test_regjeringen_walks_the_listing_newest_first_and_resumes_where_it_stopped(regjeringen):

@@ -102,6 +102,10 @@ class BackfillPlan:
     #: per paged source, the steps expected after its step in `steps` (pages not yet found, its
     #: final units), for the progress bar's total and so its ETA
     expected: dict[str, int] = field(default_factory=dict)
+    #: per paged source whose walk goes on, the listing pages estimated after its step in `steps`
+    #: (`estimate_pages_left`); None while no page of it has been read: the listing alone says how
+    #: many there are
+    pages_left: dict[str, int | None] = field(default_factory=dict)
 
 
 def _step(source: str, cls: type, unit: str, *, since: int, as_of: datetime,
@@ -212,7 +216,9 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
             if page is not None:
                 units.insert(0, page_unit(page))
                 rows = [done[(source, u)] for u in seen]
-                result.expected[source] = max(estimate_pages_left(rows, since) - 1, 0) + len(cls.final_units)
+                left = max(estimate_pages_left(rows, since) - 1, 0)
+                result.expected[source] = left + len(cls.final_units)
+                result.pages_left[source] = left if rows else None
             else:
                 units += list(cls.final_units) + _retries(db, source, cls)
         for unit in units:
