@@ -306,6 +306,23 @@ def test_initiatives_whose_detail_was_never_read_are_read_by_the_next_backfill(t
 # --------------------------------------------------------------------------- Cellar
 
 
+def test_the_next_daily_replay_after_a_cellar_backfill_changes_no_act(tmp_path):
+    """The recorded history gave 13 watched acts made-up titles and dates (YYYY-06-01, the
+    watchlist's short name), so the bundled daily replay after a backfill «updated» the title and
+    publication day of each (fake changes in `events` and the digest). It is now built from the
+    same daily recordings (tests/fixtures/backfill/README.md)."""
+    db = tmp_path / "t.db"
+    assert backfill(db, 2025, "eu_cellar").returncode == 0
+    daily = cli(db, "crawl", "--replay", str(ROOT / "data" / "replay" / "2026-11-24"), "--source", "eu_cellar",
+                "--as-of", "2026-11-25T06:00", "--no-progress")
+    assert daily.returncode == 0, daily.stderr
+    events = cli(db, "events", "--since", "2026-11-25", "--format", "jsonl").stdout
+    changed = [e for e in map(json.loads, events.splitlines()) if e["kind"] != "new"]
+    # an act reached through another act (an amendment, its own unit too) is summed up by the unit
+    # that read it last: its summary, not its title or day, may differ
+    assert not [e for e in changed if set((e.get("field") or e["kind"]).split(",")) - {"summary"}], changed
+
+
 def test_cellar_backfills_each_watched_act_since_the_year(tmp_path):
     db = tmp_path / "t.db"
     out = backfill(db, 2025, "eu_cellar")
