@@ -306,14 +306,16 @@ def test_initiatives_whose_detail_was_never_read_are_read_by_the_next_backfill(t
 # --------------------------------------------------------------------------- Cellar
 
 
-def test_the_next_daily_replay_after_a_cellar_backfill_changes_no_act(tmp_path):
-    """The recorded history gave 13 watched acts made-up titles and dates (YYYY-06-01, the
-    watchlist's short name), so the bundled daily replay after a backfill «updated» the title and
-    publication day of each (fake changes in `events` and the digest). It is now built from the
-    same daily recordings (tests/fixtures/backfill/README.md)."""
+@pytest.mark.parametrize("source", ["eu_cellar", "eu_haveyoursay"])
+def test_the_next_daily_replay_after_a_backfill_changes_nothing_it_recorded(tmp_path, source):
+    """The recorded history and the bundled daily recordings (data/replay) disagreed: 13 watched
+    acts had made-up titles and dates (YYYY-06-01, the watchlist's short name), and Have your say
+    18805 was the real NGT-plants act in one and an invented forced-labour initiative in the other.
+    The daily replay after a backfill then «updated» each (fake changes in `events` and the
+    digest). Now both say the same (tests/fixtures/backfill/README.md)."""
     db = tmp_path / "t.db"
-    assert backfill(db, 2025, "eu_cellar").returncode == 0
-    daily = cli(db, "crawl", "--replay", str(ROOT / "data" / "replay" / "2026-11-24"), "--source", "eu_cellar",
+    assert backfill(db, 2025, source).returncode == 0
+    daily = cli(db, "crawl", "--replay", str(ROOT / "data" / "replay" / "2026-11-24"), "--source", source,
                 "--as-of", "2026-11-25T06:00", "--no-progress")
     assert daily.returncode == 0, daily.stderr
     events = cli(db, "events", "--since", "2026-11-25", "--format", "jsonl").stdout

@@ -617,7 +617,7 @@ def test_a_renamed_feedback_end_date_turns_the_source_red_and_keeps_every_deadli
     items, events = _stored(tmp_path)
     # the initiatives in day 2's listing keep day 1's deadlines: no false deadline_changed event; the
     # one the recorded day really moves (18834, 3 → 17 December) is read from its detail instead
-    assert items["eu_haveyoursay:18805"][0] == "2026-12-14T23:59:59+01:00"
+    assert items["eu_haveyoursay:18804"][0] == "2026-12-14T23:59:59+01:00"
     assert [e for e in events if e[0] in ("deadline_changed", "vanished")] == [
         ("deadline_changed", "eu_haveyoursay:18834")]
     assert items["eu_haveyoursay:18834"][0] == "2026-12-17T23:59:59+01:00"
@@ -743,7 +743,7 @@ def test_a_renamed_current_statuses_and_a_detail_without_the_end_reads_unreadabl
     assert items["eu_haveyoursay:18915"][0] is None
     assert _deadline_as_read(tmp_path, "eu_haveyoursay:18915") == (
         "Frist: kunne ikke leses fra kilden", ["kunne ikke leses fra kilden"])
-    assert items["eu_haveyoursay:18805"][0] == "2026-12-14T23:59:59+01:00"
+    assert items["eu_haveyoursay:18804"][0] == "2026-12-14T23:59:59+01:00"
     assert [e for e in events if e[0] == "vanished"] == []
 
 
