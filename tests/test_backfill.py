@@ -5,6 +5,7 @@ out of the digest's news, and the polite defaults."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -222,16 +223,41 @@ def test_polite_defaults_and_overrides():
 def test_wrong_input_is_refused_before_anything_runs(tmp_path, args, message, english):
     """In the reader's words (it said «--since must be a year …», «no backfill for source(s): …» in
     English under a Bokmål «feil:»); bad input, exit 2 (it was 1). A --replay folder that is not
-    there crawled every unit red, with a traceback, and exited 2 as a failing crawl."""
+    there crawled every unit red, with a traceback, and exited 2 as a failing crawl. Nothing is
+    written: a refused backfill made an empty database at a mistyped --db path."""
     db = tmp_path / "t.db"
     result = CliRunner().invoke(main, ["--db", str(db), "backfill", *args])
     assert result.exit_code == 2
     assert result.stderr.startswith(message), result.stderr
-    assert not db.exists() or not rows(db, "select * from runs")
+    assert not db.exists()
     config = tmp_path / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "backfill", *args])
     assert result.exit_code == 2 and result.stderr.startswith(english), result.stderr
+
+
+@pytest.mark.parametrize("folder", ["empty", "days"])
+def test_a_replay_folder_without_a_recorded_history_is_refused(tmp_path, folder):
+    """An empty folder, or data/replay (recorded days, not a history), replayed every unit as a
+    failing site (HTTP 404 from the replay), exited 2 as red sources and stored a red backfill run
+    for each («Historikk hentet inn» red). Now refused at once, naming the sources without one."""
+    replay = tmp_path / "empty" if folder == "empty" else ROOT / "data" / "replay"
+    if folder == "empty":
+        replay.mkdir()
+    db = tmp_path / "t.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "backfill", "--since", "2025", "--replay", str(replay)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"feil: ingen innspilt historikk i {replay} for eu_cellar, eu_haveyoursay, "
+                             "no_regjeringen_horinger, no_stortinget_horinger (et opptak har filen "
+                             "<kilde>/manifest.json)\n"), result.stderr
+    assert not db.exists()
+    # a history that holds some sources: those it lacks are named
+    history = tmp_path / "history"
+    shutil.copytree(HISTORY / "eu_haveyoursay", history / "eu_haveyoursay")
+    result = CliRunner().invoke(main, ["--db", str(db), "backfill", "--since", "2025", "--replay", str(history),
+                                       "--source", "eu_haveyoursay", "--source", "eu_cellar"])
+    assert result.exit_code == 2 and "for eu_cellar (" in result.stderr, result.stderr
+    assert not db.exists()
 
 
 def test_every_backfill_spider_is_its_sources_spider():

@@ -8,6 +8,7 @@ a backfill, the ETA estimate, and a live backfill without a contact."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from datetime import datetime
@@ -75,6 +76,22 @@ def regjeringen(tmp_path_factory):
     third = backfill(db, 2023, REGJ)
     assert third.returncode == 0, third.stderr
     return db, first, after_first, items_after_first, second, after_second, third
+
+
+def test_the_opening_line_does_not_guess_the_listing_pages_before_one_is_read(regjeringen, tmp_path):
+    """It said «1 units to crawl (+ about 1 listing pages to find)» with ~350 pages live (the one
+    being the sitemap), and «(+ about 0 listing pages to find)» for Have your say before reading 4."""
+    _db, first, _, _, second, *_ = regjeringen
+    unknown = "(+ the listing pages, their number known once the first page is read)"
+    assert f"backfill since 2025: 1 units to crawl {unknown}, 0 checkpointed before" in first.stderr
+    # resumed after two pages: an estimate from the days they covered and the listing's page count
+    assert re.search(r"backfill since 2025: 1 units to crawl \(\+ about \d+ listing pages to find\), 2 checkpointed "
+                     "before", second.stderr), second.stderr
+    out = backfill(tmp_path / "t.db", 2025, "eu_haveyoursay")
+    assert f"1 units to crawl {unknown}" in out.stderr and "about 0" not in out.stderr
+    out = backfill(tmp_path / "u.db", 2021, "eu_haveyoursay", "--max-units", "1")
+    out = backfill(tmp_path / "u.db", 2021, "eu_haveyoursay")
+    assert "1 units to crawl (+ about 2 listing pages to find), 1 checkpointed before" in out.stderr
 
 
 def test_regjeringen_walks_the_listing_newest_first_and_resumes_where_it_stopped(regjeringen):
@@ -195,6 +212,50 @@ def test_haveyoursay_reads_the_whole_register_and_keeps_what_is_since(tmp_path):
         ("page-1", 1), ("page-2", 1), ("page-3", 1), ("page-4", 0)]
 
 
+def _needs_input_and_coming(db) -> tuple[str, str]:
+    """What `inbox` and the digest's text («Trenger innspill», «Kommende frister») say the day after."""
+    assert cli(db, "tag").returncode == 0
+    inbox = cli(db, "inbox", "--as-of", "2026-11-24T12:00", lang="nb")
+    digest = cli(db, "digest", "--date", "2026-11-24", "--allow-red", "--format", "txt", lang="nb")
+    assert digest.returncode == 0, digest.stderr
+    return inbox.stdout, digest.stdout
+
+
+def test_a_closed_initiative_without_a_feedback_period_is_closed_not_open_without_a_deadline(tmp_path):
+    """13306 «Conflict minerals – evaluation»: CLOSED in the register and its detail
+    (initiativeStatus), with no feedback period. It was stored of unknown status, and so listed for
+    months as an open consultation needing input, «ingen frist kjent»."""
+    db = tmp_path / "t.db"
+    assert backfill(db, 2021, "eu_haveyoursay").returncode == 0
+    assert rows(db, "select status, status_raw from items where native_id = '13306'") == [("closed", "CLOSED")]
+    inbox, digest = _needs_input_and_coming(db)
+    assert "13306" not in inbox and "Conflict minerals" not in digest
+    assert "KOMMENDE FRISTER\n\nIngenting." in digest
+
+
+def test_an_item_of_unknown_status_a_backfill_found_is_not_taken_for_open(tmp_path):
+    """An item of unknown status and no publication day counts as open while first seen within
+    UNKNOWN_STATUS_WINDOW_DAYS (a hearing whose page was blocked must not vanish) — but a backfill
+    first sees the past today: what it found is not recent for that."""
+    db = tmp_path / "t.db"
+    assert backfill(db, 2021, "eu_haveyoursay").returncode == 0
+    # as an initiative no word of its own says anything of (the backfill's first_seen: today)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update items set status = 'unknown', status_raw = null where native_id = '13306'")
+    conn.close()
+    inbox, digest = _needs_input_and_coming(db)
+    assert "13306" not in inbox and "ingen frist kjent" not in digest
+    # the same item first seen by a daily run is still taken for open
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update runs set backfill = 0")
+    conn.close()
+    inbox, digest = _needs_input_and_coming(db)
+    assert "eu_haveyoursay:13306" in inbox
+    assert "ingen frist kjent — Conflict minerals – evaluation" in digest
+
+
 def test_haveyoursay_answering_html_is_red(tmp_path):
     replay = broken_copy(tmp_path, "eu_haveyoursay", "searchInitiatives?page=1&",
                          headers={"Content-Type": "text/html"}, file="../../real/no_regjeringen_horinger/"
@@ -243,6 +304,25 @@ def test_initiatives_whose_detail_was_never_read_are_read_by_the_next_backfill(t
 
 
 # --------------------------------------------------------------------------- Cellar
+
+
+@pytest.mark.parametrize("source", ["eu_cellar", "eu_haveyoursay"])
+def test_the_next_daily_replay_after_a_backfill_changes_nothing_it_recorded(tmp_path, source):
+    """The recorded history and the bundled daily recordings (data/replay) disagreed: 13 watched
+    acts had made-up titles and dates (YYYY-06-01, the watchlist's short name), and Have your say
+    18805 was the real NGT-plants act in one and an invented forced-labour initiative in the other.
+    The daily replay after a backfill then «updated» each (fake changes in `events` and the
+    digest). Now both say the same (tests/fixtures/backfill/README.md)."""
+    db = tmp_path / "t.db"
+    assert backfill(db, 2025, source).returncode == 0
+    daily = cli(db, "crawl", "--replay", str(ROOT / "data" / "replay" / "2026-11-24"), "--source", source,
+                "--as-of", "2026-11-25T06:00", "--no-progress")
+    assert daily.returncode == 0, daily.stderr
+    events = cli(db, "events", "--since", "2026-11-25", "--format", "jsonl").stdout
+    changed = [e for e in map(json.loads, events.splitlines()) if e["kind"] != "new"]
+    # an act reached through another act (an amendment, its own unit too) is summed up by the unit
+    # that read it last: its summary, not its title or day, may differ
+    assert not [e for e in changed if set((e.get("field") or e["kind"]).split(",")) - {"summary"}], changed
 
 
 def test_cellar_backfills_each_watched_act_since_the_year(tmp_path):

@@ -24,6 +24,7 @@ from test_digest_world import (
 import tracker.digest as digest
 from crawlers.dates import OSLO
 from tracker.attention.profiles import load_profile
+from tracker.store import ids
 from tracker.store import merge as store
 
 
@@ -214,6 +215,18 @@ def test_the_coming_deadlines_note_counts_what_its_link_lists(db, tmp_path, data
         store.apply_scrape(db, run_id=None, as_of=DAY2, source="no_stortinget_spu", items=[{
             "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107999", "status_raw": "til behandling",
             "title": "Representantforslag om noe annet", "url": "https://www.stortinget.no/sak/107999"}])
+        # of unknown status and without a deadline: open while published within the window
+        # (urgency.UNKNOWN_STATUS_WINDOW_DAYS), else not — counted and listed alike
+        unknown = [hearing("3100091", "Høring om fiskeredskaper", None, status_raw=None,
+                           published="2026-11-10T10:00:00+01:00"),
+                   hearing("3100092", "Høring om jaktkort", None, status_raw=None, published="2026-05-01T10:00:00+02:00")]
+        store.apply_scrape(db, run_id=None, as_of=DAY2, source="no_regjeringen_horinger", items=unknown)
+        # … and one a backfill found, with no published day: its first seen (the walk's) says nothing
+        walk = store.start_run(db, as_of=DAY2, mode="backfill", sources=["no_regjeringen_horinger"], backfill=True)
+        found = [{**hearing("3100093", "Høring om fangstredskaper", None, status_raw=None), "published": None}]
+        store.apply_scrape(db, run_id=walk, as_of=DAY2, source="no_regjeringen_horinger", items=found)
+    recent, old, backfilled = (ids.item_id(i["source"], i["native_id"], i["url"]) for i in [*unknown, *found])
+    assert {db["items"].get(i)["status"] for i in (recent, old, backfilled)} == {"unknown"}
     as_of = DAY2 + timedelta(days=days)
     d = _build(db, as_of=as_of)
     note = next(n for n in d.section("coming").notes if "relevansgrense" in n.text)
@@ -222,6 +235,7 @@ def test_the_coming_deadlines_note_counts_what_its_link_lists(db, tmp_path, data
     page = c.get("/search?" + urlencode(note.where)).get_data(as_text=True)
     listed = re.findall(r'<li><a href="/item/', page)
     assert counted and len(listed) == counted, (counted, len(listed))
+    assert f"/item/{recent}" in page and f"/item/{old}" not in page and f"/item/{backfilled}" not in page
     assert (f"{counted} treff" if counted != 1 else "1 treff") in page
     if "open_consultations" in note.where:
         assert "Bare åpne høringer der fristen ikke har gått ut" in page

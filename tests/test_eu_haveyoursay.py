@@ -10,7 +10,7 @@ from support import FIXTURES, ROOT
 
 from crawlers.dates import OSLO
 from crawlers.items import TrackedItem
-from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url
+from crawlers.spiders.eu_haveyoursay import EuHaveyoursaySpider, detail_url, search_url, status_word
 from tests.conftest import file_response, make_spider
 
 JSON = {"Content-Type": "application/json"}
@@ -617,7 +617,7 @@ def test_a_renamed_feedback_end_date_turns_the_source_red_and_keeps_every_deadli
     items, events = _stored(tmp_path)
     # the initiatives in day 2's listing keep day 1's deadlines: no false deadline_changed event; the
     # one the recorded day really moves (18834, 3 → 17 December) is read from its detail instead
-    assert items["eu_haveyoursay:18805"][0] == "2026-12-14T23:59:59+01:00"
+    assert items["eu_haveyoursay:18804"][0] == "2026-12-14T23:59:59+01:00"
     assert [e for e in events if e[0] in ("deadline_changed", "vanished")] == [
         ("deadline_changed", "eu_haveyoursay:18834")]
     assert items["eu_haveyoursay:18834"][0] == "2026-12-17T23:59:59+01:00"
@@ -743,7 +743,7 @@ def test_a_renamed_current_statuses_and_a_detail_without_the_end_reads_unreadabl
     assert items["eu_haveyoursay:18915"][0] is None
     assert _deadline_as_read(tmp_path, "eu_haveyoursay:18915") == (
         "Frist: kunne ikke leses fra kilden", ["kunne ikke leses fra kilden"])
-    assert items["eu_haveyoursay:18805"][0] == "2026-12-14T23:59:59+01:00"
+    assert items["eu_haveyoursay:18804"][0] == "2026-12-14T23:59:59+01:00"
     assert [e for e in events if e[0] == "vanished"] == []
 
 
@@ -826,3 +826,13 @@ def test_a_detail_without_is_current_gives_the_deadline_by_its_publications_date
     assert ("red", "searchInitiatives: feedback periods without 'feedbackEndDate': deadlines read from each "
                      "initiative's groupInitiatives answer (publications[].endDate) instead, the current publication "
                      "picked by its dates as of 2026-09-10 (no 'isCurrent')") in spider.notes
+
+
+def test_an_initiative_closed_without_an_open_period_says_closed():
+    """initiativeStatus CLOSED with no feedback period (or one not open) is the item's status word;
+    ACTIVE (real: open and closed periods alike) and an open period are left as they were."""
+    assert status_word({}, "CLOSED") == "CLOSED"
+    assert status_word({"receivingFeedbackStatus": "DISABLED"}, "CLOSED") == "CLOSED"
+    assert status_word({"receivingFeedbackStatus": "OPEN"}, "CLOSED") == "OPEN"
+    assert status_word({}, "ACTIVE") is None
+    assert status_word({"receivingFeedbackStatus": "CLOSED"}, "ACTIVE") == "CLOSED"

@@ -1049,6 +1049,8 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("--since must be a year from %(first)s to %(last)s, not %(value)s")),
     (r"no backfill for source\(s\): (?P<sources>.+?) \(backfill exists for: (?P<valid>.*)\)",
      N_("no backfill for %(sources)s (there is one for: %(valid)s)")),
+    (r"no recorded history in (?P<path>.+?) for: (?P<sources>.+?) \(a recording holds <source>/manifest\.json\)",
+     N_("no recorded history in %(path)s for %(sources)s (a recording holds <source>/manifest.json)")),
     (r"(?P<source>\S+): no units of history to backfill \(for '(?P=source)' check its configuration, e\.g\. the "
      r"watchlist\)",
      N_("%(source)s: no units of history to backfill (check its configuration, e.g. the watchlist)")),

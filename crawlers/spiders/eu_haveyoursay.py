@@ -36,7 +36,9 @@ stable by several public projects; docs/sources.md §3 and Appendix A.2).
 
 Items: kind ``eu_consultation``; deadline = ``feedbackEndDate`` at the end of that
 day in Brussels (``deadline_at(…, BRUSSELS)``); ``status_raw`` = the current
-status's ``receivingFeedbackStatus`` (OPEN / CLOSED / …); ``extra.opens`` =
+status's ``receivingFeedbackStatus`` (OPEN / CLOSED / …), or the initiative's own
+``initiativeStatus`` when that ends it (``INITIATIVE_ENDED``: CLOSED) and no feedback
+period is open (`status_word`); ``extra.opens`` =
 ``feedbackStartDate`` (the store derives *upcoming* from it); language ``en``.
 
 **Access is disputed** (sources.md A.2): one project found that plain HTTP
@@ -98,6 +100,30 @@ def detail_url(initiative_id: str) -> str:
 #: the keys a group detail and a search result share (the real pair for initiative 18805,
 #: 2026-09-01: the same values in both)
 _SHARED_KEYS = ("id", "shortTitle", "initiativeStatus", "reference", "foreseenActType", "topics")
+
+
+#: the `initiativeStatus` words that say the initiative is over, whatever its periods say — used as
+#: its status word when no feedback period is open (`status_word`). Seen: ACTIVE (real captures:
+#: open and closed periods alike, so it says nothing of the consultation) and CLOSED (the recorded
+#: history); any other word (UPCOMING, SUSPENDED …) is left to the feedback period.
+INITIATIVE_ENDED = frozenset({"CLOSED"})
+
+
+def status_word(period: dict[str, Any], initiative_status: Any) -> str | None:
+    """The status word of an initiative (`status_raw`; tracker.store.status decides what it
+    means): its current feedback period's ``receivingFeedbackStatus``, or its ``initiativeStatus``
+    when that says it is over (INITIATIVE_ENDED) and no period is open — an initiative CLOSED
+    without a current period is closed, not of unknown status.
+
+    >>> status_word({}, "CLOSED"), status_word({"receivingFeedbackStatus": "DISABLED"}, "CLOSED")
+    ('CLOSED', 'CLOSED')
+    >>> status_word({"receivingFeedbackStatus": "OPEN"}, "CLOSED"), status_word({}, "ACTIVE")
+    ('OPEN', None)
+    """
+    period_word = period.get("receivingFeedbackStatus")
+    if period_word != "OPEN" and isinstance(initiative_status, str) and initiative_status.strip().upper() in INITIATIVE_ENDED:
+        return initiative_status.strip()
+    return period_word
 
 
 def as_search_result(detail: dict[str, Any]) -> dict[str, Any]:
@@ -360,7 +386,7 @@ class EuHaveyoursaySpider(TrackerSpider):
             language="en",
             deadline=iso(deadline),
             published=iso(opens),
-            status_raw=status.get("receivingFeedbackStatus"),
+            status_raw=status_word(status, raw.get("initiativeStatus")),
             reference=raw.get("reference"),
             extra={
                 "opens": iso(opens),

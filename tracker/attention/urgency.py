@@ -6,7 +6,9 @@ An item needs the NCP's input when it is
    Finansdepartementet's GPFG hearings), ``committee_hearing`` or ``eu_consultation``;
 2. open: status ``open`` with a deadline not yet passed at `as_of`, or no deadline known
    (status ``open``, or ``unknown`` when published/first seen within the last
-   `UNKNOWN_STATUS_WINDOW_DAYS` days — a hearing whose detail page was blocked must not vanish);
+   `UNKNOWN_STATUS_WINDOW_DAYS` days — a hearing whose detail page was blocked must not vanish;
+   for an item a backfill found, only its published day counts: the walk's clock, its first
+   seen, says nothing of how old it is, and a history of unknown status is not open);
    items that vanished from their listing are left out (the digest reports them under "Changed");
 3. in the profile's scope with relevance at or above the profile's threshold
    (`tracker.attention.profiles.Profile.passes_threshold`);
@@ -53,6 +55,7 @@ from tracker.store.changes import title_key
 from tracker.store.instants import stored
 from tracker.store.queries import (
     as_they_stood,
+    found_by_backfill_sql,
     label_evidence,
     last_event_id,
     loads_json,
@@ -163,7 +166,9 @@ def rank_relevance(row: dict[str, Any]) -> float:
     return 1.0 if row.get("ncp_consultee") else float(row.get("relevance") or 0.0)
 
 
-def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
+def open_enough(row: dict[str, Any], as_of: datetime) -> bool:
+    """Whether a consultation counts as open at `as_of` (point 2 of the module docstring): the one
+    test of «Trenger innspill» and of the digest's «Kommende frister»."""
     if row.get("vanished_at"):
         return False
     deadline = deadlines.to_datetime(row.get("deadline"))
@@ -173,7 +178,10 @@ def _open_enough(row: dict[str, Any], as_of: datetime) -> bool:
         return True
     if row["status"] != "unknown":
         return False
-    seen = deadlines.to_datetime(row.get("published")) or deadlines.to_datetime(row.get("first_seen"))
+    # an item a backfill found was first seen when the walk read the past (`found_by_backfill`):
+    # not a sign it is recent
+    seen = deadlines.to_datetime(row.get("published")) or (
+        None if row.get("found_by_backfill") else deadlines.to_datetime(row.get("first_seen")))
     return seen is not None and seen >= as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS)
 
 
@@ -190,7 +198,8 @@ def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[
     statuses = ",".join(f"'{status}'" for status in CANDIDATE_STATUSES)  # constants, not input
     where, later = stood_where(db, f"i.kind in ({kinds}) and i.status in ({statuses})", upto, "i")
     rows = list(db.query(f"""select i.*, t.state as triage_state, t.owner as triage_owner,
-                                    t.internal_deadline as internal_deadline, t.note as triage_note
+                                    t.internal_deadline as internal_deadline, t.note as triage_note,
+                                    {found_by_backfill_sql("i")} as found_by_backfill
                              from items i left join triage t on t.item_id = i.id where {where}""",
                          [*CONSULTATION_KINDS, *later]))
     if not later:
@@ -201,27 +210,26 @@ def candidates(db: sqlite_utils.Database, upto: int | None = None) -> list[dict[
 
 def open_consultation(row: dict[str, Any], as_of: datetime) -> bool:
     """An open consultation as the digest's «Coming deadlines» takes it (and counts those below the
-    profile's relevance, «N other open consultations …»): a consultation kind, not vanished, open —
-    or of unknown status without a deadline — whose deadline has not passed at `as_of`.
-    `open_consultation_sql` is the same for a search (the note's link in the workbench); the two
-    are tested against each other (tests/test_digest.py)."""
-    if row.get("kind") not in CONSULTATION_KINDS or row.get("vanished_at"):
-        return False
-    if row.get("status") != OPEN and not (row.get("status") == UNKNOWN and not row.get("deadline")):
-        return False
-    deadline = deadlines.to_datetime(row.get("deadline"))
-    return deadline is None or deadline >= as_of
+    profile's relevance, «N other open consultations …»): a consultation kind, open at `as_of` as
+    «Trenger innspill» takes it (`open_enough`). `open_consultation_sql` is the same for a search
+    (the note's link in the workbench); the two are tested against each other
+    (tests/test_digest.py)."""
+    return row.get("kind") in CONSULTATION_KINDS and open_enough(row, as_of)
 
 
 def open_consultation_sql(alias: str, as_of: datetime) -> tuple[str, list[Any]]:
     """A where-clause (and its parameters) for the items of `alias` that `open_consultation` says
-    yes to at `as_of` (a deadline keeps its publisher's offset: ncp_instant reads it as
-    `deadlines.to_datetime` does, tracker.store.instants)."""
+    yes to at `as_of`, `open_enough` written in SQL (a deadline keeps its publisher's offset:
+    ncp_instant reads it as `deadlines.to_datetime` does, tracker.store.instants)."""
     kinds = ",".join("?" for _ in CONSULTATION_KINDS)
-    return (f"({alias}.kind in ({kinds}) and {alias}.vanished_at is null"
-            f" and ({alias}.status = ? or ({alias}.status = ? and coalesce({alias}.deadline, '') = ''))"
-            f" and coalesce(ncp_instant({alias}.deadline) >= ?, 1))",
-            [*CONSULTATION_KINDS, OPEN, UNKNOWN, stored(as_of)])
+    a = alias
+    seen = (f"coalesce(ncp_instant({a}.published),"
+            f" case when {found_by_backfill_sql(a)} then null else ncp_instant({a}.first_seen) end)")
+    return (f"({a}.kind in ({kinds}) and {a}.vanished_at is null and ("
+            f"({a}.status = ? and coalesce(ncp_instant({a}.deadline) >= ?, 1))"
+            f" or ({a}.status = ? and ncp_instant({a}.deadline) is null and {seen} >= ?)))",
+            [*CONSULTATION_KINDS, OPEN, stored(as_of), UNKNOWN,
+             stored(as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS))])
 
 
 def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
@@ -246,7 +254,7 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows = []
     for row in source_rows:
         row["labels"] = item_labels(row)
-        if not _open_enough(row, as_of) or (why := asks_input(row, profile)) is None:
+        if not open_enough(row, as_of) or (why := asks_input(row, profile)) is None:
             continue
         row["why"] = why
         rows.append(_due_facts(row, as_of, today, profile))

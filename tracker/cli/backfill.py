@@ -61,13 +61,17 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         settings = job.polite_settings(tracker_settings(), overrides)
     except ConfigError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS); exit 2
         raise file_refused(exc) from exc
-    db = open_db(ctx, write=True, create=True)
+    db = None
     try:
+        # what was asked, before the store is opened: a refused backfill leaves no database behind
+        job.check_request(since=since, sources=sources, today=clock.date(), replay_dir=replay)
+        db = open_db(ctx, write=True, create=True)
         the_plan = job.plan(db, since=since, sources=sources, as_of=clock, replay_dir=replay)
     except ValueError as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS); a year or source typed: exit 2
         raise refused(exc, input_error=isinstance(exc, job.BackfillInputError)) from exc
     finally:
-        db.close()
+        if db is not None:
+            db.close()
     # what it does, in the reader's language; the health of a unit by its name and reason, as `health` says them
     from tracker.i18n import Translator
     from tracker.vocabulary import health_name, health_reason
@@ -80,8 +84,12 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
                        "backfill since %(year)s: nothing left to do (%(num)s units checkpointed)", len(the_plan.done),
                        year=since))
         return
-    pages = (" " + _("(+ about %(num)s listing pages to find)", num=sum(the_plan.expected.values()))
-             if the_plan.expected else "")
+    # how many listing pages a walk still has is known once its first page is read (its page count,
+    # the days a page covers): never «about 0» or «about 1» before that
+    left = the_plan.pages_left.values()
+    pages = (" " + _("(+ the listing pages, their number known once the first page is read)") if None in left
+             else " " + _.n("(+ about %(num)s listing page to find)", "(+ about %(num)s listing pages to find)",
+                            sum(left)) if sum(left) else "")
     click.echo(_("backfill since %(year)s: %(steps)s units to crawl%(pages)s, %(done)s checkpointed before; delay "
                  "%(delay)s s, %(requests)s request(s) at a time per site", year=since, steps=len(the_plan.steps),
                  pages=pages, done=len(the_plan.done), delay=settings.get("DOWNLOAD_DELAY"),

@@ -220,7 +220,9 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
     buckets["later"] = []
     for row in urgency.candidates(ctx.db, ctx.upto) if rows is None else [dict(r) for r in rows]:
         row["labels"] = urgency.item_labels(row)
-        # (what the workbench's search selects for the note's link: Filters.open_consultations)
+        # open as «Trenger innspill» counts it (vanished, past its deadline, of unknown status for
+        # long or found by a backfill: not), and what the workbench's search selects for the note's
+        # link (Filters.open_consultations)
         if not ctx.profile.in_scope(row) or not urgency.open_consultation(row, ctx.as_of):
             continue
         decorate(row, ctx)

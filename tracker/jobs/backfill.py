@@ -102,6 +102,10 @@ class BackfillPlan:
     #: per paged source, the steps expected after its step in `steps` (pages not yet found, its
     #: final units), for the progress bar's total and so its ETA
     expected: dict[str, int] = field(default_factory=dict)
+    #: per paged source whose walk goes on, the listing pages estimated after its step in `steps`
+    #: (`estimate_pages_left`); None while no page of it has been read: the listing alone says how
+    #: many there are
+    pages_left: dict[str, int | None] = field(default_factory=dict)
 
 
 def _step(source: str, cls: type, unit: str, *, since: int, as_of: datetime,
@@ -154,16 +158,19 @@ class BackfillInputError(ValueError):
     """What `plan` cannot use of what was asked: a year out of range, a source without a backfill."""
 
 
-def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[str, ...] = (),
-         as_of: datetime, today: date | None = None, replay_dir: str | Path | None = None) -> BackfillPlan:
-    """One step per source and unit not yet checkpointed, newest unit first; for a paged source
-    the next page of its walk (or its final units once the walk is over, and its retry units while
-    the store has work for them: `_retries`). BackfillInputError (a ValueError) for a source without
-    a backfill spider or a year out of range (what was typed); ValueError for a source with nothing
-    to backfill (its configuration)."""
-    from crawlers.backfill import page_unit
+def recorded_sources(replay_dir: str | Path) -> set[str]:
+    """The sources a recorded history holds (`--replay DIR`: ``DIR/<source>/manifest.json``, the
+    layout crawlers.middlewares.ReplayDay reads)."""
+    return {m.parent.name for m in Path(replay_dir).glob("*/manifest.json") if m.is_file()}
 
-    today = today or as_of.date()
+
+def check_request(*, since: int, sources: list[str] | tuple[str, ...] = (), today: date,
+                  replay_dir: str | Path | None = None) -> list[str]:
+    """The sources a backfill of `sources` since `since` walks (every source with a backfill when
+    none is named), checked before anything is opened or written: BackfillInputError (a ValueError)
+    for a year out of range, a source without a backfill spider, or a recorded history
+    (`replay_dir`) that holds none for some of them (what was typed); ValueError for a source with
+    nothing to backfill (its configuration)."""
     if not FIRST_YEAR <= since <= today.year:
         raise BackfillInputError(f"--since must be a year from {FIRST_YEAR} to {today.year}, got {since}")
     available = spiders()
@@ -171,9 +178,36 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
     if unknown:
         raise BackfillInputError(f"no backfill for source(s): {', '.join(unknown)} "
                          f"(backfill exists for: {', '.join(sorted(available))})")
+    chosen = list(sources or sorted(available))
+    if replay_dir is not None:
+        # an empty folder, or one of recorded days (data/replay), replayed every unit as a failing
+        # site (HTTP 404 from the replay) and stored a red backfill run for each
+        missing = [s for s in chosen if s not in recorded_sources(replay_dir)]
+        if missing:
+            raise BackfillInputError(f"no recorded history in {replay_dir} for: {', '.join(missing)} "
+                                     "(a recording holds <source>/manifest.json)")
+    for source in chosen:
+        cls = available[source]
+        if not cls.paged and not list(cls.units(since, today)):
+            raise ValueError(f"{source}: no units of history to backfill (for {source!r} check its "
+                             "configuration, e.g. the watchlist)")
+    return chosen
+
+
+def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[str, ...] = (),
+         as_of: datetime, today: date | None = None, replay_dir: str | Path | None = None) -> BackfillPlan:
+    """One step per source and unit not yet checkpointed, newest unit first; for a paged source
+    the next page of its walk (or its final units once the walk is over, and its retry units while
+    the store has work for them: `_retries`). What was asked is checked first (`check_request`:
+    BackfillInputError or ValueError)."""
+    from crawlers.backfill import page_unit
+
+    today = today or as_of.date()
+    chosen = check_request(since=since, sources=sources, today=today, replay_dir=replay_dir)
+    available = spiders()
     done = checkpoints(db)
     result = BackfillPlan(steps=[])
-    for source in sources or sorted(available):
+    for source in chosen:
         cls = available[source]
         units = list(cls.units(since, today))
         if cls.paged:
@@ -182,12 +216,11 @@ def plan(db: sqlite_utils.Database, *, since: int, sources: list[str] | tuple[st
             if page is not None:
                 units.insert(0, page_unit(page))
                 rows = [done[(source, u)] for u in seen]
-                result.expected[source] = max(estimate_pages_left(rows, since) - 1, 0) + len(cls.final_units)
+                left = max(estimate_pages_left(rows, since) - 1, 0)
+                result.expected[source] = left + len(cls.final_units)
+                result.pages_left[source] = left if rows else None
             else:
                 units += list(cls.final_units) + _retries(db, source, cls)
-        elif not units:
-            raise ValueError(f"{source}: no units of history to backfill (for {source!r} check its "
-                             "configuration, e.g. the watchlist)")
         for unit in units:
             if (source, unit) in done and _counts(done[(source, unit)], since, cls) and unit not in cls.retry_units:
                 result.done.append((source, unit))

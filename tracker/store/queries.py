@@ -108,6 +108,15 @@ def list_items(db: sqlite_utils.Database, *, source: str | None = None, kind: st
 #: THE test of an event `e` written by a backfill run (`runs.backfill` = 1, `ncp-tracker
 #: backfill`): history found later, not news — but see HISTORY_EVENT_SQL
 BACKFILL_EVENT_SQL = "exists (select 1 from runs r where r.id = e.run_id and r.backfill = 1)"
+
+
+def found_by_backfill_sql(alias: str = "i") -> str:
+    """THE test of an item (`alias` in the query) first recorded by a backfill run, its "new" event
+    a backfill's: its `first_seen` is the walk's clock, which says nothing of when it appeared."""
+    return (f"exists (select 1 from events e where e.item_id = {alias}.id and e.kind = 'new' "
+            f"and {BACKFILL_EVENT_SQL})")
+
+
 #: a backfill walks its source newest first: its first page holds the hearings of the last days,
 #: which it may store before the next daily run sees them (that run then finds them known). The
 #: "new" event `e` of an item published at most this many days before it is news, whoever wrote it

@@ -41,8 +41,11 @@ TOPICS = {
 }  # fmt: skip
 
 # id, title, act type, topics, dg, feedback start, feedback end, status, summary, COM publications
+#: invented ids, none of the real captures' (tests/fixtures/real/eu_haveyoursay/: 18805, 18806, 14778):
+#: the backfill's recorded history replays those, and a daily replay after it must not turn one
+#: real initiative into another (the forced-labour guidelines were 18805, the real NGT plants act)
 INITIATIVES = [
-    (18805, "Forced labour – guidelines on the application of Regulation (EU) 2024/3015", "COM", ("TRADE", "EMPL"), "TRADE",
+    (18804, "Forced labour – guidelines on the application of Regulation (EU) 2024/3015", "COM", ("TRADE", "EMPL"), "TRADE",
      "2026/11/02", "2026/12/14", "OPEN",
      "Guidelines for economic operators and competent authorities on the prohibition of products made with forced labour, including due diligence in line with the OECD Guidelines for Multinational Enterprises (Article 11 of Regulation (EU) 2024/3015).",
      ["COM(2022)453"]),
