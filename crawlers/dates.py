@@ -193,6 +193,14 @@ def deadline_at(day: date | datetime | None, tz: ZoneInfo = OSLO) -> datetime | 
     return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
 
 
+def session_for(day: date) -> str:
+    """The Storting session a day belongs to, as "2026-2027" (a session starts on 1 October):
+    the Stortinget spiders' and backfill's, and the session of a Prop. or Innst. in the outcome
+    chains (tracker/links/outcomes.py)."""
+    year = day.year
+    return f"{year}-{year + 1}" if day.month >= 10 else f"{year - 1}-{year}"
+
+
 def iso(dt: datetime | None) -> str | None:
     """Serialise for items and the store: ISO 8601 with offset, seconds precision."""
     return dt.isoformat(timespec="seconds") if dt else None

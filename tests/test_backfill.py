@@ -111,12 +111,33 @@ def test_backfill_says_what_it_does_in_the_readers_language(tmp_path):
     out = backfill(db, 2026, lang="nb")
     assert out.returncode == 0, out.stderr
     assert out.stderr.startswith("innhenting av historikk fra 2026: 2 enheter å hente, 0 med sjekkpunkt fra før; "
-                                 "pause 0 s, 1 forespørsel(er) om gangen per nettsted\n"), out.stderr
+                                 "pause 0 s, 1 forespørsel om gangen per nettsted\n"), out.stderr
     assert "no_stortinget_horinger session 2026-2027: OK, saker 43, nye 43\n" in out.stderr
     assert out.stdout == "innhenting av historikk fra 2026: 2 av 2 enheter ferdig\n"
     again = backfill(db, 2026, lang="nb")
     assert "no_stortinget_horinger 2026-2027: gjort tidligere (sjekkpunkt)\n" in again.stderr
     assert again.stdout == "innhenting av historikk fra 2026: ingenting igjen å gjøre (2 enheter med sjekkpunkt)\n"
+
+
+@pytest.mark.parametrize(("lang", "plan", "done"), [
+    ("nb", "innhenting av historikk fra 2026: 1 enhet å hente, 1 med sjekkpunkt fra før; pause 0 s, "
+           "1 forespørsel om gangen per nettsted\n", "innhenting av historikk fra 2026: 1 av 1 enhet ferdig\n"),
+    ("en", "backfill since 2026: 1 unit to crawl, 1 checkpointed before; delay 0 s, 1 request at a time per site\n",
+           "backfill since 2026: 1 of 1 unit done\n"),
+])
+def test_backfill_counts_one_unit_in_the_singular(tmp_path, lang, plan, done):
+    """«1 enheter å hente», «1 forespørsel(er) om gangen», «1 av 1 enheter ferdig»: each count of
+    backfill's plan and summary now has its noun in the singular or plural, as the rest of the
+    command line («1 enhet», «2 enheter»)."""
+    db = tmp_path / "t.db"
+    first = backfill(db, 2026, "--max-units", "1", lang=lang)
+    assert first.returncode == 0, first.stderr
+    again = backfill(db, 2026, lang=lang)
+    assert again.returncode == 0, again.stderr
+    assert plan in again.stderr.splitlines(keepends=True), again.stderr
+    assert again.stdout == done
+    for wrong in ("1 enheter", "1 units", "(er)", "(s)"):
+        assert wrong not in again.stderr + again.stdout
 
 
 def test_backfill_events_never_reach_a_digest_as_new(history, tmp_path):

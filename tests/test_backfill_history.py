@@ -83,15 +83,15 @@ def test_the_opening_line_does_not_guess_the_listing_pages_before_one_is_read(re
     being the sitemap), and «(+ about 0 listing pages to find)» for Have your say before reading 4."""
     _db, first, _, _, second, *_ = regjeringen
     unknown = "(+ the listing pages, their number known once the first page is read)"
-    assert f"backfill since 2025: 1 units to crawl {unknown}, 0 checkpointed before" in first.stderr
+    assert f"backfill since 2025: 1 unit to crawl {unknown}, 0 checkpointed before" in first.stderr
     # resumed after two pages: an estimate from the days they covered and the listing's page count
-    assert re.search(r"backfill since 2025: 1 units to crawl \(\+ about \d+ listing pages to find\), 2 checkpointed "
+    assert re.search(r"backfill since 2025: 1 unit to crawl \(\+ about \d+ listing pages to find\), 2 checkpointed "
                      "before", second.stderr), second.stderr
     out = backfill(tmp_path / "t.db", 2025, "eu_haveyoursay")
-    assert f"1 units to crawl {unknown}" in out.stderr and "about 0" not in out.stderr
+    assert f"1 unit to crawl {unknown}" in out.stderr and "about 0" not in out.stderr
     out = backfill(tmp_path / "u.db", 2021, "eu_haveyoursay", "--max-units", "1")
     out = backfill(tmp_path / "u.db", 2021, "eu_haveyoursay")
-    assert "1 units to crawl (+ about 2 listing pages to find), 1 checkpointed before" in out.stderr
+    assert "1 unit to crawl (+ about 2 listing pages to find), 1 checkpointed before" in out.stderr
 
 
 def test_regjeringen_walks_the_listing_newest_first_and_resumes_where_it_stopped(regjeringen):

@@ -241,6 +241,83 @@ def test_the_coming_deadlines_note_counts_what_its_link_lists(db, tmp_path, data
         assert "Bare åpne høringer der fristen ikke har gått ut" in page
 
 
+def _have_your_say(native_id: str, title: str, deadline: str | None, status_raw: str | None = "OPEN") -> dict:
+    from test_digest_world import EU
+
+    return {"source": EU, "kind": "eu_consultation", "native_id": native_id, "title": title,
+            "url": f"https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/{native_id}",
+            "owner": "European Commission", "deadline": deadline, "status_raw": status_raw, "channel": "api",
+            "language": "en", "published": "2026-11-20T00:00:00+01:00"}
+
+
+def _notes_link_what_they_count(d, client, section_id: str) -> list[tuple[int, str]]:
+    """(count, page) of each «(se arbeidsbenken)» note of a section with a link: its count and
+    what its search lists on the same store and clock, which must agree."""
+    import re
+    from urllib.parse import urlencode
+
+    out = []
+    for note in d.section(section_id).notes:
+        if not note.where:
+            continue
+        counted = int(note.text.split()[0])
+        page = client.get("/search?" + urlencode(note.where)).get_data(as_text=True)
+        listed = re.findall(r'<li><a href="/item/', page)
+        assert len(listed) == counted, (section_id, note.text, note.where, len(listed))
+        assert (f"{counted} treff" if counted != 1 else "1 treff") in page
+        out.append((counted, page))
+    return out
+
+
+@pytest.mark.parametrize("profile", ["ncp", "eu"])
+@pytest.mark.parametrize("days", [0, 3, 20])
+def test_the_eu_note_counts_what_its_link_lists(db, tmp_path, data_dir, days, profile):
+    """«N andre åpne EU-konsultasjoner er under profilens relevansgrense (se arbeidsbenken)» linked
+    to /search?source=eu_haveyoursay&status=open&not_relevant_to=…, which also listed a vanished
+    consultation and one whose deadline had passed, and the count left out one an adviser had
+    marked not relevant (listed in the section as relevant). The section now takes the open ones
+    as «Kommende frister» does (urgency.open_consultation, with their triage), and the link selects
+    them with the same rule (open_consultations) on the same store and clock. Every other note
+    with a link to the workbench is checked the same way."""
+    from tracker.web.app import create_app
+
+    build_world(db)
+    items = [_have_your_say("19001", "Packaging – labelling rules", "2027-01-20T23:59:59+01:00"),
+             _have_your_say("19002", "Fisheries – control regulation", "2027-01-21T23:59:59+01:00"),
+             _have_your_say("19003", "Tyres – abrasion limits", "2026-11-23T23:59:59+01:00"),
+             _have_your_say("19004", "Due diligence – guidance for SMEs", "2027-01-22T23:59:59+01:00"),
+             _have_your_say("19005", "Ports – state aid", None, status_raw=None)]
+    eu_id = {i["native_id"]: ids.item_id(i["source"], i["native_id"], i["url"]) for i in items}
+    with db.conn:
+        store.apply_scrape(db, run_id=None, as_of=DAY2, source="eu_haveyoursay", items=items)
+        for item in items:
+            low = item["native_id"] != "19004"  # below the relevance, but for the one set aside by an adviser
+            db.execute("update items set relevance = ?, relevant = ? where native_id = ?",
+                       [0.1 if low else 0.9, 0 if low else 1, item["native_id"]])
+        db["items"].update(eu_id["19002"], {"vanished_at": "2026-11-24T05:00:00+00:00"})
+        db["items"].update(eu_id["19003"], {"status": "open"})  # the source still says open: its deadline passed
+        db["triage"].upsert({"item_id": eu_id["19004"], "state": "not_relevant", "owner": None,
+                             "updated_at": "2026-11-23T09:05:00+01:00"}, pk="item_id")
+    as_of = DAY2 + timedelta(days=days)
+    d = _build(db, as_of=as_of, profile=profile)
+    client = create_app(str(tmp_path / "test.db"), as_of=as_of, data_dir=data_dir).test_client()
+    [(counted, page)] = _notes_link_what_they_count(d, client, "eu")
+    # open and below the relevance: 19001, the one set aside as not relevant, 19005 (unknown status,
+    # published within the window); not the vanished one, nor the one whose deadline passed
+    assert counted == 3
+    assert all(f"/item/{eu_id[n]}" in page for n in ("19001", "19004", "19005"))
+    assert f"/item/{eu_id['19002']}" not in page and f"/item/{eu_id['19003']}" not in page
+    text = digest.render_text(d)
+    assert "3 andre åpne EU-konsultasjoner er under profilens relevansgrense (se arbeidsbenken)." in text
+    listed = [e.title for g in d.section("eu").groups for e in g.entries]
+    assert "Due diligence – guidance for SMEs" not in listed, listed
+    # the other notes that send the reader to the workbench («N andre nye saker er ikke relevante
+    # for denne profilen», «Endret»'s, «Kommende frister»'s) count what their links list too
+    checked = [s for s in ("new", "changed", "coming") if d.section(s) and _notes_link_what_they_count(d, client, s)]
+    if days == 0 and profile == "ncp":
+        assert checked == ["new", "changed", "coming"]
+
+
 def test_health_is_last_and_red_is_loud_at_the_top(db):
     build_world(db)
     d = _build(db)

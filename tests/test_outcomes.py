@@ -180,3 +180,34 @@ def test_a_hearing_without_a_date_is_bounded_by_the_answer(db, world):
     answer(db, undated, "2027-01-10T10:00:00+01:00")  # after the committee hearing (2026), before the Innst. (2027)
     assert outcome_chain(db, undated)["text"] == "Kontaktpunktets svar 10.01.2027"
     assert outcome_chain(db, world["hearing"])["text"].endswith("→ Innst. 120 L (2026–2027) → lov vedtatt 15.06.2027")
+
+
+@pytest.mark.parametrize(("published", "old_session_kept"), [
+    ("2026-09-30T14:00:00+02:00", True),  # the last day of the 2025–2026 session
+    ("2026-10-01T09:00:00+02:00", False),  # the first of 2026–2027: 2025–2026 has ended
+])
+def test_a_proposition_of_a_session_over_before_the_hearing_is_not_its_outcome(db, world, published,
+                                                                                old_session_kept):
+    """A Prop. or Innst. carried by an item without a date (an EØS-notat whose page gives none: its
+    first seen is the crawl's, after the hearing) was kept as the outcome of a hearing published
+    after its session («(2025–2026)») had ended. Its session now says it is older than the hearing,
+    dated or not; one of the hearing's own session or a later one stays, also undated."""
+    hearing = put(db, "no_regjeringen_horinger", "hearing", "3150300",
+                  "Høring – endringer i regnskapsloven om bærekraftsrapportering (Omnibus I)",
+                  "Gjennomføring av direktiv (EU) 2022/2464.", published)
+    put(db, "no_eos_notater", "eea_note", "2951731", "Bærekraftsrapportering (CSRD)",
+        "Direktiv (EU) 2022/2464. Gjennomført ved Prop. 57 L (2025–2026) og Innst. 400 L (2025–2026).")
+    put(db, "no_stortinget_horinger", "committee_hearing", "sak-107133",
+        "Komitéhøring: Endringer i regnskapsloven (Omnibus I) – Prop. 31 LS (2026-2027)",
+        "Om direktiv (EU) 2022/2464.")
+    update_links(db, entries=[])
+    assert all(db["items"].get(i)["published"] is None for i in ("no_eos_notater:2951731",
+                                                                  "no_stortinget_horinger:sak-107133"))
+    answer(db, hearing, "2026-12-07T10:00:00+01:00")
+    chain = outcome_chain(db, hearing)
+    old = ["Prop. 57 L (2025–2026)", "Innst. 400 L (2025–2026)"]
+    labels = [s["label"] for s in chain["steps"]]
+    assert "Prop. 31 LS (2026–2027)" in labels  # of its own session: kept, undated
+    assert all((label in labels) == old_session_kept for label in old), labels
+    if not old_session_kept:
+        assert chain["text"] == "Kontaktpunktets svar 07.12.2026 → Prop. 31 LS (2026–2027)"

@@ -264,3 +264,25 @@ def test_a_refused_name_on_the_label_form_keeps_the_name_and_the_topic(db_path, 
     db = open_db(db_path)
     assert db.execute("select count(*) from label_marks").fetchone()[0] == 0
     db.close()
+
+
+@pytest.mark.parametrize("fmt", ["docx", "md"])
+@pytest.mark.parametrize("name", ["", "Ola/Kari"])
+def test_a_refused_name_on_the_draft_form_keeps_the_name_and_the_format(db_path, name, fmt):
+    """The draft form without a name (no accounts) redirected to the item with «Skriv navnet ditt
+    …», the typed name and the chosen format lost (a refused name called missing). It now comes
+    back (422) as the label form does: why, the name as typed, the chosen format's button first."""
+    client = make_app(db_path).test_client()
+    page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    r = client.post(f"/item/{HEARING}/draft", data={"csrf": _field(page, "csrf"), "format": fmt, "by": name})
+    assert r.status_code == 422
+    page = html_lib.unescape(r.get_data(as_text=True))
+    said = "kan ikke inneholde «/»" if name else "Skriv navnet ditt i «Endret av» før du lager et utkast."
+    assert said in re.search(r'id="flash-error">([^<]+)</p>', page).group(1)
+    form = re.search(r'<form[^>]*id="draft-form".*?</form>', page, re.S).group(0)
+    assert f'id="draft-by" value="{name}"' in form
+    buttons = re.findall(r'<button type="submit" name="format" value="(\w+)"', form)
+    assert buttons[0] == fmt and sorted(buttons) == ["docx", "md"]
+    db = open_db(db_path)
+    assert db.execute("select count(*) from drafts").fetchone()[0] == 0
+    db.close()

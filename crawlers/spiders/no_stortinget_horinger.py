@@ -60,7 +60,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -68,7 +68,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers import stortinget as api
-from crawlers.dates import OSLO, deadline_at, iso
+from crawlers.dates import OSLO, deadline_at, iso, session_for
 from crawlers.spiders.base import TrackerSpider
 from crawlers.stortinget import CaseRef, Hearing
 
@@ -101,12 +101,6 @@ READ_FROM: dict[str, tuple[str, ...]] = {
     "hearing_times": ("horingstidspunkt_liste", "horingstidspunkt.sted", "horingstidspunkt.tidspunkt"),
     "case_references": ("horing_sak_info.sak_henvisning",),
 }  # fmt: skip
-
-
-def session_for(day: date) -> str:
-    """The parliamentary session a day belongs to (a session starts on 1 October)."""
-    year = day.year
-    return f"{year}-{year + 1}" if day.month >= 10 else f"{year - 1}-{year}"
 
 
 class NoStortingetHoringerSpider(TrackerSpider):

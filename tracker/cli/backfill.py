@@ -90,10 +90,13 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     pages = (" " + _("(+ the listing pages, their number known once the first page is read)") if None in left
              else " " + _.n("(+ about %(num)s listing page to find)", "(+ about %(num)s listing pages to find)",
                             sum(left)) if sum(left) else "")
-    click.echo(_("backfill since %(year)s: %(steps)s units to crawl%(pages)s, %(done)s checkpointed before; delay "
-                 "%(delay)s s, %(requests)s request(s) at a time per site", year=since, steps=len(the_plan.steps),
-                 pages=pages, done=len(the_plan.done), delay=settings.get("DOWNLOAD_DELAY"),
-                 requests=settings.get("CONCURRENT_REQUESTS_PER_DOMAIN")), err=True)
+    # each count with its noun in the singular or plural («1 enhet», «2 enheter»)
+    steps = _.n("%(num)s unit to crawl", "%(num)s units to crawl", len(the_plan.steps))
+    per_site = int(settings.get("CONCURRENT_REQUESTS_PER_DOMAIN") or 0)
+    requests = _.n("%(num)s request at a time per site", "%(num)s requests at a time per site", per_site)
+    click.echo(_("backfill since %(year)s: %(steps)s%(pages)s, %(done)s checkpointed before; delay %(delay)s s, "
+                 "%(requests)s", year=since, steps=steps, pages=pages, done=len(the_plan.done),
+                 delay=settings.get("DOWNLOAD_DELAY"), requests=requests), err=True)
     red: list[str] = []
 
     def on_unit(result, ok: bool) -> None:
@@ -121,12 +124,14 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     stopped = max_units is not None and len(results) >= max_units
     # the plan grows as pages are found: units planned but not crawled mean the walk was stopped (Ctrl-C)
     interrupted = len(results) < len(the_plan.steps) or not all(r.finished for r in results)
-    click.echo(_("backfill since %(year)s: %(done)s of %(num)s units done", year=since, done=len(results) - len(red),
-                 num=len(the_plan.steps))
+    click.echo(_.n("backfill since %(year)s: %(done)s of %(num)s unit done",
+                   "backfill since %(year)s: %(done)s of %(num)s units done", len(the_plan.steps), year=since,
+                   done=len(results) - len(red))
                + ("; " + _("failing (run again to retry): %(units)s", units=", ".join(red)) if red else "")
                + ("; " + _("--max-units %(num)s reached (run again to go on)", num=max_units) if stopped else "")
-               + ("; " + _("interrupted before %(num)s unit(s) (run again to go on)",
-                           num=len(the_plan.steps) - len(results)) if interrupted else ""))
+               + ("; " + _.n("interrupted before %(num)s unit (run again to go on)",
+                             "interrupted before %(num)s units (run again to go on)",
+                             len(the_plan.steps) - len(results)) if interrupted else ""))
     if interrupted:
         ctx.exit(130)
     if red and not allow_red:

@@ -40,11 +40,12 @@ from tracker.store.queries import (
     last_event_id,
     recorded_later,
     select_in,
-    stood_where,
 )
 
 EU_KINDS = ("eu_consultation", "eu_act_update", "eu_procedure", "eea_note")
 EU_WATCH_KINDS = ("eu_act_update", "eu_procedure", "eea_note")
+#: the source of the EU section's open consultations (Have your say: the one source of `eu_consultation`)
+EU_CONSULTATION_SOURCE = "eu_haveyoursay"
 GPFG_KINDS = ("gpfg_document", "gpfg_recommendation", "gpfg_decision")
 # the sources of the SPU and Åpenhetsloven sections, as tracker.links.gpfg (which builds them) has them
 GPFG_SOURCES = links_gpfg.GPFG_SOURCES
@@ -267,8 +268,9 @@ def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, A
     return rows, stale
 
 
-def eu_data(ctx: Context) -> dict[str, Any] | None:
-    """Open EU consultations and last week's changes to watched EU files (with Norwegian links)."""
+def eu_data(ctx: Context, rows: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """Open EU consultations and last week's changes to watched EU files (with Norwegian links).
+    `rows`: the `urgency.candidates` already read (not modified)."""
     db, as_of = ctx.db, ctx.as_of
     if not present(db, EU_KINDS, ()):
         return None
@@ -277,13 +279,13 @@ def eu_data(ctx: Context) -> dict[str, Any] | None:
     # one look: with no link at all, no entry asks for its links (one query per entry otherwise)
     has_links = db["links"].exists() and db.execute("select exists(select 1 from links)").fetchone()[0]
     consultations = []
-    where, params = stood_where(db, "kind = 'eu_consultation' and status = 'open' and vanished_at is null", ctx.upto)
-    for row in as_they_stood(db, list(db.query(f"select * from items where {where}", params)), ctx.upto):
-        if row["kind"] != "eu_consultation" or row["status"] != "open" or row.get("vanished_at"):
-            continue
+    for row in urgency.candidates(db, ctx.upto) if rows is None else [dict(r) for r in rows]:
         row["labels"] = urgency.item_labels(row)
-        deadline = deadlines.to_datetime(row.get("deadline"))
-        if deadline is not None and deadline < as_of:
+        # Have your say's consultations in scope, open as «Kommende frister» takes them
+        # (urgency.open_consultation), with their triage: what the section's note counts below the
+        # relevance is what its link selects (source, open_consultations, not_relevant_to)
+        if (row["source"] != EU_CONSULTATION_SOURCE or not ctx.profile.in_scope(row)
+                or not urgency.open_consultation(row, as_of)):
             continue
         consultations.append(decorate(row, ctx))
     consultations.sort(key=lambda r: (r.get("deadline_day") or "9999", (r.get("title") or "").casefold(), r["id"]))
@@ -431,7 +433,7 @@ def build_digest(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile
     # new): it is no change to an item
     ctx.resent = urgency.resent(db, [*ctx.needs, *ctx.upcoming, *ctx.new])
     ctx.coming = coming(ctx, candidates)
-    ctx.eu = eu_data(ctx) if wants(profile, EU_KINDS, (), ()) else None
+    ctx.eu = eu_data(ctx, candidates) if wants(profile, EU_KINDS, (), ()) else None
     ctx.health, ctx.stale = health(db, as_of)
     return sections.assemble(ctx, base_id=base_id, upto=upto, problems=problems(db, as_of, profile, lang))
 

@@ -27,6 +27,7 @@ from tracker.digest.build import (
     APL_KINDS,
     APL_SOURCES,
     BUCKETS,
+    EU_CONSULTATION_SOURCE,
     GPFG_KINDS,
     GPFG_SOURCES,
     Context,
@@ -370,7 +371,8 @@ def eu_section(ctx: Context) -> Section | None:
     if others := len(ctx.eu["consultations"]) - len(relevant):
         notes.append(Note(_.n("%(num)d other open EU consultation is below the profile's relevance (see the workbench).",
                               "%(num)d other open EU consultations are below the profile's relevance (see the workbench).",
-                              others), {"source": "eu_haveyoursay", "status": "open", "not_relevant_to": ctx.profile.name}))
+                              others), {"source": EU_CONSULTATION_SOURCE, "open_consultations": "1",
+                                       "not_relevant_to": ctx.profile.name}))
     return Section(id="eu", heading=_("EU"), empty=_("Nothing."), notes=notes,
                    groups=[g for g in groups if g.entries] or groups[:1])
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crawlers.dates import session_for
 from tracker.i18n import format_date, format_letter_date, gettext, local_day
 from tracker.links.references import label as ref_label
 from tracker.store.queries import select_in
@@ -98,7 +99,8 @@ def outcome_chain(db: sqlite_utils.Database, item_id: str, lang: str = "nb") -> 
     step labels and the chain's text in `lang`. A Prop., Innst. or act dated before the hearing was
     published (before the answer when the hearing has no date) is older than the hearing and not
     its outcome: it is left out (a 2021 EØS-notat sharing a CELEX number brought Prop. 57 L
-    (2023–2024) into the chain of a hearing of October 2026)."""
+    (2023–2024) into the chain of a hearing of October 2026); so is a Prop. or Innst. of a session
+    that ended before that day, dated or not."""
     rows = list(db.query("select id, title, url, labels, published from items where id = ?", [item_id]))
     if not rows:
         return None
@@ -112,6 +114,8 @@ def outcome_chain(db: sqlite_utils.Database, item_id: str, lang: str = "nb") -> 
     carriers: dict[str, list[dict[str, Any]]] = {}
 
     def in_time(key: str) -> bool:
+        if _session_over(key, since):  # whatever its items' dates say (or do not say)
+            return False
         if key not in carriers:
             carriers[key] = _carriers(db, key)
         others = [c for c in carriers[key] if c["source"] != "no_lovdata"] or carriers[key]
@@ -149,6 +153,14 @@ def outcome_chain(db: sqlite_utils.Database, item_id: str, lang: str = "nb") -> 
     return {"hearing": {"id": hearing["id"], "title": hearing["title"], "url": hearing["url"],
                         "labels": json.loads(hearing["labels"] or "[]")},
             "answer": answer, "steps": steps, "text": text, "complete": any(s["what"] == "act" for s in steps)}
+
+
+def _session_over(key: str, since: date | None) -> bool:
+    """Did the session of a Prop./Innst. key ("prop:57L:2023-2024") end before `since` (a session
+    runs to 30 September, `crawlers.dates.session_for`)? Then it is older than the hearing, even
+    when the item carrying it has no date of its own (its first seen is the crawl's)."""
+    session = key.rsplit(":", 1)[-1]
+    return since is not None and bool(re.fullmatch(r"\d{4}-\d{4}", session)) and session < session_for(since)
 
 
 def _not_before(value: str | None, since: date | None) -> bool:

@@ -614,10 +614,6 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             return _("Saved: %(what)s", what=marked)
         if code == "refused":  # a workbench refusal as raised (worded once, for the command line)
             return refusal(str(args.get("text", "")))
-        if code == "no_name":
-            return _name_refused(str(args.get("typed") or ""))
-        if code == "draft_no_name":
-            return _("Write your name in “Changed by” before making a draft.")
         if code == "account_added":
             return _("The account %(name)s (%(role)s) was added.", name=args.get("name"),
                      role=role_name(args.get("role"), lang))
@@ -756,11 +752,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     def _item_page(item_id: str, *, message: str | None = None, error: str | None = None,
                    typed: dict[str, str] | None = None, status: int = 200,
-                   label_typed: dict[str, str] | None = None) -> Any:
+                   label_typed: dict[str, str] | None = None, draft_typed: dict[str, str] | None = None) -> Any:
         """The item page; `typed`: a refused triage form as the adviser filled it in (shown again,
         with the `error` saying why it was refused, nothing lost), on the version it was loaded
         with (`base`; empty: the item as it is now); `label_typed`: a refused label form's topic
-        and name."""
+        and name; `draft_typed`: a refused draft form's name and format."""
         from tracker.store.queries import list_events
         from tracker.web.horizon import outcome_context
         from tracker.workbench import answers, drafts, triage
@@ -805,8 +801,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             label_marks=triage.label_marks(db(), item_id), label_names=LABEL_NAMES,
             documents=web_documents.item_documents(db(), item_id),
             message=message, error=error, typed=typed, note_max=triage.NOTE_MAX, base=base,
-            by=(typed or label_typed or {}).get("by") or g.name or "", read_only=read_only(),
-            label_typed=label_typed,
+            by=(typed or label_typed or draft_typed or {}).get("by") or g.name or "", read_only=read_only(),
+            label_typed=label_typed, draft_typed=draft_typed,
         ), status  # fmt: skip
 
     def draft_versions(item_id: str) -> list[dict[str, Any]]:
@@ -842,9 +838,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         """The name typed in «Endret av» (none with accounts: the account writes)."""
         return "" if g.accounts else (request.form.get("by") or "").strip()
 
-    def _name_refused(typed: str) -> str:
-        """Why no name could be taken: the typed one's problem, else none was written."""
-        return (name_problem(typed) if typed else None) or _(
+    def _name_refused(typed: str, missing: str | None = None) -> str:
+        """Why no name could be taken: the typed one's problem, else none was written (`missing`:
+        the form's own words for that)."""
+        return (name_problem(typed) if typed else None) or missing or _(
             "Write your name in “Changed by” before saving (it is remembered afterwards).")
 
     def _stale_text(exc: Any) -> str:
@@ -948,8 +945,10 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if problem:
             abort(503, problem)
         by = _writer_name()
-        if not by:
-            return _back(url_for("item", item_id=item_id), "draft_no_name", "error")
+        if not by:  # the form again with the name typed and the format chosen, as the label form comes back
+            missing = _("Write your name in “Changed by” before making a draft.")
+            return _item_page(item_id, error=_name_refused(_typed_name(), missing), status=422,
+                              draft_typed={"format": fmt, "by": _typed_name()})
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
         except drafts.NotAConsultation as exc:
