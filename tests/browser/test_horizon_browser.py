@@ -79,4 +79,4 @@ def test_horizon_page_by_week_and_month(outcome_server, browser):
     browser.get(base + "/horizon?by=month&weeks=4")
     assert [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".horizon-group h2")] == ["juni 2027"]
     browser.get(base + "/horizon?weeks=abc")
-    assert "weeks må være et heltall 1–104, ikke 'abc'" in browser.find_element(By.ID, "horizon-error").text
+    assert "«Uker fremover» må være et helt tall fra 1 til 104, ikke 'abc'" in browser.find_element(By.ID, "horizon-error").text
