@@ -109,6 +109,13 @@ def test_calibrate_reports_in_the_readers_language(store, data_dir, tmp_path):
             "oecd-vi                                0.00      n/a     0.00      n/a\n") in english.output
     assert "\n  g:0: -oecd-vi\n" in english.output
     assert english.output.endswith(f"\ndry run: nothing written (would write {data_dir / 'weights.toml'})\n")
+    # what the changes were decided on is printed, and told apart from the in-sample table: the
+    # report showed only precision and recall on the very marks the weights were fitted to
+    assert "\ncross-validated estimate (each mark scored by weights fitted without it):\n" in english.output
+    assert re.search(r"^oecd-vi F1 +\d\.\d\d +\d\.\d\d$", english.output, re.M), english.output
+    assert "\nprecision and recall on the feedback itself (in-sample, not an estimate):\nlabel / source" in english.output
+    assert "\nkryssvalidert anslag (hver merking vurdert med vekter tilpasset uten den):\n" in text
+    assert re.search(r"^Kap\. VI Miljø F1 +\d,\d\d +\d,\d\d$", text, re.M), text
     config = tmp_path / "ncp-tracker.toml"  # the data_dir fixture's configuration
     config.write_text(config.read_text("utf-8") + '[digest]\nlang = "en"\n', "utf-8")
     configured = CliRunner().invoke(main, ["--db", str(db_path), "calibrate", "--dry-run"])

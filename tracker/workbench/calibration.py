@@ -44,6 +44,9 @@ class CalibrationResult:
     per_source_counts: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     changed_items: list[tuple[Any, str]] = field(default_factory=list)
+    #: the cross-validated estimates the changes were decided on (nlp.calibrate: ``LABEL F1``,
+    #: ``relevance accuracy``): (before, after), each scored on marks held out of the fit
+    cv: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
 
 def feedback_records(db: sqlite_utils.Database) -> list[tuple[dict[str, Any], bool, list[str] | None]]:
@@ -92,7 +95,7 @@ def run(db: sqlite_utils.Database, *, dry_run: bool = False, weights_path: str |
         sources[rec["source"]] = sources.get(rec["source"], 0) + 1
     return CalibrationResult(positives, negatives, dict(report.before), dict(report.after),
                              dict(report.changes), target, written, dry_run, report.weights, sources,
-                             dict(report.skipped), changed_items)
+                             dict(report.skipped), changed_items, dict(report.cv))
 
 
 #: why a weight was left as it was (nlp.calibrate's reasons, in its English) → its catalogue message
@@ -125,6 +128,14 @@ def _row_name(key: str, lang: str) -> str:
     if key.startswith("source:"):
         return gettext(lang, "source:%(source)s", source=_source(key.removeprefix("source:"), lang))
     return label_name(key, lang)
+
+
+def _cv_name(key: str, lang: str) -> str:
+    """A cross-validated figure (nlp.calibrate: ``LABEL F1`` or ``relevance accuracy``): the codes
+    in English, as the report's other rows; the label by name in Bokmål."""
+    if key == "relevance accuracy":
+        return gettext(lang, "relevance accuracy")
+    return f"{_row_name(key.removesuffix(' F1'), lang)} F1"
 
 
 def _setting_name(key: str, lang: str) -> str:
@@ -177,8 +188,17 @@ def format_report(result: CalibrationResult, lang: str = "nb") -> str:
                   key=lambda k: (k == "relevance", k.startswith("source:"), k))
     rows = {key: _row_name(key, lang) for key in keys}
     width = max(34, *(len(name) + 2 for name in rows.values()))
+    if result.cv:  # what the changes were decided on: never scored on the marks that fitted them
+        cv_rows = {key: _cv_name(key, lang) for key in result.cv}
+        cv_width = max(34, *(len(name) + 2 for name in cv_rows.values()))
+        lines += ["", gettext(lang, "cross-validated estimate (each mark scored by weights fitted without it):"),
+                  " " * cv_width + "".join(f"{h:>9}" for h in (gettext(lang, "before"), gettext(lang, "after")))]
+        for key in sorted(result.cv, key=lambda k: (k == "relevance accuracy", k)):
+            b, a = result.cv[key]
+            lines.append(f"{cv_rows[key]:<{cv_width}}{figure(b):>9}{figure(a):>9}")
     heads = [gettext(lang, "P before"), gettext(lang, "R before"), gettext(lang, "P after"), gettext(lang, "R after")]
-    lines += ["", gettext(lang, "label / source").ljust(width) + "".join(f"{h:>9}" for h in heads)]
+    lines += ["", gettext(lang, "precision and recall on the feedback itself (in-sample, not an estimate):"),
+              gettext(lang, "label / source").ljust(width) + "".join(f"{h:>9}" for h in heads)]
     nan = (float("nan"), float("nan"))
     for key in keys:
         cells = [figure(x) for x in (*result.before.get(key, nan), *result.after.get(key, nan))]
