@@ -710,3 +710,19 @@ def test_a_profile_written_wrongly_is_refused_before_the_crawl(tmp_path):
     # without a digest to write, the profile is not needed: the crawl goes on
     result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-digest", "--no-progress", db=db)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_crawls_progress_bar_is_in_the_readers_words(tmp_path):
+    """The progress bar of a crawl read «crawl 2026-11-23 … pages» under a Bokmål command line."""
+    db = tmp_path / "t.db"
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    result = cli("crawl", "--replay", day, "--source", "no_lovdata", "--progress", db=db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "innhenting 2026-11-23: " in result.stderr and " sider" in result.stderr, result.stderr[-2000:]
+    assert "crawl 2026-11-23" not in result.stderr and " pages" not in result.stderr
+    (tmp_path / "ncp-tracker.toml").write_text(f'[tracker]\ndata_dir = "{tmp_path / "data"}"\n[digest]\nlang = "en"\n',
+                                               "utf-8")
+    day = str(ROOT / "data" / "replay" / "2026-11-24")
+    result = cli("crawl", "--replay", day, "--source", "no_lovdata", "--progress", db=db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "crawl 2026-11-24: " in result.stderr and " pages" in result.stderr, result.stderr[-2000:]

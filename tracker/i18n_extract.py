@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent
 #: where messages are looked for (package-relative)
-PYTHON_DIRS = ("digest", "attention", "web", "workbench", "documents", "links", "cli")
+PYTHON_DIRS = ("digest", "attention", "web", "workbench", "documents", "links", "cli", "jobs")
 PYTHON_FILES = ("vocabulary.py", "i18n.py")
 TEMPLATE_DIRS = ("digest/templates", "web/templates", "workbench/templates")
 KEYWORDS: dict[str, Any] = {

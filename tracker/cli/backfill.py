@@ -118,7 +118,7 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     show = sys.stderr.isatty() if progress is None else progress
     try:
         results = job.run(ctx.obj["db"], the_plan, since=since, settings=settings, progress=show, on_unit=on_unit,
-                          max_units=max_units, waiting=waiting_for_crawl(_.lang))  # in the reader's words
+                          max_units=max_units, waiting=waiting_for_crawl(_.lang), lang=_.lang)  # in the reader's words
     except (ValueError, FileNotFoundError, RunLocked) as exc:  # in the reader's words if known
         raise refused(exc) from exc
     stopped = max_units is not None and len(results) >= max_units

@@ -36,7 +36,7 @@ from tracker.cli.support import (
     source_with_code,
     waiting_for_crawl,
 )
-from tracker.i18n import gettext
+from tracker.i18n import gettext, ngettext
 from tracker.store.instants import stored
 
 # ---------------------------------------------------------------------------- crawling
@@ -129,7 +129,7 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
     lang = reader_lang(ctx)
     try:
         results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings,
-                           refuse_older=not allow_older, waiting=waiting_for_crawl(lang))
+                           refuse_older=not allow_older, waiting=waiting_for_crawl(lang), lang=lang)
     except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:  # in the reader's words if known
         raise refused(exc, lang) from exc
     from tracker.vocabulary import step_name
@@ -138,8 +138,10 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
         _print_health(result.health, lang, title=step_name(result.step.label, lang) or str(result.step.as_of.date()))
     done = sum(r.finished for r in results)
     if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
-        say("error", gettext(lang, "interrupted: %(done)s of %(num)s step(s) finished (crawl, tagging, documents, "
-                                   "digest); run again to go on", done=done, num=len(plan)), lang)
+        say("error", ngettext(lang, "interrupted: %(done)s of %(num)s step finished (crawl, tagging, documents, "
+                                    "digest); run again to go on",
+                              "interrupted: %(done)s of %(num)s steps finished (crawl, tagging, documents, "
+                              "digest); run again to go on", len(plan), done=done, num=len(plan)), lang)
         ctx.exit(130)
     red = sorted({s for r in results for s in r.red})
     if red and not allow_red:
@@ -650,8 +652,6 @@ def tag(ctx, force) -> None:
 
 def tagged_text(counts: dict, lang: str) -> str:
     """What a tagging did (`tag`, and `run` after each crawl), in the reader's language."""
-    from tracker.i18n import ngettext
-
     return ngettext(lang, "tagged %(num)s item (%(relevant)s relevant)", "tagged %(num)s items (%(relevant)s relevant)",
                     counts["tagged"], relevant=counts["relevant"])
 

@@ -283,14 +283,17 @@ def _retries(db: sqlite_utils.Database, source: str, cls: type) -> list[str]:
 
 def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, settings: dict[str, Any],
         progress: bool = True, on_unit: Callable[[StepResult, bool], None] | None = None,
-        max_units: int | None = None, waiting: Callable[[str], None] | None = None) -> list[StepResult]:
+        max_units: int | None = None, waiting: Callable[[str], None] | None = None,
+        lang: str = "nb") -> list[StepResult]:
     """Crawl every step of `backfill`, checkpointing each unit as it finishes, and growing the plan
     with the next page of each paged history as its pages finish. A progress bar (units done of
     all known and estimated, with an ETA from the time the units so far took) when `progress`.
     `max_units`: stop after that many units (the rest waits for the next run, as after Ctrl-C).
-    `waiting(holder)`: what it says while another crawl holds the database (run_plan's)."""
+    `waiting(holder)`: what it says while another crawl holds the database (run_plan's). `lang`:
+    the words of the progress bar."""
     from tqdm import tqdm
 
+    from tracker.i18n import gettext
     from tracker.jobs.crawl import run_plan
     from tracker.store.db import open_db
 
@@ -298,8 +301,8 @@ def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, setti
     if max_units is not None:
         del steps[max_units:]
     expected = dict(backfill.expected)
-    bar = tqdm(total=len(steps) + sum(expected.values()), desc="backfill", unit=" units", disable=not progress,
-               dynamic_ncols=True)
+    bar = tqdm(total=len(steps) + sum(expected.values()), desc=gettext(lang, "backfill"), unit=gettext(lang, " units"),
+               disable=not progress, dynamic_ncols=True)
 
     def after(result: StepResult) -> None:
         db = open_db(db_path)

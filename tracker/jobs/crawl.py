@@ -438,6 +438,7 @@ def run_plan(
     cache_dir: str | None = None,
     refuse_older: bool = False,
     waiting: Callable[[str], None] | None = None,
+    lang: str = "nb",
 ) -> list[StepResult]:
     """Run every step of `plan` in this process (Scrapy's reactor starts once).
 
@@ -449,13 +450,15 @@ def run_plan(
     (a replayed day, a live crawl at a past `--as-of`) whose clock is earlier than the store's
     latest daily run is refused (ValueError, before anything is written): it would roll the
     store's items back (check_replay_order). `waiting(holder)` says once whom it waits for (default:
-    a line on stderr in English; the CLI says it in the reader's words)."""
+    a line on stderr in English; the CLI says it in the reader's words). `lang`: the words of the
+    progress bars (the reader's: the CLI passes them)."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.reactor import install_reactor
     from tqdm import tqdm
     from twisted.internet import defer
 
+    from tracker.i18n import gettext
     from tracker.jobs.storing import STORE_ERROR_STAT
 
     chosen = tracker_settings() if settings is None else settings
@@ -500,8 +503,8 @@ def run_plan(
                                              replay_dir=str(step.replay_dir) if step.replay_dir else None,
                                              backfill=step.backfill)
                     health_rows: list[dict[str, Any]] = []
-                    bar = tqdm(desc=f"crawl {step.label or step.as_of.date()}", unit=" pages",
-                               disable=not progress, leave=True, dynamic_ncols=True)
+                    bar = tqdm(desc=gettext(lang, "crawl %(step)s", step=step.label or step.as_of.date()),
+                               unit=gettext(lang, " pages"), disable=not progress, leave=True, dynamic_ncols=True)
                     crawls = []
                     # signal receivers are weak references: keep the progress hooks alive
                     hooks = []
