@@ -194,10 +194,13 @@ def _clause_with(note_nb: str, day: date) -> str:
 
 def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, profile: Profile | None = None,
             followed_only: bool = True, watch_entries: Iterable[Any] | None = None,
-            end: date | None = None, upto: int | None = None, lang: str = "nb") -> list[Dated]:
+            end: date | None = None, upto: int | None = None, lang: str = "nb",
+            among: tuple[str, list[Any]] | None = None) -> list[Dated]:
     """Every date from `as_of`'s day up to `weeks` weeks ahead (or up to, not including, `end`), earliest first;
     from the items as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand);
-    the watchlist's notes in `lang`."""
+    the watchlist's notes in `lang`. `among`: a where-clause on `items` and its parameters, the items
+    to read the dates of (the digest's GPFG section: the fund's items, not every item's dates at a
+    million items)."""
     profile = profile or default_profile()
     start = as_of.astimezone(OSLO).date()
     end = end or start + timedelta(weeks=weeks)
@@ -217,8 +220,12 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
                    or (kind = 'eu_consultation' and extra like '%"opens"%')
                    or (kind = 'eu_procedure' and extra like '%forecasts%')
                    or (kind = 'storting_case' and status = 'open' and extra like '%"hearing%'))"""
+    more: list[Any] = []
+    if among is not None:
+        where = f"({where}) and ({among[0]})"
+        more = list(among[1])
     where, later = stood_where(db, where, upto)  # as they stood then: also the items changed since
-    params: list[Any] = [start.isoformat(), *later]
+    params: list[Any] = [start.isoformat(), *more, *later]
     rows = list(db.query(f"""select id, source, kind, native_id, title, url, owner, status, deadline, published, extra, labels,
                                     relevance, relevant, vanished_at, {consultee},
                                     (select t.state from triage t where t.item_id = items.id) as triage_state

@@ -112,16 +112,21 @@ _COLUMNS = ("id, source, kind, native_id, title, summary, url, owner, published,
             "first_seen, last_changed, extra")
 
 
+#: an item labelled gpfg (instr() first: json_each runs only on the labels that mention it at all)
+_LABELLED = ("(instr(labels, '\"gpfg\"') > 0 and exists (select 1 from json_each(case when "
+             "json_valid(labels) then labels else '[]' end) where value = 'gpfg'))")
+#: the items that may be governance items (`_candidates` reads them and keeps the fund's), with
+#: GPFG_SOURCES as its parameters
+_MAYBE_FUND = (f"""(source in ({",".join("?" for _ in GPFG_SOURCES)}) or kind = 'committee_hearing'
+                 or extra like '%"topic": "gpfg"%' or {_LABELLED}
+                 or owner like '%Finansdepartementet%')""")
+
+
 def _candidates(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[dict[str, Any]]:
     """Governance items; only those among `ids` when given (the fund's cases are then read only
     when a committee hearing is among them, to link it to its case)."""
-    # instr() first: json_each runs only on the labels that mention it at all
-    labelled = ("(instr(labels, '\"gpfg\"') > 0 and exists (select 1 from json_each(case when "
-                "json_valid(labels) then labels else '[]' end) where value = 'gpfg'))")
+    labelled, where = _LABELLED, _MAYBE_FUND
     placeholders = ",".join("?" for _ in GPFG_SOURCES)
-    where = f"""(source in ({placeholders}) or kind = 'committee_hearing'
-                 or extra like '%"topic": "gpfg"%' or {labelled}
-                 or owner like '%Finansdepartementet%')"""
     if ids is None:
         tagged = {r["id"] for r in db.query(f"select id from items where {labelled}")}
         rows = list(db.query(f"select {_COLUMNS} from items where {where}", list(GPFG_SOURCES)))
@@ -267,7 +272,8 @@ def deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, pr
     them, so that it never says «Ingenting.» while a deadline on the fund is ahead."""
     from tracker.attention.horizon import DUE, horizon
 
-    dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=())
+    dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=(),
+                                among=(_MAYBE_FUND, list(GPFG_SOURCES)))
              if d.what in DUE and d.item_id]
     if not dates:
         return []
