@@ -782,7 +782,7 @@ def detail_why(extra: Any, lang: str = "nb", *, never_read: bool = False) -> str
     """Why the last attempt to read an item's own (detail) page failed ("blokkert, HTTP 403"),
     from its `extra` (`detail`, `detail_read`); None when it was read, skipped (a closed item read
     before) or the source has none — and, with `never_read`, when it was read at some time."""
-    from crawlers.items import UNREAD_DETAIL
+    from crawlers.fields import UNREAD_DETAIL
 
     extra = extra if isinstance(extra, dict) else {}
     text, read = str(extra.get("detail") or ""), extra.get("detail_read")

@@ -309,7 +309,7 @@ def _build(name: str, raw: dict[str, Any]) -> Profile:
     if not isinstance(eves, bool):
         raise ProfileError(f"profile {name!r}: eves_are_working_days must be true or false")
     span = _span(raw, name)
-    from crawlers.items import KINDS
+    from crawlers.fields import KINDS
 
     return Profile(
         name=name, title=dict(title), description=str(raw.get("description") or ""),

@@ -48,7 +48,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawlers.items import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
+from crawlers.fields import CONSULTATION_KINDS  # noqa: F401 - re-exported: the digest and workbench use it from here
 from tracker.attention.profiles import Profile, default_profile
 from tracker.store import deadlines
 from tracker.store.changes import title_key

@@ -357,7 +357,7 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     """`name` if it is a known item kind; an unknown one is an error listing the valid ones."""
     if name is None:
         return None
-    from crawlers.items import KINDS
+    from crawlers.fields import KINDS
     from tracker.vocabulary import N_
 
     return _one_of(name, KINDS, N_("unknown kind %(name)s (valid: %(valid)s)"), param_hint)

@@ -12,7 +12,7 @@ from tracker.attention.profiles import Profile, load_profile
 from tracker.digest.build import build_digest
 from tracker.digest.feeds import render_atom, render_ics
 from tracker.digest.model import Digest
-from tracker.digest.render import render_email, render_html, render_markdown, render_text
+from tracker.digest.rendering import render_email, render_html, render_markdown, render_text
 from tracker.store.files import write_whole
 from tracker.store.instants import now_iso
 

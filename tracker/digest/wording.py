@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from crawlers.items import DEADLINE_UNREAD
+from crawlers.fields import DEADLINE_UNREAD
 from tracker.digest.text import clean
 from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
 from tracker.links.ncp_cases import stage_name

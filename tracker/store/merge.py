@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import parse_date
-from crawlers.items import detail_never_read
+from crawlers.fields import detail_never_read
 from tracker.store import changes, ids, status
 from tracker.store.health import counted
 from tracker.store.instants import now_iso
@@ -160,7 +160,7 @@ def _seen_by_another(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, A
     spider that found it first keeps it. So the owner does not depend on which
     spider happens to finish first.
     """
-    from crawlers.items import CONSULTATION_KINDS
+    from crawlers.fields import CONSULTATION_KINDS
 
     row = dict(row)
     extra = dict(row.get("extra") or {})

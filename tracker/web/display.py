@@ -51,7 +51,7 @@ def resent(previous: dict[str, Any], lang: str = "nb") -> str:
 def is_consultation(item: dict[str, Any]) -> bool:
     """A consultation an adviser can answer (it has a deadline and a status, known or not); an act,
     a note, news or a fund decision has neither, and its page says nothing of them."""
-    from crawlers.items import CONSULTATION_KINDS
+    from crawlers.fields import CONSULTATION_KINDS
 
     return item.get("kind") in CONSULTATION_KINDS
 
@@ -63,7 +63,7 @@ def status_known(status: str | None) -> bool:
 
 def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> list[str]:
     from crawlers.dates import OSLO
-    from crawlers.items import DEADLINE_UNREAD
+    from crawlers.fields import DEADLINE_UNREAD
     from tracker.digest.wording import deadline_text, extra, stortinget_times
 
     now = now or datetime.now(OSLO)

@@ -55,7 +55,7 @@ from typing import Any
 import sqlite_utils
 
 from crawlers.dates import OSLO
-from crawlers.items import COMPOSED_SUMMARY_SOURCES
+from crawlers.fields import COMPOSED_SUMMARY_SOURCES
 from nlp.labels import LABELS
 from tracker.i18n import format_letter_date, format_time, gettext
 from tracker.store.changes import hearing_place, later_sitting_days

@@ -197,7 +197,7 @@ def _valid(column: str) -> tuple[str, ...]:
 
         return tuple(known_sources())
     if column == "kind":
-        from crawlers.items import KINDS
+        from crawlers.fields import KINDS
 
         return tuple(KINDS)
     from tracker.workbench.triage import STATES
