@@ -245,12 +245,7 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     `triage_state` (default "new"), `triage_owner`, `internal_deadline`. `rows`: the `candidates(db, upto)` already read (the digest
     reads them once for this and "Coming deadlines"); they are not modified.
     """
-    profile = profile or default_profile()
-    if as_of.tzinfo is None:
-        raise ValueError("as_of must be timezone-aware")
-    today = deadlines.oslo_date(as_of)
-    # as they stood at `as_of` (an inbox of an earlier day); the digest passes those it read itself
-    source_rows = candidates(db, last_event_id(db, as_of)) if rows is None else [dict(r) for r in rows]
+    profile, today, source_rows = _read(db, as_of, profile, rows)
     rows = []
     for row in source_rows:
         row["labels"] = item_labels(row)
@@ -265,6 +260,17 @@ def needs_input(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     rows.sort(key=lambda r: (WINDOWS.index(r["window"]), -rank_relevance(r),
                              deadlines.to_datetime(r["next_due"]) or far, r["id"]))
     return rows
+
+
+def _read(db: sqlite_utils.Database, as_of: datetime, profile: Profile | None,
+          rows: list[dict[str, Any]] | None) -> tuple[Profile, date, list[dict[str, Any]]]:
+    """What `needs_input` and `announced` start from: the profile (default: the default one),
+    `as_of`'s day in Oslo, and the candidates as they stood at `as_of` (an inbox of an earlier
+    day), or copies of the `rows` the digest read itself."""
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    source_rows = candidates(db, last_event_id(db, as_of)) if rows is None else [dict(r) for r in rows]
+    return profile or default_profile(), deadlines.oslo_date(as_of), source_rows
 
 
 def asks_input(row: dict[str, Any], profile: Profile) -> str | None:
@@ -326,11 +332,7 @@ def announced(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | 
     Each row holds what `needs_input` gives (no evidence snippet) plus `opens` (ISO time or None,
     `opens`). `rows`: the `candidates(db, upto)` already read; they are not modified.
     """
-    profile = profile or default_profile()
-    if as_of.tzinfo is None:
-        raise ValueError("as_of must be timezone-aware")
-    today = deadlines.oslo_date(as_of)
-    source_rows = candidates(db, last_event_id(db, as_of)) if rows is None else [dict(r) for r in rows]
+    profile, today, source_rows = _read(db, as_of, profile, rows)
     out = []
     for row in source_rows:
         if row.get("status") != UPCOMING or row.get("vanished_at"):
