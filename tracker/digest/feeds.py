@@ -87,8 +87,8 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     once), a change of an item it follows (`Profile.follows`, «Endret») but not one recorded by the
     crawl that first saw the item (`build.changes_by_item`, as the digest decides it); before
     them an entry for each reason the data must not pass for current (no crawl, no successful or
-    recent one) and for each failing or unchecked source: the digest's banners, worded as there. With `workbench_url` each item's entry has a `related`
-    link to its page in the workbench.
+    recent one) and for each failing or unchecked source: the digest's banners, worded as there.
+    With `workbench_url` each item's entry has a `related` link to its page in the workbench.
 
     Entry ids are stable: a needs-input entry is the (profile, item) pair; a change entry is the
     (profile, item, kind, time) of the event(s) — the same data gives the same feed.
@@ -256,8 +256,8 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
     DTSTAMP is the later of the item's last change and its last triage change, so the same data
     gives the same calendar. When the data must not pass for current (no crawl, no successful or
     recent one) or a source is failing or unchecked (the digest's banners), an all-day event today
-    says so, one for each problem and source. With `workbench_url`
-    each description ends with the item's page in the workbench. The items are as they stood at
+    says so, one for each problem and source. With `workbench_url` each description ends with the
+    item's page in the workbench. The items are as they stood at
     `as_of` (a calendar of an earlier day: that day's deadlines and events, as its digest).
     """
     from icalendar import Calendar, Event, Timezone
