@@ -500,11 +500,16 @@ def source_label(source: str, lang: str) -> str:
 # ---------------------------------------------------------------------------- routes and dates
 
 
+def _extra(item: dict[str, Any]) -> dict[str, Any]:
+    """The item's `extra` (stored JSON) as a dict, {} when it holds none."""
+    value = loads_json(item.get("extra"), {})
+    return value if isinstance(value, dict) else {}
+
+
 def written_hearing(item: dict[str, Any]) -> bool:
     """Whether a committee hearing is written only (Stortinget's ``skriftlig`` flag, kept by the
     spider as ``extra["written"]``): input in writing, no oral hearing to ask to take part in."""
-    extra = loads_json(item.get("extra"), {})
-    return item.get("kind") == "committee_hearing" and isinstance(extra, dict) and extra.get("written") is True
+    return item.get("kind") == "committee_hearing" and _extra(item).get("written") is True
 
 
 def submission_route(item: dict[str, Any], lang: str) -> str:
@@ -513,8 +518,7 @@ def submission_route(item: dict[str, Any], lang: str) -> str:
     none; a committee's hearing page said not confirmed when the store built its address from a
     pattern (``extra.hearing_page_pattern`` "unverified")."""
     kind, url = item.get("kind"), item.get("url") or ""
-    extra = loads_json(item.get("extra"), {})
-    extra = extra if isinstance(extra, dict) else {}
+    extra = _extra(item)
     if kind == "hearing" and extra.get("submit_url"):
         return gettext(lang, "Through the form “Send inn høringssvar”: %(form)s (linked from the consultation page "
                        "%(url)s; as a private person or on behalf of an organisation; the response is published "
@@ -585,8 +589,7 @@ def committee_deadlines(item: dict[str, Any]) -> tuple[str | None, str | None]:
     stored (``extra.innspillsfrist``, ``extra.anmodningsfrist``). The item's deadline is the one
     ``extra.deadline_basis`` names: when that is the deadline to ask to take part, it is never taken
     for a written-input deadline the committee did not give (the web's item page shows the same)."""
-    extra = loads_json(item.get("extra"), {})
-    extra = extra if isinstance(extra, dict) else {}
+    extra = _extra(item)
     asked_by = extra.get("deadline_basis") == "anmodningsfrist"
     written = extra.get("innspillsfrist") or (None if asked_by else item.get("deadline"))
     ask = extra.get("anmodningsfrist") or (item.get("deadline") if asked_by else None)
@@ -606,10 +609,9 @@ def cautions(item: dict[str, Any], today: date) -> list[Caution]:
     status, `tracker.store.status`, with the source's words), a deadline that has passed."""
     form = form_of(item)
     owner = (item.get("owner") or "").strip()
-    extra = loads_json(item.get("extra"), {})
     found = []
     if item.get("status") == WITHDRAWN:
-        info = (extra.get("status_info") or "").strip() if isinstance(extra, dict) else ""
+        info = (_extra(item).get("status_info") or "").strip()
         said = (item.get("status_raw") or "").strip()
         key = ("c_withdrawn" if form == "committee" else "withdrawn") + ("" if said else "_bare")
         found.append(Caution(key, form, owner=owner, said=said, info=info))
