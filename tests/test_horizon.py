@@ -21,7 +21,7 @@ from test_digest_output_guard import CODES, JUNK, URL, visible
 from test_mailer import Inbox, smtp_server  # noqa: F401 - fixture
 
 from crawlers.dates import OSLO
-from tracker.attention.horizon import Dated, grouped, horizon, watchlist_dates
+from tracker.attention.horizon import DUE, WHAT, Dated, grouped, horizon, watchlist_dates
 from tracker.attention.profiles import load_profile
 from tracker.cli import main
 from tracker.i18n import format_date, format_long_date
@@ -64,6 +64,26 @@ def test_dates_ahead_of_every_kind(db):
     # the deadline to ask to speak at it was not on the horizon (nor in the week mail) at all
     ask = next(e for e in entries if e.what == "storting_request" and "åpenhetsloven" in e.title)
     assert ask.day == date(2026, 11, 26) and ask.label("nb") == "Frist for å be om å delta, Stortinget"
+
+
+@pytest.mark.parametrize("whats", [frozenset({w}) for w in WHAT] + [DUE], ids=lambda w: "+".join(sorted(w)))
+def test_the_dates_of_some_kinds_are_those_of_every_date_of_those_kinds(db, whats):
+    """`horizon(whats=…)` (the digest's GPFG section asks for due dates only) gives exactly the dates of
+    those kinds the whole horizon gives — and reads only the items that can have one: the due
+    dates' query has no part for hearing times, opening days or forecasts (at a million items
+    those parts were most of the digest's GPFG section)."""
+    every = horizon(db, DAY2, weeks=12, followed_only=False)
+    queries: list[str] = []
+    db.conn.set_trace_callback(queries.append)
+    try:
+        some = horizon(db, DAY2, weeks=12, followed_only=False, whats=whats)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert some == [e for e in every if e.what in whats]
+    if whats == DUE:
+        assert some and {e.what for e in some} >= {"hearing_deadline", "storting_request", "eu_feedback"}
+        read = next(q for q in queries if "from items where" in q)
+        assert "forecasts" not in read and '"opens"' not in read
 
 
 def test_a_storting_cases_hearing_deadline_without_a_committee_hearing_item(db):

@@ -70,6 +70,24 @@ WHAT = {
 #: an adviser's own draft-due day: what the digest's GPFG section lists ahead (`tracker.links.gpfg`)
 DUE = frozenset({"hearing_deadline", "storting_deadline", "storting_request", "storting_case_deadline",
                  "eu_feedback", "deadline"})
+#: the items that can have a date ahead (what `_item_dates` reads), each part found by an index (a
+#: LIKE over every item's extra was a scan of the store: 9 s cold at a million items), with the
+#: WHAT codes it can give: an open or upcoming deadline (from the day on: the one "?"); a committee
+#: hearing's times (and, while it is open, its deadline to ask to speak); a consultation's opening day; an EU
+#: procedure's forecasts; an open Storting case's hearing deadline and hearing — the spiders that
+#: give these extras (no_stortinget_horinger, eu_haveyoursay, eu_oeil, no_stortinget_spu) give them
+#: to these kinds only
+_PARTS = (
+    ("(status in ('open', 'upcoming') and deadline >= ?)",
+     frozenset({"hearing_deadline", "storting_deadline", "storting_request", "eu_feedback", "deadline"})),
+    ("(kind = 'committee_hearing' and extra like '%hearing_times%')", frozenset({"storting_hearing"})),
+    ("(kind = 'committee_hearing' and status in ('open', 'upcoming') and extra like '%hearing_times%')",
+     frozenset({"storting_request"})),
+    ("""(kind = 'eu_consultation' and extra like '%"opens"%')""", frozenset({"eu_feedback_opens"})),
+    ("(kind = 'eu_procedure' and extra like '%forecasts%')", frozenset({"eu_forecast"})),
+    ("""(kind = 'storting_case' and status = 'open' and extra like '%"hearing%')""",
+     frozenset({"storting_case_deadline", "storting_hearing"})),
+)
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember")  # fmt: skip
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -195,37 +213,33 @@ def _clause_with(note_nb: str, day: date) -> str:
 def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, profile: Profile | None = None,
             followed_only: bool = True, watch_entries: Iterable[Any] | None = None,
             end: date | None = None, upto: int | None = None, lang: str = "nb",
-            among: tuple[str, list[Any]] | None = None) -> list[Dated]:
+            among: tuple[str, list[Any]] | None = None, whats: frozenset[str] | None = None) -> list[Dated]:
     """Every date from `as_of`'s day up to `weeks` weeks ahead (or up to, not including, `end`), earliest first;
     from the items as they stood once event `upto` was recorded (a digest of an earlier day; None: as they stand);
     the watchlist's notes in `lang`. `among`: a where-clause on `items` and its parameters, the items
     to read the dates of (the digest's GPFG section: the fund's items, not every item's dates at a
-    million items)."""
+    million items). `whats`: only the dates of these `WHAT` codes (e.g. `DUE`), and only the items
+    that can have one are read (None: every date)."""
     profile = profile or default_profile()
     start = as_of.astimezone(OSLO).date()
     end = end or start + timedelta(weeks=weeks)
+    wanted = frozenset(WHAT) if whats is None else whats
     watched = {r["item_id"] for r in db.query("select distinct item_id from refs where ref like 'watch:%'")} \
         if "refs" in db.table_names() else set()
     columns = {c.name for c in db["items"].columns}
     consultee = "ncp_consultee" if "ncp_consultee" in columns else "0 as ncp_consultee"
     out: list[Dated] = []
-    # the items that can have a date ahead (what _item_dates reads), each part found by an index
-    # (a LIKE over every item's extra was a scan of the store: 9 s cold at a million items): an
-    # open or upcoming deadline; a committee hearing's times, a consultation's opening day, an EU
-    # procedure's forecasts — the spiders that give these extras (no_stortinget_horinger,
-    # eu_haveyoursay, eu_oeil) give them to these kinds only
-    where = """vanished_at is null and status != 'withdrawn'
-              and ((status in ('open', 'upcoming') and deadline >= ?)
-                   or (kind = 'committee_hearing' and extra like '%hearing_times%')
-                   or (kind = 'eu_consultation' and extra like '%"opens"%')
-                   or (kind = 'eu_procedure' and extra like '%forecasts%')
-                   or (kind = 'storting_case' and status = 'open' and extra like '%"hearing%'))"""
+    # the items that can have a date of `wanted` (_PARTS: the digest's GPFG section wants due dates
+    # only, and reading the hearing times, opening days and forecasts of every item was most of
+    # its time at a million items)
+    parts = [part for part, gives in _PARTS if gives & wanted]
+    where = f"""vanished_at is null and status != 'withdrawn' and ({" or ".join(parts) or "0"})"""
     more: list[Any] = []
     if among is not None:
         where = f"({where}) and ({among[0]})"
         more = list(among[1])
     where, later = stood_where(db, where, upto)  # as they stood then: also the items changed since
-    params: list[Any] = [start.isoformat(), *more, *later]
+    params: list[Any] = [*(start.isoformat() for part in parts if "?" in part), *more, *later]
     rows = list(db.query(f"""select id, source, kind, native_id, title, url, owner, status, deadline, published, extra, labels,
                                     relevance, relevant, vanished_at, {consultee},
                                     (select t.state from triage t where t.item_id = items.id) as triage_state
@@ -240,13 +254,15 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
         if (row["kind"] == "storting_case" and row["native_id"] in heard) or (
                 followed_only and not followed(row, profile, watched)):
             continue
-        out += [d for d in _item_dates(row, start, end) if start <= d.day < end]
-    out += [d for d in internal_deadlines(db, profile) if start <= d.day < end]
-    if watch_entries is None:
-        from tracker.links.watchlist import load
+        out += [d for d in _item_dates(row, start, end) if start <= d.day < end and d.what in wanted]
+    if "internal_deadline" in wanted:
+        out += [d for d in internal_deadlines(db, profile) if start <= d.day < end]
+    if "application" in wanted:
+        if watch_entries is None:
+            from tracker.links.watchlist import load
 
-        watch_entries = load()
-    out += [d for d in watchlist_dates(watch_entries, lang) if start <= d.day < end]
+            watch_entries = load()
+        out += [d for d in watchlist_dates(watch_entries, lang) if start <= d.day < end]
     out.sort(key=lambda d: (d.day, d.at, d.what, d.title))
     return out
 

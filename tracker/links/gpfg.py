@@ -273,8 +273,8 @@ def deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, pr
     from tracker.attention.horizon import DUE, horizon
 
     dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=(),
-                                among=(_MAYBE_FUND, list(GPFG_SOURCES)))
-             if d.what in DUE and d.item_id]
+                                among=(_MAYBE_FUND, list(GPFG_SOURCES)), whats=DUE)
+             if d.item_id]
     if not dates:
         return []
     fund = {r["id"] for r in _candidates(db, {d.item_id for d in dates if d.item_id})}
