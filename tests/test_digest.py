@@ -604,19 +604,23 @@ def test_the_gpfg_section_lists_a_deadline_ahead_on_a_day_nothing_on_the_fund_ch
     assert nothing in tuesday and title not in tuesday
 
 
-def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch):
+@pytest.mark.parametrize(("func", "section"), [("apenhetsloven_section", "apenhetsloven"),
+                                               ("digest_section", "gpfg"), ("deadlines_ahead", "gpfg")])
+def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch, func, section):
     import tracker.links.gpfg as links
 
     build_world(db)
     _add_gpfg_and_apl(db)
 
-    def broken(db_, since, as_of, upto=None):
+    def broken(*args, **kwargs):
         raise RuntimeError("no table companies")
 
-    monkeypatch.setattr(links, "apenhetsloven_section", broken)
+    monkeypatch.setattr(links, func, broken)
     d = _build(db)
-    assert "RuntimeError: no table companies" in d.apenhetsloven.error
-    assert "Seksjonen kunne ikke lages: RuntimeError: no table companies" in digest.render_html(d)
+    assert "RuntimeError: no table companies" in getattr(d, section).error
+    html = digest.render_html(d)
+    assert "Seksjonen kunne ikke lages: RuntimeError: no table companies" in html
+    assert ("id=\"gpfg\"" in html) and ("id=\"apenhetsloven\"" in html)  # the other sections go on
 
 
 def test_linked_rows_are_grouped_by_actor_and_worded(db, monkeypatch):

@@ -406,14 +406,23 @@ def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
     return [Group(name, entries) for name, entries in groups.items()]
 
 
+def _guarded(section: Section, ctx: Context, build: Callable[[], Any]) -> Any:
+    """What `build()` returns; None when it fails, and then the section says why (another
+    module's bug must not cost the morning read, nor hide in an empty section)."""
+    try:
+        return build()
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        section.error = ctx._("This section could not be built: %(error)s",
+                              error=clean(f"{type(exc).__name__}: {exc}", 200))
+        return None
+
+
 def _linked_section(ctx: Context, section_id: str, heading: str, func) -> Section:
     since = ctx.since or (ctx.as_of - timedelta(hours=24))
     section = Section(id=section_id, heading=heading, empty=ctx._("Nothing."))
-    try:
-        section.groups = _linked_rows(func(ctx.db, since, ctx.as_of, upto=ctx.upto), ctx)
-    except Exception as exc:  # noqa: BLE001 - another module's bug must not cost the morning read
-        section.error = ctx._("This section could not be built: %(error)s",
-                              error=clean(f"{type(exc).__name__}: {exc}", 200))
+    groups = _guarded(section, ctx, lambda: _linked_rows(func(ctx.db, since, ctx.as_of, upto=ctx.upto), ctx))
+    if groups is not None:
+        section.groups = groups
     return section
 
 
@@ -429,12 +438,9 @@ def gpfg_section(ctx: Context) -> Section | None:
     # covers, each by its first such date, unless listed above as new or changed (its entry says
     # its deadline): a quiet week on the fund is no «Ingenting.» while one of its deadlines is ahead
     weeks = BUCKETS[-1][1] // 7
-    try:
-        dates = deadlines_ahead(ctx.db, ctx.as_of, end=ctx.today + timedelta(weeks=weeks, days=1), profile=ctx.profile,
-                                upto=ctx.upto)
-    except Exception as exc:  # noqa: BLE001 - as _linked_section: another module's bug must not cost the morning read
-        section.error = ctx._("This section could not be built: %(error)s",
-                              error=clean(f"{type(exc).__name__}: {exc}", 200))
+    dates = _guarded(section, ctx, lambda: deadlines_ahead(
+        ctx.db, ctx.as_of, end=ctx.today + timedelta(weeks=weeks, days=1), profile=ctx.profile, upto=ctx.upto))
+    if dates is None:
         return section
     listed = {e.id for g in section.groups for e in g.entries}
     first: dict[str, Any] = {}
