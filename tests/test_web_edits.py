@@ -121,11 +121,18 @@ def test_set_state_refuses_a_stale_base_and_writes_nothing(db_path):
         with pytest.raises(triage.StaleTriage) as caught:
             triage.set_state(db, HEARING, "watching", owner="", by="Kari", base=base)
         assert [c["by"] for c in caught.value.changes] == ["Per"]
+        assert caught.value.owner_before is None  # never triaged when the form was loaded
         assert "changed by Per" in str(caught.value)
         assert triage.get(db, HEARING)["owner"] == "per"
         assert len(triage.history(db, HEARING)) == 1
-        triage.set_state(db, HEARING, "watching", by="Kari", base=triage.version(db, HEARING))
+        loaded = triage.version(db, HEARING)  # with Per as its adviser
+        triage.set_state(db, HEARING, "watching", by="Kari", base=loaded)
         assert triage.get(db, HEARING)["state"] == "watching"
+        triage.set_state(db, HEARING, owner="kari", by="Kari", base=triage.version(db, HEARING))
+        with pytest.raises(triage.StaleTriage) as caught:
+            triage.set_state(db, HEARING, note="ser på den", by="Ola", base=loaded)
+        assert caught.value.owner_before == "per"
+        assert [(c["by"], c["owner"]) for c in caught.value.changes] == [("Kari", "per"), ("Kari", "kari")]
     finally:
         db.close()
 

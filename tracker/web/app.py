@@ -853,8 +853,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         from tracker.workbench import triage
 
         lang = current_lang()
-        earlier = {h["id"]: h for h in triage.history(db(), exc.item_id)}.get(exc.base)
-        owner = earlier["owner"] if earlier else None
+        owner = exc.owner_before
         said = []
         for h in exc.changes:
             what = []

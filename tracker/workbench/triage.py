@@ -78,10 +78,12 @@ class TriageError(ValueError):
 class StaleTriage(TriageError):
     """A change made on what the item was before someone else changed it (`set_state`'s `base`
     is no longer the item's `version`): refused, with the changes made since (`changes`, the
-    triage history's rows after `base`, oldest first) so the adviser can look them over."""
+    triage history's rows after `base`, oldest first) and the adviser the item had at `base`
+    (`owner_before`), so the adviser can look them over."""
 
-    def __init__(self, item_id: str, base: int, changes: list[dict[str, Any]]) -> None:
-        self.item_id, self.base, self.changes = item_id, base, changes
+    def __init__(self, item_id: str, base: int, changes: list[dict[str, Any]],
+                 owner_before: str | None = None) -> None:
+        self.item_id, self.base, self.changes, self.owner_before = item_id, base, changes, owner_before
         who = ", ".join(dict.fromkeys(str(c["by"]) for c in changes)) or "someone"
         super().__init__(f"{item_id} was changed by {who} after it was loaded; look the changes over and save again")
 
@@ -130,11 +132,6 @@ def version(db: sqlite_utils.Database, item_id: str) -> int:
     row = db.execute("select max(id) from triage_history where item_id = ? and label_mark is null",
                      [item_id]).fetchone()
     return int(row[0] or 0)
-
-
-def changes_since(db: sqlite_utils.Database, item_id: str, base: int) -> list[dict[str, Any]]:
-    """The item's triage changes after `base` (a `version`), oldest first; no label marks."""
-    return [h for h in history(db, item_id) if h["id"] > base and not h.get("label_mark")]
 
 
 def history(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
@@ -203,7 +200,10 @@ def set_state(
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
     if base is not None and version(db, item_id) != base:
-        raise StaleTriage(item_id, base, changes_since(db, item_id, base))
+        rows = history(db, item_id)
+        at_base = next((h for h in rows if h["id"] == base), None)
+        raise StaleTriage(item_id, base, [h for h in rows if h["id"] > base and not h.get("label_mark")],
+                          owner_before=at_base["owner"] if at_base else None)
     current = get(db, item_id)
     before = current["state"]
     target = before if state in (None, "") else state.strip().lower()
