@@ -1203,3 +1203,11 @@ def test_when_new_ones_fill_a_window_the_note_says_how_many_are_shown(db, data_d
         needs = md.split("\n## ")[1]
         assert total == len(digest.build_digest(db, as_of=DAY1).needs_input) > shown
         assert shown == len(re.findall(r"^- \*\*(?:NY|NEW)\*\* ", needs, re.M))
+    # with the workbench's address, the note leads to its first page: the inbox, «Trenger innspill» in
+    # full (it said «resten i arbeidsbenken» with no way there)
+    built = _build(db, as_of=DAY1, workbench_url="https://ncp.example.org/arbeidsbenk/")
+    md = digest.render_markdown(built)
+    assert re.search(r"_\[\d+ nye saker trenger innspill: \d+ står under «Trenger innspill» \(merket NY\), resten i "
+                     r"arbeidsbenken\.\]\(<https://ncp\.example\.org/arbeidsbenk/>\)_", md)
+    html = digest.render_html(built)
+    assert re.search(r'<a href="https://ncp\.example\.org/arbeidsbenk/">\d+ nye saker trenger innspill: ', html)

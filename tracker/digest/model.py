@@ -66,8 +66,9 @@ class Group:
 @dataclass
 class Note:
     """A one-line remark under a section ("2 andre nye saker er ikke relevante … (se
-    arbeidsbenken)"); `where`: the workbench search that lists what it counts (its filters), made a
-    link (`url`) when the workbench's address is known ([web] public_url)."""
+    arbeidsbenken)"); `where`: the workbench search that lists what it counts (its filters; empty:
+    the workbench's first page, the inbox), made a link (`url`) when the workbench's address is
+    known ([web] public_url)."""
 
     text: str
     where: dict[str, str] | None = None

@@ -253,7 +253,8 @@ def new_items(ctx: Context) -> Section:
         notes.append(Note(_.n("%(num)d new item needs input: %(shown)d listed under “Needs input” (marked NEW), "
                               "the rest in the workbench.",
                               "%(num)d new items need input: %(shown)d listed under “Needs input” (marked NEW), "
-                              "the rest in the workbench.", in_needs, shown=shown_new)))
+                              "the rest in the workbench.", in_needs, shown=shown_new),
+                          {}))  # the inbox: "Needs input" there in full, as its "+N more" lead to
     if in_announced:
         notes.append(Note(_.n("%(num)d new item is listed under “Announced, not open yet” (marked NEW).",
                               "%(num)d new items are listed under “Announced, not open yet” (marked NEW).",
@@ -648,7 +649,7 @@ def link_workbench(sections: list[Section], base: str) -> None:
         return
     for section in sections:
         for note in section.notes:
-            if note.where:
+            if note.where is not None:
                 note.url = workbench_link(base, where=note.where)
         for group in section.groups:
             if group.more:
