@@ -95,6 +95,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
     """
     from tracker.i18n import Translator, format_date, format_datetime
+    from tracker.store.db import write_transaction
     from tracker.vocabulary import label_name, triage_name, triage_note
     from tracker.workbench import triage as tri
 
@@ -102,14 +103,19 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     db = open_db(ctx, write=True)
     try:
         tri.parse_label_marks(labels)  # a bad mark stops before anything is written
-        if state or owner is not None or note is not None or internal_deadline is not None:
-            row = tri.set_state(db, item_id, state, owner=owner, note=note,
-                                internal_deadline=internal_deadline, by=by)
+        changes = state or owner is not None or note is not None or internal_deadline is not None
+        marks = None
+        if changes or labels:
+            # state, owner, note, day and marks in one transaction, as the web saves a form: a
+            # change that fails half-way leaves none of them written
+            with write_transaction(db):
+                row = (tri.set_state(db, item_id, state, owner=owner, note=note,
+                                     internal_deadline=internal_deadline, by=by)
+                       if changes else tri.get(db, check_item(db, item_id)))
+                marks = tri.mark_labels(db, item_id, labels, by=by) if labels else None
         else:
             row = tri.get(db, check_item(db, item_id))
-        if labels:
-            marks = tri.mark_labels(db, item_id, labels, by=by)
-            # the item's marks, each topic by name as the web names it
+        if marks is not None:  # the item's marks, each topic by name as the web names it
             click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
                 f"{m}{label_name(label, _.lang)}" for label, m in marks.items())))
     except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input
