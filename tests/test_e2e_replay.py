@@ -488,6 +488,46 @@ def test_the_data_directorys_watchlist_is_the_one_the_crawl_reads(tmp_path):
     assert broken.returncode == 2 and "watchlist invalid" in broken.stderr
 
 
+def test_search_and_export_take_the_open_consultations_the_digest_counts(demo, monkeypatch):
+    """The digest's «55 andre åpne høringer er under profilens relevansgrense (se arbeidsbenken)»
+    links the workbench's search of open consultations (tracker.attention.urgency.open_consultation);
+    `search` and `export` had no such filter (--status open keeps a hearing whose deadline passed,
+    and an item of any kind). Now `--open-consultations`, the same rule, on the clock: the
+    terminal finds the items the digest counts."""
+    from datetime import datetime
+
+    import time_machine
+    from click.testing import CliRunner
+
+    from crawlers.dates import OSLO
+    from tracker.cli import main
+
+    db, out, _ = demo
+    monkeypatch.setenv("NCP_TRACKER_DB", str(db))
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(db.parent / "ncp-tracker.toml"))
+    digest = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
+    hearings = re.search(r"_(\d+) andre åpne høringer er under profilens relevansgrense", digest).group(1)
+    eu = re.search(r"_(\d+) andre åpne EU-konsultasjoner er under profilens relevansgrense", digest).group(1)
+
+    def run(*args):
+        result = CliRunner().invoke(main, list(args))
+        assert result.exit_code == 0, result.output
+        return result
+
+    with time_machine.travel(datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)):  # the day's crawl, the digest's clock
+        below = ("--open-consultations", "--not-relevant-to", "ncp")
+        assert run("export", *below).stderr == f"{hearings} saker\n"
+        assert run("export", *below, "--source", "eu_haveyoursay", "--format", "json").stderr == f"{eu} saker\n"
+        every = run("search", '"forced labour"').stdout.splitlines()  # the act and the procedure too
+        assert any(line.startswith("eu_cellar:32024R3015 ") for line in every)
+        lines = run("search", '"forced labour"', "--open-consultations").stdout.splitlines()
+        assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Tema", "Tittel", "Utdrag"]
+        assert len(lines) == 2 and re.split(r"\s{2,}", lines[1])[:3] == ["eu_haveyoursay:18804", "åpen", "ny"]
+        # a closed hearing and one of unknown status long past are not open consultations
+        assert len(run("search", "tvangsarbeid").stdout.splitlines()) == 3
+        assert run("search", "tvangsarbeid", "--open-consultations").stdout == "(ingen)\n"
+
+
 def test_demo_stores_consultee_lists_and_kontaktpunktet_as_consultee(demo):
     import sqlite3
 

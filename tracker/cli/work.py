@@ -48,6 +48,9 @@ _filters = [
                       "respond, assigned, drafting): those whose changes its digest lists."),
     click.option("--not-followed-by", "not_followed_by", metavar="PROFILE",
                  help="Only items in PROFILE's scope that are neither (what the note under «Endret» counts)."),
+    click.option("--open-consultations", "open_consultations", is_flag=True,
+                 help="Only open consultations whose deadline has not passed (as the digest's coming deadlines "
+                      "count them, now)."),
 ]  # fmt: skip
 
 
@@ -58,7 +61,7 @@ def with_filters(fn):
 
 
 def _make_filters(label, source, status, date_from, date_to, owner, state, new_since, changed_since,
-                  relevant_to, not_relevant_to, followed_by, not_followed_by):
+                  relevant_to, not_relevant_to, followed_by, not_followed_by, open_consultations):
     """The options of `with_filters` as search filters (label, source and state checked here: a
     wrong one is named with its option)."""
     from tracker.cli.support import check_label, check_source, check_state
@@ -68,7 +71,7 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state, new_since=new_since, changed_since=changed_since,
                    relevant_to=relevant_to, not_relevant_to=not_relevant_to, followed_by=followed_by,
-                   not_followed_by=not_followed_by)
+                   not_followed_by=not_followed_by, open_consultations=open_consultations)
 
 
 # ---------------------------------------------------------------------------- triage
