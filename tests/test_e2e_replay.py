@@ -752,6 +752,28 @@ def test_a_profile_written_wrongly_is_refused_before_the_crawl(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
+def test_a_watchlist_written_wrongly_is_refused_before_the_crawl(tmp_path):
+    """`run` (and `demo`) crawled every source, then failed linking the items to the watched EU
+    files: «the crawl is stored, but what follows it failed (WatchlistError: …)», exit 1, whatever
+    sources were asked for. The watchlist is read first: refused at once with its file and line, in
+    the reader's words, exit 2, nothing crawled."""
+    db = tmp_path / "t.db"
+    (tmp_path / "data").mkdir()
+    watchlist = tmp_path / "data" / "watchlist.toml"
+    watchlist.write_text('[[file]]\nid = "a"\nname = = "A"\n', "utf-8")
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    for args in (("run", "--replay", day, "--source", "no_lovdata"), ("demo",)):
+        result = cli(*args, "--no-progress", "--out", str(tmp_path / "out"), db=db)
+        assert (result.returncode, result.stderr) == (
+            2, f"feil: {watchlist}, linje 3: ikke gyldig TOML: Invalid value (at line 3, column 8)\n"), result.stderr[-2000:]
+        assert not (tmp_path / "out").exists()
+    if db.exists():  # demo makes the (empty) store before reading the watchlist: nothing crawled into it
+        conn = sqlite3.connect(db)
+        assert conn.execute("select count(*) from sqlite_master where name = 'items'").fetchone()[0] == 0 or \
+            conn.execute("select count(*) from items").fetchone()[0] == 0
+        conn.close()
+
+
 def test_the_crawls_progress_bar_is_in_the_readers_words(tmp_path):
     """The progress bar of a crawl read «crawl 2026-11-23 … pages» under a Bokmål command line."""
     db = tmp_path / "t.db"
