@@ -198,4 +198,6 @@ def load(path: str | Path | None = None) -> list[WatchEntry]:
         raise WatchlistError("watchlist file not found", path=target) from exc
     except UnicodeDecodeError as exc:
         raise WatchlistError(f"not UTF-8 text: {exc}", path=target) from exc
+    except OSError as exc:  # a folder, a file it may not read: said, never a traceback
+        raise WatchlistError(f"cannot read: {exc.strerror or exc}", path=target) from exc
     return parse(text, target)

@@ -42,6 +42,35 @@ def db(tmp_path):
 
 
 @pytest.fixture
+def db_path(tmp_path) -> str:
+    """The workbench's seeded store (tests/browser/seed.py) as a path: the web tests' database
+    (`web_support.make_app` serves it)."""
+    from tests.browser.seed import seed
+    from tracker.store.db import open_db
+
+    path = tmp_path / "w.db"
+    database = open_db(path)
+    seed(database)
+    database.close()
+    return str(path)
+
+
+@pytest.fixture
+def world(tmp_path):
+    """The recorded digest world (tests/test_digest_world.py, every day of it) as a database path:
+    the store the digest commands read. A module's own `world` fixture wins over this one."""
+    from test_digest_world import build_world
+
+    from tracker.store.db import open_db
+
+    path = tmp_path / "t.db"
+    database = open_db(path)
+    build_world(database)
+    database.close()
+    return path
+
+
+@pytest.fixture
 def as_of() -> datetime:
     return datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)
 

@@ -709,3 +709,32 @@ def test_a_configuration_profile_watchlist_feed_or_weights_refused_is_said_in_th
     result = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "tag"])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: the weights file {data / 'weights.toml'} cannot be read ("), result.stderr
+
+
+@pytest.mark.parametrize("lang, days, done, said", [
+    ("nb", "2026-11-23", 0, "feil: avbrutt: 0 av 1 trinn fullført (innhenting, tematisk merking, dokumenter, oversikt); "
+                            "kjør på nytt for å fortsette"),
+    ("nb", "", 1, "feil: avbrutt: 1 av 2 trinn fullført (innhenting, tematisk merking, dokumenter, oversikt); "
+                  "kjør på nytt for å fortsette"),
+    ("en", "2026-11-23", 0, "error: interrupted: 0 of 1 step finished (crawl, tagging, documents, digest); "
+                            "run again to go on"),
+    ("en", "", 1, "error: interrupted: 1 of 2 steps finished (crawl, tagging, documents, digest); run again to go on"),
+])
+def test_an_interrupted_crawl_says_how_many_of_its_steps_finished(tmp_path, monkeypatch, lang, days, done, said):
+    """A crawl stopped part-way (Ctrl-C) says how many of its steps — one per replayed day — finished,
+    in the reader's language and in the singular or the plural of the steps planned; exit 130."""
+    from types import SimpleNamespace
+
+    import tracker.jobs.crawl as crawl
+
+    def stopped(db, plan, **kwargs):  # the reactor stopped after `done` of the plan's steps
+        return [SimpleNamespace(step=step, health=[], finished=True, red=[]) for step in plan[:done]]
+
+    monkeypatch.setattr(crawl, "run_plan", stopped)
+    config = tmp_path / "ncp-tracker.toml"
+    config.write_text(f'[tracker]\ndb = "{tmp_path / "t.db"}"\n[digest]\nlang = "{lang}"\n', "utf-8")
+    replay = ROOT / "data" / "replay" / days if days else ROOT / "data" / "replay"
+    result = CliRunner().invoke(main, ["--config", str(config), "crawl", "--replay", str(replay),
+                                       "--source", "no_lovdata", "--no-progress"])
+    assert result.exit_code == 130, result.output
+    assert result.stderr.splitlines()[-1] == said

@@ -13,20 +13,10 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 from support import ROOT
-from test_digest_world import build_world
 from test_mailer import Inbox, Refuser, smtp_server  # noqa: F401 - fixture
 
 from tracker.cli import main
 from tracker.store.db import open_db
-
-
-@pytest.fixture
-def world(tmp_path):
-    path = tmp_path / "t.db"
-    db = open_db(path)
-    build_world(db)
-    db.close()
-    return path
 
 
 def run(path, *args, env=None):

@@ -6,6 +6,7 @@ crawl wrote that is not a complete crawl, as the README says)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -164,6 +165,51 @@ def test_a_watchlist_refused_in_english(tmp_path):
     result = invoke("watchlist", "--file", str(path), "--lang", "en")
     assert (result.exit_code, result.stderr) == (
         2, f"error: {path}, line 4: the EU file “a”, field “celex”: 'x' is not a CELEX number (e.g. 32024L1760)\n")
+
+
+BROKEN = '[[file]]\nid = "a"\nname = = "A"\n'
+
+
+@pytest.mark.parametrize("command", [
+    ("horizon", "--as-of", "2026-11-24"),
+    ("digest", "--date", "2026-11-24", "--profile", "uka_som_kommer", "--format", "md"),
+])
+def test_the_horizon_and_its_mails_say_a_broken_watchlist_instead_of_a_traceback(data_dir, db, tmp_path, command):
+    """`horizon` and the horizon mails read the watched acts' dates from the watchlist: one written
+    wrongly ended them in a Python traceback (WatchlistError), exit 1."""
+    (data_dir / "watchlist.toml").write_text(BROKEN, "utf-8")
+    result = invoke("--db", str(tmp_path / "test.db"), *command)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, f"feil: {data_dir / 'watchlist.toml'}, linje 3: ikke gyldig TOML: Invalid value (at line 3, column 8)")
+    result = invoke("--db", str(tmp_path / "test.db"), *command, "--lang", "en")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, f"error: {data_dir / 'watchlist.toml'}, line 3: not valid TOML: Invalid value (at line 3, column 8)")
+
+
+def test_a_watchlist_that_cannot_be_read_is_said_not_a_traceback(tmp_path, monkeypatch, db):
+    """A folder named as the watchlist ($NCP_TRACKER_WATCHLIST), or a file the system may not read,
+    ended `watchlist` (and every command reading it) in a Python traceback (IsADirectoryError,
+    PermissionError). Said in the reader's words: a folder is bad input, exit 2; a file that is
+    there but cannot be read is the machine's state, exit 1 (as for every file, README)."""
+    folder = tmp_path / "watchlist.toml"
+    folder.mkdir()
+    monkeypatch.setenv("NCP_TRACKER_WATCHLIST", str(folder))
+    result = invoke("--db", str(tmp_path / "test.db"), "watchlist")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {folder}: det er en mappe (Is a directory)\n")
+    result = invoke("--db", str(tmp_path / "test.db"), "watchlist", "--lang", "en")
+    assert (result.exit_code, result.stderr) == (2, f"error: cannot read {folder}: it is a folder (Is a directory)\n")
+    locked = tmp_path / "locked.toml"
+    locked.write_text(ENTRY, "utf-8")
+    read_text = Path.read_text
+
+    def refused(self, *args, **kwargs):  # as for a file without read permission (the tests may run as root)
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", refused)
+    result = invoke("--db", str(tmp_path / "test.db"), "watchlist", "--file", str(locked))
+    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {locked}: ingen tilgang (Permission denied)\n")
 
 
 # --------------------------------------------------------------------------- a feed to ingest

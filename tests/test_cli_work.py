@@ -374,6 +374,33 @@ def test_triage_refuses_a_draft_by_day_with_junk_or_after_the_deadline(env):
     db.close()
 
 
+def test_a_triage_that_fails_half_way_writes_nothing(env):
+    """`triage --state … --owner … --note … --deadline … --label …` wrote the state, owner, note and
+    day in one transaction and the label marks in a second: when the marks could not be stored, the
+    item stayed «skal svares» with its owner and note and no marks. Now all of it is one transaction,
+    as the web saves a form: nothing of it is written."""
+    db = open_db(env / "t.db")
+    with db.conn:  # the marks cannot be stored (as a full disk, a lock taken by another writer)
+        db.execute("create trigger no_marks before insert on label_marks begin select raise(abort, 'disk full'); end")
+    db.close()
+    r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar",
+                                  "--deadline", "2026-12-08", "--label", "+oecd-vii", "--by", "kari"])
+    assert r.exit_code != 0 and "disk full" in str(r.exception)
+    assert run("triage", HEARING, "--history").output == (
+        f"{HEARING}: ny — neste: følges, ikke relevant, skal svares (--state watching, not_relevant, respond)\n"
+        "Ingen endringer i oppfølgingen ennå.\n")
+    db = open_db(env / "t.db")
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    assert db.execute("select count(*) from triage_history").fetchone()[0] == 0
+    db.execute("drop trigger no_marks")
+    db.close()
+    # the same change stored whole once it can be
+    assert run("triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar", "--deadline", "2026-12-08",
+               "--label", "+oecd-vii", "--by", "kari").exit_code == 0
+    lines = run("triage", HEARING, "--history").output.splitlines()
+    assert len(lines) == 4 and "Kap. VII Korrupsjon" in lines[3]
+
+
 def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
     """A label mark was a row without its owner and with the note «label +oecd-vii»; a new
     draft-by day a row saying nothing of it."""

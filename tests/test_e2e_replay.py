@@ -488,6 +488,46 @@ def test_the_data_directorys_watchlist_is_the_one_the_crawl_reads(tmp_path):
     assert broken.returncode == 2 and "watchlist invalid" in broken.stderr
 
 
+def test_search_and_export_take_the_open_consultations_the_digest_counts(demo, monkeypatch):
+    """The digest's «55 andre åpne høringer er under profilens relevansgrense (se arbeidsbenken)»
+    links the workbench's search of open consultations (tracker.attention.urgency.open_consultation);
+    `search` and `export` had no such filter (--status open keeps a hearing whose deadline passed,
+    and an item of any kind). Now `--open-consultations`, the same rule, on the clock: the
+    terminal finds the items the digest counts."""
+    from datetime import datetime
+
+    import time_machine
+    from click.testing import CliRunner
+
+    from crawlers.dates import OSLO
+    from tracker.cli import main
+
+    db, out, _ = demo
+    monkeypatch.setenv("NCP_TRACKER_DB", str(db))
+    monkeypatch.setenv("NCP_TRACKER_CONFIG", str(db.parent / "ncp-tracker.toml"))
+    digest = (out / "2026-11-24" / "digest-ncp-2026-11-24.md").read_text("utf-8")
+    hearings = re.search(r"_(\d+) andre åpne høringer er under profilens relevansgrense", digest).group(1)
+    eu = re.search(r"_(\d+) andre åpne EU-konsultasjoner er under profilens relevansgrense", digest).group(1)
+
+    def run(*args):
+        result = CliRunner().invoke(main, list(args))
+        assert result.exit_code == 0, result.output
+        return result
+
+    with time_machine.travel(datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)):  # the day's crawl, the digest's clock
+        below = ("--open-consultations", "--not-relevant-to", "ncp")
+        assert run("export", *below).stderr == f"{hearings} saker\n"
+        assert run("export", *below, "--source", "eu_haveyoursay", "--format", "json").stderr == f"{eu} saker\n"
+        every = run("search", '"forced labour"').stdout.splitlines()  # the act and the procedure too
+        assert any(line.startswith("eu_cellar:32024R3015 ") for line in every)
+        lines = run("search", '"forced labour"', "--open-consultations").stdout.splitlines()
+        assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Tema", "Tittel", "Utdrag"]
+        assert len(lines) == 2 and re.split(r"\s{2,}", lines[1])[:3] == ["eu_haveyoursay:18804", "åpen", "ny"]
+        # a closed hearing and one of unknown status long past are not open consultations
+        assert len(run("search", "tvangsarbeid").stdout.splitlines()) == 3
+        assert run("search", "tvangsarbeid", "--open-consultations").stdout == "(ingen)\n"
+
+
 def test_demo_stores_consultee_lists_and_kontaktpunktet_as_consultee(demo):
     import sqlite3
 
@@ -710,6 +750,28 @@ def test_a_profile_written_wrongly_is_refused_before_the_crawl(tmp_path):
     # without a digest to write, the profile is not needed: the crawl goes on
     result = cli("run", "--replay", day, "--source", "no_lovdata", "--no-digest", "--no-progress", db=db)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_watchlist_written_wrongly_is_refused_before_the_crawl(tmp_path):
+    """`run` (and `demo`) crawled every source, then failed linking the items to the watched EU
+    files: «the crawl is stored, but what follows it failed (WatchlistError: …)», exit 1, whatever
+    sources were asked for. The watchlist is read first: refused at once with its file and line, in
+    the reader's words, exit 2, nothing crawled."""
+    db = tmp_path / "t.db"
+    (tmp_path / "data").mkdir()
+    watchlist = tmp_path / "data" / "watchlist.toml"
+    watchlist.write_text('[[file]]\nid = "a"\nname = = "A"\n', "utf-8")
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    for args in (("run", "--replay", day, "--source", "no_lovdata"), ("demo",)):
+        result = cli(*args, "--no-progress", "--out", str(tmp_path / "out"), db=db)
+        assert (result.returncode, result.stderr) == (
+            2, f"feil: {watchlist}, linje 3: ikke gyldig TOML: Invalid value (at line 3, column 8)\n"), result.stderr[-2000:]
+        assert not (tmp_path / "out").exists()
+    if db.exists():  # demo makes the (empty) store before reading the watchlist: nothing crawled into it
+        conn = sqlite3.connect(db)
+        assert conn.execute("select count(*) from sqlite_master where name = 'items'").fetchone()[0] == 0 or \
+            conn.execute("select count(*) from items").fetchone()[0] == 0
+        conn.close()
 
 
 def test_the_crawls_progress_bar_is_in_the_readers_words(tmp_path):

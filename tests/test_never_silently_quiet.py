@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from test_digest_world import build_world
 from test_mailer import Inbox, smtp_server  # noqa: F401 - fixture
 
 from tracker.cli import main
 from tracker.store.db import open_db
-
-
-@pytest.fixture
-def world(tmp_path):
-    path = tmp_path / "t.db"
-    db = open_db(path)
-    build_world(db)
-    db.close()
-    return path
 
 
 def cli(*args, env=None):

@@ -13,27 +13,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from docx import Document
+from web_support import AS_OF, make_app
 
 from crawlers.dates import OSLO
-from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD, seed
+from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD
 from tracker.store.db import open_db
 from tracker.web.app import WebConfigError, create_app, highlight, word_diff
-
-AS_OF = datetime(2026, 11, 24, 6, tzinfo=OSLO)
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "w.db"
-    db = open_db(path)
-    seed(db)
-    db.close()
-    return str(path)
-
-
-def make_app(db_path, as_of=AS_OF, **kw):
-    data_dir = Path(db_path).parent / "data"
-    return create_app(db_path, as_of=as_of, data_dir=data_dir, **kw)
 
 
 @pytest.fixture

@@ -6,30 +6,12 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from datetime import datetime
-from pathlib import Path
 
 import pytest
+from web_support import make_app
 
-from crawlers.dates import OSLO
-from tests.browser.seed import HEARING, seed
+from tests.browser.seed import HEARING
 from tracker.store.db import open_db
-from tracker.web.app import create_app
-
-AS_OF = datetime(2026, 11, 24, 6, tzinfo=OSLO)
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "w.db"
-    db = open_db(path)
-    seed(db)
-    db.close()
-    return str(path)
-
-
-def make_app(db_path, **kw):
-    return create_app(db_path, as_of=AS_OF, data_dir=Path(db_path).parent / "data", **kw)
 
 
 def _field(page: str, name: str) -> str:

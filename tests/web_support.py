@@ -19,7 +19,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from crawlers.dates import OSLO
+
 PASSWORD = "korrekt-hest-batteri"
+#: the web tests' clock: Tuesday 24 November 2026, 06:00 in Oslo (the seeded store's morning)
+AS_OF = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+
+
+def make_app(db_path: str | Path, as_of: datetime = AS_OF, **kw):
+    """The workbench on `db_path` (the `db_path` fixture's store) at `as_of`, its data directory
+    beside the database."""
+    from tracker.web.app import create_app
+
+    return create_app(db_path, as_of=as_of, data_dir=Path(db_path).parent / "data", **kw)
 
 
 @contextlib.contextmanager

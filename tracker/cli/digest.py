@@ -104,6 +104,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
     from tracker.i18n import format_date, gettext
+    from tracker.links.watchlist import WatchlistError
     from tracker.store.deadlines import oslo_date
     from tracker.store.files import write_whole
     from tracker.vocabulary import os_error
@@ -133,7 +134,10 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
         if not out:
             return
         send = False
-    built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang, workbench_url=workbench_url)
+    try:
+        built = digest_mod.build_digest(db, as_of=as_of, profile=prof, lang=lang, workbench_url=workbench_url)
+    except WatchlistError as exc:  # the horizon's watched acts: a file written wrongly, as `watchlist` says it
+        raise file_refused(exc, lang) from exc
 
     if out or not send:
         data = digest_mod.render(db, fmt, as_of=as_of, profile=prof, lang=lang, digest=built,

@@ -44,6 +44,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
     from tracker.attention.horizon import grouped
     from tracker.attention.horizon import horizon as build
     from tracker.attention.profiles import ProfileError, load_profile
+    from tracker.links.watchlist import WatchlistError
     from tracker.store.queries import last_event_id
 
     when = now_or(as_of)
@@ -58,6 +59,8 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
         # the items as they stood at --as-of (a day back: that day's dates, not today's)
         entries = build(db, when, weeks=weeks, profile=prof, followed_only=not show_all,
                         upto=last_event_id(db, when), lang=lang)
+    except WatchlistError as exc:  # the watched acts' dates: a file written wrongly, as `watchlist` says it
+        raise file_refused(exc, lang) from exc
     finally:
         db.close()
     if fmt == "jsonl":

@@ -190,6 +190,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     plan = _plan(replay, past_as_of(as_of), sources, None, args)
     if not no_digest:
         _check_digest_profile(ctx)
+    _check_watchlist(ctx)
     written: list[Path] = []
     out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
@@ -322,6 +323,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         raise refused(exc, input_error=given) from exc
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
     _check_digest_profile(ctx)
+    _check_watchlist(ctx)
     lang = reader_lang(ctx)
     for day in days:
         if str(day) in done:
@@ -421,6 +423,20 @@ def _check_digest_profile(ctx) -> None:
     try:
         load_profile(ctx.obj["config"].get("digest", "profile"))
     except ProfileError as exc:
+        raise file_refused(exc, reader_lang(ctx)) from exc
+
+
+def _check_watchlist(ctx) -> None:
+    """The watchlist of EU files, which the links after every crawl read (and the EU spiders and the
+    horizon mails), read before anything is crawled: a file written wrongly, a folder or a file it
+    cannot read is refused at once with its file and line, in the reader's words (exit 2, as
+    `watchlist` refuses it; 1 when the system cannot read it), not met after the whole crawl as a
+    failure of what follows it."""
+    from tracker.links.watchlist import WatchlistError, load
+
+    try:
+        load()
+    except WatchlistError as exc:
         raise file_refused(exc, reader_lang(ctx)) from exc
 
 

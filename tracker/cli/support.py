@@ -52,11 +52,12 @@ def refused(exc: Exception | str, lang: str | None = None, *, input_error: bool 
 def file_refused(exc: Exception, lang: str | None = None) -> TrackerError:
     """A file the reader names or writes — the configuration, the profiles, the watchlist, a feed's
     path — that the command cannot use (a ConfigError, ProfileError, WatchlistError …), in the
-    reader's words (`refused`): bad input, exit 2, as every input the command cannot use; exit 1
-    only when the system could not read a file that is there (permission denied …: the state of
-    the machine, not what was written)."""
+    reader's words (`refused`): bad input, exit 2, as every input the command cannot use (a file
+    that is not there, a folder named as the file); exit 1 only when the system could not read a
+    file that is there (permission denied …: the state of the machine, not what was written)."""
     cause = exc.__cause__
-    unreadable = isinstance(cause, OSError) and not isinstance(cause, FileNotFoundError)
+    unreadable = isinstance(cause, OSError) and not isinstance(
+        cause, (FileNotFoundError, IsADirectoryError, NotADirectoryError))
     return refused(exc, lang, input_error=not unreadable)
 
 

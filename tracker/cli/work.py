@@ -48,6 +48,9 @@ _filters = [
                       "respond, assigned, drafting): those whose changes its digest lists."),
     click.option("--not-followed-by", "not_followed_by", metavar="PROFILE",
                  help="Only items in PROFILE's scope that are neither (what the note under «Endret» counts)."),
+    click.option("--open-consultations", "open_consultations", is_flag=True,
+                 help="Only open consultations whose deadline has not passed (as the digest's coming deadlines "
+                      "count them, now)."),
 ]  # fmt: skip
 
 
@@ -58,7 +61,7 @@ def with_filters(fn):
 
 
 def _make_filters(label, source, status, date_from, date_to, owner, state, new_since, changed_since,
-                  relevant_to, not_relevant_to, followed_by, not_followed_by):
+                  relevant_to, not_relevant_to, followed_by, not_followed_by, open_consultations):
     """The options of `with_filters` as search filters (label, source and state checked here: a
     wrong one is named with its option)."""
     from tracker.cli.support import check_label, check_source, check_state
@@ -68,7 +71,7 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state, new_since=new_since, changed_since=changed_since,
                    relevant_to=relevant_to, not_relevant_to=not_relevant_to, followed_by=followed_by,
-                   not_followed_by=not_followed_by)
+                   not_followed_by=not_followed_by, open_consultations=open_consultations)
 
 
 # ---------------------------------------------------------------------------- triage
@@ -95,6 +98,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
     """
     from tracker.i18n import Translator, format_date, format_datetime
+    from tracker.store.db import write_transaction
     from tracker.vocabulary import label_name, triage_name, triage_note
     from tracker.workbench import triage as tri
 
@@ -102,14 +106,19 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     db = open_db(ctx, write=True)
     try:
         tri.parse_label_marks(labels)  # a bad mark stops before anything is written
-        if state or owner is not None or note is not None or internal_deadline is not None:
-            row = tri.set_state(db, item_id, state, owner=owner, note=note,
-                                internal_deadline=internal_deadline, by=by)
+        changes = state or owner is not None or note is not None or internal_deadline is not None
+        marks = None
+        if changes or labels:
+            # state, owner, note, day and marks in one transaction, as the web saves a form: a
+            # change that fails half-way leaves none of them written
+            with write_transaction(db):
+                row = (tri.set_state(db, item_id, state, owner=owner, note=note,
+                                     internal_deadline=internal_deadline, by=by)
+                       if changes else tri.get(db, check_item(db, item_id)))
+                marks = tri.mark_labels(db, item_id, labels, by=by) if labels else None
         else:
             row = tri.get(db, check_item(db, item_id))
-        if labels:
-            marks = tri.mark_labels(db, item_id, labels, by=by)
-            # the item's marks, each topic by name as the web names it
+        if marks is not None:  # the item's marks, each topic by name as the web names it
             click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
                 f"{m}{label_name(label, _.lang)}" for label, m in marks.items())))
     except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input

@@ -6,8 +6,10 @@ one whose schema is older or newer than this program, with the command that fixe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -99,6 +101,26 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open database {target}: {exc}") from exc
     return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Changes that stand or fall together: one write transaction taken up front (BEGIN IMMEDIATE:
+    it waits for a crawl's write instead of failing with "database is locked", and what is read
+    inside cannot change under it), committed at the end, rolled back when anything inside fails
+    (nothing half-written). The writes inside join it (`db.atomic()` nests as a savepoint; a
+    `with db.conn:` would commit it half-way). The web workbench runs each change it saves in one;
+    `ncp-tracker triage` its state, owner, note, day and label marks."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    if conn.in_transaction:
+        conn.commit()
 
 
 #: rows of each index ANALYZE reads (SQLite's analysis_limit): statistics close enough for the

@@ -557,18 +557,11 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             problem = read_only()
             if problem:
                 abort(503, problem)
-            conn = db().conn
+            from tracker.store.db import write_transaction
+
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    answer = fn(*args, **kwargs)
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.rollback()
-                    raise
-                if conn.in_transaction:
-                    conn.commit()
-                return answer
+                with write_transaction(db()):
+                    return fn(*args, **kwargs)
             except sqlite3.OperationalError as exc:
                 if _is_read_only_error(exc):
                     abort(503, _("The database is read-only.") + " " + _read_only_help())

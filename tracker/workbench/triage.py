@@ -195,7 +195,7 @@ def set_state(
     `base`: the `version` the change was made on (a form's values as loaded); when the item was
     changed since, `StaleTriage` is raised and nothing is written (the second of two advisers
     saving the same item silently put back the owner and day the first had just set). Call it
-    inside one write transaction (the web's BEGIN IMMEDIATE), so nothing comes in between.
+    inside one write transaction (tracker.store.db.write_transaction), so nothing comes in between.
     """
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
@@ -233,7 +233,7 @@ def set_state(
         "note": note if note and not keep_note else current["note"],
         "internal_deadline": new_deadline, "updated_at": when, "updated_by": who,
     }  # fmt: skip
-    with db.conn:
+    with db.atomic():  # inside a caller's transaction, part of it (tracker.store.db.write_transaction)
         db["triage"].upsert(row, pk="item_id")
         db["triage_history"].insert({
             "item_id": item_id, "at": when, "by": who, "state_before": before,
@@ -364,7 +364,7 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
     who, when = current_user(by), (to_stored_text(at) if at else now_iso())
     current = get(db, item_id)
     state = current["state"]
-    with db.conn:
+    with db.atomic():
         for sign, label in parsed:
             db["label_marks"].upsert({"item_id": item_id, "label": label, "mark": sign, "at": when, "by": who},
                                      pk=("item_id", "label"))
