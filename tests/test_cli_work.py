@@ -552,3 +552,31 @@ def test_draft_versions_of_an_unknown_item_is_refused_and_times_are_oslo(env):
     listed = run("draft", HEARING, "--versions").stdout.splitlines()
     assert listed[0].split("\t")[:2] == ["v1", "man. 07.12.2026 kl. 04.33"], listed
     assert "+00:00" not in listed[0]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "feil: Databasen {path} kan ikke brukes nå: et annet program skriver til den (databasen er låst) "
+           "(sqlite: database is locked).\n"),
+    ("en", "error: The database {path} cannot be used now: another program is writing to it (the database is "
+           "locked) (sqlite: database is locked).\n"),
+])
+def test_a_database_another_writer_holds_past_the_wait_is_said_with_its_file_not_a_traceback(env, monkeypatch,
+                                                                                            lang, said):
+    """`triage` while another program held the database's write lock (a crawl storing, a backup)
+    for longer than the wait ended in a Python traceback («sqlite3.OperationalError: database is
+    locked»); now one line naming the file and why, exit 1, nothing written."""
+    import sqlite3
+
+    import tracker.store.db as store_db
+
+    monkeypatch.setattr(store_db, "BUSY_WAIT_S", 0.2)
+    other = sqlite3.connect(env / "t.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer, in the middle of its transaction
+    try:
+        r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--by", "kari", "--lang", lang])
+    finally:
+        other.rollback()
+        other.close()
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert r.output == said.format(path=env / "t.db")
+    assert run("triage", HEARING, "--history").output.endswith("Ingen endringer i oppfølgingen ennå.\n")

@@ -987,6 +987,8 @@ COMMAND_REFUSALS: MessageTable = message_table((
      r"ncp-tracker", N_("The database %(path)s was written by a newer ncp-tracker (unknown migrations: %(names)s): "
                         "upgrade ncp-tracker.")),
     (r"cannot open database (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot open the database %(path)s: %(sqlite)s.")),
+    (r"the database (?P<path>.+?) cannot be used now: (?P<sqlite>.+)",
+     N_("The database %(path)s cannot be used now: %(sqlite)s.")),
     (r"cannot copy (?P<path>.+?): (?P<sqlite>.+)", N_("Cannot copy %(path)s: %(sqlite)s.")),
     # a backup or a restore (tracker.store.backup.BackupError)
     (r"keep must be at least 1, not (?P<value>.+)", N_("--keep must be at least 1, not %(value)s.")),

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.support import TrackerError, bad_input, file_refused, open_db, refused, say
+from tracker.cli.support import (
+    TrackerError,
+    bad_input,
+    file_refused,
+    open_db,
+    refused,
+    remember_lang,
+    say,
+)
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 #: formats that are "a digest" (recorded so the next day knows what was shown)
@@ -70,7 +78,8 @@ def _due_text(due: str, lang: str) -> str:
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
 @click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
 @click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), help="Language of the digest; default: [digest] lang (nb).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang,
+              help="Language of the digest; default: [digest] lang (nb).")
 @click.option("--allow-red", is_flag=True,
               help="Exit 0 and send even when the data is missing or out of date (the red banner stays).")
 @click.option("--any-day", is_flag=True,

@@ -186,11 +186,24 @@ def _in_readers_words() -> Iterator[None]:
     """click's usage errors raised inside, as the reader reads them (`ReaderUsageError`); one
     already in the reader's words (BadInput, …) as it is. A question answered no, or not at all
     (`confirm`, a password prompt at the end of input or Ctrl-C), and Ctrl-C anywhere else, end the
-    command with «Avbrutt.» / «Aborted.» and exit 1, where click said «Aborted!» in English."""
+    command with «Avbrutt.» / «Aborted.» and exit 1, where click said «Aborted!» in English. The
+    database in a state no command can change — locked by another writer past the wait, read-only,
+    the disk full, damaged, not a database (`vocabulary.SQLITE_ERRORS`) — said with its file, exit 1,
+    where it was a traceback; any other SQLite error (a bug) keeps its traceback."""
+    import sqlite3
+
     try:
         yield
     except (BadInput, ReaderUsageError):
         raise
+    except sqlite3.DatabaseError as exc:
+        from tracker.vocabulary import SQLITE_ERRORS
+
+        if str(exc).strip().rstrip(".").casefold() not in SQLITE_ERRORS:
+            raise
+        ctx = click.get_current_context(silent=True)
+        obj = (ctx.find_root().obj if ctx is not None else None) or {}
+        raise refused(f"the database {obj.get('db') or '?'} cannot be used now: {exc}", obj.get("lang")) from exc
     except click.UsageError as exc:
         raise ReaderUsageError(exc, reader_lang(exc.ctx)) from exc
     except (click.Abort, KeyboardInterrupt) as exc:
@@ -289,7 +302,16 @@ def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profil
 
 #: `--lang` of the commands whose text people read (`horizon`, `inbox`, `health`, …): Bokmål unless
 #: the configuration's [digest] lang says otherwise (`chosen_lang`); machine formats keep their keys
-lang_option = click.option("--lang", type=click.Choice(["nb", "en"]),
+def remember_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A `--lang` option's callback: the chosen language also kept on the command group's shared
+    `obj`, so that an error said after the command's own context has closed (`_in_readers_words`:
+    a locked database) is said in it too."""
+    if value and isinstance(ctx.obj, dict):
+        ctx.obj["lang"] = value
+    return value
+
+
+lang_option = click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang,
                            help="Language of what it prints; default: [digest] lang (nb).")
 
 

@@ -51,6 +51,11 @@ def no_database(target: Path | str) -> str:
             "existing one with --db, $NCP_TRACKER_DB or [tracker] db")
 
 
+#: how long a write waits for another writer's transaction before SQLite says "database is
+#: locked" (a crawl's store step, a backup), in seconds
+BUSY_WAIT_S = 30
+
+
 def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
             create: bool = True) -> sqlite_utils.Database:
     """Open the tracker database.
@@ -73,7 +78,7 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
                 raise StoreError(no_database(target))
             target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(str(target), timeout=30)
+        conn = sqlite3.connect(str(target), timeout=BUSY_WAIT_S)
         from tracker.store.textindex import register
 
         register(conn)  # the search-index triggers call ncp_norm (m0401)
@@ -81,7 +86,7 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
 
         instants.register(conn)  # ncp_oslo_day: an instant's day in Oslo
         db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT_S * 1000)}")
         if not memory and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
