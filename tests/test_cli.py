@@ -25,7 +25,7 @@ def commands():
 def test_every_command_has_help_with_an_example(name):
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Example:" in result.output, f"{name} --help lacks a one-line example"
+    assert "Eksempel:" in result.output, f"{name} --help lacks a one-line example"  # Bokmål by default
 
 
 @pytest.mark.parametrize("name", commands())
@@ -368,7 +368,7 @@ def test_classify_reads_stdin():
 def test_python_dash_m_and_fast_help():
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "tracker", "--help"], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0 and "Commands:" in out.stdout
+    assert out.returncode == 0 and "Kommandoer:" in out.stdout
     # heavy libraries are imported only by the commands that use them
     probe = subprocess.run(
         [sys.executable, "-c", "import sys, tracker.cli; print(sorted(m for m in ('scrapy', 'spacy', 'flask', 'docx', 'holidays') if m in sys.modules))"],
@@ -540,7 +540,7 @@ def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
     said = {tuple(args): invoke(*args, db=filled) for args in (["itemz"], ["items", "--bogus"], ["triage"],
                                                                ["items", "--status", "x"], ["users", "nope"])}
     assert all(r.exit_code == 2 for r in said.values())
-    assert said["itemz",].stderr == ("Usage: main [OPTIONS] COMMAND [ARGS]...\n"  # the runner's program name
+    assert said["itemz",].stderr == ("Bruk: main [OPTIONS] COMMAND [ARGS]...\n"  # the runner's program name
                                     "Se 'main --help' for hjelp.\n\n"
                                     "feil: ingen kommando heter 'itemz' (mente du 'items'?)\n")
     assert said["items", "--bogus"].stderr.endswith("Se 'main items --help' for hjelp.\n\n"

@@ -525,3 +525,30 @@ def test_every_note_a_spider_writes_reads_in_bokmal():
     assert len(notes) > 60  # the reader still finds them
     english = [f"{spider}:{line}: {text}" for spider, line, text in notes if health_reason(text, "nb") == text]
     assert not english, "\n".join(english)
+
+
+def test_stdlib_gettext_answers_the_declared_messages_while_inside_only():
+    """click calls the standard library's gettext (`from gettext import gettext as _`), which reads
+    only compiled catalogues by the machine's locale: inside, it answers the declared msgids from
+    our catalogue in the language asked at each call, other messages and other domains as before;
+    outside, as before."""
+    import gettext
+
+    from click import formatting
+
+    clicks_gettext = formatting._  # the function click imported
+    assert clicks_gettext is gettext.gettext
+    lang = ["nb"]
+    with i18n.stdlib_gettext(lambda: lang[0], ["Needs input"]):
+        assert clicks_gettext("Needs input") == "Trenger innspill"
+        assert gettext.ngettext("Needs input", "x", 1) == "Needs input"  # not declared as a plural
+        assert clicks_gettext("Deadline") == "Deadline"  # in the catalogue, but not declared
+        assert gettext.dgettext("another-domain", "Needs input") == "Needs input"
+        lang[0] = "en"
+        assert clicks_gettext("Needs input") == "Needs input"
+        lang[0] = None  # the library's own words
+        assert clicks_gettext("Needs input") == "Needs input"
+    assert clicks_gettext("Needs input") == "Needs input"
+    plural = ("%(num)d working day left", "%(num)d working days left")
+    with i18n.stdlib_gettext(lambda: "nb", [plural]):
+        assert gettext.ngettext(*plural, 2) == "%(num)d virkedager igjen"

@@ -26,8 +26,9 @@ Dates are written the Norwegian way in Bokmål (``fre. 11.12.2026``, ``fredag 11
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -152,6 +153,44 @@ class Translator:
 
     def p(self, context: str, msgid: str, **values: Any) -> str:
         return pgettext(self.lang, context, msgid, **values)
+
+
+@contextlib.contextmanager
+def stdlib_gettext(lang: Callable[[], str | None], msgids: Collection[Any]) -> Iterator[None]:
+    """While inside, the standard library's module-level ``gettext()`` and ``ngettext()`` — what a
+    library calls after ``from gettext import gettext as _`` (click does, for its own words, and
+    ships no catalogue) — answer `msgids` (a msgid, or a plural's (singular, plural)) from our
+    catalogue in ``lang()``, asked at each call (None: the library's own words); every other message
+    is answered as before.
+
+    The standard library finds only compiled ``.mo`` files by the machine's locale and installs
+    them for the whole process (``textdomain``); these catalogues are ``.po`` files read at run
+    time, in the reader's language. Its ``gettext(m)`` is ``dgettext(<current domain>, m)`` (and
+    ``ngettext`` ``dngettext``), looked up in its module at each call, so those two answer our
+    messages of the current domain while inside and are put back on the way out
+    (`tests/test_i18n.py` checks this on the functions click imported)."""
+    wanted = frozenset(msgids)
+    dgettext, dngettext = _gettext.dgettext, _gettext.dngettext
+
+    def ours(domain: str, key: Any) -> str | None:
+        if domain != _gettext.textdomain() or key not in wanted:
+            return None
+        return lang()
+
+    def our_dgettext(domain: str, message: str) -> str:
+        found = ours(domain, message)
+        return dgettext(domain, message) if found is None else translations(_check(found)).gettext(message)
+
+    def our_dngettext(domain: str, msgid1: str, msgid2: str, n: int) -> str:
+        found = ours(domain, (msgid1, msgid2))
+        return dngettext(domain, msgid1, msgid2, n) if found is None else \
+            translations(_check(found)).ngettext(msgid1, msgid2, n)
+
+    _gettext.dgettext, _gettext.dngettext = our_dgettext, our_dngettext
+    try:
+        yield
+    finally:
+        _gettext.dgettext, _gettext.dngettext = dgettext, dngettext
 
 
 def install_jinja(env: Any, lang: str | Callable[[], str]) -> None:

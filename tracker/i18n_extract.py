@@ -9,11 +9,16 @@ translating; `tests/test_i18n.py` fails while anything is untranslated.
 Messages are found by Babel: in Python, ``_("…")`` / ``ctx._("…")`` (a `Translator`),
 ``_.n("…", "…", n)``, ``N_("…")`` (marked, translated later), ``gettext(lang, "…")`` and
 ``ngettext(lang, "…", "…", n)``; in Jinja2 templates, ``_()``/``gettext``/``ngettext`` and
-``{% trans %}``.
+``{% trans %}``; in the command line (``cli/``), every help text: a command's docstring (the
+function a ``@….command``/``@….group`` decorator makes a command of) and every ``help=`` /
+``short_help=`` given as a string literal (`help_texts`), which `tracker.cli.support` shows in the
+reader's language. click's own words are kept by their ``N_`` marks (``cli/click_words.py``).
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,6 +54,9 @@ def extract(root: Path = ROOT) -> dict[Any, list[str]]:
     for folder in PYTHON_DIRS:
         for path in sorted((root / folder).rglob("*.py")) if (root / folder).exists() else []:
             add(path, "python", KEYWORDS)
+    for path in sorted((root / "cli").rglob("*.py")) if (root / "cli").exists() else []:
+        for lineno, text in help_texts(path):
+            found.setdefault(text, []).append(f"{path.relative_to(root.parent)}:{lineno}")
     jinja_keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
     for folder in TEMPLATE_DIRS:
         for path in sorted((root / folder).rglob("*")) if (root / folder).exists() else []:
@@ -57,6 +65,30 @@ def extract(root: Path = ROOT) -> dict[Any, list[str]]:
     # the i18n module's docstring examples are kept in the catalogues (it shows them translated)
     for example in ("Needs input",) if (root / "i18n.py").is_file() else ():
         found.setdefault(example, [])
+    return found
+
+
+def _is_command_decorator(node: ast.expr) -> bool:
+    """``@click.command(…)``, ``@users.command("add")``, ``@click.group(…)`` (called or not)."""
+    target = node.func if isinstance(node, ast.Call) else node
+    return isinstance(target, ast.Attribute) and target.attr in ("command", "group")
+
+
+def help_texts(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every help text of the commands in `path`: docstrings of the functions made
+    commands (cleaned as click and `inspect.cleandoc` clean them) and string-literal ``help=`` /
+    ``short_help=`` arguments."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.FunctionDef) and any(_is_command_decorator(d) for d in node.decorator_list):
+            doc = ast.get_docstring(node, clean=False)
+            if doc:
+                found.append((node.body[0].lineno, inspect.cleandoc(doc)))
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg in ("help", "short_help") and isinstance(keyword.value, ast.Constant) \
+                        and isinstance(keyword.value.value, str) and keyword.value.value:
+                    found.append((keyword.value.lineno, inspect.cleandoc(keyword.value.value)))
     return found
 
 

@@ -12,6 +12,8 @@ import click
 
 from tracker.cli.support import (
     BAD_INPUT_EXIT,
+    ReaderCommand,
+    ReaderGroup,
     TrackerError,
     confirm,
     open_db,
@@ -68,7 +70,7 @@ def _said(user: dict, what: str) -> None:
 # ---------------------------------------------------------------------------- users
 
 
-@click.group()
+@click.group(cls=ReaderGroup)
 def users() -> None:
     """Workbench accounts: add, list, disable, enable, reset-password.
 
@@ -197,7 +199,7 @@ def users_reset_password(ctx, name, role, password_stdin) -> None:
 # ---------------------------------------------------------------------------- serve
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--host", help="Address to listen on (default [web] host: 127.0.0.1).")
 @click.option("--port", type=click.IntRange(*PORTS), help="Port (default [web] port: 8000).")
 @click.option("--threads", type=click.IntRange(min=1), help="Worker threads (default [web] threads).")
@@ -267,7 +269,7 @@ def serve(ctx, host, port, threads) -> None:
 # ---------------------------------------------------------------------------- backup / restore
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--keep", type=click.IntRange(min=1), help="Generations of this database's copies to keep (default [backup] keep).")
 @click.pass_context
@@ -298,7 +300,7 @@ def backup(ctx, directory, keep) -> None:
                         size=result.size), err=True)
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
 @click.pass_context

@@ -7,6 +7,7 @@ import sys
 import click
 
 from tracker.cli.support import (
+    ReaderCommand,
     file_refused,
     now_or,
     open_db,
@@ -17,7 +18,7 @@ from tracker.cli.support import (
 )
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--since", type=int, required=True, metavar="YEAR", help="Walk back to this year (e.g. 2015).")
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Only these sources (repeatable). Default: every source with a backfill.")

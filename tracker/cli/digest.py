@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.support import (
+    ReaderCommand,
     TrackerError,
     bad_input,
     file_refused,
@@ -69,7 +70,7 @@ def _due_text(due: str, lang: str) -> str:
     return gettext(lang, texts[due]) if due in texts else due
 
 
-@click.command("digest")
+@click.command("digest", cls=ReaderCommand)
 @click.option("--date", "day", metavar="YYYY-MM-DD",
               help="Day of the digest (default: the latest crawl's day; today, in red, when that crawl is "
                    "older than the profile's max_age_hours).")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.support import (
+    ReaderGroup,
     TrackerError,
     check_item,
     chosen_lang,
@@ -22,7 +23,7 @@ from tracker.cli.support import (
 from tracker.store.instants import stored
 
 
-@click.group()
+@click.group(cls=ReaderGroup)
 def documents() -> None:
     """The documents items link to: høringsnotat, proposals, case documents.
 

@@ -11,6 +11,7 @@ import json
 import click
 
 from tracker.cli.support import (
+    ReaderCommand,
     chosen_lang,
     file_refused,
     lang_option,
@@ -22,7 +23,7 @@ from tracker.store.deadlines import oslo_date
 from tracker.vocabulary import event_name, source_name
 
 
-@click.command("watchlist")
+@click.command("watchlist", cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--file", "path", type=click.Path(dir_okay=False),
               help="Watchlist file (default: the data directory's watchlist.toml, else the shipped one; env NCP_TRACKER_WATCHLIST).")

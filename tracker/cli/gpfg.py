@@ -10,10 +10,18 @@ import json
 
 import click
 
-from tracker.cli.support import bad_input, chosen_lang, lang_option, now_or, open_db, say_untrusted
+from tracker.cli.support import (
+    ReaderCommand,
+    bad_input,
+    chosen_lang,
+    lang_option,
+    now_or,
+    open_db,
+    say_untrusted,
+)
 
 
-@click.command("companies")
+@click.command("companies", cls=ReaderCommand)
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--refresh", is_flag=True, help="Re-extract company mentions first (a write; `run` does it after every crawl).")
@@ -57,7 +65,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
             click.echo(f"              {item['url']}")
 
 
-@click.command("gpfg")
+@click.command("gpfg", cls=ReaderCommand)
 @click.option("--actor", help="Only this actor (Finansdepartementet, Etikkrådet, Norges Bank, Stortinget, Andre).")
 @click.option("--stage", type=click.Choice(["proposal", "hearing", "decision", "white_paper", "storting", "other"]),
               help="Only this stage.")

@@ -10,6 +10,7 @@ import json
 import click
 
 from tracker.cli.support import (
+    ReaderCommand,
     check_label,
     chosen_lang,
     file_refused,
@@ -20,7 +21,7 @@ from tracker.cli.support import (
 )
 
 
-@click.command("horizon")
+@click.command("horizon", cls=ReaderCommand)
 @click.option("--weeks", type=click.IntRange(1, 104), default=12, show_default=True, help="How far ahead.")
 @click.option("--by", type=click.Choice(["week", "month"]), default="week", show_default=True, help="Group by week or month.")
 @click.option("--all", "show_all", is_flag=True, help="Every dated item, not only what the NCP follows.")
@@ -88,7 +89,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
         ctx.exit(2)
 
 
-@click.command("outcomes")
+@click.command("outcomes", cls=ReaderCommand)
 @click.option("--chapter", help="Only hearings with this label (oecd-iv, apenhetsloven, …).")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
 @lang_option
@@ -127,7 +128,7 @@ def outcomes(ctx: click.Context, chapter: str | None, fmt: str, lang: str | None
                 click.echo("  " + gettext(lang, "(%(step)s linked by title only: check it)", step=step["label"]))
 
 
-@click.command("action-plan")
+@click.command("action-plan", cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
 @lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import TrackerError, open_db, print_table, reader_lang
+from tracker.cli.support import ReaderCommand, TrackerError, open_db, print_table, reader_lang
 
 
-@click.command("config")
+@click.command("config", cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def config(ctx: click.Context, fmt: str) -> None:
@@ -87,7 +87,7 @@ lang = "nb"
 """
 
 
-@click.command("init")
+@click.command("init", cls=ReaderCommand)
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def init(directory: str, force: bool) -> None:
@@ -133,7 +133,7 @@ def init(directory: str, force: bool) -> None:
     click.echo(gettext(lang, "next: %(command)s", command=command))
 
 
-@click.command("migrate")
+@click.command("migrate", cls=ReaderCommand)
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Bring the database's schema up to date (commands that write do this themselves).

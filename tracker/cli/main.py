@@ -15,7 +15,8 @@ from tracker.cli.support import ReaderGroup, file_refused
 
 
 @click.group(cls=ReaderGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+# eager: read before a --help that follows it, whose language is that file's [digest] lang
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), is_eager=True,
               help="Configuration file (default $NCP_TRACKER_CONFIG, else ./ncp-tracker.toml).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="Database file (beats $NCP_TRACKER_DB and the configuration; default data/tracker.db).")

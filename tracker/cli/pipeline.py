@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.support import (
+    ReaderCommand,
     TrackerError,
     bad_input,
     check_event_kind,
@@ -166,7 +167,7 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
                              help="Progress bars (default: when stderr is a terminal).")
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--replay", type=click.Path(file_okay=False), help="Replay recorded day(s) from DIR instead of crawling live.")
 @click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime); default now, or the recorded day.")
 @_source_opt
@@ -201,7 +202,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
         _say_digests(written, reader_lang(ctx))
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--replay", type=click.Path(file_okay=False), help="Replay recorded day(s) from DIR.")
 @click.option("--as-of", "as_of", help="Clock of the run (ISO date/datetime).")
 @_source_opt
@@ -221,7 +222,7 @@ def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, allow_older
            progress=_progress(progress), fresh=fresh, sets=sets, allow_older=allow_older)
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("directory", type=click.Path(file_okay=False))
 @_source_opt
 @click.option("--allow-red", is_flag=True, help="Exit 0 even when a source is red.")
@@ -250,7 +251,7 @@ def record(ctx, directory, sources, allow_red, args, sets, allow_older, progress
     click.echo(plan[0].record_dir)
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("feed", type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", required=True, metavar="NAME", help="The spider that wrote FEED.")
 @click.option("--as-of", "as_of", help="Clock of the crawl (ISO); default the one in FEED's crawl report.")
@@ -289,7 +290,7 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
         ctx.exit(2)
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--replay", "replay_root", type=click.Path(file_okay=False),
               help="Folder of recorded days (default: the days bundled with the program, data/replay).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/demo-out",
@@ -484,7 +485,7 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
         click.secho(line, fg=color, err=True, bold=h["status"] == "red")
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
@@ -550,7 +551,7 @@ ITEM_FIELDS = ["id", "source", "kind", "title", "url", "owner", "published", "de
                "first_seen", "last_seen", "last_changed", "language", "labels", "relevance", "relevant"]
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--source", help="Only this source.")
 @click.option("--kind", help="Only this kind (hearing, committee_hearing, …).")
@@ -591,7 +592,7 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
                              "title": _("Title")})
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--since", help="Only events at or after this ISO date/datetime.")
 @click.option("--kind", "event_kind", help="Only this event kind (new, deadline_changed, …).")
@@ -646,7 +647,7 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
                              "field_": _("Field"), "before": _("Before"), "after": _("After")})
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--all", "force", is_flag=True, help="Re-tag every item, not only new and changed ones.")
 @click.pass_context
 def tag(ctx, force) -> None:
@@ -672,7 +673,7 @@ def tagged_text(counts: dict, lang: str) -> str:
                     counts["tagged"], relevant=counts["relevant"])
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("source", type=click.File("rb"), default="-")
 @click.pass_context
 def classify(ctx, source) -> None:

@@ -6,6 +6,9 @@ Only click is imported at module level, so `ncp-tracker --help` stays fast.
 from __future__ import annotations
 
 import contextlib
+import copy
+import inspect
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -110,7 +113,9 @@ def _show_usage_error(error: click.UsageError, lang: str, file=None) -> None:
     if error.ctx is not None:
         command = "'" + error.ctx.command_path + " --help'"
         hint = gettext(lang, "Try %(command)s for help.", command=command)
-        click.echo(f"{error.ctx.get_usage()}\n{hint}\n", file=file, err=file is None, color=error.ctx.color)
+        with _speaking(lang):  # click's «Usage:», after click has left the command's context
+            usage = error.ctx.get_usage()
+        click.echo(f"{usage}\n{hint}\n", file=file, err=file is None, color=error.ctx.color)
     say("error", error.format_message(), lang, file=file)
 
 
@@ -167,10 +172,110 @@ def usage_text(error: click.UsageError, lang: str) -> str:
     return refusal_text(error.format_message(), lang, command_line=True)
 
 
-class ReaderGroup(click.Group):
+#: the language of click's own words where it is not the reader's now (`_click_lang`): an error's,
+#: shown after click has left the command's context (`_speaking`), or `_CLICKS_OWN`
+_SPOKEN: ContextVar[str | None] = ContextVar("ncp_tracker_click_lang", default=None)
+#: click's words as click writes them (untranslated): while click makes -h/--help, whose help it
+#: keeps in the words of that moment (`_ReadersHelp.get_help_option`)
+_CLICKS_OWN = "click"
+
+
+@contextlib.contextmanager
+def _speaking(lang: str) -> Iterator[None]:
+    token = _SPOKEN.set(lang)
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
+def _click_lang() -> str | None:
+    """The language of click's own words (`tracker.cli.click_words`) where click says them now."""
+    spoken = _SPOKEN.get()
+    if spoken == _CLICKS_OWN:
+        return None
+    return spoken or reader_lang()
+
+
+def help_text(text: str | None, lang: str) -> str | None:
+    """A help text of the code (a command's docstring, an option's `help=`: its English is the msgid,
+    as `tracker.i18n_extract` finds it) in `lang`."""
+    if not text:
+        return text
+    from tracker.i18n import gettext
+
+    return gettext(lang, inspect.cleandoc(text))
+
+
+def _in_lang(command: click.Command, lang: str) -> click.Command:
+    """A copy of `command` whose help texts (its own, its options') are in `lang`, for click to show
+    (the command itself, which runs, keeps its English: the msgids)."""
+    shown = copy.copy(command)
+    shown.help = help_text(command.help, lang)
+    shown.short_help = help_text(command.short_help, lang)
+    shown.params = [_param_in_lang(param, lang) for param in command.params]
+    shown._readers_lang = lang  # type: ignore[attr-defined]  # its -h/--help too (`get_help_option`)
+    return shown
+
+
+def _param_in_lang(param: click.Parameter, lang: str) -> click.Parameter:
+    if not getattr(param, "help", None):
+        return param
+    shown = copy.copy(param)
+    shown.help = help_text(param.help, lang)
+    return shown
+
+
+class _ReadersHelp:
+    """`--help` in the reader's language (`reader_lang`: the configuration's [digest] lang, Bokmål
+    unless set): the command's docstring and its options' help from the catalogue (msgids: the
+    English of the code), click's own words (Usage:, Options, «Show this message and exit.») by
+    `tracker.cli.click_words`."""
+
+    #: the language of a copy made to be shown (`_in_lang`); None: the command that runs
+    _readers_lang: str | None = None
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super(_ReadersHelp, _in_lang(self, reader_lang(ctx))).format_help(ctx, formatter)  # type: ignore[misc, arg-type]
+
+    def get_short_help_str(self, limit: int = 45) -> str:  # a group's list of its commands
+        return super(_ReadersHelp, _in_lang(self, reader_lang())).get_short_help_str(limit)  # type: ignore[misc, arg-type]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click makes -h/--help once per command and keeps it, its help in the words of that
+        # moment: it is made in click's own (the msgid) and translated as it is shown, as every
+        # option's help is
+        token = _SPOKEN.set(_CLICKS_OWN)
+        try:
+            option = super().get_help_option(ctx)  # type: ignore[misc]
+        finally:
+            _SPOKEN.reset(token)
+        if option is None or self._readers_lang is None:
+            return option
+        return _param_in_lang(option, self._readers_lang)  # type: ignore[return-value]
+
+
+class ReaderCommand(_ReadersHelp, click.Command):
+    """A command whose `--help` is in the reader's language (`_ReadersHelp`); its usage errors are
+    its group's (`ReaderGroup`)."""
+
+
+class ReaderGroup(_ReadersHelp, click.Group):
     """A command group whose click input errors — its own options, an unknown command, and any
     command's (or subgroup's) arguments — are shown in the reader's language (`ReaderUsageError`)
-    instead of click's «Error: …»."""
+    instead of click's «Error: …», and whose `--help` (and its commands') is in the reader's
+    language (`_ReadersHelp`)."""
+
+    command_class = ReaderCommand
+
+    def main(self, *args, **kwargs):
+        """The command line run with click's own words (`tracker.cli.click_words`) in the reader's
+        language (`_click_lang`)."""
+        from tracker.cli.click_words import CLICK_MSGIDS
+        from tracker.i18n import stdlib_gettext
+
+        with stdlib_gettext(_click_lang, CLICK_MSGIDS):
+            return super().main(*args, **kwargs)
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         with _in_readers_words():
@@ -338,10 +443,15 @@ def reader_lang(ctx: click.Context | None = None) -> str:
         return chosen_lang(ctx, None)
     from tracker.config import ConfigError, load_config
 
-    try:
-        return load_config(ctx.find_root().params.get("config_path")).get("digest", "lang")
-    except (ConfigError, OSError):
-        return DEFAULT_LANG
+    root = ctx.find_root()
+    path = root.params.get("config_path")  # while click reads the line, not given is no str yet
+    key = ("ncp-tracker: [digest] lang of", path if isinstance(path, str) else None)  # read once: --help asks often
+    if key not in root.meta:
+        try:
+            root.meta[key] = load_config(key[1]).get("digest", "lang")
+        except (ConfigError, OSError):
+            root.meta[key] = DEFAULT_LANG
+    return root.meta[key]
 
 
 def source_with_code(code: str, lang: str) -> str:

@@ -12,6 +12,7 @@ import click
 
 from tracker.cli.support import (
     BAD_INPUT_EXIT,
+    ReaderCommand,
     TrackerError,
     check_item,
     chosen_lang,
@@ -77,7 +78,7 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
 # ---------------------------------------------------------------------------- triage
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("item_id", metavar="ITEM")
 @click.option("--state", help="New state: watching, not_relevant, respond, assigned, drafting, submitted, published.")
 @click.option("--owner", help="The adviser who owns the answer.")
@@ -154,7 +155,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                              "note": _("Note")})
 
 
-@click.command("close-unanswered")
+@click.command("close-unanswered", cls=ReaderCommand)
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
 @click.pass_context
 def close_unanswered(ctx, as_of) -> None:
@@ -181,7 +182,7 @@ def close_unanswered(ctx, as_of) -> None:
                err=True)
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--owner", help="Only this adviser's items.")
 @lang_option
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
@@ -244,7 +245,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
 # ---------------------------------------------------------------------------- search / export
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("query")
 @with_filters
 @click.option("--limit", type=click.IntRange(1, None), default=30, show_default=True)
@@ -299,7 +300,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
                          "title": _("Title"), "snippet": _("Excerpt")})
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
 @click.option("--dialect", type=click.Choice(["excel-nb", "excel", "rfc4180"]), default=None,
               help="CSV for Norwegian Excel (; and BOM), for English Excel (, and BOM), or plain RFC 4180 "
@@ -343,7 +344,7 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 # ---------------------------------------------------------------------------- drafts
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.argument("item_id", metavar="ITEM")
 @click.option("--out", "out_dir", default="data/drafts", show_default=True,
               help="Folder to write to: absolute, ~/… or relative to here (created if missing).")
@@ -401,7 +402,7 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
 # ---------------------------------------------------------------------------- calibration
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--weights", "weights_path", type=click.Path(dir_okay=False),
               help="Weights file to write (default: the tagger's data/lexicons/weights.toml).")
@@ -429,7 +430,7 @@ def calibrate(ctx, dry_run, weights_path, lang) -> None:
 # ---------------------------------------------------------------------------- answers
 
 
-@click.command()
+@click.command(cls=ReaderCommand)
 @click.option("--replay", "replay_dir", type=click.Path(file_okay=False), help="Answer from a recorded day.")
 @click.option("--as-of", "as_of", help="Clock (ISO); default now, or the recorded day.")
 @click.option("--limit", default=25, show_default=True, type=click.IntRange(min=1),
