@@ -540,7 +540,7 @@ def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
     said = {tuple(args): invoke(*args, db=filled) for args in (["itemz"], ["items", "--bogus"], ["triage"],
                                                                ["items", "--status", "x"], ["users", "nope"])}
     assert all(r.exit_code == 2 for r in said.values())
-    assert said["itemz",].stderr == ("Bruk: main [OPTIONS] COMMAND [ARGS]...\n"  # the runner's program name
+    assert said["itemz",].stderr == ("Bruk: main [VALG] KOMMANDO [ARGUMENTER]...\n"  # the runner's program name
                                     "Se 'main --help' for hjelp.\n\n"
                                     "feil: ingen kommando heter 'itemz' (mente du 'items'?)\n")
     assert said["items", "--bogus"].stderr.endswith("Se 'main items --help' for hjelp.\n\n"
@@ -588,21 +588,22 @@ def test_clicks_own_words_are_said_in_the_readers_language(filled, tmp_path, mon
     assert early.exit_code == 2 and early.stderr.endswith("feil: valget '--status' mangler en verdi\n")
 
 
-def test_an_error_click_finds_before_lang_is_said_wholly_in_the_digest_language(filled, tmp_path, monkeypatch):
-    """click stops at the first bad value: an error before --lang is read is said, wholly, in the
-    configuration's [digest] lang (Bokmål unless set) — never its head in one language and click's
-    words in another; an unknown command (found before the configuration was read) as well."""
+def test_a_click_error_is_said_wholly_in_the_lang_given_or_the_digest_language(filled, tmp_path, monkeypatch):
+    """click checks --lang before the other values (eager), wherever it stands on the line: a bad
+    value is said, wholly, in the --lang given — never its head in one language and click's words
+    in another; an unknown command (found before the configuration was read) in the
+    configuration's [digest] lang (Bokmål unless set)."""
     before = invoke("items", "--status", "x", "--lang", "en", db=filled)
-    assert before.exit_code == 2 and before.stderr.endswith(
-        "feil: ugyldig verdi for '--status': 'x' er ikke en gyldig verdi (gyldige: 'open', 'closed', 'withdrawn', "
-        "'upcoming', 'unknown').\n"), before.stderr
+    assert before.exit_code == 2 and before.stderr.startswith("Usage: main items [OPTIONS]\n") and before.stderr.endswith(
+        "error: invalid value for '--status': 'x' is not one of 'open', 'closed', 'withdrawn', 'upcoming', "
+        "'unknown'.\n"), before.stderr
     config = tmp_path / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     monkeypatch.setenv("NCP_TRACKER_CONFIG", str(config))
     before = invoke("items", "--status", "x", "--lang", "nb", db=filled)
     assert before.exit_code == 2 and before.stderr.endswith(
-        "Try 'main items --help' for help.\n\nerror: invalid value for '--status': 'x' is not one of 'open', 'closed', "
-        "'withdrawn', 'upcoming', 'unknown'.\n"), before.stderr
+        "Se 'main items --help' for hjelp.\n\nfeil: ugyldig verdi for '--status': 'x' er ikke en gyldig verdi "
+        "(gyldige: 'open', 'closed', 'withdrawn', 'upcoming', 'unknown').\n"), before.stderr
     unknown = invoke("itemz", db=filled)
     assert unknown.exit_code == 2 and unknown.stderr == ("Usage: main [OPTIONS] COMMAND [ARGS]...\n"
                                                          "Try 'main --help' for help.\n\n"

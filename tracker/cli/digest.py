@@ -79,7 +79,7 @@ def _due_text(due: str, lang: str) -> str:
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
 @click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
 @click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang,
+@click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang, is_eager=True,
               help="Language of the digest; default: [digest] lang (nb).")
 @click.option("--allow-red", is_flag=True,
               help="Exit 0 and send even when the data is missing or out of date (the red banner stays).")

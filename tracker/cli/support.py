@@ -238,6 +238,16 @@ class _ReadersHelp:
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super(_ReadersHelp, _in_lang(self, reader_lang(ctx))).format_help(ctx, formatter)  # type: ignore[misc, arg-type]
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """The usage line's pieces, click's placeholders («[OPTIONS]», «COMMAND [ARGS]...») in the
+        reader's language (`tracker.cli.click_words.CLICK_METAVARS`), in --help and usage errors."""
+        from tracker.cli.click_words import CLICK_METAVARS
+        from tracker.i18n import gettext
+
+        lang = reader_lang(ctx)
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [gettext(lang, piece) if piece in CLICK_METAVARS else piece for piece in pieces]
+
     def get_short_help_str(self, limit: int = 45) -> str:  # a group's list of its commands
         return super(_ReadersHelp, _in_lang(self, reader_lang())).get_short_help_str(limit)  # type: ignore[misc, arg-type]
 
@@ -416,7 +426,8 @@ def remember_lang(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
-lang_option = click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang,
+#: eager: a --help after it is in that language
+lang_option = click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang, is_eager=True,
                            help="Language of what it prints; default: [digest] lang (nb).")
 
 
