@@ -128,7 +128,12 @@ ENTRY = '[[file]]\nid = "a"\nname = "A"\n'
     ("x = 1\n", "linje 1: ukjent nøkkel 'x' (overvåkingslisten har bare [[file]]-tabeller)"),
     (ENTRY + "foo = 1\n", "linje 4: EU-saken «a», feltet «foo»: ukjent felt (kjente: id, name, title, "),
     ('[[file]]\nid = "a"\n', "linje 1: EU-saken «a», feltet «name»: feltet er påkrevd, men mangler eller er tomt"),
-    ('[[file]]\nid = "a"\nname = 3\n', "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke int"),
+    ('[[file]]\nid = "a"\nname = 3\n',
+     "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke et tall"),
+    ('[[file]]\nid = "a"\nname = ["A"]\n',
+     "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke en liste"),
+    ('[[file]]\nid = "a"\nname = true\n',
+     "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke true eller false"),
     (ENTRY + 'refs = "x"\n', "linje 4: EU-saken «a», feltet «refs»: må være en liste av tekster i anførselstegn"),
     ('[[file]]\nid = "A-b"\nname = "A"\n', "linje 2: EU-saken «A-b», feltet «id»: 'A-b' kan bare ha små bokstaver, sifre og _"),
     (ENTRY + ENTRY, "linje 5: EU-saken «a», feltet «id»: id-en er brukt to ganger (første gang i oppføring nr. 1)"),
@@ -151,7 +156,7 @@ def test_a_watchlist_entry_without_a_header_line_and_one_without_entries(tmp_pat
     path.write_text('file = [{id = "a", name = 3}]\n', "utf-8")
     result = invoke("watchlist", "--file", str(path))
     assert (result.exit_code, result.stderr) == (
-        2, f"feil: {path}: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke int\n")
+        2, f"feil: {path}: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke et tall\n")
     path.write_text("file = 1\n", "utf-8")
     result = invoke("watchlist", "--file", str(path))
     assert (result.exit_code, result.stderr) == (2, f"feil: overvåkingslisten {path} har ingen [[file]]-oppføringer\n")
@@ -165,6 +170,10 @@ def test_a_watchlist_refused_in_english(tmp_path):
     result = invoke("watchlist", "--file", str(path), "--lang", "en")
     assert (result.exit_code, result.stderr) == (
         2, f"error: {path}, line 4: the EU file “a”, field “celex”: 'x' is not a CELEX number (e.g. 32024L1760)\n")
+    path.write_text('[[file]]\nid = "a"\nname = 3\n', "utf-8")
+    result = invoke("watchlist", "--file", str(path), "--lang", "en")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {path}, line 3: the EU file “a”, field “name”: must be a text in quotes, not a number\n")
 
 
 BROKEN = '[[file]]\nid = "a"\nname = = "A"\n'

@@ -940,7 +940,28 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
 
         values["valid"] = ", ".join(f"{code} ({label_name(code, lang)})" for code in LABELS)
     if "problem" in values:
-        values["problem"] = match_message(WATCHLIST_PROBLEMS, values["problem"], lang) or values["problem"]
+        values["problem"] = match_message(WATCHLIST_PROBLEMS, values["problem"], lang, _toml_type_values) \
+            or values["problem"]
+    return values
+
+
+#: what a TOML value is, by the name of the Python type `tomllib` reads it as (a watched file's
+#: «must be a string, not int»: the reader wrote a number, not Python's «int»)
+TOML_TYPE_NAMES: dict[str, str] = {
+    "int": N_("a number"),
+    "float": N_("a decimal number"),
+    "bool": N_("true or false"),
+    "list": N_("a list"),
+    "dict": N_("a table"),
+    "datetime": N_("a date and time"),
+    "date": N_("a date"),
+    "time": N_("a time of day"),
+}
+
+
+def _toml_type_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("type") in TOML_TYPE_NAMES:
+        values["type"] = gettext(lang, TOML_TYPE_NAMES[values["type"]])
     return values
 
 
