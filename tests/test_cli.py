@@ -263,6 +263,19 @@ def test_missing_replay_dir_is_a_clear_error(tmp_path):
     assert result.exit_code != 0 and "finnes ikke" in result.output  # in the reader's words
 
 
+@pytest.mark.parametrize("command", [("items",), ("search", "x"), ("ingest", "FEED"), ("crawl",)])
+def test_the_documents_spider_is_no_source_of_items(command, tmp_path, filled):
+    """`documents` fetches the documents items link to and yields no items: it was offered as a
+    valid --source (`ingest --source documents`, `items --source documents`: an empty list, exit 0)."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("", "utf-8")
+    args = [str(feed) if a == "FEED" else a for a in command]
+    result = invoke(*args, "--source", "documents", db=filled)
+    assert result.exit_code == 2, result.output
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'documents' (gyldige: eu_cellar, " in result.stderr
+    assert "documents" not in result.stderr.split("gyldige:")[1]
+
+
 def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
     """Which sources a replayed day expects is decided as for a live run: those asked for, else
     every scheduled one. One the day has no recording of is not crawled and is listed as
@@ -410,10 +423,10 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     bad = invoke("items", "--source", "nope", db=filled)
     assert bad.exit_code == 2
     assert "Se 'main items --help' for hjelp." in bad.stderr  # CliRunner's program name
-    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: documents, " in bad.stderr, bad.stderr
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: eu_cellar, " in bad.stderr, bad.stderr
     english = invoke("items", "--source", "nope", "--lang", "en", db=filled)
     assert english.exit_code == 2
-    assert "error: invalid value for --source: unknown source 'nope' (valid: documents, " in english.stderr
+    assert "error: invalid value for --source: unknown source 'nope' (valid: eu_cellar, " in english.stderr
     kind = invoke("events", "--kind", "nytt", db=filled)
     assert kind.exit_code == 2 and "feil: ugyldig verdi for --kind: ukjent hendelsestype 'nytt'" in kind.stderr
     since = invoke("search", "åpenhetsloven", "--lang", "en", "--new-since", "x", db=filled)

@@ -474,7 +474,7 @@ def source_with_code(code: str, lang: str) -> str:
 
 
 def known_sources() -> list[str]:
-    """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
+    """Every source of items (a spider's name), from the crawlers.spiders package (no Scrapy import)."""
     from tracker.attention.profiles import known_sources as _known
 
     return _known()
