@@ -1034,6 +1034,19 @@ COMMAND_REFUSALS: MessageTable = message_table((
         "has ended; it then mails only those not reached")),
     # a file the command could not write (tracker.workbench: export, drafts, outputs): the system's text in
     # the reader's words
+    # an --out whose folder part runs through a file, that names a file as its folder, or a folder as its file
+    # (tracker.workbench.outputs; the CLI's digest, redline, run and demo alike)
+    (r"cannot write (?P<path>.+?): (?P<file>.+) is a file, not a folder",
+     N_("cannot write %(path)s: %(file)s is a file, not a folder")),
+    (r"cannot create the folder (?P<path>.+?): (?P<file>.+) is a file, not a folder",
+     N_("cannot create the folder %(path)s: %(file)s is a file, not a folder")),
+    (r"(?P<path>.+) is a file, not a folder", N_("%(path)s is a file, not a folder")),
+    (r"(?P<path>.+) is a directory; give a file name", N_("%(path)s is a folder: give a file name")),
+    # the secretariat's draft template (tracker.workbench.drafts.template_document): broken, or not readable
+    (r"the draft template (?P<path>.+?) cannot be read as \.docx: (?P<error>.*)",
+     N_("the draft template %(path)s cannot be read as a Word document (.docx): %(error)s")),
+    (r"cannot read the draft template (?P<path>.+?): (?P<oserror>.+)",
+     N_("cannot read the draft template %(path)s: %(error)s")),
     (r"cannot write the draft in (?P<path>.+?): (?P<oserror>.+)", N_("cannot write the draft in %(path)s: %(error)s")),
     (r"cannot create the output directory (?P<path>.+?): (?P<oserror>.+)",
      N_("cannot create the folder %(path)s: %(error)s")),
