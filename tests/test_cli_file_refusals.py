@@ -390,8 +390,16 @@ def test_a_file_named_as_the_drafts_folder_and_a_folder_as_the_exports_file(stor
 
 
 def test_a_file_the_system_will_not_let_be_written_is_the_machines_state(store, tmp_path, monkeypatch):
-    """No permission, the disk full: said in the reader's words, exit 1 (not what was typed)."""
+    """No permission, the disk full: said in the reader's words, exit 1 (not what was typed); a
+    folder that is not there is what was typed: exit 2 (`redline` said it with exit 1)."""
     import tracker.store.files
+
+    with_changed_document(monkeypatch)
+    result = invoke("--db", str(store), "documents", "redline", "regjeringen:3100001", "--out",
+                    str(tmp_path / "missing" / "endringer.docx"))
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: kan ikke skrive {tmp_path}/missing/endringer.docx: filen eller mappen finnes ikke (No such file or "
+           "directory)\n")
 
     def refused(path, data):
         raise PermissionError(13, "Permission denied", str(path))
@@ -400,7 +408,6 @@ def test_a_file_the_system_will_not_let_be_written_is_the_machines_state(store, 
     result = invoke("--db", str(store), "digest", "--allow-red", "--out", str(tmp_path / "digest.md"))
     assert (result.exit_code, result.stderr) == (
         1, f"feil: kan ikke skrive {tmp_path}/digest.md: ingen tilgang (Permission denied)\n")
-    with_changed_document(monkeypatch)
     result = invoke("--db", str(store), "documents", "redline", "regjeringen:3100001", "--out",
                     str(tmp_path / "missing" / "endringer.docx"))
     assert result.exit_code == 1 and result.stderr.startswith(f"feil: kan ikke skrive {tmp_path}/missing/endringer.docx: ")
