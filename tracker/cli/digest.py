@@ -16,6 +16,7 @@ from tracker.cli.support import (
     refused,
     remember_lang,
     say,
+    write_refused,
 )
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
@@ -117,7 +118,6 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from tracker.links.watchlist import WatchlistError
     from tracker.store.deadlines import oslo_date
     from tracker.store.files import write_whole
-    from tracker.vocabulary import os_error
 
     config = ctx.obj["config"]
     profile = profile or config.get("digest", "profile")
@@ -160,9 +160,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_whole(path, data)
-            except OSError as exc:
-                raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=str(path),
-                                           error=os_error(exc, lang)), lang) from exc
+            except OSError as exc:  # a file in its folder part said by name; exit 2 for a path typed wrong
+                raise write_refused(path, exc, lang) from exc
             if fmt in RECORDED:
                 digest_mod.record(db, built, fmt, str(path))
             click.echo(str(path), err=True)

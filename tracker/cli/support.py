@@ -10,6 +10,7 @@ import copy
 import inspect
 from contextvars import ContextVar
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -57,11 +58,41 @@ def file_refused(exc: Exception, lang: str | None = None) -> TrackerError:
     path — that the command cannot use (a ConfigError, ProfileError, WatchlistError …), in the
     reader's words (`refused`): bad input, exit 2, as every input the command cannot use (a file
     that is not there, a folder named as the file); exit 1 only when the system could not read a
-    file that is there (permission denied …: the state of the machine, not what was written)."""
+    file that is there (permission denied …: the state of the machine, not what was written). The
+    system's error is looked for along the chain of causes (a DraftError of an OutputError of it)."""
     cause = exc.__cause__
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__
     unreadable = isinstance(cause, OSError) and not isinstance(
         cause, (FileNotFoundError, IsADirectoryError, NotADirectoryError))
     return refused(exc, lang, input_error=not unreadable)
+
+
+def write_refused(path: str | Path, exc: OSError, lang: str | None = None) -> TrackerError:
+    """A file the command could not write where the reader said (its --out), in the reader's words
+    (`refused`): a folder of its path that is a file — named — or a folder that is not there, or a
+    folder where the file would be, is what the reader typed (exit 2); what the system refuses (no
+    permission, the disk full) is the state of the machine (exit 1)."""
+    from tracker.workbench.outputs import file_in_the_way
+
+    blocker = file_in_the_way(Path(path).parent)
+    if blocker is not None:
+        return refused(f"cannot write {path}: {blocker} is a file, not a folder", lang, input_error=True)
+    typed = isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError, FileExistsError))
+    return refused(f"cannot write {path}: {exc.strerror or exc}", lang, input_error=typed)
+
+
+def check_out_dir(path: str | Path, lang: str | None = None) -> None:
+    """Before a command that writes into the folder `path` (its --out) does its work: a file where
+    that folder, or one it runs through, would be is refused at once (exit 2), not found after the
+    work as a failure to write."""
+    from tracker.workbench.outputs import file_in_the_way
+
+    blocker = file_in_the_way(path)
+    if blocker is not None:
+        message = (f"{blocker} is a file, not a folder" if blocker == Path(path)
+                   else f"cannot create the folder {path}: {blocker} is a file, not a folder")
+        raise refused(message, lang, input_error=True)
 
 
 #: a search filter a refusal names by its field, as the command line names it: its option

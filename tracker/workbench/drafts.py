@@ -1010,7 +1010,11 @@ def template_document(data_dir: str | Path | None = None):
 
     source = locate(TEMPLATE, data_dir)
     try:
-        doc = Document(io.BytesIO(source.read_bytes()))
+        data = source.read_bytes()
+    except OSError as exc:  # a template that is there, but the system will not let it be read
+        raise DraftError(f"cannot read the draft template {source}: {exc.strerror or exc}") from exc
+    try:
+        doc = Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - a broken user template must be named, not a traceback
         raise DraftError(f"the draft template {source} cannot be read as .docx: {exc}") from exc
     body = doc.element.body
