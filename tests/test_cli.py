@@ -412,6 +412,27 @@ def test_a_crawl_at_an_older_clock_than_the_store_is_refused_in_the_readers_word
                                     "daglige kjøring er fra 2026-11-24T06:00:45+01:00, altså senere ("), result.stderr
 
 
+def test_demo_into_a_store_with_a_later_day_names_another_db_not_allow_older(tmp_path, as_of, no_reactor):
+    """`demo --db` the adviser's store, whose latest run is later than the bundled days: it was
+    refused by the crawl's check, whose advice «--allow-older» `demo` does not have. Now `demo`'s
+    own refusal, before anything is written: another --db; bad input, exit 2."""
+    db = tmp_path / "mine.db"
+    scrape(db, as_of.replace(day=30))  # the adviser's store: a daily run on Mon 30 Nov 2026
+    before = db.stat().st_size, db.stat().st_mtime_ns
+    result = invoke("demo", "--no-progress", "--out", str(tmp_path / "out"), db=db)
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: databasen {db} har allerede en daglig kjøring fra man. 30.11.2026 kl. 06.00, senere enn den "
+           "medfølgende dagen 2026-11-23: å spille den av der ville rulle sakene tilbake. Demoen spiller av i en egen "
+           "database: oppgi en annen --db (uten --db, $NCP_TRACKER_DB eller [tracker] db skriver den til "
+           "data/demo.db)\n"), result.stderr
+    assert "--allow-older" not in result.stderr and (db.stat().st_size, db.stat().st_mtime_ns) == before
+    english = CliRunner().invoke(main, ["--config", english_config(tmp_path), "--db", str(db), "demo", "--no-progress",
+                                        "--out", str(tmp_path / "out")])
+    assert english.exit_code == 2 and english.stderr.startswith(
+        f"error: the database {db} already holds a daily run at Mon 30 Nov 2026 06:00, later than the bundled day "
+        "2026-11-23: "), english.stderr
+
+
 def test_a_live_crawl_without_a_contact_is_refused_in_the_readers_words(tmp_path, no_reactor, monkeypatch):
     monkeypatch.delenv("NCP_TRACKER_CONTACT", raising=False)
     live = ("crawl", "--source", "no_lovdata", "--no-progress", "-s", "CONTACT=")

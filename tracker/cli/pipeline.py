@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.support import (
+    BAD_INPUT_EXIT,
     ReaderCommand,
     TrackerError,
     bad_input,
@@ -320,12 +321,13 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     db = open_db(ctx, create=True)
     done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null"
                                               " and completed is not null")}
-    db.close()
     try:
         days = replay_days(replay_root)
     except FileNotFoundError as exc:
         raise refused(exc, input_error=given) from exc
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
+    _check_demo_store(db, plan, ctx.obj["db"], reader_lang(ctx))
+    db.close()
     _check_digest_profile(ctx)
     _check_watchlist(ctx)
     lang = reader_lang(ctx)
@@ -415,6 +417,25 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
             db.close()
 
     return after
+
+
+def _check_demo_store(db, plan: list, path: str, lang: str) -> None:
+    """`demo` into a database whose latest daily run is later than a day it would replay (the
+    adviser's own store, chosen by --db, $NCP_TRACKER_DB or [tracker] db): refused before anything is
+    written, as a crawl is (tracker.jobs.crawl.check_replay_order), but with the advice that fits
+    `demo`, which has no --allow-older: a database of its own. Bad input, exit 2."""
+    from tracker.i18n import format_datetime
+    from tracker.store.queries import latest_daily_clock
+
+    latest = latest_daily_clock(db)
+    older = [step for step in plan if not step.backfill and latest is not None and step.as_of < latest]
+    if older:
+        raise TrackerError(gettext(
+            lang, "the database %(db)s already holds a daily run at %(latest)s, later than the bundled day "
+                  "%(day)s: replaying it there would roll its items back. The demo replays into a database of "
+                  "its own: give another --db (without --db, $NCP_TRACKER_DB or [tracker] db it writes "
+                  "data/demo.db)",
+            db=path, latest=format_datetime(latest, lang), day=older[0].label), lang, exit_code=BAD_INPUT_EXIT)
 
 
 def _check_digest_profile(ctx) -> None:
