@@ -195,6 +195,8 @@ def load(path: str | Path | None = None) -> list[WatchEntry]:
     try:
         text = target.read_text("utf-8")
     except FileNotFoundError as exc:
+        if target.is_symlink():  # the name is there: what it points to is not
+            raise WatchlistError(f"a link to {os.readlink(target)}, which does not exist", path=target) from exc
         raise WatchlistError("watchlist file not found", path=target) from exc
     except UnicodeDecodeError as exc:
         raise WatchlistError(f"not UTF-8 text: {exc}", path=target) from exc

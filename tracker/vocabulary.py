@@ -1028,6 +1028,10 @@ COMMAND_REFUSALS: MessageTable = message_table((
     # a file the command could not write (tracker.workbench: export, drafts, outputs): the system's text in
     # the reader's words
     (r"cannot write the draft in (?P<path>.+?): (?P<oserror>.+)", N_("cannot write the draft in %(path)s: %(error)s")),
+    # the secretariat's template a draft is made in (tracker.workbench.drafts.DraftFileError); python-docx's
+    # own text kept as the detail
+    (r"the draft template (?P<path>.+?) cannot be read as \.docx: (?P<error>.+)",
+     N_("the draft template %(path)s cannot be read as a Word document (.docx): %(error)s")),
     (r"cannot create the output directory (?P<path>.+?): (?P<oserror>.+)",
      N_("cannot create the folder %(path)s: %(error)s")),
     (r"cannot write (?P<path>.+?): (?P<oserror>.+)", N_("cannot write %(path)s: %(error)s")),
@@ -1061,6 +1065,9 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("the configuration file %(path)s does not exist (named by $%(env)s)")),
     (r"configuration file not found: (?P<path>.+)", N_("the configuration file %(path)s does not exist")),
     (r"(?P<path>.+?): cannot read: (?P<oserror>.+)", N_("cannot read %(path)s: %(error)s")),
+    # an editable default's copy in the data directory (tracker.resources.unreadable), the watchlist
+    (r"(?P<path>.+?): a link to (?P<target>.+), which does not exist",
+     N_("%(path)s is a symbolic link to %(target)s, which does not exist")),
     (r"(?P<path>.+?): not UTF-8 text \(byte (?P<num>\d+)\); save it as UTF-8",
      N_("%(path)s is not UTF-8 text (byte %(num)s): save it as UTF-8")),
     (r"(?P<path>.+?):(?P<line>\d+): unknown table \[(?P<table>\w+)\] \(known: (?P<known>.*)\)",

@@ -192,6 +192,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     if not no_digest:
         _check_digest_profile(ctx)
     _check_watchlist(ctx)
+    _check_lists(ctx)
     written: list[Path] = []
     out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
@@ -325,6 +326,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     plan = [s for s in _plan(replay_root, None, (), None) if s.replay_dir not in done]
     _check_digest_profile(ctx)
     _check_watchlist(ctx)
+    _check_lists(ctx)
     lang = reader_lang(ctx)
     for day in days:
         if str(day) in done:
@@ -438,6 +440,23 @@ def _check_watchlist(ctx) -> None:
     try:
         load()
     except WatchlistError as exc:
+        raise file_refused(exc, reader_lang(ctx)) from exc
+
+
+def _check_lists(ctx) -> None:
+    """The lists the steps after every crawl read — the watched provisions (provisions.toml) and the
+    names that are never companies (companies_exceptions.txt) — read before anything is crawled: a
+    copy in the data directory that cannot be read or used (a folder, a link to nothing, a file the
+    system may not read) is refused at once with its file, in the reader's words, not met after the
+    whole crawl as a failure of what follows it."""
+    from tracker.documents.provisions import ProvisionError
+    from tracker.documents.provisions import load as load_provisions
+    from tracker.links.companies import ExceptionsFileError, load_exceptions
+
+    try:
+        load_provisions()
+        load_exceptions()
+    except (ProvisionError, ExceptionsFileError) as exc:
         raise file_refused(exc, reader_lang(ctx)) from exc
 
 

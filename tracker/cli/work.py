@@ -16,6 +16,7 @@ from tracker.cli.support import (
     TrackerError,
     check_item,
     chosen_lang,
+    file_refused,
     lang_option,
     now_or,
     open_db,
@@ -384,7 +385,9 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.NotAConsultation as exc:  # an id the reader typed that has nothing to answer: bad input
         raise refused(exc, lang, input_error=True) from exc
-    except drafts.DraftError as exc:  # the house's state: a folder it cannot write, a broken template
+    except drafts.DraftFileError as exc:  # the secretariat's template or texts, as every editable default:
+        raise file_refused(exc, lang) from exc  # exit 2, 1 when the system may not read a file that is there
+    except drafts.DraftError as exc:  # the house's state: a folder it cannot write
         raise refused(exc, lang) from exc
     # the banners of `inbox` when the store's data is old or missing — as warnings: the draft is
     # written from what the store holds and stands (exit 0)
