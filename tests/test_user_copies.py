@@ -310,3 +310,54 @@ def test_a_draft_text_without_read_permission_exits_1(data_dir, world, tmp_path)
     path = locked(data_dir, "horingssvar-mandat.nb.txt", "Mandat.")
     result = invoke("--db", str(world), "draft", HEARING, "--out", str(tmp_path / "d"))
     assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang (Permission denied)\n")
+
+
+# --------------------------------------------------------------------------- the web workbench
+
+
+@pytest.fixture
+def web(data_dir, db_path):
+    from web_support import make_app
+
+    return make_app(db_path).test_client()
+
+
+def test_the_web_says_a_profiles_folder_in_the_readers_words(data_dir, web):
+    """The banner above every page said the profile error in English; the inbox and the horizon,
+    which read the profile, were «Noe gikk galt» (500) — the file not named."""
+    path = folder(data_dir, "profiles.toml")
+    page = web.get("/health").get_data(as_text=True)
+    assert f"kan ikke lese {path}: det er en mappe (Is a directory)" in page
+    for url in ("/", "/horizon"):
+        response = web.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 500
+        assert f'<p class="error" id="error-message">kan ikke lese {path}: det er en mappe (Is a directory)</p>' in page
+    page = web.get("/?lang=en").get_data(as_text=True)
+    assert f'<p class="error" id="error-message">cannot read {path}: it is a folder (Is a directory)</p>' in page
+
+
+def test_the_web_says_a_watchlist_folder_in_the_readers_words(data_dir, web):
+    path = folder(data_dir, "watchlist.toml")
+    page = web.get("/watchlist").get_data(as_text=True)
+    assert f'<p class="error" id="watchlist-error">kan ikke lese {path}: det er en mappe (Is a directory)</p>' in page
+    response = web.get("/horizon?lang=en")
+    assert response.status_code == 500
+    assert f"cannot read {path}: it is a folder (Is a directory)" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["horingssvar-mal.docx", "horingssvar-signatur.nb.txt"])
+def test_the_web_draft_says_a_template_or_text_it_cannot_read(data_dir, web, db_path, name):
+    """Making a draft with the template or a text under its name as a folder was «Noe gikk galt»
+    (500, the traceback in the log): the item page now says which file, nothing written."""
+    import re
+
+    from tests.browser.seed import HEARING as SEEDED
+
+    path = folder(data_dir, name)
+    html = web.get(f"/item/{SEEDED}").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+    response = web.post(f"/item/{SEEDED}/draft", data={"csrf": token, "by": "kari", "format": "md"})
+    assert response.status_code == 500
+    assert f"kan ikke lese {path}: det er en mappe (Is a directory)" in response.get_data(as_text=True)
+    assert not (Path(db_path).parent / "data" / "drafts").exists()  # nothing written
