@@ -214,6 +214,20 @@ def test_a_crawl_reads_the_watchlist_folder_and_its_eu_spiders_say_it_red(data_d
     assert spider.notes == [("red", f"watchlist invalid: {path}: cannot read: Is a directory")]
 
 
+def test_a_spiders_own_default_watchlist_is_a_link_to_nothing_said_not_skipped(tmp_path, monkeypatch):
+    """Without the tracker's setting (`scrapy crawl`, backfill's units) a spider reads
+    data/watchlist.toml of the working directory: a link to nothing there was passed over for the
+    shipped watchlist."""
+    from crawlers.watchlist_file import WatchlistError, default_path, load
+
+    monkeypatch.delenv("NCP_TRACKER_WATCHLIST", raising=False)
+    monkeypatch.chdir(tmp_path)
+    dangling(folder(tmp_path, "data"), "watchlist.toml", tmp_path)
+    assert default_path() == Path("data") / "watchlist.toml"
+    with pytest.raises(WatchlistError, match=r"data/watchlist\.toml: a link to .*gone/watchlist\.toml, which does not"):
+        load()
+
+
 # --------------------------------------------------------------------------- the lists after a crawl
 
 
