@@ -24,6 +24,10 @@ KINDS = (
     "ncp_case",  # another country's NCP case (OECD database of specific instances)
 )
 
+#: spiders that are no source of items: `documents` fetches the documents items link to (the
+#: run's documents step gives it its links); never a --source, a profile's or a search's source
+NOT_ITEM_SPIDERS = ("documents",)
+
 #: kinds that are consultations an adviser can answer
 CONSULTATION_KINDS = ("hearing", "committee_hearing", "eu_consultation")
 

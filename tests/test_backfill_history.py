@@ -412,7 +412,12 @@ def test_a_live_backfill_without_a_contact_does_not_start(tmp_path):
     db = tmp_path / "t.db"
     out = cli(db, "backfill", "--since", "2025", "--source", REGJ, "--no-progress")
     assert out.returncode != 0
-    assert "no contact address for the crawler's User-Agent: a live crawl needs one" in out.stderr
+    assert "error: no contact address for the crawler's User-Agent: a live crawl needs one" in out.stderr
+    assert rows(db, "select count(*) from runs") == [(0,)]
+    # in the reader's words (it was English after «feil:»)
+    out = cli(db, "backfill", "--since", "2025", "--source", REGJ, "--no-progress", lang="nb")
+    assert out.returncode != 0
+    assert "feil: ingen kontaktadresse til innhenterens User-Agent: en innhenting fra nettet må ha en" in out.stderr
     assert rows(db, "select count(*) from runs") == [(0,)]
 
 

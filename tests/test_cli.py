@@ -263,6 +263,19 @@ def test_missing_replay_dir_is_a_clear_error(tmp_path):
     assert result.exit_code != 0 and "finnes ikke" in result.output  # in the reader's words
 
 
+@pytest.mark.parametrize("command", [("items",), ("search", "x"), ("ingest", "FEED"), ("crawl",)])
+def test_the_documents_spider_is_no_source_of_items(command, tmp_path, filled):
+    """`documents` fetches the documents items link to and yields no items: it was offered as a
+    valid --source (`ingest --source documents`, `items --source documents`: an empty list, exit 0)."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("", "utf-8")
+    args = [str(feed) if a == "FEED" else a for a in command]
+    result = invoke(*args, "--source", "documents", db=filled)
+    assert result.exit_code == 2, result.output
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'documents' (gyldige: eu_cellar, " in result.stderr
+    assert "documents" not in result.stderr.split("gyldige:")[1]
+
+
 def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
     """Which sources a replayed day expects is decided as for a live run: those asked for, else
     every scheduled one. One the day has no recording of is not crawled and is listed as
@@ -353,6 +366,109 @@ def test_a_replay_folder_that_cannot_be_replayed_is_said_in_the_readers_language
     assert english.stderr.startswith(f"error: {undated / 'day.json'} does not hold a day's clock (")
 
 
+@pytest.fixture
+def no_reactor(monkeypatch):
+    """run_plan up to its refusals, in this process: no reactor installed (they all come before one
+    is used)."""
+    import scrapy.utils.reactor
+
+    monkeypatch.setattr(scrapy.utils.reactor, "install_reactor", lambda *args, **kwargs: None)
+
+
+def english_config(tmp_path) -> str:
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    return str(config)
+
+
+def test_a_crawl_at_an_older_clock_than_the_store_is_refused_in_the_readers_words(tmp_path, as_of, no_reactor):
+    """`crawl --replay` of a day before the store's latest run, and `crawl --as-of` a past day,
+    said «feil: refusing to replay 2026-11-23 at 2026-11-23T06:00:00+01:00: the store's latest daily
+    run is at …» in English; now in the reader's words, the clocks as the reader writes them; exit 1."""
+    db = tmp_path / "x.db"
+    scrape(db, as_of)  # the store's latest daily run: Tue 24 Nov 2026 06:00
+    day = str(ROOT / "data/replay/2026-11-23")
+    result = invoke("crawl", "--replay", day, "--source", "no_lovdata", "--no-progress", db=db)
+    assert (result.exit_code, result.stderr) == (
+        1, "feil: spiller ikke av 2026-11-23 med tidspunktet man. 23.11.2026 kl. 06.00: databasens siste daglige "
+           "kjøring er fra tir. 24.11.2026 kl. 06.00, altså senere (å spille av en eldre dag ville rulle sakene "
+           "tilbake); bruk en annen --db, eller --allow-older for å spille den av likevel\n")
+    live = ("--source", "no_lovdata", "--no-progress", "-s", "CONTACT=ncp@example.org")
+    result = invoke("crawl", *live, "--as-of", "2026-11-20T09:30", db=db)
+    assert (result.exit_code, result.stderr) == (
+        1, "feil: henter ikke inn med tidspunktet fre. 20.11.2026 kl. 09.30: databasens siste daglige kjøring er fra "
+           "tir. 24.11.2026 kl. 06.00, altså senere (en innhenting lagret med et tidligere tidspunkt ville rulle "
+           "sakene tilbake); bruk en annen --db, eller --allow-older for å hente inn med det tidspunktet likevel\n")
+    english = CliRunner().invoke(main, ["--config", english_config(tmp_path), "--db", str(db), "crawl", "--replay",
+                                        day, "--source", "no_lovdata", "--no-progress"])
+    assert (english.exit_code, english.stderr) == (
+        1, "error: refusing to replay 2026-11-23 at Mon 23 Nov 2026 06:00: the database's latest daily run is at "
+           "Tue 24 Nov 2026 06:00, later (replaying an older day would roll its items back); use another --db, or "
+           "--allow-older to replay it anyway\n")
+    scrape(tmp_path / "y.db", as_of.replace(second=45))  # the same minute: both clocks to the second, as they are
+    result = invoke("crawl", *live, "--as-of", "2026-11-24T06:00:10", db=tmp_path / "y.db")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("feil: henter ikke inn med tidspunktet 2026-11-24T06:00:10+01:00: databasens siste "
+                                    "daglige kjøring er fra 2026-11-24T06:00:45+01:00, altså senere ("), result.stderr
+
+
+def test_a_live_crawl_without_a_contact_is_refused_in_the_readers_words(tmp_path, no_reactor, monkeypatch):
+    monkeypatch.delenv("NCP_TRACKER_CONTACT", raising=False)
+    live = ("crawl", "--source", "no_lovdata", "--no-progress", "-s", "CONTACT=")
+    result = invoke(*live, db=tmp_path / "x.db")
+    assert (result.exit_code, result.stderr) == (
+        1, "feil: ingen kontaktadresse til innhenterens User-Agent: en innhenting fra nettet må ha en. Sett `contact` "
+           "i tabellen [crawl] i ncp-tracker.toml eller $NCP_TRACKER_CONTACT, eller oppgi -s CONTACT=deg@example.org "
+           "(en avspilling trenger ingen).\n")
+    english = CliRunner().invoke(main, ["--config", english_config(tmp_path), "--db", str(tmp_path / "x.db"), *live])
+    assert (english.exit_code, english.stderr) == (
+        1, "error: no contact address for the crawler's User-Agent: a live crawl needs one. Set `contact` in the "
+           "[crawl] table of ncp-tracker.toml, $NCP_TRACKER_CONTACT, or give -s CONTACT=you@example.org (replays "
+           "need none).\n")
+
+
+def test_documents_fetch_without_a_contact_is_refused_in_the_readers_words(tmp_path, as_of, monkeypatch):
+    import tracker.documents.fetch as fetch
+
+    monkeypatch.setattr(fetch, "pending_links", lambda db, **kwargs: [{"url": "https://example.org/a.pdf"}])
+    monkeypatch.delenv("NCP_TRACKER_CONTACT", raising=False)
+    db = tmp_path / "x.db"
+    scrape(db, as_of)
+    result = invoke("documents", "fetch", db=db)
+    assert (result.exit_code, result.stderr) == (
+        1, "feil: ingen kontaktadresse til innhenterens User-Agent: å hente dokumenter fra nettet krever en "
+           "(`[crawl] contact` i ncp-tracker.toml, eller $NCP_TRACKER_CONTACT)\n")
+    english = CliRunner().invoke(main, ["--config", english_config(tmp_path), "--db", str(db), "documents", "fetch"])
+    assert (english.exit_code, english.stderr) == (
+        1, "error: no contact address for the crawler's User-Agent: fetching documents from the web needs one "
+           "(`[crawl] contact` in ncp-tracker.toml, or $NCP_TRACKER_CONTACT)\n")
+
+
+def test_a_lock_wait_that_is_no_number_is_refused_in_the_readers_words(tmp_path, no_reactor):
+    replay = ("crawl", "--replay", str(ROOT / "data/replay/2026-11-23"), "--source", "no_lovdata", "--no-progress",
+              "-s", "TRACKER_LOCK_WAIT=soon")
+    result = invoke(*replay, db=tmp_path / "x.db")
+    assert (result.exit_code, result.stderr) == (1, "feil: TRACKER_LOCK_WAIT må være et antall sekunder, ikke 'soon'\n")
+    english = CliRunner().invoke(main, ["--config", english_config(tmp_path), "--db", str(tmp_path / "x.db"), *replay])
+    assert (english.exit_code, english.stderr) == (
+        1, "error: TRACKER_LOCK_WAIT must be a number of seconds, not 'soon'\n")
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "ukjent kilde no_such, no_other (gyldige: "), ("en", "unknown source no_such, no_other (valid: ")])
+def test_a_source_the_crawl_does_not_know_is_said_in_the_readers_words(tmp_path, as_of, no_reactor, lang, said):
+    """run_plan's own check (the commands check --source before it: `answers`, `backfill` and a
+    spider the crawl's loader does not list reach it) said «unknown source(s): … (known: …)»."""
+    from tracker.cli.support import refused
+    from tracker.jobs.crawl import Step, run_plan
+
+    with pytest.raises(ValueError) as caught:
+        run_plan(tmp_path / "x.db", [Step(["no_such", "no_other"], as_of, replay_dir="x")], settings={})
+    shown = refused(caught.value, lang)
+    assert shown.exit_code == 1 and shown.message.startswith(said), shown.message
+    assert "no_lovdata" in shown.message
+
+
 def test_bad_spider_argument(tmp_path):
     result = invoke("crawl", "--arg", "novalue", "--replay", str(ROOT / "data/replay/2026-11-23"), db=tmp_path / "x.db")
     assert result.exit_code == 2 and "feil: ugyldig verdi for --arg: skal være NAVN=VERDI, ikke 'novalue'" in result.output
@@ -410,10 +526,10 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     bad = invoke("items", "--source", "nope", db=filled)
     assert bad.exit_code == 2
     assert "Se 'main items --help' for hjelp." in bad.stderr  # CliRunner's program name
-    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: documents, " in bad.stderr, bad.stderr
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: eu_cellar, " in bad.stderr, bad.stderr
     english = invoke("items", "--source", "nope", "--lang", "en", db=filled)
     assert english.exit_code == 2
-    assert "error: invalid value for --source: unknown source 'nope' (valid: documents, " in english.stderr
+    assert "error: invalid value for --source: unknown source 'nope' (valid: eu_cellar, " in english.stderr
     kind = invoke("events", "--kind", "nytt", db=filled)
     assert kind.exit_code == 2 and "feil: ugyldig verdi for --kind: ukjent hendelsestype 'nytt'" in kind.stderr
     since = invoke("search", "åpenhetsloven", "--lang", "en", "--new-since", "x", db=filled)
@@ -540,7 +656,7 @@ def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
     said = {tuple(args): invoke(*args, db=filled) for args in (["itemz"], ["items", "--bogus"], ["triage"],
                                                                ["items", "--status", "x"], ["users", "nope"])}
     assert all(r.exit_code == 2 for r in said.values())
-    assert said["itemz",].stderr == ("Bruk: main [OPTIONS] COMMAND [ARGS]...\n"  # the runner's program name
+    assert said["itemz",].stderr == ("Bruk: main [VALG] KOMMANDO [ARGUMENTER]...\n"  # the runner's program name
                                     "Se 'main --help' for hjelp.\n\n"
                                     "feil: ingen kommando heter 'itemz' (mente du 'items'?)\n")
     assert said["items", "--bogus"].stderr.endswith("Se 'main items --help' for hjelp.\n\n"
@@ -588,21 +704,22 @@ def test_clicks_own_words_are_said_in_the_readers_language(filled, tmp_path, mon
     assert early.exit_code == 2 and early.stderr.endswith("feil: valget '--status' mangler en verdi\n")
 
 
-def test_an_error_click_finds_before_lang_is_said_wholly_in_the_digest_language(filled, tmp_path, monkeypatch):
-    """click stops at the first bad value: an error before --lang is read is said, wholly, in the
-    configuration's [digest] lang (Bokmål unless set) — never its head in one language and click's
-    words in another; an unknown command (found before the configuration was read) as well."""
+def test_a_click_error_is_said_wholly_in_the_lang_given_or_the_digest_language(filled, tmp_path, monkeypatch):
+    """click checks --lang before the other values (eager), wherever it stands on the line: a bad
+    value is said, wholly, in the --lang given — never its head in one language and click's words
+    in another; an unknown command (found before the configuration was read) in the
+    configuration's [digest] lang (Bokmål unless set)."""
     before = invoke("items", "--status", "x", "--lang", "en", db=filled)
-    assert before.exit_code == 2 and before.stderr.endswith(
-        "feil: ugyldig verdi for '--status': 'x' er ikke en gyldig verdi (gyldige: 'open', 'closed', 'withdrawn', "
-        "'upcoming', 'unknown').\n"), before.stderr
+    assert before.exit_code == 2 and before.stderr.startswith("Usage: main items [OPTIONS]\n") and before.stderr.endswith(
+        "error: invalid value for '--status': 'x' is not one of 'open', 'closed', 'withdrawn', 'upcoming', "
+        "'unknown'.\n"), before.stderr
     config = tmp_path / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     monkeypatch.setenv("NCP_TRACKER_CONFIG", str(config))
     before = invoke("items", "--status", "x", "--lang", "nb", db=filled)
     assert before.exit_code == 2 and before.stderr.endswith(
-        "Try 'main items --help' for help.\n\nerror: invalid value for '--status': 'x' is not one of 'open', 'closed', "
-        "'withdrawn', 'upcoming', 'unknown'.\n"), before.stderr
+        "Se 'main items --help' for hjelp.\n\nfeil: ugyldig verdi for '--status': 'x' er ikke en gyldig verdi "
+        "(gyldige: 'open', 'closed', 'withdrawn', 'upcoming', 'unknown').\n"), before.stderr
     unknown = invoke("itemz", db=filled)
     assert unknown.exit_code == 2 and unknown.stderr == ("Usage: main [OPTIONS] COMMAND [ARGS]...\n"
                                                          "Try 'main --help' for help.\n\n"

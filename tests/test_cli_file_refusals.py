@@ -128,7 +128,12 @@ ENTRY = '[[file]]\nid = "a"\nname = "A"\n'
     ("x = 1\n", "linje 1: ukjent nøkkel 'x' (overvåkingslisten har bare [[file]]-tabeller)"),
     (ENTRY + "foo = 1\n", "linje 4: EU-saken «a», feltet «foo»: ukjent felt (kjente: id, name, title, "),
     ('[[file]]\nid = "a"\n', "linje 1: EU-saken «a», feltet «name»: feltet er påkrevd, men mangler eller er tomt"),
-    ('[[file]]\nid = "a"\nname = 3\n', "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke int"),
+    ('[[file]]\nid = "a"\nname = 3\n',
+     "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke et tall"),
+    ('[[file]]\nid = "a"\nname = ["A"]\n',
+     "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke en liste"),
+    ('[[file]]\nid = "a"\nname = true\n',
+     "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke true eller false"),
     (ENTRY + 'refs = "x"\n', "linje 4: EU-saken «a», feltet «refs»: må være en liste av tekster i anførselstegn"),
     ('[[file]]\nid = "A-b"\nname = "A"\n', "linje 2: EU-saken «A-b», feltet «id»: 'A-b' kan bare ha små bokstaver, sifre og _"),
     (ENTRY + ENTRY, "linje 5: EU-saken «a», feltet «id»: id-en er brukt to ganger (første gang i oppføring nr. 1)"),
@@ -151,7 +156,7 @@ def test_a_watchlist_entry_without_a_header_line_and_one_without_entries(tmp_pat
     path.write_text('file = [{id = "a", name = 3}]\n', "utf-8")
     result = invoke("watchlist", "--file", str(path))
     assert (result.exit_code, result.stderr) == (
-        2, f"feil: {path}: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke int\n")
+        2, f"feil: {path}: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke et tall\n")
     path.write_text("file = 1\n", "utf-8")
     result = invoke("watchlist", "--file", str(path))
     assert (result.exit_code, result.stderr) == (2, f"feil: overvåkingslisten {path} har ingen [[file]]-oppføringer\n")
@@ -165,6 +170,10 @@ def test_a_watchlist_refused_in_english(tmp_path):
     result = invoke("watchlist", "--file", str(path), "--lang", "en")
     assert (result.exit_code, result.stderr) == (
         2, f"error: {path}, line 4: the EU file “a”, field “celex”: 'x' is not a CELEX number (e.g. 32024L1760)\n")
+    path.write_text('[[file]]\nid = "a"\nname = 3\n', "utf-8")
+    result = invoke("watchlist", "--file", str(path), "--lang", "en")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {path}, line 3: the EU file “a”, field “name”: must be a text in quotes, not a number\n")
 
 
 BROKEN = '[[file]]\nid = "a"\nname = = "A"\n'
@@ -299,3 +308,145 @@ def test_left_cut_keeps_a_long_file_name_whole():
     assert left_cut("/srv/x/" + "n" * 60 + ".toml, linje 2", 50) == "…/" + "n" * 60 + ".toml, linje 2"
     assert left_cut("standard", 50) == "standard"
     assert left_cut("/a/b/c.toml, linje 2", 50) == "/a/b/c.toml, linje 2"
+
+
+# --------------------------------------------------------------------------- an --out the command cannot write
+
+
+@pytest.fixture
+def store(tmp_path, as_of) -> Path:
+    """A store with one hearing (what `draft` answers), and a file where a folder is asked for."""
+    from test_cli import scrape
+
+    path = tmp_path / "t.db"
+    scrape(path, as_of)
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n", "utf-8")
+    return path
+
+
+def with_changed_document(monkeypatch) -> None:
+    """`documents redline` as if the hearing's document had a new version (no documents in a test)."""
+    from tracker.documents import redline
+
+    monkeypatch.setattr(redline, "latest_change", lambda db, item_id: [
+        {"url": "https://example.org/notat.pdf", "title": "Høringsnotat", "old": 1, "new": 2}])
+    monkeypatch.setattr(redline, "compare", lambda db, old, new: [])
+
+
+#: each command that writes where --out says, with a file (notes.txt) in the --out's folder part
+THROUGH_A_FILE = [
+    (("digest", "--allow-red", "--out", "{tmp}/notes.txt/digest.md"), "kan ikke skrive {tmp}/notes.txt/digest.md"),
+    (("export", "--out", "{tmp}/notes.txt/x/items.csv"), "kan ikke skrive {tmp}/notes.txt/x/items.csv"),
+    (("documents", "redline", "regjeringen:3100001", "--out", "{tmp}/notes.txt/endringer.docx"),
+     "kan ikke skrive {tmp}/notes.txt/endringer.docx"),
+    (("draft", "regjeringen:3100001", "--out", "{tmp}/notes.txt/svar"), "kan ikke opprette mappen {tmp}/notes.txt/svar"),
+    (("run", "--replay", "data/replay/2026-11-23", "--source", "no_lovdata", "--no-progress", "--out",
+      "{tmp}/notes.txt/digests"), "kan ikke opprette mappen {tmp}/notes.txt/digests"),
+    (("demo", "--no-progress", "--out", "{tmp}/notes.txt/demo"), "kan ikke opprette mappen {tmp}/notes.txt/demo"),
+]
+
+
+@pytest.mark.parametrize("args, said", THROUGH_A_FILE, ids=[a[0] + (a[1] if a[0] == "documents" else "")
+                                                             for a, _ in THROUGH_A_FILE])
+def test_an_out_whose_folder_part_is_a_file_is_named_and_bad_input(store, tmp_path, monkeypatch, args, said):
+    """`digest --out notes.txt/x.md` said «kan ikke skrive …: File exists» (exit 1), `export` and
+    `draft` «output path … exists and is not a directory» in English (exit 1), `run` and `demo`
+    crawled the whole day, then failed writing its digest (NotADirectoryError). Now one line naming
+    the file in the way, before any work, exit 2: the path typed is wrong."""
+    from support import ROOT
+
+    monkeypatch.chdir(ROOT)  # run's --replay as typed from the repository
+    with_changed_document(monkeypatch)
+    result = invoke("--db", str(store), *(a.format(tmp=tmp_path) for a in args))
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: {said.format(tmp=tmp_path)}: {tmp_path}/notes.txt er en fil, ikke en mappe\n")
+    assert not (tmp_path / "notes.txt").is_dir() and len(runs(store)) == 1  # nothing crawled
+
+
+def runs(db: Path) -> list:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select id from runs").fetchall()
+
+
+def test_an_out_that_cannot_be_used_is_said_in_english(store, tmp_path, monkeypatch):
+    with_changed_document(monkeypatch)
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    result = invoke("--config", str(config), "--db", str(store), "documents", "redline", "regjeringen:3100001", "--out",
+                    f"{tmp_path}/notes.txt/endringer.docx")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: cannot write {tmp_path}/notes.txt/endringer.docx: {tmp_path}/notes.txt is a file, not a folder\n")
+    result = invoke("--config", str(config), "--db", str(store), "draft", "regjeringen:3100001", "--out",
+                    str(tmp_path / "notes.txt"))
+    assert (result.exit_code, result.stderr) == (2, f"error: {tmp_path}/notes.txt is a file, not a folder\n")
+    result = invoke("--config", str(config), "--db", str(store), "run", "--no-digest", "--out", f"{tmp_path}/new/",
+                    "--replay", str(tmp_path / "nowhere"))  # --no-digest: its --out is not looked at
+    assert result.stderr == f"error: the replay folder {tmp_path / 'nowhere'} does not exist\n"
+    result = invoke("--config", str(config), "--db", str(store), "export", "--out", f"{tmp_path}/new/")
+    assert (result.exit_code, result.stderr) == (2, f"error: {tmp_path}/new/ is a folder: give a file name\n")
+
+
+def test_a_file_named_as_the_drafts_folder_and_a_folder_as_the_exports_file(store, tmp_path):
+    """`draft --out notes.txt` said «output path notes.txt exists and is not a directory» in English
+    (exit 1); `export --out new/` «new/ is a directory; give a file name»."""
+    result = invoke("--db", str(store), "draft", "regjeringen:3100001", "--out", str(tmp_path / "notes.txt"))
+    assert (result.exit_code, result.stderr) == (2, f"feil: {tmp_path}/notes.txt er en fil, ikke en mappe\n")
+    result = invoke("--db", str(store), "export", "--out", f"{tmp_path}/new/")
+    assert (result.exit_code, result.stderr) == (2, f"feil: {tmp_path}/new/ er en mappe: oppgi et filnavn\n")
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_file_the_system_will_not_let_be_written_is_the_machines_state(store, tmp_path, monkeypatch):
+    """No permission, the disk full: said in the reader's words, exit 1 (not what was typed); a
+    folder that is not there is what was typed: exit 2 (`redline` said it with exit 1)."""
+    import tracker.store.files
+
+    with_changed_document(monkeypatch)
+    result = invoke("--db", str(store), "documents", "redline", "regjeringen:3100001", "--out",
+                    str(tmp_path / "missing" / "endringer.docx"))
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: kan ikke skrive {tmp_path}/missing/endringer.docx: filen eller mappen finnes ikke (No such file or "
+           "directory)\n")
+
+    def refused(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(tracker.store.files, "write_whole", refused)
+    result = invoke("--db", str(store), "digest", "--allow-red", "--out", str(tmp_path / "digest.md"))
+    assert (result.exit_code, result.stderr) == (
+        1, f"feil: kan ikke skrive {tmp_path}/digest.md: ingen tilgang (Permission denied)\n")
+    result = invoke("--db", str(store), "documents", "redline", "regjeringen:3100001", "--out",
+                    str(tmp_path / "missing" / "endringer.docx"))
+    assert result.exit_code == 1 and result.stderr.startswith(f"feil: kan ikke skrive {tmp_path}/missing/endringer.docx: ")
+
+
+def test_a_broken_draft_template_is_bad_input_and_an_unreadable_one_the_machines(store, data_dir, tmp_path, monkeypatch):
+    """The secretariat's template in the data folder, not a .docx: «the draft template … cannot be
+    read as .docx: File is not a zip file» in English, exit 1; now in the reader's words, exit 2 (a
+    file the reader wrote, as a profile written wrongly). One the system will not let be read: exit 1."""
+    template = data_dir / "horingssvar-mal.docx"
+    template.write_text("not a Word document", "utf-8")
+    draft = ("--db", str(store), "draft", "regjeringen:3100001", "--out", str(tmp_path / "svar"))
+    result = invoke(*draft)
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: malen for høringssvar {template} kan ikke leses som et Word-dokument (.docx): File is not a zip "
+           "file\n")
+    read_bytes = Path.read_bytes
+
+    def refused(self):  # as for a file without read permission (the tests may run as root)
+        if self == template:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    result = invoke(*draft)
+    assert (result.exit_code, result.stderr) == (
+        1, f"feil: kan ikke lese malen for høringssvar {template}: ingen tilgang (Permission denied)\n")
+    config = tmp_path / "ncp-tracker.toml"  # data_dir's configuration, in English
+    config.write_text(config.read_text("utf-8") + '[digest]\nlang = "en"\n', "utf-8")
+    result = invoke(*draft)
+    assert (result.exit_code, result.stderr) == (
+        1, f"error: cannot read the draft template {template}: permission denied\n")
+    assert not (tmp_path / "svar").exists()

@@ -75,9 +75,11 @@ def test_every_help_reads_in_bokmal_by_default_and_in_english_with_lang_en(path,
     assert nb.exit_code == 0, nb.output
     shown = _flat(nb.output)
     assert shown.startswith("Bruk: ") and " Valg: " in shown and "Vis denne meldingen og avslutt." in shown
-    assert not any(word in shown for word in ("Usage:", "Options:", "Commands:", "Show this message", "default:"))
+    assert not any(word in shown for word in ("Usage:", "Options:", "Commands:", "Show this message", "default:",
+                                              "[OPTIONS]", "COMMAND [ARGS]"))
+    assert "[VALG]" in shown.split(" Valg: ")[0], "click's placeholder in the usage line"
     if isinstance(command, click.Group):
-        assert " Kommandoer: " in shown
+        assert " Kommandoer: " in shown and "KOMMANDO [ARGUMENTER]..." in shown.split(" Valg: ")[0]
     english = [text for text in _own_texts(command) if text[:40] in shown]
     assert english == [], f"English left in `{' '.join(path)} --help`"
     msgid = _flat(inspect_clean(command.help or ""))
@@ -110,6 +112,17 @@ def test_the_config_option_names_the_language_of_the_groups_help(speaks, tmp_pat
     assert result.exit_code == 0 and "Day of the digest" in result.output
 
 
+@pytest.mark.parametrize("path", [("horizon",), ("digest",), ("search",)])
+def test_lang_en_before_help_asks_for_english_help(path, speaks):
+    """`--lang en --help` with a Bokmål configuration: the help in English (--lang is read before
+    --help); `--help --lang en`, help asked first, stays in the configuration's language."""
+    result = speaks("nb", *path, "--lang", "en", "--help")
+    assert result.exit_code == 0 and result.output.startswith(f"Usage: main {' '.join(path)} [OPTIONS]"), result.output
+    assert "Show this message and exit." in result.output
+    result = speaks("nb", *path, "--help", "--lang", "en")
+    assert result.exit_code == 0 and result.output.startswith(f"Bruk: main {' '.join(path)} [VALG]"), result.output
+
+
 @pytest.mark.parametrize(("args", "said"), [
     (["digst"], "feil: ingen kommando heter 'digst' (mente du 'digest', 'ingest'?)"),
     (["digest", "--format", "xx"], "feil: ugyldig verdi for '--format': 'xx' er ikke en gyldig verdi"),
@@ -121,7 +134,7 @@ def test_clicks_input_errors_read_in_bokmal_with_exit_2(args, said, speaks):
     result = speaks("nb", *args)
     assert result.exit_code == 2
     assert result.stderr.startswith("Bruk: main ") and said in result.stderr, result.stderr
-    assert not any(word in result.stderr for word in ("Usage:", "Error:", "Try '"))
+    assert not any(word in result.stderr for word in ("Usage:", "Error:", "Try '", "[OPTIONS]", "COMMAND [ARGS]"))
     english = speaks("en", *args)
     assert english.exit_code == 2 and english.stderr.startswith("Usage: main "), english.stderr
 

@@ -207,8 +207,8 @@ def test_draft_errors_and_paths(env, monkeypatch):
     r = run("draft", HEARING, "--out", "~/Dokumenter/utkast")
     assert r.exit_code == 0 and (env / "home" / "Dokumenter" / "utkast" / "regjeringen_3150001-horingssvar.docx").exists()
     (env / "f").write_text("x")
-    r = CliRunner().invoke(main, ["draft", HEARING, "--out", "f"])
-    assert r.exit_code == 1 and "not a directory" in r.output
+    r = CliRunner().invoke(main, ["draft", HEARING, "--out", "f"])  # was English, exit 1: what was typed is wrong
+    assert r.exit_code == 2 and f"feil: {env / 'f'} er en fil, ikke en mappe" in r.output
 
 
 @pytest.mark.parametrize(("item_id", "kind"), [("no_lovdata:LTI/forskrift/2026-11-19-2101", "law_change"),

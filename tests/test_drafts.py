@@ -525,7 +525,7 @@ def test_computed_names_cannot_leave_the_folder(store, tmp_path):
 
 def test_out_that_is_a_file_is_refused(store, tmp_path):
     (tmp_path / "f").write_text("x")
-    with pytest.raises(drafts.DraftError, match="not a directory"):
+    with pytest.raises(drafts.DraftError, match="f is a file, not a folder"):
         drafts.write(store, HEARING, "f", base=tmp_path, as_of=DAY)
 
 

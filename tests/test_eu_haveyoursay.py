@@ -255,6 +255,13 @@ def test_a_listing_without_current_statuses_reads_could_not_be_read_not_no_deadl
     assert set(items) == {"18805", "18806", "14778"}
     assert items["18805"]["deadline"] == "2026-09-28T23:59:59+02:00"
     assert items["18805"]["extra"]["deadline_unread"] == ""
+    # the period's other fields from the detail too, as the real listing gives them (its status
+    # was None: the item «ukjent» while open for feedback)
+    whole = {i["native_id"]: i for i in _real_run(tmp_path / "whole")["items"]}["18805"]
+    assert items["18805"]["status_raw"] == whole["status_raw"] == "OPEN"
+    assert items["18805"]["published"] == whole["published"] is not None
+    assert [items["18805"]["extra"][k] for k in ("opens", "stage")] == [whole["extra"][k] for k in ("opens", "stage")]
+    assert whole["extra"]["stage"]
     for native_id in ("18806", "14778"):  # their details were not recorded (404): no deadline from there
         assert "deadline" not in items[native_id]
         assert items[native_id]["extra"]["deadline_unread"] == "currentStatuses missing"

@@ -146,7 +146,7 @@ def test_plain_scrapy_live_crawl_without_contact_stops_before_any_request(tmp_pa
         assert done.returncode != 0
         assert "no contact address" in done.stderr and "-s CONTACT=" in done.stderr
         tracker = run("crawl", "--source", SOURCE, "--arg", f"feed_url={feed}", "--no-progress", db=tmp_path / "t.db")
-        assert tracker.returncode != 0 and "no contact address" in tracker.stderr
+        assert tracker.returncode != 0 and "feil: ingen kontaktadresse til innhenterens User-Agent" in tracker.stderr
         assert hits == []
     finally:
         server.shutdown()

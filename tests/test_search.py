@@ -108,7 +108,7 @@ def test_field_filters(store):
     ("h*ring", "prefix"), ("høring OR source:eu_haveyoursay", "filters"), ("", "empty"),
     # a value no item can have matched nothing, as "no hits" (the module's own example read
     # source:regjeringen_horinger); it is refused with the valid ones
-    ("høring source:regjeringen_horinger", "source is one of documents, eu_cellar"),
+    ("høring source:regjeringen_horinger", "source is one of eu_cellar, eu_haveyoursay"),
     ("høring kind:høring", "kind is one of"), ("høring language:no", "language is one of nb, nn, en"),
     # a filter without its value searched for the word "status" and found nothing
     ("status: open", "status: needs its value right after the colon"),

@@ -925,6 +925,13 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
             from tracker.i18n import format_date
 
             values[key] = format_date(values[key], lang)
+    clocks = [key for key in ("clock", "latest_clock") if key in values]
+    if clocks:  # instants as the reader writes them; to the second (ISO) where two of them share a minute
+        from tracker.i18n import format_datetime
+
+        shown = {key: format_datetime(values[key], lang) or values[key] for key in clocks}
+        if len(set(shown.values())) == len(shown):
+            values.update(shown)
     if "wait" in values and lang == "nb":  # seconds, with the reader's decimal mark
         values["wait"] = values["wait"].replace(".", ",")
     if "holder" in values:
@@ -940,7 +947,28 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
 
         values["valid"] = ", ".join(f"{code} ({label_name(code, lang)})" for code in LABELS)
     if "problem" in values:
-        values["problem"] = match_message(WATCHLIST_PROBLEMS, values["problem"], lang) or values["problem"]
+        values["problem"] = match_message(WATCHLIST_PROBLEMS, values["problem"], lang, _toml_type_values) \
+            or values["problem"]
+    return values
+
+
+#: what a TOML value is, by the name of the Python type `tomllib` reads it as (a watched file's
+#: «must be a string, not int»: the reader wrote a number, not Python's «int»)
+TOML_TYPE_NAMES: dict[str, str] = {
+    "int": N_("a number"),
+    "float": N_("a decimal number"),
+    "bool": N_("true or false"),
+    "list": N_("a list"),
+    "dict": N_("a table"),
+    "datetime": N_("a date and time"),
+    "date": N_("a date"),
+    "time": N_("a time of day"),
+}
+
+
+def _toml_type_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("type") in TOML_TYPE_NAMES:
+        values["type"] = gettext(lang, TOML_TYPE_NAMES[values["type"]])
     return values
 
 
@@ -1027,11 +1055,20 @@ COMMAND_REFUSALS: MessageTable = message_table((
         "has ended; it then mails only those not reached")),
     # a file the command could not write (tracker.workbench: export, drafts, outputs): the system's text in
     # the reader's words
-    (r"cannot write the draft in (?P<path>.+?): (?P<oserror>.+)", N_("cannot write the draft in %(path)s: %(error)s")),
-    # the secretariat's template a draft is made in (tracker.workbench.drafts.DraftFileError); python-docx's
-    # own text kept as the detail
-    (r"the draft template (?P<path>.+?) cannot be read as \.docx: (?P<error>.+)",
+    # an --out whose folder part runs through a file, that names a file as its folder, or a folder as its file
+    # (tracker.workbench.outputs; the CLI's digest, redline, run and demo alike)
+    (r"cannot write (?P<path>.+?): (?P<file>.+) is a file, not a folder",
+     N_("cannot write %(path)s: %(file)s is a file, not a folder")),
+    (r"cannot create the folder (?P<path>.+?): (?P<file>.+) is a file, not a folder",
+     N_("cannot create the folder %(path)s: %(file)s is a file, not a folder")),
+    (r"(?P<path>.+) is a file, not a folder", N_("%(path)s is a file, not a folder")),
+    (r"(?P<path>.+) is a directory; give a file name", N_("%(path)s is a folder: give a file name")),
+    # the secretariat's draft template (tracker.workbench.drafts.template_document): broken, or not readable
+    (r"the draft template (?P<path>.+?) cannot be read as \.docx: (?P<error>.*)",
      N_("the draft template %(path)s cannot be read as a Word document (.docx): %(error)s")),
+    (r"cannot read the draft template (?P<path>.+?): (?P<oserror>.+)",
+     N_("cannot read the draft template %(path)s: %(error)s")),
+    (r"cannot write the draft in (?P<path>.+?): (?P<oserror>.+)", N_("cannot write the draft in %(path)s: %(error)s")),
     (r"cannot create the output directory (?P<path>.+?): (?P<oserror>.+)",
      N_("cannot create the folder %(path)s: %(error)s")),
     (r"cannot write (?P<path>.+?): (?P<oserror>.+)", N_("cannot write %(path)s: %(error)s")),
@@ -1046,6 +1083,31 @@ COMMAND_REFUSALS: MessageTable = message_table((
      r"\(as_of\); this folder has neither \(or give --as-of\)",
      N_("%(path)s: a recorded day's clock comes from its folder's name (YYYY-MM-DD) or its day.json (as_of); this "
         "folder has neither (or give --as-of)")),
+    # what `run`/`crawl`/`record`/`demo` refuse before crawling (tracker.jobs.crawl: check_replay_order,
+    # check_contact, run_plan; `documents fetch`: tracker.documents.fetch), the clocks as the reader writes them
+    (r"refusing to replay (?P<what>.+?) at (?P<clock>\S+): the store's latest daily run is at (?P<latest_clock>\S+), "
+     r"later \(replaying an older day would roll its items back\); use another --db, or --allow-older to replay it "
+     r"anyway",
+     N_("refusing to replay %(what)s at %(clock)s: the database's latest daily run is at %(latest_clock)s, later "
+        "(replaying an older day would roll its items back); use another --db, or --allow-older to replay it "
+        "anyway")),
+    (r"refusing to crawl at (?P<clock>\S+): the store's latest daily run is at (?P<latest_clock>\S+), later \(a crawl "
+     r"stored at an earlier clock would roll its items back\); use another --db, or --allow-older to crawl at that "
+     r"clock anyway",
+     N_("refusing to crawl at %(clock)s: the database's latest daily run is at %(latest_clock)s, later (a crawl "
+        "stored at an earlier clock would roll its items back); use another --db, or --allow-older to crawl at "
+        "that clock anyway")),
+    (r"no contact address for the crawler's User-Agent: a live crawl needs one\. Set `contact` in the \[crawl\] table "
+     r"of ncp-tracker\.toml, \$NCP_TRACKER_CONTACT, or pass -s CONTACT=you@example\.org \(replays need none\)\.",
+     N_("no contact address for the crawler's User-Agent: a live crawl needs one. Set `contact` in the [crawl] table "
+        "of ncp-tracker.toml, $NCP_TRACKER_CONTACT, or give -s CONTACT=you@example.org (replays need none).")),
+    (r"no contact address for the crawler's User-Agent: a live fetch needs one \(`\[crawl\] contact` in "
+     r"ncp-tracker\.toml or -s CONTACT=you@example\.org\)",
+     N_("no contact address for the crawler's User-Agent: fetching documents from the web needs one (`[crawl] contact` in "
+        "ncp-tracker.toml, or $NCP_TRACKER_CONTACT)")),
+    (r"unknown source\(s\): (?P<name>.+?) \(known: (?P<valid>.*)\)", N_("unknown source %(name)s (valid: %(valid)s)")),
+    (r"TRACKER_LOCK_WAIT must be a number of seconds, not (?P<value>.+)",
+     N_("TRACKER_LOCK_WAIT must be a number of seconds, not %(value)s")),
     # a source whose recording `record` could not finish (tracker.jobs.crawl.CrawlResult.recording_gaps)
     (r"(?P<source>\S+): (?P<num>\d+) responses recorded, but (?P<path>.+?) cannot be read \((?P<error>.*)\)",
      NP_("%(source)s: %(num)s response recorded, but %(path)s cannot be read (%(error)s)",

@@ -477,13 +477,21 @@ class EuHaveyoursaySpider(TrackerSpider):
 
     def _deadline_from_detail(self, item: Any, data: dict) -> None:
         """The deadline the listing's period did not give (its `feedbackEndDate` missing, or the
-        listing's `currentStatuses`: `_listing_lacks_periods`), from the same initiative's detail:
+        listing's `currentStatuses`: `_listing_lacks_periods`, and then the status word, opening day
+        and stage of the period too), from the same initiative's detail:
         the `endDate` of its current publication, the period picked as the backfill picks it from a
         detail alone (`as_search_result`, `_parse_current_status`).
         Health says the deadlines were read there (red, as the changed answer it stands beside: a red
         source's health shows its red notes only); when the detail cannot give it either, the item
         keeps saying its deadline could not be read."""
         status, by_dates = self._parse_current_status(as_search_result(data)["currentStatuses"], self.as_of)
+        if status and item["extra"][DEADLINE_UNREAD] == PERIODS_MISSING:
+            # the listing gave no period at all: its status word, opening day and stage are the
+            # detail's too (a period missing only its end date kept the listing's)
+            opens = parse_date(status.get("feedbackStartDate"), BRUSSELS) if status.get("feedbackStartDate") else None
+            item["status_raw"] = status_word(status, item["extra"].get("initiative_status"))
+            item["published"] = iso(opens)
+            item["extra"] = {**item["extra"], "opens": iso(opens), "stage": status.get("frontEndStage")}
         deadline = self._parse_deadline(status or {})
         if deadline is None:
             self.count("deadline_unread_in_detail")

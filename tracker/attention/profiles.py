@@ -56,13 +56,15 @@ DUE = ("daily", "weekdays", *WEEKDAYS, "first_of_month")
 
 
 def known_sources() -> list[str]:
-    """Every source (spider) name: the modules of crawlers.spiders (without importing Scrapy)."""
+    """Every source of items (a spider's name): the modules of crawlers.spiders (without importing
+    Scrapy), not the spiders that yield no items (`crawlers.fields.NOT_ITEM_SPIDERS`)."""
     import pkgutil
 
     import crawlers.spiders
+    from crawlers.fields import NOT_ITEM_SPIDERS
 
     return sorted(m.name for m in pkgutil.iter_modules(crawlers.spiders.__path__)
-                  if not m.name.startswith("_") and m.name != "base")
+                  if not m.name.startswith("_") and m.name != "base" and m.name not in NOT_ITEM_SPIDERS)
 
 
 class ProfileError(Exception):

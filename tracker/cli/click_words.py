@@ -29,3 +29,10 @@ CLICK_MSGIDS: tuple[str, ...] = (
     N_("default: {default}"),  # an option's «[default: md]»
     N_("required"),  # an option's «[required]»
 )
+
+#: click's placeholders in a usage line, which it writes as constants (no `_()`): said in the
+#: reader's language by `tracker.cli.support._ReadersHelp.collect_usage_pieces`
+CLICK_METAVARS: tuple[str, ...] = (
+    N_("[OPTIONS]"),  # `Command.options_metavar`
+    N_("COMMAND [ARGS]..."),  # a group's `subcommand_metavar`
+)

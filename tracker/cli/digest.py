@@ -16,6 +16,7 @@ from tracker.cli.support import (
     refused,
     remember_lang,
     say,
+    write_refused,
 )
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
@@ -79,7 +80,7 @@ def _due_text(due: str, lang: str) -> str:
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
 @click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
 @click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang,
+@click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang, is_eager=True,
               help="Language of the digest; default: [digest] lang (nb).")
 @click.option("--allow-red", is_flag=True,
               help="Exit 0 and send even when the data is missing or out of date (the red banner stays).")
@@ -117,7 +118,6 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from tracker.links.watchlist import WatchlistError
     from tracker.store.deadlines import oslo_date
     from tracker.store.files import write_whole
-    from tracker.vocabulary import os_error
 
     config = ctx.obj["config"]
     profile = profile or config.get("digest", "profile")
@@ -160,9 +160,8 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_whole(path, data)
-            except OSError as exc:
-                raise TrackerError(gettext(lang, "cannot write %(path)s: %(error)s", path=str(path),
-                                           error=os_error(exc, lang)), lang) from exc
+            except OSError as exc:  # a file in its folder part said by name; exit 2 for a path typed wrong
+                raise write_refused(path, exc, lang) from exc
             if fmt in RECORDED:
                 digest_mod.record(db, built, fmt, str(path))
             click.echo(str(path), err=True)

@@ -20,6 +20,7 @@ from tracker.cli.support import (
     reader_lang,
     refused,
     waiting_for_crawl,
+    write_refused,
 )
 from tracker.store.instants import stored
 
@@ -200,10 +201,7 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None, la
     data = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), sections, lang=_.lang)
     try:
         write_whole(Path(out_path), data)
-    except OSError as exc:
-        from tracker.vocabulary import os_error
-
-        raise TrackerError(_("cannot write %(path)s: %(error)s", path=out_path, error=os_error(exc, _.lang)),
-                           _.lang) from exc
+    except OSError as exc:  # a file in its folder part said by name; exit 2 for a path typed wrong
+        raise write_refused(out_path, exc, _.lang) from exc
     click.echo(_.n("wrote %(path)s: %(num)s changed section", "wrote %(path)s: %(num)s changed sections",
                    len(sections), path=out_path))

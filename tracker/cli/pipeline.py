@@ -20,6 +20,7 @@ from tracker.cli.support import (
     bad_input,
     check_event_kind,
     check_kind,
+    check_out_dir,
     check_source,
     chosen_lang,
     file_refused,
@@ -189,12 +190,13 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     Example: ncp-tracker run --replay data/replay/2026-11-24
     """
     plan = _plan(replay, past_as_of(as_of), sources, None, args)
+    out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     if not no_digest:
         _check_digest_profile(ctx)
+        check_out_dir(out_dir, reader_lang(ctx))  # a file in the way: said now, not after the crawl
     _check_watchlist(ctx)
     _check_lists(ctx)
     written: list[Path] = []
-    out_dir = out_dir or ctx.obj["config"].get("digest", "out_dir")
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
     try:
         _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh,
@@ -315,6 +317,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     if config.origin["tracker"]["db"] == "default":  # no --db, $NCP_TRACKER_DB or config: its own file
         config.set("tracker", "db", "data/demo.db", "demo's default")
         ctx.obj["db"] = "data/demo.db"
+    check_out_dir(out_dir, reader_lang(ctx))  # a file in the way: said now, not after the replay
     db = open_db(ctx, create=True)
     done = {r["replay_dir"] for r in db.query("select replay_dir from runs where replay_dir is not null"
                                               " and completed is not null")}

@@ -10,6 +10,7 @@ import copy
 import inspect
 from contextvars import ContextVar
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -57,11 +58,41 @@ def file_refused(exc: Exception, lang: str | None = None) -> TrackerError:
     path — that the command cannot use (a ConfigError, ProfileError, WatchlistError …), in the
     reader's words (`refused`): bad input, exit 2, as every input the command cannot use (a file
     that is not there, a folder named as the file); exit 1 only when the system could not read a
-    file that is there (permission denied …: the state of the machine, not what was written)."""
+    file that is there (permission denied …: the state of the machine, not what was written). The
+    system's error is looked for along the chain of causes (a DraftError of an OutputError of it)."""
     cause = exc.__cause__
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__
     unreadable = isinstance(cause, OSError) and not isinstance(
         cause, (FileNotFoundError, IsADirectoryError, NotADirectoryError))
     return refused(exc, lang, input_error=not unreadable)
+
+
+def write_refused(path: str | Path, exc: OSError, lang: str | None = None) -> TrackerError:
+    """A file the command could not write where the reader said (its --out), in the reader's words
+    (`refused`): a folder of its path that is a file — named — or a folder that is not there, or a
+    folder where the file would be, is what the reader typed (exit 2); what the system refuses (no
+    permission, the disk full) is the state of the machine (exit 1)."""
+    from tracker.workbench.outputs import file_in_the_way
+
+    blocker = file_in_the_way(Path(path).parent)
+    if blocker is not None:
+        return refused(f"cannot write {path}: {blocker} is a file, not a folder", lang, input_error=True)
+    typed = isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError, FileExistsError))
+    return refused(f"cannot write {path}: {exc.strerror or exc}", lang, input_error=typed)
+
+
+def check_out_dir(path: str | Path, lang: str | None = None) -> None:
+    """Before a command that writes into the folder `path` (its --out) does its work: a file where
+    that folder, or one it runs through, would be is refused at once (exit 2), not found after the
+    work as a failure to write."""
+    from tracker.workbench.outputs import file_in_the_way
+
+    blocker = file_in_the_way(path)
+    if blocker is not None:
+        message = (f"{blocker} is a file, not a folder" if blocker == Path(path)
+                   else f"cannot create the folder {path}: {blocker} is a file, not a folder")
+        raise refused(message, lang, input_error=True)
 
 
 #: a search filter a refusal names by its field, as the command line names it: its option
@@ -237,6 +268,16 @@ class _ReadersHelp:
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super(_ReadersHelp, _in_lang(self, reader_lang(ctx))).format_help(ctx, formatter)  # type: ignore[misc, arg-type]
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """The usage line's pieces, click's placeholders («[OPTIONS]», «COMMAND [ARGS]...») in the
+        reader's language (`tracker.cli.click_words.CLICK_METAVARS`), in --help and usage errors."""
+        from tracker.cli.click_words import CLICK_METAVARS
+        from tracker.i18n import gettext
+
+        lang = reader_lang(ctx)
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [gettext(lang, piece) if piece in CLICK_METAVARS else piece for piece in pieces]
 
     def get_short_help_str(self, limit: int = 45) -> str:  # a group's list of its commands
         return super(_ReadersHelp, _in_lang(self, reader_lang())).get_short_help_str(limit)  # type: ignore[misc, arg-type]
@@ -416,7 +457,8 @@ def remember_lang(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
-lang_option = click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang,
+#: eager: a --help after it is in that language
+lang_option = click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang, is_eager=True,
                            help="Language of what it prints; default: [digest] lang (nb).")
 
 
@@ -463,7 +505,7 @@ def source_with_code(code: str, lang: str) -> str:
 
 
 def known_sources() -> list[str]:
-    """Every source (spider) name, from the crawlers.spiders package (no Scrapy import)."""
+    """Every source of items (a spider's name), from the crawlers.spiders package (no Scrapy import)."""
     from tracker.attention.profiles import known_sources as _known
 
     return _known()

@@ -321,6 +321,7 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
     """
     from tracker.i18n import gettext, ngettext
     from tracker.workbench import export as ex
+    from tracker.workbench.outputs import OutputError
     from tracker.workbench.search import SearchError, SearchIndexMissing
 
     lang = chosen_lang(ctx, lang)
@@ -334,7 +335,9 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
             return
     except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input (a missing index: 1)
         raise refused(exc, lang, input_error=not isinstance(exc, SearchIndexMissing)) from exc
-    except ValueError as exc:  # a file it cannot write (tracker.workbench.outputs.OutputError)
+    except OutputError as exc:  # an --out it cannot write: typed wrong (exit 2), or the system's refusal (1)
+        raise file_refused(exc, lang) from exc
+    except ValueError as exc:
         raise refused(exc, lang) from exc
     if fmt == "xlsx":  # options that cannot go together: exit 2, as bad input
         raise TrackerError(gettext(lang, "xlsx needs --out FILE"), lang, exit_code=BAD_INPUT_EXIT)
@@ -385,10 +388,8 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.NotAConsultation as exc:  # an id the reader typed that has nothing to answer: bad input
         raise refused(exc, lang, input_error=True) from exc
-    except drafts.DraftFileError as exc:  # the secretariat's template or texts, as every editable default:
-        raise file_refused(exc, lang) from exc  # exit 2, 1 when the system may not read a file that is there
-    except drafts.DraftError as exc:  # the house's state: a folder it cannot write
-        raise refused(exc, lang) from exc
+    except drafts.DraftError as exc:  # an --out typed wrong, a broken template (exit 2); the system's refusal (1)
+        raise file_refused(exc, lang) from exc
     # the banners of `inbox` when the store's data is old or missing — as warnings: the draft is
     # written from what the store holds and stands (exit 0)
     say_untrusted(db, now_or(None), lang=lang, warn_only=True)

@@ -1025,8 +1025,10 @@ def template_document(data_dir: str | Path | None = None):
     source = locate(TEMPLATE, data_dir)
     try:
         data = source.read_bytes()
-    except OSError as exc:  # a folder, a link to nothing, a file it may not read
-        raise DraftFileError(unreadable(source, exc)) from exc
+    except OSError as exc:  # a folder, a link to nothing, a template the system will not let it read
+        if isinstance(exc, FileNotFoundError):
+            raise DraftFileError(unreadable(source, exc)) from exc
+        raise DraftFileError(f"cannot read the draft template {source}: {exc.strerror or exc}") from exc
     try:
         doc = Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - a broken user template must be named, not a traceback

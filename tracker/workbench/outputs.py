@@ -25,14 +25,27 @@ def user_path(path: str | Path, base: str | Path | None = None) -> Path:
     return Path(base).expanduser() / raw if base is not None else Path.cwd() / raw
 
 
+def file_in_the_way(path: str | Path) -> Path | None:
+    """The file (anything but a folder) that `path`, or a folder it runs through, already is: no
+    folder can be made there. None when there is none."""
+    for part in (Path(path), *Path(path).parents):
+        if part.exists():
+            return None if part.is_dir() else part
+    return None
+
+
 def output_dir(path: str | Path, base: str | Path | None = None, *, create: bool = True) -> Path:
-    """The folder the user named (created with its parents when missing)."""
+    """The folder the user named (created with its parents when missing); a file where it or one
+    of its folders would be is refused by name."""
     target = user_path(path, base)
     if target.exists() and not target.is_dir():
-        raise OutputError(f"output path {path!s} exists and is not a directory")
+        raise OutputError(f"{target} is a file, not a folder")
     if not target.exists():
         if not create:
             raise OutputError(f"output directory {path!s} does not exist")
+        blocker = file_in_the_way(target)
+        if blocker is not None:
+            raise OutputError(f"cannot create the folder {target}: {blocker} is a file, not a folder")
         try:
             target.mkdir(parents=True)
         except OSError as exc:
@@ -45,6 +58,9 @@ def output_file(path: str | Path, base: str | Path | None = None) -> Path:
     target = user_path(path, base)
     if target.is_dir() or str(path).endswith(("/", "\\")):
         raise OutputError(f"{path!s} is a directory; give a file name")
+    blocker = file_in_the_way(target.parent)
+    if blocker is not None:
+        raise OutputError(f"cannot write {target}: {blocker} is a file, not a folder")
     output_dir(target.parent)
     return target
 
