@@ -102,11 +102,12 @@ class WatchEntry:
 
 
 def default_path() -> Path:
-    """$NCP_TRACKER_WATCHLIST, else data/watchlist.toml in the working directory (the user's copy),
-    else the copy shipped in this package."""
+    """$NCP_TRACKER_WATCHLIST, else data/watchlist.toml in the working directory (the user's copy:
+    whatever is there under the name, a link to nothing too, which `load` then says), else the copy
+    shipped in this package."""
     if env := os.environ.get(ENV_WATCHLIST):
         return Path(env)
-    if DEFAULT_WATCHLIST.exists():
+    if os.path.lexists(DEFAULT_WATCHLIST):
         return DEFAULT_WATCHLIST
     return Path(__file__).resolve().parent / "watchlist.toml"
 
@@ -195,6 +196,8 @@ def load(path: str | Path | None = None) -> list[WatchEntry]:
     try:
         text = target.read_text("utf-8")
     except FileNotFoundError as exc:
+        if target.is_symlink():  # the name is there: what it points to is not
+            raise WatchlistError(f"a link to {os.readlink(target)}, which does not exist", path=target) from exc
         raise WatchlistError("watchlist file not found", path=target) from exc
     except UnicodeDecodeError as exc:
         raise WatchlistError(f"not UTF-8 text: {exc}", path=target) from exc

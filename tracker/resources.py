@@ -7,6 +7,7 @@ configuration; `ncp-tracker init` writes the copies) wins over the shipped one.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -32,10 +33,22 @@ def shipped(name: str) -> Traversable:
 
 
 def locate(name: str, data_dir: str | Path | None = None) -> Path | Traversable:
-    """The user's copy of `name` in the data directory if there is one, else the shipped default."""
+    """The user's copy of `name` in the data directory whenever something is there under that name
+    — a file, but also a folder, a link to nothing, a file it may not read: its reader then fails
+    with the file named (each reader's typed error), never passing the shipped default off as the
+    adviser's edits; the shipped default only when nothing is there."""
     if data_dir is None:
         from tracker.config import get_config
 
         data_dir = get_config().data_dir
     user_copy = Path(data_dir) / name
-    return user_copy if user_copy.is_file() else shipped(name)
+    return user_copy if os.path.lexists(user_copy) else shipped(name)
+
+
+def unreadable(path: str | Path | Traversable, exc: OSError) -> str:
+    """What a reader says (in English, as its typed error; `vocabulary.COMMAND_REFUSALS` words it for
+    the reader) of a file that is there but cannot be read: «PATH: cannot read: <the system's
+    text>» (a folder, no permission …), or «PATH: a link to TARGET, which does not exist»."""
+    if isinstance(exc, FileNotFoundError) and isinstance(path, Path) and path.is_symlink():
+        return f"{path}: a link to {os.readlink(path)}, which does not exist"
+    return f"{path}: cannot read: {exc.strerror or exc}"

@@ -1127,6 +1127,9 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("the configuration file %(path)s does not exist (named by $%(env)s)")),
     (r"configuration file not found: (?P<path>.+)", N_("the configuration file %(path)s does not exist")),
     (r"(?P<path>.+?): cannot read: (?P<oserror>.+)", N_("cannot read %(path)s: %(error)s")),
+    # an editable default's copy in the data directory (tracker.resources.unreadable), the watchlist
+    (r"(?P<path>.+?): a link to (?P<target>.+), which does not exist",
+     N_("%(path)s is a symbolic link to %(target)s, which does not exist")),
     (r"(?P<path>.+?): not UTF-8 text \(byte (?P<num>\d+)\); save it as UTF-8",
      N_("%(path)s is not UTF-8 text (byte %(num)s): save it as UTF-8")),
     (r"(?P<path>.+?):(?P<line>\d+): unknown table \[(?P<table>\w+)\] \(known: (?P<known>.*)\)",

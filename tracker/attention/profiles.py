@@ -18,6 +18,7 @@ The file is ``profiles.toml`` in the data directory (configuration), else the sh
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -227,12 +228,18 @@ def profiles_path() -> Path | Traversable:
 
 
 def _read_text(path: Path | Traversable) -> str:
+    """The profiles file's text; ProfilesFileMissing when nothing is there, ProfileError (the file
+    named) when what is there cannot be read — a folder, a link to nothing, a file it may not read."""
     try:
         return path.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise ProfilesFileMissing(f"profiles file not found: {path}") from exc
     except UnicodeDecodeError as exc:
         raise ProfileError(f"profiles file {path} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        from tracker.resources import unreadable
+
+        if isinstance(exc, FileNotFoundError) and not (isinstance(path, Path) and os.path.lexists(path)):
+            raise ProfilesFileMissing(f"profiles file not found: {path}") from exc
+        raise ProfileError(unreadable(path, exc)) from exc
 
 
 def _parse(text: str, path: Path | Traversable) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from tracker.cli.support import (
     TrackerError,
     check_item,
     chosen_lang,
+    file_refused,
     lang_option,
     now_or,
     open_db,
@@ -43,10 +44,15 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
 
     Example: ncp-tracker documents fetch --item regjeringen:3150100
     """
+    from tracker.documents import provisions as prov
     from tracker.documents.fetch import fetch_in_process, pending_links
     from tracker.documents.pipeline import db_file, read_and_match
 
     when = now_or(as_of, writes=True)
+    try:  # the watched provisions, read before anything is fetched: a file it cannot read is said at once
+        watched = prov.load()
+    except prov.ProvisionError as exc:
+        raise file_refused(exc) from exc
     db = open_db(ctx, write=True)
     try:
         from tracker.documents.family import sync as sync_stages
@@ -68,7 +74,7 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
             raise refused(exc) from exc
     db = open_db(ctx, write=True)
     try:
-        summary = read_and_match(db, at=stored(when))
+        summary = read_and_match(db, at=stored(when), provisions=watched)
         counts = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
     finally:
         db.close()

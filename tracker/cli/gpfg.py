@@ -14,6 +14,7 @@ from tracker.cli.support import (
     ReaderCommand,
     bad_input,
     chosen_lang,
+    file_refused,
     lang_option,
     now_or,
     open_db,
@@ -36,7 +37,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
     """
     from tracker.digest.text import shorten
     from tracker.i18n import Translator
-    from tracker.links.companies import list_companies, update_companies
+    from tracker.links.companies import ExceptionsFileError, list_companies, update_companies
 
     _ = Translator(chosen_lang(ctx, lang))
 
@@ -45,6 +46,8 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
         if refresh:
             update_companies(db)
         rows = list_companies(db, name)
+    except ExceptionsFileError as exc:  # the list of names that are never companies: said with its file
+        raise file_refused(exc, chosen_lang(ctx, lang)) from exc
     finally:
         db.close()
     if fmt == "jsonl":

@@ -196,6 +196,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
         _check_digest_profile(ctx)
         check_out_dir(out_dir, reader_lang(ctx))  # a file in the way: said now, not after the crawl
     _check_watchlist(ctx)
+    _check_lists(ctx)
     written: list[Path] = []
     after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
     try:
@@ -330,6 +331,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
     db.close()
     _check_digest_profile(ctx)
     _check_watchlist(ctx)
+    _check_lists(ctx)
     lang = reader_lang(ctx)
     for day in days:
         if str(day) in done:
@@ -462,6 +464,23 @@ def _check_watchlist(ctx) -> None:
     try:
         load()
     except WatchlistError as exc:
+        raise file_refused(exc, reader_lang(ctx)) from exc
+
+
+def _check_lists(ctx) -> None:
+    """The lists the steps after every crawl read — the watched provisions (provisions.toml) and the
+    names that are never companies (companies_exceptions.txt) — read before anything is crawled: a
+    copy in the data directory that cannot be read or used (a folder, a link to nothing, a file the
+    system may not read) is refused at once with its file, in the reader's words, not met after the
+    whole crawl as a failure of what follows it."""
+    from tracker.documents.provisions import ProvisionError
+    from tracker.documents.provisions import load as load_provisions
+    from tracker.links.companies import ExceptionsFileError, load_exceptions
+
+    try:
+        load_provisions()
+        load_exceptions()
+    except (ProvisionError, ExceptionsFileError) as exc:
         raise file_refused(exc, reader_lang(ctx)) from exc
 
 

@@ -102,7 +102,15 @@ def load(path: str | Path | None = None) -> list[Provision]:
 
 
 def _read(source: Path | Traversable) -> list[Provision]:
-    text, origin = source.read_text("utf-8"), str(source)
+    origin = str(source)
+    try:
+        text = source.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProvisionError(f"{origin}: not UTF-8 text: {exc}") from exc
+    except OSError as exc:  # a folder, a link to nothing, a file it may not read: said with its file
+        from tracker.resources import unreadable
+
+        raise ProvisionError(unreadable(source, exc)) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

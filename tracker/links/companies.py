@@ -18,6 +18,7 @@ company rows are never deleted.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -83,16 +84,29 @@ class Mention:
 # --------------------------------------------------------------------------- extraction
 
 
-def load_exceptions(path: Path | None = None) -> set[str]:
-    """Normalised names that are never companies (one per line; ``#`` starts a comment)."""
-    if path is None:
-        from tracker.resources import locate
+class ExceptionsFileError(ValueError):
+    """The list of names that are never companies (companies_exceptions.txt) is there but cannot
+    be read: the message names the file."""
 
+
+def load_exceptions(path: Path | None = None) -> set[str]:
+    """Normalised names that are never companies (one per line; ``#`` starts a comment); none when
+    there is no list. A list that is there but cannot be read (a folder, a link to nothing, a file
+    it may not read, not UTF-8) is an ExceptionsFileError, never an empty list."""
+    from tracker.resources import locate, unreadable
+
+    if path is None:
         path = locate("companies_exceptions.txt")
-    if not path.is_file():
-        return set()
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExceptionsFileError(f"{path}: not UTF-8 text: {exc}") from exc
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not (isinstance(path, Path) and os.path.lexists(path)):
+            return set()
+        raise ExceptionsFileError(unreadable(path, exc)) from exc
     names = set()
-    for line in path.read_text("utf-8").splitlines():
+    for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             names.add(fold(line))

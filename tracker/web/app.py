@@ -289,6 +289,14 @@ def refusal(text: str) -> str:
     return refusal_text(text, current_lang(), fields=_FIELD_NAMES)
 
 
+def file_refusal(exc: Exception) -> str:
+    """A file the workbench reads and cannot use — the profiles, the watchlist, the draft's template
+    (the data directory's copy, else the shipped one): a folder under its name, a link to nothing,
+    a file it may not read, a file written wrongly — in the request's language, as the command line
+    says it (`vocabulary.COMMAND_REFUSALS` has the files' refusals)."""
+    return refusal_text(str(exc), current_lang(), command_line=True)
+
+
 def strength_text(value: Any, lang: str) -> str:
     """A tag's strength with two decimals (decimal comma in Bokmål); '–' when not a number."""
     import math
@@ -521,7 +529,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             return trust_banners(db(), as_of=now(), profile=app.config["PROFILE"], lang=current_lang())[1]
         except ProfileError as exc:  # a broken profile file must not take every page down
-            return [Banner("red", str(exc))]
+            return [Banner("red", file_refusal(exc))]
 
     def _lang_url(lang: str) -> str:
         """This page in `lang` (same path and query, ?lang= replaced)."""
@@ -542,6 +550,17 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         if message == type(exc).description:  # werkzeug's own English text: ours instead
             message = _(DEFAULT_ERRORS.get(exc.code, "Something went wrong."))
         return render_template("error.html", code=exc.code, message=message), exc.code
+
+    from crawlers.watchlist_file import WatchlistError
+    from tracker.attention.profiles import ProfileError
+
+    @app.errorhandler(ProfileError)
+    @app.errorhandler(WatchlistError)
+    def _file_error(exc):
+        """A page that needs the profiles or the watchlist when it cannot be read or used: the
+        error page says which file and why, in the reader's words — not «something went wrong»."""
+        app.logger.error("%s: %s", request.path, exc)
+        return render_template("error.html", code=500, message=file_refusal(exc)), 500
 
     @app.errorhandler(500)
     def _server_error(exc):
@@ -943,15 +962,18 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                               draft_typed={"format": fmt, "by": _typed_name()})
         try:
             d = drafts.build(db(), item_id, as_of=now().date())
+            document = drafts.docx_bytes(d)
         except drafts.NotAConsultation as exc:
             abort(400, refusal(str(exc)))
+        except drafts.DraftFileError as exc:  # the secretariat's template or texts: the item page says which
+            return _item_page(item_id, error=file_refusal(exc), status=500, draft_typed={"format": fmt, "by": by})
         except drafts.DraftError as exc:
             abort(404, refusal(str(exc)))
         folder = drafts_dir()
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{drafts.file_stem(d, now().date())}-{now():%H%M%S}-{secrets.token_hex(3)}"
         docx_path, md_path = folder / f"{stem}.docx", folder / f"{stem}.md"
-        docx_path.write_bytes(drafts.docx_bytes(d))
+        docx_path.write_bytes(document)
         md_path.write_text(drafts.render_markdown(d), encoding="utf-8")
         try:
             draft_id = drafts.record(db(), d, by=by, docx_path=str(docx_path), md_path=str(md_path))
@@ -1070,7 +1092,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         try:
             entries = load()
         except (WatchlistError, OSError) as exc:
-            return render_template("watchlist.html", rows=[], error=str(exc))
+            return render_template("watchlist.html", rows=[], error=file_refusal(exc))
         rows = [{"entry": e, "items": items_of_watch(db(), e.id)} for e in entries]
         return render_template("watchlist.html", rows=rows, error=None)
 

@@ -225,6 +225,12 @@ class DraftError(ValueError):
     """A draft that cannot be written (unknown item, bad output path)."""
 
 
+class DraftFileError(DraftError):
+    """A file of the secretariat's the draft is made from — the template, the mandate, the
+    signature (the data directory's copy, else the shipped one) — that cannot be read or used:
+    the message names the file."""
+
+
 # ---------------------------------------------------------------------------- the document model
 
 
@@ -379,9 +385,17 @@ def title_in_sentence(title: str) -> str:
 
 
 def _resource_text(name: str, data_dir: str | Path | None = None) -> str:
-    from tracker.resources import locate
+    """A text of the secretariat's (the data directory's copy, else the shipped one); DraftFileError
+    with its file when it cannot be read."""
+    from tracker.resources import locate, unreadable
 
-    return locate(name, data_dir).read_text(encoding="utf-8").strip()
+    source = locate(name, data_dir)
+    try:
+        return source.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise DraftFileError(f"{source}: not UTF-8 text: {exc}") from exc
+    except OSError as exc:  # a folder, a link to nothing, a file it may not read
+        raise DraftFileError(unreadable(source, exc)) from exc
 
 
 def mandate(lang: str, data_dir: str | Path | None = None) -> str:
@@ -1006,17 +1020,19 @@ def template_document(data_dir: str | Path | None = None):
     from docx import Document
     from docx.oxml.ns import qn
 
-    from tracker.resources import locate
+    from tracker.resources import locate, unreadable
 
     source = locate(TEMPLATE, data_dir)
     try:
         data = source.read_bytes()
-    except OSError as exc:  # a template that is there, but the system will not let it be read
-        raise DraftError(f"cannot read the draft template {source}: {exc.strerror or exc}") from exc
+    except OSError as exc:  # a folder, a link to nothing, a template the system will not let it read
+        if isinstance(exc, FileNotFoundError):
+            raise DraftFileError(unreadable(source, exc)) from exc
+        raise DraftFileError(f"cannot read the draft template {source}: {exc.strerror or exc}") from exc
     try:
         doc = Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - a broken user template must be named, not a traceback
-        raise DraftError(f"the draft template {source} cannot be read as .docx: {exc}") from exc
+        raise DraftFileError(f"the draft template {source} cannot be read as .docx: {exc}") from exc
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
