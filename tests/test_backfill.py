@@ -187,10 +187,10 @@ def test_backfill_events_are_marked_wherever_events_are_listed(history, tmp_path
 
     jsonl = CliRunner().invoke(main, ["--db", str(db_path), "events", "--no-backfill", "--format", "jsonl"])
     assert jsonl.exit_code == 0, jsonl.output
-    assert [json.loads(line)["item_id"] for line in jsonl.output.splitlines()] == ["no_lovdata:x1"]
+    assert [json.loads(line)["item_id"] for line in jsonl.stdout.splitlines()] == ["no_lovdata:x1"]
     table = CliRunner().invoke(main, ["--db", str(db_path), "events", "--kind", "new"])
     assert table.exit_code == 0, table.output
-    lines = table.output.splitlines()
+    lines = table.stdout.splitlines()
     # what a backfill run found is marked in the words of the item's page («backfill» before)
     assert lines[0].split()[:3] == ["Når", "Hva", "Sak"]
     assert sum(" funnet senere, i kildens historikk " in line for line in lines[1:]) == 93

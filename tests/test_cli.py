@@ -70,7 +70,7 @@ def invoke(*args, db):
 def test_items_jsonl(filled):
     result = invoke("items", "--format", "jsonl", db=filled)
     assert result.exit_code == 0, result.output
-    (row,) = [json.loads(line) for line in result.output.splitlines()]
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert row["id"] == "regjeringen:3100001"
     assert row["status"] == "open" and row["owner"] == "BFD" and row["related"] == []
     for key in ("source", "kind", "title", "url", "published", "deadline", "first_seen", "last_changed"):
@@ -78,15 +78,41 @@ def test_items_jsonl(filled):
 
 
 def test_items_filters(filled):
-    assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).output == ""
-    assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).output.count("\n") == 1
+    assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).stdout == ""
+    assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [("items",), ("events",), ("search", "åpenhetsloven"), ("export",),
+                                     ("items", "--format", "jsonl")])
+def test_a_lookup_of_a_store_that_is_not_current_says_so(command, tmp_path, as_of):
+    """`items`, `events`, `search` and `export` listed an old or never-crawled store's items (or
+    «(ingen)») with exit 0 and no word, where `inbox` and the digest say why the data cannot pass
+    for current: now the same reasons (tracker.attention.freshness) as «advarsel:» on stderr — what is
+    listed stands, exit 0, stdout unchanged for a machine format."""
+    from tracker.store.db import open_db
+
+    empty = tmp_path / "empty.db"
+    open_db(empty).close()  # migrated, never crawled
+    result = invoke(*command, db=empty)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("advarsel: Ingen innhenting er kjørt ennå: det finnes ingen data å vise.\n"), \
+        result.stderr
+    assert "advarsel" not in result.stdout
+    stored = tmp_path / "stored.db"
+    scrape(stored, as_of)  # items stored by a run with no health: no crawl that succeeded
+    result = invoke(*command, "--lang", "en", db=stored)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("warning: No crawl has succeeded yet: what is shown cannot be trusted.\n"), \
+        result.stderr
+    if command[-1] == "jsonl":
+        assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["regjeringen:3100001"]
 
 
 def test_events_jsonl(filled):
     result = invoke("events", "--format", "jsonl", db=filled)
-    (event,) = [json.loads(line) for line in result.output.splitlines()]
+    (event,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert (event["item_id"], event["kind"], event["after"]) == ("regjeringen:3100001", "new", "Høring – åpenhetsloven")
-    assert invoke("events", "--format", "jsonl", "--since", "2027-01-01", db=filled).output == ""
+    assert invoke("events", "--format", "jsonl", "--since", "2027-01-01", db=filled).stdout == ""
     bad = invoke("events", "--since", "2026-02-30", db=filled)  # the error named --as-of, not the option given
     assert bad.exit_code == 2 and "ugyldig verdi for --since: ikke en dato eller et tidspunkt i ISO-format: '2026-02-30'" in bad.output
 
@@ -104,7 +130,7 @@ def test_events_refuse_an_unknown_kind(filled):
     assert result.exit_code == 2
     assert "ukjent hendelsestype 'deadine_changed'" in result.output and "deadline_changed" in result.output
     ok = invoke("events", "--format", "jsonl", "--kind", "new", db=filled)
-    assert ok.exit_code == 0 and ok.output.count("\n") == 1
+    assert ok.exit_code == 0 and ok.stdout.count("\n") == 1
 
 
 def test_items_table(filled):
@@ -116,18 +142,18 @@ def test_items_and_events_tables_are_headed_in_the_readers_words(filled):
     """The tables were headed by field keys («id  status  deadline  source  title», «at  kind
     backfill  item_id …») and showed codes («open», «new») under them; now the reader's words,
     the status and the event's kind by name as the web names them; jsonl keeps keys and codes."""
-    lines = invoke("items", db=filled).output.splitlines()
+    lines = invoke("items", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Frist", "Kilde", "Tittel"]
     assert re.split(r"\s{2,}", lines[1])[:2] == ["regjeringen:3100001", "åpen"]
-    english = invoke("items", "--lang", "en", db=filled).output.splitlines()
+    english = invoke("items", "--lang", "en", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", english[0]) == ["Id", "Status", "Deadline", "Source", "Title"]
     assert re.split(r"\s{2,}", english[1])[:2] == ["regjeringen:3100001", "open"]
-    lines = invoke("events", db=filled).output.splitlines()
+    lines = invoke("events", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["Når", "Hva", "Sak", "Felt", "Før", "Etter"]
     assert re.split(r"\s{2,}", lines[1])[1:3] == ["ny", "regjeringen:3100001"]
-    english = invoke("events", "--lang", "en", db=filled).output.splitlines()
+    english = invoke("events", "--lang", "en", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", english[0]) == ["When", "What", "Item", "Field", "Before", "After"]
-    (event,) = [json.loads(line) for line in invoke("events", "--format", "jsonl", db=filled).output.splitlines()]
+    (event,) = [json.loads(line) for line in invoke("events", "--format", "jsonl", db=filled).stdout.splitlines()]
     assert event["kind"] == "new" and "at" in event and "backfill" in event
 
 
@@ -767,13 +793,13 @@ def test_events_say_a_moved_deadline_as_the_items_page_does(filled, as_of):
     scrape(filled, as_of + timedelta(days=1), deadline="2027-02-01T23:59:59+01:00")
     result = invoke("events", "--kind", "deadline_changed", db=filled)
     assert result.exit_code == 0, result.output
-    (line,) = result.output.splitlines()[1:]
+    (line,) = result.stdout.splitlines()[1:]
     assert re.split(r"\s{2,}", line)[2:] == ["regjeringen:3100001", "frist", "fre. 15.01.2027", "man. 01.02.2027"]
     assert "2027-01-15" not in result.output
-    english = invoke("events", "--kind", "deadline_changed", "--lang", "en", db=filled).output.splitlines()
+    english = invoke("events", "--kind", "deadline_changed", "--lang", "en", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", english[1])[4:] == ["Fri 15 Jan 2027", "Mon 1 Feb 2027"]
     (event,) = [json.loads(line) for line in
-                invoke("events", "--kind", "deadline_changed", "--format", "jsonl", db=filled).output.splitlines()]
+                invoke("events", "--kind", "deadline_changed", "--format", "jsonl", db=filled).stdout.splitlines()]
     assert (event["before"], event["after"]) == ("2027-01-15T23:59:59+01:00", "2027-02-01T23:59:59+01:00")
 
 

@@ -270,8 +270,8 @@ def test_the_documents_have_a_health_row_of_their_own(db, tmp_path):
 
 def test_the_documents_row_never_makes_a_failed_crawl_look_successful(db):
     """Every source red and nothing to fetch (a green documents row): still no successful crawl."""
+    from tracker.attention.freshness import problems
     from tracker.attention.profiles import load_profile
-    from tracker.digest.build import problems
     from tracker.documents.pipeline import record_health
     from tracker.store import health, merge
 

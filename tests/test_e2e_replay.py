@@ -720,7 +720,7 @@ def test_an_older_day_is_not_replayed_into_a_newer_store(tmp_path):
         result = cli(*command, "--replay", day1, "--source", "no_lovdata", "--no-progress", db=db)
         assert result.returncode == 1, result.stderr[-2000:]
         assert "Traceback" not in result.stderr
-        assert "2026-11-23T06:00:00+01:00" in result.stderr and "2026-11-24T06:00:00+01:00" in result.stderr
+        assert "man. 23.11.2026 kl. 06.00" in result.stderr and "tir. 24.11.2026 kl. 06.00" in result.stderr
         assert "--allow-older" in result.stderr
     assert not out.exists()
     assert cli("events", "--format", "jsonl", db=db).stdout == events and runs() == before  # nothing written

@@ -181,8 +181,8 @@ def test_the_latest_good_crawl_is_the_latest_finished_one_with_a_source_not_red_
     from datetime import datetime
 
     from crawlers.dates import OSLO
+    from tracker.attention.freshness import problems
     from tracker.attention.profiles import load_profile
-    from tracker.digest.build import problems
     from tracker.store.instants import stored
 
     def at(day: int, hour: int) -> datetime:

@@ -35,6 +35,7 @@ from tracker.cli.support import (
     refused,
     refused_value,
     say,
+    say_if_not_current,
     say_untrusted,
     source_with_code,
     waiting_for_crawl,
@@ -615,6 +616,7 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
     _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)
+    say_if_not_current(db, _.lang)
     if fmt == "jsonl":
         # imported only here: its imports cost the table view ~0.1 s
         from tracker.links.related import related_map
@@ -661,6 +663,7 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
     db = open_db(ctx)
     rows = list_events(db, since=stored(parse_as_of(since, "--since")) if since else None, kind=event_kind,
                        backfill=not no_backfill)
+    say_if_not_current(db, _.lang)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))

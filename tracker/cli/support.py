@@ -446,6 +446,23 @@ def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profil
     return bool(found)
 
 
+def say_if_not_current(db, lang: str, when: datetime | None = None) -> None:
+    """Before a lookup of the store (`items`, `search`, `events`, `export`, `companies`,
+    `outcomes`): why what it lists may not be current — no crawl yet, none that succeeded, the latest
+    successful one older than the ncp profile's max_age_hours (`tracker.attention.freshness`, as the
+    digest decides it) — as «advarsel:» on stderr. The lookup's result stands (exit 0): it is what the
+    store holds, said as such, never an empty list that passes for «nothing found»."""
+    from tracker.attention.freshness import problems
+    from tracker.attention.profiles import ProfileError, load_profile
+
+    try:
+        profile = load_profile("ncp")
+    except ProfileError as exc:  # a profiles file it cannot use: said, not a traceback
+        raise file_refused(exc, lang) from exc
+    for problem in problems(db, when or now_or(None), profile, lang, digest=False):
+        say("warning", problem, lang, fg="yellow")
+
+
 #: `--lang` of the commands whose text people read (`horizon`, `inbox`, `health`, …): Bokmål unless
 #: the configuration's [digest] lang says otherwise (`chosen_lang`); machine formats keep their keys
 def remember_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

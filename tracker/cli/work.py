@@ -24,6 +24,7 @@ from tracker.cli.support import (
     reader_lang,
     refused,
     say,
+    say_if_not_current,
     say_untrusted,
     source_with_code,
     waiting_for_crawl,
@@ -280,6 +281,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input (a missing index: 1)
         raise refused(exc, input_error=not isinstance(exc, SearchIndexMissing)) from exc
     lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
+    say_if_not_current(db, lang)
     if len(rows) > limit:
         rows = rows[:limit]
         click.echo(gettext(lang, "the first %(num)s hits, best first: there are more (--limit N shows more; export "
@@ -330,6 +332,7 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
         data = ex.rows(db, _make_filters(**filters), query)
         if out:
             path = ex.write(data, fmt, out, dialect=dialect, lang=lang)
+            say_if_not_current(db, lang)
             click.echo(ngettext(lang, "%(num)s item → %(path)s", "%(num)s items → %(path)s", len(data),
                                 path=str(path)), err=True)
             return
@@ -341,7 +344,9 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
         raise refused(exc, lang) from exc
     if fmt == "xlsx":  # options that cannot go together: exit 2, as bad input
         raise TrackerError(gettext(lang, "xlsx needs --out FILE"), lang, exit_code=BAD_INPUT_EXIT)
-    sys.stdout.write(ex.render(data, fmt, dialect=dialect, lang=lang))
+    text = ex.render(data, fmt, dialect=dialect, lang=lang)
+    say_if_not_current(db, lang)
+    sys.stdout.write(text)
     click.echo(ngettext(lang, "%(num)s item", "%(num)s items", len(data)), err=True)  # as with --out: an empty export says so
 
 

@@ -24,15 +24,15 @@ import sqlite_utils
 
 from crawlers.dates import OSLO
 from tracker.attention import urgency
+from tracker.attention.freshness import problems
 from tracker.attention.profiles import Profile, load_profile
 from tracker.digest.model import Banner, Digest
 from tracker.digest.text import safe_url  # noqa: F401 - tracker.web imports it from here
 from tracker.digest.wording import _json
-from tracker.i18n import LANGS, Translator, format_datetime
+from tracker.i18n import LANGS, Translator
 from tracker.links import gpfg as links_gpfg
 from tracker.store import changes as store_changes
 from tracker.store import deadlines
-from tracker.store.instants import stored
 from tracker.store.queries import (
     DAILY_RUN_SQL,
     HISTORY_EVENT_SQL,
@@ -352,49 +352,6 @@ def wants(profile: Profile, kinds: tuple[str, ...], sources: tuple[str, ...], la
 
 
 # ---------------------------------------------------------------------------- freshness
-
-
-def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang: str, *,
-             digest: bool = True) -> list[str]:
-    """Why this digest must not pass for a quiet day (empty when the data is fresh); `digest=False`
-    words the same for another view of the store at `as_of` (inbox, horizon, the web workbench)."""
-    from tracker.store import health as health_mod
-
-    _ = Translator(lang)
-    # runs' clocks are stored instants (UTC, one form: tracker.store.instants), so SQL finds the
-    # first and the latest good one as text; every page of the web asks this
-    first = health_mod.first_clock(db)
-    if first is None:
-        return [_("No crawl has run yet: this digest shows no data.") if digest
-                else _("No crawl has run yet: there is no data to show.")]
-    out = []
-    if deadlines.oslo_date(as_of) < deadlines.oslo_date(first):
-        out.append(_("The digest's day is before the first crawl (%(first)s): there is no data for it.",
-                     first=format_datetime(first, lang)))
-        return out
-    # a crawl succeeded when it finished and one of its sources is not red (the documents' row is
-    # no crawl); a backfill is no crawl of today's news
-    latest = deadlines.to_datetime(db.execute(
-        f"""select max(r.as_of) from runs r
-           where r.exit_code is not null and r.as_of > '' and r.as_of <= ? and {DAILY_RUN_SQL}
-             and exists (select 1 from health h where h.run_id = r.id and h.status != 'red' and h.source != ?)""",
-        [stored(as_of), health_mod.DOCUMENTS]).fetchone()[0])
-    if latest is None:
-        if as_of < first:  # every run's clock is later than this one (a replay run with a clock ahead)
-            out.append(_("The first crawl's clock (%(first)s) is later than this one (%(now)s): nothing "
-                         "before it can be shown.", first=format_datetime(first, lang), now=format_datetime(as_of, lang)))
-            return out
-        out.append(_("No successful crawl before this digest: its data cannot be trusted.") if digest
-                   else _("No crawl has succeeded yet: what is shown cannot be trusted."))
-        return out
-    hours = (as_of - latest).total_seconds() / 3600
-    if hours > profile.max_age_hours:
-        when = format_datetime(latest, lang)
-        out.append(_("The latest successful crawl was %(when)s, more than %(hours)d hours before this digest: "
-                     "what it shows may be out of date.", when=when, hours=int(profile.max_age_hours)) if digest
-                   else _("The latest successful crawl was %(when)s, more than %(hours)d hours ago: what is "
-                          "shown may be out of date.", when=when, hours=int(profile.max_age_hours)))
-    return out
 
 
 # ---------------------------------------------------------------------------- the digest
