@@ -408,7 +408,7 @@ def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
     assert run("triage", HEARING, "--deadline", "2026-12-08", "--label", "+oecd-vii", "--by", "kari").exit_code == 0
     lines = run("triage", HEARING, "--history", "--lang", "en").output.splitlines()
     assert re.split(r"\s{2,}", lines[-4]) == ["When", "Who", "From", "To", "Adviser", "Draft due", "Topics", "Note"]
-    assert re.split(r"\s{2,}", lines[-2])[1:] == ["kari", "to answer", "to answer", "kari", "- -> Tue 8 Dec 2026"]
+    assert re.split(r"\s{2,}", lines[-2])[1:] == ["kari", "to answer", "to answer", "kari", "– → Tue 8 Dec 2026"]
     assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "to answer", "to answer", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
 
 
@@ -429,7 +429,7 @@ def test_triage_lines_read_in_the_readers_language(env):
                                "unanswered (--state assigned, ")
     lines = run("triage", HEARING, "--history").output.splitlines()
     assert re.split(r"\s{2,}", lines[1]) == ["Når", "Hvem", "Fra", "Til", "Ansvarlig", "Utkast innen", "Tema", "Notat"]
-    assert re.split(r"\s{2,}", lines[2])[1:] == ["kari", "ny", "skal svares", "kari", "- -> tir. 08.12.2026", "Svar"]
+    assert re.split(r"\s{2,}", lines[2])[1:] == ["kari", "ny", "skal svares", "kari", "– → tir. 08.12.2026", "Svar"]
     for state in ("assigned", "drafting", "submitted", "published"):
         assert run("triage", HEARING, "--state", state).exit_code == 0
     r = run("triage", HEARING, "--lang", "en")

@@ -141,7 +141,8 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             return
         for change in changes:  # what else changed: the draft-by day, a label marked
             before, after = change["internal_deadline_before"], change["internal_deadline_after"]
-            change["draft_by"] = (f"{format_date(before, _.lang) or '-'} -> {format_date(after, _.lang) or '-'}"
+            # «– → ons. 20.01.2027», with the arrow and dash the states' changes and the web write
+            change["draft_by"] = (f"{format_date(before, _.lang) or '–'} → {format_date(after, _.lang) or '–'}"
                                   if before != after else None)
             mark = change["label_mark"]
             change["label"] = mark[:1] + label_name(mark[1:], _.lang) if mark else None
