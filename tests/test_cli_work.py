@@ -454,6 +454,36 @@ def test_items_events_and_triage_history_say_days_and_times_as_the_web(env):
     assert re.match(r"\w{3}\. \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d +ola +ny ", history[2]), history
 
 
+def test_events_say_documents_provisions_and_vanished_items_as_the_items_page(env):
+    """`events` showed raw data: new documents as a Python list («[{'title': 'Notat', …»), a changed
+    document as its address and two content hashes, a watched provision by its key
+    («apenhetsloven-4»), a vanished item's clock in UTC ISO. Now as the item's page says them
+    (tracker.digest.wording.event_values); jsonl stays raw."""
+    url = "https://www.regjeringen.no/contentassets/abc/horingsnotat.pdf"
+    db = open_db(env / "t.db")
+    with db.conn:
+        db["items"].update(HEARING, {"documents": json.dumps([{"title": "Høringsnotat", "url": url}])})
+        for kind, field, before, after in (
+                ("documents_added", "documents", None, json.dumps([{"title": "Notat", "type": "pdf", "url": url}])),
+                ("documents_changed", url, "a" * 64, "b" * 64),
+                ("provision_hit", "apenhetsloven-4", None, "åpenhetsloven § 4"),
+                ("vanished", None, None, "2026-11-24T05:00:00+00:00")):
+            db["events"].insert({"item_id": HEARING, "run_id": 1, "at": "2026-11-24T05:00:00+00:00", "kind": kind,
+                                 "field": field, "before": before, "after": after})
+    db.close()
+    table = run("events", "--since", "2026-11-24").stdout
+    rows = {re.split(r"\s{2,}", line)[1]: re.split(r"\s{2,}", line)[3:] for line in table.splitlines()[1:]}
+    assert rows["nye dokumenter"] == ["dokumenter", "Notat (pdf)"]
+    assert rows["dokument endret"] == ["Høringsnotat", "innholdet er endret"]
+    assert rows["overvåket bestemmelse berørt"] == ["bestemmelse", "åpenhetsloven § 4"]
+    assert rows["forsvant"] == ["Forsvant fra kildens liste (b…"]
+    assert "{'title'" not in table and "b" * 20 not in table and url not in table and "+00:00" not in table
+    english = run("events", "--since", "2026-11-24", "--lang", "en").stdout
+    assert "  provision  " in english and "Transparency Act section 4" in english
+    raw = [json.loads(line) for line in run("events", "--since", "2026-11-24", "--format", "jsonl").stdout.splitlines()]
+    assert {r["kind"]: r["field"] for r in raw}["provision_hit"] == "apenhetsloven-4"
+
+
 def test_export_speaks_the_digest_language_unless_lang(env, monkeypatch):
     """`export --lang` defaulted to nb where every other command's --lang follows [digest] lang;
     and its count («4 items») was English after a Bokmål export."""

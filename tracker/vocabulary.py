@@ -159,6 +159,7 @@ FIELD_NAMES: dict[str, str] = {
     "hearing": N_("hearing"),
     "forecasts": N_("forecasts"),
     "consultees": N_("consultees"),
+    "provision": N_("provision"),  # a watched provision a document touches (provision_hit)
 }
 
 

@@ -670,8 +670,14 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
                 return "; ".join(f"{field_name(k, _.lang)}: {v}" for k, v in value.items())
             return value
 
-        def values(row: dict) -> dict:  # a deadline, time, status … as the item's page says it
-            said = event_values(row, _.lang)
+        def item_of(row: dict) -> dict | None:  # a changed document is named by the item's list of them
+            if row["kind"] != "documents_changed":
+                return None
+            found = db.execute("select documents from items where id = ?", [row["item_id"]]).fetchone()
+            return {"documents": found[0]} if found else None
+
+        def values(row: dict) -> dict:  # a deadline, time, status, document … as the item's page says it
+            said = event_values(row, _.lang, item_of(row))
             if said is None:
                 return {"field_": field_name(row["field"], _.lang), "before": cell(row["before"]),
                         "after": cell(row["after"])}
