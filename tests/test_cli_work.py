@@ -75,7 +75,19 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
     db.close()
     inbox = run("inbox", "--as-of", "2026-11-24T06:00")
     line = next(line for line in inbox.stdout.splitlines() if COMMITTEE in line)
-    assert line.startswith("denne uken  0,70      2  ") and " 2026-12-03 (be om å delta innen 26. nov) " in line
+    assert line.startswith("denne uken  0,70      2  ") and " tor. 03.12.2026 (be om å delta innen tor. 26.11.2026) " in line
+
+
+def test_inbox_writes_days_as_the_digest_and_says_what_its_mark_means(env):
+    """inbox wrote its days in ISO («2026-12-10», «2026-12-03 !») and never said what «!» means: now
+    as the digest writes days, and a line under the table says it when a row has it."""
+    inbox = run("inbox", "--as-of", "2026-12-05")
+    line = next(line for line in inbox.stdout.splitlines() if HEARING in line)
+    assert "  tor. 10.12.2026  " in line and "  tor. 03.12.2026 !  " in line and "2026-12" not in line
+    assert inbox.stdout.endswith("\n! betyr at fristen for utkastet er passert\n")
+    english = run("inbox", "--as-of", "2026-12-05", "--lang", "en").stdout
+    assert "  Thu 3 Dec 2026 !  " in english and english.endswith("\n! the day the draft was due has passed\n")
+    assert "passert" not in run("inbox", "--as-of", "2026-11-24").stdout  # no mark, no line
 
 
 def test_triage_errors_are_clear(env):
@@ -272,6 +284,8 @@ def test_a_clock_to_come_is_refused_by_commands_that_write(env):
         r = CliRunner().invoke(main, [*args, "--as-of", later])
         assert r.exit_code == 2, (args, r.output)
         assert f"ugyldig verdi for --as-of: '{later}' er senere enn nå" in r.stderr, (args, r.stderr)
+        # now as the reader writes it (it said «nå (2026-12-07T13:52+01:00)»)
+        assert re.search(r"senere enn nå \(\w{3}\. \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d\)", r.stderr), r.stderr
     assert "skal svares — neste:" in run("triage", HEARING).output
     r = CliRunner().invoke(main, ["close-unanswered", "--as-of", datetime.now(OSLO).isoformat()])
     assert r.exit_code == 0, r.output  # now is no clock to come
