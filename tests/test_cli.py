@@ -241,7 +241,7 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
             assert (row["checked"], row["stale"]) == ("2026-11-24T05:00:00+00:00", True)
             assert json.loads(fresh.stdout.splitlines()[0])["stale"] is False
         else:
-            assert "2026-11-24 06:00 (ikke sjekket på over 36 timer)" in week.stdout and "(ikke" not in fresh.stdout
+            assert "tir. 24.11.2026 kl. 06.00 (ikke sjekket på over 36 timer)" in week.stdout and "(ikke" not in fresh.stdout
         assert week.stderr.startswith("feil: Siste vellykkede innhenting var tir. 24.11.2026 kl. 06.00, for mer enn 36 timer siden")
     db = open_db(path)
     with db.conn:
@@ -251,7 +251,8 @@ def test_health_exits_2_on_a_red_source_or_a_stopped_daily_job_in_both_formats(t
     # early): it said "no crawl has run yet: try `ncp-tracker demo`"
     early = invoke("health", "--as-of", "2026-11-24T05:00", "--lang", "en", db=path)
     assert early.exit_code == 2 and "No crawl has run yet" not in early.stdout
-    assert "no source health before 2026-11-24 06:00, the first run's clock" in early.stdout
+    # the first run's clock said as the banner says it (it read «2026-11-24 06:00» above «Tue 24 Nov 2026 06:00»)
+    assert "no source health before Tue 24 Nov 2026 06:00, the first run's clock" in early.stdout
     assert early.stderr.startswith("error: The first crawl's clock (Tue 24 Nov 2026 06:00) is later than this one")
     red = invoke("health", "--format", "jsonl", "--as-of", "2026-11-24T09:00", db=path)
     assert red.exit_code == 2
@@ -631,6 +632,14 @@ def test_a_crawls_health_lines_name_each_source_as_health_does_with_its_code_bes
     assert spu.startswith("  [OK  ] Finansdepartementet (SPU) (no_finansdep)  OK ")
     assert lovdata.startswith("  [WARN] Lovdata (no_lovdata)" + " " * 22 + "advarsel saker:")
     assert spu.index("saker:") == lovdata.index("saker:") and len(spu) < 110
+
+
+def test_a_replayed_days_health_lines_are_headed_by_the_day_as_the_digest_writes_it():
+    """`run`/`crawl` of a replayed day headed its health lines «Kildenes helse — 2026-11-24»."""
+    from tracker.vocabulary import step_name
+
+    assert step_name("2026-11-24", "nb") == "tir. 24.11.2026" and step_name("2026-11-24", "en") == "Tue 24 Nov 2026"
+    assert step_name("live", "nb") == "direkte innhenting" and step_name("mine", "nb") == "mine"
 
 
 def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):

@@ -75,7 +75,19 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
     db.close()
     inbox = run("inbox", "--as-of", "2026-11-24T06:00")
     line = next(line for line in inbox.stdout.splitlines() if COMMITTEE in line)
-    assert line.startswith("denne uken  0,70      2  ") and " 2026-12-03 (be om å delta innen 26. nov) " in line
+    assert line.startswith("denne uken  0,70      2  ") and " tor. 03.12.2026 (be om å delta innen tor. 26.11.2026) " in line
+
+
+def test_inbox_writes_days_as_the_digest_and_says_what_its_mark_means(env):
+    """inbox wrote its days in ISO («2026-12-10», «2026-12-03 !») and never said what «!» means: now
+    as the digest writes days, and a line under the table says it when a row has it."""
+    inbox = run("inbox", "--as-of", "2026-12-05")
+    line = next(line for line in inbox.stdout.splitlines() if HEARING in line)
+    assert "  tor. 10.12.2026  " in line and "  tor. 03.12.2026 !  " in line and "2026-12" not in line
+    assert inbox.stdout.endswith("\n! betyr at fristen for utkastet er passert\n")
+    english = run("inbox", "--as-of", "2026-12-05", "--lang", "en").stdout
+    assert "  Thu 3 Dec 2026 !  " in english and english.endswith("\n! the day the draft was due has passed\n")
+    assert "passert" not in run("inbox", "--as-of", "2026-11-24").stdout  # no mark, no line
 
 
 def test_triage_errors_are_clear(env):
@@ -272,6 +284,8 @@ def test_a_clock_to_come_is_refused_by_commands_that_write(env):
         r = CliRunner().invoke(main, [*args, "--as-of", later])
         assert r.exit_code == 2, (args, r.output)
         assert f"ugyldig verdi for --as-of: '{later}' er senere enn nå" in r.stderr, (args, r.stderr)
+        # now as the reader writes it (it said «nå (2026-12-07T13:52+01:00)»)
+        assert re.search(r"senere enn nå \(\w{3}\. \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d\)", r.stderr), r.stderr
     assert "skal svares — neste:" in run("triage", HEARING).output
     r = CliRunner().invoke(main, ["close-unanswered", "--as-of", datetime.now(OSLO).isoformat()])
     assert r.exit_code == 0, r.output  # now is no clock to come
@@ -408,7 +422,7 @@ def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
     assert run("triage", HEARING, "--deadline", "2026-12-08", "--label", "+oecd-vii", "--by", "kari").exit_code == 0
     lines = run("triage", HEARING, "--history", "--lang", "en").output.splitlines()
     assert re.split(r"\s{2,}", lines[-4]) == ["When", "Who", "From", "To", "Adviser", "Draft due", "Topics", "Note"]
-    assert re.split(r"\s{2,}", lines[-2])[1:] == ["kari", "to answer", "to answer", "kari", "- -> Tue 8 Dec 2026"]
+    assert re.split(r"\s{2,}", lines[-2])[1:] == ["kari", "to answer", "to answer", "kari", "– → Tue 8 Dec 2026"]
     assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "to answer", "to answer", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
 
 
@@ -429,7 +443,7 @@ def test_triage_lines_read_in_the_readers_language(env):
                                "unanswered (--state assigned, ")
     lines = run("triage", HEARING, "--history").output.splitlines()
     assert re.split(r"\s{2,}", lines[1]) == ["Når", "Hvem", "Fra", "Til", "Ansvarlig", "Utkast innen", "Tema", "Notat"]
-    assert re.split(r"\s{2,}", lines[2])[1:] == ["kari", "ny", "skal svares", "kari", "- -> tir. 08.12.2026", "Svar"]
+    assert re.split(r"\s{2,}", lines[2])[1:] == ["kari", "ny", "skal svares", "kari", "– → tir. 08.12.2026", "Svar"]
     for state in ("assigned", "drafting", "submitted", "published"):
         assert run("triage", HEARING, "--state", state).exit_code == 0
     r = run("triage", HEARING, "--lang", "en")
@@ -452,6 +466,36 @@ def test_items_events_and_triage_history_say_days_and_times_as_the_web(env):
     assert run("triage", HEARING, "--state", "respond", "--by", "ola").exit_code == 0
     history = run("triage", HEARING, "--history").stdout.splitlines()
     assert re.match(r"\w{3}\. \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d +ola +ny ", history[2]), history
+
+
+def test_events_say_documents_provisions_and_vanished_items_as_the_items_page(env):
+    """`events` showed raw data: new documents as a Python list («[{'title': 'Notat', …»), a changed
+    document as its address and two content hashes, a watched provision by its key
+    («apenhetsloven-4»), a vanished item's clock in UTC ISO. Now as the item's page says them
+    (tracker.digest.wording.event_values); jsonl stays raw."""
+    url = "https://www.regjeringen.no/contentassets/abc/horingsnotat.pdf"
+    db = open_db(env / "t.db")
+    with db.conn:
+        db["items"].update(HEARING, {"documents": json.dumps([{"title": "Høringsnotat", "url": url}])})
+        for kind, field, before, after in (
+                ("documents_added", "documents", None, json.dumps([{"title": "Notat", "type": "pdf", "url": url}])),
+                ("documents_changed", url, "a" * 64, "b" * 64),
+                ("provision_hit", "apenhetsloven-4", None, "åpenhetsloven § 4"),
+                ("vanished", None, None, "2026-11-24T05:00:00+00:00")):
+            db["events"].insert({"item_id": HEARING, "run_id": 1, "at": "2026-11-24T05:00:00+00:00", "kind": kind,
+                                 "field": field, "before": before, "after": after})
+    db.close()
+    table = run("events", "--since", "2026-11-24").stdout
+    rows = {re.split(r"\s{2,}", line)[1]: re.split(r"\s{2,}", line)[3:] for line in table.splitlines()[1:]}
+    assert rows["nye dokumenter"] == ["dokumenter", "Notat (pdf)"]
+    assert rows["dokument endret"] == ["Høringsnotat", "innholdet er endret"]
+    assert rows["overvåket bestemmelse berørt"] == ["bestemmelse", "åpenhetsloven § 4"]
+    assert rows["forsvant"] == ["Forsvant fra kildens liste (b…"]
+    assert "{'title'" not in table and "b" * 20 not in table and url not in table and "+00:00" not in table
+    english = run("events", "--since", "2026-11-24", "--lang", "en").stdout
+    assert "  provision  " in english and "Transparency Act section 4" in english
+    raw = [json.loads(line) for line in run("events", "--since", "2026-11-24", "--format", "jsonl").stdout.splitlines()]
+    assert {r["kind"]: r["field"] for r in raw}["provision_hit"] == "apenhetsloven-4"
 
 
 def test_export_speaks_the_digest_language_unless_lang(env, monkeypatch):

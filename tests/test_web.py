@@ -249,9 +249,14 @@ def test_an_eu_procedures_changed_forecasts_read_in_the_items_history(db_path):
 
 
 def test_a_watched_provision_reads_by_name_in_the_items_history(db_path):
+    """By its name in the page's language, as `ncp-tracker events` says it (tracker.digest.wording
+    .event_values): the English page said the Bokmål label the hit stored."""
     html = _history_after(db_path, HEARING, "provision_hit", "apenhetsloven-4", None, "åpenhetsloven § 4")
-    assert ">overvåket bestemmelse berørt<" in html and "<div>åpenhetsloven § 4</div>" in html
+    assert ">overvåket bestemmelse berørt<" in html
+    assert '<span class="meta">bestemmelse:</span> <ins>åpenhetsloven § 4</ins>' in html
     assert ">provision_hit<" not in html and "apenhetsloven-4" not in html  # (a class name may hold it)
+    html = _history_after(db_path, HEARING, "provision_hit", "apenhetsloven-4", None, "åpenhetsloven § 4", "en")
+    assert '<span class="meta">provision:</span> <ins>Transparency Act section 4</ins>' in html
 
 
 def test_a_changed_document_reads_by_title_in_the_items_history(db_path):
@@ -265,7 +270,8 @@ def test_a_changed_document_reads_by_title_in_the_items_history(db_path):
     db.close()
     html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
     history = html[html.index('id="history"'):]
-    assert ">dokument endret<" in history and "<div>Høringsnotat</div>" in history
+    assert ">dokument endret<" in history
+    assert '<span class="meta">Høringsnotat:</span> <ins>innholdet er endret</ins>' in history
     assert "b" * 64 not in history and url not in history
 
 

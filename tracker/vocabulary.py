@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from crawlers.notes import FIRST_FEW
-from tracker.i18n import gettext, ngettext
+from tracker.i18n import format_date, gettext, ngettext
 
 
 def N_(message: str) -> str:
@@ -159,6 +159,7 @@ FIELD_NAMES: dict[str, str] = {
     "hearing": N_("hearing"),
     "forecasts": N_("forecasts"),
     "consultees": N_("consultees"),
+    "provision": N_("provision"),  # a watched provision a document touches (provision_hit)
 }
 
 
@@ -1580,8 +1581,14 @@ def health_name(code: str | None, lang: str = "nb") -> str:
 
 
 def step_name(code: str | None, lang: str = "nb") -> str:
-    """A crawl step by name («direkte innhenting» / «live»); a replayed day's label (its date) as it is."""
-    return _name(STEP_NAMES, code, lang)
+    """A crawl step by name («direkte innhenting» / «live»); a replayed day's label (its ISO date)
+    as the digest writes days («tir. 24.11.2026»); another label as it is."""
+    from datetime import date
+
+    try:
+        return format_date(date.fromisoformat(str(code)), lang)
+    except ValueError:
+        return _name(STEP_NAMES, code, lang)
 
 
 def window_name(code: str | None, lang: str = "nb") -> str:

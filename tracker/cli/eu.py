@@ -69,7 +69,7 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, lan
 
 def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) -> None:
     """Each watched file; `notes`: its note in the reader's language, by id (WatchEntry.note_in)."""
-    from tracker.i18n import Translator
+    from tracker.i18n import Translator, format_date
 
     _ = Translator(lang)
     for row in rows:
@@ -80,11 +80,11 @@ def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) 
         if notes.get(row["id"]):
             click.echo("  " + _("note: %(note)s", note=notes[row["id"]]))
         stage = row["stage"] or (_("(not crawled yet)") if row["procedure"] else _("(no procedure)"))
-        key_event = " " + _("(last key event %(day)s)", day=row["stage_date"]) if row["stage_date"] else ""
+        key_event = " " + _("(last key event %(day)s)", day=format_date(row["stage_date"], lang)) if row["stage_date"] else ""
         click.echo("  " + _("stage: %(stage)s", stage=stage) + key_event)
         last = row["last_event"]
         if last:
-            click.echo("  " + _("last event: %(day)s %(event)s: %(title)s", day=oslo_date(last["at"]).isoformat(),
+            click.echo("  " + _("last event: %(day)s %(event)s: %(title)s", day=format_date(oslo_date(last["at"]), lang),
                                 event=event_name(last["kind"], lang), title=last["title"]))
         else:
             click.echo("  " + _("last event: —"))

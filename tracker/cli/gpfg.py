@@ -36,7 +36,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
     Example: ncp-tracker companies caterpillar
     """
     from tracker.digest.text import shorten
-    from tracker.i18n import Translator
+    from tracker.i18n import Translator, format_date
     from tracker.links.companies import ExceptionsFileError, list_companies, update_companies
 
     _ = Translator(chosen_lang(ctx, lang))
@@ -63,9 +63,9 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
         count = _.n("%(num)d item", "%(num)d items", row["n_items"])
         click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", bold=True)
         for item in row["items"]:
-            date = (item["published"] or "")[:10] or _("(no date)")
-            click.echo(f"  {date:<10}  {item['source']:<24} {shorten(item['title'], 90)}")
-            click.echo(f"              {item['url']}")
+            date = format_date(item["published"], _.lang) or _("(no date)")  # the day, as the digest writes it
+            click.echo(f"  {date:<15}  {item['source']:<24} {shorten(item['title'], 90)}")
+            click.echo(f"                   {item['url']}")
 
 
 @click.command("gpfg", cls=ReaderCommand)
@@ -128,7 +128,7 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
     """The groups in the reader's words (the GPFG page's); an actor whose name is not its code as
     --actor names it too ("Ministry of Finance (Finansdepartementet)")."""
     from tracker.digest.text import shorten
-    from tracker.i18n import Translator
+    from tracker.i18n import Translator, format_date
     from tracker.links.gpfg import grouped
     from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name, status_name
 
@@ -143,11 +143,12 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
         for inner, group in inner_groups:
             click.secho(f"  {gpfg_stage_name(inner, lang) if by == 'actor' else actor(inner)}", underline=True)
             for item in group:
-                date = (item["published"] or "")[:10] or _("(no date)")
-                extra = "  " + _("deadline %(day)s", day=item["deadline"][:10]) if item.get("deadline") else ""
+                # the days as the digest writes them («tir. 24.11.2026»), not ISO
+                date = format_date(item["published"], lang) or _("(no date)")
+                extra = "  " + _("deadline %(day)s", day=format_date(item["deadline"], lang)) if item.get("deadline") else ""
                 known = item.get("status") and item["status"] != "unknown"
                 status = f" [{status_name(item['status'], lang)}]" if known else ""
-                click.echo(f"    {date:<10} {shorten(item['title'], 95)}{status}{extra}")
-                click.echo(f"               {item['url']}")
+                click.echo(f"    {date:<15} {shorten(item['title'], 95)}{status}{extra}")
+                click.echo(f"                    {item['url']}")
                 if item["related"]:
-                    click.echo("               " + _("related: %(ids)s", ids=", ".join(item["related"])))
+                    click.echo("                    " + _("related: %(ids)s", ids=", ".join(item["related"])))

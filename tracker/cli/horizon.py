@@ -74,6 +74,7 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
                    else gettext(lang, "no dates ahead among what the NCP follows (try --all)"))
     else:
         from tracker.digest.text import shorten
+        from tracker.i18n import format_date
 
         # the labels' column as wide as its longest label ("Frist for å be om å delta, Stortinget"
         # pushed the titles out of line at 30); a title cut after a whole word, and « …» says so
@@ -82,9 +83,11 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
             click.secho(label, bold=True)
             for e in group:
                 owner = f" ({e.owner})" if e.owner else ""
-                click.echo(f"  {e.day.isoformat()}  {shorten(e.label(lang), 40):<{width}} {shorten(e.title, 100)}{owner}")
+                # the day as the digest writes it («tir. 24.11.2026»), not ISO
+                click.echo(f"  {format_date(e.day, lang):<15}  {shorten(e.label(lang), 40):<{width}} "
+                           f"{shorten(e.title, 100)}{owner}")
                 if e.detail:
-                    click.echo(f"              {e.detail}")
+                    click.echo(f"                   {e.detail}")
     if untrusted:
         ctx.exit(2)
 
@@ -141,7 +144,7 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
     Example: ncp-tracker action-plan
     """
     from tracker.digest.text import shorten
-    from tracker.i18n import gettext
+    from tracker.i18n import format_date, gettext
     from tracker.links.action_plan import THEMES, grouped_items
 
     lang = chosen_lang(ctx, lang)  # as `horizon`: read beside the digest
@@ -160,9 +163,11 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
         if not items:
             click.echo("  " + gettext(lang, "(no items found)"))
         for item in items:
-            when = (item["published"] or "")[:10] or gettext(lang, "(no date)")
-            deadline = "  " + gettext(lang, "deadline %(day)s", day=item["deadline"][:10]) if item["deadline"] else ""
-            click.echo(f"  {when:<10}  {shorten(item['title'], 100)}{deadline}")
-            click.echo(f"              {item['url']}")
+            # the days as the digest writes them («tir. 24.11.2026»), not ISO
+            when = format_date(item["published"], lang) or gettext(lang, "(no date)")
+            deadline = ("  " + gettext(lang, "deadline %(day)s", day=format_date(item["deadline"], lang))
+                        if item["deadline"] else "")
+            click.echo(f"  {when:<15}  {shorten(item['title'], 100)}{deadline}")
+            click.echo(f"                   {item['url']}")
     if untrusted:
         ctx.exit(2)

@@ -40,7 +40,7 @@ from tracker.cli.support import (
     source_with_code,
     waiting_for_crawl,
 )
-from tracker.i18n import gettext, ngettext
+from tracker.i18n import format_date, gettext, ngettext
 from tracker.store.instants import stored
 
 # ---------------------------------------------------------------------------- crawling
@@ -139,7 +139,8 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
     from tracker.vocabulary import step_name
 
     for result in results:  # the step by name («direkte innhenting», «opptak», a replayed day's date)
-        _print_health(result.health, lang, title=step_name(result.step.label, lang) or str(result.step.as_of.date()))
+        _print_health(result.health, lang,
+                      title=step_name(result.step.label, lang) or format_date(result.step.as_of, lang))
     done = sum(r.finished for r in results)
     if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
         say("error", ngettext(lang, "interrupted: %(done)s of %(num)s step finished (crawl, tagging, documents, "
@@ -390,7 +391,7 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
 
             logging.getLogger(__name__).debug("after the crawl", exc_info=True)  # LOG_LEVEL=DEBUG
             lang = reader_lang(ctx)
-            label = step_name(result.step.label, lang) or result.step.as_of.date().isoformat()
+            label = step_name(result.step.label, lang) or format_date(result.step.as_of, lang)
             cause = f"{type(exc).__name__}: {exc}"
             if digest_dir is not None:
                 message = gettext(lang, "%(step)s: the crawl is stored, but what follows it failed (%(cause)s); no "
@@ -543,9 +544,8 @@ def health(ctx, fmt, lang, as_of) -> None:
     --lang (Bokmål by default); jsonl keeps its keys and codes (green/amber/red).
     Example: ncp-tracker health --format jsonl
     """
-    from crawlers.dates import OSLO
     from tracker.digest.build import health as source_health
-    from tracker.i18n import Translator
+    from tracker.i18n import Translator, format_datetime
     from tracker.store.health import first_clock
     from tracker.store.instants import stored
     from tracker.vocabulary import health_name, health_reason, source_name
@@ -564,7 +564,7 @@ def health(ctx, fmt, lang, as_of) -> None:
         db.close()
     shown = []
     for row in rows:
-        local = row["checked"].astimezone(OSLO).strftime("%Y-%m-%d %H:%M") if row["checked"] else ""
+        local = format_datetime(row["checked"], lang) if row["checked"] else ""  # as the digest writes it
         row["checked"] = stored(row["checked"]) if row["checked"] else None
         # the table's copies, in the reader's words and Oslo time (the health page's)
         shown.append({**row, "name_": source_name(row["source"], lang), "status_": health_name(row["status"], lang),
@@ -574,15 +574,15 @@ def health(ctx, fmt, lang, as_of) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     elif not rows and first is not None:  # every run's clock is later than this one: said above
-        clock = first.astimezone(OSLO).strftime("%Y-%m-%d %H:%M")
-        click.echo(_("no source health before %(clock)s, the first run's clock (see --as-of)", clock=clock))
+        click.echo(_("no source health before %(clock)s, the first run's clock (see --as-of)",
+                     clock=format_datetime(first, lang)))  # as the banner above says it
     elif not rows:
         click.echo(_("No crawl has run yet (try %(command)s).", command="`ncp-tracker demo`"))
     else:
         # the source by its name, as the digest and the web name it; its code beside it (--source, jsonl)
         print_table(shown, ["name_", "source", "status_", "channel", "items_seen", "items_new", "items_changed",
                             "parse_errors", "requests", "checked_", "reason_"],
-                    widths={"checked_": 50, "name_": 45, "reason_": 400},
+                    widths={"checked_": 70, "name_": 45, "reason_": 400},
                     headers={"name_": _("Source"), "source": _("Code"), "status_": _("Status"), "channel": _("Channel"),
                              "items_seen": _("Seen"), "items_new": _("New"), "items_changed": _("Changed"),
                              "parse_errors": _("Parse errors"), "requests": _("Requests"),
@@ -673,8 +673,14 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
                 return "; ".join(f"{field_name(k, _.lang)}: {v}" for k, v in value.items())
             return value
 
-        def values(row: dict) -> dict:  # a deadline, time, status … as the item's page says it
-            said = event_values(row, _.lang)
+        def item_of(row: dict) -> dict | None:  # a changed document is named by the item's list of them
+            if row["kind"] != "documents_changed":
+                return None
+            found = db.execute("select documents from items where id = ?", [row["item_id"]]).fetchone()
+            return {"documents": found[0]} if found else None
+
+        def values(row: dict) -> dict:  # a deadline, time, status, document … as the item's page says it
+            said = event_values(row, _.lang, item_of(row))
             if said is None:
                 return {"field_": field_name(row["field"], _.lang), "before": cell(row["before"]),
                         "after": cell(row["after"])}

@@ -646,10 +646,12 @@ def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | Non
     when = parse_as_of(value, param_hint)
     now = datetime.now(OSLO)
     if when is not None and when > now + timedelta(minutes=FUTURE_TOLERANCE_MINUTES):
+        from tracker.i18n import format_datetime
         from tracker.vocabulary import N_
 
+        # now as the reader writes it («man. 07.12.2026 kl. 13.52»), not ISO with its UTC offset
         raise bad_input(N_("%(value)s is later than now (%(now)s): a command that writes cannot run at a clock still "
-                           "to come"), param_hint, value=repr(value), now=now.isoformat(timespec="minutes"))
+                           "to come"), param_hint, value=repr(value), now=format_datetime(now, reader_lang()))
     return when
 
 

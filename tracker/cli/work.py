@@ -142,7 +142,8 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             return
         for change in changes:  # what else changed: the draft-by day, a label marked
             before, after = change["internal_deadline_before"], change["internal_deadline_after"]
-            change["draft_by"] = (f"{format_date(before, _.lang) or '-'} -> {format_date(after, _.lang) or '-'}"
+            # «– → ons. 20.01.2027», with the arrow and dash the states' changes and the web write
+            change["draft_by"] = (f"{format_date(before, _.lang) or '–'} → {format_date(after, _.lang) or '–'}"
                                   if before != after else None)
             mark = change["label_mark"]
             change["label"] = mark[:1] + label_name(mark[1:], _.lang) if mark else None
@@ -200,9 +201,8 @@ def inbox(ctx, owner, lang, as_of) -> None:
     lang = chosen_lang(ctx, lang)
     db = open_db(ctx)
     now = now_or(as_of)
-    from tracker.attention.horizon import day_month
     from tracker.attention.urgency import rank_relevance
-    from tracker.i18n import Translator, format_score
+    from tracker.i18n import Translator, format_date, format_score
     from tracker.store.deadlines import oslo_date, to_datetime
     from tracker.vocabulary import triage_name, window_name
     from tracker.workbench.triage import inbox_rows
@@ -222,24 +222,26 @@ def inbox(ctx, owner, lang, as_of) -> None:
         if untrusted:
             ctx.exit(2)
         return
-    for r in rows:
-        r["due"] = (r.get("draft_due") or "") + (" !" if r.get("draft_overdue") else " " + _("today")
-                                                 if r.get("draft_due_today") else "")
+    for r in rows:  # the days as the digest writes them («tir. 24.11.2026»), not ISO
+        r["due"] = format_date(r.get("draft_due"), lang) + (" !" if r.get("draft_overdue") else " " + _("today")
+                                                             if r.get("draft_due_today") else "")
         r["days"] = r.get("working_days_to_next_due")  # as the week: to what is due first
-        r["deadline_"] = r.get("deadline_day") or ""
+        r["deadline_"] = format_date(r.get("deadline_day"), lang)
         if r.get("next_due_what") == "request_to_speak":  # why a hearing due next week is this week's
-            ask = day_month(oslo_date(to_datetime(r["next_due"])), lang)
+            ask = format_date(oslo_date(to_datetime(r["next_due"])), lang)  # its day as the deadline's
             r["deadline_"] += " (" + _("request to speak by %(when)s", when=ask) + ")"
         r["week"] = window_name(r["window"], lang).lower()  # the order: the next due time's week, then relevance
         # the NCP named as a consultee counts as 1.00
         r["rel"] = _("NCP") if r.get("ncp_consultee") else format_score(rank_relevance(r), lang)
         r["state_"] = triage_name(r.get("triage_state") or "new", lang)
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "state_", "triage_owner", "id", "title"],
-                widths={"title": 60, "id": 40},
+                widths={"title": 60, "id": 40, "deadline_": 60},  # a day to ask to take part beside it
                 headers={"week": _("Week"), "rel": _("Relevance"), "days": _("Working days"),
                          "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Status"),
                          "triage_owner": _("Adviser"), "id": _("Id"), "title": _("Title")},
                 empty=_("No open hearings need input."))
+    if any(r.get("draft_overdue") for r in rows):  # what the mark after a draft-by day means
+        click.echo(_("! the day the draft was due has passed"))
     if untrusted:
         ctx.exit(2)
 

@@ -250,14 +250,47 @@ def sittings_text(sittings: Any, lang: str, shown: int = 3) -> str:
     return "; ".join(parts) + (f" (+{len(rows) - shown})" if len(rows) > shown else "")
 
 
-def event_values(event: dict[str, Any], lang: str) -> tuple[str, str | None, str | None] | None:
+def documents_said(docs: Any, lang: str) -> str | None:
+    """Linked documents as a person names them: each by its title and its type ("Tilleggsnotat om
+    … (høringsnotat)"), "; " between them (None: none). A type the title already says ("Call for
+    evidence Ares(…)") is not said twice."""
+    from tracker.vocabulary import document_type_name
+
+    said = []
+    for doc in _json(docs) if isinstance(_json(docs), list) else []:
+        if not isinstance(doc, dict):
+            continue
+        title = clean(document_title(doc) or document_name({}, doc.get("url")), 120)
+        kind = document_type_name(doc.get("type"), lang)
+        said.append(f"{title} ({kind})" if kind and not title.casefold().startswith(kind.casefold()) else title)
+    return "; ".join(said) or None
+
+
+def event_values(event: dict[str, Any], lang: str,
+                 item: dict[str, Any] | None = None) -> tuple[str, str | None, str | None] | None:
     """A change event's field and its values before and after as the reader reads them, as the
     item's page (word by word) and `ncp-tracker events` show them: a deadline by its day, a time in
     Oslo time, a committee hearing's sittings and an EU procedure's forecasts as lines, a status and
-    an NCP case's stage by name (None: no value before, or after). None for a kind whose values are
-    not said this way (new, updated, documents …): each view shows those as its own."""
+    an NCP case's stage by name, documents by title and type, a changed document by its title
+    (`item`: the item it belongs to) and that its content changed (never its address and hashes), a
+    watched provision by its name in `lang`, a vanished item by what it means (None: no value
+    before, or after). None for a kind whose values are not said this way (new, updated): each
+    view shows those as its own."""
+    _ = Translator(lang)
     kind, field = event["kind"], event.get("field")
     before, after = event.get("before"), event.get("after")
+    if kind == "documents_added":
+        return "documents", None, documents_said(after, lang)
+    if kind == "documents_removed":  # no longer linked from the page: before, not after
+        return "documents", documents_said(after, lang), None
+    if kind == "documents_changed":  # its address is the field, its hashes the values
+        return document_name(item or {}, field), None, _("content changed")
+    if kind == "provision_hit":  # by its name in `lang` (a hit stores its Bokmål label)
+        from tracker.documents.provisions import label_of
+
+        return "provision", None, clean(label_of(field, lang, str(after or field or "")), 120)
+    if kind == "vanished":  # its value is the clock it vanished at: the event's own
+        return "", None, _("Vanished from the source's listing (kept here)")
     if kind == "deadline_changed":
         return field or "deadline", _deadline_day(before, lang), _deadline_day(after, lang)
     if kind == "times_changed" and field == SITTINGS:  # its sittings: time and room

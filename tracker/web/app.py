@@ -128,26 +128,19 @@ def _consultees_file(item: dict[str, Any]) -> dict[str, str] | None:
 
 
 def _event_rows(events: list[dict[str, Any]], item: dict[str, Any]) -> list[dict[str, Any]]:
-    from tracker.digest.wording import document_name, event_values
+    from tracker.digest.wording import event_values
 
     lang = current_lang()
     rows = []
     for e in events:
         before, after = e.get("before"), e.get("after")
-        values = event_values(e, lang)  # a deadline, time, status … as `ncp-tracker events` says it
+        # a deadline, time, status, document, provision … as `ncp-tracker events` says it
+        values = event_values(e, lang, item)
         if e["kind"] == "updated" and isinstance(before, dict) and isinstance(after, dict):
             diffs = [(f, word_diff(before.get(f), after.get(f))) for f in sorted(set(before) | set(after))]
-        elif values is not None:
+        elif values is not None:  # documents no longer linked struck out, new ones marked
             field, was, now = values
             diffs = [(field, word_diff(was, now))]
-        elif e["kind"] == "provision_hit":  # the provision by its name, not its key
-            diffs = [("", escape("" if after is None else str(after)))]
-        elif e["kind"] == "documents_changed":  # the document by its title (not its address and hashes)
-            diffs = [("", escape(document_name(item, e.get("field"))))]
-        elif e["kind"] == "documents_added" and isinstance(after, list):
-            diffs = [("documents", Markup("<ins>{}</ins>").format(", ".join(d.get("title") or d.get("url", "") for d in after)))]
-        elif e["kind"] == "documents_removed" and isinstance(after, list):  # no longer linked: struck out
-            diffs = [("documents", Markup("<del>{}</del>").format(", ".join(d.get("title") or d.get("url", "") for d in after)))]
         else:
             diffs = [(e.get("field") or "", escape("" if after is None else str(after)))]
         rows.append({**e, "diffs": diffs})
