@@ -45,11 +45,15 @@ def test_digest_to_assigned_item_to_docx(env):
     assert r.exit_code == 0 and "tildelt (ansvarlig per), utkast innen tir. 01.12.2026 — neste: " in r.output
     mine = run("inbox", "--owner", "per", "--as-of", "2026-11-24")
     assert HEARING in mine.output and COMMITTEE not in mine.output
-    # a name nobody has says so, and who has items ("(nothing)" read the same for a typo)
-    nobody = run("inbox", "--owner", "pr", "--as-of", "2026-11-24")
-    assert nobody.exit_code == 0 and nobody.output == "ingen høring trenger innspill for ansvarlig 'pr' (ansvarlige med saker: per)\n"
-    nobody = run("inbox", "--owner", "pr", "--as-of", "2026-11-24", "--lang", "en")
-    assert nobody.exit_code == 0 and nobody.output == "no consultation needs input for adviser 'pr' (advisers with items: per)\n"
+    # a name no item has ever had is refused, naming who has items ("(nothing)" read the same for a
+    # typo), in inbox as in search and export (exit 2: bad input)
+    for command in (["inbox", "--as-of", "2026-11-24"], ["search", "høring"], ["export"]):
+        nobody = run(*command, "--owner", "pr")
+        assert nobody.exit_code == 2 and nobody.stdout == ""
+        assert nobody.stderr == "feil: Ingen sak har noen gang vært tildelt ansvarlig 'pr' (ansvarlige med saker: per).\n"
+        nobody = run(*command, "--owner", "pr", "--lang", "en")
+        assert nobody.exit_code == 2 and nobody.stderr == ("error: No item has ever been assigned to the adviser 'pr' "
+                                                           "(advisers with items: per).\n")
     r = run("draft", HEARING, "--out", "utkast")
     assert r.exit_code == 0
     docx = env / "utkast" / "regjeringen_3150001-horingssvar.docx"

@@ -808,6 +808,13 @@ def test_the_search_pages_since_filters_are_said_and_a_bad_one_is_refused(client
     assert 'id="no-hits"' not in page
 
 
+def test_the_search_page_refuses_an_adviser_no_item_ever_had(client):
+    """/search?owner=nobody listed «Ingen treff.», as if the adviser had nothing to do."""
+    page = html_lib.unescape(client.get("/search?q=h%C3%B8ring&owner=nobody").get_data(as_text=True))
+    assert "Ingen sak har noen gang vært tildelt ansvarlig 'nobody' (ingen sak er tildelt noen ennå)." in page
+    assert 'id="no-hits"' not in page
+
+
 def test_the_search_page_says_a_profiles_filter_and_refuses_an_unknown_profile(client):
     page = client.get("/search?not_relevant_to=ncp&new_since=2026-11-23").get_data(as_text=True)
     said = html_lib.unescape(page)

@@ -893,6 +893,11 @@ REFUSALS: MessageTable = message_table((
     # tracker.workbench.search._one_of: source:, kind:, language:, state: (as typed in a query)
     (r"(?P<name>\w+):(?P<value>\S*) — (?P=name) is one of (?P<valid>.+)",
      N_("%(name)s:%(value)s — the valid values are %(valid)s.")),
+    # tracker.workbench.search.check_owner: an owner filter (search, export, inbox, the web's)
+    (r"no item has ever been assigned to adviser (?P<owner>.+) \(advisers with items: (?P<owners>.+)\)",
+     N_("No item has ever been assigned to the adviser %(owner)s (advisers with items: %(owners)s).")),
+    (r"no item has ever been assigned to adviser (?P<owner>.+) \(no item is assigned to anyone\)",
+     N_("No item has ever been assigned to the adviser %(owner)s (no item is assigned to anyone yet).")),
     (r"nothing to search for in the text", N_("Nothing to search for in the text.")),
     (r"the search index \(items_norm\) is not in this database yet: .*",
      N_("The search index is not in this database yet: it is built when the database is next opened for "

@@ -204,14 +204,19 @@ def inbox(ctx, owner, lang, as_of) -> None:
     from tracker.i18n import Translator, format_score
     from tracker.store.deadlines import oslo_date, to_datetime
     from tracker.vocabulary import triage_name, window_name
+    from tracker.workbench.search import SearchError, check_owner
     from tracker.workbench.triage import inbox_rows
     from tracker.workbench.triage import owners as assigned_owners
 
     _ = Translator(lang)
+    try:  # an adviser no item has ever had: refused (exit 2), as search and export refuse it
+        check_owner(db, owner)
+    except SearchError as exc:
+        raise refused(exc, lang, input_error=True) from exc
     untrusted = say_untrusted(db, now, lang=lang)
     rows = inbox_rows(db, now, owner)
     if not rows and owner:  # "(nothing)" read the same for a typo as for a free adviser
-        owners = assigned_owners(db)
+        owners = assigned_owners(db)  # a name items had once, none now
         if owners:
             click.echo(_("no consultation needs input for adviser %(owner)s (advisers with items: %(owners)s)",
                          owner=repr(owner), owners=", ".join(owners)))

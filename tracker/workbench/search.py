@@ -212,6 +212,19 @@ def _one_of(name: str, value: str, valid: tuple[str, ...]) -> None:
         raise SearchError(f"{name}:{value} — {name} is one of {', '.join(valid)}")
 
 
+def check_owner(db: sqlite_utils.Database, owner: str | None) -> None:
+    """An owner filter (`Filters.owner`, the inbox's adviser) naming an adviser no item has ever
+    had is refused, naming the advisers who have items: it would list nothing, and "no hits" would
+    read the same for a typo as for an adviser with nothing to do."""
+    from tracker.workbench.triage import has_owned, owners
+
+    if not owner or not owner.strip() or has_owned(db, owner):
+        return
+    names = owners(db)
+    raise SearchError(f"no item has ever been assigned to adviser {owner.strip()!r} "
+                      + (f"(advisers with items: {', '.join(names)})" if names else "(no item is assigned to anyone)"))
+
+
 def _label_sql(alias: str) -> str:
     # instr() first: json_each runs only on rows whose JSON mentions the label at all
     return (f"(instr({alias}.labels, ?) > 0 and exists (select 1 from "
@@ -688,6 +701,7 @@ def search(db: sqlite_utils.Database, query: str, filters: Filters | None = None
 
     filters = filters or Filters()
     compiled = compile_query(query)
+    check_owner(db, filters.owner)
     fwhere, fparams = filters.clause()
     conditions = [c for c in (fwhere, *compiled.where) if c != "1"]
     where = " and ".join(conditions) or "1"
@@ -821,6 +835,7 @@ def filtered(db: sqlite_utils.Database, filters: Filters | None = None,
     """Items matching the filters only, in `order` (FILTERED_ORDERS: by id, stable, for export)."""
     filters = filters or Filters()
     where, params = filters.clause()
+    check_owner(db, filters.owner)
     sql = SELECT + f"from items i left join triage t on t.item_id = i.id where {where} order by {FILTERED_ORDERS[order]}"
     if limit:
         sql += f" limit {int(limit)}"

@@ -112,6 +112,16 @@ def owners(db: sqlite_utils.Database) -> list[str]:
     return sorted(names.values(), key=str.casefold)
 
 
+def has_owned(db: sqlite_utils.Database, name: str) -> bool:
+    """Whether any item is or ever was assigned to the adviser `name` (compared case-insensitively,
+    as the owner filters compare): a name no item has ever had is a typo or a stranger, and a
+    filter on it would list nothing as if that were the answer."""
+    wanted = name.strip().casefold()
+    return any((owner or "").strip().casefold() == wanted for (owner,) in db.execute(
+        "select distinct owner from triage where owner is not null "
+        "union select distinct owner from triage_history where owner is not null"))
+
+
 def get(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
     """The item's triage row; an untriaged item is in state ``new``."""
     row = db.execute(
