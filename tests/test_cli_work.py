@@ -113,6 +113,16 @@ def test_search_command(env):
     assert r.exit_code == 2 and "--from" in r.output
 
 
+def test_a_reversed_date_range_is_refused_by_search_and_export(env):
+    """`search høring --from 2026-12-01 --to 2026-11-01` said «(ingen)» and export «0 saker», exit 0."""
+    for command in (["search", "høring"], ["export"]):
+        r = run(*command, "--from", "2026-12-01", "--to", "2026-11-01")
+        assert r.exit_code == 2 and r.stdout == ""
+        assert r.stderr == "feil: --from tir. 01.12.2026 er etter --to søn. 01.11.2026: ingen dag ligger mellom dem.\n"
+        r = run(*command, "--from", "2026-12-01", "--to", "2026-11-01", "--lang", "en")
+        assert r.stderr == "error: --from Tue 1 Dec 2026 is after --to Sun 1 Nov 2026: no day lies between them.\n"
+
+
 def test_search_and_triage_refusals_read_in_the_readers_language(env):
     """`search`'s syntax errors and triage's refusals stood in English after the Bokmål head
     («feil: empty group: nothing to search for»); they are now worded as the web words them (one

@@ -199,6 +199,17 @@ def test_an_owner_no_item_ever_had_is_refused_naming_the_advisers(store):
     assert ids(filtered(store, Filters(owner="kari"))) == []
 
 
+def test_a_reversed_date_range_is_refused(store):
+    """--from after --to listed «(ingen)», exit 0: no day is in it, and "no hits" read as an answer."""
+    from tracker.workbench.search import filtered
+
+    with pytest.raises(SearchError, match="--from 2026-12-01 is after --to 2026-11-01"):
+        search(store, "høring", Filters(date_from="2026-12-01", date_to="2026-11-01"))
+    with pytest.raises(SearchError, match="--from 2026-12-01 is after --to 2026-11-30"):
+        filtered(store, Filters(date_from="2026-12-01", date_to="2026-11-30T12:00"))
+    filtered(store, Filters(date_from="2026-12-01", date_to="2026-12-01"))  # one day is a range
+
+
 def test_bad_date_filter(store):
     with pytest.raises(SearchError, match="--from"):
         search(store, "høring", Filters(date_from="i går"))

@@ -815,6 +815,14 @@ def test_the_search_page_refuses_an_adviser_no_item_ever_had(client):
     assert 'id="no-hits"' not in page
 
 
+def test_the_search_page_and_export_refuse_a_reversed_date_range(client):
+    """/search?from=2026-12-01&to=2026-11-01 said «Ingen treff.»: no day is in that range."""
+    page = html_lib.unescape(client.get("/search?q=h%C3%B8ring&from=2026-12-01&to=2026-11-01").get_data(as_text=True))
+    assert "«Fra» tir. 01.12.2026 er etter «til» søn. 01.11.2026: ingen dag ligger mellom dem." in page
+    assert 'id="no-hits"' not in page
+    assert client.get("/export?format=csv&from=2026-12-01&to=2026-11-01").status_code == 400
+
+
 def test_the_search_page_says_a_profiles_filter_and_refuses_an_unknown_profile(client):
     page = client.get("/search?not_relevant_to=ncp&new_since=2026-11-23").get_data(as_text=True)
     said = html_lib.unescape(page)

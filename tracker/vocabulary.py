@@ -845,6 +845,8 @@ REFUSALS: MessageTable = message_table((
     (r"AND needs a word on both sides", N_("AND needs a word on both sides.")),
     (r"(?P<name>[\w-]+) must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“%(name)s” must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"--from (?P<day>\S+) is after --to (?P<until>\S+): no day lies between them",
+     N_("“From” %(day)s is after “to” %(until)s: no day lies between them.")),
     (r"(?P<name>[\w-]+) must be a date or a date and time \(ISO 8601\), not (?P<value>.+)",
      N_("“%(name)s” must be a date or a date and time (ISO 8601), not %(value)s.")),
     (r"NOT needs a word before it \(or write -word\)", N_("NOT needs a word before it (or write -word).")),
@@ -925,7 +927,7 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
             values[key] = triage_name(values[key], lang)
     if "kind" in values:
         values["kind"] = kind_name(values["kind"], lang)
-    for key in ("day", "deadline"):  # days as the reader writes them
+    for key in ("day", "deadline", "until"):  # days as the reader writes them
         if key in values:
             from tracker.i18n import format_date
 
@@ -1007,6 +1009,8 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"unknown state (?P<state>.+?); states: (?P<valid>.*)", N_("Unknown status %(state)s (valid: %(valid)s).")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)",
      N_("Unknown item id: %(id)s (see `ncp-tracker search` or `items`).")),
+    (r"--from (?P<day>\S+) is after --to (?P<until>\S+): no day lies between them",
+     N_("--from %(day)s is after --to %(until)s: no day lies between them.")),
     # the database the command opens (tracker.store.db.open_db: StoreError)
     (r"no database at (?P<path>.+?): run `ncp-tracker run` \(or `ncp-tracker demo`\) to create one, or name an "
      r"existing one with --db, \$NCP_TRACKER_DB or \[tracker\] db",

@@ -134,6 +134,8 @@ class Filters:
         if self.date_to:
             where.append(f"{day} <= ?")
             params.append(_day(self.date_to, "--to"))
+        if self.date_from and self.date_to and params[-2] > params[-1]:  # no day is in it: "no hits" read as an answer
+            raise SearchError(f"--from {params[-2]} is after --to {params[-1]}: no day lies between them")
         # first_seen and last_changed are stored instants (UTC, one form: compared as text)
         if self.new_since:
             where.append(f"{alias}.first_seen > ?")
