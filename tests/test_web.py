@@ -179,6 +179,9 @@ def test_company_identifiers_are_named(db_path):
     assert '<span class="meta">ISIN CH0038863350</span>' in nb and '<span class="meta">org.nr. 923609016</span>' in nb
     en = client.get("/companies?lang=en").get_data(as_text=True)
     assert '<span class="meta">org. no. 923609016</span>' in en and ">orgnr " not in en and ">isin " not in nb
+    # a misspelt name: the names it may have meant, each a link to its list
+    page = html_lib.unescape(client.get("/companies?name=nestel&lang=nb").get_data(as_text=True))
+    assert 'Mente du: <a href="/companies?name=Nestl%C3%A9+S.A.">Nestlé S.A.</a>?' in page
 
 
 def test_the_draft_form_asks_for_the_name_once(client):

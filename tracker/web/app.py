@@ -1117,11 +1117,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/companies")
     def companies():
-        from tracker.links.companies import list_companies
+        from tracker.links.companies import close_names, list_companies
 
         name = (request.args.get("name") or "").strip() or None
         rows = list_companies(db(), name)
-        return render_template("companies.html", rows=rows[:200], total=len(rows), name=name or "")
+        close = close_names(db(), name) if name and not rows else []  # a misspelt name: what it may have meant
+        return render_template("companies.html", rows=rows[:200], total=len(rows), name=name or "", close=close)
 
     @app.get("/horizon")
     def horizon():
