@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -328,8 +328,12 @@ def test_a_draft_by_day_after_the_items_deadline_is_refused(store):
     triage.set_state(store, HEARING, "respond", internal_deadline="2026-12-10")  # the deadline's own day
     with pytest.raises(triage.TriageError, match="internal deadline 2026-12-11 is after the item's deadline 2026-12-10"):
         triage.set_state(store, HEARING, internal_deadline="2026-12-11")
-    triage.set_state(store, HEARING, internal_deadline="2026-11-01")  # a day passed is the adviser's call
-    assert triage.get(store, HEARING)["internal_deadline"] == "2026-11-01"
+    # a day before the caller's today (the command's clock, the web's) is refused; the system's
+    # moves, which give no today, are not asked
+    with pytest.raises(triage.TriageError, match="internal deadline 2026-11-01 is before today 2026-11-24"):
+        triage.set_state(store, HEARING, internal_deadline="2026-11-01", today=date(2026, 11, 24))
+    triage.set_state(store, HEARING, internal_deadline="2026-11-24", today=date(2026, 11, 24))
+    assert triage.get(store, HEARING)["internal_deadline"] == "2026-11-24"
 
 
 def test_a_draft_by_day_is_removed_by_an_empty_one(store):

@@ -989,6 +989,11 @@ def test_a_draft_by_day_after_the_deadline_is_refused_naming_the_deadline(client
     assert 'id="internal_deadline" value="2026-12-14"' in page
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "internal_deadline": "2026-12-10garbage"})
     assert "«Utkast innen» må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in html_lib.unescape(r.get_data(as_text=True))
+    # a day before the workbench's today (24.11.2026) was stored: a draft due on a day that has passed
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "internal_deadline": "2026-11-23",
+                                                     "by": "Kari"})
+    assert r.status_code == 422 and ("«Utkast innen» man. 23.11.2026 er før i dag (tir. 24.11.2026): et utkast kan "
+                                     "ikke ha frist på en dag som er passert.") in html_lib.unescape(r.get_data(as_text=True))
     db = open_db(db_path)
     assert db.execute("select count(*) from triage").fetchone()[0] == 0
     db.close()

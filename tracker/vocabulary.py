@@ -826,6 +826,8 @@ REFUSALS: MessageTable = message_table((
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
     (r"internal deadline (?P<day>\S+) is after the item's deadline (?P<deadline>\S+)",
      N_("“Draft due” %(day)s is after the item's deadline %(deadline)s: a draft is due before the deadline.")),
+    (r"internal deadline (?P<day>\S+) is before today (?P<until>\S+)",
+     N_("“Draft due” %(day)s is before today (%(until)s): a draft cannot be due on a day that has passed.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
     # tracker.workbench.drafts.NotAConsultation
@@ -1006,6 +1008,8 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("The status “%(target)s” needs an adviser (--owner NAME).")),
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("--deadline must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"internal deadline (?P<day>\S+) is before today (?P<until>\S+)",
+     N_("--deadline %(day)s is before today (%(until)s): a draft cannot be due on a day that has passed.")),
     (r"unknown state (?P<state>.+?); states: (?P<valid>.*)", N_("Unknown status %(state)s (valid: %(valid)s).")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)",
      N_("Unknown item id: %(id)s (see `ncp-tracker search` or `items`).")),

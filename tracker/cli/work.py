@@ -90,9 +90,10 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
               help="Add (+) or remove (-) a label the tagger got wrong, in any spelling: +oecd-iv, '-Kap. V', "
                    "+åpenhetsloven (repeatable; calibration learns from it).")
 @click.option("--history", "show_history", is_flag=True, help="Show the item's triage history.")
+@click.option("--as-of", "as_of", help="Clock (ISO) of the change; default now (a --deadline before its day is refused).")
 @lang_option
 @click.pass_context
-def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history, lang) -> None:
+def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history, as_of, lang) -> None:
     """Set an item's triage state, owner, note, internal deadline or label marks (every change is kept).
 
     What it prints is in the digest's language unless --lang; the states, topics and days by name,
@@ -105,6 +106,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     from tracker.workbench import triage as tri
 
     _ = Translator(chosen_lang(ctx, lang))
+    when = now_or(as_of, writes=True)  # a clock to come would let a day already passed through
     db = open_db(ctx, write=True)
     try:
         tri.parse_label_marks(labels)  # a bad mark stops before anything is written
@@ -115,9 +117,11 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             # change that fails half-way leaves none of them written
             with write_transaction(db):
                 row = (tri.set_state(db, item_id, state, owner=owner, note=note,
-                                     internal_deadline=internal_deadline, by=by)
+                                     internal_deadline=internal_deadline, by=by, today=when.date(),
+                                     at=when.isoformat() if as_of else None)
                        if changes else tri.get(db, check_item(db, item_id)))
-                marks = tri.mark_labels(db, item_id, labels, by=by) if labels else None
+                marks = (tri.mark_labels(db, item_id, labels, by=by, at=when.isoformat() if as_of else None)
+                         if labels else None)
         else:
             row = tri.get(db, check_item(db, item_id))
         if marks is not None:  # the item's marks, each topic by name as the web names it

@@ -912,7 +912,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 note=typed["note"] or None,
                 # the form shows the day there is: sent empty, the adviser removed it
                 internal_deadline=form.get("internal_deadline"),
-                by=by, base=base,
+                by=by, base=base, today=now().date(),  # a draft-by day already passed is refused
             )  # fmt: skip
         except triage.StaleTriage as exc:
             # someone saved the item after this form was loaded: the form comes back as typed, on

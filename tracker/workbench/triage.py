@@ -194,6 +194,7 @@ def set_state(
     at: str | None = None,
     keep_note: bool = False,
     base: int | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Change an item's triage (state and/or owner, note, internal deadline) and keep the history.
 
@@ -206,6 +207,8 @@ def set_state(
     changed since, `StaleTriage` is raised and nothing is written (the second of two advisers
     saving the same item silently put back the owner and day the first had just set). Call it
     inside one write transaction (tracker.store.db.write_transaction), so nothing comes in between.
+    `today`: the day of the caller's clock (the command's, the web's); a new draft-by day before it
+    is refused (an adviser's «due» that has already passed); None: not checked (the system's moves).
     """
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
@@ -231,6 +234,8 @@ def set_state(
             raise TriageError(f"note too long ({len(note)} characters, at most {NOTE_MAX})")
     new_deadline = current["internal_deadline"] if internal_deadline is None else _check_deadline(internal_deadline)
     if new_deadline and new_deadline != current["internal_deadline"]:  # a kept one is not asked again
+        if today is not None and date.fromisoformat(new_deadline) < today:
+            raise TriageError(f"internal deadline {new_deadline} is before today {today.isoformat()}")
         _check_before_deadline(db, item_id, new_deadline)
     changed = (target != before or new_owner != current["owner"] or bool(note)
                or new_deadline != current["internal_deadline"])  # fmt: skip
