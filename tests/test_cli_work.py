@@ -437,7 +437,12 @@ def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
     lines = run("triage", HEARING, "--history", "--lang", "en").output.splitlines()
     assert re.split(r"\s{2,}", lines[-4]) == ["When", "Who", "From", "To", "Adviser", "Draft due", "Topics", "Note"]
     assert re.split(r"\s{2,}", lines[-2])[1:] == ["kari", "to answer", "to answer", "kari", "- -> Tue 8 Dec 2026"]
-    assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "to answer", "to answer", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
+    # a topic marked changes no state: From and To empty (it read «to answer  to answer», a move to itself)
+    assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
+    # the same mark again changes nothing: said, and no row written
+    r = run("triage", HEARING, "--label", "+oecd-vii", "--by", "kari")
+    assert r.exit_code == 0 and r.output.startswith(f"{HEARING}: temamarkeringer: +Kap. VII Korrupsjon (ingen endring)\n")
+    assert run("triage", HEARING, "--history", "--lang", "en").output.splitlines() == lines
 
 
 def test_triage_lines_read_in_the_readers_language(env):

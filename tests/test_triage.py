@@ -342,3 +342,13 @@ def test_a_draft_by_day_is_removed_by_an_empty_one(store):
     assert triage.get(store, HEARING)["internal_deadline"] == "2026-12-01"
     triage.set_state(store, HEARING, internal_deadline="", by="kari")
     assert triage.get(store, HEARING)["internal_deadline"] is None
+
+
+
+def test_a_label_mark_the_item_has_already_writes_nothing(store):
+    """`triage --label +oecd-iv` twice wrote a second history row though nothing changed."""
+    assert triage.mark_labels(store, HEARING, ["+oecd-iv"], by="kari") == {"oecd-iv": "+"}
+    assert triage.mark_labels(store, HEARING, ["+oecd-iv"], by="kari") == {"oecd-iv": "+"}
+    assert [h["label_mark"] for h in triage.history(store, HEARING)] == ["+oecd-iv"]
+    triage.mark_labels(store, HEARING, ["-oecd-iv", "+oecd-iv"], by="kari")  # a change and back: both kept
+    assert [h["label_mark"] for h in triage.history(store, HEARING)] == ["+oecd-iv", "-oecd-iv", "+oecd-iv"]

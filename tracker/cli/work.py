@@ -120,13 +120,15 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                                      internal_deadline=internal_deadline, by=by, today=when.date(),
                                      at=when.isoformat() if as_of else None)
                        if changes else tri.get(db, check_item(db, item_id)))
+                marked_before = tri.label_marks(db, item_id) if labels else None
                 marks = (tri.mark_labels(db, item_id, labels, by=by, at=when.isoformat() if as_of else None)
                          if labels else None)
         else:
             row = tri.get(db, check_item(db, item_id))
         if marks is not None:  # the item's marks, each topic by name as the web names it
             click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
-                f"{m}{label_name(label, _.lang)}" for label, m in marks.items())))
+                f"{m}{label_name(label, _.lang)}" for label, m in marks.items()))
+                + (" (" + _("nothing changed") + ")" if marks == marked_before else ""))
     except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input
         raise refused(exc, _.lang, input_error=True) from exc
     # the states by name, as inbox and the web name them; --state takes the codes after them
@@ -149,8 +151,11 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                                   if before != after else None)
             mark = change["label_mark"]
             change["label"] = mark[:1] + label_name(mark[1:], _.lang) if mark else None
-            change["state_before"] = triage_name(change["state_before"], _.lang)
-            change["state_after"] = triage_name(change["state_after"], _.lang)
+            if mark:  # a topic marked: no state changed (it read «tildelt  tildelt», as a move to itself)
+                change["state_before"] = change["state_after"] = ""
+            else:
+                change["state_before"] = triage_name(change["state_before"], _.lang)
+                change["state_after"] = triage_name(change["state_after"], _.lang)
             change["note"] = triage_note(change["note"], _.lang)  # the system's notes in the reader's language
             change["at_"] = format_datetime(change["at"], _.lang)  # Oslo time, as the item's page says it
         print_table(changes, ["at_", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],

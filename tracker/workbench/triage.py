@@ -372,7 +372,8 @@ def parse_label_marks(marks: list[str] | tuple[str, ...]) -> list[tuple[str, str
 def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tuple[str, ...], *,
                 by: str | None = None, at: str | None = None) -> dict[str, str]:
     """Record an adviser's label marks on an item (the latest mark per label counts; each mark is
-    also kept in triage_history). Returns the item's marks ``{label: "+"|"-"}``."""
+    also kept in triage_history; a mark the item has already is no change and writes nothing).
+    Returns the item's marks ``{label: "+"|"-"}``."""
     parsed = parse_label_marks(marks)
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
@@ -380,7 +381,11 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
     current = get(db, item_id)
     state = current["state"]
     with db.atomic():
+        marked = label_marks(db, item_id)
         for sign, label in parsed:
+            if marked.get(label) == sign:  # marked so already: nothing changes, no history row
+                continue
+            marked[label] = sign
             db["label_marks"].upsert({"item_id": item_id, "label": label, "mark": sign, "at": when, "by": who},
                                      pk=("item_id", "label"))
             # a row of its own: the state, owner and day stay as they are, the item's note untouched
