@@ -613,3 +613,14 @@ def test_a_database_another_writer_holds_past_the_wait_is_said_with_its_file_not
     assert r.exit_code == 1 and "Traceback" not in r.output, r.output
     assert r.output == said.format(path=env / "t.db")
     assert run("triage", HEARING, "--history").output.endswith("Ingen endringer i oppfølgingen ennå.\n")
+
+
+def test_states_are_taken_by_the_names_the_output_shows(env):
+    """`triage … --state følges` said «Ukjent status 'følges'»: only the codes were taken, while every
+    line shows the names. Bokmål and English names, any case, æøå typed as ASCII."""
+    r = run("triage", HEARING, "--state", "Følges")
+    assert r.exit_code == 0 and r.output.startswith(f"{HEARING}: følges — ")
+    assert run("triage", HEARING, "--state", "skal svares").output.startswith(f"{HEARING}: skal svares — ")
+    assert run("search", "høring", "--state", "Skal_svares", "--format", "jsonl").exit_code == 0
+    assert run("search", "høring", "--state", "to answer", "--format", "jsonl").exit_code == 0
+    assert run("search", "høring", "--state", "tildel").exit_code == 2
