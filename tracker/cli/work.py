@@ -98,7 +98,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
 
     What it prints is in the digest's language unless --lang; the states, topics and days by name,
     as the web shows them (--state takes the codes its line lists).
-    Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
+    Example: ncp-tracker triage regjeringen:3144080 --state respond --owner kari --label +oecd-iv
     """
     from tracker.cli.support import _code_of
     from tracker.i18n import Translator, format_date, format_datetime
