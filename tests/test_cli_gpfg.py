@@ -76,6 +76,22 @@ def test_companies_unknown_name(tmp_path):
     assert result.exit_code == 0 and "ingen sak nevner et selskap ved navn 'equinor'" in result.output
 
 
+def test_companies_suggests_the_names_a_misspelt_one_may_mean(tmp_path):
+    """`companies caterpilar` said «ingen sak nevner et selskap ved navn 'caterpilar'» and nothing
+    more: the store knows Caterpillar Inc."""
+    path = tmp_path / "t.db"
+    _seed_and_run(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpilar"])
+    assert result.exit_code == 0
+    assert result.output == "ingen sak nevner et selskap ved navn 'caterpilar' (mente du 'Caterpillar Inc.'?)\n"
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "nestle sa", "--lang", "en"])
+    assert "Nestlé S.A." in result.output and "did you mean" not in result.output  # a match is listed
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "nestel", "--lang", "en"])
+    assert result.output == "no company named 'nestel' in any item (did you mean 'Nestlé S.A.'?)\n"
+    result = CliRunner().invoke(main, ["--db", str(path), "companies", "equinor"])
+    assert result.output == "ingen sak nevner et selskap ved navn 'equinor'\n"  # nothing close: nothing offered
+
+
 def test_gpfg_groups_by_actor_and_stage(tmp_path):
     path = tmp_path / "t.db"
     _seed(path)

@@ -41,15 +41,19 @@ def test_digest_to_assigned_item_to_docx(env):
     hearing = next(line for line in lines if HEARING in line)
     assert hearing.startswith("senere     0,92 ")
     assert run("triage", HEARING, "--state", "respond", "--note", "Svarer sammen med BFD", "--by", "kari").exit_code == 0
-    r = run("triage", HEARING, "--state", "assigned", "--owner", "per", "--deadline", "2026-12-01")
+    r = run("triage", HEARING, "--state", "assigned", "--owner", "per", "--deadline", "2026-12-01", "--as-of", "2026-11-24")
     assert r.exit_code == 0 and "tildelt (ansvarlig per), utkast innen tir. 01.12.2026 — neste: " in r.output
     mine = run("inbox", "--owner", "per", "--as-of", "2026-11-24")
     assert HEARING in mine.output and COMMITTEE not in mine.output
-    # a name nobody has says so, and who has items ("(nothing)" read the same for a typo)
-    nobody = run("inbox", "--owner", "pr", "--as-of", "2026-11-24")
-    assert nobody.exit_code == 0 and nobody.output == "ingen høring trenger innspill for ansvarlig 'pr' (ansvarlige med saker: per)\n"
-    nobody = run("inbox", "--owner", "pr", "--as-of", "2026-11-24", "--lang", "en")
-    assert nobody.exit_code == 0 and nobody.output == "no consultation needs input for adviser 'pr' (advisers with items: per)\n"
+    # a name no item has ever had is refused, naming who has items ("(nothing)" read the same for a
+    # typo), in inbox as in search and export (exit 2: bad input)
+    for command in (["inbox", "--as-of", "2026-11-24"], ["search", "høring"], ["export"]):
+        nobody = run(*command, "--owner", "pr")
+        assert nobody.exit_code == 2 and nobody.stdout == ""
+        assert nobody.stderr == "feil: Ingen sak har noen gang vært tildelt ansvarlig 'pr' (ansvarlige med saker: per).\n"
+        nobody = run(*command, "--owner", "pr", "--lang", "en")
+        assert nobody.exit_code == 2 and nobody.stderr == ("error: No item has ever been assigned to the adviser 'pr' "
+                                                           "(advisers with items: per).\n")
     r = run("draft", HEARING, "--out", "utkast")
     assert r.exit_code == 0
     docx = env / "utkast" / "regjeringen_3150001-horingssvar.docx"
@@ -119,6 +123,16 @@ def test_search_command(env):
         assert r.exit_code == 2 and message in r.output, (bad, r.output)
     r = CliRunner().invoke(main, ["search", "høring", "--from", "yesterday"])
     assert r.exit_code == 2 and "--from" in r.output
+
+
+def test_a_reversed_date_range_is_refused_by_search_and_export(env):
+    """`search høring --from 2026-12-01 --to 2026-11-01` said «(ingen)» and export «0 saker», exit 0."""
+    for command in (["search", "høring"], ["export"]):
+        r = run(*command, "--from", "2026-12-01", "--to", "2026-11-01")
+        assert r.exit_code == 2 and r.stdout == ""
+        assert r.stderr == "feil: --from tir. 01.12.2026 er etter --to søn. 01.11.2026: ingen dag ligger mellom dem.\n"
+        r = run(*command, "--from", "2026-12-01", "--to", "2026-11-01", "--lang", "en")
+        assert r.stderr == "error: --from Tue 1 Dec 2026 is after --to Sun 1 Nov 2026: no day lies between them.\n"
 
 
 def test_search_and_triage_refusals_read_in_the_readers_language(env):
@@ -388,6 +402,20 @@ def test_triage_refuses_a_draft_by_day_with_junk_or_after_the_deadline(env):
     db.close()
 
 
+def test_triage_refuses_a_draft_by_day_already_passed(env):
+    """`triage … --deadline 2020-01-01` was stored: a draft due on a day that has passed."""
+    r = run("triage", HEARING, "--state", "respond", "--deadline", "2026-11-23", "--as-of", "2026-11-24T08:00")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == ("feil: --deadline man. 23.11.2026 er før i dag (tir. 24.11.2026): et utkast kan ikke ha frist "
+                        "på en dag som er passert.\n")
+    r = run("triage", HEARING, "--deadline", "2020-01-01", "--lang", "en")  # the machine's clock without --as-of
+    assert r.exit_code == 2 and r.stderr.startswith("error: --deadline Wed 1 Jan 2020 is before today (")
+    db = open_db(env / "t.db")
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+    assert run("triage", HEARING, "--state", "respond", "--deadline", "2026-11-24", "--as-of", "2026-11-24").exit_code == 0
+
+
 def test_a_triage_that_fails_half_way_writes_nothing(env):
     """`triage --state … --owner … --note … --deadline … --label …` wrote the state, owner, note and
     day in one transaction and the label marks in a second: when the marks could not be stored, the
@@ -398,7 +426,7 @@ def test_a_triage_that_fails_half_way_writes_nothing(env):
         db.execute("create trigger no_marks before insert on label_marks begin select raise(abort, 'disk full'); end")
     db.close()
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar",
-                                  "--deadline", "2026-12-08", "--label", "+oecd-vii", "--by", "kari"])
+                                  "--deadline", "2026-12-08", "--as-of", "2026-11-24", "--label", "+oecd-vii", "--by", "kari"])
     assert r.exit_code != 0 and "disk full" in str(r.exception)
     assert run("triage", HEARING, "--history").output == (
         f"{HEARING}: ny — neste: følges, ikke relevant, skal svares (--state watching, not_relevant, respond)\n"
@@ -409,7 +437,7 @@ def test_a_triage_that_fails_half_way_writes_nothing(env):
     db.execute("drop trigger no_marks")
     db.close()
     # the same change stored whole once it can be
-    assert run("triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar", "--deadline", "2026-12-08",
+    assert run("triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar", "--deadline", "2026-12-08", "--as-of", "2026-11-24",
                "--label", "+oecd-vii", "--by", "kari").exit_code == 0
     lines = run("triage", HEARING, "--history").output.splitlines()
     assert len(lines) == 4 and "Kap. VII Korrupsjon" in lines[3]
@@ -419,11 +447,16 @@ def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
     """A label mark was a row without its owner and with the note «label +oecd-vii»; a new
     draft-by day a row saying nothing of it."""
     assert run("triage", HEARING, "--state", "respond", "--owner", "kari", "--note", "Svar", "--by", "kari").exit_code == 0
-    assert run("triage", HEARING, "--deadline", "2026-12-08", "--label", "+oecd-vii", "--by", "kari").exit_code == 0
+    assert run("triage", HEARING, "--deadline", "2026-12-08", "--as-of", "2026-11-24", "--label", "+oecd-vii", "--by", "kari").exit_code == 0
     lines = run("triage", HEARING, "--history", "--lang", "en").output.splitlines()
     assert re.split(r"\s{2,}", lines[-4]) == ["When", "Who", "From", "To", "Adviser", "Draft due", "Topics", "Note"]
     assert re.split(r"\s{2,}", lines[-2])[1:] == ["kari", "to answer", "to answer", "kari", "– → Tue 8 Dec 2026"]
-    assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "to answer", "to answer", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
+    # a topic marked changes no state: From and To empty (it read «to answer  to answer», a move to itself)
+    assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
+    # the same mark again changes nothing: said, and no row written
+    r = run("triage", HEARING, "--label", "+oecd-vii", "--by", "kari")
+    assert r.exit_code == 0 and r.output.startswith(f"{HEARING}: temamarkeringer: +Kap. VII Korrupsjon (ingen endring)\n")
+    assert run("triage", HEARING, "--history", "--lang", "en").output.splitlines() == lines
 
 
 def test_triage_lines_read_in_the_readers_language(env):
@@ -431,7 +464,7 @@ def test_triage_lines_read_in_the_readers_language(env):
     «label marks +oecd-vii», «no follow-up changes yet» and headed its history «at  by  state_before …»
     under a Bokmål «feil:»; now in the reader's language, states and topics by name as the web
     names them, the codes --state takes after them."""
-    r = run("triage", HEARING, "--state", "respond", "--owner", "kari", "--deadline", "2026-12-08", "--label",
+    r = run("triage", HEARING, "--state", "respond", "--owner", "kari", "--deadline", "2026-12-08", "--as-of", "2026-11-24", "--label",
             "+oecd-vii", "--note", "Svar", "--by", "kari")
     assert r.output == (f"{HEARING}: temamarkeringer: +Kap. VII Korrupsjon\n"
                         f"{HEARING}: skal svares (ansvarlig kari), utkast innen tir. 08.12.2026 — neste: tildelt, "
@@ -624,3 +657,14 @@ def test_a_database_another_writer_holds_past_the_wait_is_said_with_its_file_not
     assert r.exit_code == 1 and "Traceback" not in r.output, r.output
     assert r.output == said.format(path=env / "t.db")
     assert run("triage", HEARING, "--history").output.endswith("Ingen endringer i oppfølgingen ennå.\n")
+
+
+def test_states_are_taken_by_the_names_the_output_shows(env):
+    """`triage … --state følges` said «Ukjent status 'følges'»: only the codes were taken, while every
+    line shows the names. Bokmål and English names, any case, æøå typed as ASCII."""
+    r = run("triage", HEARING, "--state", "Følges")
+    assert r.exit_code == 0 and r.output.startswith(f"{HEARING}: følges — ")
+    assert run("triage", HEARING, "--state", "skal svares").output.startswith(f"{HEARING}: skal svares — ")
+    assert run("search", "høring", "--state", "Skal_svares", "--format", "jsonl").exit_code == 0
+    assert run("search", "høring", "--state", "to answer", "--format", "jsonl").exit_code == 0
+    assert run("search", "høring", "--state", "tildel").exit_code == 2

@@ -181,6 +181,35 @@ def test_owner_and_state_filters(store):
     assert HEARING not in ids(search(store, "høring", Filters(state="new")))
 
 
+def test_an_owner_no_item_ever_had_is_refused_naming_the_advisers(store):
+    """`search … --owner nobody` listed «(ingen)» and `export --owner nobody` «0 saker», exit 0: a
+    typo read as an adviser with nothing to do. Refused, naming who has items."""
+    from tracker.workbench.search import filtered
+
+    with pytest.raises(SearchError, match=r"adviser 'nobody' \(no item is assigned to anyone\)"):
+        search(store, "høring", Filters(owner="nobody"))
+    triage.set_state(store, HEARING, "respond")
+    triage.set_state(store, HEARING, "assigned", owner="Kari")
+    for run in (lambda f: search(store, "høring", f), lambda f: filtered(store, f)):
+        with pytest.raises(SearchError, match=r"adviser 'nobody' \(advisers with items: Kari\)"):
+            run(Filters(owner="nobody"))
+    # an adviser items had once, none now, is no typo: her list is empty
+    triage.set_state(store, HEARING, "respond", owner="")
+    triage.set_state(store, HEARING, "assigned", owner="Per")
+    assert ids(filtered(store, Filters(owner="kari"))) == []
+
+
+def test_a_reversed_date_range_is_refused(store):
+    """--from after --to listed «(ingen)», exit 0: no day is in it, and "no hits" read as an answer."""
+    from tracker.workbench.search import filtered
+
+    with pytest.raises(SearchError, match="--from 2026-12-01 is after --to 2026-11-01"):
+        search(store, "høring", Filters(date_from="2026-12-01", date_to="2026-11-01"))
+    with pytest.raises(SearchError, match="--from 2026-12-01 is after --to 2026-11-30"):
+        filtered(store, Filters(date_from="2026-12-01", date_to="2026-11-30T12:00"))
+    filtered(store, Filters(date_from="2026-12-01", date_to="2026-12-01"))  # one day is a range
+
+
 def test_bad_date_filter(store):
     with pytest.raises(SearchError, match="--from"):
         search(store, "høring", Filters(date_from="i går"))

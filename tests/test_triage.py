@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -328,8 +328,12 @@ def test_a_draft_by_day_after_the_items_deadline_is_refused(store):
     triage.set_state(store, HEARING, "respond", internal_deadline="2026-12-10")  # the deadline's own day
     with pytest.raises(triage.TriageError, match="internal deadline 2026-12-11 is after the item's deadline 2026-12-10"):
         triage.set_state(store, HEARING, internal_deadline="2026-12-11")
-    triage.set_state(store, HEARING, internal_deadline="2026-11-01")  # a day passed is the adviser's call
-    assert triage.get(store, HEARING)["internal_deadline"] == "2026-11-01"
+    # a day before the caller's today (the command's clock, the web's) is refused; the system's
+    # moves, which give no today, are not asked
+    with pytest.raises(triage.TriageError, match="internal deadline 2026-11-01 is before today 2026-11-24"):
+        triage.set_state(store, HEARING, internal_deadline="2026-11-01", today=date(2026, 11, 24))
+    triage.set_state(store, HEARING, internal_deadline="2026-11-24", today=date(2026, 11, 24))
+    assert triage.get(store, HEARING)["internal_deadline"] == "2026-11-24"
 
 
 def test_a_draft_by_day_is_removed_by_an_empty_one(store):
@@ -338,3 +342,13 @@ def test_a_draft_by_day_is_removed_by_an_empty_one(store):
     assert triage.get(store, HEARING)["internal_deadline"] == "2026-12-01"
     triage.set_state(store, HEARING, internal_deadline="", by="kari")
     assert triage.get(store, HEARING)["internal_deadline"] is None
+
+
+
+def test_a_label_mark_the_item_has_already_writes_nothing(store):
+    """`triage --label +oecd-iv` twice wrote a second history row though nothing changed."""
+    assert triage.mark_labels(store, HEARING, ["+oecd-iv"], by="kari") == {"oecd-iv": "+"}
+    assert triage.mark_labels(store, HEARING, ["+oecd-iv"], by="kari") == {"oecd-iv": "+"}
+    assert [h["label_mark"] for h in triage.history(store, HEARING)] == ["+oecd-iv"]
+    triage.mark_labels(store, HEARING, ["-oecd-iv", "+oecd-iv"], by="kari")  # a change and back: both kept
+    assert [h["label_mark"] for h in triage.history(store, HEARING)] == ["+oecd-iv", "-oecd-iv", "+oecd-iv"]

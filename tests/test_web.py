@@ -179,6 +179,9 @@ def test_company_identifiers_are_named(db_path):
     assert '<span class="meta">ISIN CH0038863350</span>' in nb and '<span class="meta">org.nr. 923609016</span>' in nb
     en = client.get("/companies?lang=en").get_data(as_text=True)
     assert '<span class="meta">org. no. 923609016</span>' in en and ">orgnr " not in en and ">isin " not in nb
+    # a misspelt name: the names it may have meant, each a link to its list
+    page = html_lib.unescape(client.get("/companies?name=nestel&lang=nb").get_data(as_text=True))
+    assert 'Mente du: <a href="/companies?name=Nestl%C3%A9+S.A.">Nestlé S.A.</a>?' in page
 
 
 def test_the_draft_form_asks_for_the_name_once(client):
@@ -814,6 +817,21 @@ def test_the_search_pages_since_filters_are_said_and_a_bad_one_is_refused(client
     assert 'id="no-hits"' not in page
 
 
+def test_the_search_page_refuses_an_adviser_no_item_ever_had(client):
+    """/search?owner=nobody listed «Ingen treff.», as if the adviser had nothing to do."""
+    page = html_lib.unescape(client.get("/search?q=h%C3%B8ring&owner=nobody").get_data(as_text=True))
+    assert "Ingen sak har noen gang vært tildelt ansvarlig 'nobody' (ingen sak er tildelt noen ennå)." in page
+    assert 'id="no-hits"' not in page
+
+
+def test_the_search_page_and_export_refuse_a_reversed_date_range(client):
+    """/search?from=2026-12-01&to=2026-11-01 said «Ingen treff.»: no day is in that range."""
+    page = html_lib.unescape(client.get("/search?q=h%C3%B8ring&from=2026-12-01&to=2026-11-01").get_data(as_text=True))
+    assert "«Fra» tir. 01.12.2026 er etter «til» søn. 01.11.2026: ingen dag ligger mellom dem." in page
+    assert 'id="no-hits"' not in page
+    assert client.get("/export?format=csv&from=2026-12-01&to=2026-11-01").status_code == 400
+
+
 def test_the_search_page_says_a_profiles_filter_and_refuses_an_unknown_profile(client):
     page = client.get("/search?not_relevant_to=ncp&new_since=2026-11-23").get_data(as_text=True)
     said = html_lib.unescape(page)
@@ -977,6 +995,11 @@ def test_a_draft_by_day_after_the_deadline_is_refused_naming_the_deadline(client
     assert 'id="internal_deadline" value="2026-12-14"' in page
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "internal_deadline": "2026-12-10garbage"})
     assert "«Utkast innen» må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in html_lib.unescape(r.get_data(as_text=True))
+    # a day before the workbench's today (24.11.2026) was stored: a draft due on a day that has passed
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "internal_deadline": "2026-11-23",
+                                                     "by": "Kari"})
+    assert r.status_code == 422 and ("«Utkast innen» man. 23.11.2026 er før i dag (tir. 24.11.2026): et utkast kan "
+                                     "ikke ha frist på en dag som er passert.") in html_lib.unescape(r.get_data(as_text=True))
     db = open_db(db_path)
     assert db.execute("select count(*) from triage").fetchone()[0] == 0
     db.close()

@@ -827,6 +827,8 @@ REFUSALS: MessageTable = message_table((
      N_("“Draft due” must be a date (YYYY-MM-DD), not %(value)s.")),
     (r"internal deadline (?P<day>\S+) is after the item's deadline (?P<deadline>\S+)",
      N_("“Draft due” %(day)s is after the item's deadline %(deadline)s: a draft is due before the deadline.")),
+    (r"internal deadline (?P<day>\S+) is before today (?P<until>\S+)",
+     N_("“Draft due” %(day)s is before today (%(until)s): a draft cannot be due on a day that has passed.")),
     (r"unknown state (?P<state>.+?); states: .*", N_("Unknown status %(state)s.")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)", N_("Unknown item: %(id)s")),
     # tracker.workbench.drafts.NotAConsultation
@@ -846,6 +848,8 @@ REFUSALS: MessageTable = message_table((
     (r"AND needs a word on both sides", N_("AND needs a word on both sides.")),
     (r"(?P<name>[\w-]+) must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("“%(name)s” must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"--from (?P<day>\S+) is after --to (?P<until>\S+): no day lies between them",
+     N_("“From” %(day)s is after “to” %(until)s: no day lies between them.")),
     (r"(?P<name>[\w-]+) must be a date or a date and time \(ISO 8601\), not (?P<value>.+)",
      N_("“%(name)s” must be a date or a date and time (ISO 8601), not %(value)s.")),
     (r"NOT needs a word before it \(or write -word\)", N_("NOT needs a word before it (or write -word).")),
@@ -894,6 +898,11 @@ REFUSALS: MessageTable = message_table((
     # tracker.workbench.search._one_of: source:, kind:, language:, state: (as typed in a query)
     (r"(?P<name>\w+):(?P<value>\S*) — (?P=name) is one of (?P<valid>.+)",
      N_("%(name)s:%(value)s — the valid values are %(valid)s.")),
+    # tracker.workbench.search.check_owner: an owner filter (search, export, inbox, the web's)
+    (r"no item has ever been assigned to adviser (?P<owner>.+) \(advisers with items: (?P<owners>.+)\)",
+     N_("No item has ever been assigned to the adviser %(owner)s (advisers with items: %(owners)s).")),
+    (r"no item has ever been assigned to adviser (?P<owner>.+) \(no item is assigned to anyone\)",
+     N_("No item has ever been assigned to the adviser %(owner)s (no item is assigned to anyone yet).")),
     (r"nothing to search for in the text", N_("Nothing to search for in the text.")),
     (r"the search index \(items_norm\) is not in this database yet: .*",
      N_("The search index is not in this database yet: it is built when the database is next opened for "
@@ -921,7 +930,7 @@ def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]
             values[key] = triage_name(values[key], lang)
     if "kind" in values:
         values["kind"] = kind_name(values["kind"], lang)
-    for key in ("day", "deadline"):  # days as the reader writes them
+    for key in ("day", "deadline", "until"):  # days as the reader writes them
         if key in values:
             from tracker.i18n import format_date
 
@@ -1000,9 +1009,13 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("The status “%(target)s” needs an adviser (--owner NAME).")),
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",
      N_("--deadline must be a date (YYYY-MM-DD), not %(value)s.")),
+    (r"internal deadline (?P<day>\S+) is before today (?P<until>\S+)",
+     N_("--deadline %(day)s is before today (%(until)s): a draft cannot be due on a day that has passed.")),
     (r"unknown state (?P<state>.+?); states: (?P<valid>.*)", N_("Unknown status %(state)s (valid: %(valid)s).")),
     (r"unknown item id: (?P<id>.+?) \(see `ncp-tracker search` or `items`\)",
      N_("Unknown item id: %(id)s (see `ncp-tracker search` or `items`).")),
+    (r"--from (?P<day>\S+) is after --to (?P<until>\S+): no day lies between them",
+     N_("--from %(day)s is after --to %(until)s: no day lies between them.")),
     # the database the command opens (tracker.store.db.open_db: StoreError)
     (r"no database at (?P<path>.+?): run `ncp-tracker run` \(or `ncp-tracker demo`\) to create one, or name an "
      r"existing one with --db, \$NCP_TRACKER_DB or \[tracker\] db",

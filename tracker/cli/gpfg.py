@@ -37,7 +37,12 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
     """
     from tracker.digest.text import shorten
     from tracker.i18n import Translator, format_date
-    from tracker.links.companies import ExceptionsFileError, list_companies, update_companies
+    from tracker.links.companies import (
+        ExceptionsFileError,
+        close_names,
+        list_companies,
+        update_companies,
+    )
 
     _ = Translator(chosen_lang(ctx, lang))
 
@@ -46,6 +51,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
         if refresh:
             update_companies(db)
         rows = list_companies(db, name)
+        close = close_names(db, name) if name and not rows else []  # a misspelt name: what it may have meant
     except ExceptionsFileError as exc:  # the list of names that are never companies: said with its file
         raise file_refused(exc, chosen_lang(ctx, lang)) from exc
     finally:
@@ -55,8 +61,9 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     if not rows:
-        click.echo(_("no company named %(name)s in any item", name=repr(name)) if name
-                   else _("no companies found in any item"))
+        click.echo(_("no company named %(name)s in any item", name=repr(name))
+                   + (" " + _("(did you mean %(names)s?)", names=", ".join(map(repr, close))) if close else "")
+                   if name else _("no companies found in any item"))
         return
     for row in rows:
         ids = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(row["identifiers"].items()) if v)

@@ -612,7 +612,7 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
     from tracker.vocabulary import status_name
 
     check_source(source)
-    check_kind(kind)
+    kind = check_kind(kind)  # a kind by its name too («høring»)
     _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)

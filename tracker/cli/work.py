@@ -91,21 +91,25 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
               help="Add (+) or remove (-) a label the tagger got wrong, in any spelling: +oecd-iv, '-Kap. V', "
                    "+åpenhetsloven (repeatable; calibration learns from it).")
 @click.option("--history", "show_history", is_flag=True, help="Show the item's triage history.")
+@click.option("--as-of", "as_of", help="Clock (ISO) of the change; default now (a --deadline before its day is refused).")
 @lang_option
 @click.pass_context
-def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history, lang) -> None:
+def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show_history, as_of, lang) -> None:
     """Set an item's triage state, owner, note, internal deadline or label marks (every change is kept).
 
     What it prints is in the digest's language unless --lang; the states, topics and days by name,
     as the web shows them (--state takes the codes its line lists).
-    Example: ncp-tracker triage regjeringen:3144080 --state assigned --owner kari --label +oecd-iv
+    Example: ncp-tracker triage regjeringen:3144080 --state respond --owner kari --label +oecd-iv
     """
+    from tracker.cli.support import _code_of
     from tracker.i18n import Translator, format_date, format_datetime
     from tracker.store.db import write_transaction
-    from tracker.vocabulary import label_name, triage_name, triage_note
+    from tracker.vocabulary import TRIAGE_NAMES, label_name, triage_name, triage_note
     from tracker.workbench import triage as tri
 
+    state = _code_of(state, TRIAGE_NAMES) if state else state  # a state by its name too («tildelt»)
     _ = Translator(chosen_lang(ctx, lang))
+    when = now_or(as_of, writes=True)  # a clock to come would let a day already passed through
     db = open_db(ctx, write=True)
     try:
         tri.parse_label_marks(labels)  # a bad mark stops before anything is written
@@ -116,14 +120,18 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             # change that fails half-way leaves none of them written
             with write_transaction(db):
                 row = (tri.set_state(db, item_id, state, owner=owner, note=note,
-                                     internal_deadline=internal_deadline, by=by)
+                                     internal_deadline=internal_deadline, by=by, today=when.date(),
+                                     at=when.isoformat() if as_of else None)
                        if changes else tri.get(db, check_item(db, item_id)))
-                marks = tri.mark_labels(db, item_id, labels, by=by) if labels else None
+                marked_before = tri.label_marks(db, item_id) if labels else None
+                marks = (tri.mark_labels(db, item_id, labels, by=by, at=when.isoformat() if as_of else None)
+                         if labels else None)
         else:
             row = tri.get(db, check_item(db, item_id))
         if marks is not None:  # the item's marks, each topic by name as the web names it
             click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
-                f"{m}{label_name(label, _.lang)}" for label, m in marks.items())))
+                f"{m}{label_name(label, _.lang)}" for label, m in marks.items()))
+                + (" (" + _("nothing changed") + ")" if marks == marked_before else ""))
     except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input
         raise refused(exc, _.lang, input_error=True) from exc
     # the states by name, as inbox and the web name them; --state takes the codes after them
@@ -147,8 +155,11 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                                   if before != after else None)
             mark = change["label_mark"]
             change["label"] = mark[:1] + label_name(mark[1:], _.lang) if mark else None
-            change["state_before"] = triage_name(change["state_before"], _.lang)
-            change["state_after"] = triage_name(change["state_after"], _.lang)
+            if mark:  # a topic marked: no state changed (it read «tildelt  tildelt», as a move to itself)
+                change["state_before"] = change["state_after"] = ""
+            else:
+                change["state_before"] = triage_name(change["state_before"], _.lang)
+                change["state_after"] = triage_name(change["state_after"], _.lang)
             change["note"] = triage_note(change["note"], _.lang)  # the system's notes in the reader's language
             change["at_"] = format_datetime(change["at"], _.lang)  # Oslo time, as the item's page says it
         print_table(changes, ["at_", "by", "state_before", "state_after", "owner", "draft_by", "label", "note"],
@@ -205,14 +216,19 @@ def inbox(ctx, owner, lang, as_of) -> None:
     from tracker.i18n import Translator, format_date, format_score
     from tracker.store.deadlines import oslo_date, to_datetime
     from tracker.vocabulary import triage_name, window_name
+    from tracker.workbench.search import SearchError, check_owner
     from tracker.workbench.triage import inbox_rows
     from tracker.workbench.triage import owners as assigned_owners
 
     _ = Translator(lang)
+    try:  # an adviser no item has ever had: refused (exit 2), as search and export refuse it
+        check_owner(db, owner)
+    except SearchError as exc:
+        raise refused(exc, lang, input_error=True) from exc
     untrusted = say_untrusted(db, now, lang=lang)
     rows = inbox_rows(db, now, owner)
     if not rows and owner:  # "(nothing)" read the same for a typo as for a free adviser
-        owners = assigned_owners(db)
+        owners = assigned_owners(db)  # a name items had once, none now
         if owners:
             click.echo(_("no consultation needs input for adviser %(owner)s (advisers with items: %(owners)s)",
                          owner=repr(owner), owners=", ".join(owners)))

@@ -275,6 +275,27 @@ def _company(db: sqlite_utils.Database, mention: Mention, now: str) -> tuple[int
     return table.last_pk, 1
 
 
+def close_names(db: sqlite_utils.Database, name: str, limit: int = 5) -> list[str]:
+    """The names of companies the store knows that are spelt close to `name` (difflib), closest
+    first: for a name no company matches («caterpilar»), what the reader may have meant. The typed
+    name is compared with each company's whole name, its words and its first as many words."""
+    from difflib import SequenceMatcher
+
+    wanted = fold(name)
+    if not wanted:
+        return []
+    width = len(wanted.split())
+    scored = []
+    for company, key in db.execute("select c.name, c.normalised_name from companies c where exists "
+                                   "(select 1 from company_mentions m where m.company_id = c.id)"):
+        words = (key or "").split()
+        parts = {key or "", " ".join(words[:width]), *words}
+        score = max(SequenceMatcher(None, wanted, part).ratio() for part in parts)
+        if score >= 0.75:
+            scored.append((-score, company))
+    return list(dict.fromkeys(company for _, company in sorted(scored)))[:limit]
+
+
 def list_companies(db: sqlite_utils.Database, name: str | None = None) -> list[dict[str, Any]]:
     """Companies (optionally those whose name contains `name`) with the items that name them, newest first."""
     where, params = "", []

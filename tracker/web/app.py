@@ -905,7 +905,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 note=typed["note"] or None,
                 # the form shows the day there is: sent empty, the adviser removed it
                 internal_deadline=form.get("internal_deadline"),
-                by=by, base=base,
+                by=by, base=base, today=now().date(),  # a draft-by day already passed is refused
             )  # fmt: skip
         except triage.StaleTriage as exc:
             # someone saved the item after this form was loaded: the form comes back as typed, on
@@ -1110,11 +1110,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/companies")
     def companies():
-        from tracker.links.companies import list_companies
+        from tracker.links.companies import close_names, list_companies
 
         name = (request.args.get("name") or "").strip() or None
         rows = list_companies(db(), name)
-        return render_template("companies.html", rows=rows[:200], total=len(rows), name=name or "")
+        close = close_names(db(), name) if name and not rows else []  # a misspelt name: what it may have meant
+        return render_template("companies.html", rows=rows[:200], total=len(rows), name=name or "", close=close)
 
     @app.get("/horizon")
     def horizon():

@@ -134,6 +134,8 @@ class Filters:
         if self.date_to:
             where.append(f"{day} <= ?")
             params.append(_day(self.date_to, "--to"))
+        if self.date_from and self.date_to and params[-2] > params[-1]:  # no day is in it: "no hits" read as an answer
+            raise SearchError(f"--from {params[-2]} is after --to {params[-1]}: no day lies between them")
         # first_seen and last_changed are stored instants (UTC, one form: compared as text)
         if self.new_since:
             where.append(f"{alias}.first_seen > ?")
@@ -210,6 +212,19 @@ def _one_of(name: str, value: str, valid: tuple[str, ...]) -> None:
     nothing, and "no hits" would look like an answer."""
     if value not in valid:
         raise SearchError(f"{name}:{value} — {name} is one of {', '.join(valid)}")
+
+
+def check_owner(db: sqlite_utils.Database, owner: str | None) -> None:
+    """An owner filter (`Filters.owner`, the inbox's adviser) naming an adviser no item has ever
+    had is refused, naming the advisers who have items: it would list nothing, and "no hits" would
+    read the same for a typo as for an adviser with nothing to do."""
+    from tracker.workbench.triage import has_owned, owners
+
+    if not owner or not owner.strip() or has_owned(db, owner):
+        return
+    names = owners(db)
+    raise SearchError(f"no item has ever been assigned to adviser {owner.strip()!r} "
+                      + (f"(advisers with items: {', '.join(names)})" if names else "(no item is assigned to anyone)"))
 
 
 def _label_sql(alias: str) -> str:
@@ -688,6 +703,7 @@ def search(db: sqlite_utils.Database, query: str, filters: Filters | None = None
 
     filters = filters or Filters()
     compiled = compile_query(query)
+    check_owner(db, filters.owner)
     fwhere, fparams = filters.clause()
     conditions = [c for c in (fwhere, *compiled.where) if c != "1"]
     where = " and ".join(conditions) or "1"
@@ -821,6 +837,7 @@ def filtered(db: sqlite_utils.Database, filters: Filters | None = None,
     """Items matching the filters only, in `order` (FILTERED_ORDERS: by id, stable, for export)."""
     filters = filters or Filters()
     where, params = filters.clause()
+    check_owner(db, filters.owner)
     sql = SELECT + f"from items i left join triage t on t.item_id = i.id where {where} order by {FILTERED_ORDERS[order]}"
     if limit:
         sql += f" limit {int(limit)}"

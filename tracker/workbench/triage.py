@@ -112,6 +112,16 @@ def owners(db: sqlite_utils.Database) -> list[str]:
     return sorted(names.values(), key=str.casefold)
 
 
+def has_owned(db: sqlite_utils.Database, name: str) -> bool:
+    """Whether any item is or ever was assigned to the adviser `name` (compared case-insensitively,
+    as the owner filters compare): a name no item has ever had is a typo or a stranger, and a
+    filter on it would list nothing as if that were the answer."""
+    wanted = name.strip().casefold()
+    return any((owner or "").strip().casefold() == wanted for (owner,) in db.execute(
+        "select distinct owner from triage where owner is not null "
+        "union select distinct owner from triage_history where owner is not null"))
+
+
 def get(db: sqlite_utils.Database, item_id: str) -> dict[str, Any]:
     """The item's triage row; an untriaged item is in state ``new``."""
     row = db.execute(
@@ -184,6 +194,7 @@ def set_state(
     at: str | None = None,
     keep_note: bool = False,
     base: int | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Change an item's triage (state and/or owner, note, internal deadline) and keep the history.
 
@@ -196,6 +207,8 @@ def set_state(
     changed since, `StaleTriage` is raised and nothing is written (the second of two advisers
     saving the same item silently put back the owner and day the first had just set). Call it
     inside one write transaction (tracker.store.db.write_transaction), so nothing comes in between.
+    `today`: the day of the caller's clock (the command's, the web's); a new draft-by day before it
+    is refused (an adviser's «due» that has already passed); None: not checked (the system's moves).
     """
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
@@ -221,6 +234,8 @@ def set_state(
             raise TriageError(f"note too long ({len(note)} characters, at most {NOTE_MAX})")
     new_deadline = current["internal_deadline"] if internal_deadline is None else _check_deadline(internal_deadline)
     if new_deadline and new_deadline != current["internal_deadline"]:  # a kept one is not asked again
+        if today is not None and date.fromisoformat(new_deadline) < today:
+            raise TriageError(f"internal deadline {new_deadline} is before today {today.isoformat()}")
         _check_before_deadline(db, item_id, new_deadline)
     changed = (target != before or new_owner != current["owner"] or bool(note)
                or new_deadline != current["internal_deadline"])  # fmt: skip
@@ -357,7 +372,8 @@ def parse_label_marks(marks: list[str] | tuple[str, ...]) -> list[tuple[str, str
 def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tuple[str, ...], *,
                 by: str | None = None, at: str | None = None) -> dict[str, str]:
     """Record an adviser's label marks on an item (the latest mark per label counts; each mark is
-    also kept in triage_history). Returns the item's marks ``{label: "+"|"-"}``."""
+    also kept in triage_history; a mark the item has already is no change and writes nothing).
+    Returns the item's marks ``{label: "+"|"-"}``."""
     parsed = parse_label_marks(marks)
     if not item_exists(db, item_id):
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
@@ -365,7 +381,11 @@ def mark_labels(db: sqlite_utils.Database, item_id: str, marks: list[str] | tupl
     current = get(db, item_id)
     state = current["state"]
     with db.atomic():
+        marked = label_marks(db, item_id)
         for sign, label in parsed:
+            if marked.get(label) == sign:  # marked so already: nothing changes, no history row
+                continue
+            marked[label] = sign
             db["label_marks"].upsert({"item_id": item_id, "label": label, "mark": sign, "at": when, "by": who},
                                      pk=("item_id", "label"))
             # a row of its own: the state, owner and day stay as they are, the item's note untouched
