@@ -234,7 +234,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
         r["rel"] = _("NCP") if r.get("ncp_consultee") else format_score(rank_relevance(r), lang)
         r["state_"] = triage_name(r.get("triage_state") or "new", lang)
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "state_", "triage_owner", "id", "title"],
-                widths={"title": 60, "id": 40},
+                widths={"title": 60},
                 headers={"week": _("Week"), "rel": _("Relevance"), "days": _("Working days"),
                          "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Status"),
                          "triage_owner": _("Adviser"), "id": _("Id"), "title": _("Title")},
@@ -296,7 +296,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
         r["labels_"] = ", ".join(label_name(code, lang) for code in r["labels"])
         r["status_"], r["state_"] = status_name(r["status"], lang), triage_name(r["triage_state"], lang)
     print_table(rows, ["id", "status_", "state_", "labels_", "title", "snippet"],
-                widths={"title": 50, "snippet": 70, "id": 40, "labels_": 60},
+                widths={"title": 50, "snippet": 70, "labels_": 60},
                 headers={"id": _("Id"), "status_": _("Status"), "state_": _("Follow-up"), "labels_": _("Topics"),
                          "title": _("Title"), "snippet": _("Excerpt")})
 
