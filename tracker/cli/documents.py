@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.support import (
+    BAD_INPUT_EXIT,
     ReaderGroup,
     TrackerError,
     check_item,
@@ -187,6 +188,9 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None, la
     from tracker.store.files import write_whole
 
     _ = Translator(chosen_lang(ctx, lang))  # what it says and the .docx it writes, as the item's page
+    if Path(out_path).suffix.lower() != ".docx":  # «--out r.pdf» was a .docx under a name no PDF reader opens
+        raise TrackerError(_("%(path)s: the changes are written as a Word document (.docx); end the file name in "
+                             ".docx", path=out_path), _.lang, exit_code=BAD_INPUT_EXIT)
     db = open_db(ctx)
     try:
         check_item(db, item_id)
