@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 from click.testing import CliRunner
+from support import ROOT
 from test_cli import scrape
 
 from tracker.cli import main
@@ -97,3 +100,53 @@ def test_a_redline_is_refused_under_a_name_that_is_no_docx(tmp_path, as_of):
         2, "error: r: the changes are written as a Word document (.docx); end the file name in .docx\n")
     docx = invoke("documents", "redline", "regjeringen:3100001", "--out", str(tmp_path / "r.DOCX"), db=db)
     assert docx.exit_code == 1 and "Word" not in docx.stderr, docx.stderr  # past the name: no change to write
+
+
+def test_documents_fetch_says_this_runs_counts_and_what_was_asked(tmp_path, data_dir):
+    """`documents fetch --item X` said «0 lenker sjekket; dokumenter: 81 kunne ikke hentes, 9
+    hentet; …»: the whole database's documents in a sentence about this run. Now the sentence counts
+    the links this run checked; how the item's documents stand (with --item), or the store's (without),
+    follows on its own line, named as such."""
+    from tracker.store.db import open_db
+
+    db_path = tmp_path / "t.db"
+    db = open_db(db_path)
+    base = "https://www.regjeringen.no/contentassets/abc"
+    at = "2026-11-23T05:00:00+00:00"
+
+    def item(item_id, status, docs):
+        db["items"].insert({"id": item_id, "source": "no_regjeringen_horinger", "kind": "hearing", "title": item_id,
+                            "url": f"https://x.no/{item_id}", "status": status, "first_seen": at,
+                            "last_changed": at, "relevance": 0.05, "relevant": 0, "labels": "[]",
+                            "documents": json.dumps([{"title": f, "url": f"{base}/{f}", "type": "høringsnotat"}
+                                                     for f in docs])}, pk="id")
+
+    item("regjeringen:1", "open", ["horingsnotat.pdf", "borte.pdf"])
+    item("regjeringen:2", "open", ["feil.pdf"])
+    # another item's document that failed long ago (a closed hearing's: never fetched again)
+    item("regjeringen:3", "closed", ["gammel.pdf"])
+    db["documents"].insert({"item_id": "regjeringen:3", "url": f"{base}/gammel.pdf", "status": "failed",
+                            "checked_at": at, "http_status": 503}, alter=True)
+    db.close()
+    replay = str(ROOT / "tests" / "fixtures" / "documents" / "day")
+
+    english = tmp_path / "en.toml"
+    english.write_text(f'[tracker]\ndata_dir = "{data_dir}"\n[digest]\nlang = "en"\n', "utf-8")
+
+    def fetch(*args, config=None):  # a process each: a crawl's reactor runs once per process
+        return subprocess.run([sys.executable, "-m", "tracker", *(("--config", str(config)) if config else ()),
+                               "--db", str(db_path), "documents", "fetch", "--replay", replay, "--as-of",
+                               "2026-11-24T06:00", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    first = fetch("--item", "regjeringen:1")
+    assert first.returncode == 0, first.stderr[-2000:]
+    did, stands = first.stdout.splitlines()
+    assert did.startswith("2 lenker sjekket; dokumenter: 1 kunne ikke hentes, 1 hentet; lest 1, "), did
+    assert stands == "alle dokumentene til regjeringen:1 nå: 1 kunne ikke hentes, 1 hentet"
+    again = fetch("--item", "regjeringen:1", config=english)  # nothing left to fetch: nothing counted as done
+    assert again.stdout.splitlines() == [
+        "0 links checked; documents: none; read 0, scanned 0, unreadable 0; 0 new provision hits; 0 items raised",
+        "all documents of regjeringen:1 now: 1 could not be fetched, 1 fetched"], again.stderr[-2000:]
+    rest = fetch()  # every live item's: the other item's one link; the whole store on its own line
+    assert rest.stdout.splitlines()[0].startswith("1 lenke sjekket; dokumenter: 1 avvist; "), rest.stderr[-2000:]
+    assert rest.stdout.splitlines()[1:] == ["alle dokumentene i databasen nå: 2 kunne ikke hentes, 1 hentet, 1 avvist"]
