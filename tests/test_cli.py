@@ -603,7 +603,7 @@ def test_a_crawls_health_lines_name_each_source_as_health_does_with_its_code_bes
                     **counts}], "nb")
     spu, lovdata = capsys.readouterr().err.splitlines()[1:]
     assert spu.startswith("  [OK  ] Finansdepartementet (SPU) (no_finansdep)  OK ")
-    assert lovdata.startswith("  [WARN] Lovdata (no_lovdata)" + " " * 22 + "advarsel saker:")
+    assert lovdata.startswith("  [WARN] Lovdata (no_lovdata)" + " " * 22 + "advarsel  saker:")  # two spaces, as every column
     assert spu.index("saker:") == lovdata.index("saker:") and len(spu) < 110
 
 

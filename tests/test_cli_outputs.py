@@ -150,3 +150,62 @@ def test_documents_fetch_says_this_runs_counts_and_what_was_asked(tmp_path, data
     rest = fetch()  # every live item's: the other item's one link; the whole store on its own line
     assert rest.stdout.splitlines()[0].startswith("1 lenke sjekket; dokumenter: 1 avvist; "), rest.stderr[-2000:]
     assert rest.stdout.splitlines()[1:] == ["alle dokumentene i databasen nå: 2 kunne ikke hentes, 1 hentet, 1 avvist"]
+
+
+def test_the_companies_list_keeps_two_spaces_after_the_longest_source(tmp_path):
+    """`companies` gave the source 24 characters and one space: «no_regjeringen_horingssvar» (26)
+    ran into its title. Now the column is as wide as its longest code, two spaces from the titles."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.links.companies import update_companies
+    from tracker.store import merge as store
+    from tracker.store.db import open_db
+
+    path = tmp_path / "c.db"
+    db = open_db(path)
+    as_of = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    for source, nid, title in (("no_regjeringen_horingssvar", "svar-1", "Høringssvar fra Caterpillar Inc."),
+                               ("no_nbim", "2025/x", "Decision on exclusion of Caterpillar Inc.")):
+        run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+        store.apply_scrape(db, run_id=run, as_of=as_of, source=source, items=[
+            {"source": source, "kind": "news", "native_id": nid, "title": title, "body": "",
+             "published": "2026-11-20T10:00:00+01:00", "url": f"https://example.org/{nid}"}])
+        store.finish_run(db, run, 0)
+    update_companies(db)
+    db.close()
+    result = invoke("companies", "caterpillar", db=path)
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("  2026-")]
+    assert len(rows) == 2, result.output
+    starts = {row.index(title) for row, title in zip(sorted(rows), ("Decision", "Høringssvar"), strict=True)}
+    assert len(starts) == 1, rows  # the titles in one column
+    assert all(row[min(starts) - 2:min(starts)] == "  " for row in rows), rows
+
+
+def test_calibrations_changes_keep_two_spaces_after_the_longest_setting(tmp_path):
+    """«what changed» gave the setting's name 28 characters or its own length, and one space: a
+    weight's long name (a chapter's) ran into its figures. Now two spaces, the longest's too."""
+    from tracker.workbench import calibration
+
+    result = calibration.CalibrationResult(
+        positives=3, negatives=2, before={"relevance": (0.5, 1.0)}, after={"relevance": (0.75, 1.0)},
+        changes={"relevance_threshold": (0.35, 0.4), "oecd-ix.weight": (1.0, 1.5)},
+        weights_path=tmp_path / "weights.toml", written=False, dry_run=True, per_source_counts={"no_lovdata": 5},
+        skipped={}, changed_items=[])
+    text = calibration.format_report(result, "nb")
+    rows = [line for line in text.splitlines() if "→" in line and line.startswith("  ")]
+    assert len(rows) == 2, text
+    figures = {row.index(" 1 →") + 1 if " 1 →" in row else row.index(" 0,35 →") + 1 for row in rows}
+    assert len(figures) == 1 and all(row[min(figures) - 2:min(figures)] == "  " for row in rows), rows
+
+
+def test_a_crawls_health_lines_keep_two_spaces_after_each_column(capsys):
+    """A crawl's source health lines gave the status 8 characters and one space: «advarsel» filled
+    it («advarsel saker:»), and the channel «sparql» ran into the reason. Now two spaces."""
+    from tracker.cli.pipeline import _print_health
+
+    _print_health([{"source": "eu_cellar", "status": "amber", "items_seen": 32, "items_new": 3, "items_changed": 0,
+                    "channel": "sparql", "reason": "unchecked"}], "nb")
+    line = capsys.readouterr().err.splitlines()[1]
+    assert "  advarsel  saker:" in line and " sparql  " in line, line

@@ -513,6 +513,10 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
     names = {h["source"]: source_with_code(h["source"], lang) for h in rows}
     width = max(map(len, names.values()), default=0)
     marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
+    # the status and the channel as wide as their longest and one more: «advarsel» filled its 8
+    # («advarsel saker:»), «sparql» its 6 (one space from the reason), where every column has two
+    status_width = max([8, *(len(health_name(h["status"], lang)) + 1 for h in rows)])
+    channel_width = max([6, *(len(h["channel"] or "-") + 1 for h in rows)])
     words = {"items": gettext(lang, "items:"), "new": gettext(lang, "new:"), "changed": gettext(lang, "changed:"),
              "via": gettext(lang, "via:")}
     for h in rows:
@@ -521,9 +525,10 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
         # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
         # so only an amber or red one's reason follows them
-        line = (f"  [{mark:<4}] {names[h['source']]:<{width}}  {health_name(h['status'], lang):<8} {words['items']} "
+        line = (f"  [{mark:<4}] {names[h['source']]:<{width}}  {health_name(h['status'], lang):<{status_width}} "
+                f"{words['items']} "
                 f"{h['items_seen']:>4}  {words['new']} {h['items_new']:>3}  {words['changed']} {h['items_changed']:>3}"
-                f"  {words['via']} {h['channel'] or '-':<6}"
+                f"  {words['via']} {h['channel'] or '-':<{channel_width}}"
                 + ("" if h["status"] == "green" else f" {health_reason(h['reason'], lang)}")).rstrip()
         click.secho(line, fg=color, err=True, bold=h["status"] == "red")
 
