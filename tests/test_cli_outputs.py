@@ -209,3 +209,33 @@ def test_a_crawls_health_lines_keep_two_spaces_after_each_column(capsys):
                     "channel": "sparql", "reason": "unchecked"}], "nb")
     line = capsys.readouterr().err.splitlines()[1]
     assert "  advarsel  saker:" in line and " sparql  " in line, line
+
+
+def test_health_marks_a_stale_source_in_its_row_only_among_fresh_ones(tmp_path):
+    """`health` of a store no crawl has checked for 36 hours said «(ikke sjekket på over 36 timer)»
+    in every row, under the banner that names each of them; now a row says it only where it sets
+    the source apart from the others."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.store import health
+    from tracker.store import merge as store
+    from tracker.store.db import open_db
+    from tracker.store.instants import stored
+
+    path = tmp_path / "h.db"
+    db = open_db(path)
+    for source, day in (("no_lovdata", 24), ("no_nbim", 30)):
+        as_of = datetime(2026, 11, day, 6, tzinfo=OSLO)
+        run = store.start_run(db, as_of=as_of, mode="test", sources=[source])
+        with db.conn:
+            health.record(db, run, health.SourceRun(source=source, items_seen=3), stored(as_of))
+        store.finish_run(db, run, 0)
+    db.close()
+    some = invoke("health", "--as-of", "2026-12-01T09:00", db=path)
+    rows = {line.split()[0]: line for line in some.stdout.splitlines()[1:]}
+    assert rows["Lovdata"].endswith("2026-11-24 06:00 (ikke sjekket på over 36 timer)  3 saker, nye: 0, endret: 0")
+    assert "(ikke" not in rows["Norges"] and "advarsel: Ikke sjekket på over 36 timer: Lovdata\n" in some.stderr
+    every = invoke("health", "--as-of", "2026-12-08T09:00", db=path)
+    assert every.exit_code == 2 and "(ikke" not in every.stdout, every.stdout
+    assert "advarsel: Ikke sjekket på over 36 timer: Lovdata, Norges Bank" in every.stderr, every.stderr

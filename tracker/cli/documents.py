@@ -178,13 +178,13 @@ def show(ctx: click.Context, item_id: str, lang: str | None) -> None:
     for d in docs:
         click.echo(f"{d['title']} [{d['type'] or untyped}] — {d['state']}")
         click.echo(f"  {d['url']}")
-        # the sections as the item's page shows them: the topics by name, the introduction named
+        # the sections as the item's page shows them: the topics by name, the introduction named; a
+        # heading keeps its number («1 Innledning», «Article 8 …»), once (a «Nr.» column repeated it)
         sections = [{**s, "heading_": s["heading"] or _("(introduction)"),
                      "labels_": ", ".join(label_name(code, lang) for code in s["label_list"])}
                     for s in d["sections"]]
-        print_table(sections, ["number", "heading_", "page", "labels_"], {"heading_": 60, "labels_": 60},
-                    headers={"number": _("No."), "heading_": _("Section"), "page": _("Page"),
-                             "labels_": _("Topics")})
+        print_table(sections, ["heading_", "page", "labels_"], {"heading_": 60, "labels_": 60},
+                    headers={"heading_": _("Section"), "page": _("Page"), "labels_": _("Topics")})
         click.echo("")
 
 

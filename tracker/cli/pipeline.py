@@ -567,13 +567,16 @@ def health(ctx, fmt, lang, as_of) -> None:
     finally:
         db.close()
     shown = []
+    # a source not checked for 36 hours is marked in its row; when none was, the banner above says
+    # it, naming each, and the mark in every row said it again
+    marked = not all(row["stale"] for row in rows)
     for row in rows:
         local = row["checked"].astimezone(OSLO).strftime("%Y-%m-%d %H:%M") if row["checked"] else ""
         row["checked"] = stored(row["checked"]) if row["checked"] else None
         # the table's copies, in the reader's words and Oslo time (the health page's)
+        stale = " (" + _("not checked for over 36 hours") + ")" if row["stale"] and marked else ""
         shown.append({**row, "name_": source_name(row["source"], lang), "status_": health_name(row["status"], lang),
-                      "reason_": health_reason(row["reason"], lang),
-                      "checked_": local + (" (" + _("not checked for over 36 hours") + ")" if row["stale"] else "")})
+                      "reason_": health_reason(row["reason"], lang), "checked_": local + stale})
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
