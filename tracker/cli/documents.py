@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.support import (
+    BAD_INPUT_EXIT,
     ReaderGroup,
     TrackerError,
     check_item,
@@ -75,10 +76,21 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
     db = open_db(ctx, write=True)
     try:
         summary = read_and_match(db, at=stored(when), provisions=watched)
-        counts = {r["status"]: r["n"] for r in db.query("select status, count(*) as n from documents group by status")}
+        # this run's links as this run left them (a result it could not store is not counted:
+        # said below); then what was asked for as it stands — the items' documents with --item,
+        # else the whole store's — each on its own line, named as such
+        checked = {(link["item_id"], link["url"]) for link in links}
+        ran = _states(db, "where checked_at = ?", [stored(when)], only=checked)
+        asked = [(item_id, _states(db, "where item_id = ?", [item_id])) for item_id in dict.fromkeys(item_ids)]
+        overall = {} if item_ids else _states(db)
     finally:
         db.close()
-    click.echo(fetched_text(len(links), counts, summary, reader_lang(ctx)))
+    lang = reader_lang(ctx)
+    click.echo(fetched_text(len(links), ran, summary, lang))
+    for item_id, counts in asked:
+        click.echo(standing_text(counts, lang, item_id))
+    if overall:  # a store without documents has nothing to add to «dokumenter: ingen»
+        click.echo(standing_text(overall, lang))
     if lost["store_failed"]:  # what was stored is read above; the rest is retried next time
         from tracker.i18n import gettext
 
@@ -88,24 +100,54 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
                                    error=lost["store_error"] or gettext(lang, "unknown error")), lang)
 
 
-def fetched_text(checked: int, counts: dict[str, int], summary: dict, lang: str) -> str:
-    """What a `documents fetch` did, in the reader's language: the links checked, the documents by
-    their fetch state as the item's page names it (tracker.documents.view.FETCH_STATES), what was
-    read, the new provision hits and the items they raised."""
+def _states(db, where: str = "", params: list | None = None, *,
+            only: set[tuple[str, str]] | None = None) -> dict[str, int]:
+    """The documents (`where`: of an item, of a run's clock) by their fetch state; `only`: those of
+    these (item id, url) links."""
+    if "documents" not in db.table_names():
+        return {}
+    counts: dict[str, int] = {}
+    for row in db.query(f"select item_id, url, status from documents {where}", params or []):
+        if only is None or (row["item_id"], row["url"]) in only:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return counts
+
+
+def _states_text(counts: dict[str, int], lang: str) -> str:
+    """«81 kunne ikke hentes, 9 hentet»: each fetch state as the item's page names it
+    (tracker.documents.view.FETCH_STATES); «ingen» for none."""
     from tracker.documents.view import FETCH_STATES
+    from tracker.i18n import gettext
+
+    return ", ".join(f"{n} {gettext(lang, FETCH_STATES[status]) if status in FETCH_STATES else status}"
+                     for status, n in sorted(counts.items())) or gettext(lang, "none")
+
+
+def fetched_text(checked: int, counts: dict[str, int], summary: dict, lang: str) -> str:
+    """What a `documents fetch` did, in the reader's language: the links it checked, those links'
+    documents by their fetch state (`counts`: this run's, never the store's), what was read, the
+    new provision hits and the items they raised."""
     from tracker.i18n import Translator
 
     _ = Translator(lang)
-    states = ", ".join(f"{n} {_(FETCH_STATES[status]) if status in FETCH_STATES else status}"
-                       for status, n in sorted(counts.items())) or _("none")
     return "; ".join((
         _.n("%(num)s link checked", "%(num)s links checked", checked),
-        _("documents: %(states)s", states=states),
+        _("documents: %(states)s", states=_states_text(counts, lang)),
         _("read %(read)s, scanned %(scanned)s, unreadable %(unreadable)s", read=summary["read"],
           scanned=summary["scanned"], unreadable=summary["unreadable"]),
         _.n("%(num)s new provision hit", "%(num)s new provision hits", summary["provision_hits"]),
         _.n("%(num)s item raised", "%(num)s items raised", summary["raised"]),
     ))
+
+
+def standing_text(counts: dict[str, int], lang: str, item_id: str | None = None) -> str:
+    """After what a fetch did, how the documents asked for stand now, labelled as such: those of
+    `item_id` (its --item), else every document in the store."""
+    from tracker.i18n import gettext
+
+    states = _states_text(counts, lang)
+    return (gettext(lang, "all documents of %(id)s now: %(states)s", id=item_id, states=states) if item_id
+            else gettext(lang, "all documents in the database now: %(states)s", states=states))
 
 
 @documents.command("show")
@@ -136,13 +178,13 @@ def show(ctx: click.Context, item_id: str, lang: str | None) -> None:
     for d in docs:
         click.echo(f"{d['title']} [{d['type'] or untyped}] — {d['state']}")
         click.echo(f"  {d['url']}")
-        # the sections as the item's page shows them: the topics by name, the introduction named
+        # the sections as the item's page shows them: the topics by name, the introduction named; a
+        # heading keeps its number («1 Innledning», «Article 8 …»), once (a «Nr.» column repeated it)
         sections = [{**s, "heading_": s["heading"] or _("(introduction)"),
                      "labels_": ", ".join(label_name(code, lang) for code in s["label_list"])}
                     for s in d["sections"]]
-        print_table(sections, ["number", "heading_", "page", "labels_"], {"heading_": 60, "labels_": 60},
-                    headers={"number": _("No."), "heading_": _("Section"), "page": _("Page"),
-                             "labels_": _("Topics")})
+        print_table(sections, ["heading_", "page", "labels_"], {"heading_": 60, "labels_": 60},
+                    headers={"heading_": _("Section"), "page": _("Page"), "labels_": _("Topics")})
         click.echo("")
 
 
@@ -187,6 +229,9 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None, la
     from tracker.store.files import write_whole
 
     _ = Translator(chosen_lang(ctx, lang))  # what it says and the .docx it writes, as the item's page
+    if Path(out_path).suffix.lower() != ".docx":  # «--out r.pdf» was a .docx under a name no PDF reader opens
+        raise TrackerError(_("%(path)s: the changes are written as a Word document (.docx); end the file name in "
+                             ".docx", path=out_path), _.lang, exit_code=BAD_INPUT_EXIT)
     db = open_db(ctx)
     try:
         check_item(db, item_id)

@@ -65,13 +65,15 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
                    + (" " + _("(did you mean %(names)s?)", names=", ".join(map(repr, close))) if close else "")
                    if name else _("no companies found in any item"))
         return
+    # the sources' column as wide as its longest code (no_regjeringen_horingssvar ran into its title at 24)
+    width = max((len(item["source"]) for row in rows for item in row["items"]), default=0)
     for row in rows:
         ids = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(row["identifiers"].items()) if v)
         count = _.n("%(num)d item", "%(num)d items", row["n_items"])
         click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", bold=True)
         for item in row["items"]:
             date = format_date(item["published"], _.lang) or _("(no date)")  # the day, as the digest writes it
-            click.echo(f"  {date:<15}  {item['source']:<24} {shorten(item['title'], 90)}")
+            click.echo(f"  {date:<15}  {item['source']:<{width}}  {shorten(item['title'], 90)}")
             click.echo(f"                   {item['url']}")
 
 
@@ -155,7 +157,7 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
                 extra = "  " + _("deadline %(day)s", day=format_date(item["deadline"], lang)) if item.get("deadline") else ""
                 known = item.get("status") and item["status"] != "unknown"
                 status = f" [{status_name(item['status'], lang)}]" if known else ""
-                click.echo(f"    {date:<15} {shorten(item['title'], 95)}{status}{extra}")
-                click.echo(f"                    {item['url']}")
+                click.echo(f"    {date:<15}  {shorten(item['title'], 95)}{status}{extra}")  # two spaces, as every column
+                click.echo(f"                     {item['url']}")
                 if item["related"]:
-                    click.echo("                    " + _("related: %(ids)s", ids=", ".join(item["related"])))
+                    click.echo("                     " + _("related: %(ids)s", ids=", ".join(item["related"])))

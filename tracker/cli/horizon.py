@@ -77,8 +77,10 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
         from tracker.i18n import format_date
 
         # the labels' column as wide as its longest label ("Frist for å be om å delta, Stortinget"
-        # pushed the titles out of line at 30); a title cut after a whole word, and « …» says so
-        width = max(len(shorten(e.label(lang), 40)) for e in entries)
+        # pushed the titles out of line at 30), and one more: the longest was one space from its title
+        # («Frist for å be om å delta, Stortinget Komitéhøring: …»), where every column has two; a
+        # title cut after a whole word, and « …» says so
+        width = max(len(shorten(e.label(lang), 40)) for e in entries) + 1
         for label, group in grouped(entries, by, lang):
             click.secho(label, bold=True)
             for e in group:

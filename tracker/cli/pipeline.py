@@ -515,6 +515,10 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
     names = {h["source"]: source_with_code(h["source"], lang) for h in rows}
     width = max(map(len, names.values()), default=0)
     marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
+    # the status and the channel as wide as their longest and one more: «advarsel» filled its 8
+    # («advarsel saker:»), «sparql» its 6 (one space from the reason), where every column has two
+    status_width = max([8, *(len(health_name(h["status"], lang)) + 1 for h in rows)])
+    channel_width = max([6, *(len(h["channel"] or "-") + 1 for h in rows)])
     words = {"items": gettext(lang, "items:"), "new": gettext(lang, "new:"), "changed": gettext(lang, "changed:"),
              "via": gettext(lang, "via:")}
     for h in rows:
@@ -523,9 +527,10 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
         # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
         # so only an amber or red one's reason follows them
-        line = (f"  [{mark:<4}] {names[h['source']]:<{width}}  {health_name(h['status'], lang):<8} {words['items']} "
+        line = (f"  [{mark:<4}] {names[h['source']]:<{width}}  {health_name(h['status'], lang):<{status_width}} "
+                f"{words['items']} "
                 f"{h['items_seen']:>4}  {words['new']} {h['items_new']:>3}  {words['changed']} {h['items_changed']:>3}"
-                f"  {words['via']} {h['channel'] or '-':<6}"
+                f"  {words['via']} {h['channel'] or '-':<{channel_width}}"
                 + ("" if h["status"] == "green" else f" {health_reason(h['reason'], lang)}")).rstrip()
         click.secho(line, fg=color, err=True, bold=h["status"] == "red")
 
@@ -563,13 +568,16 @@ def health(ctx, fmt, lang, as_of) -> None:
     finally:
         db.close()
     shown = []
+    # a source not checked for 36 hours is marked in its row; when none was, the banner above says
+    # it, naming each, and the mark in every row said it again
+    marked = not all(row["stale"] for row in rows)
     for row in rows:
         local = format_datetime(row["checked"], lang) if row["checked"] else ""  # as the digest writes it
         row["checked"] = stored(row["checked"]) if row["checked"] else None
         # the table's copies, in the reader's words and Oslo time (the health page's)
+        stale = " (" + _("not checked for over 36 hours") + ")" if row["stale"] and marked else ""
         shown.append({**row, "name_": source_name(row["source"], lang), "status_": health_name(row["status"], lang),
-                      "reason_": health_reason(row["reason"], lang),
-                      "checked_": local + (" (" + _("not checked for over 36 hours") + ")" if row["stale"] else "")})
+                      "reason_": health_reason(row["reason"], lang), "checked_": local + stale})
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))

@@ -676,12 +676,19 @@ def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | Non
     return when
 
 
+#: the columns of an item's id (`items`, `search`, `inbox`, `events`, `documents provisions`): the
+#: handle `triage`, `draft` and `documents show` take, so never cut (a cut id,
+#: «no_lovdata:LTI/delegering/2026-11-23-21…», could not be copied into them); the title is cut
+HANDLE_COLUMNS = frozenset({"id", "item_id", "item"})
+
+
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None, *,
                 headers: dict[str, str] | None = None, empty: str | None = None) -> None:
-    """A plain aligned table; long cells are cut with an ellipsis. A column is headed by its name in
-    `headers` (the reader's words), else by its key; a key with a trailing "_" (a display copy of
-    a field, e.g. ``deadline_``: the day of ``deadline``) without it. No rows: `empty`, by default
-    «(ingen)» in the reader's language."""
+    """A plain aligned table; long cells are cut with an ellipsis, except an item's id
+    (`HANDLE_COLUMNS`), which is always whole. A column is headed by its name in `headers` (the
+    reader's words), else by its key; a key with a trailing "_" (a display copy of a field, e.g.
+    ``deadline_``: the day of ``deadline``) without it. No rows: `empty`, by default «(ingen)» in
+    the reader's language."""
     widths = widths or {}
     if not rows:
         from tracker.i18n import gettext
@@ -693,7 +700,7 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
     def cell(value, col):
         text = "" if value is None else str(value).replace("\n", " ")
         limit = widths.get(col, 40)
-        return text if len(text) <= limit else text[: limit - 1] + "…"
+        return text if len(text) <= limit or col in HANDLE_COLUMNS else text[: limit - 1] + "…"
 
     sizes = {c: max(len(heads[c]), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
     click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())

@@ -251,7 +251,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
         r["rel"] = _("NCP") if r.get("ncp_consultee") else format_score(rank_relevance(r), lang)
         r["state_"] = triage_name(r.get("triage_state") or "new", lang)
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "state_", "triage_owner", "id", "title"],
-                widths={"title": 60, "id": 40, "deadline_": 60},  # a day to ask to take part beside it
+                widths={"title": 60, "deadline_": 60},  # a day to ask to take part beside it
                 headers={"week": _("Week"), "rel": _("Relevance"), "days": _("Working days"),
                          "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Status"),
                          "triage_owner": _("Adviser"), "id": _("Id"), "title": _("Title")},
@@ -316,13 +316,14 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
         r["labels_"] = ", ".join(label_name(code, lang) for code in r["labels"])
         r["status_"], r["state_"] = status_name(r["status"], lang), triage_name(r["triage_state"], lang)
     print_table(rows, ["id", "status_", "state_", "labels_", "title", "snippet"],
-                widths={"title": 50, "snippet": 70, "id": 40, "labels_": 60},
+                widths={"title": 50, "snippet": 70, "labels_": 60},
                 headers={"id": _("Id"), "status_": _("Status"), "state_": _("Follow-up"), "labels_": _("Topics"),
                          "title": _("Title"), "snippet": _("Excerpt")})
 
 
 @click.command(cls=ReaderCommand)
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]),
+              help="Default: the one the --out file's name ends in (.csv, .json, .xlsx), else csv.")
 @click.option("--dialect", type=click.Choice(["excel-nb", "excel", "rfc4180"]), default=None,
               help="CSV for Norwegian Excel (; and BOM), for English Excel (, and BOM), or plain RFC 4180 "
                    "for programs (, no BOM, column keys, ISO dates). Default: Excel in the language of "
@@ -339,12 +340,21 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 
     Example: ncp-tracker export --format xlsx --status open --out ~/Dokumenter/apne-horinger.xlsx
     """
+    from pathlib import PurePath
+
     from tracker.i18n import gettext, ngettext
     from tracker.workbench import export as ex
     from tracker.workbench.outputs import OutputError
     from tracker.workbench.search import SearchError, SearchIndexMissing
 
     lang = chosen_lang(ctx, lang)
+    named = ex.named_format(out)  # «--out apne.xlsx» is a workbook: never CSV text under its name
+    if fmt and named and fmt != named:  # options that cannot go together: exit 2, as bad input
+        raise TrackerError(gettext(lang, "--format %(format)s does not fit the file name %(path)s (a %(ext)s file): "
+                                         "leave out --format to write %(named)s, or end the file name in .%(format)s",
+                                   format=fmt, path=out, ext=PurePath(out).suffix, named=named),
+                           lang, exit_code=BAD_INPUT_EXIT)
+    fmt = fmt or named or ex.DEFAULT_FORMAT
     db = open_db(ctx)
     try:
         data = ex.rows(db, _make_filters(**filters), query)

@@ -178,7 +178,7 @@ def format_report(result: CalibrationResult, lang: str = "nb") -> str:
     lines.append(gettext(lang, "what changed:"))
     if result.changes:
         names = {key: _setting_name(key, lang) for key in result.changes}
-        width = max(28, *map(len, names.values()))
+        width = max(28, *(len(name) + 1 for name in names.values()))  # the longest too: two spaces before its figures
         for key, (old, new) in sorted(result.changes.items()):
             arrow = "↑" if new > old else "↓"
             lines.append(f"  {names[key]:<{width}} {weight(old)} → {weight(new)} {arrow}")

@@ -45,6 +45,10 @@ HEADERS = {
 }  # fmt: skip
 DATE_COLUMNS = ("published", "deadline", "internal_deadline", "triage_updated_at")
 FORMATS = ("csv", "json", "xlsx")
+#: the format a file's name ending stands for: an export to «x.xlsx» without a format is a workbook
+#: (it was CSV text that no spreadsheet opened as one), one to a name ending otherwise is CSV
+EXTENSIONS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+DEFAULT_FORMAT = "csv"
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,12 @@ def render(data: list[dict[str, Any]], fmt: str, *, dialect: str | None = None,
     if fmt == "xlsx":
         return to_xlsx(data, lang)
     raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+
+
+def named_format(out: str | Path | None) -> str | None:
+    """The export format the file name `out` ends in (`EXTENSIONS`: «apne.xlsx» → xlsx, any case);
+    None for a name ending otherwise, or no file."""
+    return EXTENSIONS.get(Path(out).suffix.lower()) if out else None
 
 
 def write(data: list[dict[str, Any]], fmt: str, out: str | Path, base: str | Path | None = None, *,
