@@ -555,8 +555,8 @@ def test_draft_versions_of_an_unknown_item_is_refused_and_times_are_oslo(env):
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("nb", "feil: Databasen {path} kan ikke brukes nå: et annet program skriver til den (databasen er låst) "
-           "(sqlite: database is locked).\n"),
+    ("nb", "feil: Databasen {path} kan ikke brukes nå: et annet program skriver til den (databasen er låst)"
+           ".\n"),
     ("en", "error: The database {path} cannot be used now: another program is writing to it (the database is "
            "locked) (sqlite: database is locked).\n"),
 ])

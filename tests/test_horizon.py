@@ -376,7 +376,7 @@ def test_without_date_a_scheduled_mail_is_todays(replayed, data_dir):
 
 def test_send_without_smtp_is_an_error(replayed, data_dir):
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", MONDAY.isoformat(), "--send")
-    assert result.exit_code != 0 and "no SMTP server configured" in result.output
+    assert result.exit_code != 0 and "ingen SMTP-server er satt opp" in result.output
 
 
 def test_cli_by_month_and_jsonl(replayed):

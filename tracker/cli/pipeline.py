@@ -727,5 +727,7 @@ def classify(ctx, source) -> None:
     Example: echo '{"id": "1", "title": "Høring om åpenhetsloven"}' | ncp-tracker classify
     """
     from nlp.classify import classify_command
+    from tracker.vocabulary import classify_problem
 
-    ctx.exit(classify_command(source, sys.stdout, sys.stderr))
+    lang = reader_lang(ctx)
+    ctx.exit(classify_command(source, sys.stdout, sys.stderr, words=lambda text: classify_problem(text, lang)))
