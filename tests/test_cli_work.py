@@ -288,7 +288,7 @@ def test_answers_and_close_unanswered_say_it_in_the_readers_language(env, monkey
     r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24"])
     assert r.exit_code == 2 and r.stdout == (
         "Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ingen svarliste kunne leses (0 av 1 "
-        "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt) (0 av 1 hørings svarliste lest)\n")
+        "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt)\n")  # the counts once, not twice
     r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24", "--item", HEARING])
     assert r.stdout.startswith(f"ingen publiserte høringssvar er lagret for {HEARING} (de hentes for avsluttede")
     r = CliRunner().invoke(main, ["close-unanswered", "--as-of", "2026-11-24"])

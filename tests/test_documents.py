@@ -824,7 +824,7 @@ def test_page_anchors_are_not_fetched(db):
 @pytest.mark.parametrize(("row", "nb", "en"), [
     ({"status": "ok", "read_status": "scanned", "scanned_pages": "[1, 2]",
       "read_error": "no text layer: scanned pages 1, 2 need OCR"},
-     "skannet – ingen tekst å lese (skannede sider 1, 2 må tolkes med OCR)",
+     "skannet – ingen tekst å lese (side 1, 2 er skannet og må tolkes med OCR)",
      "scanned – no text to read (scanned pages 1, 2 need OCR)"),
     ({"status": "ok", "read_status": "read", "pages": 3, "scanned_pages": "[3]",
       "read_error": "pages without text (scanned): 3"},

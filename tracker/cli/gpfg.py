@@ -38,6 +38,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
     from tracker.digest.text import shorten
     from tracker.i18n import Translator
     from tracker.links.companies import ExceptionsFileError, list_companies, update_companies
+    from tracker.vocabulary import identifier_name
 
     _ = Translator(chosen_lang(ctx, lang))
 
@@ -59,7 +60,8 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
                    else _("no companies found in any item"))
         return
     for row in rows:
-        ids = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(row["identifiers"].items()) if v)
+        ids = "; ".join(f"{identifier_name(k, _.lang)}: {', '.join(v)}"  # «ISIN», not the key «isin»
+                        for k, v in sorted(row["identifiers"].items()) if v)
         count = _.n("%(num)d item", "%(num)d items", row["n_items"])
         click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", bold=True)
         for item in row["items"]:

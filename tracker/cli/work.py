@@ -489,9 +489,13 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
     # as a crawl's health line says it: the source by its name (its code beside it), its status
     # and reason in the words of `health` and the digest
-    click.echo(f"{source_with_code(ans.SPIDER, _.lang)}: {health_name(row['status'], _.lang)} — "
-               f"{health_reason(row['reason'], _.lang)} "
-               + _.n("(%(read)s of %(num)s hearing's answer list read)", "(%(read)s of %(num)s hearings' answer lists read)",
-                     row["hearings_checked"], read=row["hearings_read"]))
+    # and how many lists were read, unless the reason says it («no answer list could be read (0 of 25 …)»)
+    line = f"{source_with_code(ans.SPIDER, _.lang)}: {health_name(row['status'], _.lang)} — " \
+           f"{health_reason(row['reason'], _.lang)}"
+    if not (row["reason"] or "").startswith("no answer list could be read"):
+        line += " " + _.n("(%(read)s of %(num)s hearing's answer list read)",
+                          "(%(read)s of %(num)s hearings' answer lists read)", row["hearings_checked"],
+                          read=row["hearings_read"])
+    click.echo(line)
     if row["status"] == "red":
         ctx.exit(2)
