@@ -159,7 +159,9 @@ def test_backup_and_restore_speak_the_readers_language(env, tmp_path):
     r = run("backup", str(tmp_path / "b"))
     assert r.exit_code == 0
     size = Path(r.stdout.strip()).stat().st_size
-    assert r.stderr == f"{size} byte, integriteten er i orden; 0 gamle kopier slettet\n"
+    # the size the Norwegian way, thousands grouped by a (no-break) space: «2 768 896 byte»
+    grouped = f"{size:,}".replace(",", "\N{NO-BREAK SPACE}")
+    assert size > 1000 and r.stderr == f"{grouped} byte, integriteten er i orden; 0 gamle kopier slettet\n"
     r = run("restore", str(tmp_path / "nope.db"), "--yes")
     assert (r.exit_code, r.stderr) == (1, f"feil: Ingen sikkerhetskopi i {tmp_path / 'nope.db'}.\n")
     r = run("restore", r"b/nope.db", input="n\n")  # asked in the reader's words only when there is a backup
@@ -174,7 +176,7 @@ def test_backup_and_restore_speak_the_readers_language(env, tmp_path):
     r = run("--config", str(config), "restore", str(tmp_path / "nope.db"), "--yes")
     assert (r.exit_code, r.stderr) == (1, f"error: No backup file at {tmp_path / 'nope.db'}.\n")
     r = run("--config", str(config), "backup", str(tmp_path / "b"), "--keep", "1")
-    assert r.stderr == f"{size} bytes, integrity ok; 1 old copy removed\n"
+    assert r.stderr == f"{size:,} bytes, integrity ok; 1 old copy removed\n"
 
 
 def test_restore_asks_and_answers_in_the_readers_language(env, tmp_path):

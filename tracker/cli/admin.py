@@ -293,11 +293,12 @@ def backup(ctx, directory, keep) -> None:
     except BackupError as exc:
         raise refused(exc) from exc
     click.echo(str(result.path))
-    from tracker.i18n import ngettext
+    from tracker.i18n import format_number, ngettext
 
-    click.echo(ngettext(reader_lang(), "%(size)s bytes, integrity ok; %(num)s old copy removed",
+    lang = reader_lang()
+    click.echo(ngettext(lang, "%(size)s bytes, integrity ok; %(num)s old copy removed",
                         "%(size)s bytes, integrity ok; %(num)s old copies removed", len(result.removed),
-                        size=result.size), err=True)
+                        size=format_number(result.size, lang)), err=True)  # «2 768 896 byte»
 
 
 @click.command(cls=ReaderCommand)
