@@ -241,3 +241,13 @@ def test_an_advisers_marks_are_the_items_labels_and_a_new_tagging_keeps_them(sto
         store.execute("update items set labels = ? where id = 'g:1'", [json.dumps(["oecd-viii", "oecd-vi"])])
     m2400_labels_as_marked(store)
     assert labels("g:1") == ["oecd-viii"]
+
+
+def test_calibrates_help_names_the_weights_file_it_writes(data_dir):
+    """`calibrate --help` said the default was «temamerkingens data/lexicons/weights.toml» while it
+    writes weights.toml in the data directory (`tracker.jobs.tagging.weights_path`)."""
+    from tracker.jobs.tagging import weights_file
+
+    assert weights_file() == data_dir / "weights.toml"
+    shown = " ".join(CliRunner().invoke(main, ["calibrate", "--help"]).output.split())
+    assert "(standard: weights.toml i datamappen, [tracker] data_dir)" in shown and "lexicons" not in shown

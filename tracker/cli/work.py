@@ -409,7 +409,7 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
 @click.command(cls=ReaderCommand)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--weights", "weights_path", type=click.Path(dir_okay=False),
-              help="Weights file to write (default: the tagger's data/lexicons/weights.toml).")
+              help="Weights file to write (default: weights.toml in the data directory, [tracker] data_dir).")
 @lang_option
 @click.pass_context
 def calibrate(ctx, dry_run, weights_path, lang) -> None:
