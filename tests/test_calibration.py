@@ -92,7 +92,7 @@ def test_calibrate_reports_in_the_readers_language(store, data_dir, tmp_path):
     text = result.output
     assert text.startswith("tilbakemelding: relevant: 7, ikke relevant: 0 (Forbrukertilsynet: 7)\n\nendringer:\n"
                            "  vekt for Kap. VI Miljø       1 → 0,"), text
-    assert re.search(r"^tema / kilde +P før +R før +P etter +R etter$", text, re.M), text
+    assert re.search(r"^merke / kilde +P før +R før +P etter +R etter$", text, re.M), text
     assert re.search(r"^Kap\. VI Miljø +\d,\d\d +– +\d,\d\d +– *$", text, re.M), text  # no prediction: no recall
     assert re.search(r"^kilde: Forbrukertilsynet +1,00 +1,00 +1,00 +1,00$", text, re.M), text
     assert re.search(r"^relevans +1,00", text, re.M), text
@@ -181,9 +181,9 @@ def test_cli_marks_labels_and_calibrate_writes_to_the_data_directory(store, data
     backup.close()
     marked = CliRunner().invoke(main, ["--db", str(db_path), "triage", "g:0", "--label", "+oecd-ii"])
     assert marked.exit_code == 0, marked.output
-    assert marked.output.startswith("g:0: temamarkeringer: +Kap. II Generelle prinsipper")
+    assert marked.output.startswith("g:0: merkerettelser: +Kap. II Generelle prinsipper")
     bad = CliRunner().invoke(main, ["--db", str(db_path), "triage", "g:0", "--state", "respond", "--label", "+xyz"])
-    assert bad.exit_code != 0 and "feil: ukjent tema 'xyz'; gyldige temaer: " in bad.output.lower()
+    assert bad.exit_code != 0 and "feil: ukjent merke 'xyz'; gyldige merker: " in bad.output.lower()
     result = CliRunner().invoke(main, ["--db", str(db_path), "calibrate"])
     assert result.exit_code == 0, result.output
     assert (data_dir / "weights.toml").exists() and str(data_dir / "weights.toml") in result.output

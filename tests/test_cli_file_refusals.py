@@ -58,7 +58,7 @@ def test_a_setting_refused_by_its_check_is_said_in_bokmal_and_exits_2(tmp_path, 
 
 @pytest.mark.parametrize("profile, said", [
     ("threshold = 2", "profilen «ncp»: threshold må være et tall fra 0 til 1"),
-    ('labels = ["oecd-xx"]', "profilen «ncp»: ukjent tema 'oecd-xx' (gyldige: oecd-ii (Kap. II Generelle prinsipper), "),
+    ('labels = ["oecd-xx"]', "profilen «ncp»: ukjent merke 'oecd-xx' (gyldige: oecd-ii (Kap. II Generelle prinsipper), "),
     ("labels = 3", "profilen «ncp»: labels må være en liste av tekster i anførselstegn"),
     ("lead_days = -1", "profilen «ncp»: lead_days må være et heltall på minst 0"),
     ("needs_input_cap = 0", "profilen «ncp»: needs_input_cap må være et heltall på minst 1"),

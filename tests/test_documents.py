@@ -954,7 +954,7 @@ def test_cli_show_speaks_the_readers_language(tmp_path, tagger):
     assert bokmal.exit_code == 0, bokmal.output
     lines = bokmal.output.splitlines()
     assert lines[0] == "Høringsnotat [høringsnotat] — lest, 1 side"
-    assert lines[2].split() == ["Nr.", "Punkt", "Side", "Tema"]
+    assert lines[2].split() == ["Nr.", "Punkt", "Side", "Merker"]
     assert re.split(r"\s{2,}", lines[5]) == ["2", "2 Gjeldende rett", "1", "Kap. II Generelle prinsipper"]
     for english in (cli("--lang", "en"), cli(config_path=config)):
         assert english.exit_code == 0, english.output

@@ -508,9 +508,9 @@ def columns(line: str) -> list[str]:
 def test_inbox_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed, tmp_path):
     said = {}
     for lang, header, starts, deadline, today, new in (
-            ("nb", ["Uke", "Relevans", "Arbeidsdager", "Frist", "Utkast innen", "Status", "Ansvarlig", "Id", "Tittel"],
+            ("nb", ["Uke", "Relevans", "Virkedager", "Frist", "Utkast innen", "Oppfølging", "Ansvarlig", "Id", "Tittel"],
              "denne uken  0,86 ", "2026-12-01 (be om å delta innen 26. nov)", "2026-11-24 i dag", " ny "),
-            ("en", ["Week", "Relevance", "Working days", "Deadline", "Draft due", "Status", "Adviser", "Id", "Title"],
+            ("en", ["Week", "Relevance", "Working days", "Deadline", "Draft due", "Follow-up", "Adviser", "Id", "Title"],
              "this week  0.86 ", "2026-12-01 (request to speak by 26 Nov)", "2026-11-24 today", " new ")):
         result = cli(replayed, "inbox", "--as-of", FRESH, *(["--lang", "en"] if lang == "en" else []))
         assert result.exit_code == 0 and result.stderr == "", result.output

@@ -236,7 +236,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "state_", "triage_owner", "id", "title"],
                 widths={"title": 60, "id": 40},
                 headers={"week": _("Week"), "rel": _("Relevance"), "days": _("Working days"),
-                         "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Status"),
+                         "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Follow-up"),
                          "triage_owner": _("Adviser"), "id": _("Id"), "title": _("Title")},
                 empty=_("No open hearings need input."))
     if untrusted:
