@@ -8,13 +8,21 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import ReaderCommand, TrackerError, open_db, print_table, reader_lang
+from tracker.cli.support import (
+    ReaderCommand,
+    TrackerError,
+    lang_option,
+    open_db,
+    print_table,
+    reader_lang,
+)
 
 
 @click.command("config", cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@lang_option
 @click.pass_context
-def config(ctx: click.Context, fmt: str) -> None:
+def config(ctx: click.Context, fmt: str, lang: str | None) -> None:
     """Print the effective configuration: every setting, its value and where it came from.
 
     Example: ncp-tracker --config /etc/ncp-tracker.toml config

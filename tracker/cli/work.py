@@ -158,8 +158,9 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
 
 @click.command("close-unanswered", cls=ReaderCommand)
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
+@lang_option
 @click.pass_context
-def close_unanswered(ctx, as_of) -> None:
+def close_unanswered(ctx, as_of, lang) -> None:
     """Mark items whose deadline passed while an answer was planned as closed_unanswered, and
     reopen those it closed whose deadline was extended since (as every run does).
 
@@ -357,8 +358,9 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 @click.option("--force", is_flag=True, help="Overwrite the latest version instead of writing the next (-v2, -v3, …).")
 @click.option("--by", help="Who drafts (default: the OS user).")
 @click.option("--versions", "list_versions", is_flag=True, help="List the drafts written for ITEM; write nothing.")
+@lang_option
 @click.pass_context
-def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
+def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions, lang) -> None:
     """Write a response draft (.docx from the secretariat's template, and .md) for ITEM.
 
     A hearing gets a letter to the ministry, a Stortinget hearing a written input to the
