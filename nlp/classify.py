@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any, NamedTuple, TextIO
 
 
@@ -21,7 +21,7 @@ class Counts(NamedTuple):
     bad: int  # lines reported on the error stream and skipped
 
 
-def _lines(in_stream: IO[Any], err_stream: TextIO, bad: list[int]) -> Iterator[tuple[int, str]]:
+def _lines(in_stream: IO[Any], report: Callable[[str], None], bad: list[int]) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line; a bytes stream is decoded line by line, so a line that is
     not UTF-8 is reported and skipped (the lines after it are still read). A byte order mark
     before the first line is not part of it."""
@@ -31,70 +31,74 @@ def _lines(in_stream: IO[Any], err_stream: TextIO, bad: list[int]) -> Iterator[t
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 bad.append(lineno)
-                print(f"line {lineno}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}); "
-                      "save the file as UTF-8", file=err_stream)
+                report(f"line {lineno}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}); "
+                       "save the file as UTF-8")
                 continue
         else:
             line = raw
         yield lineno, (line.removeprefix("\ufeff") if lineno == 1 else line)
 
 
-def _records(in_stream: IO[Any], err_stream: TextIO, bad: list[int]) -> Iterator[dict[str, Any]]:
+def _records(in_stream: IO[Any], report: Callable[[str], None], bad: list[int]) -> Iterator[dict[str, Any]]:
     from .tagger import INPUT_KEYS
 
-    for lineno, line in _lines(in_stream, err_stream, bad):
+    for lineno, line in _lines(in_stream, report, bad):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
         except ValueError as exc:
             bad.append(lineno)
-            print(f"line {lineno}: invalid JSON: {exc}", file=err_stream)
+            report(f"line {lineno}: invalid JSON: {exc}")
             continue
         if not isinstance(rec, dict):
             bad.append(lineno)
-            print(f"line {lineno}: expected a JSON object, got {type(rec).__name__}",
-                  file=err_stream)
+            report(f"line {lineno}: expected a JSON object, got {type(rec).__name__}")
             continue
         wrong = [k for k in INPUT_KEYS if rec.get(k) is not None and not isinstance(rec[k], str)]
         if wrong:  # a number or a list read as text would pass for "not relevant"
             bad.append(lineno)
-            print(f"line {lineno}: {wrong[0]} must be a string, not {type(rec[wrong[0]]).__name__}",
-                  file=err_stream)
+            report(f"line {lineno}: {wrong[0]} must be a string, not {type(rec[wrong[0]]).__name__}")
             continue
         if not any(rec.get(k) is not None for k in INPUT_KEYS):  # e.g. another crawler's field
             bad.append(lineno)  # names: read as an empty item, it would pass for "not relevant"
-            print(f"line {lineno}: no text to classify (none of the keys {', '.join(INPUT_KEYS)})",
-                  file=err_stream)
+            report(f"line {lineno}: no text to classify (none of the keys {', '.join(INPUT_KEYS)})")
             continue
         yield rec
 
 
 def classify_stream(in_stream: IO[Any], out_stream: TextIO, err_stream: TextIO,
-                    tagger: Any | None = None) -> Counts:
+                    tagger: Any | None = None, words: Callable[[str], str] | None = None) -> Counts:
     """Classify JSON Lines from ``in_stream`` (bytes, read as UTF-8, or text) to ``out_stream``;
     return how many records were classified and how many lines were skipped (each reported on
-    ``err_stream``)."""
+    ``err_stream``, in English, or in the reader's language by `words`: the English line → what
+    the reader reads)."""
     if tagger is None:
         from .tagger import Tagger
 
         tagger = Tagger.load()
     bad: list[int] = []
     n = 0
-    for res in tagger.tag_many(_records(in_stream, err_stream, bad)):
+
+    def report(text: str) -> None:
+        print(words(text) if words else text, file=err_stream)
+
+    for res in tagger.tag_many(_records(in_stream, report, bad)):
         out_stream.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
         n += 1
     out_stream.flush()
     return Counts(n, len(bad))
 
 
-def classify_command(in_stream: IO[Any], out_stream: TextIO, err_stream: TextIO) -> int:
+def classify_command(in_stream: IO[Any], out_stream: TextIO, err_stream: TextIO,
+                     words: Callable[[str], str] | None = None) -> int:
     """``classify_stream`` as a command (``ncp-tracker classify``, ``python -m nlp.classify``):
     its exit status, 1 when a line was skipped or the input held no record (an empty input must
-    not pass for a batch with nothing relevant in it)."""
-    counts = classify_stream(in_stream, out_stream, err_stream)
+    not pass for a batch with nothing relevant in it). `words`: as `classify_stream`'s."""
+    counts = classify_stream(in_stream, out_stream, err_stream, words=words)
     if not counts.classified and not counts.bad:
-        print("no records in the input: nothing was classified", file=err_stream)
+        message = "no records in the input: nothing was classified"
+        print(words(message) if words else message, file=err_stream)
         return 1
     return 1 if counts.bad else 0
 

@@ -290,3 +290,10 @@ def test_every_backfill_spider_is_its_sources_spider():
     for name, cls in BACKFILL_SPIDERS.items():
         assert issubclass(cls, loader.load(name)) and cls.name == name and cls.scheduled is False
     assert sorted(BACKFILL_SPIDERS) == ["eu_cellar", "eu_haveyoursay", "no_regjeringen_horinger", "no_stortinget_horinger"]
+
+
+def test_backfill_writes_its_delay_the_readers_way(tmp_path):
+    """The plan said «pause 0.5 s» in a Bokmål line; now «pause 0,5 s» (and «delay 0.5 s» in English)."""
+    out = backfill(tmp_path / "t.db", 2026, "-s", "DOWNLOAD_DELAY=0.5", lang="nb")
+    assert out.returncode == 0, out.stderr
+    assert "; pause 0,5 s, 1 forespørsel om gangen per nettsted\n" in out.stderr, out.stderr

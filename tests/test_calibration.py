@@ -92,7 +92,7 @@ def test_calibrate_reports_in_the_readers_language(store, data_dir, tmp_path):
     text = result.output
     assert text.startswith("tilbakemelding: relevant: 7, ikke relevant: 0 (Forbrukertilsynet: 7)\n\nendringer:\n"
                            "  vekt for Kap. VI Miljø       1 → 0,"), text
-    assert re.search(r"^tema / kilde +P før +R før +P etter +R etter$", text, re.M), text
+    assert re.search(r"^merke / kilde +P før +R før +P etter +R etter$", text, re.M), text
     assert re.search(r"^Kap\. VI Miljø +\d,\d\d +– +\d,\d\d +– *$", text, re.M), text  # no prediction: no recall
     assert re.search(r"^kilde: Forbrukertilsynet +1,00 +1,00 +1,00 +1,00$", text, re.M), text
     assert re.search(r"^relevans +1,00", text, re.M), text
@@ -181,9 +181,9 @@ def test_cli_marks_labels_and_calibrate_writes_to_the_data_directory(store, data
     backup.close()
     marked = CliRunner().invoke(main, ["--db", str(db_path), "triage", "g:0", "--label", "+oecd-ii"])
     assert marked.exit_code == 0, marked.output
-    assert marked.output.startswith("g:0: temamarkeringer: +Kap. II Generelle prinsipper")
+    assert marked.output.startswith("g:0: merkerettelser: +Kap. II Generelle prinsipper")
     bad = CliRunner().invoke(main, ["--db", str(db_path), "triage", "g:0", "--state", "respond", "--label", "+xyz"])
-    assert bad.exit_code != 0 and "feil: ukjent tema 'xyz'; gyldige temaer: " in bad.output.lower()
+    assert bad.exit_code != 0 and "feil: ukjent merke 'xyz'; gyldige merker: " in bad.output.lower()
     result = CliRunner().invoke(main, ["--db", str(db_path), "calibrate"])
     assert result.exit_code == 0, result.output
     assert (data_dir / "weights.toml").exists() and str(data_dir / "weights.toml") in result.output
@@ -241,3 +241,13 @@ def test_an_advisers_marks_are_the_items_labels_and_a_new_tagging_keeps_them(sto
         store.execute("update items set labels = ? where id = 'g:1'", [json.dumps(["oecd-viii", "oecd-vi"])])
     m2400_labels_as_marked(store)
     assert labels("g:1") == ["oecd-viii"]
+
+
+def test_calibrates_help_names_the_weights_file_it_writes(data_dir):
+    """`calibrate --help` said the default was «temamerkingens data/lexicons/weights.toml» while it
+    writes weights.toml in the data directory (`tracker.jobs.tagging.weights_path`)."""
+    from tracker.jobs.tagging import weights_file
+
+    assert weights_file() == data_dir / "weights.toml"
+    shown = " ".join(CliRunner().invoke(main, ["calibrate", "--help"]).output.split())
+    assert "(standard: weights.toml i datamappen, [tracker] data_dir)" in shown and "lexicons" not in shown

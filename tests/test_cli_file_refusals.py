@@ -58,7 +58,7 @@ def test_a_setting_refused_by_its_check_is_said_in_bokmal_and_exits_2(tmp_path, 
 
 @pytest.mark.parametrize("profile, said", [
     ("threshold = 2", "profilen «ncp»: threshold må være et tall fra 0 til 1"),
-    ('labels = ["oecd-xx"]', "profilen «ncp»: ukjent tema 'oecd-xx' (gyldige: oecd-ii (Kap. II Generelle prinsipper), "),
+    ('labels = ["oecd-xx"]', "profilen «ncp»: ukjent merke 'oecd-xx' (gyldige: oecd-ii (Kap. II Generelle prinsipper), "),
     ("labels = 3", "profilen «ncp»: labels må være en liste av tekster i anførselstegn"),
     ("lead_days = -1", "profilen «ncp»: lead_days må være et heltall på minst 0"),
     ("needs_input_cap = 0", "profilen «ncp»: needs_input_cap må være et heltall på minst 1"),
@@ -204,7 +204,7 @@ def test_a_watchlist_that_cannot_be_read_is_said_not_a_traceback(tmp_path, monke
     folder.mkdir()
     monkeypatch.setenv("NCP_TRACKER_WATCHLIST", str(folder))
     result = invoke("--db", str(tmp_path / "test.db"), "watchlist")
-    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {folder}: det er en mappe (Is a directory)\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {folder}: det er en mappe\n")
     result = invoke("--db", str(tmp_path / "test.db"), "watchlist", "--lang", "en")
     assert (result.exit_code, result.stderr) == (2, f"error: cannot read {folder}: it is a folder (Is a directory)\n")
     locked = tmp_path / "locked.toml"
@@ -218,7 +218,7 @@ def test_a_watchlist_that_cannot_be_read_is_said_not_a_traceback(tmp_path, monke
 
     monkeypatch.setattr(Path, "read_text", refused)
     result = invoke("--db", str(tmp_path / "test.db"), "watchlist", "--file", str(locked))
-    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {locked}: ingen tilgang (Permission denied)\n")
+    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {locked}: ingen tilgang\n")
 
 
 # --------------------------------------------------------------------------- a feed to ingest
@@ -407,8 +407,7 @@ def test_a_file_the_system_will_not_let_be_written_is_the_machines_state(store, 
     result = invoke("--db", str(store), "documents", "redline", "regjeringen:3100001", "--out",
                     str(tmp_path / "missing" / "endringer.docx"))
     assert (result.exit_code, result.stderr) == (
-        2, f"feil: kan ikke skrive {tmp_path}/missing/endringer.docx: filen eller mappen finnes ikke (No such file or "
-           "directory)\n")
+        2, f"feil: kan ikke skrive {tmp_path}/missing/endringer.docx: filen eller mappen finnes ikke\n")
 
     def refused(path, data):
         raise PermissionError(13, "Permission denied", str(path))
@@ -416,7 +415,7 @@ def test_a_file_the_system_will_not_let_be_written_is_the_machines_state(store, 
     monkeypatch.setattr(tracker.store.files, "write_whole", refused)
     result = invoke("--db", str(store), "digest", "--allow-red", "--out", str(tmp_path / "digest.md"))
     assert (result.exit_code, result.stderr) == (
-        1, f"feil: kan ikke skrive {tmp_path}/digest.md: ingen tilgang (Permission denied)\n")
+        1, f"feil: kan ikke skrive {tmp_path}/digest.md: ingen tilgang\n")
     result = invoke("--db", str(store), "documents", "redline", "regjeringen:3100001", "--out",
                     str(tmp_path / "missing" / "endringer.docx"))
     assert result.exit_code == 1 and result.stderr.startswith(f"feil: kan ikke skrive {tmp_path}/missing/endringer.docx: ")
@@ -443,7 +442,7 @@ def test_a_broken_draft_template_is_bad_input_and_an_unreadable_one_the_machines
     monkeypatch.setattr(Path, "read_bytes", refused)
     result = invoke(*draft)
     assert (result.exit_code, result.stderr) == (
-        1, f"feil: kan ikke lese malen for høringssvar {template}: ingen tilgang (Permission denied)\n")
+        1, f"feil: kan ikke lese malen for høringssvar {template}: ingen tilgang\n")
     config = tmp_path / "ncp-tracker.toml"  # data_dir's configuration, in English
     config.write_text(config.read_text("utf-8") + '[digest]\nlang = "en"\n', "utf-8")
     result = invoke(*draft)

@@ -185,3 +185,15 @@ def test_a_long_title_is_cut_after_a_whole_word_and_says_so(tmp_path):
     assert result.exit_code == 0, result.output
     (line,) = [line for line in result.output.splitlines() if "mandatet for forvaltningen" in line]
     assert line.endswith("Statens pensjonsfond utland om …"), line
+
+
+def test_companies_names_an_identifier_as_the_reader_knows_it(tmp_path, monkeypatch):
+    """A company's identifiers were headed by their keys: «[isin: CL0000000019]»; now «ISIN»."""
+    path = tmp_path / "t.db"
+    _seed(path)
+    row = {"name": "Compañía Minera Río Azul S.A.", "identifiers": {"isin": ["CL0000000019"]}, "n_items": 1,
+           "items": [{"published": "2026-11-23", "source": "no_etikkradet", "title": "Tilrådning", "url": "https://x"}]}
+    monkeypatch.setattr("tracker.links.companies.list_companies", lambda db, name: [row])
+    result = CliRunner().invoke(main, ["--db", str(path), "companies"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Compañía Minera Río Azul S.A.  [ISIN: CL0000000019]  — 1 sak"

@@ -182,3 +182,26 @@ def test_the_extractor_finds_the_help_texts(tmp_path):
                       '              "source.")\ndef x(a):\n    """Do it.\n\n    Example: x\n    """\n\n\n'
                       'def not_a_command():\n    """Not help."""\n', "utf-8")
     assert sorted(help_texts(source)) == [(5, "Only this source."), (8, "Do it.\n\nExample: x")]
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    (["close-unanswered", "--as-of", "2026-11-24T08:00"], "0 closed unanswered, 0 reopened\n"),
+    (["tag"], "tagged 0 items (0 relevant)\n"),
+    (["draft", "nope"], "error: Unknown item id: 'nope' (see `ncp-tracker search` or `items`).\n"),
+])
+def test_the_commands_that_speak_take_lang(tmp_path, command, said):
+    """`documents fetch`, `draft`, `config`, `backup`, `close-unanswered`, `tag`, `run`, `crawl` and
+    `classify` had no --lang («ingen valg heter '--lang'») while the commands beside them took it."""
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    db = tmp_path / "t.db"
+    from tracker.store.db import open_db
+
+    open_db(db, create=True).close()
+    for name in (["documents", "fetch"], ["config"], ["backup"], ["run"], ["crawl"], ["classify"]):
+        shown = CliRunner().invoke(main, [*name, "--lang", "en", "--help"])
+        assert shown.exit_code == 0 and "--lang" in shown.output, (name, shown.output)
+    result = CliRunner().invoke(main, ["--db", str(db), *command, "--lang", "en"])
+    assert said in result.output, result.output

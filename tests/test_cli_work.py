@@ -36,7 +36,7 @@ def test_digest_to_assigned_item_to_docx(env):
     assert inbox.exit_code == 0 and HEARING in inbox.output
     # the order can be read: the deadline's week, then the relevance that ranks it (in Bokmål by default)
     lines = inbox.stdout.splitlines()
-    assert re.split(r"\s{2,}", lines[0]) == ["Uke", "Relevans", "Arbeidsdager", "Frist", "Utkast innen", "Status",
+    assert re.split(r"\s{2,}", lines[0]) == ["Uke", "Relevans", "Virkedager", "Frist", "Utkast innen", "Oppfølging",
                                              "Ansvarlig", "Id", "Tittel"]
     hearing = next(line for line in lines if HEARING in line)
     assert hearing.startswith("senere     0,92 ")
@@ -184,7 +184,7 @@ def test_search_table_is_headed_in_the_readers_words(env):
     """The table was headed «id  status  triage_state  labels  title  snippet» over «open  new»;
     now in the reader's words, the status and the follow-up state by name (jsonl keeps codes)."""
     lines = run("search", "hoering", "--label", "apenhetsloven").stdout.splitlines()
-    assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Tema", "Tittel", "Utdrag"]
+    assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Merker", "Tittel", "Utdrag"]
     assert re.split(r"\s{2,}", next(ln for ln in lines if ln.startswith(HEARING)))[1:3] == ["åpen", "ny"]
     lines = run("search", "hoering", "--label", "apenhetsloven", "--lang", "en").stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Follow-up", "Topics", "Title", "Excerpt"]
@@ -316,11 +316,11 @@ def test_answers_and_close_unanswered_say_it_in_the_readers_language(env, monkey
     r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24"])
     assert r.exit_code == 2 and r.stdout == (
         "Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ingen svarliste kunne leses (0 av 1 "
-        "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt) (0 av 1 hørings svarliste lest)\n")
+        "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt)\n")  # the counts once, not twice
     r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24", "--item", HEARING])
     assert r.stdout.startswith(f"ingen publiserte høringssvar er lagret for {HEARING} (de hentes for avsluttede")
     r = CliRunner().invoke(main, ["close-unanswered", "--as-of", "2026-11-24"])
-    assert r.exit_code == 0 and r.stderr == "0 lukket ubesvart, 0 gjenåpnet\n"
+    assert r.exit_code == 0 and r.stderr == "0 lukket uten svar, 0 gjenåpnet\n"
 
 
 def test_answers_for_item(env):
@@ -455,7 +455,7 @@ def test_triage_history_shows_a_label_mark_and_a_draft_by_day_changed(env):
     assert re.split(r"\s{2,}", lines[-1])[1:] == ["kari", "kari", "+Ch. VII Combating Bribery and Other Forms of Corruption"]
     # the same mark again changes nothing: said, and no row written
     r = run("triage", HEARING, "--label", "+oecd-vii", "--by", "kari")
-    assert r.exit_code == 0 and r.output.startswith(f"{HEARING}: temamarkeringer: +Kap. VII Korrupsjon (ingen endring)\n")
+    assert r.exit_code == 0 and r.output.startswith(f"{HEARING}: merkerettelser: +Kap. VII Korrupsjon (ingen endring)\n")
     assert run("triage", HEARING, "--history", "--lang", "en").output.splitlines() == lines
 
 
@@ -466,7 +466,7 @@ def test_triage_lines_read_in_the_readers_language(env):
     names them, the codes --state takes after them."""
     r = run("triage", HEARING, "--state", "respond", "--owner", "kari", "--deadline", "2026-12-08", "--as-of", "2026-11-24", "--label",
             "+oecd-vii", "--note", "Svar", "--by", "kari")
-    assert r.output == (f"{HEARING}: temamarkeringer: +Kap. VII Korrupsjon\n"
+    assert r.output == (f"{HEARING}: merkerettelser: +Kap. VII Korrupsjon\n"
                         f"{HEARING}: skal svares (ansvarlig kari), utkast innen tir. 08.12.2026 — neste: tildelt, "
                         "følges, ikke relevant, lukket uten svar (--state assigned, watching, not_relevant, "
                         "closed_unanswered)\n")
@@ -475,7 +475,7 @@ def test_triage_lines_read_in_the_readers_language(env):
                                "kari), draft due Tue 8 Dec 2026 — next: assigned, watching, not relevant, closed "
                                "unanswered (--state assigned, ")
     lines = run("triage", HEARING, "--history").output.splitlines()
-    assert re.split(r"\s{2,}", lines[1]) == ["Når", "Hvem", "Fra", "Til", "Ansvarlig", "Utkast innen", "Tema", "Notat"]
+    assert re.split(r"\s{2,}", lines[1]) == ["Når", "Hvem", "Fra", "Til", "Ansvarlig", "Utkast innen", "Merker", "Notat"]
     assert re.split(r"\s{2,}", lines[2])[1:] == ["kari", "ny", "skal svares", "kari", "– → tir. 08.12.2026", "Svar"]
     for state in ("assigned", "drafting", "submitted", "published"):
         assert run("triage", HEARING, "--state", state).exit_code == 0
@@ -632,8 +632,8 @@ def test_draft_versions_of_an_unknown_item_is_refused_and_times_are_oslo(env):
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("nb", "feil: Databasen {path} kan ikke brukes nå: et annet program skriver til den (databasen er låst) "
-           "(sqlite: database is locked).\n"),
+    ("nb", "feil: Databasen {path} kan ikke brukes nå: et annet program skriver til den (databasen er låst)"
+           ".\n"),
     ("en", "error: The database {path} cannot be used now: another program is writing to it (the database is "
            "locked) (sqlite: database is locked).\n"),
 ])

@@ -1142,7 +1142,7 @@ def test_a_deadline_move_a_backfill_saw_first_is_still_in_the_digest(db, tmp_pat
 
 
 @pytest.mark.parametrize(("lang", "summary", "out_of_date"), [
-    ("nb", "- Kilder: 1 feiler (Stortingets komitéhøringer); 2 utdatert (EU: Si din mening (Have your say), "
+    ("nb", "- Kilder: 1 feiler (Stortingets komitéhøringer); 2 utdaterte (EU: Si din mening (Have your say), "
            "Høringer (regjeringen.no)).", "**utdatert (siste sjekk: "),
     ("en", "- Sources: 1 failing (Storting committee hearings); 2 out of date (EU Have your say, "
            "Government hearings (regjeringen.no)).", "**out of date (last check: "),

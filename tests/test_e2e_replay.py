@@ -521,7 +521,7 @@ def test_search_and_export_take_the_open_consultations_the_digest_counts(demo, m
         every = run("search", '"forced labour"').stdout.splitlines()  # the act and the procedure too
         assert any(line.startswith("eu_cellar:32024R3015 ") for line in every)
         lines = run("search", '"forced labour"', "--open-consultations").stdout.splitlines()
-        assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Tema", "Tittel", "Utdrag"]
+        assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Oppfølging", "Merker", "Tittel", "Utdrag"]
         assert len(lines) == 2 and re.split(r"\s{2,}", lines[1])[:3] == ["eu_haveyoursay:18804", "åpen", "ny"]
         # a closed hearing and one of unknown status long past are not open consultations
         assert len(run("search", "tvangsarbeid").stdout.splitlines()) == 3

@@ -26,6 +26,8 @@ def test_csv_is_for_norwegian_excel_by_default(store):
     assert text.startswith("\ufeff")  # UTF-8 BOM: Excel reads æøå right
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0] == list(export.HEADERS["nb"]) and rows[0][4] == "Tittel"
+    # the names the terminal and the workbench give them (it said Etiketter, Behandling, Saksbehandler)
+    assert rows[0][10:16] == ["Merker", "Relevans", "Oppfølging", "Ansvarlig", "Intern frist", "Oppfølging endret"]
     assert "\r\n" in text
     by_id = {r[0]: dict(zip(export.COLUMNS, r, strict=True)) for r in rows[1:]}
     assert [r[0] for r in rows[1:]] == sorted(by_id)  # stable order

@@ -376,7 +376,7 @@ def test_without_date_a_scheduled_mail_is_todays(replayed, data_dir):
 
 def test_send_without_smtp_is_an_error(replayed, data_dir):
     result = cli(replayed, "digest", "--profile", "uka_som_kommer", "--date", MONDAY.isoformat(), "--send")
-    assert result.exit_code != 0 and "no SMTP server configured" in result.output
+    assert result.exit_code != 0 and "ingen SMTP-server er satt opp" in result.output
 
 
 def test_cli_by_month_and_jsonl(replayed):
@@ -511,9 +511,9 @@ def columns(line: str) -> list[str]:
 def test_inbox_reads_in_bokmal_by_default_and_in_english_with_lang_en(replayed, tmp_path):
     said = {}
     for lang, header, starts, deadline, today, new in (
-            ("nb", ["Uke", "Relevans", "Arbeidsdager", "Frist", "Utkast innen", "Status", "Ansvarlig", "Id", "Tittel"],
+            ("nb", ["Uke", "Relevans", "Virkedager", "Frist", "Utkast innen", "Oppfølging", "Ansvarlig", "Id", "Tittel"],
              "denne uken  0,86 ", "tir. 01.12.2026 (be om å delta innen tor. 26.11.2026)", "tir. 24.11.2026 i dag", " ny "),
-            ("en", ["Week", "Relevance", "Working days", "Deadline", "Draft due", "Status", "Adviser", "Id", "Title"],
+            ("en", ["Week", "Relevance", "Working days", "Deadline", "Draft due", "Follow-up", "Adviser", "Id", "Title"],
              "this week  0.86 ", "Tue 1 Dec 2026 (request to speak by Thu 26 Nov 2026)", "Tue 24 Nov 2026 today", " new ")):
         result = cli(replayed, "inbox", "--as-of", FRESH, *(["--lang", "en"] if lang == "en" else []))
         assert result.exit_code == 0 and result.stderr == "", result.output

@@ -552,3 +552,12 @@ def test_stdlib_gettext_answers_the_declared_messages_while_inside_only():
     plural = ("%(num)d working day left", "%(num)d working days left")
     with i18n.stdlib_gettext(lambda: "nb", [plural]):
         assert gettext.ngettext(*plural, 2) == "%(num)d virkedager igjen"
+
+
+def test_calibrates_refusal_says_each_kind_of_mark_in_good_bokmal():
+    """`calibrate` said «noen markeringer av hver slag relevans» (slag is neuter: «hvert slag»)."""
+    from tracker.vocabulary import refusal_text
+
+    text = refusal_text("not enough feedback to calibrate: 0 relevant and 0 not_relevant marks, 0 with label marks "
+                        "(need at least 4 in all, and label marks or some of each)", "nb", command_line=True)
+    assert "noen markeringer av hvert slag relevans;" in text

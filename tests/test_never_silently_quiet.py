@@ -48,13 +48,13 @@ def test_a_label_filter_in_any_spelling_finds_the_items(world, spelling):
 def test_an_unknown_label_lists_the_valid_ones(world):
     result = cli("--db", str(world), "search", "høring", "--label", "miljøet")
     assert result.exit_code != 0
-    assert "ukjent tema 'miljøet'" in result.output and "oecd-vi (Kap. VI Miljø)" in result.output
+    assert "ukjent merke 'miljøet'" in result.output and "oecd-vi (Kap. VI Miljø)" in result.output
 
 
 @pytest.mark.parametrize(("profile", "message"), [
     ("sources = ['no_regjeringen_horingar']", "ukjent kilde 'no_regjeringen_horingar'"),
     ("kinds = ['hearings']", "ukjent sakstype 'hearings'"),
-    ("labels = ['miljøet']", "ukjent tema 'miljøet'"),
+    ("labels = ['miljøet']", "ukjent merke 'miljøet'"),
     ("treshold = 0.5", "har ukjente felt 'treshold'"),
 ])  # fmt: skip
 def test_a_misspelt_profile_is_an_error(world, data_dir, profile, message):

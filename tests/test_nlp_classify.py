@@ -65,7 +65,7 @@ def test_empty_input_is_not_a_quiet_success(tmp_path, text):
 
     result = CliRunner().invoke(main, ["classify"], input=text)
     assert result.exit_code == 1
-    assert result.stdout == "" and "no records in the input" in result.stderr
+    assert result.stdout == "" and result.stderr == "ingen poster i inndataene: ingenting ble klassifisert\n"
     f = tmp_path / "empty.jsonl"
     f.write_text(text, "utf-8")
     proc = subprocess.run([sys.executable, "-m", "nlp.classify", str(f)], capture_output=True,
@@ -95,7 +95,7 @@ def test_a_line_that_is_not_utf8_is_reported_and_the_rest_classified(tmp_path):
     result = CliRunner().invoke(main, ["classify"], input=data)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["a", "c"]
-    assert result.stderr == "line 2: not UTF-8 text (byte 0xf8 at byte 24); save the file as UTF-8\n"
+    assert result.stderr == "linje 2: ikke UTF-8-tekst (byte 0xf8 på plass 24); lagre filen som UTF-8\n"
     f = tmp_path / "latin1.jsonl"
     f.write_bytes(data)
     proc = subprocess.run([sys.executable, "-m", "nlp.classify", str(f)], capture_output=True,
@@ -133,3 +133,27 @@ def test_a_text_field_that_is_not_a_string_is_a_bad_line(tagger, record, message
     counts = classify_stream(io.StringIO(json.dumps(record) + "\n"), out, err, tagger=tagger)
     assert counts == (0, 1) and out.getvalue() == ""
     assert err.getvalue().startswith(message)
+
+
+def test_classify_says_its_problems_in_the_readers_language(tmp_path):
+    """`ncp-tracker classify` wrote every line of its stderr in English under a Bokmål terminal
+    («line 2: invalid JSON: …», «no text to classify …», «'nope.jsonl': No such file or directory»)."""
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    lines = '{"a": 1}\nnotjson\n[1]\n{"title": 5}\n'
+    result = CliRunner().invoke(main, ["classify"], input=lines)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "linje 1: ingen tekst å klassifisere (ingen av nøklene title, summary, description, text, body)",
+        "linje 2: ikke gyldig JSON (Expecting value: line 1 column 1 (char 0))",
+        "linje 3: ventet et JSON-objekt, ikke en liste",
+        "linje 4: title må være en tekst i anførselstegn, ikke et tall",
+    ]
+    missing = CliRunner().invoke(main, ["classify", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 2
+    assert missing.stderr.splitlines()[-1] == (f"feil: ugyldig verdi for '[SOURCE]': '{tmp_path}/nope.jsonl': filen "
+                                               "eller mappen finnes ikke")
+    folder = CliRunner().invoke(main, ["classify", str(tmp_path)])
+    assert folder.stderr.splitlines()[-1] == f"feil: ugyldig verdi for '[SOURCE]': '{tmp_path}': det er en mappe"

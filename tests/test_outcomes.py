@@ -121,7 +121,7 @@ def test_cli_outcomes_by_chapter(db, world, tmp_path):
     spelled = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "Åpenhetsloven"], catch_exceptions=False)
     assert spelled.output == result.output
     bad = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "oecd-xx"], catch_exceptions=False)
-    assert bad.exit_code == 2 and "ugyldig verdi for --chapter: ukjent tema 'oecd-xx'" in bad.output
+    assert bad.exit_code == 2 and "ugyldig verdi for --chapter: ukjent merke 'oecd-xx'" in bad.output
 
 
 def test_a_proposition_older_than_the_hearing_is_not_its_outcome(db, world, tmp_path):

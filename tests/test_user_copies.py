@@ -96,7 +96,7 @@ def test_a_folder_named_profiles_toml_is_said_not_skipped(data_dir, world, comma
     folder is now said with its file, exit 2, as every file it names that cannot be used."""
     path = folder(data_dir, "profiles.toml")
     result = invoke("--db", str(world), *command)
-    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe (Is a directory)\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe\n")
     assert "Traceback" not in result.output
     result = invoke("--db", str(world), *command, "--lang", "en")
     assert (result.exit_code, result.stderr) == (2, f"error: cannot read {path}: it is a folder (Is a directory)\n")
@@ -126,7 +126,7 @@ def test_a_profiles_file_it_may_not_read_exits_1(data_dir, world, monkeypatch):
     path.write_text("[profiles.ncp]\n", "utf-8")
     refuse_reading(monkeypatch, path)
     result = invoke("--db", str(world), "inbox")
-    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang (Permission denied)\n")
+    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang\n")
     result = invoke("--db", str(world), "digest", "--format", "md", "--lang", "en")
     assert (result.exit_code, result.stderr) == (1, f"error: cannot read {path}: permission denied\n")
 
@@ -136,7 +136,7 @@ def test_a_profiles_file_it_may_not_read_exits_1(data_dir, world, monkeypatch):
 def test_a_profiles_file_without_read_permission_exits_1(data_dir, world):
     path = locked(data_dir, "profiles.toml", "[profiles.ncp]\n")
     result = invoke("--db", str(world), "health")
-    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang (Permission denied)\n")
+    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang\n")
 
 
 @pytest.mark.usefixtures("morning_after")
@@ -144,7 +144,7 @@ def test_run_refuses_a_profiles_folder_before_it_crawls(data_dir, tmp_path):
     path = folder(data_dir, "profiles.toml")
     db = tmp_path / "run.db"
     result = invoke("--db", str(db), "run", "--replay", DAY, "--source", "no_lovdata", "--no-progress")
-    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe (Is a directory)\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe\n")
     assert not db.exists()  # nothing crawled
 
 
@@ -157,7 +157,7 @@ def test_a_folder_named_watchlist_toml_is_said_not_skipped(data_dir, world, comm
     path = folder(data_dir, "watchlist.toml")
     result = invoke("--db", str(world), *command)  # after the horizon's banners (a failing source)
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2, f"feil: kan ikke lese {path}: det er en mappe (Is a directory)")
+        2, f"feil: kan ikke lese {path}: det er en mappe")
     result = invoke("--db", str(world), *command, "--lang", "en")
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
         2, f"error: cannot read {path}: it is a folder (Is a directory)")
@@ -180,7 +180,7 @@ def test_a_watchlist_link_to_nothing_is_said_as_a_link(data_dir, world, tmp_path
 def test_a_watchlist_without_read_permission_exits_1(data_dir, world):
     path = locked(data_dir, "watchlist.toml", '[[file]]\nid = "a"\nname = "A"\n')
     result = invoke("--db", str(world), "watchlist")
-    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang (Permission denied)\n")
+    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang\n")
 
 
 def test_run_refuses_a_watchlist_folder_before_it_crawls(data_dir, tmp_path):
@@ -237,7 +237,7 @@ def test_run_refuses_a_list_it_cannot_read_before_it_crawls(data_dir, tmp_path, 
     path = folder(data_dir, name)
     db = tmp_path / "run.db"
     result = invoke("--db", str(db), "run", "--replay", DAY, "--source", "no_lovdata", "--no-progress", "--no-digest")
-    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe (Is a directory)\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe\n")
     assert not db.exists()
     english(data_dir)
     result = invoke("--db", str(db), "run", "--replay", DAY, "--source", "no_lovdata", "--no-progress", "--no-digest")
@@ -249,12 +249,12 @@ def test_documents_fetch_says_a_provisions_file_it_cannot_read(data_dir, world, 
     (PermissionError) on a file it may not read — after fetching."""
     path = folder(data_dir, "provisions.toml")
     result = invoke("--db", str(world), "documents", "fetch")
-    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe (Is a directory)\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe\n")
     path.rmdir()
     path.write_text("", "utf-8")
     refuse_reading(monkeypatch, path)
     result = invoke("--db", str(world), "documents", "fetch")
-    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang (Permission denied)\n")
+    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang\n")
 
 
 def test_companies_refresh_says_an_exceptions_list_it_cannot_read(data_dir, world, tmp_path):
@@ -266,7 +266,7 @@ def test_companies_refresh_says_an_exceptions_list_it_cannot_read(data_dir, worl
     with pytest.raises(ExceptionsFileError):
         load_exceptions()
     result = invoke("--db", str(world), "companies", "--refresh")
-    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe (Is a directory)\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {path}: det er en mappe\n")
     result = invoke("--db", str(world), "companies", "--refresh", "--lang", "en")
     assert (result.exit_code, result.stderr) == (2, f"error: cannot read {path}: it is a folder (Is a directory)\n")
     path.rmdir()
@@ -304,8 +304,7 @@ def test_draft_says_a_template_or_text_it_cannot_read(data_dir, world, tmp_path,
     path = folder(data_dir, name)
     out = tmp_path / "drafts"
     result = invoke("--db", str(world), "draft", HEARING, "--out", str(out))
-    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {NB.get(name, '')}{path}: det er en mappe "
-                                                    "(Is a directory)\n")
+    assert (result.exit_code, result.stderr) == (2, f"feil: kan ikke lese {NB.get(name, '')}{path}: det er en mappe\n")
     assert not out.exists()
     english(data_dir)
     result = invoke("--db", str(world), "draft", HEARING, "--out", str(out))
@@ -317,7 +316,7 @@ def test_draft_says_a_template_or_text_it_cannot_read(data_dir, world, tmp_path,
 def test_a_draft_text_without_read_permission_exits_1(data_dir, world, tmp_path):
     path = locked(data_dir, "horingssvar-mandat.nb.txt", "Mandat.")
     result = invoke("--db", str(world), "draft", HEARING, "--out", str(tmp_path / "d"))
-    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang (Permission denied)\n")
+    assert (result.exit_code, result.stderr) == (1, f"feil: kan ikke lese {path}: ingen tilgang\n")
 
 
 # --------------------------------------------------------------------------- the web workbench
@@ -335,12 +334,12 @@ def test_the_web_says_a_profiles_folder_in_the_readers_words(data_dir, web):
     which read the profile, were «Noe gikk galt» (500) — the file not named."""
     path = folder(data_dir, "profiles.toml")
     page = web.get("/health").get_data(as_text=True)
-    assert f"kan ikke lese {path}: det er en mappe (Is a directory)" in page
+    assert f"kan ikke lese {path}: det er en mappe" in page
     for url in ("/", "/horizon"):
         response = web.get(url)
         page = response.get_data(as_text=True)
         assert response.status_code == 500
-        assert f'<p class="error" id="error-message">kan ikke lese {path}: det er en mappe (Is a directory)</p>' in page
+        assert f'<p class="error" id="error-message">kan ikke lese {path}: det er en mappe</p>' in page
     page = web.get("/?lang=en").get_data(as_text=True)
     assert f'<p class="error" id="error-message">cannot read {path}: it is a folder (Is a directory)</p>' in page
 
@@ -348,7 +347,7 @@ def test_the_web_says_a_profiles_folder_in_the_readers_words(data_dir, web):
 def test_the_web_says_a_watchlist_folder_in_the_readers_words(data_dir, web):
     path = folder(data_dir, "watchlist.toml")
     page = web.get("/watchlist").get_data(as_text=True)
-    assert f'<p class="error" id="watchlist-error">kan ikke lese {path}: det er en mappe (Is a directory)</p>' in page
+    assert f'<p class="error" id="watchlist-error">kan ikke lese {path}: det er en mappe</p>' in page
     response = web.get("/horizon?lang=en")
     assert response.status_code == 500
     assert f"cannot read {path}: it is a folder (Is a directory)" in response.get_data(as_text=True)
@@ -367,5 +366,5 @@ def test_the_web_draft_says_a_template_or_text_it_cannot_read(data_dir, web, db_
     token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
     response = web.post(f"/item/{SEEDED}/draft", data={"csrf": token, "by": "kari", "format": "md"})
     assert response.status_code == 500
-    assert f"kan ikke lese {NB.get(name, '')}{path}: det er en mappe (Is a directory)" in response.get_data(as_text=True)
+    assert f"kan ikke lese {NB.get(name, '')}{path}: det er en mappe" in response.get_data(as_text=True)
     assert not (Path(db_path).parent / "data" / "drafts").exists()  # nothing written

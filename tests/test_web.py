@@ -59,7 +59,7 @@ def test_inbox_heads_a_committee_hearing_by_its_deadline_to_ask_to_speak(db_path
     at = html.index("Endringer i regnskapsloven")
     cell = html[html.rindex("<tr", 0, at):at]
     assert re.search(r'<td class="deadline"[^>]*><div class="deadline-line">Be om å delta innen: tor\. 26\.11\.2026 kl\. 12\.00</div>', cell)
-    assert '<td class="num" data-label="Arbeidsdager">2</td>' in cell  # to the asking deadline, as the week
+    assert '<td class="num" data-label="Virkedager">2</td>' in cell  # to the asking deadline, as the week
 
 
 @pytest.mark.parametrize(("day", "shown"), [(datetime(2026, 11, 30, 6, tzinfo=OSLO), "tor. 03.12.2026 kl. 12.00"),
@@ -794,7 +794,7 @@ def test_an_adviser_marks_a_label_on_the_item_page(client, db_path):
     assert 'id="label-marks"' in page and "+Kap. IV Menneskerettigheter" in page
     bad = client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "kapittel tolv"})
     refused = client.get(bad.location).get_data(as_text=True)
-    assert "Ukjent tema &#39;kapittel tolv&#39;; gyldige temaer:" in refused  # in the page's language
+    assert "Ukjent merke &#39;kapittel tolv&#39;; gyldige merker:" in refused  # in the page's language
     assert "unknown label" not in refused
     db = open_db(db_path)
     assert [(r["label"], r["mark"], r["by"]) for r in db.query("select * from label_marks")] == [("oecd-iv", "+", "Kari")]
@@ -1024,10 +1024,10 @@ def test_the_triage_history_says_a_topic_marked_and_a_draft_by_day_changed(clien
     client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "-", "label": "oecd-vii", "by": "Kari"})
     html = client.get(f"/item/{HEARING}").get_data(as_text=True)
     newest, day, added, first = _history_rows(html)
-    assert "Tema fjernet: Kap. VII Korrupsjon" in newest and "Kari Nordmann" not in newest
+    assert "Merke fjernet: Kap. VII Korrupsjon" in newest and "Kari Nordmann" not in newest
     assert "Utkast innen: tir. 01.12.2026 → tir. 08.12.2026" in day and "skal svares → skal svares" not in day
     assert "<del>" not in day and "Kari Nordmann" in day  # the owner as it was, not put back
-    assert "Tema lagt til: Kap. VII Korrupsjon" in added and "<del>" not in added
+    assert "Merke lagt til: Kap. VII Korrupsjon" in added and "<del>" not in added
     assert "Svar sammen med BFD" in first and "ny → skal svares" in first
     assert "Utkast innen: – → tir. 01.12.2026" in first
     assert 'id="triage-note">Svar sammen med BFD<' in html  # the item's note stays
@@ -1050,7 +1050,7 @@ def test_label_marks_made_before_read_as_marks_after_the_migration(db_path):
     db.close()
     html = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
     mark, first = _history_rows(html)
-    assert "Tema lagt til: Kap. VII Korrupsjon" in mark and "<del>" not in mark and "label" not in mark
+    assert "Merke lagt til: Kap. VII Korrupsjon" in mark and "<del>" not in mark and "label" not in mark
     assert "Svar" in first
 
 

@@ -37,7 +37,7 @@ RAW_CODES = re.compile(r"(?<![\w-])(?:oecd-(?:ii|iii|iv|v|vi|vii|viii|ix|x|xi)|a
 #: Bokmål words a reader of an English page notices at once (besides the catalogue's own strings)
 BOKMAL_WORDS = ("Frist", "Høring", "Høringsfrist", "Lagre", "Søk", "Innboks", "Ansvarlig", "Avsender",
                 "Oppfølging", "Historikk", "Ingen", "Ukjent", "Kontaktpunktets", "Utkast", "Publisert",
-                "Lenke", "Endret", "Tema", "Kilde", "Sak", "Saker", "ennå", "fra", "til", "og", "ikke")
+                "Lenke", "Endret", "Merker", "Kilde", "Sak", "Saker", "ennå", "fra", "til", "og", "ikke")
 
 BLOCK = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "dt", "dd", "option", "br", "section",
          "ul", "ol", "table", "form", "label", "button", "summary", "footer", "header", "nav", "title",

@@ -20,6 +20,9 @@ Placeholders are ``%(name)s`` (Jinja2's new-style gettext): ``gettext(lang, "Dea
 day=…)``. A msgid missing from a catalogue falls back to the msgid itself; `tests/test_i18n.py`
 fails on any string used in the code or templates that a catalogue lacks.
 
+Numbers are written the reader's way by `format_number` (``2 768 896``, ``0,5``) and
+`format_decimal` (a fixed number of decimals).
+
 Dates are written the Norwegian way in Bokmål (``fre. 11.12.2026``, ``fredag 11. desember 2026``,
 ``kl. 12.00``) by `format_date`, `format_long_date`, `format_time` and `format_datetime`.
 """
@@ -293,6 +296,15 @@ def format_decimal(value: float, lang: str = DEFAULT_LANG, spec: str = ".2f") ->
     """A number with the reader's decimal mark: '0,8696' / '0.8696' (`spec` as `format`'s)."""
     text = format(value, spec)
     return text.replace(".", ",") if lang == "nb" else text
+
+
+def format_number(value: float, lang: str = DEFAULT_LANG) -> str:
+    """A count or measure the reader's way (Babel's number format of the language): thousands
+    grouped, the decimal mark, as many decimals as it has (up to three): '2 768 896' (a no-break
+    space), '0,5' / '2,768,896', '0.5'."""
+    from babel.numbers import format_decimal as babel_decimal
+
+    return babel_decimal(value, locale=_check(lang))
 
 
 def format_score(value: float, lang: str = DEFAULT_LANG) -> str:

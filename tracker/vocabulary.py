@@ -1002,6 +1002,39 @@ WATCHLIST_PROBLEMS: MessageTable = message_table((
 ))
 
 
+#: what `classify` says of a line it skips, or of an input without records (nlp.classify, which
+#: cannot import the catalogue); a JSON parser's own detail is kept in parentheses
+CLASSIFY_PROBLEMS: MessageTable = message_table((
+    (r"line (?P<line>\d+): not UTF-8 text \(byte (?P<byte>0x[0-9a-f]{2}) at byte (?P<at>\d+)\); save the file as "
+     r"UTF-8", N_("line %(line)s: not UTF-8 text (byte %(byte)s at byte %(at)s); save the file as UTF-8")),
+    (r"line (?P<line>\d+): invalid JSON: (?P<error>.*)", N_("line %(line)s: not valid JSON (%(error)s)")),
+    (r"line (?P<line>\d+): expected a JSON object, got (?P<type>\w+)",
+     N_("line %(line)s: expected a JSON object, not %(type)s")),
+    (r"line (?P<line>\d+): (?P<key>\w+) must be a string, not (?P<type>\w+)",
+     N_("line %(line)s: %(key)s must be a text in quotes, not %(type)s")),
+    (r"line (?P<line>\d+): no text to classify \(none of the keys (?P<keys>.*)\)",
+     N_("line %(line)s: no text to classify (none of the keys %(keys)s)")),
+    (r"no records in the input: nothing was classified", N_("no records in the input: nothing was classified")),
+))
+
+
+def classify_problem(text: str, lang: str = "nb") -> str:
+    """A line `classify` writes on stderr (`CLASSIFY_PROBLEMS`) in `lang`; JSON's types by name
+    («a number», «a list»); another text as it is."""
+    return match_message(CLASSIFY_PROBLEMS, text, lang, _json_type_values) or text
+
+
+#: a JSON value's type as Python reads it (json.loads), by the words of `TOML_TYPE_NAMES`
+_JSON_TYPES = {"str": N_("a text"), "NoneType": N_("null")}
+
+
+def _json_type_values(values: dict[str, str], lang: str) -> dict[str, str]:
+    if values.get("type") in _JSON_TYPES:
+        values["type"] = gettext(lang, _JSON_TYPES[values["type"]])
+        return values
+    return _toml_type_values(values, lang)
+
+
 #: the few refusals whose web wording names a field of a form (“Adviser”, “Draft due”) or leaves out
 #: what a list box shows (the states), as the command line says them: its options, the valid codes
 COMMAND_REFUSALS: MessageTable = message_table((
@@ -1287,6 +1320,20 @@ COMMAND_REFUSALS: MessageTable = message_table((
      r"restore it, or remove it to tag with the shipped weights",
      N_("the weights file %(path)s cannot be read (%(error)s); `ncp-tracker calibrate` writes it: restore it, or "
         "remove it to tag with the shipped weights")),
+    # why `digest --send` sent nothing, or not to all (tracker.digest.mailer.MailError); the SMTP
+    # server's own reply is kept as it wrote it
+    (r"no SMTP server configured: set \[smtp\] host in the configuration",
+     N_("no SMTP server is configured: set [smtp] host in the configuration")),
+    (r"no recipients: give --to or set recipients in the profile",
+     N_("no recipients: give --to or set recipients in the profile")),
+    (r"SMTP server (?P<where>.+?) does not offer STARTTLS \(set \[smtp\] starttls = false only for a trusted local "
+     r"relay\)", N_("the SMTP server %(where)s does not offer STARTTLS (set [smtp] starttls = false only for a trusted "
+                    "local relay)")),
+    (r"sending to (?P<where>.+?) failed: all recipients refused \((?P<refused>.*)\)",
+     N_("sending to %(where)s failed: every recipient was refused (%(refused)s)")),
+    (r"sending to (?P<where>.+?) failed: (?P<error>.*)", N_("sending to %(where)s failed: %(error)s")),
+    (r"sent to (?P<accepted>.*?) but refused for (?P<refused>.*)",
+     N_("sent to %(accepted)s, but refused for %(refused)s")),
     # a name=value pair of `crawl --arg` and `-s/--set` (tracker.jobs.crawl.parse_setting_pairs)
     (r"expected (?:-s )?NAME=VALUE, got (?P<value>.+)", N_("expected NAME=VALUE, got %(value)s")),
     # click's own words of an input it refuses (click.types, click.parser, click.core: its gettext
@@ -1305,10 +1352,11 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"Path (?P<path>.+) does not exist\.", N_("the path %(path)s does not exist")),
     (r"File (?P<path>.+) is a directory\.", N_("%(path)s is a folder, not a file")),
     (r"Directory (?P<path>.+) is a file\.", N_("%(path)s is a file, not a folder")),
+    (r"(?P<path>'.+'): (?P<oserror>.+)", N_("%(path)s: %(error)s")),  # a click.File it cannot open
 ))
 
 #: what SQLite says of a database it cannot open or read (sqlite3.DatabaseError's text), in the
-#: reader's words; SQLite's text is kept after them as the detail
+#: reader's words; in English SQLite's text is kept after them as the detail (`with_detail`)
 SQLITE_ERRORS: dict[str, str] = {
     "file is not a database": N_("the file is not a database"),
     "database is locked": N_("another program is writing to it (the database is locked)"),
@@ -1319,8 +1367,8 @@ SQLITE_ERRORS: dict[str, str] = {
 }
 
 #: what the operating system says of a file it cannot write or read (or of an address `serve`
-#: cannot listen on: an OSError's errno), in the reader's words; the system's own text is kept
-#: after them as the detail
+#: cannot listen on: an OSError's errno), in the reader's words; in English the system's own text
+#: is kept after them as the detail (`with_detail`)
 OS_ERRORS: dict[int, str] = {
     errno.EACCES: N_("permission denied"),
     errno.EPERM: N_("permission denied"),
@@ -1335,17 +1383,21 @@ OS_ERRORS: dict[int, str] = {
 }
 
 
-def with_detail(words: str, detail: str) -> str:
-    """The reader's words, the system's own text after them in parentheses — unless they say it
-    already (English)."""
-    return words if detail.casefold() in words.casefold() else f"{words} ({detail})"
+def with_detail(words: str, detail: str, lang: str) -> str:
+    """The reader's words; in English the system's own text after them in parentheses, unless they
+    say it already. In Bokmål the words alone: the system writes English, which a Bokmål line
+    would have in the middle of it."""
+    if lang != "en" or detail.casefold() in words.casefold():
+        return words
+    return f"{words} ({detail})"
 
 
 def sqlite_error(text: str, lang: str = "nb") -> str:
     """SQLite's error text in the reader's words for the common cases (not a database, locked,
-    read-only, cannot open, disk full, damaged), «sqlite: …» after them; other texts as they are."""
+    read-only, cannot open, disk full, damaged), in English «sqlite: …» after them; other texts as
+    they are."""
     msgid = SQLITE_ERRORS.get(text.strip().rstrip(".").casefold())
-    return text if msgid is None else with_detail(gettext(lang, msgid), f"sqlite: {text}")
+    return text if msgid is None else with_detail(gettext(lang, msgid), f"sqlite: {text}", lang)
 
 
 #: OS_ERRORS by the system's text (what a refusal worded in English keeps of an OSError: its strerror)
@@ -1354,14 +1406,14 @@ _OS_TEXTS = {os.strerror(code): msgid for code, msgid in OS_ERRORS.items()}
 
 def os_error(error: OSError | str, lang: str = "nb") -> str:
     """What went wrong with a file, in the reader's words for the common cases (permission denied,
-    no such folder, disk full, read-only …), the system's text after them; an OSError, or its
+    no such folder, disk full, read-only …), in English the system's text after them; an OSError, or its
     strerror as a refusal kept it. Others as the system says them."""
     if isinstance(error, OSError):
         text = error.strerror or str(error)
         msgid = OS_ERRORS.get(error.errno) if error.errno is not None else None
     else:
         text, msgid = error, _OS_TEXTS.get(error)
-    return text if msgid is None else with_detail(gettext(lang, msgid), text)
+    return text if msgid is None else with_detail(gettext(lang, msgid), text, lang)
 
 
 #: who holds a lock (tracker.store.runlock: what the holder wrote into it, or that nobody did)

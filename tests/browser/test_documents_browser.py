@@ -82,7 +82,7 @@ def test_item_page_shows_sections_pages_and_redline(server, browser, tmp_path):
     # the scanned letter is flagged, not an empty document, in Bokmål (it ended "(no text layer:
     # scanned pages 1 need OCR)", the stored English reason)
     scanned = next(ln for ln in text.splitlines() if ln.startswith("skannet"))
-    assert scanned == "skannet – ingen tekst å lese (skannede sider 2 må tolkes med OCR)", scanned
+    assert scanned == "skannet – ingen tekst å lese (side 2 er skannet og må tolkes med OCR)", scanned
     # the redline: the changed section, with what was added and removed
     red = section.find_element(By.CSS_SELECTOR, ".redline")
     assert "2 Aktsomhetsvurderinger i leverandørkjeden" in red.text and "endret" in red.text

@@ -95,7 +95,7 @@ def test_login_triage_draft_search_export(team_server, browser):
     assert exported.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Norwegian Excel
     rows = list(csv.DictReader(exported.open(encoding="utf-8-sig"), delimiter=";"))
     mine = [r for r in rows if r["ID"] == HEARING]
-    assert mine and mine[0]["Behandling"] == "skal svares"  # the state by name, as the page says it
+    assert mine and mine[0]["Oppfølging"] == "skal svares"  # the state by name, as the page says it
 
     from tracker.store.db import open_db
 

@@ -16,6 +16,7 @@ from tracker.cli.support import (
     ReaderGroup,
     TrackerError,
     confirm,
+    lang_option,
     open_db,
     print_table,
     reader_lang,
@@ -272,8 +273,9 @@ def serve(ctx, host, port, threads) -> None:
 @click.command(cls=ReaderCommand)
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--keep", type=click.IntRange(min=1), help="Generations of this database's copies to keep (default [backup] keep).")
+@lang_option
 @click.pass_context
-def backup(ctx, directory, keep) -> None:
+def backup(ctx, directory, keep, lang) -> None:
     """Take a consistent online copy of the database (also while a crawl or the server writes),
     verify it and keep the newest N copies of it.
 
@@ -293,11 +295,12 @@ def backup(ctx, directory, keep) -> None:
     except BackupError as exc:
         raise refused(exc) from exc
     click.echo(str(result.path))
-    from tracker.i18n import ngettext
+    from tracker.i18n import format_number, ngettext
 
-    click.echo(ngettext(reader_lang(), "%(size)s bytes, integrity ok; %(num)s old copy removed",
+    lang = reader_lang()
+    click.echo(ngettext(lang, "%(size)s bytes, integrity ok; %(num)s old copy removed",
                         "%(size)s bytes, integrity ok; %(num)s old copies removed", len(result.removed),
-                        size=result.size), err=True)
+                        size=format_number(result.size, lang)), err=True)  # «2 768 896 byte»
 
 
 @click.command(cls=ReaderCommand)

@@ -74,7 +74,7 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         if db is not None:
             db.close()
     # what it does, in the reader's language; the health of a unit by its name and reason, as `health` says them
-    from tracker.i18n import Translator
+    from tracker.i18n import Translator, format_number
     from tracker.vocabulary import health_name, health_reason
 
     _ = Translator(reader_lang(ctx))
@@ -97,7 +97,7 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     requests = _.n("%(num)s request at a time per site", "%(num)s requests at a time per site", per_site)
     click.echo(_("backfill since %(year)s: %(steps)s%(pages)s, %(done)s checkpointed before; delay %(delay)s s, "
                  "%(requests)s", year=since, steps=steps, pages=pages, done=len(the_plan.done),
-                 delay=settings.get("DOWNLOAD_DELAY"), requests=requests), err=True)
+                 delay=format_number(settings.get("DOWNLOAD_DELAY") or 0, _.lang), requests=requests), err=True)
     red: list[str] = []
 
     def on_unit(result, ok: bool) -> None:

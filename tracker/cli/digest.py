@@ -203,6 +203,7 @@ def _send(db, built, profile: str, recipients: list[str], again: bool, lang: str
     from crawlers.dates import OSLO
     from tracker.digest import mailer
     from tracker.i18n import gettext
+    from tracker.vocabulary import refusal_text
 
     # a cron line run twice (a retry, a second run later that day) must not mail twice; after a
     # partly refused send, only those it did not reach get it
@@ -222,6 +223,7 @@ def _send(db, built, profile: str, recipients: list[str], again: bool, lang: str
         partial = getattr(exc, "accepted", None)
         if partial:
             digest_mod.record(db, built, "email", "mailto:" + ",".join(partial))
-        raise TrackerError(gettext(lang, "digest not sent: %(error)s", error=str(exc)), lang) from exc
+        raise TrackerError(gettext(lang, "digest not sent: %(error)s",
+                                   error=refusal_text(str(exc), lang, command_line=True)), lang) from exc
     digest_mod.record(db, built, "email", "mailto:" + ",".join(accepted))
     click.echo(gettext(lang, "sent to %(recipients)s", recipients=", ".join(accepted)), err=True)

@@ -39,8 +39,9 @@ def documents() -> None:
 @click.option("--replay", "replay_dir", type=click.Path(file_okay=False, exists=True),
               help="Answer from a recorded day (data/replay/<day>) instead of the network.")
 @click.option("--as-of", help="The fetch's clock (ISO date or datetime; default now).")
+@lang_option
 @click.pass_context
-def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None, as_of: str | None) -> None:
+def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None, as_of: str | None, lang: str | None) -> None:
     """Fetch the documents of live items not fetched yet (or changed since), then read them.
 
     Example: ncp-tracker documents fetch --item regjeringen:3150100

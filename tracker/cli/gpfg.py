@@ -43,6 +43,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
         list_companies,
         update_companies,
     )
+    from tracker.vocabulary import identifier_name
 
     _ = Translator(chosen_lang(ctx, lang))
 
@@ -68,7 +69,8 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
     # the sources' column as wide as its longest code (no_regjeringen_horingssvar ran into its title at 24)
     width = max((len(item["source"]) for row in rows for item in row["items"]), default=0)
     for row in rows:
-        ids = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(row["identifiers"].items()) if v)
+        ids = "; ".join(f"{identifier_name(k, _.lang)}: {', '.join(v)}"  # «ISIN», not the key «isin»
+                        for k, v in sorted(row["identifiers"].items()) if v)
         count = _.n("%(num)d item", "%(num)d items", row["n_items"])
         click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", bold=True)
         for item in row["items"]:

@@ -8,13 +8,21 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import ReaderCommand, TrackerError, open_db, print_table, reader_lang
+from tracker.cli.support import (
+    ReaderCommand,
+    TrackerError,
+    lang_option,
+    open_db,
+    print_table,
+    reader_lang,
+)
 
 
 @click.command("config", cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@lang_option
 @click.pass_context
-def config(ctx: click.Context, fmt: str) -> None:
+def config(ctx: click.Context, fmt: str, lang: str | None) -> None:
     """Print the effective configuration: every setting, its value and where it came from.
 
     Example: ncp-tracker --config /etc/ncp-tracker.toml config
@@ -27,6 +35,7 @@ def config(ctx: click.Context, fmt: str) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
+    from tracker.config import SECRETS
     from tracker.vocabulary import config_origin
 
     _ = Translator(reader_lang(ctx))
@@ -34,7 +43,10 @@ def config(ctx: click.Context, fmt: str) -> None:
                else _("configuration file: (none: built-in defaults)"))
     # in the reader's words: the headers and where each setting came from (jsonl keeps its codes);
     # a long path shortened from the left, its file name and line whole (the line above has it all)
-    shown = [{**row, "from_": left_cut(config_origin(row["from"], _.lang), ORIGIN_WIDTH)} for row in rows]
+    # and whether a secret is set («(ikke satt)»: jsonl keeps «(not set)»)
+    secret_values = {"(set)": _("(set)"), "(not set)": _("(not set)")}
+    shown = [{**row, "value": secret_values[row["value"]] if row["setting"] in SECRETS else row["value"],
+              "from_": left_cut(config_origin(row["from"], _.lang), ORIGIN_WIDTH)} for row in rows]
     print_table(shown, ["setting", "value", "from_"],
                 widths={"value": 60, "from_": max(len(row["from_"]) for row in shown)},
                 headers={"setting": _("Setting"), "value": _("Value"), "from_": _("From")})

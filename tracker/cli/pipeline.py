@@ -185,9 +185,10 @@ _progress_opt = click.option("--progress/--no-progress", default=None,
 @_set_opt
 @_allow_older_opt
 @_progress_opt
+@lang_option
 @click.pass_context
 def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir, fresh, sets, allow_older,
-        progress) -> None:
+        progress, lang) -> None:
     """Crawl (live by default), store changes, tag, and write today's digest.
 
     Example: ncp-tracker run --replay data/replay/2026-11-24
@@ -218,8 +219,9 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
 @_set_opt
 @_allow_older_opt
 @_progress_opt
+@lang_option
 @click.pass_context
-def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, allow_older, progress) -> None:
+def crawl(ctx, replay, as_of, sources, allow_red, args, fresh, sets, allow_older, progress, lang) -> None:
     """Crawl and store changes only (no tagging, no digest).
 
     Example: ncp-tracker crawl --source no_stortinget_horinger
@@ -709,8 +711,9 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
 
 @click.command(cls=ReaderCommand)
 @click.option("--all", "force", is_flag=True, help="Re-tag every item, not only new and changed ones.")
+@lang_option
 @click.pass_context
-def tag(ctx, force) -> None:
+def tag(ctx, force, lang) -> None:
     """Tag new and changed items with OECD chapters, åpenhetsloven and GPFG labels.
 
     Example: ncp-tracker tag --all
@@ -735,8 +738,9 @@ def tagged_text(counts: dict, lang: str) -> str:
 
 @click.command(cls=ReaderCommand)
 @click.argument("source", type=click.File("rb"), default="-")
+@lang_option
 @click.pass_context
-def classify(ctx, source) -> None:
+def classify(ctx, source, lang) -> None:
     """Classify JSON Lines (id, title, summary/description, text, language, source) to JSON Lines.
 
     A broken line (not UTF-8, not JSON, with none of the text keys, or a text key that is not a
@@ -744,5 +748,7 @@ def classify(ctx, source) -> None:
     Example: echo '{"id": "1", "title": "Høring om åpenhetsloven"}' | ncp-tracker classify
     """
     from nlp.classify import classify_command
+    from tracker.vocabulary import classify_problem
 
-    ctx.exit(classify_command(source, sys.stdout, sys.stderr))
+    lang = reader_lang(ctx)
+    ctx.exit(classify_command(source, sys.stdout, sys.stderr, words=lambda text: classify_problem(text, lang)))

@@ -171,8 +171,9 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
 
 @click.command("close-unanswered", cls=ReaderCommand)
 @click.option("--as-of", "as_of", help="Clock (ISO); default now.")
+@lang_option
 @click.pass_context
-def close_unanswered(ctx, as_of) -> None:
+def close_unanswered(ctx, as_of, lang) -> None:
     """Mark items whose deadline passed while an answer was planned as closed_unanswered, and
     reopen those it closed whose deadline was extended since (as every run does).
 
@@ -253,7 +254,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
     print_table(rows, ["week", "rel", "days", "deadline_", "due", "state_", "triage_owner", "id", "title"],
                 widths={"title": 60, "deadline_": 60},  # a day to ask to take part beside it
                 headers={"week": _("Week"), "rel": _("Relevance"), "days": _("Working days"),
-                         "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Status"),
+                         "deadline_": _("Deadline"), "due": _("Draft due"), "state_": _("Follow-up"),
                          "triage_owner": _("Adviser"), "id": _("Id"), "title": _("Title")},
                 empty=_("No open hearings need input."))
     if any(r.get("draft_overdue") for r in rows):  # what the mark after a draft-by day means
@@ -390,8 +391,9 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 @click.option("--force", is_flag=True, help="Overwrite the latest version instead of writing the next (-v2, -v3, …).")
 @click.option("--by", help="Who drafts (default: the OS user).")
 @click.option("--versions", "list_versions", is_flag=True, help="List the drafts written for ITEM; write nothing.")
+@lang_option
 @click.pass_context
-def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
+def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions, lang) -> None:
     """Write a response draft (.docx from the secretariat's template, and .md) for ITEM.
 
     A hearing gets a letter to the ministry, a Stortinget hearing a written input to the
@@ -442,7 +444,7 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions) -> None:
 @click.command(cls=ReaderCommand)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--weights", "weights_path", type=click.Path(dir_okay=False),
-              help="Weights file to write (default: the tagger's data/lexicons/weights.toml).")
+              help="Weights file to write (default: weights.toml in the data directory, [tracker] data_dir).")
 @lang_option
 @click.pass_context
 def calibrate(ctx, dry_run, weights_path, lang) -> None:
@@ -522,9 +524,13 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
 
     # as a crawl's health line says it: the source by its name (its code beside it), its status
     # and reason in the words of `health` and the digest
-    click.echo(f"{source_with_code(ans.SPIDER, _.lang)}: {health_name(row['status'], _.lang)} — "
-               f"{health_reason(row['reason'], _.lang)} "
-               + _.n("(%(read)s of %(num)s hearing's answer list read)", "(%(read)s of %(num)s hearings' answer lists read)",
-                     row["hearings_checked"], read=row["hearings_read"]))
+    # and how many lists were read, unless the reason says it («no answer list could be read (0 of 25 …)»)
+    line = f"{source_with_code(ans.SPIDER, _.lang)}: {health_name(row['status'], _.lang)} — " \
+           f"{health_reason(row['reason'], _.lang)}"
+    if not (row["reason"] or "").startswith("no answer list could be read"):
+        line += " " + _.n("(%(read)s of %(num)s hearing's answer list read)",
+                          "(%(read)s of %(num)s hearings' answer lists read)", row["hearings_checked"],
+                          read=row["hearings_read"])
+    click.echo(line)
     if row["status"] == "red":
         ctx.exit(2)

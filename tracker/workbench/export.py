@@ -37,8 +37,8 @@ COLUMNS = (
 )  # fmt: skip
 HEADERS = {
     "nb": ("ID", "Kilde", "Type", "Status", "Tittel", "Lenke", "Departement/komité", "Referanse",
-           "Publisert", "Frist", "Etiketter", "Relevans", "Behandling", "Saksbehandler",
-           "Intern frist", "Sist behandlet"),
+           "Publisert", "Frist", "Merker", "Relevans", "Oppfølging", "Ansvarlig",
+           "Intern frist", "Oppfølging endret"),
     "en": ("ID", "Source", "Kind", "Status", "Title", "Link", "Department/committee", "Reference",
            "Published", "Deadline", "Labels", "Relevance", "Triage state", "Adviser",
            "Internal deadline", "Triage updated"),
