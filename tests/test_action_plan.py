@@ -58,12 +58,12 @@ def test_grouped_and_cli(tmp_path):
                                 catch_exceptions=False)
     assert result.exit_code == 0 and result.stderr == ""
     assert "Handlingsplan for næringsliv og menneskerettigheter (1)" in result.stdout
-    assert "(ny nasjonal handlingsplan)  frist 2026-12-14" in result.stdout
+    assert "(ny nasjonal handlingsplan)  frist man. 14.12.2026" in result.stdout
     assert "vegtrafikkloven" not in result.stdout
     # in English throughout (it printed Bokmål only: banners, headings, «frist»)
     english = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--lang", "en", "--as-of", "2026-11-24T09:00"])
     assert english.exit_code == 0 and "National action plan on business and human rights (1)" in english.stdout
-    assert "(ny nasjonal handlingsplan)  deadline 2026-12-14" in english.stdout and "frist" not in english.stdout
+    assert "(ny nasjonal handlingsplan)  deadline Mon 14 Dec 2026" in english.stdout and "frist" not in english.stdout
     assert "Policy coherence for responsible business (1)" in english.stdout
     # a week later, nothing crawled since: the same list, and it says its data is old (exit 2)
     old = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--as-of", "2026-12-01"])

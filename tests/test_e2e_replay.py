@@ -448,7 +448,7 @@ def test_a_failure_after_the_crawl_is_a_clear_error_and_the_crawl_is_kept(tmp_pa
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (  # in the reader's language (Bokmål by default)
-        "feil: 2026-11-23: innhentingen er lagret, men det som kommer etter den, feilet (IntegrityError: database "
+        "feil: man. 23.11.2026: innhentingen er lagret, men det som kommer etter den, feilet (IntegrityError: database "
         "or disk is full); ingen oversikt ble skrevet for den. Rett årsaken, og kjør så `ncp-tracker tag` og "
         "`ncp-tracker digest`")
     assert [i["source"] for i in jsonl(cli("items", "--format", "jsonl", db=db))].count("no_lovdata") >= 1
@@ -459,7 +459,7 @@ def test_a_failure_after_the_crawl_is_a_clear_error_and_the_crawl_is_kept(tmp_pa
                  "--no-digest", "--no-progress", db=db)
     assert result.returncode == 1, result.stderr[-2000:]
     assert result.stderr.strip().splitlines()[-1] == (
-        "error: 2026-11-24: the crawl is stored, but what follows it failed (IntegrityError: database or disk "
+        "error: Tue 24 Nov 2026: the crawl is stored, but what follows it failed (IntegrityError: database or disk "
         "is full). Fix the cause, then run `ncp-tracker tag`")
 
 

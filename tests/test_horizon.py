@@ -606,7 +606,7 @@ def test_watchlist_reads_in_bokmal_by_default_and_in_english_with_lang_en(replay
     assert nb.exit_code == 0 and nb.stderr == "", nb.output
     csrd = nb.stdout.split("ESRS [esrs]")[0].splitlines()
     assert csrd[1] == "  CELEX 32022L2464 · 2021/0104(COD) · COM(2021) 189  (ikke kontrollert: procedure, com)"
-    assert "  fase: Procedure completed (siste nøkkelhendelse fre. 16.12.2022)" in csrd  # OEIL's stage, as OEIL says it
+    assert "  fase: Behandlingen er avsluttet (siste nøkkelhendelse fre. 16.12.2022)" in csrd  # OEIL's stage by name, as events say it
     assert any(line.startswith("  siste hendelse: tir. 24.11.2026 ny: Consolidated text") for line in csrd), csrd
     assert "  Norsk sak: Bærekraftsrapportering (CSRD) — EØS-notater (regjeringen.no)" in csrd
     sfdr = [line for line in nb.stdout.split("SFDR 2.0 proposal [sfdr_revision]")[1].split("\n", 6)[1:6]

@@ -20,7 +20,7 @@ from tracker.cli.support import (
     say_untrusted,
 )
 from tracker.store.deadlines import oslo_date
-from tracker.vocabulary import event_name, source_name
+from tracker.vocabulary import eu_stage_name, event_name, source_name
 
 
 @click.command("watchlist", cls=ReaderCommand)
@@ -79,7 +79,8 @@ def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) 
         click.echo("  " + (ids or _("(no CELEX, procedure or COM number yet)")) + unverified)
         if notes.get(row["id"]):
             click.echo("  " + _("note: %(note)s", note=notes[row["id"]]))
-        stage = row["stage"] or (_("(not crawled yet)") if row["procedure"] else _("(no procedure)"))
+        # OEIL's words by name, as `events` and the web say them («Behandlingen er avsluttet»)
+        stage = eu_stage_name(row["stage"], lang) or (_("(not crawled yet)") if row["procedure"] else _("(no procedure)"))
         key_event = " " + _("(last key event %(day)s)", day=format_date(row["stage_date"], lang)) if row["stage_date"] else ""
         click.echo("  " + _("stage: %(stage)s", stage=stage) + key_event)
         last = row["last_event"]
