@@ -544,7 +544,7 @@ def _folded(text: str) -> str:
     return text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
 
 
-def _code_of(name: str, names: dict[str, str]) -> str:
+def code_of(name: str, names: dict[str, str]) -> str:
     """The code `name` is, or names in Bokmål or English (`names`: code → msgid, as
     `tracker.vocabulary` keeps them), as the output shows it; `name` itself when none is."""
     from tracker.i18n import LANGS, gettext
@@ -573,7 +573,7 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     from crawlers.fields import KINDS
     from tracker.vocabulary import KIND_NAMES, N_
 
-    return _one_of(_code_of(name, KIND_NAMES), KINDS, N_("unknown kind %(name)s (valid: %(valid)s)"), param_hint)
+    return _one_of(code_of(name, KIND_NAMES), KINDS, N_("unknown kind %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_state(name: str | None, param_hint: str = "--state") -> str | None:
@@ -583,7 +583,7 @@ def check_state(name: str | None, param_hint: str = "--state") -> str | None:
     from tracker.vocabulary import N_, TRIAGE_NAMES
     from tracker.workbench.triage import STATES
 
-    return _one_of(_code_of(name, TRIAGE_NAMES), STATES, N_("unknown triage state %(name)s (valid: %(valid)s)"), param_hint)
+    return _one_of(code_of(name, TRIAGE_NAMES), STATES, N_("unknown triage state %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None:
@@ -593,7 +593,7 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
     from tracker.store.changes import EVENT_KINDS
     from tracker.vocabulary import EVENT_NAMES, N_
 
-    return _one_of(_code_of(name, EVENT_NAMES), EVENT_KINDS, N_("unknown event kind %(name)s (valid: %(valid)s)"), param_hint)
+    return _one_of(code_of(name, EVENT_NAMES), EVENT_KINDS, N_("unknown event kind %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_item(db: sqlite_utils.Database, item_id: str) -> str:
