@@ -139,23 +139,24 @@ def test_restore_refuses_newer_damaged_and_foreign_files(env, tmp_path):
     conn.close()
     before = sqlite3.connect(env).execute("select count(*) from items").fetchone()
     r = run("restore", str(newer), "--yes")
-    assert r.exit_code == 1 and "er skrevet av en nyere ncp-tracker" in r.output and "m9999_from_the_future" in r.output
+    assert r.exit_code == 2 and "er skrevet av en nyere ncp-tracker" in r.output and "m9999_from_the_future" in r.output
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     r = run("restore", str(damaged), "--yes")
-    assert r.exit_code == 1 and r.stderr == (f"feil: {damaged} er ikke en intakt SQLite-database: filen er ikke en "
+    assert r.exit_code == 2 and r.stderr == (f"feil: {damaged} er ikke en intakt SQLite-database: filen er ikke en "
                                              "database.\n")
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("create table x (a)").connection.commit()
     r = run("restore", str(foreign), "--yes")
-    assert r.exit_code == 1 and "er ikke en ncp-tracker-database" in r.output
+    assert r.exit_code == 2 and "er ikke en ncp-tracker-database" in r.output
     assert sqlite3.connect(env).execute("select count(*) from items").fetchone() == before
     assert not list(env.parent.glob("cli.db.before-restore-*"))  # nothing was touched
 
 
 def test_backup_and_restore_speak_the_readers_language(env, tmp_path):
     """`backup` and `restore` said «no backup file at …», «N bytes, integrity ok; …» and «… restored
-    from …» in English to a Bokmål reader; a --keep below 1 was refused with exit 1."""
+    from …» in English to a Bokmål reader; a --keep below 1 was refused with exit 1. A FILE that is no
+    backup to restore is bad input (exit 2; it was 1); a restore declined at the question exits 1."""
     r = run("backup", str(tmp_path / "b"))
     assert r.exit_code == 0
     size = Path(r.stdout.strip()).stat().st_size
@@ -163,9 +164,9 @@ def test_backup_and_restore_speak_the_readers_language(env, tmp_path):
     grouped = f"{size:,}".replace(",", "\N{NO-BREAK SPACE}")
     assert size > 1000 and r.stderr == f"{grouped} byte, integriteten er i orden; 0 gamle kopier slettet\n"
     r = run("restore", str(tmp_path / "nope.db"), "--yes")
-    assert (r.exit_code, r.stderr) == (1, f"feil: Ingen sikkerhetskopi i {tmp_path / 'nope.db'}.\n")
+    assert (r.exit_code, r.stderr) == (2, f"feil: Ingen sikkerhetskopi i {tmp_path / 'nope.db'}.\n")
     r = run("restore", r"b/nope.db", input="n\n")  # asked in the reader's words only when there is a backup
-    assert r.exit_code == 1 and "Erstatte" not in r.output
+    assert r.exit_code == 2 and "Erstatte" not in r.output
     copy = next((tmp_path / "b").iterdir())
     r = run("restore", str(copy), input="n\n")
     assert r.exit_code == 1 and f"Erstatte {env} med {copy}?" in r.output
@@ -174,7 +175,7 @@ def test_backup_and_restore_speak_the_readers_language(env, tmp_path):
     config = tmp_path / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     r = run("--config", str(config), "restore", str(tmp_path / "nope.db"), "--yes")
-    assert (r.exit_code, r.stderr) == (1, f"error: No backup file at {tmp_path / 'nope.db'}.\n")
+    assert (r.exit_code, r.stderr) == (2, f"error: No backup file at {tmp_path / 'nope.db'}.\n")
     r = run("--config", str(config), "backup", str(tmp_path / "b"), "--keep", "1")
     assert r.stderr == f"{size:,} bytes, integrity ok; 1 old copy removed\n"
 

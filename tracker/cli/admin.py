@@ -321,10 +321,13 @@ def restore(ctx, file, yes) -> None:
     target = _db_path(ctx)
     try:
         check_restorable(file)
-        if not yes:
-            confirm(gettext(lang, "Replace %(target)s by %(file)s?", target=target, file=file), lang)
+    except BackupError as exc:  # the FILE given is no backup to restore (not there, damaged, not ours): exit 2
+        raise refused(exc, lang, input_error=True) from exc
+    if not yes:
+        confirm(gettext(lang, "Replace %(target)s by %(file)s?", target=target, file=file), lang)
+    try:
         safety = put_back(file, target)
-    except BackupError as exc:
+    except BackupError as exc:  # the system could not put it back (copy, disk): exit 1
         raise refused(exc, lang) from exc
     if safety:
         click.echo(gettext(lang, "%(target)s restored from %(file)s (the old database is kept as %(kept)s)",
