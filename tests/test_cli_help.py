@@ -98,8 +98,8 @@ def test_the_group_lists_its_commands_in_bokmal(speaks):
     assert "  digest            Morgenoversikten: sammendrag, trenger innspill, nytt,..." in result.output
     assert "  -h, --help     Vis denne meldingen og avslutt." in result.output
     assert "  --version      Vis versjonen og avslutt." in result.output
-    default = speaks("nb", "digest", "--help").output
-    assert re.search(r"--format \[md\|html\|txt\|eml\|atom\|ics\]\s+\[standard: md\]", default), default
+    default = speaks("nb", "items", "--help").output
+    assert re.search(r"--format \[table\|jsonl\]\s+\[standard: table\]", default), default
 
 
 def test_the_config_option_names_the_language_of_the_groups_help(speaks, tmp_path):

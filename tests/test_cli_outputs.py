@@ -85,6 +85,30 @@ def test_export_refuses_a_format_its_file_name_contradicts(tmp_path, as_of):
     assert invoke("export", "--format", "json", "--out", str(tmp_path / "a.jsonl"), db=db).exit_code == 0
 
 
+def test_the_digest_writes_the_format_its_file_name_ends_in(tmp_path, as_of):
+    """`digest --out i-dag.html` without --format wrote Markdown into i-dag.html (a browser showed
+    «# Kontaktpunktet …» as text); now the name's ending is the format, and a --format the name
+    contradicts is refused (exit 2), nothing written."""
+    db = tmp_path / "x.db"
+    scrape(db, as_of)
+    page = tmp_path / "i-dag.html"
+    result = invoke("digest", "--date", "2026-11-24", "--out", str(page), "--allow-red", db=db)
+    assert result.exit_code == 0, result.output
+    assert page.read_text("utf-8").lstrip().lower().startswith("<!doctype html>")
+    text = tmp_path / "i-dag.txt"
+    assert invoke("digest", "--date", "2026-11-24", "--out", str(text), "--allow-red", db=db).exit_code == 0
+    assert text.read_text("utf-8").startswith("Kontaktpunktet: morgenoversikt")
+    plain = tmp_path / "i-dag"  # no format's ending: Markdown, the default
+    assert invoke("digest", "--date", "2026-11-24", "--out", str(plain), "--allow-red", db=db).exit_code == 0
+    assert plain.read_text("utf-8").startswith("# Kontaktpunktet: morgenoversikt")
+    wrong = tmp_path / "feil.html"
+    result = invoke("digest", "--date", "2026-11-24", "--format", "md", "--out", str(wrong), "--allow-red", db=db)
+    assert (result.exit_code, result.stderr) == (
+        2, f"feil: --format md passer ikke til filnavnet {wrong} (en .html-fil): sløyf --format for å skrive html, "
+           "eller la filnavnet slutte på .md\n")
+    assert not wrong.exists()
+
+
 def test_a_redline_is_refused_under_a_name_that_is_no_docx(tmp_path, as_of):
     """`documents redline ID --out r.pdf` wrote a .docx into r.pdf (no PDF reader opens it); now
     refused before any work, exit 2, in the reader's words."""

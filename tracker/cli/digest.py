@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.support import (
+    BAD_INPUT_EXIT,
     ReaderCommand,
     TrackerError,
     bad_input,
@@ -76,7 +77,8 @@ def _due_text(due: str, lang: str) -> str:
               help="Day of the digest (default: the latest crawl's day; today, in red, when that crawl is "
                    "older than the profile's max_age_hours).")
 @click.option("--profile", help="Profile from data/profiles.toml (ncp, gpfg, eu, …); default: [digest] profile (ncp).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Format; default: what the --out file's name ends in (.html, .txt, .eml, .ics, .atom), else md.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
 @click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
 @click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
@@ -114,6 +116,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from crawlers.dates import OSLO
     from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
+    from tracker.digest.output import named_format
     from tracker.i18n import format_date, gettext
     from tracker.links.watchlist import WatchlistError
     from tracker.store.deadlines import oslo_date
@@ -122,6 +125,13 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     config = ctx.obj["config"]
     profile = profile or config.get("digest", "profile")
     lang = lang or config.get("digest", "lang")
+    named = named_format(out)  # «--out i-dag.html» is a page: never Markdown under its name
+    if fmt and named and fmt != named:  # options that cannot go together: exit 2, as bad input
+        raise TrackerError(gettext(lang, "--format %(format)s does not fit the file name %(path)s (a %(ext)s file): "
+                                         "leave out --format to write %(named)s, or end the file name in .%(format)s",
+                                   format=fmt, path=out, ext=Path(out).suffix, named=named),
+                           lang, exit_code=BAD_INPUT_EXIT)
+    fmt = fmt or named or "md"
     workbench_url = config.get("web", "public_url")  # the items' pages in the workbench ("": none)
     db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:
