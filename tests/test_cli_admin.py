@@ -32,6 +32,20 @@ def run(*args, input=None):
     return result
 
 
+def test_every_users_command_takes_lang(env):
+    """`users …` spoke only the configuration's language: `--lang en` was «no such option». Each
+    subcommand takes it now, its lines and refusals in that language."""
+    r = run("users", "add", "kari", "--password-stdin", "--lang", "en", input=PASSWORD + "\n")
+    assert r.exit_code == 0, r.output
+    r = run("users", "list", "--lang", "en")
+    assert r.exit_code == 0 and r.stdout.splitlines()[0].split() == ["Name", "Role", "Status", "Feed", "Created"]
+    assert run("users", "list").stdout.splitlines()[0].split()[:2] == ["Navn", "Rolle"]
+    for args in (("disable", "nobody"), ("enable", "nobody"), ("reset-password", "nobody", "--password-stdin")):
+        r = run("users", *args, "--lang", "en", input=PASSWORD + "\n")
+        assert (r.exit_code, r.stderr) == (2, "error: No account is called 'nobody'.\n"), (args, r.output)
+    assert run("users", "disable", "nobody").stderr == "feil: Ingen konto heter 'nobody'.\n"
+
+
 def test_users_add_list_disable_reset(env):
     r = run("users", "add", "Kari", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
     assert r.exit_code == 0, r.output

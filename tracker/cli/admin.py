@@ -84,8 +84,9 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(["reader", "adviser", "admin"]), default="adviser", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+@lang_option
 @click.pass_context
-def users_add(ctx, name, role, password_stdin) -> None:
+def users_add(ctx, name, role, password_stdin, lang) -> None:
     """Add an account (the password is asked for, never given on the command line)."""
     from tracker.workbench import accounts
 
@@ -102,8 +103,9 @@ def users_add(ctx, name, role, password_stdin) -> None:
 
 
 @users.command("list")
+@lang_option
 @click.pass_context
-def users_list(ctx) -> None:
+def users_list(ctx, lang) -> None:
     """Every account with its role and whether it is active."""
     import sqlite3
     from pathlib import Path
@@ -155,8 +157,9 @@ def _change(ctx, name: str, action) -> dict:
 
 @users.command("disable")
 @click.argument("name")
+@lang_option
 @click.pass_context
-def users_disable(ctx, name) -> None:
+def users_disable(ctx, name, lang) -> None:
     """Disable an account: its sessions and its calendar/feed addresses stop working at once."""
     from tracker.workbench import accounts
 
@@ -166,8 +169,9 @@ def users_disable(ctx, name) -> None:
 
 @users.command("enable")
 @click.argument("name")
+@lang_option
 @click.pass_context
-def users_enable(ctx, name) -> None:
+def users_enable(ctx, name, lang) -> None:
     """Enable a disabled account again."""
     from tracker.workbench import accounts
 
@@ -179,8 +183,9 @@ def users_enable(ctx, name) -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(["reader", "adviser", "admin"]), help="Also change the role.")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input (one line).")
+@lang_option
 @click.pass_context
-def users_reset_password(ctx, name, role, password_stdin) -> None:
+def users_reset_password(ctx, name, role, password_stdin, lang) -> None:
     """Set a new password (every session of the account ends)."""
     from tracker.workbench import accounts
 
