@@ -330,7 +330,19 @@ def tracker_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     from tracker.links.watchlist import configured_path
 
     # the EU spiders read the watchlist the tracker reads (the data directory's copy wins)
-    return {WATCHLIST_SETTING: str(configured_path()), **get_config().scrapy_settings(), **(overrides or {})}
+    settings = {WATCHLIST_SETTING: str(configured_path()), **get_config().scrapy_settings(), **(overrides or {})}
+    lock_wait(settings)  # a `-s TRACKER_LOCK_WAIT=x` that is no number: refused now, as the bad input it is
+    return settings
+
+
+def lock_wait(settings: dict[str, Any]) -> float:
+    """Seconds a crawl waits for another crawl of the same database (TRACKER_LOCK_WAIT, `[crawl]
+    lock_wait`); ValueError when it is no number."""
+    value = settings.get("TRACKER_LOCK_WAIT", SCHEMA["crawl"]["lock_wait"].default)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"TRACKER_LOCK_WAIT must be a number of seconds, not {value!r}") from None
 
 
 def parse_setting_pairs(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -472,10 +484,7 @@ def run_plan(
         if unknown:
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
     check_contact(plan, base)
-    try:
-        wait = float(chosen.get("TRACKER_LOCK_WAIT", SCHEMA["crawl"]["lock_wait"].default))
-    except ValueError:
-        raise ValueError(f"TRACKER_LOCK_WAIT must be a number of seconds, not {chosen['TRACKER_LOCK_WAIT']!r}") from None
+    wait = lock_wait(chosen)
     # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock)
     with exclusive_run(resolve_path(db_path), wait=wait, waiting=waiting or _say_waiting):
         db = open_db(db_path)
