@@ -126,13 +126,13 @@ def test_init_writes_a_working_configuration_and_editable_copies(tmp_path, monke
 
 
 def test_init_into_a_place_it_cannot_write_says_so(tmp_path):
+    """A DIRECTORY through a file is what the reader typed: the file named, exit 2 (it was «en del
+    av stien er ikke en mappe», exit 1, as if the system had refused)."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", "utf-8")
     result = CliRunner().invoke(main, ["init", str(blocker / "srv")])
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # an error, no traceback
-    # what happened in the reader's words, the system's text as the detail
-    assert "feil: kan ikke opprette mappen " in result.output
-    assert "en del av stien er ikke en mappe" in result.output
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)  # an error, no traceback
+    assert result.stderr == f"feil: kan ikke opprette mappen {blocker / 'srv' / 'data'}: {blocker} er en fil, ikke en mappe\n"
 
 
 def test_http_cache_dir_beside_the_database_unless_configured_or_given(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ import click
 from tracker.cli.support import (
     ReaderCommand,
     TrackerError,
+    check_out_dir,
     lang_option,
     open_db,
     print_table,
@@ -117,6 +118,7 @@ def init(directory: str, force: bool) -> None:
 
     root = Path(directory).expanduser()
     data_dir = root / "data"
+    check_out_dir(data_dir, lang)  # a file where DIRECTORY or its data folder would be: what was typed, exit 2
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
