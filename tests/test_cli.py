@@ -800,6 +800,21 @@ def test_our_own_refused_values_and_summaries_are_in_the_readers_language(filled
         tagged.stdout
 
 
+def test_events_show_a_vanished_items_sentence_whole(filled, as_of):
+    """`events` cut Før/Etter at 30 characters: the vanished sentence read «Forsvant fra kildens liste
+    (b…», a document's title lost its type."""
+    from tracker.store.db import open_db
+
+    db = open_db(filled)
+    with db.conn:
+        db["events"].insert({"item_id": "regjeringen:3100001", "at": "2026-11-25T05:00:00+00:00", "kind": "vanished",
+                             "field": None, "before": None, "after": "2026-11-25T05:00:00+00:00"}, alter=False)
+    db.close()
+    result = invoke("events", "--kind", "vanished", db=filled)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].endswith("Forsvant fra kildens liste (beholdt her)"), result.stdout
+
+
 def test_events_say_a_moved_deadline_as_the_items_page_does(filled, as_of):
     """`events` showed a moved deadline as stored («2027-01-15T23:59:59+01:00 → 2027-02-01T…»), where
     the item's page says «fre. 15.01.2027» → «man. 01.02.2027»: now the same words (one function,

@@ -704,7 +704,7 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
                   "kind_": event_name(row["kind"], _.lang), "backfill": found_later if row["backfill"] else "",
                   **values(row)} for row in rows]
         print_table(shown, ["at_", "kind_", "backfill", "item_id", "field_", "before", "after"],
-                    widths={"before": 30, "after": 30},
+                    widths={"before": 50, "after": 50},  # a document's title and type, the vanished sentence
                     headers={"at_": _("When"), "kind_": _("What"), "backfill": "", "item_id": _("Item"),
                              "field_": _("Field"), "before": _("Before"), "after": _("After")})
 
