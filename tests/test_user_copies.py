@@ -312,6 +312,16 @@ def test_draft_says_a_template_or_text_it_cannot_read(data_dir, world, tmp_path,
                                                     "(Is a directory)\n")
 
 
+def test_draft_refuses_a_broken_profiles_file_before_writing_anything(data_dir, world, tmp_path):
+    """`draft` wrote the .docx and .md, then read the profiles file for its warnings and refused it
+    (exit 2): the files were on disk beside the refusal. Now it is read first."""
+    (data_dir / "profiles.toml").write_text("[profiles.ncp\n", "utf-8")
+    out = tmp_path / "drafts"
+    result = invoke("--db", str(world), "draft", HEARING, "--out", str(out))
+    assert result.exit_code == 2 and result.stderr.startswith("feil: profilfilen "), result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
 @as_root
 def test_a_draft_text_without_read_permission_exits_1(data_dir, world, tmp_path):
     path = locked(data_dir, "horingssvar-mandat.nb.txt", "Mandat.")

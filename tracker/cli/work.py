@@ -417,8 +417,14 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions, lang) ->
         if not found:
             click.echo(gettext(lang, "no drafts written for %(item)s", item=item_id), err=True)
         return
+    from tracker.attention.profiles import ProfileError, load_profile
+
     db = open_db(ctx, write=True)
     check_item(db, item_id)  # a mistyped id: exit 2, as bad input
+    try:  # the profile its warnings are read by, before any file is written (not refused after)
+        profile = load_profile("ncp")
+    except ProfileError as exc:
+        raise file_refused(exc, lang) from exc
     try:
         written = drafts.write(db, item_id, out_dir, by=by, no_comments=no_comments, force=force)
     except drafts.NotAConsultation as exc:  # an id the reader typed that has nothing to answer: bad input
@@ -427,7 +433,7 @@ def draft(ctx, item_id, out_dir, no_comments, force, by, list_versions, lang) ->
         raise file_refused(exc, lang) from exc
     # the banners of `inbox` when the store's data is old or missing — as warnings: the draft is
     # written from what the store holds and stands (exit 0)
-    say_untrusted(db, now_or(None), lang=lang, warn_only=True)
+    say_untrusted(db, now_or(None), lang=lang, profile=profile, warn_only=True)
     for caution in written.draft.cautions:  # in the reader's language (the document keeps the draft's)
         say("warning", caution.text(lang), lang)
     if written.overwritten:
