@@ -157,7 +157,8 @@ def load_weights(path: str | Path | None = None) -> Weights:
     p = Path(path) if path else LEXICON_DIR / "weights.toml"
     try:
         return _weights(tomllib.loads(p.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, TypeError, AttributeError, OSError) as exc:
+        # OSError: a folder, a link to nothing or a file it may not read under its name
         raise ValueError(f"weights file {p} cannot be read ({type(exc).__name__}: {exc}); it is written by "
                          "`ncp-tracker calibrate`: restore it, or remove it to tag with the shipped "
                          "weights") from exc

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import logging
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -292,8 +293,8 @@ class Tagger:
         lemma cache directory (:class:`nlp.options.NlpOptions`; nothing is read from the
         environment)."""
         lexicon = load_lexicon(lexicon_dir)
-        if weights_path is not None and not Path(weights_path).exists():
-            weights_path = None
+        if weights_path is not None and not os.path.lexists(weights_path):  # something there (a folder, a
+            weights_path = None  # link to nothing) is read, and refused by load_weights, never passed over
         if weights_path is None and lexicon_dir is not None:
             candidate = Path(lexicon_dir) / "weights.toml"
             weights_path = candidate if candidate.exists() else None

@@ -312,6 +312,17 @@ def test_draft_says_a_template_or_text_it_cannot_read(data_dir, world, tmp_path,
                                                     "(Is a directory)\n")
 
 
+@pytest.mark.parametrize("make", ["folder", "dangling"])
+def test_tag_says_a_weights_file_it_cannot_read(data_dir, world, tmp_path, make):
+    """calibrate's weights.toml in the data directory: a folder under its name ended `tag` in a
+    traceback (IsADirectoryError), a link to nothing was passed over for the shipped weights. Both
+    are said with the file now, and nothing is tagged with weights the adviser did not mean."""
+    path = folder(data_dir, "weights.toml") if make == "folder" else dangling(data_dir, "weights.toml", tmp_path)
+    result = invoke("--db", str(world), "tag", "--all")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.startswith(f"feil: vektfilen {path} kan ikke leses ("), result.stderr
+
+
 def test_draft_refuses_a_broken_profiles_file_before_writing_anything(data_dir, world, tmp_path):
     """`draft` wrote the .docx and .md, then read the profiles file for its warnings and refused it
     (exit 2): the files were on disk beside the refusal. Now it is read first."""

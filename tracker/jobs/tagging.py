@@ -7,6 +7,7 @@ Tags never alter the item's text: labels, relevance and evidence are stored besi
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,8 @@ def load_tagger(weights: Path | None = None) -> Any:
 
     path = weights or weights_file()
     options = nlp_options()
-    key = (str(path.resolve()) if path.exists() else "", options)
+    # something under its name (a folder, a link to nothing) is read and refused, never passed over
+    key = (str(path.absolute()) if os.path.lexists(path) else "", options)
     if key not in _TAGGERS:
         _TAGGERS[key] = Tagger.load(weights_path=path if key[0] else None, options=options)
     return _TAGGERS[key]
