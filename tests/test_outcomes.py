@@ -115,7 +115,7 @@ def test_cli_outcomes_by_chapter(db, world, tmp_path):
     assert result.exit_code == 0, result.output
     assert "→ lov vedtatt 15.06.2027" in result.output and "vegtrafikkloven" not in result.output
     none = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "oecd-xi"], catch_exceptions=False)
-    assert none.output.startswith("ingen besvarte høringer med temaet oecd-xi")
+    assert none.output.startswith("ingen besvarte høringer med merket oecd-xi")
     # the label's usual spellings are understood; a mistyped one is refused (it said "no answered
     # hearings labelled oecd-xx", as if there were none)
     spelled = CliRunner().invoke(main, ["--db", path, "outcomes", "--chapter", "Åpenhetsloven"], catch_exceptions=False)
