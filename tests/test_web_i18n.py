@@ -399,3 +399,16 @@ def test_every_template_string_is_a_catalogue_message():
             if word not in allowed:
                 bad.append(f"{path.name}: {word!r}")
     assert bad == []
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "Ingen sak har noen gang vært tildelt ansvarlig 'nobody' (ansvarlige med saker: Kari)."),
+    ("en", "No item has ever been assigned to the adviser 'nobody' (advisers with items: Kari)."),
+])
+def test_an_unknown_adviser_typed_into_the_inbox_address_is_refused(world, lang, said):
+    """/?owner=nobody (the list offers the advisers with items; the address was edited) showed an
+    empty inbox, «No open hearings need input for nobody.»: refused as the web's search refuses it."""
+    page = _get(world["client"], "/?owner=nobody", lang).get_data(as_text=True)
+    assert said in visible_text(page).replace("&#39;", "'") and 'id="inbox-error"' in page
+    known = _get(world["client"], "/?owner=kari", lang).get_data(as_text=True)
+    assert 'id="inbox-error"' not in known
