@@ -854,6 +854,21 @@ def test_documents_fetch_and_show_speak_the_readers_language(filled, tmp_path):
                             "fetch`)\n")
 
 
+def test_documents_fetch_of_an_unknown_item_is_refused_as_show_refuses_it(filled, tmp_path):
+    """`documents fetch --item nope:1` said «alle dokumentene til nope:1 nå: ingen», exit 0: a typo
+    read as an item without documents. Refused as `documents show` refuses it, exit 2."""
+    fetched = invoke("documents", "fetch", "--item", "regjeringen:3100001", "--item", "nope:1", db=filled)
+    shown = invoke("documents", "show", "nope:1", db=filled)
+    assert (fetched.exit_code, fetched.stdout) == (2, "")
+    assert fetched.stderr == shown.stderr == ("feil: Ukjent saks-id: 'nope:1' (se `ncp-tracker search` eller "
+                                              "`items`).\n")
+    config = tmp_path / "en.toml"
+    config.write_text('[digest]\nlang = "en"\n', "utf-8")
+    english = CliRunner().invoke(main, ["--config", str(config), "--db", str(filled), "documents", "fetch", "--item",
+                                        "nope:1"])
+    assert english.exit_code == 2 and "error: Unknown item id: 'nope:1'" in english.stderr
+
+
 def test_a_configuration_profile_watchlist_feed_or_weights_refused_is_said_in_the_readers_words(tmp_path, filled):
     """A configuration, profile, watchlist, feed, calibration or weights file the commands could
     not use was passed through as written, in English under a Bokmål «feil:» («configuration file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
 from click.testing import CliRunner
 
 from crawlers.dates import OSLO
@@ -148,9 +149,9 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
     """A mistyped actor matched nothing and was told "run `ncp-tracker demo`" on a full store."""
     path = tmp_path / "t.db"
     _seed(path)
-    bad = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Etikkradet", "--as-of", AS_OF])
+    bad = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Etikkrådt", "--as-of", AS_OF])
     assert bad.exit_code == 2 and bad.stderr.endswith(
-        "feil: ugyldig verdi for --actor: ukjent aktør 'Etikkradet' (gyldige: Finansdepartementet, Etikkrådet, Norges "
+        "feil: ugyldig verdi for --actor: ukjent aktør 'Etikkrådt' (gyldige: Finansdepartementet, Etikkrådet, Norges "
         "Bank, Stortinget, Andre)\n"), bad.stderr
     ok = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "etikkrådet", "--format", "jsonl",
                                    "--as-of", AS_OF])
@@ -197,3 +198,35 @@ def test_companies_names_an_identifier_as_the_reader_knows_it(tmp_path, monkeypa
     result = CliRunner().invoke(main, ["--db", str(path), "companies"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "Compañía Minera Río Azul S.A.  [ISIN: CL0000000019]  — 1 sak"
+
+
+@pytest.mark.parametrize(("actor", "stage"), [("Norges Bank", "decision"), ("NORGES BANK", "Beslutning"),
+                                              ("Norges Bank", "Decision")])
+def test_gpfg_takes_the_names_the_output_shows(tmp_path, actor, stage):
+    """`--stage Beslutning` was refused (codes only) though the output heads the stage so."""
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--format", "jsonl", "--actor", actor,
+                                       "--stage", stage, "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["stage"] for line in result.stdout.splitlines()] == ["decision"]
+
+
+@pytest.mark.parametrize("actor", ["Etikkradet", "etikkraadet", "Council on Ethics"])
+def test_gpfg_actor_folds_ascii_spellings(tmp_path, actor):
+    """`gpfg --actor Etikkradet` was refused (ukjent aktør) while search folds ASCII spellings."""
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--format", "jsonl", "--actor", actor,
+                                       "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert {json.loads(line)["actor"] for line in result.stdout.splitlines()} == {"Etikkrådet"}
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nb", "ukjent fase 'x' (gyldige: Forslag / utredning (proposal)"),
+                                            ("en", "unknown stage 'x' (valid: Proposal / study (proposal), Hearing")])
+def test_gpfg_unknown_stage_lists_the_stages_by_name(tmp_path, lang, said):
+    path = tmp_path / "t.db"
+    _seed(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--stage", "x", "--lang", lang, "--as-of", AS_OF])
+    assert result.exit_code == 2 and said in result.output

@@ -109,7 +109,7 @@ def test_field_filters(store):
     # a value no item can have matched nothing, as "no hits" (the module's own example read
     # source:regjeringen_horinger); it is refused with the valid ones
     ("høring source:regjeringen_horinger", "source is one of eu_cellar, eu_haveyoursay"),
-    ("høring kind:høring", "kind is one of"), ("høring language:no", "language is one of nb, nn, en"),
+    ("høring kind:hørings", "kind is one of"), ("høring language:no", "language is one of nb, nn, en"),
     # a filter without its value searched for the word "status" and found nothing
     ("status: open", "status: needs its value right after the colon"),
     ("høring kildestatus:", "kildestatus: needs its value"), ("Tittel: klima", "Tittel: needs"),
@@ -173,6 +173,42 @@ def test_the_status_word_query_the_pages_link_to(store):
     assert status_word_query('Status "ukjent"') is None
 
 
+def test_filters_take_the_names_the_output_shows(store):
+    """`search 'høring status:åpen'` was refused («status er en av open, closed…») and kind:høring
+    too: the query took only codes while the output shows names. A status, kind, source and
+    follow-up state are read by the name shown in Bokmål or English, any case, æøå or aa/oe/ae."""
+    assert ids(search(store, "status:lukket offentleglova")) == [HEARING_OLD]
+    assert ids(search(store, "status:Closed offentleglova")) == [HEARING_OLD]
+    assert ids(search(store, "høring kind:komitéhøring")) == [COMMITTEE]
+    assert ids(search(store, 'høring kind:"Committee hearing"')) == [COMMITTEE]
+    assert ids(search(store, "høring kind:komitehoering")) == [COMMITTEE]
+    assert ids(search(store, "høring kilde:Stortingets_komitéhøringer")) == [COMMITTEE]
+    assert COMMITTEE not in ids(search(store, "høring -kind:Komitéhøring"))
+    triage.set_state(store, HEARING, "watching")
+    assert ids(search(store, "høring oppfølging:følges")) == [HEARING]
+    assert ids(search(store, "høring state:foelges")) == [HEARING]
+    assert ids(search(store, "høring state:watching")) == [HEARING]
+    assert HEARING not in ids(search(store, "høring oppfolging:ny"))
+    assert ids(search(store, "offentleglova", Filters(status="lukket"))) == [HEARING_OLD]
+    assert ids(search(store, "høring", Filters(state="følges"))) == [HEARING]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "status:x — status er en av åpen (open), lukket (closed), trukket (withdrawn)"),
+    ("en", "status:x — the status is one of open, closed, withdrawn, upcoming, unknown."),
+    ("nb", "kind:x — gyldige verdier er Høring (hearing), Komitéhøring (committee_hearing)"),
+    ("en", "state:x — the valid values are new, watching, not relevant, to answer (respond), assigned"),
+])
+def test_a_refused_filter_lists_its_values_by_name(store, lang, said):
+    """The refusal listed codes only (open, closed…) where the output shows «åpen»: now the names,
+    the code beside a name that is not it."""
+    from tracker.vocabulary import refusal_text
+
+    with pytest.raises(SearchError) as caught:
+        search(store, "høring " + said.split(" — ")[0])
+    assert said in refusal_text(str(caught.value), lang, command_line=True)
+
+
 def test_owner_and_state_filters(store):
     triage.set_state(store, HEARING, "respond")
     triage.set_state(store, HEARING, "assigned", owner="kari")
@@ -217,7 +253,7 @@ def test_bad_date_filter(store):
 
 @pytest.mark.parametrize(("filters", "message"), [
     (Filters(source="regjeringen"), "source is one of"), (Filters(status="nope"), "status is one of open"),
-    (Filters(state="ny"), "state is one of new"),
+    (Filters(state="nye"), "state is one of new"),
 ])
 def test_a_filter_no_item_can_pass_is_refused(store, filters, message):
     """The web's search and export take these from the address: /search?status=nope showed a blank

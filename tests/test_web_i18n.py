@@ -286,9 +286,9 @@ def test_a_bad_date_in_the_search_form_is_named_as_the_form_names_it(world, lang
 
 
 @pytest.mark.parametrize(("url", "said"), [
-    ("/search?status=nope", "status:nope — status er en av open, closed"),
-    ("/search?q=klima&source=nope", "source:nope — gyldige verdier er eu_cellar, eu_haveyoursay"),
-    ("/search?q=h%C3%B8ring+kind%3Ah%C3%B8ring", "kind:høring — gyldige verdier er hearing, committee_hearing"),
+    ("/search?status=nope", "status:nope — status er en av åpen (open), lukket (closed)"),
+    ("/search?q=klima&source=nope", "source:nope — gyldige verdier er EU-tidende (Cellar) (eu_cellar), EU: Si din"),
+    ("/search?q=h%C3%B8ring+kind%3Ah%C3%B8rin", "kind:hørin — gyldige verdier er Høring (hearing), Komitéhøring"),
 ])
 def test_a_filter_no_item_can_pass_is_refused_on_the_page(world, url, said):
     """/search?status=nope showed a blank page and /search?q=klima&source=nope "Ingen treff."."""
@@ -399,3 +399,16 @@ def test_every_template_string_is_a_catalogue_message():
             if word not in allowed:
                 bad.append(f"{path.name}: {word!r}")
     assert bad == []
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nb", "Ingen sak har noen gang vært tildelt ansvarlig 'nobody' (ansvarlige med saker: Kari)."),
+    ("en", "No item has ever been assigned to the adviser 'nobody' (advisers with items: Kari)."),
+])
+def test_an_unknown_adviser_typed_into_the_inbox_address_is_refused(world, lang, said):
+    """/?owner=nobody (the list offers the advisers with items; the address was edited) showed an
+    empty inbox, «No open hearings need input for nobody.»: refused as the web's search refuses it."""
+    page = _get(world["client"], "/?owner=nobody", lang).get_data(as_text=True)
+    assert said in visible_text(page).replace("&#39;", "'") and 'id="inbox-error"' in page
+    known = _get(world["client"], "/?owner=kari", lang).get_data(as_text=True)
+    assert 'id="inbox-error"' not in known

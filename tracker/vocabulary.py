@@ -894,7 +894,8 @@ REFUSALS: MessageTable = message_table((
     (r"(?P<name>\w+): filters apply to the whole query; they cannot stand inside OR or parentheses",
      N_("%(name)s: filters apply to the whole search; they cannot stand inside OR or parentheses.")),
     (r"cannot search for (?P<text>.+)", N_("Cannot search for %(text)s.")),
-    (r"status:(?P<value>\S*) — status is one of (?P<valid>.+)", N_("status:%(value)s — the status is one of %(valid)s.")),
+    (r"(?P<name>status):(?P<value>\S*) — status is one of (?P<valid>.+)",
+     N_("status:%(value)s — the status is one of %(valid)s.")),
     # tracker.workbench.search._one_of: source:, kind:, language:, state: (as typed in a query)
     (r"(?P<name>\w+):(?P<value>\S*) — (?P=name) is one of (?P<valid>.+)",
      N_("%(name)s:%(value)s — the valid values are %(valid)s.")),
@@ -922,7 +923,15 @@ REFUSALS: MessageTable = message_table((
 ))
 
 
+#: a search filter whose values have names (tracker.workbench.search.code): its refusal lists them so
+FILTER_NAMES: dict[str, dict[str, str]] = {"status": STATUS_NAMES, "kind": KIND_NAMES, "state": TRIAGE_NAMES,
+                                           "source": SOURCE_NAMES}  # fmt: skip
+
+
 def _refusal_values(values: dict[str, str], lang: str, fields: Mapping[str, str]) -> dict[str, str]:
+    names = FILTER_NAMES.get(values.get("name", ""))
+    if names and "valid" in values:  # «status:x — status is one of open, …»: as the reader types them
+        values["valid"] = names_with_codes(names, [v.strip() for v in values["valid"].split(",")], lang)
     if values.get("name") in fields:
         values["name"] = gettext(lang, fields[values["name"]])
     for key in ("before", "target"):
@@ -1475,6 +1484,50 @@ def _name(table: dict[str, str], code: str | None, lang: str) -> str:
         return ""
     msgid = table.get(str(code))
     return gettext(lang, msgid) if msgid else str(code)
+
+
+def folded(text: str) -> str:
+    """A value as the reader may type it, compared: case and spaces ignored, «_» as a space, and
+    æ/ø/å as their ASCII spellings ae/oe/aa (also typed a/o: «Etikkradet»), other accents left off
+    («komitehøring» for «Komitéhøring»)."""
+    import unicodedata
+
+    text = " ".join(text.casefold().replace("_", " ").split())
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).replace("æ", "ae").replace("ø", "oe")
+                                 .replace("å", "aa"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _plain(text: str) -> str:
+    """A `folded` value with aa/oe/ae written a/o/a, as «Etikkradet» spells «Etikkrådet»."""
+    return text.replace("aa", "a").replace("oe", "o").replace("ae", "a")
+
+
+def code_of(name: str, names: Mapping[str, str]) -> str:
+    """The code `name` is, or names in Bokmål or English (`names`: code → msgid, as the tables
+    here keep them), as the output shows it — any case, æ/ø/å or their ASCII spellings; `name`
+    itself when none is. One reading of a typed value for the command line's options and the
+    search's filters (status:åpen, kind:høring, --state tildelt)."""
+    from tracker.i18n import LANGS
+
+    wanted = folded(name)
+    for code, msgid in names.items():
+        shown = {folded(code), *(folded(gettext(lang, msgid)) for lang in LANGS)}
+        shown |= {_plain(s) for s in set(shown)}
+        if wanted in shown or _plain(wanted) in shown:
+            return code
+    return name
+
+
+def names_with_codes(names: Mapping[str, str], codes: list[str] | tuple[str, ...], lang: str) -> str:
+    """The values `codes` as the reader types them: each by its name in `lang`, its code beside it
+    («åpen (open), lukket (closed)»; «open», not «open (open)»); a code without a name as it is."""
+
+    def shown(code: str) -> str:
+        name = gettext(lang, names[code]) if code in names else code
+        return name if folded(name) == folded(code) else f"{name} ({code})"
+
+    return ", ".join(map(shown, codes))
 
 
 def source_name(code: str | None, lang: str = "nb") -> str:

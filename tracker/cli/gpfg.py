@@ -81,8 +81,8 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
 
 @click.command("gpfg", cls=ReaderCommand)
 @click.option("--actor", help="Only this actor (Finansdepartementet, Etikkrådet, Norges Bank, Stortinget, Andre).")
-@click.option("--stage", type=click.Choice(["proposal", "hearing", "decision", "white_paper", "storting", "other"]),
-              help="Only this stage.")
+@click.option("--stage", help="Only this stage (proposal, hearing, decision, white_paper, storting, other), or its name "
+                              "as the output shows it (Stortingsmelding).")
 @click.option("--by", type=click.Choice(["actor", "stage"]), default="actor", show_default=True,
               help="Group by actor (then stage) or by stage (then actor).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
@@ -99,18 +99,28 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
     Example: ncp-tracker gpfg --by stage
     """
     from tracker.i18n import Translator
-    from tracker.links.gpfg import ACTORS, gpfg_items
-    from tracker.vocabulary import gpfg_stage_name
+    from tracker.links.gpfg import ACTORS, STAGES, gpfg_items
+    from tracker.vocabulary import (
+        GPFG_ACTOR_NAMES,
+        GPFG_STAGE_NAMES,
+        N_,
+        code_of,
+        gpfg_stage_name,
+        names_with_codes,
+    )
 
     lang = chosen_lang(ctx, lang)
     _ = Translator(lang)
     if actor is not None:  # a mistyped actor matched nothing and was told to run the demo
-        actor = next((a for a in ACTORS if a.casefold() == actor.strip().casefold()), None) or actor
+        actor = code_of(actor, GPFG_ACTOR_NAMES)  # any case, «Etikkradet», «Council on Ethics»
         if actor not in ACTORS:
-            from tracker.vocabulary import N_
-
             raise bad_input(N_("unknown actor %(name)s (valid: %(valid)s)"), "--actor", lang, name=repr(actor),
                             valid=", ".join(ACTORS))
+    if stage is not None:  # by its code or the name the output shows («Stortingsmelding»)
+        stage = code_of(stage, GPFG_STAGE_NAMES)
+        if stage not in STAGES:
+            raise bad_input(N_("unknown stage %(name)s (valid: %(valid)s)"), "--stage", lang, name=repr(stage),
+                            valid=names_with_codes(GPFG_STAGE_NAMES, STAGES, lang))
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, now_or(as_of), lang=lang)

@@ -537,27 +537,6 @@ def _one_of(name: str, valid: Sequence[str], message: str, param_hint: str) -> s
     return name
 
 
-def _folded(text: str) -> str:
-    """A value as the reader may type it, compared: case and spaces ignored, «_» as a space, and
-    æ/ø/å as their ASCII spellings ae/oe/aa (also typed a/o: «Etikkradet»)."""
-    text = " ".join(text.casefold().replace("_", " ").split())
-    return text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-
-
-def code_of(name: str, names: dict[str, str]) -> str:
-    """The code `name` is, or names in Bokmål or English (`names`: code → msgid, as
-    `tracker.vocabulary` keeps them), as the output shows it; `name` itself when none is."""
-    from tracker.i18n import LANGS, gettext
-
-    wanted = _folded(name)
-    for code, msgid in names.items():
-        shown = {_folded(code), *(_folded(gettext(lang, msgid)) for lang in LANGS)}
-        shown |= {s.replace("aa", "a").replace("oe", "o").replace("ae", "a") for s in set(shown)}
-        if wanted in shown or wanted.replace("aa", "a").replace("oe", "o").replace("ae", "a") in shown:
-            return code
-    return name
-
-
 def check_source(name: str | None, param_hint: str = "--source") -> str | None:
     """`name` if it is a known source; an unknown one is an error listing the valid ones."""
     from tracker.vocabulary import N_
@@ -571,7 +550,7 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     if name is None:
         return None
     from crawlers.fields import KINDS
-    from tracker.vocabulary import KIND_NAMES, N_
+    from tracker.vocabulary import KIND_NAMES, N_, code_of
 
     return _one_of(code_of(name, KIND_NAMES), KINDS, N_("unknown kind %(name)s (valid: %(valid)s)"), param_hint)
 
@@ -580,7 +559,7 @@ def check_state(name: str | None, param_hint: str = "--state") -> str | None:
     """`name` if it is a triage state; an unknown one is an error listing the valid ones."""
     if name is None:
         return None
-    from tracker.vocabulary import N_, TRIAGE_NAMES
+    from tracker.vocabulary import N_, TRIAGE_NAMES, code_of
     from tracker.workbench.triage import STATES
 
     return _one_of(code_of(name, TRIAGE_NAMES), STATES, N_("unknown triage state %(name)s (valid: %(valid)s)"), param_hint)
@@ -591,7 +570,7 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
     if name is None:
         return None
     from tracker.store.changes import EVENT_KINDS
-    from tracker.vocabulary import EVENT_NAMES, N_
+    from tracker.vocabulary import EVENT_NAMES, N_, code_of
 
     return _one_of(code_of(name, EVENT_NAMES), EVENT_KINDS, N_("unknown event kind %(name)s (valid: %(valid)s)"), param_hint)
 

@@ -101,10 +101,9 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     as the web shows them (--state takes the codes its line lists).
     Example: ncp-tracker triage regjeringen:3144080 --state respond --owner kari --label +oecd-iv
     """
-    from tracker.cli.support import code_of
     from tracker.i18n import Translator, format_date, format_datetime
     from tracker.store.db import write_transaction
-    from tracker.vocabulary import TRIAGE_NAMES, label_name, triage_name, triage_note
+    from tracker.vocabulary import TRIAGE_NAMES, code_of, label_name, triage_name, triage_note
     from tracker.workbench import triage as tri
 
     state = code_of(state, TRIAGE_NAMES) if state else state  # a state by its name too («tildelt»)

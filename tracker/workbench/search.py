@@ -12,7 +12,10 @@ Query language (what the CLI's and the workbench's search box accept)::
     (klima OR miljø) -olje   parentheses group
     title:åpenhetsloven      only in the title (title:, summary:, body:/text:; tittel:, tekst:)
     source:no_regjeringen_horinger  label:"OECD kapittel IV"  status:open  kind:hearing
-                             filters on the item (top level only; -source:… excludes)
+    state:assigned           filters on the item (top level only; -source:… excludes); a status,
+                             kind, source or follow-up state (state:, oppfølging:) also by the name
+                             the output shows, in Bokmål or English: status:åpen kind:høring
+                             oppfølging:tildelt kilde:Etikkrådet kind:"EU consultation"
     kildestatus:Avbrutt      the source's own status word (source_status:; case and æøå
                              folded): the items a health note's "unrecognised status word" means
 
@@ -73,7 +76,8 @@ TEXT_FIELDS = {"title": "title", "tittel": "title", "summary": "summary", "samme
 ITEM_FIELDS = {"source": "source", "kilde": "source", "label": "label", "etikett": "label",
                "status": "status", "kind": "kind", "type": "kind", "language": "language",
                "lang": "language", "språk": "language", "source_status": "status_raw",
-               "kildestatus": "status_raw"}  # fmt: skip
+               "kildestatus": "status_raw", "state": "state", "oppfølging": "state",
+               "oppfolging": "state"}  # fmt: skip
 #: open and upcoming items rank as if this many times as relevant (bm25 × OPEN_BOOST)
 OPEN_BOOST = 1.25
 
@@ -115,13 +119,15 @@ class Filters:
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
         where, params = [], []
         if self.source:
-            _one_of("source", self.source, _valid("source"))
+            source = code(self.source, "source")
+            _one_of("source", source, _valid("source"))
             where.append(f"{alias}.source = ?")
-            params.append(self.source)
+            params.append(source)
         if self.status:
-            _one_of("status", self.status, STATUSES)
+            status = code(self.status, "status")
+            _one_of("status", status, STATUSES)
             where.append(f"{alias}.status = ?")
-            params.append(self.status)
+            params.append(status)
         if self.label:
             where.append(_label_sql(alias))
             params += _label_params(normalise_label(self.label))
@@ -168,12 +174,13 @@ class Filters:
             where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
         if self.state:
-            _one_of("state", self.state, _valid("state"))
-            if self.state == "new":
+            state = code(self.state, "state")
+            _one_of("state", state, _valid("state"))
+            if state == "new":
                 where.append("(t.state is null or t.state = 'new')")
             else:
                 where.append("t.state = ?")
-                params.append(self.state)
+                params.append(state)
         # as in the digest whose links the since-filters are, what a backfill found or changed is
         # history, not news (tracker.store.queries.HISTORY_EVENT_SQL): an item a backfill brought
         # in, or one whose changes since are all history, is left out — tested last, on the rows
@@ -205,6 +212,16 @@ def _valid(column: str) -> tuple[str, ...]:
     from tracker.workbench.triage import STATES
 
     return tuple(STATES)
+
+
+def code(value: str, column: str) -> str:
+    """A `source`, `status`, `kind` or `state` filter's value as typed → its code: the code itself,
+    or the name the output shows for it, in Bokmål or English (`tracker.vocabulary.code_of`:
+    «åpen», «Høring», «tildelt», «Etikkradet»); `value` itself when it is neither."""
+    from tracker.vocabulary import KIND_NAMES, SOURCE_NAMES, STATUS_NAMES, TRIAGE_NAMES, code_of
+
+    names = {"source": SOURCE_NAMES, "status": STATUS_NAMES, "kind": KIND_NAMES, "state": TRIAGE_NAMES}.get(column)
+    return code_of(value, names) if names else value
 
 
 def _one_of(name: str, value: str, valid: tuple[str, ...]) -> None:
@@ -626,9 +643,14 @@ def compile_query(query: str) -> Compiled:
             where.append(("not " if f.negated else "") + _label_sql("i"))
             params += _label_params(normalise_label(f.value))
         elif f.column == "status":
-            value = f.value.lower()
+            value = code(f.value, "status")
             _one_of("status", value, STATUSES)
             where.append(f"i.status {op} ?")
+            params.append(value)
+        elif f.column == "state":  # the item's follow-up (triage); no row is «new»
+            value = code(f.value, "state")
+            _one_of("state", value, _valid("state"))
+            where.append(f"coalesce(t.state, 'new') {op} ?")
             params.append(value)
         elif f.column == "language":
             value = f.value.lower()
@@ -639,9 +661,10 @@ def compile_query(query: str) -> Compiled:
             where.append(f"coalesce(ncp_fold(i.status_raw), '') {op} ?")
             params.append(fold_phrase(f.value))
         else:  # source, kind: a mistyped one matched nothing and read as "no hits"
-            _one_of(f.column, f.value, _valid(f.column))
+            value = code(f.value, f.column)
+            _one_of(f.column, value, _valid(f.column))
             where.append(f"i.{f.column} {op} ?")
-            params.append(f.value)
+            params.append(value)
     positives = [c for c in text if not isinstance(c, Not)]
     negatives = [c.child for c in text if isinstance(c, Not)]
     if not positives and not filters:
