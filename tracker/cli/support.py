@@ -447,8 +447,8 @@ def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profil
 
 
 def say_if_not_current(db, lang: str, when: datetime | None = None) -> None:
-    """Before a lookup of the store (`items`, `search`, `events`, `export`, `companies`,
-    `outcomes`): why what it lists may not be current — no crawl yet, none that succeeded, the latest
+    """After a lookup of the store has its result (`items`, `search`, `events`, `export`; not the
+    history views `companies` and `outcomes`): why what it lists may not be current — no crawl yet, none that succeeded, the latest
     successful one older than the ncp profile's max_age_hours (`tracker.attention.freshness`, as the
     digest decides it) — as «advarsel:» on stderr. The lookup's result stands (exit 0): it is what the
     store holds, said as such, never an empty list that passes for «nothing found»."""
