@@ -41,6 +41,29 @@ def test_tables_never_cut_an_item_id(tmp_path, as_of):
     assert invoke("documents", "show", LONG_ID, db=db).exit_code == 1  # the id taken whole: no documents
 
 
+def test_tables_fit_the_readers_terminal_by_cutting_the_title(tmp_path, as_of, monkeypatch):
+    """In a terminal the tables ran past its width (search 263 columns, inbox 224: every row
+    wrapped). Now the title and the snippet are cut to fit it — the id and the other columns whole;
+    piped (no terminal), the whole cells as before."""
+    import tracker.cli.support as support
+
+    db = tmp_path / "long.db"
+    title = "Høring – åpenhetsloven og " + "en svært lang tittel " * 6
+    scrape(db, as_of, native_id=LONG_NATIVE, url="https://lovdata.no/LTI/delegering/2026-11-23-2130", title=title)
+    piped = invoke("search", "åpenhetsloven", db=db).stdout.splitlines()
+    assert max(map(len, piped)) > 160
+    monkeypatch.setattr(support, "terminal_columns", lambda: 160)
+    for args in (("items",), ("search", "åpenhetsloven")):
+        lines = invoke(*args, db=db).stdout.splitlines()
+        assert max(map(len, lines)) <= 160, (args, lines)
+        row = re.split(r"\s{2,}", lines[1])
+        assert row[0] == LONG_ID and any(cell.endswith("…") and cell.startswith("Høring – åpenhetsloven")
+                                         for cell in row), row
+    monkeypatch.setattr(support, "terminal_columns", lambda: 20)  # too narrow: the floors, never an id cut
+    row = re.split(r"\s{2,}", invoke("items", db=db).stdout.splitlines()[1])
+    assert row[0] == LONG_ID and len(row[-1]) == 20
+
+
 def test_export_writes_the_format_its_file_name_ends_in(tmp_path, as_of):
     """`export --out x.xlsx` without --format wrote CSV text into x.xlsx and said «1 sak → x.xlsx»,
     exit 0: no spreadsheet opened it as a workbook. Now the name's ending is the format (.xlsx,

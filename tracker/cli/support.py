@@ -661,10 +661,46 @@ def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | Non
 HANDLE_COLUMNS = frozenset({"id", "item_id", "item"})
 
 
+def terminal_columns() -> int | None:
+    """The width of the terminal the tables are shown in; None when stdout is no terminal (a pipe,
+    a file, cron: the whole cells, as before, for grep and scripts)."""
+    import shutil
+    import sys
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+#: the columns a table may cut to fit the terminal: an item's title and a search hit's snippet,
+#: which its page shows whole (never an id, a status, a day or a source's reason: what a row says)
+FITTED_COLUMNS = frozenset({"title", "snippet"})
+#: the narrowest such a column is made (its heading, if longer, stays whole)
+_NARROWEST = 20
+
+
+def _fitted(sizes: dict[str, int], heads: dict[str, str], room: int) -> dict[str, int]:
+    """Widths that bring a table within `room` characters: the widest of its `FITTED_COLUMNS` made
+    narrower first, none below its heading or `_NARROWEST`. A table that cannot fit so keeps
+    those floors (the terminal wraps it)."""
+    out = dict(sizes)
+    excess = sum(out.values()) + 2 * (len(out) - 1) - room
+    while excess > 0:
+        cuttable = [c for c in out if c in FITTED_COLUMNS and out[c] > max(len(heads[c]), _NARROWEST)]
+        if not cuttable:
+            break
+        widest = max(cuttable, key=lambda c: out[c])
+        floor = max(len(heads[widest]), _NARROWEST)
+        others = [out[c] for c in cuttable if c != widest]
+        step = min(excess, out[widest] - floor, max(1, out[widest] - max(others, default=floor)))
+        out[widest] -= step
+        excess -= step
+    return {c: w for c, w in out.items() if w < sizes[c]}
+
+
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None, *,
                 headers: dict[str, str] | None = None, empty: str | None = None) -> None:
     """A plain aligned table; long cells are cut with an ellipsis, except an item's id
-    (`HANDLE_COLUMNS`), which is always whole. A column is headed by its name in `headers` (the
+    (`HANDLE_COLUMNS`), which is always whole; in a terminal, the table is made as wide as it
+    (`terminal_columns`, `_fitted`). A column is headed by its name in `headers` (the
     reader's words), else by its key; a key with a trailing "_" (a display copy of a field, e.g.
     ``deadline_``: the day of ``deadline``) without it. No rows: `empty`, by default «(ingen)» in
     the reader's language."""
@@ -682,6 +718,10 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
         return text if len(text) <= limit or col in HANDLE_COLUMNS else text[: limit - 1] + "…"
 
     sizes = {c: max(len(heads[c]), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+    room = terminal_columns()
+    if room and sum(sizes.values()) + 2 * (len(columns) - 1) > room:  # as wide as the reader's terminal
+        widths = {**widths, **_fitted(sizes, heads, room)}
+        sizes = {c: max(len(heads[c]), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
     click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())
     for r in rows:
         click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
