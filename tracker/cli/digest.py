@@ -8,12 +8,12 @@ from __future__ import annotations
 import click
 
 from tracker.cli.support import (
-    BAD_INPUT_EXIT,
     ReaderCommand,
     TrackerError,
     bad_input,
     file_refused,
     open_db,
+    out_format,
     refused,
     remember_lang,
     say,
@@ -116,7 +116,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from crawlers.dates import OSLO
     from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
-    from tracker.digest.output import named_format
+    from tracker.digest.output import FILE_ENDINGS
     from tracker.i18n import format_date, gettext
     from tracker.links.watchlist import WatchlistError
     from tracker.store.deadlines import oslo_date
@@ -125,13 +125,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     config = ctx.obj["config"]
     profile = profile or config.get("digest", "profile")
     lang = lang or config.get("digest", "lang")
-    named = named_format(out)  # «--out i-dag.html» is a page: never Markdown under its name
-    if fmt and named and fmt != named:  # options that cannot go together: exit 2, as bad input
-        raise TrackerError(gettext(lang, "--format %(format)s does not fit the file name %(path)s (a %(ext)s file): "
-                                         "leave out --format to write %(named)s, or end the file name in .%(format)s",
-                                   format=fmt, path=out, ext=Path(out).suffix, named=named),
-                           lang, exit_code=BAD_INPUT_EXIT)
-    fmt = fmt or named or "md"
+    fmt = out_format(fmt, out, FILE_ENDINGS, "md", lang)  # «--out i-dag.html» is a page, never Markdown
     workbench_url = config.get("web", "public_url")  # the items' pages in the workbench ("": none)
     db = open_db(ctx, write=True)  # records the digest it writes or sends
     try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     import sqlite_utils
 
@@ -93,6 +93,22 @@ def check_out_dir(path: str | Path, lang: str | None = None) -> None:
         message = (f"{blocker} is a file, not a folder" if blocker == Path(path)
                    else f"cannot create the folder {path}: {blocker} is a file, not a folder")
         raise refused(message, lang, input_error=True)
+
+
+def out_format(fmt: str | None, out: str | None, endings: Mapping[str, str], default: str, lang: str) -> str:
+    """The format a command writes its --out in: --format, else the one the file name ends in
+    (`endings`: an ending → its format, any case; «apne.xlsx» is a workbook, «i-dag.html» a page),
+    else `default`. A --format the name contradicts (`--format csv --out x.xlsx`: text under a
+    workbook's name) is refused, exit 2, as options that cannot go together."""
+    named = endings.get(Path(out).suffix.lower()) if out and out != "-" else None
+    if fmt and named and fmt != named:
+        from tracker.i18n import gettext
+
+        raise TrackerError(gettext(lang, "--format %(format)s does not fit the file name %(path)s (a %(ext)s file): "
+                                         "leave out --format to write %(named)s, or end the file name in .%(format)s",
+                                   format=fmt, path=out, ext=Path(out).suffix, named=named),
+                           lang, exit_code=BAD_INPUT_EXIT)
+    return fmt or named or default
 
 
 #: a search filter a refusal names by its field, as the command line names it: its option

@@ -20,6 +20,7 @@ from tracker.cli.support import (
     lang_option,
     now_or,
     open_db,
+    out_format,
     print_table,
     reader_lang,
     refused,
@@ -340,21 +341,13 @@ def export(ctx, fmt, dialect, lang, query, out, **filters) -> None:
 
     Example: ncp-tracker export --format xlsx --status open --out ~/Dokumenter/apne-horinger.xlsx
     """
-    from pathlib import PurePath
-
     from tracker.i18n import gettext, ngettext
     from tracker.workbench import export as ex
     from tracker.workbench.outputs import OutputError
     from tracker.workbench.search import SearchError, SearchIndexMissing
 
     lang = chosen_lang(ctx, lang)
-    named = ex.named_format(out)  # «--out apne.xlsx» is a workbook: never CSV text under its name
-    if fmt and named and fmt != named:  # options that cannot go together: exit 2, as bad input
-        raise TrackerError(gettext(lang, "--format %(format)s does not fit the file name %(path)s (a %(ext)s file): "
-                                         "leave out --format to write %(named)s, or end the file name in .%(format)s",
-                                   format=fmt, path=out, ext=PurePath(out).suffix, named=named),
-                           lang, exit_code=BAD_INPUT_EXIT)
-    fmt = fmt or named or ex.DEFAULT_FORMAT
+    fmt = out_format(fmt, out, ex.EXTENSIONS, ex.DEFAULT_FORMAT, lang)  # «--out apne.xlsx» is a workbook
     db = open_db(ctx)
     try:
         data = ex.rows(db, _make_filters(**filters), query)

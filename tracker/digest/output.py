@@ -18,19 +18,10 @@ from tracker.store.instants import now_iso
 
 FORMATS = ("md", "html", "txt", "eml", "atom", "ics")
 EXTENSIONS = {"md": "md", "html": "html", "txt": "txt", "eml": "eml", "atom": "atom.xml", "ics": "ics"}
-#: a file name's ending → the format it holds (`named_format`)
-NAMED = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "txt", ".eml": "eml",
-         ".atom": "atom", ".xml": "atom", ".ics": "ics"}
-
-
-def named_format(out: str | None) -> str | None:
-    """The format the file name `out` ends in («i-dag.html» → html, any case); None for a name
-    ending otherwise, stdout ("-") or no file."""
-    if not out or out == "-":
-        return None
-    from pathlib import PurePath
-
-    return NAMED.get(PurePath(out).suffix.lower())
+#: a file name's ending → the digest format it holds (`digest --out` without --format:
+#: tracker.cli.support.out_format)
+FILE_ENDINGS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "txt", ".eml": "eml",
+                ".atom": "atom", ".xml": "atom", ".ics": "ics"}
 
 
 def render(db: sqlite_utils.Database, fmt: str, *, as_of: datetime, profile: Profile | str = "ncp",

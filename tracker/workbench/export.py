@@ -238,12 +238,6 @@ def render(data: list[dict[str, Any]], fmt: str, *, dialect: str | None = None,
     raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
 
 
-def named_format(out: str | Path | None) -> str | None:
-    """The export format the file name `out` ends in (`EXTENSIONS`: «apne.xlsx» → xlsx, any case);
-    None for a name ending otherwise, or no file."""
-    return EXTENSIONS.get(Path(out).suffix.lower()) if out else None
-
-
 def write(data: list[dict[str, Any]], fmt: str, out: str | Path, base: str | Path | None = None, *,
           dialect: str | None = None, lang: str = "nb") -> Path:
     """Write an export file where the user said (absolute, ``~`` or relative to `base`/cwd)."""
