@@ -733,11 +733,14 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
         limit = widths.get(col, 40)
         return text if len(text) <= limit or col in HANDLE_COLUMNS else text[: limit - 1] + "…"
 
-    sizes = {c: max(len(heads[c]), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+    def measured() -> dict[str, int]:  # each column as wide as its widest cell (after `widths`)
+        return {c: max(len(heads[c]), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+
+    sizes = measured()
     room = terminal_columns()
     if room and sum(sizes.values()) + 2 * (len(columns) - 1) > room:  # as wide as the reader's terminal
         widths = {**widths, **_fitted(sizes, heads, room)}
-        sizes = {c: max(len(heads[c]), *(len(cell(r.get(c), c)) for r in rows)) for c in columns}
+        sizes = measured()
     click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())
     for r in rows:
         click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
