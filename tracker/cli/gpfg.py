@@ -12,7 +12,7 @@ import click
 
 from tracker.cli.support import (
     ReaderCommand,
-    bad_input,
+    check_named,
     chosen_lang,
     file_refused,
     lang_option,
@@ -104,7 +104,6 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
         GPFG_ACTOR_NAMES,
         GPFG_STAGE_NAMES,
         N_,
-        code_of,
         gpfg_stage_name,
         names_with_codes,
     )
@@ -112,15 +111,12 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
     lang = chosen_lang(ctx, lang)
     _ = Translator(lang)
     if actor is not None:  # a mistyped actor matched nothing and was told to run the demo
-        actor = code_of(actor, GPFG_ACTOR_NAMES)  # any case, «Etikkradet», «Council on Ethics»
-        if actor not in ACTORS:
-            raise bad_input(N_("unknown actor %(name)s (valid: %(valid)s)"), "--actor", lang, name=repr(actor),
-                            valid=", ".join(ACTORS))
+        # any case, «Etikkradet», «Council on Ethics»
+        actor = check_named(actor, GPFG_ACTOR_NAMES, ACTORS, N_("unknown actor %(name)s (valid: %(valid)s)"),
+                            "--actor")
     if stage is not None:  # by its code or the name the output shows («Stortingsmelding»)
-        stage = code_of(stage, GPFG_STAGE_NAMES)
-        if stage not in STAGES:
-            raise bad_input(N_("unknown stage %(name)s (valid: %(valid)s)"), "--stage", lang, name=repr(stage),
-                            valid=names_with_codes(GPFG_STAGE_NAMES, STAGES, lang))
+        stage = check_named(stage, GPFG_STAGE_NAMES, STAGES, N_("unknown stage %(name)s (valid: %(valid)s)"),
+                            "--stage", listed=names_with_codes(GPFG_STAGE_NAMES, STAGES, lang))
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, now_or(as_of), lang=lang)

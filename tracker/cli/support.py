@@ -544,13 +544,23 @@ def known_sources() -> list[str]:
     return _known()
 
 
-def _one_of(name: str, valid: Sequence[str], message: str, param_hint: str) -> str:
+def _one_of(name: str, valid: Sequence[str], message: str, param_hint: str, listed: str | None = None) -> str:
     """`name` if it is one of `valid`; else an error (`message`, a catalogue msgid with %(name)s and
-    %(valid)s) listing the valid ones (a mistyped value would match nothing: an empty list that
-    looked like an answer)."""
+    %(valid)s) listing the valid ones (`listed`, else their codes) — a mistyped value would match
+    nothing: an empty list that looked like an answer."""
     if name not in valid:
-        raise bad_input(message, param_hint, name=repr(name), valid=", ".join(valid))
+        raise bad_input(message, param_hint, name=repr(name), valid=listed or ", ".join(valid))
     return name
+
+
+def check_named(value: str, names: Mapping[str, str], valid: Sequence[str], message: str, param_hint: str, *,
+                listed: str | None = None) -> str:
+    """The code of `value` — one of `valid`, or the name the output shows for one (`names`: code →
+    msgid; `vocabulary.code_of`: any case, either language, ASCII spellings) — else the error of
+    `_one_of`."""
+    from tracker.vocabulary import code_of
+
+    return _one_of(code_of(value, names), valid, message, param_hint, listed)
 
 
 def check_source(name: str | None, param_hint: str = "--source") -> str | None:
@@ -566,19 +576,19 @@ def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
     if name is None:
         return None
     from crawlers.fields import KINDS
-    from tracker.vocabulary import KIND_NAMES, N_, code_of
+    from tracker.vocabulary import KIND_NAMES, N_
 
-    return _one_of(code_of(name, KIND_NAMES), KINDS, N_("unknown kind %(name)s (valid: %(valid)s)"), param_hint)
+    return check_named(name, KIND_NAMES, KINDS, N_("unknown kind %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_state(name: str | None, param_hint: str = "--state") -> str | None:
     """`name` if it is a triage state; an unknown one is an error listing the valid ones."""
     if name is None:
         return None
-    from tracker.vocabulary import N_, TRIAGE_NAMES, code_of
+    from tracker.vocabulary import N_, TRIAGE_NAMES
     from tracker.workbench.triage import STATES
 
-    return _one_of(code_of(name, TRIAGE_NAMES), STATES, N_("unknown triage state %(name)s (valid: %(valid)s)"), param_hint)
+    return check_named(name, TRIAGE_NAMES, STATES, N_("unknown triage state %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None:
@@ -586,9 +596,10 @@ def check_event_kind(name: str | None, param_hint: str = "--kind") -> str | None
     if name is None:
         return None
     from tracker.store.changes import EVENT_KINDS
-    from tracker.vocabulary import EVENT_NAMES, N_, code_of
+    from tracker.vocabulary import EVENT_NAMES, N_
 
-    return _one_of(code_of(name, EVENT_NAMES), EVENT_KINDS, N_("unknown event kind %(name)s (valid: %(valid)s)"), param_hint)
+    return check_named(name, EVENT_NAMES, EVENT_KINDS, N_("unknown event kind %(name)s (valid: %(valid)s)"),
+                       param_hint)
 
 
 def check_item(db: sqlite_utils.Database, item_id: str) -> str:

@@ -218,9 +218,9 @@ def code(value: str, column: str) -> str:
     """A `source`, `status`, `kind` or `state` filter's value as typed → its code: the code itself,
     or the name the output shows for it, in Bokmål or English (`tracker.vocabulary.code_of`:
     «åpen», «Høring», «tildelt», «Etikkradet»); `value` itself when it is neither."""
-    from tracker.vocabulary import KIND_NAMES, SOURCE_NAMES, STATUS_NAMES, TRIAGE_NAMES, code_of
+    from tracker.vocabulary import FILTER_NAMES, code_of
 
-    names = {"source": SOURCE_NAMES, "status": STATUS_NAMES, "kind": KIND_NAMES, "state": TRIAGE_NAMES}.get(column)
+    names = FILTER_NAMES.get(column)
     return code_of(value, names) if names else value
 
 
