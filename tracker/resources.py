@@ -45,6 +45,12 @@ def locate(name: str, data_dir: str | Path | None = None) -> Path | Traversable:
     return user_copy if os.path.lexists(user_copy) else shipped(name)
 
 
+def nothing_there(path: str | Path | Traversable, exc: OSError) -> bool:
+    """Whether reading `path` failed (`exc`) because nothing at all is under its name — not a link
+    to nothing, not a folder: a reader may then take "no file", where anything else is `unreadable`."""
+    return isinstance(exc, FileNotFoundError) and not (isinstance(path, Path) and os.path.lexists(path))
+
+
 def unreadable(path: str | Path | Traversable, exc: OSError) -> str:
     """What a reader says (in English, as its typed error; `vocabulary.COMMAND_REFUSALS` words it for
     the reader) of a file that is there but cannot be read: «PATH: cannot read: <the system's

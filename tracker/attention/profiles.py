@@ -18,7 +18,6 @@ The file is ``profiles.toml`` in the data directory (configuration), else the sh
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -235,9 +234,9 @@ def _read_text(path: Path | Traversable) -> str:
     except UnicodeDecodeError as exc:
         raise ProfileError(f"profiles file {path} is not valid TOML: {exc}") from exc
     except OSError as exc:
-        from tracker.resources import unreadable
+        from tracker.resources import nothing_there, unreadable
 
-        if isinstance(exc, FileNotFoundError) and not (isinstance(path, Path) and os.path.lexists(path)):
+        if nothing_there(path, exc):
             raise ProfilesFileMissing(f"profiles file not found: {path}") from exc
         raise ProfileError(unreadable(path, exc)) from exc
 

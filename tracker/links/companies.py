@@ -18,7 +18,6 @@ company rows are never deleted.
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -93,7 +92,7 @@ def load_exceptions(path: Path | None = None) -> set[str]:
     """Normalised names that are never companies (one per line; ``#`` starts a comment); none when
     there is no list. A list that is there but cannot be read (a folder, a link to nothing, a file
     it may not read, not UTF-8) is an ExceptionsFileError, never an empty list."""
-    from tracker.resources import locate, unreadable
+    from tracker.resources import locate, nothing_there, unreadable
 
     if path is None:
         path = locate("companies_exceptions.txt")
@@ -102,7 +101,7 @@ def load_exceptions(path: Path | None = None) -> set[str]:
     except UnicodeDecodeError as exc:
         raise ExceptionsFileError(f"{path}: not UTF-8 text: {exc}") from exc
     except OSError as exc:
-        if isinstance(exc, FileNotFoundError) and not (isinstance(path, Path) and os.path.lexists(path)):
+        if nothing_there(path, exc):
             return set()
         raise ExceptionsFileError(unreadable(path, exc)) from exc
     names = set()
