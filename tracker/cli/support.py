@@ -73,11 +73,11 @@ def write_refused(path: str | Path, exc: OSError, lang: str | None = None) -> Tr
     (`refused`): a folder of its path that is a file — named — or a folder that is not there, or a
     folder where the file would be, is what the reader typed (exit 2); what the system refuses (no
     permission, the disk full) is the state of the machine (exit 1)."""
-    from tracker.workbench.outputs import file_in_the_way
+    from tracker.workbench.outputs import blocked_file
 
-    blocker = file_in_the_way(Path(path).parent)
-    if blocker is not None:
-        return refused(f"cannot write {path}: {blocker} is a file, not a folder", lang, input_error=True)
+    blocked = blocked_file(path)
+    if blocked is not None:
+        return refused(blocked, lang, input_error=True)
     typed = isinstance(exc, (FileNotFoundError, IsADirectoryError, NotADirectoryError, FileExistsError))
     return refused(f"cannot write {path}: {exc.strerror or exc}", lang, input_error=typed)
 
@@ -86,13 +86,11 @@ def check_out_dir(path: str | Path, lang: str | None = None) -> None:
     """Before a command that writes into the folder `path` (its --out) does its work: a file where
     that folder, or one it runs through, would be is refused at once (exit 2), not found after the
     work as a failure to write."""
-    from tracker.workbench.outputs import file_in_the_way
+    from tracker.workbench.outputs import blocked_folder
 
-    blocker = file_in_the_way(path)
-    if blocker is not None:
-        message = (f"{blocker} is a file, not a folder" if blocker == Path(path)
-                   else f"cannot create the folder {path}: {blocker} is a file, not a folder")
-        raise refused(message, lang, input_error=True)
+    blocked = blocked_folder(path)
+    if blocked is not None:
+        raise refused(blocked, lang, input_error=True)
 
 
 def out_format(fmt: str | None, out: str | None, endings: Mapping[str, str], default: str, lang: str) -> str:

@@ -34,18 +34,34 @@ def file_in_the_way(path: str | Path) -> Path | None:
     return None
 
 
+def blocked_folder(path: str | Path) -> str | None:
+    """Why no folder can be at `path` — a file is there, or where one of its folders would be — in
+    the words of an OutputError (the file named); None when nothing is in the way."""
+    blocker = file_in_the_way(path)
+    if blocker is None:
+        return None
+    if blocker == Path(path):
+        return f"{blocker} is a file, not a folder"
+    return f"cannot create the folder {path}: {blocker} is a file, not a folder"
+
+
+def blocked_file(path: str | Path) -> str | None:
+    """Why no file can be written at `path` because a file is where one of its folders would be, in
+    the words of an OutputError (that file named); None when nothing is in the way."""
+    blocker = file_in_the_way(Path(path).parent)
+    return None if blocker is None else f"cannot write {path}: {blocker} is a file, not a folder"
+
+
 def output_dir(path: str | Path, base: str | Path | None = None, *, create: bool = True) -> Path:
     """The folder the user named (created with its parents when missing); a file where it or one
-    of its folders would be is refused by name."""
+    of its folders would be is refused by name (`blocked_folder`)."""
     target = user_path(path, base)
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target} is a file, not a folder")
+    if not target.exists() and not create:
+        raise OutputError(f"output directory {path!s} does not exist")
+    blocked = blocked_folder(target)
+    if blocked is not None:
+        raise OutputError(blocked)
     if not target.exists():
-        if not create:
-            raise OutputError(f"output directory {path!s} does not exist")
-        blocker = file_in_the_way(target)
-        if blocker is not None:
-            raise OutputError(f"cannot create the folder {target}: {blocker} is a file, not a folder")
         try:
             target.mkdir(parents=True)
         except OSError as exc:
@@ -58,9 +74,9 @@ def output_file(path: str | Path, base: str | Path | None = None) -> Path:
     target = user_path(path, base)
     if target.is_dir() or str(path).endswith(("/", "\\")):
         raise OutputError(f"{path!s} is a directory; give a file name")
-    blocker = file_in_the_way(target.parent)
-    if blocker is not None:
-        raise OutputError(f"cannot write {target}: {blocker} is a file, not a folder")
+    blocked = blocked_file(target)
+    if blocked is not None:
+        raise OutputError(blocked)
     output_dir(target.parent)
     return target
 
