@@ -256,8 +256,8 @@ def documents_said(docs: Any, lang: str) -> str | None:
     evidence Ares(…)") is not said twice."""
     from tracker.vocabulary import document_type_name
 
-    said = []
-    for doc in _json(docs) if isinstance(_json(docs), list) else []:
+    said, listed = [], _json(docs)
+    for doc in listed if isinstance(listed, list) else []:
         if not isinstance(doc, dict):
             continue
         title = clean(document_title(doc) or document_name({}, doc.get("url")), 120)
