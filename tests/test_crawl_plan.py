@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from support import ROOT
 
 #: argv: a marker folder. The after-step writes "started", waits for the reactor to stop, tries a
@@ -95,3 +96,28 @@ def test_console_log_lines_stay_readable():
     plain = logging.LogRecord("x", logging.WARNING, __file__, 1, "%d pages", (3,), None)
     _NoTraceback().filter(plain)
     assert (plain.msg, plain.args) == ("%d pages", (3,))
+
+
+def test_the_crawl_log_lives_beside_its_database_and_is_rotated(tmp_path, monkeypatch):
+    """`<db>.log` unless LOG_FILE is given (given empty: the console); a log grown past
+    LOG_ROTATE_BYTES is moved to `<log>.1` at a run's start (the one before it dropped), so that
+    years of daily runs do not fill the disk."""
+    from tracker.jobs import crawl
+
+    assert crawl.crawl_log_path(tmp_path / "t.db", {}) == tmp_path / "t.log"
+    assert crawl.crawl_log_path(tmp_path / "t.db", {"LOG_FILE": str(tmp_path / "x.txt")}) == tmp_path / "x.txt"
+    assert crawl.crawl_log_path(tmp_path / "t.db", {"LOG_FILE": ""}) is None
+    log = tmp_path / "t.log"
+    monkeypatch.setattr(crawl, "LOG_ROTATE_BYTES", 100)
+    crawl.open_crawl_log(log, "---- run 1")
+    log.write_text("x" * 101 + "\n", "utf-8")
+    (tmp_path / "t.log.1").write_text("the oldest\n", "utf-8")
+    crawl.open_crawl_log(log, "---- run 2\n")
+    assert log.read_text("utf-8") == "---- run 2\n"
+    assert (tmp_path / "t.log.1").read_text("utf-8") == "x" * 101 + "\n"
+    crawl.open_crawl_log(log, "---- run 3")
+    assert log.read_text("utf-8") == "---- run 2\n---- run 3\n"
+    (tmp_path / "ro").mkdir()
+    with pytest.raises(crawl.LogUnwritable) as caught:
+        crawl.open_crawl_log(tmp_path / "ro", "----")
+    assert caught.value.filename == str(tmp_path / "ro") and isinstance(caught.value.__cause__, IsADirectoryError)

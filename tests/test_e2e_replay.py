@@ -60,6 +60,48 @@ def test_demo_prints_digest_paths_that_exist(demo):
     assert all(line.startswith("oversikt: ") for line in first.stdout.splitlines()[1:])
 
 
+def test_scrapys_english_log_lines_go_to_the_log_beside_the_database(demo):
+    """The demo's console mixed Scrapy's own lines («2026-12-07 14:51:47 [crawlers.middlewares]
+    WARNING: replay: no recorded response for …», «[scrapy.downloadermiddlewares.retry] ERROR: Gave
+    up retrying …») with the Norwegian health tables that say the same problems in the reader's
+    words: they go to `<db>.log` now, whole, and each day's table is followed by one line naming the
+    file and how many warnings and errors the day logged."""
+    db, _, first = demo
+    assert not re.search(r"\[[\w.]+\] (WARNING|ERROR):", first.stderr), first.stderr[-3000:]
+    log = db.with_suffix(".log").read_text("utf-8")
+    assert "[crawlers.middlewares] WARNING: replay: no recorded response for https://" in log
+    assert "[scrapy.downloadermiddlewares.retry] ERROR: Gave up retrying <GET https://publications.europa.eu" in log
+    assert re.search(r"^---- \S+ run 2: replay:\S+2026-11-24 \(eu_cellar, ", log, re.M), log[:2000]
+    said = re.findall(r"^  innhentingen logget (.+) \(loggen er på engelsk\): (.+)$", first.stderr, re.M)
+    assert [path for _, path in said] == [str(db.with_suffix(".log"))] * 2, first.stderr[-3000:]
+    # day 2: the day's warnings and its one error (the SPARQL query given up after its retries)
+    assert re.fullmatch(r"\d+ advarsler, 1 feil", said[1][0]), said
+    # each said after its day's health table
+    tables = [m.start() for m in re.finditer(r"^Kildenes helse — ", first.stderr, re.M)]
+    lines = [m.start() for m in re.finditer(r"^  innhentingen logget ", first.stderr, re.M)]
+    assert tables[0] < lines[0] < tables[1] < lines[1]
+
+
+def test_a_crawl_log_that_cannot_be_written_is_refused_before_the_crawl(tmp_path):
+    """A folder where the crawl's log goes: one line naming it, exit 2, nothing crawled."""
+    db = tmp_path / "t.db"
+    (tmp_path / "t.log").mkdir()
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    result = cli("crawl", "--replay", day, "--source", "no_lovdata", "--no-progress", db=db)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1] == f"feil: kan ikke skrive {tmp_path / 't.log'}: det er en mappe", \
+        result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    if db.exists():
+        assert sqlite3.connect(db).execute("select count(*) from runs").fetchone()[0] == 0
+    # LOG_FILE given empty: Scrapy's own lines on the console, as with plain `scrapy crawl`
+    console = cli("crawl", "--replay", day.replace("11-23", "11-24"), "--source", "no_regjeringen_horinger", "--no-progress", "--allow-red",
+                  "-s", "LOG_FILE=", db=db)
+    assert console.returncode == 0, console.stderr[-2000:]
+    assert "[crawlers.spiders.base] WARNING: no_regjeringen_horinger: detail pages blocked" in console.stderr
+    assert "innhentingen logget" not in console.stderr
+
+
 def test_a_crawled_store_has_the_query_planners_statistics(demo):
     """Without ANALYZE SQLite guesses the tables' sizes (the digest took three times as long on
     300,000 items); every day's crawl leaves the statistics up to date, as the bench's stores have."""

@@ -14,7 +14,9 @@ from tracker.cli.support import (
     reader_lang,
     refused,
     refused_value,
+    say_crawl_log,
     waiting_for_crawl,
+    write_refused,
 )
 
 
@@ -114,14 +116,20 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         if not ok:
             red.append(result.step.label)
 
+    from tracker.jobs.crawl import LogUnwritable
     from tracker.store.runlock import RunLocked
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
         results = job.run(ctx.obj["db"], the_plan, since=since, settings=settings, progress=show, on_unit=on_unit,
                           max_units=max_units, waiting=waiting_for_crawl(_.lang), lang=_.lang)  # in the reader's words
+    except LogUnwritable as exc:  # said before anything is crawled
+        raise write_refused(exc.filename, exc.__cause__ or exc, _.lang) from exc
     except (ValueError, FileNotFoundError, RunLocked) as exc:  # in the reader's words if known
         raise refused(exc) from exc
+    if results:  # the crawl's own (English) log lines went to a file: where, and how many
+        say_crawl_log(results[0].log_path, sum(r.log_warnings for r in results), sum(r.log_errors for r in results),
+                      _.lang)
     stopped = max_units is not None and len(results) >= max_units
     # the plan grows as pages are found: units planned but not crawled mean the walk was stopped (Ctrl-C)
     interrupted = len(results) < len(the_plan.steps) or not all(r.finished for r in results)

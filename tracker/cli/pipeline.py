@@ -35,10 +35,12 @@ from tracker.cli.support import (
     refused,
     refused_value,
     say,
+    say_crawl_log,
     say_if_not_current,
     say_untrusted,
     source_with_code,
     waiting_for_crawl,
+    write_refused,
 )
 from tracker.i18n import format_date, gettext, ngettext
 from tracker.store.instants import stored
@@ -126,7 +128,7 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
 
 def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
            sets: tuple[str, ...] = (), allow_older: bool = False) -> list:
-    from tracker.jobs.crawl import run_plan
+    from tracker.jobs.crawl import LogUnwritable, run_plan
     from tracker.store.runlock import RunLocked
 
     settings = _settings(sets, fresh=fresh)
@@ -134,6 +136,8 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
     try:
         results = run_plan(ctx.obj["db"], plan, after_step=after_step, progress=progress, settings=settings,
                            refuse_older=not allow_older, waiting=waiting_for_crawl(lang), lang=lang)
+    except LogUnwritable as exc:  # said before anything is crawled
+        raise write_refused(exc.filename, exc.__cause__ or exc, lang) from exc
     except (ValueError, FileNotFoundError, AfterCrawlFailed, RunLocked) as exc:  # in the reader's words if known
         raise refused(exc, lang) from exc
     from tracker.vocabulary import step_name
@@ -141,6 +145,7 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
     for result in results:  # the step by name («direkte innhenting», «opptak», a replayed day's date)
         _print_health(result.health, lang,
                       title=step_name(result.step.label, lang) or format_date(result.step.as_of, lang))
+        say_crawl_log(result.log_path, result.log_warnings, result.log_errors, lang)
     done = sum(r.finished for r in results)
     if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
         say("error", ngettext(lang, "interrupted: %(done)s of %(num)s step finished (crawl, tagging, documents, "

@@ -413,6 +413,20 @@ def waiting_for_crawl(lang: str) -> Callable[[str], None]:
     return waiting
 
 
+def say_crawl_log(path: Path | None, warnings: int, errors: int, lang: str) -> None:
+    """Where a crawl's log lines went (tracker.jobs.crawl.crawl_log_path: Scrapy's own, in
+    English, kept off the reader's console) and how many warnings and errors it got, on stderr —
+    nothing when it logged none or logged to the console (`-s LOG_FILE=`)."""
+    if path is None or not (warnings or errors):
+        return
+    from tracker.i18n import gettext, ngettext
+
+    counts = [ngettext(lang, "%(num)s warning", "%(num)s warnings", warnings) if warnings else "",
+              ngettext(lang, "%(num)s error", "%(num)s errors", errors) if errors else ""]
+    click.echo("  " + gettext(lang, "the crawl logged %(counts)s (its log, in English): %(path)s",
+                              counts=", ".join(c for c in counts if c), path=str(path)), err=True)
+
+
 def say(level: str, text: str, lang: str, *, file=None, **style) -> None:
     """`text` on stderr (or `file`), headed by its level in the reader's language: «feil: …» /
     «error: …», «advarsel: …» / «warning: …» — every error and warning of the commands is written

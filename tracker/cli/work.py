@@ -25,10 +25,12 @@ from tracker.cli.support import (
     reader_lang,
     refused,
     say,
+    say_crawl_log,
     say_if_not_current,
     say_untrusted,
     source_with_code,
     waiting_for_crawl,
+    write_refused,
 )
 
 _filters = [
@@ -511,11 +513,14 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
             when = replay_as_of(Path(replay_dir))
         except ValueError as exc:  # as `run --replay` says it (vocabulary.COMMAND_REFUSALS)
             raise refused(exc) from exc
+    from tracker.jobs.crawl import LogUnwritable
     from tracker.store.runlock import RunLocked
 
     try:
         row = ans.crawl(ctx.obj.get("db") if ctx.obj else None, as_of=when, replay_dir=replay_dir, limit=limit,
                         waiting=waiting_for_crawl(_.lang))  # whom it waits for, in the reader's words
+    except LogUnwritable as exc:  # said before anything is crawled
+        raise write_refused(exc.filename, exc.__cause__ or exc, _.lang) from exc
     except (ValueError, RunLocked) as exc:  # no contact for a live crawl, an unknown spider, a crawl running
         raise refused(exc) from exc
     from tracker.vocabulary import health_name, health_reason
@@ -530,5 +535,6 @@ def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
                           "(%(read)s of %(num)s hearings' answer lists read)", row["hearings_checked"],
                           read=row["hearings_read"])
     click.echo(line)
+    say_crawl_log(row["log_path"], row["log_warnings"], row["log_errors"], _.lang)
     if row["status"] == "red":
         ctx.exit(2)

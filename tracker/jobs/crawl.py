@@ -170,6 +170,11 @@ class StepResult:
     #: its after-step (tagging, documents, digest) ran to the end; False when the plan was
     #: interrupted (Ctrl-C) before or during it
     finished: bool = False
+    #: the crawl's log file (crawl_log_path; None: the console) and the warnings and errors it got
+    #: during this step, its after-step included (the fetch of its documents)
+    log_path: Path | None = None
+    log_warnings: int = 0
+    log_errors: int = 0
 
     @property
     def red(self) -> list[str]:
@@ -309,11 +314,74 @@ _KEEP_TRACEBACKS = [False]
 
 
 def _one_line_logs() -> None:
+    """The console's log lines on one line each; a log file (crawl_log_path) keeps whole tracebacks
+    and URLs."""
     if _KEEP_TRACEBACKS[0]:
         return
     for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler) or not isinstance(handler, logging.StreamHandler):
+            continue
         if not any(isinstance(f, _NoTraceback) for f in handler.filters):
             handler.addFilter(_NoTraceback())
+
+
+#: a crawl log larger than this at a run's start is moved to `<log>.1` (the one before it dropped)
+LOG_ROTATE_BYTES = 10_000_000
+
+
+def crawl_log_path(db_path: str | Path | None, settings: dict[str, Any]) -> Path | None:
+    """Where the crawl's log lines (Scrapy's, the spiders' and the store's: WARNING and up unless
+    LOG_LEVEL says otherwise) go: `-s LOG_FILE=…`, else beside the database it feeds (`<db>.log`,
+    appended run after run). None when LOG_FILE is given empty: the console, as plain Scrapy. The
+    console then keeps the reader's words alone: the health table says each problem, and a line
+    names this file when the crawl logged any (the CLI)."""
+    if "LOG_FILE" in settings:
+        chosen = settings["LOG_FILE"]
+        return Path(chosen).resolve() if chosen else None
+    return Path(resolve_path(db_path)).resolve().with_suffix(".log")
+
+
+class LogUnwritable(OSError):
+    """The crawl's log file cannot be written: its path is `filename`, the system's error the cause."""
+
+
+def open_crawl_log(path: Path, header: str) -> None:
+    """Ready `path` for a run's lines: moved to `<path>.1` when larger than LOG_ROTATE_BYTES, then
+    `header` appended (a line telling the runs apart). LogUnwritable (a folder in the way, no
+    permission) before anything is crawled."""
+    try:
+        if path.is_file() and path.stat().st_size > LOG_ROTATE_BYTES:
+            path.replace(path.with_name(path.name + ".1"))
+        with path.open("a", encoding="utf-8") as log:
+            log.write(header.rstrip("\n") + "\n")
+    except OSError as exc:
+        raise LogUnwritable(exc.errno, exc.strerror, str(path)) from exc
+
+
+class _LogCount(logging.Handler):
+    """Counts the warnings and errors a run logs (at the log file's level or above)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(max(level, logging.WARNING))
+        self.warnings = 0
+        self.errors = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+
+
+def _close_log_file(path: Path | None) -> None:
+    """Scrapy's root handler stays installed after its process's crawls: close the run's log file
+    (a later crawl of this process installs its own)."""
+    if path is None:
+        return
+    for handler in list(logging.root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
+            logging.root.removeHandler(handler)
+            handler.close()
 
 
 def _signals():
@@ -485,6 +553,12 @@ def run_plan(
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
     check_contact(plan, base)
     wait = lock_wait(chosen)
+    log_path = crawl_log_path(db_path, chosen)
+    if log_path is not None:  # an unwritable log: refused now, before anything is crawled
+        open_crawl_log(log_path, f"==== {now_iso()} ncp-tracker: {len(plan)} step(s) into {resolve_path(db_path)}")
+        base.set("LOG_FILE", str(log_path), priority="cmdline")
+    level = base.get("LOG_LEVEL") or "WARNING"
+    counter = _LogCount(level if isinstance(level, int) else logging.getLevelName(str(level).upper()))
     # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock)
     with exclusive_run(resolve_path(db_path), wait=wait, waiting=waiting or _say_waiting):
         db = open_db(db_path)
@@ -496,6 +570,7 @@ def run_plan(
                 raise
         cache = cache_dir or http_cache_dir(db_path, chosen)
         process = CrawlerProcess(base)
+        logging.root.addHandler(counter)
         results: list[StepResult] = []
         failure: list[BaseException] = []
         step_threads: list[threading.Thread] = []
@@ -512,6 +587,9 @@ def run_plan(
                                              replay_dir=str(step.replay_dir) if step.replay_dir else None,
                                              backfill=step.backfill)
                     health_rows: list[dict[str, Any]] = []
+                    if log_path is not None:
+                        open_crawl_log(log_path, f"---- {now_iso()} run {run_id}: {mode} ({', '.join(step.sources)})")
+                    logged = (counter.warnings, counter.errors)
                     bar = tqdm(desc=gettext(lang, "crawl %(step)s", step=step.label or step.as_of.date()),
                                unit=gettext(lang, " pages"), disable=not progress, leave=True, dynamic_ncols=True)
                     crawls = []
@@ -552,7 +630,7 @@ def run_plan(
                             health_rows.append(health.record(db, run_id, run, now_iso()))
                     if step.record_dir:  # replaying the day runs at the hour it was recorded
                         write_day_clock(Path(step.record_dir), step.as_of)
-                    result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]))
+                    result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]), log_path=log_path)
                     store.finish_run(db, run_id, 1 if result.red else 0)
                     results.append(result)
                     if after_step is not None:
@@ -562,6 +640,7 @@ def run_plan(
                                               step_threads)
                     else:
                         result.finished = True
+                    result.log_warnings, result.log_errors = counter.warnings - logged[0], counter.errors - logged[1]
                     store.complete_run(db, run_id)
             except BaseException as exc:  # re-raised after the reactor stops
                 failure.append(exc)
@@ -574,9 +653,13 @@ def run_plan(
         from twisted.internet import reactor
 
         reactor.callWhenRunning(go)
-        process.start(stop_after_crawl=False)
-        for thread in step_threads:  # stopped by Ctrl-C during an after-step: let it end
-            thread.join()
+        try:
+            process.start(stop_after_crawl=False)
+            for thread in step_threads:  # stopped by Ctrl-C during an after-step: let it end
+                thread.join()
+        finally:
+            logging.root.removeHandler(counter)
+            _close_log_file(log_path)
         db.close()
         if failure:
             raise failure[0]

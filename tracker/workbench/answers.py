@@ -153,6 +153,8 @@ def crawl(db_path: str | None, *, as_of: datetime, replay_dir: str | None = None
     row = dict(result.health[0]) if result.health else {"source": SPIDER, "status": "red",
                                                          "reason": "the crawl left no health row"}
     row["hearings_checked"] = len(todo)
+    # where the crawl's own log lines went, and how many warnings and errors (run_plan's StepResult)
+    row["log_path"], row["log_warnings"], row["log_errors"] = result.log_path, result.log_warnings, result.log_errors
     # of those, the ones whose answer list was read (logged by `store` at this run's clock)
     db = open_db(db_path)
     try:
