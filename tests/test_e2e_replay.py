@@ -102,6 +102,23 @@ def test_a_crawl_log_that_cannot_be_written_is_refused_before_the_crawl(tmp_path
     assert "innhentingen logget" not in console.stderr
 
 
+def test_documents_fetch_logs_to_the_crawls_log_and_says_so(tmp_path):
+    """`documents fetch` on its own printed Scrapy's «ScrapyDeprecationWarning: The
+    install_root_handler parameter is deprecated …» and its replay lines in English: its log goes
+    where the crawl's does, said in one line."""
+    db = tmp_path / "t.db"
+    day = str(ROOT / "data" / "replay" / "2026-11-23")
+    crawled = cli("crawl", "--replay", day, "--source", "no_regjeringen_horinger", "--no-progress", db=db)
+    assert crawled.returncode == 0, crawled.stderr[-2000:]
+    fetched = cli("documents", "fetch", "--replay", day, "--as-of", "2026-11-23T06:00", db=db)
+    assert fetched.returncode == 0, fetched.stderr[-2000:]
+    assert fetched.stderr == f"  innhentingen logget 4 advarsler (loggen er på engelsk): {tmp_path / 't.log'}\n"
+    log = (tmp_path / "t.log").read_text("utf-8")
+    assert re.search(r"^---- 2026-11-23T06:00:00\+01:00 documents: 46 link\(s\) of ", log, re.M), log[-2000:]
+    assert log.rstrip().endswith("replay: 42 requests had no recorded response (404 for each; the first 3 are "
+                                 "listed above)")
+
+
 def test_a_crawled_store_has_the_query_planners_statistics(demo):
     """Without ANALYZE SQLite guesses the tables' sizes (the digest took three times as long on
     300,000 items); every day's crawl leaves the statistics up to date, as the bench's stores have."""

@@ -20,6 +20,7 @@ from tracker.cli.support import (
     print_table,
     reader_lang,
     refused,
+    say_crawl_log,
     waiting_for_crawl,
     write_refused,
 )
@@ -68,12 +69,15 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
         db.close()
     lost = {"store_failed": 0, "store_error": None}  # results the store could not keep
     if links:
+        from tracker.jobs.crawl import LogUnwritable
         from tracker.store.runlock import RunLocked, exclusive_run
 
         try:  # a crawl of its own: one at a time per database, as `run` (tracker.store.runlock)
             with exclusive_run(path, wait=ctx.obj["config"].get("crawl", "lock_wait"),
                                waiting=waiting_for_crawl(reader_lang())):
                 lost = fetch_in_process(path, links, as_of=when, replay_dir=replay_dir)
+        except LogUnwritable as exc:  # said before anything is fetched
+            raise write_refused(exc.filename, exc.__cause__ or exc, reader_lang(ctx)) from exc
         except (ValueError, RunLocked) as exc:  # in the reader's words (vocabulary.COMMAND_REFUSALS)
             raise refused(exc) from exc
     db = open_db(ctx, write=True)
@@ -94,6 +98,8 @@ def fetch(ctx: click.Context, item_ids: tuple[str, ...], replay_dir: str | None,
         click.echo(standing_text(counts, lang, item_id))
     if overall:  # a store without documents has nothing to add to «dokumenter: ingen»
         click.echo(standing_text(overall, lang))
+    if lost.get("log_path"):  # its own (English) log lines went to the crawl's log: where, how many
+        say_crawl_log(Path(lost["log_path"]), lost["log_warnings"], lost["log_errors"], lang)
     if lost["store_failed"]:  # what was stored is read above; the rest is retried next time
         from tracker.i18n import gettext
 

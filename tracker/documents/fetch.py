@@ -177,16 +177,23 @@ def fetch_in_process(db_path: str | Path, links: list[dict[str, Any]], *, as_of:
                      settings: dict[str, Any] | None = None, run_id: int | None = None,
                      max_bytes: int | None = None) -> dict[str, Any]:
     """Run the `documents` spider over `links` in this process (starts Scrapy's reactor: once per
-    process); returns what it could not store (:func:`store_failures`)."""
+    process); returns what it could not store (:func:`store_failures`), and where its log lines
+    went and how many warnings and errors it logged (`log_path`, `log_warnings`, `log_errors`:
+    tracker.jobs.crawl.crawl_log, the log of every crawl of the database)."""
     from scrapy.crawler import CrawlerProcess
+
+    from tracker.jobs.crawl import crawl_log, tracker_settings
 
     base = documents_settings(db_path, as_of=as_of, replay_dir=replay_dir, data_dir=data_dir,
                               settings=settings, run_id=run_id)
-    process = CrawlerProcess(base, install_root_handler=False)
-    crawler = process.create_crawler("documents")
-    process.crawl(crawler, documents=links, as_of=as_of.isoformat(), max_bytes=max_bytes)
-    process.start()
-    return store_failures(crawler.stats.get_stats())
+    header = f"---- {as_of.isoformat(timespec='seconds')} documents: {len(links)} link(s) of {db_path}"
+    with crawl_log(db_path, tracker_settings(settings), base, header) as log:
+        process = CrawlerProcess(base)
+        crawler = process.create_crawler("documents")
+        process.crawl(crawler, documents=links, as_of=as_of.isoformat(), max_bytes=max_bytes)
+        process.start()
+    return {**store_failures(crawler.stats.get_stats()), "log_path": str(log.path) if log.path else None,
+            "log_warnings": log.warnings, "log_errors": log.errors}
 
 
 def fetch_in_reactor(crawls: Any, db_path: str | Path, links: list[dict[str, Any]], *,

@@ -21,7 +21,7 @@ import logging
 import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -80,6 +80,7 @@ class ReactorCrawls:
         crawl raised; returns the finished Crawler (its stats). Never call it from the reactor's
         own thread."""
         from scrapy.crawler import Crawler
+        from scrapy.settings import Settings
 
         if threading.current_thread() is threading.main_thread():
             raise RuntimeError("ReactorCrawls.crawl is called from the after-step thread only")
@@ -90,7 +91,12 @@ class ReactorCrawls:
         def start() -> None:
             try:
                 cls = self.process.spider_loader.load(spider) if isinstance(spider, str) else spider
-                crawler.append(Crawler(cls, settings))
+                # its log lines where the plan's go (its LOG_FILE, crawl_log): a Crawler re-installs
+                # Scrapy's root handler from its own settings
+                own = settings.copy() if isinstance(settings, Settings) else Settings(settings)
+                for key in ("LOG_FILE", "LOG_LEVEL", "LOG_ENABLED"):
+                    own.set(key, self.process.settings.get(key), priority="cmdline")
+                crawler.append(Crawler(cls, own))
                 d = self.process.crawl(crawler[0], **kwargs)
             except Exception as exc:  # noqa: BLE001 - handed to the waiting thread
                 outcome.append(exc)
@@ -358,11 +364,13 @@ def open_crawl_log(path: Path, header: str) -> None:
         raise LogUnwritable(exc.errno, exc.strerror, str(path)) from exc
 
 
-class _LogCount(logging.Handler):
-    """Counts the warnings and errors a run logs (at the log file's level or above)."""
+class CrawlLog(logging.Handler):
+    """A crawl's log file (`path`; None: the console) and the warnings and errors logged while it
+    is open (at the file's level or above), counted on the root logger."""
 
-    def __init__(self, level: int) -> None:
+    def __init__(self, path: Path | None, level: int) -> None:
         super().__init__(max(level, logging.WARNING))
+        self.path = path
         self.warnings = 0
         self.errors = 0
 
@@ -373,15 +381,28 @@ class _LogCount(logging.Handler):
             self.warnings += 1
 
 
-def _close_log_file(path: Path | None) -> None:
-    """Scrapy's root handler stays installed after its process's crawls: close the run's log file
-    (a later crawl of this process installs its own)."""
-    if path is None:
-        return
-    for handler in list(logging.root.handlers):
-        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
-            logging.root.removeHandler(handler)
-            handler.close()
+@contextlib.contextmanager
+def crawl_log(db_path: str | Path | None, chosen: dict[str, Any], base: Any, header: str) -> Iterator[CrawlLog]:
+    """The crawl's log for a process's crawls of `db_path`: its file (crawl_log_path of the
+    `chosen` settings) opened with `header` — LogUnwritable now, before anything is crawled — and
+    set as LOG_FILE in `base` (the Scrapy settings the process and its crawlers are made of);
+    yields the counter of its warnings and errors. Scrapy's root handler stays installed after a
+    process's crawls: the file is closed at the end (a later crawl of this process opens its own)."""
+    path = crawl_log_path(db_path, chosen)
+    if path is not None:
+        open_crawl_log(path, header)
+        base.set("LOG_FILE", str(path), priority="cmdline")
+    level = base.get("LOG_LEVEL") or "WARNING"
+    log = CrawlLog(path, level if isinstance(level, int) else logging.getLevelName(str(level).upper()))
+    logging.root.addHandler(log)
+    try:
+        yield log
+    finally:
+        logging.root.removeHandler(log)
+        for handler in list(logging.root.handlers):
+            if path is not None and isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
+                logging.root.removeHandler(handler)
+                handler.close()
 
 
 def _signals():
@@ -553,14 +574,10 @@ def run_plan(
             raise ValueError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(sorted(available))})")
     check_contact(plan, base)
     wait = lock_wait(chosen)
-    log_path = crawl_log_path(db_path, chosen)
-    if log_path is not None:  # an unwritable log: refused now, before anything is crawled
-        open_crawl_log(log_path, f"==== {now_iso()} ncp-tracker: {len(plan)} step(s) into {resolve_path(db_path)}")
-        base.set("LOG_FILE", str(log_path), priority="cmdline")
-    level = base.get("LOG_LEVEL") or "WARNING"
-    counter = _LogCount(level if isinstance(level, int) else logging.getLevelName(str(level).upper()))
+    header = f"==== {now_iso()} ncp-tracker: {len(plan)} step(s) into {resolve_path(db_path)}"
     # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock)
-    with exclusive_run(resolve_path(db_path), wait=wait, waiting=waiting or _say_waiting):
+    with crawl_log(db_path, chosen, base, header) as log, \
+            exclusive_run(resolve_path(db_path), wait=wait, waiting=waiting or _say_waiting):
         db = open_db(db_path)
         if refuse_older:
             try:
@@ -570,7 +587,6 @@ def run_plan(
                 raise
         cache = cache_dir or http_cache_dir(db_path, chosen)
         process = CrawlerProcess(base)
-        logging.root.addHandler(counter)
         results: list[StepResult] = []
         failure: list[BaseException] = []
         step_threads: list[threading.Thread] = []
@@ -587,9 +603,9 @@ def run_plan(
                                              replay_dir=str(step.replay_dir) if step.replay_dir else None,
                                              backfill=step.backfill)
                     health_rows: list[dict[str, Any]] = []
-                    if log_path is not None:
-                        open_crawl_log(log_path, f"---- {now_iso()} run {run_id}: {mode} ({', '.join(step.sources)})")
-                    logged = (counter.warnings, counter.errors)
+                    if log.path is not None:
+                        open_crawl_log(log.path, f"---- {now_iso()} run {run_id}: {mode} ({', '.join(step.sources)})")
+                    logged = (log.warnings, log.errors)
                     bar = tqdm(desc=gettext(lang, "crawl %(step)s", step=step.label or step.as_of.date()),
                                unit=gettext(lang, " pages"), disable=not progress, leave=True, dynamic_ncols=True)
                     crawls = []
@@ -630,7 +646,7 @@ def run_plan(
                             health_rows.append(health.record(db, run_id, run, now_iso()))
                     if step.record_dir:  # replaying the day runs at the hour it was recorded
                         write_day_clock(Path(step.record_dir), step.as_of)
-                    result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]), log_path=log_path)
+                    result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]), log_path=log.path)
                     store.finish_run(db, run_id, 1 if result.red else 0)
                     results.append(result)
                     if after_step is not None:
@@ -640,7 +656,7 @@ def run_plan(
                                               step_threads)
                     else:
                         result.finished = True
-                    result.log_warnings, result.log_errors = counter.warnings - logged[0], counter.errors - logged[1]
+                    result.log_warnings, result.log_errors = log.warnings - logged[0], log.errors - logged[1]
                     store.complete_run(db, run_id)
             except BaseException as exc:  # re-raised after the reactor stops
                 failure.append(exc)
@@ -653,13 +669,9 @@ def run_plan(
         from twisted.internet import reactor
 
         reactor.callWhenRunning(go)
-        try:
-            process.start(stop_after_crawl=False)
-            for thread in step_threads:  # stopped by Ctrl-C during an after-step: let it end
-                thread.join()
-        finally:
-            logging.root.removeHandler(counter)
-            _close_log_file(log_path)
+        process.start(stop_after_crawl=False)
+        for thread in step_threads:  # stopped by Ctrl-C during an after-step: let it end
+            thread.join()
         db.close()
         if failure:
             raise failure[0]
