@@ -77,6 +77,34 @@ def test_items_jsonl(filled):
         assert key in row
 
 
+def test_db_and_config_are_taken_after_the_command_too(filled, tmp_path):
+    """Every command's help speaks of «--db» («… inn i data/demo.db (med mindre --db er gitt)»), but
+    `ncp-tracker items --db x.db` was refused («ingen valg heter '--db' (mente du '--kind'?)»): the
+    group's --db and --config are taken after the command as before it."""
+    from tracker.cli.main import hoisted
+
+    after = CliRunner().invoke(main, ["items", "--format", "jsonl", "--db", str(filled)])
+    assert after.exit_code == 0, after.output
+    assert [json.loads(line)["id"] for line in after.stdout.splitlines()] == ["regjeringen:3100001"]
+    config = tmp_path / "c.toml"
+    config.write_text("[digest]\nlang = \"en\"\n", "utf-8")
+    wrong = CliRunner().invoke(main, ["items", f"--config={config}", "--status", "nope", f"--db={filled}"])
+    # in English: the configuration typed after the command was read
+    assert wrong.exit_code == 2 and "error: invalid value for '--status': 'nope'" in wrong.stderr, wrong.stderr
+
+    def valued(command: str) -> frozenset[str]:
+        return frozenset({"--note", "--status"}) if command == "triage" else frozenset()
+
+    assert hoisted(["triage", "x", "--db", "a.db", "--state", "new"], valued) == \
+        ["--db", "a.db", "triage", "x", "--state", "new"]
+    # an option's own value, what follows `--`, and the group's options before the command stay
+    assert hoisted(["triage", "x", "--note", "--db", "a.db"], valued) == ["triage", "x", "--note", "--db", "a.db"]
+    assert hoisted(["search", "--", "--db", "a.db"], valued) == ["search", "--", "--db", "a.db"]
+    assert hoisted(["--config", "c.toml", "items", "--db=a.db"], valued) == \
+        ["--config", "c.toml", "--db=a.db", "items"]
+    assert hoisted(["--db", "a.db"], valued) == ["--db", "a.db"]
+
+
 def test_items_filters(filled):
     assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).stdout == ""
     assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).stdout.count("\n") == 1
@@ -931,12 +959,10 @@ def test_a_configuration_profile_watchlist_feed_or_weights_refused_is_said_in_th
 def test_an_interrupted_crawl_says_how_many_of_its_steps_finished(tmp_path, monkeypatch, lang, days, done, said):
     """A crawl stopped part-way (Ctrl-C) says how many of its steps — one per replayed day — finished,
     in the reader's language and in the singular or the plural of the steps planned; exit 130."""
-    from types import SimpleNamespace
-
     import tracker.jobs.crawl as crawl
 
     def stopped(db, plan, **kwargs):  # the reactor stopped after `done` of the plan's steps
-        return [SimpleNamespace(step=step, health=[], finished=True, red=[]) for step in plan[:done]]
+        return [crawl.StepResult(step, run_id=1, finished=True) for step in plan[:done]]
 
     monkeypatch.setattr(crawl, "run_plan", stopped)
     config = tmp_path / "ncp-tracker.toml"

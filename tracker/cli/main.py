@@ -7,14 +7,71 @@ commands), so `ncp-tracker --help` stays fast. The CLI sits on top of the house:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from tracker import __version__
 from tracker.cli import admin, backfill, digest, documents, eu, gpfg, horizon, house, pipeline, work
 from tracker.cli.support import ReaderGroup, file_refused
 
+#: the group's options that take a value: also accepted after the command (`hoisted`)
+GLOBAL_OPTIONS = ("--config", "--db")
 
-@click.group(cls=ReaderGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+def hoisted(args: list[str], valued: Callable[[str], frozenset[str]]) -> list[str]:
+    """The command line with `--db FILE` / `--config FILE` (or `--db=FILE`) typed after the
+    command moved before it, where the group reads them: `ncp-tracker demo --db x.db` was refused
+    («ingen valg heter '--db' (mente du '--kind'?)») though the commands' help speaks of «--db».
+    Nothing after `--` is moved, nor the value of the command's own option (`triage --note --db`:
+    `valued(command)` names the command's options that take a value)."""
+    args = list(args)
+    front = 0  # the group's own options and their values, then the command
+    while front < len(args) and args[front].startswith("-") and args[front] != "--":
+        front += 2 if args[front] in GLOBAL_OPTIONS else 1
+    if front >= len(args):
+        return args
+    takes_value = valued(args[front])
+    moved: list[str] = []
+    rest: list[str] = []
+    i = front + 1
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if rest and rest[-1] in takes_value:  # the value of the option before it
+            rest.append(arg)
+        elif arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            moved += args[i:i + 2]
+            i += 1
+        elif arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return args[:front] + moved + args[front:front + 1] + rest
+
+
+class TrackerGroup(ReaderGroup):
+    """The `ncp-tracker` group: its `--db` and `--config` also after the command (`hoisted`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoisted(args, lambda name: _valued(self.commands.get(name))))
+
+
+def _valued(command: click.Command | None) -> frozenset[str]:
+    """The names of the options of `command` (and of its subcommands) that take a value."""
+    if command is None:
+        return frozenset()
+    names = {name for param in command.params if isinstance(param, click.Option) and not param.is_flag
+             and not param.count for name in param.opts + param.secondary_opts}
+    for sub in getattr(command, "commands", {}).values():
+        names |= _valued(sub)
+    return frozenset(names)
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 # eager: read before a --help that follows it, whose language is that file's [digest] lang
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), is_eager=True,
               help="Configuration file (default $NCP_TRACKER_CONFIG, else ./ncp-tracker.toml).")
