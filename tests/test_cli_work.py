@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -311,12 +312,15 @@ def test_answers_and_close_unanswered_say_it_in_the_readers_language(env, monkey
     under a Bokmål terminal; now the source by its name, the status and reason as `health` says
     them, and the counts, in the reader's language."""
     row = {"source": "no_regjeringen_horingssvar", "status": "red", "hearings_read": 0, "hearings_checked": 1,
-           "reason": "no answer list could be read (0 of 1 hearings): blocked (HTTP 403/429/challenge or robots.txt)"}
+           "reason": "no answer list could be read (0 of 1 hearings): blocked (HTTP 403/429/challenge or robots.txt)",
+           "log_path": Path("/x/t.log"), "log_warnings": 2, "log_errors": 0}
     monkeypatch.setattr("tracker.workbench.answers.crawl", lambda *a, **k: dict(row))
     r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24"])
     assert r.exit_code == 2 and r.stdout == (
         "Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ingen svarliste kunne leses (0 av 1 "
         "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt)\n")  # the counts once, not twice
+    # where the crawl's own (English) log lines went, as `run` says it
+    assert r.stderr == "  innhentingen logget 2 advarsler (loggen er på engelsk): /x/t.log\n"
     r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24", "--item", HEARING])
     assert r.stdout.startswith(f"ingen publiserte høringssvar er lagret for {HEARING} (de hentes for avsluttede")
     r = CliRunner().invoke(main, ["close-unanswered", "--as-of", "2026-11-24"])

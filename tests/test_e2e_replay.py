@@ -374,7 +374,10 @@ def test_an_unreadable_http_cache_does_not_turn_its_source_red(tmp_path):
     result = cli("crawl", "--replay", str(ROOT / "data/replay/2026-11-23"), "--source", "no_lovdata",
                  "--no-progress", db=tmp_path / "t.db")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "no_lovdata.sqlite could not be read (file is not a database): set aside as" in result.stderr
+    # said in the crawl's log, which the console names (Scrapy's lines are no longer on it)
+    assert "no_lovdata.sqlite could not be read (file is not a database): set aside as" in \
+        (tmp_path / "t.log").read_text("utf-8")
+    assert f"innhentingen logget 1 advarsel (loggen er på engelsk): {tmp_path / 't.log'}" in result.stderr
     health = sqlite3.connect(tmp_path / "t.db").execute("select status from health where source = 'no_lovdata'")
     assert [r[0] for r in health] == ["green"]
     assert len(list(cache.glob("no_lovdata.sqlite.unreadable-*"))) == 1
@@ -544,7 +547,8 @@ def test_the_data_directorys_watchlist_is_the_one_the_crawl_reads(tmp_path):
     assert [w["id"] for w in listed] == ["csrd"]
     (data / "watchlist.toml").write_text("x = = =", "utf-8")  # broken: loud, never the shipped one instead
     broken = cli("crawl", "--replay", day, "--source", "eu_cellar", "--no-progress", db=db)
-    assert broken.returncode == 2 and "watchlist invalid" in broken.stderr
+    assert broken.returncode == 2 and "listen over overvåkede EU-saker er ugyldig: " in broken.stderr
+    assert "eu_cellar: watchlist invalid: " in db.with_suffix(".log").read_text("utf-8")
 
 
 def test_search_and_export_take_the_open_consultations_the_digest_counts(demo, monkeypatch):
