@@ -90,7 +90,8 @@ def test_db_and_config_are_taken_after_the_command_too(filled, tmp_path):
     config.write_text("[digest]\nlang = \"en\"\n", "utf-8")
     wrong = CliRunner().invoke(main, ["items", f"--config={config}", "--status", "nope", f"--db={filled}"])
     # in English: the configuration typed after the command was read
-    assert wrong.exit_code == 2 and "error: invalid value for '--status': 'nope'" in wrong.stderr, wrong.stderr
+    assert wrong.exit_code == 2 and "error: invalid value for --status: unknown status 'nope'" in wrong.stderr, \
+        wrong.stderr
 
     def valued(command: str) -> frozenset[str]:
         return frozenset({"--note", "--status"}) if command == "triage" else frozenset()
@@ -108,6 +109,31 @@ def test_db_and_config_are_taken_after_the_command_too(filled, tmp_path):
 def test_items_filters(filled):
     assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).stdout == ""
     assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).stdout.count("\n") == 1
+
+
+def test_a_value_typed_by_name_is_taken_and_a_mistyped_one_lists_the_names(filled):
+    """`items --status åpen` was refused (a click.Choice of the English codes) though the table shows
+    «åpen»; a mistyped --kind, --status, --state or event kind listed codes only («gyldige: hearing,
+    committee_hearing, …»): now the names the tables show, each code beside it, and what the reader
+    may have meant."""
+    by_name = invoke("items", "--format", "jsonl", "--status", "Åpen", db=filled)
+    assert by_name.exit_code == 0 and [json.loads(line)["id"] for line in by_name.stdout.splitlines()] == \
+        ["regjeringen:3100001"]
+    wrong = invoke("items", "--status", "apenn", db=filled)
+    assert wrong.exit_code == 2 and wrong.stderr.endswith(
+        "feil: ugyldig verdi for --status: ukjent status 'apenn' (gyldige: åpen (open), lukket (closed), trukket "
+        "(withdrawn), kommende (upcoming), ukjent (unknown)) (mente du 'åpen'?)\n"), wrong.stderr
+    kind = invoke("items", "--kind", "høringg", db=filled)
+    assert kind.exit_code == 2 and "(gyldige: Høring (hearing), Komitéhøring (committee_hearing), " in kind.stderr
+    assert kind.stderr.endswith(" (mente du 'Høring'?)\n"), kind.stderr
+    state = invoke("search", "x", "--state", "tildelt2", "--lang", "en", db=filled)
+    assert state.exit_code == 2 and state.stderr.endswith(
+        "error: invalid value for --state: unknown triage state 'tildelt2' (valid: new, watching, not relevant, to "
+        "answer (respond), assigned, drafting, submitted, published, closed unanswered) (did you mean 'assigned'?)\n"), \
+        state.stderr
+    nothing_close = invoke("events", "--kind", "zzz", db=filled)
+    assert nothing_close.exit_code == 2 and "mente du" not in nothing_close.stderr
+    assert "(gyldige: ny (new), oppdatert (updated), frist endret (deadline_changed)," in nothing_close.stderr
 
 
 @pytest.mark.parametrize("command", [("items",), ("events",), ("search", "åpenhetsloven"), ("export",),
@@ -743,7 +769,7 @@ def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
     'ncp-tracker --help' for help.»; now headed «feil:» and, where click's exception names what
     it is about, said in the reader's language."""
     said = {tuple(args): invoke(*args, db=filled) for args in (["itemz"], ["items", "--bogus"], ["triage"],
-                                                               ["items", "--status", "x"], ["users", "nope"])}
+                                                               ["events", "--format", "x"], ["users", "nope"])}
     assert all(r.exit_code == 2 for r in said.values())
     assert said["itemz",].stderr == ("Bruk: main [VALG] KOMMANDO [ARGUMENTER]...\n"  # the runner's program name
                                     "Se 'main --help' for hjelp.\n\n"
@@ -751,18 +777,16 @@ def test_clicks_own_input_errors_are_said_as_every_error_is(filled):
     assert said["items", "--bogus"].stderr.endswith("Se 'main items --help' for hjelp.\n\n"
                                                     "feil: ingen valg heter '--bogus'\n")
     assert said["triage",].stderr.endswith("\nfeil: argumentet 'ITEM' mangler\n")
-    assert said["items", "--status", "x"].stderr.endswith("\nfeil: ugyldig verdi for '--status': 'x' er ikke en gyldig "
-                                                          "verdi (gyldige: 'open', 'closed', 'withdrawn', 'upcoming', "
-                                                          "'unknown').\n")
+    assert said["events", "--format", "x"].stderr.endswith("\nfeil: ugyldig verdi for '--format': 'x' er ikke en "
+                                                           "gyldig verdi (gyldige: 'table', 'jsonl').\n")
     assert said["users", "nope"].stderr.endswith("Se 'main users --help' for hjelp.\n\n"
                                                  "feil: ingen kommando heter 'nope'\n")
     assert not any("Error:" in r.output or "Try '" in r.output for r in said.values())
     missing = invoke("backfill", db=filled)
     assert missing.exit_code == 2 and missing.stderr.endswith("\nfeil: valget '--since' mangler\n")
-    english = invoke("items", "--lang", "en", "--status", "x", db=filled)
+    english = invoke("items", "--lang", "en", "--format", "x", db=filled)
     assert english.exit_code == 2 and english.stderr.endswith("Try 'main items --help' for help.\n\nerror: invalid value "
-                                                              "for '--status': 'x' is not one of 'open', 'closed', "
-                                                              "'withdrawn', 'upcoming', 'unknown'.\n")
+                                                              "for '--format': 'x' is not one of 'table', 'jsonl'.\n")
 
 
 
@@ -798,17 +822,16 @@ def test_a_click_error_is_said_wholly_in_the_lang_given_or_the_digest_language(f
     value is said, wholly, in the --lang given — never its head in one language and click's words
     in another; an unknown command (found before the configuration was read) in the
     configuration's [digest] lang (Bokmål unless set)."""
-    before = invoke("items", "--status", "x", "--lang", "en", db=filled)
+    before = invoke("items", "--format", "x", "--lang", "en", db=filled)
     assert before.exit_code == 2 and before.stderr.startswith("Usage: main items [OPTIONS]\n") and before.stderr.endswith(
-        "error: invalid value for '--status': 'x' is not one of 'open', 'closed', 'withdrawn', 'upcoming', "
-        "'unknown'.\n"), before.stderr
+        "error: invalid value for '--format': 'x' is not one of 'table', 'jsonl'.\n"), before.stderr
     config = tmp_path / "en.toml"
     config.write_text('[digest]\nlang = "en"\n', "utf-8")
     monkeypatch.setenv("NCP_TRACKER_CONFIG", str(config))
-    before = invoke("items", "--status", "x", "--lang", "nb", db=filled)
+    before = invoke("items", "--format", "x", "--lang", "nb", db=filled)
     assert before.exit_code == 2 and before.stderr.endswith(
-        "Se 'main items --help' for hjelp.\n\nfeil: ugyldig verdi for '--status': 'x' er ikke en gyldig verdi "
-        "(gyldige: 'open', 'closed', 'withdrawn', 'upcoming', 'unknown').\n"), before.stderr
+        "Se 'main items --help' for hjelp.\n\nfeil: ugyldig verdi for '--format': 'x' er ikke en gyldig verdi "
+        "(gyldige: 'table', 'jsonl').\n"), before.stderr
     unknown = invoke("itemz", db=filled)
     assert unknown.exit_code == 2 and unknown.stderr == ("Usage: main [OPTIONS] COMMAND [ARGS]...\n"
                                                          "Try 'main --help' for help.\n\n"

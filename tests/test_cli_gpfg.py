@@ -152,7 +152,7 @@ def test_gpfg_actor_is_checked_and_an_empty_filter_says_what_it_filtered(tmp_pat
     bad = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "Etikkrådt", "--as-of", AS_OF])
     assert bad.exit_code == 2 and bad.stderr.endswith(
         "feil: ugyldig verdi for --actor: ukjent aktør 'Etikkrådt' (gyldige: Finansdepartementet, Etikkrådet, Norges "
-        "Bank, Stortinget, Andre)\n"), bad.stderr
+        "Bank, Stortinget, Andre) (mente du 'Etikkrådet'?)\n"), bad.stderr
     ok = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--actor", "etikkrådet", "--format", "jsonl",
                                    "--as-of", AS_OF])
     assert ok.exit_code == 0 and {json.loads(x)["actor"] for x in ok.stdout.splitlines()} == {"Etikkrådet"}

@@ -17,7 +17,7 @@ import errno
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from crawlers.notes import FIRST_FEW
@@ -1517,6 +1517,23 @@ def code_of(name: str, names: Mapping[str, str]) -> str:
         if wanted in shown or _plain(wanted) in shown:
             return code
     return name
+
+
+def close_names(typed: str, names: Mapping[str, str], codes: Sequence[str], lang: str) -> list[str]:
+    """What the reader may have meant by `typed`, a value none of `codes` is: the names in `lang`
+    (else the codes) of those closest to it — by their code or their name in either language, as
+    `code_of` takes them — compared as `folded` (at most three)."""
+    import difflib
+
+    from tracker.i18n import LANGS
+
+    by_folded: dict[str, str] = {}  # the code and the names, folded → the name in `lang`
+    for code in codes:
+        name = gettext(lang, names[code]) if code in names else code
+        for spelling in (name, code, *(gettext(other, names[code]) for other in LANGS if code in names)):
+            by_folded.setdefault(folded(spelling), name)
+    matches = difflib.get_close_matches(folded(typed), list(by_folded), n=3, cutoff=0.75)
+    return list(dict.fromkeys(by_folded[m] for m in matches))
 
 
 def names_with_codes(names: Mapping[str, str], codes: list[str] | tuple[str, ...], lang: str) -> str:

@@ -105,7 +105,6 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
         GPFG_STAGE_NAMES,
         N_,
         gpfg_stage_name,
-        names_with_codes,
     )
 
     lang = chosen_lang(ctx, lang)
@@ -116,7 +115,7 @@ def gpfg(ctx: click.Context, actor: str | None, stage: str | None, by: str, fmt:
                             "--actor")
     if stage is not None:  # by its code or the name the output shows («Stortingsmelding»)
         stage = check_named(stage, GPFG_STAGE_NAMES, STAGES, N_("unknown stage %(name)s (valid: %(valid)s)"),
-                            "--stage", listed=names_with_codes(GPFG_STAGE_NAMES, STAGES, lang))
+                            "--stage")
     db = open_db(ctx)
     try:
         untrusted = say_untrusted(db, now_or(as_of), lang=lang)

@@ -23,6 +23,7 @@ from tracker.cli.support import (
     check_kind,
     check_out_dir,
     check_source,
+    check_status,
     chosen_lang,
     file_refused,
     lang_option,
@@ -614,7 +615,7 @@ ITEM_FIELDS = ["id", "source", "kind", "title", "url", "owner", "published", "de
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--source", help="Only this source.")
 @click.option("--kind", help="Only this kind (hearing, committee_hearing, …).")
-@click.option("--status", type=click.Choice(["open", "closed", "withdrawn", "upcoming", "unknown"]))
+@click.option("--status", help="Only items of this status (open, closed, withdrawn, upcoming, unknown; also by the name the tables show).")
 @lang_option
 @click.pass_context
 def items(ctx, fmt, source, kind, status, lang) -> None:
@@ -627,7 +628,7 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
     from tracker.vocabulary import status_name
 
     check_source(source)
-    kind = check_kind(kind)  # a kind by its name too («høring»)
+    kind, status = check_kind(kind), check_status(status)  # by their names too («høring», «åpen»)
     _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx)
     rows = list_items(db, source=source, kind=kind, status=status)

@@ -565,14 +565,34 @@ def _one_of(name: str, valid: Sequence[str], message: str, param_hint: str, list
     return name
 
 
-def check_named(value: str, names: Mapping[str, str], valid: Sequence[str], message: str, param_hint: str, *,
-                listed: str | None = None) -> str:
+def check_named(value: str, names: Mapping[str, str], valid: Sequence[str], message: str, param_hint: str) -> str:
     """The code of `value` — one of `valid`, or the name the output shows for one (`names`: code →
     msgid; `vocabulary.code_of`: any case, either language, ASCII spellings) — else the error of
-    `_one_of`."""
-    from tracker.vocabulary import code_of
+    `_one_of`, listing the valid ones as the reader types them (their names in the reader's
+    language, each code beside it: «høring (hearing), …»; only codes were listed) and what the
+    reader may have meant («(mente du 'høring'?)» for «høringg»)."""
+    from tracker.i18n import gettext
+    from tracker.vocabulary import close_names, code_of, names_with_codes
 
-    return _one_of(code_of(value, names), valid, message, param_hint, listed)
+    code = code_of(value, names)
+    if code in valid:
+        return code
+    lang = reader_lang()
+    text = gettext(lang, message, name=repr(value), valid=names_with_codes(names, list(valid), lang))
+    if close := close_names(value, names, valid, lang):
+        text += " " + gettext(lang, "(did you mean %(names)s?)", names=", ".join(map(repr, close)))
+    raise BadInput(text, param_hint, lang)
+
+
+def check_status(name: str | None, param_hint: str = "--status") -> str | None:
+    """The item status `name` is, by its code or its name («åpen», «lukket»); an unknown one is an
+    error listing them (a click.Choice took the English codes only, where the tables show names)."""
+    if name is None:
+        return None
+    from tracker.store.status import STATUSES
+    from tracker.vocabulary import N_, STATUS_NAMES
+
+    return check_named(name, STATUS_NAMES, STATUSES, N_("unknown status %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_source(name: str | None, param_hint: str = "--source") -> str | None:

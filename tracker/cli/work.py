@@ -36,7 +36,7 @@ from tracker.cli.support import (
 _filters = [
     click.option("--label", help="Only items with this label (e.g. apenhetsloven, oecd-iv)."),
     click.option("--source", help="Only this source."),
-    click.option("--status", type=click.Choice(["open", "closed", "withdrawn", "upcoming", "unknown"])),
+    click.option("--status", help="Only items of this status (open, closed, withdrawn, upcoming, unknown; also by the name the tables show)."),
     click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Items dated (published, else first seen) on or after."),
     click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Items dated on or before."),
     click.option("--owner", help="Only items this adviser owns (triage)."),
@@ -70,10 +70,10 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
                   relevant_to, not_relevant_to, followed_by, not_followed_by, open_consultations):
     """The options of `with_filters` as search filters (label, source and state checked here: a
     wrong one is named with its option)."""
-    from tracker.cli.support import check_label, check_source, check_state
+    from tracker.cli.support import check_label, check_source, check_state, check_status
     from tracker.workbench.search import Filters
 
-    label, source, state = check_label(label), check_source(source), check_state(state)
+    label, source, state, status = check_label(label), check_source(source), check_state(state), check_status(status)
     return Filters(label=label, source=source, status=status, date_from=date_from, date_to=date_to,
                    owner=owner, state=state, new_since=new_since, changed_since=changed_since,
                    relevant_to=relevant_to, not_relevant_to=not_relevant_to, followed_by=followed_by,
