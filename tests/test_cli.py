@@ -131,6 +131,8 @@ def test_a_value_typed_by_name_is_taken_and_a_mistyped_one_lists_the_names(fille
         "error: invalid value for --state: unknown triage state 'tildelt2' (valid: new, watching, not relevant, to "
         "answer (respond), assigned, drafting, submitted, published, closed unanswered) (did you mean 'assigned'?)\n"), \
         state.stderr
+    source = invoke("items", "--source", "no_nbimm", db=filled)
+    assert source.exit_code == 2 and source.stderr.endswith(", oecd_ncp_cases) (mente du 'no_nbim'?)\n"), source.stderr
     nothing_close = invoke("events", "--kind", "zzz", db=filled)
     assert nothing_close.exit_code == 2 and "mente du" not in nothing_close.stderr
     assert "(gyldige: ny (new), oppdatert (updated), frist endret (deadline_changed)," in nothing_close.stderr

@@ -556,21 +556,13 @@ def known_sources() -> list[str]:
     return _known()
 
 
-def _one_of(name: str, valid: Sequence[str], message: str, param_hint: str, listed: str | None = None) -> str:
-    """`name` if it is one of `valid`; else an error (`message`, a catalogue msgid with %(name)s and
-    %(valid)s) listing the valid ones (`listed`, else their codes) — a mistyped value would match
-    nothing: an empty list that looked like an answer."""
-    if name not in valid:
-        raise bad_input(message, param_hint, name=repr(name), valid=listed or ", ".join(valid))
-    return name
-
-
 def check_named(value: str, names: Mapping[str, str], valid: Sequence[str], message: str, param_hint: str) -> str:
     """The code of `value` — one of `valid`, or the name the output shows for one (`names`: code →
-    msgid; `vocabulary.code_of`: any case, either language, ASCII spellings) — else the error of
-    `_one_of`, listing the valid ones as the reader types them (their names in the reader's
+    msgid; `vocabulary.code_of`: any case, either language, ASCII spellings) — else an error
+    (`message`, a msgid with %(name)s and %(valid)s) listing the valid ones as the reader types them (their names in the reader's
     language, each code beside it: «høring (hearing), …»; only codes were listed) and what the
-    reader may have meant («(mente du 'høring'?)» for «høringg»)."""
+    reader may have meant («(mente du 'høring'?)» for «høringg»). A mistyped value would match
+    nothing: an empty list that looked like an answer."""
     from tracker.i18n import gettext
     from tracker.vocabulary import close_names, code_of, names_with_codes
 
@@ -599,8 +591,9 @@ def check_source(name: str | None, param_hint: str = "--source") -> str | None:
     """`name` if it is a known source; an unknown one is an error listing the valid ones."""
     from tracker.vocabulary import N_
 
-    return None if name is None else _one_of(name, known_sources(), N_("unknown source %(name)s (valid: %(valid)s)"),
-                                             param_hint)
+    # by its code, as the tables show it (a mistyped one: «(mente du 'no_nbim'?)»)
+    return None if name is None else check_named(name, {}, known_sources(),
+                                                 N_("unknown source %(name)s (valid: %(valid)s)"), param_hint)
 
 
 def check_kind(name: str | None, param_hint: str = "--kind") -> str | None:
