@@ -106,6 +106,28 @@ def test_db_and_config_are_taken_after_the_command_too(filled, tmp_path):
     assert hoisted(["--db", "a.db"], valued) == ["--db", "a.db"]
 
 
+def test_a_search_query_is_its_words_and_a_negation_is_no_option(filled):
+    """`search åpenhetsloven -klima` was refused («ingen valg heter '-k'») and `search høring
+    åpenhetsloven` said «ett argument for mye»: the query had to be one quoted argument, a negation
+    first after `--`. Now the words are the query, a word beginning with one «-» one of its words;
+    the command's own options are read wherever they stand."""
+    def ids(*args):
+        result = invoke("search", "--format", "jsonl", *args, db=filled)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+    assert ids("åpenhetsloven", "-klima") == ids("åpenhetsloven -klima") == ["regjeringen:3100001"]
+    assert ids("høring", "åpenhetsloven") == ["regjeringen:3100001"]
+    assert ids("åpenhetsloven", "-høring") == ids("--status", "open", "åpenhetsloven", '-"høring"') == []
+    assert ids("-kind:eu_consultation", "åpenhetsloven") == ["regjeringen:3100001"]
+    assert ids("--", "åpenhetsloven", "--status") == []  # after `--` every word is the query's, as before
+    helped = invoke("search", "-h", db=filled)
+    assert helped.exit_code == 0 and helped.stdout.startswith("Bruk: main search [VALG] QUERY\n")
+    typo = invoke("search", "åpenhetsloven", "--limt", "3", db=filled)  # a long option mistyped: still said
+    assert typo.exit_code == 2 and typo.stderr.endswith("feil: ingen valg heter '--limt' (mente du '--limit', "
+                                                        "'--to'?)\n"), typo.stderr
+
+
 def test_items_filters(filled):
     assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).stdout == ""
     assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).stdout.count("\n") == 1

@@ -13,7 +13,7 @@ import click
 
 from tracker import __version__
 from tracker.cli import admin, backfill, digest, documents, eu, gpfg, horizon, house, pipeline, work
-from tracker.cli.support import ReaderGroup, file_refused
+from tracker.cli.support import ReaderGroup, file_refused, valued_options
 
 #: the group's options that take a value: also accepted after the command (`hoisted`)
 GLOBAL_OPTIONS = ("--config", "--db")
@@ -57,18 +57,7 @@ class TrackerGroup(ReaderGroup):
     """The `ncp-tracker` group: its `--db` and `--config` also after the command (`hoisted`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, hoisted(args, lambda name: _valued(self.commands.get(name))))
-
-
-def _valued(command: click.Command | None) -> frozenset[str]:
-    """The names of the options of `command` (and of its subcommands) that take a value."""
-    if command is None:
-        return frozenset()
-    names = {name for param in command.params if isinstance(param, click.Option) and not param.is_flag
-             and not param.count for name in param.opts + param.secondary_opts}
-    for sub in getattr(command, "commands", {}).values():
-        names |= _valued(sub)
-    return frozenset(names)
+        return super().parse_args(ctx, hoisted(args, lambda name: valued_options(self.commands.get(name))))
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})

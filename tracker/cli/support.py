@@ -315,6 +315,52 @@ class ReaderCommand(_ReadersHelp, click.Command):
     its group's (`ReaderGroup`)."""
 
 
+def valued_options(command: click.Command | None) -> frozenset[str]:
+    """The names of the options of `command` (and of its subcommands) that take a value."""
+    if command is None:
+        return frozenset()
+    names = {name for param in command.params if isinstance(param, click.Option) and not param.is_flag
+             and not param.count for name in param.opts + param.secondary_opts}
+    for sub in getattr(command, "commands", {}).values():
+        names |= valued_options(sub)
+    return frozenset(names)
+
+
+class QueryCommand(ReaderCommand):
+    """A command whose arguments are the words of a search query (`search`): a word that begins
+    with one «-» — a negation, `-klima`, `-"norsk rett"`, `-state:new` — is a word of the query,
+    not an option (click refused it: «ingen valg heter '-k'», unless the query came after `--`).
+    Its own options (`--status open`, `-h`) are read as before, wherever they stand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, query_words_last(args, ctx))
+
+
+def query_words_last(args: list[str], ctx: click.Context) -> list[str]:
+    """`args` with the words of the query — what is no option of `ctx`'s command nor an option's
+    value — moved after a `--`, in their order, so that click reads none of them as an option."""
+    takes_value = valued_options(ctx.command)
+    short = {name for param in ctx.command.get_params(ctx) if isinstance(param, click.Option)
+             for name in param.opts + param.secondary_opts if not name.startswith("--")}
+    options: list[str] = []
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            words.extend(args[i + 1:])
+            break
+        if arg.startswith("--") or arg in short:
+            options.append(arg)
+            if arg in takes_value and i + 1 < len(args):
+                options.append(args[i + 1])
+                i += 1
+        else:
+            words.append(arg)
+        i += 1
+    return options + (["--", *words] if words else [])
+
+
 class ReaderGroup(_ReadersHelp, click.Group):
     """A command group whose click input errors — its own options, an unknown command, and any
     command's (or subgroup's) arguments — are shown in the reader's language (`ReaderUsageError`)

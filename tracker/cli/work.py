@@ -12,6 +12,7 @@ import click
 
 from tracker.cli.support import (
     BAD_INPUT_EXIT,
+    QueryCommand,
     ReaderCommand,
     TrackerError,
     check_item,
@@ -268,14 +269,14 @@ def inbox(ctx, owner, lang, as_of) -> None:
 # ---------------------------------------------------------------------------- search / export
 
 
-@click.command(cls=ReaderCommand)
-@click.argument("query")
+@click.command(cls=QueryCommand)
+@click.argument("words", nargs=-1, required=True, metavar="QUERY")
 @with_filters
 @click.option("--limit", type=click.IntRange(1, None), default=30, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @lang_option
 @click.pass_context
-def search(ctx, query, limit, fmt, lang, **filters) -> None:
+def search(ctx, words, limit, fmt, lang, **filters) -> None:
     """Full-text search, best first. All words must match (stemmed: høringer finds høring; ASCII
     spellings: hoering finds høring).
 
@@ -296,6 +297,7 @@ def search(ctx, query, limit, fmt, lang, **filters) -> None:
     from tracker.workbench.search import SearchError, SearchIndexMissing, plain_snippet
     from tracker.workbench.search import search as run_search
 
+    query = " ".join(words)  # `search åpenhetsloven -aktsomhet` as `search 'åpenhetsloven -aktsomhet'`
     db = open_db(ctx)
     try:
         rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
