@@ -374,6 +374,38 @@ def test_a_provision_is_named_in_the_readers_language_from_the_watch_list(data_d
     assert describe_change(hit, "en") == "A document touches aktsomhetsvurdering (begrep)"
 
 
+@pytest.mark.parametrize(("body", "said"), [
+    ("x = = ", "feil: {path}, linje 1: ikke gyldig TOML: Invalid value (at line 1, column 5)"),
+    # a misspelt table name watched nothing at all, silently; a misspelt field was silently unused
+    ('[[provisions]]\nkey = "x"\n', "feil: {path}: ukjent nøkkel 'provisions' (filen består av [[provision]]-tabeller)"),
+    ('[[provision]]\nkey = "x"\nlabel = "y"\nterm = "a"\n',
+     "feil: {path}: bestemmelse nr. 1: ukjent felt 'term' (gyldige: key, label, label_en, reference, act, article, "
+     "names, terms)"),
+    ("provision = [1]\n", "feil: {path}: filen må bestå av [[provision]]-tabeller"),
+    ('[[provision]]\nkey = "x"\n', "feil: {path}: bestemmelse nr. 1 trenger `key` og `label`"),
+    ('[[provision]]\nkey = "x"\nlabel = "y"\nreference = "zz"\n',
+     "feil: {path}: bestemmelse nr. 1 (x): 'zz' er ikke en henvisning programmet kjenner (f.eks. 'åpenhetsloven § 4', "
+     "'direktiv (EU) 2024/1760')"),
+])
+def test_a_watch_list_written_wrongly_is_said_in_the_readers_words(data_dir, tmp_path, body, said):
+    """`documents fetch` with the data directory's provisions.toml written wrongly said it in English
+    after «feil:» («provision 1: needs `key` and `label`», tomllib's bare text without «not valid
+    TOML»), and took a misspelt table or field silently: each is refused, in Bokmål, exit 2,
+    before anything is fetched."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+
+    watch = data_dir / "provisions.toml"
+    watch.write_text(body, "utf-8")
+    from tracker.store.db import open_db
+
+    open_db(tmp_path / "t.db").close()
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "documents", "fetch"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == said.format(path=watch) + "\n"
+
+
 def test_the_watch_list_is_parsed_once_per_version_of_its_file(data_dir, monkeypatch):
     """A digest names a provision for every line it renders, and each name read and parsed the
     watch list again. It is parsed once per version of the file now: an unchanged list is not parsed

@@ -1223,6 +1223,30 @@ COMMAND_REFUSALS: MessageTable = message_table((
     (r"(?P<path>.+?):(?P<line>\d+): not valid TOML: (?P<error>.+)",
      N_("%(path)s, line %(line)s: not valid TOML: %(error)s")),
     (r"(?P<path>.+?): not valid TOML: (?P<error>.+)", N_("%(path)s is not valid TOML: %(error)s")),
+    # the watched provisions written wrongly (tracker.documents.provisions.ProvisionError)
+    (r"(?P<path>.+?): unknown key (?P<value>'[^']*') \(expected \[\[provision\]\] tables\)",
+     N_("%(path)s: unknown key %(value)s (the file holds [[provision]] tables)")),
+    (r"(?P<path>.+?): expected \[\[provision\]\] tables", N_("%(path)s: the file must hold [[provision]] tables")),
+    (r"(?P<path>.+?): provision (?P<num>\d+): unknown field (?P<value>'[^']*') \(valid: (?P<valid>.*)\)",
+     N_("%(path)s: provision %(num)s: unknown field %(value)s (valid: %(valid)s)")),
+    (r"(?P<path>.+?): provision (?P<num>\d+): needs `key` and `label`",
+     N_("%(path)s: provision %(num)s needs `key` and `label`")),
+    (r"(?P<path>.+?): provision (?P<num>\d+): key (?P<value>'[^']*') used twice",
+     N_("%(path)s: provision %(num)s: the key %(value)s is used twice")),
+    (r"(?P<path>.+?): provision (?P<num>\d+) \((?P<key>[^)]*)\): `label_en` must be a text \(the name in English\)",
+     N_("%(path)s: provision %(num)s (%(key)s): `label_en` must be a text in quotes (the name in English)")),
+    (r"(?P<path>.+?): provision (?P<num>\d+) \((?P<key>[^)]*)\): give exactly one of reference, act \(\+ article\) "
+     r"or terms",
+     N_("%(path)s: provision %(num)s (%(key)s): give exactly one of reference, act (with article) or terms")),
+    (r"(?P<path>.+?): provision (?P<num>\d+) \((?P<key>[^)]*)\): reference (?P<value>.+?) is not a reference the "
+     r"resolver knows \(e\.g\. (?P<example>.+)\)",
+     N_("%(path)s: provision %(num)s (%(key)s): %(value)s is no reference the program knows (e.g. %(example)s)")),
+    (r"(?P<path>.+?): provision (?P<num>\d+) \((?P<key>[^)]*)\): act (?P<value>.+?) is not an act number the "
+     r"resolver knows",
+     N_("%(path)s: provision %(num)s (%(key)s): %(value)s is no act number the program knows")),
+    (r"(?P<path>.+?): provision (?P<num>\d+) \((?P<key>[^)]*)\): `act` needs `article`",
+     N_("%(path)s: provision %(num)s (%(key)s): `act` needs `article`")),
+    (r"(?P<path>.+?): not UTF-8 text: (?P<error>.+)", N_("%(path)s is not UTF-8 text: %(error)s")),
     # a profile the profiles file defines wrongly (tracker.attention.profiles.ProfileError)
     (r"profile '(?P<profile>[^']+)': unknown field\(s\) (?P<names>.+?) \(valid: (?P<valid>.*)\)",
      N_("the profile “%(profile)s” has unknown fields %(names)s (valid: %(valid)s)")),

@@ -50,14 +50,27 @@ def _word_start(word: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(word)}", re.IGNORECASE)
 
 
+#: the fields a [[provision]] table may have
+FIELDS = ("key", "label", "label_en", "reference", "act", "article", "names", "terms")
+
+
 def parse(data: dict, origin: str = "provisions.toml") -> list[Provision]:
+    """The provisions of a provisions file's tables (`origin`: its path, for the errors). A key it
+    does not know — at the top (`[[provisions]]`: no provision watched at all) or in a table (`name`
+    for `names`: silently unused) — is refused, as the watchlist's are."""
     out: list[Provision] = []
+    unknown = [k for k in data if k != "provision"]
+    if unknown:
+        raise ProvisionError(f"{origin}: unknown key {unknown[0]!r} (expected [[provision]] tables)")
     entries = data.get("provision", [])
-    if not isinstance(entries, list):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ProvisionError(f"{origin}: expected [[provision]] tables")
     seen: set[str] = set()
     for i, entry in enumerate(entries, 1):
         where = f"{origin}: provision {i}"
+        odd = [k for k in entry if k not in FIELDS]
+        if odd:
+            raise ProvisionError(f"{where}: unknown field {odd[0]!r} (valid: {', '.join(FIELDS)})")
         key, label, label_en = entry.get("key"), entry.get("label"), entry.get("label_en")
         if not key or not label:
             raise ProvisionError(f"{where}: needs `key` and `label`")
@@ -113,8 +126,10 @@ def _read(source: Path | Traversable) -> list[Provision]:
         raise ProvisionError(unreadable(source, exc)) from exc
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProvisionError(f"{origin}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:  # with its line, as the watchlist's and the configuration's
+        line = re.search(r"line (\d+)", str(exc))
+        raise ProvisionError(f"{origin}:{line.group(1)}: not valid TOML: {exc}" if line
+                             else f"{origin}: not valid TOML: {exc}") from exc
     return parse(data, origin)
 
 
