@@ -398,7 +398,10 @@ def test_a_cut_search_says_so_on_stderr(env):
 def test_triage_refuses_a_draft_by_day_with_junk_or_after_the_deadline(env):
     r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-10garbage"])
     assert r.exit_code == 2 and "feil: --deadline må være en dato (ÅÅÅÅ-MM-DD), ikke '2026-12-10garbage'." in r.output
-    r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-14"])
+    # at the store's day: without --as-of the machine's clock would, from 15 December 2026 on, refuse the
+    # day as passed before it is found after the deadline
+    r = CliRunner().invoke(main, ["triage", HEARING, "--state", "respond", "--deadline", "2026-12-14",
+                                  "--as-of", "2026-11-24"])
     assert r.exit_code == 2 and "feil: «Utkast innen» man. 14.12.2026 er etter sakens frist tor. 10.12.2026" in r.output
     assert "Traceback" not in r.output
     db = open_db(env / "t.db")
