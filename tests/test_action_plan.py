@@ -60,6 +60,14 @@ def test_grouped_and_cli(tmp_path):
     assert "Handlingsplan for næringsliv og menneskerettigheter (1)" in result.stdout
     assert "(ny nasjonal handlingsplan)  frist man. 14.12.2026" in result.stdout
     assert "vegtrafikkloven" not in result.stdout
+    # a deadline at midnight sharp (the EU's «midnight Brussels») is the day before, as the digest and
+    # `items` say it: the command printed the calendar day of the stored time, a day later than they
+    db = open_db(path)
+    with db.conn:
+        db.execute("update items set deadline = '2026-12-15T00:00:00+01:00' where id = 'regjeringen:3150359'")
+    db.close()
+    midnight = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--as-of", "2026-11-24T09:00"])
+    assert "(ny nasjonal handlingsplan)  frist man. 14.12.2026" in midnight.stdout, midnight.stdout
     # in English throughout (it printed Bokmål only: banners, headings, «frist»)
     english = CliRunner().invoke(main, ["--db", str(path), "action-plan", "--lang", "en", "--as-of", "2026-11-24T09:00"])
     assert english.exit_code == 0 and "National action plan on business and human rights (1)" in english.stdout

@@ -115,6 +115,14 @@ def test_gpfg_groups_by_actor_and_stage(tmp_path):
     by_stage = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--by", "stage", "--as-of", AS_OF,
                                          "--lang", "en"]).output
     assert "Hearing\n  Ministry of Finance (Finansdepartementet)\n" in by_stage
+    # a deadline at midnight sharp is the day before, as the digest's GPFG section says it (the
+    # command printed the calendar day of the stored time, a day after the digest's)
+    db = open_db(path)
+    with db.conn:
+        db.execute("update items set deadline = '2027-01-14T00:00:00+01:00' where kind = 'hearing'")
+    db.close()
+    midnight = CliRunner().invoke(main, ["--db", str(path), "gpfg", "--as-of", AS_OF]).output.splitlines()
+    assert any(line.endswith("[åpen]  frist ons. 13.01.2027") for line in midnight), midnight
 
 
 def test_gpfg_jsonl_filters(tmp_path):

@@ -103,6 +103,15 @@ def test_eu_midnight_brussels_is_the_end_of_the_previous_oslo_day():
     assert dl.deadline_day(datetime(2026, 12, 10, 23, 59, 59, tzinfo=BRUSSELS)) == date(2026, 12, 10)
 
 
+def test_a_deadline_given_as_a_day_is_that_day():
+    """«2027-01-13» (a day, no time: a feed from elsewhere, a hand-made store) was read as 00:00
+    that day and so — midnight sharp — as the day before."""
+    assert dl.deadline_day("2027-01-13") == date(2027, 1, 13)
+    assert dl.deadline_day(" 2027-01-13 ") == date(2027, 1, 13)
+    assert dl.deadline_day("2027-01-13T00:00:00+01:00") == date(2027, 1, 12)  # midnight sharp, as before
+    assert dl.deadline_day("2027-13-45") is None
+
+
 def test_deadlines_in_other_zones_fall_on_the_oslo_calendar_day():
     # 23:30 in New York is 05:30 the next morning in Oslo
     assert dl.deadline_day("2026-12-10T23:30:00-05:00") == date(2026, 12, 11)

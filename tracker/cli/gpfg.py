@@ -146,6 +146,7 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
     from tracker.digest.text import shorten
     from tracker.i18n import Translator, format_date
     from tracker.links.gpfg import grouped
+    from tracker.store.deadlines import deadline_day
     from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name, status_name
 
     _ = Translator(lang)
@@ -161,7 +162,9 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
             for item in group:
                 # the days as the digest writes them («tir. 24.11.2026»), not ISO
                 date = format_date(item["published"], lang) or _("(no date)")
-                extra = "  " + _("deadline %(day)s", day=format_date(item["deadline"], lang)) if item.get("deadline") else ""
+                # its deadline day as the digest's GPFG section says it (midnight sharp: the day before)
+                extra = ("  " + _("deadline %(day)s", day=format_date(deadline_day(item["deadline"]), lang))
+                         if item.get("deadline") else "")
                 known = item.get("status") and item["status"] != "unknown"
                 status = f" [{status_name(item['status'], lang)}]" if known else ""
                 click.echo(f"    {date:<15}  {shorten(item['title'], 95)}{status}{extra}")  # two spaces, as every column

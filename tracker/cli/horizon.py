@@ -148,6 +148,7 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
     from tracker.digest.text import shorten
     from tracker.i18n import format_date, gettext
     from tracker.links.action_plan import THEMES, grouped_items
+    from tracker.store.deadlines import deadline_day
 
     lang = chosen_lang(ctx, lang)  # as `horizon`: read beside the digest
     db = open_db(ctx)
@@ -167,7 +168,8 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
         for item in items:
             # the days as the digest writes them («tir. 24.11.2026»), not ISO
             when = format_date(item["published"], lang) or gettext(lang, "(no date)")
-            deadline = ("  " + gettext(lang, "deadline %(day)s", day=format_date(item["deadline"], lang))
+            # its deadline day as the digest says it (midnight sharp: the day before)
+            deadline = ("  " + gettext(lang, "deadline %(day)s", day=format_date(deadline_day(item["deadline"]), lang))
                         if item["deadline"] else "")
             click.echo(f"  {when:<15}  {shorten(item['title'], 100)}{deadline}")
             click.echo(f"                   {item['url']}")

@@ -114,7 +114,13 @@ def oslo_date(value: str | datetime) -> date:
 
 
 def deadline_day(deadline: str | datetime | None) -> date | None:
-    """The last Oslo calendar day on which an answer is in time (00:00:00 sharp → the day before)."""
+    """The last Oslo calendar day on which an answer is in time (00:00:00 sharp → the day before;
+    a day without a time, «2027-01-13», is that day, as `crawlers.dates.deadline_at` reads it)."""
+    if isinstance(deadline, str) and len(deadline.strip()) == 10:
+        try:
+            return date.fromisoformat(deadline.strip())
+        except ValueError:
+            return None
     dt = to_datetime(deadline)
     if dt is None:
         return None
