@@ -605,10 +605,10 @@ def known_sources() -> list[str]:
 def check_named(value: str, names: Mapping[str, str], valid: Sequence[str], message: str, param_hint: str) -> str:
     """The code of `value` — one of `valid`, or the name the output shows for one (`names`: code →
     msgid; `vocabulary.code_of`: any case, either language, ASCII spellings) — else an error
-    (`message`, a msgid with %(name)s and %(valid)s) listing the valid ones as the reader types them (their names in the reader's
-    language, each code beside it: «høring (hearing), …»; only codes were listed) and what the
-    reader may have meant («(mente du 'høring'?)» for «høringg»). A mistyped value would match
-    nothing: an empty list that looked like an answer."""
+    (`message`, a msgid with %(name)s and %(valid)s) listing the valid ones as the reader types
+    them (their names in the reader's language, each code beside it: «høring (hearing), …»; only
+    codes were listed) and what the reader may have meant («(mente du 'høring'?)» for «høringg»).
+    A mistyped value would match nothing: an empty list that looked like an answer."""
     from tracker.i18n import gettext
     from tracker.vocabulary import close_names, code_of, names_with_codes
 

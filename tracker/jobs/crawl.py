@@ -575,9 +575,10 @@ def run_plan(
     check_contact(plan, base)
     wait = lock_wait(chosen)
     header = f"==== {now_iso()} ncp-tracker: {len(plan)} step(s) into {resolve_path(db_path)}"
-    # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock)
-    with crawl_log(db_path, chosen, base, header) as log, \
-            exclusive_run(resolve_path(db_path), wait=wait, waiting=waiting or _say_waiting):
+    # one crawl at a time per database: wait for the one running, then RunLocked (tracker.store.runlock);
+    # then its log (the one running writes there too)
+    with exclusive_run(resolve_path(db_path), wait=wait, waiting=waiting or _say_waiting), \
+            crawl_log(db_path, chosen, base, header) as log:
         db = open_db(db_path)
         if refuse_older:
             try:
