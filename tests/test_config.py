@@ -194,6 +194,7 @@ def test_the_digest_settings_are_the_ones_the_commands_use(tmp_path):
         set_config(None)
 
 
+@pytest.mark.usefixtures("morning_after")  # the seeded day's digest: a later machine clock makes it today's, red
 def test_the_digest_links_to_the_workbench_at_its_public_address(tmp_path):
     """`[web] public_url`: `digest` (and `run`, through the same helper) link each item to its
     page in the workbench; without it the digest has no such links."""
