@@ -155,6 +155,32 @@ def test_amending_act_names_every_watched_act(spider):
     assert amending["extra"]["watch"] == ["csddd", "csrd"]
 
 
+def test_a_work_reads_the_same_whatever_order_the_queries_were_answered_in(tmp_path):
+    """All queries go out at once: answered CSDDD first, the amending act's summary read «Amends
+    Directive (EU) 2024/1760 (CSDDD); Amends Directive (EU) 2022/2464 (CSRD).», CSRD first the
+    other way round — a change of its summary reported whenever the answers crossed. Its
+    relations are in the watchlist's order now, whatever the order of the answers."""
+    def crawled(order):
+        path = tmp_path / "watchlist.toml"
+        path.write_text(WATCHLIST, "utf-8")
+        spider = make_spider(EuCellarSpider, watchlist=str(path))
+
+        async def first():
+            return [r async for r in spider.start()]
+
+        asyncio.run(first())
+        fixtures = {0: "sparql_csrd.json", 1: "sparql_csddd.json", 2: "sparql_empty.json"}
+        for index in order:
+            _sparql(spider, index, fixtures[index])
+        return _rss(spider)
+
+    forward, backward = crawled([0, 1, 2]), crawled([2, 1, 0])
+    assert backward["32025L0794"]["summary"] == forward["32025L0794"]["summary"] == (
+        "Amends Directive (EU) 2022/2464 (CSRD); Amends Directive (EU) 2024/1760 (CSDDD).")
+    assert backward["32025L0794"]["extra"] == forward["32025L0794"]["extra"]
+    assert {k: v["summary"] for k, v in backward.items()} == {k: v["summary"] for k, v in forward.items()}
+
+
 def test_consolidated_version_title(spider):
     items = _all_ok(spider)
     assert items["02024L1760-20250417"]["title"] == (

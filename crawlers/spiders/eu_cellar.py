@@ -339,8 +339,15 @@ class EuCellarSpider(TrackerSpider):
     # ------------------------------------------------------------------ items
 
     def _items(self) -> Iterator[Any]:
+        # a work's relations in the watchlist's order, then RELATION_TEXT's, whatever order the
+        # queries came back in: they are all sent at once, and in the order they were answered a
+        # work related to two watched acts got «Amends A; Amends B» one day and «Amends B; Amends
+        # A» the next — a change of its summary, reported every time the answers crossed
+        watch_order = {e.id: i for i, e in enumerate(self.entries)}
+        kind_order = {kind: i for i, kind in enumerate(RELATION_TEXT)}
         for celex, work in self.works.items():
-            relations = work["relations"]
+            relations = sorted(work["relations"], key=lambda r: (watch_order.get(r["watch"], len(watch_order)),
+                                                                 kind_order.get(r["relation"], len(kind_order))))
             lines = [f"{RELATION_TEXT.get(r['relation'], r['relation'])} {r['citation']}" for r in relations
                      if r["relation"] != "self"]
             self_rel = next((r for r in relations if r["relation"] == "self"), None)
