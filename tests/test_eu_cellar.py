@@ -34,8 +34,8 @@ celex = "32024R3015"
 JSON = {"Content-Type": "application/sparql-results+json"}
 
 
-@pytest.fixture
-def spider(tmp_path):
+def _started(tmp_path) -> EuCellarSpider:
+    """A spider of WATCHLIST, started: its first requests in `first_requests`."""
     path = tmp_path / "watchlist.toml"
     path.write_text(WATCHLIST, "utf-8")
     spider = make_spider(EuCellarSpider, watchlist=str(path))
@@ -45,6 +45,11 @@ def spider(tmp_path):
 
     spider.first_requests = asyncio.run(first())
     return spider
+
+
+@pytest.fixture
+def spider(tmp_path):
+    return _started(tmp_path)
 
 
 def _sparql(spider, index, fixture, status=200, headers=JSON):
@@ -161,14 +166,7 @@ def test_a_work_reads_the_same_whatever_order_the_queries_were_answered_in(tmp_p
     other way round — a change of its summary reported whenever the answers crossed. Its
     relations are in the watchlist's order now, whatever the order of the answers."""
     def crawled(order):
-        path = tmp_path / "watchlist.toml"
-        path.write_text(WATCHLIST, "utf-8")
-        spider = make_spider(EuCellarSpider, watchlist=str(path))
-
-        async def first():
-            return [r async for r in spider.start()]
-
-        asyncio.run(first())
+        spider = _started(tmp_path)
         fixtures = {0: "sparql_csrd.json", 1: "sparql_csddd.json", 2: "sparql_empty.json"}
         for index in order:
             _sparql(spider, index, fixtures[index])
