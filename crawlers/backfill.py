@@ -534,6 +534,9 @@ class CellarActHistory(BackfillMixin, EuCellarSpider):
         except WatchlistError as exc:
             self.note("red", f"watchlist invalid: {exc}")
             return
+        # every watched act, as the daily crawl knows them: the work's other relations are cited and
+        # ordered as its summary says them (EuCellarSpider._items)
+        self.watched = {e.id: e for e in entries if e.celex}
         self.entries = [e for e in entries if e.celex == self.unit][:1]
         if not self.entries:
             self.note("red", f"CELEX {self.unit} is not in the watchlist (any more): nothing to backfill")

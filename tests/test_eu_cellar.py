@@ -179,6 +179,34 @@ def test_a_work_reads_the_same_whatever_order_the_queries_were_answered_in(tmp_p
     assert {k: v["summary"] for k, v in backward.items()} == {k: v["summary"] for k, v in forward.items()}
 
 
+def test_a_work_keeps_the_relations_the_store_holds(tmp_path):
+    """A crawl whose CSRD query failed (amber: the OJ RSS stands in) found the amending act through
+    CSDDD alone, and its summary lost «Amends … (CSRD)» for a day — a change reported, and reported
+    back the next day. The relations the store holds for it (`known`, tracker.store.merge.
+    known_items with eu_cellar's `known_extra`) are kept beside the ones found; one to an act no
+    longer watched, or not a relation at all, is passed over."""
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST, "utf-8")
+    stored = [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
+              {"relation": "amends", "watch": "taxonomy", "celex": "32020R0852"},  # not watched any more
+              {"relation": 7}, "amends"]
+    spider = make_spider(EuCellarSpider, watchlist=str(path), known={"32025L0794": {"relations": stored}})
+    assert EuCellarSpider.known_extra == ("relations",)
+
+    async def first():
+        return [r async for r in spider.start()]
+
+    asyncio.run(first())
+    _sparql(spider, 0, "sparql_csrd.json", status=504, headers={})  # CSRD's query fails
+    _sparql(spider, 1, "sparql_csddd.json")
+    _sparql(spider, 2, "sparql_empty.json")
+    amending = _rss(spider)["32025L0794"]
+    assert amending["summary"] == "Amends Directive (EU) 2022/2464 (CSRD); Amends Directive (EU) 2024/1760 (CSDDD)."
+    assert amending["extra"]["relations"] == [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
+                                              {"relation": "amends", "watch": "csddd", "celex": "32024L1760"}]
+    assert amending["extra"]["watch"] == ["csddd", "csrd"]
+
+
 def test_consolidated_version_title(spider):
     items = _all_ok(spider)
     assert items["02024L1760-20250417"]["title"] == (

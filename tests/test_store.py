@@ -91,6 +91,19 @@ def test_new_items_and_their_events(db, as_of):
     assert [e[1] for e in events(db)] == ["new", "new"]
 
 
+def test_a_spider_is_given_the_extra_keys_it_asks_for(db, as_of):
+    """`known_items(…, extra_keys=)`: the values of the items' `extra` a spider asks for (its
+    `known_extra`), whatever their type, under their names; nothing for an item without one."""
+    relations = [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"}]
+    apply(db, as_of, [hearing(1, extra={"relations": relations, "note": "x"}), hearing(2)])
+    known = store.known_items(db, SRC, extra_keys=("relations", "note"))
+    assert known["3100001"]["relations"] == relations and known["3100001"]["note"] == "x"
+    assert "relations" not in known["3100002"] and "note" not in known["3100002"]
+    assert "relations" not in store.known_items(db, SRC)["3100001"]
+    with pytest.raises(ValueError):
+        store.known_items(db, SRC, extra_keys=("x') or 1 --",))
+
+
 def test_same_day_twice_no_duplicates_no_events(db, as_of):
     apply(db, as_of, [hearing(1), hearing(2)])
     result, run = apply(db, as_of, [hearing(1), hearing(2)])

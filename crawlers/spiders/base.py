@@ -82,6 +82,8 @@ class TrackerSpider(scrapy.Spider):
     may_be_empty: bool = False
     #: part of every `ncp-tracker run`; a spider run by its own command says False
     scheduled: bool = True
+    #: keys of its stored items' `extra` it is given in `known` too (eu_cellar: a work's relations)
+    known_extra: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, as_of: str | datetime | None = None, known: dict | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

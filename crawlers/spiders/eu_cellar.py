@@ -133,6 +133,16 @@ def act_number(entry: WatchEntry) -> tuple[int, int] | None:
     return None
 
 
+def _stored_relations(known: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The relations the store holds for a work (its `extra.relations`, given in `known`), each a
+    {"relation", "watch", "celex"} of texts; anything else there is passed over."""
+    listed = (known or {}).get("relations")
+    if not isinstance(listed, list):
+        return []
+    return [{"relation": r["relation"], "watch": r["watch"], "celex": r.get("celex") or ""} for r in listed
+            if isinstance(r, dict) and isinstance(r.get("relation"), str) and isinstance(r.get("watch"), str)]
+
+
 def citation(entry: WatchEntry) -> str:
     """How the watched act is cited in items: "Directive (EU) 2024/1760 (CSDDD)"."""
     base = entry.act or (entry.com if entry.com else f"CELEX {entry.celex}")
@@ -142,6 +152,8 @@ def citation(entry: WatchEntry) -> str:
 class EuCellarSpider(TrackerSpider):
     name = "eu_cellar"
     kind = "eu_act_update"
+    #: a work's relations as stored: a crawl adds the ones it found to them (`_items`)
+    known_extra = ("relations",)
     channel = "sparql"
     allowed_domains = ["publications.europa.eu", "eur-lex.europa.eu"]
 
@@ -149,6 +161,8 @@ class EuCellarSpider(TrackerSpider):
         super().__init__(*args, **kwargs)
         self.watchlist_path = watchlist
         self.entries: list[WatchEntry] = []
+        #: every watched act by its id, in the watchlist's order (a backfill queries one of them)
+        self.watched: dict[str, WatchEntry] = {}
         #: work CELEX -> aggregated facts
         self.works: dict[str, dict[str, Any]] = {}
         self.sparql_ok = 0
@@ -163,6 +177,7 @@ class EuCellarSpider(TrackerSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         try:
             self.entries = [e for e in load_watchlist(self.watchlist_path or self.settings.get(WATCHLIST_SETTING)) if e.celex]
+            self.watched = {e.id: e for e in self.entries}
         except WatchlistError as exc:
             self.note("red", f"watchlist invalid: {exc}")
             return
@@ -343,11 +358,21 @@ class EuCellarSpider(TrackerSpider):
         # queries came back in: they are all sent at once, and in the order they were answered a
         # work related to two watched acts got «Amends A; Amends B» one day and «Amends B; Amends
         # A» the next — a change of its summary, reported every time the answers crossed
-        watch_order = {e.id: i for i, e in enumerate(self.entries)}
+        # And with the relations the store holds for it (`known`): each query sees a work's
+        # relations to one watched act, and a crawl whose query for one act failed, or a backfill's
+        # unit (one act's history), would otherwise store a part of them as the whole — a change
+        # of the summary the next complete crawl reverts. A relation to an act no longer watched
+        # is left out (it cannot be cited).
+        watch_order = {watch: i for i, watch in enumerate(self.watched)}
         kind_order = {kind: i for i, kind in enumerate(RELATION_TEXT)}
         for celex, work in self.works.items():
-            relations = sorted(work["relations"], key=lambda r: (watch_order.get(r["watch"], len(watch_order)),
-                                                                 kind_order.get(r["relation"], len(kind_order))))
+            found = {(r["relation"], r["watch"]) for r in work["relations"]}
+            stored = [{**r, "citation": citation(self.watched[r["watch"]])}
+                      for r in _stored_relations(self.known.get(celex))
+                      if r["watch"] in self.watched and (r["relation"], r["watch"]) not in found]
+            relations = sorted(work["relations"] + stored,
+                               key=lambda r: (watch_order.get(r["watch"], len(watch_order)),
+                                              kind_order.get(r["relation"], len(kind_order))))
             lines = [f"{RELATION_TEXT.get(r['relation'], r['relation'])} {r['citation']}" for r in relations
                      if r["relation"] != "self"]
             self_rel = next((r for r in relations if r["relation"] == "self"), None)

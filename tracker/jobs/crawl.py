@@ -614,12 +614,14 @@ def run_plan(
                     hooks = []
                     crawlers = []
                     for source in step.sources:
-                        crawler = Crawler(step.spider_classes.get(source) or loader.load(source),
-                                          step_settings(base, step, cache, db_path=db_path, run_id=run_id))
+                        spider_class = step.spider_classes.get(source) or loader.load(source)
+                        crawler = Crawler(spider_class, step_settings(base, step, cache, db_path=db_path, run_id=run_id))
                         crawlers.append(crawler)
                         hooks.append(_Progress(crawler, bar))
-                        crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(),
-                                                    known=store.known_items(db, source), **step.spider_args))
+                        # what it may know of the store, and the keys of its items' extra it asks for
+                        known = store.known_items(db, source, extra_keys=spider_class.known_extra)
+                        crawls.append(process.crawl(crawler, as_of=step.as_of.isoformat(), known=known,
+                                                    **step.spider_args))
                     outcomes = yield defer.DeferredList(crawls, consumeErrors=True)
                     bar.close()
                     # the store pipeline wrote each source's health row when its spider closed

@@ -9,6 +9,7 @@ events (`tracker.store.changes`), marks items that vanished from a complete list
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,15 +73,20 @@ def complete_run(db: sqlite_utils.Database, run_id: int) -> None:
         db["runs"].update(run_id, {"completed": now_iso()})
 
 
-def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, Any]]:
+def known_items(db: sqlite_utils.Database, source: str, extra_keys: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
     """What a spider may know about the store: status, hash, deadline, the state of its detail
     page's last attempt and when it was last read (`extra.detail`, `extra.detail_read`) by native
     id; for an item whose page was never read (crawlers.items.detail_never_read) its address too:
     a closed item's page is fetched again, and a backfill's retry unit reads such pages
-    (`unread_details`)."""
-    columns = """native_id, status, content_hash, deadline, source, extra,
+    (`unread_details`). `extra_keys`: keys of the items' `extra` the spider asks for too (its
+    `known_extra`: eu_cellar's `relations`), each under its name when the item has it."""
+    if any(not re.fullmatch(r"\w+", key) for key in extra_keys):
+        raise ValueError(f"extra keys are names: {extra_keys!r}")
+    # `->`: the value as JSON text, whatever its type (json_extract gives a text unquoted)
+    asked = "".join(f", case when json_valid(extra) then extra -> '$.{key}' end" for key in extra_keys)
+    columns = f"""native_id, status, content_hash, deadline, source, extra,
                  case when json_valid(extra) then json_extract(extra, '$.detail') end,
-                 case when json_valid(extra) then json_extract(extra, '$.detail_read') end, url"""
+                 case when json_valid(extra) then json_extract(extra, '$.detail_read') end, url{asked}"""
     # its own items by the source's index, the others' it saw too by the partial index of items
     # seen by more than one source (migrations.SEEN_BY_OTHERS: the same expression, or no index)
     rows = db.execute(
@@ -91,7 +97,7 @@ def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, A
         [source, source, f'%"{source}"%'],
     ).fetchall()
     known = {}
-    for native_id, status_, chash, deadline, owner, extra, detail, read, url in rows:
+    for native_id, status_, chash, deadline, owner, extra, detail, read, url, *values in rows:
         # items this source found but another source owns (see _seen_by_another) count too
         if owner == source or source in json.loads(extra or "{}").get("also_seen_by", []):
             detail = detail if isinstance(detail, str) else None
@@ -100,6 +106,9 @@ def known_items(db: sqlite_utils.Database, source: str) -> dict[str, dict[str, A
                                 "detail": detail, "detail_read": read}
             if detail_never_read(detail, read):
                 known[native_id]["url"] = url
+            for key, value in zip(extra_keys, values, strict=True):
+                if value is not None:
+                    known[native_id][key] = json.loads(value)
     return known
 
 
