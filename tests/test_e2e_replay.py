@@ -80,6 +80,9 @@ def test_scrapys_english_log_lines_go_to_the_log_beside_the_database(demo):
     tables = [m.start() for m in re.finditer(r"^Kildenes helse — ", first.stderr, re.M)]
     lines = [m.start() for m in re.finditer(r"^  innhentingen logget ", first.stderr, re.M)]
     assert tables[0] < lines[0] < tables[1] < lines[1]
+    # and what the day's tagging did, under its table too: both days' counts came before either table
+    tagged = [m.start() for m in re.finditer(r"^  \d+ saker merket \(relevante: \d+\)$", first.stderr, re.M)]
+    assert tables[0] < tagged[0] < lines[0] < tables[1] < tagged[1] < lines[1], first.stderr[-3000:]
 
 
 def test_a_crawl_log_that_cannot_be_written_is_refused_before_the_crawl(tmp_path):

@@ -127,7 +127,7 @@ def _settings(pairs: tuple[str, ...], *, fresh: bool = False) -> dict:
         raise file_refused(exc) from exc
 
 
-def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh: bool = False,
+def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step: _AfterStep | None = None, fresh: bool = False,
            sets: tuple[str, ...] = (), allow_older: bool = False) -> list:
     from tracker.jobs.crawl import LogUnwritable, run_plan
     from tracker.store.runlock import RunLocked
@@ -146,6 +146,8 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step=None, fresh
     for result in results:  # the step by name («direkte innhenting», «opptak», a replayed day's date)
         _print_health(result.health, lang,
                       title=step_name(result.step.label, lang) or format_date(result.step.as_of, lang))
+        for line in after_step.said.get(result.run_id, []) if after_step is not None else []:
+            click.echo("  " + line, err=True)  # what the day's after-step said (items tagged), under its table
         say_crawl_log(result.log_path, result.log_warnings, result.log_errors, lang)
     done = sum(r.finished for r in results)
     if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
@@ -207,7 +209,7 @@ def run(ctx, replay, as_of, sources, allow_red, args, no_tag, no_digest, out_dir
     _check_watchlist(ctx)
     _check_lists(ctx)
     written: list[Path] = []
-    after = _after_step(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
+    after = _AfterStep(ctx, tag=not no_tag, digest_dir=None if no_digest else Path(out_dir), written=written)
     try:
         _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), after_step=after, fresh=fresh,
                sets=sets, allow_older=allow_older)
@@ -347,7 +349,7 @@ def demo(ctx, replay_root, out_dir, allow_red, progress) -> None:
         if str(day) in done:
             click.echo(gettext(lang, "%(day)s: already replayed into %(db)s, skipped", day=day.name, db=ctx.obj["db"]))
     written: list[Path] = []
-    after = _after_step(ctx, tag=True, digest_dir=Path(out_dir), written=written)
+    after = _AfterStep(ctx, tag=True, digest_dir=Path(out_dir), written=written)
     if plan:
         results = _crawl(ctx, plan, allow_red=True, progress=_progress(progress), after_step=after)
     else:
@@ -371,7 +373,7 @@ def _say_digests(paths: list[Path], lang: str) -> None:
 
 def _last_run(db) -> tuple[datetime, str]:
     """The clock of the latest run and its digests' folder name (its replayed day, as
-    `_after_step` names it)."""
+    `_AfterStep` names it)."""
     from crawlers.dates import OSLO
     from tracker.store.deadlines import to_datetime
 
@@ -390,18 +392,27 @@ class AfterCrawlFailed(Exception):
     is stored. `_crawl` says so as a clear error instead of a traceback."""
 
 
-def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None = None):
-    def after(result) -> None:
+class _AfterStep:
+    """What follows each day's crawl in `run` and `demo` (tagging, documents, links, the digest), run
+    by run_plan after the day's crawl; what it says of a day (how many items it tagged) is kept in
+    `said` by the day's run id and printed under that day's health table (`_crawl`): printed at
+    once, a two-day `demo` said both days' counts before either day's table."""
+
+    def __init__(self, ctx: click.Context, *, tag: bool, digest_dir: Path | None, written: list | None = None):
+        self.ctx, self.tag, self.digest_dir, self.written = ctx, tag, digest_dir, written
+        self.said: dict[int, list[str]] = {}
+
+    def __call__(self, result) -> None:
         try:
-            _after(result)
+            self._after(result)
         except Exception as exc:
             from tracker.vocabulary import step_name
 
             logging.getLogger(__name__).debug("after the crawl", exc_info=True)  # LOG_LEVEL=DEBUG
-            lang = reader_lang(ctx)
+            lang = reader_lang(self.ctx)
             label = step_name(result.step.label, lang) or format_date(result.step.as_of, lang)
             cause = f"{type(exc).__name__}: {exc}"
-            if digest_dir is not None:
+            if self.digest_dir is not None:
                 message = gettext(lang, "%(step)s: the crawl is stored, but what follows it failed (%(cause)s); no "
                                         "digest was written for it. Fix the cause, then run `ncp-tracker tag` and "
                                         "`ncp-tracker digest`", step=label, cause=cause)
@@ -410,25 +421,23 @@ def _after_step(ctx, *, tag: bool, digest_dir: Path | None, written: list | None
                                         "the cause, then run `ncp-tracker tag`", step=label, cause=cause)
             raise AfterCrawlFailed(message) from exc
 
-    def _after(result) -> None:
+    def _after(self, result) -> None:
         from tracker.jobs.daily import after_crawl
 
-        db = open_db(ctx, write=True)
+        db = open_db(self.ctx, write=True)
         try:
-            summary = after_crawl(db, result.step.as_of, tag=tag)
+            summary = after_crawl(db, result.step.as_of, tag=self.tag)
             if row := summary["documents"].get("health"):  # printed and counted with the sources'
                 result.health.append(row)
             if "tagging" in summary:
-                t = summary["tagging"]
-                click.echo(tagged_text(t, reader_lang(ctx)), err=True)
-            if digest_dir is not None:
-                paths = _write_digests(ctx, db, result.step.as_of, digest_dir / (result.step.label or "live"))
-                if written is not None:
-                    written.extend(paths)
+                self.said.setdefault(result.run_id, []).append(tagged_text(summary["tagging"], reader_lang(self.ctx)))
+            if self.digest_dir is not None:
+                paths = _write_digests(self.ctx, db, result.step.as_of,
+                                       self.digest_dir / (result.step.label or "live"))
+                if self.written is not None:
+                    self.written.extend(paths)
         finally:
             db.close()
-
-    return after
 
 
 def _check_demo_store(db, plan: list, path: str, lang: str) -> None:
