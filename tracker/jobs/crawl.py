@@ -650,6 +650,8 @@ def run_plan(
                     if step.record_dir:  # replaying the day runs at the hour it was recorded
                         write_day_clock(Path(step.record_dir), step.as_of)
                     result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]), log_path=log.path)
+                    # the crawl's own lines now (what an interrupted after-step leaves), its after-step's below
+                    result.log_warnings, result.log_errors = log.warnings - logged[0], log.errors - logged[1]
                     store.finish_run(db, run_id, 1 if result.red else 0)
                     results.append(result)
                     if after_step is not None:
