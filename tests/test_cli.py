@@ -128,6 +128,32 @@ def test_a_search_query_is_its_words_and_a_negation_is_no_option(filled):
                                                         "'--to'?)\n"), typo.stderr
 
 
+def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(capsys):
+    """In an 80-column terminal a warning's reason ran on after the counts and the terminal broke
+    it anywhere, under the table's columns: it goes on the lines under its source, indented, cut
+    between words; piped (no terminal width), each source stays one line for grep."""
+    from tracker.cli.pipeline import _print_health
+
+    reason = ("1 detail page blocked (403/challenge): «Forslag om endring i forskrift 16. desember 2021 nr. 3738 "
+              "om krav til bærekraftsrapportering»")
+    rows = [{"source": "no_regjeringen_horinger", "status": "amber", "items_seen": 100, "items_new": 1,
+             "items_changed": 3, "channel": "rss", "reason": reason},
+            {"source": "no_lovdata", "status": "green", "items_seen": 2, "items_new": 1, "items_changed": 0,
+             "channel": "rss", "reason": "2 items, new: 1, changed: 0"}]
+    _print_health(rows, "nb", title="tir. 24.11.2026", width=80)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[1].startswith("  [WARN] Høringer (regjeringen.no) (no_regjeringen_horinger)  advarsel  saker:")
+    assert lines[1].endswith("via: rss") and all(len(line) <= 79 for line in lines[2:-1])
+    wrapped = lines[2:-1]
+    assert len(wrapped) >= 2 and all(line.startswith(" " * 9) and line[9] != " " for line in wrapped)
+    assert " ".join(line.strip() for line in wrapped).startswith("1 detaljside blokkert (403/utfordring): «Forslag")
+    assert lines[-1].startswith("  [OK  ] Lovdata (no_lovdata)")
+    _print_health(rows, "nb", width=0)  # no terminal: one line a source, as before
+    piped = capsys.readouterr().err.splitlines()
+    assert len(piped) == 3 and piped[1].endswith("«Forslag om endring i forskrift 16. desember 2021 nr. 3738 om "
+                                                 "krav til bærekraftsrapportering»")
+
+
 def test_items_filters(filled):
     assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).stdout == ""
     assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).stdout.count("\n") == 1

@@ -40,6 +40,7 @@ from tracker.cli.support import (
     say_if_not_current,
     say_untrusted,
     source_with_code,
+    terminal_columns,
     waiting_for_crawl,
     write_refused,
 )
@@ -522,15 +523,20 @@ def _say_red(red: list[str], lang: str) -> None:
                          sources=", ".join(red)), lang)
 
 
-def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
+def _print_health(rows: list[dict], lang: str, title: str = "", width: int | None = None) -> None:
     """A crawl's health lines on stderr, in the reader's language: the source by its name (its code
     beside it), the status and an amber or red source's reason in the words of `health` and the
-    digest (vocabulary.source_name, health_name, health_reason)."""
+    digest (vocabulary.source_name, health_name, health_reason). In a terminal narrower than a line
+    (`width`, default stderr's: `terminal_columns`) the reason goes on the lines under it, wrapped
+    at the terminal's edge: the terminal broke it anywhere, its words under the table's columns."""
+    import textwrap
+
     from tracker.vocabulary import health_name, health_reason
 
+    width = width if width is not None else terminal_columns(err=True)
     click.echo(gettext(lang, "Source health") + (f" — {title}" if title else ""), err=True)
     names = {h["source"]: source_with_code(h["source"], lang) for h in rows}
-    width = max(map(len, names.values()), default=0)
+    name_width = max(map(len, names.values()), default=0)
     marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
     # the status and the channel as wide as their longest and one more: «advarsel» filled its 8
     # («advarsel saker:»), «sparql» its 6 (one space from the reason), where every column has two
@@ -544,12 +550,17 @@ def _print_health(rows: list[dict], lang: str, title: str = "") -> None:
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
         # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
         # so only an amber or red one's reason follows them
-        line = (f"  [{mark:<4}] {names[h['source']]:<{width}}  {health_name(h['status'], lang):<{status_width}} "
+        line = (f"  [{mark:<4}] {names[h['source']]:<{name_width}}  {health_name(h['status'], lang):<{status_width}} "
                 f"{words['items']} "
                 f"{h['items_seen']:>4}  {words['new']} {h['items_new']:>3}  {words['changed']} {h['items_changed']:>3}"
-                f"  {words['via']} {h['channel'] or '-':<{channel_width}}"
-                + ("" if h["status"] == "green" else f" {health_reason(h['reason'], lang)}")).rstrip()
-        click.secho(line, fg=color, err=True, bold=h["status"] == "red")
+                f"  {words['via']} {h['channel'] or '-':<{channel_width}}")
+        reason = "" if h["status"] == "green" else health_reason(h["reason"], lang)
+        if reason and width and len(line) + 1 + len(reason) > width:  # under it, wrapped, indented as the names
+            line = line.rstrip() + "\n" + textwrap.fill(reason, width=max(width - 1, 30), initial_indent=" " * 9,
+                                                        subsequent_indent=" " * 9, break_on_hyphens=False)
+        elif reason:
+            line = f"{line} {reason}"
+        click.secho(line.rstrip(), fg=color, err=True, bold=h["status"] == "red")
 
 
 @click.command(cls=ReaderCommand)

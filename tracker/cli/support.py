@@ -759,13 +759,13 @@ def past_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | Non
 HANDLE_COLUMNS = frozenset({"id", "item_id", "item"})
 
 
-def terminal_columns() -> int | None:
-    """The width of the terminal the tables are shown in; None when stdout is no terminal (a pipe,
-    a file, cron: the whole cells, as before, for grep and scripts)."""
+def terminal_columns(*, err: bool = False) -> int | None:
+    """The width of the terminal the tables are shown in (stdout's, or stderr's with `err`); None
+    when it is no terminal (a pipe, a file, cron: the whole cells, as before, for grep and scripts)."""
     import shutil
     import sys
 
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    return shutil.get_terminal_size().columns if (sys.stderr if err else sys.stdout).isatty() else None
 
 
 #: the columns a table may cut to fit the terminal: an item's title and a search hit's snippet,
