@@ -354,15 +354,14 @@ class EuCellarSpider(TrackerSpider):
     # ------------------------------------------------------------------ items
 
     def _items(self) -> Iterator[Any]:
-        # a work's relations in the watchlist's order, then RELATION_TEXT's, whatever order the
-        # queries came back in: they are all sent at once, and in the order they were answered a
-        # work related to two watched acts got «Amends A; Amends B» one day and «Amends B; Amends
-        # A» the next — a change of its summary, reported every time the answers crossed
-        # And with the relations the store holds for it (`known`): each query sees a work's
-        # relations to one watched act, and a crawl whose query for one act failed, or a backfill's
-        # unit (one act's history), would otherwise store a part of them as the whole — a change
-        # of the summary the next complete crawl reverts. A relation to an act no longer watched
-        # is left out (it cannot be cited).
+        # A work's relations are the ones found and the ones the store holds for it (`known`):
+        # each query sees a work's relations to one watched act, and a crawl whose query for one
+        # act failed, or a backfill's unit (one act's history), stored a part of them as the whole
+        # — a change of the summary the next complete crawl reverted. A relation to an act no
+        # longer watched is left out (it cannot be cited). They are in the watchlist's order, then
+        # RELATION_TEXT's, whatever order the queries came back in: all are sent at once, and in
+        # the order they were answered a work related to two watched acts read «Amends A; Amends
+        # B» one day and «Amends B; Amends A» the next.
         watch_order = {watch: i for i, watch in enumerate(self.watched)}
         kind_order = {kind: i for i, kind in enumerate(RELATION_TEXT)}
         for celex, work in self.works.items():
