@@ -154,6 +154,39 @@ def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(c
                                                  "krav til bærekraftsrapportering»")
 
 
+@pytest.mark.parametrize("columns", [200, 100])
+def test_the_health_tables_reason_wraps_in_a_terminal_too_narrow_for_it(monkeypatch, tmp_path, columns):
+    """`health` in a terminal: a reason (never cut: it is what a row says) ran past the edge and the
+    terminal broke it anywhere; it wraps between words under its column, or, where the columns
+    leave it less than 20 characters, on the lines under its row."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tests.browser.seed import seed
+    from tracker.store import health as store_health
+    from tracker.store.db import open_db
+
+    path = tmp_path / "h.db"
+    db = open_db(path)
+    seed(db)
+    run = store.start_run(db, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO), mode="test", sources=["eu_cellar"])
+    reason = "SPARQL for 32024R1781 (espr): timed out (HTTP 500); OJ RSS used as fallback"
+    with db.conn:
+        store_health.record(db, run, store_health.SourceRun(source="eu_cellar", items_seen=32, notes=[("amber", reason)]),
+                            "2026-11-24T05:00:00+00:00")
+    db.close()
+    monkeypatch.setattr("tracker.cli.support.terminal_columns", lambda err=False: columns)
+    out = CliRunner().invoke(main, ["--db", str(path), "health", "--as-of", "2026-11-24T08:00"]).stdout.splitlines()
+    row = next(i for i, line in enumerate(out) if line.startswith("EU-tidende (Cellar)"))
+    start = out[0].index("Årsak")
+    said = "SPARQL-spørringen for 32024R1781 (espr): tidsavbrudd (HTTP 500); EU-tidendes RSS brukt i stedet"
+    if columns == 200:  # under its column: the row's first line ends with its first words
+        rest = [line[start:] for line in out[row + 1:] if line[:start].strip() == ""]
+        assert " ".join([out[row][start:], *rest]) == said and all(len(line) < 200 for line in out)
+    else:  # on the lines under the row, indented
+        assert out[row].endswith("kl. 06.00") and out[row + 1] == "    " + said
+
+
 def test_items_filters(filled):
     assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).stdout == ""
     assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).stdout.count("\n") == 1

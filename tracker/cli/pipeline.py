@@ -618,7 +618,7 @@ def health(ctx, fmt, lang, as_of) -> None:
         # the source by its name, as the digest and the web name it; its code beside it (--source, jsonl)
         print_table(shown, ["name_", "source", "status_", "channel", "items_seen", "items_new", "items_changed",
                             "parse_errors", "requests", "checked_", "reason_"],
-                    widths={"checked_": 70, "name_": 45, "reason_": 400},
+                    widths={"checked_": 70, "name_": 45, "reason_": 400}, wrap="reason_",
                     headers={"name_": _("Source"), "source": _("Code"), "status_": _("Status"), "channel": _("Channel"),
                              "items_seen": _("Seen"), "items_new": _("New"), "items_changed": _("Changed"),
                              "parse_errors": _("Parse errors"), "requests": _("Requests"),

@@ -795,13 +795,14 @@ def _fitted(sizes: dict[str, int], heads: dict[str, str], room: int) -> dict[str
 
 
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None, *,
-                headers: dict[str, str] | None = None, empty: str | None = None) -> None:
+                headers: dict[str, str] | None = None, empty: str | None = None, wrap: str | None = None) -> None:
     """A plain aligned table; long cells are cut with an ellipsis, except an item's id
     (`HANDLE_COLUMNS`), which is always whole; in a terminal, the table is made as wide as it
-    (`terminal_columns`, `_fitted`). A column is headed by its name in `headers` (the
-    reader's words), else by its key; a key with a trailing "_" (a display copy of a field, e.g.
-    ``deadline_``: the day of ``deadline``) without it. No rows: `empty`, by default «(ingen)» in
-    the reader's language."""
+    (`terminal_columns`, `_fitted`), and the last column, when it is `wrap` (a source's reason,
+    which is not cut), goes on under itself, wrapped between words at the terminal's edge. A column
+    is headed by its name in `headers` (the reader's words), else by its key; a key with a trailing
+    "_" (a display copy of a field, e.g. ``deadline_``: the day of ``deadline``) without it. No
+    rows: `empty`, by default «(ingen)» in the reader's language."""
     widths = widths or {}
     if not rows:
         from tracker.i18n import gettext
@@ -823,6 +824,22 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
     if room and sum(sizes.values()) + 2 * (len(columns) - 1) > room:  # as wide as the reader's terminal
         widths = {**widths, **_fitted(sizes, heads, room)}
         sizes = measured()
+    # the wrapped column: under itself when the terminal leaves it 20 characters, else on the lines
+    # under its row, indented
+    start = sum(sizes[c] for c in columns[:-1]) + 2 * (len(columns) - 1)
+    wrapped = bool(wrap is not None and wrap == columns[-1] and room and start + sizes[wrap] > room)
+    indent = start if room and room - start - 1 >= 20 else 4
     click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())
     for r in rows:
-        click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
+        if not wrapped:
+            click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
+            continue
+        import textwrap
+
+        lines = textwrap.wrap(cell(r.get(wrap), wrap), width=max(room - indent - 1, 20), break_on_hyphens=False)
+        head = "  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns[:-1])
+        if indent == start and lines:
+            head, lines = f"{head}  {lines[0]}", lines[1:]
+        click.echo(head.rstrip())
+        for line in lines:
+            click.echo(" " * indent + line)
