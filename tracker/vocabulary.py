@@ -1553,8 +1553,8 @@ def close_names(typed: str, names: Mapping[str, str], codes: Sequence[str], lang
 
     by_folded: dict[str, str] = {}  # the code and the names, folded → the name in `lang`
     for code in codes:
-        name = gettext(lang, names[code]) if code in names else code
-        for spelling in (name, code, *(gettext(other, names[code]) for other in LANGS if code in names)):
+        name = _name(names, code, lang)
+        for spelling in (name, code, *(_name(names, code, other) for other in LANGS)):
             by_folded.setdefault(folded(spelling), name)
     matches = difflib.get_close_matches(folded(typed), list(by_folded), n=3, cutoff=0.75)
     return list(dict.fromkeys(by_folded[m] for m in matches))
@@ -1565,7 +1565,7 @@ def names_with_codes(names: Mapping[str, str], codes: list[str] | tuple[str, ...
     («åpen (open), lukket (closed)»; «open», not «open (open)»); a code without a name as it is."""
 
     def shown(code: str) -> str:
-        name = gettext(lang, names[code]) if code in names else code
+        name = _name(names, code, lang)
         return name if folded(name) == folded(code) else f"{name} ({code})"
 
     return ", ".join(map(shown, codes))

@@ -147,8 +147,8 @@ def _crawl(ctx, plan, *, allow_red: bool, progress: bool, after_step: _AfterStep
     for result in results:  # the step by name («direkte innhenting», «opptak», a replayed day's date)
         _print_health(result.health, lang,
                       title=step_name(result.step.label, lang) or format_date(result.step.as_of, lang))
-        for line in after_step.said.get(result.run_id, []) if after_step is not None else []:
-            click.echo("  " + line, err=True)  # what the day's after-step said (items tagged), under its table
+        if after_step is not None and result.run_id in after_step.said:  # items tagged, under the day's table
+            click.echo("  " + after_step.said[result.run_id], err=True)
         say_crawl_log(result.log_path, result.log_warnings, result.log_errors, lang)
     done = sum(r.finished for r in results)
     if done < len(plan):  # Ctrl-C: the reactor stopped before the plan's end
@@ -401,7 +401,7 @@ class _AfterStep:
 
     def __init__(self, ctx: click.Context, *, tag: bool, digest_dir: Path | None, written: list | None = None):
         self.ctx, self.tag, self.digest_dir, self.written = ctx, tag, digest_dir, written
-        self.said: dict[int, list[str]] = {}
+        self.said: dict[int, str] = {}
 
     def __call__(self, result) -> None:
         try:
@@ -431,7 +431,7 @@ class _AfterStep:
             if row := summary["documents"].get("health"):  # printed and counted with the sources'
                 result.health.append(row)
             if "tagging" in summary:
-                self.said.setdefault(result.run_id, []).append(tagged_text(summary["tagging"], reader_lang(self.ctx)))
+                self.said[result.run_id] = tagged_text(summary["tagging"], reader_lang(self.ctx))
             if self.digest_dir is not None:
                 paths = _write_digests(self.ctx, db, result.step.as_of,
                                        self.digest_dir / (result.step.label or "live"))

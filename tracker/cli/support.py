@@ -829,13 +829,13 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
     start = sum(sizes[c] for c in columns[:-1]) + 2 * (len(columns) - 1)
     wrapped = bool(wrap is not None and wrap == columns[-1] and room and start + sizes[wrap] > room)
     indent = start if room and room - start - 1 >= 20 else 4
+    if wrapped:
+        import textwrap
     click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())
     for r in rows:
         if not wrapped:
             click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
             continue
-        import textwrap
-
         lines = textwrap.wrap(cell(r.get(wrap), wrap), width=max(room - indent - 1, 20), break_on_hyphens=False)
         head = "  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns[:-1])
         if indent == start and lines:

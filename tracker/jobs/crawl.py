@@ -380,6 +380,10 @@ class CrawlLog(logging.Handler):
         else:
             self.warnings += 1
 
+    def since(self, mark: tuple[int, int]) -> tuple[int, int]:
+        """The warnings and errors logged since `mark` (an earlier `(warnings, errors)`)."""
+        return self.warnings - mark[0], self.errors - mark[1]
+
 
 @contextlib.contextmanager
 def crawl_log(db_path: str | Path | None, chosen: dict[str, Any], base: Any, header: str) -> Iterator[CrawlLog]:
@@ -651,7 +655,7 @@ def run_plan(
                         write_day_clock(Path(step.record_dir), step.as_of)
                     result = StepResult(step, run_id, sorted(health_rows, key=lambda h: h["source"]), log_path=log.path)
                     # the crawl's own lines now (what an interrupted after-step leaves), its after-step's below
-                    result.log_warnings, result.log_errors = log.warnings - logged[0], log.errors - logged[1]
+                    result.log_warnings, result.log_errors = log.since(logged)
                     store.finish_run(db, run_id, 1 if result.red else 0)
                     results.append(result)
                     if after_step is not None:
@@ -661,7 +665,7 @@ def run_plan(
                                               step_threads)
                     else:
                         result.finished = True
-                    result.log_warnings, result.log_errors = log.warnings - logged[0], log.errors - logged[1]
+                    result.log_warnings, result.log_errors = log.since(logged)
                     store.complete_run(db, run_id)
             except BaseException as exc:  # re-raised after the reactor stops
                 failure.append(exc)
