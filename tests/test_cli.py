@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -154,11 +155,8 @@ def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(c
                                                  "krav til bærekraftsrapportering»")
 
 
-@pytest.mark.parametrize("columns", [200, 100])
-def test_the_health_tables_reason_wraps_in_a_terminal_too_narrow_for_it(monkeypatch, tmp_path, columns):
-    """`health` in a terminal: a reason (never cut: it is what a row says) ran past the edge and the
-    terminal broke it anywhere; it wraps between words under its column, or, where the columns
-    leave it less than 20 characters, on the lines under its row."""
+def _health_db(tmp_path: Path) -> Path:
+    """A store whose last run found eu_cellar amber (a long reason) and no_nbim red."""
     from datetime import datetime
 
     from crawlers.dates import OSLO
@@ -169,22 +167,67 @@ def test_the_health_tables_reason_wraps_in_a_terminal_too_narrow_for_it(monkeypa
     path = tmp_path / "h.db"
     db = open_db(path)
     seed(db)
-    run = store.start_run(db, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO), mode="test", sources=["eu_cellar"])
+    run = store.start_run(db, as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO), mode="test",
+                          sources=["eu_cellar", "no_nbim"])
     reason = "SPARQL for 32024R1781 (espr): timed out (HTTP 500); OJ RSS used as fallback"
     with db.conn:
         store_health.record(db, run, store_health.SourceRun(source="eu_cellar", items_seen=32, notes=[("amber", reason)]),
                             "2026-11-24T05:00:00+00:00")
+        store_health.record(db, run, store_health.SourceRun(source="no_nbim", items_seen=0,
+                                                            notes=[("red", "HTTP 503 on every request")]),
+                            "2026-11-24T05:00:00+00:00")
     db.close()
+    return path
+
+
+@pytest.mark.parametrize("columns", [230, 160, 100, 80])
+def test_the_health_tables_reason_wraps_in_a_terminal_too_narrow_for_it(monkeypatch, tmp_path, columns):
+    """`health` in a terminal: a reason (never cut: it is what a row says) ran past the edge and the
+    terminal broke it anywhere; it wraps between words under its column, or, where the columns
+    leave it less than 20 characters, on the lines under its row. Where even the columns are
+    wider than the terminal (its rows are ~150 characters: at 80 or 100 the terminal broke every
+    row in two) a source is shown a row at a time: its name, then «Heading: value» pairs, each
+    whole, as many to a line as fit, then its reason, wrapped."""
+    path = _health_db(tmp_path)
     monkeypatch.setattr("tracker.cli.support.terminal_columns", lambda err=False: columns)
     out = CliRunner().invoke(main, ["--db", str(path), "health", "--as-of", "2026-11-24T08:00"]).stdout.splitlines()
+    assert all(len(line) < columns for line in out), out
     row = next(i for i, line in enumerate(out) if line.startswith("EU-tidende (Cellar)"))
-    start = out[0].index("Årsak")
     said = "SPARQL-spørringen for 32024R1781 (espr): tidsavbrudd (HTTP 500); EU-tidendes RSS brukt i stedet"
-    if columns == 200:  # under its column: the row's first line ends with its first words
+    if columns == 230:  # under its column: the row's first line ends with its first words
+        start = out[0].index("Årsak")
         rest = [line[start:] for line in out[row + 1:] if line[:start].strip() == ""]
-        assert " ".join([out[row][start:], *rest]) == said and all(len(line) < 200 for line in out)
-    else:  # on the lines under the row, indented
+        assert " ".join([out[row][start:], *rest]) == said
+    elif columns == 160:  # on the lines under the row, indented, as its heading under the others
         assert out[row].endswith("kl. 06.00") and out[row + 1] == "    " + said
+        assert out[0].startswith("Kilde ") and out[0].endswith("Sjekket") and out[1] == "    Årsak"
+    else:  # a row at a time
+        assert out[row] == "EU-tidende (Cellar)" and not any(line.startswith("Kilde ") for line in out)
+        block = out[row + 1: next(i for i in range(row + 1, len(out)) if not out[i].startswith("    "))]
+        pairs = [pair for line in block for pair in line.strip().split(" · ")]
+        assert pairs[:4] == ["Kode: eu_cellar", "Status: advarsel", "Sett: 32", "Ny: 0"], pairs
+        assert "Sjekket: tir. 24.11.2026 kl. 06.00" in pairs
+        reason = block[next(i for i, line in enumerate(block) if line.startswith("    Årsak: ")):]
+        assert " ".join(line.strip() for line in reason) == "Årsak: " + said and len(reason) >= 2
+
+
+def test_a_red_source_is_red_in_the_health_table_of_a_terminal(monkeypatch, tmp_path):
+    """`health` showed a failed source in the same plain text as a working one — only the word
+    «feil» in its status column told them apart, where the crawl's own health lines are red; now
+    its row is red and bold, an amber one's yellow, in a terminal (piped: no escape codes)."""
+    path = _health_db(tmp_path)
+    args = ["--db", str(path), "health", "--as-of", "2026-11-24T08:00"]
+    for columns in (230, 80):
+        monkeypatch.setattr("tracker.cli.support.terminal_columns", lambda err=False, c=columns: c)
+        out = CliRunner().invoke(main, args, color=True).stdout.splitlines()
+        red = [line for line in out if "HTTP 503" in line or line.startswith("\x1b[31m\x1b[1mNorges Bank")]
+        assert red and all(line.startswith("\x1b[31m\x1b[1m") for line in red), out
+        amber = next(line for line in out if "EU-tidende (Cellar)" in line)
+        assert amber.startswith("\x1b[33m"), amber
+        green = next(line for line in out if "EU: Si din mening" in line)
+        assert green.startswith("EU: Si din mening") and "\x1b[" not in green, out
+    plain = CliRunner().invoke(main, args).stdout
+    assert "\x1b[" not in plain and "Norges Bank Investment Management (NBIM)" in plain
 
 
 def test_items_filters(filled):

@@ -563,6 +563,12 @@ def _print_health(rows: list[dict], lang: str, title: str = "", width: int | Non
         click.secho(line.rstrip(), fg=color, err=True, bold=h["status"] == "red")
 
 
+def _health_style(row: dict) -> dict:
+    """A source's row in a terminal as its health line after a crawl: red and bold when it failed,
+    yellow with a warning (`_print_health`)."""
+    return {"amber": {"fg": "yellow"}, "red": {"fg": "red", "bold": True}}.get(row["status"], {})
+
+
 @click.command(cls=ReaderCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @lang_option
@@ -622,7 +628,8 @@ def health(ctx, fmt, lang, as_of) -> None:
                     headers={"name_": _("Source"), "source": _("Code"), "status_": _("Status"), "channel": _("Channel"),
                              "items_seen": _("Seen"), "items_new": _("New"), "items_changed": _("Changed"),
                              "parse_errors": _("Parse errors"), "requests": _("Requests"),
-                             "checked_": _("Checked"), "reason_": _("Reason")})
+                             "checked_": _("Checked"), "reason_": _("Reason")},
+                    style=_health_style)
     if untrusted or any(r["status"] == "red" for r in rows):
         ctx.exit(2)
 

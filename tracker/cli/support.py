@@ -11,7 +11,7 @@ import inspect
 from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -795,14 +795,18 @@ def _fitted(sizes: dict[str, int], heads: dict[str, str], room: int) -> dict[str
 
 
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None, *,
-                headers: dict[str, str] | None = None, empty: str | None = None, wrap: str | None = None) -> None:
+                headers: dict[str, str] | None = None, empty: str | None = None, wrap: str | None = None,
+                style: Callable[[dict], dict[str, Any]] | None = None) -> None:
     """A plain aligned table; long cells are cut with an ellipsis, except an item's id
     (`HANDLE_COLUMNS`), which is always whole; in a terminal, the table is made as wide as it
     (`terminal_columns`, `_fitted`), and the last column, when it is `wrap` (a source's reason,
     which is not cut), goes on under itself, wrapped between words at the terminal's edge. A column
     is headed by its name in `headers` (the reader's words), else by its key; a key with a trailing
     "_" (a display copy of a field, e.g. ``deadline_``: the day of ``deadline``) without it. No
-    rows: `empty`, by default «(ingen)» in the reader's language."""
+    rows: `empty`, by default «(ingen)» in the reader's language. A table with a `wrap` column whose
+    other columns are wider than the terminal is shown a row at a time (`_print_blocks`): the
+    terminal broke its rows anywhere. `style`: click.style's arguments for a row's lines (a red
+    source in red), which click drops where the output is no terminal."""
     widths = widths or {}
     if not rows:
         from tracker.i18n import gettext
@@ -825,21 +829,59 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
         widths = {**widths, **_fitted(sizes, heads, room)}
         sizes = measured()
     # the wrapped column: under itself when the terminal leaves it 20 characters, else on the lines
-    # under its row, indented
+    # under its row, indented; a row a time where even the other columns do not fit
     start = sum(sizes[c] for c in columns[:-1]) + 2 * (len(columns) - 1)
     wrapped = bool(wrap is not None and wrap == columns[-1] and room and start + sizes[wrap] > room)
+    if wrapped and start - 2 > room:
+        _print_blocks([[(heads[c], cell(r.get(c), c)) for c in columns] for r in rows], room,
+                      [style(r) if style else {} for r in rows])
+        return
     indent = start if room and room - start - 1 >= 20 else 4
     if wrapped:
         import textwrap
-    click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())
+    if wrapped and indent != start:  # the wrapped column's heading as its cells: under the others'
+        click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns[:-1]).rstrip())
+        click.echo(" " * indent + heads[wrap])
+    else:
+        click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns).rstrip())
     for r in rows:
+        looks = style(r) if style else {}
         if not wrapped:
-            click.echo("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip())
+            click.secho("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip(), reset=bool(looks),
+                        **looks)
             continue
         lines = textwrap.wrap(cell(r.get(wrap), wrap), width=max(room - indent - 1, 20), break_on_hyphens=False)
         head = "  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns[:-1])
         if indent == start and lines:
             head, lines = f"{head}  {lines[0]}", lines[1:]
-        click.echo(head.rstrip())
+        click.secho(head.rstrip(), reset=bool(looks), **looks)
         for line in lines:
-            click.echo(" " * indent + line)
+            click.secho(" " * indent + line, reset=bool(looks), **looks)
+
+
+def _print_blocks(rows: list[list[tuple[str, str]]], room: int, looks: list[dict[str, Any]]) -> None:
+    """A table too wide for the terminal, a row at a time: its first cell on a line of its own,
+    then «Heading: value» of each other cell that says something, indented, as many to a line as
+    the terminal holds (a pair is never broken), and the last cell (the wrapped column) on lines
+    of its own, wrapped between words."""
+    import textwrap
+
+    width = max(room - 1, 24)
+    for cells, look in zip(rows, looks, strict=True):
+        lines, line = [], ""
+        for head, value in cells[1:-1]:
+            if not value.strip():
+                continue
+            pair = f"{head}: {value}"
+            if line and len(line) + 3 + len(pair) > width:
+                lines.append(line)
+                line = ""
+            line = f"{line} · {pair}" if line else "    " + pair
+        if line:
+            lines.append(line)
+        head, value = cells[-1]
+        if value.strip():
+            lines += textwrap.wrap(f"{head}: {value}", width=width, initial_indent="    ",
+                                   subsequent_indent="    ", break_on_hyphens=False)
+        for text in (cells[0][1], *lines):
+            click.secho(text, reset=bool(look), **look)
