@@ -230,6 +230,30 @@ def test_a_red_source_is_red_in_the_health_table_of_a_terminal(monkeypatch, tmp_
     assert "\x1b[" not in plain and "Norges Bank Investment Management (NBIM)" in plain
 
 
+def test_a_long_banner_wraps_between_words_in_a_terminal(monkeypatch, tmp_path):
+    """The banners of a stale store («advarsel: Ikke sjekket på over 36 timer: » and every source's
+    name) ran on for hundreds of characters and the terminal broke them anywhere; in a terminal
+    they wrap between words, the next lines under the text, and say the same words."""
+    import tracker.cli.support as support
+
+    path = _health_db(tmp_path)
+    args = ["--db", str(path), "health", "--as-of", "2026-11-27T08:00"]
+    piped = CliRunner().invoke(main, args).stderr.splitlines()
+    assert max(map(len, piped)) > 80, piped
+    monkeypatch.setattr(support, "terminal_columns", lambda err=False: 80)
+    lines = CliRunner().invoke(main, args).stderr.splitlines()
+    assert len(lines) > len(piped) and all(len(line) < 80 for line in lines), lines
+    said: list[str] = []
+    for line in lines:
+        if line.startswith(("feil: ", "advarsel: ")):
+            said.append(line)
+        else:
+            indent = len(said[-1].split(":")[0]) + 2
+            assert line.startswith(" " * indent) and line[indent] != " ", line
+            said[-1] += " " + line.strip()
+    assert said == piped
+
+
 def test_items_filters(filled):
     assert invoke("items", "--format", "jsonl", "--status", "closed", db=filled).stdout == ""
     assert invoke("items", "--format", "jsonl", "--kind", "hearing", db=filled).stdout.count("\n") == 1

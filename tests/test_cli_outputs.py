@@ -52,14 +52,14 @@ def test_tables_fit_the_readers_terminal_by_cutting_the_title(tmp_path, as_of, m
     scrape(db, as_of, native_id=LONG_NATIVE, url="https://lovdata.no/LTI/delegering/2026-11-23-2130", title=title)
     piped = invoke("search", "åpenhetsloven", db=db).stdout.splitlines()
     assert max(map(len, piped)) > 160
-    monkeypatch.setattr(support, "terminal_columns", lambda: 160)
+    monkeypatch.setattr(support, "terminal_columns", lambda err=False: 160)
     for args in (("items",), ("search", "åpenhetsloven")):
         lines = invoke(*args, db=db).stdout.splitlines()
         assert max(map(len, lines)) <= 160, (args, lines)
         row = re.split(r"\s{2,}", lines[1])
         assert row[0] == LONG_ID and any(cell.endswith("…") and cell.startswith("Høring – åpenhetsloven")
                                          for cell in row), row
-    monkeypatch.setattr(support, "terminal_columns", lambda: 20)  # too narrow: the floors, never an id cut
+    monkeypatch.setattr(support, "terminal_columns", lambda err=False: 20)  # too narrow: the floors, never an id cut
     row = re.split(r"\s{2,}", invoke("items", db=db).stdout.splitlines()[1])
     assert row[0] == LONG_ID and len(row[-1]) == 20
 

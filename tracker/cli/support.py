@@ -476,11 +476,20 @@ def say_crawl_log(path: Path | None, warnings: int, errors: int, lang: str) -> N
 def say(level: str, text: str, lang: str, *, file=None, **style) -> None:
     """`text` on stderr (or `file`), headed by its level in the reader's language: «feil: …» /
     «error: …», «advarsel: …» / «warning: …» — every error and warning of the commands is written
-    here. `style`: click.secho's (fg, bold)."""
+    here. `style`: click.secho's (fg, bold). In a terminal a longer line is wrapped between words,
+    its next lines indented under the text (a banner naming every source ran on for ~400
+    characters, broken anywhere); a path, a command or a link is never broken."""
     from tracker.i18n import gettext
 
     head = gettext(lang, "error") if level == "error" else gettext(lang, "warning")
-    click.secho(f"{head}: {text}", file=file, err=file is None, **style)
+    line = f"{head}: {text}"
+    room = terminal_columns(err=True) if file is None else None
+    if room and len(line) >= room and "\n" not in line:
+        import textwrap
+
+        line = textwrap.fill(line, width=max(room - 1, 40), subsequent_indent=" " * (len(head) + 2),
+                             break_long_words=False, break_on_hyphens=False)
+    click.secho(line, file=file, err=file is None, **style)
 
 
 def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
