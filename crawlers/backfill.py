@@ -560,6 +560,7 @@ class CellarActHistory(BackfillMixin, EuCellarSpider):
         if len(bindings) >= self.rows_per_query:
             yield self._history_request(offset + len(bindings))
             return
+        self.answered.add(entry.id)  # every page read: the act's history in the window, whole
         self._add_bindings(entry, self._rows)
         yield from self._items()
 

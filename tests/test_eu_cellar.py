@@ -207,6 +207,73 @@ def test_a_work_keeps_the_relations_the_store_holds(tmp_path):
     assert amending["extra"]["watch"] == ["csddd", "csrd"]
 
 
+def test_a_relation_a_whole_answer_no_longer_names_goes(tmp_path):
+    """The relations the store holds were kept beside the ones found whatever the queries got: one
+    that Cellar corrected (the amending act named CSRD wrongly, or a corrigendum of CSDDD) stayed
+    in the summary for ever. A query that came back whole is the truth for its act: a stored
+    relation to that act it no longer names goes; one to an act whose query failed, and one the
+    OJ RSS found (no query names those), stay."""
+    import json
+
+    from scrapy.http import TextResponse
+
+    from tests.support import FIXTURES
+
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST, "utf-8")
+    stored = [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
+              {"relation": "corrigendum", "watch": "csddd", "celex": "32024L1760"},
+              {"relation": "rss", "watch": "csrd", "celex": "32022L2464"}]
+
+    def crawl(csrd_answers: bool) -> list[dict]:
+        spider = make_spider(EuCellarSpider, watchlist=str(path), known={"32025L0794": {"relations": stored}})
+
+        async def first():
+            return [r async for r in spider.start()]
+
+        asyncio.run(first())
+        if csrd_answers:  # whole, and no longer naming the amending act
+            answer = json.loads((FIXTURES / "eu_cellar" / "sparql_csrd.json").read_text("utf-8"))
+            answer["results"]["bindings"] = [b for b in answer["results"]["bindings"]
+                                             if b["celex"]["value"] != "32025L0794"]
+            url = sparql_url(spider.entries[0].celex)
+            list(spider.parse_sparql(TextResponse(url, body=json.dumps(answer).encode(), headers=JSON), index=0))
+        else:
+            _sparql(spider, 0, "sparql_csrd.json", status=504, headers={})
+        _sparql(spider, 1, "sparql_csddd.json")  # whole: «amends», no corrigendum
+        _sparql(spider, 2, "sparql_empty.json")
+        return _rss(spider)["32025L0794"]["extra"]["relations"]
+
+    assert crawl(csrd_answers=True) == [{"relation": "rss", "watch": "csrd", "celex": "32022L2464"},
+                                        {"relation": "amends", "watch": "csddd", "celex": "32024L1760"}]
+    assert crawl(csrd_answers=False) == [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
+                                         {"relation": "rss", "watch": "csrd", "celex": "32022L2464"},
+                                         {"relation": "amends", "watch": "csddd", "celex": "32024L1760"}]
+
+
+def test_a_backfills_whole_history_of_its_act_is_the_truth_for_that_act_only(tmp_path):
+    """The backfill's unit is one act's history, read whole (every page): a stored relation to
+    that act it no longer names goes, one to another watched act (not queried) stays."""
+    from crawlers.backfill import CellarActHistory
+
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST, "utf-8")
+    stored = [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
+              {"relation": "corrigendum", "watch": "csddd", "celex": "32024L1760"}]
+    spider = make_spider(CellarActHistory, watchlist=str(path), unit="32024L1760", since=2025,
+                         known={"32025L0794": {"relations": stored}})
+
+    async def first():
+        return [r async for r in spider.start()]
+
+    assert len(asyncio.run(first())) == 1
+    response = file_response("eu_cellar/sparql_csddd.json", sparql_url("32024L1760", since=2025), headers=JSON)
+    items = {i["native_id"]: i for i in spider.parse_history(response, offset=0) if isinstance(i, TrackedItem)}
+    assert items["32025L0794"]["extra"]["relations"] == [
+        {"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
+        {"relation": "amends", "watch": "csddd", "celex": "32024L1760"}]
+
+
 def test_consolidated_version_title(spider):
     items = _all_ok(spider)
     assert items["02024L1760-20250417"]["title"] == (

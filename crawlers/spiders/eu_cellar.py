@@ -87,6 +87,8 @@ SELECT DISTINCT ?relation ?celex ?date ?title WHERE {{
 }}
 ORDER BY ?date
 LIMIT 500"""
+#: the daily query's LIMIT: an answer of as many rows may have been cut
+QUERY_LIMIT = int(QUERY.rsplit("LIMIT", 1)[1])
 
 RELATION_TEXT = {
     "self": "Watched act",
@@ -152,7 +154,8 @@ def citation(entry: WatchEntry) -> str:
 class EuCellarSpider(TrackerSpider):
     name = "eu_cellar"
     kind = "eu_act_update"
-    #: a work's relations as stored: a crawl adds the ones it found to them (`_items`)
+    #: a work's relations as stored: a crawl adds the ones it found to those of acts whose query did
+    #: not come back whole (`_items`)
     known_extra = ("relations",)
     channel = "sparql"
     allowed_domains = ["publications.europa.eu", "eur-lex.europa.eu"]
@@ -173,6 +176,9 @@ class EuCellarSpider(TrackerSpider):
         self.answered_nothing: list[WatchEntry] = []
         #: queries not yet answered; the OJ RSS is read when it reaches 0
         self.pending = 0
+        #: watched acts whose query came back whole (rows, fewer than its LIMIT): the works related
+        #: to them are those it named, in the ways it named (`_items`)
+        self.answered: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         try:
@@ -224,6 +230,8 @@ class EuCellarSpider(TrackerSpider):
             self.answered_nothing.append(entry)
         elif bindings is not None:
             self.sparql_ok += 1
+            if len(bindings) < QUERY_LIMIT:
+                self.answered.add(entry.id)
             self._add_bindings(entry, bindings)
         yield from self._next(index)
 
@@ -354,11 +362,14 @@ class EuCellarSpider(TrackerSpider):
     # ------------------------------------------------------------------ items
 
     def _items(self) -> Iterator[Any]:
-        # A work's relations are the ones found and the ones the store holds for it (`known`):
-        # each query sees a work's relations to one watched act, and a crawl whose query for one
-        # act failed, or a backfill's unit (one act's history), stored a part of them as the whole
-        # — a change of the summary the next complete crawl reverted. A relation to an act no
-        # longer watched is left out (it cannot be cited). They are in the watchlist's order, then
+        # A work's relations are the ones found and the ones the store holds for it (`known`) to
+        # acts whose query did not come back whole (`answered`): each query sees a work's
+        # relations to one watched act, and a crawl whose query for one act failed, or a
+        # backfill's unit (one act's history), stored a part of them as the whole — a change of
+        # the summary the next complete crawl reverted. A whole answer is the truth for its act: a
+        # relation it no longer names goes (kept, a link Cellar corrected stayed cited for ever);
+        # one the OJ RSS found («cites»: today's feed, no query's) stays.
+        # A relation to an act no longer watched is left out (it cannot be cited). They are in the watchlist's order, then
         # RELATION_TEXT's, whatever order the queries came back in: all are sent at once, and in
         # the order they were answered a work related to two watched acts read «Amends A; Amends
         # B» one day and «Amends B; Amends A» the next.
@@ -368,7 +379,8 @@ class EuCellarSpider(TrackerSpider):
             found = {(r["relation"], r["watch"]) for r in work["relations"]}
             stored = [{**r, "citation": citation(self.watched[r["watch"]])}
                       for r in _stored_relations(self.known.get(celex))
-                      if r["watch"] in self.watched and (r["relation"], r["watch"]) not in found]
+                      if r["watch"] in self.watched and (r["relation"], r["watch"]) not in found
+                      and (r["watch"] not in self.answered or r["relation"] == "rss")]
             relations = sorted(work["relations"] + stored,
                                key=lambda r: (watch_order.get(r["watch"], len(watch_order)),
                                               kind_order.get(r["relation"], len(kind_order))))
