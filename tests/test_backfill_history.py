@@ -324,8 +324,9 @@ def test_the_next_daily_replay_after_a_backfill_changes_nothing_it_recorded(tmp_
     # a Cellar work reached through several watched acts was summed up by the backfill's unit that
     # read it last (one act's history: «Watched act: Directive (EU) 2025/794 …»), and the daily
     # crawl «changed» it to all of its relations; a crawl now adds what it finds to the relations
-    # the store holds, so a summary only gains (here the recorded history lacks one relation
-    # the daily recording has: 32026L0470 amends CSDDD too)
+    # the store holds (dropping only those a whole answer for their act no longer names: none
+    # here), so a summary only gains (here the recorded history lacks one relation the daily
+    # recording has: 32026L0470 amends CSDDD too)
     for event in changed:
         parts = [set(e["summary"].rstrip(".").split("; ")) for e in (event["before"], event["after"])]
         assert source == "eu_cellar" and parts[0] < parts[1], event
