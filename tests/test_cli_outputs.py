@@ -8,9 +8,10 @@ import re
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from support import ROOT
-from test_cli import scrape
+from test_cli import _health_db, scrape
 
 from tracker.cli import main
 
@@ -59,9 +60,39 @@ def test_tables_fit_the_readers_terminal_by_cutting_the_title(tmp_path, as_of, m
         row = re.split(r"\s{2,}", lines[1])
         assert row[0] == LONG_ID and any(cell.endswith("…") and cell.startswith("Høring – åpenhetsloven")
                                          for cell in row), row
-    monkeypatch.setattr(support, "terminal_columns", lambda err=False: 20)  # too narrow: the floors, never an id cut
-    row = re.split(r"\s{2,}", invoke("items", db=db).stdout.splitlines()[1])
-    assert row[0] == LONG_ID and len(row[-1]) == 20
+
+
+@pytest.mark.parametrize("columns", [80, 30])
+def test_a_table_too_wide_for_the_terminal_is_shown_a_row_at_a_time(tmp_path, as_of, monkeypatch, columns):
+    """Where even the cut title left a table wider than the terminal (`inbox` ~200 columns, `items`
+    at 30), the terminal broke every row anywhere: at 80 columns an inbox row read as two lines of
+    columns no heading stood over, the title cut to 20 characters. Now a row at a time: the title
+    whole, wrapped between words, then each other column as «Heading: value», never broken
+    between lines (the id whole), every line within the terminal."""
+    import tracker.cli.support as support
+
+    db = tmp_path / "long.db"
+    title = "Høring – åpenhetsloven og " + "en svært lang tittel " * 6
+    scrape(db, as_of, native_id=LONG_NATIVE, url="https://lovdata.no/LTI/delegering/2026-11-23-2130", title=title)
+    monkeypatch.setattr(support, "terminal_columns", lambda err=False: columns)
+    for args in (("items",), ("search", "åpenhetsloven")):
+        lines = invoke(*args, db=db).stdout.splitlines()
+        # within the terminal, but a pair of one word too long for it (at 30: the id, the source)
+        assert all(len(line) < columns or " " not in line.strip().split(": ", 1)[-1] for line in lines), lines
+        heading = [line for line in lines if not line.startswith(" ")]
+        assert " ".join(heading) == title.strip(), lines  # one row: its title, whole
+        pairs = [pair for line in lines if line.startswith("    ") for pair in line.strip().split(" · ")]
+        assert f"Id: {LONG_ID}" in pairs, pairs
+        assert not any(line.startswith(("Id ", "Tittel ")) for line in lines)  # no header row
+    seeded = _health_db(tmp_path)  # an inbox of four hearings
+    lines = invoke("inbox", "--as-of", "2026-11-24T08:00", db=seeded).stdout.splitlines()
+    assert all(len(line) < columns or " " not in line.strip().split(": ", 1)[-1] for line in lines), lines
+    if columns == 80:  # each title on a line, its columns under it
+        assert [line for line in lines if not line.startswith(" ")][:2] == [
+            "Endringer i regnskapsloven (bærekraftsrapportering)",
+            "Høring - endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet)"], lines
+        assert lines[1].startswith("    Uke: neste uke · Relevans: 0,70 · "), lines
+    assert any(line.strip() == "Id: no_stortinget_horinger:10423" for line in lines), lines
 
 
 def test_export_writes_the_format_its_file_name_ends_in(tmp_path, as_of):

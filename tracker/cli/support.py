@@ -812,10 +812,10 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
     which is not cut), goes on under itself, wrapped between words at the terminal's edge. A column
     is headed by its name in `headers` (the reader's words), else by its key; a key with a trailing
     "_" (a display copy of a field, e.g. ``deadline_``: the day of ``deadline``) without it. No
-    rows: `empty`, by default «(ingen)» in the reader's language. A table with a `wrap` column whose
-    other columns are wider than the terminal is shown a row at a time (`_print_blocks`): the
-    terminal broke its rows anywhere. `style`: click.style's arguments for a row's lines (a red
-    source in red), which click drops where the output is no terminal."""
+    rows: `empty`, by default «(ingen)» in the reader's language. A table still wider than the
+    terminal (its `wrap` column aside) is shown a row at a time (`_print_blocks`): the terminal
+    broke every row anywhere, the title cut to 20 characters. `style`: click.style's arguments for
+    a row's lines (a red source in red), which click drops where the output is no terminal."""
     widths = widths or {}
     if not rows:
         from tracker.i18n import gettext
@@ -841,9 +841,14 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
     # under its row, indented; a row a time where even the other columns do not fit
     start = sum(sizes[c] for c in columns[:-1]) + 2 * (len(columns) - 1)
     wrapped = bool(wrap is not None and wrap == columns[-1] and room and start + sizes[wrap] > room)
-    if wrapped and start - 2 > room:
-        _print_blocks([[(heads[c], cell(r.get(c), c)) for c in columns] for r in rows], room,
-                      [style(r) if style else {} for r in rows])
+    if room and (start - 2 if wrapped else start + sizes[columns[-1]]) > room:
+        def whole(value) -> str:
+            return "" if value is None else str(value).replace("\n", " ")
+
+        _print_blocks([[(heads[c], whole(r.get(c))) for c in columns] for r in rows], room,
+                      [style(r) if style else {} for r in rows],
+                      heading=columns.index("title") if "title" in columns else 0,
+                      apart=len(columns) - 1 if wrap == columns[-1] else None)
         return
     indent = start if room and room - start - 1 >= 20 else 4
     if wrapped:
@@ -868,29 +873,41 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
             click.secho(" " * indent + line, reset=bool(looks), **looks)
 
 
-def _print_blocks(rows: list[list[tuple[str, str]]], room: int, looks: list[dict[str, Any]]) -> None:
-    """A table too wide for the terminal, a row at a time: its first cell on a line of its own,
-    then «Heading: value» of each other cell that says something, indented, as many to a line as
-    the terminal holds (a pair is never broken), and the last cell (the wrapped column) on lines
-    of its own, wrapped between words."""
+def _print_blocks(rows: list[list[tuple[str, str]]], room: int, looks: list[dict[str, Any]], *,
+                  heading: int, apart: int | None) -> None:
+    """A table too wide for the terminal, a row at a time: its `heading` cell (an item's title, else
+    the first) on lines of its own, then «Heading: value» of each other cell that says something,
+    whole and indented, as many to a line as the terminal holds (a pair is never broken between
+    lines unless it is longer than one: then between the words of its value), the cell `apart` (a source's reason)
+    on lines of its own. Every line within `room`; the heading's in bold (where a row begins)."""
     import textwrap
 
     width = max(room - 1, 24)
+
+    def wrapped(text: str, indent: str) -> list[str]:
+        return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent,
+                             break_long_words=False, break_on_hyphens=False)
+
     for cells, look in zip(rows, looks, strict=True):
+        head_lines = wrapped(cells[heading][1], "") or [""]
         lines, line = [], ""
-        for head, value in cells[1:-1]:
-            if not value.strip():
+        for i, (head, value) in enumerate(cells):
+            if i == heading or not value.strip():
                 continue
-            pair = f"{head}: {value}"
-            if line and len(line) + 3 + len(pair) > width:
+            pair = f"{head}:\u00a0{value}" if head else value  # a heading stays with its value
+            if i == apart or 4 + len(pair) > width:
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines += wrapped(pair, "    ")
+            elif line and len(line) + 3 + len(pair) > width:
                 lines.append(line)
-                line = ""
-            line = f"{line} · {pair}" if line else "    " + pair
+                line = "    " + pair
+            else:
+                line = f"{line} · {pair}" if line else "    " + pair
         if line:
             lines.append(line)
-        head, value = cells[-1]
-        if value.strip():
-            lines += textwrap.wrap(f"{head}: {value}", width=width, initial_indent="    ",
-                                   subsequent_indent="    ", break_on_hyphens=False)
-        for text in (cells[0][1], *lines):
-            click.secho(text, reset=bool(look), **look)
+        for text in head_lines:  # in bold: where a row begins
+            click.secho(text, **{"bold": True, **look})
+        for text in lines:
+            click.secho(text.replace("\u00a0", " "), reset=bool(look), **look)
