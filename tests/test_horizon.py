@@ -655,3 +655,32 @@ def test_no_dates_ahead_is_said_in_the_readers_language(replayed):
     assert nb.exit_code == 2 and nb.stdout == "ingen datoer fremover blant det Kontaktpunktet følger (prøv --all)\n"
     en = cli(replayed, "horizon", "--as-of", far, "--weeks", "1", "--all", "--lang", "en")
     assert en.exit_code == 2 and en.stdout == "no dates ahead\n"
+
+
+@pytest.mark.parametrize("command", [["horizon", "--as-of", "2026-11-24T08:00"], ["gpfg", "--as-of", "2026-11-24T08:00"],
+                                     ["companies"], ["watchlist"], ["action-plan", "--as-of", "2026-11-24T08:00"]])
+def test_the_terminal_views_wrap_between_words_in_a_narrow_terminal(replayed, monkeypatch, command):
+    """At 80 columns the lines of `horizon` (177 characters), `gpfg`, `companies` and `watchlist`
+    ran past the terminal's edge, which broke them anywhere, under the columns. Now a line longer
+    than the terminal wraps between words, its next lines under the column its text goes on in (or
+    under the day, where that leaves too little); the same words, none broken (a link longer than
+    the terminal stays whole, on its own line), and piped, one line as before."""
+    import tracker.cli.support as support
+
+    piped = CliRunner().invoke(main, ["--db", str(replayed), *command]).stdout.splitlines()
+    assert max(map(len, piped)) >= 80, piped
+    monkeypatch.setattr(support, "terminal_columns", lambda err=False: 80)
+    lines = CliRunner().invoke(main, ["--db", str(replayed), *command]).stdout.splitlines()
+    assert len(lines) > len(piped)
+    assert all(len(line) < 80 or len(line.split()) == 1 for line in lines), [x for x in lines if len(x) >= 80]
+    assert " ".join(lines).split() == " ".join(piped).split()  # the same words, in order
+    # each piped line is a terminal line and the lines under it, indented, that finish its words
+    pos = 0
+    for whole in piped:
+        said = lines[pos].split()
+        pos += 1
+        while said != whole.split():
+            assert lines[pos].startswith("    ") and len(said) < len(whole.split()), (whole, lines[pos])
+            said += lines[pos].split()
+            pos += 1
+    assert pos == len(lines)

@@ -13,6 +13,7 @@ import click
 from tracker.cli.support import (
     ReaderCommand,
     chosen_lang,
+    echo_fitted,
     file_refused,
     lang_option,
     now_or,
@@ -76,23 +77,23 @@ def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) 
         ids = " · ".join(x for x in (row["celex"] and f"CELEX {row['celex']}", row["procedure"], row["com"]) if x)
         click.secho(f"{row['name']} [{row['id']}]", bold=True)
         unverified = "  " + _("(unverified: %(fields)s)", fields=", ".join(row["unverified"])) if row["unverified"] else ""
-        click.echo("  " + (ids or _("(no CELEX, procedure or COM number yet)")) + unverified)
+        echo_fitted("  " + (ids or _("(no CELEX, procedure or COM number yet)")) + unverified, 4)
         if notes.get(row["id"]):
-            click.echo("  " + _("note: %(note)s", note=notes[row["id"]]))
+            echo_fitted("  " + _("note: %(note)s", note=notes[row["id"]]), 4)
         # OEIL's words by name, as `events` and the web say them («Behandlingen er avsluttet»)
         stage = eu_stage_name(row["stage"], lang) or (_("(not crawled yet)") if row["procedure"] else _("(no procedure)"))
         key_event = " " + _("(last key event %(day)s)", day=format_date(row["stage_date"], lang)) if row["stage_date"] else ""
-        click.echo("  " + _("stage: %(stage)s", stage=stage) + key_event)
+        echo_fitted("  " + _("stage: %(stage)s", stage=stage) + key_event, 4)
         last = row["last_event"]
         if last:
-            click.echo("  " + _("last event: %(day)s %(event)s: %(title)s", day=format_date(oslo_date(last["at"]), lang),
-                                event=event_name(last["kind"], lang), title=last["title"]))
+            echo_fitted("  " + _("last event: %(day)s %(event)s: %(title)s", day=format_date(oslo_date(last["at"]), lang),
+                                 event=event_name(last["kind"], lang), title=last["title"]), 4)
         else:
             click.echo("  " + _("last event: —"))
         if row["norwegian"]:
             for link in row["norwegian"][:5]:
-                click.echo("  " + _("NO: %(title)s — %(source)s", title=link["title"],
-                                    source=source_name(link["source"], lang)))
+                echo_fitted("  " + _("NO: %(title)s — %(source)s", title=link["title"],
+                                     source=source_name(link["source"], lang)), 4)
             if len(row["norwegian"]) > 5:
                 click.echo("  " + _("NO: … and %(num)d more", num=len(row["norwegian"]) - 5))
         else:

@@ -14,6 +14,7 @@ from tracker.cli.support import (
     ReaderCommand,
     check_named,
     chosen_lang,
+    echo_fitted,
     file_refused,
     lang_option,
     now_or,
@@ -72,10 +73,11 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
         ids = "; ".join(f"{identifier_name(k, _.lang)}: {', '.join(v)}"  # «ISIN», not the key «isin»
                         for k, v in sorted(row["identifiers"].items()) if v)
         count = _.n("%(num)d item", "%(num)d items", row["n_items"])
-        click.secho(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", bold=True)
+        echo_fitted(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", 2, bold=True)
         for item in row["items"]:
             date = format_date(item["published"], _.lang) or _("(no date)")  # the day, as the digest writes it
-            click.echo(f"  {date:<15}  {item['source']:<{width}}  {shorten(item['title'], 90)}")
+            echo_fitted(f"  {date:<15}  {item['source']:<{width}}  {shorten(item['title'], 90)}", 19 + width + 2,
+                        narrow=19)
             click.echo(f"                   {item['url']}")
 
 
@@ -167,7 +169,7 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
                          if item.get("deadline") else "")
                 known = item.get("status") and item["status"] != "unknown"
                 status = f" [{status_name(item['status'], lang)}]" if known else ""
-                click.echo(f"    {date:<15}  {shorten(item['title'], 95)}{status}{extra}")  # two spaces, as every column
+                echo_fitted(f"    {date:<15}  {shorten(item['title'], 95)}{status}{extra}", 21)  # two spaces, as every column
                 click.echo(f"                     {item['url']}")
                 if item["related"]:
                     click.echo("                     " + _("related: %(ids)s", ids=", ".join(item["related"])))

@@ -13,6 +13,7 @@ from tracker.cli.support import (
     ReaderCommand,
     check_label,
     chosen_lang,
+    echo_fitted,
     file_refused,
     lang_option,
     now_or,
@@ -86,10 +87,12 @@ def horizon(ctx: click.Context, weeks: int, by: str, show_all: bool, profile: st
             for e in group:
                 owner = f" ({e.owner})" if e.owner else ""
                 # the day as the digest writes it («tir. 24.11.2026»), not ISO
-                click.echo(f"  {format_date(e.day, lang):<15}  {shorten(e.label(lang), 40):<{width}} "
-                           f"{shorten(e.title, 100)}{owner}")
+                # in a narrow terminal the title goes on under itself (under the label where that
+                # leaves it too little), the detail under the label
+                echo_fitted(f"  {format_date(e.day, lang):<15}  {shorten(e.label(lang), 40):<{width}} "
+                            f"{shorten(e.title, 100)}{owner}", 19 + width + 1, narrow=19)
                 if e.detail:
-                    click.echo(f"                   {e.detail}")
+                    echo_fitted(f"                   {e.detail}", 19)
     if untrusted:
         ctx.exit(2)
 
@@ -171,7 +174,7 @@ def action_plan(ctx: click.Context, fmt: str, lang: str | None, as_of: str | Non
             # its deadline day as the digest says it (midnight sharp: the day before)
             deadline = ("  " + gettext(lang, "deadline %(day)s", day=format_date(deadline_day(item["deadline"]), lang))
                         if item["deadline"] else "")
-            click.echo(f"  {when:<15}  {shorten(item['title'], 100)}{deadline}")
+            echo_fitted(f"  {when:<15}  {shorten(item['title'], 100)}{deadline}", 19)
             click.echo(f"                   {item['url']}")
     if untrusted:
         ctx.exit(2)

@@ -777,6 +777,22 @@ def terminal_columns(*, err: bool = False) -> int | None:
     return shutil.get_terminal_size().columns if (sys.stderr if err else sys.stdout).isatty() else None
 
 
+def echo_fitted(text: str, indent: int, *, narrow: int = 4, **style: Any) -> None:
+    """A line of a terminal view (`horizon`, `gpfg`, `companies`, `watchlist`) on stdout, with
+    click.secho's `style`: in a terminal narrower than it, wrapped between words (the terminal
+    broke it anywhere, under the columns), its next lines indented by `indent` — under the column
+    its text goes on in — or by `narrow` where that leaves less than 30 characters; a word is never
+    broken (a link, an id). Piped: the line as it is."""
+    room = terminal_columns()
+    if room and len(text) >= room:
+        import textwrap
+
+        hang = indent if room - 1 - indent >= 30 else narrow
+        text = "\n".join(textwrap.wrap(text, width=max(room - 1, hang + 20), subsequent_indent=" " * hang,
+                                       break_long_words=False, break_on_hyphens=False))
+    click.secho(text, **style)
+
+
 #: the columns a table may cut to fit the terminal: an item's title and a search hit's snippet,
 #: which its page shows whole (never an id, a status, a day or a source's reason: what a row says)
 FITTED_COLUMNS = frozenset({"title", "snippet"})
