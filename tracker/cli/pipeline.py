@@ -527,8 +527,9 @@ def _print_health(rows: list[dict], lang: str, title: str = "", width: int | Non
     """A crawl's health lines on stderr, in the reader's language: the source by its name (its code
     beside it), the status and an amber or red source's reason in the words of `health` and the
     digest (vocabulary.source_name, health_name, health_reason). In a terminal narrower than a line
-    (`width`, default stderr's: `terminal_columns`) the reason goes on the lines under it, wrapped
-    at the terminal's edge: the terminal broke it anywhere, its words under the table's columns."""
+    (`width`, default stderr's: `terminal_columns`) the counts go on the line under the name, and
+    the reason on the lines under them, wrapped at the terminal's edge: the terminal broke them
+    anywhere, their words under the table's columns."""
     import textwrap
 
     from tracker.vocabulary import health_name, health_reason
@@ -550,12 +551,15 @@ def _print_health(rows: list[dict], lang: str, title: str = "", width: int | Non
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
         # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
         # so only an amber or red one's reason follows them
-        line = (f"  [{mark:<4}] {names[h['source']]:<{name_width}}  {health_name(h['status'], lang):<{status_width}} "
-                f"{words['items']} "
-                f"{h['items_seen']:>4}  {words['new']} {h['items_new']:>3}  {words['changed']} {h['items_changed']:>3}"
-                f"  {words['via']} {h['channel'] or '-':<{channel_width}}")
+        head = f"  [{mark:<4}] {names[h['source']]:<{name_width}}  {health_name(h['status'], lang):<{status_width}}"
+        counts = (f"{words['items']} "
+                  f"{h['items_seen']:>4}  {words['new']} {h['items_new']:>3}  {words['changed']} {h['items_changed']:>3}"
+                  f"  {words['via']} {h['channel'] or '-':<{channel_width}}")
+        line = f"{head} {counts}"
+        if width and len(line.rstrip()) >= width:  # the counts under the name (the terminal broke the line)
+            line = head.rstrip() + "\n" + " " * 9 + counts
         reason = "" if h["status"] == "green" else health_reason(h["reason"], lang)
-        if reason and width and len(line) + 1 + len(reason) > width:  # under it, wrapped, indented as the names
+        if reason and width and len(line.rsplit("\n", 1)[-1]) + 1 + len(reason) > width:  # under it, wrapped
             line = line.rstrip() + "\n" + textwrap.fill(reason, width=max(width - 1, 30), initial_indent=" " * 9,
                                                         subsequent_indent=" " * 9, break_on_hyphens=False)
         elif reason:
