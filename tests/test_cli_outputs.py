@@ -317,3 +317,18 @@ def test_health_marks_a_stale_source_in_its_row_only_among_fresh_ones(tmp_path):
     every = invoke("health", "--as-of", "2026-12-08T09:00", db=path)
     assert every.exit_code == 2 and "(ikke" not in every.stdout, every.stdout
     assert "advarsel: Ikke sjekket på over 36 timer: Lovdata, Norges Bank" in every.stderr, every.stderr
+
+
+def test_a_row_at_a_time_is_headed_by_the_column_that_says_what_it_is(monkeypatch, capsys):
+    """`documents provisions` in a narrow terminal headed each hit by its event number («255»),
+    its text in a pair under it; a table names the column that heads its rows (the hit), else an
+    item's title heads them, else the first column."""
+    import tracker.cli.support as support
+
+    monkeypatch.setattr(support, "terminal_columns", lambda err=False: 40)
+    rows = [{"event": 255, "line": "Nytt forslag berører CSDDD art. 8 – høringsnotat s. 3", "item": "regjeringen:3150100"}]
+    support.print_table(rows, ["event", "line", "item"], heading="line", headers={"event": "Hendelse", "line": "Treff"})
+    assert capsys.readouterr().out.splitlines() == [
+        "Nytt forslag berører CSDDD art. 8 –", "høringsnotat s. 3", "    Hendelse: 255", "    item: regjeringen:3150100"]
+    support.print_table(rows, ["event", "line", "item"], headers={"event": "Hendelse", "line": "Treff"})
+    assert capsys.readouterr().out.splitlines()[0] == "255"

@@ -217,7 +217,7 @@ def provisions(ctx: click.Context, since_event: int | None, lang: str | None) ->
         db.close()
     print_table([{"event": h.event_id, "line": h.line(_.lang), "item": h.item_id,
                   "section": h.section_number or ""} for h in hits],
-                ["event", "line", "item", "section"], {"line": 80},
+                ["event", "line", "item", "section"], {"line": 80}, heading="line",
                 headers={"event": _("Event"), "line": _("Hit"), "item": _("Item"), "section": _("Section")})
 
 

@@ -821,7 +821,7 @@ def _fitted(sizes: dict[str, int], heads: dict[str, str], room: int) -> dict[str
 
 def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | None = None, *,
                 headers: dict[str, str] | None = None, empty: str | None = None, wrap: str | None = None,
-                style: Callable[[dict], dict[str, Any]] | None = None) -> None:
+                style: Callable[[dict], dict[str, Any]] | None = None, heading: str | None = None) -> None:
     """A plain aligned table; long cells are cut with an ellipsis, except an item's id
     (`HANDLE_COLUMNS`), which is always whole; in a terminal, the table is made as wide as it
     (`terminal_columns`, `_fitted`), and the last column, when it is `wrap` (a source's reason,
@@ -830,8 +830,9 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
     "_" (a display copy of a field, e.g. ``deadline_``: the day of ``deadline``) without it. No
     rows: `empty`, by default «(ingen)» in the reader's language. A table still wider than the
     terminal (its `wrap` column aside) is shown a row at a time (`_print_blocks`): the terminal
-    broke every row anywhere, the title cut to 20 characters. `style`: click.style's arguments for
-    a row's lines (a red source in red), which click drops where the output is no terminal."""
+    broke every row anywhere, the title cut to 20 characters; its `heading` column (default the
+    title, else the first) heads each row. `style`: click.style's arguments for a row's lines (a
+    red source in red), which click drops where the output is no terminal."""
     widths = widths or {}
     if not rows:
         from tracker.i18n import gettext
@@ -863,7 +864,7 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
 
         _print_blocks([[(heads[c], whole(r.get(c))) for c in columns] for r in rows], room,
                       [style(r) if style else {} for r in rows],
-                      heading=columns.index("title") if "title" in columns else 0,
+                      heading=columns.index(heading or ("title" if "title" in columns else columns[0])),
                       apart=len(columns) - 1 if wrap == columns[-1] else None)
         return
     indent = start if room and room - start - 1 >= 20 else 4
