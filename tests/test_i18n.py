@@ -240,6 +240,27 @@ def test_no_norwegian_literal_outside_the_catalogue():
      "zero items (1 spider error; 3 responses)"),
     ("no items; last download error: TimeoutError", "ingen saker; siste nedlastingsfeil: TimeoutError",
      "no items; last download error: TimeoutError"),
+    # a download's failure as crawlers/middlewares.py records it (Twisted's English) said for the
+    # reader: «DNS lookup failed: no results for hostname lookup: lovdata.no.» on a Bokmål page
+    ("no items; last download error: CannotResolveHostError: DNS lookup failed: no results for hostname lookup: "
+     "lovdata.no.",
+     "ingen saker; siste nedlastingsfeil: fant ikke adressen til lovdata.no (CannotResolveHostError: er maskinen "
+     "koblet til nettet?)",
+     "no items; last download error: the address of lovdata.no was not found (CannotResolveHostError: is the "
+     "machine on the network?)"),
+    ("no items; last download error: TimeoutError: User timeout caused connection failure: Getting "
+     "https://lovdata.no/feed took longer than 180.0 seconds..",
+     "ingen saker; siste nedlastingsfeil: fikk ikke svar i tide (TimeoutError)",
+     "no items; last download error: no answer in time (TimeoutError)"),
+    ("no items; last download error: ConnectionRefusedError: Connection was refused by other side: 111: "
+     "Connection refused.",
+     "ingen saker; siste nedlastingsfeil: forbindelsen ble avvist (ConnectionRefusedError)",
+     "no items; last download error: the connection was refused (ConnectionRefusedError)"),
+    ("no items; last download error: ResponseNeverReceived: [<twisted.python.failure.Failure "
+     "twisted.internet.error.ConnectionLost: Connection to the other side was lost in a non-clean fashion.>]",
+     "ingen saker; siste nedlastingsfeil: forbindelsen ble brutt før svaret kom (ResponseNeverReceived)",
+     "no items; last download error: the connection broke off before an answer (ResponseNeverReceived)"),
+    ("storing failed: database is locked", "lagring feilet: database is locked", "storing failed: database is locked"),
     ("some detail pages failed (HTTP 500); 2 parse errors", "noen detaljsider feilet (HTTP 500); 2 tolkningsfeil",
      "some detail pages failed (HTTP 500); 2 parse errors"),
     ("blocked by robots.txt (not fetched): https://x.no/a", "blokkert av robots.txt (ikke hentet): https://x.no/a",

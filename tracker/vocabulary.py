@@ -269,7 +269,7 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("%(missing)s of %(num)s documents not in the recording")),
     (r"(?P<missing>\d+) of (?P<num>\d+) documents gave no result",
      N_("%(missing)s of %(num)s documents gave no result")),
-    (r"no items; last download error: (?P<error>.*)", N_("no items; last download error: %(error)s")),
+    (r"no items; last download error: (?P<download>.*)", N_("no items; last download error: %(download)s")),
     # eu_cellar: a watched act's SPARQL query failing, the OJ RSS taking over
     (r"SPARQL for (?P<act>\S+ \([^)]*\)):? timed out \((?P<detail>.+)\)",
      N_("SPARQL query for %(act)s: timed out (%(detail)s)")),
@@ -654,6 +654,24 @@ ANSWER_ERRORS: dict[str, str] = {
 }
 
 
+#: a download's failure as crawlers/middlewares.py records it («Type: message», Twisted's words) →
+#: what it means for the reader; the exception's name stays in brackets (what the log says)
+NETWORK_ERRORS: MessageTable = message_table((
+    (r"(?P<kind>CannotResolveHostError|DNSLookupError): DNS lookup failed: .*?(?P<host>[\w.-]+?)\.?",
+     N_("the address of %(host)s was not found (%(kind)s: is the machine on the network?)")),
+    (r"(?P<kind>TCPTimedOutError|TimeoutError): .*",
+     N_("no answer in time (%(kind)s)")),
+    (r"(?P<kind>ConnectionRefusedError): .*", N_("the connection was refused (%(kind)s)")),
+    (r"(?P<kind>ConnectionLost|ResponseNeverReceived|ConnectionDone): .*",
+     N_("the connection broke off before an answer (%(kind)s)")),
+))
+
+
+def network_error(text: str, lang: str) -> str:
+    """A download's failure in the reader's words (NETWORK_ERRORS), else as written."""
+    return match_message(NETWORK_ERRORS, text, lang) or text
+
+
 def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
     from tracker.i18n import format_date
 
@@ -669,6 +687,8 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
         values["causes"] = ", ".join(_response_cause(c, lang) for c in values["causes"].split(", "))
     if values.get("error") in ANSWER_ERRORS:
         values["error"] = gettext(lang, ANSWER_ERRORS[values["error"]])
+    if values.get("download"):  # a download's failure («CannotResolveHostError: DNS lookup failed: …»)
+        values["download"] = network_error(values["download"], lang)
     if values.get("what") in HEALTH_SUBJECTS:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
     if values.get("inner"):  # a reason inside a reason
