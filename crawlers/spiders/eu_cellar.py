@@ -368,8 +368,8 @@ class EuCellarSpider(TrackerSpider):
         # backfill's unit (one act's history), stored a part of them as the whole — a change of
         # the summary the next complete crawl reverted. A whole answer is the truth for its act: a
         # relation it no longer names goes (kept, a link Cellar corrected stayed cited for ever);
-        # one the OJ RSS found («cites»: today's feed, no query's) stays.
-        # A relation to an act no longer watched is left out (it cannot be cited). They are in the watchlist's order, then
+        # one the OJ RSS found («cites»: today's feed, no query's) stays. A relation to an act no
+        # longer watched is left out (it cannot be cited). They are in the watchlist's order, then
         # RELATION_TEXT's, whatever order the queries came back in: all are sent at once, and in
         # the order they were answered a work related to two watched acts read «Amends A; Amends
         # B» one day and «Amends B; Amends A» the next.

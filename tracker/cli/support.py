@@ -895,8 +895,9 @@ def _print_blocks(rows: list[list[tuple[str, str]]], room: int, looks: list[dict
     """A table too wide for the terminal, a row at a time: its `heading` cell (an item's title, else
     the first) on lines of its own, then «Heading: value» of each other cell that says something,
     whole and indented, as many to a line as the terminal holds (a pair is never broken between
-    lines unless it is longer than one: then between the words of its value), the cell `apart` (a source's reason)
-    on lines of its own. Every line within `room`; the heading's in bold (where a row begins)."""
+    lines unless it is longer than one: then between the words of its value), the cell `apart` (a
+    source's reason) on lines of its own. Every line within `room`; the heading's in bold (where a
+    row begins)."""
     import textwrap
 
     width = max(room - 1, 24)
@@ -911,7 +912,7 @@ def _print_blocks(rows: list[list[tuple[str, str]]], room: int, looks: list[dict
         for i, (head, value) in enumerate(cells):
             if i == heading or not value.strip():
                 continue
-            pair = f"{head}:\u00a0{value}" if head else value  # a heading stays with its value
+            pair = f"{head}:\0{value}" if head else value  # a heading stays with its value (no space)
             if i == apart or 4 + len(pair) > width:
                 if line:
                     lines.append(line)
@@ -927,4 +928,4 @@ def _print_blocks(rows: list[list[tuple[str, str]]], room: int, looks: list[dict
         for text in head_lines:  # in bold: where a row begins
             click.secho(text, **{"bold": True, **look})
         for text in lines:
-            click.secho(text.replace("\u00a0", " "), reset=bool(look), **look)
+            click.secho(text.replace("\0", " "), reset=bool(look), **look)
