@@ -85,6 +85,19 @@ def test_html_and_docx_give_the_same_sections():
         assert "Meny" not in doc.plain_text()  # navigation is not text
 
 
+def test_html_bytes_are_decoded_without_a_deprecated_call():
+    """A fresh install resolves w3lib 2.6, where `html_to_unicode`'s default_encoding is
+    deprecated: every HTML document read warned (and a later w3lib will refuse it). Bytes with no
+    declared charset that are UTF-8 are read as UTF-8, as before."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        doc = ex.extract_html("<html><body><h1>1 Formål</h1><p>Åpenhetsloven gjelder større virksomheter."
+                              "</p></body></html>".encode())
+    assert "Åpenhetsloven gjelder større virksomheter." in doc.plain_text()
+
+
 def test_extraction_character_error_rate_is_low():
     s = spec()
     text = ex.extract_pdf(write_pdf(s)).plain_text()

@@ -276,12 +276,13 @@ def extract_pdf(source: str | Path | bytes) -> Document:
 
 def extract_html(source: str | bytes, content_type: str | None = None) -> Document:
     """`source` as text, or bytes decoded by the Content-Type's charset, a BOM or <meta charset>,
-    else UTF-8 (w3lib's rules, as Scrapy decodes pages)."""
+    else UTF-8 (w3lib's rules, as Scrapy decodes pages; from w3lib 2.6 on, bytes that are not UTF-8
+    by the encoding a browser would guess: its `default_encoding` is deprecated there)."""
     from lxml import html as lxml_html
     from w3lib.encoding import html_to_unicode
 
     if isinstance(source, bytes):
-        _, source = html_to_unicode(content_type, source, default_encoding="utf-8")
+        _, source = html_to_unicode(content_type, source)
     try:
         # huge_tree: without it lxml drops a text node over 10 MB and everything after it, silently
         tree = lxml_html.fromstring(source, parser=lxml_html.HTMLParser(huge_tree=True))
