@@ -674,6 +674,11 @@ def test_the_terminal_views_wrap_between_words_in_a_narrow_terminal(replayed, mo
     assert len(lines) > len(piped)
     assert all(len(line) < 80 or len(line.split()) == 1 for line in lines), [x for x in lines if len(x) >= 80]
     assert " ".join(lines).split() == " ".join(piped).split()  # the same words, in order
+    if command[0] == "horizon":  # the day and the label on a line, the title under them (at 80 the
+        # title column left it ~20 characters)
+        day = next(line for line in lines if line.startswith("  tir. 24.11.2026"))
+        assert day.split() == ["tir.", "24.11.2026", "Høringsfrist"], day
+        assert lines[lines.index(day) + 1].startswith(" " * 19 + "Høring – endringer i verdipapirhandelloven")
     # each piped line is a terminal line and the lines under it, indented, that finish its words
     pos = 0
     for whole in piped:

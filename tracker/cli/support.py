@@ -781,15 +781,23 @@ def echo_fitted(text: str, indent: int, *, narrow: int = 4, **style: Any) -> Non
     """A line of a terminal view (`horizon`, `gpfg`, `companies`, `watchlist`) on stdout, with
     click.secho's `style`: in a terminal narrower than it, wrapped between words (the terminal
     broke it anywhere, under the columns), its next lines indented by `indent` — under the column
-    its text goes on in — or by `narrow` where that leaves less than 30 characters; a word is never
+    its text goes on in, which starts at `indent` — or, where that leaves less than 30 characters,
+    that text on the lines under the columns before it, indented by `narrow`; a word is never
     broken (a link, an id). Piped: the line as it is."""
     room = terminal_columns()
     if room and len(text) >= room:
         import textwrap
 
-        hang = indent if room - 1 - indent >= 30 else narrow
-        text = "\n".join(textwrap.wrap(text, width=max(room - 1, hang + 20), subsequent_indent=" " * hang,
-                                       break_long_words=False, break_on_hyphens=False))
+        def wrapped(line: str, hang: int) -> list[str]:
+            return textwrap.wrap(line, width=max(room - 1, hang + 20), subsequent_indent=" " * hang,
+                                 break_long_words=False, break_on_hyphens=False)
+
+        head, rest = text[:indent].rstrip(), text[indent:].strip()
+        if room - 1 - indent >= 30 or not head.strip() or not rest:
+            lines = wrapped(text, indent if room - 1 - indent >= 30 else narrow)
+        else:  # the columns on a line, the text under them
+            lines = [head, *wrapped(" " * narrow + rest, narrow)]
+        text = "\n".join(lines)
     click.secho(text, **style)
 
 
