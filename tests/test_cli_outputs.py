@@ -332,3 +332,18 @@ def test_a_row_at_a_time_is_headed_by_the_column_that_says_what_it_is(monkeypatc
         "Nytt forslag berører CSDDD art. 8 –", "høringsnotat s. 3", "    Hendelse: 255", "    item: regjeringen:3150100"]
     support.print_table(rows, ["event", "line", "item"], headers={"event": "Hendelse", "line": "Treff"})
     assert capsys.readouterr().out.splitlines()[0] == "255"
+
+
+def test_a_views_line_is_never_cut_inside_a_word_in_a_very_narrow_terminal(monkeypatch, capsys):
+    """`echo_fitted` moves a line's text under its columns where its column leaves it too little —
+    only at a column's start: a line whose next lines hang at 4 («  merknad: …») was cut inside
+    its first word («  me» / «rknad: …») in a terminal under 35 columns."""
+    import tracker.cli.support as support
+
+    monkeypatch.setattr(support, "terminal_columns", lambda err=False: 30)
+    support.echo_fitted("  merknad: Omnibus I gjelder foretak med over 1 000 ansatte", 4)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("  merknad: Omnibus") and all(len(line) < 30 for line in lines), lines
+    support.echo_fitted("  tir. 24.11.2026  Høringsfrist  Høring – endringer i verdipapirhandelloven", 32, narrow=19)
+    assert capsys.readouterr().out.splitlines()[:2] == ["  tir. 24.11.2026  Høringsfrist",
+                                                        " " * 19 + "Høring – endringer i"]

@@ -793,7 +793,8 @@ def echo_fitted(text: str, indent: int, *, narrow: int = 4, **style: Any) -> Non
                                  break_long_words=False, break_on_hyphens=False)
 
         head, rest = text[:indent].rstrip(), text[indent:].strip()
-        if room - 1 - indent >= 30 or not head.strip() or not rest:
+        # the text is moved under the columns only where `indent` is where a column starts
+        if room - 1 - indent >= 30 or not head.strip() or not rest or text[indent - 1:indent] != " ":
             lines = wrapped(text, indent if room - 1 - indent >= 30 else narrow)
         else:  # the columns on a line, the text under them
             lines = [head, *wrapped(" " * narrow + rest, narrow)]
