@@ -119,13 +119,11 @@ class Filters:
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
         where, params = [], []
         if self.source:
-            source = code(self.source, "source")
-            _one_of("source", source, _valid("source"))
+            source = _checked(self.source, "source")
             where.append(f"{alias}.source = ?")
             params.append(source)
         if self.status:
-            status = code(self.status, "status")
-            _one_of("status", status, STATUSES)
+            status = _checked(self.status, "status")
             where.append(f"{alias}.status = ?")
             params.append(status)
         if self.label:
@@ -174,8 +172,7 @@ class Filters:
             where.append("lower(trim(t.owner)) = lower(trim(?))")
             params.append(self.owner)
         if self.state:
-            state = code(self.state, "state")
-            _one_of("state", state, _valid("state"))
+            state = _checked(self.state, "state")
             if state == "new":
                 where.append("(t.state is null or t.state = 'new')")
             else:
@@ -200,7 +197,9 @@ LANGUAGES = ("nb", "nn", "en")
 
 
 def _valid(column: str) -> tuple[str, ...]:
-    """The values a `source`, `kind` or `state` filter can have (imported when asked)."""
+    """The values a `source`, `status`, `kind` or `state` filter can have (imported when asked)."""
+    if column == "status":
+        return tuple(STATUSES)
     if column == "source":
         from tracker.attention.profiles import known_sources
 
@@ -222,6 +221,14 @@ def code(value: str, column: str) -> str:
 
     names = FILTER_NAMES.get(column)
     return code_of(value, names) if names else value
+
+
+def _checked(value: str, column: str) -> str:
+    """The code a `source`, `status`, `kind` or `state` filter's value names (`code`); a value that
+    names none of them is refused with the valid ones (`_one_of`)."""
+    value = code(value, column)
+    _one_of(column, value, _valid(column))
+    return value
 
 
 def _one_of(name: str, value: str, valid: tuple[str, ...]) -> None:
@@ -643,13 +650,11 @@ def compile_query(query: str) -> Compiled:
             where.append(("not " if f.negated else "") + _label_sql("i"))
             params += _label_params(normalise_label(f.value))
         elif f.column == "status":
-            value = code(f.value, "status")
-            _one_of("status", value, STATUSES)
+            value = _checked(f.value, "status")
             where.append(f"i.status {op} ?")
             params.append(value)
         elif f.column == "state":  # the item's follow-up (triage); no row is «new»
-            value = code(f.value, "state")
-            _one_of("state", value, _valid("state"))
+            value = _checked(f.value, "state")
             where.append(f"coalesce(t.state, 'new') {op} ?")
             params.append(value)
         elif f.column == "language":
@@ -661,8 +666,7 @@ def compile_query(query: str) -> Compiled:
             where.append(f"coalesce(ncp_fold(i.status_raw), '') {op} ?")
             params.append(fold_phrase(f.value))
         else:  # source, kind: a mistyped one matched nothing and read as "no hits"
-            value = code(f.value, f.column)
-            _one_of(f.column, value, _valid(f.column))
+            value = _checked(f.value, f.column)
             where.append(f"i.{f.column} {op} ?")
             params.append(value)
     positives = [c for c in text if not isinstance(c, Not)]
