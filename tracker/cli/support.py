@@ -485,10 +485,7 @@ def say(level: str, text: str, lang: str, *, file=None, **style) -> None:
     line = f"{head}: {text}"
     room = terminal_columns(err=True) if file is None else None
     if room and len(line) >= room and "\n" not in line:
-        import textwrap
-
-        line = textwrap.fill(line, width=max(room - 1, 40), subsequent_indent=" " * (len(head) + 2),
-                             break_long_words=False, break_on_hyphens=False)
+        line = "\n".join(whole_words(line, max(room - 1, 40), hang=" " * (len(head) + 2)))
     click.secho(line, file=file, err=file is None, **style)
 
 
@@ -777,6 +774,16 @@ def terminal_columns(*, err: bool = False) -> int | None:
     return shutil.get_terminal_size().columns if (sys.stderr if err else sys.stdout).isatty() else None
 
 
+def whole_words(text: str, width: int, *, first: str = "", hang: str = "") -> list[str]:
+    """`text` in lines of at most `width` characters, broken between words only — never inside a
+    word, a hyphenated one, a path or a link (one longer than a line stands alone on its line) —
+    the first line after `first`, the others after `hang`."""
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=hang,
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def echo_fitted(text: str, indent: int, *, narrow: int = 4, **style: Any) -> None:
     """A line of a terminal view (`horizon`, `gpfg`, `companies`, `watchlist`) on stdout, with
     click.secho's `style`: in a terminal narrower than it, wrapped between words (the terminal
@@ -786,11 +793,8 @@ def echo_fitted(text: str, indent: int, *, narrow: int = 4, **style: Any) -> Non
     broken (a link, an id). Piped: the line as it is."""
     room = terminal_columns()
     if room and len(text) >= room:
-        import textwrap
-
         def wrapped(line: str, hang: int) -> list[str]:
-            return textwrap.wrap(line, width=max(room - 1, hang + 20), subsequent_indent=" " * hang,
-                                 break_long_words=False, break_on_hyphens=False)
+            return whole_words(line, max(room - 1, hang + 20), hang=" " * hang)
 
         head, rest = text[:indent].rstrip(), text[indent:].strip()
         # the text is moved under the columns only where `indent` is where a column starts
@@ -907,13 +911,10 @@ def _print_blocks(rows: list[list[tuple[str, str]]], room: int, looks: list[dict
     lines unless it is longer than one: then between the words of its value), the cell `apart` (a
     source's reason) on lines of its own. Every line within `room`; the heading's in bold (where a
     row begins)."""
-    import textwrap
-
     width = max(room - 1, 24)
 
     def wrapped(text: str, indent: str) -> list[str]:
-        return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent,
-                             break_long_words=False, break_on_hyphens=False)
+        return whole_words(text, width, first=indent, hang=indent)
 
     for cells, look in zip(rows, looks, strict=True):
         head_lines = wrapped(cells[heading][1], "") or [""]
