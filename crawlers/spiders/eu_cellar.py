@@ -106,7 +106,7 @@ _CELEX_IN_LINK = re.compile(r"CELEX(?::|%3A)([0-9A-Z()\-]+)", re.I)
 _OJ_IN_LINK = re.compile(r"uri=OJ(?::|%3A)([A-Z]_?\d{6,})", re.I)
 
 
-def sparql_url(celex: str, *, since: int | None = None, limit: int = 500, offset: int = 0) -> str:
+def sparql_url(celex: str, *, since: int | None = None, limit: int = QUERY_LIMIT, offset: int = 0) -> str:
     """The GET URL of the query for one watched act (ValueError for a CELEX that cannot be one).
 
     The daily query is the plain QUERY. With `since` (a year: `ncp-tracker backfill`) the related
@@ -118,7 +118,7 @@ def sparql_url(celex: str, *, since: int | None = None, limit: int = 500, offset
     if since is not None:
         window = (f'  FILTER(?relation = "self" || !BOUND(?date) || ?date >= "{int(since):04d}-01-01"'
                   "^^<http://www.w3.org/2001/XMLSchema#date>)\n}\n")
-        query = (query.replace("}\nORDER BY ?date\nLIMIT 500", window.rstrip("\n")
+        query = (query.replace(f"}}\nORDER BY ?date\nLIMIT {QUERY_LIMIT}", window.rstrip("\n")
                                + f"\nORDER BY ?date ?celex ?relation\nLIMIT {int(limit)}\nOFFSET {int(offset)}"))
     return SPARQL_ENDPOINT + "?" + urlencode({"query": query, "format": "application/sparql-results+json"})
 
