@@ -34,11 +34,12 @@ celex = "32024R3015"
 JSON = {"Content-Type": "application/sparql-results+json"}
 
 
-def _started(tmp_path) -> EuCellarSpider:
-    """A spider of WATCHLIST, started: its first requests in `first_requests`."""
+def _started(tmp_path, known: dict | None = None) -> EuCellarSpider:
+    """A spider of WATCHLIST (knowing `known` of the store), started: its first requests in
+    `first_requests`."""
     path = tmp_path / "watchlist.toml"
     path.write_text(WATCHLIST, "utf-8")
-    spider = make_spider(EuCellarSpider, watchlist=str(path))
+    spider = make_spider(EuCellarSpider, watchlist=str(path), known=known)
 
     async def first():
         return [r async for r in spider.start()]
@@ -185,18 +186,11 @@ def test_a_work_keeps_the_relations_the_store_holds(tmp_path):
     back the next day. The relations the store holds for it (`known`, tracker.store.merge.
     known_items with eu_cellar's `known_extra`) are kept beside the ones found; one to an act no
     longer watched, or not a relation at all, is passed over."""
-    path = tmp_path / "watchlist.toml"
-    path.write_text(WATCHLIST, "utf-8")
     stored = [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
               {"relation": "amends", "watch": "taxonomy", "celex": "32020R0852"},  # not watched any more
               {"relation": 7}, "amends"]
-    spider = make_spider(EuCellarSpider, watchlist=str(path), known={"32025L0794": {"relations": stored}})
+    spider = _started(tmp_path, known={"32025L0794": {"relations": stored}})
     assert EuCellarSpider.known_extra == ("relations",)
-
-    async def first():
-        return [r async for r in spider.start()]
-
-    asyncio.run(first())
     _sparql(spider, 0, "sparql_csrd.json", status=504, headers={})  # CSRD's query fails
     _sparql(spider, 1, "sparql_csddd.json")
     _sparql(spider, 2, "sparql_empty.json")
@@ -219,19 +213,12 @@ def test_a_relation_a_whole_answer_no_longer_names_goes(tmp_path):
 
     from tests.support import FIXTURES
 
-    path = tmp_path / "watchlist.toml"
-    path.write_text(WATCHLIST, "utf-8")
     stored = [{"relation": "amends", "watch": "csrd", "celex": "32022L2464"},
               {"relation": "corrigendum", "watch": "csddd", "celex": "32024L1760"},
               {"relation": "rss", "watch": "csrd", "celex": "32022L2464"}]
 
     def crawl(csrd_answers: bool) -> list[dict]:
-        spider = make_spider(EuCellarSpider, watchlist=str(path), known={"32025L0794": {"relations": stored}})
-
-        async def first():
-            return [r async for r in spider.start()]
-
-        asyncio.run(first())
+        spider = _started(tmp_path, known={"32025L0794": {"relations": stored}})
         if csrd_answers:  # whole, and no longer naming the amending act
             answer = json.loads((FIXTURES / "eu_cellar" / "sparql_csrd.json").read_text("utf-8"))
             answer["results"]["bindings"] = [b for b in answer["results"]["bindings"]
