@@ -1211,3 +1211,26 @@ def test_when_new_ones_fill_a_window_the_note_says_how_many_are_shown(db, data_d
                      r"arbeidsbenken\.\]\(<https://ncp\.example\.org/arbeidsbenk/>\)_", md)
     html = digest.render_html(built)
     assert re.search(r'<a href="https://ncp\.example\.org/arbeidsbenk/">\d+ nye saker trenger innspill: ', html)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", {"summary": "* 2 relevante høringer er varslet, men ikke åpnet ennå; den første skulle åpne man. 30.11.2026 "
+                       f"({SCREENING}).",
+            "late": "Skulle åpne: man. 30.11.2026 (ikke sett åpnet ennå)", "ahead": "Åpner: fre. 04.12.2026"}),
+    ("en", {"summary": "* 2 relevant consultations are announced but not open yet; the first was to open "
+                       f"Mon 30 Nov 2026 ({SCREENING}).",
+            "late": "Was to open: Mon 30 Nov 2026 (not seen open yet)", "ahead": "Opens: Fri 4 Dec 2026"}),
+])
+def test_an_announced_consultation_whose_opening_day_has_passed_reads_late_not_ahead(db, lang, words):
+    """The source, when last read, still called a consultation announced whose opening day is
+    before the digest's (the Commission opened it late, or the sources were not read since): the
+    digest said «den åpner man. 30.11.2026» on 2 December, a day in the past as if ahead. Now it
+    says it was to open that day and has not been seen open; a day ahead reads as before."""
+    build_world(db)
+    _announce(db, "18920", SCREENING, "2026-11-30T00:00:00+01:00", "2027-02-26T23:59:59+01:00")
+    _announce(db, "18911", CLAUSES, "2026-12-04T00:00:00+01:00", "2027-01-26T23:59:59+01:00")
+    text = digest.render_text(_build(db, lang=lang, as_of=datetime(2026, 12, 2, 7, 0, tzinfo=OSLO)))
+    lines = [line.strip() for line in text.splitlines()]
+    assert words["summary"] in lines
+    assert words["late"] in lines and words["ahead"] in lines
+    assert "Åpner: man. 30.11.2026" not in lines and "Opens: Mon 30 Nov 2026" not in lines

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from tracker.attention import urgency
@@ -208,6 +208,14 @@ def needs_input(ctx: Context) -> Section:
                    empty=_("Nothing."))
 
 
+def _opening_day(row: dict[str, Any]) -> date | None:
+    """The day (Oslo) an announced consultation opens (`urgency.announced`'s `opens`), when known.
+    A day before the digest's is a late opening: the source, when last read, still called it
+    announced."""
+    when = deadlines.to_datetime(row.get("opens"))
+    return deadlines.oslo_date(when) if when else None
+
+
 def upcoming_section(ctx: Context) -> Section | None:
     """«Varslet, ikke åpnet ennå»: the relevant consultations in scope announced but not open yet
     (`urgency.announced`), by the day they open, each as «Trenger innspill» shows an entry (the
@@ -219,9 +227,14 @@ def upcoming_section(ctx: Context) -> Section | None:
     entries = []
     for row in ctx.upcoming:
         entry = needs_entry(row, ctx)
-        when = deadlines.to_datetime(row.get("opens"))
-        entry.lines.insert(0, _("Opens: %(day)s", day=format_date(deadlines.oslo_date(when), ctx.lang)) if when
-                           else _("Opens: not known yet"))
+        day = _opening_day(row)
+        if day is None:
+            line = _("Opens: not known yet")
+        elif day < ctx.today:  # the source still calls it announced: its opening is late
+            line = _("Was to open: %(day)s (not seen open yet)", day=format_date(day, ctx.lang))
+        else:
+            line = _("Opens: %(day)s", day=format_date(day, ctx.lang))
+        entry.lines.insert(0, line)
         entries.append(entry)
     return Section(id="upcoming", heading=counted(_("Announced, not open yet"), len(entries)),
                    groups=[Group("", entries)], empty=_("Nothing."))
@@ -570,12 +583,19 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
     if ctx.upcoming and ctx.profile.shows("upcoming"):
         first = ctx.upcoming[0]  # the first to open (`urgency.announced`)
         title = clean(first.get("title"), 80)
-        if first.get("opens"):
+        day = _opening_day(first)
+        if day is not None and day < ctx.today:
+            lines.append(_.n("%(num)d relevant consultation is announced but not open yet; it was to open %(day)s "
+                             "(%(title)s).",
+                             "%(num)d relevant consultations are announced but not open yet; the first was to open "
+                             "%(day)s (%(title)s).", len(ctx.upcoming),
+                             day=format_date(day, ctx.lang), title=title))
+        elif day is not None:
             lines.append(_.n("%(num)d relevant consultation is announced but not open yet; it opens %(day)s "
                              "(%(title)s).",
                              "%(num)d relevant consultations are announced but not open yet; the first opens %(day)s "
                              "(%(title)s).", len(ctx.upcoming),
-                             day=format_date(deadlines.oslo_date(first["opens"]), ctx.lang), title=title))
+                             day=format_date(day, ctx.lang), title=title))
         else:
             lines.append(_.n("%(num)d relevant consultation is announced but not open yet (%(title)s).",
                              "%(num)d relevant consultations are announced but not open yet; the first: %(title)s.",
