@@ -403,10 +403,42 @@ def test_gpfg_and_apenhetsloven_sections_from_the_links_module(db):
     _add_gpfg_and_apl(db)
     d = _build(db)
     assert [e.title for g in d.gpfg.groups for e in g.entries] == ["Beslutning om utelukkelse av Selskap ASA"]
-    assert [e.title for g in d.apenhetsloven.groups for e in g.entries] == ["Oppdatert veiledning om aktsomhetsvurderinger"]
+    changed, ahead = d.apenhetsloven.groups  # what is new or changed; then the act's deadlines ahead
+    assert [e.title for e in changed.entries] == ["Oppdatert veiledning om aktsomhetsvurderinger"]
+    assert ahead.heading == "Frister de neste 12 ukene (3)"
     md = digest.render_markdown(d)
     assert md.index("## Statens pensjonsfond utland") < md.index("## Åpenhetsloven") < md.index("## Kommende frister")
     assert _build(db, profile="eu").gpfg is None
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", {"group": "Frister de neste 12 ukene (2)", "second": "fre. 11.12.2026 – Høringsfrist",
+            "heading": "ÅPENHETSLOVEN"}),
+    ("en", {"group": "Deadlines in the next 12 weeks (2)", "second": "Fri 11 Dec 2026 – Consultation deadline",
+            "heading": "TRANSPARENCY ACT (ÅPENHETSLOVEN)"}),
+])
+def test_the_apenhetsloven_section_lists_the_acts_deadlines_ahead_on_a_quiet_day(db, lang, words):
+    """The demo's digest said «Åpenhetsloven: Ingenting.» on a day when two hearings on changes
+    to the act were open (the section read only what Forbrukertilsynet and Lovdata changed since
+    the last digest). As the GPFG section does, it now lists under that the deadlines ahead of the
+    items about the act, any source (the tagger's label or the spider's mark), earliest first;
+    not an item that is not about the act, nor one whose deadline has passed."""
+    build_world(db)
+    _add_gpfg_and_apl(db)
+    d = _build(db, lang=lang, as_of=datetime(2026, 12, 2, 7, 0, tzinfo=OSLO))  # nothing changed since
+    section = d.section("apenhetsloven")
+    assert [g.heading for g in section.groups] == [words["group"]]
+    entries = section.groups[0].entries
+    # the EU call for evidence labelled with the act (10 Dec), then the ministry's hearing (11 Dec);
+    # not the committee hearing on the act (its deadline, 1 Dec, has passed), nor the 3100003
+    # hearing (10 Dec, not about the act), nor Forbrukertilsynet's post (no deadline)
+    assert [e.id for e in entries] == [iid("14567"), iid("3100001")]
+    assert entries[1].compact == words["second"]
+    text = digest.render_text(d).splitlines()
+    at = text.index(words["heading"])
+    assert words["group"] + ":" in text[at:at + 4]
+    # after the last of them: the section has nothing to say
+    assert _build(db, lang=lang, as_of=datetime(2026, 12, 14, 7, 0, tzinfo=OSLO)).section("apenhetsloven").groups == []
 
 
 @pytest.mark.parametrize(("lang", "heading"), [("nb", "## Åpenhetsloven"), ("en", "## Transparency Act")])

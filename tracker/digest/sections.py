@@ -446,13 +446,18 @@ def gpfg_section(ctx: Context) -> Section | None:
     from tracker.links.gpfg import deadlines_ahead, digest_section
 
     section = _linked_section(ctx, "gpfg", ctx._("Government Pension Fund Global (GPFG)"), digest_section)
+    return _with_deadlines_ahead(section, ctx, deadlines_ahead)
+
+
+def _with_deadlines_ahead(section: Section, ctx: Context, func: Callable[..., list[Any]]) -> Section:
+    """`section` (GPFG, åpenhetsloven: what is new or changed) and, under it, its items with a
+    deadline ahead (today included) over the weeks «Kommende frister» covers (`func`: the links
+    module's), each by its first such date, unless listed above as new or changed (its entry says
+    its deadline): a quiet week is no «Ingenting.» while one of its deadlines is ahead."""
     if section.error:
         return section
-    # the fund's items with a deadline ahead (today included) over the weeks «Kommende frister»
-    # covers, each by its first such date, unless listed above as new or changed (its entry says
-    # its deadline): a quiet week on the fund is no «Ingenting.» while one of its deadlines is ahead
     weeks = BUCKETS[-1][1] // 7
-    dates = _guarded(section, ctx, lambda: deadlines_ahead(
+    dates = _guarded(section, ctx, lambda: func(
         ctx.db, ctx.as_of, end=ctx.today + timedelta(weeks=weeks, days=1), profile=ctx.profile, upto=ctx.upto))
     if dates is None:
         return section
@@ -472,9 +477,11 @@ def apenhetsloven_section(ctx: Context) -> Section | None:
     if not ((profile.covers_everything or "apenhetsloven" in profile.labels
              or any(s in profile.sources for s in APL_SOURCES)) and present(ctx.db, APL_KINDS, APL_SOURCES)):
         return None
+    from tracker.links.gpfg import apenhetsloven_deadlines_ahead
     from tracker.links.gpfg import apenhetsloven_section as func
 
-    return _linked_section(ctx, "apenhetsloven", ctx._("Transparency Act (åpenhetsloven)"), func)
+    section = _linked_section(ctx, "apenhetsloven", ctx._("Transparency Act (åpenhetsloven)"), func)
+    return _with_deadlines_ahead(section, ctx, apenhetsloven_deadlines_ahead)
 
 
 def coming_deadlines(ctx: Context) -> Section:

@@ -281,6 +281,33 @@ def deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, pr
     return [d for d in dates if d.item_id in fund]
 
 
+#: the items that may be about åpenhetsloven (`about_apenhetsloven` decides): the spider's mark or
+#: the tagger's label
+_MAYBE_APL = ("""(extra like '%"topic": "åpenhetsloven"%' or (instr(labels, '"apenhetsloven"') > 0
+                 and exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end)
+                             where value = 'apenhetsloven')))""")
+
+
+def apenhetsloven_deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, profile: Profile,
+                                  upto: int | None = None) -> list[Dated]:
+    """The due dates (`horizon.DUE`) of the items about åpenhetsloven (`about_apenhetsloven`, any
+    source: a ministry's hearing on the act as much as the regulator's) from `as_of`'s day up to,
+    not including, `end`, earliest first, among what `profile` follows; as the items stood once
+    event `upto` was recorded. The digest's åpenhetsloven section lists them, so that it never
+    says «Ingenting.» while a hearing on the act is open."""
+    from tracker.attention.horizon import DUE, horizon
+
+    dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=(),
+                                among=(_MAYBE_APL, []), whats=DUE)
+             if d.item_id]
+    if not dates:
+        return []
+    about = {r["id"] for r in as_they_stood(db, list(select_in(
+        db, "select id, extra, labels from items where id in ({marks})", sorted({d.item_id for d in dates}))), upto)
+        if about_apenhetsloven(r)}
+    return [d for d in dates if d.item_id in about]
+
+
 def about_apenhetsloven(item: dict[str, Any]) -> bool:
     """Is the item about the Transparency Act: its spider marked it from its own words
     (``extra.topic = "åpenhetsloven"``: every Lovdata item, a Forbrukertilsynet post that names the
