@@ -161,8 +161,32 @@ def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(c
                                                  "krav til bærekraftsrapportering»")
 
 
-def _health_db(tmp_path: Path) -> Path:
-    """A store whose last run found eu_cellar amber (a long reason) and no_nbim red."""
+
+LONG_LINK = ("https://www.regjeringen.no/no/dokument/hoyringar/id1763/?ownerid=668&term=&isFilterOpen=true"
+             "&documentType=hoyring&from=2026-11-01&to=2026-11-30&sort=date&page=2&pageSize=50")  # 167 characters
+
+
+def test_a_link_in_a_health_reason_is_never_broken_in_a_narrow_terminal(monkeypatch, tmp_path, capsys):
+    """A reason that names a link longer than the terminal's line: the crawl's health lines and
+    `health`'s reason column wrapped it like any word, cut in two at the edge (neither half opens,
+    nor copies whole). Now it stands whole on a line of its own, as every other wrap in the
+    terminal keeps a word."""
+    from tracker.cli.pipeline import _print_health
+
+    reason = f"the hearings listing moved: {LONG_LINK} answered 404"
+    _print_health([{"source": "no_regjeringen_horinger", "status": "red", "items_seen": 0, "items_new": 0,
+                    "items_changed": 0, "channel": "rss", "reason": reason}], "en", width=80)
+    lines = capsys.readouterr().err.splitlines()
+    assert " " * 9 + LONG_LINK in lines, lines
+    assert " ".join(line.strip() for line in lines[3:]) == reason
+    path = _health_db(tmp_path, red=reason)
+    monkeypatch.setattr("tracker.cli.support.terminal_columns", lambda err=False: 160)
+    out = CliRunner().invoke(main, ["--db", str(path), "--", "health", "--as-of", "2026-11-24T08:00",
+                                    "--lang", "en"]).stdout.splitlines()
+    assert "    " + LONG_LINK in out, out
+
+def _health_db(tmp_path: Path, red: str = "HTTP 503 on every request") -> Path:
+    """A store whose last run found eu_cellar amber (a long reason) and no_nbim red (`red`)."""
     from datetime import datetime
 
     from crawlers.dates import OSLO
@@ -180,7 +204,7 @@ def _health_db(tmp_path: Path) -> Path:
         store_health.record(db, run, store_health.SourceRun(source="eu_cellar", items_seen=32, notes=[("amber", reason)]),
                             "2026-11-24T05:00:00+00:00")
         store_health.record(db, run, store_health.SourceRun(source="no_nbim", items_seen=0,
-                                                            notes=[("red", "HTTP 503 on every request")]),
+                                                            notes=[("red", red)]),
                             "2026-11-24T05:00:00+00:00")
     db.close()
     return path

@@ -42,6 +42,7 @@ from tracker.cli.support import (
     source_with_code,
     terminal_columns,
     waiting_for_crawl,
+    whole_words,
     write_refused,
 )
 from tracker.i18n import format_date, gettext, ngettext
@@ -529,9 +530,7 @@ def _print_health(rows: list[dict], lang: str, title: str = "", width: int | Non
     digest (vocabulary.source_name, health_name, health_reason). In a terminal narrower than a line
     (`width`, default stderr's: `terminal_columns`) the counts go on the line under the name, and
     the reason on the lines under them, wrapped at the terminal's edge: the terminal broke them
-    anywhere, their words under the table's columns."""
-    import textwrap
-
+    anywhere, their words under the table's columns; a word longer than a line (a link) whole."""
     from tracker.vocabulary import health_name, health_reason
 
     width = width if width is not None else terminal_columns(err=True)
@@ -560,8 +559,8 @@ def _print_health(rows: list[dict], lang: str, title: str = "", width: int | Non
             line = head.rstrip() + "\n" + " " * 9 + counts
         reason = "" if h["status"] == "green" else health_reason(h["reason"], lang)
         if reason and width and len(line.rsplit("\n", 1)[-1]) + 1 + len(reason) > width:  # under it, wrapped
-            line = line.rstrip() + "\n" + textwrap.fill(reason, width=max(width - 1, 30), initial_indent=" " * 9,
-                                                        subsequent_indent=" " * 9, break_on_hyphens=False)
+            line = line.rstrip() + "\n" + "\n".join(whole_words(reason, max(width - 1, 30), first=" " * 9,
+                                                                hang=" " * 9))
         elif reason:
             line = f"{line} {reason}"
         click.secho(line.rstrip(), fg=color, err=True, bold=h["status"] == "red")

@@ -881,8 +881,6 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
                       apart=len(columns) - 1 if wrap == columns[-1] else None)
         return
     indent = start if room and room - start - 1 >= 20 else 4
-    if wrapped:
-        import textwrap
     if wrapped and indent != start:  # the wrapped column's heading as its cells: under the others'
         click.echo("  ".join(heads[c].ljust(sizes[c]) for c in columns[:-1]).rstrip())
         click.echo(" " * indent + heads[wrap])
@@ -894,7 +892,7 @@ def print_table(rows: list[dict], columns: list[str], widths: dict[str, int] | N
             click.secho("  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns).rstrip(), reset=bool(looks),
                         **looks)
             continue
-        lines = textwrap.wrap(cell(r.get(wrap), wrap), width=max(room - indent - 1, 20), break_on_hyphens=False)
+        lines = whole_words(cell(r.get(wrap), wrap), max(room - indent - 1, 20))
         head = "  ".join(cell(r.get(c), c).ljust(sizes[c]) for c in columns[:-1])
         if indent == start and lines:
             head, lines = f"{head}  {lines[0]}", lines[1:]
