@@ -238,6 +238,24 @@ def test_draft_errors_and_paths(env, monkeypatch):
     assert r.exit_code == 2 and f"feil: {env / 'f'} er en fil, ikke en mappe" in r.output
 
 
+
+@pytest.mark.parametrize("out", ["svar.docx", "utkast/Svar.DOCX", "svar.md"])
+def test_draft_out_given_a_file_name_is_refused_and_writes_nothing(env, out):
+    """`draft ITEM --out svar.docx` (as `export` and `documents redline` take a file) made a folder
+    named svar.docx with the draft inside it, exit 0: `--out` is the folder. Now the name is
+    refused (bad input, exit 2) with the folder it means and the file's name; no folder made, no
+    draft recorded. A folder that is there under such a name is still a folder."""
+    before = open_db(env / "t.db")["drafts"].count
+    r = CliRunner().invoke(main, ["draft", HEARING, "--out", out])
+    assert r.exit_code == 2, r.output
+    assert r.stderr == (f"feil: {out} er et filnavn; --out er mappen utkastet skrives i "
+                        "(som regjeringen_3150001-horingssvar.docx)\n")
+    assert not (env / out).exists() and not (env / "utkast").exists()
+    assert open_db(env / "t.db")["drafts"].count == before
+    (env / "mappe.docx").mkdir()
+    r = CliRunner().invoke(main, ["draft", HEARING, "--out", "mappe.docx", "--lang", "en"])
+    assert r.exit_code == 0 and (env / "mappe.docx" / "regjeringen_3150001-horingssvar.docx").is_file()
+
 @pytest.mark.parametrize(("item_id", "kind"), [("no_lovdata:LTI/forskrift/2026-11-19-2101", "law_change"),
                                             ("eu_oeil:2022/0051(COD)", "eu_procedure")])
 def test_draft_of_an_item_that_is_not_a_consultation_is_refused(env, item_id, kind):

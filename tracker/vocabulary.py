@@ -1139,6 +1139,8 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("cannot create the folder %(path)s: %(file)s is a file, not a folder")),
     (r"(?P<path>.+) is a file, not a folder", N_("%(path)s is a file, not a folder")),
     (r"(?P<path>.+) is a directory; give a file name", N_("%(path)s is a folder: give a file name")),
+    (r"(?P<path>.+) is a file name; --out is the folder the draft is written to \(as (?P<name>.+)\)",
+     N_("%(path)s is a file name; --out is the folder the draft is written to (as %(name)s)")),
     # the secretariat's draft template (tracker.workbench.drafts.template_document): broken, or not readable
     (r"the draft template (?P<path>.+?) cannot be read as \.docx: (?P<error>.*)",
      N_("the draft template %(path)s cannot be read as a Word document (.docx): %(error)s")),

@@ -1226,6 +1226,10 @@ class Written:
     overwritten: bool = False
 
 
+#: what a file's name ends in, never a folder's that `--out` names (refused by `write`)
+_FILE_SUFFIXES = (".docx", ".doc", ".md", ".odt", ".rtf", ".pdf", ".txt")
+
+
 def write(db: sqlite_utils.Database, item_id: str, out_dir: str | Path = "data/drafts", *,
           base: str | Path | None = None, by: str | None = None, as_of: date | None = None,
           no_comments: bool = False, force: bool = False, data_dir: str | Path | None = None) -> Written:
@@ -1235,11 +1239,16 @@ def write(db: sqlite_utils.Database, item_id: str, out_dir: str | Path = "data/d
     draft is never overwritten: the next version is written (``-v2``, ``-v3``, …), unless `force`,
     which overwrites the latest version.
     """
-    from tracker.workbench.outputs import OutputError, inside, output_dir
+    from tracker.workbench.outputs import OutputError, inside, output_dir, user_path
 
     draft = build(db, item_id, as_of=as_of, no_comments=no_comments, data_dir=data_dir)  # unknown ids fail first
     document = render_docx(draft, data_dir, by=by)  # a broken template fails before any folder is made
     try:
+        if Path(out_dir).suffix.lower() in _FILE_SUFFIXES and not user_path(out_dir, base).is_dir():
+            # `--out svar.docx` made a folder named svar.docx with the draft inside it: `--out` is
+            # the folder (the drafts are named and versioned by the tracker)
+            raise OutputError(f"{out_dir!s} is a file name; --out is the folder the draft is written "
+                              f"to (as {file_stem(draft)}.docx)")
         target = output_dir(out_dir, base)
         stem = file_stem(draft)
         existing = _existing_versions(target, stem)
