@@ -113,6 +113,21 @@ def test_a_backup_folder_that_cannot_be_used_is_a_clear_error(env, tmp_path):
                         "er ikke en mappe.\n")  # no English detail in Bokmål
 
 
+
+@pytest.mark.parametrize("name", ["kopi.db", "natt/tracker.sqlite3"])
+def test_a_backup_to_a_file_name_is_refused_and_makes_no_folder(env, tmp_path, name):
+    """`backup kopi.db` made a folder named kopi.db with the copy inside it (exit 0): DIRECTORY is
+    the folder the copies are kept in, each named by its time. Now the file's name is refused as
+    bad input (exit 2), no folder made; a folder that is there under such a name is used."""
+    r = run("backup", str(tmp_path / name))
+    assert r.exit_code == 2, r.output
+    assert r.stderr == (f"feil: {tmp_path / name} er et filnavn; sikkerhetskopiene legges i en mappe, hver navngitt "
+                        "etter tidspunktet (som cli-<time>.db).\n")
+    assert not (tmp_path / name).exists() and not (tmp_path / "natt").exists()
+    (tmp_path / name).mkdir(parents=True)
+    r = run("backup", str(tmp_path / name))
+    assert r.exit_code == 0 and Path(r.stdout.strip()).parent == tmp_path / name
+
 def test_backup_keeps_generations_and_restore_round_trips(env, tmp_path):
     folder = tmp_path / "backups"
     made = []

@@ -1097,6 +1097,8 @@ COMMAND_REFUSALS: MessageTable = message_table((
     # a backup or a restore (tracker.store.backup.BackupError)
     (r"keep must be at least 1, not (?P<value>.+)", N_("--keep must be at least 1, not %(value)s.")),
     (r"cannot keep backups in (?P<path>.+?): (?P<oserror>.+)", N_("Cannot keep backups in %(path)s: %(error)s.")),
+    (r"(?P<path>.+) is a file name; the backups are kept in a folder, each named by its time \(as (?P<name>.+)\)",
+     N_("%(path)s is a file name; the backups are kept in a folder, each named by its time (as %(name)s).")),
     (r"(?P<path>.+) already exists", N_("%(path)s already exists.")),
     (r"the copy of (?P<path>.+?) failed PRAGMA integrity_check: (?P<sqlite>.+)",
      N_("The copy of %(path)s failed SQLite's integrity check: %(sqlite)s.")),

@@ -290,15 +290,15 @@ def backup(ctx, directory, keep, lang) -> None:
     Example: ncp-tracker backup /srv/ncp-tracker/backups --keep 14
     """
     from tracker.config import get_config
-    from tracker.store.backup import BackupError
+    from tracker.store.backup import BackupError, BackupInputError
     from tracker.store.backup import backup as take
 
     cfg = get_config()
     try:
         result = take(_db_path(ctx), directory or cfg.backup_dir,
                       keep=keep if keep is not None else cfg.get("backup", "keep"))
-    except BackupError as exc:
-        raise refused(exc) from exc
+    except BackupError as exc:  # what was typed (exit 2), else the state of the machine or the store (1)
+        raise refused(exc, input_error=isinstance(exc, BackupInputError)) from exc
     click.echo(str(result.path))
     from tracker.i18n import format_number, ngettext
 

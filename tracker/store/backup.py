@@ -44,6 +44,10 @@ class BackupError(Exception):
     """A backup or restore that cannot be made; the message says why and what to do."""
 
 
+class BackupInputError(BackupError):
+    """What the reader typed cannot be used (a file's name as the backups' folder): bad input."""
+
+
 @dataclass
 class BackupResult:
     path: Path
@@ -88,6 +92,10 @@ def backups(directory: str | os.PathLike, db_path: str | os.PathLike) -> list[Pa
     return sorted(p for p in folder.iterdir() if p.is_file() and mine.match(p.name))
 
 
+#: what a database file's name ends in, never the backups' folder's (refused by `backup`)
+_FILE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".bak")
+
+
 def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: int = 7,
            when: datetime | None = None) -> BackupResult:
     """Copy the database into `directory` (consistent, verified) and keep the newest `keep` copies."""
@@ -95,6 +103,10 @@ def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: in
         raise BackupError(f"keep must be at least 1, not {keep}")
     source = Path(db_path)
     folder = Path(directory)
+    if folder.suffix.lower() in _FILE_SUFFIXES and not folder.is_dir():
+        # `backup kopi.db` made a folder named kopi.db with the copy inside it
+        raise BackupInputError(f"{directory} is a file name; the backups are kept in a folder, each named "
+                          f"by its time (as {copy_name(source, '<time>')})")
     src = _connect_existing(source)
     try:
         try:
