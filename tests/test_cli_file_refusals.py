@@ -363,6 +363,33 @@ def test_an_out_whose_folder_part_is_a_file_is_named_and_bad_input(store, tmp_pa
     assert not (tmp_path / "notes.txt").is_dir() and len(runs(store)) == 1  # nothing crawled
 
 
+#: each command that writes into a folder, given a file's name for it (nothing there yet)
+FILE_NAME_AS_FOLDER = [
+    (("run", "--replay", "data/replay/2026-11-23", "--source", "no_lovdata", "--no-progress", "--out",
+      "{tmp}/oversikt.html"), "{tmp}/oversikt.html er et filnavn; --out er mappen filene skrives i"),
+    (("demo", "--no-progress", "--out", "{tmp}/demo.md"), "{tmp}/demo.md er et filnavn; --out er mappen filene skrives i"),
+    (("init", "{tmp}/ncp-tracker.toml"), "{tmp}/ncp-tracker.toml er et filnavn; DIRECTORY er mappen filene skrives i"),
+    (("draft", "regjeringen:3100001", "--out", "{tmp}/svar.docx"),
+     "{tmp}/svar.docx er et filnavn; --out er mappen utkastet skrives i (som regjeringen_3100001-horingssvar.docx)"),
+    (("backup", "{tmp}/kopi.db"), "{tmp}/kopi.db er et filnavn; sikkerhetskopiene legges i en mappe, hver navngitt "
+                                  "etter tidspunktet (som t-<time>.db)."),
+]
+
+
+@pytest.mark.parametrize("args, said", FILE_NAME_AS_FOLDER, ids=[a[0] for a, _ in FILE_NAME_AS_FOLDER])
+def test_a_file_name_given_for_a_folder_is_refused_before_any_work(store, tmp_path, monkeypatch, args, said):
+    """`run --out oversikt.html` crawled the day and wrote its digests into a new folder named
+    oversikt.html (exit 0) — as `demo --out demo.md`, `init ncp-tracker.toml`, `draft --out
+    svar.docx` and `backup kopi.db` made a folder of the file's name. Now the name is refused at
+    once (exit 2: what was typed), saying what the folder is for; nothing crawled, no folder made."""
+    from support import ROOT
+
+    monkeypatch.chdir(ROOT)  # run's --replay as typed from the repository
+    result = invoke("--db", str(store), *(a.format(tmp=tmp_path) for a in args))
+    assert (result.exit_code, result.stderr) == (2, f"feil: {said.format(tmp=tmp_path)}\n")
+    name = Path(args[-1].format(tmp=tmp_path)).name
+    assert not (tmp_path / name).exists() and len(runs(store)) == 1  # nothing crawled, nothing made
+
 def runs(db: Path) -> list:
     import sqlite3
 

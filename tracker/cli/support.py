@@ -82,12 +82,19 @@ def write_refused(path: str | Path, exc: OSError, lang: str | None = None) -> Tr
     return refused(f"cannot write {path}: {exc.strerror or exc}", lang, input_error=typed)
 
 
-def check_out_dir(path: str | Path, lang: str | None = None) -> None:
+def check_out_dir(path: str | Path, lang: str | None = None, option: str = "--out") -> None:
     """Before a command that writes into the folder `path` (its --out) does its work: a file where
     that folder, or one it runs through, would be is refused at once (exit 2), not found after the
-    work as a failure to write."""
+    work as a failure to write; so is a file's name for it («oversikt.html»: it became a folder of
+    that name, the files inside it, `store.files.file_name_as_folder`)."""
+    from tracker.store.files import file_name_as_folder
     from tracker.workbench.outputs import blocked_folder
 
+    if file_name_as_folder(path):
+        from tracker.i18n import gettext
+
+        raise TrackerError(gettext(lang, "%(path)s is a file name; %(option)s is the folder the files are written to",
+                                   path=str(path), option=option), lang, exit_code=BAD_INPUT_EXIT)
     blocked = blocked_folder(path)
     if blocked is not None:
         raise refused(blocked, lang, input_error=True)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tracker.store.db import StoreError, check_not_newer
+from tracker.store.files import file_name_as_folder
 
 #: the UTC time in a copy's name (microseconds since 2026; older copies have seconds only)
 STAMP_RE = r"\d{8}T\d{6}(?:\d{6})?Z"
@@ -92,10 +93,6 @@ def backups(directory: str | os.PathLike, db_path: str | os.PathLike) -> list[Pa
     return sorted(p for p in folder.iterdir() if p.is_file() and mine.match(p.name))
 
 
-#: what a database file's name ends in, never the backups' folder's (refused by `backup`)
-_FILE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".bak")
-
-
 def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: int = 7,
            when: datetime | None = None) -> BackupResult:
     """Copy the database into `directory` (consistent, verified) and keep the newest `keep` copies."""
@@ -103,7 +100,7 @@ def backup(db_path: str | os.PathLike, directory: str | os.PathLike, *, keep: in
         raise BackupError(f"keep must be at least 1, not {keep}")
     source = Path(db_path)
     folder = Path(directory)
-    if folder.suffix.lower() in _FILE_SUFFIXES and not folder.is_dir():
+    if file_name_as_folder(folder):
         # `backup kopi.db` made a folder named kopi.db with the copy inside it
         raise BackupInputError(f"{directory} is a file name; the backups are kept in a folder, each named "
                           f"by its time (as {copy_name(source, '<time>')})")

@@ -7,6 +7,19 @@ import os
 import secrets
 from pathlib import Path
 
+#: the endings of the files the tracker writes and reads (drafts, digests, exports, databases): a
+#: folder the reader names is seldom called so, and one that is not there yet is a file meant
+FILE_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".pdf", ".md", ".txt", ".html", ".htm", ".eml", ".ics",
+                 ".atom", ".xml", ".json", ".jsonl", ".csv", ".xlsx", ".db", ".sqlite", ".sqlite3", ".bak", ".toml")
+
+
+def file_name_as_folder(path: str | os.PathLike) -> bool:
+    """Is `path`, given where a folder goes (`draft --out`, `run --out`, `backup DIR`), a file's name
+    — «svar.docx», «oversikt.html», «kopi.db» — with nothing there yet? Taken as a folder it became
+    one, the files inside it (exit 0): the commands refuse it, naming what they write there. A
+    folder there is used; a file there is refused as a file in the way (`outputs.blocked_folder`)."""
+    return Path(path).suffix.lower() in FILE_SUFFIXES and not os.path.lexists(Path(path).expanduser())
+
 
 def write_whole(path: Path, data: bytes) -> None:
     """`data` into `path` atomically, through a temporary file of this writer's own in the same

@@ -60,7 +60,7 @@ from nlp.labels import LABELS
 from tracker.i18n import format_letter_date, format_time, gettext
 from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
-from tracker.store.files import write_whole
+from tracker.store.files import file_name_as_folder, write_whole
 from tracker.store.instants import now_iso
 from tracker.store.queries import list_events, loads_json
 from tracker.store.status import WITHDRAWN
@@ -1226,10 +1226,6 @@ class Written:
     overwritten: bool = False
 
 
-#: what a file's name ends in, never a folder's that `--out` names (refused by `write`)
-_FILE_SUFFIXES = (".docx", ".doc", ".md", ".odt", ".rtf", ".pdf", ".txt")
-
-
 def write(db: sqlite_utils.Database, item_id: str, out_dir: str | Path = "data/drafts", *,
           base: str | Path | None = None, by: str | None = None, as_of: date | None = None,
           no_comments: bool = False, force: bool = False, data_dir: str | Path | None = None) -> Written:
@@ -1244,7 +1240,7 @@ def write(db: sqlite_utils.Database, item_id: str, out_dir: str | Path = "data/d
     draft = build(db, item_id, as_of=as_of, no_comments=no_comments, data_dir=data_dir)  # unknown ids fail first
     document = render_docx(draft, data_dir, by=by)  # a broken template fails before any folder is made
     try:
-        if Path(out_dir).suffix.lower() in _FILE_SUFFIXES and not user_path(out_dir, base).is_dir():
+        if file_name_as_folder(user_path(out_dir, base)):
             # `--out svar.docx` made a folder named svar.docx with the draft inside it: `--out` is
             # the folder (the drafts are named and versioned by the tracker)
             raise OutputError(f"{out_dir!s} is a file name; --out is the folder the draft is written "
