@@ -369,6 +369,8 @@ FILE_NAME_AS_FOLDER = [
       "{tmp}/oversikt.html"), "{tmp}/oversikt.html er et filnavn; --out er mappen filene skrives i"),
     (("demo", "--no-progress", "--out", "{tmp}/demo.md"), "{tmp}/demo.md er et filnavn; --out er mappen filene skrives i"),
     (("init", "{tmp}/ncp-tracker.toml"), "{tmp}/ncp-tracker.toml er et filnavn; DIRECTORY er mappen filene skrives i"),
+    (("record", "--source", "no_lovdata", "--no-progress", "{tmp}/opptak.json"),
+     "{tmp}/opptak.json er et filnavn; DIRECTORY er mappen filene skrives i"),
     (("draft", "regjeringen:3100001", "--out", "{tmp}/svar.docx"),
      "{tmp}/svar.docx er et filnavn; --out er mappen utkastet skrives i (som regjeringen_3100001-horingssvar.docx)"),
     (("backup", "{tmp}/kopi.db"), "{tmp}/kopi.db er et filnavn; sikkerhetskopiene legges i en mappe, hver navngitt "

@@ -256,6 +256,7 @@ def record(ctx, directory, sources, allow_red, args, sets, allow_older, progress
     gives a complete recording.
     Example: ncp-tracker record data/records && ncp-tracker run --replay data/records/2026-11-25
     """
+    check_out_dir(directory, reader_lang(ctx), option="DIRECTORY")  # said now, not after the crawl
     plan = _plan(None, None, sources, directory, args)
     results = _crawl(ctx, plan, allow_red=allow_red, progress=_progress(progress), sets=sets,
                      allow_older=allow_older)
