@@ -1237,3 +1237,35 @@ def test_a_bad_horizon_parameter_is_named_as_the_form_names_it(client, query, nb
     assert f'<p class="error" id="horizon-error">{nb_error}</p>' in nb
     assert f'<p class="error" id="horizon-error">{en_error}</p>' in en
     assert '<select name="by"><option value="week" selected>' in nb  # the page shows its defaults
+
+
+@pytest.mark.parametrize(("as_of", "lang", "said"), [
+    (datetime(2026, 11, 24, 6, tzinfo=OSLO), "nb", ("Åpner", "tir. 01.12.2026")),
+    (datetime(2026, 12, 7, 9, tzinfo=OSLO), "nb", ("Skulle åpne", "tir. 01.12.2026 (ikke sett åpnet ennå)")),
+    (datetime(2026, 12, 7, 9, tzinfo=OSLO), "en", ("Was to open", "Tue 1 Dec 2026 (not seen open yet)")),
+])
+def test_an_announced_consultations_page_says_when_it_opens(db_path, as_of, lang, said):
+    """The item page of a consultation announced but not open yet said «Status: kommende» and
+    «Publisert: tir. 01.12.2026» — nowhere that it opens for input that day, nor, once the day
+    had passed and the source still called it announced, that it had not opened: the digest
+    said both. Now the page says it as the digest does (`wording.opening`)."""
+    from tracker.store import merge as store
+
+    db = open_db(db_path)
+    run = store.start_run(db, as_of=datetime(2026, 11, 24, 5, tzinfo=OSLO), mode="test", sources=["eu_haveyoursay"])
+    store.apply_scrape(db, run_id=run, as_of=datetime(2026, 11, 24, 5, tzinfo=OSLO), source="eu_haveyoursay", items=[{
+        "source": "eu_haveyoursay", "kind": "eu_consultation", "native_id": "18911",
+        "title": "Human rights due diligence – model contract clauses for value chains",
+        "url": "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/18911",
+        "owner": "European Commission, JUST", "published": "2026-12-01T00:00:00+01:00",
+        "deadline": "2027-01-26T23:59:59+01:00", "status_raw": "NOT STARTED", "channel": "api", "language": "en",
+        "extra": {"opens": "2026-12-01T00:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    assert db["items"].get("eu_haveyoursay:18911")["status"] == "upcoming"
+    db.close()
+    html = make_app(db_path, as_of=as_of).test_client().get(
+        f"/item/eu_haveyoursay:18911?lang={lang}").get_data(as_text=True)
+    assert f'<dt>{said[0]}</dt><dd id="opens">{said[1]}</dd>' in html
+    other = make_app(db_path, as_of=as_of).test_client().get("/").get_data(as_text=True)
+    first = re.search(r'href="(/item/[^"]+)"', other).group(1)  # an open item: no such line
+    assert 'id="opens"' not in make_app(db_path, as_of=as_of).test_client().get(first).get_data(as_text=True)

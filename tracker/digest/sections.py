@@ -53,6 +53,7 @@ from tracker.digest.wording import (
     describe_change,
     extra,
     next_due_text,
+    opening,
     reason_text,
     resent_text,
     stortinget_times,
@@ -227,14 +228,8 @@ def upcoming_section(ctx: Context) -> Section | None:
     entries = []
     for row in ctx.upcoming:
         entry = needs_entry(row, ctx)
-        day = _opening_day(row)
-        if day is None:
-            line = _("Opens: not known yet")
-        elif day < ctx.today:  # the source still calls it announced: its opening is late
-            line = _("Was to open: %(day)s (not seen open yet)", day=format_date(day, ctx.lang))
-        else:
-            line = _("Opens: %(day)s", day=format_date(day, ctx.lang))
-        entry.lines.insert(0, line)
+        heading, value = opening(row.get("opens"), ctx.today, ctx.lang)
+        entry.lines.insert(0, f"{heading}: {value}")
         entries.append(entry)
     return Section(id="upcoming", heading=counted(_("Announced, not open yet"), len(entries)),
                    groups=[Group("", entries)], empty=_("Nothing."))

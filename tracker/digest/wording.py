@@ -103,6 +103,21 @@ def deadline_text(row: dict[str, Any], as_of: datetime | None, lang: str) -> str
     return f"{text} ({left})" if left else text
 
 
+def opening(opens: str | datetime | None, today: date, lang: str) -> tuple[str, str]:
+    """When an announced consultation opens for input (`urgency.opens`), as (heading, value): «Åpner»,
+    «tir. 01.12.2026»; a day before `today` — the source, when last read, still called it announced:
+    it opens late — «Skulle åpne», «tir. 01.12.2026 (ikke sett åpnet ennå)»; «Åpner», «ikke kjent
+    ennå». The digest's «Varslet, ikke åpnet ennå» and the item page say it so."""
+    _ = Translator(lang)
+    when = deadlines.to_datetime(opens)
+    if when is None:
+        return _("Opens"), _("not known yet")
+    day = deadlines.oslo_date(when)
+    if day < today:
+        return _("Was to open"), _("%(day)s (not seen open yet)", day=format_date(day, lang))
+    return _("Opens"), format_date(day, lang)
+
+
 def next_due_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     """What a "needs input" row is next due for, for the summary: its deadline
     (:func:`deadline_text`), or a committee hearing's deadline to ask to speak ("be om å delta

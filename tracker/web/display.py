@@ -78,6 +78,20 @@ def deadline_lines(item: dict[str, Any], lang: str = "nb", now: datetime | None 
                            "extra": {DEADLINE_UNREAD: unread}}, now, lang)]
 
 
+def opening_fact(item: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> tuple[str, str] | None:
+    """When an announced consultation (status upcoming) opens for input, as the digest says it:
+    («Åpner», «tir. 01.12.2026») or («Skulle åpne», «… (ikke sett åpnet ennå)») once the day has
+    passed (`wording.opening`); None for any other item."""
+    from crawlers.dates import OSLO
+    from tracker.attention.urgency import opens
+    from tracker.digest.wording import opening
+    from tracker.store.status import UPCOMING
+
+    if item.get("status") != UPCOMING:
+        return None
+    return opening(opens(item), (now or datetime.now(OSLO)).astimezone(OSLO).date(), lang)
+
+
 def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
     """Shared reference keys as people cite them: ``meldst:8:2026-2027`` → "Meld. St. 8
     (2026–2027)", ``celex:32019R2088`` → "CELEX 32019R2088", ``watch:sfdr`` → "fulgt EU-sak:
@@ -119,6 +133,7 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     install_jinja_filters(env, lang)
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
+    env.globals["opening_fact"] = lambda item: opening_fact(item, current(), now() if now else None)
     env.filters["deadline"] = lambda value: deadline_day(value, current())
     env.globals["why"] = lambda item: why(item, current())
     env.globals["resent"] = lambda previous: resent(previous, current())
