@@ -118,8 +118,8 @@ def init(directory: str, force: bool) -> None:
 
     root = Path(directory).expanduser()
     data_dir = root / "data"
-    check_out_dir(root, lang, option="DIRECTORY")  # «init ncp-tracker.toml»: a file's name, exit 2
     check_out_dir(data_dir, lang)  # a file where DIRECTORY or its data folder would be: what was typed, exit 2
+    check_out_dir(root, lang, option="DIRECTORY")  # «init ncp-tracker.toml»: a file's name, exit 2
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
