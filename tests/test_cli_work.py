@@ -83,6 +83,34 @@ def test_inbox_says_why_a_committee_hearing_is_this_weeks(env):
     assert line.startswith("denne uken  0,70      2  ") and " tor. 03.12.2026 (be om å delta innen tor. 26.11.2026) " in line
 
 
+def test_inbox_lists_the_consultations_announced_but_not_open_yet_under_its_table(env):
+    """`inbox` listed the open consultations only: one that will need input once it opens was in
+    the digest's «Varslet, ikke åpnet ennå» and not here. Now a second table under the first, by
+    the day they open (or that one was to open and has not been seen open); an adviser's inbox
+    lists theirs, also when nothing open is theirs."""
+    from tests.browser.seed import ANNOUNCED, announce
+
+    db = open_db(env / "t.db")
+    announce(db)
+    db.close()
+    lines = run("inbox", "--as-of", "2026-11-24").stdout.splitlines()
+    at = lines.index("Varslet, ikke åpnet ennå (1)")
+    assert re.split(r"\s{2,}", lines[at + 1]) == ["Åpner", "Frist", "Utkast innen", "Oppfølging", "Ansvarlig", "Id",
+                                                  "Tittel"]
+    assert re.split(r"\s{2,}", lines[at + 2])[:4] == ["tir. 01.12.2026", "tir. 26.01.2027", "tir. 19.01.2027", "ny"]
+    assert ANNOUNCED in lines[at + 2] and lines[at - 1] == ""
+    late = run("inbox", "--as-of", "2026-12-07", "--lang", "en").stdout.splitlines()
+    assert re.split(r"\s{2,}", late[late.index("Announced, not open yet (1)") + 2])[0] == (
+        "Was to open: Tue 1 Dec 2026 (not seen open yet)")
+    db = open_db(env / "t.db")
+    with db.conn:
+        db["triage"].upsert({"item_id": ANNOUNCED, "state": "assigned", "owner": "Kari",
+                             "updated_at": "2026-11-24T09:00:00+01:00"}, pk="item_id")
+    db.close()
+    kari = run("inbox", "--as-of", "2026-11-24", "--owner", "kari").stdout  # nothing open is Kari's
+    assert kari.splitlines()[0].startswith("ingen høring trenger innspill for ansvarlig 'kari'")
+    assert "Varslet, ikke åpnet ennå (1)" in kari and ANNOUNCED in kari
+
 def test_inbox_writes_days_as_the_digest_and_says_what_its_mark_means(env):
     """inbox wrote its days in ISO («2026-12-10», «2026-12-03 !») and never said what «!» means: now
     as the digest writes days, and a line under the table says it when a row has it."""

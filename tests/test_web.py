@@ -16,7 +16,8 @@ from docx import Document
 from web_support import AS_OF, make_app
 
 from crawlers.dates import OSLO
-from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD
+from tests.browser.seed import ANNOUNCED_TITLE as ANNOUNCED
+from tests.browser.seed import COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD, announce
 from tracker.store.db import open_db
 from tracker.web.app import WebConfigError, create_app, highlight, word_diff
 
@@ -1239,6 +1240,12 @@ def test_a_bad_horizon_parameter_is_named_as_the_form_names_it(client, query, nb
     assert '<select name="by"><option value="week" selected>' in nb  # the page shows its defaults
 
 
+def _announce(db_path: str, **kw) -> None:
+    db = open_db(db_path)
+    announce(db, **kw)
+    db.close()
+
+
 @pytest.mark.parametrize(("as_of", "lang", "said"), [
     (datetime(2026, 11, 24, 6, tzinfo=OSLO), "nb", ("Åpner", "tir. 01.12.2026")),
     (datetime(2026, 12, 7, 9, tzinfo=OSLO), "nb", ("Skulle åpne", "tir. 01.12.2026 (ikke sett åpnet ennå)")),
@@ -1249,23 +1256,40 @@ def test_an_announced_consultations_page_says_when_it_opens(db_path, as_of, lang
     «Publisert: tir. 01.12.2026» — nowhere that it opens for input that day, nor, once the day
     had passed and the source still called it announced, that it had not opened: the digest
     said both. Now the page says it as the digest does (`wording.opening`)."""
-    from tracker.store import merge as store
-
-    db = open_db(db_path)
-    run = store.start_run(db, as_of=datetime(2026, 11, 24, 5, tzinfo=OSLO), mode="test", sources=["eu_haveyoursay"])
-    store.apply_scrape(db, run_id=run, as_of=datetime(2026, 11, 24, 5, tzinfo=OSLO), source="eu_haveyoursay", items=[{
-        "source": "eu_haveyoursay", "kind": "eu_consultation", "native_id": "18911",
-        "title": "Human rights due diligence – model contract clauses for value chains",
-        "url": "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/18911",
-        "owner": "European Commission, JUST", "published": "2026-12-01T00:00:00+01:00",
-        "deadline": "2027-01-26T23:59:59+01:00", "status_raw": "NOT STARTED", "channel": "api", "language": "en",
-        "extra": {"opens": "2026-12-01T00:00:00+01:00"}}])
-    store.finish_run(db, run, 0)
-    assert db["items"].get("eu_haveyoursay:18911")["status"] == "upcoming"
-    db.close()
+    _announce(db_path)
     html = make_app(db_path, as_of=as_of).test_client().get(
         f"/item/eu_haveyoursay:18911?lang={lang}").get_data(as_text=True)
     assert f'<dt>{said[0]}</dt><dd id="opens">{said[1]}</dd>' in html
     other = make_app(db_path, as_of=as_of).test_client().get("/").get_data(as_text=True)
     first = re.search(r'href="(/item/[^"]+)"', other).group(1)  # an open item: no such line
     assert 'id="opens"' not in make_app(db_path, as_of=as_of).test_client().get(first).get_data(as_text=True)
+
+
+
+def test_the_inbox_lists_the_consultations_announced_but_not_open_yet(db_path):
+    """The web inbox listed the open consultations only: one that will need input once it opens
+    (announced, relevant) was in the digest's «Varslet, ikke åpnet ennå» and nowhere in the
+    workbench's inbox. Now it has its table under «Trenger innspill», with the day it opens (or
+    that it was to open), its deadline and draft-due day; an adviser's inbox shows their own."""
+    _announce(db_path)
+    page = make_app(db_path).test_client().get("/").get_data(as_text=True)
+    assert '<h2 id="announced-heading">Varslet, ikke åpnet ennå (1)</h2>' in page
+    table = page[page.index('<table class="list cards" id="announced">'):].split("</table>", 1)[0]
+    assert ANNOUNCED in table and '<td class="opens" data-label="Åpner">tir. 01.12.2026</td>' in table
+    assert "tir. 26.01.2027" in table and "tir. 19.01.2027" in table  # its deadline, its draft due
+    assert page.index('id="inbox"') < page.index('id="announced"')
+    late = make_app(db_path, as_of=datetime(2026, 12, 7, 9, tzinfo=OSLO)).test_client().get("/?lang=en")
+    assert ("<td class=\"opens\" data-label=\"Opens\">Was to open: Tue 1 Dec 2026 (not seen open yet)</td>"
+            in late.get_data(as_text=True))
+    db = open_db(db_path)
+    with db.conn:  # Kari follows it up; Ola another item
+        db["triage"].upsert({"item_id": "eu_haveyoursay:18911", "state": "assigned", "owner": "Kari",
+                             "updated_at": "2026-11-24T09:00:00+01:00"}, pk="item_id")
+        db["triage"].upsert({"item_id": HEARING, "state": "assigned", "owner": "Ola",
+                             "updated_at": "2026-11-24T09:00:00+01:00"}, pk="item_id")
+    db.close()
+    assert ANNOUNCED in make_app(db_path).test_client().get("/?owner=kari").get_data(as_text=True)
+    ola = make_app(db_path).test_client().get("/?owner=ola").get_data(as_text=True)
+    assert 'id="inbox"' in ola and 'id="announced"' not in ola  # not Ola's
+    _announce(db_path, labels="[]", relevance=0.05)  # not relevant: not listed
+    assert 'id="announced"' not in make_app(db_path).test_client().get("/").get_data(as_text=True)

@@ -14,6 +14,8 @@ HEARING_OLD = "regjeringen:2477095"
 HEARING_FISH = "regjeringen:3143999"
 COMMITTEE = "no_stortinget_horinger:10423"
 EU = "eu_haveyoursay:14567"
+ANNOUNCED = "eu_haveyoursay:18911"
+ANNOUNCED_TITLE = "Human rights due diligence – model contract clauses for value chains"
 
 BODY = (
     "Barne- og familiedepartementet sender på høring forslag til endringer i åpenhetsloven. "
@@ -124,3 +126,26 @@ def seed(db, as_of: str = "2026-11-24T06:00:00+01:00") -> dict[str, str]:
              "last_seen": as_of},
         ], pk=("item_id", "url"))  # fmt: skip
     return {"hearing": HEARING, "old": HEARING_OLD, "fish": HEARING_FISH, "committee": COMMITTEE, "eu": EU}
+
+
+def announce(db, labels: str = '["oecd-iv"]', relevance: float = 0.93) -> None:
+    """Add a Have your say consultation announced on 24 November (status upcoming), opening
+    1 December, deadline 26 January: relevant unless `relevance` is below the threshold."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.store import merge as store
+
+    at = datetime(2026, 11, 24, 5, tzinfo=OSLO)
+    run = store.start_run(db, as_of=at, mode="test", sources=["eu_haveyoursay"])
+    store.apply_scrape(db, run_id=run, as_of=at, source="eu_haveyoursay", items=[{
+        "source": "eu_haveyoursay", "kind": "eu_consultation", "native_id": "18911", "title": ANNOUNCED_TITLE,
+        "url": "https://ec.europa.eu/info/law/better-regulation/have-your-say/initiatives/18911",
+        "owner": "European Commission, JUST", "published": "2026-12-01T00:00:00+01:00",
+        "deadline": "2027-01-26T23:59:59+01:00", "status_raw": "NOT STARTED", "channel": "api", "language": "en",
+        "extra": {"opens": "2026-12-01T00:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("update items set labels = ?, relevance = ?, relevant = ? where id = ?",
+                   [labels, relevance, int(relevance >= 0.4), ANNOUNCED])
+    assert db["items"].get(ANNOUNCED)["status"] == "upcoming"

@@ -7,6 +7,7 @@ module level (heavy imports live inside the commands) so `ncp-tracker --help` st
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import click
 
@@ -221,7 +222,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
     from tracker.store.deadlines import oslo_date, to_datetime
     from tracker.vocabulary import triage_name, window_name
     from tracker.workbench.search import SearchError, check_owner
-    from tracker.workbench.triage import inbox_rows
+    from tracker.workbench.triage import announced_rows, inbox_rows
     from tracker.workbench.triage import owners as assigned_owners
 
     _ = Translator(lang)
@@ -239,6 +240,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
         else:
             click.echo(_("no consultation needs input for adviser %(owner)s (no item is assigned to anyone)",
                          owner=repr(owner)))
+        _print_announced(announced_rows(db, now, owner), now, lang)  # theirs once it opens
         if untrusted:
             ctx.exit(2)
         return
@@ -262,8 +264,35 @@ def inbox(ctx, owner, lang, as_of) -> None:
                 empty=_("No open hearings need input."))
     if any(r.get("draft_overdue") for r in rows):  # what the mark after a draft-by day means
         click.echo(_("! the day the draft was due has passed"))
+    _print_announced(announced_rows(db, now, owner), now, lang)
     if untrusted:
         ctx.exit(2)
+
+
+def _print_announced(rows: list[dict], now: datetime, lang: str) -> None:
+    """`inbox`'s second table: the consultations announced, not open yet, that will need input
+    (`triage.announced_rows`, as the digest's «Varslet, ikke åpnet ennå»), by the day they open;
+    nothing when there are none."""
+    if not rows:
+        return
+    from tracker.digest.wording import opening_cell
+    from tracker.i18n import Translator, format_date
+    from tracker.store.deadlines import oslo_date
+    from tracker.vocabulary import triage_name
+
+    _ = Translator(lang)
+    today = oslo_date(now)
+    for r in rows:
+        r["opens_"] = opening_cell(r.get("opens"), today, lang)
+        r["deadline_"] = format_date(r.get("deadline_day"), lang)
+        r["due"] = format_date(r.get("draft_due"), lang)
+        r["state_"] = triage_name(r.get("triage_state") or "new", lang)
+    click.echo()
+    click.secho(f"{_('Announced, not open yet')} ({len(rows)})", bold=True)
+    print_table(rows, ["opens_", "deadline_", "due", "state_", "triage_owner", "id", "title"],
+                widths={"title": 60, "opens_": 60},
+                headers={"opens_": _("Opens"), "deadline_": _("Deadline"), "due": _("Draft due"),
+                         "state_": _("Follow-up"), "triage_owner": _("Adviser"), "id": _("Id"), "title": _("Title")})
 
 
 # ---------------------------------------------------------------------------- search / export

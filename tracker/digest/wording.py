@@ -118,6 +118,14 @@ def opening(opens: str | datetime | None, today: date, lang: str) -> tuple[str, 
     return _("Opens"), format_date(day, lang)
 
 
+def opening_cell(opens: str | datetime | None, today: date, lang: str) -> str:
+    """`opening` in a column headed «Åpner» (the inbox's): its value — «tir. 01.12.2026» — or, for
+    a late opening, its heading too: «Skulle åpne: tir. 01.12.2026 (ikke sett åpnet ennå)»."""
+    heading, value = opening(opens, today, lang)
+    when = deadlines.to_datetime(opens)
+    return f"{heading}: {value}" if when is not None and deadlines.oslo_date(when) < today else value
+
+
 def next_due_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
     """What a "needs input" row is next due for, for the summary: its deadline
     (:func:`deadline_text`), or a committee hearing's deadline to ask to speak ("be om å delta

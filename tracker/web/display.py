@@ -92,6 +92,14 @@ def opening_fact(item: dict[str, Any], lang: str = "nb", now: datetime | None = 
     return opening(opens(item), (now or datetime.now(OSLO)).astimezone(OSLO).date(), lang)
 
 
+def opening_cell(row: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> str:
+    """An announced consultation's opening in the inbox's «Åpner» column (`wording.opening_cell`)."""
+    from crawlers.dates import OSLO
+    from tracker.digest.wording import opening_cell as cell
+
+    return cell(row.get("opens"), (now or datetime.now(OSLO)).astimezone(OSLO).date(), lang)
+
+
 def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
     """Shared reference keys as people cite them: ``meldst:8:2026-2027`` → "Meld. St. 8
     (2026–2027)", ``celex:32019R2088`` → "CELEX 32019R2088", ``watch:sfdr`` → "fulgt EU-sak:
@@ -134,6 +142,7 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     current = lang if callable(lang) else (lambda: lang)
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
     env.globals["opening_fact"] = lambda item: opening_fact(item, current(), now() if now else None)
+    env.globals["opening_cell"] = lambda row: opening_cell(row, current(), now() if now else None)
     env.filters["deadline"] = lambda value: deadline_day(value, current())
     env.globals["why"] = lambda item: why(item, current())
     env.globals["resent"] = lambda previous: resent(previous, current())

@@ -435,18 +435,32 @@ def feedback(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return rows
 
 
+def _owned_by(rows: list[dict], owner: str | None) -> list[dict]:
+    """`rows` of one adviser (names compared case-insensitively: "kari" finds "Kari"); all without."""
+    if not owner:
+        return rows
+    wanted = owner.strip().casefold()
+    return [r for r in rows if (r.get("triage_owner") or "").strip().casefold() == wanted]
+
+
 def inbox_rows(db: sqlite_utils.Database, as_of: datetime, owner: str | None = None) -> list[dict]:
     """Needs input, most urgent first (decided in tracker.attention.urgency), optionally one
     adviser's items only (owner names compared case-insensitively: "kari" finds "Kari"); a
     consultation sent on a new hearing has the earlier one as `resent_of`."""
     from tracker.attention.urgency import needs_input, resent
 
-    rows = needs_input(db, as_of=as_of)
-    if owner:
-        wanted = owner.strip().casefold()
-        rows = [r for r in rows if (r.get("triage_owner") or "").strip().casefold() == wanted]
+    rows = _owned_by(needs_input(db, as_of=as_of), owner)
     earlier = resent(db, rows)
     for row in rows:
         if row["id"] in earlier:
             row["resent_of"] = earlier[row["id"]]
     return rows
+
+
+def announced_rows(db: sqlite_utils.Database, as_of: datetime, owner: str | None = None) -> list[dict]:
+    """The consultations that will need input once they open — announced, not open yet — by the
+    day they open (`tracker.attention.urgency.announced`, as the digest's «Varslet, ikke åpnet
+    ennå»), optionally one adviser's (as `inbox_rows`)."""
+    from tracker.attention.urgency import announced
+
+    return _owned_by(announced(db, as_of=as_of), owner)
