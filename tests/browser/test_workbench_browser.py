@@ -124,6 +124,35 @@ def test_the_inbox_shows_why_its_order_is_what_it_is(server, browser):
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def test_the_inbox_shows_the_announced_consultations_below_the_open_ones(server, browser):
+    """A consultation announced, not open yet, that will need input: in its own table under
+    «Trenger innspill», seen in the browser — the day it opens in its first column, its link to
+    the item page, whose facts say it too; on a phone as cards, nothing wider than the screen."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browser.seed import ANNOUNCED, ANNOUNCED_TITLE, announce
+    from tracker.store.db import open_db
+
+    base, db_path = server
+    db = open_db(db_path)
+    announce(db)
+    db.close()
+    browser.get(base + "/")
+    heading = browser.find_element(By.ID, "announced-heading")
+    assert heading.is_displayed() and heading.text == "Varslet, ikke åpnet ennå (1)"
+    assert heading.location["y"] > browser.find_element(By.ID, "inbox").location["y"]
+    row = browser.find_element(By.CSS_SELECTOR, "#announced tbody tr")
+    assert row.find_element(By.CSS_SELECTOR, "td.opens").text == "tir. 01.12.2026"
+    link = row.find_element(By.CSS_SELECTOR, "td.title > a")
+    assert link.text == ANNOUNCED_TITLE
+    link.click()
+    assert browser.current_url.endswith("/item/" + ANNOUNCED)
+    assert browser.find_element(By.ID, "opens").text == "tir. 01.12.2026"
+    browser.set_window_size(390, 900)
+    browser.get(base + "/")
+    assert browser.find_element(By.CSS_SELECTOR, "#announced td.opens").is_displayed()
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
 def test_a_committee_hearings_three_times_read_apart_in_the_inbox(server, browser):
     """The inbox's deadline column ran a committee hearing's three times together in a narrow
     column: "Be om å delta innen: tir. 01.12.2026 kl. 12.00 (passert) Høringen holdes: …" over a
