@@ -106,3 +106,17 @@ def test_spans_inside_longer_ones_are_left_out_and_the_others_kept():
     assert [(s["field"], s["text"]) for s in kept] == [
         ("title", "Carbon Border Adjustment Mechanism"), ("title", "Carbon Border Adjustment Mechanism"),
         ("summary", "Carbon"), ("title", "no offsets")]
+
+
+def test_a_reasons_two_languages_name_the_same_term():
+    """«Why: EUs taksonomi nevnt; taksonomi» read «EU Taxonomy mentioned; sustainable finance» in
+    English: a term's reason is its first phrase in each language, and the taxonomy term listed
+    «sustainable finance» first in English, «taksonomi» first in Bokmål. (The only anchor term
+    whose two first phrases named different things.)"""
+    from nlp.tagger import Tagger
+
+    result = Tagger.load().tag({"id": "x", "title": "EU Taxonomy – review of the technical screening criteria",
+                                "summary": "Sustainable finance: the taxonomy's climate criteria.", "language": "en",
+                                "source": "eu_haveyoursay"})
+    assert result.relevant
+    assert result.reason.split("; ")[1:] == ["taksonomi"] and result.reason_en.split("; ")[1:] == ["taxonomy"]
