@@ -351,6 +351,30 @@ def test_events_jsonl(filled):
     assert bad.exit_code == 2 and "ugyldig verdi for --since: ikke en dato eller et tidspunkt i ISO-format: '2026-02-30'" in bad.output
 
 
+def test_events_of_one_item_are_its_history(filled, as_of):
+    """`events` listed every item's changes with no way to ask for one item's history (only the
+    web's item page showed it): `--item ITEM` gives that item's events, oldest first; an id the
+    store does not have is refused (exit 2), not an empty history."""
+    from tracker.store.db import open_db
+
+    other = {**HEARING, "native_id": "3100002", "url": "https://www.regjeringen.no/no/dokumenter/annen/id3100002/",
+             "title": "Høring – noe annet"}
+    db = open_db(filled)
+    run = store.start_run(db, as_of=as_of + timedelta(days=1), mode="test", sources=["no_regjeringen_horinger"])
+    store.apply_scrape(db, run_id=run, as_of=as_of + timedelta(days=1), source="no_regjeringen_horinger",
+                       items=[{**HEARING, "title": "Høring – åpenhetsloven (endret)"}, other], listing={})
+    db.close()
+    every = [json.loads(line) for line in invoke("events", "--format", "jsonl", db=filled).stdout.splitlines()]
+    assert {e["item_id"] for e in every} == {"regjeringen:3100001", "regjeringen:3100002"}
+    mine = invoke("events", "--format", "jsonl", "--item", "regjeringen:3100001", db=filled)
+    assert [(e["item_id"], e["kind"]) for e in map(json.loads, mine.stdout.splitlines())] == [
+        ("regjeringen:3100001", "new"), ("regjeringen:3100001", "updated")]
+    table = invoke("events", "--item", "regjeringen:3100001", db=filled).stdout
+    assert "tittel: Høring – åpenhetsloven" in table and "3100002" not in table
+    bad = invoke("events", "--item", "regjeringen:3100003", db=filled)
+    assert bad.exit_code == 2 and bad.stderr == ("feil: Ukjent saks-id: 'regjeringen:3100003' (se `ncp-tracker search` "
+                                                 "eller `items`).\n")
+
 def test_events_table_shows_an_updates_fields_not_a_dict(filled, as_of):
     """The table showed an `updated` event as "{'title': 'Høring – …'}"."""
     scrape(filled, as_of + timedelta(days=1), title="Høring – åpenhetsloven (endret)")

@@ -20,6 +20,7 @@ from tracker.cli.support import (
     TrackerError,
     bad_input,
     check_event_kind,
+    check_item,
     check_kind,
     check_out_dir,
     check_source,
@@ -688,17 +689,19 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--since", help="Only events at or after this ISO date/datetime.")
 @click.option("--kind", "event_kind", help="Only this event kind (new, deadline_changed, …).")
+@click.option("--item", "item_id", metavar="ITEM", help="Only this item's events: its history, oldest first.")
 @click.option("--no-backfill", is_flag=True,
               help="Leave out what backfill runs found (history), as the digest does: this week's items and a "
                    "live consultation's changes that a backfill saw first are kept.")
 @lang_option
 @click.pass_context
-def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
+def events(ctx, fmt, since, event_kind, item_id, no_backfill, lang) -> None:
     """List change events (item_id, at, kind, field, before, after; backfill: written by a backfill
     run). The table is in the digest's language unless --lang, kinds and fields by name; jsonl
     keeps its keys and codes.
 
-    Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl
+    Example: ncp-tracker events --since 2026-11-24 --no-backfill --format jsonl;
+    ncp-tracker events --item regjeringen:3150137
     """
     from tracker.digest.wording import event_values
     from tracker.i18n import Translator, format_datetime
@@ -708,8 +711,10 @@ def events(ctx, fmt, since, event_kind, no_backfill, lang) -> None:
     event_kind = check_event_kind(event_kind)
     _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx)
+    if item_id is not None:
+        check_item(db, item_id)  # a mistyped id: exit 2, not an empty history
     rows = list_events(db, since=stored(parse_as_of(since, "--since")) if since else None, kind=event_kind,
-                       backfill=not no_backfill)
+                       item_id=item_id, backfill=not no_backfill)
     say_if_not_current(db, _.lang)
     if fmt == "jsonl":
         for row in rows:
