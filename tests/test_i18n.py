@@ -582,3 +582,14 @@ def test_calibrates_refusal_says_each_kind_of_mark_in_good_bokmal():
     text = refusal_text("not enough feedback to calibrate: 0 relevant and 0 not_relevant marks, 0 with label marks "
                         "(need at least 4 in all, and label marks or some of each)", "nb", command_line=True)
     assert "noen markeringer av hvert slag relevans;" in text
+
+
+
+def test_every_field_of_a_watchlist_entry_has_a_name_to_say():
+    """`watchlist` said «(ikke kontrollert: procedure, com)» — the file's keys in a Bokmål line.
+    Each field an entry's `unverified` can name has a name in both languages."""
+    from crawlers.watchlist_file import LIST_FIELDS, STRING_FIELDS
+    from tracker.vocabulary import WATCH_FIELD_NAMES, watch_field_name
+
+    assert set(WATCH_FIELD_NAMES) == set(STRING_FIELDS + LIST_FIELDS)
+    assert watch_field_name("procedure", "nb") == "prosedyrenummer" and watch_field_name("com", "en") == "COM number"

@@ -1782,6 +1782,30 @@ def field_name(code: str | None, lang: str = "nb") -> str:
     return _name(FIELD_NAMES, code, lang)
 
 
+#: the fields of a watchlist entry (crawlers.watchlist_file) that its `unverified` names, as
+#: `watchlist` says them («ikke kontrollert: prosedyrenummer, COM-nummer», not the keys)
+WATCH_FIELD_NAMES: dict[str, str] = {
+    "id": N_("id"),
+    "name": N_("name"),
+    "title": N_("title"),
+    "act": N_("act citation"),
+    "celex": N_("CELEX number"),
+    "procedure": N_("procedure number"),
+    "com": N_("COM number"),
+    "note": N_("note"),
+    "note_nb": N_("note in Bokmål"),
+    "eea": N_("EEA status"),
+    "eea_nb": N_("EEA status in Bokmål"),
+    "refs": N_("references"),
+    "labels": N_("labels"),
+    "unverified": N_("unverified fields"),
+}
+
+
+def watch_field_name(code: str | None, lang: str = "nb") -> str:
+    return _name(WATCH_FIELD_NAMES, code, lang)
+
+
 def event_name(code: str | None, lang: str = "nb") -> str:
     return _name(EVENT_NAMES, code, lang)
 

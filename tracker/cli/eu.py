@@ -21,7 +21,7 @@ from tracker.cli.support import (
     say_untrusted,
 )
 from tracker.store.deadlines import oslo_date
-from tracker.vocabulary import eu_stage_name, event_name, source_name
+from tracker.vocabulary import eu_stage_name, event_name, source_name, watch_field_name
 
 
 @click.command("watchlist", cls=ReaderCommand)
@@ -76,7 +76,8 @@ def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) 
     for row in rows:
         ids = " · ".join(x for x in (row["celex"] and f"CELEX {row['celex']}", row["procedure"], row["com"]) if x)
         click.secho(f"{row['name']} [{row['id']}]", bold=True)
-        unverified = "  " + _("(unverified: %(fields)s)", fields=", ".join(row["unverified"])) if row["unverified"] else ""
+        unverified = "  " + _("(unverified: %(fields)s)", fields=", ".join(
+            watch_field_name(f, lang) for f in row["unverified"])) if row["unverified"] else ""
         echo_fitted("  " + (ids or _("(no CELEX, procedure or COM number yet)")) + unverified, 4)
         if notes.get(row["id"]):
             echo_fitted("  " + _("note: %(note)s", note=notes[row["id"]]), 4)
