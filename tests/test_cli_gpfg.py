@@ -58,8 +58,13 @@ def test_companies_lists_items_across_sources(tmp_path):
     assert before.exit_code == 0 and "ingen sak nevner et selskap ved navn 'caterpillar'" in before.output  # a read writes nothing
     result = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar", "--refresh"])
     assert result.exit_code == 0, result.output
-    assert "Caterpillar Inc." in result.output and "no_nbim" in result.output and "no_regjeringen_horinger" in result.output
-    assert "Nestlé" not in result.output
+    assert "Caterpillar Inc." in result.output and "Nestlé" not in result.output
+    # each item's source by its name after its title, as the web's list (it was a column of codes)
+    sources = {line.rsplit(" · ", 1)[1] for line in result.output.splitlines() if line.startswith("  ") and " · " in line}
+    assert sources == {"Norges Bank Investment Management (NBIM)", "Høringer (regjeringen.no)"}, result.output
+    assert "no_nbim" not in result.output and "no_regjeringen_horinger" not in result.output
+    english = CliRunner().invoke(main, ["--db", str(path), "companies", "caterpillar", "--lang", "en"]).output
+    assert "· Government hearings (regjeringen.no)" in english
 
 
 def test_companies_jsonl(tmp_path):

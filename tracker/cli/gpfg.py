@@ -44,7 +44,7 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
         list_companies,
         update_companies,
     )
-    from tracker.vocabulary import identifier_name
+    from tracker.vocabulary import identifier_name, source_name
 
     _ = Translator(chosen_lang(ctx, lang))
 
@@ -67,8 +67,6 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
                    + (" " + _("(did you mean %(names)s?)", names=", ".join(map(repr, close))) if close else "")
                    if name else _("no companies found in any item"))
         return
-    # the sources' column as wide as its longest code (no_regjeringen_horingssvar ran into its title at 24)
-    width = max((len(item["source"]) for row in rows for item in row["items"]), default=0)
     for row in rows:
         ids = "; ".join(f"{identifier_name(k, _.lang)}: {', '.join(v)}"  # «ISIN», not the key «isin»
                         for k, v in sorted(row["identifiers"].items()) if v)
@@ -76,8 +74,9 @@ def companies(ctx: click.Context, name: str | None, fmt: str, refresh: bool, lan
         echo_fitted(f"{row['name']}" + (f"  [{ids}]" if ids else "") + f"  — {count}", 2, bold=True)
         for item in row["items"]:
             date = format_date(item["published"], _.lang) or _("(no date)")  # the day, as the digest writes it
-            echo_fitted(f"  {date:<15}  {item['source']:<{width}}  {shorten(item['title'], 90)}", 19 + width + 2,
-                        narrow=19)
+            # the source by its name after the title, as the web's list says it («· Etikkrådet»; it
+            # was a column of codes: «no_etikkradet»)
+            echo_fitted(f"  {date:<15}  {shorten(item['title'], 90)} · {source_name(item['source'], _.lang)}", 19)
             click.echo(f"                   {item['url']}")
 
 
