@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tracker.attention import urgency
@@ -54,6 +54,8 @@ from tracker.digest.wording import (
     extra,
     next_due_text,
     opening,
+    opening_day,
+    opens_late,
     reason_text,
     resent_text,
     stortinget_times,
@@ -207,14 +209,6 @@ def needs_input(ctx: Context) -> Section:
                               untagged)))
     return Section(id="needs-input", heading=counted(_("Needs input"), len(rows)), groups=groups, notes=notes,
                    empty=_("Nothing."))
-
-
-def _opening_day(row: dict[str, Any]) -> date | None:
-    """The day (Oslo) an announced consultation opens (`urgency.announced`'s `opens`), when known.
-    A day before the digest's is a late opening: the source, when last read, still called it
-    announced."""
-    when = deadlines.to_datetime(row.get("opens"))
-    return deadlines.oslo_date(when) if when else None
 
 
 def upcoming_section(ctx: Context) -> Section | None:
@@ -585,8 +579,8 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
     if ctx.upcoming and ctx.profile.shows("upcoming"):
         first = ctx.upcoming[0]  # the first to open (`urgency.announced`)
         title = clean(first.get("title"), 80)
-        day = _opening_day(first)
-        if day is not None and day < ctx.today:
+        day = opening_day(first.get("opens"))
+        if opens_late(first.get("opens"), ctx.today):
             lines.append(_.n("%(num)d relevant consultation is announced but not open yet; it was to open %(day)s "
                              "(%(title)s).",
                              "%(num)d relevant consultations are announced but not open yet; the first was to open "

@@ -103,17 +103,28 @@ def deadline_text(row: dict[str, Any], as_of: datetime | None, lang: str) -> str
     return f"{text} ({left})" if left else text
 
 
-def opening(opens: str | datetime | None, today: date, lang: str) -> tuple[str, str]:
-    """When an announced consultation opens for input (`urgency.opens`), as (heading, value): «Åpner»,
-    «tir. 01.12.2026»; a day before `today` — the source, when last read, still called it announced:
-    it opens late — «Skulle åpne», «tir. 01.12.2026 (ikke sett åpnet ennå)»; «Åpner», «ikke kjent
-    ennå». The digest's «Varslet, ikke åpnet ennå» and the item page say it so."""
-    _ = Translator(lang)
+def opening_day(opens: str | datetime | None) -> date | None:
+    """The day (Oslo) an announced consultation opens for input (`urgency.opens`), when known."""
     when = deadlines.to_datetime(opens)
-    if when is None:
+    return deadlines.oslo_date(when) if when is not None else None
+
+
+def opens_late(opens: str | datetime | None, today: date) -> bool:
+    """Was an announced consultation to open before `today`? The source, when last read, still
+    called it announced: it opens late (or the source was not read since)."""
+    day = opening_day(opens)
+    return day is not None and day < today
+
+
+def opening(opens: str | datetime | None, today: date, lang: str) -> tuple[str, str]:
+    """When an announced consultation opens for input, as (heading, value): «Åpner», «tir.
+    01.12.2026»; late (`opens_late`): «Skulle åpne», «tir. 01.12.2026 (ikke sett åpnet ennå)»;
+    «Åpner», «ikke kjent ennå». The digest's «Varslet, ikke åpnet ennå» and the item page say it so."""
+    _ = Translator(lang)
+    day = opening_day(opens)
+    if day is None:
         return _("Opens"), _("not known yet")
-    day = deadlines.oslo_date(when)
-    if day < today:
+    if opens_late(opens, today):
         return _("Was to open"), _("%(day)s (not seen open yet)", day=format_date(day, lang))
     return _("Opens"), format_date(day, lang)
 
@@ -122,8 +133,7 @@ def opening_cell(opens: str | datetime | None, today: date, lang: str) -> str:
     """`opening` in a column headed «Åpner» (the inbox's): its value — «tir. 01.12.2026» — or, for
     a late opening, its heading too: «Skulle åpne: tir. 01.12.2026 (ikke sett åpnet ennå)»."""
     heading, value = opening(opens, today, lang)
-    when = deadlines.to_datetime(opens)
-    return f"{heading}: {value}" if when is not None and deadlines.oslo_date(when) < today else value
+    return f"{heading}: {value}" if opens_late(opens, today) else value
 
 
 def next_due_text(row: dict[str, Any], as_of: datetime, lang: str) -> str:
