@@ -636,6 +636,36 @@ def test_the_gpfg_section_lists_a_deadline_ahead_on_a_day_nothing_on_the_fund_ch
     assert nothing in tuesday and title not in tuesday
 
 
+@pytest.mark.parametrize(("lang", "gpfg_line", "ncp_line"), [
+    ("nb", "* 1 frist denne uken: i dag (Representantforslag om å gjeninnføre Etikkrådets tilrådninger om "
+           "utelukkelse fr…).",
+     "* 3 frister denne uken; den første: i dag (Representantforslag om å gjeninnføre Etikkrådets tilrådninger "
+     "om utelukkelse fr…)."),
+    ("en", "* 1 deadline this week; the first: today (Representantforslag om å gjeninnføre Etikkrådets tilrådninger "
+           "om utelukkelse fr…).",
+     "* 3 deadlines this week; the first: today (Representantforslag om å gjeninnføre Etikkrådets tilrådninger "
+     "om utelukkelse fr…)."),
+])
+def test_the_summary_counts_the_weeks_deadlines_the_gpfg_section_lists(db, tmp_path, lang, gpfg_line, ncp_line):
+    """The fund's digest of Mon 7 Dec said «Ingen frister denne uken.» at the top and, in its GPFG
+    section, «i dag – Høringsfrist i saken» (a Storting case's hearing deadline that day): the
+    summary counted «Trenger innspill» only. Now the week's deadlines are those and the due dates
+    the GPFG and åpenhetsloven sections list this week, each item once; the first by its day."""
+    build_world(db)
+    _add_storting_case(db)
+    digest.write_for_run(db, as_of=DAY2, out_dir=tmp_path)
+    monday = datetime(2026, 12, 7, 6, 0, tzinfo=OSLO)
+    gpfg = digest.render_text(_build(db, as_of=monday, lang=lang, profile="gpfg")).splitlines()
+    assert gpfg_line in gpfg, gpfg[:14]
+    # the NCP's digest: «Trenger innspill»'s two this week (14567 on Thursday, 3100001 on Friday)
+    # and the case's, the first today
+    d = _build(db, as_of=monday, lang=lang)
+    assert {r["id"] for r in d.needs_input if r["window"] == "this_week"} == {iid("14567"), iid("3100001")}
+    assert ncp_line in digest.render_text(d).splitlines()
+    # the day after, the case's deadline has passed: «Trenger innspill»'s alone
+    tuesday = digest.render_text(_build(db, as_of=monday + timedelta(days=1), lang=lang, profile="gpfg"))
+    assert ("Ingen frister denne uken." if lang == "nb" else "No deadline this week.") in tuesday
+
 @pytest.mark.parametrize(("func", "section"), [("apenhetsloven_section", "apenhetsloven"),
                                                ("digest_section", "gpfg"), ("deadlines_ahead", "gpfg")])
 def test_a_failing_section_says_so_and_the_digest_goes_on(db, monkeypatch, func, section):

@@ -458,6 +458,7 @@ def _with_deadlines_ahead(section: Section, ctx: Context, func: Callable[..., li
     if first:
         section.groups.append(Group(counted(ctx._("Deadlines in the next %(num)d weeks", num=weeks), len(first)),
                                     [_horizon_entry(d, ctx) for d in first.values()]))
+        ctx.dates_ahead.extend(first.values())
     return section
 
 
@@ -596,18 +597,34 @@ def summary(ctx: Context, problems: list[str], built: list[Section] | None = Non
             lines.append(_.n("%(num)d relevant consultation is announced but not open yet (%(title)s).",
                              "%(num)d relevant consultations are announced but not open yet; the first: %(title)s.",
                              len(ctx.upcoming), title=title))
-    this_week = [r for r in ctx.needs if r["window"] == "this_week"]
-    if this_week:
-        first = min(this_week, key=lambda r: deadlines.to_datetime(r["next_due"]) or ctx.as_of)
-        lines.append(_.n("%(num)d deadline this week; the first: %(when)s (%(title)s).",
-                         "%(num)d deadlines this week; the first: %(when)s (%(title)s).", len(this_week),
-                         when=next_due_text(first, ctx.as_of, ctx.lang), title=clean(first.get("title"), 80)))
-    else:
-        lines.append(_("No deadline this week."))
+    lines.append(_week_line(ctx))
     followed = [r for r in ctx.changed if ctx.profile.follows(r)]
     lines.append(_.n("%(num)d change to items the NCP follows.", "%(num)d changes to items the NCP follows.",
                      len(followed)) if followed else _("No change to items the NCP follows."))
     return lines + _sources_line(ctx)
+
+
+def _week_line(ctx: Context) -> str:
+    """The summary's line on this week's deadlines: those of «Trenger innspill» and the due dates
+    the GPFG and åpenhetsloven sections list for this week (a Storting case's hearing deadline
+    today read «Ingen frister denne uken» above them), each item once; the first by its day."""
+    _ = ctx._
+    listed = {r["id"] for r in ctx.needs}
+    due: list[tuple[Any, str, str]] = []  # (day, when, title)
+    for r in ctx.needs:
+        if r["window"] == "this_week":
+            when = deadlines.to_datetime(r["next_due"]) or ctx.as_of
+            due.append((deadlines.oslo_date(when), next_due_text(r, ctx.as_of, ctx.lang), r.get("title")))
+    dated = {d.item_id: d for d in ctx.dates_ahead
+             if d.item_id not in listed and urgency.deadline_window(ctx.today, d.day) == "this_week"}
+    for d in dated.values():
+        due.append((d.day, when_text(d.at, ctx.today, ctx.lang) or format_date(d.day, ctx.lang), d.title))
+    if not due:
+        return _("No deadline this week.")
+    _day, when, title = min(due, key=lambda x: x[0])  # the first listed of a day: «Trenger innspill»'s
+    return _.n("%(num)d deadline this week; the first: %(when)s (%(title)s).",
+               "%(num)d deadlines this week; the first: %(when)s (%(title)s).", len(due),
+               when=when, title=clean(title, 80))
 
 
 #: what a source's row of «Kildenes helse» is shown as (`shown_health`)
