@@ -426,6 +426,10 @@ SPIDER_NOTES = [
      "svarlistene blokkert (HTTP 403/429/robotsjekk): svarene er ikke oppdatert"),
     ("eu_haveyoursay", "searchInitiatives has {total_pages} pages; {why}", "searchInitiatives has 9 pages; only 5 read",
      "searchInitiatives har 9 sider; bare 5 lest"),
+    ("backfill", "history of this act not read (rows from {offset} on)",
+     "SPARQL for 52023PC0166 (green_claims): HTTP 404; history of this act not read (rows from 500 on)",
+     "SPARQL-spørringen for 52023PC0166 (green_claims): HTTP 404; historikken til denne rettsakten ble ikke lest "
+     "(fra rad 500)"),
     ("no_stortinget_spu", "eksport/saker failed for every session ({every})",
      "eksport/saker failed for every session (2026-2027: HTTP 503; 2025-2026: TimeoutError)",
      "eksport/saker feilet for alle sesjoner (2026-2027: HTTP 503; 2025-2026: TimeoutError)"),

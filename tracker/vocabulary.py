@@ -400,6 +400,9 @@ HEALTH_REASONS: MessageTable = message_table((
      N_("searchInitiatives page %(page)s (history) holds no initiatives")),
     (r"CELEX (?P<celex>\S+) is not in the watchlist \(any more\): nothing to backfill",
      N_("CELEX %(celex)s is not in the list of watched EU files (any more): no history to fetch")),
+    # a backfill's page of an act's history that could not be read (after the query's own reason)
+    (r"history of this act not read \(rows from (?P<offset>\d+) on\)",
+     N_("the history of this act was not read (from row %(offset)s on)")),
     (r"SPARQL for (?P<celex>\S+) timed out \((?P<why>.+)\): history of this act not read",
      N_("SPARQL query for %(celex)s: timed out (%(why)s): the history of this act was not read")),
     (r"SPARQL for (?P<celex>\S+) failed \((?P<why>.+)\): history of this act not read",
