@@ -369,11 +369,11 @@ SPIDER_NOTES = [
      "saksoversikten har ingen lenker til /database/instances/-sider: er oppsettet endret?"),
     ("eu_haveyoursay", "brpapi access is disputed and may need a browser context",
      "searchInitiatives page 0: blocked (HTTP 403); brpapi access is disputed and may need a browser context",
-     "searchInitiatives page 0: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser"),
+     "searchInitiatives side 0: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser"),
     ("eu_haveyoursay", "answered HTML instead of JSON (single-page-app shell or WAF ",
      "searchInitiatives page 0: answered HTML instead of JSON (single-page-app shell or WAF page); brpapi may need a "
      "browser context (disputed access, docs/sources.md A.2)",
-     "searchInitiatives page 0: svarte med HTML i stedet for JSON (en tom nettapp-side eller en WAF-side); brpapi kan "
+     "searchInitiatives side 0: svarte med HTML i stedet for JSON (en tom nettapp-side eller en WAF-side); brpapi kan "
      "kreve en nettleser (omstridt tilgang, docs/sources.md A.2)"),
     # the frequent amber ones
     ("no_stortinget_horinger", 'FALLBACK = "fallback channel in use: eksport/saker + eksport/sak HOERFRIST"',
@@ -426,6 +426,10 @@ SPIDER_NOTES = [
      "svarlistene blokkert (HTTP 403/429/robotsjekk): svarene er ikke oppdatert"),
     ("eu_haveyoursay", "searchInitiatives has {total_pages} pages; {why}", "searchInitiatives has 9 pages; only 5 read",
      "searchInitiatives har 9 sider; bare 5 lest"),
+    ("backfill", 'f"searchInitiatives page {page} (history)"', "searchInitiatives page 1 (history) answered HTTP 404",
+     "searchInitiatives side 1 (historikk) svarte HTTP 404"),
+    ("eu_haveyoursay", 'f"searchInitiatives page {page}"', "searchInitiatives page 0 answered HTTP 503",
+     "searchInitiatives side 0 svarte HTTP 503"),
     ("backfill", "history of this act not read (rows from {offset} on)",
      "SPARQL for 52023PC0166 (green_claims): HTTP 404; history of this act not read (rows from 500 on)",
      "SPARQL-spørringen for 52023PC0166 (green_claims): HTTP 404; historikken til denne rettsakten ble ikke lest "

@@ -607,6 +607,14 @@ HEALTH_SUBJECTS: dict[str, str] = {
 }  # fmt: skip
 
 
+#: the `what`s of the shapes above that hold a number (a page of Have your say's search, live or
+#: of a backfill's history: «searchInitiatives page 2 (history) answered HTTP 404»)
+HEALTH_SUBJECT_SHAPES: MessageTable = message_table((
+    (r"searchInitiatives page (?P<page>\d+) \(history\)", N_("searchInitiatives page %(page)s (history)")),
+    (r"searchInitiatives page (?P<page>\d+)", N_("searchInitiatives page %(page)s")),
+))
+
+
 def _reason_parts(text: str) -> list[str]:
     """`text` split at "; " outside parentheses (a part's own detail may hold "; ")."""
     parts, depth, start = [], 0, 0
@@ -694,6 +702,8 @@ def _health_values(values: dict[str, str], lang: str) -> dict[str, str]:
         values["download"] = network_error(values["download"], lang)
     if values.get("what") in HEALTH_SUBJECTS:
         values["what"] = gettext(lang, HEALTH_SUBJECTS[values["what"]])
+    elif values.get("what"):
+        values["what"] = match_message(HEALTH_SUBJECT_SHAPES, values["what"], lang) or values["what"]
     if values.get("inner"):  # a reason inside a reason
         values["inner"] = _reason_part(values["inner"], lang) or values["inner"]
     if values.get("why"):  # why something failed, when it is a reason of a known shape
