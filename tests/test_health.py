@@ -284,7 +284,7 @@ def test_blocked_pages_keep_what_else_the_notes_tell():
                   "listing and earlier runs"),
         ("amber", "detail pages blocked by robots.txt (not fetched): fields kept from the listing")])
     assert health_reason(assess(run)[1], "nb") == (
-        "searchInitiatives page 2: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser; "
+        "searchInitiatives side 2: blokkert (HTTP 403); tilgangen til brpapi er omstridt og kan kreve en nettleser; "
         "detaljsider blokkert av robots.txt (ikke hentet): feltene beholdt fra oversikten; "
         "2 detaljsider blokkert (403/utfordring): «Batterier», «Emballasje»")
 
