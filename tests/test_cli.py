@@ -185,6 +185,31 @@ def test_a_link_in_a_health_reason_is_never_broken_in_a_narrow_terminal(monkeypa
                                     "--lang", "en"]).stdout.splitlines()
     assert "    " + LONG_LINK in out, out
 
+def test_health_of_a_store_with_backfill_runs_only_says_no_daily_crawl_has_run(tmp_path, as_of):
+    """A store a backfill has filled, before its first daily run: `health` said «ingen helsestatus
+    for kildene før man. 07.12.2026 kl. 19.59, klokkeslettet for den første kjøringen (se
+    --as-of)» at 20.05 — a clock before which nothing was asked. A backfill's health is not the
+    sources' (`store.health.latest`): it now says that no daily crawl has run, and which command
+    starts one (exit 2, as with no crawl at all)."""
+    from tracker.store import health
+    from tracker.store.db import open_db
+    from tracker.store.instants import stored
+
+    path = tmp_path / "b.db"
+    db = open_db(path)
+    run = store.start_run(db, as_of=as_of, mode="backfill:no_regjeringen_horinger page 1+2015", sources=[
+        "no_regjeringen_horinger"], backfill=True)
+    with db.conn:
+        health.record(db, run, health.SourceRun(source="no_regjeringen_horinger", items_seen=20), stored(as_of))
+    store.finish_run(db, run, 0)
+    db.close()
+    later = invoke("health", "--as-of", "2026-11-24T09:00", db=path)
+    assert later.exit_code == 2
+    assert later.stdout == ("Ingen daglig innhenting er kjørt ennå: databasen har bare innhentinger av historikk "
+                            "(prøv `ncp-tracker run`).\n")
+    early = invoke("health", "--as-of", "2026-11-24T05:00", "--lang", "en", db=path)  # before it: as before
+    assert "no source health before Tue 24 Nov 2026 06:00, the first run's clock" in early.stdout
+
 def _health_db(tmp_path: Path, red: str = "HTTP 503 on every request") -> Path:
     """A store whose last run found eu_cellar amber (a long reason) and no_nbim red (`red`)."""
     from datetime import datetime

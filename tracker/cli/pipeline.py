@@ -620,9 +620,12 @@ def health(ctx, fmt, lang, as_of) -> None:
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
-    elif not rows and first is not None:  # every run's clock is later than this one: said above
+    elif not rows and first is not None and first > when:  # every run's clock is later than this one: said above
         click.echo(_("no source health before %(clock)s, the first run's clock (see --as-of)",
                      clock=format_datetime(first, lang)))  # as the banner above says it
+    elif not rows and first is not None:  # runs before it, none daily: a backfill's health is not the sources'
+        click.echo(_("No daily crawl has run yet: the store holds backfill runs only (try %(command)s).",
+                     command="`ncp-tracker run`"))
     elif not rows:
         click.echo(_("No crawl has run yet (try %(command)s).", command="`ncp-tracker demo`"))
     else:
