@@ -120,3 +120,18 @@ def test_a_reasons_two_languages_name_the_same_term():
                                 "source": "eu_haveyoursay"})
     assert result.relevant
     assert result.reason.split("; ")[1:] == ["taksonomi"] and result.reason_en.split("; ")[1:] == ["taxonomy"]
+
+
+def test_the_oecd_guidelines_are_named_by_their_current_name_in_a_reason():
+    """«Hvorfor: … OECDs retningslinjer for flernasjonale virksomheter nevnt»: a name the product's
+    domain notes do not give; the current Norwegian name (2023) is «OECDs retningslinjer for
+    flernasjonale selskaper om ansvarlig næringsliv», the English one «OECD Guidelines for
+    Multinational Enterprises on Responsible Business Conduct»."""
+    from nlp.tagger import Tagger
+
+    result = Tagger.load().tag({"id": "x", "title": "Høring – veileder om aktsomhetsvurderinger etter OECDs "
+                                "retningslinjer for flernasjonale selskaper", "language": "nb",
+                                "source": "no_regjeringen_horinger"})
+    assert "OECDs retningslinjer for flernasjonale selskaper om ansvarlig næringsliv nevnt" in result.reason.split("; ")
+    assert ("OECD Guidelines for Multinational Enterprises on Responsible Business Conduct mentioned"
+            in result.reason_en.split("; "))
