@@ -721,3 +721,17 @@ def test_states_are_taken_by_the_names_the_output_shows(env):
     assert run("search", "høring", "--state", "Skal_svares", "--format", "jsonl").exit_code == 0
     assert run("search", "høring", "--state", "to answer", "--format", "jsonl").exit_code == 0
     assert run("search", "høring", "--state", "tildel").exit_code == 2
+
+
+def test_search_that_finds_nothing_offers_the_words_as_prefixes(env):
+    """`search leverandør` printed «(ingen)»: the text has «leverandørkjeden» (one compound word,
+    matched by its stem only). After the empty list it now says, on stderr, what the words as
+    prefixes find; the list on stdout is as before (jsonl: empty)."""
+    r = run("search", "leverandør")
+    assert r.exit_code == 0 and r.stdout == "(ingen)\n"
+    assert r.stderr.splitlines()[-1] == ("ingen treff; «leverandør*» (ord som begynner med dem, også sammensatte "
+                                         "ord) finner 1 sak")
+    r = run("search", "leverandør", "--format", "jsonl", "--lang", "en")
+    assert r.stdout == "" and r.stderr.splitlines()[-1] == (
+        "no hits; «leverandør*» (words that begin with them, compounds too) finds 1 item")
+    assert "treff" not in run("search", "xyzzy").stderr  # nothing to offer: nothing said

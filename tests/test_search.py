@@ -53,6 +53,21 @@ def test_prefix_is_explicit(store):
     assert ids(search(store, "leverandor*")) == [HEARING]
 
 
+def test_a_plain_word_that_finds_nothing_is_offered_as_a_prefix(store):
+    """«leverandør» finds nothing (a word is a word, by its stem: the text has «leverandørkjeden»,
+    one Norwegian compound) and the reader saw an empty list; `prefix_suggestion` offers the words
+    as prefixes and what they find — never for a query that finds something, for the reader's own
+    syntax, for words under four letters alone, or when the prefixes find nothing either."""
+    from tracker.workbench.search import prefix_suggestion
+
+    assert prefix_suggestion(store, "leverandør") == ("leverandør*", 1)
+    assert prefix_suggestion(store, "leverandør tvangsarbeid") == ("leverandør* tvangsarbeid*", 1)
+    assert prefix_suggestion(store, "leverandør", Filters(status="closed")) is None  # the filters count
+    for query in ("leverandør*", '"leverandør"', "leverandør OR klima", "title:leverandør", "lov", "xyzzy",
+                  "leverandør -tvangsarbeid"):
+        assert prefix_suggestion(store, query) is None, query
+
+
 def test_and_is_the_default(store):
     assert ids(search(store, "åpenhetsloven markedsavgiften")) == []
     assert ids(search(store, "åpenhetsloven AND markedsavgiften")) == []

@@ -1293,3 +1293,18 @@ def test_the_inbox_lists_the_consultations_announced_but_not_open_yet(db_path):
     assert 'id="inbox"' in ola and 'id="announced"' not in ola  # not Ola's
     _announce(db_path, labels="[]", relevance=0.05)  # not relevant: not listed
     assert 'id="announced"' not in make_app(db_path).test_client().get("/").get_data(as_text=True)
+
+
+def test_a_search_that_finds_nothing_links_the_words_as_prefixes(client):
+    """«Ingen treff.» for «leverandør» while an item speaks of «leverandørkjeden»: the page now
+    offers the words as prefixes, linked, with how many they find (the other filters kept)."""
+    page = client.get("/search?q=leverandør&status=open").get_data(as_text=True)
+    said = re.search(r'<p class="empty" id="no-hits">(.*?)</p>', page, re.S).group(1)
+    assert said.startswith("Ingen treff.")
+    link = re.search(r'<span id="widened"><a href="([^"]+)">leverandør\*</a> \(ord som begynner med dem, også '
+                     r'sammensatte ord\) finner 1 sak\.</span>', said)
+    assert link, said
+    target = urlsplit(html_lib.unescape(link.group(1)))
+    assert target.path == "/search" and parse_qs(target.query) == {"q": ["leverandør*"], "status": ["open"]}
+    assert HEARING in client.get(html_lib.unescape(link.group(1))).get_data(as_text=True)
+    assert 'id="widened"' not in client.get("/search?q=xyzzy").get_data(as_text=True)

@@ -323,7 +323,12 @@ def search(ctx, words, limit, fmt, lang, **filters) -> None:
 
     from tracker.i18n import Translator, gettext
     from tracker.vocabulary import label_name, status_name, triage_name
-    from tracker.workbench.search import SearchError, SearchIndexMissing, plain_snippet
+    from tracker.workbench.search import (
+        SearchError,
+        SearchIndexMissing,
+        plain_snippet,
+        prefix_suggestion,
+    )
     from tracker.workbench.search import search as run_search
 
     query = " ".join(words)  # `search åpenhetsloven -aktsomhet` as `search 'åpenhetsloven -aktsomhet'`
@@ -338,12 +343,15 @@ def search(ctx, words, limit, fmt, lang, **filters) -> None:
         rows = rows[:limit]
         click.echo(gettext(lang, "the first %(num)s hits, best first: there are more (--limit N shows more; export "
                                  "--query gives them all)", num=limit), err=True)
+    # «taksonomi» found nothing where «taksonomi*» finds «taksonomiforordningen»: said after the list
+    widened = None if rows else prefix_suggestion(db, query, _make_filters(**filters))
     for r in rows:
         r["snippet"] = plain_snippet(r.get("snippet"))
         r["labels_"] = ",".join(r["labels"])
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
+        _say_widened(widened, lang)
         return
     _ = Translator(lang)
     for r in rows:  # the status, the follow-up state and the labels by name, as the web names them
@@ -353,6 +361,17 @@ def search(ctx, words, limit, fmt, lang, **filters) -> None:
                 widths={"title": 50, "snippet": 70, "labels_": 60},
                 headers={"id": _("Id"), "status_": _("Status"), "state_": _("Follow-up"), "labels_": _("Topics"),
                          "title": _("Title"), "snippet": _("Excerpt")})
+    _say_widened(widened, lang)
+
+
+def _say_widened(widened: tuple[str, int] | None, lang: str) -> None:
+    """On stderr, after an empty list: the query as prefixes and what it finds (`prefix_suggestion`)."""
+    if widened:
+        from tracker.i18n import ngettext
+
+        click.echo(ngettext(lang, "no hits; «%(query)s» (words that begin with them, compounds too) finds %(num)s item",
+                            "no hits; «%(query)s» (words that begin with them, compounds too) finds %(num)s items",
+                            widened[1], query=widened[0], num=widened[1]), err=True)
 
 
 @click.command(cls=ReaderCommand)

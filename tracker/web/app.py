@@ -1022,7 +1022,14 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
 
     @app.get("/search")
     def search():
-        from tracker.workbench.search import HL_END, HL_START, SearchError, filtered, since_instant
+        from tracker.workbench.search import (
+            HL_END,
+            HL_START,
+            SearchError,
+            filtered,
+            prefix_suggestion,
+            since_instant,
+        )
         from tracker.workbench.search import search as run_search
 
         args = request.args
@@ -1037,6 +1044,9 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 rows = filtered(db(), filters, limit=LIST_SHOWN + 1, order="relevance")
         except SearchError as exc:
             error = refusal(str(exc))
+        widened = None  # «taksonomi» found nothing where «taksonomi*» finds «taksonomiforordningen»: offered
+        if q and not rows and error is None and (found := prefix_suggestion(db(), q, filters)):
+            widened = (found[0], found[1], url_for("search", **{**{k: v for k, v in args.items() if v}, "q": found[0]}))
         shown = SEARCH_SHOWN if q else LIST_SHOWN
         cut, rows = len(rows) > shown, rows[:shown]
         for r in rows:
@@ -1058,7 +1068,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             said.append(("open_consultations", ""))
         said = [(k, value, url_for("search", **{a: v for a, v in args.items() if a != k and v})) for k, value in said]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
-                               labels=labels, export_args=export_args, said=said, cut=cut,
+                               labels=labels, export_args=export_args, said=said, cut=cut, widened=widened,
                                asked=bool(q or any(args.get(k) for k in FILTER_ARGS)))
 
     @app.get("/export")

@@ -781,6 +781,28 @@ order by coalesce(i.published, i.first_seen) desc, i.id limit ?""")  # fmt: skip
     return out
 
 
+#: a query of plain words only (no operator, phrase, prefix, filter or grouping): what
+#: `prefix_suggestion` may widen
+_PLAIN_WORDS = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)*")
+_OPERATORS = frozenset({"OR", "AND", "NOT", "NEAR"})
+
+
+def prefix_suggestion(db: sqlite_utils.Database, query: str, filters: Filters | None = None) -> tuple[str, int] | None:
+    """For a query of plain words that found nothing: the same words as prefixes («taksonomi» →
+    «taksonomi*», which finds «taksonomiforordningen»: a Norwegian compound is one word, and a
+    word matches by its stem only) and how many items that finds (at most 100); None when it
+    finds nothing either, or the query is more than plain words (the reader's own syntax). Words
+    shorter than four letters stay as they are («lov*» finds every «lovforslag», «lovende» …)."""
+    words = query.split()
+    if not _PLAIN_WORDS.fullmatch(query.strip()) or _OPERATORS.intersection(words):
+        return None
+    widened = " ".join(w + "*" if len(w) >= 4 else w for w in words)
+    if widened == " ".join(words):
+        return None
+    found = len(search(db, widened, filters, limit=100))
+    return (widened, found) if found else None
+
+
 NO_BOUND = -(2**63)
 
 
