@@ -64,7 +64,7 @@ def test_a_plain_word_that_finds_nothing_is_offered_as_a_prefix(store):
     assert prefix_suggestion(store, "leverandør tvangsarbeid") == ("leverandør* tvangsarbeid*", 1)
     assert prefix_suggestion(store, "leverandør", Filters(status="closed")) is None  # the filters count
     for query in ("leverandør*", '"leverandør"', "leverandør OR klima", "title:leverandør", "lov", "xyzzy",
-                  "leverandør -tvangsarbeid"):
+                  "leverandør -tvangsarbeid", "leverandør-kjeden", "l'leverandør"):  # a prefix is one word
         assert prefix_suggestion(store, query) is None, query
 
 

@@ -792,14 +792,18 @@ def prefix_suggestion(db: sqlite_utils.Database, query: str, filters: Filters | 
     «taksonomi*», which finds «taksonomiforordningen»: a Norwegian compound is one word, and a
     word matches by its stem only) and how many items that finds (at most 100); None when it
     finds nothing either, or the query is more than plain words (the reader's own syntax). Words
-    shorter than four letters stay as they are («lov*» finds every «lovforslag», «lovende» …)."""
+    shorter than four letters stay as they are («lov*» finds every «lovforslag», «lovende» …), and
+    so do words with a hyphen or an apostrophe (a prefix is one word: «eu-taksonomi*» is refused)."""
     words = query.split()
     if not _PLAIN_WORDS.fullmatch(query.strip()) or _OPERATORS.intersection(words):
         return None
-    widened = " ".join(w + "*" if len(w) >= 4 else w for w in words)
+    widened = " ".join(w + "*" if len(w) >= 4 and w.isalpha() else w for w in words)
     if widened == " ".join(words):
         return None
-    found = len(search(db, widened, filters, limit=100))
+    try:
+        found = len(search(db, widened, filters, limit=100))
+    except SearchError:  # a suggestion, never an error of its own
+        return None
     return (widened, found) if found else None
 
 
