@@ -735,3 +735,20 @@ def test_search_that_finds_nothing_offers_the_words_as_prefixes(env):
     assert r.stdout == "" and r.stderr.splitlines()[-1] == (
         "no hits; «leverandør*» (words that begin with them, compounds too) finds 1 item")
     assert "treff" not in run("search", "xyzzy").stderr  # nothing to offer: nothing said
+
+
+def test_a_draft_due_on_a_day_off_is_said_not_refused(env):
+    """`triage ITEM --deadline 2026-12-20` took a Sunday for the internal deadline without a word
+    (the inbox and the digest count working days; «Utkast innen» then fell on no working day). It
+    is still taken — an adviser may mean it — with a warning naming the day off; a working day is
+    taken quietly."""
+    r = run("triage", HEARING, "--as-of", "2026-11-24T09:00", "--deadline", "2026-11-29")
+    assert r.exit_code == 0 and "utkast innen søn. 29.11.2026" in r.stdout
+    assert r.stderr == "advarsel: utkastet skal være klart på en fridag: søn. 29.11.2026 (søndag)\n"
+    r = run("triage", HEARING, "--as-of", "2026-11-24T09:00", "--deadline", "2026-12-05", "--lang", "en")
+    assert r.stderr == "warning: the draft is due on a day off: Sat 5 Dec 2026 (Saturday)\n"
+    r = run("triage", HEARING, "--as-of", "2026-11-24T09:00", "--deadline", "2026-12-07")
+    assert r.exit_code == 0 and r.stderr == ""
+    from tracker.digest.wording import day_off  # a public holiday by its name
+
+    assert day_off("2026-12-25", "nb") == "Første juledag" and day_off("2026-12-23", "nb") is None

@@ -1308,3 +1308,22 @@ def test_a_search_that_finds_nothing_links_the_words_as_prefixes(client):
     assert target.path == "/search" and parse_qs(target.query) == {"q": ["leverandør*"], "status": ["open"]}
     assert HEARING in client.get(html_lib.unescape(link.group(1))).get_data(as_text=True)
     assert 'id="widened"' not in client.get("/search?q=xyzzy").get_data(as_text=True)
+
+
+def test_the_item_page_says_when_a_draft_is_due_on_a_day_off(client, db_path):
+    """An internal deadline on a Sunday or a public holiday read like any other day on the item
+    page; it now says which day off it is (the terminal warns when it is set)."""
+    from tracker.workbench import triage
+
+    db = open_db(db_path)
+    triage.set_state(db, HEARING, "respond", internal_deadline="2026-11-29", by="kari",
+                     today=datetime(2026, 11, 24).date())
+    db.close()
+    page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    due = re.search(r'<span id="triage-due">(.*?)</span>', page, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", due) == "søn. 29.11.2026 (en fridag: søndag)"
+    db = open_db(db_path)
+    triage.set_state(db, HEARING, None, internal_deadline="2026-12-07", by="kari", today=datetime(2026, 11, 24).date())
+    db.close()
+    page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert re.search(r'<span id="triage-due">man\. 07\.12\.2026</span>', page)

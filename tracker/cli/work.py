@@ -106,6 +106,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     as the web shows them (--state takes the codes its line lists).
     Example: ncp-tracker triage regjeringen:3144080 --state respond --owner kari --label +oecd-iv
     """
+    from tracker.digest.wording import day_off
     from tracker.i18n import Translator, format_date, format_datetime
     from tracker.store.db import write_transaction
     from tracker.vocabulary import TRIAGE_NAMES, code_of, label_name, triage_name, triage_note
@@ -138,6 +139,9 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                 + (" (" + _("nothing changed") + ")" if marks == marked_before else ""))
     except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input
         raise refused(exc, _.lang, input_error=True) from exc
+    if internal_deadline and (off := day_off(row["internal_deadline"], _.lang)):  # said, not refused
+        say("warning", _("the draft is due on a day off: %(day)s (%(why)s)",
+                         day=format_date(row["internal_deadline"], _.lang), why=off), _.lang)
     # the states by name, as inbox and the web name them; --state takes the codes after them
     moves = tri.allowed(row["state"])
     click.echo(f"{row['item_id']}: {triage_name(row['state'], _.lang)}"

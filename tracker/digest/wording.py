@@ -9,7 +9,14 @@ from typing import Any
 
 from crawlers.fields import DEADLINE_UNREAD
 from tracker.digest.text import clean
-from tracker.i18n import Translator, format_date, format_datetime, format_score, format_time
+from tracker.i18n import (
+    Translator,
+    format_date,
+    format_datetime,
+    format_long_date,
+    format_score,
+    format_time,
+)
 from tracker.links.ncp_cases import stage_name
 from tracker.store import deadlines
 from tracker.store.changes import (
@@ -101,6 +108,23 @@ def deadline_text(row: dict[str, Any], as_of: datetime | None, lang: str) -> str
     text = format_datetime(when, lang) if deadlines.has_time(when) else format_date(deadlines.deadline_day(when), lang)
     left = days_left_text(row.get("working_days_left"), lang) if as_of is not None else ""
     return f"{text} ({left})" if left else text
+
+
+def day_off(value: str | date | None, lang: str) -> str | None:
+    """Why a day an adviser chose (a draft-due day) is no working day — «søndag», «lørdag» or the
+    day off's name («Første juledag») — or None for a working day (or no day)."""
+    day = value
+    if isinstance(value, str):
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if not isinstance(day, date) or deadlines.is_working_day(day):
+        return None
+    name = deadlines.holiday_name(day)
+    if name:
+        return name
+    return format_long_date(day, lang).split()[0].rstrip(",")  # «søndag», «Sunday»
 
 
 def opening_day(opens: str | datetime | None) -> date | None:

@@ -100,6 +100,12 @@ def opening_cell(row: dict[str, Any], lang: str = "nb", now: datetime | None = N
     return cell(row.get("opens"), (now or datetime.now(OSLO)).astimezone(OSLO).date(), lang)
 
 
+def _day_off(day: Any, lang: str) -> str | None:
+    from tracker.digest.wording import day_off
+
+    return day_off(day, lang)
+
+
 def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
     """Shared reference keys as people cite them: ``meldst:8:2026-2027`` → "Meld. St. 8
     (2026–2027)", ``celex:32019R2088`` → "CELEX 32019R2088", ``watch:sfdr`` → "fulgt EU-sak:
@@ -143,6 +149,7 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     env.globals["deadline_lines"] = lambda item: deadline_lines(item, current(), now() if now else None)
     env.globals["opening_fact"] = lambda item: opening_fact(item, current(), now() if now else None)
     env.globals["opening_cell"] = lambda row: opening_cell(row, current(), now() if now else None)
+    env.globals["day_off"] = lambda day: _day_off(day, current())
     env.filters["deadline"] = lambda value: deadline_day(value, current())
     env.globals["why"] = lambda item: why(item, current())
     env.globals["resent"] = lambda previous: resent(previous, current())
