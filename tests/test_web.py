@@ -1260,6 +1260,8 @@ def test_an_announced_consultations_page_says_when_it_opens(db_path, as_of, lang
     html = make_app(db_path, as_of=as_of).test_client().get(
         f"/item/eu_haveyoursay:18911?lang={lang}").get_data(as_text=True)
     assert f'<dt>{said[0]}</dt><dd id="opens">{said[1]}</dd>' in html
+    # its «published» is the day it is to open (Have your say): not said again as «Publisert»
+    assert "<dt>Publisert</dt>" not in html and "<dt>Published</dt>" not in html
     other = make_app(db_path, as_of=as_of).test_client().get("/").get_data(as_text=True)
     first = re.search(r'href="(/item/[^"]+)"', other).group(1)  # an open item: no such line
     assert 'id="opens"' not in make_app(db_path, as_of=as_of).test_client().get(first).get_data(as_text=True)
