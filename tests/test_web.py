@@ -1329,3 +1329,18 @@ def test_the_item_page_says_when_a_draft_is_due_on_a_day_off(client, db_path):
     db.close()
     page = client.get(f"/item/{HEARING}").get_data(as_text=True)
     assert re.search(r'<span id="triage-due">man\. 07\.12\.2026</span>', page)
+
+
+
+def test_the_watchlist_page_says_which_numbers_are_not_verified(client):
+    """`watchlist` says «(ikke kontrollert: prosedyrenummer, COM-nummer)» of an entry whose numbers
+    were not checked against the source; the web's page showed them as if checked."""
+    from tracker.links.watchlist import load
+
+    entry = next(e for e in load() if e.unverified)
+    page = client.get("/watchlist").get_data(as_text=True)
+    said = re.search(rf'<span class="unverified" id="unverified-{entry.id}">(.*?)</span>', page).group(1)
+    from tracker.vocabulary import watch_field_name
+
+    assert said == "(ikke kontrollert: " + ", ".join(watch_field_name(f, "nb") for f in entry.unverified) + ")"
+    assert "procedure" not in said and "com," not in said

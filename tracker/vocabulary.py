@@ -1857,6 +1857,6 @@ def install_jinja_filters(env, lang: str | Callable[[], str]) -> None:
     for func in (source_name, kind_name, status_name, triage_name, label_name, health_name, health_reason,
                  event_name, field_name, responder_name, role_name, gpfg_stage_name, gpfg_actor_name,
                  window_name, identifier_name, document_type_name, document_error, detail_note, eu_stage_name,
-                 sender_name, source_status):
+                 sender_name, source_status, watch_field_name):
         env.filters[func.__name__] = lambda code, _f=func: _f(code, current())
     env.filters["document_title"] = document_title
