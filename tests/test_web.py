@@ -1339,7 +1339,7 @@ def test_the_watchlist_page_says_which_numbers_are_not_verified(client):
 
     entry = next(e for e in load() if e.unverified)
     page = client.get("/watchlist").get_data(as_text=True)
-    said = re.search(rf'<span class="unverified" id="unverified-{entry.id}">(.*?)</span>', page).group(1)
+    said = re.search(rf'<p class="meta unverified" id="unverified-{entry.id}">(.*?)</p>', page).group(1)
     from tracker.vocabulary import watch_field_name
 
     assert said == "(ikke kontrollert: " + ", ".join(watch_field_name(f, "nb") for f in entry.unverified) + ")"
