@@ -665,6 +665,23 @@ def test_the_summary_counts_the_weeks_deadlines_the_gpfg_section_lists(db, tmp_p
     # the day after, the case's deadline has passed: «Trenger innspill»'s alone
     tuesday = digest.render_text(_build(db, as_of=monday + timedelta(days=1), lang=lang, profile="gpfg"))
     assert ("Ingen frister denne uken." if lang == "nb" else "No deadline this week.") in tuesday
+    # a case new that Tuesday, due Thursday: listed in the section as new (its entry says its
+    # deadline), and counted in the week too
+    tue = monday + timedelta(days=1)
+    run = store.start_run(db, as_of=tue, mode="test", sources=["no_stortinget_spu"])
+    store.apply_scrape(db, run_id=run, as_of=tue, source="no_stortinget_spu", items=[{
+        "source": "no_stortinget_spu", "kind": "storting_case", "native_id": "107200", "status_raw": "til behandling",
+        "title": "Representantforslag om Etikkrådets mandat", "owner": "Finanskomiteen",
+        "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=107200",
+        "published": "2026-12-08T00:00:00+01:00",
+        "extra": {"topic": "gpfg", "hearing_deadline": "2026-12-10T00:00:00+01:00"}}])
+    store.finish_run(db, run, 0)
+    with db.conn:
+        db.execute("update items set labels = '[\"gpfg\"]', relevant = 1, relevance = 0.8 where native_id = '107200'")
+    d = _build(db, as_of=tue, lang=lang, profile="gpfg")
+    assert "Representantforslag om Etikkrådets mandat" in _text_section(d, "gpfg")
+    week = next(line for line in digest.render_text(d).splitlines() if line.startswith("* 1 "))
+    assert "Representantforslag om Etikkrådets mandat" in week, week
 
 @pytest.mark.parametrize(("func", "section"), [("apenhetsloven_section", "apenhetsloven"),
                                                ("digest_section", "gpfg"), ("deadlines_ahead", "gpfg")])

@@ -86,8 +86,9 @@ class Context:
     #: the consultations listed (needs input, new) that repeat an earlier one: {id: the earlier
     #: item} (`urgency.resent`; their entries say so)
     resent: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: the due dates ahead the GPFG and åpenhetsloven sections list (`horizon.Dated`, filled as
-    #: they are built): the summary counts this week's among the week's deadlines
+    #: the due dates ahead of the GPFG and åpenhetsloven sections' items (`horizon.Dated`, filled as
+    #: they are built; listed under them, or in their entries when new or changed): the summary
+    #: counts this week's among the week's deadlines
     dates_ahead: list[Any] = field(default_factory=list)
 
     @property

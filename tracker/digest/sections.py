@@ -458,7 +458,7 @@ def _with_deadlines_ahead(section: Section, ctx: Context, func: Callable[..., li
     if first:
         section.groups.append(Group(counted(ctx._("Deadlines in the next %(num)d weeks", num=weeks), len(first)),
                                     [_horizon_entry(d, ctx) for d in first.values()]))
-        ctx.dates_ahead.extend(first.values())
+    ctx.dates_ahead.extend(dates)  # also those of the items listed above as new or changed (the summary's week)
     return section
 
 
@@ -615,8 +615,10 @@ def _week_line(ctx: Context) -> str:
         if r["window"] == "this_week":
             when = deadlines.to_datetime(r["next_due"]) or ctx.as_of
             due.append((deadlines.oslo_date(when), next_due_text(r, ctx.as_of, ctx.lang), r.get("title")))
-    dated = {d.item_id: d for d in ctx.dates_ahead
-             if d.item_id not in listed and urgency.deadline_window(ctx.today, d.day) == "this_week"}
+    dated: dict[str, Any] = {}  # each item by its first due date this week
+    for d in sorted(ctx.dates_ahead, key=lambda d: d.day):
+        if d.item_id not in listed and urgency.deadline_window(ctx.today, d.day) == "this_week":
+            dated.setdefault(d.item_id, d)
     for d in dated.values():
         due.append((d.day, when_text(d.at, ctx.today, ctx.lang) or format_date(d.day, ctx.lang), d.title))
     if not due:
