@@ -390,6 +390,21 @@ def test_answers_for_item(env):
     assert r.exit_code == 0 and r.output.startswith(f"ingen publiserte høringssvar er lagret for {HEARING}")
 
 
+
+def test_answers_takes_the_hearing_as_its_argument_too(env):
+    """`answers regjeringen:2477095` — the item as an argument, as `draft` and `documents show` take
+    it — said «ett argument for mye»; it shows that hearing's stored answers, as `--item` does.
+    Two different hearings asked for are refused, exit 2."""
+    by_argument = run("answers", "regjeringen:2477095")
+    assert by_argument.exit_code == 0 and "Norsk Hydro ASA" in by_argument.output
+    assert by_argument.output == run("answers", "--item", "regjeringen:2477095").output
+    both = CliRunner().invoke(main, ["answers", "regjeringen:2477095", "--item", HEARING])
+    assert both.exit_code == 2 and both.stderr == (
+        f"feil: oppgi høringen én gang: ITEM eller --item, ikke begge (regjeringen:2477095, {HEARING})\n")
+    unknown = CliRunner().invoke(main, ["answers", "regjeringen:247709"])
+    assert unknown.exit_code == 2 and "Ukjent saks-id: 'regjeringen:247709'" in unknown.output
+
+
 def test_search_and_export_new_since_and_changed_since(env):
     """The digest's «Nytt» and «Endret» as filters in the terminal too (the web's search has them)."""
     db = open_db(env / "t.db")

@@ -529,17 +529,23 @@ def calibrate(ctx, dry_run, weights_path, lang) -> None:
 @click.option("--limit", default=25, show_default=True, type=click.IntRange(min=1),
               help="At most this many hearings per run.")
 @click.option("--item", "item_id", help="Show the stored answers of this hearing instead of crawling.")
+@click.argument("item_arg", required=False, metavar="[ITEM]")
 @click.pass_context
-def answers(ctx, replay_dir, as_of, limit, item_id) -> None:
+def answers(ctx, replay_dir, as_of, limit, item_id, item_arg) -> None:
     """Fetch other actors' published answers to closed regjeringen.no hearings; exits 2 (red)
-    when no answer list could be read (every one failed or was blocked).
+    when no answer list could be read (every one failed or was blocked). With ITEM (or --item),
+    show the stored answers of that hearing instead.
 
-    Example: ncp-tracker answers && ncp-tracker answers --item regjeringen:2477095
+    Example: ncp-tracker answers && ncp-tracker answers regjeringen:2477095
     """
     from tracker.i18n import Translator
     from tracker.workbench import answers as ans
 
     _ = Translator(reader_lang(ctx))
+    if item_arg and item_id and item_arg != item_id:  # two hearings asked for: which one?
+        raise TrackerError(_("give the hearing once: ITEM or --item, not both (%(a)s, %(b)s)", a=item_arg, b=item_id),
+                           _.lang, exit_code=BAD_INPUT_EXIT)
+    item_id = item_id or item_arg  # `answers regjeringen:3150100`, as `draft` and `documents show` take it
     if item_id:
         db = open_db(ctx)
         rows = ans.for_item(db, check_item(db, item_id))  # a mistyped id listed "(nothing)"
