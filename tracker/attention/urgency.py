@@ -273,6 +273,17 @@ def _read(db: sqlite_utils.Database, as_of: datetime, profile: Profile | None,
     return profile or default_profile(), deadlines.oslo_date(as_of), source_rows
 
 
+def needs_and_announced(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | None = None,
+                        ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`needs_input` and `announced` from one read of the candidates as they stood at `as_of` (the
+    inbox shows both lists, as the digest does from its own read)."""
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    rows = candidates(db, last_event_id(db, as_of))
+    return (needs_input(db, as_of=as_of, profile=profile, rows=rows),
+            announced(db, as_of=as_of, profile=profile, rows=rows))
+
+
 def asks_input(row: dict[str, Any], profile: Profile) -> str | None:
     """Why a consultation is the NCP's to answer for `profile` — ``"ncp_consultee"`` (the NCP is
     a consultee) or ``"relevance"`` (at or above the profile's threshold) — or None: out of the

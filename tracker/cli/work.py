@@ -226,7 +226,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
     from tracker.store.deadlines import oslo_date, to_datetime
     from tracker.vocabulary import triage_name, window_name
     from tracker.workbench.search import SearchError, check_owner
-    from tracker.workbench.triage import announced_rows, inbox_rows
+    from tracker.workbench.triage import inbox_rows
     from tracker.workbench.triage import owners as assigned_owners
 
     _ = Translator(lang)
@@ -235,7 +235,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
     except SearchError as exc:
         raise refused(exc, lang, input_error=True) from exc
     untrusted = say_untrusted(db, now, lang=lang)
-    rows = inbox_rows(db, now, owner)
+    rows, announced = inbox_rows(db, now, owner)
     if not rows and owner:  # "(nothing)" read the same for a typo as for a free adviser
         owners = assigned_owners(db)  # a name items had once, none now
         if owners:
@@ -244,7 +244,7 @@ def inbox(ctx, owner, lang, as_of) -> None:
         else:
             click.echo(_("no consultation needs input for adviser %(owner)s (no item is assigned to anyone)",
                          owner=repr(owner)))
-        _print_announced(announced_rows(db, now, owner), now, lang)  # theirs once it opens
+        _print_announced(announced, now, lang)  # theirs once it opens
         if untrusted:
             ctx.exit(2)
         return
@@ -268,14 +268,14 @@ def inbox(ctx, owner, lang, as_of) -> None:
                 empty=_("No open hearings need input."))
     if any(r.get("draft_overdue") for r in rows):  # what the mark after a draft-by day means
         click.echo(_("! the day the draft was due has passed"))
-    _print_announced(announced_rows(db, now, owner), now, lang)
+    _print_announced(announced, now, lang)
     if untrusted:
         ctx.exit(2)
 
 
 def _print_announced(rows: list[dict], now: datetime, lang: str) -> None:
     """`inbox`'s second table: the consultations announced, not open yet, that will need input
-    (`triage.announced_rows`, as the digest's «Varslet, ikke åpnet ennå»), by the day they open;
+    (`triage.inbox_rows`' second list, as the digest's «Varslet, ikke åpnet ennå»), by the day they open;
     nothing when there are none."""
     if not rows:
         return

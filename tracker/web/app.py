@@ -745,7 +745,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     def inbox():
         from tracker.attention.urgency import WINDOWS
         from tracker.workbench.search import SearchError, check_owner
-        from tracker.workbench.triage import announced_rows, inbox_rows, owners
+        from tracker.workbench.triage import inbox_rows, owners
 
         owner = (request.args.get("owner") or "").strip() or None
         try:  # the list offers the advisers with items; one typed into the address showed an empty inbox
@@ -753,8 +753,8 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         except SearchError as exc:  # as the web's search refuses it
             return render_template("inbox.html", rows=[], announced=[], owner=owner, owners=owners(db()),
                                    owner_key=None, windows=WINDOWS, error=refusal(str(exc)))
-        rows = inbox_rows(db(), now(), owner)
-        return render_template("inbox.html", rows=rows, announced=announced_rows(db(), now(), owner), owner=owner,
+        rows, announced = inbox_rows(db(), now(), owner)
+        return render_template("inbox.html", rows=rows, announced=announced, owner=owner,
                                owners=owners(db()), owner_key=owner.casefold() if owner else None, windows=WINDOWS)
 
     @app.get("/item/<path:item_id>")

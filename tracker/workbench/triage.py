@@ -443,24 +443,20 @@ def _owned_by(rows: list[dict], owner: str | None) -> list[dict]:
     return [r for r in rows if (r.get("triage_owner") or "").strip().casefold() == wanted]
 
 
-def inbox_rows(db: sqlite_utils.Database, as_of: datetime, owner: str | None = None) -> list[dict]:
-    """Needs input, most urgent first (decided in tracker.attention.urgency), optionally one
-    adviser's items only (owner names compared case-insensitively: "kari" finds "Kari"); a
-    consultation sent on a new hearing has the earlier one as `resent_of`."""
-    from tracker.attention.urgency import needs_input, resent
+def inbox_rows(db: sqlite_utils.Database, as_of: datetime,
+               owner: str | None = None) -> tuple[list[dict], list[dict]]:
+    """The inbox's two lists, from one read of the consultations (`urgency.needs_and_announced`):
+    needs input, most urgent first (decided in tracker.attention.urgency), a consultation sent on
+    a new hearing with the earlier one as `resent_of`; and those that will need input once they
+    open — announced, not open yet — by the day they open (the digest's «Varslet, ikke åpnet
+    ennå»). Optionally one adviser's items only (owner names compared case-insensitively: "kari"
+    finds "Kari")."""
+    from tracker.attention.urgency import needs_and_announced, resent
 
-    rows = _owned_by(needs_input(db, as_of=as_of), owner)
+    needs, upcoming = needs_and_announced(db, as_of=as_of)
+    rows = _owned_by(needs, owner)
     earlier = resent(db, rows)
     for row in rows:
         if row["id"] in earlier:
             row["resent_of"] = earlier[row["id"]]
-    return rows
-
-
-def announced_rows(db: sqlite_utils.Database, as_of: datetime, owner: str | None = None) -> list[dict]:
-    """The consultations that will need input once they open — announced, not open yet — by the
-    day they open (`tracker.attention.urgency.announced`, as the digest's «Varslet, ikke åpnet
-    ennå»), optionally one adviser's (as `inbox_rows`)."""
-    from tracker.attention.urgency import announced
-
-    return _owned_by(announced(db, as_of=as_of), owner)
+    return rows, _owned_by(upcoming, owner)
