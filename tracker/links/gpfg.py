@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -112,9 +113,14 @@ _COLUMNS = ("id, source, kind, native_id, title, summary, url, owner, published,
             "first_seen, last_changed, extra")
 
 
-#: an item labelled gpfg (instr() first: json_each runs only on the labels that mention it at all)
-_LABELLED = ("(instr(labels, '\"gpfg\"') > 0 and exists (select 1 from json_each(case when "
-             "json_valid(labels) then labels else '[]' end) where value = 'gpfg'))")
+def _labelled(label: str) -> str:
+    """An item labelled `label`, a code of ours (instr() first: json_each runs only on the labels
+    that mention it at all)."""
+    return (f"(instr(labels, '\"{label}\"') > 0 and exists (select 1 from json_each(case when "
+            f"json_valid(labels) then labels else '[]' end) where value = '{label}'))")
+
+
+_LABELLED = _labelled("gpfg")
 #: the items that may be governance items (`_candidates` reads them and keeps the fund's), with
 #: GPFG_SOURCES as its parameters
 _MAYBE_FUND = (f"""(source in ({",".join("?" for _ in GPFG_SOURCES)}) or kind = 'committee_hearing'
@@ -263,6 +269,21 @@ def digest_section(db: sqlite_utils.Database, since: Any, as_of: Any, *,
     return out
 
 
+def _due_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, profile: Profile, upto: int | None,
+               among: tuple[str, list[Any]], keep: Callable[[set[str]], set[str]]) -> list[Dated]:
+    """The horizon's due dates (`horizon.DUE`) from `as_of`'s day up to, not including, `end`,
+    earliest first, of the items `among` selects and `keep` (their ids → the ids kept) keeps."""
+    from tracker.attention.horizon import DUE, horizon
+
+    dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=(),
+                                among=among, whats=DUE)
+             if d.item_id]
+    if not dates:
+        return []
+    kept = keep({d.item_id for d in dates})
+    return [d for d in dates if d.item_id in kept]
+
+
 def deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, profile: Profile,
                     upto: int | None = None) -> list[Dated]:
     """The due dates (`horizon.DUE`) of the governance items from `as_of`'s day up to, not
@@ -270,22 +291,13 @@ def deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, pr
     case's hearing deadline, a hearing's deadline), among what `profile` follows; as the items
     stood once event `upto` was recorded (None: as they stand). The digest's GPFG section lists
     them, so that it never says «Ingenting.» while a deadline on the fund is ahead."""
-    from tracker.attention.horizon import DUE, horizon
-
-    dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=(),
-                                among=(_MAYBE_FUND, list(GPFG_SOURCES)), whats=DUE)
-             if d.item_id]
-    if not dates:
-        return []
-    fund = {r["id"] for r in _candidates(db, {d.item_id for d in dates if d.item_id})}
-    return [d for d in dates if d.item_id in fund]
+    return _due_ahead(db, as_of, end=end, profile=profile, upto=upto, among=(_MAYBE_FUND, list(GPFG_SOURCES)),
+                      keep=lambda ids: {r["id"] for r in _candidates(db, ids)})
 
 
 #: the items that may be about åpenhetsloven (`about_apenhetsloven` decides): the spider's mark or
 #: the tagger's label
-_MAYBE_APL = ("""(extra like '%"topic": "åpenhetsloven"%' or (instr(labels, '"apenhetsloven"') > 0
-                 and exists (select 1 from json_each(case when json_valid(labels) then labels else '[]' end)
-                             where value = 'apenhetsloven')))""")
+_MAYBE_APL = f"""(extra like '%"topic": "åpenhetsloven"%' or {_labelled("apenhetsloven")})"""
 
 
 def apenhetsloven_deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *, end: date, profile: Profile,
@@ -295,17 +307,11 @@ def apenhetsloven_deadlines_ahead(db: sqlite_utils.Database, as_of: datetime, *,
     not including, `end`, earliest first, among what `profile` follows; as the items stood once
     event `upto` was recorded. The digest's åpenhetsloven section lists them, so that it never
     says «Ingenting.» while a hearing on the act is open."""
-    from tracker.attention.horizon import DUE, horizon
+    def about(ids: set[str]) -> set[str]:
+        rows = select_in(db, "select id, extra, labels from items where id in ({marks})", sorted(ids))
+        return {r["id"] for r in as_they_stood(db, list(rows), upto) if about_apenhetsloven(r)}
 
-    dates = [d for d in horizon(db, as_of, profile=profile, end=end, upto=upto, watch_entries=(),
-                                among=(_MAYBE_APL, []), whats=DUE)
-             if d.item_id]
-    if not dates:
-        return []
-    about = {r["id"] for r in as_they_stood(db, list(select_in(
-        db, "select id, extra, labels from items where id in ({marks})", sorted({d.item_id for d in dates}))), upto)
-        if about_apenhetsloven(r)}
-    return [d for d in dates if d.item_id in about]
+    return _due_ahead(db, as_of, end=end, profile=profile, upto=upto, among=(_MAYBE_APL, []), keep=about)
 
 
 def about_apenhetsloven(item: dict[str, Any]) -> bool:
