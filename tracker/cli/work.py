@@ -338,7 +338,8 @@ def search(ctx, words, limit, fmt, lang, **filters) -> None:
     query = " ".join(words)  # `search åpenhetsloven -aktsomhet` as `search 'åpenhetsloven -aktsomhet'`
     db = open_db(ctx)
     try:
-        rows = run_search(db, query, _make_filters(**filters), limit=limit + 1)  # one more: a cut list says so
+        made = _make_filters(**filters)  # checked once: the search, and the suggestion after an empty list
+        rows = run_search(db, query, made, limit=limit + 1)  # one more: a cut list says so
     except SearchError as exc:  # a query or filter it cannot read: exit 2, as bad input (a missing index: 1)
         raise refused(exc, input_error=not isinstance(exc, SearchIndexMissing)) from exc
     lang = chosen_lang(ctx, lang)  # the labels by name, as the digest and the web name them
@@ -348,7 +349,7 @@ def search(ctx, words, limit, fmt, lang, **filters) -> None:
         click.echo(gettext(lang, "the first %(num)s hits, best first: there are more (--limit N shows more; export "
                                  "--query gives them all)", num=limit), err=True)
     # «taksonomi» found nothing where «taksonomi*» finds «taksonomiforordningen»: said after the list
-    widened = None if rows else prefix_suggestion(db, query, _make_filters(**filters))
+    widened = None if rows else prefix_suggestion(db, query, made)
     for r in rows:
         r["snippet"] = plain_snippet(r.get("snippet"))
         r["labels_"] = ",".join(r["labels"])

@@ -18,7 +18,7 @@ its time; for others the deadline day (with its time when it has one), or "ingen
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from tracker.i18n import install_jinja
@@ -82,22 +82,28 @@ def opening_fact(item: dict[str, Any], lang: str = "nb", now: datetime | None = 
     """When an announced consultation (status upcoming) opens for input, as the digest says it:
     («Åpner», «tir. 01.12.2026») or («Skulle åpne», «… (ikke sett åpnet ennå)») once the day has
     passed (`wording.opening`); None for any other item."""
-    from crawlers.dates import OSLO
     from tracker.attention.urgency import opens
     from tracker.digest.wording import opening
     from tracker.store.status import UPCOMING
 
     if item.get("status") != UPCOMING:
         return None
-    return opening(opens(item), (now or datetime.now(OSLO)).astimezone(OSLO).date(), lang)
+    return opening(opens(item), _today(now), lang)
 
 
 def opening_cell(row: dict[str, Any], lang: str = "nb", now: datetime | None = None) -> str:
     """An announced consultation's opening in the inbox's «Åpner» column (`wording.opening_cell`)."""
-    from crawlers.dates import OSLO
     from tracker.digest.wording import opening_cell as cell
 
-    return cell(row.get("opens"), (now or datetime.now(OSLO)).astimezone(OSLO).date(), lang)
+    return cell(row.get("opens"), _today(now), lang)
+
+
+def _today(now: datetime | None) -> date:
+    """The day in Oslo of the page's clock (`now`, else the machine's)."""
+    from crawlers.dates import OSLO
+    from tracker.store.deadlines import oslo_date
+
+    return oslo_date(now or datetime.now(OSLO))
 
 
 def _day_off(day: Any, lang: str) -> str | None:
