@@ -119,10 +119,17 @@ class BackfillMixin:
         return False
 
     @classmethod
-    def label(cls, unit: str) -> str:
+    def label_parts(cls, unit: str) -> tuple[str, str]:
+        """(what kind of unit, which one): ("page", "3"), ("session", "2019-2020"), ("sitemap", "")
+        — the kind is a unit name or a final or retry unit, which the tracker names for people."""
         if cls.paged and _PAGE.match(unit):
-            return f"page {page_number(unit)}"
-        return unit if unit in cls.final_units + cls.retry_units else f"{cls.unit_name} {unit}"
+            return "page", str(page_number(unit))
+        return (unit, "") if unit in cls.final_units + cls.retry_units else (cls.unit_name, unit)
+
+    @classmethod
+    def label(cls, unit: str) -> str:
+        """The unit as its checkpoints and crawl runs name it («page 3», «session 2019-2020»)."""
+        return " ".join(p for p in cls.label_parts(unit) if p)
 
     def page_facts(self, *, has_next: bool, dates: list[Any], pages: int | None = None) -> None:
         """What this page of a paged history says about the rest (read by tracker/jobs/backfill.py

@@ -5,6 +5,7 @@ out of the digest's news, and the polite defaults."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -112,11 +113,35 @@ def test_backfill_says_what_it_does_in_the_readers_language(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stderr.startswith("innhenting av historikk fra 2026: 2 enheter å hente, 0 med sjekkpunkt fra før; "
                                  "pause 0 s, 1 forespørsel om gangen per nettsted\n"), out.stderr
-    assert "no_stortinget_horinger session 2026-2027: OK, saker 43, nye 43\n" in out.stderr
+    # the unit in Bokmål too («sesjon», not «session»), before and after its checkpoint alike
+    assert "no_stortinget_horinger sesjon 2026-2027: OK, saker 43, nye 43\n" in out.stderr
     assert out.stdout == "innhenting av historikk fra 2026: 2 av 2 enheter ferdig\n"
     again = backfill(db, 2026, lang="nb")
-    assert "no_stortinget_horinger 2026-2027: gjort tidligere (sjekkpunkt)\n" in again.stderr
+    assert "no_stortinget_horinger sesjon 2026-2027: gjort tidligere (sjekkpunkt)\n" in again.stderr
     assert again.stdout == "innhenting av historikk fra 2026: ingenting igjen å gjøre (2 enheter med sjekkpunkt)\n"
+
+
+def test_the_progress_bar_leaves_each_units_line_whole(tmp_path):
+    """With the progress bar (stderr a terminal, or --progress), each unit's line was written after
+    the bar's text, on its line («historikk:  50%|…| 1/2 […, no_stortinget_horinger session
+    2026-2027]no_stortinget_horinger session 2026-2027: OK, …»), and a red unit's mark in the bar was
+    English («(red: not checkpointed)»). Now the bar is cleared, the line written, the bar drawn
+    again below it; its words are the reader's."""
+    db = tmp_path / "t.db"
+    # since 2024: three recorded sessions, then 2023-2024 (spring 2024), not recorded: red
+    out = cli(db, "backfill", "--since", "2024", "--source", "no_stortinget_horinger", "--replay", str(HISTORY),
+              "--as-of", AS_OF, "-s", "DOWNLOAD_DELAY=0", "--progress", lang="nb")
+    assert out.returncode == 2, out.stderr
+    segments = re.split(r"[\r\n]", out.stderr)  # what a terminal shows: a "\r" starts the line again
+    for line in ("no_stortinget_horinger sesjon 2026-2027: OK, saker 43, nye 43",
+                 "no_stortinget_horinger sesjon 2025-2026: OK, saker 25, nye 25",
+                 "no_stortinget_horinger sesjon 2024-2025: OK, saker 25, nye 25"):
+        assert line in segments, out.stderr
+    assert any(s.startswith("no_stortinget_horinger sesjon 2023-2024: FEILER") for s in segments), out.stderr
+    bars = [s for s in segments if s.startswith("historikk:")]
+    assert bars and all("saker" not in s for s in bars), out.stderr
+    assert "sesjon 2023-2024 (rød: ikke lagret som sjekkpunkt)]" in bars[-1]
+    assert "red" not in out.stderr and "session" not in out.stderr
 
 
 @pytest.mark.parametrize(("lang", "plan", "done"), [

@@ -103,7 +103,7 @@ def test_regjeringen_walks_the_listing_newest_first_and_resumes_where_it_stopped
     assert "--max-units 2 reached" in first.stdout
     # resumed: the finished pages are not fetched again, the walk goes on to page 3 (whose oldest
     # hearing is from 2024: the last page for --since 2025), then the sitemap
-    assert f"{REGJ} page-1: done before (checkpoint)" in second.stderr
+    assert f"{REGJ} page 1: done before (checkpoint)" in second.stderr  # as its run names it
     assert "page 1: OK" not in second.stderr and "page 2: OK" not in second.stderr
     assert "page 3: OK, items 4, new 4" in second.stderr
     assert "sitemap: OK, items 1, new 1" in second.stderr
@@ -290,12 +290,12 @@ def test_initiatives_whose_detail_was_never_read_are_read_by_the_next_backfill(t
     (unread,) = rows(db, f"select {fields} from items where native_id = '18805'")
     assert unread[-1] == "blocked 403" and unread[7] is None  # no summary
     # the walk's own retry, the same day, is blocked again: amber, and it stays to do
-    assert "eu_haveyoursay details: warning" in first.stderr
+    assert "eu_haveyoursay detail pages: warning" in first.stderr
     assert "details of stored initiatives never read failed again (HTTP 403)" in first.stderr
     second = backfill(db, 2025, "eu_haveyoursay")
     assert second.returncode == 0, second.stderr
     assert "page 1: OK" not in second.stderr  # the walk is done; only the detail never read
-    assert "eu_haveyoursay details: OK, items 1, new 0" in second.stderr, second.stderr
+    assert "eu_haveyoursay detail pages: OK, items 1, new 0" in second.stderr, second.stderr
     assert rows(db, f"select {fields} from items where native_id = '18805'") == [read_in_walk]
     store = open_db(db)
     assert job.plan(store, since=2025, sources=["eu_haveyoursay"],
@@ -487,7 +487,7 @@ def test_ctrl_c_in_the_middle_of_a_walk_then_resume(tmp_path):
     resumed = backfill(db, 2025, REGJ)
     assert resumed.returncode == 0, resumed.stderr
     for unit in finished:
-        assert f"{REGJ} {unit}: done before (checkpoint)" in resumed.stderr
+        assert f"{REGJ} {unit.replace('-', ' ')}: done before (checkpoint)" in resumed.stderr
         assert runs_of(db, f"{REGJ} {unit.replace('-', ' ')}") == 1  # fetched once, by the first run
     assert [u for u, *_ in checkpoints(db, REGJ)] == ["page-1", "page-2", "page-3", "sitemap"]
     assert rows(db, "select count(*), count(distinct native_id) from items where source = ?", (REGJ,)) == [(29, 29)]
@@ -510,12 +510,12 @@ def test_pages_of_stored_hearings_never_read_are_read_by_the_next_backfill(tmp_p
     assert first.returncode == 0, first.stderr
     assert stored() == ("blocked 403", 0, 0)
     # the walk's own retry, the same day, is blocked again: amber, and it stays to do
-    [line] = [s for s in first.stderr.splitlines() if "details: warning" in s]
+    [line] = [s for s in first.stderr.splitlines() if "detail pages: warning" in s]
     assert "never read failed again (HTTP 403)" in line  # its reason on the unit's line
     second = backfill(db, 2025, REGJ)
     assert second.returncode == 0, second.stderr
     assert "page 1: OK" not in second.stderr  # the walk is done; only the page never read
-    assert "details: OK, items 1, new 0" in second.stderr, second.stderr
+    assert "detail pages: OK, items 1, new 0" in second.stderr, second.stderr
     assert stored() == ("ok", 1, 1)
     store = open_db(db)
     assert job.plan(store, since=2025, sources=[REGJ], as_of=datetime(2026, 11, 24, 6, tzinfo=OSLO)).steps == []

@@ -136,6 +136,12 @@ HEALTH_NAMES: dict[str, str] = {"green": N_("OK"), "amber": N_("warning"), "red"
 #: a crawl's step as its health lines are headed (tracker.jobs.crawl.Step.label, a code that also
 #: names the step's digest folder): crawled live, or live and recorded; a replayed day is its date
 STEP_NAMES: dict[str, str] = {"live": N_("live"), "record": N_("record")}
+#: what one unit of a backfill is (crawlers.backfill: a spider's unit_name, final and retry units;
+#: `label_parts`), as its progress lines say it («side 3», «sesjon 2019-2020», «nettstedskart»)
+BACKFILL_UNIT_NAMES: dict[str, str] = {
+    "page": N_("page"), "session": N_("session"), "act": N_("act"), "unit": N_("unit"),
+    "sitemap": N_("sitemap"), "details": N_("detail pages"),
+}  # fmt: skip
 #: the deadline windows of "needs input" (tracker.attention.urgency.WINDOWS), in their order
 WINDOW_NAMES: dict[str, str] = {"this_week": N_("This week"), "next_week": N_("Next week"), "later": N_("Later")}
 
@@ -1785,6 +1791,11 @@ def step_name(code: str | None, lang: str = "nb") -> str:
         return format_date(date.fromisoformat(str(code)), lang)
     except ValueError:
         return _name(STEP_NAMES, code, lang)
+
+
+def backfill_unit_name(kind: str, lang: str = "nb") -> str:
+    """A kind of backfill unit by name («side», «sesjon», «rettsakt»); another kind as it is."""
+    return _name(BACKFILL_UNIT_NAMES, kind, lang)
 
 
 def window_name(code: str | None, lang: str = "nb") -> str:

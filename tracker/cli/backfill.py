@@ -81,7 +81,7 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
 
     _ = Translator(reader_lang(ctx))
     for source, unit in the_plan.done:
-        click.echo(_("%(source)s %(unit)s: done before (checkpoint)", source=source, unit=unit), err=True)
+        click.echo(_("%(unit)s: done before (checkpoint)", unit=job.unit_text(source, unit, _.lang)), err=True)
     if not the_plan.steps:
         click.echo(_.n("backfill since %(year)s: nothing left to do (%(num)s unit checkpointed)",
                        "backfill since %(year)s: nothing left to do (%(num)s units checkpointed)", len(the_plan.done),
@@ -109,12 +109,12 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
         reason = health_reason(h.get("reason", ""), _.lang)
         said = (" — " + _("NOT checkpointed (%(reason)s)", reason=reason) if not ok
                 else f" — {reason}" if h.get("status") == "amber" else "")
-        line = _("%(unit)s: %(status)s, items %(seen)s, new %(new)s", unit=result.step.label,
+        line = _("%(unit)s: %(status)s, items %(seen)s, new %(new)s", unit=job.step_text(result.step, _.lang),
                  status=health_name(h.get("status"), _.lang) or "?", seen=h.get("items_seen", 0),
                  new=h.get("items_new", 0)) + said
         click.echo(line, err=True)
         if not ok:
-            red.append(result.step.label)
+            red.append(job.step_text(result.step, _.lang))
 
     from tracker.jobs.crawl import LogUnwritable
     from tracker.store.runlock import RunLocked

@@ -23,6 +23,7 @@ source and unit at a time; `-s NAME=VALUE` overrides, as for every crawl.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -115,6 +116,21 @@ def _step(source: str, cls: type, unit: str, *, since: int, as_of: datetime,
         label=f"{source} {cls.label(unit)}", spider_args={"unit": unit, "since": str(since)},
         backfill=True, spider_classes={source: cls},
     )  # fmt: skip
+
+
+def unit_text(source: str, unit: str, lang: str = "nb") -> str:
+    """A backfill unit as people read it: the source's code (what --source takes) and the unit in
+    the reader's words («no_regjeringen_horinger side 3», «eu_cellar rettsakt 32024L1760»). A
+    step's `label` stays the code its crawl run is stored under."""
+    from tracker.vocabulary import backfill_unit_name
+
+    kind, which = spiders()[source].label_parts(unit)
+    return " ".join(p for p in (source, backfill_unit_name(kind, lang), which) if p)
+
+
+def step_text(step: Step, lang: str = "nb") -> str:
+    """`unit_text` of a backfill step."""
+    return unit_text(step.sources[0], step.spider_args["unit"], lang)
 
 
 def _page_walk(source: str, cls: type, done: dict[tuple[str, str], dict[str, Any]], since: int) -> tuple[int | None, list[str]]:
@@ -302,7 +318,7 @@ def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, setti
         del steps[max_units:]
     expected = dict(backfill.expected)
     bar = tqdm(total=len(steps) + sum(expected.values()), desc=gettext(lang, "backfill"), unit=gettext(lang, " units"),
-               disable=not progress, dynamic_ncols=True)
+               disable=not progress, dynamic_ncols=True, file=sys.stderr)
 
     def after(result: StepResult) -> None:
         db = open_db(db_path)
@@ -317,11 +333,14 @@ def run(db_path: str | Path | None, backfill: BackfillPlan, *, since: int, setti
         source = result.step.sources[0]
         if source in expected:  # a paged source: what its walk still expects (none after a red page)
             expected[source] = more if following else 0
+        if on_unit is not None:  # its line above the bar (the bar cleared, then drawn again below it)
+            with tqdm.external_write_mode(file=sys.stderr):
+                on_unit(result, row is not None)
         bar.total = len(steps) + sum(expected.values())
+        bar.set_postfix_str(step_text(result.step, lang)
+                            + ("" if row is not None else " (" + gettext(lang, "red: not checkpointed") + ")"),
+                            refresh=False)
         bar.update(1)
-        bar.set_postfix_str(result.step.label + ("" if row is not None else " (red: not checkpointed)"))
-        if on_unit is not None:
-            on_unit(result, row is not None)
 
     try:
         return run_plan(db_path, steps, after_step=after, progress=False, settings=settings, waiting=waiting)
