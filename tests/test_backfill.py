@@ -141,7 +141,7 @@ def test_the_progress_bar_leaves_each_units_line_whole(tmp_path):
     bars = [s for s in segments if s.startswith("historikk:")]
     assert bars and all("saker" not in s for s in bars), out.stderr
     assert "sesjon 2023-2024 (rød: ikke lagret som sjekkpunkt)]" in bars[-1]
-    assert "red" not in out.stderr and "session" not in out.stderr
+    assert "(red: not checkpointed)" not in out.stderr and " session " not in out.stderr
 
 
 @pytest.mark.parametrize(("lang", "plan", "done"), [
