@@ -86,6 +86,20 @@ class Catalogue(_gettext.NullTranslations):
         return msgid1 if n == 1 else msgid2
 
 
+#: the languages an item's own text is stored in (items.language; tracker.workbench.search's
+#: `language:` filter takes the same)
+TEXT_LANGS: tuple[str, ...] = ("nb", "nn", "en")
+
+
+def part_lang(text_lang: str | None, page_lang: str) -> str:
+    """The `lang` attribute an item's own text (its title, summary, a quote of it) needs on a page in
+    `page_lang`: its language when it is known and not the page's — an EU item's English on a Bokmål
+    page, a Nynorsk hearing's title, a Norwegian title on an English page — else "" (the page's
+    language holds). WCAG 3.1.2, language of parts: a screen reader reads it in its language, and the
+    browser hyphenates and spell-checks it as such."""
+    return text_lang if text_lang in TEXT_LANGS and text_lang != page_lang else ""
+
+
 def _check(lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r} (known: {', '.join(LANGS)})")

@@ -113,6 +113,7 @@ class Dated:
     source: str | None = None
     detail: str | None = None  # the event's own words (OEIL), the place (Stortinget), the note (watchlist)
     adviser: str | None = None  # whose internal deadline it is
+    language: str | None = None  # of the item's title (items.language)
 
     def label(self, lang: str = "nb") -> str:
         if self.adviser:
@@ -141,7 +142,7 @@ def followed(item: dict[str, Any], profile: Profile, watched: set[str]) -> bool:
 def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]:
     extra = item["extra"]
     base = {"title": item["title"], "item_id": item["id"], "url": item.get("url"), "owner": item.get("owner"),
-            "source": item["source"]}
+            "source": item["source"], "language": item.get("language")}
     kind = item["kind"]
     is_open = item.get("status") in ("open", "upcoming")
     ask_is_deadline = kind == "committee_hearing" and extra.get("deadline_basis") == "anmodningsfrist"
@@ -241,7 +242,7 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
     where, later = stood_where(db, where, upto)  # as they stood then: also the items changed since
     params: list[Any] = [*(start.isoformat() for part in parts if "?" in part), *more, *later]
     rows = list(db.query(f"""select id, source, kind, native_id, title, url, owner, status, deadline, published, extra, labels,
-                                    relevance, relevant, vanished_at, {consultee},
+                                    language, relevance, relevant, vanished_at, {consultee},
                                     (select t.state from triage t where t.item_id = items.id) as triage_state
                              from items where {where}""", params))
     rows = [r for r in as_they_stood(db, rows, upto) if not r.get("vanished_at") and r.get("status") != "withdrawn"]
@@ -276,7 +277,7 @@ def internal_deadlines(db: sqlite_utils.Database, profile: Profile) -> Iterable[
 
     marks = ",".join("?" for _ in SET_ASIDE_STATES)
     for row in db.query(
-        f"""select i.id, i.source, i.kind, i.title, i.url, i.owner, i.labels, t.internal_deadline,
+        f"""select i.id, i.source, i.kind, i.title, i.url, i.owner, i.labels, i.language, t.internal_deadline,
                    t.owner as adviser
             from triage t cross join items i on i.id = t.item_id
             where t.internal_deadline is not null and t.state not in ({marks})
@@ -286,7 +287,7 @@ def internal_deadlines(db: sqlite_utils.Database, profile: Profile) -> Iterable[
             continue
         yield Dated(day=d[0], at=d[1], what="internal_deadline", title=row["title"], item_id=row["id"],
                     url=row.get("url"), owner=row.get("owner"), source=row["source"],
-                    adviser=(row.get("adviser") or "").strip() or None)
+                    adviser=(row.get("adviser") or "").strip() or None, language=row.get("language"))
 
 
 def week_label(day: date, lang: str = "nb") -> str:

@@ -29,6 +29,7 @@ class Evidence:
 class Link:
     title: str
     url: str | None
+    lang: str = ""  # the title's language when not the digest's (tracker.i18n.part_lang)
 
 
 @dataclass
@@ -51,6 +52,9 @@ class Entry:
     summary: str = ""
     compact: str = ""  # a leading fact for one-line lists ("fre. 04.12.2026 (3 virkedager igjen)")
     workbench: str | None = None  # the item's page in the workbench ([web] public_url set), for triage
+    #: the item's language when not the digest's (tracker.i18n.part_lang): the HTML marks its title
+    #: and the quoted evidence with it (an EU item's English in a Bokmål digest, a Nynorsk title)
+    lang: str = ""
 
 
 @dataclass

@@ -61,7 +61,7 @@ from tracker.digest.wording import (
     stortinget_times,
     when_text,
 )
-from tracker.i18n import format_date, format_datetime, format_long_date
+from tracker.i18n import format_date, format_datetime, format_long_date, part_lang
 from tracker.store import changes as store_changes
 from tracker.store import deadlines
 from tracker.store.instants import stored
@@ -132,7 +132,8 @@ def _base(row: dict[str, Any], ctx: Context, **kw: Any) -> Entry:
     if _says_its_kind(title, kind):
         kind = ""
     return Entry(id=row["id"], title=title, url=safe_url(row.get("url")), kind=kind,
-                 labels=[label_name(code, ctx.lang) for code in row.get("labels") or []], **kw)
+                 labels=[label_name(code, ctx.lang) for code in row.get("labels") or []],
+                 lang=part_lang(row.get("language"), ctx.lang), **kw)
 
 
 def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
@@ -330,7 +331,8 @@ def _ncp_case_entry(case: dict[str, Any], ctx: Context) -> Entry:
         ctx._("Stage: %(stage)s", stage=clean(stage_name(case.get("stage"), ctx.lang), 120))]
     return Entry(id=case["id"], title=clean(case.get("title"), TITLE_LIMIT) or ctx._("(untitled)"),
                  url=safe_url(case.get("url")), new=new, reason=clean(case.get("reason"), 300), lines=lines,
-                 changes=[describe_change(c, ctx.lang, case) for c in changes])
+                 changes=[describe_change(c, ctx.lang, case) for c in changes],
+                 lang=part_lang(case.get("language"), ctx.lang))
 
 
 def ncp_cases_section(ctx: Context) -> Section | None:
@@ -356,7 +358,8 @@ def eu_section(ctx: Context) -> Section | None:
     _ = ctx._
 
     def links(rows: list[dict[str, Any]]) -> list[Link]:
-        return [Link(clean(r.get("title"), TITLE_LIMIT), safe_url(r.get("url"))) for r in rows]
+        return [Link(clean(r.get("title"), TITLE_LIMIT), safe_url(r.get("url")), part_lang(r.get("language"), ctx.lang))
+                for r in rows]
 
     relevant = [r for r in ctx.eu["consultations"] if r.get("passes")]
     consultations = [_base(r, ctx, new=r["id"] in ctx.new_ids,
@@ -402,7 +405,8 @@ def _linked_rows(rows: list[dict[str, Any]], ctx: Context) -> list[Group]:
         if r.get("change") == "changed":
             facts.append(_("changed"))
         entry = Entry(id=str(r.get("id") or ""), title=clean(r.get("title"), TITLE_LIMIT) or _("(untitled)"),
-                      url=safe_url(r.get("url")), new=r.get("change") == "new", lines=[" · ".join(facts)] if facts else [])
+                      url=safe_url(r.get("url")), new=r.get("change") == "new", lines=[" · ".join(facts)] if facts else [],
+                      lang=part_lang(r.get("language"), ctx.lang))
         # the fund's actors by their names in the digest's language (as on the web); another
         # section's (Lovdata, Forbrukertilsynet) as they are
         groups.setdefault(clean(gpfg_actor_name(r.get("actor"), ctx.lang), 120), []).append(entry)
@@ -503,7 +507,8 @@ def _horizon_entry(d: Any, ctx: Context) -> Entry:
     when = when_text(d.at, ctx.today, ctx.lang) or format_date(d.day, ctx.lang)
     return Entry(id=d.item_id or "", title=clean(d.title, TITLE_LIMIT) or ctx._("(untitled)"), url=safe_url(d.url),
                  compact=f"{when} – {d.label(ctx.lang)}",
-                 lines=[clean(text, 200) for text in (d.owner, d.detail) if clean(text)])
+                 lines=[clean(text, 200) for text in (d.owner, d.detail) if clean(text)],
+                 lang=part_lang(d.language, ctx.lang))
 
 
 def horizon_section(ctx: Context) -> Section | None:

@@ -308,7 +308,7 @@ def list_companies(db: sqlite_utils.Database, name: str | None = None) -> list[d
     for company in companies:
         company["identifiers"] = json.loads(company["identifiers"] or "{}")
         company["items"] = list(db.query(
-            """select i.id, i.source, i.kind, i.title, i.url, i.published, i.status, m.evidence
+            """select i.id, i.source, i.kind, i.title, i.url, i.published, i.status, i.language, m.evidence
                from company_mentions m join items i on i.id = m.item_id
                where m.company_id = ? order by coalesce(i.published, i.first_seen) desc, i.id""",
             [company["id"]]))  # fmt: skip

@@ -110,7 +110,7 @@ def _henvisninger(text: str | None) -> set[str]:
 #: what the GPFG view reads of an item (not its body: the whole text of every item about the fund
 #: was most of the page's time)
 _COLUMNS = ("id, source, kind, native_id, title, summary, url, owner, published, deadline, status, reference, "
-            "first_seen, last_changed, extra")
+            "first_seen, last_changed, extra, language")
 
 
 def _labelled(label: str) -> str:
@@ -199,6 +199,7 @@ def _view(row: dict[str, Any]) -> dict[str, Any]:
         "hearing_deadline": _json(row.get("extra")).get("hearing_deadline") if row["kind"] == "storting_case" else None,
         "reference": row.get("reference"), "owner": row.get("owner"), "first_seen": row.get("first_seen"),
         "last_changed": row.get("last_changed"), "related": row.get("related") or [],
+        "language": row.get("language"),  # of its title: the pages mark another language than theirs
     }  # fmt: skip
 
 

@@ -142,7 +142,7 @@ def related_map(db: sqlite_utils.Database) -> dict[str, list[str]]:
 def items_of_watch(db: sqlite_utils.Database, watch_id: str) -> list[dict[str, Any]]:
     """Every item that belongs to a watched file."""
     return list(db.query(
-        """select i.id, i.title, i.kind, i.source, i.url, i.status, i.extra, i.last_changed
+        """select i.id, i.title, i.kind, i.source, i.url, i.status, i.extra, i.last_changed, i.language
            from refs r join items i on i.id = r.item_id where r.ref = ? order by i.source, i.id""",
         [watch_key(watch_id)],
     ))

@@ -112,6 +112,17 @@ def _day_off(day: Any, lang: str) -> str | None:
     return day_off(day, lang)
 
 
+def lang_attr(text_lang: str | None, page_lang: str) -> Any:
+    """` lang="en"` for an element holding an item's own text in another language than the page's
+    (`tracker.i18n.part_lang`), else nothing: ``<a href="…"{{ lang_attr(item.language) }}>``."""
+    from markupsafe import Markup
+
+    from tracker.i18n import part_lang
+
+    code = part_lang(text_lang, page_lang)
+    return Markup(f' lang="{code}"') if code else Markup("")
+
+
 def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
     """Shared reference keys as people cite them: ``meldst:8:2026-2027`` → "Meld. St. 8
     (2026–2027)", ``celex:32019R2088`` → "CELEX 32019R2088", ``watch:sfdr`` → "fulgt EU-sak:
@@ -156,6 +167,7 @@ def install(app: Any, lang: str | Callable[[], str] = "nb",
     env.globals["opening_fact"] = lambda item: opening_fact(item, current(), now() if now else None)
     env.globals["opening_cell"] = lambda row: opening_cell(row, current(), now() if now else None)
     env.globals["day_off"] = lambda day: _day_off(day, current())
+    env.globals["lang_attr"] = lambda text_lang: lang_attr(text_lang, current())
     env.filters["deadline"] = lambda value: deadline_day(value, current())
     env.globals["why"] = lambda item: why(item, current())
     env.globals["resent"] = lambda previous: resent(previous, current())

@@ -47,6 +47,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.i18n import TEXT_LANGS
 from tracker.store.queries import HISTORY_EVENT_SQL
 from tracker.store.status import OPEN, STATUSES, UPCOMING
 from tracker.store.textindex import (
@@ -193,7 +194,7 @@ class Filters:
 
 
 #: the languages items are stored in (a `language:` filter's values)
-LANGUAGES = ("nb", "nn", "en")
+LANGUAGES = TEXT_LANGS
 
 
 def _valid(column: str) -> tuple[str, ...]:

@@ -1,0 +1,152 @@
+"""An item's own text in another language than the page's is marked with its `lang` (WCAG 3.1.2,
+language of parts): an EU item's English title, summary and quoted evidence on a Bokmål page, a
+Norwegian hearing's title on an English one — in the workbench's lists and item page, and in the
+digest's HTML (the mail). Before, only <html lang> was set: a screen reader read «Corporate
+sustainability due diligence» with Norwegian sounds, and the browser spell-checked and hyphenated
+it as Bokmål. The page's own words, and an item in the page's language, carry no mark."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from web_support import AS_OF, make_app
+
+from tests.browser.seed import EU, HEARING, seed
+from tracker import digest
+from tracker.i18n import part_lang
+from tracker.store.db import open_db
+
+EU_TITLE = "Corporate sustainability due diligence – guidelines on stakeholder engagement"
+HEARING_TITLE = "Høring - endringer i åpenhetsloven (gjennomføring av aktsomhetsdirektivet)"
+
+
+@pytest.mark.parametrize(("text_lang", "page_lang", "mark"), [
+    ("en", "nb", "en"), ("nn", "nb", "nn"), ("nb", "en", "nb"), ("nn", "en", "nn"),
+    ("nb", "nb", ""), ("en", "en", ""),
+    (None, "nb", ""), ("", "en", ""), ("de", "nb", ""),  # unknown: the page's language holds
+])  # fmt: skip
+def test_part_lang(text_lang, page_lang, mark):
+    assert part_lang(text_lang, page_lang) == mark
+
+
+class _Langs(HTMLParser):
+    """Each element's text (its own and its children's) with the nearest `lang` above it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: list[tuple[str, str | None, str]] = []  # (tag, lang in force, text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "input", "meta", "link", "img", "hr"):
+            return
+        lang = dict(attrs).get("lang")
+        self.stack.append((tag, lang if lang is not None else (self.stack[-1][1] if self.stack else None)))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip() and self.stack:
+            self.texts.append((self.stack[-1][0], self.stack[-1][1], " ".join(data.split())))
+
+
+def langs_of(html: str, text: str) -> set[str | None]:
+    """The language in force wherever `text` begins a run of the page's text."""
+    p = _Langs()
+    p.feed(html)
+    found = {lang for tag, lang, data in p.texts if data.startswith(text) and tag != "title"}  # <title>: text only
+    assert found, f"{text!r} not on the page"
+    return found
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("parts") / "w.db"
+    db = open_db(path)
+    seed(db)
+    # as the tagger stores it (the seed leaves the Norwegian ones without)
+    db.execute("update items set language = 'nb' where language is null")
+    db.conn.commit()
+    db.close()
+    return make_app(path)
+
+
+def page(app, url: str) -> str:
+    response = app.test_client().get(url)  # a new client: no language cookie from an earlier page
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=due+diligence", "/horizon"])
+def test_an_eu_title_on_a_bokmal_page_is_marked_english(app, url):
+    html = page(app, url + ("&" if "?" in url else "?") + "lang=nb")
+    assert langs_of(html, EU_TITLE[:40]) == {"en"}
+    if url != "/search?q=due+diligence":  # the search for English words finds no Bokmål hearing
+        assert langs_of(html, HEARING_TITLE[:40]) == {"nb"}  # the page's own: <html lang="nb">
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=%C3%A5penhetsloven", "/horizon"])
+def test_a_bokmal_title_on_an_english_page_is_marked_bokmal(app, url):
+    html = page(app, url + ("&" if "?" in url else "?") + "lang=en")
+    assert langs_of(html, HEARING_TITLE[:40]) == {"nb"}
+    assert '<html lang="en">' in html
+    if url != "/search?q=%C3%A5penhetsloven":
+        assert langs_of(html, EU_TITLE[:40]) == {"en"}  # the page's own
+
+
+def test_the_item_page_marks_title_summary_and_evidence(app):
+    html = page(app, f"/item/{EU}?lang=nb")
+    assert langs_of(html, EU_TITLE[:40]) == {"en"}
+    assert langs_of(html, "The Commission seeks feedback") == {"en"}
+    assert langs_of(html, "stakeholder engagement") == {"en"}  # the evidence quoted under Topics
+    assert langs_of(html, "Kilde") == {"nb"} or langs_of(html, "Id") == {"nb"}  # the page's words: not marked
+    norwegian = page(app, f"/item/{HEARING}?lang=en")
+    assert langs_of(norwegian, HEARING_TITLE[:40]) == {"nb"}
+    assert langs_of(norwegian, "Source") == {"en"}
+
+
+def test_gpfg_companies_and_watchlist_mark_an_item_in_another_language(tmp_path, db_path):
+    """The fund's, the companies' and the watched files' lists read the item's language too (their
+    queries did not select it): NBIM's English decision among Bokmål items is marked."""
+    from test_cli_gpfg import _seed_and_run
+
+    fund = tmp_path / "fund.db"
+    _seed_and_run(fund)  # a hearing, NBIM's decision on Caterpillar, the Council's recommendation
+    db = open_db(fund)
+    db.execute("update items set language = case source when 'no_nbim' then 'en' else 'nb' end")
+    db.conn.commit()
+    db.close()
+    app = make_app(fund)
+    for url in ("/gpfg?lang=nb", "/companies?lang=nb"):
+        html = page(app, url)
+        assert langs_of(html, "Decision on exclusion of Caterpillar Inc.") == {"en"}, url
+        assert langs_of(html, "Høring – etisk rammeverk for Statens pensjonsfond") == {"nb"}, url
+    db = open_db(db_path)  # the workbench's seeded store, its EU item and its hearing on the CSDDD file
+    db.execute("update items set language = 'nb' where language is null")
+    db["refs"].insert_all([{"item_id": EU, "ref": "watch:csddd"}, {"item_id": HEARING, "ref": "watch:csddd"}],
+                          ignore=True)
+    db.conn.commit()
+    db.close()
+    watched = page(make_app(db_path), "/watchlist?lang=nb")
+    assert langs_of(watched, EU_TITLE[:40]) == {"en"}
+    assert langs_of(watched, HEARING_TITLE[:40]) == {"nb"}
+
+
+def test_the_digest_html_marks_an_eu_title_and_its_evidence(tmp_path):
+    path = tmp_path / "w.db"
+    db = open_db(path)
+    seed(db)
+    db.execute("update items set language = 'nb' where language is null")
+    db.conn.commit()
+    html = digest.render_html(digest.build_digest(db, as_of=AS_OF, lang="nb"))
+    english = digest.render_html(digest.build_digest(db, as_of=AS_OF, lang="en"))
+    db.close()
+    assert langs_of(html, EU_TITLE[:40]) == {"en"}
+    assert langs_of(html, HEARING_TITLE[:40]) == {"nb"}
+    assert langs_of(html, "stakeholder engagement") == {"en"}  # the EU item's evidence, quoted
+    assert langs_of(english, HEARING_TITLE[:40]) == {"nb"}
+    assert langs_of(english, EU_TITLE[:40]) == {"en"}
