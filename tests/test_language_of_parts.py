@@ -7,6 +7,8 @@ it as Bokmål. The page's own words, and an item in the page's language, carry n
 
 from __future__ import annotations
 
+import email
+import email.policy
 from html.parser import HTMLParser
 
 import pytest
@@ -142,9 +144,15 @@ def test_the_digest_html_marks_an_eu_title_and_its_evidence(tmp_path):
     seed(db)
     db.execute("update items set language = 'nb' where language is null")
     db.conn.commit()
-    html = digest.render_html(digest.build_digest(db, as_of=AS_OF, lang="nb"))
+    built = digest.build_digest(db, as_of=AS_OF, lang="nb")
+    html = digest.render_html(built)
     english = digest.render_html(digest.build_digest(db, as_of=AS_OF, lang="en"))
     db.close()
+    # the mail as a mail client reads it: its HTML part, every CSS rule inlined, keeps the marks
+    raw = digest.render_email(built, sender="ncp@example.org", recipients=["a@example.org"]).as_bytes()
+    mailed = email.message_from_bytes(raw, policy=email.policy.default).get_body(("html",)).get_content()
+    assert langs_of(mailed, EU_TITLE[:40]) == {"en"}
+    assert langs_of(mailed, HEARING_TITLE[:40]) == {"nb"}
     assert langs_of(html, EU_TITLE[:40]) == {"en"}
     assert langs_of(html, HEARING_TITLE[:40]) == {"nb"}
     assert langs_of(html, "stakeholder engagement") == {"en"}  # the EU item's evidence, quoted
