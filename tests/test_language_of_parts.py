@@ -72,6 +72,9 @@ def app(tmp_path_factory):
     seed(db)
     # as the tagger stores it (the seed leaves the Norwegian ones without)
     db.execute("update items set language = 'nb' where language is null")
+    # the hearing and the EU consultation linked by the directive they share (tracker.links)
+    db["links"].insert_all([{"a": HEARING, "b": EU, "ref": "celex:32024L1760", "how": "text"},
+                            {"a": EU, "b": HEARING, "ref": "celex:32024L1760", "how": "text"}])
     db.conn.commit()
     db.close()
     return make_app(path)
@@ -106,9 +109,11 @@ def test_the_item_page_marks_title_summary_and_evidence(app):
     assert langs_of(html, "The Commission seeks feedback") == {"en"}
     assert langs_of(html, "stakeholder engagement") == {"en"}  # the evidence quoted under Topics
     assert langs_of(html, "Kilde") == {"nb"} or langs_of(html, "Id") == {"nb"}  # the page's words: not marked
+    assert langs_of(html, HEARING_TITLE[:40]) == {"nb"}  # its related Norwegian hearing: the page's own
     norwegian = page(app, f"/item/{HEARING}?lang=en")
-    assert langs_of(norwegian, HEARING_TITLE[:40]) == {"nb"}
+    assert langs_of(norwegian, HEARING_TITLE[:40]) == {"nb"}  # the title, and its first event in History
     assert langs_of(norwegian, "Source") == {"en"}
+    assert langs_of(page(app, f"/item/{HEARING}?lang=nb"), EU_TITLE[:40]) == {"en"}  # under «Relaterte saker»
 
 
 def test_gpfg_companies_and_watchlist_mark_an_item_in_another_language(tmp_path, db_path):

@@ -111,15 +111,15 @@ def _best(refs: list[str]) -> str:
 
 
 def related(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
-    """The items linked to `item_id`: id, title, kind, source, url, ref (the most specific shared
-    reference), refs (all shared references), how (text or watchlist)."""
+    """The items linked to `item_id`: id, title, kind, source, url, language, ref (the most specific
+    shared reference), refs (all shared references), how (text or watchlist)."""
     grouped: dict[str, dict[str, Any]] = {}
     for row in db.query(
-        """select l.b as id, l.ref, l.how, i.title, i.kind, i.source, i.url
+        """select l.b as id, l.ref, l.how, i.title, i.kind, i.source, i.url, i.language
            from links l join items i on i.id = l.b where l.a = ? order by l.b, l.ref""",
         [item_id],
     ):
-        entry = grouped.setdefault(row["id"], {k: row[k] for k in ("id", "title", "kind", "source", "url")}
+        entry = grouped.setdefault(row["id"], {k: row[k] for k in ("id", "title", "kind", "source", "url", "language")}
                                    | {"refs": []})
         entry["refs"].append(row["ref"])
     out = []
