@@ -191,6 +191,11 @@ def test_family_on_the_item_page_and_as_docx(fetched):
                   "(var artikkel 6)", "Ingen artikler er endret.", "Merkede artikler", "Andre artikler"):
         assert words in text, words
     assert "<del>500 </del>" in section and "<ins>1000 </ins>" in section
+    # the acts' English (their English versions are read) is marked so on the Bokmål page, the
+    # page's own words are not (WCAG 3.1.2: a screen reader reads each in its language)
+    assert re.search(r'<strong lang="en">[^<]*duty of care', section)
+    assert '<p class="diff" lang="en">' in section and '<p class="diff">' not in section
+    assert '<h2>Saken trinn for trinn</h2>' in section
     # a tagged article's topics by name, never the label codes
     labels = re.findall(r'<span class="label">([^<]*)</span>', section)
     assert labels and not [x for x in labels if x.startswith(("oecd-", "apenhetsloven", "gpfg"))], labels

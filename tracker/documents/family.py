@@ -37,6 +37,8 @@ STAGES: tuple[str, ...] = ("proposal", "council_mandate", "ep_position", "adopte
 DOC_TYPES: tuple[str, ...] = tuple(f"eu_{s}" for s in STAGES)
 
 EURLEX_HTML = "https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=CELEX:{celex}"
+#: the language every stage's document is read in (the English versions above and below)
+TEXT_LANG = "en"
 COUNCIL_PDF = "https://data.consilium.europa.eu/doc/document/ST-{num}-{year}-{version}/en/pdf"
 EP_TEXT_PDF = "https://www.europarl.europa.eu/doceo/document/TA-{term}-{year}-{num:04d}_EN.pdf"
 
@@ -227,13 +229,15 @@ def stage_pair(db: sqlite_utils.Database, procedure_item: str, stage: str) -> tu
 
 
 def for_page(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
-    """The families to show on `item_id`'s page: per procedure item, its title and its stages."""
+    """The families to show on `item_id`'s page: per procedure item, its title (and its language)
+    and its stages, and the language their documents are read in (`text_lang`)."""
     out = []
     for proc in procedure_items(db, item_id):
         stages = family(db, proc)
         if not stages:
             continue
-        row = next(iter(db.query("select title from items where id = ?", [proc])), {"title": proc})
-        out.append({"item_id": proc, "title": row["title"], "watch": stages[0]["watch"], "stages": stages,
-                    "own": proc == item_id})
+        row = next(iter(db.query("select title, language from items where id = ?", [proc])),
+                   {"title": proc, "language": None})
+        out.append({"item_id": proc, "title": row["title"], "language": row["language"], "watch": stages[0]["watch"],
+                    "stages": stages, "own": proc == item_id, "text_lang": TEXT_LANG})
     return out

@@ -29,7 +29,8 @@ def document_families(db: Any, item_id: str) -> list[dict[str, Any]]:
     try:
         return for_page(db, item_id)
     except Exception as exc:  # noqa: BLE001 - a broken stages table must not hide the item
-        return [{"item_id": item_id, "title": item_id, "watch": None, "stages": [], "own": True, "error": str(exc)}]
+        return [{"item_id": item_id, "title": item_id, "language": None, "watch": None, "stages": [], "own": True,
+                 "error": str(exc)}]
 
 
 def _docx(body: bytes, name: str) -> Response:
