@@ -738,6 +738,32 @@ def test_states_are_taken_by_the_names_the_output_shows(env):
     assert run("search", "høring", "--state", "tildel").exit_code == 2
 
 
+def test_a_draft_due_on_christmas_eve_follows_the_profiles_calendar(env, data_dir):
+    """Christmas Eve is a day off by default, and the warning names it; where the ncp profile — by
+    which the inbox computes the draft-due days — says `eves_are_working_days`, it is a working day,
+    but the warning said «Julaften» there too (it read the default calendar). A profiles file it
+    cannot read is refused before the day is written, as `draft` refuses it."""
+    item = HEARING
+    db = open_db(env / "t.db")  # its deadline after New Year: a draft may be due at Christmas
+    db.execute("update items set deadline = '2027-01-15T23:59:59+01:00' where id = ?", [item])
+    db.conn.commit()
+    db.close()
+
+    def due(day: str):
+        return run("triage", item, "--as-of", "2026-11-24T09:00", "--deadline", day)
+
+    r = due("2026-12-24")
+    assert r.exit_code == 0 and r.stderr == "advarsel: utkastet skal være klart på en fridag: tor. 24.12.2026 (Julaften)\n"
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\neves_are_working_days = true\n", "utf-8")
+    r = due("2026-12-31")
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    assert due("2026-12-25").stderr.endswith("(Første juledag)\n")  # a public holiday stays one
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\neves_are_working_days = 1\n", "utf-8")
+    r = due("2026-12-28")
+    assert r.exit_code == 2 and "eves_are_working_days må være true eller false" in r.stderr
+    assert "utkast innen fre. 25.12.2026" in run("triage", item).stdout  # not written
+
+
 def test_search_that_finds_nothing_offers_the_words_as_prefixes(env):
     """`search leverandør` printed «(ingen)»: the text has «leverandørkjeden» (one compound word,
     matched by its stem only). After the empty list it now says, on stderr, what the words as

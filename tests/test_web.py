@@ -1332,6 +1332,28 @@ def test_the_item_page_says_when_a_draft_is_due_on_a_day_off(client, db_path):
 
 
 
+def test_the_item_page_counts_christmas_eve_as_the_profile_does(data_dir, db_path, client):
+    """Christmas Eve is a day off by default; where the ncp profile (by which the workbench computes
+    draft-due days) says `eves_are_working_days`, the page no longer calls it «en fridag». (The data
+    directory first: the app reads the configuration naming it when it is made.)"""
+    from tracker.workbench import triage
+
+    db = open_db(db_path)
+    db.execute("update items set deadline = '2027-01-15T23:59:59+01:00' where id = ?", [HEARING])
+    db.conn.commit()
+    triage.set_state(db, HEARING, "respond", internal_deadline="2026-12-24", by="kari",
+                     today=datetime(2026, 11, 24).date())
+    db.close()
+
+    def due() -> str:
+        page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+        return re.sub(r"<[^>]+>", "", re.search(r'<span id="triage-due">(.*?)</span>', page, re.S).group(1))
+
+    assert due() == "tor. 24.12.2026 (en fridag: Julaften)"
+    (data_dir / "profiles.toml").write_text("[profiles.ncp]\neves_are_working_days = true\n", "utf-8")
+    assert due() == "tor. 24.12.2026"
+
+
 def test_the_watchlist_page_says_which_numbers_are_not_verified(client):
     """`watchlist` says «(ikke kontrollert: prosedyrenummer, COM-nummer)» of an entry whose numbers
     were not checked against the source; the web's page showed them as if checked."""

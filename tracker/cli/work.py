@@ -115,6 +115,16 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
     state = code_of(state, TRIAGE_NAMES) if state else state  # a state by its name too («tildelt»)
     _ = Translator(chosen_lang(ctx, lang))
     when = now_or(as_of, writes=True)  # a clock to come would let a day already passed through
+    eves = False
+    if internal_deadline is not None:
+        # its day-off warning counts the days as the draft-due days are computed (urgency: the
+        # default profile), read before anything is written, as `draft` reads its profile
+        from tracker.attention.profiles import ProfileError, default_profile
+
+        try:
+            eves = default_profile().eves_are_working_days
+        except ProfileError as exc:
+            raise file_refused(exc, _.lang) from exc
     db = open_db(ctx, write=True)
     try:
         tri.parse_label_marks(labels)  # a bad mark stops before anything is written
@@ -139,7 +149,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                 + (" (" + _("nothing changed") + ")" if marks == marked_before else ""))
     except tri.TriageError as exc:  # the change asked for is refused: exit 2, as bad input
         raise refused(exc, _.lang, input_error=True) from exc
-    if internal_deadline and (off := day_off(row["internal_deadline"], _.lang)):  # said, not refused
+    if internal_deadline and (off := day_off(row["internal_deadline"], _.lang, eves_are_working_days=eves)):  # said
         say("warning", _("the draft is due on a day off: %(day)s (%(why)s)",
                          day=format_date(row["internal_deadline"], _.lang), why=off), _.lang)
     # the states by name, as inbox and the web name them; --state takes the codes after them

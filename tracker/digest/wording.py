@@ -110,18 +110,20 @@ def deadline_text(row: dict[str, Any], as_of: datetime | None, lang: str) -> str
     return f"{text} ({left})" if left else text
 
 
-def day_off(value: str | date | None, lang: str) -> str | None:
+def day_off(value: str | date | None, lang: str, *, eves_are_working_days: bool = False) -> str | None:
     """Why a day an adviser chose (a draft-due day) is no working day — «søndag», «lørdag» or the
-    day off's name («Første juledag») — or None for a working day (or no day)."""
+    day off's name («Første juledag») — or None for a working day (or no day). Christmas Eve and
+    New Year's Eve are days off unless the profile says `eves_are_working_days` (as the draft-due
+    days the inbox and the digest compute from it)."""
     day = value
     if isinstance(value, str):
         try:
             day = date.fromisoformat(value[:10])
         except ValueError:
             return None
-    if not isinstance(day, date) or deadlines.is_working_day(day):
+    if not isinstance(day, date) or deadlines.is_working_day(day, eves_are_working_days=eves_are_working_days):
         return None
-    name = deadlines.holiday_name(day)
+    name = deadlines.holiday_name(day, eves_are_working_days=eves_are_working_days)
     if name:
         return name
     return format_long_date(day, lang).split()[0].rstrip(",")  # «søndag», «Sunday»

@@ -107,9 +107,17 @@ def _today(now: datetime | None) -> date:
 
 
 def _day_off(day: Any, lang: str) -> str | None:
+    """`wording.day_off` by the calendar of the profile the workbench's draft-due days are computed
+    with (`urgency`: the default profile, `ncp`): Christmas Eve is a working day where it says so.
+    A profiles file it cannot read counts the eves off (the page's banner says the file is broken)."""
+    from tracker.attention.profiles import ProfileError, default_profile
     from tracker.digest.wording import day_off
 
-    return day_off(day, lang)
+    try:
+        eves = default_profile().eves_are_working_days
+    except ProfileError:
+        eves = False
+    return day_off(day, lang, eves_are_working_days=eves)
 
 
 def lang_attr(text_lang: str | None, page_lang: str) -> Any:
