@@ -182,6 +182,24 @@ def test_a_committee_hearings_three_times_read_apart_in_the_inbox(server, browse
     assert all(bottom - top <= 3 * lh + 1 for top, bottom, lh in rects), rects
 
 
+def test_an_eu_title_is_english_to_the_browser_on_a_bokmal_page(server, browser):
+    """Chromium takes an element's language from the nearest `lang` (what a screen reader reads it
+    with, and what hyphenation and spell-checking use): in the Bokmål inbox the EU consultation's
+    English title is English to it, the Norwegian hearing's title Bokmål (the page's)."""
+    from selenium.webdriver.common.by import By
+
+    base, _ = server
+    browser.get(base + "/?lang=nb")
+    eu = browser.find_element(By.PARTIAL_LINK_TEXT, "Corporate sustainability due diligence")
+    hearing = browser.find_element(By.PARTIAL_LINK_TEXT, "Høring - endringer i åpenhetsloven")
+
+    def is_lang(element, code: str) -> bool:
+        return browser.execute_script("return arguments[0].matches(arguments[1])", element, f":lang({code})")
+
+    assert is_lang(eu, "en") and not is_lang(eu, "nb")
+    assert is_lang(hearing, "nb") and not is_lang(hearing, "en")
+
+
 def test_search_with_ascii_spelling_and_fts_syntax(server, browser):
     from selenium.webdriver.common.by import By
 
