@@ -1084,3 +1084,30 @@ def test_cli_provisions_speak_the_readers_language(tmp_path, tagger):
     assert english.exit_code == 0, english.output
     assert english.output.splitlines()[0].split() == ["Event", "Hit", "Item", "Section"]
     assert "touches" in english.output and "berører" not in english.output
+
+
+def test_a_document_is_read_in_its_own_language(db, tmp_path, tagger):
+    """An English annex under a Norwegian hearing (and a Norwegian notat under it): each file's
+    language is the tagger's for most of its text (`document_files.language`), which the item page
+    and the drafts mark its sections and quotes in; a short heading's guess does not decide it."""
+    english = Spec("Annex – proposal for a directive", [
+        ("1", "Scope", ["This Directive lays down rules on obligations for companies regarding actual and "
+                        "potential adverse human rights impacts and environmental impacts."]),
+        ("2", "Due diligence", ["Member States shall ensure that companies conduct risk-based human rights and "
+                                "environmental due diligence in their own operations, the operations of their "
+                                "subsidiaries and their chains of activities."])],
+        header="Annex", footer="European Commission")
+    _item(db, documents=json.dumps([{"title": "Høringsnotat", "url": "https://x.no/notat.pdf", "type": "høringsnotat"},
+                                    {"title": "Annex", "url": "https://x.no/annex.pdf", "type": "vedlegg"}]))
+    root = tmp_path / "documents"
+    _record(db, root, write_pdf(spec(1)))
+    _record(db, root, write_pdf(english), url="https://x.no/annex.pdf")
+    read.read_pending(db, tagger=tagger)
+    languages = {r["url"]: r["language"] for r in db.query(
+        "select d.url, f.language from documents d join document_files f on f.sha256 = d.sha256")}
+    assert languages == {"https://x.no/notat.pdf": "nb", "https://x.no/annex.pdf": "en"}
+    assert {p.language for p in api.strongest_paragraphs(db, "regjeringen:1", limit=20)} == {"nb", "en"}
+    # by the most text: a Nynorsk heading of 20 characters over 400 of Bokmål is a Bokmål document
+    assert read.document_language([(20, "nn"), (400, "nb"), (0, "en")]) == "nb"
+    assert read.document_language([(200, "nn"), (100, "nb"), (150, "nb")]) == "nb"  # summed per language
+    assert read.document_language([(10, None), (0, "nb")]) is None  # a list file (untagged), no text

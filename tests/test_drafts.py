@@ -675,3 +675,91 @@ def test_an_english_draft_is_english_for_word_and_libreoffice(store, tmp_path):
     assert result.returncode == 0, result.stderr
     fodt = (tmp_path / "fodt" / (w.docx.stem + ".fodt")).read_text("utf-8")
     assert 'fo:language="en"' in fodt and 'fo:language="nb"' not in fodt
+
+
+def _run_languages(path):
+    """Each run of the document body as (its text, the language it carries: "" when the
+    document's default holds), read from the .docx's XML as Word reads it."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    runs = []
+    for r in body.iter(f"{w}r"):
+        lang = r.find(f"{w}rPr/{w}lang")
+        runs.append(("".join(t.text or "" for t in r.iter(f"{w}t")), "" if lang is None else lang.get(f"{w}val")))
+    return runs
+
+
+def _english_annex(store, item_id, text):
+    """An English annex of `item_id`, read (its one paragraph tagged oecd-ii), as
+    tracker/documents/read.py stores it."""
+    sha = "e" * 64
+    url = "https://www.regjeringen.no/contentassets/annex-en.pdf"
+    store["items"].update(item_id, {"documents": json.dumps([{"title": "Annex", "url": url, "type": "vedlegg"}])})
+    store["documents"].insert({"item_id": item_id, "url": url, "title": "Annex", "type": "vedlegg", "status": "ok",
+                               "sha256": sha})
+    store["document_files"].insert({"sha256": sha, "kind": "pdf", "read_status": "read", "language": "en"},
+                                   pk="sha256")
+    store["document_sections"].insert({"sha256": sha, "seq": 0, "number": "2", "heading": "Scope",
+                                       "labels": '["oecd-ii"]', "relevant": 1})
+    store["document_paragraphs"].insert({"sha256": sha, "seq": 0, "section_seq": 0, "page": 3, "text": text,
+                                         "labels": '["oecd-ii"]', "score": 1.5, "evidence": "[]"})
+
+
+def test_words_of_another_language_are_marked_as_such_for_word_and_libreoffice(store, tmp_path):
+    """A Bokmål draft of a Nynorsk hearing quoting an English annex set one language for the
+    whole document (nb-NO): Word and LibreOffice spell-checked the Nynorsk title and quotes and
+    the English annex as Bokmål, red underlines under most of what the adviser quotes. Now each
+    such piece is a run of its own with its language (`w:lang`)."""
+    title = "Endringar i åpenheitslova (gjennomføring av aktsemdsdirektivet)"
+    store["items"].update(HEARING, {"title": "Høyring - " + title, "language": "nn"})
+    annex = "Companies shall identify and assess adverse impacts in their own operations and value chains."
+    _english_annex(store, HEARING, annex)
+    store["items"].update(EU, {"summary": "Guidelines under the CSDDD (aktsomhetsdirektivet)."})
+    for state in ("respond", "assigned", "drafting", "submitted"):  # an earlier answer, in English
+        triage.set_state(store, EU, state, owner="kari" if state == "assigned" else None)
+    w = drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY)
+    assert w.draft.language == "nb"
+    runs = _run_languages(w.docx)
+    marked = {text: lang for text, lang in runs if lang}
+    assert ("Høringssvar – ", "") in runs and marked[title] == "nn-NO"  # the heading: the title alone
+    sentences = [s.strip() for s in BODY.replace(". ", ".\n").splitlines()]
+    assert marked[sentences[0]] == "nn-NO"  # a quote of the hearing's text, its marks «» not marked
+    assert marked[annex] == "en-GB"
+    eu_title = "Corporate sustainability due diligence – guidelines on stakeholder engagement"
+    assert marked[eu_title] == "en-GB"  # the earlier answer's title, in the list of earlier answers
+    # the draft's own words stay in the document's language
+    assert not any(lang for text, lang in runs if text.startswith(("Høringssvar", "Vi viser til", "«", "»")))
+    assert {lang for _, lang in runs} == {"", "nn-NO", "en-GB"}
+    # the markdown copy is the same text
+    md = w.md.read_text("utf-8")
+    assert f"«{annex}» (" in md and f"# Høringssvar – {title}" in md
+    # a Nynorsk committee hearing's case: its title wherever the letter names it — the «Sak» row,
+    # the heading and inside the opening sentence (there lower-cased)
+    case = "Endringar i rekneskapslova (berekraftsrapportering)"
+    store["items"].update(COMMITTEE, {"title": case, "language": "nn", "reference": None})
+    runs = _run_languages(drafts.write(store, COMMITTEE, "d", base=tmp_path, as_of=DAY).docx)
+    assert [text for text, lang in runs if lang == "nn-NO"][:3] == [case, case, "e" + case[1:]]
+    assert ("Kontaktpunktet viser til Finanskomiteens høring om ", "") in runs
+    # a Bokmål hearing's draft marks nothing of its own
+    store["items"].update(HEARING, {"language": "nb"})
+    runs = _run_languages(drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY).docx)
+    assert {lang for _, lang in runs} == {"", "en-GB"}
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the conversion is not checked")
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", "fodt",
+         "--outdir", str(tmp_path / "fodt"), str(w.docx)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    fodt = (tmp_path / "fodt" / (w.docx.stem + ".fodt")).read_text("utf-8")
+    # LibreOffice's own reading: the text styles of the marked runs carry their language
+    styles = dict(re.findall(r'<style:style style:name="(T\d+)" style:family="text">(.*?)</style:style>', fodt, re.S))
+    spans = re.findall(r'<text:span text:style-name="(T\d+)">([^<]*)</text:span>', fodt)
+    langs = {text: re.search(r'fo:language="(\w+)"', styles[name]).group(1)
+             for name, text in spans if 'fo:language="' in styles.get(name, "")}
+    assert langs.get(title) == "nn" and langs.get(annex) == "en" and langs.get(sentences[0]) == "nn"

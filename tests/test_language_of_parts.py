@@ -143,6 +143,50 @@ def test_gpfg_companies_and_watchlist_mark_an_item_in_another_language(tmp_path,
     assert langs_of(watched, HEARING_TITLE[:40]) == {"nb"}
 
 
+def _read_document(db, item_id, n, language, heading, text, evidence):
+    """A document of `item_id` as tracker/documents/read.py leaves it: read, in `language`, its
+    one section and paragraph tagged oecd-ii with `evidence` (a word of `text`)."""
+    import json
+
+    sha, url = f"{n}" * 64, f"https://www.regjeringen.no/contentassets/{n}.pdf"
+    start = text.index(evidence)
+    db["documents"].insert({"item_id": item_id, "url": url, "title": f"Vedlegg {n}", "type": "vedlegg", "status": "ok",
+                            "sha256": sha})
+    db["document_files"].insert({"sha256": sha, "kind": "pdf", "read_status": "read", "pages": 4,
+                                 "language": language}, pk="sha256")
+    db["document_sections"].insert({"sha256": sha, "seq": 0, "number": "2", "heading": heading, "page": 3,
+                                    "labels": '["oecd-ii"]', "relevant": 1})
+    db["document_paragraphs"].insert({"sha256": sha, "seq": 0, "section_seq": 0, "page": 3, "text": text,
+                                      "labels": '["oecd-ii"]', "score": 1.5, "evidence": json.dumps([
+                                          {"label": "oecd-ii", "start": start, "end": start + len(evidence),
+                                           "text": evidence}])})
+
+
+def test_a_documents_sections_are_marked_in_the_documents_language(db_path):
+    """The item page's «Lest i dokumentene» showed an English annex's section, paragraphs and
+    evidence under a Norwegian hearing with no mark: read and spell-checked as Bokmål. Now they
+    carry the document's language (`document_files.language`); a Norwegian notat's are the page's
+    own on a Bokmål page and marked on an English one."""
+    db = open_db(db_path)
+    db.execute("update items set language = 'nb' where language is null")
+    _read_document(db, HEARING, "a", "en", "Scope of the proposal",
+                   "Companies shall identify adverse impacts in their value chains.", "value chains")
+    _read_document(db, HEARING, "b", "nb", "Gjeldende rett",
+                   "Virksomheter skal kartlegge negative konsekvenser i leverandørkjeden.", "leverandørkjeden")
+    db.conn.commit()
+    db.close()
+    app = make_app(db_path)
+    bokmal = page(app, f"/item/{HEARING}?lang=nb")
+    for text in ("Scope of the proposal", "Companies shall identify", "value chains"):
+        assert langs_of(bokmal, text) == {"en"}, text
+    for text in ("Gjeldende rett", "Virksomheter skal kartlegge", "leverandørkjeden"):
+        assert langs_of(bokmal, text) == {"nb"}, text  # the page's own
+    assert langs_of(bokmal, "s. 3") == {"nb"}  # the page's words beside them: not marked
+    english = page(app, f"/item/{HEARING}?lang=en")
+    assert langs_of(english, "Virksomheter skal kartlegge") == {"nb"}
+    assert langs_of(english, "Companies shall identify") == {"en"}
+
+
 def test_the_digest_html_marks_an_eu_title_and_its_evidence(tmp_path):
     path = tmp_path / "w.db"
     db = open_db(path)

@@ -87,6 +87,7 @@ class Paragraph:
     labels: list[str]
     score: float
     evidence: list[dict[str, Any]]
+    language: str | None = None  # the document's (`document_files.language`), None when not known
 
     def citation(self, lang: str = "nb") -> str:
         """"(høringsnotatet punkt 5.2, s. 14)"."""
@@ -147,9 +148,10 @@ def strongest_paragraphs(db: sqlite_utils.Database, item_id: str, label: str | N
     if not _has_tables(db):
         return []
     rows = db.query(
-        f"""select p.*, s.number, s.heading, d.title as doc_title, d.type as doc_type, d.url
+        f"""select p.*, s.number, s.heading, d.title as doc_title, d.type as doc_type, d.url, f.language
              from documents d join document_paragraphs p on p.sha256 = d.sha256
              join document_sections s on s.sha256 = p.sha256 and s.seq = p.section_seq
+             join document_files f on f.sha256 = d.sha256
             where d.item_id = ? and p.score > 0 and {listed("d")}
             order by p.score desc, p.seq""", [item_id])
     out: list[Paragraph] = []
@@ -160,7 +162,7 @@ def strongest_paragraphs(db: sqlite_utils.Database, item_id: str, label: str | N
         out.append(Paragraph(item_id=item_id, text=r["text"], page=r["page"], section_number=r["number"],
                              section_heading=r["heading"] or "", document_title=r["doc_title"] or r["url"],
                              document_type=r["doc_type"], url=r["url"], labels=labels, score=r["score"],
-                             evidence=json.loads(r["evidence"] or "[]")))
+                             evidence=json.loads(r["evidence"] or "[]"), language=r["language"]))
         if len(out) >= limit:
             break
     return out

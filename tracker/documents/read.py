@@ -42,6 +42,7 @@ class _Untagged:
     evidence: list[Any] = []
     strengths: dict[str, float] = {}
     relevance, relevant, reason = 0.0, False, None
+    language: str | None = None
 
 
 def _now() -> str:
@@ -72,6 +73,19 @@ def document_reason(title: str | None, doc_type: str | None, page: int | None, s
 
     where = (f" p. {page}" if lang == "en" else f" s. {page}") if page else ""
     return f"{doc_word(title, doc_type, lang)}{where}: {snippet}"
+
+
+def document_language(sections: list[tuple[int, str | None]]) -> str | None:
+    """The language a document is written in: of its sections' (length, the tagger's language),
+    the language of the most text; None when no section's language is known (a list file, which
+    is not tagged, or no text). A short section's guess weighs little against the body's."""
+    from tracker.i18n import TEXT_LANGS
+
+    weight: dict[str, int] = {}
+    for length, lang in sections:
+        if lang in TEXT_LANGS and length > 0:
+            weight[lang] = weight.get(lang, 0) + length
+    return max(weight, key=lambda lang: (weight[lang], lang)) if weight else None
 
 
 def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, source: str = "",
@@ -124,6 +138,7 @@ def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, sou
                               "evidence": json.dumps(evs, ensure_ascii=False)})
             pseq += 1
     status = "scanned" if doc.scanned else "read"
+    language = document_language([(len(s.text), r.language) for s, r in zip(sections, results, strict=True)])
     with db.conn:
         db.execute("delete from document_sections where sha256 = ?", [sha256])
         db.execute("delete from document_paragraphs where sha256 = ?", [sha256])
@@ -134,6 +149,7 @@ def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, sou
         db["document_files"].update(sha256, {
             "pages": doc.pages, "chars": doc.chars, "scanned_pages": json.dumps(doc.scanned_pages),
             "read_status": status, "tagger_version": tagger.version if tag else UNTAGGED, "read_at": _now(),
+            "language": language,
             "read_error": (f"no text layer: scanned pages {_pages(doc.scanned_pages)} need OCR"
                            if doc.scanned else (f"pages without text (scanned): {_pages(doc.scanned_pages)}"
                                                 if doc.scanned_pages else None))})  # fmt: skip

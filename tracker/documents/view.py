@@ -107,7 +107,7 @@ def item_documents(db: sqlite_utils.Database, item_id: str, *, paragraphs: int =
     from tracker.documents.store import listed
 
     docs = list(db.query(
-        f"""select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages, f.kind, f.tagger_version,
+        f"""select d.*, f.read_status, f.read_error, f.scanned_pages, f.pages, f.kind, f.tagger_version, f.language,
                    not {listed("d")} as unlisted from documents d
              left join document_files f on f.sha256 = d.sha256
             where d.item_id = ? order by unlisted, d.type = 'høringsnotat' desc, d.url""", [item_id]))

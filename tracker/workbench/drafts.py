@@ -57,7 +57,7 @@ import sqlite_utils
 from crawlers.dates import OSLO
 from crawlers.fields import COMPOSED_SUMMARY_SOURCES
 from nlp.labels import LABELS
-from tracker.i18n import format_letter_date, format_time, gettext
+from tracker.i18n import format_letter_date, format_time, gettext, part_lang
 from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
 from tracker.store.files import file_name_as_folder, write_whole
@@ -242,6 +242,10 @@ class Block:
     rows: list[tuple[str, str]] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
     source: str = ""  # quote: where the sentence is from
+    #: words of the block in another language than the draft's, with that language (a Nynorsk
+    #: hearing's title and quotes in a Bokmål draft, an English annex quoted): the .docx marks each
+    #: occurrence with its language (`w:lang`), for Word's and LibreOffice's spell-check and reading
+    langs: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -724,7 +728,7 @@ def similar_answers(db: sqlite_utils.Database, item: dict[str, Any], limit: int 
         score = round(0.5 * label_part + 0.5 * text_part, 3)
         if score < min_score:
             continue
-        candidates[r["id"]] = {"item_id": r["id"], "title": r["title"], "url": r["url"],
+        candidates[r["id"]] = {"item_id": r["id"], "title": r["title"], "url": r["url"], "language": r["language"],
                                "date": day or "", "kind": kind, "score": score,
                                "shared": shared}  # fmt: skip
     return sorted(candidates.values(), key=lambda c: (-c["score"], c["item_id"]))[:limit]
@@ -789,6 +793,7 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
     blocks: list[Block] = []
     sections: list[str] = []
     quoted: dict[str, str] = {}  # sentence → heading it is quoted under
+    own = part_lang(item.get("language"), lang)  # the item's text in its language, if not the draft's
     order = {label: n for n, label in enumerate(LABELS)}  # II … XI, åpenhetsloven, GPFG (nlp.labels)
     for tag in sorted(tags, key=lambda tag: order.get(tag["label"], len(order))):
         heading = heading_of(tag["label"], lang)
@@ -819,8 +824,10 @@ def _topic_sections(item: dict[str, Any], tags: list[dict[str, Any]], lang: str,
             # «Fra høringsdokumentene» only over the documents' paragraphs: a quote of the page or
             # its summary is no document's (each quote says where it is from)
             blocks.append(Block("para", (t["excerpts"] if quotes else t["quotes"]) + ":"))
-            blocks += [Block("quote", q, source=source_label(src, lang)) for q, src in quotes]
-            blocks += [Block("quote", p.text, source=p.citation(lang).strip("()"))
+            blocks += [Block("quote", q, source=source_label(src, lang), langs=[(q, own)] if own else [])
+                       for q, src in quotes]
+            blocks += [Block("quote", p.text, source=p.citation(lang).strip("()"),
+                             langs=[(p.text, code)] if (code := part_lang(p.language, lang)) else [])
                        for p in from_documents]
         elif elsewhere:
             blocks.append(Block("para", t.fmt("quoted_above", heading=elsewhere[0])))
@@ -851,6 +858,9 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     t = words(lang)
     today = as_of or datetime.now(OSLO).date()
     title = subject_title(item.get("title") or "")
+    # the item's own words (its title, quotes of its text) in its language where that is not the draft's
+    own = part_lang(item.get("language"), lang)
+    title_langs = [(said, own) for said in dict.fromkeys((title, title_in_sentence(title))) if own and said]
     owner = (item.get("owner") or "").strip()
     extra = item.get("extra") if isinstance(item.get("extra"), dict) else {}
     today_text = format_letter_date(today, lang)
@@ -896,7 +906,7 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
         facts = []
 
     blocks = [Block("letterhead", NCP_NAME_NB if lang == "nb" else f"{NCP_NAME_EN}\n{NCP_NAME_NB}"),
-              Block("meta", rows=meta), Block("heading", subject, level=1)]
+              Block("meta", rows=meta, langs=title_langs), Block("heading", subject, level=1, langs=title_langs)]
     blocks += [Block("warning", w) for w in warnings]
     if form == "committee":
         blocks.append(Block("meta", rows=facts))
@@ -913,12 +923,12 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
 
     if no_comments:
         closing = t["c_no_comments"] if form == "committee" else t["no_comments"]
-        blocks.append(Block("para", f"{opening} {closing}"))
+        blocks.append(Block("para", f"{opening} {closing}", langs=title_langs))
         blocks += _signature_blocks(lang, data_dir)
         return Draft(item_id=item["id"], language=lang, subject=subject, blocks=blocks, sections=[],
                      form=form, cautions=found, no_comments=True)
 
-    blocks += [Block("para", opening),
+    blocks += [Block("para", opening, langs=title_langs),
                Block("heading", t["intro"], level=2), Block("para", mandate(lang, data_dir)),
                Block("heading", t["main"], level=2), Block("placeholder", _fill(lang, t["fill_main"]))]
     from tracker.documents.api import strongest_paragraphs
@@ -930,7 +940,9 @@ def build(db: sqlite_utils.Database, item_id: str, *, as_of: date | None = None,
     blocks.append(Block("heading", t["earlier"], level=2))
     similar = similar_answers(db, item)
     if similar:
-        blocks.append(Block("bullets", items=[_similar_line(s, lang) for s in similar]))
+        blocks.append(Block("bullets", items=[_similar_line(s, lang) for s in similar],
+                            langs=[(s["title"], code) for s in similar
+                                   if s["title"] and (code := part_lang(s["language"], lang))]))
     else:
         blocks.append(Block("para", t["no_earlier"]))
     if form == "committee":  # the written-input deadline, not whichever the item's deadline is
@@ -954,7 +966,7 @@ def quoted(text: str, lang: str) -> str:
 
 
 #: the language tag of a draft's language (the document's properties and its default language)
-LANGUAGE_TAGS = {"nb": "nb-NO", "en": "en-GB"}
+LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
 
 
 def _set_document_language(doc, lang: str) -> None:
@@ -1057,19 +1069,20 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
             for k, v in b.rows:
                 p = para(style="Brevhode")
                 p.add_run(f"{k}: ").bold = True
-                _add_text(p, v, names)
+                _add_text(p, v, names, b.langs)
             para()
         elif b.kind == "heading":
-            doc.add_heading(b.text, level=b.level)
+            _add_runs(doc.add_heading("", level=b.level), b.text, b.langs)
         elif b.kind == "para":
-            para(b.text)
+            _add_runs(para(), b.text, b.langs)
         elif b.kind == "warning":
             p = para(style="Advarsel")
             run = p.add_run(f"⚠ {b.text}")
             if "Advarsel" not in names:
                 run.bold = True
         elif b.kind == "quote":
-            p = para(quoted(b.text, draft.language), style="Quote")
+            p = para(style="Quote")
+            _add_runs(p, quoted(b.text, draft.language), b.langs)
             if b.source:
                 run = p.add_run(f" ({b.source})")
                 if "Kilde" in names:
@@ -1079,7 +1092,7 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
             _add_text(p, b.text, names)
         elif b.kind == "bullets":
             for i in b.items:
-                para(i, style="List Bullet")
+                _add_runs(para(style="List Bullet"), i, b.langs)
     props = doc.core_properties
     props.title = draft.subject
     props.subject = draft.subject
@@ -1106,14 +1119,61 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
 _FILL_SPLIT = re.compile(r"(\[(?:FYLL INN|FILL IN):[^\]]*\])")
 
 
-def _add_text(p, text: str, names: set[str]) -> None:
-    """Text with its [FYLL INN: …] parts in the template's "Fyll inn" character style."""
+def _add_text(p, text: str, names: set[str], langs: list[tuple[str, str]] = ()) -> None:
+    """Text with its [FYLL INN: …] parts in the template's "Fyll inn" character style (and the
+    words of `langs` marked with their language, `_add_runs`)."""
     for part in _FILL_SPLIT.split(text):
         if not part:
             continue
-        run = p.add_run(part)
-        if _FILL_SPLIT.fullmatch(part) and "Fyll inn" in names:
-            run.style = p.part.document.styles["Fyll inn"]
+        if _FILL_SPLIT.fullmatch(part):
+            run = p.add_run(part)
+            if "Fyll inn" in names:
+                run.style = p.part.document.styles["Fyll inn"]
+        else:
+            _add_runs(p, part, langs)
+
+
+def language_runs(text: str, langs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`text` as runs of (words, language): each occurrence of the words of `langs` with their
+    language, the rest with "" (the draft's). An occurrence that overlaps an earlier one is left
+    in the earlier one's language."""
+    found = []
+    for said, lang in langs:
+        if not said or not lang:
+            continue
+        start = 0
+        while (at := text.find(said, start)) >= 0:
+            found.append((at, at + len(said), lang))
+            start = at + len(said)
+    runs: list[tuple[str, str]] = []
+    pos = 0
+    for begin, end, lang in sorted(found):
+        if begin < pos:
+            continue
+        if begin > pos:
+            runs.append((text[pos:begin], ""))
+        runs.append((text[begin:end], lang))
+        pos = end
+    if pos < len(text) or not runs:
+        runs.append((text[pos:], ""))
+    return runs
+
+
+def _add_runs(p, text: str, langs: list[tuple[str, str]] = ()) -> None:
+    """`text` added to paragraph `p`, each piece of another language (`language_runs`) a run of
+    its own with that language (``<w:lang w:val="nn-NO"/>``): Word and LibreOffice spell-check and
+    read it as such, not as the draft's."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for said, lang in language_runs(text, list(langs)):
+        if not said:
+            continue
+        run = p.add_run(said)
+        if lang:
+            mark = OxmlElement("w:lang")
+            mark.set(qn("w:val"), LANGUAGE_TAGS[lang])
+            run._r.get_or_add_rPr().insert_element_before(mark, "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
 def docx_bytes(draft: Draft, data_dir: str | Path | None = None) -> bytes:
