@@ -329,7 +329,8 @@ def with_changed_document(monkeypatch) -> None:
     from tracker.documents import redline
 
     monkeypatch.setattr(redline, "latest_change", lambda db, item_id: [
-        {"url": "https://example.org/notat.pdf", "title": "Høringsnotat", "old": 1, "new": 2}])
+        {"url": "https://example.org/notat.pdf", "title": "Høringsnotat", "old": 1, "new": 2,
+         "language": "nb"}])
     monkeypatch.setattr(redline, "compare", lambda db, old, new: [])
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -680,6 +682,72 @@ def test_a_redlines_change_times_are_utc(monkeypatch):
     assert before <= datetime.strptime(stamp.decode(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) <= after
 
 
+def test_a_redline_is_in_the_readers_language_and_marks_the_documents_words(tmp_path):
+    """A redline .docx was python-docx's blank document: US English, author «python-docx». A
+    Bokmål høringsnotat's changes were spell-checked as English in Word, every word underlined. Now
+    the document is in the reader's language (the page's, the command's `--lang`) and the
+    document's own words — the changed sections' headings and text — carry the document's language
+    where it is another."""
+    import io
+    import zipfile
+
+    from docx import Document
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    change = redline.SectionChange(kind="changed", number="8", heading="Identifying adverse impacts", page_before=3,
+                                   page_after=4, labels=["oecd-ii"],
+                                   ops=[("=", "Member States shall "), ("-", "require"), ("+", "ensure")],
+                                   number_before="8", heading_before="Identifying adverse impacts")
+
+    def read(data: bytes):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            styles, body = z.read("word/styles.xml").decode(), etree.fromstring(z.read("word/document.xml"))
+        default = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S).group(0)
+        runs = [("".join(t.text or "" for t in r.iter(f"{w}t", f"{w}delText")),
+                 r.find(f"{w}rPr/{w}lang").get(f"{w}val") if r.find(f"{w}rPr/{w}lang") is not None else "")
+                for r in body.iter(f"{w}r")]
+        return re.search(r'<w:lang [^>]*w:val="([^"]+)"', default).group(1), runs, Document(io.BytesIO(data)).core_properties
+
+    default, runs, props = read(redline.to_docx("Annex: endringer", [change], lang="nb", text_lang="en"))
+    assert default == "nb-NO" and props.language == "nb-NO"
+    assert props.author == "ncp-tracker" and props.title == "Annex: endringer"
+    marked = {text: lang for text, lang in runs if lang}
+    assert marked == {"Identifying adverse impacts": "en-GB", "Member States shall ": "en-GB", "require": "en-GB",
+                      "ensure": "en-GB"}
+    assert (" — endret [Kap. II Generelle prinsipper]", "") in runs  # the reader's words
+    # renumbered (Article 6 of the proposal is 8 in the act): the number it had; retitled: the heading
+    # (it gave the heading for a renumbered article, and «(var None)» for one unnumbered before)
+    moved = redline.SectionChange(**{**change.__dict__, "number_before": "6"})
+    retitled = redline.SectionChange(**{**change.__dict__, "heading_before": "Identifying actual adverse impacts"})
+    unnumbered = redline.SectionChange(**{**change.__dict__, "number_before": None})
+    data = redline.to_docx("t", [moved, retitled, unnumbered], lang="nb", text_lang="en")
+    topics = "[Kap. II Generelle prinsipper]"
+    assert [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 2"] == [
+        f"Identifying adverse impacts — endret (var 6) {topics}",
+        f"Identifying adverse impacts — endret (var Identifying actual adverse impacts) {topics}",
+        f"Identifying adverse impacts — endret {topics}"]
+    assert ("Identifying actual adverse impacts", "en-GB") in read(data)[1]  # the heading it had: its language
+    default, runs, _ = read(redline.to_docx("Annex: changes", [change], lang="en", text_lang="en"))
+    assert default == "en-GB" and not any(lang for _, lang in runs)  # all the reader's language
+    default, runs, _ = read(redline.to_docx("Notat: endringer", [change], lang="nb"))  # read before: unknown
+    assert default == "nb-NO" and not any(lang for _, lang in runs)
+    # what LibreOffice reads: the inserted word in English in a Bokmål document
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the conversion is not checked")
+    path = tmp_path / "r.docx"
+    path.write_bytes(redline.to_docx("Annex: endringer", [change], lang="nb", text_lang="en"))
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                             "fodt", "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    fodt = (tmp_path / "r.fodt").read_text("utf-8")
+    styles = dict(re.findall(r'<style:style style:name="(T\d+)" style:family="text">(.*?)</style:style>', fodt, re.S))
+    spans = dict((text, name) for name, text in re.findall(r'<text:span text:style-name="(T\d+)">([^<]*)</text:span>',
+                                                        fodt))
+    assert 'fo:language="en"' in styles[spans["ensure"]] and 'fo:language="nb"' in fodt
+
+
 def test_a_scanned_document_is_flagged_not_empty(db, tmp_path, tagger):
     _item(db)
     _record(db, tmp_path / "d", write_pdf(Spec("Høringsbrev", [], scanned_page=True)))
@@ -1107,6 +1175,13 @@ def test_a_document_is_read_in_its_own_language(db, tmp_path, tagger):
         "select d.url, f.language from documents d join document_files f on f.sha256 = d.sha256")}
     assert languages == {"https://x.no/notat.pdf": "nb", "https://x.no/annex.pdf": "en"}
     assert {p.language for p in api.strongest_paragraphs(db, "regjeringen:1", limit=20)} == {"nb", "en"}
+    # its next version's redline (the page's and `documents redline`'s) is in that language
+    english.sections.append(("3", "Civil liability", ["Member States shall ensure that a company can be held liable "
+                                                      "for damage caused to a natural or legal person."]))
+    _record(db, root, write_pdf(english), url="https://x.no/annex.pdf", at="2026-11-25T05:00:00+00:00")
+    read.read_pending(db, tagger=tagger)
+    assert [(c["url"], c["language"]) for c in redline.latest_change(db, "regjeringen:1")] == [
+        ("https://x.no/annex.pdf", "en")]
     # by the most text: a Nynorsk heading of 20 characters over 400 of Bokmål is a Bokmål document
     assert read.document_language([(20, "nn"), (400, "nb"), (0, "en")]) == "nb"
     assert read.document_language([(200, "nn"), (100, "nb"), (150, "nb")]) == "nb"  # summed per language

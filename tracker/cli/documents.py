@@ -252,7 +252,8 @@ def redline(ctx: click.Context, item_id: str, out_path: str, url: str | None, la
         sections = rl.compare(db, c["old"], c["new"])
     finally:
         db.close()
-    data = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), sections, lang=_.lang)
+    data = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), sections, lang=_.lang,
+                      text_lang=c["language"])
     try:
         write_whole(Path(out_path), data)
     except OSError as exc:  # a file in its folder part said by name; exit 2 for a path typed wrong

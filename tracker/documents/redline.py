@@ -158,12 +158,14 @@ def compare(db: sqlite_utils.Database, old_sha: str, new_sha: str) -> list[Secti
 
 
 def latest_change(db: sqlite_utils.Database, item_id: str) -> list[dict[str, Any]]:
-    """Each of the item's links that has an earlier version: (link, old sha, new sha), newest first."""
+    """Each of the item's links that has an earlier version: (link, old sha, new sha, the new
+    version's language), newest first."""
     if "document_versions" not in db.table_names():
         return []
     return list(db.query(
-        """select v.item_id, v.url, v.previous as old, v.sha256 as new, v.seen_at, d.title, d.type
+        """select v.item_id, v.url, v.previous as old, v.sha256 as new, v.seen_at, d.title, d.type, f.language
              from document_versions v left join documents d on d.item_id = v.item_id and d.url = v.url
+             left join document_files f on f.sha256 = v.sha256
             where v.item_id = ? and v.previous is not null
               and v.id = (select max(id) from document_versions w where w.item_id = v.item_id and w.url = v.url)
             order by v.id desc""", [item_id]))
@@ -174,16 +176,32 @@ KIND_NAMES = {"added": N_("new"), "removed": N_("removed"), "changed": N_("chang
 
 
 def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-tracker",
-            when: datetime | None = None, intro: str | None = None, lang: str = "nb") -> bytes:
+            when: datetime | None = None, intro: str | None = None, lang: str = "nb",
+            text_lang: str | None = None) -> bytes:
     """A .docx of the changed sections, each change a tracked insertion or deletion, in `lang`
-    (its headings' kinds and topics by name; the sections' own text as the document has it)."""
+    (its headings' kinds and topics by name; the sections' own text as the document has it, in
+    `text_lang`, the document's language when known: its headings and text are marked with it
+    where it is not `lang`, for Word's and LibreOffice's spell-check)."""
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    from tracker.docx_language import LANGUAGE_TAGS, add_runs, mark_run, set_default_language
+    from tracker.i18n import part_lang
+
+    own = part_lang(text_lang, lang)
     # w:date is UTC ("Z"): the local clock written with a Z put the changes an hour or two off in Oslo
-    when_s = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = (when or datetime.now(UTC)).astimezone(UTC)
+    when_s = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     document = docx.Document()
+    # python-docx's blank document is US English by "python-docx": a Bokmål redline was
+    # spell-checked as English, and its properties named python-docx as author
+    set_default_language(document, lang)
+    props = document.core_properties
+    props.title, props.author, props.last_modified_by = title, author, author
+    props.language = LANGUAGE_TAGS[lang]
+    props.created = props.modified = now.replace(tzinfo=None, microsecond=0)
+    props.revision, props.comments, props.subject, props.keywords = 1, "", "", ""
     document.add_heading(title, level=1)
     document.add_paragraph(intro or gettext(
         lang, "Changes per section between two versions; tagged (topical) sections first. The changes are "
@@ -196,6 +214,8 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
         t.set(qn("xml:space"), "preserve")
         t.text = text
         r.append(t)
+        if own:
+            mark_run(r, own)
         return r
 
     def tracked(tag: str, text: str):
@@ -210,11 +230,16 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
     for c in changes:
         heading = c.heading or c.number or gettext(lang, "(no heading)")
         head = f"{heading} — {gettext(lang, KIND_NAMES[c.kind])}"
-        if c.renumbered or c.retitled:
-            head += " " + gettext(lang, "(was %(before)s)", before=c.heading_before or c.number_before)
+        # what the section was: its number when renumbered (Article 6 → 8), its heading when retitled
+        # (it said the old heading of a section only renumbered, and «(was None)» for one unnumbered before)
+        before = " ".join(x for x in (c.number_before if c.renumbered else None,
+                                      c.heading_before if c.retitled else None) if x)
+        if before:
+            head += " " + gettext(lang, "(was %(before)s)", before=before)
         if c.labels:
             head += f" [{', '.join(label_name(lab, lang) for lab in c.labels)}]"
-        document.add_heading(head, level=2)
+        add_runs(document.add_heading("", level=2), head,
+                 [(heading, own)] + ([(c.heading_before, own)] if c.retitled else []) if c.heading or c.number else [])
         for chunk in _paragraph_chunks(c.ops):
             p = document.add_paragraph()
             for op, text in chunk:

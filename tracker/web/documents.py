@@ -67,7 +67,7 @@ def register(app: Flask, db: Callable[[], Any]) -> None:
         intro = _("%(before)s → %(after)s: changes per article, tagged articles first. The changes are "
                   "tracked changes: accept or reject them in Word or LibreOffice.",
                   before=prev["reference"], after=cur["reference"])
-        body = rl.to_docx(title, cur["changes"], intro=intro, lang=current_lang())
+        body = rl.to_docx(title, cur["changes"], intro=intro, lang=current_lang(), text_lang=fam.TEXT_LANG)
         return _docx(body, f"{item_id}-{stage}")
 
     @app.get("/item/<path:item_id>/redline.docx")
@@ -79,5 +79,5 @@ def register(app: Flask, db: Callable[[], Any]) -> None:
             abort(404, _("No changed document for %(id)s.", id=item_id))
         c = changes[0]
         body = rl.to_docx(_("%(title)s: changes", title=c["title"] or c["url"]), rl.compare(db(), c["old"], c["new"]),
-                          lang=current_lang())
+                          lang=current_lang(), text_lang=c["language"])
         return _docx(body, item_id)

@@ -57,6 +57,7 @@ import sqlite_utils
 from crawlers.dates import OSLO
 from crawlers.fields import COMPOSED_SUMMARY_SOURCES
 from nlp.labels import LABELS
+from tracker.docx_language import LANGUAGE_TAGS, add_runs, set_default_language
 from tracker.i18n import format_letter_date, format_time, gettext, part_lang
 from tracker.store.changes import hearing_place, later_sitting_days
 from tracker.store.deadlines import deadline_day, has_time, to_datetime
@@ -965,37 +966,12 @@ def quoted(text: str, lang: str) -> str:
     return words(lang).fmt("quote_marks", word=text)
 
 
-#: the language tag of a draft's language (the document's properties and its default language)
-LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
-
-
 def _set_document_language(doc, lang: str) -> None:
-    """The document's default language (styles.xml's rPrDefault ``w:lang``, and every style that
-    sets its own, as the template's do) to the draft's: Word and LibreOffice spell-check an English
-    draft as English, not as the template's Norwegian. The letterhead in the page header in the
-    draft's language (an English draft: the NCP's English name, the template's Norwegian one
-    replaced where it is written)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tag = LANGUAGE_TAGS[lang]
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    if rpr.find(qn("w:lang")) is None:
-        rpr.append(OxmlElement("w:lang"))
-    for el in styles.iter(qn("w:lang")):
-        el.set(qn("w:val"), tag)
+    """The document's default language to the draft's (`set_default_language`): Word and
+    LibreOffice spell-check an English draft as English, not as the template's Norwegian. The
+    letterhead in the page header in the draft's language (an English draft: the NCP's English
+    name, the template's Norwegian one replaced where it is written)."""
+    set_default_language(doc, lang)
     if lang == "en":
         for section in doc.sections:
             for part in (section.header, section.footer):
@@ -1072,9 +1048,9 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
                 _add_text(p, v, names, b.langs)
             para()
         elif b.kind == "heading":
-            _add_runs(doc.add_heading("", level=b.level), b.text, b.langs)
+            add_runs(doc.add_heading("", level=b.level), b.text, b.langs)
         elif b.kind == "para":
-            _add_runs(para(), b.text, b.langs)
+            add_runs(para(), b.text, b.langs)
         elif b.kind == "warning":
             p = para(style="Advarsel")
             run = p.add_run(f"⚠ {b.text}")
@@ -1082,7 +1058,7 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
                 run.bold = True
         elif b.kind == "quote":
             p = para(style="Quote")
-            _add_runs(p, quoted(b.text, draft.language), b.langs)
+            add_runs(p, quoted(b.text, draft.language), b.langs)
             if b.source:
                 run = p.add_run(f" ({b.source})")
                 if "Kilde" in names:
@@ -1092,7 +1068,7 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
             _add_text(p, b.text, names)
         elif b.kind == "bullets":
             for i in b.items:
-                _add_runs(para(style="List Bullet"), i, b.langs)
+                add_runs(para(style="List Bullet"), i, b.langs)
     props = doc.core_properties
     props.title = draft.subject
     props.subject = draft.subject
@@ -1121,7 +1097,7 @@ _FILL_SPLIT = re.compile(r"(\[(?:FYLL INN|FILL IN):[^\]]*\])")
 
 def _add_text(p, text: str, names: set[str], langs: list[tuple[str, str]] = ()) -> None:
     """Text with its [FYLL INN: …] parts in the template's "Fyll inn" character style (and the
-    words of `langs` marked with their language, `_add_runs`)."""
+    words of `langs` marked with their language, `add_runs`)."""
     for part in _FILL_SPLIT.split(text):
         if not part:
             continue
@@ -1130,50 +1106,7 @@ def _add_text(p, text: str, names: set[str], langs: list[tuple[str, str]] = ()) 
             if "Fyll inn" in names:
                 run.style = p.part.document.styles["Fyll inn"]
         else:
-            _add_runs(p, part, langs)
-
-
-def language_runs(text: str, langs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """`text` as runs of (words, language): each occurrence of the words of `langs` with their
-    language, the rest with "" (the draft's). An occurrence that overlaps an earlier one is left
-    in the earlier one's language."""
-    found = []
-    for said, lang in langs:
-        if not said or not lang:
-            continue
-        start = 0
-        while (at := text.find(said, start)) >= 0:
-            found.append((at, at + len(said), lang))
-            start = at + len(said)
-    runs: list[tuple[str, str]] = []
-    pos = 0
-    for begin, end, lang in sorted(found):
-        if begin < pos:
-            continue
-        if begin > pos:
-            runs.append((text[pos:begin], ""))
-        runs.append((text[begin:end], lang))
-        pos = end
-    if pos < len(text) or not runs:
-        runs.append((text[pos:], ""))
-    return runs
-
-
-def _add_runs(p, text: str, langs: list[tuple[str, str]] = ()) -> None:
-    """`text` added to paragraph `p`, each piece of another language (`language_runs`) a run of
-    its own with that language (``<w:lang w:val="nn-NO"/>``): Word and LibreOffice spell-check and
-    read it as such, not as the draft's."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for said, lang in language_runs(text, list(langs)):
-        if not said:
-            continue
-        run = p.add_run(said)
-        if lang:
-            mark = OxmlElement("w:lang")
-            mark.set(qn("w:val"), LANGUAGE_TAGS[lang])
-            run._r.get_or_add_rPr().insert_element_before(mark, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+            add_runs(p, part, langs)
 
 
 def docx_bytes(draft: Draft, data_dir: str | Path | None = None) -> bytes:
