@@ -144,7 +144,7 @@ def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(c
     _print_health(rows, "nb", title="tir. 24.11.2026", width=80)
     lines = capsys.readouterr().err.splitlines()
     # a source's line (~115 characters) was broken by the terminal too: its counts go under its name
-    assert lines[1] == "  [WARN] Høringer (regjeringen.no) (no_regjeringen_horinger)  advarsel"
+    assert lines[1] == "  [OBS ] Høringer (regjeringen.no) (no_regjeringen_horinger)  advarsel"
     assert lines[2] == "         saker:  100  nye:   1  endret:   3  via: rss"
     assert all(len(line) <= 79 for line in lines)
     wrapped = lines[3:-2]
@@ -153,7 +153,7 @@ def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(c
     assert lines[-2].startswith("  [OK  ] Lovdata (no_lovdata)") and lines[-1].startswith("         saker:    2  nye:")
     _print_health(rows, "nb", width=130)  # wide enough for the line, not for its reason
     wide = capsys.readouterr().err.splitlines()
-    assert wide[1].startswith("  [WARN] Høringer (regjeringen.no) (no_regjeringen_horinger)  advarsel  saker:")
+    assert wide[1].startswith("  [OBS ] Høringer (regjeringen.no) (no_regjeringen_horinger)  advarsel  saker:")
     assert wide[1].endswith("via: rss") and wide[2].startswith(" " * 9 + "1 detaljside blokkert")
     _print_health(rows, "nb", width=0)  # no terminal: one line a source, as before
     piped = capsys.readouterr().err.splitlines()
@@ -918,7 +918,7 @@ def test_a_crawls_health_lines_name_each_source_as_health_does_with_its_code_bes
                     **counts}], "nb")
     spu, lovdata = capsys.readouterr().err.splitlines()[1:]
     assert spu.startswith("  [OK  ] Finansdepartementet (SPU) (no_finansdep)  OK ")
-    assert lovdata.startswith("  [WARN] Lovdata (no_lovdata)" + " " * 22 + "advarsel  saker:")  # two spaces, as every column
+    assert lovdata.startswith("  [OBS ] Lovdata (no_lovdata)" + " " * 22 + "advarsel  saker:")  # two spaces, as every column
     assert spu.index("saker:") == lovdata.index("saker:") and len(spu) < 110
 
 
@@ -941,7 +941,7 @@ def test_a_crawls_health_lines_read_as_health_and_the_digest_say_them(capsys):
     _print_health(rows, "nb", title="2026-11-24")
     title, line = capsys.readouterr().err.splitlines()
     assert title == "Kildenes helse — 2026-11-24"
-    assert line.startswith("  [FAIL] Etikkrådet (no_etikkradet)  FEILER ") and "saker:    0" in line, line
+    assert line.startswith("  [FEIL] Etikkrådet (no_etikkradet)  FEILER ") and "saker:    0" in line, line
     assert line.endswith("via: rss    nyhetsstrømmen svarte HTTP 404; forsiden svarte HTTP 503"), line
     _print_health(rows, "en")
     title, line = capsys.readouterr().err.splitlines()

@@ -93,7 +93,7 @@ def test_unreadable_times_in_extra_are_left_out_loudly_and_the_item_kept(tmp_pat
                  ":1: extra.hearing_times[1].tidspunkt 'snart' is not a date (ISO 8601); extra.hearing_times left out, "
                  "the item is stored"):
         assert f"advarsel: {feed}{line}" in r.stderr, r.stderr
-    assert "[WARN] Stortingets komitéhøringer (no_stortinget_horinger)" in r.stderr and "4 datoer som ikke kunne leses, er utelatt (linjenr. 1)" in r.stderr
+    assert "[OBS ] Stortingets komitéhøringer (no_stortinget_horinger)" in r.stderr and "4 datoer som ikke kunne leses, er utelatt (linjenr. 1)" in r.stderr
     # the item is stored; what the store held of the times is kept, and no change is made of them
     (extra,) = [json.loads(e) for (e,) in _rows(db, "select extra from items")]
     assert {k: extra[k] for k in good} == good and "innspillsfrist" not in extra

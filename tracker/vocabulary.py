@@ -133,6 +133,9 @@ GPFG_ACTOR_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 HEALTH_NAMES: dict[str, str] = {"green": N_("OK"), "amber": N_("warning"), "red": N_("FAILING")}
+#: a health line's mark at its left edge, four characters at most (`run`'s «[FEIL] Etikkrådet …»:
+#: what a log or a cron mail without colours is scanned by); in the reader's language
+HEALTH_MARKS: dict[str, str] = {"green": N_("OK"), "amber": N_("WARN"), "red": N_("FAIL")}
 #: a crawl's step as its health lines are headed (tracker.jobs.crawl.Step.label, a code that also
 #: names the step's digest folder): crawled live, or live and recorded; a replayed day is its date
 STEP_NAMES: dict[str, str] = {"live": N_("live"), "record": N_("record")}
@@ -1780,6 +1783,11 @@ def identifier_name(code: str | None, lang: str = "nb") -> str:
 
 def health_name(code: str | None, lang: str = "nb") -> str:
     return _name(HEALTH_NAMES, code, lang)
+
+
+def health_mark(code: str | None, lang: str = "nb") -> str:
+    """A health line's mark («FEIL», "FAIL"); "?" for a status it does not know."""
+    return _name(HEALTH_MARKS, code, lang) if code in HEALTH_MARKS else "?"
 
 
 def step_name(code: str | None, lang: str = "nb") -> str:

@@ -533,13 +533,12 @@ def _print_health(rows: list[dict], lang: str, title: str = "", width: int | Non
     (`width`, default stderr's: `terminal_columns`) the counts go on the line under the name, and
     the reason on the lines under them, wrapped at the terminal's edge: the terminal broke them
     anywhere, their words under the table's columns; a word longer than a line (a link) whole."""
-    from tracker.vocabulary import health_name, health_reason
+    from tracker.vocabulary import health_mark, health_name, health_reason
 
     width = width if width is not None else terminal_columns(err=True)
     click.echo(gettext(lang, "Source health") + (f" — {title}" if title else ""), err=True)
     names = {h["source"]: source_with_code(h["source"], lang) for h in rows}
     name_width = max(map(len, names.values()), default=0)
-    marks = {"green": "OK ", "amber": "WARN", "red": "FAIL"}
     # the status and the channel as wide as their longest and one more: «advarsel» filled its 8
     # («advarsel saker:»), «sparql» its 6 (one space from the reason), where every column has two
     status_width = max([8, *(len(health_name(h["status"], lang)) + 1 for h in rows)])
@@ -547,7 +546,7 @@ def _print_health(rows: list[dict], lang: str, title: str = "", width: int | Non
     words = {"items": gettext(lang, "items:"), "new": gettext(lang, "new:"), "changed": gettext(lang, "changed:"),
              "via": gettext(lang, "via:")}
     for h in rows:
-        mark = marks.get(h["status"], "?")
+        mark = health_mark(h["status"], lang)
         color = {"green": "green", "amber": "yellow", "red": "red"}.get(h["status"])
         # each count after its word and a colon: "items 100 new 98 changed 0" was read as
         # "100 new, 98 changed"; a green source's reason is those counts again (store.health.assess),
