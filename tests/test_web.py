@@ -120,6 +120,10 @@ def test_the_health_page_lists_the_unknown_status_words_with_their_items(db_path
     assert parse_qs(urlsplit(href).query)["q"] == ['kilde:no_regjeringen_horinger kildestatus:"Avbrutt"']
     found = client.get(href).get_data(as_text=True)
     assert f"/item/{HEARING}" in found and f"/item/{HEARING_FISH}" not in found
+    # on the English page in English quotation marks (it said «Avbrutt» in both languages)
+    english = make_app(db_path).test_client().get("/health?lang=en").get_data(as_text=True)
+    row = next(r for r in english.split("<tr")[1:] if "Government hearings (regjeringen.no)" in r)
+    assert "“Avbrutt”</a> (1)" in row and "«" not in row
 
 
 def test_an_eu_items_documents_are_named_not_coded(db_path):

@@ -305,7 +305,7 @@ def provisions_section(ctx: Context) -> Section | None:
         "select id, url from items where id in (select value from json_each(?))",
         [json.dumps(sorted({h.item_id for h in hits}))])}
     entries = [Entry(id=h.item_id, title=clean(h.line(ctx.lang), TITLE_LIMIT), url=safe_url(urls.get(h.item_id)),
-                     lines=[clean(h.item_title, TITLE_LIMIT)] + ([f"«{clean(h.excerpt, SNIPPET_LIMIT)}»"]
+                     lines=[clean(h.item_title, TITLE_LIMIT)] + ([ctx._("“%(word)s”", word=clean(h.excerpt, SNIPPET_LIMIT))]
                                                                  if h.excerpt else []))
                for h in hits]
     return Section(id="provisions", heading=counted(ctx._("Watched provisions"), len(entries)),
