@@ -820,6 +820,11 @@ class Tagger:
         for analysis in self.analyse_many(records):
             yield self.result(analysis)
 
+    def languages(self, records: Iterable[dict[str, Any]]) -> list[str]:
+        """The language ("nb", "nn", "en") each record would be tagged in (its `TagResult.language`),
+        detected as tagging does, without the tagging."""
+        return detect_many([self._prepare(r)[1] for r in records], self.options)
+
 
 
 

@@ -280,6 +280,8 @@ def test_a_hearing_whose_list_is_only_a_file_needs_input_when_the_file_names_the
     # the list was read, not tagged: no labels, no evidence, the item's relevance as it was
     sections = list(db.query("select labels, relevant from document_sections"))
     assert sections and all(s["labels"] == "[]" and not s["relevant"] for s in sections)
+    # nor given a language (a list of names; "": none, not a file read before languages were kept)
+    assert [r["language"] for r in db.query("select language from document_files")] == [""]
     assert db["items"].get("regjeringen:2477095")["relevance"] == item["relevance"] and not item["relevant"]
     from tracker.documents.view import item_documents
 

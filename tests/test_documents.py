@@ -1175,6 +1175,14 @@ def test_a_document_is_read_in_its_own_language(db, tmp_path, tagger):
         "select d.url, f.language from documents d join document_files f on f.sha256 = d.sha256")}
     assert languages == {"https://x.no/notat.pdf": "nb", "https://x.no/annex.pdf": "en"}
     assert {p.language for p in api.strongest_paragraphs(db, "regjeringen:1", limit=20)} == {"nb", "en"}
+    # files an older version read (their language NULL after the migration): the next reading
+    # detects it from their stored sections, as their tagging would, without tagging them again
+    db.execute("update document_files set language = null")
+    read_at = {r["sha256"]: r["read_at"] for r in db.query("select sha256, read_at from document_files")}
+    assert read.read_pending(db, tagger=tagger) == {"read": 0, "scanned": 0, "unreadable": 0}
+    assert {r["url"]: r["language"] for r in db.query(
+        "select d.url, f.language from documents d join document_files f on f.sha256 = d.sha256")} == languages
+    assert {r["sha256"]: r["read_at"] for r in db.query("select sha256, read_at from document_files")} == read_at
     # its next version's redline (the page's and `documents redline`'s) is in that language
     english.sections.append(("3", "Civil liability", ["Member States shall ensure that a company can be held liable "
                                                       "for damage caused to a natural or legal person."]))

@@ -75,6 +75,38 @@ def document_reason(title: str | None, doc_type: str | None, page: int | None, s
     return f"{doc_word(title, doc_type, lang)}{where}: {snippet}"
 
 
+def _section_record(sha256: str, seq: int, heading: str | None, text: str, source: str) -> dict[str, Any]:
+    """A section as the tagger reads it (and `fill_languages` detects its language)."""
+    return {"id": f"{sha256}:{seq}", "title": heading, "summary": "", "text": text, "language": None,
+            "source": source}
+
+
+def fill_languages(db: sqlite_utils.Database, *, tagger: Any = None) -> int:
+    """The language of each file read before `document_files.language` was kept (NULL): from its
+    stored sections, detected as their tagging would (`Tagger.languages`) and weighed as
+    `read_file` does; "" for a list file (not tagged) or one without text. Returns how many."""
+    rows = list(db.query(
+        """select f.sha256, f.tagger_version, (select i.source from documents d join items i on i.id = d.item_id
+                                                where d.sha256 = f.sha256 limit 1) as source
+             from document_files f where f.language is null and f.read_status in ('read', 'scanned')"""))
+    for row in rows:
+        sha256, language = row["sha256"], None
+        if row["tagger_version"] != UNTAGGED:
+            texts: dict[int, list[str]] = {}
+            for p in db.query("select section_seq, text from document_paragraphs where sha256 = ? order by seq",
+                              [sha256]):
+                texts.setdefault(p["section_seq"], []).append(p["text"])
+            sections = [(s["seq"], s["heading"], "\n\n".join(texts.get(s["seq"], []))) for s in db.query(
+                "select seq, heading from document_sections where sha256 = ? order by seq", [sha256])]
+            tagger = tagger or _tagger()
+            found = tagger.languages([_section_record(sha256, seq, heading, text, row["source"] or "")
+                                      for seq, heading, text in sections]) if sections else []
+            language = document_language([(len(text), lang) for (_, _, text), lang in zip(sections, found, strict=True)])
+        with db.conn:
+            db["document_files"].update(sha256, {"language": language or ""})
+    return len(rows)
+
+
 def document_language(sections: list[tuple[int, str | None]]) -> str | None:
     """The language a document is written in: of its sections' (length, the tagger's language),
     the language of the most text; None when no section's language is known (a list file, which
@@ -103,8 +135,7 @@ def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, sou
     sections = doc.sections
     if tag:
         tagger = tagger or _tagger()
-        records = [{"id": f"{sha256}:{i}", "title": s.heading, "summary": "", "text": s.text,
-                    "language": None, "source": source} for i, s in enumerate(sections)]
+        records = [_section_record(sha256, i, s.heading, s.text, source) for i, s in enumerate(sections)]
         results: list[Any] = list(tagger.tag_many(records)) if records else []
     else:
         results = [_Untagged()] * len(sections)
@@ -149,7 +180,7 @@ def read_file(db: sqlite_utils.Database, sha256: str, *, tagger: Any = None, sou
         db["document_files"].update(sha256, {
             "pages": doc.pages, "chars": doc.chars, "scanned_pages": json.dumps(doc.scanned_pages),
             "read_status": status, "tagger_version": tagger.version if tag else UNTAGGED, "read_at": _now(),
-            "language": language,
+            "language": language or "",  # "" known to have none; NULL: read before the column
             "read_error": (f"no text layer: scanned pages {_pages(doc.scanned_pages)} need OCR"
                            if doc.scanned else (f"pages without text (scanned): {_pages(doc.scanned_pages)}"
                                                 if doc.scanned_pages else None))})  # fmt: skip
@@ -190,6 +221,7 @@ def read_pending(db: sqlite_utils.Database, *, tagger: Any = None) -> dict[str, 
     for r in pending:
         status = read_file(db, r["sha256"], tagger=tagger, source=r["source"] or "", tag=not r["list_file"])
         counts[status] += 1
+    fill_languages(db, tagger=tagger)  # the files an older version read before their language was kept
     return counts
 
 

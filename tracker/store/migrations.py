@@ -486,8 +486,8 @@ def m2700_search_word_forms(db: sqlite_utils.Database) -> None:
 def m2800_document_language(db: sqlite_utils.Database) -> None:
     """`document_files.language`: the language a read file is written in (the tagger's, by the
     most of its sections' text), so that pages and drafts mark its sections and quotes in it — an
-    English annex under a Norwegian hearing. Files read before stay unknown (unmarked) until they
-    are read again."""
+    English annex under a Norwegian hearing. Files read before are NULL until the next reading
+    detects it from their stored sections (tracker.documents.read.fill_languages)."""
     if "document_files" in db.table_names() and "language" not in db["document_files"].columns_dict:
         db["document_files"].add_column("language", str)
 
