@@ -13,7 +13,8 @@ typo never silently drops a CELEX number)::
 
     [[file]]
     id = "csddd"                      # required: a-z, 0-9, _ ; unique
-    name = "CSDDD"                    # required: short name
+    name = "CSDDD"                    # required: short name (in English, or an abbreviation) …
+    name_nb = "…"                     # … and in Bokmål where it is words ("Batteriforordningen")
     title = "Corporate Sustainability Due Diligence Directive"
     act = "Directive (EU) 2024/1760"  # the act's own citation
     celex = "32024L1760"              # CELEX of the act (or of the proposal, 5yyyyPCnnnn)
@@ -50,7 +51,8 @@ PROCEDURE_RE = re.compile(r"^[0-9]{4}/[0-9]{4}\((?:COD|CNS|APP|NLE|INI|BUD|DEC|I
 COM_RE = re.compile(r"^COM\s*\([0-9]{4}\)\s*[0-9]{1,4}(?:\s+final)?$")
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 
-STRING_FIELDS = ("id", "name", "title", "act", "celex", "procedure", "com", "note", "note_nb", "eea", "eea_nb")
+STRING_FIELDS = ("id", "name", "name_nb", "title", "act", "celex", "procedure", "com", "note", "note_nb", "eea",
+                 "eea_nb")
 LIST_FIELDS = ("refs", "labels", "unverified")
 REQUIRED = ("id", "name")
 IDENTIFYING = ("celex", "procedure", "com")
@@ -73,6 +75,7 @@ class WatchEntry:
 
     id: str
     name: str
+    name_nb: str | None = None
     title: str | None = None
     act: str | None = None
     celex: str | None = None
@@ -89,6 +92,11 @@ class WatchEntry:
 
     def is_verified(self, name: str) -> bool:
         return name not in self.unverified
+
+    def name_in(self, lang: str) -> str:
+        """The file's name for a reader of `lang`: `name_nb` in Bokmål where it has one (a name in
+        words: «Batteriforordningen»), else `name` (an abbreviation reads the same: «CSRD»)."""
+        return (self.name_nb or self.name) if lang == "nb" else self.name
 
     def note_in(self, lang: str) -> str | None:
         """The note for a reader of `lang` ("nb" or "en"): `note_nb` in Bokmål, else `note` (the

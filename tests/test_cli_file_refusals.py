@@ -126,7 +126,7 @@ ENTRY = '[[file]]\nid = "a"\nname = "A"\n'
 @pytest.mark.parametrize("text, said", [
     ("[[file]\n", "linje 1: ikke gyldig TOML: Expected ']]' at the end of an array declaration (at line 1, column 7)"),
     ("x = 1\n", "linje 1: ukjent nøkkel 'x' (overvåkingslisten har bare [[file]]-tabeller)"),
-    (ENTRY + "foo = 1\n", "linje 4: EU-saken «a», feltet «foo»: ukjent felt (kjente: id, name, title, "),
+    (ENTRY + "foo = 1\n", "linje 4: EU-saken «a», feltet «foo»: ukjent felt (kjente: id, name, name_nb, title, "),
     ('[[file]]\nid = "a"\n', "linje 1: EU-saken «a», feltet «name»: feltet er påkrevd, men mangler eller er tomt"),
     ('[[file]]\nid = "a"\nname = 3\n',
      "linje 3: EU-saken «a», feltet «name»: må være en tekst i anførselstegn, ikke et tall"),

@@ -207,3 +207,26 @@ def test_the_digest_html_marks_an_eu_title_and_its_evidence(tmp_path):
     assert langs_of(html, "stakeholder engagement") == {"en"}  # the EU item's evidence, quoted
     assert langs_of(english, HEARING_TITLE[:40]) == {"nb"}
     assert langs_of(english, EU_TITLE[:40]) == {"en"}
+
+
+def test_a_watched_file_is_named_in_the_readers_words_its_eu_title_marked_english(db_path):
+    """The Bokmål watchlist page headed «Forced Labour Regulation – Regulation on prohibiting …» and
+    an item's related items said «overvåket EU-sak: Omnibus I stop-the-clock»: a file named in words
+    now has its Bokmål name (`name_nb`), and the EU's English title and citation beside it carry
+    `lang="en"`; an abbreviation («CSDDD») reads the same in both."""
+    from tracker.web.display import reference_texts
+
+    html = page(make_app(db_path), "/watchlist?lang=nb")
+    section = html.split('id="watch-forced_labour"', 1)[1].split("</section>", 1)[0]
+    assert "<h2>Tvangsarbeidsforordningen" in section and "Forced Labour Regulation" not in section
+    assert langs_of(section, "Regulation on prohibiting products made with forced labour") == {"en"}
+    assert langs_of(section, "Regulation (EU) 2024/3015") == {"en"}  # the act's citation
+    assert langs_of(html, "Tvangsarbeidsforordningen") == {"nb"}
+    english = page(make_app(db_path), "/watchlist?lang=en")
+    assert "<h2>Forced Labour Regulation <span" in english
+    assert langs_of(english, "Regulation on prohibiting products made with forced labour") == {"en"}
+    assert reference_texts({"watch:omnibus_stop_the_clock", "watch:csddd"}, "nb") == {
+        "watch:omnibus_stop_the_clock": "overvåket EU-sak: Omnibus I – utsettelsesdirektivet («stop-the-clock»)",
+        "watch:csddd": "overvåket EU-sak: CSDDD"}
+    assert reference_texts({"watch:omnibus_stop_the_clock"}, "en") == {
+        "watch:omnibus_stop_the_clock": "watched EU file: Omnibus I stop-the-clock"}

@@ -189,7 +189,7 @@ def watchlist_dates(entries: Iterable[Any], lang: str = "nb") -> Iterable[Dated]
                     continue
                 seen.add(dt.date())
                 yield Dated(day=dt.date(), at=dt.date().isoformat(), what="application",
-                            title=f"{entry.name}: {entry.title or entry.act or ''}".strip(" :"),
+                            title=f"{entry.name_in(lang)}: {entry.title or entry.act or ''}".strip(" :"),
                             detail=clause if shown == note else _clause_with(shown, dt.date()),
                             source="watchlist")
 

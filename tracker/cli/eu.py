@@ -7,6 +7,7 @@ watchlist modules are imported inside the command.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,9 @@ from tracker.cli.support import (
 )
 from tracker.store.deadlines import oslo_date
 from tracker.vocabulary import eu_stage_name, event_name, source_name, watch_field_name
+
+if TYPE_CHECKING:
+    from crawlers.watchlist_file import WatchEntry
 
 
 @click.command("watchlist", cls=ReaderCommand)
@@ -63,24 +67,26 @@ def watchlist(ctx: click.Context, fmt: str, path: str | None, refresh: bool, lan
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        _print_watchlist(rows, {e.id: e.note_in(lang) for e in entries}, lang)
+        _print_watchlist(rows, {e.id: e for e in entries}, lang)
     if untrusted:
         ctx.exit(2)
 
 
-def _print_watchlist(rows: list[dict], notes: dict[str, str | None], lang: str) -> None:
-    """Each watched file; `notes`: its note in the reader's language, by id (WatchEntry.note_in)."""
+def _print_watchlist(rows: list[dict], entries: dict[str, WatchEntry], lang: str) -> None:
+    """Each watched file by its name and with its note in the reader's language (`entries` by id:
+    WatchEntry.name_in, note_in)."""
     from tracker.i18n import Translator, format_date
 
     _ = Translator(lang)
     for row in rows:
         ids = " · ".join(x for x in (row["celex"] and f"CELEX {row['celex']}", row["procedure"], row["com"]) if x)
-        click.secho(f"{row['name']} [{row['id']}]", bold=True)
+        entry = entries[row["id"]]
+        click.secho(f"{entry.name_in(lang)} [{row['id']}]", bold=True)
         unverified = "  " + _("(unverified: %(fields)s)", fields=", ".join(
             watch_field_name(f, lang) for f in row["unverified"])) if row["unverified"] else ""
         echo_fitted("  " + (ids or _("(no CELEX, procedure or COM number yet)")) + unverified, 4)
-        if notes.get(row["id"]):
-            echo_fitted("  " + _("note: %(note)s", note=notes[row["id"]]), 4)
+        if note := entry.note_in(lang):
+            echo_fitted("  " + _("note: %(note)s", note=note), 4)
         # OEIL's words by name, as `events` and the web say them («Behandlingen er avsluttet»)
         stage = eu_stage_name(row["stage"], lang) or (_("(not crawled yet)") if row["procedure"] else _("(no procedure)"))
         key_event = " " + _("(last key event %(day)s)", day=format_date(row["stage_date"], lang)) if row["stage_date"] else ""
@@ -126,7 +132,7 @@ def watchlist_rows(db, entries) -> list[dict]:
                     where e.item_id in ({marks}) order by e.at desc, e.id desc limit 1""", ids))
             last = last_rows[0] if last_rows else None
         rows.append({
-            "id": entry.id, "name": entry.name, "celex": entry.celex, "procedure": entry.procedure,
+            "id": entry.id, "name": entry.name, "name_nb": entry.name_nb, "celex": entry.celex, "procedure": entry.procedure,
             "com": entry.com, "unverified": list(entry.unverified), "stage": stage, "stage_date": stage_date,
             "last_event": last, "items": len(members),
             "norwegian": [{"id": m["id"], "title": m["title"], "source": m["source"], "url": m["url"]}

@@ -144,7 +144,7 @@ def reference_texts(keys: set[str], lang: str = "nb") -> dict[str, str]:
         from tracker.links.watchlist import WatchlistError, load
 
         try:
-            names = {e.id: e.name for e in load() if e.id in watched}
+            names = {e.id: e.name_in(lang) for e in load() if e.id in watched}
         except (WatchlistError, OSError):
             names = {}
         for wid in watched:
