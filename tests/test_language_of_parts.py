@@ -209,7 +209,7 @@ def test_the_digest_html_marks_an_eu_title_and_its_evidence(tmp_path):
     assert langs_of(english, EU_TITLE[:40]) == {"en"}
 
 
-def test_a_watched_file_is_named_in_the_readers_words_its_eu_title_marked_english(db_path):
+def test_a_watched_file_is_named_in_the_readers_words_its_eu_title_marked_english(db_path, tmp_path, monkeypatch):
     """The Bokmål watchlist page headed «Forced Labour Regulation – Regulation on prohibiting …» and
     an item's related items said «overvåket EU-sak: Omnibus I stop-the-clock»: a file named in words
     now has its Bokmål name (`name_nb`), and the EU's English title and citation beside it carry
@@ -230,3 +230,13 @@ def test_a_watched_file_is_named_in_the_readers_words_its_eu_title_marked_englis
         "watch:csddd": "overvåket EU-sak: CSDDD"}
     assert reference_texts({"watch:omnibus_stop_the_clock"}, "en") == {
         "watch:omnibus_stop_the_clock": "watched EU file: Omnibus I stop-the-clock"}
+    # a user's watchlist without the Bokmål note and EEA status: the English ones, marked English
+    own = tmp_path / "watchlist.toml"
+    own.write_text('[[file]]\nid = "x"\nname = "X"\ncelex = "32024L1760"\nnote = "Applies 14 Dec 2027."\n'
+                   'eea = "Considered EEA-relevant."\n[[file]]\nid = "y"\nname = "Y"\nnote = "Applies soon."\n'
+                   'note_nb = "Gjelder snart."\n', "utf-8")
+    monkeypatch.setenv("NCP_TRACKER_WATCHLIST", str(own))
+    html = page(make_app(db_path), "/watchlist?lang=nb")
+    assert langs_of(html, "Applies 14 Dec 2027.") == {"en"} and langs_of(html, "Considered EEA-relevant.") == {"en"}
+    assert langs_of(html, "Gjelder snart.") == {"nb"}
+    assert langs_of(page(make_app(db_path), "/watchlist?lang=en"), "Applies soon.") == {"en"}

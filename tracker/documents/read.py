@@ -98,9 +98,11 @@ def fill_languages(db: sqlite_utils.Database, *, tagger: Any = None) -> int:
                 texts.setdefault(p["section_seq"], []).append(p["text"])
             sections = [(s["seq"], s["heading"], "\n\n".join(texts.get(s["seq"], []))) for s in db.query(
                 "select seq, heading from document_sections where sha256 = ? order by seq", [sha256])]
-            tagger = tagger or _tagger()
-            found = tagger.languages([_section_record(sha256, seq, heading, text, row["source"] or "")
-                                      for seq, heading, text in sections]) if sections else []
+            found = []
+            if sections:
+                tagger = tagger or _tagger()
+                found = tagger.languages([_section_record(sha256, seq, heading, text, row["source"] or "")
+                                          for seq, heading, text in sections])
             language = document_language([(len(text), lang) for (_, _, text), lang in zip(sections, found, strict=True)])
         with db.conn:
             db["document_files"].update(sha256, {"language": language or ""})

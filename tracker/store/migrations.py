@@ -482,6 +482,7 @@ def m2700_search_word_forms(db: sqlite_utils.Database) -> None:
                          ncp_norm(body, language) from items""")
     db.execute("insert into items_norm (items_norm) values ('optimize')")
 
+
 @core()
 def m2800_document_language(db: sqlite_utils.Database) -> None:
     """`document_files.language`: the language a read file is written in (the tagger's, by the
