@@ -67,6 +67,26 @@ def test_every_shipped_eea_text_has_its_bokmal_text_and_a_reader_gets_the_one_of
     assert both.eea_in("nb") == "EØS-relevant." and both.eea_in("en") == "EEA-relevant."
 
 
+def test_a_file_named_in_words_has_its_bokmal_name_and_an_abbreviation_reads_the_same():
+    """A Bokmål reader saw «Forced Labour Regulation», «Omnibus I stop-the-clock»: every shipped file
+    whose name is words has a Bokmål name (name_nb); a name that is an abbreviation («CSRD», «EUDR»)
+    needs none. A watchlist without it shows the name it has."""
+    import re
+
+    entries = load(default_path())
+    # words: a lower-case letter after the first (an abbreviation is capitals, digits and marks)
+    worded = [e for e in entries if re.search(r"[a-zæøå]{2}", e.name)]
+    assert worded and all(e.name_nb and e.name_nb != e.name for e in worded), [e.id for e in worded if not e.name_nb]
+    forced = next(e for e in entries if e.id == "forced_labour")
+    assert (forced.name_in("nb"), forced.name_in("en")) == ("Tvangsarbeidsforordningen", "Forced Labour Regulation")
+    csrd = next(e for e in entries if e.id == "csrd")
+    assert csrd.name_nb is None and csrd.name_in("nb") == csrd.name_in("en") == "CSRD"
+    (old,) = parse(GOOD)
+    assert old.name_in("nb") == old.name
+    with pytest.raises(WatchlistError, match="field 'name_nb': must be a string"):
+        parse(GOOD + "name_nb = 3\n")
+
+
 def test_parse_good():
     (entry,) = parse(GOOD)
     assert entry.id == "csddd"
