@@ -1819,6 +1819,7 @@ def field_name(code: str | None, lang: str = "nb") -> str:
 WATCH_FIELD_NAMES: dict[str, str] = {
     "id": N_("id"),
     "name": N_("name"),
+    "name_nb": N_("name in Bokmål"),
     "title": N_("title"),
     "act": N_("act citation"),
     "celex": N_("CELEX number"),
