@@ -136,3 +136,33 @@ def devset_texts() -> list[str]:
             if line.strip():
                 out += [v for v in json.loads(line).values() if isinstance(v, str)]
     return out
+
+
+def libreoffice_fodt(docx: str | Path, tmp_path: Path) -> str:
+    """A .docx as LibreOffice reads it: converted to flat ODF text (.fodt) by a headless soffice
+    with its own profile under `tmp_path`. Skips the test where LibreOffice is not installed."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the conversion is not checked")
+    out = tmp_path / "fodt"
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                             "--convert-to", "fodt", "--outdir", str(out), str(docx)],
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    return (out / (Path(docx).stem + ".fodt")).read_text("utf-8")
+
+
+def fodt_span_languages(fodt: str) -> dict[str, str]:
+    """The words of each text span of a .fodt whose text style sets a language → that language
+    (fo:language: "nn", "en"), as LibreOffice spell-checks them."""
+    import re
+
+    styles = dict(re.findall(r'<style:style style:name="(T\d+)" style:family="text">(.*?)</style:style>', fodt, re.S))
+    spans = re.findall(r'<text:span text:style-name="(T\d+)">([^<]*)</text:span>', fodt)
+    return {text: m.group(1) for name, text in spans
+            if (m := re.search(r'fo:language="(\w+)"', styles.get(name, "")))}

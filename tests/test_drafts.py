@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 from docx import Document
 from docx.shared import Cm
-from support import put_evidence
+from support import fodt_span_languages, libreoffice_fodt, put_evidence
 
 from tests.browser.seed import BODY, COMMITTEE, EU, HEARING, HEARING_FISH, HEARING_OLD, seed
 from tracker.workbench import drafts, triage
@@ -666,14 +666,7 @@ def test_an_english_draft_is_english_for_word_and_libreoffice(store, tmp_path):
         assert set(re.findall(r'<w:lang [^>]*w:val="([^"]+)"', z.read("word/styles.xml").decode())) == {"nb-NO"}
     assert Document(str(nb.docx)).core_properties.keywords == "høringssvar; Kontaktpunktet"
     assert any(p.text.startswith("«") for p in Document(str(nb.docx)).paragraphs if p.style.name == "Quote")
-    soffice = _soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: the conversion is not checked")
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", "fodt",
-         "--outdir", str(tmp_path / "fodt"), str(w.docx)], capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr
-    fodt = (tmp_path / "fodt" / (w.docx.stem + ".fodt")).read_text("utf-8")
+    fodt = libreoffice_fodt(w.docx, tmp_path)
     assert 'fo:language="en"' in fodt and 'fo:language="nb"' not in fodt
 
 
@@ -749,17 +742,6 @@ def test_words_of_another_language_are_marked_as_such_for_word_and_libreoffice(s
     store["items"].update(HEARING, {"language": "nb"})
     runs = _run_languages(drafts.write(store, HEARING, "d", base=tmp_path, as_of=DAY).docx)
     assert {lang for _, lang in runs} == {"", "en-GB"}
-    soffice = _soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: the conversion is not checked")
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", "fodt",
-         "--outdir", str(tmp_path / "fodt"), str(w.docx)], capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr
-    fodt = (tmp_path / "fodt" / (w.docx.stem + ".fodt")).read_text("utf-8")
     # LibreOffice's own reading: the text styles of the marked runs carry their language
-    styles = dict(re.findall(r'<style:style style:name="(T\d+)" style:family="text">(.*?)</style:style>', fodt, re.S))
-    spans = re.findall(r'<text:span text:style-name="(T\d+)">([^<]*)</text:span>', fodt)
-    langs = {text: re.search(r'fo:language="(\w+)"', styles[name]).group(1)
-             for name, text in spans if 'fo:language="' in styles.get(name, "")}
+    langs = fodt_span_languages(libreoffice_fodt(w.docx, tmp_path))
     assert langs.get(title) == "nn" and langs.get(annex) == "en" and langs.get(sentences[0]) == "nn"

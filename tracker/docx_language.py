@@ -19,50 +19,56 @@ LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
 _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
-def set_default_language(doc: Any, lang: str) -> None:
-    """`doc`'s default language (styles.xml's rPrDefault ``w:lang``, and every style that sets its
-    own, as a template's may) to `lang`'s tag."""
+def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
+    """`parent`'s child `tag` (``"w:rPr"``), made when it has none: the first child (`first`: a run's
+    properties, the document defaults' parts) or the last."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    tag = LANGUAGE_TAGS[lang]
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    if rpr.find(qn("w:lang")) is None:
-        rpr.append(OxmlElement("w:lang"))
-    for el in styles.iter(qn("w:lang")):
-        el.set(qn("w:val"), tag)
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
 
 
-def mark_run(r: Any, lang: str) -> None:
-    """The run element `r` (a ``w:r``) in `lang` (``<w:lang w:val="en-GB"/>`` in its properties)."""
+def _language(rpr: Any) -> Any:
+    """The ``w:lang`` of run properties `rpr`, made in its place in OOXML's order when missing."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    rpr = r.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        r.insert(0, rpr)
     mark = rpr.find(qn("w:lang"))
     if mark is None:
         mark = OxmlElement("w:lang")
-        following = [child for child in rpr if child.tag in {qn(t) for t in _AFTER_LANG}]
+        after = {qn(t) for t in _AFTER_LANG}
+        following = [child for child in rpr if child.tag in after]
         if following:
             following[0].addprevious(mark)
         else:
             rpr.append(mark)
-    mark.set(qn("w:val"), LANGUAGE_TAGS[lang])
+    return mark
+
+
+def set_default_language(doc: Any, lang: str) -> None:
+    """`doc`'s default language (styles.xml's rPrDefault ``w:lang``, and every style that sets its
+    own, as a template's may) to `lang`'s tag."""
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = _child(_child(styles, "w:docDefaults", first=True), "w:rPrDefault", first=True)
+    _language(_child(defaults, "w:rPr"))
+    for el in styles.iter(qn("w:lang")):
+        el.set(qn("w:val"), LANGUAGE_TAGS[lang])
+
+
+def mark_run(r: Any, lang: str) -> None:
+    """The run element `r` (a ``w:r``) in `lang` (``<w:lang w:val="en-GB"/>`` in its properties)."""
+    from docx.oxml.ns import qn
+
+    _language(_child(r, "w:rPr", first=True)).set(qn("w:val"), LANGUAGE_TAGS[lang])
 
 
 def language_runs(text: str, langs: list[tuple[str, str]]) -> list[tuple[str, str]]:
