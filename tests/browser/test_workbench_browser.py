@@ -200,6 +200,20 @@ def test_an_eu_title_is_english_to_the_browser_on_a_bokmal_page(server, browser)
     assert is_lang(hearing, "nb") and not is_lang(hearing, "en")
 
 
+def test_a_watched_file_reads_bokmal_its_eu_title_english_to_the_browser(server, browser):
+    """The Bokmål watchlist headed «Forced Labour Regulation – Regulation on prohibiting …» with no
+    language of its parts: the file is named in Bokmål and the EU's own title is English to Chromium."""
+    from selenium.webdriver.common.by import By
+
+    base, _ = server
+    browser.get(base + "/watchlist?lang=nb")
+    heading = browser.find_element(By.CSS_SELECTOR, "#watch-forced_labour h2")
+    title = heading.find_element(By.CSS_SELECTOR, ".act-title")
+    assert heading.text.startswith("Tvangsarbeidsforordningen – Regulation on prohibiting products made with forced")
+    assert browser.execute_script("return arguments[0].matches(':lang(nb)')", heading)
+    assert browser.execute_script("return arguments[0].matches(':lang(en)')", title)
+
+
 def test_search_with_ascii_spelling_and_fts_syntax(server, browser):
     from selenium.webdriver.common.by import By
 
