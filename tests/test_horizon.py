@@ -217,6 +217,14 @@ def test_the_watchlist_dates_read_in_the_readers_language():
     # the file by its name in the reader's words (it was «Forced Labour Regulation: …» in Bokmål too)
     assert nb[("Tvangsarbeidsforordningen", date(2027, 12, 14))] == "gjelder fra 14. desember 2027"
     assert en[("Forced Labour Regulation", date(2027, 12, 14))] == "applies 14 Dec 2027"
+    # titled «Tvangsarbeidsforordningen: Regulation on prohibiting …» in Bokmål, unmarked: now by the
+    # Bokmål name alone; a file without one by its name and the EU's title, said to be English
+    titles = {(e.title, e.language) for e in watchlist_dates(load_watchlist(), "nb")}
+    assert ("Tvangsarbeidsforordningen", None) in titles and ("EUDR: Deforestation Regulation", "en") in titles
+    assert not any(t.startswith("Forced Labour") for t, _ in titles)
+    english = {(e.title, e.language) for e in watchlist_dates(load_watchlist(), "en")}
+    assert ("Forced Labour Regulation: Regulation on prohibiting products made with forced labour on the Union "
+            "market", "en") in english
     # a watchlist without Bokmål notes: the English clause
     from crawlers.watchlist_file import parse
 

@@ -230,6 +230,11 @@ def test_a_watched_file_is_named_in_the_readers_words_its_eu_title_marked_englis
         "watch:csddd": "overvåket EU-sak: CSDDD"}
     assert reference_texts({"watch:omnibus_stop_the_clock"}, "en") == {
         "watch:omnibus_stop_the_clock": "watched EU file: Omnibus I stop-the-clock"}
+    # the horizon's dates of the watchlist: a file without a Bokmål name by its name and the EU's
+    # English title, marked English (EUDR applies 30 Dec 2026); one with a Bokmål name by it
+    horizon = page(make_app(db_path), "/horizon?lang=nb&weeks=104")
+    assert langs_of(horizon, "EUDR: Deforestation Regulation") == {"en"}
+    assert langs_of(horizon, "Tvangsarbeidsforordningen") == {"nb"}
     # a user's watchlist without the Bokmål note and EEA status: the English ones, marked English
     own = tmp_path / "watchlist.toml"
     own.write_text('[[file]]\nid = "x"\nname = "X"\ncelex = "32024L1760"\nnote = "Applies 14 Dec 2027."\n'

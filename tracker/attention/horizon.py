@@ -175,10 +175,14 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
 
 def watchlist_dates(entries: Iterable[Any], lang: str = "nb") -> Iterable[Dated]:
     """Application / transposition dates written in the watchlist's notes: the dates read from
-    the English `note`, each with its clause in the reader's note (`WatchEntry.note_in`)."""
+    the English `note`, each with its clause in the reader's note (`WatchEntry.note_in`). Titled
+    by the file's Bokmål name for a Bokmål reader where it has one («Tvangsarbeidsforordningen»),
+    else by its name and the EU's English title, in English (`language`, for the pages' marks)."""
     for entry in entries:
         note = entry.note or ""
         shown = entry.note_in(lang) or note
+        named = lang == "nb" and bool(entry.name_nb)
+        title = entry.name_nb if named else f"{entry.name}: {entry.title or entry.act or ''}".strip(" :")
         seen: set[date] = set()
         for cue in _NOTE_CUE.finditer(note):
             # the dates of the cue's clause (up to the next ";" or sentence end)
@@ -189,9 +193,8 @@ def watchlist_dates(entries: Iterable[Any], lang: str = "nb") -> Iterable[Dated]
                     continue
                 seen.add(dt.date())
                 yield Dated(day=dt.date(), at=dt.date().isoformat(), what="application",
-                            title=f"{entry.name_in(lang)}: {entry.title or entry.act or ''}".strip(" :"),
-                            detail=clause if shown == note else _clause_with(shown, dt.date()),
-                            source="watchlist")
+                            title=title, detail=clause if shown == note else _clause_with(shown, dt.date()),
+                            source="watchlist", language=None if named else "en")
 
 
 def _clause(text: str, start: int, after: int) -> str:
