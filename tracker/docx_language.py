@@ -10,6 +10,7 @@ Bokmål redline — so that nothing is underlined as misspelt for being in its o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 #: the language tag of each language a document or a quote is in (Word's and LibreOffice's)
@@ -71,7 +72,7 @@ def mark_run(r: Any, lang: str) -> None:
     _language(_child(r, "w:rPr", first=True)).set(qn("w:val"), LANGUAGE_TAGS[lang])
 
 
-def language_runs(text: str, langs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def language_runs(text: str, langs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """`text` as runs of (words, language): each occurrence of the words of `langs` with their
     language, the rest with "" (the document's). An occurrence that overlaps an earlier one is
     left in the earlier one's language."""
@@ -97,10 +98,10 @@ def language_runs(text: str, langs: list[tuple[str, str]]) -> list[tuple[str, st
     return runs
 
 
-def add_runs(p: Any, text: str, langs: list[tuple[str, str]] | tuple = ()) -> None:
+def add_runs(p: Any, text: str, langs: Sequence[tuple[str, str]] = ()) -> None:
     """`text` added to the python-docx paragraph `p`, each piece of another language
     (`language_runs`) a run of its own marked with it (`mark_run`)."""
-    for said, lang in language_runs(text, list(langs)):
+    for said, lang in language_runs(text, langs):
         if said:
             run = p.add_run(said)
             if lang:

@@ -46,6 +46,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -1095,7 +1096,7 @@ def render_docx(draft: Draft, data_dir: str | Path | None = None, *, by: str | N
 _FILL_SPLIT = re.compile(r"(\[(?:FYLL INN|FILL IN):[^\]]*\])")
 
 
-def _add_text(p, text: str, names: set[str], langs: list[tuple[str, str]] = ()) -> None:
+def _add_text(p, text: str, names: set[str], langs: Sequence[tuple[str, str]] = ()) -> None:
     """Text with its [FYLL INN: …] parts in the template's "Fyll inn" character style (and the
     words of `langs` marked with their language, `add_runs`)."""
     for part in _FILL_SPLIT.split(text):
