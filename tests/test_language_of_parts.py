@@ -185,6 +185,8 @@ def test_a_documents_sections_are_marked_in_the_documents_language(db_path):
     english = page(app, f"/item/{HEARING}?lang=en")
     assert langs_of(english, "Virksomheter skal kartlegge") == {"nb"}
     assert langs_of(english, "Companies shall identify") == {"en"}
+    # a document's title is the hearing page's link text («Vedlegg a»): the hearing's language
+    assert langs_of(english, "Vedlegg a") == {"nb"} and langs_of(bokmal, "Vedlegg a") == {"nb"}
 
 
 def test_the_digest_html_marks_an_eu_title_and_its_evidence(tmp_path):
