@@ -206,6 +206,11 @@ def test_filters_take_the_names_the_output_shows(store):
     assert HEARING not in ids(search(store, "høring oppfolging:ny"))
     assert ids(search(store, "offentleglova", Filters(status="lukket"))) == [HEARING_OLD]
     assert ids(search(store, "høring", Filters(state="følges"))) == [HEARING]
+    # a name with a space, typed as the table shows it, without quotes (it was refused as «state:ikke»)
+    triage.set_state(store, HEARING, "not_relevant")
+    assert ids(search(store, "høring oppfølging:ikke relevant")) == [HEARING]
+    assert ids(search(store, "oppfølging:ikke relevant høring")) == [HEARING]
+    assert ids(search(store, "høring kilde:Stortingets komitéhøringer")) == [COMMITTEE]
 
 
 @pytest.mark.parametrize(("lang", "said"), [
@@ -548,3 +553,45 @@ def test_an_index_built_before_the_word_forms_is_rebuilt_by_the_migration(transp
     assert ids(search(transparency, "åpenhets*")) == ["a3"]
     m2700_search_word_forms(transparency)
     assert set(ids(search(transparency, "åpenhets*"))) == {"a1", "a2", "a3"}
+
+
+def _filter_names() -> list[tuple[str, str, str]]:
+    """(column, code, name) for every name the tables show for a filter's value, both languages."""
+    from tracker.i18n import gettext
+    from tracker.vocabulary import FILTER_NAMES
+    from tracker.workbench.search import _valid
+
+    return sorted({(column, code, gettext(lang, msgid)) for column, names in FILTER_NAMES.items()
+                   for code, msgid in names.items() for lang in ("nb", "en") if code in _valid(column)})
+
+
+FIELD_OF = {"state": "oppfølging", "status": "status", "kind": "type", "source": "kilde"}
+
+
+@pytest.mark.parametrize(("column", "code", "name"), _filter_names())
+def test_a_filters_name_is_read_whole_without_quotes(column, code, name):
+    """«oppfølging:ikke relevant» was refused as «state:ikke — gyldige verdier er … ikke relevant
+    (not_relevant) …»: the words after an unquoted value that, with it, name a value are taken
+    with it — every name the tables show, in both languages (brackets and colons too: «kilde:EU:
+    Si din mening (Have your say)»); the word after it is still searched for."""
+    from tracker.workbench.search import ItemFilter, Term, parse
+    from tracker.workbench.search import code as code_of
+
+    node = parse(f"{FIELD_OF[column]}:{name} klima")
+    first, rest = node.children[0], node.children[1:]
+    assert isinstance(first, ItemFilter) and first.column == column and first.value == name
+    assert code_of(first.value, column) == code
+    assert rest == [Term("klima", False, None)]
+
+
+def test_an_unquoted_value_takes_the_words_after_it_only_when_they_make_a_name():
+    from tracker.workbench.search import And, ItemFilter, Or, Term, compile_query, parse
+
+    # a value that names one alone keeps the next word a word («åpen» is a status; «relevant» a word)
+    assert parse("status:åpen relevant") == And([ItemFilter("status", "åpen"), Term("relevant", False, None)])
+    # words that make no name with it are left alone: the refusal names the value as typed
+    assert parse("kilde:Høringer (klima)") == And([ItemFilter("source", "Høringer"), Term("klima", False, None)])
+    with pytest.raises(SearchError, match=r"state:ikke — state is one of"):
+        compile_query("oppfølging:ikke")
+    assert parse("-oppfølging:ikke relevant OR status:åpen") == Or(
+        [ItemFilter("state", "ikke relevant", negated=True), ItemFilter("status", "åpen")])

@@ -79,6 +79,9 @@ ITEM_FIELDS = {"source": "source", "kilde": "source", "label": "label", "etikett
                "lang": "language", "språk": "language", "source_status": "status_raw",
                "kildestatus": "status_raw", "state": "state", "oppfølging": "state",
                "oppfolging": "state"}  # fmt: skip
+#: the most words (and brackets) a filter's value written without quotes may run on into
+#: (`_Parser._named_value`)
+_MAX_NAME_WORDS = 10
 #: open and upcoming items rank as if this many times as relevant (bm25 × OPEN_BOOST)
 OPEN_BOOST = 1.25
 
@@ -516,10 +519,33 @@ class _Parser:
         if name in ITEM_FIELDS:
             if not raw.strip():
                 raise SearchError(f"{name}: needs a value")
-            return ItemFilter(ITEM_FIELDS[name], raw.strip())
+            column = ITEM_FIELDS[name]
+            if not value.startswith('"'):
+                raw = self._named_value(raw, column)
+            return ItemFilter(column, raw.strip())
         known = sorted(set(TEXT_FIELDS) | set(ITEM_FIELDS))
         raise SearchError(f"unknown field {name}: (fields: {', '.join(k + ':' for k in known)}); "
                           f'to search for the text, put it in quotes: "{name}:{raw}"')  # fmt: skip
+
+    def _named_value(self, raw: str, column: str) -> str:
+        """A filter's value written without quotes and the words after it, when together they name
+        a value: «oppfølging:ikke relevant», «kilde:Norges Bank Investment Management (NBIM)» (the
+        names the tables show) were cut at the first space — refused as «state:ikke» though the
+        refusal listed «ikke relevant», or the rest searched for as words. The longest run of words
+        (and brackets) that makes a name with the value is taken; anything else stays to search."""
+        if column not in ("state", "status", "kind", "source"):
+            return raw
+        valid = _valid(column)
+        joined, taken, best = raw, 0, raw
+        for n, (kind, text, _) in enumerate(self.toks[self.i:self.i + _MAX_NAME_WORDS], 1):
+            if kind not in ("word", "open", "close"):
+                break
+            # «Høringer (regjeringen.no)»: a bracket as it is written, against the word it holds
+            joined += text if kind == "close" or joined.endswith("(") else " " + text
+            if code(joined, column) in valid:
+                taken, best = n, joined
+        self.i += taken
+        return best
 
     def _near(self) -> Any:
         if self.peek() is None or self.peek()[0] != "open":
