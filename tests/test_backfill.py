@@ -263,6 +263,9 @@ def test_polite_defaults_and_overrides():
     (["--since", "1999"], "feil: --since må være et årstall fra 2000 til ", "error: --since must be a year from 2000 to "),
     (["--since", "2015", "--source", "no_lovdata"], "feil: ingen innhenting av historikk for no_lovdata (finnes for: eu_",
      "error: no backfill for no_lovdata (there is one for: eu_"),
+    # a source by its name, as the tables show it: its code
+    (["--since", "2015", "--source", "Lovdata"], "feil: ingen innhenting av historikk for no_lovdata (finnes for: eu_",
+     "error: no backfill for no_lovdata (there is one for: eu_"),
     (["--since", "2025", "--source", "no_stortinget_horinger", "--replay", "/nonexistent/history"],
      "feil: opptaksmappen /nonexistent/history finnes ikke\n", "error: the replay folder /nonexistent/history does not exist\n"),
 ])

@@ -334,8 +334,13 @@ def test_a_value_typed_by_name_is_taken_and_a_mistyped_one_lists_the_names(fille
         "error: invalid value for --state: unknown triage state 'tildelt2' (valid: new, watching, not relevant, to "
         "answer (respond), assigned, drafting, submitted, published, closed unanswered) (did you mean 'assigned'?)\n"), \
         state.stderr
-    source = invoke("items", "--source", "no_nbimm", db=filled)
-    assert source.exit_code == 2 and source.stderr.endswith(", oecd_ncp_cases) (mente du 'no_nbim'?)\n"), source.stderr
+    source = invoke("items", "--source", "no_nbimm", db=filled)  # the sources by name, as the tables show them
+    assert source.exit_code == 2 and source.stderr.endswith(
+        "OECD: andre lands kontaktpunkter (oecd_ncp_cases)) (mente du 'Norges Bank Investment Management (NBIM)'?)\n"), \
+        source.stderr
+    # and taken by name («Høringer (regjeringen.no)», as `items` and `search kilde:` show it), any case
+    assert invoke("items", "--source", "høringer (Regjeringen.no)", db=filled).stdout == \
+        invoke("items", "--source", "no_regjeringen_horinger", db=filled).stdout
     nothing_close = invoke("events", "--kind", "zzz", db=filled)
     assert nothing_close.exit_code == 2 and "mente du" not in nothing_close.stderr
     assert "(gyldige: ny (new), oppdatert (updated), frist endret (deadline_changed)," in nothing_close.stderr
@@ -428,9 +433,11 @@ def test_items_and_events_tables_are_headed_in_the_readers_words(filled):
     lines = invoke("items", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["Id", "Status", "Frist", "Kilde", "Tittel"]
     assert re.split(r"\s{2,}", lines[1])[:2] == ["regjeringen:3100001", "åpen"]
+    assert "Høringer (regjeringen.no)" in re.split(r"\s{2,}", lines[1])  # the source by name (was no_regjeringen_…)
     english = invoke("items", "--lang", "en", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", english[0]) == ["Id", "Status", "Deadline", "Source", "Title"]
     assert re.split(r"\s{2,}", english[1])[:2] == ["regjeringen:3100001", "open"]
+    assert "Government hearings (regjeringen.no)" in re.split(r"\s{2,}", english[1])
     lines = invoke("events", db=filled).stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["Når", "Hva", "Sak", "Felt", "Før", "Etter"]
     assert re.split(r"\s{2,}", lines[1])[1:3] == ["ny", "regjeringen:3100001"]
@@ -584,7 +591,7 @@ def test_the_documents_spider_is_no_source_of_items(command, tmp_path, filled):
     args = [str(feed) if a == "FEED" else a for a in command]
     result = invoke(*args, "--source", "documents", db=filled)
     assert result.exit_code == 2, result.output
-    assert "feil: ugyldig verdi for --source: ukjent kilde 'documents' (gyldige: eu_cellar, " in result.stderr
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'documents' (gyldige: EU-tidende (Cellar) (eu_cellar), " in result.stderr
     assert "documents" not in result.stderr.split("gyldige:")[1]
 
 
@@ -604,6 +611,9 @@ def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
     assert step.unrecorded == [s for s in _all_sources() if s not in ("no_lovdata", "no_nbim")]
     assert "no_forbrukertilsynet" in step.unrecorded and "documents" not in step.unrecorded
     (step,) = _plan(str(day), None, ("no_nbim", "no_etikkradet"), None)
+    assert (step.sources, step.unrecorded) == (["no_nbim"], ["no_etikkradet"])
+    # a source asked for by its name, as the tables show it: its code from there on
+    (step,) = _plan(str(day), None, ("Norges Bank Investment Management (NBIM)", "Etikkrådet"), None)
     assert (step.sources, step.unrecorded) == (["no_nbim"], ["no_etikkradet"])
     (live,) = _plan(None, None, (), None)
     assert live.sources == _all_sources() and live.unrecorded == []
@@ -862,10 +872,10 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     bad = invoke("items", "--source", "nope", db=filled)
     assert bad.exit_code == 2
     assert "Se 'main items --help' for hjelp." in bad.stderr  # CliRunner's program name
-    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: eu_cellar, " in bad.stderr, bad.stderr
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: EU-tidende (Cellar) (eu_cellar), " in bad.stderr, bad.stderr
     english = invoke("items", "--source", "nope", "--lang", "en", db=filled)
     assert english.exit_code == 2
-    assert "error: invalid value for --source: unknown source 'nope' (valid: eu_cellar, " in english.stderr
+    assert "error: invalid value for --source: unknown source 'nope' (valid: EU Official Journal (Cellar) (eu_cellar), " in english.stderr
     kind = invoke("events", "--kind", "nytt", db=filled)
     assert kind.exit_code == 2 and "feil: ugyldig verdi for --kind: ukjent hendelsestype 'nytt'" in kind.stderr
     since = invoke("search", "åpenhetsloven", "--lang", "en", "--new-since", "x", db=filled)

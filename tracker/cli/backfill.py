@@ -47,8 +47,12 @@ def backfill(ctx, since, sources, replay, as_of, sets, allow_red, max_units, pro
     from tracker.config import ConfigError
     from tracker.jobs import backfill as job
     from tracker.jobs.crawl import parse_setting_pairs, tracker_settings
+    from tracker.vocabulary import SOURCE_NAMES, code_of
 
     clock = now_or(as_of, writes=True)
+    # a source by its code or its name as the tables show it («Høringer (regjeringen.no)»): the code;
+    # one that names no source goes on as typed, to be refused with those that have a backfill
+    sources = tuple(code_of(name, SOURCE_NAMES) for name in sources)
     if replay:
         from tracker.jobs.crawl import replay_folder
 

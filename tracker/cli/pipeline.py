@@ -79,8 +79,7 @@ def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], 
     from crawlers.dates import OSLO
     from tracker.jobs.crawl import Step, replay_as_of, replay_days
 
-    for name in sources:
-        check_source(name)
+    sources = tuple(check_source(name) for name in sources)  # by code or name: the codes from here on
     # the sources a run expects, live or replayed alike: those asked for, else every scheduled one
     expected = list(sources) or _all_sources()
     if replay:
@@ -289,7 +288,7 @@ def ingest(ctx, feed, source, as_of, allow_red) -> None:
     """
     from tracker.jobs.ingest import IngestError, check_feed, store_checked
 
-    check_source(source)  # a FEED or --source typed wrong is bad input (exit 2), as click's own
+    source = check_source(source)  # a FEED or --source typed wrong is bad input (exit 2), as click's own
     try:  # every check of the file before the database is opened (or created): a refused file changes nothing
         checked = check_feed(Path(feed), source=source, as_of=past_as_of(as_of))
     except IngestError as exc:  # what the crawl wrote is not a complete crawl: exit 1 (README), in the reader's words
@@ -661,7 +660,7 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
     from tracker.store.queries import list_items
     from tracker.vocabulary import status_name
 
-    check_source(source)
+    source = check_source(source)  # by its code or its name, as the tables show it
     kind, status = check_kind(kind), check_status(status)  # by their names too («høring», «åpen»)
     _ = Translator(chosen_lang(ctx, lang))
     db = open_db(ctx)
@@ -676,14 +675,16 @@ def items(ctx, fmt, source, kind, status, lang) -> None:
             row["related"] = related.get(row["id"], [])
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
-        # in the reader's words, the status by name as the web names it, the deadline as the web and the
-        # digest write it (its day, its time when it has one, Oslo time); the source by its code (--source)
+        # in the reader's words, the status and the source by name as the web names them (--source takes
+        # the name too), the deadline as the web and the digest write it (its day, its time when it
+        # has one, Oslo time)
         from tracker.digest.wording import deadline_text
+        from tracker.vocabulary import source_name
 
-        shown = [{**row, "status_": status_name(row["status"], _.lang),
+        shown = [{**row, "status_": status_name(row["status"], _.lang), "source_": source_name(row["source"], _.lang),
                   "deadline_": deadline_text(row, None, _.lang) if row.get("deadline") else ""} for row in rows]
-        print_table(shown, ["id", "status_", "deadline_", "source", "title"], widths={"title": 70},
-                    headers={"id": _("Id"), "status_": _("Status"), "deadline_": _("Deadline"), "source": _("Source"),
+        print_table(shown, ["id", "status_", "deadline_", "source_", "title"], widths={"title": 70, "source_": 45},
+                    headers={"id": _("Id"), "status_": _("Status"), "deadline_": _("Deadline"), "source_": _("Source"),
                              "title": _("Title")})
 
 

@@ -647,11 +647,11 @@ def check_status(name: str | None, param_hint: str = "--status") -> str | None:
 
 
 def check_source(name: str | None, param_hint: str = "--source") -> str | None:
-    """`name` if it is a known source; an unknown one is an error listing the valid ones."""
-    from tracker.vocabulary import N_
+    """The source `name` is, by its code or its name as the tables show it («Etikkrådet», «Høringer
+    (regjeringen.no)», as `search kilde:` takes it); an unknown one is an error listing them."""
+    from tracker.vocabulary import N_, SOURCE_NAMES
 
-    # by its code, as the tables show it (a mistyped one: «(mente du 'no_nbim'?)»)
-    return None if name is None else check_named(name, {}, known_sources(),
+    return None if name is None else check_named(name, SOURCE_NAMES, known_sources(),
                                                  N_("unknown source %(name)s (valid: %(valid)s)"), param_hint)
 
 
