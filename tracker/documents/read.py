@@ -21,7 +21,7 @@ import sqlite_utils
 
 from tracker.documents import extract as ex
 from tracker.documents import provisions as prov
-from tracker.documents.store import listed
+from tracker.documents.store import listed, sections_with_text
 from tracker.store.labels import marks_of, with_marks
 
 logger = logging.getLogger(__name__)
@@ -92,18 +92,13 @@ def fill_languages(db: sqlite_utils.Database, *, tagger: Any = None) -> int:
     for row in rows:
         sha256, language = row["sha256"], None
         if row["tagger_version"] != UNTAGGED:
-            texts: dict[int, list[str]] = {}
-            for p in db.query("select section_seq, text from document_paragraphs where sha256 = ? order by seq",
-                              [sha256]):
-                texts.setdefault(p["section_seq"], []).append(p["text"])
-            sections = [(s["seq"], s["heading"], "\n\n".join(texts.get(s["seq"], []))) for s in db.query(
-                "select seq, heading from document_sections where sha256 = ? order by seq", [sha256])]
+            sections = sections_with_text(db, sha256)
             found = []
             if sections:
                 tagger = tagger or _tagger()
-                found = tagger.languages([_section_record(sha256, seq, heading, text, row["source"] or "")
-                                          for seq, heading, text in sections])
-            language = document_language([(len(text), lang) for (_, _, text), lang in zip(sections, found, strict=True)])
+                found = tagger.languages([_section_record(sha256, s["seq"], s["heading"], s["text"], row["source"] or "")
+                                          for s in sections])
+            language = document_language([(len(s["text"]), lang) for s, lang in zip(sections, found, strict=True)])
         with db.conn:
             db["document_files"].update(sha256, {"language": language or ""})
     return len(rows)

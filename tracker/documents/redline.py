@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker.documents.store import sections_with_text
 from tracker.i18n import gettext
 from tracker.vocabulary import N_, label_name
 
@@ -45,16 +46,6 @@ class SectionChange:
     @property
     def tagged(self) -> bool:
         return bool(self.labels)
-
-
-def _sections(db: sqlite_utils.Database, sha256: str) -> list[dict[str, Any]]:
-    sections = list(db.query("select * from document_sections where sha256 = ? order by seq", [sha256]))
-    texts: dict[int, list[str]] = {}
-    for p in db.query("select section_seq, text from document_paragraphs where sha256 = ? order by seq", [sha256]):
-        texts.setdefault(p["section_seq"], []).append(p["text"])
-    for s in sections:
-        s["text"] = "\n\n".join(texts.get(s["seq"], []))
-    return sections
 
 
 #: how alike two section titles must be (difflib ratio) to pair two sections under other numbers
@@ -133,7 +124,7 @@ def word_ops(before: str, after: str) -> list[tuple[str, str]]:
 
 def compare(db: sqlite_utils.Database, old_sha: str, new_sha: str) -> list[SectionChange]:
     """The changed sections from `old_sha` to `new_sha`, tagged sections first, then in document order."""
-    old, new = _sections(db, old_sha), _sections(db, new_sha)
+    old, new = sections_with_text(db, old_sha), sections_with_text(db, new_sha)
     pairs = _pair(old, new)
     paired_old = {id(o) for o in pairs.values()}
     changes: list[tuple[int, SectionChange]] = []
@@ -238,8 +229,9 @@ def to_docx(title: str, changes: list[SectionChange], *, author: str = "ncp-trac
             head += " " + gettext(lang, "(was %(before)s)", before=before)
         if c.labels:
             head += f" [{', '.join(label_name(lab, lang) for lab in c.labels)}]"
-        add_runs(document.add_heading("", level=2), head,
-                 [(heading, own)] + ([(c.heading_before, own)] if c.retitled else []) if c.heading or c.number else [])
+        # the section's own words in the document's language («(no heading)» is the reader's)
+        own_words = ([heading] + ([c.heading_before] if c.retitled else [])) if c.heading or c.number else []
+        add_runs(document.add_heading("", level=2), head, [(words, own) for words in own_words])
         for chunk in _paragraph_chunks(c.ops):
             p = document.add_paragraph()
             for op, text in chunk:

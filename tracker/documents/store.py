@@ -32,6 +32,18 @@ EXTENSIONS = {"pdf": ".pdf", "html": ".html", "docx": ".docx"}
 log = logging.getLogger(__name__)
 
 
+def sections_with_text(db: sqlite_utils.Database, sha256: str) -> list[dict[str, Any]]:
+    """A read file's sections as stored (`document_sections`, in order), each with its `text`: its
+    paragraphs joined by a blank line, as the tagger read the section (tracker.documents.read)."""
+    sections = list(db.query("select * from document_sections where sha256 = ? order by seq", [sha256]))
+    texts: dict[int, list[str]] = {}
+    for p in db.query("select section_seq, text from document_paragraphs where sha256 = ? order by seq", [sha256]):
+        texts.setdefault(p["section_seq"], []).append(p["text"])
+    for s in sections:
+        s["text"] = "\n\n".join(texts.get(s["seq"], []))
+    return sections
+
+
 def listed(alias: str = "d") -> str:
     """SQL that is true when the `documents` row `alias` is still linked from its item's page: not
     marked ``unlisted`` in `items.documents` (a page read in full that no longer links it:

@@ -533,7 +533,9 @@ class _Parser:
         names the tables show) were cut at the first space — refused as «state:ikke» though the
         refusal listed «ikke relevant», or the rest searched for as words. The longest run of words
         (and brackets) that makes a name with the value is taken; anything else stays to search."""
-        if column not in ("state", "status", "kind", "source"):
+        from tracker.vocabulary import FILTER_NAMES
+
+        if column not in FILTER_NAMES:  # a column whose values have names (as `code` reads them)
             return raw
         valid = _valid(column)
         joined, taken, best = raw, 0, raw
