@@ -144,7 +144,7 @@ def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(c
     _print_health(rows, "nb", title="tir. 24.11.2026", width=80)
     lines = capsys.readouterr().err.splitlines()
     # a source's line (~115 characters) was broken by the terminal too: its counts go under its name
-    assert lines[1] == "  [OBS ] Høringer (regjeringen.no) (no_regjeringen_horinger)  advarsel"
+    assert lines[1] == "  [OBS ] Høringer (regjeringen.no; no_regjeringen_horinger)  advarsel"
     assert lines[2] == "         saker:  100  nye:   1  endret:   3  via: rss"
     assert all(len(line) <= 79 for line in lines)
     wrapped = lines[3:-2]
@@ -153,7 +153,7 @@ def test_a_crawls_health_reason_is_wrapped_under_its_line_in_a_narrow_terminal(c
     assert lines[-2].startswith("  [OK  ] Lovdata (no_lovdata)") and lines[-1].startswith("         saker:    2  nye:")
     _print_health(rows, "nb", width=130)  # wide enough for the line, not for its reason
     wide = capsys.readouterr().err.splitlines()
-    assert wide[1].startswith("  [OBS ] Høringer (regjeringen.no) (no_regjeringen_horinger)  advarsel  saker:")
+    assert wide[1].startswith("  [OBS ] Høringer (regjeringen.no; no_regjeringen_horinger)  advarsel  saker:")
     assert wide[1].endswith("via: rss") and wide[2].startswith(" " * 9 + "1 detaljside blokkert")
     _print_health(rows, "nb", width=0)  # no terminal: one line a source, as before
     piped = capsys.readouterr().err.splitlines()
@@ -591,7 +591,7 @@ def test_the_documents_spider_is_no_source_of_items(command, tmp_path, filled):
     args = [str(feed) if a == "FEED" else a for a in command]
     result = invoke(*args, "--source", "documents", db=filled)
     assert result.exit_code == 2, result.output
-    assert "feil: ugyldig verdi for --source: ukjent kilde 'documents' (gyldige: EU-tidende (Cellar) (eu_cellar), " in result.stderr
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'documents' (gyldige: EU-tidende (Cellar; eu_cellar), " in result.stderr
     assert "documents" not in result.stderr.split("gyldige:")[1]
 
 
@@ -872,10 +872,10 @@ def test_errors_and_empty_lists_read_in_bokmal_by_default_and_in_english_with_la
     bad = invoke("items", "--source", "nope", db=filled)
     assert bad.exit_code == 2
     assert "Se 'main items --help' for hjelp." in bad.stderr  # CliRunner's program name
-    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: EU-tidende (Cellar) (eu_cellar), " in bad.stderr, bad.stderr
+    assert "feil: ugyldig verdi for --source: ukjent kilde 'nope' (gyldige: EU-tidende (Cellar; eu_cellar), " in bad.stderr, bad.stderr
     english = invoke("items", "--source", "nope", "--lang", "en", db=filled)
     assert english.exit_code == 2
-    assert "error: invalid value for --source: unknown source 'nope' (valid: EU Official Journal (Cellar) (eu_cellar), " in english.stderr
+    assert "error: invalid value for --source: unknown source 'nope' (valid: EU Official Journal (Cellar; eu_cellar), " in english.stderr
     kind = invoke("events", "--kind", "nytt", db=filled)
     assert kind.exit_code == 2 and "feil: ugyldig verdi for --kind: ukjent hendelsestype 'nytt'" in kind.stderr
     since = invoke("search", "åpenhetsloven", "--lang", "en", "--new-since", "x", db=filled)
@@ -927,9 +927,22 @@ def test_a_crawls_health_lines_name_each_source_as_health_does_with_its_code_bes
                    {"source": "no_lovdata", "status": "amber", "reason": "1 detail page blocked (403/challenge)",
                     **counts}], "nb")
     spu, lovdata = capsys.readouterr().err.splitlines()[1:]
-    assert spu.startswith("  [OK  ] Finansdepartementet (SPU) (no_finansdep)  OK ")
-    assert lovdata.startswith("  [OBS ] Lovdata (no_lovdata)" + " " * 22 + "advarsel  saker:")  # two spaces, as every column
+    assert spu.startswith("  [OK  ] Finansdepartementet (SPU; no_finansdep)  OK ")
+    assert lovdata.startswith("  [OBS ] Lovdata (no_lovdata)" + " " * 21 + "advarsel  saker:")  # two spaces, as every column
     assert spu.index("saker:") == lovdata.index("saker:") and len(spu) < 110
+
+
+@pytest.mark.parametrize("name, code, shown", [
+    ("Etikkrådet", "no_etikkradet", "Etikkrådet (no_etikkradet)"),
+    ("EU-tidende (Cellar)", "eu_cellar", "EU-tidende (Cellar; eu_cellar)"),
+    ("Norges Bank Investment Management (NBIM)", "nbim", "Norges Bank Investment Management (NBIM; nbim)"),
+    ("open", "open", "open"), ("Lovdata", "no_lovdata", "Lovdata (no_lovdata)")])
+def test_a_name_ending_in_a_bracket_takes_its_code_inside_it(name, code, shown):
+    """«EU-tidende (Cellar) (eu_cellar)» in the health lines, the refusals' lists of valid values and
+    `gpfg`'s actors: two brackets in a row. One rule for the terminal and the web's refusals."""
+    from tracker.vocabulary import with_code
+
+    assert with_code(name, code) == shown
 
 
 def test_a_replayed_days_health_lines_are_headed_by_the_day_as_the_digest_writes_it():

@@ -363,7 +363,7 @@ def test_answers_and_close_unanswered_say_it_in_the_readers_language(env, monkey
     monkeypatch.setattr("tracker.workbench.answers.crawl", lambda *a, **k: dict(row))
     r = CliRunner().invoke(main, ["answers", "--as-of", "2026-11-24"])
     assert r.exit_code == 2 and r.stdout == (
-        "Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ingen svarliste kunne leses (0 av 1 "
+        "Høringssvar (regjeringen.no; no_regjeringen_horingssvar): FEILER — ingen svarliste kunne leses (0 av 1 "
         "høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt)\n")  # the counts once, not twice
     # where the crawl's own (English) log lines went, as `run` says it
     assert r.stderr == "  innhentingen logget 2 advarsler (loggen er på engelsk): /x/t.log\n"

@@ -325,7 +325,7 @@ def test_a_blocked_answer_list_is_not_logged_as_checked(tmp_path):
     run, db_path = _answers_world(tmp_path, [(PAGE1, 403, "challenge.html")])
     out = run()
     assert out.returncode == 2, out.stdout + out.stderr[-2000:]
-    assert out.stdout.startswith("Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ")
+    assert out.stdout.startswith("Høringssvar (regjeringen.no; no_regjeringen_horingssvar): FEILER — ")
     assert ("ingen svarliste kunne leses (0 av 1 høring): blokkert (HTTP 403/429/robotsjekk eller robots.txt)"
             in out.stdout and "lest" not in out.stdout), out.stdout  # the counts once, not twice
     db = open_db(db_path)
@@ -375,7 +375,7 @@ def test_answers_that_read_nothing_from_a_recording_are_red(tmp_path):
     run, db_path = _answers_world(tmp_path, [(PAGE2, 200, "list_page2.html")])  # page 1 not recorded
     out = run()
     assert out.returncode == 2, out.stdout + out.stderr[-2000:]
-    assert out.stdout.startswith("Høringssvar (regjeringen.no) (no_regjeringen_horingssvar): FEILER — ingen svarliste kunne "
+    assert out.stdout.startswith("Høringssvar (regjeringen.no; no_regjeringen_horingssvar): FEILER — ingen svarliste kunne "
                                  "leses (0 av 1 høring)")
     db = open_db(db_path)
     assert db.execute("select status from health where source = 'no_regjeringen_horingssvar'").fetchone() == ("red",)

@@ -287,7 +287,7 @@ def test_a_bad_date_in_the_search_form_is_named_as_the_form_names_it(world, lang
 
 @pytest.mark.parametrize(("url", "said"), [
     ("/search?status=nope", "status:nope — status er en av åpen (open), lukket (closed)"),
-    ("/search?q=klima&source=nope", "source:nope — gyldige verdier er EU-tidende (Cellar) (eu_cellar), EU: Si din"),
+    ("/search?q=klima&source=nope", "source:nope — gyldige verdier er EU-tidende (Cellar; eu_cellar), EU: Si din"),
     ("/search?q=h%C3%B8ring+kind%3Ah%C3%B8rin", "kind:hørin — gyldige verdier er Høring (hearing), Komitéhøring"),
 ])
 def test_a_filter_no_item_can_pass_is_refused_on_the_page(world, url, said):

@@ -1610,11 +1610,18 @@ def names_with_codes(names: Mapping[str, str], codes: list[str] | tuple[str, ...
     """The values `codes` as the reader types them: each by its name in `lang`, its code beside it
     («åpen (open), lukket (closed)»; «open», not «open (open)»); a code without a name as it is."""
 
-    def shown(code: str) -> str:
-        name = _name(names, code, lang)
-        return name if folded(name) == folded(code) else f"{name} ({code})"
+    return ", ".join(with_code(_name(names, code, lang), code) for code in codes)
 
-    return ", ".join(map(shown, codes))
+
+def with_code(name: str, code: str) -> str:
+    """A name with its code beside it, the two ways a reader may type it: «Etikkrådet
+    (no_etikkradet)»; a name ending in a bracket takes the code inside it, not a second bracket
+    («EU-tidende (Cellar; eu_cellar)»); a name that is its code («open») as it is."""
+    if folded(name) == folded(code):
+        return name
+    if name.endswith(")"):
+        return f"{name[:-1]}; {code})"
+    return f"{name} ({code})"
 
 
 def source_name(code: str | None, lang: str = "nb") -> str:

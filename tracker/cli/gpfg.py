@@ -148,13 +148,12 @@ def _print_gpfg(items: list[dict], by: str, lang: str) -> None:
     from tracker.i18n import Translator, format_date
     from tracker.links.gpfg import grouped
     from tracker.store.deadlines import deadline_day
-    from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name, status_name
+    from tracker.vocabulary import gpfg_actor_name, gpfg_stage_name, status_name, with_code
 
     _ = Translator(lang)
 
     def actor(code: str) -> str:
-        name = gpfg_actor_name(code, lang)
-        return name if name == code else f"{name} ({code})"
+        return with_code(gpfg_actor_name(code, lang), code)
 
     for outer, inner_groups in grouped(items, by):
         click.secho(gpfg_stage_name(outer, lang) if by == "stage" else actor(outer), bold=True)

@@ -603,9 +603,9 @@ def reader_lang(ctx: click.Context | None = None) -> str:
 def source_with_code(code: str, lang: str) -> str:
     """A source as the terminal names it: by its name, as health, the digest and the web do, its
     code beside it (what --source takes): «Etikkrådet (no_etikkradet)»."""
-    from tracker.vocabulary import source_name
+    from tracker.vocabulary import source_name, with_code
 
-    return f"{source_name(code, lang)} ({code})"
+    return with_code(source_name(code, lang), code)
 
 
 def known_sources() -> list[str]:
