@@ -352,7 +352,7 @@ def test_a_source_the_replayed_day_did_not_record_is_red_that_day_not_yesterdays
     assert first.returncode == 0, first.stderr[-2000:]
     second = cli("run", "--replay", str(days / "2026-11-24"), *args, db=db)
     assert second.returncode == 2, second.stderr[-2000:]
-    assert re.search(r"\[FEIL\] Norges Bank Investment Management \(NBIM\) \(no_nbim\) +FEILER +saker: +0 .* ingen innspilte svar: den avspilte dagen 2026-11-24 \(tir\. 24\.11\.2026\) har "
+    assert re.search(r"\[FEIL\] Norges Bank Investment Management \(NBIM; no_nbim\) +FEILER +saker: +0 .* ingen innspilte svar: den avspilte dagen 2026-11-24 \(tir\. 24\.11\.2026\) har "
                      r"ikke noe opptak av denne kilden", second.stderr), second.stderr[-2000:]
     assert "feil: kilde(r) som feiler: no_nbim" in second.stderr
     health = cli("health", "--as-of", "2026-11-24T12:00", "--format", "jsonl", db=db)
