@@ -77,8 +77,6 @@ class BackfillMixin:
     """What every backfill spider shares: the ``unit`` and ``since`` arguments, a listing never
     complete, and the facts a page of a paged history reports."""
 
-    #: never part of a scheduled run
-    scheduled: ClassVar[bool] = False
     #: what one unit of history is, for people ("session", "page", "act", …)
     unit_name: ClassVar[str] = "unit"
     #: units are listing pages found one after another (page-1, page-2, …)

@@ -28,6 +28,11 @@ KINDS = (
 #: run's documents step gives it its links); never a --source, a profile's or a search's source
 NOT_ITEM_SPIDERS = ("documents",)
 
+#: spiders that no `ncp-tracker run` crawls, each run by its own command (`documents fetch` and a
+#: run's documents step; `answers`): every other spider of crawlers.spiders is a scheduled source,
+#: which a daily run crawls and the sources' health expects (tracker.attention.profiles.scheduled_sources)
+UNSCHEDULED_SPIDERS = ("documents", "no_regjeringen_horingssvar")
+
 #: kinds that are consultations an adviser can answer
 CONSULTATION_KINDS = ("hearing", "committee_hearing", "eu_consultation")
 

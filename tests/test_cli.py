@@ -619,6 +619,21 @@ def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
     assert live.sources == _all_sources() and live.unrecorded == []
 
 
+def test_the_scheduled_sources_are_every_spider_but_those_run_by_their_own_command():
+    """One list (crawlers.fields.UNSCHEDULED_SPIDERS) says which spiders a daily run leaves to their
+    own command; the run's plan and the sources' health (which expects the others) read it."""
+    from scrapy.spiderloader import SpiderLoader
+
+    from crawlers.fields import UNSCHEDULED_SPIDERS
+    from tracker.attention.profiles import scheduled_sources
+    from tracker.jobs.crawl import base_settings
+
+    spiders = SpiderLoader.from_settings(base_settings()).list()
+    assert set(UNSCHEDULED_SPIDERS) <= set(spiders)
+    assert scheduled_sources() == sorted(set(spiders) - set(UNSCHEDULED_SPIDERS))
+    assert "no_regjeringen_horingssvar" not in scheduled_sources() and "no_nbim" in scheduled_sources()
+
+
 def test_a_replay_that_would_crawl_nothing_is_a_clear_error(tmp_path):
     """`run --replay DAY --source X` on a day without X's recording crawled nothing, wrote an empty
     digest and exited 0; a folder not named by its date gave a traceback."""

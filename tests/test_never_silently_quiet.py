@@ -174,6 +174,83 @@ def test_a_stale_digest_is_not_sent(world, smtp_server, tmp_path):  # noqa: F811
     assert result.exit_code == 0 and len(inbox.messages) == 1
 
 
+def test_a_crawl_that_never_finished_is_not_passed_off_as_this_mornings(world):
+    """A morning's crawl killed half-way (a reboot, the OOM killer) left its run without an exit
+    code and the digest took its clock: «Stand ons. 25.11.2026 kl. 06.00», «Ingen endringer», no
+    banner, exit 0 — yesterday's data as this morning's. Now the digest is red (exit 2, nothing
+    sent without --allow-red), and inbox, health and the workbench say it too."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.store import merge as store
+
+    db = open_db(world)
+    store.start_run(db, as_of=datetime(2026, 11, 25, 6, tzinfo=OSLO), mode="live", sources=["no_nbim"])
+    db.close()
+    said = ("Innhentingen ons. 25.11.2026 kl. 06.00 ble ikke fullført (den ble stoppet, eller den pågår ennå): "
+            "denne oversikten viser det innhentingene før den fant.")
+    digest = cli("--db", str(world), "digest", "--date", "2026-11-25")
+    assert digest.exit_code == 2, digest.output
+    assert said in digest.stdout.split("## ")[0] and f"feil: {said}" in digest.stderr
+    for command in (["inbox"], ["health"]):
+        shown = cli("--db", str(world), *command, "--as-of", "2026-11-25T08:00")
+        assert shown.exit_code == 2 and "ble ikke fullført (den ble stoppet, eller den pågår ennå): det som vises, " \
+            "er det innhentingene før den fant." in shown.stderr, shown.output
+    english = cli("--db", str(world), "digest", "--date", "2026-11-25", "--lang", "en")
+    assert "The crawl of Wed 25 Nov 2026 06:00 did not finish (it was stopped, or is still running)" in english.stdout
+
+
+def test_sources_no_daily_crawl_has_checked_are_red_not_left_out(tmp_path):
+    """A store crawled only with --source (or whose daily runs never reached some sources) said
+    «Alle kilder OK» of the sources it had never checked, with an empty digest, exit 0: the sources
+    never checked were nowhere. Now each is a failing row of the health tables «never checked by a
+    daily crawl», and the digest, inbox and health say so."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.attention.profiles import scheduled_sources
+    from tracker.store import health as store_health
+    from tracker.store import merge as store
+
+    path = tmp_path / "one.db"
+    db = open_db(path)
+    clock = datetime(2026, 11, 24, 6, tzinfo=OSLO)
+    run = store.start_run(db, as_of=clock, mode="test", sources=["no_lovdata"])
+    with db.conn:
+        store_health.record(db, run, store_health.SourceRun(source="no_lovdata", items_seen=2),
+                            "2026-11-24T05:00:00+00:00")
+    store.finish_run(db, run, 0)
+    db.close()
+    never = [s for s in scheduled_sources() if s != "no_lovdata"]
+    digest = cli("--db", str(path), "digest", "--date", "2026-11-24", "--format", "md")
+    assert digest.exit_code == 0, digest.output
+    top = digest.stdout.split("## ")[0]
+    assert f"{len(never)} kilder er aldri sjekket av en daglig innhenting: EU-tidende (Cellar), " in top
+    assert f"Kilder: {len(never)} aldri sjekket (EU-tidende (Cellar), " in top and "Alle kilder OK" not in top
+    table = digest.stdout.split("## Kildenes helse")[1]
+    assert "| Etikkrådet | **FEILER** | 0 |  | aldri sjekket av en daglig innhenting |" in table
+    health = cli("--db", str(path), "health", "--as-of", "2026-11-24T08:00", "--format", "jsonl")
+    assert health.exit_code == 2
+    import json
+
+    rows = {r["source"]: r for r in map(json.loads, health.stdout.splitlines())}
+    assert sorted(s for s, r in rows.items() if r.get("never_checked")) == never
+    assert rows["no_etikkradet"]["status"] == "red" and rows["no_lovdata"]["status"] == "green"
+    english = cli("--db", str(path), "digest", "--date", "2026-11-24", "--lang", "en")
+    assert f"{len(never)} sources never checked by a daily crawl: EU Official Journal (Cellar), " in english.stdout
+    # once every scheduled source has been checked, none is
+    db = open_db(path)
+    run = store.start_run(db, as_of=clock, mode="test", sources=never)
+    with db.conn:
+        for source in never:
+            store_health.record(db, run, store_health.SourceRun(source=source, items_seen=1),
+                                "2026-11-24T05:00:00+00:00")
+    store.finish_run(db, run, 0)
+    db.close()
+    again = cli("--db", str(path), "digest", "--date", "2026-11-24", "--format", "md")
+    assert "aldri sjekket" not in again.stdout and "Alle kilder OK." in again.stdout, again.stdout[:1500]
+
+
 def test_the_latest_good_crawl_is_the_latest_finished_one_with_a_source_not_red_before_the_day(db):
     """What "the latest successful crawl" means, read from the runs in SQL (every web page asks):
     finished, not after the digest's clock, and at least one source not red — the documents' row
@@ -200,13 +277,18 @@ def test_the_latest_good_crawl_is_the_latest_finished_one_with_a_source_not_red_
                 db["health"].insert({"run_id": run_id, "source": source, "status": status, "reason": "",
                                      "finished": stored(clock)}, pk=("run_id", "source"))
     ncp = load_profile("ncp")
-    assert problems(db, at(24, 9), ncp, "en", digest=False) == []  # run 1, 27 hours before
-    assert problems(db, at(26, 9), ncp, "en", digest=False) == [
+    # the latest run, 07:00 on the 24th, never finished: said (it was taken for a quiet morning
+    # before); the latest successful one is run 1, 27 hours before
+    unfinished = ("The crawl of Tue 24 Nov 2026 07:00 did not finish (it was stopped, or is still running): what "
+                  "is shown is what the crawls before it found.")
+    assert problems(db, at(24, 9), ncp, "en", digest=False) == [unfinished]
+    assert problems(db, at(24, 6), ncp, "en", digest=False) == []  # run 2 (its sources red) is the latest: run 1 then
+    assert problems(db, at(26, 9), ncp, "en", digest=False) == [unfinished,
         "The latest successful crawl was Mon 23 Nov 2026 06:00, more than 36 hours ago: what is shown may be "
-        "out of date."]
+        "out of date."]  # fmt: skip
     assert problems(db, at(27, 9), ncp, "en", digest=False) == []  # run 4: amber is a successful crawl
     assert problems(db, at(22, 9), ncp, "en")[0].startswith("The digest's day is before the first crawl")
     with db.conn:
         db.execute("update runs set exit_code = null where id = 1")
-    assert problems(db, at(24, 9), ncp, "en", digest=False) == [
-        "No crawl has succeeded yet: what is shown cannot be trusted."]
+    assert problems(db, at(24, 9), ncp, "en", digest=False) == [unfinished,
+        "No crawl has succeeded yet: what is shown cannot be trusted."]  # fmt: skip

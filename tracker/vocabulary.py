@@ -213,6 +213,7 @@ HEALTH_REASONS: MessageTable = message_table((
      NP_("%(seen)s document, %(new)s new, %(changed)s changed",
          "%(seen)s documents, %(new)s new, %(changed)s changed", "seen")),
     (r"no documents to fetch", N_("no documents to fetch")),
+    (r"never checked by a daily crawl", N_("never checked by a daily crawl")),  # tracker.digest.build.health
     (r"(?P<seen>\d+) items?, usually about (?P<usual>\d+) \(a changed page\?\)",
      NP_("%(seen)s item, usually about %(usual)s (a changed page?)",
          "%(seen)s items, usually about %(usual)s (a changed page?)", "seen")),

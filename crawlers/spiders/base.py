@@ -80,8 +80,6 @@ class TrackerSpider(scrapy.Spider):
     channel: str = ""
     #: an empty result is an error unless the spider says an empty day is normal
     may_be_empty: bool = False
-    #: part of every `ncp-tracker run`; a spider run by its own command says False
-    scheduled: bool = True
     #: keys of its stored items' `extra` it is given in `known` too (eu_cellar: a work's relations)
     known_extra: tuple[str, ...] = ()
 

@@ -68,8 +68,6 @@ class DocumentsSpider(TrackerSpider):
     kind = "document"
     channel = "documents"
     may_be_empty = True
-    #: run by `ncp-tracker documents fetch` and after a crawl, not as a source of items
-    scheduled = False
 
     def __init__(self, *args: Any, documents: str | list[dict[str, Any]] | None = None,
                  max_bytes: int | str | None = None, **kwargs: Any):

@@ -121,8 +121,6 @@ class NoRegjeringenHoringssvarSpider(TrackerSpider):
     allowed_domains = ["regjeringen.no", "www.regjeringen.no"]
     #: nothing to check is a normal day (health still says why, see start())
     may_be_empty = True
-    # run by `ncp-tracker answers`, which hands it the closed hearings; not by every `run`
-    scheduled = False
 
     def __init__(self, *args: Any, hearings: dict | str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

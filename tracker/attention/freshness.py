@@ -35,6 +35,16 @@ def problems(db: sqlite_utils.Database, as_of: datetime, profile: Profile, lang:
         out.append(_("The digest's day is before the first crawl (%(first)s): there is no data for it.",
                      first=format_datetime(first, lang)))
         return out
+    # the latest daily run up to this clock never finished (killed, or still crawling): what the
+    # store holds is the runs' before it, whatever clock the digest took from it
+    last = db.execute(f"""select r.as_of, r.exit_code from runs r where r.as_of > '' and r.as_of <= ? and {DAILY_RUN_SQL}
+                          order by r.as_of desc, r.id desc limit 1""", [stored(as_of)]).fetchone()
+    if last is not None and last[1] is None:
+        when = format_datetime(deadlines.to_datetime(last[0]), lang)
+        out.append(_("The crawl of %(when)s did not finish (it was stopped, or is still running): this digest "
+                     "shows what the crawls before it found.", when=when) if digest
+                   else _("The crawl of %(when)s did not finish (it was stopped, or is still running): what is "
+                          "shown is what the crawls before it found.", when=when))
     # a crawl succeeded when it finished and one of its sources is not red (the documents' row is
     # no crawl); a backfill is no crawl of today's news
     latest = deadlines.to_datetime(db.execute(

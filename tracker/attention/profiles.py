@@ -66,6 +66,14 @@ def known_sources() -> list[str]:
                   if not m.name.startswith("_") and m.name != "base" and m.name not in NOT_ITEM_SPIDERS)
 
 
+def scheduled_sources() -> list[str]:
+    """Every source a daily `ncp-tracker run` crawls (not those run by their own command,
+    `crawlers.fields.UNSCHEDULED_SPIDERS`): what the sources' health expects to have been checked."""
+    from crawlers.fields import UNSCHEDULED_SPIDERS
+
+    return [s for s in known_sources() if s not in UNSCHEDULED_SPIDERS]
+
+
 class ProfileError(Exception):
     """An unknown profile or a broken profiles file (the message is one line for the user)."""
 

@@ -54,12 +54,9 @@ from tracker.store.instants import stored
 
 def _all_sources() -> list[str]:
     """Every spider that belongs to a scheduled run."""
-    from scrapy.spiderloader import SpiderLoader
+    from tracker.attention.profiles import scheduled_sources
 
-    from tracker.jobs.crawl import base_settings
-
-    loader = SpiderLoader.from_settings(base_settings())
-    return sorted(name for name in loader.list() if getattr(loader.load(name), "scheduled", True))
+    return scheduled_sources()
 
 
 def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:

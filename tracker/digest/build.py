@@ -252,10 +252,24 @@ def coming(ctx: Context, rows: list[dict[str, Any]] | None = None) -> list[tuple
     return [(key, buckets[key]) for key, _ in (*BUCKETS, ("later", 0))]
 
 
+#: the reason of a scheduled source no daily run has checked (vocabulary.HEALTH_REASONS words it)
+NEVER_CHECKED = "never checked by a daily crawl"
+
+
 def health(db: sqlite_utils.Database, as_of: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each source's latest check by a daily run up to `as_of` (`out_of_date` when too long ago),
+    failing first, and those not checked for too long. Once a daily run has checked any source,
+    every scheduled source no daily run has checked is there too, red («never checked»): a store
+    crawled only with --source must not say «all sources OK» of the sources it never asked."""
+    from tracker.attention.profiles import scheduled_sources
     from tracker.store import health as health_mod
 
     rows = health_mod.latest(db, as_of)  # a digest of an earlier day: that day's checks
+    if rows:
+        seen = {row["source"] for row in rows}
+        rows += [{"source": source, "status": "red", "reason": NEVER_CHECKED, "run_as_of": None,
+                  "items_seen": 0, "items_new": 0, "items_changed": 0, "parse_errors": 0, "never_checked": True}
+                 for source in scheduled_sources() if source not in seen]
     stale = []
     for row in rows:
         checked = deadlines.to_datetime(row.pop("run_as_of"))  # the clock of the run that checked it

@@ -547,13 +547,20 @@ def banners(ctx: Context, problems: list[str], *, each_source: bool = False) -> 
     as the digest's (an entry of a feed, an event of a calendar: one per source and day)."""
     _ = ctx._
     out = [Banner("red", text, f"problem-{n}") for n, text in enumerate(problems)]
-    red = [h for h in ctx.health if h["status"] == "red"]
+    red = [h for h in ctx.health if h["status"] == "red" and not h.get("never_checked")]
     for group in ([h] for h in red) if each_source else [red] if red else []:
         names = ", ".join(f"{source_name(h['source'], ctx.lang)} ({clean(health_reason(h['reason'], ctx.lang), 160)})"
                           for h in group)
         out.append(Banner("red", _.n("%(num)d source is failing: %(names)s", "%(num)d sources are failing: %(names)s",
                                      len(group), names=names),
                           f"failing-{group[0]['source']}" if each_source else "failing"))
+    never = [h for h in ctx.health if h.get("never_checked")]
+    for group in ([h] for h in never) if each_source else [never] if never else []:
+        names = ", ".join(source_name(h["source"], ctx.lang) for h in group)
+        out.append(Banner("red", _.n("%(num)d source never checked by a daily crawl: %(names)s",
+                                     "%(num)d sources never checked by a daily crawl: %(names)s",
+                                     len(group), names=names),
+                          f"never-{group[0]['source']}" if each_source else "never"))
     for group in ([h] for h in ctx.stale) if each_source else [ctx.stale] if ctx.stale else []:
         names = ", ".join(source_name(h["source"], ctx.lang) for h in group)
         out.append(Banner("amber", _("Not checked for over 36 hours: %(names)s", names=names),
@@ -636,14 +643,17 @@ def _week_line(ctx: Context) -> str:
 
 #: what a source's row of «Kildenes helse» is shown as (`shown_health`)
 OUT_OF_DATE = "out_of_date"
+NEVER_CHECKED = "never_checked"
 
 
 def shown_health(h: dict[str, Any]) -> str:
     """How a source's latest check is shown — in the health table and in the summary, decided here
     only: ``out_of_date`` (red: not checked for too long, whatever its last check said,
-    `build.health`), else its status (``red``, ``amber``, ``green``; an unknown one as ``amber``)."""
+    `build.health`), ``never_checked`` (red: a scheduled source no daily run has checked), else its status (``red``, ``amber``, ``green``; an unknown one as ``amber``)."""
     if h.get("out_of_date"):
         return OUT_OF_DATE
+    if h.get("never_checked"):
+        return NEVER_CHECKED
     return h["status"] if h["status"] in ("green", "amber", "red") else "amber"
 
 
@@ -657,6 +667,9 @@ def _sources_line(ctx: Context) -> list[str]:
     parts = []
     if red := names.get("red"):
         parts.append(_.n("%(num)d failing (%(names)s)", "%(num)d failing (%(names)s)", len(red), names=", ".join(red)))
+    if never := names.get(NEVER_CHECKED):
+        parts.append(_.n("%(num)d never checked (%(names)s)", "%(num)d never checked (%(names)s)", len(never),
+                         names=", ".join(never)))
     if old := names.get(OUT_OF_DATE):
         parts.append(_.n("%(num)d out of date (%(names)s)", "%(num)d out of date (%(names)s)", len(old),
                          names=", ".join(old)))
@@ -675,6 +688,8 @@ def health_rows(ctx: Context) -> list[HealthRow]:
         status, text = shown_health(h), health_name(h["status"], ctx.lang)
         if status == OUT_OF_DATE:
             status, text = "red", ctx._("out of date (last check: %(status)s)", status=text)
+        elif status == NEVER_CHECKED:  # failing, as the terminal's and the web's tables say; the reason says why
+            status = "red"
         rows.append(HealthRow(source=source_name(h["source"], ctx.lang), status=status, status_text=text,
                               count=int(h["items_seen"] or 0),
                               checked=format_datetime(h["checked"], ctx.lang) if h.get("checked") else "",
