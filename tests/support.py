@@ -67,6 +67,21 @@ def run_spider(name: str, responses: list[dict], tmp_path: Path, *, as_of: str =
     return json.loads(proc.stdout)
 
 
+def others_checked(db, run_id: int, when: str) -> None:
+    """Green health rows in run `run_id` for every scheduled source it has none for: a store built
+    by hand for a test holds a few sources; a daily run checks them all (and the sources' health
+    says «never checked» of any no daily run has checked: tracker.digest.build.health)."""
+    from tracker.attention.profiles import scheduled_sources
+
+    have = {r[0] for r in db.execute("select source from health where run_id = ?", [run_id]).fetchall()}
+    with db.conn:
+        db["health"].insert_all([{"run_id": run_id, "source": source, "status": "green", "channel": "rss",
+                                  "reason": "0 items, 0 new, 0 changed", "items_seen": 0, "items_new": 0,
+                                  "items_changed": 0, "parse_errors": 0, "requests": 1, "finished": when,
+                                  "notes": "[]"}
+                                 for source in scheduled_sources() if source not in have], pk=("run_id", "source"))
+
+
 def crawled(db, as_of, source: str, items: list[dict]) -> None:
     """Store `items` of `source` as a successful crawl at `as_of` leaves them: a run, its items
     (with their events), the source's green health, the run finished."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from click.testing import CliRunner
+from support import others_checked
 
 from crawlers.dates import OSLO
 from tracker.cli import main
@@ -49,6 +50,7 @@ def test_grouped_and_cli(tmp_path):
          "title": "Høring – endringer i vegtrafikkloven", "url": "https://www.regjeringen.no/no/dokumenter/v/id3150360/"}])
     with db.conn:  # a crawl that succeeded, as the daily run leaves it
         health.record(db, run, health.SourceRun(source="no_regjeringen_horinger", items_seen=2), stored(as_of))
+    others_checked(db, run, stored(as_of))
     store.finish_run(db, run, 0)
     groups = grouped_items(db)
     db.close()

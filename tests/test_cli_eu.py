@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from click.testing import CliRunner
+from support import others_checked
 
 from tracker.cli import main
 from tracker.store import health
@@ -50,6 +51,7 @@ def _setup(tmp_path, as_of):
         store.apply_scrape(db, run_id=run, as_of=as_of, source=item["source"], items=[item])
         with db.conn:  # a crawl that succeeded, as the daily run leaves it
             health.record(db, run, health.SourceRun(source=item["source"], items_seen=1), stored(as_of))
+    others_checked(db, run, stored(as_of))
     store.finish_run(db, run, 0)
     db.close()
     return db_path, wl

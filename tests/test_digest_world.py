@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from support import put_evidence
+from support import others_checked, put_evidence
 
 from crawlers.dates import OSLO
 from tracker.store import health, ids
@@ -152,6 +152,7 @@ def crawl_day(db, as_of: datetime, items: list[dict], *, complete: bool = True,
         store.apply_scrape(db, run_id=run_id, as_of=as_of, source=source, items=batch,
                            listing={"complete": complete} if source == RG else None)
     _health(db, run_id, as_of, health_status or {RG: ("green", 9), ST: ("green", 2), EU: ("green", 1)})
+    others_checked(db, run_id, as_of.isoformat())
     store.finish_run(db, run_id, 0)
     return run_id
 

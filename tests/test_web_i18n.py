@@ -146,6 +146,12 @@ def other_language() -> dict[str, set[str]]:
     en_frags |= {n for n in LABEL_NAMES_EN.values()}
     only_nb = {f for f in nb_frags if f not in en_frags} | set(BOKMAL_WORDS)
     only_en = {f for f in en_frags if f not in nb_frags}
+    # a source whose Bokmål name is its English one with more («Norges Bank Investment Management
+    # (NBIM)»): a proper name, in both
+    from tracker.i18n import gettext
+    from tracker.vocabulary import SOURCE_NAMES
+
+    only_en -= {name for name in SOURCE_NAMES.values() if gettext("nb", name).startswith(name + " (")}
     return {"en": only_nb, "nb": only_en}
 
 

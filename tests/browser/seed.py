@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from support import put_evidence
+from support import others_checked, put_evidence
 
 HEARING = "regjeringen:3150001"
 HEARING_OLD = "regjeringen:2477095"
@@ -125,6 +125,7 @@ def seed(db, as_of: str = "2026-11-24T06:00:00+01:00") -> dict[str, str]:
              "date": "2016-05-20T00:00:00+02:00", "format": "html", "is_ncp": 0, "first_seen": as_of,
              "last_seen": as_of},
         ], pk=("item_id", "url"))  # fmt: skip
+    others_checked(db, 1, as_of)
     return {"hearing": HEARING, "old": HEARING_OLD, "fish": HEARING_FISH, "committee": COMMITTEE, "eu": EU}
 
 

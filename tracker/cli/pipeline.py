@@ -604,7 +604,7 @@ def health(ctx, fmt, lang, as_of) -> None:
     shown = []
     # a source not checked for 36 hours is marked in its row; when none was, the banner above says
     # it, naming each, and the mark in every row said it again
-    marked = not all(row["stale"] for row in rows)
+    marked = not all(row["stale"] for row in rows if not row.get("never_checked"))
     for row in rows:
         local = format_datetime(row["checked"], lang) if row["checked"] else ""  # as the digest writes it
         row["checked"] = stored(row["checked"]) if row["checked"] else None
