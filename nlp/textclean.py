@@ -114,8 +114,8 @@ def normalize(text: str) -> tuple[str, SpanMap | None]:
             blocks.append((out, last, n, n))
             out += n
         seg = m.group(0)
-        if len(seg) > 1 or seg not in _INVISIBLE_SET:
-            seg = "".join(c for c in seg if c not in _INVISIBLE_SET)
+        if len(seg) > 1 or seg not in INVISIBLE_CHARACTERS:
+            seg = "".join(c for c in seg if c not in INVISIBLE_CHARACTERS)
             norm = unicodedata.normalize("NFC", seg)
             if norm:
                 parts.append(norm)
@@ -132,9 +132,11 @@ def normalize(text: str) -> tuple[str, SpanMap | None]:
     return "".join(parts), SpanMap(blocks, out, len(text))
 
 
-_INVISIBLE_SET = {
+#: the characters `normalize` removes (soft hyphen, zero-width, bidi controls, BOM); the search
+#: index reads words through them too (tracker.store.textindex)
+INVISIBLE_CHARACTERS = frozenset({
     chr(c) for c in [0xAD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                     *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF]}
+                     *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF]})
 
 
 class OffsetMap:

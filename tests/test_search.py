@@ -149,6 +149,40 @@ def test_index_follows_updates_and_deletes(store):
     assert ids(search(store, "menneskerettighet")) == []
 
 
+@pytest.mark.parametrize("hidden", ["\u00ad", "\u200b", "\u2060", "\u200d"])
+def test_a_soft_hyphen_or_zero_width_character_inside_a_word_does_not_split_it(store, hidden):
+    """regjeringen.no's pages hold soft hyphens inside long words («menneske\u00adrettigheter»), kept
+    in the stored text; the index read one as the end of a word, so «menneskerettigheter» did not
+    find the item, and a word pasted from a PDF with one in it found nothing (exit 0, «(ingen)»)."""
+    from tracker.workbench.search import plain_snippet
+
+    store.execute("update items set title = ? where id = ?",
+                  [f"Høring om menneske{hidden}rettigheter i leverandørkjeden", HEARING_FISH])
+    assert ids(search(store, "menneskerettigheter")) == [HEARING_FISH]
+    assert ids(search(store, f"menneske{hidden}rettigheter")) == [HEARING_FISH]  # typed (pasted) with it
+    assert ids(search(store, '"om menneskerettigheter i"')) == [HEARING_FISH]  # one word in a phrase
+    assert ids(search(store, "menneskerett*")) == [HEARING_FISH]
+    assert HEARING_FISH not in ids(search(store, "rettigheter"))  # not two words
+    shown = plain_snippet(search(store, "menneskerettigheter")[0]["snippet"])
+    assert f"[menneske{hidden}rettigheter]" in shown  # the stored text, marked whole
+
+
+def test_the_migration_indexes_again_the_items_with_a_hidden_character(tmp_path):
+    """A store indexed before: its items holding such a character are indexed again (m2900)."""
+    from tracker.store import migrations
+    from tracker.store.db import open_db
+
+    db = open_db(tmp_path / "old.db")
+    seed(db)
+    db.execute("update items set title = ? where id = ?", ["Høring om menneske\u00adrettigheter", HEARING_FISH])
+    # as the old index read it: two words
+    db.execute("update items_norm set title = 'horing om mennesk rettighet' where rowid = "
+               "(select rowid from items where id = ?)", [HEARING_FISH])
+    assert ids(search(db, "menneskerettigheter")) == []
+    migrations.m2900_search_words_through_invisible_characters(db)
+    assert ids(search(db, "menneskerettigheter")) == [HEARING_FISH]
+
+
 def test_filters(store):
     assert ids(search(store, "høring", Filters(source="no_stortinget_horinger"))) == [COMMITTEE]
     assert HEARING_OLD in ids(search(store, "offentleglova", Filters(status="closed")))

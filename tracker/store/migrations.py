@@ -493,6 +493,28 @@ def m2800_document_language(db: sqlite_utils.Database) -> None:
         db["document_files"].add_column("language", str)
 
 
+@core()
+def m2900_search_words_through_invisible_characters(db: sqlite_utils.Database) -> None:
+    """The search index read a soft hyphen, zero-width or bidi character inside a word as the end
+    of a word (regjeringen.no's «menneske\u00adrettigheter» was two words: «menneskerettigheter»
+    did not find it). `textindex.WORD` now reads the word whole; the items holding such a
+    character are indexed again (the triggers already call ``ncp_norm``)."""
+    from nlp.textclean import INVISIBLE_CHARACTERS
+    from tracker.store.textindex import register
+
+    if "items_norm" not in db.table_names():
+        return
+    register(db.conn)
+    holds = " or ".join(f"instr(coalesce(title, '') || coalesce(summary, '') || coalesce(body, ''), char({ord(c)})) > 0"
+                        for c in sorted(INVISIBLE_CHARACTERS))
+    rowids = [r[0] for r in db.execute(f"select rowid from items where {holds}").fetchall()]
+    for rowid in rowids:
+        db.execute("delete from items_norm where rowid = ?", [rowid])
+        db.execute("""insert into items_norm (rowid, title, summary, body)
+                      select rowid, ncp_norm(title, language), ncp_norm(summary, language),
+                             ncp_norm(body, language) from items where rowid = ?""", [rowid])
+
+
 workbench = Migrations("ncp_tracker.workbench")
 
 

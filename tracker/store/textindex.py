@@ -31,8 +31,16 @@ from functools import lru_cache
 
 import Stemmer
 
-#: one word: letters and digits (underscore is a separator, as in FTS5's unicode61 tokenizer)
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from nlp.textclean import INVISIBLE_CHARACTERS
+
+#: characters a word may hold without being split there, and that are no part of it: the soft
+#: hyphen (regjeringen.no's pages are full of them: «menneske\u00adrettigheter»), zero-width and bidi
+#: controls (nlp.textclean removes the same before tagging); the stored text keeps them
+_INVISIBLE = "".join(sorted(INVISIBLE_CHARACTERS))
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(_INVISIBLE))
+#: one word: letters and digits (underscore is a separator, as in FTS5's unicode61 tokenizer),
+#: read whole through invisible characters inside it
+WORD = re.compile(rf"[^\W_]+(?:[{re.escape(_INVISIBLE)}]+[^\W_]+)*", re.UNICODE)
 
 _STEMMERS = {"nb": Stemmer.Stemmer("norwegian"), "en": Stemmer.Stemmer("english")}
 #: the mark of a word form in the index (see the module doc): `fold` turns every å into a, so no
@@ -53,7 +61,7 @@ def fold(word: str) -> str:
     æ/ø/å and their digraphs (ae/oe/aa) collapse to one letter; other accents are dropped
     (é → e, ü → u).
     """
-    s = word.lower().translate(_FOLD)
+    s = word.lower().translate(_FOLD).translate(_DROP_INVISIBLE)
     if not s.isascii():
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     return s.replace("aa", "a").replace("oe", "o").replace("ae", "e")
@@ -62,7 +70,7 @@ def fold(word: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def key(word: str, language: str = "nb") -> str:
     """The index key of one word (lower-case, stemmed in `language`, folded)."""
-    w = unicodedata.normalize("NFC", word.lower())
+    w = unicodedata.normalize("NFC", word.lower().translate(_DROP_INVISIBLE))
     return fold(_STEMMERS[language].stemWord(w))
 
 
