@@ -384,6 +384,31 @@ def test_no_command_writes_into_a_database_of_a_newer_ncp_tracker(env, tmp_path)
     conn.close()
 
 
+def test_no_command_turns_another_programs_database_into_a_tracker_database(tmp_path, monkeypatch):
+    """`migrate` (and every command that writes) filled an SQLite file of another program — a
+    mistyped --db — with thirty tracker tables beside its own, «skjemaet er oppdatert», exit 0;
+    read commands invited exactly that («har et eldre skjema … kjør `ncp-tracker migrate`»).
+    `restore` refused the same file. An empty file is a new database, as before."""
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("create table notes (body text)")
+    conn.execute("insert into notes values ('mine')")
+    conn.commit()
+    conn.close()
+    monkeypatch.setenv("NCP_TRACKER_DB", str(other))
+    said = f"feil: {other} er ikke en ncp-tracker-database (den har ingen items-tabell eller skjemaoversikt).\n"
+    for args in (["migrate"], ["items"], ["triage", "x:1", "--state", "watching"], ["tag", "--all"]):
+        r = run(*args)
+        assert r.exit_code == 1 and r.stderr == said, (args, r.output)
+    conn = sqlite3.connect(other)
+    assert [t for (t,) in conn.execute("select name from sqlite_master where type = 'table'")] == ["notes"]
+    conn.close()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    monkeypatch.setenv("NCP_TRACKER_DB", str(empty))
+    assert run("migrate").exit_code == 0 and run("items").exit_code == 0
+
+
 def test_users_list_refuses_a_database_of_a_newer_ncp_tracker_as_every_read_command(env):
     """`users list` read a database with a migration this version does not know and listed its
     accounts, exit 0, where `items` (and every other read command) refused it."""

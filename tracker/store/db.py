@@ -90,9 +90,16 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
         if not memory and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
+        from tracker.store.migrations import KNOWN as MIGRATIONS
         from tracker.store.migrations import apply_all, schema_state
 
         pending, unknown = schema_state(db)
+        if len(pending) == len(MIGRATIONS) and db.execute(
+                "select 1 from sqlite_master where type = 'table' and name not like 'sqlite_%'").fetchone():
+            # tables, but no schema record: another program's database, which `migrate` (or any
+            # command that writes) would fill with the tracker's tables beside its own
+            conn.close()
+            raise StoreError(f"{target} is not an ncp-tracker database (no items table or schema record)")
         if unknown:  # never written by, nor migrated "forward" by, an older program
             conn.close()
             raise StoreError(newer_message(target, unknown))
