@@ -150,3 +150,58 @@ def test_has_time_is_false_for_a_day_without_a_time_of_its_own(value, shown):
     from tracker.store.deadlines import has_time
 
     assert has_time(value) is shown
+
+
+def test_a_deadline_given_as_a_day_ends_at_the_end_of_that_day_in_oslo():
+    """«2026-11-24» was read as 00:00 that day (`to_datetime`): passed at dawn on its own day, so
+    the store called it closed and the digest «man. 23.11.2026», while the calendar said 24.11.
+    Now one reading, `deadline_time`: the end of the day, as `crawlers.dates.deadline_at` writes it."""
+    from crawlers.dates import deadline_at
+
+    assert dl.deadline_time("2026-11-24") == datetime(2026, 11, 24, 23, 59, 59, tzinfo=OSLO)
+    assert dl.deadline_time(" 2026-06-30 ") == datetime(2026, 6, 30, 23, 59, 59, tzinfo=OSLO)  # summer time
+    assert dl.deadline_time("2026-11-24") == deadline_at(date(2026, 11, 24))  # the spiders' rule
+    assert dl.deadline_time("2026-11-24") > datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)  # open all that day
+    # a time is that instant; midnight sharp stays the end of the day before; nothing else is a day
+    assert dl.deadline_time("2026-11-24T12:00:00+01:00") == datetime(2026, 11, 24, 12, 0, tzinfo=OSLO)
+    assert dl.deadline_time("2026-12-11T00:00:00+01:00") == datetime(2026, 12, 11, 0, 0, tzinfo=OSLO)
+    assert dl.deadline_time(datetime(2026, 11, 24, 12, 0, tzinfo=OSLO)) == datetime(2026, 11, 24, 12, 0, tzinfo=OSLO)
+    for bad in (None, "", "2026-13-45", "not a date", "2026-11-24garbage"):
+        assert dl.deadline_time(bad) is None, bad
+
+
+def test_the_day_of_a_day_read_as_a_time_is_that_day():
+    """The digest's words read the deadline as a time first, then its day: «2026-11-27» became
+    00:00 on the 27th and so — midnight sharp — «tor. 26.11.2026» beside the calendar's 27.11."""
+    for value in ("2026-11-27", dl.deadline_time("2026-11-27")):
+        assert dl.deadline_day(value) == date(2026, 11, 27)
+        assert not dl.has_time(value)
+    as_of = datetime(2026, 11, 24, 6, 0, tzinfo=OSLO)  # Tuesday
+    assert dl.working_days_left(as_of, dl.deadline_time("2026-11-27")) == 3
+    assert dl.working_days_left(as_of, dl.deadline_time("2026-11-24")) == 0
+
+
+def test_a_deadline_given_as_a_day_is_stored_as_a_spider_writes_it():
+    assert dl.stored_deadline("2026-11-24") == "2026-11-24T23:59:59+01:00"
+    assert dl.stored_deadline("2026-06-30") == "2026-06-30T23:59:59+02:00"
+    for kept in ("2026-11-24T12:00:00+01:00", "2026-11-24T23:59:59+01:00", "2026-13-45", "", None):
+        assert dl.stored_deadline(kept) == kept
+    assert dl.bare_day("2026-11-24") == date(2026, 11, 24)
+    assert dl.bare_day("2026-11-24T00:00:00+01:00") is None and dl.bare_day(date(2026, 11, 24)) is None
+
+
+def test_sql_compares_a_deadline_given_as_a_day_as_python_does(tmp_path):
+    """`ncp_deadline`, the SQL twin of `deadline_time` (open consultations searched in the
+    workbench); `ncp_instant` reads instants, a day as its start."""
+    from tracker.store.db import open_db
+    from tracker.store.instants import stored
+
+    db = open_db(tmp_path / "t.db")
+    try:
+        clock = stored(datetime(2026, 11, 24, 6, 0, tzinfo=OSLO))
+        row = db.execute("select ncp_deadline('2026-11-24') >= ?, ncp_deadline('2026-11-24T00:00:00+01:00') >= ?,"
+                         " ncp_deadline('2026-11-23') >= ?, ncp_deadline('ikke en dato'), ncp_instant('2026-11-24')",
+                         [clock, clock, clock]).fetchone()
+    finally:
+        db.close()
+    assert row == (1, 0, 0, None, "2026-11-23T23:00:00+00:00")

@@ -13,6 +13,13 @@ Rules (Europe/Oslo calendar):
   *deadline day* is its calendar date in Oslo; a deadline at exactly 00:00:00 (the EU's
   "midnight") is the end of the previous day, so "midnight Brussels, 11 Dec" is an Oslo
   deadline day of 10 Dec.
+- A deadline given as a day alone («2026-11-24»: a feed from elsewhere, a store older than the
+  spiders' rule) ends at 23:59:59 that day in Oslo, as the spiders write it
+  (`crawlers.dates.deadline_at`): `deadline_time` reads every deadline so — the status, «needs
+  input», the digest's words, working days, the calendar and the horizon all read it there — and
+  `stored_deadline` writes a day so on the way in (`ncp-tracker ingest`). The same for the other
+  deadlines given by day (`DEADLINE_EXTRAS`: a committee hearing's deadline to ask to take part
+  and for written input).
 - ``working_days_left(as_of, deadline)`` counts the working days after today up to and
   including the deadline day: 0 means "due today" (or the deadline falls on a weekend/holiday
   right after today); negative values count working days since a missed deadline.
@@ -22,13 +29,19 @@ Rules (Europe/Oslo calendar):
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from crawlers.dates import OSLO
+from crawlers.dates import OSLO, deadline_at, iso
 
 DEFAULT_LEAD_DAYS = 5
+#: the deadlines an item's `extra` may hold besides its `deadline` (a Storting committee hearing's:
+#: to ask to take part, for written input); read and written by the same rule as the deadline
+DEADLINE_EXTRAS = ("anmodningsfrist", "innspillsfrist")
+#: a day without a time of day, as ISO 8601 writes it
+_BARE_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @lru_cache(maxsize=1)
@@ -113,15 +126,38 @@ def oslo_date(value: str | datetime) -> date:
     return dt.astimezone(OSLO).date()
 
 
+def bare_day(value: str | datetime | None) -> date | None:
+    """The day of a value given as a day alone («2026-11-24», no time of day), else None."""
+    if not isinstance(value, str) or not _BARE_DAY.fullmatch(value.strip()):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def deadline_time(deadline: str | datetime | None) -> datetime | None:
+    """A deadline as the instant it ends, in Oslo time: the one reading of a stored or scraped
+    deadline (the item's, and those of `DEADLINE_EXTRAS`). A day alone («2026-11-24») ends at
+    23:59:59 that day in Oslo (`crawlers.dates.deadline_at`, the rule the spiders write by; as
+    `to_datetime` reads it, 00:00, it had passed at dawn and read as the day before); a time is
+    that instant (`to_datetime`)."""
+    if (day := bare_day(deadline)) is not None:
+        return deadline_at(day, OSLO)
+    return to_datetime(deadline)
+
+
+def stored_deadline(value: Any) -> Any:
+    """A deadline in the form the store keeps it: a day alone as the end of that day in Oslo
+    («2026-11-24» → «2026-11-24T23:59:59+01:00», as a spider writes it); anything else unchanged."""
+    day = bare_day(value)
+    return value if day is None else iso(deadline_at(day, OSLO))
+
+
 def deadline_day(deadline: str | datetime | None) -> date | None:
     """The last Oslo calendar day on which an answer is in time (00:00:00 sharp → the day before;
-    a day without a time, «2027-01-13», is that day, as `crawlers.dates.deadline_at` reads it)."""
-    if isinstance(deadline, str) and len(deadline.strip()) == 10:
-        try:
-            return date.fromisoformat(deadline.strip())
-        except ValueError:
-            return None
-    dt = to_datetime(deadline)
+    a day without a time, «2027-01-13», is that day: `deadline_time`)."""
+    dt = deadline_time(deadline)
     if dt is None:
         return None
     local = dt.astimezone(OSLO)

@@ -24,7 +24,7 @@ import sqlite3
 from datetime import UTC, date, datetime, time
 
 from crawlers.dates import OSLO
-from tracker.store.deadlines import to_datetime
+from tracker.store.deadlines import deadline_time, to_datetime
 
 #: table → its columns holding instants (in UTC)
 INSTANT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -87,15 +87,25 @@ def oslo_day_text(value: str | None) -> str | None:
 
 
 def instant_text(value: str | None) -> str | None:
-    """An instant or a deadline in any ISO form (a publisher's offset, naive Oslo, ``Z``) in the
-    stored form, as `to_datetime` reads it; ``None`` for anything else (SQL ``ncp_instant``: a
-    deadline compared with a clock as Python compares them)."""
+    """An instant in any ISO form (a publisher's offset, naive Oslo, ``Z``) in the stored form, as
+    `to_datetime` reads it; ``None`` for anything else (SQL ``ncp_instant``: an instant compared
+    with a clock as Python compares them; a deadline: `deadline_text`)."""
     parsed = to_datetime(value) if isinstance(value, str) else None
+    return None if parsed is None else stored(parsed)
+
+
+def deadline_text(value: str | None) -> str | None:
+    """A deadline in the stored form of an instant, as `deadline_time` reads it (a day alone,
+    «2026-11-24», is 23:59:59 that day in Oslo); ``None`` for anything else (SQL ``ncp_deadline``:
+    a deadline compared with a clock as Python compares them)."""
+    parsed = deadline_time(value) if isinstance(value, str) else None
     return None if parsed is None else stored(parsed)
 
 
 def register(conn: sqlite3.Connection) -> None:
     """Add ``ncp_oslo_day(instant)`` to a connection, for SQL that groups or filters by Oslo day,
-    and ``ncp_instant(text)`` (`instant_text`), for SQL that compares a deadline with a clock."""
+    ``ncp_instant(text)`` (`instant_text`), for SQL that compares an instant with a clock, and
+    ``ncp_deadline(text)`` (`deadline_text`), for SQL that compares a deadline with one."""
     conn.create_function("ncp_oslo_day", 1, oslo_day_text, deterministic=True)
     conn.create_function("ncp_instant", 1, instant_text, deterministic=True)
+    conn.create_function("ncp_deadline", 1, deadline_text, deterministic=True)
