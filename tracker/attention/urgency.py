@@ -151,10 +151,10 @@ def next_due(row: dict[str, Any], as_of: datetime) -> tuple[datetime | None, str
     """The item's next due time and what it is: ``"request_to_speak"`` (a committee hearing's
     deadline to ask to speak, while it is ahead of `as_of` and not after the deadline) or
     ``"deadline"`` (the item's deadline, None when unknown). See the module docstring."""
-    deadline = deadlines.to_datetime(row.get("deadline"))
+    deadline = deadlines.deadline_time(row.get("deadline"))
     if row.get("kind") == "committee_hearing":
         ex = loads_json(row.get("extra"), {})
-        ask = deadlines.to_datetime(ex.get("anmodningsfrist")) if isinstance(ex, dict) else None
+        ask = deadlines.deadline_time(ex.get("anmodningsfrist")) if isinstance(ex, dict) else None
         # (the same time when asking to speak is the hearing's only deadline: named as such)
         if ask is not None and ask >= as_of and (deadline is None or ask <= deadline):
             return ask, "request_to_speak"
@@ -171,7 +171,7 @@ def open_enough(row: dict[str, Any], as_of: datetime) -> bool:
     test of «Trenger innspill» and of the digest's «Kommende frister»."""
     if row.get("vanished_at"):
         return False
-    deadline = deadlines.to_datetime(row.get("deadline"))
+    deadline = deadlines.deadline_time(row.get("deadline"))
     if deadline is not None:
         return row["status"] == "open" and deadline >= as_of
     if row["status"] == "open":
@@ -220,14 +220,14 @@ def open_consultation(row: dict[str, Any], as_of: datetime) -> bool:
 def open_consultation_sql(alias: str, as_of: datetime) -> tuple[str, list[Any]]:
     """A where-clause (and its parameters) for the items of `alias` that `open_consultation` says
     yes to at `as_of`, `open_enough` written in SQL (a deadline keeps its publisher's offset:
-    ncp_instant reads it as `deadlines.to_datetime` does, tracker.store.instants)."""
+    ncp_deadline reads it as `deadlines.deadline_time` does, a day alone as its end, tracker.store.instants)."""
     kinds = ",".join("?" for _ in CONSULTATION_KINDS)
     a = alias
     seen = (f"coalesce(ncp_instant({a}.published),"
             f" case when {found_by_backfill_sql(a)} then null else ncp_instant({a}.first_seen) end)")
     return (f"({a}.kind in ({kinds}) and {a}.vanished_at is null and ("
-            f"({a}.status = ? and coalesce(ncp_instant({a}.deadline) >= ?, 1))"
-            f" or ({a}.status = ? and ncp_instant({a}.deadline) is null and {seen} >= ?)))",
+            f"({a}.status = ? and coalesce(ncp_deadline({a}.deadline) >= ?, 1))"
+            f" or ({a}.status = ? and ncp_deadline({a}.deadline) is null and {seen} >= ?)))",
             [*CONSULTATION_KINDS, OPEN, stored(as_of), UNKNOWN,
              stored(as_of - timedelta(days=UNKNOWN_STATUS_WINDOW_DAYS))])
 
@@ -348,7 +348,7 @@ def announced(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | 
     for row in source_rows:
         if row.get("status") != UPCOMING or row.get("vanished_at"):
             continue
-        deadline = deadlines.to_datetime(row.get("deadline"))
+        deadline = deadlines.deadline_time(row.get("deadline"))
         if deadline is not None and deadline < as_of:
             continue
         row["labels"] = item_labels(row)
@@ -359,7 +359,7 @@ def announced(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile | 
         row["opens"] = when.isoformat() if when else None
         out.append(_due_facts(row, as_of, today, profile))
     far = datetime.max.replace(tzinfo=as_of.tzinfo)
-    out.sort(key=lambda r: (deadlines.to_datetime(r["opens"]) or far, deadlines.to_datetime(r["deadline"]) or far,
+    out.sort(key=lambda r: (deadlines.to_datetime(r["opens"]) or far, deadlines.deadline_time(r["deadline"]) or far,
                             -rank_relevance(r), r["id"]))
     return out
 

@@ -163,7 +163,7 @@ def decorate(row: dict[str, Any], ctx: Context) -> dict[str, Any]:
     day = deadlines.deadline_day(row.get("deadline"))
     row["deadline_day"] = day.isoformat() if day else None
     open_ = row.get("status") == "open" and day is not None
-    passed = day is not None and (deadlines.to_datetime(row["deadline"]) or ctx.as_of) < ctx.as_of
+    passed = day is not None and (deadlines.deadline_time(row["deadline"]) or ctx.as_of) < ctx.as_of
     row["working_days_left"] = (
         _working_days_between(ctx.today, day, ctx.profile.eves_are_working_days) if open_ and not passed else None
     )

@@ -94,7 +94,7 @@ def deadline_text(row: dict[str, Any], as_of: datetime | None, lang: str) -> str
     change from day to day with the same data ("i dag", "3 virkedager igjen") are for a day's read,
     not for a feed entry whose `updated` says when it changed."""
     _ = Translator(lang)
-    when = deadlines.to_datetime(row.get("deadline"))
+    when = deadlines.deadline_time(row.get("deadline"))
     if when is None:
         if extra(row).get(DEADLINE_UNREAD):
             return _("could not be read from the source")
@@ -180,7 +180,7 @@ def deadline_line(row: dict[str, Any], as_of: datetime | None, lang: str) -> str
     """'Frist: fre. 04.12.2026 (3 virkedager igjen)', or 'Frist i dag kl. 12.00' on the day
     (without `as_of`: 'Frist: fre. 04.12.2026', see `deadline_text`)."""
     _ = Translator(lang)
-    when = deadlines.to_datetime(row.get("deadline"))
+    when = deadlines.deadline_time(row.get("deadline"))
     if when is not None and as_of is not None and deadlines.deadline_day(when) == deadlines.oslo_date(as_of):
         text = deadline_text(row, as_of, lang)
         return text[:1].upper() + text[1:]
@@ -197,7 +197,7 @@ def stortinget_times(row: dict[str, Any], as_of: datetime | None, lang: str) -> 
     ex = extra(row)
     today = deadlines.oslo_date(as_of) if as_of is not None else None
     out = []
-    ask = deadlines.to_datetime(ex.get("anmodningsfrist"))
+    ask = deadlines.deadline_time(ex.get("anmodningsfrist"))
     if ask is not None and as_of is not None and ask < as_of:  # the hearing may still take written input
         out.append(_("Request to speak by: %(when)s (passed)", when=when_text(ask, today, lang)))
     elif ask is not None and deadlines.oslo_date(ask) == today:  # a day without a time: none invented
@@ -209,7 +209,7 @@ def stortinget_times(row: dict[str, Any], as_of: datetime | None, lang: str) -> 
         sittings += [(when_text(when, today, lang), place) for when, place in later_sitting_days(ex)]
         out.append(_("Hearing: %(when)s", when="; ".join(
             when + (f", {clean(place, 80)}" if place else "") for when, place in sittings)))
-    written = deadlines.to_datetime(ex.get("innspillsfrist"))
+    written = deadlines.deadline_time(ex.get("innspillsfrist"))
     if written is not None and deadlines.oslo_date(written) == today:
         out.append(_on_the_day(written, lang, N_("Written input: due today %(time)s"), N_("Written input: due today")))
     elif written is not None:
@@ -229,7 +229,8 @@ def stortinget_events(row: dict[str, Any]) -> list[tuple[str, datetime]]:
     ex = extra(row)
     out = []
     for key, field in STORTINGET_EVENT_FIELDS:
-        when = deadlines.to_datetime(ex.get(field))
+        # the two deadlines as deadlines (a day alone: its end), the hearing as the time it sits
+        when = (deadlines.deadline_time if field in deadlines.DEADLINE_EXTRAS else deadlines.to_datetime)(ex.get(field))
         if when is not None:
             out.append((key, when))
     return out

@@ -20,6 +20,7 @@ import sqlite_utils
 from crawlers.dates import parse_date
 from crawlers.fields import detail_never_read
 from tracker.store import changes, ids, status
+from tracker.store.deadlines import deadline_time
 from tracker.store.health import counted
 from tracker.store.instants import now_iso
 from tracker.store.instants import stored as stored_instant
@@ -205,7 +206,8 @@ def _derive(row: dict[str, Any], as_of: datetime) -> str:
     if isinstance(extra, str):
         extra = json.loads(extra or "{}")
     opens = parse_date(extra.get("opens")) if extra.get("opens") else None
-    return status.derive_status(row.get("status_raw"), parse_date(row.get("deadline")), as_of, opens=opens)
+    # a deadline given as a day alone is open all that day (deadlines.deadline_time), as the digest reads it
+    return status.derive_status(row.get("status_raw"), deadline_time(row.get("deadline")), as_of, opens=opens)
 
 
 def _record(db, run_id: int, at: str, item_id: str, events: list[changes.Event]) -> None:

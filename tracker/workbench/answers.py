@@ -26,7 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker.store import ids
-from tracker.store.deadlines import to_datetime
+from tracker.store.deadlines import deadline_time, to_datetime
 from tracker.store.instants import stored
 from tracker.vocabulary import NOTE_PUBLISHED, system_note
 
@@ -49,7 +49,7 @@ def hearings_to_check(db: sqlite_utils.Database, as_of: datetime, *, limit: int 
     )  # fmt: skip
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
-        deadline = to_datetime(row["deadline"])
+        deadline = deadline_time(row["deadline"])
         checked = to_datetime(row["checked_at"])
         if checked and deadline and checked > deadline + timedelta(days=recheck_days):
             continue  # read once after the answers stopped coming

@@ -32,7 +32,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tracker.store.deadlines import deadline_day, to_datetime
+from tracker.store.deadlines import deadline_day, deadline_time
 from tracker.store.instants import now_iso, stored, to_stored_text
 from tracker.store.labels import marks_of, with_marks
 from tracker.store.queries import consultee_list, loads_json
@@ -273,7 +273,7 @@ def close_unanswered(db: sqlite_utils.Database, as_of: datetime, *, by: str = SY
     ))  # fmt: skip
     moved = []
     for row in rows:
-        deadline = to_datetime(row["deadline"])  # naive: Oslo time
+        deadline = deadline_time(row["deadline"])  # naive: Oslo time; a day alone: its end
         if deadline is None:
             continue
         if deadline < as_of:
@@ -297,7 +297,7 @@ def reopen_extended(db: sqlite_utils.Database, as_of: datetime, *, by: str = SYS
     ))  # fmt: skip
     moved = []
     for row in rows:
-        deadline = to_datetime(row["deadline"])
+        deadline = deadline_time(row["deadline"])
         if deadline is None or deadline < as_of:
             continue
         closing = db.execute(
