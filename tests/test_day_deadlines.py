@@ -111,6 +111,17 @@ def test_the_horizon_lists_it_on_its_day(db, three):
     assert dated == [(TODAY, three["900001"]), (TODAY, three["900003"]), (FRIDAY, three["900002"])]
 
 
+def test_the_horizon_says_a_deadlines_day_as_the_inbox_does(db):
+    """The horizon read a deadline's day on its own (the Oslo date of the stored time): midnight
+    sharp, the end of the day before for the inbox, the digest and the calendar
+    (`deadlines.deadline_day`), was a day later on the horizon."""
+    ids = _store(db, [hearing("1", "Høring – frist ved midnatt", "2026-12-11T00:00:00+01:00")])
+    (row,) = needs_input(db, as_of=DAY2, profile=NCP)
+    dated = [d.day.isoformat() for d in horizon(db, DAY2, profile=NCP, followed_only=False, watch_entries=[])
+             if d.item_id == ids["1"]]
+    assert dated == [row["deadline_day"]] == ["2026-12-10"]
+
+
 def test_triage_closes_an_intended_answer_only_after_its_day(db, three):
     """close_unanswered moved an answer due «2026-11-24» to «closed unanswered» at 06:00 that day."""
     from tracker.workbench.triage import RESPOND, close_unanswered, set_state

@@ -47,6 +47,7 @@ from crawlers.dates import OSLO, parse_date
 from tracker.attention.profiles import Profile, default_profile
 from tracker.attention.urgency import opens
 from tracker.i18n import gettext
+from tracker.store import deadlines
 from tracker.store.changes import sitting_days
 from tracker.store.queries import as_they_stood, cases_with_hearing_items, loads_json, stood_where
 from tracker.vocabulary import N_
@@ -131,6 +132,13 @@ def _day(value: str | None) -> tuple[date, str] | None:
     return (dt.astimezone(OSLO).date(), value) if dt else None
 
 
+def _deadline_day(value: str | None) -> tuple[date, str] | None:
+    """A deadline's day as the digest and the inbox say it (`deadlines.deadline_day`: a day alone
+    is that day, midnight sharp the day before), with the value as given."""
+    day = deadlines.deadline_day(value) if value else None
+    return (day, value) if day else None
+
+
 def followed(item: dict[str, Any], profile: Profile, watched: set[str]) -> bool:
     """Does the NCP follow this item (see the module docstring; the row's `triage_state` is its
     triage row's state)?"""
@@ -146,11 +154,11 @@ def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]
     kind = item["kind"]
     is_open = item.get("status") in ("open", "upcoming")
     ask_is_deadline = kind == "committee_hearing" and extra.get("deadline_basis") == "anmodningsfrist"
-    if item.get("deadline") and is_open and (d := _day(item["deadline"])):
+    if item.get("deadline") and is_open and (d := _deadline_day(item["deadline"])):
         what = {"hearing": "hearing_deadline", "committee_hearing": "storting_deadline",
                 "eu_consultation": "eu_feedback"}.get(kind, "deadline")
         yield Dated(day=d[0], at=d[1], what="storting_request" if ask_is_deadline else what, **base)
-    if kind == "committee_hearing" and is_open and not ask_is_deadline and (d := _day(extra.get("anmodningsfrist"))):
+    if kind == "committee_hearing" and is_open and not ask_is_deadline and (d := _deadline_day(extra.get("anmodningsfrist"))):
         yield Dated(day=d[0], at=d[1], what="storting_request", **base)
     if kind == "committee_hearing" and item.get("status") != "withdrawn":
         # each day it sits, as the digest and the calendar name them (one day's slots are one day;
