@@ -139,3 +139,36 @@ def test_a_crawl_older_than_the_stores_latest_run_is_refused(tmp_path):
     # the same clock again, or a later one, is fine
     assert _ingest(db, _feed(tmp_path / "same.jsonl", "2026-11-24T06:00:00+01:00", [_item("1")])).exit_code == 0
     assert _ingest(db, _feed(tmp_path / "later.jsonl", "2026-11-25T06:00:00+01:00", [_item("1")])).exit_code == 0
+
+
+def test_a_deadline_given_as_a_day_is_stored_as_the_end_of_that_day(tmp_path):
+    """"deadline": "2026-11-24" was stored as given, where a spider writes the end of the day
+    (crawlers.dates.deadline_at): read as 00:00, it was stored `closed` at 06:00 on its own day. The
+    deadlines in extra likewise; a Storting case's saksgang day (hearing_deadline) is a day, kept."""
+    db = tmp_path / "t.db"
+    feed = _feed(tmp_path / "a.jsonl", "2026-11-24T06:00:00+01:00", [_item("1", deadline="2026-11-24"),
+                                                                     _item("2", deadline="2026-11-27T12:00:00+01:00")])
+    assert _ingest(db, feed).exit_code == 0
+    assert _rows(db, "select native_id, deadline, status from items order by native_id") == [
+        ("1", "2026-11-24T23:59:59+01:00", "open"), ("2", "2026-11-27T12:00:00+01:00", "open")]
+    source = "no_stortinget_horinger"
+    hearing = {"source": source, "kind": "committee_hearing", "native_id": "sak-1", "title": "Høring i komiteen",
+               "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/horing/?h=1",
+               "deadline": "2026-12-01", "status_raw": "Planlagt",
+               "extra": {"deadline_basis": "innspillsfrist", "anmodningsfrist": "2026-11-26",
+                         "innspillsfrist": "2026-12-01", "hearing_start": "2026-11-30T09:00:00+01:00"}}
+    feed = _feed(tmp_path / "b.jsonl", "2026-11-24T06:00:00+01:00", [hearing], source)
+    assert _ingest(db, feed, source).exit_code == 0
+    ((deadline, extra),) = _rows(db, f"select deadline, extra from items where source = '{source}'")
+    extra = json.loads(extra)
+    assert (deadline, extra["innspillsfrist"], extra["anmodningsfrist"], extra["hearing_start"]) == (
+        "2026-12-01T23:59:59+01:00", "2026-12-01T23:59:59+01:00", "2026-11-26T23:59:59+01:00",
+        "2026-11-30T09:00:00+01:00")
+    case = {"source": "no_stortinget_spu", "kind": "storting_case", "native_id": "sak-2", "title": "Sak om SPU",
+            "url": "https://www.stortinget.no/no/Saker-og-publikasjoner/Saker/Sak/?p=2",
+            "extra": {"hearing_deadline": "2026-12-03"}}
+    assert _ingest(db, _feed(tmp_path / "c.jsonl", "2026-11-24T06:00:00+01:00", [case], "no_stortinget_spu"),
+                   "no_stortinget_spu").exit_code == 0
+    ((extra,),) = _rows(db, "select extra from items where source = 'no_stortinget_spu'")
+    assert json.loads(extra)["hearing_deadline"] == "2026-12-03"
+

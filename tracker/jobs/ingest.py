@@ -8,6 +8,10 @@ every finished crawl. Everything is checked before anything is stored — one so
 fields, a report — and the items then go through `tracker.jobs.storing.store_crawl`, the same
 function the store pipeline of a tracker crawl calls: same change events, same health.
 
+A deadline given as a day alone («2026-11-24») is stored as the end of that day in Oslo, as a
+spider writes it (`crawlers.dates.deadline_at`): the item's, and those in ``extra``
+(`tracker.store.deadlines.DEADLINE_EXTRAS`).
+
 An item's date (``published``, ``deadline``, and the dates and times in ``extra`` the tracker reads:
 `EXTRA_DATE_FIELDS`, `EXTRA_DATE_LISTS`) that cannot be read is left out of the item, not the
 item refused: the consultation, its title, link and text are still tracked (a stored date is kept:
@@ -34,7 +38,7 @@ from tracker.jobs.storing import Report, store_crawl
 from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.changes import CASE_TIMES, FORECASTS, HEARING_TIMES, SITTINGS
-from tracker.store.deadlines import to_datetime
+from tracker.store.deadlines import DEADLINE_EXTRAS, stored_deadline, to_datetime
 
 
 class IngestError(Exception):
@@ -90,6 +94,19 @@ def _unreadable_dates(path: Path, number: int, data: dict[str, Any]) -> list[str
     return out
 
 
+def _deadlines_as_stored(data: dict[str, Any]) -> None:
+    """An item's deadlines given as a day alone («2026-11-24») as a spider gives them: the end of
+    that day in Oslo (`tracker.store.deadlines.stored_deadline`, `crawlers.dates.deadline_at`) —
+    the deadline, and those in `extra` (`DEADLINE_EXTRAS`). A feed from elsewhere is stored as a
+    crawl's own output would be."""
+    if data.get("deadline"):
+        data["deadline"] = stored_deadline(data["deadline"])
+    extra = data.get("extra")
+    for name in DEADLINE_EXTRAS if isinstance(extra, dict) else ():
+        if extra.get(name):
+            extra[name] = stored_deadline(extra[name])
+
+
 def read_feed(path: Path, source: str, warnings: list[str] | None = None
               ) -> tuple[list[dict[str, Any]], Report, str | None]:
     """(items, report, the report's as_of) of a feed export of `source`, or IngestError.
@@ -139,6 +156,7 @@ def read_feed(path: Path, source: str, warnings: list[str] | None = None
         if not data.get("title") or not data.get("url"):
             raise IngestError(f"{path}:{number}: item without title or url")
         found = _unreadable_dates(path, number, data)
+        _deadlines_as_stored(data)
         warnings += found
         bad_dates += [number] * len(found)
         items.append(data)
