@@ -172,3 +172,34 @@ def test_a_deadline_given_as_a_day_is_stored_as_the_end_of_that_day(tmp_path):
     ((extra,),) = _rows(db, "select extra from items where source = 'no_stortinget_spu'")
     assert json.loads(extra)["hearing_deadline"] == "2026-12-03"
 
+
+def test_a_day_stored_by_an_older_version_is_no_moved_deadline_when_it_comes_again(tmp_path):
+    """A store holding «2026-11-27» (as an older ingest kept it) that reads the same hearing again
+    — now «2026-11-27T23:59:59+01:00» — recorded «Frist flyttet: fre. 27.11.2026 → fre. 27.11.2026»;
+    so too a committee hearing's deadline to ask to speak («Fristen for å be om å delta flyttet»)."""
+    db = tmp_path / "t.db"
+    source = "no_stortinget_horinger"
+    hearing = {"source": source, "kind": "committee_hearing", "native_id": "sak-1", "title": "Høring i komiteen",
+               "url": "https://www.stortinget.no/no/Hva-skjer-pa-Stortinget/Horing/horing/?h=1",
+               "deadline": "2026-12-01T23:59:59+01:00", "status_raw": "Planlagt",
+               "extra": {"deadline_basis": "innspillsfrist", "anmodningsfrist": "2026-11-26T23:59:59+01:00"}}
+    assert _ingest(db, _feed(tmp_path / "a.jsonl", "2026-11-23T06:00:00+01:00", [_item("1", deadline="2026-11-27")])
+                   ).exit_code == 0
+    assert _ingest(db, _feed(tmp_path / "b.jsonl", "2026-11-23T06:00:00+01:00", [hearing], source), source).exit_code == 0
+    conn = sqlite3.connect(db)  # as an older version stored them: the days alone
+    with conn:
+        conn.execute("update items set deadline = substr(deadline, 1, 10),"
+                     " extra = json_set(extra, '$.anmodningsfrist', '2026-11-26')")
+    conn.close()
+    assert _ingest(db, _feed(tmp_path / "c.jsonl", "2026-11-24T06:00:00+01:00", [_item("1", deadline="2026-11-27")])
+                   ).exit_code == 0
+    hearing["extra"]["anmodningsfrist"] = "2026-11-26"
+    assert _ingest(db, _feed(tmp_path / "d.jsonl", "2026-11-24T06:00:00+01:00", [hearing], source), source).exit_code == 0
+    assert _rows(db, "select kind, field from events where kind != 'new'") == []
+    assert _rows(db, "select deadline, status from items order by id") == [
+        ("2026-11-27T23:59:59+01:00", "open"), ("2026-12-01T23:59:59+01:00", "open")]
+    # a real move is still one
+    assert _ingest(db, _feed(tmp_path / "e.jsonl", "2026-11-25T06:00:00+01:00", [_item("1", deadline="2026-11-30")])
+                   ).exit_code == 0
+    assert _rows(db, "select kind, before, after from events where kind = 'deadline_changed'") == [
+        ("deadline_changed", "2026-11-27T23:59:59+01:00", "2026-11-30T23:59:59+01:00")]

@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from crawlers.dates import OSLO
-from tracker.store.deadlines import to_datetime
+from tracker.store.deadlines import DEADLINE_EXTRAS, deadline_time, to_datetime
 
 #: fields whose change is an `updated` event (deadline, status and documents have their own kinds)
 CONTENT_FIELDS = ("title", "summary", "body", "owner", "reference", "url", "published", "kind")
@@ -271,6 +271,16 @@ def told(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def same_deadline(old: Any, new: Any) -> bool:
+    """Whether two stored deadlines say the same: the same text, or the same end
+    (`deadlines.deadline_time`) — «2026-11-24», as a store older than the spiders' rule holds a
+    day, and «2026-11-24T23:59:59+01:00», as a scrape gives it now, are no move of the deadline."""
+    if (old or None) == (new or None):
+        return True
+    end = deadline_time(old)
+    return end is not None and end == deadline_time(new)
+
+
 def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]:
     """Events that turn `before` into `after` (both full items as stored)."""
     if before is None:
@@ -286,7 +296,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
                 after={f: after.get(f) for f in changed},
             )
         )
-    if (before.get("deadline") or None) != (after.get("deadline") or None):
+    if not same_deadline(before.get("deadline"), after.get("deadline")):
         events.append(Event("deadline_changed", "deadline", before.get("deadline"), after.get("deadline")))
     if (before.get("status") or None) != (after.get("status") or None):
         events.append(Event("status_changed", "status", before.get("status"), after.get("status")))
@@ -304,7 +314,8 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]
             continue
         if new_time == "":
             events.append(Event("times_changed", key, old_time, None))
-        elif new_time and to_datetime(old_time) != to_datetime(new_time):
+        elif new_time and (not same_deadline(old_time, new_time) if key in DEADLINE_EXTRAS
+                           else to_datetime(old_time) != to_datetime(new_time)):
             events.append(Event("times_changed", key, old_time, new_time))
     # a Storting case's hearing deadline and hearing: unlike a committee hearing's times, a date
     # first given is a change too (a case followed for weeks gets its hearing deadline one day,
