@@ -162,3 +162,83 @@ def test_answer_lists_are_read_for_as_long_after_a_days_end_as_after_a_timed_dea
         db["answer_checks"].insert({"item_id": f"regjeringen:{native}", "checked_at": "2026-11-24T05:00:00+00:00"})
     assert RECHECK_DAYS == 60
     assert sorted(hearings_to_check(db, DAY3)) == ["1", "2"]
+
+
+def _reviewers_feed(path) -> None:
+    """The reviewer's reproduction: three hearings on åpenhetsloven, due «2026-11-24» (a day),
+    «2026-11-27» (a day) and «2026-11-24T23:59:59+01:00», read at 06:00 on Tuesday 24 November."""
+    import json
+
+    def item(native: str, deadline: str) -> dict:
+        return {"source": RG, "kind": "hearing", "native_id": native,
+                "url": f"https://www.regjeringen.no/no/dokumenter/horing/id{native}/",
+                "title": f"Høring om endringer i åpenhetsloven og aktsomhetsvurderinger i leverandørkjeden {native}",
+                "status_raw": "På høring", "published": "2026-11-01T00:00:00+01:00", "deadline": deadline}
+
+    report = {"crawl_report": 1, "source": RG, "as_of": "2026-11-24T06:00:00+01:00", "notes": [],
+              "listing": {"complete": False}, "channel": "html", "may_be_empty": False,
+              "finish_reason": "finished", "stats": {}, "duration_s": 1.0, "args": {}}
+    rows = [item("900001", TODAY), item("900002", FRIDAY), item("900003", TIMED), report]
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), "utf-8")
+
+
+def _block(text: str, native: str) -> str:
+    """The lines of a digest's entry for hearing `native` (its title line up to the next entry)."""
+    start = text.index(f"leverandørkjeden {native}")
+    end = text.find("\n\n", start)
+    return text[start:end if end >= 0 else len(text)]
+
+
+@pytest.mark.parametrize("stored", ["as_ingested", "as_an_older_version_stored_it"])
+def test_the_reviewers_feed_agrees_in_the_store_digest_calendar_and_inbox(tmp_path, stored):
+    """ingest → tag → digest (md, txt, ics) → inbox: «2026-11-24» was stored closed and listed under
+    «Nytt» with «Frist: man. 23.11.2026» (the calendar: 24.11); «2026-11-27» was «tor. 26.11.2026
+    (3 virkedager igjen)» in the digest and fre. 27.11 with 2 working days in the inbox. Whether
+    the store holds the end of the day (ingest now) or the day alone (an older version's ingest)."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    db, feed = tmp_path / "i.db", tmp_path / "feed.jsonl"
+    _reviewers_feed(feed)
+
+    def cli(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    cli("ingest", str(feed), "--source", RG)
+    if stored == "as_an_older_version_stored_it":
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute("update items set deadline = ? where native_id = '900001'", [TODAY])
+            conn.execute("update items set deadline = ? where native_id = '900002'", [FRIDAY])
+        conn.close()
+    cli("tag")
+    conn = sqlite3.connect(db)
+    assert conn.execute("select native_id, status from items order by native_id").fetchall() == [
+        ("900001", "open"), ("900002", "open"), ("900003", "open")]
+    conn.close()
+    for fmt, needs, new, changed in (("md", "## Trenger innspill (3)", "## Nytt siste døgn", "## Endret"),
+                                     ("txt", "TRENGER INNSPILL (3)", "NYTT SISTE DØGN", "ENDRET (")):
+        text = cli("digest", "--date", TODAY, "--format", fmt)
+        section = text[text.index(needs):text.index(new)]
+        for native in ("900001", "900003"):
+            assert "Frist i dag" in _block(section, native), (fmt, native)
+        assert "Frist: fre. 27.11.2026 (3 virkedager igjen)" in _block(section, "900002"), fmt
+        assert "leverandørkjeden 9000" not in text[text.index(new):text.index(changed)], fmt  # none under «Nytt»
+        assert "23.11.2026" not in text and "26.11.2026" not in text, fmt
+    cal = icalendar.Calendar.from_ical(cli("digest", "--date", TODAY, "--format", "ics"))
+    due = {str(e["uid"]).split(":")[1].split("-")[0]: e.decoded("dtstart").isoformat() for e in cal.walk("VEVENT")
+           if str(e["uid"]).startswith("deadline-")}
+    assert due == {"900001": TODAY, "900002": FRIDAY, "900003": TODAY}
+    # the inbox's columns: week (two words), relevance, working days, deadline (weekday, date), …
+    inbox = {}
+    for line in cli("inbox", "--as-of", "2026-11-24T06:00:00+01:00").splitlines():
+        words = line.split()
+        if found := [w for w in words if w.startswith("regjeringen:")]:
+            inbox[found[0].removeprefix("regjeringen:")] = words[3:6]
+    assert inbox == {"900001": ["0", "tir.", "24.11.2026"], "900002": ["3", "fre.", "27.11.2026"],
+                     "900003": ["0", "tir.", "24.11.2026"]}
