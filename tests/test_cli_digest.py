@@ -229,3 +229,56 @@ def test_a_horizon_mail_has_no_feed_or_calendar_of_its_own(world, tmp_path, fmt,
     finally:
         db.close()
     assert run(world, "--profile", "gpfg", "--format", fmt, "--date", "2026-11-24").exit_code == 0
+
+
+@pytest.mark.usefixtures("morning_after")  # a send of the morning's digest: its crawl is fresh
+def test_every_recipient_of_a_list_gets_the_mail_and_no_address_is_guessed(world, smtp_server, tmp_path):  # noqa: F811
+    """«--to "a@b.c, d@e.f"» was sent to a@b.c alone, «sendt til a@b.c», exit 0 (parseaddr kept the
+    first); «--to "not an address"» to «not», exit 0; «--to ''» exited 1. A list goes to all of it,
+    the line names them all; a value that is not an address is refused, exit 2, nothing sent."""
+    inbox = Inbox()
+    env = _smtp_config(tmp_path, smtp_server(inbox).port, "Tracker <tracker@example.org>")
+    result = run(world, "--send", "--to", "kari@example.org, Per Hansen <per@example.org>", env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == "sendt til kari@example.org, per@example.org"
+    assert [rcpts for _, rcpts, _ in inbox.messages] == [["kari@example.org", "per@example.org"]]
+    to = email.message_from_bytes(inbox.messages[0][2], policy=policy.default)["To"]
+    assert [a.addr_spec for a in to.addresses] == ["kari@example.org", "per@example.org"]
+    for typed, said in (("not an address", "'not an address'"), ("", "''"), ("ola@example.org; ida@example.org",
+                                                                              "'ola@example.org; ida@example.org'")):
+        refused = run(world, "--send", "--to", typed, env=env)
+        assert refused.exit_code == 2, refused.output
+        assert refused.stderr.splitlines()[-1] == (f"feil: ugyldig verdi for --to: ikke en e-postadresse: {said} "
+                                                   "(navn@example.org, eller flere skilt med komma)")
+    # one bad address in a list refuses the whole list: nobody is mailed
+    refused = run(world, "--send", "--to", "ola@example.org, ola", "--to", "ida@", "--again", "--lang", "en", env=env)
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[-1] == ("error: invalid value for --to: not e-mail addresses: 'ola', 'ida@' "
+                                               "(name@example.org, or several separated by commas)")
+    assert len(inbox.messages) == 1
+    db = open_db(world)
+    assert [r["path"] for r in db.query("select path from digests")] == [
+        "mailto:kari@example.org,per@example.org"]
+    db.close()
+
+
+@pytest.mark.usefixtures("morning_after")  # a send of the morning's digest: its crawl is fresh
+def test_a_profiles_recipients_are_read_as_to_is(world, smtp_server, tmp_path, data_dir):  # noqa: F811
+    """The profile's recipients go through --to's reading: a list in one entry is every address of
+    it; an entry that is no address refuses the profile (exit 2), so nothing is sent."""
+    inbox = Inbox()
+    port = smtp_server(inbox).port
+    config = tmp_path / "ncp-tracker.toml"  # data_dir's file, with the test's server
+    config.write_text(config.read_text("utf-8") + f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n',
+                      "utf-8")
+    profiles = data_dir / "profiles.toml"
+    profiles.write_text('[profiles.ncp]\nrecipients = ["kari@example.org, per@example.org", "ida@example.org"]\n',
+                        "utf-8")
+    result = run(world, "--send", env={"NCP_TRACKER_CONFIG": str(config)})
+    assert result.exit_code == 0, result.output
+    assert [rcpts for _, rcpts, _ in inbox.messages] == [["kari@example.org", "per@example.org", "ida@example.org"]]
+    profiles.write_text('[profiles.ncp]\nrecipients = ["kari@example.org", "radgiverne"]\n', "utf-8")
+    result = run(world, "--send", "--again", env={"NCP_TRACKER_CONFIG": str(config)})
+    assert (result.exit_code, result.stderr) == (2, "feil: profilen «ncp»: recipients: ikke en e-postadresse: "
+                                                    "'radgiverne' (navn@example.org, eller flere skilt med komma)\n")
+    assert len(inbox.messages) == 1

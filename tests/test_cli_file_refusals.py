@@ -42,6 +42,9 @@ def test_a_config_file_that_is_not_there_is_bad_input_named_in_bokmal(tmp_path, 
     ('[web]\npublic_url = "ncp.example.org"\n',
      "linje 2: web.public_url må være adressen til arbeidsbenken slik rådgiverne åpner den (f.eks. "
      "https://ncp.example.org), ikke 'ncp.example.org'"),
+    # sender_problem: smtp.from (an address the server would be given as the envelope's sender)
+    ('[smtp]\nfrom = "ncp-tracker"\n',
+     "linje 2: smtp.from må være én e-postadresse (f.eks. ncp-tracker <ncp-tracker@example.org>), ikke 'ncp-tracker'"),
     # the shapes translated before: now exit 2 as well
     ('[digest]\nlang = "de"\n', "linje 2: digest.lang må være en av nb, en, ikke 'de'"),
     ('[smtp]\nport = "587"\n', "linje 2: smtp.port må være et heltall, ikke '587'"),

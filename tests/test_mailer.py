@@ -161,3 +161,26 @@ def test_settings_come_from_the_config_and_the_password_from_the_environment(tmp
     path.write_text('[smtp]\nhost = "h"\npassword = "secret"\n', "utf-8")
     with pytest.raises(ConfigError, match=r"c.toml:3: unknown key smtp.password.*NCP_TRACKER_SMTP_PASSWORD"):
         load_config(path)
+
+
+def test_recipients_are_every_address_of_a_list_and_never_a_guess():
+    """parseaddr kept the first address of «a@b.c, d@e.f» and read «not an address» as «not»: a
+    list was mailed to its first address, a wrong one to a word of it."""
+    from tracker.addresses import AddressError, recipients
+
+    assert recipients(["a@example.org, Kari Nordmann <kari@example.org>", '"Hansen, Per" <per@example.org>,']) == [
+        "a@example.org", "Kari Nordmann <kari@example.org>", '"Hansen, Per" <per@example.org>']
+    assert recipients(["a@example.org", "A@example.org"]) == ["a@example.org"]
+    for wrong in ("not an address", "", ",", "a@example.org b@example.org", "a@example.org; b@example.org", "a@",
+                  "@example.org", "a@b@example.org", "a@example.org <b@example.org>"):
+        with pytest.raises(AddressError):
+            recipients([wrong])
+    with pytest.raises(AddressError) as err:
+        recipients(["ok@example.org, nope", "also nope"])
+    assert err.value.bad == ["nope", "also nope"]
+    parsed = email.message_from_bytes(message(("a@example.org, Kåre <kare@example.org>",)).as_bytes(),
+                                      policy=policy.default)
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["a@example.org", "kare@example.org"]
+    assert parsed["To"].addresses[1].display_name == "Kåre"
+    with pytest.raises(AddressError):
+        message(("not an address",))

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tracker.addresses import sender_problem
+
 FILE_NAME = "ncp-tracker.toml"
 ENV_CONFIG = "NCP_TRACKER_CONFIG"
 
@@ -108,7 +110,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "port": Setting(int, 587, "SMTP port", check=_in_range(*PORTS, "a port")),
         "starttls": Setting(bool, True, "STARTTLS before login"),
         "user": Setting(str, "", "SMTP login (the password only from $NCP_TRACKER_SMTP_PASSWORD)"),
-        "from": Setting(str, "ncp-tracker <ncp-tracker@localhost>", "the digest's sender"),
+        "from": Setting(str, "ncp-tracker <ncp-tracker@localhost>", "the digest's sender", check=sender_problem),
     },
     "web": {
         "host": Setting(str, "127.0.0.1", "address `serve` listens on"),

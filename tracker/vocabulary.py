@@ -1259,6 +1259,9 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("%(path)s, line %(line)s: %(key)s must be a port number from %(low)s to %(high)s, not %(value)s")),
     (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be at least (?P<low>-?\d+), not (?P<value>.+)",
      N_("%(path)s, line %(line)s: %(key)s must be at least %(low)s, not %(value)s")),
+    (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be one e-mail address, e\.g\. \"(?P<example>[^\"]+)\", "
+     r"not (?P<value>.+)",
+     N_("%(path)s, line %(line)s: %(key)s must be one e-mail address (e.g. %(example)s), not %(value)s")),
     (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be the workbench's address as advisers open it, "
      r"e\.g\. \"(?P<example>[^\"]+)\", not (?P<value>.+)",
      N_("%(path)s, line %(line)s: %(key)s must be the workbench's address as advisers open it (e.g. %(example)s), "
@@ -1313,6 +1316,9 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("the profile “%(profile)s” must be a table ([profiles.%(profile)s])")),
     (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be a list of strings",
      N_("the profile “%(profile)s”: %(field)s must be a list of texts in quotes")),
+    (r"profile '(?P<profile>[^']+)': recipients: not an e-mail address: (?P<values>.+)",
+     N_("the profile “%(profile)s”: recipients: not an e-mail address: %(values)s (name@example.org, or several "
+        "separated by commas)")),
     (r"profile '(?P<profile>[^']+)': threshold must be a number in \[0, 1\]",
      N_("the profile “%(profile)s”: threshold must be a number from 0 to 1")),
     (r"profile '(?P<profile>[^']+)': (?P<field>\w+) must be a whole number ≥ (?P<low>\d+)",

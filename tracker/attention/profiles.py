@@ -334,9 +334,20 @@ def _build(name: str, raw: dict[str, Any]) -> Profile:
         kinds=_checked(_tuple(raw.get("kinds"), "kinds", name), KINDS, "kind", name),
         threshold=None if threshold is None else float(threshold),
         lead_days=lead, relevance_weight_days=float(weight),
-        recipients=_tuple(raw.get("recipients"), "recipients", name),
+        recipients=_recipients(_tuple(raw.get("recipients"), "recipients", name), name),
         max_age_hours=float(max_age), needs_input_cap=cap, eves_are_working_days=eves, **span,
     )  # fmt: skip
+
+
+def _recipients(values: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """The profile's recipients, each an address (`tracker.addresses`: one, or several separated
+    by commas), as `digest --to` takes them; one that is not is an error, so nothing is sent."""
+    from tracker.addresses import AddressError, recipients
+
+    try:
+        return tuple(recipients(values))
+    except AddressError as exc:
+        raise ProfileError(f"profile {name!r}: recipients: {exc}") from None
 
 
 def _span(raw: dict[str, Any], name: str) -> dict[str, Any]:

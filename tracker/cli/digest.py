@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.support import (
+    BadInput,
     ReaderCommand,
     TrackerError,
     bad_input,
@@ -81,7 +82,8 @@ def _due_text(due: str, lang: str) -> str:
               help="Format; default: what the --out file's name ends in (.html, .txt, .eml, .ics, .atom), else md.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to FILE (default: stdout).")
 @click.option("--send", is_flag=True, help="E-mail the digest (text + HTML) over SMTP; recorded only once delivered.")
-@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable); default: the profile's recipients.")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS",
+              help="Recipient (repeatable, or several separated by commas); default: the profile's recipients.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), callback=remember_lang, is_eager=True,
               help="Language of the digest; default: [digest] lang (nb).")
 @click.option("--allow-red", is_flag=True,
@@ -125,6 +127,7 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     config = ctx.obj["config"]
     profile = profile or config.get("digest", "profile")
     lang = lang or config.get("digest", "lang")
+    to = _recipients(to, lang)  # every one an address, before anything is built or sent
     fmt = out_format(fmt, out, FILE_ENDINGS, "md", lang)  # «--out i-dag.html» is a page, never Markdown
     workbench_url = config.get("web", "public_url")  # the items' pages in the workbench ("": none)
     db = open_db(ctx, write=True)  # records the digest it writes or sends
@@ -198,6 +201,22 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
 SEND_LOCK_WAIT = 600
 
 
+def _recipients(values: tuple[str, ...], lang: str) -> list[str]:
+    """The addresses of the --to options (each one address or several separated by commas); one
+    that is not an address is refused, exit 2, nothing sent: «--to "a@b.c, d@e.f"» was sent to
+    a@b.c alone and «--to "not an address"» to «not», both with exit 0."""
+    from tracker.addresses import AddressError, recipients
+    from tracker.i18n import ngettext
+
+    try:
+        return recipients(values)
+    except AddressError as exc:
+        raise BadInput(ngettext(lang, "not an e-mail address: %(values)s (name@example.org, or several separated by "
+                                      "commas)",
+                                "not e-mail addresses: %(values)s (name@example.org, or several separated by commas)",
+                                len(exc.bad), values=", ".join(map(repr, exc.bad))), "--to", lang) from exc
+
+
 def _send(db, built, profile: str, recipients: list[str], again: bool, lang: str) -> None:
     """Mail `built` to those of `recipients` who do not have this day's digest of `profile` yet
     (all with `again`), and record who got it — only once delivered."""
@@ -205,6 +224,7 @@ def _send(db, built, profile: str, recipients: list[str], again: bool, lang: str
 
     import tracker.digest as digest_mod
     from crawlers.dates import OSLO
+    from tracker.addresses import address_of
     from tracker.digest import mailer
     from tracker.i18n import gettext
     from tracker.vocabulary import refusal_text
@@ -212,7 +232,7 @@ def _send(db, built, profile: str, recipients: list[str], again: bool, lang: str
     # a cron line run twice (a retry, a second run later that day) must not mail twice; after a
     # partly refused send, only those it did not reach get it
     done = set() if again else digest_mod.sent_to(db, profile, built.day)
-    if skipped := [r for r in recipients if r.strip().lower() in done]:
+    if skipped := [r for r in recipients if address_of(r).lower() in done]:
         recipients = [r for r in recipients if r not in skipped]
         click.echo(gettext(lang, "already sent this day's %(profile)s digest to %(recipients)s (--again sends it again)",
                            profile=profile, recipients=", ".join(skipped)), err=True)

@@ -24,6 +24,8 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from typing import TYPE_CHECKING
 
+from tracker.addresses import recipients as parse_recipients
+
 if TYPE_CHECKING:  # pragma: no cover
     from tracker.config import Config
 
@@ -77,7 +79,11 @@ def build_message(*, subject: str, text: str, html: str, sender: str, recipients
     Headers are encoded the classic way (`email.header.Header`: the whole subject as RFC 2047
     encoded words): the modern policy's folder can leave a double space where it folds a
     subject before a word with æøå.
+
+    `recipients`: each one address or several separated by commas (`tracker.addresses`); one that
+    is not an address is AddressError, never a message to the part of it that parses.
     """
+    recipients = parse_recipients(recipients)
     message = MIMEMultipart("alternative")
     message["Subject"] = Header(subject, "utf-8")
     message["From"] = _address_header(sender)
@@ -95,7 +101,8 @@ def build_message(*, subject: str, text: str, html: str, sender: str, recipients
 
 
 def _address_header(address: str) -> str:
-    """'Name <addr>' with a non-ASCII display name encoded; the address part stays ASCII."""
+    """'Name <addr>' with a non-ASCII display name encoded; the address part stays ASCII. `address`
+    is one address (`tracker.addresses.one_address`)."""
     name, addr = parseaddr(address)
     if not name:
         return addr or address
