@@ -820,6 +820,24 @@ def test_a_lock_wait_that_is_no_number_is_refused_in_the_readers_words(tmp_path,
         2, "error: invalid value for -s/--set: TRACKER_LOCK_WAIT must be a number of seconds, not 'soon'")
 
 
+def test_a_log_level_logging_does_not_know_stops_the_crawl_before_it_starts(tmp_path, monkeypatch):
+    """`NCP_TRACKER_LOG_LEVEL=verbose` (or `[tracker] log_level = "LOUD"`, or `-s LOG_LEVEL=verbose`)
+    ended every crawl in «TypeError: '>' not supported between instances of 'int' and 'str'», exit 1:
+    the cron `run` died and no digest was written. Refused as bad input, exit 2, nothing written."""
+    db = tmp_path / "x.db"
+    replay = ("crawl", "--replay", str(ROOT / "data/replay/2026-11-23"), "--source", "no_etikkradet", "--no-progress")
+    result = invoke(*replay, "-s", "LOG_LEVEL=verbose", db=db)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, "feil: ugyldig verdi for -s/--set: LOG_LEVEL må være en av DEBUG, INFO, WARNING, ERROR, CRITICAL, "
+           "ikke 'verbose'")
+    monkeypatch.setenv("NCP_TRACKER_LOG_LEVEL", "verbose")
+    result = invoke(*replay, db=db)
+    assert (result.exit_code, result.stderr) == (
+        2, "feil: $NCP_TRACKER_LOG_LEVEL: tracker.log_level må være en av DEBUG, INFO, WARNING, ERROR, CRITICAL, "
+           "ikke 'verbose'\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("lang, said", [
     ("nb", "ukjent kilde no_such, no_other (gyldige: "), ("en", "unknown source no_such, no_other (valid: ")])
 def test_a_source_the_crawl_does_not_know_is_said_in_the_readers_words(tmp_path, as_of, no_reactor, lang, said):

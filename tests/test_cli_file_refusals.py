@@ -48,12 +48,22 @@ def test_a_config_file_that_is_not_there_is_bad_input_named_in_bokmal(tmp_path, 
     # the shapes translated before: now exit 2 as well
     ('[digest]\nlang = "de"\n', "linje 2: digest.lang må være en av nb, en, ikke 'de'"),
     ('[smtp]\nport = "587"\n', "linje 2: smtp.port må være et heltall, ikke '587'"),
+    # log_level_problem: a level logging does not know (every crawl died on it)
+    ('[tracker]\nlog_level = "LOUD"\n',
+     "linje 2: tracker.log_level må være en av DEBUG, INFO, WARNING, ERROR, CRITICAL, ikke 'LOUD'"),
 ])
 def test_a_setting_refused_by_its_check_is_said_in_bokmal_and_exits_2(tmp_path, text, said):
     config = tmp_path / "c.toml"
     config.write_text(text, "utf-8")
     result = invoke("--config", str(config), "config")
     assert (result.exit_code, result.stderr) == (2, f"feil: {config}, {said}\n")
+
+
+def test_a_setting_from_the_environment_its_check_refuses_names_the_variable(monkeypatch):
+    monkeypatch.setenv("NCP_TRACKER_LOG_LEVEL", "verbose")
+    result = invoke("config")
+    assert (result.exit_code, result.stderr) == (2, "feil: $NCP_TRACKER_LOG_LEVEL: tracker.log_level må være en av "
+                                                    "DEBUG, INFO, WARNING, ERROR, CRITICAL, ikke 'verbose'\n")
 
 
 # --------------------------------------------------------------------------- a profile

@@ -54,6 +54,9 @@ def test_search_order_and_provenance(tmp_path, monkeypatch):
     ('[web]\nport = 0\n', r":2: web.port must be a port between 1 and 65535, not 0"),
     ('[web]\nthreads = 0\n', r":2: web.threads must be at least 1, not 0"),
     ('[smtp]\nport = -1\n', r":2: smtp.port must be a port between 1 and 65535, not -1"),
+    # every crawl died on it with a TypeError (CrawlLog compared 30 with «Level LOUD»)
+    ('[tracker]\nlog_level = "LOUD"\n',
+     r":2: tracker.log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'LOUD'"),
 ])
 def test_bad_files_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.toml"
@@ -298,3 +301,14 @@ def test_the_config_table_says_its_headers_and_origins_in_the_readers_words(tmp_
     assert rows["smtp_password"].split()[1:3] == ["(not", "set)"]
     jsonl = CliRunner().invoke(main, ["--config", str(path), "config", "--format", "jsonl"]).output
     assert json.loads(jsonl.splitlines()[0])["from"] == "env NCP_TRACKER_DB"
+
+
+def test_a_log_level_from_the_environment_is_checked_as_the_files_is(monkeypatch):
+    """`NCP_TRACKER_LOG_LEVEL=verbose` passed `config` and crashed every crawl (the cron `run` too);
+    any case of a level's name is taken, as before."""
+    monkeypatch.setenv("NCP_TRACKER_LOG_LEVEL", "verbose")
+    with pytest.raises(ConfigError, match=r"^\$NCP_TRACKER_LOG_LEVEL: tracker.log_level must be one of DEBUG, INFO, "
+                                          r"WARNING, ERROR, CRITICAL, not 'verbose'$"):
+        load_config()
+    monkeypatch.setenv("NCP_TRACKER_LOG_LEVEL", "info")
+    assert load_config().scrapy_settings()["LOG_LEVEL"] == "INFO"

@@ -79,12 +79,27 @@ def _in_range(low: int, high: int | None = None, what: str = "") -> Callable[[An
     return check
 
 
+#: the crawl's log levels, as the refusal of another one lists them (any case; logging's other
+#: names, WARN and FATAL, are taken too)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level_problem(value: str) -> str:
+    """What is wrong with `value` as a log level ("" when nothing): a level Python's logging (and
+    Scrapy's LOG_LEVEL) knows by name — «verbose» crashed every crawl with a TypeError."""
+    import logging
+
+    if value.upper() in logging.getLevelNamesMapping():
+        return ""
+    return f"must be one of {', '.join(LOG_LEVELS)}"
+
+
 #: every setting there is: table → key → (type, default, meaning)
 SCHEMA: dict[str, dict[str, Setting]] = {
     "tracker": {
         "db": Setting(str, "data/tracker.db", "the database file", path=True),
         "data_dir": Setting(str, "data", "user-editable data (profiles, watchlist, weights, drafts template)", path=True),
-        "log_level": Setting(str, "WARNING", "log level of crawls (DEBUG shows tracebacks)"),
+        "log_level": Setting(str, "WARNING", "log level of crawls (DEBUG shows tracebacks)", check=log_level_problem),
     },
     "crawl": {
         "contact": Setting(str, "", "contact address in the User-Agent; required for live crawls"),
@@ -283,6 +298,16 @@ def _read_text(path: Path) -> str:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save it as UTF-8") from exc
 
 
+def _check(setting: Setting, table: str, key: str, value: Any, where: str) -> None:
+    """ConfigError, said at `where` (the file and line, or the environment variable), when `value`
+    is not among the setting's choices or its check refuses it."""
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(f"{where}: {table}.{key} must be one of "
+                          f"{', '.join(map(str, setting.choices))}, not {value!r}")
+    if setting.check and (wrong := setting.check(value)):
+        raise ConfigError(f"{where}: {table}.{key} {wrong}, not {value!r}")
+
+
 def load_config(path: str | os.PathLike | None = None, *, db: str | None = None) -> Config:
     """Read the configuration by the search order; `db` (the CLI's --db) beats everything."""
     config = Config(path=find_file(path))
@@ -313,14 +338,11 @@ def load_config(path: str | os.PathLike | None = None, *, db: str | None = None)
                 except TypeError:
                     raise ConfigError(f"{config.path}:{line}: {table}.{key} must be "
                                       f"{_TYPE_NAMES[setting.type]}, not {value!r}") from None
-                if setting.choices and value not in setting.choices:
-                    raise ConfigError(f"{config.path}:{line}: {table}.{key} must be one of "
-                                      f"{', '.join(map(str, setting.choices))}, not {value!r}")
-                if setting.check and (wrong := setting.check(value)):
-                    raise ConfigError(f"{config.path}:{line}: {table}.{key} {wrong}, not {value!r}")
+                _check(setting, table, key, value, f"{config.path}:{line}")
                 config.set(table, key, value, f"{config.path}:{line}")
     for env, (table, key) in ENV_OVERRIDES.items():
         if value := os.environ.get(env):
+            _check(SCHEMA[table][key], table, key, value, f"${env}")  # as the file's values are
             config.set(table, key, value, f"env {env}")
     if db:
         config.set("tracker", "db", str(db), "--db")

@@ -1209,6 +1209,8 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("no contact address for the crawler's User-Agent: fetching documents from the web needs one (`[crawl] contact` in "
         "ncp-tracker.toml, or $NCP_TRACKER_CONTACT)")),
     (r"unknown source\(s\): (?P<name>.+?) \(known: (?P<valid>.*)\)", N_("unknown source %(name)s (valid: %(valid)s)")),
+    (r"LOG_LEVEL must be one of (?P<valid>.+), not (?P<value>.+)",
+     N_("LOG_LEVEL must be one of %(valid)s, not %(value)s")),
     (r"TRACKER_LOCK_WAIT must be a number of seconds, not (?P<value>.+)",
      N_("TRACKER_LOCK_WAIT must be a number of seconds, not %(value)s")),
     # a source whose recording `record` could not finish (tracker.jobs.crawl.CrawlResult.recording_gaps)
@@ -1253,6 +1255,9 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("%(path)s, line %(line)s: %(key)s must be true or false, not %(value)s")),
     (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be one of (?P<valid>.+), not (?P<value>.+)",
      N_("%(path)s, line %(line)s: %(key)s must be one of %(valid)s, not %(value)s")),
+    # an environment variable's value its setting refuses (tracker.config.ENV_OVERRIDES: log_level)
+    (r"\$(?P<env>\w+): (?P<key>\w+\.\w+) must be one of (?P<valid>.+), not (?P<value>.+)",
+     N_("$%(env)s: %(key)s must be one of %(valid)s, not %(value)s")),
     # a value of the right type that a setting's check refuses (tracker.config: _in_range, _site_address)
     (r"(?P<path>.+?):(?P<line>\d+): (?P<key>\w+\.\w+) must be a port between (?P<low>\d+) and (?P<high>\d+), "
      r"not (?P<value>.+)",

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.dates import OSLO
-from tracker.config import SCHEMA
+from tracker.config import LOG_LEVELS, SCHEMA
 from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db, resolve_path
@@ -396,8 +396,7 @@ def crawl_log(db_path: str | Path | None, chosen: dict[str, Any], base: Any, hea
     if path is not None:
         open_crawl_log(path, header)
         base.set("LOG_FILE", str(path), priority="cmdline")
-    level = base.get("LOG_LEVEL") or "WARNING"
-    log = CrawlLog(path, level if isinstance(level, int) else logging.getLevelName(str(level).upper()))
+    log = CrawlLog(path, log_level(base.get("LOG_LEVEL") or "WARNING"))
     logging.root.addHandler(log)
     try:
         yield log
@@ -425,7 +424,21 @@ def tracker_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     # the EU spiders read the watchlist the tracker reads (the data directory's copy wins)
     settings = {WATCHLIST_SETTING: str(configured_path()), **get_config().scrapy_settings(), **(overrides or {})}
     lock_wait(settings)  # a `-s TRACKER_LOCK_WAIT=x` that is no number: refused now, as the bad input it is
+    if isinstance(settings.get("LOG_LEVEL"), str):  # `-s LOG_LEVEL=verbose` too; «info» as Scrapy needs it: INFO
+        log_level(settings["LOG_LEVEL"])
+        settings["LOG_LEVEL"] = settings["LOG_LEVEL"].strip().upper()
     return settings
+
+
+def log_level(value: Any) -> int:
+    """The number of a log level (LOG_LEVEL: a name, any case, or a number); ValueError, listing
+    the levels, for a name logging does not know («verbose» crashed the crawl with a TypeError)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = logging.getLevelNamesMapping().get(str(value).strip().upper())
+    if number is None:
+        raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return number
 
 
 def lock_wait(settings: dict[str, Any]) -> float:
