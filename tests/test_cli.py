@@ -383,6 +383,35 @@ def test_events_jsonl(filled):
     assert bad.exit_code == 2 and "ugyldig verdi for --since: ikke en dato eller et tidspunkt i ISO-format: '2026-02-30'" in bad.output
 
 
+@pytest.mark.parametrize("command, value", [
+    (("digest", "--date"), "0001-01-01"), (("horizon", "--as-of"), "9999-12-31"), (("events", "--since"), "0001-01-01"),
+    (("inbox", "--as-of"), "0001-01-01T06:00"), (("health", "--as-of"), "2101-01-01"),
+    (("close-unanswered", "--as-of"), "0001-01-01"),
+])
+def test_a_day_at_the_calendars_edge_is_refused_not_a_traceback(filled, command, value):
+    """`digest --date 0001-01-01` and `horizon --as-of 9999-12-31` ended in «OverflowError: date value
+    out of range» (a week before, months after): every date or clock the commands take is of a year
+    the tracker reads dates in (crawlers.dates: 1990–2100), else bad input, exit 2."""
+    result = invoke(*command, value, db=filled)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, f"feil: ugyldig verdi for {command[1]}: året må være fra 1990 til 2100, ikke '{value}'"), result.output
+    english = invoke(*command, value, "--lang", "en", db=filled) if command[0] != "close-unanswered" else None
+    if english is not None:
+        assert (english.exit_code, english.stderr.splitlines()[-1]) == (
+            2, f"error: invalid value for {command[1]}: the year must be from 1990 to 2100, not '{value}'")
+
+
+@pytest.mark.parametrize("command", [("search", "høring"), ("export",)])
+def test_a_since_filter_at_the_calendars_edge_is_refused_not_a_traceback(filled, command):
+    """`search x --new-since 0001-01-01` ended in «OverflowError: date value out of range» (its UTC
+    instant is in the year 0)."""
+    for option, value in (("--new-since", "0001-01-01"), ("--changed-since", "9999-12-31T23:59")):
+        result = invoke(*command, option, value, db=filled)
+        assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+            2, f"feil: «{option}»: året må være fra 1990 til 2100, ikke '{value}'."), result.output
+    assert invoke(*command, "--new-since", "1990-01-01", db=filled).exit_code == 0
+
+
 def test_events_of_one_item_are_its_history(filled, as_of):
     """`events` listed every item's changes with no way to ask for one item's history (only the
     web's item page showed it): `--item ITEM` gives that item's events, oldest first; an id the

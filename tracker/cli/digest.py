@@ -11,10 +11,10 @@ from tracker.cli.support import (
     BadInput,
     ReaderCommand,
     TrackerError,
-    bad_input,
     file_refused,
     open_db,
     out_format,
+    parse_day,
     refused,
     remember_lang,
     say,
@@ -31,7 +31,7 @@ def _as_of(db, day_text: str | None, max_age_hours: float):
     now (today) or the end of that day. Without a day, the latest daily run's clock while it is
     recent (no more than `max_age_hours` ago), else now: a digest sent by cron after a morning whose
     crawl never ran is today's, red, not the last good day's passed off as today's."""
-    from datetime import date, datetime, time
+    from datetime import datetime, time
 
     from crawlers.dates import OSLO
     from tracker.store.deadlines import oslo_date, to_datetime
@@ -43,12 +43,7 @@ def _as_of(db, day_text: str | None, max_age_hours: float):
         now = datetime.now(OSLO)
         latest = max(runs, default=None)
         return latest if latest is not None and (now - latest).total_seconds() <= max_age_hours * 3600 else now
-    try:
-        day = date.fromisoformat(day_text)
-    except ValueError as exc:
-        from tracker.vocabulary import N_
-
-        raise bad_input(N_("not an ISO date (YYYY-MM-DD): %(value)s"), "--date", value=repr(day_text)) from exc
+    day = parse_day(day_text, "--date")
     same_day = [r for r in runs if oslo_date(r) == day]
     if same_day:
         return max(same_day)

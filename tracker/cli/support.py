@@ -9,7 +9,7 @@ import contextlib
 import copy
 import inspect
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -713,8 +713,37 @@ def check_label(text: str | None, param_hint: str = "--label") -> str | None:
                         valid=valid) from exc
 
 
+def known_year(when: date, value: str, param_hint: str) -> None:
+    """An error of `param_hint` when `when` (read from the typed `value`) lies outside the years the
+    tracker reads dates in (crawlers.dates: MIN_YEAR–MAX_YEAR, as every source's dates): a day at the
+    calendar's edge (0001-01-01, 9999-12-31) is a typo, and ended in an OverflowError traceback as
+    soon as a day was counted from it (the digest's week before, the horizon's months after). Every
+    date or clock the commands take passes here (`parse_as_of`, `parse_day`)."""
+    from crawlers.dates import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= when.year <= MAX_YEAR:
+        from tracker.vocabulary import N_
+
+        raise bad_input(N_("the year must be from %(low)s to %(high)s, not %(value)s"), param_hint, low=MIN_YEAR,
+                        high=MAX_YEAR, value=repr(value))
+
+
+def parse_day(value: str, param_hint: str) -> date:
+    """An ISO date (YYYY-MM-DD) of a year the tracker reads (`known_year`); else an error of
+    `param_hint`, exit 2."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        from tracker.vocabulary import N_
+
+        raise bad_input(N_("not an ISO date (YYYY-MM-DD): %(value)s"), param_hint, value=repr(value)) from exc
+    known_year(day, value, param_hint)
+    return day
+
+
 def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | None:
-    """An ISO date or datetime in Europe/Oslo; a bare date means 06:00 that day (the daily run)."""
+    """An ISO date or datetime in Europe/Oslo; a bare date means 06:00 that day (the daily run). A
+    year outside those the tracker reads is an error (`known_year`)."""
     if not value:
         return None
     from crawlers.dates import OSLO
@@ -725,6 +754,7 @@ def parse_as_of(value: str | None, param_hint: str = "--as-of") -> datetime | No
         from tracker.vocabulary import N_
 
         raise bad_input(N_("not an ISO date or datetime: %(value)s"), param_hint, value=repr(value)) from exc
+    known_year(dt, value, param_hint)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=OSLO)
         if len(value) <= 10:

@@ -275,23 +275,36 @@ def _day(value: str, name: str) -> str:
         raise SearchError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from exc
 
 
+#: a `new_since` / `changed_since` value: an ISO date, or date and time
+_SINCE = re.compile(r"(\d{4})-\d\d-\d\d([T ][\d:.]+([+-]\d\d:?\d\d|Z)?)?")
+
+
 def since_instant(value: str | None) -> datetime | None:
     """A `new_since` / `changed_since` value read as the filter reads it: an ISO date or date and
-    time (Europe/Oslo when it has no offset); None when it is not one (or empty)."""
+    time (Europe/Oslo when it has no offset) in a year the tracker reads dates in (crawlers.dates:
+    MIN_YEAR–MAX_YEAR); None when it is not one (or empty)."""
+    from crawlers.dates import MAX_YEAR, MIN_YEAR
     from tracker.store.deadlines import to_datetime
 
     value = (value or "").strip()
-    if not re.fullmatch(r"\d{4}-\d\d-\d\d([T ][\d:.]+([+-]\d\d:?\d\d|Z)?)?", value):
+    if not _SINCE.fullmatch(value):
         return None
-    return to_datetime(value)
+    when = to_datetime(value)
+    return when if when is not None and MIN_YEAR <= when.year <= MAX_YEAR else None
 
 
 def _instant(value: str, name: str) -> str:
-    """`since_instant(value)` as a stored instant; SearchError when it is no time."""
+    """`since_instant(value)` as a stored instant; SearchError when it is no time, or one of a year
+    the tracker reads no dates in (0001-01-01 ended in an OverflowError traceback: its UTC instant
+    is in the year 0)."""
+    from crawlers.dates import MAX_YEAR, MIN_YEAR
     from tracker.store.instants import stored
 
     when = since_instant(value)
     if when is None:
+        written = _SINCE.fullmatch((value or "").strip())
+        if written and not MIN_YEAR <= int(written[1]) <= MAX_YEAR:
+            raise SearchError(f"{name}: the year must be from {MIN_YEAR} to {MAX_YEAR}, not {value!r}")
         raise SearchError(f"{name} must be a date or a date and time (ISO 8601), not {value!r}")
     return stored(when)
 
