@@ -66,6 +66,38 @@ def test_a_setting_from_the_environment_its_check_refuses_names_the_variable(mon
                                                     "DEBUG, INFO, WARNING, ERROR, CRITICAL, ikke 'verbose'\n")
 
 
+def test_a_setting_out_of_range_is_the_files_not_the_commands_option(tmp_path):
+    """`[backup] keep = 0` passed `config`; `backup` then said «feil: --keep må være minst 1, ikke 0»,
+    exit 1: an option nobody typed, and no file or line."""
+    config = tmp_path / "k.toml"
+    config.write_text("[backup]\nkeep = 0\n", "utf-8")
+    for command in (("config",), ("backup", str(tmp_path / "rbk"))):
+        result = invoke("--config", str(config), "--db", str(tmp_path / "x.db"), *command)
+        assert (result.exit_code, result.stderr) == (2, f"feil: {config}, linje 2: backup.keep må være minst 1, "
+                                                        "ikke 0\n")
+    assert not (tmp_path / "rbk").exists()
+
+
+def test_a_configured_profile_the_profiles_file_lacks_names_the_configurations_line(tmp_path, data_dir):
+    """`[digest] profile = "nope"` passed `config`; `digest` and `run` then said «Ukjent profil
+    «nope»», a profile nobody had typed there. Now the configuration's file, line and key, exit 2,
+    wherever the setting is read (`config`, `digest`, `run`); a --profile typed is said as typed."""
+    config = tmp_path / "ncp-tracker.toml"  # data_dir's file ($NCP_TRACKER_CONFIG)
+    config.write_text(config.read_text("utf-8") + '\n[digest]\nprofile = "nope"\n', "utf-8")
+    said = (f"feil: {config}, linje 5: digest.profile må være en av eu, gpfg, ncp, neste_tre_maneder, "
+            "uka_som_kommer, ikke 'nope'\n")
+    db = tmp_path / "x.db"
+    for command in (("config",), ("digest",), ("run", "--replay", str(Path(__file__).parent.parent / "data/replay"))):
+        result = invoke("--db", str(db), *command)
+        assert (result.exit_code, result.stderr) == (2, said), command
+    assert not db.exists()
+    typed = invoke("--db", str(db), "digest", "--profile", "nope2")
+    assert (typed.exit_code, typed.stderr) == (
+        2, "feil: Ukjent profil «nope2» (kjente: eu, gpfg, ncp, neste_tre_maneder, uka_som_kommer).\n")
+    (data_dir / "profiles.toml").write_text("[profiles.nope]\n", "utf-8")  # the user's file has it
+    assert invoke("config").exit_code == 0
+
+
 # --------------------------------------------------------------------------- a profile
 
 

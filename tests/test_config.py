@@ -54,6 +54,15 @@ def test_search_order_and_provenance(tmp_path, monkeypatch):
     ('[web]\nport = 0\n', r":2: web.port must be a port between 1 and 65535, not 0"),
     ('[web]\nthreads = 0\n', r":2: web.threads must be at least 1, not 0"),
     ('[smtp]\nport = -1\n', r":2: smtp.port must be a port between 1 and 65535, not -1"),
+    # numbers out of range passed `config` and failed later, some with the wrong words and exit 1
+    # (`backup`: «--keep må være minst 1, ikke 0», an option nobody typed)
+    ('[backup]\nkeep = 0\n', r":2: backup.keep must be at least 1, not 0"),
+    ('[crawl]\nlock_wait = -5\n', r":2: crawl.lock_wait must be at least 0, not -5"),
+    ('[crawl]\nconcurrency_per_domain = 0\n', r":2: crawl.concurrency_per_domain must be at least 1, not 0"),
+    ('[crawl]\ndownload_delay = -1.5\n', r":2: crawl.download_delay must be at least 0, not -1.5"),
+    ('[crawl]\nregjeringen_listing_pages = 0\n', r":2: crawl.regjeringen_listing_pages must be at least 1, not 0"),
+    ('[web]\nlogin_max_attempts = 0\n', r":2: web.login_max_attempts must be at least 1, not 0"),
+    ('[web]\ntrusted_proxies = -1\n', r":2: web.trusted_proxies must be at least 0, not -1"),
     # every crawl died on it with a TypeError (CrawlLog compared 30 with «Level LOUD»)
     ('[tracker]\nlog_level = "LOUD"\n',
      r":2: tracker.log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'LOUD'"),
@@ -312,3 +321,16 @@ def test_a_log_level_from_the_environment_is_checked_as_the_files_is(monkeypatch
         load_config()
     monkeypatch.setenv("NCP_TRACKER_LOG_LEVEL", "info")
     assert load_config().scrapy_settings()["LOG_LEVEL"] == "INFO"
+
+
+def test_every_number_of_the_schema_has_its_range():
+    """Every numeric setting says what it may be: a number out of range is the file's line and key,
+    never found later by what uses it."""
+    from tracker.config import SCHEMA
+
+    unchecked = [f"{table}.{key}" for table, keys in SCHEMA.items() for key, setting in keys.items()
+                 if setting.type in (int, float) and setting.check is None and not setting.choices]
+    assert unchecked == []
+    for table, keys in SCHEMA.items():  # and the defaults pass their own checks
+        for key, setting in keys.items():
+            assert not (setting.check and setting.check(setting.default)), f"{table}.{key}"

@@ -82,6 +82,15 @@ class ProfilesFileMissing(ProfileError):
     """There is no profiles file at all."""
 
 
+class UnknownProfile(ProfileError):
+    """The profiles file has no profile of that name (`known`: the names it has)."""
+
+    def __init__(self, message: str, name: str, known: list[str]) -> None:
+        super().__init__(message)
+        self.name = name
+        self.known = known
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -410,7 +419,7 @@ def load_profile(name: str | None = None, path: Path | None = None) -> Profile:
             if has:
                 hint = (f"; the shipped profiles.toml has it: copy its [profiles.{name}] table "
                         f"into {where}")
-        raise ProfileError(f"unknown profile {name!r} (known profiles: {known}){hint}")
+        raise UnknownProfile(f"unknown profile {name!r} (known profiles: {known}){hint}", name, sorted(profiles))
     return profiles[name]
 
 

@@ -11,6 +11,7 @@ from tracker.cli.support import (
     BadInput,
     ReaderCommand,
     TrackerError,
+    digest_profile,
     file_refused,
     open_db,
     out_format,
@@ -111,7 +112,6 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
 
     import tracker.digest as digest_mod
     from crawlers.dates import OSLO
-    from tracker.attention.profiles import ProfileError, load_profile
     from tracker.digest import mailer
     from tracker.digest.output import FILE_ENDINGS
     from tracker.i18n import format_date, gettext
@@ -120,16 +120,12 @@ def digest(ctx, day, profile, fmt, out, send, to, lang, allow_red, any_day, agai
     from tracker.store.files import write_whole
 
     config = ctx.obj["config"]
-    profile = profile or config.get("digest", "profile")
     lang = lang or config.get("digest", "lang")
     to = _recipients(to, lang)  # every one an address, before anything is built or sent
     fmt = out_format(fmt, out, FILE_ENDINGS, "md", lang)  # «--out i-dag.html» is a page, never Markdown
     workbench_url = config.get("web", "public_url")  # the items' pages in the workbench ("": none)
+    prof = digest_profile(ctx, profile, lang)  # named or written wrongly: exit 2, as all bad input
     db = open_db(ctx, write=True)  # records the digest it writes or sends
-    try:
-        prof = load_profile(profile)
-    except ProfileError as exc:  # a profile named or written wrongly: exit 2, as all bad input
-        raise file_refused(exc, lang) from exc
     if fmt in ("atom", "ics") and not prof.has_feed:  # its mail's dates ahead are not the feed's items
         raise TrackerError(gettext(lang, "the %(profile)s profile has no --format %(format)s: it shows %(sections)s; the "
                                          "feed and the calendar hold what needs input, what is new and what changed "

@@ -12,6 +12,7 @@ from tracker.cli.support import (
     ReaderCommand,
     TrackerError,
     check_out_dir,
+    digest_profile,
     lang_option,
     open_db,
     print_table,
@@ -31,6 +32,8 @@ def config(ctx: click.Context, fmt: str, lang: str | None) -> None:
     from tracker.i18n import Translator
 
     cfg = ctx.obj["config"]
+    # [digest] profile names a profile of the profiles file: checked there, as `digest` and `run` check it
+    digest_profile(ctx, lang=reader_lang(ctx))
     rows = cfg.rows()
     if fmt == "jsonl":
         for row in rows:

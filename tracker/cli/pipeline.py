@@ -26,6 +26,7 @@ from tracker.cli.support import (
     check_source,
     check_status,
     chosen_lang,
+    digest_profile,
     file_refused,
     lang_option,
     now_or,
@@ -464,12 +465,7 @@ def _check_digest_profile(ctx) -> None:
     crawled: a profiles file written wrongly, or a profile that is not in it, is refused at once in
     the reader's words (exit 2, as `digest` refuses it), not found after the whole crawl as a failure
     of what follows it."""
-    from tracker.attention.profiles import ProfileError, load_profile
-
-    try:
-        load_profile(ctx.obj["config"].get("digest", "profile"))
-    except ProfileError as exc:
-        raise file_refused(exc, reader_lang(ctx)) from exc
+    digest_profile(ctx, lang=reader_lang(ctx))
 
 
 def _check_watchlist(ctx) -> None:

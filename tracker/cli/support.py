@@ -512,6 +512,31 @@ def open_db(ctx: click.Context, *, write: bool = False, create: bool = False):
         raise refused(exc) from exc
 
 
+def digest_profile(ctx: click.Context, name: str | None = None, lang: str | None = None) -> Profile:
+    """The digest's profile: `name` (a --profile), else the configuration's [digest] profile — the
+    one place that setting is read and checked against the profiles file (data_dir's, else the
+    shipped one), for `digest`, `run`, `demo` and `config`. A name the file lacks is refused,
+    exit 2: a configured one with the configuration's file, line and key, as every setting
+    («…toml, linje 7: digest.profile må være en av eu, gpfg, ncp, …, ikke 'nope'»; it passed
+    `config` and was met only by the digest, as a profile nobody had typed); a typed one as it
+    was typed; a profiles file written wrongly with its own error."""
+    from tracker.attention.profiles import ProfileError, UnknownProfile, load_profile
+    from tracker.config import ConfigError
+
+    config = ctx.obj["config"]
+    origin = config.origin["digest"]["profile"]
+    configured = name is None and origin != "default"
+    try:
+        return load_profile(name or config.get("digest", "profile"))
+    except UnknownProfile as exc:
+        if configured:
+            refusal = ConfigError(f"{origin}: digest.profile must be one of {', '.join(exc.known)}, not {exc.name!r}")
+            raise file_refused(refusal, lang) from exc
+        raise file_refused(exc, lang) from exc
+    except ProfileError as exc:  # a profiles file written wrongly: its own error, exit 2 (1: unreadable)
+        raise file_refused(exc, lang) from exc
+
+
 def say_untrusted(db, when: datetime, *, lang: str = "nb", profile: str | Profile = "ncp",
                   warn_only: bool = False) -> bool:
     """Before a view of the store other than the digest (`inbox`, `horizon`): the digest's banners
