@@ -849,6 +849,40 @@ def test_a_lock_wait_that_is_no_number_is_refused_in_the_readers_words(tmp_path,
         2, "error: invalid value for -s/--set: TRACKER_LOCK_WAIT must be a number of seconds, not 'soon'")
 
 
+def test_a_scrapy_setting_scrapy_cannot_read_is_refused_before_the_crawl(tmp_path, no_reactor):
+    """`crawl --replay … -s DOWNLOAD_DELAY=abc` ran and recorded Etikkrådet red, «crashed:
+    ValueError(…)»: a -s value of a number or true/false setting the project sets or documents
+    that Scrapy cannot read is refused, exit 2, nothing recorded (no database is made)."""
+    db = tmp_path / "x.db"
+    replay = ("crawl", "--replay", str(ROOT / "data/replay/2026-11-23"), "--source", "no_etikkradet", "--no-progress")
+    for pair, said in (("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY må være et tall, ikke 'abc'"),
+                       ("RETRY_TIMES=2.5", "RETRY_TIMES må være et heltall, ikke '2.5'"),
+                       ("ROBOTSTXT_OBEY=yes", "ROBOTSTXT_OBEY må være true eller false (1 eller 0), ikke 'yes'"),
+                       ("DOWNLOAD_DELAY=-1", "DOWNLOAD_DELAY må være minst 0, ikke '-1'"),  # [crawl]'s range
+                       ("CLOSESPIDER_TIMEOUT=nan", "CLOSESPIDER_TIMEOUT må være et tall, ikke 'nan'")):
+        result = invoke(*replay, "-s", pair, db=db)
+        assert (result.exit_code, result.stderr.splitlines()[-1]) == (2, f"feil: ugyldig verdi for -s/--set: {said}")
+    result = invoke("backfill", "--since", "2020", "--source", "no_etikkradet", "-s", "CELLAR_BACKFILL_ROWS=many",
+                    db=db)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, "feil: ugyldig verdi for -s/--set: CELLAR_BACKFILL_ROWS må være et heltall, ikke 'many'")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_settings_scrapy_reads_as_numbers_are_read_so_from_the_command_line():
+    """Every number or true/false of crawlers/settings.py is in SETTING_TYPES, and -s gives each the
+    value Scrapy reads (what Scrapy's getbool takes: 0/1, True/False, true/false)."""
+    import crawlers.settings as project
+    from tracker.jobs.crawl import SETTING_TYPES, parse_setting_pairs
+
+    typed = {name for name, value in vars(project).items() if name.isupper() and isinstance(value, (bool, int, float))}
+    assert typed - set(SETTING_TYPES) == set()
+    assert parse_setting_pairs(["DOWNLOAD_DELAY=0.5", "RETRY_TIMES=2", "ROBOTSTXT_OBEY=false", "HTTPCACHE_ENABLED=1",
+                                "LOG_LEVEL=info", "CONTACT=a@example.org", "LOG_FILE="]) == {
+        "DOWNLOAD_DELAY": 0.5, "RETRY_TIMES": 2, "ROBOTSTXT_OBEY": False, "HTTPCACHE_ENABLED": True,
+        "LOG_LEVEL": "INFO", "CONTACT": "a@example.org", "LOG_FILE": ""}
+
+
 def test_a_log_level_logging_does_not_know_stops_the_crawl_before_it_starts(tmp_path, monkeypatch):
     """`NCP_TRACKER_LOG_LEVEL=verbose` (or `[tracker] log_level = "LOUD"`, or `-s LOG_LEVEL=verbose`)
     ended every crawl in «TypeError: '>' not supported between instances of 'int' and 'str'», exit 1:

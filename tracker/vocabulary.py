@@ -1211,6 +1211,15 @@ COMMAND_REFUSALS: MessageTable = message_table((
      N_("no contact address for the crawler's User-Agent: fetching documents from the web needs one (`[crawl] contact` in "
         "ncp-tracker.toml, or $NCP_TRACKER_CONTACT)")),
     (r"unknown source\(s\): (?P<name>.+?) \(known: (?P<valid>.*)\)", N_("unknown source %(name)s (valid: %(valid)s)")),
+    # a `-s NAME=VALUE` Scrapy could not use (tracker.jobs.crawl.setting_value)
+    (r"(?P<setting>[A-Z][A-Z0-9_]*) must be true or false \(1 or 0\), not (?P<value>.+)",
+     N_("%(setting)s must be true or false (1 or 0), not %(value)s")),
+    (r"(?P<setting>[A-Z][A-Z0-9_]*) must be a whole number, not (?P<value>.+)",
+     N_("%(setting)s must be a whole number, not %(value)s")),
+    (r"(?P<setting>[A-Z][A-Z0-9_]*) must be a number, not (?P<value>.+)",
+     N_("%(setting)s must be a number, not %(value)s")),
+    (r"(?P<setting>[A-Z][A-Z0-9_]*) must be at least (?P<low>-?\d+), not (?P<value>.+)",
+     N_("%(setting)s must be at least %(low)s, not %(value)s")),
     (r"LOG_LEVEL must be one of (?P<valid>.+), not (?P<value>.+)",
      N_("LOG_LEVEL must be one of %(valid)s, not %(value)s")),
     (r"TRACKER_LOCK_WAIT must be a number of seconds, not (?P<value>.+)",

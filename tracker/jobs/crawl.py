@@ -451,15 +451,68 @@ def lock_wait(settings: dict[str, Any]) -> float:
         raise ValueError(f"TRACKER_LOCK_WAIT must be a number of seconds, not {value!r}") from None
 
 
-def parse_setting_pairs(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """`-s NAME=VALUE` pairs as Scrapy's own command line takes them (ValueError when malformed)."""
-    out: dict[str, str] = {}
+def parse_setting_pairs(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """`-s NAME=VALUE` pairs as Scrapy's own command line takes them, each value as Scrapy will
+    read it (`setting_value`); ValueError when a pair is malformed or a value is one Scrapy cannot
+    use — said now, before anything runs or is written."""
+    out: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise ValueError(f"expected -s NAME=VALUE, got {pair!r}")
-        out[name.strip()] = value
+        out[name.strip()] = setting_value(name.strip(), value)
     return out
+
+
+#: how Scrapy (or a spider) reads a setting the project sets (crawlers/settings.py, the [crawl]
+#: table, a backfill's polite settings) or documents (the backfills' page sizes) whose value is a
+#: number or true/false: `-s DOWNLOAD_DELAY=abc` ran, and every source crashed on it
+#: (tests/test_cli.py checks every such setting of crawlers/settings.py is here)
+SETTING_TYPES: dict[str, type] = {
+    "CONCURRENT_REQUESTS": int, "CONCURRENT_ITEMS": int, "CONCURRENT_REQUESTS_PER_DOMAIN": int,
+    "DOWNLOAD_DELAY": float, "DOWNLOAD_TIMEOUT": float, "DOWNLOAD_MAXSIZE": int, "DOWNLOAD_WARNSIZE": int,
+    "AUTOTHROTTLE_ENABLED": bool, "AUTOTHROTTLE_START_DELAY": float, "AUTOTHROTTLE_MAX_DELAY": float,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": float, "CLOSESPIDER_TIMEOUT": float,
+    "RETRY_ENABLED": bool, "RETRY_TIMES": int, "RETRY_BACKOFF_BASE": float, "RETRY_AFTER_MAX": float,
+    "ROBOTSTXT_OBEY": bool, "HTTPCACHE_ENABLED": bool, "HTTPERROR_ALLOW_ALL": bool, "MIN_REFETCH_HOURS": float,
+    "TELNETCONSOLE_ENABLED": bool, "REMOTE_CONTROL_ENABLED": bool, "WARN_ON_GENERATOR_RETURN_VALUE": bool,
+    "REGJERINGEN_LISTING_MAX_PAGES": int, "REGJERINGEN_BACKFILL_DETAILS_MAX": int,
+    "HAVEYOURSAY_BACKFILL_PAGE_SIZE": int, "HAVEYOURSAY_BACKFILL_DETAILS_MAX": int, "CELLAR_BACKFILL_ROWS": int,
+}  # fmt: skip
+#: what Scrapy's getbool takes besides a whole number
+_TRUE_FALSE = {"True": True, "true": True, "False": False, "false": False}
+
+
+def setting_value(name: str, value: str) -> Any:
+    """The value of `-s NAME=VALUE` as Scrapy will read it: a number or true/false for a setting of
+    SETTING_TYPES (within its [crawl] key's range, tracker.config), LOG_LEVEL in capitals, any other
+    setting as typed; ValueError, in the words `vocabulary.COMMAND_REFUSALS` has, for a value
+    Scrapy could not use."""
+    import math
+
+    from tracker.config import SCRAPY_NAMES
+
+    if name == "LOG_LEVEL":
+        log_level(value)
+        return value.strip().upper()
+    kind = SETTING_TYPES.get(name)
+    if kind is None:
+        return value
+    try:
+        if kind is bool:
+            read: Any = bool(int(value)) if value.strip().lstrip("+-").isdigit() else _TRUE_FALSE[value.strip()]
+        else:
+            read = kind(value)
+            if not math.isfinite(read):
+                raise ValueError(value)
+    except (KeyError, ValueError):
+        wanted = {bool: "true or false (1 or 0)", int: "a whole number", float: "a number"}[kind]
+        raise ValueError(f"{name} must be {wanted}, not {value!r}") from None
+    key = next((k for k, scrapy_name in SCRAPY_NAMES.items() if scrapy_name == name), None)
+    check = SCHEMA["crawl"][key].check if key in SCHEMA["crawl"] else None
+    if check and (wrong := check(read)):
+        raise ValueError(f"{name} {wrong}, not {value!r}")
+    return read
 
 
 def http_cache_dir(db_path: str | Path | None, settings: dict[str, Any]) -> str:
