@@ -60,6 +60,8 @@ def test_search_order_and_provenance(tmp_path, monkeypatch):
     ('[crawl]\nlock_wait = -5\n', r":2: crawl.lock_wait must be at least 0, not -5"),
     ('[crawl]\nconcurrency_per_domain = 0\n', r":2: crawl.concurrency_per_domain must be at least 1, not 0"),
     ('[crawl]\ndownload_delay = -1.5\n', r":2: crawl.download_delay must be at least 0, not -1.5"),
+    ('[crawl]\ndownload_delay = nan\n', r":2: crawl.download_delay must be a number, not nan"),
+    ('[crawl]\nretry_after_max = inf\n', r":2: crawl.retry_after_max must be a number, not inf"),
     ('[crawl]\nregjeringen_listing_pages = 0\n', r":2: crawl.regjeringen_listing_pages must be at least 1, not 0"),
     ('[web]\nlogin_max_attempts = 0\n', r":2: web.login_max_attempts must be at least 1, not 0"),
     ('[web]\ntrusted_proxies = -1\n', r":2: web.trusted_proxies must be at least 0, not -1"),

@@ -18,6 +18,7 @@ Scrapy settings pass through unchanged with `-s NAME=VALUE` on `run`, `crawl` an
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -288,6 +289,8 @@ def _coerce(value: Any, setting: Setting) -> Any:
     if setting.type is int and isinstance(value, bool):
         raise TypeError
     if not isinstance(value, setting.type):
+        raise TypeError
+    if isinstance(value, float) and not math.isfinite(value):  # TOML's nan and inf: no delay, no size
         raise TypeError
     return value
 
