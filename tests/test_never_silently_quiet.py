@@ -31,6 +31,29 @@ def test_run_with_an_unknown_source_lists_the_valid_ones(tmp_path):
     assert "ukjent kilde 'no_stortinget_horingar'" in result.output and "no_stortinget_horinger" in result.output
 
 
+@pytest.mark.parametrize(("args", "hint"), [
+    (["export", "--owner", "", "--format", "json"], "--owner"), (["search", "høring", "--owner", " "], "--owner"),
+    (["export", "--query", ""], "--query"), (["export", "--new-since", ""], "--new-since"),
+    (["triage", "regjeringen:3100001", "--state", ""], "--state"), (["digest", "--profile", ""], "--profile"),
+    (["digest", "--date", ""], "--date"), (["events", "--since", ""], "--since"), (["inbox", "--as-of", ""], "--as-of"),
+    (["draft", "regjeringen:3100001", "--out", ""], "--out"), (["answers", ""], "[ITEM]"),
+])  # fmt: skip
+def test_a_value_typed_empty_is_refused_not_read_as_the_option_left_out(world, args, hint):
+    """«--owner ''» listed every adviser's items, «export --query ''» exported every item, «--date ''»
+    was today's digest, «answers ''» started a live fetch of every answer — each exit 0. An empty
+    value is refused, exit 2, nothing done."""
+    result = cli("--db", str(world), *args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == f"feil: ugyldig verdi for {hint}: en tom verdi (utelat valget hvis du ikke mener noen)"
+
+
+def test_an_empty_owner_of_triage_is_none(world):
+    """`triage --owner ''` means no adviser (its `empty_ok`), as the web's empty field."""
+    assert cli("--db", str(world), "triage", "regjeringen:3100001", "--state", "respond", "--owner", "Kari").exit_code == 0
+    cleared = cli("--db", str(world), "triage", "regjeringen:3100001", "--owner", "")
+    assert cleared.exit_code == 0 and "Kari" not in cleared.stdout, cleared.output
+
+
 def test_items_with_an_unknown_source_or_kind(world):
     result = cli("--db", str(world), "items", "--source", "eu_celar")
     assert result.exit_code != 0 and "eu_cellar" in result.output

@@ -319,7 +319,34 @@ class _ReadersHelp:
 
 class ReaderCommand(_ReadersHelp, click.Command):
     """A command whose `--help` is in the reader's language (`_ReadersHelp`); its usage errors are
-    its group's (`ReaderGroup`)."""
+    its group's (`ReaderGroup`). A value typed empty («--owner ''», «--date ''», «answers ''») is
+    refused, exit 2 — it was read as the option left out: every adviser's items, today's digest, a
+    live fetch of every answer, each with exit 0 — unless the command names the option in
+    `empty_ok` (`triage --owner ''`: no adviser)."""
+
+    def __init__(self, *args: Any, empty_ok: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.empty_ok = frozenset(empty_ok)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        refuse_empty(ctx, self.params, self.empty_ok)
+        return rest
+
+
+def refuse_empty(ctx: click.Context, params: list[click.Parameter], empty_ok: frozenset[str]) -> None:
+    """A value of one of `params` given as an empty text (or only spaces) is bad input, unless its
+    parameter's name is in `empty_ok`."""
+    from tracker.vocabulary import N_
+
+    for param in params:
+        if param.name in empty_ok or param.name not in ctx.params:
+            continue
+        value = ctx.params[param.name]
+        values = value if isinstance(value, tuple | list) else (value,)
+        if any(isinstance(v, str) and not v.strip() for v in values):
+            hint = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+            raise bad_input(N_("an empty value (leave the option out if you mean none)"), hint)
 
 
 def valued_options(command: click.Command | None) -> frozenset[str]:

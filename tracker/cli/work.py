@@ -85,7 +85,7 @@ def _make_filters(label, source, status, date_from, date_to, owner, state, new_s
 # ---------------------------------------------------------------------------- triage
 
 
-@click.command(cls=ReaderCommand)
+@click.command(cls=ReaderCommand, empty_ok=("owner", "note", "internal_deadline"))  # '': none
 @click.argument("item_id", metavar="ITEM")
 @click.option("--state", help="New state: watching, not_relevant, respond, assigned, drafting, submitted, published.")
 @click.option("--owner", help="The adviser who owns the answer.")
