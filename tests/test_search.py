@@ -463,6 +463,24 @@ def test_new_since_and_changed_since(store):
         filtered(store, Filters(new_since="i går"))
 
 
+def test_a_since_day_after_today_is_refused_not_an_empty_list(store):
+    """«--new-since 2062-11-24» (a year mistyped) listed nothing, exit 0, as a quiet week would:
+    nothing is new or changed since a day still to come. Today's day is a day like any other."""
+    from datetime import datetime
+
+    from crawlers.dates import OSLO
+    from tracker.workbench.search import filtered
+
+    for filters in (Filters(new_since="2062-11-24"), Filters(changed_since="2062-11-24T06:00"),
+                    Filters(new_since="2026-11-25", as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO))):
+        with pytest.raises(SearchError, match="is after today: nothing is new or changed since then"):
+            filtered(store, filters)
+    with pytest.raises(SearchError, match="is after today"):
+        search(store, "høring", Filters(new_since="2062-11-24"))
+    assert isinstance(filtered(store, Filters(new_since="2026-11-24T23:00",
+                                              as_of=datetime(2026, 11, 24, 9, tzinfo=OSLO))), list)
+
+
 def test_the_since_lists_leave_out_what_a_backfill_found(store):
     """The digest's «3 andre nye saker er ikke relevante (se arbeidsbenken)» linked to a list of
     every item first seen since — after `ncp-tracker backfill --since 2015` thousands of hearings of

@@ -897,6 +897,8 @@ REFUSALS: MessageTable = message_table((
      N_("“%(name)s” must be a date or a date and time (ISO 8601), not %(value)s.")),
     (r"(?P<name>[\w-]+): the year must be from (?P<low>\d+) to (?P<high>\d+), not (?P<value>.+)",
      N_("“%(name)s”: the year must be from %(low)s to %(high)s, not %(value)s.")),
+    (r"(?P<name>[\w-]+) (?P<value>.+) is after today: nothing is new or changed since then",
+     N_("“%(name)s” %(value)s is after today: nothing is new or changed since then.")),
     (r"NOT needs a word before it \(or write -word\)", N_("NOT needs a word before it (or write -word).")),
     (r"NOT needs a word after it", N_("NOT needs a word after it.")),
     (r"empty group: nothing to search for", N_("An empty group: nothing to search for.")),

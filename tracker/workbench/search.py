@@ -147,10 +147,10 @@ class Filters:
         # first_seen and last_changed are stored instants (UTC, one form: compared as text)
         if self.new_since:
             where.append(f"{alias}.first_seen > ?")
-            params.append(_instant(self.new_since, "new_since"))
+            params.append(_instant(self.new_since, "new_since", self.as_of))
         if self.changed_since:
             where.append(f"{alias}.last_changed > ? and {alias}.first_seen <= ?")
-            params += [_instant(self.changed_since, "changed_since")] * 2
+            params += [_instant(self.changed_since, "changed_since", self.as_of)] * 2
         # what a digest lists ("+12 more in the workbench") and what its notes count ("3 other new
         # items are not relevant to this profile"): the profile's own rule (tracker.attention.profiles)
         for name, rule in ((self.relevant_to, "relevant_sql"), (self.not_relevant_to, "not_relevant_sql"),
@@ -192,7 +192,7 @@ class Filters:
         if self.changed_since:  # the window's events once (by their `at` index), not each item's
             where.append(f"({alias}.id in (select e.item_id from events e where e.at > ? and not {HISTORY_EVENT_SQL})"
                          f" or not exists (select 1 from events e where e.item_id = {alias}.id and e.at > ?))")
-            params += [_instant(self.changed_since, "changed_since")] * 2
+            params += [_instant(self.changed_since, "changed_since", self.as_of)] * 2
         return (" and ".join(where) or "1"), params
 
 
@@ -293,11 +293,13 @@ def since_instant(value: str | None) -> datetime | None:
     return when if when is not None and MIN_YEAR <= when.year <= MAX_YEAR else None
 
 
-def _instant(value: str, name: str) -> str:
+def _instant(value: str, name: str, clock: datetime | None = None) -> str:
     """`since_instant(value)` as a stored instant; SearchError when it is no time, or one of a year
     the tracker reads no dates in (0001-01-01 ended in an OverflowError traceback: its UTC instant
-    is in the year 0)."""
-    from crawlers.dates import MAX_YEAR, MIN_YEAR
+    is in the year 0), or a day after `clock`'s (default now): nothing is new or changed since a
+    time still to come, and «--new-since 2062-11-24» (a mistyped year) listed nothing, exit 0."""
+    from crawlers.dates import MAX_YEAR, MIN_YEAR, OSLO
+    from tracker.store.deadlines import oslo_date
     from tracker.store.instants import stored
 
     when = since_instant(value)
@@ -306,6 +308,8 @@ def _instant(value: str, name: str) -> str:
         if written and not MIN_YEAR <= int(written[1]) <= MAX_YEAR:
             raise SearchError(f"{name}: the year must be from {MIN_YEAR} to {MAX_YEAR}, not {value!r}")
         raise SearchError(f"{name} must be a date or a date and time (ISO 8601), not {value!r}")
+    if oslo_date(when) > oslo_date(clock or datetime.now(OSLO)):
+        raise SearchError(f"{name} {value!r} is after today: nothing is new or changed since then")
     return stored(when)
 
 
