@@ -271,8 +271,12 @@ def test_restore_migrates_an_older_backup(env, tmp_path):
 
 
 def test_serve_refuses_a_public_address_without_accounts(env):
+    """Refused in English in a Bokmål terminal («feil: --host 0.0.0.0 needs accounts: …»), exit 1;
+    the address typed is bad input (exit 2), said in the reader's words."""
     r = run("serve", "--host", "0.0.0.0")
-    assert r.exit_code == 1 and "users add" in r.output
+    assert r.exit_code == 2 and r.stderr == (
+        "feil: --host 0.0.0.0 krever kontoer: legg til én med `ncp-tracker users add NAVN --role admin` (uten kontoer "
+        "betjener arbeidsbenken én person på 127.0.0.1).\n"), r.output
 
 
 def _free_port() -> int:

@@ -1094,6 +1094,15 @@ def _json_type_values(values: dict[str, str], lang: str) -> dict[str, str]:
 #: the few refusals whose web wording names a field of a form (“Adviser”, “Draft due”) or leaves out
 #: what a list box shows (the states), as the command line says them: its options, the valid codes
 COMMAND_REFUSALS: MessageTable = message_table((
+    # tracker.web.app.create_app: serving beyond this machine without accounts
+    (r"--host (?P<host>\S+) needs accounts: add one with `ncp-tracker users add NAME --role admin` \(without "
+     r"accounts the workbench serves one person on 127\.0\.0\.1 only\)",
+     N_("--host %(host)s needs accounts: add one with `ncp-tracker users add NAME --role admin` (without accounts "
+        "the workbench serves one person on 127.0.0.1 only).")),
+    (r"behind a proxy \(web\.trusted_proxies\) needs accounts: add one with `ncp-tracker users add NAME --role "
+     r"admin` \(without accounts the workbench serves one person on 127\.0\.0\.1 only\)",
+     N_("Behind a proxy (web.trusted_proxies) the workbench needs accounts: add one with `ncp-tracker users add "
+        "NAME --role admin` (without accounts it serves one person on 127.0.0.1 only).")),
     (r"state (?P<target>\w+) needs an owner \(--owner NAME\)",
      N_("The status “%(target)s” needs an adviser (--owner NAME).")),
     (r"internal deadline must be a date YYYY-MM-DD, not (?P<value>.+)",

@@ -232,7 +232,9 @@ def serve(ctx, host, port, threads) -> None:
         active = [u for u in accounts.list_users(db) if not u["disabled"]]
         with_accounts = accounts.has_users(db)
         db.close()
-    except (WebConfigError, StoreError) as exc:
+    except WebConfigError as exc:  # the address or the configuration asked for: bad input, exit 2
+        raise refused(exc, input_error=True) from exc
+    except StoreError as exc:
         raise refused(exc) from exc
     from tracker.i18n import Translator
     from tracker.vocabulary import os_error
