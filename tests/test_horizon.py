@@ -423,7 +423,8 @@ def test_the_terminal_horizon_cuts_a_title_with_a_mark_and_keeps_its_columns(rep
                 assert shown.endswith(" …") and d["title"].startswith(shown[:-2]), (shown, d["title"])
                 assert d["title"][len(shown) - 2] == " " and len(shown) <= 100
         assert len(starts) == 1, starts
-    assert "– Prop. 25 L … (Familie- og kulturkomiteen)" in result.output
+    # (the English run's: the committee by its English name, vocabulary.sender_name)
+    assert "– Prop. 25 L … (Standing Committee on Family and Cultural Affairs)" in result.output
     assert "– Prop. 25 (" not in result.output and "2026 – M (" not in result.output
 
 

@@ -1800,10 +1800,52 @@ def country_name(name: str | None, lang: str = "nb") -> str:
     return _country_names(lang).get(code, text)
 
 
+#: the Norwegian bodies that send what the sources list (regjeringen.no's ministries, Stortinget's
+#: standing committees, the regulators and the fund's), by the name the source gives, with the name
+#: they give themselves in English (regjeringen.no's and stortinget.no's English pages)
+SENDERS_EN: dict[str, str] = {
+    "Arbeids- og inkluderingsdepartementet": "Ministry of Labour and Social Inclusion",
+    "Barne- og familiedepartementet": "Ministry of Children and Families",
+    "Digitaliserings- og forvaltningsdepartementet": "Ministry of Digitalisation and Public Governance",
+    "Energidepartementet": "Ministry of Energy",
+    "Finansdepartementet": "Ministry of Finance",
+    "Forsvarsdepartementet": "Ministry of Defence",
+    "Helse- og omsorgsdepartementet": "Ministry of Health and Care Services",
+    "Justis- og beredskapsdepartementet": "Ministry of Justice and Public Security",
+    "Klima- og miljødepartementet": "Ministry of Climate and Environment",
+    "Kommunal- og distriktsdepartementet": "Ministry of Local Government and Regional Development",
+    "Kultur- og likestillingsdepartementet": "Ministry of Culture and Equality",
+    "Kunnskapsdepartementet": "Ministry of Education and Research",
+    "Landbruks- og matdepartementet": "Ministry of Agriculture and Food",
+    "Nærings- og fiskeridepartementet": "Ministry of Trade, Industry and Fisheries",
+    "Samferdselsdepartementet": "Ministry of Transport",
+    "Utenriksdepartementet": "Ministry of Foreign Affairs",
+    "Statsministerens kontor": "Office of the Prime Minister",
+    "Arbeids- og sosialkomiteen": "Standing Committee on Labour and Social Affairs",
+    "Energi- og miljøkomiteen": "Standing Committee on Energy and the Environment",
+    "Familie- og kulturkomiteen": "Standing Committee on Family and Cultural Affairs",
+    "Finanskomiteen": "Standing Committee on Finance and Economic Affairs",
+    "Helse- og omsorgskomiteen": "Standing Committee on Health and Care Services",
+    "Justiskomiteen": "Standing Committee on Justice",
+    "Kommunal- og forvaltningskomiteen": "Standing Committee on Local Government and Public Administration",
+    "Kontroll- og konstitusjonskomiteen": "Standing Committee on Scrutiny and Constitutional Affairs",
+    "Næringskomiteen": "Standing Committee on Business and Industry",
+    "Transport- og kommunikasjonskomiteen": "Standing Committee on Transport and Communications",
+    "Utdannings- og forskningskomiteen": "Standing Committee on Education and Research",
+    "Utenriks- og forsvarskomiteen": "Standing Committee on Foreign Affairs and Defence",
+    "Etikkrådet": "Council on Ethics",
+    "Etikkrådet for Statens pensjonsfond utland": "Council on Ethics for the Government Pension Fund Global",
+    "Forbrukertilsynet": "Norwegian Consumer Authority",
+}
+
+
 def sender_name(item: Mapping[str, Any], lang: str = "nb") -> str:
     """Who sent an item (items.owner) as the reader's language says it: another country's NCP case
     by its lead NCP's country in `lang` («Kontaktpunktet i Storbritannia»; the spider writes
-    "NCP United Kingdom"); any other sender as the source names it."""
+    "NCP United Kingdom"); a Norwegian ministry, committee or regulator in English by its English
+    name (`SENDERS_EN`: «Sender: Finansdepartementet» under «Ministry of Finance»); any other sender
+    as the source names it. The one reading of a sender for the digest, the feeds, the horizon and
+    the workbench."""
     if item.get("kind") == "ncp_case":
         from tracker.store.queries import loads_json
 
@@ -1811,7 +1853,8 @@ def sender_name(item: Mapping[str, Any], lang: str = "nb") -> str:
         lead = extra.get("lead_ncp") if isinstance(extra, dict) else None
         if isinstance(lead, str) and lead.strip():
             return gettext(lang, "NCP %(country)s", country=country_name(lead, lang))
-    return str(item.get("owner") or "")
+    owner = " ".join(str(item.get("owner") or "").split())
+    return SENDERS_EN.get(owner, owner) if lang == "en" else owner
 
 
 #: company identifiers (tracker.links.companies.VALIDATORS)

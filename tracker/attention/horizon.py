@@ -50,7 +50,7 @@ from tracker.i18n import gettext
 from tracker.store import deadlines
 from tracker.store.changes import sitting_days
 from tracker.store.queries import as_they_stood, cases_with_hearing_items, loads_json, stood_where
-from tracker.vocabulary import N_
+from tracker.vocabulary import N_, sender_name
 
 #: what a date is (code → catalogue message, tracker/locale)
 WHAT = {
@@ -147,9 +147,10 @@ def followed(item: dict[str, Any], profile: Profile, watched: set[str]) -> bool:
     return profile.follows(item) or bool(item.get("labels")) or item["id"] in watched
 
 
-def _item_dates(item: dict[str, Any], start: date, end: date) -> Iterable[Dated]:
+def _item_dates(item: dict[str, Any], start: date, end: date, lang: str = "nb") -> Iterable[Dated]:
     extra = item["extra"]
-    base = {"title": item["title"], "item_id": item["id"], "url": item.get("url"), "owner": item.get("owner"),
+    base = {"title": item["title"], "item_id": item["id"], "url": item.get("url"),
+            "owner": sender_name(item, lang) or None,
             "source": item["source"], "language": item.get("language")}
     kind = item["kind"]
     is_open = item.get("status") in ("open", "upcoming")
@@ -266,9 +267,9 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
         if (row["kind"] == "storting_case" and row["native_id"] in heard) or (
                 followed_only and not followed(row, profile, watched)):
             continue
-        out += [d for d in _item_dates(row, start, end) if start <= d.day < end and d.what in wanted]
+        out += [d for d in _item_dates(row, start, end, lang) if start <= d.day < end and d.what in wanted]
     if "internal_deadline" in wanted:
-        out += [d for d in internal_deadlines(db, profile) if start <= d.day < end]
+        out += [d for d in internal_deadlines(db, profile, lang) if start <= d.day < end]
     if "application" in wanted:
         if watch_entries is None:
             from tracker.links.watchlist import load
@@ -279,7 +280,7 @@ def horizon(db: sqlite_utils.Database, as_of: datetime, *, weeks: int = 12, prof
     return out
 
 
-def internal_deadlines(db: sqlite_utils.Database, profile: Profile) -> Iterable[Dated]:
+def internal_deadlines(db: sqlite_utils.Database, profile: Profile, lang: str = "nb") -> Iterable[Dated]:
     """The internal deadlines advisers set on items in the profile's scope that they still work on
     (an adviser's own date: the item is followed whatever its relevance). CROSS JOIN: the triage
     rows lead and each finds its item by id; left to itself SQLite scanned every item and looked
@@ -297,7 +298,7 @@ def internal_deadlines(db: sqlite_utils.Database, profile: Profile) -> Iterable[
         if not profile.in_scope(row) or not (d := _day(row["internal_deadline"])):
             continue
         yield Dated(day=d[0], at=d[1], what="internal_deadline", title=row["title"], item_id=row["id"],
-                    url=row.get("url"), owner=row.get("owner"), source=row["source"],
+                    url=row.get("url"), owner=sender_name(row, lang) or None, source=row["source"],
                     adviser=(row.get("adviser") or "").strip() or None, language=row.get("language"))
 
 

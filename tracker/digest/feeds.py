@@ -45,7 +45,7 @@ from tracker.store.queries import (
     select_in,
     stood_where,
 )
-from tracker.vocabulary import kind_name, label_name, triage_name
+from tracker.vocabulary import kind_name, label_name, sender_name, triage_name
 
 #: the Atom feed carries changes from this many days back
 FEED_WINDOW_DAYS = 14
@@ -157,7 +157,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
         if row.get("draft_due"):
             lines.append(_("Draft due: %(day)s", day=format_date(row["draft_due"], lang)))
         if row.get("owner"):
-            lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+            lines.append(_("Sender: %(name)s", name=clean(sender_name(row, lang), 120)))
         if row["id"] in earlier:
             lines.append(resent_text(earlier[row["id"]], lang))
         if row.get("labels"):
@@ -180,7 +180,7 @@ def render_atom(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile 
     for (item_id, group, at), evs in grouped.items():
         item = decorate(items[item_id], ctx)
         if group == "new":
-            summary = [kind_name(item.get("kind"), lang) + (f" · {clean(item['owner'], 120)}" if item.get("owner") else "")]
+            summary = [kind_name(item.get("kind"), lang) + (f" · {clean(sender_name(item, lang), 120)}" if item.get("owner") else "")]
             # an act, a note or a decision has no deadline: "Frist: ingen frist kjent" only where one
             # is expected (a consultation); a committee hearing's times as in the digest
             if item.get("deadline") or item.get("kind") in urgency.CONSULTATION_KINDS:
@@ -402,7 +402,7 @@ def render_ics(db: sqlite_utils.Database, *, as_of: datetime, profile: Profile |
         adviser, labels, the item's page and its page in the workbench."""
         lines = []
         if row.get("owner"):
-            lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+            lines.append(_("Sender: %(name)s", name=clean(sender_name(row, lang), 120)))
         if state != "new":
             lines.append(_("State: %(state)s", state=triage_name(state, lang)))
         if row.get("triage_owner"):

@@ -76,6 +76,7 @@ from tracker.vocabulary import (
     health_reason,
     kind_name,
     label_name,
+    sender_name,
     source_name,
     status_name,
     triage_name,
@@ -150,7 +151,7 @@ def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
         else:
             lines.append(due)
     if row.get("owner"):
-        lines.append(_("Sender: %(name)s", name=clean(row["owner"], 120)))
+        lines.append(_("Sender: %(name)s", name=clean(sender_name(row, ctx.lang), 120)))
     if previous := ctx.resent.get(row["id"]):
         lines.append(resent_text(previous, ctx.lang))
     if row.get("triage_owner"):
@@ -164,7 +165,7 @@ def needs_entry(row: dict[str, Any], ctx: Context) -> Entry:
 def _short_facts(row: dict[str, Any], ctx: Context) -> list[str]:
     facts = []
     if row.get("owner"):  # named as in "Needs input": a bare "Forbrukertilsynet" line read as nothing
-        facts.append(ctx._("Sender: %(name)s", name=clean(row["owner"], 120)))
+        facts.append(ctx._("Sender: %(name)s", name=clean(sender_name(row, ctx.lang), 120)))
     if row.get("deadline_day"):
         facts.append(deadline_line(row, ctx.as_of, ctx.lang))
     return facts
@@ -488,7 +489,7 @@ def coming_deadlines(ctx: Context) -> Section:
         if shown:
             groups.append(Group(counted(_(BUCKET_NAMES[key]), len(shown)), [
                 _base(r, ctx, compact=next_due_text(r, ctx.as_of, ctx.lang), new=r["id"] in ctx.new_ids,
-                      lines=[clean(r["owner"], 120)] if r.get("owner") else [])
+                      lines=[clean(sender_name(r, ctx.lang), 120)] if r.get("owner") else [])
                 for r in shown]))  # fmt: skip
     notes = []
     if others := others - set_aside:
