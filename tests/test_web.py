@@ -813,11 +813,15 @@ def test_the_search_pages_since_filters_are_said_and_a_bad_one_is_refused(client
     """The digest's links open the search with new_since / changed_since: the page says which
     (with a link without it), an empty answer says "Ingen treff." (it said nothing without a
     query), and a value that is no time is a message, not an empty list."""
-    page = client.get("/search?new_since=2099-01-01T06:00:00%2B01:00").get_data(as_text=True)
-    assert "Bare saker først sett etter tor. 01.01.2099 kl. 06.00" in page
+    page = client.get("/search?new_since=2026-11-24T07:00:00%2B01:00").get_data(as_text=True)
+    assert "Bare saker først sett etter tir. 24.11.2026 kl. 07.00" in page
     assert 'id="no-hits"' in page and "Ingen treff." in page
     assert 'href="/search"' in page  # the same search without the filter
-    assert 'name="new_since" value="2099-01-01T06:00:00+01:00"' in page  # kept by the form
+    assert 'name="new_since" value="2026-11-24T07:00:00+01:00"' in page  # kept by the form
+    # a day after today (a year mistyped): nothing can be new since then — said, not «Ingen treff.»
+    page = html_lib.unescape(client.get("/search?new_since=2099-01-01T06:00:00%2B01:00").get_data(as_text=True))
+    assert "«new_since» '2099-01-01T06:00:00+01:00' er etter i dag: ingenting er nytt eller endret siden da." in page
+    assert 'id="no-hits"' not in page
     page = client.get("/search?changed_since=i+g%C3%A5r").get_data(as_text=True)
     assert "«changed_since» må være en dato eller et tidspunkt (ISO 8601), ikke 'i går'." in html_lib.unescape(page)
     assert 'id="no-hits"' not in page
