@@ -406,6 +406,7 @@ def test_no_command_turns_another_programs_database_into_a_tracker_database(tmp_
         assert r.exit_code == 1 and r.stderr == said, (args, r.output)
     conn = sqlite3.connect(other)
     assert [t for (t,) in conn.execute("select name from sqlite_master where type = 'table'")] == ["notes"]
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "delete"  # not made WAL either
     conn.close()
     empty = tmp_path / "empty.db"
     empty.touch()

@@ -87,9 +87,6 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
         instants.register(conn)  # ncp_oslo_day: an instant's day in Oslo
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT_S * 1000)}")
-        if not memory and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.enable_wal()
-        db.execute("PRAGMA foreign_keys = ON")
         from tracker.store.migrations import KNOWN as MIGRATIONS
         from tracker.store.migrations import apply_all, schema_state
 
@@ -97,9 +94,13 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True,
         if len(pending) == len(MIGRATIONS) and db.execute(
                 "select 1 from sqlite_master where type = 'table' and name not like 'sqlite_%'").fetchone():
             # tables, but no schema record: another program's database, which `migrate` (or any
-            # command that writes) would fill with the tracker's tables beside its own
+            # command that writes) would fill with the tracker's tables beside its own — refused
+            # before anything is changed in it (its journal mode neither)
             conn.close()
             raise StoreError(f"{target} is not an ncp-tracker database (no items table or schema record)")
+        if not memory and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
         if unknown:  # never written by, nor migrated "forward" by, an older program
             conn.close()
             raise StoreError(newer_message(target, unknown))
