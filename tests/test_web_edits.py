@@ -18,6 +18,16 @@ def _field(page: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
 
 
+def _triage_form(page: str) -> dict[str, str]:
+    """The triage form's fields as the page fills them in (the status chosen, the note typed)."""
+    form = re.search(r'<form[^>]*id="triage-form".*?</form>', page, re.S).group(0)
+    fields = {k: html_lib.unescape(v) for k, v in re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form)}
+    chosen = re.findall(r'<option value="(\w*)" selected>', form)
+    fields["state"] = chosen[0] if chosen else ""
+    fields["note"] = html_lib.unescape(re.search(r'<textarea name="note"[^>]*>(.*?)</textarea>', form, re.S).group(1))
+    return fields
+
+
 def _triage_row(db_path):
     db = open_db(db_path)
     try:
@@ -62,6 +72,58 @@ def test_the_second_of_two_advisers_saving_an_item_is_refused_and_told_what_chan
     assert _triage_row(db_path) == ("watching", "per", "2026-12-09", "Bare følg med")
 
 
+def test_a_refused_stale_form_keeps_the_other_advisers_work_where_the_second_changed_nothing(db_path):
+    """Per sets status, adviser and draft-by day; Kari, on the page loaded before, writes only a
+    note and is refused. The form shown to her carried the empty adviser and day it was loaded
+    with on the item as it is now, so saving it again (302) wiped Per's adviser and day without a
+    word. It now carries her own change (the note) and the item's values for what she left alone."""
+    app = make_app(db_path)
+    kari, per = app.test_client(), app.test_client()
+    kari_page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
+    per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
+    r = per.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"), "state": "respond", "owner": "per",
+        "internal_deadline": "2026-12-09", "by": "Per"})
+    assert r.status_code == 302
+    r = kari.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(kari_page, "csrf"), "base": _field(kari_page, "base"), "state": "", "owner": "",
+        "internal_deadline": "", "note": "Jeg skriver utkastet", "by": "Kari"})
+    assert r.status_code == 409
+    form = _triage_form(r.get_data(as_text=True))
+    assert form["owner"] == "per" and form["internal_deadline"] == "2026-12-09"  # Per's, she left them alone
+    assert form["state"] == "" and form["note"] == "Jeg skriver utkastet" and form["by"] == "Kari"
+    r = kari.post(f"/item/{HEARING}/triage", data=form)  # saved again as shown
+    assert r.status_code == 302
+    assert _triage_row(db_path) == ("respond", "per", "2026-12-09", "Jeg skriver utkastet")
+
+
+def test_a_refused_stale_form_keeps_what_the_second_adviser_changed(db_path):
+    """What Kari changed herself (the status, the adviser) comes back as she set it; what she
+    left alone (the day, which Per moved in between) is the item's value now."""
+    app = make_app(db_path)
+    kari, per = app.test_client(), app.test_client()
+    per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
+    per.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"), "state": "respond", "owner": "per",
+        "internal_deadline": "2026-12-09", "by": "Per"})
+    kari_page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
+    assert _triage_form(kari_page)["owner"] == "per"
+    per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
+    per.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"), "owner": "per",
+        "internal_deadline": "2026-12-08", "by": "Per"})
+    r = kari.post(f"/item/{HEARING}/triage", data={
+        "csrf": _field(kari_page, "csrf"), "base": _field(kari_page, "base"), "state": "assigned", "owner": "kari",
+        "internal_deadline": "2026-12-09", "note": "", "by": "Kari"})
+    assert r.status_code == 409
+    form = _triage_form(r.get_data(as_text=True))
+    assert form["owner"] == "kari" and form["state"] == "assigned"  # hers
+    assert form["internal_deadline"] == "2026-12-08"  # Per's new day: she left the day alone
+    r = kari.post(f"/item/{HEARING}/triage", data=form)
+    assert r.status_code == 302
+    assert _triage_row(db_path) == ("assigned", "kari", "2026-12-08", None)
+
+
 def test_a_stale_save_is_said_in_english(db_path):
     app = make_app(db_path)
     kari, per = app.test_client(), app.test_client()
@@ -104,6 +166,7 @@ def test_set_state_refuses_a_stale_base_and_writes_nothing(db_path):
             triage.set_state(db, HEARING, "watching", owner="", by="Kari", base=base)
         assert [c["by"] for c in caught.value.changes] == ["Per"]
         assert caught.value.owner_before is None  # never triaged when the form was loaded
+        assert caught.value.at_base == {"state": "new", "owner": None, "internal_deadline": None}
         assert "changed by Per" in str(caught.value)
         assert triage.get(db, HEARING)["owner"] == "per"
         assert len(triage.history(db, HEARING)) == 1
@@ -114,6 +177,7 @@ def test_set_state_refuses_a_stale_base_and_writes_nothing(db_path):
         with pytest.raises(triage.StaleTriage) as caught:
             triage.set_state(db, HEARING, note="ser på den", by="Ola", base=loaded)
         assert caught.value.owner_before == "per"
+        assert caught.value.at_base == {"state": "respond", "owner": "per", "internal_deadline": None}
         assert [(c["by"], c["owner"]) for c in caught.value.changes] == [("Kari", "per"), ("Kari", "kari")]
     finally:
         db.close()

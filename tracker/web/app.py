@@ -914,12 +914,31 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 by=by, base=base, today=now().date(),  # a draft-by day already passed is refused
             )  # fmt: skip
         except triage.StaleTriage as exc:
-            # someone saved the item after this form was loaded: the form comes back as typed, on
-            # the item as it is now (saving again is a choice made knowing what changed)
-            return _item_page(item_id, error=_stale_text(exc), typed={**typed, "base": ""}, status=409)
+            # someone saved the item after this form was loaded: the form comes back on the item as
+            # it is now (saving again is a choice made knowing what changed), with the adviser's own
+            # changes and the item's values now where the form only carried what it was loaded with
+            # (sent again as loaded, an empty adviser or day removed the one just set)
+            return _item_page(item_id, error=_stale_text(exc), status=409,
+                              typed=_rebased(typed, exc.at_base, triage.get(db(), item_id)))
         except triage.TriageError as exc:
             return _item_page(item_id, error=refusal(str(exc)), typed=typed, status=422)
         return _back(url_for("item", item_id=item_id), "saved_state", state=row["state"])
+
+    def _rebased(typed: dict[str, str], loaded: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, str]:
+        """A refused stale triage form on the item as it is now (`base` empty: its version now):
+        the adviser, draft-by day and status as the adviser changed them from what the form was
+        loaded with (`loaded`, StaleTriage.at_base), the item's `current` ones where untouched;
+        the note as typed (the form starts without one). `loaded` unknown: as typed."""
+        rebased = {**typed, "base": ""}
+        if loaded is None:
+            return rebased
+        for key in ("owner", "internal_deadline"):
+            sent = request.form.get(key)
+            if sent is None or sent.strip() == (loaded[key] or "").strip():
+                rebased[key] = current[key] or ""
+        if typed["state"] in ("", loaded["state"]):
+            rebased["state"] = ""  # no move chosen: the status as it is now
+        return rebased
 
     web_documents.register(app, db)
 

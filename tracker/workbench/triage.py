@@ -79,11 +79,15 @@ class StaleTriage(TriageError):
     """A change made on what the item was before someone else changed it (`set_state`'s `base`
     is no longer the item's `version`): refused, with the changes made since (`changes`, the
     triage history's rows after `base`, oldest first) and the adviser the item had at `base`
-    (`owner_before`), so the adviser can look them over."""
+    (`owner_before`), so the adviser can look them over; `at_base`: the item's state, owner and
+    draft-by day at `base` (what the adviser's form was loaded with; None when `base` is no
+    version the history knows), so a form sent again can tell the adviser's own changes from
+    the values it merely carried."""
 
     def __init__(self, item_id: str, base: int, changes: list[dict[str, Any]],
-                 owner_before: str | None = None) -> None:
+                 owner_before: str | None = None, at_base: dict[str, Any] | None = None) -> None:
         self.item_id, self.base, self.changes, self.owner_before = item_id, base, changes, owner_before
+        self.at_base = at_base
         who = ", ".join(dict.fromkeys(str(c["by"]) for c in changes)) or "someone"
         super().__init__(f"{item_id} was changed by {who} after it was loaded; look the changes over and save again")
 
@@ -214,9 +218,12 @@ def set_state(
         raise TriageError(f"unknown item id: {item_id!r} (see `ncp-tracker search` or `items`)")
     if base is not None and version(db, item_id) != base:
         rows = history(db, item_id)
-        at_base = next((h for h in rows if h["id"] == base), None)
+        at_base = next((h for h in rows if h["id"] == base and not h.get("label_mark")), None)
+        loaded = ({"state": at_base["state_after"], "owner": at_base["owner"],
+                   "internal_deadline": at_base["internal_deadline_after"]} if at_base
+                  else {"state": NEW, "owner": None, "internal_deadline": None} if base == 0 else None)
         raise StaleTriage(item_id, base, [h for h in rows if h["id"] > base and not h.get("label_mark")],
-                          owner_before=at_base["owner"] if at_base else None)
+                          owner_before=at_base["owner"] if at_base else None, at_base=loaded)
     current = get(db, item_id)
     before = current["state"]
     target = before if state in (None, "") else state.strip().lower()
