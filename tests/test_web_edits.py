@@ -1,11 +1,12 @@
 """Nothing an adviser typed or saved is lost on the workbench: two advisers saving the same item
 (the second is refused, told what changed), a save after the login timed out, a refused account
-and a refused name on the label form."""
+and a refused name on the label form; the language switch on a page a form answered."""
 
 from __future__ import annotations
 
 import html as html_lib
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from web_support import make_app
@@ -339,3 +340,73 @@ def test_a_refused_name_on_the_draft_form_keeps_the_name_and_the_format(db_path,
     db = open_db(db_path)
     assert db.execute("select count(*) from drafts").fetchone()[0] == 0
     db.close()
+
+
+# ---------------------------------------------------------------------------- the language switch
+
+
+def _switch(answer) -> str:
+    """The page's link to its other language (base.html's «English»/«Norsk»)."""
+    page = answer.get_data(as_text=True)
+    return html_lib.unescape(re.search(r'<div class="langs" id="langs"><a href="([^"]+)"', page).group(1))
+
+
+def test_the_language_switch_on_a_refused_form_leads_to_the_forms_page(db_path):
+    """A page a POST answered (a refused triage, label or draft form) linked «English» to the
+    address the form was sent to: /item/X/triage?lang=en, «Unknown item: X/triage» (404)."""
+    app = make_app(db_path)
+    client = app.test_client()
+    page = client.get(f"/item/{HEARING}").get_data(as_text=True)
+    token = _field(page, "csrf")
+    answers = [
+        client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari",
+                                                     "internal_deadline": "2020-01-01"}),  # a day passed
+        client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": "+", "label": "oecd-iv", "by": "<b>"}),
+        client.post(f"/item/{HEARING}/draft", data={"csrf": token, "format": "md", "by": "<b>"}),
+    ]
+    for answer in answers:
+        assert answer.status_code == 422
+        link = _switch(answer)
+        assert link == f"/item/{HEARING}?lang=en", link
+        english = client.get(link)
+        assert english.status_code == 200 and '<html lang="en">' in english.get_data(as_text=True)
+        assert _switch(english) == f"/item/{HEARING}?lang=nb"
+
+
+def test_the_language_switch_on_a_failed_login_keeps_where_it_leads(team_app):
+    """The failed login's «English» was /login?lang=en: the login after it led to the inbox, not
+    to the page asked for."""
+    from web_support import PASSWORD
+
+    kari = team_app.test_client()
+    asked = kari.get(f"/item/{HEARING}")
+    assert asked.status_code == 302
+    page = kari.get(asked.location).get_data(as_text=True)
+    assert _field(page, "next") == f"/item/{HEARING}"
+    failed = kari.post("/login", data={"csrf": _field(page, "csrf"), "name": "kari", "password": "feil-passord-123",
+                                       "next": f"/item/{HEARING}"})
+    assert failed.status_code == 401
+    link = _switch(failed)
+    assert link.startswith("/login?") and parse_qs(urlsplit(link).query) == {"next": [f"/item/{HEARING}"],
+                                                                            "lang": ["en"]}
+    english = kari.get(link).get_data(as_text=True)
+    assert '<html lang="en">' in english and _field(english, "next") == f"/item/{HEARING}"
+    r = kari.post("/login", data={"csrf": _field(english, "csrf"), "name": "kari", "password": PASSWORD,
+                                  "next": _field(english, "next")})
+    assert r.status_code == 302 and r.location.endswith(f"/item/{HEARING}")
+
+
+def test_the_language_switch_on_a_timed_out_forms_login_leads_to_the_forms_page(team_app):
+    kari = team_app.test_client()
+    _log_in(kari)
+    page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
+    _time_out(kari)
+    r = kari.post(f"/item/{HEARING}/triage", data={"csrf": _field(page, "csrf"), "base": _field(page, "base"),
+                                                   "note": "Viktig"})
+    assert r.status_code == 401
+    link = _switch(r)
+    assert link == f"/item/{HEARING}?lang=en", link
+    again = kari.get(link)  # logged out: to the login, in English, on to the item
+    assert again.status_code == 302
+    login = kari.get(again.location).get_data(as_text=True)
+    assert '<html lang="en">' in login and _field(login, "next").startswith(f"/item/{HEARING}")

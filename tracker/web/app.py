@@ -525,11 +525,19 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             return [Banner("red", file_refusal(exc))]
 
     def _lang_url(lang: str) -> str:
-        """This page in `lang` (same path and query, ?lang= replaced)."""
-        args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+        """This page in `lang` (same path and query, ?lang= replaced). A page a form's POST answered
+        (a refused triage, a failed login): the page the form is on (`_page_of`: the address it
+        was sent to is no page, /item/X/triage was «Unknown item: X/triage»), the login page with
+        the `next` it was sent."""
         from urllib.parse import urlencode
 
-        return request.path + "?" + urlencode([*args.items(), ("lang", lang)])
+        if request.method in ("GET", "HEAD"):
+            path, args = request.path, [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+        else:
+            path, args = _page_of(request.path), []
+            if path == url_for("login") and (target := safe_next(request.form.get("next"), "")):
+                args = [("next", target)]
+        return path + "?" + urlencode([*args, ("lang", lang)])
 
     @app.errorhandler(400)
     @app.errorhandler(401)
