@@ -1084,6 +1084,45 @@ def test_what_a_save_did_is_said_once_in_the_pages_language_and_never_read_from_
     assert 'id="flash-error">Unknown label' in client.get(r.location).get_data(as_text=True)
 
 
+def _flash(client, r) -> str:
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    page = client.get(r.location).get_data(as_text=True)
+    return html_lib.unescape(re.search(r'<p class="ok" id="flash">(.*?)</p>', page, re.S).group(1))
+
+
+def test_a_save_that_changed_nothing_says_so_and_one_that_did_names_what(client, db_path):
+    """«Lagret: skal svares» was said of a form sent with nothing changed (set_state wrote
+    nothing), of a topic the item was marked with already (mark_labels skipped it), and of a
+    change of only the adviser or the draft-by day (the status it kept)."""
+    token = _csrf(client, f"/item/{HEARING}")
+
+    def triage(**fields):
+        return _flash(client, client.post(f"/item/{HEARING}/triage", data={
+            "csrf": token, "state": "", "owner": "", "internal_deadline": "", "note": "", "by": "Kari", **fields}))
+
+    assert triage(state="respond") == "Lagret: skal svares"
+    assert triage() == "Ingen endring"
+    assert triage(owner="Kari Nordmann") == "Lagret: ansvarlig Kari Nordmann"
+    assert triage(owner="Kari Nordmann", internal_deadline="2026-12-09") == "Lagret: utkast innen ons. 09.12.2026"
+    assert triage(owner="Kari Nordmann", internal_deadline="2026-12-09") == "Ingen endring"
+    assert triage(internal_deadline="2026-12-09") == "Lagret: ingen ansvarlig"
+    assert triage(note="Svar med BFD " * 10) == "Lagret: ingen utkastfrist, notat: «" + ("Svar med BFD " * 10)[:80] + " …»"
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage_history").fetchone()[0] == 5
+    db.close()
+
+    def label(mark):
+        return _flash(client, client.post(f"/item/{HEARING}/labels", data={"csrf": token, "mark": mark,
+                                                                            "label": "oecd-vii", "by": "Kari"}))
+
+    assert label("+") == "Lagret: +Kap. VII Korrupsjon"
+    assert label("+") == "Ingen endring"  # as `triage --label` says «ingen endring»
+    assert label("-") == "Lagret: -Kap. VII Korrupsjon"
+    client.get(f"/item/{HEARING}?lang=en")
+    assert label("-") == "Nothing changed"
+    assert triage(state="watching") == "Saved: watching"
+
+
 def test_what_a_save_did_is_said_on_its_own_page_in_that_pages_language(client):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "by": "Kari"})

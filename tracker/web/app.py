@@ -303,6 +303,9 @@ def strength_text(value: Any, lang: str) -> str:
 
 #: messages kept in the session for the page a POST leads to (`_back`): a few, the cookie is small
 SAID_KEPT = 4
+#: at most this much of a note is said back when it was saved (in full in the history beside it:
+#: the message waits in the session, a small cookie)
+NOTE_SAID = 80
 
 #: items shown under one actor and stage on the GPFG page unless both are chosen (newest first)
 GPFG_GROUP_CAP = 25
@@ -620,8 +623,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
     def _said_text(code: str, args: dict[str, Any]) -> str | None:
         """A message `_back` left, in the request's language; None for a code it does not know."""
         lang = current_lang()
-        if code == "saved_state":
-            return _("Saved: %(what)s", what=triage_name(args.get("state"), lang))
+        if code == "saved_state":  # each thing changed, in the keys `_triage_words` reads
+            changed = {k: v or None for k, v in args.items() if k in ("state", "owner", "internal_deadline", "note")}
+            return _("Saved: %(what)s", what=", ".join(_triage_words(changed, cut=NOTE_SAID)) or "–")
+        if code == "unchanged":  # as `triage --label` says it
+            text = _("nothing changed")
+            return text[:1].upper() + text[1:]
         if code == "saved_label":
             marked = str(args.get("mark", "")) + label_name(args.get("label"), lang)
             return _("Saved: %(what)s", what=marked)
@@ -863,11 +870,31 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         return (name_problem(typed) if typed else None) or missing or _(
             "Write your name in “Changed by” before saving (it is remembered afterwards).")
 
+    def _triage_words(changed: dict[str, Any], cut: int = 300) -> list[str]:
+        """What a triage change did, in the request's language: «skal svares», «ansvarlig per» or
+        «ingen ansvarlig», «utkast innen ons. 09.12.2026» or «ingen utkastdag», «notat: «…»» (at
+        most `cut` characters of it); `changed` has a key for each thing changed (state, owner,
+        internal_deadline, note), None for one removed."""
+        from tracker.i18n import format_date
+
+        lang = current_lang()
+        what = []
+        if "state" in changed:
+            what.append(triage_name(changed["state"], lang))
+        if "owner" in changed:
+            what.append(_("adviser %(owner)s", owner=changed["owner"]) if changed["owner"] else _("no adviser"))
+        if "internal_deadline" in changed:
+            day = changed["internal_deadline"]
+            what.append(_("draft due %(day)s", day=format_date(day, lang)) if day else _("no draft due day"))
+        if note := changed.get("note"):
+            what.append(_("note: «%(note)s»", note=note if len(note) <= cut else note[:cut] + " …"))
+        return what
+
     def _stale_text(exc: Any) -> str:
         """What others changed on the item since the adviser's form was loaded (a
         tracker.workbench.triage.StaleTriage), one change after another, in the request's language:
         «Per endret saken kl. 10.42: skal svares, ansvarlig per …; se over og lagre på nytt.»"""
-        from tracker.i18n import format_date, format_datetime, format_time, local_day
+        from tracker.i18n import format_datetime, format_time, local_day
         from tracker.vocabulary import triage_note
         from tracker.workbench import triage
 
@@ -875,21 +902,19 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
         owner = exc.owner_before
         said = []
         for h in exc.changes:
-            what = []
+            changed: dict[str, Any] = {}
             if h["state_after"] != h["state_before"]:
-                what.append(triage_name(h["state_after"], lang))
+                changed["state"] = h["state_after"]
             if h["owner"] != owner:
-                what.append(_("adviser %(owner)s", owner=h["owner"]) if h["owner"] else _("no adviser"))
+                changed["owner"] = h["owner"]
             if h["internal_deadline_after"] != h["internal_deadline_before"]:
-                day = h["internal_deadline_after"]
-                what.append(_("draft due %(day)s", day=format_date(day, lang)) if day else _("no draft due day"))
+                changed["internal_deadline"] = h["internal_deadline_after"]
             if h["note"]:
-                note = triage_note(h["note"], lang) if h["by"] == triage.SYSTEM_USER else h["note"]
-                what.append(_("note: «%(note)s»", note=note if len(note) <= 300 else note[:300] + " …"))
+                changed["note"] = triage_note(h["note"], lang) if h["by"] == triage.SYSTEM_USER else h["note"]
             when = (format_time(h["at"], lang) if local_day(h["at"]) == now().date()
                     else format_datetime(h["at"], lang))
             said.append(_("%(who)s changed the item at %(when)s: %(what)s", who=h["by"] or "–", when=when,
-                          what=", ".join(what) or "–"))
+                          what=", ".join(_triage_words(changed)) or "–"))
             owner = h["owner"]
         return _("%(changes)s; look them over and save again (your changes are below, not saved yet).",
                  changes="; ".join(said))
@@ -912,6 +937,7 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             abort(400)
         if not by:
             return _item_page(item_id, error=_name_refused(_typed_name()), typed=typed, status=422)
+        before = triage.get(db(), item_id)
         try:
             row = triage.set_state(
                 db(), item_id, typed["state"] or None,
@@ -930,7 +956,13 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                               typed=_rebased(typed, exc.at_base, triage.get(db(), item_id)))
         except triage.TriageError as exc:
             return _item_page(item_id, error=refusal(str(exc)), typed=typed, status=422)
-        return _back(url_for("item", item_id=item_id), "saved_state", state=row["state"])
+        # what was saved, by name («Lagret: ansvarlig per», not the status it kept); nothing: said so
+        changed = {key: row[key] or "" for key in ("state", "owner", "internal_deadline") if row[key] != before[key]}
+        if note := typed["note"].strip():  # a note is always kept (set_state), the item's own or the history's
+            changed["note"] = note[:NOTE_SAID + 1]  # as much as is said (one more: it is said cut)
+        if not changed:
+            return _back(url_for("item", item_id=item_id), "unchanged")
+        return _back(url_for("item", item_id=item_id), "saved_state", **changed)
 
     def _rebased(typed: dict[str, str], loaded: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, str]:
         """A refused stale triage form on the item as it is now (`base` empty: its version now):
@@ -963,9 +995,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
             return _item_page(item_id, error=_name_refused(_typed_name()), status=422,
                               label_typed={"label": label, "by": _typed_name()})
         try:
-            triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
+            marked_before = triage.label_marks(db(), item_id)
+            marks = triage.mark_labels(db(), item_id, [f"{mark}{label}"], by=by)
         except triage.TriageError as exc:
             return _back(url_for("item", item_id=item_id), "refused", "error", text=str(exc))
+        if marks == marked_before:  # marked so already: mark_labels wrote nothing («ingen endring», as `triage`)
+            return _back(url_for("item", item_id=item_id), "unchanged")
         marked = triage.parse_label_marks([f"{mark}{label}"])[0]
         return _back(url_for("item", item_id=item_id), "saved_label", mark=marked[0], label=marked[1])
 
