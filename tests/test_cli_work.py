@@ -470,6 +470,25 @@ def test_triage_refuses_a_draft_by_day_with_junk_or_after_the_deadline(env):
     db.close()
 
 
+def test_triage_refuses_an_owner_that_is_no_name(env):
+    """`triage --owner` stored 300 characters, or «Kari» with a zero-width space pasted after it
+    (a second «Kari» in the inbox's list of advisers): refused as the web's «Endret av» refuses
+    them; an owner kept as it is is not asked again."""
+    r = run("triage", HEARING, "--state", "respond", "--owner", "Kari\u200b")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == ("feil: --owner kan ikke inneholde «'\\u200b'»: bruk bokstaver, sifre, mellomrom og "
+                        ". , ' @ -\n")
+    r = run("triage", HEARING, "--owner", "K" * 300, "--lang", "en")
+    assert r.exit_code == 2 and r.stderr == "error: --owner is too long (300 characters, at most 80).\n"
+    db = open_db(env / "t.db")
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    with db.conn:  # an owner stored before the rule: kept, not refused again
+        db["triage"].insert({"item_id": HEARING, "state": "respond", "owner": "Kari\u200b"})
+    db.close()
+    assert run("triage", HEARING, "--owner", "Kari\u200b", "--note", "ok").exit_code == 0
+    assert run("triage", HEARING, "--owner", "Kari Nordmann-Olsen, NCP").exit_code == 0
+
+
 def test_triage_refuses_a_draft_by_day_already_passed(env):
     """`triage … --deadline 2020-01-01` was stored: a draft due on a day that has passed."""
     r = run("triage", HEARING, "--state", "respond", "--deadline", "2026-11-23", "--as-of", "2026-11-24T08:00")

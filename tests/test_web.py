@@ -994,6 +994,30 @@ def test_the_draft_by_day_is_removed_when_the_field_is_emptied(client, db_path):
     db.close()
 
 
+@pytest.mark.parametrize(("owner", "said"), [
+    ("Kari\u200b", "Navnet under «Ansvarlig» kan ikke inneholde «'\\u200b'»: bruk bokstaver, sifre, mellomrom og "
+                   ". , ' @ -"),
+    ("K" * 300, "Navnet under «Ansvarlig» er for langt (300 tegn, høyst 80)."),
+    ("<b>Kari</b>", "Navnet under «Ansvarlig» kan ikke inneholde «< > /»: bruk bokstaver, sifre, mellomrom og "
+                    ". , ' @ -"),
+])
+def test_an_adviser_that_is_no_name_is_refused_with_the_form_kept(client, db_path, owner, said):
+    """300 characters or «Kari» with a zero-width space pasted after it were saved as the item's
+    adviser (the inbox's list then showed two «Kari»): refused as «Endret av» refuses them."""
+    token = _csrf(client, f"/item/{HEARING}")
+    r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "owner": owner,
+                                                     "note": "Vi svarer", "by": "Kari"})
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert re.search(r'id="flash-error">(.*?)</p>', html_lib.unescape(page), re.S).group(1) == said
+    form = re.search(r'<form[^>]*id="triage-form".*?</form>', page, re.S).group(0)
+    assert html_lib.unescape(re.search(r'name="owner" id="owner" value="([^"]*)"', form).group(1)) == owner
+    assert '<option value="respond" selected>' in form and ">Vi svarer</textarea>" in form
+    db = open_db(db_path)
+    assert db.execute("select count(*) from triage").fetchone()[0] == 0
+    db.close()
+
+
 def test_a_draft_by_day_after_the_deadline_is_refused_naming_the_deadline(client, db_path):
     token = _csrf(client, f"/item/{HEARING}")
     r = client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "internal_deadline": "2026-12-14",

@@ -25,7 +25,6 @@ import hmac
 import ipaddress
 import json
 import os
-import re
 import secrets
 import sqlite3
 import time
@@ -310,22 +309,18 @@ NOTE_SAID = 80
 #: items shown under one actor and stage on the GPFG page unless both are chosen (newest first)
 GPFG_GROUP_CAP = 25
 
-#: the name written into the triage history without accounts (stored and shown, escaped): letters,
-#: digits, spaces and a few marks, so no markup, line breaks or control characters reach the
-#: history, and a comma for «Nordmann, Kari»
-DEFAULT_NAME_RE = re.compile(r"^[\w .,'@-]{1,80}$")
-NAME_MAX = 80
-
-
 def name_problem(name: str) -> str | None:
-    """Why `name` cannot stand in «Endret av» (in the request's language); None when it can."""
+    """Why `name` cannot stand in «Endret av» (in the request's language); None when it can. The
+    name written into the triage history without accounts (stored and shown, escaped) is a name
+    as the adviser's is (tracker.workbench.triage.NAME_RE)."""
+    from tracker.workbench.triage import NAME_MAX, NAME_RE, refused_chars
+
     if len(name) > NAME_MAX:
         return _("The name in “Changed by” is too long (%(num)s characters, at most %(max)s).",
                  num=len(name), max=NAME_MAX)
-    if not DEFAULT_NAME_RE.match(name):
-        bad = "".join(dict.fromkeys(c for c in name if not DEFAULT_NAME_RE.match(c)))
+    if not NAME_RE.match(name):
         return _("The name in “Changed by” cannot contain “%(chars)s”: use letters, digits, spaces and . , ' @ -",
-                 chars=" ".join(c if c.isprintable() else repr(c) for c in bad))
+                 chars=refused_chars(name))
     return None
 
 

@@ -70,6 +70,13 @@ FEEDBACK = {NOT_RELEVANT: False, WATCHING: True, RESPOND: True, ASSIGNED: True, 
 SYSTEM_USER = "ncp-tracker"
 NOTE_MAX = 4000
 
+#: a name written into the triage — the adviser an item is assigned to, and the web's «Endret av»
+#: without accounts: letters, digits, spaces and a few marks, so no markup, line breaks, control or
+#: invisible characters (a zero-width space pasted with «Kari» made a second «Kari» in the inbox's
+#: list of advisers); a comma for «Nordmann, Kari»
+NAME_RE = re.compile(r"^[\w .,'@-]{1,80}$")
+NAME_MAX = 80
+
 
 class TriageError(ValueError):
     """A triage change that cannot be made (unknown item, illegal transition, bad value)."""
@@ -100,6 +107,22 @@ def current_user(by: str | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return "unknown"
+
+
+def refused_chars(name: str) -> str:
+    """The characters of `name` that `NAME_RE` does not take, each once, an invisible one by its
+    code ('\\u200b')."""
+    bad = dict.fromkeys(c for c in name if not NAME_RE.match(c))
+    return " ".join(c if c.isprintable() else repr(c) for c in bad)
+
+
+def check_owner(owner: str) -> str:
+    """`owner` as a name an item can be assigned to (`NAME_RE`); TriageError otherwise."""
+    if len(owner) > NAME_MAX:
+        raise TriageError(f"owner name too long ({len(owner)} characters, at most {NAME_MAX})")
+    if not NAME_RE.match(owner):
+        raise TriageError(f"owner name cannot contain {refused_chars(owner)}: use letters, digits, spaces and . , ' @ -")
+    return owner
 
 
 def item_exists(db: sqlite_utils.Database, item_id: str) -> bool:
@@ -204,7 +227,8 @@ def set_state(
 
     `state=None` (or the current state) changes only owner/note/deadline; `internal_deadline=""`
     removes the deadline, None leaves it as it is. Raises `TriageError`
-    for an unknown item, an unknown state, an illegal transition or an ownerless assignment.
+    for an unknown item, an unknown state, an illegal transition, an ownerless assignment or a new
+    owner that is no name (`check_owner`).
     `keep_note`: the item's note stays as it is and `note` goes to the history only (the moves the
     system makes by itself never replace an adviser's note).
     `base`: the `version` the change was made on (a form's values as loaded); when the item was
@@ -233,6 +257,8 @@ def set_state(
         moves = ", ".join(allowed(before)) or "none (final state)"
         raise TriageError(f"illegal transition {before} → {target} for {item_id}; allowed from {before}: {moves}")
     new_owner = current["owner"] if owner is None else (owner.strip() or None)
+    if new_owner and new_owner != current["owner"]:  # a kept one is not asked again
+        check_owner(new_owner)
     if target in OWNED_STATES and not new_owner:
         raise TriageError(f"state {target} needs an owner (--owner NAME)")
     if note is not None:
