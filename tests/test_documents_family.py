@@ -200,7 +200,7 @@ def test_family_on_the_item_page_and_as_docx(fetched):
     labels = re.findall(r'<span class="label">([^<]*)</span>', section)
     assert labels and not [x for x in labels if x.startswith(("oecd-", "apenhetsloven", "gpfg"))], labels
     # the tagged articles come before the other articles in what the reader sees
-    council = section[section.index('id="stage-council_mandate"'):section.index('id="stage-ep_position"')]
+    council = section[section.index('id="family-1-stage-council_mandate"'):section.index('id="family-1-stage-ep_position"')]
     assert council.index("Merkede artikler") < council.index("Andre artikler")
 
     docx_url = f"/item/{item_id}/stage/council_mandate.docx"
@@ -375,7 +375,7 @@ def test_a_stage_whose_document_is_not_in_the_recording_says_so_in_bokmal(fetche
         other.close()
         client = create_app(str(copy), as_of=AS_OF, data_dir=tmp / "data").test_client()
         html = client.get(f"/item/{item_id}?lang={lang}").get_data(as_text=True)
-        section = html[html.index(f'id="stage-{stage}"'):html.index(f'id="stage-{after}"')]
+        section = html[html.index(f'id="family-1-stage-{stage}"'):html.index(f'id="family-1-stage-{after}"')]
         return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)))
 
     held = ("update documents set status = 'failed', error = 'not in the recording', http_status = 404, "

@@ -72,6 +72,41 @@ def test_deadlines_are_said_on_the_workbenchs_clock(db_path, day, shown):
     assert re.search(r'<dd id="deadlines">(.*?)</dd>', html, re.S).group(1) == f'<div class="deadline-line">{shown}</div>'
 
 
+def test_an_item_page_with_two_eu_families_has_each_id_once(db_path):
+    """An item of two watched EU files (regjeringen:3150137 in the demo has three) showed each
+    family's stages as id="stage-proposal" …, once per family: an anchor led to the first, and a
+    screen reader's or a test's look-up by id found the wrong family's stage."""
+    from html.parser import HTMLParser
+
+    db = open_db(db_path)
+    with db.conn:
+        extra = json.loads(db["items"].get(HEARING)["extra"] or "{}")
+        db["items"].update(HEARING, {"extra": json.dumps({**extra, "watch": ["csddd", "csrd"]})})
+        for proc, watch, number in (("eu_oeil:2022/0051(COD)", "csddd", 71), ("eu_oeil:2021/0104(COD)", "csrd", 189)):
+            for seq, stage in enumerate(("proposal", "ep_position")):
+                db["document_stages"].insert({
+                    "item_id": proc, "url": f"https://eur-lex.europa.eu/{watch}/{stage}", "watch": watch,
+                    "stage": stage, "seq": seq, "reference": f"COM(2022)0{number}", "date": "2022-02-23",
+                    "event": "Legislative proposal published", "title": watch, "found_at": "2026-11-20T05:00:00+00:00"})
+    db.close()
+    page = make_app(db_path).test_client().get(f"/item/{HEARING}").get_data(as_text=True)
+
+    class Ids(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.ids += [v for k, v in attrs if k == "id"]
+
+    parser = Ids()
+    parser.feed(page)
+    assert [i for i in parser.ids if parser.ids.count(i) > 1] == []
+    stages = [i for i in parser.ids if "stage-" in i]
+    assert stages == ["family-1-stage-proposal", "family-1-stage-ep_position", "family-2-stage-proposal",
+                      "family-2-stage-ep_position"]
+
+
 def test_item_page_shows_evidence_history_answers(client):
     html = client.get(f"/item/{HEARING}").get_data(as_text=True)
     assert '<mark class="ev" title="Kap. V Arbeidsliv">tvangsarbeid</mark>' in html  # the label by name

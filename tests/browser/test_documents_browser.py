@@ -152,7 +152,7 @@ def test_eu_file_stage_by_stage_with_tagged_articles_first(server, browser, tmp_
     stages = fam.find_elements(By.CSS_SELECTOR, "li.stage h3")
     assert [h.text.split(":")[0] for h in stages] == ["Kommisjonens forslag", "Rådets mandat",
                                                       "Parlamentets posisjon", "Vedtatt rettsakt"]
-    council = fam.find_element(By.ID, "stage-council_mandate")
+    council = fam.find_element(By.ID, "family-1-stage-council_mandate")
     assert "Mot Kommisjonens forslag: 7 artikler endret" in council.text
     changes = council.find_elements(By.CSS_SELECTOR, "details.change")
     # tagged articles first, open; the others closed until clicked
@@ -164,9 +164,9 @@ def test_eu_file_stage_by_stage_with_tagged_articles_first(server, browser, tmp_
     assert scope.find_element(By.TAG_NAME, "ins").text.strip() == "1000"
     duty = next(c for c in changes if "Directors' duty of care" in c.text)
     assert "fjernet" in duty.find_element(By.TAG_NAME, "summary").text
-    ep = fam.find_element(By.ID, "stage-ep_position")
+    ep = fam.find_element(By.ID, "family-1-stage-ep_position")
     assert "(var artikkel 6)" in ep.text and "(var artikkel 22)" in ep.text
-    assert "Ingen artikler er endret." in fam.find_element(By.ID, "stage-adopted").text
+    assert "Ingen artikler er endret." in fam.find_element(By.ID, "family-1-stage-adopted").text
     council.find_element(By.LINK_TEXT, "Last ned endringene (.docx)").click()
     path = wait_for_file(browser.downloads, ".docx")
     document = Document(str(path))
