@@ -896,6 +896,30 @@ def test_the_search_page_says_a_profiles_filter_and_refuses_an_unknown_profile(c
     assert 'href="/search?changed_since=2026-11-23"' in page and 'name="not_followed_by" value="ncp"' in page
 
 
+def test_the_search_pages_adviser_and_status_filters_are_said_and_kept(client):
+    """/search?q=høring&state=respond found the items to answer, but the page did not say so nor
+    keep the filter in its form: searching again from the form widened the search without a
+    word, while the export link kept the filter."""
+    token = _csrf(client, f"/item/{HEARING}")
+    assert client.post(f"/item/{HEARING}/triage", data={"csrf": token, "state": "respond", "owner": "Kari",
+                                                        "by": "Kari"}).status_code == 302
+    page = client.get("/search?q=h%C3%B8ring&state=respond&owner=kari").get_data(as_text=True)
+    said = html_lib.unescape(page)
+    assert re.search(r'id="filter-state">Bare saker med oppfølgingsstatus «skal svares»', said)
+    assert re.search(r'id="filter-owner">Bare saker kari er ansvarlig for', said)
+    form = re.search(r'<form method="get" class="filters" id="search-form">.*?</form>', page, re.S).group(0)
+    assert 'name="state" value="respond"' in form and 'name="owner" value="kari"' in form  # kept by the form
+    assert 'href="/search?q=h%C3%B8ring&amp;owner=kari"' in page  # the same search without the status
+    assert 'href="/search?q=h%C3%B8ring&amp;state=respond"' in page
+    hits = re.findall(r'<li><a href="/item/([^"]+)"', page)
+    assert hits == [HEARING]
+    export = re.search(r'id="export-csv"', page) and re.search(r'href="([^"]+)" id="export-csv"', page).group(1)
+    assert "state=respond" in export and "owner=kari" in export
+    # the status by its name too (oppfølging:skal svares is the search's own word for it)
+    english = html_lib.unescape(client.get("/search?state=skal+svares&lang=en").get_data(as_text=True))
+    assert "Only items whose follow-up status is “to answer”" in english and 'id="search-error"' not in english
+
+
 def test_a_cut_list_says_it_is_cut_and_a_filter_only_list_is_best_first(db_path):
     """The search page showed the first 200 items of a filter-only list (100 of a search) as
     "200 treff", read as all there are; a filter-only list came in id order."""

@@ -40,6 +40,8 @@ from crawlers.dates import OSLO
 from nlp.labels import LABEL_NAMES, LABELS
 from tracker.vocabulary import (
     N_,
+    TRIAGE_NAMES,
+    code_of,
     label_name,
     refusal_text,
     role_name,
@@ -1123,6 +1125,12 @@ def create_app(db_path: str | None = None, *, host: str = "127.0.0.1", as_of: da
                 said.append((key, profile.display_title(current_lang())))
         if args.get("open_consultations"):
             said.append(("open_consultations", ""))
+        # the follow-up's filters (an adviser, a status: the inbox's and the digest's links), said
+        # and kept as those above (a search sent again from the form dropped them, the export kept them)
+        if owner := (args.get("owner") or "").strip():
+            said.append(("owner", owner))
+        if state := (args.get("state") or "").strip():
+            said.append(("state", triage_name(code_of(state, TRIAGE_NAMES), current_lang())))
         said = [(k, value, url_for("search", **{a: v for a, v in args.items() if a != k and v})) for k, value in said]
         return render_template("search.html", rows=rows, q=q, args=args, error=error, sources=sources,
                                labels=labels, export_args=export_args, said=said, cut=cut, widened=widened,
