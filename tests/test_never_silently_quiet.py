@@ -54,6 +54,29 @@ def test_an_empty_owner_of_triage_is_none(world):
     assert cleared.exit_code == 0 and "Kari" not in cleared.stdout, cleared.output
 
 
+def test_an_adviser_typed_decomposed_is_the_same_adviser(world):
+    """«Kåre» typed on a Mac arrives decomposed (a + combining ring): it was refused as an owner
+    name with «'̊'» in it (or, before that, stored as a second «Kåre»: `inbox --owner Kåre` listed
+    half of his items), and `users add` refused it as an invalid name. A name is composed (NFC)."""
+    import json
+
+    from tracker.workbench import accounts
+
+    decomposed, composed = "Ka\u030are", "Kåre"
+    assert cli("--db", str(world), "triage", "regjeringen:3100001", "--state", "respond", "--owner", decomposed).exit_code == 0
+    assert cli("--db", str(world), "triage", "regjeringen:3100002", "--state", "respond", "--owner", composed).exit_code == 0
+    for typed in (decomposed, composed):
+        listed = cli("--db", str(world), "export", "--owner", typed, "--format", "json")
+        assert listed.exit_code == 0, listed.output
+        assert sorted(row["id"] for row in json.loads(listed.stdout)) == ["regjeringen:3100001", "regjeringen:3100002"]
+    db = open_db(world)
+    try:
+        user = accounts.add_user(db, decomposed, "riktig-passord-1", "adviser")
+        assert user["name"] == composed and accounts.require(db, composed)["id"] == user["id"]
+    finally:
+        db.close()
+
+
 def test_items_with_an_unknown_source_or_kind(world):
     result = cli("--db", str(world), "items", "--source", "eu_celar")
     assert result.exit_code != 0 and "eu_cellar" in result.output

@@ -17,6 +17,7 @@ import hashlib
 import re
 import secrets
 import sqlite3
+import unicodedata
 from typing import Any
 
 import sqlite_utils
@@ -53,11 +54,12 @@ def _dummy_hash() -> str:
 
 
 def name_key(name: str) -> str:
-    return name.strip().casefold()
+    return unicodedata.normalize("NFC", name.strip()).casefold()
 
 
 def check_name(name: str) -> str:
-    name = (name or "").strip()
+    """A user name as stored: composed (NFC: «Kåre» typed on a Mac, «Ka\u030are», is «Kåre»)."""
+    name = unicodedata.normalize("NFC", (name or "").strip())
     if not NAME_RE.match(name):
         raise AccountError(f"invalid user name {name!r}: 2–40 characters, letters, digits, full stop, - or _")
     return name

@@ -120,6 +120,10 @@ class Filters:
     as_of: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.owner:  # as triage stores an adviser: composed (NFC)
+            self.owner = unicodedata.normalize("NFC", self.owner)
+
     def clause(self, alias: str = "i") -> tuple[str, list[Any]]:
         where, params = [], []
         if self.source:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import getpass
 import json
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -256,7 +257,8 @@ def set_state(
     if target != before and target not in allowed(before):
         moves = ", ".join(allowed(before)) or "none (final state)"
         raise TriageError(f"illegal transition {before} → {target} for {item_id}; allowed from {before}: {moves}")
-    new_owner = current["owner"] if owner is None else (owner.strip() or None)
+    # composed (NFC): «Kåre» typed decomposed on a Mac is the same adviser as «Kåre», not a second
+    new_owner = current["owner"] if owner is None else (unicodedata.normalize("NFC", owner).strip() or None)
     if new_owner and new_owner != current["owner"]:  # a kept one is not asked again
         check_owner(new_owner)
     if target in OWNED_STATES and not new_owner:
