@@ -105,6 +105,10 @@ def test_an_item_page_with_two_eu_families_has_each_id_once(db_path):
     stages = [i for i in parser.ids if "stage-" in i]
     assert stages == ["family-1-stage-proposal", "family-1-stage-ep_position", "family-2-stage-proposal",
                       "family-2-stage-ep_position"]
+    # the Observatory's own words for the stage's event, English on a Bokmål page: marked so
+    from test_language_of_parts import langs_of
+
+    assert langs_of(page, "Legislative proposal published") == {"en"}
 
 
 def test_item_page_shows_evidence_history_answers(client):
