@@ -6,9 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from hypothesis import settings
 from support import FIXTURES, ROOT, file_response, make_spider  # noqa: F401
 
 from crawlers.dates import OSLO
+
+# property tests assert what holds, never how fast one example runs: Hypothesis's default deadline
+# (200 ms an example) failed test_deadlines' first example on a loaded machine (the holiday tables
+# it builds once), a failure that says nothing of the code
+settings.register_profile("ncp-tracker", deadline=None)
+settings.load_profile("ncp-tracker")
 
 
 @pytest.fixture(autouse=True)
