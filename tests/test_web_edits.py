@@ -41,15 +41,22 @@ def _triage_row(db_path):
 # ---------------------------------------------------------------------------- two advisers
 
 
-def test_the_second_of_two_advisers_saving_an_item_is_refused_and_told_what_changed(db_path):
+def _per_saves_first(db_path, **per_form: str):
+    """Kari and Per open the item; Per saves `per_form` (302). Kari's client and the page she loaded
+    before Per saved."""
     app = make_app(db_path)
     kari, per = app.test_client(), app.test_client()
     kari_page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
     per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
     r = per.post(f"/item/{HEARING}/triage", data={
-        "csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"), "state": "respond", "owner": "per",
-        "internal_deadline": "2026-12-09", "note": "Vi svarer", "by": "Per"})
+        "csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"), **per_form, "by": "Per"})
     assert r.status_code == 302
+    return kari, kari_page
+
+
+def test_the_second_of_two_advisers_saving_an_item_is_refused_and_told_what_changed(db_path):
+    kari, kari_page = _per_saves_first(db_path, state="respond", owner="per", internal_deadline="2026-12-09",
+                                       note="Vi svarer")
     # Kari saves with the empty adviser and day her page was loaded with
     r = kari.post(f"/item/{HEARING}/triage", data={
         "csrf": _field(kari_page, "csrf"), "base": _field(kari_page, "base"), "state": "watching", "owner": "",
@@ -78,14 +85,7 @@ def test_a_refused_stale_form_keeps_the_other_advisers_work_where_the_second_cha
     note and is refused. The form shown to her carried the empty adviser and day it was loaded
     with on the item as it is now, so saving it again (302) wiped Per's adviser and day without a
     word. It now carries her own change (the note) and the item's values for what she left alone."""
-    app = make_app(db_path)
-    kari, per = app.test_client(), app.test_client()
-    kari_page = kari.get(f"/item/{HEARING}").get_data(as_text=True)
-    per_page = per.get(f"/item/{HEARING}").get_data(as_text=True)
-    r = per.post(f"/item/{HEARING}/triage", data={
-        "csrf": _field(per_page, "csrf"), "base": _field(per_page, "base"), "state": "respond", "owner": "per",
-        "internal_deadline": "2026-12-09", "by": "Per"})
-    assert r.status_code == 302
+    kari, kari_page = _per_saves_first(db_path, state="respond", owner="per", internal_deadline="2026-12-09")
     r = kari.post(f"/item/{HEARING}/triage", data={
         "csrf": _field(kari_page, "csrf"), "base": _field(kari_page, "base"), "state": "", "owner": "",
         "internal_deadline": "", "note": "Jeg skriver utkastet", "by": "Kari"})
