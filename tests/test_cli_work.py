@@ -812,3 +812,17 @@ def test_a_draft_due_on_a_day_off_is_said_not_refused(env):
     from tracker.digest.wording import day_off  # a public holiday by its name
 
     assert day_off("2026-12-25", "nb") == "Første juledag" and day_off("2026-12-23", "nb") is None
+
+
+def test_triage_says_when_a_state_adviser_or_day_asked_for_changes_nothing(env):
+    """`triage X --state respond` on an item that was «skal svares» already wrote nothing and said
+    the state line as after a change, where its marks' line and the web say «ingen endring»."""
+    first = run("triage", HEARING, "--state", "respond", "--owner", "Kari")
+    assert first.exit_code == 0 and "ingen endring" not in first.output, first.output
+    for args in (["--state", "respond"], ["--owner", "Kari"], ["--state", "respond", "--owner", "Kari"]):
+        again = run("triage", HEARING, *args)
+        assert again.exit_code == 0 and again.output.rstrip().endswith("(ingen endring)"), (args, again.output)
+    moved = run("triage", HEARING, "--owner", "Per")
+    assert "ansvarlig Per" in moved.output and "ingen endring" not in moved.output
+    noted = run("triage", HEARING, "--note", "Vi skriver")  # a note is always kept: a change
+    assert "ingen endring" not in noted.output

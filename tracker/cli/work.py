@@ -134,6 +134,7 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
             # state, owner, note, day and marks in one transaction, as the web saves a form: a
             # change that fails half-way leaves none of them written
             with write_transaction(db):
+                before = tri.get(db, item_id)
                 row = (tri.set_state(db, item_id, state, owner=owner, note=note,
                                      internal_deadline=internal_deadline, by=by, today=when.date(),
                                      at=when.isoformat() if as_of else None)
@@ -143,6 +144,10 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                          if labels else None)
         else:
             row = tri.get(db, check_item(db, item_id))
+        # a state, adviser or day asked for that the item had already: nothing written, said so (as
+        # the web's «Ingen endring» and the marks' line below); a note is always kept
+        kept = ("state", "owner", "internal_deadline")
+        unchanged = bool(changes) and note is None and all(row[k] == before[k] for k in kept)
         if marks is not None:  # the item's marks, each topic by name as the web names it
             click.echo(f"{item_id}: " + _("topic marks: %(marks)s", marks=", ".join(
                 f"{m}{label_name(label, _.lang)}" for label, m in marks.items()))
@@ -160,7 +165,8 @@ def triage(ctx, item_id, state, owner, note, internal_deadline, by, labels, show
                   if row["internal_deadline"] else "")
                + " — " + (_("next: %(states)s (--state %(codes)s)",
                             states=", ".join(triage_name(m, _.lang) for m in moves), codes=", ".join(moves))
-                          if moves else _("final status")))
+                          if moves else _("final status"))
+               + (" (" + _("nothing changed") + ")" if unchanged else ""))
     if show_history:
         changes = tri.history(db, item_id)
         if not changes:
