@@ -201,8 +201,8 @@ def parse(text: str, path: str | Path = "watchlist.toml") -> list[WatchEntry]:
 def load(path: str | Path | None = None) -> list[WatchEntry]:
     """Read and validate the watchlist file (default: `default_path()`)."""
     target = Path(path) if path else default_path()
-    try:
-        text = target.read_text("utf-8")
+    try:  # a byte-order mark some editors write is dropped, as the configuration's is
+        text = target.read_text("utf-8").removeprefix("\ufeff")
     except FileNotFoundError as exc:
         if target.is_symlink():  # the name is there: what it points to is not
             raise WatchlistError(f"a link to {os.readlink(target)}, which does not exist", path=target) from exc

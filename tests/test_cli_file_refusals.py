@@ -524,3 +524,27 @@ def test_a_broken_draft_template_is_bad_input_and_an_unreadable_one_the_machines
     assert (result.exit_code, result.stderr) == (
         1, f"error: cannot read the draft template {template}: permission denied\n")
     assert not (tmp_path / "svar").exists()
+
+
+@pytest.mark.parametrize("kind", ["profiles", "watchlist", "companies", "provisions"])
+def test_a_users_file_with_a_byte_order_mark_reads_as_without(tmp_path, kind):
+    """A profiles.toml saved by an editor that writes a byte-order mark (Notepad) was refused as
+    «Invalid statement (at line 1, column 1)» while the configuration file accepts one; the
+    watchlist, the list of names that are no companies and the provisions likewise. Each reads as
+    the same file without it."""
+    from support import ROOT
+
+    from crawlers import watchlist_file
+    from tracker.attention import profiles
+    from tracker.documents import provisions
+    from tracker.links import companies
+
+    shipped = {"profiles": ROOT / "tracker/defaults/profiles.toml", "watchlist": ROOT / "crawlers/watchlist.toml",
+               "companies": ROOT / "tracker/defaults/companies_exceptions.txt",
+               "provisions": ROOT / "tracker/defaults/provisions.toml"}[kind]
+    read = {"profiles": profiles.load_profiles, "watchlist": watchlist_file.load,
+            "companies": companies.load_exceptions, "provisions": provisions.load}[kind]
+    plain, marked = tmp_path / f"plain-{shipped.name}", tmp_path / f"marked-{shipped.name}"
+    plain.write_bytes(shipped.read_bytes())
+    marked.write_bytes("\ufeff".encode() + shipped.read_bytes())
+    assert read(marked) == read(plain)

@@ -246,8 +246,8 @@ def profiles_path() -> Path | Traversable:
 def _read_text(path: Path | Traversable) -> str:
     """The profiles file's text; ProfilesFileMissing when nothing is there, ProfileError (the file
     named) when what is there cannot be read — a folder, a link to nothing, a file it may not read."""
-    try:
-        return path.read_text("utf-8")
+    try:  # a byte-order mark some editors write is dropped, as the configuration's is
+        return path.read_text("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ProfileError(f"profiles file {path} is not valid TOML: {exc}") from exc
     except OSError as exc:

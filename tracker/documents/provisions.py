@@ -116,8 +116,8 @@ def load(path: str | Path | None = None) -> list[Provision]:
 
 def _read(source: Path | Traversable) -> list[Provision]:
     origin = str(source)
-    try:
-        text = source.read_text("utf-8")
+    try:  # a byte-order mark some editors write is dropped, as the configuration's is
+        text = source.read_text("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ProvisionError(f"{origin}: not UTF-8 text: {exc}") from exc
     except OSError as exc:  # a folder, a link to nothing, a file it may not read: said with its file

@@ -96,8 +96,8 @@ def load_exceptions(path: Path | None = None) -> set[str]:
 
     if path is None:
         path = locate("companies_exceptions.txt")
-    try:
-        text = path.read_text("utf-8")
+    try:  # a byte-order mark some editors write is dropped, as the configuration's is
+        text = path.read_text("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ExceptionsFileError(f"{path}: not UTF-8 text: {exc}") from exc
     except OSError as exc:
