@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.dates import OSLO
-from tracker.config import LOG_LEVELS, SCHEMA
+from tracker.config import SCHEMA, log_level_problem
 from tracker.store import health
 from tracker.store import merge as store
 from tracker.store.db import open_db, resolve_path
@@ -425,8 +425,7 @@ def tracker_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     settings = {WATCHLIST_SETTING: str(configured_path()), **get_config().scrapy_settings(), **(overrides or {})}
     lock_wait(settings)  # a `-s TRACKER_LOCK_WAIT=x` that is no number: refused now, as the bad input it is
     if isinstance(settings.get("LOG_LEVEL"), str):  # `-s LOG_LEVEL=verbose` too; «info» as Scrapy needs it: INFO
-        log_level(settings["LOG_LEVEL"])
-        settings["LOG_LEVEL"] = settings["LOG_LEVEL"].strip().upper()
+        settings["LOG_LEVEL"] = setting_value("LOG_LEVEL", settings["LOG_LEVEL"])
     return settings
 
 
@@ -435,10 +434,9 @@ def log_level(value: Any) -> int:
     the levels, for a name logging does not know («verbose» crashed the crawl with a TypeError)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    number = logging.getLevelNamesMapping().get(str(value).strip().upper())
-    if number is None:
-        raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
-    return number
+    if problem := log_level_problem(str(value).strip()):  # the configuration's own check of the setting
+        raise ValueError(f"LOG_LEVEL {problem}, not {value!r}")
+    return logging.getLevelNamesMapping()[str(value).strip().upper()]
 
 
 def lock_wait(settings: dict[str, Any]) -> float:
