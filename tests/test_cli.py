@@ -635,14 +635,15 @@ def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
     unrecorded (run_plan makes it red), no longer dropped without a word."""
     import shutil
 
-    from tracker.cli.pipeline import _all_sources, _plan
+    from tracker.attention.profiles import scheduled_sources
+    from tracker.cli.pipeline import _plan
 
     day = tmp_path / "days" / "2026-11-24"
     for source in ("no_lovdata", "no_nbim", "documents"):
         shutil.copytree(ROOT / "data/replay/2026-11-24" / source, day / source)
     (step,) = _plan(str(day), None, (), None)
     assert step.sources == ["no_lovdata", "no_nbim"]
-    assert step.unrecorded == [s for s in _all_sources() if s not in ("no_lovdata", "no_nbim")]
+    assert step.unrecorded == [s for s in scheduled_sources() if s not in ("no_lovdata", "no_nbim")]
     assert "no_forbrukertilsynet" in step.unrecorded and "documents" not in step.unrecorded
     (step,) = _plan(str(day), None, ("no_nbim", "no_etikkradet"), None)
     assert (step.sources, step.unrecorded) == (["no_nbim"], ["no_etikkradet"])
@@ -650,7 +651,7 @@ def test_a_replayed_day_expects_the_sources_a_live_run_would_crawl(tmp_path):
     (step,) = _plan(str(day), None, ("Norges Bank Investment Management (NBIM)", "Etikkrådet"), None)
     assert (step.sources, step.unrecorded) == (["no_nbim"], ["no_etikkradet"])
     (live,) = _plan(None, None, (), None)
-    assert live.sources == _all_sources() and live.unrecorded == []
+    assert live.sources == scheduled_sources() and live.unrecorded == []
 
 
 def test_the_scheduled_sources_are_every_spider_but_those_run_by_their_own_command():

@@ -53,13 +53,6 @@ from tracker.store.instants import stored
 # ---------------------------------------------------------------------------- crawling
 
 
-def _all_sources() -> list[str]:
-    """Every spider that belongs to a scheduled run."""
-    from tracker.attention.profiles import scheduled_sources
-
-    return scheduled_sources()
-
-
 def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:
     args = {}
     for pair in pairs:
@@ -75,18 +68,19 @@ def _spider_args(pairs: tuple[str, ...]) -> dict[str, str]:
 def _plan(replay: str | None, as_of: datetime | None, sources: tuple[str, ...], record: str | None,
           args: tuple[str, ...] = ()):
     from crawlers.dates import OSLO
+    from tracker.attention.profiles import scheduled_sources
     from tracker.jobs.crawl import Step, replay_as_of, replay_days
 
     sources = tuple(check_source(name) for name in sources)  # by code or name: the codes from here on
     # the sources a run expects, live or replayed alike: those asked for, else every scheduled one
-    expected = list(sources) or _all_sources()
+    expected = list(sources) or scheduled_sources()
     if replay:
         try:
             days = replay_days(replay)
         except FileNotFoundError as exc:  # the folder typed: bad input, in the reader's words (COMMAND_REFUSALS)
             raise refused(exc, input_error=True) from exc
         # a recorded day also holds what unscheduled spiders fetched (documents): not a source
-        scheduled = set(_all_sources())
+        scheduled = set(scheduled_sources())
         steps = []
         for day in days:
             day_sources = sorted(p.parent.name for p in day.glob("*/manifest.json"))
